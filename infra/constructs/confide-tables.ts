@@ -1,0 +1,78 @@
+import type { RemovalPolicy } from 'aws-cdk-lib';
+import { AttributeType, Billing, StreamViewType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Construct } from 'constructs';
+import { dataTableDesign, keyTableDesign, type TableDesign } from '../../packages/store/src/table-design';
+
+/** Properties of {@link ConfideTables}. */
+export interface ConfideTablesProps {
+  /** Physical table names (from the store's `tableNames(stage)`, shared with the local stack). */
+  readonly tableNames: { readonly data: string; readonly keys: string };
+  /** DynamoDB deletion protection on both tables. */
+  readonly deletionProtection: boolean;
+  /** Removal policy of both tables. */
+  readonly removalPolicy: RemovalPolicy;
+}
+
+/**
+ * Confide's two DynamoDB tables, declared from the store's shared table design:
+ *
+ * - `dataTable`: the single table of tenant records, with TTL, a stream (consumed by the retention Lambda)
+ *   and point-in-time recovery.
+ * - `keyTable`: wrapped branch keys and subject data keys, kept apart so that erasing a subject's key
+ *   (crypto-shredding) survives a restore of the data table.
+ */
+export class ConfideTables extends Construct {
+  /** The single table of tenant records. */
+  public readonly dataTable: TableV2;
+  /** The table of wrapped branch and subject keys. */
+  public readonly keyTable: TableV2;
+
+  constructor(scope: Construct, id: string, props: ConfideTablesProps) {
+    super(scope, id);
+
+    this.dataTable = new TableV2(this, 'DataTable', {
+      ...tableSchema(dataTableDesign),
+      ...commonSettings(props),
+      tableName: props.tableNames.data,
+      // Old images let the retention Lambda write a tombstone for what a TTL deletion or erasure removed.
+      dynamoStream: StreamViewType.NEW_AND_OLD_IMAGES,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    });
+
+    this.keyTable = new TableV2(this, 'KeyTable', {
+      ...tableSchema(keyTableDesign),
+      ...commonSettings(props),
+      tableName: props.tableNames.keys,
+      // PITR guards against losing keys to a faulty deploy or bug, but a key-table restore must never start
+      // from a point before the latest erasure: it would bring erased subject keys back and undo
+      // crypto-shredding. Restores touch the data table only (see infra/README.md).
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    });
+  }
+}
+
+function tableSchema(design: TableDesign) {
+  return {
+    partitionKey: { name: design.partitionKey, type: AttributeType.STRING },
+    sortKey: { name: design.sortKey, type: AttributeType.STRING },
+    timeToLiveAttribute: design.ttlAttribute,
+    globalSecondaryIndexes: design.globalIndexes.map((index) => ({
+      indexName: index.name,
+      partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: index.sortKey, type: AttributeType.STRING },
+      // TableV2 projects ALL attributes unless told otherwise.
+    })),
+  };
+}
+
+function commonSettings(props: ConfideTablesProps) {
+  return {
+    billing: Billing.onDemand(),
+    // AWS-managed key rather than a customer-managed table key: personal data is already encrypted field
+    // by field under each organisation's own KMS key, and a single table-wide CMK would add a key whose
+    // loss or scheduled deletion makes every tenant's data unreadable at once, for no extra isolation.
+    encryption: TableEncryptionV2.awsManagedKey(),
+    deletionProtection: props.deletionProtection,
+    removalPolicy: props.removalPolicy,
+  };
+}

@@ -1,0 +1,36 @@
+import type { App } from 'aws-cdk-lib';
+import { ConfideApiStack } from './api-stack';
+import { ConfideDataStack } from './data-stack';
+import type { StageConfig } from './stage-config';
+
+/** The stacks of one stage. */
+export interface ConfideStacks {
+  readonly data: ConfideDataStack;
+  readonly api: ConfideApiStack;
+}
+
+/**
+ * Adds the stacks of one stage to an app: `confide-<stage>-data` (stateful) and `confide-<stage>-api`
+ * (stateless), the tables passed from the first to the second.
+ *
+ * @param account - target account; `undefined` leaves the stacks account-agnostic.
+ */
+export function addConfideStacks(app: App, config: StageConfig, account?: string): ConfideStacks {
+  const env = { account, region: config.region };
+  const data = new ConfideDataStack(app, `ConfideData-${config.stage}`, {
+    stackName: `confide-${config.stage}-data`,
+    description: `Confide ${config.stage}: data and key tables (stateful)`,
+    env,
+    terminationProtection: config.deletionProtection,
+    config,
+  });
+  const api = new ConfideApiStack(app, `ConfideApi-${config.stage}`, {
+    stackName: `confide-${config.stage}-api`,
+    description: `Confide ${config.stage}: GraphQL API (stateless)`,
+    env,
+    config,
+    dataTable: data.dataTable,
+    keyTable: data.keyTable,
+  });
+  return { data, api };
+}

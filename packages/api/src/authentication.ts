@@ -1,0 +1,110 @@
+import {
+  type AccessPreset,
+  ConfideError,
+  ErrorCode,
+  isIdOf,
+  type OrgId,
+  type Principal,
+  unauthenticated,
+} from '@confide/domain';
+import type { Organisation, StaffMember } from '@confide/store';
+import { tenantScope } from '@confide/store';
+import { createRemoteJWKSet, type JWTPayload, errors as joseErrors, jwtVerify } from 'jose';
+import type { ConfideServices } from './services';
+
+/** Who is calling, after the token was verified and the principal loaded from the table. */
+export interface Authenticated {
+  readonly principal: Principal;
+  readonly organisation: Organisation | undefined;
+  readonly staff: StaffMember | undefined;
+}
+
+export interface OrganisationSummary {
+  readonly orgId: OrgId;
+  readonly preset: AccessPreset;
+}
+
+const BEARER = /^Bearer ([A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]+)$/;
+
+/**
+ * Verifies bearer tokens against the configured issuer's JWKS (Cognito in production, the local issuer
+ * locally): signature, issuer, audience, expiry. Then loads the principal from the table — roles and status
+ * are never trusted from the token — and refuses offboarded organisations and deactivated staff at once.
+ */
+export class Authenticator {
+  readonly #jwks: ReturnType<typeof createRemoteJWKSet>;
+
+  constructor(private readonly services: ConfideServices) {
+    this.#jwks = createRemoteJWKSet(new URL(services.config.auth.jwksUrl), { cacheMaxAge: 10 * 60 * 1000 });
+  }
+
+  async authenticate(authorization: string | null): Promise<Authenticated> {
+    if (!authorization) throw unauthenticated();
+    const match = BEARER.exec(authorization.trim());
+    if (!match?.[1]) throw unauthenticated('The Authorization header must be "Bearer <token>".');
+    const claims = await this.#verify(match[1]);
+    return this.#principalFor(claims);
+  }
+
+  async #verify(token: string): Promise<JWTPayload> {
+    const { auth } = this.services.config;
+    try {
+      const { payload } = await jwtVerify(token, this.#jwks, {
+        issuer: auth.issuer,
+        audience: auth.audience,
+        algorithms: ['RS256', 'ES256'],
+        requiredClaims: ['sub', 'exp', 'iat'],
+      });
+      return payload;
+    } catch (error) {
+      if (error instanceof joseErrors.JOSEError)
+        throw unauthenticated('The token is invalid or has expired.');
+      throw error;
+    }
+  }
+
+  async #principalFor(claims: JWTPayload): Promise<Authenticated> {
+    const subject = claims.sub;
+    if (!subject) throw unauthenticated();
+    const groups = claims['cognito:groups'];
+    if (Array.isArray(groups) && groups.includes(this.services.config.auth.operatorGroup)) {
+      return {
+        principal: { kind: 'OPERATOR', operatorId: subject },
+        organisation: undefined,
+        staff: undefined,
+      };
+    }
+    const orgClaim = claims.org_id;
+    if (typeof orgClaim !== 'string' || !isIdOf('org', orgClaim)) throw unauthenticated();
+    const orgId = orgClaim as OrgId;
+    const { organisation, identity } = await this.services.directory.organisationAndIdentity(orgId, subject);
+    if (organisation?.status !== 'ACTIVE' || !identity) {
+      throw unauthenticated('This account is not active.');
+    }
+    switch (identity.kind) {
+      case 'STAFF': {
+        const staff = await this.services.directory.staff(tenantScope(orgId), identity.principalId);
+        if (staff?.status !== 'ACTIVE') throw unauthenticated('This account is not active.');
+        return {
+          principal: { kind: 'STAFF', orgId, staffId: staff.staffId, roles: staff.roles },
+          organisation,
+          staff,
+        };
+      }
+      case 'SERVICE_USER':
+        return {
+          principal: { kind: 'SERVICE_USER', orgId, serviceUserId: identity.principalId },
+          organisation,
+          staff: undefined,
+        };
+      case 'PARTNER':
+        return {
+          principal: { kind: 'PARTNER', orgId, partnerId: identity.principalId },
+          organisation,
+          staff: undefined,
+        };
+      default:
+        throw new ConfideError(ErrorCode.INTERNAL, 'Unknown principal kind.');
+    }
+  }
+}

@@ -1,0 +1,63 @@
+import { forbidden, type Role, unauthenticated } from '@confide/domain';
+import SchemaBuilder from '@pothos/core';
+import DirectivesPlugin from '@pothos/plugin-directives';
+import RelayPlugin from '@pothos/plugin-relay';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import { type ConfideContext, hasRole } from './context';
+
+/** The Pothos builder every schema module adds to. */
+export const builder = new SchemaBuilder<{
+  Context: ConfideContext;
+  AuthScopes: {
+    /** Any verified caller. */
+    authenticated: boolean;
+    /** A platform operator (reads no tenant data). */
+    operator: boolean;
+    /** A staff member of an active organisation. */
+    staff: boolean;
+    /** A staff member holding the given role. */
+    role: Role;
+  };
+  Scalars: {
+    DateTime: { Input: Date; Output: Date | string };
+  };
+  DefaultFieldNullability: false;
+}>({
+  plugins: [ScopeAuthPlugin, RelayPlugin, DirectivesPlugin],
+  defaultFieldNullability: false,
+  directives: { useGraphQLToolsUnorderedDirectives: true },
+  relay: {
+    clientMutationId: 'omit',
+    cursorType: 'String',
+  },
+  scopeAuth: {
+    authScopes: (context) => ({
+      authenticated: context.auth !== undefined,
+      operator: context.auth?.principal.kind === 'OPERATOR',
+      staff: context.auth?.principal.kind === 'STAFF',
+      role: (role) => hasRole(context, role),
+    }),
+    // An unauthenticated caller learns only that; an authenticated one that the field is not theirs.
+    unauthorizedError: (_parent, context) =>
+      context.auth ? forbidden() : (context.authError ?? unauthenticated()),
+  },
+});
+
+builder.queryType({ description: 'Reads. Every field checks who is asking before anything is loaded.' });
+builder.mutationType({ description: 'Writes. Each is authorised, validated and audited.' });
+
+builder.scalarType('DateTime', {
+  description: 'An instant in ISO 8601 form with a time zone, e.g. `2026-11-22T09:30:00Z`.',
+  serialize: (value) => (value instanceof Date ? value.toISOString() : new Date(value).toISOString()),
+  parseValue: (value) => {
+    if (
+      typeof value !== 'string' ||
+      !/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/.test(value)
+    ) {
+      throw new TypeError('DateTime must be an ISO 8601 string with a time zone.');
+    }
+    const date = new Date(value);
+    if (Number.isNaN(date.getTime())) throw new TypeError('DateTime is not a valid date.');
+    return date;
+  },
+});

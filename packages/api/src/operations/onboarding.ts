@@ -1,0 +1,92 @@
+import {
+  type AccessPreset,
+  ConfideError,
+  ErrorCode,
+  newOrgId,
+  notFound,
+  type OrgId,
+  validate,
+} from '@confide/domain';
+import { type Organisation, type StaffMember, tenantScope } from '@confide/store';
+import type { ConfideServices } from '../services';
+
+export interface OnboardOrganisationInput {
+  readonly name: string;
+  readonly slug: string;
+  readonly preset: AccessPreset;
+  readonly dataProcessingAgreement?: string | null;
+  readonly firstAdmin: { readonly handle: string; readonly displayName: string };
+}
+
+/**
+ * Onboards a charity: its own KMS key (tagged, with a policy that confines the api to its encryption
+ * context), alias, first branch key, beacon key, the organisation item and its first ORG_ADMIN.
+ * Shared by the operator mutation and the CLI. If a step after key creation fails, the key is scheduled for
+ * deletion so no orphan key lingers.
+ */
+export async function onboardOrganisation(
+  services: ConfideServices,
+  input: OnboardOrganisationInput,
+): Promise<{ organisation: Organisation; firstAdmin: StaffMember }> {
+  const name = validate.text(['input', 'name'], input.name, { max: 200 });
+  const slug = validate.slug(['input', 'slug'], input.slug);
+  const dpa =
+    input.dataProcessingAgreement == null
+      ? undefined
+      : validate.text(['input', 'dataProcessingAgreement'], input.dataProcessingAgreement, { max: 200 });
+  const handle = validate.handle(['input', 'firstAdmin', 'handle'], input.firstAdmin.handle);
+  const displayName = validate.text(['input', 'firstAdmin', 'displayName'], input.firstAdmin.displayName, {
+    max: 200,
+  });
+  if (await services.directory.organisationIdBySlug(slug)) {
+    throw new ConfideError(ErrorCode.CONFLICT, 'That slug is already in use.', { field: ['input', 'slug'] });
+  }
+
+  const orgId = newOrgId();
+  const { keyArn, alias } = await services.organisationKeys.create(orgId);
+  try {
+    await services.keys.createBranchKey(orgId, keyArn);
+    await services.keys.createBeaconKey(orgId);
+    const organisation = await services.directory.createOrganisation({
+      orgId,
+      name,
+      slug,
+      preset: input.preset,
+      kmsKeyArn: keyArn,
+      keyAlias: alias,
+      ...(dpa ? { dataProcessingAgreement: dpa } : {}),
+    });
+    const firstAdmin = await services.directory.addStaff(tenantScope(orgId), {
+      handle,
+      displayName,
+      roles: ['ORG_ADMIN'],
+    });
+    return { organisation, firstAdmin };
+  } catch (error) {
+    await services.organisationKeys.scheduleDeletion(keyArn, 7).catch(() => undefined);
+    throw error;
+  }
+}
+
+export const DEFAULT_KEY_DELETION_WINDOW_DAYS = 30;
+
+/**
+ * Offboards an organisation: from this moment every token of it is refused (authentication checks the
+ * status on every request), cached keys are dropped, and its KMS key is scheduled for deletion, after which
+ * nothing of it can be decrypted anywhere, backups included.
+ */
+export async function offboardOrganisation(
+  services: ConfideServices,
+  orgId: OrgId,
+  pendingWindowInDays: number = DEFAULT_KEY_DELETION_WINDOW_DAYS,
+): Promise<Organisation> {
+  const days = validate.integerInRange(['input', 'pendingWindowInDays'], pendingWindowInDays, 7, 30);
+  const organisation = await services.directory.organisation(orgId);
+  if (!organisation) throw notFound('Organisation');
+  if (organisation.status === 'OFFBOARDED') {
+    throw new ConfideError(ErrorCode.CONFLICT, 'The organisation is already offboarded.');
+  }
+  const deletionDate = await services.organisationKeys.scheduleDeletion(organisation.kmsKeyArn, days);
+  services.keys.forgetOrganisation(orgId);
+  return services.directory.markOffboarded(orgId, deletionDate);
+}

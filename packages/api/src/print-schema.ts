@@ -1,0 +1,16 @@
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { printSchemaWithDirectives } from '@graphql-tools/utils';
+import { schema } from './schema';
+
+/** The partner contract: the SDL with every directive, exactly as the server enforces it. */
+export function printConfideSchema(): string {
+  return `${printSchemaWithDirectives(schema)}\n`;
+}
+
+export const SCHEMA_FILE = fileURLToPath(new URL('../../../schema/schema.graphql', import.meta.url));
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  writeFileSync(SCHEMA_FILE, printConfideSchema());
+  console.log(`Wrote ${SCHEMA_FILE}`);
+}

@@ -1,0 +1,156 @@
+import { forbidden, isIdOf, notFound, type Role, validate } from '@confide/domain';
+import type { StaffMember } from '@confide/store';
+import { resolveArrayConnection } from '@pothos/plugin-relay';
+import { builder } from '../builder';
+import { type ConfideContext, callerScope, hasRole, staffPrincipal } from '../context';
+import { RoleEnum } from './vocabulary';
+
+export const StaffMemberRef = builder.objectRef<StaffMember>('StaffMember');
+
+const StaffStatusEnum = builder.enumType('StaffStatus', {
+  description: 'DEACTIVATED staff are refused on every request from the moment of deactivation.',
+  values: ['ACTIVE', 'DEACTIVATED'] as const,
+});
+
+/** Staff accounts are managed by ORG_ADMIN and HR; everyone sees their own. */
+function mayManageStaff(context: ConfideContext): boolean {
+  return hasRole(context, 'ORG_ADMIN') || hasRole(context, 'HR_OFFICER');
+}
+
+async function loadStaffInCallerOrg(context: ConfideContext, staffId: string): Promise<StaffMember> {
+  const caller = staffPrincipal(context);
+  if (!isIdOf('staff', staffId)) throw notFound('Staff member');
+  if (caller.staffId !== staffId && !mayManageStaff(context)) throw notFound('Staff member');
+  const staff = await context.services.directory.staff(callerScope(context), staffId);
+  if (!staff) throw notFound('Staff member');
+  return staff;
+}
+
+builder.node(StaffMemberRef, {
+  description: 'A staff member’s account in one organisation. Roles are held here, never taken from tokens.',
+  id: { resolve: (staff) => staff.staffId },
+  loadOne: (id, context) => loadStaffInCallerOrg(context, id).catch(() => null),
+  fields: (t) => ({
+    handle: t.exposeString('handle', { description: 'Login handle, unique in the organisation.' }),
+    displayName: t.string({
+      description: 'The name colleagues see.',
+      resolve: (staff) => staff.displayName(),
+    }),
+    roles: t.field({ type: [RoleEnum], resolve: (staff) => [...staff.roles], description: 'Roles held.' }),
+    status: t.field({
+      type: StaffStatusEnum,
+      resolve: (staff) => staff.status,
+      description: 'Account status.',
+    }),
+    version: t.exposeInt('version', { description: 'For optimistic concurrency: pass as expectedVersion.' }),
+    createdAt: t.field({ type: 'DateTime', resolve: (staff) => staff.createdAt, description: 'When added.' }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  staffMembers: t.connection({
+    type: StaffMemberRef,
+    description: 'The organisation’s staff accounts (ORG_ADMIN and HR_OFFICER).',
+    authScopes: { $any: { role: 'ORG_ADMIN', $all: { role: 'HR_OFFICER' } } },
+    resolve: async (_root, args, context) =>
+      resolveArrayConnection({ args }, await context.services.directory.listStaff(callerScope(context))),
+  }),
+}));
+
+const AddStaffMemberInput = builder.inputType('AddStaffMemberInput', {
+  description: 'A new staff account.',
+  fields: (t) => ({
+    handle: t.string({ required: true, description: 'Login handle, unique in the organisation.' }),
+    displayName: t.string({ required: true, description: 'The name colleagues see (1–200 characters).' }),
+    roles: t.field({ type: [RoleEnum], required: true, description: 'At least one role.' }),
+  }),
+});
+
+const ChangeRolesInput = builder.inputType('ChangeRolesInput', {
+  description: 'Roles to add to or remove from a staff member.',
+  fields: (t) => ({
+    staffId: t.globalID({ required: true, description: 'The staff member (global id).' }),
+    roles: t.field({ type: [RoleEnum], required: true, description: 'The roles.' }),
+    expectedVersion: t.int({
+      required: false,
+      description: 'Refuse with CONFLICT if the account changed since.',
+    }),
+  }),
+});
+
+const DeactivateStaffInput = builder.inputType('DeactivateStaffInput', {
+  description: 'The staff member to deactivate.',
+  fields: (t) => ({
+    staffId: t.globalID({ required: true, description: 'The staff member (global id).' }),
+    expectedVersion: t.int({
+      required: false,
+      description: 'Refuse with CONFLICT if the account changed since.',
+    }),
+  }),
+});
+
+function staffIdFrom(globalId: { typename: string; id: string }): string {
+  if (globalId.typename !== 'StaffMember' || !isIdOf('staff', globalId.id)) throw notFound('Staff member');
+  return globalId.id;
+}
+
+async function changeRoles(
+  context: ConfideContext,
+  input: { staffId: { typename: string; id: string }; roles: Role[]; expectedVersion?: number | null },
+  change: (current: readonly Role[], given: readonly Role[]) => Role[],
+): Promise<StaffMember> {
+  const scope = callerScope(context);
+  const staffId = staffIdFrom(input.staffId);
+  const roles = validate.nonEmptyUnique(['input', 'roles'], input.roles);
+  const current = await context.services.directory.staff(scope, staffId);
+  if (!current) throw notFound('Staff member');
+  const next = change(current.roles, roles);
+  if (next.length === 0)
+    throw forbidden('A staff member keeps at least one role; deactivate the account instead.');
+  return context.services.directory.updateStaff(scope, staffId, {
+    roles: next,
+    expectedVersion: input.expectedVersion ?? current.version,
+  });
+}
+
+builder.mutationFields((t) => ({
+  addStaffMember: t.field({
+    type: StaffMemberRef,
+    description: 'Adds a staff account to the caller’s organisation (ORG_ADMIN).',
+    authScopes: { role: 'ORG_ADMIN' },
+    args: { input: t.arg({ type: AddStaffMemberInput, required: true }) },
+    resolve: (_root, { input }, context) =>
+      context.services.directory.addStaff(callerScope(context), {
+        handle: validate.handle(['input', 'handle'], input.handle),
+        displayName: validate.text(['input', 'displayName'], input.displayName, { max: 200 }),
+        roles: validate.nonEmptyUnique(['input', 'roles'], input.roles),
+      }),
+  }),
+  assignRoles: t.field({
+    type: StaffMemberRef,
+    description: 'Adds roles to a staff member (ORG_ADMIN).',
+    authScopes: { role: 'ORG_ADMIN' },
+    args: { input: t.arg({ type: ChangeRolesInput, required: true }) },
+    resolve: (_root, { input }, context) =>
+      changeRoles(context, input, (current, given) => [...new Set([...current, ...given])]),
+  }),
+  removeRoles: t.field({
+    type: StaffMemberRef,
+    description: 'Removes roles from a staff member (ORG_ADMIN).',
+    authScopes: { role: 'ORG_ADMIN' },
+    args: { input: t.arg({ type: ChangeRolesInput, required: true }) },
+    resolve: (_root, { input }, context) =>
+      changeRoles(context, input, (current, given) => current.filter((role) => !given.includes(role))),
+  }),
+  deactivateStaff: t.field({
+    type: StaffMemberRef,
+    description: 'Deactivates a staff account; its tokens are refused from this moment (ORG_ADMIN).',
+    authScopes: { role: 'ORG_ADMIN' },
+    args: { input: t.arg({ type: DeactivateStaffInput, required: true }) },
+    resolve: (_root, { input }, context) =>
+      context.services.directory.updateStaff(callerScope(context), staffIdFrom(input.staffId), {
+        status: 'DEACTIVATED',
+        ...(input.expectedVersion == null ? {} : { expectedVersion: input.expectedVersion }),
+      }),
+  }),
+}));

@@ -1,0 +1,60 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { type Clock, systemClock } from '@confide/domain';
+import { KeyHierarchy, OrganisationKeys } from '@confide/keys';
+import { countRequests, OrganisationDirectory, RequestCounters } from '@confide/store';
+import type { ConfideConfig } from './config';
+
+/** The long-lived parts of the API, created once per process (per Lambda container) and shared by requests. */
+export interface ConfideServices {
+  readonly config: ConfideConfig;
+  readonly clock: Clock;
+  readonly dynamo: DynamoDBClient;
+  readonly kms: KMSClient;
+  readonly keys: KeyHierarchy;
+  readonly organisationKeys: OrganisationKeys;
+  readonly directory: OrganisationDirectory;
+  readonly counters: RequestCounters;
+}
+
+export interface ServiceOverrides {
+  readonly clock?: Clock;
+  readonly dynamo?: DynamoDBClient;
+  readonly kms?: KMSClient;
+}
+
+/** Wires the SDK clients (with request counters) into the key hierarchy and the stores. */
+export function createServices(config: ConfideConfig, overrides: ServiceOverrides = {}): ConfideServices {
+  const clock = overrides.clock ?? systemClock;
+  const counters = new RequestCounters();
+  const dynamo =
+    overrides.dynamo ??
+    new DynamoDBClient({
+      region: config.region,
+      ...(config.endpoints.dynamodb ? { endpoint: config.endpoints.dynamodb } : {}),
+    });
+  const kms =
+    overrides.kms ??
+    new KMSClient({
+      region: config.region,
+      ...(config.endpoints.kms ? { endpoint: config.endpoints.kms } : {}),
+    });
+  countRequests(dynamo.middlewareStack, 'DynamoDB', counters);
+  countRequests(kms.middlewareStack, 'KMS', counters);
+  const keys = new KeyHierarchy({
+    kms,
+    dynamo,
+    keyTableName: config.tables.keys,
+    clock,
+    cacheTtlMs: config.kms.keyCacheTtlMs,
+  });
+  const organisationKeys = new OrganisationKeys({
+    kms,
+    aliasPrefix: config.kms.aliasPrefix,
+    accountId: config.kms.accountId,
+    apiRoleArn: config.kms.apiRoleArn,
+    provisionerRoleArn: config.kms.provisionerRoleArn,
+  });
+  const directory = new OrganisationDirectory({ dynamo, tableName: config.tables.data, keys, clock });
+  return { config, clock, dynamo, kms, keys, organisationKeys, directory, counters };
+}

@@ -1,0 +1,102 @@
+import { parseArgs } from 'node:util';
+import {
+  orgCreateCommand,
+  orgListCommand,
+  orgOffboardCommand,
+  type TokenRequest,
+  tokenCommand,
+  usersCommand,
+} from './commands';
+import { CliError } from './data-dir';
+import { startCommand } from './start';
+
+const USAGE = `confide — Confide's local and operator command line
+
+  npm start [-- --fresh] [-- --port 4000]   start the local stack, demo data and GraphiQL
+  npx confide token --org <slug> --user <handle>      a bearer token for a staff member
+  npx confide token --operator                         a platform operator's token
+  npx confide users --org <slug>                       an organisation's staff and roles
+  npx confide org create --name <n> --slug <s> --admin-handle <h> --admin-name <n> [--preset STRICT|GROUP_WIDE] [--dpa <ref>]
+  npx confide org list
+  npx confide org offboard --slug <s> [--window <7-30 days>]
+`;
+
+async function main(argv: string[]): Promise<string | undefined> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      fresh: { type: 'boolean', default: false },
+      port: { type: 'string', default: '4000' },
+      org: { type: 'string' },
+      user: { type: 'string' },
+      'service-user': { type: 'string' },
+      partner: { type: 'string' },
+      operator: { type: 'boolean', default: false },
+      'expires-in': { type: 'string' },
+      name: { type: 'string' },
+      slug: { type: 'string' },
+      preset: { type: 'string' },
+      'admin-handle': { type: 'string' },
+      'admin-name': { type: 'string' },
+      dpa: { type: 'string' },
+      window: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const [command, sub] = positionals;
+  if (values.help || !command) return USAGE;
+  switch (command) {
+    case 'start':
+      await startCommand({ fresh: values.fresh ?? false, port: Number(values.port) });
+      return undefined;
+    case 'token': {
+      const request: TokenRequest = { operator: values.operator ?? false };
+      if (values.org) request.org = values.org;
+      if (values.user) request.user = values.user;
+      if (values['service-user']) request.serviceUser = values['service-user'];
+      if (values.partner) request.partner = values.partner;
+      if (values['expires-in']) request.expiresIn = values['expires-in'];
+      return tokenCommand(request);
+    }
+    case 'users':
+      return usersCommand({ ...(values.org ? { org: values.org } : {}) });
+    case 'org':
+      if (sub === 'list') return orgListCommand();
+      if (sub === 'create') {
+        return orgCreateCommand({
+          ...(values.name ? { name: values.name } : {}),
+          ...(values.slug ? { slug: values.slug } : {}),
+          ...(values.preset ? { preset: values.preset } : {}),
+          ...(values['admin-handle'] ? { adminHandle: values['admin-handle'] } : {}),
+          ...(values['admin-name'] ? { adminName: values['admin-name'] } : {}),
+          ...(values.dpa ? { dpa: values.dpa } : {}),
+        });
+      }
+      if (sub === 'offboard') {
+        return orgOffboardCommand({
+          ...(values.slug ? { slug: values.slug } : {}),
+          ...(values.window ? { window: values.window } : {}),
+        });
+      }
+      throw new CliError('Use: confide org create|list|offboard');
+    default:
+      throw new CliError(`Unknown command "${command}".\n\n${USAGE}`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (output) => {
+    if (output !== undefined) {
+      console.log(output);
+      process.exit(0);
+    }
+  },
+  (error: unknown) => {
+    if (error instanceof CliError) console.error(error.message);
+    else if (error instanceof Error && 'code' in error)
+      console.error(`${String(error.code)}: ${error.message}`);
+    else console.error(error);
+    process.exit(1);
+  },
+);

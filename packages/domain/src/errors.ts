@@ -1,0 +1,66 @@
+/**
+ * The stable error codes of the API. Every domain error carries one; the GraphQL layer copies it to
+ * `extensions.code`. Anything that is not a {@link ConfideError} is masked as `INTERNAL`.
+ */
+export const ErrorCode = {
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  JUSTIFICATION_REQUIRED: 'JUSTIFICATION_REQUIRED',
+  POLICY_NOT_ACKNOWLEDGED: 'POLICY_NOT_ACKNOWLEDGED',
+  CONSENT_REQUIRED: 'CONSENT_REQUIRED',
+  CONFLICT: 'CONFLICT',
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  RATE_LIMITED: 'RATE_LIMITED',
+  INTERNAL: 'INTERNAL',
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export interface ConfideErrorOptions {
+  /** Input path of the offending argument, for `BAD_USER_INPUT` (e.g. `['input', 'nhsNumber']`). */
+  readonly field?: readonly string[];
+  /** Extra, non-personal detail for the client (e.g. the fields that need a purpose). */
+  readonly details?: Readonly<Record<string, unknown>>;
+  readonly cause?: unknown;
+}
+
+/**
+ * A failure the caller is meant to see. Messages must never contain personal data: they are returned to
+ * clients and may be logged.
+ */
+export class ConfideError extends Error {
+  readonly code: ErrorCode;
+  readonly field: readonly string[] | undefined;
+  readonly details: Readonly<Record<string, unknown>> | undefined;
+
+  constructor(code: ErrorCode, message: string, options: ConfideErrorOptions = {}) {
+    super(message, { cause: options.cause });
+    this.name = 'ConfideError';
+    this.code = code;
+    this.field = options.field;
+    this.details = options.details;
+  }
+}
+
+export const unauthenticated = (message = 'A valid bearer token is required.') =>
+  new ConfideError(ErrorCode.UNAUTHENTICATED, message);
+
+export const forbidden = (message = 'You are not allowed to do this.') =>
+  new ConfideError(ErrorCode.FORBIDDEN, message);
+
+/** Also used where the caller has no relationship to a record: existence is never confirmed. */
+export const notFound = (what = 'Record') => new ConfideError(ErrorCode.NOT_FOUND, `${what} not found.`);
+
+export const badInput = (field: readonly string[], message: string) =>
+  new ConfideError(ErrorCode.BAD_USER_INPUT, message, { field });
+
+export const conflict = (message = 'The record was changed by someone else; reload it and try again.') =>
+  new ConfideError(ErrorCode.CONFLICT, message);
+
+export const internal = (cause?: unknown) =>
+  new ConfideError(ErrorCode.INTERNAL, 'Something went wrong; nothing was changed.', { cause });
+
+export function isConfideError(error: unknown): error is ConfideError {
+  return error instanceof ConfideError;
+}

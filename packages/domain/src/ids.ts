@@ -1,0 +1,62 @@
+import { randomBytes } from 'node:crypto';
+
+/**
+ * Opaque, fixed-length identifiers. Fixed length matters for isolation: key prefixes such as
+ * `ORG#<orgId>#` can never be a prefix of another organisation's id (see DATA-PROTECTION.md, Storage).
+ */
+export type OrgId = string & { readonly __brand: 'OrgId' };
+export type Id<Kind extends string> = string & { readonly __brand: Kind };
+
+const ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';
+/** 16 random bytes in 26 base32 characters. */
+const ID_BODY_LENGTH = 26;
+
+export const ID_PREFIXES = {
+  org: 'org',
+  staff: 'stf',
+  serviceUser: 'su',
+  partner: 'ptn',
+  service: 'svc',
+  operator: 'opr',
+  subject: 'sub',
+} as const;
+
+export type IdKind = keyof typeof ID_PREFIXES;
+
+function base32(bytes: Uint8Array): string {
+  let bits = 0;
+  let value = 0;
+  let out = '';
+  for (const byte of bytes) {
+    value = (value << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      out += ALPHABET[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  if (bits > 0) out += ALPHABET[(value << (5 - bits)) & 31];
+  return out;
+}
+
+/** A new random id of the given kind, e.g. `org_k3…` (always prefix + `_` + 26 characters). */
+export function newId(kind: IdKind): string {
+  return `${ID_PREFIXES[kind]}_${base32(randomBytes(16))}`;
+}
+
+export function newOrgId(): OrgId {
+  return newId('org') as OrgId;
+}
+
+/** True when `value` has the exact shape of an id of `kind`: used to reject foreign or forged ids early. */
+export function isIdOf(kind: IdKind, value: string): boolean {
+  const prefix = `${ID_PREFIXES[kind]}_`;
+  if (!value.startsWith(prefix) || value.length !== prefix.length + ID_BODY_LENGTH) return false;
+  for (const ch of value.slice(prefix.length)) if (!ALPHABET.includes(ch)) return false;
+  return true;
+}
+
+export function asOrgId(value: string): OrgId {
+  if (!isIdOf('org', value)) throw new TypeError('Not an organisation id.');
+  return value as OrgId;
+}

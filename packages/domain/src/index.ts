@@ -1,0 +1,6 @@
+export * from './access-vocabulary';
+export * from './clock';
+export * from './errors';
+export * from './ids';
+export * from './principal';
+export * as validate from './validation';

@@ -1,0 +1,6 @@
+export * from './blind-index';
+export * from './errors';
+export * from './field-cipher';
+export * from './key-hierarchy';
+export * from './organisation-keys';
+export * from './ttl-cache';

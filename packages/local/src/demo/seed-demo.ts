@@ -1,0 +1,25 @@
+import { type ConfideServices, onboardOrganisation } from '@confide/api';
+import { tenantScope } from '@confide/store';
+import { DEMO_ORGANISATIONS } from './demo-organisations';
+
+/**
+ * Onboards the demo organisations that do not exist yet, as an operator would, and adds their staff.
+ * Idempotent: run on every `npm start`, it only fills what is missing.
+ */
+export async function seedDemo(services: ConfideServices): Promise<{ created: string[] }> {
+  const created: string[] = [];
+  for (const demo of DEMO_ORGANISATIONS) {
+    if (await services.directory.organisationIdBySlug(demo.slug)) continue;
+    const { organisation } = await onboardOrganisation(services, {
+      name: demo.name,
+      slug: demo.slug,
+      preset: demo.preset,
+      dataProcessingAgreement: `DPA-${demo.slug.toUpperCase()}-2026`,
+      firstAdmin: { handle: demo.admin.handle, displayName: demo.admin.displayName },
+    });
+    const scope = tenantScope(organisation.orgId);
+    for (const staff of demo.staff) await services.directory.addStaff(scope, staff);
+    created.push(demo.slug);
+  }
+  return { created };
+}

@@ -1,0 +1,54 @@
+import type { KeyMaterial } from './ciphertext-blob.js';
+
+/** The key states this endpoint models (KMS has more, for imported and multi-Region keys). */
+export type KeyState = 'Enabled' | 'Disabled' | 'PendingDeletion';
+
+/** How a material version came about: `undefined` for the material a key was created with. */
+export type RotationType = 'AUTOMATIC' | 'ON_DEMAND';
+
+/** One version of a key's AES-256 material; ciphertext blobs record which version made them. */
+export interface KeyMaterialVersion {
+  readonly version: number;
+  readonly material: KeyMaterial;
+  readonly createdAt: Date;
+  readonly rotationType: RotationType | undefined;
+}
+
+/** Automatic rotation settings of a key. */
+export interface KeyRotation {
+  enabled: boolean;
+  periodInDays: number;
+  nextRotationDate: Date | undefined;
+}
+
+/** A symmetric encryption KMS key and everything KMS knows about it. */
+export interface KeyRecord {
+  readonly keyId: string;
+  readonly createdAt: Date;
+  readonly description: string;
+  readonly policy: string;
+  /** Tag key to tag value, in the order the tags were first added. */
+  readonly tags: Map<string, string>;
+  state: KeyState;
+  /** Set while the key is `PendingDeletion`. */
+  deletionDate: Date | undefined;
+  pendingWindowInDays: number | undefined;
+  readonly rotation: KeyRotation;
+  /** Oldest first; the last one encrypts, all of them decrypt. */
+  readonly materials: KeyMaterialVersion[];
+}
+
+/** An alias (`alias/...`) pointing at a key. */
+export interface AliasRecord {
+  readonly aliasName: string;
+  targetKeyId: string;
+  readonly createdAt: Date;
+  lastUpdatedDate: Date;
+}
+
+/** Everything a key store holds, as read from or written to its file. */
+export interface StoreSnapshot {
+  readonly keys: readonly KeyRecord[];
+  readonly aliases: readonly AliasRecord[];
+  readonly deletedKeyIds: readonly string[];
+}

@@ -1,0 +1,50 @@
+import { createAlias, listAliases } from './alias-operations.js';
+import {
+  decrypt,
+  encrypt,
+  generateDataKey,
+  generateDataKeyWithoutPlaintext,
+} from './cryptographic-operations.js';
+import {
+  cancelKeyDeletion,
+  createKey,
+  describeKey,
+  disableKey,
+  enableKey,
+  getKeyPolicy,
+  listResourceTags,
+  scheduleKeyDeletion,
+  tagResource,
+} from './key-operations.js';
+import {
+  disableKeyRotation,
+  enableKeyRotation,
+  getKeyRotationStatus,
+  listKeyRotations,
+  rotateKeyOnDemand,
+} from './key-rotation-operations.js';
+import type { KmsOperation } from './kms-operation.js';
+
+/** The KMS operations this endpoint implements, by the name that follows `TrentService.` in `X-Amz-Target`. */
+export const kmsOperations: ReadonlyMap<string, KmsOperation> = new Map([
+  ['CancelKeyDeletion', cancelKeyDeletion],
+  ['CreateAlias', createAlias],
+  ['CreateKey', createKey],
+  ['Decrypt', decrypt],
+  ['DescribeKey', describeKey],
+  ['DisableKey', disableKey],
+  ['DisableKeyRotation', disableKeyRotation],
+  ['EnableKey', enableKey],
+  ['EnableKeyRotation', enableKeyRotation],
+  ['Encrypt', encrypt],
+  ['GenerateDataKey', generateDataKey],
+  ['GenerateDataKeyWithoutPlaintext', generateDataKeyWithoutPlaintext],
+  ['GetKeyPolicy', getKeyPolicy],
+  ['GetKeyRotationStatus', getKeyRotationStatus],
+  ['ListAliases', listAliases],
+  ['ListKeyRotations', listKeyRotations],
+  ['ListResourceTags', listResourceTags],
+  ['RotateKeyOnDemand', rotateKeyOnDemand],
+  ['ScheduleKeyDeletion', scheduleKeyDeletion],
+  ['TagResource', tagResource],
+]);

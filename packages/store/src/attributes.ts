@@ -1,0 +1,37 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+
+/** Tiny typed helpers for DynamoDB attribute values; items here are small and explicit. */
+export const attr = {
+  s: (value: string): AttributeValue => ({ S: value }),
+  n: (value: number): AttributeValue => ({ N: String(value) }),
+  b: (value: Uint8Array): AttributeValue => ({ B: value }),
+  bool: (value: boolean): AttributeValue => ({ BOOL: value }),
+  ss: (values: readonly string[]): AttributeValue =>
+    values.length > 0 ? { SS: [...values] } : { NULL: true },
+} as const;
+
+export type Item = Record<string, AttributeValue>;
+
+export const read = {
+  s: (item: Item, name: string): string | undefined => item[name]?.S,
+  n: (item: Item, name: string): number | undefined => {
+    const value = item[name]?.N;
+    return value === undefined ? undefined : Number(value);
+  },
+  b: (item: Item, name: string): Uint8Array | undefined => item[name]?.B,
+  bool: (item: Item, name: string): boolean | undefined => item[name]?.BOOL,
+  ss: (item: Item, name: string): string[] => item[name]?.SS ?? [],
+} as const;
+
+/** The attribute as a string, or an error naming it: a malformed item is a fault, never a silent default. */
+export function requireS(item: Item, name: string): string {
+  const value = item[name]?.S;
+  if (value === undefined) throw new Error(`Stored item lacks attribute ${name}.`);
+  return value;
+}
+
+export function requireN(item: Item, name: string): number {
+  const value = item[name]?.N;
+  if (value === undefined) throw new Error(`Stored item lacks attribute ${name}.`);
+  return Number(value);
+}

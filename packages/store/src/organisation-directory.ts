@@ -1,0 +1,512 @@
+import {
+  ConditionalCheckFailedException,
+  type DynamoDBClient,
+  GetItemCommand,
+  QueryCommand,
+  TransactionCanceledException,
+  TransactWriteItemsCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import {
+  type AccessPreset,
+  type Clock,
+  ConfideError,
+  conflict,
+  ErrorCode,
+  newId,
+  type OrgId,
+  ROLES,
+  type Role,
+  systemClock,
+} from '@confide/domain';
+import { blindIndex, type KeyHierarchy } from '@confide/keys';
+import { attr, type Item, read, requireN, requireS } from './attributes';
+import { itemKeyOf, openField, sealFields } from './sealed-fields';
+import { platformKey, type TenantScope, tenantScope } from './tenant-scope';
+
+export type OrganisationStatus = 'ACTIVE' | 'OFFBOARDED';
+export type StaffStatus = 'ACTIVE' | 'DEACTIVATED';
+export type PrincipalKind = 'STAFF' | 'SERVICE_USER' | 'PARTNER';
+
+export interface RetentionSettings {
+  readonly clientYearsAfterClosure: number;
+  readonly childUntilAge: number;
+  readonly staffYearsAfterEmployment: number;
+  readonly auditYears: number;
+  readonly breachYears: number;
+}
+
+export const DEFAULT_RETENTION: RetentionSettings = {
+  clientYearsAfterClosure: 8,
+  childUntilAge: 25,
+  staffYearsAfterEmployment: 6,
+  auditYears: 8,
+  breachYears: 6,
+};
+
+export interface Organisation {
+  readonly orgId: OrgId;
+  readonly name: string;
+  readonly slug: string;
+  readonly preset: AccessPreset;
+  readonly status: OrganisationStatus;
+  readonly kmsKeyArn: string;
+  readonly keyAlias: string;
+  readonly dataProcessingAgreement: string | undefined;
+  readonly retention: RetentionSettings;
+  readonly createdAt: string;
+  readonly offboardedAt: string | undefined;
+  readonly keyDeletionDate: string | undefined;
+  readonly version: number;
+}
+
+export interface StaffMember {
+  readonly orgId: OrgId;
+  readonly staffId: string;
+  readonly handle: string;
+  readonly roles: readonly Role[];
+  readonly status: StaffStatus;
+  readonly externalSubject: string;
+  readonly createdAt: string;
+  readonly version: number;
+  /** Decrypts the display name under the staff member's subject key. */
+  displayName(): Promise<string>;
+}
+
+export interface IdentityLink {
+  readonly kind: PrincipalKind;
+  readonly principalId: string;
+}
+
+export interface OrganisationDirectoryOptions {
+  readonly dynamo: DynamoDBClient;
+  readonly tableName: string;
+  readonly keys: KeyHierarchy;
+  readonly clock?: Clock;
+}
+
+const ORG_SORT = 'PROFILE';
+const HANDLE_BITS = 256;
+
+/**
+ * Organisations, their staff accounts and the links from identity-provider subjects to principals.
+ *
+ * Staff display names are personal data and sealed under the staff member's subject key; handles are looked
+ * up through a keyed blind index, so no name or handle appears in any key.
+ */
+export class OrganisationDirectory {
+  readonly #dynamo: DynamoDBClient;
+  readonly #table: string;
+  readonly #keys: KeyHierarchy;
+  readonly #clock: Clock;
+
+  constructor(options: OrganisationDirectoryOptions) {
+    this.#dynamo = options.dynamo;
+    this.#table = options.tableName;
+    this.#keys = options.keys;
+    this.#clock = options.clock ?? systemClock;
+  }
+
+  // ── Organisations ──────────────────────────────────────────────────────────────────────────────────────
+
+  /** Writes the organisation's registry entries and profile; fails with CONFLICT if the slug is taken. */
+  async createOrganisation(input: {
+    orgId: OrgId;
+    name: string;
+    slug: string;
+    preset: AccessPreset;
+    kmsKeyArn: string;
+    keyAlias: string;
+    dataProcessingAgreement?: string;
+  }): Promise<Organisation> {
+    const scope = tenantScope(input.orgId);
+    const now = this.#clock.now().toISOString();
+    const profile: Item = {
+      pk: attr.s(scope.key('ORG')),
+      sk: attr.s(ORG_SORT),
+      orgId: attr.s(input.orgId),
+      name: attr.s(input.name),
+      slug: attr.s(input.slug),
+      preset: attr.s(input.preset),
+      status: attr.s('ACTIVE'),
+      kmsKeyArn: attr.s(input.kmsKeyArn),
+      keyAlias: attr.s(input.keyAlias),
+      retention: { S: JSON.stringify(DEFAULT_RETENTION) },
+      createdAt: attr.s(now),
+      version: attr.n(1),
+      ...(input.dataProcessingAgreement ? { dpa: attr.s(input.dataProcessingAgreement) } : {}),
+    };
+    try {
+      await this.#dynamo.send(
+        new TransactWriteItemsCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.#table,
+                Item: {
+                  pk: attr.s(platformKey.slug(input.slug)),
+                  sk: attr.s('SLUG'),
+                  orgId: attr.s(input.orgId),
+                },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            {
+              Put: {
+                TableName: this.#table,
+                Item: {
+                  pk: attr.s(platformKey.organisations),
+                  sk: attr.s(`ORG#${input.orgId}`),
+                  orgId: attr.s(input.orgId),
+                  slug: attr.s(input.slug),
+                },
+              },
+            },
+            {
+              Put: { TableName: this.#table, Item: profile, ConditionExpression: 'attribute_not_exists(pk)' },
+            },
+          ],
+        }),
+      );
+    } catch (error) {
+      if (error instanceof TransactionCanceledException) {
+        throw new ConfideError(ErrorCode.CONFLICT, 'That slug is already in use.', {
+          field: ['input', 'slug'],
+        });
+      }
+      throw error;
+    }
+    return toOrganisation(profile);
+  }
+
+  async organisation(orgId: OrgId): Promise<Organisation | undefined> {
+    const scope = tenantScope(orgId);
+    const result = await this.#dynamo.send(
+      new GetItemCommand({
+        TableName: this.#table,
+        Key: { pk: attr.s(scope.key('ORG')), sk: attr.s(ORG_SORT) },
+        ConsistentRead: true,
+      }),
+    );
+    return result.Item ? toOrganisation(result.Item) : undefined;
+  }
+
+  async organisationIdBySlug(slug: string): Promise<OrgId | undefined> {
+    const result = await this.#dynamo.send(
+      new GetItemCommand({
+        TableName: this.#table,
+        Key: { pk: attr.s(platformKey.slug(slug)), sk: attr.s('SLUG') },
+        ConsistentRead: true,
+      }),
+    );
+    return read.s(result.Item ?? {}, 'orgId') as OrgId | undefined;
+  }
+
+  /** Every organisation of the deployment, for operators. Pages through the registry. */
+  async listOrganisations(): Promise<Organisation[]> {
+    const ids: OrgId[] = [];
+    let startKey: Item | undefined;
+    do {
+      const page = await this.#dynamo.send(
+        new QueryCommand({
+          TableName: this.#table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': attr.s(platformKey.organisations) },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) ids.push(requireS(item, 'orgId') as OrgId);
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    const organisations = await Promise.all(ids.map((id) => this.organisation(id)));
+    return organisations.filter((org): org is Organisation => org !== undefined);
+  }
+
+  async markOffboarded(orgId: OrgId, keyDeletionDate: Date): Promise<Organisation> {
+    const scope = tenantScope(orgId);
+    const result = await this.#dynamo.send(
+      new UpdateItemCommand({
+        TableName: this.#table,
+        Key: { pk: attr.s(scope.key('ORG')), sk: attr.s(ORG_SORT) },
+        UpdateExpression:
+          'SET #status = :off, offboardedAt = :now, keyDeletionDate = :deletion, version = version + :one',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':off': attr.s('OFFBOARDED'),
+          ':now': attr.s(this.#clock.now().toISOString()),
+          ':deletion': attr.s(keyDeletionDate.toISOString()),
+          ':one': attr.n(1),
+        },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    if (!result.Attributes) throw new Error('Offboarding returned no item.');
+    return toOrganisation(result.Attributes);
+  }
+
+  // ── Staff ──────────────────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Adds a staff member with a fresh subject key, a unique handle within the organisation and an identity
+   * link for their identity-provider subject (generated when not given, as the local issuer does).
+   */
+  async addStaff(
+    scope: TenantScope,
+    input: { handle: string; displayName: string; roles: readonly Role[]; externalSubject?: string },
+  ): Promise<StaffMember> {
+    const staffId = newId('staff');
+    const externalSubject = input.externalSubject ?? newId('subject');
+    const key = await this.#keys.createSubjectKey(scope.orgId, staffId);
+    const pk = scope.key('STAFF', staffId);
+    const now = this.#clock.now().toISOString();
+    const item: Item = {
+      pk: attr.s(pk),
+      sk: attr.s(ORG_SORT),
+      gsi1pk: attr.s(scope.key('STAFF')),
+      gsi1sk: attr.s(`STAFF#${staffId}`),
+      orgId: attr.s(scope.orgId),
+      staffId: attr.s(staffId),
+      handle: attr.s(input.handle),
+      roles: attr.ss(input.roles),
+      status: attr.s('ACTIVE'),
+      externalSubject: attr.s(externalSubject),
+      createdAt: attr.s(now),
+      version: attr.n(1),
+      ...sealFields(key, itemKeyOf(pk, ORG_SORT), { displayName: input.displayName }),
+    };
+    const handleKey = await this.#handleKey(scope, input.handle);
+    try {
+      await this.#dynamo.send(
+        new TransactWriteItemsCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.#table,
+                Item: { pk: attr.s(handleKey), sk: attr.s('HANDLE'), staffId: attr.s(staffId) },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            { Put: { TableName: this.#table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
+            {
+              Put: {
+                TableName: this.#table,
+                Item: identityItem(scope, externalSubject, { kind: 'STAFF', principalId: staffId }),
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+          ],
+        }),
+      );
+    } catch (error) {
+      await this.#keys.eraseSubjectKey(scope.orgId, staffId);
+      if (error instanceof TransactionCanceledException) {
+        throw new ConfideError(ErrorCode.CONFLICT, 'That handle is already in use in this organisation.', {
+          field: ['input', 'handle'],
+        });
+      }
+      throw error;
+    }
+    return this.#toStaff(scope, item);
+  }
+
+  async staff(scope: TenantScope, staffId: string): Promise<StaffMember | undefined> {
+    const result = await this.#dynamo.send(
+      new GetItemCommand({
+        TableName: this.#table,
+        Key: { pk: attr.s(scope.key('STAFF', staffId)), sk: attr.s(ORG_SORT) },
+        ConsistentRead: true,
+      }),
+    );
+    return result.Item ? this.#toStaff(scope, result.Item) : undefined;
+  }
+
+  async staffByHandle(scope: TenantScope, handle: string): Promise<StaffMember | undefined> {
+    const result = await this.#dynamo.send(
+      new GetItemCommand({
+        TableName: this.#table,
+        Key: { pk: attr.s(await this.#handleKey(scope, handle)), sk: attr.s('HANDLE') },
+        ConsistentRead: true,
+      }),
+    );
+    const staffId = read.s(result.Item ?? {}, 'staffId');
+    return staffId ? this.staff(scope, staffId) : undefined;
+  }
+
+  /** All staff of the organisation (a few hundred at most), oldest first. */
+  async listStaff(scope: TenantScope): Promise<StaffMember[]> {
+    const staff: StaffMember[] = [];
+    let startKey: Item | undefined;
+    do {
+      const page = await this.#dynamo.send(
+        new QueryCommand({
+          TableName: this.#table,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': attr.s(scope.key('STAFF')) },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) staff.push(this.#toStaff(scope, item));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return staff;
+  }
+
+  /** Replaces a staff member's roles and/or status, with optimistic concurrency when a version is given. */
+  async updateStaff(
+    scope: TenantScope,
+    staffId: string,
+    change: { roles?: readonly Role[]; status?: StaffStatus; expectedVersion?: number },
+  ): Promise<StaffMember> {
+    const names: Record<string, string> = {};
+    const values: Item = { ':one': attr.n(1) };
+    const sets = ['version = version + :one'];
+    if (change.roles) {
+      sets.push('#roles = :roles');
+      names['#roles'] = 'roles';
+      values[':roles'] = attr.ss(change.roles);
+    }
+    if (change.status) {
+      sets.push('#status = :status');
+      names['#status'] = 'status';
+      values[':status'] = attr.s(change.status);
+    }
+    let condition = 'attribute_exists(pk)';
+    if (change.expectedVersion !== undefined) {
+      condition += ' AND version = :expected';
+      values[':expected'] = attr.n(change.expectedVersion);
+    }
+    try {
+      const result = await this.#dynamo.send(
+        new UpdateItemCommand({
+          TableName: this.#table,
+          Key: { pk: attr.s(scope.key('STAFF', staffId)), sk: attr.s(ORG_SORT) },
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: Object.keys(names).length > 0 ? names : undefined,
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      if (!result.Attributes) throw new Error('Update returned no item.');
+      return this.#toStaff(scope, result.Attributes);
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        const exists = await this.staff(scope, staffId);
+        if (!exists) throw new ConfideError(ErrorCode.NOT_FOUND, 'Staff member not found.');
+        throw conflict();
+      }
+      throw error;
+    }
+  }
+
+  // ── Identities ─────────────────────────────────────────────────────────────────────────────────────────
+
+  async linkIdentity(scope: TenantScope, externalSubject: string, link: IdentityLink): Promise<void> {
+    await this.#dynamo.send(
+      new TransactWriteItemsCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: this.#table,
+              Item: identityItem(scope, externalSubject, link),
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+        ],
+      }),
+    );
+  }
+
+  /**
+   * The organisation and the identity link of a token's subject, read concurrently. Either may be absent.
+   */
+  async organisationAndIdentity(
+    orgId: OrgId,
+    externalSubject: string,
+  ): Promise<{ organisation?: Organisation; identity?: IdentityLink }> {
+    const scope = tenantScope(orgId);
+    const [organisation, identity] = await Promise.all([
+      this.organisation(orgId),
+      this.#dynamo
+        .send(
+          new GetItemCommand({
+            TableName: this.#table,
+            Key: {
+              pk: attr.s(scope.key('IDENTITY', encodeSubject(externalSubject))),
+              sk: attr.s('IDENTITY'),
+            },
+            ConsistentRead: true,
+          }),
+        )
+        .then((result) =>
+          result.Item
+            ? {
+                kind: requireS(result.Item, 'principalKind') as PrincipalKind,
+                principalId: requireS(result.Item, 'principalId'),
+              }
+            : undefined,
+        ),
+    ]);
+    return { ...(organisation ? { organisation } : {}), ...(identity ? { identity } : {}) };
+  }
+
+  async #handleKey(scope: TenantScope, handle: string): Promise<string> {
+    const beacon = await this.#keys.beaconKey(scope.orgId);
+    return scope.key('HANDLE', blindIndex(beacon, 'staff-handle', handle.toLowerCase(), HANDLE_BITS));
+  }
+
+  #toStaff(scope: TenantScope, item: Item): StaffMember {
+    const staffId = requireS(item, 'staffId');
+    const pk = requireS(item, 'pk');
+    const sk = requireS(item, 'sk');
+    return {
+      orgId: scope.orgId,
+      staffId,
+      handle: requireS(item, 'handle'),
+      roles: ROLES.filter((role) => read.ss(item, 'roles').includes(role)),
+      status: requireS(item, 'status') as StaffStatus,
+      externalSubject: requireS(item, 'externalSubject'),
+      createdAt: requireS(item, 'createdAt'),
+      version: requireN(item, 'version'),
+      displayName: async () => {
+        const key = await this.#keys.subjectKey(scope.orgId, staffId);
+        if (!key) throw new ConfideError(ErrorCode.NOT_FOUND, 'Staff member not found.');
+        return openField(key, itemKeyOf(pk, sk), item, 'displayName') ?? '';
+      },
+    };
+  }
+}
+
+/** Subjects from an identity provider may contain any character; keys get a hex form without `#`. */
+function encodeSubject(externalSubject: string): string {
+  return Buffer.from(externalSubject, 'utf8').toString('hex');
+}
+
+function identityItem(scope: TenantScope, externalSubject: string, link: IdentityLink): Item {
+  return {
+    pk: attr.s(scope.key('IDENTITY', encodeSubject(externalSubject))),
+    sk: attr.s('IDENTITY'),
+    principalKind: attr.s(link.kind),
+    principalId: attr.s(link.principalId),
+  };
+}
+
+function toOrganisation(item: Item): Organisation {
+  return {
+    orgId: requireS(item, 'orgId') as OrgId,
+    name: requireS(item, 'name'),
+    slug: requireS(item, 'slug'),
+    preset: requireS(item, 'preset') as AccessPreset,
+    status: requireS(item, 'status') as OrganisationStatus,
+    kmsKeyArn: requireS(item, 'kmsKeyArn'),
+    keyAlias: requireS(item, 'keyAlias'),
+    dataProcessingAgreement: read.s(item, 'dpa'),
+    retention: { ...DEFAULT_RETENTION, ...(JSON.parse(read.s(item, 'retention') ?? '{}') as object) },
+    createdAt: requireS(item, 'createdAt'),
+    offboardedAt: read.s(item, 'offboardedAt'),
+    keyDeletionDate: read.s(item, 'keyDeletionDate'),
+    version: requireN(item, 'version'),
+  };
+}

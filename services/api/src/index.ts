@@ -1,0 +1,2 @@
+export * from './lambda-adapter';
+export * from './local-server';

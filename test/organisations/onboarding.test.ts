@@ -1,0 +1,200 @@
+import { GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DecryptCommand,
+  DescribeKeyCommand,
+  GetKeyRotationStatusCommand,
+  ListAliasesCommand,
+  ListResourceTagsCommand,
+} from '@aws-sdk/client-kms';
+import { describe, expect, it } from 'vitest';
+import { addStaff, onboardTestOrganisation, uniqueSlug } from '../support/fixtures';
+import { testApi } from '../support/test-api';
+
+const codes = (result: { errors?: { extensions?: Record<string, unknown> }[] | undefined }) =>
+  result.errors?.map((error) => error.extensions?.code);
+
+describe('onboarding an organisation', () => {
+  const api = testApi();
+
+  it('creates a tagged KMS key with an encryption-context policy, its alias, branch key and organisation item', async () => {
+    const org = await onboardTestOrganisation(api, { preset: 'GROUP_WIDE' });
+
+    const organisation = await api.services.directory.organisation(org.orgId);
+    expect(organisation).toMatchObject({ slug: org.slug, preset: 'GROUP_WIDE', status: 'ACTIVE' });
+    expect(organisation?.retention.clientYearsAfterClosure).toBe(8);
+
+    const { kms, dynamo, config } = api.services;
+    const key = await kms.send(new DescribeKeyCommand({ KeyId: organisation?.keyAlias }));
+    expect(key.KeyMetadata?.Arn).toBe(organisation?.kmsKeyArn);
+    expect(key.KeyMetadata?.KeyState).toBe('Enabled');
+    const tags = await kms.send(new ListResourceTagsCommand({ KeyId: key.KeyMetadata?.KeyId }));
+    expect(tags.Tags).toContainEqual({ TagKey: 'confide:organisation', TagValue: org.orgId });
+    const rotation = await kms.send(new GetKeyRotationStatusCommand({ KeyId: key.KeyMetadata?.KeyId }));
+    expect(rotation.KeyRotationEnabled).toBe(true);
+    const aliases = await kms.send(new ListAliasesCommand({ KeyId: key.KeyMetadata?.KeyId }));
+    expect(aliases.Aliases?.map((alias) => alias.AliasName)).toEqual([`alias/confide/test/${org.orgId}`]);
+
+    const policy = api.services.organisationKeys.keyPolicy(org.orgId) as {
+      Statement: { Sid: string; Condition?: unknown }[];
+    };
+    expect(policy.Statement.find((s) => s.Sid === 'ApiUsesKeyOnlyForThisOrganisation')?.Condition).toEqual({
+      StringEquals: { 'kms:EncryptionContext:orgId': org.orgId },
+    });
+
+    const branch = await dynamo.send(
+      new QueryCommand({
+        TableName: config.tables.keys,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': { S: `ORG#${org.orgId}#BRANCH` } },
+      }),
+    );
+    expect(branch.Items?.map((item) => item.sk?.S)).toEqual(['V#00000001']);
+    // The branch key is wrapped by the organisation's key under its encryption context, and by nothing else.
+    const wrapped = branch.Items?.[0]?.wrapped?.B;
+    await expect(
+      kms.send(new DecryptCommand({ CiphertextBlob: wrapped, EncryptionContext: { orgId: org.orgId } })),
+    ).resolves.toMatchObject({ KeyId: organisation?.kmsKeyArn });
+    await expect(
+      kms.send(new DecryptCommand({ CiphertextBlob: wrapped, EncryptionContext: { orgId: 'org_other' } })),
+    ).rejects.toMatchObject({ name: 'InvalidCiphertextException' });
+  });
+
+  it('refuses a slug that is taken or malformed, and creates nothing', async () => {
+    const org = await onboardTestOrganisation(api);
+    const token = await api.operatorToken();
+    const before = (await api.services.directory.listOrganisations()).length;
+    const onboard = (slug: string, handle = 'first.admin') =>
+      api.graphql(
+        `mutation ($input: OnboardOrganisationInput!) { onboardOrganisation(input: $input) { organisation { id } } }`,
+        {
+          token,
+          variables: {
+            input: {
+              name: 'X',
+              slug,
+              preset: 'STRICT',
+              firstAdminHandle: handle,
+              firstAdminDisplayName: 'A',
+            },
+          },
+        },
+      );
+
+    const taken = await onboard(org.slug);
+    const malformed = await onboard('Not A Slug!');
+    const badHandle = await onboard(uniqueSlug(), 'Bad Handle');
+
+    expect(codes(taken)).toEqual(['CONFLICT']);
+    expect(codes(malformed)).toEqual(['BAD_USER_INPUT']);
+    expect(malformed.errors?.[0]?.extensions?.field).toEqual(['input', 'slug']);
+    expect(codes(badHandle)).toEqual(['BAD_USER_INPUT']);
+    expect((await api.services.directory.listOrganisations()).length).toBe(before);
+  });
+
+  it('is for platform operators only', async () => {
+    const org = await onboardTestOrganisation(api);
+    const result = await api.graphql(
+      `mutation { onboardOrganisation(input: { name: "X", slug: "${uniqueSlug()}", preset: STRICT, firstAdminHandle: "a", firstAdminDisplayName: "A" }) { organisation { id } } }`,
+      { token: org.adminToken },
+    );
+    expect(codes(result)).toEqual(['FORBIDDEN']);
+  });
+});
+
+describe('a platform operator', () => {
+  const api = testApi();
+
+  it('reads no tenant data: every tenant field is refused', async () => {
+    await onboardTestOrganisation(api);
+    const token = await api.operatorToken();
+
+    const me = await api.graphql<{ me: { kind: string; organisation: null } }>(
+      '{ me { kind organisation { name } staffMember { displayName } } }',
+      { token },
+    );
+    const organisation = await api.graphql('{ organisation { name } }', { token });
+    const staff = await api.graphql('{ staffMembers { edges { node { displayName } } } }', { token });
+
+    expect(me.data?.me).toEqual({ kind: 'OPERATOR', organisation: null, staffMember: null });
+    expect(codes(organisation)).toEqual(['FORBIDDEN']);
+    expect(codes(staff)).toEqual(['FORBIDDEN']);
+  });
+
+  it('lists organisations without any personal data', async () => {
+    const org = await onboardTestOrganisation(api);
+    const result = await api.graphql<{ organisations: { slug: string }[] }>(
+      '{ organisations { slug status } }',
+      {
+        token: await api.operatorToken(),
+      },
+    );
+    expect(result.data?.organisations.map((o) => o.slug)).toContain(org.slug);
+    expect(result.text).not.toContain('Ada Admin');
+  });
+});
+
+describe('offboarding an organisation', () => {
+  const api = testApi();
+  const offboard = async (organisationId: string, pendingWindowInDays?: number) =>
+    api.graphql<{ offboardOrganisation: { status: string; keyDeletionDate: string } }>(
+      'mutation ($input: OffboardOrganisationInput!) { offboardOrganisation(input: $input) { status keyDeletionDate } }',
+      { token: await api.operatorToken(), variables: { input: { organisationId, pendingWindowInDays } } },
+    );
+
+  it('refuses every token of the organisation at once and schedules deletion of its key', async () => {
+    const org = await onboardTestOrganisation(api);
+    const worker = await addStaff(api, org, ['SUPPORT_WORKER']);
+    expect((await api.graphql('{ me { kind } }', { token: worker.token })).errors).toBeUndefined();
+
+    const result = await offboard(org.orgId, 7);
+
+    expect(result.data?.offboardOrganisation.status).toBe('OFFBOARDED');
+    const days =
+      (Date.parse(result.data?.offboardOrganisation.keyDeletionDate ?? '') - Date.now()) / 86_400_000;
+    expect(days).toBeGreaterThan(6.9);
+    expect(days).toBeLessThan(7.1);
+    for (const token of [org.adminToken, worker.token]) {
+      expect(codes(await api.graphql('{ me { kind } }', { token }))).toEqual(['UNAUTHENTICATED']);
+    }
+    const organisation = await api.services.directory.organisation(org.orgId);
+    const key = await api.services.kms.send(new DescribeKeyCommand({ KeyId: organisation?.kmsKeyArn }));
+    expect(key.KeyMetadata?.KeyState).toBe('PendingDeletion');
+  });
+
+  it('leaves nothing of the organisation decryptable once its key is pending deletion', async () => {
+    const org = await onboardTestOrganisation(api);
+    await offboard(org.orgId);
+    const { dynamo, config, kms } = api.services;
+    const branch = await dynamo.send(
+      new GetItemCommand({
+        TableName: config.tables.keys,
+        Key: { pk: { S: `ORG#${org.orgId}#BRANCH` }, sk: { S: 'V#00000001' } },
+      }),
+    );
+
+    await expect(
+      kms.send(
+        new DecryptCommand({
+          CiphertextBlob: branch.Item?.wrapped?.B,
+          EncryptionContext: { orgId: org.orgId },
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'KMSInvalidStateException' });
+    // A fresh process (empty key caches) cannot read the organisation's staff either.
+    const fresh = testApi();
+    await expect(
+      fresh.services.directory
+        .staff((await import('@confide/store')).tenantScope(org.orgId), org.adminStaffId)
+        .then((staff) => staff?.displayName()),
+    ).rejects.toThrow();
+  });
+
+  it('validates the deletion window (7–30 days) and changes nothing on bad input', async () => {
+    const org = await onboardTestOrganisation(api);
+    expect(codes(await offboard(org.orgId, 6))).toEqual(['BAD_USER_INPUT']);
+    expect(codes(await offboard(org.orgId, 31))).toEqual(['BAD_USER_INPUT']);
+    expect(codes(await offboard('org_aaaaaaaaaaaaaaaaaaaaaaaaaa'))).toEqual(['NOT_FOUND']);
+    expect((await api.services.directory.organisation(org.orgId))?.status).toBe('ACTIVE');
+    expect(codes(await api.graphql('{ me { kind } }', { token: org.adminToken }))).toBeUndefined();
+  });
+});
