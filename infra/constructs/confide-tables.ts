@@ -1,5 +1,13 @@
 import type { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, Billing, StreamViewType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import {
+  AttributeType,
+  Billing,
+  type ITableV2,
+  StreamViewType,
+  TableEncryptionV2,
+  TableV2,
+} from 'aws-cdk-lib/aws-dynamodb';
+import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { dataTableDesign, keyTableDesign, type TableDesign } from '../../packages/store/src/table-design';
 
@@ -75,4 +83,34 @@ function commonSettings(props: ConfideTablesProps) {
     deletionProtection: props.deletionProtection,
     removalPolicy: props.removalPolicy,
   };
+}
+
+/**
+ * The item-level calls the store and key hierarchy make (transactions need the per-item actions). Deliberately
+ * without `Scan` (never on a request path, DATA-PROTECTION.md) and without table management.
+ */
+export const recordActions = [
+  'dynamodb:BatchGetItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:Query',
+  'dynamodb:UpdateItem',
+] as const;
+
+/**
+ * Grants {@link recordActions} on a table and on the named indexes of its design only, rather than CDK's
+ * `grantReadWriteData` (which adds `Scan`, `DescribeTable` and every index).
+ */
+export function grantRecordAccess(grantee: IGrantable, table: ITableV2, design: TableDesign): Grant {
+  return Grant.addToPrincipal({
+    grantee,
+    actions: [...recordActions],
+    resourceArns: [
+      table.tableArn,
+      ...design.globalIndexes.map((index) => `${table.tableArn}/index/${index.name}`),
+    ],
+  });
 }

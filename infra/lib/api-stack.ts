@@ -1,8 +1,18 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
-import { ApiFunction } from '../constructs/api-function';
+import { dataTableDesign, keyTableDesign } from '../../packages/store/src/table-design';
+import { ConfideAlarms } from '../constructs/confide-alarms';
+import { ConfideFunction, type ConfideFunctionProps } from '../constructs/confide-function';
+import { grantRecordAccess } from '../constructs/confide-tables';
+import { type ConfideUserPool, OPERATOR_GROUP } from '../constructs/confide-user-pool';
 import { GraphqlHttpApi } from '../constructs/http-api';
+import { OperationsKey } from '../constructs/operations-key';
+import {
+  OrganisationKeyProvisioningPolicy,
+  OrganisationKeyUsePolicy,
+} from '../constructs/organisation-key-access';
+import { RetentionStream } from '../constructs/retention-stream';
 import { fromRepoRoot, repoRoot } from './paths';
 import type { StageConfig } from './stage-config';
 
@@ -13,36 +23,181 @@ export interface ConfideApiStackProps extends StackProps {
   readonly dataTable: ITableV2;
   /** The key table, from {@link ConfideDataStack}. */
   readonly keyTable: ITableV2;
+  /** The user pool and its clients, from {@link ConfideIdentityStack}. */
+  readonly identity: ConfideUserPool;
 }
 
-/** The stateless resources: the GraphQL API Lambda behind an HTTP API. */
+/** How long a process keeps unwrapped branch keys: the KMS budget's cache window (DESIGN.md). */
+const keyCacheTtl = Duration.minutes(5);
+
+/**
+ * The api, provisioner and retention functions, the HTTP API in front of the api, the retention stream wiring and
+ * the operational alarms, with the key encrypting their logs and notifications. Nothing here holds tenant data:
+ * the stack can be redeployed freely (the log groups and their key are retained in prod).
+ */
 export class ConfideApiStack extends Stack {
   /** The HTTP API and its stage. */
   public readonly httpApi: GraphqlHttpApi;
+  /** The api function. */
+  public readonly api: ConfideFunction;
+  /** The provisioner function. */
+  public readonly provisioner: ConfideFunction;
+  /** The retention function. */
+  public readonly retention: ConfideFunction;
+  /** The alarms and their topic. */
+  public readonly alarms: ConfideAlarms;
 
   constructor(scope: Construct, id: string, props: ConfideApiStackProps) {
     super(scope, id, props);
-    const { config } = props;
+    const { config, dataTable, keyTable, identity } = props;
 
-    const api = new ApiFunction(this, 'ApiFunction', {
-      entry: fromRepoRoot('services/api/src/handler.ts'),
+    const operationsKey = new OperationsKey(this, 'OperationsKey', {
+      stage: config.stage,
+      removalPolicy: config.removalPolicy,
+    });
+
+    // Every function reads the same configuration (packages/api/src/config.ts), so that any of them can build the
+    // shared services; the role ARNs are added once the roles exist.
+    const environment = {
+      CONFIDE_STAGE: config.stage,
+      CONFIDE_DATA_TABLE: dataTable.tableName,
+      CONFIDE_KEY_TABLE: keyTable.tableName,
+      CONFIDE_JWT_ISSUER: identity.issuer,
+      // Id tokens carry the client id in `aud`; access tokens carry it in `client_id` (see infra/README.md).
+      CONFIDE_JWT_AUDIENCE: identity.partnerAppClient.userPoolClientId,
+      CONFIDE_JWKS_URL: `${identity.issuer}/.well-known/jwks.json`,
+      CONFIDE_ACCOUNT_ID: this.account,
+      CONFIDE_OPERATOR_GROUP: OPERATOR_GROUP,
+      CONFIDE_INTROSPECTION: String(config.introspection),
+      CONFIDE_KEY_CACHE_TTL_MS: String(keyCacheTtl.toMilliseconds()),
+    };
+    const common = {
       projectRoot: repoRoot,
       stage: config.stage,
-      dataTable: props.dataTable,
-      keyTable: props.keyTable,
-      jwt: config.jwt,
+      environment,
+      logLevel: config.logLevel,
       logRetention: config.logRetention,
       logRemovalPolicy: config.removalPolicy,
+      logEncryptionKey: operationsKey.key,
+    } satisfies Partial<ConfideFunctionProps>;
+
+    this.api = new ConfideFunction(this, 'ApiFunction', {
+      ...common,
+      entry: fromRepoRoot('services/api/src/handler.ts'),
+      service: 'api',
+      description: 'Confide GraphQL API',
+      memorySize: 1024,
+      timeout: Duration.seconds(10),
+    });
+    this.provisioner = new ConfideFunction(this, 'ProvisionerFunction', {
+      ...common,
+      entry: fromRepoRoot('services/provisioner/src/handler.ts'),
+      service: 'provisioner',
+      description: 'Creates and retires organisations: KMS key, alias, key policy, tenant item',
+      memorySize: 512,
+      timeout: Duration.minutes(1),
+    });
+    this.retention = new ConfideFunction(this, 'RetentionFunction', {
+      ...common,
+      entry: fromRepoRoot('services/retention/src/handler.ts'),
+      service: 'retention',
+      description: 'Writes tombstones for TTL expiries and erasures from the data table stream',
+      memorySize: 512,
+      timeout: Duration.minutes(1),
+    });
+    for (const fn of [this.api, this.provisioner, this.retention]) {
+      fn.function.addEnvironment('CONFIDE_API_ROLE_ARN', this.api.role.roleArn);
+      fn.function.addEnvironment('CONFIDE_PROVISIONER_ROLE_ARN', this.provisioner.role.roleArn);
+      grantRecordAccess(fn.function, dataTable, dataTableDesign);
+      grantRecordAccess(fn.function, keyTable, keyTableDesign);
+    }
+    new OrganisationKeyUsePolicy(this.api, 'OrganisationKeyUse', {
+      role: this.api.role,
+      stage: config.stage,
+    });
+    new OrganisationKeyProvisioningPolicy(this.provisioner, 'OrganisationKeyProvisioning', {
+      role: this.provisioner.role,
+      stage: config.stage,
+    });
+    operationsKey.denyManagementTo(this.provisioner.role);
+
+    Validations.of(this.api.function).acknowledge(
+      {
+        id: 'HIPAA.Security-LambdaConcurrency',
+        reason:
+          'Bounded by API Gateway throttling (stage and per route) and the per-organisation rate limit; a ' +
+          'reservation would take capacity from the account pool without adding a limit those do not impose.',
+      },
+      {
+        id: 'HIPAA.Security-LambdaDLQ',
+        reason:
+          'Invoked synchronously by API Gateway: the caller receives the error, and a function DLQ only ever ' +
+          'receives failed asynchronous invocations.',
+      },
+    );
+    Validations.of(this.provisioner.function).acknowledge(
+      {
+        id: 'HIPAA.Security-LambdaConcurrency',
+        reason:
+          'Invoked by operators, one organisation at a time; a reservation would fail deployment in accounts ' +
+          'still at the default concurrency quota and would limit nothing that operator access does not.',
+      },
+      {
+        id: 'HIPAA.Security-LambdaDLQ',
+        reason:
+          'Invoked synchronously (RequestResponse) by operators, who see a failure and retry; onboarding ' +
+          'schedules the deletion of a half-created key itself.',
+      },
+    );
+    Validations.of(this.retention.function).acknowledge(
+      {
+        id: 'HIPAA.Security-LambdaConcurrency',
+        reason:
+          "Concurrency is bounded by the data table stream's shard count (parallelization factor 1), not by a " +
+          'reservation.',
+      },
+      {
+        id: 'HIPAA.Security-LambdaDLQ',
+        reason:
+          'Invoked by a stream event source mapping, to which a function DLQ does not apply; failed records go ' +
+          "to the mapping's on-failure SQS destination (RetentionStream), whose depth is alarmed.",
+      },
+    );
+
+    const retentionStream = new RetentionStream(this, 'RetentionStream', {
+      handler: this.retention.function,
+      dataTable,
     });
 
     this.httpApi = new GraphqlHttpApi(this, 'HttpApi', {
       apiName: `confide-${config.stage}-api`,
-      handler: api.function,
+      handler: this.api.function,
       throttling: config.throttling,
+      routeThrottling: config.routeThrottling,
       corsAllowedOrigins: config.corsAllowedOrigins,
+      logRetention: config.logRetention,
+      logRemovalPolicy: config.removalPolicy,
+      logEncryptionKey: operationsKey.key,
+    });
+
+    this.alarms = new ConfideAlarms(this, 'Alarms', {
+      stage: config.stage,
+      httpApi: this.httpApi.api,
+      functions: {
+        api: this.api.function,
+        provisioner: this.provisioner.function,
+        retention: this.retention.function,
+      },
+      retentionFunction: this.retention.function,
+      retentionFailureQueue: retentionStream.failureQueue,
+      apiServiceName: this.api.serviceName,
+      encryptionKey: operationsKey.key,
+      emails: config.alarmEmails,
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.httpApi.stage.url });
     new CfnOutput(this, 'GraphqlUrl', { value: `${this.httpApi.stage.url}graphql` });
+    new CfnOutput(this, 'ProvisionerFunctionName', { value: this.provisioner.function.functionName });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
   }
 }

@@ -7,35 +7,53 @@ export const stageNames = ['dev', 'prod'] as const;
 /** A deployment stage. */
 export type StageName = (typeof stageNames)[number];
 
+/** Log levels understood by both Powertools (`POWERTOOLS_LOG_LEVEL`) and Lambda's advanced logging controls. */
+export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+
+/** Steady-state rate and burst of an API Gateway throttle. */
+export interface Throttle {
+  /** Steady-state requests per second. */
+  readonly rateLimit: number;
+  /** Short-burst request ceiling. */
+  readonly burstLimit: number;
+}
+
 /** Everything that differs between stages; stacks and constructs receive it (or parts of it) through props. */
 export interface StageConfig {
   /** The stage name, used in resource and stack names. */
   readonly stage: StageName;
   /** AWS region. London, so that personal data stays in the UK. */
   readonly region: string;
-  /** Whether stateful resources refuse deletion (DynamoDB deletion protection). */
+  /** Whether stateful resources refuse deletion (DynamoDB and Cognito deletion protection, stack termination protection). */
   readonly deletionProtection: boolean;
   /** What happens to stateful resources and log groups when removed from the app or the stack is deleted. */
   readonly removalPolicy: RemovalPolicy;
-  /** How long Lambda logs are kept. */
+  /** How long every log group (Lambda logs, API access logs) is kept. */
   readonly logRetention: RetentionDays;
-  /** API Gateway default stage throttling. */
-  readonly throttling: {
-    /** Steady-state requests per second. */
-    readonly rateLimit: number;
-    /** Short-burst request ceiling. */
-    readonly burstLimit: number;
-  };
+  /** Log level of every function. */
+  readonly logLevel: LogLevel;
+  /** API Gateway throttling of the `$default` stage, for routes without their own. */
+  readonly throttling: Throttle;
+  /** Per-route throttling, keyed by route key (`POST /graphql`); each must be at most the stage throttling. */
+  readonly routeThrottling: Readonly<Record<string, Throttle>>;
   /** Browser origins of partner front-ends allowed to call the API. */
   readonly corsAllowedOrigins: readonly string[];
-  /** Expected JWT `iss` and `aud` of bearer tokens. */
-  readonly jwt: {
-    readonly issuer: string;
-    readonly audience: string;
+  /** Whether the API serves introspection and GraphiQL (`CONFIDE_INTROSPECTION`). */
+  readonly introspection: boolean;
+  /** The Cognito user pool's hosted sign-in and the partner front-end's redirect URLs. */
+  readonly identity: {
+    /** Prefix of the Cognito domain `https://<prefix>.auth.<region>.amazoncognito.com`; unique per region. */
+    readonly domainPrefix: string;
+    /** Where the partner front-end client may receive authorization codes. */
+    readonly callbackUrls: readonly string[];
+    /** Where the partner front-end client may be sent after sign-out. */
+    readonly logoutUrls: readonly string[];
   };
+  /** Email addresses subscribed to the alarm topic (each must confirm the subscription). */
+  readonly alarmEmails: readonly string[];
 }
 
-// Issuers, audiences and origins are placeholders until the identity provider and partner apps exist.
+// Origins, URLs and the domain prefix are placeholders until the partner front-ends exist.
 const stageConfigs: Record<StageName, StageConfig> = {
   dev: {
     stage: 'dev',
@@ -43,9 +61,21 @@ const stageConfigs: Record<StageName, StageConfig> = {
     deletionProtection: false,
     removalPolicy: RemovalPolicy.DESTROY,
     logRetention: RetentionDays.ONE_WEEK,
+    logLevel: 'DEBUG',
     throttling: { rateLimit: 50, burstLimit: 100 },
+    routeThrottling: {
+      'POST /graphql': { rateLimit: 50, burstLimit: 100 },
+      // GET serves GraphiQL and persisted queries only; partners use POST.
+      'GET /graphql': { rateLimit: 10, burstLimit: 20 },
+    },
     corsAllowedOrigins: ['http://localhost:3000', 'http://localhost:5173'],
-    jwt: { issuer: 'https://auth.dev.confide.example/', audience: 'confide-api-dev' },
+    introspection: true,
+    identity: {
+      domainPrefix: 'confide-dev',
+      callbackUrls: ['http://localhost:3000/auth/callback', 'http://localhost:5173/auth/callback'],
+      logoutUrls: ['http://localhost:3000/', 'http://localhost:5173/'],
+    },
+    alarmEmails: [],
   },
   prod: {
     stage: 'prod',
@@ -53,9 +83,20 @@ const stageConfigs: Record<StageName, StageConfig> = {
     deletionProtection: true,
     removalPolicy: RemovalPolicy.RETAIN,
     logRetention: RetentionDays.ONE_YEAR,
+    logLevel: 'INFO',
     throttling: { rateLimit: 500, burstLimit: 1000 },
+    routeThrottling: {
+      'POST /graphql': { rateLimit: 500, burstLimit: 1000 },
+      'GET /graphql': { rateLimit: 50, burstLimit: 100 },
+    },
     corsAllowedOrigins: ['https://app.confide.example'],
-    jwt: { issuer: 'https://auth.confide.example/', audience: 'confide-api' },
+    introspection: false,
+    identity: {
+      domainPrefix: 'confide-prod',
+      callbackUrls: ['https://app.confide.example/auth/callback'],
+      logoutUrls: ['https://app.confide.example/'],
+    },
+    alarmEmails: [],
   },
 };
 

@@ -18,7 +18,9 @@ describe('api Lambda bundle', () => {
     const assembly = app.synth();
 
     // Assess: the function's asset folder holds the bundle.
-    const [fn] = Object.values(api.findResources('AWS::Lambda::Function')) as LambdaCode[];
+    const [fn] = Object.values(
+      api.findResources('AWS::Lambda::Function', { Properties: { FunctionName: 'confide-dev-api' } }),
+    ) as LambdaCode[];
     const assetHash = fn?.Properties.Code.S3Key.replace(/\.zip$/, '');
     expect(assetHash).toMatch(/^[0-9a-f]{64}$/);
     const bundle = join(assembly.directory, `asset.${assetHash}`, 'index.mjs');

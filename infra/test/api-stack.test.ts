@@ -1,58 +1,128 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { accessLogFields } from '../constructs/http-api';
+import { stageConfig } from '../lib/stage-config';
 import { synthStage } from './synth-stage';
+
+const lambdaFunction = 'AWS::Lambda::Function';
+const services = ['api', 'provisioner', 'retention'] as const;
 
 describe('ConfideApiStack', () => {
   const dev = synthStage('dev');
   const prod = synthStage('prod');
 
-  it('holds no tables: stateful resources live in the data stack', () => {
+  it('holds no tables and no user pool: stateful resources live in the data and identity stacks', () => {
     expect(Object.keys(dev.api.findResources('AWS::DynamoDB::GlobalTable'))).toEqual([]);
     expect(Object.keys(dev.api.findResources('AWS::DynamoDB::Table'))).toEqual([]);
+    expect(Object.keys(dev.api.findResources('AWS::Cognito::UserPool'))).toEqual([]);
   });
 
-  it('runs the api Lambda on Node.js 22, arm64, with 1024 MB and a 10 s timeout', () => {
-    dev.api.resourceCountIs('AWS::Lambda::Function', 1);
-    dev.api.hasResourceProperties('AWS::Lambda::Function', {
-      Runtime: 'nodejs22.x',
-      Architectures: ['arm64'],
-      Handler: 'index.handler',
+  it('runs three functions, each on Node.js 22, arm64, with X-Ray tracing and JSON logs', () => {
+    prod.api.resourceCountIs(lambdaFunction, 3);
+    for (const service of services) {
+      prod.api.hasResourceProperties(lambdaFunction, {
+        FunctionName: `confide-prod-${service}`,
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        TracingConfig: { Mode: 'Active' },
+        LoggingConfig: Match.objectLike({ LogFormat: 'JSON', ApplicationLogLevel: 'INFO' }),
+      });
+    }
+  });
+
+  it('gives the api 1024 MB and a 10 s timeout', () => {
+    prod.api.hasResourceProperties(lambdaFunction, {
+      FunctionName: 'confide-prod-api',
       MemorySize: 1024,
       Timeout: 10,
     });
   });
 
-  it('passes stage, table names and JWT settings through the environment', () => {
-    prod.api.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: {
-        Variables: {
-          CONFIDE_STAGE: 'prod',
-          CONFIDE_DATA_TABLE: Match.anyValue(),
-          CONFIDE_KEY_TABLE: Match.anyValue(),
-          CONFIDE_JWT_ISSUER: 'https://auth.confide.example/',
-          CONFIDE_JWT_AUDIENCE: 'confide-api',
-          NODE_OPTIONS: '--enable-source-maps',
+  it('gives every function its Powertools service name, log level and metrics namespace', () => {
+    for (const service of services) {
+      prod.api.hasResourceProperties(lambdaFunction, {
+        FunctionName: `confide-prod-${service}`,
+        Environment: {
+          Variables: Match.objectLike({
+            POWERTOOLS_SERVICE_NAME: `confide-${service}`,
+            POWERTOOLS_LOG_LEVEL: 'INFO',
+            POWERTOOLS_METRICS_NAMESPACE: 'Confide',
+            NODE_OPTIONS: '--enable-source-maps',
+          }),
         },
-      },
+      });
+    }
+    dev.api.hasResourceProperties(lambdaFunction, {
+      FunctionName: 'confide-dev-api',
+      Environment: { Variables: Match.objectLike({ POWERTOOLS_LOG_LEVEL: 'DEBUG' }) },
     });
   });
 
-  it('grants read/write on both tables', () => {
-    const policies = prod.api.findResources('AWS::IAM::Policy');
-    const statements = JSON.stringify(Object.values(policies));
-    expect(statements).toContain('dynamodb:PutItem');
-    expect(statements).toContain('dynamodb:Query');
-    expect(statements.match(/PublishOutputFnGetAttTablesDataTable\w+Arn/g)).not.toBeNull();
-    expect(statements.match(/PublishOutputFnGetAttTablesKeyTable\w+Arn/g)).not.toBeNull();
+  it('passes the configuration packages/api/src/config.ts reads, with the user pool as JWT issuer', () => {
+    const [api] = Object.values(
+      prod.api.findResources(lambdaFunction, { Properties: { FunctionName: 'confide-prod-api' } }),
+    );
+    const variables = api?.Properties.Environment.Variables as Record<string, unknown>;
+    expect(variables).toMatchObject({
+      CONFIDE_STAGE: 'prod',
+      CONFIDE_OPERATOR_GROUP: 'confide-operators',
+      CONFIDE_INTROSPECTION: 'false',
+      CONFIDE_KEY_CACHE_TTL_MS: '300000',
+      CONFIDE_ACCOUNT_ID: '123456789012',
+    });
+    for (const name of [
+      'CONFIDE_DATA_TABLE',
+      'CONFIDE_KEY_TABLE',
+      'CONFIDE_JWT_AUDIENCE',
+      'CONFIDE_API_ROLE_ARN',
+      'CONFIDE_PROVISIONER_ROLE_ARN',
+    ]) {
+      expect(variables[name], name).toBeDefined();
+    }
+    const issuer = JSON.stringify(variables.CONFIDE_JWT_ISSUER);
+    expect(issuer).toContain('https://cognito-idp.eu-west-2.');
+    expect(issuer).toContain('IdentityUserPool');
+    expect(JSON.stringify(variables.CONFIDE_JWKS_URL)).toContain('/.well-known/jwks.json');
+    expect(JSON.stringify(variables.CONFIDE_JWT_AUDIENCE)).toContain('PartnerAppClient');
+    expect(JSON.stringify(variables.CONFIDE_API_ROLE_ARN)).toContain('ApiFunctionRole');
+    expect(JSON.stringify(variables.CONFIDE_PROVISIONER_ROLE_ARN)).toContain('ProvisionerFunctionRole');
+    dev.api.hasResourceProperties(lambdaFunction, {
+      FunctionName: 'confide-dev-api',
+      Environment: { Variables: Match.objectLike({ CONFIDE_INTROSPECTION: 'true' }) },
+    });
   });
 
-  it('keeps logs for the stage retention', () => {
-    dev.api.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 7 });
-    prod.api.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
-    prod.api.hasResource('AWS::Logs::LogGroup', { DeletionPolicy: 'Retain' });
+  it('names each role after its function, as the runtime key policies expect', () => {
+    for (const service of services) {
+      prod.api.hasResourceProperties('AWS::IAM::Role', {
+        RoleName: `confide-prod-${service}`,
+        AssumeRolePolicyDocument: Match.objectLike({
+          Statement: [Match.objectLike({ Principal: { Service: 'lambda.amazonaws.com' } })],
+        }),
+        ManagedPolicyArns: Match.absent(),
+      });
+    }
   });
 
-  it('routes GET and POST /graphql to the Lambda', () => {
+  it('keeps every log group for the stage retention, encrypted with the operations key', () => {
+    for (const [stage, days] of [
+      [dev, 7],
+      [prod, 365],
+    ] as const) {
+      const logGroups = Object.values(stage.api.findResources('AWS::Logs::LogGroup'));
+      expect(logGroups).toHaveLength(4);
+      for (const logGroup of logGroups) {
+        expect(logGroup.Properties.RetentionInDays).toBe(days);
+        expect(JSON.stringify(logGroup.Properties.KmsKeyId)).toContain('OperationsKey');
+      }
+    }
+    for (const logGroup of Object.values(prod.api.findResources('AWS::Logs::LogGroup'))) {
+      expect(logGroup.DeletionPolicy).toBe('Retain');
+    }
+  });
+
+  it('routes GET and POST /graphql to the api Lambda', () => {
     dev.api.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'HTTP' });
     dev.api.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /graphql' });
     dev.api.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /graphql' });
@@ -62,12 +132,46 @@ describe('ConfideApiStack', () => {
     });
   });
 
-  it('throttles the $default stage from the stage config', () => {
+  it('throttles the $default stage and each route from the stage config', () => {
+    const { throttling, routeThrottling } = stageConfig('prod');
     prod.api.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
       AutoDeploy: true,
-      DefaultRouteSettings: { ThrottlingRateLimit: 500, ThrottlingBurstLimit: 1000 },
+      DefaultRouteSettings: {
+        ThrottlingRateLimit: throttling.rateLimit,
+        ThrottlingBurstLimit: throttling.burstLimit,
+      },
+      RouteSettings: {
+        'POST /graphql': { ThrottlingRateLimit: 500, ThrottlingBurstLimit: 1000 },
+        'GET /graphql': {
+          ThrottlingRateLimit: routeThrottling['GET /graphql']?.rateLimit,
+          ThrottlingBurstLimit: routeThrottling['GET /graphql']?.burstLimit,
+        },
+      },
     });
+  });
+
+  it('creates the stage after its routes, since route settings name them', () => {
+    const [stage] = Object.values(prod.api.findResources('AWS::ApiGatewayV2::Stage'));
+    const routes = Object.keys(prod.api.findResources('AWS::ApiGatewayV2::Route'));
+    expect(routes).toHaveLength(2);
+    expect(stage?.DependsOn).toEqual(expect.arrayContaining(routes));
+  });
+
+  it('writes JSON access logs with request id, ip, route, status and latency, and no headers or body', () => {
+    const [stage] = Object.values(prod.api.findResources('AWS::ApiGatewayV2::Stage'));
+    const settings = stage?.Properties.AccessLogSettings as { DestinationArn: unknown; Format: string };
+    expect(JSON.stringify(settings.DestinationArn)).toContain('HttpApiAccessLogs');
+    const format = JSON.parse(settings.Format) as Record<string, string>;
+    expect(format).toEqual(accessLogFields);
+    expect(format).toMatchObject({
+      requestId: '$context.requestId',
+      ip: '$context.identity.sourceIp',
+      routeKey: '$context.routeKey',
+      status: '$context.status',
+      latency: '$context.responseLatency',
+    });
+    expect(settings.Format.toLowerCase()).not.toMatch(/authorization|header|body|querystring/);
   });
 
   it('allows CORS from the configured origins only', () => {
@@ -76,8 +180,14 @@ describe('ConfideApiStack', () => {
     });
   });
 
-  it('outputs the API URL', () => {
+  it('has no WAF: AWS WAF cannot protect an HTTP API (throttling and the app rate limit instead)', () => {
+    expect(Object.keys(prod.api.findResources('AWS::WAFv2::WebACLAssociation'))).toEqual([]);
+  });
+
+  it('outputs the API URL, the provisioner function name and the alarm topic ARN', () => {
     dev.api.hasOutput('ApiUrl', {});
     dev.api.hasOutput('GraphqlUrl', {});
+    dev.api.hasOutput('ProvisionerFunctionName', {});
+    dev.api.hasOutput('AlarmTopicArn', {});
   });
 });

@@ -19,6 +19,28 @@ describe('stageConfig', () => {
     });
   });
 
+  it('keeps every route throttle within the stage throttle', () => {
+    for (const stage of ['dev', 'prod']) {
+      const { throttling, routeThrottling } = stageConfig(stage);
+      for (const [route, throttle] of Object.entries(routeThrottling)) {
+        expect(throttle.rateLimit, route).toBeLessThanOrEqual(throttling.rateLimit);
+        expect(throttle.burstLimit, route).toBeLessThanOrEqual(throttling.burstLimit);
+      }
+    }
+  });
+
+  it('turns introspection off in prod and uses https redirect URLs there', () => {
+    const prod = stageConfig('prod');
+    expect(prod.introspection).toBe(false);
+    for (const url of [
+      ...prod.identity.callbackUrls,
+      ...prod.identity.logoutUrls,
+      ...prod.corsAllowedOrigins,
+    ]) {
+      expect(url).toMatch(/^https:\/\//);
+    }
+  });
+
   it('rejects an unknown stage', () => {
     expect(() => stageConfig('staging')).toThrow(/Unknown stage "staging"/);
   });

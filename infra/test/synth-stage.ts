@@ -15,11 +15,25 @@ function cdkJsonContext(): Record<string, unknown> {
   return cdkJson.context;
 }
 
+/** The app of a stage with its stacks added, not yet synthesised (account 123456789012). */
+export function buildStage(
+  stage: StageName,
+  options: { bundle?: boolean } = {},
+): { app: App; stacks: ConfideStacks } {
+  const context: Record<string, unknown> = { ...cdkJsonContext(), stage };
+  if (!options.bundle) {
+    context['aws:cdk:bundling-stacks'] = [];
+  }
+  const app = new App({ context });
+  return { app, stacks: addConfideStacks(app, stageConfig(stage), '123456789012') };
+}
+
 /** The synthesised stacks of a stage and their templates. */
 export interface SynthesisedStage {
   readonly app: App;
   readonly stacks: ConfideStacks;
   readonly data: Template;
+  readonly identity: Template;
   readonly api: Template;
 }
 
@@ -28,16 +42,61 @@ export interface SynthesisedStage {
  * only the bundling test needs the bundle.
  */
 export function synthStage(stage: StageName, options: { bundle?: boolean } = {}): SynthesisedStage {
-  const context: Record<string, unknown> = { ...cdkJsonContext(), stage };
-  if (!options.bundle) {
-    context['aws:cdk:bundling-stacks'] = [];
-  }
-  const app = new App({ context });
-  const stacks = addConfideStacks(app, stageConfig(stage), '123456789012');
+  const { app, stacks } = buildStage(stage, options);
   return {
     app,
     stacks,
     data: Template.fromStack(stacks.data),
+    identity: Template.fromStack(stacks.identity),
     api: Template.fromStack(stacks.api),
   };
+}
+
+/** A policy statement as it appears in a template. */
+export interface TemplateStatement {
+  readonly Sid?: string;
+  readonly Effect: 'Allow' | 'Deny';
+  readonly Action?: string | string[];
+  readonly NotAction?: string | string[];
+  readonly Resource?: unknown;
+  readonly Principal?: unknown;
+  readonly Condition?: Record<string, Record<string, unknown>>;
+}
+
+/** Where a statement was found: the resource's logical id and type. */
+export interface LocatedStatement {
+  readonly logicalId: string;
+  readonly type: string;
+  readonly statement: TemplateStatement;
+}
+
+/**
+ * Every policy statement in a template, wherever it is: IAM policies and managed policies, role inline and trust
+ * policies, KMS key policies, topic and queue policies. Found by walking each resource for `Statement` arrays,
+ * so that a new kind of policy is not missed.
+ */
+export function allStatements(template: Template): LocatedStatement[] {
+  const found: LocatedStatement[] = [];
+  const resources = template.toJSON().Resources as Record<string, { Type: string; Properties?: unknown }>;
+  const walk = (logicalId: string, type: string, value: unknown): void => {
+    if (Array.isArray(value)) {
+      for (const item of value) walk(logicalId, type, item);
+    } else if (value && typeof value === 'object') {
+      const node = value as Record<string, unknown>;
+      if (Array.isArray(node.Statement)) {
+        for (const statement of node.Statement as TemplateStatement[])
+          found.push({ logicalId, type, statement });
+      }
+      for (const child of Object.values(node)) walk(logicalId, type, child);
+    }
+  };
+  for (const [logicalId, resource] of Object.entries(resources))
+    walk(logicalId, resource.Type, resource.Properties);
+  return found;
+}
+
+/** A statement's actions as a list. */
+export function actionsOf(statement: TemplateStatement): string[] {
+  const actions = statement.Action ?? [];
+  return Array.isArray(actions) ? actions : [actions];
 }

@@ -1,0 +1,175 @@
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  Alarm,
+  ComparisonOperator,
+  type IMetric,
+  MathExpression,
+  Metric,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { METRICS_NAMESPACE } from './confide-function';
+
+/** Properties of {@link ConfideAlarms}. */
+export interface ConfideAlarmsProps {
+  /** The stage name, used in alarm and topic names. */
+  readonly stage: string;
+  /** The HTTP API whose 5xx rate is watched. */
+  readonly httpApi: IHttpApi;
+  /** Functions whose errors and throttles are watched, by short name (`api`, `provisioner`, `retention`). */
+  readonly functions: Readonly<Record<string, IFunction>>;
+  /** The retention function, whose stream iterator age is watched. */
+  readonly retentionFunction: IFunction;
+  /** The retention stream's failure queue, whose depth is watched. */
+  readonly retentionFailureQueue: IQueue;
+  /** The api's Powertools service name: the `service` dimension of its custom metrics. */
+  readonly apiServiceName: string;
+  /** The key encrypting the topic; its policy must let CloudWatch use it (see `OperationsKey`). */
+  readonly encryptionKey: IKey;
+  /** Email addresses subscribed to the topic. */
+  readonly emails: readonly string[];
+}
+
+/** Custom metrics the api publishes in the `Confide` namespace (Powertools metrics, `service` dimension). */
+export const customMetricNames = {
+  emergencyAccessOpened: 'EmergencyAccessOpened',
+  kmsErrors: 'KmsErrors',
+} as const;
+
+const period = Duration.minutes(5);
+
+/**
+ * Operational alarms, all notifying one KMS-encrypted SNS topic (on alarm and on recovery). infra/README.md
+ * says what each one means and what to do.
+ */
+export class ConfideAlarms extends Construct {
+  /** The topic every alarm notifies. */
+  public readonly topic: Topic;
+  /** The alarms, by the suffix of their name. */
+  public readonly alarms: Readonly<Record<string, Alarm>>;
+
+  constructor(scope: Construct, id: string, props: ConfideAlarmsProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+
+    this.topic = new Topic(this, 'Topic', {
+      topicName: `confide-${props.stage}-alarms`,
+      displayName: `Confide ${props.stage} alarms`,
+      masterKey: props.encryptionKey,
+      enforceSSL: true,
+    });
+    // The topic policy replaces SNS's default one, so CloudWatch must be allowed explicitly; only for this
+    // account's alarms (confused-deputy protection).
+    this.topic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'CloudWatchAlarmsOfThisAccountPublish',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: {
+          ArnLike: {
+            'aws:SourceArn': stack.formatArn({
+              service: 'cloudwatch',
+              resource: 'alarm',
+              resourceName: '*',
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          },
+          StringEquals: { 'aws:SourceAccount': stack.account },
+        },
+      }),
+    );
+    for (const email of props.emails) this.topic.addSubscription(new EmailSubscription(email));
+
+    const alarms: Record<string, Alarm> = {};
+    const add = (name: string, metric: IMetric, threshold: number, description: string) => {
+      const alarm = new Alarm(this, name, {
+        alarmName: `confide-${props.stage}-${name}`,
+        alarmDescription: description,
+        metric,
+        threshold,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+      alarm.addAlarmAction(new SnsAction(this.topic));
+      alarm.addOkAction(new SnsAction(this.topic));
+      alarms[name] = alarm;
+    };
+
+    add(
+      'api-5xx-rate',
+      new MathExpression({
+        // Ignore a single failure among a handful of requests at quiet times.
+        expression: 'IF(requests >= 10, 100 * errors / requests, 0)',
+        usingMetrics: {
+          errors: props.httpApi.metricServerError({ statistic: 'Sum', period }),
+          requests: props.httpApi.metricCount({ statistic: 'Sum', period }),
+        },
+        label: 'API 5xx responses (% of requests)',
+        period,
+      }),
+      5,
+      'At least 5% of API requests failed with a 5xx in 5 minutes. See infra/README.md, Alarms.',
+    );
+
+    for (const [name, fn] of Object.entries(props.functions)) {
+      add(
+        `${name}-errors`,
+        fn.metricErrors({ statistic: 'Sum', period }),
+        1,
+        `The ${name} function failed (unhandled error or timeout). See infra/README.md, Alarms.`,
+      );
+      add(
+        `${name}-throttles`,
+        fn.metricThrottles({ statistic: 'Sum', period }),
+        1,
+        `The ${name} function was throttled. See infra/README.md, Alarms.`,
+      );
+    }
+
+    add(
+      'retention-failure-queue',
+      props.retentionFailureQueue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period }),
+      1,
+      'Stream records the retention function gave up on: tombstones or key deletions are missing until they are replayed. See infra/README.md, Alarms.',
+    );
+    add(
+      'retention-iterator-age',
+      props.retentionFunction.metric('IteratorAge', { statistic: 'Maximum', period }),
+      Duration.hours(1).toMilliseconds(),
+      'The retention function is more than an hour behind the data table stream (records expire after 24 hours). See infra/README.md, Alarms.',
+    );
+
+    const apiMetric = (metricName: string) =>
+      new Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName,
+        dimensionsMap: { service: props.apiServiceName },
+        statistic: 'Sum',
+        period,
+      });
+    add(
+      'emergency-access-opened',
+      apiMetric(customMetricNames.emergencyAccessOpened),
+      1,
+      'Someone opened emergency ("break glass") access to a record; it awaits review. See infra/README.md, Alarms.',
+    );
+    add(
+      'kms-errors',
+      apiMetric(customMetricNames.kmsErrors),
+      1,
+      'KMS calls failed (denied, throttled, key disabled or pending deletion): affected requests failed closed. See infra/README.md, Alarms.',
+    );
+
+    this.alarms = alarms;
+  }
+}

@@ -1,0 +1,67 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { FilterCriteria, FilterRule, type IFunction, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+
+/** Properties of {@link RetentionStream}. */
+export interface RetentionStreamProps {
+  /** The retention function. */
+  readonly handler: IFunction;
+  /** The data table, whose stream the function consumes. */
+  readonly dataTable: ITableV2;
+}
+
+/**
+ * Connects the retention function to the data table's stream, so that every TTL expiry and erasure leaves a
+ * tombstone and, for a subject's last item, deletes the subject's data key.
+ *
+ * Losing a stream record would leave a data key behind after its subject's data is gone, so failures are
+ * contained, never dropped silently: the handler reports the records it could not process
+ * (`batchItemFailures`), a failing batch is split to isolate the bad record, retries are bounded, and what still
+ * fails goes to an encrypted failure queue (whose depth is alarmed) with the shard and sequence numbers needed
+ * to replay it.
+ */
+export class RetentionStream extends Construct {
+  /** Where records that could not be processed are described (on-failure destination). */
+  public readonly failureQueue: Queue;
+
+  constructor(scope: Construct, id: string, props: RetentionStreamProps) {
+    super(scope, id);
+
+    this.failureQueue = new Queue(this, 'FailureQueue', {
+      // Messages hold stream metadata (shard, sequence numbers, table ARN), never item images; SQS-managed
+      // encryption protects them without a key policy to maintain.
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+
+    props.handler.addEventSource(
+      new DynamoEventSource(props.dataTable, {
+        // From the oldest record still in the stream: nothing deleted before the mapping existed is skipped.
+        startingPosition: StartingPosition.TRIM_HORIZON,
+        batchSize: 100,
+        maxBatchingWindow: Duration.seconds(5),
+        reportBatchItemFailures: true,
+        bisectBatchOnError: true,
+        retryAttempts: 10,
+        // Well inside the stream's 24-hour retention, so that the records a failure message points at can still
+        // be read and replayed when an operator acts on the alarm.
+        maxRecordAge: Duration.hours(6),
+        onFailure: new SqsDlq(this.failureQueue),
+        // TTL expiries and erasures are deletions; inserts and updates (including the function's own tombstone
+        // writes) do not invoke it.
+        filters: [FilterCriteria.filter({ eventName: FilterRule.isEqual('REMOVE') })],
+      }),
+    );
+
+    Validations.of(this.failureQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        "This queue is itself a dead-letter queue: the stream event source mapping's on-failure destination, " +
+        'which cdk-nag does not recognise (it looks for SQS redrive policies and function DLQs only).',
+    });
+  }
+}

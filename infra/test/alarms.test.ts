@@ -1,0 +1,111 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { synthStage } from './synth-stage';
+
+const alarm = 'AWS::CloudWatch::Alarm';
+
+interface AlarmProperties {
+  readonly AlarmName: string;
+  readonly MetricName?: string;
+  readonly Namespace?: string;
+  readonly Dimensions?: { Name: string; Value: unknown }[];
+  readonly Threshold: number;
+  readonly ComparisonOperator: string;
+  readonly AlarmActions: unknown[];
+  readonly OKActions: unknown[];
+  readonly Metrics?: { Id: string; MetricStat?: { Metric: { MetricName: string; Namespace: string } } }[];
+}
+
+describe('alarms', () => {
+  const prod = synthStage('prod');
+  const alarms = Object.values(prod.api.findResources(alarm)).map((a) => a.Properties as AlarmProperties);
+  const [topicId] = Object.keys(prod.api.findResources('AWS::SNS::Topic'));
+
+  function alarmOn(namespace: string, metricName: string, functionName?: string): AlarmProperties {
+    const found = alarms.filter(
+      (a) =>
+        a.Namespace === namespace &&
+        a.MetricName === metricName &&
+        (functionName === undefined || JSON.stringify(a.Dimensions).includes(functionName)),
+    );
+    expect(found, `${namespace} ${metricName} ${functionName ?? ''}`).toHaveLength(1);
+    return found[0] as AlarmProperties;
+  }
+
+  it('alarms on the API 5xx rate (5xx over request count)', () => {
+    const rate = alarms.find((a) => a.Metrics !== undefined);
+    const metrics = rate?.Metrics?.flatMap((m) => (m.MetricStat ? [m.MetricStat.Metric] : []));
+    expect(metrics).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Namespace: 'AWS/ApiGateway', MetricName: '5xx' }),
+        expect.objectContaining({ Namespace: 'AWS/ApiGateway', MetricName: 'Count' }),
+      ]),
+    );
+    expect(rate).toMatchObject({ AlarmName: 'confide-prod-api-5xx-rate', Threshold: 5 });
+  });
+
+  it('alarms on errors and throttles of each function', () => {
+    for (const fn of ['ApiFunction', 'ProvisionerFunction', 'RetentionFunction']) {
+      for (const metric of ['Errors', 'Throttles']) {
+        expect(alarmOn('AWS/Lambda', metric, fn)).toMatchObject({
+          Threshold: 1,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        });
+      }
+    }
+  });
+
+  it('alarms as soon as the retention failure queue holds a message', () => {
+    expect(alarmOn('AWS/SQS', 'ApproximateNumberOfMessagesVisible')).toMatchObject({
+      AlarmName: 'confide-prod-retention-failure-queue',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+  });
+
+  it('alarms when the retention function is an hour behind the stream', () => {
+    expect(alarmOn('AWS/Lambda', 'IteratorAge', 'RetentionFunction')).toMatchObject({
+      Threshold: 3_600_000,
+    });
+  });
+
+  it('alarms on every emergency access and on KMS errors published by the api (namespace Confide)', () => {
+    for (const metric of ['EmergencyAccessOpened', 'KmsErrors']) {
+      expect(alarmOn('Confide', metric)).toMatchObject({
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        Dimensions: [{ Name: 'service', Value: 'confide-api' }],
+      });
+    }
+  });
+
+  it('notifies the alarm topic on alarm and on recovery, for every alarm', () => {
+    // 5xx rate; errors and throttles of 3 functions; failure queue; iterator age; emergency access; KMS errors.
+    expect(alarms).toHaveLength(11);
+    for (const a of alarms) {
+      expect(a.AlarmActions, a.AlarmName).toEqual([{ Ref: topicId }]);
+      expect(a.OKActions, a.AlarmName).toEqual([{ Ref: topicId }]);
+    }
+  });
+
+  it('encrypts the topic with the operations key and accepts only TLS and this account’s alarms', () => {
+    const [keyId] = Object.keys(prod.api.findResources('AWS::KMS::Key'));
+    prod.api.hasResourceProperties('AWS::SNS::Topic', {
+      TopicName: 'confide-prod-alarms',
+      KmsMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] },
+    });
+    prod.api.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: Match.objectLike({
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: 'sns:Publish',
+            Condition: Match.objectLike({ StringEquals: { 'aws:SourceAccount': '123456789012' } }),
+          }),
+        ]),
+      }),
+    });
+  });
+});

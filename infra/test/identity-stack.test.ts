@@ -1,0 +1,139 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { synthStage } from './synth-stage';
+
+const userPool = 'AWS::Cognito::UserPool';
+const client = 'AWS::Cognito::UserPoolClient';
+
+describe('ConfideIdentityStack', () => {
+  const dev = synthStage('dev');
+  const prod = synthStage('prod');
+
+  it('declares one user pool, with no self sign-up', () => {
+    prod.identity.resourceCountIs(userPool, 1);
+    prod.identity.hasResourceProperties(userPool, {
+      UserPoolName: 'confide-prod',
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+    });
+  });
+
+  it('requires MFA, by TOTP only (never SMS)', () => {
+    prod.identity.hasResourceProperties(userPool, {
+      MfaConfiguration: 'ON',
+      EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
+    });
+  });
+
+  it('enforces the Lets connect 5.4 password policy: 12+ characters of every class, no reuse of the last 24', () => {
+    prod.identity.hasResourceProperties(userPool, {
+      Policies: {
+        PasswordPolicy: {
+          MinimumLength: 12,
+          RequireUppercase: true,
+          RequireLowercase: true,
+          RequireNumbers: true,
+          RequireSymbols: true,
+          PasswordHistorySize: 24,
+          TemporaryPasswordValidityDays: 3,
+        },
+      },
+    });
+  });
+
+  it('enforces threat protection on the Plus plan, blocking compromised credentials and high-risk sign-ins', () => {
+    prod.identity.hasResourceProperties(userPool, {
+      UserPoolTier: 'PLUS',
+      UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' },
+    });
+    prod.identity.hasResourceProperties('AWS::Cognito::UserPoolRiskConfigurationAttachment', {
+      ClientId: 'ALL',
+      CompromisedCredentialsRiskConfiguration: { Actions: { EventAction: 'BLOCK' } },
+      AccountTakeoverRiskConfiguration: {
+        Actions: {
+          HighAction: { EventAction: 'BLOCK', Notify: false },
+          MediumAction: { EventAction: 'MFA_REQUIRED', Notify: false },
+          LowAction: { EventAction: 'NO_ACTION', Notify: false },
+        },
+      },
+    });
+  });
+
+  it('recovers accounts by verified email only', () => {
+    prod.identity.hasResourceProperties(userPool, {
+      AccountRecoverySetting: { RecoveryMechanisms: [{ Name: 'verified_email', Priority: 1 }] },
+    });
+  });
+
+  it('protects and retains the prod pool, and lets dev go', () => {
+    prod.identity.hasResource(userPool, {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: Match.objectLike({ DeletionProtection: 'ACTIVE' }),
+    });
+    expect(prod.stacks.identity.terminationProtection).toBe(true);
+    dev.identity.hasResource(userPool, {
+      DeletionPolicy: 'Delete',
+      Properties: Match.objectLike({ DeletionProtection: 'INACTIVE' }),
+    });
+  });
+
+  it('has the operators group the api checks', () => {
+    prod.identity.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: 'confide-operators' });
+  });
+
+  it('has a resource server with the partner.read scope', () => {
+    prod.identity.hasResourceProperties('AWS::Cognito::UserPoolResourceServer', {
+      Identifier: 'confide',
+      Scopes: [Match.objectLike({ ScopeName: 'partner.read' })],
+    });
+  });
+
+  it('gives partner front-ends a public client: authorization code only, no secret, stage callback URLs', () => {
+    prod.identity.hasResourceProperties(client, {
+      ClientName: 'confide-prod-partner-app',
+      GenerateSecret: false,
+      AllowedOAuthFlows: ['code'],
+      AllowedOAuthFlowsUserPoolClient: true,
+      CallbackURLs: ['https://app.confide.example/auth/callback'],
+      LogoutURLs: ['https://app.confide.example/'],
+      ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      PreventUserExistenceErrors: 'ENABLED',
+      EnableTokenRevocation: true,
+    });
+    dev.identity.hasResourceProperties(client, {
+      ClientName: 'confide-dev-partner-app',
+      CallbackURLs: Match.arrayWith(['http://localhost:5173/auth/callback']),
+    });
+  });
+
+  it('gives partner agencies a confidential client-credentials client limited to partner.read', () => {
+    const agencies = prod.identity.findResources(client, {
+      Properties: { ClientName: 'confide-prod-partner-agency' },
+    });
+    const [agency] = Object.values(agencies);
+    expect(agency?.Properties).toMatchObject({
+      GenerateSecret: true,
+      AllowedOAuthFlows: ['client_credentials'],
+      AllowedOAuthFlowsUserPoolClient: true,
+    });
+    expect(agency?.Properties.ExplicitAuthFlows).toBeUndefined();
+    expect(JSON.stringify(agency?.Properties.AllowedOAuthScopes)).toContain('/partner.read');
+    expect(agency?.Properties.AllowedOAuthScopes).toHaveLength(1);
+  });
+
+  it('serves sign-in and tokens on the stage domain', () => {
+    prod.identity.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'confide-prod' });
+  });
+
+  it('outputs the pool id, issuer, client ids and sign-in domain', () => {
+    for (const output of [
+      'UserPoolId',
+      'Issuer',
+      'PartnerAppClientId',
+      'PartnerAgencyClientId',
+      'AuthDomainUrl',
+    ]) {
+      prod.identity.hasOutput(output, {});
+    }
+  });
+});

@@ -1,0 +1,57 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { synthStage } from './synth-stage';
+
+const mapping = 'AWS::Lambda::EventSourceMapping';
+
+describe('retention stream', () => {
+  const prod = synthStage('prod');
+
+  it('feeds the data table stream (not the key table) to the retention function, from the oldest record', () => {
+    prod.api.resourceCountIs(mapping, 1);
+    const [esm] = Object.values(prod.api.findResources(mapping));
+    expect(JSON.stringify(esm?.Properties.EventSourceArn)).toMatch(/DataTable\w*StreamArn/);
+    expect(JSON.stringify(esm?.Properties.FunctionName)).toContain('RetentionFunction');
+    expect(esm?.Properties.StartingPosition).toBe('TRIM_HORIZON');
+  });
+
+  it('reports batch item failures, bisects failing batches, bounds retries and record age', () => {
+    prod.api.hasResourceProperties(mapping, {
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 10,
+      // Under the stream's 24 h retention, so a failed record can still be replayed.
+      MaximumRecordAgeInSeconds: 6 * 3600,
+    });
+  });
+
+  it('sends what still fails to the failure queue', () => {
+    const [esm] = Object.values(prod.api.findResources(mapping));
+    const [queueId] = Object.keys(prod.api.findResources('AWS::SQS::Queue'));
+    expect(esm?.Properties.DestinationConfig).toEqual({
+      OnFailure: { Destination: { 'Fn::GetAtt': [queueId, 'Arn'] } },
+    });
+  });
+
+  it('only invokes the function for deletions (TTL expiries and erasures)', () => {
+    prod.api.hasResourceProperties(mapping, {
+      FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ eventName: ['REMOVE'] }) }] },
+    });
+  });
+
+  it('encrypts the failure queue and refuses non-TLS access to it', () => {
+    prod.api.resourceCountIs('AWS::SQS::Queue', 1);
+    prod.api.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+    prod.api.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: Match.objectLike({
+        Statement: [
+          Match.objectLike({
+            Effect: 'Deny',
+            Principal: { AWS: '*' },
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        ],
+      }),
+    });
+  });
+});
