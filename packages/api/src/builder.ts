@@ -1,4 +1,4 @@
-import { forbidden, type Role, unauthenticated } from '@confide/domain';
+import { type Classification, forbidden, notFound, type Role, unauthenticated } from '@confide/domain';
 import SchemaBuilder from '@pothos/core';
 import DirectivesPlugin from '@pothos/plugin-directives';
 import RelayPlugin from '@pothos/plugin-relay';
@@ -18,6 +18,10 @@ export const builder = new SchemaBuilder<{
     /** A staff member holding the given role. */
     role: Role;
   };
+  Directives: {
+    classified: { locations: 'FIELD_DEFINITION'; args: { as: Classification } };
+    needToKnow: { locations: 'FIELD_DEFINITION'; args: { read: string[]; justify: string[] } };
+  };
   Scalars: {
     DateTime: { Input: Date; Output: Date | string };
   };
@@ -29,6 +33,14 @@ export const builder = new SchemaBuilder<{
   relay: {
     clientMutationId: 'omit',
     cursorType: 'String',
+    encodeGlobalID: (typename, id) => Buffer.from(`${typename}:${String(id)}`, 'utf8').toString('base64'),
+    // A malformed id answers like an unknown one: NOT_FOUND, never an internal error.
+    decodeGlobalID: (globalID) => {
+      const decoded = Buffer.from(globalID, 'base64').toString('utf8');
+      const separator = decoded.indexOf(':');
+      if (separator <= 0 || Buffer.from(decoded, 'utf8').toString('base64') !== globalID) throw notFound();
+      return { typename: decoded.slice(0, separator), id: decoded.slice(separator + 1) };
+    },
   },
   scopeAuth: {
     authScopes: (context) => ({

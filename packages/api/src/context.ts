@@ -7,6 +7,7 @@ import {
   unauthenticated,
 } from '@confide/domain';
 import { type TenantScope, tenantScope } from '@confide/store';
+import type { RequestAccess } from './access/request-access';
 import type { Authenticated } from './authentication';
 import type { ConfideServices } from './services';
 
@@ -22,6 +23,8 @@ export interface ConfideContext {
   readonly authError: ConfideError | undefined;
   /** The stated purpose of the request (`X-Access-Purpose` header or `@purpose` directive). */
   readonly purpose: string | undefined;
+  /** Need-to-know decisions, relationship facts, batched reads and the audit trail of this request. */
+  readonly access: RequestAccess;
 }
 
 export function authenticated(context: ConfideContext): Authenticated {

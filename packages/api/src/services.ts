@@ -2,7 +2,18 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { type Clock, systemClock } from '@confide/domain';
 import { KeyHierarchy, OrganisationKeys } from '@confide/keys';
-import { countRequests, OrganisationDirectory, RequestCounters } from '@confide/store';
+import {
+  AuditLog,
+  CareServices,
+  CaseNotes,
+  Consents,
+  countRequests,
+  EmergencyReviews,
+  OrganisationDirectory,
+  PartnerAgencies,
+  RequestCounters,
+  ServiceUsers,
+} from '@confide/store';
 import type { ConfideConfig } from './config';
 
 /** The long-lived parts of the API, created once per process (per Lambda container) and shared by requests. */
@@ -14,6 +25,13 @@ export interface ConfideServices {
   readonly keys: KeyHierarchy;
   readonly organisationKeys: OrganisationKeys;
   readonly directory: OrganisationDirectory;
+  readonly careServices: CareServices;
+  readonly serviceUsers: ServiceUsers;
+  readonly caseNotes: CaseNotes;
+  readonly consents: Consents;
+  readonly emergencyReviews: EmergencyReviews;
+  readonly partners: PartnerAgencies;
+  readonly auditLog: AuditLog;
   readonly counters: RequestCounters;
 }
 
@@ -55,6 +73,23 @@ export function createServices(config: ConfideConfig, overrides: ServiceOverride
     apiRoleArn: config.kms.apiRoleArn,
     provisionerRoleArn: config.kms.provisionerRoleArn,
   });
-  const directory = new OrganisationDirectory({ dynamo, tableName: config.tables.data, keys, clock });
-  return { config, clock, dynamo, kms, keys, organisationKeys, directory, counters };
+  const table = config.tables.data;
+  const directory = new OrganisationDirectory({ dynamo, tableName: table, keys, clock });
+  return {
+    config,
+    clock,
+    dynamo,
+    kms,
+    keys,
+    organisationKeys,
+    directory,
+    careServices: new CareServices(dynamo, table, clock),
+    serviceUsers: new ServiceUsers(dynamo, table, keys, clock),
+    caseNotes: new CaseNotes(dynamo, table, clock),
+    consents: new Consents(dynamo, table, clock),
+    emergencyReviews: new EmergencyReviews(dynamo, table, clock),
+    partners: new PartnerAgencies(dynamo, table, clock),
+    auditLog: new AuditLog(dynamo, table),
+    counters,
+  };
 }

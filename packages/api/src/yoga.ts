@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { ConfideError, ErrorCode } from '@confide/domain';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { RequestAccess } from './access/request-access';
+import { auditFlushPlugin, purposeDirectivePlugin } from './access/request-plugins';
 import { Authenticator } from './authentication';
 import type { ConfideContext } from './context';
 import { maskError } from './errors';
@@ -25,6 +27,7 @@ export function createConfideYoga(services: ConfideServices): ConfideYoga {
     graphiql: services.config.introspection ? { title: 'Confide' } : false,
     landingPage: false,
     logging: yogaLogger(createApiLogger(services.config.stage)),
+    plugins: [purposeDirectivePlugin(), auditFlushPlugin()],
     maskedErrors: { maskError: (error) => maskError(error) },
     context: async ({ request }): Promise<ConfideContext> => {
       const requestId = request.headers.get('x-request-id')?.slice(0, 100) ?? randomUUID();
@@ -32,10 +35,12 @@ export function createConfideYoga(services: ConfideServices): ConfideYoga {
       const purpose = purposeHeader ? purposeHeader.slice(0, MAX_PURPOSE_LENGTH) : undefined;
       try {
         const auth = await authenticator.authenticate(request.headers.get('authorization'));
-        return { requestId, services, auth, authError: undefined, purpose };
+        const access = new RequestAccess(services, auth, purpose, requestId);
+        return { requestId, services, auth, authError: undefined, purpose, access };
       } catch (error) {
         if (error instanceof ConfideError && error.code === ErrorCode.UNAUTHENTICATED) {
-          return { requestId, services, auth: undefined, authError: error, purpose };
+          const access = new RequestAccess(services, undefined, purpose, requestId);
+          return { requestId, services, auth: undefined, authError: error, purpose, access };
         }
         throw error;
       }

@@ -7,7 +7,7 @@ import {
 } from '@confide/api';
 import { ACCESS_PRESETS, type AccessPreset, type OrgId } from '@confide/domain';
 import { type LocalStackInfo, localStackEnv, mintToken } from '@confide/local';
-import { tenantScope } from '@confide/store';
+import { ItemLoader, tenantScope } from '@confide/store';
 import { CliError, runningStack } from './data-dir';
 
 export function servicesFor(stack: LocalStackInfo): ConfideServices {
@@ -48,8 +48,24 @@ export async function tokenCommand(request: TokenRequest): Promise<string> {
     if (!staff) throw new CliError(`No staff member "${request.user}" in ${request.org}.`);
     return mintToken(stack.dataDir, settings, { sub: staff.externalSubject, org_id: orgId });
   }
-  if (request.serviceUser || request.partner) {
-    throw new CliError('Service-user and partner tokens come with client records and partner access.');
+  if (request.serviceUser) {
+    const scope = tenantScope(orgId);
+    const clientId = await services.serviceUsers.idByReference(scope, request.serviceUser);
+    const client = clientId
+      ? await services.serviceUsers.get(scope, clientId, new ItemLoader(services.dynamo, services.keys))
+      : undefined;
+    if (!client?.externalSubject)
+      throw new CliError(`No service user with reference "${request.serviceUser}" in ${request.org}.`);
+    return mintToken(stack.dataDir, settings, { sub: client.externalSubject, org_id: orgId });
+  }
+  if (request.partner) {
+    // A client-credentials token: Cognito sets the subject to the app's client id.
+    return mintToken(stack.dataDir, settings, {
+      sub: request.partner,
+      client_id: request.partner,
+      scope: 'confide/partner.read',
+      org_id: orgId,
+    });
   }
   throw new CliError(
     'Give --user <handle>, --service-user <reference>, --partner <client id> or --operator.',

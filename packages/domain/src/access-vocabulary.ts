@@ -46,6 +46,19 @@ export type Classification = (typeof CLASSIFICATIONS)[number];
 export const ACCESS_PRESETS = ['STRICT', 'GROUP_WIDE'] as const;
 export type AccessPreset = (typeof ACCESS_PRESETS)[number];
 
+/**
+ * Why a staff member opened break-glass (EMERGENCY) access to one client (ACCESS-MODEL.md, Break-glass). OTHER
+ * needs free text, kept with the grant. Only IMMINENT_DANGER and SAFEGUARDING open sealed items.
+ */
+export const EMERGENCY_REASONS = [
+  'IMMINENT_DANGER',
+  'MEDICAL_EMERGENCY',
+  'SAFEGUARDING',
+  'LEGAL_REQUIREMENT',
+  'OTHER',
+] as const;
+export type EmergencyReason = (typeof EMERGENCY_REASONS)[number];
+
 export function isRole(value: string): value is Role {
   return (ROLES as readonly string[]).includes(value);
 }

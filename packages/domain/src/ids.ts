@@ -19,6 +19,15 @@ export const ID_PREFIXES = {
   service: 'svc',
   operator: 'opr',
   subject: 'sub',
+  qaAssignment: 'qa',
+  allocation: 'alc',
+  note: 'nte',
+  investigation: 'inv',
+  emergency: 'emg',
+  media: 'med',
+  consent: 'cns',
+  disclosure: 'dsc',
+  breach: 'brc',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -2,5 +2,6 @@ export * from './access-vocabulary';
 export * from './clock';
 export * from './errors';
 export * from './ids';
+export * from './note-kinds';
 export * from './principal';
 export * as validate from './validation';

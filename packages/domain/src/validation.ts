@@ -2,7 +2,7 @@ import { badInput } from './errors';
 
 // Control characters other than tab, newline and carriage return have no place in any text we keep.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
 
 /**
  * Checks a free-text input: trimmed, within length bounds, no control characters (null bytes included).
@@ -58,4 +58,76 @@ export function integerInRange(field: readonly string[], value: number, min: num
 export function nonEmptyUnique<T>(field: readonly string[], values: readonly T[]): T[] {
   if (values.length === 0) throw badInput(field, `${field.at(-1)} must not be empty.`);
   return [...new Set(values)];
+}
+
+/**
+ * An NHS number: ten digits (spaces allowed on input) whose last is the modulus-11 check digit of the first
+ * nine (weights 10 to 2). Returns the ten digits.
+ */
+export function nhsNumber(field: readonly string[], value: string): string {
+  const digits = value.replace(/\s+/g, '');
+  if (!/^\d{10}$/.test(digits)) throw badInput(field, 'An NHS number has ten digits.');
+  let sum = 0;
+  for (let i = 0; i < 9; i++) sum += Number(digits[i]) * (10 - i);
+  const check = 11 - (sum % 11);
+  const expected = check === 11 ? 0 : check;
+  if (expected === 10 || expected !== Number(digits[9])) {
+    throw badInput(field, 'That NHS number’s check digit is wrong.');
+  }
+  return digits;
+}
+
+const POSTCODE = /^([A-Z]{1,2}\d[A-Z\d]?) ?(\d[A-Z]{2})$/;
+
+/** A UK postcode, normalised to upper case with one space before the inward code. */
+export function postcode(field: readonly string[], value: string): string {
+  const match = POSTCODE.exec(value.trim().toUpperCase().replace(/\s+/g, ' '));
+  if (!match) throw badInput(field, 'That is not a UK postcode.');
+  return `${match[1]} ${match[2]}`;
+}
+
+/** A calendar date `YYYY-MM-DD` that exists, not in the future and not before 1900. */
+export function pastDate(field: readonly string[], value: string, today: Date): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value))
+    throw badInput(field, `${field.at(-1)} must be a date like 1990-04-21.`);
+  const date = new Date(`${value}T00:00:00Z`);
+  if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value) {
+    throw badInput(field, `${field.at(-1)} is not a real date.`);
+  }
+  if (date.getTime() > today.getTime()) throw badInput(field, `${field.at(-1)} cannot be in the future.`);
+  if (value < '1900-01-01') throw badInput(field, `${field.at(-1)} is too far in the past.`);
+  return value;
+}
+
+const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{2,63}$/;
+
+export function email(field: readonly string[], value: string): string {
+  const trimmed = value.trim();
+  if (trimmed.length > 254 || !EMAIL.test(trimmed)) throw badInput(field, 'That is not an email address.');
+  return trimmed;
+}
+
+export function phone(field: readonly string[], value: string): string {
+  const trimmed = value.trim();
+  if (!/^\+?[\d ()-]{7,20}$/.test(trimmed)) throw badInput(field, 'That is not a phone number.');
+  return trimmed;
+}
+
+/** Words of a name for search: accents folded, lower case, split on anything but letters. */
+export function nameWords(value: string): string[] {
+  return [
+    ...new Set(
+      value
+        .normalize('NFKD')
+        .replace(/\p{M}/gu, '')
+        .toLowerCase()
+        .split(/[^\p{L}\p{N}]+/u)
+        .filter((word) => word.length >= 2),
+    ),
+  ];
+}
+
+/** A BAD_USER_INPUT error for checks that are not a simple format (cross-field rules). */
+export function badInputError(field: readonly string[], message: string) {
+  return badInput(field, message);
 }

@@ -190,8 +190,9 @@ export class KeyHierarchy {
   }
 
   /**
-   * The organisation's blind-index (beacon) key: created at onboarding, wrapped by a branch key, cached like
-   * branch keys. Stable across branch rotations (rotation rewraps it), so indexes stay valid.
+   * The organisation's blind-index (beacon) key: created at onboarding, wrapped by the branch key active then,
+   * cached like branch keys. It never changes, so indexes stay valid across branch rotations; it stays wrapped
+   * by its original branch version, which rotation keeps readable.
    */
   async createBeaconKey(orgId: OrgId): Promise<void> {
     const { version } = await this.#active(orgId);
@@ -236,6 +237,29 @@ export class KeyHierarchy {
     } catch (cause) {
       throw new KeyUnavailableError('The beacon key failed its integrity check.', { cause });
     }
+  }
+
+  /**
+   * Where a subject's wrapped key lives, so a store can fetch it in the same BatchGetItem as the subject's
+   * data (one round trip for both), then unwrap it with {@link unwrapSubjectKey}.
+   */
+  subjectKeyLocation(
+    orgId: OrgId,
+    subjectId: string,
+  ): { table: string; key: { pk: { S: string }; sk: { S: string } } } {
+    return {
+      table: this.#table,
+      key: { pk: { S: subjectPartition(orgId, subjectId) }, sk: { S: SUBJECT_SORT } },
+    };
+  }
+
+  /** Unwraps a subject key item read by someone else (see {@link subjectKeyLocation}). */
+  unwrapSubjectKey(
+    orgId: OrgId,
+    subjectId: string,
+    item: Record<string, { N?: string; B?: Uint8Array }>,
+  ): Promise<SubjectKey> {
+    return this.#unwrapSubjectItem(orgId, subjectId, item);
   }
 
   /** Crypto-shredding: after this, every copy of the subject's ciphertext, backups included, is unreadable. */

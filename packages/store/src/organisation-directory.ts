@@ -19,7 +19,7 @@ import {
   type Role,
   systemClock,
 } from '@confide/domain';
-import { blindIndex, type KeyHierarchy } from '@confide/keys';
+import { blindIndex, type KeyHierarchy, type SubjectKey } from '@confide/keys';
 import { attr, type Item, read, requireN, requireS } from './attributes';
 import { itemKeyOf, openField, sealFields } from './sealed-fields';
 import { platformKey, type TenantScope, tenantScope } from './tenant-scope';
@@ -57,6 +57,11 @@ export interface Organisation {
   readonly createdAt: string;
   readonly offboardedAt: string | undefined;
   readonly keyDeletionDate: string | undefined;
+  /** The current confidentiality policy version staff must acknowledge; undefined until one is published. */
+  readonly policyVersion: number | undefined;
+  readonly policyTitle: string | undefined;
+  /** Whether a service user's own access list names the staff who looked (organisation setting). */
+  readonly showStaffNamesToServiceUsers: boolean;
   readonly version: number;
 }
 
@@ -69,8 +74,19 @@ export interface StaffMember {
   readonly externalSubject: string;
   readonly createdAt: string;
   readonly version: number;
-  /** Decrypts the display name under the staff member's subject key. */
+  readonly acknowledgedPolicyVersion: number | undefined;
+  /** Open break-glass grants, by client id. */
+  readonly emergencyGrants: ReadonlyMap<string, EmergencyGrant>;
+  /** Decrypts the display name, reading the subject key on its own (CLI, single reads). */
   displayName(): Promise<string>;
+  /** Decrypts the display name with a key the caller already has (batched reads). */
+  openDisplayName(key: SubjectKey): string;
+}
+
+export interface EmergencyGrant {
+  readonly grantId: string;
+  readonly reason: string;
+  readonly until: string;
 }
 
 export interface IdentityLink {
@@ -257,6 +273,7 @@ export class OrganisationDirectory {
   ): Promise<StaffMember> {
     const staffId = newId('staff');
     const externalSubject = input.externalSubject ?? newId('subject');
+    const handleKey = await this.#handleKey(scope, input.handle);
     const key = await this.#keys.createSubjectKey(scope.orgId, staffId);
     const pk = scope.key('STAFF', staffId);
     const now = this.#clock.now().toISOString();
@@ -271,11 +288,11 @@ export class OrganisationDirectory {
       roles: attr.ss(input.roles),
       status: attr.s('ACTIVE'),
       externalSubject: attr.s(externalSubject),
+      emergencyGrants: { M: {} },
       createdAt: attr.s(now),
       version: attr.n(1),
       ...sealFields(key, itemKeyOf(pk, ORG_SORT), { displayName: input.displayName }),
     };
-    const handleKey = await this.#handleKey(scope, input.handle);
     try {
       await this.#dynamo.send(
         new TransactWriteItemsCommand({
@@ -333,7 +350,7 @@ export class OrganisationDirectory {
     return staffId ? this.staff(scope, staffId) : undefined;
   }
 
-  /** All staff of the organisation (a few hundred at most), oldest first. */
+  /** All staff of the organisation (a few hundred at most), in id order (ids are random, so no meaning). */
   async listStaff(scope: TenantScope): Promise<StaffMember[]> {
     const staff: StaffMember[] = [];
     let startKey: Item | undefined;
@@ -397,6 +414,84 @@ export class OrganisationDirectory {
         if (!exists) throw new ConfideError(ErrorCode.NOT_FOUND, 'Staff member not found.');
         throw conflict();
       }
+      throw error;
+    }
+  }
+
+  /** Records that the staff member has read and signed the organisation's policy version (Carers Trust 6.1). */
+  async acknowledgePolicy(scope: TenantScope, staffId: string, version: number): Promise<void> {
+    await this.#dynamo.send(
+      new UpdateItemCommand({
+        TableName: this.#table,
+        Key: { pk: attr.s(scope.key('STAFF', staffId)), sk: attr.s(ORG_SORT) },
+        UpdateExpression: 'SET acknowledgedPolicyVersion = :v, acknowledgedAt = :now',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':v': attr.n(version), ':now': attr.s(this.#clock.now().toISOString()) },
+      }),
+    );
+  }
+
+  /** Stores an open break-glass grant on the staff item, so authentication loads it at no extra cost. */
+  async recordEmergencyGrant(scope: TenantScope, staffId: string, clientId: string, grant: EmergencyGrant) {
+    await this.#dynamo.send(
+      new UpdateItemCommand({
+        TableName: this.#table,
+        Key: { pk: attr.s(scope.key('STAFF', staffId)), sk: attr.s(ORG_SORT) },
+        UpdateExpression: 'SET emergencyGrants.#client = :grant',
+        ConditionExpression: 'attribute_exists(emergencyGrants)',
+        ExpressionAttributeNames: { '#client': clientId },
+        ExpressionAttributeValues: {
+          ':grant': {
+            M: { grantId: attr.s(grant.grantId), reason: attr.s(grant.reason), until: attr.s(grant.until) },
+          },
+        },
+      }),
+    );
+  }
+
+  // ── Organisation settings ──────────────────────────────────────────────────────────────────────────────
+
+  /** Publishes a new confidentiality policy version; every staff member must acknowledge it again. */
+  async publishPolicy(orgId: OrgId, title: string): Promise<Organisation> {
+    return this.#updateOrganisation(
+      orgId,
+      'SET policyVersion = if_not_exists(policyVersion, :zero) + :one, policyTitle = :title, version = version + :one',
+      { ':zero': attr.n(0), ':one': attr.n(1), ':title': attr.s(title) },
+    );
+  }
+
+  async setPreset(orgId: OrgId, preset: AccessPreset, expectedVersion: number): Promise<Organisation> {
+    return this.#updateOrganisation(
+      orgId,
+      'SET preset = :preset, version = version + :one',
+      { ':preset': attr.s(preset), ':one': attr.n(1) },
+      expectedVersion,
+    );
+  }
+
+  async #updateOrganisation(orgId: OrgId, expression: string, values: Item, expectedVersion?: number) {
+    const scope = tenantScope(orgId);
+    try {
+      const result = await this.#dynamo.send(
+        new UpdateItemCommand({
+          TableName: this.#table,
+          Key: { pk: attr.s(scope.key('ORG')), sk: attr.s(ORG_SORT) },
+          UpdateExpression: expression,
+          ConditionExpression:
+            expectedVersion === undefined
+              ? 'attribute_exists(pk)'
+              : 'attribute_exists(pk) AND version = :expected',
+          ExpressionAttributeValues: {
+            ...values,
+            ...(expectedVersion === undefined ? {} : { ':expected': attr.n(expectedVersion) }),
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      if (!result.Attributes) throw new Error('Update returned no item.');
+      return toOrganisation(result.Attributes);
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw conflict();
       throw error;
     }
   }
@@ -470,21 +565,33 @@ export class OrganisationDirectory {
       externalSubject: requireS(item, 'externalSubject'),
       createdAt: requireS(item, 'createdAt'),
       version: requireN(item, 'version'),
+      acknowledgedPolicyVersion: read.n(item, 'acknowledgedPolicyVersion'),
+      emergencyGrants: new Map(
+        Object.entries(item.emergencyGrants?.M ?? {}).map(([clientId, grant]) => [
+          clientId,
+          {
+            grantId: grant.M?.grantId?.S ?? '',
+            reason: grant.M?.reason?.S ?? '',
+            until: grant.M?.until?.S ?? '',
+          },
+        ]),
+      ),
       displayName: async () => {
         const key = await this.#keys.subjectKey(scope.orgId, staffId);
         if (!key) throw new ConfideError(ErrorCode.NOT_FOUND, 'Staff member not found.');
         return openField(key, itemKeyOf(pk, sk), item, 'displayName') ?? '';
       },
+      openDisplayName: (key: SubjectKey) => openField(key, itemKeyOf(pk, sk), item, 'displayName') ?? '',
     };
   }
 }
 
 /** Subjects from an identity provider may contain any character; keys get a hex form without `#`. */
-function encodeSubject(externalSubject: string): string {
+export function encodeSubject(externalSubject: string): string {
   return Buffer.from(externalSubject, 'utf8').toString('hex');
 }
 
-function identityItem(scope: TenantScope, externalSubject: string, link: IdentityLink): Item {
+export function identityItem(scope: TenantScope, externalSubject: string, link: IdentityLink): Item {
   return {
     pk: attr.s(scope.key('IDENTITY', encodeSubject(externalSubject))),
     sk: attr.s('IDENTITY'),
@@ -507,6 +614,9 @@ function toOrganisation(item: Item): Organisation {
     createdAt: requireS(item, 'createdAt'),
     offboardedAt: read.s(item, 'offboardedAt'),
     keyDeletionDate: read.s(item, 'keyDeletionDate'),
+    policyVersion: read.n(item, 'policyVersion'),
+    policyTitle: read.s(item, 'policyTitle'),
+    showStaffNamesToServiceUsers: read.bool(item, 'showStaffNames') ?? false,
     version: requireN(item, 'version'),
   };
 }

@@ -1,8 +1,65 @@
+import {
+  DirectiveLocation,
+  GraphQLDirective,
+  type GraphQLEnumType,
+  GraphQLList,
+  GraphQLNonNull,
+  GraphQLSchema,
+  GraphQLString,
+} from 'graphql';
 import { builder } from '../builder';
 import './vocabulary';
 import './staff';
 import './organisations';
 import './viewer';
+import './care-services';
+import './service-users';
+import './case-notes';
+import './service-user-operations';
+import './access-governance';
+import './partners';
+import './consents';
+
+/**
+ * The directives partners read in the SDL. They are built against the schema's own `Classification` enum, so
+ * the SDL says `@classified(as: HEALTH)`; Pothos records which field carries which, from the same declaration
+ * that enforces it (see access/need-to-know.ts).
+ */
+function confideDirectives(classification: GraphQLEnumType): GraphQLDirective[] {
+  return [
+    new GraphQLDirective({
+      name: 'classified',
+      description: 'The classification of a field of personal data (ACCESS-MODEL.md, Classifications).',
+      locations: [DirectiveLocation.FIELD_DEFINITION],
+      args: { as: { type: new GraphQLNonNull(classification), description: 'The classification.' } },
+    }),
+    new GraphQLDirective({
+      name: 'needToKnow',
+      description:
+        'Who may read the field: `read` lists the access-model rows that read it, `justify` the rows that read it only with a stated purpose. Everyone else gets FORBIDDEN (or NOT_FOUND without a relationship).',
+      locations: [DirectiveLocation.FIELD_DEFINITION],
+      args: {
+        read: { type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(GraphQLString))) },
+        justify: { type: new GraphQLList(new GraphQLNonNull(GraphQLString)) },
+      },
+    }),
+    new GraphQLDirective({
+      name: 'purpose',
+      description:
+        'States why the operation reads fields that need a justification (the alternative to the X-Access-Purpose header). Recorded on every audit event of the request.',
+      locations: [DirectiveLocation.QUERY, DirectiveLocation.MUTATION],
+      args: { reason: { type: new GraphQLNonNull(GraphQLString) } },
+    }),
+  ];
+}
+
+const built = builder.toSchema({ sortSchema: true });
 
 /** The whole schema; importing this module registers every type on the builder once. */
-export const schema = builder.toSchema({ sortSchema: true });
+export const schema = new GraphQLSchema({
+  ...built.toConfig(),
+  directives: [
+    ...built.getDirectives(),
+    ...confideDirectives(built.getType('Classification') as GraphQLEnumType),
+  ],
+});

@@ -33,8 +33,14 @@ builder.node(StaffMemberRef, {
   fields: (t) => ({
     handle: t.exposeString('handle', { description: 'Login handle, unique in the organisation.' }),
     displayName: t.string({
-      description: 'The name colleagues see.',
-      resolve: (staff) => staff.displayName(),
+      nullable: true,
+      description:
+        'The name colleagues see. Null, with an error on this path only, if it cannot be decrypted (erased or tampered).',
+      resolve: async (staff, _args, context) => {
+        const key = await context.access.loader.subjectKey(staff.orgId, staff.staffId);
+        if (!key) throw notFound('Staff member');
+        return staff.openDisplayName(key);
+      },
     }),
     roles: t.field({ type: [RoleEnum], resolve: (staff) => [...staff.roles], description: 'Roles held.' }),
     status: t.field({

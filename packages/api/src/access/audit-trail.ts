@@ -1,0 +1,111 @@
+import type { Classification, Relationship } from '@confide/domain';
+import type { AuditAction, AuditEvent, AuditLog } from '@confide/store';
+import type { Authenticated } from '../authentication';
+
+interface PendingEvent {
+  action: AuditAction;
+  operation: string;
+  subjectId: string | undefined;
+  fields: Set<string>;
+  classifications: Set<Classification>;
+  relationship: Relationship | undefined;
+  emergency: boolean;
+  outcome: string;
+  rule: string | undefined;
+}
+
+/**
+ * The audit events of one request. Field reads are folded into one event per (subject, action, outcome,
+ * relationship), so a request touching many fields of many records still fits the two-write budget; the
+ * request's purpose is stored on every event. Flushed once, after execution and before the response leaves.
+ */
+export class AuditTrail {
+  readonly #events = new Map<string, PendingEvent>();
+  #flushed = false;
+
+  constructor(
+    private readonly log: AuditLog,
+    private readonly requestId: string,
+    private readonly auth: Authenticated | undefined,
+    private readonly purpose: () => string | undefined,
+    private readonly now: () => Date,
+  ) {}
+
+  record(event: {
+    action: AuditAction;
+    operation: string;
+    subjectId?: string | undefined;
+    field?: string | undefined;
+    classification?: Classification | undefined;
+    relationship?: Relationship | undefined;
+    emergency?: boolean;
+    outcome: string;
+    rule?: string | undefined;
+  }): void {
+    const key = [
+      event.action,
+      event.operation,
+      event.subjectId,
+      event.outcome,
+      event.relationship,
+      event.emergency,
+    ].join('|');
+    let pending = this.#events.get(key);
+    if (!pending) {
+      pending = {
+        action: event.action,
+        operation: event.operation,
+        subjectId: event.subjectId,
+        fields: new Set(),
+        classifications: new Set(),
+        relationship: event.relationship,
+        emergency: event.emergency ?? false,
+        outcome: event.outcome,
+        rule: event.rule,
+      };
+      this.#events.set(key, pending);
+    }
+    if (event.field) pending.fields.add(event.field);
+    if (event.classification) pending.classifications.add(event.classification);
+  }
+
+  get size(): number {
+    return this.#events.size;
+  }
+
+  /** Writes everything recorded; throws when the write fails, so the caller can withhold the response. */
+  async flush(): Promise<void> {
+    if (this.#flushed || this.#events.size === 0 || !this.auth) return;
+    this.#flushed = true;
+    const { principal } = this.auth;
+    if (principal.kind === 'OPERATOR') return;
+    const at = this.now().toISOString();
+    const actor = {
+      kind: principal.kind,
+      id:
+        principal.kind === 'STAFF'
+          ? principal.staffId
+          : principal.kind === 'SERVICE_USER'
+            ? principal.serviceUserId
+            : principal.partnerId,
+      roles: principal.kind === 'STAFF' ? principal.roles : [],
+    };
+    const events: AuditEvent[] = [...this.#events.values()].map((event) => ({
+      orgId: principal.orgId,
+      requestId: this.requestId,
+      at,
+      actor,
+      action: event.action,
+      operation: event.operation,
+      subjectId: event.subjectId,
+      fields: [...event.fields].sort(),
+      classifications: [...event.classifications].sort(),
+      relationship: event.relationship,
+      purpose: this.purpose(),
+      emergency: event.emergency,
+      outcome: event.outcome,
+      rule: event.rule,
+    }));
+    await this.log.write(events);
+  }
+}

@@ -1,0 +1,293 @@
+import {
+  type CallerFacts,
+  type ClientRelationFacts,
+  clientVisible,
+  decideRead,
+  decideWrite,
+  type ItemFacts,
+  PLAIN_ITEM,
+  type ReadDecision,
+  type WriteDecision,
+} from '@confide/access';
+import {
+  type Classification,
+  ConfideError,
+  type EmergencyReason,
+  ErrorCode,
+  forbidden,
+  isIdOf,
+  notFound,
+} from '@confide/domain';
+import type { SubjectKey } from '@confide/keys';
+import {
+  type CareService,
+  ItemLoader,
+  type ServiceUserRecord,
+  type TenantScope,
+  tenantScope,
+} from '@confide/store';
+import type { Authenticated } from '../authentication';
+import type { ConfideServices } from '../services';
+import { AuditTrail } from './audit-trail';
+
+/** A field read that was refused: the error to put on that path. */
+export function readRefusal(decision: ReadDecision, field: string): ConfideError {
+  switch (decision.effect) {
+    case 'JUSTIFICATION_REQUIRED':
+      return new ConfideError(
+        ErrorCode.JUSTIFICATION_REQUIRED,
+        'State a purpose (X-Access-Purpose header or @purpose directive) to read this field.',
+        { details: { fields: [field] } },
+      );
+    case 'POLICY_NOT_ACKNOWLEDGED':
+      return new ConfideError(
+        ErrorCode.POLICY_NOT_ACKNOWLEDGED,
+        'Acknowledge the organisation’s current confidentiality policy before reading client records.',
+      );
+    case 'NOT_FOUND':
+      return notFound();
+    default:
+      return forbidden('You may not read this field.');
+  }
+}
+
+/**
+ * Everything need-to-know needs within one request: the caller's facts, each client's relationship facts
+ * (computed once per client per request from the profile and its service, batched through one loader), field
+ * decisions, and the audit trail that records every one of them.
+ */
+export class RequestAccess {
+  readonly loader: ItemLoader;
+  readonly audit: AuditTrail;
+  readonly #relations = new Map<string, Promise<ClientRelationFacts>>();
+  #purpose: string | undefined;
+
+  constructor(
+    private readonly services: ConfideServices,
+    readonly auth: Authenticated | undefined,
+    purpose: string | undefined,
+    requestId: string,
+  ) {
+    this.#purpose = purpose;
+    this.loader = new ItemLoader(services.dynamo, services.keys);
+    this.audit = new AuditTrail(
+      services.auditLog,
+      requestId,
+      auth,
+      () => this.#purpose,
+      () => services.clock.now(),
+    );
+  }
+
+  /** The purpose the request states; J fields need one, and every audit event of the request records it. */
+  get purpose(): string | undefined {
+    return this.#purpose;
+  }
+
+  statePurpose(purpose: string): void {
+    this.#purpose = purpose;
+  }
+
+  get scope(): TenantScope {
+    const principal = this.auth?.principal;
+    if (!principal || principal.kind === 'OPERATOR') throw forbidden();
+    return tenantScope(principal.orgId);
+  }
+
+  get preset() {
+    return this.auth?.organisation?.preset ?? 'STRICT';
+  }
+
+  callerFacts(): CallerFacts {
+    const principal = this.auth?.principal;
+    if (!principal) throw forbidden();
+    if (principal.kind !== 'STAFF') return { kind: principal.kind };
+    const organisation = this.auth?.organisation;
+    const acknowledged =
+      organisation?.policyVersion === undefined ||
+      this.auth?.staff?.acknowledgedPolicyVersion === organisation.policyVersion;
+    return { kind: 'STAFF', roles: principal.roles, acknowledgedPolicy: acknowledged };
+  }
+
+  /** The caller's relationship facts for one client, computed once per request. */
+  relationTo(client: ServiceUserRecord): Promise<ClientRelationFacts> {
+    let pending = this.#relations.get(client.clientId);
+    if (!pending) {
+      pending = this.#computeRelation(client);
+      this.#relations.set(client.clientId, pending);
+    }
+    return pending;
+  }
+
+  async service(serviceId: string): Promise<CareService | undefined> {
+    return this.services.careServices.get(this.scope, serviceId, this.loader);
+  }
+
+  /**
+   * A client the caller may know exists, or NOT_FOUND — the same answer whether the client does not exist,
+   * belongs to another organisation, or is simply not the caller's business (Lets connect 4.3).
+   */
+  async visibleClient(clientId: string, operation: string): Promise<ServiceUserRecord> {
+    const caller = this.callerFacts();
+    if (caller.kind === 'STAFF' && !caller.acknowledgedPolicy) {
+      this.audit.record({
+        action: 'DENIED',
+        operation,
+        subjectId: clientId,
+        outcome: 'POLICY_NOT_ACKNOWLEDGED',
+      });
+      throw readRefusal({ effect: 'POLICY_NOT_ACKNOWLEDGED', rule: 'policy.acknowledgement' }, operation);
+    }
+    const client = isIdOf('serviceUser', clientId)
+      ? await this.services.serviceUsers.get(this.scope, clientId, this.loader)
+      : undefined;
+    if (!client || !clientVisible(caller, await this.relationTo(client), this.preset)) {
+      this.audit.record({
+        action: 'DENIED',
+        operation,
+        subjectId: client ? clientId : undefined,
+        outcome: 'NOT_FOUND',
+      });
+      throw notFound('Service user');
+    }
+    return client;
+  }
+
+  /** Keeps the clients the caller may know exist; lists filter, they never fail for one hidden item. */
+  async filterVisible(clients: readonly ServiceUserRecord[]): Promise<ServiceUserRecord[]> {
+    const caller = this.callerFacts();
+    if (caller.kind === 'STAFF' && !caller.acknowledgedPolicy) {
+      throw readRefusal({ effect: 'POLICY_NOT_ACKNOWLEDGED', rule: 'policy.acknowledgement' }, 'list');
+    }
+    const visible = await Promise.all(
+      clients.map(async (client) => clientVisible(caller, await this.relationTo(client), this.preset)),
+    );
+    return clients.filter((_, index) => visible[index]);
+  }
+
+  /** Decides a read without recording it: for filtering lists, whose items are audited when read. */
+  async peekRead(client: ServiceUserRecord, classification: Classification, item: ItemFacts = PLAIN_ITEM) {
+    return decideRead({
+      caller: this.callerFacts(),
+      relation: await this.relationTo(client),
+      item,
+      classification,
+      preset: this.preset,
+      purpose: this.purpose,
+    });
+  }
+
+  /** Decides one field read and records it in the audit trail, allowed or not. */
+  async decideRead(
+    client: ServiceUserRecord,
+    classification: Classification,
+    field: string,
+    item: ItemFacts = PLAIN_ITEM,
+    operation: string = field,
+  ): Promise<ReadDecision> {
+    const decision = decideRead({
+      caller: this.callerFacts(),
+      relation: await this.relationTo(client),
+      item,
+      classification,
+      preset: this.preset,
+      purpose: this.purpose,
+    });
+    const allowed = decision.effect === 'ALLOW';
+    this.audit.record({
+      action: allowed ? (decision.relationship === 'EMERGENCY' ? 'EMERGENCY_ACCESS' : 'READ') : 'DENIED',
+      operation,
+      subjectId: client.clientId,
+      field,
+      classification,
+      relationship: 'relationship' in decision ? decision.relationship : undefined,
+      emergency: 'relationship' in decision && decision.relationship === 'EMERGENCY',
+      outcome: allowed ? 'ALLOWED' : decision.effect,
+      rule: decision.rule,
+    });
+    return decision;
+  }
+
+  /** Refuses the write unless the caller's relationship gives W on the classification; audits either way. */
+  async requireWrite(
+    client: ServiceUserRecord,
+    classification: Classification,
+    operation: string,
+    item: ItemFacts = PLAIN_ITEM,
+  ): Promise<WriteDecision> {
+    const decision = decideWrite({
+      caller: this.callerFacts(),
+      relation: await this.relationTo(client),
+      item,
+      classification,
+      preset: this.preset,
+    });
+    if (decision.effect !== 'ALLOW') {
+      this.audit.record({
+        action: 'DENIED',
+        operation,
+        subjectId: client.clientId,
+        classification,
+        outcome: decision.effect,
+        rule: decision.rule,
+        relationship: 'relationship' in decision ? decision.relationship : undefined,
+      });
+      if (decision.effect === 'NOT_FOUND') throw notFound('Service user');
+      if (decision.effect === 'POLICY_NOT_ACKNOWLEDGED') throw readRefusal(decision, operation);
+      throw forbidden('Your relationship to this person does not allow this change.');
+    }
+    this.audit.record({
+      action: 'WRITE',
+      operation,
+      subjectId: client.clientId,
+      classification,
+      relationship: decision.relationship,
+      outcome: 'ALLOWED',
+      rule: decision.rule,
+    });
+    return decision;
+  }
+
+  /** The client's data key for this request, batched with other reads. Erased subjects have none. */
+  async clientKey(client: ServiceUserRecord): Promise<SubjectKey> {
+    const key = await this.loader.subjectKey(this.scope.orgId, client.clientId);
+    if (!key) throw notFound('Service user');
+    return key;
+  }
+
+  async #computeRelation(client: ServiceUserRecord): Promise<ClientRelationFacts> {
+    const principal = this.auth?.principal;
+    const none: ClientRelationFacts = {
+      allocated: false,
+      managesService: false,
+      qaReview: false,
+      investigation: false,
+      serviceMember: false,
+      emergency: undefined,
+      self: false,
+      conflict: false,
+    };
+    if (!principal || principal.kind === 'OPERATOR' || principal.kind === 'PARTNER') return none;
+    if (principal.kind === 'SERVICE_USER')
+      return { ...none, self: principal.serviceUserId === client.clientId };
+    const staffId = principal.staffId;
+    const now = this.services.clock.now().toISOString();
+    const service = await this.service(client.serviceId);
+    const grant = this.auth?.staff?.emergencyGrants.get(client.clientId);
+    return {
+      allocated: client.allocations.some(
+        (allocation) => allocation.staffId === staffId && (!allocation.endsAt || allocation.endsAt > now),
+      ),
+      managesService: service?.managers.includes(staffId) ?? false,
+      qaReview:
+        service?.qaAssignments.some((qa) => qa.staffId === staffId && qa.from <= now && now < qa.to) ?? false,
+      investigation: client.investigations.some(
+        (investigation) => investigation.investigatorId === staffId && investigation.status === 'OPEN',
+      ),
+      serviceMember: (service?.members.includes(staffId) || service?.managers.includes(staffId)) ?? false,
+      emergency: grant && grant.until > now ? (grant.reason as EmergencyReason) : undefined,
+      self: false,
+      conflict: client.conflicts.includes(staffId),
+    };
+  }
+}

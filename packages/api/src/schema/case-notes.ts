@@ -1,0 +1,140 @@
+import type { ItemFacts } from '@confide/access';
+import { type Classification, classificationOf, DISTRIBUTED_NOTE_KINDS } from '@confide/domain';
+import type { CaseNote, ServiceUserRecord } from '@confide/store';
+import { needToKnow } from '../access/need-to-know';
+import { builder } from '../builder';
+import type { ConfideContext } from '../context';
+import { NoteKindEnum, ServiceUserRef } from './service-users';
+
+/** A note with the client it belongs to: need-to-know decides per client, per note. */
+export interface NoteInContext {
+  readonly client: ServiceUserRecord;
+  readonly note: CaseNote;
+}
+
+/**
+ * The facts of a note for need-to-know: sealed notes and notes with a distribution list (handover, meeting)
+ * open only to the staff they name — the author, the distribution list, the staff the client named — and to
+ * SELF unless withheld.
+ */
+export function noteFacts(context: ConfideContext, note: CaseNote): ItemFacts {
+  const principal = context.auth?.principal;
+  const staffId = principal?.kind === 'STAFF' ? principal.staffId : undefined;
+  const distributed = DISTRIBUTED_NOTE_KINDS.includes(note.kind);
+  const named =
+    staffId !== undefined &&
+    (note.authorId === staffId || note.sealedFor.includes(staffId) || note.distribution.includes(staffId));
+  return {
+    sealed: note.sealed || distributed,
+    namedStaff: named,
+    withheldFromSubject: note.withheld,
+    grantedToPartner: false,
+  };
+}
+
+export const CaseNoteInterface = builder.interfaceRef<NoteInContext>('CaseNote').implement({
+  description:
+    'A note about a service user. Its kind decides its classification, and so which concrete type carries it: CareNote, HealthNote, FinanceNote or SafeguardingNote.',
+  resolveType: (parent) => NOTE_TYPES[classificationOf(parent.note.kind)] ?? 'CareNote',
+  interfaces: [builder.nodeInterfaceRef()],
+  fields: (t) => ({
+    id: t.globalID({
+      description: 'The note’s global id.',
+      resolve: (p) => ({
+        type: NOTE_TYPES[classificationOf(p.note.kind)] ?? 'CareNote',
+        id: `${p.client.clientId}.${p.note.noteId}`,
+      }),
+    }),
+    kind: t.field({ type: NoteKindEnum, description: 'What the note records.', resolve: (p) => p.note.kind }),
+    recordedAt: t.field({
+      type: 'DateTime',
+      description: 'When recorded.',
+      resolve: (p) => p.note.recordedAt,
+    }),
+    amendedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When last amended; earlier versions are kept.',
+      resolve: (p) => p.note.amendedAt ?? null,
+    }),
+    version: t.int({
+      description: 'For optimistic concurrency: pass as expectedVersion.',
+      resolve: (p) => p.note.version,
+    }),
+    authorId: t.globalID({
+      description: 'Who recorded it.',
+      resolve: (p) => ({ type: 'StaffMember', id: p.note.authorId }),
+    }),
+    serviceUser: t.field({
+      type: ServiceUserRef,
+      description: 'Whom it is about.',
+      resolve: (p) => p.client,
+    }),
+  }),
+});
+
+const NOTE_TYPES: Partial<Record<Classification, string>> = {
+  CARE: 'CareNote',
+  HEALTH: 'HealthNote',
+  FINANCE: 'FinanceNote',
+  SAFEGUARDING: 'SafeguardingNote',
+};
+
+async function body(parent: NoteInContext, context: ConfideContext): Promise<string> {
+  const key = await context.access.clientKey(parent.client);
+  return context.services.caseNotes.openBody(key, parent.note);
+}
+
+function noteType(name: string, classification: Classification, description: string) {
+  const ref = builder.objectRef<NoteInContext>(name);
+  builder.node(ref, {
+    description,
+    interfaces: [CaseNoteInterface],
+    isTypeOf: (parent) => classificationOf((parent as NoteInContext).note.kind) === classification,
+    id: { resolve: (parent) => `${parent.client.clientId}.${parent.note.noteId}` },
+    loadOne: () => null,
+    fields: (t) => ({
+      body: t.string({
+        nullable: true,
+        description: `The note’s text (${classification}).`,
+        ...needToKnow<NoteInContext>(classification, (parent, context) => ({
+          client: parent.client,
+          item: noteFacts(context, parent.note),
+        })),
+        resolve: (parent, _args, context) => body(parent, context),
+      }),
+      ...(classification === 'CARE'
+        ? {
+            authorOrganisation: t.string({
+              nullable: true,
+              description:
+                'For correspondence written by another organisation: its disclosure needs that author’s recorded authority (Azure 4.1).',
+              resolve: (parent: NoteInContext) => parent.note.authorOrganisation ?? null,
+            }),
+          }
+        : {}),
+    }),
+  });
+  return ref;
+}
+
+export const CareNoteRef = noteType(
+  'CareNote',
+  'CARE',
+  'A CARE note: daily support, support plan, assessment, handover, meeting or correspondence.',
+);
+export const HealthNoteRef = noteType(
+  'HealthNote',
+  'HEALTH',
+  'A HEALTH note: medical notes, medication, diagnoses (special category data).',
+);
+export const FinanceNoteRef = noteType(
+  'FinanceNote',
+  'FINANCE',
+  'A FINANCE note: finance records and transactions.',
+);
+export const SafeguardingNoteRef = noteType(
+  'SafeguardingNote',
+  'SAFEGUARDING',
+  'A SAFEGUARDING concern; any allocated staff can raise one, and it is read per the matrix.',
+);

@@ -1,0 +1,228 @@
+import { ConfideError, ErrorCode, forbidden, isIdOf, notFound, validate } from '@confide/domain';
+import {
+  CONSENT_METHODS,
+  CONSENT_SCOPES,
+  type ConsentRecord,
+  type SealedConsentField,
+  type ServiceUserRecord,
+} from '@confide/store';
+import { needToKnow } from '../access/need-to-know';
+import { builder } from '../builder';
+import { authenticated, type ConfideContext, callerScope } from '../context';
+import { localId } from './ids';
+import { ServiceUserRef } from './service-users';
+
+interface ConsentInContext {
+  readonly client: ServiceUserRecord;
+  readonly consent: ConsentRecord;
+}
+
+const ConsentScopeEnum = builder.enumType('ConsentScope', {
+  description:
+    'What the consent covers: sharing with family, a named agency, the GP; images or recordings for publicity.',
+  values: CONSENT_SCOPES,
+});
+const ConsentMethodEnum = builder.enumType('ConsentMethod', {
+  description:
+    'How it was given. Images and recordings need written consent (SIGNED_FORM or EMAIL) with a manager involved (Azure 8.1).',
+  values: CONSENT_METHODS,
+});
+const ConsentGiverEnum = builder.enumType('ConsentGiver', {
+  description: 'The person themself, or a representative (with a mental-capacity note).',
+  values: ['CLIENT', 'REPRESENTATIVE'] as const,
+});
+
+const ofConsent = (parent: ConsentInContext) => ({ client: parent.client });
+
+async function sealed(parent: ConsentInContext, field: SealedConsentField, context: ConfideContext) {
+  const key = await context.access.clientKey(parent.client);
+  return context.services.consents.openSealed(key, parent.consent, field) ?? null;
+}
+
+const ConsentRef = builder.objectRef<ConsentInContext>('Consent');
+ConsentRef.implement({
+  description:
+    'A consent record (CONSENT). Withdrawal takes effect at once on every check that relied on it.',
+  fields: (t) => ({
+    id: t.string({
+      ...needToKnow('CONSENT', ofConsent),
+      nullable: true,
+      description: 'The consent.',
+      resolve: (p) => p.consent.consentId,
+    }),
+    scope: t.field({
+      ...needToKnow('CONSENT', ofConsent),
+      type: ConsentScopeEnum,
+      nullable: true,
+      description: 'What it covers.',
+      resolve: (p) => p.consent.scope,
+    }),
+    method: t.field({
+      ...needToKnow('CONSENT', ofConsent),
+      type: ConsentMethodEnum,
+      nullable: true,
+      description: 'How it was given.',
+      resolve: (p) => p.consent.method,
+    }),
+    givenBy: t.field({
+      ...needToKnow('CONSENT', ofConsent),
+      type: ConsentGiverEnum,
+      nullable: true,
+      description: 'Who gave it.',
+      resolve: (p) => p.consent.givenBy,
+    }),
+    agencyName: t.string({
+      ...needToKnow('CONSENT', ofConsent),
+      nullable: true,
+      description: 'The named agency, for NAMED_AGENCY.',
+      resolve: (p, _a, c) => sealed(p, 'agencyName', c),
+    }),
+    representativeName: t.string({
+      ...needToKnow('CONSENT', ofConsent),
+      nullable: true,
+      description: 'The representative, if one consented.',
+      resolve: (p, _a, c) => sealed(p, 'representativeName', c),
+    }),
+    capacityNote: t.string({
+      ...needToKnow('CONSENT', ofConsent),
+      nullable: true,
+      description: 'Mental-capacity note, when a representative consented.',
+      resolve: (p, _a, c) => sealed(p, 'capacityNote', c),
+    }),
+    managerInvolved: t.boolean({
+      ...needToKnow('CONSENT', ofConsent),
+      nullable: true,
+      description: 'A manager was involved in recording it.',
+      resolve: (p) => p.consent.managerInvolved,
+    }),
+    recordedAt: t.field({
+      ...needToKnow('CONSENT', ofConsent),
+      type: 'DateTime',
+      nullable: true,
+      description: 'When recorded.',
+      resolve: (p) => p.consent.recordedAt,
+    }),
+    withdrawnAt: t.field({
+      ...needToKnow('CONSENT', ofConsent),
+      type: 'DateTime',
+      nullable: true,
+      description: 'When withdrawn, if it was.',
+      resolve: (p) => p.consent.withdrawnAt ?? null,
+    }),
+  }),
+});
+
+builder.objectFields(ServiceUserRef, (t) => ({
+  consents: t.field({
+    ...needToKnow('CONSENT', (client: ServiceUserRecord) => ({ client })),
+    type: [ConsentRef],
+    nullable: true,
+    description: 'Consents given, current and withdrawn.',
+    resolve: async (client, _args, context) =>
+      (await context.services.consents.list(callerScope(context), client.clientId)).map((consent) => ({
+        client,
+        consent,
+      })),
+  }),
+}));
+
+const RecordConsentInput = builder.inputType('RecordConsentInput', {
+  description: 'A consent given by the person or their representative.',
+  fields: (t) => ({
+    serviceUserId: t.id({ required: true, description: 'The person.' }),
+    scope: t.field({ type: ConsentScopeEnum, required: true, description: 'What it covers.' }),
+    method: t.field({ type: ConsentMethodEnum, required: true, description: 'How it was given.' }),
+    givenBy: t.field({ type: ConsentGiverEnum, required: true, description: 'Who gave it.' }),
+    agencyName: t.string({ required: false, description: 'Required for NAMED_AGENCY.' }),
+    representativeName: t.string({ required: false, description: 'Required when a representative gave it.' }),
+    capacityNote: t.string({ required: false, description: 'Required when a representative gave it.' }),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  recordConsent: t.field({
+    type: ConsentRef,
+    description: 'Records a consent (the service’s managers, or the person themself).',
+    authScopes: { authenticated: true },
+    args: { input: t.arg({ type: RecordConsentInput, required: true }) },
+    resolve: async (_root, { input }, context) => {
+      const client = await context.access.visibleClient(
+        localId(input.serviceUserId, 'ServiceUser', 'serviceUser', 'Service user'),
+        'recordConsent',
+      );
+      const optional = (field: SealedConsentField, max: number) => {
+        const value = input[field];
+        return value == null
+          ? undefined
+          : validate.text(['input', field], value, { max, multiline: field === 'capacityNote' });
+      };
+      const sealedValues = {
+        agencyName: optional('agencyName', 200),
+        representativeName: optional('representativeName', 200),
+        capacityNote: optional('capacityNote', 2000),
+      };
+      if (input.scope === 'NAMED_AGENCY' && !sealedValues.agencyName) {
+        throw validate.badInputError(['input', 'agencyName'], 'Name the agency the consent is for.');
+      }
+      if (
+        input.givenBy === 'REPRESENTATIVE' &&
+        (!sealedValues.representativeName || !sealedValues.capacityNote)
+      ) {
+        throw validate.badInputError(
+          ['input', 'capacityNote'],
+          'A representative’s consent needs their name and a mental-capacity note.',
+        );
+      }
+      await context.access.requireWrite(client, 'CONSENT', 'recordConsent');
+      const { principal } = authenticated(context);
+      const relation = await context.access.relationTo(client);
+      const consent = await context.services.consents.record(
+        callerScope(context),
+        client.clientId,
+        await context.access.clientKey(client),
+        {
+          scope: input.scope,
+          method: input.method,
+          givenBy: input.givenBy,
+          managerInvolved: relation.managesService,
+          recordedBy:
+            principal.kind === 'STAFF'
+              ? principal.staffId
+              : principal.kind === 'SERVICE_USER'
+                ? principal.serviceUserId
+                : 'unknown',
+          sealed: sealedValues,
+        },
+      );
+      return { client, consent };
+    },
+  }),
+  withdrawConsent: t.field({
+    type: ConsentRef,
+    description: 'Withdraws a consent; every grant and check relying on it stops at once.',
+    authScopes: { authenticated: true },
+    args: {
+      serviceUserId: t.arg.id({ required: true, description: 'The person.' }),
+      consentId: t.arg.string({ required: true, description: 'The consent.' }),
+    },
+    resolve: async (_root, args, context) => {
+      const client = await context.access.visibleClient(
+        localId(args.serviceUserId, 'ServiceUser', 'serviceUser', 'Service user'),
+        'withdrawConsent',
+      );
+      if (!isIdOf('consent', args.consentId)) throw notFound('Consent');
+      await context.access.requireWrite(client, 'CONSENT', 'withdrawConsent');
+      const { principal } = authenticated(context);
+      if (principal.kind === 'PARTNER' || principal.kind === 'OPERATOR') throw forbidden();
+      const by = principal.kind === 'STAFF' ? principal.staffId : principal.serviceUserId;
+      const consent = await context.services.consents.withdraw(
+        callerScope(context),
+        client.clientId,
+        args.consentId,
+        by,
+      );
+      if (!consent) throw new ConfideError(ErrorCode.NOT_FOUND, 'Consent not found.');
+      return { client, consent };
+    },
+  }),
+}));

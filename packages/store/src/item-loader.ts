@@ -1,0 +1,55 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { OrgId } from '@confide/domain';
+import type { KeyHierarchy, SubjectKey } from '@confide/keys';
+import DataLoader from 'dataloader';
+import type { Item } from './attributes';
+import { batchGet, type ItemRef, refKey } from './batch-get';
+
+/**
+ * Per-request item reads. Everything asked for in the same tick — client profiles, subject keys, services,
+ * notes, across both tables — goes out as one BatchGetItem, so a list of 50 clients costs a constant number of
+ * round trips, not 50. Create one per request: it caches what it read, and writes must `forget` what they change.
+ */
+export class ItemLoader {
+  readonly #loader: DataLoader<ItemRef, Item | undefined, string>;
+  readonly #subjectKeys = new Map<string, Promise<SubjectKey | undefined>>();
+
+  constructor(
+    dynamo: DynamoDBClient,
+    private readonly keys: KeyHierarchy,
+  ) {
+    this.#loader = new DataLoader(
+      async (refs) => {
+        const found = await batchGet(dynamo, refs);
+        return refs.map((ref) => found.get(refKey(ref.table, ref.key)));
+      },
+      {
+        cacheKeyFn: (ref) => refKey(ref.table, ref.key),
+        maxBatchSize: 100,
+        batchScheduleFn: (run) => setImmediate(run),
+      },
+    );
+  }
+
+  load(table: string, pk: string, sk: string): Promise<Item | undefined> {
+    return this.#loader.load({ table, key: { pk: { S: pk }, sk: { S: sk } } });
+  }
+
+  forget(table: string, pk: string, sk: string): void {
+    this.#loader.clear({ table, key: { pk: { S: pk }, sk: { S: sk } } });
+  }
+
+  /** The subject's data key, batched with whatever else is being read; undefined once erased. */
+  subjectKey(orgId: OrgId, subjectId: string): Promise<SubjectKey | undefined> {
+    const cacheKey = `${orgId}|${subjectId}`;
+    let pending = this.#subjectKeys.get(cacheKey);
+    if (!pending) {
+      const { table, key } = this.keys.subjectKeyLocation(orgId, subjectId);
+      pending = this.load(table, key.pk.S, key.sk.S).then((item) =>
+        item ? this.keys.unwrapSubjectKey(orgId, subjectId, item) : undefined,
+      );
+      this.#subjectKeys.set(cacheKey, pending);
+    }
+    return pending;
+  }
+}

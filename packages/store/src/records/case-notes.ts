@@ -1,0 +1,239 @@
+import {
+  ConditionalCheckFailedException,
+  type DynamoDBClient,
+  QueryCommand,
+  TransactionCanceledException,
+  TransactWriteItemsCommand,
+} from '@aws-sdk/client-dynamodb';
+import { type Clock, classificationOf, conflict, type NoteKind, newId, notFound } from '@confide/domain';
+import type { SubjectKey } from '@confide/keys';
+import { attr, type Item, read, requireN, requireS } from '../attributes';
+import type { ItemLoader } from '../item-loader';
+import { itemKeyOf, openField, sealFields } from '../sealed-fields';
+import type { TenantScope } from '../tenant-scope';
+
+/** A note about a service user. The body is sealed under the client's subject key; the rest is clear. */
+export interface CaseNote {
+  readonly noteId: string;
+  readonly clientId: string;
+  readonly kind: NoteKind;
+  readonly authorId: string;
+  /** For CORRESPONDENCE written by another organisation (e.g. a Health Service report). */
+  readonly authorOrganisation: string | undefined;
+  /** HANDOVER / MEETING: the staff who may read it (attendees and those the meeting agreed). */
+  readonly distribution: readonly string[];
+  /** Sealed at the client's request: readable only by these staff, SELF, or qualifying emergency access. */
+  readonly sealed: boolean;
+  readonly sealedFor: readonly string[];
+  /** Withheld from the client under a recorded exemption (e.g. serious risk to someone). */
+  readonly withheld: boolean;
+  readonly recordedAt: string;
+  readonly amendedAt: string | undefined;
+  readonly version: number;
+  readonly expiresAt: number | undefined;
+  readonly pk: string;
+  readonly sk: string;
+  readonly item: Item;
+}
+
+export interface NewCaseNote {
+  readonly kind: NoteKind;
+  readonly body: string;
+  readonly authorId: string;
+  readonly authorOrganisation?: string | undefined;
+  readonly distribution?: readonly string[] | undefined;
+  readonly sealedFor?: readonly string[] | undefined;
+  readonly withheld?: boolean | undefined;
+}
+
+const NOTE_PREFIX = 'NOTE#';
+const HISTORY_PREFIX = 'NOTEV#';
+
+/**
+ * Case notes with amendment history: amending writes the previous version to a history item in the same
+ * transaction as the update, so nothing recorded is ever overwritten.
+ */
+export class CaseNotes {
+  constructor(
+    private readonly dynamo: DynamoDBClient,
+    private readonly table: string,
+    private readonly clock: Clock,
+  ) {}
+
+  async record(scope: TenantScope, clientId: string, key: SubjectKey, note: NewCaseNote): Promise<CaseNote> {
+    const noteId = newId('note');
+    const pk = scope.key('CLIENT', clientId);
+    const sk = `${NOTE_PREFIX}${noteId}`;
+    const item: Item = {
+      pk: attr.s(pk),
+      sk: attr.s(sk),
+      noteId: attr.s(noteId),
+      clientId: attr.s(clientId),
+      kind: attr.s(note.kind),
+      classification: attr.s(classificationOf(note.kind)),
+      authorId: attr.s(note.authorId),
+      recordedAt: attr.s(this.clock.now().toISOString()),
+      version: attr.n(1),
+      sealed: attr.bool((note.sealedFor?.length ?? 0) > 0),
+      withheld: attr.bool(note.withheld ?? false),
+      ...(note.authorOrganisation ? { authorOrganisation: attr.s(note.authorOrganisation) } : {}),
+      ...(note.distribution?.length ? { distribution: attr.ss(note.distribution) } : {}),
+      ...(note.sealedFor?.length ? { sealedFor: attr.ss(note.sealedFor) } : {}),
+      ...sealFields(key, itemKeyOf(pk, sk), { body: note.body }),
+    };
+    try {
+      await this.dynamo.send(
+        new TransactWriteItemsCommand({
+          TransactItems: [
+            { Put: { TableName: this.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
+            {
+              Update: {
+                TableName: this.table,
+                Key: { pk: attr.s(pk), sk: attr.s('PROFILE') },
+                UpdateExpression: 'SET latestNoteId = :note',
+                ConditionExpression: 'attribute_exists(pk)',
+                ExpressionAttributeValues: { ':note': attr.s(noteId) },
+              },
+            },
+          ],
+        }),
+      );
+    } catch (error) {
+      if (error instanceof TransactionCanceledException) throw notFound('Service user');
+      throw error;
+    }
+    return toNote(item);
+  }
+
+  /** Replaces the body, keeping the previous version as history; stale `expectedVersion` → CONFLICT. */
+  async amend(
+    key: SubjectKey,
+    current: CaseNote,
+    change: { body: string; expectedVersion: number; amendedBy: string },
+  ): Promise<CaseNote> {
+    if (current.version !== change.expectedVersion) throw conflict();
+    const history: Item = {
+      ...current.item,
+      sk: attr.s(`${HISTORY_PREFIX}${current.noteId}#${String(current.version).padStart(4, '0')}`),
+      // The history item keeps its sealed body under its own item key: re-seal it for the new location.
+      ...sealFields(
+        key,
+        itemKeyOf(
+          current.pk,
+          `${HISTORY_PREFIX}${current.noteId}#${String(current.version).padStart(4, '0')}`,
+        ),
+        { body: this.openBody(key, current) },
+      ),
+    };
+    const now = this.clock.now().toISOString();
+    const sealedBody = sealFields(key, itemKeyOf(current.pk, current.sk), { body: change.body });
+    try {
+      await this.dynamo.send(
+        new TransactWriteItemsCommand({
+          TransactItems: [
+            {
+              Put: { TableName: this.table, Item: history, ConditionExpression: 'attribute_not_exists(pk)' },
+            },
+            {
+              Update: {
+                TableName: this.table,
+                Key: { pk: attr.s(current.pk), sk: attr.s(current.sk) },
+                UpdateExpression:
+                  'SET enc_body = :body, version = version + :one, amendedAt = :now, amendedBy = :by',
+                ConditionExpression: 'version = :expected',
+                ExpressionAttributeValues: {
+                  ':body': sealedBody.enc_body ?? attr.s(''),
+                  ':one': attr.n(1),
+                  ':now': attr.s(now),
+                  ':by': attr.s(change.amendedBy),
+                  ':expected': attr.n(change.expectedVersion),
+                },
+              },
+            },
+          ],
+        }),
+      );
+    } catch (error) {
+      if (error instanceof TransactionCanceledException || error instanceof ConditionalCheckFailedException) {
+        throw conflict();
+      }
+      throw error;
+    }
+    return toNote({
+      ...current.item,
+      ...sealedBody,
+      version: attr.n(current.version + 1),
+      amendedAt: attr.s(now),
+    });
+  }
+
+  async get(
+    scope: TenantScope,
+    clientId: string,
+    noteId: string,
+    loader: ItemLoader,
+  ): Promise<CaseNote | undefined> {
+    const item = await loader.load(this.table, scope.key('CLIENT', clientId), `${NOTE_PREFIX}${noteId}`);
+    return item && !this.#expired(item) ? toNote(item) : undefined;
+  }
+
+  /** A client's notes, newest first (note ids are random, so sort by time here). */
+  async list(scope: TenantScope, clientId: string): Promise<CaseNote[]> {
+    return (await this.#query(scope.key('CLIENT', clientId), NOTE_PREFIX)).sort((a, b) =>
+      b.recordedAt.localeCompare(a.recordedAt),
+    );
+  }
+
+  /** Earlier versions of a note, oldest first. */
+  async history(scope: TenantScope, clientId: string, noteId: string): Promise<CaseNote[]> {
+    return this.#query(scope.key('CLIENT', clientId), `${HISTORY_PREFIX}${noteId}#`);
+  }
+
+  openBody(key: SubjectKey, note: CaseNote): string {
+    return openField(key, itemKeyOf(note.pk, note.sk), note.item, 'body') ?? '';
+  }
+
+  async #query(pk: string, prefix: string): Promise<CaseNote[]> {
+    const notes: CaseNote[] = [];
+    let startKey: Item | undefined;
+    do {
+      const page = await this.dynamo.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': attr.s(pk), ':prefix': attr.s(prefix) },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) if (!this.#expired(item)) notes.push(toNote(item));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return notes;
+  }
+
+  #expired(item: Item): boolean {
+    const expiresAt = read.n(item, 'expiresAt');
+    return expiresAt !== undefined && expiresAt * 1000 <= this.clock.now().getTime();
+  }
+}
+
+function toNote(item: Item): CaseNote {
+  return {
+    noteId: requireS(item, 'noteId'),
+    clientId: requireS(item, 'clientId'),
+    kind: requireS(item, 'kind') as NoteKind,
+    authorId: requireS(item, 'authorId'),
+    authorOrganisation: read.s(item, 'authorOrganisation'),
+    distribution: read.ss(item, 'distribution'),
+    sealed: read.bool(item, 'sealed') ?? false,
+    sealedFor: read.ss(item, 'sealedFor'),
+    withheld: read.bool(item, 'withheld') ?? false,
+    recordedAt: requireS(item, 'recordedAt'),
+    amendedAt: read.s(item, 'amendedAt'),
+    version: requireN(item, 'version'),
+    expiresAt: read.n(item, 'expiresAt'),
+    pk: requireS(item, 'pk'),
+    sk: requireS(item, 'sk'),
+    item,
+  };
+}

@@ -1,0 +1,162 @@
+import {
+  ConditionalCheckFailedException,
+  type DynamoDBClient,
+  PutItemCommand,
+  QueryCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { type Clock, conflict, newId, notFound } from '@confide/domain';
+import type { SubjectKey } from '@confide/keys';
+import { attr, type Item, read, requireS } from '../attributes';
+import { itemKeyOf, openField, sealFields } from '../sealed-fields';
+import type { TenantScope } from '../tenant-scope';
+
+export const CONSENT_SCOPES = [
+  'FAMILY',
+  'NAMED_AGENCY',
+  'GP',
+  'PUBLICITY_IMAGES',
+  'PUBLICITY_RECORDINGS',
+  'OTHER',
+] as const;
+export type ConsentScope = (typeof CONSENT_SCOPES)[number];
+export const CONSENT_METHODS = ['SIGNED_FORM', 'EMAIL', 'VERBAL_WITNESSED'] as const;
+export type ConsentMethod = (typeof CONSENT_METHODS)[number];
+
+/** A consent: who gave it, to what, how, recorded by whom and when; withdrawable. */
+export interface ConsentRecord {
+  readonly consentId: string;
+  readonly clientId: string;
+  readonly scope: ConsentScope;
+  readonly method: ConsentMethod;
+  readonly givenBy: 'CLIENT' | 'REPRESENTATIVE';
+  readonly managerInvolved: boolean;
+  readonly recordedBy: string;
+  readonly recordedAt: string;
+  readonly withdrawnAt: string | undefined;
+  readonly expiresAt: number | undefined;
+  readonly pk: string;
+  readonly sk: string;
+  readonly item: Item;
+}
+
+/** Free-text parts of a consent (they may name people), sealed under the client's key. */
+export const SEALED_CONSENT_FIELDS = ['agencyName', 'representativeName', 'capacityNote'] as const;
+export type SealedConsentField = (typeof SEALED_CONSENT_FIELDS)[number];
+
+export class Consents {
+  constructor(
+    private readonly dynamo: DynamoDBClient,
+    private readonly table: string,
+    private readonly clock: Clock,
+  ) {}
+
+  async record(
+    scope: TenantScope,
+    clientId: string,
+    key: SubjectKey,
+    consent: {
+      scope: ConsentScope;
+      method: ConsentMethod;
+      givenBy: 'CLIENT' | 'REPRESENTATIVE';
+      managerInvolved: boolean;
+      recordedBy: string;
+      sealed: Partial<Record<SealedConsentField, string>>;
+    },
+  ): Promise<ConsentRecord> {
+    const consentId = newId('consent');
+    const pk = scope.key('CLIENT', clientId);
+    const sk = `CONSENT#${consentId}`;
+    const item: Item = {
+      pk: attr.s(pk),
+      sk: attr.s(sk),
+      consentId: attr.s(consentId),
+      clientId: attr.s(clientId),
+      scope: attr.s(consent.scope),
+      method: attr.s(consent.method),
+      givenBy: attr.s(consent.givenBy),
+      managerInvolved: attr.bool(consent.managerInvolved),
+      recordedBy: attr.s(consent.recordedBy),
+      recordedAt: attr.s(this.clock.now().toISOString()),
+      ...sealFields(key, itemKeyOf(pk, sk), consent.sealed),
+    };
+    await this.dynamo.send(
+      new PutItemCommand({
+        TableName: this.table,
+        Item: item,
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return toConsent(item);
+  }
+
+  /** Withdrawal takes effect at once: every check reads the record, nothing caches it. */
+  async withdraw(
+    scope: TenantScope,
+    clientId: string,
+    consentId: string,
+    by: string,
+  ): Promise<ConsentRecord> {
+    try {
+      const result = await this.dynamo.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: { pk: attr.s(scope.key('CLIENT', clientId)), sk: attr.s(`CONSENT#${consentId}`) },
+          UpdateExpression: 'SET withdrawnAt = :now, withdrawnBy = :by',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(withdrawnAt)',
+          ExpressionAttributeValues: { ':now': attr.s(this.clock.now().toISOString()), ':by': attr.s(by) },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      if (!result.Attributes) throw notFound('Consent');
+      return toConsent(result.Attributes);
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException)
+        throw conflict('The consent is unknown or already withdrawn.');
+      throw error;
+    }
+  }
+
+  async list(scope: TenantScope, clientId: string): Promise<ConsentRecord[]> {
+    const result = await this.dynamo.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: {
+          ':pk': attr.s(scope.key('CLIENT', clientId)),
+          ':prefix': attr.s('CONSENT#'),
+        },
+        ConsistentRead: true,
+      }),
+    );
+    const now = this.clock.now().getTime();
+    return (result.Items ?? [])
+      .filter((item) => {
+        const expiresAt = read.n(item, 'expiresAt');
+        return expiresAt === undefined || expiresAt * 1000 > now;
+      })
+      .map(toConsent);
+  }
+
+  openSealed(key: SubjectKey, consent: ConsentRecord, field: SealedConsentField): string | undefined {
+    return openField(key, itemKeyOf(consent.pk, consent.sk), consent.item, field);
+  }
+}
+
+function toConsent(item: Item): ConsentRecord {
+  return {
+    consentId: requireS(item, 'consentId'),
+    clientId: requireS(item, 'clientId'),
+    scope: requireS(item, 'scope') as ConsentScope,
+    method: requireS(item, 'method') as ConsentMethod,
+    givenBy: requireS(item, 'givenBy') as 'CLIENT' | 'REPRESENTATIVE',
+    managerInvolved: read.bool(item, 'managerInvolved') ?? false,
+    recordedBy: requireS(item, 'recordedBy'),
+    recordedAt: requireS(item, 'recordedAt'),
+    withdrawnAt: read.s(item, 'withdrawnAt'),
+    expiresAt: read.n(item, 'expiresAt'),
+    pk: requireS(item, 'pk'),
+    sk: requireS(item, 'sk'),
+    item,
+  };
+}

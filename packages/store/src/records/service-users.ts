@@ -1,0 +1,552 @@
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  ConditionalCheckFailedException,
+  type DynamoDBClient,
+  GetItemCommand,
+  QueryCommand,
+  TransactionCanceledException,
+  type TransactWriteItem,
+  TransactWriteItemsCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { type Clock, conflict, newId, notFound, validate } from '@confide/domain';
+import { blindIndex, type KeyHierarchy, type SubjectKey } from '@confide/keys';
+import { attr, type Item, read, requireN, requireS } from '../attributes';
+import type { ItemLoader } from '../item-loader';
+import { identityItem } from '../organisation-directory';
+import { itemKeyOf, openField, sealFields } from '../sealed-fields';
+import type { TenantScope } from '../tenant-scope';
+
+export type CaseStatus = 'OPEN' | 'CLOSED';
+export type AllocationKind = 'PRIMARY' | 'COVER';
+
+/** The identifying and contact details of a service user, all sealed under their subject key. */
+export interface ServiceUserDetails {
+  readonly name: string;
+  readonly dateOfBirth: string;
+  readonly address?: string | undefined;
+  readonly postcode?: string | undefined;
+  readonly nhsNumber?: string | undefined;
+  readonly phone?: string | undefined;
+  readonly email?: string | undefined;
+  readonly preferredContact?: string | undefined;
+}
+
+export const SEALED_PROFILE_FIELDS = [
+  'name',
+  'dateOfBirth',
+  'address',
+  'postcode',
+  'nhsNumber',
+  'phone',
+  'email',
+  'preferredContact',
+] as const;
+export type SealedProfileField = (typeof SEALED_PROFILE_FIELDS)[number];
+
+export interface Allocation {
+  readonly allocationId: string;
+  readonly staffId: string;
+  readonly kind: AllocationKind;
+  readonly startsAt: string;
+  /** Cover allocations end; primary ones run until ended. */
+  readonly endsAt: string | undefined;
+}
+
+export interface InvestigationLink {
+  readonly investigationId: string;
+  readonly investigatorId: string;
+  readonly status: 'OPEN' | 'CLOSED';
+}
+
+/** A service user's profile item: clear pseudonymous facts, relationships, and sealed details. */
+export interface ServiceUserRecord {
+  readonly clientId: string;
+  readonly serviceId: string;
+  readonly reference: string;
+  readonly pseudonym: string;
+  readonly caseStatus: CaseStatus;
+  readonly openedAt: string;
+  readonly closedAt: string | undefined;
+  readonly createdAt: string;
+  readonly version: number;
+  readonly expiresAt: number | undefined;
+  readonly allocations: readonly Allocation[];
+  /** Staff who must not see this client: declared connections and staff the client named. */
+  readonly conflicts: readonly string[];
+  readonly investigations: readonly InvestigationLink[];
+  readonly latestNoteId: string | undefined;
+  /** The identity-provider subject of the person's own portal sign-in. */
+  readonly externalSubject: string | undefined;
+  readonly pk: string;
+  readonly sk: string;
+  readonly item: Item;
+}
+
+const PROFILE = 'PROFILE';
+/** Index widths: few enough buckets that an index value alone leaves many candidates (beacons). */
+const BEACON_BITS = { nhs: 16, postcode: 16, name: 16 } as const;
+type BeaconKind = keyof typeof BEACON_BITS;
+
+/** Service users (clients): registration, search, case status, allocations and conflicts. */
+export class ServiceUsers {
+  constructor(
+    private readonly dynamo: DynamoDBClient,
+    private readonly table: string,
+    private readonly keys: KeyHierarchy,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Registers a service user with a new subject key, sealed details and blind-index entries, in one
+   * transaction. With an idempotency key, a retried registration returns the first one instead of a second.
+   */
+  async register(
+    scope: TenantScope,
+    input: { serviceId: string; details: ServiceUserDetails; idempotencyKey?: string | undefined },
+  ): Promise<{ clientId: string; created: boolean }> {
+    const idempotency = input.idempotencyKey ? this.#idempotencyKey(scope, input.idempotencyKey) : undefined;
+    if (idempotency) {
+      const existing = await this.#idempotentResult(idempotency);
+      if (existing) return { clientId: existing, created: false };
+    }
+    const clientId = newId('serviceUser');
+    const key = await this.keys.createSubjectKey(scope.orgId, clientId);
+    const pk = scope.key('CLIENT', clientId);
+    const now = this.clock.now().toISOString();
+    const reference = newReference();
+    // The person's own sign-in (SELF) for the client portal; in production the identity provider's subject
+    // replaces it when the person is invited.
+    const externalSubject = newId('subject');
+    const profile: Item = {
+      pk: attr.s(pk),
+      sk: attr.s(PROFILE),
+      gsi1pk: attr.s(scope.key('SERVICE', input.serviceId, 'CLIENTS')),
+      gsi1sk: attr.s(`CLIENT#${clientId}`),
+      clientId: attr.s(clientId),
+      serviceId: attr.s(input.serviceId),
+      reference: attr.s(reference),
+      externalSubject: attr.s(externalSubject),
+      pseudonym: attr.s(newPseudonym()),
+      caseStatus: attr.s('OPEN'),
+      openedAt: attr.s(now),
+      createdAt: attr.s(now),
+      version: attr.n(1),
+      allocations: { M: {} },
+      conflicts: { M: {} },
+      investigations: { M: {} },
+      ...sealFields(key, itemKeyOf(pk, PROFILE), { ...input.details }),
+    };
+    const writes: TransactWriteItem[] = [
+      { Put: { TableName: this.table, Item: profile, ConditionExpression: 'attribute_not_exists(pk)' } },
+      {
+        Put: {
+          TableName: this.table,
+          Item: {
+            pk: attr.s(scope.key('REFERENCE', reference)),
+            sk: attr.s('REFERENCE'),
+            clientId: attr.s(clientId),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      {
+        Put: {
+          TableName: this.table,
+          Item: identityItem(scope, externalSubject, { kind: 'SERVICE_USER', principalId: clientId }),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      ...(await this.#beaconItems(scope, clientId, input.details)).map((item) => ({
+        Put: { TableName: this.table, Item: item },
+      })),
+    ];
+    if (idempotency) {
+      writes.push({
+        Put: {
+          TableName: this.table,
+          Item: {
+            pk: attr.s(idempotency),
+            sk: attr.s('RESULT'),
+            clientId: attr.s(clientId),
+            createdAt: attr.s(now),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      });
+    }
+    try {
+      await this.dynamo.send(new TransactWriteItemsCommand({ TransactItems: writes }));
+      return { clientId, created: true };
+    } catch (error) {
+      await this.keys.eraseSubjectKey(scope.orgId, clientId);
+      if (error instanceof TransactionCanceledException && idempotency) {
+        const existing = await this.#idempotentResult(idempotency);
+        if (existing) return { clientId: existing, created: false };
+      }
+      throw error;
+    }
+  }
+
+  /** A profile, or undefined when there is none or it has expired (reads never return expired items). */
+  async get(
+    scope: TenantScope,
+    clientId: string,
+    loader: ItemLoader,
+  ): Promise<ServiceUserRecord | undefined> {
+    const item = await loader.load(this.table, scope.key('CLIENT', clientId), PROFILE);
+    return item && !this.#expired(item) ? toRecord(item) : undefined;
+  }
+
+  async getMany(
+    scope: TenantScope,
+    clientIds: readonly string[],
+    loader: ItemLoader,
+  ): Promise<ServiceUserRecord[]> {
+    const records = await Promise.all(clientIds.map((id) => this.get(scope, id, loader)));
+    return records.filter((record): record is ServiceUserRecord => record !== undefined);
+  }
+
+  /** The client a pseudonymous reference belongs to (for the local token command and reception desks). */
+  async idByReference(scope: TenantScope, reference: string): Promise<string | undefined> {
+    const result = await this.dynamo.send(
+      new GetItemCommand({
+        TableName: this.table,
+        Key: { pk: attr.s(scope.key('REFERENCE', reference)), sk: attr.s('REFERENCE') },
+        ConsistentRead: true,
+      }),
+    );
+    return read.s(result.Item ?? {}, 'clientId');
+  }
+
+  /** Opens a sealed detail of a profile; undefined when the field was never given. */
+  openDetail(key: SubjectKey, record: ServiceUserRecord, field: SealedProfileField): string | undefined {
+    return openField(key, itemKeyOf(record.pk, record.sk), record.item, field);
+  }
+
+  /** Client ids of a service, oldest registration first, one page at a time. */
+  async idsByService(
+    scope: TenantScope,
+    serviceId: string,
+    page: { limit: number; after?: string | undefined },
+  ): Promise<{ ids: string[]; next: string | undefined }> {
+    const result = await this.dynamo.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk > :after',
+        ExpressionAttributeValues: {
+          ':pk': attr.s(scope.key('SERVICE', serviceId, 'CLIENTS')),
+          ':after': attr.s(page.after ? `CLIENT#${page.after}` : 'CLIENT#'),
+        },
+        Limit: page.limit,
+      }),
+    );
+    const ids = (result.Items ?? []).map((item) => requireS(item, 'gsi1sk').slice('CLIENT#'.length));
+    return { ids, next: result.LastEvaluatedKey ? ids.at(-1) : undefined };
+  }
+
+  /** Client ids a staff member is allocated to (one query on the caseload index). */
+  async caseloadIds(scope: TenantScope, staffId: string): Promise<string[]> {
+    const ids = new Set<string>();
+    let startKey: Item | undefined;
+    do {
+      const page = await this.dynamo.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': attr.s(scope.key('STAFF', staffId, 'CASELOAD')) },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        if (!read.s(item, 'endedAt')) ids.add(requireS(item, 'clientId'));
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return [...ids];
+  }
+
+  /**
+   * Candidates for an exact search: the blind index narrows to a bucket, the caller decrypts and compares.
+   * Nothing personal is in any key.
+   */
+  async candidates(scope: TenantScope, kind: BeaconKind, normalised: string): Promise<string[]> {
+    const beacon = blindIndex(
+      await this.keys.beaconKey(scope.orgId),
+      `client-${kind}`,
+      normalised,
+      BEACON_BITS[kind],
+    );
+    const result = await this.dynamo.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': attr.s(scope.key('BEACON', kind, beacon)) },
+        Limit: 500,
+      }),
+    );
+    return (result.Items ?? []).map((item) => requireS(item, 'clientId'));
+  }
+
+  /** Sets the case status; closing records when, reopening clears it. Optimistic on `expectedVersion`. */
+  async setCaseStatus(
+    scope: TenantScope,
+    clientId: string,
+    change: { status: CaseStatus; closedAt?: Date; expectedVersion?: number | undefined },
+  ): Promise<void> {
+    const values: Item = { ':status': attr.s(change.status), ':one': attr.n(1) };
+    let expression = 'SET caseStatus = :status, version = version + :one';
+    if (change.status === 'CLOSED' && change.closedAt) {
+      expression += ', closedAt = :closedAt';
+      values[':closedAt'] = attr.s(change.closedAt.toISOString());
+    } else {
+      expression += ' REMOVE closedAt';
+    }
+    await this.#updateProfile(scope, clientId, expression, {}, values, change.expectedVersion);
+  }
+
+  /** Allocates a worker: an allocation item on the caseload index and the relationship on the profile. */
+  async allocate(
+    scope: TenantScope,
+    clientId: string,
+    allocation: { staffId: string; kind: AllocationKind; endsAt?: Date | undefined },
+  ): Promise<Allocation> {
+    const allocationId = newId('allocation');
+    const startsAt = this.clock.now().toISOString();
+    const endsAt = allocation.endsAt?.toISOString();
+    const entry: Item = {
+      staffId: attr.s(allocation.staffId),
+      kind: attr.s(allocation.kind),
+      startsAt: attr.s(startsAt),
+      ...(endsAt ? { endsAt: attr.s(endsAt) } : {}),
+    };
+    const pk = scope.key('CLIENT', clientId);
+    try {
+      await this.dynamo.send(
+        new TransactWriteItemsCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.table,
+                Key: { pk: attr.s(pk), sk: attr.s(PROFILE) },
+                UpdateExpression: 'SET allocations.#id = :entry',
+                ConditionExpression: 'attribute_exists(pk)',
+                ExpressionAttributeNames: { '#id': allocationId },
+                ExpressionAttributeValues: { ':entry': { M: entry } },
+              },
+            },
+            {
+              Put: {
+                TableName: this.table,
+                Item: {
+                  pk: attr.s(pk),
+                  sk: attr.s(`ALLOC#${allocationId}`),
+                  gsi1pk: attr.s(scope.key('STAFF', allocation.staffId, 'CASELOAD')),
+                  gsi1sk: attr.s(`CLIENT#${clientId}#${allocationId}`),
+                  clientId: attr.s(clientId),
+                  allocationId: attr.s(allocationId),
+                  ...entry,
+                },
+              },
+            },
+          ],
+        }),
+      );
+    } catch (error) {
+      if (error instanceof TransactionCanceledException) throw notFound('Service user');
+      throw error;
+    }
+    return { allocationId, staffId: allocation.staffId, kind: allocation.kind, startsAt, endsAt };
+  }
+
+  /** Ends an allocation: the relationship goes at once; the allocation item stays as history. */
+  async endAllocation(scope: TenantScope, clientId: string, allocationId: string): Promise<void> {
+    const pk = scope.key('CLIENT', clientId);
+    try {
+      await this.dynamo.send(
+        new TransactWriteItemsCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.table,
+                Key: { pk: attr.s(pk), sk: attr.s(PROFILE) },
+                UpdateExpression: 'REMOVE allocations.#id',
+                ConditionExpression: 'attribute_exists(allocations.#id)',
+                ExpressionAttributeNames: { '#id': allocationId },
+              },
+            },
+            {
+              Update: {
+                TableName: this.table,
+                Key: { pk: attr.s(pk), sk: attr.s(`ALLOC#${allocationId}`) },
+                UpdateExpression: 'SET endedAt = :now',
+                ConditionExpression: 'attribute_exists(pk)',
+                ExpressionAttributeValues: { ':now': attr.s(this.clock.now().toISOString()) },
+              },
+            },
+          ],
+        }),
+      );
+    } catch (error) {
+      if (error instanceof TransactionCanceledException) throw notFound('Allocation');
+      throw error;
+    }
+  }
+
+  /** Records that a staff member must not see this client (declared connection or the client's wish). */
+  async setConflict(scope: TenantScope, clientId: string, staffId: string, declared: boolean): Promise<void> {
+    const expression = declared ? 'SET conflicts.#staff = :at' : 'REMOVE conflicts.#staff';
+    await this.#updateProfile(
+      scope,
+      clientId,
+      expression,
+      { '#staff': staffId },
+      declared ? { ':at': attr.s(this.clock.now().toISOString()) } : {},
+    );
+  }
+
+  async linkInvestigation(scope: TenantScope, clientId: string, link: InvestigationLink): Promise<void> {
+    await this.#updateProfile(
+      scope,
+      clientId,
+      'SET investigations.#id = :link',
+      { '#id': link.investigationId },
+      { ':link': { M: { investigatorId: attr.s(link.investigatorId), status: attr.s(link.status) } } },
+    );
+  }
+
+  async setLatestNote(scope: TenantScope, clientId: string, noteId: string): Promise<void> {
+    await this.#updateProfile(scope, clientId, 'SET latestNoteId = :note', {}, { ':note': attr.s(noteId) });
+  }
+
+  async #updateProfile(
+    scope: TenantScope,
+    clientId: string,
+    expression: string,
+    names: Record<string, string>,
+    values: Item,
+    expectedVersion?: number,
+  ): Promise<void> {
+    const conditionValues: Item =
+      expectedVersion === undefined ? {} : { ':expected': attr.n(expectedVersion) };
+    try {
+      await this.dynamo.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: { pk: attr.s(scope.key('CLIENT', clientId)), sk: attr.s(PROFILE) },
+          UpdateExpression: expression,
+          ConditionExpression:
+            expectedVersion === undefined
+              ? 'attribute_exists(pk)'
+              : 'attribute_exists(pk) AND version = :expected',
+          ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
+          ...(Object.keys(values).length + Object.keys(conditionValues).length > 0
+            ? { ExpressionAttributeValues: { ...values, ...conditionValues } }
+            : {}),
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        if (expectedVersion === undefined) throw notFound('Service user');
+        const exists = await this.dynamo.send(
+          new GetItemCommand({
+            TableName: this.table,
+            Key: { pk: attr.s(scope.key('CLIENT', clientId)), sk: attr.s(PROFILE) },
+            ProjectionExpression: 'pk',
+          }),
+        );
+        throw exists.Item ? conflict() : notFound('Service user');
+      }
+      throw error;
+    }
+  }
+
+  async #beaconItems(scope: TenantScope, clientId: string, details: ServiceUserDetails): Promise<Item[]> {
+    const beaconKey = await this.keys.beaconKey(scope.orgId);
+    const entries: [BeaconKind, string][] = [];
+    if (details.nhsNumber) entries.push(['nhs', details.nhsNumber]);
+    if (details.postcode) entries.push(['postcode', details.postcode]);
+    for (const word of validate.nameWords(details.name)) entries.push(['name', word]);
+    return entries.map(([kind, value]) => ({
+      pk: attr.s(
+        scope.key('BEACON', kind, blindIndex(beaconKey, `client-${kind}`, value, BEACON_BITS[kind])),
+      ),
+      sk: attr.s(`CLIENT#${clientId}`),
+      clientId: attr.s(clientId),
+    }));
+  }
+
+  #idempotencyKey(scope: TenantScope, key: string): string {
+    return scope.key('IDEMPOTENCY', 'REGISTER', createHash('sha256').update(key).digest('hex'));
+  }
+
+  async #idempotentResult(idempotencyPk: string): Promise<string | undefined> {
+    const result = await this.dynamo.send(
+      new GetItemCommand({
+        TableName: this.table,
+        Key: { pk: attr.s(idempotencyPk), sk: attr.s('RESULT') },
+        ConsistentRead: true,
+      }),
+    );
+    return read.s(result.Item ?? {}, 'clientId');
+  }
+
+  #expired(item: Item): boolean {
+    const expiresAt = read.n(item, 'expiresAt');
+    return expiresAt !== undefined && expiresAt * 1000 <= this.clock.now().getTime();
+  }
+}
+
+function toRecord(item: Item): ServiceUserRecord {
+  const allocations = Object.entries(item.allocations?.M ?? {}).map(([allocationId, value]) => ({
+    allocationId,
+    staffId: value.M?.staffId?.S ?? '',
+    kind: (value.M?.kind?.S ?? 'PRIMARY') as AllocationKind,
+    startsAt: value.M?.startsAt?.S ?? '',
+    endsAt: value.M?.endsAt?.S,
+  }));
+  const investigations = Object.entries(item.investigations?.M ?? {}).map(([investigationId, value]) => ({
+    investigationId,
+    investigatorId: value.M?.investigatorId?.S ?? '',
+    status: (value.M?.status?.S ?? 'OPEN') as 'OPEN' | 'CLOSED',
+  }));
+  return {
+    clientId: requireS(item, 'clientId'),
+    serviceId: requireS(item, 'serviceId'),
+    reference: requireS(item, 'reference'),
+    pseudonym: requireS(item, 'pseudonym'),
+    caseStatus: requireS(item, 'caseStatus') as CaseStatus,
+    openedAt: requireS(item, 'openedAt'),
+    closedAt: read.s(item, 'closedAt'),
+    createdAt: requireS(item, 'createdAt'),
+    version: requireN(item, 'version'),
+    expiresAt: read.n(item, 'expiresAt'),
+    allocations,
+    conflicts: Object.keys(item.conflicts?.M ?? {}),
+    investigations,
+    latestNoteId: read.s(item, 'latestNoteId'),
+    externalSubject: read.s(item, 'externalSubject'),
+    pk: requireS(item, 'pk'),
+    sk: requireS(item, 'sk'),
+    item,
+  };
+}
+
+const REFERENCE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+
+function randomCode(length: number): string {
+  const bytes = randomBytes(length);
+  return [...bytes].map((byte) => REFERENCE_ALPHABET[byte % REFERENCE_ALPHABET.length]).join('');
+}
+
+/** A pseudonymous case reference such as `SU-7KQ2M9XA`: says nothing about the person. */
+function newReference(): string {
+  return `SU-${randomCode(8)}`;
+}
+
+/** A pseudonym for supervision and case-study views (Lets connect 4.2, 4.5). */
+function newPseudonym(): string {
+  return `Client ${randomCode(4)}`;
+}

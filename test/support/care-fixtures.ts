@@ -1,0 +1,102 @@
+import type { OrgId, Role } from '@confide/domain';
+import { expect } from 'vitest';
+import { addStaff, type TestOrganisation } from './fixtures';
+import type { GraphqlResult, TestApi } from './test-api';
+
+export interface Person {
+  readonly staffId: string;
+  readonly globalId: string;
+  readonly token: string;
+}
+
+export function expectNoErrors(result: GraphqlResult<unknown>): void {
+  expect(result.errors, JSON.stringify(result.errors)).toBeUndefined();
+}
+
+export const codes = (result: { errors?: { extensions?: Record<string, unknown> }[] | undefined }) =>
+  result.errors?.map((error) => error.extensions?.code);
+
+/** A service with a manager (who is also on its team), created through the API. */
+export async function createServiceWithManager(api: TestApi, org: TestOrganisation) {
+  const senior = await addStaff(api, org, ['ORG_ADMIN', 'SENIOR_MANAGER']);
+  const created = await api.graphql<{ createService: { id: string } }>(
+    'mutation { createService(name: "Supported living north") { id } }',
+    { token: senior.token },
+  );
+  expectNoErrors(created);
+  const serviceId = created.data?.createService.id ?? '';
+  const manager = await addStaff(api, org, ['SERVICE_MANAGER']);
+  expectNoErrors(
+    await api.graphql(
+      'mutation ($s: ID!, $m: ID!) { assignServiceManager(serviceId: $s, staffId: $m) { id } }',
+      {
+        token: senior.token,
+        variables: { s: serviceId, m: manager.globalId },
+      },
+    ),
+  );
+  return { serviceId, manager, senior };
+}
+
+export const ADA = {
+  name: 'Ada Lovelace-Canary',
+  dateOfBirth: '1980-12-10',
+  address: '12 Analytical Row, Leeds',
+  postcode: 'LS1 4AB',
+  nhsNumber: '9434765919',
+  phone: '07700 900123',
+  email: 'ada@example.org',
+  preferredContact: 'Phone in the mornings',
+};
+
+/** Registers a service user as the service's manager; returns the global id. */
+export async function registerServiceUser(
+  api: TestApi,
+  manager: Person,
+  serviceId: string,
+  details: Partial<typeof ADA> = {},
+): Promise<string> {
+  const result = await api.graphql<{ registerServiceUser: { id: string } }>(
+    'mutation ($input: RegisterServiceUserInput!) { registerServiceUser(input: $input) { id } }',
+    { token: manager.token, variables: { input: { serviceId, ...ADA, ...details } } },
+  );
+  expectNoErrors(result);
+  return result.data?.registerServiceUser.id ?? '';
+}
+
+export async function allocate(
+  api: TestApi,
+  manager: Person,
+  serviceUserId: string,
+  worker: Person,
+  kind: 'PRIMARY' | 'COVER' = 'PRIMARY',
+  endsAt?: string,
+) {
+  const result = await api.graphql(
+    'mutation ($input: AllocateWorkerInput!) { allocateWorker(input: $input) { id } }',
+    { token: manager.token, variables: { input: { serviceUserId, staffId: worker.globalId, kind, endsAt } } },
+  );
+  expectNoErrors(result);
+}
+
+export async function recordNote(
+  api: TestApi,
+  author: Person,
+  serviceUserId: string,
+  kind: string,
+  body: string,
+  extra: Record<string, unknown> = {},
+): Promise<string> {
+  const result = await api.graphql<{ recordNote: { id: string } }>(
+    'mutation ($input: RecordNoteInput!) { recordNote(input: $input) { id } }',
+    { token: author.token, variables: { input: { serviceUserId, kind, body, ...extra } } },
+  );
+  expectNoErrors(result);
+  return result.data?.recordNote.id ?? '';
+}
+
+export async function staffWithRoles(api: TestApi, org: TestOrganisation, roles: Role[]): Promise<Person> {
+  return addStaff(api, org, roles);
+}
+
+export type { OrgId };
