@@ -21,6 +21,9 @@ const USAGE = `confide — Confide's local and operator command line
   npx confide org offboard --slug <s> [--window <7-30 days>]
 `;
 
+// Node 20 is for local development only (the Lambda runs Node 22): the SDK's reminder is noise here.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 async function main(argv: string[]): Promise<string | undefined> {
   const { positionals, values } = parseArgs({
     args: argv,

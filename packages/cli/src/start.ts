@@ -1,6 +1,7 @@
 import { configFromEnv, createConfideYoga, createServices } from '@confide/api';
 import { DEMO_ORGANISATIONS, mintToken, seedDemo, startLocalStack } from '@confide/local';
 import { startLocalServer } from '@confide/service-api';
+import { ItemLoader, tenantScope } from '@confide/store';
 import { localDataDir } from './data-dir';
 
 /**
@@ -19,7 +20,6 @@ export async function startCommand(options: { fresh: boolean; port: number }): P
 
   const url = `http://localhost:${options.port}/graphql`;
   const settings = { issuer: stack.issuer, audience: stack.audience, expiresIn: '8h' };
-  const { tenantScope } = await import('@confide/store');
   const lines: string[] = [];
   for (const demo of DEMO_ORGANISATIONS.slice(0, 1)) {
     const orgId = await services.directory.organisationIdBySlug(demo.slug);
@@ -31,6 +31,26 @@ export async function startCommand(options: { fresh: boolean; port: number }): P
       lines.push(`  ${person.roles.join(',').padEnd(20)} ${person.handle.padEnd(22)} ${token}`);
     }
   }
+  const firstOrg = DEMO_ORGANISATIONS[0];
+  const orgId = firstOrg ? await services.directory.organisationIdBySlug(firstOrg.slug) : undefined;
+  if (orgId) {
+    const scope = tenantScope(orgId);
+    const worker = await services.directory.staffByHandle(scope, `${firstOrg?.slug}.worker`);
+    const [clientId] = worker ? await services.serviceUsers.caseloadIds(scope, worker.staffId) : [];
+    const client = clientId
+      ? await services.serviceUsers.get(scope, clientId, new ItemLoader(services.dynamo, services.keys))
+      : undefined;
+    if (client?.externalSubject) {
+      const token = await mintToken(stack.dataDir, settings, { sub: client.externalSubject, org_id: orgId });
+      lines.push(`  ${'SELF (service user)'.padEnd(20)} ${client.reference.padEnd(22)} ${token}`);
+    }
+  }
+  const workerToken =
+    lines
+      .find((line) => line.includes('.worker '))
+      ?.trim()
+      .split(/\s+/)
+      .at(-1) ?? '';
   const adminToken = lines[0]?.trim().split(/\s+/).at(-1) ?? '';
   console.log(`
 Confide is running.
@@ -42,6 +62,10 @@ ${lines.join('\n')}
 Try it:
   curl -s ${url} -H 'content-type: application/json' -H 'authorization: Bearer ${adminToken}' \\
     -d '{"query":"{ me { kind roles organisation { name slug } staffMember { handle displayName } } }"}'
+
+A support worker's caseload (need-to-know decides every field; try the volunteer's or IG lead's token too):
+  curl -s ${url} -H 'content-type: application/json' -H 'authorization: Bearer ${workerToken}' \\
+    -d '{"query":"{ caseload { edges { node { id reference name latestNote { kind } } } } }"}'
 
 Organisations: ${DEMO_ORGANISATIONS.map((demo) => demo.slug).join(', ')}  ·  list staff: npx confide users --org <slug>
 Stop with Ctrl-C.`);

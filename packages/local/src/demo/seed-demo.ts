@@ -1,6 +1,7 @@
 import { type ConfideServices, onboardOrganisation } from '@confide/api';
 import { tenantScope } from '@confide/store';
 import { DEMO_ORGANISATIONS } from './demo-organisations';
+import { seedDemoRecords } from './demo-records';
 
 /**
  * Onboards the demo organisations that do not exist yet, as an operator would, and adds their staff.
@@ -19,6 +20,7 @@ export async function seedDemo(services: ConfideServices): Promise<{ created: st
     });
     const scope = tenantScope(organisation.orgId);
     for (const staff of demo.staff) await services.directory.addStaff(scope, staff);
+    await seedDemoRecords(services, organisation.orgId, demo.slug);
     created.push(demo.slug);
   }
   return { created };
