@@ -3,7 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   resolve: {
     // One copy of graphql across workspaces, or Pothos and yoga disagree about GraphQLScalarType's realm.
-    alias: { graphql: 'graphql/index.js' },
+    // Exact match only, so that subpath imports (graphql/language/parser) still resolve.
+    alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }],
   },
   test: {
     include: [

@@ -192,6 +192,15 @@ function operation(kind: 'query' | 'mutation', field: GraphQLField<unknown, unkn
   return { text, args };
 }
 
+/** True when a list or connection field came back empty (no items, no edges). */
+function returnsNothing(data: unknown, fieldName: string): boolean {
+  const value = (data as Record<string, unknown> | null | undefined)?.[fieldName];
+  if (Array.isArray(value)) return value.length === 0;
+  if (value && typeof value === 'object' && 'edges' in value)
+    return (value as { edges: unknown[] }).edges.length === 0;
+  return false;
+}
+
 const ALLOWED_CODES = new Set([
   'NOT_FOUND',
   'FORBIDDEN',
@@ -265,6 +274,9 @@ describe('isolation matrix across organisations', () => {
                 `${where}: ${JSON.stringify(error)}`,
               ).toBe(true);
             }
+          } else if (idArgs.length > 0 && returnsNothing(result.data, field.name)) {
+            // Lists and reports filtered by another organisation's id answer with nothing at all: also hiding.
+            expect(result.errors ?? [], where).toEqual([]);
           } else if (idArgs.length > 0) {
             const fieldErrors = (result.errors ?? []).filter(
               (error) => error.path?.[0] === field.name || !error.path,

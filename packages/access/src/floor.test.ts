@@ -31,9 +31,9 @@ import { decideStaffPersonalRead } from './staff-personal';
  * The provable floor (ACCESS-MODEL.md): every decision of the finite policy space, checked against every
  * invariant of invariants.ts.
  *
- * Enumerated in full: role sets (none, every single role, every pair: a staff member's rows are the union of
- * what each role and relation gives, so pairs exercise every interaction of two rows), policy acknowledged or
- * not, every relation boolean, the emergency grant (none + each of the five reasons), every item fact, every
+ * Enumerated in full: role sets (none, every single role, every pair: every way two roles combine, such as an
+ * allocated VOLUNTEER who is also a SUPPORT_WORKER or a CHIEF_EXECUTIVE who is also an HR_OFFICER), policy
+ * acknowledged or not, every relation boolean, the emergency grant (none + each of the five reasons), every item fact, every
  * classification (STAFF_PERSONAL included), both presets, purpose absent / stated, every caller kind.
  *
  * One pruning: each caller kind gets its own facts and the shared ones (conflict, emergency, sealed); facts
@@ -167,7 +167,10 @@ const READ_CASES = SPACES.reduce(
 const WRITE_CASES = READ_CASES / PURPOSES.length;
 
 describe('the provable floor', () => {
-  it(`holds on every read decision of the policy space (${READ_CASES.toLocaleString('en-GB')} cases)`, () => {
+  // Millions of cases: seconds on an idle machine, so allow generous time on a loaded one.
+  it(`holds on every read decision of the policy space (${READ_CASES.toLocaleString('en-GB')} cases)`, {
+    timeout: 180_000,
+  }, () => {
     const found = new Map<string, Counterexample<ReadRequest, ReadDecision>>();
     let checked = 0;
 
@@ -188,7 +191,9 @@ describe('the provable floor', () => {
     expect(checked).toBe(8_757_504);
   });
 
-  it(`holds on every write decision of the policy space (${WRITE_CASES.toLocaleString('en-GB')} cases)`, () => {
+  it(`holds on every write decision of the policy space (${WRITE_CASES.toLocaleString('en-GB')} cases)`, {
+    timeout: 180_000,
+  }, () => {
     const found = new Map<string, Counterexample<WriteRequest, WriteDecision>>();
     let checked = 0;
 

@@ -23,6 +23,60 @@ export interface ConfideConfig {
   };
   /** Introspection and GraphiQL: on locally and in dev, off in prod unless enabled. */
   readonly introspection: boolean;
+  /** Protections from GraphQL abuse (see `hardening.ts`); each exceeded limit is a `BAD_USER_INPUT` error. */
+  readonly limits: RequestLimits;
+  /** Per-organisation token bucket (see `rate-limit.ts`); undefined turns it off (locally, unless configured). */
+  readonly rateLimit: RateLimitConfig | undefined;
+}
+
+/** Shape limits of one GraphQL request. */
+export interface RequestLimits {
+  readonly maxDepth: number;
+  readonly maxAliases: number;
+  readonly maxDirectives: number;
+  readonly maxTokens: number;
+  readonly maxCost: number;
+  /** Request body cap in bytes; a larger body is refused with HTTP 413. */
+  readonly maxBodyBytes: number;
+}
+
+/** A token bucket per organisation, per process (per Lambda container in AWS). */
+export interface RateLimitConfig {
+  /** Sustained requests per second an organisation may make. */
+  readonly requestsPerSecond: number;
+  /** Bucket size: requests an organisation may make at once after a quiet spell. */
+  readonly burst: number;
+}
+
+export const DEFAULT_LIMITS: RequestLimits = {
+  maxDepth: 12,
+  maxAliases: 15,
+  maxDirectives: 20,
+  maxTokens: 2000,
+  maxCost: 10_000,
+  maxBodyBytes: 256 * 1024,
+};
+
+/** Deployed stages get a per-organisation limit by default; local and test stacks none unless configured. */
+export const DEFAULT_RATE_LIMIT: RateLimitConfig = { requestsPerSecond: 25, burst: 50 };
+
+function numberFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed <= 0) throw new Error(`Invalid configuration: ${name}=${value}`);
+  return parsed;
+}
+
+function rateLimitFromEnv(env: NodeJS.ProcessEnv, stage: string): RateLimitConfig | undefined {
+  if (env.CONFIDE_RATE_LIMIT === 'off') return undefined;
+  const configured = env.CONFIDE_RATE_LIMIT_RPS !== undefined || env.CONFIDE_RATE_LIMIT_BURST !== undefined;
+  if (!configured && (stage === 'local' || stage === 'test')) return undefined;
+  const requestsPerSecond = numberFrom(env, 'CONFIDE_RATE_LIMIT_RPS', DEFAULT_RATE_LIMIT.requestsPerSecond);
+  return {
+    requestsPerSecond,
+    burst: numberFrom(env, 'CONFIDE_RATE_LIMIT_BURST', Math.max(DEFAULT_RATE_LIMIT.burst, requestsPerSecond)),
+  };
 }
 
 function required(env: NodeJS.ProcessEnv, name: string): string {
@@ -59,5 +113,14 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ConfideConf
       keyCacheTtlMs: Number(env.CONFIDE_KEY_CACHE_TTL_MS ?? 5 * 60 * 1000),
     },
     introspection: env.CONFIDE_INTROSPECTION ? env.CONFIDE_INTROSPECTION === 'true' : stage !== 'prod',
+    limits: {
+      maxDepth: numberFrom(env, 'CONFIDE_MAX_DEPTH', DEFAULT_LIMITS.maxDepth),
+      maxAliases: numberFrom(env, 'CONFIDE_MAX_ALIASES', DEFAULT_LIMITS.maxAliases),
+      maxDirectives: numberFrom(env, 'CONFIDE_MAX_DIRECTIVES', DEFAULT_LIMITS.maxDirectives),
+      maxTokens: numberFrom(env, 'CONFIDE_MAX_TOKENS', DEFAULT_LIMITS.maxTokens),
+      maxCost: numberFrom(env, 'CONFIDE_MAX_COST', DEFAULT_LIMITS.maxCost),
+      maxBodyBytes: numberFrom(env, 'CONFIDE_MAX_BODY_BYTES', DEFAULT_LIMITS.maxBodyBytes),
+    },
+    rateLimit: rateLimitFromEnv(env, stage),
   };
 }

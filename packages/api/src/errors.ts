@@ -22,8 +22,10 @@ export function maskError(error: unknown): GraphQLError {
       },
     });
   }
-  if (base && !base.originalError) {
-    // Parse and validation errors from graphql-js: safe to show, they describe the request only.
+  const variableError = base !== undefined && !base.path && (base.nodes?.length ?? 0) > 0;
+  if (base && (!base.originalError || variableError)) {
+    // Parse, validation and variable-coercion errors from graphql-js (raised before execution, pointing at the
+    // request's own nodes) are safe to show: they describe the request only.
     return new GraphQLError(base.message, {
       ...(base.nodes ? { nodes: base.nodes } : {}),
       ...(base.path ? { path: base.path } : {}),

@@ -3,16 +3,25 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { type Clock, systemClock } from '@confide/domain';
 import { KeyHierarchy, OrganisationKeys } from '@confide/keys';
 import {
+  AccessMonitoring,
   AuditLog,
+  BreachRegister,
   CareServices,
   CaseNotes,
   Consents,
   countRequests,
+  Disclosures,
   EmergencyReviews,
+  MediaRecords,
   OrganisationDirectory,
   PartnerAgencies,
+  PersonnelRecords,
+  ReferencePermissions,
   RequestCounters,
+  RetentionSchedules,
+  RetentionTombstones,
   ServiceUsers,
+  SubjectAccessRequests,
 } from '@confide/store';
 import type { ConfideConfig } from './config';
 
@@ -29,10 +38,21 @@ export interface ConfideServices {
   readonly serviceUsers: ServiceUsers;
   readonly caseNotes: CaseNotes;
   readonly consents: Consents;
+  readonly disclosures: Disclosures;
+  readonly subjectAccess: SubjectAccessRequests;
   readonly emergencyReviews: EmergencyReviews;
   readonly partners: PartnerAgencies;
   readonly auditLog: AuditLog;
+  /** Access-monitoring settings and the lean reads of the monitoring reports. */
+  readonly monitoring: AccessMonitoring;
+  readonly breaches: BreachRegister;
   readonly counters: RequestCounters;
+  readonly media: MediaRecords;
+  readonly personnelRecords: PersonnelRecords;
+  readonly referencePermissions: ReferencePermissions;
+  /** Retention schedules, legal holds and erasure of client records. */
+  readonly retention: RetentionSchedules;
+  readonly tombstones: RetentionTombstones;
 }
 
 export interface ServiceOverrides {
@@ -87,9 +107,24 @@ export function createServices(config: ConfideConfig, overrides: ServiceOverride
     serviceUsers: new ServiceUsers(dynamo, table, keys, clock),
     caseNotes: new CaseNotes(dynamo, table, clock),
     consents: new Consents(dynamo, table, clock),
+    disclosures: new Disclosures(dynamo, table, clock),
+    subjectAccess: new SubjectAccessRequests(dynamo, table, clock),
     emergencyReviews: new EmergencyReviews(dynamo, table, clock),
     partners: new PartnerAgencies(dynamo, table, clock),
-    auditLog: new AuditLog(dynamo, table),
+    auditLog: new AuditLog(dynamo, table, keys),
+    monitoring: new AccessMonitoring(dynamo, table, clock),
+    breaches: new BreachRegister(dynamo, table, clock),
     counters,
+    media: new MediaRecords(dynamo, table, clock),
+    personnelRecords: new PersonnelRecords(dynamo, table, clock),
+    referencePermissions: new ReferencePermissions(dynamo, table, clock),
+    retention: new RetentionSchedules(
+      dynamo,
+      table,
+      keys,
+      new ServiceUsers(dynamo, table, keys, clock),
+      clock,
+    ),
+    tombstones: new RetentionTombstones(dynamo, table),
   };
 }

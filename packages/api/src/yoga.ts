@@ -6,6 +6,7 @@ import { auditFlushPlugin, purposeDirectivePlugin } from './access/request-plugi
 import { Authenticator } from './authentication';
 import type { ConfideContext } from './context';
 import { maskError } from './errors';
+import { hardeningPlugins } from './hardening';
 import { createApiLogger, yogaLogger } from './logging';
 import { schema } from './schema';
 import type { ConfideServices } from './services';
@@ -27,7 +28,7 @@ export function createConfideYoga(services: ConfideServices): ConfideYoga {
     graphiql: services.config.introspection ? { title: 'Confide' } : false,
     landingPage: false,
     logging: yogaLogger(createApiLogger(services.config.stage)),
-    plugins: [purposeDirectivePlugin(), auditFlushPlugin()],
+    plugins: [...hardeningPlugins(services.config), purposeDirectivePlugin(), auditFlushPlugin()],
     maskedErrors: { maskError: (error) => maskError(error) },
     context: async ({ request }): Promise<ConfideContext> => {
       const requestId = request.headers.get('x-request-id')?.slice(0, 100) ?? randomUUID();

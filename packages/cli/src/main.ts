@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { auditVerifyCommand } from './audit';
 import {
   orgCreateCommand,
   orgListCommand,
@@ -8,17 +9,20 @@ import {
   usersCommand,
 } from './commands';
 import { CliError } from './data-dir';
+import { DEFAULT_SWEEP_INTERVAL_SECONDS, retentionSweepCommand } from './retention';
 import { startCommand } from './start';
 
 const USAGE = `confide — Confide's local and operator command line
 
-  npm start [-- --fresh] [-- --port 4000]   start the local stack, demo data and GraphiQL
+  npm start [-- --fresh] [-- --port 4000] [-- --sweep-interval 5]   start the local stack, demo data and GraphiQL
   npx confide token --org <slug> --user <handle>      a bearer token for a staff member
   npx confide token --operator                         a platform operator's token
   npx confide users --org <slug>                       an organisation's staff and roles
   npx confide org create --name <n> --slug <s> --admin-handle <h> --admin-name <n> [--preset STRICT|GROUP_WIDE] [--dpa <ref>]
   npx confide org list
   npx confide org offboard --slug <s> [--window <7-30 days>]
+  npx confide retention sweep [--org <slug>]           deletes expired items now and writes their tombstones
+  npx confide audit verify --org <slug>                checks the access audit's hash chains (exit 1 if not intact)
 `;
 
 // Node 20 is for local development only (the Lambda runs Node 22): the SDK's reminder is noise here.
@@ -31,6 +35,7 @@ async function main(argv: string[]): Promise<string | undefined> {
     options: {
       fresh: { type: 'boolean', default: false },
       port: { type: 'string', default: '4000' },
+      'sweep-interval': { type: 'string', default: String(DEFAULT_SWEEP_INTERVAL_SECONDS) },
       org: { type: 'string' },
       user: { type: 'string' },
       'service-user': { type: 'string' },
@@ -51,7 +56,11 @@ async function main(argv: string[]): Promise<string | undefined> {
   if (values.help || !command) return USAGE;
   switch (command) {
     case 'start':
-      await startCommand({ fresh: values.fresh ?? false, port: Number(values.port) });
+      await startCommand({
+        fresh: values.fresh ?? false,
+        port: Number(values.port),
+        sweepIntervalSeconds: Number(values['sweep-interval']),
+      });
       return undefined;
     case 'token': {
       const request: TokenRequest = { operator: values.operator ?? false };
@@ -83,6 +92,12 @@ async function main(argv: string[]): Promise<string | undefined> {
         });
       }
       throw new CliError('Use: confide org create|list|offboard');
+    case 'retention':
+      if (sub === 'sweep') return retentionSweepCommand({ ...(values.org ? { org: values.org } : {}) });
+      throw new CliError('Use: confide retention sweep [--org <slug>]');
+    case 'audit':
+      if (sub === 'verify') return auditVerifyCommand({ ...(values.org ? { org: values.org } : {}) });
+      throw new CliError('Use: confide audit verify --org <slug>');
     default:
       throw new CliError(`Unknown command "${command}".\n\n${USAGE}`);
   }

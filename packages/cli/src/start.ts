@@ -3,12 +3,17 @@ import { DEMO_ORGANISATIONS, mintToken, seedDemo, startLocalStack } from '@confi
 import { startLocalServer } from '@confide/service-api';
 import { ItemLoader, tenantScope } from '@confide/store';
 import { localDataDir } from './data-dir';
+import { startLocalRetention } from './retention';
 
 /**
  * `npm start`: the local stack, the demo organisations, and the GraphQL server with GraphiQL on port 4000.
  * Prints tokens for the demo users and a curl line that works as printed. Runs until Ctrl-C.
  */
-export async function startCommand(options: { fresh: boolean; port: number }): Promise<void> {
+export async function startCommand(options: {
+  fresh: boolean;
+  port: number;
+  sweepIntervalSeconds: number;
+}): Promise<void> {
   const dataDir = localDataDir();
   console.log(`Starting the local stack in ${dataDir}${options.fresh ? ' (fresh)' : ''}…`);
   const stack = await startLocalStack({ dataDir, persist: true, fresh: options.fresh });
@@ -17,6 +22,8 @@ export async function startCommand(options: { fresh: boolean; port: number }): P
   const { created } = await seedDemo(services);
   if (created.length > 0) console.log(`Onboarded demo organisations: ${created.join(', ')}`);
   await startLocalServer(createConfideYoga(services), options.port);
+  // DynamoDB Local runs no TTL: sweep expired items and feed the stream to the retention handler.
+  startLocalRetention(stack, services, options.sweepIntervalSeconds);
 
   const url = `http://localhost:${options.port}/graphql`;
   const settings = { issuer: stack.issuer, audience: stack.audience, expiresIn: '8h' };
@@ -68,5 +75,6 @@ A support worker's caseload (need-to-know decides every field; try the volunteer
     -d '{"query":"{ caseload { edges { node { id reference name latestNote { kind } } } } }"}'
 
 Organisations: ${DEMO_ORGANISATIONS.map((demo) => demo.slug).join(', ')}  ·  list staff: npx confide users --org <slug>
+Retention: ${options.sweepIntervalSeconds > 0 ? `expired items are swept every ${options.sweepIntervalSeconds}s` : 'the sweeper is off'} (npx confide retention sweep runs it now).
 Stop with Ctrl-C.`);
 }

@@ -28,6 +28,8 @@ export const ID_PREFIXES = {
   consent: 'cns',
   disclosure: 'dsc',
   breach: 'brc',
+  referencePermission: 'rfp',
+  referenceRelease: 'rfr',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

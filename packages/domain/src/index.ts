@@ -4,4 +4,5 @@ export * from './errors';
 export * from './ids';
 export * from './note-kinds';
 export * from './principal';
+export * from './retention';
 export * as validate from './validation';

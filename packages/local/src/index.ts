@@ -3,5 +3,8 @@ export * from './demo/seed-demo';
 export * from './dynamodb-local';
 export * from './kms';
 export * from './local-stack';
+export * from './retention/local-retention';
+export * from './retention/stream-poller';
+export * from './retention/sweeper';
 export * from './tables';
 export * from './token-issuer';

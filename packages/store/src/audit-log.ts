@@ -1,15 +1,31 @@
 import { createHash } from 'node:crypto';
 import {
+  BatchGetItemCommand,
   type DynamoDBClient,
+  GetItemCommand,
   QueryCommand,
+  TransactionCanceledException,
   type TransactWriteItem,
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { Classification, OrgId, Relationship } from '@confide/domain';
 import { attr, type Item, read, requireS } from './attributes';
+import {
+  type AuditVerification,
+  CHAIN_SHARDS,
+  type ChainHead,
+  ChainLeases,
+  type ChainLink,
+  chainKeyFrom,
+  emptyHead,
+  extendChain,
+  headMac,
+  type StoredChainEvent,
+  verifyChains,
+} from './audit-chain';
 import { type TenantScope, tenantScope } from './tenant-scope';
 
-export type AuditAction = 'READ' | 'WRITE' | 'DENIED' | 'EMERGENCY_ACCESS' | 'ADMIN';
+export type AuditAction = 'READ' | 'WRITE' | 'DENIED' | 'EMERGENCY_ACCESS' | 'ADMIN' | 'DISCLOSURE';
 
 /**
  * One audit event: who did what to whose record, under which relationship and purpose. Never the personal
@@ -42,31 +58,165 @@ export interface StoredAuditEvent extends AuditEvent {
 
 /** The most items one TransactWriteItems call takes; two calls per request is the budget. */
 const ITEMS_PER_CALL = 100;
+/** Each call also writes its chain's head, so it carries one event fewer. */
+const EVENTS_PER_CALL = ITEMS_PER_CALL - 1;
 export const MAX_AUDIT_CALLS_PER_REQUEST = 2;
+export const MAX_AUDIT_EVENTS_PER_REQUEST = EVENTS_PER_CALL * MAX_AUDIT_CALLS_PER_REQUEST;
+/** Day partitions of the day index (gsi2) per day. */
+const DAY_SHARDS = 8;
+/** Days of the day index read at once by a report. */
+const DAYS_PER_ROUND = 4;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Where the chain key comes from: the organisation's beacon key in the key hierarchy. */
+export interface AuditChainKeys {
+  beaconKey(orgId: OrgId): Promise<Uint8Array>;
+}
+
+/** Chains this process is writing to, per table and organisation, shared by every AuditLog of the process. */
+const leasesByOrganisation = new Map<string, ChainLeases>();
+function leasesFor(table: string, orgId: string): ChainLeases {
+  const key = `${table}|${orgId}`;
+  let leases = leasesByOrganisation.get(key);
+  if (!leases) {
+    leases = new ChainLeases();
+    leasesByOrganisation.set(key, leases);
+  }
+  return leases;
+}
 
 /**
  * The access audit: events are written in at most two transactional calls per request (one in practice),
- * each event indexed by subject (`accessLog`), by actor and by day (reports).
+ * each event indexed by subject (`accessLog`), by actor and by day (reports), and linked into one of the
+ * organisation's hash chains (audit-chain.ts) so that {@link AuditLog.verify} detects any altered, inserted
+ * or deleted event.
  */
 export class AuditLog {
   constructor(
     private readonly dynamo: DynamoDBClient,
     private readonly table: string,
+    private readonly keys: AuditChainKeys,
+    /** Chains lent per organisation; by default shared by the process (a test passes its own to act as another). */
+    private readonly leases: (orgId: string) => ChainLeases = (orgId) => leasesFor(table, orgId),
   ) {}
 
   /** Writes a request's events; throws if they cannot all be written (the caller withholds the response). */
   async write(events: readonly AuditEvent[]): Promise<void> {
-    if (events.length === 0) return;
-    const items = events.map((event, index) => toItem(event, index));
-    if (items.length > ITEMS_PER_CALL * MAX_AUDIT_CALLS_PER_REQUEST) {
+    const first = events[0];
+    if (!first) return;
+    if (events.length > MAX_AUDIT_EVENTS_PER_REQUEST)
       throw new Error('Too many audit events for one request.');
+    if (events.some((event) => event.orgId !== first.orgId)) {
+      throw new Error('One request’s audit events belong to one organisation.');
     }
-    for (let start = 0; start < items.length; start += ITEMS_PER_CALL) {
-      const writes: TransactWriteItem[] = items.slice(start, start + ITEMS_PER_CALL).map((item) => ({
-        Put: { TableName: this.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' },
-      }));
-      await this.dynamo.send(new TransactWriteItemsCommand({ TransactItems: writes }));
+    const scope = tenantScope(first.orgId);
+    const stored = events.map((event, index) => ({ ...event, eventId: `${event.requestId}.${index}` }));
+    const key = chainKeyFrom(await this.keys.beaconKey(scope.orgId), scope.orgId);
+    const leases = this.leases(scope.orgId);
+    let lease = await this.#lease(scope, key, leases);
+    let held = true;
+    try {
+      const chunks: StoredAuditEvent[][] = [];
+      for (let start = 0; start < stored.length; start += EVENTS_PER_CALL) {
+        chunks.push(stored.slice(start, start + EVENTS_PER_CALL));
+      }
+      let calls = 0;
+      for (const [index, chunk] of chunks.entries()) {
+        for (;;) {
+          calls++;
+          const next = extendChain(key, lease.head, chunk);
+          try {
+            await this.dynamo.send(
+              new TransactWriteItemsCommand({
+                TransactItems: this.#chunkWrites(scope, key, chunk, next.links, lease.head, next.head),
+              }),
+            );
+            lease = { shard: lease.shard, head: next.head };
+            break;
+          } catch (error) {
+            // Another process extended this chain since its head was read. Leave the chain to it and retry on
+            // another, if the budget still covers this chunk and the ones after it.
+            const callsLeft = MAX_AUDIT_CALLS_PER_REQUEST - calls - (chunks.length - index - 1);
+            const current = headConflict(error);
+            if (current === undefined || callsLeft < 1) throw error;
+            const moved = current ? this.#trustedHead(scope, key, lease.shard, current) : undefined;
+            leases.release(lease.shard, moved, true);
+            held = false;
+            lease = await this.#lease(scope, key, leases);
+            held = true;
+          }
+        }
+      }
+      leases.release(lease.shard, lease.head);
+    } catch (error) {
+      if (held && error instanceof PoisonedHeadError) leases.poison(lease.shard);
+      else if (held) leases.release(lease.shard, undefined, true);
+      throw error;
     }
+  }
+
+  /** A chain to extend; one whose stored head fails its MAC is set aside (verify reports it) and another taken. */
+  async #lease(
+    scope: TenantScope,
+    key: Buffer,
+    leases: ChainLeases,
+  ): Promise<{ shard: number; head: ChainHead }> {
+    for (;;) {
+      const lease = await leases.acquire();
+      if (lease.head) return { shard: lease.shard, head: lease.head };
+      try {
+        return { shard: lease.shard, head: await this.#readHead(scope, key, lease.shard) };
+      } catch (error) {
+        if (!(error instanceof PoisonedHeadError)) {
+          leases.release(lease.shard, undefined);
+          throw error;
+        }
+        leases.poison(lease.shard);
+      }
+    }
+  }
+
+  #chunkWrites(
+    scope: TenantScope,
+    key: Buffer,
+    events: readonly StoredAuditEvent[],
+    links: readonly ChainLink[],
+    from: ChainHead,
+    to: ChainHead,
+  ): TransactWriteItem[] {
+    const writes: TransactWriteItem[] = events.map((event, index) => ({
+      Put: {
+        TableName: this.table,
+        Item: toItem(event, links[index]),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    }));
+    writes.push({
+      Put: {
+        TableName: this.table,
+        Item: headItem(scope, key, to),
+        ...(from.seq === 0
+          ? { ConditionExpression: 'attribute_not_exists(pk)' }
+          : { ConditionExpression: 'seq = :seq', ExpressionAttributeValues: { ':seq': attr.n(from.seq) } }),
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      },
+    });
+    return writes;
+  }
+
+  async #readHead(scope: TenantScope, key: Buffer, shard: number): Promise<ChainHead> {
+    const result = await this.dynamo.send(
+      new GetItemCommand({ TableName: this.table, Key: headKey(scope, shard), ConsistentRead: true }),
+    );
+    return result.Item ? this.#trustedHead(scope, key, shard, result.Item) : emptyHead(shard);
+  }
+
+  /** A stored head, only if its MAC verifies: extending a rewound head would hide the events it dropped. */
+  #trustedHead(scope: TenantScope, key: Buffer, shard: number, item: Item): ChainHead {
+    const head = fromHeadItem(item);
+    if (head.shard !== shard || headMac(key, scope.orgId, head) !== head.headMac)
+      throw new PoisonedHeadError();
+    return head;
   }
 
   /** A subject's events, newest first, optionally within a time range. */
@@ -75,8 +225,8 @@ export class AuditLog {
     subjectId: string,
     range: { from?: string | undefined; to?: string | undefined; limit?: number } = {},
   ): Promise<StoredAuditEvent[]> {
-    const result = await this.dynamo.send(
-      new QueryCommand({
+    return this.#queryNewestFirst(
+      {
         TableName: this.table,
         KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
         ExpressionAttributeValues: {
@@ -84,29 +234,244 @@ export class AuditLog {
           ':from': attr.s(range.from ?? '0'),
           ':to': attr.s(`${range.to ?? '9'}~`),
         },
-        ScanIndexForward: false,
-        Limit: range.limit ?? 200,
-      }),
+      },
+      range.limit ?? 200,
     );
-    return (result.Items ?? []).map(fromItem);
+  }
+
+  /** What one actor (staff member, service user or partner) did, newest first (the actor index). */
+  async byActor(
+    scope: TenantScope,
+    actorId: string,
+    range: { from?: string | undefined; to?: string | undefined; limit?: number } = {},
+  ): Promise<StoredAuditEvent[]> {
+    return this.#queryNewestFirst(
+      {
+        TableName: this.table,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: {
+          ':pk': attr.s(actorPartition(scope, actorId)),
+          ':from': attr.s(range.from ?? '0'),
+          ':to': attr.s(`${range.to ?? '9'}~`),
+        },
+      },
+      range.limit ?? 200,
+    );
+  }
+
+  /**
+   * Every event of the organisation in a time range, newest first, from the sharded day index: one query per
+   * day shard, days newest first, stopping once `limit` events are in hand (`truncated` then says more exist).
+   */
+  async inPeriod(
+    scope: TenantScope,
+    range: { from: string; to: string; limit?: number },
+  ): Promise<{ events: StoredAuditEvent[]; truncated: boolean }> {
+    const limit = range.limit ?? 5000;
+    const events: StoredAuditEvent[] = [];
+    const days = daysBetween(range.from, range.to).reverse();
+    // Four days (32 day partitions) at a time, newest first.
+    for (let start = 0; start < days.length; start += DAYS_PER_ROUND) {
+      const partitions = days
+        .slice(start, start + DAYS_PER_ROUND)
+        .flatMap((day) =>
+          Array.from({ length: DAY_SHARDS }, (_, shard) => scope.key('AUDIT', 'DAY', day, String(shard))),
+        );
+      const pages = await Promise.all(
+        partitions.map((partition) =>
+          this.#queryAll({
+            TableName: this.table,
+            IndexName: 'gsi2',
+            KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk BETWEEN :from AND :to',
+            ExpressionAttributeValues: {
+              ':pk': attr.s(partition),
+              ':from': attr.s(range.from),
+              ':to': attr.s(`${range.to}~`),
+            },
+          }),
+        ),
+      );
+      for (const item of pages.flat()) events.push(fromItem(item));
+      if (events.length >= limit && start + DAYS_PER_ROUND < days.length) {
+        return { events: newestFirst(events).slice(0, limit), truncated: true };
+      }
+    }
+    const sortedEvents = newestFirst(events);
+    return { events: sortedEvents.slice(0, limit), truncated: sortedEvents.length > limit };
+  }
+
+  /**
+   * Checks the organisation's whole audit log against its chains (audit-chain.ts): reads every chain head, finds
+   * every audit partition through the day index over the chains' time span, reads those partitions in full from
+   * the table, and verifies. Offline work (an operator command), not a request path.
+   */
+  async verify(
+    scope: TenantScope,
+    options: { now?: Date; retentionYears?: number } = {},
+  ): Promise<AuditVerification> {
+    const key = chainKeyFrom(await this.keys.beaconKey(scope.orgId), scope.orgId);
+    const heads = await this.#readAllHeads(scope);
+    const now = (options.now ?? new Date()).toISOString();
+    const times = [now, ...heads.flatMap((head) => [head.minAt, head.maxAt])].filter(
+      (at): at is string => at !== undefined,
+    );
+    const earliest = new Date(Date.parse(times.reduce((a, b) => (a < b ? a : b))) - DAY_MS).toISOString();
+    const latest = new Date(Date.parse(times.reduce((a, b) => (a > b ? a : b))) + DAY_MS).toISOString();
+    const partitions = new Set<string>([scope.key('AUDIT', 'ORG')]);
+    const queries = daysBetween(earliest, latest).flatMap((day) =>
+      Array.from({ length: DAY_SHARDS }, (_, shard) => scope.key('AUDIT', 'DAY', day, String(shard))),
+    );
+    await inParallel(queries, 16, async (dayPartition) => {
+      const items = await this.#queryAll({
+        TableName: this.table,
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :pk',
+        ExpressionAttributeValues: { ':pk': attr.s(dayPartition) },
+        ProjectionExpression: 'pk',
+      });
+      for (const item of items) partitions.add(requireS(item, 'pk'));
+    });
+    const stored: StoredChainEvent[] = [];
+    await inParallel([...partitions], 16, async (partition) => {
+      const items = await this.#queryAll({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': attr.s(partition) },
+        ConsistentRead: true,
+      });
+      for (const item of items) stored.push(toStoredChainEvent(item));
+    });
+    const expiredBefore =
+      options.retentionYears === undefined
+        ? undefined
+        : new Date(Date.parse(now) - options.retentionYears * 365.25 * DAY_MS).toISOString();
+    return verifyChains(key, scope.orgId, heads, stored, { expiredBefore });
+  }
+
+  async #readAllHeads(scope: TenantScope): Promise<(ChainHead & { headMac: string })[]> {
+    let keys = Array.from({ length: CHAIN_SHARDS }, (_, shard) => headKey(scope, shard));
+    const heads: (ChainHead & { headMac: string })[] = [];
+    while (keys.length > 0) {
+      const result = await this.dynamo.send(
+        new BatchGetItemCommand({ RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true } } }),
+      );
+      for (const item of result.Responses?.[this.table] ?? []) heads.push(fromHeadItem(item));
+      keys = (result.UnprocessedKeys?.[this.table]?.Keys ?? []) as typeof keys;
+    }
+    return heads.sort((a, b) => a.shard - b.shard);
+  }
+
+  async #queryNewestFirst(
+    input: ConstructorParameters<typeof QueryCommand>[0],
+    limit: number,
+  ): Promise<StoredAuditEvent[]> {
+    const events: StoredAuditEvent[] = [];
+    let startKey: Item | undefined;
+    do {
+      const page = await this.dynamo.send(
+        new QueryCommand({
+          ...input,
+          ScanIndexForward: false,
+          Limit: limit - events.length,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) events.push(fromItem(item));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey && events.length < limit);
+    return events;
+  }
+
+  async #queryAll(input: ConstructorParameters<typeof QueryCommand>[0]): Promise<Item[]> {
+    const items: Item[] = [];
+    let startKey: Item | undefined;
+    do {
+      const page = await this.dynamo.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return items;
   }
 }
 
-function toItem(event: AuditEvent, index: number): Item {
-  const scope = tenantScope(event.orgId);
-  const eventId = `${event.requestId}.${index}`;
-  const sk = `${event.at}#${eventId}`;
-  const pk = event.subjectId ? scope.key('AUDIT', 'SUBJECT', event.subjectId) : scope.key('AUDIT', 'ORG');
-  // Day partitions are sharded so that a busy organisation's audit never lands on one hot partition.
-  const shard = createHash('sha256').update(eventId).digest()[0] ?? 0;
+/** A stored chain head that fails its MAC. */
+class PoisonedHeadError extends Error {
+  constructor() {
+    super('An audit chain head failed its integrity check.');
+  }
+}
+
+/**
+ * The current head item when a write failed only because its chain moved on (null when the cancellation did not
+ * carry it); undefined for any other failure.
+ */
+function headConflict(error: unknown): Item | null | undefined {
+  if (!(error instanceof TransactionCanceledException)) return undefined;
+  const reasons = error.CancellationReasons ?? [];
+  const last = reasons.at(-1);
+  const othersFine = reasons.slice(0, -1).every((reason) => !reason.Code || reason.Code === 'None');
+  if (last?.Code !== 'ConditionalCheckFailed' || !othersFine) return undefined;
+  return last.Item ?? null;
+}
+
+function headKey(scope: TenantScope, shard: number): Item {
+  return { pk: attr.s(scope.key('AUDIT', 'CHAIN', String(shard).padStart(2, '0'))), sk: attr.s('HEAD') };
+}
+
+function headItem(scope: TenantScope, key: Buffer, head: ChainHead): Item {
   return {
-    pk: attr.s(pk),
-    sk: attr.s(sk),
-    gsi1pk: attr.s(scope.key('AUDIT', 'ACTOR', event.actor.id.replace(/#/g, '_'))),
-    gsi1sk: attr.s(sk),
-    gsi2pk: attr.s(scope.key('AUDIT', 'DAY', event.at.slice(0, 10), String(shard % 8))),
-    gsi2sk: attr.s(sk),
-    eventId: attr.s(eventId),
+    ...headKey(scope, head.shard),
+    shard: attr.n(head.shard),
+    seq: attr.n(head.seq),
+    mac: attr.s(head.mac),
+    lastEventId: attr.s(head.lastEventId),
+    ...(head.minAt ? { minAt: attr.s(head.minAt) } : {}),
+    ...(head.maxAt ? { maxAt: attr.s(head.maxAt) } : {}),
+    headMac: attr.s(headMac(key, scope.orgId, head)),
+  };
+}
+
+function fromHeadItem(item: Item): ChainHead & { headMac: string } {
+  return {
+    shard: read.n(item, 'shard') ?? -1,
+    seq: read.n(item, 'seq') ?? 0,
+    mac: read.s(item, 'mac') ?? '',
+    lastEventId: read.s(item, 'lastEventId') ?? '',
+    minAt: read.s(item, 'minAt'),
+    maxAt: read.s(item, 'maxAt'),
+    headMac: read.s(item, 'headMac') ?? '',
+  };
+}
+
+function actorPartition(scope: TenantScope, actorId: string): string {
+  return scope.key('AUDIT', 'ACTOR', actorId.replace(/#/g, '_'));
+}
+
+/** The table and index keys an event's content implies. */
+function keysOf(event: StoredAuditEvent): Record<string, string> {
+  const scope = tenantScope(event.orgId);
+  const sk = `${event.at}#${event.eventId}`;
+  // Day partitions are sharded so that a busy organisation's audit never lands on one hot partition.
+  const shard = createHash('sha256').update(event.eventId).digest()[0] ?? 0;
+  return {
+    pk: event.subjectId ? scope.key('AUDIT', 'SUBJECT', event.subjectId) : scope.key('AUDIT', 'ORG'),
+    sk,
+    gsi1pk: actorPartition(scope, event.actor.id),
+    gsi1sk: sk,
+    gsi2pk: scope.key('AUDIT', 'DAY', event.at.slice(0, 10), String(shard % DAY_SHARDS)),
+    gsi2sk: sk,
+  };
+}
+
+function toItem(event: StoredAuditEvent, link: ChainLink | undefined): Item {
+  if (!link) throw new Error('Every audit event is written with its chain link.');
+  const keys = Object.fromEntries(
+    Object.entries(keysOf(event)).map(([name, value]) => [name, attr.s(value)]),
+  );
+  return {
+    ...keys,
+    eventId: attr.s(event.eventId),
     orgId: attr.s(event.orgId),
     requestId: attr.s(event.requestId),
     at: attr.s(event.at),
@@ -123,6 +488,10 @@ function toItem(event: AuditEvent, index: number): Item {
     emergency: attr.bool(event.emergency),
     outcome: attr.s(event.outcome),
     ...(event.rule ? { rule: attr.s(event.rule) } : {}),
+    chainShard: attr.n(link.shard),
+    chainSeq: attr.n(link.seq),
+    chainPrev: attr.s(link.prevEventId),
+    chainMac: attr.s(link.mac),
   };
 }
 
@@ -148,4 +517,77 @@ function fromItem(item: Item): StoredAuditEvent {
     outcome: requireS(item, 'outcome'),
     rule: read.s(item, 'rule'),
   };
+}
+
+/** An item of an audit partition as verify sees it; a malformed one is an event that cannot verify. */
+function toStoredChainEvent(item: Item): StoredChainEvent {
+  let event: StoredAuditEvent;
+  try {
+    event = fromItem(item);
+  } catch {
+    const id = read.s(item, 'eventId') ?? `${read.s(item, 'pk')}|${read.s(item, 'sk')}`;
+    return {
+      event: { ...MALFORMED, eventId: id, at: read.s(item, 'at') ?? read.s(item, 'sk') ?? '' },
+      link: undefined,
+      keysMatch: false,
+    };
+  }
+  const shard = read.n(item, 'chainShard');
+  const seq = read.n(item, 'chainSeq');
+  const prevEventId = read.s(item, 'chainPrev');
+  const mac = read.s(item, 'chainMac');
+  const link =
+    shard !== undefined && seq !== undefined && prevEventId !== undefined && mac !== undefined
+      ? { shard, seq, prevEventId, mac }
+      : undefined;
+  const keysMatch = Object.entries(keysOf(event)).every(([name, value]) => read.s(item, name) === value);
+  return { event, link, keysMatch };
+}
+
+const MALFORMED: StoredAuditEvent = {
+  eventId: '',
+  orgId: '' as OrgId,
+  requestId: '',
+  at: '',
+  actor: { kind: '', id: '', roles: [] },
+  action: 'ADMIN',
+  operation: '',
+  subjectId: undefined,
+  fields: [],
+  classifications: [],
+  relationship: undefined,
+  purpose: undefined,
+  emergency: false,
+  outcome: '',
+  rule: undefined,
+};
+
+function newestFirst(events: StoredAuditEvent[]): StoredAuditEvent[] {
+  return events.sort((a, b) => b.at.localeCompare(a.at) || b.eventId.localeCompare(a.eventId));
+}
+
+/** UTC days (YYYY-MM-DD) from the day of `from` to the day of `to`, oldest first. */
+export function daysBetween(from: string, to: string): string[] {
+  const days: string[] = [];
+  const start = Date.parse(`${from.slice(0, 10)}T00:00:00Z`);
+  const end = Date.parse(`${to.slice(0, 10)}T00:00:00Z`);
+  if (Number.isNaN(start) || Number.isNaN(end)) throw new RangeError('Not a date.');
+  for (let day = start; day <= end; day += DAY_MS) days.push(new Date(day).toISOString().slice(0, 10));
+  return days;
+}
+
+async function inParallel<T>(
+  items: readonly T[],
+  width: number,
+  task: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(width, items.length) }, async () => {
+      while (next < items.length) {
+        const item = items[next++] as T;
+        await task(item);
+      }
+    }),
+  );
 }

@@ -13,6 +13,7 @@ import {
   ConfideError,
   conflict,
   ErrorCode,
+  isExpired,
   newId,
   type OrgId,
   ROLES,
@@ -469,6 +470,20 @@ export class OrganisationDirectory {
     );
   }
 
+  /** Replaces the organisation's retention rules (validated by the caller against the bounds). */
+  async setRetention(
+    orgId: OrgId,
+    retention: RetentionSettings,
+    expectedVersion: number,
+  ): Promise<Organisation> {
+    return this.#updateOrganisation(
+      orgId,
+      'SET retention = :retention, version = version + :one',
+      { ':retention': attr.s(JSON.stringify(retention)), ':one': attr.n(1) },
+      expectedVersion,
+    );
+  }
+
   async #updateOrganisation(orgId: OrgId, expression: string, values: Item, expectedVersion?: number) {
     const scope = tenantScope(orgId);
     try {
@@ -536,7 +551,8 @@ export class OrganisationDirectory {
           }),
         )
         .then((result) =>
-          result.Item
+          // An identity expires with its principal's record (retention): an expired one is never returned.
+          result.Item && !isExpired(read.n(result.Item, 'expiresAt'), this.#clock.now())
             ? {
                 kind: requireS(result.Item, 'principalKind') as PrincipalKind,
                 principalId: requireS(result.Item, 'principalId'),

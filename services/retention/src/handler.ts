@@ -1,8 +1,41 @@
-import type { DynamoDBBatchResponse } from 'aws-lambda';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { systemClock } from '@confide/domain';
+import { KeyHierarchy } from '@confide/keys';
+import { processRetentionRecords, type RetentionHandlerDependencies, tableNames } from '@confide/store';
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+
+// Built once per Lambda container. The key hierarchy is only asked to delete subject keys, which needs no KMS
+// call; the client exists because the hierarchy is built with one.
+let dependencies: RetentionHandlerDependencies | undefined;
+
+function retentionDependencies(env: NodeJS.ProcessEnv = process.env): RetentionHandlerDependencies {
+  if (dependencies) return dependencies;
+  const names = tableNames(env.CONFIDE_STAGE ?? 'local');
+  const region = env.AWS_REGION ?? 'eu-west-2';
+  const dynamo = new DynamoDBClient({
+    region,
+    ...(env.CONFIDE_DYNAMODB_ENDPOINT ? { endpoint: env.CONFIDE_DYNAMODB_ENDPOINT } : {}),
+  });
+  const keyTableName = env.CONFIDE_KEY_TABLE ?? names.keys;
+  dependencies = {
+    dynamo,
+    dataTable: env.CONFIDE_DATA_TABLE ?? names.data,
+    keys: new KeyHierarchy({ kms: new KMSClient({ region }), dynamo, keyTableName }),
+    clock: systemClock,
+    // Ids, kinds and reasons only: never an item image.
+    log: (message, detail) => console.log(JSON.stringify({ level: 'INFO', message, ...detail })),
+  };
+  return dependencies;
+}
 
 /**
- * Placeholder for the retention Lambda: consumes the data table's stream (REMOVE events only) and writes
- * tombstones. The CDK app bundles this entry point; the implementation replaces this stub. It must report records
- * it could not process in `batchItemFailures` (the event source mapping has `ReportBatchItemFailures` on).
+ * The retention Lambda, on the data table's stream (REMOVE events only; `ReportBatchItemFailures` on): TTL
+ * expiries and erasures leave non-identifying tombstones, and a subject's data key is deleted with its last
+ * item. Records it could not process are returned in `batchItemFailures`; the rest are processed once (every
+ * effect is idempotent, so the retry from the first failure changes nothing twice).
  */
-export const handler = async (): Promise<DynamoDBBatchResponse> => ({ batchItemFailures: [] });
+export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
+  const result = await processRetentionRecords(event.Records, retentionDependencies());
+  return { batchItemFailures: result.batchItemFailures };
+}

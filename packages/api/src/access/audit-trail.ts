@@ -21,7 +21,8 @@ interface PendingEvent {
  */
 export class AuditTrail {
   readonly #events = new Map<string, PendingEvent>();
-  #flushed = false;
+  #flushes = 0;
+  #failure: unknown;
 
   constructor(
     private readonly log: AuditLog,
@@ -73,10 +74,20 @@ export class AuditTrail {
     return this.#events.size;
   }
 
-  /** Writes everything recorded; throws when the write fails, so the caller can withhold the response. */
+  /**
+   * Writes everything recorded since the last flush; throws when the write fails, so the caller can withhold
+   * the response (or, before a data write, change nothing).
+   */
   async flush(): Promise<void> {
-    if (this.#flushed || this.#events.size === 0 || !this.auth) return;
-    this.#flushed = true;
+    // Once a write failed, the request is withheld whatever follows: fail again without writing.
+    if (this.#failure) throw this.#failure;
+    if (this.#events.size === 0 || !this.auth) return;
+    // A mutation flushes its WRITE event before changing anything, then the rest follows after execution:
+    // each flush gets its own id space so event ids never collide.
+    const batchId = this.#flushes === 0 ? this.requestId : `${this.requestId}-${this.#flushes}`;
+    this.#flushes += 1;
+    const pending = [...this.#events.values()];
+    this.#events.clear();
     const { principal } = this.auth;
     if (principal.kind === 'OPERATOR') return;
     const at = this.now().toISOString();
@@ -90,9 +101,9 @@ export class AuditTrail {
             : principal.partnerId,
       roles: principal.kind === 'STAFF' ? principal.roles : [],
     };
-    const events: AuditEvent[] = [...this.#events.values()].map((event) => ({
+    const events: AuditEvent[] = pending.map((event) => ({
       orgId: principal.orgId,
-      requestId: this.requestId,
+      requestId: batchId,
       at,
       actor,
       action: event.action,
@@ -106,6 +117,11 @@ export class AuditTrail {
       outcome: event.outcome,
       rule: event.rule,
     }));
-    await this.log.write(events);
+    try {
+      await this.log.write(events);
+    } catch (error) {
+      this.#failure = error;
+      throw error;
+    }
   }
 }

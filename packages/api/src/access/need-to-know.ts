@@ -52,7 +52,7 @@ export function needToKnowRows(classification: Classification): { read: string[]
  */
 export function needToKnow<Parent>(
   classification: Classification,
-  subject: (parent: Parent, context: ConfideContext) => ClassifiedSubject,
+  subject: (parent: Parent, context: ConfideContext) => ClassifiedSubject | Promise<ClassifiedSubject>,
 ) {
   const rows = needToKnowRows(classification);
   return {
@@ -61,7 +61,7 @@ export function needToKnow<Parent>(
       needToKnow: { read: rows.read, justify: rows.justify },
     },
     authScopes: async (parent: Parent, _args: object, context: ConfideContext, info: GraphQLResolveInfo) => {
-      const { client, item } = subject(parent, context);
+      const { client, item } = await subject(parent, context);
       const decision = await context.access.decideRead(
         client,
         classification,

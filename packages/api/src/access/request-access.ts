@@ -60,6 +60,7 @@ export class RequestAccess {
   readonly loader: ItemLoader;
   readonly audit: AuditTrail;
   readonly #relations = new Map<string, Promise<ClientRelationFacts>>();
+  #partnerItems: Promise<Map<string, Set<string>>> | undefined;
   #purpose: string | undefined;
 
   constructor(
@@ -154,9 +155,20 @@ export class RequestAccess {
   }
 
   /** Keeps the clients the caller may know exist; lists filter, they never fail for one hidden item. */
-  async filterVisible(clients: readonly ServiceUserRecord[]): Promise<ServiceUserRecord[]> {
+  async filterVisible(
+    clients: readonly ServiceUserRecord[],
+    operation = 'list',
+  ): Promise<ServiceUserRecord[]> {
     const caller = this.callerFacts();
     if (caller.kind === 'STAFF' && !caller.acknowledgedPolicy) {
+      for (const client of clients) {
+        this.audit.record({
+          action: 'DENIED',
+          operation,
+          subjectId: client.clientId,
+          outcome: 'POLICY_NOT_ACKNOWLEDGED',
+        });
+      }
       throw readRefusal({ effect: 'POLICY_NOT_ACKNOWLEDGED', rule: 'policy.acknowledgement' }, 'list');
     }
     const visible = await Promise.all(
@@ -245,7 +257,49 @@ export class RequestAccess {
       outcome: 'ALLOWED',
       rule: decision.rule,
     });
+    // The write is recorded before it happens: if the audit cannot be written, nothing is changed.
+    await this.audit.flush();
     return decision;
+  }
+
+  /**
+   * Whether the calling partner agency may read this item: released to it by a grant that has not expired and
+   * whose consent (if it relied on one) has not been withdrawn. Loaded once per request.
+   */
+  async partnerMayRead(clientId: string, itemId: string): Promise<boolean> {
+    const principal = this.auth?.principal;
+    if (principal?.kind !== 'PARTNER') return false;
+    this.#partnerItems ??= this.#loadPartnerItems(principal.partnerId);
+    return (await this.#partnerItems).get(clientId)?.has(itemId) ?? false;
+  }
+
+  /** The clients a partner holds live grants for (it never sees anyone else). */
+  async partnerClients(): Promise<string[]> {
+    const principal = this.auth?.principal;
+    if (principal?.kind !== 'PARTNER') return [];
+    this.#partnerItems ??= this.#loadPartnerItems(principal.partnerId);
+    return [...(await this.#partnerItems).keys()];
+  }
+
+  async #loadPartnerItems(partnerId: string): Promise<Map<string, Set<string>>> {
+    const now = this.services.clock.now().toISOString();
+    const grants = (await this.services.disclosures.grantsOf(this.scope, partnerId)).filter(
+      (grant) => grant.grantExpiresAt > now,
+    );
+    const withdrawn = new Set<string>();
+    for (const clientId of new Set(grants.filter((g) => g.consentId).map((g) => g.clientId))) {
+      for (const consent of await this.services.consents.list(this.scope, clientId)) {
+        if (consent.withdrawnAt) withdrawn.add(consent.consentId);
+      }
+    }
+    const items = new Map<string, Set<string>>();
+    for (const grant of grants) {
+      if (grant.consentId && withdrawn.has(grant.consentId)) continue;
+      const set = items.get(grant.clientId) ?? new Set<string>();
+      for (const id of grant.itemIds) set.add(id);
+      items.set(grant.clientId, set);
+    }
+    return items;
   }
 
   /** The client's data key for this request, batched with other reads. Erased subjects have none. */

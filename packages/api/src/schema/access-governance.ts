@@ -366,6 +366,18 @@ builder.mutationFields((t) => ({
         outcome: 'ALLOWED',
         rule: `review.${args.outcome}`,
       });
+      if (args.outcome === 'UNJUSTIFIED') {
+        // An unjustified emergency access is a breach discovered now: the entry opens with its clock running.
+        await context.services.breaches.open(callerScope(context), {
+          source: 'EMERGENCY_REVIEW_UNJUSTIFIED',
+          discoveredAt: context.services.clock.now(),
+          nature: 'Emergency access found unjustified on review.',
+          categories: ['CLIENT_RECORD'],
+          approximateSubjects: 1,
+          reference: review.reviewId,
+          recordedBy: staffPrincipal(context).staffId,
+        });
+      }
       return completed;
     },
   }),
@@ -414,7 +426,7 @@ ClassificationAccessRef.implement({
   }),
 });
 
-const AccessEventRef = builder.objectRef<StoredAuditEvent>('AccessEvent');
+export const AccessEventRef = builder.objectRef<StoredAuditEvent>('AccessEvent');
 AccessEventRef.implement({
   description: 'One audited access to a record. Never contains the personal data itself.',
   fields: (t) => ({

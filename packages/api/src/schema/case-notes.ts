@@ -17,7 +17,7 @@ export interface NoteInContext {
  * open only to the staff they name — the author, the distribution list, the staff the client named — and to
  * SELF unless withheld.
  */
-export function noteFacts(context: ConfideContext, note: CaseNote): ItemFacts {
+export async function noteFacts(context: ConfideContext, note: CaseNote): Promise<ItemFacts> {
   const principal = context.auth?.principal;
   const staffId = principal?.kind === 'STAFF' ? principal.staffId : undefined;
   const distributed = DISTRIBUTED_NOTE_KINDS.includes(note.kind);
@@ -28,7 +28,7 @@ export function noteFacts(context: ConfideContext, note: CaseNote): ItemFacts {
     sealed: note.sealed || distributed,
     namedStaff: named,
     withheldFromSubject: note.withheld,
-    grantedToPartner: false,
+    grantedToPartner: await context.access.partnerMayRead(note.clientId, note.noteId),
   };
 }
 
@@ -97,15 +97,19 @@ function noteType(name: string, classification: Classification, description: str
       body: t.string({
         nullable: true,
         description: `The note’s text (${classification}).`,
-        ...needToKnow<NoteInContext>(classification, (parent, context) => ({
+        ...needToKnow<NoteInContext>(classification, async (parent, context) => ({
           client: parent.client,
-          item: noteFacts(context, parent.note),
+          item: await noteFacts(context, parent.note),
         })),
         resolve: (parent, _args, context) => body(parent, context),
       }),
       ...(classification === 'CARE'
         ? {
             authorOrganisation: t.string({
+              ...needToKnow<NoteInContext>('CARE', async (parent, context) => ({
+                client: parent.client,
+                item: await noteFacts(context, parent.note),
+              })),
               nullable: true,
               description:
                 'For correspondence written by another organisation: its disclosure needs that author’s recorded authority (Azure 4.1).',

@@ -19,6 +19,14 @@ import './service-user-operations';
 import './access-governance';
 import './partners';
 import './consents';
+import './breaches';
+import './disclosures';
+import './subject-access';
+import './media';
+import './staff-records';
+import './supervision';
+import './retention';
+import './monitoring';
 
 /**
  * The directives partners read in the SDL. They are built against the schema's own `Classification` enum, so

@@ -65,6 +65,9 @@ OrganisationRef.implement({
       description: 'When the organisation’s KMS key will be deleted, once offboarded.',
     }),
     createdAt: t.field({ type: 'DateTime', resolve: (org) => org.createdAt, description: 'When onboarded.' }),
+    version: t.exposeInt('version', {
+      description: 'For optimistic concurrency: pass as expectedVersion when changing organisation settings.',
+    }),
   }),
 });
 

@@ -15,6 +15,7 @@ import { type ConfideContext, callerScope, staffPrincipal } from '../context';
 import { serviceFor } from './care-services';
 import { CaseNoteInterface, type NoteInContext, noteFacts } from './case-notes';
 import { localId, noteLocalId } from './ids';
+import { scheduleClosedCase, unscheduleBeforeReopening } from './retention';
 import { AllocationKindEnum, NoteKindEnum, ServiceUserRef } from './service-users';
 
 const MAX_NOTE_LENGTH = 20_000;
@@ -39,6 +40,8 @@ async function requireManager(context: ConfideContext, client: ServiceUserRecord
     throw forbidden('Only the managers of this person’s service can do this.');
   }
   context.access.audit.record({ action: 'WRITE', operation, subjectId: client.clientId, outcome: 'ALLOWED' });
+  // Recorded before the change: if the audit cannot be written, nothing is changed.
+  await context.access.audit.flush();
 }
 
 async function staffOfOrganisation(
@@ -51,7 +54,7 @@ async function staffOfOrganisation(
   const staff = await Promise.all(ids.map((id) => context.services.directory.staff(scope, id)));
   if (staff.some((member) => member?.status !== 'ACTIVE')) {
     throw validate.badInputError(
-      [field],
+      ['input', field],
       'Every staff member named must be an active member of this organisation.',
     );
   }
@@ -129,8 +132,8 @@ async function visibleNotes(
   notes: readonly import('@confide/store').CaseNote[],
 ) {
   const decisions = await Promise.all(
-    notes.map((note) =>
-      context.access.peekRead(client, classificationOf(note.kind), noteFacts(context, note)),
+    notes.map(async (note) =>
+      context.access.peekRead(client, classificationOf(note.kind), await noteFacts(context, note)),
     ),
   );
   return notes
@@ -157,7 +160,7 @@ builder.queryFields((t) => ({
       const scope = callerScope(context);
       const ids = await context.services.serviceUsers.caseloadIds(scope, staffPrincipal(context).staffId);
       const clients = await context.services.serviceUsers.getMany(scope, ids, context.access.loader);
-      const visible = await context.access.filterVisible(clients);
+      const visible = await context.access.filterVisible(clients, 'caseload');
       return resolveArrayConnection(
         { args },
         visible.sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
@@ -467,7 +470,8 @@ builder.mutationFields((t) => ({
         closedAt,
         expectedVersion: input.expectedVersion,
       });
-      return reload(context, client.clientId);
+      // Retention: every item of the client gets its expiry (a schedule already past expires it at once).
+      return scheduleClosedCase(context, client.clientId);
     },
   }),
   reopenCase: t.field({
@@ -480,6 +484,7 @@ builder.mutationFields((t) => ({
       if (client.caseStatus === 'OPEN')
         throw new ConfideError(ErrorCode.CONFLICT, 'The case is already open.');
       await requireManager(context, client, 'reopenCase');
+      await unscheduleBeforeReopening(context, client, input.expectedVersion);
       await context.services.serviceUsers.setCaseStatus(callerScope(context), client.clientId, {
         status: 'OPEN',
         expectedVersion: input.expectedVersion,
@@ -597,7 +602,7 @@ builder.mutationFields((t) => ({
         client,
         classificationOf(note.kind),
         'amendNote',
-        noteFacts(context, note),
+        await noteFacts(context, note),
       );
       const key = await context.access.clientKey(client);
       const amended = await context.services.caseNotes.amend(key, note, {

@@ -4,6 +4,7 @@ import {
   QueryCommand,
   TransactionCanceledException,
   TransactWriteItemsCommand,
+  UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { type Clock, classificationOf, conflict, type NoteKind, newId, notFound } from '@confide/domain';
 import type { SubjectKey } from '@confide/keys';
@@ -27,6 +28,8 @@ export interface CaseNote {
   readonly sealedFor: readonly string[];
   /** Withheld from the client under a recorded exemption (e.g. serious risk to someone). */
   readonly withheld: boolean;
+  /** For another organisation's correspondence: the reference of its recorded authority to disclose. */
+  readonly authorAuthority: string | undefined;
   readonly recordedAt: string;
   readonly amendedAt: string | undefined;
   readonly version: number;
@@ -167,6 +170,24 @@ export class CaseNotes {
     });
   }
 
+  /** Records the authority of another organisation to disclose the correspondence it wrote (Azure 4.1). */
+  async recordAuthorAuthority(note: CaseNote, reference: string, by: string): Promise<void> {
+    await this.dynamo.send(
+      new UpdateItemCommand({
+        TableName: this.table,
+        Key: { pk: attr.s(note.pk), sk: attr.s(note.sk) },
+        UpdateExpression:
+          'SET authorAuthority = :reference, authorAuthorityBy = :by, authorAuthorityAt = :now',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: {
+          ':reference': attr.s(reference),
+          ':by': attr.s(by),
+          ':now': attr.s(this.clock.now().toISOString()),
+        },
+      }),
+    );
+  }
+
   async get(
     scope: TenantScope,
     clientId: string,
@@ -228,6 +249,7 @@ function toNote(item: Item): CaseNote {
     sealed: read.bool(item, 'sealed') ?? false,
     sealedFor: read.ss(item, 'sealedFor'),
     withheld: read.bool(item, 'withheld') ?? false,
+    authorAuthority: read.s(item, 'authorAuthority'),
     recordedAt: requireS(item, 'recordedAt'),
     amendedAt: read.s(item, 'amendedAt'),
     version: requireN(item, 'version'),

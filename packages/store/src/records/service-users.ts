@@ -216,7 +216,7 @@ export class ServiceUsers {
         ConsistentRead: true,
       }),
     );
-    return read.s(result.Item ?? {}, 'clientId');
+    return result.Item && !this.#expired(result.Item) ? read.s(result.Item, 'clientId') : undefined;
   }
 
   /** Opens a sealed detail of a profile; undefined when the field was never given. */
@@ -261,7 +261,7 @@ export class ServiceUsers {
         }),
       );
       for (const item of page.Items ?? []) {
-        if (!read.s(item, 'endedAt')) ids.add(requireS(item, 'clientId'));
+        if (!read.s(item, 'endedAt') && !this.#expired(item)) ids.add(requireS(item, 'clientId'));
       }
       startKey = page.LastEvaluatedKey;
     } while (startKey);
@@ -287,7 +287,24 @@ export class ServiceUsers {
         Limit: 500,
       }),
     );
-    return (result.Items ?? []).map((item) => requireS(item, 'clientId'));
+    return (result.Items ?? [])
+      .filter((item) => !this.#expired(item))
+      .map((item) => requireS(item, 'clientId'));
+  }
+
+  /**
+   * The keys of a client's blind-index entries, recomputed from their details (retention and erasure reach
+   * them this way: nothing in an index entry's key says whose it is).
+   */
+  async beaconRefs(
+    scope: TenantScope,
+    clientId: string,
+    details: ServiceUserDetails,
+  ): Promise<{ pk: string; sk: string }[]> {
+    return (await this.#beaconItems(scope, clientId, details)).map((item) => ({
+      pk: requireS(item, 'pk'),
+      sk: requireS(item, 'sk'),
+    }));
   }
 
   /** Sets the case status; closing records when, reopening clears it. Optimistic on `expectedVersion`. */

@@ -1,0 +1,108 @@
+import { ErrorCode } from '@confide/domain';
+import { GraphQLError } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import type { RateLimitConfig } from './config';
+import type { ConfideContext } from './context';
+
+/** Buckets kept at most; full (idle) buckets are dropped first, since a full bucket equals no bucket. */
+const MAX_BUCKETS = 10_000;
+
+interface Bucket {
+  tokens: number;
+  updatedAt: number;
+}
+
+export type TakeResult =
+  | { readonly allowed: true }
+  | { readonly allowed: false; readonly retryAfterSeconds: number };
+
+/**
+ * Token buckets keyed by organisation: each holds up to `burst` tokens and refills at `requestsPerSecond`; a
+ * request takes one token or is refused. In-process state: in AWS every Lambda container holds its own buckets, so
+ * the effective limit is per container, and API Gateway's stage throttling is the global backstop.
+ */
+export class TokenBuckets {
+  readonly #buckets = new Map<string, Bucket>();
+
+  constructor(
+    private readonly config: RateLimitConfig,
+    /** Milliseconds from a monotonic clock. */
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  take(key: string): TakeResult {
+    const now = this.now();
+    const bucket = this.#buckets.get(key) ?? { tokens: this.config.burst, updatedAt: now };
+    const refilled = Math.min(
+      this.config.burst,
+      bucket.tokens + ((now - bucket.updatedAt) / 1000) * this.config.requestsPerSecond,
+    );
+    bucket.updatedAt = now;
+    if (refilled >= 1) {
+      bucket.tokens = refilled - 1;
+      this.#remember(key, bucket);
+      return { allowed: true };
+    }
+    bucket.tokens = refilled;
+    this.#remember(key, bucket);
+    return {
+      allowed: false,
+      retryAfterSeconds: Math.max(1, Math.ceil((1 - refilled) / this.config.requestsPerSecond)),
+    };
+  }
+
+  /** Number of buckets held (for tests). */
+  get size(): number {
+    return this.#buckets.size;
+  }
+
+  #remember(key: string, bucket: Bucket): void {
+    if (!this.#buckets.has(key) && this.#buckets.size >= MAX_BUCKETS) this.#evict();
+    this.#buckets.set(key, bucket);
+  }
+
+  #evict(): void {
+    const now = this.now();
+    for (const [key, bucket] of this.#buckets) {
+      const tokens = bucket.tokens + ((now - bucket.updatedAt) / 1000) * this.config.requestsPerSecond;
+      if (tokens >= this.config.burst) this.#buckets.delete(key);
+    }
+    // Everyone is busy: forget the oldest (insertion order), which at worst gives it a fresh burst.
+    if (this.#buckets.size >= MAX_BUCKETS) {
+      const oldest = this.#buckets.keys().next();
+      if (!oldest.done) this.#buckets.delete(oldest.value);
+    }
+  }
+}
+
+/** The `RATE_LIMITED` error (HTTP 429 with `Retry-After`). */
+export function rateLimitedError(retryAfterSeconds: number): GraphQLError {
+  return new GraphQLError(`Too many requests from your organisation; try again in ${retryAfterSeconds} s.`, {
+    extensions: {
+      code: ErrorCode.RATE_LIMITED,
+      retryAfterSeconds,
+      http: { status: 429, headers: { 'retry-after': String(retryAfterSeconds) } },
+    },
+  });
+}
+
+/**
+ * Applies the per-organisation limit once the caller is known (the context, with its authenticated principal, is
+ * built just before execution): a request over its organisation's limit is answered `RATE_LIMITED` without being
+ * executed, while other organisations are served normally. Requests without an organisation — unauthenticated
+ * ones, which fail on their own, and platform operators — are not counted. `undefined` turns the limit off.
+ */
+export function rateLimitPlugin(
+  config: RateLimitConfig | undefined,
+  buckets: TokenBuckets | undefined = config ? new TokenBuckets(config) : undefined,
+): Plugin<ConfideContext> {
+  if (!buckets) return {};
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      const principal = args.contextValue.auth?.principal;
+      if (!principal || principal.kind === 'OPERATOR') return;
+      const taken = buckets.take(principal.orgId);
+      if (!taken.allowed) setResultAndStopExecution({ errors: [rateLimitedError(taken.retryAfterSeconds)] });
+    },
+  };
+}

@@ -1,0 +1,179 @@
+import { SERVICE_MANAGEMENT_ROLES } from '@confide/access';
+import { classificationOf, forbidden } from '@confide/domain';
+import type { CaseNote, ServiceUserRecord } from '@confide/store';
+import { needToKnow } from '../access/need-to-know';
+import { builder } from '../builder';
+import { type ConfideContext, callerScope } from '../context';
+import { type ClientIdentifiers, pseudonymiseText } from '../operations/pseudonymise';
+import { ServiceRef } from './care-services';
+import { noteFacts } from './case-notes';
+import { localId } from './ids';
+import { NoteKindEnum } from './service-users';
+
+/** A client seen in supervision, with their identifiers opened once, server-side, only to redact them. */
+interface SupervisionInContext {
+  readonly client: ServiceUserRecord;
+  readonly notes: readonly CaseNote[];
+  readonly identifiers: () => Promise<ClientIdentifiers>;
+}
+
+interface SupervisionNoteInContext {
+  readonly supervision: SupervisionInContext;
+  readonly note: CaseNote;
+}
+
+const IDENTIFIER_FIELDS = [
+  'name',
+  'dateOfBirth',
+  'address',
+  'postcode',
+  'nhsNumber',
+  'phone',
+  'email',
+] as const;
+
+function identifiersOf(context: ConfideContext, client: ServiceUserRecord): () => Promise<ClientIdentifiers> {
+  let pending: Promise<ClientIdentifiers> | undefined;
+  return () => {
+    pending ??= context.access
+      .clientKey(client)
+      .then((key) =>
+        Object.fromEntries(
+          IDENTIFIER_FIELDS.map((field) => [
+            field,
+            context.services.serviceUsers.openDetail(key, client, field),
+          ]),
+        ),
+      );
+    return pending;
+  };
+}
+
+const ofCase = (parent: SupervisionInContext) => ({ client: parent.client });
+
+const SupervisionNoteRef = builder.objectRef<SupervisionNoteInContext>('SupervisionNote');
+SupervisionNoteRef.implement({
+  description:
+    'A CARE note as read in supervision: its text with the person’s name replaced by their pseudonym and every other identifying detail by `[redacted]` (Lets connect 4.2).',
+  fields: (t) => ({
+    kind: t.field({
+      type: NoteKindEnum,
+      description: 'What the note records (always a CARE kind).',
+      resolve: (p) => p.note.kind,
+    }),
+    recordedAt: t.field({
+      type: 'DateTime',
+      description: 'When recorded.',
+      resolve: (p) => p.note.recordedAt,
+    }),
+    text: t.string({
+      ...needToKnow<SupervisionNoteInContext>('CARE', async (parent, context) => ({
+        client: parent.supervision.client,
+        item: await noteFacts(context, parent.note),
+      })),
+      nullable: true,
+      description: 'The note’s text, pseudonymised.',
+      resolve: async (p, _args, context) => {
+        const key = await context.access.clientKey(p.supervision.client);
+        const body = context.services.caseNotes.openBody(key, p.note);
+        return pseudonymiseText(body, await p.supervision.identifiers(), p.supervision.client.pseudonym);
+      },
+    }),
+  }),
+});
+
+const SupervisionCaseStatusEnum = builder.enumType('SupervisionCaseStatus', {
+  description: 'Whether the person is currently supported.',
+  values: ['OPEN', 'CLOSED'] as const,
+});
+
+const SupervisionCaseRef = builder.objectRef<SupervisionInContext>('SupervisionCase');
+SupervisionCaseRef.implement({
+  description:
+    'A case as discussed in supervision or QA review (Lets connect 4.2, 4.5): pseudonymous facts and pseudonymised CARE notes only. No identifying field exists on this type.',
+  fields: (t) => ({
+    pseudonym: t.string({
+      ...needToKnow('PSEUDONYMOUS', ofCase),
+      nullable: true,
+      description: 'The person’s pseudonym; it replaces their name in the notes.',
+      resolve: (p) => p.client.pseudonym,
+    }),
+    reference: t.string({
+      ...needToKnow('PSEUDONYMOUS', ofCase),
+      nullable: true,
+      description: 'Pseudonymous case reference.',
+      resolve: (p) => p.client.reference,
+    }),
+    caseStatus: t.field({
+      ...needToKnow('PSEUDONYMOUS', ofCase),
+      type: SupervisionCaseStatusEnum,
+      nullable: true,
+      description: 'OPEN or CLOSED.',
+      resolve: (p) => p.client.caseStatus,
+    }),
+    service: t.field({
+      ...needToKnow('PSEUDONYMOUS', ofCase),
+      type: ServiceRef,
+      nullable: true,
+      description: 'The service supporting the person.',
+      resolve: async (p, _args, context) => (await context.access.service(p.client.serviceId)) ?? null,
+    }),
+    notes: t.field({
+      ...needToKnow('CARE', ofCase),
+      type: [SupervisionNoteRef],
+      nullable: true,
+      description: 'The CARE notes the caller may read, newest first, pseudonymised.',
+      resolve: (p) => p.notes.map((note) => ({ supervision: p, note })),
+    }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  supervisionCase: t.field({
+    type: SupervisionCaseRef,
+    description:
+      'A service user’s case for supervision (Lets connect 4.2): for the managers of their service and for team leaders on QA review of it. NOT_FOUND without a relationship, FORBIDDEN for anyone else who can see the person. Audited as a READ of CARE (operation `supervision`).',
+    authScopes: { staff: true },
+    args: { serviceUserId: t.arg.id({ required: true, description: 'The service user (global id).' }) },
+    resolve: async (_root, args, context) => {
+      const client = await context.access.visibleClient(
+        localId(args.serviceUserId, 'ServiceUser', 'serviceUser', 'Service user'),
+        'supervision',
+      );
+      const caller = context.access.callerFacts();
+      const relation = await context.access.relationTo(client);
+      const roles = caller.kind === 'STAFF' ? caller.roles : [];
+      const manages =
+        relation.managesService && roles.some((role) => SERVICE_MANAGEMENT_ROLES.includes(role));
+      const reviews = relation.qaReview && roles.includes('TEAM_LEADER');
+      if (!manages && !reviews) {
+        context.access.audit.record({
+          action: 'DENIED',
+          operation: 'supervision',
+          subjectId: client.clientId,
+          classification: 'CARE',
+          outcome: 'FORBIDDEN',
+          rule: 'supervision.managers-and-qa-review',
+        });
+        throw forbidden('Supervision views are for the service’s managers and team leaders on QA review.');
+      }
+      const all = await context.services.caseNotes.list(callerScope(context), client.clientId);
+      const care = all.filter((note) => classificationOf(note.kind) === 'CARE');
+      const decisions = await Promise.all(
+        care.map(async (note) => context.access.peekRead(client, 'CARE', await noteFacts(context, note))),
+      );
+      const notes = care.filter((_, index) => decisions[index]?.effect === 'ALLOW');
+      context.access.audit.record({
+        action: 'READ',
+        operation: 'supervision',
+        subjectId: client.clientId,
+        field: 'SupervisionCase.notes',
+        classification: 'CARE',
+        relationship: manages ? 'MANAGES_SERVICE' : 'QA_REVIEW',
+        outcome: 'ALLOWED',
+        rule: 'supervision.pseudonymised',
+      });
+      return { client, notes, identifiers: identifiersOf(context, client) };
+    },
+  }),
+}));

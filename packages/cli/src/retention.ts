@@ -1,0 +1,47 @@
+import type { ConfideServices } from '@confide/api';
+import type { OrgId } from '@confide/domain';
+import { LocalRetention, type LocalStackInfo } from '@confide/local';
+import { servicesFor } from './commands';
+import { CliError, runningStack } from './data-dir';
+
+/** How often `npm start` sweeps expired items and drains the stream, unless `--sweep-interval` says otherwise. */
+export const DEFAULT_SWEEP_INTERVAL_SECONDS = 5;
+
+/**
+ * `npm start`'s stand-in for DynamoDB TTL and the retention Lambda: every few seconds, deletes what has
+ * expired and feeds the table stream to the retention handler (tombstones, key deletion).
+ */
+export function startLocalRetention(
+  stack: LocalStackInfo,
+  services: ConfideServices,
+  intervalSeconds: number,
+): { stop(): Promise<void> } | undefined {
+  if (!(intervalSeconds > 0)) return undefined;
+  const retention = new LocalRetention({
+    stack,
+    services,
+    log: (message, detail) => {
+      if (message !== 'retention.tombstone') console.log(`[retention] ${message} ${JSON.stringify(detail)}`);
+    },
+  });
+  return retention.start(intervalSeconds * 1000);
+}
+
+/** `npx confide retention sweep [--org <slug>]`: one sweep and one pass over the stream, now. */
+export async function retentionSweepCommand(options: { org?: string }): Promise<string> {
+  const stack = runningStack();
+  const services = servicesFor(stack);
+  let orgId: OrgId | undefined;
+  if (options.org) {
+    orgId = await services.directory.organisationIdBySlug(options.org);
+    if (!orgId) throw new CliError(`No organisation with slug "${options.org}".`);
+  }
+  const retention = new LocalRetention({ stack, services, orgId });
+  try {
+    const run = await retention.runOnce();
+    const failed = run.failed > 0 ? ` (${run.failed} failed; retried on the next run)` : '';
+    return `Swept ${run.swept} expired item(s)${options.org ? ` of ${options.org}` : ''}; passed ${run.handled} deletion record(s) from the stream to the retention handler (tombstones are written once however often it runs)${failed}.`;
+  } finally {
+    retention.close();
+  }
+}

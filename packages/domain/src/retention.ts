@@ -1,0 +1,170 @@
+import { badInput } from './errors';
+
+/**
+ * How long an organisation keeps records (DATA-PROTECTION.md, Retention). Pure: every function here takes the
+ * instant it reasons about, so a test moves time by passing another date.
+ */
+export interface RetentionRules {
+  /** Years a client record (and everything under it) is kept after the case closes. */
+  readonly clientYearsAfterClosure: number;
+  /** A client who was a child when the case closed is kept at least until this birthday. */
+  readonly childUntilAge: number;
+  /** Years a staff record is kept after employment ends. */
+  readonly staffYearsAfterEmployment: number;
+  /** Years access audit events are kept. */
+  readonly auditYears: number;
+  /** Years breach register entries are kept. */
+  readonly breachYears: number;
+}
+
+export type RetentionRule = keyof RetentionRules;
+
+export const DEFAULT_RETENTION_RULES: RetentionRules = {
+  clientYearsAfterClosure: 8,
+  childUntilAge: 25,
+  staffYearsAfterEmployment: 6,
+  auditYears: 8,
+  breachYears: 6,
+};
+
+/**
+ * What an ORG_ADMIN may choose. The lower bounds keep records at least as long as the usual UK limitation
+ * period for claims (six years) and a child's records at least to adulthood; the upper ones stop "keep for
+ * ever" by another name (storage limitation, GDPR art. 5(1)(e)).
+ */
+export const RETENTION_BOUNDS: Readonly<
+  Record<RetentionRule, { readonly min: number; readonly max: number }>
+> = {
+  clientYearsAfterClosure: { min: 6, max: 20 },
+  childUntilAge: { min: 18, max: 30 },
+  staffYearsAfterEmployment: { min: 6, max: 20 },
+  auditYears: { min: 6, max: 20 },
+  breachYears: { min: 6, max: 20 },
+};
+
+export const RETENTION_RULE_NAMES = Object.keys(DEFAULT_RETENTION_RULES) as readonly RetentionRule[];
+
+/** Under this age at closure a client counts as a child for retention. */
+export const ADULT_AGE = 18;
+
+/**
+ * How many years ahead of now a client schedule can ever lie under the bounds: a newborn whose case closes
+ * today is kept until the oldest allowed birthday, or for the longest allowed period after closure.
+ */
+export const SCHEDULE_HORIZON_YEARS =
+  Math.max(RETENTION_BOUNDS.clientYearsAfterClosure.max, RETENTION_BOUNDS.childUntilAge.max) + 1;
+
+/**
+ * Merges a change into the current rules and checks every value against {@link RETENTION_BOUNDS}; a value
+ * out of bounds is BAD_USER_INPUT on `[...path, rule]`.
+ */
+export function validateRetentionRules(
+  current: RetentionRules,
+  change: Partial<Record<RetentionRule, number | null | undefined>>,
+  path: readonly string[] = ['input'],
+): RetentionRules {
+  const next: Record<RetentionRule, number> = { ...current };
+  for (const rule of RETENTION_RULE_NAMES) {
+    const value = change[rule];
+    if (value === undefined || value === null) continue;
+    const { min, max } = RETENTION_BOUNDS[rule];
+    if (!Number.isInteger(value) || value < min || value > max) {
+      throw badInput([...path, rule], `${rule} must be a whole number from ${min} to ${max}.`);
+    }
+    next[rule] = value;
+  }
+  return next;
+}
+
+/** The date `years` after `date`, in UTC; 29 February lands on 1 March in a year without one. */
+export function addYears(date: Date, years: number): Date {
+  return new Date(
+    Date.UTC(
+      date.getUTCFullYear() + years,
+      date.getUTCMonth(),
+      date.getUTCDate(),
+      date.getUTCHours(),
+      date.getUTCMinutes(),
+      date.getUTCSeconds(),
+      date.getUTCMilliseconds(),
+    ),
+  );
+}
+
+function parseDateOfBirth(dateOfBirth: string): { year: number; month: number; day: number } | undefined {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(dateOfBirth);
+  if (!match) return undefined;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return undefined;
+  return { year, month, day };
+}
+
+/** Midnight UTC on the day someone born on `dateOfBirth` (YYYY-MM-DD) turns `age`; leap-day births on 1 March. */
+export function birthday(dateOfBirth: string, age: number): Date | undefined {
+  const parsed = parseDateOfBirth(dateOfBirth);
+  return parsed ? new Date(Date.UTC(parsed.year + age, parsed.month - 1, parsed.day)) : undefined;
+}
+
+/** Whole years of age on `on`; undefined for a date of birth that is not YYYY-MM-DD. */
+export function ageOn(dateOfBirth: string, on: Date): number | undefined {
+  const parsed = parseDateOfBirth(dateOfBirth);
+  if (!parsed) return undefined;
+  let age = on.getUTCFullYear() - parsed.year;
+  const reached = birthday(dateOfBirth, age);
+  if (reached && reached.getTime() > on.getTime()) age -= 1;
+  return age;
+}
+
+export type RetentionBasis = 'AFTER_CLOSURE' | 'CHILD_AGE';
+
+export interface ClientExpiry {
+  readonly expiresAt: Date;
+  /** Which rule decided: the period after closure, or the birthday of a child client. */
+  readonly basis: RetentionBasis;
+  readonly childAtClosure: boolean;
+}
+
+/**
+ * When a closed client record expires: `clientYearsAfterClosure` after closure; for someone who was a child
+ * (under {@link ADULT_AGE}) when the case closed, their `childUntilAge` birthday if that is later. An unknown
+ * or malformed date of birth counts as an adult's.
+ */
+export function clientRecordExpiry(input: {
+  readonly closedAt: Date;
+  readonly dateOfBirth?: string | undefined;
+  readonly rules: RetentionRules;
+}): ClientExpiry {
+  const afterClosure = addYears(input.closedAt, input.rules.clientYearsAfterClosure);
+  const age = input.dateOfBirth === undefined ? undefined : ageOn(input.dateOfBirth, input.closedAt);
+  const childAtClosure = age !== undefined && age < ADULT_AGE;
+  if (childAtClosure && input.dateOfBirth !== undefined) {
+    const untilAge = birthday(input.dateOfBirth, input.rules.childUntilAge);
+    if (untilAge && untilAge.getTime() > afterClosure.getTime()) {
+      return { expiresAt: untilAge, basis: 'CHILD_AGE', childAtClosure };
+    }
+  }
+  return { expiresAt: afterClosure, basis: 'AFTER_CLOSURE', childAtClosure };
+}
+
+export function staffRecordExpiry(employmentEndedAt: Date, rules: RetentionRules): Date {
+  return addYears(employmentEndedAt, rules.staffYearsAfterEmployment);
+}
+
+export function auditEventExpiry(at: Date, rules: RetentionRules): Date {
+  return addYears(at, rules.auditYears);
+}
+
+export function breachEntryExpiry(recordedAt: Date, rules: RetentionRules): Date {
+  return addYears(recordedAt, rules.breachYears);
+}
+
+/** DynamoDB TTL's unit: whole seconds since the epoch. */
+export function toEpochSeconds(date: Date): number {
+  return Math.floor(date.getTime() / 1000);
+}
+
+/** Whether an item with this `expiresAt` (epoch seconds) must no longer be returned at `now`. */
+export function isExpired(expiresAt: number | undefined, now: Date): boolean {
+  return expiresAt !== undefined && expiresAt * 1000 <= now.getTime();
+}

@@ -1,0 +1,185 @@
+import {
+  ConditionalCheckFailedException,
+  type DynamoDBClient,
+  PutItemCommand,
+  QueryCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { type Clock, conflict, newId, notFound } from '@confide/domain';
+import { attr, type Item, read, requireN, requireS } from '../attributes';
+import type { TenantScope } from '../tenant-scope';
+
+/** 72 hours to notify the regulator of a reportable breach (UK GDPR art. 33; Lets connect 6). */
+export const REGULATOR_DEADLINE_MS = 72 * 60 * 60 * 1000;
+
+export const BREACH_SOURCES = ['REPORTED', 'EMERGENCY_REVIEW_UNJUSTIFIED', 'MISDIRECTED_DISCLOSURE'] as const;
+export type BreachSource = (typeof BREACH_SOURCES)[number];
+
+/**
+ * A personal data breach: what happened, to how many people, containment, and the 72-hour regulator clock.
+ * Entries hold categories and counts only, never the personal data itself; references link to the evidence.
+ */
+export interface BreachEntry {
+  readonly breachId: string;
+  readonly source: BreachSource;
+  readonly discoveredAt: string;
+  readonly nature: string;
+  readonly categories: readonly string[];
+  readonly approximateSubjects: number;
+  readonly containment: string | undefined;
+  /** A reference to what raised it (an emergency review, a disclosure), never personal data. */
+  readonly reference: string | undefined;
+  readonly reportable: boolean | undefined;
+  readonly regulatorDeadline: string;
+  readonly regulatorNotifiedAt: string | undefined;
+  readonly recordedBy: string;
+  readonly version: number;
+}
+
+/** The breach register (IG_LEAD). */
+export class BreachRegister {
+  constructor(
+    private readonly dynamo: DynamoDBClient,
+    private readonly table: string,
+    private readonly clock: Clock,
+  ) {}
+
+  async open(
+    scope: TenantScope,
+    entry: {
+      source: BreachSource;
+      discoveredAt: Date;
+      nature: string;
+      categories: readonly string[];
+      approximateSubjects: number;
+      containment?: string | undefined;
+      reference?: string | undefined;
+      recordedBy: string;
+    },
+  ): Promise<BreachEntry> {
+    const breachId = newId('breach');
+    const item: Item = {
+      pk: attr.s(scope.key('BREACHES')),
+      sk: attr.s(`${entry.discoveredAt.toISOString()}#${breachId}`),
+      gsi1pk: attr.s(scope.key('BREACH', breachId)),
+      gsi1sk: attr.s('BREACH'),
+      breachId: attr.s(breachId),
+      source: attr.s(entry.source),
+      discoveredAt: attr.s(entry.discoveredAt.toISOString()),
+      nature: attr.s(entry.nature),
+      categories: attr.ss(entry.categories),
+      approximateSubjects: attr.n(entry.approximateSubjects),
+      regulatorDeadline: attr.s(new Date(entry.discoveredAt.getTime() + REGULATOR_DEADLINE_MS).toISOString()),
+      recordedBy: attr.s(entry.recordedBy),
+      recordedAt: attr.s(this.clock.now().toISOString()),
+      version: attr.n(1),
+      ...(entry.containment ? { containment: attr.s(entry.containment) } : {}),
+      ...(entry.reference ? { reference: attr.s(entry.reference) } : {}),
+    };
+    await this.dynamo.send(
+      new PutItemCommand({
+        TableName: this.table,
+        Item: item,
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return toBreach(item);
+  }
+
+  /** Every entry, newest discovery first. */
+  async list(scope: TenantScope): Promise<BreachEntry[]> {
+    const entries: BreachEntry[] = [];
+    let startKey: Item | undefined;
+    do {
+      const page = await this.dynamo.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': attr.s(scope.key('BREACHES')) },
+          ScanIndexForward: false,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) entries.push(toBreach(item));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return entries;
+  }
+
+  /** Records the assessment (reportable or not) and, when done, the regulator notification. */
+  async assess(
+    scope: TenantScope,
+    breachId: string,
+    change: {
+      reportable: boolean;
+      regulatorNotifiedAt?: Date | undefined;
+      containment?: string | undefined;
+      expectedVersion: number;
+    },
+  ): Promise<BreachEntry> {
+    const current = await this.#get(scope, breachId);
+    if (!current) throw notFound('Breach');
+    const sets = ['reportable = :reportable', 'version = version + :one'];
+    const values: Item = {
+      ':reportable': attr.bool(change.reportable),
+      ':one': attr.n(1),
+      ':expected': attr.n(change.expectedVersion),
+    };
+    if (change.regulatorNotifiedAt) {
+      sets.push('regulatorNotifiedAt = :notified');
+      values[':notified'] = attr.s(change.regulatorNotifiedAt.toISOString());
+    }
+    if (change.containment) {
+      sets.push('containment = :containment');
+      values[':containment'] = attr.s(change.containment);
+    }
+    try {
+      const result = await this.dynamo.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: { pk: attr.s(scope.key('BREACHES')), sk: attr.s(`${current.discoveredAt}#${breachId}`) },
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: 'version = :expected',
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      if (!result.Attributes) throw notFound('Breach');
+      return toBreach(result.Attributes);
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw conflict();
+      throw error;
+    }
+  }
+
+  async #get(scope: TenantScope, breachId: string): Promise<BreachEntry | undefined> {
+    const result = await this.dynamo.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': attr.s(scope.key('BREACH', breachId)) },
+      }),
+    );
+    const item = result.Items?.[0];
+    return item ? toBreach(item) : undefined;
+  }
+}
+
+function toBreach(item: Item): BreachEntry {
+  return {
+    breachId: requireS(item, 'breachId'),
+    source: requireS(item, 'source') as BreachSource,
+    discoveredAt: requireS(item, 'discoveredAt'),
+    nature: requireS(item, 'nature'),
+    categories: read.ss(item, 'categories'),
+    approximateSubjects: requireN(item, 'approximateSubjects'),
+    containment: read.s(item, 'containment'),
+    reference: read.s(item, 'reference'),
+    reportable: read.bool(item, 'reportable'),
+    regulatorDeadline: requireS(item, 'regulatorDeadline'),
+    regulatorNotifiedAt: read.s(item, 'regulatorNotifiedAt'),
+    recordedBy: requireS(item, 'recordedBy'),
+    version: requireN(item, 'version'),
+  };
+}

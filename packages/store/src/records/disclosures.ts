@@ -1,0 +1,274 @@
+import {
+  type DynamoDBClient,
+  QueryCommand,
+  TransactionCanceledException,
+  TransactWriteItemsCommand,
+} from '@aws-sdk/client-dynamodb';
+import { type Clock, conflict, newId } from '@confide/domain';
+import type { SubjectKey } from '@confide/keys';
+import { attr, type Item, read, requireN, requireS } from '../attributes';
+import { itemKeyOf, openField, sealFields } from '../sealed-fields';
+import type { TenantScope } from '../tenant-scope';
+
+export const LEGAL_BASES = [
+  'CONSENT',
+  'COURT_ORDER',
+  'SAFEGUARDING',
+  'VITAL_INTERESTS',
+  'PREVENTION_OF_SERIOUS_CRIME',
+] as const;
+export type LegalBasis = (typeof LEGAL_BASES)[number];
+
+export const IDENTITY_CHECKS = ['CALLBACK_TO_KNOWN_NUMBER', 'DOCUMENT_CHECKED', 'KNOWN_CONTACT'] as const;
+export type IdentityCheck = (typeof IDENTITY_CHECKS)[number];
+
+export type RegisterEntryKind =
+  | 'RECEIVED'
+  | 'ESCALATED'
+  | 'APPROVED'
+  | 'REFUSED'
+  | 'RELEASED'
+  | 'EXCEPTIONAL_DISCLOSURE'
+  | 'CORRECTION';
+
+/**
+ * One entry of the disclosure register. The register is append-only: an entry is never edited or deleted, only
+ * followed by another (a decision, a release, a correction). Free text (who asked, why, the reasoning) is
+ * sealed under the client's key; kinds, dates, bases and item ids are clear.
+ */
+export interface RegisterEntry {
+  readonly requestId: string;
+  readonly clientId: string;
+  readonly sequence: number;
+  readonly kind: RegisterEntryKind;
+  readonly at: string;
+  readonly by: string;
+  readonly requesterOrganisation: string | undefined;
+  readonly partnerId: string | undefined;
+  readonly legalBasis: LegalBasis | undefined;
+  readonly identityCheck: IdentityCheck | undefined;
+  readonly receivedOn: string | undefined;
+  readonly itemIds: readonly string[];
+  readonly consentId: string | undefined;
+  /** Released bundles: SHA-256 of exactly what left, redactions applied. */
+  readonly snapshotDigest: string | undefined;
+  readonly method: string | undefined;
+  readonly grantExpiresAt: string | undefined;
+  readonly flaggedForGuardian: boolean;
+  readonly clientInformed: boolean | undefined;
+  readonly expiresAt: number | undefined;
+  readonly pk: string;
+  readonly sk: string;
+  readonly item: Item;
+}
+
+export const SEALED_REGISTER_FIELDS = [
+  'requesterContact',
+  'purpose',
+  'reasoning',
+  'redactions',
+  'recipient',
+] as const;
+export type SealedRegisterField = (typeof SEALED_REGISTER_FIELDS)[number];
+
+/** What a partner agency may read: exactly the released items, until the grant expires or consent is withdrawn. */
+export interface PartnerGrant {
+  readonly partnerId: string;
+  readonly clientId: string;
+  readonly requestId: string;
+  readonly itemIds: readonly string[];
+  readonly grantExpiresAt: string;
+  readonly consentId: string | undefined;
+}
+
+const entrySort = (requestId: string, sequence: number) =>
+  `DISCLOSURE#${requestId}#${String(sequence).padStart(4, '0')}`;
+
+/** The disclosure register and the partner grants that releases create. */
+export class Disclosures {
+  constructor(
+    private readonly dynamo: DynamoDBClient,
+    private readonly table: string,
+    private readonly clock: Clock,
+  ) {}
+
+  newRequestId(): string {
+    return newId('disclosure');
+  }
+
+  /**
+   * Appends an entry. The sequence number is part of the key and written with `attribute_not_exists`, so two
+   * concurrent appends to the same request cannot both take the same place: one gets CONFLICT. A release
+   * writes its partner grant in the same transaction.
+   */
+  async append(
+    scope: TenantScope,
+    key: SubjectKey,
+    entry: {
+      requestId: string;
+      clientId: string;
+      sequence: number;
+      kind: RegisterEntryKind;
+      by: string;
+      requesterOrganisation?: string | undefined;
+      partnerId?: string | undefined;
+      legalBasis?: LegalBasis | undefined;
+      identityCheck?: IdentityCheck | undefined;
+      receivedOn?: string | undefined;
+      itemIds?: readonly string[] | undefined;
+      consentId?: string | undefined;
+      snapshotDigest?: string | undefined;
+      method?: string | undefined;
+      grantExpiresAt?: string | undefined;
+      flaggedForGuardian?: boolean | undefined;
+      clientInformed?: boolean | undefined;
+      sealed?: Partial<Record<SealedRegisterField, string>>;
+    },
+  ): Promise<RegisterEntry> {
+    const pk = scope.key('CLIENT', entry.clientId);
+    const sk = entrySort(entry.requestId, entry.sequence);
+    const item: Item = {
+      pk: attr.s(pk),
+      sk: attr.s(sk),
+      gsi1pk: attr.s(scope.key('DISCLOSURES')),
+      gsi1sk: attr.s(`${this.clock.now().toISOString()}#${entry.requestId}#${entry.sequence}`),
+      requestId: attr.s(entry.requestId),
+      clientId: attr.s(entry.clientId),
+      sequence: attr.n(entry.sequence),
+      kind: attr.s(entry.kind),
+      at: attr.s(this.clock.now().toISOString()),
+      by: attr.s(entry.by),
+      flaggedForGuardian: attr.bool(entry.flaggedForGuardian ?? false),
+      ...(entry.requesterOrganisation ? { requesterOrganisation: attr.s(entry.requesterOrganisation) } : {}),
+      ...(entry.partnerId ? { partnerId: attr.s(entry.partnerId) } : {}),
+      ...(entry.legalBasis ? { legalBasis: attr.s(entry.legalBasis) } : {}),
+      ...(entry.identityCheck ? { identityCheck: attr.s(entry.identityCheck) } : {}),
+      ...(entry.receivedOn ? { receivedOn: attr.s(entry.receivedOn) } : {}),
+      ...(entry.itemIds?.length ? { itemIds: attr.ss(entry.itemIds) } : {}),
+      ...(entry.consentId ? { consentId: attr.s(entry.consentId) } : {}),
+      ...(entry.snapshotDigest ? { snapshotDigest: attr.s(entry.snapshotDigest) } : {}),
+      ...(entry.method ? { method: attr.s(entry.method) } : {}),
+      ...(entry.grantExpiresAt ? { grantExpiresAt: attr.s(entry.grantExpiresAt) } : {}),
+      ...(entry.clientInformed === undefined ? {} : { clientInformed: attr.bool(entry.clientInformed) }),
+      ...sealFields(key, itemKeyOf(pk, sk), entry.sealed ?? {}),
+    };
+    const writes = [
+      { Put: { TableName: this.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
+    ];
+    if (entry.kind === 'RELEASED' && entry.partnerId && entry.grantExpiresAt && entry.itemIds?.length) {
+      writes.push({
+        Put: {
+          TableName: this.table,
+          Item: {
+            pk: attr.s(pk),
+            sk: attr.s(`GRANT#${entry.partnerId}#${entry.requestId}`),
+            gsi1pk: attr.s(scope.key('PARTNER', entry.partnerId, 'GRANTS')),
+            gsi1sk: attr.s(`${entry.clientId}#${entry.requestId}`),
+            partnerId: attr.s(entry.partnerId),
+            clientId: attr.s(entry.clientId),
+            requestId: attr.s(entry.requestId),
+            itemIds: attr.ss(entry.itemIds),
+            grantExpiresAt: attr.s(entry.grantExpiresAt),
+            ...(entry.consentId ? { consentId: attr.s(entry.consentId) } : {}),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      });
+    }
+    try {
+      await this.dynamo.send(new TransactWriteItemsCommand({ TransactItems: writes }));
+    } catch (error) {
+      if (error instanceof TransactionCanceledException) {
+        throw conflict('The disclosure request changed meanwhile; reload it.');
+      }
+      throw error;
+    }
+    return toEntry(item);
+  }
+
+  /** A client's register, oldest entry first (requests and their follow-ups in order). */
+  async register(scope: TenantScope, clientId: string): Promise<RegisterEntry[]> {
+    const entries: RegisterEntry[] = [];
+    let startKey: Item | undefined;
+    do {
+      const page = await this.dynamo.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: {
+            ':pk': attr.s(scope.key('CLIENT', clientId)),
+            ':prefix': attr.s('DISCLOSURE#'),
+          },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) if (!this.#expired(item)) entries.push(toEntry(item));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return entries.sort((a, b) => a.at.localeCompare(b.at) || a.sequence - b.sequence);
+  }
+
+  /** The entries of one request, in order. */
+  async request(scope: TenantScope, clientId: string, requestId: string): Promise<RegisterEntry[]> {
+    return (await this.register(scope, clientId)).filter((entry) => entry.requestId === requestId);
+  }
+
+  /** A partner's grants (all clients of the organisation), expired ones included: the caller filters. */
+  async grantsOf(scope: TenantScope, partnerId: string): Promise<PartnerGrant[]> {
+    const result = await this.dynamo.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': attr.s(scope.key('PARTNER', partnerId, 'GRANTS')) },
+      }),
+    );
+    return (result.Items ?? [])
+      .filter((item) => !this.#expired(item))
+      .map((item) => ({
+        partnerId: requireS(item, 'partnerId'),
+        clientId: requireS(item, 'clientId'),
+        requestId: requireS(item, 'requestId'),
+        itemIds: read.ss(item, 'itemIds'),
+        grantExpiresAt: requireS(item, 'grantExpiresAt'),
+        consentId: read.s(item, 'consentId'),
+      }));
+  }
+
+  openSealed(key: SubjectKey, entry: RegisterEntry, field: SealedRegisterField): string | undefined {
+    return openField(key, itemKeyOf(entry.pk, entry.sk), entry.item, field);
+  }
+
+  #expired(item: Item): boolean {
+    const expiresAt = read.n(item, 'expiresAt');
+    return expiresAt !== undefined && expiresAt * 1000 <= this.clock.now().getTime();
+  }
+}
+
+function toEntry(item: Item): RegisterEntry {
+  return {
+    requestId: requireS(item, 'requestId'),
+    clientId: requireS(item, 'clientId'),
+    sequence: requireN(item, 'sequence'),
+    kind: requireS(item, 'kind') as RegisterEntryKind,
+    at: requireS(item, 'at'),
+    by: requireS(item, 'by'),
+    requesterOrganisation: read.s(item, 'requesterOrganisation'),
+    partnerId: read.s(item, 'partnerId'),
+    legalBasis: read.s(item, 'legalBasis') as LegalBasis | undefined,
+    identityCheck: read.s(item, 'identityCheck') as IdentityCheck | undefined,
+    receivedOn: read.s(item, 'receivedOn'),
+    itemIds: read.ss(item, 'itemIds'),
+    consentId: read.s(item, 'consentId'),
+    snapshotDigest: read.s(item, 'snapshotDigest'),
+    method: read.s(item, 'method'),
+    grantExpiresAt: read.s(item, 'grantExpiresAt'),
+    flaggedForGuardian: read.bool(item, 'flaggedForGuardian') ?? false,
+    clientInformed: read.bool(item, 'clientInformed'),
+    expiresAt: read.n(item, 'expiresAt'),
+    pk: requireS(item, 'pk'),
+    sk: requireS(item, 'sk'),
+    item,
+  };
+}

@@ -1,0 +1,129 @@
+import { type DynamoDBClient, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { type Clock, newId } from '@confide/domain';
+import type { SubjectKey } from '@confide/keys';
+import { attr, type Item, read, requireS } from '../attributes';
+import { itemKeyOf, openField, sealFields } from '../sealed-fields';
+import type { TenantScope } from '../tenant-scope';
+
+export const MEDIA_KINDS = ['PHOTO', 'RECORDING'] as const;
+export type MediaKind = (typeof MEDIA_KINDS)[number];
+export const MEDIA_PURPOSES = ['PUBLICITY', 'CARE_RECORD'] as const;
+export type MediaPurpose = (typeof MEDIA_PURPOSES)[number];
+
+/**
+ * A photo or recording of a service user: metadata in clear, and the caption and the reference to the stored
+ * object (which may itself say who is pictured) sealed under the client's subject key. The consent it was
+ * taken under is kept, so that withdrawing that consent can be shown on the item (Azure 8.1).
+ */
+export interface MediaRecord {
+  readonly mediaId: string;
+  readonly clientId: string;
+  readonly kind: MediaKind;
+  readonly purpose: MediaPurpose;
+  /** The written, manager-involved consent the item was recorded under. */
+  readonly consentId: string;
+  readonly recordedBy: string;
+  readonly recordedAt: string;
+  readonly expiresAt: number | undefined;
+  readonly pk: string;
+  readonly sk: string;
+  readonly item: Item;
+}
+
+export const SEALED_MEDIA_FIELDS = ['caption', 'objectReference'] as const;
+export type SealedMediaField = (typeof SEALED_MEDIA_FIELDS)[number];
+
+const MEDIA_PREFIX = 'MEDIA#';
+
+/** Media items in the client's partition (`ORG#o#CLIENT#c`, sort key `MEDIA#<mediaId>`). */
+export class MediaRecords {
+  constructor(
+    private readonly dynamo: DynamoDBClient,
+    private readonly table: string,
+    private readonly clock: Clock,
+  ) {}
+
+  async record(
+    scope: TenantScope,
+    clientId: string,
+    key: SubjectKey,
+    media: {
+      kind: MediaKind;
+      purpose: MediaPurpose;
+      consentId: string;
+      recordedBy: string;
+      sealed: Record<SealedMediaField, string>;
+    },
+  ): Promise<MediaRecord> {
+    const mediaId = newId('media');
+    const pk = scope.key('CLIENT', clientId);
+    const sk = `${MEDIA_PREFIX}${mediaId}`;
+    const item: Item = {
+      pk: attr.s(pk),
+      sk: attr.s(sk),
+      mediaId: attr.s(mediaId),
+      clientId: attr.s(clientId),
+      kind: attr.s(media.kind),
+      purpose: attr.s(media.purpose),
+      classification: attr.s('CARE'),
+      consentId: attr.s(media.consentId),
+      recordedBy: attr.s(media.recordedBy),
+      recordedAt: attr.s(this.clock.now().toISOString()),
+      ...sealFields(key, itemKeyOf(pk, sk), media.sealed),
+    };
+    await this.dynamo.send(
+      new PutItemCommand({
+        TableName: this.table,
+        Item: item,
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return toMedia(item);
+  }
+
+  /** A client's media, newest first; expired items are never returned. */
+  async list(scope: TenantScope, clientId: string): Promise<MediaRecord[]> {
+    const media: MediaRecord[] = [];
+    const now = this.clock.now().getTime();
+    let startKey: Item | undefined;
+    do {
+      const page = await this.dynamo.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: {
+            ':pk': attr.s(scope.key('CLIENT', clientId)),
+            ':prefix': attr.s(MEDIA_PREFIX),
+          },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const expiresAt = read.n(item, 'expiresAt');
+        if (expiresAt === undefined || expiresAt * 1000 > now) media.push(toMedia(item));
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return media.sort((a, b) => b.recordedAt.localeCompare(a.recordedAt));
+  }
+
+  openSealed(key: SubjectKey, media: MediaRecord, field: SealedMediaField): string | undefined {
+    return openField(key, itemKeyOf(media.pk, media.sk), media.item, field);
+  }
+}
+
+function toMedia(item: Item): MediaRecord {
+  return {
+    mediaId: requireS(item, 'mediaId'),
+    clientId: requireS(item, 'clientId'),
+    kind: requireS(item, 'kind') as MediaKind,
+    purpose: requireS(item, 'purpose') as MediaPurpose,
+    consentId: requireS(item, 'consentId'),
+    recordedBy: requireS(item, 'recordedBy'),
+    recordedAt: requireS(item, 'recordedAt'),
+    expiresAt: read.n(item, 'expiresAt'),
+    pk: requireS(item, 'pk'),
+    sk: requireS(item, 'sk'),
+    item,
+  };
+}

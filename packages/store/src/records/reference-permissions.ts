@@ -1,0 +1,231 @@
+import {
+  ConditionalCheckFailedException,
+  type DynamoDBClient,
+  PutItemCommand,
+  QueryCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { type Clock, conflict, newId } from '@confide/domain';
+import type { SubjectKey } from '@confide/keys';
+import { attr, type Item, read, requireS } from '../attributes';
+import { itemKeyOf, openField, sealFields } from '../sealed-fields';
+import type { TenantScope } from '../tenant-scope';
+
+/**
+ * A staff member's expressed permission for a reference to be given to one recipient until a given time
+ * ("No personal information will be given to any party without the expressed permission of the member of
+ * staff in question", Azure 5.1). The recipient is sealed under the staff member's subject key; `validUntil`
+ * is not the TTL attribute, so the permission stays on record after it lapses.
+ */
+export interface ReferencePermission {
+  readonly permissionId: string;
+  readonly staffId: string;
+  readonly validUntil: string;
+  readonly grantedAt: string;
+  readonly withdrawnAt: string | undefined;
+  readonly pk: string;
+  readonly sk: string;
+  readonly item: Item;
+}
+
+/** A reference released to a third party: who released what to whom, under which permission. */
+export interface ReleasedReference {
+  readonly referenceId: string;
+  readonly staffId: string;
+  readonly permissionId: string;
+  readonly releasedBy: string;
+  readonly releasedAt: string;
+  readonly pk: string;
+  readonly sk: string;
+  readonly item: Item;
+}
+
+const PERMISSION_PREFIX = 'REFPERM#';
+const RELEASE_PREFIX = 'REFERENCE#';
+
+/** Compares recipients as people write them: case, surrounding and repeated spaces do not matter. */
+export function normaliseRecipient(recipient: string): string {
+  return recipient.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();
+}
+
+/** Reference permissions and released references, in the staff member's partition (`ORG#o#STAFF#s`). */
+export class ReferencePermissions {
+  constructor(
+    private readonly dynamo: DynamoDBClient,
+    private readonly table: string,
+    private readonly clock: Clock,
+  ) {}
+
+  async grant(
+    scope: TenantScope,
+    staffId: string,
+    key: SubjectKey,
+    permission: { recipient: string; validUntil: Date },
+  ): Promise<ReferencePermission> {
+    const permissionId = newId('referencePermission');
+    const pk = scope.key('STAFF', staffId);
+    const sk = `${PERMISSION_PREFIX}${permissionId}`;
+    const item: Item = {
+      pk: attr.s(pk),
+      sk: attr.s(sk),
+      permissionId: attr.s(permissionId),
+      staffId: attr.s(staffId),
+      validUntil: attr.s(permission.validUntil.toISOString()),
+      grantedAt: attr.s(this.clock.now().toISOString()),
+      ...sealFields(key, itemKeyOf(pk, sk), { recipient: permission.recipient }),
+    };
+    await this.dynamo.send(
+      new PutItemCommand({
+        TableName: this.table,
+        Item: item,
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return toPermission(item);
+  }
+
+  /** Withdraws a permission at once; CONFLICT when it is unknown or already withdrawn. */
+  async withdraw(scope: TenantScope, staffId: string, permissionId: string): Promise<ReferencePermission> {
+    try {
+      const result = await this.dynamo.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: {
+            pk: attr.s(scope.key('STAFF', staffId)),
+            sk: attr.s(`${PERMISSION_PREFIX}${permissionId}`),
+          },
+          UpdateExpression: 'SET withdrawnAt = :now',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(withdrawnAt)',
+          ExpressionAttributeValues: { ':now': attr.s(this.clock.now().toISOString()) },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      if (!result.Attributes) throw new Error('Update returned no item.');
+      return toPermission(result.Attributes);
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException)
+        throw conflict('The permission is unknown or already withdrawn.');
+      throw error;
+    }
+  }
+
+  /** Every permission the staff member gave, newest first, lapsed and withdrawn ones included. */
+  async list(scope: TenantScope, staffId: string): Promise<ReferencePermission[]> {
+    const items = await this.#query(scope.key('STAFF', staffId), PERMISSION_PREFIX);
+    return items.map(toPermission).sort((a, b) => b.grantedAt.localeCompare(a.grantedAt));
+  }
+
+  /** Whether a permission is in force now: not withdrawn and not past its end. */
+  inForce(permission: ReferencePermission): boolean {
+    return (
+      permission.withdrawnAt === undefined &&
+      new Date(permission.validUntil).getTime() > this.clock.now().getTime()
+    );
+  }
+
+  /** The permission in force for this recipient, if any (each recipient is opened and compared here). */
+  async permissionFor(
+    scope: TenantScope,
+    staffId: string,
+    key: SubjectKey,
+    recipient: string,
+  ): Promise<ReferencePermission | undefined> {
+    const wanted = normaliseRecipient(recipient);
+    return (await this.list(scope, staffId)).find(
+      (permission) =>
+        this.inForce(permission) && normaliseRecipient(this.openRecipient(key, permission) ?? '') === wanted,
+    );
+  }
+
+  async recordRelease(
+    scope: TenantScope,
+    staffId: string,
+    key: SubjectKey,
+    release: { permissionId: string; recipient: string; summary: string; releasedBy: string },
+  ): Promise<ReleasedReference> {
+    const referenceId = newId('referenceRelease');
+    const pk = scope.key('STAFF', staffId);
+    const sk = `${RELEASE_PREFIX}${referenceId}`;
+    const item: Item = {
+      pk: attr.s(pk),
+      sk: attr.s(sk),
+      referenceId: attr.s(referenceId),
+      staffId: attr.s(staffId),
+      permissionId: attr.s(release.permissionId),
+      releasedBy: attr.s(release.releasedBy),
+      releasedAt: attr.s(this.clock.now().toISOString()),
+      ...sealFields(key, itemKeyOf(pk, sk), { recipient: release.recipient, summary: release.summary }),
+    };
+    await this.dynamo.send(
+      new PutItemCommand({
+        TableName: this.table,
+        Item: item,
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return toRelease(item);
+  }
+
+  /** References released about the staff member, newest first. */
+  async releases(scope: TenantScope, staffId: string): Promise<ReleasedReference[]> {
+    const items = await this.#query(scope.key('STAFF', staffId), RELEASE_PREFIX);
+    return items.map(toRelease).sort((a, b) => b.releasedAt.localeCompare(a.releasedAt));
+  }
+
+  openRecipient(key: SubjectKey, record: ReferencePermission | ReleasedReference): string | undefined {
+    return openField(key, itemKeyOf(record.pk, record.sk), record.item, 'recipient');
+  }
+
+  openSummary(key: SubjectKey, release: ReleasedReference): string | undefined {
+    return openField(key, itemKeyOf(release.pk, release.sk), release.item, 'summary');
+  }
+
+  async #query(pk: string, prefix: string): Promise<Item[]> {
+    const items: Item[] = [];
+    const now = this.clock.now().getTime();
+    let startKey: Item | undefined;
+    do {
+      const page = await this.dynamo.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': attr.s(pk), ':prefix': attr.s(prefix) },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const expiresAt = read.n(item, 'expiresAt');
+        if (expiresAt === undefined || expiresAt * 1000 > now) items.push(item);
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return items;
+  }
+}
+
+function toPermission(item: Item): ReferencePermission {
+  return {
+    permissionId: requireS(item, 'permissionId'),
+    staffId: requireS(item, 'staffId'),
+    validUntil: requireS(item, 'validUntil'),
+    grantedAt: requireS(item, 'grantedAt'),
+    withdrawnAt: read.s(item, 'withdrawnAt'),
+    pk: requireS(item, 'pk'),
+    sk: requireS(item, 'sk'),
+    item,
+  };
+}
+
+function toRelease(item: Item): ReleasedReference {
+  return {
+    referenceId: requireS(item, 'referenceId'),
+    staffId: requireS(item, 'staffId'),
+    permissionId: requireS(item, 'permissionId'),
+    releasedBy: requireS(item, 'releasedBy'),
+    releasedAt: requireS(item, 'releasedAt'),
+    pk: requireS(item, 'pk'),
+    sk: requireS(item, 'sk'),
+    item,
+  };
+}

@@ -1,0 +1,687 @@
+import {
+  ConditionalCheckFailedException,
+  type DynamoDBClient,
+  GetItemCommand,
+  QueryCommand,
+  TransactionCanceledException,
+  TransactWriteItemsCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import {
+  type ClientExpiry,
+  type Clock,
+  clientRecordExpiry,
+  conflict,
+  isExpired,
+  notFound,
+  type RetentionBasis,
+  type RetentionRules,
+  SCHEDULE_HORIZON_YEARS,
+  toEpochSeconds,
+} from '@confide/domain';
+import type { KeyHierarchy, SubjectKey } from '@confide/keys';
+import { attr, type Item, read, requireS } from '../attributes';
+import { ItemLoader } from '../item-loader';
+import { encodeSubject } from '../organisation-directory';
+import { itemKeyOf, openField, sealFields } from '../sealed-fields';
+import type { TenantScope } from '../tenant-scope';
+import { batchDelete, erasureRecordKey } from './retention-tombstones';
+import type { ServiceUserRecord, ServiceUsers } from './service-users';
+
+export interface ItemKey {
+  readonly pk: string;
+  readonly sk: string;
+}
+
+/** A closed case in the retention schedule: pseudonymous facts only. */
+export interface ScheduledCase {
+  readonly clientId: string;
+  readonly serviceId: string;
+  readonly reference: string;
+  readonly closedAt: string;
+  /** Epoch seconds. */
+  readonly expiresAt: number;
+  readonly basis: RetentionBasis;
+}
+
+export type ScheduleOutcome =
+  | { readonly status: 'SCHEDULED'; readonly expiresAt: number; readonly basis: RetentionBasis }
+  /** Open cases have no schedule; held ones keep none; UNCHANGED: the profile changed (or expired) meanwhile. */
+  | { readonly status: 'OPEN' | 'HELD' | 'UNCHANGED' };
+
+/** A legal hold: the client's records are kept past any schedule and cannot be erased until it is lifted. */
+export interface LegalHold {
+  readonly clientId: string;
+  readonly serviceId: string;
+  readonly reference: string;
+  readonly placedAt: string;
+  readonly placedBy: string;
+  readonly liftedAt: string | undefined;
+  readonly liftedBy: string | undefined;
+  readonly pk: string;
+  readonly sk: string;
+  readonly item: Item;
+}
+
+export type SealedHoldField = 'reason' | 'liftReason';
+
+const PROFILE = 'PROFILE';
+const HOLD_PREFIX = 'LEGAL_HOLD#';
+/** The schedule index: closed, unheld profiles by expiry year, sorted by expiry (gsi2). */
+const SCHEDULE_INDEX = 'gsi2';
+const HOLD_INDEX = 'gsi1';
+/** Concurrent item updates while (re)scheduling one client. */
+const UPDATE_CONCURRENCY = 16;
+const NOT_EXPIRED = '(attribute_not_exists(expiresAt) OR expiresAt > :now)';
+
+/**
+ * Retention schedules of client records (DATA-PROTECTION.md, Retention): closing a case puts `expiresAt` on every
+ * item of the client — its partition (profile, notes and their history, consents, allocations, media, holds),
+ * its reference, identity and blind-index entries, and its data key in the key table — and enters the profile
+ * in the schedule index; reopening or a legal hold takes it all off again. Nothing already expired is ever
+ * brought back: every update is conditional on the item not having expired.
+ *
+ * Emergency-access reviews are not scheduled with the client: they are accountability records of an access
+ * (kept with the audit trail), carry only the pseudonymous client id in clear, and their sealed detail becomes
+ * unreadable when the client's key is deleted.
+ */
+export class RetentionSchedules {
+  constructor(
+    private readonly dynamo: DynamoDBClient,
+    private readonly table: string,
+    private readonly keys: KeyHierarchy,
+    private readonly serviceUsers: ServiceUsers,
+    private readonly clock: Clock,
+  ) {}
+
+  /** When a closed client's records expire under the given rules; undefined for an open case. */
+  expiryOf(client: ServiceUserRecord, key: SubjectKey, rules: RetentionRules): ClientExpiry | undefined {
+    if (client.caseStatus !== 'CLOSED' || !client.closedAt) return undefined;
+    return clientRecordExpiry({
+      closedAt: new Date(client.closedAt),
+      dateOfBirth: this.serviceUsers.openDetail(key, client, 'dateOfBirth'),
+      rules,
+    });
+  }
+
+  /** The active hold on a client, from its profile; undefined when there is none. */
+  holdOn(client: ServiceUserRecord): { placedAt: string; sk: string } | undefined {
+    const hold = client.item.legalHold?.M;
+    const placedAt = hold?.placedAt?.S;
+    const sk = hold?.sk?.S;
+    return placedAt && sk ? { placedAt, sk } : undefined;
+  }
+
+  /** The retention basis stored with a schedule. */
+  basisOf(client: ServiceUserRecord): RetentionBasis | undefined {
+    return read.s(client.item, 'retentionBasis') as RetentionBasis | undefined;
+  }
+
+  /**
+   * Every data-table item of a client: its partition, reference, identity and (with its key, which recomputes
+   * them from the sealed details) blind-index entries. Paginated, never a Scan.
+   */
+  async clientItems(
+    scope: TenantScope,
+    client: ServiceUserRecord,
+    key: SubjectKey | undefined,
+  ): Promise<ItemKey[]> {
+    const items: ItemKey[] = [];
+    let startKey: Item | undefined;
+    do {
+      const page = await this.dynamo.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': attr.s(client.pk) },
+          ProjectionExpression: 'pk, sk',
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) items.push({ pk: requireS(item, 'pk'), sk: requireS(item, 'sk') });
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    items.push({ pk: scope.key('REFERENCE', client.reference), sk: 'REFERENCE' });
+    if (client.externalSubject) {
+      items.push({ pk: scope.key('IDENTITY', encodeSubject(client.externalSubject)), sk: 'IDENTITY' });
+    }
+    if (key) {
+      const open = (field: 'name' | 'postcode' | 'nhsNumber') =>
+        this.serviceUsers.openDetail(key, client, field);
+      const name = open('name');
+      if (name !== undefined) {
+        items.push(
+          ...(await this.serviceUsers.beaconRefs(scope, client.clientId, {
+            name,
+            dateOfBirth: '',
+            postcode: open('postcode'),
+            nhsNumber: open('nhsNumber'),
+          })),
+        );
+      }
+    }
+    return items;
+  }
+
+  /**
+   * Schedules a closed, unheld client: the profile first (it enters the schedule index, and it gates every
+   * read of the client), then every other item and the data key. A schedule already past expires the client
+   * at once.
+   */
+  async schedule(
+    scope: TenantScope,
+    client: ServiceUserRecord,
+    key: SubjectKey,
+    rules: RetentionRules,
+  ): Promise<ScheduleOutcome> {
+    const expiry = this.expiryOf(client, key, rules);
+    if (!expiry) return { status: 'OPEN' };
+    if (this.holdOn(client)) return { status: 'HELD' };
+    const expiresAt = toEpochSeconds(expiry.expiresAt);
+    try {
+      await this.dynamo.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: { pk: attr.s(client.pk), sk: attr.s(PROFILE) },
+          UpdateExpression:
+            'SET expiresAt = :expiresAt, gsi2pk = :due, gsi2sk = :order, retentionBasis = :basis',
+          ConditionExpression: `attribute_exists(pk) AND caseStatus = :closed AND attribute_not_exists(legalHold) AND ${NOT_EXPIRED}`,
+          ExpressionAttributeValues: {
+            ':expiresAt': attr.n(expiresAt),
+            ':due': attr.s(scheduleIndexPartition(scope, new Date(expiresAt * 1000).getUTCFullYear())),
+            ':order': attr.s(scheduleIndexSort(expiresAt, client.clientId)),
+            ':basis': attr.s(expiry.basis),
+            ':closed': attr.s('CLOSED'),
+            ':now': attr.n(this.#nowSeconds()),
+          },
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return { status: 'UNCHANGED' };
+      throw error;
+    }
+    const items = (await this.clientItems(scope, client, key)).filter((item) => item.sk !== PROFILE);
+    await this.#setExpiry(items, expiresAt);
+    await this.#setKeyExpiry(scope, client.clientId, expiresAt);
+    return { status: 'SCHEDULED', expiresAt, basis: expiry.basis };
+  }
+
+  /**
+   * Takes a client off the schedule (reopening): every other item and the data key first, the profile last,
+   * so that a failure part-way leaves the profile — and with it the whole record — still scheduled, never a
+   * profile kept while items under it expire.
+   */
+  async unschedule(
+    scope: TenantScope,
+    client: ServiceUserRecord,
+    key: SubjectKey | undefined,
+  ): Promise<void> {
+    const items = (await this.clientItems(scope, client, key)).filter((item) => item.sk !== PROFILE);
+    await this.#setExpiry(items, undefined);
+    await this.#setKeyExpiry(scope, client.clientId, undefined);
+    try {
+      await this.dynamo.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: { pk: attr.s(client.pk), sk: attr.s(PROFILE) },
+          UpdateExpression: 'REMOVE expiresAt, gsi2pk, gsi2sk, retentionBasis',
+          ConditionExpression: `attribute_exists(pk) AND ${NOT_EXPIRED}`,
+          ExpressionAttributeValues: { ':now': attr.n(this.#nowSeconds()) },
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw notFound('Service user');
+      throw error;
+    }
+  }
+
+  // ── Legal holds ───────────────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Places a legal hold: in one transaction the hold record and the profile's hold marker (which also takes
+   * the profile off the schedule), refused once the client is being erased; then every other item and the key
+   * lose their `expiresAt`. Placing a hold on a held client repeats the clearing (repairing a hold whose
+   * clearing failed part-way) and returns the existing hold.
+   */
+  async placeHold(
+    scope: TenantScope,
+    client: ServiceUserRecord,
+    key: SubjectKey,
+    input: { placedBy: string; reason: string },
+  ): Promise<{ hold: LegalHold; created: boolean }> {
+    const existing = this.holdOn(client);
+    if (existing) {
+      await this.#clearForHold(scope, client, key);
+      const hold = await this.#hold(client.pk, existing.sk);
+      if (!hold) throw notFound('Legal hold');
+      return { hold, created: false };
+    }
+    const placedAt = this.clock.now().toISOString();
+    const sk = `${HOLD_PREFIX}${placedAt}`;
+    const item: Item = {
+      pk: attr.s(client.pk),
+      sk: attr.s(sk),
+      gsi1pk: attr.s(scope.key('LEGAL_HOLDS')),
+      gsi1sk: attr.s(`${placedAt}#${client.clientId}`),
+      clientId: attr.s(client.clientId),
+      serviceId: attr.s(client.serviceId),
+      reference: attr.s(client.reference),
+      placedAt: attr.s(placedAt),
+      placedBy: attr.s(input.placedBy),
+      ...sealFields(key, itemKeyOf(client.pk, sk), { reason: input.reason }),
+    };
+    const erasure = erasureRecordKey(scope, client.clientId);
+    try {
+      await this.dynamo.send(
+        new TransactWriteItemsCommand({
+          TransactItems: [
+            { Put: { TableName: this.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
+            {
+              Update: {
+                TableName: this.table,
+                Key: { pk: attr.s(client.pk), sk: attr.s(PROFILE) },
+                UpdateExpression: 'SET legalHold = :hold REMOVE expiresAt, gsi2pk, gsi2sk, retentionBasis',
+                ConditionExpression: `attribute_exists(pk) AND attribute_not_exists(legalHold) AND ${NOT_EXPIRED}`,
+                ExpressionAttributeValues: {
+                  ':hold': {
+                    M: { placedAt: attr.s(placedAt), sk: attr.s(sk), placedBy: attr.s(input.placedBy) },
+                  },
+                  ':now': attr.n(this.#nowSeconds()),
+                },
+              },
+            },
+            {
+              ConditionCheck: {
+                TableName: this.table,
+                Key: { pk: attr.s(erasure.pk), sk: attr.s(erasure.sk) },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+          ],
+        }),
+      );
+    } catch (error) {
+      if (error instanceof TransactionCanceledException) {
+        throw conflict('The record changed (or is being erased) while the hold was placed; reload it.');
+      }
+      throw error;
+    }
+    await this.#clearForHold(scope, client, key);
+    return { hold: toHold(item), created: true };
+  }
+
+  /**
+   * Lifts the active hold (kept as history in the client's partition, off the holds index) and, for a closed
+   * case, schedules the record again under the current rules.
+   */
+  async liftHold(
+    scope: TenantScope,
+    client: ServiceUserRecord,
+    key: SubjectKey,
+    input: { liftedBy: string; reason: string; rules: RetentionRules },
+  ): Promise<{ hold: LegalHold; schedule: ScheduleOutcome }> {
+    const active = this.holdOn(client);
+    if (!active) throw conflict('The record is not under a legal hold.');
+    const liftedAt = this.clock.now().toISOString();
+    try {
+      await this.dynamo.send(
+        new TransactWriteItemsCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.table,
+                Key: { pk: attr.s(client.pk), sk: attr.s(active.sk) },
+                UpdateExpression:
+                  'SET liftedAt = :at, liftedBy = :by, enc_liftReason = :reason REMOVE gsi1pk, gsi1sk',
+                ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(liftedAt)',
+                ExpressionAttributeValues: {
+                  ':at': attr.s(liftedAt),
+                  ':by': attr.s(input.liftedBy),
+                  ':reason':
+                    sealFields(key, itemKeyOf(client.pk, active.sk), { liftReason: input.reason })
+                      .enc_liftReason ?? attr.s(''),
+                },
+              },
+            },
+            {
+              Update: {
+                TableName: this.table,
+                Key: { pk: attr.s(client.pk), sk: attr.s(PROFILE) },
+                UpdateExpression: 'REMOVE legalHold',
+                ConditionExpression: 'legalHold.sk = :sk',
+                ExpressionAttributeValues: { ':sk': attr.s(active.sk) },
+              },
+            },
+          ],
+        }),
+      );
+    } catch (error) {
+      if (error instanceof TransactionCanceledException) {
+        throw conflict('The hold changed while it was lifted; reload it.');
+      }
+      throw error;
+    }
+    const hold = await this.#hold(client.pk, active.sk);
+    if (!hold) throw notFound('Legal hold');
+    const profile = await this.#profile(scope, client.clientId);
+    const schedule = profile
+      ? await this.schedule(scope, profile, key, input.rules)
+      : { status: 'UNCHANGED' as const };
+    return { hold, schedule };
+  }
+
+  /** Active holds of the organisation, oldest first, one page at a time (the holds index). */
+  async legalHolds(
+    scope: TenantScope,
+    page: { limit: number; after?: string | undefined },
+  ): Promise<{ holds: LegalHold[]; next: string | undefined }> {
+    const result = await this.dynamo.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: HOLD_INDEX,
+        KeyConditionExpression: page.after ? 'gsi1pk = :pk AND gsi1sk > :after' : 'gsi1pk = :pk',
+        ExpressionAttributeValues: {
+          ':pk': attr.s(scope.key('LEGAL_HOLDS')),
+          ...(page.after ? { ':after': attr.s(page.after) } : {}),
+        },
+        Limit: page.limit,
+      }),
+    );
+    const items = result.Items ?? [];
+    const now = this.clock.now();
+    const holds = items.filter((item) => !isExpired(read.n(item, 'expiresAt'), now)).map(toHold);
+    const last = items.at(-1);
+    return { holds, next: result.LastEvaluatedKey && last ? requireS(last, 'gsi1sk') : undefined };
+  }
+
+  /** The active hold of a client, if any. */
+  async activeHold(client: ServiceUserRecord): Promise<LegalHold | undefined> {
+    const active = this.holdOn(client);
+    return active ? this.#hold(client.pk, active.sk) : undefined;
+  }
+
+  openHold(key: SubjectKey, hold: LegalHold, field: SealedHoldField): string | undefined {
+    return openField(key, itemKeyOf(hold.pk, hold.sk), hold.item, field);
+  }
+
+  async #clearForHold(scope: TenantScope, client: ServiceUserRecord, key: SubjectKey): Promise<void> {
+    const items = (await this.clientItems(scope, client, key)).filter((item) => item.sk !== PROFILE);
+    await this.#setExpiry(items, undefined);
+    await this.#setKeyExpiry(scope, client.clientId, undefined);
+  }
+
+  async #hold(pk: string, sk: string): Promise<LegalHold | undefined> {
+    const result = await this.dynamo.send(
+      new GetItemCommand({
+        TableName: this.table,
+        Key: { pk: attr.s(pk), sk: attr.s(sk) },
+        ConsistentRead: true,
+      }),
+    );
+    return result.Item ? toHold(result.Item) : undefined;
+  }
+
+  async #profile(scope: TenantScope, clientId: string): Promise<ServiceUserRecord | undefined> {
+    return this.serviceUsers.get(scope, clientId, new ItemLoader(this.dynamo, this.keys));
+  }
+
+  // ── Erasure ───────────────────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Erases a client: records the erasure (refused while a hold is on or the case is open — checked in the same
+   * transaction), crypto-shreds the data key at once, then deletes every item, the profile last so that a
+   * retry can still find what is left. The stream handler writes the tombstones. Without the key (a retried
+   * erasure) the blind-index entries cannot be recomputed and are left: they are truncated keyed hashes.
+   */
+  async erase(
+    scope: TenantScope,
+    client: ServiceUserRecord,
+    key: SubjectKey | undefined,
+    input: { erasedBy: string },
+  ): Promise<{ itemsRemoved: number; erasedAt: string }> {
+    const erasure = erasureRecordKey(scope, client.clientId);
+    const erasedAt = this.clock.now().toISOString();
+    try {
+      await this.dynamo.send(
+        new TransactWriteItemsCommand({
+          TransactItems: [
+            {
+              ConditionCheck: {
+                TableName: this.table,
+                Key: { pk: attr.s(client.pk), sk: attr.s(PROFILE) },
+                ConditionExpression:
+                  'attribute_exists(pk) AND attribute_not_exists(legalHold) AND caseStatus = :closed',
+                ExpressionAttributeValues: { ':closed': attr.s('CLOSED') },
+              },
+            },
+            {
+              Put: {
+                TableName: this.table,
+                Item: {
+                  pk: attr.s(erasure.pk),
+                  sk: attr.s(erasure.sk),
+                  orgId: attr.s(scope.orgId),
+                  subjectId: attr.s(client.clientId),
+                  erasedAt: attr.s(erasedAt),
+                  erasedBy: attr.s(input.erasedBy),
+                },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+          ],
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const [profileCheck, erasureRecord] = error.CancellationReasons ?? [];
+      if (profileCheck?.Code === 'ConditionalCheckFailed') {
+        throw conflict('The record is under a legal hold or its case is open; it cannot be erased.');
+      }
+      // Already recorded: a retried erasure carries on with whatever is left.
+      if (erasureRecord?.Code !== 'ConditionalCheckFailed') throw error;
+    }
+    const items = await this.clientItems(scope, client, key);
+    await this.keys.eraseSubjectKey(scope.orgId, client.clientId);
+    const rest = items.filter((item) => !(item.pk === client.pk && item.sk === PROFILE));
+    await batchDelete(this.dynamo, this.table, rest);
+    await batchDelete(this.dynamo, this.table, [{ pk: client.pk, sk: PROFILE }]);
+    return { itemsRemoved: items.length, erasedAt };
+  }
+
+  // ── The schedule: report and rule changes ─────────────────────────────────────────────────────────────────
+
+  /**
+   * What expires when: scheduled (closed, unheld, not yet expired) cases in expiry order, one page at a time.
+   * The index is partitioned by expiry year, so no organisation's schedule sits on one partition; a page walks
+   * the years from the cursor's up to the horizon the bounds allow.
+   */
+  async scheduled(
+    scope: TenantScope,
+    page: { limit: number; after?: string | undefined },
+  ): Promise<{ cases: ScheduledCase[]; next: string | undefined }> {
+    const now = this.clock.now();
+    const cursor = decodeCursor(page.after);
+    const lastYear = now.getUTCFullYear() + SCHEDULE_HORIZON_YEARS;
+    const cases: ScheduledCase[] = [];
+    // Nothing before this year can still be due; a cursor from an earlier year (time moved on) restarts here.
+    const stale = !cursor || cursor.year < now.getUTCFullYear();
+    let year = stale ? now.getUTCFullYear() : cursor.year;
+    let after = stale ? '' : cursor.sort;
+    for (; year <= lastYear && cases.length < page.limit; year++, after = '') {
+      let startKey: Item | undefined;
+      do {
+        const result = await this.dynamo.send(
+          new QueryCommand({
+            TableName: this.table,
+            IndexName: SCHEDULE_INDEX,
+            KeyConditionExpression: after ? 'gsi2pk = :pk AND gsi2sk > :after' : 'gsi2pk = :pk',
+            ExpressionAttributeValues: {
+              ':pk': attr.s(scheduleIndexPartition(scope, year)),
+              ...(after ? { ':after': attr.s(after) } : {}),
+            },
+            Limit: page.limit - cases.length,
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const item of result.Items ?? []) {
+          after = requireS(item, 'gsi2sk');
+          const scheduled = toScheduledCase(item);
+          if (scheduled && !isExpired(scheduled.expiresAt, now)) cases.push(scheduled);
+        }
+        startKey = result.LastEvaluatedKey;
+      } while (startKey && cases.length < page.limit);
+      if (cases.length >= page.limit) {
+        const more = startKey !== undefined || year < lastYear;
+        return { cases, next: more ? encodeCursor({ year, sort: after }) : undefined };
+      }
+    }
+    return { cases, next: undefined };
+  }
+
+  /**
+   * Recomputes the schedules of scheduled cases under new rules, `limit` cases at a time from the cursor;
+   * returns the next cursor while cases remain. A case whose new date has already passed expires at once; an
+   * already expired one is never brought back.
+   */
+  async reschedule(
+    scope: TenantScope,
+    rules: RetentionRules,
+    page: { limit: number; after?: string | undefined },
+  ): Promise<{ examined: number; rescheduled: number; next: string | undefined }> {
+    const { cases, next } = await this.scheduled(scope, page);
+    const loader = new ItemLoader(this.dynamo, this.keys);
+    let rescheduled = 0;
+    await inBatches(cases, UPDATE_CONCURRENCY, async (scheduled) => {
+      const [client, key] = await Promise.all([
+        this.serviceUsers.get(scope, scheduled.clientId, loader),
+        loader.subjectKey(scope.orgId, scheduled.clientId),
+      ]);
+      if (!client || !key) return;
+      const expiry = this.expiryOf(client, key, rules);
+      if (!expiry || toEpochSeconds(expiry.expiresAt) === client.expiresAt) return;
+      const outcome = await this.schedule(scope, client, key, rules);
+      if (outcome.status === 'SCHEDULED') rescheduled += 1;
+    });
+    return { examined: cases.length, rescheduled, next };
+  }
+
+  // ── Items ─────────────────────────────────────────────────────────────────────────────────────────────────
+
+  async #setExpiry(items: readonly ItemKey[], expiresAt: number | undefined): Promise<void> {
+    const now = this.#nowSeconds();
+    await inBatches(items, UPDATE_CONCURRENCY, async (item) => {
+      try {
+        await this.dynamo.send(
+          new UpdateItemCommand({
+            TableName: this.table,
+            Key: { pk: attr.s(item.pk), sk: attr.s(item.sk) },
+            UpdateExpression: expiresAt === undefined ? 'REMOVE expiresAt' : 'SET expiresAt = :expiresAt',
+            ConditionExpression: `attribute_exists(pk) AND ${NOT_EXPIRED}`,
+            ExpressionAttributeValues: {
+              ':now': attr.n(now),
+              ...(expiresAt === undefined ? {} : { ':expiresAt': attr.n(expiresAt) }),
+            },
+          }),
+        );
+      } catch (error) {
+        // Gone, or already expired: nothing to schedule, and nothing expired is ever brought back.
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    });
+  }
+
+  /** The data key expires with the data (the key table has TTL too), so TTL alone also crypto-shreds. */
+  async #setKeyExpiry(scope: TenantScope, clientId: string, expiresAt: number | undefined): Promise<void> {
+    const { table, key } = this.keys.subjectKeyLocation(scope.orgId, clientId);
+    try {
+      await this.dynamo.send(
+        new UpdateItemCommand({
+          TableName: table,
+          Key: key,
+          UpdateExpression: expiresAt === undefined ? 'REMOVE expiresAt' : 'SET expiresAt = :expiresAt',
+          ConditionExpression: `attribute_exists(pk) AND ${NOT_EXPIRED}`,
+          ExpressionAttributeValues: {
+            ':now': attr.n(this.#nowSeconds()),
+            ...(expiresAt === undefined ? {} : { ':expiresAt': attr.n(expiresAt) }),
+          },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  #nowSeconds(): number {
+    return toEpochSeconds(this.clock.now());
+  }
+}
+
+export function scheduleIndexPartition(scope: TenantScope, year: number): string {
+  return scope.key('RETENTION_DUE', String(year));
+}
+
+function scheduleIndexSort(expiresAt: number, clientId: string): string {
+  return `${new Date(expiresAt * 1000).toISOString()}#${clientId}`;
+}
+
+/** A cursor that continues the schedule right after this case (see {@link RetentionSchedules.scheduled}). */
+export function scheduleCursor(scheduled: ScheduledCase): string {
+  return encodeCursor({
+    year: new Date(scheduled.expiresAt * 1000).getUTCFullYear(),
+    sort: scheduleIndexSort(scheduled.expiresAt, scheduled.clientId),
+  });
+}
+
+function encodeCursor(cursor: { year: number; sort: string }): string {
+  return Buffer.from(`${cursor.year}|${cursor.sort}`, 'utf8').toString('base64url');
+}
+
+function decodeCursor(value: string | undefined): { year: number; sort: string } | undefined {
+  if (!value) return undefined;
+  const decoded = Buffer.from(value, 'base64url').toString('utf8');
+  const separator = decoded.indexOf('|');
+  const year = Number(decoded.slice(0, separator));
+  if (separator < 0 || !Number.isInteger(year)) return undefined;
+  return { year, sort: decoded.slice(separator + 1) };
+}
+
+function toScheduledCase(item: Item): ScheduledCase | undefined {
+  const expiresAt = read.n(item, 'expiresAt');
+  const closedAt = read.s(item, 'closedAt');
+  if (expiresAt === undefined || !closedAt) return undefined;
+  return {
+    clientId: requireS(item, 'clientId'),
+    serviceId: requireS(item, 'serviceId'),
+    reference: requireS(item, 'reference'),
+    closedAt,
+    expiresAt,
+    basis: (read.s(item, 'retentionBasis') ?? 'AFTER_CLOSURE') as RetentionBasis,
+  };
+}
+
+function toHold(item: Item): LegalHold {
+  return {
+    clientId: requireS(item, 'clientId'),
+    serviceId: requireS(item, 'serviceId'),
+    reference: requireS(item, 'reference'),
+    placedAt: requireS(item, 'placedAt'),
+    placedBy: requireS(item, 'placedBy'),
+    liftedAt: read.s(item, 'liftedAt'),
+    liftedBy: read.s(item, 'liftedBy'),
+    pk: requireS(item, 'pk'),
+    sk: requireS(item, 'sk'),
+    item,
+  };
+}
+
+/** Runs `task` over `items`, at most `width` at a time. */
+async function inBatches<T>(
+  items: readonly T[],
+  width: number,
+  task: (item: T) => Promise<void>,
+): Promise<void> {
+  for (let start = 0; start < items.length; start += width) {
+    await Promise.all(items.slice(start, start + width).map(task));
+  }
+}

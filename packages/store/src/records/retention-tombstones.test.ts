@@ -1,0 +1,113 @@
+import { type DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { newId, newOrgId } from '@confide/domain';
+import { describe, expect, it } from 'vitest';
+import { tenantScope } from '../tenant-scope';
+import {
+  clientItemOf,
+  itemKindOf,
+  processRetentionRecords,
+  type RetentionStreamRecord,
+  tombstoneSortKey,
+} from './retention-tombstones';
+
+describe('tombstone keys and kinds', () => {
+  it('derives the same tombstone key from the same deleted item, and a different one from another', () => {
+    const a = tombstoneSortKey('ORG#o#CLIENT#c', 'NOTE#n1');
+    expect(tombstoneSortKey('ORG#o#CLIENT#c', 'NOTE#n1')).toBe(a);
+    expect(tombstoneSortKey('ORG#o#CLIENT#c', 'NOTE#n2')).not.toBe(a);
+    expect(a).toMatch(/^ITEM#[0-9a-f]{40}$/);
+  });
+
+  it('names item kinds from sort keys without any part of an id', () => {
+    expect(itemKindOf('PROFILE')).toBe('PROFILE');
+    expect(itemKindOf('NOTE#nte_x')).toBe('NOTE');
+    expect(itemKindOf('NOTEV#nte_x#0001')).toBe('NOTE_VERSION');
+    expect(itemKindOf('ALLOC#alc_x')).toBe('ALLOCATION');
+    expect(itemKindOf('LEGAL_HOLD#2026-01-01T00:00:00.000Z')).toBe('LEGAL_HOLD');
+    expect(itemKindOf('GRANT#ptn_x#r')).toBe('GRANT');
+    expect(itemKindOf('weird value#x')).toBe('OTHER');
+  });
+
+  it('recognises a client’s items inside and outside its partition, and nothing else', () => {
+    expect(clientItemOf('CLIENT#su_1', 'CONSENT#c', {})).toEqual({ clientId: 'su_1', kind: 'CONSENT' });
+    expect(clientItemOf('REFERENCE#SU-1', 'REFERENCE', { clientId: { S: 'su_1' } })).toEqual({
+      clientId: 'su_1',
+      kind: 'REFERENCE',
+    });
+    expect(clientItemOf('BEACON#nhs#ab', 'CLIENT#su_1', { clientId: { S: 'su_1' } })?.kind).toBe('BEACON');
+    expect(
+      clientItemOf('IDENTITY#ab', 'IDENTITY', {
+        principalKind: { S: 'SERVICE_USER' },
+        principalId: { S: 'su_1' },
+      }),
+    ).toEqual({ clientId: 'su_1', kind: 'IDENTITY' });
+    expect(
+      clientItemOf('IDENTITY#ab', 'IDENTITY', { principalKind: { S: 'STAFF' }, principalId: { S: 's' } }),
+    ).toBe(undefined);
+    expect(clientItemOf('STAFF#stf_1', 'PROFILE', {})).toBeUndefined();
+    expect(clientItemOf('TOMBSTONE#su_1', 'ITEM#x', {})).toBeUndefined();
+    expect(clientItemOf('AUDIT#SUBJECT#su_1', '2026#x', { subjectId: { S: 'su_1' } })).toBeUndefined();
+  });
+});
+
+/** An in-memory stand-in for the few DynamoDB calls the handler makes, with one call made to fail. */
+function fakeDynamo(options: { failPutFor?: string } = {}) {
+  const items = new Map<string, Record<string, unknown>>();
+  const erased: string[] = [];
+  const send = async (command: unknown) => {
+    if (command instanceof PutItemCommand) {
+      const input = command.input;
+      const key = `${input.Item?.pk?.S}|${input.Item?.sk?.S}`;
+      if (options.failPutFor && input.Item?.kind?.S === options.failPutFor) throw new Error('throttled');
+      if (items.has(key)) {
+        const { ConditionalCheckFailedException } = await import('@aws-sdk/client-dynamodb');
+        throw new ConditionalCheckFailedException({ message: 'exists', $metadata: {} });
+      }
+      items.set(key, input.Item ?? {});
+      return {};
+    }
+    if (command instanceof GetItemCommand) return {};
+    if (command instanceof QueryCommand) return { Items: [] };
+    throw new Error(`unexpected ${String(command)}`);
+  };
+  return {
+    dynamo: { send } as unknown as DynamoDBClient,
+    items,
+    erased,
+    keys: {
+      eraseSubjectKey: async (_orgId: string, subjectId: string) => {
+        erased.push(subjectId);
+      },
+    },
+  };
+}
+
+describe('processRetentionRecords (injected clients)', () => {
+  const orgId = newOrgId();
+  const clientId = newId('serviceUser');
+  const pk = tenantScope(orgId).key('CLIENT', clientId);
+  const clock = { now: () => new Date('2040-01-01T00:00:00Z') };
+  const record = (sk: string, sequence: string): RetentionStreamRecord => ({
+    eventName: 'REMOVE',
+    userIdentity: { type: 'Service', principalId: 'dynamodb.amazonaws.com' },
+    dynamodb: {
+      OldImage: { pk: { S: pk }, sk: { S: sk }, expiresAt: { N: '1' } },
+      SequenceNumber: sequence,
+      ApproximateCreationDateTime: 2_000_000_000,
+    },
+  });
+
+  it('reports a failing call for its record only, and redelivery writes each tombstone once', async () => {
+    const fake = fakeDynamo({ failPutFor: 'CONSENT' });
+    const batch = [record('NOTE#a', '1'), record('CONSENT#b', '2'), record('NOTE#c', '3')];
+    const deps = { dynamo: fake.dynamo, dataTable: 'data', keys: fake.keys, clock };
+    const first = await processRetentionRecords(batch, deps);
+    expect(first.batchItemFailures).toEqual([{ itemIdentifier: '2' }]);
+    expect(first.tombstonesWritten).toBe(2);
+    const again = await processRetentionRecords(batch, deps);
+    expect(again.tombstonesWritten).toBe(0);
+    expect(fake.items.size).toBe(2);
+    expect([...fake.items.values()].every((item) => JSON.stringify(item).includes('"EXPIRED"'))).toBe(true);
+    expect(fake.erased).toContain(clientId);
+  });
+});

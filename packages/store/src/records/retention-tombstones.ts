@@ -1,0 +1,438 @@
+import { createHash } from 'node:crypto';
+import {
+  BatchWriteItemCommand,
+  ConditionalCheckFailedException,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  type WriteRequest,
+} from '@aws-sdk/client-dynamodb';
+import { asOrgId, type Clock, isExpired, isIdOf, type OrgId } from '@confide/domain';
+import type { KeyHierarchy } from '@confide/keys';
+import { attr, type Item, read, requireS } from '../attributes';
+import { type TenantScope, tenantScope } from '../tenant-scope';
+
+/** Why an item left the table: its retention period ended, or the subject was erased. */
+export type TombstoneReason = 'EXPIRED' | 'ERASED';
+
+/**
+ * What is left of a deleted item: the pseudonymous subject id (the client id, which says nothing about the
+ * person), the kind of item, when and why. Nothing personal, no item content.
+ */
+export interface Tombstone {
+  readonly subjectId: string;
+  readonly kind: string;
+  readonly reason: TombstoneReason;
+  readonly deletedAt: string;
+  readonly recordedAt: string;
+}
+
+/** The erasure record of a subject: written before anything of theirs is deleted, so deletions read as erasures. */
+export interface ErasureRecord {
+  readonly subjectId: string;
+  readonly erasedAt: string;
+  readonly erasedBy: string;
+}
+
+const TOMBSTONE = 'TOMBSTONE';
+const ERASURE_SORT = 'ERASURE';
+const ITEM_SORT_PREFIX = 'ITEM#';
+
+/** A subject's tombstone partition: `ORG#<org>#TOMBSTONE#<clientId>`, holding its erasure record and tombstones. */
+export function tombstonePartition(scope: TenantScope, subjectId: string): string {
+  return scope.key(TOMBSTONE, subjectId);
+}
+
+export function erasureRecordKey(scope: TenantScope, subjectId: string): { pk: string; sk: string } {
+  return { pk: tombstonePartition(scope, subjectId), sk: ERASURE_SORT };
+}
+
+/**
+ * The tombstone's sort key: a digest of the deleted item's key, so the same deletion seen twice (a retried
+ * batch, a replayed stream, the cascade and the stream both) always lands on the same tombstone.
+ */
+export function tombstoneSortKey(pk: string, sk: string): string {
+  return `${ITEM_SORT_PREFIX}${createHash('sha256').update(`${pk}\n${sk}`).digest('hex').slice(0, 40)}`;
+}
+
+const KINDS_BY_SORT_PREFIX: Readonly<Record<string, string>> = {
+  PROFILE: 'PROFILE',
+  NOTE: 'NOTE',
+  NOTEV: 'NOTE_VERSION',
+  CONSENT: 'CONSENT',
+  ALLOC: 'ALLOCATION',
+  MEDIA: 'MEDIA',
+  LEGAL_HOLD: 'LEGAL_HOLD',
+  DISCLOSURE: 'DISCLOSURE',
+};
+
+/** The kind of a client-partition item from its sort key (`NOTE#…` → NOTE); never any part of an id. */
+export function itemKindOf(sk: string): string {
+  const prefix = sk.split('#')[0] ?? '';
+  return KINDS_BY_SORT_PREFIX[prefix] ?? (/^[A-Z_]{1,32}$/.test(prefix) ? prefix : 'OTHER');
+}
+
+/**
+ * Whose item a deleted image was, and its kind: items in a client's partition, and the client's reference,
+ * identity and blind-index entries outside it. Anything else (staff, audit, tombstones, …) is not a client's.
+ */
+export function clientItemOf(
+  rest: string,
+  sk: string,
+  image: StreamImage,
+): { clientId: string; kind: string } | undefined {
+  if (rest.startsWith('CLIENT#')) return { clientId: rest.slice('CLIENT#'.length), kind: itemKindOf(sk) };
+  if (rest.startsWith('REFERENCE#') && image.clientId?.S)
+    return { clientId: image.clientId.S, kind: 'REFERENCE' };
+  if (rest.startsWith('BEACON#') && image.clientId?.S) return { clientId: image.clientId.S, kind: 'BEACON' };
+  if (rest.startsWith('IDENTITY#') && image.principalKind?.S === 'SERVICE_USER' && image.principalId?.S) {
+    return { clientId: image.principalId.S, kind: 'IDENTITY' };
+  }
+  return undefined;
+}
+
+// ── Stream records ─────────────────────────────────────────────────────────────────────────────────────────
+
+/** An attribute value as a stream carries it; only strings and numbers are read here. */
+export type StreamValue = { readonly S?: string | undefined; readonly N?: string | undefined };
+export type StreamImage = Readonly<Record<string, StreamValue>>;
+
+/**
+ * A DynamoDB stream record in the shape Lambda delivers it (`aws-lambda`'s `DynamoDBRecord` is assignable to
+ * it); the local poller converts the Streams API's records to this shape.
+ */
+export interface RetentionStreamRecord {
+  readonly eventID?: string | undefined;
+  readonly eventName?: string | undefined;
+  readonly userIdentity?: { readonly type?: string | undefined; readonly principalId?: string | undefined };
+  readonly dynamodb?:
+    | {
+        readonly Keys?: StreamImage | undefined;
+        readonly OldImage?: StreamImage | undefined;
+        readonly SequenceNumber?: string | undefined;
+        /** Epoch seconds (Lambda). */
+        readonly ApproximateCreationDateTime?: number | undefined;
+      }
+    | undefined;
+}
+
+export interface RetentionHandlerDependencies {
+  readonly dynamo: DynamoDBClient;
+  readonly dataTable: string;
+  /** Only `eraseSubjectKey` is used: deleting a key needs no KMS call. */
+  readonly keys: Pick<KeyHierarchy, 'eraseSubjectKey'>;
+  readonly clock: Clock;
+  /** Structured, non-personal log lines (ids and kinds only). */
+  readonly log?: (message: string, detail: Record<string, unknown>) => void;
+}
+
+export interface RetentionBatchResult {
+  /** The records that could not be processed, by sequence number, for Lambda's `batchItemFailures`. */
+  readonly batchItemFailures: { itemIdentifier: string }[];
+  readonly tombstonesWritten: number;
+  readonly keysDeleted: number;
+  readonly ignored: number;
+}
+
+/** TTL deletions are made by the DynamoDB service itself (AWS documents this identity for them). */
+function isTtlDeletion(record: RetentionStreamRecord): boolean {
+  return (
+    record.userIdentity?.type === 'Service' && record.userIdentity.principalId === 'dynamodb.amazonaws.com'
+  );
+}
+
+/**
+ * The retention handler's core: for every REMOVE of a client's item that is an expiry (a TTL deletion, or a
+ * deletion of an item whose `expiresAt` has passed — the local sweeper's) or part of an erasure (the subject
+ * has an erasure record), writes a tombstone under `ORG#<org>#TOMBSTONE#<clientId>` with a key derived from the
+ * deleted item's key (so retries never duplicate), and deletes the subject's data key once its partition is
+ * empty. A removed profile takes the rest of its partition with it (items recorded after the schedule was set
+ * carry no `expiresAt` of their own). Other deletions are ignored.
+ *
+ * Records are handled one at a time, in order; one that fails (malformed, or a failing call) is reported in
+ * `batchItemFailures` and the others are still processed. Every effect is idempotent, so a redelivered record —
+ * Lambda resends the batch from the first failure — changes nothing twice.
+ */
+export async function processRetentionRecords(
+  records: readonly RetentionStreamRecord[],
+  deps: RetentionHandlerDependencies,
+): Promise<RetentionBatchResult> {
+  const failures: { itemIdentifier: string }[] = [];
+  const erasures = new Map<string, Promise<boolean>>();
+  let tombstonesWritten = 0;
+  let keysDeleted = 0;
+  let ignored = 0;
+  for (const [index, record] of records.entries()) {
+    try {
+      const outcome = await processRecord(record, deps, erasures);
+      tombstonesWritten += outcome.tombstones;
+      keysDeleted += outcome.keyDeleted ? 1 : 0;
+      if (outcome.ignored) ignored += 1;
+    } catch (error) {
+      const itemIdentifier = record.dynamodb?.SequenceNumber ?? record.eventID ?? String(index);
+      failures.push({ itemIdentifier });
+      deps.log?.('retention.record-failed', {
+        itemIdentifier,
+        error: error instanceof Error ? error.name : 'Error',
+        message: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+  return { batchItemFailures: failures, tombstonesWritten, keysDeleted, ignored };
+}
+
+async function processRecord(
+  record: RetentionStreamRecord,
+  deps: RetentionHandlerDependencies,
+  erasures: Map<string, Promise<boolean>>,
+): Promise<{ tombstones: number; keyDeleted: boolean; ignored: boolean }> {
+  const skip = { tombstones: 0, keyDeleted: false, ignored: true };
+  if (record.eventName !== 'REMOVE') return skip;
+  const image = record.dynamodb?.OldImage;
+  if (!image) throw new Error('A REMOVE record without its old image (the stream must carry OLD_IMAGE).');
+  const pk = image.pk?.S ?? record.dynamodb?.Keys?.pk?.S;
+  const sk = image.sk?.S ?? record.dynamodb?.Keys?.sk?.S;
+  if (!pk || !sk) throw new Error('A REMOVE record without pk and sk.');
+  const match = /^ORG#([^#]+)#(.+)$/.exec(pk);
+  if (!match?.[1] || !match[2]) return skip; // the platform registry: no tenant, no subject
+  const orgId = asOrgId(match[1]);
+  const subject = clientItemOf(match[2], sk, image);
+  if (!subject) return skip;
+  if (!isIdOf('serviceUser', subject.clientId)) throw new Error('A client item with a malformed client id.');
+  const scope = tenantScope(orgId);
+
+  const reason = await reasonFor(record, image, scope, subject.clientId, deps, erasures);
+  if (!reason) return skip;
+  const deletedAt = new Date(
+    (record.dynamodb?.ApproximateCreationDateTime ?? deps.clock.now().getTime() / 1000) * 1000,
+  ).toISOString();
+  let tombstones = (await writeTombstone(
+    deps,
+    scope,
+    subject.clientId,
+    { pk, sk },
+    subject.kind,
+    reason,
+    deletedAt,
+  ))
+    ? 1
+    : 0;
+  if (subject.kind === 'PROFILE') {
+    tombstones += await removeRestOfPartition(deps, scope, pk, subject.clientId, reason, deletedAt);
+  }
+  const keyDeleted = await deleteKeyWhenPartitionEmpty(deps, orgId, scope, subject.clientId);
+  deps.log?.('retention.tombstone', {
+    orgId,
+    subjectId: subject.clientId,
+    kind: subject.kind,
+    reason,
+    keyDeleted,
+  });
+  return { tombstones, keyDeleted, ignored: false };
+}
+
+async function reasonFor(
+  record: RetentionStreamRecord,
+  image: StreamImage,
+  scope: TenantScope,
+  clientId: string,
+  deps: RetentionHandlerDependencies,
+  erasures: Map<string, Promise<boolean>>,
+): Promise<TombstoneReason | undefined> {
+  if (isTtlDeletion(record)) return 'EXPIRED';
+  const cacheKey = `${scope.orgId}|${clientId}`;
+  let erased = erasures.get(cacheKey);
+  if (!erased) {
+    erased = isErased(deps, scope, clientId);
+    erasures.set(cacheKey, erased);
+    erased.catch(() => erasures.delete(cacheKey));
+  }
+  if (await erased) return 'ERASED';
+  // The local sweeper's deletions are ordinary deletes: an item whose time had come counts as expired.
+  const expiresAt = image.expiresAt?.N === undefined ? undefined : Number(image.expiresAt.N);
+  if (isExpired(expiresAt, deps.clock.now())) return 'EXPIRED';
+  return undefined;
+}
+
+async function isErased(deps: RetentionHandlerDependencies, scope: TenantScope, clientId: string) {
+  const { pk, sk } = erasureRecordKey(scope, clientId);
+  const result = await deps.dynamo.send(
+    new GetItemCommand({
+      TableName: deps.dataTable,
+      Key: { pk: attr.s(pk), sk: attr.s(sk) },
+      ProjectionExpression: 'pk',
+      ConsistentRead: true,
+    }),
+  );
+  return result.Item !== undefined;
+}
+
+/** Writes one tombstone unless it is already there; true when written now. */
+async function writeTombstone(
+  deps: RetentionHandlerDependencies,
+  scope: TenantScope,
+  clientId: string,
+  deleted: { pk: string; sk: string },
+  kind: string,
+  reason: TombstoneReason,
+  deletedAt: string,
+): Promise<boolean> {
+  try {
+    await deps.dynamo.send(
+      new PutItemCommand({
+        TableName: deps.dataTable,
+        Item: {
+          pk: attr.s(tombstonePartition(scope, clientId)),
+          sk: attr.s(tombstoneSortKey(deleted.pk, deleted.sk)),
+          orgId: attr.s(scope.orgId),
+          subjectId: attr.s(clientId),
+          kind: attr.s(kind),
+          reason: attr.s(reason),
+          deletedAt: attr.s(deletedAt),
+          recordedAt: attr.s(deps.clock.now().toISOString()),
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}
+
+/**
+ * The client record and everything under it go together: what is left in the partition when the profile goes
+ * (items recorded after closure have no `expiresAt`) is deleted here, each with its tombstone first.
+ */
+async function removeRestOfPartition(
+  deps: RetentionHandlerDependencies,
+  scope: TenantScope,
+  pk: string,
+  clientId: string,
+  reason: TombstoneReason,
+  deletedAt: string,
+): Promise<number> {
+  let written = 0;
+  let startKey: Item | undefined;
+  do {
+    const page = await deps.dynamo.send(
+      new QueryCommand({
+        TableName: deps.dataTable,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': attr.s(pk) },
+        ProjectionExpression: 'pk, sk',
+        ConsistentRead: true,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    const keys = (page.Items ?? []).map((item) => ({ pk: requireS(item, 'pk'), sk: requireS(item, 'sk') }));
+    for (const key of keys) {
+      if (await writeTombstone(deps, scope, clientId, key, itemKindOf(key.sk), reason, deletedAt))
+        written += 1;
+    }
+    await batchDelete(deps.dynamo, deps.dataTable, keys);
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return written;
+}
+
+async function deleteKeyWhenPartitionEmpty(
+  deps: RetentionHandlerDependencies,
+  orgId: OrgId,
+  scope: TenantScope,
+  clientId: string,
+): Promise<boolean> {
+  const remaining = await deps.dynamo.send(
+    new QueryCommand({
+      TableName: deps.dataTable,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': attr.s(scope.key('CLIENT', clientId)) },
+      ProjectionExpression: 'pk',
+      Limit: 1,
+      ConsistentRead: true,
+    }),
+  );
+  if ((remaining.Items ?? []).length > 0) return false;
+  await deps.keys.eraseSubjectKey(orgId, clientId);
+  return true;
+}
+
+/** Deletes items 25 at a time, retrying what DynamoDB leaves unprocessed. */
+export async function batchDelete(
+  dynamo: DynamoDBClient,
+  table: string,
+  keys: readonly { pk: string; sk: string }[],
+): Promise<void> {
+  for (let start = 0; start < keys.length; start += 25) {
+    let pending: WriteRequest[] = keys
+      .slice(start, start + 25)
+      .map((key) => ({ DeleteRequest: { Key: { pk: attr.s(key.pk), sk: attr.s(key.sk) } } }));
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 8) throw new Error('DynamoDB kept deletions unprocessed.');
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
+      const result = await dynamo.send(new BatchWriteItemCommand({ RequestItems: { [table]: pending } }));
+      pending = result.UnprocessedItems?.[table] ?? [];
+    }
+  }
+}
+
+// ── Reading tombstones ─────────────────────────────────────────────────────────────────────────────────────
+
+/** A subject's tombstones and erasure record (for reports and tests); nothing of the subject's data. */
+export class RetentionTombstones {
+  constructor(
+    private readonly dynamo: DynamoDBClient,
+    private readonly table: string,
+  ) {}
+
+  async list(scope: TenantScope, subjectId: string): Promise<Tombstone[]> {
+    const tombstones: Tombstone[] = [];
+    let startKey: Item | undefined;
+    do {
+      const page = await this.dynamo.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: {
+            ':pk': attr.s(tombstonePartition(scope, subjectId)),
+            ':prefix': attr.s(ITEM_SORT_PREFIX),
+          },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) tombstones.push(toTombstone(item));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return tombstones.sort((a, b) => a.deletedAt.localeCompare(b.deletedAt) || a.kind.localeCompare(b.kind));
+  }
+
+  async erasure(scope: TenantScope, subjectId: string): Promise<ErasureRecord | undefined> {
+    const { pk, sk } = erasureRecordKey(scope, subjectId);
+    const result = await this.dynamo.send(
+      new GetItemCommand({
+        TableName: this.table,
+        Key: { pk: attr.s(pk), sk: attr.s(sk) },
+        ConsistentRead: true,
+      }),
+    );
+    if (!result.Item) return undefined;
+    return {
+      subjectId: requireS(result.Item, 'subjectId'),
+      erasedAt: requireS(result.Item, 'erasedAt'),
+      erasedBy: requireS(result.Item, 'erasedBy'),
+    };
+  }
+}
+
+function toTombstone(item: Item): Tombstone {
+  return {
+    subjectId: requireS(item, 'subjectId'),
+    kind: requireS(item, 'kind'),
+    reason: requireS(item, 'reason') as TombstoneReason,
+    deletedAt: requireS(item, 'deletedAt'),
+    recordedAt: read.s(item, 'recordedAt') ?? requireS(item, 'deletedAt'),
+  };
+}

@@ -1,0 +1,201 @@
+import { DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { tenantScope } from '@confide/store';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  ADA,
+  allocate,
+  expectNoErrors,
+  type Person,
+  recordNote,
+  registerServiceUser,
+} from '../support/care-fixtures';
+import { addStaff } from '../support/fixtures';
+import {
+  countedRequests,
+  DYNAMO_WRITES,
+  errorsOf,
+  localIdOf,
+  type ServiceWorld,
+  seedClients,
+  serviceWorld,
+  sumOf,
+} from '../support/records-fixtures';
+import { type TestApi, testApi } from '../support/test-api';
+
+/**
+ * Audit budget and fail-closed (DATA-PROTECTION.md "Access audit"; DESIGN.md budgets): a request touching many
+ * fields of many records makes at most 2 DynamoDB write calls for its audit, and if the audit write fails the
+ * response is withheld — no data leaves unaudited.
+ */
+
+const AUDIT_WRITE_CALLS = ['TransactWriteItems', 'BatchWriteItem', 'PutItem', 'UpdateItem'] as const;
+
+describe('the audit write budget', () => {
+  const api = testApi();
+
+  it('is at most 2 DynamoDB write calls for a manager listing 30 clients with name, phone and note bodies', async () => {
+    // Prepare
+    const world = await serviceWorld(api);
+    const seeded = await seedClients(api, world.org.orgId, world.serviceId, 30, {
+      notes: [
+        { kind: 'DAILY_SUPPORT', body: (i) => `Daily note ${i}`, authorId: world.manager.staffId },
+        { kind: 'MEDICAL', body: (i) => `Medical note ${i}`, authorId: world.manager.staffId },
+      ],
+    });
+    const query = `query ($s: ID!) { serviceUsers(serviceId: $s, first: 30) { edges { node {
+      name phone notes { edges { node { kind ... on CareNote { body } ... on HealthNote { body } } } }
+    } } } }`;
+
+    // Act
+    const { result, counts } = await countedRequests(api, () =>
+      api.graphql<{
+        serviceUsers: { edges: { node: { name: string; phone: string; notes: { edges: unknown[] } } }[] };
+      }>(query, { token: world.manager.token, variables: { s: world.serviceId } }),
+    );
+
+    // Assess
+    expectNoErrors(result);
+    const nodes = result.data?.serviceUsers.edges.map((edge) => edge.node) ?? [];
+    expect(nodes).toHaveLength(30);
+    expect(nodes.every((node) => node.phone === ADA.phone && node.notes.edges.length === 2)).toBe(true);
+    const writes = sumOf(counts, AUDIT_WRITE_CALLS);
+    expect(writes, `write calls: ${JSON.stringify(counts)}`).toBeGreaterThanOrEqual(1);
+    expect(writes, `write calls: ${JSON.stringify(counts)}`).toBeLessThanOrEqual(2);
+    expect(sumOf(counts, DYNAMO_WRITES)).toBe(writes);
+
+    // …and those calls did record every client's reads
+    for (const client of [seeded[0], seeded[29]]) {
+      const events = await api.services.auditLog.bySubject(
+        tenantScope(world.org.orgId),
+        client?.clientId ?? '',
+      );
+      const read = events.find(
+        (event) => event.actor.id === world.manager.staffId && event.action === 'READ',
+      );
+      expect(read?.fields).toEqual([
+        'CareNote.body',
+        'HealthNote.body',
+        'ServiceUser.name',
+        'ServiceUser.phone',
+      ]);
+    }
+  });
+});
+
+/** A DynamoDB client that fails every TransactWriteItems carrying an audit item, at the SDK layer. */
+function failingAuditClient(api: TestApi): { client: DynamoDBClient; failures: () => number } {
+  const { config } = api.services;
+  const client = new DynamoDBClient({
+    region: config.region,
+    ...(config.endpoints.dynamodb ? { endpoint: config.endpoints.dynamodb } : {}),
+    maxAttempts: 1,
+  });
+  let failures = 0;
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const input = args.input as { TransactItems?: TransactWriteItem[] };
+      const audit = (input.TransactItems ?? []).some((item) =>
+        [item.Put?.Item?.pk?.S, item.Update?.Key?.pk?.S].some((pk) => pk?.includes('#AUDIT#')),
+      );
+      if (context.commandName === 'TransactWriteItemsCommand' && audit) {
+        failures++;
+        throw new Error('Injected failure: audit table unavailable at ORG#secret');
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'failAuditWrites' },
+  );
+  return { client, failures: () => failures };
+}
+
+describe('when the audit write fails', () => {
+  const healthy = testApi();
+  let world: ServiceWorld & { client: string; worker: Person };
+  beforeAll(async () => {
+    const base = await serviceWorld(healthy);
+    const worker = await addStaff(healthy, base.org, ['SUPPORT_WORKER']);
+    const client = await registerServiceUser(healthy, base.manager, base.serviceId);
+    await allocate(healthy, base.manager, client, worker);
+    await recordNote(healthy, worker, client, 'DAILY_SUPPORT', 'Visited the GP together.');
+    world = { ...base, client, worker };
+  });
+
+  it('withholds the response: data null, one INTERNAL error, no personal data', async () => {
+    // Prepare
+    const { client, failures } = failingAuditClient(healthy);
+    const broken = testApi({ dynamo: client });
+
+    // Act
+    const result = await broken.graphql(
+      'query ($id: ID!) { serviceUser(id: $id) { name phone nhsNumber notes { edges { node { ... on CareNote { body } } } } } }',
+      { token: world.worker.token, variables: { id: world.client } },
+    );
+
+    // Assess
+    expect(failures()).toBe(1);
+    expect(result.data).toBeNull();
+    expect(errorsOf(result)).toEqual([{ code: 'INTERNAL', path: undefined }]);
+    for (const value of [
+      ADA.name,
+      ADA.phone,
+      ADA.nhsNumber,
+      'Visited the GP',
+      'ORG#',
+      'Injected',
+      'secret',
+    ]) {
+      expect(result.text).not.toContain(value);
+    }
+  });
+
+  it('reports INTERNAL for a write too', async () => {
+    // Prepare
+    const { client, failures } = failingAuditClient(healthy);
+    const broken = testApi({ dynamo: client });
+
+    // Act
+    const result = await broken.graphql(
+      'mutation ($input: RecordNoteInput!) { recordNote(input: $input) { id ... on CareNote { body } } }',
+      {
+        token: world.worker.token,
+        variables: {
+          input: { serviceUserId: world.client, kind: 'DAILY_SUPPORT', body: 'Unaudited note text' },
+        },
+      },
+    );
+
+    // Assess
+    expect(failures()).toBe(1);
+    expect(result.data).toBeNull();
+    expect(errorsOf(result)).toEqual([{ code: 'INTERNAL', path: undefined }]);
+    expect(result.text).not.toContain('Unaudited note text');
+    expect(result.text).not.toContain(ADA.name);
+  });
+
+  it('leaves no unaudited write behind: the note whose WRITE event could not be recorded does not exist', async () => {
+    // Prepare
+    const { client } = failingAuditClient(healthy);
+    const broken = testApi({ dynamo: client });
+    const before = await healthy.services.caseNotes.list(
+      tenantScope(world.org.orgId),
+      localIdOf(world.client),
+    );
+
+    // Act
+    const result = await broken.graphql(
+      'mutation ($input: RecordNoteInput!) { recordNote(input: $input) { id } }',
+      {
+        token: world.worker.token,
+        variables: { input: { serviceUserId: world.client, kind: 'DAILY_SUPPORT', body: 'Never audited' } },
+      },
+    );
+
+    // Assess
+    expect(errorsOf(result)).toEqual([{ code: 'INTERNAL', path: undefined }]);
+    const after = await healthy.services.caseNotes.list(
+      tenantScope(world.org.orgId),
+      localIdOf(world.client),
+    );
+    expect(after.map((note) => note.noteId)).toEqual(before.map((note) => note.noteId));
+  });
+});

@@ -1,0 +1,147 @@
+import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { type Item, tenantScope } from '@confide/store';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ADA, expectNoErrors } from '../support/care-fixtures';
+import { addStaff } from '../support/fixtures';
+import type { TestApi } from '../support/test-api';
+import {
+  clientWithRecords,
+  closeCase,
+  closeLocalRetentions,
+  codesOf,
+  expectCode,
+  localRetention,
+  partitionItems,
+  readClient,
+  retentionApi,
+  retentionWorld,
+  subjectKeyItem,
+} from './retention-support';
+
+const ERASE = `mutation ($id: ID!, $reason: String!) { eraseServiceUser(serviceUserId: $id, reason: $reason) {
+  serviceUserId erasedAt itemsRemoved
+} }`;
+
+function erase(api: TestApi, token: string, id: string) {
+  return api.graphql<{ eraseServiceUser: { serviceUserId: string; erasedAt: string; itemsRemoved: number } }>(
+    ERASE,
+    {
+      token,
+      variables: { id, reason: 'Subject erasure request SAR-2026-031' },
+    },
+  );
+}
+
+describe('retention: erasure', () => {
+  const { api } = retentionApi();
+  afterAll(closeLocalRetentions);
+
+  it('crypto-shreds at once: nothing is readable, not even items restored from a copy taken before', async () => {
+    const world = await retentionWorld(api);
+    const { id, clientId } = await clientWithRecords(api, world);
+    const { orgId } = world.org;
+
+    // Only the IG lead, and only a closed case.
+    expectCode(await erase(api, world.ig.token, id), 'CONFLICT');
+    expectNoErrors(await closeCase(api, world.manager, id));
+    expectCode(await erase(api, world.manager.token, id), 'FORBIDDEN');
+
+    // A "backup": every item of the partition and the reference, copied with plain Get/Put.
+    const partition = await partitionItems(api, orgId, clientId);
+    const reference = partition.find((item) => item.sk?.S === 'PROFILE')?.reference?.S ?? '';
+    const referenceItem = (
+      await api.services.dynamo.send(
+        new GetItemCommand({
+          TableName: api.stack.tables.data,
+          Key: { pk: { S: tenantScope(orgId).key('REFERENCE', reference) }, sk: { S: 'REFERENCE' } },
+        }),
+      )
+    ).Item as Item;
+    const backup = [...partition, referenceItem];
+    expect(backup.length).toBeGreaterThan(6);
+
+    const erased = await erase(api, world.ig.token, id);
+    expectNoErrors(erased);
+    expect(erased.data?.eraseServiceUser.serviceUserId).toBe(id);
+    expect(erased.data?.eraseServiceUser.itemsRemoved).toBeGreaterThanOrEqual(backup.length);
+
+    // Immediately: the key is gone, the person is not found.
+    expect(await subjectKeyItem(api, orgId, clientId)).toBeUndefined();
+    expectCode(await readClient(api, world.manager.token, id), 'NOT_FOUND');
+    expect((await partitionItems(api, orgId, clientId)).length).toBe(0);
+
+    // Restore the copy: the items are back, their ciphertext is not readable by anyone.
+    for (const item of backup) {
+      await api.services.dynamo.send(new PutItemCommand({ TableName: api.stack.tables.data, Item: item }));
+    }
+    for (const token of [world.manager.token, world.worker.token, world.ig.token]) {
+      const restored = await readClient(api, token, id);
+      expect(restored.errors?.length ?? 0).toBeGreaterThan(0);
+      for (const code of codesOf(restored)) expect(['NOT_FOUND', 'INTERNAL', 'FORBIDDEN']).toContain(code);
+      expect(restored.text).not.toContain(ADA.name);
+      expect(restored.text).not.toContain('library');
+      expect(restored.text).not.toContain('inhaler');
+      expect(restored.data?.serviceUser?.name ?? null).toBeNull();
+    }
+    const note = partition.find((item) => item.sk?.S?.startsWith('NOTE#'));
+    const noteId = Buffer.from(`CareNote:${clientId}.${note?.noteId?.S}`).toString('base64');
+    const direct = await api.graphql('query ($id: ID!) { caseNote(id: $id) { ... on CareNote { body } } }', {
+      token: world.worker.token,
+      variables: { id: noteId },
+    });
+    expect(direct.text).not.toContain('library');
+
+    // The erasure record and the audit event remain; the stream handler tombstoned what was deleted.
+    const scope = tenantScope(orgId);
+    expect(await api.services.tombstones.erasure(scope, clientId)).toMatchObject({
+      subjectId: clientId,
+      erasedBy: world.ig.staffId,
+    });
+    const events = await api.services.auditLog.bySubject(scope, clientId);
+    expect(
+      events.find((event) => event.operation === 'eraseServiceUser' && event.action === 'ADMIN'),
+    ).toMatchObject({
+      action: 'ADMIN',
+      purpose: 'Subject erasure request SAR-2026-031',
+    });
+    // The stream handler's tombstones: one per deleted item, ERASED, written once however often it runs.
+    let list = await api.services.tombstones.list(scope, clientId);
+    for (
+      let attempt = 0;
+      attempt < 10 && list.length < (erased.data?.eraseServiceUser.itemsRemoved ?? 0);
+      attempt++
+    ) {
+      await localRetention(api, orgId).drainStream();
+      list = await api.services.tombstones.list(scope, clientId);
+    }
+    await localRetention(api, orgId).drainStream();
+    list = await api.services.tombstones.list(scope, clientId);
+    expect(list.length).toBe(erased.data?.eraseServiceUser.itemsRemoved);
+    expect(list.every((tombstone) => tombstone.reason === 'ERASED')).toBe(true);
+    expect(new Set(list.map((tombstone) => tombstone.kind))).toEqual(
+      new Set([
+        'PROFILE',
+        'NOTE',
+        'NOTE_VERSION',
+        'CONSENT',
+        'ALLOCATION',
+        'REFERENCE',
+        'IDENTITY',
+        'BEACON',
+      ]),
+    );
+  });
+
+  it('refuses erasure while a safeguarding investigation is open', async () => {
+    const world = await retentionWorld(api);
+    const { id } = await clientWithRecords(api, world);
+    const lead = await addStaff(api, world.org, ['SAFEGUARDING_LEAD']);
+    const opened = await api.graphql(
+      'mutation ($ids: [ID!]!, $lead: ID!) { openSafeguardingInvestigation(serviceUserIds: $ids, investigatorId: $lead) }',
+      { token: world.manager.token, variables: { ids: [id], lead: lead.globalId } },
+    );
+    expectNoErrors(opened);
+    expectNoErrors(await closeCase(api, world.manager, id));
+    expectCode(await erase(api, world.ig.token, id), 'CONFLICT');
+  });
+});

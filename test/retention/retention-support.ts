@@ -1,0 +1,213 @@
+import { GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { addYears, type Clock, type OrgId } from '@confide/domain';
+import { LocalRetention } from '@confide/local';
+import { type Item, type Tombstone, tenantScope } from '@confide/store';
+import { expect } from 'vitest';
+import { expectNoErrors, type Person, registerServiceUser } from '../support/care-fixtures';
+import { addStaff } from '../support/fixtures';
+import { localIdOf, type ServiceWorld, serviceWorld } from '../support/records-fixtures';
+import { type GraphqlResult, type TestApi, testApi } from '../support/test-api';
+
+/** A clock the test moves; it starts at the real time, to the whole second (TTL's unit). */
+export class MovableClock implements Clock {
+  #now = Math.floor(Date.now() / 1000) * 1000;
+
+  now(): Date {
+    return new Date(this.#now);
+  }
+
+  set(at: Date): void {
+    this.#now = at.getTime();
+  }
+
+  advanceYears(years: number): void {
+    this.#now = addYears(this.now(), years).getTime();
+  }
+
+  advanceMs(ms: number): void {
+    this.#now += ms;
+  }
+}
+
+/** An API whose clock the test controls (the tokens stay real-time: only the records age). */
+export function retentionApi(): { api: TestApi; clock: MovableClock } {
+  const clock = new MovableClock();
+  return { api: testApi({ clock }), clock };
+}
+
+export interface RetentionWorld extends ServiceWorld {
+  readonly worker: Person;
+  readonly ig: Person;
+}
+
+/** An organisation with a service, its manager, an allocated-to-be worker and an IG lead. */
+export async function retentionWorld(api: TestApi): Promise<RetentionWorld> {
+  const world = await serviceWorld(api);
+  const [worker, ig] = await Promise.all([
+    addStaff(api, world.org, ['SUPPORT_WORKER']),
+    addStaff(api, world.org, ['IG_LEAD']),
+  ]);
+  return { ...world, worker, ig };
+}
+
+/** A client with a primary worker, a daily note (amended once, so it has history), a medical note and a consent. */
+export async function clientWithRecords(
+  api: TestApi,
+  world: RetentionWorld,
+  details: { dateOfBirth?: string; name?: string; nhsNumber?: string } = {},
+): Promise<{ id: string; clientId: string }> {
+  const id = await registerServiceUser(api, world.manager, world.serviceId, details);
+  const gql = (query: string, token: string, variables: Record<string, unknown>) =>
+    api.graphql(query, { token, variables }).then((result) => {
+      expectNoErrors(result);
+      return result;
+    });
+  await gql(
+    'mutation ($input: AllocateWorkerInput!) { allocateWorker(input: $input) { id } }',
+    world.manager.token,
+    { input: { serviceUserId: id, staffId: world.worker.globalId, kind: 'PRIMARY' } },
+  );
+  const note = await gql(
+    'mutation ($input: RecordNoteInput!) { recordNote(input: $input) { id version } }',
+    world.worker.token,
+    { input: { serviceUserId: id, kind: 'DAILY_SUPPORT', body: 'Walked to the library together.' } },
+  );
+  const recorded = (note.data as { recordNote: { id: string; version: number } }).recordNote;
+  await gql('mutation ($input: AmendNoteInput!) { amendNote(input: $input) { id } }', world.worker.token, {
+    input: {
+      noteId: recorded.id,
+      body: 'Walked to the library and back.',
+      expectedVersion: recorded.version,
+    },
+  });
+  await gql('mutation ($input: RecordNoteInput!) { recordNote(input: $input) { id } }', world.worker.token, {
+    input: { serviceUserId: id, kind: 'MEDICAL', body: 'Reviewed inhaler technique.' },
+  });
+  await gql(
+    'mutation ($input: RecordConsentInput!) { recordConsent(input: $input) { id } }',
+    world.manager.token,
+    { input: { serviceUserId: id, scope: 'GP', method: 'SIGNED_FORM', givenBy: 'CLIENT' } },
+  );
+  return { id, clientId: localIdOf(id) };
+}
+
+export interface ClientView {
+  serviceUser: {
+    name: string | null;
+    caseStatus: string | null;
+    closedAt: string | null;
+    version: number | null;
+    retention: { expiresAt: string | null; basis: string | null; legalHold: boolean } | null;
+    notes: { edges: { node: { kind: string; body?: string | null } }[] } | null;
+    consents: { scope: string }[] | null;
+  };
+}
+
+export const CLIENT_QUERY = `query ($id: ID!) { serviceUser(id: $id) {
+  name caseStatus closedAt version
+  retention { expiresAt basis legalHold }
+  notes { edges { node { kind ... on CareNote { body } ... on HealthNote { body } } } }
+  consents { scope }
+} }`;
+
+export function readClient(api: TestApi, token: string, id: string): Promise<GraphqlResult<ClientView>> {
+  return api.graphql<ClientView>(CLIENT_QUERY, { token, variables: { id } });
+}
+
+export async function closeCase(
+  api: TestApi,
+  manager: Person,
+  id: string,
+  closedAt?: Date,
+): Promise<GraphqlResult<{ closeCase: ClientView['serviceUser'] }>> {
+  const current = await readClient(api, manager.token, id);
+  expectNoErrors(current);
+  return api.graphql(
+    `mutation ($input: CloseCaseInput!) { closeCase(input: $input) {
+      name caseStatus closedAt version retention { expiresAt basis legalHold }
+    } }`,
+    {
+      token: manager.token,
+      variables: {
+        input: {
+          serviceUserId: id,
+          expectedVersion: current.data?.serviceUser.version,
+          ...(closedAt ? { closedAt: closedAt.toISOString() } : {}),
+        },
+      },
+    },
+  );
+}
+
+/** The raw items of a client's partition (test-only, straight from the table). */
+export async function partitionItems(api: TestApi, orgId: OrgId, clientId: string): Promise<Item[]> {
+  const result = await api.services.dynamo.send(
+    new QueryCommand({
+      TableName: api.stack.tables.data,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': { S: tenantScope(orgId).key('CLIENT', clientId) } },
+      ConsistentRead: true,
+    }),
+  );
+  return result.Items ?? [];
+}
+
+/** The client's wrapped data key item in the key table, if it still exists. */
+export async function subjectKeyItem(
+  api: TestApi,
+  orgId: OrgId,
+  clientId: string,
+): Promise<Item | undefined> {
+  const { table, key } = api.services.keys.subjectKeyLocation(orgId, clientId);
+  const result = await api.services.dynamo.send(
+    new GetItemCommand({ TableName: table, Key: key, ConsistentRead: true }),
+  );
+  return result.Item;
+}
+
+const retentions = new Map<string, LocalRetention>();
+
+/**
+ * The local sweeper and stream poller, limited to one organisation, on the test's clock. One per organisation
+ * and API, so its stream checkpoint carries over between runs (the stream is shared by every test file).
+ */
+export function localRetention(api: TestApi, orgId: OrgId): LocalRetention {
+  let retention = retentions.get(orgId);
+  if (!retention) {
+    retention = new LocalRetention({ stack: api.stack, services: api.services, orgId });
+    retentions.set(orgId, retention);
+  }
+  return retention;
+}
+
+/** Closes the stream clients of {@link localRetention} (afterAll). */
+export function closeLocalRetentions(): void {
+  for (const retention of retentions.values()) retention.close();
+  retentions.clear();
+}
+
+export function tombstones(api: TestApi, orgId: OrgId, clientId: string): Promise<Tombstone[]> {
+  return api.services.tombstones.list(tenantScope(orgId), clientId);
+}
+
+/** Sweeps and drains the stream until the client's partition is gone and its tombstones stop changing. */
+export async function sweepUntilGone(api: TestApi, orgId: OrgId, clientId: string): Promise<Tombstone[]> {
+  const retention = localRetention(api, orgId);
+  let previous = -1;
+  for (let attempt = 0; attempt < 20; attempt++) {
+    await retention.runOnce();
+    const current = await tombstones(api, orgId, clientId);
+    if ((await partitionItems(api, orgId, clientId)).length === 0 && current.length === previous)
+      return current;
+    previous = current.length;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('The client’s items were not all swept and tombstoned.');
+}
+
+export const codesOf = (result: GraphqlResult<unknown>) =>
+  (result.errors ?? []).map((e) => e.extensions?.code);
+
+export function expectCode(result: GraphqlResult<unknown>, code: string): void {
+  expect(codesOf(result), JSON.stringify(result.errors)).toContain(code);
+}

@@ -1,0 +1,174 @@
+import { addYears, toEpochSeconds } from '@confide/domain';
+import { tenantScope } from '@confide/store';
+import { describe, expect, it } from 'vitest';
+import { expectNoErrors } from '../support/care-fixtures';
+import type { TestOrganisation } from '../support/fixtures';
+import type { TestApi } from '../support/test-api';
+import {
+  clientWithRecords,
+  closeCase,
+  expectCode,
+  partitionItems,
+  readClient,
+  retentionApi,
+  retentionWorld,
+} from './retention-support';
+
+const SET_RULES = `mutation ($input: RetentionRulesInput!) { setRetentionRules(input: $input) {
+  organisation { version retention { clientYearsAfterClosure childUntilAge staffYearsAfterEmployment auditYears breachYears } }
+  rescheduledCases complete continueAfter
+} }`;
+
+const SCHEDULE = `query ($first: Int, $after: String) { retentionSchedule(first: $first, after: $after) {
+  edges { cursor node { serviceUserId reference closedAt expiresAt basis } }
+  pageInfo { hasNextPage endCursor }
+} }`;
+
+interface ScheduleResult {
+  retentionSchedule: {
+    edges: { cursor: string; node: { serviceUserId: string; expiresAt: string; basis: string } }[];
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  };
+}
+
+async function organisationVersion(api: TestApi, org: TestOrganisation): Promise<number> {
+  const result = await api.graphql<{ organisation: { version: number } }>('{ organisation { version } }', {
+    token: org.adminToken,
+  });
+  expectNoErrors(result);
+  return result.data?.organisation.version ?? 0;
+}
+
+describe('retention rules and the schedule report', () => {
+  const { api, clock } = retentionApi();
+
+  it('lets ORG_ADMIN change the rules within bounds, audited, and reschedules closed cases', async () => {
+    const world = await retentionWorld(api);
+    const { id, clientId } = await clientWithRecords(api, world, { dateOfBirth: '1970-01-01' });
+    const closedAt = clock.now();
+    expectNoErrors(await closeCase(api, world.manager, id));
+    const version = await organisationVersion(api, world.org);
+
+    expectCode(
+      await api.graphql(SET_RULES, {
+        token: world.manager.token,
+        variables: { input: { clientYearsAfterClosure: 10, expectedVersion: version } },
+      }),
+      'FORBIDDEN',
+    );
+    const outOfBounds = await api.graphql(SET_RULES, {
+      token: world.org.adminToken,
+      variables: { input: { clientYearsAfterClosure: 5, expectedVersion: version } },
+    });
+    expectCode(outOfBounds, 'BAD_USER_INPUT');
+    expect(outOfBounds.errors?.[0]?.extensions?.field).toEqual(['input', 'clientYearsAfterClosure']);
+    expectCode(
+      await api.graphql(SET_RULES, {
+        token: world.org.adminToken,
+        variables: { input: { childUntilAge: 31, expectedVersion: version } },
+      }),
+      'BAD_USER_INPUT',
+    );
+    expectCode(
+      await api.graphql(SET_RULES, {
+        token: world.org.adminToken,
+        variables: { input: { clientYearsAfterClosure: 10, expectedVersion: version - 1 } },
+      }),
+      'CONFLICT',
+    );
+
+    const changed = await api.graphql<{
+      setRetentionRules: {
+        organisation: { retention: Record<string, number> };
+        rescheduledCases: number;
+        complete: boolean;
+      };
+    }>(SET_RULES, {
+      token: world.org.adminToken,
+      variables: { input: { clientYearsAfterClosure: 10, auditYears: 12, expectedVersion: version } },
+    });
+    expectNoErrors(changed);
+    expect(changed.data?.setRetentionRules).toMatchObject({
+      organisation: {
+        retention: {
+          clientYearsAfterClosure: 10,
+          childUntilAge: 25,
+          staffYearsAfterEmployment: 6,
+          auditYears: 12,
+          breachYears: 6,
+        },
+      },
+      rescheduledCases: 1,
+      complete: true,
+    });
+    const expiresAt = addYears(closedAt, 10);
+    const view = await readClient(api, world.manager.token, id);
+    expect(view.data?.serviceUser.retention?.expiresAt).toBe(expiresAt.toISOString());
+    for (const item of await partitionItems(api, world.org.orgId, clientId)) {
+      expect(item.expiresAt?.N).toBe(String(toEpochSeconds(expiresAt)));
+    }
+    const events = await api.services.auditLog.byActor(tenantScope(world.org.orgId), world.org.adminStaffId);
+    expect(events.find((event) => event.operation === 'setRetentionRules')).toMatchObject({
+      action: 'ADMIN',
+      outcome: 'ALLOWED',
+    });
+
+    // Shortening the period below the time already passed expires the case at once.
+    clock.advanceYears(7);
+    const shortened = await api.graphql(SET_RULES, {
+      token: world.org.adminToken,
+      variables: { input: { clientYearsAfterClosure: 6, expectedVersion: version + 1 } },
+    });
+    expectNoErrors(shortened);
+    expectCode(await readClient(api, world.manager.token, id), 'NOT_FOUND');
+  });
+
+  it('reports what expires when to the IG lead, in expiry order, one page at a time', async () => {
+    clock.set(new Date(Math.floor(Date.now() / 1000) * 1000));
+    const world = await retentionWorld(api);
+    const year = clock.now().getUTCFullYear();
+    const child = await clientWithRecords(api, world, { dateOfBirth: `${year - 10}-06-01` });
+    const adult = await clientWithRecords(api, world, { dateOfBirth: '1960-06-01' });
+    const older = await clientWithRecords(api, world, { dateOfBirth: '1950-06-01' });
+    const open = await clientWithRecords(api, world, { dateOfBirth: '1990-06-01' });
+    expectNoErrors(await closeCase(api, world.manager, child.id));
+    expectNoErrors(await closeCase(api, world.manager, adult.id));
+    expectNoErrors(await closeCase(api, world.manager, older.id, addYears(clock.now(), -1)));
+
+    expectCode(await api.graphql(SCHEDULE, { token: world.manager.token }), 'FORBIDDEN');
+    const first = await api.graphql<ScheduleResult>(SCHEDULE, {
+      token: world.ig.token,
+      variables: { first: 2 },
+    });
+    expectNoErrors(first);
+    const page1 = first.data?.retentionSchedule;
+    expect(page1?.edges.map((edge) => [edge.node.serviceUserId, edge.node.basis])).toEqual([
+      [older.id, 'AFTER_CLOSURE'],
+      [adult.id, 'AFTER_CLOSURE'],
+    ]);
+    expect(page1?.pageInfo.hasNextPage).toBe(true);
+    const second = await api.graphql<ScheduleResult>(SCHEDULE, {
+      token: world.ig.token,
+      variables: { first: 2, after: page1?.pageInfo.endCursor },
+    });
+    expectNoErrors(second);
+    expect(
+      second.data?.retentionSchedule.edges.map((edge) => [edge.node.serviceUserId, edge.node.basis]),
+    ).toEqual([[child.id, 'CHILD_AGE']]);
+    expect(second.data?.retentionSchedule.edges[0]?.node.expiresAt).toBe(`${year + 15}-06-01T00:00:00.000Z`);
+    expect(second.data?.retentionSchedule.pageInfo.hasNextPage).toBe(false);
+    expect(JSON.stringify([first.data, second.data])).not.toContain(open.id);
+
+    // Past the first date, the expired case drops out of the report.
+    clock.set(addYears(clock.now(), 7));
+    clock.advanceMs(24 * 60 * 60 * 1000);
+    const later = await api.graphql<ScheduleResult>(SCHEDULE, {
+      token: world.ig.token,
+      variables: { first: 10 },
+    });
+    expect(later.data?.retentionSchedule.edges.map((edge) => edge.node.serviceUserId)).toEqual([
+      adult.id,
+      child.id,
+    ]);
+  });
+});

@@ -1,0 +1,198 @@
+import { type AttributeValue, ScanCommand } from '@aws-sdk/client-dynamodb';
+import type { NoteKind, OrgId } from '@confide/domain';
+import type { ServiceUserDetails } from '@confide/store';
+import { ItemLoader, tenantScope } from '@confide/store';
+import { expect } from 'vitest';
+import { ADA, createServiceWithManager, type Person } from './care-fixtures';
+import { onboardTestOrganisation, type TestOrganisation } from './fixtures';
+import type { GraphqlResult, TestApi } from './test-api';
+
+/** Helpers for the need-to-know and records tests: ids, direct seeding, test-only scans. */
+
+export type Item = Record<string, AttributeValue>;
+
+/** A Relay global id, as the API encodes it (`base64("<Type>:<local id>")`). */
+export const globalId = (typename: string, id: string) =>
+  Buffer.from(`${typename}:${id}`, 'utf8').toString('base64');
+
+/** The local id inside a global id (for a note: `<clientId>.<noteId>`). */
+export const localIdOf = (global: string) => {
+  const decoded = Buffer.from(global, 'base64').toString('utf8');
+  return decoded.slice(decoded.indexOf(':') + 1);
+};
+
+/** The error entries of a result, reduced to what the tests compare. */
+export const errorsOf = (result: GraphqlResult<unknown>) =>
+  (result.errors ?? []).map((error) => ({
+    code: error.extensions?.code,
+    path: error.path,
+    ...(error.extensions?.field ? { field: error.extensions.field } : {}),
+  }));
+
+/** One organisation with a service and its manager, created through the API. */
+export interface ServiceWorld {
+  readonly org: TestOrganisation;
+  readonly serviceId: string;
+  readonly manager: Person;
+  readonly senior: Person;
+}
+
+export async function serviceWorld(api: TestApi): Promise<ServiceWorld> {
+  const org = await onboardTestOrganisation(api);
+  const { serviceId, manager, senior } = await createServiceWithManager(api, org);
+  return { org, serviceId, manager, senior };
+}
+
+/** Creates a further service as the senior manager, with the given manager; returns its global id. */
+export async function createService(api: TestApi, world: ServiceWorld, manager: Person): Promise<string> {
+  const created = await api.graphql<{ createService: { id: string } }>(
+    'mutation { createService(name: "Community outreach") { id } }',
+    { token: world.senior.token },
+  );
+  expect(created.errors).toBeUndefined();
+  const serviceId = created.data?.createService.id ?? '';
+  const assigned = await api.graphql(
+    'mutation ($s: ID!, $m: ID!) { assignServiceManager(serviceId: $s, staffId: $m) { id } }',
+    { token: world.senior.token, variables: { s: serviceId, m: manager.globalId } },
+  );
+  expect(assigned.errors).toBeUndefined();
+  return serviceId;
+}
+
+/**
+ * Seeds clients straight through the stores (fast, for volume tests): registered to the service, optionally
+ * allocated to a worker and given notes. Returns their local and global ids, oldest first.
+ */
+export async function seedClients(
+  api: TestApi,
+  orgId: OrgId,
+  serviceGlobalId: string,
+  count: number,
+  options: {
+    allocateTo?: string;
+    notes?: readonly { kind: NoteKind; body: (index: number) => string; authorId: string }[];
+    details?: (index: number) => ServiceUserDetails;
+  } = {},
+): Promise<{ clientId: string; globalId: string }[]> {
+  const scope = tenantScope(orgId);
+  const serviceId = localIdOf(serviceGlobalId);
+  const seeded: { clientId: string; globalId: string }[] = [];
+  // Ten at a time: fast, without flooding DynamoDB Local.
+  for (let start = 0; start < count; start += 10) {
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(10, count - start) }, (_, offset) =>
+        api.services.serviceUsers.register(scope, {
+          serviceId,
+          details: options.details?.(start + offset) ?? { ...ADA, name: `Seeded Client ${start + offset}` },
+        }),
+      ),
+    );
+    for (const { clientId } of batch) seeded.push({ clientId, globalId: globalId('ServiceUser', clientId) });
+  }
+  await Promise.all(
+    seeded.map(async ({ clientId }, index) => {
+      if (options.allocateTo) {
+        await api.services.serviceUsers.allocate(scope, clientId, {
+          staffId: options.allocateTo,
+          kind: 'PRIMARY',
+        });
+      }
+      if (options.notes?.length) {
+        const key = await api.services.keys.subjectKey(orgId, clientId);
+        if (!key) throw new Error('No subject key');
+        for (const note of options.notes) {
+          await api.services.caseNotes.record(scope, clientId, key, {
+            kind: note.kind,
+            body: note.body(index),
+            authorId: note.authorId,
+          });
+        }
+      }
+    }),
+  );
+  return seeded;
+}
+
+/** A token for the service user themself (SELF), from their portal identity. */
+export async function serviceUserToken(api: TestApi, orgId: OrgId, clientGlobalId: string): Promise<string> {
+  const record = await api.services.serviceUsers.get(
+    tenantScope(orgId),
+    localIdOf(clientGlobalId),
+    new ItemLoader(api.services.dynamo, api.services.keys),
+  );
+  if (!record?.externalSubject) throw new Error('No such service user');
+  return api.token({ sub: record.externalSubject, org_id: orgId });
+}
+
+/**
+ * Every item of the organisation in the given tables (test-only Scan, paginated, consistent), sorted by key.
+ * Audit events are left out unless asked for: they are the one thing every request may add.
+ */
+export async function organisationItems(
+  api: TestApi,
+  orgId: OrgId,
+  options: { tables?: readonly string[]; includeAudit?: boolean } = {},
+): Promise<{ table: string; item: Item }[]> {
+  const tables = options.tables ?? [api.services.config.tables.data];
+  const found: { table: string; item: Item }[] = [];
+  for (const table of tables) {
+    let startKey: Item | undefined;
+    do {
+      const page = await api.services.dynamo.send(
+        new ScanCommand({
+          TableName: table,
+          FilterExpression: 'begins_with(pk, :prefix)',
+          ExpressionAttributeValues: { ':prefix': { S: `ORG#${orgId}#` } },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        if (!options.includeAudit && (item.pk?.S ?? '').includes('#AUDIT#')) continue;
+        found.push({ table, item });
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+  }
+  const keyOf = (entry: { table: string; item: Item }) =>
+    `${entry.table}|${entry.item.pk?.S}|${entry.item.sk?.S}`;
+  return found.sort((a, b) => keyOf(a).localeCompare(keyOf(b)));
+}
+
+/** Every string an attribute value holds (keys, GSI keys, sets, maps, lists; binaries as UTF-8 and Latin-1). */
+export function attributeStrings(value: AttributeValue): string[] {
+  if (value.S !== undefined) return [value.S];
+  if (value.N !== undefined) return [value.N];
+  if (value.B !== undefined) {
+    const bytes = Buffer.from(value.B);
+    return [bytes.toString('utf8'), bytes.toString('latin1')];
+  }
+  if (value.SS) return [...value.SS];
+  if (value.NS) return [...value.NS];
+  if (value.BS) return value.BS.flatMap((b) => attributeStrings({ B: b }));
+  if (value.M) return Object.entries(value.M).flatMap(([k, v]) => [k, ...attributeStrings(v)]);
+  if (value.L) return value.L.flatMap(attributeStrings);
+  return [];
+}
+
+/** Counts of the SDK requests made while `act` ran (on this API's clients only). */
+export async function countedRequests<T>(
+  api: TestApi,
+  act: () => Promise<T>,
+): Promise<{ result: T; counts: Record<string, number> }> {
+  api.services.counters.reset();
+  const result = await act();
+  return { result, counts: api.services.counters.snapshot() };
+}
+
+export const sumOf = (counts: Record<string, number>, operations: readonly string[]) =>
+  operations.reduce((sum, operation) => sum + (counts[`DynamoDB.${operation}`] ?? 0), 0);
+
+export const DYNAMO_READS = ['Query', 'GetItem', 'BatchGetItem', 'Scan', 'TransactGetItems'] as const;
+export const DYNAMO_WRITES = [
+  'TransactWriteItems',
+  'BatchWriteItem',
+  'PutItem',
+  'UpdateItem',
+  'DeleteItem',
+] as const;
