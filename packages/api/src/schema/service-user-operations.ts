@@ -385,6 +385,11 @@ const RecordNoteInput = builder.inputType('RecordNoteInput', {
       required: false,
       description: 'Withhold from the person under a recorded exemption (e.g. serious risk to someone).',
     }),
+    idempotencyKey: t.string({
+      required: false,
+      description:
+        'Client-chosen key: retrying with the same key returns the first note instead of a duplicate.',
+    }),
   }),
 });
 
@@ -577,6 +582,10 @@ builder.mutationFields((t) => ({
         distribution,
         sealedFor,
         withheld: input.withheldFromSubject ?? false,
+        idempotencyKey:
+          input.idempotencyKey == null
+            ? undefined
+            : validate.text(['input', 'idempotencyKey'], input.idempotencyKey, { max: 200 }),
       });
       return { client, note };
     },

@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import {
   ConditionalCheckFailedException,
   type DynamoDBClient,
+  GetItemCommand,
   QueryCommand,
   TransactionCanceledException,
   TransactWriteItemsCommand,
@@ -47,9 +49,18 @@ export interface NewCaseNote {
   readonly distribution?: readonly string[] | undefined;
   readonly sealedFor?: readonly string[] | undefined;
   readonly withheld?: boolean | undefined;
+  /** A client-chosen key: a retried create with the same key returns the first note instead of a second. */
+  readonly idempotencyKey?: string | undefined;
 }
 
 const NOTE_PREFIX = 'NOTE#';
+const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
+
+/** A note id derived from the idempotency key, so every retry of one create addresses the same item. */
+function idempotentNoteId(clientId: string, authorId: string, key: string): string {
+  const digest = createHash('sha256').update(`${clientId}\u0000${authorId}\u0000${key}`).digest();
+  return `nte_${[...digest.subarray(0, 26)].map((byte) => BASE32[byte % 32]).join('')}`;
+}
 const HISTORY_PREFIX = 'NOTEV#';
 
 /**
@@ -64,7 +75,9 @@ export class CaseNotes {
   ) {}
 
   async record(scope: TenantScope, clientId: string, key: SubjectKey, note: NewCaseNote): Promise<CaseNote> {
-    const noteId = newId('note');
+    const noteId = note.idempotencyKey
+      ? idempotentNoteId(clientId, note.authorId, note.idempotencyKey)
+      : newId('note');
     const pk = scope.key('CLIENT', clientId);
     const sk = `${NOTE_PREFIX}${noteId}`;
     const item: Item = {
@@ -102,7 +115,19 @@ export class CaseNotes {
         }),
       );
     } catch (error) {
-      if (error instanceof TransactionCanceledException) throw notFound('Service user');
+      if (error instanceof TransactionCanceledException) {
+        if (note.idempotencyKey) {
+          const existing = await this.dynamo.send(
+            new GetItemCommand({
+              TableName: this.table,
+              Key: { pk: attr.s(pk), sk: attr.s(sk) },
+              ConsistentRead: true,
+            }),
+          );
+          if (existing.Item) return toNote(existing.Item);
+        }
+        throw notFound('Service user');
+      }
       throw error;
     }
     return toNote(item);
