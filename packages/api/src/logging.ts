@@ -35,6 +35,8 @@ export function describeErrorForLog(error: unknown): Record<string, unknown> {
 /** Adapts the logger to yoga: expected domain errors are debug, everything else an error. */
 export function yogaLogger(logger: Logger) {
   const isExpected = (value: unknown) => {
+    // Request errors (malformed query, no query, validation) describe the caller's request, not a fault.
+    if (value instanceof GraphQLError && !value.originalError) return true;
     const original = value instanceof GraphQLError ? value.originalError : value;
     return original instanceof ConfideError && original.code !== ErrorCode.INTERNAL;
   };
