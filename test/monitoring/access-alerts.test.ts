@@ -124,6 +124,52 @@ describe('accessAlerts on ordinary work', () => {
   });
 });
 
+describe('accessMonitoringSettings', () => {
+  const api = testApi();
+
+  it('starts from the defaults, and refuses a bad time zone, a bad time, a stale version and a support worker', async () => {
+    // Prepare
+    const world = await serviceWorld(api);
+    const [ig, worker] = await Promise.all([
+      addStaff(api, world.org, ['IG_LEAD']),
+      addStaff(api, world.org, ['SUPPORT_WORKER']),
+    ]);
+    const change = (person: Person, input: Record<string, unknown>, v: number) =>
+      api.graphql(SETTINGS, { token: person.token, variables: { input, v } });
+
+    // Act
+    const defaults = await api.graphql(
+      '{ accessMonitoringSettings { workingHoursStart workingHoursEnd timeZone workingDays manyClientsThreshold emergencyReviewDays version } }',
+      { token: ig.token },
+    );
+    const badZone = await change(ig, { timeZone: 'Mars/Olympus' }, 0);
+    const badTime = await change(ig, { workingHoursStart: '25:00' }, 0);
+    const first = await change(ig, { emergencyReviewDays: 3 }, 0);
+    const stale = await change(ig, { emergencyReviewDays: 4 }, 0);
+    const byWorker = await change(worker, { emergencyReviewDays: 4 }, 1);
+
+    // Assess
+    expect(defaults.data).toEqual({
+      accessMonitoringSettings: {
+        workingHoursStart: '07:00',
+        workingHoursEnd: '22:00',
+        timeZone: 'Europe/London',
+        workingDays: [1, 2, 3, 4, 5, 6, 7],
+        manyClientsThreshold: 10,
+        emergencyReviewDays: 7,
+        version: 0,
+      },
+    });
+    expect(errorsOf(badZone)).toEqual([
+      { code: 'BAD_USER_INPUT', path: ['setAccessMonitoringSettings'], field: ['input', 'timeZone'] },
+    ]);
+    expect(errorsOf(badTime)[0]?.code).toBe('BAD_USER_INPUT');
+    expectNoErrors(first);
+    expect(errorsOf(stale)).toEqual([{ code: 'CONFLICT', path: ['setAccessMonitoringSettings'] }]);
+    expect(errorsOf(byWorker)).toEqual([{ code: 'FORBIDDEN', path: ['setAccessMonitoringSettings'] }]);
+  });
+});
+
 describe('accessAlerts rules', () => {
   const api = testApi();
   let world: AlertWorld;

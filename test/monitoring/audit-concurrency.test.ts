@@ -98,6 +98,30 @@ describe('the audit chains under concurrent writers', () => {
     expect(result).toEqual({ ok: true, checked: before + 4, problems: 0 });
   });
 
+  it('fails closed, writing nothing, when a write allowed a single call meets another process', async () => {
+    // Prepare: as above, but the write may use only one call (a mutation's flush before its data write)
+    const world = await serviceWorld(api);
+    const orgId = world.org.orgId;
+    const first = otherProcess(api, new ChainLeases(undefined, () => 0));
+    const second = otherProcess(api, new ChainLeases(undefined, () => 0));
+    await first.write(events(orgId, 'req-one-1', world.manager.staffId, ['su-a']));
+    await second.write(events(orgId, 'req-two-1', world.manager.staffId, ['su-b']));
+    const before = (await verifyAuditLog(api.services, tenantScope(orgId))).checked;
+    api.services.counters.reset();
+
+    // Act
+    const attempt = first.write(events(orgId, 'req-one-2', world.manager.staffId, ['su-a']), { maxCalls: 1 });
+
+    // Assess
+    await expect(attempt).rejects.toThrow();
+    expect(api.services.counters.snapshot()['DynamoDB.TransactWriteItems']).toBe(1);
+    expect(await verifyAuditLog(api.services, tenantScope(orgId))).toEqual({
+      ok: true,
+      checked: before,
+      problems: 0,
+    });
+  });
+
   it('never forks a chain when six processes write at once; a write that cannot fit the budget writes nothing', async () => {
     // Prepare
     const world = await serviceWorld(api);

@@ -100,12 +100,16 @@ export class AuditLog {
     private readonly leases: (orgId: string) => ChainLeases = (orgId) => leasesFor(table, orgId),
   ) {}
 
-  /** Writes a request's events; throws if they cannot all be written (the caller withholds the response). */
-  async write(events: readonly AuditEvent[]): Promise<void> {
+  /**
+   * Writes a request's events; throws if they cannot all be written (the caller withholds the response). Uses at
+   * most `maxCalls` write calls (default: the request's whole budget), a retry after meeting another process on a
+   * chain included, and returns how many it used.
+   */
+  async write(events: readonly AuditEvent[], options: { maxCalls?: number } = {}): Promise<number> {
     const first = events[0];
-    if (!first) return;
-    if (events.length > MAX_AUDIT_EVENTS_PER_REQUEST)
-      throw new Error('Too many audit events for one request.');
+    if (!first) return 0;
+    const budget = Math.min(options.maxCalls ?? MAX_AUDIT_CALLS_PER_REQUEST, MAX_AUDIT_CALLS_PER_REQUEST);
+    if (events.length > EVENTS_PER_CALL * budget) throw new Error('Too many audit events for one request.');
     if (events.some((event) => event.orgId !== first.orgId)) {
       throw new Error('One request’s audit events belong to one organisation.');
     }
@@ -136,7 +140,7 @@ export class AuditLog {
           } catch (error) {
             // Another process extended this chain since its head was read. Leave the chain to it and retry on
             // another, if the budget still covers this chunk and the ones after it.
-            const callsLeft = MAX_AUDIT_CALLS_PER_REQUEST - calls - (chunks.length - index - 1);
+            const callsLeft = budget - calls - (chunks.length - index - 1);
             const current = headConflict(error);
             if (current === undefined || callsLeft < 1) throw error;
             const moved = current ? this.#trustedHead(scope, key, lease.shard, current) : undefined;
@@ -148,6 +152,7 @@ export class AuditLog {
         }
       }
       leases.release(lease.shard, lease.head);
+      return calls;
     } catch (error) {
       if (held && error instanceof PoisonedHeadError) leases.poison(lease.shard);
       else if (held) leases.release(lease.shard, undefined, true);

@@ -1,5 +1,10 @@
 import type { Classification, Relationship } from '@confide/domain';
-import type { AuditAction, AuditEvent, AuditLog } from '@confide/store';
+import {
+  type AuditAction,
+  type AuditEvent,
+  type AuditLog,
+  MAX_AUDIT_CALLS_PER_REQUEST,
+} from '@confide/store';
 import type { Authenticated } from '../authentication';
 
 interface PendingEvent {
@@ -22,6 +27,8 @@ interface PendingEvent {
 export class AuditTrail {
   readonly #events = new Map<string, PendingEvent>();
   #flushes = 0;
+  /** Audit write calls used so far: the request's budget is MAX_AUDIT_CALLS_PER_REQUEST. */
+  #calls = 0;
   #failure: unknown;
 
   constructor(
@@ -76,9 +83,10 @@ export class AuditTrail {
 
   /**
    * Writes everything recorded since the last flush; throws when the write fails, so the caller can withhold
-   * the response (or, before a data write, change nothing).
+   * the response (or, before a data write, change nothing). A flush before a data write keeps one write call of
+   * the budget for the `final` flush after execution (a retry on another audit chain is only made within budget).
    */
-  async flush(): Promise<void> {
+  async flush(options: { final?: boolean } = {}): Promise<void> {
     // Once a write failed, the request is withheld whatever follows: fail again without writing.
     if (this.#failure) throw this.#failure;
     if (this.#events.size === 0 || !this.auth) return;
@@ -117,8 +125,9 @@ export class AuditTrail {
       outcome: event.outcome,
       rule: event.rule,
     }));
+    const left = MAX_AUDIT_CALLS_PER_REQUEST - this.#calls;
     try {
-      await this.log.write(events);
+      this.#calls += await this.log.write(events, { maxCalls: Math.max(1, options.final ? left : left - 1) });
     } catch (error) {
       this.#failure = error;
       throw error;

@@ -50,7 +50,7 @@ export function auditFlushPlugin(): Plugin<ConfideContext> {
       return {
         async onExecuteDone({ args, setResult }) {
           try {
-            await args.contextValue.access.audit.flush();
+            await args.contextValue.access.audit.flush({ final: true });
           } catch {
             setResult({
               data: null,

@@ -40,6 +40,8 @@ const MAX_REPORT_EVENTS = 5000;
 const MAX_DAY_INDEX_DAYS = 92;
 /** Their default window. */
 const DAY_INDEX_DEFAULT_DAYS = 7;
+/** The person’s own view covers ten years unless narrowed. */
+const OWN_VIEW_DEFAULT_DAYS = 3652;
 const GOVERNANCE_ROLES: readonly Role[] = ['IG_LEAD', 'CALDICOTT_GUARDIAN'];
 const AGGREGATE_ROLES: readonly Role[] = [
   'IG_LEAD',
@@ -411,12 +413,15 @@ async function alertsFor(
   context: ConfideContext,
   scope: ReportScope,
   period: Period,
+  fetched?: { events: readonly StoredAuditEvent[]; settings: MonitoringSettings },
 ): Promise<AccessAlert[]> {
   const tenant = callerScope(context);
-  const [{ settings }, { events }] = await Promise.all([
-    context.services.monitoring.settings(tenant),
-    context.services.auditLog.inPeriod(tenant, { ...period, limit: 20_000 }),
-  ]);
+  const [settings, events] = fetched
+    ? [fetched.settings, fetched.events]
+    : await Promise.all([
+        context.services.monitoring.settings(tenant).then((stored) => stored.settings),
+        context.services.auditLog.inPeriod(tenant, { ...period, limit: 20_000 }).then((read) => read.events),
+      ]);
   const visible = await withinScope(context, scope, events);
   const overdue = await emergencyEntries(context, scope, settings, (review) => review.status === 'PENDING');
   const reviews: { review: PendingReview; events: readonly StoredAuditEvent[] }[] = overdue.map((entry) => ({
@@ -672,7 +677,7 @@ builder.queryFields((t) => ({
     description:
       'For a person Confide holds records about (SELF): who accessed their record and why, newest first — by role and stated purpose, in plain words. Accesses under a safeguarding investigation that is still open are not listed.',
     authScopes: { authenticated: true },
-    args: periodArgs(t),
+    args: periodArgs(t, OWN_VIEW_DEFAULT_DAYS),
     resolve: async (_root, args, context) => {
       const { principal, organisation } = authenticated(context);
       if (principal.kind !== 'SERVICE_USER') throw forbidden('Only the person themself reads this list.');
@@ -683,7 +688,14 @@ builder.queryFields((t) => ({
         context.access.loader,
       );
       if (!client) throw notFound();
-      const period = periodOf(context, args.from, args.to, 3660);
+      const period = periodOf(
+        context,
+        args.from,
+        args.to,
+        OWN_VIEW_DEFAULT_DAYS + 1,
+        [],
+        OWN_VIEW_DEFAULT_DAYS,
+      );
       const events = await context.services.auditLog.bySubject(scope, client.clientId, {
         ...period,
         limit: 1000,
@@ -1249,7 +1261,7 @@ builder.queryFields((t) => ({
         .filter((breach) => breach.reportable !== false && !breach.regulatorNotifiedAt)
         .sort((a, b) => a.regulatorDeadline.localeCompare(b.regulatorDeadline));
       const overdueReviewMs = settings.emergencyReviewDays * DAY_MS;
-      const alerts = await alertsFor(context, all, period);
+      const alerts = await alertsFor(context, all, period, { events, settings });
       const alertCounts = ALERT_RULES.map((rule) => ({
         rule,
         count: alerts.filter((a) => a.rule === rule).length,
