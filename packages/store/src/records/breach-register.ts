@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { type Clock, conflict, newId, notFound } from '@confide/domain';
 import { attr, type Item, read, requireN, requireS } from '../attributes';
+import { queryAll } from '../query-all';
 import type { TenantScope } from '../tenant-scope';
 
 /** 72 hours to notify the regulator of a reportable breach (UK GDPR art. 33; Lets connect 6). */
@@ -88,22 +89,14 @@ export class BreachRegister {
 
   /** Every entry, newest discovery first. */
   async list(scope: TenantScope): Promise<BreachEntry[]> {
-    const entries: BreachEntry[] = [];
-    let startKey: Item | undefined;
-    do {
-      const page = await this.dynamo.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': attr.s(scope.key('BREACHES')) },
-          ScanIndexForward: false,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) entries.push(toBreach(item));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return entries;
+    return (
+      await queryAll(this.dynamo, {
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': attr.s(scope.key('BREACHES')) },
+        ScanIndexForward: false,
+      })
+    ).map(toBreach);
   }
 
   /** Records the assessment (reportable or not) and, when done, the regulator notification. */

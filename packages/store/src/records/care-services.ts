@@ -2,12 +2,12 @@ import {
   ConditionalCheckFailedException,
   type DynamoDBClient,
   PutItemCommand,
-  QueryCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { type Clock, newId, notFound } from '@confide/domain';
 import { attr, type Item, read, requireN, requireS } from '../attributes';
 import type { ItemLoader } from '../item-loader';
+import { queryAll } from '../query-all';
 import type { TenantScope } from '../tenant-scope';
 
 /** A QA assignment: a team leader reviews a service, read-only, for a period (Azure 4.1d). */
@@ -68,22 +68,14 @@ export class CareServices {
   }
 
   async list(scope: TenantScope): Promise<CareService[]> {
-    const services: CareService[] = [];
-    let startKey: Item | undefined;
-    do {
-      const page = await this.dynamo.send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: 'gsi1',
-          KeyConditionExpression: 'gsi1pk = :pk',
-          ExpressionAttributeValues: { ':pk': attr.s(scope.key('SERVICES')) },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) services.push(toService(item));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return services;
+    return (
+      await queryAll(this.dynamo, {
+        TableName: this.table,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': attr.s(scope.key('SERVICES')) },
+      })
+    ).map(toService);
   }
 
   /** Adds a staff member to the service's managers or members (sets, so repeating is harmless). */

@@ -8,6 +8,7 @@ import {
 import { type Clock, conflict, type EmergencyReason, newId, notFound } from '@confide/domain';
 import type { SubjectKey } from '@confide/keys';
 import { attr, type Item, read, requireS } from '../attributes';
+import { queryAll } from '../query-all';
 import { itemKeyOf, openField, sealFields } from '../sealed-fields';
 import type { TenantScope } from '../tenant-scope';
 
@@ -85,21 +86,14 @@ export class EmergencyReviews {
 
   /** Reviews, newest first; `status` narrows to pending or completed ones. */
   async list(scope: TenantScope, status?: 'PENDING' | 'COMPLETED'): Promise<EmergencyReview[]> {
-    const reviews: EmergencyReview[] = [];
-    let startKey: Item | undefined;
-    do {
-      const page = await this.dynamo.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': attr.s(scope.key('EMERGENCY_REVIEWS')) },
-          ScanIndexForward: false,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) reviews.push(toReview(item));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    const reviews: EmergencyReview[] = (
+      await queryAll(this.dynamo, {
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': attr.s(scope.key('EMERGENCY_REVIEWS')) },
+        ScanIndexForward: false,
+      })
+    ).map(toReview);
     return status ? reviews.filter((review) => review.status === status) : reviews;
   }
 

@@ -2,11 +2,11 @@ import {
   ConditionalCheckFailedException,
   type DynamoDBClient,
   PutItemCommand,
-  QueryCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { type Clock, conflict, newId } from '@confide/domain';
 import { attr, type Item, read, requireS } from '../attributes';
+import { queryAll } from '../query-all';
 import type { TenantScope } from '../tenant-scope';
 
 /** A subject access request, with its one-month deadline (UK GDPR art. 12(3)). */
@@ -63,21 +63,13 @@ export class SubjectAccessRequests {
   }
 
   async list(scope: TenantScope): Promise<SubjectAccessRequest[]> {
-    const requests: SubjectAccessRequest[] = [];
-    let startKey: Item | undefined;
-    do {
-      const page = await this.dynamo.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': attr.s(scope.key('SUBJECT_ACCESS')) },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) requests.push(toRequest(item));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return requests;
+    return (
+      await queryAll(this.dynamo, {
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': attr.s(scope.key('SUBJECT_ACCESS')) },
+      })
+    ).map(toRequest);
   }
 
   async complete(scope: TenantScope, request: SubjectAccessRequest): Promise<SubjectAccessRequest> {
