@@ -1,13 +1,11 @@
 import { spawn } from 'node:child_process';
-import { statSync } from 'node:fs';
-import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { buildLambdaBundle } from '../infra/lib/lambda-bundling';
 
 /**
- * Cold start: bundles a Lambda entry with the same esbuild options as CDK's NodejsFunction in
- * infra/constructs/confide-function.ts (ESM, minified, source map, node22, module-first main fields, the
- * createRequire banner, nothing external), then measures its init in fresh Node processes.
+ * Cold start: bundles a Lambda entry with the esbuild options CDK's NodejsFunction gets from
+ * infra/lib/lambda-bundling.ts (ESM, minified, source map, node22, module-first main fields, the createRequire
+ * banner, nothing external), then measures its init in fresh Node processes.
  */
 
 export interface Bundle {
@@ -19,27 +17,12 @@ export interface Bundle {
 }
 
 export async function bundle(entry: string, outDir: string): Promise<Bundle> {
-  const path = join(outDir, 'index.mjs');
-  const result = await build({
-    entryPoints: [entry],
-    outfile: path,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node22',
-    minify: true,
-    sourcemap: true,
-    mainFields: ['module', 'main'],
-    banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
-    external: [],
-    logLevel: 'silent',
-    metafile: true,
-  });
-  const output = Object.values(result.metafile.outputs).find((entry) => entry.entryPoint);
+  const { path, bytes, mapBytes, metafile } = await buildLambdaBundle(entry, outDir);
+  const output = Object.values(metafile.outputs).find((entry) => entry.entryPoint);
   const duplicateGraphqlBytes = Object.entries(output?.inputs ?? {})
     .filter(([file]) => /node_modules\/graphql\/.*\.js$/.test(file))
     .reduce((sum, [, input]) => sum + input.bytesInOutput, 0);
-  return { path, bytes: statSync(path).size, mapBytes: statSync(`${path}.map`).size, duplicateGraphqlBytes };
+  return { path, bytes, mapBytes, duplicateGraphqlBytes };
 }
 
 export interface InitSample {

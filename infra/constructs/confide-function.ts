@@ -12,7 +12,11 @@ import {
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { lambdaBundling } from '../lib/lambda-bundling';
 import type { LogLevel } from '../lib/stage-config';
+
+/** CDK's names of the bundle formats {@link lambdaBundling} may choose. */
+const outputFormats = { esm: OutputFormat.ESM, cjs: OutputFormat.CJS } as const;
 
 /** The CloudWatch namespace of Confide's own metrics (Powertools metrics, `POWERTOOLS_METRICS_NAMESPACE`). */
 export const METRICS_NAMESPACE = 'Confide';
@@ -94,7 +98,7 @@ export class ConfideFunction extends Construct {
         id: 'HIPAA.Security-IAMNoInlinePolicy',
         reason:
           "The only inline policy is CDK's grant policy of this one role, holding grants on named tables, " +
-          'streams, queues and its own log group; KMS permissions are separate customer-managed policies.',
+          'streams, queues, functions and its own log group; KMS permissions are separate customer-managed policies.',
       },
     );
 
@@ -125,17 +129,17 @@ export class ConfideFunction extends Construct {
         NODE_OPTIONS: '--enable-source-maps',
       },
       bundling: {
-        format: OutputFormat.ESM,
-        minify: true,
-        sourceMap: true,
-        target: 'node22',
-        mainFields: ['module', 'main'],
-        // ESM output cannot `require`, but bundled CommonJS dependencies do (e.g. `require('node:buffer')`).
-        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
-        // Bundle the AWS SDK rather than use the runtime's copy (the default for Node 18+), so that the SDK
-        // version is the one in package-lock.json, tested locally, and does not change under a deployed
-        // function when AWS updates the runtime.
-        externalModules: [],
+        format: outputFormats[lambdaBundling.format],
+        minify: lambdaBundling.minify,
+        sourceMap: lambdaBundling.sourceMap,
+        sourcesContent: lambdaBundling.sourcesContent,
+        target: lambdaBundling.target,
+        mainFields: [...lambdaBundling.mainFields],
+        banner: lambdaBundling.banner,
+        externalModules: [...lambdaBundling.externalModules],
+        esbuildArgs: Object.fromEntries(
+          Object.entries(lambdaBundling.alias).map(([from, to]) => [`--alias:${from}`, to]),
+        ),
       },
     });
     Validations.of(this.function).acknowledge(

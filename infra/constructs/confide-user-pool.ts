@@ -3,20 +3,31 @@ import {
   AccountRecovery,
   CfnUserPoolRiskConfigurationAttachment,
   FeaturePlan,
+  LambdaVersion,
   Mfa,
   OAuthScope,
   type PasswordPolicy,
   ResourceServerScope,
   StandardThreatProtectionMode,
+  StringAttribute,
   UserPool,
   type UserPoolClient,
   UserPoolClientIdentityProvider,
   type UserPoolDomain,
+  UserPoolOperation,
 } from 'aws-cdk-lib/aws-cognito';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 
 /** The group whose members are platform operators (`CONFIDE_OPERATOR_GROUP`, the `cognito:groups` claim). */
 export const OPERATOR_GROUP = 'confide-operators';
+
+/**
+ * The custom attribute holding a tenant user's organisation id (`custom:org_id`), which the pre-token-generation
+ * trigger copies into the `org_id` claim. Must match `ORG_ID_ATTRIBUTE` in `services/pre-token/src/handler.ts` (a
+ * test checks it). Organisation ids are `org_` and 26 characters.
+ */
+export const ORGANISATION_ATTRIBUTE = 'org_id';
 
 /** The resource server identifier: scopes read `confide/<scope>`. */
 export const RESOURCE_SERVER_ID = 'confide';
@@ -54,6 +65,8 @@ export interface ConfideUserPoolProps {
   readonly deletionProtection: boolean;
   /** Removal policy of the user pool. */
   readonly removalPolicy: RemovalPolicy;
+  /** The pre-token-generation trigger (event version 2) that adds `org_id` to access and id tokens. */
+  readonly preTokenGeneration: IFunction;
 }
 
 /**
@@ -63,6 +76,8 @@ export interface ConfideUserPoolProps {
  * - staff are created by administrators (no self sign-up), sign in with their email address, a password per the
  *   Lets connect policy and a TOTP second factor (always required, never SMS), and recover accounts by email;
  * - threat protection (Plus plan) is enforced: compromised credentials are blocked, high-risk sign-ins blocked;
+ * - a tenant user's organisation is the immutable `custom:org_id` attribute, which the pre-token-generation
+ *   trigger puts in the tokens' `org_id` claim;
  * - `partnerAppClient`: partner front-ends, authorization code with PKCE, no client secret;
  * - `partnerAgencyClient`: a partner agency's back end, client credentials with a secret, scope
  *   `confide/partner.read` only.
@@ -89,6 +104,11 @@ export class ConfideUserPool extends Construct {
       signInCaseSensitive: false,
       autoVerify: { email: true },
       standardAttributes: { email: { required: true, mutable: true } },
+      // Immutable: set by an administrator when creating the user and never changeable, by the user or any app
+      // client, so that no one can move an account into another organisation.
+      customAttributes: {
+        [ORGANISATION_ATTRIBUTE]: new StringAttribute({ minLen: 30, maxLen: 30, mutable: false }),
+      },
       mfa: Mfa.REQUIRED,
       mfaSecondFactor: { otp: true, sms: false },
       passwordPolicy,
@@ -98,6 +118,14 @@ export class ConfideUserPool extends Construct {
       deletionProtection: props.deletionProtection,
       removalPolicy: props.removalPolicy,
     });
+
+    // Version 2 of the event, so that the trigger can add claims to access tokens (version 1: id tokens only).
+    // Needs the Essentials or Plus feature plan.
+    this.userPool.addTrigger(
+      UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG,
+      props.preTokenGeneration,
+      LambdaVersion.V2_0,
+    );
 
     // Enforced threat protection acts on these. No notification emails: they need an SES identity, which the
     // pool does not have yet (see infra/README.md).

@@ -1,6 +1,7 @@
 import { ArnFormat, type RemovalPolicy, Stack } from 'aws-cdk-lib';
 import {
   AccountRootPrincipal,
+  AnyPrincipal,
   Effect,
   type IPrincipal,
   PolicyDocument,
@@ -10,12 +11,24 @@ import {
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 
+/** What the provisioner could otherwise do to any key its tag-based permissions reach. */
+const MANAGEMENT_ACTIONS = [
+  'kms:CreateAlias',
+  'kms:DisableKey',
+  'kms:PutKeyPolicy',
+  'kms:ScheduleKeyDeletion',
+  'kms:TagResource',
+  'kms:UntagResource',
+];
+
 /** Properties of {@link OperationsKey}. */
 export interface OperationsKeyProps {
   /** The stage name, used in the alias. */
   readonly stage: string;
   /** Removal policy: must outlive every log group it encrypts (retained in prod). */
   readonly removalPolicy: RemovalPolicy;
+  /** The key's alias; `alias/confide-operations/<stage>` unless given (one per stack that needs a key). */
+  readonly aliasName?: string;
 }
 
 /**
@@ -36,7 +49,7 @@ export class OperationsKey extends Construct {
 
     this.key = new Key(this, 'Key', {
       // Outside `alias/confide/<stage>/`, the organisation keys' namespace.
-      alias: `alias/confide-operations/${props.stage}`,
+      alias: props.aliasName ?? `alias/confide-operations/${props.stage}`,
       description: `Confide ${props.stage}: encrypts log groups and alarm notifications (no tenant data)`,
       enableKeyRotation: true,
       removalPolicy: props.removalPolicy,
@@ -100,6 +113,33 @@ export class OperationsKey extends Construct {
   }
 
   /**
+   * {@link denyManagementTo} for a role known only by name, in a stack deployed later (the provisioner's role,
+   * from the identity stack's key): a key policy may not name a principal that does not exist yet, so the deny
+   * applies to every principal whose ARN is that role's.
+   */
+  denyManagementToRoleNamed(roleName: string): void {
+    this.key.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'ProvisionerNeverManagesThisKey',
+        effect: Effect.DENY,
+        principals: [new AnyPrincipal()],
+        actions: MANAGEMENT_ACTIONS,
+        resources: ['*'],
+        conditions: {
+          ArnEquals: {
+            'aws:PrincipalArn': Stack.of(this).formatArn({
+              service: 'iam',
+              region: '',
+              resource: 'role',
+              resourceName: roleName,
+            }),
+          },
+        },
+      }),
+    );
+  }
+
+  /**
    * Denies a principal every management action on this key. For the provisioner: its tag-based KMS permissions
    * apply to any key in the account carrying the organisation tag, and it may tag keys, so without this it could
    * tag this key and then disable, re-police or delete it.
@@ -110,14 +150,7 @@ export class OperationsKey extends Construct {
         sid: 'ProvisionerNeverManagesThisKey',
         effect: Effect.DENY,
         principals: [principal],
-        actions: [
-          'kms:CreateAlias',
-          'kms:DisableKey',
-          'kms:PutKeyPolicy',
-          'kms:ScheduleKeyDeletion',
-          'kms:TagResource',
-          'kms:UntagResource',
-        ],
+        actions: MANAGEMENT_ACTIONS,
         resources: ['*'],
       }),
     );

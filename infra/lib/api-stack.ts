@@ -1,5 +1,7 @@
 import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import { dataTableDesign, keyTableDesign } from '../../packages/store/src/table-design';
 import { ConfideAlarms } from '../constructs/confide-alarms';
@@ -25,6 +27,8 @@ export interface ConfideApiStackProps extends StackProps {
   readonly keyTable: ITableV2;
   /** The user pool and its clients, from {@link ConfideIdentityStack}. */
   readonly identity: ConfideUserPool;
+  /** The user pool's pre-token-generation trigger, from {@link ConfideIdentityStack}: its errors are alarmed here. */
+  readonly preTokenFunction: IFunction;
 }
 
 /** How long a process keeps unwrapped branch keys: the KMS budget's cache window (DESIGN.md). */
@@ -63,8 +67,11 @@ export class ConfideApiStack extends Stack {
       CONFIDE_DATA_TABLE: dataTable.tableName,
       CONFIDE_KEY_TABLE: keyTable.tableName,
       CONFIDE_JWT_ISSUER: identity.issuer,
-      // Id tokens carry the client id in `aud`; access tokens carry it in `client_id` (see infra/README.md).
-      CONFIDE_JWT_AUDIENCE: identity.partnerAppClient.userPoolClientId,
+      // The api accepts the pool's access tokens, which name their app client in `client_id` and carry no `aud`.
+      CONFIDE_JWT_CLIENT_IDS: [
+        identity.partnerAppClient.userPoolClientId,
+        identity.partnerAgencyClient.userPoolClientId,
+      ].join(','),
       CONFIDE_JWKS_URL: `${identity.issuer}/.well-known/jwks.json`,
       CONFIDE_ACCOUNT_ID: this.account,
       CONFIDE_OPERATOR_GROUP: OPERATOR_GROUP,
@@ -111,6 +118,22 @@ export class ConfideApiStack extends Stack {
       grantRecordAccess(fn.function, dataTable, dataTableDesign);
       grantRecordAccess(fn.function, keyTable, keyTableDesign);
     }
+    this.api.function.addEnvironment(
+      'CONFIDE_RATE_LIMIT_RPS',
+      String(config.organisationRateLimit.requestsPerSecond),
+    );
+    this.api.function.addEnvironment('CONFIDE_RATE_LIMIT_BURST', String(config.organisationRateLimit.burst));
+
+    // The api role may not create or delete KMS keys: the onboarding and offboarding mutations invoke the
+    // provisioner, by name, and may invoke nothing else (the unqualified function ARN: no versions or aliases).
+    this.api.function.addEnvironment('CONFIDE_PROVISIONER_FUNCTION', this.provisioner.function.functionName);
+    this.api.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'InvokeProvisionerForOnboardingAndOffboarding',
+        actions: ['lambda:InvokeFunction'],
+        resources: [this.provisioner.function.functionArn],
+      }),
+    );
     new OrganisationKeyUsePolicy(this.api, 'OrganisationKeyUse', {
       role: this.api.role,
       stage: config.stage,
@@ -139,14 +162,15 @@ export class ConfideApiStack extends Stack {
       {
         id: 'HIPAA.Security-LambdaConcurrency',
         reason:
-          'Invoked by operators, one organisation at a time; a reservation would fail deployment in accounts ' +
-          'still at the default concurrency quota and would limit nothing that operator access does not.',
+          "Invoked for operators' onboarding and offboarding (through the api's operator-only mutations or " +
+          'directly), one organisation at a time; a reservation would fail deployment in accounts still at the ' +
+          'default concurrency quota and would limit nothing that operator access does not.',
       },
       {
         id: 'HIPAA.Security-LambdaDLQ',
         reason:
-          'Invoked synchronously (RequestResponse) by operators, who see a failure and retry; onboarding ' +
-          'schedules the deletion of a half-created key itself.',
+          'Invoked synchronously (RequestResponse) by the api and by operators, who see a failure and retry; ' +
+          'onboarding schedules the deletion of a half-created key itself.',
       },
     );
     Validations.of(this.retention.function).acknowledge(
@@ -187,6 +211,7 @@ export class ConfideApiStack extends Stack {
         api: this.api.function,
         provisioner: this.provisioner.function,
         retention: this.retention.function,
+        'pre-token': props.preTokenFunction,
       },
       retentionFunction: this.retention.function,
       retentionFailureQueue: retentionStream.failureQueue,

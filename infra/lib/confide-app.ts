@@ -41,6 +41,7 @@ export function addConfideStacks(app: App, config: StageConfig, account?: string
     dataTable: data.dataTable,
     keyTable: data.keyTable,
     identity: identity.identity,
+    preTokenFunction: identity.preToken.function,
   });
   return { data, identity, api };
 }

@@ -36,6 +36,11 @@ export interface StageConfig {
   readonly throttling: Throttle;
   /** Per-route throttling, keyed by route key (`POST /graphql`); each must be at most the stage throttling. */
   readonly routeThrottling: Readonly<Record<string, Throttle>>;
+  /**
+   * The api's per-organisation rate limit (`CONFIDE_RATE_LIMIT_RPS` / `_BURST`, decision 0010): a token bucket per
+   * organisation and Lambda container, under the stage throttling.
+   */
+  readonly organisationRateLimit: { readonly requestsPerSecond: number; readonly burst: number };
   /** Browser origins of partner front-ends allowed to call the API. */
   readonly corsAllowedOrigins: readonly string[];
   /** Whether the API serves introspection and GraphiQL (`CONFIDE_INTROSPECTION`). */
@@ -68,6 +73,7 @@ const stageConfigs: Record<StageName, StageConfig> = {
       // GET serves GraphiQL and persisted queries only; partners use POST.
       'GET /graphql': { rateLimit: 10, burstLimit: 20 },
     },
+    organisationRateLimit: { requestsPerSecond: 10, burst: 20 },
     corsAllowedOrigins: ['http://localhost:3000', 'http://localhost:5173'],
     introspection: true,
     identity: {
@@ -89,6 +95,7 @@ const stageConfigs: Record<StageName, StageConfig> = {
       'POST /graphql': { rateLimit: 500, burstLimit: 1000 },
       'GET /graphql': { rateLimit: 50, burstLimit: 100 },
     },
+    organisationRateLimit: { requestsPerSecond: 25, burst: 50 },
     corsAllowedOrigins: ['https://app.confide.example'],
     introspection: false,
     identity: {

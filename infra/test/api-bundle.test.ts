@@ -1,7 +1,11 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { synthStage } from './synth-stage';
+import type { Template } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildLambdaBundle, LAMBDA_BUNDLE_FILE } from '../lib/lambda-bundling';
+import { fromRepoRoot } from '../lib/paths';
+import { type SynthesisedStage, synthStage } from './synth-stage';
 
 interface LambdaCode {
   readonly Properties: { readonly Code: { readonly S3Key: string } };
@@ -9,24 +13,51 @@ interface LambdaCode {
 
 const maxBundleBytes = 1.2 * 1024 * 1024;
 
-describe('api Lambda bundle', () => {
-  it('is an ESM index.mjs under 1.2 MB, with the createRequire banner and a source map', {
-    timeout: 120_000,
-  }, () => {
-    // Prepare / Act: synthesise with real esbuild bundling.
-    const { app, api } = synthStage('dev', { bundle: true });
-    const assembly = app.synth();
+describe('Lambda bundles', () => {
+  let stage: SynthesisedStage;
+  let assemblyDirectory: string;
+  const scratch = mkdtempSync(join(tmpdir(), 'confide-cdk-bundle-'));
 
-    // Assess: the function's asset folder holds the bundle.
+  // Prepare / Act: synthesise with real esbuild bundling (every function of the stage).
+  beforeAll(() => {
+    stage = synthStage('dev', { bundle: true });
+    assemblyDirectory = stage.app.synth().directory;
+  }, 120_000);
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+  /** The `index.mjs` CDK bundled for a function, from its asset folder in the cloud assembly. */
+  function cdkBundle(template: Template, functionName: string): string {
     const [fn] = Object.values(
-      api.findResources('AWS::Lambda::Function', { Properties: { FunctionName: 'confide-dev-api' } }),
+      template.findResources('AWS::Lambda::Function', { Properties: { FunctionName: functionName } }),
     ) as LambdaCode[];
     const assetHash = fn?.Properties.Code.S3Key.replace(/\.zip$/, '');
     expect(assetHash).toMatch(/^[0-9a-f]{64}$/);
-    const bundle = join(assembly.directory, `asset.${assetHash}`, 'index.mjs');
+    return join(assemblyDirectory, `asset.${assetHash}`, LAMBDA_BUNDLE_FILE);
+  }
+
+  it('bundles the api as an ESM index.mjs under 1.2 MB, with the createRequire banner and a source map', () => {
+    const bundle = cdkBundle(stage.api, 'confide-dev-api');
     expect(existsSync(bundle)).toBe(true);
     expect(existsSync(`${bundle}.map`)).toBe(true);
     expect(statSync(bundle).size).toBeLessThan(maxBundleBytes);
     expect(readFileSync(bundle, 'utf8')).toContain('createRequire(import.meta.url)');
+  });
+
+  it('is what lambdaEsbuildOptions builds, byte for byte, for every function (the artifact tests load that)', {
+    timeout: 120_000,
+  }, async () => {
+    for (const [template, service] of [
+      [stage.api, 'api'],
+      [stage.api, 'provisioner'],
+      [stage.api, 'retention'],
+      [stage.identity, 'pre-token'],
+    ] as const) {
+      const built = await buildLambdaBundle(
+        fromRepoRoot(`services/${service}/src/handler.ts`),
+        join(scratch, service),
+      );
+      const shipped = readFileSync(cdkBundle(template, `confide-dev-${service}`));
+      expect(readFileSync(built.path).equals(shipped), service).toBe(true);
+    }
   });
 });

@@ -2,7 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { accessLogFields } from '../constructs/http-api';
 import { stageConfig } from '../lib/stage-config';
-import { synthStage } from './synth-stage';
+import { actionsOf, allStatements, synthStage } from './synth-stage';
 
 const lambdaFunction = 'AWS::Lambda::Function';
 const services = ['api', 'provisioner', 'retention'] as const;
@@ -74,7 +74,7 @@ describe('ConfideApiStack', () => {
     for (const name of [
       'CONFIDE_DATA_TABLE',
       'CONFIDE_KEY_TABLE',
-      'CONFIDE_JWT_AUDIENCE',
+      'CONFIDE_JWT_CLIENT_IDS',
       'CONFIDE_API_ROLE_ARN',
       'CONFIDE_PROVISIONER_ROLE_ARN',
     ]) {
@@ -84,13 +84,67 @@ describe('ConfideApiStack', () => {
     expect(issuer).toContain('https://cognito-idp.eu-west-2.');
     expect(issuer).toContain('IdentityUserPool');
     expect(JSON.stringify(variables.CONFIDE_JWKS_URL)).toContain('/.well-known/jwks.json');
-    expect(JSON.stringify(variables.CONFIDE_JWT_AUDIENCE)).toContain('PartnerAppClient');
+    // Cognito access tokens carry `client_id`, not `aud`: the api checks the client ids, and no audience.
+    expect(variables.CONFIDE_JWT_AUDIENCE).toBeUndefined();
+    // Both app clients of the pool, comma-separated: [<partner app>, ',', <partner agency>].
+    const clientIds = variables.CONFIDE_JWT_CLIENT_IDS as { 'Fn::Join': [string, unknown[]] };
+    const parts = clientIds['Fn::Join'][1].map((part) => JSON.stringify(part));
+    expect(parts).toHaveLength(3);
+    expect(parts[0]).toContain('PartnerAppClient');
+    expect(parts[1]).toBe('","');
+    expect(parts[2]).toContain('PartnerAgencyClient');
     expect(JSON.stringify(variables.CONFIDE_API_ROLE_ARN)).toContain('ApiFunctionRole');
     expect(JSON.stringify(variables.CONFIDE_PROVISIONER_ROLE_ARN)).toContain('ProvisionerFunctionRole');
     dev.api.hasResourceProperties(lambdaFunction, {
       FunctionName: 'confide-dev-api',
       Environment: { Variables: Match.objectLike({ CONFIDE_INTROSPECTION: 'true' }) },
     });
+  });
+
+  it('passes the stage rate limit per organisation to the api only', () => {
+    for (const [stage, rps, burst] of [
+      [dev, '10', '20'],
+      [prod, '25', '50'],
+    ] as const) {
+      stage.api.hasResourceProperties(lambdaFunction, {
+        FunctionName: `confide-${stage === dev ? 'dev' : 'prod'}-api`,
+        Environment: {
+          Variables: Match.objectLike({ CONFIDE_RATE_LIMIT_RPS: rps, CONFIDE_RATE_LIMIT_BURST: burst }),
+        },
+      });
+    }
+  });
+
+  it('lets the api invoke the provisioner, and nothing else invoke any function', () => {
+    // Prepare: the api is configured with the provisioner's name; the other functions are not.
+    const functions = prod.api.findResources(lambdaFunction);
+    const [provisionerId] = Object.entries(functions).find(
+      ([, fn]) => fn.Properties.FunctionName === 'confide-prod-provisioner',
+    ) ?? [''];
+    const variablesOf = (service: string) =>
+      Object.values(functions).find((fn) => fn.Properties.FunctionName === `confide-prod-${service}`)
+        ?.Properties.Environment.Variables as Record<string, unknown>;
+    expect(variablesOf('api').CONFIDE_PROVISIONER_FUNCTION).toEqual({ Ref: provisionerId });
+    expect(variablesOf('provisioner').CONFIDE_PROVISIONER_FUNCTION).toBeUndefined();
+    expect(variablesOf('retention').CONFIDE_PROVISIONER_FUNCTION).toBeUndefined();
+
+    // Act: every statement of the stack that allows a Lambda action.
+    const lambdaStatements = allStatements(prod.api).filter(
+      ({ statement }) =>
+        statement.Effect === 'Allow' && actionsOf(statement).some((action) => action.startsWith('lambda:')),
+    );
+
+    // Assess: one statement, in the api role's policy, InvokeFunction only, on the provisioner's unqualified ARN.
+    expect(lambdaStatements).toHaveLength(1);
+    const [invoke] = lambdaStatements;
+    expect(invoke?.type).toBe('AWS::IAM::Policy');
+    expect(actionsOf(invoke?.statement ?? { Effect: 'Allow' })).toEqual(['lambda:InvokeFunction']);
+    expect(invoke?.statement.Resource).toEqual({ 'Fn::GetAtt': [provisionerId, 'Arn'] });
+    const [policy] = Object.values(prod.api.findResources('AWS::IAM::Policy')).filter((p) =>
+      JSON.stringify(p.Properties.PolicyDocument).includes('lambda:InvokeFunction'),
+    );
+    expect(JSON.stringify(policy?.Properties.Roles)).toContain('ApiFunctionRole');
+    expect(JSON.stringify(policy?.Properties.Roles)).not.toMatch(/Provisioner|Retention/);
   });
 
   it('names each role after its function, as the runtime key policies expect', () => {

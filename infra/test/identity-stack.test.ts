@@ -1,6 +1,8 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { synthStage } from './synth-stage';
+import { ORG_ID_ATTRIBUTE } from '../../services/pre-token/src/handler';
+import { ORGANISATION_ATTRIBUTE } from '../constructs/confide-user-pool';
+import { actionsOf, allStatements, synthStage } from './synth-stage';
 
 const userPool = 'AWS::Cognito::UserPool';
 const client = 'AWS::Cognito::UserPoolClient';
@@ -119,6 +121,80 @@ describe('ConfideIdentityStack', () => {
     expect(agency?.Properties.ExplicitAuthFlows).toBeUndefined();
     expect(JSON.stringify(agency?.Properties.AllowedOAuthScopes)).toContain('/partner.read');
     expect(agency?.Properties.AllowedOAuthScopes).toHaveLength(1);
+  });
+
+  it('keeps a tenant user’s organisation in an immutable custom:org_id attribute', () => {
+    prod.identity.hasResourceProperties(userPool, {
+      Schema: Match.arrayWith([
+        {
+          Name: ORGANISATION_ATTRIBUTE,
+          AttributeDataType: 'String',
+          Mutable: false,
+          StringAttributeConstraints: { MinLength: '30', MaxLength: '30' },
+        },
+      ]),
+    });
+    // The trigger reads the attribute the pool declares.
+    expect(ORG_ID_ATTRIBUTE).toBe(`custom:${ORGANISATION_ATTRIBUTE}`);
+  });
+
+  it('adds org_id to access tokens with a version 2 pre-token-generation trigger that Cognito may invoke', () => {
+    const [triggerId] = Object.keys(
+      prod.identity.findResources('AWS::Lambda::Function', {
+        Properties: { FunctionName: 'confide-prod-pre-token' },
+      }),
+    );
+    expect(triggerId).toBeDefined();
+    prod.identity.hasResourceProperties(userPool, {
+      LambdaConfig: {
+        PreTokenGenerationConfig: {
+          LambdaArn: { 'Fn::GetAtt': [triggerId, 'Arn'] },
+          LambdaVersion: 'V2_0',
+        },
+      },
+    });
+    prod.identity.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      FunctionName: { 'Fn::GetAtt': [triggerId, 'Arn'] },
+      Principal: 'cognito-idp.amazonaws.com',
+      SourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('IdentityUserPool'), 'Arn'] },
+    });
+  });
+
+  it('runs the trigger like every function: Node.js 22, arm64, 5 s, logs encrypted by a key of this stack', () => {
+    prod.identity.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'confide-prod-pre-token',
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      Timeout: 5,
+      TracingConfig: { Mode: 'Active' },
+    });
+    const [logGroup] = Object.values(prod.identity.findResources('AWS::Logs::LogGroup'));
+    expect(logGroup?.Properties.RetentionInDays).toBe(365);
+    expect(JSON.stringify(logGroup?.Properties.KmsKeyId)).toContain('OperationsKey');
+    prod.identity.hasResourceProperties('AWS::KMS::Alias', {
+      AliasName: 'alias/confide-operations/prod-identity',
+    });
+  });
+
+  it('gives the trigger’s role nothing beyond its logs and traces: no table, key or pool access', () => {
+    const actions = allStatements(prod.identity)
+      .filter(({ type, statement }) => type === 'AWS::IAM::Policy' && statement.Effect === 'Allow')
+      .flatMap(({ statement }) => actionsOf(statement));
+    expect(actions.length).toBeGreaterThan(0);
+    for (const action of actions) expect(action).toMatch(/^(logs|xray):/);
+  });
+
+  it('denies the provisioner, by role name, any management of the identity stack’s key', () => {
+    const deny = allStatements(prod.identity).find(
+      ({ type, statement }) => type === 'AWS::KMS::Key' && statement.Effect === 'Deny',
+    )?.statement;
+    expect(actionsOf(deny ?? { Effect: 'Deny' })).toEqual(
+      expect.arrayContaining(['kms:ScheduleKeyDeletion', 'kms:TagResource', 'kms:PutKeyPolicy']),
+    );
+    expect(JSON.stringify(deny?.Condition?.ArnEquals?.['aws:PrincipalArn'])).toContain(
+      ':role/confide-prod-provisioner',
+    );
   });
 
   it('serves sign-in and tokens on the stage domain', () => {

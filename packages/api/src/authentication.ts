@@ -27,9 +27,26 @@ export interface OrganisationSummary {
 const BEARER = /^Bearer ([A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]+)$/;
 
 /**
+ * Whether a verified token was issued for this API. Cognito access tokens carry no `aud`: they name their app
+ * client in `client_id`, with `token_use` `access`, and are accepted when that client is a configured one. Other
+ * tokens (the local issuer's) must name the configured audience in `aud`. Only access tokens are accepted: an id
+ * token (`token_use` `id`, whose `aud` is an app client) is meant for the client that signed in, not for APIs.
+ */
+function isForThisApi(claims: JWTPayload, auth: ConfideServices['config']['auth']): boolean {
+  const tokenUse = claims.token_use;
+  if (tokenUse !== undefined && tokenUse !== 'access') return false;
+  const clientId = claims.client_id;
+  if (tokenUse === 'access' && typeof clientId === 'string' && auth.clientIds.includes(clientId)) return true;
+  if (auth.audience === undefined) return false;
+  const audiences = typeof claims.aud === 'string' ? [claims.aud] : (claims.aud ?? []);
+  return audiences.includes(auth.audience);
+}
+
+/**
  * Verifies bearer tokens against the configured issuer's JWKS (Cognito in production, the local issuer
- * locally): signature, issuer, audience, expiry. Then loads the principal from the table — roles and status
- * are never trusted from the token — and refuses offboarded organisations and deactivated staff at once.
+ * locally): signature, issuer, audience or app client, expiry. Then loads the principal from the table —
+ * roles and status are never trusted from the token — and refuses offboarded organisations and deactivated
+ * staff at once.
  */
 export class Authenticator {
   readonly #jwks: ReturnType<typeof createRemoteJWKSet>;
@@ -49,18 +66,17 @@ export class Authenticator {
   async #verify(token: string): Promise<JWTPayload> {
     const { auth } = this.services.config;
     try {
+      // The audience is checked below: Cognito access tokens have none (see isForThisApi).
       const { payload } = await jwtVerify(token, this.#jwks, {
         issuer: auth.issuer,
-        audience: auth.audience,
         algorithms: ['RS256', 'ES256'],
         requiredClaims: ['sub', 'exp', 'iat'],
       });
-      return payload;
+      if (isForThisApi(payload, auth)) return payload;
     } catch (error) {
-      if (error instanceof joseErrors.JOSEError)
-        throw unauthenticated('The token is invalid or has expired.');
-      throw error;
+      if (!(error instanceof joseErrors.JOSEError)) throw error;
     }
+    throw unauthenticated('The token is invalid or has expired.');
   }
 
   async #principalFor(claims: JWTPayload): Promise<Authenticated> {

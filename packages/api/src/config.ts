@@ -9,7 +9,13 @@ export interface ConfideConfig {
   readonly endpoints: { readonly dynamodb?: string; readonly kms?: string };
   readonly auth: {
     readonly issuer: string;
-    readonly audience: string;
+    /** The `aud` a token may name (the local issuer's tokens); undefined where only app clients are accepted. */
+    readonly audience: string | undefined;
+    /**
+     * Cognito app clients whose access tokens are accepted: Cognito access tokens name their client in
+     * `client_id` (with `token_use` `access`) and carry no `aud`.
+     */
+    readonly clientIds: readonly string[];
     readonly jwksUrl: string;
     /** Tokens carrying this group are platform operators. */
     readonly operatorGroup: string;
@@ -27,6 +33,21 @@ export interface ConfideConfig {
   readonly limits: RequestLimits;
   /** Per-organisation token bucket (see `rate-limit.ts`); undefined turns it off (locally, unless configured). */
   readonly rateLimit: RateLimitConfig | undefined;
+  /**
+   * The provisioner function that onboards and offboards organisations (in AWS, where the api role may not create
+   * or delete KMS keys); undefined runs onboarding in this process (locally).
+   */
+  readonly provisioner: ProvisionerFunctionConfig | undefined;
+}
+
+/** How the api reaches the provisioner function (`CONFIDE_PROVISIONER_FUNCTION`, `CONFIDE_LAMBDA_ENDPOINT`). */
+export interface ProvisionerFunctionConfig {
+  /** The function's name (not an ARN): `confide-<stage>-provisioner`. */
+  readonly functionName: string;
+  /** The Lambda API endpoint, `https://lambda.<region>.amazonaws.com` unless overridden (tests). */
+  readonly endpoint: string;
+  /** How long the api waits for an onboarding or offboarding, below the api function's own timeout. */
+  readonly timeoutMs: number;
 }
 
 /** Shape limits of one GraphQL request. */
@@ -79,6 +100,39 @@ function rateLimitFromEnv(env: NodeJS.ProcessEnv, stage: string): RateLimitConfi
   };
 }
 
+const FUNCTION_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
+function provisionerFromEnv(env: NodeJS.ProcessEnv, region: string): ProvisionerFunctionConfig | undefined {
+  const functionName = env.CONFIDE_PROVISIONER_FUNCTION;
+  if (!functionName) return undefined;
+  if (!FUNCTION_NAME.test(functionName)) {
+    throw new Error(
+      'Invalid configuration: CONFIDE_PROVISIONER_FUNCTION must be a function name, not an ARN',
+    );
+  }
+  return {
+    functionName,
+    endpoint: env.CONFIDE_LAMBDA_ENDPOINT || `https://lambda.${region}.amazonaws.com`,
+    timeoutMs: numberFrom(env, 'CONFIDE_PROVISIONER_TIMEOUT_MS', 8000),
+  };
+}
+
+/** Token recipients: an audience, app client ids, or both; at least one, or no token could ever be accepted. */
+function tokenRecipientsFromEnv(env: NodeJS.ProcessEnv): {
+  audience: string | undefined;
+  clientIds: string[];
+} {
+  const audience = env.CONFIDE_JWT_AUDIENCE || undefined;
+  const clientIds = (env.CONFIDE_JWT_CLIENT_IDS ?? '')
+    .split(',')
+    .map((id) => id.trim())
+    .filter((id) => id !== '');
+  if (!audience && clientIds.length === 0) {
+    throw new Error('Missing configuration: CONFIDE_JWT_AUDIENCE or CONFIDE_JWT_CLIENT_IDS');
+  }
+  return { audience, clientIds };
+}
+
 function required(env: NodeJS.ProcessEnv, name: string): string {
   const value = env[name];
   if (!value) throw new Error(`Missing configuration: ${name}`);
@@ -90,9 +144,10 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ConfideConf
   const stage = env.CONFIDE_STAGE ?? 'local';
   const names = tableNames(stage);
   const accountId = env.CONFIDE_ACCOUNT_ID ?? '000000000000';
+  const region = env.AWS_REGION ?? 'eu-west-2';
   return {
     stage,
-    region: env.AWS_REGION ?? 'eu-west-2',
+    region,
     tables: { data: env.CONFIDE_DATA_TABLE ?? names.data, keys: env.CONFIDE_KEY_TABLE ?? names.keys },
     endpoints: {
       ...(env.CONFIDE_DYNAMODB_ENDPOINT ? { dynamodb: env.CONFIDE_DYNAMODB_ENDPOINT } : {}),
@@ -100,7 +155,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ConfideConf
     },
     auth: {
       issuer: required(env, 'CONFIDE_JWT_ISSUER'),
-      audience: required(env, 'CONFIDE_JWT_AUDIENCE'),
+      ...tokenRecipientsFromEnv(env),
       jwksUrl: env.CONFIDE_JWKS_URL ?? `${required(env, 'CONFIDE_JWT_ISSUER')}/.well-known/jwks.json`,
       operatorGroup: env.CONFIDE_OPERATOR_GROUP ?? 'confide-operators',
     },
@@ -122,5 +177,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ConfideConf
       maxBodyBytes: numberFrom(env, 'CONFIDE_MAX_BODY_BYTES', DEFAULT_LIMITS.maxBodyBytes),
     },
     rateLimit: rateLimitFromEnv(env, stage),
+    provisioner: provisionerFromEnv(env, region),
   };
 }

@@ -6,6 +6,8 @@ export * from './hardening';
 export * from './logging';
 export * from './operations/audit-verification';
 export * from './operations/onboarding';
+export * from './operations/provisioner-function';
+export * from './operations/provisioning';
 export * from './print-schema';
 export * from './rate-limit';
 export * from './schema';

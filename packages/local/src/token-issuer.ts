@@ -16,6 +16,8 @@ export interface TokenClaims extends JWTPayload {
   sub: string;
   org_id?: string;
   client_id?: string;
+  /** `access` unless set: Cognito's `id` tokens are for the client that signed in, and the api refuses them. */
+  token_use?: 'access' | 'id';
   scope?: string;
   'cognito:groups'?: string[];
 }
@@ -59,21 +61,23 @@ export async function startTokenIssuer(
 
 /**
  * Signs a token with the local issuer's key (read from the data folder). Used by `confide token` and by
- * tests; `expiresIn` accepts jose's forms (`'8h'`, seconds since epoch, …).
+ * tests; `expiresIn` accepts jose's forms (`'8h'`, seconds since epoch, …). An access token (`token_use`) unless
+ * the claims say otherwise; without an `audience` it has no `aud`, like a Cognito access token (which names its
+ * app client in `client_id` instead).
  */
 export async function mintToken(
   dataDir: string | undefined,
-  settings: { issuer: string; audience: string; expiresIn?: string | number; notBefore?: number },
+  settings: { issuer: string; audience?: string; expiresIn?: string | number; notBefore?: number },
   claims: TokenClaims,
 ): Promise<string> {
   const { privateJwk } = await loadOrCreateKeyPair(dataDir);
   const key = await importJWK(privateJwk, ALGORITHM);
-  const jwt = new SignJWT({ ...claims, token_use: 'access' })
+  const jwt = new SignJWT({ token_use: 'access', ...claims })
     .setProtectedHeader({ alg: ALGORITHM, kid: KEY_ID, typ: 'JWT' })
     .setIssuer(settings.issuer)
-    .setAudience(settings.audience)
     .setIssuedAt()
     .setExpirationTime(settings.expiresIn ?? '8h');
+  if (settings.audience !== undefined) jwt.setAudience(settings.audience);
   if (settings.notBefore !== undefined) jwt.setNotBefore(settings.notBefore);
   return jwt.sign(key);
 }

@@ -1,5 +1,62 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { configFromEnv } from '@confide/api/config';
+import { type ProvisionerResponse, runProvisionerEvent } from '@confide/api/provisioning';
+import { type ConfideServices, createServices } from '@confide/api/services';
+import type { Context } from 'aws-lambda';
+
+// Service name and level from POWERTOOLS_SERVICE_NAME and POWERTOOLS_LOG_LEVEL (set by ConfideFunction).
+const logger = new Logger();
+
+// Built once per Lambda container: SDK clients and the key hierarchy (which keeps the new branch key it made).
+let services: ConfideServices | undefined;
+
+function actionOf(event: unknown): string {
+  const action =
+    typeof event === 'object' && event !== null ? (event as { action?: unknown }).action : undefined;
+  return action === 'onboard' || action === 'offboard' ? action : 'unknown';
+}
+
 /**
- * Placeholder for the provisioner Lambda: onboards and offboards organisations (KMS key, alias, key policy, tenant
- * item). The CDK app bundles this entry point; the implementation replaces this stub.
+ * The provisioner Lambda: onboards an organisation (its KMS key with the organisation tag and a key policy that
+ * binds the api to the organisation's encryption context, the alias under `alias/confide/<stage>/`, yearly
+ * rotation, the first branch key, the beacon key, the organisation item and its first ORG_ADMIN) or offboards one
+ * (refused from then on, KMS key scheduled for deletion). Its role is the only one that may create or schedule
+ * the deletion of KMS keys; the api invokes it for the `onboardOrganisation` and `offboardOrganisation` mutations,
+ * and operators may invoke it directly:
+ *
+ * ```json
+ * { "action": "onboard", "input": { "name": "…", "slug": "…", "preset": "STRICT",
+ *   "dataProcessingAgreement": "…", "firstAdmin": { "handle": "…", "displayName": "…" } } }
+ * { "action": "offboard", "input": { "organisationId": "org_…", "pendingWindowInDays": 30 } }
+ * ```
+ *
+ * A malformed event or a refused request (bad input, slug taken, unknown organisation) is answered
+ * `{ ok: false, error: { code, message, field } }` before anything is created; success is answered with ids only.
+ * Unexpected faults are thrown (a Lambda function error). Logs carry the action, ids and error codes, never names.
  */
-export const handler = async (): Promise<Record<string, never>> => ({});
+export async function handler(event: unknown, context?: Context): Promise<ProvisionerResponse> {
+  if (context) logger.addContext(context);
+  const action = actionOf(event);
+  try {
+    services ??= createServices(configFromEnv());
+    const response = await runProvisionerEvent(services, event);
+    if (response.ok) {
+      logger.info('organisation provisioned', { action, organisationId: response.organisationId });
+    } else {
+      logger.warn('provisioner request refused', {
+        action,
+        code: response.error.code,
+        field: response.error.field?.join('.'),
+      });
+    }
+    return response;
+  } catch (error) {
+    logger.error('provisioner request failed', {
+      action,
+      errorName: error instanceof Error ? error.name : typeof error,
+      errorMessage: error instanceof Error ? error.message : undefined,
+      cause: error instanceof Error && error.cause instanceof Error ? error.cause.name : undefined,
+    });
+    throw error;
+  }
+}

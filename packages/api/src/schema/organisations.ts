@@ -2,7 +2,7 @@ import { asOrgId, isIdOf, notFound, type OrgId } from '@confide/domain';
 import type { Organisation, RetentionSettings } from '@confide/store';
 import { builder } from '../builder';
 import { authenticated } from '../context';
-import { offboardOrganisation, onboardOrganisation } from '../operations/onboarding';
+import { organisationProvisioning } from '../operations/provisioning';
 import { StaffMemberRef } from './staff';
 import { AccessPresetEnum } from './vocabulary';
 
@@ -146,8 +146,9 @@ builder.mutationFields((t) => ({
       'Onboards a charity with its own KMS key, branch key and first ORG_ADMIN (platform operators only).',
     authScopes: { operator: true },
     args: { input: t.arg({ type: OnboardOrganisationInput, required: true }) },
+    // In AWS through the provisioner function: the api role may not create KMS keys.
     resolve: (_root, { input }, context) =>
-      onboardOrganisation(context.services, {
+      organisationProvisioning(context.services).onboard({
         name: input.name,
         slug: input.slug,
         preset: input.preset,
@@ -162,8 +163,7 @@ builder.mutationFields((t) => ({
     authScopes: { operator: true },
     args: { input: t.arg({ type: OffboardOrganisationInput, required: true }) },
     resolve: (_root, { input }, context) =>
-      offboardOrganisation(
-        context.services,
+      organisationProvisioning(context.services).offboard(
         organisationIdArg(input.organisationId),
         input.pendingWindowInDays ?? undefined,
       ),

@@ -1,0 +1,509 @@
+import {
+  type AttributeValue,
+  DeleteItemCommand,
+  GetItemCommand,
+  QueryCommand,
+} from '@aws-sdk/client-dynamodb';
+import {
+  DescribeKeyCommand,
+  GetKeyPolicyCommand,
+  GetKeyRotationStatusCommand,
+  ListResourceTagsCommand,
+} from '@aws-sdk/client-kms';
+import type { OrgId } from '@confide/domain';
+import { localStackEnv, mintToken, type TokenClaims } from '@confide/local';
+import { tenantScope } from '@confide/store';
+import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type KmsGate,
+  type LambdaEndpoint,
+  startKmsGate,
+  startLambdaEndpoint,
+} from '../support/aws-stand-ins';
+import { ADA, allocate, recordNote, registerServiceUser, staffWithRoles } from '../support/care-fixtures';
+import { onboardTestOrganisation, uniqueSlug } from '../support/fixtures';
+import { localIdOf, serviceWorld } from '../support/records-fixtures';
+import { testApi } from '../support/test-api';
+import { type BuiltLambdas, buildLambdas, graphqlAnswer, graphqlEvent, runBundle } from './built-lambdas';
+
+/**
+ * Each Lambda as CDK ships it: bundled with the CDK bundling options (infra/lib/lambda-bundling.ts, which
+ * infra/test/api-bundle.test.ts checks against CDK's own output byte for byte), loaded by plain `node` in a fresh
+ * process outside the repository, and invoked against the local stack through the real AWS SDK clients. A bundling
+ * fault (a missing dependency, a dynamic require, a module that fails at import) fails here, before deployment.
+ */
+
+const PROVISIONER = 'confide-test-provisioner';
+/** Cognito app client ids of the deployed-mode api (`CONFIDE_JWT_CLIENT_IDS`). */
+const APP_CLIENT = 'partnerappclient0000000001';
+const AGENCY_CLIENT = 'partneragencyclient0000001';
+/** What IAM refuses the api role: it may use organisation keys, never create, alias, re-police or delete them. */
+const API_ROLE_DENIED = [
+  'CreateKey',
+  'CreateAlias',
+  'EnableKeyRotation',
+  'PutKeyPolicy',
+  'ScheduleKeyDeletion',
+];
+const FIRST_ADMIN_NAME = 'Grace Firstadmin';
+const NOTE_BODY = 'Walked to the library together.';
+
+describe('the built Lambda bundles, each in a fresh Node process against the local stack', () => {
+  // In-process, for fixtures and for reading what the bundles wrote (real SDK clients, local stack).
+  const api = testApi();
+  const { stack } = api;
+  let built: BuiltLambdas;
+  let kmsGate: KmsGate;
+  let lambda: LambdaEndpoint;
+
+  const provisionerEnv = (overrides: Record<string, string> = {}) => ({
+    ...localStackEnv(stack),
+    AWS_LAMBDA_FUNCTION_NAME: PROVISIONER,
+    POWERTOOLS_SERVICE_NAME: 'confide-provisioner',
+    ...overrides,
+  });
+  /** The api as deployed: Cognito access tokens only, KMS key management refused, the provisioner by Invoke. */
+  const deployedApiEnv = () => {
+    const { CONFIDE_JWT_AUDIENCE: _audience, ...env } = localStackEnv(stack);
+    return {
+      ...env,
+      AWS_LAMBDA_FUNCTION_NAME: 'confide-test-api',
+      CONFIDE_JWT_CLIENT_IDS: `${APP_CLIENT},${AGENCY_CLIENT}`,
+      CONFIDE_KMS_ENDPOINT: kmsGate.endpoint,
+      CONFIDE_PROVISIONER_FUNCTION: PROVISIONER,
+      CONFIDE_LAMBDA_ENDPOINT: lambda.endpoint,
+    };
+  };
+  /** A token shaped like a Cognito access token: `client_id`, `token_use`, no `aud`. */
+  const cognitoToken = (claims: TokenClaims, clientId = APP_CLIENT) =>
+    mintToken(
+      stack.dataDir,
+      { issuer: stack.issuer },
+      { client_id: clientId, username: claims.sub, ...claims },
+    );
+  const operatorClaims = { sub: 'operator-artifact', 'cognito:groups': ['confide-operators'] };
+
+  beforeAll(async () => {
+    built = await buildLambdas();
+    kmsGate = await startKmsGate({ target: stack.kmsEndpoint, deny: API_ROLE_DENIED });
+    // Lambda's Invoke API, running the provisioner bundle in a fresh process of its own per invocation.
+    lambda = await startLambdaEndpoint({
+      invoke: async (functionName, payload) => {
+        if (functionName !== PROVISIONER) throw new Error(`No function ${functionName}`);
+        const [result] = (await runBundle(built.bundles.provisioner, [JSON.parse(payload)], provisionerEnv()))
+          .results;
+        if (result?.ok) return { payload: JSON.stringify(result.value) };
+        return { payload: JSON.stringify(result), functionError: 'Unhandled' };
+      },
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.all([kmsGate?.stop(), lambda?.stop()]);
+    built?.remove();
+  });
+
+  it('provisioner: onboards an organisation against local KMS and DynamoDB, and refuses bad events creating nothing', async () => {
+    // Prepare: a valid event, malformed ones, and the valid one again (its slug is then taken). KMS calls go
+    // through a recording gate that refuses nothing.
+    const recorder = await startKmsGate({ target: stack.kmsEndpoint, deny: [] });
+    const input = {
+      name: 'Artifact charity',
+      slug: uniqueSlug('artifact'),
+      preset: 'GROUP_WIDE',
+      dataProcessingAgreement: 'DPA-2026-017',
+      firstAdmin: { handle: 'first.admin', displayName: FIRST_ADMIN_NAME },
+    };
+    const badSlugs = [uniqueSlug('bad'), uniqueSlug('bad'), uniqueSlug('bad')];
+    const events = [
+      { action: 'onboard', input },
+      'onboard',
+      { action: 'onbaord', input: { ...input, slug: badSlugs[0] } },
+      { action: 'onboard', input: { ...input, slug: badSlugs[1], preset: 'LAX' } },
+      { action: 'onboard', input: { ...input, slug: badSlugs[2], firstAdmin: { handle: 'x' } } },
+      { action: 'onboard', input: { ...input, slug: 'Not A Slug!' } },
+      { action: 'onboard', input: { ...input, firstadmin: input.firstAdmin } },
+      { action: 'onboard', input },
+      { action: 'offboard', input: { organisationId: 'org_nonesuch' } },
+    ];
+
+    // Act
+    let run: Awaited<ReturnType<typeof runBundle>>;
+    try {
+      run = await runBundle(
+        built.bundles.provisioner,
+        events,
+        provisionerEnv({ CONFIDE_KMS_ENDPOINT: recorder.endpoint }),
+      );
+    } finally {
+      await recorder.stop();
+    }
+
+    // Assess: the answers.
+    const values = run.results.map((result) => (result.ok ? result.value : result));
+    const [created, ...refused] = values as [
+      { ok: true; organisationId: OrgId; firstAdminStaffId: string; keyAlias: string },
+      ...{ ok: false; error: { code: string; field?: string[] } }[],
+    ];
+    expect(created).toMatchObject({
+      ok: true,
+      action: 'onboard',
+      keyAlias: `alias/confide/test/${created.organisationId}`,
+    });
+    expect(refused.map((answer) => [answer.error?.code, answer.error?.field?.join('.') ?? ''])).toEqual([
+      ['BAD_USER_INPUT', ''],
+      ['BAD_USER_INPUT', 'action'],
+      ['BAD_USER_INPUT', 'input.preset'],
+      ['BAD_USER_INPUT', 'input.firstAdmin.displayName'],
+      ['BAD_USER_INPUT', 'input.slug'],
+      ['BAD_USER_INPUT', 'input.firstadmin'],
+      ['CONFLICT', 'input.slug'],
+      ['BAD_USER_INPUT', 'input.organisationId'],
+    ]);
+    // Nothing was created for a refused event: one key, and no organisation under the refused slugs.
+    expect(recorder.operations.filter((operation) => operation === 'CreateKey')).toHaveLength(1);
+    for (const slug of badSlugs)
+      expect(await api.services.directory.organisationIdBySlug(slug)).toBeUndefined();
+
+    // The organisation, as written: item, KMS key (tag, context-bound policy, rotation, alias), branch key, admin.
+    const orgId = created.organisationId;
+    const organisation = await api.services.directory.organisation(orgId);
+    expect(organisation).toMatchObject({ slug: input.slug, preset: 'GROUP_WIDE', status: 'ACTIVE' });
+    const { kms, dynamo } = api.services;
+    const key = await kms.send(new DescribeKeyCommand({ KeyId: created.keyAlias }));
+    expect(key.KeyMetadata).toMatchObject({ Arn: organisation?.kmsKeyArn, KeyState: 'Enabled' });
+    const keyId = key.KeyMetadata?.KeyId;
+    const tags = await kms.send(new ListResourceTagsCommand({ KeyId: keyId }));
+    expect(tags.Tags).toEqual([{ TagKey: 'confide:organisation', TagValue: orgId }]);
+    expect((await kms.send(new GetKeyRotationStatusCommand({ KeyId: keyId }))).KeyRotationEnabled).toBe(true);
+    const policy = JSON.parse(
+      (await kms.send(new GetKeyPolicyCommand({ KeyId: keyId, PolicyName: 'default' }))).Policy ?? '{}',
+    ) as { Statement: { Sid: string; Condition?: unknown }[] };
+    expect(policy.Statement.find((s) => s.Sid === 'ApiUsesKeyOnlyForThisOrganisation')?.Condition).toEqual({
+      StringEquals: { 'kms:EncryptionContext:orgId': orgId },
+    });
+    const branch = await dynamo.send(
+      new QueryCommand({
+        TableName: stack.tables.keys,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': { S: `ORG#${orgId}#BRANCH` } },
+      }),
+    );
+    expect(branch.Items?.map((item) => item.sk?.S)).toEqual(['V#00000001']);
+    const admin = await api.services.directory.staff(tenantScope(orgId), created.firstAdminStaffId);
+    expect(admin).toMatchObject({ handle: 'first.admin', roles: ['ORG_ADMIN'], status: 'ACTIVE' });
+    expect(await admin?.displayName()).toBe(FIRST_ADMIN_NAME);
+
+    // Its logs: ids and codes, never the person's name.
+    expect(run.output).toContain('organisation provisioned');
+    expect(run.output).toContain(orgId);
+    expect(run.output).not.toContain(FIRST_ADMIN_NAME);
+  });
+
+  it('api: answers a real query with a valid token (local issuer, in-process onboarding)', async () => {
+    // Prepare
+    const org = await onboardTestOrganisation(api);
+    const query = '{ me { kind staffMember { handle displayName } } organisation { slug status } }';
+
+    // Act
+    const run = await runBundle(
+      built.bundles.api,
+      [graphqlEvent(query, { token: org.adminToken }), graphqlEvent(query)],
+      { ...localStackEnv(stack), AWS_LAMBDA_FUNCTION_NAME: 'confide-test-api' },
+    );
+
+    // Assess
+    const [answered, anonymous] = run.results.map((result) => graphqlAnswer(result));
+    expect(answered).toEqual({
+      statusCode: 200,
+      data: {
+        me: { kind: 'STAFF', staffMember: { handle: 'admin', displayName: 'Ada Admin' } },
+        organisation: { slug: org.slug, status: 'ACTIVE' },
+      },
+      codes: [],
+    });
+    expect(anonymous?.codes).toEqual(['UNAUTHENTICATED']);
+    expect(run.output).not.toContain('Ada Admin');
+  });
+
+  it('api as deployed: Cognito access tokens, onboarding and offboarding through the provisioner function', async () => {
+    // Prepare
+    const operator = await cognitoToken(operatorClaims);
+    const slug = uniqueSlug('deployed');
+    const onboard = `mutation ($input: OnboardOrganisationInput!) {
+      onboardOrganisation(input: $input) { organisation { id slug status } firstAdmin { handle displayName } }
+    }`;
+    const variables = {
+      input: {
+        name: 'Deployed charity',
+        slug,
+        preset: 'STRICT',
+        firstAdminHandle: 'lead',
+        firstAdminDisplayName: FIRST_ADMIN_NAME,
+      },
+    };
+    const idToken = await mintToken(
+      stack.dataDir,
+      { issuer: stack.issuer, audience: APP_CLIENT },
+      { ...operatorClaims, token_use: 'id' },
+    );
+    const strangerClient = await cognitoToken(operatorClaims, 'some-other-app-client');
+    const localStyle = await api.operatorToken();
+
+    // Act: onboarding, then the same again (slug taken), and three tokens the deployed api must refuse.
+    const first = await runBundle(
+      built.bundles.api,
+      [
+        graphqlEvent(onboard, { token: operator, variables }),
+        graphqlEvent(onboard, { token: operator, variables }),
+        graphqlEvent(onboard, { token: idToken, variables }),
+        graphqlEvent(onboard, { token: strangerClient, variables }),
+        graphqlEvent(onboard, { token: localStyle, variables }),
+      ],
+      deployedApiEnv(),
+    );
+
+    // Assess: onboarded by the provisioner (the api's own KMS key management is refused, and never tried).
+    const [onboarded, taken, ...refused] = first.results.map((result) =>
+      graphqlAnswer<{
+        onboardOrganisation: {
+          organisation: { id: OrgId; slug: string; status: string };
+          firstAdmin: unknown;
+        };
+      }>(result),
+    );
+    expect(onboarded?.codes).toEqual([]);
+    const created = onboarded?.data?.onboardOrganisation;
+    expect(created).toMatchObject({
+      organisation: { slug, status: 'ACTIVE' },
+      firstAdmin: { handle: 'lead', displayName: FIRST_ADMIN_NAME },
+    });
+    expect(taken?.codes).toEqual(['CONFLICT']);
+    expect(refused.map((answer) => answer.codes)).toEqual([
+      ['UNAUTHENTICATED'],
+      ['UNAUTHENTICATED'],
+      ['UNAUTHENTICATED'],
+    ]);
+    expect(lambda.invocations).toEqual([
+      { functionName: PROVISIONER, invocationType: 'RequestResponse', signatureValid: true },
+      { functionName: PROVISIONER, invocationType: 'RequestResponse', signatureValid: true },
+    ]);
+    expect(kmsGate.operations.filter((operation) => API_ROLE_DENIED.includes(operation))).toEqual([]);
+    expect(first.output).not.toContain(FIRST_ADMIN_NAME);
+
+    // Prepare: the first admin's Cognito token, its org_id claim from the pre-token trigger bundle.
+    const orgId = created?.organisation.id as OrgId;
+    const adminStaff = await api.services.directory.staffByHandle(tenantScope(orgId), 'lead');
+    const subject = adminStaff?.externalSubject ?? '';
+    const [trigger] = (
+      await runBundle(
+        built.bundles['pre-token'],
+        [preTokenEvent({ sub: subject, email: 'lead@example.org', 'custom:org_id': orgId })],
+        { AWS_LAMBDA_FUNCTION_NAME: 'confide-test-pre-token', POWERTOOLS_SERVICE_NAME: 'confide-pre-token' },
+      )
+    ).results;
+    const added = (trigger?.ok ? trigger.value : undefined) as PreTokenAnswer | undefined;
+    const adminToken = await cognitoToken({
+      sub: subject,
+      ...added?.response.claimsAndScopeOverrideDetails?.accessTokenGeneration?.claimsToAddOrOverride,
+    });
+    const me = '{ me { kind staffMember { handle } } }';
+    const offboard = `mutation ($input: OffboardOrganisationInput!) {
+      offboardOrganisation(input: $input) { id status keyDeletionDate }
+    }`;
+
+    // Act: the admin signs in; the operator offboards; the admin is refused at once.
+    const second = await runBundle(
+      built.bundles.api,
+      [
+        graphqlEvent(me, { token: adminToken }),
+        graphqlEvent(offboard, {
+          token: operator,
+          variables: { input: { organisationId: orgId, pendingWindowInDays: 7 } },
+        }),
+        graphqlEvent(me, { token: adminToken }),
+      ],
+      deployedApiEnv(),
+    );
+
+    // Assess
+    const [signedIn, offboarded, after] = second.results.map((result) => graphqlAnswer(result));
+    expect(signedIn?.data).toEqual({ me: { kind: 'STAFF', staffMember: { handle: 'lead' } } });
+    expect(offboarded?.data).toMatchObject({ offboardOrganisation: { id: orgId, status: 'OFFBOARDED' } });
+    expect(after?.codes).toEqual(['UNAUTHENTICATED']);
+    expect(lambda.invocations).toHaveLength(3);
+    expect(lambda.invocations.every((invocation) => invocation.signatureValid)).toBe(true);
+    const organisation = await api.services.directory.organisation(orgId);
+    const key = await api.services.kms.send(new DescribeKeyCommand({ KeyId: organisation?.kmsKeyArn }));
+    expect(key.KeyMetadata?.KeyState).toBe('PendingDeletion');
+    expect(kmsGate.operations.filter((operation) => API_ROLE_DENIED.includes(operation))).toEqual([]);
+  });
+
+  it('retention: tombstones a TTL removal batch, reports exactly the poisoned record, deletes the subject key', async () => {
+    // Prepare: a client with records; its profile expires (TTL deletes it) and the stream delivers the REMOVE.
+    const world = await serviceWorld(api);
+    const client = await registerServiceUser(api, world.manager, world.serviceId);
+    const worker = await staffWithRoles(api, world.org, ['SUPPORT_WORKER']);
+    await allocate(api, world.manager, client, worker);
+    await recordNote(api, worker, client, 'DAILY_SUPPORT', NOTE_BODY);
+    const clientId = localIdOf(client);
+    const orgId = world.org.orgId;
+    const partition = tenantScope(orgId).key('CLIENT', clientId);
+    const items = await partitionItems(partition);
+    expect(items.length).toBeGreaterThanOrEqual(2);
+    const profile = items.find((item) => item.sk?.S === 'PROFILE');
+    if (!profile) throw new Error('The client has no profile item.');
+    await api.services.dynamo.send(
+      new DeleteItemCommand({
+        TableName: stack.tables.data,
+        Key: { pk: { S: partition }, sk: { S: 'PROFILE' } },
+      }),
+    );
+    const poisoned = streamRecord('REMOVE', {
+      pk: { S: 'ORG#not-an-organisation#CLIENT#su_x' },
+      sk: { S: 'PROFILE' },
+    });
+    const batch = {
+      Records: [streamRecord('REMOVE', profile, { ttl: true }), poisoned, streamRecord('INSERT', profile)],
+    };
+
+    // Act
+    const run = await runBundle(built.bundles.retention, [batch], {
+      ...localStackEnv(stack),
+      AWS_LAMBDA_FUNCTION_NAME: 'confide-test-retention',
+    });
+
+    // Assess: only the poisoned record is reported; the partition is gone, each item tombstoned, the key deleted.
+    const [result] = run.results;
+    const expected: DynamoDBBatchResponse = {
+      batchItemFailures: [{ itemIdentifier: poisoned.dynamodb?.SequenceNumber ?? 'missing' }],
+    };
+    expect(result).toEqual({ ok: true, value: expected });
+    expect(await partitionItems(partition)).toEqual([]);
+    const tombstones = await api.services.tombstones.list(tenantScope(orgId), clientId);
+    expect(tombstones).toHaveLength(items.length);
+    expect(tombstones.every((tombstone) => tombstone.reason === 'EXPIRED')).toBe(true);
+    const { table, key } = api.services.keys.subjectKeyLocation(orgId, clientId);
+    const subjectKey = await api.services.dynamo.send(
+      new GetItemCommand({ TableName: table, Key: key, ConsistentRead: true }),
+    );
+    expect(subjectKey.Item).toBeUndefined();
+    // Its logs: ids, kinds and reasons; never an item's content.
+    expect(run.output).toContain('retention.tombstone');
+    expect(run.output).not.toContain(ADA.name);
+    expect(run.output).not.toContain(ADA.nhsNumber);
+    expect(run.output).not.toContain(NOTE_BODY);
+  });
+
+  it('pre-token trigger: adds org_id from custom:org_id to access and id tokens, and nothing otherwise', async () => {
+    // Prepare
+    const org = await onboardTestOrganisation(api);
+    const events = [
+      preTokenEvent({ sub: 'user-1', email: 'ada@example.org', 'custom:org_id': org.orgId }),
+      preTokenEvent({ sub: 'operator-1', email: 'op@example.org' }),
+      preTokenEvent({ sub: 'user-2', email: 'bob@example.org', 'custom:org_id': 'not-an-org' }),
+    ];
+
+    // Act
+    const run = await runBundle(built.bundles['pre-token'], events, {
+      AWS_LAMBDA_FUNCTION_NAME: 'confide-test-pre-token',
+      POWERTOOLS_SERVICE_NAME: 'confide-pre-token',
+    });
+
+    // Assess
+    const [tenant, operator, malformed] = run.results.map((result) =>
+      result.ok ? (result.value as PreTokenAnswer).response.claimsAndScopeOverrideDetails : result,
+    );
+    expect(tenant).toEqual({
+      idTokenGeneration: { claimsToAddOrOverride: { org_id: org.orgId } },
+      accessTokenGeneration: { claimsToAddOrOverride: { org_id: org.orgId } },
+    });
+    expect(operator).toBeNull();
+    expect(malformed).toBeNull();
+    // The warning names neither the user nor the value.
+    expect(run.output).toContain('no org_id claim added');
+    expect(run.output).not.toMatch(/bob@example\.org|not-an-org|user-2/);
+  });
+
+  async function partitionItems(pk: string): Promise<Record<string, AttributeValue>[]> {
+    const result = await api.services.dynamo.send(
+      new QueryCommand({
+        TableName: stack.tables.data,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': { S: pk } },
+        ConsistentRead: true,
+      }),
+    );
+    return result.Items ?? [];
+  }
+});
+
+interface PreTokenAnswer {
+  readonly response: {
+    readonly claimsAndScopeOverrideDetails: {
+      readonly accessTokenGeneration?: { readonly claimsToAddOrOverride?: Record<string, string> };
+    } | null;
+  };
+}
+
+/** A pre-token-generation event, version 2, as Cognito sends it when a user signs in. */
+function preTokenEvent(userAttributes: Record<string, string>) {
+  return {
+    version: '2',
+    triggerSource: 'TokenGeneration_Authentication',
+    region: 'eu-west-2',
+    userPoolId: 'eu-west-2_AbCdEf123',
+    userName: userAttributes.sub ?? '',
+    callerContext: { awsSdkVersion: 'aws-sdk-unknown-unknown', clientId: APP_CLIENT },
+    request: {
+      userAttributes: { email_verified: 'true', 'cognito:user_status': 'CONFIRMED', ...userAttributes },
+      groupConfiguration: { groupsToOverride: [], iamRolesToOverride: [], preferredRole: null },
+      scopes: ['openid', 'email', 'aws.cognito.signin.user.admin'],
+    },
+    response: { claimsAndScopeOverrideDetails: null },
+  };
+}
+
+/** An attribute value as the Lambda event JSON carries it: binary values base64-encoded. */
+function streamValue(value: AttributeValue): unknown {
+  if (value.B !== undefined) return { B: Buffer.from(value.B).toString('base64') };
+  if (value.BS !== undefined) return { BS: value.BS.map((b) => Buffer.from(b).toString('base64')) };
+  if (value.M !== undefined) return { M: streamImage(value.M) };
+  if (value.L !== undefined) return { L: value.L.map(streamValue) };
+  return value;
+}
+
+function streamImage(item: Record<string, AttributeValue>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(item).map(([name, value]) => [name, streamValue(value)]));
+}
+
+let sequence = 4_100_000_000_000_000_000n;
+
+/** A DynamoDB stream record as Lambda delivers it (NEW_AND_OLD_IMAGES); `ttl` marks a deletion by TTL. */
+function streamRecord(
+  eventName: 'INSERT' | 'REMOVE',
+  item: Record<string, AttributeValue>,
+  options: { ttl?: boolean } = {},
+): DynamoDBRecord {
+  sequence += 1n;
+  const image = streamImage(item);
+  return {
+    eventID: `${sequence.toString(16)}`,
+    eventName,
+    eventVersion: '1.1',
+    eventSource: 'aws:dynamodb',
+    awsRegion: 'eu-west-2',
+    ...(options.ttl ? { userIdentity: { type: 'Service', principalId: 'dynamodb.amazonaws.com' } } : {}),
+    dynamodb: {
+      ApproximateCreationDateTime: Math.floor(Date.now() / 1000),
+      Keys: { pk: image.pk, sk: image.sk } as never,
+      ...(eventName === 'REMOVE' ? { OldImage: image as never } : { NewImage: image as never }),
+      SequenceNumber: sequence.toString(),
+      SizeBytes: JSON.stringify(image).length,
+      StreamViewType: 'NEW_AND_OLD_IMAGES',
+    },
+    eventSourceARN:
+      'arn:aws:dynamodb:eu-west-2:123456789012:table/confide-test-data/stream/2026-11-22T09:00:00.000',
+  };
+}

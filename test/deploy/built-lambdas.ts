@@ -1,0 +1,159 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { buildLambdaBundle, type LambdaBundle } from '../../infra/lib/lambda-bundling';
+import { fromRepoRoot } from '../../infra/lib/paths';
+
+/** The Lambda entry points the CDK app deploys (`services/<name>/src/handler.ts`). */
+export const lambdaServices = ['api', 'provisioner', 'retention', 'pre-token'] as const;
+export type LambdaService = (typeof lambdaServices)[number];
+
+/** Bundles built as CDK builds them, in a temporary folder outside the repository. */
+export interface BuiltLambdas {
+  readonly bundles: Readonly<Record<LambdaService, LambdaBundle>>;
+  remove(): void;
+}
+
+/**
+ * Builds every function once, concurrently, with the CDK bundling options (`infra/lib/lambda-bundling.ts`). The
+ * folder is outside the repository, so that a bundle cannot resolve a missing dependency from its node_modules.
+ */
+export async function buildLambdas(): Promise<BuiltLambdas> {
+  const dir = mkdtempSync(join(tmpdir(), 'confide-lambdas-'));
+  const built = await Promise.all(
+    lambdaServices.map(
+      async (service) =>
+        [
+          service,
+          await buildLambdaBundle(fromRepoRoot(`services/${service}/src/handler.ts`), join(dir, service)),
+        ] as const,
+    ),
+  );
+  return {
+    bundles: Object.fromEntries(built) as Record<LambdaService, LambdaBundle>,
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/** What one invocation gave: the handler's answer, or the error it threw. */
+export type InvocationResult =
+  | { readonly ok: true; readonly value: unknown }
+  | { readonly ok: false; readonly errorType: string; readonly errorMessage: string };
+
+/** A run of the driver: one result per event, and everything the process wrote (its logs). */
+export interface BundleRun {
+  readonly results: InvocationResult[];
+  readonly output: string;
+}
+
+const driver = join(dirname(fileURLToPath(import.meta.url)), 'lambda-driver.mjs');
+const RESULTS_MARKER = 'LAMBDA_DRIVER_RESULTS ';
+let runs = 0;
+
+/**
+ * Loads a built bundle in a fresh `node` process (no tsx, no vitest, working directory beside the bundle) with
+ * only the given environment and `PATH`, as Lambda would (Node's source maps on, like `NODE_OPTIONS` in the
+ * deployed functions), and invokes its handler with each event in turn.
+ */
+export function runBundle(
+  bundle: LambdaBundle,
+  events: readonly unknown[],
+  env: Readonly<Record<string, string>>,
+): Promise<BundleRun> {
+  runs += 1;
+  const eventsFile = join(dirname(bundle.path), `events-${process.pid}-${runs}.json`);
+  writeFileSync(eventsFile, JSON.stringify(events));
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--enable-source-maps', driver, bundle.path, eventsFile], {
+      cwd: dirname(bundle.path),
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      rmSync(eventsFile, { force: true });
+      const marker = output.lastIndexOf(RESULTS_MARKER);
+      if (code !== 0 || marker < 0) {
+        reject(
+          new Error(`The bundle ${bundle.path} could not be run (exit ${code}):\n${output.slice(-3000)}`),
+        );
+        return;
+      }
+      const results = JSON.parse(output.slice(marker + RESULTS_MARKER.length).trim()) as InvocationResult[];
+      resolve({ results, output: output.slice(0, marker) });
+    });
+  });
+}
+
+/** A real-shaped API Gateway HTTP API (payload v2) event: `POST /graphql`, base64 body, as API Gateway sends it. */
+export function graphqlEvent(
+  query: string,
+  options: { variables?: Record<string, unknown>; token?: string; requestId?: string } = {},
+): APIGatewayProxyEventV2 {
+  const body = JSON.stringify({ query, variables: options.variables ?? {} });
+  const requestId = options.requestId ?? `req-${Math.random().toString(36).slice(2, 10)}`;
+  return {
+    version: '2.0',
+    routeKey: 'POST /graphql',
+    rawPath: '/graphql',
+    rawQueryString: '',
+    headers: {
+      host: 'abc123.execute-api.eu-west-2.amazonaws.com',
+      'content-type': 'application/json',
+      'content-length': String(Buffer.byteLength(body)),
+      accept: 'application/graphql-response+json',
+      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+    },
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'abc123',
+      domainName: 'abc123.execute-api.eu-west-2.amazonaws.com',
+      domainPrefix: 'abc123',
+      http: {
+        method: 'POST',
+        path: '/graphql',
+        protocol: 'HTTP/1.1',
+        sourceIp: '203.0.113.9',
+        userAgent: 'built-artifact-test',
+      },
+      requestId,
+      routeKey: 'POST /graphql',
+      stage: '$default',
+      time: '22/Nov/2026:09:00:00 +0000',
+      timeEpoch: 1795338000000,
+    },
+    body: Buffer.from(body).toString('base64'),
+    isBase64Encoded: true,
+  };
+}
+
+/** A GraphQL answer out of an api invocation's result. */
+export interface GraphqlAnswer<D> {
+  readonly statusCode: number;
+  readonly data: D | null | undefined;
+  readonly codes: unknown[];
+}
+
+/** Reads an api invocation's result (`{ statusCode, body }`) as a GraphQL answer; throws if the handler threw. */
+export function graphqlAnswer<D = Record<string, unknown>>(
+  result: InvocationResult | undefined,
+): GraphqlAnswer<D> {
+  if (!result?.ok) throw new Error(`The api handler failed: ${JSON.stringify(result)}`);
+  const { statusCode, body } = result.value as { statusCode: number; body: string };
+  const parsed = JSON.parse(body) as { data?: D | null; errors?: { extensions?: { code?: unknown } }[] };
+  return {
+    statusCode,
+    data: parsed.data,
+    codes: (parsed.errors ?? []).map((error) => error.extensions?.code),
+  };
+}

@@ -1,0 +1,163 @@
+import { configFromEnv } from '@confide/api';
+import { mintToken, type TokenClaims } from '@confide/local';
+import { tenantScope } from '@confide/store';
+import { describe, expect, it } from 'vitest';
+import { onboardTestOrganisation, type TestOrganisation } from '../support/fixtures';
+import { type GraphqlResult, type TestApi, testApi } from '../support/test-api';
+
+const ME = '{ me { kind staffMember { handle } } }';
+const APP_CLIENT = 'partnerappclient0000000001';
+const AGENCY_CLIENT = 'partneragencyclient0000001';
+
+const codes = (result: GraphqlResult) => result.errors?.map((error) => error.extensions?.code);
+
+/** A token shaped like a Cognito access token: `client_id`, `token_use: access`, and no `aud`. */
+function cognitoAccessToken(api: TestApi, claims: TokenClaims, clientId = APP_CLIENT): Promise<string> {
+  return mintToken(api.stack.dataDir, { issuer: api.stack.issuer }, { client_id: clientId, ...claims });
+}
+
+async function adminClaims(api: TestApi, org: TestOrganisation): Promise<TokenClaims> {
+  const admin = await api.services.directory.staff(tenantScope(org.orgId), org.adminStaffId);
+  return { sub: admin?.externalSubject ?? '', org_id: org.orgId, username: 'admin' };
+}
+
+describe('Cognito access tokens, as the deployed api is configured (app client ids, no audience)', () => {
+  // As CDK configures the api: CONFIDE_JWT_CLIENT_IDS set, CONFIDE_JWT_AUDIENCE not.
+  const local = testApi();
+  const deployed = testApi({
+    env: { CONFIDE_JWT_CLIENT_IDS: `${APP_CLIENT}, ${AGENCY_CLIENT}`, CONFIDE_JWT_AUDIENCE: '' },
+  });
+
+  it('accepts an access token naming a configured app client, with no aud', async () => {
+    const org = await onboardTestOrganisation(local);
+
+    const fromApp = await deployed.graphql(ME, {
+      token: await cognitoAccessToken(deployed, await adminClaims(deployed, org)),
+    });
+    const fromAgencyClient = await deployed.graphql(ME, {
+      token: await cognitoAccessToken(deployed, await adminClaims(deployed, org), AGENCY_CLIENT),
+    });
+
+    expect(fromApp.errors).toBeUndefined();
+    expect(fromApp.data).toEqual({ me: { kind: 'STAFF', staffMember: { handle: 'admin' } } });
+    expect(fromAgencyClient.errors).toBeUndefined();
+  });
+
+  it('accepts an operator’s access token (cognito:groups) for operator-only fields', async () => {
+    const token = await cognitoAccessToken(deployed, {
+      sub: 'operator-cognito',
+      'cognito:groups': ['confide-operators'],
+    });
+
+    const result = await deployed.graphql('{ organisations { id } }', { token });
+
+    expect(result.errors).toBeUndefined();
+  });
+
+  it('refuses an id token, an unknown app client, a missing token_use and a token naming only an audience', async () => {
+    const org = await onboardTestOrganisation(local);
+    const claims = await adminClaims(deployed, org);
+    const { dataDir, issuer } = deployed.stack;
+
+    const idToken = await mintToken(
+      dataDir,
+      { issuer, audience: APP_CLIENT },
+      { ...claims, token_use: 'id' },
+    );
+    const idTokenWithClientId = await cognitoAccessToken(deployed, { ...claims, token_use: 'id' });
+    const unknownClient = await cognitoAccessToken(deployed, claims, 'someoneelsesappclient00001');
+    const noTokenUse = await mintToken(
+      dataDir,
+      { issuer },
+      { ...claims, client_id: APP_CLIENT, token_use: undefined },
+    );
+    const audienceOnly = await mintToken(dataDir, { issuer, audience: APP_CLIENT }, claims);
+    const localAudience = await deployed.token(claims);
+
+    for (const token of [
+      idToken,
+      idTokenWithClientId,
+      unknownClient,
+      noTokenUse,
+      audienceOnly,
+      localAudience,
+    ]) {
+      expect(codes(await deployed.graphql(ME, { token }))).toEqual(['UNAUTHENTICATED']);
+    }
+    // The same claims in a proper access token are fine: it is the token's shape that is refused.
+    expect(
+      (await deployed.graphql(ME, { token: await cognitoAccessToken(deployed, claims) })).errors,
+    ).toBeUndefined();
+  });
+
+  it('refuses an access token of a configured client from another issuer, or expired', async () => {
+    const org = await onboardTestOrganisation(local);
+    const claims = await adminClaims(deployed, org);
+    const { dataDir } = deployed.stack;
+
+    const otherIssuer = await mintToken(
+      dataDir,
+      { issuer: 'https://cognito-idp.eu-west-2.amazonaws.com/eu-west-2_Other' },
+      { ...claims, client_id: APP_CLIENT },
+    );
+    const expired = await mintToken(
+      dataDir,
+      { issuer: deployed.stack.issuer, expiresIn: Math.floor(Date.now() / 1000) - 60 },
+      { ...claims, client_id: APP_CLIENT },
+    );
+
+    expect(codes(await deployed.graphql(ME, { token: otherIssuer }))).toEqual(['UNAUTHENTICATED']);
+    expect(codes(await deployed.graphql(ME, { token: expired }))).toEqual(['UNAUTHENTICATED']);
+  });
+});
+
+describe('the local issuer path (an audience, no app client ids)', () => {
+  const local = testApi();
+
+  it('still accepts local tokens by aud, and refuses a Cognito-shaped token it has no client ids for', async () => {
+    const org = await onboardTestOrganisation(local);
+    const claims = await adminClaims(local, org);
+
+    expect((await local.graphql(ME, { token: await local.token(claims) })).errors).toBeUndefined();
+    expect(codes(await local.graphql(ME, { token: await cognitoAccessToken(local, claims) }))).toEqual([
+      'UNAUTHENTICATED',
+    ]);
+  });
+
+  it('refuses an id token even when its aud is the configured audience', async () => {
+    const org = await onboardTestOrganisation(local);
+    const claims = await adminClaims(local, org);
+
+    const idToken = await local.token({ ...claims, token_use: 'id' });
+
+    expect(codes(await local.graphql(ME, { token: idToken }))).toEqual(['UNAUTHENTICATED']);
+  });
+
+  it('accepts both kinds when both are configured', async () => {
+    const org = await onboardTestOrganisation(local);
+    const both = testApi({ env: { CONFIDE_JWT_CLIENT_IDS: APP_CLIENT } });
+    const claims = await adminClaims(both, org);
+
+    expect((await both.graphql(ME, { token: await both.token(claims) })).errors).toBeUndefined();
+    expect(
+      (await both.graphql(ME, { token: await cognitoAccessToken(both, claims) })).errors,
+    ).toBeUndefined();
+  });
+});
+
+describe('token recipients in the configuration', () => {
+  const base = { CONFIDE_JWT_ISSUER: 'https://issuer.example' };
+
+  it('reads app client ids as a comma-separated list, and needs an audience or at least one client id', () => {
+    expect(configFromEnv({ ...base, CONFIDE_JWT_CLIENT_IDS: ' a1 ,b2,, ' }).auth).toMatchObject({
+      audience: undefined,
+      clientIds: ['a1', 'b2'],
+    });
+    expect(configFromEnv({ ...base, CONFIDE_JWT_AUDIENCE: 'confide-local' }).auth).toMatchObject({
+      audience: 'confide-local',
+      clientIds: [],
+    });
+    expect(() => configFromEnv(base)).toThrow(/CONFIDE_JWT_AUDIENCE or CONFIDE_JWT_CLIENT_IDS/);
+    expect(() => configFromEnv({ ...base, CONFIDE_JWT_CLIENT_IDS: ' , ' })).toThrow(/CONFIDE_JWT_CLIENT_IDS/);
+  });
+});

@@ -1,0 +1,226 @@
+import { createHash, createHmac } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '@confide/local';
+import { SignatureV4 } from '@smithy/signature-v4';
+
+/**
+ * Stand-ins for what AWS does around the functions and the local stack cannot: IAM refusing the api role's KMS
+ * key management, and Lambda's `Invoke` API. Real HTTP, real SigV4: the code under test cannot tell them from AWS.
+ */
+
+type SourceData = string | ArrayBuffer | ArrayBufferView;
+
+function bytes(data: SourceData): string | Uint8Array {
+  if (typeof data === 'string') return data;
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
+/** SHA-256 and HMAC-SHA-256 from node:crypto, in the shape SigV4 signers take: independent of the SDK's. */
+class Sha256 {
+  readonly #hash: ReturnType<typeof createHash> | ReturnType<typeof createHmac>;
+
+  constructor(secret?: SourceData) {
+    this.#hash = secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(secret));
+  }
+
+  update(data: SourceData): void {
+    this.#hash.update(bytes(data));
+  }
+
+  async digest(): Promise<Uint8Array> {
+    return new Uint8Array(this.#hash.digest());
+  }
+}
+
+function readBody(request: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.once('end', () => resolve(Buffer.concat(chunks)));
+    request.once('error', reject);
+  });
+}
+
+function listen(server: Server): Promise<string> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      if (address && typeof address === 'object') resolve(`http://127.0.0.1:${address.port}`);
+      else reject(new Error('No port assigned.'));
+    });
+  });
+}
+
+function close(server: Server): Promise<void> {
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+/** A running stand-in. */
+export interface StandIn {
+  readonly endpoint: string;
+  stop(): Promise<void>;
+}
+
+/** {@link startKmsGate}'s record of what passed through it. */
+export interface KmsGate extends StandIn {
+  /** Every KMS operation requested through the gate, allowed or denied, in order. */
+  readonly operations: string[];
+}
+
+/**
+ * A KMS endpoint in front of the local one that refuses some operations with `AccessDeniedException`, as IAM
+ * refuses them to a role without the permission (the api role and `kms:CreateKey`), and records every operation.
+ */
+export async function startKmsGate(options: { target: string; deny: readonly string[] }): Promise<KmsGate> {
+  const operations: string[] = [];
+  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
+    void (async () => {
+      const body = await readBody(request);
+      const target = String(request.headers['x-amz-target'] ?? '');
+      const operation = target.replace(/^TrentService\./, '');
+      operations.push(operation);
+      if (options.deny.includes(operation)) {
+        response.writeHead(400, {
+          'content-type': 'application/x-amz-json-1.1',
+          'x-amzn-errortype': 'AccessDeniedException',
+        });
+        response.end(
+          JSON.stringify({
+            __type: 'AccessDeniedException',
+            message: `User is not authorized to perform: kms:${operation} (stand-in for the role's IAM policy)`,
+          }),
+        );
+        return;
+      }
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(request.headers)) {
+        if (typeof value === 'string' && name !== 'host' && name !== 'content-length') headers[name] = value;
+      }
+      const forwarded = await fetch(`${options.target}${request.url ?? '/'}`, {
+        method: request.method ?? 'POST',
+        headers,
+        body: new Uint8Array(body),
+      });
+      response.writeHead(forwarded.status, {
+        'content-type': forwarded.headers.get('content-type') ?? 'application/x-amz-json-1.1',
+      });
+      response.end(Buffer.from(await forwarded.arrayBuffer()));
+    })().catch((error: unknown) => {
+      response.writeHead(500).end(String(error));
+    });
+  });
+  const endpoint = await listen(server);
+  return { endpoint, operations, stop: () => close(server) };
+}
+
+/** One call to {@link startLambdaEndpoint}. */
+export interface LambdaInvocation {
+  readonly functionName: string;
+  readonly invocationType: string | undefined;
+  /** The SigV4 signature checked out for service `lambda`, the local region and the local credentials. */
+  readonly signatureValid: boolean;
+}
+
+/** What a stand-in function answers: its JSON payload, and the error type when it threw. */
+export interface FunctionAnswer {
+  readonly payload: string;
+  readonly functionError?: string;
+}
+
+/** {@link startLambdaEndpoint}'s record of its invocations. */
+export interface LambdaEndpoint extends StandIn {
+  readonly invocations: LambdaInvocation[];
+}
+
+const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/;
+
+/** Recomputes the request's SigV4 signature from the headers it says it signed, and compares. */
+async function signatureIsValid(request: IncomingMessage, path: string, body: Buffer): Promise<boolean> {
+  const authorization = String(request.headers.authorization ?? '');
+  const match =
+    /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, SignedHeaders=([^,]+), Signature=[0-9a-f]{64}$/.exec(
+      authorization,
+    );
+  const amzDate = String(request.headers['x-amz-date'] ?? '');
+  if (!match || !/^\d{8}T\d{6}Z$/.test(amzDate)) return false;
+  const [, accessKeyId, , region, service, signedHeaders = ''] = match;
+  if (accessKeyId !== LOCAL_CREDENTIALS.accessKeyId || region !== LOCAL_REGION || service !== 'lambda')
+    return false;
+  const headers: Record<string, string> = {};
+  for (const name of signedHeaders.split(';')) {
+    const value = request.headers[name];
+    if (typeof value !== 'string') return false;
+    headers[name] = value;
+  }
+  const signingDate = new Date(
+    `${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`,
+  );
+  const signer = new SignatureV4({
+    service: 'lambda',
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+    sha256: Sha256,
+  });
+  const host = headers.host ?? '';
+  const expected = await signer.sign(
+    {
+      method: request.method ?? 'POST',
+      protocol: 'http:',
+      hostname: host.split(':')[0] ?? '',
+      path,
+      query: {},
+      headers,
+      body: body.toString('utf8'),
+    },
+    { signingDate },
+  );
+  return expected.headers.authorization === authorization;
+}
+
+/**
+ * Lambda's synchronous `Invoke` API for functions the test runs itself: checks the caller's SigV4 signature
+ * (refusing a bad one with 403 `InvalidSignatureException`, as Lambda does), hands the payload to `invoke`, and
+ * answers as Lambda does (`X-Amz-Function-Error` when the function threw).
+ */
+export async function startLambdaEndpoint(options: {
+  invoke: (functionName: string, payload: string) => Promise<FunctionAnswer>;
+}): Promise<LambdaEndpoint> {
+  const invocations: LambdaInvocation[] = [];
+  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
+    void (async () => {
+      const body = await readBody(request);
+      const path = (request.url ?? '').split('?')[0] ?? '';
+      const match = INVOKE_PATH.exec(path);
+      if (request.method !== 'POST' || !match?.[1]) {
+        response.writeHead(404, { 'x-amzn-errortype': 'ResourceNotFoundException' }).end('{}');
+        return;
+      }
+      const functionName = decodeURIComponent(match[1]);
+      const signatureValid = await signatureIsValid(request, path, body);
+      const invocationType = request.headers['x-amz-invocation-type'];
+      invocations.push({
+        functionName,
+        invocationType: typeof invocationType === 'string' ? invocationType : undefined,
+        signatureValid,
+      });
+      if (!signatureValid) {
+        response.writeHead(403, { 'x-amzn-errortype': 'InvalidSignatureException' });
+        response.end(JSON.stringify({ message: 'The request signature we calculated does not match.' }));
+        return;
+      }
+      const answer = await options.invoke(functionName, body.toString('utf8'));
+      response.writeHead(200, {
+        'content-type': 'application/json',
+        'x-amz-executed-version': '$LATEST',
+        ...(answer.functionError ? { 'x-amz-function-error': answer.functionError } : {}),
+      });
+      response.end(answer.payload);
+    })().catch((error: unknown) => {
+      response.writeHead(500, { 'x-amzn-errortype': 'ServiceException' }).end(String(error));
+    });
+  });
+  const endpoint = await listen(server);
+  return { endpoint, invocations, stop: () => close(server) };
+}
