@@ -30,6 +30,8 @@ export const ID_PREFIXES = {
   breach: 'brc',
   referencePermission: 'rfp',
   referenceRelease: 'rfr',
+  referral: 'rfl',
+  disclosureReview: 'dsr',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

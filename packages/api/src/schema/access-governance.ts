@@ -14,6 +14,7 @@ import type { EmergencyReview, StoredAuditEvent } from '@confide/store';
 import { resolveArrayConnection } from '@pothos/plugin-relay';
 import { builder } from '../builder';
 import { authenticated, type ConfideContext, callerScope, hasRole, staffPrincipal } from '../context';
+import { organisationRetention } from './breaches';
 import { localId } from './ids';
 import { OrganisationRef } from './organisations';
 import { AccessPresetEnum, ClassificationEnum, RelationshipEnum } from './vocabulary';
@@ -368,15 +369,19 @@ builder.mutationFields((t) => ({
       });
       if (args.outcome === 'UNJUSTIFIED') {
         // An unjustified emergency access is a breach discovered now: the entry opens with its clock running.
-        await context.services.breaches.open(callerScope(context), {
-          source: 'EMERGENCY_REVIEW_UNJUSTIFIED',
-          discoveredAt: context.services.clock.now(),
-          nature: 'Emergency access found unjustified on review.',
-          categories: ['CLIENT_RECORD'],
-          approximateSubjects: 1,
-          reference: review.reviewId,
-          recordedBy: staffPrincipal(context).staffId,
-        });
+        await context.services.breaches.open(
+          callerScope(context),
+          {
+            source: 'EMERGENCY_REVIEW_UNJUSTIFIED',
+            discoveredAt: context.services.clock.now(),
+            nature: 'Emergency access found unjustified on review.',
+            categories: ['CLIENT_RECORD'],
+            approximateSubjects: 1,
+            reference: review.reviewId,
+            recordedBy: staffPrincipal(context).staffId,
+          },
+          organisationRetention(context),
+        );
       }
       return completed;
     },

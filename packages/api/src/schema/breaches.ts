@@ -1,7 +1,13 @@
-import { forbidden, validate } from '@confide/domain';
+import { DEFAULT_RETENTION_RULES, forbidden, type RetentionRules, validate } from '@confide/domain';
 import type { BreachEntry } from '@confide/store';
 import { builder } from '../builder';
-import { type ConfideContext, callerScope, hasRole, staffPrincipal } from '../context';
+import { authenticated, type ConfideContext, callerScope, hasRole, staffPrincipal } from '../context';
+
+/**
+ * The breach register (Lets connect 6; DATA-PROTECTION.md): any staff member reports a breach; the IG lead
+ * alone reads the register and records the assessment. Entries hold categories and counts, never the personal
+ * data itself, and are kept for the organisation's `breachYears` from when they were recorded.
+ */
 
 const BreachRef = builder.objectRef<BreachEntry>('Breach');
 BreachRef.implement({
@@ -10,7 +16,8 @@ BreachRef.implement({
   fields: (t) => ({
     id: t.exposeID('breachId', { description: 'The entry.' }),
     source: t.exposeString('source', {
-      description: 'REPORTED, EMERGENCY_REVIEW_UNJUSTIFIED or MISDIRECTED_DISCLOSURE.',
+      description:
+        'REPORTED, EMERGENCY_REVIEW_UNJUSTIFIED, MISDIRECTED_DISCLOSURE or DISCLOSURE_REVIEW_UNJUSTIFIED.',
     }),
     discoveredAt: t.field({
       type: 'DateTime',
@@ -53,18 +60,40 @@ BreachRef.implement({
     }),
     overdue: t.boolean({
       description: 'Reportable (or not yet assessed), not notified, and past the 72-hour deadline.',
-      resolve: (b, _args, context) =>
-        b.reportable !== false &&
-        !b.regulatorNotifiedAt &&
-        Date.parse(b.regulatorDeadline) < context.services.clock.now().getTime(),
+      resolve: (b, _args, context) => isOverdue(b, context.services.clock.now()),
+    }),
+    recordedAt: t.field({
+      type: 'DateTime',
+      description: 'When the entry was recorded.',
+      resolve: (b) => b.recordedAt,
+    }),
+    retainedUntil: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description:
+        'When the entry leaves the register: the organisation’s breach retention (six years by default) after it was recorded.',
+      resolve: (b) => (b.expiresAt === undefined ? null : new Date(b.expiresAt * 1000)),
     }),
     version: t.exposeInt('version', { description: 'For optimistic concurrency.' }),
   }),
 });
 
-function requireIgLead(context: ConfideContext) {
-  if (!hasRole(context, 'IG_LEAD') && !hasRole(context, 'CALDICOTT_GUARDIAN')) throw forbidden();
+/** The register is the IG lead’s (ACCESS-MODEL.md, Roles); a refusal is audited like any other. */
+function requireIgLead(context: ConfideContext, operation: string) {
+  if (hasRole(context, 'IG_LEAD')) return;
+  context.access.audit.record({ action: 'DENIED', operation, outcome: 'FORBIDDEN', rule: 'breach.ig-lead' });
+  throw forbidden('The breach register is kept by the IG lead.');
 }
+
+/** The organisation's retention rules, which set how long a breach entry is kept. */
+export function organisationRetention(context: ConfideContext): RetentionRules {
+  return authenticated(context).organisation?.retention ?? DEFAULT_RETENTION_RULES;
+}
+
+const isOverdue = (breach: BreachEntry, now: Date) =>
+  breach.reportable !== false &&
+  !breach.regulatorNotifiedAt &&
+  Date.parse(breach.regulatorDeadline) < now.getTime();
 
 const ReportBreachInput = builder.inputType('ReportBreachInput', {
   description: 'A personal data breach as first known. Describe categories and counts, not people.',
@@ -88,11 +117,20 @@ builder.queryFields((t) => ({
   breaches: t.field({
     type: [BreachRef],
     description:
-      'The breach register, newest first, with the 72-hour deadlines (IG_LEAD, CALDICOTT_GUARDIAN).',
+      'The breach register, newest discovery first, with the 72-hour deadlines (IG_LEAD); `overdueOnly` lists those past the deadline and not yet notified.',
     authScopes: { staff: true },
-    resolve: (_root, _args, context) => {
-      requireIgLead(context);
-      return context.services.breaches.list(callerScope(context));
+    args: { overdueOnly: t.arg.boolean({ required: false, description: 'Only overdue entries.' }) },
+    resolve: async (_root, args, context) => {
+      requireIgLead(context, 'breaches');
+      const now = context.services.clock.now();
+      const entries = await context.services.breaches.list(callerScope(context));
+      context.access.audit.record({
+        action: 'READ',
+        operation: 'breaches',
+        outcome: 'ALLOWED',
+        rule: 'breach',
+      });
+      return args.overdueOnly ? entries.filter((entry) => isOverdue(entry, now)) : entries;
     },
   }),
 }));
@@ -111,25 +149,29 @@ builder.mutationFields((t) => ({
           'A breach cannot be discovered in the future.',
         );
       }
-      const entry = await context.services.breaches.open(callerScope(context), {
-        source: 'REPORTED',
-        discoveredAt: input.discoveredAt,
-        nature: validate.text(['input', 'nature'], input.nature, { max: 2000, multiline: true }),
-        categories: validate
-          .nonEmptyUnique(['input', 'categories'], input.categories)
-          .map((c, i) => validate.text(['input', 'categories', String(i)], c, { max: 50 })),
-        approximateSubjects: validate.integerInRange(
-          ['input', 'approximateSubjects'],
-          input.approximateSubjects,
-          0,
-          10_000_000,
-        ),
-        containment:
-          input.containment == null
-            ? undefined
-            : validate.text(['input', 'containment'], input.containment, { max: 2000, multiline: true }),
-        recordedBy: staffPrincipal(context).staffId,
-      });
+      const entry = await context.services.breaches.open(
+        callerScope(context),
+        {
+          source: 'REPORTED',
+          discoveredAt: input.discoveredAt,
+          nature: validate.text(['input', 'nature'], input.nature, { max: 2000, multiline: true }),
+          categories: validate
+            .nonEmptyUnique(['input', 'categories'], input.categories)
+            .map((c, i) => validate.text(['input', 'categories', String(i)], c, { max: 50 })),
+          approximateSubjects: validate.integerInRange(
+            ['input', 'approximateSubjects'],
+            input.approximateSubjects,
+            0,
+            10_000_000,
+          ),
+          containment:
+            input.containment == null
+              ? undefined
+              : validate.text(['input', 'containment'], input.containment, { max: 2000, multiline: true }),
+          recordedBy: staffPrincipal(context).staffId,
+        },
+        organisationRetention(context),
+      );
       context.access.audit.record({
         action: 'ADMIN',
         operation: 'reportBreach',
@@ -141,8 +183,7 @@ builder.mutationFields((t) => ({
   }),
   assessBreach: t.field({
     type: BreachRef,
-    description:
-      'Records whether the breach is reportable and when the regulator was notified (IG_LEAD, CALDICOTT_GUARDIAN).',
+    description: 'Records whether the breach is reportable and when the regulator was notified (IG_LEAD).',
     authScopes: { staff: true },
     args: {
       breachId: t.arg.id({ required: true, description: 'The entry.' }),
@@ -156,7 +197,10 @@ builder.mutationFields((t) => ({
       expectedVersion: t.arg.int({ required: true, description: 'The version read.' }),
     },
     resolve: async (_root, args, context) => {
-      requireIgLead(context);
+      requireIgLead(context, 'assessBreach');
+      if (args.regulatorNotifiedAt && args.regulatorNotifiedAt > context.services.clock.now()) {
+        throw validate.badInputError(['regulatorNotifiedAt'], 'The regulator cannot be told in the future.');
+      }
       const entry = await context.services.breaches.assess(callerScope(context), String(args.breachId), {
         reportable: args.reportable,
         regulatorNotifiedAt: args.regulatorNotifiedAt ?? undefined,
@@ -166,7 +210,12 @@ builder.mutationFields((t) => ({
             : validate.text(['containment'], args.containment, { max: 2000, multiline: true }),
         expectedVersion: args.expectedVersion,
       });
-      context.access.audit.record({ action: 'ADMIN', operation: 'assessBreach', outcome: 'ALLOWED' });
+      context.access.audit.record({
+        action: 'ADMIN',
+        operation: 'assessBreach',
+        outcome: 'ALLOWED',
+        rule: entry.reportable ? 'breach.reportable' : 'breach.not-reportable',
+      });
       return entry;
     },
   }),

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { decideWrite, PLAIN_ITEM } from '@confide/access';
 import { ConfideError, ErrorCode, forbidden, isIdOf, notFound, validate } from '@confide/domain';
 import {
   IDENTITY_CHECKS,
@@ -7,6 +8,7 @@ import {
   type RegisterEntry,
   type SealedRegisterField,
   type ServiceUserRecord,
+  visibleToSubject,
 } from '@confide/store';
 import { needToKnow } from '../access/need-to-know';
 import { builder } from '../builder';
@@ -21,7 +23,7 @@ import { ServiceUserRef } from './service-users';
  * digest of exactly what left, and read by the partner agency only through the grant the release created.
  */
 
-const LegalBasisEnum = builder.enumType('LegalBasis', {
+export const LegalBasisEnum = builder.enumType('LegalBasis', {
   description:
     'The basis a disclosure rests on. Without consent, only a recorded legal basis allows release.',
   values: LEGAL_BASES,
@@ -112,8 +114,21 @@ RegisterEntryRef.implement({
     reasoning: t.string({
       ...needToKnow('CONSENT', ofEntry),
       nullable: true,
-      description: 'The decision’s or correction’s reasoning.',
+      description: 'The decision’s, correction’s or exceptional disclosure’s reasoning.',
       resolve: (p, _a, c) => sealed(p, 'reasoning', c),
+    }),
+    recipient: t.string({
+      ...needToKnow('CONSENT', ofEntry),
+      nullable: true,
+      description: 'Exceptional disclosure: who received the information.',
+      resolve: (p, _a, c) => sealed(p, 'recipient', c),
+    }),
+    reasonNotInformed: t.string({
+      ...needToKnow('CONSENT', ofEntry),
+      nullable: true,
+      description:
+        'Exceptional disclosure: why telling the person would increase risk, when they were not told.',
+      resolve: (p, _a, c) => sealed(p, 'reasonNotInformed', c),
     }),
     itemIds: t.stringList({
       ...needToKnow('CONSENT', ofEntry),
@@ -172,12 +187,13 @@ builder.objectFields(ServiceUserRef, (t) => ({
     ...needToKnow('CONSENT', (client: ServiceUserRecord) => ({ client })),
     type: [RegisterEntryRef],
     nullable: true,
-    description: 'The person’s disclosure history, oldest first (append-only).',
-    resolve: async (client, _args, context) =>
-      (await context.services.disclosures.register(callerScope(context), client.clientId)).map((entry) => ({
-        client,
-        entry,
-      })),
+    description:
+      'The person’s disclosure history, oldest first (append-only). The person themself does not see an exceptional disclosure they were not told of because telling them would increase risk.',
+    resolve: async (client, _args, context) => {
+      const entries = await context.services.disclosures.register(callerScope(context), client.clientId);
+      const own = context.auth?.principal.kind === 'SERVICE_USER';
+      return (own ? visibleToSubject(entries) : entries).map((entry) => ({ client, entry }));
+    },
   }),
 }));
 
@@ -243,8 +259,49 @@ function requireAuthorAuthority(notes: readonly import('@confide/store').CaseNot
   }
 }
 
-function text(field: string, value: string | null | undefined, max = 2000) {
-  return value == null ? undefined : validate.text(['input', field], value, { max, multiline: true });
+/**
+ * Who records an exceptional disclosure: the staff member who made it — anyone whose relationship lets them
+ * write the person’s CARE record (allocated workers and volunteers, the service’s managers) — or the Caldicott
+ * Guardian. One WRITE event, naming the legal basis, is written before anything else (audit before writes);
+ * a refusal is audited too.
+ */
+async function authoriseExceptionalDisclosure(
+  context: ConfideContext,
+  client: ServiceUserRecord,
+  legalBasis: LegalBasis,
+) {
+  const operation = 'recordExceptionalDisclosure';
+  const decision = decideWrite({
+    caller: context.access.callerFacts(),
+    relation: await context.access.relationTo(client),
+    item: PLAIN_ITEM,
+    classification: 'CARE',
+    preset: context.access.preset,
+  });
+  if (decision.effect !== 'ALLOW' && !hasRole(context, 'CALDICOTT_GUARDIAN')) {
+    context.access.audit.record({
+      action: 'DENIED',
+      operation,
+      subjectId: client.clientId,
+      classification: 'CONSENT',
+      outcome: decision.effect,
+      rule: decision.rule,
+    });
+    if (decision.effect === 'NOT_FOUND') throw notFound('Service user');
+    throw forbidden(
+      'An exceptional disclosure is recorded by staff who support the person, their service’s managers or the Caldicott Guardian.',
+    );
+  }
+  context.access.audit.record({
+    action: 'WRITE',
+    operation,
+    subjectId: client.clientId,
+    classification: 'CONSENT',
+    relationship: decision.effect === 'ALLOW' ? decision.relationship : undefined,
+    outcome: 'ALLOWED',
+    rule: `disclosure.exceptional.${legalBasis}`,
+  });
+  await context.access.audit.flush();
 }
 
 // ── Mutations ────────────────────────────────────────────────────────────────────────────────────────────────
@@ -298,10 +355,14 @@ const ExceptionalInput = builder.inputType('ExceptionalDisclosureInput', {
     legalBasis: t.field({ type: LegalBasisEnum, required: true, description: 'The basis (not CONSENT).' }),
     reasoning: t.string({ required: true, description: 'Why sharing without consent was necessary.' }),
     itemIds: t.idList({ required: true, description: 'What was shared.' }),
-    clientInformed: t.boolean({ required: true, description: 'Whether the person was told.' }),
+    clientInformed: t.boolean({
+      required: true,
+      description: 'Whether the person was told (they are, unless that would increase risk).',
+    }),
     reasonNotInformed: t.string({
       required: false,
-      description: 'Required when not told: why telling would increase risk.',
+      description:
+        'Required when not told: why telling would increase risk. The person then does not see the disclosure in their own register or subject access export.',
     }),
   }),
 });
@@ -597,61 +658,75 @@ builder.mutationFields((t) => ({
   recordExceptionalDisclosure: t.field({
     type: RegisterEntryRef,
     description:
-      'Records a disclosure made without consent under a duty to share: reasoning and legal basis recorded, flagged for the Caldicott Guardian and the service’s managers; the person is told unless that would increase risk.',
+      'Records a disclosure made without consent under a duty to share (JRH “Exceptional Breaches”), by the staff member who made it (anyone who supports the person, their service’s managers) or the Caldicott Guardian: reasoning and legal basis recorded, flagged for the Caldicott Guardian, and a review raised for the service’s managers and the Guardian (`disclosureReviews`). The person is told unless that would increase risk, and the reason is recorded.',
     authScopes: { staff: true },
     args: { input: t.arg({ type: ExceptionalInput, required: true }) },
     resolve: async (_root, { input }, context) => {
-      const client = await clientFor(context, input.serviceUserId, 'recordExceptionalDisclosure');
-      await context.access
-        .requireWrite(client, 'CONSENT', 'recordExceptionalDisclosure')
-        .catch(async (error: unknown) => {
-          if (!hasRole(context, 'CALDICOTT_GUARDIAN')) throw error;
-        });
+      const operation = 'recordExceptionalDisclosure';
+      const client = await clientFor(context, input.serviceUserId, operation);
+      // Everything the caller sent is checked before anything is recorded: bad input changes nothing.
       if ((input.legalBasis as LegalBasis) === 'CONSENT') {
         throw validate.badInputError(
           ['input', 'legalBasis'],
           'An exceptional disclosure is made without consent: give its legal basis.',
         );
       }
-      if (!input.clientInformed && !input.reasonNotInformed) {
+      const recipient = validate.text(['input', 'recipient'], input.recipient, { max: 200 });
+      const reasoning = validate.text(['input', 'reasoning'], input.reasoning, {
+        max: 2000,
+        multiline: true,
+      });
+      const reasonNotInformed = input.clientInformed
+        ? undefined
+        : input.reasonNotInformed == null
+          ? undefined
+          : validate.text(['input', 'reasonNotInformed'], input.reasonNotInformed, {
+              max: 2000,
+              multiline: true,
+            });
+      if (!input.clientInformed && !reasonNotInformed) {
         throw validate.badInputError(
           ['input', 'reasonNotInformed'],
           'Say why telling the person would increase risk.',
         );
       }
       const itemIds = noteIds(client, input.itemIds);
+      await authoriseExceptionalDisclosure(context, client, input.legalBasis);
       await notesFor(context, client, itemIds);
+      const scope = callerScope(context);
+      const staffId = staffPrincipal(context).staffId;
+      const requestId = context.services.disclosures.newRequestId();
+      const review = context.services.disclosureReviews.newReview(scope, {
+        clientId: client.clientId,
+        serviceId: client.serviceId,
+        requestId,
+        legalBasis: input.legalBasis,
+        clientInformed: input.clientInformed,
+        recordedBy: staffId,
+      });
       const entry = await context.services.disclosures.append(
-        callerScope(context),
+        scope,
         await context.access.clientKey(client),
         {
-          requestId: context.services.disclosures.newRequestId(),
+          requestId,
           clientId: client.clientId,
           sequence: 1,
           kind: 'EXCEPTIONAL_DISCLOSURE',
-          by: staffPrincipal(context).staffId,
+          by: staffId,
           legalBasis: input.legalBasis,
           itemIds,
           flaggedForGuardian: true,
           clientInformed: input.clientInformed,
-          sealed: {
-            recipient: validate.text(['input', 'recipient'], input.recipient, { max: 200 }),
-            reasoning: [
-              validate.text(['input', 'reasoning'], input.reasoning, { max: 2000, multiline: true }),
-              text('reasonNotInformed', input.reasonNotInformed),
-            ]
-              .filter(Boolean)
-              .join('\n'),
-          },
+          sealed: { recipient, reasoning, reasonNotInformed },
         },
+        [review.item],
       );
       context.access.audit.record({
-        action: 'WRITE',
-        operation: 'recordExceptionalDisclosure',
+        action: 'ADMIN',
+        operation: 'openDisclosureReview',
         subjectId: client.clientId,
-        classification: 'CONSENT',
         outcome: 'ALLOWED',
-        rule: `disclosure.exceptional.${input.legalBasis}`,
+        rule: input.clientInformed ? 'review.client-informed' : 'review.client-not-informed',
       });
       return { client, entry };
     },

@@ -144,7 +144,8 @@ const DISCLOSURE_OPERATIONS = new Set(['releaseDisclosure', 'recordExceptionalDi
 export function disclosureOutcome(
   event: StoredAuditEvent,
 ): 'RELEASED' | 'EXCEPTIONAL' | 'REFUSED' | undefined {
-  if (event.outcome !== 'ALLOWED') return undefined;
+  // Reading the fields a disclosure mutation returns is filed under its operation too: only the write counts.
+  if (event.outcome !== 'ALLOWED' || event.action === 'READ') return undefined;
   const rule = event.rule ?? '';
   if (rule.startsWith('disclosure.exceptional') || event.operation === 'recordExceptionalDisclosure') {
     return 'EXCEPTIONAL';

@@ -1,5 +1,10 @@
 import { ConfideError, classificationOf, ErrorCode, forbidden, notFound, validate } from '@confide/domain';
-import { SEALED_PROFILE_FIELDS, type ServiceUserRecord, type SubjectAccessRequest } from '@confide/store';
+import {
+  SEALED_PROFILE_FIELDS,
+  type ServiceUserRecord,
+  type SubjectAccessRequest,
+  visibleToSubject,
+} from '@confide/store';
 import { builder } from '../builder';
 import { authenticated, type ConfideContext, callerScope, hasRole } from '../context';
 import { localId } from './ids';
@@ -35,7 +40,7 @@ const ExportRef = builder.objectRef<{ requestId: string | null; generatedAt: str
 );
 ExportRef.implement({
   description:
-    'Everything held about the person, as a readable JSON document (profile, notes, consents, disclosure history, access summary). Produced only for the person (SELF) or, for an open request, the IG lead; audited as a read of every classification.',
+    'Everything held about the person, as a readable JSON document (profile, notes, consents, disclosure history, referrals, access summary). Produced only for the person (SELF) or, for an open request, the IG lead; audited as a read of every classification.',
   fields: (t) => ({
     requestId: t.string({
       nullable: true,
@@ -91,13 +96,25 @@ async function buildExport(context: ConfideContext, client: ServiceUserRecord): 
     recordedAt: consent.recordedAt,
     withdrawnAt: consent.withdrawnAt,
   }));
-  const disclosures = (await context.services.disclosures.register(scope, client.clientId)).map((entry) => ({
+  // An exceptional disclosure the person was not told of (telling them would increase risk) stays withheld.
+  const disclosures = visibleToSubject(
+    await context.services.disclosures.register(scope, client.clientId),
+  ).map((entry) => ({
     kind: entry.kind,
     at: entry.at,
     requesterOrganisation: entry.requesterOrganisation,
     legalBasis: entry.legalBasis,
     method: entry.method,
     snapshotDigest: entry.snapshotDigest,
+  }));
+  const partnerNames = new Map(
+    (await context.services.partners.list(scope)).map((partner) => [partner.partnerId, partner.name]),
+  );
+  const referrals = (await context.services.referrals.ofClient(scope, client.clientId)).map((referral) => ({
+    referrer: partnerNames.get(referral.partnerId),
+    referrerReference: referral.referrerReference,
+    receivedOn: referral.receivedOn,
+    appointmentAt: referral.appointmentAt,
   }));
   const events = await context.services.auditLog.bySubject(scope, client.clientId, { limit: 1000 });
   const summary = new Map<string, { roles: string; purpose: string | null; count: number; lastAt: string }>();
@@ -111,7 +128,7 @@ async function buildExport(context: ConfideContext, client: ServiceUserRecord): 
     summary.set(key2, entry);
   }
   return JSON.stringify(
-    { profile, notes, consents, disclosures, accessSummary: [...summary.values()] },
+    { profile, notes, consents, disclosures, referrals, accessSummary: [...summary.values()] },
     null,
     2,
   );

@@ -5,7 +5,17 @@ import {
   QueryCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { type Clock, conflict, newId, notFound } from '@confide/domain';
+import {
+  badInput,
+  breachEntryExpiry,
+  type Clock,
+  conflict,
+  isExpired,
+  newId,
+  notFound,
+  type RetentionRules,
+  toEpochSeconds,
+} from '@confide/domain';
 import { attr, type Item, read, requireN, requireS } from '../attributes';
 import { queryAll } from '../query-all';
 import type { TenantScope } from '../tenant-scope';
@@ -13,7 +23,12 @@ import type { TenantScope } from '../tenant-scope';
 /** 72 hours to notify the regulator of a reportable breach (UK GDPR art. 33; Lets connect 6). */
 export const REGULATOR_DEADLINE_MS = 72 * 60 * 60 * 1000;
 
-export const BREACH_SOURCES = ['REPORTED', 'EMERGENCY_REVIEW_UNJUSTIFIED', 'MISDIRECTED_DISCLOSURE'] as const;
+export const BREACH_SOURCES = [
+  'REPORTED',
+  'EMERGENCY_REVIEW_UNJUSTIFIED',
+  'MISDIRECTED_DISCLOSURE',
+  'DISCLOSURE_REVIEW_UNJUSTIFIED',
+] as const;
 export type BreachSource = (typeof BREACH_SOURCES)[number];
 
 /**
@@ -34,10 +49,17 @@ export interface BreachEntry {
   readonly regulatorDeadline: string;
   readonly regulatorNotifiedAt: string | undefined;
   readonly recordedBy: string;
+  readonly recordedAt: string;
+  /** When the entry leaves the register (epoch seconds): the organisation's `breachYears` after recording. */
+  readonly expiresAt: number | undefined;
   readonly version: number;
 }
 
-/** The breach register (IG_LEAD). */
+/**
+ * The breach register (IG_LEAD). Entries are kept for the organisation's `breachYears` (DATA-PROTECTION.md,
+ * Retention: six years by default) from when they were recorded; DynamoDB TTL removes them after that, and
+ * every read leaves out an entry whose time has passed.
+ */
 export class BreachRegister {
   constructor(
     private readonly dynamo: DynamoDBClient,
@@ -57,8 +79,10 @@ export class BreachRegister {
       reference?: string | undefined;
       recordedBy: string;
     },
+    rules: RetentionRules,
   ): Promise<BreachEntry> {
     const breachId = newId('breach');
+    const recordedAt = this.clock.now();
     const item: Item = {
       pk: attr.s(scope.key('BREACHES')),
       sk: attr.s(`${entry.discoveredAt.toISOString()}#${breachId}`),
@@ -72,7 +96,8 @@ export class BreachRegister {
       approximateSubjects: attr.n(entry.approximateSubjects),
       regulatorDeadline: attr.s(new Date(entry.discoveredAt.getTime() + REGULATOR_DEADLINE_MS).toISOString()),
       recordedBy: attr.s(entry.recordedBy),
-      recordedAt: attr.s(this.clock.now().toISOString()),
+      recordedAt: attr.s(recordedAt.toISOString()),
+      expiresAt: attr.n(toEpochSeconds(breachEntryExpiry(recordedAt, rules))),
       version: attr.n(1),
       ...(entry.containment ? { containment: attr.s(entry.containment) } : {}),
       ...(entry.reference ? { reference: attr.s(entry.reference) } : {}),
@@ -96,7 +121,9 @@ export class BreachRegister {
         ExpressionAttributeValues: { ':pk': attr.s(scope.key('BREACHES')) },
         ScanIndexForward: false,
       })
-    ).map(toBreach);
+    )
+      .filter((item) => !isExpired(read.n(item, 'expiresAt'), this.clock.now()))
+      .map(toBreach);
   }
 
   /** Records the assessment (reportable or not) and, when done, the regulator notification. */
@@ -112,11 +139,18 @@ export class BreachRegister {
   ): Promise<BreachEntry> {
     const current = await this.#get(scope, breachId);
     if (!current) throw notFound('Breach');
+    if (change.regulatorNotifiedAt && change.regulatorNotifiedAt.toISOString() < current.discoveredAt) {
+      throw badInput(
+        ['regulatorNotifiedAt'],
+        'The regulator cannot be told before the breach was discovered.',
+      );
+    }
     const sets = ['reportable = :reportable', 'version = version + :one'];
     const values: Item = {
       ':reportable': attr.bool(change.reportable),
       ':one': attr.n(1),
       ':expected': attr.n(change.expectedVersion),
+      ':now': attr.n(toEpochSeconds(this.clock.now())),
     };
     if (change.regulatorNotifiedAt) {
       sets.push('regulatorNotifiedAt = :notified');
@@ -132,7 +166,8 @@ export class BreachRegister {
           TableName: this.table,
           Key: { pk: attr.s(scope.key('BREACHES')), sk: attr.s(`${current.discoveredAt}#${breachId}`) },
           UpdateExpression: `SET ${sets.join(', ')}`,
-          ConditionExpression: 'version = :expected',
+          ConditionExpression:
+            'version = :expected AND (attribute_not_exists(expiresAt) OR expiresAt > :now)',
           ExpressionAttributeValues: values,
           ReturnValues: 'ALL_NEW',
         }),
@@ -155,7 +190,7 @@ export class BreachRegister {
       }),
     );
     const item = result.Items?.[0];
-    return item ? toBreach(item) : undefined;
+    return item && !isExpired(read.n(item, 'expiresAt'), this.clock.now()) ? toBreach(item) : undefined;
   }
 }
 
@@ -173,6 +208,8 @@ function toBreach(item: Item): BreachEntry {
     regulatorDeadline: requireS(item, 'regulatorDeadline'),
     regulatorNotifiedAt: read.s(item, 'regulatorNotifiedAt'),
     recordedBy: requireS(item, 'recordedBy'),
+    recordedAt: requireS(item, 'recordedAt'),
+    expiresAt: read.n(item, 'expiresAt'),
     version: requireN(item, 'version'),
   };
 }

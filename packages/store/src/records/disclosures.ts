@@ -7,6 +7,7 @@ import {
 import { type Clock, conflict, newId } from '@confide/domain';
 import type { SubjectKey } from '@confide/keys';
 import { attr, type Item, read, requireN, requireS } from '../attributes';
+import { queryLive } from '../query-all';
 import { itemKeyOf, openField, sealFields } from '../sealed-fields';
 import type { TenantScope } from '../tenant-scope';
 
@@ -68,6 +69,7 @@ export const SEALED_REGISTER_FIELDS = [
   'reasoning',
   'redactions',
   'recipient',
+  'reasonNotInformed',
 ] as const;
 export type SealedRegisterField = (typeof SEALED_REGISTER_FIELDS)[number];
 
@@ -99,7 +101,8 @@ export class Disclosures {
   /**
    * Appends an entry. The sequence number is part of the key and written with `attribute_not_exists`, so two
    * concurrent appends to the same request cannot both take the same place: one gets CONFLICT. A release
-   * writes its partner grant in the same transaction.
+   * writes its partner grant in the same transaction, and `alsoPut` adds other new items to it (an exceptional
+   * disclosure's review), so the entry is never written without them.
    */
   async append(
     scope: TenantScope,
@@ -124,6 +127,7 @@ export class Disclosures {
       clientInformed?: boolean | undefined;
       sealed?: Partial<Record<SealedRegisterField, string>>;
     },
+    alsoPut: readonly Item[] = [],
   ): Promise<RegisterEntry> {
     const pk = scope.key('CLIENT', entry.clientId);
     const sk = entrySort(entry.requestId, entry.sequence);
@@ -152,9 +156,9 @@ export class Disclosures {
       ...(entry.clientInformed === undefined ? {} : { clientInformed: attr.bool(entry.clientInformed) }),
       ...sealFields(key, itemKeyOf(pk, sk), entry.sealed ?? {}),
     };
-    const writes = [
-      { Put: { TableName: this.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
-    ];
+    const writes = [item, ...alsoPut].map((put) => ({
+      Put: { TableName: this.table, Item: put, ConditionExpression: 'attribute_not_exists(pk)' },
+    }));
     if (entry.kind === 'RELEASED' && entry.partnerId && entry.grantExpiresAt && entry.itemIds?.length) {
       writes.push({
         Put: {
@@ -188,25 +192,14 @@ export class Disclosures {
 
   /** A client's register, oldest entry first (requests and their follow-ups in order). */
   async register(scope: TenantScope, clientId: string): Promise<RegisterEntry[]> {
-    const entries: RegisterEntry[] = [];
-    let startKey: Item | undefined;
-    do {
-      const page = await this.dynamo.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: {
-            ':pk': attr.s(scope.key('CLIENT', clientId)),
-            ':prefix': attr.s('DISCLOSURE#'),
-          },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) if (!this.#expired(item)) entries.push(toEntry(item));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return entries.sort((a, b) => a.at.localeCompare(b.at) || a.sequence - b.sequence);
+    const items = await queryLive(this.dynamo, {
+      table: this.table,
+      pk: scope.key('CLIENT', clientId),
+      prefix: 'DISCLOSURE#',
+      now: this.clock.now(),
+      consistentRead: true,
+    });
+    return items.map(toEntry).sort((a, b) => a.at.localeCompare(b.at) || a.sequence - b.sequence);
   }
 
   /** The entries of one request, in order. */
@@ -271,4 +264,17 @@ function toEntry(item: Item): RegisterEntry {
     sk: requireS(item, 'sk'),
     item,
   };
+}
+
+/**
+ * The register as the person it is about may see it: without the requests of an exceptional disclosure they
+ * were not told of because telling them would increase risk (a recorded exemption, like a withheld note).
+ */
+export function visibleToSubject(entries: readonly RegisterEntry[]): RegisterEntry[] {
+  const untold = new Set(
+    entries
+      .filter((entry) => entry.kind === 'EXCEPTIONAL_DISCLOSURE' && entry.clientInformed === false)
+      .map((entry) => entry.requestId),
+  );
+  return entries.filter((entry) => !untold.has(entry.requestId));
 }

@@ -1,0 +1,197 @@
+import { forbidden, isIdOf, notFound, validate } from '@confide/domain';
+import type { DisclosureReview } from '@confide/store';
+import { builder } from '../builder';
+import { type ConfideContext, callerScope, hasRole, staffPrincipal } from '../context';
+import { organisationRetention } from './breaches';
+import { LegalBasisEnum } from './disclosures';
+
+/**
+ * The review an exceptional disclosure raises (JRH “Exceptional Breaches”: the staff member "should inform
+ * their manager of what has happened as soon afterwards as possible"). The service’s managers and the Caldicott
+ * Guardian see it and close it with a finding; nobody reviews a disclosure they recorded themself. A review
+ * carries references only: the disclosure itself is read in the person’s register.
+ */
+
+const DisclosureReviewStatusEnum = builder.enumType('DisclosureReviewStatus', {
+  description: 'Whether a disclosure review is waiting for its finding.',
+  values: ['PENDING', 'COMPLETED'] as const,
+});
+
+const DisclosureReviewOutcomeEnum = builder.enumType('DisclosureReviewOutcome', {
+  description:
+    'The finding: JUSTIFIED, or UNJUSTIFIED — which opens a breach register entry with its 72-hour clock running.',
+  values: ['JUSTIFIED', 'UNJUSTIFIED'] as const,
+});
+
+const DisclosureReviewRef = builder.objectRef<DisclosureReview>('DisclosureReview');
+DisclosureReviewRef.implement({
+  description:
+    'The review an exceptional disclosure raised for the service’s managers and the Caldicott Guardian. References only; the reasoning is in the person’s disclosure register.',
+  fields: (t) => ({
+    id: t.exposeID('reviewId', { description: 'The review.' }),
+    serviceUserId: t.globalID({
+      description: 'Whom the disclosure was about.',
+      resolve: (r) => ({ type: 'ServiceUser', id: r.clientId }),
+    }),
+    requestId: t.exposeString('requestId', {
+      description: 'The disclosure register request it reviews.',
+    }),
+    legalBasis: t.field({
+      type: LegalBasisEnum,
+      description: 'The legal basis the disclosure rested on.',
+      resolve: (r) => r.legalBasis,
+    }),
+    clientInformed: t.exposeBoolean('clientInformed', {
+      description: 'Whether the person was told; if not, the register entry says why.',
+    }),
+    recordedBy: t.globalID({
+      description: 'Who made and recorded the disclosure.',
+      resolve: (r) => ({ type: 'StaffMember', id: r.recordedBy }),
+    }),
+    openedAt: t.field({ type: 'DateTime', description: 'When raised.', resolve: (r) => r.openedAt }),
+    status: t.field({
+      type: DisclosureReviewStatusEnum,
+      description: 'PENDING or COMPLETED.',
+      resolve: (r) => r.status,
+    }),
+    outcome: t.field({
+      type: DisclosureReviewOutcomeEnum,
+      nullable: true,
+      description: 'The finding.',
+      resolve: (r) => r.outcome ?? null,
+    }),
+    reviewedBy: t.globalID({
+      nullable: true,
+      description: 'Who reviewed it.',
+      resolve: (r) => (r.reviewedBy ? { type: 'StaffMember', id: r.reviewedBy } : null),
+    }),
+    reviewedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When reviewed.',
+      resolve: (r) => r.reviewedAt ?? null,
+    }),
+    notes: t.string({
+      nullable: true,
+      description: 'The reviewer’s notes, for the reviewers.',
+      resolve: async (review, _args, context) => {
+        const key = await context.access.loader.subjectKey(callerScope(context).orgId, review.clientId);
+        return key ? (context.services.disclosureReviews.openNotes(key, review) ?? null) : null;
+      },
+    }),
+  }),
+});
+
+/** The Caldicott Guardian reviews every exceptional disclosure; a service manager those of their services. */
+async function mayReview(context: ConfideContext, review: DisclosureReview): Promise<boolean> {
+  if (hasRole(context, 'CALDICOTT_GUARDIAN')) return true;
+  const service = await context.access.service(review.serviceId);
+  return service?.managers.includes(staffPrincipal(context).staffId) ?? false;
+}
+
+builder.queryFields((t) => ({
+  disclosureReviews: t.field({
+    type: [DisclosureReviewRef],
+    description:
+      'Exceptional disclosures to review, newest first: all for the Caldicott Guardian, their services’ for a service manager, none for anyone else.',
+    authScopes: { staff: true },
+    args: {
+      status: t.arg({
+        type: DisclosureReviewStatusEnum,
+        required: false,
+        description: 'Only pending or only completed reviews.',
+      }),
+    },
+    resolve: async (_root, args, context) => {
+      const reviews = await context.services.disclosureReviews.list(
+        callerScope(context),
+        args.status ?? undefined,
+      );
+      const allowed = await Promise.all(reviews.map((review) => mayReview(context, review)));
+      context.access.audit.record({
+        action: 'READ',
+        operation: 'disclosureReviews',
+        outcome: 'ALLOWED',
+        rule: 'review.listed',
+      });
+      return reviews.filter((_, index) => allowed[index]);
+    },
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  completeDisclosureReview: t.field({
+    type: DisclosureReviewRef,
+    description:
+      'Closes an exceptional disclosure’s review with a finding and notes (a manager of the service or the Caldicott Guardian; never the person who recorded the disclosure). An UNJUSTIFIED finding opens a breach register entry. Audited.',
+    authScopes: { staff: true },
+    args: {
+      reviewId: t.arg.id({ required: true, description: 'The review.' }),
+      outcome: t.arg({ type: DisclosureReviewOutcomeEnum, required: true, description: 'The finding.' }),
+      notes: t.arg.string({ required: true, description: 'What the reviewer found and did.' }),
+    },
+    resolve: async (_root, args, context) => {
+      const operation = 'completeDisclosureReview';
+      const notes = validate.text(['notes'], args.notes, { max: 2000, multiline: true });
+      const reviewId = String(args.reviewId);
+      const scope = callerScope(context);
+      const review = isIdOf('disclosureReview', reviewId)
+        ? await context.services.disclosureReviews.get(scope, reviewId)
+        : undefined;
+      if (!review || !(await mayReview(context, review))) {
+        context.access.audit.record({ action: 'DENIED', operation, outcome: 'NOT_FOUND' });
+        throw notFound('Review');
+      }
+      const reviewer = staffPrincipal(context).staffId;
+      if (review.recordedBy === reviewer) {
+        context.access.audit.record({
+          action: 'DENIED',
+          operation,
+          subjectId: review.clientId,
+          outcome: 'FORBIDDEN',
+          rule: 'review.own',
+        });
+        throw forbidden('Nobody reviews a disclosure they recorded themself.');
+      }
+      const key = await context.access.loader.subjectKey(scope.orgId, review.clientId);
+      if (!key) throw notFound('Review');
+      context.access.audit.record({
+        action: 'ADMIN',
+        operation,
+        subjectId: review.clientId,
+        outcome: 'ALLOWED',
+        rule: `review.${args.outcome}`,
+      });
+      // Audit before the write: if the event cannot be recorded, the review stays open.
+      await context.access.audit.flush();
+      const completed = await context.services.disclosureReviews.complete(review, key, {
+        outcome: args.outcome,
+        reviewedBy: reviewer,
+        notes,
+      });
+      if (args.outcome === 'UNJUSTIFIED') {
+        // An unjustified disclosure is a breach discovered now: the entry opens with its clock running.
+        await context.services.breaches.open(
+          scope,
+          {
+            source: 'DISCLOSURE_REVIEW_UNJUSTIFIED',
+            discoveredAt: context.services.clock.now(),
+            nature: 'Exceptional disclosure found unjustified on review.',
+            categories: ['CLIENT_RECORD'],
+            approximateSubjects: 1,
+            reference: review.reviewId,
+            recordedBy: reviewer,
+          },
+          organisationRetention(context),
+        );
+        context.access.audit.record({
+          action: 'ADMIN',
+          operation: 'reportBreach',
+          outcome: 'ALLOWED',
+          rule: 'breach.disclosure-review',
+        });
+      }
+      return completed;
+    },
+  }),
+}));

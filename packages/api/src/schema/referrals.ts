@@ -1,0 +1,286 @@
+import { conflict, forbidden, isIdOf, notFound, validate } from '@confide/domain';
+import type { Referral, ServiceUserRecord } from '@confide/store';
+import { needToKnow } from '../access/need-to-know';
+import { builder } from '../builder';
+import { authenticated, type ConfideContext, callerScope, staffPrincipal } from '../context';
+import { localId } from './ids';
+import { ServiceUserRef } from './service-users';
+
+/**
+ * Referrals from partner agencies (Lets connect 4.3): "If information is requested by a referrer prior to the
+ * initial appointment being carried out, the service can confirm that the referral has been received and an
+ * appointment has been booked" — after confirming that the one asking is the referrer. Here the referrer is a
+ * partner agency’s app (its client-credentials token is the identity check) and a referral is recorded against
+ * that partner, with the partner’s own reference; the partner learns exactly those two facts for its own
+ * referrals, until the initial appointment or the case’s closure, and nothing else: not the person’s details,
+ * not whether they attended, and NOT_FOUND for any other reference.
+ *
+ * Recording a referral and its appointment is contact and appointment work (CONTACT write: the allocated
+ * worker, the service’s managers, administrators).
+ */
+
+/** The referrer's case reference: letters, digits and a little punctuation, no spaces — a reference, not a name. */
+const REFERENCE = /^[A-Za-z0-9][A-Za-z0-9/_.-]{0,63}$/;
+const MAX_BOOKING_AHEAD_MS = 366 * 86_400_000;
+
+function referrerReference(field: readonly string[], value: string): string {
+  const trimmed = value.trim();
+  if (!REFERENCE.test(trimmed)) {
+    throw validate.badInputError(
+      field,
+      'A referrer’s reference has 1–64 letters, digits, slashes, dots, hyphens or underscores and no spaces: a case reference, never a name.',
+    );
+  }
+  return trimmed;
+}
+
+// ── What staff see ────────────────────────────────────────────────────────────────────────────────────────
+
+interface ReferralInContext {
+  readonly client: ServiceUserRecord;
+  readonly referral: Referral;
+}
+
+const ofReferral = (parent: ReferralInContext) => ({ client: parent.client });
+
+const ReferralRef = builder.objectRef<ReferralInContext>('Referral');
+ReferralRef.implement({
+  description:
+    'A referral of the person by a partner agency, and the initial appointment booked for it (CONTACT).',
+  fields: (t) => ({
+    id: t.id({ description: 'The referral.', resolve: (p) => p.referral.referralId }),
+    partnerId: t.id({
+      ...needToKnow('CONTACT', ofReferral),
+      nullable: true,
+      description: 'The referring partner agency.',
+      resolve: (p) => p.referral.partnerId,
+    }),
+    referrerReference: t.string({
+      ...needToKnow('CONTACT', ofReferral),
+      nullable: true,
+      description: 'The referrer’s own reference for it: what the referrer asks about.',
+      resolve: (p) => p.referral.referrerReference,
+    }),
+    receivedOn: t.string({
+      ...needToKnow('CONTACT', ofReferral),
+      nullable: true,
+      description: 'Date received, YYYY-MM-DD.',
+      resolve: (p) => p.referral.receivedOn,
+    }),
+    appointmentAt: t.field({
+      ...needToKnow('CONTACT', ofReferral),
+      type: 'DateTime',
+      nullable: true,
+      description: 'The initial appointment, once booked.',
+      resolve: (p) => p.referral.appointmentAt ?? null,
+    }),
+    recordedAt: t.field({
+      ...needToKnow('CONTACT', ofReferral),
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the referral was recorded.',
+      resolve: (p) => p.referral.recordedAt,
+    }),
+  }),
+});
+
+builder.objectFields(ServiceUserRef, (t) => ({
+  referrals: t.field({
+    ...needToKnow('CONTACT', (client: ServiceUserRecord) => ({ client })),
+    type: [ReferralRef],
+    nullable: true,
+    description: 'Referrals of the person by partner agencies, oldest first.',
+    resolve: async (client, _args, context) =>
+      (await context.services.referrals.ofClient(callerScope(context), client.clientId)).map((referral) => ({
+        client,
+        referral,
+      })),
+  }),
+}));
+
+const RecordReferralInput = builder.inputType('RecordReferralInput', {
+  description: 'A referral received from a partner agency.',
+  fields: (t) => ({
+    serviceUserId: t.id({ required: true, description: 'Whom it refers.' }),
+    partnerId: t.id({ required: true, description: 'The referring partner agency.' }),
+    referrerReference: t.string({
+      required: true,
+      description:
+        'The referrer’s own case reference (letters, digits, / . - _; no spaces, never a name); unique per partner.',
+    }),
+    receivedOn: t.string({ required: true, description: 'Date received, YYYY-MM-DD.' }),
+  }),
+});
+
+async function clientFor(context: ConfideContext, id: string | number, operation: string) {
+  return context.access.visibleClient(localId(id, 'ServiceUser', 'serviceUser', 'Service user'), operation);
+}
+
+builder.mutationFields((t) => ({
+  recordReferral: t.field({
+    type: ReferralRef,
+    description:
+      'Records that a partner agency referred the person, with the partner’s reference (CONTACT write). The partner may then learn, for that reference only, that the referral was received and whether an appointment is booked.',
+    authScopes: { staff: true },
+    args: { input: t.arg({ type: RecordReferralInput, required: true }) },
+    resolve: async (_root, { input }, context) => {
+      const operation = 'recordReferral';
+      const client = await clientFor(context, input.serviceUserId, operation);
+      const reference = referrerReference(['input', 'referrerReference'], input.referrerReference);
+      const receivedOn = validate.pastDate(
+        ['input', 'receivedOn'],
+        input.receivedOn,
+        context.services.clock.now(),
+      );
+      const scope = callerScope(context);
+      const partnerId = String(input.partnerId);
+      if (!(await context.services.partners.list(scope)).some((p) => p.partnerId === partnerId)) {
+        throw notFound('Partner agency');
+      }
+      await context.access.requireWrite(client, 'CONTACT', operation);
+      if ((await context.services.referrals.byPartner(scope, partnerId, reference)).length > 0) {
+        throw conflict('That partner already has a referral with this reference.');
+      }
+      const referral = await context.services.referrals.record(scope, {
+        clientId: client.clientId,
+        partnerId,
+        referrerReference: reference,
+        receivedOn,
+        recordedBy: staffPrincipal(context).staffId,
+      });
+      return { client, referral };
+    },
+  }),
+  recordReferralAppointment: t.field({
+    type: ReferralRef,
+    description:
+      'Records (or moves) the initial appointment booked for a referral (CONTACT write). The referrer then learns only that an appointment is booked, never when, and nothing after it has taken place.',
+    authScopes: { staff: true },
+    args: {
+      serviceUserId: t.arg.id({ required: true, description: 'Whom it refers.' }),
+      referralId: t.arg.id({ required: true, description: 'The referral.' }),
+      appointmentAt: t.arg({
+        type: 'DateTime',
+        required: true,
+        description: 'When the initial appointment is (not before the referral was received).',
+      }),
+    },
+    resolve: async (_root, args, context) => {
+      const operation = 'recordReferralAppointment';
+      const client = await clientFor(context, args.serviceUserId, operation);
+      const referralId = String(args.referralId);
+      const scope = callerScope(context);
+      const referral = isIdOf('referral', referralId)
+        ? await context.services.referrals.get(scope, client.clientId, referralId)
+        : undefined;
+      if (!referral) throw notFound('Referral');
+      const now = context.services.clock.now();
+      if (args.appointmentAt.toISOString().slice(0, 10) < referral.receivedOn) {
+        throw validate.badInputError(
+          ['appointmentAt'],
+          'The appointment cannot be before the referral was received.',
+        );
+      }
+      if (args.appointmentAt.getTime() - now.getTime() > MAX_BOOKING_AHEAD_MS) {
+        throw validate.badInputError(['appointmentAt'], 'An appointment is booked at most a year ahead.');
+      }
+      await context.access.requireWrite(client, 'CONTACT', operation);
+      const booked = await context.services.referrals.bookAppointment(scope, client.clientId, referralId, {
+        appointmentAt: args.appointmentAt,
+        recordedBy: staffPrincipal(context).staffId,
+      });
+      return { client, referral: booked };
+    },
+  }),
+}));
+
+// ── What the referrer sees ────────────────────────────────────────────────────────────────────────────────
+
+interface ReferralStatus {
+  readonly reference: string;
+  readonly appointmentBooked: boolean;
+}
+
+const ReferralStatusRef = builder.objectRef<ReferralStatus>('ReferralStatus');
+ReferralStatusRef.implement({
+  description:
+    'What a referring partner agency may learn of its own referral before the initial appointment (Lets connect 4.3): that it was received, and whether an appointment is booked. Nothing about the person.',
+  fields: (t) => ({
+    reference: t.exposeString('reference', { description: 'The reference the referrer gave.' }),
+    received: t.boolean({ description: 'The referral was received.', resolve: () => true }),
+    appointmentBooked: t.exposeBoolean('appointmentBooked', {
+      description: 'An initial appointment is booked (not when).',
+    }),
+  }),
+});
+
+function partnerCaller(context: ConfideContext) {
+  const { principal } = authenticated(context);
+  if (principal.kind !== 'PARTNER')
+    throw forbidden('Only a referring partner agency asks about its referrals.');
+  return principal;
+}
+
+/**
+ * The calling partner’s referrals that may still be confirmed: of a current (open, unexpired, unerased) client,
+ * and before the initial appointment has taken place. Each answer is audited as a read of the client’s
+ * appointment (CONTACT) facts by that partner.
+ */
+async function referrerView(context: ConfideContext, operation: string, reference?: string) {
+  const partner = partnerCaller(context);
+  const scope = callerScope(context);
+  const now = context.services.clock.now().toISOString();
+  const referrals = (await context.services.referrals.byPartner(scope, partner.partnerId, reference)).filter(
+    (referral) => !referral.appointmentAt || referral.appointmentAt > now,
+  );
+  const clients = await Promise.all(
+    referrals.map((referral) =>
+      context.services.serviceUsers.get(scope, referral.clientId, context.access.loader),
+    ),
+  );
+  const statuses: ReferralStatus[] = [];
+  for (const [index, referral] of referrals.entries()) {
+    if (clients[index]?.caseStatus !== 'OPEN') continue;
+    context.access.audit.record({
+      action: 'READ',
+      operation,
+      subjectId: referral.clientId,
+      field: 'ReferralStatus',
+      classification: 'CONTACT',
+      outcome: 'ALLOWED',
+      rule: 'referrer.status',
+    });
+    statuses.push({
+      reference: referral.referrerReference,
+      appointmentBooked: referral.appointmentAt !== undefined,
+    });
+  }
+  return statuses;
+}
+
+builder.queryFields((t) => ({
+  myReferrals: t.field({
+    type: [ReferralStatusRef],
+    description:
+      'For a partner agency’s app: its own referrals that the service may still confirm — received, and whether an appointment is booked — until the initial appointment. Nothing else.',
+    authScopes: { authenticated: true },
+    resolve: (_root, _args, context) => referrerView(context, 'myReferrals'),
+  }),
+  referralStatus: t.field({
+    type: ReferralStatusRef,
+    description:
+      'For a partner agency’s app: one of its own referrals, by the reference it gave. NOT_FOUND for any reference it did not refer (or that may no longer be confirmed).',
+    authScopes: { authenticated: true },
+    args: { reference: t.arg.string({ required: true, description: 'The reference the partner gave.' }) },
+    resolve: async (_root, args, context) => {
+      partnerCaller(context);
+      const reference = referrerReference(['reference'], args.reference);
+      const [status] = await referrerView(context, 'referralStatus', reference);
+      if (!status) {
+        context.access.audit.record({ action: 'DENIED', operation: 'referralStatus', outcome: 'NOT_FOUND' });
+        throw notFound('Referral');
+      }
+      return status;
+    },
+  }),
+}));

@@ -1,0 +1,176 @@
+import {
+  ConditionalCheckFailedException,
+  type DynamoDBClient,
+  QueryCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { type Clock, conflict, newId, notFound } from '@confide/domain';
+import type { SubjectKey } from '@confide/keys';
+import { attr, type Item, read, requireS } from '../attributes';
+import { queryAll } from '../query-all';
+import { itemKeyOf, openField, sealFields } from '../sealed-fields';
+import type { TenantScope } from '../tenant-scope';
+import type { LegalBasis } from './disclosures';
+
+export type DisclosureReviewStatus = 'PENDING' | 'COMPLETED';
+export type DisclosureReviewOutcome = 'JUSTIFIED' | 'UNJUSTIFIED';
+
+/**
+ * The review an exceptional disclosure raises for the service's managers and the Caldicott Guardian: the staff
+ * member "should inform their manager of what has happened as soon afterwards as possible" (JRH, Exceptional
+ * Breaches). It carries references only (Lets connect 5.6); the disclosure itself is in the register.
+ */
+export interface DisclosureReview {
+  readonly reviewId: string;
+  readonly clientId: string;
+  readonly serviceId: string;
+  /** The register request whose EXCEPTIONAL_DISCLOSURE entry this reviews. */
+  readonly requestId: string;
+  readonly legalBasis: LegalBasis;
+  readonly clientInformed: boolean;
+  readonly recordedBy: string;
+  readonly openedAt: string;
+  readonly status: DisclosureReviewStatus;
+  readonly outcome: DisclosureReviewOutcome | undefined;
+  readonly reviewedBy: string | undefined;
+  readonly reviewedAt: string | undefined;
+  readonly pk: string;
+  readonly sk: string;
+  readonly item: Item;
+}
+
+/** Reviews of exceptional disclosures. The reviewer's notes are sealed under the client's key. */
+export class DisclosureReviews {
+  constructor(
+    private readonly dynamo: DynamoDBClient,
+    private readonly table: string,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * The item of a new review, for the caller to write in the same transaction as the register entry it
+   * reviews (see {@link Disclosures.append}): a disclosure is never recorded without its review.
+   */
+  newReview(
+    scope: TenantScope,
+    input: {
+      clientId: string;
+      serviceId: string;
+      requestId: string;
+      legalBasis: LegalBasis;
+      clientInformed: boolean;
+      recordedBy: string;
+    },
+  ): { review: DisclosureReview; item: Item } {
+    const reviewId = newId('disclosureReview');
+    const openedAt = this.clock.now().toISOString();
+    const item: Item = {
+      pk: attr.s(scope.key('DISCLOSURE_REVIEWS')),
+      sk: attr.s(`${openedAt}#${reviewId}`),
+      gsi1pk: attr.s(scope.key('DISCLOSURE_REVIEW', reviewId)),
+      gsi1sk: attr.s('REVIEW'),
+      reviewId: attr.s(reviewId),
+      clientId: attr.s(input.clientId),
+      serviceId: attr.s(input.serviceId),
+      requestId: attr.s(input.requestId),
+      legalBasis: attr.s(input.legalBasis),
+      clientInformed: attr.bool(input.clientInformed),
+      recordedBy: attr.s(input.recordedBy),
+      openedAt: attr.s(openedAt),
+      status: attr.s('PENDING'),
+    };
+    return { review: toReview(item), item };
+  }
+
+  /** Reviews, newest first; `status` narrows to pending or completed ones. */
+  async list(scope: TenantScope, status?: DisclosureReviewStatus): Promise<DisclosureReview[]> {
+    const reviews = (
+      await queryAll(this.dynamo, {
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': attr.s(scope.key('DISCLOSURE_REVIEWS')) },
+        ScanIndexForward: false,
+      })
+    ).map(toReview);
+    return status ? reviews.filter((review) => review.status === status) : reviews;
+  }
+
+  async get(scope: TenantScope, reviewId: string): Promise<DisclosureReview | undefined> {
+    const result = await this.dynamo.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': attr.s(scope.key('DISCLOSURE_REVIEW', reviewId)) },
+      }),
+    );
+    const item = result.Items?.[0];
+    return item ? toReview(item) : undefined;
+  }
+
+  /** Closes a pending review with its finding; a second completion is CONFLICT. */
+  async complete(
+    review: DisclosureReview,
+    key: SubjectKey,
+    finding: { outcome: DisclosureReviewOutcome; reviewedBy: string; notes: string },
+  ): Promise<DisclosureReview> {
+    const sealed = sealFields(key, itemKeyOf(review.pk, review.sk), { notes: finding.notes });
+    const names: Record<string, string> = { '#status': 'status' };
+    const values: Item = {
+      ':done': attr.s('COMPLETED'),
+      ':pending': attr.s('PENDING'),
+      ':outcome': attr.s(finding.outcome),
+      ':by': attr.s(finding.reviewedBy),
+      ':at': attr.s(this.clock.now().toISOString()),
+    };
+    const sets = ['#status = :done', 'outcome = :outcome', 'reviewedBy = :by', 'reviewedAt = :at'];
+    for (const [index, [name, value]] of Object.entries(sealed).entries()) {
+      names[`#s${index}`] = name;
+      values[`:s${index}`] = value;
+      sets.push(`#s${index} = :s${index}`);
+    }
+    try {
+      const result = await this.dynamo.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: { pk: attr.s(review.pk), sk: attr.s(review.sk) },
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: '#status = :pending',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      if (!result.Attributes) throw notFound('Review');
+      return toReview(result.Attributes);
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException)
+        throw conflict('The review is already completed.');
+      throw error;
+    }
+  }
+
+  openNotes(key: SubjectKey, review: DisclosureReview): string | undefined {
+    return openField(key, itemKeyOf(review.pk, review.sk), review.item, 'notes');
+  }
+}
+
+function toReview(item: Item): DisclosureReview {
+  return {
+    reviewId: requireS(item, 'reviewId'),
+    clientId: requireS(item, 'clientId'),
+    serviceId: requireS(item, 'serviceId'),
+    requestId: requireS(item, 'requestId'),
+    legalBasis: requireS(item, 'legalBasis') as LegalBasis,
+    clientInformed: read.bool(item, 'clientInformed') ?? false,
+    recordedBy: requireS(item, 'recordedBy'),
+    openedAt: requireS(item, 'openedAt'),
+    status: requireS(item, 'status') as DisclosureReviewStatus,
+    outcome: read.s(item, 'outcome') as DisclosureReviewOutcome | undefined,
+    reviewedBy: read.s(item, 'reviewedBy'),
+    reviewedAt: read.s(item, 'reviewedAt'),
+    pk: requireS(item, 'pk'),
+    sk: requireS(item, 'sk'),
+    item,
+  };
+}
