@@ -10,6 +10,7 @@ import {
   CaseNotes,
   Consents,
   countRequests,
+  DisclosureReviews,
   Disclosures,
   EmergencyReviews,
   MediaRecords,
@@ -17,10 +18,12 @@ import {
   PartnerAgencies,
   PersonnelRecords,
   ReferencePermissions,
+  Referrals,
   RequestCounters,
   RetentionSchedules,
   RetentionTombstones,
   ServiceUsers,
+  StaffSchedules,
   SubjectAccessRequests,
 } from '@confide/store';
 import type { ConfideConfig } from './config';
@@ -39,6 +42,10 @@ export interface ConfideServices {
   readonly caseNotes: CaseNotes;
   readonly consents: Consents;
   readonly disclosures: Disclosures;
+  /** The reviews exceptional disclosures raise for the service's managers and the Caldicott Guardian. */
+  readonly disclosureReviews: DisclosureReviews;
+  /** Referrals from partner agencies, and what the referrer may learn of them (Lets connect 4.3). */
+  readonly referrals: Referrals;
   readonly subjectAccess: SubjectAccessRequests;
   readonly emergencyReviews: EmergencyReviews;
   readonly partners: PartnerAgencies;
@@ -53,6 +60,8 @@ export interface ConfideServices {
   /** Retention schedules, legal holds and erasure of client records. */
   readonly retention: RetentionSchedules;
   readonly tombstones: RetentionTombstones;
+  /** Retention schedules of former staff members' records. */
+  readonly staffRetention: StaffSchedules;
 }
 
 export interface ServiceOverrides {
@@ -108,10 +117,12 @@ export function createServices(config: ConfideConfig, overrides: ServiceOverride
     caseNotes: new CaseNotes(dynamo, table, clock),
     consents: new Consents(dynamo, table, clock),
     disclosures: new Disclosures(dynamo, table, clock),
+    disclosureReviews: new DisclosureReviews(dynamo, table, clock),
+    referrals: new Referrals(dynamo, table, clock),
     subjectAccess: new SubjectAccessRequests(dynamo, table, clock),
     emergencyReviews: new EmergencyReviews(dynamo, table, clock),
     partners: new PartnerAgencies(dynamo, table, clock),
-    auditLog: new AuditLog(dynamo, table, keys),
+    auditLog: new AuditLog(dynamo, table, keys, undefined, clock),
     monitoring: new AccessMonitoring(dynamo, table, clock),
     breaches: new BreachRegister(dynamo, table, clock),
     counters,
@@ -126,5 +137,6 @@ export function createServices(config: ConfideConfig, overrides: ServiceOverride
       clock,
     ),
     tombstones: new RetentionTombstones(dynamo, table),
+    staffRetention: new StaffSchedules(dynamo, table, keys, directory, clock),
   };
 }

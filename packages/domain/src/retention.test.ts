@@ -12,7 +12,9 @@ import {
   isExpired,
   RETENTION_BOUNDS,
   SCHEDULE_HORIZON_YEARS,
+  STAFF_SCHEDULE_HORIZON_YEARS,
   staffRecordExpiry,
+  staffRecordExpiryAfter,
   toEpochSeconds,
   validateRetentionRules,
 } from './retention';
@@ -182,5 +184,33 @@ describe('other records', () => {
     expect(staffRecordExpiry(ended, DEFAULT_RETENTION_RULES)).toEqual(at('2032-07-31T17:00:00Z'));
     expect(auditEventExpiry(ended, DEFAULT_RETENTION_RULES)).toEqual(at('2034-07-31T17:00:00Z'));
     expect(breachEntryExpiry(ended, DEFAULT_RETENTION_RULES)).toEqual(at('2032-07-31T17:00:00Z'));
+  });
+});
+
+describe('staff records', () => {
+  it('expire the configured years after the end of the last day of employment', () => {
+    expect(staffRecordExpiryAfter('2026-07-31', DEFAULT_RETENTION_RULES)).toEqual(at('2032-08-01T00:00:00Z'));
+    expect(
+      staffRecordExpiryAfter('2026-12-31', { ...DEFAULT_RETENTION_RULES, staffYearsAfterEmployment: 10 }),
+    ).toEqual(at('2037-01-01T00:00:00Z'));
+    // The day after 28 February 2028 is 29 February: six years on there is none, so 1 March.
+    expect(staffRecordExpiryAfter('2028-02-28', DEFAULT_RETENTION_RULES)).toEqual(at('2034-03-01T00:00:00Z'));
+  });
+
+  it('has no expiry for a date that is not a real YYYY-MM-DD', () => {
+    expect(staffRecordExpiryAfter('2026-02-30', DEFAULT_RETENTION_RULES)).toBeUndefined();
+    expect(staffRecordExpiryAfter('31/07/2026', DEFAULT_RETENTION_RULES)).toBeUndefined();
+  });
+
+  it('never lies beyond the staff schedule horizon for an end of employment up to today', () => {
+    const rules = {
+      ...DEFAULT_RETENTION_RULES,
+      staffYearsAfterEmployment: RETENTION_BOUNDS.staffYearsAfterEmployment.max,
+    };
+    const today = at('2026-12-31T12:00:00Z');
+    const expiry = staffRecordExpiryAfter('2026-12-31', rules);
+    expect((expiry?.getUTCFullYear() ?? 0) - today.getUTCFullYear()).toBeLessThanOrEqual(
+      STAFF_SCHEDULE_HORIZON_YEARS,
+    );
   });
 });

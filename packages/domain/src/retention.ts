@@ -91,8 +91,8 @@ export function addYears(date: Date, years: number): Date {
   );
 }
 
-function parseDateOfBirth(dateOfBirth: string): { year: number; month: number; day: number } | undefined {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(dateOfBirth);
+function parseCalendarDate(value: string): { year: number; month: number; day: number } | undefined {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
   if (!match) return undefined;
   const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
   const date = new Date(Date.UTC(year, month - 1, day));
@@ -102,13 +102,13 @@ function parseDateOfBirth(dateOfBirth: string): { year: number; month: number; d
 
 /** Midnight UTC on the day someone born on `dateOfBirth` (YYYY-MM-DD) turns `age`; leap-day births on 1 March. */
 export function birthday(dateOfBirth: string, age: number): Date | undefined {
-  const parsed = parseDateOfBirth(dateOfBirth);
+  const parsed = parseCalendarDate(dateOfBirth);
   return parsed ? new Date(Date.UTC(parsed.year + age, parsed.month - 1, parsed.day)) : undefined;
 }
 
 /** Whole years of age on `on`; undefined for a date of birth that is not YYYY-MM-DD. */
 export function ageOn(dateOfBirth: string, on: Date): number | undefined {
-  const parsed = parseDateOfBirth(dateOfBirth);
+  const parsed = parseCalendarDate(dateOfBirth);
   if (!parsed) return undefined;
   let age = on.getUTCFullYear() - parsed.year;
   const reached = birthday(dateOfBirth, age);
@@ -149,6 +149,22 @@ export function clientRecordExpiry(input: {
 
 export function staffRecordExpiry(employmentEndedAt: Date, rules: RetentionRules): Date {
   return addYears(employmentEndedAt, rules.staffYearsAfterEmployment);
+}
+
+/**
+ * How many years ahead of now a staff schedule can lie under the bounds: employment ends no later than today,
+ * and is kept at most the longest allowed period after that.
+ */
+export const STAFF_SCHEDULE_HORIZON_YEARS = RETENTION_BOUNDS.staffYearsAfterEmployment.max + 1;
+
+/**
+ * When a former staff member's records expire: `staffYearsAfterEmployment` after the end of their last day of
+ * employment (`endedOn`, YYYY-MM-DD), i.e. from midnight UTC after it; undefined for a malformed date.
+ */
+export function staffRecordExpiryAfter(endedOn: string, rules: RetentionRules): Date | undefined {
+  const parsed = parseCalendarDate(endedOn);
+  if (!parsed) return undefined;
+  return staffRecordExpiry(new Date(Date.UTC(parsed.year, parsed.month - 1, parsed.day + 1)), rules);
 }
 
 export function auditEventExpiry(at: Date, rules: RetentionRules): Date {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   type ChainHead,
   ChainLeases,
+  type ChainLink,
   canonicalEvent,
   chainKeyFrom,
   emptyHead,
@@ -244,6 +245,246 @@ describe('verifyChains', () => {
     const result = verifyChains(chainKeyFrom(randomBytes(32), orgId), orgId, [head], stored);
 
     expect(result.ok).toBe(false);
+  });
+});
+
+const YEAR_S = 365 * 24 * 60 * 60;
+/** Epoch seconds of event(index).at. */
+const atSeconds = (index: number) => Math.floor(Date.parse(event(index).at) / 1000);
+
+/**
+ * A chain written with expiries (format 2): event `index` is kept `yearsOf(index)` years (whole 365-day years,
+ * enough for these tests). Returns the stored events, the head, and each event's expiry.
+ */
+function expiringChain(count: number, yearsOf: (index: number) => number = () => 8, shard = 3) {
+  const events = Array.from({ length: count }, (_, index) => event(index));
+  const expiryOf = (e: StoredAuditEvent) => {
+    const index = Number(e.requestId.slice('req-'.length));
+    return atSeconds(index) + yearsOf(index) * YEAR_S;
+  };
+  const { links, head } = extendChain(key, emptyHead(shard), events, expiryOf);
+  const stored: StoredChainEvent[] = events.map((e, index) => ({
+    event: e,
+    link: links[index],
+    keysMatch: true,
+  }));
+  return { stored, head: withMac(head), expiries: links.map((link) => link.expiresAt ?? 0) };
+}
+
+/** A Date at epoch seconds. */
+const when = (seconds: number) => new Date(seconds * 1000);
+
+describe('retention in the chain (format 2)', () => {
+  it('links each event to its predecessor’s MAC and expiry, and never lets expiry run backwards', () => {
+    // Prepare: kept 10 years, then the rule is shortened to 6
+    const { stored, head, expiries } = expiringChain(4, (index) => (index < 2 ? 10 : 6));
+
+    // Assess
+    const links = stored.map((entry) => entry.link);
+    expect(links[0]).toMatchObject({ prevMac: '', prevExpiresAt: undefined, expiresAt: expiries[0] });
+    expect(links[1]).toMatchObject({ prevMac: links[0]?.mac, prevExpiresAt: expiries[0] });
+    expect(expiries[1]).toBe(atSeconds(1) + 10 * YEAR_S);
+    // Written under 6 years, but kept until the event before it is due.
+    expect(expiries[2]).toBe(expiries[1]);
+    expect(expiries[3]).toBe(expiries[1]);
+    expect(head.lastExpiresAt).toBe(expiries[3]);
+    expect(verifyChains(key, orgId, [head], stored, { now: when(atSeconds(4)) })).toEqual({
+      ok: true,
+      checked: 4,
+      problems: 0,
+    });
+  });
+
+  it('keeps each event for the period it was written under: after a longer rule, older events expire first', () => {
+    // Prepare: events 0–2 kept 8 years, then the rule is raised to 10 for events 3–5
+    const { stored, head, expiries } = expiringChain(6, (index) => (index < 3 ? 8 : 10));
+    const now = when((expiries[2] ?? 0) + 1);
+    const eightYearOnesGone = stored.slice(3);
+
+    // Act
+    const afterEight = verifyChains(key, orgId, [head], eightYearOnesGone, { now });
+    const tenYearOneDeleted = verifyChains(
+      key,
+      orgId,
+      [head],
+      eightYearOnesGone.filter((_, index) => index !== 1),
+      { now },
+    );
+
+    // Assess
+    expect(expiries[3]).toBe(atSeconds(3) + 10 * YEAR_S);
+    expect(afterEight).toEqual({ ok: true, checked: 3, problems: 0 });
+    expect(tenYearOneDeleted).toMatchObject({ ok: false, firstBadEvent: 'req-4.0', problems: 1 });
+  });
+
+  it('accepts the oldest events gone once they are due, while newer ones remain', () => {
+    // Prepare: events 0–2 written years before 3–4 (so only they are due), then deleted as TTL would
+    const { stored, head, expiries } = expiringChain(5, () => 8);
+    const older = (index: number) => ({
+      ...(stored[index] as StoredChainEvent),
+    });
+    const remaining = [older(3), older(4)];
+    const dueAt = expiries[2] ?? 0;
+
+    // Act
+    const afterDue = verifyChains(key, orgId, [head], remaining, { now: when(dueAt) });
+    const beforeDue = verifyChains(key, orgId, [head], remaining, { now: when(dueAt - 1) });
+
+    // Assess
+    expect(afterDue).toEqual({ ok: true, checked: 2, problems: 0 });
+    expect(beforeDue).toMatchObject({ ok: false, firstBadEvent: 'req-2.0', problems: 1 });
+    expect(beforeDue.reason).toBe('deleted: chain 3 positions 1–3 are missing');
+  });
+
+  it('accepts a whole chain gone once its last event is due, on the head’s word', () => {
+    const { head, expiries } = expiringChain(3);
+    const last = expiries[2] ?? 0;
+
+    expect(verifyChains(key, orgId, [head], [], { now: when(last) })).toMatchObject({ ok: true });
+    const early = verifyChains(key, orgId, [head], [], { now: when(last - 1) });
+    expect(early).toMatchObject({ ok: false, firstBadEvent: 'req-2.0', problems: 1 });
+    expect(early.reason).toMatch(/^deleted/);
+  });
+
+  it('still names an event deleted before it was due, even where older ones have expired', () => {
+    // Prepare: event 0 expired and gone; event 2 deleted although not due
+    const { stored, head, expiries } = expiringChain(5);
+    const remaining = stored.filter((_, index) => index !== 0 && index !== 2);
+
+    // Act
+    const result = verifyChains(key, orgId, [head], remaining, { now: when(expiries[0] ?? 0) });
+
+    // Assess
+    expect(result).toMatchObject({ ok: false, firstBadEvent: 'req-2.0', problems: 1 });
+    expect(result.reason).toMatch(/^deleted: chain 3 position 3/);
+  });
+
+  it('detects an event whose expiry was brought forward, before and after it is deleted', () => {
+    // Prepare: someone with table access makes event 2 due now so that TTL removes it
+    const { stored, head } = expiringChain(5);
+    const now = atSeconds(10);
+    const target = stored[2] as StoredChainEvent;
+    const tampered = [...stored];
+    tampered[2] = { ...target, link: { ...(target.link as ChainLink), expiresAt: now } };
+
+    // Act
+    const beforeTtl = verifyChains(key, orgId, [head], tampered, { now: when(now) });
+    const afterTtl = verifyChains(
+      key,
+      orgId,
+      [head],
+      stored.filter((_, index) => index !== 2),
+      { now: when(now) },
+    );
+
+    // Assess
+    expect(beforeTtl).toMatchObject({ ok: false, firstBadEvent: 'req-2.0' });
+    expect(beforeTtl.reason).toMatch(/^altered/);
+    expect(afterTtl).toMatchObject({ ok: false, firstBadEvent: 'req-2.0' });
+    expect(afterTtl.reason).toMatch(/^deleted/);
+  });
+
+  it('does not take a successor’s word for an expiry when its MAC does not verify', () => {
+    // Prepare: event 2 deleted, and its successor's record of its expiry rewritten to a past time
+    const { stored, head } = expiringChain(5);
+    const successor = stored[3] as StoredChainEvent;
+    const forged = {
+      ...successor,
+      link: { ...(successor.link as ChainLink), prevExpiresAt: atSeconds(0) },
+    };
+    const remaining = [stored[0], stored[1], forged, stored[4]] as StoredChainEvent[];
+
+    // Act
+    const result = verifyChains(key, orgId, [head], remaining, { now: when(atSeconds(10)) });
+
+    // Assess
+    expect(result.ok).toBe(false);
+    expect(result.problems).toBe(2);
+    expect(result.reason).toMatch(/^deleted: chain 3 position 3/);
+  });
+
+  it('verifies the first event after an expired run on its own, so altering it is still detected', () => {
+    // Prepare
+    const { stored, head, expiries } = expiringChain(5);
+    const first = stored[3] as StoredChainEvent;
+    const altered = { ...first, event: { ...first.event, purpose: 'Rewritten' } };
+    const now = { now: when(expiries[2] ?? 0) };
+
+    // Act
+    const untouched = verifyChains(key, orgId, [head], stored.slice(3), now);
+    const result = verifyChains(key, orgId, [head], [altered, stored[4] as StoredChainEvent], now);
+
+    // Assess: the altered event is named, and it no longer vouches for the expiry of the ones before it
+    expect(untouched).toMatchObject({ ok: true });
+    expect(result).toMatchObject({ ok: false, problems: 2 });
+    expect(result.reason).toMatch(/^deleted: chain 3 positions 1–3/);
+  });
+
+  it('keeps verifying events written before expiry was recorded (format 1), then format 2 after them', () => {
+    // Prepare: three format-1 events, then two format-2 ones on the same chain
+    const legacy = Array.from({ length: 3 }, (_, index) => event(index));
+    const first = extendChain(key, emptyHead(3), legacy);
+    const later = [event(3), event(4)];
+    const second = extendChain(
+      key,
+      first.head,
+      later,
+      (e) => Math.floor(Date.parse(e.at) / 1000) + 8 * YEAR_S,
+    );
+    const stored: StoredChainEvent[] = [...legacy, ...later].map((e, index) => ({
+      event: e,
+      link: [...first.links, ...second.links][index],
+      keysMatch: true,
+    }));
+    const head = withMac(second.head);
+
+    // Act
+    const intact = verifyChains(key, orgId, [head], stored, { now: when(atSeconds(5)) });
+    const legacyExpired = verifyChains(key, orgId, [head], stored.slice(3), {
+      now: when(atSeconds(5)),
+      expiredBefore: '2027-01-01T00:00:00Z',
+    });
+    const legacyDeleted = verifyChains(key, orgId, [head], stored.slice(3), {
+      now: when(atSeconds(5)),
+      expiredBefore: '2025-01-01T00:00:00Z',
+    });
+
+    // Assess
+    expect(second.links[0]).toMatchObject({ prevExpiresAt: undefined, prevMac: first.head.mac });
+    expect(intact).toEqual({ ok: true, checked: 5, problems: 0 });
+    expect(legacyExpired).toEqual({ ok: true, checked: 2, problems: 0 });
+    expect(legacyDeleted).toMatchObject({ ok: false, firstBadEvent: 'req-2.0' });
+  });
+
+  it('restarts the chain’s time span once every earlier event is due, so verify need not read back to it', () => {
+    // Prepare: two events, then one written 9 years later (after both are due)
+    const { stored, head, expiries } = expiringChain(2);
+    const late = event(2, { at: new Date((expiries[1] ?? 0) * 1000 + 60_000).toISOString() });
+    const next = extendChain(key, head, [late], (e) => Math.floor(Date.parse(e.at) / 1000) + 8 * YEAR_S);
+    const soon = extendChain(key, head, [event(2)], (e) => Math.floor(Date.parse(e.at) / 1000) + 8 * YEAR_S);
+    const lateStored: StoredChainEvent = { event: late, link: next.links[0], keysMatch: true };
+
+    // Act
+    const result = verifyChains(key, orgId, [withMac(next.head)], [lateStored], {
+      now: when(atSeconds(2) + 9 * YEAR_S),
+    });
+
+    // Assess
+    expect(next.head.minAt).toBe(late.at);
+    expect(soon.head.minAt).toBe(event(0).at);
+    expect(result).toEqual({ ok: true, checked: 1, problems: 0 });
+    expect(stored).toHaveLength(2);
+  });
+
+  it('detects a head whose last expiry was rewritten', () => {
+    const { stored, head } = expiringChain(3);
+
+    const result = verifyChains(key, orgId, [{ ...head, lastExpiresAt: atSeconds(0) }], stored.slice(0, 2), {
+      now: when(atSeconds(10)),
+    });
+
+    expect(result.ok).toBe(false);
+    expect(result.reason).toMatch(/head of chain 3/);
   });
 });
 

@@ -11,11 +11,17 @@ import type { StoredAuditEvent } from './audit-log';
  * it extends, so concurrent writers never fork a chain. An altered event fails its MAC, a deleted one leaves a gap
  * (its successor names it), a forged one has no valid MAC (the key is not in the data table).
  *
+ * Retention (docs/decisions/0017): an event written with an expiry (format 2) carries its `expiresAt`, its
+ * predecessor's `expiresAt` and its predecessor's MAC, all covered by its own MAC, and a chain's expiries never
+ * decrease. So once expired events are gone, the first event after them proves by its own MAC when they were due:
+ * a gap whose events were all due is expiry, any other gap is deletion. Events of format 1 (no expiry) still verify.
+ *
  * This module is pure: hashing, linking and checking. The DynamoDB side is in audit-log.ts.
  */
 
 export const CHAIN_SHARDS = 32;
 const CANONICAL_VERSION = 'confide-audit/1';
+const CANONICAL_VERSION_WITH_EXPIRY = 'confide-audit/2';
 const GENESIS = '-';
 
 /** The chain key of an organisation, derived from its beacon key (never stored, never leaves the process). */
@@ -29,10 +35,16 @@ export interface ChainPosition {
   readonly seq: number;
   /** The previous event's id, or `-` at the start of the chain. */
   readonly prevEventId: string;
+  /** Format 2: when the event expires (epoch seconds; the item's TTL attribute). */
+  readonly expiresAt?: number | undefined;
+  /** Format 2: when the previous event expires; undefined at the start of the chain or after a format-1 event. */
+  readonly prevExpiresAt?: number | undefined;
 }
 
 export interface ChainLink extends ChainPosition {
   readonly mac: string;
+  /** Format 2: the previous event's MAC, so that the event verifies on its own once its predecessor expired. */
+  readonly prevMac?: string | undefined;
 }
 
 /** The last link of one chain, as its head item records it. */
@@ -41,9 +53,14 @@ export interface ChainHead {
   readonly seq: number;
   readonly mac: string;
   readonly lastEventId: string;
-  /** Earliest and latest event time in the chain (verify reads the day index over this range). */
+  /**
+   * Earliest and latest event time in the chain (verify reads the day index over this range). Once every event of
+   * the chain is due, the next event starts the range again: nothing before it is needed any more.
+   */
   readonly minAt: string | undefined;
   readonly maxAt: string | undefined;
+  /** When the last event expires (format 2): no event of the chain expires later. */
+  readonly lastExpiresAt?: number | undefined;
 }
 
 export function emptyHead(shard: number): ChainHead {
@@ -55,8 +72,7 @@ export function emptyHead(shard: number): ChainHead {
  * not just knowledge of the algorithm.
  */
 export function headMac(key: Uint8Array, orgId: string, head: ChainHead): string {
-  const canonical = JSON.stringify([
-    'confide-audit-head/1',
+  const fields = [
     orgId,
     head.shard,
     head.seq,
@@ -64,7 +80,12 @@ export function headMac(key: Uint8Array, orgId: string, head: ChainHead): string
     head.lastEventId,
     head.minAt ?? null,
     head.maxAt ?? null,
-  ]);
+  ];
+  const canonical = JSON.stringify(
+    head.lastExpiresAt === undefined
+      ? ['confide-audit-head/1', ...fields]
+      : ['confide-audit-head/2', ...fields, head.lastExpiresAt],
+  );
   return createHmac('sha256', key).update(canonical).digest('base64url');
 }
 
@@ -72,11 +93,13 @@ const sorted = (values: readonly string[]) => [...values].sort();
 
 /**
  * The bytes an event's MAC covers: every field of the event (sets sorted, absent values null) and its chain
- * position. JSON of a fixed-order array, so no two different events share an encoding.
+ * position, with its expiry and its predecessor's in format 2. JSON of a fixed-order array, so no two different
+ * events share an encoding.
  */
 export function canonicalEvent(event: StoredAuditEvent, position: ChainPosition): string {
+  const withExpiry = position.expiresAt !== undefined;
   return JSON.stringify([
-    CANONICAL_VERSION,
+    withExpiry ? CANONICAL_VERSION_WITH_EXPIRY : CANONICAL_VERSION,
     event.orgId,
     position.shard,
     position.seq,
@@ -97,6 +120,7 @@ export function canonicalEvent(event: StoredAuditEvent, position: ChainPosition)
     event.emergency,
     event.outcome,
     event.rule ?? null,
+    ...(withExpiry ? [position.expiresAt, position.prevExpiresAt ?? null] : []),
   ]);
 }
 
@@ -104,24 +128,53 @@ export function linkMac(key: Uint8Array, prevMac: string, canonical: string): st
   return createHmac('sha256', key).update(prevMac).update('\n').update(canonical).digest('base64url');
 }
 
-/** Extends a chain by `events`, in order: their links and the new head. */
+/**
+ * Extends a chain by `events`, in order: their links and the new head. With `expiryOf` (when each event is due
+ * under the retention rule, epoch seconds) the links are of format 2: an event never expires before the event
+ * before it in its chain, so a shorter rule takes effect on a chain once its earlier events are due.
+ */
 export function extendChain(
   key: Uint8Array,
   head: ChainHead,
   events: readonly StoredAuditEvent[],
+  expiryOf?: (event: StoredAuditEvent) => number,
 ): { links: ChainLink[]; head: ChainHead } {
   const links: ChainLink[] = [];
-  let { seq, mac, lastEventId, minAt, maxAt } = head;
+  let { seq, mac, lastEventId, minAt, maxAt, lastExpiresAt } = head;
   for (const event of events) {
-    const position = { shard: head.shard, seq: seq + 1, prevEventId: lastEventId };
+    const prevMac = mac;
+    if (expiryOf && lastExpiresAt !== undefined && lastExpiresAt <= Math.floor(Date.parse(event.at) / 1000)) {
+      // Every event before this one is due: verify need not look further back than this.
+      minAt = undefined;
+    }
+    const position: ChainPosition = {
+      shard: head.shard,
+      seq: seq + 1,
+      prevEventId: lastEventId,
+      ...(expiryOf
+        ? { expiresAt: Math.max(expiryOf(event), lastExpiresAt ?? 0), prevExpiresAt: lastExpiresAt }
+        : {}),
+    };
     mac = linkMac(key, mac, canonicalEvent(event, position));
-    links.push({ ...position, mac });
+    links.push({ ...position, mac, ...(expiryOf ? { prevMac } : {}) });
     seq = position.seq;
     lastEventId = event.eventId;
+    lastExpiresAt = position.expiresAt;
     if (minAt === undefined || event.at < minAt) minAt = event.at;
     if (maxAt === undefined || event.at > maxAt) maxAt = event.at;
   }
-  return { links, head: { shard: head.shard, seq, mac, lastEventId, minAt, maxAt } };
+  return {
+    links,
+    head: {
+      shard: head.shard,
+      seq,
+      mac,
+      lastEventId,
+      minAt,
+      maxAt,
+      ...(lastExpiresAt === undefined ? {} : { lastExpiresAt }),
+    },
+  };
 }
 
 function sameMac(a: string, b: string): boolean {
@@ -145,7 +198,7 @@ export interface AuditVerification {
   /** The first problem found, in time order: an event id, or `chain <n> position <p>` when no id is known. */
   readonly firstBadEvent?: string;
   readonly reason?: string;
-  /** How many problems were found in all. */
+  /** How many problems were found in all (a run of missing positions is one). */
   readonly problems: number;
 }
 
@@ -155,23 +208,29 @@ interface Problem {
   readonly reason: string;
 }
 
+/** What verification needs to know about expiry. */
+export interface ExpiryOptions {
+  /** Now: a gap whose events were all due by now (format 2) is expiry. */
+  readonly now?: Date | undefined;
+  /**
+   * Format 1 only (events written without an expiry): the retention horizon. A missing position followed by an
+   * event older than this is expiry, not deletion.
+   */
+  readonly expiredBefore?: string | undefined;
+}
+
 /**
  * Checks every chain against its head: each event's MAC, that positions run 1..head without gaps or
  * duplicates, that each event names its predecessor, that the head matches the last event, and that no event
- * stands outside every chain. Returns the first problem in time order.
+ * stands outside every chain. A gap is allowed only where the missing events had expired. Returns the first
+ * problem in time order.
  */
 export function verifyChains(
   key: Uint8Array,
   orgId: string,
   heads: readonly (ChainHead & { readonly headMac: string })[],
   stored: readonly StoredChainEvent[],
-  options: {
-    /**
-     * The retention horizon: events older than this may have expired (DATA-PROTECTION.md, Retention), so a
-     * missing position followed by an event older than it is expiry, not deletion.
-     */
-    readonly expiredBefore?: string | undefined;
-  } = {},
+  options: ExpiryOptions = {},
 ): AuditVerification {
   const problems: Problem[] = [];
   const byShard = new Map<number, Map<number, StoredChainEvent[]>>();
@@ -211,7 +270,7 @@ export function verifyChains(
   for (const shard of new Set([...headOf.keys(), ...byShard.keys()])) {
     const head = headOf.get(shard) ?? emptyHead(shard);
     const positions = byShard.get(shard) ?? new Map<number, StoredChainEvent[]>();
-    problems.push(...verifyShard(key, head, positions, options.expiredBefore));
+    problems.push(...verifyShard(key, head, positions, options));
   }
   problems.sort((a, b) => a.at.localeCompare(b.at) || a.eventId.localeCompare(b.eventId));
   const first = problems[0];
@@ -223,11 +282,70 @@ export function verifyChains(
   };
 }
 
+/** A verified (or, after a bad event, resynchronised) predecessor. */
+interface Predecessor {
+  readonly mac: string;
+  readonly eventId: string;
+  /** Its expiry, when verified (format 2); a resynchronised one's stored expiry proves nothing. */
+  readonly expiresAt: number | undefined;
+}
+
+/** A format-2 event carries what it needs to verify on its own. */
+function standsAlone(link: ChainLink): link is ChainLink & { prevMac: string; expiresAt: number } {
+  return link.prevMac !== undefined && link.expiresAt !== undefined;
+}
+
+/** Whether an event is the genuine one at its position: after `prev`, or on its own when `prev` is unknown. */
+function isGenuine(
+  key: Uint8Array,
+  prev: Predecessor | undefined,
+  event: StoredAuditEvent,
+  link: ChainLink,
+): boolean {
+  const canonical = canonicalEvent(event, link);
+  if (!prev) return standsAlone(link) && sameMac(linkMac(key, link.prevMac, canonical), link.mac);
+  return (
+    link.prevEventId === prev.eventId &&
+    (link.prevMac === undefined || link.prevMac === prev.mac) &&
+    (prev.expiresAt === undefined || link.prevExpiresAt === prev.expiresAt) &&
+    sameMac(linkMac(key, prev.mac, canonical), link.mac)
+  );
+}
+
+/**
+ * Whether the missing positions before `next` (or, without one, up to the head) had all expired. Format 2: the
+ * next event's own MAC vouches for when its predecessor was due, and no earlier event of the chain was due later
+ * (the head vouches the same for the chain's last event). Format 1: the next event (or the head's latest time)
+ * is older than the retention horizon.
+ */
+function gapExpired(
+  key: Uint8Array,
+  head: ChainHead,
+  next: readonly StoredChainEvent[],
+  options: ExpiryOptions,
+): boolean {
+  const now = options.now === undefined ? undefined : Math.floor(options.now.getTime() / 1000);
+  const due = (expiresAt: number | undefined) =>
+    expiresAt !== undefined && now !== undefined && expiresAt <= now;
+  const beforeHorizon = (at: string | undefined) =>
+    options.expiredBefore !== undefined && at !== undefined && at !== '' && at < options.expiredBefore;
+  if (next.length === 0) {
+    return head.lastExpiresAt !== undefined ? due(head.lastExpiresAt) : beforeHorizon(head.maxAt);
+  }
+  const vouching = next.find(
+    ({ event, link }) => link !== undefined && isGenuine(key, undefined, event, link),
+  );
+  if (vouching?.link?.prevExpiresAt !== undefined) return due(vouching.link.prevExpiresAt);
+  // A format-2 successor that does not verify vouches for nothing (it is reported as altered).
+  const legacy = next.find(({ link }) => link !== undefined && !standsAlone(link));
+  return (vouching ?? legacy) !== undefined && beforeHorizon((vouching ?? legacy)?.event.at);
+}
+
 function verifyShard(
   key: Uint8Array,
   head: ChainHead,
   positions: Map<number, StoredChainEvent[]>,
-  expiredBefore: string | undefined,
+  options: ExpiryOptions,
 ): Problem[] {
   const problems: Problem[] = [];
   const where = (seq: number) => `chain ${head.shard} position ${seq}`;
@@ -243,61 +361,66 @@ function verifyShard(
     }
   }
   // Walk positions 1..head. `prev` is the verified predecessor; undefined after a gap or a bad event.
-  let prev: { mac: string; eventId: string } | undefined = { mac: '', eventId: GENESIS };
+  let prev: Predecessor | undefined = { mac: '', eventId: GENESIS, expiresAt: undefined };
   for (let seq = 1; seq <= head.seq; seq++) {
     const entries = positions.get(seq) ?? [];
     if (entries.length === 0) {
-      // The successor (if any) names the missing event; its time stands in for the missing one's.
-      const next = positions.get(seq + 1)?.[0];
-      const newer = next?.event.at ?? head.maxAt ?? '';
-      if (expiredBefore !== undefined && newer !== '' && newer < expiredBefore) {
-        // Past retention: the event expired (TTL), and what followed it cannot be linked to it any more.
-        prev = undefined;
-        continue;
+      // A run of missing positions, up to the next event present (or the head).
+      let last = seq;
+      while (last < head.seq && (positions.get(last + 1) ?? []).length === 0) last++;
+      const next = positions.get(last + 1) ?? [];
+      if (!gapExpired(key, head, next, options)) {
+        // One problem per gap, naming the last missing event (its successor, or the head, names it; its time stands
+        // in for that one's). Earlier events of a longer gap may have expired; that one had not.
+        const named = next[0]?.link?.prevEventId ?? (last === head.seq ? head.lastEventId : undefined);
+        const positions =
+          last === seq ? `${where(seq)} is` : `chain ${head.shard} positions ${seq}–${last} are`;
+        problems.push({
+          at: next[0]?.event.at ?? head.maxAt ?? '',
+          eventId: named ?? where(last),
+          reason: `deleted: ${positions} missing`,
+        });
       }
-      const missingId = next?.link?.prevEventId ?? (seq === head.seq ? head.lastEventId : where(seq));
-      problems.push({
-        at: next?.event.at ?? head.maxAt ?? '',
-        eventId: missingId,
-        reason: `deleted: ${where(seq)} is missing`,
-      });
       prev = undefined;
+      seq = last;
       continue;
     }
     // With several claimants, the genuine one (if any) is the one whose MAC verifies.
     const verified = entries.filter(
-      ({ event, link }) =>
-        link !== undefined &&
-        prev !== undefined &&
-        link.prevEventId === prev.eventId &&
-        sameMac(linkMac(key, prev.mac, canonicalEvent(event, link)), link.mac),
+      ({ event, link }) => link !== undefined && isGenuine(key, prev, event, link),
     );
     for (const { event, link } of entries) {
       if (verified.some((entry) => entry.event.eventId === event.eventId && entry.link === link)) continue;
-      if (prev === undefined) {
-        // Its predecessor is missing or bad: it cannot be checked, and that problem is already reported.
-        continue;
-      }
+      // Its predecessor is missing or bad: a format-1 event cannot be checked (that problem is reported already).
+      if (prev === undefined && !(link && standsAlone(link))) continue;
       problems.push({
         at: event.at,
         eventId: event.eventId,
         reason:
           entries.length > 1
             ? `inserted: a second event claims ${where(seq)}`
-            : link?.prevEventId !== prev.eventId
+            : prev !== undefined && link?.prevEventId !== prev.eventId
               ? `altered: ${where(seq)} does not follow ${prev.eventId}`
               : `altered: the event does not match its MAC (${where(seq)})`,
       });
     }
     const genuine = verified[0];
-    prev = genuine?.link ? { mac: genuine.link.mac, eventId: genuine.event.eventId } : undefined;
+    prev = genuine?.link
+      ? { mac: genuine.link.mac, eventId: genuine.event.eventId, expiresAt: genuine.link.expiresAt }
+      : undefined;
     if (!genuine) {
       // Resynchronise on the stored MAC so one altered event does not condemn every later one.
       const only = entries.length === 1 ? entries[0] : undefined;
-      if (only?.link) prev = { mac: only.link.mac, eventId: only.event.eventId };
+      if (only?.link) prev = { mac: only.link.mac, eventId: only.event.eventId, expiresAt: undefined };
     }
   }
-  if (head.seq > 0 && prev && (prev.mac !== head.mac || prev.eventId !== head.lastEventId)) {
+  if (
+    head.seq > 0 &&
+    prev &&
+    (prev.mac !== head.mac ||
+      prev.eventId !== head.lastEventId ||
+      (prev.expiresAt !== undefined && prev.expiresAt !== head.lastExpiresAt))
+  ) {
     problems.push({
       at: head.maxAt ?? '',
       eventId: head.lastEventId,

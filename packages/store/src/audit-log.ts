@@ -8,7 +8,18 @@ import {
   type TransactWriteItem,
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
-import type { Classification, OrgId, Relationship } from '@confide/domain';
+import {
+  addYears,
+  type Classification,
+  type Clock,
+  DEFAULT_RETENTION_RULES,
+  isExpired,
+  type OrgId,
+  RETENTION_BOUNDS,
+  type Relationship,
+  systemClock,
+  toEpochSeconds,
+} from '@confide/domain';
 import { attr, type Item, read, requireS } from './attributes';
 import {
   type AuditVerification,
@@ -90,6 +101,10 @@ function leasesFor(table: string, orgId: string): ChainLeases {
  * each event indexed by subject (`accessLog`), by actor and by day (reports), and linked into one of the
  * organisation's hash chains (audit-chain.ts) so that {@link AuditLog.verify} detects any altered, inserted
  * or deleted event.
+ *
+ * Retention (docs/decisions/0017): every event carries `expiresAt` (DynamoDB TTL), its time plus the audit
+ * period in force when it is written, inside its MAC; reads never return an expired event, and verify counts a
+ * gap as expiry only where the chain itself proves the missing events were due.
  */
 export class AuditLog {
   constructor(
@@ -98,14 +113,19 @@ export class AuditLog {
     private readonly keys: AuditChainKeys,
     /** Chains lent per organisation; by default shared by the process (a test passes its own to act as another). */
     private readonly leases: (orgId: string) => ChainLeases = (orgId) => leasesFor(table, orgId),
+    private readonly clock: Clock = systemClock,
   ) {}
 
   /**
    * Writes a request's events; throws if they cannot all be written (the caller withholds the response). Uses at
    * most `maxCalls` write calls (default: the request's whole budget), a retry after meeting another process on a
-   * chain included, and returns how many it used.
+   * chain included, and returns how many it used. Each event expires `retentionYears` (the organisation's audit
+   * rule; 8 by default) after it happened, or with the event before it in its chain if that is later.
    */
-  async write(events: readonly AuditEvent[], options: { maxCalls?: number } = {}): Promise<number> {
+  async write(
+    events: readonly AuditEvent[],
+    options: { maxCalls?: number; retentionYears?: number | undefined } = {},
+  ): Promise<number> {
     const first = events[0];
     if (!first) return 0;
     const budget = Math.min(options.maxCalls ?? MAX_AUDIT_CALLS_PER_REQUEST, MAX_AUDIT_CALLS_PER_REQUEST);
@@ -115,6 +135,8 @@ export class AuditLog {
     }
     const scope = tenantScope(first.orgId);
     const stored = events.map((event, index) => ({ ...event, eventId: `${event.requestId}.${index}` }));
+    const years = options.retentionYears ?? DEFAULT_RETENTION_RULES.auditYears;
+    const expiryOf = (event: StoredAuditEvent) => toEpochSeconds(addYears(new Date(event.at), years));
     const key = chainKeyFrom(await this.keys.beaconKey(scope.orgId), scope.orgId);
     const leases = this.leases(scope.orgId);
     let lease = await this.#lease(scope, key, leases);
@@ -128,7 +150,7 @@ export class AuditLog {
       for (const [index, chunk] of chunks.entries()) {
         for (;;) {
           calls++;
-          const next = extendChain(key, lease.head, chunk);
+          const next = extendChain(key, lease.head, chunk, expiryOf);
           try {
             await this.dynamo.send(
               new TransactWriteItemsCommand({
@@ -297,7 +319,7 @@ export class AuditLog {
           }),
         ),
       );
-      for (const item of pages.flat()) events.push(fromItem(item));
+      for (const item of pages.flat()) if (!this.#expired(item)) events.push(fromItem(item));
       if (events.length >= limit && start + DAYS_PER_ROUND < days.length) {
         return { events: newestFirst(events).slice(0, limit), truncated: true };
       }
@@ -309,7 +331,9 @@ export class AuditLog {
   /**
    * Checks the organisation's whole audit log against its chains (audit-chain.ts): reads every chain head, finds
    * every audit partition through the day index over the chains' time span, reads those partitions in full from
-   * the table, and verifies. Offline work (an operator command), not a request path.
+   * the table, and verifies. Expired events are allowed to be gone: each chain proves when they were due
+   * (`retentionYears` is the horizon only for events written before they carried an expiry). Offline work (an
+   * operator command), not a request path.
    */
   async verify(
     scope: TenantScope,
@@ -317,11 +341,17 @@ export class AuditLog {
   ): Promise<AuditVerification> {
     const key = chainKeyFrom(await this.keys.beaconKey(scope.orgId), scope.orgId);
     const heads = await this.#readAllHeads(scope);
-    const now = (options.now ?? new Date()).toISOString();
-    const times = [now, ...heads.flatMap((head) => [head.minAt, head.maxAt])].filter(
+    const now = (options.now ?? this.clock.now()).toISOString();
+    // A chain whose every event is due has nothing verify must find (its head vouches for them all).
+    const live = heads.filter((head) => !isExpired(head.lastExpiresAt, new Date(now)));
+    const times = [now, ...live.flatMap((head) => [head.minAt, head.maxAt])].filter(
       (at): at is string => at !== undefined,
     );
-    const earliest = new Date(Date.parse(times.reduce((a, b) => (a < b ? a : b))) - DAY_MS).toISOString();
+    // No event can outlive the longest audit period the bounds allow (its chain's expiries included): days before
+    // that hold nothing verify needs, even when TTL has not yet deleted it.
+    const floor = addYears(new Date(now), -RETENTION_BOUNDS.auditYears.max).toISOString();
+    const first = times.reduce((a, b) => (a < b ? a : b));
+    const earliest = new Date(Date.parse(first > floor ? first : floor) - DAY_MS).toISOString();
     const latest = new Date(Date.parse(times.reduce((a, b) => (a > b ? a : b))) + DAY_MS).toISOString();
     const partitions = new Set<string>([scope.key('AUDIT', 'ORG')]);
     const queries = daysBetween(earliest, latest).flatMap((day) =>
@@ -351,7 +381,7 @@ export class AuditLog {
       options.retentionYears === undefined
         ? undefined
         : new Date(Date.parse(now) - options.retentionYears * 365.25 * DAY_MS).toISOString();
-    return verifyChains(key, scope.orgId, heads, stored, { expiredBefore });
+    return verifyChains(key, scope.orgId, heads, stored, { now: new Date(now), expiredBefore });
   }
 
   async #readAllHeads(scope: TenantScope): Promise<(ChainHead & { headMac: string })[]> {
@@ -382,10 +412,15 @@ export class AuditLog {
           ExclusiveStartKey: startKey,
         }),
       );
-      for (const item of page.Items ?? []) events.push(fromItem(item));
+      for (const item of page.Items ?? []) if (!this.#expired(item)) events.push(fromItem(item));
       startKey = page.LastEvaluatedKey;
     } while (startKey && events.length < limit);
     return events;
+  }
+
+  /** Reports never return an expired event, whether or not TTL has deleted it yet. */
+  #expired(item: Item): boolean {
+    return isExpired(read.n(item, 'expiresAt'), this.clock.now());
   }
 
   async #queryAll(input: ConstructorParameters<typeof QueryCommand>[0]): Promise<Item[]> {
@@ -433,6 +468,7 @@ function headItem(scope: TenantScope, key: Buffer, head: ChainHead): Item {
     lastEventId: attr.s(head.lastEventId),
     ...(head.minAt ? { minAt: attr.s(head.minAt) } : {}),
     ...(head.maxAt ? { maxAt: attr.s(head.maxAt) } : {}),
+    ...(head.lastExpiresAt === undefined ? {} : { lastExpiresAt: attr.n(head.lastExpiresAt) }),
     headMac: attr.s(headMac(key, scope.orgId, head)),
   };
 }
@@ -445,6 +481,7 @@ function fromHeadItem(item: Item): ChainHead & { headMac: string } {
     lastEventId: read.s(item, 'lastEventId') ?? '',
     minAt: read.s(item, 'minAt'),
     maxAt: read.s(item, 'maxAt'),
+    lastExpiresAt: read.n(item, 'lastExpiresAt'),
     headMac: read.s(item, 'headMac') ?? '',
   };
 }
@@ -497,6 +534,10 @@ function toItem(event: StoredAuditEvent, link: ChainLink | undefined): Item {
     chainSeq: attr.n(link.seq),
     chainPrev: attr.s(link.prevEventId),
     chainMac: attr.s(link.mac),
+    // Format 2: the TTL attribute and what lets the event vouch for its predecessor's expiry (audit-chain.ts).
+    ...(link.expiresAt === undefined ? {} : { expiresAt: attr.n(link.expiresAt) }),
+    ...(link.prevExpiresAt === undefined ? {} : { chainPrevExpiresAt: attr.n(link.prevExpiresAt) }),
+    ...(link.prevMac === undefined ? {} : { chainPrevMac: attr.s(link.prevMac) }),
   };
 }
 
@@ -543,7 +584,15 @@ function toStoredChainEvent(item: Item): StoredChainEvent {
   const mac = read.s(item, 'chainMac');
   const link =
     shard !== undefined && seq !== undefined && prevEventId !== undefined && mac !== undefined
-      ? { shard, seq, prevEventId, mac }
+      ? {
+          shard,
+          seq,
+          prevEventId,
+          mac,
+          expiresAt: read.n(item, 'expiresAt'),
+          prevExpiresAt: read.n(item, 'chainPrevExpiresAt'),
+          prevMac: read.s(item, 'chainPrevMac'),
+        }
       : undefined;
   const keysMatch = Object.entries(keysOf(event)).every(([name, value]) => read.s(item, name) === value);
   return { event, link, keysMatch };

@@ -127,7 +127,11 @@ export class AuditTrail {
     }));
     const left = MAX_AUDIT_CALLS_PER_REQUEST - this.#calls;
     try {
-      this.#calls += await this.log.write(events, { maxCalls: Math.max(1, options.final ? left : left - 1) });
+      this.#calls += await this.log.write(events, {
+        maxCalls: Math.max(1, options.final ? left : left - 1),
+        // Each event is kept for the audit period in force when it is written (decision 0017).
+        retentionYears: this.auth.organisation?.retention.auditYears,
+      });
     } catch (error) {
       this.#failure = error;
       throw error;

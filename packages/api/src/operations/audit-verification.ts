@@ -3,8 +3,9 @@ import type { ConfideServices } from '../services';
 
 /**
  * Verifies an organisation's whole access audit against its hash chains (docs/decisions/0012): an altered,
- * inserted or deleted event makes `ok` false and names the first bad event. Gaps older than the organisation's
- * audit retention are expiry, not deletion. What `confide audit verify` runs.
+ * inserted or deleted event makes `ok` false and names the first bad event. A gap is expiry, not deletion, only
+ * where the chain proves the missing events were due (decision 0017); for events written before events carried
+ * their expiry, where it is older than the organisation's audit retention. What `confide audit verify` runs.
  */
 export async function verifyAuditLog(
   services: ConfideServices,

@@ -16,6 +16,7 @@ import {
   type ScheduledCase,
   type ServiceUserRecord,
   scheduleCursor,
+  staffScheduleCursor,
 } from '@confide/store';
 import { needToKnow } from '../access/need-to-know';
 import { builder } from '../builder';
@@ -23,6 +24,7 @@ import { authenticated, type ConfideContext, callerScope, hasRole, staffPrincipa
 import { localId } from './ids';
 import { OrganisationRef } from './organisations';
 import { ServiceUserRef } from './service-users';
+import { StaffEmploymentRef } from './staff';
 
 /**
  * Retention (DATA-PROTECTION.md, Retention): the organisation's rules, schedules set on closing and cleared on
@@ -36,7 +38,8 @@ import { ServiceUserRef } from './service-users';
  *   governance decision rather than a service one.
  * - `eraseServiceUser`: IG_LEAD only, and only for a closed case (closed by the service's managers) with no hold
  *   and no open safeguarding investigation: two people, two roles, before anything is destroyed.
- * - `legalHolds`: SENIOR_MANAGER, IG_LEAD, CALDICOTT_GUARDIAN; `retentionSchedule`: IG_LEAD.
+ * - `legalHolds`: SENIOR_MANAGER, IG_LEAD, CALDICOTT_GUARDIAN; `retentionSchedule`, `staffRetentionSchedule`:
+ *   IG_LEAD.
  * Reasons are sealed on the hold under the client's key and recorded as the audit event's stated purpose.
  */
 
@@ -45,6 +48,8 @@ const GOVERNANCE_ROLES: readonly Role[] = ['SENIOR_MANAGER', 'IG_LEAD', 'CALDICO
 const RESCHEDULE_CASES_PER_REQUEST = 200;
 const RESCHEDULE_PAGE = 25;
 const RESCHEDULE_BUDGET_MS = 5_000;
+/** A `continueAfter` in the second phase of a rule change: former staff members' schedules. */
+const STAFF_PHASE = 'staff:';
 
 const RetentionBasisEnum = builder.enumType('RetentionBasis', {
   description:
@@ -123,6 +128,7 @@ const RetentionRulesInput = builder.inputType('RetentionRulesInput', {
 interface RescheduleProgress {
   readonly organisation: Organisation;
   readonly rescheduledCases: number;
+  readonly rescheduledStaff: number;
   readonly continueAfter: string | null;
 }
 
@@ -140,8 +146,12 @@ RetentionRulesChangeRef.implement({
       description: 'Closed cases whose expiry changed in this request.',
       resolve: (p) => p.rescheduledCases,
     }),
+    rescheduledStaff: t.int({
+      description: 'Former staff members whose records’ expiry changed in this request.',
+      resolve: (p) => p.rescheduledStaff,
+    }),
     complete: t.boolean({
-      description: 'Whether every scheduled case now follows the rules.',
+      description: 'Whether every scheduled case and former staff member now follows the rules.',
       resolve: (p) => p.continueAfter === null,
     }),
     continueAfter: t.string({
@@ -156,33 +166,56 @@ function rulesOf(context: ConfideContext): RetentionRules {
   return authenticated(context).organisation?.retention ?? DEFAULT_RETENTION_RULES;
 }
 
-/** Recomputes schedules page by page within a request's budget; returns where to continue, if anywhere. */
+/**
+ * Recomputes schedules page by page within a request's budget: closed cases first, then former staff members
+ * (their cursor marked with {@link STAFF_PHASE}); returns where to continue, if anywhere. Audit events keep the
+ * period they were written under (decision 0017), so a rule change has nothing of theirs to recompute.
+ */
 async function reschedule(
   context: ConfideContext,
   rules: RetentionRules,
   after: string | undefined,
-): Promise<{ rescheduled: number; next: string | undefined }> {
+): Promise<{ rescheduled: number; rescheduledStaff: number; next: string | undefined }> {
   const started = Date.now();
-  let rescheduled = 0;
+  const scope = callerScope(context);
   let examined = 0;
+  const budgetLeft = () =>
+    examined < RESCHEDULE_CASES_PER_REQUEST && Date.now() - started < RESCHEDULE_BUDGET_MS;
+  let rescheduled = 0;
   let next = after;
+  if (!next?.startsWith(STAFF_PHASE)) {
+    do {
+      const page = await context.services.retention.reschedule(scope, rules, {
+        limit: RESCHEDULE_PAGE,
+        after: next,
+      });
+      rescheduled += page.rescheduled;
+      examined += page.examined;
+      next = page.next;
+    } while (next && budgetLeft());
+    if (next) return { rescheduled, rescheduledStaff: 0, next };
+    if (!budgetLeft()) return { rescheduled, rescheduledStaff: 0, next: STAFF_PHASE };
+    next = STAFF_PHASE;
+  }
+  let rescheduledStaff = 0;
+  let staffNext: string | undefined = next.slice(STAFF_PHASE.length) || undefined;
   do {
-    const page = await context.services.retention.reschedule(callerScope(context), rules, {
+    const page = await context.services.staffRetention.reschedule(scope, rules, {
       limit: RESCHEDULE_PAGE,
-      after: next,
+      after: staffNext,
     });
-    rescheduled += page.rescheduled;
+    rescheduledStaff += page.rescheduled;
     examined += page.examined;
-    next = page.next;
-  } while (next && examined < RESCHEDULE_CASES_PER_REQUEST && Date.now() - started < RESCHEDULE_BUDGET_MS);
-  return { rescheduled, next };
+    staffNext = page.next;
+  } while (staffNext && budgetLeft());
+  return { rescheduled, rescheduledStaff, next: staffNext ? `${STAFF_PHASE}${staffNext}` : undefined };
 }
 
 builder.mutationFields((t) => ({
   setRetentionRules: t.field({
     type: RetentionRulesChangeRef,
     description:
-      'Changes the organisation’s retention rules within bounds (ORG_ADMIN) and recomputes the schedules of closed, unheld cases; a case whose new date has passed expires at once. Audited.',
+      'Changes the organisation’s retention rules within bounds (ORG_ADMIN) and recomputes the schedules of closed, unheld cases and of former staff members; one whose new date has passed expires at once. Access audit events keep the period in force when each was written. Audited.',
     authScopes: { role: 'ORG_ADMIN' },
     args: { input: t.arg({ type: RetentionRulesInput, required: true }) },
     resolve: async (_root, { input }, context) => {
@@ -199,7 +232,12 @@ builder.mutationFields((t) => ({
         rule: `retention.client-${rules.clientYearsAfterClosure}y.child-${rules.childUntilAge}.staff-${rules.staffYearsAfterEmployment}y.audit-${rules.auditYears}y.breach-${rules.breachYears}y`,
       });
       const progress = await reschedule(context, rules, undefined);
-      return { organisation, rescheduledCases: progress.rescheduled, continueAfter: progress.next ?? null };
+      return {
+        organisation,
+        rescheduledCases: progress.rescheduled,
+        rescheduledStaff: progress.rescheduledStaff,
+        continueAfter: progress.next ?? null,
+      };
     },
   }),
   rescheduleRetention: t.field({
@@ -213,7 +251,12 @@ builder.mutationFields((t) => ({
       if (!organisation) throw notFound('Organisation');
       const progress = await reschedule(context, rulesOf(context), args.after);
       context.access.audit.record({ action: 'ADMIN', operation: 'rescheduleRetention', outcome: 'ALLOWED' });
-      return { organisation, rescheduledCases: progress.rescheduled, continueAfter: progress.next ?? null };
+      return {
+        organisation,
+        rescheduledCases: progress.rescheduled,
+        rescheduledStaff: progress.rescheduledStaff,
+        continueAfter: progress.next ?? null,
+      };
     },
   }),
 }));
@@ -551,12 +594,36 @@ builder.queryFields((t) => ({
   retentionSchedule: t.connection({
     type: ScheduledExpiryRef,
     description:
-      'What expires when: the organisation’s closed, unheld cases in expiry order (IG_LEAD). Held cases are listed by `legalHolds`.',
+      'What expires when: the organisation’s closed, unheld cases in expiry order (IG_LEAD). Held cases are listed by `legalHolds`, former staff by `staffRetentionSchedule`; access audit events each expire `auditYears` after they were written (under the rule in force then).',
     authScopes: { role: 'IG_LEAD' },
     resolve: async (_root, args, context) => {
       const page = await context.services.retention.scheduled(callerScope(context), pageArgs(args));
       context.access.audit.record({ action: 'READ', operation: 'retentionSchedule', outcome: 'ALLOWED' });
       const edges = page.cases.map((node) => ({ node, cursor: scheduleCursor(node) }));
+      return {
+        edges,
+        pageInfo: {
+          hasNextPage: page.next !== undefined,
+          hasPreviousPage: args.after != null,
+          startCursor: edges[0]?.cursor ?? null,
+          endCursor: edges.at(-1)?.cursor ?? null,
+        },
+      };
+    },
+  }),
+  staffRetentionSchedule: t.connection({
+    type: StaffEmploymentRef,
+    description:
+      'What expires when among former staff: whose employment ended, and when all their records expire, in expiry order (IG_LEAD). Pseudonymous: staff ids only.',
+    authScopes: { role: 'IG_LEAD' },
+    resolve: async (_root, args, context) => {
+      const page = await context.services.staffRetention.scheduled(callerScope(context), pageArgs(args));
+      context.access.audit.record({
+        action: 'READ',
+        operation: 'staffRetentionSchedule',
+        outcome: 'ALLOWED',
+      });
+      const edges = page.schedules.map((node) => ({ node, cursor: staffScheduleCursor(node) }));
       return {
         edges,
         pageInfo: {

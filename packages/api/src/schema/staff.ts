@@ -1,8 +1,17 @@
-import { forbidden, isIdOf, notFound, type Role, validate } from '@confide/domain';
+import {
+  conflict,
+  DEFAULT_RETENTION_RULES,
+  forbidden,
+  isExpired,
+  isIdOf,
+  notFound,
+  type Role,
+  validate,
+} from '@confide/domain';
 import type { StaffMember } from '@confide/store';
 import { resolveArrayConnection } from '@pothos/plugin-relay';
 import { builder } from '../builder';
-import { type ConfideContext, callerScope, hasRole, staffPrincipal } from '../context';
+import { authenticated, type ConfideContext, callerScope, hasRole, staffPrincipal } from '../context';
 import { RoleEnum } from './vocabulary';
 
 export const StaffMemberRef = builder.objectRef<StaffMember>('StaffMember');
@@ -158,5 +167,169 @@ builder.mutationFields((t) => ({
         status: 'DEACTIVATED',
         ...(input.expectedVersion == null ? {} : { expectedVersion: input.expectedVersion }),
       }),
+  }),
+}));
+
+// ── End of employment and retention (DATA-PROTECTION.md: staff records 6 years after employment ends) ────────
+
+/** A staff member's employment end and schedule: pseudonymous facts only. */
+export interface StaffEmployment {
+  readonly staffId: string;
+  readonly endedOn: string;
+  /** Epoch seconds. */
+  readonly expiresAt: number;
+}
+
+export const StaffEmploymentRef = builder.objectRef<StaffEmployment>('StaffEmployment');
+StaffEmploymentRef.implement({
+  description:
+    'When a staff member’s employment ended and when their records expire: their account, personnel record, reference permissions and releases, sign-in links and data key. Pseudonymous: no name or handle.',
+  fields: (t) => ({
+    staffMemberId: t.globalID({
+      description: 'The staff member (pseudonymous id).',
+      resolve: (employment) => ({ type: 'StaffMember', id: employment.staffId }),
+    }),
+    endedOn: t.string({
+      description: 'The last day of employment (YYYY-MM-DD).',
+      resolve: (employment) => employment.endedOn,
+    }),
+    expiresAt: t.field({
+      type: 'DateTime',
+      description:
+        'When every record of the staff member expires (`staffYearsAfterEmployment` after that day).',
+      resolve: (employment) => new Date(employment.expiresAt * 1000),
+    }),
+    expired: t.boolean({
+      description:
+        'Whether the records have already expired (an end of employment so long ago that the schedule had passed): nothing of the staff member can be read any more.',
+      resolve: (employment, _args, context) => isExpired(employment.expiresAt, context.services.clock.now()),
+    }),
+  }),
+});
+
+builder.objectFields(StaffMemberRef, (t) => ({
+  employment: t.field({
+    type: StaffEmploymentRef,
+    nullable: true,
+    description: 'When employment ended and the records expire; null while employed.',
+    resolve: async (staff, _args, context) => {
+      const employment = await context.services.staffRetention.employment(
+        callerScope(context),
+        staff.staffId,
+      );
+      return employment?.endedOn && employment.expiresAt !== undefined
+        ? { staffId: staff.staffId, endedOn: employment.endedOn, expiresAt: employment.expiresAt }
+        : null;
+    },
+  }),
+}));
+
+const RecordEmploymentEndedInput = builder.inputType('RecordEmploymentEndedInput', {
+  description: 'The staff member whose employment ended, and their last day.',
+  fields: (t) => ({
+    staffId: t.globalID({ required: true, description: 'The staff member (global id).' }),
+    endedOn: t.string({
+      required: true,
+      description: 'The last day of employment, YYYY-MM-DD; not in the future.',
+    }),
+    expectedVersion: t.int({
+      required: false,
+      description: 'Refuse with CONFLICT if the account changed since.',
+    }),
+  }),
+});
+
+const RecordReemploymentInput = builder.inputType('RecordReemploymentInput', {
+  description: 'The former staff member employed again.',
+  fields: (t) => ({
+    staffId: t.globalID({ required: true, description: 'The staff member (global id).' }),
+    expectedVersion: t.int({
+      required: false,
+      description: 'Refuse with CONFLICT if the account changed since.',
+    }),
+  }),
+});
+
+/** The staff member an ORG_ADMIN acts on: in the organisation, not expired, not the caller themself. */
+async function otherStaffMember(
+  context: ConfideContext,
+  input: { staffId: { typename: string; id: string }; expectedVersion?: number | null | undefined },
+  ownMessage: string,
+): Promise<StaffMember> {
+  const staffId = staffIdFrom(input.staffId);
+  const staff = await context.services.directory.staff(callerScope(context), staffId);
+  if (!staff) throw notFound('Staff member');
+  if (staff.staffId === staffPrincipal(context).staffId) throw forbidden(ownMessage);
+  if (input.expectedVersion != null && input.expectedVersion !== staff.version) throw conflict();
+  return staff;
+}
+
+builder.mutationFields((t) => ({
+  recordEmploymentEnded: t.field({
+    type: StaffEmploymentRef,
+    description:
+      'Records that a staff member’s employment ended (ORG_ADMIN): their account is deactivated, and every record of theirs is scheduled to expire `staffYearsAfterEmployment` after their last day (at once if that has passed). Recording again corrects the date. Audited.',
+    authScopes: { role: 'ORG_ADMIN' },
+    args: { input: t.arg({ type: RecordEmploymentEndedInput, required: true }) },
+    resolve: async (_root, { input }, context) => {
+      const endedOn = validate.pastDate(['input', 'endedOn'], input.endedOn, context.services.clock.now());
+      const staff = await otherStaffMember(
+        context,
+        input,
+        'Another administrator records the end of your own employment.',
+      );
+      const scope = callerScope(context);
+      context.access.audit.record({
+        action: 'ADMIN',
+        operation: 'recordEmploymentEnded',
+        subjectId: staff.staffId,
+        outcome: 'ALLOWED',
+        rule: 'retention.staff-employment-ended',
+      });
+      // Recorded before the change: if the audit cannot be written, nothing is changed.
+      await context.access.audit.flush();
+      // Access ends first: a failure part-way leaves an account that cannot sign in, never the reverse.
+      const deactivated =
+        staff.status === 'ACTIVE'
+          ? await context.services.directory.updateStaff(scope, staff.staffId, {
+              status: 'DEACTIVATED',
+              expectedVersion: staff.version,
+            })
+          : staff;
+      return context.services.staffRetention.recordEnded(scope, deactivated, {
+        endedOn,
+        recordedBy: staffPrincipal(context).staffId,
+        rules: authenticated(context).organisation?.retention ?? DEFAULT_RETENTION_RULES,
+      });
+    },
+  }),
+  recordReemployment: t.field({
+    type: StaffMemberRef,
+    description:
+      'Records that a former staff member whose records have not yet expired is employed again (ORG_ADMIN): their records are no longer scheduled to expire and their account is active again. CONFLICT when their employment has not ended. Audited.',
+    authScopes: { role: 'ORG_ADMIN' },
+    args: { input: t.arg({ type: RecordReemploymentInput, required: true }) },
+    resolve: async (_root, { input }, context) => {
+      const staff = await otherStaffMember(
+        context,
+        input,
+        'Another administrator records your own re-employment.',
+      );
+      const scope = callerScope(context);
+      const employment = await context.services.staffRetention.employment(scope, staff.staffId);
+      if (!employment?.endedOn) throw conflict('The staff member’s employment has not ended.');
+      context.access.audit.record({
+        action: 'ADMIN',
+        operation: 'recordReemployment',
+        subjectId: staff.staffId,
+        outcome: 'ALLOWED',
+        rule: 'retention.staff-reemployed',
+      });
+      await context.access.audit.flush();
+      await context.services.staffRetention.recordReemployed(scope, staff, {
+        recordedBy: staffPrincipal(context).staffId,
+      });
+      return context.services.directory.updateStaff(scope, staff.staffId, { status: 'ACTIVE' });
+    },
   }),
 }));

@@ -4,7 +4,7 @@ import {
   GetItemCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { type Clock, conflict } from '@confide/domain';
+import { type Clock, conflict, isExpired } from '@confide/domain';
 import type { SubjectKey } from '@confide/keys';
 import { attr, type Item, read, requireS } from '../attributes';
 import { itemKeyOf, openField, sealFields } from '../sealed-fields';
@@ -57,7 +57,10 @@ export class PersonnelRecords {
         ConsistentRead: true,
       }),
     );
-    return result.Item ? toRecord(result.Item) : undefined;
+    // Expires with the rest of a former staff member's records (staff-schedules.ts); never returned after.
+    return result.Item && !isExpired(read.n(result.Item, 'expiresAt'), this.clock.now())
+      ? toRecord(result.Item)
+      : undefined;
   }
 
   /**

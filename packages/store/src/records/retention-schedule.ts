@@ -500,43 +500,14 @@ export class RetentionSchedules {
     scope: TenantScope,
     page: { limit: number; after?: string | undefined },
   ): Promise<{ cases: ScheduledCase[]; next: string | undefined }> {
-    const now = this.clock.now();
-    const cursor = decodeCursor(page.after);
-    const lastYear = now.getUTCFullYear() + SCHEDULE_HORIZON_YEARS;
-    const cases: ScheduledCase[] = [];
-    // Nothing before this year can still be due; a cursor from an earlier year (time moved on) restarts here.
-    const stale = !cursor || cursor.year < now.getUTCFullYear();
-    let year = stale ? now.getUTCFullYear() : cursor.year;
-    let after = stale ? '' : cursor.sort;
-    for (; year <= lastYear && cases.length < page.limit; year++, after = '') {
-      let startKey: Item | undefined;
-      do {
-        const result = await this.dynamo.send(
-          new QueryCommand({
-            TableName: this.table,
-            IndexName: SCHEDULE_INDEX,
-            KeyConditionExpression: after ? 'gsi2pk = :pk AND gsi2sk > :after' : 'gsi2pk = :pk',
-            ExpressionAttributeValues: {
-              ':pk': attr.s(scheduleIndexPartition(scope, year)),
-              ...(after ? { ':after': attr.s(after) } : {}),
-            },
-            Limit: page.limit - cases.length,
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        for (const item of result.Items ?? []) {
-          after = requireS(item, 'gsi2sk');
-          const scheduled = toScheduledCase(item);
-          if (scheduled && !isExpired(scheduled.expiresAt, now)) cases.push(scheduled);
-        }
-        startKey = result.LastEvaluatedKey;
-      } while (startKey && cases.length < page.limit);
-      if (cases.length >= page.limit) {
-        const more = startKey !== undefined || year < lastYear;
-        return { cases, next: more ? encodeCursor({ year, sort: after }) : undefined };
-      }
-    }
-    return { cases, next: undefined };
+    const { entries, next } = await readScheduleIndex(this.dynamo, this.table, {
+      partitionOf: (year) => scheduleIndexPartition(scope, year),
+      horizonYears: SCHEDULE_HORIZON_YEARS,
+      now: this.clock.now(),
+      page,
+      toEntry: toScheduledCase,
+    });
+    return { cases: entries, next };
   }
 
   /**
@@ -568,48 +539,12 @@ export class RetentionSchedules {
 
   // ── Items ─────────────────────────────────────────────────────────────────────────────────────────────────
 
-  async #setExpiry(items: readonly ItemKey[], expiresAt: number | undefined): Promise<void> {
-    const now = this.#nowSeconds();
-    await inBatches(items, UPDATE_CONCURRENCY, async (item) => {
-      try {
-        await this.dynamo.send(
-          new UpdateItemCommand({
-            TableName: this.table,
-            Key: { pk: attr.s(item.pk), sk: attr.s(item.sk) },
-            UpdateExpression: expiresAt === undefined ? 'REMOVE expiresAt' : 'SET expiresAt = :expiresAt',
-            ConditionExpression: `attribute_exists(pk) AND ${NOT_EXPIRED}`,
-            ExpressionAttributeValues: {
-              ':now': attr.n(now),
-              ...(expiresAt === undefined ? {} : { ':expiresAt': attr.n(expiresAt) }),
-            },
-          }),
-        );
-      } catch (error) {
-        // Gone, or already expired: nothing to schedule, and nothing expired is ever brought back.
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      }
-    });
+  #setExpiry(items: readonly ItemKey[], expiresAt: number | undefined): Promise<void> {
+    return setItemsExpiry(this.dynamo, this.table, items, expiresAt, this.#nowSeconds());
   }
 
-  /** The data key expires with the data (the key table has TTL too), so TTL alone also crypto-shreds. */
-  async #setKeyExpiry(scope: TenantScope, clientId: string, expiresAt: number | undefined): Promise<void> {
-    const { table, key } = this.keys.subjectKeyLocation(scope.orgId, clientId);
-    try {
-      await this.dynamo.send(
-        new UpdateItemCommand({
-          TableName: table,
-          Key: key,
-          UpdateExpression: expiresAt === undefined ? 'REMOVE expiresAt' : 'SET expiresAt = :expiresAt',
-          ConditionExpression: `attribute_exists(pk) AND ${NOT_EXPIRED}`,
-          ExpressionAttributeValues: {
-            ':now': attr.n(this.#nowSeconds()),
-            ...(expiresAt === undefined ? {} : { ':expiresAt': attr.n(expiresAt) }),
-          },
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+  #setKeyExpiry(scope: TenantScope, clientId: string, expiresAt: number | undefined): Promise<void> {
+    return setSubjectKeyExpiry(this.dynamo, this.keys, scope, clientId, expiresAt, this.#nowSeconds());
   }
 
   #nowSeconds(): number {
@@ -617,20 +552,140 @@ export class RetentionSchedules {
   }
 }
 
+// ── Shared by every schedule (clients here, staff in staff-schedules.ts) ────────────────────────────────────
+
+/**
+ * Sets (or, with `expiresAt` undefined, removes) the expiry of items, concurrently. Conditional on the item not
+ * having expired: nothing expired is ever brought back, and a gone item is skipped.
+ */
+export async function setItemsExpiry(
+  dynamo: DynamoDBClient,
+  table: string,
+  items: readonly ItemKey[],
+  expiresAt: number | undefined,
+  now: number,
+): Promise<void> {
+  await inBatches(items, UPDATE_CONCURRENCY, async (item) => {
+    try {
+      await dynamo.send(
+        new UpdateItemCommand({
+          TableName: table,
+          Key: { pk: attr.s(item.pk), sk: attr.s(item.sk) },
+          UpdateExpression: expiresAt === undefined ? 'REMOVE expiresAt' : 'SET expiresAt = :expiresAt',
+          ConditionExpression: `attribute_exists(pk) AND ${NOT_EXPIRED}`,
+          ExpressionAttributeValues: {
+            ':now': attr.n(now),
+            ...(expiresAt === undefined ? {} : { ':expiresAt': attr.n(expiresAt) }),
+          },
+        }),
+      );
+    } catch (error) {
+      // Gone, or already expired: nothing to schedule, and nothing expired is ever brought back.
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  });
+}
+
+/** The data key expires with the data (the key table has TTL too), so TTL alone also crypto-shreds. */
+export async function setSubjectKeyExpiry(
+  dynamo: DynamoDBClient,
+  keys: Pick<KeyHierarchy, 'subjectKeyLocation'>,
+  scope: TenantScope,
+  subjectId: string,
+  expiresAt: number | undefined,
+  now: number,
+): Promise<void> {
+  const { table, key } = keys.subjectKeyLocation(scope.orgId, subjectId);
+  try {
+    await dynamo.send(
+      new UpdateItemCommand({
+        TableName: table,
+        Key: key,
+        UpdateExpression: expiresAt === undefined ? 'REMOVE expiresAt' : 'SET expiresAt = :expiresAt',
+        ConditionExpression: `attribute_exists(pk) AND ${NOT_EXPIRED}`,
+        ExpressionAttributeValues: {
+          ':now': attr.n(now),
+          ...(expiresAt === undefined ? {} : { ':expiresAt': attr.n(expiresAt) }),
+        },
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+  }
+}
+
+/**
+ * Reads one page of a schedule index (gsi2, partitioned by expiry year and sorted by expiry): entries in expiry
+ * order from the cursor, walking the years up to the horizon the bounds allow, skipping anything already expired.
+ * The cursor continues right after the last entry returned.
+ */
+export async function readScheduleIndex<T extends { expiresAt: number }>(
+  dynamo: DynamoDBClient,
+  table: string,
+  index: {
+    partitionOf: (year: number) => string;
+    horizonYears: number;
+    now: Date;
+    page: { limit: number; after?: string | undefined };
+    toEntry: (item: Item) => T | undefined;
+  },
+): Promise<{ entries: T[]; next: string | undefined }> {
+  const { now, page } = index;
+  const cursor = decodeCursor(page.after);
+  const lastYear = now.getUTCFullYear() + index.horizonYears;
+  const entries: T[] = [];
+  // Nothing before this year can still be due; a cursor from an earlier year (time moved on) restarts here.
+  const stale = !cursor || cursor.year < now.getUTCFullYear();
+  let year = stale ? now.getUTCFullYear() : cursor.year;
+  let after = stale ? '' : cursor.sort;
+  for (; year <= lastYear && entries.length < page.limit; year++, after = '') {
+    let startKey: Item | undefined;
+    do {
+      const result = await dynamo.send(
+        new QueryCommand({
+          TableName: table,
+          IndexName: SCHEDULE_INDEX,
+          KeyConditionExpression: after ? 'gsi2pk = :pk AND gsi2sk > :after' : 'gsi2pk = :pk',
+          ExpressionAttributeValues: {
+            ':pk': attr.s(index.partitionOf(year)),
+            ...(after ? { ':after': attr.s(after) } : {}),
+          },
+          Limit: page.limit - entries.length,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of result.Items ?? []) {
+        after = requireS(item, 'gsi2sk');
+        const entry = index.toEntry(item);
+        if (entry && !isExpired(entry.expiresAt, now)) entries.push(entry);
+      }
+      startKey = result.LastEvaluatedKey;
+    } while (startKey && entries.length < page.limit);
+    if (entries.length >= page.limit) {
+      const more = startKey !== undefined || year < lastYear;
+      return { entries, next: more ? encodeCursor({ year, sort: after }) : undefined };
+    }
+  }
+  return { entries, next: undefined };
+}
+
+/** The cursor {@link readScheduleIndex} continues from right after the entry with this expiry and sort key. */
+export function scheduleIndexCursor(expiresAt: number, sort: string): string {
+  return encodeCursor({ year: new Date(expiresAt * 1000).getUTCFullYear(), sort });
+}
+
+/** The schedule index's sort key: expiry, then the subject's id. */
+export function scheduleIndexSort(expiresAt: number, subjectId: string): string {
+  return `${new Date(expiresAt * 1000).toISOString()}#${subjectId}`;
+}
+
 export function scheduleIndexPartition(scope: TenantScope, year: number): string {
   return scope.key('RETENTION_DUE', String(year));
 }
 
-function scheduleIndexSort(expiresAt: number, clientId: string): string {
-  return `${new Date(expiresAt * 1000).toISOString()}#${clientId}`;
-}
-
 /** A cursor that continues the schedule right after this case (see {@link RetentionSchedules.scheduled}). */
 export function scheduleCursor(scheduled: ScheduledCase): string {
-  return encodeCursor({
-    year: new Date(scheduled.expiresAt * 1000).getUTCFullYear(),
-    sort: scheduleIndexSort(scheduled.expiresAt, scheduled.clientId),
-  });
+  return scheduleIndexCursor(scheduled.expiresAt, scheduleIndexSort(scheduled.expiresAt, scheduled.clientId));
 }
 
 function encodeCursor(cursor: { year: number; sort: string }): string {

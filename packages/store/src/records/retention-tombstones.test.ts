@@ -7,6 +7,8 @@ import {
   itemKindOf,
   processRetentionRecords,
   type RetentionStreamRecord,
+  staffItemKindOf,
+  staffItemOf,
   tombstoneSortKey,
 } from './retention-tombstones';
 
@@ -47,6 +49,31 @@ describe('tombstone keys and kinds', () => {
     expect(clientItemOf('STAFF#stf_1', 'PROFILE', {})).toBeUndefined();
     expect(clientItemOf('TOMBSTONE#su_1', 'ITEM#x', {})).toBeUndefined();
     expect(clientItemOf('AUDIT#SUBJECT#su_1', '2026#x', { subjectId: { S: 'su_1' } })).toBeUndefined();
+  });
+
+  it('recognises a staff member’s items inside and outside their partition, and nothing else', () => {
+    expect(staffItemOf('STAFF#stf_1', 'PROFILE', {})).toEqual({ staffId: 'stf_1', kind: 'STAFF_ACCOUNT' });
+    expect(staffItemOf('STAFF#stf_1', 'PERSONNEL', {})?.kind).toBe('PERSONNEL');
+    expect(staffItemOf('STAFF#stf_1', 'REFPERM#rpm_x', {})?.kind).toBe('REFERENCE_PERMISSION');
+    expect(staffItemOf('STAFF#stf_1', 'REFERENCE#rrl_x', {})?.kind).toBe('REFERENCE_RELEASE');
+    expect(staffItemOf('STAFF#stf_1', 'EMPLOYMENT', {})?.kind).toBe('EMPLOYMENT');
+    expect(staffItemOf('HANDLE#ab', 'HANDLE', { staffId: { S: 'stf_1' } })).toEqual({
+      staffId: 'stf_1',
+      kind: 'HANDLE',
+    });
+    expect(
+      staffItemOf('IDENTITY#ab', 'IDENTITY', { principalKind: { S: 'STAFF' }, principalId: { S: 'stf_1' } }),
+    ).toEqual({ staffId: 'stf_1', kind: 'IDENTITY' });
+    expect(
+      staffItemOf('IDENTITY#ab', 'IDENTITY', {
+        principalKind: { S: 'SERVICE_USER' },
+        principalId: { S: 'su_1' },
+      }),
+    ).toBeUndefined();
+    expect(staffItemOf('STAFF#stf_1#CASELOAD', 'x', {})).toBeUndefined();
+    expect(staffItemOf('CLIENT#su_1', 'PROFILE', {})).toBeUndefined();
+    expect(staffItemOf('AUDIT#ACTOR#stf_1', '2026#x', { staffId: { S: 'stf_1' } })).toBeUndefined();
+    expect(staffItemKindOf('weird value')).toBe('OTHER');
   });
 });
 
@@ -109,5 +136,46 @@ describe('processRetentionRecords (injected clients)', () => {
     expect(fake.items.size).toBe(2);
     expect([...fake.items.values()].every((item) => JSON.stringify(item).includes('"EXPIRED"'))).toBe(true);
     expect(fake.erased).toContain(clientId);
+  });
+
+  it('tombstones a former staff member’s expired items under their id, and ignores expired audit events and idempotency results', async () => {
+    // Prepare
+    const fake = fakeDynamo();
+    const staffId = newId('staff');
+    const scope = tenantScope(orgId);
+    const removal = (itemPk: string, sk: string, sequence: string, image = {}): RetentionStreamRecord => ({
+      eventName: 'REMOVE',
+      userIdentity: { type: 'Service', principalId: 'dynamodb.amazonaws.com' },
+      dynamodb: {
+        OldImage: { pk: { S: itemPk }, sk: { S: sk }, expiresAt: { N: '1' }, ...image },
+        SequenceNumber: sequence,
+      },
+    });
+    const batch = [
+      removal(scope.key('STAFF', staffId), 'PERSONNEL', '1'),
+      removal(scope.key('HANDLE', 'ab'), 'HANDLE', '2', { staffId: { S: staffId } }),
+      removal(scope.key('AUDIT', 'SUBJECT', staffId), `2030-01-01T00:00:00.000Z#req.0`, '3', {
+        subjectId: { S: staffId },
+      }),
+      removal(scope.key('IDEMPOTENCY', 'REGISTER', 'ab'), 'RESULT', '4', { clientId: { S: clientId } }),
+    ];
+
+    // Act
+    const result = await processRetentionRecords(batch, {
+      dynamo: fake.dynamo,
+      dataTable: 'data',
+      keys: fake.keys,
+      clock,
+    });
+
+    // Assess
+    expect(result).toMatchObject({ batchItemFailures: [], tombstonesWritten: 2, ignored: 2 });
+    const written = [...fake.items.values()] as { pk?: { S?: string }; kind?: { S?: string } }[];
+    expect(written.map((item) => item.pk?.S)).toEqual([
+      scope.key('TOMBSTONE', staffId),
+      scope.key('TOMBSTONE', staffId),
+    ]);
+    expect(written.map((item) => item.kind?.S)).toEqual(['PERSONNEL', 'HANDLE']);
+    expect(fake.erased).toEqual([staffId, staffId]);
   });
 });

@@ -17,8 +17,8 @@ import { type TenantScope, tenantScope } from '../tenant-scope';
 export type TombstoneReason = 'EXPIRED' | 'ERASED';
 
 /**
- * What is left of a deleted item: the pseudonymous subject id (the client id, which says nothing about the
- * person), the kind of item, when and why. Nothing personal, no item content.
+ * What is left of a deleted item: the pseudonymous subject id (the client or staff id, which says nothing about
+ * the person), the kind of item, when and why. Nothing personal, no item content.
  */
 export interface Tombstone {
   readonly subjectId: string;
@@ -39,7 +39,10 @@ const TOMBSTONE = 'TOMBSTONE';
 const ERASURE_SORT = 'ERASURE';
 const ITEM_SORT_PREFIX = 'ITEM#';
 
-/** A subject's tombstone partition: `ORG#<org>#TOMBSTONE#<clientId>`, holding its erasure record and tombstones. */
+/**
+ * A subject's tombstone partition: `ORG#<org>#TOMBSTONE#<clientId or staffId>`, holding its erasure record (clients)
+ * and tombstones.
+ */
 export function tombstonePartition(scope: TenantScope, subjectId: string): string {
   return scope.key(TOMBSTONE, subjectId);
 }
@@ -73,6 +76,20 @@ export function itemKindOf(sk: string): string {
   return KINDS_BY_SORT_PREFIX[prefix] ?? (/^[A-Z_]{1,32}$/.test(prefix) ? prefix : 'OTHER');
 }
 
+const STAFF_KINDS_BY_SORT_PREFIX: Readonly<Record<string, string>> = {
+  PROFILE: 'STAFF_ACCOUNT',
+  PERSONNEL: 'PERSONNEL',
+  REFPERM: 'REFERENCE_PERMISSION',
+  REFERENCE: 'REFERENCE_RELEASE',
+  EMPLOYMENT: 'EMPLOYMENT',
+};
+
+/** The kind of a staff-partition item from its sort key (`REFPERM#…` → REFERENCE_PERMISSION). */
+export function staffItemKindOf(sk: string): string {
+  const prefix = sk.split('#')[0] ?? '';
+  return STAFF_KINDS_BY_SORT_PREFIX[prefix] ?? (/^[A-Z_]{1,32}$/.test(prefix) ? prefix : 'OTHER');
+}
+
 /**
  * Whose item a deleted image was, and its kind: items in a client's partition, and the client's reference,
  * identity and blind-index entries outside it. Anything else (staff, audit, tombstones, …) is not a client's.
@@ -88,6 +105,67 @@ export function clientItemOf(
   if (rest.startsWith('BEACON#') && image.clientId?.S) return { clientId: image.clientId.S, kind: 'BEACON' };
   if (rest.startsWith('IDENTITY#') && image.principalKind?.S === 'SERVICE_USER' && image.principalId?.S) {
     return { clientId: image.principalId.S, kind: 'IDENTITY' };
+  }
+  return undefined;
+}
+
+/**
+ * Whose item a deleted image was, and its kind: items in a staff member's partition (account, personnel record,
+ * reference permissions and releases, employment record), and their handle entry and identity link outside it.
+ */
+export function staffItemOf(
+  rest: string,
+  sk: string,
+  image: StreamImage,
+): { staffId: string; kind: string } | undefined {
+  if (rest.startsWith('STAFF#') && !rest.slice('STAFF#'.length).includes('#')) {
+    return { staffId: rest.slice('STAFF#'.length), kind: staffItemKindOf(sk) };
+  }
+  if (rest.startsWith('HANDLE#') && image.staffId?.S) return { staffId: image.staffId.S, kind: 'HANDLE' };
+  if (rest.startsWith('IDENTITY#') && image.principalKind?.S === 'STAFF' && image.principalId?.S) {
+    return { staffId: image.principalId.S, kind: 'IDENTITY' };
+  }
+  return undefined;
+}
+
+/** A retention subject's deleted item: whose (client or staff member), which partition is theirs, and its kind. */
+interface SubjectItem {
+  readonly subjectId: string;
+  readonly kind: string;
+  /** The subject's own partition; their data key goes once it is empty. */
+  readonly partition: string;
+  /** The item whose removal takes what is left of the partition (the client's profile, the staff account). */
+  readonly anchor: boolean;
+  readonly kindOf: (sk: string) => string;
+}
+
+function subjectItemOf(
+  scope: TenantScope,
+  rest: string,
+  sk: string,
+  image: StreamImage,
+): SubjectItem | undefined {
+  const client = clientItemOf(rest, sk, image);
+  if (client) {
+    if (!isIdOf('serviceUser', client.clientId)) throw new Error('A client item with a malformed client id.');
+    return {
+      subjectId: client.clientId,
+      kind: client.kind,
+      partition: scope.key('CLIENT', client.clientId),
+      anchor: client.kind === 'PROFILE',
+      kindOf: itemKindOf,
+    };
+  }
+  const staff = staffItemOf(rest, sk, image);
+  if (staff) {
+    if (!isIdOf('staff', staff.staffId)) throw new Error('A staff item with a malformed staff id.');
+    return {
+      subjectId: staff.staffId,
+      kind: staff.kind,
+      partition: scope.key('STAFF', staff.staffId),
+      anchor: staff.kind === 'STAFF_ACCOUNT',
+      kindOf: staffItemKindOf,
+    };
   }
   return undefined;
 }
@@ -143,12 +221,14 @@ function isTtlDeletion(record: RetentionStreamRecord): boolean {
 }
 
 /**
- * The retention handler's core: for every REMOVE of a client's item that is an expiry (a TTL deletion, or a
- * deletion of an item whose `expiresAt` has passed — the local sweeper's) or part of an erasure (the subject
- * has an erasure record), writes a tombstone under `ORG#<org>#TOMBSTONE#<clientId>` with a key derived from the
- * deleted item's key (so retries never duplicate), and deletes the subject's data key once its partition is
- * empty. A removed profile takes the rest of its partition with it (items recorded after the schedule was set
- * carry no `expiresAt` of their own). Other deletions are ignored.
+ * The retention handler's core: for every REMOVE of a client's or staff member's item that is an expiry (a TTL
+ * deletion, or a deletion of an item whose `expiresAt` has passed — the local sweeper's) or part of an erasure
+ * (the subject has an erasure record), writes a tombstone under `ORG#<org>#TOMBSTONE#<subjectId>` with a key
+ * derived from the deleted item's key (so retries never duplicate), and deletes the subject's data key once its
+ * partition is empty. A removed client profile or staff account takes the rest of its partition with it (items
+ * recorded after the schedule was set carry no `expiresAt` of their own). Other deletions are ignored: among them
+ * expired audit events (their chain records that they expired; decision 0017) and idempotency results (they hold
+ * no personal data).
  *
  * Records are handled one at a time, in order; one that fails (malformed, or a failing call) is reported in
  * `batchItemFailures` and the others are still processed. Every effect is idempotent, so a redelivered record —
@@ -197,12 +277,11 @@ async function processRecord(
   const match = /^ORG#([^#]+)#(.+)$/.exec(pk);
   if (!match?.[1] || !match[2]) return skip; // the platform registry: no tenant, no subject
   const orgId = asOrgId(match[1]);
-  const subject = clientItemOf(match[2], sk, image);
-  if (!subject) return skip;
-  if (!isIdOf('serviceUser', subject.clientId)) throw new Error('A client item with a malformed client id.');
   const scope = tenantScope(orgId);
+  const subject = subjectItemOf(scope, match[2], sk, image);
+  if (!subject) return skip;
 
-  const reason = await reasonFor(record, image, scope, subject.clientId, deps, erasures);
+  const reason = await reasonFor(record, image, scope, subject.subjectId, deps, erasures);
   if (!reason) return skip;
   const deletedAt = new Date(
     (record.dynamodb?.ApproximateCreationDateTime ?? deps.clock.now().getTime() / 1000) * 1000,
@@ -210,7 +289,7 @@ async function processRecord(
   let tombstones = (await writeTombstone(
     deps,
     scope,
-    subject.clientId,
+    subject.subjectId,
     { pk, sk },
     subject.kind,
     reason,
@@ -218,13 +297,13 @@ async function processRecord(
   ))
     ? 1
     : 0;
-  if (subject.kind === 'PROFILE') {
-    tombstones += await removeRestOfPartition(deps, scope, pk, subject.clientId, reason, deletedAt);
+  if (subject.anchor) {
+    tombstones += await removeRestOfPartition(deps, scope, subject, reason, deletedAt);
   }
-  const keyDeleted = await deleteKeyWhenPartitionEmpty(deps, orgId, scope, subject.clientId);
+  const keyDeleted = await deleteKeyWhenPartitionEmpty(deps, orgId, subject);
   deps.log?.('retention.tombstone', {
     orgId,
-    subjectId: subject.clientId,
+    subjectId: subject.subjectId,
     kind: subject.kind,
     reason,
     keyDeleted,
@@ -236,15 +315,15 @@ async function reasonFor(
   record: RetentionStreamRecord,
   image: StreamImage,
   scope: TenantScope,
-  clientId: string,
+  subjectId: string,
   deps: RetentionHandlerDependencies,
   erasures: Map<string, Promise<boolean>>,
 ): Promise<TombstoneReason | undefined> {
   if (isTtlDeletion(record)) return 'EXPIRED';
-  const cacheKey = `${scope.orgId}|${clientId}`;
+  const cacheKey = `${scope.orgId}|${subjectId}`;
   let erased = erasures.get(cacheKey);
   if (!erased) {
-    erased = isErased(deps, scope, clientId);
+    erased = isErased(deps, scope, subjectId);
     erasures.set(cacheKey, erased);
     erased.catch(() => erasures.delete(cacheKey));
   }
@@ -303,14 +382,14 @@ async function writeTombstone(
 }
 
 /**
- * The client record and everything under it go together: what is left in the partition when the profile goes
- * (items recorded after closure have no `expiresAt`) is deleted here, each with its tombstone first.
+ * A record and everything under it go together: what is left in the partition when the client's profile (or the
+ * staff account) goes — items recorded after the schedule was set have no `expiresAt` — is deleted here, each
+ * with its tombstone first.
  */
 async function removeRestOfPartition(
   deps: RetentionHandlerDependencies,
   scope: TenantScope,
-  pk: string,
-  clientId: string,
+  subject: SubjectItem,
   reason: TombstoneReason,
   deletedAt: string,
 ): Promise<number> {
@@ -321,7 +400,7 @@ async function removeRestOfPartition(
       new QueryCommand({
         TableName: deps.dataTable,
         KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': attr.s(pk) },
+        ExpressionAttributeValues: { ':pk': attr.s(subject.partition) },
         ProjectionExpression: 'pk, sk',
         ConsistentRead: true,
         ExclusiveStartKey: startKey,
@@ -329,7 +408,9 @@ async function removeRestOfPartition(
     );
     const keys = (page.Items ?? []).map((item) => ({ pk: requireS(item, 'pk'), sk: requireS(item, 'sk') }));
     for (const key of keys) {
-      if (await writeTombstone(deps, scope, clientId, key, itemKindOf(key.sk), reason, deletedAt))
+      if (
+        await writeTombstone(deps, scope, subject.subjectId, key, subject.kindOf(key.sk), reason, deletedAt)
+      )
         written += 1;
     }
     await batchDelete(deps.dynamo, deps.dataTable, keys);
@@ -341,21 +422,20 @@ async function removeRestOfPartition(
 async function deleteKeyWhenPartitionEmpty(
   deps: RetentionHandlerDependencies,
   orgId: OrgId,
-  scope: TenantScope,
-  clientId: string,
+  subject: SubjectItem,
 ): Promise<boolean> {
   const remaining = await deps.dynamo.send(
     new QueryCommand({
       TableName: deps.dataTable,
       KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': attr.s(scope.key('CLIENT', clientId)) },
+      ExpressionAttributeValues: { ':pk': attr.s(subject.partition) },
       ProjectionExpression: 'pk',
       Limit: 1,
       ConsistentRead: true,
     }),
   );
   if ((remaining.Items ?? []).length > 0) return false;
-  await deps.keys.eraseSubjectKey(orgId, clientId);
+  await deps.keys.eraseSubjectKey(orgId, subject.subjectId);
   return true;
 }
 

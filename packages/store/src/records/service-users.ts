@@ -9,7 +9,7 @@ import {
   TransactWriteItemsCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { type Clock, conflict, newId, notFound, validate } from '@confide/domain';
+import { type Clock, conflict, isExpired, newId, notFound, toEpochSeconds, validate } from '@confide/domain';
 import { blindIndex, type KeyHierarchy, type SubjectKey } from '@confide/keys';
 import { attr, type Item, read, requireN, requireS } from '../attributes';
 import type { ItemLoader } from '../item-loader';
@@ -84,6 +84,12 @@ export interface ServiceUserRecord {
 }
 
 const PROFILE = 'PROFILE';
+/**
+ * How long a registration's idempotency result is kept (DynamoDB TTL): long enough for a client to retry after a
+ * timeout, short enough never to outlive the record by much. It holds only a digest of the client's key and the
+ * pseudonymous client id, so it is not scheduled with the record (decision 0017).
+ */
+export const IDEMPOTENCY_WINDOW_SECONDS = 24 * 60 * 60;
 /** Index widths: few enough buckets that an index value alone leaves many candidates (beacons). */
 const BEACON_BITS = { nhs: 16, postcode: 16, name: 16 } as const;
 type BeaconKind = keyof typeof BEACON_BITS;
@@ -170,8 +176,11 @@ export class ServiceUsers {
             sk: attr.s('RESULT'),
             clientId: attr.s(clientId),
             createdAt: attr.s(now),
+            expiresAt: attr.n(toEpochSeconds(this.clock.now()) + IDEMPOTENCY_WINDOW_SECONDS),
           },
-          ConditionExpression: 'attribute_not_exists(pk)',
+          // A result whose window has passed (not yet deleted by TTL) no longer counts.
+          ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :now',
+          ExpressionAttributeValues: { ':now': attr.n(toEpochSeconds(this.clock.now())) },
         },
       });
     }
@@ -507,7 +516,8 @@ export class ServiceUsers {
         ConsistentRead: true,
       }),
     );
-    return read.s(result.Item ?? {}, 'clientId');
+    if (!result.Item || isExpired(read.n(result.Item, 'expiresAt'), this.clock.now())) return undefined;
+    return read.s(result.Item, 'clientId');
   }
 
   #expired(item: Item): boolean {

@@ -1,0 +1,269 @@
+import {
+  ConditionalCheckFailedException,
+  type DynamoDBClient,
+  GetItemCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import {
+  type Clock,
+  conflict,
+  isExpired,
+  type RetentionRules,
+  STAFF_SCHEDULE_HORIZON_YEARS,
+  staffRecordExpiryAfter,
+  toEpochSeconds,
+} from '@confide/domain';
+import type { KeyHierarchy } from '@confide/keys';
+import { attr, type Item, read, requireS } from '../attributes';
+import { encodeSubject, type OrganisationDirectory, type StaffMember } from '../organisation-directory';
+import { queryAll } from '../query-all';
+import type { TenantScope } from '../tenant-scope';
+import {
+  type ItemKey,
+  readScheduleIndex,
+  scheduleIndexCursor,
+  scheduleIndexSort,
+  setItemsExpiry,
+  setSubjectKeyExpiry,
+} from './retention-schedule';
+
+/** A former staff member's retention schedule: pseudonymous facts only (no name, no handle). */
+export interface StaffSchedule {
+  readonly staffId: string;
+  /** The last day of employment, YYYY-MM-DD. */
+  readonly endedOn: string;
+  /** Epoch seconds. */
+  readonly expiresAt: number;
+}
+
+/** What the staff member's employment record says: when employment ended (and the schedule), or nothing. */
+export interface EmploymentRecord {
+  readonly staffId: string;
+  readonly endedOn: string | undefined;
+  readonly expiresAt: number | undefined;
+  readonly recordedAt: string;
+  readonly recordedBy: string;
+  readonly reemployedAt: string | undefined;
+}
+
+const EMPLOYMENT = 'EMPLOYMENT';
+const NOT_EXPIRED = '(attribute_not_exists(expiresAt) OR expiresAt > :now)';
+const CHANGED = 'The staff member’s employment record changed meanwhile; reload it.';
+
+export function staffScheduleIndexPartition(scope: TenantScope, year: number): string {
+  return scope.key('RETENTION_DUE', 'STAFF', String(year));
+}
+
+/** A cursor that continues the staff schedule right after this entry. */
+export function staffScheduleCursor(schedule: StaffSchedule): string {
+  return scheduleIndexCursor(schedule.expiresAt, scheduleIndexSort(schedule.expiresAt, schedule.staffId));
+}
+
+/**
+ * Retention of staff records (DATA-PROTECTION.md: staff records 6 years after employment ends; decision 0017).
+ * Recording that employment ended writes the employment record (`ORG#o#STAFF#s`/`EMPLOYMENT`, which enters the
+ * staff schedule index, gsi2) first, then puts the same `expiresAt` on every other item of the staff member —
+ * their account, personnel record, reference permissions and released references, handle entry and identity
+ * link — and on their data key. Re-employment takes it all off again, the employment record last. As for
+ * clients, nothing already expired is ever brought back.
+ *
+ * What remains of a former staff member once expired is what the retention handler leaves: non-identifying
+ * tombstones under their pseudonymous id, and the audit events (kept for the audit period) naming that id.
+ */
+export class StaffSchedules {
+  constructor(
+    private readonly dynamo: DynamoDBClient,
+    private readonly table: string,
+    private readonly keys: KeyHierarchy,
+    private readonly directory: OrganisationDirectory,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The staff member's employment record; undefined when none was ever written or it has expired. */
+  async employment(scope: TenantScope, staffId: string): Promise<EmploymentRecord | undefined> {
+    const result = await this.dynamo.send(
+      new GetItemCommand({
+        TableName: this.table,
+        Key: { pk: attr.s(scope.key('STAFF', staffId)), sk: attr.s(EMPLOYMENT) },
+        ConsistentRead: true,
+      }),
+    );
+    if (!result.Item || isExpired(read.n(result.Item, 'expiresAt'), this.clock.now())) return undefined;
+    return toEmployment(result.Item);
+  }
+
+  /** When a staff member whose employment ended on `endedOn` is due under the rules. */
+  expiryOf(endedOn: string, rules: RetentionRules): number {
+    const expiry = staffRecordExpiryAfter(endedOn, rules);
+    if (!expiry) throw new TypeError('An end of employment is a date YYYY-MM-DD.');
+    return toEpochSeconds(expiry);
+  }
+
+  /**
+   * Records (or corrects) the end of employment and schedules every item of the staff member. A schedule
+   * already past expires the records at once.
+   */
+  async recordEnded(
+    scope: TenantScope,
+    staff: StaffMember,
+    input: { endedOn: string; recordedBy: string; rules: RetentionRules },
+  ): Promise<StaffSchedule> {
+    const expiresAt = this.expiryOf(input.endedOn, input.rules);
+    const written = await this.#writeEmployment(scope, staff.staffId, {
+      expression:
+        'SET staffId = :staff, endedOn = :ended, recordedAt = :at, recordedBy = :by, expiresAt = :expiresAt, gsi2pk = :due, gsi2sk = :order REMOVE reemployedAt, reemployedBy',
+      condition: NOT_EXPIRED,
+      values: {
+        ':staff': attr.s(staff.staffId),
+        ':ended': attr.s(input.endedOn),
+        ':at': attr.s(this.clock.now().toISOString()),
+        ':by': attr.s(input.recordedBy),
+        ...this.#scheduleValues(scope, staff.staffId, expiresAt),
+      },
+    });
+    if (!written) throw conflict(CHANGED);
+    await this.#setExpiry(scope, staff, expiresAt);
+    return { staffId: staff.staffId, endedOn: input.endedOn, expiresAt };
+  }
+
+  /** Records re-employment: every item loses its expiry, the employment record last. */
+  async recordReemployed(
+    scope: TenantScope,
+    staff: StaffMember,
+    input: { recordedBy: string },
+  ): Promise<void> {
+    const employment = await this.employment(scope, staff.staffId);
+    if (!employment?.endedOn) throw conflict('The staff member’s employment has not ended.');
+    await this.#setExpiry(scope, staff, undefined);
+    const written = await this.#writeEmployment(scope, staff.staffId, {
+      expression: 'SET reemployedAt = :at, reemployedBy = :by REMOVE endedOn, expiresAt, gsi2pk, gsi2sk',
+      condition: `attribute_exists(endedOn) AND ${NOT_EXPIRED}`,
+      values: { ':at': attr.s(this.clock.now().toISOString()), ':by': attr.s(input.recordedBy) },
+    });
+    if (!written) throw conflict(CHANGED);
+  }
+
+  /** What expires when: former staff in expiry order, one page at a time (the staff schedule index). */
+  async scheduled(
+    scope: TenantScope,
+    page: { limit: number; after?: string | undefined },
+  ): Promise<{ schedules: StaffSchedule[]; next: string | undefined }> {
+    const { entries, next } = await readScheduleIndex(this.dynamo, this.table, {
+      partitionOf: (year) => staffScheduleIndexPartition(scope, year),
+      horizonYears: STAFF_SCHEDULE_HORIZON_YEARS,
+      now: this.clock.now(),
+      page,
+      toEntry: toSchedule,
+    });
+    return { schedules: entries, next };
+  }
+
+  /**
+   * Recomputes staff schedules under new rules, `limit` at a time from the cursor; returns the next cursor
+   * while schedules remain. A schedule whose new date has passed expires the records at once.
+   */
+  async reschedule(
+    scope: TenantScope,
+    rules: RetentionRules,
+    page: { limit: number; after?: string | undefined },
+  ): Promise<{ examined: number; rescheduled: number; next: string | undefined }> {
+    const { schedules, next } = await this.scheduled(scope, page);
+    let rescheduled = 0;
+    for (const schedule of schedules) {
+      const expiresAt = this.expiryOf(schedule.endedOn, rules);
+      if (expiresAt === schedule.expiresAt) continue;
+      const staff = await this.directory.staff(scope, schedule.staffId);
+      if (!staff) continue;
+      const written = await this.#writeEmployment(scope, staff.staffId, {
+        expression: 'SET expiresAt = :expiresAt, gsi2pk = :due, gsi2sk = :order',
+        condition: `endedOn = :ended AND ${NOT_EXPIRED}`,
+        values: {
+          ':ended': attr.s(schedule.endedOn),
+          ...this.#scheduleValues(scope, staff.staffId, expiresAt),
+        },
+      });
+      // Changed meanwhile (re-employed, corrected, expired): that change stands.
+      if (!written) continue;
+      await this.#setExpiry(scope, staff, expiresAt);
+      rescheduled += 1;
+    }
+    return { examined: schedules.length, rescheduled, next };
+  }
+
+  /**
+   * Every item of a staff member but the employment record: their partition (account, personnel record,
+   * reference permissions and releases), their handle entry and their identity link.
+   */
+  async staffItems(scope: TenantScope, staff: StaffMember): Promise<ItemKey[]> {
+    const partition = await queryAll(this.dynamo, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': attr.s(scope.key('STAFF', staff.staffId)) },
+      ProjectionExpression: 'pk, sk',
+      ConsistentRead: true,
+    });
+    return [
+      ...partition
+        .map((item) => ({ pk: requireS(item, 'pk'), sk: requireS(item, 'sk') }))
+        .filter((item) => item.sk !== EMPLOYMENT),
+      await this.directory.staffHandleItem(scope, staff.handle),
+      { pk: scope.key('IDENTITY', encodeSubject(staff.externalSubject)), sk: 'IDENTITY' },
+    ];
+  }
+
+  async #setExpiry(scope: TenantScope, staff: StaffMember, expiresAt: number | undefined): Promise<void> {
+    const now = toEpochSeconds(this.clock.now());
+    await setItemsExpiry(this.dynamo, this.table, await this.staffItems(scope, staff), expiresAt, now);
+    await setSubjectKeyExpiry(this.dynamo, this.keys, scope, staff.staffId, expiresAt, now);
+  }
+
+  #scheduleValues(scope: TenantScope, staffId: string, expiresAt: number): Item {
+    return {
+      ':expiresAt': attr.n(expiresAt),
+      ':due': attr.s(staffScheduleIndexPartition(scope, new Date(expiresAt * 1000).getUTCFullYear())),
+      ':order': attr.s(scheduleIndexSort(expiresAt, staffId)),
+    };
+  }
+
+  /** Updates the employment record; false when its condition failed (it changed, or expired, meanwhile). */
+  async #writeEmployment(
+    scope: TenantScope,
+    staffId: string,
+    update: { expression: string; condition: string; values: Item },
+  ): Promise<boolean> {
+    try {
+      await this.dynamo.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: { pk: attr.s(scope.key('STAFF', staffId)), sk: attr.s(EMPLOYMENT) },
+          UpdateExpression: update.expression,
+          ConditionExpression: update.condition,
+          ExpressionAttributeValues: { ...update.values, ':now': attr.n(toEpochSeconds(this.clock.now())) },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+}
+
+function toEmployment(item: Item): EmploymentRecord {
+  return {
+    staffId: requireS(item, 'staffId'),
+    endedOn: read.s(item, 'endedOn'),
+    expiresAt: read.n(item, 'expiresAt'),
+    recordedAt: requireS(item, 'recordedAt'),
+    recordedBy: requireS(item, 'recordedBy'),
+    reemployedAt: read.s(item, 'reemployedAt'),
+  };
+}
+
+function toSchedule(item: Item): StaffSchedule | undefined {
+  const expiresAt = read.n(item, 'expiresAt');
+  const endedOn = read.s(item, 'endedOn');
+  const staffId = read.s(item, 'staffId');
+  if (expiresAt === undefined || !endedOn || !staffId) return undefined;
+  return { staffId, endedOn, expiresAt };
+}
