@@ -39,6 +39,16 @@ export class ItemLoader {
     this.#loader.clear({ table, key: { pk: { S: pk }, sk: { S: sk } } });
   }
 
+  /**
+   * Starts reading the subject's wrapped key alongside what is being read now (e.g. the subject's profile), so
+   * that a later `subjectKey` costs no round trip of its own. Nothing is unwrapped until it is asked for; a
+   * failure here surfaces from that later call, not from the prefetch.
+   */
+  prefetchSubjectKey(orgId: OrgId, subjectId: string): void {
+    const { table, key } = this.keys.subjectKeyLocation(orgId, subjectId);
+    this.load(table, key.pk.S, key.sk.S).catch(() => undefined);
+  }
+
   /** The subject's data key, batched with whatever else is being read; undefined once erased. */
   subjectKey(orgId: OrgId, subjectId: string): Promise<SubjectKey | undefined> {
     const cacheKey = `${orgId}|${subjectId}`;

@@ -22,6 +22,7 @@ import {
 } from '@confide/domain';
 import { blindIndex, type KeyHierarchy, type SubjectKey } from '@confide/keys';
 import { attr, type Item, read, requireN, requireS } from './attributes';
+import { batchGet, refKey } from './batch-get';
 import { itemKeyOf, openField, sealFields } from './sealed-fields';
 import { platformKey, type TenantScope, tenantScope } from './tenant-scope';
 
@@ -78,10 +79,44 @@ export interface StaffMember {
   readonly acknowledgedPolicyVersion: number | undefined;
   /** Open break-glass grants, by client id. */
   readonly emergencyGrants: ReadonlyMap<string, EmergencyGrant>;
+  /** The services this person manages, works in or reviews (copied from the services, see CareServices). */
+  readonly serviceLinks: StaffServiceLinks;
   /** Decrypts the display name, reading the subject key on its own (CLI, single reads). */
   displayName(): Promise<string>;
   /** Decrypts the display name with a key the caller already has (batched reads). */
   openDisplayName(key: SubjectKey): string;
+}
+
+/**
+ * A staff member's relationships to services. The service items are the source of truth for lists; this copy,
+ * written in the same transaction, lets need-to-know decide from the caller's own item (read at authentication)
+ * without loading each client's service (decision 0020).
+ */
+export interface StaffServiceLinks {
+  readonly manages: ReadonlySet<string>;
+  readonly memberOf: ReadonlySet<string>;
+  readonly qaReviews: readonly { readonly serviceId: string; readonly from: string; readonly to: string }[];
+}
+
+/** Staff-item attributes holding the service links (string sets, so ADD and DELETE need no prior attribute). */
+export const STAFF_SERVICE_LINKS = {
+  managers: 'managesServices',
+  members: 'memberOfServices',
+  qa: 'qaReviews',
+} as const;
+
+/** A QA review period as one string-set member: `serviceId|from|to` (ISO instants contain no `|`). */
+export const qaReviewLink = (serviceId: string, from: string, to: string) => `${serviceId}|${from}|${to}`;
+
+function serviceLinksOf(item: Item): StaffServiceLinks {
+  return {
+    manages: new Set(read.ss(item, STAFF_SERVICE_LINKS.managers)),
+    memberOf: new Set(read.ss(item, STAFF_SERVICE_LINKS.members)),
+    qaReviews: read.ss(item, STAFF_SERVICE_LINKS.qa).map((link) => {
+      const [serviceId = '', from = '', to = ''] = link.split('|');
+      return { serviceId, from, to };
+    }),
+  };
 }
 
 export interface EmergencyGrant {
@@ -336,7 +371,8 @@ export class OrganisationDirectory {
         ConsistentRead: true,
       }),
     );
-    return result.Item ? this.#toStaff(scope, result.Item) : undefined;
+    // A former staff member's account expires with their records (retention): never returned once expired.
+    return result.Item && !this.#expired(result.Item) ? this.#toStaff(scope, result.Item) : undefined;
   }
 
   async staffByHandle(scope: TenantScope, handle: string): Promise<StaffMember | undefined> {
@@ -365,7 +401,7 @@ export class OrganisationDirectory {
           ExclusiveStartKey: startKey,
         }),
       );
-      for (const item of page.Items ?? []) staff.push(this.#toStaff(scope, item));
+      for (const item of page.Items ?? []) if (!this.#expired(item)) staff.push(this.#toStaff(scope, item));
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return staff;
@@ -537,30 +573,37 @@ export class OrganisationDirectory {
     externalSubject: string,
   ): Promise<{ organisation?: Organisation; identity?: IdentityLink }> {
     const scope = tenantScope(orgId);
-    const [organisation, identity] = await Promise.all([
-      this.organisation(orgId),
-      this.#dynamo
-        .send(
-          new GetItemCommand({
-            TableName: this.#table,
-            Key: {
-              pk: attr.s(scope.key('IDENTITY', encodeSubject(externalSubject))),
-              sk: attr.s('IDENTITY'),
-            },
-            ConsistentRead: true,
-          }),
-        )
-        .then((result) =>
-          // An identity expires with its principal's record (retention): an expired one is never returned.
-          result.Item && !isExpired(read.n(result.Item, 'expiresAt'), this.#clock.now())
-            ? {
-                kind: requireS(result.Item, 'principalKind') as PrincipalKind,
-                principalId: requireS(result.Item, 'principalId'),
-              }
-            : undefined,
-        ),
+    // One round trip for both: every request authenticates through here.
+    const organisationKey = { pk: attr.s(scope.key('ORG')), sk: attr.s(ORG_SORT) };
+    const identityKey = {
+      pk: attr.s(scope.key('IDENTITY', encodeSubject(externalSubject))),
+      sk: attr.s('IDENTITY'),
+    };
+    const found = await batchGet(this.#dynamo, [
+      { table: this.#table, key: organisationKey },
+      { table: this.#table, key: identityKey },
     ]);
+    const organisationItem = found.get(refKey(this.#table, organisationKey));
+    const identityItem = found.get(refKey(this.#table, identityKey));
+    const organisation = organisationItem ? toOrganisation(organisationItem) : undefined;
+    // An identity expires with its principal's record (retention): an expired one is never returned.
+    const identity =
+      identityItem && !isExpired(read.n(identityItem, 'expiresAt'), this.#clock.now())
+        ? {
+            kind: requireS(identityItem, 'principalKind') as PrincipalKind,
+            principalId: requireS(identityItem, 'principalId'),
+          }
+        : undefined;
     return { ...(organisation ? { organisation } : {}), ...(identity ? { identity } : {}) };
+  }
+
+  /** The key of a staff member's handle entry (retention schedules it with the rest of their record). */
+  async staffHandleItem(scope: TenantScope, handle: string): Promise<{ pk: string; sk: string }> {
+    return { pk: await this.#handleKey(scope, handle), sk: 'HANDLE' };
+  }
+
+  #expired(item: Item): boolean {
+    return isExpired(read.n(item, 'expiresAt'), this.#clock.now());
   }
 
   async #handleKey(scope: TenantScope, handle: string): Promise<string> {
@@ -592,6 +635,7 @@ export class OrganisationDirectory {
           },
         ]),
       ),
+      serviceLinks: serviceLinksOf(item),
       displayName: async () => {
         const key = await this.#keys.subjectKey(scope.orgId, staffId);
         if (!key) throw new ConfideError(ErrorCode.NOT_FOUND, 'Staff member not found.');

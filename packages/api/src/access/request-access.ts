@@ -139,9 +139,12 @@ export class RequestAccess {
       });
       throw readRefusal({ effect: 'POLICY_NOT_ACKNOWLEDGED', rule: 'policy.acknowledgement' }, operation);
     }
-    const client = isIdOf('serviceUser', clientId)
-      ? await this.services.serviceUsers.get(this.scope, clientId, this.loader)
-      : undefined;
+    let client: ServiceUserRecord | undefined;
+    if (isIdOf('serviceUser', clientId)) {
+      // A visible client's fields need its key: read the wrapped key in the same batch as the profile.
+      this.loader.prefetchSubjectKey(this.scope.orgId, clientId);
+      client = await this.services.serviceUsers.get(this.scope, clientId, this.loader);
+    }
     if (!client || !clientVisible(caller, await this.relationTo(client), this.preset)) {
       this.audit.record({
         action: 'DENIED',
@@ -152,6 +155,15 @@ export class RequestAccess {
       throw notFound('Service user');
     }
     return client;
+  }
+
+  /**
+   * Clients by id for a list, with their wrapped keys read in the same batch (a list shows decrypted fields).
+   * Missing and expired clients are left out; visibility is still for `filterVisible` to decide.
+   */
+  loadClients(clientIds: readonly string[]): Promise<ServiceUserRecord[]> {
+    for (const clientId of clientIds) this.loader.prefetchSubjectKey(this.scope.orgId, clientId);
+    return this.services.serviceUsers.getMany(this.scope, clientIds, this.loader);
   }
 
   /** Keeps the clients the caller may know exist; lists filter, they never fail for one hidden item. */
@@ -326,19 +338,23 @@ export class RequestAccess {
       return { ...none, self: principal.serviceUserId === client.clientId };
     const staffId = principal.staffId;
     const now = this.services.clock.now().toISOString();
-    const service = await this.service(client.serviceId);
+    // The caller's links to services are on their own staff item (read at authentication), so deciding
+    // needs no read of the client's service.
+    const links = this.auth?.staff?.serviceLinks;
+    const manages = links?.manages.has(client.serviceId) ?? false;
     const grant = this.auth?.staff?.emergencyGrants.get(client.clientId);
     return {
       allocated: client.allocations.some(
         (allocation) => allocation.staffId === staffId && (!allocation.endsAt || allocation.endsAt > now),
       ),
-      managesService: service?.managers.includes(staffId) ?? false,
+      managesService: manages,
       qaReview:
-        service?.qaAssignments.some((qa) => qa.staffId === staffId && qa.from <= now && now < qa.to) ?? false,
+        links?.qaReviews.some((qa) => qa.serviceId === client.serviceId && qa.from <= now && now < qa.to) ??
+        false,
       investigation: client.investigations.some(
         (investigation) => investigation.investigatorId === staffId && investigation.status === 'OPEN',
       ),
-      serviceMember: (service?.members.includes(staffId) || service?.managers.includes(staffId)) ?? false,
+      serviceMember: manages || (links?.memberOf.has(client.serviceId) ?? false),
       emergency: grant && grant.until > now ? (grant.reason as EmergencyReason) : undefined,
       self: false,
       conflict: client.conflicts.includes(staffId),

@@ -123,6 +123,51 @@ builder.mutationFields((t) => ({
       );
     },
   }),
+  removeServiceManager: t.field({
+    type: ServiceRef,
+    description:
+      'Ends a staff member’s management of a service (ORG_ADMIN, SENIOR_MANAGER). Their access through it ends at once.',
+    authScopes: { staff: true },
+    args: {
+      serviceId: t.arg.id({ required: true, description: 'The service.' }),
+      staffId: t.arg.id({ required: true, description: 'The staff member.' }),
+    },
+    resolve: async (_root, args, context) => {
+      if (!mayManageServices(context)) throw forbidden();
+      const service = await serviceFor(context, args.serviceId);
+      const staffId = localId(args.staffId, 'StaffMember', 'staff', 'Staff member');
+      context.access.audit.record({ action: 'ADMIN', operation: 'removeServiceManager', outcome: 'ALLOWED' });
+      return context.services.careServices.removeStaff(
+        callerScope(context),
+        service.serviceId,
+        staffId,
+        'managers',
+      );
+    },
+  }),
+  removeServiceStaff: t.field({
+    type: ServiceRef,
+    description:
+      'Takes a staff member off a service’s team (its managers, ORG_ADMIN, SENIOR_MANAGER). Their access through the team ends at once; allocations are ended separately.',
+    authScopes: { staff: true },
+    args: {
+      serviceId: t.arg.id({ required: true, description: 'The service.' }),
+      staffId: t.arg.id({ required: true, description: 'The staff member.' }),
+    },
+    resolve: async (_root, args, context) => {
+      const service = await serviceFor(context, args.serviceId);
+      if (!mayManageServices(context) && !service.managers.includes(staffPrincipal(context).staffId))
+        throw forbidden();
+      const staffId = localId(args.staffId, 'StaffMember', 'staff', 'Staff member');
+      context.access.audit.record({ action: 'ADMIN', operation: 'removeServiceStaff', outcome: 'ALLOWED' });
+      return context.services.careServices.removeStaff(
+        callerScope(context),
+        service.serviceId,
+        staffId,
+        'members',
+      );
+    },
+  }),
   assignQaReview: t.field({
     type: ServiceRef,
     description:

@@ -3,11 +3,11 @@ import {
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
-  QueryCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { type Clock, conflict, type NoteKind } from '@confide/domain';
-import { attr, type Item, read, requireS } from '../attributes';
+import { attr, read, requireS } from '../attributes';
+import { queryLive } from '../query-all';
 import type { TenantScope } from '../tenant-scope';
 
 /**
@@ -134,29 +134,16 @@ export class AccessMonitoring {
 
   /** Kind and time of each current (unexpired) note of a client: one projected query, no decryption. */
   async noteTallies(scope: TenantScope, clientId: string): Promise<NoteTally[]> {
-    const tallies: NoteTally[] = [];
-    const now = this.clock.now().getTime();
-    let startKey: Item | undefined;
-    do {
-      const page = await this.dynamo.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: {
-            ':pk': attr.s(scope.key('CLIENT', clientId)),
-            ':prefix': attr.s('NOTE#'),
-          },
-          ProjectionExpression: 'kind, recordedAt, expiresAt',
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        const expiresAt = read.n(item, 'expiresAt');
-        if (expiresAt !== undefined && expiresAt * 1000 <= now) continue;
-        tallies.push({ kind: requireS(item, 'kind') as NoteKind, recordedAt: requireS(item, 'recordedAt') });
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return tallies;
+    const items = await queryLive(this.dynamo, {
+      table: this.table,
+      pk: scope.key('CLIENT', clientId),
+      prefix: 'NOTE#',
+      now: this.clock.now(),
+      projection: ['kind', 'recordedAt'],
+    });
+    return items.map((item) => ({
+      kind: requireS(item, 'kind') as NoteKind,
+      recordedAt: requireS(item, 'recordedAt'),
+    }));
   }
 }

@@ -1,12 +1,14 @@
 import {
-  ConditionalCheckFailedException,
   type DynamoDBClient,
+  GetItemCommand,
   PutItemCommand,
-  UpdateItemCommand,
+  TransactionCanceledException,
+  TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
 import { type Clock, newId, notFound } from '@confide/domain';
 import { attr, type Item, read, requireN, requireS } from '../attributes';
 import type { ItemLoader } from '../item-loader';
+import { qaReviewLink, STAFF_SERVICE_LINKS } from '../organisation-directory';
 import { queryAll } from '../query-all';
 import type { TenantScope } from '../tenant-scope';
 
@@ -30,6 +32,8 @@ export interface CareService {
 }
 
 const SORT = 'PROFILE';
+/** The sort key of a staff member's profile item (OrganisationDirectory). */
+const STAFF_SORT = 'PROFILE';
 
 /** Services, their managers, members and QA assignments. */
 export class CareServices {
@@ -78,20 +82,28 @@ export class CareServices {
     ).map(toService);
   }
 
-  /** Adds a staff member to the service's managers or members (sets, so repeating is harmless). */
+  /**
+   * Adds a staff member to the service's managers or members (sets, so repeating is harmless). The staff
+   * member's own item gets the same link in the same transaction: need-to-know reads it from there.
+   */
   async addStaff(
     scope: TenantScope,
     serviceId: string,
     staffId: string,
     as: 'managers' | 'members',
   ): Promise<CareService> {
-    return this.#update(
-      scope,
-      serviceId,
-      { add: '#set :staff' },
-      { '#set': as },
-      { ':staff': { SS: [staffId] } },
-    );
+    return this.#update(scope, serviceId, staffId, {
+      service: {
+        expression: 'ADD #set :staff',
+        names: { '#set': as },
+        values: { ':staff': { SS: [staffId] } },
+      },
+      staff: {
+        expression: 'ADD #link :service',
+        names: { '#link': STAFF_SERVICE_LINKS[as] },
+        values: { ':service': { SS: [serviceId] } },
+      },
+    });
   }
 
   async removeStaff(
@@ -100,13 +112,18 @@ export class CareServices {
     staffId: string,
     from: 'managers' | 'members',
   ): Promise<CareService> {
-    return this.#update(
-      scope,
-      serviceId,
-      { delete: '#set :staff' },
-      { '#set': from },
-      { ':staff': { SS: [staffId] } },
-    );
+    return this.#update(scope, serviceId, staffId, {
+      service: {
+        expression: 'DELETE #set :staff',
+        names: { '#set': from },
+        values: { ':staff': { SS: [staffId] } },
+      },
+      staff: {
+        expression: 'DELETE #link :service',
+        names: { '#link': STAFF_SERVICE_LINKS[from] },
+        values: { ':service': { SS: [serviceId] } },
+      },
+    });
   }
 
   async assignQa(
@@ -117,50 +134,81 @@ export class CareServices {
     to: Date,
   ): Promise<CareService> {
     const assignmentId = newId('qaAssignment');
-    return this.#update(
-      scope,
-      serviceId,
-      { set: 'qa.#id = :assignment' },
-      { '#id': assignmentId },
-      {
-        ':assignment': {
-          M: { staffId: attr.s(staffId), from: attr.s(from.toISOString()), to: attr.s(to.toISOString()) },
+    const period = { from: from.toISOString(), to: to.toISOString() };
+    return this.#update(scope, serviceId, staffId, {
+      service: {
+        expression: 'SET qa.#id = :assignment',
+        names: { '#id': assignmentId },
+        values: {
+          ':assignment': {
+            M: { staffId: attr.s(staffId), from: attr.s(period.from), to: attr.s(period.to) },
+          },
         },
       },
-    );
+      staff: {
+        expression: 'ADD #link :review',
+        names: { '#link': STAFF_SERVICE_LINKS.qa },
+        values: { ':review': { SS: [qaReviewLink(serviceId, period.from, period.to)] } },
+      },
+    });
   }
 
+  /** Updates the service and the staff member's copy of the link together; either missing is NOT_FOUND. */
   async #update(
     scope: TenantScope,
     serviceId: string,
-    clause: { set?: string; add?: string; delete?: string },
-    names: Record<string, string>,
-    values: Item,
+    staffId: string,
+    change: Record<'service' | 'staff', { expression: string; names: Record<string, string>; values: Item }>,
   ): Promise<CareService> {
+    const serviceKey = { pk: attr.s(scope.key('SERVICE', serviceId)), sk: attr.s(SORT) };
     try {
-      const result = await this.dynamo.send(
-        new UpdateItemCommand({
-          TableName: this.table,
-          Key: { pk: attr.s(scope.key('SERVICE', serviceId)), sk: attr.s(SORT) },
-          UpdateExpression: [
-            `SET ${['version = version + :one', clause.set].filter(Boolean).join(', ')}`,
-            clause.add ? `ADD ${clause.add}` : '',
-            clause.delete ? `DELETE ${clause.delete}` : '',
-          ].join(' '),
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: { ...values, ':one': attr.n(1) },
-          ReturnValues: 'ALL_NEW',
+      await this.dynamo.send(
+        new TransactWriteItemsCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.table,
+                Key: serviceKey,
+                UpdateExpression: withVersionBump(change.service.expression),
+                ConditionExpression: 'attribute_exists(pk)',
+                ExpressionAttributeNames: change.service.names,
+                ExpressionAttributeValues: { ...change.service.values, ':one': attr.n(1) },
+              },
+            },
+            {
+              Update: {
+                TableName: this.table,
+                Key: { pk: attr.s(scope.key('STAFF', staffId)), sk: attr.s(STAFF_SORT) },
+                UpdateExpression: withVersionBump(change.staff.expression),
+                ConditionExpression: 'attribute_exists(pk)',
+                ExpressionAttributeNames: change.staff.names,
+                ExpressionAttributeValues: { ...change.staff.values, ':one': attr.n(1) },
+              },
+            },
+          ],
         }),
       );
-      if (!result.Attributes) throw notFound('Service');
-      return toService(result.Attributes);
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw notFound('Service');
+      if (error instanceof TransactionCanceledException) {
+        const [service, staff] = error.CancellationReasons ?? [];
+        if (service?.Code === 'ConditionalCheckFailed') throw notFound('Service');
+        if (staff?.Code === 'ConditionalCheckFailed') throw notFound('Staff member');
+      }
       throw error;
     }
+    const result = await this.dynamo.send(
+      new GetItemCommand({ TableName: this.table, Key: serviceKey, ConsistentRead: true }),
+    );
+    if (!result.Item) throw notFound('Service');
+    return toService(result.Item);
   }
 }
+
+/** Adds the version increment to an update expression (one SET clause per expression). */
+const withVersionBump = (expression: string) =>
+  expression.startsWith('SET ')
+    ? `${expression}, version = version + :one`
+    : `${expression} SET version = version + :one`;
 
 function toService(item: Item): CareService {
   const qa = item.qa?.M ?? {};

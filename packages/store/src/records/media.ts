@@ -1,7 +1,8 @@
-import { type DynamoDBClient, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { type Clock, newId } from '@confide/domain';
 import type { SubjectKey } from '@confide/keys';
 import { attr, type Item, read, requireS } from '../attributes';
+import { queryLive } from '../query-all';
 import { itemKeyOf, openField, sealFields } from '../sealed-fields';
 import type { TenantScope } from '../tenant-scope';
 
@@ -83,28 +84,13 @@ export class MediaRecords {
 
   /** A client's media, newest first; expired items are never returned. */
   async list(scope: TenantScope, clientId: string): Promise<MediaRecord[]> {
-    const media: MediaRecord[] = [];
-    const now = this.clock.now().getTime();
-    let startKey: Item | undefined;
-    do {
-      const page = await this.dynamo.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: {
-            ':pk': attr.s(scope.key('CLIENT', clientId)),
-            ':prefix': attr.s(MEDIA_PREFIX),
-          },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        const expiresAt = read.n(item, 'expiresAt');
-        if (expiresAt === undefined || expiresAt * 1000 > now) media.push(toMedia(item));
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return media.sort((a, b) => b.recordedAt.localeCompare(a.recordedAt));
+    const items = await queryLive(this.dynamo, {
+      table: this.table,
+      pk: scope.key('CLIENT', clientId),
+      prefix: MEDIA_PREFIX,
+      now: this.clock.now(),
+    });
+    return items.map(toMedia).sort((a, b) => b.recordedAt.localeCompare(a.recordedAt));
   }
 
   openSealed(key: SubjectKey, media: MediaRecord, field: SealedMediaField): string | undefined {

@@ -1,0 +1,135 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { codes, expectNoErrors, type Person, registerServiceUser } from '../support/care-fixtures';
+import { addStaff } from '../support/fixtures';
+import { type ServiceWorld, serviceWorld } from '../support/records-fixtures';
+import { testApi } from '../support/test-api';
+
+/**
+ * Relationships through a service (managing it, being on its team) are decided from the caller's own staff
+ * item, which carries a copy of their service links written in the same transaction as the service (decision
+ * 0020). These tests show the copy follows every change at once: adding gives access, removing takes it away.
+ */
+
+const READ_NAME = 'query ($id: ID!) { serviceUser(id: $id) { name } }';
+const ADD_MEMBER = 'mutation ($s: ID!, $m: ID!) { addServiceStaff(serviceId: $s, staffId: $m) { id } }';
+const REMOVE_MEMBER =
+  'mutation ($s: ID!, $m: ID!) { removeServiceStaff(serviceId: $s, staffId: $m) { id members { id } } }';
+const ADD_MANAGER = 'mutation ($s: ID!, $m: ID!) { assignServiceManager(serviceId: $s, staffId: $m) { id } }';
+const REMOVE_MANAGER =
+  'mutation ($s: ID!, $m: ID!) { removeServiceManager(serviceId: $s, staffId: $m) { id managers { id } } }';
+
+describe('service links', () => {
+  const api = testApi();
+  let world: ServiceWorld;
+  let client: string;
+
+  beforeAll(async () => {
+    world = await serviceWorld(api);
+    client = await registerServiceUser(api, world.manager, world.serviceId);
+  });
+
+  const readName = (person: Person) =>
+    api.graphql(READ_NAME, { token: person.token, variables: { id: client } });
+
+  it('give a team member access from the moment they join until the moment they leave', async () => {
+    // Prepare
+    const administrator = await addStaff(api, world.org, ['ADMINISTRATOR']);
+    expect(codes(await readName(administrator))).toEqual(['NOT_FOUND']);
+
+    // Act: join
+    expectNoErrors(
+      await api.graphql(ADD_MEMBER, {
+        token: world.manager.token,
+        variables: { s: world.serviceId, m: administrator.globalId },
+      }),
+    );
+
+    // Assess
+    const joined = await readName(administrator);
+    expectNoErrors(joined);
+    expect(joined.data).toEqual({ serviceUser: { name: 'Ada Lovelace-Canary' } });
+
+    // Act: leave
+    const removed = await api.graphql<{ removeServiceStaff: { members: { id: string }[] } }>(REMOVE_MEMBER, {
+      token: world.manager.token,
+      variables: { s: world.serviceId, m: administrator.globalId },
+    });
+
+    // Assess
+    expectNoErrors(removed);
+    expect(removed.data?.removeServiceStaff.members.map((m) => m.id)).not.toContain(administrator.globalId);
+    expect(codes(await readName(administrator))).toEqual(['NOT_FOUND']);
+  });
+
+  it('end a manager’s access and manager powers when they stop managing the service, and restore them after', async () => {
+    // Prepare
+    const second = await addStaff(api, world.org, ['SERVICE_MANAGER']);
+    expectNoErrors(
+      await api.graphql(ADD_MANAGER, {
+        token: world.senior.token,
+        variables: { s: world.serviceId, m: second.globalId },
+      }),
+    );
+    expectNoErrors(await readName(second));
+
+    // Act
+    const removed = await api.graphql<{ removeServiceManager: { managers: { id: string }[] } }>(
+      REMOVE_MANAGER,
+      { token: world.senior.token, variables: { s: world.serviceId, m: second.globalId } },
+    );
+
+    // Assess
+    expectNoErrors(removed);
+    expect(removed.data?.removeServiceManager.managers.map((m) => m.id)).toEqual([world.manager.globalId]);
+    expect(codes(await readName(second))).toEqual(['NOT_FOUND']);
+    const register = await api.graphql(
+      'mutation ($input: RegisterServiceUserInput!) { registerServiceUser(input: $input) { id } }',
+      {
+        token: second.token,
+        variables: {
+          input: { serviceId: world.serviceId, name: 'Grace Hopper-Finch', dateOfBirth: '1975-03-02' },
+        },
+      },
+    );
+    expect(codes(register)).toEqual(['FORBIDDEN']);
+
+    // Act: managing again
+    expectNoErrors(
+      await api.graphql(ADD_MANAGER, {
+        token: world.senior.token,
+        variables: { s: world.serviceId, m: second.globalId },
+      }),
+    );
+
+    // Assess
+    expectNoErrors(await readName(second));
+  });
+
+  it('can only be removed by the service’s managers and senior staff, and changes nothing otherwise', async () => {
+    // Prepare
+    const worker = await addStaff(api, world.org, ['SUPPORT_WORKER']);
+    const administrator = await addStaff(api, world.org, ['ADMINISTRATOR']);
+    expectNoErrors(
+      await api.graphql(ADD_MEMBER, {
+        token: world.manager.token,
+        variables: { s: world.serviceId, m: administrator.globalId },
+      }),
+    );
+
+    // Act
+    const byWorker = await api.graphql(REMOVE_MEMBER, {
+      token: worker.token,
+      variables: { s: world.serviceId, m: administrator.globalId },
+    });
+    const managerByManager = await api.graphql(REMOVE_MANAGER, {
+      token: world.manager.token,
+      variables: { s: world.serviceId, m: world.manager.globalId },
+    });
+
+    // Assess
+    expect(codes(byWorker)).toEqual(['FORBIDDEN']);
+    expect(codes(managerByManager)).toEqual(['FORBIDDEN']);
+    expectNoErrors(await readName(administrator));
+    expectNoErrors(await readName(world.manager));
+  });
+});
