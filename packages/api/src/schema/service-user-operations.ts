@@ -159,7 +159,7 @@ builder.queryFields((t) => ({
     resolve: async (_root, args, context) => {
       const scope = callerScope(context);
       const ids = await context.services.serviceUsers.caseloadIds(scope, staffPrincipal(context).staffId);
-      const clients = await context.services.serviceUsers.getMany(scope, ids, context.access.loader);
+      const clients = await context.access.loadClients(ids);
       const visible = await context.access.filterVisible(clients, 'caseload');
       return resolveArrayConnection(
         { args },
@@ -181,9 +181,7 @@ builder.queryFields((t) => ({
         limit,
         after,
       });
-      const clients = await context.access.filterVisible(
-        await context.services.serviceUsers.getMany(scope, page.ids, context.access.loader),
-      );
+      const clients = await context.access.filterVisible(await context.access.loadClients(page.ids));
       const cursor = (client: ServiceUserRecord) => Buffer.from(client.clientId).toString('base64url');
       return {
         edges: clients.map((client) => ({ node: client, cursor: cursor(client) })),
@@ -262,9 +260,7 @@ async function searchServiceUsers(
   );
   const [first, ...rest] = candidateSets;
   const ids = (first ?? []).filter((id) => rest.every((set) => set.includes(id)));
-  const visible = await context.access.filterVisible(
-    await serviceUsers.getMany(scope, ids, context.access.loader),
-  );
+  const visible = await context.access.filterVisible(await context.access.loadClients(ids));
   // The beacon is truncated, so candidates include strangers: compare the real values, server-side only.
   const matches = await Promise.all(
     visible.map(async (client) => {
@@ -277,6 +273,13 @@ async function searchServiceUsers(
     }),
   );
   const found = visible.filter((_, index) => matches[index]);
+  // The search itself is recorded, found or not, with the kinds of criteria used (never their values).
+  context.access.audit.record({
+    action: 'READ',
+    operation: 'searchServiceUsers',
+    outcome: found.length > 0 ? 'ALLOWED' : 'NONE_FOUND',
+    rule: `search.by.${[...new Set(criteria.map((c) => c.kind))].sort().join('+')}`,
+  });
   for (const client of found) {
     context.access.audit.record({
       action: 'READ',
@@ -466,10 +469,11 @@ builder.mutationFields((t) => ({
       if (closedAt.getTime() > now.getTime()) {
         throw validate.badInputError(['input', 'closedAt'], 'A case cannot close in the future.');
       }
+      // Permission first: the attempt is audited (and refused to non-managers) whatever the case's state.
+      await requireManager(context, client, 'closeCase');
       if (client.caseStatus === 'CLOSED') {
         throw new ConfideError(ErrorCode.CONFLICT, 'The case is already closed.');
       }
-      await requireManager(context, client, 'closeCase');
       await context.services.serviceUsers.setCaseStatus(callerScope(context), client.clientId, {
         status: 'CLOSED',
         closedAt,
@@ -486,9 +490,9 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: ReopenCaseInput, required: true }) },
     resolve: async (_root, { input }, context) => {
       const client = await clientFor(context, input.serviceUserId, 'reopenCase');
+      await requireManager(context, client, 'reopenCase');
       if (client.caseStatus === 'OPEN')
         throw new ConfideError(ErrorCode.CONFLICT, 'The case is already open.');
-      await requireManager(context, client, 'reopenCase');
       await unscheduleBeforeReopening(context, client, input.expectedVersion);
       await context.services.serviceUsers.setCaseStatus(callerScope(context), client.clientId, {
         status: 'OPEN',
