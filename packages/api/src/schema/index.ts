@@ -21,6 +21,8 @@ import './partners';
 import './consents';
 import './breaches';
 import './disclosures';
+import './disclosure-reviews';
+import './referrals';
 import './subject-access';
 import './media';
 import './staff-records';
