@@ -319,6 +319,18 @@ export async function unscheduleBeforeReopening(
   await context.services.retention.unschedule(callerScope(context), client, key);
 }
 
+/**
+ * After `reopenCase` reopened the case: takes off any schedule a concurrent `closeCase` wrote between the first
+ * unscheduling and the reopening (its own re-check covers writes after this).
+ */
+export async function unscheduleAfterReopening(
+  context: ConfideContext,
+  client: ServiceUserRecord,
+): Promise<void> {
+  const key = await context.access.loader.subjectKey(callerScope(context).orgId, client.clientId);
+  await context.services.retention.unschedule(callerScope(context), client, key);
+}
+
 // ── Legal holds ───────────────────────────────────────────────────────────────────────────────────────────
 
 const LegalHoldRef = builder.objectRef<LegalHold>('LegalHold');

@@ -15,7 +15,7 @@ import { type ConfideContext, callerScope, staffPrincipal } from '../context';
 import { serviceFor } from './care-services';
 import { CaseNoteInterface, type NoteInContext, noteFacts } from './case-notes';
 import { localId, noteLocalId } from './ids';
-import { scheduleClosedCase, unscheduleBeforeReopening } from './retention';
+import { scheduleClosedCase, unscheduleAfterReopening, unscheduleBeforeReopening } from './retention';
 import { AllocationKindEnum, NoteKindEnum, ServiceUserRef } from './service-users';
 
 const MAX_NOTE_LENGTH = 20_000;
@@ -498,6 +498,8 @@ builder.mutationFields((t) => ({
         status: 'OPEN',
         expectedVersion: input.expectedVersion,
       });
+      // Once more now that the case is open: a closing that raced this one may have scheduled items meanwhile.
+      await unscheduleAfterReopening(context, client);
       return reload(context, client.clientId);
     },
   }),

@@ -204,6 +204,21 @@ export class RetentionSchedules {
     const items = (await this.clientItems(scope, client, key)).filter((item) => item.sk !== PROFILE);
     await this.#setExpiry(items, expiresAt);
     await this.#setKeyExpiry(scope, client.clientId, expiresAt);
+    // A reopening may have run while the items were being scheduled: if the case is open now, take the
+    // schedule off again, so that no item of an open case (nor its key) is left to expire. (reopenCase also
+    // unschedules after reopening; between them every interleaving ends unscheduled.)
+    const profile = await this.dynamo.send(
+      new GetItemCommand({
+        TableName: this.table,
+        Key: { pk: attr.s(client.pk), sk: attr.s(PROFILE) },
+        ProjectionExpression: 'caseStatus',
+        ConsistentRead: true,
+      }),
+    );
+    if (profile.Item && read.s(profile.Item, 'caseStatus') !== 'CLOSED') {
+      await this.unschedule(scope, client, key);
+      return { status: 'UNCHANGED' };
+    }
     return { status: 'SCHEDULED', expiresAt, basis: expiry.basis };
   }
 
