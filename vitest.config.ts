@@ -17,6 +17,10 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Test files share a worker's module graph instead of re-importing the API, SDK and schema for each file
+    // (import time fell from ~125 s to ~11 s of a ~300 s run). Safe because no test mocks modules or changes
+    // process-wide state: each builds its own services (testApi) and its own organisation.
+    isolate: false,
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   },
 });
