@@ -134,6 +134,16 @@ export class ConfideApiStack extends Stack {
         resources: [this.provisioner.function.functionArn],
       }),
     );
+    // The provisioner creates the first admin's Cognito user at onboarding and disables an offboarded organisation's
+    // users (decision 0021): those two actions, on this stage's pool only. The api has no Cognito rights.
+    this.provisioner.function.addEnvironment('CONFIDE_USER_POOL_ID', identity.userPool.userPoolId);
+    this.provisioner.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'CreateAndDisableStaffSignInUsers',
+        actions: ['cognito-idp:AdminCreateUser', 'cognito-idp:AdminDisableUser'],
+        resources: [identity.userPool.userPoolArn],
+      }),
+    );
     new OrganisationKeyUsePolicy(this.api, 'OrganisationKeyUse', {
       role: this.api.role,
       stage: config.stage,

@@ -147,6 +147,44 @@ describe('ConfideApiStack', () => {
     expect(JSON.stringify(policy?.Properties.Roles)).not.toMatch(/Provisioner|Retention/);
   });
 
+  it('lets the provisioner alone create and disable users, on this stage’s user pool only (decision 0021)', () => {
+    // Prepare: where the pool id is configured.
+    const functions = Object.values(prod.api.findResources(lambdaFunction));
+    const variablesOf = (service: string) =>
+      functions.find((fn) => fn.Properties.FunctionName === `confide-prod-${service}`)?.Properties.Environment
+        .Variables as Record<string, unknown>;
+    const poolId = JSON.stringify(variablesOf('provisioner').CONFIDE_USER_POOL_ID ?? null);
+    expect(poolId).toMatch(/UserPool/);
+    expect(variablesOf('api').CONFIDE_USER_POOL_ID).toBeUndefined();
+    expect(variablesOf('retention').CONFIDE_USER_POOL_ID).toBeUndefined();
+
+    // Act: every statement of the stack that allows a Cognito action.
+    const cognitoStatements = allStatements(prod.api).filter(
+      ({ statement }) =>
+        statement.Effect === 'Allow' &&
+        actionsOf(statement).some((action) => action.toLowerCase().startsWith('cognito')),
+    );
+
+    // Assess: one statement, in the provisioner role's policy, the two actions, on the pool's ARN (imported from
+    // the identity stack), never a wildcard.
+    expect(cognitoStatements).toHaveLength(1);
+    const [grant] = cognitoStatements;
+    expect(grant?.type).toBe('AWS::IAM::Policy');
+    expect(grant?.statement.Sid).toBe('CreateAndDisableStaffSignInUsers');
+    expect([...actionsOf(grant?.statement ?? { Effect: 'Allow' })].sort()).toEqual([
+      'cognito-idp:AdminCreateUser',
+      'cognito-idp:AdminDisableUser',
+    ]);
+    const resource = JSON.stringify(grant?.statement.Resource);
+    expect(resource).toMatch(/UserPool.*Arn/);
+    expect(resource).not.toContain('*');
+    const [policy] = Object.values(prod.api.findResources('AWS::IAM::Policy')).filter((p) =>
+      JSON.stringify(p.Properties.PolicyDocument).includes('cognito-idp:'),
+    );
+    expect(JSON.stringify(policy?.Properties.Roles)).toContain('ProvisionerFunctionRole');
+    expect(JSON.stringify(policy?.Properties.Roles)).not.toMatch(/ApiFunctionRole|RetentionFunctionRole/);
+  });
+
   it('names each role after its function, as the runtime key policies expect', () => {
     for (const service of services) {
       prod.api.hasResourceProperties('AWS::IAM::Role', {

@@ -18,6 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type KmsGate,
   type LambdaEndpoint,
+  startCognitoEndpoint,
   startKmsGate,
   startLambdaEndpoint,
 } from '../support/aws-stand-ins';
@@ -53,6 +54,10 @@ describe('the built Lambda bundles, each in a fresh Node process against the loc
   // In-process, for fixtures and for reading what the bundles wrote (real SDK clients, local stack).
   const api = testApi();
   const { stack } = api;
+  // In-process too, configured as deployed for tokens: Cognito access tokens of these app clients only.
+  const cognitoConfigured = testApi({
+    env: { CONFIDE_JWT_CLIENT_IDS: 'partnerappclient0000000001', CONFIDE_JWT_AUDIENCE: '' },
+  });
   let built: BuiltLambdas;
   let kmsGate: KmsGate;
   let lambda: LambdaEndpoint;
@@ -199,6 +204,126 @@ describe('the built Lambda bundles, each in a fresh Node process against the loc
     expect(run.output).toContain('organisation provisioned');
     expect(run.output).toContain(orgId);
     expect(run.output).not.toContain(FIRST_ADMIN_NAME);
+  });
+
+  it('provisioner with a user pool: creates the first admin’s Cognito user, links its sub, disables it at offboarding', async () => {
+    // Prepare: the provisioner configured with a user pool (a stand-in of Cognito's API that checks SigV4).
+    const cognito = await startCognitoEndpoint();
+    const email = 'grace.firstadmin@charity.example';
+    const input = {
+      name: 'Pooled charity',
+      slug: uniqueSlug('pooled'),
+      preset: 'STRICT',
+      firstAdmin: { handle: 'first.admin', displayName: FIRST_ADMIN_NAME, email },
+    };
+    const noEmailSlug = uniqueSlug('noemail');
+    const events = [
+      {
+        action: 'onboard',
+        input: { ...input, slug: noEmailSlug, firstAdmin: { handle: 'a', displayName: 'B' } },
+      },
+      { action: 'onboard', input },
+      { action: 'onboard', input: { ...input, slug: uniqueSlug('again') } },
+    ];
+
+    // Act: onboard without an address (refused), with one, and with the same address again (refused).
+    let run: Awaited<ReturnType<typeof runBundle>>;
+    try {
+      run = await runBundle(
+        built.bundles.provisioner,
+        events,
+        provisionerEnv({
+          CONFIDE_USER_POOL_ID: 'eu-west-2_AbCdEf123',
+          CONFIDE_COGNITO_ENDPOINT: cognito.endpoint,
+        }),
+      );
+    } finally {
+      await cognito.stop();
+    }
+
+    // Assess: one user created, by email, in the organisation, and its sub is the admin's subject.
+    const [noEmail, created, taken] = run.results.map((result) => (result.ok ? result.value : result)) as [
+      { ok: false; error: { code: string; field?: string[] } },
+      { ok: true; organisationId: OrgId; firstAdminStaffId: string },
+      { ok: false; error: { code: string; field?: string[] } },
+    ];
+    expect(noEmail.error).toMatchObject({ code: 'BAD_USER_INPUT', field: ['input', 'firstAdmin', 'email'] });
+    expect(await api.services.directory.organisationIdBySlug(noEmailSlug)).toBeUndefined();
+    expect(created).toMatchObject({ ok: true, action: 'onboard' });
+    expect(taken.error).toMatchObject({ code: 'CONFLICT', field: ['input', 'firstAdmin', 'email'] });
+    const creates = cognito.calls.filter((call) => call.operation === 'AdminCreateUser');
+    expect(creates).toHaveLength(2);
+    expect(creates[0]).toEqual({
+      operation: 'AdminCreateUser',
+      userPoolId: 'eu-west-2_AbCdEf123',
+      username: email,
+      attributes: { email, email_verified: 'true', 'custom:org_id': created.organisationId },
+      signatureValid: true,
+    });
+    const [user] = cognito.users.values();
+    const orgId = created.organisationId;
+    const admin = await api.services.directory.staff(tenantScope(orgId), created.firstAdminStaffId);
+    expect(admin?.externalSubject).toBe(user?.sub);
+    // The refused retry created no key and left no user behind to disable.
+    expect(cognito.calls.filter((call) => call.operation === 'AdminDisableUser')).toEqual([]);
+    // Logs: ids and codes; never the address or the name.
+    expect(run.output).toContain('organisation provisioned');
+    expect(run.output).not.toContain(email);
+    expect(run.output).not.toContain(FIRST_ADMIN_NAME);
+
+    // Act: the admin signs in: a Cognito access token with that sub (and username: in a pool that signs in by
+    // email they are the same UUID) and the org_id the pre-token trigger adds.
+    const me = '{ me { kind staffMember { handle } } }';
+    const token = await mintToken(
+      stack.dataDir,
+      { issuer: stack.issuer },
+      { client_id: APP_CLIENT, sub: user?.sub ?? '', username: user?.sub ?? '', org_id: orgId },
+    );
+    const generated = await mintToken(
+      stack.dataDir,
+      { issuer: stack.issuer },
+      { client_id: APP_CLIENT, sub: 'subject_not-a-pool-user', org_id: orgId },
+    );
+    const signedIn = await cognitoConfigured.graphql(me, { token });
+    const stranger = await cognitoConfigured.graphql(me, { token: generated });
+
+    // Assess
+    expect(signedIn.errors).toBeUndefined();
+    expect(signedIn.data).toEqual({ me: { kind: 'STAFF', staffMember: { handle: 'first.admin' } } });
+    expect(stranger.errors?.map((error) => error.extensions?.code)).toEqual(['UNAUTHENTICATED']);
+
+    // Act: offboarding through the provisioner disables the organisation's users.
+    const restarted = await startCognitoEndpoint();
+    for (const [name, value] of cognito.users) restarted.users.set(name, value);
+    let offboarding: Awaited<ReturnType<typeof runBundle>>;
+    try {
+      offboarding = await runBundle(
+        built.bundles.provisioner,
+        [{ action: 'offboard', input: { organisationId: orgId, pendingWindowInDays: 7 } }],
+        provisionerEnv({
+          CONFIDE_USER_POOL_ID: 'eu-west-2_AbCdEf123',
+          CONFIDE_COGNITO_ENDPOINT: restarted.endpoint,
+        }),
+      );
+    } finally {
+      await restarted.stop();
+    }
+
+    // Assess
+    expect(offboarding.results[0]).toMatchObject({
+      ok: true,
+      value: { ok: true, action: 'offboard', usersDisabled: 1, usersNotDisabled: 0 },
+    });
+    expect(restarted.calls).toEqual([
+      {
+        operation: 'AdminDisableUser',
+        userPoolId: 'eu-west-2_AbCdEf123',
+        username: user?.sub,
+        attributes: {},
+        signatureValid: true,
+      },
+    ]);
+    expect(restarted.users.get(user?.sub ?? '')?.enabled).toBe(false);
   });
 
   it('api: answers a real query with a valid token (local issuer, in-process onboarding)', async () => {

@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '@confide/local';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -137,7 +137,12 @@ export interface LambdaEndpoint extends StandIn {
 const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/;
 
 /** Recomputes the request's SigV4 signature from the headers it says it signed, and compares. */
-async function signatureIsValid(request: IncomingMessage, path: string, body: Buffer): Promise<boolean> {
+async function signatureIsValid(
+  request: IncomingMessage,
+  path: string,
+  body: Buffer,
+  expectedService = 'lambda',
+): Promise<boolean> {
   const authorization = String(request.headers.authorization ?? '');
   const match =
     /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, SignedHeaders=([^,]+), Signature=[0-9a-f]{64}$/.exec(
@@ -146,7 +151,7 @@ async function signatureIsValid(request: IncomingMessage, path: string, body: Bu
   const amzDate = String(request.headers['x-amz-date'] ?? '');
   if (!match || !/^\d{8}T\d{6}Z$/.test(amzDate)) return false;
   const [, accessKeyId, , region, service, signedHeaders = ''] = match;
-  if (accessKeyId !== LOCAL_CREDENTIALS.accessKeyId || region !== LOCAL_REGION || service !== 'lambda')
+  if (accessKeyId !== LOCAL_CREDENTIALS.accessKeyId || region !== LOCAL_REGION || service !== expectedService)
     return false;
   const headers: Record<string, string> = {};
   for (const name of signedHeaders.split(';')) {
@@ -158,7 +163,7 @@ async function signatureIsValid(request: IncomingMessage, path: string, body: Bu
     `${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`,
   );
   const signer = new SignatureV4({
-    service: 'lambda',
+    service: expectedService,
     region: LOCAL_REGION,
     credentials: LOCAL_CREDENTIALS,
     sha256: Sha256,
@@ -223,4 +228,97 @@ export async function startLambdaEndpoint(options: {
   });
   const endpoint = await listen(server);
   return { endpoint, invocations, stop: () => close(server) };
+}
+
+/** One call to {@link startCognitoEndpoint}. */
+export interface CognitoCall {
+  /** `AdminCreateUser`, `AdminDisableUser`, … */
+  readonly operation: string;
+  readonly userPoolId: unknown;
+  readonly username: unknown;
+  /** The user attributes asked for, by name. */
+  readonly attributes: Readonly<Record<string, string>>;
+  /** The SigV4 signature checked out for service `cognito-idp`, the local region and the local credentials. */
+  readonly signatureValid: boolean;
+}
+
+/** {@link startCognitoEndpoint}'s record of its calls, and the users it holds. */
+export interface CognitoEndpoint extends StandIn {
+  readonly calls: CognitoCall[];
+  /** Users by their Cognito username (a UUID, equal to `sub`, as in a pool that signs in by email). */
+  readonly users: Map<string, { readonly sub: string; readonly email: string; enabled: boolean }>;
+}
+
+/**
+ * The two Cognito user pool operations the provisioner calls, `AdminCreateUser` and `AdminDisableUser`, as a pool
+ * whose users sign in by email answers them (JSON 1.1 protocol): the address given as `Username` is an alias, the
+ * user's username is a new UUID equal to its `sub`; an address in use is `UsernameExistsException`; disabling an
+ * unknown user is `UserNotFoundException`. Checks the caller's SigV4 signature and records every call.
+ */
+export async function startCognitoEndpoint(): Promise<CognitoEndpoint> {
+  const calls: CognitoCall[] = [];
+  const users: CognitoEndpoint['users'] = new Map();
+  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
+    void (async () => {
+      const body = await readBody(request);
+      const path = (request.url ?? '').split('?')[0] ?? '';
+      const operation = String(request.headers['x-amz-target'] ?? '').replace(
+        /^AWSCognitoIdentityProviderService\./,
+        '',
+      );
+      const input = JSON.parse(body.toString('utf8') || '{}') as {
+        UserPoolId?: unknown;
+        Username?: unknown;
+        UserAttributes?: { Name: string; Value: string }[];
+      };
+      const signatureValid = await signatureIsValid(request, path, body, 'cognito-idp');
+      const attributes = Object.fromEntries((input.UserAttributes ?? []).map((a) => [a.Name, a.Value]));
+      calls.push({
+        operation,
+        userPoolId: input.UserPoolId,
+        username: input.Username,
+        attributes,
+        signatureValid,
+      });
+      const fail = (status: number, type: string) => {
+        response.writeHead(status, {
+          'content-type': 'application/x-amz-json-1.1',
+          'x-amzn-errortype': type,
+        });
+        response.end(JSON.stringify({ __type: type, message: `${type} (stand-in)` }));
+      };
+      if (!signatureValid) return fail(403, 'InvalidSignatureException');
+      const answer = (value: unknown) => {
+        response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
+        response.end(JSON.stringify(value));
+      };
+      if (operation === 'AdminCreateUser') {
+        const email = String(input.Username ?? '');
+        if ([...users.values()].some((user) => user.email === email))
+          return fail(400, 'UsernameExistsException');
+        const sub = randomUUID();
+        users.set(sub, { sub, email, enabled: true });
+        return answer({
+          User: {
+            Username: sub,
+            Attributes: [{ Name: 'sub', Value: sub }, ...(input.UserAttributes ?? [])],
+            Enabled: true,
+            UserStatus: 'FORCE_CHANGE_PASSWORD',
+            UserCreateDate: Date.now() / 1000,
+          },
+        });
+      }
+      if (operation === 'AdminDisableUser') {
+        const user = users.get(String(input.Username ?? ''));
+        if (!user) return fail(400, 'UserNotFoundException');
+        user.enabled = false;
+        return answer({});
+      }
+      return fail(400, 'UnknownOperationException');
+    })().catch((error: unknown) => {
+      response.writeHead(500, { 'x-amzn-errortype': 'InternalErrorException' }).end(String(error));
+    });
+  });
+  const endpoint = await listen(server);
+  return { endpoint, calls, users, stop: () => close(server) };
 }

@@ -3,12 +3,15 @@ import { configFromEnv } from '@confide/api/config';
 import { type ProvisionerResponse, runProvisionerEvent } from '@confide/api/provisioning';
 import { type ConfideServices, createServices } from '@confide/api/services';
 import type { Context } from 'aws-lambda';
+import { CognitoSignInAccounts, userPoolFromEnv } from './cognito-accounts';
 
 // Service name and level from POWERTOOLS_SERVICE_NAME and POWERTOOLS_LOG_LEVEL (set by ConfideFunction).
 const logger = new Logger();
 
 // Built once per Lambda container: SDK clients and the key hierarchy (which keeps the new branch key it made).
 let services: ConfideServices | undefined;
+// The user pool staff sign in through (`CONFIDE_USER_POOL_ID`); none locally. Decision 0021.
+let signIns: CognitoSignInAccounts | null | undefined;
 
 function actionOf(event: unknown): string {
   const action =
@@ -19,14 +22,15 @@ function actionOf(event: unknown): string {
 /**
  * The provisioner Lambda: onboards an organisation (its KMS key with the organisation tag and a key policy that
  * binds the api to the organisation's encryption context, the alias under `alias/confide/<stage>/`, yearly
- * rotation, the first branch key, the beacon key, the organisation item and its first ORG_ADMIN) or offboards one
- * (refused from then on, KMS key scheduled for deletion). Its role is the only one that may create or schedule
+ * rotation, the first branch key, the beacon key, the organisation item and its first ORG_ADMIN, whose Cognito user
+ * it creates when a user pool is configured) or offboards one (refused from then on, KMS key scheduled for
+ * deletion, its staff's Cognito users disabled). Its role is the only one that may create or schedule
  * the deletion of KMS keys; the api invokes it for the `onboardOrganisation` and `offboardOrganisation` mutations,
  * and operators may invoke it directly:
  *
  * ```json
  * { "action": "onboard", "input": { "name": "…", "slug": "…", "preset": "STRICT",
- *   "dataProcessingAgreement": "…", "firstAdmin": { "handle": "…", "displayName": "…" } } }
+ *   "dataProcessingAgreement": "…", "firstAdmin": { "handle": "…", "displayName": "…", "email": "…" } } }
  * { "action": "offboard", "input": { "organisationId": "org_…", "pendingWindowInDays": 30 } }
  * ```
  *
@@ -39,9 +43,20 @@ export async function handler(event: unknown, context?: Context): Promise<Provis
   const action = actionOf(event);
   try {
     services ??= createServices(configFromEnv());
-    const response = await runProvisionerEvent(services, event);
+    if (signIns === undefined) {
+      const pool = userPoolFromEnv();
+      signIns = pool ? new CognitoSignInAccounts(pool) : null;
+    }
+    const response = await runProvisionerEvent(services, event, signIns ?? undefined);
     if (response.ok) {
-      logger.info('organisation provisioned', { action, organisationId: response.organisationId });
+      logger.info('organisation provisioned', {
+        action,
+        organisationId: response.organisationId,
+        signInUsers: signIns ? 'user pool' : 'none',
+        ...(response.action === 'offboard'
+          ? { usersDisabled: response.usersDisabled, usersNotDisabled: response.usersNotDisabled }
+          : {}),
+      });
     } else {
       logger.warn('provisioner request refused', {
         action,

@@ -1,5 +1,6 @@
 import {
   type AccessPreset,
+  badInput,
   ConfideError,
   ErrorCode,
   newOrgId,
@@ -15,7 +16,30 @@ export interface OnboardOrganisationInput {
   readonly slug: string;
   readonly preset: AccessPreset;
   readonly dataProcessingAgreement?: string | null;
-  readonly firstAdmin: { readonly handle: string; readonly displayName: string };
+  readonly firstAdmin: {
+    readonly handle: string;
+    readonly displayName: string;
+    /** Where the user pool sends the invitation; required where staff sign in through one (decision 0021). */
+    readonly email?: string | null;
+  };
+}
+
+/**
+ * The user pool staff sign in through (Cognito in AWS), as the provisioner reaches it: the api never does (its
+ * bundle carries no Cognito client, its role no Cognito rights). Decision 0021.
+ */
+export interface SignInAccounts {
+  /**
+   * Creates an organisation's user, invited by email, and answers the subject (`sub`) its tokens will carry and
+   * its username. Refusals (the address is taken or malformed) are `ConfideError`s naming `field`.
+   */
+  create(
+    orgId: OrgId,
+    email: string,
+    field: readonly string[],
+  ): Promise<{ readonly subject: string; readonly username: string }>;
+  /** Disables a user; false when there is no such user. */
+  disable(username: string): Promise<boolean>;
 }
 
 /**
@@ -27,6 +51,7 @@ export interface OnboardOrganisationInput {
 export async function onboardOrganisation(
   services: ConfideServices,
   input: OnboardOrganisationInput,
+  signIns?: SignInAccounts,
 ): Promise<{ organisation: Organisation; firstAdmin: StaffMember }> {
   const name = validate.text(['input', 'name'], input.name, { max: 200 });
   const slug = validate.slug(['input', 'slug'], input.slug);
@@ -38,12 +63,30 @@ export async function onboardOrganisation(
   const displayName = validate.text(['input', 'firstAdmin', 'displayName'], input.firstAdmin.displayName, {
     max: 200,
   });
+  const emailField = ['input', 'firstAdmin', 'email'];
+  const email =
+    input.firstAdmin.email == null ? undefined : validate.email(emailField, input.firstAdmin.email);
+  if (signIns && !email) {
+    throw badInput(
+      emailField,
+      'The first admin’s email address is required: the user pool invites them by email.',
+    );
+  }
   if (await services.directory.organisationIdBySlug(slug)) {
     throw new ConfideError(ErrorCode.CONFLICT, 'That slug is already in use.', { field: ['input', 'slug'] });
   }
 
   const orgId = newOrgId();
-  const { keyArn, alias } = await services.organisationKeys.create(orgId);
+  // The user first: a refusal (address taken) then leaves nothing behind. Its `sub` is the admin's subject.
+  const account = signIns && email ? await signIns.create(orgId, email, emailField) : undefined;
+  let keyArn: string;
+  let alias: string;
+  try {
+    ({ keyArn, alias } = await services.organisationKeys.create(orgId));
+  } catch (error) {
+    if (account) await signIns?.disable(account.username).catch(() => undefined);
+    throw error;
+  }
   try {
     await services.keys.createBranchKey(orgId, keyArn);
     await services.keys.createBeaconKey(orgId);
@@ -60,9 +103,11 @@ export async function onboardOrganisation(
       handle,
       displayName,
       roles: ['ORG_ADMIN'],
+      ...(account ? { externalSubject: account.subject } : {}),
     });
     return { organisation, firstAdmin };
   } catch (error) {
+    if (account) await signIns?.disable(account.username).catch(() => undefined);
     await services.organisationKeys.scheduleDeletion(keyArn, 7).catch(() => undefined);
     throw error;
   }

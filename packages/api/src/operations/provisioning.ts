@@ -11,7 +11,12 @@ import {
 } from '@confide/domain';
 import { type Organisation, type StaffMember, tenantScope } from '@confide/store';
 import type { ConfideServices } from '../services';
-import { type OnboardOrganisationInput, offboardOrganisation, onboardOrganisation } from './onboarding';
+import {
+  type OnboardOrganisationInput,
+  offboardOrganisation,
+  onboardOrganisation,
+  type SignInAccounts,
+} from './onboarding';
 import { ProvisionerFunction, ProvisionerFunctionError } from './provisioner-function';
 
 /**
@@ -51,6 +56,9 @@ export type ProvisionerResponse =
       readonly action: 'offboard';
       readonly organisationId: string;
       readonly keyDeletionDate: string;
+      /** Sign-in users disabled, and those that could not be (retry with the user pool's console or CLI). */
+      readonly usersDisabled: number;
+      readonly usersNotDisabled: number;
     }
   | { readonly ok: false; readonly error: ProvisionerFailure };
 
@@ -96,7 +104,11 @@ function parseOnboardInput(value: unknown): OnboardOrganisationInput {
   }
   const adminField = ['input', 'firstAdmin'];
   const firstAdmin = objectAt(input.firstAdmin, adminField);
-  onlyFields(firstAdmin, ['handle', 'displayName'], adminField);
+  onlyFields(firstAdmin, ['handle', 'displayName', 'email'], adminField);
+  const email = firstAdmin.email;
+  if (email !== undefined && email !== null && typeof email !== 'string') {
+    throw badInput([...adminField, 'email'], 'input.firstAdmin.email must be a string.');
+  }
   return {
     name: stringAt(input, 'name', field),
     slug: stringAt(input, 'slug', field),
@@ -105,6 +117,7 @@ function parseOnboardInput(value: unknown): OnboardOrganisationInput {
     firstAdmin: {
       handle: stringAt(firstAdmin, 'handle', adminField),
       displayName: stringAt(firstAdmin, 'displayName', adminField),
+      email: email ?? null,
     },
   };
 }
@@ -141,6 +154,29 @@ export function parseProvisionerRequest(event: unknown): ProvisionerRequest {
   throw badInput(['action'], 'action must be "onboard" or "offboard".');
 }
 
+/**
+ * After offboarding (which already refuses every token of the organisation), disables its staff's users in the user
+ * pool, by their subject (a Cognito username in a pool that signs in by email; decision 0021). Best effort: the
+ * offboarding stands whatever happens here; staff with no user (never invited) are skipped.
+ */
+async function disableSignIns(
+  services: ConfideServices,
+  signIns: SignInAccounts,
+  orgId: OrgId,
+): Promise<{ disabled: number; failed: number }> {
+  const staff = await services.directory.listStaff(tenantScope(orgId));
+  let disabled = 0;
+  let failed = 0;
+  for (const member of staff) {
+    try {
+      if (await signIns.disable(member.externalSubject)) disabled += 1;
+    } catch {
+      failed += 1;
+    }
+  }
+  return { disabled, failed };
+}
+
 function failureOf(error: ConfideError): ProvisionerResponse {
   return {
     ok: false,
@@ -155,11 +191,12 @@ function failureOf(error: ConfideError): ProvisionerResponse {
 export async function runProvisionerEvent(
   services: ConfideServices,
   event: unknown,
+  signIns?: SignInAccounts,
 ): Promise<ProvisionerResponse> {
   try {
     const request = parseProvisionerRequest(event);
     if (request.action === 'onboard') {
-      const { organisation, firstAdmin } = await onboardOrganisation(services, request.input);
+      const { organisation, firstAdmin } = await onboardOrganisation(services, request.input, signIns);
       return {
         ok: true,
         action: 'onboard',
@@ -170,11 +207,14 @@ export async function runProvisionerEvent(
     }
     const { organisationId, pendingWindowInDays } = request.input;
     const organisation = await offboardOrganisation(services, organisationId, pendingWindowInDays);
+    const users = signIns ? await disableSignIns(services, signIns, organisation.orgId) : undefined;
     return {
       ok: true,
       action: 'offboard',
       organisationId: organisation.orgId,
       keyDeletionDate: organisation.keyDeletionDate ?? '',
+      usersDisabled: users?.disabled ?? 0,
+      usersNotDisabled: users?.failed ?? 0,
     };
   } catch (error) {
     if (isConfideError(error) && error.code !== ErrorCode.INTERNAL) return failureOf(error);
@@ -288,3 +328,5 @@ export function organisationProvisioning(services: ConfideServices): Organisatio
   }
   return provisioning;
 }
+
+export type { SignInAccounts } from './onboarding';

@@ -80,6 +80,11 @@ const OnboardOrganisationInput = builder.inputType('OnboardOrganisationInput', {
     dataProcessingAgreement: t.string({ required: false, description: 'Reference of the signed DPA.' }),
     firstAdminHandle: t.string({ required: true, description: 'Login handle of the first ORG_ADMIN.' }),
     firstAdminDisplayName: t.string({ required: true, description: 'Display name of the first ORG_ADMIN.' }),
+    firstAdminEmail: t.string({
+      required: false,
+      description:
+        'Email address the user pool invites the first ORG_ADMIN at; required where staff sign in through Cognito.',
+    }),
   }),
 });
 
@@ -153,7 +158,11 @@ builder.mutationFields((t) => ({
         slug: input.slug,
         preset: input.preset,
         dataProcessingAgreement: input.dataProcessingAgreement ?? null,
-        firstAdmin: { handle: input.firstAdminHandle, displayName: input.firstAdminDisplayName },
+        firstAdmin: {
+          handle: input.firstAdminHandle,
+          displayName: input.firstAdminDisplayName,
+          email: input.firstAdminEmail ?? null,
+        },
       }),
   }),
   offboardOrganisation: t.field({
