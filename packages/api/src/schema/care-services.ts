@@ -64,148 +64,126 @@ builder.queryFields((t) => ({
   }),
 }));
 
-builder.mutationFields((t) => ({
-  createService: t.field({
-    type: ServiceRef,
-    description: 'Creates a service (ORG_ADMIN, SENIOR_MANAGER).',
-    authScopes: { staff: true },
-    args: { name: t.arg.string({ required: true, description: 'The service’s name (1–200 characters).' }) },
-    resolve: async (_root, { name }, context) => {
-      if (!mayManageServices(context)) throw forbidden();
-      const service = await context.services.careServices.create(
-        callerScope(context),
-        validate.text(['name'], name, { max: 200 }),
-      );
-      context.access.audit.record({ action: 'ADMIN', operation: 'createService', outcome: 'ALLOWED' });
-      return service;
-    },
-  }),
-  assignServiceManager: t.field({
-    type: ServiceRef,
-    description: 'Makes a staff member a manager of a service (ORG_ADMIN, SENIOR_MANAGER).',
-    authScopes: { staff: true },
-    args: {
-      serviceId: t.arg.id({ required: true, description: 'The service.' }),
-      staffId: t.arg.id({ required: true, description: 'The staff member.' }),
-    },
-    resolve: async (_root, args, context) => {
-      if (!mayManageServices(context)) throw forbidden();
-      const service = await serviceFor(context, args.serviceId);
-      const staffId = await staffIdIn(context, args.staffId);
-      context.access.audit.record({ action: 'ADMIN', operation: 'assignServiceManager', outcome: 'ALLOWED' });
-      return context.services.careServices.addStaff(
-        callerScope(context),
-        service.serviceId,
-        staffId,
-        'managers',
-      );
-    },
-  }),
-  addServiceStaff: t.field({
-    type: ServiceRef,
-    description: 'Adds a staff member to a service’s team (its managers, ORG_ADMIN, SENIOR_MANAGER).',
-    authScopes: { staff: true },
-    args: {
-      serviceId: t.arg.id({ required: true, description: 'The service.' }),
-      staffId: t.arg.id({ required: true, description: 'The staff member.' }),
-    },
-    resolve: async (_root, args, context) => {
-      const service = await serviceFor(context, args.serviceId);
-      if (!mayManageServices(context) && !service.managers.includes(staffPrincipal(context).staffId))
-        throw forbidden();
-      const staffId = await staffIdIn(context, args.staffId);
-      context.access.audit.record({ action: 'ADMIN', operation: 'addServiceStaff', outcome: 'ALLOWED' });
-      return context.services.careServices.addStaff(
-        callerScope(context),
-        service.serviceId,
-        staffId,
-        'members',
-      );
-    },
-  }),
-  removeServiceManager: t.field({
-    type: ServiceRef,
-    description:
-      'Ends a staff member’s management of a service (ORG_ADMIN, SENIOR_MANAGER). Their access through it ends at once.',
-    authScopes: { staff: true },
-    args: {
-      serviceId: t.arg.id({ required: true, description: 'The service.' }),
-      staffId: t.arg.id({ required: true, description: 'The staff member.' }),
-    },
-    resolve: async (_root, args, context) => {
-      if (!mayManageServices(context)) throw forbidden();
-      const service = await serviceFor(context, args.serviceId);
-      const staffId = localId(args.staffId, 'StaffMember', 'staff', 'Staff member');
-      context.access.audit.record({ action: 'ADMIN', operation: 'removeServiceManager', outcome: 'ALLOWED' });
-      return context.services.careServices.removeStaff(
-        callerScope(context),
-        service.serviceId,
-        staffId,
-        'managers',
-      );
-    },
-  }),
-  removeServiceStaff: t.field({
-    type: ServiceRef,
-    description:
-      'Takes a staff member off a service’s team (its managers, ORG_ADMIN, SENIOR_MANAGER). Their access through the team ends at once; allocations are ended separately.',
-    authScopes: { staff: true },
-    args: {
-      serviceId: t.arg.id({ required: true, description: 'The service.' }),
-      staffId: t.arg.id({ required: true, description: 'The staff member.' }),
-    },
-    resolve: async (_root, args, context) => {
-      const service = await serviceFor(context, args.serviceId);
-      if (!mayManageServices(context) && !service.managers.includes(staffPrincipal(context).staffId))
-        throw forbidden();
-      const staffId = localId(args.staffId, 'StaffMember', 'staff', 'Staff member');
-      context.access.audit.record({ action: 'ADMIN', operation: 'removeServiceStaff', outcome: 'ALLOWED' });
-      return context.services.careServices.removeStaff(
-        callerScope(context),
-        service.serviceId,
-        staffId,
-        'members',
-      );
-    },
-  }),
-  assignQaReview: t.field({
-    type: ServiceRef,
-    description:
-      'Assigns a team leader to carry out QA checks at a service for a period: read-only access to its records (Azure 4.1d).',
-    authScopes: { staff: true },
-    args: {
-      serviceId: t.arg.id({ required: true, description: 'The service.' }),
-      staffId: t.arg.id({ required: true, description: 'The team leader.' }),
-      from: t.arg({ type: 'DateTime', required: true, description: 'Start of the assignment.' }),
-      to: t.arg({
-        type: 'DateTime',
-        required: true,
-        description: 'End of the assignment (at most 90 days later).',
-      }),
-    },
-    resolve: async (_root, args, context) => {
-      const service = await serviceFor(context, args.serviceId);
-      if (!mayManageServices(context) && !service.managers.includes(staffPrincipal(context).staffId))
-        throw forbidden();
-      const staffId = await staffIdIn(context, args.staffId);
-      const staff = await context.services.directory.staff(callerScope(context), staffId);
-      if (!staff?.roles.includes('TEAM_LEADER')) {
-        throw validate.badInputError(['staffId'], 'QA reviews are carried out by team leaders.');
-      }
-      if (args.to <= args.from || args.to.getTime() - args.from.getTime() > 90 * 86_400_000) {
-        throw validate.badInputError(
-          ['to'],
-          'A QA assignment ends after it starts and lasts at most 90 days.',
+/**
+ * A change to a service's managers or team. Managers are appointed and removed by ORG_ADMIN and SENIOR_MANAGER;
+ * the team also by the service's own managers. Only active staff join; anyone can be taken off. The staff
+ * member's own copy of the link changes in the same transaction (decision 0020), so access follows at once.
+ */
+interface TeamChange {
+  readonly operation: string;
+  readonly description: string;
+  readonly role: 'managers' | 'members';
+  readonly change: 'add' | 'remove';
+}
+
+builder.mutationFields((t) => {
+  const teamChange = (spec: TeamChange) =>
+    t.field({
+      type: ServiceRef,
+      description: spec.description,
+      authScopes: { staff: true },
+      args: {
+        serviceId: t.arg.id({ required: true, description: 'The service.' }),
+        staffId: t.arg.id({ required: true, description: 'The staff member.' }),
+      },
+      resolve: async (_root, args, context) => {
+        const service = await serviceFor(context, args.serviceId);
+        const mayChange =
+          mayManageServices(context) ||
+          (spec.role === 'members' && service.managers.includes(staffPrincipal(context).staffId));
+        if (!mayChange) throw forbidden();
+        const staffId =
+          spec.change === 'add'
+            ? await staffIdIn(context, args.staffId)
+            : localId(args.staffId, 'StaffMember', 'staff', 'Staff member');
+        context.access.audit.record({ action: 'ADMIN', operation: spec.operation, outcome: 'ALLOWED' });
+        const { careServices } = context.services;
+        return spec.change === 'add'
+          ? careServices.addStaff(callerScope(context), service.serviceId, staffId, spec.role)
+          : careServices.removeStaff(callerScope(context), service.serviceId, staffId, spec.role);
+      },
+    });
+  return {
+    createService: t.field({
+      type: ServiceRef,
+      description: 'Creates a service (ORG_ADMIN, SENIOR_MANAGER).',
+      authScopes: { staff: true },
+      args: { name: t.arg.string({ required: true, description: 'The service’s name (1–200 characters).' }) },
+      resolve: async (_root, { name }, context) => {
+        if (!mayManageServices(context)) throw forbidden();
+        const service = await context.services.careServices.create(
+          callerScope(context),
+          validate.text(['name'], name, { max: 200 }),
         );
-      }
-      context.access.audit.record({ action: 'ADMIN', operation: 'assignQaReview', outcome: 'ALLOWED' });
-      return context.services.careServices.assignQa(
-        callerScope(context),
-        service.serviceId,
-        staffId,
-        args.from,
-        args.to,
-      );
-    },
-  }),
-}));
+        context.access.audit.record({ action: 'ADMIN', operation: 'createService', outcome: 'ALLOWED' });
+        return service;
+      },
+    }),
+    assignServiceManager: teamChange({
+      operation: 'assignServiceManager',
+      description: 'Makes a staff member a manager of a service (ORG_ADMIN, SENIOR_MANAGER).',
+      role: 'managers',
+      change: 'add',
+    }),
+    removeServiceManager: teamChange({
+      operation: 'removeServiceManager',
+      description:
+        'Ends a staff member’s management of a service (ORG_ADMIN, SENIOR_MANAGER). Their access through it ends at once.',
+      role: 'managers',
+      change: 'remove',
+    }),
+    addServiceStaff: teamChange({
+      operation: 'addServiceStaff',
+      description: 'Adds a staff member to a service’s team (its managers, ORG_ADMIN, SENIOR_MANAGER).',
+      role: 'members',
+      change: 'add',
+    }),
+    removeServiceStaff: teamChange({
+      operation: 'removeServiceStaff',
+      description:
+        'Takes a staff member off a service’s team (its managers, ORG_ADMIN, SENIOR_MANAGER). Their access through the team ends at once; allocations are ended separately.',
+      role: 'members',
+      change: 'remove',
+    }),
+    assignQaReview: t.field({
+      type: ServiceRef,
+      description:
+        'Assigns a team leader to carry out QA checks at a service for a period: read-only access to its records (Azure 4.1d).',
+      authScopes: { staff: true },
+      args: {
+        serviceId: t.arg.id({ required: true, description: 'The service.' }),
+        staffId: t.arg.id({ required: true, description: 'The team leader.' }),
+        from: t.arg({ type: 'DateTime', required: true, description: 'Start of the assignment.' }),
+        to: t.arg({
+          type: 'DateTime',
+          required: true,
+          description: 'End of the assignment (at most 90 days later).',
+        }),
+      },
+      resolve: async (_root, args, context) => {
+        const service = await serviceFor(context, args.serviceId);
+        if (!mayManageServices(context) && !service.managers.includes(staffPrincipal(context).staffId))
+          throw forbidden();
+        const staffId = await staffIdIn(context, args.staffId);
+        const staff = await context.services.directory.staff(callerScope(context), staffId);
+        if (!staff?.roles.includes('TEAM_LEADER')) {
+          throw validate.badInputError(['staffId'], 'QA reviews are carried out by team leaders.');
+        }
+        if (args.to <= args.from || args.to.getTime() - args.from.getTime() > 90 * 86_400_000) {
+          throw validate.badInputError(
+            ['to'],
+            'A QA assignment ends after it starts and lasts at most 90 days.',
+          );
+        }
+        context.access.audit.record({ action: 'ADMIN', operation: 'assignQaReview', outcome: 'ALLOWED' });
+        return context.services.careServices.assignQa(
+          callerScope(context),
+          service.serviceId,
+          staffId,
+          args.from,
+          args.to,
+        );
+      },
+    }),
+  };
+});
