@@ -61,6 +61,9 @@ describe('the built Lambda bundles, each in a fresh Node process against the loc
   let built: BuiltLambdas;
   let kmsGate: KmsGate;
   let lambda: LambdaEndpoint;
+  /** What the provisioner run behind the Invoke stand-in gets on top of {@link provisionerEnv}, and its logs. */
+  let invokedProvisionerEnv: Record<string, string> = {};
+  const invokedProvisionerOutput: string[] = [];
 
   const provisionerEnv = (overrides: Record<string, string> = {}) => ({
     ...localStackEnv(stack),
@@ -96,8 +99,13 @@ describe('the built Lambda bundles, each in a fresh Node process against the loc
     lambda = await startLambdaEndpoint({
       invoke: async (functionName, payload) => {
         if (functionName !== PROVISIONER) throw new Error(`No function ${functionName}`);
-        const [result] = (await runBundle(built.bundles.provisioner, [JSON.parse(payload)], provisionerEnv()))
-          .results;
+        const run = await runBundle(
+          built.bundles.provisioner,
+          [JSON.parse(payload)],
+          provisionerEnv(invokedProvisionerEnv),
+        );
+        invokedProvisionerOutput.push(run.output);
+        const [result] = run.results;
         if (result?.ok) return { payload: JSON.stringify(result.value) };
         return { payload: JSON.stringify(result), functionError: 'Unhandled' };
       },
@@ -463,6 +471,134 @@ describe('the built Lambda bundles, each in a fresh Node process against the loc
     const key = await api.services.kms.send(new DescribeKeyCommand({ KeyId: organisation?.kmsKeyArn }));
     expect(key.KeyMetadata?.KeyState).toBe('PendingDeletion');
     expect(kmsGate.operations.filter((operation) => API_ROLE_DENIED.includes(operation))).toEqual([]);
+  });
+
+  it('api as deployed: invites a staff member through the provisioner, whose Cognito sub then signs them in', async () => {
+    // Prepare: an organisation and its admin (signing in with a Cognito-shaped token for the admin's subject), and a
+    // provisioner behind the Invoke stand-in configured with a user pool (a Cognito stand-in that checks SigV4).
+    const org = await onboardTestOrganisation(api);
+    const scope = tenantScope(org.orgId);
+    const adminSubject = (await api.services.directory.staff(scope, org.adminStaffId))?.externalSubject ?? '';
+    const adminToken = await cognitoToken({ sub: adminSubject, org_id: org.orgId });
+    const cognito = await startCognitoEndpoint();
+    invokedProvisionerEnv = {
+      CONFIDE_USER_POOL_ID: 'eu-west-2_AbCdEf123',
+      CONFIDE_COGNITO_ENDPOINT: cognito.endpoint,
+    };
+    const email = 'jo.invited@charity.example';
+    const add = `mutation ($input: AddStaffMemberInput!) { addStaffMember(input: $input) { id handle } }`;
+    const invite = `mutation ($input: InviteStaffMemberInput!) {
+      inviteStaffMember(input: $input) { id handle version }
+    }`;
+    const me = '{ me { kind staffMember { handle } } }';
+    const invocationsBefore = lambda.invocations.length;
+    const outputBefore = invokedProvisionerOutput.length;
+
+    try {
+      // Act: the admin adds a staff member through the api.
+      const adding = await runBundle(
+        built.bundles.api,
+        [
+          graphqlEvent(add, {
+            token: adminToken,
+            variables: {
+              input: { handle: 'jo.invited', displayName: 'Jo Invited', roles: ['SUPPORT_WORKER'] },
+            },
+          }),
+        ],
+        deployedApiEnv(),
+      );
+      const [added] = adding.results.map((result) =>
+        graphqlAnswer<{ addStaffMember: { id: string; handle: string } }>(result),
+      );
+      expect(added?.codes).toEqual([]);
+      const staffGlobalId = added?.data?.addStaffMember.id ?? '';
+      const generated = (await api.services.directory.staffByHandle(scope, 'jo.invited')) ?? null;
+      const oldToken = await cognitoToken({ sub: generated?.externalSubject ?? '', org_id: org.orgId });
+      const inviteEvent = (address: string) =>
+        graphqlEvent(invite, {
+          token: adminToken,
+          variables: { input: { staffId: staffGlobalId, email: address } },
+        });
+
+      // Act: signed in by the generated subject; invited; invited again (CONFLICT); the generated subject again.
+      const inviting = await runBundle(
+        built.bundles.api,
+        [
+          graphqlEvent(me, { token: oldToken }),
+          inviteEvent(email),
+          inviteEvent('someone.else@charity.example'),
+          graphqlEvent(me, { token: oldToken }),
+        ],
+        deployedApiEnv(),
+      );
+
+      // Assess
+      const [before, invited, again, after] = inviting.results.map((result) =>
+        graphqlAnswer<{ inviteStaffMember: { handle: string; version: number } }>(result),
+      );
+      expect(before?.data).toEqual({ me: { kind: 'STAFF', staffMember: { handle: 'jo.invited' } } });
+      expect(invited?.codes).toEqual([]);
+      expect(invited?.data).toEqual({
+        inviteStaffMember: { id: staffGlobalId, handle: 'jo.invited', version: 2 },
+      });
+      expect(again?.codes).toEqual(['CONFLICT']);
+      expect(after?.codes).toEqual(['UNAUTHENTICATED']);
+      // One invocation (the second invitation is refused by the api before any), signed; one user, signed calls.
+      expect(lambda.invocations.slice(invocationsBefore)).toEqual([
+        { functionName: PROVISIONER, invocationType: 'RequestResponse', signatureValid: true },
+      ]);
+      expect(cognito.calls).toEqual([
+        {
+          operation: 'AdminCreateUser',
+          userPoolId: 'eu-west-2_AbCdEf123',
+          username: email,
+          attributes: { email, email_verified: 'true', 'custom:org_id': org.orgId },
+          signatureValid: true,
+        },
+      ]);
+      const [user] = cognito.users.values();
+      const linked = await api.services.directory.staff(scope, generated?.staffId ?? '');
+      expect(linked?.externalSubject).toBe(user?.sub);
+      expect(user?.enabled).toBe(true);
+      // Audited, by staff id.
+      const events = await api.services.auditLog.bySubject(scope, generated?.staffId ?? '');
+      expect(events.map((event) => [event.operation, event.outcome])).toContainEqual([
+        'inviteStaffMember',
+        'ALLOWED',
+      ]);
+
+      // Act: the invited member signs in with a Cognito access token carrying the new sub.
+      const newToken = await cognitoToken({
+        sub: user?.sub ?? '',
+        username: user?.sub ?? '',
+        org_id: org.orgId,
+      });
+      const signingIn = await runBundle(
+        built.bundles.api,
+        [graphqlEvent(me, { token: newToken })],
+        deployedApiEnv(),
+      );
+
+      // Assess
+      const [signedIn] = signingIn.results.map((result) => graphqlAnswer(result));
+      expect(signedIn?.data).toEqual({ me: { kind: 'STAFF', staffMember: { handle: 'jo.invited' } } });
+      // The address is in no log line, of the api or of the provisioner.
+      const logs = [
+        adding.output,
+        inviting.output,
+        signingIn.output,
+        ...invokedProvisionerOutput.slice(outputBefore),
+      ];
+      expect(logs.join('\n')).toContain('organisation provisioned');
+      for (const output of logs) {
+        expect(output).not.toContain(email);
+        expect(output).not.toContain('someone.else@charity.example');
+      }
+    } finally {
+      invokedProvisionerEnv = {};
+      await cognito.stop();
+    }
   });
 
   it('retention: tombstones a TTL removal batch, reports exactly the poisoned record, deletes the subject key', async () => {

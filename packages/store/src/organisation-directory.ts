@@ -547,6 +547,68 @@ export class OrganisationDirectory {
     }
   }
 
+  /**
+   * Moves a staff member's identity link from the subject they have to a new one (the `sub` of the Cognito user the
+   * provisioner just created for them; decision 0021), in one transaction: the account's `externalSubject` (only if
+   * it is still `fromSubject` and the account is active), the old link deleted (only if it still points at this
+   * staff member), the new one put (only if that subject is not linked yet). Any of those failing is a `CONFLICT`
+   * and changes nothing.
+   */
+  async relinkStaffIdentity(
+    scope: TenantScope,
+    staffId: string,
+    fromSubject: string,
+    toSubject: string,
+  ): Promise<void> {
+    try {
+      await this.#dynamo.send(
+        new TransactWriteItemsCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.#table,
+                Key: { pk: attr.s(scope.key('STAFF', staffId)), sk: attr.s(ORG_SORT) },
+                UpdateExpression: 'SET externalSubject = :to, version = version + :one',
+                ConditionExpression:
+                  'externalSubject = :from AND #status = :active AND attribute_not_exists(expiresAt)',
+                ExpressionAttributeNames: { '#status': 'status' },
+                ExpressionAttributeValues: {
+                  ':to': attr.s(toSubject),
+                  ':from': attr.s(fromSubject),
+                  ':active': attr.s('ACTIVE'),
+                  ':one': attr.n(1),
+                },
+              },
+            },
+            {
+              Delete: {
+                TableName: this.#table,
+                Key: {
+                  pk: attr.s(scope.key('IDENTITY', encodeSubject(fromSubject))),
+                  sk: attr.s('IDENTITY'),
+                },
+                ConditionExpression: 'principalKind = :staff AND principalId = :staffId',
+                ExpressionAttributeValues: { ':staff': attr.s('STAFF'), ':staffId': attr.s(staffId) },
+              },
+            },
+            {
+              Put: {
+                TableName: this.#table,
+                Item: identityItem(scope, toSubject, { kind: 'STAFF', principalId: staffId }),
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+          ],
+        }),
+      );
+    } catch (error) {
+      if (error instanceof TransactionCanceledException) {
+        throw conflict('The staff member’s sign-in changed meanwhile; nothing was changed.');
+      }
+      throw error;
+    }
+  }
+
   // ── Identities ─────────────────────────────────────────────────────────────────────────────────────────
 
   async linkIdentity(scope: TenantScope, externalSubject: string, link: IdentityLink): Promise<void> {

@@ -16,7 +16,7 @@ let signIns: CognitoSignInAccounts | null | undefined;
 function actionOf(event: unknown): string {
   const action =
     typeof event === 'object' && event !== null ? (event as { action?: unknown }).action : undefined;
-  return action === 'onboard' || action === 'offboard' ? action : 'unknown';
+  return action === 'onboard' || action === 'offboard' || action === 'inviteStaff' ? action : 'unknown';
 }
 
 /**
@@ -32,6 +32,7 @@ function actionOf(event: unknown): string {
  * { "action": "onboard", "input": { "name": "…", "slug": "…", "preset": "STRICT",
  *   "dataProcessingAgreement": "…", "firstAdmin": { "handle": "…", "displayName": "…", "email": "…" } } }
  * { "action": "offboard", "input": { "organisationId": "org_…", "pendingWindowInDays": 30 } }
+ * { "action": "inviteStaff", "input": { "organisationId": "org_…", "staffId": "stf_…", "email": "…" } }
  * ```
  *
  * A malformed event or a refused request (bad input, slug taken, unknown organisation) is answered
@@ -52,6 +53,7 @@ export async function handler(event: unknown, context?: Context): Promise<Provis
       logger.info('organisation provisioned', {
         action,
         organisationId: response.organisationId,
+        ...(response.action === 'inviteStaff' ? { staffId: response.staffId } : {}),
         signInUsers: signIns ? 'user pool' : 'none',
         ...(response.action === 'offboard'
           ? { usersDisabled: response.usersDisabled, usersNotDisabled: response.usersNotDisabled }

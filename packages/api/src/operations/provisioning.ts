@@ -18,6 +18,7 @@ import {
   type SignInAccounts,
 } from './onboarding';
 import { ProvisionerFunction, ProvisionerFunctionError } from './provisioner-function';
+import { type InviteStaffInput, inviteStaff, noUserPool } from './staff-invitations';
 
 /**
  * The event the provisioner function is invoked with (by the api in AWS, or by an operator with
@@ -29,7 +30,8 @@ export type ProvisionerRequest =
   | {
       readonly action: 'offboard';
       readonly input: { readonly organisationId: OrgId; readonly pendingWindowInDays?: number };
-    };
+    }
+  | { readonly action: 'inviteStaff'; readonly input: InviteStaffInput };
 
 /** A domain error that stopped a provisioner request (bad input, slug taken, unknown organisation). */
 export interface ProvisionerFailure {
@@ -59,6 +61,12 @@ export type ProvisionerResponse =
       /** Sign-in users disabled, and those that could not be (retry with the user pool's console or CLI). */
       readonly usersDisabled: number;
       readonly usersNotDisabled: number;
+    }
+  | {
+      readonly ok: true;
+      readonly action: 'inviteStaff';
+      readonly organisationId: string;
+      readonly staffId: string;
     }
   | { readonly ok: false; readonly error: ProvisionerFailure };
 
@@ -140,6 +148,21 @@ function parseOffboardInput(value: unknown): { organisationId: OrgId; pendingWin
   };
 }
 
+function parseInviteStaffInput(value: unknown): InviteStaffInput {
+  const field = ['input'];
+  const input = objectAt(value, field);
+  onlyFields(input, ['organisationId', 'staffId', 'email'], field);
+  const organisationId = stringAt(input, 'organisationId', field);
+  if (!isIdOf('org', organisationId)) {
+    throw badInput(['input', 'organisationId'], 'input.organisationId must be an organisation id (org_…).');
+  }
+  return {
+    organisationId: asOrgId(organisationId),
+    staffId: stringAt(input, 'staffId', field),
+    email: stringAt(input, 'email', field),
+  };
+}
+
 /**
  * Reads a provisioner event: its shape and types only (a `BAD_USER_INPUT` error naming the field otherwise). The
  * values themselves (lengths, slug format, deletion window) are checked by onboarding and offboarding, also
@@ -151,7 +174,8 @@ export function parseProvisionerRequest(event: unknown): ProvisionerRequest {
   const action = request.action;
   if (action === 'onboard') return { action, input: parseOnboardInput(request.input) };
   if (action === 'offboard') return { action, input: parseOffboardInput(request.input) };
-  throw badInput(['action'], 'action must be "onboard" or "offboard".');
+  if (action === 'inviteStaff') return { action, input: parseInviteStaffInput(request.input) };
+  throw badInput(['action'], 'action must be "onboard", "offboard" or "inviteStaff".');
 }
 
 /**
@@ -205,6 +229,10 @@ export async function runProvisionerEvent(
         keyAlias: organisation.keyAlias,
       };
     }
+    if (request.action === 'inviteStaff') {
+      const staff = await inviteStaff(services, request.input, signIns);
+      return { ok: true, action: 'inviteStaff', organisationId: staff.orgId, staffId: staff.staffId };
+    }
     const { organisationId, pendingWindowInDays } = request.input;
     const organisation = await offboardOrganisation(services, organisationId, pendingWindowInDays);
     const users = signIns ? await disableSignIns(services, signIns, organisation.orgId) : undefined;
@@ -226,6 +254,11 @@ export async function runProvisionerEvent(
 export interface OrganisationProvisioning {
   onboard(input: OnboardOrganisationInput): Promise<{ organisation: Organisation; firstAdmin: StaffMember }>;
   offboard(orgId: OrgId, pendingWindowInDays?: number): Promise<Organisation>;
+  /**
+   * Invites a staff member to sign in (decision 0021): only through the provisioner, which holds the user pool;
+   * in this process (locally) there is none, so it is refused ({@link noUserPool}).
+   */
+  inviteStaff(input: InviteStaffInput): Promise<StaffMember>;
 }
 
 /** In this process: locally, where the api's credentials may create KMS keys. */
@@ -238,6 +271,10 @@ class InProcessProvisioning implements OrganisationProvisioning {
 
   offboard(orgId: OrgId, pendingWindowInDays?: number) {
     return offboardOrganisation(this.services, orgId, pendingWindowInDays);
+  }
+
+  async inviteStaff(_input: InviteStaffInput): Promise<StaffMember> {
+    throw noUserPool();
   }
 }
 
@@ -299,6 +336,16 @@ class ProvisionerFunctionProvisioning implements OrganisationProvisioning {
     if (!organisation) throw new ProvisionerFunctionError('The offboarded organisation cannot be read.');
     return organisation;
   }
+
+  async inviteStaff(input: InviteStaffInput) {
+    const answer = answerOf(await this.provisioner.invoke({ action: 'inviteStaff', input }), 'inviteStaff');
+    if (answer.organisationId !== input.organisationId || answer.staffId !== input.staffId) {
+      throw new ProvisionerFunctionError('The provisioner answered for another staff member.');
+    }
+    const staff = await this.services.directory.staff(tenantScope(input.organisationId), input.staffId);
+    if (!staff) throw new ProvisionerFunctionError('The invited staff member cannot be read.');
+    return staff;
+  }
 }
 
 const provisionings = new WeakMap<ConfideServices, OrganisationProvisioning>();
@@ -330,3 +377,4 @@ export function organisationProvisioning(services: ConfideServices): Organisatio
 }
 
 export type { SignInAccounts } from './onboarding';
+export { type InviteStaffInput, inviteStaff } from './staff-invitations';

@@ -12,6 +12,8 @@ import type { StaffMember } from '@confide/store';
 import { resolveArrayConnection } from '@pothos/plugin-relay';
 import { builder } from '../builder';
 import { authenticated, type ConfideContext, callerScope, hasRole, staffPrincipal } from '../context';
+import { organisationProvisioning } from '../operations/provisioning';
+import { INVITE_EMAIL_FIELD, noUserPool, refuseUninvitable } from '../operations/staff-invitations';
 import { RoleEnum } from './vocabulary';
 
 export const StaffMemberRef = builder.objectRef<StaffMember>('StaffMember');
@@ -104,6 +106,18 @@ const DeactivateStaffInput = builder.inputType('DeactivateStaffInput', {
   }),
 });
 
+const InviteStaffMemberInput = builder.inputType('InviteStaffMemberInput', {
+  description: 'The staff member to invite to sign in, and where the invitation goes.',
+  fields: (t) => ({
+    staffId: t.globalID({ required: true, description: 'The staff member (global id).' }),
+    email: t.string({
+      required: true,
+      description:
+        'Their email address: the user pool emails the invitation and they sign in with it. Passed to the user pool only; never stored by Confide.',
+    }),
+  }),
+});
+
 function staffIdFrom(globalId: { typename: string; id: string }): string {
   if (globalId.typename !== 'StaffMember' || !isIdOf('staff', globalId.id)) throw notFound('Staff member');
   return globalId.id;
@@ -156,6 +170,36 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: ChangeRolesInput, required: true }) },
     resolve: (_root, { input }, context) =>
       changeRoles(context, input, (current, given) => current.filter((role) => !given.includes(role))),
+  }),
+  inviteStaffMember: t.field({
+    type: StaffMemberRef,
+    description:
+      'Creates the staff member’s sign-in user in the user pool (which emails them an invitation) and links it to their account, replacing the subject they were given when added (ORG_ADMIN). CONFLICT if they already have a sign-in user or are deactivated, or (on `input.email`) if the address is in use. Where there is no user pool (a local stack) it is refused: BAD_USER_INPUT with `extensions.unavailable` = "userPool".',
+    authScopes: { role: 'ORG_ADMIN' },
+    args: { input: t.arg({ type: InviteStaffMemberInput, required: true }) },
+    resolve: async (_root, { input }, context) => {
+      const scope = callerScope(context);
+      const staffId = staffIdFrom(input.staffId);
+      const email = validate.email(INVITE_EMAIL_FIELD, input.email);
+      const staff = await context.services.directory.staff(scope, staffId);
+      if (!staff) throw notFound('Staff member');
+      refuseUninvitable(staff);
+      // Only the provisioner reaches the user pool; with none configured (locally) there is nothing to invite to.
+      if (!context.services.config.provisioner) throw noUserPool();
+      context.access.audit.record({
+        action: 'ADMIN',
+        operation: 'inviteStaffMember',
+        subjectId: staff.staffId,
+        outcome: 'ALLOWED',
+      });
+      // Recorded before the invitation, which cannot be taken back: if the audit cannot be written, none is sent.
+      await context.access.audit.flush();
+      return organisationProvisioning(context.services).inviteStaff({
+        organisationId: scope.orgId,
+        staffId: staff.staffId,
+        email,
+      });
+    },
   }),
   deactivateStaff: t.field({
     type: StaffMemberRef,

@@ -1,0 +1,95 @@
+import { badInput, ConfideError, ErrorCode, isIdOf, notFound, type OrgId, validate } from '@confide/domain';
+import { type StaffMember, tenantScope } from '@confide/store';
+import type { ConfideServices } from '../services';
+import type { SignInAccounts } from './onboarding';
+
+export interface InviteStaffInput {
+  readonly organisationId: OrgId;
+  readonly staffId: string;
+  /** Where the user pool sends the invitation. Passed to the pool only: never stored, logged or answered. */
+  readonly email: string;
+}
+
+/** The field a refused address is reported on, the same through the mutation and the provisioner event. */
+export const INVITE_EMAIL_FIELD = ['input', 'email'] as const;
+
+/**
+ * Why an invitation is refused where there is no user pool (locally, and a provisioner without
+ * `CONFIDE_USER_POOL_ID`): `BAD_USER_INPUT` with `extensions.unavailable: "userPool"`, the shape decision 0009 uses
+ * for refusals that are not about one argument's value. Locally the issuer signs staff in by their generated
+ * subject, so there is nothing to invite them to.
+ */
+export function noUserPool(): ConfideError {
+  return new ConfideError(
+    ErrorCode.BAD_USER_INPUT,
+    'Sign-in invitations need a user pool, and this deployment has none: locally, staff sign in through the local issuer with their generated subject.',
+    { details: { unavailable: 'userPool' } },
+  );
+}
+
+/**
+ * Whether a staff member's subject is still the one `addStaff` generated (`sub_…`), i.e. no sign-in user is linked.
+ * A Cognito `sub` is a UUID and never has that form.
+ */
+export function hasGeneratedSubject(staff: StaffMember): boolean {
+  return isIdOf('subject', staff.externalSubject);
+}
+
+/** The refusals the api checks before invoking the provisioner, and the provisioner checks again. */
+export function refuseUninvitable(staff: StaffMember): void {
+  if (staff.status !== 'ACTIVE') {
+    throw new ConfideError(ErrorCode.CONFLICT, 'The staff member is deactivated: reactivate them first.');
+  }
+  if (!hasGeneratedSubject(staff)) {
+    throw new ConfideError(ErrorCode.CONFLICT, 'The staff member already has a sign-in user.');
+  }
+}
+
+/**
+ * Invites a staff member added with `addStaffMember` to sign in (decision 0021), in the provisioner: creates their
+ * Cognito user (the address as username and `email`, `email_verified`, `custom:org_id`; Cognito emails the
+ * invitation), then moves their identity link from the generated subject to the user's `sub` in one transaction,
+ * conditional on the old link still being in place. If that fails the user is disabled and the answer is `CONFLICT`.
+ * A staff member already linked to a sign-in user, or deactivated, is a `CONFLICT`; an address already in the pool
+ * is a `CONFLICT` on `input.email`.
+ */
+export async function inviteStaff(
+  services: ConfideServices,
+  input: InviteStaffInput,
+  signIns?: SignInAccounts,
+): Promise<StaffMember> {
+  if (!isIdOf('org', input.organisationId)) {
+    throw badInput(['input', 'organisationId'], 'input.organisationId must be an organisation id (org_…).');
+  }
+  if (!isIdOf('staff', input.staffId)) {
+    throw badInput(['input', 'staffId'], 'input.staffId must be a staff id (stf_…).');
+  }
+  const email = validate.email(INVITE_EMAIL_FIELD, input.email);
+  if (!signIns) throw noUserPool();
+  const organisation = await services.directory.organisation(input.organisationId);
+  if (!organisation) throw notFound('Organisation');
+  if (organisation.status !== 'ACTIVE') {
+    throw new ConfideError(ErrorCode.CONFLICT, 'The organisation is offboarded.');
+  }
+  const scope = tenantScope(organisation.orgId);
+  const staff = await services.directory.staff(scope, input.staffId);
+  if (!staff) throw notFound('Staff member');
+  refuseUninvitable(staff);
+
+  const account = await signIns.create(organisation.orgId, email, INVITE_EMAIL_FIELD);
+  try {
+    await services.directory.relinkStaffIdentity(
+      scope,
+      staff.staffId,
+      staff.externalSubject,
+      account.subject,
+    );
+  } catch (error) {
+    // The user is invited but linked to no one: disable it, so that the invitation signs no one in.
+    await signIns.disable(account.username).catch(() => undefined);
+    throw error;
+  }
+  const linked = await services.directory.staff(scope, staff.staffId);
+  if (!linked) throw notFound('Staff member');
+  return linked;
+}

@@ -1,0 +1,120 @@
+import { randomUUID } from 'node:crypto';
+import { inviteStaff, type SignInAccounts } from '@confide/api/provisioning';
+import type { OrgId } from '@confide/domain';
+import { tenantScope } from '@confide/store';
+import { describe, expect, it } from 'vitest';
+import { addStaff, onboardTestOrganisation } from '../support/fixtures';
+import { testApi } from '../support/test-api';
+
+const codes = (result: { errors?: { extensions?: Record<string, unknown> }[] | undefined }) =>
+  result.errors?.map((error) => error.extensions?.code);
+
+const INVITE = `mutation ($input: InviteStaffMemberInput!) { inviteStaffMember(input: $input) { id handle } }`;
+const EMAIL = 'jo.invited@charity.example';
+
+/** A user pool that records its calls; `subject` chooses the `sub` of the next user it creates. */
+function recordingPool(subject: () => string = randomUUID) {
+  const created: { orgId: OrgId; email: string }[] = [];
+  const disabled: string[] = [];
+  const pool: SignInAccounts = {
+    async create(orgId, email) {
+      created.push({ orgId, email });
+      const sub = subject();
+      return { subject: sub, username: sub };
+    },
+    async disable(username) {
+      disabled.push(username);
+      return true;
+    },
+  };
+  return { pool, created, disabled };
+}
+
+describe('inviting staff to sign in (decision 0021)', () => {
+  const api = testApi();
+
+  it('is refused locally, where there is no user pool, as BAD_USER_INPUT naming it; only ORG_ADMIN may ask', async () => {
+    // Prepare
+    const org = await onboardTestOrganisation(api);
+    const worker = await addStaff(api, org, ['SUPPORT_WORKER']);
+    const before = await api.services.directory.staff(tenantScope(org.orgId), worker.staffId);
+
+    // Act
+    const local = await api.graphql(INVITE, {
+      token: org.adminToken,
+      variables: { input: { staffId: worker.globalId, email: EMAIL } },
+    });
+    const badEmail = await api.graphql(INVITE, {
+      token: org.adminToken,
+      variables: { input: { staffId: worker.globalId, email: 'not an address' } },
+    });
+    const notAdmin = await api.graphql(INVITE, {
+      token: worker.token,
+      variables: { input: { staffId: worker.globalId, email: EMAIL } },
+    });
+
+    // Assess
+    expect(codes(local)).toEqual(['BAD_USER_INPUT']);
+    expect(local.errors?.[0]?.extensions?.unavailable).toBe('userPool');
+    expect(JSON.stringify(local)).not.toContain(EMAIL);
+    expect(codes(badEmail)).toEqual(['BAD_USER_INPUT']);
+    expect(badEmail.errors?.[0]?.extensions?.field).toEqual(['input', 'email']);
+    expect(codes(notAdmin)).toEqual(['FORBIDDEN']);
+    const after = await api.services.directory.staff(tenantScope(org.orgId), worker.staffId);
+    expect(after?.externalSubject).toBe(before?.externalSubject);
+  });
+
+  it('moves the identity link to the new user’s sub, once; a second invitation is CONFLICT and creates no user', async () => {
+    // Prepare
+    const org = await onboardTestOrganisation(api);
+    const worker = await addStaff(api, org, ['SUPPORT_WORKER']);
+    const scope = tenantScope(org.orgId);
+    const oldSubject = (await api.services.directory.staff(scope, worker.staffId))?.externalSubject ?? '';
+    const { pool, created, disabled } = recordingPool();
+    const input = { organisationId: org.orgId, staffId: worker.staffId, email: EMAIL };
+
+    // Act
+    const invited = await inviteStaff(api.services, input, pool);
+    const again = await inviteStaff(api.services, { ...input, email: 'other@charity.example' }, pool).catch(
+      (error: { code?: string }) => error.code,
+    );
+
+    // Assess
+    expect(created).toEqual([{ orgId: org.orgId, email: EMAIL }]);
+    expect(again).toBe('CONFLICT');
+    expect(disabled).toEqual([]);
+    expect(invited.externalSubject).not.toBe(oldSubject);
+    expect(invited.version).toBe(2);
+    const oldLink = await api.services.directory.organisationAndIdentity(org.orgId, oldSubject);
+    const newLink = await api.services.directory.organisationAndIdentity(org.orgId, invited.externalSubject);
+    expect(oldLink.identity).toBeUndefined();
+    expect(newLink.identity).toEqual({ kind: 'STAFF', principalId: worker.staffId });
+  });
+
+  it('disables the new user and changes nothing when the link cannot be moved', async () => {
+    // Prepare: the pool answers a sub that is already linked (the admin's), so the transaction's put fails.
+    const org = await onboardTestOrganisation(api);
+    const worker = await addStaff(api, org, ['SUPPORT_WORKER']);
+    const scope = tenantScope(org.orgId);
+    const adminSubject = (await api.services.directory.staff(scope, org.adminStaffId))?.externalSubject ?? '';
+    const oldSubject = (await api.services.directory.staff(scope, worker.staffId))?.externalSubject ?? '';
+    const { pool, disabled } = recordingPool(() => adminSubject);
+
+    // Act
+    const refused = await inviteStaff(
+      api.services,
+      { organisationId: org.orgId, staffId: worker.staffId, email: EMAIL },
+      pool,
+    ).catch((error: { code?: string }) => error.code);
+
+    // Assess
+    expect(refused).toBe('CONFLICT');
+    expect(disabled).toEqual([adminSubject]);
+    const after = await api.services.directory.staff(scope, worker.staffId);
+    expect(after).toMatchObject({ externalSubject: oldSubject, version: 1 });
+    const oldLink = await api.services.directory.organisationAndIdentity(org.orgId, oldSubject);
+    expect(oldLink.identity).toEqual({ kind: 'STAFF', principalId: worker.staffId });
+    const adminLink = await api.services.directory.organisationAndIdentity(org.orgId, adminSubject);
+    expect(adminLink.identity).toEqual({ kind: 'STAFF', principalId: org.adminStaffId });
+  });
+});
