@@ -32,6 +32,9 @@ export const ORGANISATION_ATTRIBUTE = 'org_id';
 /** The resource server identifier: scopes read `confide/<scope>`. */
 export const RESOURCE_SERVER_ID = 'confide';
 
+/** The only scope of partner agencies' app clients (the one CDK creates, and those the provisioner creates). */
+export const PARTNER_READ_SCOPE = `${RESOURCE_SERVER_ID}/partner.read`;
+
 /**
  * Password rules from the Lets connect confidentiality policy, 5.4: "a combination of upper and lowercase
  * letters, numbers and symbols", "should differ from passwords used previously". The policy names no length;

@@ -7,7 +7,7 @@ import { dataTableDesign, keyTableDesign } from '../../packages/store/src/table-
 import { ConfideAlarms } from '../constructs/confide-alarms';
 import { ConfideFunction, type ConfideFunctionProps } from '../constructs/confide-function';
 import { grantRecordAccess } from '../constructs/confide-tables';
-import { type ConfideUserPool, OPERATOR_GROUP } from '../constructs/confide-user-pool';
+import { type ConfideUserPool, OPERATOR_GROUP, PARTNER_READ_SCOPE } from '../constructs/confide-user-pool';
 import { GraphqlHttpApi } from '../constructs/http-api';
 import { OperationsKey } from '../constructs/operations-key';
 import {
@@ -141,6 +141,16 @@ export class ConfideApiStack extends Stack {
       new PolicyStatement({
         sid: 'CreateAndDisableStaffSignInUsers',
         actions: ['cognito-idp:AdminCreateUser', 'cognito-idp:AdminDisableUser'],
+        resources: [identity.userPool.userPoolArn],
+      }),
+    );
+    // It also creates each partner agency's own app client (client credentials, the partner scope only), and deletes
+    // one it could not bind (decision 0022): those two actions, on this stage's pool only.
+    this.provisioner.function.addEnvironment('CONFIDE_PARTNER_SCOPE', PARTNER_READ_SCOPE);
+    this.provisioner.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'CreateAndDeletePartnerAppClients',
+        actions: ['cognito-idp:CreateUserPoolClient', 'cognito-idp:DeleteUserPoolClient'],
         resources: [identity.userPool.userPoolArn],
       }),
     );

@@ -147,7 +147,7 @@ describe('ConfideApiStack', () => {
     expect(JSON.stringify(policy?.Properties.Roles)).not.toMatch(/Provisioner|Retention/);
   });
 
-  it('lets the provisioner alone create and disable users, on this stage’s user pool only (decision 0021)', () => {
+  it('lets the provisioner alone create and disable users, and create and delete partner app clients, on this stage’s user pool only (decisions 0021, 0022)', () => {
     // Prepare: where the pool id is configured.
     const functions = Object.values(prod.api.findResources(lambdaFunction));
     const variablesOf = (service: string) =>
@@ -165,24 +165,35 @@ describe('ConfideApiStack', () => {
         actionsOf(statement).some((action) => action.toLowerCase().startsWith('cognito')),
     );
 
-    // Assess: one statement, in the provisioner role's policy, the two actions, on the pool's ARN (imported from
-    // the identity stack), never a wildcard.
-    expect(cognitoStatements).toHaveLength(1);
-    const [grant] = cognitoStatements;
-    expect(grant?.type).toBe('AWS::IAM::Policy');
-    expect(grant?.statement.Sid).toBe('CreateAndDisableStaffSignInUsers');
-    expect([...actionsOf(grant?.statement ?? { Effect: 'Allow' })].sort()).toEqual([
-      'cognito-idp:AdminCreateUser',
-      'cognito-idp:AdminDisableUser',
+    // Assess: two statements, both in the provisioner role's policy, each on the pool's ARN (imported from the
+    // identity stack), never a wildcard: the staff users' two actions (decision 0021), and the partner agencies' app
+    // clients' two (decision 0022).
+    expect(
+      cognitoStatements.map(({ statement }) => [statement.Sid, [...actionsOf(statement)].sort()]).sort(),
+    ).toEqual([
+      [
+        'CreateAndDeletePartnerAppClients',
+        ['cognito-idp:CreateUserPoolClient', 'cognito-idp:DeleteUserPoolClient'],
+      ],
+      ['CreateAndDisableStaffSignInUsers', ['cognito-idp:AdminCreateUser', 'cognito-idp:AdminDisableUser']],
     ]);
-    const resource = JSON.stringify(grant?.statement.Resource);
-    expect(resource).toMatch(/UserPool.*Arn/);
-    expect(resource).not.toContain('*');
-    const [policy] = Object.values(prod.api.findResources('AWS::IAM::Policy')).filter((p) =>
+    for (const grant of cognitoStatements) {
+      expect(grant.type).toBe('AWS::IAM::Policy');
+      const resource = JSON.stringify(grant.statement.Resource);
+      expect(resource).toMatch(/UserPool.*Arn/);
+      expect(resource).not.toContain('*');
+    }
+    const policies = Object.values(prod.api.findResources('AWS::IAM::Policy')).filter((p) =>
       JSON.stringify(p.Properties.PolicyDocument).includes('cognito-idp:'),
     );
-    expect(JSON.stringify(policy?.Properties.Roles)).toContain('ProvisionerFunctionRole');
-    expect(JSON.stringify(policy?.Properties.Roles)).not.toMatch(/ApiFunctionRole|RetentionFunctionRole/);
+    expect(policies).toHaveLength(1);
+    for (const policy of policies) {
+      expect(JSON.stringify(policy.Properties.Roles)).toContain('ProvisionerFunctionRole');
+      expect(JSON.stringify(policy.Properties.Roles)).not.toMatch(/ApiFunctionRole|RetentionFunctionRole/);
+    }
+    // The provisioner alone knows the partner scope its app clients get.
+    expect(variablesOf('provisioner').CONFIDE_PARTNER_SCOPE).toBe('confide/partner.read');
+    expect(variablesOf('api').CONFIDE_PARTNER_SCOPE).toBeUndefined();
   });
 
   it('names each role after its function, as the runtime key policies expect', () => {

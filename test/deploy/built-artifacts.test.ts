@@ -601,6 +601,116 @@ describe('the built Lambda bundles, each in a fresh Node process against the loc
     }
   });
 
+  it('api as deployed: registers a partner agency with its own app client, whose client-credentials tokens read as that partner', async () => {
+    // Prepare: an organisation and its admin, and a provisioner behind the Invoke stand-in configured with a user
+    // pool (a Cognito stand-in that checks SigV4 and holds app clients).
+    const org = await onboardTestOrganisation(api);
+    const scope = tenantScope(org.orgId);
+    const adminSubject = (await api.services.directory.staff(scope, org.adminStaffId))?.externalSubject ?? '';
+    const adminToken = await cognitoToken({ sub: adminSubject, org_id: org.orgId });
+    const cognito = await startCognitoEndpoint();
+    invokedProvisionerEnv = {
+      CONFIDE_USER_POOL_ID: 'eu-west-2_AbCdEf123',
+      CONFIDE_COGNITO_ENDPOINT: cognito.endpoint,
+      CONFIDE_PARTNER_SCOPE: 'confide/partner.read',
+    };
+    const register = `mutation ($name: String!, $clientId: String) {
+      registerPartnerAgency(name: $name, clientId: $clientId) { id name clientId }
+    }`;
+    /** A client-credentials access token as Cognito issues it: `sub` the client id, no `org_id`, no `aud`. */
+    const clientCredentialsToken = (clientId: string) =>
+      mintToken(
+        stack.dataDir,
+        { issuer: stack.issuer },
+        { sub: clientId, client_id: clientId, token_use: 'access', scope: 'confide/partner.read' },
+      );
+    const asPartner = '{ me { kind } releasedToMe { id } }';
+    const invocationsBefore = lambda.invocations.length;
+    const outputBefore = invokedProvisionerOutput.length;
+
+    try {
+      // Act: the admin registers an agency (no client id: the pool makes one), and one naming a client id.
+      const registering = await runBundle(
+        built.bundles.api,
+        [
+          graphqlEvent(register, {
+            token: adminToken,
+            variables: { name: 'County Council adult social care' },
+          }),
+          graphqlEvent(register, {
+            token: adminToken,
+            variables: { name: 'Named client', clientId: 'la-chosen-client' },
+          }),
+        ],
+        deployedApiEnv(),
+      );
+
+      // Assess: exactly one app client, created with a signed call, client credentials and the partner scope only.
+      const [registered, named] = registering.results.map((result) =>
+        graphqlAnswer<{ registerPartnerAgency: { id: string; name: string; clientId: string } }>(result),
+      );
+      expect(registered?.codes).toEqual([]);
+      expect(named?.codes).toEqual(['BAD_USER_INPUT']);
+      const partner = registered?.data?.registerPartnerAgency;
+      expect([...cognito.appClients.keys()]).toEqual([partner?.clientId]);
+      expect(lambda.invocations.slice(invocationsBefore)).toEqual([
+        { functionName: PROVISIONER, invocationType: 'RequestResponse', signatureValid: true },
+      ]);
+      expect(cognito.calls).toEqual([
+        {
+          operation: 'CreateUserPoolClient',
+          userPoolId: 'eu-west-2_AbCdEf123',
+          username: undefined,
+          attributes: {},
+          signatureValid: true,
+          client: {
+            ClientName: `confide-test-partner-${partner?.id}`,
+            GenerateSecret: true,
+            AllowedOAuthFlowsUserPoolClient: true,
+            AllowedOAuthFlows: ['client_credentials'],
+            AllowedOAuthScopes: ['confide/partner.read'],
+            SupportedIdentityProviders: ['COGNITO'],
+            PreventUserExistenceErrors: 'ENABLED',
+            AccessTokenValidity: 1,
+            TokenValidityUnits: { AccessToken: 'hours' },
+          },
+        },
+      ]);
+      const clientId = partner?.clientId ?? '';
+      expect(await api.services.partners.clientBinding(clientId)).toEqual({
+        clientId,
+        orgId: org.orgId,
+        partnerId: partner?.id,
+      });
+      // The secret the pool generated is in no answer and no log line, of the api or of the provisioner.
+      const secret = cognito.appClients.get(clientId)?.secret ?? 'missing';
+      expect(JSON.stringify(registering.results)).not.toContain(secret);
+      for (const output of [registering.output, ...invokedProvisionerOutput.slice(outputBefore)]) {
+        expect(output).not.toContain(secret);
+      }
+
+      // Act: the agency's client-credentials token, and one of a client no partner is bound to.
+      const reading = await runBundle(
+        built.bundles.api,
+        [
+          graphqlEvent(asPartner, { token: await clientCredentialsToken(clientId) }),
+          graphqlEvent(asPartner, { token: await clientCredentialsToken('unregisteredclient00000001') }),
+        ],
+        deployedApiEnv(),
+      );
+
+      // Assess: the partner, seeing nothing released yet; the unbound client is refused.
+      const [agency, unknown] = reading.results.map((result) => graphqlAnswer(result));
+      expect(agency?.codes).toEqual([]);
+      expect(agency?.data).toEqual({ me: { kind: 'PARTNER' }, releasedToMe: [] });
+      expect(unknown?.codes).toEqual(['UNAUTHENTICATED']);
+      expect(unknown?.data ?? null).toBeNull();
+    } finally {
+      invokedProvisionerEnv = {};
+      await cognito.stop();
+    }
+  });
+
   it('retention: tombstones a TTL removal batch, reports exactly the poisoned record, deletes the subject key', async () => {
     // Prepare: a client with records; its profile expires (TTL deletes it) and the stream delivers the REMOVE.
     const world = await serviceWorld(api);

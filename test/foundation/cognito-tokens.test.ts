@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { configFromEnv } from '@confide/api';
+import { newId } from '@confide/domain';
 import { mintToken, type TokenClaims } from '@confide/local';
 import { tenantScope } from '@confide/store';
 import { describe, expect, it } from 'vitest';
@@ -109,6 +111,95 @@ describe('Cognito access tokens, as the deployed api is configured (app client i
     expect(codes(await deployed.graphql(ME, { token: otherIssuer }))).toEqual(['UNAUTHENTICATED']);
     expect(codes(await deployed.graphql(ME, { token: expired }))).toEqual(['UNAUTHENTICATED']);
   });
+});
+
+describe('partner agencies’ own app clients: client-credentials tokens with no org_id (decision 0022)', () => {
+  const local = testApi();
+  const deployed = testApi({
+    env: { CONFIDE_JWT_CLIENT_IDS: `${APP_CLIENT}, ${AGENCY_CLIENT}`, CONFIDE_JWT_AUDIENCE: '' },
+  });
+  const AS_PARTNER = '{ me { kind } releasedToMe { id } }';
+
+  /** A partner bound to an app client as the provisioner binds it, and that client's id. */
+  async function boundPartner(org: TestOrganisation): Promise<{ partnerId: string; clientId: string }> {
+    const scope = tenantScope(org.orgId);
+    const partner = await local.services.partners.register(scope, {
+      name: 'County Council',
+      clientId: newId('subject'),
+    });
+    const clientId = randomBytes(13).toString('hex');
+    await local.services.partners.bindClient(scope, partner.partnerId, partner.clientId, clientId);
+    return { partnerId: partner.partnerId, clientId };
+  }
+
+  /** As Cognito issues it for client credentials: `sub` and `client_id` the app client, no `org_id`, no `aud`. */
+  const clientCredentials = (api: TestApi, clientId: string, claims: Partial<TokenClaims> = {}) =>
+    cognitoAccessToken(api, { sub: clientId, scope: 'confide/partner.read', ...claims }, clientId);
+
+  it('finds the organisation of a bound app client and authenticates its partner', async () => {
+    const org = await onboardTestOrganisation(local);
+    const { partnerId, clientId } = await boundPartner(org);
+
+    const result = await deployed.graphql(AS_PARTNER, { token: await clientCredentials(deployed, clientId) });
+
+    expect(result.errors).toBeUndefined();
+    expect(result.data).toEqual({ me: { kind: 'PARTNER' }, releasedToMe: [] });
+    expect(await local.services.partners.clientBinding(clientId)).toEqual({
+      clientId,
+      orgId: org.orgId,
+      partnerId,
+    });
+  });
+
+  it('refuses an unbound client, a sub that is not the client, an org_id claim, and the local path', async () => {
+    const org = await onboardTestOrganisation(local);
+    const { clientId } = await boundPartner(org);
+
+    const refused = [
+      await clientCredentials(deployed, randomBytes(13).toString('hex')),
+      await clientCredentials(deployed, clientId, { sub: 'someone-else' }),
+      await clientCredentials(deployed, clientId, { org_id: org.orgId }),
+      await clientCredentials(deployed, clientId, { token_use: 'id' }),
+    ];
+
+    for (const token of refused) {
+      expect(codes(await deployed.graphql(AS_PARTNER, { token }))).toEqual(['UNAUTHENTICATED']);
+    }
+    // Without app client ids (the local issuer) such a token is not for this API at all.
+    expect(
+      codes(await local.graphql(AS_PARTNER, { token: await clientCredentials(local, clientId) })),
+    ).toEqual(['UNAUTHENTICATED']);
+  });
+
+  it('refuses a bound client of an offboarded organisation, and a binding to a staff identity', async () => {
+    const org = await onboardTestOrganisation(local);
+    const { clientId } = await boundPartner(org);
+    const staffSubject = (await adminClaims(local, org)).sub ?? '';
+    const scope = tenantScope(org.orgId);
+    // A binding whose subject is a staff member's (never written by the provisioner): no PARTNER identity, refused.
+    const staffBound = await local.services.partners.register(scope, {
+      name: 'Odd',
+      clientId: newId('subject'),
+    });
+    await expect(
+      local.services.partners.bindClient(scope, staffBound.partnerId, staffBound.clientId, staffSubject),
+    ).rejects.toMatchObject({ code: 'CONFLICT' });
+
+    await offboard(org);
+
+    expect(
+      codes(await deployed.graphql(AS_PARTNER, { token: await clientCredentials(deployed, clientId) })),
+    ).toEqual(['UNAUTHENTICATED']);
+  });
+
+  async function offboard(org: TestOrganisation): Promise<void> {
+    const operator = await local.token({ sub: 'operator-x', 'cognito:groups': ['confide-operators'] });
+    const result = await local.graphql(
+      'mutation ($input: OffboardOrganisationInput!) { offboardOrganisation(input: $input) { status } }',
+      { token: operator, variables: { input: { organisationId: org.orgId, pendingWindowInDays: 7 } } },
+    );
+    expect(result.errors).toBeUndefined();
+  }
 });
 
 describe('the local issuer path (an audience, no app client ids)', () => {

@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomUUID } from 'node:crypto';
+import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '@confide/local';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -240,6 +240,8 @@ export interface CognitoCall {
   readonly attributes: Readonly<Record<string, string>>;
   /** The SigV4 signature checked out for service `cognito-idp`, the local region and the local credentials. */
   readonly signatureValid: boolean;
+  /** `CreateUserPoolClient`: the client's settings as asked for; `DeleteUserPoolClient`: its id. */
+  readonly client?: Readonly<Record<string, unknown>>;
 }
 
 /** {@link startCognitoEndpoint}'s record of its calls, and the users it holds. */
@@ -247,10 +249,14 @@ export interface CognitoEndpoint extends StandIn {
   readonly calls: CognitoCall[];
   /** Users by their Cognito username (a UUID, equal to `sub`, as in a pool that signs in by email). */
   readonly users: Map<string, { readonly sub: string; readonly email: string; enabled: boolean }>;
+  /** App clients by id, each with the secret the pool generated (which only an operator should ever read). */
+  readonly appClients: Map<string, { readonly name: string; readonly secret: string }>;
 }
 
 /**
- * The two Cognito user pool operations the provisioner calls, `AdminCreateUser` and `AdminDisableUser`, as a pool
+ * The Cognito user pool operations the provisioner calls: `CreateUserPoolClient` (a 26-character id and a generated
+ * secret, answered) and `DeleteUserPoolClient` (unknown id: `ResourceNotFoundException`) for partner agencies'
+ * app clients, and `AdminCreateUser` and `AdminDisableUser`, as a pool
  * whose users sign in by email answers them (JSON 1.1 protocol): the address given as `Username` is an alias, the
  * user's username is a new UUID equal to its `sub`; an address in use is `UsernameExistsException`; disabling an
  * unknown user is `UserNotFoundException`. Checks the caller's SigV4 signature and records every call.
@@ -258,6 +264,7 @@ export interface CognitoEndpoint extends StandIn {
 export async function startCognitoEndpoint(): Promise<CognitoEndpoint> {
   const calls: CognitoCall[] = [];
   const users: CognitoEndpoint['users'] = new Map();
+  const appClients: CognitoEndpoint['appClients'] = new Map();
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     void (async () => {
       const body = await readBody(request);
@@ -270,15 +277,19 @@ export async function startCognitoEndpoint(): Promise<CognitoEndpoint> {
         UserPoolId?: unknown;
         Username?: unknown;
         UserAttributes?: { Name: string; Value: string }[];
+        ClientId?: unknown;
       };
       const signatureValid = await signatureIsValid(request, path, body, 'cognito-idp');
       const attributes = Object.fromEntries((input.UserAttributes ?? []).map((a) => [a.Name, a.Value]));
+      const { UserPoolId: _pool, Username: _user, UserAttributes: _attributes, ...client } = input;
+      const isClientCall = operation === 'CreateUserPoolClient' || operation === 'DeleteUserPoolClient';
       calls.push({
         operation,
         userPoolId: input.UserPoolId,
         username: input.Username,
         attributes,
         signatureValid,
+        ...(isClientCall ? { client } : {}),
       });
       const fail = (status: number, type: string) => {
         response.writeHead(status, {
@@ -314,11 +325,29 @@ export async function startCognitoEndpoint(): Promise<CognitoEndpoint> {
         user.enabled = false;
         return answer({});
       }
+      if (operation === 'CreateUserPoolClient') {
+        // Cognito client ids are 26 lowercase letters and digits; the secret is generated and answered once.
+        const clientId = randomBytes(13).toString('hex');
+        const secret = randomBytes(32).toString('base64url');
+        appClients.set(clientId, { name: String((client as { ClientName?: unknown }).ClientName), secret });
+        return answer({
+          UserPoolClient: {
+            ...client,
+            UserPoolId: input.UserPoolId,
+            ClientId: clientId,
+            ClientSecret: secret,
+          },
+        });
+      }
+      if (operation === 'DeleteUserPoolClient') {
+        if (!appClients.delete(String(input.ClientId ?? ''))) return fail(400, 'ResourceNotFoundException');
+        return answer({});
+      }
       return fail(400, 'UnknownOperationException');
     })().catch((error: unknown) => {
       response.writeHead(500, { 'x-amzn-errortype': 'InternalErrorException' }).end(String(error));
     });
   });
   const endpoint = await listen(server);
-  return { endpoint, calls, users, stop: () => close(server) };
+  return { endpoint, calls, users, appClients, stop: () => close(server) };
 }

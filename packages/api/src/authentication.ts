@@ -43,6 +43,22 @@ function isForThisApi(claims: JWTPayload, auth: ConfideServices['config']['auth'
 }
 
 /**
+ * The app client of a partner agency's client-credentials token, if the token is one (decision 0022): a Cognito
+ * access token (app client ids configured) with no `org_id`, whose `sub` is its `client_id` and whose client is not
+ * one CDK created. Such a client is accepted only if the platform registry binds it to a partner, which also names
+ * its organisation: {@link Authenticator} reads that item for these tokens only.
+ */
+function agencyClientOf(claims: JWTPayload, auth: ConfideServices['config']['auth']): string | undefined {
+  const clientId = claims.client_id;
+  if (claims.token_use !== 'access' || typeof clientId !== 'string' || claims.sub !== clientId)
+    return undefined;
+  if (auth.clientIds.length === 0 || auth.clientIds.includes(clientId) || claims.org_id !== undefined) {
+    return undefined;
+  }
+  return clientId;
+}
+
+/**
  * Verifies bearer tokens against the configured issuer's JWKS (Cognito in production, the local issuer
  * locally): signature, issuer, audience or app client, expiry. Then loads the principal from the table —
  * roles and status are never trusted from the token — and refuses offboarded organisations and deactivated
@@ -72,11 +88,18 @@ export class Authenticator {
         algorithms: ['RS256', 'ES256'],
         requiredClaims: ['sub', 'exp', 'iat'],
       });
-      if (isForThisApi(payload, auth)) return payload;
+      if (isForThisApi(payload, auth) || agencyClientOf(payload, auth)) return payload;
     } catch (error) {
       if (!(error instanceof joseErrors.JOSEError)) throw error;
     }
     throw unauthenticated('The token is invalid or has expired.');
+  }
+
+  /** The organisation a partner agency's app client is bound to; an unbound client is not for this API. */
+  async #agencyOrganisation(clientId: string): Promise<OrgId> {
+    const binding = await this.services.partners.clientBinding(clientId);
+    if (!binding) throw unauthenticated('The token is invalid or has expired.');
+    return binding.orgId;
   }
 
   async #principalFor(claims: JWTPayload): Promise<Authenticated> {
@@ -90,11 +113,10 @@ export class Authenticator {
         staff: undefined,
       };
     }
-    const orgClaim = claims.org_id;
-    if (typeof orgClaim !== 'string' || !isIdOf('org', orgClaim)) throw unauthenticated();
-    const orgId = orgClaim as OrgId;
+    const agencyClient = agencyClientOf(claims, this.services.config.auth);
+    const orgId = agencyClient ? await this.#agencyOrganisation(agencyClient) : orgIdClaim(claims);
     const { organisation, identity } = await this.services.directory.organisationAndIdentity(orgId, subject);
-    if (organisation?.status !== 'ACTIVE' || !identity) {
+    if (organisation?.status !== 'ACTIVE' || !identity || (agencyClient && identity.kind !== 'PARTNER')) {
       throw unauthenticated('This account is not active.');
     }
     switch (identity.kind) {
@@ -123,4 +145,10 @@ export class Authenticator {
         throw new ConfideError(ErrorCode.INTERNAL, 'Unknown principal kind.');
     }
   }
+}
+
+function orgIdClaim(claims: JWTPayload): OrgId {
+  const orgClaim = claims.org_id;
+  if (typeof orgClaim !== 'string' || !isIdOf('org', orgClaim)) throw unauthenticated();
+  return orgClaim as OrgId;
 }

@@ -32,4 +32,6 @@ export function tenantScope(orgId: string): TenantScope {
 export const platformKey = {
   organisations: 'PLATFORM#ORGANISATIONS',
   slug: (slug: string) => `PLATFORM#SLUG#${slug}`,
+  /** A partner agency's Cognito app client → its organisation and partner (decision 0022). */
+  partnerClient: (clientId: string) => `PLATFORM#CLIENT#${clientId}`,
 } as const;

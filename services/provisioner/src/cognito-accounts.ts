@@ -3,9 +3,11 @@ import {
   type AdminCreateUserCommandOutput,
   AdminDisableUserCommand,
   CognitoIdentityProviderClient,
+  CreateUserPoolClientCommand,
+  DeleteUserPoolClientCommand,
   DeliveryMediumType,
 } from '@aws-sdk/client-cognito-identity-provider';
-import type { SignInAccounts } from '@confide/api/provisioning';
+import type { PartnerClients, SignInAccounts } from '@confide/api/provisioning';
 import { badInput, ConfideError, ErrorCode, type OrgId } from '@confide/domain';
 
 /** The user attribute holding a user's organisation (`custom:org_id`; infra/constructs/confide-user-pool.ts). */
@@ -15,6 +17,10 @@ export const ORGANISATION_USER_ATTRIBUTE = 'custom:org_id';
 export interface UserPoolConfig {
   readonly userPoolId: string;
   readonly region: string;
+  /** The only OAuth scope of partner agencies' app clients (`CONFIDE_PARTNER_SCOPE`, set by CDK). */
+  readonly partnerScope: string;
+  /** Names app clients `confide-<stage>-partner-<partnerId>`. */
+  readonly stage: string;
   /** An endpoint override (tests); absent in AWS. */
   readonly endpoint?: string;
 }
@@ -28,6 +34,8 @@ export function userPoolFromEnv(env: NodeJS.ProcessEnv = process.env): UserPoolC
   return {
     userPoolId,
     region: env.AWS_REGION ?? 'eu-west-2',
+    partnerScope: env.CONFIDE_PARTNER_SCOPE ?? 'confide/partner.read',
+    stage: env.CONFIDE_STAGE ?? 'local',
     ...(env.CONFIDE_COGNITO_ENDPOINT ? { endpoint: env.CONFIDE_COGNITO_ENDPOINT } : {}),
   };
 }
@@ -95,6 +103,61 @@ export class CognitoSignInAccounts implements SignInAccounts {
     } catch (error) {
       if (errorName(error) === 'UserNotFoundException') return false;
       throw new Error(`The user pool did not disable the user (${errorName(error)}).`);
+    }
+  }
+}
+
+/**
+ * Partner agencies' app clients in the user pool (decision 0022): one confidential client per agency, client
+ * credentials only, the partner scope only, no callback URLs, so that one agency's secret is rotated or revoked
+ * alone. The secret Cognito generates is in `CreateUserPoolClient`'s answer: it is dropped here, never returned,
+ * stored or logged; an operator reads it from the pool (`describe-user-pool-client`) and hands it to the agency.
+ * Errors carry the Cognito error name only.
+ */
+export class CognitoPartnerClients implements PartnerClients {
+  readonly #client: CognitoIdentityProviderClient;
+
+  constructor(private readonly pool: UserPoolConfig) {
+    this.#client = new CognitoIdentityProviderClient({
+      region: pool.region,
+      ...(pool.endpoint ? { endpoint: pool.endpoint } : {}),
+    });
+  }
+
+  async create(_orgId: OrgId, partnerId: string) {
+    let clientId: string | undefined;
+    try {
+      const { UserPoolClient: created } = await this.#client.send(
+        new CreateUserPoolClientCommand({
+          UserPoolId: this.pool.userPoolId,
+          ClientName: `confide-${this.pool.stage}-partner-${partnerId}`,
+          GenerateSecret: true,
+          AllowedOAuthFlowsUserPoolClient: true,
+          AllowedOAuthFlows: ['client_credentials'],
+          AllowedOAuthScopes: [this.pool.partnerScope],
+          SupportedIdentityProviders: ['COGNITO'],
+          PreventUserExistenceErrors: 'ENABLED',
+          AccessTokenValidity: 1,
+          TokenValidityUnits: { AccessToken: 'hours' },
+        }),
+      );
+      clientId = created?.ClientId;
+    } catch (error) {
+      throw new Error(`The user pool did not create the app client (${errorName(error)}).`);
+    }
+    if (!clientId) throw new Error('The user pool answered an app client without an id.');
+    return { clientId };
+  }
+
+  async delete(clientId: string): Promise<boolean> {
+    try {
+      await this.#client.send(
+        new DeleteUserPoolClientCommand({ UserPoolId: this.pool.userPoolId, ClientId: clientId }),
+      );
+      return true;
+    } catch (error) {
+      if (errorName(error) === 'ResourceNotFoundException') return false;
+      throw new Error(`The user pool did not delete the app client (${errorName(error)}).`);
     }
   }
 }

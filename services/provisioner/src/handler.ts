@@ -3,7 +3,7 @@ import { configFromEnv } from '@confide/api/config';
 import { type ProvisionerResponse, runProvisionerEvent } from '@confide/api/provisioning';
 import { type ConfideServices, createServices } from '@confide/api/services';
 import type { Context } from 'aws-lambda';
-import { CognitoSignInAccounts, userPoolFromEnv } from './cognito-accounts';
+import { CognitoPartnerClients, CognitoSignInAccounts, userPoolFromEnv } from './cognito-accounts';
 
 // Service name and level from POWERTOOLS_SERVICE_NAME and POWERTOOLS_LOG_LEVEL (set by ConfideFunction).
 const logger = new Logger();
@@ -12,11 +12,18 @@ const logger = new Logger();
 let services: ConfideServices | undefined;
 // The user pool staff sign in through (`CONFIDE_USER_POOL_ID`); none locally. Decision 0021.
 let signIns: CognitoSignInAccounts | null | undefined;
+// Partner agencies' app clients in the same pool; none locally. Decision 0022.
+let partnerClients: CognitoPartnerClients | undefined;
 
 function actionOf(event: unknown): string {
   const action =
     typeof event === 'object' && event !== null ? (event as { action?: unknown }).action : undefined;
-  return action === 'onboard' || action === 'offboard' || action === 'inviteStaff' ? action : 'unknown';
+  return action === 'onboard' ||
+    action === 'offboard' ||
+    action === 'inviteStaff' ||
+    action === 'registerPartnerClient'
+    ? action
+    : 'unknown';
 }
 
 /**
@@ -33,6 +40,7 @@ function actionOf(event: unknown): string {
  *   "dataProcessingAgreement": "…", "firstAdmin": { "handle": "…", "displayName": "…", "email": "…" } } }
  * { "action": "offboard", "input": { "organisationId": "org_…", "pendingWindowInDays": 30 } }
  * { "action": "inviteStaff", "input": { "organisationId": "org_…", "staffId": "stf_…", "email": "…" } }
+ * { "action": "registerPartnerClient", "input": { "organisationId": "org_…", "partnerId": "ptn_…" } }
  * ```
  *
  * A malformed event or a refused request (bad input, slug taken, unknown organisation) is answered
@@ -47,13 +55,15 @@ export async function handler(event: unknown, context?: Context): Promise<Provis
     if (signIns === undefined) {
       const pool = userPoolFromEnv();
       signIns = pool ? new CognitoSignInAccounts(pool) : null;
+      partnerClients = pool ? new CognitoPartnerClients(pool) : undefined;
     }
-    const response = await runProvisionerEvent(services, event, signIns ?? undefined);
+    const response = await runProvisionerEvent(services, event, signIns ?? undefined, partnerClients);
     if (response.ok) {
       logger.info('organisation provisioned', {
         action,
         organisationId: response.organisationId,
         ...(response.action === 'inviteStaff' ? { staffId: response.staffId } : {}),
+        ...(response.action === 'registerPartnerClient' ? { partnerId: response.partnerId } : {}),
         signInUsers: signIns ? 'user pool' : 'none',
         ...(response.action === 'offboard'
           ? { usersDisabled: response.usersDisabled, usersNotDisabled: response.usersNotDisabled }

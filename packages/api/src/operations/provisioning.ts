@@ -9,7 +9,7 @@ import {
   isIdOf,
   type OrgId,
 } from '@confide/domain';
-import { type Organisation, type StaffMember, tenantScope } from '@confide/store';
+import { type Organisation, type PartnerAgency, type StaffMember, tenantScope } from '@confide/store';
 import type { ConfideServices } from '../services';
 import {
   type OnboardOrganisationInput,
@@ -17,6 +17,12 @@ import {
   onboardOrganisation,
   type SignInAccounts,
 } from './onboarding';
+import {
+  noPartnerUserPool,
+  type PartnerClients,
+  type RegisterPartnerClientInput,
+  registerPartnerClient,
+} from './partner-clients';
 import { ProvisionerFunction, ProvisionerFunctionError } from './provisioner-function';
 import { type InviteStaffInput, inviteStaff, noUserPool } from './staff-invitations';
 
@@ -31,7 +37,8 @@ export type ProvisionerRequest =
       readonly action: 'offboard';
       readonly input: { readonly organisationId: OrgId; readonly pendingWindowInDays?: number };
     }
-  | { readonly action: 'inviteStaff'; readonly input: InviteStaffInput };
+  | { readonly action: 'inviteStaff'; readonly input: InviteStaffInput }
+  | { readonly action: 'registerPartnerClient'; readonly input: RegisterPartnerClientInput };
 
 /** A domain error that stopped a provisioner request (bad input, slug taken, unknown organisation). */
 export interface ProvisionerFailure {
@@ -67,6 +74,12 @@ export type ProvisionerResponse =
       readonly action: 'inviteStaff';
       readonly organisationId: string;
       readonly staffId: string;
+    }
+  | {
+      readonly ok: true;
+      readonly action: 'registerPartnerClient';
+      readonly organisationId: string;
+      readonly partnerId: string;
     }
   | { readonly ok: false; readonly error: ProvisionerFailure };
 
@@ -163,6 +176,17 @@ function parseInviteStaffInput(value: unknown): InviteStaffInput {
   };
 }
 
+function parseRegisterPartnerClientInput(value: unknown): RegisterPartnerClientInput {
+  const field = ['input'];
+  const input = objectAt(value, field);
+  onlyFields(input, ['organisationId', 'partnerId'], field);
+  const organisationId = stringAt(input, 'organisationId', field);
+  if (!isIdOf('org', organisationId)) {
+    throw badInput(['input', 'organisationId'], 'input.organisationId must be an organisation id (org_…).');
+  }
+  return { organisationId: asOrgId(organisationId), partnerId: stringAt(input, 'partnerId', field) };
+}
+
 /**
  * Reads a provisioner event: its shape and types only (a `BAD_USER_INPUT` error naming the field otherwise). The
  * values themselves (lengths, slug format, deletion window) are checked by onboarding and offboarding, also
@@ -175,7 +199,13 @@ export function parseProvisionerRequest(event: unknown): ProvisionerRequest {
   if (action === 'onboard') return { action, input: parseOnboardInput(request.input) };
   if (action === 'offboard') return { action, input: parseOffboardInput(request.input) };
   if (action === 'inviteStaff') return { action, input: parseInviteStaffInput(request.input) };
-  throw badInput(['action'], 'action must be "onboard", "offboard" or "inviteStaff".');
+  if (action === 'registerPartnerClient') {
+    return { action, input: parseRegisterPartnerClientInput(request.input) };
+  }
+  throw badInput(
+    ['action'],
+    'action must be "onboard", "offboard", "inviteStaff" or "registerPartnerClient".',
+  );
 }
 
 /**
@@ -216,6 +246,7 @@ export async function runProvisionerEvent(
   services: ConfideServices,
   event: unknown,
   signIns?: SignInAccounts,
+  partnerClients?: PartnerClients,
 ): Promise<ProvisionerResponse> {
   try {
     const request = parseProvisionerRequest(event);
@@ -232,6 +263,15 @@ export async function runProvisionerEvent(
     if (request.action === 'inviteStaff') {
       const staff = await inviteStaff(services, request.input, signIns);
       return { ok: true, action: 'inviteStaff', organisationId: staff.orgId, staffId: staff.staffId };
+    }
+    if (request.action === 'registerPartnerClient') {
+      const partner = await registerPartnerClient(services, request.input, partnerClients);
+      return {
+        ok: true,
+        action: 'registerPartnerClient',
+        organisationId: request.input.organisationId,
+        partnerId: partner.partnerId,
+      };
     }
     const { organisationId, pendingWindowInDays } = request.input;
     const organisation = await offboardOrganisation(services, organisationId, pendingWindowInDays);
@@ -259,6 +299,11 @@ export interface OrganisationProvisioning {
    * in this process (locally) there is none, so it is refused ({@link noUserPool}).
    */
   inviteStaff(input: InviteStaffInput): Promise<StaffMember>;
+  /**
+   * Creates and binds a registered partner's own Cognito app client (decision 0022): only through the provisioner,
+   * which holds the user pool; in this process (locally) there is none, so it is refused ({@link noPartnerUserPool}).
+   */
+  registerPartnerClient(input: RegisterPartnerClientInput): Promise<PartnerAgency>;
 }
 
 /** In this process: locally, where the api's credentials may create KMS keys. */
@@ -275,6 +320,10 @@ class InProcessProvisioning implements OrganisationProvisioning {
 
   async inviteStaff(_input: InviteStaffInput): Promise<StaffMember> {
     throw noUserPool();
+  }
+
+  async registerPartnerClient(_input: RegisterPartnerClientInput): Promise<PartnerAgency> {
+    throw noPartnerUserPool();
   }
 }
 
@@ -346,6 +395,19 @@ class ProvisionerFunctionProvisioning implements OrganisationProvisioning {
     if (!staff) throw new ProvisionerFunctionError('The invited staff member cannot be read.');
     return staff;
   }
+
+  async registerPartnerClient(input: RegisterPartnerClientInput) {
+    const answer = answerOf(
+      await this.provisioner.invoke({ action: 'registerPartnerClient', input }),
+      'registerPartnerClient',
+    );
+    if (answer.organisationId !== input.organisationId || answer.partnerId !== input.partnerId) {
+      throw new ProvisionerFunctionError('The provisioner answered for another partner.');
+    }
+    const partner = await this.services.partners.get(tenantScope(input.organisationId), input.partnerId);
+    if (!partner) throw new ProvisionerFunctionError('The registered partner cannot be read.');
+    return partner;
+  }
 }
 
 const provisionings = new WeakMap<ConfideServices, OrganisationProvisioning>();
@@ -377,4 +439,9 @@ export function organisationProvisioning(services: ConfideServices): Organisatio
 }
 
 export type { SignInAccounts } from './onboarding';
+export {
+  type PartnerClients,
+  type RegisterPartnerClientInput,
+  registerPartnerClient,
+} from './partner-clients';
 export { type InviteStaffInput, inviteStaff } from './staff-invitations';

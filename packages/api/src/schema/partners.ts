@@ -1,7 +1,8 @@
-import { validate } from '@confide/domain';
+import { badInput, newId, validate } from '@confide/domain';
 import type { PartnerAgency } from '@confide/store';
 import { builder } from '../builder';
 import { callerScope } from '../context';
+import { organisationProvisioning } from '../operations/provisioning';
 
 const PartnerAgencyRef = builder.objectRef<PartnerAgency>('PartnerAgency');
 PartnerAgencyRef.implement({
@@ -28,23 +29,50 @@ builder.mutationFields((t) => ({
   registerPartnerAgency: t.field({
     type: PartnerAgencyRef,
     description:
-      'Registers a partner agency and binds its client-credentials app to this organisation (ORG_ADMIN). It reads nothing until a disclosure is released to it.',
+      'Registers a partner agency and binds its client-credentials app to this organisation (ORG_ADMIN). It reads nothing until a disclosure is released to it. In a deployed stage the agency’s own app client is created in the user pool (leave `clientId` out; an operator hands its secret to the agency); locally `clientId` is the client id its tokens carry, and required.',
     authScopes: { role: 'ORG_ADMIN' },
     args: {
       name: t.arg.string({ required: true, description: 'The agency’s name.' }),
-      clientId: t.arg.string({ required: true, description: 'The OAuth client id of its app.' }),
+      clientId: t.arg.string({
+        required: false,
+        description:
+          'The OAuth client id of its app: required locally; left out in a deployed stage, where the app client is created for the agency.',
+      }),
     },
     resolve: async (_root, args, context) => {
-      const partner = await context.services.partners.register(callerScope(context), {
-        name: validate.text(['name'], args.name, { max: 200 }),
-        clientId: validate.handle(['clientId'], args.clientId.toLowerCase()),
+      const scope = callerScope(context);
+      const name = validate.text(['name'], args.name, { max: 200 });
+      // Deployed (a provisioner, hence a user pool): the provisioner creates the agency's app client (decision 0022).
+      const deployed = context.services.config.provisioner !== undefined;
+      if (deployed && args.clientId != null) {
+        throw badInput(['clientId'], 'Leave clientId out: this deployment creates the agency’s app client.');
+      }
+      if (!deployed && args.clientId == null) {
+        throw badInput(
+          ['clientId'],
+          'clientId is required: this deployment has no user pool to create it in.',
+        );
+      }
+      const partner = await context.services.partners.register(scope, {
+        name,
+        // Until the provisioner binds the app client, a generated subject that no token of the pool can carry.
+        clientId:
+          args.clientId == null
+            ? newId('subject')
+            : validate.handle(['clientId'], args.clientId.toLowerCase()),
       });
       context.access.audit.record({
         action: 'ADMIN',
         operation: 'registerPartnerAgency',
         outcome: 'ALLOWED',
       });
-      return partner;
+      if (!deployed) return partner;
+      // Recorded before the app client is created, which grants access once the agency has its secret.
+      await context.access.audit.flush();
+      return organisationProvisioning(context.services).registerPartnerClient({
+        organisationId: scope.orgId,
+        partnerId: partner.partnerId,
+      });
     },
   }),
 }));

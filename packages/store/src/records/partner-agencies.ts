@@ -1,13 +1,21 @@
 import {
   type DynamoDBClient,
+  GetItemCommand,
   QueryCommand,
   TransactionCanceledException,
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
-import { type Clock, ConfideError, ErrorCode, newId } from '@confide/domain';
+import { asOrgId, type Clock, ConfideError, ErrorCode, newId, type OrgId } from '@confide/domain';
 import { attr, type Item, requireS } from '../attributes';
-import { identityItem } from '../organisation-directory';
-import type { TenantScope } from '../tenant-scope';
+import { encodeSubject, identityItem } from '../organisation-directory';
+import { platformKey, type TenantScope } from '../tenant-scope';
+
+/** Which organisation and partner a partner agency's Cognito app client belongs to (decision 0022). */
+export interface PartnerClientBinding {
+  readonly clientId: string;
+  readonly orgId: OrgId;
+  readonly partnerId: string;
+}
 
 /** An external agency (GP, local authority, police) whose app reads what a disclosure released to it. */
 export interface PartnerAgency {
@@ -62,6 +70,108 @@ export class PartnerAgencies {
       throw error;
     }
     return toPartner(item);
+  }
+
+  async get(scope: TenantScope, partnerId: string): Promise<PartnerAgency | undefined> {
+    const result = await this.dynamo.send(
+      new GetItemCommand({
+        TableName: this.table,
+        Key: { pk: attr.s(scope.key('PARTNER', partnerId)), sk: attr.s('PROFILE') },
+        ConsistentRead: true,
+      }),
+    );
+    return result.Item ? toPartner(result.Item) : undefined;
+  }
+
+  /**
+   * Binds a partner to the Cognito app client the provisioner created for it (decision 0022), in one transaction:
+   * the partner's `clientId` becomes the app client's id (conditional on it still being `fromClientId`), its
+   * identity link moves from `fromClientId` to the app client's id (a client-credentials token's `sub`), and the
+   * platform item `PLATFORM#CLIENT#<clientId>` → organisation and partner is written, which the api reads for such
+   * tokens. Anything changed meanwhile is a `CONFLICT` and nothing is written.
+   */
+  async bindClient(
+    scope: TenantScope,
+    partnerId: string,
+    fromClientId: string,
+    toClientId: string,
+  ): Promise<void> {
+    const createdAt = this.clock.now().toISOString();
+    try {
+      await this.dynamo.send(
+        new TransactWriteItemsCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.table,
+                Key: { pk: attr.s(scope.key('PARTNER', partnerId)), sk: attr.s('PROFILE') },
+                UpdateExpression: 'SET clientId = :to',
+                ConditionExpression: 'clientId = :from',
+                ExpressionAttributeValues: { ':to': attr.s(toClientId), ':from': attr.s(fromClientId) },
+              },
+            },
+            {
+              Delete: {
+                TableName: this.table,
+                Key: {
+                  pk: attr.s(scope.key('IDENTITY', encodeSubject(fromClientId))),
+                  sk: attr.s('IDENTITY'),
+                },
+                ConditionExpression: 'principalKind = :partner AND principalId = :partnerId',
+                ExpressionAttributeValues: { ':partner': attr.s('PARTNER'), ':partnerId': attr.s(partnerId) },
+              },
+            },
+            {
+              Put: {
+                TableName: this.table,
+                Item: identityItem(scope, toClientId, { kind: 'PARTNER', principalId: partnerId }),
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            {
+              Put: {
+                TableName: this.table,
+                Item: {
+                  pk: attr.s(platformKey.partnerClient(toClientId)),
+                  sk: attr.s('CLIENT'),
+                  orgId: attr.s(scope.orgId),
+                  partnerId: attr.s(partnerId),
+                  createdAt: attr.s(createdAt),
+                },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+          ],
+        }),
+      );
+    } catch (error) {
+      if (error instanceof TransactionCanceledException) {
+        throw new ConfideError(
+          ErrorCode.CONFLICT,
+          'The partner’s app client changed meanwhile; nothing was changed.',
+        );
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * The organisation and partner of a partner agency's app client, from its platform item (one `GetItem`); none
+   * for a client no partner was bound to. The api reads it for client-credentials tokens, which carry no `org_id`.
+   */
+  async clientBinding(clientId: string): Promise<PartnerClientBinding | undefined> {
+    const result = await this.dynamo.send(
+      new GetItemCommand({
+        TableName: this.table,
+        Key: { pk: attr.s(platformKey.partnerClient(clientId)), sk: attr.s('CLIENT') },
+      }),
+    );
+    if (!result.Item) return undefined;
+    return {
+      clientId,
+      orgId: asOrgId(requireS(result.Item, 'orgId')),
+      partnerId: requireS(result.Item, 'partnerId'),
+    };
   }
 
   async list(scope: TenantScope): Promise<PartnerAgency[]> {
