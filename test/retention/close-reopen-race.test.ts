@@ -1,0 +1,98 @@
+import {
+  DynamoDBClient,
+  GetItemCommand,
+  QueryCommand,
+  UpdateItemCommand,
+  type UpdateItemCommandInput,
+} from '@aws-sdk/client-dynamodb';
+import { LOCAL_CREDENTIALS } from '@confide/local';
+import { tenantScope } from '@confide/store';
+import { describe, expect, it } from 'vitest';
+import { expectNoErrors } from '../support/care-fixtures';
+import { localStack, testApi } from '../support/test-api';
+import { clientWithRecords, closeCase, readClient, retentionWorld } from './retention-support';
+
+/**
+ * A closeCase schedules the profile first, then every other item and the key. The soak once caught a reopenCase
+ * landing in between: the items were scheduled after the reopening had cleared them, so an open case's notes (and
+ * its data key) would have been deleted by TTL. Here the reopening is made to land at exactly that moment, by a
+ * middleware that reopens the case just before the first note is scheduled.
+ */
+
+function localDynamo(): DynamoDBClient {
+  const stack = localStack();
+  return new DynamoDBClient({
+    region: stack.region,
+    endpoint: stack.dynamodbEndpoint,
+    credentials: LOCAL_CREDENTIALS,
+  });
+}
+
+describe('closing and reopening at once', () => {
+  it('leaves no item or key of the reopened case scheduled to expire', async () => {
+    // Prepare: a client with notes, and a DynamoDB client that reopens the case mid-schedule
+    const direct = localDynamo();
+    let reopenBeforeFirstNote: (() => Promise<void>) | undefined;
+    const racing = localDynamo();
+    racing.middlewareStack.add(
+      (next, context) => async (args) => {
+        const input = args.input as UpdateItemCommandInput;
+        const schedulesANote =
+          context.commandName === 'UpdateItemCommand' &&
+          input.Key?.sk?.S?.startsWith('NOTE#') &&
+          input.UpdateExpression?.startsWith('SET expiresAt');
+        if (schedulesANote && reopenBeforeFirstNote) {
+          const reopen = reopenBeforeFirstNote;
+          reopenBeforeFirstNote = undefined;
+          await reopen();
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'reopenMidSchedule' },
+    );
+    const api = testApi({ dynamo: racing });
+    const world = await retentionWorld(api);
+    const client = await clientWithRecords(api, world);
+    const scope = tenantScope(world.org.orgId);
+    const profileKey = { pk: { S: scope.key('CLIENT', client.clientId) }, sk: { S: 'PROFILE' } };
+    // What a reopenCase does meanwhile: its own unscheduling (nothing is scheduled yet) and the status change
+    reopenBeforeFirstNote = async () => {
+      await direct.send(
+        new UpdateItemCommand({
+          TableName: api.services.config.tables.data,
+          Key: profileKey,
+          UpdateExpression: 'SET caseStatus = :open, version = version + :one REMOVE expiresAt',
+          ExpressionAttributeValues: { ':open': { S: 'OPEN' }, ':one': { N: '1' } },
+        }),
+      );
+    };
+
+    // Act: close (the schedule runs into the reopening)
+    const closed = await closeCase(api, world.manager, client.id, new Date(Date.now() - 86_400_000));
+
+    // Assess: the reopening happened mid-schedule, and nothing of the open case is left to expire
+    expect(reopenBeforeFirstNote).toBeUndefined();
+    expectNoErrors(closed);
+    const items = await direct.send(
+      new QueryCommand({
+        TableName: api.services.config.tables.data,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': profileKey.pk },
+        ConsistentRead: true,
+      }),
+    );
+    const notes = (items.Items ?? []).filter((item) => item.sk?.S?.startsWith('NOTE#'));
+    expect(notes.length).toBeGreaterThan(0);
+    expect((items.Items ?? []).filter((item) => item.expiresAt).map((item) => item.sk?.S)).toEqual([]);
+    const { table, key } = api.services.keys.subjectKeyLocation(world.org.orgId, client.clientId);
+    const subjectKey = await direct.send(
+      new GetItemCommand({ TableName: table, Key: key, ConsistentRead: true }),
+    );
+    expect(subjectKey.Item).toBeDefined();
+    expect(subjectKey.Item?.expiresAt).toBeUndefined();
+    const read = await readClient(api, world.manager.token, client.id);
+    expectNoErrors(read);
+    expect(read.data?.serviceUser.caseStatus).toBe('OPEN');
+    expect(read.data?.serviceUser.retention?.expiresAt).toBeNull();
+  });
+});
