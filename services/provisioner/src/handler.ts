@@ -80,8 +80,8 @@ export async function handler(event: unknown, context?: Context): Promise<Provis
   } catch (error) {
     logger.error('provisioner request failed', {
       action,
+      // The name only: AWS error messages can echo request values (an email, a name).
       errorName: error instanceof Error ? error.name : typeof error,
-      errorMessage: error instanceof Error ? error.message : undefined,
       cause: error instanceof Error && error.cause instanceof Error ? error.cause.name : undefined,
     });
     throw error;
