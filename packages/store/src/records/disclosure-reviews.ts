@@ -1,16 +1,15 @@
 import {
   ConditionalCheckFailedException,
   type DynamoDBClient,
-  QueryCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { type Clock, conflict, newId, notFound } from '@confide/domain';
 import type { SubjectKey } from '@confide/keys';
 import { attr, type Item, read, requireS } from '../attributes';
-import { queryAll } from '../query-all';
 import { itemKeyOf, openField, sealFields } from '../sealed-fields';
 import type { TenantScope } from '../tenant-scope';
 import type { LegalBasis } from './disclosures';
+import { ReviewQueue } from './review-queue';
 
 export type DisclosureReviewStatus = 'PENDING' | 'COMPLETED';
 export type DisclosureReviewOutcome = 'JUSTIFIED' | 'UNJUSTIFIED';
@@ -41,11 +40,15 @@ export interface DisclosureReview {
 
 /** Reviews of exceptional disclosures. The reviewer's notes are sealed under the client's key. */
 export class DisclosureReviews {
+  readonly #queue: ReviewQueue;
+
   constructor(
     private readonly dynamo: DynamoDBClient,
     private readonly table: string,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.#queue = new ReviewQueue(dynamo, table);
+  }
 
   /**
    * The item of a new review, for the caller to write in the same transaction as the register entry it
@@ -84,27 +87,12 @@ export class DisclosureReviews {
 
   /** Reviews, newest first; `status` narrows to pending or completed ones. */
   async list(scope: TenantScope, status?: DisclosureReviewStatus): Promise<DisclosureReview[]> {
-    const reviews = (
-      await queryAll(this.dynamo, {
-        TableName: this.table,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': attr.s(scope.key('DISCLOSURE_REVIEWS')) },
-        ScanIndexForward: false,
-      })
-    ).map(toReview);
+    const reviews = (await this.#queue.list(scope.key('DISCLOSURE_REVIEWS'))).map(toReview);
     return status ? reviews.filter((review) => review.status === status) : reviews;
   }
 
   async get(scope: TenantScope, reviewId: string): Promise<DisclosureReview | undefined> {
-    const result = await this.dynamo.send(
-      new QueryCommand({
-        TableName: this.table,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': attr.s(scope.key('DISCLOSURE_REVIEW', reviewId)) },
-      }),
-    );
-    const item = result.Items?.[0];
+    const item = await this.#queue.find(scope.key('DISCLOSURE_REVIEW', reviewId));
     return item ? toReview(item) : undefined;
   }
 

@@ -2,15 +2,14 @@ import {
   ConditionalCheckFailedException,
   type DynamoDBClient,
   PutItemCommand,
-  QueryCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { type Clock, conflict, type EmergencyReason, newId, notFound } from '@confide/domain';
 import type { SubjectKey } from '@confide/keys';
 import { attr, type Item, read, requireS } from '../attributes';
-import { queryAll } from '../query-all';
 import { itemKeyOf, openField, sealFields } from '../sealed-fields';
 import type { TenantScope } from '../tenant-scope';
+import { ReviewQueue } from './review-queue';
 
 export type ReviewOutcome = 'JUSTIFIED' | 'UNJUSTIFIED';
 
@@ -37,11 +36,15 @@ export interface EmergencyReview {
  * everything a notification could carry is a reference only (Lets connect 5.6).
  */
 export class EmergencyReviews {
+  readonly #queue: ReviewQueue;
+
   constructor(
     private readonly dynamo: DynamoDBClient,
     private readonly table: string,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.#queue = new ReviewQueue(dynamo, table);
+  }
 
   async open(
     scope: TenantScope,
@@ -86,27 +89,12 @@ export class EmergencyReviews {
 
   /** Reviews, newest first; `status` narrows to pending or completed ones. */
   async list(scope: TenantScope, status?: 'PENDING' | 'COMPLETED'): Promise<EmergencyReview[]> {
-    const reviews: EmergencyReview[] = (
-      await queryAll(this.dynamo, {
-        TableName: this.table,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': attr.s(scope.key('EMERGENCY_REVIEWS')) },
-        ScanIndexForward: false,
-      })
-    ).map(toReview);
+    const reviews = (await this.#queue.list(scope.key('EMERGENCY_REVIEWS'))).map(toReview);
     return status ? reviews.filter((review) => review.status === status) : reviews;
   }
 
   async get(scope: TenantScope, reviewId: string): Promise<EmergencyReview | undefined> {
-    const result = await this.dynamo.send(
-      new QueryCommand({
-        TableName: this.table,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': attr.s(scope.key('EMERGENCY_REVIEW', reviewId)) },
-      }),
-    );
-    const item = result.Items?.[0];
+    const item = await this.#queue.find(scope.key('EMERGENCY_REVIEW', reviewId));
     return item ? toReview(item) : undefined;
   }
 
