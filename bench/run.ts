@@ -295,7 +295,7 @@ async function seedSmall(services: ConfideServices, stack: LocalStack): Promise<
   const workerToken = await mintToken(
     stack.dataDir,
     { issuer: stack.issuer, audience: stack.audience, expiresIn: '2h' },
-    { sub: worker.externalSubject, org_id: organisation.orgId },
+    { sub: worker.externalSubject, org_id: organisation.orgId, staff_id: worker.staffId },
   );
   return {
     orgId: organisation.orgId,

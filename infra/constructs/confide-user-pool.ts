@@ -29,6 +29,12 @@ export const OPERATOR_GROUP = 'confide-operators';
  */
 export const ORGANISATION_ATTRIBUTE = 'org_id';
 
+/**
+ * The custom attribute holding a staff user's staff id (`custom:staff_id`), which the pre-token-generation trigger
+ * copies into the `staff_id` claim. Must match `STAFF_ID_ATTRIBUTE` in `services/pre-token/src/handler.ts`.
+ */
+export const STAFF_ATTRIBUTE = 'staff_id';
+
 /** The resource server identifier: scopes read `confide/<scope>`. */
 export const RESOURCE_SERVER_ID = 'confide';
 
@@ -111,6 +117,9 @@ export class ConfideUserPool extends Construct {
       // client, so that no one can move an account into another organisation.
       customAttributes: {
         [ORGANISATION_ATTRIBUTE]: new StringAttribute({ minLen: 30, maxLen: 30, mutable: false }),
+        // A staff user's staff id, copied into tokens as a hint (decision 0020); staff ids are `stf_` and 26
+        // characters.
+        [STAFF_ATTRIBUTE]: new StringAttribute({ minLen: 30, maxLen: 30, mutable: false }),
       },
       mfa: Mfa.REQUIRED,
       mfaSecondFactor: { otp: true, sms: false },

@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { ORG_ID_ATTRIBUTE } from '../../services/pre-token/src/handler';
-import { ORGANISATION_ATTRIBUTE } from '../constructs/confide-user-pool';
+import { ORG_ID_ATTRIBUTE, STAFF_ID_ATTRIBUTE } from '../../services/pre-token/src/handler';
+import { ORGANISATION_ATTRIBUTE, STAFF_ATTRIBUTE } from '../constructs/confide-user-pool';
 import { actionsOf, allStatements, synthStage } from './synth-stage';
 
 const userPool = 'AWS::Cognito::UserPool';
@@ -136,6 +136,20 @@ describe('ConfideIdentityStack', () => {
     });
     // The trigger reads the attribute the pool declares.
     expect(ORG_ID_ATTRIBUTE).toBe(`custom:${ORGANISATION_ATTRIBUTE}`);
+  });
+
+  it('keeps a staff user’s staff id in an immutable custom:staff_id attribute (the token hint)', () => {
+    prod.identity.hasResourceProperties(userPool, {
+      Schema: Match.arrayWith([
+        {
+          Name: STAFF_ATTRIBUTE,
+          AttributeDataType: 'String',
+          Mutable: false,
+          StringAttributeConstraints: { MinLength: '30', MaxLength: '30' },
+        },
+      ]),
+    });
+    expect(STAFF_ID_ATTRIBUTE).toBe(`custom:${STAFF_ATTRIBUTE}`);
   });
 
   it('adds org_id to access tokens with a version 2 pre-token-generation trigger that Cognito may invoke', () => {

@@ -265,7 +265,12 @@ describe('the built Lambda bundles, each in a fresh Node process against the loc
       operation: 'AdminCreateUser',
       userPoolId: 'eu-west-2_AbCdEf123',
       username: email,
-      attributes: { email, email_verified: 'true', 'custom:org_id': created.organisationId },
+      attributes: {
+        email,
+        email_verified: 'true',
+        'custom:org_id': created.organisationId,
+        'custom:staff_id': created.firstAdminStaffId,
+      },
       signatureValid: true,
     });
     const [user] = cognito.users.values();
@@ -553,7 +558,12 @@ describe('the built Lambda bundles, each in a fresh Node process against the loc
           operation: 'AdminCreateUser',
           userPoolId: 'eu-west-2_AbCdEf123',
           username: email,
-          attributes: { email, email_verified: 'true', 'custom:org_id': org.orgId },
+          attributes: {
+            email,
+            email_verified: 'true',
+            'custom:org_id': org.orgId,
+            'custom:staff_id': generated?.staffId,
+          },
           signatureValid: true,
         },
       ]);
@@ -767,11 +777,17 @@ describe('the built Lambda bundles, each in a fresh Node process against the loc
     expect(run.output).not.toContain(NOTE_BODY);
   });
 
-  it('pre-token trigger: adds org_id from custom:org_id to access and id tokens, and nothing otherwise', async () => {
+  it('pre-token trigger: adds org_id and staff_id from the user’s attributes to access and id tokens, and nothing otherwise', async () => {
     // Prepare
     const org = await onboardTestOrganisation(api);
+    const staffId = 'stf_aaaaaaaaaaaaaaaaaaaaaaaaaa';
     const events = [
-      preTokenEvent({ sub: 'user-1', email: 'ada@example.org', 'custom:org_id': org.orgId }),
+      preTokenEvent({
+        sub: 'user-1',
+        email: 'ada@example.org',
+        'custom:org_id': org.orgId,
+        'custom:staff_id': staffId,
+      }),
       preTokenEvent({ sub: 'operator-1', email: 'op@example.org' }),
       preTokenEvent({ sub: 'user-2', email: 'bob@example.org', 'custom:org_id': 'not-an-org' }),
     ];
@@ -787,8 +803,8 @@ describe('the built Lambda bundles, each in a fresh Node process against the loc
       result.ok ? (result.value as PreTokenAnswer).response.claimsAndScopeOverrideDetails : result,
     );
     expect(tenant).toEqual({
-      idTokenGeneration: { claimsToAddOrOverride: { org_id: org.orgId } },
-      accessTokenGeneration: { claimsToAddOrOverride: { org_id: org.orgId } },
+      idTokenGeneration: { claimsToAddOrOverride: { org_id: org.orgId, staff_id: staffId } },
+      accessTokenGeneration: { claimsToAddOrOverride: { org_id: org.orgId, staff_id: staffId } },
     });
     expect(operator).toBeNull();
     expect(malformed).toBeNull();

@@ -14,11 +14,11 @@ const EMAIL = 'jo.invited@charity.example';
 
 /** A user pool that records its calls; `subject` chooses the `sub` of the next user it creates. */
 function recordingPool(subject: () => string = randomUUID) {
-  const created: { orgId: OrgId; email: string }[] = [];
+  const created: { orgId: OrgId; staffId: string; email: string }[] = [];
   const disabled: string[] = [];
   const pool: SignInAccounts = {
-    async create(orgId, email) {
-      created.push({ orgId, email });
+    async create(orgId, staffId, email) {
+      created.push({ orgId, staffId, email });
       const sub = subject();
       return { subject: sub, username: sub };
     },
@@ -80,7 +80,7 @@ describe('inviting staff to sign in (decision 0021)', () => {
     );
 
     // Assess
-    expect(created).toEqual([{ orgId: org.orgId, email: EMAIL }]);
+    expect(created).toEqual([{ orgId: org.orgId, staffId: worker.staffId, email: EMAIL }]);
     expect(again).toBe('CONFLICT');
     expect(disabled).toEqual([]);
     expect(invited.externalSubject).not.toBe(oldSubject);

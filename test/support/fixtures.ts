@@ -57,7 +57,7 @@ export async function staffIdByHandle(api: TestApi, orgId: OrgId, handle: string
 export async function staffToken(api: TestApi, orgId: OrgId, staffId: string): Promise<string> {
   const staff = await api.services.directory.staff(tenantScope(orgId), staffId);
   if (!staff) throw new Error('No such staff member');
-  return api.token({ sub: staff.externalSubject, org_id: orgId });
+  return api.token({ sub: staff.externalSubject, org_id: orgId, staff_id: staff.staffId });
 }
 
 /** Adds a staff member through the API as the organisation's admin; returns their id and a token. */

@@ -115,13 +115,24 @@ export class Authenticator {
     }
     const agencyClient = agencyClientOf(claims, this.services.config.auth);
     const orgId = agencyClient ? await this.#agencyOrganisation(agencyClient) : orgIdClaim(claims);
-    const { organisation, identity } = await this.services.directory.organisationAndIdentity(orgId, subject);
+    // A staff token names its staff id (`staff_id`, decision 0020): that item then comes in the same batch as the
+    // organisation and identity link, and is used only if the link — not the token — says it is this subject's.
+    const staffHint = staffIdClaim(claims);
+    const {
+      organisation,
+      identity,
+      staff: hinted,
+    } = await this.services.directory.organisationAndIdentity(orgId, subject, staffHint);
     if (organisation?.status !== 'ACTIVE' || !identity || (agencyClient && identity.kind !== 'PARTNER')) {
       throw unauthenticated('This account is not active.');
     }
+    if (staffHint && (identity.kind !== 'STAFF' || identity.principalId !== staffHint)) {
+      throw unauthenticated('The token is invalid or has expired.');
+    }
     switch (identity.kind) {
       case 'STAFF': {
-        const staff = await this.services.directory.staff(tenantScope(orgId), identity.principalId);
+        const staff =
+          hinted ?? (await this.services.directory.staff(tenantScope(orgId), identity.principalId));
         if (staff?.status !== 'ACTIVE') throw unauthenticated('This account is not active.');
         return {
           principal: { kind: 'STAFF', orgId, staffId: staff.staffId, roles: staff.roles },
@@ -145,6 +156,12 @@ export class Authenticator {
         throw new ConfideError(ErrorCode.INTERNAL, 'Unknown principal kind.');
     }
   }
+}
+
+/** The staff id a token names, if it names a well-formed one; anything else is treated as no hint. */
+function staffIdClaim(claims: JWTPayload): string | undefined {
+  const staffId = claims.staff_id;
+  return typeof staffId === 'string' && isIdOf('staff', staffId) ? staffId : undefined;
 }
 
 function orgIdClaim(claims: JWTPayload): OrgId {

@@ -46,7 +46,11 @@ export async function tokenCommand(request: TokenRequest): Promise<string> {
   if (request.user) {
     const staff = await services.directory.staffByHandle(tenantScope(orgId), request.user);
     if (!staff) throw new CliError(`No staff member "${request.user}" in ${request.org}.`);
-    return mintToken(stack.dataDir, settings, { sub: staff.externalSubject, org_id: orgId });
+    return mintToken(stack.dataDir, settings, {
+      sub: staff.externalSubject,
+      org_id: orgId,
+      staff_id: staff.staffId,
+    });
   }
   if (request.serviceUser) {
     const scope = tenantScope(orgId);

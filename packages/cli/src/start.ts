@@ -34,7 +34,11 @@ export async function startCommand(options: {
     for (const person of [demo.admin, ...demo.staff]) {
       const staff = await services.directory.staffByHandle(tenantScope(orgId), person.handle);
       if (!staff) continue;
-      const token = await mintToken(stack.dataDir, settings, { sub: staff.externalSubject, org_id: orgId });
+      const token = await mintToken(stack.dataDir, settings, {
+        sub: staff.externalSubject,
+        org_id: orgId,
+        staff_id: staff.staffId,
+      });
       lines.push(`  ${person.roles.join(',').padEnd(20)} ${person.handle.padEnd(22)} ${token}`);
     }
   }

@@ -305,9 +305,16 @@ export class OrganisationDirectory {
    */
   async addStaff(
     scope: TenantScope,
-    input: { handle: string; displayName: string; roles: readonly Role[]; externalSubject?: string },
+    input: {
+      handle: string;
+      displayName: string;
+      roles: readonly Role[];
+      externalSubject?: string;
+      /** A staff id chosen beforehand (onboarding names it on the sign-in user it creates first). */
+      staffId?: string;
+    },
   ): Promise<StaffMember> {
-    const staffId = newId('staff');
+    const staffId = input.staffId ?? newId('staff');
     const externalSubject = input.externalSubject ?? newId('subject');
     const handleKey = await this.#handleKey(scope, input.handle);
     const key = await this.#keys.createSubjectKey(scope.orgId, staffId);
@@ -630,33 +637,54 @@ export class OrganisationDirectory {
   /**
    * The organisation and the identity link of a token's subject, read concurrently. Either may be absent.
    */
+  /**
+   * The organisation and the identity link of a token's subject, in one round trip: every request authenticates
+   * through here. Given the staff id the token names (`staffHint`), that staff member's item comes in the same
+   * batch; it is returned only if the identity link points at it, so a wrong hint yields no staff member.
+   */
   async organisationAndIdentity(
     orgId: OrgId,
     externalSubject: string,
-  ): Promise<{ organisation?: Organisation; identity?: IdentityLink }> {
+    staffHint?: string,
+  ): Promise<{ organisation?: Organisation; identity?: IdentityLink; staff?: StaffMember }> {
     const scope = tenantScope(orgId);
-    // One round trip for both: every request authenticates through here.
     const organisationKey = { pk: attr.s(scope.key('ORG')), sk: attr.s(ORG_SORT) };
     const identityKey = {
       pk: attr.s(scope.key('IDENTITY', encodeSubject(externalSubject))),
       sk: attr.s('IDENTITY'),
     };
+    const staffKey = staffHint
+      ? { pk: attr.s(scope.key('STAFF', staffHint)), sk: attr.s(ORG_SORT) }
+      : undefined;
     const found = await batchGet(this.#dynamo, [
       { table: this.#table, key: organisationKey },
       { table: this.#table, key: identityKey },
+      ...(staffKey ? [{ table: this.#table, key: staffKey }] : []),
     ]);
     const organisationItem = found.get(refKey(this.#table, organisationKey));
     const identityItem = found.get(refKey(this.#table, identityKey));
+    const staffItem = staffKey ? found.get(refKey(this.#table, staffKey)) : undefined;
     const organisation = organisationItem ? toOrganisation(organisationItem) : undefined;
     // An identity expires with its principal's record (retention): an expired one is never returned.
-    const identity =
-      identityItem && !isExpired(read.n(identityItem, 'expiresAt'), this.#clock.now())
+    const identity: IdentityLink | undefined =
+      identityItem && !this.#expired(identityItem)
         ? {
             kind: requireS(identityItem, 'principalKind') as PrincipalKind,
             principalId: requireS(identityItem, 'principalId'),
           }
         : undefined;
-    return { ...(organisation ? { organisation } : {}), ...(identity ? { identity } : {}) };
+    const staff =
+      staffItem &&
+      !this.#expired(staffItem) &&
+      identity?.kind === 'STAFF' &&
+      identity.principalId === staffHint
+        ? this.#toStaff(scope, staffItem)
+        : undefined;
+    return {
+      ...(organisation ? { organisation } : {}),
+      ...(identity ? { identity } : {}),
+      ...(staff ? { staff } : {}),
+    };
   }
 
   /** The key of a staff member's handle entry (retention schedules it with the rest of their record). */

@@ -13,6 +13,9 @@ import { badInput, ConfideError, ErrorCode, type OrgId } from '@confide/domain';
 /** The user attribute holding a user's organisation (`custom:org_id`; infra/constructs/confide-user-pool.ts). */
 export const ORGANISATION_USER_ATTRIBUTE = 'custom:org_id';
 
+/** The user attribute holding a staff user's staff id (`custom:staff_id`), which tokens carry as a hint. */
+export const STAFF_USER_ATTRIBUTE = 'custom:staff_id';
+
 /** Where the provisioner creates sign-in users: `CONFIDE_USER_POOL_ID` (set by CDK), or none (locally). */
 export interface UserPoolConfig {
   readonly userPoolId: string;
@@ -61,7 +64,7 @@ export class CognitoSignInAccounts implements SignInAccounts {
     });
   }
 
-  async create(orgId: OrgId, email: string, field: readonly string[]) {
+  async create(orgId: OrgId, staffId: string, email: string, field: readonly string[]) {
     let user: AdminCreateUserCommandOutput['User'];
     try {
       ({ User: user } = await this.#client.send(
@@ -72,6 +75,8 @@ export class CognitoSignInAccounts implements SignInAccounts {
             { Name: 'email', Value: email },
             { Name: 'email_verified', Value: 'true' },
             { Name: ORGANISATION_USER_ATTRIBUTE, Value: orgId },
+            // Copied into tokens as a hint, so that authentication reads the caller in one batch (decision 0020)
+            { Name: STAFF_USER_ATTRIBUTE, Value: staffId },
           ],
           DesiredDeliveryMediums: [DeliveryMediumType.EMAIL],
         }),

@@ -3,6 +3,7 @@ import {
   badInput,
   ConfideError,
   ErrorCode,
+  newId,
   newOrgId,
   notFound,
   type OrgId,
@@ -35,6 +36,7 @@ export interface SignInAccounts {
    */
   create(
     orgId: OrgId,
+    staffId: string,
     email: string,
     field: readonly string[],
   ): Promise<{ readonly subject: string; readonly username: string }>;
@@ -77,8 +79,9 @@ export async function onboardOrganisation(
   }
 
   const orgId = newOrgId();
+  const adminStaffId = newId('staff');
   // The user first: a refusal (address taken) then leaves nothing behind. Its `sub` is the admin's subject.
-  const account = signIns && email ? await signIns.create(orgId, email, emailField) : undefined;
+  const account = signIns && email ? await signIns.create(orgId, adminStaffId, email, emailField) : undefined;
   let keyArn: string;
   let alias: string;
   try {
@@ -100,6 +103,7 @@ export async function onboardOrganisation(
       ...(dpa ? { dataProcessingAgreement: dpa } : {}),
     });
     const firstAdmin = await services.directory.addStaff(tenantScope(orgId), {
+      staffId: adminStaffId,
       handle,
       displayName,
       roles: ['ORG_ADMIN'],

@@ -76,7 +76,7 @@ export async function inviteStaff(
   if (!staff) throw notFound('Staff member');
   refuseUninvitable(staff);
 
-  const account = await signIns.create(organisation.orgId, email, INVITE_EMAIL_FIELD);
+  const account = await signIns.create(organisation.orgId, staff.staffId, email, INVITE_EMAIL_FIELD);
   try {
     await services.directory.relinkStaffIdentity(
       scope,
