@@ -110,14 +110,14 @@ function failingAuditClient(api: TestApi): { client: DynamoDBClient; failures: (
 
 describe('when the audit write fails', () => {
   const healthy = testApi();
-  let world: ServiceWorld & { client: string; worker: Person };
+  let world: ServiceWorld & { client: string; worker: Person; note: string };
   beforeAll(async () => {
     const base = await serviceWorld(healthy);
     const worker = await addStaff(healthy, base.org, ['SUPPORT_WORKER']);
     const client = await registerServiceUser(healthy, base.manager, base.serviceId);
     await allocate(healthy, base.manager, client, worker);
-    await recordNote(healthy, worker, client, 'DAILY_SUPPORT', 'Visited the GP together.');
-    world = { ...base, client, worker };
+    const note = await recordNote(healthy, worker, client, 'DAILY_SUPPORT', 'Visited the GP together.');
+    world = { ...base, client, worker, note };
   });
 
   it('withholds the response: data null, one INTERNAL error, no personal data', async () => {
@@ -197,5 +197,37 @@ describe('when the audit write fails', () => {
       localIdOf(world.client),
     );
     expect(after.map((note) => note.noteId)).toEqual(before.map((note) => note.noteId));
+  });
+
+  it('leaves the disclosure register as it was when the request’s WRITE event cannot be recorded', async () => {
+    // Prepare
+    const { client } = failingAuditClient(healthy);
+    const broken = testApi({ dynamo: client });
+    const scope = tenantScope(world.org.orgId);
+    const before = await healthy.services.disclosures.register(scope, localIdOf(world.client));
+
+    // Act
+    const result = await broken.graphql(
+      'mutation ($input: ReceiveDisclosureRequestInput!) { receiveDisclosureRequest(input: $input) { requestId } }',
+      {
+        token: world.manager.token,
+        variables: {
+          input: {
+            serviceUserId: world.client,
+            requesterOrganisation: 'County Council',
+            requesterContact: 'Duty social worker, 01234 567890',
+            purpose: 'Care needs assessment',
+            legalBasis: 'COURT_ORDER',
+            itemIds: [world.note],
+            receivedOn: new Date().toISOString().slice(0, 10),
+            identityCheck: 'CALLBACK_TO_KNOWN_NUMBER',
+          },
+        },
+      },
+    );
+
+    // Assess
+    expect(errorsOf(result)).toEqual([{ code: 'INTERNAL', path: undefined }]);
+    expect(await healthy.services.disclosures.register(scope, localIdOf(world.client))).toEqual(before);
   });
 });

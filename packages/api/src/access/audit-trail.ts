@@ -19,6 +19,19 @@ interface PendingEvent {
   rule: string | undefined;
 }
 
+/** One event as a resolver records it. */
+export interface AuditRecord {
+  action: AuditAction;
+  operation: string;
+  subjectId?: string | undefined;
+  field?: string | undefined;
+  classification?: Classification | undefined;
+  relationship?: Relationship | undefined;
+  emergency?: boolean;
+  outcome: string;
+  rule?: string | undefined;
+}
+
 /**
  * The audit events of one request. Field reads are folded into one event per (subject, action, outcome,
  * relationship), so a request touching many fields of many records still fits the two-write budget; the
@@ -39,17 +52,7 @@ export class AuditTrail {
     private readonly now: () => Date,
   ) {}
 
-  record(event: {
-    action: AuditAction;
-    operation: string;
-    subjectId?: string | undefined;
-    field?: string | undefined;
-    classification?: Classification | undefined;
-    relationship?: Relationship | undefined;
-    emergency?: boolean;
-    outcome: string;
-    rule?: string | undefined;
-  }): void {
+  record(event: AuditRecord): void {
     const key = [
       event.action,
       event.operation,
@@ -86,6 +89,15 @@ export class AuditTrail {
    * the response (or, before a data write, change nothing). A flush before a data write keeps one write call of
    * the budget for the `final` flush after execution (a retry on another audit chain is only made within budget).
    */
+  /**
+   * Records a change and writes it (with everything recorded so far) before the change is made: if the audit
+   * cannot be written this throws, and the caller changes nothing.
+   */
+  async recordBeforeChange(event: AuditRecord): Promise<void> {
+    this.record(event);
+    await this.flush();
+  }
+
   async flush(options: { final?: boolean } = {}): Promise<void> {
     // Once a write failed, the request is withheld whatever follows: fail again without writing.
     if (this.#failure) throw this.#failure;

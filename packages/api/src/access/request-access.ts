@@ -260,7 +260,8 @@ export class RequestAccess {
       if (decision.effect === 'POLICY_NOT_ACKNOWLEDGED') throw readRefusal(decision, operation);
       throw forbidden('Your relationship to this person does not allow this change.');
     }
-    this.audit.record({
+    // The write is recorded before it happens: if the audit cannot be written, nothing is changed.
+    await this.audit.recordBeforeChange({
       action: 'WRITE',
       operation,
       subjectId: client.clientId,
@@ -269,8 +270,6 @@ export class RequestAccess {
       outcome: 'ALLOWED',
       rule: decision.rule,
     });
-    // The write is recorded before it happens: if the audit cannot be written, nothing is changed.
-    await this.audit.flush();
     return decision;
   }
 

@@ -155,15 +155,14 @@ builder.mutationFields((t) => ({
       }
       const key = await context.access.loader.subjectKey(scope.orgId, review.clientId);
       if (!key) throw notFound('Review');
-      context.access.audit.record({
+      // Audit before the write: if the event cannot be recorded, the review stays open.
+      await context.access.audit.recordBeforeChange({
         action: 'ADMIN',
         operation,
         subjectId: review.clientId,
         outcome: 'ALLOWED',
         rule: `review.${args.outcome}`,
       });
-      // Audit before the write: if the event cannot be recorded, the review stays open.
-      await context.access.audit.flush();
       const completed = await context.services.disclosureReviews.complete(review, key, {
         outcome: args.outcome,
         reviewedBy: reviewer,

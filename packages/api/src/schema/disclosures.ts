@@ -13,6 +13,7 @@ import {
 import { needToKnow } from '../access/need-to-know';
 import { builder } from '../builder';
 import { type ConfideContext, callerScope, hasRole, staffPrincipal } from '../context';
+import type { ConfideServices } from '../services';
 import { CaseNoteInterface, type NoteInContext } from './case-notes';
 import { localId, noteLocalId } from './ids';
 import { ServiceUserRef } from './service-users';
@@ -216,6 +217,35 @@ async function requireDisclosureRole(context: ConfideContext, client: ServiceUse
   throw forbidden('Disclosures are decided by the service’s managers or the Caldicott Guardian.');
 }
 
+/** A register entry as the mutations give it: the client and the author are filled in by {@link appendEntry}. */
+type NewEntry = Omit<Parameters<ConfideServices['disclosures']['append']>[2], 'clientId' | 'by'>;
+
+/**
+ * Appends an entry to the client's disclosure register, audited as a CONSENT write before it is written: if the
+ * audit cannot be written, the register is left as it was.
+ */
+async function appendEntry(
+  context: ConfideContext,
+  client: ServiceUserRecord,
+  operation: string,
+  entry: NewEntry,
+  rule?: string,
+) {
+  await context.access.audit.recordBeforeChange({
+    action: 'WRITE',
+    operation,
+    subjectId: client.clientId,
+    classification: 'CONSENT',
+    outcome: 'ALLOWED',
+    rule,
+  });
+  return context.services.disclosures.append(callerScope(context), await context.access.clientKey(client), {
+    ...entry,
+    clientId: client.clientId,
+    by: staffPrincipal(context).staffId,
+  });
+}
+
 async function requestEntries(context: ConfideContext, client: ServiceUserRecord, requestId: string) {
   if (!isIdOf('disclosure', requestId)) throw notFound('Disclosure request');
   const entries = await context.services.disclosures.request(
@@ -292,7 +322,7 @@ async function authoriseExceptionalDisclosure(
       'An exceptional disclosure is recorded by staff who support the person, their service’s managers or the Caldicott Guardian.',
     );
   }
-  context.access.audit.record({
+  await context.access.audit.recordBeforeChange({
     action: 'WRITE',
     operation,
     subjectId: client.clientId,
@@ -301,7 +331,6 @@ async function authoriseExceptionalDisclosure(
     outcome: 'ALLOWED',
     rule: `disclosure.exceptional.${legalBasis}`,
   });
-  await context.access.audit.flush();
 }
 
 // ── Mutations ────────────────────────────────────────────────────────────────────────────────────────────────
@@ -394,43 +423,30 @@ builder.mutationFields((t) => ({
       ) {
         throw notFound('Partner agency');
       }
-      const entry = await context.services.disclosures.append(
-        callerScope(context),
-        await context.access.clientKey(client),
-        {
-          requestId: context.services.disclosures.newRequestId(),
-          clientId: client.clientId,
-          sequence: 1,
-          kind: 'RECEIVED',
-          by: staffPrincipal(context).staffId,
-          requesterOrganisation: validate.text(
-            ['input', 'requesterOrganisation'],
-            input.requesterOrganisation,
-            { max: 200 },
-          ),
-          partnerId,
-          legalBasis: input.legalBasis,
-          identityCheck: input.identityCheck,
-          receivedOn: validate.pastDate(
-            ['input', 'receivedOn'],
-            input.receivedOn,
-            context.services.clock.now(),
-          ),
-          itemIds,
-          sealed: {
-            requesterContact: validate.text(['input', 'requesterContact'], input.requesterContact, {
-              max: 500,
-            }),
-            purpose: validate.text(['input', 'purpose'], input.purpose, { max: 2000, multiline: true }),
-          },
+      const entry = await appendEntry(context, client, 'receiveDisclosureRequest', {
+        requestId: context.services.disclosures.newRequestId(),
+        sequence: 1,
+        kind: 'RECEIVED',
+        requesterOrganisation: validate.text(
+          ['input', 'requesterOrganisation'],
+          input.requesterOrganisation,
+          { max: 200 },
+        ),
+        partnerId,
+        legalBasis: input.legalBasis,
+        identityCheck: input.identityCheck,
+        receivedOn: validate.pastDate(
+          ['input', 'receivedOn'],
+          input.receivedOn,
+          context.services.clock.now(),
+        ),
+        itemIds,
+        sealed: {
+          requesterContact: validate.text(['input', 'requesterContact'], input.requesterContact, {
+            max: 500,
+          }),
+          purpose: validate.text(['input', 'purpose'], input.purpose, { max: 2000, multiline: true }),
         },
-      );
-      context.access.audit.record({
-        action: 'WRITE',
-        operation: 'receiveDisclosureRequest',
-        subjectId: client.clientId,
-        classification: 'CONSENT',
-        outcome: 'ALLOWED',
       });
       return [{ client, entry }];
     },
@@ -451,25 +467,12 @@ builder.mutationFields((t) => ({
       if (entries.some((e) => ['APPROVED', 'REFUSED', 'ESCALATED'].includes(e.kind))) {
         throw new ConfideError(ErrorCode.CONFLICT, 'The request is already escalated or decided.');
       }
-      const entry = await context.services.disclosures.append(
-        callerScope(context),
-        await context.access.clientKey(client),
-        {
-          requestId: args.requestId,
-          clientId: client.clientId,
-          sequence: next,
-          kind: 'ESCALATED',
-          by: staffPrincipal(context).staffId,
-          flaggedForGuardian: true,
-          sealed: { reasoning: validate.text(['reasoning'], args.reasoning, { max: 2000, multiline: true }) },
-        },
-      );
-      context.access.audit.record({
-        action: 'WRITE',
-        operation: 'escalateDisclosureRequest',
-        subjectId: client.clientId,
-        classification: 'CONSENT',
-        outcome: 'ALLOWED',
+      const entry = await appendEntry(context, client, 'escalateDisclosureRequest', {
+        requestId: args.requestId,
+        sequence: next,
+        kind: 'ESCALATED',
+        flaggedForGuardian: true,
+        sealed: { reasoning: validate.text(['reasoning'], args.reasoning, { max: 2000, multiline: true }) },
       });
       return { client, entry };
     },
@@ -509,29 +512,21 @@ builder.mutationFields((t) => ({
         }
         requireAuthorAuthority(await notesFor(context, client, received.itemIds));
       }
-      const entry = await context.services.disclosures.append(
-        callerScope(context),
-        await context.access.clientKey(client),
+      const entry = await appendEntry(
+        context,
+        client,
+        'decideDisclosureRequest',
         {
           requestId: args.requestId,
-          clientId: client.clientId,
           sequence: next,
           kind: args.approve ? 'APPROVED' : 'REFUSED',
-          by: staffPrincipal(context).staffId,
           consentId,
           legalBasis: received.legalBasis,
           flaggedForGuardian: args.approve && received.legalBasis !== 'CONSENT',
           sealed: { reasoning },
         },
+        args.approve ? 'disclosure.approved' : 'disclosure.refused',
       );
-      context.access.audit.record({
-        action: 'WRITE',
-        operation: 'decideDisclosureRequest',
-        subjectId: client.clientId,
-        classification: 'CONSENT',
-        outcome: 'ALLOWED',
-        rule: args.approve ? 'disclosure.approved' : 'disclosure.refused',
-      });
       return { client, entry };
     },
   }),
@@ -593,30 +588,26 @@ builder.mutationFields((t) => ({
         return { noteId: note.noteId, kind: note.kind, recordedAt: note.recordedAt, body };
       });
       const snapshotDigest = createHash('sha256').update(JSON.stringify(bundle)).digest('hex');
-      const entry = await context.services.disclosures.append(callerScope(context), key, {
-        requestId: input.requestId,
-        clientId: client.clientId,
-        sequence: next,
-        kind: 'RELEASED',
-        by: staffPrincipal(context).staffId,
-        partnerId: input.method === 'PARTNER_APP' ? received.partnerId : undefined,
-        itemIds,
-        consentId: approval.consentId,
-        legalBasis: received.legalBasis,
-        snapshotDigest,
-        method: input.method,
-        grantExpiresAt,
-        flaggedForGuardian: received.legalBasis !== 'CONSENT',
-        sealed: redactions.length > 0 ? { redactions: redactions.join('\n') } : {},
-      });
-      context.access.audit.record({
-        action: 'WRITE',
-        operation: 'releaseDisclosure',
-        subjectId: client.clientId,
-        classification: 'CONSENT',
-        outcome: 'ALLOWED',
-        rule: `disclosure.released.${received.legalBasis}`,
-      });
+      const entry = await appendEntry(
+        context,
+        client,
+        'releaseDisclosure',
+        {
+          requestId: input.requestId,
+          sequence: next,
+          kind: 'RELEASED',
+          partnerId: input.method === 'PARTNER_APP' ? received.partnerId : undefined,
+          itemIds,
+          consentId: approval.consentId,
+          legalBasis: received.legalBasis,
+          snapshotDigest,
+          method: input.method,
+          grantExpiresAt,
+          flaggedForGuardian: received.legalBasis !== 'CONSENT',
+          sealed: redactions.length > 0 ? { redactions: redactions.join('\n') } : {},
+        },
+        `disclosure.released.${received.legalBasis}`,
+      );
       return { client, entry };
     },
   }),
@@ -633,24 +624,11 @@ builder.mutationFields((t) => ({
       const client = await clientFor(context, args.serviceUserId, 'correctDisclosureEntry');
       await requireDisclosureRole(context, client, 'correctDisclosureEntry');
       const { next } = await requestEntries(context, client, args.requestId);
-      const entry = await context.services.disclosures.append(
-        callerScope(context),
-        await context.access.clientKey(client),
-        {
-          requestId: args.requestId,
-          clientId: client.clientId,
-          sequence: next,
-          kind: 'CORRECTION',
-          by: staffPrincipal(context).staffId,
-          sealed: { reasoning: validate.text(['reasoning'], args.reasoning, { max: 2000, multiline: true }) },
-        },
-      );
-      context.access.audit.record({
-        action: 'WRITE',
-        operation: 'correctDisclosureEntry',
-        subjectId: client.clientId,
-        classification: 'CONSENT',
-        outcome: 'ALLOWED',
+      const entry = await appendEntry(context, client, 'correctDisclosureEntry', {
+        requestId: args.requestId,
+        sequence: next,
+        kind: 'CORRECTION',
+        sealed: { reasoning: validate.text(['reasoning'], args.reasoning, { max: 2000, multiline: true }) },
       });
       return { client, entry };
     },
@@ -753,18 +731,19 @@ builder.mutationFields((t) => ({
         context.access.loader,
       );
       if (!note?.authorOrganisation) throw notFound('Correspondence from another organisation');
-      await context.services.caseNotes.recordAuthorAuthority(
-        note,
-        validate.text(['reference'], args.reference, { max: 200 }),
-        staffPrincipal(context).staffId,
-      );
-      context.access.audit.record({
+      const reference = validate.text(['reference'], args.reference, { max: 200 });
+      await context.access.audit.recordBeforeChange({
         action: 'WRITE',
         operation: 'recordAuthorAuthority',
         subjectId: clientId,
         classification: 'CONSENT',
         outcome: 'ALLOWED',
       });
+      await context.services.caseNotes.recordAuthorAuthority(
+        note,
+        reference,
+        staffPrincipal(context).staffId,
+      );
       return true;
     },
   }),

@@ -39,9 +39,13 @@ async function requireManager(context: ConfideContext, client: ServiceUserRecord
     });
     throw forbidden('Only the managers of this person’s service can do this.');
   }
-  context.access.audit.record({ action: 'WRITE', operation, subjectId: client.clientId, outcome: 'ALLOWED' });
   // Recorded before the change: if the audit cannot be written, nothing is changed.
-  await context.access.audit.flush();
+  await context.access.audit.recordBeforeChange({
+    action: 'WRITE',
+    operation,
+    subjectId: client.clientId,
+    outcome: 'ALLOWED',
+  });
 }
 
 async function staffOfOrganisation(

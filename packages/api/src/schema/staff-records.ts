@@ -361,16 +361,6 @@ builder.mutationFields((t) => ({
         );
       }
       const staff = await staffInOrganisation(context, input.staffId);
-      const record = await context.services.personnelRecords.update(
-        callerScope(context),
-        staff.staffId,
-        await staffKey(context, staff),
-        {
-          values,
-          updatedBy: staffPrincipal(context).staffId,
-          expectedVersion: input.expectedVersion ?? undefined,
-        },
-      );
       for (const field of fields) {
         context.access.audit.record({
           action: 'WRITE',
@@ -383,6 +373,18 @@ builder.mutationFields((t) => ({
           rule: decision.rule,
         });
       }
+      // Recorded before the change: if the audit cannot be written, nothing is changed.
+      await context.access.audit.flush();
+      const record = await context.services.personnelRecords.update(
+        callerScope(context),
+        staff.staffId,
+        await staffKey(context, staff),
+        {
+          values,
+          updatedBy: staffPrincipal(context).staffId,
+          expectedVersion: input.expectedVersion ?? undefined,
+        },
+      );
       return { staff, record };
     },
   }),
@@ -426,13 +428,7 @@ builder.mutationFields((t) => ({
         );
       }
       const staff = await staffInOrganisation(context, args.staffId);
-      const permission = await context.services.referencePermissions.grant(
-        callerScope(context),
-        staff.staffId,
-        await staffKey(context, staff),
-        { recipient, validUntil: args.expiresAt },
-      );
-      context.access.audit.record({
+      await context.access.audit.recordBeforeChange({
         action: 'WRITE',
         operation: 'recordReferencePermission',
         subjectId: staff.staffId,
@@ -441,6 +437,12 @@ builder.mutationFields((t) => ({
         outcome: 'ALLOWED',
         rule: 'staff-personal.reference-permission',
       });
+      const permission = await context.services.referencePermissions.grant(
+        callerScope(context),
+        staff.staffId,
+        await staffKey(context, staff),
+        { recipient, validUntil: args.expiresAt },
+      );
       return { staff, permission };
     },
   }),
@@ -466,12 +468,7 @@ builder.mutationFields((t) => ({
         );
       }
       const staff = await staffInOrganisation(context, args.staffId);
-      const permission = await context.services.referencePermissions.withdraw(
-        callerScope(context),
-        staff.staffId,
-        args.permissionId,
-      );
-      context.access.audit.record({
+      await context.access.audit.recordBeforeChange({
         action: 'WRITE',
         operation: 'withdrawReferencePermission',
         subjectId: staff.staffId,
@@ -480,6 +477,11 @@ builder.mutationFields((t) => ({
         outcome: 'ALLOWED',
         rule: 'staff-personal.reference-permission',
       });
+      const permission = await context.services.referencePermissions.withdraw(
+        callerScope(context),
+        staff.staffId,
+        args.permissionId,
+      );
       return { staff, permission };
     },
   }),
@@ -545,14 +547,7 @@ builder.mutationFields((t) => ({
           'No reference may be given without the staff member’s permission for this recipient (Azure 5.1).',
         );
       }
-      const release = await context.services.referencePermissions.recordRelease(scope, staff.staffId, key, {
-        permissionId: permission.permissionId,
-        // Recorded as the staff member named the recipient in their permission.
-        recipient: context.services.referencePermissions.openRecipient(key, permission) ?? recipient,
-        summary,
-        releasedBy: staffPrincipal(context).staffId,
-      });
-      context.access.audit.record({
+      await context.access.audit.recordBeforeChange({
         action: 'WRITE',
         operation: 'releaseReference',
         subjectId: staff.staffId,
@@ -560,6 +555,13 @@ builder.mutationFields((t) => ({
         relationship: 'ORG_WIDE',
         outcome: 'ALLOWED',
         rule: 'staff-personal.reference-release',
+      });
+      const release = await context.services.referencePermissions.recordRelease(scope, staff.staffId, key, {
+        permissionId: permission.permissionId,
+        // Recorded as the staff member named the recipient in their permission.
+        recipient: context.services.referencePermissions.openRecipient(key, permission) ?? recipient,
+        summary,
+        releasedBy: staffPrincipal(context).staffId,
       });
       return { staff, release };
     },

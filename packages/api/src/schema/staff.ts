@@ -186,14 +186,13 @@ builder.mutationFields((t) => ({
       refuseUninvitable(staff);
       // Only the provisioner reaches the user pool; with none configured (locally) there is nothing to invite to.
       if (!context.services.config.provisioner) throw noUserPool();
-      context.access.audit.record({
+      // Recorded before the invitation, which cannot be taken back: if the audit cannot be written, none is sent.
+      await context.access.audit.recordBeforeChange({
         action: 'ADMIN',
         operation: 'inviteStaffMember',
         subjectId: staff.staffId,
         outcome: 'ALLOWED',
       });
-      // Recorded before the invitation, which cannot be taken back: if the audit cannot be written, none is sent.
-      await context.access.audit.flush();
       return organisationProvisioning(context.services).inviteStaff({
         organisationId: scope.orgId,
         staffId: staff.staffId,
@@ -323,15 +322,14 @@ builder.mutationFields((t) => ({
         'Another administrator records the end of your own employment.',
       );
       const scope = callerScope(context);
-      context.access.audit.record({
+      // Recorded before the change: if the audit cannot be written, nothing is changed.
+      await context.access.audit.recordBeforeChange({
         action: 'ADMIN',
         operation: 'recordEmploymentEnded',
         subjectId: staff.staffId,
         outcome: 'ALLOWED',
         rule: 'retention.staff-employment-ended',
       });
-      // Recorded before the change: if the audit cannot be written, nothing is changed.
-      await context.access.audit.flush();
       // Access ends first: a failure part-way leaves an account that cannot sign in, never the reverse.
       const deactivated =
         staff.status === 'ACTIVE'
@@ -362,14 +360,13 @@ builder.mutationFields((t) => ({
       const scope = callerScope(context);
       const employment = await context.services.staffRetention.employment(scope, staff.staffId);
       if (!employment?.endedOn) throw conflict('The staff member’s employment has not ended.');
-      context.access.audit.record({
+      await context.access.audit.recordBeforeChange({
         action: 'ADMIN',
         operation: 'recordReemployment',
         subjectId: staff.staffId,
         outcome: 'ALLOWED',
         rule: 'retention.staff-reemployed',
       });
-      await context.access.audit.flush();
       await context.services.staffRetention.recordReemployed(scope, staff, {
         recordedBy: staffPrincipal(context).staffId,
       });

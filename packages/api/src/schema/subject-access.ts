@@ -203,18 +203,18 @@ builder.mutationFields((t) => ({
       if (principal.kind === 'PARTNER' || principal.kind === 'OPERATOR') throw forbidden();
       const receivedOn = validate.pastDate(['receivedOn'], args.receivedOn, context.services.clock.now());
       const by = principal.kind === 'STAFF' ? principal.staffId : principal.serviceUserId;
+      await context.access.audit.recordBeforeChange({
+        action: 'WRITE',
+        operation: 'requestSubjectAccess',
+        subjectId: client.clientId,
+        outcome: 'ALLOWED',
+      });
       const request = await context.services.subjectAccess.open(
         callerScope(context),
         client.clientId,
         receivedOn,
         by,
       );
-      context.access.audit.record({
-        action: 'WRITE',
-        operation: 'requestSubjectAccess',
-        subjectId: client.clientId,
-        outcome: 'ALLOWED',
-      });
       return request;
     },
   }),
@@ -228,14 +228,14 @@ builder.mutationFields((t) => ({
         (r) => r.requestId === args.requestId,
       );
       if (!request) throw notFound('Subject access request');
-      const completed = await context.services.subjectAccess.complete(callerScope(context), request);
-      if (!completed) throw new ConfideError(ErrorCode.INTERNAL, 'Not completed.');
-      context.access.audit.record({
+      await context.access.audit.recordBeforeChange({
         action: 'WRITE',
         operation: 'completeSubjectAccessRequest',
         subjectId: request.clientId,
         outcome: 'ALLOWED',
       });
+      const completed = await context.services.subjectAccess.complete(callerScope(context), request);
+      if (!completed) throw new ConfideError(ErrorCode.INTERNAL, 'Not completed.');
       return completed;
     },
   }),
