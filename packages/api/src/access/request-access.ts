@@ -284,12 +284,12 @@ export class RequestAccess {
     return (await this.#partnerItems).get(clientId)?.has(itemId) ?? false;
   }
 
-  /** The clients a partner holds live grants for (it never sees anyone else). */
-  async partnerClients(): Promise<string[]> {
+  /** The items the calling partner may read, by client (it never sees anyone else). */
+  async partnerItems(): Promise<ReadonlyMap<string, ReadonlySet<string>>> {
     const principal = this.auth?.principal;
-    if (principal?.kind !== 'PARTNER') return [];
+    if (principal?.kind !== 'PARTNER') return new Map();
     this.#partnerItems ??= this.#loadPartnerItems(principal.partnerId);
-    return [...(await this.#partnerItems).keys()];
+    return this.#partnerItems;
   }
 
   async #loadPartnerItems(partnerId: string): Promise<Map<string, Set<string>>> {
@@ -297,12 +297,14 @@ export class RequestAccess {
     const grants = (await this.services.disclosures.grantsOf(this.scope, partnerId)).filter(
       (grant) => grant.grantExpiresAt > now,
     );
-    const withdrawn = new Set<string>();
-    for (const clientId of new Set(grants.filter((g) => g.consentId).map((g) => g.clientId))) {
-      for (const consent of await this.services.consents.list(this.scope, clientId)) {
-        if (consent.withdrawnAt) withdrawn.add(consent.consentId);
-      }
-    }
+    // One query per client whose grants rest on consent, concurrently: a withdrawn consent ends its grants.
+    const consentClients = [...new Set(grants.filter((g) => g.consentId).map((g) => g.clientId))];
+    const consents = await Promise.all(
+      consentClients.map((clientId) => this.services.consents.list(this.scope, clientId)),
+    );
+    const withdrawn = new Set(
+      consents.flat().flatMap((consent) => (consent.withdrawnAt ? [consent.consentId] : [])),
+    );
     const items = new Map<string, Set<string>>();
     for (const grant of grants) {
       if (grant.consentId && withdrawn.has(grant.consentId)) continue;

@@ -761,15 +761,24 @@ builder.queryFields((t) => ({
       const principal = context.auth?.principal;
       if (principal?.kind !== 'PARTNER') throw forbidden('Only partner agencies have releases.');
       const scope = callerScope(context);
-      const results: NoteInContext[] = [];
-      for (const clientId of await context.access.partnerClients()) {
-        const client = await context.services.serviceUsers.get(scope, clientId, context.access.loader);
-        if (!client) continue;
-        for (const note of await context.services.caseNotes.list(scope, clientId)) {
-          if (await context.access.partnerMayRead(clientId, note.noteId)) results.push({ client, note });
-        }
-      }
-      return results;
+      const { loader } = context.access;
+      // Exactly the granted items, read by key: clients, notes and keys all in one batch.
+      const reads = [...(await context.access.partnerItems())].flatMap(([clientId, noteIds]) => {
+        loader.prefetchSubjectKey(scope.orgId, clientId);
+        return [...noteIds].map(async (noteId) => {
+          const [client, note] = await Promise.all([
+            context.services.serviceUsers.get(scope, clientId, loader),
+            context.services.caseNotes.get(scope, clientId, noteId, loader),
+          ]);
+          return client && note ? [{ client, note }] : [];
+        });
+      });
+      const results: NoteInContext[] = (await Promise.all(reads)).flat();
+      return results.sort(
+        (a, b) =>
+          a.client.clientId.localeCompare(b.client.clientId) ||
+          b.note.recordedAt.localeCompare(a.note.recordedAt),
+      );
     },
   }),
 }));
