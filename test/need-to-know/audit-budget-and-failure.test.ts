@@ -1,5 +1,5 @@
 import { DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
-import { tenantScope } from '@confide/store';
+import { ItemLoader, tenantScope } from '@confide/store';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   ADA,
@@ -229,5 +229,35 @@ describe('when the audit write fails', () => {
     // Assess
     expect(errorsOf(result)).toEqual([{ code: 'INTERNAL', path: undefined }]);
     expect(await healthy.services.disclosures.register(scope, localIdOf(world.client))).toEqual(before);
+  });
+
+  it('erases nothing when the erasure’s event cannot be recorded: the data key and the profile stay', async () => {
+    // Prepare: a closed case and the IG lead who may erase it
+    const { client } = failingAuditClient(healthy);
+    const broken = testApi({ dynamo: client });
+    const closing = await registerServiceUser(healthy, world.manager, world.serviceId);
+    expectNoErrors(
+      await healthy.graphql('mutation ($input: CloseCaseInput!) { closeCase(input: $input) { id } }', {
+        token: world.manager.token,
+        variables: { input: { serviceUserId: closing, expectedVersion: 1 } },
+      }),
+    );
+    const ig = await addStaff(healthy, world.org, ['IG_LEAD']);
+
+    // Act
+    const result = await broken.graphql(
+      'mutation ($id: ID!, $reason: String!) { eraseServiceUser(serviceUserId: $id, reason: $reason) { serviceUserId } }',
+      { token: ig.token, variables: { id: closing, reason: 'Asked to be forgotten' } },
+    );
+
+    // Assess
+    expect(errorsOf(result)).toEqual([{ code: 'INTERNAL', path: undefined }]);
+    expect(await healthy.services.keys.subjectKey(world.org.orgId, localIdOf(closing))).toBeDefined();
+    const profile = await healthy.services.serviceUsers.get(
+      tenantScope(world.org.orgId),
+      localIdOf(closing),
+      new ItemLoader(healthy.services.dynamo, healthy.services.keys),
+    );
+    expect(profile?.caseStatus).toBe('CLOSED');
   });
 });

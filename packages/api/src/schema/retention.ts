@@ -220,17 +220,17 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: RetentionRulesInput, required: true }) },
     resolve: async (_root, { input }, context) => {
       const rules = validateRetentionRules(rulesOf(context), input, ['input']);
-      const organisation = await context.services.directory.setRetention(
-        callerScope(context).orgId,
-        rules,
-        input.expectedVersion,
-      );
-      context.access.audit.record({
+      await context.access.audit.recordBeforeChange({
         action: 'ADMIN',
         operation: 'setRetentionRules',
         outcome: 'ALLOWED',
         rule: `retention.client-${rules.clientYearsAfterClosure}y.child-${rules.childUntilAge}.staff-${rules.staffYearsAfterEmployment}y.audit-${rules.auditYears}y.breach-${rules.breachYears}y`,
       });
+      const organisation = await context.services.directory.setRetention(
+        callerScope(context).orgId,
+        rules,
+        input.expectedVersion,
+      );
       const progress = await reschedule(context, rules, undefined);
       return {
         organisation,
@@ -431,16 +431,16 @@ builder.mutationFields((t) => ({
       });
       const key = await context.access.clientKey(client);
       context.access.statePurpose(reason);
-      const { hold } = await context.services.retention.placeHold(callerScope(context), client, key, {
-        placedBy: staffPrincipal(context).staffId,
-        reason,
-      });
-      context.access.audit.record({
+      await context.access.audit.recordBeforeChange({
         action: 'ADMIN',
         operation: 'placeLegalHold',
         subjectId: client.clientId,
         outcome: 'ALLOWED',
         rule: 'retention.legal-hold',
+      });
+      const { hold } = await context.services.retention.placeHold(callerScope(context), client, key, {
+        placedBy: staffPrincipal(context).staffId,
+        reason,
       });
       return hold;
     },
@@ -461,17 +461,17 @@ builder.mutationFields((t) => ({
       });
       const key = await context.access.clientKey(client);
       context.access.statePurpose(reason);
-      const { hold } = await context.services.retention.liftHold(callerScope(context), client, key, {
-        liftedBy: staffPrincipal(context).staffId,
-        reason,
-        rules: rulesOf(context),
-      });
-      context.access.audit.record({
+      await context.access.audit.recordBeforeChange({
         action: 'ADMIN',
         operation: 'liftLegalHold',
         subjectId: client.clientId,
         outcome: 'ALLOWED',
         rule: 'retention.legal-hold',
+      });
+      const { hold } = await context.services.retention.liftHold(callerScope(context), client, key, {
+        liftedBy: staffPrincipal(context).staffId,
+        reason,
+        rules: rulesOf(context),
       });
       return hold;
     },
@@ -535,14 +535,14 @@ builder.mutationFields((t) => ({
       const scope = callerScope(context);
       const key = await context.access.loader.subjectKey(scope.orgId, client.clientId);
       context.access.statePurpose(reason);
-      const result = await retention.erase(scope, client, key, { erasedBy: staffPrincipal(context).staffId });
-      context.access.audit.record({
+      await context.access.audit.recordBeforeChange({
         action: 'ADMIN',
         operation: 'eraseServiceUser',
         subjectId: client.clientId,
         outcome: 'ALLOWED',
         rule: 'retention.erasure',
       });
+      const result = await retention.erase(scope, client, key, { erasedBy: staffPrincipal(context).staffId });
       return { clientId: client.clientId, ...result };
     },
   }),
