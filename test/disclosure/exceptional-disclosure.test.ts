@@ -350,6 +350,12 @@ describe('an exceptional disclosure', () => {
       expect.objectContaining({ subjectId: subject, rule: 'review.client-informed' }),
     ]);
     expect(find('disclosureReviews', 'READ').map((e) => e.actor.id)).toContain(w.manager.staffId);
+    // The listing is recorded against the person each review is about.
+    expect(
+      find('disclosureReviews', 'READ').filter(
+        (e) => e.subjectId === subject && e.actor.id === w.manager.staffId,
+      ),
+    ).not.toEqual([]);
     expect(find('completeDisclosureReview', 'DENIED')).toEqual([
       expect.objectContaining({
         outcome: 'NOT_FOUND',

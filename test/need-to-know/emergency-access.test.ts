@@ -295,6 +295,16 @@ describe('break-glass emergency access', () => {
       status: 'PENDING',
       outcome: null,
     });
+    // Listing reviews reads about the person: recorded against them.
+    const events = await api.services.auditLog.bySubject(
+      tenantScope(world.org.orgId),
+      localIdOf(world.client),
+    );
+    expect(
+      events.filter(
+        (event) => event.operation === 'emergencyAccessReviews' && event.actor.id === world.guardian.staffId,
+      ),
+    ).not.toEqual([]);
   });
 
   it('is refused with CONFLICT to staff who already have a relationship to the client', async () => {

@@ -120,6 +120,14 @@ export class RequestAccess {
     return pending;
   }
 
+  /**
+   * Whether the caller manages the service, from the links on their own staff item (decision 0020): no read. A
+   * review of the service's emergency accesses and exceptional disclosures is theirs, and the Caldicott Guardian's.
+   */
+  managesService(serviceId: string): boolean {
+    return this.auth?.staff?.serviceLinks.manages.has(serviceId) ?? false;
+  }
+
   async service(serviceId: string): Promise<CareService | undefined> {
     return this.services.careServices.get(this.scope, serviceId, this.loader);
   }

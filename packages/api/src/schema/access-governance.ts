@@ -274,10 +274,8 @@ EmergencyReviewRef.implement({
 });
 
 /** The Caldicott Guardian reviews every emergency access; a service manager those of their services. */
-async function mayReview(context: ConfideContext, review: EmergencyReview): Promise<boolean> {
-  if (hasRole(context, 'CALDICOTT_GUARDIAN')) return true;
-  const service = await context.access.service(review.serviceId);
-  return service?.managers.includes(staffPrincipal(context).staffId) ?? false;
+function mayReview(context: ConfideContext, review: EmergencyReview): boolean {
+  return hasRole(context, 'CALDICOTT_GUARDIAN') || context.access.managesService(review.serviceId);
 }
 
 builder.mutationFields((t) => ({
@@ -353,7 +351,7 @@ builder.mutationFields((t) => ({
       const reviewId = String(args.reviewId);
       if (!isIdOf('emergency', reviewId)) throw notFound('Review');
       const review = await context.services.emergencyReviews.get(callerScope(context), reviewId);
-      if (!review || !(await mayReview(context, review))) throw notFound('Review');
+      if (!review || !mayReview(context, review)) throw notFound('Review');
       if (review.staffId === staffPrincipal(context).staffId)
         throw forbidden('Nobody reviews their own emergency access.');
       const completed = await context.services.emergencyReviews.complete(review, {
@@ -398,8 +396,19 @@ builder.queryFields((t) => ({
     resolve: async (_root, args, context) => {
       const status = args.status === 'PENDING' || args.status === 'COMPLETED' ? args.status : undefined;
       const reviews = await context.services.emergencyReviews.list(callerScope(context), status);
-      const allowed = await Promise.all(reviews.map((review) => mayReview(context, review)));
-      return reviews.filter((_, index) => allowed[index]);
+      const visible = reviews.filter((review) => mayReview(context, review));
+      // Each review is about a person (its detail is sealed under their key): recorded against each.
+      for (const review of visible) {
+        context.access.audit.record({
+          action: 'READ',
+          operation: 'emergencyAccessReviews',
+          subjectId: review.clientId,
+          field: 'EmergencyAccessReview',
+          outcome: 'ALLOWED',
+          rule: 'review.listed',
+        });
+      }
+      return visible;
     },
   }),
 }));

@@ -83,10 +83,8 @@ DisclosureReviewRef.implement({
 });
 
 /** The Caldicott Guardian reviews every exceptional disclosure; a service manager those of their services. */
-async function mayReview(context: ConfideContext, review: DisclosureReview): Promise<boolean> {
-  if (hasRole(context, 'CALDICOTT_GUARDIAN')) return true;
-  const service = await context.access.service(review.serviceId);
-  return service?.managers.includes(staffPrincipal(context).staffId) ?? false;
+function mayReview(context: ConfideContext, review: DisclosureReview): boolean {
+  return hasRole(context, 'CALDICOTT_GUARDIAN') || context.access.managesService(review.serviceId);
 }
 
 builder.queryFields((t) => ({
@@ -107,14 +105,26 @@ builder.queryFields((t) => ({
         callerScope(context),
         args.status ?? undefined,
       );
-      const allowed = await Promise.all(reviews.map((review) => mayReview(context, review)));
+      const visible = reviews.filter((review) => mayReview(context, review));
       context.access.audit.record({
         action: 'READ',
         operation: 'disclosureReviews',
         outcome: 'ALLOWED',
         rule: 'review.listed',
       });
-      return reviews.filter((_, index) => allowed[index]);
+      // Each review is about a person (its notes are sealed under their key): recorded against each.
+      for (const review of visible) {
+        context.access.audit.record({
+          action: 'READ',
+          operation: 'disclosureReviews',
+          subjectId: review.clientId,
+          field: 'DisclosureReview',
+          classification: 'CONSENT',
+          outcome: 'ALLOWED',
+          rule: 'review.listed',
+        });
+      }
+      return visible;
     },
   }),
 }));
@@ -138,7 +148,7 @@ builder.mutationFields((t) => ({
       const review = isIdOf('disclosureReview', reviewId)
         ? await context.services.disclosureReviews.get(scope, reviewId)
         : undefined;
-      if (!review || !(await mayReview(context, review))) {
+      if (!review || !mayReview(context, review)) {
         context.access.audit.record({ action: 'DENIED', operation, outcome: 'NOT_FOUND' });
         throw notFound('Review');
       }
