@@ -38,6 +38,7 @@ export {
   type MatrixRowId,
   STRICT_MATRIX,
 } from './matrix';
+export * from './operations';
 export {
   DIRECT_SUPPORT_ROLES,
   INFORMATION_GOVERNANCE_ROLES,

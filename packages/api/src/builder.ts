@@ -3,11 +3,14 @@ import SchemaBuilder from '@pothos/core';
 import DirectivesPlugin from '@pothos/plugin-directives';
 import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import { OPERATION_POLICY_PLUGIN, type Operation } from './access/operation-plugin';
 import { type ConfideContext, hasRole } from './context';
 
 /** The Pothos builder every schema module adds to. */
 export const builder = new SchemaBuilder<{
   Context: ConfideContext;
+  /** Every query and mutation resolver gets its authorised operation as its parent (access/operation-plugin.ts). */
+  Root: Operation;
   AuthScopes: {
     /** Any verified caller. */
     authenticated: boolean;
@@ -27,11 +30,14 @@ export const builder = new SchemaBuilder<{
   };
   DefaultFieldNullability: false;
 }>({
-  plugins: [ScopeAuthPlugin, RelayPlugin, DirectivesPlugin],
+  plugins: [ScopeAuthPlugin, RelayPlugin, DirectivesPlugin, OPERATION_POLICY_PLUGIN],
   defaultFieldNullability: false,
   directives: { useGraphQLToolsUnorderedDirectives: true },
   relay: {
     clientMutationId: 'omit',
+    // Each node type's loader applies that type's own rules; the fields it returns audit their own reads.
+    nodeQueryOptions: { operation: { policy: 'node.read', audit: 'fields' } },
+    nodesQueryOptions: { operation: { policy: 'node.read', audit: 'fields' } },
     cursorType: 'String',
     encodeGlobalID: (typename, id) => Buffer.from(`${typename}:${String(id)}`, 'utf8').toString('base64'),
     // A malformed id answers like an unknown one: NOT_FOUND, never an internal error.

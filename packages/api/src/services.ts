@@ -4,6 +4,7 @@ import { type Clock, systemClock } from '@confide/domain';
 import { KeyHierarchy, OrganisationKeys } from '@confide/keys';
 import {
   AccessMonitoring,
+  Approvals,
   AuditLog,
   BreachRegister,
   CareServices,
@@ -50,6 +51,8 @@ export interface ConfideServices {
   readonly emergencyReviews: EmergencyReviews;
   readonly partners: PartnerAgencies;
   readonly auditLog: AuditLog;
+  /** Changes waiting for a second person (two-person rule). */
+  readonly approvals: Approvals;
   /** Access-monitoring settings and the lean reads of the monitoring reports. */
   readonly monitoring: AccessMonitoring;
   readonly breaches: BreachRegister;
@@ -122,6 +125,7 @@ export function createServices(config: ConfideConfig, overrides: ServiceOverride
     subjectAccess: new SubjectAccessRequests(dynamo, table, clock),
     emergencyReviews: new EmergencyReviews(dynamo, table, clock),
     partners: new PartnerAgencies(dynamo, table, clock),
+    approvals: new Approvals(dynamo, table, clock),
     auditLog: new AuditLog(dynamo, table, keys, undefined, clock),
     monitoring: new AccessMonitoring(dynamo, table, clock),
     breaches: new BreachRegister(dynamo, table, clock),

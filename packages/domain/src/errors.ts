@@ -10,6 +10,8 @@ export const ErrorCode = {
   POLICY_NOT_ACKNOWLEDGED: 'POLICY_NOT_ACKNOWLEDGED',
   CONSENT_REQUIRED: 'CONSENT_REQUIRED',
   CONFLICT: 'CONFLICT',
+  /** A change one person may not make alone: recorded as pending, it takes effect when a second person approves. */
+  APPROVAL_REQUIRED: 'APPROVAL_REQUIRED',
   BAD_USER_INPUT: 'BAD_USER_INPUT',
   RATE_LIMITED: 'RATE_LIMITED',
   INTERNAL: 'INTERNAL',

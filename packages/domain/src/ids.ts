@@ -32,6 +32,7 @@ export const ID_PREFIXES = {
   referenceRelease: 'rfr',
   referral: 'rfl',
   disclosureReview: 'dsr',
+  approval: 'apv',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

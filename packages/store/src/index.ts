@@ -6,6 +6,7 @@ export * from './item-loader';
 export * from './organisation-directory';
 export * from './query-all';
 export * from './records/access-monitoring';
+export * from './records/approvals';
 export * from './records/breach-register';
 export * from './records/care-services';
 export * from './records/case-notes';

@@ -43,6 +43,8 @@ export class AuditTrail {
   /** Audit write calls used so far: the request's budget is MAX_AUDIT_CALLS_PER_REQUEST. */
   #calls = 0;
   #failure: unknown;
+  /** Operations whose refusal was already written by an earlier flush of this request. */
+  readonly #deniedWritten = new Set<string>();
 
   constructor(
     private readonly log: AuditLog,
@@ -80,6 +82,14 @@ export class AuditTrail {
     if (event.classification) pending.classifications.add(event.classification);
   }
 
+  /** Whether a refusal of `operation` is already recorded in this request (so a refusal is recorded once). */
+  hasDenied(operation: string): boolean {
+    for (const event of this.#events.values()) {
+      if (event.action === 'DENIED' && event.operation === operation) return true;
+    }
+    return this.#deniedWritten.has(operation);
+  }
+
   get size(): number {
     return this.#events.size;
   }
@@ -107,6 +117,7 @@ export class AuditTrail {
     const batchId = this.#flushes === 0 ? this.requestId : `${this.requestId}-${this.#flushes}`;
     this.#flushes += 1;
     const pending = [...this.#events.values()];
+    for (const event of pending) if (event.action === 'DENIED') this.#deniedWritten.add(event.operation);
     this.#events.clear();
     const { principal } = this.auth;
     if (principal.kind === 'OPERATOR') return;

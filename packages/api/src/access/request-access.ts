@@ -166,6 +166,16 @@ export class RequestAccess {
   }
 
   /**
+   * The client, with its wrapped key read in the same batch, or undefined when there is none (or the id is not a
+   * client id). No visibility check: the operation policy decides what the caller may know of it.
+   */
+  async findClient(clientId: string): Promise<ServiceUserRecord | undefined> {
+    if (!isIdOf('serviceUser', clientId)) return undefined;
+    this.loader.prefetchSubjectKey(this.scope.orgId, clientId);
+    return this.services.serviceUsers.get(this.scope, clientId, this.loader);
+  }
+
+  /**
    * Clients by id for a list, with their wrapped keys read in the same batch (a list shows decrypted fields).
    * Missing and expired clients are left out; visibility is still for `filterVisible` to decide.
    */

@@ -29,6 +29,7 @@ import './staff-records';
 import './supervision';
 import './retention';
 import './monitoring';
+import './approvals';
 
 /**
  * The directives partners read in the SDL. They are built against the schema's own `Classification` enum, so

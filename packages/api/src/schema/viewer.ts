@@ -39,7 +39,7 @@ builder.queryFields((t) => ({
   me: t.field({
     type: ViewerRef,
     description: 'Who the caller is. Needs a valid bearer token; reads no client data.',
-    authScopes: { authenticated: true },
-    resolve: (_root, _args, context) => authenticated(context),
+    operation: { policy: 'identity.self', audit: 'fields' },
+    resolve: (_operation, _args, context) => authenticated(context),
   }),
 }));

@@ -1,0 +1,67 @@
+import type { AccessPreset } from '@confide/domain';
+import type { CallerFacts, ClientRelationFacts } from '../facts';
+
+/** The kinds of principal ACCESS-MODEL.md names. */
+export type PrincipalKind = CallerFacts['kind'];
+
+/**
+ * What an operation acts on, which decides the facts the api gathers before asking the policy:
+ * - `NONE`: the organisation as a whole (settings, registers, reports) or the platform;
+ * - `CLIENT`: one service user, whose relationship facts are computed for the caller;
+ * - `STAFF`: one staff member, and whether that is the caller themself;
+ * - `SERVICE`: one care service, and whether the caller manages it or works in it.
+ */
+export type SubjectKind = 'NONE' | 'CLIENT' | 'STAFF' | 'SERVICE';
+
+/** Facts taken from the operation's arguments that a policy reasons about (never personal data). */
+export interface ChangeFacts {
+  /** Roles being given that open client content (any role but ORG_ADMIN, ADMINISTRATOR and VOLUNTEER). */
+  readonly grantsContentRole?: boolean;
+  /** The change would let the subject's items expire at once: an erasure in effect. */
+  readonly expiresImmediately?: boolean;
+  /** The organisation's preset would become GROUP_WIDE. */
+  readonly widensPreset?: boolean;
+  /** The change names the caller themself as the one who gains access (allocation, team, investigation…). */
+  readonly grantsCallerAccess?: boolean;
+}
+
+/**
+ * Everything an operation policy decides on. Gathered by the api's operation plugin from the caller's own
+ * item, the subject's item and the arguments; the policy does no I/O.
+ */
+export interface OperationFacts {
+  readonly caller: CallerFacts;
+  readonly preset: AccessPreset;
+  /** The caller's relationship to the client, for `CLIENT` operations. */
+  readonly relation?: ClientRelationFacts;
+  /** For `STAFF` operations: the staff member acted on is the caller. */
+  readonly targetIsCaller?: boolean;
+  /** For `SERVICE` operations: the caller manages the service / works in it. */
+  readonly service?: { readonly manages: boolean; readonly member: boolean };
+  readonly change?: ChangeFacts;
+  /**
+   * A second person with authority has approved this very change (two-person rule). Never true for the
+   * person who proposed it: the api sets it only when an approver other than the proposer runs the change.
+   */
+  readonly approved: boolean;
+}
+
+/**
+ * The answer for one operation.
+ * - `ALLOW`: run it (and audit it).
+ * - `APPROVAL_REQUIRED`: the caller may propose it; it takes effect when a second person approves.
+ * - `FORBIDDEN`, `NOT_FOUND` (the subject is not the caller's business: existence is not confirmed),
+ *   `POLICY_NOT_ACKNOWLEDGED`: refused, and the refusal is audited.
+ */
+export type OperationEffect =
+  | 'ALLOW'
+  | 'APPROVAL_REQUIRED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'POLICY_NOT_ACKNOWLEDGED';
+
+export interface OperationDecision {
+  readonly effect: OperationEffect;
+  /** The stable id of the clause that decided, stored with the audit event. */
+  readonly rule: string;
+}

@@ -1,0 +1,24 @@
+export { OPERATION_POLICIES, type OperationPolicyId } from './catalogue';
+export type {
+  ChangeFacts,
+  OperationDecision,
+  OperationEffect,
+  OperationFacts,
+  PrincipalKind,
+  SubjectKind,
+} from './facts';
+export { clientPolicy } from './policies/common';
+export {
+  allow,
+  hasAnyRole,
+  hidden,
+  type NamedPolicy,
+  needsApproval,
+  type OperationEffects,
+  type OperationPolicy,
+  operationPolicy,
+  refuse,
+  staff,
+  staffWithRole,
+  unacknowledged,
+} from './policy';

@@ -1,0 +1,2 @@
+/** Client records: services, registration, case management, notes, media, supervision, retention. */
+export const CLIENT_POLICIES = [] as const;

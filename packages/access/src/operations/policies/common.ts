@@ -1,0 +1,29 @@
+import { clientVisible } from '../../decide';
+import type { OperationDecision, OperationFacts } from '../facts';
+import {
+  hidden,
+  type NamedPolicy,
+  type OperationPolicy,
+  operationPolicy,
+  staff,
+  unacknowledged,
+} from '../policy';
+
+/**
+ * A policy on one client's record: a staff member who has not acknowledged the current confidentiality policy
+ * is stopped first (Carers Trust 6.1), then a client the caller may not know exists is NOT_FOUND (Lets
+ * connect 4.3), and only then does `decide` run.
+ */
+export function clientPolicy<Id extends string>(
+  definition: { readonly id: Id } & Pick<OperationPolicy, 'clause' | 'decide'> & Partial<OperationPolicy>,
+): NamedPolicy<Id> {
+  const decide = (facts: OperationFacts): OperationDecision => {
+    const caller = staff(facts);
+    if (caller && !caller.acknowledgedPolicy) return unacknowledged;
+    if (!facts.relation || !clientVisible(facts.caller, facts.relation, facts.preset)) {
+      return hidden('existence.no-relationship');
+    }
+    return definition.decide(facts);
+  };
+  return operationPolicy({ ...definition, subject: 'CLIENT', decide });
+}

@@ -1,0 +1,2 @@
+/** Governance: access monitoring, reports, emergency access reviews, staff records. */
+export const GOVERNANCE_POLICIES = [] as const;

@@ -1,0 +1,421 @@
+import {
+  type ChangeFacts,
+  OPERATION_POLICIES,
+  type OperationDecision,
+  type OperationFacts,
+  type OperationPolicy,
+  type OperationPolicyId,
+} from '@confide/access';
+import {
+  ConfideError,
+  ErrorCode,
+  forbidden,
+  notFound,
+  type Principal,
+  type StaffPrincipal,
+  type TenantPrincipal,
+  unauthenticated,
+} from '@confide/domain';
+import type { AuditAction, ServiceUserRecord, TenantScope } from '@confide/store';
+import { tenantScope } from '@confide/store';
+import SchemaBuilder, {
+  BasePlugin,
+  type FieldNullability,
+  type InputFieldMap,
+  type InputShapeFromFields,
+  type PothosOutputFieldConfig,
+  type SchemaTypes,
+  type TypeParam,
+} from '@pothos/core';
+import type { GraphQLFieldResolver, GraphQLResolveInfo } from 'graphql';
+import type { ConfideContext } from '../context';
+import { readRefusal } from './request-access';
+
+/** What an operation acts on, as the plugin loaded it for the policy and hands it to the resolver. */
+export type OperationSubject =
+  | { readonly kind: 'NONE' }
+  | { readonly kind: 'CLIENT'; readonly client: ServiceUserRecord }
+  | { readonly kind: 'STAFF'; readonly staffId: string }
+  | { readonly kind: 'SERVICE'; readonly serviceId: string };
+
+/**
+ * How a query or mutation is governed: the policy that decides it, how to find what it acts on, the facts of
+ * its arguments the policy needs, and when its audit event is written.
+ * - `audit: 'before'`: the event is written before the resolver runs (a change: if the audit cannot be
+ *   written, nothing changes);
+ * - `'after'`: recorded when the resolver succeeds and written with the request's other events before the
+ *   response leaves (a read);
+ * - `'fields'`: the classified fields it returns record their own reads; only a refusal is recorded here.
+ */
+export interface OperationOptions<Args> {
+  readonly policy: OperationPolicyId;
+  readonly subject?: (args: Args, context: ConfideContext) => OperationSubject | Promise<OperationSubject>;
+  readonly change?: (
+    args: Args,
+    context: ConfideContext,
+    subject: OperationSubject,
+  ) => ChangeFacts | Promise<ChangeFacts>;
+  readonly audit: 'before' | 'after' | 'fields';
+  /** The audit action of an allowed call: WRITE for mutations and READ for queries unless given. */
+  readonly action?: AuditAction;
+}
+
+declare global {
+  export namespace PothosSchemaTypes {
+    export interface Plugins<Types extends SchemaTypes> {
+      operationPolicy: OperationPolicyPlugin<Types>;
+    }
+    export interface QueryFieldOptions<
+      Types extends SchemaTypes,
+      Type extends TypeParam<Types>,
+      Nullable extends FieldNullability<Type>,
+      Args extends InputFieldMap,
+      ResolveReturnShape,
+    > {
+      /** Required on every query: the operation policy that decides it (see access/operation-plugin.ts). */
+      operation?: OperationOptions<InputShapeFromFields<Args>>;
+    }
+    export interface MutationFieldOptions<
+      Types extends SchemaTypes,
+      Type extends TypeParam<Types>,
+      Nullable extends FieldNullability<Type>,
+      Args extends InputFieldMap,
+      ResolveReturnShape,
+    > {
+      /** Required on every mutation: the operation policy that decides it. */
+      operation?: OperationOptions<InputShapeFromFields<Args>>;
+    }
+  }
+}
+
+/**
+ * What a governed root resolver receives as its parent: who is asking, in which organisation, about what,
+ * and why it was allowed. Only built after the policy said ALLOW.
+ */
+export class Operation {
+  constructor(
+    readonly name: string,
+    readonly principal: Principal,
+    readonly subject: OperationSubject,
+    readonly decision: OperationDecision,
+    /** The staff member who proposed the change, when a second person's approval is running it. */
+    readonly proposedBy?: string,
+  ) {}
+
+  /** The caller's organisation. Tenant policies never allow operators, so this holds in their resolvers. */
+  get scope(): TenantScope {
+    if (this.principal.kind === 'OPERATOR') throw forbidden();
+    return tenantScope(this.principal.orgId);
+  }
+
+  get tenantPrincipal(): TenantPrincipal {
+    if (this.principal.kind === 'OPERATOR') throw forbidden();
+    return this.principal;
+  }
+
+  get staff(): StaffPrincipal {
+    if (this.principal.kind !== 'STAFF') throw forbidden();
+    return this.principal;
+  }
+
+  /** The client a CLIENT operation acts on (visible to the caller: the policy checked). */
+  get client(): ServiceUserRecord {
+    if (this.subject.kind !== 'CLIENT') throw new Error(`${this.name} has no client subject`);
+    return this.subject.client;
+  }
+
+  get subjectId(): string | undefined {
+    return subjectIdOf(this.subject);
+  }
+}
+
+function subjectIdOf(subject: OperationSubject): string | undefined {
+  switch (subject.kind) {
+    case 'CLIENT':
+      return subject.client.clientId;
+    case 'STAFF':
+      return subject.staffId;
+    case 'SERVICE':
+      return subject.serviceId;
+    default:
+      return undefined;
+  }
+}
+
+/** One governed operation as registered at schema build: for the refusal enumeration and approvals. */
+export interface GovernedOperation {
+  readonly name: string;
+  readonly kind: 'Query' | 'Mutation';
+  readonly policy: OperationPolicy;
+  readonly options: OperationOptions<Record<string, unknown>>;
+  /** Runs the operation as a second person approving a pending change (see approvals). */
+  readonly runApproved: (
+    args: Record<string, unknown>,
+    context: ConfideContext,
+    info: GraphQLResolveInfo,
+    proposedBy: string,
+  ) => Promise<unknown>;
+}
+
+/** Switched on once every schema module declares its policies. */
+const REQUIRE_OPERATION_POLICY = false;
+
+const governed = new Map<string, GovernedOperation>();
+
+/** Every governed query and mutation, by field name. */
+export function governedOperations(): ReadonlyMap<string, GovernedOperation> {
+  return governed;
+}
+
+/** The error a refusal gives the caller. */
+function refusal(decision: OperationDecision, name: string): ConfideError {
+  switch (decision.effect) {
+    case 'NOT_FOUND':
+      return notFound();
+    case 'POLICY_NOT_ACKNOWLEDGED':
+      return readRefusal({ effect: 'POLICY_NOT_ACKNOWLEDGED', rule: 'policy.acknowledgement' }, name);
+    default:
+      return forbidden();
+  }
+}
+
+const REFUSALS: readonly string[] = [
+  ErrorCode.FORBIDDEN,
+  ErrorCode.NOT_FOUND,
+  ErrorCode.POLICY_NOT_ACKNOWLEDGED,
+];
+
+function isRefusal(error: unknown): error is ConfideError {
+  return error instanceof ConfideError && REFUSALS.includes(error.code);
+}
+
+/**
+ * Whether the caller, as a second person, may approve a pending change of `operation` with these arguments:
+ * not its proposer, allowed by the operation's own policy, and named by its `approvedBy`.
+ */
+export async function mayApprove(
+  context: ConfideContext,
+  operation: GovernedOperation,
+  args: Record<string, unknown>,
+  proposedBy: string,
+): Promise<boolean> {
+  const principal = context.auth?.principal;
+  if (principal?.kind !== 'STAFF' || principal.staffId === proposedBy) return false;
+  if (!operation.policy.principals.includes('STAFF')) return false;
+  try {
+    const subject = operation.options.subject
+      ? await operation.options.subject(args, context)
+      : { kind: 'NONE' as const };
+    const change = operation.options.change
+      ? await operation.options.change(args, context, subject)
+      : undefined;
+    const facts = await gatherFacts(operation.policy, context, subject, change, true);
+    return (
+      operation.policy.decide(facts).effect === 'ALLOW' && (operation.policy.approvedBy?.(facts) ?? false)
+    );
+  } catch (error) {
+    if (error instanceof ConfideError) return false;
+    throw error;
+  }
+}
+
+/** The facts of the caller and the subject a policy decides on. */
+async function gatherFacts(
+  policy: OperationPolicy,
+  context: ConfideContext,
+  subject: OperationSubject,
+  change: ChangeFacts | undefined,
+  approved: boolean,
+): Promise<OperationFacts> {
+  const principal = context.auth?.principal;
+  const base = {
+    caller: context.access.callerFacts(),
+    preset: context.access.preset,
+    approved,
+    ...(change ? { change } : {}),
+  };
+  switch (subject.kind) {
+    case 'CLIENT':
+      return { ...base, relation: await context.access.relationTo(subject.client) };
+    case 'STAFF':
+      return {
+        ...base,
+        targetIsCaller: principal?.kind === 'STAFF' && principal.staffId === subject.staffId,
+      };
+    case 'SERVICE': {
+      const links = context.auth?.staff?.serviceLinks;
+      const manages = links?.manages.has(subject.serviceId) ?? false;
+      return {
+        ...base,
+        service: { manages, member: manages || (links?.memberOf.has(subject.serviceId) ?? false) },
+      };
+    }
+    default:
+      if (policy.subject !== 'NONE') throw new Error(`${policy.id} needs a ${policy.subject} subject`);
+      return base;
+  }
+}
+
+/**
+ * The one place queries and mutations are authorised and audited. For each governed field it:
+ * 1. refuses a caller of a kind the policy never admits, before reading anything;
+ * 2. loads the subject and the facts, and asks the pure policy in `@confide/access`;
+ * 3. records every refusal as exactly one DENIED event (also a refusal the resolver itself throws);
+ * 4. turns APPROVAL_REQUIRED into a pending change a second person approves (see approvals);
+ * 5. writes the change's event before the resolver runs (`audit: 'before'`), or records the read after it;
+ * 6. hands the resolver an {@link Operation} as its parent.
+ * A root field without an `operation` option fails the schema build.
+ */
+export class OperationPolicyPlugin<Types extends SchemaTypes> extends BasePlugin<Types> {
+  override onOutputFieldConfig(
+    fieldConfig: PothosOutputFieldConfig<Types>,
+  ): PothosOutputFieldConfig<Types> | null {
+    if (fieldConfig.kind !== 'Query' && fieldConfig.kind !== 'Mutation') return fieldConfig;
+    const options = (fieldConfig.pothosOptions as { operation?: OperationOptions<never> }).operation;
+    if (!options) {
+      if (!REQUIRE_OPERATION_POLICY) return fieldConfig;
+      throw new Error(`${fieldConfig.parentType}.${fieldConfig.name} has no operation policy`);
+    }
+    if (!(options.policy in OPERATION_POLICIES)) {
+      throw new Error(`${fieldConfig.parentType}.${fieldConfig.name}: unknown policy ${options.policy}`);
+    }
+    return fieldConfig;
+  }
+
+  override wrapResolve(
+    resolver: GraphQLFieldResolver<unknown, Types['Context'], object>,
+    fieldConfig: PothosOutputFieldConfig<Types>,
+  ): GraphQLFieldResolver<unknown, Types['Context'], object> {
+    if (fieldConfig.kind !== 'Query' && fieldConfig.kind !== 'Mutation') return resolver;
+    const options = (fieldConfig.pothosOptions as { operation?: OperationOptions<Record<string, unknown>> })
+      .operation;
+    if (!options) return resolver;
+    const policy: OperationPolicy = OPERATION_POLICIES[options.policy];
+    const name = fieldConfig.name;
+    const isMutation = fieldConfig.kind === 'Mutation';
+    const action: AuditAction = options.action ?? (isMutation ? 'WRITE' : 'READ');
+
+    const run = async (
+      args: Record<string, unknown>,
+      context: ConfideContext,
+      info: GraphQLResolveInfo,
+      approval: { proposedBy: string } | undefined,
+    ): Promise<unknown> => {
+      if (!context.auth) throw context.authError ?? unauthenticated();
+      const { principal } = context.auth;
+      const audit = context.access.audit;
+      const deny = (decision: OperationDecision, subjectId: string | undefined) => {
+        audit.record({
+          action: 'DENIED',
+          operation: name,
+          subjectId,
+          outcome: decision.effect,
+          rule: decision.rule,
+        });
+        return refusal(decision, name);
+      };
+      if (!policy.principals.includes(principal.kind)) {
+        throw deny({ effect: 'FORBIDDEN', rule: `${policy.id}.principal` }, undefined);
+      }
+      let subject: OperationSubject = { kind: 'NONE' };
+      try {
+        if (options.subject) subject = await options.subject(args, context);
+      } catch (error) {
+        // A subject that does not exist answers like one that is not the caller's business.
+        if (isRefusal(error) && !audit.hasDenied(name)) {
+          throw deny(
+            { effect: error.code === 'FORBIDDEN' ? 'FORBIDDEN' : 'NOT_FOUND', rule: `${policy.id}.subject` },
+            undefined,
+          );
+        }
+        throw error;
+      }
+      const subjectId = subjectIdOf(subject);
+      const change = options.change ? await options.change(args, context, subject) : undefined;
+      const facts = await gatherFacts(policy, context, subject, change, approval !== undefined);
+      const decision = policy.decide(facts);
+      if (decision.effect === 'APPROVAL_REQUIRED' && !approval) {
+        return proposeChange(context, { name, policy, args, subjectId, action, rule: decision.rule });
+      }
+      if (decision.effect !== 'ALLOW') throw deny(decision, subjectId);
+      if (approval && !(policy.approvedBy?.(facts) ?? false)) {
+        throw deny({ effect: 'FORBIDDEN', rule: `${policy.id}.approver` }, subjectId);
+      }
+      const operation = new Operation(name, principal, subject, decision, approval?.proposedBy);
+      const rule = approval ? `${decision.rule}+approved` : decision.rule;
+      if (options.audit === 'before') {
+        await audit.recordBeforeChange({ action, operation: name, subjectId, outcome: 'ALLOWED', rule });
+      }
+      let result: unknown;
+      try {
+        result = await resolver(operation, args, context, info);
+      } catch (error) {
+        // A refusal the resolver decides itself (a rule on the subject's own state) is recorded the same way.
+        if (isRefusal(error) && !audit.hasDenied(name)) {
+          audit.record({
+            action: 'DENIED',
+            operation: name,
+            subjectId,
+            outcome: error.code,
+            rule: policy.id,
+          });
+        }
+        throw error;
+      }
+      if (options.audit === 'after') {
+        audit.record({ action, operation: name, subjectId, outcome: 'ALLOWED', rule });
+      }
+      return result;
+    };
+
+    governed.set(name, {
+      name,
+      kind: fieldConfig.kind,
+      policy,
+      options,
+      runApproved: (args, context, info, proposedBy) => run(args, context, info, { proposedBy }),
+    });
+
+    return (_parent, args, context, info) =>
+      run(args as Record<string, unknown>, context as ConfideContext, info, undefined);
+  }
+}
+
+/** Records a change proposed under the two-person rule; it runs when a second person approves it. */
+async function proposeChange(
+  context: ConfideContext,
+  change: {
+    name: string;
+    policy: OperationPolicy;
+    args: Record<string, unknown>;
+    subjectId: string | undefined;
+    action: AuditAction;
+    rule: string;
+  },
+): Promise<never> {
+  const principal = context.auth?.principal;
+  if (principal?.kind !== 'STAFF') throw forbidden();
+  await context.access.audit.recordBeforeChange({
+    action: change.action,
+    operation: change.name,
+    subjectId: change.subjectId,
+    outcome: 'APPROVAL_REQUESTED',
+    rule: change.rule,
+  });
+  const approval = await context.services.approvals.propose(tenantScope(principal.orgId), {
+    operation: change.name,
+    args: change.args,
+    subjectId: change.subjectId,
+    proposedBy: principal.staffId,
+    rule: change.rule,
+  });
+  throw new ConfideError(
+    ErrorCode.APPROVAL_REQUIRED,
+    'This change needs a second person’s approval; it has been recorded and takes effect once approved.',
+    { details: { approvalId: approval.approvalId } },
+  );
+}
+
+/** The plugin's name, for the builder's `plugins` list. */
+export const OPERATION_POLICY_PLUGIN = 'operationPolicy' as const;
+SchemaBuilder.registerPlugin(OPERATION_POLICY_PLUGIN, OperationPolicyPlugin);

@@ -1,0 +1,119 @@
+import { forbidden, notFound } from '@confide/domain';
+import type { PendingApproval } from '@confide/store';
+import { governedOperations, mayApprove } from '../access/operation-plugin';
+import { builder } from '../builder';
+import type { ConfideContext } from '../context';
+
+/**
+ * The two-person rule (ACCESS-MODEL.md): a change one person may not make alone — a role that opens client
+ * records, a wider access preset, an erasure — is recorded as pending when proposed (the proposer gets
+ * APPROVAL_REQUIRED with `extensions.approvalId`) and runs, exactly as proposed, when a second person with
+ * authority approves it. Both steps are audited.
+ */
+export const PendingChangeRef = builder.objectRef<PendingApproval>('PendingChange');
+PendingChangeRef.implement({
+  description:
+    'A change proposed under the two-person rule. Names the operation and who proposed it; holds no personal data.',
+  fields: (t) => ({
+    id: t.exposeID('approvalId', { description: 'The pending change (opaque id).' }),
+    operation: t.exposeString('operation', { description: 'The mutation proposed, e.g. `assignRoles`.' }),
+    proposedBy: t.globalID({
+      description: 'The staff member who proposed it.',
+      resolve: (approval) => ({ type: 'StaffMember', id: approval.proposedBy }),
+    }),
+    proposedAt: t.field({ type: 'DateTime', description: 'When proposed.', resolve: (a) => a.proposedAt }),
+    status: t.exposeString('status', { description: 'PENDING, APPROVED or REJECTED.' }),
+    rule: t.exposeString('rule', { description: 'The policy rule that asked for a second person.' }),
+  }),
+});
+
+async function pendingApproval(
+  context: ConfideContext,
+  scope: Parameters<ConfideContext['services']['approvals']['get']>[0],
+  approvalId: string,
+) {
+  const approval = await context.services.approvals.get(scope, approvalId);
+  if (approval?.status !== 'PENDING') throw notFound('Pending change');
+  const operation = governedOperations().get(approval.operation);
+  if (!operation) throw notFound('Pending change');
+  return { approval, operation };
+}
+
+builder.queryFields((t) => ({
+  pendingChanges: t.field({
+    type: [PendingChangeRef],
+    description:
+      'Changes waiting for a second person that the caller may approve (never their own proposals), oldest first.',
+    operation: { policy: 'approval.review', audit: 'after' },
+    resolve: async (operation, _args, context) => {
+      const pending = await context.services.approvals.pending(operation.scope);
+      const approvable = await Promise.all(
+        pending.map(async (approval) => {
+          const governed = governedOperations().get(approval.operation);
+          return (
+            governed !== undefined &&
+            (await mayApprove(context, governed, approval.args, approval.proposedBy))
+          );
+        }),
+      );
+      return pending.filter((_, index) => approvable[index]);
+    },
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  approveChange: t.field({
+    type: PendingChangeRef,
+    description:
+      'Approves a pending change and runs it exactly as proposed (a second person with authority, never its proposer). Audited as the change itself, marked approved. CONFLICT if already decided.',
+    args: { approvalId: t.arg.id({ required: true, description: 'The pending change.' }) },
+    operation: { policy: 'approval.review', audit: 'after', action: 'ADMIN' },
+    resolve: async (operation, args, context, info) => {
+      const { approval, operation: governed } = await pendingApproval(
+        context,
+        operation.scope,
+        String(args.approvalId),
+      );
+      if (approval.proposedBy === operation.staff.staffId) {
+        throw forbidden('A change you proposed is approved by someone else.');
+      }
+      // Claimed first, so two approvers at once run it once; put back if running it fails.
+      const decided = await context.services.approvals.decide(
+        operation.scope,
+        approval.approvalId,
+        'APPROVED',
+        operation.staff.staffId,
+      );
+      try {
+        await governed.runApproved(approval.args, context, info, approval.proposedBy);
+      } catch (error) {
+        await context.services.approvals.reopen(operation.scope, approval.approvalId);
+        throw error;
+      }
+      return decided;
+    },
+  }),
+  rejectChange: t.field({
+    type: PendingChangeRef,
+    description:
+      'Rejects a pending change: it never runs. The proposer may withdraw their own; otherwise anyone who could approve it.',
+    args: { approvalId: t.arg.id({ required: true, description: 'The pending change.' }) },
+    operation: { policy: 'approval.review', audit: 'before', action: 'ADMIN' },
+    resolve: async (operation, args, context) => {
+      const { approval, operation: governed } = await pendingApproval(
+        context,
+        operation.scope,
+        String(args.approvalId),
+      );
+      const own = approval.proposedBy === operation.staff.staffId;
+      if (!own && !(await mayApprove(context, governed, approval.args, approval.proposedBy)))
+        throw forbidden();
+      return context.services.approvals.decide(
+        operation.scope,
+        approval.approvalId,
+        'REJECTED',
+        operation.staff.staffId,
+      );
+    },
+  }),
+}));

@@ -1,0 +1,186 @@
+import {
+  ConditionalCheckFailedException,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { type Clock, conflict, newId } from '@confide/domain';
+import { attr, type Item, read, requireS } from '../attributes';
+import { queryAll } from '../query-all';
+import type { TenantScope } from '../tenant-scope';
+
+/** How long a proposed change waits for its second person before it lapses. */
+export const APPROVAL_LIFETIME_DAYS = 14;
+
+export type ApprovalStatus = 'PENDING' | 'APPROVED' | 'REJECTED';
+
+/**
+ * A change one person proposed that takes effect only when a second person with authority approves it
+ * (ACCESS-MODEL.md, two-person rule). It holds the operation's arguments as given, so the approver runs
+ * exactly what was proposed; operations under the rule take ids, roles and settings, never free text about a
+ * person.
+ */
+export interface PendingApproval {
+  readonly approvalId: string;
+  readonly operation: string;
+  readonly args: Record<string, unknown>;
+  readonly subjectId: string | undefined;
+  readonly proposedBy: string;
+  readonly proposedAt: string;
+  readonly rule: string;
+  readonly status: ApprovalStatus;
+  readonly decidedBy: string | undefined;
+  readonly decidedAt: string | undefined;
+}
+
+/** Dates survive the round trip through JSON as tagged strings. */
+function encodeArgs(args: Record<string, unknown>): string {
+  return JSON.stringify(args, function (key, value) {
+    const raw = (this as Record<string, unknown>)[key];
+    return raw instanceof Date ? { $date: raw.toISOString() } : value;
+  });
+}
+
+function decodeArgs(json: string): Record<string, unknown> {
+  return JSON.parse(json, (_key, value) =>
+    value && typeof value === 'object' && typeof value.$date === 'string' && Object.keys(value).length === 1
+      ? new Date(value.$date)
+      : value,
+  ) as Record<string, unknown>;
+}
+
+export class Approvals {
+  constructor(
+    private readonly dynamo: DynamoDBClient,
+    private readonly table: string,
+    private readonly clock: Clock,
+  ) {}
+
+  async propose(
+    scope: TenantScope,
+    change: {
+      operation: string;
+      args: Record<string, unknown>;
+      subjectId: string | undefined;
+      proposedBy: string;
+      rule: string;
+    },
+  ): Promise<PendingApproval> {
+    const now = this.clock.now();
+    const approvalId = newId('approval');
+    const item: Item = {
+      pk: attr.s(scope.key('APPROVAL')),
+      sk: attr.s(approvalId),
+      approvalId: attr.s(approvalId),
+      operation: attr.s(change.operation),
+      args: attr.s(encodeArgs(change.args)),
+      ...(change.subjectId ? { subjectId: attr.s(change.subjectId) } : {}),
+      proposedBy: attr.s(change.proposedBy),
+      proposedAt: attr.s(now.toISOString()),
+      rule: attr.s(change.rule),
+      status: attr.s('PENDING'),
+      expiresAt: attr.n(Math.floor(now.getTime() / 1000) + APPROVAL_LIFETIME_DAYS * 86_400),
+    };
+    await this.dynamo.send(
+      new PutItemCommand({
+        TableName: this.table,
+        Item: item,
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return toApproval(item);
+  }
+
+  async get(scope: TenantScope, approvalId: string): Promise<PendingApproval | undefined> {
+    const result = await this.dynamo.send(
+      new GetItemCommand({
+        TableName: this.table,
+        Key: { pk: attr.s(scope.key('APPROVAL')), sk: attr.s(approvalId) },
+        ConsistentRead: true,
+      }),
+    );
+    return result.Item && !this.#lapsed(result.Item) ? toApproval(result.Item) : undefined;
+  }
+
+  /** Proposed changes still waiting, oldest first. */
+  async pending(scope: TenantScope): Promise<PendingApproval[]> {
+    const items = await queryAll(this.dynamo, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': attr.s(scope.key('APPROVAL')) },
+    });
+    return items
+      .filter((item) => !this.#lapsed(item))
+      .map(toApproval)
+      .filter((approval) => approval.status === 'PENDING')
+      .sort((a, b) => a.proposedAt.localeCompare(b.proposedAt));
+  }
+
+  /**
+   * Marks a pending change decided, once: a second decision (or two approvers at the same moment) gets
+   * CONFLICT, so an approved change runs exactly once.
+   */
+  async decide(
+    scope: TenantScope,
+    approvalId: string,
+    status: Exclude<ApprovalStatus, 'PENDING'>,
+    decidedBy: string,
+  ): Promise<PendingApproval> {
+    try {
+      const result = await this.dynamo.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: { pk: attr.s(scope.key('APPROVAL')), sk: attr.s(approvalId) },
+          UpdateExpression: 'SET #status = :status, decidedBy = :by, decidedAt = :now',
+          ConditionExpression: '#status = :pending',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':status': attr.s(status),
+            ':pending': attr.s('PENDING'),
+            ':by': attr.s(decidedBy),
+            ':now': attr.s(this.clock.now().toISOString()),
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toApproval(result.Attributes ?? {});
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw conflict('The change was already decided.');
+      throw error;
+    }
+  }
+
+  /** Puts a change back to PENDING when running it failed after it was marked approved. */
+  async reopen(scope: TenantScope, approvalId: string): Promise<void> {
+    await this.dynamo.send(
+      new UpdateItemCommand({
+        TableName: this.table,
+        Key: { pk: attr.s(scope.key('APPROVAL')), sk: attr.s(approvalId) },
+        UpdateExpression: 'SET #status = :pending REMOVE decidedBy, decidedAt',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':pending': attr.s('PENDING') },
+      }),
+    );
+  }
+
+  #lapsed(item: Item): boolean {
+    const expiresAt = read.n(item, 'expiresAt');
+    return expiresAt !== undefined && expiresAt * 1000 <= this.clock.now().getTime();
+  }
+}
+
+function toApproval(item: Item): PendingApproval {
+  return {
+    approvalId: requireS(item, 'approvalId'),
+    operation: requireS(item, 'operation'),
+    args: decodeArgs(requireS(item, 'args')),
+    subjectId: read.s(item, 'subjectId'),
+    proposedBy: requireS(item, 'proposedBy'),
+    proposedAt: requireS(item, 'proposedAt'),
+    rule: requireS(item, 'rule'),
+    status: requireS(item, 'status') as ApprovalStatus,
+    decidedBy: read.s(item, 'decidedBy'),
+    decidedAt: read.s(item, 'decidedAt'),
+  };
+}
