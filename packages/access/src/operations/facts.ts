@@ -1,5 +1,5 @@
-import type { AccessPreset } from '@confide/domain';
-import type { CallerFacts, ClientRelationFacts } from '../facts';
+import type { AccessPreset, Classification, Relationship } from '@confide/domain';
+import type { CallerFacts, ClientRelationFacts, ItemFacts } from '../facts';
 
 /** The kinds of principal ACCESS-MODEL.md names. */
 export type PrincipalKind = CallerFacts['kind'];
@@ -23,6 +23,10 @@ export interface ChangeFacts {
   readonly widensPreset?: boolean;
   /** The change names the caller themself as the one who gains access (allocation, team, investigation…). */
   readonly grantsCallerAccess?: boolean;
+  /** The classification of what a client write changes (a note's kind, a profile section): decided by the W cells. */
+  readonly classification?: Classification;
+  /** The facts of the item written, when it exists already (an amendment of a sealed note…). */
+  readonly item?: ItemFacts;
 }
 
 /**
@@ -64,4 +68,6 @@ export interface OperationDecision {
   readonly effect: OperationEffect;
   /** The stable id of the clause that decided, stored with the audit event. */
   readonly rule: string;
+  /** The relationship the decision rests on, for client operations (stored with the audit event). */
+  readonly relationship?: Relationship;
 }

@@ -7,7 +7,7 @@ export type {
   PrincipalKind,
   SubjectKind,
 } from './facts';
-export { clientPolicy } from './policies/common';
+export { classifiedWritePolicy, clientPolicy } from './policies/common';
 export {
   allow,
   hasAnyRole,

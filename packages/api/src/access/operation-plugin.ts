@@ -318,6 +318,7 @@ export class OperationPolicyPlugin<Types extends SchemaTypes> extends BasePlugin
         throw deny({ effect: 'FORBIDDEN', rule: `${policy.id}.principal` }, undefined);
       }
       let subject: OperationSubject = { kind: 'NONE' };
+      let change: ChangeFacts | undefined;
       try {
         if (options.subject) subject = await options.subject(args, context);
       } catch (error) {
@@ -331,7 +332,7 @@ export class OperationPolicyPlugin<Types extends SchemaTypes> extends BasePlugin
         throw error;
       }
       const subjectId = subjectIdOf(subject);
-      const change = options.change ? await options.change(args, context, subject) : undefined;
+      if (options.change) change = await options.change(args, context, subject);
       const facts = await gatherFacts(policy, context, subject, change, approval !== undefined);
       const decision = policy.decide(facts);
       if (decision.effect === 'APPROVAL_REQUIRED' && !approval) {
@@ -343,9 +344,18 @@ export class OperationPolicyPlugin<Types extends SchemaTypes> extends BasePlugin
       }
       const operation = new Operation(name, principal, subject, decision, approval?.proposedBy);
       const rule = approval ? `${decision.rule}+approved` : decision.rule;
-      if (options.audit === 'before') {
-        await audit.recordBeforeChange({ action, operation: name, subjectId, outcome: 'ALLOWED', rule });
-      }
+      const allowed = {
+        action:
+          decision.relationship === 'EMERGENCY' && action === 'READ' ? ('EMERGENCY_ACCESS' as const) : action,
+        operation: name,
+        subjectId,
+        outcome: 'ALLOWED',
+        rule,
+        relationship: decision.relationship,
+        emergency: decision.relationship === 'EMERGENCY',
+        classification: change?.classification,
+      };
+      if (options.audit === 'before') await audit.recordBeforeChange(allowed);
       let result: unknown;
       try {
         result = await resolver(operation, args, context, info);
@@ -362,9 +372,7 @@ export class OperationPolicyPlugin<Types extends SchemaTypes> extends BasePlugin
         }
         throw error;
       }
-      if (options.audit === 'after') {
-        audit.record({ action, operation: name, subjectId, outcome: 'ALLOWED', rule });
-      }
+      if (options.audit === 'after') audit.record(allowed);
       return result;
     };
 

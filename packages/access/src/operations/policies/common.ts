@@ -1,4 +1,5 @@
-import { clientVisible } from '../../decide';
+import { clientVisible, decideWrite } from '../../decide';
+import { PLAIN_ITEM } from '../../facts';
 import type { OperationDecision, OperationFacts } from '../facts';
 import {
   hidden,
@@ -26,4 +27,33 @@ export function clientPolicy<Id extends string>(
     return definition.decide(facts);
   };
   return operationPolicy({ ...definition, subject: 'CLIENT', decide });
+}
+
+/**
+ * A write to a client's record decided by the W cells of the need-to-know matrix, for the classification the
+ * operation's `change` names (a note's kind, a profile section).
+ */
+export function classifiedWritePolicy<Id extends string>(
+  definition: { readonly id: Id } & Pick<OperationPolicy, 'clause'> & Partial<OperationPolicy>,
+): NamedPolicy<Id> {
+  return clientPolicy({
+    effects: { writes: true },
+    ...definition,
+    decide: (facts) => {
+      const classification = facts.change?.classification;
+      if (!classification || !facts.relation) throw new Error(`${definition.id} needs a classification`);
+      const decision = decideWrite({
+        caller: facts.caller,
+        relation: facts.relation,
+        item: facts.change?.item ?? PLAIN_ITEM,
+        classification,
+        preset: facts.preset,
+      });
+      return {
+        effect: decision.effect,
+        rule: decision.rule,
+        ...('relationship' in decision ? { relationship: decision.relationship } : {}),
+      };
+    },
+  });
 }
