@@ -9,6 +9,8 @@ export type {
 } from './facts';
 export { classifiedWritePolicy, clientPolicy } from './policies/common';
 export {
+  ACCESS_GRANTS,
+  type AccessGrant,
   allow,
   hasAnyRole,
   hidden,

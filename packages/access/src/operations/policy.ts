@@ -1,6 +1,6 @@
 import type { Role } from '@confide/domain';
 import type { StaffCallerFacts } from '../facts';
-import type { OperationDecision, OperationFacts, PrincipalKind, SubjectKind } from './facts';
+import type { ChangeFacts, OperationDecision, OperationFacts, PrincipalKind, SubjectKind } from './facts';
 
 /** What running an operation can do that the provable floor reasons about. */
 export interface OperationEffects {
@@ -14,7 +14,26 @@ export interface OperationEffects {
   readonly readsClientContent?: boolean;
   /** Changes anything at all (mutations). */
   readonly writes?: boolean;
+  /**
+   * The access it creates for the person it names, for the floor's reachability proof: a role, an allocation to
+   * the client, a service's management or team, a QA review of a service, an investigation, a wider preset, a
+   * break-glass grant.
+   */
+  readonly grants?: AccessGrant;
 }
+
+/** The kinds of access an operation can create (see {@link OperationEffects.grants}). */
+export const ACCESS_GRANTS = [
+  'ROLE',
+  'ALLOCATION',
+  'SERVICE_MANAGER',
+  'SERVICE_MEMBER',
+  'QA_REVIEW',
+  'INVESTIGATION',
+  'PRESET',
+  'EMERGENCY',
+] as const;
+export type AccessGrant = (typeof ACCESS_GRANTS)[number];
 
 /**
  * One operation policy: a pure decision over {@link OperationFacts}, with a stable id and the policy clause it
@@ -26,6 +45,8 @@ export interface OperationPolicy {
   readonly principals: readonly PrincipalKind[];
   readonly subject: SubjectKind;
   readonly effects: OperationEffects;
+  /** The argument facts (`ChangeFacts`) it decides on; the api supplies them through `operation.change`. */
+  readonly changeFacts?: readonly (keyof ChangeFacts)[];
   readonly decide: (facts: OperationFacts) => OperationDecision;
   /**
    * For a decision of `APPROVAL_REQUIRED`: whether this second person may approve (the api has already

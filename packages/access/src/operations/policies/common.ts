@@ -38,6 +38,7 @@ export function classifiedWritePolicy<Id extends string>(
 ): NamedPolicy<Id> {
   return clientPolicy({
     effects: { writes: true },
+    changeFacts: ['classification', 'item'],
     ...definition,
     decide: (facts) => {
       const classification = facts.change?.classification;
