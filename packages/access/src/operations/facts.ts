@@ -27,6 +27,11 @@ export interface ChangeFacts {
   readonly classification?: Classification;
   /** The facts of the item written, when it exists already (an amendment of a sealed note…). */
   readonly item?: ItemFacts;
+  /**
+   * The fields the change writes, as `Type.field` (names, never values): the policy reasons about them (a staff
+   * member keeps their own contact details, not their personnel notes) and the change's audit event lists them.
+   */
+  readonly fields?: readonly string[];
 }
 
 /**
@@ -42,6 +47,11 @@ export interface OperationFacts {
   readonly targetIsCaller?: boolean;
   /** For `SERVICE` operations: the caller manages the service / works in it. */
   readonly service?: { readonly manages: boolean; readonly member: boolean };
+  /**
+   * For staff: the caller manages at least one care service (the links on their own staff item). Operations
+   * that reach only the caller's own services (a service manager's reports) need it.
+   */
+  readonly managesAnyService?: boolean;
   readonly change?: ChangeFacts;
   /**
    * A second person with authority has approved this very change (two-person rule). Never true for the

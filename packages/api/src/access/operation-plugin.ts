@@ -183,6 +183,8 @@ const REFUSALS: readonly string[] = [
   ErrorCode.FORBIDDEN,
   ErrorCode.NOT_FOUND,
   ErrorCode.POLICY_NOT_ACKNOWLEDGED,
+  // A change the subject has not permitted (a reference without the staff member's permission…).
+  ErrorCode.CONSENT_REQUIRED,
 ];
 
 function isRefusal(error: unknown): error is ConfideError {
@@ -232,6 +234,7 @@ async function gatherFacts(
     caller: context.access.callerFacts(),
     preset: context.access.preset,
     approved,
+    managesAnyService: (context.auth?.staff?.serviceLinks.manages.size ?? 0) > 0,
     ...(change ? { change } : {}),
   };
   switch (subject.kind) {
@@ -304,6 +307,7 @@ export class OperationPolicyPlugin<Types extends SchemaTypes> extends BasePlugin
       if (!context.auth) throw context.authError ?? unauthenticated();
       const { principal } = context.auth;
       const audit = context.access.audit;
+      let change: ChangeFacts | undefined;
       const deny = (decision: OperationDecision, subjectId: string | undefined) => {
         audit.record({
           action: 'DENIED',
@@ -311,6 +315,7 @@ export class OperationPolicyPlugin<Types extends SchemaTypes> extends BasePlugin
           subjectId,
           outcome: decision.effect,
           rule: decision.rule,
+          classification: change?.classification,
         });
         return refusal(decision, name);
       };
@@ -318,7 +323,6 @@ export class OperationPolicyPlugin<Types extends SchemaTypes> extends BasePlugin
         throw deny({ effect: 'FORBIDDEN', rule: `${policy.id}.principal` }, undefined);
       }
       let subject: OperationSubject = { kind: 'NONE' };
-      let change: ChangeFacts | undefined;
       try {
         if (options.subject) subject = await options.subject(args, context);
       } catch (error) {
@@ -355,6 +359,9 @@ export class OperationPolicyPlugin<Types extends SchemaTypes> extends BasePlugin
         emergency: decision.relationship === 'EMERGENCY',
         classification: change?.classification,
       };
+      // The fields a change writes are listed on its one event.
+      if (options.audit !== 'fields')
+        for (const field of change?.fields ?? []) audit.record({ ...allowed, field });
       if (options.audit === 'before') await audit.recordBeforeChange(allowed);
       let result: unknown;
       try {
@@ -368,6 +375,7 @@ export class OperationPolicyPlugin<Types extends SchemaTypes> extends BasePlugin
             subjectId,
             outcome: error.code,
             rule: policy.id,
+            classification: change?.classification,
           });
         }
         throw error;
