@@ -11,6 +11,7 @@ import {
 } from '../support/care-fixtures';
 import { addStaff, onboardTestOrganisation } from '../support/fixtures';
 import { testApi } from '../support/test-api';
+import { approveSubjectAccessExport } from './subject-access-fixtures';
 
 /** A clock the test can move forward, so grant expiry can be shown without waiting. */
 function movableClock() {
@@ -346,12 +347,16 @@ describe('subject access', () => {
     const w = await world();
     const { api } = w;
     const ig = await addStaff(api, w.org, ['IG_LEAD']);
-    const opened = await api.graphql<{ requestSubjectAccess: { deadline: string; receivedOn: string } }>(
-      'mutation ($c: ID!) { requestSubjectAccess(serviceUserId: $c, receivedOn: "2026-01-31") { deadline receivedOn } }',
+    const opened = await api.graphql<{
+      requestSubjectAccess: { id: string; deadline: string; receivedOn: string };
+    }>(
+      'mutation ($c: ID!) { requestSubjectAccess(serviceUserId: $c, receivedOn: "2026-01-31", identityCheck: PHOTO_ID) { id deadline receivedOn } }',
       { token: w.manager.token, variables: { c: w.client } },
     );
     expectNoErrors(opened);
     expect(opened.data?.requestSubjectAccess.deadline).toBe('2026-02-28');
+    // Staff read the export they compile once a second person approved it (issue 14).
+    await approveSubjectAccessExport(api, w.guardian, opened.data?.requestSubjectAccess.id ?? '');
     const overdue = await api.graphql<{ subjectAccessRequests: { overdue: boolean }[] }>(
       '{ subjectAccessRequests(overdueOnly: true) { overdue } }',
       { token: ig.token },

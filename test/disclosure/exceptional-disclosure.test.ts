@@ -14,6 +14,7 @@ import { addStaff, onboardTestOrganisation, type TestOrganisation } from '../sup
 import { localIdOf, organisationItems, serviceUserToken } from '../support/records-fixtures';
 import type { TestApi } from '../support/test-api';
 import { testApi } from '../support/test-api';
+import { approvedSubjectAccessRequest } from './subject-access-fixtures';
 
 /**
  * Exceptional disclosure without consent (JRH “Exceptional Breaches”; DATA-PROTECTION.md, Consent and
@@ -258,12 +259,7 @@ describe('an exceptional disclosure', () => {
     const w = await world(api);
     const told = await record(w, w.worker, { legalBasis: 'VITAL_INTERESTS' });
     const untold = await record(w, w.worker, { clientInformed: false, reasonNotInformed: NOT_INFORMED });
-    expectNoErrors(
-      await api.graphql(
-        'mutation ($c: ID!, $on: String!) { requestSubjectAccess(serviceUserId: $c, receivedOn: $on) { deadline } }',
-        { token: w.ig.token, variables: { c: w.client, on: new Date().toISOString().slice(0, 10) } },
-      ),
-    );
+    await approvedSubjectAccessRequest(api, w.ig, w.guardian, w.client);
 
     // Act
     const forManager = await api.graphql<{

@@ -32,6 +32,24 @@ export interface ChangeFacts {
    * member keeps their own contact details, not their personnel notes) and the change's audit event lists them.
    */
   readonly fields?: readonly string[];
+  /** Facts of a sharing operation: disclosures, reviews, breaches, subject access (policies/sharing.ts). */
+  readonly sharing?: SharingFacts;
+}
+
+/** What a sharing policy reasons about beyond the caller's relationship; never personal data. */
+export interface SharingFacts {
+  /** The qualifier the audit rule names: a legal basis, a decision, a finding (`disclosure.released.CONSENT`). */
+  readonly detail?: string;
+  /** The disclosure request was escalated to the Caldicott Guardian, who alone then decides it. */
+  readonly escalated?: boolean;
+  /** The caller recorded what they now act on (a disclosure under review, a subject access request). */
+  readonly callerRecorded?: boolean;
+  /** Subject access: the person has an open request for the export to answer. */
+  readonly openRequest?: boolean;
+  /** Subject access: a second person has approved the export staff compile for the open request. */
+  readonly exportApproved?: boolean;
+  /** Subject access: the caller is that second person. */
+  readonly callerApproved?: boolean;
 }
 
 /**

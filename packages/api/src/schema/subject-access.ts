@@ -1,19 +1,36 @@
-import { ConfideError, classificationOf, ErrorCode, forbidden, notFound, validate } from '@confide/domain';
+import { type Classification, classificationOf, notFound, validate } from '@confide/domain';
 import {
   SEALED_PROFILE_FIELDS,
+  type SealedProfileField,
   type ServiceUserRecord,
+  SUBJECT_IDENTITY_CHECKS,
+  type SubjectAccessExportNotice,
   type SubjectAccessRequest,
   visibleToSubject,
 } from '@confide/store';
+import type { Operation } from '../access/operation-plugin';
 import { builder } from '../builder';
-import { authenticated, type ConfideContext, callerScope, hasRole } from '../context';
-import { localId } from './ids';
+import type { ConfideContext } from '../context';
+import { clientSubject } from '../use-cases/sharing-subjects';
+import { clientById } from './subjects';
+import { ClassificationEnum } from './vocabulary';
 
 /**
  * Subject access (DATA-PROTECTION.md): everything held about a service user, in readable form, with the
  * disclosure history and a summary of who accessed the record — excluding items withheld under a recorded
  * exemption. The one-month deadline is tracked and overdue requests listed.
+ *
+ * Issue 14 (side door 1): a request is opened by the person, or recorded by staff with how the person's identity
+ * was checked; the export staff compile is readable to them only once a second person (the Caldicott Guardian,
+ * or another IG lead) has approved it; every item shown to staff is audited with its classification, appears in
+ * the person's own access log, and is listed for the Caldicott Guardian (`subjectAccessExportNotices`).
  */
+
+const SubjectIdentityCheckEnum = builder.enumType('SubjectAccessIdentityCheck', {
+  description:
+    'How staff checked the identity of a person asking for their data: photo identification seen, known to the staff member in person, a signed letter checked against the record, or a representative’s written authority checked.',
+  values: SUBJECT_IDENTITY_CHECKS,
+});
 
 const SarRef = builder.objectRef<SubjectAccessRequest>('SubjectAccessRequest');
 SarRef.implement({
@@ -32,6 +49,32 @@ SarRef.implement({
       resolve: (r, _a, context) =>
         r.status === 'OPEN' && r.deadline < context.services.clock.now().toISOString().slice(0, 10),
     }),
+    openedByPerson: t.exposeBoolean('openedByPerson', {
+      description: 'The person opened it themself (their sign-in is the identity check).',
+    }),
+    identityCheck: t.field({
+      type: SubjectIdentityCheckEnum,
+      nullable: true,
+      description:
+        'How staff checked the person’s identity when recording it; null when the person opened it.',
+      resolve: (r) => r.identityCheck ?? null,
+    }),
+    exportApproved: t.boolean({
+      description:
+        'A second person (the Caldicott Guardian or another IG lead) approved the export staff compile for it.',
+      resolve: (r) => r.exportApprovedBy !== undefined,
+    }),
+    exportApprovedBy: t.globalID({
+      nullable: true,
+      description: 'Who approved the export.',
+      resolve: (r) => (r.exportApprovedBy ? { type: 'StaffMember', id: r.exportApprovedBy } : null),
+    }),
+    exportApprovedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the export was approved.',
+      resolve: (r) => r.exportApprovedAt ?? null,
+    }),
   }),
 });
 
@@ -40,7 +83,7 @@ const ExportRef = builder.objectRef<{ requestId: string | null; generatedAt: str
 );
 ExportRef.implement({
   description:
-    'Everything held about the person, as a readable JSON document (profile, notes, consents, disclosure history, referrals, access summary). Produced only for the person (SELF) or, for an open request, the IG lead; audited as a read of every classification.',
+    'Everything held about the person, as a readable JSON document (profile, notes, consents, disclosure history, referrals, access summary). Produced for the person (SELF) or, for an open request whose export a second person approved, the IG lead; audited as one read listing every field and classification shown.',
   fields: (t) => ({
     requestId: t.string({
       nullable: true,
@@ -52,24 +95,54 @@ ExportRef.implement({
   }),
 });
 
-async function subjectClient(context: ConfideContext, serviceUserId: string | number, operation: string) {
-  const clientId = localId(serviceUserId, 'ServiceUser', 'serviceUser', 'Service user');
-  const { principal } = authenticated(context);
-  if (principal.kind === 'SERVICE_USER') {
-    if (principal.serviceUserId !== clientId) throw notFound('Service user');
-    const client = await context.services.serviceUsers.get(
-      callerScope(context),
-      clientId,
-      context.access.loader,
-    );
-    if (!client) throw notFound('Service user');
-    return client;
-  }
-  return context.access.visibleClient(clientId, operation);
-}
+const ExportNoticeRef = builder.objectRef<SubjectAccessExportNotice>('SubjectAccessExportNotice');
+ExportNoticeRef.implement({
+  description:
+    'That staff read a person’s subject access export, for the Caldicott Guardian: references and classifications only.',
+  fields: (t) => ({
+    id: t.exposeID('noticeId', { description: 'The notice.' }),
+    requestId: t.exposeString('requestId', { description: 'The request the export answered.' }),
+    serviceUserId: t.globalID({
+      description: 'Whose export.',
+      resolve: (n) => ({ type: 'ServiceUser', id: n.clientId }),
+    }),
+    readBy: t.globalID({
+      description: 'The staff member who read it.',
+      resolve: (n) => ({ type: 'StaffMember', id: n.readBy }),
+    }),
+    approvedBy: t.globalID({
+      nullable: true,
+      description: 'The second person who had approved it.',
+      resolve: (n) => (n.approvedBy ? { type: 'StaffMember', id: n.approvedBy } : null),
+    }),
+    readAt: t.field({ type: 'DateTime', description: 'When.', resolve: (n) => n.readAt }),
+    classifications: t.field({
+      type: [ClassificationEnum],
+      description: 'The classifications of what was shown.',
+      resolve: (n) => [...n.classifications],
+    }),
+  }),
+});
 
-async function buildExport(context: ConfideContext, client: ServiceUserRecord): Promise<string> {
-  const scope = callerScope(context);
+const PROFILE_CLASSIFICATION: Record<SealedProfileField, Classification> = {
+  name: 'IDENTIFYING',
+  dateOfBirth: 'IDENTIFYING',
+  address: 'IDENTIFYING',
+  postcode: 'IDENTIFYING',
+  nhsNumber: 'IDENTIFYING',
+  phone: 'CONTACT',
+  email: 'CONTACT',
+  preferredContact: 'CONTACT',
+};
+
+/** The export document and every (field, classification) it shows, for the audit. */
+async function buildExport(
+  context: ConfideContext,
+  operation: Operation,
+  client: ServiceUserRecord,
+): Promise<{ document: string; shown: [string, Classification][] }> {
+  const scope = operation.scope;
+  const shown: [string, Classification][] = [];
   const key = await context.access.clientKey(client);
   const profile: Record<string, string | undefined> = {
     reference: client.reference,
@@ -77,18 +150,24 @@ async function buildExport(context: ConfideContext, client: ServiceUserRecord): 
     openedAt: client.openedAt,
     closedAt: client.closedAt,
   };
-  for (const field of SEALED_PROFILE_FIELDS)
+  shown.push(['ServiceUser.reference', 'PSEUDONYMOUS']);
+  for (const field of SEALED_PROFILE_FIELDS) {
     profile[field] = context.services.serviceUsers.openDetail(key, client, field);
+    if (profile[field] !== undefined) shown.push([`ServiceUser.${field}`, PROFILE_CLASSIFICATION[field]]);
+  }
   const notes = (await context.services.caseNotes.list(scope, client.clientId))
     .filter((note) => !note.withheld)
-    .map((note) => ({
-      kind: note.kind,
-      classification: classificationOf(note.kind),
-      recordedAt: note.recordedAt,
-      amendedAt: note.amendedAt,
-      authorOrganisation: note.authorOrganisation,
-      text: context.services.caseNotes.openBody(key, note),
-    }));
+    .map((note) => {
+      shown.push([`CaseNote.${note.kind}`, classificationOf(note.kind)]);
+      return {
+        kind: note.kind,
+        classification: classificationOf(note.kind),
+        recordedAt: note.recordedAt,
+        amendedAt: note.amendedAt,
+        authorOrganisation: note.authorOrganisation,
+        text: context.services.caseNotes.openBody(key, note),
+      };
+    });
   const consents = (await context.services.consents.list(scope, client.clientId)).map((consent) => ({
     scope: consent.scope,
     method: consent.method,
@@ -96,6 +175,7 @@ async function buildExport(context: ConfideContext, client: ServiceUserRecord): 
     recordedAt: consent.recordedAt,
     withdrawnAt: consent.withdrawnAt,
   }));
+  if (consents.length > 0) shown.push(['Consent', 'CONSENT']);
   // An exceptional disclosure the person was not told of (telling them would increase risk) stays withheld.
   const disclosures = visibleToSubject(
     await context.services.disclosures.register(scope, client.clientId),
@@ -107,6 +187,7 @@ async function buildExport(context: ConfideContext, client: ServiceUserRecord): 
     method: entry.method,
     snapshotDigest: entry.snapshotDigest,
   }));
+  if (disclosures.length > 0) shown.push(['DisclosureRegisterEntry', 'CONSENT']);
   const partnerNames = new Map(
     (await context.services.partners.list(scope)).map((partner) => [partner.partnerId, partner.name]),
   );
@@ -116,6 +197,7 @@ async function buildExport(context: ConfideContext, client: ServiceUserRecord): 
     receivedOn: referral.receivedOn,
     appointmentAt: referral.appointmentAt,
   }));
+  if (referrals.length > 0) shown.push(['Referral', 'CONTACT']);
   const events = await context.services.auditLog.bySubject(scope, client.clientId, { limit: 1000 });
   const summary = new Map<string, { roles: string; purpose: string | null; count: number; lastAt: string }>();
   for (const event of events) {
@@ -127,56 +209,111 @@ async function buildExport(context: ConfideContext, client: ServiceUserRecord): 
     if (event.at > entry.lastAt) entry.lastAt = event.at;
     summary.set(key2, entry);
   }
-  return JSON.stringify(
+  const document = JSON.stringify(
     { profile, notes, consents, disclosures, referrals, accessSummary: [...summary.values()] },
     null,
     2,
   );
+  return { document, shown };
 }
+
+/** The request named by id, as the subject of an operation on it: its client. */
+async function requestSubject(context: ConfideContext, requestId: string) {
+  const request = await context.services.subjectAccess.get(context.access.scope, requestId);
+  if (!request) throw notFound('Subject access request');
+  return clientSubject(context, request.clientId);
+}
+
+async function requestById(operation: Operation, context: ConfideContext, requestId: string) {
+  const request = await context.services.subjectAccess.get(operation.scope, requestId);
+  if (!request) throw notFound('Subject access request');
+  return request;
+}
+
+const callerStaffId = (context: ConfideContext) => {
+  const principal = context.auth?.principal;
+  return principal?.kind === 'STAFF' ? principal.staffId : undefined;
+};
 
 builder.queryFields((t) => ({
   subjectAccessRequests: t.field({
     type: [SarRef],
     description:
-      'Subject access requests and their deadlines (IG_LEAD); `overdueOnly` lists those past the deadline.',
-    authScopes: { role: 'IG_LEAD' },
+      'Subject access requests and their deadlines (IG_LEAD, CALDICOTT_GUARDIAN); `overdueOnly` lists those past the deadline.',
     args: { overdueOnly: t.arg.boolean({ required: false, description: 'Only overdue ones.' }) },
-    resolve: async (_root, args, context) => {
+    operation: { policy: 'subject-access.register', audit: 'after' },
+    resolve: async (operation, args, context) => {
       const today = context.services.clock.now().toISOString().slice(0, 10);
-      const all = await context.services.subjectAccess.list(callerScope(context));
+      const all = await context.services.subjectAccess.list(operation.scope);
       return args.overdueOnly ? all.filter((r) => r.status === 'OPEN' && r.deadline < today) : all;
     },
   }),
   subjectAccessExport: t.field({
     type: ExportRef,
     description:
-      'Everything held about the person, for the person themself, or for the IG lead answering an open request.',
-    authScopes: { authenticated: true },
+      'Everything held about the person: for the person themself, or for the IG lead answering an open request once a second person (the Caldicott Guardian or another IG lead, never the compiler) approved its export (`approveSubjectAccessExport`). A staff read is audited with every classification shown, appears in the person’s `myAccessLog`, and is listed for the Caldicott Guardian (`subjectAccessExportNotices`).',
     args: { serviceUserId: t.arg.id({ required: true, description: 'The person.' }) },
-    resolve: async (_root, args, context) => {
-      const client = await subjectClient(context, args.serviceUserId, 'subjectAccessExport');
-      const { principal } = authenticated(context);
-      let requestId: string | null = null;
-      if (principal.kind !== 'SERVICE_USER') {
-        if (!hasRole(context, 'IG_LEAD'))
-          throw forbidden('The export is produced for the person or by the IG lead.');
-        const open = (await context.services.subjectAccess.list(callerScope(context))).find(
-          (r) => r.clientId === client.clientId && r.status === 'OPEN',
+    operation: {
+      policy: 'subject-access.export',
+      subject: clientById((args) => args.serviceUserId),
+      change: async (_args, context, subject) => {
+        const staffId = callerStaffId(context);
+        if (!staffId || subject.kind !== 'CLIENT') return {};
+        const open = await context.services.subjectAccess.openFor(
+          context.access.scope,
+          subject.client.clientId,
         );
-        if (!open) throw forbidden('There is no open subject access request for this person.');
+        return {
+          sharing: {
+            openRequest: open !== undefined,
+            exportApproved: open?.exportApprovedBy !== undefined,
+            callerApproved: open?.exportApprovedBy === staffId,
+            callerRecorded: open?.requestedBy === staffId,
+          },
+        };
+      },
+      audit: 'after',
+    },
+    resolve: async (operation, _args, context) => {
+      const client = operation.client;
+      const { document, shown } = await buildExport(context, operation, client);
+      let requestId: string | null = null;
+      if (operation.principal.kind === 'STAFF') {
+        const open = await context.services.subjectAccess.openFor(operation.scope, client.clientId);
+        if (!open) throw notFound('Subject access request');
         requestId = open.requestId;
+        // The Caldicott Guardian is told that staff read the person's record through their request.
+        await context.services.subjectAccess.recordStaffExport(operation.scope, {
+          requestId: open.requestId,
+          clientId: client.clientId,
+          readBy: operation.staff.staffId,
+          approvedBy: open.exportApprovedBy,
+          classifications: [...new Set(shown.map(([, classification]) => classification))].sort(),
+        });
       }
-      const document = await buildExport(context, client);
-      context.access.audit.record({
-        action: 'READ',
-        operation: 'subjectAccessExport',
-        subjectId: client.clientId,
-        outcome: 'ALLOWED',
-        rule: 'subject-access',
-        relationship: principal.kind === 'SERVICE_USER' ? 'SELF' : undefined,
-      });
+      // One READ event listing every field and classification shown (merged with the operation's own event).
+      for (const [field, classification] of shown) {
+        context.access.audit.record({
+          action: 'READ',
+          operation: operation.name,
+          subjectId: client.clientId,
+          field,
+          classification,
+          relationship: operation.decision.relationship,
+          emergency: false,
+          outcome: 'ALLOWED',
+          rule: operation.decision.rule,
+        });
+      }
       return { requestId, generatedAt: context.services.clock.now().toISOString(), document };
     },
+  }),
+  subjectAccessExportNotices: t.field({
+    type: [ExportNoticeRef],
+    description:
+      'Every subject access export read by staff, newest first, with the classifications shown: for the Caldicott Guardian (and the IG lead).',
+    operation: { policy: 'subject-access.export-notices', audit: 'after' },
+    resolve: (operation, _args, context) => context.services.subjectAccess.staffExports(operation.scope),
   }),
 }));
 
@@ -184,59 +321,76 @@ builder.mutationFields((t) => ({
   requestSubjectAccess: t.field({
     type: SarRef,
     description:
-      'Opens a subject access request: by the person, or by staff (managers, IG lead) on their behalf.',
-    authScopes: { authenticated: true },
+      'Opens a subject access request: by the person themself, or recorded by staff (the IG lead, the service’s managers) on their behalf with `identityCheck`, how the person’s identity was checked (required for staff).',
     args: {
       serviceUserId: t.arg.id({ required: true, description: 'The person.' }),
       receivedOn: t.arg.string({ required: true, description: 'Date received, YYYY-MM-DD.' }),
+      identityCheck: t.arg({
+        type: SubjectIdentityCheckEnum,
+        required: false,
+        description: 'How staff checked the person’s identity: required when staff record the request.',
+      }),
     },
-    resolve: async (_root, args, context) => {
-      const client = await subjectClient(context, args.serviceUserId, 'requestSubjectAccess');
-      const { principal } = authenticated(context);
-      if (
-        principal.kind === 'STAFF' &&
-        !hasRole(context, 'IG_LEAD') &&
-        !(await context.access.relationTo(client)).managesService
-      ) {
-        throw forbidden();
-      }
-      if (principal.kind === 'PARTNER' || principal.kind === 'OPERATOR') throw forbidden();
+    operation: {
+      policy: 'subject-access.request',
+      subject: clientById((args) => args.serviceUserId),
+      audit: 'before',
+    },
+    resolve: async (operation, args, context) => {
       const receivedOn = validate.pastDate(['receivedOn'], args.receivedOn, context.services.clock.now());
-      const by = principal.kind === 'STAFF' ? principal.staffId : principal.serviceUserId;
-      await context.access.audit.recordBeforeChange({
-        action: 'WRITE',
-        operation: 'requestSubjectAccess',
-        subjectId: client.clientId,
-        outcome: 'ALLOWED',
-      });
-      const request = await context.services.subjectAccess.open(
-        callerScope(context),
-        client.clientId,
+      const principal = operation.tenantPrincipal;
+      const byStaff = principal.kind === 'STAFF';
+      if (byStaff && !args.identityCheck) {
+        throw validate.badInputError(
+          ['identityCheck'],
+          'Say how the person’s identity was checked before recording their request.',
+        );
+      }
+      return context.services.subjectAccess.open(operation.scope, {
+        clientId: operation.client.clientId,
         receivedOn,
-        by,
-      );
-      return request;
+        requestedBy: byStaff ? principal.staffId : operation.client.clientId,
+        openedByPerson: !byStaff,
+        identityCheck: byStaff ? (args.identityCheck ?? undefined) : undefined,
+      });
+    },
+  }),
+  approveSubjectAccessExport: t.field({
+    type: SarRef,
+    description:
+      'Approves the export staff compile for an open request, as the second person: the Caldicott Guardian, or another IG lead — never the one who recorded the request; the approver may not then compile it. Audited. CONFLICT if already approved or completed.',
+    args: { requestId: t.arg.id({ required: true, description: 'The request.' }) },
+    operation: {
+      policy: 'subject-access.approve-export',
+      subject: (args, context) => requestSubject(context, String(args.requestId)),
+      change: async (args, context) => {
+        const request = await context.services.subjectAccess.get(
+          context.access.scope,
+          String(args.requestId),
+        );
+        return { sharing: { callerRecorded: request?.requestedBy === callerStaffId(context) } };
+      },
+      audit: 'before',
+      action: 'ADMIN',
+    },
+    resolve: async (operation, args, context) => {
+      const request = await requestById(operation, context, String(args.requestId));
+      return context.services.subjectAccess.approveExport(operation.scope, request, operation.staff.staffId);
     },
   }),
   completeSubjectAccessRequest: t.field({
     type: SarRef,
     description: 'Marks a request answered (IG_LEAD).',
-    authScopes: { role: 'IG_LEAD' },
     args: { requestId: t.arg.string({ required: true, description: 'The request.' }) },
-    resolve: async (_root, args, context) => {
-      const request = (await context.services.subjectAccess.list(callerScope(context))).find(
-        (r) => r.requestId === args.requestId,
-      );
-      if (!request) throw notFound('Subject access request');
-      await context.access.audit.recordBeforeChange({
-        action: 'WRITE',
-        operation: 'completeSubjectAccessRequest',
-        subjectId: request.clientId,
-        outcome: 'ALLOWED',
-      });
-      const completed = await context.services.subjectAccess.complete(callerScope(context), request);
-      if (!completed) throw new ConfideError(ErrorCode.INTERNAL, 'Not completed.');
-      return completed;
+    operation: {
+      policy: 'subject-access.complete',
+      subject: (args, context) => requestSubject(context, args.requestId),
+      audit: 'before',
     },
+    resolve: async (operation, args, context) =>
+      context.services.subjectAccess.complete(
+        operation.scope,
+        await requestById(operation, context, args.requestId),
+      ),
   }),
 }));

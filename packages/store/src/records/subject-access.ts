@@ -4,12 +4,30 @@ import {
   PutItemCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { type Clock, conflict, newId } from '@confide/domain';
+import { type Classification, type Clock, conflict, newId } from '@confide/domain';
 import { attr, type Item, read, requireS } from '../attributes';
 import { queryAll } from '../query-all';
 import type { TenantScope } from '../tenant-scope';
+import { ReviewQueue } from './review-queue';
 
-/** A subject access request, with its one-month deadline (UK GDPR art. 12(3)). */
+/**
+ * How staff checked the identity of a person asking for their data, when staff record the request (the person's
+ * own request carries their sign-in instead): photo identification seen, known to the staff member recording it,
+ * a signed letter checked against the record, or a representative's written authority checked.
+ */
+export const SUBJECT_IDENTITY_CHECKS = [
+  'PHOTO_ID',
+  'KNOWN_TO_STAFF',
+  'SIGNED_LETTER',
+  'REPRESENTATIVE_AUTHORITY',
+] as const;
+export type SubjectIdentityCheck = (typeof SUBJECT_IDENTITY_CHECKS)[number];
+
+/**
+ * A subject access request, with its one-month deadline (UK GDPR art. 12(3)). A request recorded by staff names
+ * how the person's identity was checked; the export compiled by staff is readable to them only once a second
+ * person (the Caldicott Guardian, or another IG lead) has approved it (issue 14).
+ */
 export interface SubjectAccessRequest {
   readonly requestId: string;
   readonly clientId: string;
@@ -17,7 +35,27 @@ export interface SubjectAccessRequest {
   readonly deadline: string;
   readonly status: 'OPEN' | 'COMPLETED';
   readonly completedAt: string | undefined;
+  /** The staff member who recorded it, or the person themself (their service user id). */
+  readonly requestedBy: string;
+  /** The person opened it themself (SELF). */
+  readonly openedByPerson: boolean;
+  /** How staff checked the person's identity; undefined when the person opened it themself. */
+  readonly identityCheck: SubjectIdentityCheck | undefined;
+  /** The second person who approved the staff-compiled export, and when. */
+  readonly exportApprovedBy: string | undefined;
+  readonly exportApprovedAt: string | undefined;
   readonly sk: string;
+}
+
+/** That staff read a person's export: for the Caldicott Guardian, references and classifications only. */
+export interface SubjectAccessExportNotice {
+  readonly noticeId: string;
+  readonly requestId: string;
+  readonly clientId: string;
+  readonly readBy: string;
+  readonly approvedBy: string | undefined;
+  readonly readAt: string;
+  readonly classifications: readonly Classification[];
 }
 
 /** One calendar month after `date` (YYYY-MM-DD); the 31st of a short month lands on its last day. */
@@ -28,28 +66,38 @@ export function oneMonthAfter(date: string): string {
 }
 
 export class SubjectAccessRequests {
+  readonly #notices: ReviewQueue;
+
   constructor(
     private readonly dynamo: DynamoDBClient,
     private readonly table: string,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.#notices = new ReviewQueue(dynamo, table);
+  }
 
   async open(
     scope: TenantScope,
-    clientId: string,
-    receivedOn: string,
-    requestedBy: string,
+    input: {
+      clientId: string;
+      receivedOn: string;
+      requestedBy: string;
+      openedByPerson: boolean;
+      identityCheck?: SubjectIdentityCheck | undefined;
+    },
   ): Promise<SubjectAccessRequest> {
     const requestId = newId('subject').replace(/^sub_/, 'sar_');
     const item: Item = {
       pk: attr.s(scope.key('SUBJECT_ACCESS')),
-      sk: attr.s(`${receivedOn}#${requestId}`),
+      sk: attr.s(`${input.receivedOn}#${requestId}`),
       requestId: attr.s(requestId),
-      clientId: attr.s(clientId),
-      receivedOn: attr.s(receivedOn),
-      deadline: attr.s(oneMonthAfter(receivedOn)),
+      clientId: attr.s(input.clientId),
+      receivedOn: attr.s(input.receivedOn),
+      deadline: attr.s(oneMonthAfter(input.receivedOn)),
       status: attr.s('OPEN'),
-      requestedBy: attr.s(requestedBy),
+      requestedBy: attr.s(input.requestedBy),
+      openedByPerson: attr.bool(input.openedByPerson),
+      ...(input.identityCheck ? { identityCheck: attr.s(input.identityCheck) } : {}),
       createdAt: attr.s(this.clock.now().toISOString()),
     };
     await this.dynamo.send(
@@ -70,6 +118,17 @@ export class SubjectAccessRequests {
         ExpressionAttributeValues: { ':pk': attr.s(scope.key('SUBJECT_ACCESS')) },
       })
     ).map(toRequest);
+  }
+
+  async get(scope: TenantScope, requestId: string): Promise<SubjectAccessRequest | undefined> {
+    return (await this.list(scope)).find((request) => request.requestId === requestId);
+  }
+
+  /** The person's open request, the earliest received first (the one an export answers). */
+  async openFor(scope: TenantScope, clientId: string): Promise<SubjectAccessRequest | undefined> {
+    return (await this.list(scope)).find(
+      (request) => request.clientId === clientId && request.status === 'OPEN',
+    );
   }
 
   async complete(scope: TenantScope, request: SubjectAccessRequest): Promise<SubjectAccessRequest> {
@@ -96,6 +155,66 @@ export class SubjectAccessRequests {
       throw error;
     }
   }
+
+  /**
+   * Records a second person's approval of the staff-compiled export of an open request; an approval already
+   * given, or a completed request, is CONFLICT.
+   */
+  async approveExport(
+    scope: TenantScope,
+    request: SubjectAccessRequest,
+    approvedBy: string,
+  ): Promise<SubjectAccessRequest> {
+    try {
+      const result = await this.dynamo.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: { pk: attr.s(scope.key('SUBJECT_ACCESS')), sk: attr.s(request.sk) },
+          UpdateExpression: 'SET exportApprovedBy = :by, exportApprovedAt = :now',
+          ConditionExpression: '#status = :open AND attribute_not_exists(exportApprovedBy)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':open': attr.s('OPEN'),
+            ':by': attr.s(approvedBy),
+            ':now': attr.s(this.clock.now().toISOString()),
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toRequest(result.Attributes ?? {});
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException)
+        throw conflict('The export is already approved, or the request is completed.');
+      throw error;
+    }
+  }
+
+  /** Tells the Caldicott Guardian that staff read a person's export (a queue entry, newest first). */
+  async recordStaffExport(
+    scope: TenantScope,
+    notice: Omit<SubjectAccessExportNotice, 'noticeId' | 'readAt'>,
+  ): Promise<SubjectAccessExportNotice> {
+    const noticeId = newId('subject').replace(/^sub_/, 'sae_');
+    const readAt = this.clock.now().toISOString();
+    const item: Item = {
+      pk: attr.s(scope.key('SUBJECT_ACCESS_EXPORTS')),
+      sk: attr.s(`${readAt}#${noticeId}`),
+      noticeId: attr.s(noticeId),
+      requestId: attr.s(notice.requestId),
+      clientId: attr.s(notice.clientId),
+      readBy: attr.s(notice.readBy),
+      ...(notice.approvedBy ? { approvedBy: attr.s(notice.approvedBy) } : {}),
+      readAt: attr.s(readAt),
+      classifications: attr.ss(notice.classifications),
+    };
+    await this.dynamo.send(new PutItemCommand({ TableName: this.table, Item: item }));
+    return toNotice(item);
+  }
+
+  /** Every export staff read, newest first. */
+  async staffExports(scope: TenantScope): Promise<SubjectAccessExportNotice[]> {
+    return (await this.#notices.list(scope.key('SUBJECT_ACCESS_EXPORTS'))).map(toNotice);
+  }
 }
 
 function toRequest(item: Item): SubjectAccessRequest {
@@ -106,6 +225,23 @@ function toRequest(item: Item): SubjectAccessRequest {
     deadline: requireS(item, 'deadline'),
     status: requireS(item, 'status') as 'OPEN' | 'COMPLETED',
     completedAt: read.s(item, 'completedAt'),
+    requestedBy: requireS(item, 'requestedBy'),
+    openedByPerson: read.bool(item, 'openedByPerson') ?? false,
+    identityCheck: read.s(item, 'identityCheck') as SubjectIdentityCheck | undefined,
+    exportApprovedBy: read.s(item, 'exportApprovedBy'),
+    exportApprovedAt: read.s(item, 'exportApprovedAt'),
     sk: requireS(item, 'sk'),
+  };
+}
+
+function toNotice(item: Item): SubjectAccessExportNotice {
+  return {
+    noticeId: requireS(item, 'noticeId'),
+    requestId: requireS(item, 'requestId'),
+    clientId: requireS(item, 'clientId'),
+    readBy: requireS(item, 'readBy'),
+    approvedBy: read.s(item, 'approvedBy'),
+    readAt: requireS(item, 'readAt'),
+    classifications: read.ss(item, 'classifications') as Classification[],
   };
 }

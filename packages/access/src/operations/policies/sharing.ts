@@ -1,2 +1,226 @@
-/** Sharing: consent, disclosure requests and register, reviews, breaches, referrals, subject access. */
-export const SHARING_POLICIES = [] as const;
+import { decideWrite } from '../../decide';
+import { PLAIN_ITEM } from '../../facts';
+import type { OperationDecision, OperationFacts } from '../facts';
+import { allow, hasAnyRole, hidden, operationPolicy, refuse, staffWithRole } from '../policy';
+import { classifiedWritePolicy, clientPolicy } from './common';
+
+/**
+ * Sharing: consent, disclosure requests and register, reviews, breaches, referrals, subject access.
+ * Policy texts: DATA-PROTECTION.md (Consent and disclosure; Subject access; Breaches), ACCESS-MODEL.md (Roles),
+ * Azure 4.1 (requests in writing), JRH "Exceptional Breaches", Lets connect 4.3 and 6, issue 14 (side door 1).
+ */
+
+const detail = (facts: OperationFacts) => facts.change?.sharing?.detail;
+
+/** Disclosure work belongs to the client's service managers and the Caldicott Guardian (Azure 4.1). */
+function disclosureRole(facts: OperationFacts, rule: (role: string) => string): OperationDecision {
+  if (facts.relation?.managesService) {
+    return { effect: 'ALLOW', rule: rule('service-manager'), relationship: 'MANAGES_SERVICE' };
+  }
+  if (hasAnyRole(facts, ['CALDICOTT_GUARDIAN'])) return allow(rule('caldicott-guardian'));
+  return refuse('disclosure.role');
+}
+
+const DISCLOSURE_CLAUSE =
+  'DATA-PROTECTION.md Consent and disclosure; Azure 4.1: disclosure requests are handled by the service’s managers or the Caldicott Guardian';
+
+/** A register entry of a disclosure request (received, escalated, corrected, an author’s authority). */
+function disclosureWork<Id extends string>(id: Id) {
+  return clientPolicy({
+    id,
+    clause: DISCLOSURE_CLAUSE,
+    effects: { writes: true },
+    decide: (facts) => disclosureRole(facts, (role) => `disclosure.${role}`),
+  });
+}
+
+/** The Caldicott Guardian, or a second IG lead where the organisation has one (issue 14). */
+const SECOND_PERSON_ROLES = ['CALDICOTT_GUARDIAN', 'IG_LEAD'] as const;
+
+const SELF = (rule: string): OperationDecision => ({ effect: 'ALLOW', rule, relationship: 'SELF' });
+
+export const SHARING_POLICIES = [
+  // ── Disclosure register ────────────────────────────────────────────────────────────────────────────────
+  disclosureWork('disclosure.receive'),
+  disclosureWork('disclosure.escalate'),
+  disclosureWork('disclosure.correct'),
+  disclosureWork('disclosure.author-authority'),
+  clientPolicy({
+    id: 'disclosure.decide',
+    clause: `${DISCLOSURE_CLAUSE}; an escalated request is decided by the Caldicott Guardian alone`,
+    effects: { writes: true },
+    decide: (facts) => {
+      if (facts.change?.sharing?.escalated && !hasAnyRole(facts, ['CALDICOTT_GUARDIAN'])) {
+        return refuse('disclosure.escalated-guardian-decides');
+      }
+      return disclosureRole(facts, () => `disclosure.${detail(facts) ?? 'decided'}`);
+    },
+  }),
+  clientPolicy({
+    id: 'disclosure.release',
+    clause: `${DISCLOSURE_CLAUSE}; only an approved request is released`,
+    effects: { writes: true },
+    decide: (facts) =>
+      disclosureRole(facts, () => ['disclosure.released', detail(facts)].filter(Boolean).join('.')),
+  }),
+  clientPolicy({
+    id: 'disclosure.exceptional',
+    clause:
+      'JRH Exceptional Breaches: recorded by the staff member who made it (W on the CARE record) or the Caldicott Guardian',
+    effects: { writes: true },
+    decide: (facts) => {
+      // The CARE write cell decides who supports the person; the Guardian records on anyone's behalf.
+      const rule = ['disclosure.exceptional', detail(facts)].filter(Boolean).join('.');
+      if (!facts.relation) return hidden('existence.no-relationship');
+      const write = decideWrite({
+        caller: facts.caller,
+        relation: facts.relation,
+        item: PLAIN_ITEM,
+        classification: 'CARE',
+        preset: facts.preset,
+      });
+      if (write.effect === 'ALLOW') return { effect: 'ALLOW', rule, relationship: write.relationship };
+      if (hasAnyRole(facts, ['CALDICOTT_GUARDIAN'])) return allow(rule);
+      return { effect: write.effect, rule: write.rule };
+    },
+  }),
+  operationPolicy({
+    id: 'disclosure.partner-releases',
+    clause: 'DATA-PROTECTION.md Consent and disclosure: a partner reads exactly what was released to it',
+    principals: ['PARTNER'],
+    decide: () => allow('partner.releases'),
+  }),
+
+  // ── Exceptional disclosure reviews ─────────────────────────────────────────────────────────────────────
+  operationPolicy({
+    id: 'disclosure-review.list',
+    clause:
+      'JRH Exceptional Breaches: the service’s managers and the Caldicott Guardian see the reviews of their disclosures',
+    decide: () => allow('review.listed'),
+  }),
+  clientPolicy({
+    id: 'disclosure-review.complete',
+    clause:
+      'JRH Exceptional Breaches: a manager of the service or the Caldicott Guardian reviews; nobody reviews their own disclosure',
+    effects: { writes: true },
+    decide: (facts) => {
+      if (!facts.relation?.managesService && !hasAnyRole(facts, ['CALDICOTT_GUARDIAN'])) {
+        return hidden('review.not-reviewer');
+      }
+      if (facts.change?.sharing?.callerRecorded) return refuse('review.own');
+      return allow(`review.${detail(facts) ?? 'completed'}`);
+    },
+  }),
+
+  // ── Breach register ────────────────────────────────────────────────────────────────────────────────────
+  operationPolicy({
+    id: 'breach.register',
+    clause: 'Lets connect 6; ACCESS-MODEL.md Roles: the breach register is kept by the IG lead',
+    decide: (facts) => (hasAnyRole(facts, ['IG_LEAD']) ? allow('breach') : refuse('breach.ig-lead')),
+  }),
+  operationPolicy({
+    id: 'breach.report',
+    clause: 'Lets connect 6: any member of staff reports a breach as soon as they know of it',
+    effects: { writes: true },
+    decide: () => allow('breach.reported'),
+  }),
+  operationPolicy({
+    id: 'breach.assess',
+    clause: 'Lets connect 6: the IG lead assesses a breach and notifies the regulator within 72 hours',
+    effects: { writes: true },
+    decide: (facts) =>
+      hasAnyRole(facts, ['IG_LEAD'])
+        ? allow(`breach.${detail(facts) ?? 'assessed'}`)
+        : refuse('breach.ig-lead'),
+  }),
+
+  // ── Consent ────────────────────────────────────────────────────────────────────────────────────────────
+  classifiedWritePolicy({
+    id: 'consent.record',
+    clause: 'ACCESS-MODEL.md need-to-know matrix, CONSENT write cells; Azure 8.1',
+    principals: ['STAFF', 'SERVICE_USER'],
+  }),
+  classifiedWritePolicy({
+    id: 'consent.withdraw',
+    clause: 'ACCESS-MODEL.md need-to-know matrix, CONSENT write cells; DATA-PROTECTION.md withdrawal',
+    principals: ['STAFF', 'SERVICE_USER'],
+  }),
+
+  // ── Referrals ──────────────────────────────────────────────────────────────────────────────────────────
+  classifiedWritePolicy({
+    id: 'referral.record',
+    clause: 'ACCESS-MODEL.md need-to-know matrix, CONTACT write cells (appointments); Lets connect 4.3',
+  }),
+  classifiedWritePolicy({
+    id: 'referral.appointment',
+    clause: 'ACCESS-MODEL.md need-to-know matrix, CONTACT write cells (appointments); Lets connect 4.3',
+  }),
+  operationPolicy({
+    id: 'referral.referrer-view',
+    clause:
+      'Lets connect 4.3: the referrer may learn that its referral was received and an appointment booked, nothing else',
+    principals: ['PARTNER'],
+    decide: () => allow('referrer.status'),
+  }),
+
+  // ── Subject access (issue 14, side door 1) ─────────────────────────────────────────────────────────────
+  clientPolicy({
+    id: 'subject-access.request',
+    clause:
+      'DATA-PROTECTION.md Subject access: opened by the person, or recorded by the IG lead or the service’s managers with how the person’s identity was checked',
+    principals: ['STAFF', 'SERVICE_USER'],
+    effects: { writes: true },
+    decide: (facts) => {
+      if (facts.relation?.self) return SELF('subject-access.self');
+      if (hasAnyRole(facts, ['IG_LEAD'])) return allow('subject-access.ig-lead');
+      if (facts.relation?.managesService) {
+        return { effect: 'ALLOW', rule: 'subject-access.service-manager', relationship: 'MANAGES_SERVICE' };
+      }
+      return refuse('subject-access.recorder');
+    },
+  }),
+  staffWithRole(
+    'subject-access.register',
+    'DATA-PROTECTION.md Subject access: the IG lead tracks the deadlines; the Caldicott Guardian approves exports',
+    ['IG_LEAD', 'CALDICOTT_GUARDIAN'],
+  ),
+  clientPolicy({
+    id: 'subject-access.export',
+    clause:
+      'DATA-PROTECTION.md Subject access; issue 14: the person receives their export; staff compiling it read it only after a second person (the Caldicott Guardian or another IG lead) approved it',
+    principals: ['STAFF', 'SERVICE_USER'],
+    effects: { readsClientContent: true },
+    decide: (facts) => {
+      if (facts.relation?.self) return SELF('subject-access.self');
+      if (!hasAnyRole(facts, ['IG_LEAD'])) return refuse('subject-access.compiler');
+      const request = facts.change?.sharing;
+      if (!request?.openRequest) return refuse('subject-access.no-open-request');
+      if (!request.exportApproved) return refuse('subject-access.export-not-approved');
+      if (request.callerApproved) return refuse('subject-access.approver-compiles');
+      return allow('subject-access.export-approved');
+    },
+  }),
+  clientPolicy({
+    id: 'subject-access.approve-export',
+    clause:
+      'Issue 14: the export staff compile is approved by a second person — the Caldicott Guardian, or another IG lead — never by the one who recorded the request',
+    effects: { writes: true },
+    decide: (facts) => {
+      if (!hasAnyRole(facts, SECOND_PERSON_ROLES)) return refuse('subject-access.approver');
+      if (facts.change?.sharing?.callerRecorded) return refuse('subject-access.own-request');
+      return allow('subject-access.second-person');
+    },
+  }),
+  clientPolicy({
+    id: 'subject-access.complete',
+    clause: 'DATA-PROTECTION.md Subject access: the IG lead marks a request answered',
+    effects: { writes: true },
+    decide: (facts) =>
+      hasAnyRole(facts, ['IG_LEAD']) ? allow('subject-access.completed') : refuse('subject-access.ig-lead'),
+  }),
+  staffWithRole(
+    'subject-access.export-notices',
+    'Issue 14: the Caldicott Guardian is told of every export read by staff',
+    ['CALDICOTT_GUARDIAN', 'IG_LEAD'],
+  ),
+] as const;
