@@ -5,6 +5,7 @@ import { mintToken, type TokenClaims } from '@confide/local';
 import { tenantScope } from '@confide/store';
 import { describe, expect, it } from 'vitest';
 import { onboardTestOrganisation, type TestOrganisation } from '../support/fixtures';
+import { offboardWithTwoOperators } from '../support/platform-fixtures';
 import { type GraphqlResult, type TestApi, testApi } from '../support/test-api';
 
 const ME = '{ me { kind staffMember { handle } } }';
@@ -194,10 +195,8 @@ describe('partner agencies’ own app clients: client-credentials tokens with no
 
   async function offboard(org: TestOrganisation): Promise<void> {
     const operator = await local.token({ sub: 'operator-x', 'cognito:groups': ['confide-operators'] });
-    const result = await local.graphql(
-      'mutation ($input: OffboardOrganisationInput!) { offboardOrganisation(input: $input) { status } }',
-      { token: operator, variables: { input: { organisationId: org.orgId, pendingWindowInDays: 7 } } },
-    );
+    // Two operators (issue 14): operator-x asks, a second operator runs it.
+    const result = await offboardWithTwoOperators(local, org.orgId, 7, { first: operator });
     expect(result.errors).toBeUndefined();
   }
 });

@@ -1,5 +1,6 @@
 import { KMSClient } from '@aws-sdk/client-kms';
 import { configFromEnv } from '@confide/api';
+import { signAssertion } from '@confide/api/provisioning';
 import { LOCAL_REGION } from '@confide/local';
 import { handler } from '@confide/service-provisioner/handler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,14 +12,12 @@ import {
   startLambdaEndpoint,
 } from '../support/aws-stand-ins';
 import { uniqueSlug } from '../support/fixtures';
+import { offboardWithTwoOperators } from '../support/platform-fixtures';
 import { type GraphqlResult, localStack, type TestApi, testApi } from '../support/test-api';
 
 const PROVISIONER = 'confide-test-provisioner';
 const ONBOARD = `mutation ($input: OnboardOrganisationInput!) {
   onboardOrganisation(input: $input) { organisation { id slug status } firstAdmin { handle displayName } }
-}`;
-const OFFBOARD = `mutation ($input: OffboardOrganisationInput!) {
-  offboardOrganisation(input: $input) { id status keyDeletionDate }
 }`;
 
 const codes = (result: GraphqlResult) => result.errors?.map((error) => error.extensions?.code);
@@ -81,12 +80,21 @@ describe('the provisioner handler', () => {
   });
 
   it('answers an unknown organisation NOT_FOUND and a window outside 7–30 days BAD_USER_INPUT', async () => {
-    const [unknown, window] = await Promise.all([
-      handler({ action: 'offboard', input: { organisationId: 'org_aaaaaaaaaaaaaaaaaaaaaaaaaa' } }),
-      handler({
+    // Offboarding takes two operators' assertion from the api (issue 14): signed here as the api would.
+    const signed = async (input: { organisationId: string; pendingWindowInDays?: number }) => ({
+      action: 'offboard',
+      input,
+      assertion: await signAssertion(testApi().services, {
+        organisationId: input.organisationId,
         action: 'offboard',
-        input: { organisationId: 'org_aaaaaaaaaaaaaaaaaaaaaaaaaa', pendingWindowInDays: 3 },
+        target: 'operator-1',
+        input,
+        actor: { kind: 'OPERATOR', id: 'operator-2' },
       }),
+    });
+    const [unknown, window] = await Promise.all([
+      handler(await signed({ organisationId: 'org_aaaaaaaaaaaaaaaaaaaaaaaaaa' })),
+      handler(await signed({ organisationId: 'org_aaaaaaaaaaaaaaaaaaaaaaaaaa', pendingWindowInDays: 3 })),
     ]);
 
     expect(unknown).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
@@ -137,10 +145,8 @@ describe('the api with a provisioner function configured', () => {
       variables: { input },
     });
     const orgId = onboarded.data?.onboardOrganisation.organisation.id ?? '';
-    const offboarded = await api.graphql(OFFBOARD, {
-      token: operator,
-      variables: { input: { organisationId: orgId, pendingWindowInDays: 7 } },
-    });
+    // Two operators (issue 14): the first asks, the second's call runs it through the function.
+    const offboarded = await offboardWithTwoOperators(api, orgId, 7, { first: operator });
 
     expect(onboarded.errors).toBeUndefined();
     expect(onboarded.data).toEqual({

@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-kms';
 import { describe, expect, it } from 'vitest';
 import { addStaff, onboardTestOrganisation, uniqueSlug } from '../support/fixtures';
+import { offboardWithTwoOperators } from '../support/platform-fixtures';
 import { testApi } from '../support/test-api';
 
 const codes = (result: { errors?: { extensions?: Record<string, unknown> }[] | undefined }) =>
@@ -135,11 +136,9 @@ describe('a platform operator', () => {
 
 describe('offboarding an organisation', () => {
   const api = testApi();
-  const offboard = async (organisationId: string, pendingWindowInDays?: number) =>
-    api.graphql<{ offboardOrganisation: { status: string; keyDeletionDate: string } }>(
-      'mutation ($input: OffboardOrganisationInput!) { offboardOrganisation(input: $input) { status keyDeletionDate } }',
-      { token: await api.operatorToken(), variables: { input: { organisationId, pendingWindowInDays } } },
-    );
+  // Two operators: one asks, a second runs it (issue 14).
+  const offboard = (organisationId: string, pendingWindowInDays?: number) =>
+    offboardWithTwoOperators(api, organisationId, pendingWindowInDays);
 
   it('refuses every token of the organisation at once and schedules deletion of its key', async () => {
     const org = await onboardTestOrganisation(api);

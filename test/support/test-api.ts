@@ -28,7 +28,10 @@ export interface TestApi {
     claims: TokenClaims,
     settings?: { issuer?: string; audience?: string; expiresIn?: string | number },
   ): Promise<string>;
-  operatorToken(): Promise<string>;
+  /** A platform operator's token; `operatorId` names another operator (two-operator offboarding). */
+  operatorToken(operatorId?: string): Promise<string>;
+  /** A second platform operator's token, for approving what the first asked for. */
+  secondOperatorToken(): Promise<string>;
 }
 
 /** The shared local stack, as the global setup started it; also points the AWS SDK at it. */
@@ -62,7 +65,9 @@ export function testApi(overrides: ServiceOverrides & { env?: Record<string, str
     services,
     yoga,
     token,
-    operatorToken: () => token({ sub: 'operator-1', 'cognito:groups': ['confide-operators'] }),
+    operatorToken: (operatorId = 'operator-1') =>
+      token({ sub: operatorId, 'cognito:groups': ['confide-operators'] }),
+    secondOperatorToken: () => token({ sub: 'operator-2', 'cognito:groups': ['confide-operators'] }),
     async graphql(query, options = {}) {
       const response = await yoga.fetch('http://confide.test/graphql', {
         method: 'POST',

@@ -38,6 +38,12 @@ export interface ConfideConfig {
    * or delete KMS keys); undefined runs onboarding in this process (locally).
    */
   readonly provisioner: ProvisionerFunctionConfig | undefined;
+  /**
+   * The key the api signs provisioner assertions with and the provisioner verifies them with (issue 14): a KMS
+   * HMAC key in AWS (`CONFIDE_PROVISIONER_ASSERTION_KMS_KEY`), a secret in the local stack's configuration
+   * (`CONFIDE_PROVISIONER_ASSERTION_KEY`). Neither: tenant-scoped provisioner actions are refused.
+   */
+  readonly provisionerAssertion: { readonly kmsKeyId?: string; readonly secret?: string };
 }
 
 /** How the api reaches the provisioner function (`CONFIDE_PROVISIONER_FUNCTION`, `CONFIDE_LAMBDA_ENDPOINT`). */
@@ -178,5 +184,11 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ConfideConf
     },
     rateLimit: rateLimitFromEnv(env, stage),
     provisioner: provisionerFromEnv(env, region),
+    provisionerAssertion: {
+      ...(env.CONFIDE_PROVISIONER_ASSERTION_KMS_KEY
+        ? { kmsKeyId: env.CONFIDE_PROVISIONER_ASSERTION_KMS_KEY }
+        : {}),
+      ...(env.CONFIDE_PROVISIONER_ASSERTION_KEY ? { secret: env.CONFIDE_PROVISIONER_ASSERTION_KEY } : {}),
+    },
   };
 }

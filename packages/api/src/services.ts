@@ -18,6 +18,7 @@ import {
   OrganisationDirectory,
   PartnerAgencies,
   PersonnelRecords,
+  PlatformAuditLog,
   ReferencePermissions,
   Referrals,
   RequestCounters,
@@ -51,6 +52,8 @@ export interface ConfideServices {
   readonly emergencyReviews: EmergencyReviews;
   readonly partners: PartnerAgencies;
   readonly auditLog: AuditLog;
+  /** What platform operators and the provisioner did, outside any tenant; pending offboardings. */
+  readonly platformAudit: PlatformAuditLog;
   /** Changes waiting for a second person (two-person rule). */
   readonly approvals: Approvals;
   /** Access-monitoring settings and the lean reads of the monitoring reports. */
@@ -127,6 +130,7 @@ export function createServices(config: ConfideConfig, overrides: ServiceOverride
     partners: new PartnerAgencies(dynamo, table, clock),
     approvals: new Approvals(dynamo, table, clock),
     auditLog: new AuditLog(dynamo, table, keys, undefined, clock),
+    platformAudit: new PlatformAuditLog(dynamo, table, clock),
     monitoring: new AccessMonitoring(dynamo, table, clock),
     breaches: new BreachRegister(dynamo, table, clock),
     counters,

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -18,6 +19,11 @@ export interface LocalStackInfo {
   readonly jwksUrl: string;
   readonly audience: string;
   readonly tables: { readonly data: string; readonly keys: string };
+  /**
+   * The secret the api signs provisioner assertions with and the provisioner verifies them with (in AWS a KMS
+   * HMAC key only those two functions may use). New at every start: an assertion lives five minutes at most.
+   */
+  readonly provisionerAssertionKey?: string;
 }
 
 export interface LocalStack extends LocalStackInfo {
@@ -63,6 +69,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     jwksUrl: issuer.jwksUrl,
     audience: issuer.audience,
     tables: tableNames(stage),
+    provisionerAssertionKey: randomBytes(32).toString('base64url'),
   };
   const env = () => localStackEnv(info);
   const stop = async () => {
@@ -103,5 +110,8 @@ export function localStackEnv(info: LocalStackInfo): Record<string, string> {
     CONFIDE_JWT_ISSUER: info.issuer,
     CONFIDE_JWT_AUDIENCE: info.audience,
     CONFIDE_JWKS_URL: info.jwksUrl,
+    ...(info.provisionerAssertionKey
+      ? { CONFIDE_PROVISIONER_ASSERTION_KEY: info.provisionerAssertionKey }
+      : {}),
   };
 }

@@ -4,6 +4,7 @@ export * from './audit-log';
 export * from './batch-get';
 export * from './item-loader';
 export * from './organisation-directory';
+export * from './platform-audit';
 export * from './query-all';
 export * from './records/access-monitoring';
 export * from './records/approvals';

@@ -32,15 +32,18 @@ function actionOf(event: unknown): string {
  * rotation, the first branch key, the beacon key, the organisation item and its first ORG_ADMIN, whose Cognito user
  * it creates when a user pool is configured) or offboards one (refused from then on, KMS key scheduled for
  * deletion, its staff's Cognito users disabled). Its role is the only one that may create or schedule
- * the deletion of KMS keys; the api invokes it for the `onboardOrganisation` and `offboardOrganisation` mutations,
- * and operators may invoke it directly:
+ * the deletion of KMS keys; the api invokes it for the `onboardOrganisation` and `offboardOrganisation` mutations
+ * and for invitations and partner app clients. Every action but `onboard` runs only with the `assertion` the api
+ * signed for exactly that request (issue 14): an ORG_ADMIN of the organisation for tenant actions, two different
+ * operators for offboarding. Without a valid one it is refused (FORBIDDEN), logged with the reason and recorded in
+ * the platform audit log. Operators may still onboard by invoking it directly (recorded as a direct invocation):
  *
  * ```json
  * { "action": "onboard", "input": { "name": "…", "slug": "…", "preset": "STRICT",
  *   "dataProcessingAgreement": "…", "firstAdmin": { "handle": "…", "displayName": "…", "email": "…" } } }
- * { "action": "offboard", "input": { "organisationId": "org_…", "pendingWindowInDays": 30 } }
- * { "action": "inviteStaff", "input": { "organisationId": "org_…", "staffId": "stf_…", "email": "…" } }
- * { "action": "registerPartnerClient", "input": { "organisationId": "org_…", "partnerId": "ptn_…" } }
+ * { "action": "offboard", "input": { "organisationId": "org_…", "pendingWindowInDays": 30 }, "assertion": "…" }
+ * { "action": "inviteStaff", "input": { "organisationId": "org_…", "staffId": "stf_…", "email": "…" }, "assertion": "…" }
+ * { "action": "registerPartnerClient", "input": { "organisationId": "org_…", "partnerId": "ptn_…" }, "assertion": "…" }
  * ```
  *
  * A malformed event or a refused request (bad input, slug taken, unknown organisation) is answered
@@ -57,7 +60,11 @@ export async function handler(event: unknown, context?: Context): Promise<Provis
       signIns = pool ? new CognitoSignInAccounts(pool) : null;
       partnerClients = pool ? new CognitoPartnerClients(pool) : undefined;
     }
-    const response = await runProvisionerEvent(services, event, signIns ?? undefined, partnerClients);
+    const response = await runProvisionerEvent(services, event, signIns ?? undefined, partnerClients, {
+      ...(context?.awsRequestId ? { requestId: context.awsRequestId } : {}),
+      // What could not be recorded (the platform or the tenant audit log): its error name only.
+      onRecordFailure: (failure) => logger.error('provisioner audit not recorded', { action, ...failure }),
+    });
     if (response.ok) {
       logger.info('organisation provisioned', {
         action,
@@ -74,6 +81,8 @@ export async function handler(event: unknown, context?: Context): Promise<Provis
         action,
         code: response.error.code,
         field: response.error.field?.join('.'),
+        // Why an assertion was refused (missing, expired, signature, organisation, …): never the assertion.
+        ...(response.error.reason ? { reason: response.error.reason } : {}),
       });
     }
     return response;

@@ -4,6 +4,7 @@ import {
   type AuditEvent,
   type AuditLog,
   MAX_AUDIT_CALLS_PER_REQUEST,
+  type PlatformAuditLog,
 } from '@confide/store';
 import type { Authenticated } from '../authentication';
 
@@ -52,6 +53,8 @@ export class AuditTrail {
     private readonly auth: Authenticated | undefined,
     private readonly purpose: () => string | undefined,
     private readonly now: () => Date,
+    /** Where a platform operator's events go: they act on no tenant (issue 14). */
+    private readonly platform?: PlatformAuditLog,
   ) {}
 
   record(event: AuditRecord): void {
@@ -120,7 +123,24 @@ export class AuditTrail {
     for (const event of pending) if (event.action === 'DENIED') this.#deniedWritten.add(event.operation);
     this.#events.clear();
     const { principal } = this.auth;
-    if (principal.kind === 'OPERATOR') return;
+    if (principal.kind === 'OPERATOR') {
+      try {
+        for (const event of pending) {
+          await this.platform?.record({
+            actor: { kind: 'OPERATOR', id: principal.operatorId },
+            operation: event.operation,
+            organisationId: event.subjectId,
+            outcome: event.outcome,
+            rule: event.rule,
+            requestId: batchId,
+          });
+        }
+      } catch (error) {
+        this.#failure = error;
+        throw error;
+      }
+      return;
+    }
     const at = this.now().toISOString();
     const actor = {
       kind: principal.kind,

@@ -29,6 +29,7 @@ import SchemaBuilder, {
 } from '@pothos/core';
 import type { GraphQLFieldResolver, GraphQLResolveInfo } from 'graphql';
 import type { ConfideContext } from '../context';
+import { runAsPrincipal } from '../operations/request-actor';
 import { readRefusal } from './request-access';
 
 /** What an operation acts on, as the plugin loaded it for the policy and hands it to the resolver. */
@@ -365,7 +366,8 @@ export class OperationPolicyPlugin<Types extends SchemaTypes> extends BasePlugin
       if (options.audit === 'before') await audit.recordBeforeChange(allowed);
       let result: unknown;
       try {
-        result = await resolver(operation, args, context, info);
+        // The principal is also reachable by use cases the resolver calls (the provisioner signs for it).
+        result = await runAsPrincipal(principal, () => resolver(operation, args, context, info));
       } catch (error) {
         // A refusal the resolver decides itself (a rule on the subject's own state) is recorded the same way.
         if (isRefusal(error) && !audit.hasDenied(name)) {

@@ -77,6 +77,7 @@ export class RequestAccess {
       auth,
       () => this.#purpose,
       () => services.clock.now(),
+      services.platformAudit,
     );
   }
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   ACCESS_PRESETS,
   type AccessPreset,
@@ -5,9 +6,11 @@ import {
   badInput,
   ConfideError,
   ErrorCode,
+  forbidden,
   isConfideError,
   isIdOf,
   type OrgId,
+  type Principal,
 } from '@confide/domain';
 import { type Organisation, type PartnerAgency, type StaffMember, tenantScope } from '@confide/store';
 import type { ConfideServices } from '../services';
@@ -23,7 +26,15 @@ import {
   type RegisterPartnerClientInput,
   registerPartnerClient,
 } from './partner-clients';
+import {
+  type AssertedAction,
+  type AssertionActor,
+  type AssertionRefusal,
+  signAssertion,
+  verifyAssertion,
+} from './provisioner-assertion';
 import { ProvisionerFunction, ProvisionerFunctionError } from './provisioner-function';
+import { currentPrincipal } from './request-actor';
 import { type InviteStaffInput, inviteStaff, noUserPool } from './staff-invitations';
 
 /**
@@ -31,20 +42,29 @@ import { type InviteStaffInput, inviteStaff, noUserPool } from './staff-invitati
  * `aws lambda invoke`). `input` has the fields of the GraphQL mutations' inputs, so that error paths
  * (`['input', 'slug']`) read the same whichever way a request came.
  */
-export type ProvisionerRequest =
+export type ProvisionerRequest = (
   | { readonly action: 'onboard'; readonly input: OnboardOrganisationInput }
   | {
       readonly action: 'offboard';
       readonly input: { readonly organisationId: OrgId; readonly pendingWindowInDays?: number };
     }
   | { readonly action: 'inviteStaff'; readonly input: InviteStaffInput }
-  | { readonly action: 'registerPartnerClient'; readonly input: RegisterPartnerClientInput };
+  | { readonly action: 'registerPartnerClient'; readonly input: RegisterPartnerClientInput }
+) & {
+  /**
+   * The api's signed assertion for exactly this request (see provisioner-assertion.ts): required for every
+   * action but `onboard`, which an operator may also invoke directly (recorded in the platform audit log).
+   */
+  readonly assertion?: string;
+};
 
 /** A domain error that stopped a provisioner request (bad input, slug taken, unknown organisation). */
 export interface ProvisionerFailure {
   readonly code: ErrorCode;
   readonly message: string;
   readonly field?: readonly string[];
+  /** For a request refused for its assertion: why (missing, expired, signature, organisation, …). */
+  readonly reason?: AssertionRefusal | 'actor';
 }
 
 /**
@@ -194,13 +214,18 @@ function parseRegisterPartnerClientInput(value: unknown): RegisterPartnerClientI
  */
 export function parseProvisionerRequest(event: unknown): ProvisionerRequest {
   const request = objectAt(event, []);
-  onlyFields(request, ['action', 'input'], []);
+  onlyFields(request, ['action', 'input', 'assertion'], []);
   const action = request.action;
-  if (action === 'onboard') return { action, input: parseOnboardInput(request.input) };
-  if (action === 'offboard') return { action, input: parseOffboardInput(request.input) };
-  if (action === 'inviteStaff') return { action, input: parseInviteStaffInput(request.input) };
+  const assertion = request.assertion;
+  if (assertion !== undefined && typeof assertion !== 'string') {
+    throw badInput(['assertion'], 'assertion must be a string.');
+  }
+  const signed = assertion === undefined ? {} : { assertion };
+  if (action === 'onboard') return { action, input: parseOnboardInput(request.input), ...signed };
+  if (action === 'offboard') return { action, input: parseOffboardInput(request.input), ...signed };
+  if (action === 'inviteStaff') return { action, input: parseInviteStaffInput(request.input), ...signed };
   if (action === 'registerPartnerClient') {
-    return { action, input: parseRegisterPartnerClientInput(request.input) };
+    return { action, input: parseRegisterPartnerClientInput(request.input), ...signed };
   }
   throw badInput(
     ['action'],
@@ -238,20 +263,231 @@ function failureOf(error: ConfideError): ProvisionerResponse {
   };
 }
 
+/** Who the provisioner records as acting when an operator invoked it directly (no assertion). */
+export const DIRECT_INVOCATION: AssertionActor & { kind: 'OPERATOR' } = {
+  kind: 'OPERATOR',
+  id: 'direct-invocation',
+};
+
+/** The organisation, target and input an event's assertion must name. */
+function assertedRequest(request: ProvisionerRequest): {
+  organisationId: string;
+  action: AssertedAction;
+  target: string;
+  input: unknown;
+} {
+  switch (request.action) {
+    case 'onboard':
+      return { organisationId: '', action: 'onboard', target: request.input.slug, input: request.input };
+    case 'offboard':
+      // The target is the operator who asked first; checked against the actor below.
+      return {
+        organisationId: request.input.organisationId,
+        action: 'offboard',
+        target: '',
+        input: request.input,
+      };
+    case 'inviteStaff':
+      return {
+        organisationId: request.input.organisationId,
+        action: 'inviteStaff',
+        target: request.input.staffId,
+        input: request.input,
+      };
+    case 'registerPartnerClient':
+      return {
+        organisationId: request.input.organisationId,
+        action: 'registerPartnerClient',
+        target: request.input.partnerId,
+        input: request.input,
+      };
+  }
+}
+
+/** A request refused for its assertion: the answer, and what was recorded. */
+class AssertionRefused extends Error {
+  constructor(
+    readonly reason: AssertionRefusal | 'actor',
+    readonly actor: AssertionActor | undefined,
+  ) {
+    super('The provisioner acts on an organisation only with an assertion the api signed for the request.');
+    this.name = 'AssertionRefused';
+  }
+}
+
+/**
+ * Checks the event's assertion (issue 14, side door 4): tenant actions need one naming an ORG_ADMIN of that
+ * organisation; offboarding one naming two different operators (the one who asked and the one who approved);
+ * onboarding may come without one (an operator's direct invocation), but a forged one is refused.
+ */
+async function checkAssertion(
+  services: ConfideServices,
+  request: ProvisionerRequest,
+): Promise<AssertionActor> {
+  if (request.action === 'onboard' && request.assertion === undefined) return DIRECT_INVOCATION;
+  const expected = assertedRequest(request);
+  // An offboarding assertion names the first operator as its target: read it from the assertion, then compare.
+  const check = await verifyAssertion(services, request.assertion, {
+    ...expected,
+    target: request.action === 'offboard' ? peekTarget(request.assertion) : expected.target,
+  });
+  if (!check.ok) throw new AssertionRefused(check.reason, check.claims?.actor);
+  const { actor, target } = check.claims;
+  if (request.action === 'offboard') {
+    if (actor.kind !== 'OPERATOR' || target === '' || target === actor.id) {
+      throw new AssertionRefused('actor', actor);
+    }
+    return actor;
+  }
+  if (request.action === 'onboard') {
+    if (actor.kind !== 'OPERATOR') throw new AssertionRefused('actor', actor);
+    return actor;
+  }
+  // Tenant actions: the actor must be an active ORG_ADMIN of that very organisation, now.
+  const admin =
+    actor.kind === 'STAFF' && isIdOf('staff', actor.id)
+      ? await services.directory.staff(tenantScope(request.input.organisationId), actor.id)
+      : undefined;
+  if (admin?.status !== 'ACTIVE' || !admin.roles.includes('ORG_ADMIN')) {
+    throw new AssertionRefused('actor', actor);
+  }
+  return actor;
+}
+
+/** The target an assertion names, read without trusting it (the signature is checked next). */
+function peekTarget(assertion: string | undefined): string {
+  try {
+    const [payload] = (assertion ?? '').split('.');
+    const claims = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString('utf8')) as {
+      target?: unknown;
+    };
+    return typeof claims.target === 'string' ? claims.target : '';
+  } catch {
+    return '';
+  }
+}
+
+/** The organisation an event names, when it is a well-formed id (never anything the caller typed otherwise). */
+function organisationOf(request: ProvisionerRequest): OrgId | undefined {
+  return request.action === 'onboard' ? undefined : request.input.organisationId;
+}
+
+/** The staff member or partner a tenant action is about. */
+function subjectOf(request: ProvisionerRequest): string | undefined {
+  if (request.action === 'inviteStaff') return request.input.staffId;
+  if (request.action === 'registerPartnerClient') return request.input.partnerId;
+  return undefined;
+}
+
+/**
+ * Writes what the provisioner did (or refused) into the organisation's own audit log, for tenant actions. Only
+ * for an organisation that exists and is active; best effort after the fact (the api has already recorded the
+ * request before invoking), so a failed write is reported, not thrown.
+ */
+async function recordInTenant(
+  services: ConfideServices,
+  request: ProvisionerRequest,
+  actor: AssertionActor,
+  outcome: string,
+  rule: string,
+  requestId: string,
+): Promise<void> {
+  const orgId = organisationOf(request);
+  if (!orgId || request.action === 'offboard') return;
+  const organisation = await services.directory.organisation(orgId);
+  if (organisation?.status !== 'ACTIVE') return;
+  await services.auditLog.write(
+    [
+      {
+        orgId,
+        requestId,
+        at: services.clock.now().toISOString(),
+        actor: {
+          kind: actor.kind === 'STAFF' ? 'STAFF' : 'PROVISIONER',
+          id: actor.id,
+          roles: actor.kind === 'STAFF' ? ['ORG_ADMIN'] : [],
+        },
+        action: outcome === 'COMPLETED' ? 'ADMIN' : 'DENIED',
+        operation: `provisioner.${request.action}`,
+        subjectId: subjectOf(request),
+        fields: [],
+        classifications: [],
+        relationship: undefined,
+        purpose: undefined,
+        emergency: false,
+        outcome,
+        rule,
+      },
+    ],
+    { retentionYears: organisation.retention.auditYears },
+  );
+}
+
+/** Records in the platform audit log; the provisioner's own record of an operator action or a refusal. */
+function recordOnPlatform(
+  services: ConfideServices,
+  request: ProvisionerRequest,
+  actor: AssertionActor,
+  outcome: string,
+  rule: string,
+  requestId: string,
+  organisationId?: string,
+) {
+  return services.platformAudit.record({
+    actor: actor.kind === 'OPERATOR' ? { kind: 'OPERATOR', id: actor.id } : { kind: 'STAFF', id: actor.id },
+    operation: `provisioner.${request.action}`,
+    organisationId: organisationId ?? organisationOf(request),
+    outcome,
+    rule,
+    requestId,
+  });
+}
+
+/** What the provisioner could not record: reported by the handler's log, never thrown over the answer. */
+export interface ProvisionerRecordFailure {
+  readonly where: 'platform' | 'tenant';
+  readonly errorName: string;
+}
+
 /**
  * Runs a provisioner event in this process, with these services (the provisioner function's handler). Domain
- * errors are answered; anything else is thrown.
+ * errors are answered; anything else is thrown. Every request is checked against its assertion first (see
+ * {@link checkAssertion}); refusals and operator actions land in the platform audit log, tenant actions (done or
+ * refused) in the organisation's audit log.
  */
 export async function runProvisionerEvent(
   services: ConfideServices,
   event: unknown,
   signIns?: SignInAccounts,
   partnerClients?: PartnerClients,
+  options: { requestId?: string; onRecordFailure?: (failure: ProvisionerRecordFailure) => void } = {},
 ): Promise<ProvisionerResponse> {
+  const requestId = options.requestId ?? `provisioner-${randomUUID()}`;
+  const bestEffort = async (where: ProvisionerRecordFailure['where'], write: () => Promise<unknown>) => {
+    try {
+      await write();
+    } catch (error) {
+      options.onRecordFailure?.({ where, errorName: error instanceof Error ? error.name : typeof error });
+    }
+  };
+  let request: ProvisionerRequest | undefined;
   try {
-    const request = parseProvisionerRequest(event);
-    if (request.action === 'onboard') {
-      const { organisation, firstAdmin } = await onboardOrganisation(services, request.input, signIns);
+    request = parseProvisionerRequest(event);
+    const parsed = request;
+    const actor = await checkAssertion(services, parsed);
+    if (parsed.action === 'onboard') {
+      const { organisation, firstAdmin } = await onboardOrganisation(services, parsed.input, signIns);
+      await bestEffort('platform', () =>
+        recordOnPlatform(
+          services,
+          parsed,
+          actor,
+          'COMPLETED',
+          'provisioner.onboard',
+          requestId,
+          organisation.orgId,
+        ),
+      );
       return {
         ok: true,
         action: 'onboard',
@@ -260,22 +496,31 @@ export async function runProvisionerEvent(
         keyAlias: organisation.keyAlias,
       };
     }
-    if (request.action === 'inviteStaff') {
-      const staff = await inviteStaff(services, request.input, signIns);
+    if (parsed.action === 'inviteStaff') {
+      const staff = await inviteStaff(services, parsed.input, signIns);
+      await bestEffort('tenant', () =>
+        recordInTenant(services, parsed, actor, 'COMPLETED', 'provisioner.assertion', requestId),
+      );
       return { ok: true, action: 'inviteStaff', organisationId: staff.orgId, staffId: staff.staffId };
     }
-    if (request.action === 'registerPartnerClient') {
-      const partner = await registerPartnerClient(services, request.input, partnerClients);
+    if (parsed.action === 'registerPartnerClient') {
+      const partner = await registerPartnerClient(services, parsed.input, partnerClients);
+      await bestEffort('tenant', () =>
+        recordInTenant(services, parsed, actor, 'COMPLETED', 'provisioner.assertion', requestId),
+      );
       return {
         ok: true,
         action: 'registerPartnerClient',
-        organisationId: request.input.organisationId,
+        organisationId: parsed.input.organisationId,
         partnerId: partner.partnerId,
       };
     }
-    const { organisationId, pendingWindowInDays } = request.input;
+    const { organisationId, pendingWindowInDays } = parsed.input;
     const organisation = await offboardOrganisation(services, organisationId, pendingWindowInDays);
     const users = signIns ? await disableSignIns(services, signIns, organisation.orgId) : undefined;
+    await bestEffort('platform', () =>
+      recordOnPlatform(services, parsed, actor, 'COMPLETED', 'provisioner.offboard', requestId),
+    );
     return {
       ok: true,
       action: 'offboard',
@@ -285,25 +530,80 @@ export async function runProvisionerEvent(
       usersNotDisabled: users?.failed ?? 0,
     };
   } catch (error) {
+    if (error instanceof AssertionRefused && request) {
+      const refused = request;
+      const actor = error.actor ?? DIRECT_INVOCATION;
+      const rule = `provisioner.assertion.${error.reason}`;
+      await bestEffort('platform', () =>
+        recordOnPlatform(services, refused, actor, 'FORBIDDEN', rule, requestId),
+      );
+      await bestEffort('tenant', () =>
+        recordInTenant(services, refused, actor, 'FORBIDDEN', rule, requestId),
+      );
+      return {
+        ok: false,
+        error: { code: ErrorCode.FORBIDDEN, message: error.message, reason: error.reason },
+      };
+    }
     if (isConfideError(error) && error.code !== ErrorCode.INTERNAL) return failureOf(error);
     throw error;
   }
 }
 
+/** Two operators' agreement to offboard an organisation: the one who asked and the one who approved. */
+export interface OffboardingApproval {
+  readonly proposedBy: string;
+  readonly approvedBy: string;
+}
+
 /** Onboarding and offboarding as the GraphQL mutations see them, wherever they run. */
 export interface OrganisationProvisioning {
-  onboard(input: OnboardOrganisationInput): Promise<{ organisation: Organisation; firstAdmin: StaffMember }>;
-  offboard(orgId: OrgId, pendingWindowInDays?: number): Promise<Organisation>;
+  onboard(
+    input: OnboardOrganisationInput,
+    operator?: Principal,
+  ): Promise<{ organisation: Organisation; firstAdmin: StaffMember }>;
+  /** Runs an offboarding two operators agreed on (the platform audit log has both). */
+  offboard(
+    orgId: OrgId,
+    pendingWindowInDays: number | undefined,
+    approval: OffboardingApproval,
+  ): Promise<Organisation>;
   /**
    * Invites a staff member to sign in (decision 0021): only through the provisioner, which holds the user pool;
-   * in this process (locally) there is none, so it is refused ({@link noUserPool}).
+   * in this process (locally) there is none, so it is refused ({@link noUserPool}). Signed for `actor` (by default
+   * the principal of the governed operation running now), who must be an ORG_ADMIN of that organisation.
    */
-  inviteStaff(input: InviteStaffInput): Promise<StaffMember>;
+  inviteStaff(input: InviteStaffInput, actor?: Principal): Promise<StaffMember>;
   /**
    * Creates and binds a registered partner's own Cognito app client (decision 0022): only through the provisioner,
    * which holds the user pool; in this process (locally) there is none, so it is refused ({@link noPartnerUserPool}).
+   * Signed for `actor` as {@link inviteStaff} is.
    */
-  registerPartnerClient(input: RegisterPartnerClientInput): Promise<PartnerAgency>;
+  registerPartnerClient(input: RegisterPartnerClientInput, actor?: Principal): Promise<PartnerAgency>;
+}
+
+/**
+ * The ORG_ADMIN of `orgId` a tenant provisioner action is signed for: the given principal or the running
+ * operation's. Anyone else is refused here, before anything is signed or invoked.
+ */
+function tenantAdmin(orgId: OrgId, actor: Principal | undefined): AssertionActor {
+  const principal = actor ?? currentPrincipal();
+  if (principal?.kind !== 'STAFF' || principal.orgId !== orgId || !principal.roles.includes('ORG_ADMIN')) {
+    throw forbidden();
+  }
+  return { kind: 'STAFF', id: principal.staffId };
+}
+
+function operatorActor(actor: Principal | undefined): AssertionActor {
+  const principal = actor ?? currentPrincipal();
+  if (principal?.kind !== 'OPERATOR') throw forbidden();
+  return { kind: 'OPERATOR', id: principal.operatorId };
+}
+
+function requireTwoOperators(approval: OffboardingApproval): void {
+  if (!approval.proposedBy || !approval.approvedBy || approval.proposedBy === approval.approvedBy) {
+    throw forbidden();
+  }
 }
 
 /** In this process: locally, where the api's credentials may create KMS keys. */
@@ -314,15 +614,18 @@ class InProcessProvisioning implements OrganisationProvisioning {
     return onboardOrganisation(this.services, input);
   }
 
-  offboard(orgId: OrgId, pendingWindowInDays?: number) {
+  offboard(orgId: OrgId, pendingWindowInDays: number | undefined, approval: OffboardingApproval) {
+    requireTwoOperators(approval);
     return offboardOrganisation(this.services, orgId, pendingWindowInDays);
   }
 
-  async inviteStaff(_input: InviteStaffInput): Promise<StaffMember> {
+  async inviteStaff(input: InviteStaffInput, actor?: Principal): Promise<StaffMember> {
+    tenantAdmin(input.organisationId, actor);
     throw noUserPool();
   }
 
-  async registerPartnerClient(_input: RegisterPartnerClientInput): Promise<PartnerAgency> {
+  async registerPartnerClient(input: RegisterPartnerClientInput, actor?: Principal): Promise<PartnerAgency> {
+    tenantAdmin(input.organisationId, actor);
     throw noPartnerUserPool();
   }
 }
@@ -360,8 +663,27 @@ class ProvisionerFunctionProvisioning implements OrganisationProvisioning {
     private readonly provisioner: ProvisionerFunction,
   ) {}
 
-  async onboard(input: OnboardOrganisationInput) {
-    const answer = answerOf(await this.provisioner.invoke({ action: 'onboard', input }), 'onboard');
+  /** Signs the request for `actor` and invokes the provisioner with it. */
+  async #invoke(
+    request: ProvisionerRequest,
+    actor: AssertionActor,
+    claims: { organisationId: string; target: string },
+  ): Promise<unknown> {
+    const assertion = await signAssertion(this.services, {
+      ...claims,
+      action: request.action,
+      input: request.input,
+      actor,
+    });
+    return this.provisioner.invoke({ ...request, assertion } as ProvisionerRequest);
+  }
+
+  async onboard(input: OnboardOrganisationInput, operator?: Principal) {
+    const actor = operatorActor(operator);
+    const answer = answerOf(
+      await this.#invoke({ action: 'onboard', input }, actor, { organisationId: '', target: input.slug }),
+      'onboard',
+    );
     const orgId = asOrgId(String(answer.organisationId));
     const [organisation, firstAdmin] = await Promise.all([
       this.services.directory.organisation(orgId),
@@ -373,12 +695,20 @@ class ProvisionerFunctionProvisioning implements OrganisationProvisioning {
     return { organisation, firstAdmin };
   }
 
-  async offboard(orgId: OrgId, pendingWindowInDays?: number) {
+  async offboard(orgId: OrgId, pendingWindowInDays: number | undefined, approval: OffboardingApproval) {
+    requireTwoOperators(approval);
     const input = {
       organisationId: orgId,
       ...(pendingWindowInDays === undefined ? {} : { pendingWindowInDays }),
     };
-    answerOf(await this.provisioner.invoke({ action: 'offboard', input }), 'offboard');
+    answerOf(
+      await this.#invoke(
+        { action: 'offboard', input },
+        { kind: 'OPERATOR', id: approval.approvedBy },
+        { organisationId: orgId, target: approval.proposedBy },
+      ),
+      'offboard',
+    );
     // The provisioner dropped the keys it held; this process drops its own.
     this.services.keys.forgetOrganisation(orgId);
     const organisation = await this.services.directory.organisation(orgId);
@@ -386,8 +716,15 @@ class ProvisionerFunctionProvisioning implements OrganisationProvisioning {
     return organisation;
   }
 
-  async inviteStaff(input: InviteStaffInput) {
-    const answer = answerOf(await this.provisioner.invoke({ action: 'inviteStaff', input }), 'inviteStaff');
+  async inviteStaff(input: InviteStaffInput, actor?: Principal) {
+    const admin = tenantAdmin(input.organisationId, actor);
+    const answer = answerOf(
+      await this.#invoke({ action: 'inviteStaff', input }, admin, {
+        organisationId: input.organisationId,
+        target: input.staffId,
+      }),
+      'inviteStaff',
+    );
     if (answer.organisationId !== input.organisationId || answer.staffId !== input.staffId) {
       throw new ProvisionerFunctionError('The provisioner answered for another staff member.');
     }
@@ -396,9 +733,13 @@ class ProvisionerFunctionProvisioning implements OrganisationProvisioning {
     return staff;
   }
 
-  async registerPartnerClient(input: RegisterPartnerClientInput) {
+  async registerPartnerClient(input: RegisterPartnerClientInput, actor?: Principal) {
+    const admin = tenantAdmin(input.organisationId, actor);
     const answer = answerOf(
-      await this.provisioner.invoke({ action: 'registerPartnerClient', input }),
+      await this.#invoke({ action: 'registerPartnerClient', input }, admin, {
+        organisationId: input.organisationId,
+        target: input.partnerId,
+      }),
       'registerPartnerClient',
     );
     if (answer.organisationId !== input.organisationId || answer.partnerId !== input.partnerId) {
@@ -444,4 +785,10 @@ export {
   type RegisterPartnerClientInput,
   registerPartnerClient,
 } from './partner-clients';
+export {
+  type AssertionActor,
+  type AssertionRefusal,
+  inputDigest,
+  signAssertion,
+} from './provisioner-assertion';
 export { type InviteStaffInput, inviteStaff } from './staff-invitations';

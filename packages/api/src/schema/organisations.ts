@@ -1,7 +1,17 @@
-import { asOrgId, isIdOf, notFound, type OrgId } from '@confide/domain';
+import {
+  asOrgId,
+  ConfideError,
+  ErrorCode,
+  forbidden,
+  isIdOf,
+  notFound,
+  type OrgId,
+  validate,
+} from '@confide/domain';
 import type { Organisation, RetentionSettings } from '@confide/store';
+import type { Operation } from '../access/operation-plugin';
 import { builder } from '../builder';
-import { authenticated } from '../context';
+import { DEFAULT_KEY_DELETION_WINDOW_DAYS } from '../operations/onboarding';
 import { organisationProvisioning } from '../operations/provisioning';
 import { StaffMemberRef } from './staff';
 import { AccessPresetEnum } from './vocabulary';
@@ -125,13 +135,25 @@ function organisationIdArg(value: string | number): OrgId {
   return asOrgId(id);
 }
 
+/** The operator running a platform operation (its policy admits operators only). */
+function operatorId(operation: Operation): string {
+  if (operation.principal.kind !== 'OPERATOR') throw forbidden();
+  return operation.principal.operatorId;
+}
+
+/** The outcome of a failed platform operation, for the platform audit log: the error code only. */
+function failureOutcome(error: unknown): string {
+  return error instanceof ConfideError ? error.code : ErrorCode.INTERNAL;
+}
+
 builder.queryFields((t) => ({
   organisation: t.field({
     type: OrganisationRef,
     description: 'The caller’s own organisation.',
-    authScopes: { staff: true },
-    resolve: (_root, _args, context) => {
-      const { organisation } = authenticated(context);
+    // Settings only, no personal data: nothing to audit but a refusal.
+    operation: { policy: 'platform.organisation.own', audit: 'fields' },
+    resolve: (_operation, _args, context) => {
+      const organisation = context.auth?.organisation;
       if (!organisation) throw notFound('Organisation');
       return organisation;
     },
@@ -139,8 +161,8 @@ builder.queryFields((t) => ({
   organisations: t.field({
     type: [OrganisationRef],
     description: 'Every organisation of the deployment (platform operators only).',
-    authScopes: { operator: true },
-    resolve: (_root, _args, context) => context.services.directory.listOrganisations(),
+    operation: { policy: 'platform.organisations.list', audit: 'after' },
+    resolve: (_operation, _args, context) => context.services.directory.listOrganisations(),
   }),
 }));
 
@@ -148,33 +170,115 @@ builder.mutationFields((t) => ({
   onboardOrganisation: t.field({
     type: OnboardOrganisationPayload,
     description:
-      'Onboards a charity with its own KMS key, branch key and first ORG_ADMIN (platform operators only).',
-    authScopes: { operator: true },
+      'Onboards a charity with its own KMS key, branch key and first ORG_ADMIN (platform operators only). Recorded in the platform audit log: the request before it runs, then its outcome with the new organisation’s id.',
     args: { input: t.arg({ type: OnboardOrganisationInput, required: true }) },
+    operation: { policy: 'platform.organisation.onboard', audit: 'before', action: 'ADMIN' },
     // In AWS through the provisioner function: the api role may not create KMS keys.
-    resolve: (_root, { input }, context) =>
-      organisationProvisioning(context.services).onboard({
-        name: input.name,
-        slug: input.slug,
-        preset: input.preset,
-        dataProcessingAgreement: input.dataProcessingAgreement ?? null,
-        firstAdmin: {
-          handle: input.firstAdminHandle,
-          displayName: input.firstAdminDisplayName,
-          email: input.firstAdminEmail ?? null,
-        },
-      }),
+    resolve: async (operation, { input }, context) => {
+      const audit = context.access.audit;
+      try {
+        const onboarded = await organisationProvisioning(context.services).onboard(
+          {
+            name: input.name,
+            slug: input.slug,
+            preset: input.preset,
+            dataProcessingAgreement: input.dataProcessingAgreement ?? null,
+            firstAdmin: {
+              handle: input.firstAdminHandle,
+              displayName: input.firstAdminDisplayName,
+              email: input.firstAdminEmail ?? null,
+            },
+          },
+          operation.principal,
+        );
+        audit.record({
+          action: 'ADMIN',
+          operation: 'onboardOrganisation',
+          subjectId: onboarded.organisation.orgId,
+          outcome: 'COMPLETED',
+          rule: 'platform.organisation.onboard',
+        });
+        return onboarded;
+      } catch (error) {
+        audit.record({
+          action: 'ADMIN',
+          operation: 'onboardOrganisation',
+          outcome: failureOutcome(error),
+          rule: 'platform.organisation.onboard',
+        });
+        throw error;
+      }
+    },
   }),
   offboardOrganisation: t.field({
     type: OrganisationRef,
     description:
-      'Refuses all further access for the organisation at once and schedules deletion of its KMS key (platform operators only).',
-    authScopes: { operator: true },
+      'Offboards an organisation on two operators’ word (platform operators only). The first operator’s call records the request and answers APPROVAL_REQUIRED (`extensions.organisationId`); the same call by a different operator within 72 hours refuses all further access for the organisation at once and schedules deletion of its KMS key, with the window the first operator gave. The operator who asked cannot approve their own request (FORBIDDEN). Every step is recorded in the platform audit log.',
     args: { input: t.arg({ type: OffboardOrganisationInput, required: true }) },
-    resolve: (_root, { input }, context) =>
-      organisationProvisioning(context.services).offboard(
-        organisationIdArg(input.organisationId),
-        input.pendingWindowInDays ?? undefined,
-      ),
+    // The two-operator rule is kept on the pending offboarding in the platform store (see the policy).
+    operation: { policy: 'platform.organisation.offboard', audit: 'fields', action: 'ADMIN' },
+    resolve: async (operation, { input }, context) => {
+      const orgId = organisationIdArg(input.organisationId);
+      const window = validate.integerInRange(
+        ['input', 'pendingWindowInDays'],
+        input.pendingWindowInDays ?? DEFAULT_KEY_DELETION_WINDOW_DAYS,
+        7,
+        30,
+      );
+      const operator = operatorId(operation);
+      const { platformAudit, directory } = context.services;
+      const audit = context.access.audit;
+      const event = (outcome: string, rule: string) => ({
+        action: 'ADMIN' as const,
+        operation: 'offboardOrganisation',
+        subjectId: orgId,
+        outcome,
+        rule,
+      });
+      const organisation = await directory.organisation(orgId);
+      if (!organisation) throw notFound('Organisation');
+      if (organisation.status === 'OFFBOARDED') {
+        throw new ConfideError(ErrorCode.CONFLICT, 'The organisation is already offboarded.');
+      }
+      const pending = await platformAudit.pendingOffboarding(orgId);
+      if (!pending) {
+        // Recorded before the request is stored: if the platform audit cannot be written, nothing is pending.
+        await audit.recordBeforeChange(event('APPROVAL_REQUESTED', 'platform.offboarding.requested'));
+        await platformAudit.proposeOffboarding(orgId, operator, window);
+        throw new ConfideError(
+          ErrorCode.APPROVAL_REQUIRED,
+          'Offboarding needs a second operator: the request is recorded, and a different operator’s offboardOrganisation runs it.',
+          { details: { organisationId: orgId } },
+        );
+      }
+      if (pending.proposedBy === operator) {
+        audit.record({
+          ...event('FORBIDDEN', 'platform.offboarding.own-request'),
+          action: 'DENIED',
+        });
+        throw forbidden('The operator who asked for an offboarding cannot approve it.');
+      }
+      if (input.pendingWindowInDays != null && window !== pending.pendingWindowInDays) {
+        throw new ConfideError(
+          ErrorCode.CONFLICT,
+          'The pending offboarding names another key deletion window: approve it as requested.',
+          { field: ['input', 'pendingWindowInDays'] },
+        );
+      }
+      await audit.recordBeforeChange(event('ALLOWED', 'platform.offboarding.second-operator'));
+      try {
+        const offboarded = await organisationProvisioning(context.services).offboard(
+          orgId,
+          pending.pendingWindowInDays,
+          { proposedBy: pending.proposedBy, approvedBy: operator },
+        );
+        await platformAudit.clearOffboarding(orgId);
+        audit.record(event('COMPLETED', 'platform.offboarding.second-operator'));
+        return offboarded;
+      } catch (error) {
+        audit.record(event(failureOutcome(error), 'platform.offboarding.second-operator'));
+        throw error;
+      }
+    },
   }),
 }));

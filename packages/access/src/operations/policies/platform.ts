@@ -1,2 +1,43 @@
-/** Platform operators: onboarding and offboarding organisations; they read no tenant data. */
-export const PLATFORM_POLICIES = [] as const;
+import { allow, operationPolicy, refuse } from '../policy';
+
+const operator = (id: string) => (facts: { caller: { kind: string } }) =>
+  facts.caller.kind === 'OPERATOR' ? allow(id) : refuse(id);
+
+/**
+ * Platform operators: onboarding and offboarding organisations; they read no tenant data (ACCESS-MODEL.md,
+ * Operators see nothing). Their actions and refusals go to the platform audit log, not a tenant's.
+ */
+export const PLATFORM_POLICIES = [
+  operationPolicy({
+    id: 'platform.organisations.list',
+    clause: 'DESIGN.md Platform operators: list the deployment’s organisations (no tenant data)',
+    principals: ['OPERATOR'],
+    decide: operator('platform.organisations.list'),
+  }),
+  operationPolicy({
+    id: 'platform.organisation.onboard',
+    clause: 'DESIGN.md Platform operators: onboard a charity with its own key and first ORG_ADMIN',
+    principals: ['OPERATOR'],
+    effects: { writes: true },
+    decide: operator('platform.organisation.onboard'),
+  }),
+  operationPolicy({
+    id: 'platform.organisation.offboard',
+    clause:
+      'Issue 14: offboarding needs two operators. The first operator’s call records a pending offboarding ' +
+      '(APPROVAL_REQUIRED); a different operator’s call runs it; the same operator cannot approve their own',
+    principals: ['OPERATOR'],
+    // Each call either records a request or runs another operator's: the two-operator check is on the pending
+    // offboarding in the platform store (the plugin's approvals are tenant-scoped), see schema/organisations.ts.
+    effects: { writes: true },
+    decide: operator('platform.organisation.offboard'),
+  }),
+  operationPolicy({
+    id: 'platform.organisation.own',
+    clause: 'ACCESS-MODEL.md: staff see their own organisation’s settings (no personal data)',
+    decide: (facts) =>
+      facts.caller.kind === 'STAFF'
+        ? allow('platform.organisation.own')
+        : refuse('platform.organisation.own'),
+  }),
+] as const;

@@ -1,0 +1,221 @@
+import { randomUUID } from 'node:crypto';
+import {
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+} from '@aws-sdk/client-dynamodb';
+import { type Clock, systemClock } from '@confide/domain';
+import { attr, type Item, read, requireN, requireS } from './attributes';
+
+/**
+ * The platform's own records, outside any tenant prefix like the platform registry (decision 0002): what
+ * platform operators and the provisioner did (the platform audit log), offboardings waiting for a second
+ * operator, and the provisioner assertions already used. None holds personal data: operator and staff ids,
+ * organisation ids, operations, outcomes and rule ids only.
+ */
+const platformAuditKey = {
+  log: 'PLATFORM#AUDIT',
+  offboarding: (orgId: string) => `PLATFORM#OFFBOARDING#${orgId}`,
+  assertion: (nonce: string) => `PLATFORM#ASSERTION#${nonce}`,
+} as const;
+
+/** Who acted on the platform: an operator (through the api), or the provisioner function itself. */
+export interface PlatformActor {
+  readonly kind: 'OPERATOR' | 'STAFF' | 'PROVISIONER';
+  /** The operator's or staff member's id, or the provisioner's name for a direct invocation. */
+  readonly id: string;
+}
+
+/** One platform audit event: who did what, to which organisation, when, and how it ended. */
+export interface PlatformAuditEvent {
+  readonly eventId: string;
+  readonly at: string;
+  readonly actor: PlatformActor;
+  readonly operation: string;
+  readonly organisationId: string | undefined;
+  /** ALLOWED (about to run), COMPLETED, FAILED, APPROVAL_REQUESTED, FORBIDDEN, NOT_FOUND, … */
+  readonly outcome: string;
+  /** The stable rule id that decided, or the refusal reason. */
+  readonly rule: string | undefined;
+  /** The request or invocation that caused it. */
+  readonly requestId: string | undefined;
+}
+
+export type PlatformAuditRecord = Omit<PlatformAuditEvent, 'eventId' | 'at'>;
+
+/** An offboarding one operator asked for, waiting for a second operator. */
+export interface PendingOffboarding {
+  readonly organisationId: string;
+  readonly proposedBy: string;
+  readonly proposedAt: string;
+  readonly pendingWindowInDays: number;
+  /** When the request lapses unapproved. */
+  readonly expiresAt: string;
+}
+
+/** How long an offboarding request waits for a second operator. */
+export const OFFBOARDING_REQUEST_LIFETIME_HOURS = 72;
+
+function toEvent(item: Item): PlatformAuditEvent {
+  return {
+    eventId: requireS(item, 'eventId'),
+    at: requireS(item, 'at'),
+    actor: {
+      kind: requireS(item, 'actorKind') as PlatformActor['kind'],
+      id: requireS(item, 'actorId'),
+    },
+    operation: requireS(item, 'operation'),
+    organisationId: read.s(item, 'orgId'),
+    outcome: requireS(item, 'outcome'),
+    rule: read.s(item, 'rule'),
+    requestId: read.s(item, 'requestId'),
+  };
+}
+
+export class PlatformAuditLog {
+  constructor(
+    private readonly dynamo: DynamoDBClient,
+    private readonly table: string,
+    private readonly clock: Clock = systemClock,
+  ) {}
+
+  /** Writes one event; throws when it cannot be written (so a change it precedes is not made). */
+  async record(event: PlatformAuditRecord): Promise<PlatformAuditEvent> {
+    const at = this.clock.now().toISOString();
+    const eventId = randomUUID();
+    await this.dynamo.send(
+      new PutItemCommand({
+        TableName: this.table,
+        Item: {
+          pk: attr.s(platformAuditKey.log),
+          sk: attr.s(`${at}#${eventId}`),
+          eventId: attr.s(eventId),
+          at: attr.s(at),
+          actorKind: attr.s(event.actor.kind),
+          actorId: attr.s(event.actor.id),
+          operation: attr.s(event.operation),
+          outcome: attr.s(event.outcome),
+          ...(event.organisationId ? { orgId: attr.s(event.organisationId) } : {}),
+          ...(event.rule ? { rule: attr.s(event.rule) } : {}),
+          ...(event.requestId ? { requestId: attr.s(event.requestId) } : {}),
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return { ...event, eventId, at };
+  }
+
+  /** The latest events, newest first; only those about one organisation when it is given. */
+  async list(options: { organisationId?: string; limit?: number } = {}): Promise<PlatformAuditEvent[]> {
+    const limit = options.limit ?? 100;
+    const events: PlatformAuditEvent[] = [];
+    let startKey: Item | undefined;
+    do {
+      const page = await this.dynamo.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: {
+            ':pk': attr.s(platformAuditKey.log),
+            ...(options.organisationId ? { ':org': attr.s(options.organisationId) } : {}),
+          },
+          ...(options.organisationId ? { FilterExpression: 'orgId = :org' } : {}),
+          ScanIndexForward: false,
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) events.push(toEvent(item));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey && events.length < limit);
+    return events.slice(0, limit);
+  }
+
+  /** The offboarding waiting for a second operator, unless there is none or it lapsed. */
+  async pendingOffboarding(orgId: string): Promise<PendingOffboarding | undefined> {
+    const result = await this.dynamo.send(
+      new GetItemCommand({
+        TableName: this.table,
+        Key: { pk: attr.s(platformAuditKey.offboarding(orgId)), sk: attr.s('PENDING') },
+        ConsistentRead: true,
+      }),
+    );
+    if (!result.Item) return undefined;
+    const pending = {
+      organisationId: requireS(result.Item, 'orgId'),
+      proposedBy: requireS(result.Item, 'proposedBy'),
+      proposedAt: requireS(result.Item, 'proposedAt'),
+      pendingWindowInDays: requireN(result.Item, 'window'),
+      expiresAt: new Date(requireN(result.Item, 'expiresAt') * 1000).toISOString(),
+    };
+    return Date.parse(pending.expiresAt) <= this.clock.now().getTime() ? undefined : pending;
+  }
+
+  /** Records one operator's request to offboard (replacing a lapsed one). */
+  async proposeOffboarding(
+    orgId: string,
+    proposedBy: string,
+    pendingWindowInDays: number,
+  ): Promise<PendingOffboarding> {
+    const now = this.clock.now();
+    const expires = Math.floor(now.getTime() / 1000) + OFFBOARDING_REQUEST_LIFETIME_HOURS * 3600;
+    await this.dynamo.send(
+      new PutItemCommand({
+        TableName: this.table,
+        Item: {
+          pk: attr.s(platformAuditKey.offboarding(orgId)),
+          sk: attr.s('PENDING'),
+          orgId: attr.s(orgId),
+          proposedBy: attr.s(proposedBy),
+          proposedAt: attr.s(now.toISOString()),
+          window: attr.n(pendingWindowInDays),
+          expiresAt: attr.n(expires),
+        },
+      }),
+    );
+    return {
+      organisationId: orgId,
+      proposedBy,
+      proposedAt: now.toISOString(),
+      pendingWindowInDays,
+      expiresAt: new Date(expires * 1000).toISOString(),
+    };
+  }
+
+  /** Removes a pending offboarding once it ran (or failed for good). */
+  async clearOffboarding(orgId: string): Promise<void> {
+    await this.dynamo.send(
+      new DeleteItemCommand({
+        TableName: this.table,
+        Key: { pk: attr.s(platformAuditKey.offboarding(orgId)), sk: attr.s('PENDING') },
+      }),
+    );
+  }
+
+  /**
+   * Marks a provisioner assertion's nonce used; false when it already was (a replay). Kept until the assertion
+   * has expired, then removed by TTL.
+   */
+  async useAssertion(nonce: string, expiresAt: Date): Promise<boolean> {
+    try {
+      await this.dynamo.send(
+        new PutItemCommand({
+          TableName: this.table,
+          Item: {
+            pk: attr.s(platformAuditKey.assertion(nonce)),
+            sk: attr.s('USED'),
+            expiresAt: attr.n(Math.ceil(expiresAt.getTime() / 1000) + 60),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+}

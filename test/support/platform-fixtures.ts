@@ -1,0 +1,31 @@
+import type { GraphqlResult, TestApi } from './test-api';
+
+export const OFFBOARD_MUTATION = `mutation ($input: OffboardOrganisationInput!) {
+  offboardOrganisation(input: $input) { id status keyDeletionDate }
+}`;
+
+export type OffboardResult = GraphqlResult<{
+  offboardOrganisation: { id: string; status: string; keyDeletionDate: string };
+}>;
+
+/**
+ * Offboards an organisation as the platform requires (issue 14): one operator asks (answered APPROVAL_REQUIRED),
+ * a second operator's same call runs it. Answers the second call; a refusal of the first is answered as is.
+ */
+export async function offboardWithTwoOperators(
+  api: TestApi,
+  organisationId: string,
+  pendingWindowInDays?: number,
+  options: { first?: string; second?: string } = {},
+): Promise<OffboardResult> {
+  const variables = { input: { organisationId, pendingWindowInDays } };
+  const first: OffboardResult = await api.graphql(OFFBOARD_MUTATION, {
+    token: options.first ?? (await api.operatorToken()),
+    variables,
+  });
+  if (first.errors?.[0]?.extensions?.code !== 'APPROVAL_REQUIRED') return first;
+  return api.graphql(OFFBOARD_MUTATION, {
+    token: options.second ?? (await api.secondOperatorToken()),
+    variables,
+  });
+}
