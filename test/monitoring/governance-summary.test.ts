@@ -61,7 +61,7 @@ describe('informationGovernanceSummary', () => {
     expectNoErrors(breach);
     const receivedOn = new Date(Date.now() - 40 * DAY_MS).toISOString().slice(0, 10);
     const request = await api.graphql(
-      'mutation ($c: ID!, $r: String!) { requestSubjectAccess(serviceUserId: $c, receivedOn: $r) { deadline } }',
+      'mutation ($c: ID!, $r: String!) { requestSubjectAccess(serviceUserId: $c, receivedOn: $r, identityCheck: PHOTO_ID) { deadline } }',
       { token: world.ig.token, variables: { c: world.clients[2], r: receivedOn } },
     );
     expectNoErrors(request);

@@ -1,4 +1,4 @@
-import { type AttributeValue, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { OrgId } from '@confide/domain';
 import { tenantScope } from '@confide/store';
 import { allocate, expectNoErrors, type Person, registerServiceUser } from '../support/care-fixtures';
@@ -51,23 +51,29 @@ export async function readClients(
   expectNoErrors(result);
 }
 
-/** Every stored audit event item of the organisation (test-only, raw reads of the subject partitions). */
-export async function auditItems(api: TestApi, orgId: OrgId, subjectIds: readonly string[]): Promise<Item[]> {
+/**
+ * Every stored audit event item of the organisation (test-only, a raw scan of its audit partitions): events about
+ * clients, staff, services and the organisation itself.
+ */
+export async function auditItems(api: TestApi, orgId: OrgId): Promise<Item[]> {
   const scope = tenantScope(orgId);
   const items: Item[] = [];
-  for (const pk of [
-    ...subjectIds.map((id) => scope.key('AUDIT', 'SUBJECT', id)),
-    scope.key('AUDIT', 'ORG'),
-  ]) {
-    const result = await api.services.dynamo.send(
-      new QueryCommand({
+  let start: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await api.services.dynamo.send(
+      new ScanCommand({
         TableName: api.services.config.tables.data,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': { S: pk } },
+        FilterExpression: '(begins_with(pk, :subject) OR pk = :org) AND attribute_exists(eventId)',
+        ExpressionAttributeValues: {
+          ':subject': { S: `${scope.key('AUDIT', 'SUBJECT')}#` },
+          ':org': { S: scope.key('AUDIT', 'ORG') },
+        },
         ConsistentRead: true,
+        ExclusiveStartKey: start,
       }),
     );
-    items.push(...(result.Items ?? []));
-  }
+    items.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start);
   return items;
 }

@@ -8,6 +8,7 @@ export type {
   SubjectKind,
 } from './facts';
 export { classifiedWritePolicy, clientPolicy } from './policies/common';
+export { decideReport, REPORT_RULES, type ReportReach, reportReach } from './report-scope';
 export {
   ACCESS_GRANTS,
   type AccessGrant,

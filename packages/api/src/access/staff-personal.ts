@@ -1,6 +1,5 @@
 import { decideStaffPersonalRead, type ReadDecision } from '@confide/access';
-import { type Classification, forbidden, type Relationship, unauthenticated } from '@confide/domain';
-import { OWN_CONTACT_FIELDS, type SealedPersonnelField } from '@confide/store';
+import { type Classification, forbidden, unauthenticated } from '@confide/domain';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { ConfideContext } from '../context';
 import { needToKnowRows } from './need-to-know';
@@ -88,40 +87,4 @@ export function staffPersonal<Parent>(
       return decision ? readRefusal(decision, `${info.parentType.name}.${info.fieldName}`) : forbidden();
     },
   };
-}
-
-/** The answer for a change to a staff member's personnel record. */
-export type StaffPersonalWriteDecision =
-  | { readonly effect: 'ALLOW'; readonly relationship: Relationship; readonly rule: string }
-  | {
-      readonly effect: 'FORBIDDEN' | 'POLICY_NOT_ACKNOWLEDGED';
-      readonly relationship: Relationship;
-      readonly rule: string;
-    };
-
-/**
- * Who changes a personnel record: HR_OFFICER ("named personnel staff", Azure 5.1) changes anyone else's;
- * a staff member keeps their own contact details (home address, personal phone, emergency contact) up to
- * date. Nobody, HR included, writes personnel notes about themself. Changing someone else's record needs the
- * current policy acknowledged, as reading it does.
- */
-export function decideStaffPersonalWrite(
-  context: ConfideContext,
-  staffId: string,
-  fields: readonly SealedPersonnelField[],
-): StaffPersonalWriteDecision {
-  const caller = context.access.callerFacts();
-  if (caller.kind !== 'STAFF')
-    return { effect: 'FORBIDDEN', relationship: 'NONE', rule: 'staff-personal.none' };
-  if (isOwnRecord(context, staffId)) {
-    return fields.every((field) => OWN_CONTACT_FIELDS.includes(field))
-      ? { effect: 'ALLOW', relationship: 'SELF', rule: 'staff-personal.own-contact-details' }
-      : { effect: 'FORBIDDEN', relationship: 'SELF', rule: 'staff-personal.own-personnel-notes' };
-  }
-  if (!caller.acknowledgedPolicy) {
-    return { effect: 'POLICY_NOT_ACKNOWLEDGED', relationship: 'NONE', rule: 'policy.acknowledgement' };
-  }
-  return caller.roles.includes('HR_OFFICER')
-    ? { effect: 'ALLOW', relationship: 'ORG_WIDE', rule: 'staff-personal.hr-officer' }
-    : { effect: 'FORBIDDEN', relationship: 'NONE', rule: 'staff-personal.none' };
 }
