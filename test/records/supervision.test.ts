@@ -115,7 +115,7 @@ describe('supervision view (Lets connect 4.2, 4.5)', () => {
     expect(events).toContainEqual(
       expect.objectContaining({
         action: 'READ',
-        operation: 'supervision',
+        operation: 'supervisionCase',
         classifications: ['CARE'],
         relationship: 'QA_REVIEW',
         actor: expect.objectContaining({ id: reviewer.staffId }),
@@ -124,7 +124,7 @@ describe('supervision view (Lets connect 4.2, 4.5)', () => {
     expect(events).toContainEqual(
       expect.objectContaining({
         action: 'READ',
-        operation: 'supervision',
+        operation: 'supervisionCase',
         relationship: 'MANAGES_SERVICE',
         actor: expect.objectContaining({ id: manager.staffId }),
       }),
@@ -153,7 +153,7 @@ describe('supervision view (Lets connect 4.2, 4.5)', () => {
     expect(events).toContainEqual(
       expect.objectContaining({
         action: 'DENIED',
-        operation: 'supervision',
+        operation: 'supervisionCase',
         outcome: 'FORBIDDEN',
         actor: expect.objectContaining({ id: worker.staffId }),
       }),

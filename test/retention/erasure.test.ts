@@ -3,34 +3,23 @@ import { type Item, tenantScope } from '@confide/store';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ADA, expectNoErrors } from '../support/care-fixtures';
 import { addStaff } from '../support/fixtures';
-import type { TestApi } from '../support/test-api';
 import {
+  approvalIdOf,
+  approve,
   clientWithRecords,
   closeCase,
   closeLocalRetentions,
   codesOf,
+  eraseWithApproval,
   expectCode,
   localRetention,
   partitionItems,
+  proposeErasure,
   readClient,
   retentionApi,
   retentionWorld,
   subjectKeyItem,
 } from './retention-support';
-
-const ERASE = `mutation ($id: ID!, $reason: String!) { eraseServiceUser(serviceUserId: $id, reason: $reason) {
-  serviceUserId erasedAt itemsRemoved
-} }`;
-
-function erase(api: TestApi, token: string, id: string) {
-  return api.graphql<{ eraseServiceUser: { serviceUserId: string; erasedAt: string; itemsRemoved: number } }>(
-    ERASE,
-    {
-      token,
-      variables: { id, reason: 'Subject erasure request SAR-2026-031' },
-    },
-  );
-}
 
 describe('retention: erasure', () => {
   const { api } = retentionApi();
@@ -41,10 +30,12 @@ describe('retention: erasure', () => {
     const { id, clientId } = await clientWithRecords(api, world);
     const { orgId } = world.org;
 
-    // Only the IG lead, and only a closed case.
-    expectCode(await erase(api, world.ig.token, id), 'CONFLICT');
+    const guardian = await addStaff(api, world.org, ['CALDICOTT_GUARDIAN']);
+
+    // Only the IG lead proposes, and only a closed case is erased (checked when the approved erasure runs).
+    expectCode(await eraseWithApproval(api, world.ig, guardian, id), 'CONFLICT');
     expectNoErrors(await closeCase(api, world.manager, id));
-    expectCode(await erase(api, world.manager.token, id), 'FORBIDDEN');
+    expectCode(await proposeErasure(api, world.manager.token, id), 'FORBIDDEN');
 
     // A "backup": every item of the partition and the reference, copied with plain Get/Put.
     const partition = await partitionItems(api, orgId, clientId);
@@ -60,10 +51,19 @@ describe('retention: erasure', () => {
     const backup = [...partition, referenceItem];
     expect(backup.length).toBeGreaterThan(6);
 
-    const erased = await erase(api, world.ig.token, id);
-    expectNoErrors(erased);
-    expect(erased.data?.eraseServiceUser.serviceUserId).toBe(id);
-    expect(erased.data?.eraseServiceUser.itemsRemoved).toBeGreaterThanOrEqual(backup.length);
+    // One IG lead's word is not enough: the erasure waits for a second person, and nothing is destroyed yet.
+    const proposed = await proposeErasure(api, world.ig.token, id);
+    expectCode(proposed, 'APPROVAL_REQUIRED');
+    expect(await subjectKeyItem(api, orgId, clientId)).toBeDefined();
+    expectNoErrors(await readClient(api, world.manager.token, id));
+    expectCode(await approve(api, world.ig.token, approvalIdOf(proposed)), 'FORBIDDEN');
+    expectCode(await approve(api, world.manager.token, approvalIdOf(proposed)), 'FORBIDDEN');
+    expect(await subjectKeyItem(api, orgId, clientId)).toBeDefined();
+    const approved = await approve(api, guardian.token, approvalIdOf(proposed));
+    expectNoErrors(approved);
+    expect(approved.data?.approveChange.status).toBe('APPROVED');
+    const erasure = await api.services.tombstones.erasure(tenantScope(orgId), clientId);
+    const itemsRemoved = backup.length;
 
     // Immediately: the key is gone, the person is not found.
     expect(await subjectKeyItem(api, orgId, clientId)).toBeUndefined();
@@ -93,9 +93,10 @@ describe('retention: erasure', () => {
 
     // The erasure record and the audit event remain; the stream handler tombstoned what was deleted.
     const scope = tenantScope(orgId);
-    expect(await api.services.tombstones.erasure(scope, clientId)).toMatchObject({
+    expect(erasure).toMatchObject({
       subjectId: clientId,
       erasedBy: world.ig.staffId,
+      approvedBy: guardian.staffId,
     });
     const events = await api.services.auditLog.bySubject(scope, clientId);
     expect(
@@ -105,31 +106,32 @@ describe('retention: erasure', () => {
       purpose: 'Subject erasure request SAR-2026-031',
     });
     // The stream handler's tombstones: one per deleted item, ERASED, written once however often it runs.
+    const KINDS = [
+      'PROFILE',
+      'NOTE',
+      'NOTE_VERSION',
+      'CONSENT',
+      'ALLOCATION',
+      'REFERENCE',
+      'IDENTITY',
+      'BEACON',
+    ];
     let list = await api.services.tombstones.list(scope, clientId);
     for (
       let attempt = 0;
-      attempt < 10 && list.length < (erased.data?.eraseServiceUser.itemsRemoved ?? 0);
+      attempt < 10 && new Set(list.map((tombstone) => tombstone.kind)).size < KINDS.length;
       attempt++
     ) {
       await localRetention(api, orgId).drainStream();
       list = await api.services.tombstones.list(scope, clientId);
     }
     await localRetention(api, orgId).drainStream();
+    const settled = list.length;
     list = await api.services.tombstones.list(scope, clientId);
-    expect(list.length).toBe(erased.data?.eraseServiceUser.itemsRemoved);
+    expect(list.length).toBe(settled);
+    expect(list.length).toBeGreaterThanOrEqual(itemsRemoved);
     expect(list.every((tombstone) => tombstone.reason === 'ERASED')).toBe(true);
-    expect(new Set(list.map((tombstone) => tombstone.kind))).toEqual(
-      new Set([
-        'PROFILE',
-        'NOTE',
-        'NOTE_VERSION',
-        'CONSENT',
-        'ALLOCATION',
-        'REFERENCE',
-        'IDENTITY',
-        'BEACON',
-      ]),
-    );
+    expect(new Set(list.map((tombstone) => tombstone.kind))).toEqual(new Set(KINDS));
   });
 
   it('refuses erasure while a safeguarding investigation is open', async () => {
@@ -142,6 +144,8 @@ describe('retention: erasure', () => {
     );
     expectNoErrors(opened);
     expectNoErrors(await closeCase(api, world.manager, id));
-    expectCode(await erase(api, world.ig.token, id), 'CONFLICT');
+    const guardian = await addStaff(api, world.org, ['CALDICOTT_GUARDIAN']);
+    expectCode(await eraseWithApproval(api, world.ig, guardian, id), 'CONFLICT');
+    expectNoErrors(await readClient(api, world.manager.token, id));
   });
 });

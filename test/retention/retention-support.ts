@@ -1,7 +1,7 @@
 import { GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { addYears, type Clock, type OrgId } from '@confide/domain';
 import { LocalRetention } from '@confide/local';
-import { type Item, type Tombstone, tenantScope } from '@confide/store';
+import { type Item, KEY_QUARANTINE_DAYS, type Tombstone, tenantScope } from '@confide/store';
 import { expect } from 'vitest';
 import { expectNoErrors, type Person, registerServiceUser } from '../support/care-fixtures';
 import { addStaff } from '../support/fixtures';
@@ -210,4 +210,90 @@ export const codesOf = (result: GraphqlResult<unknown>) =>
 
 export function expectCode(result: GraphqlResult<unknown>, code: string): void {
   expect(codesOf(result), JSON.stringify(result.errors)).toContain(code);
+}
+
+export const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Closes the case now and moves the clock nine years on: past the default eight-year schedule. */
+export async function closeAndOutlive(
+  api: TestApi,
+  clock: MovableClock,
+  manager: Person,
+  id: string,
+): Promise<void> {
+  expectNoErrors(await closeCase(api, manager, id));
+  clock.advanceYears(9);
+}
+
+/** The subject's key quarantine record (kept after expiry for the grace period), if any. */
+export function keyQuarantine(api: TestApi, orgId: OrgId, subjectId: string) {
+  return api.services.tombstones.keyQuarantine(tenantScope(orgId), subjectId);
+}
+
+/**
+ * After a subject's records expired and were swept: moves the clock past the key quarantine's grace period and
+ * sweeps until the key is gone (the quarantine record expires, the handler deletes the key).
+ */
+export async function sweepPastQuarantine(
+  api: TestApi,
+  clock: MovableClock,
+  orgId: OrgId,
+  subjectId: string,
+): Promise<void> {
+  clock.advanceMs((KEY_QUARANTINE_DAYS + 1) * DAY_MS);
+  const retention = localRetention(api, orgId);
+  for (let attempt = 0; attempt < 20; attempt++) {
+    await retention.runOnce();
+    if ((await subjectKeyItem(api, orgId, subjectId)) === undefined) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('The quarantined key was not deleted after its grace period.');
+}
+
+const ERASE = `mutation ($id: ID!, $reason: String!) { eraseServiceUser(serviceUserId: $id, reason: $reason) {
+  serviceUserId erasedAt itemsRemoved
+} }`;
+
+export type EraseResult = GraphqlResult<{
+  eraseServiceUser: { serviceUserId: string; erasedAt: string; itemsRemoved: number } | null;
+}>;
+
+/** Proposes an erasure (the IG lead's step): APPROVAL_REQUIRED with an approval id, when allowed at all. */
+export function proposeErasure(
+  api: TestApi,
+  token: string,
+  id: string,
+  reason = 'Subject erasure request SAR-2026-031',
+): Promise<EraseResult> {
+  return api.graphql(ERASE, { token, variables: { id, reason } });
+}
+
+export function approvalIdOf(result: GraphqlResult<unknown>): string {
+  const error = result.errors?.find((e) => e.extensions?.code === 'APPROVAL_REQUIRED');
+  const approvalId = error?.extensions?.approvalId;
+  if (typeof approvalId !== 'string') throw new Error(`No pending change: ${JSON.stringify(result.errors)}`);
+  return approvalId;
+}
+
+export function approve(api: TestApi, token: string, approvalId: string) {
+  return api.graphql<{ approveChange: { status: string } }>(
+    'mutation ($id: ID!) { approveChange(approvalId: $id) { status } }',
+    { token, variables: { id: approvalId } },
+  );
+}
+
+/**
+ * An erasure as the two-person rule makes it: the IG lead proposes, a second person (the Caldicott Guardian or
+ * another IG lead) approves. Returns the approval's result (its errors are the erasure's: CONFLICT…).
+ */
+export async function eraseWithApproval(
+  api: TestApi,
+  proposer: Person,
+  approver: Person,
+  id: string,
+  reason?: string,
+): Promise<GraphqlResult<{ approveChange: { status: string } }>> {
+  const proposed = await proposeErasure(api, proposer.token, id, reason);
+  expectCode(proposed, 'APPROVAL_REQUIRED');
+  return approve(api, approver.token, approvalIdOf(proposed));
 }

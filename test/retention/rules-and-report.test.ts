@@ -7,6 +7,7 @@ import type { TestApi } from '../support/test-api';
 import {
   clientWithRecords,
   closeCase,
+  DAY_MS,
   expectCode,
   partitionItems,
   readClient,
@@ -113,14 +114,29 @@ describe('retention rules and the schedule report', () => {
       outcome: 'ALLOWED',
     });
 
-    // Shortening the period below the time already passed expires the case at once.
+    // Shortening the period below the time already passed would expire the case at once: an erasure in
+    // effect, refused on this routine path (issue 14); the rules and the record stay as they were.
     clock.advanceYears(7);
     const shortened = await api.graphql(SET_RULES, {
       token: world.org.adminToken,
       variables: { input: { clientYearsAfterClosure: 6, expectedVersion: version + 1 } },
     });
-    expectNoErrors(shortened);
-    expectCode(await readClient(api, world.manager.token, id), 'NOT_FOUND');
+    expectCode(shortened, 'FORBIDDEN');
+    expect(await organisationVersion(api, world.org)).toBe(version + 1);
+    const kept = await readClient(api, world.manager.token, id);
+    expectNoErrors(kept);
+    expect(kept.data?.serviceUser.retention?.expiresAt).toBe(expiresAt.toISOString());
+    const refusals = await api.services.auditLog.byActor(
+      tenantScope(world.org.orgId),
+      world.org.adminStaffId,
+    );
+    expect(refusals).toContainEqual(
+      expect.objectContaining({
+        operation: 'setRetentionRules',
+        action: 'DENIED',
+        rule: 'retention.immediate-expiry-is-erasure',
+      }),
+    );
   });
 
   it('reports what expires when to the IG lead, in expiry order, one page at a time', async () => {
@@ -133,7 +149,9 @@ describe('retention rules and the schedule report', () => {
     const open = await clientWithRecords(api, world, { dateOfBirth: '1990-06-01' });
     expectNoErrors(await closeCase(api, world.manager, child.id));
     expectNoErrors(await closeCase(api, world.manager, adult.id));
-    expectNoErrors(await closeCase(api, world.manager, older.id, addYears(clock.now(), -1)));
+    expectNoErrors(
+      await closeCase(api, world.manager, older.id, new Date(clock.now().getTime() - 29 * DAY_MS)),
+    );
 
     expectCode(await api.graphql(SCHEDULE, { token: world.manager.token }), 'FORBIDDEN');
     const first = await api.graphql<ScheduleResult>(SCHEDULE, {
@@ -159,9 +177,9 @@ describe('retention rules and the schedule report', () => {
     expect(second.data?.retentionSchedule.pageInfo.hasNextPage).toBe(false);
     expect(JSON.stringify([first.data, second.data])).not.toContain(open.id);
 
-    // Past the first date, the expired case drops out of the report.
-    clock.set(addYears(clock.now(), 7));
-    clock.advanceMs(24 * 60 * 60 * 1000);
+    // Past the first date (the case closed 29 days earlier), the expired case drops out of the report.
+    clock.set(addYears(clock.now(), 8));
+    clock.advanceMs(-10 * DAY_MS);
     const later = await api.graphql<ScheduleResult>(SCHEDULE, {
       token: world.ig.token,
       variables: { first: 10 },

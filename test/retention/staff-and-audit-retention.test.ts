@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { DeleteItemCommand, GetItemCommand, QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { verifyAuditLog } from '@confide/api';
 import { addYears, newId, type OrgId, toEpochSeconds } from '@confide/domain';
-import { type Item, tenantScope } from '@confide/store';
+import { type Item, subjectKeyExpiry, tenantScope } from '@confide/store';
 import { afterAll, describe, expect, it } from 'vitest';
 import { codes, expectNoErrors, type Person } from '../support/care-fixtures';
 import { addStaff } from '../support/fixtures';
@@ -10,9 +10,11 @@ import { globalId, localIdOf } from '../support/records-fixtures';
 import type { TestApi } from '../support/test-api';
 import {
   closeLocalRetentions,
+  keyQuarantine,
   localRetention,
   retentionApi,
   retentionWorld,
+  sweepPastQuarantine,
   tombstones,
 } from './retention-support';
 
@@ -168,7 +170,8 @@ describe('retention: staff records expire 6 years after employment ends', () => 
     for (const item of scheduled.partition) expect(item.expiresAt?.N, item.sk?.S).toBe(epoch);
     expect((await scheduled.get(handleItem.pk, handleItem.sk))?.expiresAt?.N).toBe(epoch);
     expect((await scheduled.get(identityPk, 'IDENTITY'))?.expiresAt?.N).toBe(epoch);
-    expect(scheduled.key?.expiresAt?.N).toBe(epoch);
+    // The key expires later: kept in quarantine for the grace period after the records go.
+    expect(scheduled.key?.expiresAt?.N).toBe(String(subjectKeyExpiry(Number(epoch))));
     expect(scheduled.profile?.status?.S).toBe('DEACTIVATED');
 
     // The leaver can no longer sign in; HR still gives a reference (recorded after the schedule was set, so it
@@ -229,7 +232,7 @@ describe('retention: staff records expire 6 years after employment ends', () => 
     expect(afterReport.data?.staffRetentionSchedule.edges).toEqual([]);
     expect((await staffItems(api, org.orgId, leaver.staffId)).partition.length).toBe(5);
 
-    // The sweep: every item gone, each leaving a tombstone with nothing identifying; the key gone too.
+    // The sweep: every item gone, each leaving a tombstone with nothing identifying; the key kept in quarantine.
     const retention = localRetention(api, org.orgId);
     let left: Awaited<ReturnType<typeof tombstones>> = [];
     for (let attempt = 0; attempt < 20 && left.length < 7; attempt++) {
@@ -256,8 +259,11 @@ describe('retention: staff records expire 6 years after employment ends', () => 
     }
     const swept = await staffItems(api, org.orgId, leaver.staffId);
     expect(swept.partition).toEqual([]);
-    expect(swept.key).toBeUndefined();
+    expect(swept.key).toBeDefined();
+    expect(await keyQuarantine(api, org.orgId, leaver.staffId)).toMatchObject({ subjectId: leaver.staffId });
     expect(await swept.get(handleItem.pk, handleItem.sk)).toBeUndefined();
+    await sweepPastQuarantine(api, clock, org.orgId, leaver.staffId);
+    expect((await staffItems(api, org.orgId, leaver.staffId)).key).toBeUndefined();
 
     // The audit trail still attributes what the leaver did to their (pseudonymous) id and roles.
     const byLeaver = await api.services.auditLog.byActor(scope, leaver.staffId);
@@ -328,7 +334,7 @@ describe('retention: staff records expire 6 years after employment ends', () => 
     const tenYears = String(toEpochSeconds(staffExpiry(endedOn, 10)));
     const rescheduled = await staffItems(api, org.orgId, leaver.staffId);
     for (const item of rescheduled.partition) expect(item.expiresAt?.N, item.sk?.S).toBe(tenYears);
-    expect(rescheduled.key?.expiresAt?.N).toBe(tenYears);
+    expect(rescheduled.key?.expiresAt?.N).toBe(String(subjectKeyExpiry(Number(tenYears))));
 
     // Re-employed: no schedule anywhere, the account active again, off the report.
     const reemployed = await api.graphql<{ recordReemployment: Record<string, unknown> }>(REEMPLOYED, {

@@ -14,6 +14,7 @@ import type { TestApi } from '../support/test-api';
 import {
   clientWithRecords,
   closeCase,
+  keyQuarantine,
   type MovableClock,
   partitionItems,
   retentionApi,
@@ -73,7 +74,7 @@ async function expiredClient(api: TestApi, clock: MovableClock) {
 describe('retention stream handler', () => {
   const { api, clock } = retentionApi();
 
-  it('reports exactly the poisoned record, processes the rest once, and deletes the key with the last item', async () => {
+  it('reports exactly the poisoned record, processes the rest once, and quarantines the key with the last item', async () => {
     const { orgId, clientId, items } = await expiredClient(api, clock);
     await deleteRaw(api, items);
     const poisoned: RetentionStreamRecord = {
@@ -93,8 +94,11 @@ describe('retention stream handler', () => {
     const first = await processRetentionRecords(batch, deps(api, clock));
     expect(first.batchItemFailures).toEqual([{ itemIdentifier: '4242' }]);
     expect(first.tombstonesWritten).toBe(items.length);
-    expect(first.keysDeleted).toBeGreaterThanOrEqual(1);
-    expect(await subjectKeyItem(api, orgId, clientId)).toBeUndefined();
+    // An expiry keeps the key, in quarantine for the grace period, rather than deleting it with the last item.
+    expect(first.keysQuarantined).toBeGreaterThanOrEqual(1);
+    expect(first.keysDeleted).toBe(0);
+    expect(await subjectKeyItem(api, orgId, clientId)).toBeDefined();
+    expect(await keyQuarantine(api, orgId, clientId)).toMatchObject({ subjectId: clientId });
     const written = await tombstones(api, orgId, clientId);
     expect(written.length).toBe(items.length);
     expect(written.every((tombstone) => tombstone.reason === 'EXPIRED')).toBe(true);
@@ -150,8 +154,8 @@ describe('retention stream handler', () => {
     const result = await processRetentionRecords([removal(profile, TTL)], deps(api, clock));
     expect(result.batchItemFailures).toEqual([]);
     expect(result.tombstonesWritten).toBe(items.length + 1);
-    expect(result.keysDeleted).toBe(1);
+    expect(result.keysQuarantined).toBe(1);
     expect(await partitionItems(api, orgId, clientId)).toEqual([]);
-    expect(await subjectKeyItem(api, orgId, clientId)).toBeUndefined();
+    expect(await keyQuarantine(api, orgId, clientId)).toBeDefined();
   });
 });

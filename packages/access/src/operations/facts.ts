@@ -27,6 +27,8 @@ export interface ChangeFacts {
   readonly classification?: Classification;
   /** The facts of the item written, when it exists already (an amendment of a sealed note…). */
   readonly item?: ItemFacts;
+  /** The caller wrote the item being changed (a note's author amending it). */
+  readonly callerIsAuthor?: boolean;
   /**
    * The fields the change writes, as `Type.field` (names, never values): the policy reasons about them (a staff
    * member keeps their own contact details, not their personnel notes) and the change's audit event lists them.

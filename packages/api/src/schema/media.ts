@@ -1,4 +1,3 @@
-import { decideWrite, PLAIN_ITEM } from '@confide/access';
 import { ConfideError, ErrorCode, validate } from '@confide/domain';
 import {
   type ConsentRecord,
@@ -12,9 +11,9 @@ import {
 } from '@confide/store';
 import { needToKnow } from '../access/need-to-know';
 import { builder } from '../builder';
-import { type ConfideContext, callerScope, staffPrincipal } from '../context';
-import { localId } from './ids';
+import type { ConfideContext } from '../context';
 import { ServiceUserRef } from './service-users';
+import { clientById } from './subjects';
 
 /** A media item with its client, and whether the consent it was taken under is still in force. */
 interface MediaInContext {
@@ -134,7 +133,7 @@ builder.objectFields(ServiceUserRef, (t) => ({
     description:
       'Photos and recordings of the person, newest first, each flagged when the consent it relied on has been withdrawn.',
     resolve: async (client, _args, context) => {
-      const scope = callerScope(context);
+      const scope = context.access.scope;
       const [media, consents] = await Promise.all([
         context.services.media.list(scope, client.clientId),
         context.services.consents.list(scope, client.clientId),
@@ -161,42 +160,43 @@ const RecordMediaInput = builder.inputType('RecordMediaInput', {
   }),
 });
 
+function mediaInput(input: { caption: string; objectReference: string }) {
+  const caption = validate.text(['input', 'caption'], input.caption, { max: 1000, multiline: true });
+  const objectReference = validate.text(['input', 'objectReference'], input.objectReference, {
+    max: 1024,
+  });
+  if (/\s/.test(objectReference)) {
+    throw validate.badInputError(['input', 'objectReference'], 'An object reference has no spaces.');
+  }
+  return { caption, objectReference };
+}
+
 builder.mutationFields((t) => ({
   recordMedia: t.field({
     type: MediaItemRef,
     description:
       'Records a photo or recording (staff who may write the person’s CARE record). Refused with CONSENT_REQUIRED unless the person has given written consent (SIGNED_FORM or EMAIL) of scope PUBLICITY_IMAGES (photos) or PUBLICITY_RECORDINGS (recordings), recorded with a manager involved and not withdrawn (Azure 8.1). Audited.',
-    authScopes: { staff: true },
     args: { input: t.arg({ type: RecordMediaInput, required: true }) },
-    resolve: async (_root, { input }, context) => {
-      const client = await context.access.visibleClient(
-        localId(input.serviceUserId, 'ServiceUser', 'serviceUser', 'Service user'),
-        'recordMedia',
-      );
-      const caption = validate.text(['input', 'caption'], input.caption, { max: 1000, multiline: true });
-      const objectReference = validate.text(['input', 'objectReference'], input.objectReference, {
-        max: 1024,
-      });
-      if (/\s/.test(objectReference)) {
-        throw validate.badInputError(['input', 'objectReference'], 'An object reference has no spaces.');
-      }
-      // Whether the caller may write at all is settled first, so that nobody without write access learns
-      // anything about the person's consents; requireWrite audits the refusal.
-      const access = context.access;
-      const writable = decideWrite({
-        caller: access.callerFacts(),
-        relation: await access.relationTo(client),
-        item: PLAIN_ITEM,
-        classification: 'CARE',
-        preset: access.preset,
-      });
-      if (writable.effect !== 'ALLOW') await access.requireWrite(client, 'CARE', 'recordMedia');
-      const scope = callerScope(context);
+    operation: {
+      policy: 'media.record',
+      subject: clientById((args) => args.input.serviceUserId),
+      change: ({ input }) => {
+        mediaInput(input);
+        return { classification: 'CARE' };
+      },
+      audit: 'before',
+    },
+    // Whether the caller may write at all is settled by the policy first, so that nobody without write access
+    // learns anything about the person's consents.
+    resolve: async (operation, { input }, context) => {
+      const { client, scope } = operation;
+      const { caption, objectReference } = mediaInput(input);
       const consent = (await context.services.consents.list(scope, client.clientId))
         .filter((candidate) => consentCoversMedia(candidate, input.kind))
         .sort((a, b) => b.recordedAt.localeCompare(a.recordedAt))[0];
       if (!consent) {
-        access.audit.record({
+        // Not a refusal of the caller (the policy allowed them) but of the change: recorded as its outcome.
+        context.access.audit.record({
           action: 'DENIED',
           operation: 'recordMedia',
           subjectId: client.clientId,
@@ -210,16 +210,15 @@ builder.mutationFields((t) => ({
           { details: { requiredScope: MEDIA_CONSENT_SCOPE[input.kind] } },
         );
       }
-      await access.requireWrite(client, 'CARE', 'recordMedia');
       const media = await context.services.media.record(
         scope,
         client.clientId,
-        await access.clientKey(client),
+        await context.access.clientKey(client),
         {
           kind: input.kind,
           purpose: input.purpose,
           consentId: consent.consentId,
-          recordedBy: staffPrincipal(context).staffId,
+          recordedBy: operation.staff.staffId,
           sealed: { caption, objectReference },
         },
       );

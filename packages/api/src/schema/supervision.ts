@@ -1,14 +1,13 @@
-import { SERVICE_MANAGEMENT_ROLES } from '@confide/access';
-import { classificationOf, forbidden } from '@confide/domain';
+import { classificationOf } from '@confide/domain';
 import type { CaseNote, ServiceUserRecord } from '@confide/store';
 import { needToKnow } from '../access/need-to-know';
 import { builder } from '../builder';
-import { type ConfideContext, callerScope } from '../context';
+import type { ConfideContext } from '../context';
 import { type ClientIdentifiers, pseudonymiseText } from '../operations/pseudonymise';
 import { ServiceRef } from './care-services';
 import { noteFacts } from './case-notes';
-import { localId } from './ids';
 import { NoteKindEnum } from './service-users';
+import { clientById } from './subjects';
 
 /** A client seen in supervision, with their identifiers opened once, server-side, only to redact them. */
 interface SupervisionInContext {
@@ -132,47 +131,22 @@ builder.queryFields((t) => ({
   supervisionCase: t.field({
     type: SupervisionCaseRef,
     description:
-      'A service user’s case for supervision (Lets connect 4.2): for the managers of their service and for team leaders on QA review of it. NOT_FOUND without a relationship, FORBIDDEN for anyone else who can see the person. Audited as a READ of CARE (operation `supervision`).',
-    authScopes: { staff: true },
+      'A service user’s case for supervision (Lets connect 4.2): for the managers of their service and for team leaders on QA review of it. NOT_FOUND without a relationship, FORBIDDEN for anyone else who can see the person. Audited as a READ of CARE (operation `supervisionCase`).',
     args: { serviceUserId: t.arg.id({ required: true, description: 'The service user (global id).' }) },
-    resolve: async (_root, args, context) => {
-      const client = await context.access.visibleClient(
-        localId(args.serviceUserId, 'ServiceUser', 'serviceUser', 'Service user'),
-        'supervision',
-      );
-      const caller = context.access.callerFacts();
-      const relation = await context.access.relationTo(client);
-      const roles = caller.kind === 'STAFF' ? caller.roles : [];
-      const manages =
-        relation.managesService && roles.some((role) => SERVICE_MANAGEMENT_ROLES.includes(role));
-      const reviews = relation.qaReview && roles.includes('TEAM_LEADER');
-      if (!manages && !reviews) {
-        context.access.audit.record({
-          action: 'DENIED',
-          operation: 'supervision',
-          subjectId: client.clientId,
-          classification: 'CARE',
-          outcome: 'FORBIDDEN',
-          rule: 'supervision.managers-and-qa-review',
-        });
-        throw forbidden('Supervision views are for the service’s managers and team leaders on QA review.');
-      }
-      const all = await context.services.caseNotes.list(callerScope(context), client.clientId);
+    operation: {
+      policy: 'client.supervision',
+      subject: clientById((args) => args.serviceUserId),
+      change: () => ({ classification: 'CARE' }),
+      audit: 'after',
+    },
+    resolve: async (operation, _args, context) => {
+      const { client } = operation;
+      const all = await context.services.caseNotes.list(operation.scope, client.clientId);
       const care = all.filter((note) => classificationOf(note.kind) === 'CARE');
       const decisions = await Promise.all(
         care.map(async (note) => context.access.peekRead(client, 'CARE', await noteFacts(context, note))),
       );
       const notes = care.filter((_, index) => decisions[index]?.effect === 'ALLOW');
-      context.access.audit.record({
-        action: 'READ',
-        operation: 'supervision',
-        subjectId: client.clientId,
-        field: 'SupervisionCase.notes',
-        classification: 'CARE',
-        relationship: manages ? 'MANAGES_SERVICE' : 'QA_REVIEW',
-        outcome: 'ALLOWED',
-        rule: 'supervision.pseudonymised',
-      });
       return { client, notes, identifiers: identifiersOf(context, client) };
     },
   }),

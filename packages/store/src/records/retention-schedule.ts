@@ -25,7 +25,7 @@ import { ItemLoader } from '../item-loader';
 import { encodeSubject } from '../organisation-directory';
 import { itemKeyOf, openField, sealFields } from '../sealed-fields';
 import type { TenantScope } from '../tenant-scope';
-import { batchDelete, erasureRecordKey } from './retention-tombstones';
+import { batchDelete, erasureRecordKey, keyQuarantineKey, subjectKeyExpiry } from './retention-tombstones';
 import type { ServiceUserRecord, ServiceUsers } from './service-users';
 
 export interface ItemKey {
@@ -453,7 +453,7 @@ export class RetentionSchedules {
     scope: TenantScope,
     client: ServiceUserRecord,
     key: SubjectKey | undefined,
-    input: { erasedBy: string },
+    input: { erasedBy: string; approvedBy?: string | undefined },
   ): Promise<{ itemsRemoved: number; erasedAt: string }> {
     const erasure = erasureRecordKey(scope, client.clientId);
     const erasedAt = this.clock.now().toISOString();
@@ -480,6 +480,7 @@ export class RetentionSchedules {
                   subjectId: attr.s(client.clientId),
                   erasedAt: attr.s(erasedAt),
                   erasedBy: attr.s(input.erasedBy),
+                  ...(input.approvedBy ? { approvedBy: attr.s(input.approvedBy) } : {}),
                 },
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
@@ -502,6 +503,48 @@ export class RetentionSchedules {
     await batchDelete(this.dynamo, this.table, rest);
     await batchDelete(this.dynamo, this.table, [{ pk: client.pk, sk: PROFILE }]);
     return { itemsRemoved: items.length, erasedAt };
+  }
+
+  // ── Key quarantine ────────────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Recovers a subject's data key from quarantine, within the grace period after their records expired: in one
+   * transaction the quarantine record goes (before its time, so the retention handler leaves the key alone) and
+   * the key loses its expiry. The records themselves come back only from a backup (restored by an operator);
+   * this keeps them readable. False when there is no quarantine in force (never quarantined, recovered
+   * already, or past its grace period).
+   */
+  async recoverQuarantinedKey(scope: TenantScope, subjectId: string): Promise<boolean> {
+    const quarantine = keyQuarantineKey(scope, subjectId);
+    const location = this.keys.subjectKeyLocation(scope.orgId, subjectId);
+    try {
+      await this.dynamo.send(
+        new TransactWriteItemsCommand({
+          TransactItems: [
+            {
+              Delete: {
+                TableName: this.table,
+                Key: { pk: attr.s(quarantine.pk), sk: attr.s(quarantine.sk) },
+                ConditionExpression: 'attribute_exists(pk) AND expiresAt > :now',
+                ExpressionAttributeValues: { ':now': attr.n(this.#nowSeconds()) },
+              },
+            },
+            {
+              Update: {
+                TableName: location.table,
+                Key: location.key,
+                UpdateExpression: 'REMOVE expiresAt, quarantinedAt',
+                ConditionExpression: 'attribute_exists(pk)',
+              },
+            },
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof TransactionCanceledException) return false;
+      throw error;
+    }
   }
 
   // ── The schedule: report and rule changes ─────────────────────────────────────────────────────────────────
@@ -601,7 +644,10 @@ export async function setItemsExpiry(
   });
 }
 
-/** The data key expires with the data (the key table has TTL too), so TTL alone also crypto-shreds. */
+/**
+ * The data key expires after the data (the key table has TTL too, so TTL alone also crypto-shreds), late enough
+ * that the retention handler first keeps it in quarantine for the grace period (`KEY_QUARANTINE_DAYS`).
+ */
 export async function setSubjectKeyExpiry(
   dynamo: DynamoDBClient,
   keys: Pick<KeyHierarchy, 'subjectKeyLocation'>,
@@ -620,7 +666,7 @@ export async function setSubjectKeyExpiry(
         ConditionExpression: `attribute_exists(pk) AND ${NOT_EXPIRED}`,
         ExpressionAttributeValues: {
           ':now': attr.n(now),
-          ...(expiresAt === undefined ? {} : { ':expiresAt': attr.n(expiresAt) }),
+          ...(expiresAt === undefined ? {} : { ':expiresAt': attr.n(subjectKeyExpiry(expiresAt)) }),
         },
       }),
     );

@@ -1,4 +1,10 @@
-import { type DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { newId, newOrgId } from '@confide/domain';
 import { describe, expect, it } from 'vitest';
 import { tenantScope } from '../tenant-scope';
@@ -81,6 +87,7 @@ describe('tombstone keys and kinds', () => {
 function fakeDynamo(options: { failPutFor?: string } = {}) {
   const items = new Map<string, Record<string, unknown>>();
   const erased: string[] = [];
+  const keyUpdates: string[] = [];
   const send = async (command: unknown) => {
     if (command instanceof PutItemCommand) {
       const input = command.input;
@@ -93,18 +100,30 @@ function fakeDynamo(options: { failPutFor?: string } = {}) {
       items.set(key, input.Item ?? {});
       return {};
     }
-    if (command instanceof GetItemCommand) return {};
+    if (command instanceof GetItemCommand) {
+      const key = `${command.input.Key?.pk?.S}|${command.input.Key?.sk?.S}`;
+      return items.has(key) ? { Item: items.get(key) } : {};
+    }
     if (command instanceof QueryCommand) return { Items: [] };
+    if (command instanceof UpdateItemCommand) {
+      keyUpdates.push(String(command.input.Key?.pk?.S));
+      return {};
+    }
     throw new Error(`unexpected ${String(command)}`);
   };
   return {
     dynamo: { send } as unknown as DynamoDBClient,
     items,
     erased,
+    keyUpdates,
     keys: {
       eraseSubjectKey: async (_orgId: string, subjectId: string) => {
         erased.push(subjectId);
       },
+      subjectKeyLocation: (_orgId: string, subjectId: string) => ({
+        table: 'keys',
+        key: { pk: { S: `KEY#${subjectId}` }, sk: { S: 'SUBJECT' } },
+      }),
     },
   };
 }
@@ -133,9 +152,14 @@ describe('processRetentionRecords (injected clients)', () => {
     expect(first.tombstonesWritten).toBe(2);
     const again = await processRetentionRecords(batch, deps);
     expect(again.tombstonesWritten).toBe(0);
-    expect(fake.items.size).toBe(2);
-    expect([...fake.items.values()].every((item) => JSON.stringify(item).includes('"EXPIRED"'))).toBe(true);
-    expect(fake.erased).toContain(clientId);
+    const tombstones = [...fake.items.entries()].filter(([key]) => key.includes('|ITEM#'));
+    expect(tombstones.length).toBe(2);
+    expect(tombstones.every(([, item]) => JSON.stringify(item).includes('"EXPIRED"'))).toBe(true);
+    // An expiry keeps the key, in quarantine: a record with its own TTL, and the key's TTL moved past it.
+    expect(fake.erased).toEqual([]);
+    expect(first.keysQuarantined).toBeGreaterThan(0);
+    expect(fake.items.has(`${tenantScope(orgId).key('TOMBSTONE', clientId)}|KEY_QUARANTINE`)).toBe(true);
+    expect(fake.keyUpdates).toContain(`KEY#${clientId}`);
   });
 
   it('tombstones a former staff member’s expired items under their id, and ignores expired audit events and idempotency results', async () => {
@@ -170,12 +194,15 @@ describe('processRetentionRecords (injected clients)', () => {
 
     // Assess
     expect(result).toMatchObject({ batchItemFailures: [], tombstonesWritten: 2, ignored: 2 });
-    const written = [...fake.items.values()] as { pk?: { S?: string }; kind?: { S?: string } }[];
+    const written = [...fake.items.entries()]
+      .filter(([key]) => key.includes('|ITEM#'))
+      .map(([, item]) => item) as { pk?: { S?: string }; kind?: { S?: string } }[];
     expect(written.map((item) => item.pk?.S)).toEqual([
       scope.key('TOMBSTONE', staffId),
       scope.key('TOMBSTONE', staffId),
     ]);
     expect(written.map((item) => item.kind?.S)).toEqual(['PERSONNEL', 'HANDLE']);
-    expect(fake.erased).toEqual([staffId, staffId]);
+    expect(fake.erased).toEqual([]);
+    expect(fake.items.has(`${scope.key('TOMBSTONE', staffId)}|KEY_QUARANTINE`)).toBe(true);
   });
 });

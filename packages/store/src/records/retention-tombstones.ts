@@ -6,9 +6,10 @@ import {
   GetItemCommand,
   PutItemCommand,
   QueryCommand,
+  UpdateItemCommand,
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
-import { asOrgId, type Clock, isExpired, isIdOf, type OrgId } from '@confide/domain';
+import { asOrgId, type Clock, isExpired, isIdOf, toEpochSeconds } from '@confide/domain';
 import type { KeyHierarchy } from '@confide/keys';
 import { attr, type Item, read, requireS } from '../attributes';
 import { type TenantScope, tenantScope } from '../tenant-scope';
@@ -33,11 +34,48 @@ export interface ErasureRecord {
   readonly subjectId: string;
   readonly erasedAt: string;
   readonly erasedBy: string;
+  /** The second person who approved it (two-person rule), when it was approved. */
+  readonly approvedBy?: string | undefined;
 }
 
 const TOMBSTONE = 'TOMBSTONE';
 const ERASURE_SORT = 'ERASURE';
 const ITEM_SORT_PREFIX = 'ITEM#';
+const KEY_QUARANTINE_SORT = 'KEY_QUARANTINE';
+const DAY_SECONDS = 24 * 60 * 60;
+
+/**
+ * How long a subject's data key is kept, recoverable, after their records expired (TTL): 30 days. Expiry is
+ * routine and unattended, so a mistake in a schedule (a wrong date, a rule later found wrong) must still be
+ * recoverable from backups for a while; erasure (`eraseServiceUser`, two people) deletes the key at once.
+ */
+export const KEY_QUARANTINE_DAYS = 30;
+/**
+ * Margin of the key item's own TTL past the quarantine's end: the quarantine record's expiry (seen by the
+ * handler) deletes the key; the key's own TTL only backs that up, so it must not come first (AWS TTL deletes
+ * within about two days of the time).
+ */
+const KEY_TTL_MARGIN_DAYS = 3;
+
+/**
+ * The `expiresAt` a subject's data key carries when their records are scheduled to expire at `expiresAt`: late
+ * enough that the records go first and the handler quarantines the key (see {@link KEY_QUARANTINE_DAYS}).
+ */
+export function subjectKeyExpiry(expiresAt: number): number {
+  return expiresAt + (KEY_QUARANTINE_DAYS + KEY_TTL_MARGIN_DAYS) * DAY_SECONDS;
+}
+
+/** A subject's data key kept after their records expired, until `deleteAfter` (epoch seconds). */
+export interface KeyQuarantine {
+  readonly subjectId: string;
+  readonly quarantinedAt: string;
+  readonly deleteAfter: number;
+}
+
+/** Where a subject's key quarantine record lives: in their tombstone partition, with its own TTL. */
+export function keyQuarantineKey(scope: TenantScope, subjectId: string): { pk: string; sk: string } {
+  return { pk: tombstonePartition(scope, subjectId), sk: KEY_QUARANTINE_SORT };
+}
 
 /**
  * A subject's tombstone partition: `ORG#<org>#TOMBSTONE#<clientId or staffId>`, holding its erasure record (clients)
@@ -198,8 +236,8 @@ export interface RetentionStreamRecord {
 export interface RetentionHandlerDependencies {
   readonly dynamo: DynamoDBClient;
   readonly dataTable: string;
-  /** Only `eraseSubjectKey` is used: deleting a key needs no KMS call. */
-  readonly keys: Pick<KeyHierarchy, 'eraseSubjectKey'>;
+  /** Only `eraseSubjectKey` and `subjectKeyLocation` are used: quarantining or deleting a key needs no KMS call. */
+  readonly keys: Pick<KeyHierarchy, 'eraseSubjectKey' | 'subjectKeyLocation'>;
   readonly clock: Clock;
   /** Structured, non-personal log lines (ids and kinds only). */
   readonly log?: (message: string, detail: Record<string, unknown>) => void;
@@ -210,6 +248,8 @@ export interface RetentionBatchResult {
   readonly batchItemFailures: { itemIdentifier: string }[];
   readonly tombstonesWritten: number;
   readonly keysDeleted: number;
+  /** Keys of expired subjects put in quarantine (see {@link KEY_QUARANTINE_DAYS}). */
+  readonly keysQuarantined: number;
   readonly ignored: number;
 }
 
@@ -224,8 +264,11 @@ function isTtlDeletion(record: RetentionStreamRecord): boolean {
  * The retention handler's core: for every REMOVE of a client's or staff member's item that is an expiry (a TTL
  * deletion, or a deletion of an item whose `expiresAt` has passed — the local sweeper's) or part of an erasure
  * (the subject has an erasure record), writes a tombstone under `ORG#<org>#TOMBSTONE#<subjectId>` with a key
- * derived from the deleted item's key (so retries never duplicate), and deletes the subject's data key once its
- * partition is empty. A removed client profile or staff account takes the rest of its partition with it (items
+ * derived from the deleted item's key (so retries never duplicate) and, once the partition is empty, deals with
+ * the subject's data key: an erasure's is deleted (again: `erase` already did), an expiry's is put in quarantine
+ * for {@link KEY_QUARANTINE_DAYS} days (a record with its own TTL; the key stays recoverable). When the quarantine
+ * record itself expires, the key is deleted and a SUBJECT_KEY tombstone written; a quarantine record deleted
+ * before its time (the key recovered) is ignored. A removed client profile or staff account takes the rest of its partition with it (items
  * recorded after the schedule was set carry no `expiresAt` of their own). Other deletions are ignored: among them
  * expired audit events (their chain records that they expired; decision 0017) and idempotency results (they hold
  * no personal data).
@@ -242,12 +285,14 @@ export async function processRetentionRecords(
   const erasures = new Map<string, Promise<boolean>>();
   let tombstonesWritten = 0;
   let keysDeleted = 0;
+  let keysQuarantined = 0;
   let ignored = 0;
   for (const [index, record] of records.entries()) {
     try {
       const outcome = await processRecord(record, deps, erasures);
       tombstonesWritten += outcome.tombstones;
       keysDeleted += outcome.keyDeleted ? 1 : 0;
+      keysQuarantined += outcome.keyQuarantined ? 1 : 0;
       if (outcome.ignored) ignored += 1;
     } catch (error) {
       const itemIdentifier = record.dynamodb?.SequenceNumber ?? record.eventID ?? String(index);
@@ -259,14 +304,14 @@ export async function processRetentionRecords(
       });
     }
   }
-  return { batchItemFailures: failures, tombstonesWritten, keysDeleted, ignored };
+  return { batchItemFailures: failures, tombstonesWritten, keysDeleted, keysQuarantined, ignored };
 }
 
 async function processRecord(
   record: RetentionStreamRecord,
   deps: RetentionHandlerDependencies,
   erasures: Map<string, Promise<boolean>>,
-): Promise<{ tombstones: number; keyDeleted: boolean; ignored: boolean }> {
+): Promise<{ tombstones: number; keyDeleted: boolean; keyQuarantined?: boolean; ignored: boolean }> {
   const skip = { tombstones: 0, keyDeleted: false, ignored: true };
   if (record.eventName !== 'REMOVE') return skip;
   const image = record.dynamodb?.OldImage;
@@ -278,6 +323,9 @@ async function processRecord(
   if (!match?.[1] || !match[2]) return skip; // the platform registry: no tenant, no subject
   const orgId = asOrgId(match[1]);
   const scope = tenantScope(orgId);
+  if (sk === KEY_QUARANTINE_SORT && match[2].startsWith(`${TOMBSTONE}#`)) {
+    return (await endQuarantine(record, image, deps, scope, { pk, sk })) ?? skip;
+  }
   const subject = subjectItemOf(scope, match[2], sk, image);
   if (!subject) return skip;
 
@@ -300,15 +348,48 @@ async function processRecord(
   if (subject.anchor) {
     tombstones += await removeRestOfPartition(deps, scope, subject, reason, deletedAt);
   }
-  const keyDeleted = await deleteKeyWhenPartitionEmpty(deps, orgId, subject);
+  const key = await settleKeyWhenPartitionEmpty(deps, scope, subject, reason);
+  const keyDeleted = key === 'DELETED';
+  const keyQuarantined = key === 'QUARANTINED';
   deps.log?.('retention.tombstone', {
     orgId,
     subjectId: subject.subjectId,
     kind: subject.kind,
     reason,
     keyDeleted,
+    keyQuarantined,
   });
-  return { tombstones, keyDeleted, ignored: false };
+  return { tombstones, keyDeleted, keyQuarantined, ignored: false };
+}
+
+/**
+ * A key quarantine record was removed: when it expired (TTL, or the local sweeper after its time), the grace
+ * period is over and the key goes, leaving a SUBJECT_KEY tombstone; removed before its time, the key was
+ * recovered and stays.
+ */
+async function endQuarantine(
+  record: RetentionStreamRecord,
+  image: StreamImage,
+  deps: RetentionHandlerDependencies,
+  scope: TenantScope,
+  removed: { pk: string; sk: string },
+): Promise<{ tombstones: number; keyDeleted: boolean; ignored: boolean } | undefined> {
+  const subjectId = image.subjectId?.S;
+  if (!subjectId) throw new Error('A key quarantine record without its subject id.');
+  const deleteAfter = image.expiresAt?.N === undefined ? undefined : Number(image.expiresAt.N);
+  if (!isTtlDeletion(record) && !isExpired(deleteAfter, deps.clock.now())) return undefined;
+  await deps.keys.eraseSubjectKey(scope.orgId, subjectId);
+  const written = await writeTombstone(
+    deps,
+    scope,
+    subjectId,
+    removed,
+    'SUBJECT_KEY',
+    'EXPIRED',
+    deps.clock.now().toISOString(),
+  );
+  deps.log?.('retention.key-deleted', { orgId: scope.orgId, subjectId, after: 'QUARANTINE' });
+  return { tombstones: written ? 1 : 0, keyDeleted: true, ignored: false };
 }
 
 async function reasonFor(
@@ -419,11 +500,16 @@ async function removeRestOfPartition(
   return written;
 }
 
-async function deleteKeyWhenPartitionEmpty(
+/**
+ * Once the subject's partition is empty: an erased subject's key is deleted (idempotent: `erase` deleted it
+ * first); an expired subject's key is put in quarantine. Undefined while items remain (or no key is left).
+ */
+async function settleKeyWhenPartitionEmpty(
   deps: RetentionHandlerDependencies,
-  orgId: OrgId,
+  scope: TenantScope,
   subject: SubjectItem,
-): Promise<boolean> {
+  reason: TombstoneReason,
+): Promise<'DELETED' | 'QUARANTINED' | undefined> {
   const remaining = await deps.dynamo.send(
     new QueryCommand({
       TableName: deps.dataTable,
@@ -434,8 +520,73 @@ async function deleteKeyWhenPartitionEmpty(
       ConsistentRead: true,
     }),
   );
-  if ((remaining.Items ?? []).length > 0) return false;
-  await deps.keys.eraseSubjectKey(orgId, subject.subjectId);
+  if ((remaining.Items ?? []).length > 0) return undefined;
+  if (reason === 'ERASED') {
+    await deps.keys.eraseSubjectKey(scope.orgId, subject.subjectId);
+    return 'DELETED';
+  }
+  return (await quarantineKey(deps, scope, subject.subjectId)) ? 'QUARANTINED' : undefined;
+}
+
+/**
+ * Puts an expired subject's key in quarantine: a record in their tombstone partition whose TTL ends the grace
+ * period (the handler then deletes the key), and the key's own TTL moved just past it as a backstop. Idempotent:
+ * a redelivered record keeps the first quarantine's dates. False when there is no key left to keep.
+ */
+async function quarantineKey(
+  deps: RetentionHandlerDependencies,
+  scope: TenantScope,
+  subjectId: string,
+): Promise<boolean> {
+  const { pk, sk } = keyQuarantineKey(scope, subjectId);
+  const existing = await deps.dynamo.send(
+    new GetItemCommand({
+      TableName: deps.dataTable,
+      Key: { pk: attr.s(pk), sk: attr.s(sk) },
+      ConsistentRead: true,
+    }),
+  );
+  const now = deps.clock.now();
+  const deleteAfter =
+    (existing.Item && read.n(existing.Item, 'expiresAt')) ||
+    toEpochSeconds(now) + KEY_QUARANTINE_DAYS * DAY_SECONDS;
+  const location = deps.keys.subjectKeyLocation(scope.orgId, subjectId);
+  try {
+    await deps.dynamo.send(
+      new UpdateItemCommand({
+        TableName: location.table,
+        Key: location.key,
+        UpdateExpression: 'SET expiresAt = :until, quarantinedAt = if_not_exists(quarantinedAt, :now)',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: {
+          ':until': attr.n(deleteAfter + KEY_TTL_MARGIN_DAYS * DAY_SECONDS),
+          ':now': attr.s(now.toISOString()),
+        },
+      }),
+    );
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+  if (existing.Item) return true;
+  try {
+    await deps.dynamo.send(
+      new PutItemCommand({
+        TableName: deps.dataTable,
+        Item: {
+          pk: attr.s(pk),
+          sk: attr.s(sk),
+          orgId: attr.s(scope.orgId),
+          subjectId: attr.s(subjectId),
+          quarantinedAt: attr.s(now.toISOString()),
+          expiresAt: attr.n(deleteAfter),
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+  }
   return true;
 }
 
@@ -489,6 +640,25 @@ export class RetentionTombstones {
     return tombstones.sort((a, b) => a.deletedAt.localeCompare(b.deletedAt) || a.kind.localeCompare(b.kind));
   }
 
+  /** The subject's key quarantine, while their data key is kept after expiry; undefined otherwise. */
+  async keyQuarantine(scope: TenantScope, subjectId: string): Promise<KeyQuarantine | undefined> {
+    const { pk, sk } = keyQuarantineKey(scope, subjectId);
+    const result = await this.dynamo.send(
+      new GetItemCommand({
+        TableName: this.table,
+        Key: { pk: attr.s(pk), sk: attr.s(sk) },
+        ConsistentRead: true,
+      }),
+    );
+    const deleteAfter = result.Item && read.n(result.Item, 'expiresAt');
+    if (!result.Item || deleteAfter === undefined) return undefined;
+    return {
+      subjectId: requireS(result.Item, 'subjectId'),
+      quarantinedAt: requireS(result.Item, 'quarantinedAt'),
+      deleteAfter,
+    };
+  }
+
   async erasure(scope: TenantScope, subjectId: string): Promise<ErasureRecord | undefined> {
     const { pk, sk } = erasureRecordKey(scope, subjectId);
     const result = await this.dynamo.send(
@@ -503,6 +673,7 @@ export class RetentionTombstones {
       subjectId: requireS(result.Item, 'subjectId'),
       erasedAt: requireS(result.Item, 'erasedAt'),
       erasedBy: requireS(result.Item, 'erasedBy'),
+      approvedBy: read.s(result.Item, 'approvedBy'),
     };
   }
 }

@@ -1,0 +1,149 @@
+import { validate } from '@confide/domain';
+import type { LegalHold } from '@confide/store';
+import { builder } from '../../builder';
+import type { ConfideContext } from '../../context';
+import { liftExpiresImmediately, rulesOf } from '../../use-cases/retention-schedule';
+import { clientById } from '../subjects';
+
+export const LegalHoldRef = builder.objectRef<LegalHold>('LegalHold');
+LegalHoldRef.implement({
+  description:
+    'A legal hold: the person’s records are kept past any retention date and cannot be erased until it is lifted.',
+  fields: (t) => ({
+    serviceUserId: t.globalID({
+      description: 'Whose records are held.',
+      resolve: (hold) => ({ type: 'ServiceUser', id: hold.clientId }),
+    }),
+    reference: t.string({
+      description: 'The pseudonymous case reference.',
+      resolve: (hold) => hold.reference,
+    }),
+    placedAt: t.field({ type: 'DateTime', description: 'When placed.', resolve: (hold) => hold.placedAt }),
+    placedBy: t.globalID({
+      description: 'Who placed it.',
+      resolve: (hold) => ({ type: 'StaffMember', id: hold.placedBy }),
+    }),
+    reason: t.string({
+      nullable: true,
+      description: 'Why (the proceedings it is material to).',
+      resolve: (hold, _args, context) => holdText(context, hold, 'reason'),
+    }),
+    liftedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When lifted, if it has been.',
+      resolve: (hold) => hold.liftedAt ?? null,
+    }),
+    liftedBy: t.globalID({
+      nullable: true,
+      description: 'Who lifted it.',
+      resolve: (hold) => (hold.liftedBy ? { type: 'StaffMember', id: hold.liftedBy } : null),
+    }),
+    liftReason: t.string({
+      nullable: true,
+      description: 'Why it was lifted.',
+      resolve: (hold, _args, context) => holdText(context, hold, 'liftReason'),
+    }),
+  }),
+});
+
+async function holdText(context: ConfideContext, hold: LegalHold, field: 'reason' | 'liftReason') {
+  const key = await context.access.loader.subjectKey(context.access.scope.orgId, hold.clientId);
+  return key ? (context.services.retention.openHold(key, hold, field) ?? null) : null;
+}
+
+/** A reason given for a retention decision: validated, and stated as the purpose its audit event records. */
+export function statedReason(context: ConfideContext, value: string): string {
+  const reason = validate.text(['reason'], value, { max: 1000, multiline: true });
+  context.access.statePurpose(reason);
+  return reason;
+}
+
+builder.mutationFields((t) => ({
+  placeLegalHold: t.field({
+    type: LegalHoldRef,
+    description:
+      'Keeps every record of the person past any retention date and blocks erasure, e.g. while material to legal proceedings (Lets connect 5). The service’s managers, SENIOR_MANAGER, IG_LEAD, CALDICOTT_GUARDIAN. Placing it again repeats the clearing and returns the hold. Audited with the reason.',
+    args: {
+      serviceUserId: t.arg.id({ required: true, description: 'The person.' }),
+      reason: t.arg.string({ required: true, description: 'Why (kept sealed on the hold).' }),
+    },
+    operation: {
+      policy: 'retention.place-hold',
+      subject: clientById((args) => args.serviceUserId),
+      change: (args, context) => {
+        statedReason(context, args.reason);
+        return {};
+      },
+      audit: 'before',
+      action: 'ADMIN',
+    },
+    resolve: async (operation, args, context) => {
+      const { client } = operation;
+      const key = await context.access.clientKey(client);
+      const { hold } = await context.services.retention.placeHold(operation.scope, client, key, {
+        placedBy: operation.staff.staffId,
+        reason: statedReason(context, args.reason),
+      });
+      return hold;
+    },
+  }),
+  liftLegalHold: t.field({
+    type: LegalHoldRef,
+    description:
+      'Lifts the legal hold (SENIOR_MANAGER, IG_LEAD, CALDICOTT_GUARDIAN); a closed case is scheduled again under the current rules. A lift that would let the records expire at once is refused (FORBIDDEN, rule `retention.immediate-expiry-is-erasure`): erase them with `eraseServiceUser` instead. Audited with the reason.',
+    args: {
+      serviceUserId: t.arg.id({ required: true, description: 'The person.' }),
+      reason: t.arg.string({ required: true, description: 'Why the hold ends.' }),
+    },
+    operation: {
+      policy: 'retention.lift-hold',
+      subject: clientById((args) => args.serviceUserId),
+      change: async (args, context, subject) => {
+        statedReason(context, args.reason);
+        return {
+          expiresImmediately:
+            subject.kind === 'CLIENT' && (await liftExpiresImmediately(context, subject.client)),
+        };
+      },
+      audit: 'before',
+      action: 'ADMIN',
+    },
+    resolve: async (operation, args, context) => {
+      const { client } = operation;
+      const key = await context.access.clientKey(client);
+      const { hold } = await context.services.retention.liftHold(operation.scope, client, key, {
+        liftedBy: operation.staff.staffId,
+        reason: statedReason(context, args.reason),
+        rules: rulesOf(context),
+      });
+      return hold;
+    },
+  }),
+}));
+
+function pageArgs(args: { first?: number | null; after?: string | null }) {
+  return { limit: Math.min(Math.max(args.first ?? 50, 1), 100), after: args.after ?? undefined };
+}
+
+builder.queryFields((t) => ({
+  legalHolds: t.connection({
+    type: LegalHoldRef,
+    description:
+      'The organisation’s active legal holds, oldest first (SENIOR_MANAGER, IG_LEAD, CALDICOTT_GUARDIAN).',
+    operation: { policy: 'retention.legal-holds', audit: 'after' },
+    resolve: async (operation, args, context) => {
+      const page = await context.services.retention.legalHolds(operation.scope, pageArgs(args));
+      const edges = page.holds.map((hold) => ({ node: hold, cursor: `${hold.placedAt}#${hold.clientId}` }));
+      return {
+        edges,
+        pageInfo: {
+          hasNextPage: page.next !== undefined,
+          hasPreviousPage: args.after != null,
+          startCursor: edges[0]?.cursor ?? null,
+          endCursor: page.next ?? edges.at(-1)?.cursor ?? null,
+        },
+      };
+    },
+  }),
+}));

@@ -1,0 +1,256 @@
+import { ConfideError, ErrorCode, notFound, validate } from '@confide/domain';
+import { builder } from '../../builder';
+import type { ConfideContext } from '../../context';
+import {
+  closureExpiresImmediately,
+  rulesOf,
+  scheduleClosedCase,
+  unscheduleAfterReopening,
+  unscheduleBeforeReopening,
+} from '../../use-cases/retention-schedule';
+import { localId } from '../ids';
+import { AllocationKindEnum, ServiceUserRef } from '../service-users';
+import { clientById } from '../subjects';
+import {
+  CLOSURE_BACKDATE_DAYS,
+  details,
+  existingService,
+  idempotencyKeyOf,
+  reload,
+  staffOfOrganisation,
+} from './shared';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+const RegisterServiceUserInput = builder.inputType('RegisterServiceUserInput', {
+  description: 'A new service user and their identifying and contact details.',
+  fields: (t) => ({
+    serviceId: t.id({ required: true, description: 'The service that will support them.' }),
+    name: t.string({ required: true, description: 'Full name.' }),
+    dateOfBirth: t.string({ required: true, description: 'YYYY-MM-DD, not in the future.' }),
+    address: t.string({ required: false, description: 'Postal address.' }),
+    postcode: t.string({ required: false, description: 'UK postcode.' }),
+    nhsNumber: t.string({ required: false, description: 'NHS number; its check digit is validated.' }),
+    phone: t.string({ required: false, description: 'Phone number.' }),
+    email: t.string({ required: false, description: 'Email address.' }),
+    preferredContact: t.string({ required: false, description: 'How they prefer to be contacted.' }),
+    idempotencyKey: t.string({
+      required: false,
+      description:
+        'Client-chosen key: retrying with the same key returns the first registration instead of a duplicate.',
+    }),
+  }),
+});
+
+const CloseCaseInput = builder.inputType('CloseCaseInput', {
+  description: 'Closes a case.',
+  fields: (t) => ({
+    serviceUserId: t.id({ required: true, description: 'The service user.' }),
+    closedAt: t.field({
+      type: 'DateTime',
+      required: false,
+      description: `When the case closed: now by default. It may lie at most ${CLOSURE_BACKDATE_DAYS} days back (a case closed late); an older date is BAD_USER_INPUT — a record whose retention has run out is erased (\`eraseServiceUser\`), never closed into expiry. A later time today counts as now; a later day is BAD_USER_INPUT.`,
+    }),
+    expectedVersion: t.int({ required: true, description: 'The version read; a stale one gets CONFLICT.' }),
+  }),
+});
+
+const ReopenCaseInput = builder.inputType('ReopenCaseInput', {
+  description: 'Reopens a closed case.',
+  fields: (t) => ({
+    serviceUserId: t.id({ required: true, description: 'The service user.' }),
+    expectedVersion: t.int({ required: true, description: 'The version read; a stale one gets CONFLICT.' }),
+  }),
+});
+
+const AllocateWorkerInput = builder.inputType('AllocateWorkerInput', {
+  description: 'Allocates a worker to a service user.',
+  fields: (t) => ({
+    serviceUserId: t.id({ required: true, description: 'The service user.' }),
+    staffId: t.id({ required: true, description: 'The worker.' }),
+    kind: t.field({ type: AllocationKindEnum, required: true, description: 'PRIMARY or COVER.' }),
+    endsAt: t.field({
+      type: 'DateTime',
+      required: false,
+      description: 'Required for COVER: when the cover ends.',
+    }),
+  }),
+});
+
+const EndAllocationInput = builder.inputType('EndAllocationInput', {
+  description: 'Ends an allocation.',
+  fields: (t) => ({
+    serviceUserId: t.id({ required: true, description: 'The service user.' }),
+    allocationId: t.string({ required: true, description: 'The allocation.' }),
+  }),
+});
+
+/**
+ * The closure date `closeCase` records, or BAD_USER_INPUT naming `input.closedAt`: at most
+ * {@link CLOSURE_BACKDATE_DAYS} days back, and not on a later day (a later time today is taken as now).
+ */
+export function closureDate(given: Date | null | undefined, now: Date): Date {
+  if (!given) return now;
+  if (given.getTime() < now.getTime() - CLOSURE_BACKDATE_DAYS * DAY_MS) {
+    throw validate.badInputError(
+      ['input', 'closedAt'],
+      `A case can be closed at most ${CLOSURE_BACKDATE_DAYS} days back. Records whose retention has run out are erased through eraseServiceUser.`,
+    );
+  }
+  if (given.getTime() > now.getTime()) {
+    if (given.toISOString().slice(0, 10) !== now.toISOString().slice(0, 10)) {
+      throw validate.badInputError(['input', 'closedAt'], 'A case cannot close in the future.');
+    }
+    return now;
+  }
+  return given;
+}
+
+function allocationInput(
+  input: { kind: 'PRIMARY' | 'COVER'; endsAt?: Date | null },
+  context: ConfideContext,
+): void {
+  const now = context.services.clock.now();
+  if (input.kind === 'COVER' && (!input.endsAt || input.endsAt.getTime() <= now.getTime())) {
+    throw validate.badInputError(['input', 'endsAt'], 'Cover needs an end time in the future.');
+  }
+  if (input.kind === 'PRIMARY' && input.endsAt) {
+    throw validate.badInputError(['input', 'endsAt'], 'A primary allocation runs until it is ended.');
+  }
+}
+
+builder.mutationFields((t) => ({
+  registerServiceUser: t.field({
+    type: ServiceUserRef,
+    description: 'Registers a service user to a service (its managers).',
+    args: { input: t.arg({ type: RegisterServiceUserInput, required: true }) },
+    operation: {
+      policy: 'client.register',
+      subject: existingService((args) => args.input.serviceId),
+      // Validated before anything is decided or written: bad input changes nothing.
+      change: ({ input }, context) => {
+        details(input, context.services.clock.now());
+        idempotencyKeyOf(input.idempotencyKey);
+        return { classification: 'IDENTIFYING' };
+      },
+      audit: 'before',
+    },
+    resolve: async (operation, { input }, context) => {
+      const scope = operation.scope;
+      const { clientId } = await context.services.serviceUsers.register(scope, {
+        serviceId: operation.subjectId ?? '',
+        details: details(input, context.services.clock.now()),
+        idempotencyKey: idempotencyKeyOf(input.idempotencyKey),
+      });
+      const client = await context.services.serviceUsers.get(scope, clientId, context.access.loader);
+      if (!client) throw notFound('Service user');
+      return client;
+    },
+  }),
+  closeCase: t.field({
+    type: ServiceUserRef,
+    description: `Closes a case (managers of the service) and schedules its retention. The closure date may lie at most ${CLOSURE_BACKDATE_DAYS} days back (CLOSURE_BACKDATE_DAYS); older is BAD_USER_INPUT and changes nothing. A closure that would let the records expire at once is refused (FORBIDDEN, rule \`retention.immediate-expiry-is-erasure\`): that is an erasure, made with \`eraseServiceUser\`.`,
+    args: { input: t.arg({ type: CloseCaseInput, required: true }) },
+    operation: {
+      policy: 'case.close',
+      subject: clientById((args) => args.input.serviceUserId),
+      change: async ({ input }, context, subject) => {
+        const closedAt = closureDate(input.closedAt, context.services.clock.now());
+        if (subject.kind !== 'CLIENT') return {};
+        return {
+          expiresImmediately: await closureExpiresImmediately(
+            context,
+            subject.client,
+            closedAt,
+            rulesOf(context),
+          ),
+        };
+      },
+      audit: 'before',
+    },
+    resolve: async (operation, { input }, context) => {
+      const client = operation.client;
+      if (client.caseStatus === 'CLOSED') {
+        throw new ConfideError(ErrorCode.CONFLICT, 'The case is already closed.');
+      }
+      await context.services.serviceUsers.setCaseStatus(operation.scope, client.clientId, {
+        status: 'CLOSED',
+        closedAt: closureDate(input.closedAt, context.services.clock.now()),
+        expectedVersion: input.expectedVersion,
+      });
+      // Retention: every item of the client gets its expiry.
+      return scheduleClosedCase(context, operation.scope, client.clientId);
+    },
+  }),
+  reopenCase: t.field({
+    type: ServiceUserRef,
+    description: 'Reopens a closed case (managers of the service).',
+    args: { input: t.arg({ type: ReopenCaseInput, required: true }) },
+    operation: {
+      policy: 'case.manage',
+      subject: clientById((args) => args.input.serviceUserId),
+      audit: 'before',
+    },
+    resolve: async (operation, { input }, context) => {
+      const { client, scope } = operation;
+      if (client.caseStatus === 'OPEN')
+        throw new ConfideError(ErrorCode.CONFLICT, 'The case is already open.');
+      await unscheduleBeforeReopening(context, scope, client, input.expectedVersion);
+      await context.services.serviceUsers.setCaseStatus(scope, client.clientId, {
+        status: 'OPEN',
+        expectedVersion: input.expectedVersion,
+      });
+      // Once more now that the case is open: a closing that raced this one may have scheduled items meanwhile.
+      await unscheduleAfterReopening(context, scope, client);
+      return reload(context, scope, client.clientId);
+    },
+  }),
+  allocateWorker: t.field({
+    type: ServiceUserRef,
+    description: 'Allocates a worker (PRIMARY) or cover for sickness and holidays (COVER, with an end time).',
+    args: { input: t.arg({ type: AllocateWorkerInput, required: true }) },
+    operation: {
+      policy: 'case.allocate',
+      subject: clientById((args) => args.input.serviceUserId),
+      change: async ({ input }, context) => {
+        const [staffId] = await staffOfOrganisation(
+          context,
+          context.access.scope,
+          [input.staffId],
+          'staffId',
+        );
+        allocationInput(input, context);
+        const principal = context.auth?.principal;
+        return { grantsCallerAccess: principal?.kind === 'STAFF' && principal.staffId === staffId };
+      },
+      audit: 'before',
+    },
+    resolve: async (operation, { input }, context) => {
+      const { client, scope } = operation;
+      await context.services.serviceUsers.allocate(scope, client.clientId, {
+        staffId: localId(input.staffId, 'StaffMember', 'staff', 'Staff member'),
+        kind: input.kind,
+        endsAt: input.endsAt ?? undefined,
+      });
+      return reload(context, scope, client.clientId);
+    },
+  }),
+  endAllocation: t.field({
+    type: ServiceUserRef,
+    description: 'Ends an allocation; the worker’s access ends at once.',
+    args: { input: t.arg({ type: EndAllocationInput, required: true }) },
+    operation: {
+      policy: 'case.manage',
+      subject: clientById((args) => args.input.serviceUserId),
+      audit: 'before',
+    },
+    resolve: async (operation, { input }, context) => {
+      const { client, scope } = operation;
+      if (!client.allocations.some((allocation) => allocation.allocationId === input.allocationId)) {
+        throw notFound('Allocation');
+      }
+      await context.services.serviceUsers.endAllocation(scope, client.clientId, input.allocationId);
+      return reload(context, scope, client.clientId);
+    },
+  }),
+}));

@@ -1,0 +1,175 @@
+import { classificationOf, DISTRIBUTED_NOTE_KINDS, type NoteKind, notFound, validate } from '@confide/domain';
+import { builder } from '../../builder';
+import type { ConfideContext } from '../../context';
+import { CaseNoteInterface, noteFacts } from '../case-notes';
+import { noteLocalId } from '../ids';
+import { NoteKindEnum } from '../service-users';
+import { clientById } from '../subjects';
+import { clientOfNote, idempotencyKeyOf, MAX_NOTE_LENGTH, noteBody, staffOfOrganisation } from './shared';
+
+const RecordNoteInput = builder.inputType('RecordNoteInput', {
+  description: 'A new note about a service user.',
+  fields: (t) => ({
+    serviceUserId: t.id({ required: true, description: 'The service user.' }),
+    kind: t.field({
+      type: NoteKindEnum,
+      required: true,
+      description: 'What the note records; decides its classification.',
+    }),
+    body: t.string({
+      required: true,
+      description: `The text, at most ${MAX_NOTE_LENGTH} characters. Assessment notes carry only what is relevant to future support (JRH).`,
+    }),
+    distribution: t.idList({
+      required: false,
+      description:
+        'HANDOVER / MEETING: the staff who may read it (attendees and those the meeting agreed, Azure 4.2).',
+    }),
+    sealedFor: t.idList({
+      required: false,
+      description: 'Seal the note at the person’s request: only these staff (and the person) may read it.',
+    }),
+    authorOrganisation: t.string({
+      required: false,
+      description:
+        'CORRESPONDENCE written by another organisation: its name (its disclosure needs its authority).',
+    }),
+    withheldFromSubject: t.boolean({
+      required: false,
+      description: 'Withhold from the person under a recorded exemption (e.g. serious risk to someone).',
+    }),
+    idempotencyKey: t.string({
+      required: false,
+      description:
+        'Client-chosen key: retrying with the same key returns the first note instead of a duplicate.',
+    }),
+  }),
+});
+
+const AmendNoteInput = builder.inputType('AmendNoteInput', {
+  description: 'A new text for a note; the previous version is kept.',
+  fields: (t) => ({
+    noteId: t.id({ required: true, description: 'The note.' }),
+    body: t.string({ required: true, description: 'The new text.' }),
+    expectedVersion: t.int({ required: true, description: 'The version read; a stale one gets CONFLICT.' }),
+  }),
+});
+
+interface RecordNoteArgs {
+  kind: NoteKind;
+  body: string;
+  distribution?: readonly (string | number)[] | null;
+  sealedFor?: readonly (string | number)[] | null;
+  authorOrganisation?: string | null;
+  idempotencyKey?: string | null;
+}
+
+/** The validated content of a new note, or BAD_USER_INPUT naming the field. */
+async function noteContent(context: ConfideContext, input: RecordNoteArgs) {
+  const scope = context.access.scope;
+  const kind = input.kind;
+  const body = noteBody(input.body);
+  const distribution = input.distribution
+    ? await staffOfOrganisation(context, scope, input.distribution, 'distribution')
+    : [];
+  if (DISTRIBUTED_NOTE_KINDS.includes(kind) && distribution.length === 0) {
+    throw validate.badInputError(
+      ['input', 'distribution'],
+      'Handover and meeting notes need a distribution list.',
+    );
+  }
+  const sealedFor = input.sealedFor
+    ? await staffOfOrganisation(context, scope, input.sealedFor, 'sealedFor')
+    : [];
+  const authorOrganisation =
+    input.authorOrganisation == null
+      ? undefined
+      : validate.text(['input', 'authorOrganisation'], input.authorOrganisation, { max: 200 });
+  if (authorOrganisation && kind !== 'CORRESPONDENCE') {
+    throw validate.badInputError(
+      ['input', 'authorOrganisation'],
+      'Only correspondence has an author organisation.',
+    );
+  }
+  return {
+    kind,
+    body,
+    distribution,
+    sealedFor,
+    authorOrganisation,
+    idempotencyKey: idempotencyKeyOf(input.idempotencyKey),
+  };
+}
+
+async function noteToAmend(context: ConfideContext, noteId: string | number) {
+  const ids = noteLocalId(noteId);
+  const note = await context.services.caseNotes.get(
+    context.access.scope,
+    ids.clientId,
+    ids.noteId,
+    context.access.loader,
+  );
+  if (!note) throw notFound('Note');
+  return note;
+}
+
+builder.mutationFields((t) => ({
+  recordNote: t.field({
+    type: CaseNoteInterface,
+    description:
+      'Records a note. The caller needs write access to the note’s classification: any allocated staff can raise a SAFEGUARDING_CONCERN.',
+    args: { input: t.arg({ type: RecordNoteInput, required: true }) },
+    operation: {
+      policy: 'note.record',
+      subject: clientById((args) => args.input.serviceUserId),
+      change: async ({ input }, context) => {
+        await noteContent(context, input);
+        return { classification: classificationOf(input.kind) };
+      },
+      audit: 'before',
+    },
+    resolve: async (operation, { input }, context) => {
+      const { client, scope } = operation;
+      const content = await noteContent(context, input);
+      const key = await context.access.clientKey(client);
+      const note = await context.services.caseNotes.record(scope, client.clientId, key, {
+        ...content,
+        authorId: operation.staff.staffId,
+        withheld: input.withheldFromSubject ?? false,
+      });
+      return { client, note };
+    },
+  }),
+  amendNote: t.field({
+    type: CaseNoteInterface,
+    description:
+      'Amends a note’s text (its author or the service’s managers, with write access to its classification). The previous version is kept; nothing is overwritten.',
+    args: { input: t.arg({ type: AmendNoteInput, required: true }) },
+    operation: {
+      policy: 'note.amend',
+      subject: clientOfNote((args) => args.input.noteId),
+      change: async ({ input }, context) => {
+        const note = await noteToAmend(context, input.noteId);
+        noteBody(input.body);
+        const principal = context.auth?.principal;
+        return {
+          classification: classificationOf(note.kind),
+          item: await noteFacts(context, note),
+          callerIsAuthor: principal?.kind === 'STAFF' && principal.staffId === note.authorId,
+        };
+      },
+      audit: 'before',
+    },
+    resolve: async (operation, { input }, context) => {
+      const { client } = operation;
+      const note = await noteToAmend(context, input.noteId);
+      const key = await context.access.clientKey(client);
+      const amended = await context.services.caseNotes.amend(key, note, {
+        body: noteBody(input.body),
+        expectedVersion: input.expectedVersion,
+        amendedBy: operation.staff.staffId,
+      });
+      return { client, note: amended };
+    },
+  }),
+}));

@@ -1,0 +1,217 @@
+import { classificationOf, notFound, validate } from '@confide/domain';
+import type { CaseNote, ServiceUserRecord, TenantScope } from '@confide/store';
+import { resolveArrayConnection } from '@pothos/plugin-relay';
+import { builder } from '../../builder';
+import type { ConfideContext } from '../../context';
+import { CaseNoteInterface, type NoteInContext, noteFacts } from '../case-notes';
+import { localId, noteLocalId } from '../ids';
+import { NoteKindEnum, ServiceUserRef } from '../service-users';
+import { clientById } from '../subjects';
+import { clientOfNote } from './shared';
+
+// ── A client's notes ───────────────────────────────────────────────────────────────────────────────────────
+
+builder.objectFields(ServiceUserRef, (t) => ({
+  notes: t.connection({
+    type: CaseNoteInterface,
+    description:
+      'Notes about the person, newest first. Notes whose text the caller may not read at all are left out; a note needing a stated purpose is listed with its text refused until one is given.',
+    args: { kinds: t.arg({ type: [NoteKindEnum], required: false, description: 'Only these kinds.' }) },
+    resolve: async (client, args, context) => {
+      const notes = await context.services.caseNotes.list(context.access.scope, client.clientId);
+      const wanted = args.kinds ? notes.filter((note) => args.kinds?.includes(note.kind)) : notes;
+      const readable = await visibleNotes(context, client, wanted);
+      return resolveArrayConnection({ args }, readable);
+    },
+  }),
+  latestNote: t.field({
+    type: CaseNoteInterface,
+    nullable: true,
+    description: 'The most recent note, if the caller may see it (as in a caseload).',
+    resolve: async (client, _args, context) => {
+      if (!client.latestNoteId) return null;
+      const note = await context.services.caseNotes.get(
+        context.access.scope,
+        client.clientId,
+        client.latestNoteId,
+        context.access.loader,
+      );
+      if (!note) return null;
+      return (await visibleNotes(context, client, [note]))[0] ?? null;
+    },
+  }),
+}));
+
+async function visibleNotes(context: ConfideContext, client: ServiceUserRecord, notes: readonly CaseNote[]) {
+  const decisions = await Promise.all(
+    notes.map(async (note) =>
+      context.access.peekRead(client, classificationOf(note.kind), await noteFacts(context, note)),
+    ),
+  );
+  return notes
+    .filter((_, index) => {
+      const effect = decisions[index]?.effect;
+      return effect === 'ALLOW' || effect === 'JUSTIFICATION_REQUIRED';
+    })
+    .map((note): NoteInContext => ({ client, note }));
+}
+
+// ── Queries ────────────────────────────────────────────────────────────────────────────────────────────────
+
+builder.queryFields((t) => ({
+  serviceUser: t.field({
+    type: ServiceUserRef,
+    description: 'One service user, or NOT_FOUND when the caller has no relationship to them.',
+    args: { id: t.arg.id({ required: true, description: 'The service user (global id).' }) },
+    operation: { policy: 'client.read', subject: clientById((args) => args.id), audit: 'fields' },
+    resolve: (operation) => operation.client,
+  }),
+  caseload: t.connection({
+    type: ServiceUserRef,
+    description: 'The service users the caller is allocated to (primary or current cover).',
+    operation: { policy: 'client.lists', audit: 'fields' },
+    resolve: async (operation, args, context) => {
+      const ids = await context.services.serviceUsers.caseloadIds(operation.scope, operation.staff.staffId);
+      const clients = await context.access.loadClients(ids);
+      const visible = await context.access.filterVisible(clients, 'caseload');
+      return resolveArrayConnection(
+        { args },
+        visible.sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
+      );
+    },
+  }),
+  serviceUsers: t.connection({
+    type: ServiceUserRef,
+    description: 'The service users of a service that the caller may see (for its managers).',
+    args: { serviceId: t.arg.id({ required: true, description: 'The service.' }) },
+    operation: { policy: 'client.lists', audit: 'fields' },
+    resolve: async (operation, args, context) => {
+      const scope = operation.scope;
+      const service = await context.access.service(localId(args.serviceId, 'Service', 'service'));
+      if (!service) throw notFound('Service');
+      const limit = Math.min(Math.max(args.first ?? 50, 1), 100);
+      const after = args.after ? Buffer.from(args.after, 'base64url').toString() : undefined;
+      const page = await context.services.serviceUsers.idsByService(scope, service.serviceId, {
+        limit,
+        after,
+      });
+      const clients = await context.access.filterVisible(await context.access.loadClients(page.ids));
+      const cursor = (client: ServiceUserRecord) => Buffer.from(client.clientId).toString('base64url');
+      return {
+        edges: clients.map((client) => ({ node: client, cursor: cursor(client) })),
+        pageInfo: {
+          hasNextPage: page.next !== undefined,
+          hasPreviousPage: after !== undefined,
+          startCursor: clients[0] ? cursor(clients[0]) : null,
+          endCursor: page.next ? Buffer.from(page.next).toString('base64url') : null,
+        },
+      };
+    },
+  }),
+  caseNote: t.field({
+    type: CaseNoteInterface,
+    description:
+      'One note. NOT_FOUND without a relationship to its client; its text is refused (FORBIDDEN, JUSTIFICATION_REQUIRED) when the caller may see the client but not the note.',
+    args: { id: t.arg.id({ required: true, description: 'The note (global id).' }) },
+    operation: { policy: 'client.read', subject: clientOfNote((args) => args.id), audit: 'fields' },
+    resolve: async (operation, args, context) => {
+      const { noteId } = noteLocalId(args.id);
+      const client = operation.client;
+      const note = await context.services.caseNotes.get(
+        operation.scope,
+        client.clientId,
+        noteId,
+        context.access.loader,
+      );
+      if (!note) throw notFound('Note');
+      return { client, note };
+    },
+  }),
+  searchServiceUsers: t.field({
+    type: [ServiceUserRef],
+    description:
+      'Finds service users by exact NHS number, postcode or name (whole words, case- and accent-insensitive) through keyed blind indexes. Only people the caller has a relationship to are returned.',
+    args: {
+      nhsNumber: t.arg.string({ required: false, description: 'Exact NHS number.' }),
+      postcode: t.arg.string({ required: false, description: 'Exact postcode.' }),
+      name: t.arg.string({ required: false, description: 'One or more whole words of the name.' }),
+    },
+    operation: { policy: 'client.lists', audit: 'fields' },
+    resolve: (operation, args, context) => searchServiceUsers(context, operation.scope, args),
+  }),
+}));
+
+interface Criterion {
+  readonly kind: 'nhs' | 'postcode' | 'name';
+  readonly value: string;
+  readonly field: 'nhsNumber' | 'postcode' | 'name';
+}
+
+function searchCriteria(args: {
+  nhsNumber?: string | null;
+  postcode?: string | null;
+  name?: string | null;
+}): Criterion[] {
+  const criteria: Criterion[] = [];
+  if (args.nhsNumber != null)
+    criteria.push({
+      kind: 'nhs',
+      value: validate.nhsNumber(['nhsNumber'], args.nhsNumber),
+      field: 'nhsNumber',
+    });
+  if (args.postcode != null)
+    criteria.push({
+      kind: 'postcode',
+      value: validate.postcode(['postcode'], args.postcode),
+      field: 'postcode',
+    });
+  const words = args.name == null ? [] : validate.nameWords(validate.text(['name'], args.name, { max: 200 }));
+  for (const word of words) criteria.push({ kind: 'name', value: word, field: 'name' });
+  if (criteria.length === 0)
+    throw validate.badInputError(['nhsNumber'], 'Give an NHS number, a postcode or a name.');
+  return criteria;
+}
+
+async function searchServiceUsers(
+  context: ConfideContext,
+  scope: TenantScope,
+  args: { nhsNumber?: string | null; postcode?: string | null; name?: string | null },
+): Promise<ServiceUserRecord[]> {
+  const { serviceUsers } = context.services;
+  const criteria = searchCriteria(args);
+  const candidateSets = await Promise.all(
+    criteria.map((c) => serviceUsers.candidates(scope, c.kind, c.value)),
+  );
+  const [first, ...rest] = candidateSets;
+  const ids = (first ?? []).filter((id) => rest.every((set) => set.includes(id)));
+  const visible = await context.access.filterVisible(await context.access.loadClients(ids));
+  // The beacon is truncated, so candidates include strangers: compare the real values, server-side only.
+  const matches = await Promise.all(
+    visible.map(async (client) => {
+      const key = await context.access.clientKey(client);
+      return criteria.every((c) => {
+        const value = serviceUsers.openDetail(key, client, c.field);
+        if (value === undefined) return false;
+        return c.kind === 'name' ? validate.nameWords(value).includes(c.value) : value === c.value;
+      });
+    }),
+  );
+  const found = visible.filter((_, index) => matches[index]);
+  // What a search reads depends on what it found: the search itself, found or not, with the kinds of criteria
+  // used (never their values), and one read per person found — recorded like field reads, not by the plugin.
+  context.access.audit.record({
+    action: 'READ',
+    operation: 'searchServiceUsers',
+    outcome: found.length > 0 ? 'ALLOWED' : 'NONE_FOUND',
+    rule: `search.by.${[...new Set(criteria.map((c) => c.kind))].sort().join('+')}`,
+  });
+  for (const client of found) {
+    context.access.audit.record({
+      action: 'READ',
+      operation: 'searchServiceUsers',
+      subjectId: client.clientId,
+      outcome: 'ALLOWED',
+    });
+  }
+  return found;
+}

@@ -1,0 +1,154 @@
+import {
+  clientRecordExpiry,
+  conflict,
+  DEFAULT_RETENTION_RULES,
+  isExpired,
+  notFound,
+  type RetentionBasis,
+  type RetentionRules,
+  staffRecordExpiryAfter,
+} from '@confide/domain';
+import type { ServiceUserRecord, TenantScope } from '@confide/store';
+import { authenticated, type ConfideContext } from '../context';
+
+/**
+ * Retention use cases shared by the case-management and retention schema modules: the organisation's rules,
+ * scheduling on closure and unscheduling on reopening, and the test every routine change passes — that it
+ * lets nothing expire at once (that would be an erasure in effect: DATA-PROTECTION.md, Erasure; issue 14).
+ */
+
+export function rulesOf(context: ConfideContext): RetentionRules {
+  return authenticated(context).organisation?.retention ?? DEFAULT_RETENTION_RULES;
+}
+
+async function freshProfile(
+  context: ConfideContext,
+  scope: TenantScope,
+  clientId: string,
+): Promise<ServiceUserRecord | undefined> {
+  context.access.loader.forget(context.services.config.tables.data, scope.key('CLIENT', clientId), 'PROFILE');
+  return context.services.serviceUsers.get(scope, clientId, context.access.loader);
+}
+
+/** A record whose retention passed the moment it closed: pseudonymous facts only, nothing sealed. */
+function expiredView(client: ServiceUserRecord, expiresAt: number, basis: RetentionBasis): ServiceUserRecord {
+  const item = Object.fromEntries(Object.entries(client.item).filter(([name]) => !name.startsWith('enc_')));
+  item.retentionBasis = { S: basis };
+  return { ...client, expiresAt, latestNoteId: undefined, item };
+}
+
+/**
+ * After `closeCase` has closed the case: puts the schedule on every item of the client and returns the
+ * record. (closeCase refuses a closure that would expire at once; should the schedule have passed anyway, the
+ * response carries only pseudonymous facts.)
+ */
+export async function scheduleClosedCase(
+  context: ConfideContext,
+  scope: TenantScope,
+  clientId: string,
+): Promise<ServiceUserRecord> {
+  const closed = await freshProfile(context, scope, clientId);
+  if (!closed) throw notFound('Service user');
+  const key = await context.access.clientKey(closed);
+  const outcome = await context.services.retention.schedule(scope, closed, key, rulesOf(context));
+  if (outcome.status === 'SCHEDULED' && isExpired(outcome.expiresAt, context.services.clock.now())) {
+    return expiredView(closed, outcome.expiresAt, outcome.basis);
+  }
+  const scheduled = await freshProfile(context, scope, clientId);
+  if (!scheduled) throw notFound('Service user');
+  return scheduled;
+}
+
+/**
+ * Before `reopenCase` reopens the case: takes the schedule off every item (the profile last). Refuses a stale
+ * version first, so a reopening that is going to fail leaves the schedule alone.
+ */
+export async function unscheduleBeforeReopening(
+  context: ConfideContext,
+  scope: TenantScope,
+  client: ServiceUserRecord,
+  expectedVersion: number,
+): Promise<void> {
+  if (client.version !== expectedVersion) throw conflict();
+  const key = await context.access.loader.subjectKey(scope.orgId, client.clientId);
+  await context.services.retention.unschedule(scope, client, key);
+}
+
+/**
+ * After `reopenCase` reopened the case: takes off any schedule a concurrent `closeCase` wrote between the first
+ * unscheduling and the reopening (its own re-check covers writes after this).
+ */
+export async function unscheduleAfterReopening(
+  context: ConfideContext,
+  scope: TenantScope,
+  client: ServiceUserRecord,
+): Promise<void> {
+  const key = await context.access.loader.subjectKey(scope.orgId, client.clientId);
+  await context.services.retention.unschedule(scope, client, key);
+}
+
+// ── Would it expire at once? ────────────────────────────────────────────────────────────────────────────────
+
+/** Whether a client closed at `closedAt` would be past its retention now under `rules`. */
+export async function closureExpiresImmediately(
+  context: ConfideContext,
+  client: ServiceUserRecord,
+  closedAt: Date,
+  rules: RetentionRules,
+): Promise<boolean> {
+  const key = await context.access.loader.subjectKey(context.access.scope.orgId, client.clientId);
+  const dateOfBirth = key ? context.services.serviceUsers.openDetail(key, client, 'dateOfBirth') : undefined;
+  const { expiresAt } = clientRecordExpiry({ closedAt, dateOfBirth, rules });
+  return expiresAt.getTime() <= context.services.clock.now().getTime();
+}
+
+/** Whether lifting the hold on a closed case would schedule it in the past. */
+export async function liftExpiresImmediately(
+  context: ConfideContext,
+  client: ServiceUserRecord,
+): Promise<boolean> {
+  if (client.caseStatus !== 'CLOSED' || !client.closedAt) return false;
+  return closureExpiresImmediately(context, client, new Date(client.closedAt), rulesOf(context));
+}
+
+const SCAN_PAGE = 50;
+
+/**
+ * Whether recomputing the organisation's schedules under `rules` would put any closed case or former staff
+ * member in the past: walks the schedules (only when some period would be shorter than a schedule may
+ * already rest on). A case already expired is not in the schedule and is left out.
+ */
+export async function rulesExpireImmediately(
+  context: ConfideContext,
+  scope: TenantScope,
+  rules: RetentionRules,
+  options: { always: boolean } = { always: false },
+): Promise<boolean> {
+  const current = rulesOf(context);
+  const shorter =
+    rules.clientYearsAfterClosure < current.clientYearsAfterClosure ||
+    rules.childUntilAge < current.childUntilAge ||
+    rules.staffYearsAfterEmployment < current.staffYearsAfterEmployment;
+  if (!shorter && !options.always) return false;
+  const now = context.services.clock.now();
+  const { retention, staffRetention } = context.services;
+  let after: string | undefined;
+  do {
+    const page = await retention.scheduled(scope, { limit: SCAN_PAGE, after });
+    const clients = await context.access.loadClients(page.cases.map((scheduled) => scheduled.clientId));
+    for (const client of clients) {
+      if (!client.closedAt) continue;
+      if (await closureExpiresImmediately(context, client, new Date(client.closedAt), rules)) return true;
+    }
+    after = page.next;
+  } while (after);
+  do {
+    const page = await staffRetention.scheduled(scope, { limit: SCAN_PAGE, after });
+    for (const schedule of page.schedules) {
+      const expiry = staffRecordExpiryAfter(schedule.endedOn, rules);
+      if (expiry && expiry.getTime() <= now.getTime()) return true;
+    }
+    after = page.next;
+  } while (after);
+  return false;
+}
