@@ -10,6 +10,7 @@ import {
   GetKeyRotationStatusCommand,
   ListResourceTagsCommand,
 } from '@aws-sdk/client-kms';
+import { signAssertion } from '@confide/api/provisioning';
 import type { OrgId } from '@confide/domain';
 import { localStackEnv, mintToken, type TokenClaims } from '@confide/local';
 import { tenantScope } from '@confide/store';
@@ -312,7 +313,8 @@ describe('the built Lambda bundles, each in a fresh Node process against the loc
     try {
       offboarding = await runBundle(
         built.bundles.provisioner,
-        [{ action: 'offboard', input: { organisationId: orgId, pendingWindowInDays: 7 } }],
+        // Offboarding takes two operators' assertion from the api (issue 14): signed here as the api signs it.
+        [await signedOffboard(orgId)],
         provisionerEnv({
           CONFIDE_USER_POOL_ID: 'eu-west-2_AbCdEf123',
           CONFIDE_COGNITO_ENDPOINT: restarted.endpoint,
@@ -461,12 +463,22 @@ describe('the built Lambda bundles, each in a fresh Node process against the loc
           variables: { input: { organisationId: orgId, pendingWindowInDays: 7 } },
         }),
         graphqlEvent(me, { token: adminToken }),
+        // Offboarding takes two operators (issue 14): a second one runs what the first asked for.
+        graphqlEvent(offboard, {
+          token: await cognitoToken({ ...operatorClaims, sub: 'operator-artifact-2' }),
+          variables: { input: { organisationId: orgId } },
+        }),
+        graphqlEvent(me, { token: adminToken }),
       ],
       deployedApiEnv(),
     );
 
     // Assess
-    const [signedIn, offboarded, after] = second.results.map((result) => graphqlAnswer(result));
+    const [signedIn, asked, stillIn, offboarded, after] = second.results.map((result) =>
+      graphqlAnswer(result),
+    );
+    expect(asked?.codes).toEqual(['APPROVAL_REQUIRED']);
+    expect(stillIn?.codes).toEqual([]);
     expect(signedIn?.data).toEqual({ me: { kind: 'STAFF', staffMember: { handle: 'lead' } } });
     expect(offboarded?.data).toMatchObject({ offboardOrganisation: { id: orgId, status: 'OFFBOARDED' } });
     expect(after?.codes).toEqual(['UNAUTHENTICATED']);
@@ -812,6 +824,19 @@ describe('the built Lambda bundles, each in a fresh Node process against the loc
     expect(run.output).toContain('no org_id claim added');
     expect(run.output).not.toMatch(/bob@example\.org|not-an-org|user-2/);
   });
+
+  /** An offboarding event as the api sends it once two operators agreed. */
+  async function signedOffboard(orgId: OrgId) {
+    const input = { organisationId: orgId, pendingWindowInDays: 7 };
+    const assertion = await signAssertion(api.services, {
+      organisationId: orgId,
+      action: 'offboard',
+      target: 'operator-artifact',
+      input,
+      actor: { kind: 'OPERATOR', id: 'operator-artifact-2' },
+    });
+    return { action: 'offboard', input, assertion };
+  }
 
   async function partitionItems(pk: string): Promise<Record<string, AttributeValue>[]> {
     const result = await api.services.dynamo.send(

@@ -293,7 +293,15 @@ export class OperationPolicyPlugin<Types extends SchemaTypes> extends BasePlugin
     if (fieldConfig.kind !== 'Query' && fieldConfig.kind !== 'Mutation') return resolver;
     const options = (fieldConfig.pothosOptions as { operation?: OperationOptions<Record<string, unknown>> })
       .operation;
-    if (!options) return resolver;
+    if (!options) {
+      // Not yet governed: the caller is still reachable by use cases the resolver calls (see request-actor).
+      return (parent, args, context, info) => {
+        const principal = (context as ConfideContext).auth?.principal;
+        return principal
+          ? runAsPrincipal(principal, () => resolver(parent, args, context, info))
+          : resolver(parent, args, context, info);
+      };
+    }
     const policy: OperationPolicy = OPERATION_POLICIES[options.policy];
     const name = fieldConfig.name;
     const isMutation = fieldConfig.kind === 'Mutation';
