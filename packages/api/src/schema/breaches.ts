@@ -1,7 +1,7 @@
-import { DEFAULT_RETENTION_RULES, forbidden, type RetentionRules, validate } from '@confide/domain';
+import { DEFAULT_RETENTION_RULES, type RetentionRules, validate } from '@confide/domain';
 import type { BreachEntry } from '@confide/store';
 import { builder } from '../builder';
-import { authenticated, type ConfideContext, callerScope, hasRole, staffPrincipal } from '../context';
+import { authenticated, type ConfideContext } from '../context';
 
 /**
  * The breach register (Lets connect 6; DATA-PROTECTION.md): any staff member reports a breach; the IG lead
@@ -78,13 +78,6 @@ BreachRef.implement({
   }),
 });
 
-/** The register is the IG lead’s (ACCESS-MODEL.md, Roles); a refusal is audited like any other. */
-function requireIgLead(context: ConfideContext, operation: string) {
-  if (hasRole(context, 'IG_LEAD')) return;
-  context.access.audit.record({ action: 'DENIED', operation, outcome: 'FORBIDDEN', rule: 'breach.ig-lead' });
-  throw forbidden('The breach register is kept by the IG lead.');
-}
-
 /** The organisation's retention rules, which set how long a breach entry is kept. */
 export function organisationRetention(context: ConfideContext): RetentionRules {
   return authenticated(context).organisation?.retention ?? DEFAULT_RETENTION_RULES;
@@ -118,18 +111,11 @@ builder.queryFields((t) => ({
     type: [BreachRef],
     description:
       'The breach register, newest discovery first, with the 72-hour deadlines (IG_LEAD); `overdueOnly` lists those past the deadline and not yet notified.',
-    authScopes: { staff: true },
     args: { overdueOnly: t.arg.boolean({ required: false, description: 'Only overdue entries.' }) },
-    resolve: async (_root, args, context) => {
-      requireIgLead(context, 'breaches');
+    operation: { policy: 'breach.register', audit: 'after' },
+    resolve: async (operation, args, context) => {
       const now = context.services.clock.now();
-      const entries = await context.services.breaches.list(callerScope(context));
-      context.access.audit.record({
-        action: 'READ',
-        operation: 'breaches',
-        outcome: 'ALLOWED',
-        rule: 'breach',
-      });
+      const entries = await context.services.breaches.list(operation.scope);
       return args.overdueOnly ? entries.filter((entry) => isOverdue(entry, now)) : entries;
     },
   }),
@@ -140,17 +126,17 @@ builder.mutationFields((t) => ({
     type: BreachRef,
     description:
       'Opens a breach register entry; the 72-hour regulator clock runs from discovery. Any staff member may report.',
-    authScopes: { staff: true },
     args: { input: t.arg({ type: ReportBreachInput, required: true }) },
-    resolve: async (_root, { input }, context) => {
+    operation: { policy: 'breach.report', audit: 'before', action: 'ADMIN' },
+    resolve: async (operation, { input }, context) => {
       if (input.discoveredAt.getTime() > context.services.clock.now().getTime()) {
         throw validate.badInputError(
           ['input', 'discoveredAt'],
           'A breach cannot be discovered in the future.',
         );
       }
-      const entry = await context.services.breaches.open(
-        callerScope(context),
+      return context.services.breaches.open(
+        operation.scope,
         {
           source: 'REPORTED',
           discoveredAt: input.discoveredAt,
@@ -168,23 +154,15 @@ builder.mutationFields((t) => ({
             input.containment == null
               ? undefined
               : validate.text(['input', 'containment'], input.containment, { max: 2000, multiline: true }),
-          recordedBy: staffPrincipal(context).staffId,
+          recordedBy: operation.staff.staffId,
         },
         organisationRetention(context),
       );
-      context.access.audit.record({
-        action: 'ADMIN',
-        operation: 'reportBreach',
-        outcome: 'ALLOWED',
-        rule: 'breach.reported',
-      });
-      return entry;
     },
   }),
   assessBreach: t.field({
     type: BreachRef,
     description: 'Records whether the breach is reportable and when the regulator was notified (IG_LEAD).',
-    authScopes: { staff: true },
     args: {
       breachId: t.arg.id({ required: true, description: 'The entry.' }),
       reportable: t.arg.boolean({ required: true, description: 'Must it be reported?' }),
@@ -196,12 +174,17 @@ builder.mutationFields((t) => ({
       containment: t.arg.string({ required: false, description: 'Containment, if updated.' }),
       expectedVersion: t.arg.int({ required: true, description: 'The version read.' }),
     },
-    resolve: async (_root, args, context) => {
-      requireIgLead(context, 'assessBreach');
+    operation: {
+      policy: 'breach.assess',
+      change: (args) => ({ sharing: { detail: args.reportable ? 'reportable' : 'not-reportable' } }),
+      audit: 'before',
+      action: 'ADMIN',
+    },
+    resolve: async (operation, args, context) => {
       if (args.regulatorNotifiedAt && args.regulatorNotifiedAt > context.services.clock.now()) {
         throw validate.badInputError(['regulatorNotifiedAt'], 'The regulator cannot be told in the future.');
       }
-      const entry = await context.services.breaches.assess(callerScope(context), String(args.breachId), {
+      return context.services.breaches.assess(operation.scope, String(args.breachId), {
         reportable: args.reportable,
         regulatorNotifiedAt: args.regulatorNotifiedAt ?? undefined,
         containment:
@@ -210,13 +193,6 @@ builder.mutationFields((t) => ({
             : validate.text(['containment'], args.containment, { max: 2000, multiline: true }),
         expectedVersion: args.expectedVersion,
       });
-      context.access.audit.record({
-        action: 'ADMIN',
-        operation: 'assessBreach',
-        outcome: 'ALLOWED',
-        rule: entry.reportable ? 'breach.reportable' : 'breach.not-reportable',
-      });
-      return entry;
     },
   }),
 }));

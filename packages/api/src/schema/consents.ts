@@ -1,4 +1,4 @@
-import { ConfideError, ErrorCode, forbidden, isIdOf, notFound, validate } from '@confide/domain';
+import { isIdOf, notFound, validate } from '@confide/domain';
 import {
   CONSENT_METHODS,
   CONSENT_SCOPES,
@@ -8,9 +8,9 @@ import {
 } from '@confide/store';
 import { needToKnow } from '../access/need-to-know';
 import { builder } from '../builder';
-import { authenticated, type ConfideContext, callerScope } from '../context';
-import { localId } from './ids';
+import { type ConfideContext, callerScope } from '../context';
 import { ServiceUserRef } from './service-users';
+import { clientById } from './subjects';
 
 interface ConsentInContext {
   readonly client: ServiceUserRecord;
@@ -143,13 +143,15 @@ builder.mutationFields((t) => ({
   recordConsent: t.field({
     type: ConsentRef,
     description: 'Records a consent (the service’s managers, or the person themself).',
-    authScopes: { authenticated: true },
     args: { input: t.arg({ type: RecordConsentInput, required: true }) },
-    resolve: async (_root, { input }, context) => {
-      const client = await context.access.visibleClient(
-        localId(input.serviceUserId, 'ServiceUser', 'serviceUser', 'Service user'),
-        'recordConsent',
-      );
+    operation: {
+      policy: 'consent.record',
+      subject: clientById(({ input }) => input.serviceUserId),
+      change: () => ({ classification: 'CONSENT' }),
+      audit: 'before',
+    },
+    resolve: async (operation, { input }, context) => {
+      const client = operation.client;
       const optional = (field: SealedConsentField, max: number) => {
         const value = input[field];
         return value == null
@@ -173,11 +175,10 @@ builder.mutationFields((t) => ({
           'A representative’s consent needs their name and a mental-capacity note.',
         );
       }
-      await context.access.requireWrite(client, 'CONSENT', 'recordConsent');
-      const { principal } = authenticated(context);
+      const principal = operation.tenantPrincipal;
       const relation = await context.access.relationTo(client);
       const consent = await context.services.consents.record(
-        callerScope(context),
+        operation.scope,
         client.clientId,
         await context.access.clientKey(client),
         {
@@ -200,28 +201,33 @@ builder.mutationFields((t) => ({
   withdrawConsent: t.field({
     type: ConsentRef,
     description: 'Withdraws a consent; every grant and check relying on it stops at once.',
-    authScopes: { authenticated: true },
     args: {
       serviceUserId: t.arg.id({ required: true, description: 'The person.' }),
       consentId: t.arg.string({ required: true, description: 'The consent.' }),
     },
-    resolve: async (_root, args, context) => {
-      const client = await context.access.visibleClient(
-        localId(args.serviceUserId, 'ServiceUser', 'serviceUser', 'Service user'),
-        'withdrawConsent',
-      );
+    operation: {
+      policy: 'consent.withdraw',
+      subject: clientById((args) => args.serviceUserId),
+      change: () => ({ classification: 'CONSENT' }),
+      audit: 'before',
+    },
+    resolve: async (operation, args, context) => {
+      const client = operation.client;
       if (!isIdOf('consent', args.consentId)) throw notFound('Consent');
-      await context.access.requireWrite(client, 'CONSENT', 'withdrawConsent');
-      const { principal } = authenticated(context);
-      if (principal.kind === 'PARTNER' || principal.kind === 'OPERATOR') throw forbidden();
-      const by = principal.kind === 'STAFF' ? principal.staffId : principal.serviceUserId;
+      const principal = operation.tenantPrincipal;
+      const by =
+        principal.kind === 'STAFF'
+          ? principal.staffId
+          : principal.kind === 'SERVICE_USER'
+            ? principal.serviceUserId
+            : principal.partnerId;
       const consent = await context.services.consents.withdraw(
-        callerScope(context),
+        operation.scope,
         client.clientId,
         args.consentId,
         by,
       );
-      if (!consent) throw new ConfideError(ErrorCode.NOT_FOUND, 'Consent not found.');
+      if (!consent) throw notFound('Consent');
       return { client, consent };
     },
   }),

@@ -1,7 +1,9 @@
-import { forbidden, isIdOf, notFound, validate } from '@confide/domain';
+import { isIdOf, notFound, validate } from '@confide/domain';
 import type { DisclosureReview } from '@confide/store';
+import type { Operation } from '../access/operation-plugin';
 import { builder } from '../builder';
-import { type ConfideContext, callerScope, hasRole, staffPrincipal } from '../context';
+import { type ConfideContext, callerScope } from '../context';
+import { clientSubject } from '../use-cases/sharing-subjects';
 import { organisationRetention } from './breaches';
 import { LegalBasisEnum } from './disclosures';
 
@@ -83,8 +85,19 @@ DisclosureReviewRef.implement({
 });
 
 /** The Caldicott Guardian reviews every exceptional disclosure; a service manager those of their services. */
-function mayReview(context: ConfideContext, review: DisclosureReview): boolean {
-  return hasRole(context, 'CALDICOTT_GUARDIAN') || context.access.managesService(review.serviceId);
+function mayReview(operation: Operation, context: ConfideContext, review: DisclosureReview): boolean {
+  return (
+    operation.staff.roles.includes('CALDICOTT_GUARDIAN') || context.access.managesService(review.serviceId)
+  );
+}
+
+/** The review named by id, or NOT_FOUND (an id of another kind never names one). */
+async function reviewById(context: ConfideContext, reviewId: string) {
+  const review = isIdOf('disclosureReview', reviewId)
+    ? await context.services.disclosureReviews.get(context.access.scope, reviewId)
+    : undefined;
+  if (!review) throw notFound('Review');
+  return review;
 }
 
 builder.queryFields((t) => ({
@@ -92,7 +105,6 @@ builder.queryFields((t) => ({
     type: [DisclosureReviewRef],
     description:
       'Exceptional disclosures to review, newest first: all for the Caldicott Guardian, their services’ for a service manager, none for anyone else.',
-    authScopes: { staff: true },
     args: {
       status: t.arg({
         type: DisclosureReviewStatusEnum,
@@ -100,18 +112,13 @@ builder.queryFields((t) => ({
         description: 'Only pending or only completed reviews.',
       }),
     },
-    resolve: async (_root, args, context) => {
+    operation: { policy: 'disclosure-review.list', audit: 'after' },
+    resolve: async (operation, args, context) => {
       const reviews = await context.services.disclosureReviews.list(
-        callerScope(context),
+        operation.scope,
         args.status ?? undefined,
       );
-      const visible = reviews.filter((review) => mayReview(context, review));
-      context.access.audit.record({
-        action: 'READ',
-        operation: 'disclosureReviews',
-        outcome: 'ALLOWED',
-        rule: 'review.listed',
-      });
+      const visible = reviews.filter((review) => mayReview(operation, context, review));
       // Each review is about a person (its notes are sealed under their key): recorded against each.
       for (const review of visible) {
         context.access.audit.record({
@@ -121,7 +128,7 @@ builder.queryFields((t) => ({
           field: 'DisclosureReview',
           classification: 'CONSENT',
           outcome: 'ALLOWED',
-          rule: 'review.listed',
+          rule: operation.decision.rule,
         });
       }
       return visible;
@@ -134,45 +141,35 @@ builder.mutationFields((t) => ({
     type: DisclosureReviewRef,
     description:
       'Closes an exceptional disclosure’s review with a finding and notes (a manager of the service or the Caldicott Guardian; never the person who recorded the disclosure). An UNJUSTIFIED finding opens a breach register entry. Audited.',
-    authScopes: { staff: true },
     args: {
       reviewId: t.arg.id({ required: true, description: 'The review.' }),
       outcome: t.arg({ type: DisclosureReviewOutcomeEnum, required: true, description: 'The finding.' }),
       notes: t.arg.string({ required: true, description: 'What the reviewer found and did.' }),
     },
-    resolve: async (_root, args, context) => {
-      const operation = 'completeDisclosureReview';
+    operation: {
+      policy: 'disclosure-review.complete',
+      subject: async (args, context) =>
+        clientSubject(context, (await reviewById(context, String(args.reviewId))).clientId),
+      change: async (args, context) => {
+        const review = await reviewById(context, String(args.reviewId));
+        const principal = context.auth?.principal;
+        return {
+          sharing: {
+            detail: args.outcome,
+            callerRecorded: principal?.kind === 'STAFF' && principal.staffId === review.recordedBy,
+          },
+        };
+      },
+      audit: 'before',
+      action: 'ADMIN',
+    },
+    resolve: async (operation, args, context) => {
       const notes = validate.text(['notes'], args.notes, { max: 2000, multiline: true });
-      const reviewId = String(args.reviewId);
-      const scope = callerScope(context);
-      const review = isIdOf('disclosureReview', reviewId)
-        ? await context.services.disclosureReviews.get(scope, reviewId)
-        : undefined;
-      if (!review || !mayReview(context, review)) {
-        context.access.audit.record({ action: 'DENIED', operation, outcome: 'NOT_FOUND' });
-        throw notFound('Review');
-      }
-      const reviewer = staffPrincipal(context).staffId;
-      if (review.recordedBy === reviewer) {
-        context.access.audit.record({
-          action: 'DENIED',
-          operation,
-          subjectId: review.clientId,
-          outcome: 'FORBIDDEN',
-          rule: 'review.own',
-        });
-        throw forbidden('Nobody reviews a disclosure they recorded themself.');
-      }
+      const scope = operation.scope;
+      const review = await reviewById(context, String(args.reviewId));
+      const reviewer = operation.staff.staffId;
       const key = await context.access.loader.subjectKey(scope.orgId, review.clientId);
       if (!key) throw notFound('Review');
-      // Audit before the write: if the event cannot be recorded, the review stays open.
-      await context.access.audit.recordBeforeChange({
-        action: 'ADMIN',
-        operation,
-        subjectId: review.clientId,
-        outcome: 'ALLOWED',
-        rule: `review.${args.outcome}`,
-      });
       const completed = await context.services.disclosureReviews.complete(review, key, {
         outcome: args.outcome,
         reviewedBy: reviewer,

@@ -1,10 +1,11 @@
-import { conflict, forbidden, isIdOf, notFound, validate } from '@confide/domain';
+import { conflict, isIdOf, notFound, validate } from '@confide/domain';
 import type { Referral, ServiceUserRecord } from '@confide/store';
 import { needToKnow } from '../access/need-to-know';
+import type { Operation } from '../access/operation-plugin';
 import { builder } from '../builder';
-import { authenticated, type ConfideContext, callerScope, staffPrincipal } from '../context';
-import { localId } from './ids';
+import { type ConfideContext, callerScope } from '../context';
 import { ServiceUserRef } from './service-users';
+import { clientById } from './subjects';
 
 /**
  * Referrals from partner agencies (Lets connect 4.3): "If information is requested by a referrer prior to the
@@ -112,32 +113,31 @@ const RecordReferralInput = builder.inputType('RecordReferralInput', {
   }),
 });
 
-async function clientFor(context: ConfideContext, id: string | number, operation: string) {
-  return context.access.visibleClient(localId(id, 'ServiceUser', 'serviceUser', 'Service user'), operation);
-}
-
 builder.mutationFields((t) => ({
   recordReferral: t.field({
     type: ReferralRef,
     description:
       'Records that a partner agency referred the person, with the partner’s reference (CONTACT write). The partner may then learn, for that reference only, that the referral was received and whether an appointment is booked.',
-    authScopes: { staff: true },
     args: { input: t.arg({ type: RecordReferralInput, required: true }) },
-    resolve: async (_root, { input }, context) => {
-      const operation = 'recordReferral';
-      const client = await clientFor(context, input.serviceUserId, operation);
+    operation: {
+      policy: 'referral.record',
+      subject: clientById(({ input }) => input.serviceUserId),
+      change: () => ({ classification: 'CONTACT' }),
+      audit: 'before',
+    },
+    resolve: async (operation, { input }, context) => {
+      const client = operation.client;
       const reference = referrerReference(['input', 'referrerReference'], input.referrerReference);
       const receivedOn = validate.pastDate(
         ['input', 'receivedOn'],
         input.receivedOn,
         context.services.clock.now(),
       );
-      const scope = callerScope(context);
+      const scope = operation.scope;
       const partnerId = String(input.partnerId);
       if (!(await context.services.partners.list(scope)).some((p) => p.partnerId === partnerId)) {
         throw notFound('Partner agency');
       }
-      await context.access.requireWrite(client, 'CONTACT', operation);
       if ((await context.services.referrals.byPartner(scope, partnerId, reference)).length > 0) {
         throw conflict('That partner already has a referral with this reference.');
       }
@@ -146,7 +146,7 @@ builder.mutationFields((t) => ({
         partnerId,
         referrerReference: reference,
         receivedOn,
-        recordedBy: staffPrincipal(context).staffId,
+        recordedBy: operation.staff.staffId,
       });
       return { client, referral };
     },
@@ -155,7 +155,6 @@ builder.mutationFields((t) => ({
     type: ReferralRef,
     description:
       'Records (or moves) the initial appointment booked for a referral (CONTACT write). The referrer then learns only that an appointment is booked, never when, and nothing after it has taken place.',
-    authScopes: { staff: true },
     args: {
       serviceUserId: t.arg.id({ required: true, description: 'Whom it refers.' }),
       referralId: t.arg.id({ required: true, description: 'The referral.' }),
@@ -165,11 +164,16 @@ builder.mutationFields((t) => ({
         description: 'When the initial appointment is (not before the referral was received).',
       }),
     },
-    resolve: async (_root, args, context) => {
-      const operation = 'recordReferralAppointment';
-      const client = await clientFor(context, args.serviceUserId, operation);
+    operation: {
+      policy: 'referral.appointment',
+      subject: clientById((args) => args.serviceUserId),
+      change: () => ({ classification: 'CONTACT' }),
+      audit: 'before',
+    },
+    resolve: async (operation, args, context) => {
+      const client = operation.client;
       const referralId = String(args.referralId);
-      const scope = callerScope(context);
+      const scope = operation.scope;
       const referral = isIdOf('referral', referralId)
         ? await context.services.referrals.get(scope, client.clientId, referralId)
         : undefined;
@@ -184,10 +188,9 @@ builder.mutationFields((t) => ({
       if (args.appointmentAt.getTime() - now.getTime() > MAX_BOOKING_AHEAD_MS) {
         throw validate.badInputError(['appointmentAt'], 'An appointment is booked at most a year ahead.');
       }
-      await context.access.requireWrite(client, 'CONTACT', operation);
       const booked = await context.services.referrals.bookAppointment(scope, client.clientId, referralId, {
         appointmentAt: args.appointmentAt,
-        recordedBy: staffPrincipal(context).staffId,
+        recordedBy: operation.staff.staffId,
       });
       return { client, referral: booked };
     },
@@ -214,21 +217,15 @@ ReferralStatusRef.implement({
   }),
 });
 
-function partnerCaller(context: ConfideContext) {
-  const { principal } = authenticated(context);
-  if (principal.kind !== 'PARTNER')
-    throw forbidden('Only a referring partner agency asks about its referrals.');
-  return principal;
-}
-
 /**
  * The calling partner’s referrals that may still be confirmed: of a current (open, unexpired, unerased) client,
  * and before the initial appointment has taken place. Each answer is audited as a read of the client’s
  * appointment (CONTACT) facts by that partner.
  */
-async function referrerView(context: ConfideContext, operation: string, reference?: string) {
-  const partner = partnerCaller(context);
-  const scope = callerScope(context);
+async function referrerView(operation: Operation, context: ConfideContext, reference?: string) {
+  const partner = operation.tenantPrincipal;
+  if (partner.kind !== 'PARTNER') return [];
+  const scope = operation.scope;
   const now = context.services.clock.now().toISOString();
   const referrals = (await context.services.referrals.byPartner(scope, partner.partnerId, reference)).filter(
     (referral) => !referral.appointmentAt || referral.appointmentAt > now,
@@ -243,12 +240,12 @@ async function referrerView(context: ConfideContext, operation: string, referenc
     if (clients[index]?.caseStatus !== 'OPEN') continue;
     context.access.audit.record({
       action: 'READ',
-      operation,
+      operation: operation.name,
       subjectId: referral.clientId,
       field: 'ReferralStatus',
       classification: 'CONTACT',
       outcome: 'ALLOWED',
-      rule: 'referrer.status',
+      rule: operation.decision.rule,
     });
     statuses.push({
       reference: referral.referrerReference,
@@ -263,23 +260,19 @@ builder.queryFields((t) => ({
     type: [ReferralStatusRef],
     description:
       'For a partner agency’s app: its own referrals that the service may still confirm — received, and whether an appointment is booked — until the initial appointment. Nothing else.',
-    authScopes: { authenticated: true },
-    resolve: (_root, _args, context) => referrerView(context, 'myReferrals'),
+    operation: { policy: 'referral.referrer-view', audit: 'fields' },
+    resolve: (operation, _args, context) => referrerView(operation, context),
   }),
   referralStatus: t.field({
     type: ReferralStatusRef,
     description:
       'For a partner agency’s app: one of its own referrals, by the reference it gave. NOT_FOUND for any reference it did not refer (or that may no longer be confirmed).',
-    authScopes: { authenticated: true },
     args: { reference: t.arg.string({ required: true, description: 'The reference the partner gave.' }) },
-    resolve: async (_root, args, context) => {
-      partnerCaller(context);
+    operation: { policy: 'referral.referrer-view', audit: 'fields' },
+    resolve: async (operation, args, context) => {
       const reference = referrerReference(['reference'], args.reference);
-      const [status] = await referrerView(context, 'referralStatus', reference);
-      if (!status) {
-        context.access.audit.record({ action: 'DENIED', operation: 'referralStatus', outcome: 'NOT_FOUND' });
-        throw notFound('Referral');
-      }
+      const [status] = await referrerView(operation, context, reference);
+      if (!status) throw notFound('Referral');
       return status;
     },
   }),

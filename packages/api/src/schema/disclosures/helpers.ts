@@ -1,0 +1,90 @@
+import { ConfideError, ErrorCode, isIdOf, notFound, validate } from '@confide/domain';
+import type { CaseNote, RegisterEntry, ServiceUserRecord } from '@confide/store';
+import type { Operation } from '../../access/operation-plugin';
+import type { ConfideContext } from '../../context';
+import type { ConfideServices } from '../../services';
+import { noteLocalId } from '../ids';
+import type { EntryInContext } from './register';
+
+/** A register entry as the mutations give it: the client and the author are filled in by {@link appendEntry}. */
+export type NewEntry = Omit<Parameters<ConfideServices['disclosures']['append']>[2], 'clientId' | 'by'>;
+
+/**
+ * Appends an entry to the operation's client's disclosure register, in the caller's name. The operation plugin
+ * has already written its audit event (a CONSENT write): if that failed, nothing is appended.
+ */
+export async function appendEntry(
+  operation: Operation,
+  context: ConfideContext,
+  entry: NewEntry,
+): Promise<EntryInContext> {
+  const client = operation.client;
+  const appended = await context.services.disclosures.append(
+    operation.scope,
+    await context.access.clientKey(client),
+    { ...entry, clientId: client.clientId, by: operation.staff.staffId },
+  );
+  return { client, entry: appended };
+}
+
+/** The entries of one disclosure request of the client, or an empty list when the id names none. */
+export async function entriesOf(
+  context: ConfideContext,
+  client: ServiceUserRecord,
+  requestId: string,
+): Promise<RegisterEntry[]> {
+  if (!isIdOf('disclosure', requestId)) return [];
+  return context.services.disclosures.request(context.access.scope, client.clientId, requestId);
+}
+
+/** The request's entries, its RECEIVED entry and the next sequence number; NOT_FOUND when there is none. */
+export async function requestEntries(context: ConfideContext, client: ServiceUserRecord, requestId: string) {
+  const entries = await entriesOf(context, client, requestId);
+  const received = entries.find((entry) => entry.kind === 'RECEIVED');
+  if (!received) throw notFound('Disclosure request');
+  return { entries, received, next: Math.max(...entries.map((entry) => entry.sequence)) + 1 };
+}
+
+/** A current consent the disclosure can rest on: not withdrawn, and not a publicity consent. */
+export async function sharingConsent(context: ConfideContext, client: ServiceUserRecord) {
+  const consents = await context.services.consents.list(context.access.scope, client.clientId);
+  return consents.find(
+    (consent) => !consent.withdrawnAt && ['NAMED_AGENCY', 'GP', 'FAMILY', 'OTHER'].includes(consent.scope),
+  );
+}
+
+export async function notesFor(
+  context: ConfideContext,
+  client: ServiceUserRecord,
+  itemIds: readonly string[],
+): Promise<CaseNote[]> {
+  const scope = context.access.scope;
+  return Promise.all(
+    itemIds.map(async (id) => {
+      const note = await context.services.caseNotes.get(scope, client.clientId, id, context.access.loader);
+      if (!note) throw notFound('Note');
+      return note;
+    }),
+  );
+}
+
+/** Correspondence authored by another organisation needs that author’s recorded authority (Azure 4.1). */
+export function requireAuthorAuthority(notes: readonly CaseNote[]) {
+  const missing = notes.filter((note) => note.authorOrganisation && !note.authorAuthority);
+  if (missing.length > 0) {
+    throw new ConfideError(
+      ErrorCode.CONSENT_REQUIRED,
+      'Correspondence written by another organisation cannot be released without that author’s recorded authority.',
+      { details: { itemIds: missing.map((note) => note.noteId) } },
+    );
+  }
+}
+
+/** The client's notes named by global id: non-empty, unique, and all of this client (else NOT_FOUND). */
+export function noteIds(client: ServiceUserRecord, ids: readonly (string | number)[]): string[] {
+  return validate.nonEmptyUnique(['input', 'itemIds'], ids).map((id) => {
+    const { clientId, noteId } = noteLocalId(id);
+    if (clientId !== client.clientId) throw notFound('Note');
+    return noteId;
+  });
+}

@@ -1,0 +1,192 @@
+import {
+  IDENTITY_CHECKS,
+  LEGAL_BASES,
+  type RegisterEntry,
+  type SealedRegisterField,
+  type ServiceUserRecord,
+  visibleToSubject,
+} from '@confide/store';
+import { needToKnow } from '../../access/need-to-know';
+import { builder } from '../../builder';
+import { type ConfideContext, callerScope } from '../../context';
+import { ServiceUserRef } from '../service-users';
+
+/**
+ * How information lawfully leaves the organisation (DATA-PROTECTION.md, Consent and disclosure): requests
+ * received in writing, decided by a service manager or — when doubtful — the Caldicott Guardian, released with a
+ * digest of exactly what left, and read by the partner agency only through the grant the release created.
+ */
+
+export const LegalBasisEnum = builder.enumType('LegalBasis', {
+  description:
+    'The basis a disclosure rests on. Without consent, only a recorded legal basis allows release.',
+  values: LEGAL_BASES,
+});
+export const IdentityCheckEnum = builder.enumType('IdentityCheck', {
+  description: 'How the requester’s identity was verified (Lets connect 4.3).',
+  values: IDENTITY_CHECKS,
+});
+export const ReleaseMethodEnum = builder.enumType('ReleaseMethod', {
+  description: 'How the released bundle was sent.',
+  values: ['PARTNER_APP', 'SECURE_EMAIL', 'POST', 'IN_PERSON'] as const,
+});
+
+export interface EntryInContext {
+  readonly client: ServiceUserRecord;
+  readonly entry: RegisterEntry;
+}
+
+const ofEntry = (parent: EntryInContext) => ({ client: parent.client });
+
+async function sealed(parent: EntryInContext, field: SealedRegisterField, context: ConfideContext) {
+  const key = await context.access.clientKey(parent.client);
+  return context.services.disclosures.openSealed(key, parent.entry, field) ?? null;
+}
+
+export const RegisterEntryRef = builder.objectRef<EntryInContext>('DisclosureRegisterEntry');
+RegisterEntryRef.implement({
+  description:
+    'One entry of the append-only disclosure register (CONSENT): never edited or deleted, only followed by another entry.',
+  fields: (t) => ({
+    requestId: t.string({
+      ...needToKnow('CONSENT', ofEntry),
+      nullable: true,
+      description: 'The request it belongs to.',
+      resolve: (p) => p.entry.requestId,
+    }),
+    sequence: t.int({
+      ...needToKnow('CONSENT', ofEntry),
+      nullable: true,
+      description: 'Its place in the request’s history.',
+      resolve: (p) => p.entry.sequence,
+    }),
+    kind: t.string({
+      ...needToKnow('CONSENT', ofEntry),
+      nullable: true,
+      description: 'RECEIVED, ESCALATED, APPROVED, REFUSED, RELEASED, EXCEPTIONAL_DISCLOSURE or CORRECTION.',
+      resolve: (p) => p.entry.kind,
+    }),
+    at: t.field({
+      ...needToKnow('CONSENT', ofEntry),
+      type: 'DateTime',
+      nullable: true,
+      description: 'When recorded.',
+      resolve: (p) => p.entry.at,
+    }),
+    requesterOrganisation: t.string({
+      ...needToKnow('CONSENT', ofEntry),
+      nullable: true,
+      description: 'Who asked.',
+      resolve: (p) => p.entry.requesterOrganisation ?? null,
+    }),
+    requesterContact: t.string({
+      ...needToKnow('CONSENT', ofEntry),
+      nullable: true,
+      description: 'Their contact.',
+      resolve: (p, _a, c) => sealed(p, 'requesterContact', c),
+    }),
+    purpose: t.string({
+      ...needToKnow('CONSENT', ofEntry),
+      nullable: true,
+      description: 'Why they asked.',
+      resolve: (p, _a, c) => sealed(p, 'purpose', c),
+    }),
+    legalBasis: t.field({
+      ...needToKnow('CONSENT', ofEntry),
+      type: LegalBasisEnum,
+      nullable: true,
+      description: 'The basis claimed or relied on.',
+      resolve: (p) => p.entry.legalBasis ?? null,
+    }),
+    identityCheck: t.field({
+      ...needToKnow('CONSENT', ofEntry),
+      type: IdentityCheckEnum,
+      nullable: true,
+      description: 'How the requester was verified.',
+      resolve: (p) => p.entry.identityCheck ?? null,
+    }),
+    reasoning: t.string({
+      ...needToKnow('CONSENT', ofEntry),
+      nullable: true,
+      description: 'The decision’s, correction’s or exceptional disclosure’s reasoning.',
+      resolve: (p, _a, c) => sealed(p, 'reasoning', c),
+    }),
+    recipient: t.string({
+      ...needToKnow('CONSENT', ofEntry),
+      nullable: true,
+      description: 'Exceptional disclosure: who received the information.',
+      resolve: (p, _a, c) => sealed(p, 'recipient', c),
+    }),
+    reasonNotInformed: t.string({
+      ...needToKnow('CONSENT', ofEntry),
+      nullable: true,
+      description:
+        'Exceptional disclosure: why telling the person would increase risk, when they were not told.',
+      resolve: (p, _a, c) => sealed(p, 'reasonNotInformed', c),
+    }),
+    itemIds: t.stringList({
+      ...needToKnow('CONSENT', ofEntry),
+      nullable: true,
+      description: 'The items requested or released.',
+      resolve: (p) => [...p.entry.itemIds],
+    }),
+    snapshotDigest: t.string({
+      ...needToKnow('CONSENT', ofEntry),
+      nullable: true,
+      description: 'SHA-256 of exactly what was released, redactions applied.',
+      resolve: (p) => p.entry.snapshotDigest ?? null,
+    }),
+    redactions: t.string({
+      ...needToKnow('CONSENT', ofEntry),
+      nullable: true,
+      description: 'What was redacted.',
+      resolve: (p, _a, c) => sealed(p, 'redactions', c),
+    }),
+    method: t.string({
+      ...needToKnow('CONSENT', ofEntry),
+      nullable: true,
+      description: 'How it was released.',
+      resolve: (p) => p.entry.method ?? null,
+    }),
+    releasedBy: t.string({
+      ...needToKnow('CONSENT', ofEntry),
+      nullable: true,
+      description: 'Who recorded the entry.',
+      resolve: (p) => p.entry.by,
+    }),
+    grantExpiresAt: t.field({
+      ...needToKnow('CONSENT', ofEntry),
+      type: 'DateTime',
+      nullable: true,
+      description: 'Until when the partner may read the release.',
+      resolve: (p) => p.entry.grantExpiresAt ?? null,
+    }),
+    flaggedForGuardian: t.boolean({
+      ...needToKnow('CONSENT', ofEntry),
+      nullable: true,
+      description: 'Released without consent on a legal basis: flagged for the Caldicott Guardian.',
+      resolve: (p) => p.entry.flaggedForGuardian,
+    }),
+    clientInformed: t.boolean({
+      ...needToKnow('CONSENT', ofEntry),
+      nullable: true,
+      description: 'Exceptional disclosure: was the person told.',
+      resolve: (p) => p.entry.clientInformed ?? null,
+    }),
+  }),
+});
+
+builder.objectFields(ServiceUserRef, (t) => ({
+  disclosureRegister: t.field({
+    ...needToKnow('CONSENT', (client: ServiceUserRecord) => ({ client })),
+    type: [RegisterEntryRef],
+    nullable: true,
+    description:
+      'The person’s disclosure history, oldest first (append-only). The person themself does not see an exceptional disclosure they were not told of because telling them would increase risk.',
+    resolve: async (client, _args, context) => {
+      const entries = await context.services.disclosures.register(callerScope(context), client.clientId);
+      const own = context.auth?.principal.kind === 'SERVICE_USER';
+      return (own ? visibleToSubject(entries) : entries).map((entry) => ({ client, entry }));
+    },
+  }),
+}));

@@ -1,0 +1,358 @@
+import { createHash } from 'node:crypto';
+import type { ChangeFacts } from '@confide/access';
+import { ConfideError, ErrorCode, notFound, validate } from '@confide/domain';
+import type { OperationSubject } from '../../access/operation-plugin';
+import { builder } from '../../builder';
+import type { ConfideContext } from '../../context';
+import { clientSubject } from '../../use-cases/sharing-subjects';
+import { noteLocalId } from '../ids';
+import { clientById } from '../subjects';
+import {
+  appendEntry,
+  entriesOf,
+  noteIds,
+  notesFor,
+  requestEntries,
+  requireAuthorAuthority,
+  sharingConsent,
+} from './helpers';
+import { IdentityCheckEnum, LegalBasisEnum, RegisterEntryRef, ReleaseMethodEnum } from './register';
+
+/**
+ * A disclosure request's life in the register (Azure 4.1): received in writing with the requester verified,
+ * escalated when doubtful, decided, released with a digest of exactly what left, corrected by a later entry.
+ * Each is decided by the sharing policies (`disclosure.*`: the service's managers and the Caldicott Guardian)
+ * and audited by the operation plugin as a CONSENT write before it is appended.
+ */
+
+/** Every register write is a CONSENT write; `detail` names the rule's qualifier (a decision, a legal basis). */
+const consentWrite = (sharing: ChangeFacts['sharing'] = {}): ChangeFacts => ({
+  classification: 'CONSENT',
+  sharing,
+});
+
+/** The facts of an existing request the policy needs: whether it was escalated, and its legal basis. */
+async function requestFacts(
+  context: ConfideContext,
+  subject: OperationSubject,
+  requestId: string,
+): Promise<{ escalated: boolean; legalBasis: string | undefined }> {
+  if (subject.kind !== 'CLIENT') return { escalated: false, legalBasis: undefined };
+  const entries = await entriesOf(context, subject.client, requestId);
+  return {
+    escalated: entries.some((entry) => entry.kind === 'ESCALATED'),
+    legalBasis: entries.find((entry) => entry.kind === 'RECEIVED')?.legalBasis,
+  };
+}
+
+// ── Inputs ───────────────────────────────────────────────────────────────────────────────────────────────
+
+const ReceiveInput = builder.inputType('ReceiveDisclosureRequestInput', {
+  description: 'A request for information received in writing (Azure 4.1), with the requester verified.',
+  fields: (t) => ({
+    serviceUserId: t.id({ required: true, description: 'Whom it is about.' }),
+    requesterOrganisation: t.string({ required: true, description: 'The requesting organisation.' }),
+    requesterContact: t.string({ required: true, description: 'Contact at the requester.' }),
+    purpose: t.string({ required: true, description: 'What they need it for.' }),
+    legalBasis: t.field({ type: LegalBasisEnum, required: true, description: 'The basis claimed.' }),
+    itemIds: t.idList({ required: true, description: 'The notes requested.' }),
+    receivedOn: t.string({ required: true, description: 'Date received, YYYY-MM-DD.' }),
+    identityCheck: t.field({
+      type: IdentityCheckEnum,
+      required: true,
+      description: 'How the requester was verified.',
+    }),
+    partnerId: t.id({
+      required: false,
+      description: 'The partner agency whose app will receive it, if any.',
+    }),
+  }),
+});
+
+const ReleaseInput = builder.inputType('ReleaseDisclosureInput', {
+  description: 'What is released, how, and until when the partner may read it.',
+  fields: (t) => ({
+    serviceUserId: t.id({ required: true, description: 'Whom it is about.' }),
+    requestId: t.string({ required: true, description: 'The approved request.' }),
+    itemIds: t.idList({ required: true, description: 'The notes released (a subset of those approved).' }),
+    redactions: t.stringList({
+      required: false,
+      description: 'Phrases replaced by [REDACTED] in the bundle.',
+    }),
+    method: t.field({ type: ReleaseMethodEnum, required: true, description: 'How it is sent.' }),
+    grantExpiresAt: t.field({
+      type: 'DateTime',
+      required: false,
+      description: 'Until when the partner app may read it (required for PARTNER_APP; at most 90 days).',
+    }),
+  }),
+});
+
+// ── Mutations ────────────────────────────────────────────────────────────────────────────────────────────
+
+builder.mutationFields((t) => ({
+  receiveDisclosureRequest: t.field({
+    type: [RegisterEntryRef],
+    description:
+      'Records a written disclosure request in the register (the service’s managers, the Caldicott Guardian).',
+    args: { input: t.arg({ type: ReceiveInput, required: true }) },
+    operation: {
+      policy: 'disclosure.receive',
+      subject: clientById(({ input }) => input.serviceUserId),
+      change: () => consentWrite(),
+      audit: 'before',
+    },
+    resolve: async (operation, { input }, context) => {
+      const client = operation.client;
+      const itemIds = noteIds(client, input.itemIds);
+      await notesFor(context, client, itemIds);
+      const partnerId = input.partnerId == null ? undefined : String(input.partnerId);
+      if (
+        partnerId &&
+        !(await context.services.partners.list(operation.scope)).some((p) => p.partnerId === partnerId)
+      ) {
+        throw notFound('Partner agency');
+      }
+      const entry = await appendEntry(operation, context, {
+        requestId: context.services.disclosures.newRequestId(),
+        sequence: 1,
+        kind: 'RECEIVED',
+        requesterOrganisation: validate.text(
+          ['input', 'requesterOrganisation'],
+          input.requesterOrganisation,
+          { max: 200 },
+        ),
+        partnerId,
+        legalBasis: input.legalBasis,
+        identityCheck: input.identityCheck,
+        receivedOn: validate.pastDate(
+          ['input', 'receivedOn'],
+          input.receivedOn,
+          context.services.clock.now(),
+        ),
+        itemIds,
+        sealed: {
+          requesterContact: validate.text(['input', 'requesterContact'], input.requesterContact, {
+            max: 500,
+          }),
+          purpose: validate.text(['input', 'purpose'], input.purpose, { max: 2000, multiline: true }),
+        },
+      });
+      return [entry];
+    },
+  }),
+  escalateDisclosureRequest: t.field({
+    type: RegisterEntryRef,
+    description: 'Escalates a doubtful request to the Caldicott Guardian, who alone may then decide it.',
+    args: {
+      serviceUserId: t.arg.id({ required: true, description: 'Whom it is about.' }),
+      requestId: t.arg.string({ required: true, description: 'The request.' }),
+      reasoning: t.arg.string({ required: true, description: 'Why it is doubtful.' }),
+    },
+    operation: {
+      policy: 'disclosure.escalate',
+      subject: clientById((args) => args.serviceUserId),
+      change: () => consentWrite(),
+      audit: 'before',
+    },
+    resolve: async (operation, args, context) => {
+      const reasoning = validate.text(['reasoning'], args.reasoning, { max: 2000, multiline: true });
+      const { entries, next } = await requestEntries(context, operation.client, args.requestId);
+      if (entries.some((e) => ['APPROVED', 'REFUSED', 'ESCALATED'].includes(e.kind))) {
+        throw new ConfideError(ErrorCode.CONFLICT, 'The request is already escalated or decided.');
+      }
+      return appendEntry(operation, context, {
+        requestId: args.requestId,
+        sequence: next,
+        kind: 'ESCALATED',
+        flaggedForGuardian: true,
+        sealed: { reasoning },
+      });
+    },
+  }),
+  decideDisclosureRequest: t.field({
+    type: RegisterEntryRef,
+    description:
+      'Approves or refuses a request with reasoning (SERVICE_MANAGER of the service; the CALDICOTT_GUARDIAN, who alone decides escalated ones). Approval needs a current consent, or a legal basis other than consent — which flags it for the Guardian.',
+    args: {
+      serviceUserId: t.arg.id({ required: true, description: 'Whom it is about.' }),
+      requestId: t.arg.string({ required: true, description: 'The request.' }),
+      approve: t.arg.boolean({ required: true, description: 'Approve or refuse.' }),
+      reasoning: t.arg.string({ required: true, description: 'Why.' }),
+    },
+    operation: {
+      policy: 'disclosure.decide',
+      subject: clientById((args) => args.serviceUserId),
+      change: async (args, context, subject) =>
+        consentWrite({
+          detail: args.approve ? 'approved' : 'refused',
+          escalated: (await requestFacts(context, subject, args.requestId)).escalated,
+        }),
+      audit: 'before',
+    },
+    resolve: async (operation, args, context) => {
+      const client = operation.client;
+      const { entries, received, next } = await requestEntries(context, client, args.requestId);
+      if (entries.some((e) => e.kind === 'APPROVED' || e.kind === 'REFUSED')) {
+        throw new ConfideError(ErrorCode.CONFLICT, 'The request is already decided.');
+      }
+      const reasoning = validate.text(['reasoning'], args.reasoning, { max: 2000, multiline: true });
+      let consentId: string | undefined;
+      if (args.approve) {
+        if (received.legalBasis === 'CONSENT') {
+          consentId = (await sharingConsent(context, client))?.consentId;
+          if (!consentId) {
+            throw new ConfideError(
+              ErrorCode.CONSENT_REQUIRED,
+              'There is no current consent to share; a legal basis is needed instead.',
+            );
+          }
+        }
+        requireAuthorAuthority(await notesFor(context, client, received.itemIds));
+      }
+      return appendEntry(operation, context, {
+        requestId: args.requestId,
+        sequence: next,
+        kind: args.approve ? 'APPROVED' : 'REFUSED',
+        consentId,
+        legalBasis: received.legalBasis,
+        flaggedForGuardian: args.approve && received.legalBasis !== 'CONSENT',
+        sealed: { reasoning },
+      });
+    },
+  }),
+  releaseDisclosure: t.field({
+    type: RegisterEntryRef,
+    description:
+      'Releases approved items: records a SHA-256 digest of exactly what left (redactions applied), who released it, how and when, and — for PARTNER_APP — grants the partner those items until the expiry.',
+    args: { input: t.arg({ type: ReleaseInput, required: true }) },
+    operation: {
+      policy: 'disclosure.release',
+      subject: clientById(({ input }) => input.serviceUserId),
+      change: async ({ input }, context, subject) =>
+        consentWrite({ detail: (await requestFacts(context, subject, input.requestId)).legalBasis }),
+      audit: 'before',
+    },
+    resolve: async (operation, { input }, context) => {
+      const client = operation.client;
+      const { entries, received, next } = await requestEntries(context, client, input.requestId);
+      const approval = entries.find((e) => e.kind === 'APPROVED');
+      if (!approval) {
+        throw new ConfideError(
+          ErrorCode.FORBIDDEN,
+          'Only an approved request can be released; without consent a recorded legal basis and a decision are needed.',
+        );
+      }
+      if (entries.some((e) => e.kind === 'RELEASED'))
+        throw new ConfideError(ErrorCode.CONFLICT, 'The request was already released.');
+      const itemIds = noteIds(client, input.itemIds);
+      if (itemIds.some((id) => !received.itemIds.includes(id))) {
+        throw validate.badInputError(
+          ['input', 'itemIds'],
+          'Only items that were requested and approved can be released.',
+        );
+      }
+      if (received.legalBasis === 'CONSENT' && !(await sharingConsent(context, client))) {
+        throw new ConfideError(
+          ErrorCode.CONSENT_REQUIRED,
+          'The consent this release relied on has been withdrawn.',
+        );
+      }
+      const notes = await notesFor(context, client, itemIds);
+      requireAuthorAuthority(notes);
+      const now = context.services.clock.now();
+      let grantExpiresAt: string | undefined;
+      if (input.method === 'PARTNER_APP') {
+        if (!received.partnerId)
+          throw validate.badInputError(['input', 'method'], 'The request names no partner agency app.');
+        const expiry = input.grantExpiresAt;
+        if (!expiry || expiry <= now || expiry.getTime() - now.getTime() > 90 * 86_400_000) {
+          throw validate.badInputError(
+            ['input', 'grantExpiresAt'],
+            'A partner grant ends in the future, within 90 days.',
+          );
+        }
+        grantExpiresAt = expiry.toISOString();
+      }
+      const redactions = (input.redactions ?? []).map((r, i) =>
+        validate.text(['input', 'redactions', String(i)], r, { max: 200 }),
+      );
+      const key = await context.access.clientKey(client);
+      const bundle = notes.map((note) => {
+        let body = context.services.caseNotes.openBody(key, note);
+        for (const phrase of redactions) body = body.split(phrase).join('[REDACTED]');
+        return { noteId: note.noteId, kind: note.kind, recordedAt: note.recordedAt, body };
+      });
+      const snapshotDigest = createHash('sha256').update(JSON.stringify(bundle)).digest('hex');
+      return appendEntry(operation, context, {
+        requestId: input.requestId,
+        sequence: next,
+        kind: 'RELEASED',
+        partnerId: input.method === 'PARTNER_APP' ? received.partnerId : undefined,
+        itemIds,
+        consentId: approval.consentId,
+        legalBasis: received.legalBasis,
+        snapshotDigest,
+        method: input.method,
+        grantExpiresAt,
+        flaggedForGuardian: received.legalBasis !== 'CONSENT',
+        sealed: redactions.length > 0 ? { redactions: redactions.join('\n') } : {},
+      });
+    },
+  }),
+  correctDisclosureEntry: t.field({
+    type: RegisterEntryRef,
+    description: 'Appends a correction to a request’s history; entries are never edited or deleted.',
+    args: {
+      serviceUserId: t.arg.id({ required: true, description: 'Whom it is about.' }),
+      requestId: t.arg.string({ required: true, description: 'The request.' }),
+      reasoning: t.arg.string({ required: true, description: 'What was wrong and what is right.' }),
+    },
+    operation: {
+      policy: 'disclosure.correct',
+      subject: clientById((args) => args.serviceUserId),
+      change: () => consentWrite(),
+      audit: 'before',
+    },
+    resolve: async (operation, args, context) => {
+      const reasoning = validate.text(['reasoning'], args.reasoning, { max: 2000, multiline: true });
+      const { next } = await requestEntries(context, operation.client, args.requestId);
+      return appendEntry(operation, context, {
+        requestId: args.requestId,
+        sequence: next,
+        kind: 'CORRECTION',
+        sealed: { reasoning },
+      });
+    },
+  }),
+  recordAuthorAuthority: t.field({
+    type: 'Boolean',
+    description: 'Records another organisation’s authority to disclose correspondence it wrote (Azure 4.1).',
+    args: {
+      noteId: t.arg.id({ required: true, description: 'The correspondence.' }),
+      reference: t.arg.string({
+        required: true,
+        description: 'Reference of the author’s written authority.',
+      }),
+    },
+    operation: {
+      policy: 'disclosure.author-authority',
+      subject: (args, context) => clientSubject(context, noteLocalId(args.noteId).clientId),
+      change: () => consentWrite(),
+      audit: 'before',
+    },
+    resolve: async (operation, args, context) => {
+      const { noteId } = noteLocalId(args.noteId);
+      const reference = validate.text(['reference'], args.reference, { max: 200 });
+      const note = await context.services.caseNotes.get(
+        operation.scope,
+        operation.client.clientId,
+        noteId,
+        context.access.loader,
+      );
+      if (!note?.authorOrganisation) throw notFound('Correspondence from another organisation');
+      await context.services.caseNotes.recordAuthorAuthority(note, reference, operation.staff.staffId);
+      return true;
+    },
+  }),
+}));
