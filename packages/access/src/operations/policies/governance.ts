@@ -92,7 +92,7 @@ export const GOVERNANCE_POLICIES = [
     decide: (facts) =>
       facts.caller.kind === 'SERVICE_USER' && facts.relation?.self
         ? { effect: 'ALLOW', rule: 'self-view.own-access-log', relationship: 'SELF' }
-        : hidden('monitoring.own-access-log'),
+        : refuse('monitoring.own-access-log'),
   }),
   staffWithRole(
     'monitoring.staff-names',
