@@ -1,0 +1,159 @@
+import type { Role } from '@confide/domain';
+import { describe, expect, it } from 'vitest';
+import type { ClientRelationFacts } from '../../facts';
+import { OPERATION_POLICIES } from '../catalogue';
+import type { OperationFacts, SharingFacts } from '../facts';
+
+/**
+ * Subject access (issue 14, side door 1) as a table: who may compile a person's export, and who may approve it.
+ * The person always gets their own; staff only the IG lead, for an open request whose export a second person —
+ * not the compiler — approved; the approver is the Caldicott Guardian or another IG lead, never the recorder.
+ */
+
+const NONE: ClientRelationFacts = {
+  allocated: false,
+  managesService: false,
+  qaReview: false,
+  investigation: false,
+  serviceMember: false,
+  emergency: undefined,
+  self: false,
+  conflict: false,
+};
+
+const staff = (roles: Role[], sharing: SharingFacts, relation: Partial<ClientRelationFacts> = {}) =>
+  ({
+    caller: { kind: 'STAFF', roles, acknowledgedPolicy: true },
+    preset: 'STRICT',
+    approved: false,
+    relation: { ...NONE, ...relation },
+    change: { sharing },
+  }) satisfies OperationFacts;
+
+const APPROVED = { openRequest: true, exportApproved: true, callerApproved: false, callerRecorded: false };
+
+describe('subject-access.export', () => {
+  const decide = OPERATION_POLICIES['subject-access.export'].decide;
+
+  it.each([
+    [
+      'an IG lead, approved by someone else',
+      staff(['IG_LEAD'], APPROVED),
+      'ALLOW',
+      'subject-access.export-approved',
+    ],
+    [
+      'an IG lead who recorded the request, approved by someone else',
+      staff(['IG_LEAD'], { ...APPROVED, callerRecorded: true }),
+      'ALLOW',
+      'subject-access.export-approved',
+    ],
+    [
+      'an IG lead, not yet approved',
+      staff(['IG_LEAD'], { ...APPROVED, exportApproved: false }),
+      'FORBIDDEN',
+      'subject-access.export-not-approved',
+    ],
+    [
+      'the IG lead who approved it',
+      staff(['IG_LEAD'], { ...APPROVED, callerApproved: true }),
+      'FORBIDDEN',
+      'subject-access.approver-compiles',
+    ],
+    [
+      'an IG lead, no open request',
+      staff(['IG_LEAD'], { openRequest: false }),
+      'FORBIDDEN',
+      'subject-access.no-open-request',
+    ],
+    [
+      'the Caldicott Guardian',
+      staff(['CALDICOTT_GUARDIAN'], APPROVED),
+      'FORBIDDEN',
+      'subject-access.compiler',
+    ],
+    [
+      'the service’s manager',
+      staff(['SERVICE_MANAGER'], APPROVED, { managesService: true, serviceMember: true }),
+      'FORBIDDEN',
+      'subject-access.compiler',
+    ],
+    [
+      'an IG lead who has not acknowledged the policy',
+      {
+        ...staff(['IG_LEAD'], APPROVED),
+        caller: { kind: 'STAFF', roles: ['IG_LEAD'], acknowledgedPolicy: false },
+      },
+      'POLICY_NOT_ACKNOWLEDGED',
+      'policy.acknowledgement',
+    ],
+    [
+      'the person themself',
+      {
+        caller: { kind: 'SERVICE_USER' },
+        preset: 'STRICT',
+        approved: false,
+        relation: { ...NONE, self: true },
+      },
+      'ALLOW',
+      'subject-access.self',
+    ],
+    [
+      'another person',
+      { caller: { kind: 'SERVICE_USER' }, preset: 'STRICT', approved: false, relation: NONE },
+      'NOT_FOUND',
+      'existence.no-relationship',
+    ],
+  ] as [string, OperationFacts, string, string][])('%s: %s', (_name, facts, effect, rule) => {
+    expect(decide(facts)).toMatchObject({ effect, rule });
+  });
+});
+
+describe('subject-access.approve-export', () => {
+  const decide = OPERATION_POLICIES['subject-access.approve-export'].decide;
+
+  it.each([
+    ['the Caldicott Guardian', staff(['CALDICOTT_GUARDIAN'], {}), 'ALLOW'],
+    ['another IG lead', staff(['IG_LEAD'], {}), 'ALLOW'],
+    ['the IG lead who recorded it', staff(['IG_LEAD'], { callerRecorded: true }), 'FORBIDDEN'],
+    ['a Guardian who recorded it', staff(['CALDICOTT_GUARDIAN'], { callerRecorded: true }), 'FORBIDDEN'],
+    [
+      'the service’s manager',
+      staff(['SERVICE_MANAGER'], {}, { managesService: true, serviceMember: true }),
+      'FORBIDDEN',
+    ],
+    ['a senior manager', staff(['SENIOR_MANAGER'], {}), 'FORBIDDEN'],
+  ] as [string, OperationFacts, string][])('%s: %s', (_name, facts, effect) => {
+    expect(decide(facts).effect).toBe(effect);
+  });
+});
+
+describe('subject-access.request', () => {
+  const decide = OPERATION_POLICIES['subject-access.request'].decide;
+
+  it.each([
+    ['an IG lead', staff(['IG_LEAD'], {}), 'ALLOW'],
+    [
+      'the service’s manager',
+      staff(['SERVICE_MANAGER'], {}, { managesService: true, serviceMember: true }),
+      'ALLOW',
+    ],
+    [
+      'an allocated worker',
+      staff(['SUPPORT_WORKER'], {}, { allocated: true, serviceMember: true }),
+      'FORBIDDEN',
+    ],
+    [
+      'the person themself',
+      {
+        caller: { kind: 'SERVICE_USER' },
+        preset: 'STRICT',
+        approved: false,
+        relation: { ...NONE, self: true },
+      },
+      'ALLOW',
+    ],
+  ] as [string, OperationFacts, string][])('%s: %s', (_name, facts, effect) => {
+    expect(decide(facts).effect).toBe(effect);
+  });
+});
