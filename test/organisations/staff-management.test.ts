@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addStaff, onboardTestOrganisation } from '../support/fixtures';
+import { addStaff, approvalIdOf, approve, onboardTestOrganisation, secondAdmin } from '../support/fixtures';
 import { testApi } from '../support/test-api';
 
 const codes = (result: { errors?: { extensions?: Record<string, unknown> }[] | undefined }) =>
@@ -14,7 +14,7 @@ describe('staff management by ORG_ADMIN', () => {
     const org = await onboardTestOrganisation(api);
 
     const added = await api.graphql<{ addStaffMember: { handle: string; roles: string[]; status: string } }>(
-      `mutation { addStaffMember(input: { handle: "jo.bloggs", displayName: "Jo Bloggs", roles: [SUPPORT_WORKER, VOLUNTEER] }) { ${STAFF_FIELDS} } }`,
+      `mutation { addStaffMember(input: { handle: "jo.bloggs", displayName: "Jo Bloggs", roles: [VOLUNTEER, ADMINISTRATOR] }) { ${STAFF_FIELDS} } }`,
       { token: org.adminToken },
     );
     const list = await api.graphql<{ staffMembers: { edges: { node: { handle: string } }[] } }>(
@@ -24,13 +24,33 @@ describe('staff management by ORG_ADMIN', () => {
 
     expect(added.data?.addStaffMember).toMatchObject({
       handle: 'jo.bloggs',
-      roles: ['SUPPORT_WORKER', 'VOLUNTEER'],
+      roles: ['VOLUNTEER', 'ADMINISTRATOR'],
       status: 'ACTIVE',
     });
     expect(list.data?.staffMembers.edges.map((edge) => edge.node.handle).sort()).toEqual([
       'admin',
       'jo.bloggs',
     ]);
+  });
+
+  it('adds a staff member with a role that opens client content once a second admin approves', async () => {
+    const org = await onboardTestOrganisation(api);
+    const second = await secondAdmin(api, org);
+
+    const proposed = await api.graphql(
+      'mutation { addStaffMember(input: { handle: "jo.bloggs", displayName: "Jo Bloggs", roles: [SUPPORT_WORKER, VOLUNTEER] }) { id } }',
+      { token: org.adminToken },
+    );
+    await approve(api, approvalIdOf(proposed) ?? '', second.token);
+    const list = await api.graphql<{
+      staffMembers: { edges: { node: { handle: string; roles: string[]; status: string } }[] };
+    }>('{ staffMembers { edges { node { handle roles status } } } }', { token: org.adminToken });
+
+    expect(codes(proposed)).toEqual(['APPROVAL_REQUIRED']);
+    const added = list.data?.staffMembers.edges
+      .map((edge) => edge.node)
+      .find((n) => n.handle === 'jo.bloggs');
+    expect(added).toEqual({ handle: 'jo.bloggs', roles: ['SUPPORT_WORKER', 'VOLUNTEER'], status: 'ACTIVE' });
   });
 
   it('assigns and removes roles, with optimistic concurrency', async () => {
@@ -42,12 +62,22 @@ describe('staff management by ORG_ADMIN', () => {
         { token: org.adminToken, variables: { id: worker.globalId, v: expectedVersion } },
       );
 
-    const assigned = await change('assignRoles', 'TEAM_LEADER', 1);
+    // TEAM_LEADER opens client content: a second administrator approves it.
+    const proposed = await change('assignRoles', 'TEAM_LEADER', 1);
+    await approve(api, approvalIdOf(proposed) ?? '', (await secondAdmin(api, org)).token);
+    const assigned = await api.graphql<{ me: { roles: string[]; staffMember: { version: number } } }>(
+      '{ me { roles staffMember { version } } }',
+      { token: worker.token },
+    );
     const stale = await change('assignRoles', 'IG_LEAD', 1);
     const removed = await change('removeRoles', 'SUPPORT_WORKER');
     const me = await api.graphql<{ me: { roles: string[] } }>('{ me { roles } }', { token: worker.token });
 
-    expect(assigned.data?.assignRoles).toEqual({ roles: ['SUPPORT_WORKER', 'TEAM_LEADER'], version: 2 });
+    expect(codes(proposed)).toEqual(['APPROVAL_REQUIRED']);
+    expect(assigned.data?.me).toEqual({
+      roles: ['SUPPORT_WORKER', 'TEAM_LEADER'],
+      staffMember: { version: 2 },
+    });
     expect(codes(stale)).toEqual(['CONFLICT']);
     expect(removed.data?.removeRoles?.roles).toEqual(['TEAM_LEADER']);
     expect(me.data?.me.roles).toEqual(['TEAM_LEADER']);

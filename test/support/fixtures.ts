@@ -60,7 +60,64 @@ export async function staffToken(api: TestApi, orgId: OrgId, staffId: string): P
   return api.token({ sub: staff.externalSubject, org_id: orgId, staff_id: staff.staffId });
 }
 
-/** Adds a staff member through the API as the organisation's admin; returns their id and a token. */
+/** A Relay global id, as the API gives it. */
+export function globalIdOf(typename: string, id: string): string {
+  return Buffer.from(`${typename}:${id}`, 'utf8').toString('base64');
+}
+
+/** The approvalId of a change the API answered APPROVAL_REQUIRED, or undefined. */
+export function approvalIdOf(result: {
+  errors?: { extensions?: Record<string, unknown> }[] | undefined;
+}): string | undefined {
+  const error = result.errors?.find((entry) => entry.extensions?.code === 'APPROVAL_REQUIRED');
+  const id = error?.extensions?.approvalId;
+  return typeof id === 'string' ? id : undefined;
+}
+
+const secondAdmins = new Map<string, Promise<{ staffId: string; token: string }>>();
+
+/**
+ * A second ORG_ADMIN of the organisation (added once, by its first admin), who approves the changes the first
+ * admin proposes under the two-person rule: an administrator role opens no client content, so it needs none.
+ */
+export function secondAdmin(
+  api: TestApi,
+  org: TestOrganisation,
+): Promise<{ staffId: string; token: string }> {
+  let admin = secondAdmins.get(org.orgId);
+  if (!admin) {
+    admin = (async () => {
+      const handle = `approver-${randomBytes(3).toString('hex')}`;
+      const result = await api.graphql(
+        `mutation ($input: AddStaffMemberInput!) { addStaffMember(input: $input) { id } }`,
+        {
+          token: org.adminToken,
+          variables: { input: { handle, displayName: 'Second Admin', roles: ['ORG_ADMIN'] } },
+        },
+      );
+      expect(result.errors).toBeUndefined();
+      const staffId = await staffIdByHandle(api, org.orgId, handle);
+      return { staffId, token: await staffToken(api, org.orgId, staffId) };
+    })();
+    secondAdmins.set(org.orgId, admin);
+  }
+  return admin;
+}
+
+/** Approves a pending change as `token`'s holder; fails the test if that is refused. */
+export async function approve(api: TestApi, approvalId: string, token: string): Promise<void> {
+  const result = await api.graphql('mutation ($id: ID!) { approveChange(approvalId: $id) { status } }', {
+    token,
+    variables: { id: approvalId },
+  });
+  expect(result.errors).toBeUndefined();
+}
+
+/**
+ * Adds a staff member through the API as the organisation's admin; returns their id and a token. A role that
+ * opens client content needs a second person (ACCESS-MODEL.md Operations): the organisation's second admin
+ * approves the account, as two people would.
+ */
 export async function addStaff(
   api: TestApi,
   org: TestOrganisation,
@@ -71,11 +128,13 @@ export async function addStaff(
     `mutation ($input: AddStaffMemberInput!) { addStaffMember(input: $input) { id } }`,
     { token: org.adminToken, variables: { input: { handle, displayName: `Staff ${handle}`, roles } } },
   );
-  expect(result.errors).toBeUndefined();
+  const approvalId = approvalIdOf(result);
+  if (approvalId) await approve(api, approvalId, (await secondAdmin(api, org)).token);
+  else expect(result.errors).toBeUndefined();
   const staffId = await staffIdByHandle(api, org.orgId, handle);
   return {
     staffId,
-    globalId: result.data?.addStaffMember.id ?? '',
+    globalId: globalIdOf('StaffMember', staffId),
     token: await staffToken(api, org.orgId, staffId),
   };
 }

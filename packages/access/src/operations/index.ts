@@ -8,7 +8,7 @@ export type {
   SubjectKind,
 } from './facts';
 export { classifiedWritePolicy, clientPolicy } from './policies/common';
-export { decideReport, REPORT_RULES, type ReportReach, reportReach } from './report-scope';
+export { grantsContentRole, ROLES_WITHOUT_CLIENT_CONTENT } from './policies/identity';
 export {
   ACCESS_GRANTS,
   type AccessGrant,
@@ -25,3 +25,4 @@ export {
   staffWithRole,
   unacknowledged,
 } from './policy';
+export { decideReport, REPORT_RULES, type ReportReach, reportReach } from './report-scope';

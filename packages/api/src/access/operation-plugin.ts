@@ -30,6 +30,7 @@ import SchemaBuilder, {
 import type { GraphQLFieldResolver, GraphQLResolveInfo } from 'graphql';
 import type { ConfideContext } from '../context';
 import { runAsPrincipal } from '../operations/request-actor';
+import type { AuditRecord } from './audit-trail';
 import { readRefusal } from './request-access';
 
 /** What an operation acts on, as the plugin loaded it for the policy and hands it to the resolver. */
@@ -50,7 +51,15 @@ export type OperationSubject =
  */
 export interface OperationOptions<Args> {
   readonly policy: OperationPolicyId;
-  readonly subject?: (args: Args, context: ConfideContext) => OperationSubject | Promise<OperationSubject>;
+  /**
+   * Loads what the operation acts on. When a second person runs an approved change, `proposed` carries the
+   * subject id recorded with the proposal (so an operation that creates its subject keeps the id it proposed).
+   */
+  readonly subject?: (
+    args: Args,
+    context: ConfideContext,
+    proposed?: { readonly subjectId: string | undefined },
+  ) => OperationSubject | Promise<OperationSubject>;
   readonly change?: (
     args: Args,
     context: ConfideContext,
@@ -59,6 +68,20 @@ export interface OperationOptions<Args> {
   readonly audit: 'before' | 'after' | 'fields';
   /** The audit action of an allowed call: WRITE for mutations and READ for queries unless given. */
   readonly action?: AuditAction;
+  /**
+   * Checks the arguments against the subject's state once the policy has admitted the caller and before anything
+   * is proposed, audited or changed: BAD_USER_INPUT and CONFLICT thrown here change and record nothing, and a
+   * caller the policy refuses is told FORBIDDEN, not what was wrong with their input.
+   */
+  readonly validate?: (args: Args, context: ConfideContext, subject: OperationSubject) => unknown;
+  /**
+   * What the operation's events name beyond its subject: another subject id (a team change names the staff
+   * member, not the service) and `fields` (e.g. the roles given; never personal data).
+   */
+  readonly record?: (
+    args: Args,
+    subject: OperationSubject,
+  ) => { readonly subjectId?: string; readonly fields?: readonly string[] };
 }
 
 declare global {
@@ -155,6 +178,7 @@ export interface GovernedOperation {
     context: ConfideContext,
     info: GraphQLResolveInfo,
     proposedBy: string,
+    proposedSubjectId?: string,
   ) => Promise<unknown>;
 }
 
@@ -311,7 +335,7 @@ export class OperationPolicyPlugin<Types extends SchemaTypes> extends BasePlugin
       args: Record<string, unknown>,
       context: ConfideContext,
       info: GraphQLResolveInfo,
-      approval: { proposedBy: string } | undefined,
+      approval: { proposedBy: string; subjectId?: string | undefined } | undefined,
     ): Promise<unknown> => {
       if (!context.auth) throw context.authError ?? unauthenticated();
       const { principal } = context.auth;
@@ -333,7 +357,13 @@ export class OperationPolicyPlugin<Types extends SchemaTypes> extends BasePlugin
       }
       let subject: OperationSubject = { kind: 'NONE' };
       try {
-        if (options.subject) subject = await options.subject(args, context);
+        if (options.subject) {
+          subject = await options.subject(
+            args,
+            context,
+            approval ? { subjectId: approval.subjectId } : undefined,
+          );
+        }
       } catch (error) {
         // A subject that does not exist answers like one that is not the caller's business.
         if (isRefusal(error) && !audit.hasDenied(name)) {
@@ -345,15 +375,39 @@ export class OperationPolicyPlugin<Types extends SchemaTypes> extends BasePlugin
         throw error;
       }
       const subjectId = subjectIdOf(subject);
+      const named = options.record?.(args, subject) ?? {};
+      const eventSubjectId = named.subjectId ?? subjectId;
+      const withFields = (event: AuditRecord) => {
+        for (const field of named.fields ?? []) audit.record({ ...event, field });
+        return event;
+      };
       if (options.change) change = await options.change(args, context, subject);
       const facts = await gatherFacts(policy, context, subject, change, approval !== undefined);
       const decision = policy.decide(facts);
-      if (decision.effect === 'APPROVAL_REQUIRED' && !approval) {
-        return proposeChange(context, { name, policy, args, subjectId, action, rule: decision.rule });
+      const proposing = decision.effect === 'APPROVAL_REQUIRED' && !approval;
+      if (proposing || (decision.effect === 'ALLOW' && (!approval || policy.approvedBy?.(facts)))) {
+        await options.validate?.(args, context, subject);
       }
-      if (decision.effect !== 'ALLOW') throw deny(decision, subjectId);
+      if (proposing) {
+        return proposeChange(context, {
+          name,
+          policy,
+          args,
+          subjectId,
+          action,
+          rule: decision.rule,
+          event: withFields({
+            action,
+            operation: name,
+            subjectId: eventSubjectId,
+            outcome: 'APPROVAL_REQUESTED',
+            rule: decision.rule,
+          }),
+        });
+      }
+      if (decision.effect !== 'ALLOW') throw deny(decision, eventSubjectId);
       if (approval && !(policy.approvedBy?.(facts) ?? false)) {
-        throw deny({ effect: 'FORBIDDEN', rule: `${policy.id}.approver` }, subjectId);
+        throw deny({ effect: 'FORBIDDEN', rule: `${policy.id}.approver` }, eventSubjectId);
       }
       const operation = new Operation(name, principal, subject, decision, approval?.proposedBy);
       const rule = approval ? `${decision.rule}+approved` : decision.rule;
@@ -361,7 +415,7 @@ export class OperationPolicyPlugin<Types extends SchemaTypes> extends BasePlugin
         action:
           decision.relationship === 'EMERGENCY' && action === 'READ' ? ('EMERGENCY_ACCESS' as const) : action,
         operation: name,
-        subjectId,
+        subjectId: eventSubjectId,
         outcome: 'ALLOWED',
         rule,
         relationship: decision.relationship,
@@ -371,7 +425,7 @@ export class OperationPolicyPlugin<Types extends SchemaTypes> extends BasePlugin
       // The fields a change writes are listed on its one event.
       if (options.audit !== 'fields')
         for (const field of change?.fields ?? []) audit.record({ ...allowed, field });
-      if (options.audit === 'before') await audit.recordBeforeChange(allowed);
+      if (options.audit === 'before') await audit.recordBeforeChange(withFields(allowed));
       let result: unknown;
       try {
         // The principal is also reachable by use cases the resolver calls (the provisioner signs for it).
@@ -382,7 +436,7 @@ export class OperationPolicyPlugin<Types extends SchemaTypes> extends BasePlugin
           audit.record({
             action: 'DENIED',
             operation: name,
-            subjectId,
+            subjectId: eventSubjectId,
             outcome: error.code,
             rule: policy.id,
             classification: change?.classification,
@@ -390,7 +444,7 @@ export class OperationPolicyPlugin<Types extends SchemaTypes> extends BasePlugin
         }
         throw error;
       }
-      if (options.audit === 'after') audit.record(allowed);
+      if (options.audit === 'after') audit.record(withFields(allowed));
       return result;
     };
 
@@ -399,7 +453,8 @@ export class OperationPolicyPlugin<Types extends SchemaTypes> extends BasePlugin
       kind: fieldConfig.kind,
       policy,
       options,
-      runApproved: (args, context, info, proposedBy) => run(args, context, info, { proposedBy }),
+      runApproved: (args, context, info, proposedBy, proposedSubjectId) =>
+        run(args, context, info, { proposedBy, subjectId: proposedSubjectId }),
     });
 
     return (_parent, args, context, info) =>
@@ -417,17 +472,13 @@ async function proposeChange(
     subjectId: string | undefined;
     action: AuditAction;
     rule: string;
+    /** The proposal's own event (its fields already recorded). */
+    event: AuditRecord;
   },
 ): Promise<never> {
   const principal = context.auth?.principal;
   if (principal?.kind !== 'STAFF') throw forbidden();
-  await context.access.audit.recordBeforeChange({
-    action: change.action,
-    operation: change.name,
-    subjectId: change.subjectId,
-    outcome: 'APPROVAL_REQUESTED',
-    rule: change.rule,
-  });
+  await context.access.audit.recordBeforeChange(change.event);
   const approval = await context.services.approvals.propose(tenantScope(principal.orgId), {
     operation: change.name,
     args: change.args,

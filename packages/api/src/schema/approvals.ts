@@ -85,7 +85,7 @@ builder.mutationFields((t) => ({
         operation.staff.staffId,
       );
       try {
-        await governed.runApproved(approval.args, context, info, approval.proposedBy);
+        await governed.runApproved(approval.args, context, info, approval.proposedBy, approval.subjectId);
       } catch (error) {
         await context.services.approvals.reopen(operation.scope, approval.approvalId);
         throw error;

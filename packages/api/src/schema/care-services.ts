@@ -1,7 +1,8 @@
-import { forbidden, notFound, validate } from '@confide/domain';
+import { notFound, validate } from '@confide/domain';
 import type { CareService } from '@confide/store';
+import type { OperationSubject } from '../access/operation-plugin';
 import { builder } from '../builder';
-import { type ConfideContext, callerScope, hasRole, staffPrincipal } from '../context';
+import { type ConfideContext, callerScope } from '../context';
 import { localId } from './ids';
 import { StaffMemberRef } from './staff';
 
@@ -37,15 +38,18 @@ async function staffList(context: ConfideContext, ids: readonly string[]) {
   return staff.filter((member) => member !== undefined);
 }
 
-/** Services are set up by the organisation's administrators and senior managers. */
-function mayManageServices(context: ConfideContext): boolean {
-  return hasRole(context, 'ORG_ADMIN') || hasRole(context, 'SENIOR_MANAGER');
-}
-
 export async function serviceFor(context: ConfideContext, globalId: string | number): Promise<CareService> {
   const service = await context.access.service(localId(globalId, 'Service', 'service'));
   if (!service) throw notFound('Service');
   return service;
+}
+
+/** The service an operation acts on, which must exist (NOT_FOUND otherwise, recorded as a refusal). */
+function existingService<Args>(pick: (args: Args) => string | number) {
+  return async (args: Args, context: ConfideContext): Promise<OperationSubject> => ({
+    kind: 'SERVICE',
+    serviceId: (await serviceFor(context, pick(args))).serviceId,
+  });
 }
 
 async function staffIdIn(context: ConfideContext, globalId: string | number): Promise<string> {
@@ -55,22 +59,47 @@ async function staffIdIn(context: ConfideContext, globalId: string | number): Pr
   return staffId;
 }
 
+/** The staff member a team change names, if the id is well formed (the change itself checks the rest). */
+function namedStaff(globalId: string | number): string | undefined {
+  try {
+    return localId(globalId, 'StaffMember', 'staff', 'Staff member');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether the staff member a change names is the caller: nobody grants themself a relationship. */
+const namesCaller = (context: ConfideContext, staffId: string | undefined): boolean =>
+  staffId !== undefined &&
+  context.auth?.principal.kind === 'STAFF' &&
+  context.auth.principal.staffId === staffId;
+
+/**
+ * A team change is recorded against the staff member it names (who gains or loses access), with the service and
+ * the part of it (managers or members) as its fields.
+ */
+const teamEvent = (part: string) => (args: { staffId: string | number }, subject: OperationSubject) => {
+  const staffId = namedStaff(args.staffId);
+  const service = subject.kind === 'SERVICE' ? [`Service:${subject.serviceId}`] : [];
+  return { ...(staffId ? { subjectId: staffId } : {}), fields: [...service, `Service.${part}`] };
+};
+
 builder.queryFields((t) => ({
   services: t.field({
     type: [ServiceRef],
     description: 'The organisation’s services.',
-    authScopes: { staff: true },
-    resolve: (_root, _args, context) => context.services.careServices.list(callerScope(context)),
+    operation: { policy: 'service.list', audit: 'fields' },
+    resolve: (operation, _args, context) => context.services.careServices.list(operation.scope),
   }),
 }));
 
 /**
  * A change to a service's managers or team. Managers are appointed and removed by ORG_ADMIN and SENIOR_MANAGER;
- * the team also by the service's own managers. Only active staff join; anyone can be taken off. The staff
- * member's own copy of the link changes in the same transaction (decision 0020), so access follows at once.
+ * the team also by the service's own managers; nobody adds themself. Only active staff join; anyone can be taken
+ * off. The staff member's own copy of the link changes in the same transaction (decision 0020), so access
+ * follows at once. Audited before it happens, against the staff member.
  */
 interface TeamChange {
-  readonly operation: string;
   readonly description: string;
   readonly role: 'managers' | 'members';
   readonly change: 'add' | 'remove';
@@ -81,65 +110,67 @@ builder.mutationFields((t) => {
     t.field({
       type: ServiceRef,
       description: spec.description,
-      authScopes: { staff: true },
       args: {
         serviceId: t.arg.id({ required: true, description: 'The service.' }),
         staffId: t.arg.id({ required: true, description: 'The staff member.' }),
       },
-      resolve: async (_root, args, context) => {
-        const service = await serviceFor(context, args.serviceId);
-        const mayChange =
-          mayManageServices(context) ||
-          (spec.role === 'members' && service.managers.includes(staffPrincipal(context).staffId));
-        if (!mayChange) throw forbidden();
-        const staffId =
+      operation: {
+        policy: spec.role === 'managers' ? 'service.managers' : 'service.team',
+        subject: existingService((args) => args.serviceId),
+        change: (args, context) => ({
+          grantsCallerAccess: spec.change === 'add' && namesCaller(context, namedStaff(args.staffId)),
+        }),
+        // Only active staff join; anyone can be taken off.
+        validate: (args, context) =>
           spec.change === 'add'
-            ? await staffIdIn(context, args.staffId)
-            : localId(args.staffId, 'StaffMember', 'staff', 'Staff member');
-        context.access.audit.record({ action: 'ADMIN', operation: spec.operation, outcome: 'ALLOWED' });
+            ? staffIdIn(context, args.staffId)
+            : localId(args.staffId, 'StaffMember', 'staff', 'Staff member'),
+        record: teamEvent(spec.role),
+        audit: 'before',
+        action: 'ADMIN',
+      },
+      resolve: async (operation, args, context) => {
+        const staffId = localId(args.staffId, 'StaffMember', 'staff', 'Staff member');
         const { careServices } = context.services;
+        const serviceId = operation.subjectId ?? '';
         return spec.change === 'add'
-          ? careServices.addStaff(callerScope(context), service.serviceId, staffId, spec.role)
-          : careServices.removeStaff(callerScope(context), service.serviceId, staffId, spec.role);
+          ? careServices.addStaff(operation.scope, serviceId, staffId, spec.role)
+          : careServices.removeStaff(operation.scope, serviceId, staffId, spec.role);
       },
     });
   return {
     createService: t.field({
       type: ServiceRef,
-      description: 'Creates a service (ORG_ADMIN, SENIOR_MANAGER).',
-      authScopes: { staff: true },
+      description: 'Creates a service (ORG_ADMIN, SENIOR_MANAGER). Audited before it happens.',
       args: { name: t.arg.string({ required: true, description: 'The service’s name (1–200 characters).' }) },
-      resolve: async (_root, { name }, context) => {
-        if (!mayManageServices(context)) throw forbidden();
-        const service = await context.services.careServices.create(
-          callerScope(context),
-          validate.text(['name'], name, { max: 200 }),
-        );
-        context.access.audit.record({ action: 'ADMIN', operation: 'createService', outcome: 'ALLOWED' });
-        return service;
+      operation: {
+        policy: 'service.create',
+        validate: ({ name }) => validate.text(['name'], name, { max: 200 }),
+        audit: 'before',
+        action: 'ADMIN',
       },
+      resolve: (operation, { name }, context) =>
+        context.services.careServices.create(operation.scope, validate.text(['name'], name, { max: 200 })),
     }),
     assignServiceManager: teamChange({
-      operation: 'assignServiceManager',
-      description: 'Makes a staff member a manager of a service (ORG_ADMIN, SENIOR_MANAGER).',
+      description:
+        'Makes another staff member a manager of a service (ORG_ADMIN, SENIOR_MANAGER). Audited before it happens.',
       role: 'managers',
       change: 'add',
     }),
     removeServiceManager: teamChange({
-      operation: 'removeServiceManager',
       description:
         'Ends a staff member’s management of a service (ORG_ADMIN, SENIOR_MANAGER). Their access through it ends at once.',
       role: 'managers',
       change: 'remove',
     }),
     addServiceStaff: teamChange({
-      operation: 'addServiceStaff',
-      description: 'Adds a staff member to a service’s team (its managers, ORG_ADMIN, SENIOR_MANAGER).',
+      description:
+        'Adds another staff member to a service’s team (its managers, ORG_ADMIN, SENIOR_MANAGER). Audited before it happens.',
       role: 'members',
       change: 'add',
     }),
     removeServiceStaff: teamChange({
-      operation: 'removeServiceStaff',
       description:
         'Takes a staff member off a service’s team (its managers, ORG_ADMIN, SENIOR_MANAGER). Their access through the team ends at once; allocations are ended separately.',
       role: 'members',
@@ -148,8 +179,7 @@ builder.mutationFields((t) => {
     assignQaReview: t.field({
       type: ServiceRef,
       description:
-        'Assigns a team leader to carry out QA checks at a service for a period: read-only access to its records (Azure 4.1d).',
-      authScopes: { staff: true },
+        'Assigns another team leader to carry out QA checks at a service for a period: read-only access to its records (Azure 4.1d). Audited before it happens.',
       args: {
         serviceId: t.arg.id({ required: true, description: 'The service.' }),
         staffId: t.arg.id({ required: true, description: 'The team leader.' }),
@@ -160,30 +190,35 @@ builder.mutationFields((t) => {
           description: 'End of the assignment (at most 90 days later).',
         }),
       },
-      resolve: async (_root, args, context) => {
-        const service = await serviceFor(context, args.serviceId);
-        if (!mayManageServices(context) && !service.managers.includes(staffPrincipal(context).staffId))
-          throw forbidden();
-        const staffId = await staffIdIn(context, args.staffId);
-        const staff = await context.services.directory.staff(callerScope(context), staffId);
-        if (!staff?.roles.includes('TEAM_LEADER')) {
-          throw validate.badInputError(['staffId'], 'QA reviews are carried out by team leaders.');
-        }
-        if (args.to <= args.from || args.to.getTime() - args.from.getTime() > 90 * 86_400_000) {
-          throw validate.badInputError(
-            ['to'],
-            'A QA assignment ends after it starts and lasts at most 90 days.',
-          );
-        }
-        context.access.audit.record({ action: 'ADMIN', operation: 'assignQaReview', outcome: 'ALLOWED' });
-        return context.services.careServices.assignQa(
-          callerScope(context),
-          service.serviceId,
-          staffId,
+      operation: {
+        policy: 'service.qa-review',
+        subject: existingService((args) => args.serviceId),
+        change: (args, context) => ({ grantsCallerAccess: namesCaller(context, namedStaff(args.staffId)) }),
+        validate: async (args, context) => {
+          const staffId = await staffIdIn(context, args.staffId);
+          const staff = await context.services.directory.staff(callerScope(context), staffId);
+          if (!staff?.roles.includes('TEAM_LEADER')) {
+            throw validate.badInputError(['staffId'], 'QA reviews are carried out by team leaders.');
+          }
+          if (args.to <= args.from || args.to.getTime() - args.from.getTime() > 90 * 86_400_000) {
+            throw validate.badInputError(
+              ['to'],
+              'A QA assignment ends after it starts and lasts at most 90 days.',
+            );
+          }
+        },
+        record: teamEvent('qaReviews'),
+        audit: 'before',
+        action: 'ADMIN',
+      },
+      resolve: (operation, args, context) =>
+        context.services.careServices.assignQa(
+          operation.scope,
+          operation.subjectId ?? '',
+          localId(args.staffId, 'StaffMember', 'staff', 'Staff member'),
           args.from,
           args.to,
-        );
-      },
+        ),
     }),
   };
 });

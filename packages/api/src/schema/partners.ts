@@ -1,7 +1,6 @@
 import { badInput, newId, validate } from '@confide/domain';
 import type { PartnerAgency } from '@confide/store';
 import { builder } from '../builder';
-import { callerScope } from '../context';
 import { organisationProvisioning } from '../operations/provisioning';
 
 const PartnerAgencyRef = builder.objectRef<PartnerAgency>('PartnerAgency');
@@ -20,17 +19,34 @@ builder.queryFields((t) => ({
   partnerAgencies: t.field({
     type: [PartnerAgencyRef],
     description: 'The organisation’s partner agencies (ORG_ADMIN).',
-    authScopes: { role: 'ORG_ADMIN' },
-    resolve: (_root, _args, context) => context.services.partners.list(callerScope(context)),
+    operation: { policy: 'identity.partner.list', audit: 'after' },
+    resolve: (operation, _args, context) => context.services.partners.list(operation.scope),
   }),
 }));
+
+/** Where the agency's app client comes from, checked before anything is written or audited. */
+function registration(args: { name: string; clientId?: string | null | undefined }, deployed: boolean) {
+  const name = validate.text(['name'], args.name, { max: 200 });
+  // Deployed (a provisioner, hence a user pool): the provisioner creates the agency's app client (decision 0022).
+  if (deployed && args.clientId != null) {
+    throw badInput(['clientId'], 'Leave clientId out: this deployment creates the agency’s app client.');
+  }
+  if (!deployed && args.clientId == null) {
+    throw badInput(['clientId'], 'clientId is required: this deployment has no user pool to create it in.');
+  }
+  return {
+    name,
+    // Until the provisioner binds the app client, a generated subject that no token of the pool can carry.
+    clientId:
+      args.clientId == null ? newId('subject') : validate.handle(['clientId'], args.clientId.toLowerCase()),
+  };
+}
 
 builder.mutationFields((t) => ({
   registerPartnerAgency: t.field({
     type: PartnerAgencyRef,
     description:
-      'Registers a partner agency and binds its client-credentials app to this organisation (ORG_ADMIN). It reads nothing until a disclosure is released to it. In a deployed stage the agency’s own app client is created in the user pool (leave `clientId` out; an operator hands its secret to the agency); locally `clientId` is the client id its tokens carry, and required.',
-    authScopes: { role: 'ORG_ADMIN' },
+      'Registers a partner agency and binds its client-credentials app to this organisation (ORG_ADMIN). It reads nothing until a disclosure is released to it. In a deployed stage the agency’s own app client is created in the user pool (leave `clientId` out; an operator hands its secret to the agency); locally `clientId` is the client id its tokens carry, and required. Audited before it happens.',
     args: {
       name: t.arg.string({ required: true, description: 'The agency’s name.' }),
       clientId: t.arg.string({
@@ -39,38 +55,19 @@ builder.mutationFields((t) => ({
           'The OAuth client id of its app: required locally; left out in a deployed stage, where the app client is created for the agency.',
       }),
     },
-    resolve: async (_root, args, context) => {
-      const scope = callerScope(context);
-      const name = validate.text(['name'], args.name, { max: 200 });
-      // Deployed (a provisioner, hence a user pool): the provisioner creates the agency's app client (decision 0022).
+    operation: {
+      policy: 'identity.partner.register',
+      validate: (args, context) => registration(args, context.services.config.provisioner !== undefined),
+      // Recorded before the agency or its app client exists: the app client grants access once it has its secret.
+      audit: 'before',
+      action: 'ADMIN',
+    },
+    resolve: async (operation, args, context) => {
       const deployed = context.services.config.provisioner !== undefined;
-      if (deployed && args.clientId != null) {
-        throw badInput(['clientId'], 'Leave clientId out: this deployment creates the agency’s app client.');
-      }
-      if (!deployed && args.clientId == null) {
-        throw badInput(
-          ['clientId'],
-          'clientId is required: this deployment has no user pool to create it in.',
-        );
-      }
-      const partner = await context.services.partners.register(scope, {
-        name,
-        // Until the provisioner binds the app client, a generated subject that no token of the pool can carry.
-        clientId:
-          args.clientId == null
-            ? newId('subject')
-            : validate.handle(['clientId'], args.clientId.toLowerCase()),
-      });
-      context.access.audit.record({
-        action: 'ADMIN',
-        operation: 'registerPartnerAgency',
-        outcome: 'ALLOWED',
-      });
+      const partner = await context.services.partners.register(operation.scope, registration(args, deployed));
       if (!deployed) return partner;
-      // Recorded before the app client is created, which grants access once the agency has its secret.
-      await context.access.audit.flush();
       return organisationProvisioning(context.services).registerPartnerClient({
-        organisationId: scope.orgId,
+        organisationId: operation.scope.orgId,
         partnerId: partner.partnerId,
       });
     },

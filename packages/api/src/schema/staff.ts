@@ -1,19 +1,25 @@
+import { grantsContentRole } from '@confide/access';
 import {
+  ConfideError,
   conflict,
   DEFAULT_RETENTION_RULES,
+  ErrorCode,
   forbidden,
   isExpired,
   isIdOf,
+  newId,
   notFound,
   type Role,
   validate,
 } from '@confide/domain';
 import type { StaffMember } from '@confide/store';
 import { resolveArrayConnection } from '@pothos/plugin-relay';
+import type { Operation, OperationSubject } from '../access/operation-plugin';
 import { builder } from '../builder';
 import { authenticated, type ConfideContext, callerScope, hasRole, staffPrincipal } from '../context';
 import { organisationProvisioning } from '../operations/provisioning';
 import { INVITE_EMAIL_FIELD, noUserPool, refuseUninvitable } from '../operations/staff-invitations';
+import { staffById } from './subjects';
 import { RoleEnum } from './vocabulary';
 
 export const StaffMemberRef = builder.objectRef<StaffMember>('StaffMember');
@@ -68,9 +74,9 @@ builder.queryFields((t) => ({
   staffMembers: t.connection({
     type: StaffMemberRef,
     description: 'The organisation’s staff accounts (ORG_ADMIN and HR_OFFICER).',
-    authScopes: { $any: { role: 'ORG_ADMIN', $all: { role: 'HR_OFFICER' } } },
-    resolve: async (_root, args, context) =>
-      resolveArrayConnection({ args }, await context.services.directory.listStaff(callerScope(context))),
+    operation: { policy: 'identity.staff.list', audit: 'after' },
+    resolve: async (operation, args, context) =>
+      resolveArrayConnection({ args }, await context.services.directory.listStaff(operation.scope)),
   }),
 }));
 
@@ -118,95 +124,190 @@ const InviteStaffMemberInput = builder.inputType('InviteStaffMemberInput', {
   }),
 });
 
-function staffIdFrom(globalId: { typename: string; id: string }): string {
-  if (globalId.typename !== 'StaffMember' || !isIdOf('staff', globalId.id)) throw notFound('Staff member');
-  return globalId.id;
+/**
+ * The staff member an operation acts on, who must exist in the caller's organisation (NOT_FOUND otherwise,
+ * recorded as a refusal before anything is written).
+ */
+function existingStaff<Args>(pick: (args: Args) => { typename: string; id: string }) {
+  const target = staffById(pick);
+  return async (args: Args, context: ConfideContext): Promise<OperationSubject> => {
+    const subject = target(args);
+    if (subject.kind !== 'STAFF') throw notFound('Staff member');
+    const scope = callerScope(context);
+    if (!(await context.services.directory.staff(scope, subject.staffId))) throw notFound('Staff member');
+    return subject;
+  };
 }
 
+/** The staff member an operation acts on, once its subject loader has found them. */
+async function subjectStaff(operation: Operation, context: ConfideContext): Promise<StaffMember> {
+  const staff = await context.services.directory.staff(operation.scope, operation.subjectId ?? '');
+  if (!staff) throw notFound('Staff member');
+  return staff;
+}
+
+/** The roles a change names, validated before anything happens (BAD_USER_INPUT changes nothing). */
+const givenRoles = (roles: readonly Role[]): Role[] => validate.nonEmptyUnique(['input', 'roles'], roles);
+
+/** The roles given or taken are named on the change's audit event: role names are not personal data. */
+const rolesNamed = (args: { input: { roles: readonly Role[] } }) => ({
+  fields: [...new Set(args.input.roles)],
+});
+
+const roleChange = {
+  subject: existingStaff(
+    (args: { input: { staffId: { typename: string; id: string } } }) => args.input.staffId,
+  ),
+  // A stale version is CONFLICT before anything is proposed or written (and again when an approved change runs).
+  validate: async (
+    args: { input: { roles: readonly Role[]; expectedVersion?: number | null | undefined } },
+    context: ConfideContext,
+    subject: OperationSubject,
+  ) => {
+    givenRoles(args.input.roles);
+    await currentVersion(context, subject, args.input.expectedVersion);
+  },
+  record: rolesNamed,
+  audit: 'before',
+  action: 'ADMIN',
+} as const;
+
 async function changeRoles(
+  operation: Operation,
   context: ConfideContext,
-  input: { staffId: { typename: string; id: string }; roles: Role[]; expectedVersion?: number | null },
+  input: { roles: Role[]; expectedVersion?: number | null },
   change: (current: readonly Role[], given: readonly Role[]) => Role[],
 ): Promise<StaffMember> {
-  const scope = callerScope(context);
-  const staffId = staffIdFrom(input.staffId);
-  const roles = validate.nonEmptyUnique(['input', 'roles'], input.roles);
-  const current = await context.services.directory.staff(scope, staffId);
-  if (!current) throw notFound('Staff member');
-  const next = change(current.roles, roles);
+  const current = await subjectStaff(operation, context);
+  const next = change(current.roles, givenRoles(input.roles));
   if (next.length === 0)
     throw forbidden('A staff member keeps at least one role; deactivate the account instead.');
-  return context.services.directory.updateStaff(scope, staffId, {
+  return context.services.directory.updateStaff(operation.scope, current.staffId, {
     roles: next,
     expectedVersion: input.expectedVersion ?? current.version,
   });
 }
 
+/** The checks of a new account, made before it is proposed or created, so bad input changes nothing. */
+async function newAccount(
+  input: { handle: string; displayName: string; roles: Role[] },
+  context: ConfideContext,
+  check?: 'handle',
+): Promise<{ handle: string; displayName: string; roles: Role[] }> {
+  const account = {
+    handle: validate.handle(['input', 'handle'], input.handle),
+    displayName: validate.text(['input', 'displayName'], input.displayName, { max: 200 }),
+    roles: givenRoles(input.roles),
+  };
+  // A taken handle is CONFLICT at once, not after a second person approved.
+  if (check === 'handle') {
+    if (await context.services.directory.staffByHandle(callerScope(context), account.handle)) {
+      throw new ConfideError(ErrorCode.CONFLICT, 'That handle is already in use in this organisation.', {
+        field: ['input', 'handle'],
+      });
+    }
+  }
+  return account;
+}
+
 builder.mutationFields((t) => ({
   addStaffMember: t.field({
     type: StaffMemberRef,
-    description: 'Adds a staff account to the caller’s organisation (ORG_ADMIN).',
-    authScopes: { role: 'ORG_ADMIN' },
+    description:
+      'Adds a staff account to the caller’s organisation (ORG_ADMIN). An account with a role that opens client content (any but ORG_ADMIN, ADMINISTRATOR and VOLUNTEER) is created only when another ORG_ADMIN approves it: the call answers APPROVAL_REQUIRED with `extensions.approvalId` (see `approveChange`). Audited before it happens, naming the account and its roles.',
     args: { input: t.arg({ type: AddStaffMemberInput, required: true }) },
-    resolve: (_root, { input }, context) =>
-      context.services.directory.addStaff(callerScope(context), {
-        handle: validate.handle(['input', 'handle'], input.handle),
-        displayName: validate.text(['input', 'displayName'], input.displayName, { max: 200 }),
-        roles: validate.nonEmptyUnique(['input', 'roles'], input.roles),
+    operation: {
+      policy: 'identity.staff.add',
+      // The new account's id is chosen first, so the event written before it is created names it.
+      subject: (_args, _context, proposed) => ({
+        kind: 'STAFF',
+        staffId:
+          proposed?.subjectId && isIdOf('staff', proposed.subjectId) ? proposed.subjectId : newId('staff'),
+      }),
+      change: ({ input }) => ({ grantsContentRole: grantsContentRole(input.roles) }),
+      validate: ({ input }, context) => newAccount(input, context, 'handle'),
+      record: rolesNamed,
+      audit: 'before',
+      action: 'ADMIN',
+    },
+    resolve: async (operation, { input }, context) =>
+      context.services.directory.addStaff(operation.scope, {
+        ...(await newAccount(input, context)),
+        ...(operation.subjectId ? { staffId: operation.subjectId } : {}),
       }),
   }),
   assignRoles: t.field({
     type: StaffMemberRef,
-    description: 'Adds roles to a staff member (ORG_ADMIN).',
-    authScopes: { role: 'ORG_ADMIN' },
+    description:
+      'Adds roles to another staff member (ORG_ADMIN; nobody changes their own roles). A role that opens client content (any but ORG_ADMIN, ADMINISTRATOR and VOLUNTEER) takes effect only when another ORG_ADMIN, not the staff member concerned, approves it: the call answers APPROVAL_REQUIRED with `extensions.approvalId`. Audited before it happens, naming the staff member and the roles.',
     args: { input: t.arg({ type: ChangeRolesInput, required: true }) },
-    resolve: (_root, { input }, context) =>
-      changeRoles(context, input, (current, given) => [...new Set([...current, ...given])]),
+    operation: {
+      policy: 'identity.roles.assign',
+      change: ({ input }) => ({ grantsContentRole: grantsContentRole(input.roles) }),
+      ...roleChange,
+    },
+    resolve: (operation, { input }, context) =>
+      changeRoles(operation, context, input, (current, given) => [...new Set([...current, ...given])]),
   }),
   removeRoles: t.field({
     type: StaffMemberRef,
-    description: 'Removes roles from a staff member (ORG_ADMIN).',
-    authScopes: { role: 'ORG_ADMIN' },
+    description:
+      'Removes roles from another staff member (ORG_ADMIN; nobody changes their own roles). Audited before it happens, naming the staff member and the roles.',
     args: { input: t.arg({ type: ChangeRolesInput, required: true }) },
-    resolve: (_root, { input }, context) =>
-      changeRoles(context, input, (current, given) => current.filter((role) => !given.includes(role))),
+    operation: {
+      policy: 'identity.roles.remove',
+      ...roleChange,
+    },
+    resolve: (operation, { input }, context) =>
+      changeRoles(operation, context, input, (current, given) =>
+        current.filter((role) => !given.includes(role)),
+      ),
   }),
   inviteStaffMember: t.field({
     type: StaffMemberRef,
     description:
       'Creates the staff member’s sign-in user in the user pool (which emails them an invitation) and links it to their account, replacing the subject they were given when added (ORG_ADMIN). CONFLICT if they already have a sign-in user or are deactivated, or (on `input.email`) if the address is in use. Where there is no user pool (a local stack) it is refused: BAD_USER_INPUT with `extensions.unavailable` = "userPool".',
-    authScopes: { role: 'ORG_ADMIN' },
     args: { input: t.arg({ type: InviteStaffMemberInput, required: true }) },
-    resolve: async (_root, { input }, context) => {
-      const scope = callerScope(context);
-      const staffId = staffIdFrom(input.staffId);
-      const email = validate.email(INVITE_EMAIL_FIELD, input.email);
-      const staff = await context.services.directory.staff(scope, staffId);
-      if (!staff) throw notFound('Staff member');
-      refuseUninvitable(staff);
-      // Only the provisioner reaches the user pool; with none configured (locally) there is nothing to invite to.
-      if (!context.services.config.provisioner) throw noUserPool();
-      // Recorded before the invitation, which cannot be taken back: if the audit cannot be written, none is sent.
-      await context.access.audit.recordBeforeChange({
-        action: 'ADMIN',
-        operation: 'inviteStaffMember',
-        subjectId: staff.staffId,
-        outcome: 'ALLOWED',
-      });
+    operation: {
+      policy: 'identity.staff.invite',
+      subject: existingStaff((args) => args.input.staffId),
+      // Checked before the event, which is written before the invitation: an invitation cannot be taken back.
+      validate: async ({ input }, context, subject) => {
+        validate.email(INVITE_EMAIL_FIELD, input.email);
+        const scope = callerScope(context);
+        const staff =
+          subject.kind === 'STAFF'
+            ? await context.services.directory.staff(scope, subject.staffId)
+            : undefined;
+        if (staff) refuseUninvitable(staff);
+        // Only the provisioner reaches the user pool; with none configured (locally) there is nothing to invite to.
+        if (!context.services.config.provisioner) throw noUserPool();
+      },
+      audit: 'before',
+      action: 'ADMIN',
+    },
+    resolve: async (operation, { input }, context) => {
+      const staff = await subjectStaff(operation, context);
       return organisationProvisioning(context.services).inviteStaff({
-        organisationId: scope.orgId,
+        organisationId: operation.scope.orgId,
         staffId: staff.staffId,
-        email,
+        email: validate.email(INVITE_EMAIL_FIELD, input.email),
       });
     },
   }),
   deactivateStaff: t.field({
     type: StaffMemberRef,
-    description: 'Deactivates a staff account; its tokens are refused from this moment (ORG_ADMIN).',
-    authScopes: { role: 'ORG_ADMIN' },
+    description:
+      'Deactivates another staff account; its tokens are refused from this moment (ORG_ADMIN; another administrator deactivates yours). Audited before it happens.',
     args: { input: t.arg({ type: DeactivateStaffInput, required: true }) },
-    resolve: (_root, { input }, context) =>
-      context.services.directory.updateStaff(callerScope(context), staffIdFrom(input.staffId), {
+    operation: {
+      policy: 'identity.staff.deactivate',
+      subject: existingStaff((args) => args.input.staffId),
+      audit: 'before',
+      action: 'ADMIN',
+    },
+    resolve: (operation, { input }, context) =>
+      context.services.directory.updateStaff(operation.scope, operation.subjectId ?? '', {
         status: 'DEACTIVATED',
         ...(input.expectedVersion == null ? {} : { expectedVersion: input.expectedVersion }),
       }),
@@ -293,17 +394,27 @@ const RecordReemploymentInput = builder.inputType('RecordReemploymentInput', {
   }),
 });
 
-/** The staff member an ORG_ADMIN acts on: in the organisation, not expired, not the caller themself. */
-async function otherStaffMember(
+/** The staff member whose employment an ORG_ADMIN records, with the version they read. */
+async function employee(
+  operation: Operation,
   context: ConfideContext,
-  input: { staffId: { typename: string; id: string }; expectedVersion?: number | null | undefined },
-  ownMessage: string,
+  expectedVersion: number | null | undefined,
 ): Promise<StaffMember> {
-  const staffId = staffIdFrom(input.staffId);
-  const staff = await context.services.directory.staff(callerScope(context), staffId);
-  if (!staff) throw notFound('Staff member');
-  if (staff.staffId === staffPrincipal(context).staffId) throw forbidden(ownMessage);
-  if (input.expectedVersion != null && input.expectedVersion !== staff.version) throw conflict();
+  const staff = await subjectStaff(operation, context);
+  if (expectedVersion != null && expectedVersion !== staff.version) throw conflict();
+  return staff;
+}
+
+/** The version check, made before the event is written so a stale call changes nothing and claims nothing. */
+async function currentVersion(
+  context: ConfideContext,
+  subject: OperationSubject,
+  expectedVersion: number | null | undefined,
+): Promise<StaffMember | undefined> {
+  if (subject.kind !== 'STAFF') return undefined;
+  const scope = callerScope(context);
+  const staff = await context.services.directory.staff(scope, subject.staffId);
+  if (staff && expectedVersion != null && expectedVersion !== staff.version) throw conflict();
   return staff;
 }
 
@@ -311,25 +422,22 @@ builder.mutationFields((t) => ({
   recordEmploymentEnded: t.field({
     type: StaffEmploymentRef,
     description:
-      'Records that a staff member’s employment ended (ORG_ADMIN): their account is deactivated, and every record of theirs is scheduled to expire `staffYearsAfterEmployment` after their last day (at once if that has passed). Recording again corrects the date. Audited.',
-    authScopes: { role: 'ORG_ADMIN' },
+      'Records that another staff member’s employment ended (ORG_ADMIN): their account is deactivated, and every record of theirs is scheduled to expire `staffYearsAfterEmployment` after their last day (at once if that has passed). Recording again corrects the date. Audited before it happens.',
     args: { input: t.arg({ type: RecordEmploymentEndedInput, required: true }) },
-    resolve: async (_root, { input }, context) => {
+    operation: {
+      policy: 'identity.employment.end',
+      subject: existingStaff((args) => args.input.staffId),
+      validate: async ({ input }, context, subject) => {
+        validate.pastDate(['input', 'endedOn'], input.endedOn, context.services.clock.now());
+        await currentVersion(context, subject, input.expectedVersion);
+      },
+      audit: 'before',
+      action: 'ADMIN',
+    },
+    resolve: async (operation, { input }, context) => {
       const endedOn = validate.pastDate(['input', 'endedOn'], input.endedOn, context.services.clock.now());
-      const staff = await otherStaffMember(
-        context,
-        input,
-        'Another administrator records the end of your own employment.',
-      );
-      const scope = callerScope(context);
-      // Recorded before the change: if the audit cannot be written, nothing is changed.
-      await context.access.audit.recordBeforeChange({
-        action: 'ADMIN',
-        operation: 'recordEmploymentEnded',
-        subjectId: staff.staffId,
-        outcome: 'ALLOWED',
-        rule: 'retention.staff-employment-ended',
-      });
+      const staff = await employee(operation, context, input.expectedVersion);
+      const scope = operation.scope;
       // Access ends first: a failure part-way leaves an account that cannot sign in, never the reverse.
       const deactivated =
         staff.status === 'ACTIVE'
@@ -340,7 +448,7 @@ builder.mutationFields((t) => ({
           : staff;
       return context.services.staffRetention.recordEnded(scope, deactivated, {
         endedOn,
-        recordedBy: staffPrincipal(context).staffId,
+        recordedBy: operation.staff.staffId,
         rules: authenticated(context).organisation?.retention ?? DEFAULT_RETENTION_RULES,
       });
     },
@@ -348,29 +456,26 @@ builder.mutationFields((t) => ({
   recordReemployment: t.field({
     type: StaffMemberRef,
     description:
-      'Records that a former staff member whose records have not yet expired is employed again (ORG_ADMIN): their records are no longer scheduled to expire and their account is active again. CONFLICT when their employment has not ended. Audited.',
-    authScopes: { role: 'ORG_ADMIN' },
+      'Records that a former staff member whose records have not yet expired is employed again (ORG_ADMIN, for someone else): their records are no longer scheduled to expire and their account is active again. CONFLICT when their employment has not ended. Audited before it happens.',
     args: { input: t.arg({ type: RecordReemploymentInput, required: true }) },
-    resolve: async (_root, { input }, context) => {
-      const staff = await otherStaffMember(
-        context,
-        input,
-        'Another administrator records your own re-employment.',
-      );
-      const scope = callerScope(context);
-      const employment = await context.services.staffRetention.employment(scope, staff.staffId);
-      if (!employment?.endedOn) throw conflict('The staff member’s employment has not ended.');
-      await context.access.audit.recordBeforeChange({
-        action: 'ADMIN',
-        operation: 'recordReemployment',
-        subjectId: staff.staffId,
-        outcome: 'ALLOWED',
-        rule: 'retention.staff-reemployed',
+    operation: {
+      policy: 'identity.employment.resume',
+      subject: existingStaff((args) => args.input.staffId),
+      validate: async ({ input }, context, subject) => {
+        const staff = await currentVersion(context, subject, input.expectedVersion);
+        const scope = callerScope(context);
+        const employment = staff && (await context.services.staffRetention.employment(scope, staff.staffId));
+        if (staff && !employment?.endedOn) throw conflict('The staff member’s employment has not ended.');
+      },
+      audit: 'before',
+      action: 'ADMIN',
+    },
+    resolve: async (operation, { input }, context) => {
+      const staff = await employee(operation, context, input.expectedVersion);
+      await context.services.staffRetention.recordReemployed(operation.scope, staff, {
+        recordedBy: operation.staff.staffId,
       });
-      await context.services.staffRetention.recordReemployed(scope, staff, {
-        recordedBy: staffPrincipal(context).staffId,
-      });
-      return context.services.directory.updateStaff(scope, staff.staffId, { status: 'ACTIVE' });
+      return context.services.directory.updateStaff(operation.scope, staff.staffId, { status: 'ACTIVE' });
     },
   }),
 }));

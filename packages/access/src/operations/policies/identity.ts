@@ -1,4 +1,36 @@
-import { allow, operationPolicy } from '../policy';
+import type { Role } from '@confide/domain';
+import type { OperationFacts } from '../facts';
+import { allow, hasAnyRole, needsApproval, operationPolicy, refuse, staff, staffWithRole } from '../policy';
+
+/**
+ * Roles that open no client content (ACCESS-MODEL.md Operations): every other role takes effect only when a
+ * second person with authority approves it.
+ */
+export const ROLES_WITHOUT_CLIENT_CONTENT: readonly Role[] = ['ORG_ADMIN', 'ADMINISTRATOR', 'VOLUNTEER'];
+
+/** Whether any of `roles` opens client content, so that giving it needs a second person. */
+export function grantsContentRole(roles: readonly Role[]): boolean {
+  return roles.some((role) => !ROLES_WITHOUT_CLIENT_CONTENT.includes(role));
+}
+
+const ACCOUNTS_CLAUSE =
+  'ACCESS-MODEL.md Roles: ORG_ADMIN manages the organisation’s staff accounts and roles';
+const TWO_PERSON_ROLES =
+  'ACCESS-MODEL.md Operations: nobody changes their own roles; a role that grants client content takes effect only when a second person with authority approves it';
+const SERVICES_CLAUSE =
+  'ACCESS-MODEL.md Relationships: MANAGES_SERVICE and team membership are set up by ORG_ADMIN and SENIOR_MANAGER, the team also by the service’s managers; no single person grants themself a relationship';
+
+/** Another ORG_ADMIN, never the staff member concerned, approves a role that opens client content. */
+const anotherOrgAdmin = (facts: OperationFacts): boolean =>
+  hasAnyRole(facts, ['ORG_ADMIN']) && facts.targetIsCaller !== true;
+
+/** Who sets up a service and its managers. */
+const mayManageServices = (facts: OperationFacts): boolean =>
+  hasAnyRole(facts, ['ORG_ADMIN', 'SENIOR_MANAGER']);
+
+/** Who changes a service's team: those who set up services, and the service's own managers. */
+const mayChangeTeam = (facts: OperationFacts): boolean =>
+  mayManageServices(facts) || facts.service?.manages === true;
 
 /** Who the caller is, their organisation and staff: identity and organisation administration. */
 export const IDENTITY_POLICIES = [
@@ -14,5 +46,180 @@ export const IDENTITY_POLICIES = [
       'ACCESS-MODEL.md Existence hiding: a node is looked up by any tenant principal; its type decides what it shows',
     principals: ['STAFF', 'SERVICE_USER', 'PARTNER'],
     decide: () => allow('node.read'),
+  }),
+
+  // ── Staff accounts and roles ────────────────────────────────────────────────────────────────────────────
+  staffWithRole(
+    'identity.staff.list',
+    'ACCESS-MODEL.md Roles: ORG_ADMIN manages staff accounts; HR_OFFICER, named personnel staff (Azure 5.1)',
+    ['ORG_ADMIN', 'HR_OFFICER'],
+  ),
+  operationPolicy({
+    id: 'identity.staff.add',
+    clause: `${ACCOUNTS_CLAUSE}; ${TWO_PERSON_ROLES}`,
+    subject: 'STAFF',
+    effects: { writes: true, changesRoles: true, grantsAccess: true, grants: 'ROLE' },
+    decide: (facts) => {
+      if (!hasAnyRole(facts, ['ORG_ADMIN'])) return refuse('identity.staff.add');
+      // A new account is never the caller's; the rule is stated so the floor can check it holds regardless.
+      if (facts.targetIsCaller) return refuse('identity.roles.self');
+      if (facts.change?.grantsContentRole && !facts.approved) return needsApproval('identity.roles.content');
+      return allow('identity.staff.add');
+    },
+    approvedBy: anotherOrgAdmin,
+  }),
+  operationPolicy({
+    id: 'identity.roles.assign',
+    clause: `${ACCOUNTS_CLAUSE}; ${TWO_PERSON_ROLES}`,
+    subject: 'STAFF',
+    effects: { writes: true, changesRoles: true, grantsAccess: true, grants: 'ROLE' },
+    decide: (facts) => {
+      if (!hasAnyRole(facts, ['ORG_ADMIN'])) return refuse('identity.roles.assign');
+      if (facts.targetIsCaller) return refuse('identity.roles.self');
+      if (facts.change?.grantsContentRole && !facts.approved) return needsApproval('identity.roles.content');
+      return allow('identity.roles.assign');
+    },
+    approvedBy: anotherOrgAdmin,
+  }),
+  operationPolicy({
+    id: 'identity.roles.remove',
+    clause: `${ACCOUNTS_CLAUSE}; ${TWO_PERSON_ROLES}`,
+    subject: 'STAFF',
+    effects: { writes: true, changesRoles: true },
+    decide: (facts) => {
+      if (!hasAnyRole(facts, ['ORG_ADMIN'])) return refuse('identity.roles.remove');
+      if (facts.targetIsCaller) return refuse('identity.roles.self');
+      return allow('identity.roles.remove');
+    },
+  }),
+  operationPolicy({
+    id: 'identity.staff.deactivate',
+    clause: `${ACCOUNTS_CLAUSE}; another administrator deactivates an administrator’s own account`,
+    subject: 'STAFF',
+    effects: { writes: true },
+    decide: (facts) => {
+      if (!hasAnyRole(facts, ['ORG_ADMIN'])) return refuse('identity.staff.deactivate');
+      if (facts.targetIsCaller) return refuse('identity.staff.self');
+      return allow('identity.staff.deactivate');
+    },
+  }),
+  // An invitation links a sign-in to an account whose roles were already given (and approved where they open
+  // client content); deactivating the account refuses its tokens at once, so it is not treated as irreversible.
+  staffWithRole(
+    'identity.staff.invite',
+    `${ACCOUNTS_CLAUSE}; the user pool emails the invitation`,
+    ['ORG_ADMIN'],
+    { subject: 'STAFF', effects: { writes: true } },
+  ),
+  operationPolicy({
+    id: 'identity.employment.end',
+    clause:
+      'DATA-PROTECTION.md Retention: staff records are kept 6 years after employment ends; ORG_ADMIN records the end of someone else’s employment',
+    subject: 'STAFF',
+    effects: { writes: true },
+    decide: (facts) => {
+      if (!hasAnyRole(facts, ['ORG_ADMIN'])) return refuse('identity.employment.end');
+      if (facts.targetIsCaller) return refuse('identity.staff.self');
+      return allow('retention.staff-employment-ended');
+    },
+  }),
+  operationPolicy({
+    id: 'identity.employment.resume',
+    clause:
+      'DATA-PROTECTION.md Retention: a former staff member employed again is kept; ORG_ADMIN records someone else’s re-employment',
+    subject: 'STAFF',
+    effects: { writes: true },
+    decide: (facts) => {
+      if (!hasAnyRole(facts, ['ORG_ADMIN'])) return refuse('identity.employment.resume');
+      if (facts.targetIsCaller) return refuse('identity.staff.self');
+      return allow('retention.staff-reemployed');
+    },
+  }),
+
+  // ── Partner agencies ───────────────────────────────────────────────────────────────────────────────────
+  staffWithRole(
+    'identity.partner.list',
+    'ACCESS-MODEL.md Principals: partner agencies are registered by the organisation’s ORG_ADMIN',
+    ['ORG_ADMIN'],
+  ),
+  staffWithRole(
+    'identity.partner.register',
+    'ACCESS-MODEL.md Principals: partner agencies are registered by the organisation’s ORG_ADMIN; they read only what a released disclosure gave them',
+    ['ORG_ADMIN'],
+    { effects: { writes: true } },
+  ),
+
+  // ── Organisation settings: confidentiality policy and preset ───────────────────────────────────────────
+  staffWithRole(
+    'organisation.policy.publish',
+    'ACCESS-MODEL.md Policy acknowledgement gate: a new policy version re-arms the gate (Carers Trust 6.1); published by ORG_ADMIN or the IG lead',
+    ['ORG_ADMIN', 'IG_LEAD'],
+    { effects: { writes: true } },
+  ),
+  operationPolicy({
+    id: 'organisation.policy.acknowledge',
+    clause:
+      'ACCESS-MODEL.md Policy acknowledgement gate: staff sign that they have read the current policy (Carers Trust 6.1)',
+    effects: { writes: true },
+    decide: (facts) => (staff(facts) ? allow('policy.acknowledged') : refuse('policy.acknowledged')),
+  }),
+  operationPolicy({
+    id: 'organisation.preset',
+    clause:
+      'ACCESS-MODEL.md Presets and Operations: ORG_ADMIN changes the preset, every change audited; switching to GROUP_WIDE needs two people, the second the Caldicott Guardian, who decides what is shared (Lets connect 4.3)',
+    // Widening is the grant the two-person rule governs; narrowing takes access away and is one person's call.
+    effects: { writes: true, grantsAccess: true, grants: 'PRESET' },
+    decide: (facts) => {
+      const widens = facts.change?.widensPreset === true;
+      // The Caldicott Guardian runs a widening another person proposed; otherwise only ORG_ADMIN.
+      const guardianApproving = facts.approved && widens && hasAnyRole(facts, ['CALDICOTT_GUARDIAN']);
+      if (!hasAnyRole(facts, ['ORG_ADMIN']) && !guardianApproving) return refuse('organisation.preset');
+      if (widens && !facts.approved) return needsApproval('organisation.preset.widen');
+      return allow(widens ? 'organisation.preset.widen' : 'organisation.preset');
+    },
+    approvedBy: (facts) => hasAnyRole(facts, ['CALDICOTT_GUARDIAN']),
+  }),
+
+  // ── Services and their teams (relationships: access grants) ────────────────────────────────────────────
+  operationPolicy({
+    id: 'service.list',
+    clause: 'ACCESS-MODEL.md Relationships: services hold no personal data; every staff member sees them',
+    decide: () => allow('service.list'),
+  }),
+  staffWithRole('service.create', SERVICES_CLAUSE, ['ORG_ADMIN', 'SENIOR_MANAGER'], {
+    effects: { writes: true },
+  }),
+  operationPolicy({
+    id: 'service.managers',
+    clause: SERVICES_CLAUSE,
+    subject: 'SERVICE',
+    effects: { writes: true, grantsAccess: true, grants: 'SERVICE_MANAGER' },
+    decide: (facts) => {
+      if (!mayManageServices(facts)) return refuse('service.managers');
+      if (facts.change?.grantsCallerAccess) return refuse('service.self');
+      return allow('service.managers');
+    },
+  }),
+  operationPolicy({
+    id: 'service.team',
+    clause: SERVICES_CLAUSE,
+    subject: 'SERVICE',
+    effects: { writes: true, grantsAccess: true, grants: 'SERVICE_MEMBER' },
+    decide: (facts) => {
+      if (!mayChangeTeam(facts)) return refuse('service.team');
+      if (facts.change?.grantsCallerAccess) return refuse('service.self');
+      return allow('service.team');
+    },
+  }),
+  operationPolicy({
+    id: 'service.qa-review',
+    clause: `${SERVICES_CLAUSE}; QA checks by Team Leader colleagues (Azure 4.1d)`,
+    subject: 'SERVICE',
+    effects: { writes: true, grantsAccess: true, grants: 'QA_REVIEW' },
+    decide: (facts) => {
+      if (!mayChangeTeam(facts)) return refuse('service.qa-review');
+      if (facts.change?.grantsCallerAccess) return refuse('service.self');
+      return allow('service.qa-review');
+    },
   }),
 ] as const;

@@ -1,0 +1,283 @@
+import type { StoredAuditEvent } from '@confide/store';
+import { tenantScope } from '@confide/store';
+import { describe, expect, it } from 'vitest';
+import {
+  addStaff,
+  approvalIdOf,
+  onboardTestOrganisation,
+  secondAdmin,
+  staffIdByHandle,
+  type TestOrganisation,
+} from '../support/fixtures';
+import { type GraphqlResult, type TestApi, testApi } from '../support/test-api';
+
+/**
+ * Issue 14, side door 2 (ACCESS-MODEL.md Operations): nobody changes their own roles; a role that opens client
+ * content takes effect only when a second person with authority approves it; every account, role and preset
+ * change is audited before it happens, naming who changed what for whom; GROUP_WIDE needs two people.
+ */
+
+const codes = (result: GraphqlResult) => result.errors?.map((error) => error.extensions?.code);
+
+const ASSIGN = `mutation ($id: ID!, $roles: [Role!]!) {
+  assignRoles(input: { staffId: $id, roles: $roles }) { roles }
+}`;
+const REMOVE = `mutation ($id: ID!, $roles: [Role!]!) {
+  removeRoles(input: { staffId: $id, roles: $roles }) { roles }
+}`;
+const APPROVE = 'mutation ($id: ID!) { approveChange(approvalId: $id) { status } }';
+const MY_ROLES = '{ me { roles } }';
+const PRESET = `mutation ($preset: AccessPreset!, $v: Int!) {
+  setAccessPreset(preset: $preset, expectedVersion: $v) { preset version }
+}`;
+const ORGANISATION = '{ me { organisation { preset version } } }';
+
+async function eventsAbout(
+  api: TestApi,
+  org: TestOrganisation,
+  subjectId: string,
+): Promise<StoredAuditEvent[]> {
+  return api.services.auditLog.bySubject(tenantScope(org.orgId), subjectId);
+}
+
+async function rolesOf(api: TestApi, token: string): Promise<string[]> {
+  const me = await api.graphql<{ me: { roles: string[] } }>(MY_ROLES, { token });
+  return me.data?.me.roles ?? [];
+}
+
+describe('nobody changes their own roles', () => {
+  const api = testApi();
+
+  it('refuses an ORG_ADMIN giving themself SENIOR_MANAGER and IG_LEAD, and audits the refusal', async () => {
+    // Prepare
+    const org = await onboardTestOrganisation(api);
+    const adminGlobalId = Buffer.from(`StaffMember:${org.adminStaffId}`).toString('base64');
+
+    // Act
+    const granted = await api.graphql(ASSIGN, {
+      token: org.adminToken,
+      variables: { id: adminGlobalId, roles: ['SENIOR_MANAGER', 'IG_LEAD'] },
+    });
+    const removed = await api.graphql(REMOVE, {
+      token: org.adminToken,
+      variables: { id: adminGlobalId, roles: ['ORG_ADMIN'] },
+    });
+
+    // Assess
+    expect(codes(granted)).toEqual(['FORBIDDEN']);
+    expect(codes(removed)).toEqual(['FORBIDDEN']);
+    expect(await rolesOf(api, org.adminToken)).toEqual(['ORG_ADMIN']);
+    const events = await eventsAbout(api, org, org.adminStaffId);
+    const denied = events.filter((event) => event.action === 'DENIED');
+    expect(denied.map((event) => event.operation).sort()).toEqual(['assignRoles', 'removeRoles']);
+    for (const event of denied) {
+      expect(event.actor.id).toBe(org.adminStaffId);
+      expect(event.outcome).toBe('FORBIDDEN');
+    }
+  });
+
+  it('refuses an ORG_ADMIN deactivating their own account', async () => {
+    const org = await onboardTestOrganisation(api);
+    const adminGlobalId = Buffer.from(`StaffMember:${org.adminStaffId}`).toString('base64');
+
+    const result = await api.graphql(
+      'mutation ($id: ID!) { deactivateStaff(input: { staffId: $id }) { status } }',
+      { token: org.adminToken, variables: { id: adminGlobalId } },
+    );
+
+    expect(codes(result)).toEqual(['FORBIDDEN']);
+    expect(await rolesOf(api, org.adminToken)).toEqual(['ORG_ADMIN']);
+    const events = await eventsAbout(api, org, org.adminStaffId);
+    expect(events.filter((e) => e.operation === 'deactivateStaff').map((e) => e.action)).toEqual(['DENIED']);
+  });
+});
+
+describe('a role that opens client content needs a second person', () => {
+  const api = testApi();
+
+  it('keeps another ORG_ADMIN’s grant of SUPPORT_WORKER pending until a second admin approves it', async () => {
+    // Prepare: a volunteer, and a second administrator
+    const org = await onboardTestOrganisation(api);
+    const volunteer = await addStaff(api, org, ['VOLUNTEER']);
+    const second = await secondAdmin(api, org);
+
+    // Act: the first admin proposes; the proposer tries to approve their own
+    const proposed = await api.graphql(ASSIGN, {
+      token: org.adminToken,
+      variables: { id: volunteer.globalId, roles: ['SUPPORT_WORKER'] },
+    });
+    const approvalId = approvalIdOf(proposed);
+    const rolesWhilePending = await rolesOf(api, volunteer.token);
+    const ownApproval = await api.graphql(APPROVE, { token: org.adminToken, variables: { id: approvalId } });
+    const rolesAfterOwnApproval = await rolesOf(api, volunteer.token);
+    const approved = await api.graphql(APPROVE, { token: second.token, variables: { id: approvalId } });
+
+    // Assess
+    expect(codes(proposed)).toEqual(['APPROVAL_REQUIRED']);
+    expect(approvalId).toBeDefined();
+    expect(rolesWhilePending).toEqual(['VOLUNTEER']);
+    expect(codes(ownApproval)).toEqual(['FORBIDDEN']);
+    expect(rolesAfterOwnApproval).toEqual(['VOLUNTEER']);
+    expect(codes(approved)).toBeUndefined();
+    expect(await rolesOf(api, volunteer.token)).toEqual(['SUPPORT_WORKER', 'VOLUNTEER']);
+    const events = (await eventsAbout(api, org, volunteer.staffId)).filter(
+      (e) => e.operation === 'assignRoles',
+    );
+    const requested = events.find((event) => event.outcome === 'APPROVAL_REQUESTED');
+    const applied = events.find((event) => event.outcome === 'ALLOWED');
+    expect(requested?.actor.id).toBe(org.adminStaffId);
+    expect(requested?.fields).toEqual(['SUPPORT_WORKER']);
+    expect(applied?.actor.id).toBe(second.staffId);
+    expect(applied?.fields).toEqual(['SUPPORT_WORKER']);
+    expect(applied?.rule).toMatch(/\+approved$/);
+  });
+
+  it('is not approved by the staff member who would gain the role', async () => {
+    // Prepare: two admins; the first proposes SENIOR_MANAGER for the second
+    const org = await onboardTestOrganisation(api);
+    const second = await secondAdmin(api, org);
+    const secondGlobalId = Buffer.from(`StaffMember:${second.staffId}`).toString('base64');
+    const proposed = await api.graphql(ASSIGN, {
+      token: org.adminToken,
+      variables: { id: secondGlobalId, roles: ['SENIOR_MANAGER'] },
+    });
+
+    // Act
+    const selfApproval = await api.graphql(APPROVE, {
+      token: second.token,
+      variables: { id: approvalIdOf(proposed) },
+    });
+
+    // Assess
+    expect(codes(proposed)).toEqual(['APPROVAL_REQUIRED']);
+    expect(codes(selfApproval)).toEqual(['FORBIDDEN']);
+    expect(await rolesOf(api, second.token)).toEqual(['ORG_ADMIN']);
+  });
+
+  it('gives roles without client content at once, audited before with the roles named', async () => {
+    const org = await onboardTestOrganisation(api);
+    const volunteer = await addStaff(api, org, ['VOLUNTEER']);
+
+    const granted = await api.graphql(ASSIGN, {
+      token: org.adminToken,
+      variables: { id: volunteer.globalId, roles: ['ADMINISTRATOR'] },
+    });
+    const removed = await api.graphql(REMOVE, {
+      token: org.adminToken,
+      variables: { id: volunteer.globalId, roles: ['VOLUNTEER'] },
+    });
+
+    expect(codes(granted)).toBeUndefined();
+    expect(codes(removed)).toBeUndefined();
+    expect(await rolesOf(api, volunteer.token)).toEqual(['ADMINISTRATOR']);
+    const events = await eventsAbout(api, org, volunteer.staffId);
+    const byOperation = (operation: string) =>
+      events
+        .filter((event) => event.operation === operation && event.outcome === 'ALLOWED')
+        .map((event) => ({ actor: event.actor.id, fields: event.fields }));
+    expect(byOperation('assignRoles')).toEqual([{ actor: org.adminStaffId, fields: ['ADMINISTRATOR'] }]);
+    expect(byOperation('removeRoles')).toEqual([{ actor: org.adminStaffId, fields: ['VOLUNTEER'] }]);
+    expect(byOperation('addStaffMember')).toEqual([{ actor: org.adminStaffId, fields: ['VOLUNTEER'] }]);
+  });
+
+  it('creates an account with a content role only when a second admin approves it, audited for that account', async () => {
+    // Prepare
+    const org = await onboardTestOrganisation(api);
+    const second = await secondAdmin(api, org);
+
+    // Act
+    const proposed = await api.graphql(
+      'mutation { addStaffMember(input: { handle: "sam.senior", displayName: "Sam Senior", roles: [SENIOR_MANAGER] }) { id } }',
+      { token: org.adminToken },
+    );
+    const whilePending = await api.services.directory.staffByHandle(tenantScope(org.orgId), 'sam.senior');
+    const approved = await api.graphql(APPROVE, {
+      token: second.token,
+      variables: { id: approvalIdOf(proposed) },
+    });
+
+    // Assess
+    expect(codes(proposed)).toEqual(['APPROVAL_REQUIRED']);
+    expect(whilePending).toBeUndefined();
+    expect(codes(approved)).toBeUndefined();
+    const staffId = await staffIdByHandle(api, org.orgId, 'sam.senior');
+    const events = (await eventsAbout(api, org, staffId)).filter((e) => e.operation === 'addStaffMember');
+    expect(events.map((event) => [event.outcome, event.actor.id, event.fields]).sort()).toEqual([
+      ['ALLOWED', second.staffId, ['SENIOR_MANAGER']],
+      ['APPROVAL_REQUESTED', org.adminStaffId, ['SENIOR_MANAGER']],
+    ]);
+    for (const event of events) expect(JSON.stringify(event)).not.toContain('Sam Senior');
+  });
+
+  it('audits a deactivation before it happens, naming the account', async () => {
+    const org = await onboardTestOrganisation(api);
+    const volunteer = await addStaff(api, org, ['VOLUNTEER']);
+
+    const result = await api.graphql(
+      'mutation ($id: ID!) { deactivateStaff(input: { staffId: $id }) { status } }',
+      { token: org.adminToken, variables: { id: volunteer.globalId } },
+    );
+
+    expect(result.data).toEqual({ deactivateStaff: { status: 'DEACTIVATED' } });
+    const events = await eventsAbout(api, org, volunteer.staffId);
+    expect(
+      events.filter((e) => e.operation === 'deactivateStaff').map((e) => [e.action, e.outcome, e.actor.id]),
+    ).toEqual([['ADMIN', 'ALLOWED', org.adminStaffId]]);
+  });
+});
+
+describe('switching to GROUP_WIDE needs two people', () => {
+  const api = testApi();
+
+  it('is pending until the Caldicott Guardian approves; another admin cannot', async () => {
+    // Prepare
+    const org = await onboardTestOrganisation(api);
+    const second = await secondAdmin(api, org);
+    const guardian = await addStaff(api, org, ['CALDICOTT_GUARDIAN']);
+    const before = await api.graphql<{ me: { organisation: { preset: string; version: number } } }>(
+      ORGANISATION,
+      { token: org.adminToken },
+    );
+    const version = before.data?.me.organisation.version;
+
+    // Act
+    const proposed = await api.graphql(PRESET, {
+      token: org.adminToken,
+      variables: { preset: 'GROUP_WIDE', v: version },
+    });
+    const approvalId = approvalIdOf(proposed);
+    const byAdmin = await api.graphql(APPROVE, { token: second.token, variables: { id: approvalId } });
+    const whilePending = await api.graphql<{ me: { organisation: { preset: string } } }>(ORGANISATION, {
+      token: org.adminToken,
+    });
+    const byGuardian = await api.graphql(APPROVE, { token: guardian.token, variables: { id: approvalId } });
+    const after = await api.graphql<{ me: { organisation: { preset: string; version: number } } }>(
+      ORGANISATION,
+      { token: org.adminToken },
+    );
+    const narrowed = await api.graphql(PRESET, {
+      token: org.adminToken,
+      variables: { preset: 'STRICT', v: after.data?.me.organisation.version },
+    });
+
+    // Assess
+    expect(before.data?.me.organisation.preset).toBe('STRICT');
+    expect(codes(proposed)).toEqual(['APPROVAL_REQUIRED']);
+    expect(codes(byAdmin)).toEqual(['FORBIDDEN']);
+    expect(whilePending.data?.me.organisation.preset).toBe('STRICT');
+    expect(codes(byGuardian)).toBeUndefined();
+    expect(after.data?.me.organisation.preset).toBe('GROUP_WIDE');
+    expect(codes(narrowed)).toBeUndefined();
+    const presetEvents = (await api.services.auditLog.byActor(tenantScope(org.orgId), org.adminStaffId))
+      .concat(await api.services.auditLog.byActor(tenantScope(org.orgId), guardian.staffId))
+      .filter((event) => event.operation === 'setAccessPreset')
+      .map((event) => [event.actor.id, event.outcome, event.fields]);
+    expect(presetEvents).toEqual(
+      expect.arrayContaining([
+        [org.adminStaffId, 'APPROVAL_REQUESTED', ['GROUP_WIDE']],
+        [guardian.staffId, 'ALLOWED', ['GROUP_WIDE']],
+        [org.adminStaffId, 'ALLOWED', ['STRICT']],
+      ]),
+    );
+  });
+});
