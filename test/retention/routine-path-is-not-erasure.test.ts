@@ -9,13 +9,13 @@ import {
   approvalIdOf,
   approve,
   clientWithRecords,
-  closeAndOutlive,
   closeCase,
   closeLocalRetentions,
   DAY_MS,
   expectCode,
   keyQuarantine,
   localRetention,
+  outlive,
   partitionItems,
   proposeErasure,
   readClient,
@@ -187,11 +187,12 @@ describe('side door 3: routine closure never destroys a record', () => {
     const kept = await clientWithRecords(api, world);
     const lost = await clientWithRecords(api, world);
     expectNoErrors(await closeCase(api, world.manager, kept.id));
+    expectNoErrors(await closeCase(api, world.manager, lost.id));
     const backups = new Map<string, Item[]>([
       [kept.clientId, await partitionItems(api, orgId, kept.clientId)],
       [lost.clientId, await partitionItems(api, orgId, lost.clientId)],
     ]);
-    await closeAndOutlive(api, clock, world.manager, lost.id);
+    outlive(clock);
 
     // Act: expiry and the sweep (TTL's stand-in) take both records
     await sweepUntilGone(api, orgId, kept.clientId);
@@ -213,6 +214,7 @@ describe('side door 3: routine closure never destroys a record', () => {
     const scope = tenantScope(orgId);
     expect(await api.services.retention.recoverQuarantinedKey(scope, kept.clientId)).toBe(true);
     expect(await api.services.retention.recoverQuarantinedKey(scope, kept.clientId)).toBe(false);
+    expect(await keyQuarantine(api, orgId, kept.clientId)).toBeUndefined();
     // The backup restored (with its schedule taken off): the record reads again under the recovered key.
     await restore(api, backups.get(kept.clientId) ?? []);
     const recovered = await readClient(api, world.manager.token, kept.id);

@@ -509,10 +509,11 @@ export class RetentionSchedules {
 
   /**
    * Recovers a subject's data key from quarantine, within the grace period after their records expired: in one
-   * transaction the quarantine record goes (before its time, so the retention handler leaves the key alone) and
-   * the key loses its expiry. The records themselves come back only from a backup (restored by an operator);
-   * this keeps them readable. False when there is no quarantine in force (never quarantined, recovered
-   * already, or past its grace period).
+   * transaction the quarantine record is marked recovered and loses its expiry (it stays, a non-personal note
+   * of when the key was recovered, and the retention handler never deletes a recovered key), and the key loses
+   * its own. The records themselves come back only from a backup (restored by an operator); this keeps them
+   * readable. False when there is no quarantine in force (never quarantined, recovered already, or past its
+   * grace period).
    */
   async recoverQuarantinedKey(scope: TenantScope, subjectId: string): Promise<boolean> {
     const quarantine = keyQuarantineKey(scope, subjectId);
@@ -522,11 +523,16 @@ export class RetentionSchedules {
         new TransactWriteItemsCommand({
           TransactItems: [
             {
-              Delete: {
+              Update: {
                 TableName: this.table,
                 Key: { pk: attr.s(quarantine.pk), sk: attr.s(quarantine.sk) },
-                ConditionExpression: 'attribute_exists(pk) AND expiresAt > :now',
-                ExpressionAttributeValues: { ':now': attr.n(this.#nowSeconds()) },
+                UpdateExpression: 'SET recoveredAt = :at REMOVE expiresAt',
+                ConditionExpression:
+                  'attribute_exists(pk) AND attribute_not_exists(recoveredAt) AND expiresAt > :now',
+                ExpressionAttributeValues: {
+                  ':now': attr.n(this.#nowSeconds()),
+                  ':at': attr.s(this.clock.now().toISOString()),
+                },
               },
             },
             {

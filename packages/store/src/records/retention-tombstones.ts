@@ -267,8 +267,8 @@ function isTtlDeletion(record: RetentionStreamRecord): boolean {
  * derived from the deleted item's key (so retries never duplicate) and, once the partition is empty, deals with
  * the subject's data key: an erasure's is deleted (again: `erase` already did), an expiry's is put in quarantine
  * for {@link KEY_QUARANTINE_DAYS} days (a record with its own TTL; the key stays recoverable). When the quarantine
- * record itself expires, the key is deleted and a SUBJECT_KEY tombstone written; a quarantine record deleted
- * before its time (the key recovered) is ignored. A removed client profile or staff account takes the rest of its partition with it (items
+ * record itself expires, the key is deleted and a SUBJECT_KEY tombstone written; a recovered key's record (or
+ * one deleted before its time) is ignored. A removed client profile or staff account takes the rest of its partition with it (items
  * recorded after the schedule was set carry no `expiresAt` of their own). Other deletions are ignored: among them
  * expired audit events (their chain records that they expired; decision 0017) and idempotency results (they hold
  * no personal data).
@@ -376,6 +376,8 @@ async function endQuarantine(
 ): Promise<{ tombstones: number; keyDeleted: boolean; ignored: boolean } | undefined> {
   const subjectId = image.subjectId?.S;
   if (!subjectId) throw new Error('A key quarantine record without its subject id.');
+  // A recovered key stays whatever removes the record; otherwise only the record's expiry ends the quarantine.
+  if (image.recoveredAt?.S) return undefined;
   const deleteAfter = image.expiresAt?.N === undefined ? undefined : Number(image.expiresAt.N);
   if (!isTtlDeletion(record) && !isExpired(deleteAfter, deps.clock.now())) return undefined;
   await deps.keys.eraseSubjectKey(scope.orgId, subjectId);
@@ -547,9 +549,10 @@ async function quarantineKey(
     }),
   );
   const now = deps.clock.now();
+  // A quarantine in force keeps its dates; a recovered key that expires again starts a new one.
+  const current = existing.Item && !read.s(existing.Item, 'recoveredAt') ? existing.Item : undefined;
   const deleteAfter =
-    (existing.Item && read.n(existing.Item, 'expiresAt')) ||
-    toEpochSeconds(now) + KEY_QUARANTINE_DAYS * DAY_SECONDS;
+    (current && read.n(current, 'expiresAt')) || toEpochSeconds(now) + KEY_QUARANTINE_DAYS * DAY_SECONDS;
   const location = deps.keys.subjectKeyLocation(scope.orgId, subjectId);
   try {
     await deps.dynamo.send(
@@ -568,7 +571,7 @@ async function quarantineKey(
     if (error instanceof ConditionalCheckFailedException) return false;
     throw error;
   }
-  if (existing.Item) return true;
+  if (current) return true;
   try {
     await deps.dynamo.send(
       new PutItemCommand({
@@ -581,7 +584,7 @@ async function quarantineKey(
           quarantinedAt: attr.s(now.toISOString()),
           expiresAt: attr.n(deleteAfter),
         },
-        ConditionExpression: 'attribute_not_exists(pk)',
+        ConditionExpression: 'attribute_not_exists(pk) OR attribute_exists(recoveredAt)',
       }),
     );
   } catch (error) {
@@ -651,7 +654,8 @@ export class RetentionTombstones {
       }),
     );
     const deleteAfter = result.Item && read.n(result.Item, 'expiresAt');
-    if (!result.Item || deleteAfter === undefined) return undefined;
+    // A recovered key is out of quarantine (its record stays, without an expiry, saying when).
+    if (!result.Item || deleteAfter === undefined || read.s(result.Item, 'recoveredAt')) return undefined;
     return {
       subjectId: requireS(result.Item, 'subjectId'),
       quarantinedAt: requireS(result.Item, 'quarantinedAt'),

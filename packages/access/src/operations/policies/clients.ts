@@ -76,7 +76,7 @@ export const CLIENT_POLICIES = [
     id: 'case.allocate',
     clause:
       'Lets connect 3.1: the managers of the service allocate workers and cover (JRH), giving them access to the record',
-    effects: { writes: true, grantsAccess: true },
+    effects: { writes: true, grantsAccess: true, grants: 'ALLOCATION' },
     decide: managesService,
   }),
   clientPolicy({
