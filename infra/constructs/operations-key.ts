@@ -12,7 +12,7 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 
 /** What the provisioner could otherwise do to any key its tag-based permissions reach. */
-const MANAGEMENT_ACTIONS = [
+export const MANAGEMENT_ACTIONS = [
   'kms:CreateAlias',
   'kms:DisableKey',
   'kms:PutKeyPolicy',

@@ -14,6 +14,7 @@ import {
   OrganisationKeyProvisioningPolicy,
   OrganisationKeyUsePolicy,
 } from '../constructs/organisation-key-access';
+import { ASSERTION_KEY_ENVIRONMENT, ProvisionerAssertionKey } from '../constructs/provisioner-assertion-key';
 import { RetentionStream } from '../constructs/retention-stream';
 import { fromRepoRoot, repoRoot } from './paths';
 import type { StageConfig } from './stage-config';
@@ -163,6 +164,19 @@ export class ConfideApiStack extends Stack {
       stage: config.stage,
     });
     operationsKey.denyManagementTo(this.provisioner.role);
+
+    // The provisioner acts on a tenant (invitations, partner app clients) or retires one only with an assertion the
+    // api signed for that request (issue 14): the api may generate MACs under this key, the provisioner may verify
+    // them, by the key policy alone. The retention function is given neither the key nor its name.
+    const assertionKey = new ProvisionerAssertionKey(this, 'ProvisionerAssertionKey', {
+      stage: config.stage,
+      removalPolicy: config.removalPolicy,
+      signer: this.api.role,
+      verifier: this.provisioner.role,
+    });
+    for (const fn of [this.api, this.provisioner]) {
+      fn.function.addEnvironment(ASSERTION_KEY_ENVIRONMENT, assertionKey.key.keyArn);
+    }
 
     Validations.of(this.api.function).acknowledge(
       {

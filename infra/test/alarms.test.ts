@@ -90,7 +90,13 @@ describe('alarms', () => {
   });
 
   it('encrypts the topic with the operations key and accepts only TLS and this account’s alarms', () => {
-    const [keyId] = Object.keys(prod.api.findResources('AWS::KMS::Key'));
+    const operationsKeys = Object.keys(
+      prod.api.findResources('AWS::KMS::Key', {
+        Properties: { Description: Match.stringLikeRegexp('encrypts log groups and alarm notifications') },
+      }),
+    );
+    expect(operationsKeys).toHaveLength(1);
+    const [keyId] = operationsKeys;
     prod.api.hasResourceProperties('AWS::SNS::Topic', {
       TopicName: 'confide-prod-alarms',
       KmsMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] },

@@ -1,6 +1,6 @@
 import type { KMSClient } from '@aws-sdk/client-kms';
 import { newOrgId } from '@confide/domain';
-import type { Template } from 'aws-cdk-lib/assertions';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import {
   ORGANISATION_TAG as keysPackageTag,
@@ -184,9 +184,14 @@ describe('KMS and IAM permissions', () => {
   });
 
   it('gives the operations key a policy with named admin actions, no usage by the account, and the provisioner denied', () => {
-    const keys = prod.api.findResources('AWS::KMS::Key');
+    // The operations key is the stack's one encryption key (the other is the provisioner assertions' MAC key).
+    const keys = prod.api.findResources('AWS::KMS::Key', {
+      Properties: { Description: Match.stringLikeRegexp('encrypts log groups') },
+    });
     expect(Object.keys(keys)).toHaveLength(1);
     const [key] = Object.values(keys);
+    expect(key?.Properties.KeySpec ?? 'SYMMETRIC_DEFAULT').toBe('SYMMETRIC_DEFAULT');
+    expect(key?.Properties.KeyUsage ?? 'ENCRYPT_DECRYPT').toBe('ENCRYPT_DECRYPT');
     expect(key?.Properties.EnableKeyRotation).toBe(true);
     const statements = key?.Properties.KeyPolicy.Statement as TemplateStatement[];
     const account = statements.find((s) => s.Sid === 'AccountAdministersThroughIam');
