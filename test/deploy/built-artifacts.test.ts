@@ -519,7 +519,7 @@ describe('the built Lambda bundles, each in a fresh Node process against the loc
           graphqlEvent(add, {
             token: adminToken,
             variables: {
-              input: { handle: 'jo.invited', displayName: 'Jo Invited', roles: ['SUPPORT_WORKER'] },
+              input: { handle: 'jo.invited', displayName: 'Jo Invited', roles: ['VOLUNTEER'] },
             },
           }),
         ],

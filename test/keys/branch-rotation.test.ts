@@ -23,7 +23,7 @@ const codes = (result: GraphqlResult) => result.errors?.map((error) => error.ext
 async function addStaffMember(api: TestApi, org: TestOrganisation, handle: string, displayName: string) {
   const result = await api.graphql(
     'mutation ($input: AddStaffMemberInput!) { addStaffMember(input: $input) { id } }',
-    { token: org.adminToken, variables: { input: { handle, displayName, roles: ['SUPPORT_WORKER'] } } },
+    { token: org.adminToken, variables: { input: { handle, displayName, roles: ['VOLUNTEER'] } } },
   );
   return { result, staffId: result.errors ? undefined : await staffIdByHandle(api, org.orgId, handle) };
 }

@@ -42,7 +42,7 @@ async function addNamedStaff(api: TestApi, org: TestOrganisation, handle: string
   const displayName = `Name of ${handle} ${randomBytes(4).toString('hex')}`;
   const result = await api.graphql<{ addStaffMember: { id: string } }>(
     'mutation ($input: AddStaffMemberInput!) { addStaffMember(input: $input) { id } }',
-    { token: org.adminToken, variables: { input: { handle, displayName, roles: ['SUPPORT_WORKER'] } } },
+    { token: org.adminToken, variables: { input: { handle, displayName, roles: ['VOLUNTEER'] } } },
   );
   expect(result.errors).toBeUndefined();
   const staffId = await staffIdByHandle(api, org.orgId, handle);

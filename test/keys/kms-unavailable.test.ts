@@ -65,7 +65,7 @@ describe('with KMS unreachable and cold key caches', () => {
 
   it('refuses encrypted fields with INTERNAL and no plaintext, while unencrypted reads still work', async () => {
     const org = await onboardTestOrganisation(healthy);
-    await addStaff(healthy, org, ['SUPPORT_WORKER'], 'colleague');
+    await addStaff(healthy, org, ['VOLUNTEER'], 'colleague');
     const broken = testApi({ kms: unreachableKms() });
 
     const me = await broken.graphql('{ me { kind roles staffMember { handle displayName } } }', {
@@ -114,7 +114,7 @@ describe('with KMS unreachable and cold key caches', () => {
     expect(itemsBefore.filter((item) => /#(STAFF|HANDLE|IDENTITY|SUBJECT)#/.test(item))).toHaveLength(4);
 
     const added = await broken.graphql(
-      'mutation { addStaffMember(input: { handle: "no.kms", displayName: "Never Stored", roles: [SUPPORT_WORKER] }) { id handle } }',
+      'mutation { addStaffMember(input: { handle: "no.kms", displayName: "Never Stored", roles: [VOLUNTEER] }) { id handle } }',
       { token: org.adminToken },
     );
 
@@ -126,7 +126,7 @@ describe('with KMS unreachable and cold key caches', () => {
     expect(await healthy.services.directory.staffByHandle(tenantScope(org.orgId), 'no.kms')).toBeUndefined();
     // The handle was not reserved: the healthy API can add it now.
     const retried = await healthy.graphql<{ addStaffMember: { handle: string; displayName: string } }>(
-      'mutation { addStaffMember(input: { handle: "no.kms", displayName: "Stored Later", roles: [SUPPORT_WORKER] }) { handle displayName } }',
+      'mutation { addStaffMember(input: { handle: "no.kms", displayName: "Stored Later", roles: [VOLUNTEER] }) { handle displayName } }',
       { token: org.adminToken },
     );
     expect(retried.errors).toBeUndefined();

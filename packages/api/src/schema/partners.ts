@@ -19,7 +19,8 @@ builder.queryFields((t) => ({
   partnerAgencies: t.field({
     type: [PartnerAgencyRef],
     description: 'The organisation’s partner agencies (ORG_ADMIN).',
-    operation: { policy: 'identity.partner.list', audit: 'after' },
+    // Agencies' names and client ids, no personal data: no read event, as before (a refusal is recorded).
+    operation: { policy: 'identity.partner.list', audit: 'fields' },
     resolve: (operation, _args, context) => context.services.partners.list(operation.scope),
   }),
 }));

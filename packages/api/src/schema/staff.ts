@@ -74,7 +74,8 @@ builder.queryFields((t) => ({
   staffMembers: t.connection({
     type: StaffMemberRef,
     description: 'The organisation’s staff accounts (ORG_ADMIN and HR_OFFICER).',
-    operation: { policy: 'identity.staff.list', audit: 'after' },
+    // Handles and names of colleagues, not client data: no read event, as before (a refusal is recorded).
+    operation: { policy: 'identity.staff.list', audit: 'fields' },
     resolve: async (operation, args, context) =>
       resolveArrayConnection({ args }, await context.services.directory.listStaff(operation.scope)),
   }),
