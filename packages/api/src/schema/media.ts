@@ -195,15 +195,7 @@ builder.mutationFields((t) => ({
         .filter((candidate) => consentCoversMedia(candidate, input.kind))
         .sort((a, b) => b.recordedAt.localeCompare(a.recordedAt))[0];
       if (!consent) {
-        // Not a refusal of the caller (the policy allowed them) but of the change: recorded as its outcome.
-        context.access.audit.record({
-          action: 'DENIED',
-          operation: 'recordMedia',
-          subjectId: client.clientId,
-          classification: 'CARE',
-          outcome: ErrorCode.CONSENT_REQUIRED,
-          rule: 'consent.media-written-manager',
-        });
+        // Recorded by the operation plugin as a DENIED event of CARE with outcome CONSENT_REQUIRED.
         throw new ConfideError(
           ErrorCode.CONSENT_REQUIRED,
           'Images and recordings need the person’s prior written consent, recorded with a manager involved (Azure 8.1).',

@@ -27,7 +27,7 @@ builder.mutationFields((t) => ({
   eraseServiceUser: t.field({
     type: ErasureRef,
     description:
-      'Erases a person: their data key is destroyed at once (crypto-shredding: backups become unreadable too) and their items deleted, each leaving a non-identifying tombstone. Two people: the IG lead proposes it with a reason (APPROVAL_REQUIRED, `extensions.approvalId`) and it runs when the Caldicott Guardian or another IG lead approves it (`approveChange`). Only for a closed case with no legal hold and no open safeguarding investigation (CONFLICT otherwise, when it runs). This is also the path for records whose retention has run out (a closure, rule change or lift that would expire them at once is refused). Audited with the reason.',
+      'Erases a person: their data key is destroyed at once (crypto-shredding: backups become unreadable too) and their items deleted, each leaving a non-identifying tombstone. Two people: the IG lead proposes it with a reason (APPROVAL_REQUIRED, `extensions.approvalId`) and it runs when the Caldicott Guardian or another IG lead approves it (`approveChange`). Only for a closed case with no legal hold and no open safeguarding investigation (CONFLICT otherwise, when proposed or approved). This is also the path for records whose retention has run out (a closure, rule change or lift that would expire them at once is refused). Audited with the reason.',
     args: {
       serviceUserId: t.arg.id({ required: true, description: 'The person.' }),
       reason: t.arg.string({ required: true, description: 'Why (e.g. the erasure request it answers).' }),
@@ -35,9 +35,19 @@ builder.mutationFields((t) => ({
     operation: {
       policy: 'retention.erasure',
       subject: clientById((args) => args.serviceUserId),
-      change: (args, context) => {
+      // Checked when proposed and again when approved: nothing erasable, nothing pending.
+      validate: (args, context, subject) => {
         statedReason(context, args.reason);
-        return {};
+        if (subject.kind !== 'CLIENT') return;
+        const client = subject.client;
+        if (context.services.retention.holdOn(client))
+          throw conflict('The records are under a legal hold and cannot be erased.');
+        if (client.caseStatus !== 'CLOSED') throw conflict('Close the case before erasing the records.');
+        if (client.investigations.some((investigation) => investigation.status === 'OPEN')) {
+          throw conflict(
+            'An open safeguarding investigation names this person; the records cannot be erased.',
+          );
+        }
       },
       audit: 'before',
       action: 'ADMIN',
@@ -45,12 +55,6 @@ builder.mutationFields((t) => ({
     resolve: async (operation, _args, context) => {
       const { client, scope } = operation;
       const { retention } = context.services;
-      if (retention.holdOn(client))
-        throw conflict('The records are under a legal hold and cannot be erased.');
-      if (client.caseStatus !== 'CLOSED') throw conflict('Close the case before erasing the records.');
-      if (client.investigations.some((investigation) => investigation.status === 'OPEN')) {
-        throw conflict('An open safeguarding investigation names this person; the records cannot be erased.');
-      }
       const key = await context.access.loader.subjectKey(scope.orgId, client.clientId);
       const result = await retention.erase(scope, client, key, {
         erasedBy: operation.proposedBy ?? operation.staff.staffId,

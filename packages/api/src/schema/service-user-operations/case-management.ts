@@ -155,7 +155,13 @@ builder.mutationFields((t) => ({
       policy: 'case.close',
       subject: clientById((args) => args.input.serviceUserId),
       change: async ({ input }, context, subject) => {
-        const closedAt = closureDate(input.closedAt, context.services.clock.now());
+        // A date outside the window is refused by `validate` (BAD_USER_INPUT), once the caller is admitted.
+        let closedAt: Date;
+        try {
+          closedAt = closureDate(input.closedAt, context.services.clock.now());
+        } catch {
+          return {};
+        }
         if (subject.kind !== 'CLIENT') return {};
         return {
           expiresImmediately: await closureExpiresImmediately(
@@ -166,10 +172,14 @@ builder.mutationFields((t) => ({
           ),
         };
       },
+      validate: ({ input }, context) => {
+        closureDate(input.closedAt, context.services.clock.now());
+      },
       audit: 'before',
     },
     resolve: async (operation, { input }, context) => {
       const client = operation.client;
+      // After the audit: an attempt to close a closed case is recorded (a state rule, not bad input).
       if (client.caseStatus === 'CLOSED') {
         throw new ConfideError(ErrorCode.CONFLICT, 'The case is already closed.');
       }
