@@ -5,8 +5,8 @@ import { KeyHierarchy } from '@confide/keys';
 import { processRetentionRecords, type RetentionHandlerDependencies, tableNames } from '@confide/store';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 
-// Built once per Lambda container. The key hierarchy is only asked to delete subject keys, which needs no KMS
-// call; the client exists because the hierarchy is built with one.
+// Built once per Lambda container. The key hierarchy is only asked where subject keys live (to quarantine them)
+// and to delete them, which needs no KMS call; the client exists because the hierarchy is built with one.
 let dependencies: RetentionHandlerDependencies | undefined;
 
 function retentionDependencies(env: NodeJS.ProcessEnv = process.env): RetentionHandlerDependencies {
@@ -31,8 +31,9 @@ function retentionDependencies(env: NodeJS.ProcessEnv = process.env): RetentionH
 
 /**
  * The retention Lambda, on the data table's stream (REMOVE events only; `ReportBatchItemFailures` on): TTL
- * expiries and erasures leave non-identifying tombstones, and a subject's data key is deleted with its last
- * item. Records it could not process are returned in `batchItemFailures`; the rest are processed once (every
+ * expiries and erasures leave non-identifying tombstones. An erased subject's data key is deleted with their
+ * last item; an expired subject's is kept in quarantine for `KEY_QUARANTINE_DAYS` (30) days, recoverable, and
+ * deleted when the quarantine record's own TTL removes it. Records it could not process are returned in `batchItemFailures`; the rest are processed once (every
  * effect is idempotent, so the retry from the first failure changes nothing twice).
  */
 export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
