@@ -6,6 +6,7 @@ import { keyArn } from './kms-arns.js';
 import { invalidCiphertext, KmsError, keyNotFound, validationError } from './kms-errors.js';
 import {
   assertEnabled,
+  assertKeyUsage,
   findKey,
   type KmsOperation,
   type OperationContext,
@@ -38,17 +39,18 @@ function seal(key: KeyRecord, plaintext: Buffer, encryptionContext: EncryptionCo
   }).toString('base64');
 }
 
-function keyForEncryption(context: OperationContext): KeyRecord {
+function keyForEncryption(context: OperationContext, operation: string): KeyRecord {
   const key = findKey(context, context.fields.requiredString('KeyId', { max: 2048 }), {
     aliasesAccepted: true,
   });
   assertEnabled(context, key);
+  assertKeyUsage(context, key, 'ENCRYPT_DECRYPT', operation);
   return key;
 }
 
 export const encrypt: KmsOperation = (context) => {
   const { fields, location } = context;
-  const key = keyForEncryption(context);
+  const key = keyForEncryption(context, 'Encrypt');
   const plaintext = fields.requiredBlob('Plaintext', { min: 1, max: 4096 });
   assertSymmetricAlgorithm(context);
   return {
@@ -58,9 +60,12 @@ export const encrypt: KmsOperation = (context) => {
   };
 };
 
-function generateDataKeyBlob(context: OperationContext): { plaintext: Buffer; response: ResponseObject } {
+function generateDataKeyBlob(
+  context: OperationContext,
+  operation: string,
+): { plaintext: Buffer; response: ResponseObject } {
   const { fields, location } = context;
-  const key = keyForEncryption(context);
+  const key = keyForEncryption(context, operation);
   const keySpec = fields.optionalEnum('KeySpec', DATA_KEY_SPECS);
   const numberOfBytes = fields.optionalInteger('NumberOfBytes', { min: 1, max: 1024 });
   if ((keySpec === undefined) === (numberOfBytes === undefined)) {
@@ -77,12 +82,12 @@ function generateDataKeyBlob(context: OperationContext): { plaintext: Buffer; re
 }
 
 export const generateDataKey: KmsOperation = (context) => {
-  const { plaintext, response } = generateDataKeyBlob(context);
+  const { plaintext, response } = generateDataKeyBlob(context, 'GenerateDataKey');
   return { ...response, Plaintext: plaintext.toString('base64') };
 };
 
 export const generateDataKeyWithoutPlaintext: KmsOperation = (context) =>
-  generateDataKeyBlob(context).response;
+  generateDataKeyBlob(context, 'GenerateDataKeyWithoutPlaintext').response;
 
 /**
  * Decrypts a blob with the key and material version it names. A blob naming a key that never existed is
@@ -109,6 +114,7 @@ export const decrypt: KmsOperation = (context) => {
     );
   }
   assertEnabled(context, key);
+  assertKeyUsage(context, key, 'ENCRYPT_DECRYPT', 'Decrypt');
   const material = key.materials.find((candidate) => candidate.version === blob.materialVersion);
   if (!material) throw invalidCiphertext();
   return {

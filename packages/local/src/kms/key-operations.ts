@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { addDays, DEFAULT_ROTATION_PERIOD_DAYS, generateKeyMaterial } from './key-lifecycle.js';
-import type { KeyRecord } from './key-records.js';
+import type { KeyRecord, LocalKeySpec } from './key-records.js';
 import { keyArn } from './kms-arns.js';
 import { KmsError } from './kms-errors.js';
 import {
@@ -37,7 +37,17 @@ function requestedKey(context: OperationContext): KeyRecord {
   return findKey(context, context.fields.requiredString('KeyId', { max: 2048 }), { aliasesAccepted: false });
 }
 
-/** Creates a symmetric encryption key with fresh material; the only kind this endpoint supports. */
+/** The (usage, spec) pairs this endpoint makes keys for. */
+function localKeySpec(keyUsage: string, keySpec: string): LocalKeySpec | undefined {
+  if (keyUsage === 'ENCRYPT_DECRYPT' && keySpec === 'SYMMETRIC_DEFAULT') return 'SYMMETRIC_DEFAULT';
+  if (keyUsage === 'GENERATE_VERIFY_MAC' && keySpec === 'HMAC_256') return 'HMAC_256';
+  return undefined;
+}
+
+/**
+ * Creates a key with fresh material: a symmetric encryption key, or an HMAC_256 key for GenerateMac / VerifyMac
+ * (the only two kinds this endpoint supports).
+ */
 export const createKey: KmsOperation = (context) => {
   const { fields, now, store } = context;
   const description = fields.optionalString('Description', { min: 0, max: 8192 }) ?? '';
@@ -45,10 +55,12 @@ export const createKey: KmsOperation = (context) => {
   const keySpec =
     fields.optionalString('KeySpec') ?? fields.optionalString('CustomerMasterKeySpec') ?? 'SYMMETRIC_DEFAULT';
   const origin = fields.optionalString('Origin') ?? 'AWS_KMS';
-  if (keyUsage !== 'ENCRYPT_DECRYPT' || keySpec !== 'SYMMETRIC_DEFAULT' || origin !== 'AWS_KMS') {
+  const spec = localKeySpec(keyUsage, keySpec);
+  if (spec === undefined || origin !== 'AWS_KMS') {
     throw new KmsError(
       'UnsupportedOperationException',
-      'The local KMS endpoint supports only SYMMETRIC_DEFAULT keys for ENCRYPT_DECRYPT with origin AWS_KMS',
+      'The local KMS endpoint supports only SYMMETRIC_DEFAULT keys for ENCRYPT_DECRYPT and HMAC_256 keys for ' +
+        'GENERATE_VERIFY_MAC, with origin AWS_KMS',
     );
   }
   if (fields.optionalBoolean('MultiRegion') === true) {
@@ -63,6 +75,7 @@ export const createKey: KmsOperation = (context) => {
 
   const key: KeyRecord = {
     keyId: randomUUID(),
+    keySpec: spec,
     createdAt: now,
     description,
     policy,

@@ -6,7 +6,7 @@ export type KeyState = 'Enabled' | 'Disabled' | 'PendingDeletion';
 /** How a material version came about: `undefined` for the material a key was created with. */
 export type RotationType = 'AUTOMATIC' | 'ON_DEMAND';
 
-/** One version of a key's AES-256 material; ciphertext blobs record which version made them. */
+/** One version of a key's 256-bit material (AES or HMAC); ciphertext blobs record which version made them. */
 export interface KeyMaterialVersion {
   readonly version: number;
   readonly material: KeyMaterial;
@@ -21,9 +21,22 @@ export interface KeyRotation {
   nextRotationDate: Date | undefined;
 }
 
-/** A symmetric encryption KMS key and everything KMS knows about it. */
+/**
+ * The key specs this endpoint makes: symmetric encryption keys (`ENCRYPT_DECRYPT`) and 256-bit HMAC keys
+ * (`GENERATE_VERIFY_MAC`, for `GenerateMac` / `VerifyMac`). Both hold 32 bytes of material.
+ */
+export type LocalKeySpec = 'SYMMETRIC_DEFAULT' | 'HMAC_256';
+
+/** The usage each key spec has here. */
+export const KEY_USAGE_OF = {
+  SYMMETRIC_DEFAULT: 'ENCRYPT_DECRYPT',
+  HMAC_256: 'GENERATE_VERIFY_MAC',
+} as const satisfies Record<LocalKeySpec, string>;
+
+/** A KMS key (symmetric encryption or HMAC) and everything KMS knows about it. */
 export interface KeyRecord {
   readonly keyId: string;
+  readonly keySpec: LocalKeySpec;
   readonly createdAt: Date;
   readonly description: string;
   readonly policy: string;

@@ -3,6 +3,7 @@ import type { KeyRecord } from './key-records.js';
 import { keyArn } from './kms-arns.js';
 import {
   assertEnabled,
+  assertRotatable,
   epochSeconds,
   findKey,
   type KmsOperation,
@@ -10,8 +11,13 @@ import {
   paginate,
 } from './kms-operation.js';
 
+/** The key a rotation request names; KMS rotates symmetric encryption keys only (not HMAC keys). */
 function requestedKey(context: OperationContext): KeyRecord {
-  return findKey(context, context.fields.requiredString('KeyId', { max: 2048 }), { aliasesAccepted: false });
+  const key = findKey(context, context.fields.requiredString('KeyId', { max: 2048 }), {
+    aliasesAccepted: false,
+  });
+  assertRotatable(context, key);
+  return key;
 }
 
 /** Turns on automatic rotation; the first rotation is one period from now (or from the last schedule). */

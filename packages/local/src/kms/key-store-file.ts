@@ -6,6 +6,7 @@ import type {
   KeyMaterialVersion,
   KeyRecord,
   KeyState,
+  LocalKeySpec,
   RotationType,
   StoreSnapshot,
 } from './key-records.js';
@@ -77,6 +78,8 @@ function isFileNotFound(error: unknown): boolean {
 
 interface PersistedKey {
   keyId: string;
+  /** Absent for symmetric encryption keys (files written before HMAC keys existed have none). */
+  keySpec?: LocalKeySpec;
   createdAt: string;
   description: string;
   policy: string;
@@ -105,6 +108,7 @@ interface PersistedStore {
 function encodeKey(key: KeyRecord): PersistedKey {
   return {
     keyId: key.keyId,
+    keySpec: key.keySpec === 'SYMMETRIC_DEFAULT' ? undefined : key.keySpec,
     createdAt: key.createdAt.toISOString(),
     description: key.description,
     policy: key.policy,
@@ -161,6 +165,10 @@ function decodeSnapshot(json: unknown, filePath: string): StoreSnapshot {
       ? value
       : fail(path, 'Enabled, Disabled or PendingDeletion');
 
+  const keySpec = (value: unknown, path: string): LocalKeySpec =>
+    value === 'SYMMETRIC_DEFAULT' || value === 'HMAC_256'
+      ? value
+      : fail(path, 'SYMMETRIC_DEFAULT or HMAC_256');
   const rotationType = (value: unknown, path: string): RotationType =>
     value === 'AUTOMATIC' || value === 'ON_DEMAND' ? value : fail(path, 'AUTOMATIC or ON_DEMAND');
 
@@ -173,6 +181,7 @@ function decodeSnapshot(json: unknown, filePath: string): StoreSnapshot {
     const rotation = object(key.rotation, `${path}.rotation`);
     return {
       keyId: string(key.keyId, `${path}.keyId`),
+      keySpec: optional(key.keySpec, (v) => keySpec(v, `${path}.keySpec`)) ?? 'SYMMETRIC_DEFAULT',
       createdAt: date(key.createdAt, `${path}.createdAt`),
       description: string(key.description, `${path}.description`),
       policy: string(key.policy, `${path}.policy`),

@@ -12,6 +12,7 @@ export type KmsExceptionName =
   | 'InvalidKeyUsageException'
   | 'InvalidMarkerException'
   | 'KMSInternalException'
+  | 'KMSInvalidMacException'
   | 'KMSInvalidStateException'
   | 'MalformedPolicyDocumentException'
   | 'NotFoundException'
@@ -43,6 +44,17 @@ export const keyNotFound = (keyArn: string) =>
 
 export const aliasNotFound = (aliasArn: string) =>
   new KmsError('NotFoundException', `Alias ${aliasArn} is not found.`);
+
+/** A key asked for an operation its usage does not allow (e.g. `Encrypt` with an HMAC key). */
+export const wrongKeyUsage = (keyArn: string, operation: string) =>
+  new KmsError('InvalidKeyUsageException', `${keyArn} key usage is not valid for ${operation}.`);
+
+/** Rotation of a key spec KMS does not rotate (HMAC). */
+export const rotationUnsupported = (keyArn: string) =>
+  new KmsError(
+    'UnsupportedOperationException',
+    `${keyArn} key spec does not support automatic key rotation.`,
+  );
 
 export const keyDisabled = (keyArn: string) => new KmsError('DisabledException', `${keyArn} is disabled.`);
 

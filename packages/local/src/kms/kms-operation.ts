@@ -1,7 +1,15 @@
-import type { KeyRecord } from './key-records.js';
+import { KEY_USAGE_OF, type KeyRecord } from './key-records.js';
 import type { KeyStore } from './key-store.js';
 import { aliasArn, type KmsLocation, keyArn, parseKeyReference } from './kms-arns.js';
-import { aliasNotFound, KmsError, keyDisabled, keyNotFound, keyPendingDeletion } from './kms-errors.js';
+import {
+  aliasNotFound,
+  KmsError,
+  keyDisabled,
+  keyNotFound,
+  keyPendingDeletion,
+  rotationUnsupported,
+  wrongKeyUsage,
+} from './kms-errors.js';
 import type { RequestFields, ResponseValue } from './request-fields.js';
 
 /** What an operation works with: the state, where it lives, the request time and the request members. */
@@ -60,8 +68,24 @@ export function assertEnabled(context: OperationContext, key: KeyRecord): void {
   if (key.state === 'Disabled') throw keyDisabled(keyArn(context.location, key.keyId));
 }
 
+/** @throws KmsError `InvalidKeyUsageException` unless the key's usage is `usage`. */
+export function assertKeyUsage(
+  { location }: OperationContext,
+  key: KeyRecord,
+  usage: 'ENCRYPT_DECRYPT' | 'GENERATE_VERIFY_MAC',
+  operation: string,
+): void {
+  if (KEY_USAGE_OF[key.keySpec] !== usage) throw wrongKeyUsage(keyArn(location, key.keyId), operation);
+}
+
+/** @throws KmsError `UnsupportedOperationException` for a key KMS does not rotate (HMAC keys). */
+export function assertRotatable({ location }: OperationContext, key: KeyRecord): void {
+  if (key.keySpec !== 'SYMMETRIC_DEFAULT') throw rotationUnsupported(keyArn(location, key.keyId));
+}
+
 /** The `KeyMetadata` structure of `DescribeKey` and `CreateKey`. */
 export function keyMetadata(location: KmsLocation, key: KeyRecord): ResponseObject {
+  const encryption = key.keySpec === 'SYMMETRIC_DEFAULT';
   return {
     AWSAccountId: location.accountId,
     KeyId: key.keyId,
@@ -69,14 +93,15 @@ export function keyMetadata(location: KmsLocation, key: KeyRecord): ResponseObje
     CreationDate: epochSeconds(key.createdAt),
     Enabled: key.state === 'Enabled',
     Description: key.description,
-    KeyUsage: 'ENCRYPT_DECRYPT',
+    KeyUsage: KEY_USAGE_OF[key.keySpec],
     KeyState: key.state,
     DeletionDate: key.deletionDate && epochSeconds(key.deletionDate),
     Origin: 'AWS_KMS',
     KeyManager: 'CUSTOMER',
-    CustomerMasterKeySpec: 'SYMMETRIC_DEFAULT',
-    KeySpec: 'SYMMETRIC_DEFAULT',
-    EncryptionAlgorithms: ['SYMMETRIC_DEFAULT'],
+    CustomerMasterKeySpec: key.keySpec,
+    KeySpec: key.keySpec,
+    EncryptionAlgorithms: encryption ? ['SYMMETRIC_DEFAULT'] : undefined,
+    MacAlgorithms: encryption ? undefined : ['HMAC_SHA_256'],
     MultiRegion: false,
   };
 }

@@ -24,6 +24,7 @@ import {
   rotateKeyOnDemand,
 } from './key-rotation-operations.js';
 import type { KmsOperation } from './kms-operation.js';
+import { generateMac, verifyMac } from './mac-operations.js';
 
 /** The KMS operations this endpoint implements, by the name that follows `TrentService.` in `X-Amz-Target`. */
 export const kmsOperations: ReadonlyMap<string, KmsOperation> = new Map([
@@ -39,6 +40,7 @@ export const kmsOperations: ReadonlyMap<string, KmsOperation> = new Map([
   ['Encrypt', encrypt],
   ['GenerateDataKey', generateDataKey],
   ['GenerateDataKeyWithoutPlaintext', generateDataKeyWithoutPlaintext],
+  ['GenerateMac', generateMac],
   ['GetKeyPolicy', getKeyPolicy],
   ['GetKeyRotationStatus', getKeyRotationStatus],
   ['ListAliases', listAliases],
@@ -47,4 +49,5 @@ export const kmsOperations: ReadonlyMap<string, KmsOperation> = new Map([
   ['RotateKeyOnDemand', rotateKeyOnDemand],
   ['ScheduleKeyDeletion', scheduleKeyDeletion],
   ['TagResource', tagResource],
+  ['VerifyMac', verifyMac],
 ]);
