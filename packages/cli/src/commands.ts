@@ -1,8 +1,9 @@
 import {
   type ConfideServices,
   configFromEnv,
+  createConfideYoga,
   createServices,
-  offboardOrganisation,
+  DEFAULT_KEY_DELETION_WINDOW_DAYS,
   onboardOrganisation,
 } from '@confide/api';
 import { ACCESS_PRESETS, type AccessPreset, type OrgId } from '@confide/domain';
@@ -27,7 +28,31 @@ export interface TokenRequest {
   serviceUser?: string;
   partner?: string;
   operator?: boolean;
+  /** Which operator (`--operator-id`); {@link DEFAULT_OPERATOR} unless given. */
+  operatorId?: string;
   expiresIn?: string;
+}
+
+/** The operator the CLI acts as unless `--operator-id` names another. */
+export const DEFAULT_OPERATOR = 'local-operator';
+
+const OPERATOR_ID = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$/;
+
+function operatorIdOf(value: string | undefined): string {
+  const operatorId = value ?? DEFAULT_OPERATOR;
+  if (!OPERATOR_ID.test(operatorId)) {
+    throw new CliError('--operator-id takes 1–128 letters, digits, ".", "_", "@" or "-".');
+  }
+  return operatorId;
+}
+
+/** A platform operator's token from the local issuer, as Cognito names an operator: subject and operators group. */
+function operatorToken(stack: LocalStackInfo, operatorId: string, expiresIn = '8h'): Promise<string> {
+  return mintToken(
+    stack.dataDir,
+    { issuer: stack.issuer, audience: stack.audience, expiresIn },
+    { sub: operatorId, 'cognito:groups': ['confide-operators'] },
+  );
 }
 
 /** Mints a local token for any principal kind: staff (`--user`), service user, partner client or operator. */
@@ -35,11 +60,9 @@ export async function tokenCommand(request: TokenRequest): Promise<string> {
   const stack = runningStack();
   const settings = { issuer: stack.issuer, audience: stack.audience, expiresIn: request.expiresIn ?? '8h' };
   if (request.operator) {
-    return mintToken(stack.dataDir, settings, {
-      sub: 'local-operator',
-      'cognito:groups': ['confide-operators'],
-    });
+    return operatorToken(stack, operatorIdOf(request.operatorId), settings.expiresIn);
   }
+  if (request.operatorId !== undefined) throw new CliError('--operator-id goes with --operator.');
   if (!request.org) throw new CliError('Give --org <slug> (or --operator).');
   const services = servicesFor(stack);
   const orgId = await orgIdOf(services, request.org);
@@ -117,16 +140,87 @@ export async function orgListCommand(): Promise<string> {
     .join('\n');
 }
 
-export async function orgOffboardCommand(options: { slug?: string; window?: string }): Promise<string> {
+const OFFBOARD_MUTATION = `mutation ($input: OffboardOrganisationInput!) {
+  offboardOrganisation(input: $input) { slug status keyDeletionDate }
+}`;
+
+interface OffboardAnswer {
+  data?: {
+    offboardOrganisation?: { slug: string; status: string; keyDeletionDate: string | null } | null;
+  } | null;
+  errors?: { message: string; extensions?: { code?: string } }[];
+}
+
+/**
+ * Offboards an organisation on two operators' word, as the API requires (issue 14): without `--approve` it records
+ * the request as one operator; with `--approve`, a different operator (`--operator-id`) runs it. Both calls go
+ * through the API's `offboardOrganisation` mutation with that operator's token, so the two-operator rule, the
+ * 72-hour limit and the platform audit log apply exactly as they do for any operator.
+ */
+export async function orgOffboardCommand(options: {
+  slug?: string;
+  window?: string;
+  approve?: boolean;
+  operatorId?: string;
+}): Promise<string> {
   if (!options.slug) throw new CliError('Give --slug <slug>.');
-  const services = servicesFor(runningStack());
-  const orgId = await orgIdOf(services, options.slug);
-  const organisation = await offboardOrganisation(
-    services,
-    orgId,
-    options.window === undefined ? undefined : Number(options.window),
+  const slug = options.slug;
+  let window: number | undefined;
+  if (options.window !== undefined) {
+    window = Number(options.window);
+    if (!Number.isInteger(window) || window < 7 || window > 30) {
+      throw new CliError('--window is a whole number of days from 7 to 30.');
+    }
+  }
+  const operatorId = operatorIdOf(options.operatorId);
+  const stack = runningStack();
+  const services = servicesFor(stack);
+  const orgId = await orgIdOf(services, slug);
+  const approveLine = `npx confide org offboard --slug ${slug} --approve --operator-id <another operator>`;
+
+  const pending = await services.platformAudit.pendingOffboarding(orgId);
+  if (options.approve && !pending) {
+    throw new CliError(
+      `No offboarding of ${slug} is pending: request it first with npx confide org offboard --slug ${slug}.`,
+    );
+  }
+  if (!options.approve && pending) {
+    throw new CliError(
+      `An offboarding of ${slug} is already pending, requested by ${pending.proposedBy}; a different operator ` +
+        `completes it with: ${approveLine}`,
+    );
+  }
+
+  const response = await createConfideYoga(services).fetch('http://confide.local/graphql', {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/graphql-response+json',
+      authorization: `Bearer ${await operatorToken(stack, operatorId, '5m')}`,
+    },
+    body: JSON.stringify({
+      query: OFFBOARD_MUTATION,
+      variables: {
+        input: { organisationId: orgId, ...(window === undefined ? {} : { pendingWindowInDays: window }) },
+      },
+    }),
+  });
+  const answer = (await response.json()) as OffboardAnswer;
+  const [error] = answer.errors ?? [];
+  const code = error?.extensions?.code;
+  if (!options.approve && code === 'APPROVAL_REQUIRED') {
+    return (
+      `Offboarding of ${slug} requested by ${operatorId} (key deletion window ${window ?? DEFAULT_KEY_DELETION_WINDOW_DAYS} days); nothing ` +
+      `changes until a different operator approves it within 72 hours:\n  ${approveLine}`
+    );
+  }
+  if (error) throw new CliError(`${code ?? 'ERROR'}: ${error.message}`);
+  const organisation = answer.data?.offboardOrganisation;
+  if (!organisation) throw new CliError('The API answered no organisation.');
+  return (
+    `Offboarded ${organisation.slug} (requested by ${pending?.proposedBy}, approved by ${operatorId}): all access ` +
+    `refused; KMS key deletion on ${organisation.keyDeletionDate}.`
   );
-  return `Offboarded ${organisation.slug}: all access refused; KMS key deletion on ${organisation.keyDeletionDate}.`;
 }
 
 export async function usersCommand(options: { org?: string }): Promise<string> {

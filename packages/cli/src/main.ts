@@ -16,11 +16,14 @@ const USAGE = `confide — Confide's local and operator command line
 
   npm start [-- --fresh] [-- --port 4000] [-- --sweep-interval 5]   start the local stack, demo data and GraphiQL
   npx confide token --org <slug> --user <handle>      a bearer token for a staff member
-  npx confide token --operator                         a platform operator's token
+  npx confide token --operator [--operator-id <id>]    a platform operator's token
   npx confide users --org <slug>                       an organisation's staff and roles
   npx confide org create --name <n> --slug <s> --admin-handle <h> --admin-name <n> [--preset STRICT|GROUP_WIDE] [--dpa <ref>]
   npx confide org list
-  npx confide org offboard --slug <s> [--window <7-30 days>]
+  npx confide org offboard --slug <s> [--window <7-30 days>] [--operator-id <id>]
+                                                       records an offboarding request (one operator)
+  npx confide org offboard --slug <s> --approve --operator-id <another id>
+                                                       a second operator approves and runs it
   npx confide retention sweep [--org <slug>]           deletes expired items now and writes their tombstones
   npx confide audit verify --org <slug>                checks the access audit's hash chains (exit 1 if not intact)
 `;
@@ -41,6 +44,8 @@ async function main(argv: string[]): Promise<string | undefined> {
       'service-user': { type: 'string' },
       partner: { type: 'string' },
       operator: { type: 'boolean', default: false },
+      'operator-id': { type: 'string' },
+      approve: { type: 'boolean', default: false },
       'expires-in': { type: 'string' },
       name: { type: 'string' },
       slug: { type: 'string' },
@@ -69,6 +74,7 @@ async function main(argv: string[]): Promise<string | undefined> {
       if (values['service-user']) request.serviceUser = values['service-user'];
       if (values.partner) request.partner = values.partner;
       if (values['expires-in']) request.expiresIn = values['expires-in'];
+      if (values['operator-id'] !== undefined) request.operatorId = values['operator-id'];
       return tokenCommand(request);
     }
     case 'users':
@@ -86,9 +92,17 @@ async function main(argv: string[]): Promise<string | undefined> {
         });
       }
       if (sub === 'offboard') {
+        // `--operator <id>` would parse as the token flag and a stray word: an approval must name its operator.
+        if (values.operator || positionals.length > 2) {
+          throw new CliError(
+            'Name the operator with --operator-id <id> (e.g. --approve --operator-id alice).',
+          );
+        }
         return orgOffboardCommand({
           ...(values.slug ? { slug: values.slug } : {}),
           ...(values.window ? { window: values.window } : {}),
+          ...(values['operator-id'] !== undefined ? { operatorId: values['operator-id'] } : {}),
+          approve: values.approve ?? false,
         });
       }
       throw new CliError('Use: confide org create|list|offboard');
