@@ -207,6 +207,10 @@ describe('a role that opens client content needs a second person', () => {
       ['APPROVAL_REQUESTED', org.adminStaffId, ['SENIOR_MANAGER']],
     ]);
     for (const event of events) expect(JSON.stringify(event)).not.toContain('Sam Senior');
+    // The pending change held the display name only until it was decided.
+    const decided = await api.services.approvals.get(tenantScope(org.orgId), approvalIdOf(proposed));
+    expect(decided?.status).toBe('APPROVED');
+    expect(JSON.stringify(decided)).not.toContain('Sam Senior');
   });
 
   it('audits a deactivation before it happens, naming the account', async () => {

@@ -87,7 +87,7 @@ builder.mutationFields((t) => ({
       try {
         await governed.runApproved(approval.args, context, info, approval.proposedBy, approval.subjectId);
       } catch (error) {
-        await context.services.approvals.reopen(operation.scope, approval.approvalId);
+        await context.services.approvals.reopen(operation.scope, approval);
         throw error;
       }
       return decided;

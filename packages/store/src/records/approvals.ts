@@ -18,8 +18,8 @@ export type ApprovalStatus = 'PENDING' | 'APPROVED' | 'REJECTED';
 /**
  * A change one person proposed that takes effect only when a second person with authority approves it
  * (ACCESS-MODEL.md, two-person rule). It holds the operation's arguments as given, so the approver runs
- * exactly what was proposed; operations under the rule take ids, roles and settings, never free text about a
- * person.
+ * exactly what was proposed, until it is decided (then they are removed) or lapses: a new account's display
+ * name or an erasure's reason is kept no longer than the decision takes.
  */
 export interface PendingApproval {
   readonly approvalId: string;
@@ -132,7 +132,8 @@ export class Approvals {
         new UpdateItemCommand({
           TableName: this.table,
           Key: { pk: attr.s(scope.key('APPROVAL')), sk: attr.s(approvalId) },
-          UpdateExpression: 'SET #status = :status, decidedBy = :by, decidedAt = :now',
+          // The arguments go with the decision: a decided change keeps who, what and when, not what was asked.
+          UpdateExpression: 'SET #status = :status, decidedBy = :by, decidedAt = :now REMOVE args',
           ConditionExpression: '#status = :pending',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
@@ -151,15 +152,15 @@ export class Approvals {
     }
   }
 
-  /** Puts a change back to PENDING when running it failed after it was marked approved. */
-  async reopen(scope: TenantScope, approvalId: string): Promise<void> {
+  /** Puts a change back to PENDING, with its arguments, when running it failed after it was marked approved. */
+  async reopen(scope: TenantScope, approval: PendingApproval): Promise<void> {
     await this.dynamo.send(
       new UpdateItemCommand({
         TableName: this.table,
-        Key: { pk: attr.s(scope.key('APPROVAL')), sk: attr.s(approvalId) },
-        UpdateExpression: 'SET #status = :pending REMOVE decidedBy, decidedAt',
+        Key: { pk: attr.s(scope.key('APPROVAL')), sk: attr.s(approval.approvalId) },
+        UpdateExpression: 'SET #status = :pending, args = :args REMOVE decidedBy, decidedAt',
         ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':pending': attr.s('PENDING') },
+        ExpressionAttributeValues: { ':pending': attr.s('PENDING'), ':args': attr.s(encodeArgs(approval.args)) },
       }),
     );
   }
@@ -174,7 +175,7 @@ function toApproval(item: Item): PendingApproval {
   return {
     approvalId: requireS(item, 'approvalId'),
     operation: requireS(item, 'operation'),
-    args: decodeArgs(requireS(item, 'args')),
+    args: decodeArgs(read.s(item, 'args') ?? '{}'),
     subjectId: read.s(item, 'subjectId'),
     proposedBy: requireS(item, 'proposedBy'),
     proposedAt: requireS(item, 'proposedAt'),
