@@ -122,7 +122,12 @@ describe('conflicts of interest', () => {
         rule: event.rule,
       })),
     ).toEqual([
-      { actor: world.manager.staffId, operation: 'clearConflict', outcome: 'ALLOWED', rule: undefined },
+      {
+        actor: world.manager.staffId,
+        operation: 'clearConflict',
+        outcome: 'ALLOWED',
+        rule: 'conflict.cleared',
+      },
       {
         actor: world.manager.staffId,
         operation: 'declareConflict',

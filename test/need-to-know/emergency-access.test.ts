@@ -250,7 +250,11 @@ describe('break-glass emergency access', () => {
       audit
         .filter((event) => event.operation === 'completeEmergencyAccessReview')
         .map((event) => [event.actor.id, event.action, event.rule]),
-    ).toEqual([[world.guardian.staffId, 'ADMIN', 'review.JUSTIFIED']]);
+    ).toEqual([
+      [world.guardian.staffId, 'ADMIN', 'review.JUSTIFIED'],
+      // The opener's attempt on their own review is refused, and the refusal recorded.
+      [chief.staffId, 'DENIED', 'review.reviewers'],
+    ]);
   });
 
   it('never lets someone who is a reviewer of the service review their own emergency access', async () => {

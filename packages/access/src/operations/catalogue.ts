@@ -1,6 +1,7 @@
 import { APPROVAL_POLICIES } from './policies/approvals';
 import { CLIENT_POLICIES } from './policies/clients';
 import { GOVERNANCE_POLICIES } from './policies/governance';
+import { ACCESS_GOVERNANCE_POLICIES } from './policies/governance-access';
 import { IDENTITY_POLICIES } from './policies/identity';
 import { PLATFORM_POLICIES } from './policies/platform';
 import { SHARING_POLICIES } from './policies/sharing';
@@ -12,6 +13,7 @@ const ALL = [
   ...CLIENT_POLICIES,
   ...SHARING_POLICIES,
   ...GOVERNANCE_POLICIES,
+  ...ACCESS_GOVERNANCE_POLICIES,
   ...APPROVAL_POLICIES,
 ] as const;
 

@@ -34,6 +34,15 @@ export interface ChangeFacts {
    * member keeps their own contact details, not their personnel notes) and the change's audit event lists them.
    */
   readonly fields?: readonly string[];
+  /** The staff member the change names is the caller themself (a conflict of their own, a review of their own break-glass). */
+  readonly namesCaller?: boolean;
+  /**
+   * The caller's relationship to each client the change names beyond its subject: an investigation's other clients,
+   * or the client a break-glass opens (not yet the caller's to know, so never the subject: policies/governance-access.ts).
+   */
+  readonly clients?: readonly ClientRelationFacts[];
+  /** The qualifier the allowed event's rule names (a conflict's connection, a break-glass reason, a review's finding). */
+  readonly detail?: string;
   /** Facts of a sharing operation: disclosures, reviews, breaches, subject access (policies/sharing.ts). */
   readonly sharing?: SharingFacts;
 }

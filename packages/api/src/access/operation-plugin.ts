@@ -81,7 +81,12 @@ export interface OperationOptions<Args> {
   readonly record?: (
     args: Args,
     subject: OperationSubject,
-  ) => { readonly subjectId?: string; readonly fields?: readonly string[] };
+  ) => {
+    readonly subjectId?: string;
+    readonly fields?: readonly string[];
+    /** Further subjects the allowed event is also recorded against (an investigation naming several clients). */
+    readonly alsoSubjectIds?: readonly string[];
+  };
 }
 
 declare global {
@@ -379,6 +384,7 @@ export class OperationPolicyPlugin<Types extends SchemaTypes> extends BasePlugin
       const eventSubjectId = named.subjectId ?? subjectId;
       const withFields = (event: AuditRecord) => {
         for (const field of named.fields ?? []) audit.record({ ...event, field });
+        for (const also of named.alsoSubjectIds ?? []) audit.record({ ...event, subjectId: also });
         return event;
       };
       if (options.change) change = await options.change(args, context, subject);

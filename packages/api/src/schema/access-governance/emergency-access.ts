@@ -1,0 +1,242 @@
+import { clientVisible } from '@confide/access';
+import {
+  ConfideError,
+  EMERGENCY_REASONS,
+  type EmergencyReason,
+  ErrorCode,
+  isIdOf,
+  notFound,
+  validate,
+} from '@confide/domain';
+import type { EmergencyReview, ServiceUserRecord } from '@confide/store';
+import type { Operation } from '../../access/operation-plugin';
+import { builder } from '../../builder';
+import type { ConfideContext } from '../../context';
+import { organisationRetention } from '../breaches';
+import { localId } from '../ids';
+import { namesCaller, oncePerRequest } from './shared';
+
+// ── Break-glass ────────────────────────────────────────────────────────────────────────────────────────────
+
+const EMERGENCY_WINDOW_MS = 60 * 60 * 1000;
+
+const EmergencyReasonEnum = builder.enumType('EmergencyReason', {
+  description:
+    'Why break-glass access was opened. Sealed items open only for IMMINENT_DANGER or SAFEGUARDING (ACCESS-MODEL.md).',
+  values: EMERGENCY_REASONS,
+});
+
+const ReviewOutcomeEnum = builder.enumType('ReviewOutcome', {
+  description: 'The reviewer’s finding on an emergency access.',
+  values: ['JUSTIFIED', 'UNJUSTIFIED'] as const,
+});
+
+const EmergencyReviewRef = builder.objectRef<EmergencyReview>('EmergencyAccessReview');
+EmergencyReviewRef.implement({
+  description:
+    'The review an emergency access raises for the service manager and the Caldicott Guardian. Carries references only.',
+  fields: (t) => ({
+    id: t.exposeID('reviewId', { description: 'The review.' }),
+    staffId: t.globalID({
+      description: 'Who broke the glass.',
+      resolve: (r) => ({ type: 'StaffMember', id: r.staffId }),
+    }),
+    serviceUserId: t.globalID({
+      description: 'Whose record was opened.',
+      resolve: (r) => ({ type: 'ServiceUser', id: r.clientId }),
+    }),
+    reason: t.field({
+      type: EmergencyReasonEnum,
+      description: 'The stated reason.',
+      resolve: (r) => r.reason,
+    }),
+    detail: t.string({
+      nullable: true,
+      description: 'The stated detail, for the reviewers.',
+      resolve: async (review, _args, context) => {
+        const key = await context.access.loader.subjectKey(context.access.scope.orgId, review.clientId);
+        return key ? context.services.emergencyReviews.openDetail(key, review) : null;
+      },
+    }),
+    openedAt: t.field({ type: 'DateTime', description: 'When opened.', resolve: (r) => r.openedAt }),
+    until: t.field({
+      type: 'DateTime',
+      description: 'When the access ends (at most one hour).',
+      resolve: (r) => r.until,
+    }),
+    status: t.string({ description: 'PENDING or COMPLETED.', resolve: (r) => r.status }),
+    outcome: t.field({
+      type: ReviewOutcomeEnum,
+      nullable: true,
+      description: 'The finding.',
+      resolve: (r) => r.outcome ?? null,
+    }),
+  }),
+});
+
+/** The client a break-glass opens, which must exist (NOT_FOUND, recorded as a refusal). */
+function emergencyClient(
+  args: { readonly serviceUserId: string | number },
+  context: ConfideContext,
+): Promise<ServiceUserRecord> {
+  const clientId = localId(args.serviceUserId, 'ServiceUser', 'serviceUser', 'Service user');
+  return oncePerRequest(context, `emergency:${clientId}`, async () => {
+    const client = await context.access.findClient(clientId);
+    if (!client) throw notFound('Service user');
+    return client;
+  });
+}
+
+/** The review a finding is for, visible or not (the policy decides): NOT_FOUND for an id that names none. */
+function reviewById(context: ConfideContext, reviewId: string | number): Promise<EmergencyReview> {
+  const id = String(reviewId);
+  return oncePerRequest(context, `emergency-review:${id}`, async () => {
+    const review = isIdOf('emergency', id)
+      ? await context.services.emergencyReviews.get(context.access.scope, id)
+      : undefined;
+    if (!review) throw notFound('Review');
+    return review;
+  });
+}
+
+/** The reviews a staff member sees: all for the Caldicott Guardian, their services’ for a service manager. */
+const reviews = (operation: Operation, context: ConfideContext, review: EmergencyReview): boolean =>
+  operation.staff.roles.includes('CALDICOTT_GUARDIAN') || context.access.managesService(review.serviceId);
+
+const detailOf = (detail: string) => validate.text(['detail'], detail, { max: 2000, multiline: true });
+
+builder.mutationFields((t) => ({
+  openEmergencyAccess: t.field({
+    type: EmergencyReviewRef,
+    description:
+      'Break-glass: opens access to one client for at most one hour, with a reason. Every read under it is audited as emergency and a review is raised. Staff who already have a relationship never need it (CONFLICT); a declared conflict of interest still bars the client. Audited as EMERGENCY_ACCESS before it opens.',
+    args: {
+      serviceUserId: t.arg.id({ required: true, description: 'The client.' }),
+      reason: t.arg({ type: EmergencyReasonEnum, required: true, description: 'Why.' }),
+      detail: t.arg.string({ required: true, description: 'What is happening (kept for the reviewers).' }),
+    },
+    operation: {
+      policy: 'emergency.open',
+      // The client is not the caller's to know (that is why the glass is broken), so it is not the subject: the
+      // policy gets the caller's relationship to it as the change's `clients` (policies/governance-access.ts).
+      subject: async (args, context) => {
+        await emergencyClient(args, context);
+        return { kind: 'NONE' };
+      },
+      change: async (args, context) => ({
+        clients: [await context.access.relationTo(await emergencyClient(args, context))],
+        detail: args.reason,
+      }),
+      validate: async (args, context) => {
+        detailOf(args.detail);
+        const relation = await context.access.relationTo(await emergencyClient(args, context));
+        const caller = context.access.callerFacts();
+        if (clientVisible(caller, { ...relation, emergency: undefined }, context.access.preset)) {
+          throw new ConfideError(
+            ErrorCode.CONFLICT,
+            'You already have access to this client; no emergency access is needed.',
+          );
+        }
+      },
+      record: (args) => ({ subjectId: localId(args.serviceUserId, 'ServiceUser', 'serviceUser') }),
+      audit: 'before',
+      action: 'EMERGENCY_ACCESS',
+    },
+    resolve: async (operation, args, context) => {
+      const client = await emergencyClient(args, context);
+      const staffId = operation.staff.staffId;
+      const until = new Date(context.services.clock.now().getTime() + EMERGENCY_WINDOW_MS);
+      const reason = args.reason as EmergencyReason;
+      const key = await context.access.clientKey(client);
+      const review = await context.services.emergencyReviews.open(operation.scope, key, {
+        staffId,
+        clientId: client.clientId,
+        serviceId: client.serviceId,
+        reason,
+        detail: detailOf(args.detail),
+        until,
+      });
+      await context.services.directory.recordEmergencyGrant(operation.scope, staffId, client.clientId, {
+        grantId: review.reviewId,
+        reason,
+        until: until.toISOString(),
+      });
+      return review;
+    },
+  }),
+  completeEmergencyAccessReview: t.field({
+    type: EmergencyReviewRef,
+    description:
+      'Records the review’s finding (the service manager or the Caldicott Guardian; never the person who broke the glass). An UNJUSTIFIED finding opens a breach register entry. Audited before it happens.',
+    args: {
+      reviewId: t.arg.id({ required: true, description: 'The review.' }),
+      outcome: t.arg({ type: ReviewOutcomeEnum, required: true, description: 'The finding.' }),
+    },
+    operation: {
+      policy: 'emergency.review.complete',
+      subject: async (args, context) => {
+        const client = await context.access.findClient((await reviewById(context, args.reviewId)).clientId);
+        if (!client) throw notFound('Review');
+        return { kind: 'CLIENT', client };
+      },
+      change: async (args, context) => ({
+        namesCaller: namesCaller(context, (await reviewById(context, args.reviewId)).staffId),
+        detail: args.outcome,
+      }),
+      audit: 'before',
+      action: 'ADMIN',
+    },
+    resolve: async (operation, args, context) => {
+      const review = await reviewById(context, args.reviewId);
+      const staffId = operation.staff.staffId;
+      const completed = await context.services.emergencyReviews.complete(review, {
+        outcome: args.outcome,
+        reviewedBy: staffId,
+      });
+      if (args.outcome === 'UNJUSTIFIED') {
+        // An unjustified emergency access is a breach discovered now: the entry opens with its clock running.
+        await context.services.breaches.open(
+          operation.scope,
+          {
+            source: 'EMERGENCY_REVIEW_UNJUSTIFIED',
+            discoveredAt: context.services.clock.now(),
+            nature: 'Emergency access found unjustified on review.',
+            categories: ['CLIENT_RECORD'],
+            approximateSubjects: 1,
+            reference: review.reviewId,
+            recordedBy: staffId,
+          },
+          organisationRetention(context),
+        );
+      }
+      return completed;
+    },
+  }),
+}));
+
+builder.queryFields((t) => ({
+  emergencyAccessReviews: t.field({
+    type: [EmergencyReviewRef],
+    description:
+      'Emergency accesses to review: all for the Caldicott Guardian, their services’ for a service manager, none for anyone else. Each review listed is recorded against its person.',
+    args: { status: t.arg.string({ required: false, description: 'PENDING or COMPLETED.' }) },
+    operation: { policy: 'emergency.review.list', audit: 'after' },
+    resolve: async (operation, args, context) => {
+      const status = args.status === 'PENDING' || args.status === 'COMPLETED' ? args.status : undefined;
+      const all = await context.services.emergencyReviews.list(operation.scope, status);
+      const visible = all.filter((review) => reviews(operation, context, review));
+      // Each review is about a person (its detail is sealed under their key): recorded against each.
+      for (const review of visible) {
+        context.access.audit.record({
+          action: 'READ',
+          operation: 'emergencyAccessReviews',
+          subjectId: review.clientId,
+          field: 'EmergencyAccessReview',
+          outcome: 'ALLOWED',
+          rule: operation.decision.rule,
+        });
+      }
+      return visible;
+    },
+  }),
+}));

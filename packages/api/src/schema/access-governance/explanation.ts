@@ -1,0 +1,125 @@
+import { type ClassificationExplanation, explain } from '@confide/access';
+import type { StoredAuditEvent } from '@confide/store';
+import { resolveArrayConnection } from '@pothos/plugin-relay';
+import { builder } from '../../builder';
+import { clientById } from '../subjects';
+import { ClassificationEnum, RelationshipEnum } from '../vocabulary';
+
+// ── Explain and access log ───────────────────────────────────────────────────────────────────────────────
+
+const AccessEffectEnum = builder.enumType('AccessEffect', {
+  description: 'What the caller gets when reading fields of a classification.',
+  values: ['ALLOW', 'JUSTIFICATION_REQUIRED', 'FORBIDDEN', 'NOT_FOUND', 'POLICY_NOT_ACKNOWLEDGED'] as const,
+});
+
+const ClassificationAccessRef = builder.objectRef<ClassificationExplanation>('ClassificationAccess');
+ClassificationAccessRef.implement({
+  description: 'Why the caller can or cannot read one classification of a client’s data.',
+  fields: (t) => ({
+    classification: t.field({
+      type: ClassificationEnum,
+      description: 'The classification.',
+      resolve: (e) => e.classification,
+    }),
+    effect: t.field({
+      type: AccessEffectEnum,
+      description: 'What the caller gets.',
+      resolve: (e) => e.effect,
+    }),
+    relationship: t.field({
+      type: RelationshipEnum,
+      nullable: true,
+      description: 'The relationship it rests on.',
+      resolve: (e) => e.relationship ?? null,
+    }),
+    rule: t.string({ description: 'The rule that decides.', resolve: (e) => e.rule }),
+    reason: t.string({ description: 'The same, in plain words.', resolve: (e) => e.reason }),
+  }),
+});
+
+export const AccessEventRef = builder.objectRef<StoredAuditEvent>('AccessEvent');
+AccessEventRef.implement({
+  description: 'One audited access to a record. Never contains the personal data itself.',
+  fields: (t) => ({
+    id: t.exposeID('eventId', { description: 'The event.' }),
+    at: t.field({ type: 'DateTime', description: 'When.', resolve: (e) => e.at }),
+    actorKind: t.string({ description: 'STAFF, SERVICE_USER or PARTNER.', resolve: (e) => e.actor.kind }),
+    actorId: t.string({
+      description: 'Who (staff, service user or partner id).',
+      resolve: (e) => e.actor.id,
+    }),
+    actorRoles: t.stringList({
+      description: 'The actor’s roles at the time.',
+      resolve: (e) => [...e.actor.roles],
+    }),
+    action: t.string({
+      description: 'READ, WRITE, DENIED, EMERGENCY_ACCESS or ADMIN.',
+      resolve: (e) => e.action,
+    }),
+    operation: t.exposeString('operation', { description: 'The API operation.' }),
+    fields: t.stringList({ description: 'Fields touched.', resolve: (e) => [...e.fields] }),
+    classifications: t.field({
+      type: [ClassificationEnum],
+      description: 'Their classifications.',
+      resolve: (e) => [...e.classifications],
+    }),
+    relationship: t.field({
+      type: RelationshipEnum,
+      nullable: true,
+      description: 'The relationship used.',
+      resolve: (e) => e.relationship ?? null,
+    }),
+    purpose: t.string({
+      nullable: true,
+      description: 'The stated purpose.',
+      resolve: (e) => e.purpose ?? null,
+    }),
+    emergency: t.boolean({ description: 'Under break-glass.', resolve: (e) => e.emergency }),
+    outcome: t.exposeString('outcome', { description: 'ALLOWED, or the refusal given.' }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  accessExplanation: t.field({
+    type: [ClassificationAccessRef],
+    description:
+      'Why the caller can or cannot read each classification of this client: the relationship and rule behind each, revealing nothing else. NOT_FOUND to anyone who may not know the client exists.',
+    args: { serviceUserId: t.arg.id({ required: true, description: 'The client.' }) },
+    // An explanation holds no personal data: only a refusal is recorded.
+    operation: {
+      policy: 'access.explain',
+      subject: clientById((args) => args.serviceUserId),
+      audit: 'fields',
+    },
+    resolve: async (operation, _args, context) =>
+      explain(
+        context.access.callerFacts(),
+        await context.access.relationTo(operation.client),
+        context.access.preset,
+      ),
+  }),
+  accessLog: t.connection({
+    type: AccessEventRef,
+    description:
+      'Every audited access to a client’s record, newest first (IG_LEAD, CALDICOTT_GUARDIAN, the service’s managers).',
+    args: {
+      serviceUserId: t.arg.id({ required: true, description: 'The client.' }),
+      from: t.arg({ type: 'DateTime', required: false, description: 'From this instant.' }),
+      to: t.arg({ type: 'DateTime', required: false, description: 'Up to this instant.' }),
+    },
+    // The log holds references and field names, no personal data: only a refusal is recorded.
+    operation: {
+      policy: 'access.log',
+      subject: clientById((args) => args.serviceUserId),
+      audit: 'fields',
+    },
+    resolve: async (operation, args, context) => {
+      const events = await context.services.auditLog.bySubject(operation.scope, operation.client.clientId, {
+        from: args.from?.toISOString(),
+        to: args.to?.toISOString(),
+        limit: 500,
+      });
+      return resolveArrayConnection({ args }, events);
+    },
+  }),
+}));

@@ -1,0 +1,87 @@
+import { newId, notFound, validate } from '@confide/domain';
+import type { ServiceUserRecord } from '@confide/store';
+import { builder } from '../../builder';
+import type { ConfideContext } from '../../context';
+import { localId } from '../ids';
+import { namedStaff, namesCaller, oncePerRequest } from './shared';
+
+// ── Safeguarding investigations ──────────────────────────────────────────────────────────────────────────
+
+interface InvestigationArgs {
+  readonly serviceUserIds: readonly (string | number)[];
+  readonly investigatorId: string | number;
+}
+
+/** The ids of the clients an investigation names: at least one, each once. */
+const clientIdsOf = (args: InvestigationArgs): string[] =>
+  validate
+    .nonEmptyUnique(['serviceUserIds'], args.serviceUserIds)
+    .map((id) => localId(id, 'ServiceUser', 'serviceUser', 'Service user'));
+
+/**
+ * The clients an investigation names, each of which must exist (NOT_FOUND, recorded as a refusal). The first is
+ * the operation's subject; the policy decides on the caller's relationship to every one.
+ */
+function namedClients(args: InvestigationArgs, context: ConfideContext): Promise<ServiceUserRecord[]> {
+  const ids = clientIdsOf(args);
+  return oncePerRequest(context, `investigation:${ids.join(',')}`, () =>
+    Promise.all(
+      ids.map(async (clientId) => {
+        const client = await context.access.findClient(clientId);
+        if (!client) throw notFound('Service user');
+        return client;
+      }),
+    ),
+  );
+}
+
+builder.mutationFields((t) => ({
+  openSafeguardingInvestigation: t.field({
+    type: 'String',
+    description:
+      'Opens a safeguarding investigation naming clients, with a SAFEGUARDING_LEAD as investigator; every read under it needs a stated reason (Azure 4.1). The service’s managers of every client named, or a senior manager; nobody names themself investigator of a client they have no relationship with. Audited before it happens, against each client. Returns the investigation id.',
+    args: {
+      serviceUserIds: t.arg.idList({ required: true, description: 'The clients it concerns.' }),
+      investigatorId: t.arg.id({ required: true, description: 'The investigating safeguarding lead.' }),
+    },
+    operation: {
+      policy: 'investigation.open',
+      subject: async (args, context) => {
+        const [first] = await namedClients(args, context);
+        if (!first) throw notFound('Service user');
+        return { kind: 'CLIENT', client: first };
+      },
+      change: async (args, context) => {
+        const [, ...others] = await namedClients(args, context);
+        return {
+          grantsCallerAccess: namesCaller(context, namedStaff(args.investigatorId)),
+          clients: await Promise.all(others.map((client) => context.access.relationTo(client))),
+        };
+      },
+      validate: async (args, context) => {
+        const investigatorId = namedStaff(args.investigatorId);
+        const investigator = investigatorId
+          ? await context.services.directory.staff(context.access.scope, investigatorId)
+          : undefined;
+        if (!investigator?.roles.includes('SAFEGUARDING_LEAD')) {
+          throw validate.badInputError(['investigatorId'], 'The investigator must be a safeguarding lead.');
+        }
+      },
+      record: (args) => ({ alsoSubjectIds: clientIdsOf(args).slice(1) }),
+      audit: 'before',
+      action: 'ADMIN',
+    },
+    resolve: async (operation, args, context) => {
+      const investigatorId = localId(args.investigatorId, 'StaffMember', 'staff', 'Staff member');
+      const investigationId = newId('investigation');
+      for (const client of await namedClients(args, context)) {
+        await context.services.serviceUsers.linkInvestigation(operation.scope, client.clientId, {
+          investigationId,
+          investigatorId,
+          status: 'OPEN',
+        });
+      }
+      return investigationId;
+    },
+  }),
+}));

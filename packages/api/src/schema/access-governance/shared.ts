@@ -1,0 +1,37 @@
+import type { ConfideContext } from '../../context';
+import { localId } from '../ids';
+
+/** The staff member an argument names, when the id is well formed (the operation checks the rest). */
+export function namedStaff(globalId: string | number): string | undefined {
+  try {
+    return localId(globalId, 'StaffMember', 'staff', 'Staff member');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether the staff member a change names is the caller themself. */
+export const namesCaller = (context: ConfideContext, staffId: string | undefined): boolean =>
+  staffId !== undefined &&
+  context.auth?.principal.kind === 'STAFF' &&
+  context.auth.principal.staffId === staffId;
+
+const loaded = new WeakMap<ConfideContext, Map<string, Promise<unknown>>>();
+
+/**
+ * Loads something once per request: the subject loader, `change` and the resolver of an operation all ask for
+ * the same record (a review, the clients an investigation names) and get the same answer.
+ */
+export function oncePerRequest<T>(context: ConfideContext, key: string, load: () => Promise<T>): Promise<T> {
+  let cache = loaded.get(context);
+  if (!cache) {
+    cache = new Map();
+    loaded.set(context, cache);
+  }
+  let pending = cache.get(key) as Promise<T> | undefined;
+  if (!pending) {
+    pending = load();
+    cache.set(key, pending);
+  }
+  return pending;
+}
