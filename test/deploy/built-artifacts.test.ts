@@ -733,7 +733,7 @@ describe('the built Lambda bundles, each in a fresh Node process against the loc
     }
   });
 
-  it('retention: tombstones a TTL removal batch, reports exactly the poisoned record, deletes the subject key', async () => {
+  it('retention: tombstones a TTL removal batch, reports exactly the poisoned record, quarantines the subject key', async () => {
     // Prepare: a client with records; its profile expires (TTL deletes it) and the stream delivers the REMOVE.
     const world = await serviceWorld(api);
     const client = await registerServiceUser(api, world.manager, world.serviceId);
@@ -767,7 +767,7 @@ describe('the built Lambda bundles, each in a fresh Node process against the loc
       AWS_LAMBDA_FUNCTION_NAME: 'confide-test-retention',
     });
 
-    // Assess: only the poisoned record is reported; the partition is gone, each item tombstoned, the key deleted.
+    // Assess: only the poisoned record is reported; the partition is gone, each item tombstoned, the key quarantined.
     const [result] = run.results;
     const expected: DynamoDBBatchResponse = {
       batchItemFailures: [{ itemIdentifier: poisoned.dynamodb?.SequenceNumber ?? 'missing' }],
@@ -781,7 +781,11 @@ describe('the built Lambda bundles, each in a fresh Node process against the loc
     const subjectKey = await api.services.dynamo.send(
       new GetItemCommand({ TableName: table, Key: key, ConsistentRead: true }),
     );
-    expect(subjectKey.Item).toBeUndefined();
+    // An expiry keeps the key in quarantine for the grace period (decision 0024); erasure alone deletes at once.
+    expect(subjectKey.Item).toBeDefined();
+    expect(await api.services.tombstones.keyQuarantine(tenantScope(orgId), clientId)).toMatchObject({
+      subjectId: clientId,
+    });
     // Its logs: ids, kinds and reasons; never an item's content.
     expect(run.output).toContain('retention.tombstone');
     expect(run.output).not.toContain(ADA.name);
