@@ -109,7 +109,7 @@ builder.mutationFields((t) => ({
   openEmergencyAccess: t.field({
     type: EmergencyReviewRef,
     description:
-      'Break-glass: opens access to one client for at most one hour, with a reason. Every read under it is audited as emergency and a review is raised. Staff who already have a relationship never need it (CONFLICT); a declared conflict of interest still bars the client. Audited as EMERGENCY_ACCESS before it opens.',
+      'Break-glass: opens access to one client for at most one hour, with a reason. Every read under it is audited as emergency and a review is raised. Staff who already have a relationship never need it (CONFLICT); a declared conflict of interest still bars the client. Audited as EMERGENCY_ACCESS.',
     args: {
       serviceUserId: t.arg.id({ required: true, description: 'The client.' }),
       reason: t.arg({ type: EmergencyReasonEnum, required: true, description: 'Why.' }),
@@ -139,7 +139,10 @@ builder.mutationFields((t) => ({
         }
       },
       record: (args) => ({ subjectId: localId(args.serviceUserId, 'ServiceUser', 'serviceUser') }),
-      audit: 'before',
+      // Recorded when the grant is open and written before the response leaves: the opening is the first access
+      // of the grant's window (from the review's openedAt), which the emergency report and alerts count as
+      // evidence. Every read under the grant is audited in its turn.
+      audit: 'after',
       action: 'EMERGENCY_ACCESS',
     },
     resolve: async (operation, args, context) => {
