@@ -26,7 +26,13 @@ export const lambdaBundling = {
   // graphql-armor's CommonJS build requires `graphql/language/parser`, which (graphql 16 has no exports map)
   // resolves to graphql's CommonJS files: a second copy of the parser, lexer and errors beside the ESM build
   // everything else uses. Pointing that path at the ESM file keeps one copy (~43 KB less; decision 0009).
-  alias: { 'graphql/language/parser': 'graphql/language/parser.mjs' } as Record<string, string>,
+  //
+  // The SDK's default credential chain is replaced by the environment provider Lambda needs (lambda-credentials.ts).
+  // A relative alias resolves in esbuild's working directory: the repository root, for CDK and for the tests.
+  alias: {
+    'graphql/language/parser': 'graphql/language/parser.mjs',
+    '@aws-sdk/credential-provider-node': './infra/lib/lambda-credentials.ts',
+  } as Record<string, string>,
 } as const;
 
 /** The file CDK writes an ESM bundle to (and the Lambda handler `index.handler` loads). */

@@ -58,6 +58,18 @@ describe('Lambda bundles', () => {
       );
       const shipped = readFileSync(cdkBundle(template, `confide-dev-${service}`));
       expect(readFileSync(built.path).equals(shipped), service).toBe(true);
+      // Lambda's credentials are in the environment: none of the SDK's other credential sources is shipped.
+      const inputs = Object.keys(built.metafile.inputs);
+      expect(
+        inputs.some((input) => input.includes('infra/lib/lambda-credentials.ts')),
+        service,
+      ).toBe(inputs.some((input) => input.includes('@aws-sdk/credential-provider-env')));
+      expect(
+        inputs.filter((input) =>
+          /credential-provider-(node|sso|ini|process|web-identity|imds)|nested-clients/.test(input),
+        ),
+        service,
+      ).toEqual([]);
     }
   });
 });

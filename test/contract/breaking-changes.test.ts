@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { SCHEMA_FILE } from '@confide/api';
+import { SCHEMA_FILE } from '@confide/api/print-schema';
 import { buildSchema, type DocumentNode, parse, print, visit } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { compareContracts, describeChanges, isListed, listedBreakingChanges } from './contract-changes';

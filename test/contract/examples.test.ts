@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SCHEMA_FILE, schema } from '@confide/api';
+import { schema } from '@confide/api';
+import { SCHEMA_FILE } from '@confide/api/print-schema';
 import {
   buildSchema,
   type DocumentNode,

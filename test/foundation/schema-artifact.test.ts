@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { printConfideSchema, SCHEMA_FILE } from '@confide/api';
+import { printConfideSchema, SCHEMA_FILE } from '@confide/api/print-schema';
 import { describe, expect, it } from 'vitest';
 
 describe('schema/schema.graphql', () => {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { printConfideSchema, SCHEMA_FILE, schema } from '@confide/api';
+import { schema } from '@confide/api';
+import { printConfideSchema, SCHEMA_FILE } from '@confide/api/print-schema';
 import {
   type ConstDirectiveNode,
   type GraphQLField,

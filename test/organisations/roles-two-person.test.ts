@@ -208,7 +208,7 @@ describe('a role that opens client content needs a second person', () => {
     ]);
     for (const event of events) expect(JSON.stringify(event)).not.toContain('Sam Senior');
     // The pending change held the display name only until it was decided.
-    const decided = await api.services.approvals.get(tenantScope(org.orgId), approvalIdOf(proposed));
+    const decided = await api.services.approvals.get(tenantScope(org.orgId), approvalIdOf(proposed) ?? '');
     expect(decided?.status).toBe('APPROVED');
     expect(JSON.stringify(decided)).not.toContain('Sam Senior');
   });

@@ -8,7 +8,6 @@ export * from './operations/audit-verification';
 export * from './operations/onboarding';
 export * from './operations/provisioner-function';
 export * from './operations/provisioning';
-export * from './print-schema';
 export * from './rate-limit';
 export * from './schema';
 export * from './services';

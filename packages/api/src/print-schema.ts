@@ -3,6 +3,11 @@ import { fileURLToPath } from 'node:url';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { schema } from './schema';
 
+/**
+ * Printing the SDL is for development and tests (`npm run schema:print`, `@confide/api/print-schema`), never the
+ * Lambda: it is not exported from the package's index, so the api bundle leaves it and its printer out.
+ */
+
 /** The partner contract: the SDL with every directive, exactly as the server enforces it. */
 export function printConfideSchema(): string {
   return `${printSchemaWithDirectives(schema)}\n`;

@@ -187,9 +187,6 @@ export interface GovernedOperation {
   ) => Promise<unknown>;
 }
 
-/** Switched on once every schema module declares its policies. */
-const REQUIRE_OPERATION_POLICY = false;
-
 const governed = new Map<string, GovernedOperation>();
 
 /** Every governed query and mutation, by field name. */
@@ -306,7 +303,6 @@ export class OperationPolicyPlugin<Types extends SchemaTypes> extends BasePlugin
     if (fieldConfig.kind !== 'Query' && fieldConfig.kind !== 'Mutation') return fieldConfig;
     const options = (fieldConfig.pothosOptions as { operation?: OperationOptions<never> }).operation;
     if (!options) {
-      if (!REQUIRE_OPERATION_POLICY) return fieldConfig;
       throw new Error(`${fieldConfig.parentType}.${fieldConfig.name} has no operation policy`);
     }
     if (!(options.policy in OPERATION_POLICIES)) {
@@ -322,15 +318,8 @@ export class OperationPolicyPlugin<Types extends SchemaTypes> extends BasePlugin
     if (fieldConfig.kind !== 'Query' && fieldConfig.kind !== 'Mutation') return resolver;
     const options = (fieldConfig.pothosOptions as { operation?: OperationOptions<Record<string, unknown>> })
       .operation;
-    if (!options) {
-      // Not yet governed: the caller is still reachable by use cases the resolver calls (see request-actor).
-      return (parent, args, context, info) => {
-        const principal = (context as ConfideContext).auth?.principal;
-        return principal
-          ? runAsPrincipal(principal, () => resolver(parent, args, context, info))
-          : resolver(parent, args, context, info);
-      };
-    }
+    // onOutputFieldConfig refused every root field without one.
+    if (!options) throw new Error(`${fieldConfig.parentType}.${fieldConfig.name} has no operation policy`);
     const policy: OperationPolicy = OPERATION_POLICIES[options.policy];
     const name = fieldConfig.name;
     const isMutation = fieldConfig.kind === 'Mutation';

@@ -160,7 +160,10 @@ export class Approvals {
         Key: { pk: attr.s(scope.key('APPROVAL')), sk: attr.s(approval.approvalId) },
         UpdateExpression: 'SET #status = :pending, args = :args REMOVE decidedBy, decidedAt',
         ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':pending': attr.s('PENDING'), ':args': attr.s(encodeArgs(approval.args)) },
+        ExpressionAttributeValues: {
+          ':pending': attr.s('PENDING'),
+          ':args': attr.s(encodeArgs(approval.args)),
+        },
       }),
     );
   }
