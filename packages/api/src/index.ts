@@ -1,3 +1,4 @@
+export { assertPersonalDataClassified, personalData, personalDataTypes } from './access/personal-data';
 export * from './authentication';
 export * from './config';
 export * from './context';

@@ -2,6 +2,7 @@ import type { ItemFacts } from '@confide/access';
 import { type Classification, classificationOf, DISTRIBUTED_NOTE_KINDS } from '@confide/domain';
 import type { CaseNote, ServiceUserRecord } from '@confide/store';
 import { needToKnow } from '../access/need-to-know';
+import { personalData } from '../access/personal-data';
 import { builder } from '../builder';
 import type { ConfideContext } from '../context';
 import { NoteKindEnum, ServiceUserRef } from './service-users';
@@ -33,6 +34,16 @@ export async function noteFacts(context: ConfideContext, note: CaseNote): Promis
 }
 
 export const CaseNoteInterface = builder.interfaceRef<NoteInContext>('CaseNote').implement({
+  // Its implementations (CareNote, HealthNote, …) inherit this declaration.
+  ...personalData({
+    id: 'an opaque global id: says nothing about the person',
+    serviceUser: 'a relation back to the person, whose fields are classified on ServiceUser',
+    kind: 'the note kind, which decides the classification of the note body',
+    recordedAt: 'when a note was recorded: bookkeeping, needed to order and page notes',
+    amendedAt: 'when a note was amended: bookkeeping for the kept history',
+    version: 'an optimistic-concurrency counter',
+    authorId: 'the staff member who wrote a note (a staff reference, not client data)',
+  }),
   description:
     'A note about a service user. Its kind decides its classification, and so which concrete type carries it: CareNote, HealthNote, FinanceNote or SafeguardingNote.',
   resolveType: (parent) => NOTE_TYPES[classificationOf(parent.note.kind)] ?? 'CareNote',

@@ -7,6 +7,7 @@ import {
   type ServiceUserRecord,
 } from '@confide/store';
 import { needToKnow } from '../access/need-to-know';
+import { personalData } from '../access/personal-data';
 import { builder } from '../builder';
 import { type ConfideContext, callerScope } from '../context';
 import { ServiceUserRef } from './service-users';
@@ -41,6 +42,7 @@ async function sealed(parent: ConsentInContext, field: SealedConsentField, conte
 
 const ConsentRef = builder.objectRef<ConsentInContext>('Consent');
 ConsentRef.implement({
+  ...personalData({}),
   description:
     'A consent record (CONSENT). Withdrawal takes effect at once on every check that relied on it.',
   fields: (t) => ({

@@ -7,6 +7,7 @@ import {
   GraphQLSchema,
   GraphQLString,
 } from 'graphql';
+import { assertPersonalDataClassified } from '../access/personal-data';
 import { builder } from '../builder';
 import './vocabulary';
 import './staff';
@@ -65,6 +66,8 @@ function confideDirectives(classification: GraphQLEnumType): GraphQLDirective[] 
 }
 
 const built = builder.toSchema({ sortSchema: true });
+// A field of a type holding client personal data without a classification fails the build (ACCESS-MODEL.md).
+assertPersonalDataClassified(built);
 
 /** The whole schema; importing this module registers every type on the builder once. */
 export const schema = new GraphQLSchema({

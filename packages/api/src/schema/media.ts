@@ -10,6 +10,7 @@ import {
   type ServiceUserRecord,
 } from '@confide/store';
 import { needToKnow } from '../access/need-to-know';
+import { personalData } from '../access/personal-data';
 import { builder } from '../builder';
 import type { ConfideContext } from '../context';
 import { ServiceUserRef } from './service-users';
@@ -61,6 +62,7 @@ async function sealed(parent: MediaInContext, field: SealedMediaField, context: 
 
 const MediaItemRef = builder.objectRef<MediaInContext>('MediaItem');
 MediaItemRef.implement({
+  ...personalData({}),
   description:
     'A photo or recording of a service user (CARE): metadata, a caption and a reference to the stored object, both encrypted under the person’s key. Recorded only under prior written consent obtained with a manager (Azure 8.1).',
   fields: (t) => ({

@@ -2,6 +2,7 @@ import { conflict, isIdOf, notFound, validate } from '@confide/domain';
 import type { Referral, ServiceUserRecord } from '@confide/store';
 import { needToKnow } from '../access/need-to-know';
 import type { Operation } from '../access/operation-plugin';
+import { personalData } from '../access/personal-data';
 import { builder } from '../builder';
 import { type ConfideContext, callerScope } from '../context';
 import { ServiceUserRef } from './service-users';
@@ -46,6 +47,7 @@ const ofReferral = (parent: ReferralInContext) => ({ client: parent.client });
 
 const ReferralRef = builder.objectRef<ReferralInContext>('Referral');
 ReferralRef.implement({
+  ...personalData({ id: 'an opaque id: says nothing about the person' }),
   description:
     'A referral of the person by a partner agency, and the initial appointment booked for it (CONTACT).',
   fields: (t) => ({

@@ -1,6 +1,7 @@
 import { NOTE_KIND_NAMES } from '@confide/domain';
 import type { Allocation, SealedProfileField, ServiceUserRecord } from '@confide/store';
 import { needToKnow } from '../access/need-to-know';
+import { personalData } from '../access/personal-data';
 import { builder } from '../builder';
 import type { ConfideContext } from '../context';
 import { ServiceRef } from './care-services';
@@ -34,6 +35,11 @@ async function detail(client: ServiceUserRecord, field: SealedProfileField, cont
 }
 
 builder.node(ServiceUserRef, {
+  ...personalData({
+    id: 'an opaque global id: says nothing about the person',
+    notes: 'a relation: each note it lists carries its own classification and is filtered per note',
+    latestNote: 'a relation: the note returned carries its own classification',
+  }),
   description:
     'A person the organisation supports. Every field carries a classification; what the caller reads depends on their relationship to this person (ACCESS-MODEL.md).',
   id: { resolve: (client) => client.clientId },

@@ -1,6 +1,7 @@
 import { classificationOf } from '@confide/domain';
 import type { CaseNote, ServiceUserRecord } from '@confide/store';
 import { needToKnow } from '../access/need-to-know';
+import { personalData } from '../access/personal-data';
 import { builder } from '../builder';
 import type { ConfideContext } from '../context';
 import { type ClientIdentifiers, pseudonymiseText } from '../operations/pseudonymise';
@@ -52,6 +53,10 @@ const ofCase = (parent: SupervisionInContext) => ({ client: parent.client });
 
 const SupervisionNoteRef = builder.objectRef<SupervisionNoteInContext>('SupervisionNote');
 SupervisionNoteRef.implement({
+  ...personalData({
+    kind: 'the note kind, which decides the classification of the note body',
+    recordedAt: 'when a note was recorded: bookkeeping, needed to order the notes',
+  }),
   description:
     'A CARE note as read in supervision: its text with the person’s name replaced by their pseudonym and every other identifying detail by `[redacted]` (Lets connect 4.2).',
   fields: (t) => ({
@@ -88,6 +93,7 @@ const SupervisionCaseStatusEnum = builder.enumType('SupervisionCaseStatus', {
 
 const SupervisionCaseRef = builder.objectRef<SupervisionInContext>('SupervisionCase');
 SupervisionCaseRef.implement({
+  ...personalData({}),
   description:
     'A case as discussed in supervision or QA review (Lets connect 4.2, 4.5): pseudonymous facts and pseudonymised CARE notes only. No identifying field exists on this type.',
   fields: (t) => ({

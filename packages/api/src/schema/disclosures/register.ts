@@ -7,6 +7,7 @@ import {
   visibleToSubject,
 } from '@confide/store';
 import { needToKnow } from '../../access/need-to-know';
+import { personalData } from '../../access/personal-data';
 import { builder } from '../../builder';
 import { type ConfideContext, callerScope } from '../../context';
 import { ServiceUserRef } from '../service-users';
@@ -45,6 +46,7 @@ async function sealed(parent: EntryInContext, field: SealedRegisterField, contex
 
 export const RegisterEntryRef = builder.objectRef<EntryInContext>('DisclosureRegisterEntry');
 RegisterEntryRef.implement({
+  ...personalData({}),
   description:
     'One entry of the append-only disclosure register (CONSENT): never edited or deleted, only followed by another entry.',
   fields: (t) => ({
