@@ -71,7 +71,7 @@ export function staff(facts: OperationFacts): StaffCallerFacts | undefined {
 
 export function hasAnyRole(facts: OperationFacts, roles: readonly Role[]): boolean {
   const caller = staff(facts);
-  return caller !== undefined && caller.roles.some((role) => roles.includes(role));
+  return caller?.roles.some((role) => roles.includes(role)) ?? false;
 }
 
 /** Defines a policy, filling in the defaults (staff only, no subject, no effects). */
