@@ -153,12 +153,12 @@ export const READ_INVARIANTS: readonly Invariant<ReadRequest, ReadDecision>[] = 
   {
     id: 'preset.group-wide-floor',
     clause:
-      'ACCESS-MODEL.md Presets: GROUP_WIDE adds reads of PSEUDONYMOUS, IDENTIFYING, CONTACT and CARE of unsealed items for staff only; HEALTH, FINANCE, SAFEGUARDING, CONSENT, STAFF_PERSONAL and sealed items get nothing beyond STRICT (platform floor; community group 2).',
+      'ACCESS-MODEL.md Presets: GROUP_WIDE adds reads of PSEUDONYMOUS, IDENTIFYING, CONTACT and CARE for staff only, of a sealed item only for the staff the client named (Sealed items); HEALTH, FINANCE, SAFEGUARDING, CONSENT, STAFF_PERSONAL and sealed items for anyone not named get nothing beyond STRICT (platform floor; community group 2).',
     holds: (request, decision) => {
       if (request.preset !== 'GROUP_WIDE' || readLevel(decision) === 0) return true;
       const widened =
         request.caller.kind === 'STAFF' &&
-        !request.item.sealed &&
+        (!request.item.sealed || request.item.namedStaff) &&
         GROUP_WIDE_CLASSIFICATIONS.includes(request.classification);
       return widened || readLevel(decision) <= readLevel(decideRead({ ...request, preset: 'STRICT' }));
     },

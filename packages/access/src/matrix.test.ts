@@ -257,18 +257,32 @@ describe('the GROUP_WIDE preset', () => {
     expect(wide).toEqual(strict);
   });
 
-  it('never opens a sealed item, not even to the staff the client named', () => {
+  it('opens a sealed item to the staff the client named, allocated or not, and to nobody else', () => {
+    // ACCESS-MODEL.md Sealed items: a sealed item is readable by the person and the staff they named (issue 15).
     const volunteer = { caller: staff('VOLUNTEER'), relation: {} };
 
     const named = decideRead(
       requestFor(volunteer, 'CARE', { preset: 'GROUP_WIDE', item: { sealed: true, namedStaff: true } }),
     );
+    const namedHealth = decideRead(
+      requestFor(volunteer, 'HEALTH', { preset: 'GROUP_WIDE', item: { sealed: true, namedStaff: true } }),
+    );
     const notNamed = decideRead(
       requestFor(volunteer, 'CARE', { preset: 'GROUP_WIDE', item: { sealed: true } }),
     );
+    const namedWrite = decideWrite(
+      requestFor(volunteer, 'CARE', { preset: 'GROUP_WIDE', item: { sealed: true, namedStaff: true } }),
+    );
 
-    expect(named).toEqual({ effect: 'FORBIDDEN', relationship: 'ORG_WIDE', rule: 'floor.sealed' });
+    expect(named).toEqual({
+      effect: 'ALLOW',
+      relationship: 'ORG_WIDE',
+      justified: false,
+      rule: 'preset.group-wide',
+    });
+    expect(namedHealth).toMatchObject({ effect: 'FORBIDDEN' });
     expect(notNamed).toEqual({ effect: 'FORBIDDEN', relationship: 'ORG_WIDE', rule: 'floor.sealed' });
+    expect(namedWrite).toMatchObject({ effect: 'FORBIDDEN' });
   });
 });
 

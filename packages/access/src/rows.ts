@@ -126,9 +126,11 @@ export function staffRows(
 
 /**
  * The rows that apply ({@link staffRows}) and those of them the caller may use on this item. On an unsealed
- * item, all of them. On a sealed item the client's named staff keep their matrix rows but not the preset's
- * grant, and anyone else only an EMERGENCY row opened for IMMINENT_DANGER or SAFEGUARDING: sealing narrows,
- * never widens.
+ * item, all of them. On a sealed item the client's named staff keep every row they hold, the preset's grant
+ * included (ACCESS-MODEL.md Sealed items: readable by the person and the staff they named — under GROUP_WIDE
+ * a named staff member need not also be allocated), and anyone else only an EMERGENCY row opened for
+ * IMMINENT_DANGER or SAFEGUARDING: sealing narrows, never widens — a named staff member reads a sealed item
+ * exactly as they would read it unsealed.
  */
 export function staffRowsForItem(
   caller: StaffCallerFacts,
@@ -139,7 +141,7 @@ export function staffRowsForItem(
   const mask = staffRowMask(caller, relation, preset);
   const all = rowsOf(mask);
   if (!item.sealed) return { all, usable: all };
-  if (item.namedStaff) return { all, usable: rowsOf(mask & ~GROUP_WIDE) };
+  if (item.namedStaff) return { all, usable: all };
   const opens =
     relation.emergency !== undefined && SEALED_ITEM_EMERGENCY_REASONS.includes(relation.emergency);
   return { all, usable: rowsOf(opens ? mask & EMERGENCY : 0) };
