@@ -11,6 +11,7 @@ import {
   CaseNotes,
   Consents,
   countRequests,
+  DisclosureQueue,
   DisclosureReviews,
   Disclosures,
   EmergencyReviews,
@@ -44,6 +45,8 @@ export interface ConfideServices {
   readonly caseNotes: CaseNotes;
   readonly consents: Consents;
   readonly disclosures: Disclosures;
+  /** The deciders' work queue, read from the register (issue 15, items 7 and 8). */
+  readonly disclosureQueue: DisclosureQueue;
   /** The reviews exceptional disclosures raise for the service's managers and the Caldicott Guardian. */
   readonly disclosureReviews: DisclosureReviews;
   /** Referrals from partner agencies, and what the referrer may learn of them (Lets connect 4.3). */
@@ -123,6 +126,7 @@ export function createServices(config: ConfideConfig, overrides: ServiceOverride
     caseNotes: new CaseNotes(dynamo, table, clock),
     consents: new Consents(dynamo, table, clock),
     disclosures: new Disclosures(dynamo, table, clock),
+    disclosureQueue: new DisclosureQueue(dynamo, table, clock),
     disclosureReviews: new DisclosureReviews(dynamo, table, clock),
     referrals: new Referrals(dynamo, table, clock),
     subjectAccess: new SubjectAccessRequests(dynamo, table, clock),

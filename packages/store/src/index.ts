@@ -12,6 +12,7 @@ export * from './records/breach-register';
 export * from './records/care-services';
 export * from './records/case-notes';
 export * from './records/consents';
+export * from './records/disclosure-queue';
 export * from './records/disclosure-reviews';
 export * from './records/disclosures';
 export * from './records/emergency-reviews';

@@ -1,5 +1,6 @@
 import { APPROVAL_POLICIES } from './policies/approvals';
 import { CLIENT_POLICIES } from './policies/clients';
+import { DISCLOSURE_QUEUE_POLICIES } from './policies/disclosure-queue';
 import { GOVERNANCE_POLICIES } from './policies/governance';
 import { ACCESS_GOVERNANCE_POLICIES } from './policies/governance-access';
 import { IDENTITY_POLICIES } from './policies/identity';
@@ -12,6 +13,7 @@ const ALL = [
   ...PLATFORM_POLICIES,
   ...CLIENT_POLICIES,
   ...SHARING_POLICIES,
+  ...DISCLOSURE_QUEUE_POLICIES,
   ...GOVERNANCE_POLICIES,
   ...ACCESS_GOVERNANCE_POLICIES,
   ...APPROVAL_POLICIES,

@@ -8,6 +8,11 @@ export type {
   SubjectKind,
 } from './facts';
 export { classifiedWritePolicy, clientPolicy } from './policies/common';
+export {
+  type DisclosureQueueItemKind,
+  type QueueViewer,
+  seesDisclosureQueueItem,
+} from './policies/disclosure-queue';
 export { grantsContentRole, ROLES_WITHOUT_CLIENT_CONTENT } from './policies/identity';
 export {
   ACCESS_GRANTS,

@@ -22,6 +22,7 @@ import './partners';
 import './consents';
 import './breaches';
 import './disclosures';
+import './disclosure-queue';
 import './disclosure-reviews';
 import './referrals';
 import './subject-access';

@@ -1,0 +1,93 @@
+import { seesDisclosureQueueItem } from '@confide/access';
+import { DISCLOSURE_QUEUE_KINDS, type DisclosureQueueItem } from '@confide/store';
+import { builder } from '../builder';
+import { LegalBasisEnum } from './disclosures/register';
+
+/**
+ * The deciders' disclosure work queue (issue 15, items 7 and 8): what waits for the caller, with how long it has
+ * waited. Whose queue an item is in is decided by `seesDisclosureQueueItem` in the operation policies
+ * (packages/access/src/operations/policies/disclosure-queue.ts); the register is only read here.
+ */
+
+const DisclosureQueueKindEnum = builder.enumType('DisclosureQueueItemKind', {
+  description:
+    'What a disclosure request waits for: AWAITING_DECISION (received; the service’s managers decide), ESCALATED_REQUEST (the Caldicott Guardian alone decides), FLAGGED_DECISION (approved on a basis other than consent, flagged for the Guardian), COURT_ORDER_DISCLOSURE (approved under a court order; the Senior Manager must be told, Azure 7.1).',
+  values: DISCLOSURE_QUEUE_KINDS,
+});
+
+const DAY_MS = 86_400_000;
+
+interface QueueItemView {
+  readonly item: DisclosureQueueItem;
+  readonly ageDays: number;
+}
+
+const QueueItemRef = builder.objectRef<QueueItemView>('DisclosureQueueItem');
+QueueItemRef.implement({
+  description:
+    'One item of a decider’s disclosure work queue: references, the legal basis and its age; never who asked or why (read the register for that).',
+  fields: (t) => ({
+    kind: t.field({
+      type: DisclosureQueueKindEnum,
+      description: 'What it waits for.',
+      resolve: (v) => v.item.kind,
+    }),
+    requestId: t.string({ description: 'The disclosure request.', resolve: (v) => v.item.requestId }),
+    serviceUserId: t.globalID({
+      description: 'Whom the request is about.',
+      resolve: (v) => ({ type: 'ServiceUser', id: v.item.clientId }),
+    }),
+    legalBasis: t.field({
+      type: LegalBasisEnum,
+      nullable: true,
+      description: 'The basis the request claims.',
+      resolve: (v) => v.item.legalBasis ?? null,
+    }),
+    since: t.field({
+      type: 'DateTime',
+      description: 'When it began waiting: received, escalated or approved.',
+      resolve: (v) => v.item.since,
+    }),
+    ageDays: t.int({ description: 'Whole days it has waited.', resolve: (v) => v.ageDays }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  disclosureWorkQueue: t.field({
+    type: [QueueItemRef],
+    description:
+      'The disclosure work waiting for the caller, longest waiting first: for a SERVICE_MANAGER the requests of their services awaiting a decision; for the CALDICOTT_GUARDIAN escalated requests, decisions flagged for the Guardian and court-order disclosures; for the SENIOR_MANAGER court-order disclosures (Azure 7.1). FORBIDDEN for anyone else. Each person listed is recorded as read.',
+    operation: { policy: 'disclosure-queue.list', audit: 'after' },
+    resolve: async (operation, _args, context) => {
+      const outstanding = await context.services.disclosureQueue.outstanding(operation.scope);
+      const waiting = outstanding.filter((item) => item.kind === 'AWAITING_DECISION');
+      const clients = await context.access.loadClients([...new Set(waiting.map((item) => item.clientId))]);
+      const serviceOf = new Map(clients.map((client) => [client.clientId, client.serviceId]));
+      const roles = operation.staff.roles;
+      const visible = outstanding.filter((item) => {
+        const serviceId = serviceOf.get(item.clientId);
+        return seesDisclosureQueueItem(item.kind, {
+          roles,
+          managesClientService: serviceId !== undefined && context.access.managesService(serviceId),
+        });
+      });
+      // Each item names a person's disclosure request: recorded against each person listed.
+      for (const clientId of new Set(visible.map((item) => item.clientId))) {
+        context.access.audit.record({
+          action: 'READ',
+          operation: operation.name,
+          subjectId: clientId,
+          field: 'DisclosureQueueItem',
+          classification: 'CONSENT',
+          outcome: 'ALLOWED',
+          rule: operation.decision.rule,
+        });
+      }
+      const now = context.services.clock.now().getTime();
+      return visible.map((item) => ({
+        item,
+        ageDays: Math.max(0, Math.floor((now - Date.parse(item.since)) / DAY_MS)),
+      }));
+    },
+  }),
+}));

@@ -1,0 +1,109 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Clock } from '@confide/domain';
+import { attr, type Item, read, requireN, requireS } from '../attributes';
+import { queryAll } from '../query-all';
+import type { TenantScope } from '../tenant-scope';
+import type { LegalBasis, RegisterEntryKind } from './disclosures';
+
+/**
+ * What a disclosure request waits for, as a decider's work queue shows it (issue 15, items 7 and 8):
+ * - `AWAITING_DECISION`: received, neither escalated nor decided — the service's managers decide (Azure 4.1);
+ * - `ESCALATED_REQUEST`: escalated and not yet decided — the Caldicott Guardian alone decides (Lets connect 4.3);
+ * - `FLAGGED_DECISION`: approved on a legal basis other than consent, flagged for the Caldicott Guardian;
+ * - `COURT_ORDER_DISCLOSURE`: approved under a court order — the relevant Senior Manager must be told (Azure 7.1).
+ */
+export const DISCLOSURE_QUEUE_KINDS = [
+  'AWAITING_DECISION',
+  'ESCALATED_REQUEST',
+  'FLAGGED_DECISION',
+  'COURT_ORDER_DISCLOSURE',
+] as const;
+export type DisclosureQueueKind = (typeof DISCLOSURE_QUEUE_KINDS)[number];
+
+/** One item of the work queue: references, the basis and when it began waiting; never the register's free text. */
+export interface DisclosureQueueItem {
+  readonly kind: DisclosureQueueKind;
+  readonly requestId: string;
+  readonly clientId: string;
+  readonly legalBasis: LegalBasis | undefined;
+  /** When the entry that put it in the queue was written (received, escalated, approved). */
+  readonly since: string;
+}
+
+/** The clear (unsealed) facts of a register entry the queue needs. */
+interface QueueEntry {
+  readonly requestId: string;
+  readonly clientId: string;
+  readonly sequence: number;
+  readonly kind: RegisterEntryKind;
+  readonly at: string;
+  readonly legalBasis: LegalBasis | undefined;
+  readonly flaggedForGuardian: boolean;
+}
+
+/** The queue item one request's entries (in order) leave outstanding, if any. */
+export function outstandingWork(entries: readonly QueueEntry[]): DisclosureQueueItem | undefined {
+  const received = entries.find((entry) => entry.kind === 'RECEIVED');
+  if (!received) return undefined;
+  const item = (kind: DisclosureQueueKind, since: string): DisclosureQueueItem => ({
+    kind,
+    requestId: received.requestId,
+    clientId: received.clientId,
+    legalBasis: received.legalBasis,
+    since,
+  });
+  const approved = entries.find((entry) => entry.kind === 'APPROVED');
+  if (approved) {
+    if (received.legalBasis === 'COURT_ORDER') return item('COURT_ORDER_DISCLOSURE', approved.at);
+    return approved.flaggedForGuardian ? item('FLAGGED_DECISION', approved.at) : undefined;
+  }
+  if (entries.some((entry) => entry.kind === 'REFUSED')) return undefined;
+  const escalated = entries.find((entry) => entry.kind === 'ESCALATED');
+  return escalated ? item('ESCALATED_REQUEST', escalated.at) : item('AWAITING_DECISION', received.at);
+}
+
+/**
+ * The organisation's disclosure work queue, read from the register's organisation-wide index (`gsi1`, written by
+ * {@link Disclosures.append}); read-only: nothing here writes the register.
+ */
+export class DisclosureQueue {
+  constructor(
+    private readonly dynamo: DynamoDBClient,
+    private readonly table: string,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Every outstanding item of the organisation, the longest waiting first. */
+  async outstanding(scope: TenantScope): Promise<DisclosureQueueItem[]> {
+    const now = this.clock.now().getTime();
+    const items = await queryAll(this.dynamo, {
+      TableName: this.table,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': attr.s(scope.key('DISCLOSURES')) },
+    });
+    const byRequest = new Map<string, QueueEntry[]>();
+    for (const item of items) {
+      const expiresAt = read.n(item, 'expiresAt');
+      if (expiresAt !== undefined && expiresAt * 1000 <= now) continue;
+      const entry = toQueueEntry(item);
+      byRequest.set(entry.requestId, [...(byRequest.get(entry.requestId) ?? []), entry]);
+    }
+    return [...byRequest.values()]
+      .map((entries) => outstandingWork(entries.sort((a, b) => a.sequence - b.sequence)))
+      .filter((item): item is DisclosureQueueItem => item !== undefined)
+      .sort((a, b) => a.since.localeCompare(b.since) || a.requestId.localeCompare(b.requestId));
+  }
+}
+
+function toQueueEntry(item: Item): QueueEntry {
+  return {
+    requestId: requireS(item, 'requestId'),
+    clientId: requireS(item, 'clientId'),
+    sequence: requireN(item, 'sequence'),
+    kind: requireS(item, 'kind') as RegisterEntryKind,
+    at: requireS(item, 'at'),
+    legalBasis: read.s(item, 'legalBasis') as LegalBasis | undefined,
+    flaggedForGuardian: read.bool(item, 'flaggedForGuardian') ?? false,
+  };
+}

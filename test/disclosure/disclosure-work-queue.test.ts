@@ -1,0 +1,217 @@
+import { tenantScope } from '@confide/store';
+import { describe, expect, it } from 'vitest';
+import {
+  allocate,
+  codes,
+  createServiceWithManager,
+  expectNoErrors,
+  type Person,
+  recordNote,
+  registerServiceUser,
+} from '../support/care-fixtures';
+import { addStaff, onboardTestOrganisation } from '../support/fixtures';
+import { testApi } from '../support/test-api';
+
+/**
+ * Issue 15, items 7 and 8. Lets connect 4.3: the Caldicott Guardian approves doubtful disclosures — an escalated
+ * request, or a decision flagged for the Guardian, must reach a list the Guardian reads, with how long it has
+ * waited. Azure 4.1: the service's management decides third-party requests — each decider sees what waits for
+ * them. Azure 7.1: when information is disclosed under a court order "staff must inform the relevant Senior
+ * Manager" — the Senior Manager sees the court-order disclosure in their queue.
+ */
+
+const DAY = 86_400_000;
+
+function movableClock() {
+  let offsetMs = 0;
+  return {
+    now: () => new Date(Date.now() + offsetMs),
+    advance: (ms: number) => {
+      offsetMs += ms;
+    },
+  };
+}
+
+const RECEIVE = `mutation ($input: ReceiveDisclosureRequestInput!) { receiveDisclosureRequest(input: $input) { requestId } }`;
+const ESCALATE =
+  'mutation ($c: ID!, $r: String!) { escalateDisclosureRequest(serviceUserId: $c, requestId: $r, reasoning: "Scope is broad") { kind } }';
+const DECIDE =
+  'mutation ($c: ID!, $r: String!, $a: Boolean!) { decideDisclosureRequest(serviceUserId: $c, requestId: $r, approve: $a, reasoning: "Considered") { kind } }';
+const QUEUE = '{ disclosureWorkQueue { kind requestId serviceUserId legalBasis since ageDays } }';
+
+interface QueueItem {
+  kind: string;
+  requestId: string;
+  serviceUserId: string;
+  legalBasis: string | null;
+  since: string;
+  ageDays: number;
+}
+
+async function world() {
+  const clock = movableClock();
+  const api = testApi({ clock });
+  const org = await onboardTestOrganisation(api);
+  const { serviceId, manager, senior } = await createServiceWithManager(api, org);
+  const other = await createServiceWithManager(api, org);
+  const [worker, guardian, seniorManager] = await Promise.all([
+    addStaff(api, org, ['SUPPORT_WORKER']),
+    addStaff(api, org, ['CALDICOTT_GUARDIAN']),
+    addStaff(api, org, ['SENIOR_MANAGER']),
+  ]);
+  const client = await registerServiceUser(api, manager, serviceId);
+  await allocate(api, manager, client, worker);
+  const note = await recordNote(api, worker, client, 'DAILY_SUPPORT', 'Went to the day centre.');
+  return {
+    api,
+    clock,
+    org,
+    manager,
+    senior,
+    otherManager: other.manager,
+    worker,
+    guardian,
+    seniorManager,
+    client,
+    note,
+  };
+}
+
+type World = Awaited<ReturnType<typeof world>>;
+
+async function receive(w: World, legalBasis: string, requesterOrganisation: string): Promise<string> {
+  const received = await w.api.graphql<{ receiveDisclosureRequest: { requestId: string }[] }>(RECEIVE, {
+    token: w.manager.token,
+    variables: {
+      input: {
+        serviceUserId: w.client,
+        requesterOrganisation,
+        requesterContact: 'Duty officer, 01234 567890',
+        purpose: 'An enquiry',
+        legalBasis,
+        itemIds: [w.note],
+        receivedOn: w.clock.now().toISOString().slice(0, 10),
+        identityCheck: 'DOCUMENT_CHECKED',
+      },
+    },
+  });
+  expectNoErrors(received);
+  return received.data?.receiveDisclosureRequest[0]?.requestId ?? '';
+}
+
+async function queueOf(w: World, who: Person): Promise<QueueItem[]> {
+  const result = await w.api.graphql<{ disclosureWorkQueue: QueueItem[] }>(QUEUE, { token: who.token });
+  expectNoErrors(result);
+  return result.data?.disclosureWorkQueue ?? [];
+}
+
+const kindsOf = (items: QueueItem[], requestId: string) =>
+  items.filter((item) => item.requestId === requestId).map((item) => item.kind);
+
+describe('the disclosure work queue', () => {
+  it('lists an escalated request and a flagged decision for the Caldicott Guardian, with their ages, until decided (Lets connect 4.3)', async () => {
+    // Prepare
+    const w = await world();
+    const escalated = await receive(w, 'CONSENT', 'Housing association');
+    expectNoErrors(
+      await w.api.graphql(ESCALATE, { token: w.manager.token, variables: { c: w.client, r: escalated } }),
+    );
+    const flagged = await receive(w, 'VITAL_INTERESTS', 'Ambulance service');
+    expectNoErrors(
+      await w.api.graphql(DECIDE, {
+        token: w.manager.token,
+        variables: { c: w.client, r: flagged, a: true },
+      }),
+    );
+    w.clock.advance(3 * DAY + 60_000);
+
+    // Act
+    const guardianQueue = await queueOf(w, w.guardian);
+
+    // Assess
+    expect(guardianQueue.find((item) => item.requestId === escalated)).toMatchObject({
+      kind: 'ESCALATED_REQUEST',
+      serviceUserId: w.client,
+      legalBasis: 'CONSENT',
+      ageDays: 3,
+    });
+    expect(guardianQueue.find((item) => item.requestId === flagged)).toMatchObject({
+      kind: 'FLAGGED_DECISION',
+      legalBasis: 'VITAL_INTERESTS',
+      ageDays: 3,
+    });
+    expect(JSON.stringify(guardianQueue)).not.toContain('Housing');
+
+    // The Guardian decides the escalated request: it leaves the queue.
+    expectNoErrors(
+      await w.api.graphql(DECIDE, {
+        token: w.guardian.token,
+        variables: { c: w.client, r: escalated, a: false },
+      }),
+    );
+    expect(kindsOf(await queueOf(w, w.guardian), escalated)).toEqual([]);
+  });
+
+  it('shows each service manager the requests of their services awaiting their decision, and nobody else’s (Azure 4.1)', async () => {
+    // Prepare
+    const w = await world();
+    const waiting = await receive(w, 'SAFEGUARDING', 'County council');
+
+    // Act
+    const managerQueue = await queueOf(w, w.manager);
+    const otherManagerQueue = await queueOf(w, w.otherManager);
+
+    // Assess
+    expect(kindsOf(managerQueue, waiting)).toEqual(['AWAITING_DECISION']);
+    expect(kindsOf(otherManagerQueue, waiting)).toEqual([]);
+
+    // Escalated, it waits for the Guardian instead.
+    expectNoErrors(
+      await w.api.graphql(ESCALATE, { token: w.manager.token, variables: { c: w.client, r: waiting } }),
+    );
+    expect(kindsOf(await queueOf(w, w.manager), waiting)).toEqual([]);
+    expect(kindsOf(await queueOf(w, w.guardian), waiting)).toEqual(['ESCALATED_REQUEST']);
+  });
+
+  it('tells the Senior Manager of a court-order disclosure through their queue (Azure 7.1)', async () => {
+    // Prepare
+    const w = await world();
+    const courtOrder = await receive(w, 'COURT_ORDER', 'Family court');
+    const routine = await receive(w, 'VITAL_INTERESTS', 'Ambulance service');
+    for (const r of [courtOrder, routine]) {
+      expectNoErrors(
+        await w.api.graphql(DECIDE, { token: w.manager.token, variables: { c: w.client, r, a: true } }),
+      );
+    }
+    w.clock.advance(DAY + 60_000);
+
+    // Act
+    const seniorQueue = await queueOf(w, w.seniorManager);
+    const guardianQueue = await queueOf(w, w.guardian);
+
+    // Assess
+    expect(seniorQueue.find((item) => item.requestId === courtOrder)).toMatchObject({
+      kind: 'COURT_ORDER_DISCLOSURE',
+      serviceUserId: w.client,
+      legalBasis: 'COURT_ORDER',
+      ageDays: 1,
+    });
+    expect(kindsOf(seniorQueue, routine)).toEqual([]);
+    expect(kindsOf(guardianQueue, courtOrder)).toEqual(['COURT_ORDER_DISCLOSURE']);
+  });
+
+  it('is refused to staff who decide no disclosures, and the refusal is audited once', async () => {
+    // Prepare
+    const w = await world();
+
+    // Act
+    const refused = await w.api.graphql(QUEUE, { token: w.worker.token });
+
+    // Assess
+    expect(codes(refused)).toEqual(['FORBIDDEN']);
+    const denied = (
+      await w.api.services.auditLog.byActor(tenantScope(w.org.orgId), w.worker.staffId, { limit: 100 })
+    ).filter((e) => e.operation === 'disclosureWorkQueue' && e.action === 'DENIED');
+    expect(denied).toEqual([expect.objectContaining({ rule: 'disclosure-queue.decider' })]);
+  });
+});
