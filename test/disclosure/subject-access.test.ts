@@ -264,7 +264,7 @@ describe('subject access asked for by the person', () => {
 
     // Act
     const opened = await api.graphql<{
-      requestSubjectAccess: { openedByPerson: boolean; identityCheck: string | null };
+      requestSubjectAccess: { id: string; openedByPerson: boolean; identityCheck: string | null };
     }>(REQUEST, { token, variables: { c: w.client, on: today() } });
     const exported = await api.graphql<{
       subjectAccessExport: { requestId: string | null; document: string };
@@ -274,7 +274,8 @@ describe('subject access asked for by the person', () => {
     expectNoErrors(opened);
     expect(opened.data?.requestSubjectAccess).toMatchObject({ openedByPerson: true, identityCheck: null });
     expectNoErrors(exported);
-    expect(exported.data?.subjectAccessExport.requestId).toBeNull();
+    // It answers the person's request (issue 15, item 9: not `requestId: null`).
+    expect(exported.data?.subjectAccessExport.requestId).toBe(opened.data?.requestSubjectAccess.id);
     const document = JSON.parse(exported.data?.subjectAccessExport.document ?? '{}') as {
       profile: { name: string };
       notes: { text: string }[];

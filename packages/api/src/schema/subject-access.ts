@@ -1,5 +1,6 @@
 import { type Classification, classificationOf, notFound, validate } from '@confide/domain';
 import {
+  read,
   SEALED_PROFILE_FIELDS,
   type SealedProfileField,
   type ServiceUserRecord,
@@ -8,7 +9,7 @@ import {
   type SubjectAccessRequest,
   visibleToSubject,
 } from '@confide/store';
-import type { Operation } from '../access/operation-plugin';
+import type { Operation, OperationSubject } from '../access/operation-plugin';
 import { builder } from '../builder';
 import type { ConfideContext } from '../context';
 import { clientSubject } from '../use-cases/sharing-subjects';
@@ -78,17 +79,26 @@ SarRef.implement({
   }),
 });
 
-const ExportRef = builder.objectRef<{ requestId: string | null; generatedAt: string; document: string }>(
-  'SubjectAccessExport',
-);
+const ExportRef = builder.objectRef<{
+  requestId: string | null;
+  deadline: string | null;
+  generatedAt: string;
+  document: string;
+}>('SubjectAccessExport');
 ExportRef.implement({
   description:
     'Everything held about the person, as a readable JSON document (profile, notes, consents, disclosure history, referrals, access summary). Produced for the person (SELF) or, for an open request whose export a second person approved, the IG lead; audited as one read listing every field and classification shown.',
   fields: (t) => ({
     requestId: t.string({
       nullable: true,
-      description: 'The request it answers.',
+      description:
+        'The request it answers: the person’s open request (the earliest received); null when they have none open.',
       resolve: (e) => e.requestId,
+    }),
+    deadline: t.string({
+      nullable: true,
+      description: 'The one-month deadline of the request it answers, YYYY-MM-DD; null with no open request.',
+      resolve: (e) => e.deadline,
     }),
     generatedAt: t.field({ type: 'DateTime', description: 'When produced.', resolve: (e) => e.generatedAt }),
     document: t.exposeString('document', { description: 'The export, as JSON.' }),
@@ -168,29 +178,47 @@ async function buildExport(
         text: context.services.caseNotes.openBody(key, note),
       };
     });
-  const consents = (await context.services.consents.list(scope, client.clientId)).map((consent) => ({
-    scope: consent.scope,
-    method: consent.method,
-    givenBy: consent.givenBy,
-    recordedAt: consent.recordedAt,
-    withdrawnAt: consent.withdrawnAt,
-  }));
+  const partnerNames = new Map(
+    (await context.services.partners.list(scope)).map((partner) => [partner.partnerId, partner.name]),
+  );
+  // The agencies a consent names (Carers Trust 2.2: all the organisation holds about the person).
+  const consents = (await context.services.consents.list(scope, client.clientId)).map((consent) => {
+    const partnerId = read.s(consent.item, 'partnerId');
+    return {
+      scope: consent.scope,
+      agencyName: context.services.consents.openSealed(key, consent, 'agencyName'),
+      partnerAgency: partnerId ? partnerNames.get(partnerId) : undefined,
+      method: consent.method,
+      givenBy: consent.givenBy,
+      recordedAt: consent.recordedAt,
+      withdrawnAt: consent.withdrawnAt,
+    };
+  });
   if (consents.length > 0) shown.push(['Consent', 'CONSENT']);
   // An exceptional disclosure the person was not told of (telling them would increase risk) stays withheld.
-  const disclosures = visibleToSubject(
-    await context.services.disclosures.register(scope, client.clientId),
-  ).map((entry) => ({
+  const register = visibleToSubject(await context.services.disclosures.register(scope, client.clientId));
+  // Who received (or asked for) the person's information: the requester named when the request was received,
+  // the partner agency released to, or the recipient of an exceptional disclosure they were told of.
+  const requesterOf = new Map(
+    register
+      .filter((entry) => entry.kind === 'RECEIVED')
+      .map((entry) => [entry.requestId, entry.requesterOrganisation]),
+  );
+  const disclosures = register.map((entry) => ({
+    requestId: entry.requestId,
     kind: entry.kind,
     at: entry.at,
+    recipient:
+      entry.kind === 'EXCEPTIONAL_DISCLOSURE'
+        ? context.services.disclosures.openSealed(key, entry, 'recipient')
+        : requesterOf.get(entry.requestId),
+    partnerAgency: entry.partnerId ? partnerNames.get(entry.partnerId) : undefined,
     requesterOrganisation: entry.requesterOrganisation,
     legalBasis: entry.legalBasis,
     method: entry.method,
     snapshotDigest: entry.snapshotDigest,
   }));
   if (disclosures.length > 0) shown.push(['DisclosureRegisterEntry', 'CONSENT']);
-  const partnerNames = new Map(
-    (await context.services.partners.list(scope)).map((partner) => [partner.partnerId, partner.name]),
-  );
   const referrals = (await context.services.referrals.ofClient(scope, client.clientId)).map((referral) => ({
     referrer: partnerNames.get(referral.partnerId),
     referrerReference: referral.referrerReference,
@@ -228,6 +256,15 @@ async function requestById(operation: Operation, context: ConfideContext, reques
   const request = await context.services.subjectAccess.get(operation.scope, requestId);
   if (!request) throw notFound('Subject access request');
   return request;
+}
+
+/** The caller's own record, for a person Confide holds records about (SELF). */
+async function ownRecord(_args: unknown, context: ConfideContext): Promise<OperationSubject> {
+  const principal = context.auth?.principal;
+  if (principal?.kind !== 'SERVICE_USER') throw notFound('Service user');
+  const client = await context.access.findClient(principal.serviceUserId);
+  if (!client) throw notFound('Service user');
+  return { kind: 'CLIENT', client };
 }
 
 const callerStaffId = (context: ConfideContext) => {
@@ -277,11 +314,10 @@ builder.queryFields((t) => ({
     resolve: async (operation, _args, context) => {
       const client = operation.client;
       const { document, shown } = await buildExport(context, operation, client);
-      let requestId: string | null = null;
+      // The export answers the person's open request, whoever reads it (Carers Trust 2.2).
+      const open = await context.services.subjectAccess.openFor(operation.scope, client.clientId);
       if (operation.principal.kind === 'STAFF') {
-        const open = await context.services.subjectAccess.openFor(operation.scope, client.clientId);
         if (!open) throw notFound('Subject access request');
-        requestId = open.requestId;
         // The Caldicott Guardian is told that staff read the person's record through their request.
         await context.services.subjectAccess.recordStaffExport(operation.scope, {
           requestId: open.requestId,
@@ -305,8 +341,23 @@ builder.queryFields((t) => ({
           rule: operation.decision.rule,
         });
       }
-      return { requestId, generatedAt: context.services.clock.now().toISOString(), document };
+      return {
+        requestId: open?.requestId ?? null,
+        deadline: open?.deadline ?? null,
+        generatedAt: context.services.clock.now().toISOString(),
+        document,
+      };
     },
+  }),
+  mySubjectAccessRequests: t.field({
+    type: [SarRef],
+    description:
+      'For a person Confide holds records about (SELF): their own subject access requests, with each one’s deadline and status, oldest first (Carers Trust 2.2).',
+    operation: { policy: 'subject-access.own-requests', subject: ownRecord, audit: 'after' },
+    resolve: async (operation, _args, context) =>
+      (await context.services.subjectAccess.list(operation.scope)).filter(
+        (request) => request.clientId === operation.client.clientId,
+      ),
   }),
   subjectAccessExportNotices: t.field({
     type: [ExportNoticeRef],
