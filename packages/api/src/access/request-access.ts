@@ -22,6 +22,7 @@ import type { SubjectKey } from '@confide/keys';
 import {
   type CareService,
   ItemLoader,
+  type ReleasedItem,
   type ServiceUserRecord,
   type TenantScope,
   tenantScope,
@@ -60,7 +61,7 @@ export class RequestAccess {
   readonly loader: ItemLoader;
   readonly audit: AuditTrail;
   readonly #relations = new Map<string, Promise<ClientRelationFacts>>();
-  #partnerItems: Promise<Map<string, Set<string>>> | undefined;
+  #partnerItems: Promise<Map<string, Map<string, ReleasedItem>>> | undefined;
   #purpose: string | undefined;
 
   constructor(
@@ -297,21 +298,21 @@ export class RequestAccess {
    * whose consent (if it relied on one) has not been withdrawn. Loaded once per request.
    */
   async partnerMayRead(clientId: string, itemId: string): Promise<boolean> {
-    const principal = this.auth?.principal;
-    if (principal?.kind !== 'PARTNER') return false;
-    this.#partnerItems ??= this.#loadPartnerItems(principal.partnerId);
-    return (await this.#partnerItems).get(clientId)?.has(itemId) ?? false;
+    return (await this.partnerItems()).get(clientId)?.has(itemId) ?? false;
   }
 
-  /** The items the calling partner may read, by client (it never sees anyone else). */
-  async partnerItems(): Promise<ReadonlyMap<string, ReadonlySet<string>>> {
+  /**
+   * The items the calling partner may read, by client (it never sees anyone else), each exactly as it was
+   * released — redactions applied, checked against the register's digest — never the live note.
+   */
+  async partnerItems(): Promise<ReadonlyMap<string, ReadonlyMap<string, ReleasedItem>>> {
     const principal = this.auth?.principal;
     if (principal?.kind !== 'PARTNER') return new Map();
     this.#partnerItems ??= this.#loadPartnerItems(principal.partnerId);
     return this.#partnerItems;
   }
 
-  async #loadPartnerItems(partnerId: string): Promise<Map<string, Set<string>>> {
+  async #loadPartnerItems(partnerId: string): Promise<Map<string, Map<string, ReleasedItem>>> {
     const now = this.services.clock.now().toISOString();
     const grants = (await this.services.disclosures.grantsOf(this.scope, partnerId)).filter(
       (grant) => grant.grantExpiresAt > now,
@@ -324,12 +325,39 @@ export class RequestAccess {
     const withdrawn = new Set(
       consents.flat().flatMap((consent) => (consent.withdrawnAt ? [consent.consentId] : [])),
     );
-    const items = new Map<string, Set<string>>();
-    for (const grant of grants) {
-      if (grant.consentId && withdrawn.has(grant.consentId)) continue;
-      const set = items.get(grant.clientId) ?? new Set<string>();
-      for (const id of grant.itemIds) set.add(id);
-      items.set(grant.clientId, set);
+    const standing = grants.filter((grant) => !(grant.consentId && withdrawn.has(grant.consentId)));
+    // Per client: its key (an erased person's snapshots are shredded with it) and its register, whose RELEASED
+    // entries hold the digest each snapshot must match.
+    const releases = await Promise.all(
+      [...new Set(standing.map((grant) => grant.clientId))].map(async (clientId) => {
+        const [key, register] = await Promise.all([
+          this.loader.subjectKey(this.scope.orgId, clientId),
+          this.services.disclosures.register(this.scope, clientId),
+        ]);
+        if (!key) return [];
+        const released = new Map(
+          register
+            .filter((entry) => entry.kind === 'RELEASED' && entry.partnerId === partnerId)
+            .map((entry) => [entry.requestId, entry]),
+        );
+        return standing
+          .filter((grant) => grant.clientId === clientId)
+          .map((grant) => {
+            const entry = released.get(grant.requestId);
+            return {
+              clientId,
+              at: entry?.at ?? '',
+              items: this.services.disclosures.releasedItems(key, grant, entry?.snapshotDigest),
+            };
+          });
+      }),
+    );
+    // An item released more than once is read as its latest release.
+    const items = new Map<string, Map<string, ReleasedItem>>();
+    for (const release of releases.flat().sort((a, b) => a.at.localeCompare(b.at))) {
+      const forClient = items.get(release.clientId) ?? new Map<string, ReleasedItem>();
+      for (const item of release.items) forClient.set(item.noteId, item);
+      items.set(release.clientId, forClient);
     }
     return items;
   }

@@ -1,6 +1,6 @@
 import type { ItemFacts } from '@confide/access';
 import { type Classification, classificationOf, DISTRIBUTED_NOTE_KINDS } from '@confide/domain';
-import type { CaseNote, ServiceUserRecord } from '@confide/store';
+import type { CaseNote, ReleasedItem, ServiceUserRecord } from '@confide/store';
 import { needToKnow } from '../access/need-to-know';
 import { personalData } from '../access/personal-data';
 import { builder } from '../builder';
@@ -11,6 +11,8 @@ import { NoteKindEnum, ServiceUserRef } from './service-users';
 export interface NoteInContext {
   readonly client: ServiceUserRecord;
   readonly note: CaseNote;
+  /** For a partner agency: the note as it was released (redacted, as of then), read instead of the live text. */
+  readonly released?: ReleasedItem | undefined;
 }
 
 /**
@@ -92,6 +94,7 @@ const NOTE_TYPES: Partial<Record<Classification, string>> = {
 };
 
 async function body(parent: NoteInContext, context: ConfideContext): Promise<string> {
+  if (parent.released) return parent.released.body;
   const key = await context.access.clientKey(parent.client);
   return context.services.caseNotes.openBody(key, parent.note);
 }

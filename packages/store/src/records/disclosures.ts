@@ -1,10 +1,11 @@
+import { createHash } from 'node:crypto';
 import {
   type DynamoDBClient,
   QueryCommand,
   TransactionCanceledException,
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
-import { type Clock, conflict, newId } from '@confide/domain';
+import { type Clock, ConfideError, conflict, ErrorCode, newId } from '@confide/domain';
 import type { SubjectKey } from '@confide/keys';
 import { attr, type Item, read, requireN, requireS } from '../attributes';
 import { queryLive } from '../query-all';
@@ -73,6 +74,31 @@ export const SEALED_REGISTER_FIELDS = [
 ] as const;
 export type SealedRegisterField = (typeof SEALED_REGISTER_FIELDS)[number];
 
+/**
+ * One item as it left the organisation: the approved note with the redactions applied, and the version it had
+ * then. A release is a snapshot — what is written afterwards never reaches the recipient.
+ */
+export interface ReleasedItem {
+  readonly noteId: string;
+  readonly kind: string;
+  readonly recordedAt: string;
+  readonly version: number;
+  readonly amendedAt: string | undefined;
+  readonly body: string;
+}
+
+/**
+ * The released bundle in its canonical form and its digest: SHA-256 (hex) of the JSON list of
+ * `{ noteId, kind, recordedAt, body }`, in release order. The register holds the digest; the grant holds the
+ * bundle sealed under the client's key, so an erasure shreds it with the rest of the person's data.
+ */
+export function releasedBundle(items: readonly ReleasedItem[]): { text: string; digest: string } {
+  const text = JSON.stringify(
+    items.map(({ noteId, kind, recordedAt, body }) => ({ noteId, kind, recordedAt, body })),
+  );
+  return { text, digest: createHash('sha256').update(text).digest('hex') };
+}
+
 /** What a partner agency may read: exactly the released items, until the grant expires or consent is withdrawn. */
 export interface PartnerGrant {
   readonly partnerId: string;
@@ -81,6 +107,10 @@ export interface PartnerGrant {
   readonly itemIds: readonly string[];
   readonly grantExpiresAt: string;
   readonly consentId: string | undefined;
+  readonly pk: string;
+  readonly sk: string;
+  /** The grant item: it holds the sealed snapshot of what was released, opened by `releasedItems`. */
+  readonly item: Item;
 }
 
 const entrySort = (requestId: string, sequence: number) =>
@@ -102,7 +132,8 @@ export class Disclosures {
    * Appends an entry. The sequence number is part of the key and written with `attribute_not_exists`, so two
    * concurrent appends to the same request cannot both take the same place: one gets CONFLICT. A release
    * writes its partner grant in the same transaction, and `alsoPut` adds other new items to it (an exceptional
-   * disclosure's review), so the entry is never written without them.
+   * disclosure's review), so the entry is never written without them. A release passes `released`, the items as
+   * they left: the entry records their digest and the grant keeps them sealed, so the partner reads exactly that.
    */
   async append(
     scope: TenantScope,
@@ -125,12 +156,15 @@ export class Disclosures {
       grantExpiresAt?: string | undefined;
       flaggedForGuardian?: boolean | undefined;
       clientInformed?: boolean | undefined;
+      released?: readonly ReleasedItem[] | undefined;
       sealed?: Partial<Record<SealedRegisterField, string>>;
     },
     alsoPut: readonly Item[] = [],
   ): Promise<RegisterEntry> {
     const pk = scope.key('CLIENT', entry.clientId);
     const sk = entrySort(entry.requestId, entry.sequence);
+    const bundle = entry.released ? releasedBundle(entry.released) : undefined;
+    const snapshotDigest = bundle?.digest ?? entry.snapshotDigest;
     const item: Item = {
       pk: attr.s(pk),
       sk: attr.s(sk),
@@ -150,7 +184,7 @@ export class Disclosures {
       ...(entry.receivedOn ? { receivedOn: attr.s(entry.receivedOn) } : {}),
       ...(entry.itemIds?.length ? { itemIds: attr.ss(entry.itemIds) } : {}),
       ...(entry.consentId ? { consentId: attr.s(entry.consentId) } : {}),
-      ...(entry.snapshotDigest ? { snapshotDigest: attr.s(entry.snapshotDigest) } : {}),
+      ...(snapshotDigest ? { snapshotDigest: attr.s(snapshotDigest) } : {}),
       ...(entry.method ? { method: attr.s(entry.method) } : {}),
       ...(entry.grantExpiresAt ? { grantExpiresAt: attr.s(entry.grantExpiresAt) } : {}),
       ...(entry.clientInformed === undefined ? {} : { clientInformed: attr.bool(entry.clientInformed) }),
@@ -160,12 +194,13 @@ export class Disclosures {
       Put: { TableName: this.table, Item: put, ConditionExpression: 'attribute_not_exists(pk)' },
     }));
     if (entry.kind === 'RELEASED' && entry.partnerId && entry.grantExpiresAt && entry.itemIds?.length) {
+      const grantSk = `GRANT#${entry.partnerId}#${entry.requestId}`;
       writes.push({
         Put: {
           TableName: this.table,
           Item: {
             pk: attr.s(pk),
-            sk: attr.s(`GRANT#${entry.partnerId}#${entry.requestId}`),
+            sk: attr.s(grantSk),
             gsi1pk: attr.s(scope.key('PARTNER', entry.partnerId, 'GRANTS')),
             gsi1sk: attr.s(`${entry.clientId}#${entry.requestId}`),
             partnerId: attr.s(entry.partnerId),
@@ -174,6 +209,22 @@ export class Disclosures {
             itemIds: attr.ss(entry.itemIds),
             grantExpiresAt: attr.s(entry.grantExpiresAt),
             ...(entry.consentId ? { consentId: attr.s(entry.consentId) } : {}),
+            ...(bundle && entry.released
+              ? {
+                  snapshotDigest: attr.s(bundle.digest),
+                  // Versions are bookkeeping (not content): the partner sees the note as it was released.
+                  releasedVersions: attr.s(
+                    JSON.stringify(
+                      entry.released.map(({ noteId, version, amendedAt }) => ({
+                        noteId,
+                        version,
+                        amendedAt,
+                      })),
+                    ),
+                  ),
+                  ...sealFields(key, itemKeyOf(pk, grantSk), { snapshot: bundle.text }),
+                }
+              : {}),
           },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
@@ -226,7 +277,40 @@ export class Disclosures {
         itemIds: read.ss(item, 'itemIds'),
         grantExpiresAt: requireS(item, 'grantExpiresAt'),
         consentId: read.s(item, 'consentId'),
+        pk: requireS(item, 'pk'),
+        sk: requireS(item, 'sk'),
+        item,
       }));
+  }
+
+  /**
+   * The items a grant released, exactly as they left: opened under the client's key and checked against the
+   * digest the register's RELEASED entry holds. A grant without a snapshot releases nothing; one whose snapshot
+   * does not match the register is an integrity failure (INTERNAL), never served.
+   */
+  releasedItems(key: SubjectKey, grant: PartnerGrant, registerDigest: string | undefined): ReleasedItem[] {
+    const text = openField(key, itemKeyOf(grant.pk, grant.sk), grant.item, 'snapshot');
+    if (text === undefined) return [];
+    const digest = createHash('sha256').update(text).digest('hex');
+    if (!registerDigest || digest !== registerDigest || digest !== read.s(grant.item, 'snapshotDigest')) {
+      throw new ConfideError(ErrorCode.INTERNAL, 'A released snapshot does not match the register.');
+    }
+    const versions = new Map(
+      (
+        JSON.parse(read.s(grant.item, 'releasedVersions') ?? '[]') as {
+          noteId: string;
+          version: number;
+          amendedAt?: string;
+        }[]
+      ).map((v) => [v.noteId, v]),
+    );
+    return (JSON.parse(text) as { noteId: string; kind: string; recordedAt: string; body: string }[]).map(
+      (released) => ({
+        ...released,
+        version: versions.get(released.noteId)?.version ?? 1,
+        amendedAt: versions.get(released.noteId)?.amendedAt,
+      }),
+    );
   }
 
   openSealed(key: SubjectKey, entry: RegisterEntry, field: SealedRegisterField): string | undefined {

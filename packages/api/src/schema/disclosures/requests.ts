@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { ChangeFacts } from '@confide/access';
 import { ConfideError, ErrorCode, notFound, validate } from '@confide/domain';
 import type { OperationSubject } from '../../access/operation-plugin';
@@ -17,6 +16,7 @@ import {
   sharingConsent,
 } from './helpers';
 import { IdentityCheckEnum, LegalBasisEnum, RegisterEntryRef, ReleaseMethodEnum } from './register';
+import { releasedItems } from './release-snapshot';
 
 /**
  * A disclosure request's life in the register (Azure 4.1): received in writing with the requester verified,
@@ -277,13 +277,9 @@ builder.mutationFields((t) => ({
       const redactions = (input.redactions ?? []).map((r, i) =>
         validate.text(['input', 'redactions', String(i)], r, { max: 200 }),
       );
+      // The snapshot of what leaves: the register records its digest, the partner's grant keeps it sealed.
       const key = await context.access.clientKey(client);
-      const bundle = notes.map((note) => {
-        let body = context.services.caseNotes.openBody(key, note);
-        for (const phrase of redactions) body = body.split(phrase).join('[REDACTED]');
-        return { noteId: note.noteId, kind: note.kind, recordedAt: note.recordedAt, body };
-      });
-      const snapshotDigest = createHash('sha256').update(JSON.stringify(bundle)).digest('hex');
+      const released = releasedItems(context.services, key, notes, redactions);
       return appendEntry(operation, context, {
         requestId: input.requestId,
         sequence: next,
@@ -292,7 +288,7 @@ builder.mutationFields((t) => ({
         itemIds,
         consentId: approval.consentId,
         legalBasis: received.legalBasis,
-        snapshotDigest,
+        released,
         method: input.method,
         grantExpiresAt,
         flaggedForGuardian: received.legalBasis !== 'CONSENT',

@@ -1,0 +1,230 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import {
+  allocate,
+  createServiceWithManager,
+  expectNoErrors,
+  recordNote,
+  registerServiceUser,
+} from '../support/care-fixtures';
+import { addStaff, onboardTestOrganisation } from '../support/fixtures';
+import { testApi } from '../support/test-api';
+
+/**
+ * A release is a snapshot (issue 15, items 2 and 3). Azure 7.0: "only the minimal amount necessary" is shared,
+ * so the phrases the releasing manager redacted never reach the partner; and the partner reads exactly the
+ * approved, redacted content whose SHA-256 the register holds — nothing written afterwards.
+ */
+
+const RECEIVE = `mutation ($input: ReceiveDisclosureRequestInput!) { receiveDisclosureRequest(input: $input) { requestId } }`;
+const DECIDE =
+  'mutation ($c: ID!, $r: String!) { decideDisclosureRequest(serviceUserId: $c, requestId: $r, approve: true, reasoning: "Risk to the person") { kind } }';
+const RELEASE =
+  'mutation ($input: ReleaseDisclosureInput!) { releaseDisclosure(input: $input) { kind snapshotDigest } }';
+const RELEASED_TO_ME =
+  '{ releasedToMe { id kind recordedAt version amendedAt ... on CareNote { body } ... on HealthNote { body } } }';
+const AMEND =
+  'mutation ($input: AmendNoteInput!) { amendNote(input: $input) { id version ... on CareNote { body } } }';
+
+interface PartnerNote {
+  id: string;
+  kind: string;
+  recordedAt: string;
+  version: number;
+  amendedAt: string | null;
+  body: string | null;
+}
+
+/** The local note id inside a note's global id (base64 of `CareNote:<clientId>.<noteId>`). */
+const localNoteId = (globalId: string) =>
+  Buffer.from(globalId, 'base64').toString().split(':')[1]?.split('.')[1] ?? '';
+
+/** The register's documented digest form: SHA-256 of the JSON list of released items, in release order. */
+function digestOf(notes: readonly PartnerNote[]): string {
+  const bundle = notes.map((note) => ({
+    noteId: localNoteId(note.id),
+    kind: note.kind,
+    recordedAt: note.recordedAt,
+    body: note.body,
+  }));
+  return createHash('sha256').update(JSON.stringify(bundle)).digest('hex');
+}
+
+async function world() {
+  const api = testApi();
+  const org = await onboardTestOrganisation(api);
+  const { serviceId, manager } = await createServiceWithManager(api, org);
+  const worker = await addStaff(api, org, ['SUPPORT_WORKER']);
+  const client = await registerServiceUser(api, manager, serviceId);
+  await allocate(api, manager, client, worker);
+  const partnerClientId = `la-${randomBytes(4).toString('hex')}`;
+  const partner = await api.graphql<{ registerPartnerAgency: { id: string } }>(
+    'mutation ($c: String!) { registerPartnerAgency(name: "County Council adult social care", clientId: $c) { id } }',
+    { token: org.adminToken, variables: { c: partnerClientId } },
+  );
+  expectNoErrors(partner);
+  const partnerToken = await api.token({
+    sub: partnerClientId,
+    client_id: partnerClientId,
+    org_id: org.orgId,
+  });
+  return {
+    api,
+    manager,
+    worker,
+    client,
+    partnerId: partner.data?.registerPartnerAgency.id ?? '',
+    partnerToken,
+  };
+}
+
+type World = Awaited<ReturnType<typeof world>>;
+
+/** Received, approved (safeguarding basis) and released to the partner's app with the given redactions. */
+async function release(w: World, itemIds: string[], redactions: string[]) {
+  const released = await tryRelease(w, itemIds, redactions);
+  expectNoErrors(released);
+  return released.data?.releaseDisclosure.snapshotDigest ?? '';
+}
+
+async function tryRelease(w: World, itemIds: string[], redactions: string[]) {
+  const received = await w.api.graphql<{ receiveDisclosureRequest: { requestId: string }[] }>(RECEIVE, {
+    token: w.manager.token,
+    variables: {
+      input: {
+        serviceUserId: w.client,
+        requesterOrganisation: 'County Council',
+        requesterContact: 'Safeguarding team',
+        purpose: 'Section 42 enquiry',
+        legalBasis: 'SAFEGUARDING',
+        itemIds,
+        receivedOn: new Date().toISOString().slice(0, 10),
+        identityCheck: 'CALLBACK_TO_KNOWN_NUMBER',
+        partnerId: w.partnerId,
+      },
+    },
+  });
+  expectNoErrors(received);
+  const requestId = received.data?.receiveDisclosureRequest[0]?.requestId ?? '';
+  expectNoErrors(
+    await w.api.graphql(DECIDE, { token: w.manager.token, variables: { c: w.client, r: requestId } }),
+  );
+  const released = await w.api.graphql<{ releaseDisclosure: { snapshotDigest: string } }>(RELEASE, {
+    token: w.manager.token,
+    variables: {
+      input: {
+        serviceUserId: w.client,
+        requestId,
+        itemIds,
+        redactions,
+        method: 'PARTNER_APP',
+        grantExpiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString(),
+      },
+    },
+  });
+  return released;
+}
+
+async function partnerReads(w: World, inOrder: readonly string[]): Promise<PartnerNote[]> {
+  const seen = await w.api.graphql<{ releasedToMe: PartnerNote[] }>(RELEASED_TO_ME, {
+    token: w.partnerToken,
+  });
+  expectNoErrors(seen);
+  const notes = seen.data?.releasedToMe ?? [];
+  return inOrder.map((id) => notes.find((note) => note.id === id) as PartnerNote);
+}
+
+async function registerDigest(w: World): Promise<string | null | undefined> {
+  const register = await w.api.graphql<{
+    serviceUser: { disclosureRegister: { kind: string; snapshotDigest: string | null }[] };
+  }>('query ($id: ID!) { serviceUser(id: $id) { disclosureRegister { kind snapshotDigest } } }', {
+    token: w.manager.token,
+    variables: { id: w.client },
+  });
+  expectNoErrors(register);
+  return register.data?.serviceUser.disclosureRegister.find((entry) => entry.kind === 'RELEASED')
+    ?.snapshotDigest;
+}
+
+describe('a release is the approved, redacted snapshot', () => {
+  it('never lets a redacted phrase reach the partner, in any letter case (Azure 7.0 only the minimal amount necessary)', async () => {
+    const w = await world();
+    const first = await recordNote(
+      w.api,
+      w.worker,
+      w.client,
+      'DAILY_SUPPORT',
+      'Visited with her brother Tomasz Kowalczyk; discussed the move. TOMASZ KOWALCZYK will call back.',
+    );
+    const second = await recordNote(
+      w.api,
+      w.worker,
+      w.client,
+      'DAILY_SUPPORT',
+      'Bruises noted on the left arm; tomasz kowalczyk was present.',
+    );
+
+    await release(w, [first, second], ['Tomasz Kowalczyk']);
+
+    const seen = await partnerReads(w, [first, second]);
+    expect(seen.map((note) => note.body)).toEqual([
+      'Visited with her brother [REDACTED]; discussed the move. [REDACTED] will call back.',
+      'Bruises noted on the left arm; [REDACTED] was present.',
+    ]);
+    expect(JSON.stringify(seen).toLowerCase()).not.toContain('kowalczyk');
+  });
+
+  it('is not changed by a later amendment, and its register digest is the digest of what the partner reads', async () => {
+    const w = await world();
+    const note = await recordNote(
+      w.api,
+      w.worker,
+      w.client,
+      'DAILY_SUPPORT',
+      'Attended the day centre; spoke about the tenancy with Ann Lee.',
+    );
+    const digest = await release(w, [note], ['Ann Lee']);
+    const before = await partnerReads(w, [note]);
+    expect(before[0]?.body).toBe('Attended the day centre; spoke about the tenancy with [REDACTED].');
+    expect(digestOf(before)).toBe(digest);
+    expect(await registerDigest(w)).toBe(digest);
+
+    const amended = await w.api.graphql(AMEND, {
+      token: w.worker.token,
+      variables: {
+        input: {
+          noteId: note,
+          body: 'Written after the release: new address 12 Elm Road, Ann Lee moving in.',
+          expectedVersion: 1,
+        },
+      },
+    });
+    expectNoErrors(amended);
+
+    const after = await partnerReads(w, [note]);
+    expect(after).toEqual(before);
+    expect(JSON.stringify(after)).not.toContain('Elm Road');
+    expect(after[0]?.version).toBe(1);
+    expect(after[0]?.amendedAt).toBeNull();
+    expect(digestOf(after)).toBe(await registerDigest(w));
+  });
+
+  it('refuses a redaction that matches none of the released text (BAD_USER_INPUT naming it), and releases nothing', async () => {
+    const w = await world();
+    const note = await recordNote(
+      w.api,
+      w.worker,
+      w.client,
+      'DAILY_SUPPORT',
+      'Met Priya Shah at the clinic.',
+    );
+
+    const result = await tryRelease(w, [note], ['Priya Shah', 'Priya Sha h']);
+
+    expect(result.errors?.map((error) => error.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+    expect(result.errors?.[0]?.extensions?.field).toEqual(['input', 'redactions', '1']);
+    expect(await registerDigest(w)).toBeUndefined();
+    const seen = await w.api.graphql<{ releasedToMe: unknown[] }>(RELEASED_TO_ME, { token: w.partnerToken });
+    expect(seen.data?.releasedToMe).toEqual([]);
+  });
+});
