@@ -200,6 +200,42 @@ describe('the disclosure work queue', () => {
     expect(kindsOf(guardianQueue, courtOrder)).toEqual(['COURT_ORDER_DISCLOSURE']);
   });
 
+  it('keeps a court-order disclosure in each queue until that reader acknowledges it, and refuses a worker (Azure 7.1)', async () => {
+    // Prepare
+    const w = await world();
+    const courtOrder = await receive(w, 'COURT_ORDER', 'Family court');
+    expectNoErrors(
+      await w.api.graphql(DECIDE, {
+        token: w.manager.token,
+        variables: { c: w.client, r: courtOrder, a: true },
+      }),
+    );
+    const ACK =
+      'mutation ($c: ID!, $r: String!) { acknowledgeDisclosureWork(serviceUserId: $c, requestId: $r) { kind requestId } }';
+
+    // Act
+    const byWorker = await w.api.graphql(ACK, {
+      token: w.worker.token,
+      variables: { c: w.client, r: courtOrder },
+    });
+    const bySenior = await w.api.graphql(ACK, {
+      token: w.seniorManager.token,
+      variables: { c: w.client, r: courtOrder },
+    });
+
+    // Assess
+    expect(codes(byWorker)).toEqual(['FORBIDDEN']);
+    expectNoErrors(bySenior);
+    expect(kindsOf(await queueOf(w, w.seniorManager), courtOrder)).toEqual([]);
+    // The Guardian has not acknowledged it yet: still in the Guardian's queue.
+    expect(kindsOf(await queueOf(w, w.guardian), courtOrder)).toEqual(['COURT_ORDER_DISCLOSURE']);
+    const again = await w.api.graphql(ACK, {
+      token: w.seniorManager.token,
+      variables: { c: w.client, r: courtOrder },
+    });
+    expect(codes(again)).toEqual(['CONFLICT']);
+  });
+
   it('is refused to staff who decide no disclosures, and the refusal is audited once', async () => {
     // Prepare
     const w = await world();

@@ -9,7 +9,9 @@ export type {
 } from './facts';
 export { classifiedWritePolicy, clientPolicy } from './policies/common';
 export {
+  ACKNOWLEDGEABLE_QUEUE_KINDS,
   type DisclosureQueueItemKind,
+  disclosureQueueAudiences,
   type QueueViewer,
   seesDisclosureQueueItem,
 } from './policies/disclosure-queue';

@@ -1,7 +1,11 @@
-import { seesDisclosureQueueItem } from '@confide/access';
-import { DISCLOSURE_QUEUE_KINDS, type DisclosureQueueItem } from '@confide/store';
+import { disclosureQueueAudiences, seesDisclosureQueueItem } from '@confide/access';
+import { conflict, isIdOf, notFound } from '@confide/domain';
+import { DISCLOSURE_QUEUE_KINDS, type DisclosureQueueItem, outstandingWork } from '@confide/store';
+import type { OperationSubject } from '../access/operation-plugin';
 import { builder } from '../builder';
+import type { ConfideContext } from '../context';
 import { LegalBasisEnum } from './disclosures/register';
+import { clientById } from './subjects';
 
 /**
  * The deciders' disclosure work queue (issue 15, items 7 and 8): what waits for the caller, with how long it has
@@ -63,13 +67,18 @@ builder.queryFields((t) => ({
       const waiting = outstanding.filter((item) => item.kind === 'AWAITING_DECISION');
       const clients = await context.access.loadClients([...new Set(waiting.map((item) => item.clientId))]);
       const serviceOf = new Map(clients.map((client) => [client.clientId, client.serviceId]));
+      const acknowledged = await context.services.disclosureQueue.acknowledgements(operation.scope);
       const roles = operation.staff.roles;
       const visible = outstanding.filter((item) => {
         const serviceId = serviceOf.get(item.clientId);
-        return seesDisclosureQueueItem(item.kind, {
-          roles,
-          managesClientService: serviceId !== undefined && context.access.managesService(serviceId),
-        });
+        return seesDisclosureQueueItem(
+          item.kind,
+          {
+            roles,
+            managesClientService: serviceId !== undefined && context.access.managesService(serviceId),
+          },
+          acknowledged.get(item.requestId) ?? [],
+        );
       });
       // Each item names a person's disclosure request: recorded against each person listed.
       for (const clientId of new Set(visible.map((item) => item.clientId))) {
@@ -83,11 +92,67 @@ builder.queryFields((t) => ({
           rule: operation.decision.rule,
         });
       }
-      const now = context.services.clock.now().getTime();
-      return visible.map((item) => ({
-        item,
-        ageDays: Math.max(0, Math.floor((now - Date.parse(item.since)) / DAY_MS)),
-      }));
+      return visible.map((item) => withAge(context, item));
     },
   }),
 }));
+
+builder.mutationFields((t) => ({
+  acknowledgeDisclosureWork: t.field({
+    type: QueueItemRef,
+    description:
+      'Acknowledges a court-order disclosure (SENIOR_MANAGER, CALDICOTT_GUARDIAN) or a decision flagged for the Guardian (CALDICOTT_GUARDIAN): it leaves the queue of everyone told of it in the caller’s capacity. A request still to decide leaves the queue only when decided (FORBIDDEN here). CONFLICT if already acknowledged. Audited before it is recorded.',
+    args: {
+      serviceUserId: t.arg.id({ required: true, description: 'Whom the request is about.' }),
+      requestId: t.arg.string({ required: true, description: 'The disclosure request.' }),
+    },
+    operation: {
+      policy: 'disclosure-queue.acknowledge',
+      subject: clientById((args) => args.serviceUserId),
+      change: async (args, context, subject) => ({
+        detail: (await queuedItem(context, subject, args.requestId))?.kind,
+      }),
+      audit: 'before',
+    },
+    resolve: async (operation, args, context) => {
+      const item = await queuedItem(context, operation, args.requestId);
+      if (!item) throw notFound('Disclosure request');
+      const serviceId = operation.client.serviceId;
+      const audiences = disclosureQueueAudiences(item.kind, {
+        roles: operation.staff.roles,
+        managesClientService: context.access.managesService(serviceId),
+      });
+      const already =
+        (await context.services.disclosureQueue.acknowledgements(operation.scope)).get(item.requestId) ?? [];
+      const pending = audiences.filter((role) => !already.includes(role));
+      if (pending.length === 0) throw conflict('It is already acknowledged.');
+      await context.services.disclosureQueue.acknowledge(
+        operation.scope,
+        item.requestId,
+        pending,
+        operation.staff.staffId,
+      );
+      return withAge(context, item);
+    },
+  }),
+}));
+
+/** The queue item a request of the subject's client leaves outstanding, read from its register entries. */
+async function queuedItem(
+  context: ConfideContext,
+  subject: OperationSubject | { client: { clientId: string } },
+  requestId: string,
+): Promise<DisclosureQueueItem | undefined> {
+  if (!('client' in subject) || !isIdOf('disclosure', requestId)) return undefined;
+  const entries = await context.services.disclosures.request(
+    context.access.scope,
+    subject.client.clientId,
+    requestId,
+  );
+  return outstandingWork(entries);
+}
+
+function withAge(context: ConfideContext, item: DisclosureQueueItem): QueueItemView {
+  const now = context.services.clock.now().getTime();
+  return { item, ageDays: Math.max(0, Math.floor((now - Date.parse(item.since)) / DAY_MS)) };
+}

@@ -1,5 +1,9 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { Clock } from '@confide/domain';
+import {
+  ConditionalCheckFailedException,
+  type DynamoDBClient,
+  PutItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { type Clock, conflict } from '@confide/domain';
 import { attr, type Item, read, requireN, requireS } from '../attributes';
 import { queryAll } from '../query-all';
 import type { TenantScope } from '../tenant-scope';
@@ -93,6 +97,56 @@ export class DisclosureQueue {
       .map((entries) => outstandingWork(entries.sort((a, b) => a.sequence - b.sequence)))
       .filter((item): item is DisclosureQueueItem => item !== undefined)
       .sort((a, b) => a.since.localeCompare(b.since) || a.requestId.localeCompare(b.requestId));
+  }
+
+  /**
+   * Who has acknowledged what, by request: the capacities (roles) in which a reader told of an item acknowledged
+   * it. An acknowledged item leaves the queue of everyone told in that capacity.
+   */
+  async acknowledgements(scope: TenantScope): Promise<Map<string, string[]>> {
+    const items = await queryAll(this.dynamo, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': attr.s(scope.key('DISCLOSURE_QUEUE_ACKS')) },
+      ConsistentRead: true,
+    });
+    const acknowledged = new Map<string, string[]>();
+    for (const item of items) {
+      const requestId = requireS(item, 'requestId');
+      acknowledged.set(requestId, [...(acknowledged.get(requestId) ?? []), requireS(item, 'role')]);
+    }
+    return acknowledged;
+  }
+
+  /** Records that `by` acknowledged the request's item in each of `roles`; CONFLICT if one already was. */
+  async acknowledge(
+    scope: TenantScope,
+    requestId: string,
+    roles: readonly string[],
+    by: string,
+  ): Promise<void> {
+    const at = this.clock.now().toISOString();
+    try {
+      for (const role of roles) {
+        await this.dynamo.send(
+          new PutItemCommand({
+            TableName: this.table,
+            Item: {
+              pk: attr.s(scope.key('DISCLOSURE_QUEUE_ACKS')),
+              sk: attr.s(`${requestId}#${role}`),
+              requestId: attr.s(requestId),
+              role: attr.s(role),
+              by: attr.s(by),
+              at: attr.s(at),
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+      }
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw conflict('It is already acknowledged.');
+      throw error;
+    }
   }
 }
 

@@ -23,23 +23,41 @@ export interface QueueViewer {
 }
 
 /**
- * Whose queue an item is in:
+ * Whose queue an item is in, and in which capacity (the role each reader is told as):
  * - a request awaiting a decision: the managers of the person's service, who decide it (Azure 4.1);
  * - an escalated request, or a decision flagged for the Guardian: the Caldicott Guardian (Lets connect 4.3);
  * - a court-order disclosure: the Senior Manager, who must be told, and the Caldicott Guardian whose approval the
  *   Senior Manager may seek (Azure 7.1).
  */
-export function seesDisclosureQueueItem(kind: DisclosureQueueItemKind, viewer: QueueViewer): boolean {
-  const holds = (roles: readonly Role[]) => viewer.roles.some((role) => roles.includes(role));
+export function disclosureQueueAudiences(kind: DisclosureQueueItemKind, viewer: QueueViewer): Role[] {
+  const held = (roles: readonly Role[]) => roles.filter((role) => viewer.roles.includes(role));
   switch (kind) {
     case 'AWAITING_DECISION':
-      return viewer.managesClientService;
+      return viewer.managesClientService ? ['SERVICE_MANAGER'] : [];
     case 'ESCALATED_REQUEST':
     case 'FLAGGED_DECISION':
-      return holds(['CALDICOTT_GUARDIAN']);
+      return held(['CALDICOTT_GUARDIAN']);
     case 'COURT_ORDER_DISCLOSURE':
-      return holds(['SENIOR_MANAGER', 'CALDICOTT_GUARDIAN']);
+      return held(['SENIOR_MANAGER', 'CALDICOTT_GUARDIAN']);
   }
+}
+
+/**
+ * Items that leave a reader's queue once that reader acknowledges them: a decision already made that they are told
+ * of. A request still to decide leaves only when it is decided.
+ */
+export const ACKNOWLEDGEABLE_QUEUE_KINDS: readonly DisclosureQueueItemKind[] = [
+  'FLAGGED_DECISION',
+  'COURT_ORDER_DISCLOSURE',
+];
+
+/** Whether the item is in the viewer's queue: they are told of it in a capacity nobody has acknowledged yet. */
+export function seesDisclosureQueueItem(
+  kind: DisclosureQueueItemKind,
+  viewer: QueueViewer,
+  acknowledgedAs: readonly string[] = [],
+): boolean {
+  return disclosureQueueAudiences(kind, viewer).some((role) => !acknowledgedAs.includes(role));
 }
 
 export const DISCLOSURE_QUEUE_POLICIES = [
@@ -54,6 +72,27 @@ export const DISCLOSURE_QUEUE_POLICIES = [
         return allow('disclosure-queue.service-manager');
       }
       return refuse('disclosure-queue.decider');
+    },
+  }),
+  clientPolicy({
+    id: 'disclosure-queue.acknowledge',
+    clause:
+      'Azure 7.1; Lets connect 4.3: the Senior Manager or the Caldicott Guardian told of a court-order disclosure or a flagged decision acknowledges it, and it leaves their queue',
+    effects: { writes: true },
+    changeFacts: ['detail'],
+    decide: (facts) => {
+      const kind = facts.change?.detail as DisclosureQueueItemKind | undefined;
+      const caller = facts.caller.kind === 'STAFF' ? facts.caller : undefined;
+      if (!kind || !caller || !ACKNOWLEDGEABLE_QUEUE_KINDS.includes(kind)) {
+        return refuse('disclosure-queue.not-acknowledgeable');
+      }
+      const audiences = disclosureQueueAudiences(kind, {
+        roles: caller.roles,
+        managesClientService: facts.relation?.managesService ?? false,
+      });
+      return audiences.length > 0
+        ? allow(`disclosure-queue.acknowledged.${kind}`)
+        : refuse('disclosure-queue.not-told');
     },
   }),
   clientPolicy({
