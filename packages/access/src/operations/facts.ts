@@ -61,6 +61,20 @@ export interface SharingFacts {
   readonly exportApproved?: boolean;
   /** Subject access: the caller is that second person. */
   readonly callerApproved?: boolean;
+  /** A disclosure on the CONSENT basis: the person's current sharing consents, as they bear on this request. */
+  readonly consents?: readonly ConsentFacts[];
+  /** The consent methods the organisation accepts as authorising a disclosure (default: written). */
+  readonly consentMethods?: readonly string[];
+}
+
+/** One consent as it bears on a disclosure request (issue 15): whom and what it names, how it was given. */
+export interface ConsentFacts {
+  readonly consentId: string;
+  readonly method: string;
+  /** The consent names the requester (its scope, and the agency or partner it names). */
+  readonly coversRecipient: boolean;
+  /** Every item requested is of information the consent names (or it names none, covering all). */
+  readonly coversInformation: boolean;
 }
 
 /**
@@ -101,7 +115,9 @@ export type OperationEffect =
   | 'APPROVAL_REQUIRED'
   | 'FORBIDDEN'
   | 'NOT_FOUND'
-  | 'POLICY_NOT_ACKNOWLEDGED';
+  | 'POLICY_NOT_ACKNOWLEDGED'
+  /** Refused: the person has not consented to this (a disclosure no current consent authorises). */
+  | 'CONSENT_REQUIRED';
 
 export interface OperationDecision {
   readonly effect: OperationEffect;

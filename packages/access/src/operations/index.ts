@@ -1,6 +1,7 @@
 export { OPERATION_POLICIES, type OperationPolicyId } from './catalogue';
 export type {
   ChangeFacts,
+  ConsentFacts,
   OperationDecision,
   OperationEffect,
   OperationFacts,
@@ -16,6 +17,10 @@ export {
   seesDisclosureQueueItem,
 } from './policies/disclosure-queue';
 export { grantsContentRole, ROLES_WITHOUT_CLIENT_CONTENT } from './policies/identity';
+export {
+  authorisingConsent,
+  DEFAULT_DISCLOSURE_CONSENT_METHODS,
+} from './policies/sharing';
 export {
   ACCESS_GRANTS,
   type AccessGrant,

@@ -201,6 +201,11 @@ function refusal(decision: OperationDecision, name: string): ConfideError {
       return notFound();
     case 'POLICY_NOT_ACKNOWLEDGED':
       return readRefusal({ effect: 'POLICY_NOT_ACKNOWLEDGED', rule: 'policy.acknowledgement' }, name);
+    case 'CONSENT_REQUIRED':
+      return new ConfideError(
+        ErrorCode.CONSENT_REQUIRED,
+        'No current consent of the person authorises this.',
+      );
     default:
       return forbidden();
   }

@@ -1,4 +1,4 @@
-import { isIdOf, notFound, validate } from '@confide/domain';
+import { type Classification, isIdOf, notFound, validate } from '@confide/domain';
 import {
   CONSENT_METHODS,
   CONSENT_SCOPES,
@@ -10,8 +10,10 @@ import { needToKnow } from '../access/need-to-know';
 import { personalData } from '../access/personal-data';
 import { builder } from '../builder';
 import { type ConfideContext, callerScope } from '../context';
+import { disclosureConsentMethods } from './disclosures/consent-facts';
 import { ServiceUserRef } from './service-users';
 import { clientById } from './subjects';
+import { ClassificationEnum } from './vocabulary';
 
 interface ConsentInContext {
   readonly client: ServiceUserRecord;
@@ -91,6 +93,19 @@ ConsentRef.implement({
       description: 'Mental-capacity note, when a representative consented.',
       resolve: (p, _a, c) => sealed(p, 'capacityNote', c),
     }),
+    partnerId: t.string({
+      ...needToKnow('CONSENT', ofConsent),
+      nullable: true,
+      description: 'The registered partner agency the consent names, if it names one.',
+      resolve: (p) => p.consent.partnerId ?? null,
+    }),
+    classifications: t.field({
+      ...needToKnow('CONSENT', ofConsent),
+      type: [ClassificationEnum],
+      nullable: true,
+      description: 'The kinds of information the consent covers; empty: all the person’s information.',
+      resolve: (p) => [...p.consent.classifications] as Classification[],
+    }),
     managerInvolved: t.boolean({
       ...needToKnow('CONSENT', ofConsent),
       nullable: true,
@@ -138,6 +153,17 @@ const RecordConsentInput = builder.inputType('RecordConsentInput', {
     agencyName: t.string({ required: false, description: 'Required for NAMED_AGENCY.' }),
     representativeName: t.string({ required: false, description: 'Required when a representative gave it.' }),
     capacityNote: t.string({ required: false, description: 'Required when a representative gave it.' }),
+    partnerId: t.id({
+      required: false,
+      description:
+        'The registered partner agency the consent names (NAMED_AGENCY, GP, OTHER): only that agency’s requests are covered.',
+    }),
+    classifications: t.field({
+      type: [ClassificationEnum],
+      required: false,
+      description:
+        'The kinds of information the consent covers (e.g. CARE, HEALTH); omitted: all. A request for other information is not covered.',
+    }),
   }),
 });
 
@@ -177,6 +203,19 @@ builder.mutationFields((t) => ({
           'A representative’s consent needs their name and a mental-capacity note.',
         );
       }
+      const partnerId = input.partnerId == null ? undefined : String(input.partnerId);
+      if (partnerId && input.scope !== 'NAMED_AGENCY' && input.scope !== 'GP' && input.scope !== 'OTHER') {
+        throw validate.badInputError(['input', 'partnerId'], 'Only an agency or GP consent names a partner.');
+      }
+      if (
+        partnerId &&
+        !(await context.services.partners.list(operation.scope)).some((p) => p.partnerId === partnerId)
+      ) {
+        throw validate.badInputError(['input', 'partnerId'], 'Name a registered partner agency.');
+      }
+      const classifications = input.classifications
+        ? validate.nonEmptyUnique(['input', 'classifications'], input.classifications)
+        : undefined;
       const principal = operation.tenantPrincipal;
       const relation = await context.access.relationTo(client);
       const consent = await context.services.consents.record(
@@ -188,6 +227,8 @@ builder.mutationFields((t) => ({
           method: input.method,
           givenBy: input.givenBy,
           managerInvolved: relation.managesService,
+          partnerId,
+          classifications,
           recordedBy:
             principal.kind === 'STAFF'
               ? principal.staffId
@@ -234,3 +275,49 @@ builder.mutationFields((t) => ({
     },
   }),
 }));
+
+// ── The consent methods that can authorise a disclosure (issue 15) ──────────────────────────────────────────
+
+builder.queryFields((t) => ({
+  disclosureConsentMethods: t.field({
+    type: [ConsentMethodEnum],
+    description:
+      'The consent methods that can authorise a disclosure on the CONSENT basis: written (SIGNED_FORM, EMAIL) unless the organisation also accepts VERBAL_WITNESSED (Azure 7.1; Community 4).',
+    operation: { policy: 'consent.methods.read', audit: 'after' },
+    resolve: async (_operation, _args, context) =>
+      (await disclosureConsentMethods(context)) as (typeof CONSENT_METHODS)[number][],
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  setDisclosureConsentMethods: t.field({
+    type: [ConsentMethodEnum],
+    description:
+      'Sets the consent methods that can authorise a disclosure (ORG_ADMIN, IG_LEAD): at least one written method; VERBAL_WITNESSED only where the organisation chooses it. Audited before it changes.',
+    args: { methods: t.arg({ type: [ConsentMethodEnum], required: true, description: 'The methods.' }) },
+    operation: {
+      policy: 'consent.methods.change',
+      // Bad input is refused before anything is audited or changed.
+      change: ({ methods }) => {
+        writtenAmong(methods);
+        return {};
+      },
+      audit: 'before',
+      action: 'ADMIN',
+    },
+    resolve: async (operation, { methods }, context) => {
+      const chosen = writtenAmong(methods);
+      await context.services.consents.setDisclosureMethods(operation.scope, chosen, operation.staff.staffId);
+      return chosen;
+    },
+  }),
+}));
+
+/** The methods, unique, including a written one (Azure 7.1: identifiable disclosure needs written consent). */
+function writtenAmong(methods: readonly (typeof CONSENT_METHODS)[number][]) {
+  const unique = validate.nonEmptyUnique(['methods'], methods);
+  if (!unique.some((method) => method === 'SIGNED_FORM' || method === 'EMAIL')) {
+    throw validate.badInputError(['methods'], 'Accept at least one written method (SIGNED_FORM or EMAIL).');
+  }
+  return unique;
+}

@@ -1,6 +1,7 @@
 import {
   ConditionalCheckFailedException,
   type DynamoDBClient,
+  GetItemCommand,
   PutItemCommand,
   QueryCommand,
   UpdateItemCommand,
@@ -31,6 +32,10 @@ export interface ConsentRecord {
   readonly method: ConsentMethod;
   readonly givenBy: 'CLIENT' | 'REPRESENTATIVE';
   readonly managerInvolved: boolean;
+  /** The registered partner agency the consent names, if it names one (an id, not personal data). */
+  readonly partnerId: string | undefined;
+  /** The kinds of information (classifications) the consent names; empty: it names none. */
+  readonly classifications: readonly string[];
   readonly recordedBy: string;
   readonly recordedAt: string;
   readonly withdrawnAt: string | undefined;
@@ -60,6 +65,8 @@ export class Consents {
       method: ConsentMethod;
       givenBy: 'CLIENT' | 'REPRESENTATIVE';
       managerInvolved: boolean;
+      partnerId?: string | undefined;
+      classifications?: readonly string[] | undefined;
       recordedBy: string;
       sealed: Partial<Record<SealedConsentField, string>>;
     },
@@ -76,6 +83,8 @@ export class Consents {
       method: attr.s(consent.method),
       givenBy: attr.s(consent.givenBy),
       managerInvolved: attr.bool(consent.managerInvolved),
+      ...(consent.partnerId ? { partnerId: attr.s(consent.partnerId) } : {}),
+      ...(consent.classifications?.length ? { classifications: attr.ss(consent.classifications) } : {}),
       recordedBy: attr.s(consent.recordedBy),
       recordedAt: attr.s(this.clock.now().toISOString()),
       ...sealFields(key, itemKeyOf(pk, sk), consent.sealed),
@@ -138,6 +147,37 @@ export class Consents {
       .map(toConsent);
   }
 
+  /** The consent methods the organisation accepts as authorising a disclosure; undefined: the default. */
+  async disclosureMethods(scope: TenantScope): Promise<ConsentMethod[] | undefined> {
+    const result = await this.dynamo.send(
+      new GetItemCommand({
+        TableName: this.table,
+        Key: { pk: attr.s(scope.key('CONSENT-SETTINGS')), sk: attr.s('DISCLOSURE-METHODS') },
+        ConsistentRead: true,
+      }),
+    );
+    return result.Item ? (read.ss(result.Item, 'methods') as ConsentMethod[]) : undefined;
+  }
+
+  async setDisclosureMethods(
+    scope: TenantScope,
+    methods: readonly ConsentMethod[],
+    by: string,
+  ): Promise<void> {
+    await this.dynamo.send(
+      new PutItemCommand({
+        TableName: this.table,
+        Item: {
+          pk: attr.s(scope.key('CONSENT-SETTINGS')),
+          sk: attr.s('DISCLOSURE-METHODS'),
+          methods: attr.ss(methods),
+          changedBy: attr.s(by),
+          changedAt: attr.s(this.clock.now().toISOString()),
+        },
+      }),
+    );
+  }
+
   openSealed(key: SubjectKey, consent: ConsentRecord, field: SealedConsentField): string | undefined {
     return openField(key, itemKeyOf(consent.pk, consent.sk), consent.item, field);
   }
@@ -151,6 +191,8 @@ function toConsent(item: Item): ConsentRecord {
     method: requireS(item, 'method') as ConsentMethod,
     givenBy: requireS(item, 'givenBy') as 'CLIENT' | 'REPRESENTATIVE',
     managerInvolved: read.bool(item, 'managerInvolved') ?? false,
+    partnerId: read.s(item, 'partnerId'),
+    classifications: read.ss(item, 'classifications'),
     recordedBy: requireS(item, 'recordedBy'),
     recordedAt: requireS(item, 'recordedAt'),
     withdrawnAt: read.s(item, 'withdrawnAt'),

@@ -24,6 +24,10 @@ export type LegalBasis = (typeof LEGAL_BASES)[number];
 export const IDENTITY_CHECKS = ['CALLBACK_TO_KNOWN_NUMBER', 'DOCUMENT_CHECKED', 'KNOWN_CONTACT'] as const;
 export type IdentityCheck = (typeof IDENTITY_CHECKS)[number];
 
+/** Who asks: an organisation (the default), the person's GP, or their family — what a consent's scope names. */
+export const REQUESTER_KINDS = ['ORGANISATION', 'GP', 'FAMILY'] as const;
+export type RequesterKind = (typeof REQUESTER_KINDS)[number];
+
 export type RegisterEntryKind =
   | 'RECEIVED'
   | 'ESCALATED'
@@ -50,8 +54,14 @@ export interface RegisterEntry {
   readonly legalBasis: LegalBasis | undefined;
   readonly identityCheck: IdentityCheck | undefined;
   readonly receivedOn: string | undefined;
+  /** RECEIVED: the request was marked urgent. */
+  readonly urgent: boolean;
+  /** RECEIVED: who asks (an organisation unless recorded otherwise). */
+  readonly requesterKind: RequesterKind | undefined;
   readonly itemIds: readonly string[];
   readonly consentId: string | undefined;
+  /** APPROVED on the CONSENT basis: how the consent relied on was given. */
+  readonly consentMethod: string | undefined;
   /** Released bundles: SHA-256 of exactly what left, redactions applied. */
   readonly snapshotDigest: string | undefined;
   readonly method: string | undefined;
@@ -149,8 +159,11 @@ export class Disclosures {
       legalBasis?: LegalBasis | undefined;
       identityCheck?: IdentityCheck | undefined;
       receivedOn?: string | undefined;
+      urgent?: boolean | undefined;
+      requesterKind?: RequesterKind | undefined;
       itemIds?: readonly string[] | undefined;
       consentId?: string | undefined;
+      consentMethod?: string | undefined;
       snapshotDigest?: string | undefined;
       method?: string | undefined;
       grantExpiresAt?: string | undefined;
@@ -182,6 +195,9 @@ export class Disclosures {
       ...(entry.legalBasis ? { legalBasis: attr.s(entry.legalBasis) } : {}),
       ...(entry.identityCheck ? { identityCheck: attr.s(entry.identityCheck) } : {}),
       ...(entry.receivedOn ? { receivedOn: attr.s(entry.receivedOn) } : {}),
+      ...(entry.urgent ? { urgent: attr.bool(true) } : {}),
+      ...(entry.requesterKind ? { requesterKind: attr.s(entry.requesterKind) } : {}),
+      ...(entry.consentMethod ? { consentMethod: attr.s(entry.consentMethod) } : {}),
       ...(entry.itemIds?.length ? { itemIds: attr.ss(entry.itemIds) } : {}),
       ...(entry.consentId ? { consentId: attr.s(entry.consentId) } : {}),
       ...(snapshotDigest ? { snapshotDigest: attr.s(snapshotDigest) } : {}),
@@ -336,8 +352,11 @@ function toEntry(item: Item): RegisterEntry {
     legalBasis: read.s(item, 'legalBasis') as LegalBasis | undefined,
     identityCheck: read.s(item, 'identityCheck') as IdentityCheck | undefined,
     receivedOn: read.s(item, 'receivedOn'),
+    urgent: read.bool(item, 'urgent') ?? false,
+    requesterKind: read.s(item, 'requesterKind') as RequesterKind | undefined,
     itemIds: read.ss(item, 'itemIds'),
     consentId: read.s(item, 'consentId'),
+    consentMethod: read.s(item, 'consentMethod'),
     snapshotDigest: read.s(item, 'snapshotDigest'),
     method: read.s(item, 'method'),
     grantExpiresAt: read.s(item, 'grantExpiresAt'),

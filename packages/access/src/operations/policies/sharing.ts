@@ -1,6 +1,6 @@
 import { decideWrite } from '../../decide';
 import { PLAIN_ITEM } from '../../facts';
-import type { OperationDecision, OperationFacts } from '../facts';
+import type { ConsentFacts, OperationDecision, OperationFacts, SharingFacts } from '../facts';
 import { allow, hasAnyRole, hidden, operationPolicy, refuse, staffWithRole } from '../policy';
 import { classifiedWritePolicy, clientPolicy } from './common';
 
@@ -39,6 +39,22 @@ const SECOND_PERSON_ROLES = ['CALDICOTT_GUARDIAN', 'IG_LEAD'] as const;
 
 const SELF = (rule: string): OperationDecision => ({ effect: 'ALLOW', rule, relationship: 'SELF' });
 
+/** The consent methods that authorise a disclosure unless the organisation chooses otherwise: written ones. */
+export const DEFAULT_DISCLOSURE_CONSENT_METHODS = ['SIGNED_FORM', 'EMAIL'] as const;
+
+/**
+ * The consent a disclosure on the CONSENT basis relies on: the first current one that names the requester and
+ * the information requested, given by a method the organisation accepts (Lets connect 4.3; Carers Trust 3.2;
+ * JRH "only with the agreement of the service user"; Azure 7.1 "with the individual's written consent";
+ * Community 4 "a signed consent form or in writing by email"). None: the disclosure needs another legal basis.
+ */
+export function authorisingConsent(sharing: SharingFacts): ConsentFacts | undefined {
+  const methods: readonly string[] = sharing.consentMethods ?? DEFAULT_DISCLOSURE_CONSENT_METHODS;
+  return (sharing.consents ?? []).find(
+    (consent) => consent.coversRecipient && consent.coversInformation && methods.includes(consent.method),
+  );
+}
+
 export const SHARING_POLICIES = [
   // ── Disclosure register ────────────────────────────────────────────────────────────────────────────────
   disclosureWork('disclosure.receive'),
@@ -53,7 +69,13 @@ export const SHARING_POLICIES = [
       if (facts.change?.sharing?.escalated && !hasAnyRole(facts, ['CALDICOTT_GUARDIAN'])) {
         return refuse('disclosure.escalated-guardian-decides');
       }
-      return disclosureRole(facts, () => `disclosure.${detail(facts) ?? 'decided'}`);
+      const decided = disclosureRole(facts, () => `disclosure.${detail(facts) ?? 'decided'}`);
+      const consents = facts.change?.sharing?.consents;
+      // Approval on the CONSENT basis: a current consent must authorise exactly this request (issue 15).
+      if (decided.effect === 'ALLOW' && consents && !authorisingConsent(facts.change?.sharing ?? {})) {
+        return { effect: 'CONSENT_REQUIRED', rule: 'disclosure.consent-not-covering' };
+      }
+      return decided;
     },
   }),
   clientPolicy({
@@ -135,6 +157,17 @@ export const SHARING_POLICIES = [
   }),
 
   // ── Consent ────────────────────────────────────────────────────────────────────────────────────────────
+  staffWithRole(
+    'consent.methods.read',
+    'Azure 7.1; Community 4: the consent methods that can authorise a disclosure, read by those who decide and set them',
+    ['SERVICE_MANAGER', 'CALDICOTT_GUARDIAN', 'IG_LEAD', 'ORG_ADMIN'],
+  ),
+  staffWithRole(
+    'consent.methods.change',
+    'Azure 7.1; Community 4: written consent by default; the organisation (its admin or IG lead) may accept a witnessed verbal consent',
+    ['ORG_ADMIN', 'IG_LEAD'],
+    { effects: { writes: true } },
+  ),
   classifiedWritePolicy({
     id: 'consent.record',
     clause: 'ACCESS-MODEL.md need-to-know matrix, CONSENT write cells; Azure 8.1',

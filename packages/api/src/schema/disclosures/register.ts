@@ -1,6 +1,7 @@
 import {
   IDENTITY_CHECKS,
   LEGAL_BASES,
+  REQUESTER_KINDS,
   type RegisterEntry,
   type SealedRegisterField,
   type ServiceUserRecord,
@@ -26,6 +27,11 @@ export const LegalBasisEnum = builder.enumType('LegalBasis', {
 export const IdentityCheckEnum = builder.enumType('IdentityCheck', {
   description: 'How the requester’s identity was verified (Lets connect 4.3).',
   values: IDENTITY_CHECKS,
+});
+export const RequesterKindEnum = builder.enumType('DisclosureRequesterKind', {
+  description:
+    'Who asks: an organisation, the person’s GP, or their family — what a consent’s scope must name (issue 15).',
+  values: REQUESTER_KINDS,
 });
 export const ReleaseMethodEnum = builder.enumType('ReleaseMethod', {
   description: 'How the released bundle was sent.',
@@ -80,6 +86,38 @@ RegisterEntryRef.implement({
       nullable: true,
       description: 'Who asked.',
       resolve: (p) => p.entry.requesterOrganisation ?? null,
+    }),
+    requesterKind: t.field({
+      ...needToKnow('CONSENT', ofEntry),
+      type: RequesterKindEnum,
+      nullable: true,
+      description: 'RECEIVED: who asks.',
+      resolve: (p) => (p.entry.kind === 'RECEIVED' ? (p.entry.requesterKind ?? 'ORGANISATION') : null),
+    }),
+    receivedOn: t.string({
+      ...needToKnow('CONSENT', ofEntry),
+      nullable: true,
+      description: 'RECEIVED: the date the request was received, YYYY-MM-DD (Lets connect 4.3).',
+      resolve: (p) => p.entry.receivedOn ?? null,
+    }),
+    urgent: t.boolean({
+      ...needToKnow('CONSENT', ofEntry),
+      nullable: true,
+      description: 'RECEIVED: the request was marked urgent.',
+      resolve: (p) => (p.entry.kind === 'RECEIVED' ? p.entry.urgent : null),
+    }),
+    consentId: t.string({
+      ...needToKnow('CONSENT', ofEntry),
+      nullable: true,
+      description: 'APPROVED or RELEASED on the CONSENT basis: the consent it relies on.',
+      resolve: (p) => p.entry.consentId ?? null,
+    }),
+    consentMethod: t.string({
+      ...needToKnow('CONSENT', ofEntry),
+      nullable: true,
+      description:
+        'APPROVED on the CONSENT basis: how that consent was given (SIGNED_FORM, EMAIL or, where the organisation accepts it, VERBAL_WITNESSED).',
+      resolve: (p) => p.entry.consentMethod ?? null,
     }),
     requesterContact: t.string({
       ...needToKnow('CONSENT', ofEntry),

@@ -6,6 +6,7 @@ import type { ConfideContext } from '../../context';
 import { clientSubject } from '../../use-cases/sharing-subjects';
 import { noteLocalId } from '../ids';
 import { clientById } from '../subjects';
+import { consentFactsFor, consentRelied } from './consent-facts';
 import {
   appendEntry,
   entriesOf,
@@ -15,7 +16,13 @@ import {
   requireAuthorAuthority,
   sharingConsent,
 } from './helpers';
-import { IdentityCheckEnum, LegalBasisEnum, RegisterEntryRef, ReleaseMethodEnum } from './register';
+import {
+  IdentityCheckEnum,
+  LegalBasisEnum,
+  RegisterEntryRef,
+  ReleaseMethodEnum,
+  RequesterKindEnum,
+} from './register';
 import { releasedItems } from './release-snapshot';
 
 /**
@@ -66,6 +73,12 @@ const ReceiveInput = builder.inputType('ReceiveDisclosureRequestInput', {
       required: false,
       description: 'The partner agency whose app will receive it, if any.',
     }),
+    requesterKind: t.field({
+      type: RequesterKindEnum,
+      required: false,
+      description: 'Who asks (default ORGANISATION): a consent covers only the recipients its scope names.',
+    }),
+    urgent: t.boolean({ required: false, description: 'Mark the request urgent (default false).' }),
   }),
 });
 
@@ -125,6 +138,8 @@ builder.mutationFields((t) => ({
         partnerId,
         legalBasis: input.legalBasis,
         identityCheck: input.identityCheck,
+        requesterKind: input.requesterKind ?? 'ORGANISATION',
+        urgent: input.urgent === true,
         receivedOn: validate.pastDate(
           ['input', 'receivedOn'],
           input.receivedOn,
@@ -183,11 +198,21 @@ builder.mutationFields((t) => ({
     operation: {
       policy: 'disclosure.decide',
       subject: clientById((args) => args.serviceUserId),
-      change: async (args, context, subject) =>
-        consentWrite({
+      change: async (args, context, subject) => {
+        const facts = await requestFacts(context, subject, args.requestId);
+        // Approval on the CONSENT basis: the policy decides whether a current consent authorises this request.
+        const received =
+          args.approve && subject.kind === 'CLIENT' && facts.legalBasis === 'CONSENT'
+            ? (await entriesOf(context, subject.client, args.requestId)).find((e) => e.kind === 'RECEIVED')
+            : undefined;
+        return consentWrite({
           detail: args.approve ? 'approved' : 'refused',
-          escalated: (await requestFacts(context, subject, args.requestId)).escalated,
-        }),
+          escalated: facts.escalated,
+          ...(received && subject.kind === 'CLIENT'
+            ? await consentFactsFor(context, subject.client, received)
+            : {}),
+        });
+      },
       audit: 'before',
     },
     resolve: async (operation, args, context) => {
@@ -197,11 +222,12 @@ builder.mutationFields((t) => ({
         throw new ConfideError(ErrorCode.CONFLICT, 'The request is already decided.');
       }
       const reasoning = validate.text(['reasoning'], args.reasoning, { max: 2000, multiline: true });
-      let consentId: string | undefined;
+      let consent: { consentId: string; method: string } | undefined;
       if (args.approve) {
         if (received.legalBasis === 'CONSENT') {
-          consentId = (await sharingConsent(context, client))?.consentId;
-          if (!consentId) {
+          // The consent the policy found to authorise exactly this request; the decision names it.
+          consent = await consentRelied(context, client, received);
+          if (!consent) {
             throw new ConfideError(
               ErrorCode.CONSENT_REQUIRED,
               'There is no current consent to share; a legal basis is needed instead.',
@@ -214,7 +240,8 @@ builder.mutationFields((t) => ({
         requestId: args.requestId,
         sequence: next,
         kind: args.approve ? 'APPROVED' : 'REFUSED',
-        consentId,
+        consentId: consent?.consentId,
+        consentMethod: consent?.method,
         legalBasis: received.legalBasis,
         flaggedForGuardian: args.approve && received.legalBasis !== 'CONSENT',
         sealed: { reasoning },

@@ -1,0 +1,98 @@
+import {
+  authorisingConsent,
+  type ChangeFacts,
+  type ConsentFacts,
+  DEFAULT_DISCLOSURE_CONSENT_METHODS,
+} from '@confide/access';
+import { classificationOf } from '@confide/domain';
+import type { ConsentRecord, RegisterEntry, ServiceUserRecord } from '@confide/store';
+import type { ConfideContext } from '../../context';
+import { notesFor } from './helpers';
+
+/**
+ * Issue 15: a consent authorises exactly the recipients and information it names. These are the facts the
+ * `disclosure.decide` policy reads (policies/sharing.ts): for each current sharing consent, whether it names the
+ * requester and the information requested, and how it was given; and the organisation's accepted methods.
+ */
+
+const SHARING_SCOPES: readonly string[] = ['NAMED_AGENCY', 'GP', 'FAMILY', 'OTHER'];
+
+/** Organisation names compared as people write them: case, spacing and Unicode forms do not matter. */
+const normal = (name: string) => name.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
+
+function coversRecipient(
+  consent: ConsentRecord,
+  agencyName: string | undefined,
+  received: RegisterEntry,
+): boolean {
+  const kind = received.requesterKind ?? 'ORGANISATION';
+  const namesRequester = () =>
+    consent.partnerId
+      ? consent.partnerId === received.partnerId
+      : agencyName !== undefined &&
+        received.requesterOrganisation !== undefined &&
+        normal(agencyName) === normal(received.requesterOrganisation);
+  switch (consent.scope) {
+    case 'FAMILY':
+      return kind === 'FAMILY';
+    case 'GP':
+      // "The GP": the person's GP, or the surgery the consent names.
+      return kind === 'GP' && ((agencyName === undefined && !consent.partnerId) || namesRequester());
+    case 'NAMED_AGENCY':
+    case 'OTHER':
+      return kind === 'ORGANISATION' && namesRequester();
+    default:
+      return false;
+  }
+}
+
+/** The sharing facts of approving `received` on the CONSENT basis. */
+export async function consentFactsFor(
+  context: ConfideContext,
+  client: ServiceUserRecord,
+  received: RegisterEntry,
+): Promise<Required<Pick<NonNullable<ChangeFacts['sharing']>, 'consents' | 'consentMethods'>>> {
+  const scope = context.access.scope;
+  const current = (await context.services.consents.list(scope, client.clientId)).filter(
+    (consent) => !consent.withdrawnAt && SHARING_SCOPES.includes(consent.scope),
+  );
+  const methods = await disclosureConsentMethods(context);
+  if (current.length === 0) return { consents: [], consentMethods: methods };
+  const key = await context.access.clientKey(client);
+  const requested = new Set(
+    (await notesFor(context, client, received.itemIds)).map((note) => classificationOf(note.kind)),
+  );
+  const consents: ConsentFacts[] = current
+    .sort((a, b) => b.recordedAt.localeCompare(a.recordedAt))
+    .map((consent) => ({
+      consentId: consent.consentId,
+      method: consent.method,
+      coversRecipient: coversRecipient(
+        consent,
+        context.services.consents.openSealed(key, consent, 'agencyName'),
+        received,
+      ),
+      coversInformation:
+        consent.classifications.length === 0 ||
+        [...requested].every((classification) => consent.classifications.includes(classification)),
+    }));
+  return { consents, consentMethods: methods };
+}
+
+/** The consent methods the organisation accepts as authorising a disclosure (default: written). */
+export async function disclosureConsentMethods(context: ConfideContext): Promise<string[]> {
+  return (
+    (await context.services.consents.disclosureMethods(context.access.scope)) ?? [
+      ...DEFAULT_DISCLOSURE_CONSENT_METHODS,
+    ]
+  );
+}
+
+/** The consent the approval relies on, as the policy found it. */
+export async function consentRelied(
+  context: ConfideContext,
+  client: ServiceUserRecord,
+  received: RegisterEntry,
+): Promise<ConsentFacts | undefined> {
+  return authorisingConsent(await consentFactsFor(context, client, received));
+}

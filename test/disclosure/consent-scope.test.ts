@@ -1,0 +1,207 @@
+import { tenantScope } from '@confide/store';
+import { describe, expect, it } from 'vitest';
+import {
+  allocate,
+  codes,
+  createServiceWithManager,
+  expectNoErrors,
+  recordNote,
+  registerServiceUser,
+} from '../support/care-fixtures';
+import { addStaff, onboardTestOrganisation } from '../support/fixtures';
+import { testApi } from '../support/test-api';
+
+/**
+ * Issue 15, items 1, 4, 6 and 11 (part): consent authorises exactly the recipients and information it names
+ * (Lets connect 4.3; Carers Trust 3.2: "you will need permission from the person concerned"; JRH "only with the
+ * agreement of the service user"), in writing unless the organisation accepts a witnessed verbal consent (Azure
+ * 7.1 "with the individual's written consent"; Community 4 "a signed consent form or in writing by email"); the
+ * request log holds the date received (Lets connect 4.3), and a request can be marked urgent.
+ */
+
+async function world() {
+  const api = testApi();
+  const org = await onboardTestOrganisation(api);
+  const { serviceId, manager } = await createServiceWithManager(api, org);
+  const worker = await addStaff(api, org, ['SUPPORT_WORKER']);
+  const client = await registerServiceUser(api, manager, serviceId);
+  await allocate(api, manager, client, worker);
+  const care = await recordNote(api, worker, client, 'DAILY_SUPPORT', 'Attended the day centre.');
+  const health = await recordNote(api, worker, client, 'MEDICAL', 'Medication review booked.');
+  return { api, org, manager, worker, client, care, health };
+}
+type World = Awaited<ReturnType<typeof world>>;
+
+async function consent(w: World, input: Record<string, unknown>): Promise<string> {
+  const result = await w.api.graphql<{ recordConsent: { id: string } }>(
+    'mutation ($input: RecordConsentInput!) { recordConsent(input: $input) { id } }',
+    {
+      token: w.manager.token,
+      variables: { input: { serviceUserId: w.client, method: 'SIGNED_FORM', givenBy: 'CLIENT', ...input } },
+    },
+  );
+  expectNoErrors(result);
+  return result.data?.recordConsent.id ?? '';
+}
+
+async function receive(w: World, input: Record<string, unknown>): Promise<string> {
+  const result = await w.api.graphql<{ receiveDisclosureRequest: { requestId: string }[] }>(
+    'mutation ($input: ReceiveDisclosureRequestInput!) { receiveDisclosureRequest(input: $input) { requestId } }',
+    {
+      token: w.manager.token,
+      variables: {
+        input: {
+          serviceUserId: w.client,
+          requesterContact: 'Duty desk',
+          purpose: 'Assessment',
+          legalBasis: 'CONSENT',
+          itemIds: [w.care],
+          receivedOn: '2026-11-30',
+          identityCheck: 'CALLBACK_TO_KNOWN_NUMBER',
+          ...input,
+        },
+      },
+    },
+  );
+  expectNoErrors(result);
+  return result.data?.receiveDisclosureRequest[0]?.requestId ?? '';
+}
+
+const decide = (w: World, requestId: string, token = w.manager.token) =>
+  w.api.graphql(
+    'mutation ($c: ID!, $r: String!) { decideDisclosureRequest(serviceUserId: $c, requestId: $r, approve: true, reasoning: "Consent given") { kind } }',
+    { token, variables: { c: w.client, r: requestId } },
+  );
+
+interface Entry {
+  requestId: string;
+  kind: string;
+  consentId: string | null;
+  consentMethod: string | null;
+  receivedOn: string | null;
+  urgent: boolean | null;
+}
+async function register(w: World, requestId: string): Promise<Entry[]> {
+  const result = await w.api.graphql<{ serviceUser: { disclosureRegister: Entry[] } }>(
+    'query ($id: ID!) { serviceUser(id: $id) { disclosureRegister { requestId kind consentId consentMethod receivedOn urgent } } }',
+    { token: w.manager.token, variables: { id: w.client } },
+  );
+  expectNoErrors(result);
+  return (result.data?.serviceUser.disclosureRegister ?? []).filter((e) => e.requestId === requestId);
+}
+
+async function eventsBy(w: World, staffId: string) {
+  return w.api.services.auditLog.byActor(tenantScope(w.org.orgId), staffId, { limit: 1000 });
+}
+async function deniedRules(w: World, operation: string): Promise<string[]> {
+  return (await eventsBy(w, w.manager.staffId))
+    .filter((e) => e.operation === operation && e.action === 'DENIED')
+    .map((e) => String(e.rule));
+}
+
+describe('consent authorises exactly the recipients and information it names (item 1)', () => {
+  it('a consent to share with family does not let a council be approved on the CONSENT basis', async () => {
+    const w = await world();
+    await consent(w, { scope: 'FAMILY' });
+    const requestId = await receive(w, { requesterOrganisation: 'County Council' });
+    expect(codes(await decide(w, requestId))).toEqual(['CONSENT_REQUIRED']);
+    expect(await deniedRules(w, 'decideDisclosureRequest')).toEqual(['disclosure.consent-not-covering']);
+    expect((await register(w, requestId)).map((e) => e.kind)).toEqual(['RECEIVED']);
+  });
+
+  it('a consent naming one agency (a GP surgery) does not let the police or a housing association be approved', async () => {
+    const w = await world();
+    await consent(w, { scope: 'NAMED_AGENCY', agencyName: 'Riverside GP Surgery' });
+    for (const requester of ['County Police', 'Valley Housing Association']) {
+      const requestId = await receive(w, { requesterOrganisation: requester });
+      expect(codes(await decide(w, requestId))).toEqual(['CONSENT_REQUIRED']);
+    }
+  });
+
+  it('a consent naming the agency approves its request, and the decision names that consent in the register', async () => {
+    const w = await world();
+    await consent(w, { scope: 'FAMILY' });
+    const consentId = await consent(w, { scope: 'NAMED_AGENCY', agencyName: 'Riverside GP Surgery' });
+    const requestId = await receive(w, { requesterOrganisation: ' riverside gp  surgery ' });
+    expectNoErrors(await decide(w, requestId));
+    const approved = (await register(w, requestId)).find((e) => e.kind === 'APPROVED');
+    expect(approved?.consentId).toBe(consentId);
+    expect(approved?.consentMethod).toBe('SIGNED_FORM');
+  });
+
+  it('a consent to share with family or the GP covers the family’s or the GP’s request, and nobody else’s', async () => {
+    const w = await world();
+    const family = await consent(w, { scope: 'FAMILY' });
+    const gp = await consent(w, { scope: 'GP' });
+    const fromFamily = await receive(w, { requesterOrganisation: 'Daughter', requesterKind: 'FAMILY' });
+    const fromGp = await receive(w, { requesterOrganisation: 'Riverside Surgery', requesterKind: 'GP' });
+    const fromCouncil = await receive(w, { requesterOrganisation: 'County Council' });
+    expectNoErrors(await decide(w, fromFamily));
+    expectNoErrors(await decide(w, fromGp));
+    expect(codes(await decide(w, fromCouncil))).toEqual(['CONSENT_REQUIRED']);
+    expect((await register(w, fromFamily)).find((e) => e.kind === 'APPROVED')?.consentId).toBe(family);
+    expect((await register(w, fromGp)).find((e) => e.kind === 'APPROVED')?.consentId).toBe(gp);
+  });
+
+  it('a consent naming the information it covers does not authorise other information', async () => {
+    const w = await world();
+    await consent(w, { scope: 'NAMED_AGENCY', agencyName: 'County Council', classifications: ['CARE'] });
+    const both = await receive(w, { requesterOrganisation: 'County Council', itemIds: [w.care, w.health] });
+    expect(codes(await decide(w, both))).toEqual(['CONSENT_REQUIRED']);
+    const careOnly = await receive(w, { requesterOrganisation: 'County Council', itemIds: [w.care] });
+    expectNoErrors(await decide(w, careOnly));
+  });
+});
+
+describe('the consent methods that can authorise a disclosure are the organisation’s (item 4)', () => {
+  it('a witnessed verbal consent does not approve an identifiable disclosure unless the organisation chooses it', async () => {
+    const w = await world();
+    const consentId = await consent(w, {
+      scope: 'NAMED_AGENCY',
+      agencyName: 'County Council',
+      method: 'VERBAL_WITNESSED',
+    });
+    const first = await receive(w, { requesterOrganisation: 'County Council' });
+    expect(codes(await decide(w, first))).toEqual(['CONSENT_REQUIRED']);
+
+    const read = await w.api.graphql<{ disclosureConsentMethods: string[] }>('{ disclosureConsentMethods }', {
+      token: w.manager.token,
+    });
+    expectNoErrors(read);
+    expect(read.data?.disclosureConsentMethods).toEqual(['SIGNED_FORM', 'EMAIL']);
+
+    const SET = 'mutation ($m: [ConsentMethod!]!) { setDisclosureConsentMethods(methods: $m) }';
+    const all = { m: ['SIGNED_FORM', 'EMAIL', 'VERBAL_WITNESSED'] };
+    expect(codes(await w.api.graphql(SET, { token: w.worker.token, variables: all }))).toEqual(['FORBIDDEN']);
+    expect(codes(await w.api.graphql(SET, { token: w.manager.token, variables: all }))).toEqual([
+      'FORBIDDEN',
+    ]);
+    expect(codes(await w.api.graphql(SET, { token: w.org.adminToken, variables: { m: [] } }))).toEqual([
+      'BAD_USER_INPUT',
+    ]);
+    expectNoErrors(await w.api.graphql(SET, { token: w.org.adminToken, variables: all }));
+    const changed = (await eventsBy(w, w.org.adminStaffId)).filter(
+      (e) => e.operation === 'setDisclosureConsentMethods' && e.outcome === 'ALLOWED',
+    );
+    expect(changed).toHaveLength(1);
+
+    const second = await receive(w, { requesterOrganisation: 'County Council' });
+    expectNoErrors(await decide(w, second));
+    const approved = (await register(w, second)).find((e) => e.kind === 'APPROVED');
+    expect(approved).toMatchObject({ consentId, consentMethod: 'VERBAL_WITNESSED' });
+  });
+});
+
+describe('the request log (items 6 and 11)', () => {
+  it('returns the date the request was received, and whether it was marked urgent', async () => {
+    const w = await world();
+    const plain = await receive(w, { requesterOrganisation: 'County Council' });
+    const urgent = await receive(w, { requesterOrganisation: 'County Council', urgent: true });
+    expect(await register(w, plain)).toEqual([
+      expect.objectContaining({ kind: 'RECEIVED', receivedOn: '2026-11-30', urgent: false }),
+    ]);
+    expect(await register(w, urgent)).toEqual([
+      expect.objectContaining({ kind: 'RECEIVED', receivedOn: '2026-11-30', urgent: true }),
+    ]);
+  });
+});
