@@ -121,6 +121,9 @@ export function canonicalEvent(event: StoredAuditEvent, position: ChainPosition)
     event.outcome,
     event.rule ?? null,
     ...(withExpiry ? [position.expiresAt, position.prevExpiresAt ?? null] : []),
+    // The items read, only when named (so every event written before they were keeps its encoding); an array
+    // where the format puts a number or null, so no two different events share an encoding.
+    ...(event.items && event.items.length > 0 ? [sorted(event.items)] : []),
   ]);
 }
 

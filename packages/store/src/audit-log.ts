@@ -61,6 +61,12 @@ export interface AuditEvent {
   readonly outcome: string;
   /** The policy rule that decided, e.g. `matrix.allocated-support-worker`. */
   readonly rule: string | undefined;
+  /**
+   * Which items were read, by opaque id (a note's or media item's id, never its content): named when the read
+   * was under INVESTIGATION or EMERGENCY or needed a stated purpose (Azure 4.1 "make a note of which files were
+   * examined"). Absent or empty otherwise.
+   */
+  readonly items?: readonly string[];
 }
 
 export interface StoredAuditEvent extends AuditEvent {
@@ -530,6 +536,7 @@ function toItem(event: StoredAuditEvent, link: ChainLink | undefined): Item {
     emergency: attr.bool(event.emergency),
     outcome: attr.s(event.outcome),
     ...(event.rule ? { rule: attr.s(event.rule) } : {}),
+    ...(event.items && event.items.length > 0 ? { items: attr.ss(event.items) } : {}),
     chainShard: attr.n(link.shard),
     chainSeq: attr.n(link.seq),
     chainPrev: attr.s(link.prevEventId),
@@ -562,6 +569,7 @@ function fromItem(item: Item): StoredAuditEvent {
     emergency: read.bool(item, 'emergency') ?? false,
     outcome: requireS(item, 'outcome'),
     rule: read.s(item, 'rule'),
+    ...(item.items ? { items: read.ss(item, 'items') } : {}),
   };
 }
 

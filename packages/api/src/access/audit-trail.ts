@@ -14,6 +14,7 @@ interface PendingEvent {
   subjectId: string | undefined;
   fields: Set<string>;
   classifications: Set<Classification>;
+  items: Set<string>;
   relationship: Relationship | undefined;
   emergency: boolean;
   outcome: string;
@@ -27,6 +28,11 @@ export interface AuditRecord {
   subjectId?: string | undefined;
   field?: string | undefined;
   classification?: Classification | undefined;
+  /**
+   * The opaque id of the item read (a note's or media item's id, never content), named when the read was under
+   * INVESTIGATION or EMERGENCY or needed a stated purpose (Azure 4.1 "make a note of which files were examined").
+   */
+  item?: string | undefined;
   relationship?: Relationship | undefined;
   emergency?: boolean;
   outcome: string;
@@ -74,6 +80,7 @@ export class AuditTrail {
         subjectId: event.subjectId,
         fields: new Set(),
         classifications: new Set(),
+        items: new Set(),
         relationship: event.relationship,
         emergency: event.emergency ?? false,
         outcome: event.outcome,
@@ -83,6 +90,7 @@ export class AuditTrail {
     }
     if (event.field) pending.fields.add(event.field);
     if (event.classification) pending.classifications.add(event.classification);
+    if (event.item) pending.items.add(event.item);
   }
 
   /** Whether a refusal of `operation` is already recorded in this request (so a refusal is recorded once). */
@@ -167,6 +175,7 @@ export class AuditTrail {
       emergency: event.emergency,
       outcome: event.outcome,
       rule: event.rule,
+      ...(event.items.size > 0 ? { items: [...event.items].sort() } : {}),
     }));
     const left = MAX_AUDIT_CALLS_PER_REQUEST - this.#calls;
     try {

@@ -9,6 +9,11 @@ import { readRefusal } from './request-access';
 export interface ClassifiedSubject {
   readonly client: ServiceUserRecord;
   readonly item?: ItemFacts;
+  /**
+   * The item's opaque id (a note's or media item's id), which the read's audit event names under an
+   * investigation, break-glass or a stated purpose; never content.
+   */
+  readonly itemId?: string;
 }
 
 function pathKey(info: GraphQLResolveInfo): string {
@@ -61,13 +66,14 @@ export function needToKnow<Parent>(
       needToKnow: { read: rows.read, justify: rows.justify },
     },
     authScopes: async (parent: Parent, _args: object, context: ConfideContext, info: GraphQLResolveInfo) => {
-      const { client, item } = await subject(parent, context);
+      const { client, item, itemId } = await subject(parent, context);
       const decision = await context.access.decideRead(
         client,
         classification,
         `${info.parentType.name}.${info.fieldName}`,
         item ?? PLAIN_ITEM,
         rootField(info),
+        itemId,
       );
       let byPath = decisions.get(context);
       if (!byPath) {

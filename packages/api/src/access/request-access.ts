@@ -53,6 +53,17 @@ export function readRefusal(decision: ReadDecision, field: string): ConfideError
 }
 
 /**
+ * Whether an allowed read's audit event names the item read (Azure 4.1 "make a note of which files were
+ * examined"): under an investigation or break-glass, or when the read needed a stated purpose.
+ */
+function namesItemRead(decision: ReadDecision): boolean {
+  if (decision.effect !== 'ALLOW') return false;
+  return (
+    decision.justified || decision.relationship === 'INVESTIGATION' || decision.relationship === 'EMERGENCY'
+  );
+}
+
+/**
  * Everything need-to-know needs within one request: the caller's facts, each client's relationship facts
  * (computed once per client per request from the profile and its service, batched through one loader), field
  * decisions, and the audit trail that records every one of them.
@@ -228,6 +239,7 @@ export class RequestAccess {
     field: string,
     item: ItemFacts = PLAIN_ITEM,
     operation: string = field,
+    itemId?: string,
   ): Promise<ReadDecision> {
     const decision = decideRead({
       caller: this.callerFacts(),
@@ -244,6 +256,7 @@ export class RequestAccess {
       subjectId: client.clientId,
       field,
       classification,
+      item: allowed && namesItemRead(decision) ? itemId : undefined,
       relationship: 'relationship' in decision ? decision.relationship : undefined,
       emergency: 'relationship' in decision && decision.relationship === 'EMERGENCY',
       outcome: allowed ? 'ALLOWED' : decision.effect,

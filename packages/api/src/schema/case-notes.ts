@@ -114,6 +114,7 @@ function noteType(name: string, classification: Classification, description: str
         ...needToKnow<NoteInContext>(classification, async (parent, context) => ({
           client: parent.client,
           item: await noteFacts(context, parent.note),
+          itemId: parent.note.noteId,
         })),
         resolve: (parent, _args, context) => body(parent, context),
       }),
@@ -123,6 +124,7 @@ function noteType(name: string, classification: Classification, description: str
               ...needToKnow<NoteInContext>('CARE', async (parent, context) => ({
                 client: parent.client,
                 item: await noteFacts(context, parent.note),
+                itemId: parent.note.noteId,
               })),
               nullable: true,
               description:

@@ -53,7 +53,7 @@ const MediaPurposeEnum = builder.enumType('MediaPurpose', {
   values: MEDIA_PURPOSES,
 });
 
-const ofMedia = (parent: MediaInContext) => ({ client: parent.client });
+const ofMedia = (parent: MediaInContext) => ({ client: parent.client, itemId: parent.media.mediaId });
 
 async function sealed(parent: MediaInContext, field: SealedMediaField, context: ConfideContext) {
   const key = await context.access.clientKey(parent.client);
