@@ -4,8 +4,8 @@ import { builder } from '../builder';
 import { authenticated, type ConfideContext } from '../context';
 
 /**
- * The breach register (Lets connect 6; DATA-PROTECTION.md): any staff member reports a breach; the IG lead
- * alone reads the register and records the assessment. Entries hold categories and counts, never the personal
+ * The breach register (Lets connect 6; Community 7; DATA-PROTECTION.md): any staff member reports a breach; the
+ * IG lead, the Caldicott Guardian and the managers read the register; the IG lead records the assessment. Entries hold categories and counts, never the personal
  * data itself, and are kept for the organisation's `breachYears` from when they were recorded.
  */
 
@@ -110,7 +110,7 @@ builder.queryFields((t) => ({
   breaches: t.field({
     type: [BreachRef],
     description:
-      'The breach register, newest discovery first, with the 72-hour deadlines (IG_LEAD); `overdueOnly` lists those past the deadline and not yet notified.',
+      'The breach register, newest discovery first, with the 72-hour deadlines (IG_LEAD, CALDICOTT_GUARDIAN, SERVICE_MANAGER, SENIOR_MANAGER: Community 7, a break of confidentiality is reported to the manager); `overdueOnly` lists those past the deadline and not yet notified.',
     args: { overdueOnly: t.arg.boolean({ required: false, description: 'Only overdue entries.' }) },
     operation: { policy: 'breach.register', audit: 'after' },
     resolve: async (operation, args, context) => {

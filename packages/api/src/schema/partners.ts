@@ -15,7 +15,25 @@ PartnerAgencyRef.implement({
   }),
 });
 
+const PartnerAgencyEntryRef = builder.objectRef<PartnerAgency>('PartnerAgencyEntry');
+PartnerAgencyEntryRef.implement({
+  description:
+    'A registered partner agency as those who record requests from it see it: its id and name, nothing about its app.',
+  fields: (t) => ({
+    id: t.exposeID('partnerId', { description: 'The partner, as `recordDisclosureRequest` takes it.' }),
+    name: t.exposeString('name', { description: 'The agency’s name.' }),
+  }),
+});
+
 builder.queryFields((t) => ({
+  partnerAgencyDirectory: t.field({
+    type: [PartnerAgencyEntryRef],
+    description:
+      'The organisation’s partner agencies, ids and names only, to record a request from one (ORG_ADMIN, SERVICE_MANAGER, SENIOR_MANAGER, CALDICOTT_GUARDIAN, IG_LEAD; Lets connect 4.3).',
+    // Agencies' names, no personal data: no read event (a refusal is recorded).
+    operation: { policy: 'identity.partner.directory', audit: 'fields' },
+    resolve: (operation, _args, context) => context.services.partners.list(operation.scope),
+  }),
   partnerAgencies: t.field({
     type: [PartnerAgencyRef],
     description: 'The organisation’s partner agencies (ORG_ADMIN).',

@@ -43,6 +43,9 @@ export const SEALED_PROFILE_FIELDS = [
   'preferredContact',
 ] as const;
 export type SealedProfileField = (typeof SEALED_PROFILE_FIELDS)[number];
+/** The CONTACT fields of a profile: the ones an ADMINISTRATOR of the client's service corrects. */
+export const CONTACT_FIELDS = ['phone', 'email', 'preferredContact'] as const;
+export type ContactField = (typeof CONTACT_FIELDS)[number];
 
 export interface Allocation {
   readonly allocationId: string;
@@ -441,6 +444,30 @@ export class ServiceUsers {
       { '#id': link.investigationId },
       { ':link': { M: { investigatorId: attr.s(link.investigatorId), status: attr.s(link.status) } } },
     );
+  }
+
+  /**
+   * Corrects a client's contact details (CONTACT): each value given is sealed anew under the subject key, bound
+   * to the profile and its field; values not given are kept. A stale `expectedVersion` gets CONFLICT.
+   */
+  async setContactDetails(
+    scope: TenantScope,
+    clientId: string,
+    key: SubjectKey,
+    contact: Readonly<Partial<Record<ContactField, string>>>,
+    expectedVersion: number,
+  ): Promise<void> {
+    const pk = scope.key('CLIENT', clientId);
+    const sealed = sealFields(key, itemKeyOf(pk, PROFILE), contact);
+    const names: Record<string, string> = {};
+    const values: Item = { ':one': attr.n(1) };
+    const sets = ['version = version + :one'];
+    for (const [index, [attribute, value]] of Object.entries(sealed).entries()) {
+      names[`#c${index}`] = attribute;
+      values[`:c${index}`] = value;
+      sets.push(`#c${index} = :c${index}`);
+    }
+    await this.#updateProfile(scope, clientId, `SET ${sets.join(', ')}`, names, values, expectedVersion);
   }
 
   async setLatestNote(scope: TenantScope, clientId: string, noteId: string): Promise<void> {

@@ -105,6 +105,11 @@ export const CLIENT_POLICIES = [
     });
   })(),
   classifiedWritePolicy({
+    id: 'client.contact.correct',
+    clause:
+      'ACCESS-MODEL.md Matrix W cells: a client’s contact details (CONTACT) are corrected by those with W on CONTACT — the ADMINISTRATOR of the client’s service, the allocated support worker, the service’s managers',
+  }),
+  classifiedWritePolicy({
     id: 'media.record',
     clause:
       'Azure 8.1: a photo or recording is part of the CARE record (its W cell), and only under prior written consent',

@@ -88,6 +88,25 @@ export const ACCESS_GOVERNANCE_POLICIES = [
     },
   }),
 
+  clientPolicy({
+    id: 'investigation.close',
+    clause:
+      'Azure 4.1: an investigation’s access lasts only while it is open; the service’s managers of every client it names, a senior manager, or its investigator close it',
+    effects: { writes: true },
+    changeFacts: ['namesCaller', 'clients'],
+    decide: (facts): OperationDecision => {
+      const clients = namedClients(facts);
+      if (!clients.every((relation) => clientVisible(facts.caller, relation, facts.preset))) {
+        return hidden('existence.no-relationship');
+      }
+      if (hasAnyRole(facts, ['SENIOR_MANAGER']) || clients.every((relation) => relation.managesService)) {
+        return allow('investigation.closed');
+      }
+      if (facts.change?.namesCaller) return allow('investigation.closed-by-investigator');
+      return refuse('investigation.managers');
+    },
+  }),
+
   // ── Break-glass and its review ─────────────────────────────────────────────────────────────────────────
   // Break-glass is the one sanctioned single-person route to a client the caller has no relationship with
   // (ACCESS-MODEL.md, Rules): its subject is not a CLIENT, because the client is by design not yet the caller's

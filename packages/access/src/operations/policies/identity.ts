@@ -143,6 +143,11 @@ export const IDENTITY_POLICIES = [
     ['ORG_ADMIN'],
   ),
   staffWithRole(
+    'identity.partner.directory',
+    'Lets connect 4.3: the service manager records each request from an agency; managers, the Caldicott Guardian and the IG lead look up a registered agency’s id and name (no app credentials) to record one',
+    ['ORG_ADMIN', 'SERVICE_MANAGER', 'SENIOR_MANAGER', 'CALDICOTT_GUARDIAN', 'IG_LEAD'],
+  ),
+  staffWithRole(
     'identity.partner.register',
     'ACCESS-MODEL.md Principals: partner agencies are registered by the organisation’s ORG_ADMIN; they read only what a released disclosure gave them',
     ['ORG_ADMIN'],
@@ -156,6 +161,12 @@ export const IDENTITY_POLICIES = [
     ['ORG_ADMIN', 'IG_LEAD'],
     { effects: { writes: true } },
   ),
+  operationPolicy({
+    id: 'organisation.policy.status',
+    clause:
+      'ACCESS-MODEL.md Policy acknowledgement gate: staff must sign the current confidentiality policy (Carers Trust 6.1), so every staff member can see which version is current and whether they have signed it',
+    decide: (facts) => (staff(facts) ? allow('policy.status') : refuse('policy.status')),
+  }),
   operationPolicy({
     id: 'organisation.policy.acknowledge',
     clause:

@@ -137,8 +137,15 @@ export const SHARING_POLICIES = [
   // ── Breach register ────────────────────────────────────────────────────────────────────────────────────
   operationPolicy({
     id: 'breach.register',
-    clause: 'Lets connect 6; ACCESS-MODEL.md Roles: the breach register is kept by the IG lead',
-    decide: (facts) => (hasAnyRole(facts, ['IG_LEAD']) ? allow('breach') : refuse('breach.ig-lead')),
+    clause:
+      'Lets connect 6; Community 7: the breach register is kept by the IG lead; a break of confidentiality is reported to the manager, so the Caldicott Guardian and the managers read it too (categories and counts, never personal data)',
+    decide: (facts) => {
+      if (hasAnyRole(facts, ['IG_LEAD'])) return allow('breach');
+      if (hasAnyRole(facts, ['CALDICOTT_GUARDIAN', 'SERVICE_MANAGER', 'SENIOR_MANAGER'])) {
+        return allow('breach.reader');
+      }
+      return refuse('breach.ig-lead');
+    },
   }),
   operationPolicy({
     id: 'breach.report',

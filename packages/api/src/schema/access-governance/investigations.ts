@@ -1,4 +1,4 @@
-import { newId, notFound, validate } from '@confide/domain';
+import { ConfideError, ErrorCode, newId, notFound, validate } from '@confide/domain';
 import type { ServiceUserRecord } from '@confide/store';
 import { builder } from '../../builder';
 import type { ConfideContext } from '../../context';
@@ -9,7 +9,6 @@ import { namedStaff, namesCaller, oncePerRequest } from './shared';
 
 interface InvestigationArgs {
   readonly serviceUserIds: readonly (string | number)[];
-  readonly investigatorId: string | number;
 }
 
 /** The ids of the clients an investigation names: at least one, each once. */
@@ -79,6 +78,73 @@ builder.mutationFields((t) => ({
           investigationId,
           investigatorId,
           status: 'OPEN',
+        });
+      }
+      return investigationId;
+    },
+  }),
+}));
+
+/** The investigation's link on one client it names, or BAD_USER_INPUT: it must name every client given. */
+function linkOn(client: ServiceUserRecord, investigationId: string) {
+  const link = client.investigations.find((candidate) => candidate.investigationId === investigationId);
+  if (!link) {
+    throw validate.badInputError(['serviceUserIds'], 'The investigation does not name every client given.');
+  }
+  return link;
+}
+
+builder.mutationFields((t) => ({
+  closeSafeguardingInvestigation: t.field({
+    type: 'String',
+    description:
+      'Closes a safeguarding investigation on the clients it names: its investigator’s access ends at once, and the reads made under it appear in each person’s own access log (Azure 4.1). The service’s managers of every client named, a senior manager, or the investigator. Already closed: CONFLICT. Audited before it happens, against each client. Returns the investigation id.',
+    args: {
+      investigationId: t.arg.id({ required: true, description: 'The investigation, as opened.' }),
+      serviceUserIds: t.arg.idList({ required: true, description: 'The clients it names.' }),
+    },
+    operation: {
+      policy: 'investigation.close',
+      subject: async (args, context) => {
+        const [first] = await namedClients(args, context);
+        if (!first) throw notFound('Service user');
+        return { kind: 'CLIENT', client: first };
+      },
+      change: async (args, context) => {
+        const clients = await namedClients(args, context);
+        const investigationId = String(args.investigationId);
+        const investigators = clients.map(
+          (client) =>
+            client.investigations.find((link) => link.investigationId === investigationId)?.investigatorId,
+        );
+        return {
+          namesCaller: investigators.every(
+            (staffId) => staffId !== undefined && namesCaller(context, staffId),
+          ),
+          clients: await Promise.all(clients.slice(1).map((client) => context.access.relationTo(client))),
+        };
+      },
+      validate: async (args, context) => {
+        validate.text(['investigationId'], String(args.investigationId), { max: 100 });
+        for (const client of await namedClients(args, context)) linkOn(client, String(args.investigationId));
+      },
+      record: (args) => ({ alsoSubjectIds: clientIdsOf(args).slice(1) }),
+      audit: 'before',
+      action: 'ADMIN',
+    },
+    resolve: async (operation, args, context) => {
+      const investigationId = String(args.investigationId);
+      const clients = await namedClients(args, context);
+      const links = clients.map((client) => linkOn(client, investigationId));
+      if (links.every((link) => link.status === 'CLOSED')) {
+        throw new ConfideError(ErrorCode.CONFLICT, 'The investigation is already closed.');
+      }
+      for (const [index, client] of clients.entries()) {
+        const link = links[index];
+        if (!link) continue;
+        await context.services.serviceUsers.linkInvestigation(operation.scope, client.clientId, {
+          ...link,
+          status: 'CLOSED',
         });
       }
       return investigationId;

@@ -6,6 +6,56 @@ import { AccessPresetEnum } from '../vocabulary';
 
 // ── Policy acknowledgement gate and presets ────────────────────────────────────────────────────────────────
 
+interface PolicyStatus {
+  readonly version: number | undefined;
+  readonly title: string | undefined;
+  readonly acknowledgedVersion: number | undefined;
+}
+
+const ConfidentialityPolicyStatusRef = builder.objectRef<PolicyStatus>('ConfidentialityPolicyStatus');
+ConfidentialityPolicyStatusRef.implement({
+  description:
+    'The organisation’s current confidentiality policy and whether the caller has signed it (Carers Trust 6.1). Until they have, every client read answers POLICY_NOT_ACKNOWLEDGED.',
+  fields: (t) => ({
+    version: t.int({
+      nullable: true,
+      description: 'The current version, to pass to `acknowledgePolicy`; null when none is published.',
+      resolve: (status) => status.version ?? null,
+    }),
+    title: t.string({
+      nullable: true,
+      description: 'Title or reference of the current version.',
+      resolve: (status) => status.title ?? null,
+    }),
+    acknowledged: t.boolean({
+      description: 'Whether the caller has signed the current version (true when none is published).',
+      resolve: (status) => status.version === undefined || status.acknowledgedVersion === status.version,
+    }),
+    acknowledgedVersion: t.int({
+      nullable: true,
+      description: 'The version the caller last signed, if any.',
+      resolve: (status) => status.acknowledgedVersion ?? null,
+    }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  confidentialityPolicy: t.field({
+    type: ConfidentialityPolicyStatusRef,
+    description:
+      'The current confidentiality policy version and whether the caller has acknowledged it (any staff member, acknowledged or not).',
+    operation: { policy: 'organisation.policy.status', audit: 'fields' },
+    resolve: (_operation, _args, context) => {
+      const { organisation, staff } = authenticated(context);
+      return {
+        version: organisation?.policyVersion,
+        title: organisation?.policyTitle,
+        acknowledgedVersion: staff?.acknowledgedPolicyVersion,
+      };
+    },
+  }),
+}));
+
 builder.mutationFields((t) => ({
   publishConfidentialityPolicy: t.field({
     type: OrganisationRef,

@@ -6,3 +6,4 @@
 import './reads';
 import './case-management';
 import './notes';
+import './contact-details';

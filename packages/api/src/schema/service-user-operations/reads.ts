@@ -27,7 +27,8 @@ builder.objectFields(ServiceUserRef, (t) => ({
   latestNote: t.field({
     type: CaseNoteInterface,
     nullable: true,
-    description: 'The most recent note, if the caller may see it (as in a caseload).',
+    description:
+      'The most recent note the caller may see (as in a caseload): a newer note they may not read is passed over, never shown or hinted at.',
     resolve: async (client, _args, context) => {
       if (!client.latestNoteId) return null;
       const note = await context.services.caseNotes.get(
@@ -36,8 +37,11 @@ builder.objectFields(ServiceUserRef, (t) => ({
         client.latestNoteId,
         context.access.loader,
       );
-      if (!note) return null;
-      return (await visibleNotes(context, client, [note]))[0] ?? null;
+      const newest = note ? (await visibleNotes(context, client, [note]))[0] : undefined;
+      if (newest) return newest;
+      // The newest is restricted for this caller: the newest they may read, as `notes` lists them.
+      const notes = await context.services.caseNotes.list(context.access.scope, client.clientId);
+      return (await visibleNotes(context, client, notes))[0] ?? null;
     },
   }),
 }));
