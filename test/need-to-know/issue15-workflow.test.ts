@@ -10,7 +10,13 @@ import {
   registerServiceUser,
 } from '../support/care-fixtures';
 import { addStaff, onboardTestOrganisation } from '../support/fixtures';
-import { errorsOf, localIdOf, type ServiceWorld, serviceWorld } from '../support/records-fixtures';
+import {
+  errorsOf,
+  localIdOf,
+  type ServiceWorld,
+  serviceUserToken,
+  serviceWorld,
+} from '../support/records-fixtures';
 import { type TestApi, testApi } from '../support/test-api';
 
 /**
@@ -122,6 +128,20 @@ describe('an investigator’s reads (issue 15 items 10 and 11: closing an invest
   });
 
   it('can be closed by the service’s manager, and the investigator’s access ends, audited before it happens', async () => {
+    // Prepare: the person's own access log, which hides the reads of an investigation while it is open
+    const self = await serviceUserToken(api, world.org.orgId, client);
+    const OWN_LOG = '{ myAccessLog(first: 100) { edges { node { why } } } }';
+    const reasons = async () => {
+      const log = await api.graphql<{ myAccessLog: { edges: { node: { why: string } }[] } }>(OWN_LOG, {
+        token: self,
+      });
+      expectNoErrors(log);
+      return log.data?.myAccessLog.edges.map((edge) => edge.node.why) ?? [];
+    };
+    const investigationReads = (why: readonly string[]) =>
+      why.filter((reason) => reason.includes(PURPOSE['x-access-purpose'])).length;
+    const hiddenWhileOpen = investigationReads(await reasons());
+
     // Act
     const byLeadBefore = await api.graphql(READ_NOTE, {
       token: lead.token,
@@ -148,6 +168,8 @@ describe('an investigator’s reads (issue 15 items 10 and 11: closing an invest
     expect(closed.data?.closeSafeguardingInvestigation).toBe(investigationId);
     expect(errorsOf(again).map((error) => error.code)).toEqual(['CONFLICT']);
     expect(errorsOf(byLeadAfter).map((error) => error.code)).toEqual(['NOT_FOUND']);
+    expect(hiddenWhileOpen).toBe(0);
+    expect(investigationReads(await reasons())).toBeGreaterThan(0);
     const events = await api.services.auditLog.byActor(tenantScope(world.org.orgId), world.manager.staffId, {
       limit: 100,
     });
@@ -168,6 +190,14 @@ describe('an investigator’s reads (issue 15 items 10 and 11: closing an invest
       { token: worker.token, variables: { id: investigationId, c: [client] } },
     );
     expect(errorsOf(refused).map((error) => error.code)).toEqual(['NOT_FOUND']);
+    const events = await api.services.auditLog.byActor(tenantScope(world.org.orgId), worker.staffId, {
+      limit: 100,
+    });
+    expect(
+      events
+        .filter((event) => event.operation === 'closeSafeguardingInvestigation')
+        .map((event) => [event.action, event.outcome]),
+    ).toEqual([['DENIED', 'NOT_FOUND']]);
   });
 });
 
