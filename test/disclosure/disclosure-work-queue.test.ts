@@ -200,6 +200,36 @@ describe('the disclosure work queue', () => {
     expect(kindsOf(guardianQueue, courtOrder)).toEqual(['COURT_ORDER_DISCLOSURE']);
   });
 
+  it('tells the Senior Manager of a disclosure made under a court order without a request, too (Azure 7.1)', async () => {
+    // Prepare
+    const w = await world();
+    const recorded = await w.api.graphql<{ recordExceptionalDisclosure: { requestId: string } }>(
+      'mutation ($input: ExceptionalDisclosureInput!) { recordExceptionalDisclosure(input: $input) { requestId } }',
+      {
+        token: w.worker.token,
+        variables: {
+          input: {
+            serviceUserId: w.client,
+            recipient: 'Crown court',
+            legalBasis: 'COURT_ORDER',
+            reasoning: 'Order served at the office',
+            itemIds: [w.note],
+            clientInformed: true,
+          },
+        },
+      },
+    );
+    expectNoErrors(recorded);
+    const requestId = recorded.data?.recordExceptionalDisclosure.requestId ?? '';
+
+    // Act
+    const seniorQueue = await queueOf(w, w.seniorManager);
+
+    // Assess
+    expect(kindsOf(seniorQueue, requestId)).toEqual(['COURT_ORDER_DISCLOSURE']);
+    expect(JSON.stringify(seniorQueue)).not.toContain('Crown');
+  });
+
   it('keeps a court-order disclosure in each queue until that reader acknowledges it, and refuses a worker (Azure 7.1)', async () => {
     // Prepare
     const w = await world();

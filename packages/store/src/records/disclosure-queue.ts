@@ -14,7 +14,8 @@ import type { LegalBasis, RegisterEntryKind } from './disclosures';
  * - `AWAITING_DECISION`: received, neither escalated nor decided — the service's managers decide (Azure 4.1);
  * - `ESCALATED_REQUEST`: escalated and not yet decided — the Caldicott Guardian alone decides (Lets connect 4.3);
  * - `FLAGGED_DECISION`: approved on a legal basis other than consent, flagged for the Caldicott Guardian;
- * - `COURT_ORDER_DISCLOSURE`: approved under a court order — the relevant Senior Manager must be told (Azure 7.1).
+ * - `COURT_ORDER_DISCLOSURE`: approved under a court order, or an exceptional disclosure made under one — the relevant
+ *   Senior Manager must be told (Azure 7.1).
  */
 export const DISCLOSURE_QUEUE_KINDS = [
   'AWAITING_DECISION',
@@ -47,6 +48,20 @@ interface QueueEntry {
 
 /** The queue item one request's entries (in order) leave outstanding, if any. */
 export function outstandingWork(entries: readonly QueueEntry[]): DisclosureQueueItem | undefined {
+  const exceptional = entries.find((entry) => entry.kind === 'EXCEPTIONAL_DISCLOSURE');
+  // A disclosure made without a request has its own review (disclosureReviews); one under a court order is also
+  // the Senior Manager's to know of (Azure 7.1).
+  if (exceptional) {
+    return exceptional.legalBasis === 'COURT_ORDER'
+      ? {
+          kind: 'COURT_ORDER_DISCLOSURE',
+          requestId: exceptional.requestId,
+          clientId: exceptional.clientId,
+          legalBasis: exceptional.legalBasis,
+          since: exceptional.at,
+        }
+      : undefined;
+  }
   const received = entries.find((entry) => entry.kind === 'RECEIVED');
   if (!received) return undefined;
   const item = (kind: DisclosureQueueKind, since: string): DisclosureQueueItem => ({
