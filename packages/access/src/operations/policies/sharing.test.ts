@@ -157,3 +157,64 @@ describe('subject-access.request', () => {
     expect(decide(facts).effect).toBe(effect);
   });
 });
+
+describe('disclosure.decide on the CONSENT basis (issue 15: consent authorises exactly what it names)', () => {
+  const decide = OPERATION_POLICIES['disclosure.decide'].decide;
+  const consent = (over: Partial<NonNullable<SharingFacts['consents']>[number]> = {}) => ({
+    consentId: 'cns_1',
+    method: 'SIGNED_FORM',
+    coversRecipient: true,
+    coversInformation: true,
+    ...over,
+  });
+  const manager = (sharing: SharingFacts) =>
+    staff(['SERVICE_MANAGER'], { detail: 'approved', ...sharing }, { managesService: true });
+
+  it.each([
+    [
+      'a written consent naming the requester and the items',
+      { consents: [consent()] },
+      'ALLOW',
+      'disclosure.approved',
+    ],
+    ['no current consent', { consents: [] }, 'CONSENT_REQUIRED', 'disclosure.consent-not-covering'],
+    [
+      'a consent naming another recipient (family, another agency)',
+      { consents: [consent({ coversRecipient: false })] },
+      'CONSENT_REQUIRED',
+      'disclosure.consent-not-covering',
+    ],
+    [
+      'a consent not naming the information requested',
+      { consents: [consent({ coversInformation: false })] },
+      'CONSENT_REQUIRED',
+      'disclosure.consent-not-covering',
+    ],
+    [
+      'a witnessed verbal consent, by default',
+      { consents: [consent({ method: 'VERBAL_WITNESSED' })] },
+      'CONSENT_REQUIRED',
+      'disclosure.consent-not-covering',
+    ],
+    [
+      'a witnessed verbal consent, where the organisation accepts it',
+      {
+        consents: [consent({ method: 'VERBAL_WITNESSED' })],
+        consentMethods: ['SIGNED_FORM', 'EMAIL', 'VERBAL_WITNESSED'],
+      },
+      'ALLOW',
+      'disclosure.approved',
+    ],
+  ] as const)('%s: %s', (_name, sharing, effect, rule) => {
+    expect(decide(manager(sharing))).toMatchObject({ effect, rule });
+  });
+
+  it('refuses a caller without the role before looking at consent', () => {
+    expect(
+      decide(staff(['SUPPORT_WORKER'], { detail: 'approved', consents: [] }, { allocated: true })),
+    ).toMatchObject({
+      effect: 'FORBIDDEN',
+      rule: 'disclosure.role',
+    });
+  });
+});
