@@ -125,6 +125,19 @@ describe('an investigator’s reads (issue 15 items 10 and 11: closing an invest
       expect(event.relationship).toBe('INVESTIGATION');
       expect(JSON.stringify(event)).not.toContain('concern text');
     }
+    // The Caldicott Guardian sees the same through the access log.
+    const guardian = await addStaff(api, world.org, ['CALDICOTT_GUARDIAN']);
+    const log = await api.graphql<{
+      accessLog: { edges: { node: { operation: string; actorId: string; items: string[] } }[] };
+    }>(
+      'query ($c: ID!) { accessLog(serviceUserId: $c, first: 100) { edges { node { operation actorId items } } } }',
+      { token: guardian.token, variables: { c: client } },
+    );
+    expectNoErrors(log);
+    const logged = (log.data?.accessLog.edges ?? [])
+      .map((edge) => edge.node)
+      .filter((node) => node.operation === 'caseNote' && node.actorId === lead.staffId);
+    expect(logged.flatMap((node) => node.items).sort()).toEqual([...noteIds].sort());
   });
 
   it('can be closed by the service’s manager, and the investigator’s access ends, audited before it happens', async () => {

@@ -58,6 +58,11 @@ AccessEventRef.implement({
     }),
     operation: t.exposeString('operation', { description: 'The API operation.' }),
     fields: t.stringList({ description: 'Fields touched.', resolve: (e) => [...e.fields] }),
+    items: t.stringList({
+      description:
+        'Which items were read (note or media ids, never their content): named for reads under an investigation or break-glass, or that needed a stated purpose (Azure 4.1 “make a note of which files were examined”); empty otherwise.',
+      resolve: (e) => [...(e.items ?? [])],
+    }),
     classifications: t.field({
       type: [ClassificationEnum],
       description: 'Their classifications.',
