@@ -129,6 +129,31 @@ describe('consent authorises exactly the recipients and information it names (it
     expect(approved?.consentMethod).toBe('SIGNED_FORM');
   });
 
+  it('is not released once the consent the decision relied on is withdrawn, though another consent remains', async () => {
+    const w = await world();
+    await consent(w, { scope: 'FAMILY' });
+    const relied = await consent(w, { scope: 'NAMED_AGENCY', agencyName: 'Riverside GP Surgery' });
+    const requestId = await receive(w, { requesterOrganisation: 'Riverside GP Surgery' });
+    expectNoErrors(await decide(w, requestId));
+    expectNoErrors(
+      await w.api.graphql(
+        'mutation ($c: ID!, $k: String!) { withdrawConsent(serviceUserId: $c, consentId: $k) { withdrawnAt } }',
+        { token: w.manager.token, variables: { c: w.client, k: relied } },
+      ),
+    );
+    const released = await w.api.graphql(
+      'mutation ($input: ReleaseDisclosureInput!) { releaseDisclosure(input: $input) { kind } }',
+      {
+        token: w.manager.token,
+        variables: {
+          input: { serviceUserId: w.client, requestId, itemIds: [w.care], method: 'SECURE_EMAIL' },
+        },
+      },
+    );
+    expect(codes(released)).toEqual(['CONSENT_REQUIRED']);
+    expect((await register(w, requestId)).map((e) => e.kind)).not.toContain('RELEASED');
+  });
+
   it('a consent to share with family or the GP covers the family’s or the GP’s request, and nobody else’s', async () => {
     const w = await world();
     const family = await consent(w, { scope: 'FAMILY' });

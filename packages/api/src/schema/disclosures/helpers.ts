@@ -53,6 +53,21 @@ export async function sharingConsent(context: ConfideContext, client: ServiceUse
   );
 }
 
+/**
+ * Whether the consent a CONSENT decision relied on is still current: another consent the person gave (to family,
+ * say) does not carry a release the withdrawn one authorised. A decision recorded before decisions named their
+ * consent falls back to any current sharing consent.
+ */
+export async function reliedConsentStands(
+  context: ConfideContext,
+  client: ServiceUserRecord,
+  consentId: string | undefined,
+): Promise<boolean> {
+  if (!consentId) return (await sharingConsent(context, client)) !== undefined;
+  const consents = await context.services.consents.list(context.access.scope, client.clientId);
+  return consents.some((consent) => consent.consentId === consentId && !consent.withdrawnAt);
+}
+
 export async function notesFor(
   context: ConfideContext,
   client: ServiceUserRecord,

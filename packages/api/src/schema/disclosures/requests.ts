@@ -12,6 +12,7 @@ import {
   entriesOf,
   noteIds,
   notesFor,
+  reliedConsentStands,
   requestEntries,
   requireAuthorAuthority,
   sharingConsent,
@@ -279,7 +280,10 @@ builder.mutationFields((t) => ({
           'Only items that were requested and approved can be released.',
         );
       }
-      if (received.legalBasis === 'CONSENT' && !(await sharingConsent(context, client))) {
+      if (
+        received.legalBasis === 'CONSENT' &&
+        !(await reliedConsentStands(context, client, approval.consentId))
+      ) {
         throw new ConfideError(
           ErrorCode.CONSENT_REQUIRED,
           'The consent this release relied on has been withdrawn.',
