@@ -15,7 +15,6 @@ import {
   reliedConsentStands,
   requestEntries,
   requireAuthorAuthority,
-  sharingConsent,
 } from './helpers';
 import {
   IdentityCheckEnum,
