@@ -338,6 +338,14 @@ const CASES: Case[] = [
     field: ['input', 'endsAt'],
   },
   {
+    // The policy decides before the input is looked at: a caller who may not allocate learns nothing from it.
+    name: 'allocateWorker: cover without an end, from a worker who does not know the person',
+    caller: 'stranger',
+    query: ALLOCATE,
+    variables: (ids) => ({ input: { serviceUserId: ids.client, staffId: ids.worker, kind: 'COVER' } }),
+    code: 'NOT_FOUND',
+  },
+  {
     name: 'allocateWorker: cover ending in the past',
     caller: 'manager',
     query: ALLOCATE,

@@ -222,16 +222,21 @@ builder.mutationFields((t) => ({
     operation: {
       policy: 'case.allocate',
       subject: clientById((args) => args.input.serviceUserId),
-      change: async ({ input }, context) => {
-        const [staffId] = await staffOfOrganisation(
-          context,
-          context.access.scope,
-          [input.staffId],
-          'staffId',
-        );
-        allocationInput(input, context);
+      // Read from the id alone: the policy decides before anything is looked up or validated.
+      change: ({ input }, context) => {
         const principal = context.auth?.principal;
+        let staffId: string | undefined;
+        try {
+          staffId = localId(input.staffId, 'StaffMember', 'staff', 'Staff member');
+        } catch {
+          staffId = undefined; // a malformed id is refused by `validate`, after the policy
+        }
         return { grantsCallerAccess: principal?.kind === 'STAFF' && principal.staffId === staffId };
+      },
+      // Bad input of an admitted caller: BAD_USER_INPUT, nothing audited, nothing changed.
+      validate: async ({ input }, context) => {
+        await staffOfOrganisation(context, context.access.scope, [input.staffId], 'staffId');
+        allocationInput(input, context);
       },
       audit: 'before',
     },
