@@ -124,8 +124,16 @@ builder.mutationFields((t) => ({
     operation: {
       policy: 'retention.rules',
       change: async ({ input }, context) => {
-        const rules = validateRetentionRules(rulesOf(context), input, ['input']);
+        let rules: ReturnType<typeof validateRetentionRules>;
+        try {
+          rules = validateRetentionRules(rulesOf(context), input, ['input']);
+        } catch {
+          return {}; // refused by `validate`, once the caller is admitted
+        }
         return { expiresImmediately: await rulesExpireImmediately(context, context.access.scope, rules) };
+      },
+      validate: ({ input }, context) => {
+        validateRetentionRules(rulesOf(context), input, ['input']);
       },
       audit: 'before',
       action: 'ADMIN',

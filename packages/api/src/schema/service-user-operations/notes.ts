@@ -65,7 +65,19 @@ interface RecordNoteArgs {
 }
 
 /** The validated content of a new note, or BAD_USER_INPUT naming the field. */
-async function noteContent(context: ConfideContext, input: RecordNoteArgs) {
+/** Each request's validated note, by its input object: `validate` and the resolver share one lookup. */
+const validatedNotes = new WeakMap<RecordNoteArgs, ReturnType<typeof readNoteContent>>();
+
+function noteContent(context: ConfideContext, input: RecordNoteArgs) {
+  let content = validatedNotes.get(input);
+  if (!content) {
+    content = readNoteContent(context, input);
+    validatedNotes.set(input, content);
+  }
+  return content;
+}
+
+async function readNoteContent(context: ConfideContext, input: RecordNoteArgs) {
   const scope = context.access.scope;
   const kind = input.kind;
   const body = noteBody(input.body);
@@ -122,9 +134,10 @@ builder.mutationFields((t) => ({
     operation: {
       policy: 'note.record',
       subject: clientById((args) => args.input.serviceUserId),
-      change: async ({ input }, context) => {
+      change: ({ input }) => ({ classification: classificationOf(input.kind) }),
+      // Bad input of an admitted caller: BAD_USER_INPUT, nothing audited, nothing changed.
+      validate: async ({ input }, context) => {
         await noteContent(context, input);
-        return { classification: classificationOf(input.kind) };
       },
       audit: 'before',
     },
@@ -150,13 +163,15 @@ builder.mutationFields((t) => ({
       subject: clientOfNote((args) => args.input.noteId),
       change: async ({ input }, context) => {
         const note = await noteToAmend(context, input.noteId);
-        noteBody(input.body);
         const principal = context.auth?.principal;
         return {
           classification: classificationOf(note.kind),
           item: await noteFacts(context, note),
           callerIsAuthor: principal?.kind === 'STAFF' && principal.staffId === note.authorId,
         };
+      },
+      validate: ({ input }) => {
+        noteBody(input.body);
       },
       audit: 'before',
     },
