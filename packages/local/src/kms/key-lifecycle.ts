@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { KeyMaterialVersion, KeyRecord, RotationType } from './key-records.js';
 import type { KeyStore } from './key-store.js';
 
@@ -16,6 +16,17 @@ export function generateKeyMaterial(
   rotationType: RotationType | undefined = undefined,
 ): KeyMaterialVersion {
   return { version, material: randomBytes(32), createdAt: now, rotationType };
+}
+
+/** A fresh NIST P-256 key pair, kept as its PKCS#8 DER private key (the public key derives from it). */
+export function generateSigningKeyMaterial(now: Date): KeyMaterialVersion {
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  return {
+    version: 1,
+    material: privateKey.export({ format: 'der', type: 'pkcs8' }),
+    createdAt: now,
+    rotationType: undefined,
+  };
 }
 
 /** Adds a new material version that encrypts from now on; older versions stay to decrypt old blobs. */

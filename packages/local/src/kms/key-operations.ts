@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { addDays, DEFAULT_ROTATION_PERIOD_DAYS, generateKeyMaterial } from './key-lifecycle.js';
+import {
+  addDays,
+  DEFAULT_ROTATION_PERIOD_DAYS,
+  generateKeyMaterial,
+  generateSigningKeyMaterial,
+} from './key-lifecycle.js';
 import type { KeyRecord, LocalKeySpec } from './key-records.js';
 import { keyArn } from './kms-arns.js';
 import { KmsError } from './kms-errors.js';
@@ -41,12 +46,13 @@ function requestedKey(context: OperationContext): KeyRecord {
 function localKeySpec(keyUsage: string, keySpec: string): LocalKeySpec | undefined {
   if (keyUsage === 'ENCRYPT_DECRYPT' && keySpec === 'SYMMETRIC_DEFAULT') return 'SYMMETRIC_DEFAULT';
   if (keyUsage === 'GENERATE_VERIFY_MAC' && keySpec === 'HMAC_256') return 'HMAC_256';
+  if (keyUsage === 'SIGN_VERIFY' && keySpec === 'ECC_NIST_P256') return 'ECC_NIST_P256';
   return undefined;
 }
 
 /**
- * Creates a key with fresh material: a symmetric encryption key, or an HMAC_256 key for GenerateMac / VerifyMac
- * (the only two kinds this endpoint supports).
+ * Creates a key with fresh material: a symmetric encryption key, an HMAC_256 key for GenerateMac / VerifyMac, or an
+ * ECC_NIST_P256 key pair for Sign / Verify (the only three kinds this endpoint supports).
  */
 export const createKey: KmsOperation = (context) => {
   const { fields, now, store } = context;
@@ -59,8 +65,8 @@ export const createKey: KmsOperation = (context) => {
   if (spec === undefined || origin !== 'AWS_KMS') {
     throw new KmsError(
       'UnsupportedOperationException',
-      'The local KMS endpoint supports only SYMMETRIC_DEFAULT keys for ENCRYPT_DECRYPT and HMAC_256 keys for ' +
-        'GENERATE_VERIFY_MAC, with origin AWS_KMS',
+      'The local KMS endpoint supports only SYMMETRIC_DEFAULT keys for ENCRYPT_DECRYPT, HMAC_256 keys for ' +
+        'GENERATE_VERIFY_MAC and ECC_NIST_P256 keys for SIGN_VERIFY, with origin AWS_KMS',
     );
   }
   if (fields.optionalBoolean('MultiRegion') === true) {
@@ -84,7 +90,7 @@ export const createKey: KmsOperation = (context) => {
     deletionDate: undefined,
     pendingWindowInDays: undefined,
     rotation: { enabled: false, periodInDays: DEFAULT_ROTATION_PERIOD_DAYS, nextRotationDate: undefined },
-    materials: [generateKeyMaterial(1, now)],
+    materials: [spec === 'ECC_NIST_P256' ? generateSigningKeyMaterial(now) : generateKeyMaterial(1, now)],
   };
   store.addKey(key);
   return { KeyMetadata: keyMetadata(context.location, key) };

@@ -6,7 +6,10 @@ export type KeyState = 'Enabled' | 'Disabled' | 'PendingDeletion';
 /** How a material version came about: `undefined` for the material a key was created with. */
 export type RotationType = 'AUTOMATIC' | 'ON_DEMAND';
 
-/** One version of a key's 256-bit material (AES or HMAC); ciphertext blobs record which version made them. */
+/**
+ * One version of a key's material: 256 bits for AES or HMAC (ciphertext blobs record which version made them), the
+ * PKCS#8 DER private key for an ECC_NIST_P256 signing key.
+ */
 export interface KeyMaterialVersion {
   readonly version: number;
   readonly material: KeyMaterial;
@@ -23,17 +26,19 @@ export interface KeyRotation {
 
 /**
  * The key specs this endpoint makes: symmetric encryption keys (`ENCRYPT_DECRYPT`) and 256-bit HMAC keys
- * (`GENERATE_VERIFY_MAC`, for `GenerateMac` / `VerifyMac`). Both hold 32 bytes of material.
+ * (`GENERATE_VERIFY_MAC`, for `GenerateMac` / `VerifyMac`), both of 32 bytes of material, and NIST P-256 key pairs
+ * (`SIGN_VERIFY`, for `Sign` / `Verify` / `GetPublicKey` with ECDSA_SHA_256).
  */
-export type LocalKeySpec = 'SYMMETRIC_DEFAULT' | 'HMAC_256';
+export type LocalKeySpec = 'SYMMETRIC_DEFAULT' | 'HMAC_256' | 'ECC_NIST_P256';
 
 /** The usage each key spec has here. */
 export const KEY_USAGE_OF = {
   SYMMETRIC_DEFAULT: 'ENCRYPT_DECRYPT',
   HMAC_256: 'GENERATE_VERIFY_MAC',
+  ECC_NIST_P256: 'SIGN_VERIFY',
 } as const satisfies Record<LocalKeySpec, string>;
 
-/** A KMS key (symmetric encryption or HMAC) and everything KMS knows about it. */
+/** A KMS key (symmetric encryption, HMAC or ECC signing) and everything KMS knows about it. */
 export interface KeyRecord {
   readonly keyId: string;
   readonly keySpec: LocalKeySpec;

@@ -166,9 +166,9 @@ function decodeSnapshot(json: unknown, filePath: string): StoreSnapshot {
       : fail(path, 'Enabled, Disabled or PendingDeletion');
 
   const keySpec = (value: unknown, path: string): LocalKeySpec =>
-    value === 'SYMMETRIC_DEFAULT' || value === 'HMAC_256'
+    value === 'SYMMETRIC_DEFAULT' || value === 'HMAC_256' || value === 'ECC_NIST_P256'
       ? value
-      : fail(path, 'SYMMETRIC_DEFAULT or HMAC_256');
+      : fail(path, 'SYMMETRIC_DEFAULT, HMAC_256 or ECC_NIST_P256');
   const rotationType = (value: unknown, path: string): RotationType =>
     value === 'AUTOMATIC' || value === 'ON_DEMAND' ? value : fail(path, 'AUTOMATIC or ON_DEMAND');
 
@@ -178,10 +178,11 @@ function decodeSnapshot(json: unknown, filePath: string): StoreSnapshot {
   const keys = array(root.keys, '$.keys').map((value, index): KeyRecord => {
     const path = `$.keys[${index}]`;
     const key = object(value, path);
+    const spec = optional(key.keySpec, (v) => keySpec(v, `${path}.keySpec`)) ?? 'SYMMETRIC_DEFAULT';
     const rotation = object(key.rotation, `${path}.rotation`);
     return {
       keyId: string(key.keyId, `${path}.keyId`),
-      keySpec: optional(key.keySpec, (v) => keySpec(v, `${path}.keySpec`)) ?? 'SYMMETRIC_DEFAULT',
+      keySpec: spec,
       createdAt: date(key.createdAt, `${path}.createdAt`),
       description: string(key.description, `${path}.description`),
       policy: string(key.policy, `${path}.policy`),
@@ -210,7 +211,10 @@ function decodeSnapshot(json: unknown, filePath: string): StoreSnapshot {
         const materialPath = `${path}.materials[${materialIndex}]`;
         const version = object(entry, materialPath);
         const material = Buffer.from(string(version.material, `${materialPath}.material`), 'base64');
-        if (material.length !== 32) fail(`${materialPath}.material`, '32 bytes of base64');
+        // A signing key's material is its PKCS#8 private key; every other key's is 32 bytes.
+        if (spec === 'ECC_NIST_P256' ? material.length < 32 : material.length !== 32) {
+          fail(`${materialPath}.material`, spec === 'ECC_NIST_P256' ? 'a PKCS#8 key' : '32 bytes of base64');
+        }
         return {
           version: integer(version.version, `${materialPath}.version`),
           material,

@@ -13,6 +13,7 @@ export type KmsExceptionName =
   | 'InvalidMarkerException'
   | 'KMSInternalException'
   | 'KMSInvalidMacException'
+  | 'KMSInvalidSignatureException'
   | 'KMSInvalidStateException'
   | 'MalformedPolicyDocumentException'
   | 'NotFoundException'

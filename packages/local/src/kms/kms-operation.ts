@@ -72,7 +72,7 @@ export function assertEnabled(context: OperationContext, key: KeyRecord): void {
 export function assertKeyUsage(
   { location }: OperationContext,
   key: KeyRecord,
-  usage: 'ENCRYPT_DECRYPT' | 'GENERATE_VERIFY_MAC',
+  usage: 'ENCRYPT_DECRYPT' | 'GENERATE_VERIFY_MAC' | 'SIGN_VERIFY',
   operation: string,
 ): void {
   if (KEY_USAGE_OF[key.keySpec] !== usage) throw wrongKeyUsage(keyArn(location, key.keyId), operation);
@@ -86,6 +86,7 @@ export function assertRotatable({ location }: OperationContext, key: KeyRecord):
 /** The `KeyMetadata` structure of `DescribeKey` and `CreateKey`. */
 export function keyMetadata(location: KmsLocation, key: KeyRecord): ResponseObject {
   const encryption = key.keySpec === 'SYMMETRIC_DEFAULT';
+  const signing = key.keySpec === 'ECC_NIST_P256';
   return {
     AWSAccountId: location.accountId,
     KeyId: key.keyId,
@@ -101,7 +102,8 @@ export function keyMetadata(location: KmsLocation, key: KeyRecord): ResponseObje
     CustomerMasterKeySpec: key.keySpec,
     KeySpec: key.keySpec,
     EncryptionAlgorithms: encryption ? ['SYMMETRIC_DEFAULT'] : undefined,
-    MacAlgorithms: encryption ? undefined : ['HMAC_SHA_256'],
+    MacAlgorithms: key.keySpec === 'HMAC_256' ? ['HMAC_SHA_256'] : undefined,
+    SigningAlgorithms: signing ? ['ECDSA_SHA_256'] : undefined,
     MultiRegion: false,
   };
 }

@@ -25,6 +25,7 @@ import {
 } from './key-rotation-operations.js';
 import type { KmsOperation } from './kms-operation.js';
 import { generateMac, verifyMac } from './mac-operations.js';
+import { getPublicKey, sign, verify } from './sign-operations.js';
 
 /** The KMS operations this endpoint implements, by the name that follows `TrentService.` in `X-Amz-Target`. */
 export const kmsOperations: ReadonlyMap<string, KmsOperation> = new Map([
@@ -43,11 +44,14 @@ export const kmsOperations: ReadonlyMap<string, KmsOperation> = new Map([
   ['GenerateMac', generateMac],
   ['GetKeyPolicy', getKeyPolicy],
   ['GetKeyRotationStatus', getKeyRotationStatus],
+  ['GetPublicKey', getPublicKey],
   ['ListAliases', listAliases],
   ['ListKeyRotations', listKeyRotations],
   ['ListResourceTags', listResourceTags],
   ['RotateKeyOnDemand', rotateKeyOnDemand],
   ['ScheduleKeyDeletion', scheduleKeyDeletion],
+  ['Sign', sign],
   ['TagResource', tagResource],
+  ['Verify', verify],
   ['VerifyMac', verifyMac],
 ]);

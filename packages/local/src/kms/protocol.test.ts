@@ -2,9 +2,9 @@ import {
   CreateKeyCommand,
   DescribeKeyCommand,
   GenerateDataKeyCommand,
-  GetPublicKeyCommand,
   KMSServiceException,
   NotFoundException,
+  UpdateKeyDescriptionCommand,
 } from '@aws-sdk/client-kms';
 import { describe, expect, it } from 'vitest';
 import { expectKmsError, startTestKms } from './local-kms-fixture.js';
@@ -14,13 +14,13 @@ describe('KMS JSON 1.1 protocol', () => {
     const { client } = await startTestKms();
 
     const error = await expectKmsError(
-      client.send(new GetPublicKeyCommand({ KeyId: 'any' })),
+      client.send(new UpdateKeyDescriptionCommand({ KeyId: 'any', Description: 'x' })),
       'UnknownOperationException',
     );
 
     expect(error).toBeInstanceOf(KMSServiceException);
     expect((error as KMSServiceException).$metadata.httpStatusCode).toBe(400);
-    expect(error.message).toContain('GetPublicKey');
+    expect(error.message).toContain('UpdateKeyDescription');
   });
 
   it('returns modelled errors that the SDK raises as its own exception classes, with the message', async () => {
@@ -48,12 +48,14 @@ describe('KMS JSON 1.1 protocol', () => {
       [1, 2, 3].map(() => client.send(new GenerateDataKeyCommand({ KeyId: keyId, KeySpec: 'AES_256' }))),
     );
     await client.send(new DescribeKeyCommand({ KeyId: 'alias/missing' })).catch(() => undefined);
-    await client.send(new GetPublicKeyCommand({ KeyId: keyId })).catch(() => undefined);
+    await client
+      .send(new UpdateKeyDescriptionCommand({ KeyId: keyId, Description: 'x' }))
+      .catch(() => undefined);
     const snapshot = kms.requestCount();
     await client.send(new DescribeKeyCommand({ KeyId: keyId }));
 
     // Assess
-    expect(snapshot).toEqual({ CreateKey: 1, GenerateDataKey: 3, DescribeKey: 1, GetPublicKey: 1 });
+    expect(snapshot).toEqual({ CreateKey: 1, GenerateDataKey: 3, DescribeKey: 1, UpdateKeyDescription: 1 });
     expect(kms.requestCount().DescribeKey).toBe(2);
   });
 
