@@ -1,5 +1,17 @@
 import { ConfideError, ErrorCode } from '@confide/domain';
-import { GraphQLError } from 'graphql';
+import {
+  coerceInputValue,
+  type DocumentNode,
+  GraphQLError,
+  isInputType,
+  isNonNullType,
+  Kind,
+  type OperationDefinitionNode,
+  print,
+  typeFromAST,
+  type VariableDefinitionNode,
+} from 'graphql';
+import type { Plugin } from 'graphql-yoga';
 
 /**
  * The one place errors leave the server. A {@link ConfideError} keeps its code, message and input path;
@@ -22,10 +34,15 @@ export function maskError(error: unknown): GraphQLError {
       },
     });
   }
-  const variableError = base !== undefined && !base.path && (base.nodes?.length ?? 0) > 0;
-  if (base && (!base.originalError || variableError)) {
-    // Parse, validation and variable-coercion errors from graphql-js (raised before execution, pointing at the
-    // request's own nodes) are safe to show: they describe the request only.
+  const variable = base ? variableDefinitionOf(base) : undefined;
+  if (base && variable && base.originalError && !base.extensions.code) {
+    // A variable that failed coercion: graphql-js's message quotes the submitted value, which may be personal data
+    // (issue 17 item 1). The answer names the variable and its type only; variableCoercionPlugin names the path.
+    return invalidVariable(variable);
+  }
+  if (base && (!base.originalError || variable)) {
+    // Parse and validation errors from graphql-js (raised before execution, pointing at the request's own nodes)
+    // describe the document only.
     return new GraphQLError(base.message, {
       ...(base.nodes ? { nodes: base.nodes } : {}),
       ...(base.path ? { path: base.path } : {}),
@@ -46,4 +63,70 @@ function findConfideError(error: unknown): ConfideError | undefined {
     current = current instanceof Error ? current.cause : undefined;
   }
   return undefined;
+}
+
+function variableDefinitionOf(error: GraphQLError): VariableDefinitionNode | undefined {
+  const node = error.nodes?.[0];
+  return !error.path && node?.kind === Kind.VARIABLE_DEFINITION ? node : undefined;
+}
+
+/** The fixed answer for a variable whose value does not fit its type: its name, type and, if known, the path in it. */
+function invalidVariable(definition: VariableDefinitionNode, at?: string): GraphQLError {
+  const name = definition.variable.name.value;
+  const type = print(definition.type);
+  return new GraphQLError(
+    `Variable "$${name}" got an invalid value${at ? ` at "${at}"` : ''}; expected type "${type}".`,
+    {
+      nodes: [definition],
+      extensions: {
+        code: ErrorCode.BAD_USER_INPUT,
+        variable: name,
+        ...(at ? { field: at } : {}),
+        // A request error (GraphQL over HTTP): 400 for application/graphql-response+json, 200 for application/json.
+        http: { status: 400, spec: true },
+      },
+    },
+  );
+}
+
+/** `input.items[2].body` from graphql-js's coercion path (field names from the schema, list indexes). */
+function pathText(name: string, path: readonly (string | number)[]): string {
+  return path.reduce<string>(
+    (text, key) => (typeof key === 'number' ? `${text}[${key}]` : `${text}.${key}`),
+    name,
+  );
+}
+
+/**
+ * Coerces the operation's variables before graphql-js does, to answer a value that does not fit its type with a
+ * fixed message naming the variable and the path inside it (from the schema's own field names and list indexes),
+ * never the submitted value. Variables that are missing or null where required are left to graphql-js, whose
+ * messages quote no value.
+ */
+export function variableCoercionPlugin(): Plugin {
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      const document: DocumentNode = args.document;
+      const operation = document.definitions.find(
+        (definition): definition is OperationDefinitionNode =>
+          definition.kind === Kind.OPERATION_DEFINITION &&
+          (!args.operationName || definition.name?.value === args.operationName),
+      );
+      const given: Record<string, unknown> = (args.variableValues as Record<string, unknown> | null) ?? {};
+      const errors: GraphQLError[] = [];
+      for (const definition of operation?.variableDefinitions ?? []) {
+        const name = definition.variable.name.value;
+        const type = typeFromAST(args.schema, definition.type);
+        if (!type || !isInputType(type) || !Object.hasOwn(given, name)) continue;
+        const value = given[name];
+        if (value === null && isNonNullType(type)) continue;
+        let first: string | undefined;
+        coerceInputValue(value, type, (path) => {
+          first ??= pathText(name, path);
+        });
+        if (first !== undefined) errors.push(invalidVariable(definition, first === name ? undefined : first));
+      }
+      if (errors.length > 0) setResultAndStopExecution({ errors });
+    },
+  };
 }

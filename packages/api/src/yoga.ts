@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { ConfideError, ErrorCode } from '@confide/domain';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { RequestAccess } from './access/request-access';
 import { auditFlushPlugin, purposeDirectivePlugin } from './access/request-plugins';
 import { Authenticator } from './authentication';
 import type { ConfideContext } from './context';
-import { maskError } from './errors';
+import { maskError, variableCoercionPlugin } from './errors';
 import { hardeningPlugins } from './hardening';
 import { createApiLogger, yogaLogger } from './logging';
 import { schema } from './schema';
@@ -20,15 +21,25 @@ const MAX_PURPOSE_LENGTH = 500;
  * runs once per request while the context is built; a missing or bad token does not fail the request
  * outright, so each protected field answers `UNAUTHENTICATED` on its own path.
  */
-export function createConfideYoga(services: ConfideServices): ConfideYoga {
+export interface ConfideYogaOptions {
+  /** The structured logger (tests pass one at a level that prints, to read what it would say). */
+  readonly logger?: Logger;
+}
+
+export function createConfideYoga(services: ConfideServices, options: ConfideYogaOptions = {}): ConfideYoga {
   const authenticator = new Authenticator(services);
   return createYoga<Record<string, unknown>, ConfideContext>({
     schema,
     graphqlEndpoint: '/graphql',
     graphiql: services.config.introspection ? { title: 'Confide' } : false,
     landingPage: false,
-    logging: yogaLogger(createApiLogger(services.config.stage)),
-    plugins: [...hardeningPlugins(services.config), purposeDirectivePlugin(), auditFlushPlugin()],
+    logging: yogaLogger(options.logger ?? createApiLogger(services.config.stage)),
+    plugins: [
+      variableCoercionPlugin(),
+      ...hardeningPlugins(services.config),
+      purposeDirectivePlugin(),
+      auditFlushPlugin(),
+    ],
     maskedErrors: { maskError: (error) => maskError(error) },
     context: async ({ request }): Promise<ConfideContext> => {
       const requestId = request.headers.get('x-request-id')?.slice(0, 100) ?? randomUUID();
