@@ -102,7 +102,8 @@ describe('retention: erasure', () => {
       events.find((event) => event.operation === 'eraseServiceUser' && event.action === 'ADMIN'),
     ).toMatchObject({
       action: 'ADMIN',
-      purpose: 'Subject erasure request SAR-2026-031',
+      // The reason was sealed under the person's key: shredded with it (issue 17 item 2).
+      purpose: 'erased',
     });
     // The stream handler's tombstones: one per deleted item, ERASED, written once however often it runs.
     const KINDS = [

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   type ConfideError,
   forbidden,
@@ -17,6 +18,8 @@ import type { ConfideServices } from './services';
  */
 export interface ConfideContext {
   readonly requestId: string;
+  /** The caller's own `x-request-id`, only when bounded (see {@link requestIdentity}); never an audit id. */
+  readonly correlationId?: string | undefined;
   readonly services: ConfideServices;
   /** Undefined when the request carried no valid token; `authError` then says why. */
   readonly auth: Authenticated | undefined;
@@ -25,6 +28,28 @@ export interface ConfideContext {
   readonly purpose: string | undefined;
   /** Need-to-know decisions, relationship facts, batched reads and the audit trail of this request. */
   readonly access: RequestAccess;
+}
+
+/** A caller's `x-request-id` is kept only if it is this: short, and nothing but an id's characters. */
+const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+/** API Gateway's request ids are of this shape; anything else is not taken from the platform. */
+const PLATFORM_REQUEST_ID = /^[A-Za-z0-9=_-]{1,64}$/;
+
+/**
+ * The request's id and the caller's correlation id (issue 17 item 2). The id comes from the platform (API Gateway's
+ * `requestContext.requestId`, passed by the Lambda adapter as the server context's `event`) or is generated; it is
+ * never taken from the caller. A caller's `x-request-id` is kept apart as a correlation id, and only when it is
+ * bounded in length and charset: it cannot carry free text into anything that records it.
+ */
+export function requestIdentity(
+  request: Request,
+  serverContext: { event?: { requestContext?: { requestId?: unknown } } } = {},
+): { requestId: string; correlationId: string | undefined } {
+  const platform = serverContext.event?.requestContext?.requestId;
+  const requestId =
+    typeof platform === 'string' && PLATFORM_REQUEST_ID.test(platform) ? platform : randomUUID();
+  const given = request.headers.get('x-request-id')?.trim();
+  return { requestId, correlationId: given && CORRELATION_ID.test(given) ? given : undefined };
 }
 
 export function authenticated(context: ConfideContext): Authenticated {

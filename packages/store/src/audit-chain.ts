@@ -116,7 +116,7 @@ export function canonicalEvent(event: StoredAuditEvent, position: ChainPosition)
     sorted(event.fields),
     sorted(event.classifications),
     event.relationship ?? null,
-    event.purpose ?? null,
+    purposeSlot(event),
     event.emergency,
     event.outcome,
     event.rule ?? null,
@@ -125,6 +125,20 @@ export function canonicalEvent(event: StoredAuditEvent, position: ChainPosition)
     // where the format puts a number or null, so no two different events share an encoding.
     ...(event.items && event.items.length > 0 ? [sorted(event.items)] : []),
   ]);
+}
+
+/**
+ * What the MAC covers of the stated purpose: its ciphertext when sealed under the subject's key (so the event still
+ * verifies once erasure destroyed that key), a marker when it was stated but not kept (no subject to seal it under),
+ * the text itself only for events written before purposes were sealed. An array where those put a string or null, so
+ * no two different events share an encoding.
+ */
+function purposeSlot(event: StoredAuditEvent): string | readonly string[] | null {
+  // Text found beside a sealed purpose (as read back for verify) was never written with it: it breaks the MAC.
+  const clear = event.purpose === undefined ? [] : [event.purpose];
+  if (event.sealedPurpose !== undefined) return ['sealed', event.sealedPurpose, ...clear];
+  if (event.purposeNotKept) return ['not-kept', ...clear];
+  return event.purpose ?? null;
 }
 
 export function linkMac(key: Uint8Array, prevMac: string, canonical: string): string {

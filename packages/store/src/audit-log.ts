@@ -20,6 +20,7 @@ import {
   systemClock,
   toEpochSeconds,
 } from '@confide/domain';
+import { decryptField, encryptField, type SubjectKey } from '@confide/keys';
 import { attr, type Item, read, requireS } from './attributes';
 import {
   type AuditVerification,
@@ -55,6 +56,11 @@ export interface AuditEvent {
   readonly fields: readonly string[];
   readonly classifications: readonly Classification[];
   readonly relationship: Relationship | undefined;
+  /**
+   * The stated purpose. Written: the text given (it is sealed, never stored in clear). Read back: the text while the
+   * subject's key exists, {@link PURPOSE_ERASED} once it is destroyed, {@link PURPOSE_NOT_KEPT} when the event had
+   * no person to seal it under; the text itself only on events written before purposes were sealed.
+   */
   readonly purpose: string | undefined;
   readonly emergency: boolean;
   /** For denials: the error code given (FORBIDDEN, NOT_FOUND, JUSTIFICATION_REQUIRED, …). */
@@ -71,7 +77,19 @@ export interface AuditEvent {
 
 export interface StoredAuditEvent extends AuditEvent {
   readonly eventId: string;
+  /** The purpose as stored: sealed under the subject's key (base64), covered by the chain MAC as it is. */
+  readonly sealedPurpose?: string | undefined;
+  /** A purpose was stated, but the event has no person whose key could seal it, so its text was not kept. */
+  readonly purposeNotKept?: boolean | undefined;
 }
+
+/** What a reader of the audit sees of a sealed purpose once the person's key is destroyed. */
+export const PURPOSE_ERASED = 'erased';
+/** What a reader sees of a purpose stated on an event with no person to seal it under (decision 0028). */
+export const PURPOSE_NOT_KEPT = 'not kept';
+
+/** Subject keys by subject id, for sealing or opening purposes; a subject without a key is absent. */
+export type PurposeKeys = (orgId: OrgId, subjectIds: readonly string[]) => Promise<Map<string, SubjectKey>>;
 
 /** The most items one TransactWriteItems call takes; two calls per request is the budget. */
 const ITEMS_PER_CALL = 100;
@@ -88,6 +106,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** Where the chain key comes from: the organisation's beacon key in the key hierarchy. */
 export interface AuditChainKeys {
   beaconKey(orgId: OrgId): Promise<Uint8Array>;
+  /** Subject keys, to seal and open stated purposes (erasure shreds them with the person's records). */
+  subjectKeys(orgId: OrgId, subjectIds: readonly string[]): Promise<Map<string, SubjectKey>>;
 }
 
 /** Chains this process is writing to, per table and organisation, shared by every AuditLog of the process. */
@@ -130,7 +150,12 @@ export class AuditLog {
    */
   async write(
     events: readonly AuditEvent[],
-    options: { maxCalls?: number; retentionYears?: number | undefined } = {},
+    options: {
+      maxCalls?: number;
+      retentionYears?: number | undefined;
+      /** Where the subjects' keys come from (the request's loader); by default the key table. */
+      purposeKeys?: PurposeKeys | undefined;
+    } = {},
   ): Promise<number> {
     const first = events[0];
     if (!first) return 0;
@@ -140,7 +165,11 @@ export class AuditLog {
       throw new Error('One request’s audit events belong to one organisation.');
     }
     const scope = tenantScope(first.orgId);
-    const stored = events.map((event, index) => ({ ...event, eventId: `${event.requestId}.${index}` }));
+    const stored = await this.#sealPurposes(
+      scope,
+      events.map((event, index) => ({ ...event, eventId: `${event.requestId}.${index}` })),
+      options.purposeKeys,
+    );
     const years = options.retentionYears ?? DEFAULT_RETENTION_RULES.auditYears;
     const expiryOf = (event: StoredAuditEvent) => toEpochSeconds(addYears(new Date(event.at), years));
     const key = chainKeyFrom(await this.keys.beaconKey(scope.orgId), scope.orgId);
@@ -186,6 +215,57 @@ export class AuditLog {
       else if (held) leases.release(lease.shard, undefined, true);
       throw error;
     }
+  }
+
+  /**
+   * Free text never reaches the table in clear (issue 17 item 2; decision 0028): each event's purpose is sealed under
+   * its subject's key, bound to the event, so the person's erasure shreds it; an event with no subject, or whose
+   * subject has no key, keeps only the fact that a purpose was stated. A key that cannot be read fails the write.
+   */
+  async #sealPurposes(
+    scope: TenantScope,
+    events: StoredAuditEvent[],
+    purposeKeys: PurposeKeys | undefined,
+  ): Promise<StoredAuditEvent[]> {
+    const subjects = [
+      ...new Set(events.flatMap((event) => (event.purpose && event.subjectId ? [event.subjectId] : []))),
+    ];
+    const keys =
+      subjects.length === 0
+        ? new Map<string, SubjectKey>()
+        : await (purposeKeys ?? ((orgId, ids) => this.keys.subjectKeys(orgId, ids)))(scope.orgId, subjects);
+    return events.map((event) => {
+      if (!event.purpose) return { ...event, purpose: undefined };
+      const key = event.subjectId ? keys.get(event.subjectId) : undefined;
+      if (!key) return { ...event, purpose: undefined, purposeNotKept: true };
+      const sealed = encryptField(key, purposeLocation(event), event.purpose);
+      return { ...event, purpose: undefined, sealedPurpose: Buffer.from(sealed).toString('base64') };
+    });
+  }
+
+  /** Opens the purposes of events read back: the text while the subject's key exists, "erased" after. */
+  async #openPurposes(scope: TenantScope, events: StoredAuditEvent[]): Promise<StoredAuditEvent[]> {
+    const subjects = [
+      ...new Set(
+        events.flatMap((event) =>
+          event.sealedPurpose !== undefined && event.subjectId ? [event.subjectId] : [],
+        ),
+      ),
+    ];
+    if (subjects.length === 0 && !events.some((event) => event.purposeNotKept)) return events;
+    const keys =
+      subjects.length === 0
+        ? new Map<string, SubjectKey>()
+        : await this.keys.subjectKeys(scope.orgId, subjects);
+    return events.map((event) => {
+      if (event.purposeNotKept) return { ...event, purpose: PURPOSE_NOT_KEPT };
+      if (event.sealedPurpose === undefined) return event;
+      const key = event.subjectId ? keys.get(event.subjectId) : undefined;
+      if (!key) return { ...event, purpose: PURPOSE_ERASED };
+      // A ciphertext that does not open under its own key and place was altered: fail, never show a guess.
+      const purpose = decryptField(key, purposeLocation(event), Buffer.from(event.sealedPurpose, 'base64'));
+      return { ...event, purpose };
+    });
   }
 
   /** A chain to extend; one whose stored head fails its MAC is set aside (verify reports it) and another taken. */
@@ -258,7 +338,7 @@ export class AuditLog {
     subjectId: string,
     range: { from?: string | undefined; to?: string | undefined; limit?: number } = {},
   ): Promise<StoredAuditEvent[]> {
-    return this.#queryNewestFirst(
+    const events = await this.#queryNewestFirst(
       {
         TableName: this.table,
         KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
@@ -270,6 +350,7 @@ export class AuditLog {
       },
       range.limit ?? 200,
     );
+    return this.#openPurposes(scope, events);
   }
 
   /** What one actor (staff member, service user or partner) did, newest first (the actor index). */
@@ -278,7 +359,7 @@ export class AuditLog {
     actorId: string,
     range: { from?: string | undefined; to?: string | undefined; limit?: number } = {},
   ): Promise<StoredAuditEvent[]> {
-    return this.#queryNewestFirst(
+    const events = await this.#queryNewestFirst(
       {
         TableName: this.table,
         IndexName: 'gsi1',
@@ -291,6 +372,7 @@ export class AuditLog {
       },
       range.limit ?? 200,
     );
+    return this.#openPurposes(scope, events);
   }
 
   /**
@@ -327,11 +409,17 @@ export class AuditLog {
       );
       for (const item of pages.flat()) if (!this.#expired(item)) events.push(fromItem(item));
       if (events.length >= limit && start + DAYS_PER_ROUND < days.length) {
-        return { events: newestFirst(events).slice(0, limit), truncated: true };
+        return {
+          events: await this.#openPurposes(scope, newestFirst(events).slice(0, limit)),
+          truncated: true,
+        };
       }
     }
     const sortedEvents = newestFirst(events);
-    return { events: sortedEvents.slice(0, limit), truncated: sortedEvents.length > limit };
+    return {
+      events: await this.#openPurposes(scope, sortedEvents.slice(0, limit)),
+      truncated: sortedEvents.length > limit,
+    };
   }
 
   /**
@@ -532,7 +620,11 @@ function toItem(event: StoredAuditEvent, link: ChainLink | undefined): Item {
     fields: attr.ss(event.fields),
     classifications: attr.ss(event.classifications),
     ...(event.relationship ? { relationship: attr.s(event.relationship) } : {}),
-    ...(event.purpose ? { purpose: attr.s(event.purpose) } : {}),
+    // Never the text (issue 17 item 2): sealed under the subject's key, or only the fact that one was stated.
+    ...(event.sealedPurpose !== undefined
+      ? { purposeSealed: attr.b(Buffer.from(event.sealedPurpose, 'base64')) }
+      : {}),
+    ...(event.purposeNotKept ? { purposeNotKept: attr.bool(true) } : {}),
     emergency: attr.bool(event.emergency),
     outcome: attr.s(event.outcome),
     ...(event.rule ? { rule: attr.s(event.rule) } : {}),
@@ -565,7 +657,10 @@ function fromItem(item: Item): StoredAuditEvent {
     fields: read.ss(item, 'fields'),
     classifications: read.ss(item, 'classifications') as Classification[],
     relationship: read.s(item, 'relationship') as Relationship | undefined,
+    // Events written before purposes were sealed carry the text; later ones the ciphertext (opened by readers).
     purpose: read.s(item, 'purpose'),
+    ...(item.purposeSealed?.B ? { sealedPurpose: Buffer.from(item.purposeSealed.B).toString('base64') } : {}),
+    ...(read.bool(item, 'purposeNotKept') ? { purposeNotKept: true } : {}),
     emergency: read.bool(item, 'emergency') ?? false,
     outcome: requireS(item, 'outcome'),
     rule: read.s(item, 'rule'),
@@ -623,6 +718,11 @@ const MALFORMED: StoredAuditEvent = {
   outcome: '',
   rule: undefined,
 };
+
+/** Where a sealed purpose lives: bound to its organisation and event, so it opens nowhere else. */
+function purposeLocation(event: StoredAuditEvent): { itemKey: string; field: string } {
+  return { itemKey: `AUDIT|${event.orgId}|${event.eventId}`, field: 'purpose' };
+}
 
 function newestFirst(events: StoredAuditEvent[]): StoredAuditEvent[] {
   return events.sort((a, b) => b.at.localeCompare(a.at) || b.eventId.localeCompare(a.eventId));

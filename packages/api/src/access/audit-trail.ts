@@ -5,6 +5,7 @@ import {
   type AuditLog,
   MAX_AUDIT_CALLS_PER_REQUEST,
   type PlatformAuditLog,
+  type PurposeKeys,
 } from '@confide/store';
 import type { Authenticated } from '../authentication';
 
@@ -42,7 +43,8 @@ export interface AuditRecord {
 /**
  * The audit events of one request. Field reads are folded into one event per (subject, action, outcome,
  * relationship), so a request touching many fields of many records still fits the two-write budget; the
- * request's purpose is stored on every event. Flushed once, after execution and before the response leaves.
+ * request's purpose is stated on every event, sealed under the event's subject's key (decision 0028). Flushed once,
+ * after execution and before the response leaves.
  */
 export class AuditTrail {
   readonly #events = new Map<string, PendingEvent>();
@@ -61,6 +63,8 @@ export class AuditTrail {
     private readonly now: () => Date,
     /** Where a platform operator's events go: they act on no tenant (issue 14). */
     private readonly platform?: PlatformAuditLog,
+    /** The subjects' keys the purpose is sealed under (the request's loader: keys already read cost nothing). */
+    private readonly purposeKeys?: PurposeKeys,
   ) {}
 
   record(event: AuditRecord): void {
@@ -183,6 +187,7 @@ export class AuditTrail {
         maxCalls: Math.max(1, options.final ? left : left - 1),
         // Each event is kept for the audit period in force when it is written (decision 0017).
         retentionYears: this.auth.organisation?.retention.auditYears,
+        purposeKeys: this.purposeKeys,
       });
     } catch (error) {
       this.#failure = error;

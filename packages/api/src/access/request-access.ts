@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   type CallerFacts,
   type ClientRelationFacts,
@@ -75,21 +76,34 @@ export class RequestAccess {
   #partnerItems: Promise<Map<string, Map<string, ReleasedItem>>> | undefined;
   #purpose: string | undefined;
 
+  /**
+   * The id the request's audit events carry: the platform's (API Gateway's, or generated), never the caller's
+   * `x-request-id` (issue 17 item 2). Until the server passes `requestIdentity` (context.ts) here, the id given
+   * is not trusted and a fresh one is generated.
+   */
+  readonly requestId: string;
+
   constructor(
     private readonly services: ConfideServices,
     readonly auth: Authenticated | undefined,
     purpose: string | undefined,
-    requestId: string,
+    _callerRequestId: string,
+    platformRequestId: string = randomUUID(),
   ) {
     this.#purpose = purpose;
+    this.requestId = platformRequestId;
     this.loader = new ItemLoader(services.dynamo, services.keys);
     this.audit = new AuditTrail(
       services.auditLog,
-      requestId,
+      this.requestId,
       auth,
       () => this.#purpose,
       () => services.clock.now(),
       services.platformAudit,
+      async (orgId, subjectIds) => {
+        const keys = await Promise.all(subjectIds.map((id) => this.loader.subjectKey(orgId, id)));
+        return new Map(keys.flatMap((key) => (key ? [[key.subjectId, key] as const] : [])));
+      },
     );
   }
 

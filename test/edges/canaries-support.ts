@@ -1,0 +1,52 @@
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import type { OrgId } from '@confide/domain';
+import { type Item, tenantScope } from '@confide/store';
+import type { TestApi } from '../support/test-api';
+
+/** A marker that cannot occur by accident; a test seeds it and then looks for it where it must not be. */
+export function canary(label: string): string {
+  return `CANARY${label.replace(/[^A-Za-z0-9]/g, '')}${Math.random().toString(36).slice(2, 10)}`;
+}
+
+/** Every item of the data table whose partition key starts with `prefix` (a full scan of DynamoDB Local). */
+export async function scanItems(api: TestApi, prefix: string): Promise<Item[]> {
+  const items: Item[] = [];
+  let startKey: Item | undefined;
+  do {
+    const page = await api.services.dynamo.send(
+      new ScanCommand({
+        TableName: api.stack.tables.data,
+        FilterExpression: 'begins_with(pk, :prefix)',
+        ExpressionAttributeValues: { ':prefix': { S: prefix } },
+        ExclusiveStartKey: startKey,
+        ConsistentRead: true,
+      }),
+    );
+    items.push(...((page.Items ?? []) as Item[]));
+    startKey = page.LastEvaluatedKey as Item | undefined;
+  } while (startKey);
+  return items;
+}
+
+/** Every audit item of an organisation (events and chain heads), as stored. */
+export function auditItems(api: TestApi, orgId: OrgId): Promise<Item[]> {
+  return scanItems(api, tenantScope(orgId).key('AUDIT'));
+}
+
+/** Every item of an organisation in the data table. */
+export function organisationItems(api: TestApi, orgId: OrgId): Promise<Item[]> {
+  return scanItems(api, `ORG#${orgId}#`);
+}
+
+/** Item attributes, binary ones decoded as latin1 too, so a canary stored in bytes is found as well. */
+export function itemText(item: Item): string {
+  return JSON.stringify(item, (_key, value) =>
+    value instanceof Uint8Array ? Buffer.from(value).toString('latin1') : value,
+  );
+}
+
+/** The canaries found in any of the items. */
+export function canariesIn(items: readonly Item[], canaries: readonly string[]): string[] {
+  const text = items.map(itemText).join('\n');
+  return canaries.filter((value) => text.includes(value));
+}
