@@ -35,9 +35,9 @@ export const builder = new SchemaBuilder<{
   directives: { useGraphQLToolsUnorderedDirectives: true },
   relay: {
     clientMutationId: 'omit',
-    // Each node type's loader applies that type's own rules; the fields it returns audit their own reads.
-    nodeQueryOptions: { operation: { policy: 'node.read', audit: 'fields' } },
-    nodesQueryOptions: { operation: { policy: 'node.read', audit: 'fields' } },
+    // node and nodes are defined in schema/ids.ts: each type under the policy and audit of its own query.
+    nodeQueryOptions: false,
+    nodesQueryOptions: false,
     cursorType: 'String',
     encodeGlobalID: (typename, id) => Buffer.from(`${typename}:${String(id)}`, 'utf8').toString('base64'),
     // A malformed id answers like an unknown one: NOT_FOUND, never an internal error.

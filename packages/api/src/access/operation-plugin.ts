@@ -177,6 +177,16 @@ export interface GovernedOperation {
   readonly kind: 'Query' | 'Mutation';
   readonly policy: OperationPolicy;
   readonly options: OperationOptions<Record<string, unknown>>;
+  /**
+   * Runs the operation under its own policy and audit for another root field (`node`/`nodes` resolve a type under
+   * the rules of the type's own query), optionally with another resolver that loads just what that field needs.
+   */
+  readonly runFor: (
+    args: Record<string, unknown>,
+    context: ConfideContext,
+    info: GraphQLResolveInfo,
+    resolve?: (operation: Operation, args: Record<string, unknown>, context: ConfideContext) => unknown,
+  ) => Promise<unknown>;
   /** Runs the operation as a second person approving a pending change (see approvals). */
   readonly runApproved: (
     args: Record<string, unknown>,
@@ -221,6 +231,13 @@ const REFUSALS: readonly string[] = [
 
 function isRefusal(error: unknown): error is ConfideError {
   return error instanceof ConfideError && REFUSALS.includes(error.code);
+}
+
+/** Refusals already recorded as a DENIED event: one operation run for another (node) does not record them twice. */
+const recordedRefusals = new WeakSet<object>();
+
+function unrecordedRefusal(error: unknown): error is ConfideError {
+  return isRefusal(error) && !recordedRefusals.has(error);
 }
 
 /**
@@ -335,6 +352,7 @@ export class OperationPolicyPlugin<Types extends SchemaTypes> extends BasePlugin
       context: ConfideContext,
       info: GraphQLResolveInfo,
       approval: { proposedBy: string; subjectId?: string | undefined } | undefined,
+      resolve: GraphQLFieldResolver<unknown, Types['Context'], object> = resolver,
     ): Promise<unknown> => {
       if (!context.auth) throw context.authError ?? unauthenticated();
       const { principal } = context.auth;
@@ -349,7 +367,9 @@ export class OperationPolicyPlugin<Types extends SchemaTypes> extends BasePlugin
           rule: decision.rule,
           classification: change?.classification,
         });
-        return refusal(decision, name);
+        const error = refusal(decision, name);
+        recordedRefusals.add(error);
+        return error;
       };
       if (!policy.principals.includes(principal.kind)) {
         throw deny({ effect: 'FORBIDDEN', rule: `${policy.id}.principal` }, undefined);
@@ -365,7 +385,7 @@ export class OperationPolicyPlugin<Types extends SchemaTypes> extends BasePlugin
         }
       } catch (error) {
         // A subject that does not exist answers like one that is not the caller's business.
-        if (isRefusal(error) && !audit.hasDenied(name)) {
+        if (unrecordedRefusal(error) && !audit.hasDenied(name)) {
           throw deny(
             { effect: error.code === 'FORBIDDEN' ? 'FORBIDDEN' : 'NOT_FOUND', rule: `${policy.id}.subject` },
             undefined,
@@ -429,10 +449,11 @@ export class OperationPolicyPlugin<Types extends SchemaTypes> extends BasePlugin
       let result: unknown;
       try {
         // The principal is also reachable by use cases the resolver calls (the provisioner signs for it).
-        result = await runAsPrincipal(principal, () => resolver(operation, args, context, info));
+        result = await runAsPrincipal(principal, () => resolve(operation, args, context, info));
       } catch (error) {
         // A refusal the resolver decides itself (a rule on the subject's own state) is recorded the same way.
-        if (isRefusal(error) && !audit.hasDenied(name)) {
+        if (unrecordedRefusal(error) && !audit.hasDenied(name)) {
+          recordedRefusals.add(error);
           audit.record({
             action: 'DENIED',
             operation: name,
@@ -453,6 +474,21 @@ export class OperationPolicyPlugin<Types extends SchemaTypes> extends BasePlugin
       kind: fieldConfig.kind,
       policy,
       options,
+      runFor: (args, context, info, resolve) =>
+        run(
+          args,
+          context,
+          info,
+          undefined,
+          resolve
+            ? (parent, fieldArgs, fieldContext) =>
+                resolve(
+                  parent as Operation,
+                  fieldArgs as Record<string, unknown>,
+                  fieldContext as ConfideContext,
+                )
+            : resolver,
+        ),
       runApproved: (args, context, info, proposedBy, proposedSubjectId) =>
         run(args, context, info, { proposedBy, subjectId: proposedSubjectId }),
     });

@@ -43,7 +43,7 @@ export const IDENTITY_POLICIES = [
   operationPolicy({
     id: 'node.read',
     clause:
-      'ACCESS-MODEL.md Existence hiding: a node is looked up by any tenant principal; its type decides what it shows',
+      'ACCESS-MODEL.md Existence hiding: a node is looked up by any tenant principal, then decided and audited by the operation policy of its type’s own query (services, staffMembers or me, serviceUser, caseNote)',
     principals: ['STAFF', 'SERVICE_USER', 'PARTNER'],
     decide: () => allow('node.read'),
   }),
