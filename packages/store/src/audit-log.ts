@@ -35,6 +35,13 @@ import {
   type StoredChainEvent,
   verifyChains,
 } from './audit-chain';
+import {
+  type CheckpointSigner,
+  checkAgainstCheckpoint,
+  type SignedCheckpoint,
+  withAnchorProblems,
+  withinSnapshot,
+} from './audit-checkpoints';
 import { type TenantScope, tenantScope } from './tenant-scope';
 
 export type AuditAction = 'READ' | 'WRITE' | 'DENIED' | 'EMERGENCY_ACCESS' | 'ADMIN' | 'DISCLOSURE';
@@ -431,7 +438,14 @@ export class AuditLog {
    */
   async verify(
     scope: TenantScope,
-    options: { now?: Date; retentionYears?: number } = {},
+    options: {
+      now?: Date;
+      retentionYears?: number;
+      /** The last checkpoint (decision 0029): every chain must have only grown from it. */
+      checkpoint?: { readonly signed: SignedCheckpoint; readonly signer: CheckpointSigner } | undefined;
+      /** Told the heads the verification judged by, for the next checkpoint. */
+      onHeads?: ((heads: readonly ChainHead[]) => void) | undefined;
+    } = {},
   ): Promise<AuditVerification> {
     const key = chainKeyFrom(await this.keys.beaconKey(scope.orgId), scope.orgId);
     const heads = await this.#readAllHeads(scope);
@@ -471,11 +485,17 @@ export class AuditLog {
       });
       for (const item of items) stored.push(toStoredChainEvent(item));
     });
+    // Events written while verify ran stand beyond the heads read first: left to the next run (decision 0029).
+    const judged = withinSnapshot(stored, heads, await this.#readAllHeads(scope));
     const expiredBefore =
       options.retentionYears === undefined
         ? undefined
         : new Date(Date.parse(now) - options.retentionYears * 365.25 * DAY_MS).toISOString();
-    return verifyChains(key, scope.orgId, heads, stored, { now: new Date(now), expiredBefore });
+    const result = verifyChains(key, scope.orgId, heads, judged, { now: new Date(now), expiredBefore });
+    options.onHeads?.(heads);
+    if (!options.checkpoint) return result;
+    const { signed, signer } = options.checkpoint;
+    return withAnchorProblems(result, await checkAgainstCheckpoint(signer, scope.orgId, signed, heads, judged));
   }
 
   async #readAllHeads(scope: TenantScope): Promise<(ChainHead & { headMac: string })[]> {

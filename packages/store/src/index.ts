@@ -1,5 +1,6 @@
 export * from './attributes';
 export * from './audit-chain';
+export * from './audit-checkpoints';
 export * from './audit-log';
 export * from './batch-get';
 export * from './item-loader';

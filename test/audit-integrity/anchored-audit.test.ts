@@ -1,0 +1,111 @@
+import { DeleteItemCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { tenantScope } from '@confide/store';
+import { describe, expect, it } from 'vitest';
+import { auditItems, type Item, monitoringWorld, readClients } from '../monitoring/monitoring-fixtures';
+import { testApi } from '../support/test-api';
+import { auditCli } from './audit-integrity-fixtures';
+
+/**
+ * An anchored audit (issue 16, capability 3; docs/decisions/0029): `confide audit verify` signs every chain's head
+ * and length into a checkpoint outside the table after a clean run, and each later run checks that every chain
+ * only grew from it. Someone with write access to the data table alone (raw SDK calls here, as such an insider
+ * would make them) can no longer delete a whole chain, or cut a chain's tail and put back a genuine older head,
+ * without verify failing.
+ */
+
+const keyOf = (item: Item) => ({ pk: item.pk as { S: string }, sk: item.sk as { S: string } });
+const seqOf = (item: Item) => Number(item.chainSeq?.N);
+const headKey = (orgId: string, shard: string) => ({
+  pk: { S: tenantScope(orgId as never).key('AUDIT', 'CHAIN', shard.padStart(2, '0')) },
+  sk: { S: 'HEAD' },
+});
+
+describe('an anchored audit: chains only grow from the last checkpoint', () => {
+  const api = testApi();
+  const table = api.services.config.tables.data;
+
+  it('fails verify when a whole chain (its events and its head) is deleted after a checkpoint', async () => {
+    // Prepare: an audited organisation, verified once (the run that leaves a checkpoint)
+    const world = await monitoringWorld(api, 3);
+    for (let request = 0; request < 4; request++) {
+      await readClients(api, world.worker, world.clients, `Support visit ${request}`);
+    }
+    const verify = auditCli(api);
+    const first = await verify(world.org.slug);
+    const events = await auditItems(api, world.org.orgId);
+    const shard = events.find((item) => item.action?.S === 'READ')?.chainShard?.N ?? '';
+    const chain = events.filter((item) => item.chainShard?.N === shard);
+
+    // Act: delete every event of the chain and its head, as one with table access could
+    for (const item of chain) {
+      await api.services.dynamo.send(new DeleteItemCommand({ TableName: table, Key: keyOf(item) }));
+    }
+    await api.services.dynamo.send(
+      new DeleteItemCommand({ TableName: table, Key: headKey(world.org.orgId, shard) }),
+    );
+    const tampered = await verify(world.org.slug);
+
+    // Assess
+    expect(first.code, first.stderr).toBe(0);
+    expect(chain.length).toBeGreaterThanOrEqual(3);
+    expect(tampered.code).not.toBe(0);
+    expect(tampered.stderr).toContain(`chain ${shard} `);
+    expect(tampered.stderr).toMatch(/deleted: chain \d+ is gone/);
+  }, 120_000);
+
+  it('fails verify when a chain’s tail is deleted and a genuine older head put back', async () => {
+    // Prepare: the heads as they stand, then more reads (most land on the chain this process keeps warm), verified
+    const world = await monitoringWorld(api, 3);
+    await readClients(api, world.worker, world.clients, 'Support visit');
+    const before = await auditItems(api, world.org.orgId);
+    const shards = [...new Set(before.map((item) => item.chainShard?.N ?? ''))];
+    const oldHeads = new Map<string, Item>();
+    for (const shard of shards) {
+      const head = await api.services.dynamo.send(
+        new GetItemCommand({ TableName: table, Key: headKey(world.org.orgId, shard), ConsistentRead: true }),
+      );
+      if (head.Item) oldHeads.set(shard, head.Item);
+    }
+    for (let request = 0; request < 4; request++) {
+      await readClients(api, world.worker, world.clients, `Follow-up ${request}`);
+    }
+    const verify = auditCli(api);
+    const first = await verify(world.org.slug);
+    const after = await auditItems(api, world.org.orgId);
+    const [shard, oldHead] = [...oldHeads].find(([s, head]) =>
+      after.some((item) => item.chainShard?.N === s && seqOf(item) > Number(head.seq?.N)),
+    ) ?? ['', undefined];
+    const tail = after.filter(
+      (item) => item.chainShard?.N === shard && seqOf(item) > Number(oldHead?.seq?.N),
+    );
+
+    // Act: cut the chain back to where it stood and restore its genuine head of then
+    for (const item of tail) {
+      await api.services.dynamo.send(new DeleteItemCommand({ TableName: table, Key: keyOf(item) }));
+    }
+    await api.services.dynamo.send(new PutItemCommand({ TableName: table, Item: oldHead as Item }));
+    const tampered = await verify(world.org.slug);
+
+    // Assess
+    expect(first.code, first.stderr).toBe(0);
+    expect(tail.length).toBeGreaterThanOrEqual(3);
+    expect(tampered.code).not.toBe(0);
+    expect(tampered.stderr).toContain(`rolled back: the head of chain ${shard} `);
+  }, 120_000);
+
+  it('stays clean across runs while the chains only grow', async () => {
+    // Prepare
+    const world = await monitoringWorld(api, 2);
+    const verify = auditCli(api);
+    await readClients(api, world.worker, world.clients, 'Support visit');
+
+    // Act
+    const first = await verify(world.org.slug);
+    await readClients(api, world.worker, world.clients, 'Another visit');
+    const second = await verify(world.org.slug);
+
+    // Assess
+    expect([first.code, second.code], `${first.stderr}${second.stderr}`).toEqual([0, 0]);
+    expect(second.stdout).toMatch(/verified: \d+ events, no problems/);
+  }, 120_000);
+});
