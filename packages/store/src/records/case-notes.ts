@@ -14,6 +14,7 @@ import { attr, type Item, read, requireN, requireS } from '../attributes';
 import type { ItemLoader } from '../item-loader';
 import { itemKeyOf, openField, sealFields } from '../sealed-fields';
 import type { TenantScope } from '../tenant-scope';
+import { idempotencyConflict, idempotencyKeyFrom, requestDigest, sameDigest } from './idempotency';
 
 /** A note about a service user. The body is sealed under the client's subject key; the rest is clear. */
 export interface CaseNote {
@@ -64,6 +65,24 @@ function idempotentNoteId(clientId: string, authorId: string, key: string): stri
 const HISTORY_PREFIX = 'NOTEV#';
 
 /**
+ * What makes a keyed note a retry (issue 17 item 7): an HMAC, under a key derived from the person's own key (so
+ * erasure shreds it too), of the author, the person and everything the note says and how it is distributed.
+ */
+function noteDigest(key: SubjectKey, clientId: string, note: NewCaseNote): string {
+  const secret = idempotencyKeyFrom(key.material, `${key.orgId}|${clientId}|note`);
+  return requestDigest(secret, [
+    note.authorId,
+    clientId,
+    note.kind,
+    note.body,
+    note.authorOrganisation ?? null,
+    [...(note.distribution ?? [])].sort(),
+    [...(note.sealedFor ?? [])].sort(),
+    note.withheld ?? false,
+  ]);
+}
+
+/**
  * Case notes with amendment history: amending writes the previous version to a history item in the same
  * transaction as the update, so nothing recorded is ever overwritten.
  */
@@ -78,6 +97,7 @@ export class CaseNotes {
     const noteId = note.idempotencyKey
       ? idempotentNoteId(clientId, note.authorId, note.idempotencyKey)
       : newId('note');
+    const digest = note.idempotencyKey ? noteDigest(key, clientId, note) : undefined;
     const pk = scope.key('CLIENT', clientId);
     const sk = `${NOTE_PREFIX}${noteId}`;
     const item: Item = {
@@ -96,6 +116,7 @@ export class CaseNotes {
       ...(note.distribution?.length ? { distribution: attr.ss(note.distribution) } : {}),
       ...(note.sealedFor?.length ? { sealedFor: attr.ss(note.sealedFor) } : {}),
       ...sealFields(key, itemKeyOf(pk, sk), { body: note.body }),
+      ...(digest ? { requestDigest: attr.s(digest) } : {}),
     };
     try {
       await this.dynamo.send(
@@ -124,7 +145,12 @@ export class CaseNotes {
               ConsistentRead: true,
             }),
           );
-          if (existing.Item) return toNote(existing.Item);
+          if (existing.Item) {
+            // A retry of this very note returns it; other content under the same key is refused, revealing nothing.
+            if (!sameDigest(read.s(existing.Item, 'requestDigest'), digest ?? ''))
+              throw idempotencyConflict();
+            return toNote(existing.Item);
+          }
         }
         throw notFound('Service user');
       }

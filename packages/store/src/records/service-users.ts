@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import {
   ConditionalCheckFailedException,
   type DynamoDBClient,
@@ -16,6 +16,7 @@ import type { ItemLoader } from '../item-loader';
 import { identityItem } from '../organisation-directory';
 import { itemKeyOf, openField, sealFields } from '../sealed-fields';
 import type { TenantScope } from '../tenant-scope';
+import { idempotencyConflict, idempotencyKeyFrom, keyDigest, requestDigest, sameDigest } from './idempotency';
 
 export type CaseStatus = 'OPEN' | 'CLOSED';
 export type AllocationKind = 'PRIMARY' | 'COVER';
@@ -108,13 +109,22 @@ export class ServiceUsers {
 
   /**
    * Registers a service user with a new subject key, sealed details and blind-index entries, in one
-   * transaction. With an idempotency key, a retried registration returns the first one instead of a second.
+   * transaction. With an idempotency key, a retry of the same registration (same caller, service and details)
+   * returns the first one instead of a second; anything else under that key is CONFLICT, revealing nothing of it.
    */
   async register(
     scope: TenantScope,
-    input: { serviceId: string; details: ServiceUserDetails; idempotencyKey?: string | undefined },
+    input: {
+      serviceId: string;
+      details: ServiceUserDetails;
+      idempotencyKey?: string | undefined;
+      /** Who registers: part of what makes a request a retry. */
+      requestedBy?: string | undefined;
+    },
   ): Promise<{ clientId: string; created: boolean }> {
-    const idempotency = input.idempotencyKey ? this.#idempotencyKey(scope, input.idempotencyKey) : undefined;
+    const idempotency = input.idempotencyKey
+      ? await this.#idempotency(scope, input.idempotencyKey, input)
+      : undefined;
     if (idempotency) {
       const existing = await this.#idempotentResult(idempotency);
       if (existing) return { clientId: existing, created: false };
@@ -175,9 +185,10 @@ export class ServiceUsers {
         Put: {
           TableName: this.table,
           Item: {
-            pk: attr.s(idempotency),
+            pk: attr.s(idempotency.pk),
             sk: attr.s('RESULT'),
             clientId: attr.s(clientId),
+            requestDigest: attr.s(idempotency.digest),
             createdAt: attr.s(now),
             expiresAt: attr.n(toEpochSeconds(this.clock.now()) + IDEMPOTENCY_WINDOW_SECONDS),
           },
@@ -531,19 +542,36 @@ export class ServiceUsers {
     }));
   }
 
-  #idempotencyKey(scope: TenantScope, key: string): string {
-    return scope.key('IDEMPOTENCY', 'REGISTER', createHash('sha256').update(key).digest('hex'));
+  /**
+   * Where the key's result lives and the digest of this request (issue 17 item 7): keyed HMACs under a key derived
+   * from the organisation's beacon key, over the caller, the service and every detail given.
+   */
+  async #idempotency(
+    scope: TenantScope,
+    idempotencyKey: string,
+    input: { serviceId: string; details: ServiceUserDetails; requestedBy?: string | undefined },
+  ): Promise<{ pk: string; digest: string }> {
+    const secret = idempotencyKeyFrom(await this.keys.beaconKey(scope.orgId), `${scope.orgId}|register`);
+    const details = Object.entries(input.details)
+      .filter(([, value]) => value !== undefined)
+      .sort(([a], [b]) => a.localeCompare(b));
+    return {
+      pk: scope.key('IDEMPOTENCY', 'REGISTER', keyDigest(secret, idempotencyKey)),
+      digest: requestDigest(secret, [input.requestedBy ?? null, input.serviceId, details]),
+    };
   }
 
-  async #idempotentResult(idempotencyPk: string): Promise<string | undefined> {
+  /** The client a retry of this very request registered; CONFLICT when the key was used for another request. */
+  async #idempotentResult(idempotency: { pk: string; digest: string }): Promise<string | undefined> {
     const result = await this.dynamo.send(
       new GetItemCommand({
         TableName: this.table,
-        Key: { pk: attr.s(idempotencyPk), sk: attr.s('RESULT') },
+        Key: { pk: attr.s(idempotency.pk), sk: attr.s('RESULT') },
         ConsistentRead: true,
       }),
     );
     if (!result.Item || isExpired(read.n(result.Item, 'expiresAt'), this.clock.now())) return undefined;
+    if (!sameDigest(read.s(result.Item, 'requestDigest'), idempotency.digest)) throw idempotencyConflict();
     return read.s(result.Item, 'clientId');
   }
 

@@ -141,6 +141,7 @@ builder.mutationFields((t) => ({
         serviceId: operation.subjectId ?? '',
         details: details(input, context.services.clock.now()),
         idempotencyKey: idempotencyKeyOf(input.idempotencyKey),
+        requestedBy: operation.staff.staffId,
       });
       const client = await context.services.serviceUsers.get(scope, clientId, context.access.loader);
       if (!client) throw notFound('Service user');
