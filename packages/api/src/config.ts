@@ -27,6 +27,12 @@ export interface ConfideConfig {
     readonly provisionerRoleArn: string;
     readonly keyCacheTtlMs: number;
   };
+  /**
+   * Browser origins answered to cross-origin (`CONFIDE_CORS_ORIGINS`, comma-separated, plus the local console,
+   * `http://localhost:4000`, in the local and test stages); any other origin gets no CORS headers. Never with
+   * credentials: the API takes bearer tokens, not cookies.
+   */
+  readonly corsOrigins: readonly string[];
   /** Introspection and GraphiQL: on locally and in dev, off in prod unless enabled. */
   readonly introspection: boolean;
   /** Protections from GraphQL abuse (see `hardening.ts`); each exceeded limit is a `BAD_USER_INPUT` error. */
@@ -139,6 +145,23 @@ function tokenRecipientsFromEnv(env: NodeJS.ProcessEnv): {
   return { audience, clientIds };
 }
 
+/** The local console (GraphiQL served by `npm start`) in the local and test stages. */
+export const LOCAL_CONSOLE_ORIGINS = ['http://localhost:4000', 'http://127.0.0.1:4000'] as const;
+
+function corsOriginsFromEnv(env: NodeJS.ProcessEnv, stage: string): string[] {
+  const configured = (env.CONFIDE_CORS_ORIGINS ?? '')
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter((origin) => origin !== '');
+  for (const origin of configured) {
+    if (origin === '*' || !/^https?:\/\/[^/\s]+$/.test(origin)) {
+      throw new Error(`Invalid configuration: CONFIDE_CORS_ORIGINS names "${origin}", not an origin`);
+    }
+  }
+  const local = stage === 'local' || stage === 'test' ? LOCAL_CONSOLE_ORIGINS : [];
+  return [...new Set([...local, ...configured])];
+}
+
 function required(env: NodeJS.ProcessEnv, name: string): string {
   const value = env[name];
   if (!value) throw new Error(`Missing configuration: ${name}`);
@@ -173,6 +196,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ConfideConf
         env.CONFIDE_PROVISIONER_ROLE_ARN ?? `arn:aws:iam::${accountId}:role/confide-${stage}-provisioner`,
       keyCacheTtlMs: Number(env.CONFIDE_KEY_CACHE_TTL_MS ?? 5 * 60 * 1000),
     },
+    corsOrigins: corsOriginsFromEnv(env, stage),
     introspection: env.CONFIDE_INTROSPECTION ? env.CONFIDE_INTROSPECTION === 'true' : stage !== 'prod',
     limits: {
       maxDepth: numberFrom(env, 'CONFIDE_MAX_DEPTH', DEFAULT_LIMITS.maxDepth),

@@ -43,10 +43,18 @@ export function maskError(error: unknown): GraphQLError {
   if (base && (!base.originalError || variable)) {
     // Parse and validation errors from graphql-js (raised before execution, pointing at the request's own nodes)
     // describe the document only.
+    // yoga's own request errors (a body that is not JSON, not an object) have fixed messages but carry the
+    // parser's error, which quotes the body, in `extensions.originalError` (issue 17 item 8): never passed on.
+    // yoga answers such a body 400 even to `application/json` only while that extension is there: say it plainly.
+    const { originalError: parserError, ...extensions } = base.extensions;
+    const code =
+      extensions.code === undefined || extensions.code === 'BAD_REQUEST'
+        ? ErrorCode.BAD_USER_INPUT
+        : extensions.code;
     return new GraphQLError(base.message, {
       ...(base.nodes ? { nodes: base.nodes } : {}),
       ...(base.path ? { path: base.path } : {}),
-      extensions: { ...base.extensions, code: base.extensions.code ?? ErrorCode.BAD_USER_INPUT },
+      extensions: { ...extensions, code, ...(parserError ? { http: { status: 400 } } : {}) },
     });
   }
   return new GraphQLError('Something went wrong; nothing was changed.', {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { ConfideError, ErrorCode } from '@confide/domain';
-import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { type CORSOptions, createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { RequestAccess } from './access/request-access';
 import { auditFlushPlugin, purposeDirectivePlugin } from './access/request-plugins';
 import { Authenticator } from './authentication';
@@ -35,12 +35,14 @@ export function createConfideYoga(services: ConfideServices, options: ConfideYog
     landingPage: false,
     logging: yogaLogger(options.logger ?? createApiLogger(services.config.stage)),
     plugins: [
+      jsonPostOnlyPlugin('/graphql'),
       variableCoercionPlugin(),
       ...hardeningPlugins(services.config),
       purposeDirectivePlugin(),
       auditFlushPlugin(),
     ],
     maskedErrors: { maskError: (error) => maskError(error) },
+    cors: (request) => corsFor(request, services.config.corsOrigins),
     context: async ({ request }): Promise<ConfideContext> => {
       const requestId = request.headers.get('x-request-id')?.slice(0, 100) ?? randomUUID();
       const purposeHeader = request.headers.get('x-access-purpose')?.trim();
@@ -58,4 +60,62 @@ export function createConfideYoga(services: ConfideServices, options: ConfideYog
       }
     },
   });
+}
+
+/** Headers a console may send cross-origin. */
+const CORS_HEADERS = ['authorization', 'content-type', 'accept', 'x-access-purpose', 'x-request-id'];
+
+/**
+ * CORS for the configured console origins only (issue 17 item 6b): their own origin, POST, the API's headers, never
+ * credentials (bearer tokens, no cookies). Any other origin gets no CORS headers at all, so browsers keep its pages
+ * from reading answers.
+ */
+function corsFor(request: Request, origins: readonly string[]): CORSOptions | false {
+  const origin = request.headers.get('origin');
+  if (!origin || !origins.includes(origin)) return false;
+  return {
+    origin: [origin],
+    methods: ['POST'],
+    allowedHeaders: CORS_HEADERS,
+    credentials: false,
+    maxAge: 600,
+  };
+}
+
+function refusal(status: number, message: string, headers: Record<string, string> = {}): Response {
+  return new Response(
+    JSON.stringify({ errors: [{ message, extensions: { code: ErrorCode.BAD_USER_INPUT } }] }),
+    {
+      status,
+      headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+    },
+  );
+}
+
+/**
+ * A GraphQL request travels only as a JSON POST body (issue 17 item 6a, decision 0026). A GET that carries anything
+ * in its URL is refused with 405 before it is parsed, so search arguments (names, NHS numbers) never travel in URLs,
+ * browser histories or access logs; a bare GET still reaches GraphiQL where it is on. A POST whose body is not
+ * `application/json` (form-encoded, multipart, `application/graphql`, text) is refused with 415: browsers send those
+ * cross-origin without asking first.
+ */
+function jsonPostOnlyPlugin(endpoint: string): Plugin {
+  return {
+    onRequest({ request, url, endResponse }) {
+      if (url.pathname !== endpoint) return;
+      const method = request.method.toUpperCase();
+      if ((method === 'GET' || method === 'HEAD') && url.search !== '') {
+        endResponse(
+          refusal(405, 'GraphQL requests are sent as a JSON POST body, not in the URL.', { allow: 'POST' }),
+        );
+        return;
+      }
+      if (method === 'POST') {
+        const mediaType = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
+        if (mediaType !== 'application/json') {
+          endResponse(refusal(415, 'The request body must be application/json.'));
+        }
+      }
+    },
+  };
 }
