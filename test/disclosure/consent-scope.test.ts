@@ -37,7 +37,16 @@ async function consent(w: World, input: Record<string, unknown>): Promise<string
     'mutation ($input: RecordConsentInput!) { recordConsent(input: $input) { id } }',
     {
       token: w.manager.token,
-      variables: { input: { serviceUserId: w.client, method: 'SIGNED_FORM', givenBy: 'CLIENT', ...input } },
+      variables: {
+        input: {
+          serviceUserId: w.client,
+          method: 'SIGNED_FORM',
+          givenBy: 'CLIENT',
+          // The purpose every request below states: these tests are about recipients, information and methods.
+          purposes: ['CARE_COORDINATION'],
+          ...input,
+        },
+      },
     },
   );
   expectNoErrors(result);
@@ -54,6 +63,7 @@ async function receive(w: World, input: Record<string, unknown>): Promise<string
           serviceUserId: w.client,
           requesterContact: 'Duty desk',
           purpose: 'Assessment',
+          purposeCategory: 'CARE_COORDINATION',
           legalBasis: 'CONSENT',
           itemIds: [w.care],
           receivedOn: '2026-11-30',

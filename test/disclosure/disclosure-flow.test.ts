@@ -96,7 +96,7 @@ describe('a disclosure from request to partner access', () => {
     const { api } = w;
     expectNoErrors(
       await api.graphql(
-        'mutation ($id: ID!) { recordConsent(input: { serviceUserId: $id, scope: NAMED_AGENCY, agencyName: "County Council", method: SIGNED_FORM, givenBy: CLIENT }) { id } }',
+        'mutation ($id: ID!) { recordConsent(input: { serviceUserId: $id, scope: NAMED_AGENCY, agencyName: "County Council", method: SIGNED_FORM, givenBy: CLIENT, purposes: [CARE_COORDINATION] }) { id } }',
         { token: w.manager.token, variables: { id: w.client } },
       ),
     );
@@ -108,6 +108,7 @@ describe('a disclosure from request to partner access', () => {
           requesterOrganisation: 'County Council',
           requesterContact: 'Duty social worker, 01234 567890',
           purpose: 'Care needs assessment',
+          purposeCategory: 'CARE_COORDINATION',
           legalBasis: 'CONSENT',
           itemIds: [w.released, w.alsoReleased, w.notReleased],
           receivedOn: new Date().toISOString().slice(0, 10),
@@ -304,6 +305,7 @@ describe('a disclosure from request to partner access', () => {
           requesterOrganisation: 'Landlord',
           requesterContact: 'Office',
           purpose: 'Tenancy',
+          purposeCategory: 'HOUSING',
           legalBasis: 'CONSENT',
           itemIds: [w.released],
           receivedOn: new Date().toISOString().slice(0, 10),

@@ -88,6 +88,7 @@ async function receive(w: World, legalBasis: string, requesterOrganisation: stri
         requesterOrganisation,
         requesterContact: 'Duty officer, 01234 567890',
         purpose: 'An enquiry',
+        purposeCategory: 'OTHER',
         legalBasis,
         itemIds: [w.note],
         receivedOn: w.clock.now().toISOString().slice(0, 10),

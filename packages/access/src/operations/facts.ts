@@ -65,6 +65,8 @@ export interface SharingFacts {
   readonly consents?: readonly ConsentFacts[];
   /** The consent methods the organisation accepts as authorising a disclosure (default: written). */
   readonly consentMethods?: readonly string[];
+  /** A disclosure on the CONSENT basis: the request's purpose category (none: no consent covers it). */
+  readonly purpose?: string;
 }
 
 /** One consent as it bears on a disclosure request (issue 15): whom and what it names, how it was given. */
@@ -75,6 +77,8 @@ export interface ConsentFacts {
   readonly coversRecipient: boolean;
   /** Every item requested is of information the consent names (or it names none, covering all). */
   readonly coversInformation: boolean;
+  /** The purposes the person agreed to (none: the consent authorises no disclosure). */
+  readonly purposes: readonly string[];
 }
 
 /**

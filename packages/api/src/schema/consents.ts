@@ -11,6 +11,7 @@ import { personalData } from '../access/personal-data';
 import { builder } from '../builder';
 import { type ConfideContext, callerScope } from '../context';
 import { disclosureConsentMethods } from './disclosures/consent-facts';
+import { DisclosurePurposeEnum } from './disclosures/register';
 import { ServiceUserRef } from './service-users';
 import { clientById } from './subjects';
 import { ClassificationEnum } from './vocabulary';
@@ -34,6 +35,9 @@ const ConsentGiverEnum = builder.enumType('ConsentGiver', {
   description: 'The person themself, or a representative (with a mental-capacity note).',
   values: ['CLIENT', 'REPRESENTATIVE'] as const,
 });
+
+/** The scopes of a consent to share information (the others are publicity consents, which name no purpose). */
+const SHARING_SCOPES: readonly string[] = ['FAMILY', 'NAMED_AGENCY', 'GP', 'OTHER'];
 
 const ofConsent = (parent: ConsentInContext) => ({ client: parent.client });
 
@@ -106,6 +110,14 @@ ConsentRef.implement({
       description: 'The kinds of information the consent covers; empty: all the person’s information.',
       resolve: (p) => [...p.consent.classifications] as Classification[],
     }),
+    purposes: t.field({
+      ...needToKnow('CONSENT', ofConsent),
+      type: [DisclosurePurposeEnum],
+      nullable: true,
+      description:
+        'The purposes the person agreed their information may be shared for; a disclosure on the CONSENT basis is authorised only for these. Empty: the consent authorises no disclosure (consents recorded before purposes, publicity consents).',
+      resolve: (p) => [...p.consent.purposes],
+    }),
     managerInvolved: t.boolean({
       ...needToKnow('CONSENT', ofConsent),
       nullable: true,
@@ -164,6 +176,12 @@ const RecordConsentInput = builder.inputType('RecordConsentInput', {
       description:
         'The kinds of information the consent covers (e.g. CARE, HEALTH); omitted: all. A request for other information is not covered.',
     }),
+    purposes: t.field({
+      type: [DisclosurePurposeEnum],
+      required: false,
+      description:
+        'The purposes the person agreed to (sharing scopes only: FAMILY, NAMED_AGENCY, GP, OTHER). A disclosure on the CONSENT basis is authorised only for a purpose named here; omitted: none, so the consent authorises no disclosure.',
+    }),
   }),
 });
 
@@ -216,6 +234,12 @@ builder.mutationFields((t) => ({
       const classifications = input.classifications
         ? validate.nonEmptyUnique(['input', 'classifications'], input.classifications)
         : undefined;
+      const purposes = input.purposes
+        ? validate.nonEmptyUnique(['input', 'purposes'], input.purposes)
+        : undefined;
+      if (purposes && !SHARING_SCOPES.includes(input.scope)) {
+        throw validate.badInputError(['input', 'purposes'], 'Only a consent to share names purposes.');
+      }
       const principal = operation.tenantPrincipal;
       const relation = await context.access.relationTo(client);
       const consent = await context.services.consents.record(
@@ -229,6 +253,7 @@ builder.mutationFields((t) => ({
           managerInvolved: relation.managesService,
           partnerId,
           classifications,
+          purposes,
           recordedBy:
             principal.kind === 'STAFF'
               ? principal.staffId

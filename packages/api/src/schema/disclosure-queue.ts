@@ -53,6 +53,11 @@ QueueItemRef.implement({
       resolve: (v) => v.item.since,
     }),
     ageDays: t.int({ description: 'Whole days it has waited.', resolve: (v) => v.ageDays }),
+    urgent: t.boolean({
+      description:
+        'The request is urgent: marked so when received or later (`setDisclosureRequestUrgency`). Urgent work comes first.',
+      resolve: (v) => v.item.urgent,
+    }),
   }),
 });
 
@@ -60,7 +65,7 @@ builder.queryFields((t) => ({
   disclosureWorkQueue: t.field({
     type: [QueueItemRef],
     description:
-      'The disclosure work waiting for the caller, longest waiting first: for a SERVICE_MANAGER the requests of their services awaiting a decision; for the CALDICOTT_GUARDIAN escalated requests, decisions flagged for the Guardian and court-order disclosures; for the SENIOR_MANAGER court-order disclosures (Azure 7.1). FORBIDDEN for anyone else. Each person listed is recorded as read.',
+      'The disclosure work waiting for the caller, urgent requests first, then the longest waiting: for a SERVICE_MANAGER the requests of their services awaiting a decision; for the CALDICOTT_GUARDIAN escalated requests, decisions flagged for the Guardian and court-order disclosures; for the SENIOR_MANAGER court-order disclosures (Azure 7.1). FORBIDDEN for anyone else. Each person listed is recorded as read.',
     operation: { policy: 'disclosure-queue.list', audit: 'after' },
     resolve: async (operation, _args, context) => {
       const outstanding = await context.services.disclosureQueue.outstanding(operation.scope);

@@ -113,6 +113,8 @@ export async function seedDemoRecords(
       method: 'SIGNED_FORM',
       givenBy: 'CLIENT',
       managerInvolved: true,
+      // A consent authorises a disclosure only for the purposes it names (issue 15).
+      purposes: ['HEALTH_TREATMENT', 'CARE_COORDINATION'],
       recordedBy: idOf('manager'),
       sealed: {},
     });

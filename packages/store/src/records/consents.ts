@@ -11,6 +11,7 @@ import type { SubjectKey } from '@confide/keys';
 import { attr, type Item, read, requireS } from '../attributes';
 import { itemKeyOf, openField, sealFields } from '../sealed-fields';
 import type { TenantScope } from '../tenant-scope';
+import type { DisclosurePurpose } from './disclosures';
 
 export const CONSENT_SCOPES = [
   'FAMILY',
@@ -36,6 +37,8 @@ export interface ConsentRecord {
   readonly partnerId: string | undefined;
   /** The kinds of information (classifications) the consent names; empty: it names none. */
   readonly classifications: readonly string[];
+  /** The purposes the person agreed their information may be shared for; empty: it authorises no disclosure. */
+  readonly purposes: readonly DisclosurePurpose[];
   readonly recordedBy: string;
   readonly recordedAt: string;
   readonly withdrawnAt: string | undefined;
@@ -67,6 +70,7 @@ export class Consents {
       managerInvolved: boolean;
       partnerId?: string | undefined;
       classifications?: readonly string[] | undefined;
+      purposes?: readonly DisclosurePurpose[] | undefined;
       recordedBy: string;
       sealed: Partial<Record<SealedConsentField, string>>;
     },
@@ -85,6 +89,7 @@ export class Consents {
       managerInvolved: attr.bool(consent.managerInvolved),
       ...(consent.partnerId ? { partnerId: attr.s(consent.partnerId) } : {}),
       ...(consent.classifications?.length ? { classifications: attr.ss(consent.classifications) } : {}),
+      ...(consent.purposes?.length ? { purposes: attr.ss(consent.purposes) } : {}),
       recordedBy: attr.s(consent.recordedBy),
       recordedAt: attr.s(this.clock.now().toISOString()),
       ...sealFields(key, itemKeyOf(pk, sk), consent.sealed),
@@ -193,6 +198,7 @@ function toConsent(item: Item): ConsentRecord {
     managerInvolved: read.bool(item, 'managerInvolved') ?? false,
     partnerId: read.s(item, 'partnerId'),
     classifications: read.ss(item, 'classifications'),
+    purposes: read.ss(item, 'purposes') as DisclosurePurpose[],
     recordedBy: requireS(item, 'recordedBy'),
     recordedAt: requireS(item, 'recordedAt'),
     withdrawnAt: read.s(item, 'withdrawnAt'),

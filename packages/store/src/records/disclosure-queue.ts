@@ -33,6 +33,8 @@ export interface DisclosureQueueItem {
   readonly legalBasis: LegalBasis | undefined;
   /** When the entry that put it in the queue was written (received, escalated, approved). */
   readonly since: string;
+  /** The request is urgent: marked so when received or later, and not unmarked since. */
+  readonly urgent: boolean;
 }
 
 /** The clear (unsealed) facts of a register entry the queue needs. */
@@ -44,6 +46,7 @@ interface QueueEntry {
   readonly at: string;
   readonly legalBasis: LegalBasis | undefined;
   readonly flaggedForGuardian: boolean;
+  readonly urgent: boolean;
 }
 
 /** The queue item one request's entries (in order) leave outstanding, if any. */
@@ -59,17 +62,23 @@ export function outstandingWork(entries: readonly QueueEntry[]): DisclosureQueue
           clientId: exceptional.clientId,
           legalBasis: exceptional.legalBasis,
           since: exceptional.at,
+          urgent: false,
         }
       : undefined;
   }
   const received = entries.find((entry) => entry.kind === 'RECEIVED');
   if (!received) return undefined;
+  // The latest word on urgency: the RECEIVED entry's, unless a later URGENCY_CHANGED entry says otherwise.
+  const urgent = entries
+    .filter((entry) => entry.kind === 'RECEIVED' || entry.kind === 'URGENCY_CHANGED')
+    .reduce((_, entry) => entry.urgent, false);
   const item = (kind: DisclosureQueueKind, since: string): DisclosureQueueItem => ({
     kind,
     requestId: received.requestId,
     clientId: received.clientId,
     legalBasis: received.legalBasis,
     since,
+    urgent,
   });
   const approved = entries.find((entry) => entry.kind === 'APPROVED');
   if (approved) {
@@ -92,7 +101,7 @@ export class DisclosureQueue {
     private readonly clock: Clock,
   ) {}
 
-  /** Every outstanding item of the organisation, the longest waiting first. */
+  /** Every outstanding item of the organisation: urgent ones first, then the longest waiting first. */
   async outstanding(scope: TenantScope): Promise<DisclosureQueueItem[]> {
     const now = this.clock.now().getTime();
     const items = await queryAll(this.dynamo, {
@@ -111,7 +120,12 @@ export class DisclosureQueue {
     return [...byRequest.values()]
       .map((entries) => outstandingWork(entries.sort((a, b) => a.sequence - b.sequence)))
       .filter((item): item is DisclosureQueueItem => item !== undefined)
-      .sort((a, b) => a.since.localeCompare(b.since) || a.requestId.localeCompare(b.requestId));
+      .sort(
+        (a, b) =>
+          Number(b.urgent) - Number(a.urgent) ||
+          a.since.localeCompare(b.since) ||
+          a.requestId.localeCompare(b.requestId),
+      );
   }
 
   /**
@@ -174,5 +188,6 @@ function toQueueEntry(item: Item): QueueEntry {
     at: requireS(item, 'at'),
     legalBasis: read.s(item, 'legalBasis') as LegalBasis | undefined,
     flaggedForGuardian: read.bool(item, 'flaggedForGuardian') ?? false,
+    urgent: read.bool(item, 'urgent') ?? false,
   };
 }

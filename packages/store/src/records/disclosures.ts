@@ -28,6 +28,23 @@ export type IdentityCheck = (typeof IDENTITY_CHECKS)[number];
 export const REQUESTER_KINDS = ['ORGANISATION', 'GP', 'FAMILY'] as const;
 export type RequesterKind = (typeof REQUESTER_KINDS)[number];
 
+/**
+ * What information is shared for (issue 15): the purposes a consent names and a request's purpose category. A
+ * consent authorises a disclosure only for a purpose it names (Azure 7.1 "for a specific purpose, with the
+ * individual's written consent"; Lets connect 4.3 logs "the purpose of the request"). The request's own words
+ * stay sealed as its `purpose`.
+ */
+export const DISCLOSURE_PURPOSES = [
+  'CARE_COORDINATION',
+  'SAFEGUARDING',
+  'HOUSING',
+  'BENEFITS',
+  'LEGAL',
+  'HEALTH_TREATMENT',
+  'OTHER',
+] as const;
+export type DisclosurePurpose = (typeof DISCLOSURE_PURPOSES)[number];
+
 export type RegisterEntryKind =
   | 'RECEIVED'
   | 'ESCALATED'
@@ -35,7 +52,9 @@ export type RegisterEntryKind =
   | 'REFUSED'
   | 'RELEASED'
   | 'EXCEPTIONAL_DISCLOSURE'
-  | 'CORRECTION';
+  | 'CORRECTION'
+  /** The request was marked urgent, or no longer urgent, after it was received. */
+  | 'URGENCY_CHANGED';
 
 /**
  * One entry of the disclosure register. The register is append-only: an entry is never edited or deleted, only
@@ -54,8 +73,10 @@ export interface RegisterEntry {
   readonly legalBasis: LegalBasis | undefined;
   readonly identityCheck: IdentityCheck | undefined;
   readonly receivedOn: string | undefined;
-  /** RECEIVED: the request was marked urgent. */
+  /** RECEIVED: the request was marked urgent; URGENCY_CHANGED: whether it is urgent from then on. */
   readonly urgent: boolean;
+  /** RECEIVED and APPROVED: the request's purpose category (none on requests received before purposes). */
+  readonly purposeCategory: DisclosurePurpose | undefined;
   /** RECEIVED: who asks (an organisation unless recorded otherwise). */
   readonly requesterKind: RequesterKind | undefined;
   readonly itemIds: readonly string[];
@@ -160,6 +181,7 @@ export class Disclosures {
       identityCheck?: IdentityCheck | undefined;
       receivedOn?: string | undefined;
       urgent?: boolean | undefined;
+      purposeCategory?: DisclosurePurpose | undefined;
       requesterKind?: RequesterKind | undefined;
       itemIds?: readonly string[] | undefined;
       consentId?: string | undefined;
@@ -195,7 +217,8 @@ export class Disclosures {
       ...(entry.legalBasis ? { legalBasis: attr.s(entry.legalBasis) } : {}),
       ...(entry.identityCheck ? { identityCheck: attr.s(entry.identityCheck) } : {}),
       ...(entry.receivedOn ? { receivedOn: attr.s(entry.receivedOn) } : {}),
-      ...(entry.urgent ? { urgent: attr.bool(true) } : {}),
+      ...(entry.urgent === undefined ? {} : { urgent: attr.bool(entry.urgent) }),
+      ...(entry.purposeCategory ? { purposeCategory: attr.s(entry.purposeCategory) } : {}),
       ...(entry.requesterKind ? { requesterKind: attr.s(entry.requesterKind) } : {}),
       ...(entry.consentMethod ? { consentMethod: attr.s(entry.consentMethod) } : {}),
       ...(entry.itemIds?.length ? { itemIds: attr.ss(entry.itemIds) } : {}),
@@ -353,6 +376,7 @@ function toEntry(item: Item): RegisterEntry {
     identityCheck: read.s(item, 'identityCheck') as IdentityCheck | undefined,
     receivedOn: read.s(item, 'receivedOn'),
     urgent: read.bool(item, 'urgent') ?? false,
+    purposeCategory: read.s(item, 'purposeCategory') as DisclosurePurpose | undefined,
     requesterKind: read.s(item, 'requesterKind') as RequesterKind | undefined,
     itemIds: read.ss(item, 'itemIds'),
     consentId: read.s(item, 'consentId'),

@@ -165,10 +165,15 @@ describe('disclosure.decide on the CONSENT basis (issue 15: consent authorises e
     method: 'SIGNED_FORM',
     coversRecipient: true,
     coversInformation: true,
+    purposes: ['HOUSING'],
     ...over,
   });
   const manager = (sharing: SharingFacts) =>
-    staff(['SERVICE_MANAGER'], { detail: 'approved', ...sharing }, { managesService: true });
+    staff(
+      ['SERVICE_MANAGER'],
+      { detail: 'approved', purpose: 'HOUSING', ...sharing },
+      { managesService: true },
+    );
 
   it.each([
     [
@@ -205,6 +210,49 @@ describe('disclosure.decide on the CONSENT basis (issue 15: consent authorises e
       'ALLOW',
       'disclosure.approved',
     ],
+    [
+      'a consent naming another purpose (housing, asked for benefits)',
+      { consents: [consent()], purpose: 'BENEFITS' },
+      'CONSENT_REQUIRED',
+      'disclosure.consent-purpose-not-covering',
+    ],
+    [
+      'a consent naming no purpose',
+      { consents: [consent({ purposes: [] })] },
+      'CONSENT_REQUIRED',
+      'disclosure.consent-purpose-not-covering',
+    ],
+    [
+      'a request stating no purpose category',
+      { consents: [consent({ purposes: ['HOUSING', 'OTHER'] })], purpose: undefined },
+      'CONSENT_REQUIRED',
+      'disclosure.consent-purpose-not-covering',
+    ],
+    [
+      'one consent naming the purpose among several that do not',
+      {
+        consents: [
+          consent({ consentId: 'cns_0', purposes: ['LEGAL'] }),
+          consent({ purposes: ['LEGAL', 'HOUSING'] }),
+        ],
+      },
+      'ALLOW',
+      'disclosure.approved',
+    ],
+    [
+      'the purpose named by one consent, the recipient by another',
+      {
+        consents: [consent({ coversRecipient: false }), consent({ consentId: 'cns_2', purposes: ['LEGAL'] })],
+      },
+      'CONSENT_REQUIRED',
+      'disclosure.consent-purpose-not-covering',
+    ],
+    [
+      'a consent naming the purpose but not the recipient',
+      { consents: [consent({ coversRecipient: false })] },
+      'CONSENT_REQUIRED',
+      'disclosure.consent-not-covering',
+    ],
   ] as const)('%s: %s', (_name, sharing, effect, rule) => {
     expect(decide(manager(sharing))).toMatchObject({ effect, rule });
   });
@@ -216,5 +264,44 @@ describe('disclosure.decide on the CONSENT basis (issue 15: consent authorises e
       effect: 'FORBIDDEN',
       rule: 'disclosure.role',
     });
+  });
+});
+
+describe('disclosure.urgency (issue 15: urgency after receipt)', () => {
+  const decide = OPERATION_POLICIES['disclosure.urgency'].decide;
+
+  it.each([
+    [
+      'the service’s manager',
+      staff(['SERVICE_MANAGER'], { detail: 'urgent' }, { managesService: true, serviceMember: true }),
+      'ALLOW',
+      'disclosure.urgency.urgent',
+    ],
+    [
+      'the Caldicott Guardian',
+      staff(['CALDICOTT_GUARDIAN'], { detail: 'not-urgent' }),
+      'ALLOW',
+      'disclosure.urgency.not-urgent',
+    ],
+    [
+      'a manager of another service',
+      staff(['SERVICE_MANAGER'], { detail: 'urgent' }),
+      'NOT_FOUND',
+      'existence.no-relationship',
+    ],
+    [
+      'the allocated worker',
+      staff(['SUPPORT_WORKER'], { detail: 'urgent' }, { allocated: true, serviceMember: true }),
+      'FORBIDDEN',
+      'disclosure.role',
+    ],
+    [
+      'a worker with no relationship',
+      staff(['SUPPORT_WORKER'], { detail: 'urgent' }),
+      'NOT_FOUND',
+      'existence.no-relationship',
+    ],
+  ] as [string, OperationFacts, string, string][])('%s: %s', (_name, facts, effect, rule) => {
+    expect(decide(facts)).toMatchObject({ effect, rule });
   });
 });

@@ -42,17 +42,40 @@ const SELF = (rule: string): OperationDecision => ({ effect: 'ALLOW', rule, rela
 /** The consent methods that authorise a disclosure unless the organisation chooses otherwise: written ones. */
 export const DEFAULT_DISCLOSURE_CONSENT_METHODS = ['SIGNED_FORM', 'EMAIL'] as const;
 
+/** Whether a consent names the request's purpose: exactly, and never when either names none (issue 15). */
+export function coversPurpose(consent: ConsentFacts, purpose: string | undefined): boolean {
+  return purpose !== undefined && consent.purposes.includes(purpose);
+}
+
+/** A consent names the requester and the information requested, and was given by an accepted method. */
+function coversAllButPurpose(consent: ConsentFacts, sharing: SharingFacts): boolean {
+  const methods: readonly string[] = sharing.consentMethods ?? DEFAULT_DISCLOSURE_CONSENT_METHODS;
+  return consent.coversRecipient && consent.coversInformation && methods.includes(consent.method);
+}
+
 /**
- * The consent a disclosure on the CONSENT basis relies on: the first current one that names the requester and
- * the information requested, given by a method the organisation accepts (Lets connect 4.3; Carers Trust 3.2;
- * JRH "only with the agreement of the service user"; Azure 7.1 "with the individual's written consent";
- * Community 4 "a signed consent form or in writing by email"). None: the disclosure needs another legal basis.
+ * The consent a disclosure on the CONSENT basis relies on: the first current one that names the requester, the
+ * purpose and the information requested, given by a method the organisation accepts (Lets connect 4.3; Carers
+ * Trust 3.2; JRH "only with the agreement of the service user"; Azure 7.1 "when it is required for a specific
+ * purpose, with the individual's written consent"; Community 4 "a signed consent form or in writing by email").
+ * A consent naming no purpose authorises none. None: the disclosure needs another legal basis.
  */
 export function authorisingConsent(sharing: SharingFacts): ConsentFacts | undefined {
-  const methods: readonly string[] = sharing.consentMethods ?? DEFAULT_DISCLOSURE_CONSENT_METHODS;
   return (sharing.consents ?? []).find(
-    (consent) => consent.coversRecipient && consent.coversInformation && methods.includes(consent.method),
+    (consent) => coversAllButPurpose(consent, sharing) && coversPurpose(consent, sharing.purpose),
   );
+}
+
+/**
+ * Why no consent authorises the request: a consent that would, but for the purpose it names, is refused as
+ * `disclosure.consent-purpose-not-covering`; anything else as `disclosure.consent-not-covering`.
+ */
+function consentRefusal(sharing: SharingFacts): OperationDecision {
+  const butPurpose = (sharing.consents ?? []).some((consent) => coversAllButPurpose(consent, sharing));
+  return {
+    effect: 'CONSENT_REQUIRED',
+    rule: butPurpose ? 'disclosure.consent-purpose-not-covering' : 'disclosure.consent-not-covering',
+  };
 }
 
 export const SHARING_POLICIES = [
@@ -61,6 +84,13 @@ export const SHARING_POLICIES = [
   disclosureWork('disclosure.escalate'),
   disclosureWork('disclosure.correct'),
   disclosureWork('disclosure.author-authority'),
+  clientPolicy({
+    id: 'disclosure.urgency',
+    clause: `${DISCLOSURE_CLAUSE}; Lets connect 4.3 (a call of an urgent nature): those who handle a request mark it urgent, or no longer urgent, after it was received`,
+    effects: { writes: true },
+    // The rule names the change: `disclosure.urgency.urgent` or `disclosure.urgency.not-urgent`.
+    decide: (facts) => disclosureRole(facts, () => `disclosure.urgency.${detail(facts) ?? 'changed'}`),
+  }),
   clientPolicy({
     id: 'disclosure.decide',
     clause: `${DISCLOSURE_CLAUSE}; an escalated request is decided by the Caldicott Guardian alone`,
@@ -72,8 +102,9 @@ export const SHARING_POLICIES = [
       const decided = disclosureRole(facts, () => `disclosure.${detail(facts) ?? 'decided'}`);
       const consents = facts.change?.sharing?.consents;
       // Approval on the CONSENT basis: a current consent must authorise exactly this request (issue 15).
-      if (decided.effect === 'ALLOW' && consents && !authorisingConsent(facts.change?.sharing ?? {})) {
-        return { effect: 'CONSENT_REQUIRED', rule: 'disclosure.consent-not-covering' };
+      const sharing = facts.change?.sharing ?? {};
+      if (decided.effect === 'ALLOW' && consents && !authorisingConsent(sharing)) {
+        return consentRefusal(sharing);
       }
       return decided;
     },

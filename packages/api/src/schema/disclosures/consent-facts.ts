@@ -10,9 +10,10 @@ import type { ConfideContext } from '../../context';
 import { notesFor } from './helpers';
 
 /**
- * Issue 15: a consent authorises exactly the recipients and information it names. These are the facts the
- * `disclosure.decide` policy reads (policies/sharing.ts): for each current sharing consent, whether it names the
- * requester and the information requested, and how it was given; and the organisation's accepted methods.
+ * Issue 15: a consent authorises exactly the recipients, purposes and information it names. These are the facts
+ * the `disclosure.decide` policy reads (policies/sharing.ts): for each current sharing consent, whether it names
+ * the requester and the information requested, the purposes it names and how it was given; the request's purpose
+ * category; and the organisation's accepted methods. Whether a purpose is covered is the policy's to decide.
  */
 
 const SHARING_SCOPES: readonly string[] = ['NAMED_AGENCY', 'GP', 'FAMILY', 'OTHER'];
@@ -51,13 +52,17 @@ export async function consentFactsFor(
   context: ConfideContext,
   client: ServiceUserRecord,
   received: RegisterEntry,
-): Promise<Required<Pick<NonNullable<ChangeFacts['sharing']>, 'consents' | 'consentMethods'>>> {
+): Promise<
+  Required<Pick<NonNullable<ChangeFacts['sharing']>, 'consents' | 'consentMethods'>> &
+    Pick<NonNullable<ChangeFacts['sharing']>, 'purpose'>
+> {
   const scope = context.access.scope;
   const current = (await context.services.consents.list(scope, client.clientId)).filter(
     (consent) => !consent.withdrawnAt && SHARING_SCOPES.includes(consent.scope),
   );
   const methods = await disclosureConsentMethods(context);
-  if (current.length === 0) return { consents: [], consentMethods: methods };
+  const purpose = received.purposeCategory ? { purpose: received.purposeCategory } : {};
+  if (current.length === 0) return { consents: [], consentMethods: methods, ...purpose };
   const key = await context.access.clientKey(client);
   const requested = new Set(
     (await notesFor(context, client, received.itemIds)).map((note) => classificationOf(note.kind)),
@@ -75,8 +80,9 @@ export async function consentFactsFor(
       coversInformation:
         consent.classifications.length === 0 ||
         [...requested].every((classification) => consent.classifications.includes(classification)),
+      purposes: [...consent.purposes],
     }));
-  return { consents, consentMethods: methods };
+  return { consents, consentMethods: methods, ...purpose };
 }
 
 /** The consent methods the organisation accepts as authorising a disclosure (default: written). */

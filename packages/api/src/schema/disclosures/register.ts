@@ -1,4 +1,5 @@
 import {
+  DISCLOSURE_PURPOSES,
   IDENTITY_CHECKS,
   LEGAL_BASES,
   REQUESTER_KINDS,
@@ -32,6 +33,11 @@ export const RequesterKindEnum = builder.enumType('DisclosureRequesterKind', {
   description:
     'Who asks: an organisation, the person’s GP, or their family — what a consent’s scope must name (issue 15).',
   values: REQUESTER_KINDS,
+});
+export const DisclosurePurposeEnum = builder.enumType('DisclosurePurpose', {
+  description:
+    'What information is shared for: a consent names the purposes the person agreed to, a request its purpose category. A consent authorises a disclosure only for a purpose it names (issue 15; Azure 7.1 "for a specific purpose"; Lets connect 4.3).',
+  values: DISCLOSURE_PURPOSES,
 });
 export const ReleaseMethodEnum = builder.enumType('ReleaseMethod', {
   description: 'How the released bundle was sent.',
@@ -71,7 +77,8 @@ RegisterEntryRef.implement({
     kind: t.string({
       ...needToKnow('CONSENT', ofEntry),
       nullable: true,
-      description: 'RECEIVED, ESCALATED, APPROVED, REFUSED, RELEASED, EXCEPTIONAL_DISCLOSURE or CORRECTION.',
+      description:
+        'RECEIVED, ESCALATED, APPROVED, REFUSED, RELEASED, EXCEPTIONAL_DISCLOSURE, CORRECTION or URGENCY_CHANGED.',
       resolve: (p) => p.entry.kind,
     }),
     at: t.field({
@@ -103,8 +110,18 @@ RegisterEntryRef.implement({
     urgent: t.boolean({
       ...needToKnow('CONSENT', ofEntry),
       nullable: true,
-      description: 'RECEIVED: the request was marked urgent.',
-      resolve: (p) => (p.entry.kind === 'RECEIVED' ? p.entry.urgent : null),
+      description:
+        'RECEIVED: the request was marked urgent when received; URGENCY_CHANGED: whether it is urgent from then on (the latest entry decides).',
+      resolve: (p) =>
+        p.entry.kind === 'RECEIVED' || p.entry.kind === 'URGENCY_CHANGED' ? p.entry.urgent : null,
+    }),
+    purposeCategory: t.field({
+      ...needToKnow('CONSENT', ofEntry),
+      type: DisclosurePurposeEnum,
+      nullable: true,
+      description:
+        'RECEIVED: what the requester needs the information for (`purpose` holds their words); APPROVED: the purpose approved, which the consent relied on names.',
+      resolve: (p) => p.entry.purposeCategory ?? null,
     }),
     consentId: t.string({
       ...needToKnow('CONSENT', ofEntry),

@@ -1,5 +1,6 @@
 import type { ChangeFacts } from '@confide/access';
 import { ConfideError, ErrorCode, notFound, validate } from '@confide/domain';
+import type { RegisterEntry } from '@confide/store';
 import type { OperationSubject } from '../../access/operation-plugin';
 import { builder } from '../../builder';
 import type { ConfideContext } from '../../context';
@@ -17,6 +18,7 @@ import {
   requireAuthorAuthority,
 } from './helpers';
 import {
+  DisclosurePurposeEnum,
   IdentityCheckEnum,
   LegalBasisEnum,
   RegisterEntryRef,
@@ -52,6 +54,13 @@ async function requestFacts(
   };
 }
 
+/** Whether a request is urgent now: as received, unless a later URGENCY_CHANGED entry says otherwise. */
+function currentUrgency(entries: readonly RegisterEntry[]): boolean {
+  return entries
+    .filter((entry) => entry.kind === 'RECEIVED' || entry.kind === 'URGENCY_CHANGED')
+    .reduce((_, entry) => entry.urgent, false);
+}
+
 // ── Inputs ───────────────────────────────────────────────────────────────────────────────────────────────
 
 const ReceiveInput = builder.inputType('ReceiveDisclosureRequestInput', {
@@ -60,7 +69,13 @@ const ReceiveInput = builder.inputType('ReceiveDisclosureRequestInput', {
     serviceUserId: t.id({ required: true, description: 'Whom it is about.' }),
     requesterOrganisation: t.string({ required: true, description: 'The requesting organisation.' }),
     requesterContact: t.string({ required: true, description: 'Contact at the requester.' }),
-    purpose: t.string({ required: true, description: 'What they need it for.' }),
+    purpose: t.string({ required: true, description: 'What they need it for, in their words (sealed).' }),
+    purposeCategory: t.field({
+      type: DisclosurePurposeEnum,
+      required: false,
+      description:
+        'What they need it for, as a category: required on the CONSENT basis (BAD_USER_INPUT without it), where only a consent naming this purpose authorises the disclosure.',
+    }),
     legalBasis: t.field({ type: LegalBasisEnum, required: true, description: 'The basis claimed.' }),
     itemIds: t.idList({ required: true, description: 'The notes requested.' }),
     receivedOn: t.string({ required: true, description: 'Date received, YYYY-MM-DD.' }),
@@ -113,6 +128,15 @@ builder.mutationFields((t) => ({
       policy: 'disclosure.receive',
       subject: clientById(({ input }) => input.serviceUserId),
       change: () => consentWrite(),
+      // A request resting on consent names its purpose: a consent authorises only the purposes it names.
+      validate: ({ input }) => {
+        if (input.legalBasis === 'CONSENT' && input.purposeCategory == null) {
+          throw validate.badInputError(
+            ['input', 'purposeCategory'],
+            'A request on the CONSENT basis states its purpose category.',
+          );
+        }
+      },
       audit: 'before',
     },
     resolve: async (operation, { input }, context) => {
@@ -140,6 +164,7 @@ builder.mutationFields((t) => ({
         identityCheck: input.identityCheck,
         requesterKind: input.requesterKind ?? 'ORGANISATION',
         urgent: input.urgent === true,
+        purposeCategory: input.purposeCategory ?? undefined,
         receivedOn: validate.pastDate(
           ['input', 'receivedOn'],
           input.receivedOn,
@@ -242,6 +267,7 @@ builder.mutationFields((t) => ({
         kind: args.approve ? 'APPROVED' : 'REFUSED',
         consentId: consent?.consentId,
         consentMethod: consent?.method,
+        purposeCategory: received.purposeCategory,
         legalBasis: received.legalBasis,
         flaggedForGuardian: args.approve && received.legalBasis !== 'CONSENT',
         sealed: { reasoning },
@@ -348,6 +374,41 @@ builder.mutationFields((t) => ({
         sequence: next,
         kind: 'CORRECTION',
         sealed: { reasoning },
+      });
+    },
+  }),
+  setDisclosureRequestUrgency: t.field({
+    type: RegisterEntryRef,
+    description:
+      'Marks a request urgent, or no longer urgent, after it was received (the service’s managers, the Caldicott Guardian): appends an URGENCY_CHANGED entry (the register is never edited) and moves the request in the work queue, where urgent work comes first. CONFLICT when it already is so, or the request is refused or released. Audited before it is recorded.',
+    args: {
+      serviceUserId: t.arg.id({ required: true, description: 'Whom it is about.' }),
+      requestId: t.arg.string({ required: true, description: 'The request.' }),
+      urgent: t.arg.boolean({ required: true, description: 'Urgent from now on, or not.' }),
+    },
+    operation: {
+      policy: 'disclosure.urgency',
+      subject: clientById((args) => args.serviceUserId),
+      change: (args) => consentWrite({ detail: args.urgent ? 'urgent' : 'not-urgent' }),
+      validate: async (args, context, subject) => {
+        if (subject.kind !== 'CLIENT') return;
+        const { entries } = await requestEntries(context, subject.client, args.requestId);
+        if (entries.some((e) => e.kind === 'REFUSED' || e.kind === 'RELEASED')) {
+          throw new ConfideError(ErrorCode.CONFLICT, 'The request is already refused or released.');
+        }
+        if (currentUrgency(entries) === args.urgent) {
+          throw new ConfideError(ErrorCode.CONFLICT, 'The request is already marked so.');
+        }
+      },
+      audit: 'before',
+    },
+    resolve: async (operation, args, context) => {
+      const { next } = await requestEntries(context, operation.client, args.requestId);
+      return appendEntry(operation, context, {
+        requestId: args.requestId,
+        sequence: next,
+        kind: 'URGENCY_CHANGED',
+        urgent: args.urgent,
       });
     },
   }),
