@@ -88,6 +88,7 @@ export class Authenticator {
         algorithms: ['RS256', 'ES256'],
         requiredClaims: ['sub', 'exp', 'iat'],
       });
+      if (issuedInTheFuture(payload)) throw unauthenticated('The token is invalid or has expired.');
       if (isForThisApi(payload, auth) || agencyClientOf(payload, auth)) return payload;
     } catch (error) {
       if (!(error instanceof joseErrors.JOSEError)) throw error;
@@ -147,6 +148,11 @@ export class Authenticator {
           staff: undefined,
         };
       case 'PARTNER':
+        // A partner agency's token is a client-credentials token granted the partner scope (its app client's only
+        // scope): a token of the same subject without it was not issued for a partner's use of this API.
+        if (!scopesOf(claims).includes(this.services.config.auth.partnerScope)) {
+          throw unauthenticated('The token is invalid or has expired.');
+        }
         return {
           principal: { kind: 'PARTNER', orgId, partnerId: identity.principalId },
           organisation,
@@ -156,6 +162,19 @@ export class Authenticator {
         throw new ConfideError(ErrorCode.INTERNAL, 'Unknown principal kind.');
     }
   }
+}
+
+/** Clock skew allowed between the token issuer and this server. */
+export const MAX_CLOCK_SKEW_SECONDS = 60;
+
+/** A token that says it was issued later than now (beyond the skew) was not issued by a sound issuer. */
+function issuedInTheFuture(claims: JWTPayload): boolean {
+  return typeof claims.iat !== 'number' || claims.iat > Date.now() / 1000 + MAX_CLOCK_SKEW_SECONDS;
+}
+
+/** The OAuth scopes a token carries (`scope`, space-separated, as Cognito writes it). */
+function scopesOf(claims: JWTPayload): string[] {
+  return typeof claims.scope === 'string' ? claims.scope.split(' ').filter((scope) => scope !== '') : [];
 }
 
 /** The staff id a token names, if it names a well-formed one; anything else is treated as no hint. */

@@ -19,6 +19,8 @@ export interface ConfideConfig {
     readonly jwksUrl: string;
     /** Tokens carrying this group are platform operators. */
     readonly operatorGroup: string;
+    /** The OAuth scope every partner agency's token carries (`CONFIDE_PARTNER_SCOPE`, as the provisioner grants it). */
+    readonly partnerScope: string;
   };
   readonly kms: {
     readonly aliasPrefix: string;
@@ -187,6 +189,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ConfideConf
       ...tokenRecipientsFromEnv(env),
       jwksUrl: env.CONFIDE_JWKS_URL ?? `${required(env, 'CONFIDE_JWT_ISSUER')}/.well-known/jwks.json`,
       operatorGroup: env.CONFIDE_OPERATOR_GROUP ?? 'confide-operators',
+      partnerScope: env.CONFIDE_PARTNER_SCOPE ?? 'confide/partner.read',
     },
     kms: {
       aliasPrefix: `alias/confide/${stage}/`,

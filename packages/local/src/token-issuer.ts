@@ -23,6 +23,8 @@ export interface TokenClaims extends JWTPayload {
 }
 
 export const LOCAL_AUDIENCE = 'confide-local';
+/** The partner agencies' scope (the api's default `CONFIDE_PARTNER_SCOPE`, CDK's resource server scope). */
+export const LOCAL_PARTNER_SCOPE = 'confide/partner.read';
 /**
  * A fixed issuer name, so tokens stay valid when the stack restarts on other ports; the JWKS URL is where the
  * keys are fetched from, as with Cognito, whose issuer and JWKS URL also differ in path.
@@ -67,15 +69,26 @@ export async function startTokenIssuer(
  */
 export async function mintToken(
   dataDir: string | undefined,
-  settings: { issuer: string; audience?: string; expiresIn?: string | number; notBefore?: number },
+  settings: {
+    issuer: string;
+    audience?: string;
+    expiresIn?: string | number;
+    notBefore?: number;
+    /** `iat` in seconds since the epoch; now unless set (tests of clock skew). */
+    issuedAt?: number;
+  },
   claims: TokenClaims,
 ): Promise<string> {
   const { privateJwk } = await loadOrCreateKeyPair(dataDir);
   const key = await importJWK(privateJwk, ALGORITHM);
-  const jwt = new SignJWT({ token_use: 'access', ...claims })
+  // A client-credentials token (subject = app client) carries its client's scope, as Cognito grants it: a partner
+  // agency's is the partner scope, which the api requires of partners. Tests name another scope (or '') to drop it.
+  const clientCredentials = claims.client_id !== undefined && claims.sub === claims.client_id;
+  const scope = clientCredentials && !('scope' in claims) ? { scope: LOCAL_PARTNER_SCOPE } : {};
+  const jwt = new SignJWT({ token_use: 'access', ...scope, ...claims })
     .setProtectedHeader({ alg: ALGORITHM, kid: KEY_ID, typ: 'JWT' })
     .setIssuer(settings.issuer)
-    .setIssuedAt()
+    .setIssuedAt(settings.issuedAt)
     .setExpirationTime(settings.expiresIn ?? '8h');
   if (settings.audience !== undefined) jwt.setAudience(settings.audience);
   if (settings.notBefore !== undefined) jwt.setNotBefore(settings.notBefore);
