@@ -1,0 +1,349 @@
+import { schema } from '@confide/api';
+import { tenantScope } from '@confide/store';
+import {
+  type GraphQLArgument,
+  type GraphQLInputType,
+  getNamedType,
+  isInputObjectType,
+  isScalarType,
+} from 'graphql';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  closeCase,
+  closeLocalRetentions,
+  eraseWithApproval,
+  retentionApi,
+  retentionWorld,
+} from '../retention/retention-support';
+import { allocate, expectNoErrors, recordNote, registerServiceUser } from '../support/care-fixtures';
+import { addStaff } from '../support/fixtures';
+import { auditItems, canariesIn, canary, organisationItems } from './canaries-support';
+
+/**
+ * Issue 17 "Done when": DATA-PROTECTION.md's "never in logs, errors, notifications or audit" holds for every
+ * free-text input. The inputs are enumerated from the schema itself (every String argument and input field of every
+ * query and mutation, and of every directive a request may carry), so a new one cannot be forgotten: it must be
+ * seeded here, or listed as structural with a reason, or listed as not yet driven (which the report names).
+ * The seeded canaries are then looked for in every audit item of the organisation, scanned from DynamoDB Local as
+ * stored, and in everything the process wrote to stdout and stderr while the requests ran.
+ */
+
+/** Every String input a request can carry: `Type.field(arg)` or `Type.field(arg).inputField…`, `@directive(arg)`. */
+function freeTextInputs(): string[] {
+  const found: string[] = [];
+  const visit = (path: string, type: GraphQLInputType, seen: ReadonlySet<string>) => {
+    const named = getNamedType(type);
+    if (isScalarType(named)) {
+      if (named.name === 'String') found.push(path);
+    } else if (isInputObjectType(named) && !seen.has(named.name)) {
+      for (const field of Object.values(named.getFields()))
+        visit(`${path}.${field.name}`, field.type, new Set([...seen, named.name]));
+    }
+  };
+  const args = (prefix: string, list: readonly GraphQLArgument[]) => {
+    for (const arg of list) visit(`${prefix}(${arg.name})`, arg.type, new Set());
+  };
+  for (const root of [schema.getQueryType(), schema.getMutationType()]) {
+    if (!root) continue;
+    for (const field of Object.values(root.getFields())) args(`${root.name}.${field.name}`, field.args);
+  }
+  const executable = new Set([
+    'QUERY',
+    'MUTATION',
+    'SUBSCRIPTION',
+    'FIELD',
+    'FRAGMENT_SPREAD',
+    'INLINE_FRAGMENT',
+  ]);
+  for (const directive of schema.getDirectives()) {
+    if (['include', 'skip', 'deprecated', 'specifiedBy', 'oneOf'].includes(directive.name)) continue;
+    if (directive.locations.some((location) => executable.has(location)))
+      args(`@${directive.name}`, directive.args);
+  }
+  return found.sort();
+}
+
+/**
+ * Inputs that cannot carry free text, each with why. Matched by the input's last name (cursors, ids, dates) or by
+ * its full path.
+ */
+const STRUCTURAL_NAMES: Record<string, string> = {
+  after: 'an opaque pagination cursor, validated and never stored',
+  before: 'an opaque pagination cursor, validated and never stored',
+  requestId: 'an id (dis_…), checked against the id format before use',
+  consentId: 'an id, checked against the id format',
+  permissionId: 'an id, checked against the id format',
+  allocationId: 'an id, checked against the id format',
+  clientId: 'a partner app client id, checked against its format',
+  receivedOn: 'a calendar date (YYYY-MM-DD), format-validated',
+  endedOn: 'a calendar date (YYYY-MM-DD), format-validated',
+  dateOfBirth: 'a calendar date, format-validated (sealed under the person’s key like every field)',
+  fromMonth: 'a month (YYYY-MM), format-validated',
+  toMonth: 'a month (YYYY-MM), format-validated',
+  status: 'an enum written as a string, checked against its values',
+  timeZone: 'an IANA time zone name, checked against the known zones',
+  workingHoursStart: 'a time of day (HH:MM), format-validated',
+  workingHoursEnd: 'a time of day (HH:MM), format-validated',
+  handle: 'a handle: lower-case letters, digits and dots, format-validated',
+  firstAdminHandle: 'a handle: lower-case letters, digits and dots, format-validated',
+  slug: 'an organisation slug: lower-case letters, digits and hyphens',
+  nhsNumber: 'ten digits with a check digit (sealed, and indexed only by a keyed beacon)',
+  postcode: 'a UK postcode, format-validated (sealed, and indexed only by a keyed beacon)',
+  phone: 'digits, spaces and + only, format-validated (sealed)',
+  objectReference: 'an opaque storage reference checked against its format',
+};
+
+/** Seeded with a canary below. */
+const DRIVEN = [
+  '@purpose(reason)',
+  'Query.searchServiceUsers(name)',
+  'Mutation.createService(name)',
+  'Mutation.registerServiceUser(input).name',
+  'Mutation.registerServiceUser(input).address',
+  'Mutation.registerServiceUser(input).email',
+  'Mutation.registerServiceUser(input).preferredContact',
+  'Mutation.registerServiceUser(input).idempotencyKey',
+  'Mutation.recordNote(input).body',
+  'Mutation.recordNote(input).idempotencyKey',
+  'Mutation.recordNote(input).authorOrganisation',
+  'Mutation.amendNote(input).body',
+  'Mutation.correctContactDetails(input).email',
+  'Mutation.correctContactDetails(input).preferredContact',
+  'Mutation.recordConsent(input).representativeName',
+  'Mutation.recordConsent(input).capacityNote',
+  'Mutation.openEmergencyAccess(detail)',
+  'Mutation.placeLegalHold(reason)',
+  'Mutation.liftLegalHold(reason)',
+  'Mutation.eraseServiceUser(reason)',
+];
+
+/**
+ * Free-text inputs this test does not seed yet (each needs its own workflow set up: sharing, breaches, personnel,
+ * onboarding). Left for the next round; listed so that the coverage check still catches every new input.
+ */
+const NOT_YET_DRIVEN = [
+  'Mutation.addStaffMember(input).displayName',
+  'Mutation.assessBreach(containment)',
+  'Mutation.completeDisclosureReview(notes)',
+  'Mutation.correctDisclosureEntry(reasoning)',
+  'Mutation.decideDisclosureRequest(reasoning)',
+  'Mutation.escalateDisclosureRequest(reasoning)',
+  'Mutation.inviteStaffMember(input).email',
+  'Mutation.onboardOrganisation(input).dataProcessingAgreement',
+  'Mutation.onboardOrganisation(input).firstAdminDisplayName',
+  'Mutation.onboardOrganisation(input).firstAdminEmail',
+  'Mutation.onboardOrganisation(input).name',
+  'Mutation.publishConfidentialityPolicy(title)',
+  'Mutation.receiveDisclosureRequest(input).purpose',
+  'Mutation.receiveDisclosureRequest(input).requesterContact',
+  'Mutation.receiveDisclosureRequest(input).requesterOrganisation',
+  'Mutation.recordAuthorAuthority(reference)',
+  'Mutation.recordConsent(input).agencyName',
+  'Mutation.recordExceptionalDisclosure(input).reasonNotInformed',
+  'Mutation.recordExceptionalDisclosure(input).reasoning',
+  'Mutation.recordExceptionalDisclosure(input).recipient',
+  'Mutation.recordMedia(input).caption',
+  'Mutation.recordReferencePermission(recipient)',
+  'Mutation.recordReferral(input).referrerReference',
+  'Mutation.registerPartnerAgency(name)',
+  'Mutation.releaseDisclosure(input).redactions',
+  'Mutation.releaseReference(recipient)',
+  'Mutation.releaseReference(summary)',
+  'Mutation.reportBreach(input).categories',
+  'Mutation.reportBreach(input).containment',
+  'Mutation.reportBreach(input).nature',
+  'Mutation.updatePersonnelRecord(input).emergencyContact',
+  'Mutation.updatePersonnelRecord(input).homeAddress',
+  'Mutation.updatePersonnelRecord(input).personalPhone',
+  'Mutation.updatePersonnelRecord(input).personnelNotes',
+  'Query.referralStatus(reference)',
+];
+
+const lastName = (path: string) =>
+  path
+    .replace(/\(([^)]*)\)/g, '.$1')
+    .split('.')
+    .at(-1) ?? path;
+const structuralReason = (path: string) => STRUCTURAL_NAMES[lastName(path)];
+
+/** Everything written to stdout and stderr (the loggers' and anyone's) while `work` runs. */
+async function capturingOutput<T>(work: () => Promise<T>): Promise<{ result: T; output: string }> {
+  const chunks: string[] = [];
+  const original = { out: process.stdout.write, err: process.stderr.write };
+  const tap =
+    (write: typeof process.stdout.write, stream: NodeJS.WriteStream) =>
+    (chunk: unknown, ...rest: unknown[]) => {
+      chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'));
+      return (write as (...args: unknown[]) => boolean).call(stream, chunk, ...rest);
+    };
+  process.stdout.write = tap(original.out, process.stdout) as typeof process.stdout.write;
+  process.stderr.write = tap(original.err, process.stderr) as typeof process.stderr.write;
+  try {
+    return { result: await work(), output: chunks.join('') };
+  } finally {
+    process.stdout.write = original.out;
+    process.stderr.write = original.err;
+  }
+}
+
+describe('canaries in every free-text input (issue 17, Done when)', () => {
+  const { api } = retentionApi();
+  afterAll(closeLocalRetentions);
+
+  it('knows every free-text input of the schema: seeded, structural with a reason, or named as not yet driven', () => {
+    const inputs = freeTextInputs();
+    const unaccounted = inputs.filter(
+      (path) => !DRIVEN.includes(path) && !NOT_YET_DRIVEN.includes(path) && !structuralReason(path),
+    );
+    expect(unaccounted, 'seed these in this test, or list them with a reason').toEqual([]);
+    const stale = [...DRIVEN, ...NOT_YET_DRIVEN].filter((path) => !inputs.includes(path));
+    expect(stale, 'listed but no longer in the schema').toEqual([]);
+    expect(DRIVEN.filter((path) => NOT_YET_DRIVEN.includes(path) || structuralReason(path))).toEqual([]);
+  });
+
+  it('finds no canary in any audit item or any line written to stdout or stderr', async () => {
+    const seeded: string[] = [];
+    /** Canaries in the organisation's own records (a service's name): not the person's, so not erased with them. */
+    const organisational = new Set<string>();
+    const seed = (label: string, options: { organisational?: boolean } = {}) => {
+      const value = canary(label);
+      seeded.push(value);
+      if (options.organisational) organisational.add(value);
+      return value;
+    };
+    const world = await retentionWorld(api);
+    const gql = async (
+      token: string,
+      query: string,
+      variables: Record<string, unknown> = {},
+      headers = {},
+    ) => {
+      const result = await api.graphql<Record<string, Record<string, unknown>>>(query, {
+        token,
+        variables,
+        headers,
+      });
+      expectNoErrors(result);
+      return result.data ?? {};
+    };
+
+    const { output } = await capturingOutput(async () => {
+      const senior = await addStaff(api, world.org, ['ORG_ADMIN', 'SENIOR_MANAGER']);
+      await gql(senior.token, 'mutation ($n: String!) { createService(name: $n) { id } }', {
+        n: seed('service', { organisational: true }),
+      });
+      const registered = await gql(
+        world.manager.token,
+        'mutation ($input: RegisterServiceUserInput!) { registerServiceUser(input: $input) { id version } }',
+        {
+          input: {
+            serviceId: world.serviceId,
+            name: `Ada ${seed('name')}`,
+            dateOfBirth: '1980-12-10',
+            address: `12 ${seed('address')} Row, Leeds`,
+            email: `${seed('email').toLowerCase()}@example.org`,
+            preferredContact: `Phone ${seed('contact')}`,
+            idempotencyKey: seed('registerkey'),
+          },
+        },
+        { 'x-access-purpose': `Referral letter about ${seed('header')}`, 'x-request-id': seed('requestid') },
+      );
+      const client = registered.registerServiceUser as { id: string; version: number };
+      const id = client.id;
+      await allocate(api, world.manager, id, world.worker);
+      await gql(
+        world.worker.token,
+        'mutation ($input: RecordNoteInput!) { recordNote(input: $input) { id } }',
+        {
+          input: {
+            serviceUserId: id,
+            kind: 'DAILY_SUPPORT',
+            body: seed('body'),
+            idempotencyKey: seed('notekey'),
+          },
+        },
+      );
+      const noteId = await recordNote(api, world.worker, id, 'CORRESPONDENCE', seed('letter'), {
+        authorOrganisation: seed('authororg'),
+      });
+      await gql(
+        world.worker.token,
+        'mutation ($input: AmendNoteInput!) { amendNote(input: $input) { id } }',
+        { input: { noteId, body: seed('amended'), expectedVersion: 1 } },
+      );
+      await gql(
+        world.manager.token,
+        `query ($id: ID!) @purpose(reason: "Call with ${seed('directive')}") { serviceUser(id: $id) { name } }`,
+        { id },
+      );
+      await gql(
+        world.manager.token,
+        'mutation ($input: CorrectContactDetailsInput!) { correctContactDetails(input: $input) { id } }',
+        {
+          input: {
+            serviceUserId: id,
+            expectedVersion: client.version,
+            email: `${seed('newemail').toLowerCase()}@example.org`,
+            preferredContact: `Text ${seed('newcontact')}`,
+          },
+        },
+      );
+      await gql(
+        world.manager.token,
+        'mutation ($input: RecordConsentInput!) { recordConsent(input: $input) { id } }',
+        {
+          input: {
+            serviceUserId: id,
+            scope: 'GP',
+            method: 'SIGNED_FORM',
+            givenBy: 'REPRESENTATIVE',
+            representativeName: `Mr ${seed('representative')}`,
+            capacityNote: seed('capacity'),
+          },
+        },
+      );
+      await gql(world.manager.token, 'query ($n: String) { searchServiceUsers(name: $n) { id } }', {
+        n: `Ada ${seed('search')}`,
+      });
+      const stranger = await addStaff(api, world.org, ['SUPPORT_WORKER']);
+      await gql(
+        stranger.token,
+        'mutation ($id: ID!, $d: String!) { openEmergencyAccess(serviceUserId: $id, reason: MEDICAL_EMERGENCY, detail: $d) { id } }',
+        { id, d: seed('emergency') },
+      );
+      await gql(
+        world.ig.token,
+        'mutation ($id: ID!, $r: String!) { placeLegalHold(serviceUserId: $id, reason: $r) { reason } }',
+        {
+          id,
+          r: seed('hold'),
+        },
+      );
+      await gql(
+        world.ig.token,
+        'mutation ($id: ID!, $r: String!) { liftLegalHold(serviceUserId: $id, reason: $r) { liftReason } }',
+        {
+          id,
+          r: seed('lift'),
+        },
+      );
+      // Before erasure: nothing in clear in the audit.
+      expect(canariesIn(await auditItems(api, world.org.orgId), seeded)).toEqual([]);
+      const guardian = await addStaff(api, world.org, ['CALDICOTT_GUARDIAN']);
+      expectNoErrors(await closeCase(api, world.manager, id));
+      expectNoErrors(await eraseWithApproval(api, world.ig, guardian, id, `Letter from ${seed('erasure')}`));
+      // A second person, so that the organisation's audit holds a living person's events too.
+      await registerServiceUser(api, world.manager, world.serviceId);
+    });
+
+    expect(seeded.length).toBeGreaterThanOrEqual(DRIVEN.length);
+    const audit = await auditItems(api, world.org.orgId);
+    const leaked = canariesIn(audit, seeded);
+    expect(leaked, JSON.stringify(audit.filter((item) => canariesIn([item], leaked).length > 0))).toEqual([]);
+    expect(seeded.filter((value) => output.includes(value))).toEqual([]);
+    // After the erasure nothing of what was said about the person is anywhere in the organisation's items.
+    const aboutThePerson = seeded.filter((value) => !organisational.has(value));
+    expect(canariesIn(await organisationItems(api, world.org.orgId), aboutThePerson)).toEqual([]);
+    expect((await api.services.auditLog.verify(tenantScope(world.org.orgId))).ok).toBe(true);
+  });
+});
