@@ -15,6 +15,7 @@ import {
   DisclosureReviews,
   Disclosures,
   EmergencyReviews,
+  IntegrityIncidents,
   MediaRecords,
   OrganisationDirectory,
   PartnerAgencies,
@@ -69,6 +70,8 @@ export interface ConfideServices {
   /** Retention schedules, legal holds and erasure of client records. */
   readonly retention: RetentionSchedules;
   readonly tombstones: RetentionTombstones;
+  /** Findings that the stored state does not match what the API wrote (decision 0030). */
+  readonly integrityIncidents: IntegrityIncidents;
   /** Retention schedules of former staff members' records. */
   readonly staffRetention: StaffSchedules;
 }
@@ -149,6 +152,7 @@ export function createServices(config: ConfideConfig, overrides: ServiceOverride
       clock,
     ),
     tombstones: new RetentionTombstones(dynamo, table),
+    integrityIncidents: new IntegrityIncidents(dynamo, table, clock),
     staffRetention: new StaffSchedules(dynamo, table, keys, directory, clock),
   };
 }

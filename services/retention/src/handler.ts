@@ -5,8 +5,9 @@ import { KeyHierarchy } from '@confide/keys';
 import { processRetentionRecords, type RetentionHandlerDependencies, tableNames } from '@confide/store';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 
-// Built once per Lambda container. The key hierarchy is only asked where subject keys live (to quarantine them)
-// and to delete them, which needs no KMS call; the client exists because the hierarchy is built with one.
+// Built once per Lambda container. The key hierarchy is asked where subject keys live (to quarantine them) and to
+// delete them, which needs no KMS call, and for each organisation's beacon key (one KMS Decrypt per organisation
+// per cache window), from which the integrity key that retention records are MACed under is derived.
 let dependencies: RetentionHandlerDependencies | undefined;
 
 function retentionDependencies(env: NodeJS.ProcessEnv = process.env): RetentionHandlerDependencies {
@@ -23,10 +24,34 @@ function retentionDependencies(env: NodeJS.ProcessEnv = process.env): RetentionH
     dataTable: env.CONFIDE_DATA_TABLE ?? names.data,
     keys: new KeyHierarchy({ kms: new KMSClient({ region }), dynamo, keyTableName }),
     clock: systemClock,
-    // Ids, kinds and reasons only: never an item image.
-    log: (message, detail) => console.log(JSON.stringify({ level: 'INFO', message, ...detail })),
+    log,
   };
   return dependencies;
+}
+
+/**
+ * Ids, kinds and reasons only: never an item image. A line naming a `metric` (an integrity incident) is also that
+ * metric, in CloudWatch's embedded metric format (namespace `Confide`, dimension `service=retention`): the
+ * integrity alarm watches it.
+ */
+function log(message: string, detail: Record<string, unknown>): void {
+  const { metric, ...rest } = detail;
+  const level = typeof metric === 'string' ? 'ERROR' : 'INFO';
+  const line: Record<string, unknown> = { level, message, service: 'retention', ...rest };
+  if (typeof metric === 'string') {
+    line._aws = {
+      Timestamp: Date.now(),
+      CloudWatchMetrics: [
+        {
+          Namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Confide',
+          Dimensions: [['service']],
+          Metrics: [{ Name: metric, Unit: 'Count' }],
+        },
+      ],
+    };
+    line[metric] = 1;
+  }
+  console.log(JSON.stringify(line));
 }
 
 /**

@@ -8,7 +8,7 @@ import {
   type _Record as StreamsApiRecord,
   TrimmedDataAccessException,
 } from '@aws-sdk/client-dynamodb-streams';
-import type { RetentionStreamRecord, StreamImage } from '@confide/store';
+import type { RetentionStreamRecord, StreamImage, StreamValue } from '@confide/store';
 
 export interface StreamPollerOptions {
   readonly streams: DynamoDBStreamsClient;
@@ -164,11 +164,12 @@ export class LocalStreamPoller {
   }
 }
 
-function image(values: Record<string, { S?: string; N?: string }> | undefined): StreamImage | undefined {
-  if (!values) return undefined;
-  return Object.fromEntries(
-    Object.entries(values).map(([name, value]) => [name, { S: value.S, N: value.N }]),
-  );
+/**
+ * The Streams API's attribute values carry the same members as a Lambda stream image (binary as bytes, where
+ * Lambda sends base64); the whole image is kept, so the handler can put back an item removed against the rules.
+ */
+function image(values: Record<string, StreamValue> | undefined): StreamImage | undefined {
+  return values;
 }
 
 /** The Streams API's record in the shape Lambda delivers (lower-case identity, creation time in seconds). */

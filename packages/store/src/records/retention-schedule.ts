@@ -19,13 +19,20 @@ import {
   SCHEDULE_HORIZON_YEARS,
   toEpochSeconds,
 } from '@confide/domain';
-import type { KeyHierarchy, SubjectKey } from '@confide/keys';
+import { integrityKeyFrom, integrityMac, type KeyHierarchy, type SubjectKey } from '@confide/keys';
 import { attr, type Item, read, requireS } from '../attributes';
 import { ItemLoader } from '../item-loader';
 import { encodeSubject } from '../organisation-directory';
 import { itemKeyOf, openField, sealFields } from '../sealed-fields';
 import type { TenantScope } from '../tenant-scope';
-import { batchDelete, erasureRecordKey, keyQuarantineKey, subjectKeyExpiry } from './retention-tombstones';
+import { RetentionStates } from './retention-state';
+import {
+  batchDelete,
+  erasureMacParts,
+  erasureRecordKey,
+  keyQuarantineKey,
+  subjectKeyExpiry,
+} from './retention-tombstones';
 import type { ServiceUserRecord, ServiceUsers } from './service-users';
 
 export interface ItemKey {
@@ -86,13 +93,18 @@ const NOT_EXPIRED = '(attribute_not_exists(expiresAt) OR expiresAt > :now)';
  * unreadable when the client's key is deleted.
  */
 export class RetentionSchedules {
+  /** The authenticated record of whether each client is scheduled: what the retention handler believes. */
+  readonly states: RetentionStates;
+
   constructor(
     private readonly dynamo: DynamoDBClient,
     private readonly table: string,
     private readonly keys: KeyHierarchy,
     private readonly serviceUsers: ServiceUsers,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.states = new RetentionStates(dynamo, table, keys, clock);
+  }
 
   /** When a closed client's records expire under the given rules; undefined for an open case. */
   expiryOf(client: ServiceUserRecord, key: SubjectKey, rules: RetentionRules): ClientExpiry | undefined {
@@ -201,6 +213,8 @@ export class RetentionSchedules {
       if (error instanceof ConditionalCheckFailedException) return { status: 'UNCHANGED' };
       throw error;
     }
+    // Before any other item carries the date: the handler believes an expiry only when this record says so.
+    await this.states.markScheduled(scope, client.clientId, expiresAt);
     const items = (await this.clientItems(scope, client, key)).filter((item) => item.sk !== PROFILE);
     await this.#setExpiry(items, expiresAt);
     await this.#setKeyExpiry(scope, client.clientId, expiresAt);
@@ -235,6 +249,7 @@ export class RetentionSchedules {
     const items = (await this.clientItems(scope, client, key)).filter((item) => item.sk !== PROFILE);
     await this.#setExpiry(items, undefined);
     await this.#setKeyExpiry(scope, client.clientId, undefined);
+    await this.states.markUnscheduled(scope, client.clientId);
     try {
       await this.dynamo.send(
         new UpdateItemCommand({
@@ -421,6 +436,8 @@ export class RetentionSchedules {
   }
 
   async #clearForHold(scope: TenantScope, client: ServiceUserRecord, key: SubjectKey): Promise<void> {
+    // First: from now on an expiry of this client's items is an incident, not a rule.
+    await this.states.markUnscheduled(scope, client.clientId);
     const items = (await this.clientItems(scope, client, key)).filter((item) => item.sk !== PROFILE);
     await this.#setExpiry(items, undefined);
     await this.#setKeyExpiry(scope, client.clientId, undefined);
@@ -457,6 +474,11 @@ export class RetentionSchedules {
   ): Promise<{ itemsRemoved: number; erasedAt: string }> {
     const erasure = erasureRecordKey(scope, client.clientId);
     const erasedAt = this.clock.now().toISOString();
+    // MACed: the retention handler takes a deletion for an erasure only on a record the API wrote.
+    const erasureMac = integrityMac(
+      integrityKeyFrom(await this.keys.beaconKey(scope.orgId), scope.orgId),
+      erasureMacParts(scope, client.clientId, erasedAt, input.erasedBy),
+    );
     try {
       await this.dynamo.send(
         new TransactWriteItemsCommand({
@@ -481,6 +503,7 @@ export class RetentionSchedules {
                   erasedAt: attr.s(erasedAt),
                   erasedBy: attr.s(input.erasedBy),
                   ...(input.approvedBy ? { approvedBy: attr.s(input.approvedBy) } : {}),
+                  mac: attr.s(erasureMac),
                 },
                 ConditionExpression: 'attribute_not_exists(pk)',
               },

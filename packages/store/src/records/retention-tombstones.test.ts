@@ -5,9 +5,10 @@ import {
   QueryCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { newId, newOrgId } from '@confide/domain';
+import { type Clock, newId, newOrgId } from '@confide/domain';
 import { describe, expect, it } from 'vitest';
 import { tenantScope } from '../tenant-scope';
+import { RetentionStates } from './retention-state';
 import {
   clientItemOf,
   itemKindOf,
@@ -124,8 +125,25 @@ function fakeDynamo(options: { failPutFor?: string } = {}) {
         table: 'keys',
         key: { pk: { S: `KEY#${subjectId}` }, sk: { S: 'SUBJECT' } },
       }),
+      beaconKey: async () => BEACON_KEY,
     },
   };
+}
+
+const BEACON_KEY = Buffer.alloc(32, 7);
+
+/** What `closeCase` (or the end of employment) writes first: the subject's authenticated schedule. */
+async function scheduled(
+  fake: ReturnType<typeof fakeDynamo>,
+  orgId: string,
+  subjectId: string,
+  clock: Clock,
+) {
+  await new RetentionStates(fake.dynamo, 'data', fake.keys, clock).markScheduled(
+    tenantScope(orgId),
+    subjectId,
+    1,
+  );
 }
 
 describe('processRetentionRecords (injected clients)', () => {
@@ -147,6 +165,7 @@ describe('processRetentionRecords (injected clients)', () => {
     const fake = fakeDynamo({ failPutFor: 'CONSENT' });
     const batch = [record('NOTE#a', '1'), record('CONSENT#b', '2'), record('NOTE#c', '3')];
     const deps = { dynamo: fake.dynamo, dataTable: 'data', keys: fake.keys, clock };
+    await scheduled(fake, orgId, clientId, clock);
     const first = await processRetentionRecords(batch, deps);
     expect(first.batchItemFailures).toEqual([{ itemIdentifier: '2' }]);
     expect(first.tombstonesWritten).toBe(2);
@@ -167,6 +186,7 @@ describe('processRetentionRecords (injected clients)', () => {
     const fake = fakeDynamo();
     const staffId = newId('staff');
     const scope = tenantScope(orgId);
+    await scheduled(fake, orgId, staffId, clock);
     const removal = (itemPk: string, sk: string, sequence: string, image = {}): RetentionStreamRecord => ({
       eventName: 'REMOVE',
       userIdentity: { type: 'Service', principalId: 'dynamodb.amazonaws.com' },

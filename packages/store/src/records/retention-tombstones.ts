@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
+  type AttributeValue,
   BatchWriteItemCommand,
   ConditionalCheckFailedException,
   type DynamoDBClient,
@@ -10,9 +11,11 @@ import {
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import { asOrgId, type Clock, isExpired, isIdOf, toEpochSeconds } from '@confide/domain';
-import type { KeyHierarchy } from '@confide/keys';
+import { integrityKeyFrom, integrityMac, type KeyHierarchy, verifyIntegrityMac } from '@confide/keys';
 import { attr, type Item, read, requireS } from '../attributes';
 import { type TenantScope, tenantScope } from '../tenant-scope';
+import { IntegrityIncidents } from './integrity-incidents';
+import { RetentionStates } from './retention-state';
 
 /** Why an item left the table: its retention period ended, or the subject was erased. */
 export type TombstoneReason = 'EXPIRED' | 'ERASED';
@@ -87,6 +90,25 @@ export function tombstonePartition(scope: TenantScope, subjectId: string): strin
 
 export function erasureRecordKey(scope: TenantScope, subjectId: string): { pk: string; sk: string } {
   return { pk: tombstonePartition(scope, subjectId), sk: ERASURE_SORT };
+}
+
+/** What an erasure record's MAC covers (the record is written by `eraseServiceUser` only). */
+export function erasureMacParts(
+  scope: TenantScope,
+  subjectId: string,
+  erasedAt: string,
+  erasedBy: string,
+): (string | number)[] {
+  return ['confide.erasure.v1', scope.orgId, subjectId, erasedAt, erasedBy];
+}
+
+function quarantineMacParts(
+  scope: TenantScope,
+  subjectId: string,
+  quarantinedAt: string,
+  deleteAfter: number,
+): (string | number)[] {
+  return ['confide.key-quarantine.v1', scope.orgId, subjectId, quarantinedAt, deleteAfter];
 }
 
 /**
@@ -210,9 +232,47 @@ function subjectItemOf(
 
 // ── Stream records ─────────────────────────────────────────────────────────────────────────────────────────
 
-/** An attribute value as a stream carries it; only strings and numbers are read here. */
-export type StreamValue = { readonly S?: string | undefined; readonly N?: string | undefined };
+/**
+ * An attribute value as a stream carries it. Lambda delivers binary values base64-encoded; the Streams API (the
+ * local poller) as bytes. Strings and numbers are read; the rest is only carried, to put an item back.
+ */
+export type StreamValue = {
+  readonly S?: string | undefined;
+  readonly N?: string | undefined;
+  readonly B?: string | Uint8Array | undefined;
+  readonly BOOL?: boolean | undefined;
+  readonly NULL?: boolean | undefined;
+  readonly SS?: readonly string[] | undefined;
+  readonly NS?: readonly string[] | undefined;
+  readonly BS?: readonly (string | Uint8Array)[] | undefined;
+  readonly L?: readonly StreamValue[] | undefined;
+  readonly M?: Readonly<Record<string, StreamValue>> | undefined;
+};
 export type StreamImage = Readonly<Record<string, StreamValue>>;
+
+const bytesOf = (value: string | Uint8Array): Uint8Array =>
+  typeof value === 'string' ? Buffer.from(value, 'base64') : value;
+
+/** A stream image's value as the SDK writes it. */
+export function attributeValueOf(value: StreamValue): AttributeValue {
+  if (value.S !== undefined) return { S: value.S };
+  if (value.N !== undefined) return { N: value.N };
+  if (value.B !== undefined) return { B: bytesOf(value.B) };
+  if (value.BOOL !== undefined) return { BOOL: value.BOOL };
+  if (value.NULL !== undefined) return { NULL: value.NULL };
+  if (value.SS !== undefined) return { SS: [...value.SS] };
+  if (value.NS !== undefined) return { NS: [...value.NS] };
+  if (value.BS !== undefined) return { BS: value.BS.map(bytesOf) };
+  if (value.L !== undefined) return { L: value.L.map(attributeValueOf) };
+  if (value.M !== undefined) return { M: itemOfImage(value.M) };
+  // The Streams API client hands an empty map over as a value with no member at all.
+  if (Object.keys(value).length === 0) return { M: {} };
+  throw new Error('A stream value of an unknown type.');
+}
+
+export function itemOfImage(image: StreamImage): Item {
+  return Object.fromEntries(Object.entries(image).map(([name, value]) => [name, attributeValueOf(value)]));
+}
 
 /**
  * A DynamoDB stream record in the shape Lambda delivers it (`aws-lambda`'s `DynamoDBRecord` is assignable to
@@ -236,8 +296,11 @@ export interface RetentionStreamRecord {
 export interface RetentionHandlerDependencies {
   readonly dynamo: DynamoDBClient;
   readonly dataTable: string;
-  /** Only `eraseSubjectKey` and `subjectKeyLocation` are used: quarantining or deleting a key needs no KMS call. */
-  readonly keys: Pick<KeyHierarchy, 'eraseSubjectKey' | 'subjectKeyLocation'>;
+  /**
+   * Quarantining or deleting a key needs no KMS call; `beaconKey` (one KMS request per organisation per cache
+   * window) yields the integrity key that the retention state, erasure and quarantine records are MACed under.
+   */
+  readonly keys: Pick<KeyHierarchy, 'eraseSubjectKey' | 'subjectKeyLocation' | 'beaconKey'>;
   readonly clock: Clock;
   /** Structured, non-personal log lines (ids and kinds only). */
   readonly log?: (message: string, detail: Record<string, unknown>) => void;
@@ -250,6 +313,8 @@ export interface RetentionBatchResult {
   readonly keysDeleted: number;
   /** Keys of expired subjects put in quarantine (see {@link KEY_QUARANTINE_DAYS}). */
   readonly keysQuarantined: number;
+  /** Removals the rules do not explain (see {@link IntegrityIncidents}). */
+  readonly incidents: number;
   readonly ignored: number;
 }
 
@@ -262,16 +327,23 @@ function isTtlDeletion(record: RetentionStreamRecord): boolean {
 
 /**
  * The retention handler's core: for every REMOVE of a client's or staff member's item that is an expiry (a TTL
- * deletion, or a deletion of an item whose `expiresAt` has passed — the local sweeper's) or part of an erasure
- * (the subject has an erasure record), writes a tombstone under `ORG#<org>#TOMBSTONE#<subjectId>` with a key
- * derived from the deleted item's key (so retries never duplicate) and, once the partition is empty, deals with
- * the subject's data key: an erasure's is deleted (again: `erase` already did), an expiry's is put in quarantine
- * for {@link KEY_QUARANTINE_DAYS} days (a record with its own TTL; the key stays recoverable). When the quarantine
- * record itself expires, the key is deleted and a SUBJECT_KEY tombstone written; a recovered key's record (or
- * one deleted before its time) is ignored. A removed client profile or staff account takes the rest of its partition with it (items
- * recorded after the schedule was set carry no `expiresAt` of their own). Other deletions are ignored: among them
- * expired audit events (their chain records that they expired; decision 0017) and idempotency results (they hold
- * no personal data).
+ * deletion, or a deletion of an item whose `expiresAt` has passed — the local sweeper's) or part of an erasure,
+ * writes a tombstone under `ORG#<org>#TOMBSTONE#<subjectId>` with a key derived from the deleted item's key (so
+ * retries never duplicate) and, once the partition is empty, deals with the subject's data key: an erasure's is
+ * deleted (again: `erase` already did), an expiry's is put in quarantine for {@link KEY_QUARANTINE_DAYS} days (a
+ * record with its own TTL; the key stays recoverable). When the quarantine record itself expires, the key is
+ * deleted and a SUBJECT_KEY tombstone written; a recovered key's record (or one deleted before its time) is
+ * ignored. A removed client profile or staff account takes the rest of its partition with it (items recorded
+ * after the schedule was set carry no `expiresAt` of their own). Other deletions are ignored: among them expired
+ * audit events (their chain records that they expired; decision 0017) and idempotency results (they hold no
+ * personal data).
+ *
+ * Nothing on an item decides that it may go (decision 0030): an erasure counts only with an erasure record MACed
+ * under the organisation's integrity key, an expiry only when the subject's MACed retention state says their
+ * records were scheduled for a time now past, a quarantine's end only when its MACed date has come. A removal
+ * that claims to be an expiry but that the rules do not explain — an `expiresAt` moved by a raw write — is an
+ * integrity incident: the item is put back from the stream's image, nothing else of the subject is touched and
+ * the key is kept.
  *
  * Records are handled one at a time, in order; one that fails (malformed, or a failing call) is reported in
  * `batchItemFailures` and the others are still processed. Every effect is idempotent, so a redelivered record —
@@ -281,18 +353,25 @@ export async function processRetentionRecords(
   records: readonly RetentionStreamRecord[],
   deps: RetentionHandlerDependencies,
 ): Promise<RetentionBatchResult> {
+  const context: HandlerContext = {
+    deps,
+    erasures: new Map(),
+    states: new RetentionStates(deps.dynamo, deps.dataTable, deps.keys, deps.clock),
+    incidents: new IntegrityIncidents(deps.dynamo, deps.dataTable, deps.clock),
+  };
   const failures: { itemIdentifier: string }[] = [];
-  const erasures = new Map<string, Promise<boolean>>();
   let tombstonesWritten = 0;
   let keysDeleted = 0;
   let keysQuarantined = 0;
+  let incidents = 0;
   let ignored = 0;
   for (const [index, record] of records.entries()) {
     try {
-      const outcome = await processRecord(record, deps, erasures);
+      const outcome = await processRecord(record, context);
       tombstonesWritten += outcome.tombstones;
       keysDeleted += outcome.keyDeleted ? 1 : 0;
       keysQuarantined += outcome.keyQuarantined ? 1 : 0;
+      incidents += outcome.incident ? 1 : 0;
       if (outcome.ignored) ignored += 1;
     } catch (error) {
       const itemIdentifier = record.dynamodb?.SequenceNumber ?? record.eventID ?? String(index);
@@ -304,14 +383,39 @@ export async function processRetentionRecords(
       });
     }
   }
-  return { batchItemFailures: failures, tombstonesWritten, keysDeleted, keysQuarantined, ignored };
+  return { batchItemFailures: failures, tombstonesWritten, keysDeleted, keysQuarantined, incidents, ignored };
 }
 
-async function processRecord(
-  record: RetentionStreamRecord,
-  deps: RetentionHandlerDependencies,
-  erasures: Map<string, Promise<boolean>>,
-): Promise<{ tombstones: number; keyDeleted: boolean; keyQuarantined?: boolean; ignored: boolean }> {
+interface HandlerContext {
+  readonly deps: RetentionHandlerDependencies;
+  /** Each subject's erasure check, once per batch. */
+  readonly erasures: Map<string, Promise<ErasureCheck>>;
+  readonly states: RetentionStates;
+  readonly incidents: IntegrityIncidents;
+}
+
+type ErasureCheck = 'ERASED' | 'NONE' | 'FORGED';
+
+interface RecordOutcome {
+  readonly tombstones: number;
+  readonly keyDeleted: boolean;
+  readonly keyQuarantined?: boolean;
+  readonly incident?: boolean;
+  readonly ignored: boolean;
+}
+
+/** The removed item, where it lived and whose it was. */
+interface Removal {
+  readonly record: RetentionStreamRecord;
+  readonly image: StreamImage;
+  readonly scope: TenantScope;
+  readonly key: { readonly pk: string; readonly sk: string };
+  readonly subjectId: string;
+  readonly kind: string;
+}
+
+async function processRecord(record: RetentionStreamRecord, context: HandlerContext): Promise<RecordOutcome> {
+  const { deps } = context;
   const skip = { tombstones: 0, keyDeleted: false, ignored: true };
   if (record.eventName !== 'REMOVE') return skip;
   const image = record.dynamodb?.OldImage;
@@ -324,13 +428,22 @@ async function processRecord(
   const orgId = asOrgId(match[1]);
   const scope = tenantScope(orgId);
   if (sk === KEY_QUARANTINE_SORT && match[2].startsWith(`${TOMBSTONE}#`)) {
-    return (await endQuarantine(record, image, deps, scope, { pk, sk })) ?? skip;
+    return (await endQuarantine(record, image, context, scope, { pk, sk })) ?? skip;
   }
   const subject = subjectItemOf(scope, match[2], sk, image);
   if (!subject) return skip;
+  const removal: Removal = {
+    record,
+    image,
+    scope,
+    key: { pk, sk },
+    subjectId: subject.subjectId,
+    kind: subject.kind,
+  };
 
-  const reason = await reasonFor(record, image, scope, subject.subjectId, deps, erasures);
+  const reason = await reasonFor(removal, context);
   if (!reason) return skip;
+  if (reason === 'UNEXPLAINED') return unexplainedRemoval(removal, context);
   const deletedAt = new Date(
     (record.dynamodb?.ApproximateCreationDateTime ?? deps.clock.now().getTime() / 1000) * 1000,
   ).toISOString();
@@ -363,23 +476,37 @@ async function processRecord(
 }
 
 /**
- * A key quarantine record was removed: when it expired (TTL, or the local sweeper after its time), the grace
- * period is over and the key goes, leaving a SUBJECT_KEY tombstone; removed before its time, the key was
- * recovered and stays.
+ * A key quarantine record was removed: when its MACed date has come (TTL, or the local sweeper after its
+ * time), the grace period is over and the key goes, leaving a SUBJECT_KEY tombstone; removed before its time,
+ * the key was recovered and stays. A record whose expiry was moved (or whose MAC fails) ends nothing: it is an
+ * incident, and the record is put back with its true date.
  */
 async function endQuarantine(
   record: RetentionStreamRecord,
   image: StreamImage,
-  deps: RetentionHandlerDependencies,
+  context: HandlerContext,
   scope: TenantScope,
   removed: { pk: string; sk: string },
-): Promise<{ tombstones: number; keyDeleted: boolean; ignored: boolean } | undefined> {
+): Promise<RecordOutcome | undefined> {
+  const { deps } = context;
   const subjectId = image.subjectId?.S;
   if (!subjectId) throw new Error('A key quarantine record without its subject id.');
   // A recovered key stays whatever removes the record; otherwise only the record's expiry ends the quarantine.
   if (image.recoveredAt?.S) return undefined;
-  const deleteAfter = image.expiresAt?.N === undefined ? undefined : Number(image.expiresAt.N);
-  if (!isTtlDeletion(record) && !isExpired(deleteAfter, deps.clock.now())) return undefined;
+  const expiresAt = image.expiresAt?.N === undefined ? undefined : Number(image.expiresAt.N);
+  if (!isTtlDeletion(record) && !isExpired(expiresAt, deps.clock.now())) return undefined;
+  const deleteAfter = image.deleteAfter?.N === undefined ? undefined : Number(image.deleteAfter.N);
+  const genuine =
+    deleteAfter !== undefined &&
+    verifyIntegrityMac(
+      await integrityKey(deps, scope),
+      quarantineMacParts(scope, subjectId, image.quarantinedAt?.S ?? '', deleteAfter),
+      image.mac?.S,
+    );
+  if (!genuine || !isExpired(deleteAfter, deps.clock.now())) {
+    const removal: Removal = { record, image, scope, key: removed, subjectId, kind: 'KEY_QUARANTINE' };
+    return unexplainedRemoval(removal, context, genuine ? deleteAfter : undefined);
+  }
   await deps.keys.eraseSubjectKey(scope.orgId, subjectId);
   const written = await writeTombstone(
     deps,
@@ -394,40 +521,129 @@ async function endQuarantine(
   return { tombstones: written ? 1 : 0, keyDeleted: true, ignored: false };
 }
 
+/**
+ * Why an item went: an erasure (a genuine erasure record), an expiry the subject's authenticated retention
+ * state explains, or UNEXPLAINED — it claims to be an expiry (TTL, or an `expiresAt` in the past) but nothing
+ * authenticated says the subject's records were due. Undefined for a plain deletion that claims nothing.
+ */
 async function reasonFor(
-  record: RetentionStreamRecord,
-  image: StreamImage,
-  scope: TenantScope,
-  subjectId: string,
-  deps: RetentionHandlerDependencies,
-  erasures: Map<string, Promise<boolean>>,
-): Promise<TombstoneReason | undefined> {
-  if (isTtlDeletion(record)) return 'EXPIRED';
-  const cacheKey = `${scope.orgId}|${subjectId}`;
-  let erased = erasures.get(cacheKey);
-  if (!erased) {
-    erased = isErased(deps, scope, subjectId);
-    erasures.set(cacheKey, erased);
-    erased.catch(() => erasures.delete(cacheKey));
-  }
-  if (await erased) return 'ERASED';
-  // The local sweeper's deletions are ordinary deletes: an item whose time had come counts as expired.
+  removal: Removal,
+  context: HandlerContext,
+): Promise<TombstoneReason | 'UNEXPLAINED' | undefined> {
+  const { deps } = context;
+  const { scope, subjectId, image, record } = removal;
+  const erasure = await erasureOf(context, scope, subjectId);
+  if (erasure === 'ERASED') return 'ERASED';
   const expiresAt = image.expiresAt?.N === undefined ? undefined : Number(image.expiresAt.N);
-  if (isExpired(expiresAt, deps.clock.now())) return 'EXPIRED';
-  return undefined;
+  const now = deps.clock.now();
+  if (!isTtlDeletion(record) && !isExpired(expiresAt, now)) return undefined;
+  const state = await context.states.read(scope, subjectId);
+  if (state.state === 'SCHEDULED' && state.expiresAt <= toEpochSeconds(now)) return 'EXPIRED';
+  return 'UNEXPLAINED';
 }
 
-async function isErased(deps: RetentionHandlerDependencies, scope: TenantScope, clientId: string) {
-  const { pk, sk } = erasureRecordKey(scope, clientId);
+/** The subject's erasure record, checked once per batch: genuine, absent, or forged (an incident). */
+function erasureOf(context: HandlerContext, scope: TenantScope, subjectId: string): Promise<ErasureCheck> {
+  const cacheKey = `${scope.orgId}|${subjectId}`;
+  let check = context.erasures.get(cacheKey);
+  if (!check) {
+    check = readErasure(context, scope, subjectId);
+    context.erasures.set(cacheKey, check);
+    check.catch(() => context.erasures.delete(cacheKey));
+  }
+  return check;
+}
+
+async function readErasure(
+  context: HandlerContext,
+  scope: TenantScope,
+  subjectId: string,
+): Promise<ErasureCheck> {
+  const { deps } = context;
+  const { pk, sk } = erasureRecordKey(scope, subjectId);
   const result = await deps.dynamo.send(
     new GetItemCommand({
       TableName: deps.dataTable,
       Key: { pk: attr.s(pk), sk: attr.s(sk) },
-      ProjectionExpression: 'pk',
       ConsistentRead: true,
     }),
   );
-  return result.Item !== undefined;
+  if (!result.Item) return 'NONE';
+  const genuine = verifyIntegrityMac(
+    await integrityKey(deps, scope),
+    erasureMacParts(
+      scope,
+      subjectId,
+      read.s(result.Item, 'erasedAt') ?? '',
+      read.s(result.Item, 'erasedBy') ?? '',
+    ),
+    read.s(result.Item, 'mac'),
+  );
+  if (genuine) return 'ERASED';
+  await context.incidents.record(
+    scope,
+    { kind: 'FORGED_ERASURE', subjectId, itemKind: 'ERASURE', restored: false },
+    `${pk}\n${sk}`,
+  );
+  deps.log?.('integrity.forged-erasure', { orgId: scope.orgId, subjectId, metric: INTEGRITY_METRIC });
+  return 'FORGED';
+}
+
+/** The metric every integrity incident counts in (the operators' alarm watches it). */
+export const INTEGRITY_METRIC = 'IntegrityIncidents';
+
+/**
+ * A removal the rules do not explain: records the incident, puts the item back from the stream's old image
+ * (with no expiry, or with its true one where that is known), and touches nothing else — no tombstone, no
+ * cascade, the key kept.
+ */
+async function unexplainedRemoval(
+  removal: Removal,
+  context: HandlerContext,
+  trueExpiry?: number,
+): Promise<RecordOutcome> {
+  const { deps } = context;
+  const { scope, subjectId, kind, key, record } = removal;
+  const restored = await restoreItem(deps, removal.image, trueExpiry);
+  await context.incidents.record(
+    scope,
+    { kind: 'UNEXPLAINED_REMOVAL', subjectId, itemKind: kind, restored },
+    `${key.pk}\n${key.sk}\n${record.dynamodb?.SequenceNumber ?? record.eventID ?? ''}`,
+  );
+  deps.log?.('integrity.unexplained-removal', {
+    orgId: scope.orgId,
+    subjectId,
+    kind,
+    restored,
+    metric: INTEGRITY_METRIC,
+  });
+  return { tombstones: 0, keyDeleted: false, incident: true, ignored: false };
+}
+
+/** Puts a removed item back as it was, unless something has taken its place; true when put back now. */
+async function restoreItem(
+  deps: RetentionHandlerDependencies,
+  image: StreamImage,
+  trueExpiry: number | undefined,
+): Promise<boolean> {
+  const { expiresAt: _moved, ...rest } = itemOfImage(image);
+  try {
+    await deps.dynamo.send(
+      new PutItemCommand({
+        TableName: deps.dataTable,
+        Item: { ...rest, ...(trueExpiry === undefined ? {} : { expiresAt: attr.n(trueExpiry) }) },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}
+
+async function integrityKey(deps: RetentionHandlerDependencies, scope: TenantScope): Promise<Buffer> {
+  return integrityKeyFrom(await deps.keys.beaconKey(scope.orgId), scope.orgId);
 }
 
 /** Writes one tombstone unless it is already there; true when written now. */
@@ -552,7 +768,7 @@ async function quarantineKey(
   // A quarantine in force keeps its dates; a recovered key that expires again starts a new one.
   const current = existing.Item && !read.s(existing.Item, 'recoveredAt') ? existing.Item : undefined;
   const deleteAfter =
-    (current && read.n(current, 'expiresAt')) || toEpochSeconds(now) + KEY_QUARANTINE_DAYS * DAY_SECONDS;
+    (current && read.n(current, 'deleteAfter')) || toEpochSeconds(now) + KEY_QUARANTINE_DAYS * DAY_SECONDS;
   const location = deps.keys.subjectKeyLocation(scope.orgId, subjectId);
   try {
     await deps.dynamo.send(
@@ -583,6 +799,14 @@ async function quarantineKey(
           subjectId: attr.s(subjectId),
           quarantinedAt: attr.s(now.toISOString()),
           expiresAt: attr.n(deleteAfter),
+          // The TTL attribute can be moved by anyone who can write the table; the MACed date is what counts.
+          deleteAfter: attr.n(deleteAfter),
+          mac: attr.s(
+            integrityMac(
+              await integrityKey(deps, scope),
+              quarantineMacParts(scope, subjectId, now.toISOString(), deleteAfter),
+            ),
+          ),
         },
         ConditionExpression: 'attribute_not_exists(pk) OR attribute_exists(recoveredAt)',
       }),

@@ -26,6 +26,7 @@ import {
   setItemsExpiry,
   setSubjectKeyExpiry,
 } from './retention-schedule';
+import { RetentionStates } from './retention-state';
 
 /** A former staff member's retention schedule: pseudonymous facts only (no name, no handle). */
 export interface StaffSchedule {
@@ -71,13 +72,17 @@ export function staffScheduleCursor(schedule: StaffSchedule): string {
  * tombstones under their pseudonymous id, and the audit events (kept for the audit period) naming that id.
  */
 export class StaffSchedules {
+  readonly states: RetentionStates;
+
   constructor(
     private readonly dynamo: DynamoDBClient,
     private readonly table: string,
     private readonly keys: KeyHierarchy,
     private readonly directory: OrganisationDirectory,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.states = new RetentionStates(dynamo, table, keys, clock);
+  }
 
   /** The staff member's employment record; undefined when none was ever written or it has expired. */
   async employment(scope: TenantScope, staffId: string): Promise<EmploymentRecord | undefined> {
@@ -211,10 +216,16 @@ export class StaffSchedules {
     ];
   }
 
+  /**
+   * Schedules (or, with no date, unschedules) every item and the key. The authenticated retention state goes
+   * first when scheduling and last when unscheduling, so that it never explains an expiry the items do not have.
+   */
   async #setExpiry(scope: TenantScope, staff: StaffMember, expiresAt: number | undefined): Promise<void> {
     const now = toEpochSeconds(this.clock.now());
+    if (expiresAt !== undefined) await this.states.markScheduled(scope, staff.staffId, expiresAt);
     await setItemsExpiry(this.dynamo, this.table, await this.staffItems(scope, staff), expiresAt, now);
     await setSubjectKeyExpiry(this.dynamo, this.keys, scope, staff.staffId, expiresAt, now);
+    if (expiresAt === undefined) await this.states.markUnscheduled(scope, staff.staffId);
   }
 
   #scheduleValues(scope: TenantScope, staffId: string, expiresAt: number): Item {

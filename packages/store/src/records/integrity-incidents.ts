@@ -1,0 +1,92 @@
+import { createHash } from 'node:crypto';
+import {
+  ConditionalCheckFailedException,
+  type DynamoDBClient,
+  PutItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import type { Clock } from '@confide/domain';
+import { attr, read, requireS } from '../attributes';
+import { queryAll } from '../query-all';
+import type { TenantScope } from '../tenant-scope';
+
+/**
+ * What was found not to match the authenticated state:
+ * - UNEXPLAINED_REMOVAL: an item left the table as an expiry the retention rules do not explain (its `expiresAt`
+ *   was moved, or its subject is not scheduled); the subject key is kept and the item put back.
+ * - FORGED_ERASURE: an erasure record without a valid MAC (written straight to the table).
+ * - TAMPERED_STATE: a record that decides access or retention failed its MAC or its ciphertext binding.
+ */
+export type IntegrityIncidentKind = 'UNEXPLAINED_REMOVAL' | 'FORGED_ERASURE' | 'TAMPERED_STATE';
+
+/** An integrity incident: ids and kinds only, never an item's content. */
+export interface IntegrityIncident {
+  readonly kind: IntegrityIncidentKind;
+  /** The pseudonymous client or staff id the item belonged to, when known. */
+  readonly subjectId?: string | undefined;
+  /** The kind of item (PROFILE, NOTE, KEY_QUARANTINE, …). */
+  readonly itemKind: string;
+  readonly detectedAt: string;
+  /** Whether the removed item was put back from the stream's image. */
+  readonly restored: boolean;
+}
+
+/**
+ * The organisation's integrity incidents (`ORG#<org>#INTEGRITY`), for the IG lead and the operators' alarm.
+ * One incident per finding: the sort key is a digest of what was found, so a redelivered stream record or a
+ * repeated read records it once.
+ */
+export class IntegrityIncidents {
+  constructor(
+    private readonly dynamo: DynamoDBClient,
+    private readonly table: string,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Records an incident once per `findingKey` (e.g. the removed item's key and the stream record's id). */
+  async record(
+    scope: TenantScope,
+    incident: Omit<IntegrityIncident, 'detectedAt'>,
+    findingKey: string,
+  ): Promise<void> {
+    const digest = createHash('sha256').update(`${incident.kind}\n${findingKey}`).digest('hex').slice(0, 40);
+    try {
+      await this.dynamo.send(
+        new PutItemCommand({
+          TableName: this.table,
+          Item: {
+            pk: attr.s(scope.key('INTEGRITY')),
+            sk: attr.s(`INCIDENT#${digest}`),
+            orgId: attr.s(scope.orgId),
+            kind: attr.s(incident.kind),
+            itemKind: attr.s(incident.itemKind),
+            ...(incident.subjectId ? { subjectId: attr.s(incident.subjectId) } : {}),
+            restored: attr.bool(incident.restored),
+            detectedAt: attr.s(this.clock.now().toISOString()),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  /** Every incident of the organisation, oldest first. */
+  async list(scope: TenantScope): Promise<IntegrityIncident[]> {
+    const items = await queryAll(this.dynamo, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :incident)',
+      ExpressionAttributeValues: { ':pk': attr.s(scope.key('INTEGRITY')), ':incident': attr.s('INCIDENT#') },
+      ConsistentRead: true,
+    });
+    return items
+      .map((item) => ({
+        kind: requireS(item, 'kind') as IntegrityIncidentKind,
+        subjectId: read.s(item, 'subjectId'),
+        itemKind: requireS(item, 'itemKind'),
+        detectedAt: requireS(item, 'detectedAt'),
+        restored: read.bool(item, 'restored') ?? false,
+      }))
+      .sort((a, b) => a.detectedAt.localeCompare(b.detectedAt));
+  }
+}

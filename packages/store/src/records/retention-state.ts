@@ -1,0 +1,112 @@
+import { type DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import type { Clock } from '@confide/domain';
+import { integrityKeyFrom, integrityMac, type KeyHierarchy, verifyIntegrityMac } from '@confide/keys';
+import { attr, read } from '../attributes';
+import type { TenantScope } from '../tenant-scope';
+
+const RETENTION_STATE_SORT = 'RETENTION_STATE';
+const MAC_LABEL = 'confide.retention-state.v1';
+
+/**
+ * Whether a subject's records are scheduled to expire, and when: written by the schedule (closure, end of
+ * employment, rescheduling) and by everything that takes it off (reopening, a legal hold, re-employment), MACed
+ * under the organisation's integrity key. The retention handler believes an expiry only when this says so: an
+ * `expiresAt` set on an item by anyone else explains nothing.
+ */
+export type RetentionState =
+  | { readonly state: 'SCHEDULED'; readonly expiresAt: number }
+  | { readonly state: 'UNSCHEDULED' };
+
+/** What the handler finds: the state, none written yet, or a record that fails its MAC. */
+export type VerifiedRetentionState =
+  | RetentionState
+  | { readonly state: 'NONE' }
+  | { readonly state: 'TAMPERED' };
+
+/** Where a subject's retention state lives: their tombstone partition, which outlives their records. */
+export function retentionStateKey(scope: TenantScope, subjectId: string): { pk: string; sk: string } {
+  return { pk: scope.key('TOMBSTONE', subjectId), sk: RETENTION_STATE_SORT };
+}
+
+export class RetentionStates {
+  constructor(
+    private readonly dynamo: DynamoDBClient,
+    private readonly table: string,
+    private readonly keys: Pick<KeyHierarchy, 'beaconKey'>,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Records that the subject's records expire at `expiresAt` (epoch seconds); before any item is scheduled. */
+  markScheduled(scope: TenantScope, subjectId: string, expiresAt: number): Promise<void> {
+    return this.#write(scope, subjectId, { state: 'SCHEDULED', expiresAt });
+  }
+
+  /** Records that nothing of the subject may expire; before (hold) or after (reopening) the items are cleared. */
+  markUnscheduled(scope: TenantScope, subjectId: string): Promise<void> {
+    return this.#write(scope, subjectId, { state: 'UNSCHEDULED' });
+  }
+
+  async read(scope: TenantScope, subjectId: string): Promise<VerifiedRetentionState> {
+    const { pk, sk } = retentionStateKey(scope, subjectId);
+    const result = await this.dynamo.send(
+      new GetItemCommand({
+        TableName: this.table,
+        Key: { pk: attr.s(pk), sk: attr.s(sk) },
+        ConsistentRead: true,
+      }),
+    );
+    if (!result.Item) return { state: 'NONE' };
+    const state = read.s(result.Item, 'state');
+    const expiresAt = read.n(result.Item, 'scheduledExpiry');
+    const at = read.s(result.Item, 'at') ?? '';
+    const key = await this.#key(scope);
+    if (
+      !verifyIntegrityMac(
+        key,
+        macParts(scope, subjectId, state ?? '', expiresAt, at),
+        read.s(result.Item, 'mac'),
+      )
+    ) {
+      return { state: 'TAMPERED' };
+    }
+    if (state === 'SCHEDULED' && expiresAt !== undefined) return { state, expiresAt };
+    if (state === 'UNSCHEDULED') return { state };
+    return { state: 'TAMPERED' };
+  }
+
+  async #write(scope: TenantScope, subjectId: string, state: RetentionState): Promise<void> {
+    const { pk, sk } = retentionStateKey(scope, subjectId);
+    const at = this.clock.now().toISOString();
+    const expiresAt = state.state === 'SCHEDULED' ? state.expiresAt : undefined;
+    const mac = integrityMac(await this.#key(scope), macParts(scope, subjectId, state.state, expiresAt, at));
+    await this.dynamo.send(
+      new PutItemCommand({
+        TableName: this.table,
+        Item: {
+          pk: attr.s(pk),
+          sk: attr.s(sk),
+          orgId: attr.s(scope.orgId),
+          subjectId: attr.s(subjectId),
+          state: attr.s(state.state),
+          ...(expiresAt === undefined ? {} : { scheduledExpiry: attr.n(expiresAt) }),
+          at: attr.s(at),
+          mac: attr.s(mac),
+        },
+      }),
+    );
+  }
+
+  async #key(scope: TenantScope): Promise<Buffer> {
+    return integrityKeyFrom(await this.keys.beaconKey(scope.orgId), scope.orgId);
+  }
+}
+
+function macParts(
+  scope: TenantScope,
+  subjectId: string,
+  state: string,
+  expiresAt: number | undefined,
+  at: string,
+): (string | number)[] {
+  return [MAC_LABEL, scope.orgId, subjectId, state, expiresAt ?? '', at];
+}

@@ -1,0 +1,156 @@
+import { PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { toEpochSeconds } from '@confide/domain';
+import { erasureRecordKey, keyQuarantineKey, tenantScope } from '@confide/store';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ADA, expectNoErrors } from '../support/care-fixtures';
+import type { TestApi } from '../support/test-api';
+import {
+  clientWithRecords,
+  closeCase,
+  closeLocalRetentions,
+  keyQuarantine,
+  localRetention,
+  outlive,
+  partitionItems,
+  readClient,
+  retentionApi,
+  retentionWorld,
+  subjectKeyItem,
+  sweepPastQuarantine,
+  sweepUntilGone,
+} from './retention-support';
+
+/**
+ * Issue 16, capability 2: deletion only by the rules. Someone who can write the table (not the API) sets an
+ * item's `expiresAt` in the past, or forges an erasure record. TTL (the local sweeper) then removes the item; the
+ * retention handler must not take that as an expiry: it re-checks the removal against the authenticated retention
+ * state, records an integrity incident, keeps the subject key and the rest of the record, and puts the item back.
+ */
+
+async function setExpiry(api: TestApi, pk: string, sk: string, expiresAt: number): Promise<void> {
+  await api.services.dynamo.send(
+    new UpdateItemCommand({
+      TableName: api.stack.tables.data,
+      Key: { pk: { S: pk }, sk: { S: sk } },
+      UpdateExpression: 'SET expiresAt = :at',
+      ExpressionAttributeValues: { ':at': { N: String(expiresAt) } },
+    }),
+  );
+}
+
+async function runRetention(api: TestApi, orgId: string): Promise<void> {
+  const retention = localRetention(api, orgId as never);
+  await retention.runOnce();
+  await retention.drainStream();
+}
+
+const PLACE_HOLD = `mutation ($id: ID!) { placeLegalHold(serviceUserId: $id, reason: "Claim 24-0117") { placedAt } }`;
+
+describe('retention: a removal the rules do not explain', () => {
+  const { api, clock } = retentionApi();
+  afterAll(closeLocalRetentions);
+
+  it('one raw write on a held client’s profile destroys nothing: key kept, items kept, profile restored, incident recorded', async () => {
+    const world = await retentionWorld(api);
+    const { id, clientId } = await clientWithRecords(api, world);
+    expectNoErrors(await closeCase(api, world.manager, id));
+    expectNoErrors(await api.graphql(PLACE_HOLD, { token: world.manager.token, variables: { id } }));
+    const before = await partitionItems(api, world.org.orgId, clientId);
+    expect(before.length).toBeGreaterThan(3);
+
+    const scope = tenantScope(world.org.orgId);
+    await setExpiry(api, scope.key('CLIENT', clientId), 'PROFILE', toEpochSeconds(clock.now()) - 60);
+    await runRetention(api, world.org.orgId);
+
+    expect(await subjectKeyItem(api, world.org.orgId, clientId)).toBeDefined();
+    const after = await partitionItems(api, world.org.orgId, clientId);
+    expect(after.map((item) => item.sk?.S).sort()).toEqual(before.map((item) => item.sk?.S).sort());
+    const view = await readClient(api, world.manager.token, id);
+    expectNoErrors(view);
+    expect(view.data?.serviceUser.name).toBe(ADA.name);
+    expect(view.data?.serviceUser.retention?.legalHold).toBe(true);
+
+    const incidents = await api.services.integrityIncidents.list(scope);
+    expect(incidents).toEqual([
+      expect.objectContaining({ kind: 'UNEXPLAINED_REMOVAL', subjectId: clientId, itemKind: 'PROFILE' }),
+    ]);
+    expect(await api.services.tombstones.list(scope, clientId)).toEqual([]);
+  });
+
+  it('an open client’s note whose expiry was moved into the past comes back; nothing else goes', async () => {
+    const world = await retentionWorld(api);
+    const { id, clientId } = await clientWithRecords(api, world);
+    const scope = tenantScope(world.org.orgId);
+    const note = (await partitionItems(api, world.org.orgId, clientId)).find((item) =>
+      item.sk?.S?.startsWith('NOTE#'),
+    );
+    if (!note?.sk?.S) throw new Error('no note');
+    await setExpiry(api, scope.key('CLIENT', clientId), note.sk.S, toEpochSeconds(clock.now()) - 60);
+    await runRetention(api, world.org.orgId);
+
+    const view = await readClient(api, world.manager.token, id);
+    expectNoErrors(view);
+    expect(view.data?.serviceUser.notes?.edges.length).toBe(2);
+    expect(await subjectKeyItem(api, world.org.orgId, clientId)).toBeDefined();
+    expect(await api.services.integrityIncidents.list(scope)).toEqual([
+      expect.objectContaining({ kind: 'UNEXPLAINED_REMOVAL', subjectId: clientId, itemKind: 'NOTE' }),
+    ]);
+  });
+
+  it('a forged erasure record is not an erasure: the key and the record stay', async () => {
+    const world = await retentionWorld(api);
+    const { id, clientId } = await clientWithRecords(api, world);
+    const scope = tenantScope(world.org.orgId);
+    const erasure = erasureRecordKey(scope, clientId);
+    await api.services.dynamo.send(
+      new PutItemCommand({
+        TableName: api.stack.tables.data,
+        Item: {
+          pk: { S: erasure.pk },
+          sk: { S: erasure.sk },
+          orgId: { S: world.org.orgId },
+          subjectId: { S: clientId },
+          erasedAt: { S: clock.now().toISOString() },
+          erasedBy: { S: world.ig.staffId },
+        },
+      }),
+    );
+    await setExpiry(api, scope.key('CLIENT', clientId), 'PROFILE', toEpochSeconds(clock.now()) - 60);
+    await runRetention(api, world.org.orgId);
+
+    expect(await subjectKeyItem(api, world.org.orgId, clientId)).toBeDefined();
+    const view = await readClient(api, world.manager.token, id);
+    expectNoErrors(view);
+    expect(view.data?.serviceUser.notes?.edges.length).toBe(2);
+    expect(await api.services.integrityIncidents.list(scope)).toEqual(
+      expect.arrayContaining([expect.objectContaining({ kind: 'FORGED_ERASURE', subjectId: clientId })]),
+    );
+  });
+
+  it('a key quarantine cut short by a raw write keeps the key', async () => {
+    const world = await retentionWorld(api);
+    const { id, clientId } = await clientWithRecords(api, world);
+    expectNoErrors(await closeCase(api, world.manager, id));
+    const scope = tenantScope(world.org.orgId);
+    // The rules expire the record; its key goes into quarantine for 30 days.
+    outlive(clock);
+    await sweepUntilGone(api, world.org.orgId, clientId);
+    const quarantine = await keyQuarantine(api, world.org.orgId, clientId);
+    expect(quarantine).toBeDefined();
+
+    const record = keyQuarantineKey(scope, clientId);
+    await setExpiry(api, record.pk, record.sk, toEpochSeconds(clock.now()) - 60);
+    await runRetention(api, world.org.orgId);
+    expect(await subjectKeyItem(api, world.org.orgId, clientId)).toBeDefined();
+    expect(await api.services.integrityIncidents.list(scope)).toEqual([
+      expect.objectContaining({
+        kind: 'UNEXPLAINED_REMOVAL',
+        subjectId: clientId,
+        itemKind: 'KEY_QUARANTINE',
+      }),
+    ]);
+    // The quarantine still ends when the rules say: 30 days on, the key goes.
+    await sweepPastQuarantine(api, clock, world.org.orgId, clientId);
+    expect(await subjectKeyItem(api, world.org.orgId, clientId)).toBeUndefined();
+  });
+});
