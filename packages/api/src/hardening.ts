@@ -1,6 +1,28 @@
-import { ErrorCode } from '@confide/domain';
+import { badInput, ErrorCode } from '@confide/domain';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
-import { type ASTVisitor, GraphQLError, type ValidationContext } from 'graphql';
+import { PothosValidationError } from '@pothos/core';
+import {
+  type ASTVisitor,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  GraphQLError,
+  type GraphQLInputType,
+  type GraphQLNamedType,
+  type GraphQLSchema,
+  getNamedType,
+  isInputObjectType,
+  isInterfaceType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  Kind,
+  type OperationDefinitionNode,
+  type SelectionNode,
+  type ValidationContext,
+  type ValueNode,
+  valueFromASTUntyped,
+} from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { ConfideConfig, RequestLimits } from './config';
 import type { ConfideContext } from './context';
@@ -25,6 +47,7 @@ export function hardeningPlugins(config: ConfideConfig): Plugin<ConfideContext>[
     noBatchingPlugin(),
     tokenLimitPlugin(config.limits.maxTokens),
     shapeLimitsPlugin(config.limits),
+    requestInputPlugin(config.limits.maxCost),
     ...(config.introspection ? [] : [noIntrospectionPlugin()]),
     noSuggestionsPlugin(),
     rateLimitPlugin(config.rateLimit),
@@ -238,6 +261,242 @@ function bodyLimitPlugin(maxBytes: number): Plugin<ConfideContext> {
           } as RequestInit),
         );
       });
+    },
+  };
+}
+
+// ── Lists, connection arguments, odd text and the cost of what variables ask for (issue 17 items 4, 8) ────────
+
+/**
+ * The most items each list argument and list input field takes, by schema coordinate. Enforced on literals and
+ * variables alike (BAD_USER_INPUT naming the argument, before anything runs), and counted in the cost. A test
+ * fails when a list argument of the schema has no entry here; an unlisted one gets {@link DEFAULT_MAX_LIST_ITEMS}.
+ */
+export const LIST_MAXIMA: Readonly<Record<string, number>> = {
+  'Query.nodes(ids:)': 100,
+  'ServiceUser.notes(kinds:)': 20,
+  'Mutation.openSafeguardingInvestigation(serviceUserIds:)': 50,
+  'Mutation.closeSafeguardingInvestigation(serviceUserIds:)': 50,
+  'Mutation.setDisclosureConsentMethods(methods:)': 10,
+  'AccessMonitoringSettingsInput.workingDays': 7,
+  'AddStaffMemberInput.roles': 20,
+  'ChangeRolesInput.roles': 20,
+  'ExceptionalDisclosureInput.itemIds': 100,
+  'ReceiveDisclosureRequestInput.itemIds': 100,
+  'ReleaseDisclosureInput.itemIds': 100,
+  'ReleaseDisclosureInput.redactions': 100,
+  'RecordConsentInput.classifications': 20,
+  'RecordConsentInput.purposes': 20,
+  'RecordNoteInput.distribution': 100,
+  'RecordNoteInput.sealedFor': 100,
+  'ReportBreachInput.categories': 50,
+};
+export const DEFAULT_MAX_LIST_ITEMS = 100;
+
+/** graphql-armor's cost weights, so a literal-only query costs what it did. */
+const COST = { object: 2, scalar: 1, depthFactor: 1.5 } as const;
+
+/** A lone UTF-16 surrogate: not text, and silently turned into U+FFFD if it were stored. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+function inputError(argument: string, message: string): GraphQLError {
+  return new GraphQLError(message, {
+    extensions: { code: ErrorCode.BAD_USER_INPUT, argument, http: { status: 400 } },
+  });
+}
+
+/**
+ * Checks what a request's arguments hold once its variables are known, before any resolver runs: list lengths
+ * against {@link LIST_MAXIMA}, `first`/`last` not negative, no lone surrogate in any string, and the cost with
+ * list lengths and variable `first`/`last` counted (armor, at validation, sees only literals).
+ */
+export function checkRequestInput(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  rawVariables: Readonly<Record<string, unknown>> | null | undefined,
+  maxCost: number,
+): GraphQLError[] {
+  const operation = document.definitions.find(
+    (definition): definition is OperationDefinitionNode =>
+      definition.kind === Kind.OPERATION_DEFINITION &&
+      (operationName == null || definition.name?.value === operationName),
+  );
+  if (!operation) return [];
+  const variables: Record<string, unknown> = { ...(rawVariables ?? {}) };
+  for (const definition of operation.variableDefinitions ?? []) {
+    const name = definition.variable.name.value;
+    if (!(name in variables) && definition.defaultValue) {
+      variables[name] = valueFromASTUntyped(definition.defaultValue);
+    }
+  }
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  }
+  const errors: GraphQLError[] = [];
+  const seen = new Set<string>();
+  const fail = (argument: string, message: string) => {
+    if (seen.has(message)) return;
+    seen.add(message);
+    errors.push(inputError(argument, message));
+  };
+
+  const checkString = (coordinate: string, value: unknown) => {
+    if (typeof value === 'string' && LONE_SURROGATE.test(value)) {
+      fail(coordinate, `${coordinate} contains characters that are not allowed.`);
+    }
+  };
+  /** A runtime value (from variables): lists, input objects and strings, by the input type. */
+  const checkRaw = (coordinate: string, type: GraphQLInputType, value: unknown): number => {
+    const inner = isNonNullType(type) ? type.ofType : type;
+    if (value === null || value === undefined) return 0;
+    if (isListType(inner)) {
+      const items = Array.isArray(value) ? value : [value];
+      const max = LIST_MAXIMA[coordinate] ?? DEFAULT_MAX_LIST_ITEMS;
+      if (items.length > max) fail(coordinate, `${coordinate} takes at most ${max} items.`);
+      for (const item of items.slice(0, max)) checkRaw(coordinate, inner.ofType, item);
+      return items.length;
+    }
+    if (isInputObjectType(inner) && typeof value === 'object') {
+      for (const field of Object.values(inner.getFields())) {
+        checkRaw(`${inner.name}.${field.name}`, field.type, (value as Record<string, unknown>)[field.name]);
+      }
+      return 0;
+    }
+    checkString(coordinate, value);
+    return 0;
+  };
+  /** A literal (which may hold variables); returns a list's length. */
+  const checkLiteral = (coordinate: string, type: GraphQLInputType, node: ValueNode): number => {
+    if (node.kind === Kind.VARIABLE) return checkRaw(coordinate, type, variables[node.name.value]);
+    const inner = isNonNullType(type) ? type.ofType : type;
+    if (isListType(inner)) {
+      const items = node.kind === Kind.LIST ? node.values : [node];
+      const max = LIST_MAXIMA[coordinate] ?? DEFAULT_MAX_LIST_ITEMS;
+      if (items.length > max) fail(coordinate, `${coordinate} takes at most ${max} items.`);
+      for (const item of items.slice(0, max)) checkLiteral(coordinate, inner.ofType, item);
+      return items.length;
+    }
+    if (isInputObjectType(inner) && node.kind === Kind.OBJECT) {
+      const fields = inner.getFields();
+      for (const field of node.fields) {
+        const definition = fields[field.name.value];
+        if (definition) checkLiteral(`${inner.name}.${definition.name}`, definition.type, field.value);
+      }
+      return 0;
+    }
+    if (node.kind === Kind.STRING) checkString(coordinate, node.value);
+    return 0;
+  };
+
+  /** The cost of a selection, as armor counts it, with each field's list and page sizes as its multiplier. */
+  const costOf = (
+    parent: GraphQLNamedType | undefined,
+    selections: readonly SelectionNode[],
+    visiting: Set<string>,
+  ): number => {
+    let cost = 0;
+    for (const selection of selections) {
+      if (selection.kind === Kind.INLINE_FRAGMENT) {
+        const type = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent;
+        cost += costOf(type ?? parent, selection.selectionSet.selections, visiting);
+        continue;
+      }
+      if (selection.kind === Kind.FRAGMENT_SPREAD) {
+        const fragment = fragments.get(selection.name.value);
+        if (!fragment || visiting.has(fragment.name.value)) continue;
+        visiting.add(fragment.name.value);
+        const type = schema.getType(fragment.typeCondition.name.value) ?? parent;
+        cost += costOf(type, fragment.selectionSet.selections, visiting);
+        visiting.delete(fragment.name.value);
+        continue;
+      }
+      cost += COST.depthFactor * fieldCost(parent, selection, visiting);
+    }
+    return cost;
+  };
+  const fieldCost = (
+    parent: GraphQLNamedType | undefined,
+    field: FieldNode,
+    visiting: Set<string>,
+  ): number => {
+    const definition =
+      parent && (isObjectType(parent) || isInterfaceType(parent))
+        ? parent.getFields()[field.name.value]
+        : undefined;
+    let multiplier = 1;
+    for (const argument of field.arguments ?? []) {
+      const argDefinition = definition?.args.find((arg) => arg.name === argument.name.value);
+      if (!argDefinition || !parent) continue;
+      const coordinate = `${parent.name}.${field.name.value}(${argDefinition.name}:)`;
+      const length = checkLiteral(coordinate, argDefinition.type, argument.value);
+      multiplier = Math.max(multiplier, length);
+      if (argDefinition.name === 'first' || argDefinition.name === 'last') {
+        const value =
+          argument.value.kind === Kind.VARIABLE
+            ? variables[argument.value.name.value]
+            : valueFromASTUntyped(argument.value);
+        if (typeof value === 'number') {
+          if (value < 0) fail(coordinate, `${argDefinition.name} must not be negative.`);
+          multiplier = Math.max(multiplier, value);
+        }
+      }
+    }
+    if (!field.selectionSet) return COST.scalar;
+    const type = definition ? getNamedType(definition.type) : undefined;
+    return (COST.object + costOf(type, field.selectionSet.selections, visiting)) * multiplier;
+  };
+
+  const root =
+    operation.operation === 'mutation'
+      ? schema.getMutationType()
+      : operation.operation === 'subscription'
+        ? schema.getSubscriptionType()
+        : schema.getQueryType();
+  // Armor's root selections are not weighted by the depth factor; the rest is.
+  const cost = costOf(root ?? undefined, operation.selectionSet.selections, new Set()) / COST.depthFactor;
+  if (errors.length > 0) return errors;
+  if (cost > maxCost) return [protectionError('maxCost', LIMIT_MESSAGES.maxCost(maxCost))];
+  return [];
+}
+
+/** Runs {@link checkRequestInput} before execution, and answers Pothos' own argument errors as BAD_USER_INPUT. */
+function requestInputPlugin(maxCost: number): Plugin<ConfideContext> {
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      const errors = checkRequestInput(
+        args.schema,
+        args.document,
+        args.operationName,
+        args.variableValues as Record<string, unknown> | undefined,
+        maxCost,
+      );
+      if (errors.length > 0) {
+        setResultAndStopExecution({ errors });
+        return;
+      }
+      return {
+        onExecuteDone({ result, setResult }) {
+          if (!('errors' in result) || !result.errors?.length) return;
+          if (!result.errors.some((error) => error.originalError instanceof PothosValidationError)) return;
+          setResult({
+            ...result,
+            errors: result.errors.map((error) =>
+              error.originalError instanceof PothosValidationError
+                ? new GraphQLError('An argument of this field is not valid (a page size or cursor).', {
+                    ...(error.nodes ? { nodes: error.nodes } : {}),
+                    ...(error.path ? { path: error.path } : {}),
+                    originalError: badInput(
+                      [String(error.path?.at(-1) ?? 'argument')],
+                      'An argument of this field is not valid (a page size or cursor).',
+                    ),
+                  })
+                : error,
+            ),
+          });
+        },
+      };
     },
   };
 }

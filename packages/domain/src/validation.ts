@@ -3,6 +3,8 @@ import { badInput } from './errors';
 // Control characters other than tab, newline and carriage return have no place in any text we keep.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+/** An unpaired UTF-16 surrogate (in `u` mode a pair is one code point and does not match). */
+const LONE_SURROGATE = /\p{Cs}/u;
 
 /**
  * Checks a free-text input: trimmed, within length bounds, no control characters (null bytes included).
@@ -20,7 +22,12 @@ export function text(
   }
   if (trimmed.length > bounds.max)
     throw badInput(field, `${field.at(-1)} must be at most ${bounds.max} characters.`);
-  if (CONTROL.test(trimmed) || (!bounds.multiline && /[\r\n]/.test(trimmed))) {
+  // A lone surrogate (JSON `"\ud800"`) is no character at all; stored, it would silently become U+FFFD.
+  if (
+    CONTROL.test(trimmed) ||
+    LONE_SURROGATE.test(trimmed) ||
+    (!bounds.multiline && /[\r\n]/.test(trimmed))
+  ) {
     throw badInput(field, `${field.at(-1)} contains characters that are not allowed.`);
   }
   return trimmed;

@@ -306,12 +306,22 @@ builder.mutationFields((t) => ({
       subject: existingStaff((args) => args.input.staffId),
       audit: 'before',
       action: 'ADMIN',
+      // Deactivating an account already deactivated is a conflict, not a new change: nothing is written.
+      validate: async (_args, context, subject) => {
+        const staffId = subject.kind === 'STAFF' ? subject.staffId : '';
+        const staff = await context.services.directory.staff(callerScope(context), staffId);
+        if (staff?.status === 'DEACTIVATED') throw conflict('The account is already deactivated.');
+      },
     },
-    resolve: (operation, { input }, context) =>
-      context.services.directory.updateStaff(operation.scope, operation.subjectId ?? '', {
+    resolve: async (operation, { input }, context) => {
+      const staff = await subjectStaff(operation, context);
+      if (staff.status === 'DEACTIVATED') throw conflict('The account is already deactivated.');
+      // The version read here guards against a concurrent deactivation as well as the caller's own.
+      return context.services.directory.updateStaff(operation.scope, staff.staffId, {
         status: 'DEACTIVATED',
-        ...(input.expectedVersion == null ? {} : { expectedVersion: input.expectedVersion }),
-      }),
+        expectedVersion: input.expectedVersion ?? staff.version,
+      });
+    },
   }),
 }));
 
