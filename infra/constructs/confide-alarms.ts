@@ -32,6 +32,8 @@ export interface ConfideAlarmsProps {
   readonly retentionFailureQueue: IQueue;
   /** The api's Powertools service name: the `service` dimension of its custom metrics. */
   readonly apiServiceName: string;
+  /** The verifier's service name: the `service` dimension of its verification metric (decision 0029). */
+  readonly verifierServiceName: string;
   /** The key encrypting the topic; its policy must let CloudWatch use it (see `OperationsKey`). */
   readonly encryptionKey: IKey;
   /** Email addresses subscribed to the topic. */
@@ -42,6 +44,8 @@ export interface ConfideAlarmsProps {
 export const customMetricNames = {
   emergencyAccessOpened: 'EmergencyAccessOpened',
   kmsErrors: 'KmsErrors',
+  /** Published by the verifier (services/verifier): organisations whose audit failed verification in a run. */
+  auditVerificationFailures: 'AuditVerificationFailures',
 } as const;
 
 const period = Duration.minutes(5);
@@ -168,6 +172,19 @@ export class ConfideAlarms extends Construct {
       apiMetric(customMetricNames.kmsErrors),
       1,
       'KMS calls failed (denied, throttled, key disabled or pending deletion): affected requests failed closed. See infra/README.md, Alarms.',
+    );
+
+    add(
+      'audit-verification',
+      new Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: customMetricNames.auditVerificationFailures,
+        dimensionsMap: { service: props.verifierServiceName },
+        statistic: 'Maximum',
+        period: Duration.hours(1),
+      }),
+      1,
+      "An organisation's access audit failed verification: an event altered, inserted or deleted, or a chain shorter than its last checkpoint. See infra/README.md, Alarms.",
     );
 
     this.alarms = alarms;

@@ -7,7 +7,15 @@ import {
   TableEncryptionV2,
   TableV2,
 } from 'aws-cdk-lib/aws-dynamodb';
-import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
+import {
+  AnyPrincipal,
+  Effect,
+  Grant,
+  type IGrantable,
+  type IRole,
+  PolicyDocument,
+  PolicyStatement,
+} from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { dataTableDesign, keyTableDesign, type TableDesign } from '../../packages/store/src/table-design';
 
@@ -19,7 +27,24 @@ export interface ConfideTablesProps {
   readonly deletionProtection: boolean;
   /** Removal policy of both tables. */
   readonly removalPolicy: RemovalPolicy;
+  /** The break-glass role: the only principal that may restore, export or back up the key table. */
+  readonly breakGlassRole: IRole;
 }
+
+/**
+ * Days of point-in-time recovery the key table keeps. Short on purpose (decision 0029): a restore brings back every
+ * subject key erased since the restore point, undoing crypto-shredding, so the window an erased key can come back
+ * from is at most a week; a week still covers a faulty deploy or bug noticed within days.
+ */
+export const KEY_TABLE_RECOVERY_DAYS = 7;
+
+/** What would copy the key table elsewhere, or bring back keys erased since: break-glass only. */
+export const KEY_TABLE_RECOVERY_ACTIONS = [
+  'dynamodb:CreateBackup',
+  'dynamodb:ExportTableToPointInTime',
+  'dynamodb:RestoreTableToPointInTime',
+  'dynamodb:StartAwsBackupJob',
+] as const;
 
 /**
  * Confide's two DynamoDB tables, declared from the store's shared table design:
@@ -53,8 +78,24 @@ export class ConfideTables extends Construct {
       tableName: props.tableNames.keys,
       // PITR guards against losing keys to a faulty deploy or bug, but a key-table restore must never start
       // from a point before the latest erasure: it would bring erased subject keys back and undo
-      // crypto-shredding. Restores touch the data table only (see infra/README.md).
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      // crypto-shredding. Restores touch the data table only (see infra/README.md); the window is short and only
+      // the break-glass role may restore, export or back up (decision 0029).
+      pointInTimeRecoverySpecification: {
+        pointInTimeRecoveryEnabled: true,
+        recoveryPeriodInDays: KEY_TABLE_RECOVERY_DAYS,
+      },
+      resourcePolicy: new PolicyDocument({
+        statements: [
+          new PolicyStatement({
+            sid: 'OnlyBreakGlassRestoresExportsOrBacksUpKeys',
+            effect: Effect.DENY,
+            principals: [new AnyPrincipal()],
+            actions: [...KEY_TABLE_RECOVERY_ACTIONS],
+            resources: ['*'],
+            conditions: { ArnNotEquals: { 'aws:PrincipalArn': props.breakGlassRole.roleArn } },
+          }),
+        ],
+      }),
     });
   }
 }

@@ -4,6 +4,7 @@ import {
   AnyPrincipal,
   Effect,
   type IPrincipal,
+  type IRole,
   PolicyDocument,
   PolicyStatement,
   ServicePrincipal,
@@ -29,6 +30,38 @@ export interface OperationsKeyProps {
   readonly removalPolicy: RemovalPolicy;
   /** The key's alias; `alias/confide-operations/<stage>` unless given (one per stack that needs a key). */
   readonly aliasName?: string;
+  /** The break-glass role: the only principal that may change the key's policy (decision 0029). */
+  readonly breakGlassRole: IRole;
+}
+
+/** What the account may do to a Confide key through IAM: administer it, but never change its policy. */
+export const ACCOUNT_ADMINISTRATION_ACTIONS = [
+  'kms:CancelKeyDeletion',
+  'kms:CreateAlias',
+  'kms:DeleteAlias',
+  'kms:DescribeKey',
+  'kms:DisableKey',
+  'kms:DisableKeyRotation',
+  'kms:EnableKey',
+  'kms:EnableKeyRotation',
+  'kms:GetKeyPolicy',
+  'kms:GetKeyRotationStatus',
+  'kms:ListResourceTags',
+  'kms:ScheduleKeyDeletion',
+  'kms:TagResource',
+  'kms:UntagResource',
+  'kms:UpdateAlias',
+  'kms:UpdateKeyDescription',
+];
+
+/** The statement that gives the break-glass role alone the right to change a key's policy. */
+export function breakGlassChangesKeyPolicy(breakGlassRole: IRole): PolicyStatement {
+  return new PolicyStatement({
+    sid: 'BreakGlassAloneChangesKeyPolicy',
+    principals: [breakGlassRole],
+    actions: ['kms:DescribeKey', 'kms:GetKeyPolicy', 'kms:PutKeyPolicy'],
+    resources: ['*'],
+  });
 }
 
 /**
@@ -58,27 +91,10 @@ export class OperationsKey extends Construct {
           new PolicyStatement({
             sid: 'AccountAdministersThroughIam',
             principals: [new AccountRootPrincipal()],
-            actions: [
-              'kms:CancelKeyDeletion',
-              'kms:CreateAlias',
-              'kms:DeleteAlias',
-              'kms:DescribeKey',
-              'kms:DisableKey',
-              'kms:DisableKeyRotation',
-              'kms:EnableKey',
-              'kms:EnableKeyRotation',
-              'kms:GetKeyPolicy',
-              'kms:GetKeyRotationStatus',
-              'kms:ListResourceTags',
-              'kms:PutKeyPolicy',
-              'kms:ScheduleKeyDeletion',
-              'kms:TagResource',
-              'kms:UntagResource',
-              'kms:UpdateAlias',
-              'kms:UpdateKeyDescription',
-            ],
+            actions: ACCOUNT_ADMINISTRATION_ACTIONS,
             resources: ['*'],
           }),
+          breakGlassChangesKeyPolicy(props.breakGlassRole),
           new PolicyStatement({
             sid: 'CloudWatchLogsEncryptsThisAccountsLogGroups',
             principals: [new ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
@@ -90,12 +106,15 @@ export class OperationsKey extends Construct {
               'kms:Describe*',
             ],
             resources: ['*'],
+            // Only this account's calls (issue 17 item 6), and only this stage's log groups: CloudFormation names a
+            // log group it creates after its stack, `confide-<stage>-<api|identity>-…`.
             conditions: {
+              StringEquals: { 'aws:SourceAccount': stack.account },
               ArnLike: {
                 'kms:EncryptionContext:aws:logs:arn': stack.formatArn({
                   service: 'logs',
                   resource: 'log-group',
-                  resourceName: '*',
+                  resourceName: `confide-${props.stage}-*`,
                   arnFormat: ArnFormat.COLON_RESOURCE_NAME,
                 }),
               },
@@ -110,6 +129,21 @@ export class OperationsKey extends Construct {
         ],
       }),
     });
+  }
+
+  /**
+   * Lets EventBridge publish to a topic encrypted with this key (the key-change alarms), for this account's rules only.
+   */
+  allowEventBridgeNotifications(): void {
+    this.key.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'EventBridgePublishesEncryptedKeyChangeNotifications',
+        principals: [new ServicePrincipal('events.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+    );
   }
 
   /**

@@ -86,11 +86,12 @@ export class OrganisationKeyUsePolicy extends ManagedPolicy {
  *   and no other tag (tag-on-create); `kms:TagResource` must cover every key in the account for that (KMS
  *   requirement), so the request-tag conditions are what limit it. Symmetric encryption keys only.
  * - `kms:CreateAlias` only for aliases under `alias/confide/<stage>/`, checked on both the alias and the key.
- * - `kms:DescribeKey`, `kms:EnableKeyRotation`, `kms:ScheduleKeyDeletion` and `kms:PutKeyPolicy` only on keys
- *   carrying the organisation tag. `kms:PutKeyPolicy` is there for KMS's lockout safety check on `CreateKey`: the
- *   creator must be able to update the policy it attaches.
+ * - `kms:DescribeKey`, `kms:EnableKeyRotation` and `kms:ScheduleKeyDeletion` only on keys carrying the organisation
+ *   tag.
  * - `kms:GenerateDataKey` (the organisation's first branch key) only on tagged keys and only under `{ orgId }`.
- * - Never with the lockout safety check bypassed.
+ * - Never `kms:PutKeyPolicy` (decision 0029): once a key exists only the break-glass role its policy names may change
+ *   that policy. `CreateKey` therefore bypasses KMS's lockout safety check (the creator is not the one who may change
+ *   the policy; the break-glass role is, so nothing is locked out); `PutKeyPolicy` is denied outright.
  */
 export class OrganisationKeyProvisioningPolicy extends ManagedPolicy {
   constructor(scope: Construct, id: string, props: OrganisationKeyPolicyProps) {
@@ -139,12 +140,7 @@ export class OrganisationKeyProvisioningPolicy extends ManagedPolicy {
         }),
         new PolicyStatement({
           sid: 'ManageAndRetireOrganisationKeys',
-          actions: [
-            'kms:DescribeKey',
-            'kms:EnableKeyRotation',
-            'kms:PutKeyPolicy',
-            'kms:ScheduleKeyDeletion',
-          ],
+          actions: ['kms:DescribeKey', 'kms:EnableKeyRotation', 'kms:ScheduleKeyDeletion'],
           resources: [keys],
           conditions: { Null: taggedKeysOnly },
         }),
@@ -158,11 +154,10 @@ export class OrganisationKeyProvisioningPolicy extends ManagedPolicy {
           },
         }),
         new PolicyStatement({
-          sid: 'NeverBypassKeyPolicyLockoutCheck',
+          sid: 'NeverChangeKeyPolicies',
           effect: Effect.DENY,
-          actions: ['kms:CreateKey', 'kms:PutKeyPolicy'],
+          actions: ['kms:PutKeyPolicy'],
           resources: ['*'],
-          conditions: { Bool: { 'kms:BypassPolicyLockoutSafetyCheck': 'true' } },
         }),
       ],
     });

@@ -8,7 +8,7 @@ import {
 } from 'aws-cdk-lib/aws-iam';
 import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { MANAGEMENT_ACTIONS } from './operations-key';
+import { breakGlassChangesKeyPolicy, MANAGEMENT_ACTIONS } from './operations-key';
 
 /** The one MAC algorithm the assertions use (packages/api/src/operations/provisioner-assertion.ts). */
 export const ASSERTION_MAC_ALGORITHM = 'HMAC_SHA_256';
@@ -26,6 +26,8 @@ export interface ProvisionerAssertionKeyProps {
   readonly signer: IRole;
   /** The provisioner function's role: the only principal that may verify a MAC. */
   readonly verifier: IRole;
+  /** The break-glass role: the only principal that may change the key's policy (decision 0029). */
+  readonly breakGlassRole: IRole;
 }
 
 /**
@@ -71,7 +73,6 @@ export class ProvisionerAssertionKey extends Construct {
               'kms:EnableKey',
               'kms:GetKeyPolicy',
               'kms:ListResourceTags',
-              'kms:PutKeyPolicy',
               'kms:ScheduleKeyDeletion',
               'kms:TagResource',
               'kms:UntagResource',
@@ -80,6 +81,7 @@ export class ProvisionerAssertionKey extends Construct {
             ],
             resources: ['*'],
           }),
+          breakGlassChangesKeyPolicy(props.breakGlassRole),
           new PolicyStatement({
             sid: 'ApiGeneratesAssertionMacs',
             principals: [props.signer],

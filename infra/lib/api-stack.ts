@@ -1,14 +1,16 @@
 import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import { dataTableDesign, keyTableDesign } from '../../packages/store/src/table-design';
+import { AuditAnchor } from '../constructs/audit-anchor';
 import { ConfideAlarms } from '../constructs/confide-alarms';
 import { ConfideFunction, type ConfideFunctionProps } from '../constructs/confide-function';
 import { grantRecordAccess } from '../constructs/confide-tables';
 import { type ConfideUserPool, OPERATOR_GROUP, PARTNER_READ_SCOPE } from '../constructs/confide-user-pool';
 import { GraphqlHttpApi } from '../constructs/http-api';
+import { KeyChangeAlarms } from '../constructs/key-change-alarms';
 import { OperationsKey } from '../constructs/operations-key';
 import {
   OrganisationKeyProvisioningPolicy,
@@ -30,6 +32,8 @@ export interface ConfideApiStackProps extends StackProps {
   readonly identity: ConfideUserPool;
   /** The user pool's pre-token-generation trigger, from {@link ConfideIdentityStack}: its errors are alarmed here. */
   readonly preTokenFunction: IFunction;
+  /** The break-glass role, from {@link ConfideDataStack}: alone may change this stack's key policies. */
+  readonly breakGlassRole: IRole;
 }
 
 /** How long a process keeps unwrapped branch keys: the KMS budget's cache window (DESIGN.md). */
@@ -49,6 +53,10 @@ export class ConfideApiStack extends Stack {
   public readonly provisioner: ConfideFunction;
   /** The retention function. */
   public readonly retention: ConfideFunction;
+  /** The audit verifier function (scheduled; read-only role, decision 0029). */
+  public readonly verifier: ConfideFunction;
+  /** The checkpoint bucket, signing key and schedule of the anchored audit. */
+  public readonly auditAnchor: AuditAnchor;
   /** The alarms and their topic. */
   public readonly alarms: ConfideAlarms;
 
@@ -59,7 +67,9 @@ export class ConfideApiStack extends Stack {
     const operationsKey = new OperationsKey(this, 'OperationsKey', {
       stage: config.stage,
       removalPolicy: config.removalPolicy,
+      breakGlassRole: props.breakGlassRole,
     });
+    operationsKey.allowEventBridgeNotifications();
 
     // Every function reads the same configuration (packages/api/src/config.ts), so that any of them can build the
     // shared services; the role ARNs are added once the roles exist.
@@ -112,6 +122,27 @@ export class ConfideApiStack extends Stack {
       description: 'Writes tombstones for TTL expiries and erasures from the data table stream',
       memorySize: 512,
       timeout: Duration.minutes(1),
+    });
+    this.verifier = new ConfideFunction(this, 'VerifierFunction', {
+      ...common,
+      entry: fromRepoRoot('services/verifier/src/handler.ts'),
+      service: 'verifier',
+      description:
+        "Verifies every organisation's access audit against its chains and last checkpoint; checkpoints it",
+      memorySize: 1024,
+      timeout: Duration.minutes(15),
+    });
+    // Read-only: no grantRecordAccess. Its table, bucket and key rights are in AuditAnchor.
+    this.auditAnchor = new AuditAnchor(this, 'AuditAnchor', {
+      stage: config.stage,
+      verifier: this.verifier,
+      dataTable,
+      dataTableDesign,
+      keyTable,
+      keyTableDesign,
+      breakGlassRole: props.breakGlassRole,
+      checkpointRetention: config.checkpointRetention,
+      schedule: config.verifySchedule,
     });
     for (const fn of [this.api, this.provisioner, this.retention]) {
       fn.function.addEnvironment('CONFIDE_API_ROLE_ARN', this.api.role.roleArn);
@@ -173,6 +204,7 @@ export class ConfideApiStack extends Stack {
       removalPolicy: config.removalPolicy,
       signer: this.api.role,
       verifier: this.provisioner.role,
+      breakGlassRole: props.breakGlassRole,
     });
     for (const fn of [this.api, this.provisioner]) {
       fn.function.addEnvironment(ASSERTION_KEY_ENVIRONMENT, assertionKey.key.keyArn);
@@ -205,6 +237,20 @@ export class ConfideApiStack extends Stack {
         reason:
           'Invoked synchronously (RequestResponse) by the api and by operators, who see a failure and retry; ' +
           'onboarding schedules the deletion of a half-created key itself.',
+      },
+    );
+    Validations.of(this.verifier.function).acknowledge(
+      {
+        id: 'HIPAA.Security-LambdaConcurrency',
+        reason:
+          'Invoked once per schedule period by one EventBridge rule and never by a request, so at most one or two ' +
+          'instances run; a reservation would only take capacity from the account pool.',
+      },
+      {
+        id: 'HIPAA.Security-LambdaDLQ',
+        reason:
+          'A failed scheduled run is not replayed (the next run verifies everything again); failures raise the ' +
+          'verifier-errors alarm and a failed verification the audit-verification alarm.',
       },
     );
     Validations.of(this.retention.function).acknowledge(
@@ -245,8 +291,10 @@ export class ConfideApiStack extends Stack {
         api: this.api.function,
         provisioner: this.provisioner.function,
         retention: this.retention.function,
+        verifier: this.verifier.function,
         'pre-token': props.preTokenFunction,
       },
+      verifierServiceName: this.verifier.serviceName,
       retentionFunction: this.retention.function,
       retentionFailureQueue: retentionStream.failureQueue,
       apiServiceName: this.api.serviceName,
@@ -254,6 +302,9 @@ export class ConfideApiStack extends Stack {
       emails: config.alarmEmails,
     });
 
+    new KeyChangeAlarms(this, 'KeyChangeAlarms', { stage: config.stage, topic: this.alarms.topic });
+
+    new CfnOutput(this, 'CheckpointBucketName', { value: this.auditAnchor.bucket.bucketName });
     new CfnOutput(this, 'ApiUrl', { value: this.httpApi.stage.url });
     new CfnOutput(this, 'GraphqlUrl', { value: `${this.httpApi.stage.url}graphql` });
     new CfnOutput(this, 'ProvisionerFunctionName', { value: this.provisioner.function.functionName });

@@ -32,6 +32,7 @@ export function addConfideStacks(app: App, config: StageConfig, account?: string
     env,
     terminationProtection: config.deletionProtection,
     config,
+    breakGlassRole: data.breakGlassRole,
   });
   const api = new ConfideApiStack(app, `ConfideApi-${config.stage}`, {
     stackName: `confide-${config.stage}-api`,
@@ -42,6 +43,7 @@ export function addConfideStacks(app: App, config: StageConfig, account?: string
     keyTable: data.keyTable,
     identity: identity.identity,
     preTokenFunction: identity.preToken.function,
+    breakGlassRole: data.breakGlassRole,
   });
   return { data, identity, api };
 }

@@ -1,4 +1,5 @@
 import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import type { IRole } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { ConfideFunction } from '../constructs/confide-function';
 import { ConfideUserPool } from '../constructs/confide-user-pool';
@@ -9,6 +10,8 @@ import type { StageConfig } from './stage-config';
 /** Properties of {@link ConfideIdentityStack}. */
 export interface ConfideIdentityStackProps extends StackProps {
   readonly config: StageConfig;
+  /** The break-glass role, from {@link ConfideDataStack}: alone may change the operations key's policy. */
+  readonly breakGlassRole: IRole;
 }
 
 /**
@@ -32,6 +35,7 @@ export class ConfideIdentityStack extends Stack {
       stage: config.stage,
       removalPolicy: config.removalPolicy,
       aliasName: `alias/confide-operations/${config.stage}-identity`,
+      breakGlassRole: props.breakGlassRole,
     });
     // The provisioner's role exists only once the api stack is deployed: denied by name (see OperationsKey).
     operationsKey.denyManagementToRoleNamed(`confide-${config.stage}-provisioner`);

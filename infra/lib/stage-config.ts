@@ -1,4 +1,4 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 
 /** The deployment stages the app knows, selected with `-c stage=…`. */
@@ -32,6 +32,13 @@ export interface StageConfig {
   readonly logRetention: RetentionDays;
   /** Log level of every function. */
   readonly logLevel: LogLevel;
+  /**
+   * How long each audit checkpoint is locked (Object Lock COMPLIANCE, decision 0029): as long as the longest audit
+   * retention in prod (8 years); a day in dev, whose bucket would otherwise hold undeletable objects for years.
+   */
+  readonly checkpointRetention: Duration;
+  /** How often the verifier verifies and checkpoints every organisation's audit. */
+  readonly verifySchedule: Duration;
   /** API Gateway throttling of the `$default` stage, for routes without their own. */
   readonly throttling: Throttle;
   /** Per-route throttling, keyed by route key (`POST /graphql`); each must be at most the stage throttling. */
@@ -67,6 +74,8 @@ const stageConfigs: Record<StageName, StageConfig> = {
     removalPolicy: RemovalPolicy.DESTROY,
     logRetention: RetentionDays.ONE_WEEK,
     logLevel: 'DEBUG',
+    checkpointRetention: Duration.days(1),
+    verifySchedule: Duration.hours(6),
     throttling: { rateLimit: 50, burstLimit: 100 },
     routeThrottling: {
       'POST /graphql': { rateLimit: 50, burstLimit: 100 },
@@ -90,6 +99,8 @@ const stageConfigs: Record<StageName, StageConfig> = {
     removalPolicy: RemovalPolicy.RETAIN,
     logRetention: RetentionDays.ONE_YEAR,
     logLevel: 'INFO',
+    checkpointRetention: Duration.days(8 * 366),
+    verifySchedule: Duration.hours(1),
     throttling: { rateLimit: 500, burstLimit: 1000 },
     routeThrottling: {
       'POST /graphql': { rateLimit: 500, burstLimit: 1000 },

@@ -5,7 +5,7 @@ import { stageConfig } from '../lib/stage-config';
 import { actionsOf, allStatements, synthStage } from './synth-stage';
 
 const lambdaFunction = 'AWS::Lambda::Function';
-const services = ['api', 'provisioner', 'retention'] as const;
+const services = ['api', 'provisioner', 'retention', 'verifier'] as const;
 
 describe('ConfideApiStack', () => {
   const dev = synthStage('dev');
@@ -17,8 +17,8 @@ describe('ConfideApiStack', () => {
     expect(Object.keys(dev.api.findResources('AWS::Cognito::UserPool'))).toEqual([]);
   });
 
-  it('runs three functions, each on Node.js 22, arm64, with X-Ray tracing and JSON logs', () => {
-    prod.api.resourceCountIs(lambdaFunction, 3);
+  it('runs four functions, each on Node.js 22, arm64, with X-Ray tracing and JSON logs', () => {
+    prod.api.resourceCountIs(lambdaFunction, 4);
     for (const service of services) {
       prod.api.hasResourceProperties(lambdaFunction, {
         FunctionName: `confide-prod-${service}`,
@@ -214,7 +214,8 @@ describe('ConfideApiStack', () => {
       [prod, 365],
     ] as const) {
       const logGroups = Object.values(stage.api.findResources('AWS::Logs::LogGroup'));
-      expect(logGroups).toHaveLength(4);
+      // The four functions' and the API's access logs.
+      expect(logGroups).toHaveLength(5);
       for (const logGroup of logGroups) {
         expect(logGroup.Properties.RetentionInDays).toBe(days);
         expect(JSON.stringify(logGroup.Properties.KmsKeyId)).toContain('OperationsKey');

@@ -125,11 +125,14 @@ describe('provisioner assertion key', () => {
       expect(account?.Effect).toBe('Allow');
       expect(actionsOf(account as TemplateStatement).every((a) => !a.includes('*'))).toBe(true);
       expect(actionsOf(account as TemplateStatement)).toEqual(
-        expect.arrayContaining(['kms:PutKeyPolicy', 'kms:ScheduleKeyDeletion', 'kms:DescribeKey']),
+        expect.arrayContaining(['kms:ScheduleKeyDeletion', 'kms:DescribeKey']),
       );
-      // The whole policy: the account's administration, the two MAC grants, the provisioner's deny.
+      // Only the break-glass role changes the policy (decision 0029).
+      expect(actionsOf(account as TemplateStatement)).not.toContain('kms:PutKeyPolicy');
+      // The whole policy: the account's administration, break-glass, the two MAC grants, the provisioner's deny.
       expect(statements.map((s) => [s.Effect, s.Sid])).toEqual([
         ['Allow', 'AccountAdministersThroughIamWithoutUse'],
+        ['Allow', 'BreakGlassAloneChangesKeyPolicy'],
         ['Allow', 'ApiGeneratesAssertionMacs'],
         ['Allow', 'ProvisionerVerifiesAssertionMacs'],
         ['Deny', 'ProvisionerNeverManagesThisKey'],

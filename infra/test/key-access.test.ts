@@ -100,12 +100,7 @@ describe('KMS and IAM permissions', () => {
 
   it('lets the provisioner manage and retire only keys carrying the organisation tag', () => {
     const statements = roleStatements(prod.api, 'confide-prod-provisioner');
-    for (const action of [
-      'kms:DescribeKey',
-      'kms:EnableKeyRotation',
-      'kms:ScheduleKeyDeletion',
-      'kms:PutKeyPolicy',
-    ]) {
+    for (const action of ['kms:DescribeKey', 'kms:EnableKeyRotation', 'kms:ScheduleKeyDeletion']) {
       const [statement] = allowing(statements, action);
       expect(statement?.Condition, action).toEqual({
         Null: { 'aws:ResourceTag/confide:organisation': 'false' },
@@ -119,13 +114,11 @@ describe('KMS and IAM permissions', () => {
     });
   });
 
-  it('denies the provisioner bypassing the key policy lockout safety check', () => {
-    const denies = roleStatements(prod.api, 'confide-prod-provisioner').filter((s) => s.Effect === 'Deny');
-    expect(denies).toContainEqual(
-      expect.objectContaining({
-        Action: ['kms:CreateKey', 'kms:PutKeyPolicy'],
-        Condition: { Bool: { 'kms:BypassPolicyLockoutSafetyCheck': 'true' } },
-      }),
+  it('denies the provisioner kms:PutKeyPolicy outright: only the break-glass role changes a key policy (decision 0029)', () => {
+    const statements = roleStatements(prod.api, 'confide-prod-provisioner');
+    expect(allowing(statements, 'kms:PutKeyPolicy')).toEqual([]);
+    expect(statements.filter((s) => s.Effect === 'Deny')).toContainEqual(
+      expect.objectContaining({ Effect: 'Deny', Action: 'kms:PutKeyPolicy', Resource: '*' }),
     );
   });
 

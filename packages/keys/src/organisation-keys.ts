@@ -19,6 +19,21 @@ export interface OrganisationKeysOptions {
   readonly apiRoleArn: string;
   /** The role of the provisioner: may schedule the key's deletion at offboarding. */
   readonly provisionerRoleArn: string;
+  /**
+   * The role of the audit verifier: may decrypt under `{orgId}` only (the audit chain key). By default the
+   * provisioner's sibling, `confide-<stage>-verifier` (CDK names every function role `confide-<stage>-<service>`).
+   */
+  readonly verifierRoleArn?: string;
+  /**
+   * The named break-glass role: the only principal that may change the key policy once the key exists. By default
+   * the provisioner's sibling, `confide-<stage>-break-glass` (defined in the data stack).
+   */
+  readonly breakGlassRoleArn?: string;
+}
+
+/** A role named like the provisioner's, with another last word (`…-provisioner` → `…-verifier`). */
+function siblingRole(provisionerRoleArn: string, service: string): string {
+  return provisionerRoleArn.replace(/-provisioner$/, `-${service}`);
 }
 
 /** The tag every organisation key carries; IAM conditions on it limit who may manage the key. */
@@ -45,6 +60,10 @@ export class OrganisationKeys {
           KeyUsage: 'ENCRYPT_DECRYPT',
           KeySpec: 'SYMMETRIC_DEFAULT',
           Policy: JSON.stringify(this.keyPolicy(orgId)),
+          // The policy names the break-glass role, not the provisioner, as the one that may change it (decision
+          // 0029): KMS's lockout check would refuse a policy its creator cannot put again, though nothing is locked
+          // out. The provisioner's IAM policy allows this bypass on CreateKey only, never on PutKeyPolicy.
+          BypassPolicyLockoutSafetyCheck: true,
           Tags: [{ TagKey: ORGANISATION_TAG, TagValue: orgId }],
         }),
       );
@@ -76,19 +95,39 @@ export class OrganisationKeys {
   }
 
   /**
-   * The key policy: the account root administers (KMS requires it, so IAM policies apply); the api role may
-   * use the key only with this organisation's encryption context; the provisioner may retire it.
+   * The key policy (decision 0029): the account may look at the key but not change its policy; only the named
+   * break-glass role may; the api role and the verifier may use the key only with this organisation's encryption
+   * context (the verifier to decrypt alone); the provisioner may retire it and create its first branch key, under the
+   * same context.
    */
   keyPolicy(orgId: OrgId): object {
     const { accountId, apiRoleArn, provisionerRoleArn } = this.options;
+    const verifierRoleArn = this.options.verifierRoleArn ?? siblingRole(provisionerRoleArn, 'verifier');
+    const breakGlassRoleArn =
+      this.options.breakGlassRoleArn ?? siblingRole(provisionerRoleArn, 'break-glass');
+    const thisOrganisation = { StringEquals: { 'kms:EncryptionContext:orgId': orgId } };
     return {
       Version: '2012-10-17',
       Statement: [
         {
-          Sid: 'AccountAdministersThroughIam',
+          Sid: 'AccountReadsKeyWithoutChangingIt',
           Effect: 'Allow',
           Principal: { AWS: `arn:aws:iam::${accountId}:root` },
-          Action: ['kms:DescribeKey', 'kms:GetKeyPolicy', 'kms:PutKeyPolicy', 'kms:EnableKeyRotation'],
+          Action: ['kms:DescribeKey', 'kms:GetKeyPolicy', 'kms:GetKeyRotationStatus', 'kms:ListResourceTags'],
+          Resource: '*',
+        },
+        {
+          Sid: 'BreakGlassAloneChangesKeyPolicy',
+          Effect: 'Allow',
+          Principal: { AWS: breakGlassRoleArn },
+          Action: [
+            'kms:CancelKeyDeletion',
+            'kms:DescribeKey',
+            'kms:EnableKey',
+            'kms:EnableKeyRotation',
+            'kms:GetKeyPolicy',
+            'kms:PutKeyPolicy',
+          ],
           Resource: '*',
         },
         {
@@ -97,15 +136,36 @@ export class OrganisationKeys {
           Principal: { AWS: apiRoleArn },
           Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
           Resource: '*',
-          Condition: { StringEquals: { 'kms:EncryptionContext:orgId': orgId } },
+          Condition: thisOrganisation,
+        },
+        {
+          Sid: 'VerifierDecryptsOnlyForThisOrganisation',
+          Effect: 'Allow',
+          Principal: { AWS: verifierRoleArn },
+          Action: ['kms:Decrypt'],
+          Resource: '*',
+          Condition: thisOrganisation,
         },
         {
           Sid: 'ProvisionerRetiresKey',
           Effect: 'Allow',
           Principal: { AWS: provisionerRoleArn },
-          Action: ['kms:DescribeKey', 'kms:ScheduleKeyDeletion', 'kms:CreateAlias', 'kms:GenerateDataKey'],
+          Action: ['kms:DescribeKey', 'kms:ScheduleKeyDeletion', 'kms:CreateAlias', 'kms:EnableKeyRotation'],
           Resource: '*',
           Condition: { StringEquals: { 'aws:ResourceTag/confide:organisation': orgId } },
+        },
+        {
+          Sid: 'ProvisionerCreatesFirstBranchKeyForThisOrganisation',
+          Effect: 'Allow',
+          Principal: { AWS: provisionerRoleArn },
+          Action: ['kms:GenerateDataKey'],
+          Resource: '*',
+          Condition: {
+            StringEquals: {
+              'aws:ResourceTag/confide:organisation': orgId,
+              'kms:EncryptionContext:orgId': orgId,
+            },
+          },
         },
       ],
     };

@@ -7,8 +7,12 @@ import { S3CheckpointStore } from './s3-checkpoint-store';
 
 /** The metric the audit-verification alarm watches (namespace `Confide`, dimension `service=verifier`). */
 export const VERIFICATION_FAILURES_METRIC = 'AuditVerificationFailures';
+/** Set by CDK (infra/constructs/audit-anchor.ts). */
 export const CHECKPOINT_BUCKET_ENVIRONMENT = 'CONFIDE_CHECKPOINT_BUCKET';
 export const CHECKPOINT_KEY_ENVIRONMENT = 'CONFIDE_CHECKPOINT_KEY_ARN';
+
+/** The Powertools service name CDK gives the function: the metric's `service` dimension. */
+const SERVICE = process.env.POWERTOOLS_SERVICE_NAME ?? 'confide-verifier';
 
 let built: { services: ConfideServices; store: S3CheckpointStore; signer: KmsCheckpointSigner } | undefined;
 
@@ -76,7 +80,7 @@ export async function handler(): Promise<{ organisations: number; failed: number
           },
         ],
       },
-      service: 'verifier',
+      service: SERVICE,
       [VERIFICATION_FAILURES_METRIC]: failed,
     }),
   );
@@ -84,5 +88,5 @@ export async function handler(): Promise<{ organisations: number; failed: number
 }
 
 function log(level: 'INFO' | 'ERROR', message: string, detail: Record<string, unknown>): void {
-  console.log(JSON.stringify({ level, message, service: 'verifier', ...detail }));
+  console.log(JSON.stringify({ level, message, service: SERVICE, ...detail }));
 }

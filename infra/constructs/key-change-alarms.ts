@@ -1,0 +1,38 @@
+import { Rule } from 'aws-cdk-lib/aws-events';
+import { SnsTopic } from 'aws-cdk-lib/aws-events-targets';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+
+/** The KMS calls that change who may use a key, or end its use, and so always raise an alarm. */
+export const ALARMED_KEY_EVENTS = ['DisableKey', 'PutKeyPolicy', 'ScheduleKeyDeletion'] as const;
+
+/** Properties of {@link KeyChangeAlarms}. */
+export interface KeyChangeAlarmsProps {
+  readonly stage: string;
+  /** The alarm topic (encrypted: its key must let EventBridge use it, see `OperationsKey`). */
+  readonly topic: ITopic;
+}
+
+/**
+ * Key governance (issue 16 capability 5; docs/decisions/0029): every `PutKeyPolicy`, `DisableKey` and
+ * `ScheduleKeyDeletion` on any KMS key of the account and region — organisation keys, created at runtime, included —
+ * reaches the alarm topic within seconds, as CloudTrail delivers it to EventBridge. Offboarding schedules key deletion
+ * too: each such notification should match an approved offboarding; anything else is an incident. Needs a CloudTrail
+ * trail recording management events in the account (see infra/README.md).
+ */
+export class KeyChangeAlarms extends Construct {
+  public readonly rule: Rule;
+
+  constructor(scope: Construct, id: string, props: KeyChangeAlarmsProps) {
+    super(scope, id);
+    this.rule = new Rule(this, 'Rule', {
+      description: `Confide ${props.stage}: KMS key policy changes, disabling and deletion scheduling`,
+      eventPattern: {
+        source: ['aws.kms'],
+        detailType: ['AWS API Call via CloudTrail'],
+        detail: { eventSource: ['kms.amazonaws.com'], eventName: [...ALARMED_KEY_EVENTS] },
+      },
+      targets: [new SnsTopic(props.topic)],
+    });
+  }
+}
