@@ -1,16 +1,18 @@
 import { type App, Stack, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, type NagPack } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
+import { ConfideChecks } from './confide-checks';
 
 /**
  * The cdk-nag rule packs every stage must pass: AWS Solutions and HIPAA Security (the closest published pack to
- * special-category health and care data). Acknowledgements sit beside the resources they concern, each with its
- * reason.
+ * special-category health and care data), and Confide's own key-governance rules. Acknowledgements sit beside the
+ * resources they concern, each with its reason.
  */
 export function compliancePacks(scope: IConstruct): NagPack[] {
   return [
     new AwsSolutionsChecks(scope, { verbose: true }),
     new HIPAASecurityChecks(scope, { verbose: true }),
+    new ConfideChecks(scope, { verbose: true }),
   ];
 }
 
