@@ -50,6 +50,7 @@ describe('Lambda bundles', () => {
       [stage.api, 'api'],
       [stage.api, 'provisioner'],
       [stage.api, 'retention'],
+      [stage.api, 'verifier'],
       [stage.identity, 'pre-token'],
     ] as const) {
       const built = await buildLambdaBundle(
@@ -70,6 +71,11 @@ describe('Lambda bundles', () => {
         ),
         service,
       ).toEqual([]);
+      // The S3 client is the verifier's alone (checkpoints, decision 0029): never in the api's 1.2 MB budget.
+      expect(
+        inputs.some((input) => input.includes('@aws-sdk/client-s3')),
+        service,
+      ).toBe(service === 'verifier');
     }
   });
 });

@@ -60,6 +60,21 @@ describe('organisation key policies (built by the provisioner at runtime, packag
   });
 });
 
+describe('the roles an organisation key policy names by default', () => {
+  it('names the stage’s verifier and break-glass roles beside the provisioner’s, as CDK names them', () => {
+    const keys = new OrganisationKeys({
+      kms: {} as KMSClient,
+      aliasPrefix: organisationAliasPrefix('prod'),
+      accountId: '123456789012',
+      apiRoleArn: 'arn:aws:iam::123456789012:role/confide-prod-api',
+      provisionerRoleArn: 'arn:aws:iam::123456789012:role/confide-prod-provisioner',
+    });
+    const principals = JSON.stringify((keys.keyPolicy(newOrgId()) as KeyPolicy).Statement.map(principalOf));
+    expect(principals).toContain('role/confide-prod-verifier');
+    expect(principals).toContain('role/confide-prod-break-glass');
+  });
+});
+
 describe('key governance in the stacks', () => {
   it('grants kms:PutKeyPolicy in no CDK key policy except to the break-glass role', () => {
     for (const stage of [prod, dev]) {
