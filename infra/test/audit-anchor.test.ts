@@ -83,7 +83,7 @@ describe('the anchored audit (checkpoint bucket, signing key, verifier)', () => 
       prod.api.findResources('AWS::KMS::Key', { Properties: { KeySpec: 'ECC_NIST_P256' } }),
     );
     expect(key?.Properties.KeyUsage).toBe('SIGN_VERIFY');
-    const signers = (key?.Properties.KeyPolicy.Statement as TemplateStatement[]).filter((s) =>
+    const signers = ((key?.Properties.KeyPolicy.Statement ?? []) as TemplateStatement[]).filter((s) =>
       actionsOf(s).includes('kms:Sign'),
     );
     expect(signers).toHaveLength(1);
