@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { DeleteItemCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { tenantScope } from '@confide/store';
 import { describe, expect, it } from 'vitest';
@@ -91,6 +93,30 @@ describe('an anchored audit: chains only grow from the last checkpoint', () => {
     expect(tail.length).toBeGreaterThanOrEqual(3);
     expect(tampered.code).not.toBe(0);
     expect(tampered.stderr).toContain(`rolled back: the head of chain ${shard} `);
+  }, 120_000);
+
+  it('fails verify when the latest checkpoint is replaced by one its key did not sign', async () => {
+    // Prepare: a checkpoint, then a later one forged to record nothing (as if every chain were new)
+    const world = await monitoringWorld(api, 2);
+    await readClients(api, world.worker, world.clients, 'Support visit');
+    const verify = auditCli(api);
+    const first = await verify(world.org.slug);
+    const folder = join(api.stack.dataDir, 'audit-checkpoints', world.org.orgId);
+    const [name] = readdirSync(folder);
+    const genuine = JSON.parse(readFileSync(join(folder, name ?? ''), 'utf8'));
+
+    // Act
+    const forged = {
+      ...genuine,
+      checkpoint: { ...genuine.checkpoint, at: '2999-01-01T00:00:00.000Z', chains: [], events: 0 },
+    };
+    writeFileSync(join(folder, '2999-01-01T00-00-00-000Z.json'), JSON.stringify(forged));
+    const tampered = await verify(world.org.slug);
+
+    // Assess
+    expect(first.code, first.stderr).toBe(0);
+    expect(tampered.code).not.toBe(0);
+    expect(tampered.stderr).toContain('the latest checkpoint does not carry a valid signature');
   }, 120_000);
 
   it('stays clean across runs while the chains only grow', async () => {
