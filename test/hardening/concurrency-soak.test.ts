@@ -424,7 +424,7 @@ describe('concurrency soak over HTTP: 2,000 mixed requests, 20 clients, 3 organi
         const clientId = localIdOf(client);
         const key = await api.services.keys.subjectKey(org.org.orgId, clientId);
         if (!key) throw new Error('No subject key');
-        for (const note of await api.services.caseNotes.list(scope, clientId)) {
+        for (const note of await api.services.caseNotes.list(scope, clientId, loaderOf(api))) {
           stored.set(`${clientId}.${note.noteId}`, {
             body: api.services.caseNotes.openBody(key, note),
             clientId,
@@ -497,7 +497,7 @@ describe('concurrency soak over HTTP: 2,000 mixed requests, 20 clients, 3 organi
         // The note and its history hold every successful text exactly once, in version order
         const note = await api.services.caseNotes.get(scope, clientId, noteId, loaderOf(api));
         if (!note) throw new Error('Hot note missing');
-        const history = await api.services.caseNotes.history(scope, clientId, noteId);
+        const history = await api.services.caseNotes.history(scope, clientId, noteId, loaderOf(api));
         expect(note.version).toBe(1 + won.length);
         expect(history.map((version) => version.version)).toEqual(
           Array.from({ length: won.length }, (_, index) => index + 1),

@@ -14,6 +14,7 @@ import {
   countedRequests,
   DYNAMO_WRITES,
   errorsOf,
+  loaderOf,
   localIdOf,
   type ServiceWorld,
   seedClients,
@@ -179,6 +180,7 @@ describe('when the audit write fails', () => {
     const before = await healthy.services.caseNotes.list(
       tenantScope(world.org.orgId),
       localIdOf(world.client),
+      loaderOf(healthy),
     );
 
     // Act
@@ -195,6 +197,7 @@ describe('when the audit write fails', () => {
     const after = await healthy.services.caseNotes.list(
       tenantScope(world.org.orgId),
       localIdOf(world.client),
+      loaderOf(healthy),
     );
     expect(after.map((note) => note.noteId)).toEqual(before.map((note) => note.noteId));
   });

@@ -12,6 +12,7 @@ import { addStaff } from '../support/fixtures';
 import {
   createService,
   errorsOf,
+  loaderOf,
   localIdOf,
   type ServiceWorld,
   serviceWorld,
@@ -80,7 +81,7 @@ describe('concurrent updates', () => {
     const key = await api.services.keys.subjectKey(world.org.orgId, clientId);
     if (!key) throw new Error('No subject key');
     const history = async () =>
-      (await api.services.caseNotes.history(scope, clientId, localNoteId)).map((version) => ({
+      (await api.services.caseNotes.history(scope, clientId, localNoteId, loaderOf(api))).map((version) => ({
         version: version.version,
         body: api.services.caseNotes.openBody(key, version),
       }));

@@ -2,6 +2,7 @@ import { addYears, toEpochSeconds } from '@confide/domain';
 import { subjectKeyExpiry, tenantScope } from '@confide/store';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ADA, expectNoErrors } from '../support/care-fixtures';
+import { loaderOf } from '../support/records-fixtures';
 import {
   clientWithRecords,
   closeCase,
@@ -82,7 +83,7 @@ describe('retention: closed cases expire on schedule', () => {
         items.find((i) => i.sk?.S === 'PROFILE')?.reference?.S ?? '',
       ),
     ).toBeUndefined();
-    expect(await api.services.caseNotes.list(scope, clientId)).toEqual([]);
+    expect(await api.services.caseNotes.list(scope, clientId, loaderOf(api))).toEqual([]);
     expect(await api.services.consents.list(scope, clientId)).toEqual([]);
     expect((await partitionItems(api, world.org.orgId, clientId)).length).toBe(items.length);
 

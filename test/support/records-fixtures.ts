@@ -113,6 +113,11 @@ export async function seedClients(
   return seeded;
 }
 
+/** A fresh per-request item loader over the test API's clients (for reading records straight from the store). */
+export function loaderOf(api: TestApi): ItemLoader {
+  return new ItemLoader(api.services.dynamo, api.services.keys);
+}
+
 /** A token for the service user themself (SELF), from their portal identity. */
 export async function serviceUserToken(api: TestApi, orgId: OrgId, clientGlobalId: string): Promise<string> {
   const record = await api.services.serviceUsers.get(

@@ -136,3 +136,31 @@ describe('a tampered ciphertext', () => {
     expect(() => decryptField(key, location, bytes)).toThrow(CiphertextIntegrityError);
   });
 });
+
+describe('a field bound to its item’s access metadata', () => {
+  const key = subjectKey();
+  const binding = ['note', 'MEDICAL', 'sealed', '["stf_1"]', 'withheld:false', 2];
+  const bound = { ...locationIn(key, 'body', 'CLIENT#su_1'), binding };
+  const sealed = encryptField(key, bound, 'Started antiretroviral therapy.');
+
+  it('opens with the very metadata it was sealed with', () => {
+    expect(decryptField(key, bound, sealed)).toBe('Started antiretroviral therapy.');
+  });
+
+  it.each([
+    ['another kind', ['note', 'DAILY_SUPPORT', 'sealed', '["stf_1"]', 'withheld:false', 2]],
+    ['unsealed', ['note', 'MEDICAL', 'open', '[]', 'withheld:false', 2]],
+    ['an older version', ['note', 'MEDICAL', 'sealed', '["stf_1"]', 'withheld:false', 1]],
+    ['one part moved into the next', ['note', 'MEDICAL', 'sealed["stf_1"]', '', 'withheld:false', 2]],
+  ])('fails with CiphertextIntegrityError under %s', (_label, other) => {
+    expect(() => decryptField(key, { ...bound, binding: other }, sealed)).toThrow(CiphertextIntegrityError);
+  });
+
+  it('fails unbound, and an unbound ciphertext fails bound (no downgrade either way)', () => {
+    expect(() => decryptField(key, { ...bound, binding: undefined }, sealed)).toThrow(
+      CiphertextIntegrityError,
+    );
+    const unbound = encryptField(key, { ...bound, binding: undefined }, 'x');
+    expect(() => decryptField(key, bound, unbound)).toThrow(CiphertextIntegrityError);
+  });
+});

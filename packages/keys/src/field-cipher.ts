@@ -12,6 +12,12 @@ export interface FieldLocation {
   /** The item's full primary key, e.g. `ORG#…#CLIENT#…|PROFILE`. */
   readonly itemKey: string;
   readonly field: string;
+  /**
+   * The item's clear attributes that decide who may read it (a note's kind, sealing, withholding, distribution,
+   * version): bound into the AAD, so a ciphertext opens only with the very metadata it was written with, and a
+   * raw write that changes one of them — or puts back an older body — fails closed (decision 0030).
+   */
+  readonly binding?: readonly (string | number)[] | undefined;
 }
 
 /** Seals one field value: format byte ‖ key version (2 bytes) ‖ iv ‖ ciphertext ‖ tag. */
@@ -37,5 +43,16 @@ export function decryptField(key: SubjectKey, location: FieldLocation, ciphertex
 }
 
 function fieldAad(key: SubjectKey, location: FieldLocation): Buffer {
-  return encodeAad(['confide.field.v1', key.orgId, location.itemKey, location.field, key.version]);
+  if (!location.binding) {
+    return encodeAad(['confide.field.v1', key.orgId, location.itemKey, location.field, key.version]);
+  }
+  return encodeAad([
+    'confide.bound-field.v1',
+    key.orgId,
+    location.itemKey,
+    location.field,
+    key.version,
+    location.binding.length,
+    ...location.binding,
+  ]);
 }

@@ -8,19 +8,29 @@ export function sealFields(
   key: SubjectKey,
   itemKey: string,
   values: Readonly<Record<string, string | undefined>>,
+  binding?: readonly (string | number)[],
 ): Item {
   const sealed: Item = {};
   for (const [field, value] of Object.entries(values)) {
     if (value === undefined) continue;
-    sealed[PREFIX + field] = attr.b(encryptField(key, { itemKey, field }, value));
+    sealed[PREFIX + field] = attr.b(encryptField(key, { itemKey, field, binding }, value));
   }
   return sealed;
 }
 
-/** Opens one sealed field of an item; undefined when the item has no such field. Throws on tampering. */
-export function openField(key: SubjectKey, itemKey: string, item: Item, field: string): string | undefined {
+/**
+ * Opens one sealed field of an item; undefined when the item has no such field. Throws on tampering, and when
+ * the item's access metadata (`binding`, see {@link encryptField}) is not what the field was sealed with.
+ */
+export function openField(
+  key: SubjectKey,
+  itemKey: string,
+  item: Item,
+  field: string,
+  binding?: readonly (string | number)[],
+): string | undefined {
   const sealed = item[PREFIX + field]?.B;
-  return sealed === undefined ? undefined : decryptField(key, { itemKey, field }, sealed);
+  return sealed === undefined ? undefined : decryptField(key, { itemKey, field, binding }, sealed);
 }
 
 /** The identity that AAD binds: partition and sort key together. */

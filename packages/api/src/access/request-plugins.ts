@@ -1,4 +1,5 @@
 import { ErrorCode } from '@confide/domain';
+import { INTEGRITY_METRIC, TamperedItemError, tenantScope } from '@confide/store';
 import { type DocumentNode, GraphQLError, Kind, type OperationDefinitionNode, type ValueNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { ConfideContext } from '../context';
@@ -48,8 +49,10 @@ export function auditFlushPlugin(): Plugin<ConfideContext> {
   return {
     onExecute() {
       return {
-        async onExecuteDone({ args, setResult }) {
+        async onExecuteDone({ args, result, setResult }) {
           try {
+            if (!isAsyncIterable(result))
+              await recordIntegrityFailures(args.contextValue, result.errors ?? []);
             await args.contextValue.access.audit.flush({ final: true });
           } catch {
             setResult({
@@ -65,4 +68,61 @@ export function auditFlushPlugin(): Plugin<ConfideContext> {
       };
     },
   };
+}
+
+/**
+ * An item that failed its integrity check (its access metadata is not what its ciphertext was sealed with: a raw
+ * write to the table) was not served: the field answered INTERNAL. Each such failure is also an audit event
+ * against the person, flushed with the request's others, an integrity incident for the organisation and a metric
+ * for the operators' alarm (decision 0030). Ids and kinds only.
+ */
+async function recordIntegrityFailures(
+  context: ConfideContext,
+  errors: readonly GraphQLError[],
+): Promise<void> {
+  const failures = errors
+    .map((error) => error.originalError)
+    .filter((error): error is TamperedItemError => error instanceof TamperedItemError);
+  const principal = context.auth?.principal;
+  if (failures.length === 0 || !principal || principal.kind === 'OPERATOR') return;
+  const scope = tenantScope(principal.orgId);
+  for (const failure of failures) {
+    context.access.audit.record({
+      action: 'DENIED',
+      operation: 'integrity',
+      subjectId: failure.subjectId,
+      outcome: 'INTEGRITY_FAILURE',
+      rule: `integrity.${failure.itemKind.toLowerCase()}`,
+    });
+    await context.services.integrityIncidents.record(
+      scope,
+      { kind: 'TAMPERED_STATE', subjectId: failure.subjectId, itemKind: failure.itemKind, restored: false },
+      failure.itemKey,
+    );
+    console.log(
+      JSON.stringify({
+        level: 'ERROR',
+        message: 'integrity.tampered-item',
+        orgId: scope.orgId,
+        subjectId: failure.subjectId,
+        itemKind: failure.itemKind,
+        _aws: {
+          Timestamp: Date.now(),
+          CloudWatchMetrics: [
+            {
+              Namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Confide',
+              Dimensions: [['service']],
+              Metrics: [{ Name: INTEGRITY_METRIC, Unit: 'Count' }],
+            },
+          ],
+        },
+        service: 'api',
+        [INTEGRITY_METRIC]: 1,
+      }),
+    );
+  }
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
 }

@@ -165,7 +165,7 @@ async function buildExport(
     profile[field] = context.services.serviceUsers.openDetail(key, client, field);
     if (profile[field] !== undefined) shown.push([`ServiceUser.${field}`, PROFILE_CLASSIFICATION[field]]);
   }
-  const notes = (await context.services.caseNotes.list(scope, client.clientId))
+  const notes = (await context.services.caseNotes.list(scope, client.clientId, context.access.loader))
     .filter((note) => !note.withheld)
     .map((note) => {
       shown.push([`CaseNote.${note.kind}`, classificationOf(note.kind)]);

@@ -147,7 +147,11 @@ builder.queryFields((t) => ({
     },
     resolve: async (operation, _args, context) => {
       const { client } = operation;
-      const all = await context.services.caseNotes.list(operation.scope, client.clientId);
+      const all = await context.services.caseNotes.list(
+        operation.scope,
+        client.clientId,
+        context.access.loader,
+      );
       const care = all.filter((note) => classificationOf(note.kind) === 'CARE');
       const decisions = await Promise.all(
         care.map(async (note) => context.access.peekRead(client, 'CARE', await noteFacts(context, note))),

@@ -15,6 +15,7 @@ import type { ItemLoader } from '../item-loader';
 import { itemKeyOf, openField, sealFields } from '../sealed-fields';
 import type { TenantScope } from '../tenant-scope';
 import { idempotencyConflict, idempotencyKeyFrom, requestDigest, sameDigest } from './idempotency';
+import { TamperedItemError } from './integrity-incidents';
 
 /** A note about a service user. The body is sealed under the client's subject key; the rest is clear. */
 export interface CaseNote {
@@ -63,6 +64,44 @@ function idempotentNoteId(clientId: string, authorId: string, key: string): stri
   return `nte_${[...digest.subarray(0, 26)].map((byte) => BASE32[byte % 32]).join('')}`;
 }
 const HISTORY_PREFIX = 'NOTEV#';
+
+/** What decides who may read a note, as it stands at one version. */
+interface NoteAccessFacts {
+  readonly noteId: string;
+  readonly clientId: string;
+  readonly kind: NoteKind;
+  readonly authorId: string;
+  readonly authorOrganisation?: string | undefined;
+  readonly distribution?: readonly string[] | undefined;
+  readonly sealedFor?: readonly string[] | undefined;
+  /** As stored (a read note); a new note is sealed exactly when it names staff it is sealed for. */
+  readonly sealed?: boolean | undefined;
+  readonly withheld?: boolean | undefined;
+  readonly version: number;
+}
+
+/**
+ * The note's access metadata, bound into its body's AAD (issue 16): kind and classification, author, sealing
+ * and who it is sealed for, withholding, distribution and version. Changing any of them in the table — or
+ * putting back an older body after an amendment — makes the body fail to open, and the note fails to load.
+ */
+function noteBinding(note: NoteAccessFacts): (string | number)[] {
+  const sealedFor = [...(note.sealedFor ?? [])].sort();
+  return [
+    'note.v1',
+    note.noteId,
+    note.clientId,
+    note.kind,
+    classificationOf(note.kind),
+    note.authorId,
+    note.authorOrganisation ?? '',
+    (note.sealed ?? sealedFor.length > 0) ? 'sealed' : 'open',
+    JSON.stringify(sealedFor),
+    note.withheld ? 'withheld' : 'shown',
+    JSON.stringify([...(note.distribution ?? [])].sort()),
+    note.version,
+  ];
+}
 
 /**
  * What makes a keyed note a retry (issue 17 item 7): an HMAC, under a key derived from the person's own key (so
@@ -115,7 +154,12 @@ export class CaseNotes {
       ...(note.authorOrganisation ? { authorOrganisation: attr.s(note.authorOrganisation) } : {}),
       ...(note.distribution?.length ? { distribution: attr.ss(note.distribution) } : {}),
       ...(note.sealedFor?.length ? { sealedFor: attr.ss(note.sealedFor) } : {}),
-      ...sealFields(key, itemKeyOf(pk, sk), { body: note.body }),
+      ...sealFields(
+        key,
+        itemKeyOf(pk, sk),
+        { body: note.body },
+        noteBinding({ ...note, noteId, clientId, version: 1 }),
+      ),
       ...(digest ? { requestDigest: attr.s(digest) } : {}),
     };
     try {
@@ -177,10 +221,16 @@ export class CaseNotes {
           `${HISTORY_PREFIX}${current.noteId}#${String(current.version).padStart(4, '0')}`,
         ),
         { body: this.openBody(key, current) },
+        noteBinding(current),
       ),
     };
     const now = this.clock.now().toISOString();
-    const sealedBody = sealFields(key, itemKeyOf(current.pk, current.sk), { body: change.body });
+    const sealedBody = sealFields(
+      key,
+      itemKeyOf(current.pk, current.sk),
+      { body: change.body },
+      noteBinding({ ...current, version: current.version + 1 }),
+    );
     try {
       await this.dynamo.send(
         new TransactWriteItemsCommand({
@@ -239,6 +289,10 @@ export class CaseNotes {
     );
   }
 
+  /**
+   * One note, checked against its sealed body (see {@link noteBinding}) before anything of it is returned: a
+   * note whose metadata was changed in the table throws {@link TamperedItemError}, never a downgraded read.
+   */
   async get(
     scope: TenantScope,
     clientId: string,
@@ -246,23 +300,58 @@ export class CaseNotes {
     loader: ItemLoader,
   ): Promise<CaseNote | undefined> {
     const item = await loader.load(this.table, scope.key('CLIENT', clientId), `${NOTE_PREFIX}${noteId}`);
-    return item && !this.#expired(item) ? toNote(item) : undefined;
+    if (!item || this.#expired(item)) return undefined;
+    return (await this.#verified(scope, clientId, [toNote(item)], loader))[0];
   }
 
-  /** A client's notes, newest first (note ids are random, so sort by time here). */
-  async list(scope: TenantScope, clientId: string): Promise<CaseNote[]> {
-    return (await this.#query(scope.key('CLIENT', clientId), NOTE_PREFIX)).sort((a, b) =>
+  /** A client's notes, newest first (note ids are random, so sort by time here), each checked as in `get`. */
+  async list(scope: TenantScope, clientId: string, loader: ItemLoader): Promise<CaseNote[]> {
+    const notes = await this.#query(scope.key('CLIENT', clientId), NOTE_PREFIX);
+    return (await this.#verified(scope, clientId, notes, loader)).sort((a, b) =>
       b.recordedAt.localeCompare(a.recordedAt),
     );
   }
 
-  /** Earlier versions of a note, oldest first. */
-  async history(scope: TenantScope, clientId: string, noteId: string): Promise<CaseNote[]> {
-    return this.#query(scope.key('CLIENT', clientId), `${HISTORY_PREFIX}${noteId}#`);
+  /** Earlier versions of a note, oldest first, each checked as in `get`. */
+  async history(
+    scope: TenantScope,
+    clientId: string,
+    noteId: string,
+    loader: ItemLoader,
+  ): Promise<CaseNote[]> {
+    const notes = await this.#query(scope.key('CLIENT', clientId), `${HISTORY_PREFIX}${noteId}#`);
+    return this.#verified(scope, clientId, notes, loader);
   }
 
+  /** The note's body; throws when the note's access metadata is not what the body was sealed with. */
   openBody(key: SubjectKey, note: CaseNote): string {
-    return openField(key, itemKeyOf(note.pk, note.sk), note.item, 'body') ?? '';
+    try {
+      return openField(key, itemKeyOf(note.pk, note.sk), note.item, 'body', noteBinding(note)) ?? '';
+    } catch (cause) {
+      throw new TamperedItemError(note.clientId, 'NOTE', itemKeyOf(note.pk, note.sk), { cause });
+    }
+  }
+
+  /**
+   * Opens each note's body under the client's key (AES-GCM: microseconds a note) to prove its metadata, and
+   * returns the notes only if every one holds. An erased client's notes (no key) are not returned at all.
+   */
+  async #verified(
+    scope: TenantScope,
+    clientId: string,
+    notes: CaseNote[],
+    loader: ItemLoader,
+  ): Promise<CaseNote[]> {
+    if (notes.length === 0) return notes;
+    const key = await loader.subjectKey(scope.orgId, clientId);
+    if (!key) return [];
+    for (const note of notes) {
+      if (note.clientId !== clientId) {
+        throw new TamperedItemError(clientId, 'NOTE', itemKeyOf(note.pk, note.sk));
+      }
+      this.openBody(key, note);
+    }
+    return notes;
   }
 
   async #query(pk: string, prefix: string): Promise<CaseNote[]> {

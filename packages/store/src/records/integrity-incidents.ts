@@ -5,6 +5,7 @@ import {
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { Clock } from '@confide/domain';
+import { CiphertextIntegrityError } from '@confide/keys';
 import { attr, read, requireS } from '../attributes';
 import { queryAll } from '../query-all';
 import type { TenantScope } from '../tenant-scope';
@@ -17,6 +18,24 @@ import type { TenantScope } from '../tenant-scope';
  * - TAMPERED_STATE: a record that decides access or retention failed its MAC or its ciphertext binding.
  */
 export type IntegrityIncidentKind = 'UNEXPLAINED_REMOVAL' | 'FORGED_ERASURE' | 'TAMPERED_STATE';
+
+/**
+ * An item whose access metadata is not what its ciphertext was sealed with (a raw write changed a note's kind,
+ * sealing or version, or put an older body back). The API answers `INTERNAL`, records an integrity event and an
+ * incident, and serves nothing of the item.
+ */
+export class TamperedItemError extends CiphertextIntegrityError {
+  constructor(
+    readonly subjectId: string,
+    readonly itemKind: string,
+    /** `pk|sk` of the item: the incident's identity (ids only). */
+    readonly itemKey: string,
+    options?: { cause?: unknown },
+  ) {
+    super('An item failed its integrity check.', options);
+    this.name = 'TamperedItemError';
+  }
+}
 
 /** An integrity incident: ids and kinds only, never an item's content. */
 export interface IntegrityIncident {
