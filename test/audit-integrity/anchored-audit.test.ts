@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DeleteItemCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { tenantScope } from '@confide/store';
+import type { OrgId } from '@confide/domain';
+import { type AuditEvent, AuditLog, ChainLeases, tenantScope } from '@confide/store';
 import { describe, expect, it } from 'vitest';
 import { auditItems, type Item, monitoringWorld, readClients } from '../monitoring/monitoring-fixtures';
 import { testApi } from '../support/test-api';
@@ -95,6 +96,51 @@ describe('an anchored audit: chains only grow from the last checkpoint', () => {
     expect(tampered.stderr).toContain(`rolled back: the head of chain ${shard} `);
   }, 120_000);
 
+  it('fails verify when a chain is cut back, its older head restored and the chain written on past the checkpoint', async () => {
+    // Prepare: a checkpoint over a chain that grew after the head we keep
+    const world = await monitoringWorld(api, 3);
+    await readClients(api, world.worker, world.clients, 'Support visit');
+    const before = await auditItems(api, world.org.orgId);
+    const shard = before.find((item) => item.action?.S === 'READ')?.chainShard?.N ?? '';
+    const oldHead = (
+      await api.services.dynamo.send(
+        new GetItemCommand({ TableName: table, Key: headKey(world.org.orgId, shard), ConsistentRead: true }),
+      )
+    ).Item as Item;
+    for (let request = 0; request < 3; request++) {
+      await readClients(api, world.worker, world.clients, `Follow-up ${request}`);
+    }
+    const verify = auditCli(api);
+    const first = await verify(world.org.slug);
+    const after = await auditItems(api, world.org.orgId);
+    const tail = after.filter((item) => item.chainShard?.N === shard && seqOf(item) > Number(oldHead.seq?.N));
+    for (const item of tail) {
+      await api.services.dynamo.send(new DeleteItemCommand({ TableName: table, Key: keyOf(item) }));
+    }
+    await api.services.dynamo.send(new PutItemCommand({ TableName: table, Item: oldHead }));
+
+    // Act: another process (a fresh container) extends the restored head, past the checkpointed length
+    const fresh = new AuditLog(
+      api.services.dynamo,
+      table,
+      api.services.keys,
+      () => new ChainLeases(undefined, () => (Number(shard) + 0.5) / 32),
+    );
+    await fresh.write(
+      Array.from({ length: tail.length + 2 }, (_, index) =>
+        readEvent(world.org.orgId, `req-after-${index}`, world.worker.staffId, world.clients[0] ?? ''),
+      ),
+    );
+    const tampered = await verify(world.org.slug);
+
+    // Assess
+    expect(first.code, first.stderr).toBe(0);
+    expect(tail.length).toBeGreaterThanOrEqual(3);
+    expect(tampered.code).not.toBe(0);
+    expect(tampered.stderr).toContain(`altered: chain ${shard} at position`);
+    expect(tampered.stderr).toContain('is not the chain the checkpoint');
+  }, 120_000);
+
   it('fails verify when the latest checkpoint is replaced by one its key did not sign', async () => {
     // Prepare: a checkpoint, then a later one forged to record nothing (as if every chain were new)
     const world = await monitoringWorld(api, 2);
@@ -135,3 +181,22 @@ describe('an anchored audit: chains only grow from the last checkpoint', () => {
     expect(second.stdout).toMatch(/verified: \d+ events, no problems/);
   }, 120_000);
 });
+
+function readEvent(orgId: OrgId, requestId: string, actorId: string, subjectId: string): AuditEvent {
+  return {
+    orgId,
+    requestId,
+    at: new Date().toISOString(),
+    actor: { kind: 'STAFF', id: actorId, roles: ['SUPPORT_WORKER'] },
+    action: 'READ',
+    operation: 'serviceUser',
+    subjectId,
+    fields: ['ServiceUser.name'],
+    classifications: ['IDENTIFYING'],
+    relationship: 'ALLOCATED',
+    purpose: undefined,
+    emergency: false,
+    outcome: 'ALLOWED',
+    rule: 'matrix.allocated-support-worker',
+  };
+}
