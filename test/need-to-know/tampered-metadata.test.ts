@@ -60,12 +60,14 @@ describe('tampered note metadata (issue 16, capability 1)', () => {
   let world: ServiceWorld;
   let worker: Person;
   let volunteer: Person;
+  let ig: Person;
 
   beforeAll(async () => {
     world = await serviceWorld(api);
-    [worker, volunteer] = await Promise.all([
+    [worker, volunteer, ig] = await Promise.all([
       addStaff(api, world.org, ['SUPPORT_WORKER']),
       addStaff(api, world.org, ['VOLUNTEER']),
+      addStaff(api, world.org, ['IG_LEAD']),
     ]);
   });
 
@@ -108,6 +110,20 @@ describe('tampered note metadata (issue 16, capability 1)', () => {
         }),
       ]),
     );
+    // The IG lead sees the incident; a support worker may not list incidents.
+    const INCIDENTS = '{ integrityIncidents { edges { node { kind itemKind serviceUserId restored } } } }';
+    const listed = await api.graphql<{
+      integrityIncidents: { edges: { node: { kind: string; itemKind: string; serviceUserId: string } }[] };
+    }>(INCIDENTS, { token: ig.token });
+    expectNoErrors(listed);
+    expect(listed.data?.integrityIncidents.edges.map((edge) => edge.node)).toEqual(
+      expect.arrayContaining([
+        { kind: 'TAMPERED_STATE', itemKind: 'NOTE', serviceUserId: client, restored: false },
+      ]),
+    );
+    expect(errorsOf(await api.graphql(INCIDENTS, { token: worker.token }))).toEqual([
+      { code: 'FORBIDDEN', path: ['integrityIncidents'] },
+    ]);
     // No read of the note was recorded as allowed for the volunteer after the tampering.
     expect(
       events.filter((event) => event.actor.id === volunteer.staffId && event.outcome === 'ALLOWED'),
@@ -119,7 +135,6 @@ describe('tampered note metadata (issue 16, capability 1)', () => {
     const client = await registerServiceUser(api, world.manager, world.serviceId);
     await allocate(api, world.manager, client, worker);
     const note = await recordNote(api, worker, client, 'DAILY_SUPPORT', 'Original text, later corrected.');
-    const scope = tenantScope(world.org.orgId);
     const key = await noteKey(api, world.org.orgId, client);
     const original = await api.services.dynamo.send(
       new GetItemCommand({

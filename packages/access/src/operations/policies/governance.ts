@@ -68,6 +68,11 @@ export const GOVERNANCE_POLICIES = [
     decide: (facts) => decideReport(facts, AGGREGATE_REPORT_ROLES, 'monitoring.aggregate-report'),
   }),
   staffWithRole(
+    'monitoring.integrity-incidents',
+    'DATA-PROTECTION.md Access audit, and decision 0030: what the stored records failed (a removal the rules do not explain, a forged erasure, tampered access metadata) is for those who monitor access',
+    MONITORING_ROLES,
+  ),
+  staffWithRole(
     'monitoring.governance-summary',
     'Lets connect 5.2, 6: the information governance lead’s monthly report',
     ['IG_LEAD'],

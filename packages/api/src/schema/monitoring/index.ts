@@ -14,3 +14,5 @@ import './aggregate-report';
 import './governance-summary';
 
 export { disclosureOutcome } from './scope';
+
+import './integrity-incidents';

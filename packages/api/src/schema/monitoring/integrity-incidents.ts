@@ -1,0 +1,58 @@
+import type { IntegrityIncident } from '@confide/store';
+import { resolveArrayConnection } from '@pothos/plugin-relay';
+import { builder } from '../../builder';
+
+/**
+ * What the stored records failed (decision 0030): a removal the retention rules do not explain, a forged erasure
+ * record, an item whose access metadata does not match its ciphertext. Ids and kinds only, never content.
+ */
+const IntegrityIncidentRef = builder.objectRef<IntegrityIncident>('IntegrityIncident');
+IntegrityIncidentRef.implement({
+  description:
+    'A stored record found not to match what the API wrote (decision 0030): references and kinds only, never content.',
+  fields: (t) => ({
+    kind: t.string({
+      description:
+        'UNEXPLAINED_REMOVAL (an expiry the retention rules do not explain; the item was put back, the key kept), FORGED_ERASURE (an erasure record the API did not write) or TAMPERED_STATE (an item whose access metadata does not match its ciphertext; it was not served).',
+      resolve: (incident) => incident.kind,
+    }),
+    itemKind: t.string({
+      description: 'The kind of item (PROFILE, NOTE, KEY_QUARANTINE, …).',
+      resolve: (incident) => incident.itemKind,
+    }),
+    serviceUserId: t.globalID({
+      nullable: true,
+      description: 'The person the item belonged to, when a client.',
+      resolve: (incident) =>
+        incident.subjectId?.startsWith('su_') ? { type: 'ServiceUser', id: incident.subjectId } : null,
+    }),
+    staffId: t.globalID({
+      nullable: true,
+      description: 'The staff member the item belonged to, when staff.',
+      resolve: (incident) =>
+        incident.subjectId?.startsWith('stf_') ? { type: 'StaffMember', id: incident.subjectId } : null,
+    }),
+    detectedAt: t.field({
+      type: 'DateTime',
+      description: 'When it was found.',
+      resolve: (incident) => new Date(incident.detectedAt),
+    }),
+    restored: t.boolean({
+      description: 'Whether the removed item was put back from the table stream.',
+      resolve: (incident) => incident.restored,
+    }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  integrityIncidents: t.connection({
+    type: IntegrityIncidentRef,
+    description:
+      'Integrity incidents of the organisation, newest first (IG_LEAD, CALDICOTT_GUARDIAN): each is also an alarm for the platform operators.',
+    operation: { policy: 'monitoring.integrity-incidents', audit: 'after' },
+    resolve: async (operation, args, context) => {
+      const incidents = await context.services.integrityIncidents.list(operation.scope);
+      return resolveArrayConnection({ args }, incidents.reverse());
+    },
+  }),
+}));
