@@ -1,11 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { ConfideError, ErrorCode } from '@confide/domain';
 import { type CORSOptions, createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { RequestAccess } from './access/request-access';
 import { auditFlushPlugin, purposeDirectivePlugin } from './access/request-plugins';
 import { Authenticator } from './authentication';
-import type { ConfideContext } from './context';
+import { type ConfideContext, requestIdentity } from './context';
 import { maskError, variableCoercionPlugin } from './errors';
 import { hardeningPlugins } from './hardening';
 import { createApiLogger, yogaLogger } from './logging';
@@ -43,18 +42,24 @@ export function createConfideYoga(services: ConfideServices, options: ConfideYog
     ],
     maskedErrors: { maskError: (error) => maskError(error) },
     cors: (request) => corsFor(request, services.config.corsOrigins),
-    context: async ({ request }): Promise<ConfideContext> => {
-      const requestId = request.headers.get('x-request-id')?.slice(0, 100) ?? randomUUID();
+    context: async (initial): Promise<ConfideContext> => {
+      const { request } = initial;
+      // The audit's request id is the platform's (API Gateway's, passed by the Lambda adapter as `event`) or
+      // generated, never the caller's x-request-id, which is kept only as a bounded correlation id (issue 17 item 2).
+      const { requestId, correlationId } = requestIdentity(
+        request,
+        initial as Parameters<typeof requestIdentity>[1],
+      );
       const purposeHeader = request.headers.get('x-access-purpose')?.trim();
       const purpose = purposeHeader ? purposeHeader.slice(0, MAX_PURPOSE_LENGTH) : undefined;
       try {
         const auth = await authenticator.authenticate(request.headers.get('authorization'));
-        const access = new RequestAccess(services, auth, purpose, requestId);
-        return { requestId, services, auth, authError: undefined, purpose, access };
+        const access = new RequestAccess(services, auth, purpose, requestId, requestId);
+        return { requestId, correlationId, services, auth, authError: undefined, purpose, access };
       } catch (error) {
         if (error instanceof ConfideError && error.code === ErrorCode.UNAUTHENTICATED) {
-          const access = new RequestAccess(services, undefined, purpose, requestId);
-          return { requestId, services, auth: undefined, authError: error, purpose, access };
+          const access = new RequestAccess(services, undefined, purpose, requestId, requestId);
+          return { requestId, correlationId, services, auth: undefined, authError: error, purpose, access };
         }
         throw error;
       }

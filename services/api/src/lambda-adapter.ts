@@ -7,7 +7,8 @@ export interface FetchServer {
 
 /**
  * Turns an API Gateway HTTP API (payload v2) event into a fetch Request, runs it, and turns the Response back
- * into the structured result API Gateway expects.
+ * into the structured result API Gateway expects. The event goes to the server as `event`: its
+ * `requestContext.requestId` is the request id the audit records (issue 17 item 2).
  */
 export async function handleHttpApiEvent(
   server: FetchServer,
@@ -20,7 +21,6 @@ export async function handleHttpApiEvent(
   for (const [name, value] of Object.entries(event.headers))
     if (value !== undefined) headers.set(name, value);
   if (event.cookies?.length) headers.set('cookie', event.cookies.join('; '));
-  if (!headers.has('x-request-id')) headers.set('x-request-id', event.requestContext.requestId);
   const method = event.requestContext.http.method;
   const hasBody = method !== 'GET' && method !== 'HEAD' && event.body !== undefined;
   const request = new Request(url, {
