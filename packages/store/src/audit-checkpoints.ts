@@ -237,11 +237,12 @@ export function withAnchorProblems(
 ): AuditVerification {
   const [first] = problems;
   if (!first) return result;
+  if (!result.ok) return { ...result, problems: result.problems + problems.length };
   return {
     ok: false,
     checked: result.checked,
-    ...(result.ok ? { firstBadEvent: first.eventId, reason: first.reason } : {}),
-    ...(result.ok ? {} : { firstBadEvent: result.firstBadEvent, reason: result.reason }),
+    firstBadEvent: first.eventId,
+    reason: first.reason,
     problems: result.problems + problems.length,
-  } as AuditVerification;
+  };
 }
