@@ -61,8 +61,8 @@ function agencyClientOf(claims: JWTPayload, auth: ConfideServices['config']['aut
 /**
  * Verifies bearer tokens against the configured issuer's JWKS (Cognito in production, the local issuer
  * locally): signature, issuer, audience or app client, expiry. Then loads the principal from the table —
- * roles and status are never trusted from the token — and refuses offboarded organisations and deactivated
- * staff at once.
+ * roles and status are never trusted from the token — and refuses offboarded organisations, deactivated staff and
+ * operators without an ACTIVE operator record at once.
  */
 export class Authenticator {
   readonly #jwks: ReturnType<typeof createRemoteJWKSet>;
@@ -108,6 +108,10 @@ export class Authenticator {
     if (!subject) throw unauthenticated();
     const groups = claims['cognito:groups'];
     if (Array.isArray(groups) && groups.includes(this.services.config.auth.operatorGroup)) {
+      // The group is necessary, not sufficient: only a stored ACTIVE operator record admits (decision 0026).
+      if (!(await this.services.operators.isActive(subject))) {
+        throw unauthenticated('This account is not active.');
+      }
       return {
         principal: { kind: 'OPERATOR', operatorId: subject },
         organisation: undefined,

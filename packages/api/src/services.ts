@@ -17,6 +17,7 @@ import {
   EmergencyReviews,
   IntegrityIncidents,
   MediaRecords,
+  OperatorRegistry,
   OrganisationDirectory,
   PartnerAgencies,
   PersonnelRecords,
@@ -58,6 +59,8 @@ export interface ConfideServices {
   readonly auditLog: AuditLog;
   /** What platform operators and the provisioner did, outside any tenant; pending offboardings. */
   readonly platformAudit: PlatformAuditLog;
+  /** Platform operators' stored status: only ACTIVE admits an operator token (decision 0026). */
+  readonly operators: OperatorRegistry;
   /** Changes waiting for a second person (two-person rule). */
   readonly approvals: Approvals;
   /** Access-monitoring settings and the lean reads of the monitoring reports. */
@@ -116,6 +119,7 @@ export function createServices(config: ConfideConfig, overrides: ServiceOverride
   });
   const table = config.tables.data;
   const directory = new OrganisationDirectory({ dynamo, tableName: table, keys, clock });
+  const platformAudit = new PlatformAuditLog(dynamo, table, clock);
   return {
     config,
     clock,
@@ -137,7 +141,8 @@ export function createServices(config: ConfideConfig, overrides: ServiceOverride
     partners: new PartnerAgencies(dynamo, table, clock),
     approvals: new Approvals(dynamo, table, clock),
     auditLog: new AuditLog(dynamo, table, keys, undefined, clock),
-    platformAudit: new PlatformAuditLog(dynamo, table, clock),
+    platformAudit,
+    operators: new OperatorRegistry(dynamo, table, platformAudit, clock),
     monitoring: new AccessMonitoring(dynamo, table, clock),
     breaches: new BreachRegister(dynamo, table, clock),
     counters,

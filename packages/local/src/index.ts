@@ -1,4 +1,5 @@
 export * from './demo/demo-organisations';
+export * from './demo/operators';
 export * from './demo/seed-demo';
 export * from './dynamodb-local';
 export * from './kms';

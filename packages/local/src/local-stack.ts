@@ -3,6 +3,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { tableNames } from '@confide/store';
+import { seedOperators } from './demo/operators';
 import { startDynamoDbLocal } from './dynamodb-local';
 import { startLocalKms } from './kms';
 import { ensureTables } from './tables';
@@ -83,6 +84,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       credentials: LOCAL_CREDENTIALS,
     });
     await ensureTables(client, info.tables);
+    await seedOperators(client, info.tables.data, stage);
     client.destroy();
     writeFileSync(join(dataDir, 'stack.json'), JSON.stringify(info, null, 2));
   } catch (error) {

@@ -4,6 +4,7 @@ export * from './audit-checkpoints';
 export * from './audit-log';
 export * from './batch-get';
 export * from './item-loader';
+export * from './operators';
 export * from './organisation-directory';
 export * from './platform-audit';
 export * from './query-all';
