@@ -1,134 +1,363 @@
-import { parseArgs } from 'node:util';
-import { auditVerifyCommand } from './audit';
-import {
-  orgCreateCommand,
-  orgListCommand,
-  orgOffboardCommand,
-  type TokenRequest,
-  tokenCommand,
-  usersCommand,
-} from './commands';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { CliError } from './data-dir';
-import { DEFAULT_SWEEP_INTERVAL_SECONDS, retentionSweepCommand } from './retention';
-import { startCommand } from './start';
+import { DEFAULT_PORT, DEFAULT_SWEEP_INTERVAL_SECONDS } from './defaults';
 
-const USAGE = `confide — Confide's local and operator command line
+/**
+ * The `confide` command line. Each command declares its own options and imports its implementation only when it
+ * runs, so `confide help`, `--help` and a refused option load none of the API (they used to compile all of it first).
+ */
 
-  npm start [-- --fresh] [-- --port 4000] [-- --sweep-interval 5]   start the local stack, demo data and GraphiQL
-  npx confide token --org <slug> --user <handle>      a bearer token for a staff member
-  npx confide token --operator [--operator-id <id>]    a platform operator's token
-  npx confide users --org <slug>                       an organisation's staff and roles
-  npx confide org create --name <n> --slug <s> --admin-handle <h> --admin-name <n> [--preset STRICT|GROUP_WIDE] [--dpa <ref>]
-  npx confide org list
-  npx confide org offboard --slug <s> [--window <7-30 days>] [--operator-id <id>]
-                                                       records an offboarding request (one operator)
-  npx confide org offboard --slug <s> --approve --operator-id <another id>
-                                                       a second operator approves and runs it
-  npx confide retention sweep [--org <slug>]           deletes expired items now and writes their tombstones
-  npx confide audit verify --org <slug>                checks the access audit's hash chains (exit 1 if not intact)
-`;
+interface OptionSpec {
+  readonly type: 'string' | 'boolean';
+  /** What the value is, as the help shows it (`<slug>`); none for a boolean flag. */
+  readonly value?: string;
+  readonly description: string;
+}
+
+type Values = Record<string, string | boolean | undefined>;
+
+interface CommandSpec {
+  /** `token`, or `org create` for a command with a sub-command. */
+  readonly name: string;
+  readonly summary: string;
+  /** Extra lines under the usage (examples, rules). */
+  readonly notes?: readonly string[];
+  readonly options: Readonly<Record<string, OptionSpec>>;
+  run(values: Values): Promise<string | undefined>;
+}
+
+const str = (values: Values, name: string): string | undefined => {
+  const value = values[name];
+  return typeof value === 'string' ? value : undefined;
+};
+
+/** Only the given keys whose value is defined, so optional properties stay absent (exactOptionalPropertyTypes). */
+function defined<T extends Record<string, unknown>>(
+  object: T,
+): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined)) as {
+    [K in keyof T]?: Exclude<T[K], undefined>;
+  };
+}
+
+function wholeNumber(values: Values, flag: string, fallback: number, min: number, max: number): number {
+  const raw = str(values, flag);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < min || value > max) {
+    throw new CliError(`--${flag} takes a whole number from ${min} to ${max}.`);
+  }
+  return value;
+}
+
+const EXPIRES_IN = /^[1-9]\d{0,5}[smhd]$/;
+
+const ORG: OptionSpec = { type: 'string', value: '<slug>', description: "the organisation's slug" };
+const OPERATOR_ID: OptionSpec = {
+  type: 'string',
+  value: '<id>',
+  description: 'which platform operator acts (default local-operator)',
+};
+
+const COMMANDS: readonly CommandSpec[] = [
+  {
+    name: 'start',
+    summary: 'start the local stack, the demo organisations and GraphiQL (npm start -- <options>)',
+    options: {
+      fresh: { type: 'boolean', description: 'wipe the local data first (refused while a stack is running)' },
+      port: {
+        type: 'string',
+        value: '<port>',
+        description: `the port for the API and GraphiQL (default: PORT, or ${DEFAULT_PORT})`,
+      },
+      'sweep-interval': {
+        type: 'string',
+        value: '<seconds>',
+        description: `how often expired items are swept (default ${DEFAULT_SWEEP_INTERVAL_SECONDS}; 0 = off)`,
+      },
+    },
+    async run(values) {
+      const envPort = process.env.PORT;
+      const port =
+        str(values, 'port') === undefined && envPort
+          ? wholeNumber({ port: envPort }, 'port', DEFAULT_PORT, 1, 65535)
+          : wholeNumber(values, 'port', DEFAULT_PORT, 1, 65535);
+      const sweepIntervalSeconds = wholeNumber(
+        values,
+        'sweep-interval',
+        DEFAULT_SWEEP_INTERVAL_SECONDS,
+        0,
+        86_400,
+      );
+      const { startCommand } = await import('./start');
+      await startCommand({ fresh: values.fresh === true, port, sweepIntervalSeconds });
+      return undefined;
+    },
+  },
+  {
+    name: 'token',
+    summary: 'a bearer token from the local issuer for a staff member, service user, partner app or operator',
+    notes: [
+      'confide token --org <slug> --user <handle>',
+      'confide token --org <slug> --service-user <reference>',
+      'confide token --org <slug> --partner <client id>',
+      'confide token --operator [--operator-id <id>]',
+    ],
+    options: {
+      org: ORG,
+      user: { type: 'string', value: '<handle>', description: "a staff member's handle" },
+      'service-user': {
+        type: 'string',
+        value: '<reference>',
+        description: "a service user's reference (subject access)",
+      },
+      partner: { type: 'string', value: '<client id>', description: "a partner app's client id" },
+      operator: { type: 'boolean', description: "a platform operator's token (reads no tenant data)" },
+      'operator-id': OPERATOR_ID,
+      'expires-in': {
+        type: 'string',
+        value: '<time>',
+        description: 'how long the token lives: a number and s, m, h or d (default 8h)',
+      },
+    },
+    async run(values) {
+      const expiresIn = str(values, 'expires-in');
+      if (expiresIn !== undefined && !EXPIRES_IN.test(expiresIn)) {
+        throw new CliError('--expires-in takes a number and s, m, h or d (e.g. 30m, 8h).');
+      }
+      const { tokenCommand } = await import('./commands');
+      return tokenCommand({
+        operator: values.operator === true,
+        ...defined({
+          org: str(values, 'org'),
+          user: str(values, 'user'),
+          serviceUser: str(values, 'service-user'),
+          partner: str(values, 'partner'),
+          expiresIn,
+          operatorId: str(values, 'operator-id'),
+        }),
+      });
+    },
+  },
+  {
+    name: 'users',
+    summary: "an organisation's staff, their roles and status",
+    options: { org: ORG },
+    async run(values) {
+      const { usersCommand } = await import('./commands');
+      return usersCommand(defined({ org: str(values, 'org') }));
+    },
+  },
+  {
+    name: 'org create',
+    summary: 'onboards an organisation with its own KMS key and first admin',
+    options: {
+      name: { type: 'string', value: '<name>', description: "the organisation's name" },
+      slug: { type: 'string', value: '<slug>', description: 'its short name (lower case, digits, -)' },
+      'admin-handle': { type: 'string', value: '<handle>', description: "the first admin's handle" },
+      'admin-name': { type: 'string', value: '<name>', description: "the first admin's display name" },
+      preset: {
+        type: 'string',
+        value: 'STRICT|GROUP_WIDE',
+        description: 'the access preset (default STRICT)',
+      },
+      dpa: { type: 'string', value: '<ref>', description: 'the data processing agreement reference' },
+    },
+    async run(values) {
+      const { orgCreateCommand } = await import('./commands');
+      return orgCreateCommand(
+        defined({
+          name: str(values, 'name'),
+          slug: str(values, 'slug'),
+          preset: str(values, 'preset'),
+          adminHandle: str(values, 'admin-handle'),
+          adminName: str(values, 'admin-name'),
+          dpa: str(values, 'dpa'),
+        }),
+      );
+    },
+  },
+  {
+    name: 'org list',
+    summary: 'lists organisations',
+    options: {},
+    async run() {
+      const { orgListCommand } = await import('./commands');
+      return orgListCommand();
+    },
+  },
+  {
+    name: 'org offboard',
+    summary: "offboards an organisation on two operators' word",
+    notes: [
+      'confide org offboard --slug <s> [--window <7-30>] [--operator-id <id>]   records the request (one operator)',
+      'confide org offboard --slug <s> --approve --operator-id <another id>    a second operator approves and runs it',
+    ],
+    options: {
+      slug: { type: 'string', value: '<slug>', description: "the organisation's slug" },
+      window: {
+        type: 'string',
+        value: '<days>',
+        description: 'days before its KMS key is deleted, 7 to 30 (default 30)',
+      },
+      'operator-id': OPERATOR_ID,
+      approve: { type: 'boolean', description: 'approve and run the pending request (a different operator)' },
+    },
+    async run(values) {
+      const { orgOffboardCommand } = await import('./commands');
+      return orgOffboardCommand({
+        approve: values.approve === true,
+        ...defined({
+          slug: str(values, 'slug'),
+          window: str(values, 'window'),
+          operatorId: str(values, 'operator-id'),
+        }),
+      });
+    },
+  },
+  {
+    name: 'retention sweep',
+    summary: 'deletes expired items now and writes their tombstones',
+    options: { org: { ...ORG, description: 'only this organisation (default: all)' } },
+    async run(values) {
+      const { retentionSweepCommand } = await import('./retention');
+      return retentionSweepCommand(defined({ org: str(values, 'org') }));
+    },
+  },
+  {
+    name: 'audit verify',
+    summary: "checks the access audit's hash chains (exit 1 naming the first bad event)",
+    options: { org: ORG },
+    async run(values) {
+      const { auditVerifyCommand } = await import('./audit');
+      return auditVerifyCommand(defined({ org: str(values, 'org') }));
+    },
+  },
+];
+
+const HELP_OPTION: OptionSpec = { type: 'boolean', description: 'show this help' };
+
+function synopsis(command: CommandSpec): string {
+  const options = Object.entries(command.options).map(([flag, spec]) =>
+    spec.value ? `[--${flag} ${spec.value}]` : `[--${flag}]`,
+  );
+  return [`confide ${command.name}`, ...options].join(' ');
+}
+
+function commandHelp(command: CommandSpec): string {
+  const options = Object.entries({ ...command.options, help: HELP_OPTION });
+  const width = Math.max(...options.map(([flag, spec]) => `--${flag} ${spec.value ?? ''}`.length));
+  return [
+    `confide ${command.name} — ${command.summary}`,
+    '',
+    `Usage: ${synopsis(command)}`,
+    ...(command.notes ?? []).map((line) => `       ${line}`),
+    '',
+    'Options:',
+    ...options.map(
+      ([flag, spec]) => `  ${`--${flag} ${spec.value ?? ''}`.padEnd(width)}  ${spec.description}`,
+    ),
+  ].join('\n');
+}
+
+const USAGE = [
+  "confide — Confide's local and operator command line (run it while `npm start` is running)",
+  '',
+  'Commands:',
+  ...COMMANDS.map((command) => `  ${command.name.padEnd(16)} ${command.summary}`),
+  '',
+  'confide <command> --help lists its options. npm start runs `confide start`: npm start -- --port 4001.',
+].join('\n');
+
+/** Node's parseArgs errors, said in the command's words: the flag, and where its help is. */
+function optionError(command: CommandSpec, error: unknown): CliError {
+  const message = error instanceof Error ? error.message : '';
+  const code = (error as { code?: string }).code;
+  const flag = /'(-{1,2}[^'\s]+)/.exec(message)?.[1];
+  const help = `See: confide ${command.name} --help`;
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const near = Object.entries(command.options).find(([name]) => flag && name.startsWith(flag.slice(2)));
+    const hint = near ? ` Did you mean --${near[0]}${near[1].value ? ` ${near[1].value}` : ''}?` : '';
+    return new CliError(`confide ${command.name} has no option ${flag ?? ''}.${hint} ${help}`);
+  }
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    const spec = flag ? command.options[flag.replace(/^-+/, '')] : undefined;
+    return new CliError(
+      spec?.value
+        ? `${flag} needs a value: ${flag} ${spec.value}. ${help}`
+        : `${flag ?? 'An option'} takes no value. ${help}`,
+    );
+  }
+  if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
+    return new CliError(`confide ${command.name} takes no further words. ${help}`);
+  }
+  return new CliError(`Could not read the options. ${help}`);
+}
+
+async function main(argv: string[]): Promise<string | undefined> {
+  const words: string[] = [];
+  for (const arg of argv) {
+    if (arg.startsWith('-')) break;
+    words.push(arg);
+  }
+  const [first, second] = words;
+  if (!first || first === 'help' || first === '--help' || first === '-h') {
+    const topic = first === 'help' ? words.slice(1).join(' ') : '';
+    const command = COMMANDS.find((candidate) => candidate.name === topic);
+    if (command) return commandHelp(command);
+    if (!first && argv.length > 0 && !argv.includes('--help') && !argv.includes('-h')) {
+      throw new CliError(`Give a command first.\n\n${USAGE}`);
+    }
+    return USAGE;
+  }
+  const command =
+    COMMANDS.find((candidate) => candidate.name === `${first} ${second}`) ??
+    COMMANDS.find((candidate) => candidate.name === first);
+  if (!command) {
+    const family = COMMANDS.filter((candidate) => candidate.name.startsWith(`${first} `));
+    if (family.length > 0) {
+      if (argv.includes('--help') || argv.includes('-h')) {
+        return family.map((candidate) => commandHelp(candidate)).join('\n\n');
+      }
+      throw new CliError(
+        `Use: ${family.map((candidate) => `confide ${candidate.name}`).join(' | ')} (each takes --help)`,
+      );
+    }
+    throw new CliError(`Unknown command "${first}".\n\n${USAGE}`);
+  }
+  const rest = argv.slice(command.name.split(' ').length);
+  const options: ParseArgsConfig['options'] = { help: { type: 'boolean', short: 'h' } };
+  for (const [flag, spec] of Object.entries(command.options)) options[flag] = { type: spec.type };
+  let values: Values;
+  try {
+    // No option is `multiple`, so no value is an array.
+    values = parseArgs({ args: rest, options, strict: true, allowPositionals: false }).values as Values;
+  } catch (error) {
+    throw optionError(command, error);
+  }
+  if (values.help === true) return commandHelp(command);
+  return command.run(values);
+}
 
 // Node 20 is for local development only (the Lambda runs Node 22): the SDK's reminder is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-async function main(argv: string[]): Promise<string | undefined> {
-  const { positionals, values } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      fresh: { type: 'boolean', default: false },
-      port: { type: 'string', default: '4000' },
-      'sweep-interval': { type: 'string', default: String(DEFAULT_SWEEP_INTERVAL_SECONDS) },
-      org: { type: 'string' },
-      user: { type: 'string' },
-      'service-user': { type: 'string' },
-      partner: { type: 'string' },
-      operator: { type: 'boolean', default: false },
-      'operator-id': { type: 'string' },
-      approve: { type: 'boolean', default: false },
-      'expires-in': { type: 'string' },
-      name: { type: 'string' },
-      slug: { type: 'string' },
-      preset: { type: 'string' },
-      'admin-handle': { type: 'string' },
-      'admin-name': { type: 'string' },
-      dpa: { type: 'string' },
-      window: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-  const [command, sub] = positionals;
-  if (values.help || !command) return USAGE;
-  switch (command) {
-    case 'start':
-      await startCommand({
-        fresh: values.fresh ?? false,
-        port: Number(values.port),
-        sweepIntervalSeconds: Number(values['sweep-interval']),
-      });
-      return undefined;
-    case 'token': {
-      const request: TokenRequest = { operator: values.operator ?? false };
-      if (values.org) request.org = values.org;
-      if (values.user) request.user = values.user;
-      if (values['service-user']) request.serviceUser = values['service-user'];
-      if (values.partner) request.partner = values.partner;
-      if (values['expires-in']) request.expiresIn = values['expires-in'];
-      if (values['operator-id'] !== undefined) request.operatorId = values['operator-id'];
-      return tokenCommand(request);
-    }
-    case 'users':
-      return usersCommand({ ...(values.org ? { org: values.org } : {}) });
-    case 'org':
-      if (sub === 'list') return orgListCommand();
-      if (sub === 'create') {
-        return orgCreateCommand({
-          ...(values.name ? { name: values.name } : {}),
-          ...(values.slug ? { slug: values.slug } : {}),
-          ...(values.preset ? { preset: values.preset } : {}),
-          ...(values['admin-handle'] ? { adminHandle: values['admin-handle'] } : {}),
-          ...(values['admin-name'] ? { adminName: values['admin-name'] } : {}),
-          ...(values.dpa ? { dpa: values.dpa } : {}),
-        });
-      }
-      if (sub === 'offboard') {
-        // `--operator <id>` would parse as the token flag and a stray word: an approval must name its operator.
-        if (values.operator || positionals.length > 2) {
-          throw new CliError(
-            'Name the operator with --operator-id <id> (e.g. --approve --operator-id alice).',
-          );
-        }
-        return orgOffboardCommand({
-          ...(values.slug ? { slug: values.slug } : {}),
-          ...(values.window ? { window: values.window } : {}),
-          ...(values['operator-id'] !== undefined ? { operatorId: values['operator-id'] } : {}),
-          approve: values.approve ?? false,
-        });
-      }
-      throw new CliError('Use: confide org create|list|offboard');
-    case 'retention':
-      if (sub === 'sweep') return retentionSweepCommand({ ...(values.org ? { org: values.org } : {}) });
-      throw new CliError('Use: confide retention sweep [--org <slug>]');
-    case 'audit':
-      if (sub === 'verify') return auditVerifyCommand({ ...(values.org ? { org: values.org } : {}) });
-      throw new CliError('Use: confide audit verify --org <slug>');
-    default:
-      throw new CliError(`Unknown command "${command}".\n\n${USAGE}`);
-  }
+/** Writes, then exits once the text is flushed (an exit straight after a write to a pipe can cut it short). */
+function finish(stream: NodeJS.WriteStream, text: string, code: number): void {
+  stream.write(`${text}\n`, () => process.exit(code));
 }
 
 main(process.argv.slice(2)).then(
   (output) => {
-    if (output !== undefined) {
-      console.log(output);
-      process.exit(0);
-    }
+    if (output !== undefined) finish(process.stdout, output, 0);
   },
   (error: unknown) => {
-    if (error instanceof CliError) console.error(error.message);
-    else if (error instanceof Error && 'code' in error)
-      console.error(`${String(error.code)}: ${error.message}`);
-    else console.error(error);
-    process.exit(1);
+    if (error instanceof CliError) finish(process.stderr, error.message, 1);
+    else if (error instanceof Error && 'code' in error) {
+      finish(process.stderr, `${String(error.code)}: ${error.message}`, 1);
+    } else {
+      console.error(error);
+      process.exit(1);
+    }
   },
 );

@@ -4,8 +4,7 @@ import { LocalRetention, type LocalStackInfo } from '@confide/local';
 import { servicesFor } from './commands';
 import { CliError, runningStack } from './data-dir';
 
-/** How often `npm start` sweeps expired items and drains the stream, unless `--sweep-interval` says otherwise. */
-export const DEFAULT_SWEEP_INTERVAL_SECONDS = 5;
+export { DEFAULT_SWEEP_INTERVAL_SECONDS } from './defaults';
 
 /**
  * `npm start`'s stand-in for DynamoDB TTL and the retention Lambda: every few seconds, deletes what has
