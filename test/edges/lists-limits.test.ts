@@ -59,6 +59,39 @@ describe('list arguments', () => {
     );
   });
 
+  it("every list argument's and list input field's description states its maximum from LIST_MAXIMA", () => {
+    const isList = (type: GraphQLInputType): boolean =>
+      isNonNullType(type) ? isList(type.ofType) : isListType(type);
+    const described: { coordinate: string; description: string | null | undefined }[] = [];
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (type.name.startsWith('__')) continue;
+      if (isObjectType(type) || isInterfaceType(type)) {
+        for (const field of Object.values(type.getFields())) {
+          for (const arg of field.args) {
+            if (isList(arg.type)) {
+              described.push({
+                coordinate: `${type.name}.${field.name}(${arg.name}:)`,
+                description: arg.description,
+              });
+            }
+          }
+        }
+      }
+      if (isInputObjectType(type)) {
+        for (const field of Object.values(type.getFields())) {
+          if (isList(field.type)) {
+            described.push({ coordinate: `${type.name}.${field.name}`, description: field.description });
+          }
+        }
+      }
+    }
+    expect(described.length).toBeGreaterThan(10);
+    const undocumented = described.filter(
+      ({ coordinate, description }) => !(description ?? '').includes(`At most ${LIST_MAXIMA[coordinate]}.`),
+    );
+    expect(undocumented.map(({ coordinate }) => coordinate)).toEqual([]);
+  });
+
   it.each([101, 3000])(
     'refuses nodes(ids:) with %i ids in a variable, naming the argument',
     async (count) => {

@@ -293,6 +293,45 @@ export const LIST_MAXIMA: Readonly<Record<string, number>> = {
 };
 export const DEFAULT_MAX_LIST_ITEMS = 100;
 
+/**
+ * States each list argument's and list input field's maximum in its schema description ("At most N."), from
+ * {@link LIST_MAXIMA} at schema build, so the documented maximum is the enforced one and cannot drift. Run once on
+ * the built schema (schema/index.ts); a description that already says it is left as it is.
+ */
+export function describeListMaxima<S extends GraphQLSchema>(schema: S): S {
+  const isList = (type: GraphQLInputType): boolean =>
+    isNonNullType(type) ? isList(type.ofType) : isListType(type);
+  const withMaximum = (coordinate: string, description: string | null | undefined): string => {
+    const sentence = `At most ${LIST_MAXIMA[coordinate] ?? DEFAULT_MAX_LIST_ITEMS}.`;
+    const text = description?.trim() ?? '';
+    if (text.includes(sentence)) return text;
+    return text === '' ? sentence : `${text}${/[.!?)]$/.test(text) ? '' : '.'} ${sentence}`;
+  };
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (type.name.startsWith('__')) continue;
+    if (isObjectType(type) || isInterfaceType(type)) {
+      for (const field of Object.values(type.getFields())) {
+        for (const arg of field.args) {
+          if (!isList(arg.type)) continue;
+          const coordinate = `${type.name}.${field.name}(${arg.name}:)`;
+          (arg as { description: string | undefined }).description = withMaximum(coordinate, arg.description);
+        }
+      }
+    }
+    if (isInputObjectType(type)) {
+      for (const field of Object.values(type.getFields())) {
+        if (!isList(field.type)) continue;
+        const coordinate = `${type.name}.${field.name}`;
+        (field as { description: string | undefined }).description = withMaximum(
+          coordinate,
+          field.description,
+        );
+      }
+    }
+  }
+  return schema;
+}
+
 /** graphql-armor's cost weights, so a literal-only query costs what it did. */
 const COST = { object: 2, scalar: 1, depthFactor: 1.5 } as const;
 

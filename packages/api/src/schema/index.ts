@@ -32,6 +32,7 @@ import './supervision';
 import './retention';
 import './monitoring';
 import './approvals';
+import { describeListMaxima } from '../hardening';
 
 /**
  * The directives partners read in the SDL. They are built against the schema's own `Classification` enum, so
@@ -70,11 +71,16 @@ const built = builder.toSchema({ sortSchema: true });
 // A field of a type holding client personal data without a classification fails the build (ACCESS-MODEL.md).
 assertPersonalDataClassified(built);
 
-/** The whole schema; importing this module registers every type on the builder once. */
-export const schema = new GraphQLSchema({
-  ...built.toConfig(),
-  directives: [
-    ...built.getDirectives(),
-    ...confideDirectives(built.getType('Classification') as GraphQLEnumType),
-  ],
-});
+/**
+ * The whole schema; importing this module registers every type on the builder once. Each list argument's
+ * description states its maximum, from the limits the server enforces (hardening.ts).
+ */
+export const schema = describeListMaxima(
+  new GraphQLSchema({
+    ...built.toConfig(),
+    directives: [
+      ...built.getDirectives(),
+      ...confideDirectives(built.getType('Classification') as GraphQLEnumType),
+    ],
+  }),
+);
