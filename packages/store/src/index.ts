@@ -34,3 +34,5 @@ export * from './request-counters';
 export * from './sealed-fields';
 export * from './table-design';
 export * from './tenant-scope';
+export * from './tenant-session-policy';
+export * from './tenant-table';

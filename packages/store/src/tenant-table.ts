@@ -1,0 +1,340 @@
+import {
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
+  type DeleteItemCommandInput,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  type PutItemCommandInput,
+  QueryCommand,
+  type QueryCommandInput,
+  TransactionCanceledException,
+  type TransactWriteItem,
+  TransactWriteItemsCommand,
+  UpdateItemCommand,
+  type UpdateItemCommandInput,
+} from '@aws-sdk/client-dynamodb';
+import type { OrgId } from '@confide/domain';
+import { isExpired } from '@confide/domain';
+import { type Item, read } from './attributes';
+import { batchGet } from './batch-get';
+import type { TenantScope } from './tenant-scope';
+
+/**
+ * The DynamoDB client a request of one organisation uses (issue 16 capability 4, decision 0031). Locally it is the
+ * one shared client with the default credentials; in AWS one client per organisation, signing with credentials
+ * assumed for that organisation under a session policy limited to its leading keys (`tenantSessionPolicy`).
+ */
+export interface TenantClients {
+  forOrg(orgId: OrgId): DynamoDBClient;
+}
+
+/** A shared client, or a provider of one per organisation: what record classes are built with. */
+export type TableAccess = DynamoDBClient | TenantClients;
+
+/** One client for every organisation (the local stack; tests): the default credentials. */
+export function sharedTenantClients(dynamo: DynamoDBClient): TenantClients {
+  return { forOrg: () => dynamo };
+}
+
+function clientsOf(access: TableAccess): TenantClients {
+  return 'forOrg' in access ? access : sharedTenantClients(access);
+}
+
+/** A conditional write's outcome: written (with what DynamoDB returned), or its condition failed. */
+export type WriteResult =
+  | { readonly written: true; readonly attributes: Item | undefined }
+  | { readonly written: false; readonly attributes?: undefined };
+
+/** A transaction's outcome: written, or cancelled with each item's cancellation code (`None`, `ConditionalCheckFailed`). */
+export type TransactResult =
+  | { readonly written: true; readonly reasons?: undefined }
+  | { readonly written: false; readonly reasons: readonly (string | undefined)[] };
+
+/** A key of the table, relative to the organisation (the parts after `ORG#<orgId>#`) or full and checked. */
+export interface TenantKey {
+  readonly pk: string;
+  readonly sk: string;
+}
+
+/** Transaction items, as DynamoDB takes them; `TableName` may be left out (the gateway's table). */
+export type TenantTransactItem =
+  | { readonly Put: Omit<NonNullable<TransactWriteItem['Put']>, 'TableName'> & { TableName?: string } }
+  | { readonly Update: Omit<NonNullable<TransactWriteItem['Update']>, 'TableName'> & { TableName?: string } }
+  | { readonly Delete: Omit<NonNullable<TransactWriteItem['Delete']>, 'TableName'> & { TableName?: string } }
+  | {
+      readonly ConditionCheck: Omit<NonNullable<TransactWriteItem['ConditionCheck']>, 'TableName'> & {
+        TableName?: string;
+      };
+    };
+
+/** A key outside the organisation reached the gateway: a fault in the caller, never sent to DynamoDB. */
+export class TenantKeyError extends Error {
+  constructor(what: string) {
+    super(`A ${what} outside the request's organisation reached the table gateway.`);
+    this.name = 'TenantKeyError';
+  }
+}
+
+const KEY_ATTRIBUTES = ['pk', 'gsi1pk', 'gsi2pk'] as const;
+const KEY_CONDITION = /^\s*(pk|gsi1pk|gsi2pk)\s*=\s*(:[A-Za-z0-9_]+)/;
+
+/**
+ * The one tenant-bound gateway through which record classes read and write items (decision 0031). Built for one
+ * organisation, it
+ * - refuses any partition key (`pk`, and `gsi1pk`/`gsi2pk` of items it writes or indexes it queries) that does not
+ *   start with `ORG#<orgId>#` — the same leading keys the session policy allows in AWS, so a bug here is also
+ *   refused by IAM there, and IAM's refusal never has to be the first line;
+ * - signs with that organisation's client (`TenantClients`);
+ * - leaves out expired items on every read (`now`), DynamoDB's TTL deletes days late;
+ * - turns a failed condition into a typed result rather than an exception to catch in each record class.
+ */
+export class TenantTable {
+  readonly #dynamo: DynamoDBClient;
+  readonly #prefix: string;
+
+  constructor(
+    readonly scope: TenantScope,
+    access: TableAccess,
+    readonly table: string,
+  ) {
+    this.#dynamo = clientsOf(access).forOrg(scope.orgId);
+    this.#prefix = `ORG#${scope.orgId}#`;
+  }
+
+  /** `ORG#<orgId>#<parts>`. */
+  key(...parts: string[]): string {
+    return this.scope.key(...parts);
+  }
+
+  /** The item, consistently read, unless absent or expired at `now`. */
+  async get(
+    key: TenantKey,
+    options: { readonly now?: Date; readonly table?: string } = {},
+  ): Promise<Item | undefined> {
+    const result = await this.#dynamo.send(
+      new GetItemCommand({
+        TableName: options.table ?? this.table,
+        Key: this.#key(key),
+        ConsistentRead: true,
+      }),
+    );
+    return this.#live(result.Item, options.now);
+  }
+
+  /** Many items of this organisation in as few BatchGetItem calls as DynamoDB allows; absent ones left out. */
+  async batchGet(keys: readonly TenantKey[], options: { readonly now?: Date } = {}): Promise<Item[]> {
+    const found = await batchGet(
+      this.#dynamo,
+      keys.map((key) => ({ table: this.table, key: this.#key(key) })),
+    );
+    return [...found.values()].filter((item) => this.#live(item, options.now) !== undefined);
+  }
+
+  /**
+   * Every item the query matches, page by page (or one page with `Limit`). The key condition must start with the
+   * partition key (`pk = :x`, `gsi1pk = :x`, `gsi2pk = :x`) and `:x` must be this organisation's.
+   */
+  async query(
+    input: Omit<QueryCommandInput, 'TableName'> & { readonly TableName?: string },
+    options: { readonly now?: Date; readonly allPages?: boolean } = {},
+  ): Promise<{ items: Item[]; lastKey: Item | undefined }> {
+    const match = KEY_CONDITION.exec(input.KeyConditionExpression ?? '');
+    const placeholder = match?.[2];
+    const value = placeholder ? input.ExpressionAttributeValues?.[placeholder]?.S : undefined;
+    if (!match || value === undefined) throw new TenantKeyError('query without a partition key');
+    this.#check(value, 'query');
+    const items: Item[] = [];
+    let startKey = input.ExclusiveStartKey;
+    const allPages = options.allPages ?? input.Limit === undefined;
+    let lastKey: Item | undefined;
+    do {
+      const page = await this.#dynamo.send(
+        new QueryCommand({ ...input, TableName: input.TableName ?? this.table, ExclusiveStartKey: startKey }),
+      );
+      items.push(...(page.Items ?? []));
+      lastKey = page.LastEvaluatedKey;
+      startKey = lastKey;
+    } while (allPages && startKey);
+    const now = options.now;
+    return {
+      items: now ? items.filter((item) => !isExpired(read.n(item, 'expiresAt'), now)) : items,
+      lastKey,
+    };
+  }
+
+  /** Every unexpired item of one partition (relative or full key) whose sort key starts with `prefix`. */
+  async queryPrefix(
+    pk: string,
+    prefix: string,
+    now: Date,
+    options: { readonly projection?: readonly string[]; readonly forward?: boolean } = {},
+  ): Promise<Item[]> {
+    const { items } = await this.query(
+      {
+        KeyConditionExpression: prefix ? 'pk = :pk AND begins_with(sk, :prefix)' : 'pk = :pk',
+        ExpressionAttributeValues: {
+          ':pk': { S: this.#full(pk) },
+          ...(prefix ? { ':prefix': { S: prefix } } : {}),
+        },
+        ConsistentRead: true,
+        ...(options.forward === false ? { ScanIndexForward: false } : {}),
+        ...(options.projection
+          ? { ProjectionExpression: [...new Set([...options.projection, 'expiresAt'])].join(', ') }
+          : {}),
+      },
+      { now },
+    );
+    return items;
+  }
+
+  async put(
+    item: Item,
+    condition: Omit<PutItemCommandInput, 'TableName' | 'Item'> & { readonly TableName?: string } = {},
+  ): Promise<WriteResult> {
+    this.#checkItem(item);
+    return this.#conditional(async () => {
+      await this.#dynamo.send(
+        new PutItemCommand({ ...condition, TableName: condition.TableName ?? this.table, Item: item }),
+      );
+      return undefined;
+    });
+  }
+
+  async update(
+    key: TenantKey,
+    input: Omit<UpdateItemCommandInput, 'TableName' | 'Key'> & { readonly TableName?: string },
+  ): Promise<WriteResult> {
+    const checked = this.#key(key);
+    this.#checkUpdate(input.UpdateExpression, input.ExpressionAttributeValues);
+    this.#checkNames(input.ExpressionAttributeNames);
+    return this.#conditional(async () => {
+      const result = await this.#dynamo.send(
+        new UpdateItemCommand({ ...input, TableName: input.TableName ?? this.table, Key: checked }),
+      );
+      return result.Attributes;
+    });
+  }
+
+  async delete(
+    key: TenantKey,
+    input: Omit<DeleteItemCommandInput, 'TableName' | 'Key'> & { readonly TableName?: string } = {},
+  ): Promise<WriteResult> {
+    const checked = this.#key(key);
+    return this.#conditional(async () => {
+      const result = await this.#dynamo.send(
+        new DeleteItemCommand({ ...input, TableName: input.TableName ?? this.table, Key: checked }),
+      );
+      return result.Attributes;
+    });
+  }
+
+  /** All or nothing; a cancellation by conditions comes back with each item's code, any other failure throws. */
+  async transactWrite(items: readonly TenantTransactItem[]): Promise<TransactResult> {
+    const checked: TransactWriteItem[] = items.map((entry) => {
+      if ('Put' in entry) {
+        this.#checkItem(entry.Put.Item ?? {});
+        return { Put: { ...entry.Put, TableName: entry.Put.TableName ?? this.table, Item: entry.Put.Item } };
+      }
+      if ('Update' in entry) {
+        this.#checkKey(entry.Update.Key ?? {});
+        this.#checkUpdate(entry.Update.UpdateExpression, entry.Update.ExpressionAttributeValues);
+        this.#checkNames(entry.Update.ExpressionAttributeNames);
+        return {
+          Update: { ...entry.Update, TableName: entry.Update.TableName ?? this.table, Key: entry.Update.Key },
+        };
+      }
+      if ('Delete' in entry) {
+        this.#checkKey(entry.Delete.Key ?? {});
+        return {
+          Delete: { ...entry.Delete, TableName: entry.Delete.TableName ?? this.table, Key: entry.Delete.Key },
+        };
+      }
+      this.#checkKey(entry.ConditionCheck.Key ?? {});
+      return {
+        ConditionCheck: {
+          ...entry.ConditionCheck,
+          TableName: entry.ConditionCheck.TableName ?? this.table,
+          Key: entry.ConditionCheck.Key,
+        },
+      };
+    });
+    try {
+      await this.#dynamo.send(new TransactWriteItemsCommand({ TransactItems: checked }));
+      return { written: true };
+    } catch (error) {
+      if (error instanceof TransactionCanceledException) {
+        const reasons = (error.CancellationReasons ?? []).map((reason) => reason.Code);
+        if (reasons.some((code) => code === 'ConditionalCheckFailed')) return { written: false, reasons };
+      }
+      throw error;
+    }
+  }
+
+  #live(item: Item | undefined, now: Date | undefined): Item | undefined {
+    if (!item) return undefined;
+    return now && isExpired(read.n(item, 'expiresAt'), now) ? undefined : item;
+  }
+
+  async #conditional(send: () => Promise<Item | undefined>): Promise<WriteResult> {
+    try {
+      return { written: true, attributes: await send() };
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return { written: false };
+      throw error;
+    }
+  }
+
+  /** A relative partition key gets the organisation's prefix; a full one is checked. */
+  #full(pk: string): string {
+    if (pk.startsWith('ORG#')) {
+      this.#check(pk, 'key');
+      return pk;
+    }
+    return this.scope.key(...pk.split('#'));
+  }
+
+  #key(key: TenantKey): Item {
+    return { pk: { S: this.#full(key.pk) }, sk: { S: key.sk } };
+  }
+
+  #check(value: string, what: string): void {
+    if (!value.startsWith(this.#prefix) || value.length === this.#prefix.length)
+      throw new TenantKeyError(what);
+  }
+
+  #checkKey(key: Item): void {
+    const pk = key.pk?.S;
+    if (pk === undefined) throw new TenantKeyError('key');
+    this.#check(pk, 'key');
+  }
+
+  #checkItem(item: Item): void {
+    this.#checkKey(item);
+    for (const name of KEY_ATTRIBUTES) {
+      const value = item[name];
+      if (value !== undefined && name !== 'pk') {
+        if (value.S === undefined) throw new TenantKeyError('index key');
+        this.#check(value.S, 'index key');
+      }
+    }
+  }
+
+  /** An update that sets an index partition key must set this organisation's. */
+  #checkUpdate(expression: string | undefined, values: Item | undefined): void {
+    if (!expression) return;
+    for (const match of expression.matchAll(/\b(gsi1pk|gsi2pk)\s*=\s*(:[A-Za-z0-9_]+)/g)) {
+      const value = match[2] ? values?.[match[2]]?.S : undefined;
+      if (value === undefined) throw new TenantKeyError('index key');
+      this.#check(value, 'index key');
+    }
+  }
+
+  /** Key attributes are named directly, never through `#name` aliases the update check would not see. */
+  #checkNames(names: Record<string, string> | undefined): void {
+    for (const name of Object.values(names ?? {})) {
+      if ((KEY_ATTRIBUTES as readonly string[]).includes(name))
+        throw new TenantKeyError('aliased key attribute');
+    }
+  }
+}
