@@ -28,9 +28,19 @@ import { type TestApi, testApi } from '../support/test-api';
 /** Operations every tenant principal may run: nothing to refuse. Each says why. */
 const OPEN_TO_EVERY_TENANT_PRINCIPAL: Record<string, string> = {
   me: 'who the caller is',
-  node: 'each node type applies its own rules; an invisible node is null',
-  nodes: 'as node',
 };
+
+/**
+ * `node` and `nodes` run the policy and audit of each type's own query (decision 0027): a refusal is recorded once,
+ * under that query's name, never under `node`/`nodes`. Covered below, type by type.
+ */
+const NODE_FIELDS = ['node', 'nodes'];
+/** Each probed Node type, the world id it is read by, and the query whose rules it runs. */
+const NODE_PROBES = [
+  { typename: 'ServiceUser', id: 'ServiceUser', query: 'serviceUser' },
+  { typename: 'Service', id: 'Service', query: 'services' },
+  { typename: 'StaffMember', id: 'StaffMember', query: 'staffMembers' },
+] as const;
 
 const REFUSALS = ['FORBIDDEN', 'NOT_FOUND', 'POLICY_NOT_ACKNOWLEDGED'];
 
@@ -181,7 +191,7 @@ describe('every refusal is audited exactly once', () => {
   });
 
   for (const { kind, field } of operations) {
-    if (field.name in OPEN_TO_EVERY_TENANT_PRINCIPAL) continue;
+    if (field.name in OPEN_TO_EVERY_TENANT_PRINCIPAL || NODE_FIELDS.includes(field.name)) continue;
     it(`${kind} ${field.name}`, async () => {
       const { query, variables } = document(kind, field);
       const answers: string[] = [];
@@ -197,6 +207,38 @@ describe('every refusal is audited exactly once', () => {
       }
       throw new Error(`no caller was refused ${field.name}: ${answers.join('; ')}`);
     });
+  }
+
+  for (const field of NODE_FIELDS) {
+    for (const probe of NODE_PROBES) {
+      it(`query ${field} of a ${probe.typename}: each refusal recorded once, under ${probe.query}`, async () => {
+        const id = world.ids[probe.id] ?? '';
+        const query =
+          field === 'node'
+            ? 'query ($id: ID!) { node(id: $id) { __typename id } }'
+            : 'query ($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }';
+        const variables = field === 'node' ? { id } : { ids: [id] };
+        const refused: string[] = [];
+        for (const caller of world.callers) {
+          const governedBefore = (await deniedEvents(caller.actorId, probe.query)).length;
+          const fieldBefore = (await deniedEvents(caller.actorId, field)).length;
+          const result = await world.api.graphql(query, { token: caller.token, variables });
+          const code = result.errors?.[0]?.extensions?.code as string | undefined;
+          const governedAfter = (await deniedEvents(caller.actorId, probe.query)).length;
+          const fieldAfter = (await deniedEvents(caller.actorId, field)).length;
+          expect(fieldAfter - fieldBefore, `${caller.name}: nothing recorded under ${field}`).toBe(0);
+          if (code && REFUSALS.includes(code)) {
+            refused.push(caller.name);
+            expect(governedAfter - governedBefore, `${caller.name} refused ${code}`).toBe(1);
+          } else {
+            expect(result.errors, `${caller.name} ${field} ${probe.typename}`).toBeUndefined();
+            expect(governedAfter - governedBefore, `${caller.name} allowed`).toBe(0);
+          }
+        }
+        // The partner is refused every type its own queries refuse it (issue 17 item 5).
+        expect(refused).toContain('partner');
+      });
+    }
   }
 
   it('leaves open to every tenant principal only what the list names, and refuses none of them those', async () => {
