@@ -20,9 +20,17 @@ import {
   type Role,
   systemClock,
 } from '@confide/domain';
-import { blindIndex, type KeyHierarchy, type SubjectKey } from '@confide/keys';
+import {
+  blindIndex,
+  integrityKeyFrom,
+  integrityMac,
+  type KeyHierarchy,
+  type SubjectKey,
+  verifyIntegrityMac,
+} from '@confide/keys';
 import { attr, type Item, read, requireN, requireS } from './attributes';
 import { batchGet, refKey } from './batch-get';
+import { IntegrityIncidents, TamperedItemError } from './records/integrity-incidents';
 import { itemKeyOf, openField, sealFields } from './sealed-fields';
 import { platformKey, type TenantScope, tenantScope } from './tenant-scope';
 
@@ -151,12 +159,14 @@ export class OrganisationDirectory {
   readonly #table: string;
   readonly #keys: KeyHierarchy;
   readonly #clock: Clock;
+  readonly #incidents: IntegrityIncidents;
 
   constructor(options: OrganisationDirectoryOptions) {
     this.#dynamo = options.dynamo;
     this.#table = options.tableName;
     this.#keys = options.keys;
     this.#clock = options.clock ?? systemClock;
+    this.#incidents = new IntegrityIncidents(options.dynamo, options.tableName, this.#clock);
   }
 
   // ── Organisations ──────────────────────────────────────────────────────────────────────────────────────
@@ -186,6 +196,7 @@ export class OrganisationDirectory {
       retention: { S: JSON.stringify(DEFAULT_RETENTION) },
       createdAt: attr.s(now),
       version: attr.n(1),
+      [PRESET_MAC]: attr.s(integrityMac(await this.integrityKey(scope), presetParts(scope, input.preset))),
       ...(input.dataProcessingAgreement ? { dpa: attr.s(input.dataProcessingAgreement) } : {}),
     };
     try {
@@ -240,7 +251,9 @@ export class OrganisationDirectory {
         ConsistentRead: true,
       }),
     );
-    return result.Item ? toOrganisation(result.Item) : undefined;
+    return result.Item
+      ? this.#verifiedOrganisation(scope, result.Item, () => this.integrityKey(scope))
+      : undefined;
   }
 
   async organisationIdBySlug(slug: string): Promise<OrgId | undefined> {
@@ -320,6 +333,7 @@ export class OrganisationDirectory {
     const key = await this.#keys.createSubjectKey(scope.orgId, staffId);
     const pk = scope.key('STAFF', staffId);
     const now = this.#clock.now().toISOString();
+    const integrityKey = await this.integrityKey(scope);
     const item: Item = {
       pk: attr.s(pk),
       sk: attr.s(ORG_SORT),
@@ -334,6 +348,7 @@ export class OrganisationDirectory {
       emergencyGrants: { M: {} },
       createdAt: attr.s(now),
       version: attr.n(1),
+      [STAFF_ACCESS_MAC]: attr.s(staffAccessMac(integrityKey, scope, staffId, input.roles, 'ACTIVE')),
       ...sealFields(key, itemKeyOf(pk, ORG_SORT), { displayName: input.displayName }),
     };
     try {
@@ -367,19 +382,25 @@ export class OrganisationDirectory {
       }
       throw error;
     }
-    return this.#toStaff(scope, item);
+    return this.#toStaff(scope, item, integrityKey);
   }
 
   async staff(scope: TenantScope, staffId: string): Promise<StaffMember | undefined> {
-    const result = await this.#dynamo.send(
-      new GetItemCommand({
-        TableName: this.#table,
-        Key: { pk: attr.s(scope.key('STAFF', staffId)), sk: attr.s(ORG_SORT) },
-        ConsistentRead: true,
-      }),
-    );
+    const [result, integrityKey] = await Promise.all([
+      this.#dynamo.send(
+        new GetItemCommand({
+          TableName: this.#table,
+          Key: { pk: attr.s(scope.key('STAFF', staffId)), sk: attr.s(ORG_SORT) },
+          ConsistentRead: true,
+        }),
+      ),
+      this.integrityKey(scope),
+    ]);
     // A former staff member's account expires with their records (retention): never returned once expired.
-    return result.Item && !this.#expired(result.Item) ? this.#toStaff(scope, result.Item) : undefined;
+    const item = result.Item;
+    return item && !this.#expired(item)
+      ? this.#reportingTampering(scope, () => this.#toStaff(scope, item, integrityKey))
+      : undefined;
   }
 
   async staffByHandle(scope: TenantScope, handle: string): Promise<StaffMember | undefined> {
@@ -397,6 +418,7 @@ export class OrganisationDirectory {
   /** All staff of the organisation (a few hundred at most), in id order (ids are random, so no meaning). */
   async listStaff(scope: TenantScope): Promise<StaffMember[]> {
     const staff: StaffMember[] = [];
+    const integrityKey = await this.integrityKey(scope);
     let startKey: Item | undefined;
     do {
       const page = await this.#dynamo.send(
@@ -408,32 +430,47 @@ export class OrganisationDirectory {
           ExclusiveStartKey: startKey,
         }),
       );
-      for (const item of page.Items ?? []) if (!this.#expired(item)) staff.push(this.#toStaff(scope, item));
+      for (const item of page.Items ?? []) {
+        if (!this.#expired(item)) staff.push(this.#toStaff(scope, item, integrityKey));
+      }
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return staff;
   }
 
-  /** Replaces a staff member's roles and/or status, with optimistic concurrency when a version is given. */
+  /**
+   * Replaces a staff member's roles and/or status, with optimistic concurrency when a version is given. The
+   * account's access MAC is recomputed over the result: the current roles and status are read (and verified, so a
+   * forged role is never re-MACed) and the write is conditional on that MAC still being the stored one.
+   */
   async updateStaff(
     scope: TenantScope,
     staffId: string,
     change: { roles?: readonly Role[]; status?: StaffStatus; expectedVersion?: number },
   ): Promise<StaffMember> {
-    const names: Record<string, string> = {};
-    const values: Item = { ':one': attr.n(1) };
-    const sets = ['version = version + :one'];
-    if (change.roles) {
-      sets.push('#roles = :roles');
-      names['#roles'] = 'roles';
-      values[':roles'] = attr.ss(change.roles);
-    }
-    if (change.status) {
-      sets.push('#status = :status');
-      names['#status'] = 'status';
-      values[':status'] = attr.s(change.status);
-    }
-    let condition = 'attribute_exists(pk)';
+    const key = { pk: attr.s(scope.key('STAFF', staffId)), sk: attr.s(ORG_SORT) };
+    const [current, integrityKey] = await Promise.all([
+      this.#dynamo.send(new GetItemCommand({ TableName: this.#table, Key: key, ConsistentRead: true })),
+      this.integrityKey(scope),
+    ]);
+    if (!current.Item) throw new ConfideError(ErrorCode.NOT_FOUND, 'Staff member not found.');
+    const existing = this.#toStaff(scope, current.Item, integrityKey);
+    if (change.expectedVersion !== undefined && existing.version !== change.expectedVersion) throw conflict();
+    const roles = change.roles ?? read.ss(current.Item, 'roles');
+    const status = change.status ?? existing.status;
+    const names: Record<string, string> = {
+      '#roles': 'roles',
+      '#status': 'status',
+      '#mac': STAFF_ACCESS_MAC,
+    };
+    const values: Item = {
+      ':one': attr.n(1),
+      ':roles': attr.ss(roles),
+      ':status': attr.s(status),
+      ':mac': attr.s(staffAccessMac(integrityKey, scope, staffId, roles, status)),
+      ':previous': attr.s(read.s(current.Item, STAFF_ACCESS_MAC) ?? ''),
+    };
+    let condition = 'attribute_exists(pk) AND #mac = :previous';
     if (change.expectedVersion !== undefined) {
       condition += ' AND version = :expected';
       values[':expected'] = attr.n(change.expectedVersion);
@@ -442,16 +479,16 @@ export class OrganisationDirectory {
       const result = await this.#dynamo.send(
         new UpdateItemCommand({
           TableName: this.#table,
-          Key: { pk: attr.s(scope.key('STAFF', staffId)), sk: attr.s(ORG_SORT) },
-          UpdateExpression: `SET ${sets.join(', ')}`,
+          Key: key,
+          UpdateExpression: 'SET #roles = :roles, #status = :status, #mac = :mac, version = version + :one',
           ConditionExpression: condition,
-          ExpressionAttributeNames: Object.keys(names).length > 0 ? names : undefined,
+          ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
           ReturnValues: 'ALL_NEW',
         }),
       );
       if (!result.Attributes) throw new Error('Update returned no item.');
-      return this.#toStaff(scope, result.Attributes);
+      return this.#toStaff(scope, result.Attributes, integrityKey);
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) {
         const exists = await this.staff(scope, staffId);
@@ -504,11 +541,14 @@ export class OrganisationDirectory {
     );
   }
 
+  /** Sets the access preset with its MAC (decision 0030, Access facts): a preset written by anyone else fails. */
   async setPreset(orgId: OrgId, preset: AccessPreset, expectedVersion: number): Promise<Organisation> {
+    const scope = tenantScope(orgId);
+    const mac = integrityMac(await this.integrityKey(scope), presetParts(scope, preset));
     return this.#updateOrganisation(
       orgId,
-      'SET preset = :preset, version = version + :one',
-      { ':preset': attr.s(preset), ':one': attr.n(1) },
+      `SET preset = :preset, ${PRESET_MAC} = :presetMac, version = version + :one`,
+      { ':preset': attr.s(preset), ':presetMac': attr.s(mac), ':one': attr.n(1) },
       expectedVersion,
     );
   }
@@ -547,7 +587,8 @@ export class OrganisationDirectory {
         }),
       );
       if (!result.Attributes) throw new Error('Update returned no item.');
-      return toOrganisation(result.Attributes);
+      const item = result.Attributes;
+      return await this.#verifiedOrganisation(scope, item, () => this.integrityKey(scope));
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) throw conflict();
       throw error;
@@ -656,6 +697,10 @@ export class OrganisationDirectory {
     const staffKey = staffHint
       ? { pk: attr.s(scope.key('STAFF', staffHint)), sk: attr.s(ORG_SORT) }
       : undefined;
+    // The integrity key (cached by the key hierarchy) is fetched alongside the items, awaited only when an item is
+    // verified: an unknown or offboarded organisation has no usable key and is refused on its status, as before.
+    const keyLoad = this.integrityKey(scope);
+    keyLoad.catch(() => undefined);
     const found = await batchGet(this.#dynamo, [
       { table: this.#table, key: organisationKey },
       { table: this.#table, key: identityKey },
@@ -664,7 +709,9 @@ export class OrganisationDirectory {
     const organisationItem = found.get(refKey(this.#table, organisationKey));
     const identityItem = found.get(refKey(this.#table, identityKey));
     const staffItem = staffKey ? found.get(refKey(this.#table, staffKey)) : undefined;
-    const organisation = organisationItem ? toOrganisation(organisationItem) : undefined;
+    const organisation = organisationItem
+      ? await this.#verifiedOrganisation(scope, organisationItem, () => keyLoad)
+      : undefined;
     // An identity expires with its principal's record (retention): an expired one is never returned.
     const identity: IdentityLink | undefined =
       identityItem && !this.#expired(identityItem)
@@ -673,12 +720,15 @@ export class OrganisationDirectory {
             principalId: requireS(identityItem, 'principalId'),
           }
         : undefined;
+    // Staff of an organisation that is not active are refused on its status: their item is not verified (its key may
+    // be scheduled for deletion).
     const staff =
+      organisation?.status === 'ACTIVE' &&
       staffItem &&
       !this.#expired(staffItem) &&
       identity?.kind === 'STAFF' &&
       identity.principalId === staffHint
-        ? this.#toStaff(scope, staffItem)
+        ? await this.#reportingTampering(scope, async () => this.#toStaff(scope, staffItem, await keyLoad))
         : undefined;
     return {
       ...(organisation ? { organisation } : {}),
@@ -701,16 +751,76 @@ export class OrganisationDirectory {
     return scope.key('HANDLE', blindIndex(beacon, 'staff-handle', handle.toLowerCase(), HANDLE_BITS));
   }
 
-  #toStaff(scope: TenantScope, item: Item): StaffMember {
+  /**
+   * Runs a verified read; a tampered item is recorded as an integrity incident here, before it fails the request
+   * (authentication reads staff and organisation items before any resolver could record it), then rethrown.
+   */
+  async #reportingTampering<T>(scope: TenantScope, load: () => T | Promise<T>): Promise<T> {
+    try {
+      return await load();
+    } catch (error) {
+      if (error instanceof TamperedItemError) {
+        await this.#incidents
+          .record(
+            scope,
+            { kind: 'TAMPERED_STATE', subjectId: error.subjectId, itemKind: error.itemKind, restored: false },
+            error.itemKey,
+          )
+          .catch(() => undefined);
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * An organisation profile, its preset checked against its MAC while the organisation is ACTIVE (an offboarded one
+   * is refused on its status whatever its preset, and its key may be gone): a forged preset throws.
+   */
+  async #verifiedOrganisation(
+    scope: TenantScope,
+    item: Item,
+    integrityKey: () => Promise<Buffer>,
+  ): Promise<Organisation> {
+    const organisation = toOrganisation(item);
+    if (organisation.status !== 'ACTIVE') return organisation;
+    return this.#reportingTampering(scope, async () => {
+      const key = await integrityKey();
+      if (!verifyIntegrityMac(key, presetParts(scope, organisation.preset), read.s(item, PRESET_MAC))) {
+        throw new TamperedItemError(scope.orgId, 'ORGANISATION', itemKeyOf(requireS(item, 'pk'), ORG_SORT));
+      }
+      return organisation;
+    });
+  }
+
+  /** The organisation's integrity key (decision 0030): the beacon key, cached by the key hierarchy, then HKDF. */
+  async integrityKey(scope: TenantScope): Promise<Buffer> {
+    return integrityKeyFrom(await this.#keys.beaconKey(scope.orgId), scope.orgId);
+  }
+
+  /**
+   * A staff item as a staff member, once its access facts pass their MACs (roles and status; service links): a
+   * role, a reactivation or a service link written straight to the table throws {@link TamperedItemError}.
+   */
+  #toStaff(scope: TenantScope, item: Item, integrityKey: Buffer): StaffMember {
     const staffId = requireS(item, 'staffId');
     const pk = requireS(item, 'pk');
     const sk = requireS(item, 'sk');
+    const status = requireS(item, 'status');
+    if (
+      !verifyIntegrityMac(
+        integrityKey,
+        staffAccessParts(scope, staffId, read.ss(item, 'roles'), status),
+        read.s(item, STAFF_ACCESS_MAC),
+      )
+    ) {
+      throw new TamperedItemError(staffId, 'STAFF', itemKeyOf(pk, sk));
+    }
     return {
       orgId: scope.orgId,
       staffId,
       handle: requireS(item, 'handle'),
       roles: ROLES.filter((role) => read.ss(item, 'roles').includes(role)),
-      status: requireS(item, 'status') as StaffStatus,
+      status: status as StaffStatus,
       externalSubject: requireS(item, 'externalSubject'),
       createdAt: requireS(item, 'createdAt'),
       version: requireN(item, 'version'),
@@ -734,6 +844,33 @@ export class OrganisationDirectory {
       openDisplayName: (key: SubjectKey) => openField(key, itemKeyOf(pk, sk), item, 'displayName') ?? '',
     };
   }
+}
+
+/** The organisation-profile attribute holding the MAC over its access preset (decision 0030, Access facts). */
+const PRESET_MAC = 'presetMac';
+
+const presetParts = (scope: TenantScope, preset: string) => ['confide.org-preset.v1', scope.orgId, preset];
+
+/** The staff-item attribute holding the MAC over the account's roles and status (decision 0030, Access facts). */
+const STAFF_ACCESS_MAC = 'accessMac';
+
+function staffAccessParts(
+  scope: TenantScope,
+  staffId: string,
+  roles: readonly string[],
+  status: string,
+): string[] {
+  return ['confide.staff-access.v1', scope.orgId, staffId, [...roles].sort().join(','), status];
+}
+
+function staffAccessMac(
+  key: Buffer,
+  scope: TenantScope,
+  staffId: string,
+  roles: readonly string[],
+  status: string,
+): string {
+  return integrityMac(key, staffAccessParts(scope, staffId, roles, status));
 }
 
 /** Subjects from an identity provider may contain any character; keys get a hex form without `#`. */

