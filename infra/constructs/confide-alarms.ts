@@ -34,6 +34,8 @@ export interface ConfideAlarmsProps {
   readonly apiServiceName: string;
   /** The verifier's service name: the `service` dimension of its verification metric (decision 0029). */
   readonly verifierServiceName: string;
+  /** The retention function's Powertools service name (the `service` dimension of its integrity metric). */
+  readonly retentionServiceName: string;
   /** The key encrypting the topic; its policy must let CloudWatch use it (see `OperationsKey`). */
   readonly encryptionKey: IKey;
   /** Email addresses subscribed to the topic. */
@@ -46,6 +48,11 @@ export const customMetricNames = {
   kmsErrors: 'KmsErrors',
   /** Published by the verifier (services/verifier): organisations whose audit failed verification in a run. */
   auditVerificationFailures: 'AuditVerificationFailures',
+  /**
+   * Published by the retention handler (a removal the rules do not explain, a forged erasure record) and by the
+   * api (an item whose access metadata does not match its ciphertext): decision 0030.
+   */
+  integrityIncidents: 'IntegrityIncidents',
 } as const;
 
 const period = Duration.minutes(5);
@@ -186,6 +193,32 @@ export class ConfideAlarms extends Construct {
       1,
       "An organisation's access audit failed verification: an event altered, inserted or deleted, or a chain shorter than its last checkpoint. See infra/README.md, Alarms.",
     );
+
+    for (const [suffix, serviceName, what] of [
+      [
+        'integrity-retention',
+        props.retentionServiceName,
+        'a removal the retention rules do not explain, or a forged erasure record',
+      ],
+      [
+        'integrity-api',
+        props.apiServiceName,
+        'a read of an item whose access metadata does not match its ciphertext',
+      ],
+    ] as const) {
+      add(
+        suffix,
+        new Metric({
+          namespace: METRICS_NAMESPACE,
+          metricName: customMetricNames.integrityIncidents,
+          dimensionsMap: { service: serviceName },
+          statistic: 'Sum',
+          period,
+        }),
+        1,
+        `Stored records were changed below the application: ${what} (the item was kept or not served). See infra/README.md, Alarms.`,
+      );
+    }
 
     this.alarms = alarms;
   }

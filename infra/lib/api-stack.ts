@@ -18,6 +18,7 @@ import {
 } from '../constructs/organisation-key-access';
 import { ASSERTION_KEY_ENVIRONMENT, ProvisionerAssertionKey } from '../constructs/provisioner-assertion-key';
 import { RetentionStream } from '../constructs/retention-stream';
+import { TenantAccessRole } from '../constructs/tenant-access-role';
 import { fromRepoRoot, repoRoot } from './paths';
 import type { StageConfig } from './stage-config';
 
@@ -186,6 +187,15 @@ export class ConfideApiStack extends Stack {
         resources: [identity.userPool.userPoolArn],
       }),
     );
+    // Per-request credentials narrowed to one organisation (decision 0031). The api role keeps its direct item access
+    // until every store file goes through the gateway (test/foundation/store-gateway.test.ts lists what remains).
+    const tenantAccess = new TenantAccessRole(this, 'TenantAccess', {
+      stage: config.stage,
+      apiRole: this.api.role,
+      dataTable,
+      keyTable,
+    });
+    this.api.function.addEnvironment('CONFIDE_TENANT_ACCESS_ROLE_ARN', tenantAccess.role.roleArn);
     new OrganisationKeyUsePolicy(this.api, 'OrganisationKeyUse', {
       role: this.api.role,
       stage: config.stage,
@@ -295,6 +305,7 @@ export class ConfideApiStack extends Stack {
         'pre-token': props.preTokenFunction,
       },
       verifierServiceName: this.verifier.serviceName,
+      retentionServiceName: this.retention.serviceName,
       retentionFunction: this.retention.function,
       retentionFailureQueue: retentionStream.failureQueue,
       apiServiceName: this.api.serviceName,

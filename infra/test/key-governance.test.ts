@@ -53,6 +53,12 @@ describe('organisation key policies (built by the provisioner at runtime, packag
     expect(dataKeys[0]?.Condition).toMatchObject({ StringEquals: { 'kms:EncryptionContext:orgId': orgId } });
   });
 
+  it('lets the retention handler decrypt only under this organisation’s encryption context (its integrity key), and nothing else', () => {
+    const retention = policy.Statement.filter((s) => principalOf(s).includes('confide-prod-retention'));
+    expect(retention.flatMap(actionsOf)).toEqual(['kms:Decrypt']);
+    expect(retention[0]?.Condition).toEqual({ StringEquals: { 'kms:EncryptionContext:orgId': orgId } });
+  });
+
   it('lets the verifier decrypt only under this organisation’s encryption context, and nothing else', () => {
     const verifier = policy.Statement.filter((s) => principalOf(s).includes('confide-prod-verifier'));
     expect(verifier.flatMap(actionsOf)).toEqual(['kms:Decrypt']);

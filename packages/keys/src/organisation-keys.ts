@@ -96,8 +96,8 @@ export class OrganisationKeys {
 
   /**
    * The key policy (decision 0029): the account may look at the key but not change its policy; only the named
-   * break-glass role may; the api role and the verifier may use the key only with this organisation's encryption
-   * context (the verifier to decrypt alone); the provisioner may retire it and create its first branch key, under the
+   * break-glass role may; the api role, the verifier and the retention handler may use the key only with this
+   * organisation's encryption context (the verifier and the retention handler to decrypt alone); the provisioner may retire it and create its first branch key, under the
    * same context.
    */
   keyPolicy(orgId: OrgId): object {
@@ -142,6 +142,15 @@ export class OrganisationKeys {
           Sid: 'VerifierDecryptsOnlyForThisOrganisation',
           Effect: 'Allow',
           Principal: { AWS: verifierRoleArn },
+          Action: ['kms:Decrypt'],
+          Resource: '*',
+          Condition: thisOrganisation,
+        },
+        {
+          // The retention handler derives the integrity key that retention records are MACed under (decision 0030).
+          Sid: 'RetentionDecryptsOnlyForThisOrganisation',
+          Effect: 'Allow',
+          Principal: { AWS: siblingRole(provisionerRoleArn, 'retention') },
           Action: ['kms:Decrypt'],
           Resource: '*',
           Condition: thisOrganisation,

@@ -29,15 +29,18 @@ function retentionDependencies(env: NodeJS.ProcessEnv = process.env): RetentionH
   return dependencies;
 }
 
+/** The `service` dimension of this function's metrics (CDK sets `POWERTOOLS_SERVICE_NAME`). */
+const SERVICE = process.env.POWERTOOLS_SERVICE_NAME ?? 'confide-retention';
+
 /**
  * Ids, kinds and reasons only: never an item image. A line naming a `metric` (an integrity incident) is also that
- * metric, in CloudWatch's embedded metric format (namespace `Confide`, dimension `service=retention`): the
+ * metric, in CloudWatch's embedded metric format (namespace `Confide`, dimension `service=confide-retention`): the
  * integrity alarm watches it.
  */
 function log(message: string, detail: Record<string, unknown>): void {
   const { metric, ...rest } = detail;
   const level = typeof metric === 'string' ? 'ERROR' : 'INFO';
-  const line: Record<string, unknown> = { level, message, service: 'retention', ...rest };
+  const line: Record<string, unknown> = { level, message, service: SERVICE, ...rest };
   if (typeof metric === 'string') {
     line._aws = {
       Timestamp: Date.now(),

@@ -116,7 +116,7 @@ async function recordIntegrityFailures(
             },
           ],
         },
-        service: 'api',
+        service: process.env.POWERTOOLS_SERVICE_NAME ?? 'confide-api',
         [INTEGRITY_METRIC]: 1,
       }),
     );
