@@ -1,10 +1,14 @@
 import { tenantScope } from '@confide/store';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
+  approvalIdOf,
+  approve,
   clientWithRecords,
   closeCase,
   closeLocalRetentions,
   eraseWithApproval,
+  expectCode,
+  proposeErasure,
   retentionApi,
   retentionWorld,
 } from '../retention/retention-support';
@@ -107,6 +111,32 @@ describe('free text in the audit outlives nobody’s erasure (issue 17 item 2)',
       (event) => event.operation === 'eraseServiceUser' && event.action === 'ADMIN',
     );
     expect(erasure?.purpose).toBe('erased');
+  });
+
+  it('keeps a pending erasure’s reason sealed under the person’s key, so an erasure before the decision shreds it', async () => {
+    const world = await retentionWorld(api);
+    const guardian = await addStaff(api, world.org, ['CALDICOTT_GUARDIAN']);
+    const { id } = await clientWithRecords(api, world);
+    const pendingReason = canary('pendingerasure');
+    const firstReason = canary('firsterasure');
+    expectNoErrors(await closeCase(api, world.manager, id));
+
+    // Two erasures proposed; while they wait, neither reason is in clear in any item (the approval included).
+    const pending = await proposeErasure(api, world.ig.token, id, `Letter from ${pendingReason}`);
+    expectCode(pending, 'APPROVAL_REQUIRED');
+    const first = await proposeErasure(api, world.ig.token, id, `Letter from ${firstReason}`);
+    expectCode(first, 'APPROVAL_REQUIRED');
+    expect(canariesIn(await organisationItems(api, world.org.orgId), [pendingReason, firstReason])).toEqual(
+      [],
+    );
+
+    // The approver still runs the change exactly as proposed, and the person's erasure shreds the other one.
+    expectNoErrors(await approve(api, guardian.token, approvalIdOf(first)));
+    const stale = await approve(api, guardian.token, approvalIdOf(pending));
+    expect(stale.errors?.length ?? 0).toBeGreaterThan(0);
+    expect(canariesIn(await organisationItems(api, world.org.orgId), [pendingReason, firstReason])).toEqual(
+      [],
+    );
   });
 
   it('keeps no free text on an event that has no person to seal it under', async () => {

@@ -139,7 +139,7 @@ export function createServices(config: ConfideConfig, overrides: ServiceOverride
     subjectAccess: new SubjectAccessRequests(dynamo, table, clock),
     emergencyReviews: new EmergencyReviews(dynamo, table, clock),
     partners: new PartnerAgencies(dynamo, table, clock),
-    approvals: new Approvals(dynamo, table, clock),
+    approvals: new Approvals(dynamo, table, clock, keys),
     auditLog: new AuditLog(dynamo, table, keys, undefined, clock),
     platformAudit,
     operators: new OperatorRegistry(dynamo, table, platformAudit, clock),

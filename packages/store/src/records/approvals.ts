@@ -5,10 +5,17 @@ import {
   PutItemCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { type Clock, conflict, newId } from '@confide/domain';
+import { type Clock, conflict, newId, type OrgId } from '@confide/domain';
+import { decryptField, encryptField, type SubjectKey } from '@confide/keys';
 import { attr, type Item, read, requireS } from '../attributes';
 import { queryAll } from '../query-all';
+import { itemKeyOf } from '../sealed-fields';
 import type { TenantScope } from '../tenant-scope';
+
+/** Reads subjects' keys (the key hierarchy's `subjectKeys`); a subject without one (erased) is absent. */
+export interface ApprovalKeys {
+  subjectKeys(orgId: OrgId, subjectIds: readonly string[]): Promise<Map<string, SubjectKey>>;
+}
 
 /** How long a proposed change waits for its second person before it lapses. */
 export const APPROVAL_LIFETIME_DAYS = 14;
@@ -19,7 +26,9 @@ export type ApprovalStatus = 'PENDING' | 'APPROVED' | 'REJECTED';
  * A change one person proposed that takes effect only when a second person with authority approves it
  * (ACCESS-MODEL.md, two-person rule). It holds the operation's arguments as given, so the approver runs
  * exactly what was proposed, until it is decided (then they are removed) or lapses: a new account's display
- * name or an erasure's reason is kept no longer than the decision takes.
+ * name or an erasure's reason is kept no longer than the decision takes. When the change's subject has a key (a
+ * client), the arguments are sealed under it, bound to the approval item (issue 17): the person's erasure before
+ * the decision shreds them, and the change is then gone (read as no such approval).
  */
 export interface PendingApproval {
   readonly approvalId: string;
@@ -55,7 +64,46 @@ export class Approvals {
     private readonly dynamo: DynamoDBClient,
     private readonly table: string,
     private readonly clock: Clock,
+    private readonly keys?: ApprovalKeys,
   ) {}
+
+  /** The stored form of a change's arguments: sealed under its subject's key when it has one, else as they are. */
+  async #argsAttributes(
+    scope: TenantScope,
+    approvalId: string,
+    subjectId: string | undefined,
+    args: Record<string, unknown>,
+  ): Promise<Item> {
+    const key =
+      subjectId && this.keys
+        ? (await this.keys.subjectKeys(scope.orgId, [subjectId])).get(subjectId)
+        : undefined;
+    if (!key) return { args: attr.s(encodeArgs(args)) };
+    return { argsSealed: attr.b(encryptField(key, argsLocation(scope, approvalId), encodeArgs(args))) };
+  }
+
+  /**
+   * Approvals as read: sealed arguments opened under their subject's key. One whose key is gone (the person was
+   * erased) is left out: its arguments were shredded with the person. A ciphertext that does not open fails.
+   */
+  async #open(scope: TenantScope, items: readonly Item[]): Promise<PendingApproval[]> {
+    const sealedSubjects = [
+      ...new Set(items.flatMap((item) => (item.argsSealed?.B ? [read.s(item, 'subjectId') ?? ''] : []))),
+    ];
+    const keys =
+      sealedSubjects.length > 0 && this.keys
+        ? await this.keys.subjectKeys(scope.orgId, sealedSubjects)
+        : new Map<string, SubjectKey>();
+    return items.flatMap((item) => {
+      const sealed = item.argsSealed?.B;
+      if (sealed === undefined) return [toApproval(item)];
+      const key = keys.get(read.s(item, 'subjectId') ?? '');
+      if (!key) return [];
+      const approvalId = requireS(item, 'approvalId');
+      const args = decodeArgs(decryptField(key, argsLocation(scope, approvalId), sealed));
+      return [{ ...toApproval(item), args }];
+    });
+  }
 
   async propose(
     scope: TenantScope,
@@ -74,7 +122,7 @@ export class Approvals {
       sk: attr.s(approvalId),
       approvalId: attr.s(approvalId),
       operation: attr.s(change.operation),
-      args: attr.s(encodeArgs(change.args)),
+      ...(await this.#argsAttributes(scope, approvalId, change.subjectId, change.args)),
       ...(change.subjectId ? { subjectId: attr.s(change.subjectId) } : {}),
       proposedBy: attr.s(change.proposedBy),
       proposedAt: attr.s(now.toISOString()),
@@ -89,7 +137,7 @@ export class Approvals {
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
-    return toApproval(item);
+    return { ...toApproval(item), args: change.args };
   }
 
   async get(scope: TenantScope, approvalId: string): Promise<PendingApproval | undefined> {
@@ -100,7 +148,8 @@ export class Approvals {
         ConsistentRead: true,
       }),
     );
-    return result.Item && !this.#lapsed(result.Item) ? toApproval(result.Item) : undefined;
+    if (!result.Item || this.#lapsed(result.Item)) return undefined;
+    return (await this.#open(scope, [result.Item]))[0];
   }
 
   /** Proposed changes still waiting, oldest first. */
@@ -110,11 +159,8 @@ export class Approvals {
       KeyConditionExpression: 'pk = :pk',
       ExpressionAttributeValues: { ':pk': attr.s(scope.key('APPROVAL')) },
     });
-    return items
-      .filter((item) => !this.#lapsed(item))
-      .map(toApproval)
-      .filter((approval) => approval.status === 'PENDING')
-      .sort((a, b) => a.proposedAt.localeCompare(b.proposedAt));
+    const waiting = items.filter((item) => !this.#lapsed(item) && read.s(item, 'status') === 'PENDING');
+    return (await this.#open(scope, waiting)).sort((a, b) => a.proposedAt.localeCompare(b.proposedAt));
   }
 
   /**
@@ -133,7 +179,8 @@ export class Approvals {
           TableName: this.table,
           Key: { pk: attr.s(scope.key('APPROVAL')), sk: attr.s(approvalId) },
           // The arguments go with the decision: a decided change keeps who, what and when, not what was asked.
-          UpdateExpression: 'SET #status = :status, decidedBy = :by, decidedAt = :now REMOVE args',
+          UpdateExpression:
+            'SET #status = :status, decidedBy = :by, decidedAt = :now REMOVE args, argsSealed',
           ConditionExpression: '#status = :pending',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
@@ -154,16 +201,16 @@ export class Approvals {
 
   /** Puts a change back to PENDING, with its arguments, when running it failed after it was marked approved. */
   async reopen(scope: TenantScope, approval: PendingApproval): Promise<void> {
+    const stored = await this.#argsAttributes(scope, approval.approvalId, approval.subjectId, approval.args);
+    const [name, value] = Object.entries(stored)[0] ?? [];
+    if (!name || !value) throw new Error('No arguments to restore.');
     await this.dynamo.send(
       new UpdateItemCommand({
         TableName: this.table,
         Key: { pk: attr.s(scope.key('APPROVAL')), sk: attr.s(approval.approvalId) },
-        UpdateExpression: 'SET #status = :pending, args = :args REMOVE decidedBy, decidedAt',
+        UpdateExpression: `SET #status = :pending, ${name} = :args REMOVE decidedBy, decidedAt`,
         ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':pending': attr.s('PENDING'),
-          ':args': attr.s(encodeArgs(approval.args)),
-        },
+        ExpressionAttributeValues: { ':pending': attr.s('PENDING'), ':args': value },
       }),
     );
   }
@@ -172,6 +219,11 @@ export class Approvals {
     const expiresAt = read.n(item, 'expiresAt');
     return expiresAt !== undefined && expiresAt * 1000 <= this.clock.now().getTime();
   }
+}
+
+/** Where a change's sealed arguments live: the approval item, so they open nowhere else. */
+function argsLocation(scope: TenantScope, approvalId: string) {
+  return { itemKey: itemKeyOf(scope.key('APPROVAL'), approvalId), field: 'args' };
 }
 
 function toApproval(item: Item): PendingApproval {
