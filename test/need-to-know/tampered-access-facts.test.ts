@@ -116,7 +116,7 @@ describe('tampered access facts (issue 16, capability 1)', () => {
     expectFailedClosed(result);
   });
 
-  it.skip('allocations: a volunteer who writes themself into the allocations map reads nothing', async () => {
+  it('allocations: a volunteer who writes themself into the allocations map reads nothing', async () => {
     // Prepare
     const volunteer = await addStaff(api, world.org, ['VOLUNTEER']);
     const own = await registerServiceUser(api, world.manager, world.serviceId);
@@ -176,7 +176,7 @@ describe('tampered access facts (issue 16, capability 1)', () => {
     expect(kept.text).toContain(NAME);
   });
 
-  it.skip('conflicts: a declared conflict deleted by a raw write does not let the connected worker back in', async () => {
+  it('conflicts: a declared conflict deleted by a raw write does not let the connected worker back in', async () => {
     // Prepare
     const worker = await addStaff(api, world.org, ['SUPPORT_WORKER']);
     const own = await registerServiceUser(api, world.manager, world.serviceId);

@@ -10,13 +10,21 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { type Clock, conflict, isExpired, newId, notFound, toEpochSeconds, validate } from '@confide/domain';
-import { blindIndex, type KeyHierarchy, type SubjectKey } from '@confide/keys';
+import {
+  blindIndex,
+  integrityKeyFrom,
+  integrityMac,
+  type KeyHierarchy,
+  type SubjectKey,
+  verifyIntegrityMac,
+} from '@confide/keys';
 import { attr, type Item, read, requireN, requireS } from '../attributes';
 import type { ItemLoader } from '../item-loader';
 import { identityItem } from '../organisation-directory';
 import { itemKeyOf, openField, sealFields } from '../sealed-fields';
 import type { TenantScope } from '../tenant-scope';
 import { idempotencyConflict, idempotencyKeyFrom, keyDigest, requestDigest, sameDigest } from './idempotency';
+import { TamperedItemError } from './integrity-incidents';
 
 export type CaseStatus = 'OPEN' | 'CLOSED';
 export type AllocationKind = 'PRIMARY' | 'COVER';
@@ -153,6 +161,9 @@ export class ServiceUsers {
       version: attr.n(1),
       allocations: { M: {} },
       conflicts: { M: {} },
+      [CONFLICTS_MAC]: attr.s(
+        integrityMac(await this.#integrityKey(scope), conflictsParts(scope, clientId, {})),
+      ),
       investigations: { M: {} },
       ...sealFields(key, itemKeyOf(pk, PROFILE), { ...input.details }),
     };
@@ -217,8 +228,13 @@ export class ServiceUsers {
     clientId: string,
     loader: ItemLoader,
   ): Promise<ServiceUserRecord | undefined> {
-    const item = await loader.load(this.table, scope.key('CLIENT', clientId), PROFILE);
-    return item && !this.#expired(item) ? toRecord(item) : undefined;
+    const [item, integrityKey] = await Promise.all([
+      loader.load(this.table, scope.key('CLIENT', clientId), PROFILE),
+      this.#integrityKey(scope),
+    ]);
+    return item && !this.#expired(item)
+      ? toRecord(verifiedAccessFacts(scope, item, integrityKey))
+      : undefined;
   }
 
   async getMany(
@@ -362,6 +378,10 @@ export class ServiceUsers {
       startsAt: attr.s(startsAt),
       ...(endsAt ? { endsAt: attr.s(endsAt) } : {}),
     };
+    const mac = integrityMac(
+      await this.#integrityKey(scope),
+      allocationParts(scope, clientId, allocationId, allocation.staffId, allocation.kind, startsAt, endsAt),
+    );
     const pk = scope.key('CLIENT', clientId);
     try {
       await this.dynamo.send(
@@ -374,7 +394,7 @@ export class ServiceUsers {
                 UpdateExpression: 'SET allocations.#id = :entry',
                 ConditionExpression: 'attribute_exists(pk)',
                 ExpressionAttributeNames: { '#id': allocationId },
-                ExpressionAttributeValues: { ':entry': { M: entry } },
+                ExpressionAttributeValues: { ':entry': { M: { ...entry, mac: attr.s(mac) } } },
               },
             },
             {
@@ -436,15 +456,52 @@ export class ServiceUsers {
   }
 
   /** Records that a staff member must not see this client (declared connection or the client's wish). */
+  /**
+   * A conflict restricts access, so deleting one is the tamper that grants: the whole set is MACed (decision 0030,
+   * Access facts). The current set is read and verified, the new MAC computed over the set after the change, and the
+   * write is conditional on the stored MAC still being the one read (a concurrent change gets CONFLICT).
+   */
   async setConflict(scope: TenantScope, clientId: string, staffId: string, declared: boolean): Promise<void> {
-    const expression = declared ? 'SET conflicts.#staff = :at' : 'REMOVE conflicts.#staff';
-    await this.#updateProfile(
-      scope,
-      clientId,
-      expression,
-      { '#staff': staffId },
-      declared ? { ':at': attr.s(this.clock.now().toISOString()) } : {},
-    );
+    const pk = scope.key('CLIENT', clientId);
+    const [current, integrityKey] = await Promise.all([
+      this.dynamo.send(
+        new GetItemCommand({
+          TableName: this.table,
+          Key: { pk: attr.s(pk), sk: attr.s(PROFILE) },
+          ConsistentRead: true,
+        }),
+      ),
+      this.#integrityKey(scope),
+    ]);
+    if (!current.Item || this.#expired(current.Item)) throw notFound('Service user');
+    verifiedAccessFacts(scope, current.Item, integrityKey);
+    const conflicts = conflictEntries(current.Item);
+    const at = this.clock.now().toISOString();
+    if (declared) conflicts[staffId] = at;
+    else delete conflicts[staffId];
+    const mac = integrityMac(integrityKey, conflictsParts(scope, clientId, conflicts));
+    const expression = declared
+      ? 'SET conflicts.#staff = :at, #mac = :mac'
+      : 'REMOVE conflicts.#staff SET #mac = :mac';
+    try {
+      await this.dynamo.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: { pk: attr.s(pk), sk: attr.s(PROFILE) },
+          UpdateExpression: expression,
+          ConditionExpression: 'attribute_exists(pk) AND #mac = :previous',
+          ExpressionAttributeNames: { '#staff': staffId, '#mac': CONFLICTS_MAC },
+          ExpressionAttributeValues: {
+            ':mac': attr.s(mac),
+            ':previous': attr.s(read.s(current.Item, CONFLICTS_MAC) ?? ''),
+            ...(declared ? { ':at': attr.s(at) } : {}),
+          },
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw conflict();
+      throw error;
+    }
   }
 
   async linkInvestigation(scope: TenantScope, clientId: string, link: InvestigationLink): Promise<void> {
@@ -453,7 +510,20 @@ export class ServiceUsers {
       clientId,
       'SET investigations.#id = :link',
       { '#id': link.investigationId },
-      { ':link': { M: { investigatorId: attr.s(link.investigatorId), status: attr.s(link.status) } } },
+      {
+        ':link': {
+          M: {
+            investigatorId: attr.s(link.investigatorId),
+            status: attr.s(link.status),
+            mac: attr.s(
+              integrityMac(
+                await this.#integrityKey(scope),
+                investigationParts(scope, clientId, link.investigationId, link.investigatorId, link.status),
+              ),
+            ),
+          },
+        },
+      },
     );
   }
 
@@ -575,10 +645,109 @@ export class ServiceUsers {
     return read.s(result.Item, 'clientId');
   }
 
+  /** The organisation's integrity key (decision 0030): the cached beacon key, then HKDF; CPU only once cached. */
+  async #integrityKey(scope: TenantScope): Promise<Buffer> {
+    return integrityKeyFrom(await this.keys.beaconKey(scope.orgId), scope.orgId);
+  }
+
   #expired(item: Item): boolean {
     const expiresAt = read.n(item, 'expiresAt');
     return expiresAt !== undefined && expiresAt * 1000 <= this.clock.now().getTime();
   }
+}
+
+/** The profile attribute holding the MAC over the whole conflicts set (a removal must fail, not only a forgery). */
+const CONFLICTS_MAC = 'conflictsMac';
+
+function allocationParts(
+  scope: TenantScope,
+  clientId: string,
+  allocationId: string,
+  staffId: string,
+  kind: string,
+  startsAt: string,
+  endsAt: string | undefined,
+): string[] {
+  return [
+    'confide.allocation.v1',
+    scope.orgId,
+    clientId,
+    allocationId,
+    staffId,
+    kind,
+    startsAt,
+    endsAt ?? '',
+  ];
+}
+
+function investigationParts(
+  scope: TenantScope,
+  clientId: string,
+  investigationId: string,
+  investigatorId: string,
+  status: string,
+): string[] {
+  return ['confide.investigation.v1', scope.orgId, clientId, investigationId, investigatorId, status];
+}
+
+/** The conflicts set as `staffId=declaredAt` lines, sorted: what its MAC covers. */
+function conflictsParts(scope: TenantScope, clientId: string, conflicts: Record<string, string>): string[] {
+  const entries = Object.entries(conflicts)
+    .map(([staffId, at]) => `${staffId}=${at}`)
+    .sort();
+  return ['confide.conflicts.v1', scope.orgId, clientId, entries.join('\n')];
+}
+
+function conflictEntries(item: Item): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(item.conflicts?.M ?? {}).map(([staffId, at]) => [staffId, at.S ?? '']),
+  );
+}
+
+/**
+ * A profile item whose access facts pass their MACs (decision 0030, Access facts): every allocation entry, every
+ * investigation link and the conflicts set as a whole. A forged entry or a deleted conflict throws
+ * {@link TamperedItemError}; nothing of the profile is served. Removing an allocation or an investigation only
+ * revokes, so their entries are checked one by one.
+ */
+function verifiedAccessFacts(scope: TenantScope, item: Item, integrityKey: Buffer): Item {
+  const clientId = requireS(item, 'clientId');
+  const tampered = () =>
+    new TamperedItemError(clientId, 'PROFILE', itemKeyOf(requireS(item, 'pk'), requireS(item, 'sk')));
+  for (const [allocationId, value] of Object.entries(item.allocations?.M ?? {})) {
+    const entry = value.M ?? {};
+    const parts = allocationParts(
+      scope,
+      clientId,
+      allocationId,
+      entry.staffId?.S ?? '',
+      entry.kind?.S ?? '',
+      entry.startsAt?.S ?? '',
+      entry.endsAt?.S,
+    );
+    if (!verifyIntegrityMac(integrityKey, parts, entry.mac?.S)) throw tampered();
+  }
+  for (const [investigationId, value] of Object.entries(item.investigations?.M ?? {})) {
+    const entry = value.M ?? {};
+    const parts = investigationParts(
+      scope,
+      clientId,
+      investigationId,
+      entry.investigatorId?.S ?? '',
+      entry.status?.S ?? '',
+    );
+    if (!verifyIntegrityMac(integrityKey, parts, entry.mac?.S)) throw tampered();
+  }
+  if (
+    !verifyIntegrityMac(
+      integrityKey,
+      conflictsParts(scope, clientId, conflictEntries(item)),
+      read.s(item, CONFLICTS_MAC),
+    )
+  ) {
+    throw tampered();
+  }
+  return item;
 }
 
 function toRecord(item: Item): ServiceUserRecord {
