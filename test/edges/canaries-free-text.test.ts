@@ -115,6 +115,9 @@ const DRIVEN = [
   'Mutation.placeLegalHold(reason)',
   'Mutation.liftLegalHold(reason)',
   'Mutation.eraseServiceUser(reason)',
+  'Mutation.recordConsent(input).agencyName',
+  'Mutation.recordMedia(input).caption',
+  'Mutation.recordAuthorAuthority(reference)',
 ];
 
 /** Seeded with a canary in the organisation's own workflows (the second test below). */
@@ -152,12 +155,9 @@ const NOT_YET_DRIVEN = [
   'Mutation.receiveDisclosureRequest(input).purpose',
   'Mutation.receiveDisclosureRequest(input).requesterContact',
   'Mutation.receiveDisclosureRequest(input).requesterOrganisation',
-  'Mutation.recordAuthorAuthority(reference)',
-  'Mutation.recordConsent(input).agencyName',
   'Mutation.recordExceptionalDisclosure(input).reasonNotInformed',
   'Mutation.recordExceptionalDisclosure(input).reasoning',
   'Mutation.recordExceptionalDisclosure(input).recipient',
-  'Mutation.recordMedia(input).caption',
   'Mutation.recordReferral(input).referrerReference',
   'Mutation.releaseDisclosure(input).redactions',
   'Query.referralStatus(reference)',
@@ -411,6 +411,34 @@ describe('canaries in every free-text input (issue 17, Done when)', () => {
             capacityNote: seed('capacity'),
           },
         },
+      );
+      await gql(
+        world.manager.token,
+        'mutation ($id: ID!, $a: String!) { recordConsent(input: { serviceUserId: $id, scope: NAMED_AGENCY, agencyName: $a, method: SIGNED_FORM, givenBy: CLIENT }) { id } }',
+        { id, a: `${seed('agency')} Surgery` },
+      );
+      await gql(
+        world.manager.token,
+        'mutation ($id: ID!) { recordConsent(input: { serviceUserId: $id, scope: PUBLICITY_IMAGES, method: SIGNED_FORM, givenBy: CLIENT }) { id } }',
+        { id },
+      );
+      await gql(
+        world.worker.token,
+        'mutation ($input: RecordMediaInput!) { recordMedia(input: $input) { id } }',
+        {
+          input: {
+            serviceUserId: id,
+            kind: 'PHOTO',
+            purpose: 'PUBLICITY',
+            caption: `At the fair with ${seed('caption')}`,
+            objectReference: 's3://confide-media/canary-0001.jpg',
+          },
+        },
+      );
+      await gql(
+        world.manager.token,
+        'mutation ($n: ID!, $r: String!) { recordAuthorAuthority(noteId: $n, reference: $r) }',
+        { n: noteId, r: `Letter ${seed('authority')}` },
       );
       await gql(world.manager.token, 'query ($n: String) { searchServiceUsers(name: $n) { id } }', {
         n: `Ada ${seed('search')}`,
