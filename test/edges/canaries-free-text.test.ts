@@ -136,6 +136,10 @@ const DRIVEN_ORGANISATION = [
   'Mutation.updatePersonnelRecord(input).homeAddress',
   'Mutation.updatePersonnelRecord(input).personalPhone',
   'Mutation.updatePersonnelRecord(input).personnelNotes',
+  'Mutation.onboardOrganisation(input).dataProcessingAgreement',
+  'Mutation.onboardOrganisation(input).firstAdminDisplayName',
+  'Mutation.onboardOrganisation(input).firstAdminEmail',
+  'Mutation.onboardOrganisation(input).name',
 ];
 
 /**
@@ -148,10 +152,6 @@ const NOT_YET_DRIVEN = [
   'Mutation.decideDisclosureRequest(reasoning)',
   'Mutation.escalateDisclosureRequest(reasoning)',
   'Mutation.inviteStaffMember(input).email',
-  'Mutation.onboardOrganisation(input).dataProcessingAgreement',
-  'Mutation.onboardOrganisation(input).firstAdminDisplayName',
-  'Mutation.onboardOrganisation(input).firstAdminEmail',
-  'Mutation.onboardOrganisation(input).name',
   'Mutation.receiveDisclosureRequest(input).purpose',
   'Mutation.receiveDisclosureRequest(input).requesterContact',
   'Mutation.receiveDisclosureRequest(input).requesterOrganisation',
@@ -229,6 +229,7 @@ describe('canaries in every free-text input (issue 17, Done when)', () => {
       return result.data ?? {};
     };
     const inDays = (days: number) => new Date(clock.now().getTime() + days * 86_400_000).toISOString();
+    let onboarded: string | undefined;
 
     const { output } = await capturingOutput(async () => {
       await gql(
@@ -294,6 +295,23 @@ describe('canaries in every free-text input (issue 17, Done when)', () => {
         'mutation ($n: String!, $c: String) { registerPartnerAgency(name: $n, clientId: $c) { id } }',
         { n: `Agency ${seed('agencyname')}`, c: `canary-${Date.now()}` },
       );
+      const slug = `canary-${Math.random().toString(36).slice(2, 10)}`;
+      const created = await gql(
+        await api.operatorToken(),
+        'mutation ($input: OnboardOrganisationInput!) { onboardOrganisation(input: $input) { organisation { id } } }',
+        {
+          input: {
+            name: `Charity ${seed('orgname')}`,
+            slug,
+            preset: 'STRICT',
+            firstAdminHandle: 'admin',
+            firstAdminDisplayName: `Ada ${seed('admindisplayname')}`,
+            firstAdminEmail: `${seed('adminemail').toLowerCase()}@example.org`,
+            dataProcessingAgreement: `DPA ${seed('dpa')}`,
+          },
+        },
+      );
+      onboarded = (created.onboardOrganisation as { organisation: { id: string } }).organisation.id;
       await gql(
         world.org.adminToken,
         'mutation ($t: String!) { publishConfidentialityPolicy(title: $t) { id } }',
@@ -303,7 +321,10 @@ describe('canaries in every free-text input (issue 17, Done when)', () => {
       );
     });
 
-    const audit = await auditItems(api, world.org.orgId);
+    const audit = [
+      ...(await auditItems(api, world.org.orgId)),
+      ...(onboarded ? await auditItems(api, onboarded as never) : []),
+    ];
     const leaked = canariesIn(audit, seeded);
     expect(leaked, JSON.stringify(audit.filter((item) => canariesIn([item], leaked).length > 0))).toEqual([]);
     expect(seeded.filter((value) => output.includes(value))).toEqual([]);
