@@ -167,7 +167,8 @@ describe('KMS and IAM permissions', () => {
         statement.Effect === 'Allow' &&
         actionsOf(statement).some((a) => a === 'kms:Decrypt' || a.startsWith('kms:GenerateDataKey')),
     );
-    expect(crypto).toHaveLength(2);
+    // Two before, and the tenant-access role's (decision 0031).
+    expect(crypto).toHaveLength(3);
     for (const { statement } of crypto) {
       expect(statement.Condition?.Null?.['kms:EncryptionContext:orgId']).toBe('false');
       expect(statement.Condition?.['ForAllValues:StringEquals']?.['kms:EncryptionContextKeys']).toEqual([
