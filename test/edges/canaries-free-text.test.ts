@@ -118,6 +118,12 @@ const DRIVEN = [
   'Mutation.recordConsent(input).agencyName',
   'Mutation.recordMedia(input).caption',
   'Mutation.recordAuthorAuthority(reference)',
+  'Mutation.receiveDisclosureRequest(input).purpose',
+  'Mutation.receiveDisclosureRequest(input).requesterContact',
+  'Mutation.receiveDisclosureRequest(input).requesterOrganisation',
+  'Mutation.escalateDisclosureRequest(reasoning)',
+  'Mutation.decideDisclosureRequest(reasoning)',
+  'Mutation.releaseDisclosure(input).redactions',
 ];
 
 /** Seeded with a canary in the organisation's own workflows (the second test below). */
@@ -149,17 +155,11 @@ const DRIVEN_ORGANISATION = [
 const NOT_YET_DRIVEN = [
   'Mutation.completeDisclosureReview(notes)',
   'Mutation.correctDisclosureEntry(reasoning)',
-  'Mutation.decideDisclosureRequest(reasoning)',
-  'Mutation.escalateDisclosureRequest(reasoning)',
   'Mutation.inviteStaffMember(input).email',
-  'Mutation.receiveDisclosureRequest(input).purpose',
-  'Mutation.receiveDisclosureRequest(input).requesterContact',
-  'Mutation.receiveDisclosureRequest(input).requesterOrganisation',
   'Mutation.recordExceptionalDisclosure(input).reasonNotInformed',
   'Mutation.recordExceptionalDisclosure(input).reasoning',
   'Mutation.recordExceptionalDisclosure(input).recipient',
   'Mutation.recordReferral(input).referrerReference',
-  'Mutation.releaseDisclosure(input).redactions',
   'Query.referralStatus(reference)',
 ];
 
@@ -433,10 +433,11 @@ describe('canaries in every free-text input (issue 17, Done when)', () => {
           },
         },
       );
+      const agency = `${seed('agency')} Surgery`;
       await gql(
         world.manager.token,
-        'mutation ($id: ID!, $a: String!) { recordConsent(input: { serviceUserId: $id, scope: NAMED_AGENCY, agencyName: $a, method: SIGNED_FORM, givenBy: CLIENT }) { id } }',
-        { id, a: `${seed('agency')} Surgery` },
+        'mutation ($id: ID!, $a: String!) { recordConsent(input: { serviceUserId: $id, scope: NAMED_AGENCY, agencyName: $a, method: SIGNED_FORM, givenBy: CLIENT, purposes: [CARE_COORDINATION] }) { id } }',
+        { id, a: agency },
       );
       await gql(
         world.manager.token,
@@ -460,6 +461,60 @@ describe('canaries in every free-text input (issue 17, Done when)', () => {
         world.manager.token,
         'mutation ($n: ID!, $r: String!) { recordAuthorAuthority(noteId: $n, reference: $r) }',
         { n: noteId, r: `Letter ${seed('authority')}` },
+      );
+      // A disclosure from request to release, every free-text step seeded (a redaction names text it replaces).
+      const redacted = seed('redaction');
+      const releasable = await recordNote(api, world.worker, id, 'DAILY_SUPPORT', `Spoke about ${redacted}`);
+      const partnerClientId = `canary-${Math.random().toString(36).slice(2, 10)}`;
+      const partner = await gql(
+        world.org.adminToken,
+        'mutation ($c: String!) { registerPartnerAgency(name: "County Council", clientId: $c) { id } }',
+        { c: partnerClientId },
+      );
+      const received = await gql(
+        world.manager.token,
+        'mutation ($input: ReceiveDisclosureRequestInput!) { receiveDisclosureRequest(input: $input) { requestId } }',
+        {
+          input: {
+            serviceUserId: id,
+            requesterOrganisation: agency,
+            requesterContact: `Duty worker ${seed('requestercontact')}`,
+            purpose: `Assessment of ${seed('requestpurpose')}`,
+            purposeCategory: 'CARE_COORDINATION',
+            legalBasis: 'CONSENT',
+            itemIds: [releasable],
+            receivedOn: clock.now().toISOString().slice(0, 10),
+            identityCheck: 'CALLBACK_TO_KNOWN_NUMBER',
+            partnerId: (partner.registerPartnerAgency as { id: string }).id,
+          },
+        },
+      );
+      const requestId =
+        (received.receiveDisclosureRequest as unknown as { requestId: string }[])[0]?.requestId ?? '';
+      await gql(
+        world.manager.token,
+        'mutation ($c: ID!, $r: String!, $why: String!) { escalateDisclosureRequest(serviceUserId: $c, requestId: $r, reasoning: $why) { kind } }',
+        { c: id, r: requestId, why: seed('escalate') },
+      );
+      const discloser = await addStaff(api, world.org, ['CALDICOTT_GUARDIAN']);
+      await gql(
+        discloser.token,
+        'mutation ($c: ID!, $r: String!, $why: String!) { decideDisclosureRequest(serviceUserId: $c, requestId: $r, approve: true, reasoning: $why) { kind } }',
+        { c: id, r: requestId, why: seed('decide') },
+      );
+      await gql(
+        world.manager.token,
+        'mutation ($input: ReleaseDisclosureInput!) { releaseDisclosure(input: $input) { kind } }',
+        {
+          input: {
+            serviceUserId: id,
+            requestId,
+            itemIds: [releasable],
+            redactions: [redacted],
+            method: 'PARTNER_APP',
+            grantExpiresAt: new Date(clock.now().getTime() + 7 * 86_400_000).toISOString(),
+          },
+        },
       );
       await gql(world.manager.token, 'query ($n: String) { searchServiceUsers(name: $n) { id } }', {
         n: `Ada ${seed('search')}`,
