@@ -128,7 +128,7 @@ export function createServices(config: ConfideConfig, overrides: ServiceOverride
     keys,
     organisationKeys,
     directory,
-    careServices: new CareServices(dynamo, table, clock),
+    careServices: new CareServices(dynamo, table, clock, keys),
     serviceUsers: new ServiceUsers(dynamo, table, keys, clock),
     caseNotes: new CaseNotes(dynamo, table, clock),
     consents: new Consents(dynamo, table, clock),

@@ -113,6 +113,50 @@ export const STAFF_SERVICE_LINKS = {
   qa: 'qaReviews',
 } as const;
 
+/**
+ * The staff-item string set holding one MAC per service link (decision 0030, Access facts): a link without its MAC
+ * (one written straight to the table) fails the staff item's check. Removing a link only revokes, so per-link MACs
+ * suffice; the set is updated with ADD/DELETE in the same expression as the link.
+ */
+export const STAFF_SERVICE_LINK_MACS = 'serviceLinkMacs';
+
+/** The MAC of one service link of a staff member (`kind` is the attribute: managers, members or qa). */
+export function serviceLinkMac(
+  integrityKey: Buffer,
+  scope: TenantScope,
+  staffId: string,
+  kind: keyof typeof STAFF_SERVICE_LINKS,
+  link: string,
+): string {
+  return integrityMac(integrityKey, serviceLinkParts(scope, staffId, kind, link));
+}
+
+const serviceLinkParts = (
+  scope: TenantScope,
+  staffId: string,
+  kind: keyof typeof STAFF_SERVICE_LINKS,
+  link: string,
+) => ['confide.service-link.v1', scope.orgId, staffId, kind, link];
+
+/** Whether every service link on a staff item has its MAC. */
+function serviceLinksVerified(
+  integrityKey: Buffer,
+  scope: TenantScope,
+  staffId: string,
+  item: Item,
+): boolean {
+  const macs = read.ss(item, STAFF_SERVICE_LINK_MACS);
+  return (Object.keys(STAFF_SERVICE_LINKS) as (keyof typeof STAFF_SERVICE_LINKS)[]).every((kind) =>
+    read
+      .ss(item, STAFF_SERVICE_LINKS[kind])
+      .every((link) =>
+        macs.some((mac) =>
+          verifyIntegrityMac(integrityKey, serviceLinkParts(scope, staffId, kind, link), mac),
+        ),
+      ),
+  );
+}
+
 /** A QA review period as one string-set member: `serviceId|from|to` (ISO instants contain no `|`). */
 export const qaReviewLink = (serviceId: string, from: string, to: string) => `${serviceId}|${from}|${to}`;
 
@@ -256,6 +300,17 @@ export class OrganisationDirectory {
       : undefined;
   }
 
+  async #unverifiedOrganisation(orgId: OrgId): Promise<Organisation | undefined> {
+    const result = await this.#dynamo.send(
+      new GetItemCommand({
+        TableName: this.#table,
+        Key: { pk: attr.s(tenantScope(orgId).key('ORG')), sk: attr.s(ORG_SORT) },
+        ConsistentRead: true,
+      }),
+    );
+    return result.Item ? toOrganisation(result.Item) : undefined;
+  }
+
   async organisationIdBySlug(slug: string): Promise<OrgId | undefined> {
     const result = await this.#dynamo.send(
       new GetItemCommand({
@@ -283,7 +338,9 @@ export class OrganisationDirectory {
       for (const item of page.Items ?? []) ids.push(requireS(item, 'orgId') as OrgId);
       startKey = page.LastEvaluatedKey;
     } while (startKey);
-    const organisations = await Promise.all(ids.map((id) => this.organisation(id)));
+    // The operators' registry view decides no access: profiles are read without their preset's check (one KMS
+    // request per organisation otherwise, and one tampered profile would hide every other).
+    const organisations = await Promise.all(ids.map((id) => this.#unverifiedOrganisation(id)));
     return organisations.filter((org): org is Organisation => org !== undefined);
   }
 
@@ -811,7 +868,8 @@ export class OrganisationDirectory {
         integrityKey,
         staffAccessParts(scope, staffId, read.ss(item, 'roles'), status),
         read.s(item, STAFF_ACCESS_MAC),
-      )
+      ) ||
+      !serviceLinksVerified(integrityKey, scope, staffId, item)
     ) {
       throw new TamperedItemError(staffId, 'STAFF', itemKeyOf(pk, sk));
     }

@@ -6,9 +6,15 @@ import {
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
 import { type Clock, newId, notFound } from '@confide/domain';
+import { integrityKeyFrom, type KeyHierarchy } from '@confide/keys';
 import { attr, type Item, read, requireN, requireS } from '../attributes';
 import type { ItemLoader } from '../item-loader';
-import { qaReviewLink, STAFF_SERVICE_LINKS } from '../organisation-directory';
+import {
+  qaReviewLink,
+  STAFF_SERVICE_LINK_MACS,
+  STAFF_SERVICE_LINKS,
+  serviceLinkMac,
+} from '../organisation-directory';
 import { queryAll } from '../query-all';
 import type { TenantScope } from '../tenant-scope';
 
@@ -41,6 +47,8 @@ export class CareServices {
     private readonly dynamo: DynamoDBClient,
     private readonly table: string,
     private readonly clock: Clock,
+    /** For the service links' MACs on the staff items (decision 0030, Access facts). */
+    private readonly keys: Pick<KeyHierarchy, 'beaconKey'>,
   ) {}
 
   async create(scope: TenantScope, name: string): Promise<CareService> {
@@ -99,9 +107,12 @@ export class CareServices {
         values: { ':staff': { SS: [staffId] } },
       },
       staff: {
-        expression: 'ADD #link :service',
-        names: { '#link': STAFF_SERVICE_LINKS[as] },
-        values: { ':service': { SS: [serviceId] } },
+        expression: 'ADD #link :service, #macs :mac',
+        names: { '#link': STAFF_SERVICE_LINKS[as], '#macs': STAFF_SERVICE_LINK_MACS },
+        values: {
+          ':service': { SS: [serviceId] },
+          ':mac': { SS: [await this.#linkMac(scope, staffId, as, serviceId)] },
+        },
       },
     });
   }
@@ -119,9 +130,12 @@ export class CareServices {
         values: { ':staff': { SS: [staffId] } },
       },
       staff: {
-        expression: 'DELETE #link :service',
-        names: { '#link': STAFF_SERVICE_LINKS[from] },
-        values: { ':service': { SS: [serviceId] } },
+        expression: 'DELETE #link :service, #macs :mac',
+        names: { '#link': STAFF_SERVICE_LINKS[from], '#macs': STAFF_SERVICE_LINK_MACS },
+        values: {
+          ':service': { SS: [serviceId] },
+          ':mac': { SS: [await this.#linkMac(scope, staffId, from, serviceId)] },
+        },
       },
     });
   }
@@ -146,11 +160,26 @@ export class CareServices {
         },
       },
       staff: {
-        expression: 'ADD #link :review',
-        names: { '#link': STAFF_SERVICE_LINKS.qa },
-        values: { ':review': { SS: [qaReviewLink(serviceId, period.from, period.to)] } },
+        expression: 'ADD #link :review, #macs :mac',
+        names: { '#link': STAFF_SERVICE_LINKS.qa, '#macs': STAFF_SERVICE_LINK_MACS },
+        values: {
+          ':review': { SS: [qaReviewLink(serviceId, period.from, period.to)] },
+          ':mac': {
+            SS: [await this.#linkMac(scope, staffId, 'qa', qaReviewLink(serviceId, period.from, period.to))],
+          },
+        },
       },
     });
+  }
+
+  async #linkMac(
+    scope: TenantScope,
+    staffId: string,
+    kind: keyof typeof STAFF_SERVICE_LINKS,
+    link: string,
+  ): Promise<string> {
+    const integrityKey = integrityKeyFrom(await this.keys.beaconKey(scope.orgId), scope.orgId);
+    return serviceLinkMac(integrityKey, scope, staffId, kind, link);
   }
 
   /** Updates the service and the staff member's copy of the link together; either missing is NOT_FOUND. */
