@@ -128,6 +128,9 @@ const DRIVEN = [
   'Mutation.recordExceptionalDisclosure(input).reasoning',
   'Mutation.recordExceptionalDisclosure(input).recipient',
   'Mutation.completeDisclosureReview(notes)',
+  'Mutation.correctDisclosureEntry(reasoning)',
+  'Mutation.recordReferral(input).referrerReference',
+  'Query.referralStatus(reference)',
 ];
 
 /** Seeded with a canary in the organisation's own workflows (the second test below). */
@@ -156,12 +159,7 @@ const DRIVEN_ORGANISATION = [
  * Free-text inputs this test does not seed yet (each needs its own workflow set up: sharing, breaches, personnel,
  * onboarding). Left for the next round; listed so that the coverage check still catches every new input.
  */
-const NOT_YET_DRIVEN = [
-  'Mutation.correctDisclosureEntry(reasoning)',
-  'Mutation.inviteStaffMember(input).email',
-  'Mutation.recordReferral(input).referrerReference',
-  'Query.referralStatus(reference)',
-];
+const NOT_YET_DRIVEN = ['Mutation.inviteStaffMember(input).email'];
 
 const lastName = (path: string) =>
   path
@@ -516,6 +514,33 @@ describe('canaries in every free-text input (issue 17, Done when)', () => {
           },
         },
       );
+      await gql(
+        world.manager.token,
+        'mutation ($c: ID!, $r: String!, $why: String!) { correctDisclosureEntry(serviceUserId: $c, requestId: $r, reasoning: $why) { kind } }',
+        { c: id, r: requestId, why: seed('correction') },
+      );
+      // A referral from the partner, and the partner asking after it by its own reference.
+      const reference = `REF-${seed('referrerreference')}`;
+      await gql(
+        world.manager.token,
+        'mutation ($input: RecordReferralInput!) { recordReferral(input: $input) { id } }',
+        {
+          input: {
+            serviceUserId: id,
+            partnerId: (partner.registerPartnerAgency as { id: string }).id,
+            referrerReference: reference,
+            receivedOn: clock.now().toISOString().slice(0, 10),
+          },
+        },
+      );
+      const partnerToken = await api.token({
+        sub: partnerClientId,
+        client_id: partnerClientId,
+        org_id: world.org.orgId,
+      });
+      await gql(partnerToken, 'query ($r: String!) { referralStatus(reference: $r) { received } }', {
+        r: reference,
+      });
       // An exceptional disclosure without consent, and the review it raises.
       const concern = await recordNote(api, world.worker, id, 'SAFEGUARDING_CONCERN', seed('concern'));
       await gql(
