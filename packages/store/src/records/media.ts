@@ -1,10 +1,9 @@
-import { type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { type Clock, newId } from '@confide/domain';
 import type { SubjectKey } from '@confide/keys';
 import { attr, type Item, read, requireS } from '../attributes';
-import { queryLive } from '../query-all';
 import { itemKeyOf, openField, sealFields } from '../sealed-fields';
 import type { TenantScope } from '../tenant-scope';
+import { type TableAccess, TenantTable } from '../tenant-table';
 
 export const MEDIA_KINDS = ['PHOTO', 'RECORDING'] as const;
 export type MediaKind = (typeof MEDIA_KINDS)[number];
@@ -39,7 +38,7 @@ const MEDIA_PREFIX = 'MEDIA#';
 /** Media items in the client's partition (`ORG#o#CLIENT#c`, sort key `MEDIA#<mediaId>`). */
 export class MediaRecords {
   constructor(
-    private readonly dynamo: DynamoDBClient,
+    private readonly access: TableAccess,
     private readonly table: string,
     private readonly clock: Clock,
   ) {}
@@ -72,25 +71,24 @@ export class MediaRecords {
       recordedAt: attr.s(this.clock.now().toISOString()),
       ...sealFields(key, itemKeyOf(pk, sk), media.sealed),
     };
-    await this.dynamo.send(
-      new PutItemCommand({
-        TableName: this.table,
-        Item: item,
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
+    const written = await this.#gateway(scope).put(item, { ConditionExpression: 'attribute_not_exists(pk)' });
+    // A fresh random id never collides; if it did, nothing was overwritten.
+    if (!written.written) throw new Error('A new media id collided.');
     return toMedia(item);
   }
 
   /** A client's media, newest first; expired items are never returned. */
   async list(scope: TenantScope, clientId: string): Promise<MediaRecord[]> {
-    const items = await queryLive(this.dynamo, {
-      table: this.table,
-      pk: scope.key('CLIENT', clientId),
-      prefix: MEDIA_PREFIX,
-      now: this.clock.now(),
-    });
+    const items = await this.#gateway(scope).queryPrefix(
+      scope.key('CLIENT', clientId),
+      MEDIA_PREFIX,
+      this.clock.now(),
+    );
     return items.map(toMedia).sort((a, b) => b.recordedAt.localeCompare(a.recordedAt));
+  }
+
+  #gateway(scope: TenantScope): TenantTable {
+    return new TenantTable(scope, this.access, this.table);
   }
 
   openSealed(key: SubjectKey, media: MediaRecord, field: SealedMediaField): string | undefined {
