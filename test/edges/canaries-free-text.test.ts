@@ -153,13 +153,14 @@ const DRIVEN_ORGANISATION = [
   'Mutation.onboardOrganisation(input).firstAdminDisplayName',
   'Mutation.onboardOrganisation(input).firstAdminEmail',
   'Mutation.onboardOrganisation(input).name',
+  'Mutation.inviteStaffMember(input).email',
 ];
 
 /**
- * Free-text inputs this test does not seed yet (each needs its own workflow set up: sharing, breaches, personnel,
- * onboarding). Left for the next round; listed so that the coverage check still catches every new input.
+ * Free-text inputs this test does not seed yet. Empty: every free-text input is seeded above (issue 17). A new input
+ * is seeded in one of the tests below; listing it here is a stopgap the coverage check still names.
  */
-const NOT_YET_DRIVEN = ['Mutation.inviteStaffMember(input).email'];
+const NOT_YET_DRIVEN: string[] = [];
 
 const lastName = (path: string) =>
   path
@@ -241,6 +242,18 @@ describe('canaries in every free-text input (issue 17, Done when)', () => {
           },
         },
       );
+      // Locally there is no user pool: the invitation is refused (BAD_USER_INPUT naming it), the address unechoed.
+      const invitee = await addStaff(api, world.org, ['SUPPORT_WORKER']);
+      const invitedEmail = `${seed('inviteemail').toLowerCase()}@example.org`;
+      const invited = await api.graphql(
+        'mutation ($input: InviteStaffMemberInput!) { inviteStaffMember(input: $input) { id } }',
+        {
+          token: world.org.adminToken,
+          variables: { input: { staffId: invitee.globalId, email: invitedEmail } },
+        },
+      );
+      expect(invited.errors?.map((error) => error.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+      expect(invited.text).not.toContain(invitedEmail);
       const hr = await addStaff(api, world.org, ['HR_OFFICER']);
       const subject = await addStaff(api, world.org, ['SUPPORT_WORKER']);
       await gql(
