@@ -1,13 +1,112 @@
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { configFromEnv, createConfideYoga, createServices } from '@confide/api';
 import { DEMO_ORGANISATIONS, mintToken, seedDemo, startLocalStack } from '@confide/local';
 import { startLocalServer } from '@confide/service-api';
 import { ItemLoader, tenantScope } from '@confide/store';
-import { localDataDir } from './data-dir';
+import { CliError, localDataDir, processAlive } from './data-dir';
 import { startLocalRetention } from './retention';
+
+/** Who runs the stack of this data folder: written before anything starts, removed when it stops. */
+interface RunningMarker {
+  readonly pid: number;
+  readonly graphqlUrl: string;
+  readonly startedAt: string;
+}
+
+const RUNNING_FILE = 'running.json';
+
+function readMarker(file: string): Partial<RunningMarker> | undefined {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as Partial<RunningMarker>;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The stack another live process runs from this data folder (its running.json or stack.json), if any. */
+function runningElsewhere(dataDir: string): Partial<RunningMarker> | undefined {
+  for (const name of [RUNNING_FILE, 'stack.json']) {
+    const marker = readMarker(join(dataDir, name));
+    if (typeof marker?.pid === 'number' && marker.pid !== process.pid && processAlive(marker.pid)) {
+      return marker;
+    }
+  }
+  return undefined;
+}
+
+function refuseSecondStart(dataDir: string, fresh: boolean): void {
+  const marker = runningElsewhere(dataDir);
+  if (!marker) return;
+  const where = [`pid ${marker.pid}`, marker.graphqlUrl, marker.startedAt && `started ${marker.startedAt}`]
+    .filter(Boolean)
+    .join(', ');
+  throw new CliError(
+    `A Confide stack is already running from ${dataDir} (${where}).\n` +
+      `${fresh ? '--fresh would wipe its data from under it. ' : ''}Stop it first (Ctrl-C in its terminal), ` +
+      'or use it as it is: npx confide --help',
+  );
+}
+
+function portTaken(port: number): CliError {
+  const other = port === 65535 ? port - 1 : port + 1;
+  return new CliError(
+    `Port ${port} is already in use (another Confide, or another server). Choose another port:\n` +
+      `  npm start -- --port ${other}\n  PORT=${other} npm start`,
+  );
+}
+
+/** Fails at once when the port is taken, before DynamoDB Local starts and the demo data is seeded. */
+function ensurePortFree(port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE') reject(portTaken(port));
+      else if (error.code === 'EACCES')
+        reject(new CliError(`Port ${port} needs privileges: use --port 1024 or above.`));
+      else reject(error);
+    });
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
+  });
+}
+
+/**
+ * Claims the data folder for this process (atomically: a second start racing this one gets EEXIST) and removes the
+ * markers when it exits, however it exits: Ctrl-C, SIGTERM, an error. A marker whose process is gone is replaced.
+ */
+function claimDataDir(dataDir: string, marker: RunningMarker): void {
+  const file = join(dataDir, RUNNING_FILE);
+  try {
+    writeFileSync(file, JSON.stringify(marker), { flag: 'wx' });
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'EEXIST') throw error;
+    refuseSecondStart(dataDir, false);
+    writeFileSync(file, JSON.stringify(marker));
+  }
+  process.once('exit', () => {
+    for (const name of [RUNNING_FILE, 'stack.json']) {
+      const path = join(dataDir, name);
+      if (readMarker(path)?.pid === process.pid) rmSync(path, { force: true });
+    }
+  });
+  // Without a handler a signal ends the process without 'exit': turn each into an exit (the local stack's own
+  // handler, registered later, kills its child processes).
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ] as const) {
+    process.once(signal, () => process.exit(code));
+  }
+}
+
+const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)}s`;
 
 /**
  * `npm start`: the local stack, the demo organisations, and the GraphQL server with GraphiQL on port 4000.
- * Prints tokens for the demo users and a curl line that works as printed. Runs until Ctrl-C.
+ * Prints a line as each step is ready, then tokens for the demo users and a curl line that works as printed.
+ * Runs until Ctrl-C, which removes the running-stack marker.
  */
 export async function startCommand(options: {
   fresh: boolean;
@@ -15,17 +114,43 @@ export async function startCommand(options: {
   sweepIntervalSeconds: number;
 }): Promise<void> {
   const dataDir = localDataDir();
-  console.log(`Starting the local stack in ${dataDir}${options.fresh ? ' (fresh)' : ''}…`);
-  const stack = await startLocalStack({ dataDir, persist: true, fresh: options.fresh });
+  const url = `http://localhost:${options.port}/graphql`;
+  refuseSecondStart(dataDir, options.fresh);
+  await ensurePortFree(options.port);
+  if (options.fresh) rmSync(dataDir, { recursive: true, force: true });
+  mkdirSync(dataDir, { recursive: true });
+  claimDataDir(dataDir, { pid: process.pid, graphqlUrl: url, startedAt: new Date().toISOString() });
+
+  const began = Date.now();
+  const done = (step: string, detail = '') =>
+    console.log(`  ✓ ${step.padEnd(20)} ${detail}${detail ? '  ' : ''}(${seconds(began)})`);
+  console.log(`Starting Confide in ${dataDir}${options.fresh ? ' (fresh)' : ''} (pid ${process.pid})…`);
+  const stack = await startLocalStack({ dataDir, persist: true, onProgress: done });
   Object.assign(process.env, stack.env());
   const services = createServices(configFromEnv(process.env));
-  const { created } = await seedDemo(services);
-  if (created.length > 0) console.log(`Onboarded demo organisations: ${created.join(', ')}`);
-  await startLocalServer(createConfideYoga(services), options.port);
+  const pending = [];
+  for (const demo of DEMO_ORGANISATIONS) {
+    if (!(await services.directory.organisationIdBySlug(demo.slug))) pending.push(demo.slug);
+  }
+  if (pending.length > 0) {
+    console.log(`  … onboarding ${pending.length} demo organisations (on a first run, about a minute)`);
+  }
+  const { created } = await seedDemo(services, (slug) => done(`  ${slug}`, 'onboarded'));
+  done('demo organisations', created.length > 0 ? `created ${created.join(', ')}` : 'already there');
+  try {
+    await startLocalServer(createConfideYoga(services), options.port);
+  } catch (error) {
+    if ((error as { code?: string }).code === 'EADDRINUSE') throw portTaken(options.port);
+    throw error;
+  }
+  done('server', url);
   // DynamoDB Local runs no TTL: sweep expired items and feed the stream to the retention handler.
   startLocalRetention(stack, services, options.sweepIntervalSeconds);
+  done(
+    'retention sweeper',
+    options.sweepIntervalSeconds > 0 ? `every ${options.sweepIntervalSeconds}s` : 'off (--sweep-interval 0)',
+  );
 
-  const url = `http://localhost:${options.port}/graphql`;
   const settings = { issuer: stack.issuer, audience: stack.audience, expiresIn: '8h' };
   const lines: string[] = [];
   for (const demo of DEMO_ORGANISATIONS.slice(0, 1)) {

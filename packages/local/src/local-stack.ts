@@ -25,6 +25,10 @@ export interface LocalStackInfo {
    * HMAC key only those two functions may use). New at every start: an assertion lives five minutes at most.
    */
   readonly provisionerAssertionKey?: string;
+  /** The process that runs the stack: when it is gone, the stack is not running, whatever the marker says. */
+  readonly pid?: number;
+  /** When the stack started (ISO 8601). */
+  readonly startedAt?: string;
 }
 
 export interface LocalStack extends LocalStackInfo {
@@ -41,6 +45,8 @@ export interface LocalStackOptions {
   /** Wipe the data folder first (`npm start -- --fresh`). */
   readonly fresh?: boolean;
   readonly stage?: string;
+  /** Called as each part is ready: `DynamoDB Local`, `KMS`, `token issuer`, `tables`, with where it listens. */
+  readonly onProgress?: (step: string, detail?: string) => void;
 }
 
 export const LOCAL_REGION = 'eu-west-2';
@@ -55,10 +61,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   if (options.fresh) rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
 
+  const progress =
+    <T>(step: string, detail: (part: T) => string) =>
+    (part: T) => {
+      options.onProgress?.(step, detail(part));
+      return part;
+    };
   const [dynamodb, kms, issuer] = await Promise.all([
-    startDynamoDbLocal(options.persist ? { dataDir: join(dataDir, 'dynamodb') } : {}),
-    startLocalKms({ dataDir, region: LOCAL_REGION }),
-    startTokenIssuer({ dataDir }),
+    startDynamoDbLocal(options.persist ? { dataDir: join(dataDir, 'dynamodb') } : {}).then(
+      progress('DynamoDB Local', (part) => part.endpoint),
+    ),
+    startLocalKms({ dataDir, region: LOCAL_REGION }).then(progress('KMS', (part) => part.endpoint)),
+    startTokenIssuer({ dataDir }).then(progress('token issuer', (part) => part.issuer)),
   ]);
   const info: LocalStackInfo = {
     stage,
@@ -71,6 +85,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     audience: issuer.audience,
     tables: tableNames(stage),
     provisionerAssertionKey: randomBytes(32).toString('base64url'),
+    pid: process.pid,
+    startedAt: new Date().toISOString(),
   };
   const env = () => localStackEnv(info);
   const stop = async () => {
@@ -86,6 +102,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await ensureTables(client, info.tables);
     await seedOperators(client, info.tables.data, stage);
     client.destroy();
+    options.onProgress?.('tables', `${info.tables.data}, ${info.tables.keys}`);
     writeFileSync(join(dataDir, 'stack.json'), JSON.stringify(info, null, 2));
   } catch (error) {
     await stop();

@@ -7,7 +7,11 @@ import { seedDemoRecords } from './demo-records';
  * Onboards the demo organisations that do not exist yet, as an operator would, and adds their staff.
  * Idempotent: run on every `npm start`, it only fills what is missing.
  */
-export async function seedDemo(services: ConfideServices): Promise<{ created: string[] }> {
+export async function seedDemo(
+  services: ConfideServices,
+  /** Called as each demo organisation is onboarded (the first run takes about a minute for all five). */
+  onCreated?: (slug: string) => void,
+): Promise<{ created: string[] }> {
   const created: string[] = [];
   for (const demo of DEMO_ORGANISATIONS) {
     if (await services.directory.organisationIdBySlug(demo.slug)) continue;
@@ -22,6 +26,7 @@ export async function seedDemo(services: ConfideServices): Promise<{ created: st
     for (const staff of demo.staff) await services.directory.addStaff(scope, staff);
     await seedDemoRecords(services, organisation.orgId, demo.slug);
     created.push(demo.slug);
+    onCreated?.(demo.slug);
   }
   return { created };
 }
