@@ -1,7 +1,7 @@
 import { type AttributeValue, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { tenantScope } from '@confide/store';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { allocate, expectNoErrors, type Person, registerServiceUser } from '../support/care-fixtures';
+import { allocate, expectNoErrors, registerServiceUser } from '../support/care-fixtures';
 import { addStaff } from '../support/fixtures';
 import { localIdOf, type ServiceWorld, serviceWorld } from '../support/records-fixtures';
 import { type GraphqlResult, type TestApi, testApi } from '../support/test-api';
