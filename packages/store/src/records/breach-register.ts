@@ -1,24 +1,16 @@
 import {
-  ConditionalCheckFailedException,
-  type DynamoDBClient,
-  PutItemCommand,
-  QueryCommand,
-  UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
-import {
   badInput,
   breachEntryExpiry,
   type Clock,
   conflict,
-  isExpired,
   newId,
   notFound,
   type RetentionRules,
   toEpochSeconds,
 } from '@confide/domain';
 import { attr, type Item, read, requireN, requireS } from '../attributes';
-import { queryAll } from '../query-all';
 import type { TenantScope } from '../tenant-scope';
+import { type TableAccess, TenantTable } from '../tenant-table';
 
 /** 72 hours to notify the regulator of a reportable breach (UK GDPR art. 33; Lets connect 6). */
 export const REGULATOR_DEADLINE_MS = 72 * 60 * 60 * 1000;
@@ -62,7 +54,7 @@ export interface BreachEntry {
  */
 export class BreachRegister {
   constructor(
-    private readonly dynamo: DynamoDBClient,
+    private readonly access: TableAccess,
     private readonly table: string,
     private readonly clock: Clock,
   ) {}
@@ -102,28 +94,23 @@ export class BreachRegister {
       ...(entry.containment ? { containment: attr.s(entry.containment) } : {}),
       ...(entry.reference ? { reference: attr.s(entry.reference) } : {}),
     };
-    await this.dynamo.send(
-      new PutItemCommand({
-        TableName: this.table,
-        Item: item,
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
+    const written = await this.#gateway(scope).put(item, { ConditionExpression: 'attribute_not_exists(pk)' });
+    // A fresh random id never collides; if it did, nothing was overwritten.
+    if (!written.written) throw new Error('A new breach id collided.');
     return toBreach(item);
   }
 
   /** Every entry, newest discovery first. */
   async list(scope: TenantScope): Promise<BreachEntry[]> {
-    return (
-      await queryAll(this.dynamo, {
-        TableName: this.table,
+    const { items } = await this.#gateway(scope).query(
+      {
         KeyConditionExpression: 'pk = :pk',
         ExpressionAttributeValues: { ':pk': attr.s(scope.key('BREACHES')) },
         ScanIndexForward: false,
-      })
-    )
-      .filter((item) => !isExpired(read.n(item, 'expiresAt'), this.clock.now()))
-      .map(toBreach);
+      },
+      { now: this.clock.now() },
+    );
+    return items.map(toBreach);
   }
 
   /** Records the assessment (reportable or not) and, when done, the regulator notification. */
@@ -160,37 +147,35 @@ export class BreachRegister {
       sets.push('containment = :containment');
       values[':containment'] = attr.s(change.containment);
     }
-    try {
-      const result = await this.dynamo.send(
-        new UpdateItemCommand({
-          TableName: this.table,
-          Key: { pk: attr.s(scope.key('BREACHES')), sk: attr.s(`${current.discoveredAt}#${breachId}`) },
-          UpdateExpression: `SET ${sets.join(', ')}`,
-          ConditionExpression:
-            'version = :expected AND (attribute_not_exists(expiresAt) OR expiresAt > :now)',
-          ExpressionAttributeValues: values,
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      if (!result.Attributes) throw notFound('Breach');
-      return toBreach(result.Attributes);
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw conflict();
-      throw error;
-    }
+    const result = await this.#gateway(scope).update(
+      { pk: scope.key('BREACHES'), sk: `${current.discoveredAt}#${breachId}` },
+      {
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        ConditionExpression: 'version = :expected AND (attribute_not_exists(expiresAt) OR expiresAt > :now)',
+        ExpressionAttributeValues: values,
+        ReturnValues: 'ALL_NEW',
+      },
+    );
+    if (!result.written) throw conflict();
+    if (!result.attributes) throw notFound('Breach');
+    return toBreach(result.attributes);
   }
 
   async #get(scope: TenantScope, breachId: string): Promise<BreachEntry | undefined> {
-    const result = await this.dynamo.send(
-      new QueryCommand({
-        TableName: this.table,
+    const { items } = await this.#gateway(scope).query(
+      {
         IndexName: 'gsi1',
         KeyConditionExpression: 'gsi1pk = :pk',
         ExpressionAttributeValues: { ':pk': attr.s(scope.key('BREACH', breachId)) },
-      }),
+      },
+      { now: this.clock.now() },
     );
-    const item = result.Items?.[0];
-    return item && !isExpired(read.n(item, 'expiresAt'), this.clock.now()) ? toBreach(item) : undefined;
+    const item = items[0];
+    return item ? toBreach(item) : undefined;
+  }
+
+  #gateway(scope: TenantScope): TenantTable {
+    return new TenantTable(scope, this.access, this.table);
   }
 }
 
