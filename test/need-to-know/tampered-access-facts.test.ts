@@ -221,6 +221,36 @@ describe('tampered access facts (issue 16, capability 1)', () => {
     expectFailedClosed(result);
   });
 
+  it('emergency grants: a break-glass grant written onto a volunteer’s account by a raw write reads nothing', async () => {
+    // Prepare
+    const volunteer = await addStaff(api, world.org, ['VOLUNTEER']);
+
+    // Act
+    await rawUpdate(
+      api,
+      staffKey(world.org.orgId, volunteer.staffId),
+      'SET emergencyGrants.#client = :grant',
+      { '#client': localIdOf(client) },
+      {
+        ':grant': {
+          M: {
+            grantId: { S: 'grant_forged' },
+            reason: { S: 'IMMINENT_DANGER' },
+            until: { S: new Date(Date.now() + 3_600_000).toISOString() },
+          },
+        },
+      },
+    );
+    const result = await api.graphql(READ, {
+      token: volunteer.token,
+      variables: { id: client },
+      headers: { 'x-access-purpose': 'Paramedics on site need her details' },
+    });
+
+    // Assess
+    expectFailedClosed(result);
+  });
+
   it('preset: a STRICT organisation flipped to GROUP_WIDE by a raw write shows nobody anything more', async () => {
     // Prepare
     const org = await serviceWorld(api);

@@ -580,7 +580,14 @@ export class OrganisationDirectory {
         ExpressionAttributeNames: { '#client': clientId },
         ExpressionAttributeValues: {
           ':grant': {
-            M: { grantId: attr.s(grant.grantId), reason: attr.s(grant.reason), until: attr.s(grant.until) },
+            M: {
+              grantId: attr.s(grant.grantId),
+              reason: attr.s(grant.reason),
+              until: attr.s(grant.until),
+              mac: attr.s(
+                integrityMac(await this.integrityKey(scope), grantParts(scope, staffId, clientId, grant)),
+              ),
+            },
           },
         },
       }),
@@ -869,7 +876,18 @@ export class OrganisationDirectory {
         staffAccessParts(scope, staffId, read.ss(item, 'roles'), status),
         read.s(item, STAFF_ACCESS_MAC),
       ) ||
-      !serviceLinksVerified(integrityKey, scope, staffId, item)
+      !serviceLinksVerified(integrityKey, scope, staffId, item) ||
+      !Object.entries(item.emergencyGrants?.M ?? {}).every(([clientId, value]) =>
+        verifyIntegrityMac(
+          integrityKey,
+          grantParts(scope, staffId, clientId, {
+            grantId: value.M?.grantId?.S ?? '',
+            reason: value.M?.reason?.S ?? '',
+            until: value.M?.until?.S ?? '',
+          }),
+          value.M?.mac?.S,
+        ),
+      )
     ) {
       throw new TamperedItemError(staffId, 'STAFF', itemKeyOf(pk, sk));
     }
@@ -903,6 +921,17 @@ export class OrganisationDirectory {
     };
   }
 }
+
+/** What an emergency grant's MAC covers (one MAC per grant: removing a grant only revokes). */
+const grantParts = (scope: TenantScope, staffId: string, clientId: string, grant: EmergencyGrant) => [
+  'confide.emergency-grant.v1',
+  scope.orgId,
+  staffId,
+  clientId,
+  grant.grantId,
+  grant.reason,
+  grant.until,
+];
 
 /** The organisation-profile attribute holding the MAC over its access preset (decision 0030, Access facts). */
 const PRESET_MAC = 'presetMac';
