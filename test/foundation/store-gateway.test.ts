@@ -30,7 +30,6 @@ const NOT_YET_THROUGH_THE_GATEWAY: Record<string, string> = {
   'records/disclosure-reviews.ts': 'migrating in a follow-up',
   'records/disclosures.ts': 'migrating in a follow-up',
   'records/emergency-reviews.ts': 'migrating in a follow-up',
-  'records/integrity-incidents.ts': 'migrating in a follow-up',
   'records/partner-agencies.ts': 'migrating in a follow-up',
   'records/personnel-records.ts': 'migrating in a follow-up',
   'records/reference-permissions.ts': 'migrating in a follow-up',

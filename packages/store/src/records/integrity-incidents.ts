@@ -1,14 +1,9 @@
 import { createHash } from 'node:crypto';
-import {
-  ConditionalCheckFailedException,
-  type DynamoDBClient,
-  PutItemCommand,
-} from '@aws-sdk/client-dynamodb';
 import type { Clock } from '@confide/domain';
 import { CiphertextIntegrityError } from '@confide/keys';
 import { attr, read, requireS } from '../attributes';
-import { queryAll } from '../query-all';
 import type { TenantScope } from '../tenant-scope';
+import { type TableAccess, TenantTable } from '../tenant-table';
 
 /**
  * What was found not to match the authenticated state:
@@ -56,7 +51,7 @@ export interface IntegrityIncident {
  */
 export class IntegrityIncidents {
   constructor(
-    private readonly dynamo: DynamoDBClient,
+    private readonly access: TableAccess,
     private readonly table: string,
     private readonly clock: Clock,
   ) {}
@@ -68,36 +63,29 @@ export class IntegrityIncidents {
     findingKey: string,
   ): Promise<void> {
     const digest = createHash('sha256').update(`${incident.kind}\n${findingKey}`).digest('hex').slice(0, 40);
-    try {
-      await this.dynamo.send(
-        new PutItemCommand({
-          TableName: this.table,
-          Item: {
-            pk: attr.s(scope.key('INTEGRITY')),
-            sk: attr.s(`INCIDENT#${digest}`),
-            orgId: attr.s(scope.orgId),
-            kind: attr.s(incident.kind),
-            itemKind: attr.s(incident.itemKind),
-            ...(incident.subjectId ? { subjectId: attr.s(incident.subjectId) } : {}),
-            restored: attr.bool(incident.restored),
-            detectedAt: attr.s(this.clock.now().toISOString()),
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+    // Once per finding: a repeated finding fails the condition and is already recorded.
+    await new TenantTable(scope, this.access, this.table).put(
+      {
+        pk: attr.s(scope.key('INTEGRITY')),
+        sk: attr.s(`INCIDENT#${digest}`),
+        orgId: attr.s(scope.orgId),
+        kind: attr.s(incident.kind),
+        itemKind: attr.s(incident.itemKind),
+        ...(incident.subjectId ? { subjectId: attr.s(incident.subjectId) } : {}),
+        restored: attr.bool(incident.restored),
+        detectedAt: attr.s(this.clock.now().toISOString()),
+      },
+      { ConditionExpression: 'attribute_not_exists(pk)' },
+    );
   }
 
   /** Every incident of the organisation, oldest first. */
   async list(scope: TenantScope): Promise<IntegrityIncident[]> {
-    const items = await queryAll(this.dynamo, {
-      TableName: this.table,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :incident)',
-      ExpressionAttributeValues: { ':pk': attr.s(scope.key('INTEGRITY')), ':incident': attr.s('INCIDENT#') },
-      ConsistentRead: true,
-    });
+    const items = await new TenantTable(scope, this.access, this.table).queryPrefix(
+      scope.key('INTEGRITY'),
+      'INCIDENT#',
+      this.clock.now(),
+    );
     return items
       .map((item) => ({
         kind: requireS(item, 'kind') as IntegrityIncidentKind,
