@@ -600,7 +600,7 @@ describe('concurrency soak over HTTP: 2,000 mixed requests, 20 clients, 3 organi
         limit: 100_000,
       });
       expect(truncated).toBe(false);
-      const ofSoak = events.filter((event) => event.requestId.startsWith(`soak.${runId}.`));
+      const ofSoak = events.filter((event) => event.correlationId?.startsWith(`soak.${runId}.`));
       const byRequest = groupBy(ofSoak, requestOf);
       const sent = sentBy.get(org.index) ?? [];
       const unaudited = sent.filter((e) => !byRequest.has(e.requestId));
@@ -717,7 +717,8 @@ function loaderOf(api: ReturnType<typeof testApi>): ItemLoader {
 }
 
 /** The request an audit event belongs to: a request's second flush writes its events as `<request id>-1`. */
-const requestOf = (event: StoredAuditEvent) => event.requestId.replace(/-\d+$/, '');
+/** The request an event belongs to, by the caller's correlation id (the audit's request id is the platform's). */
+const requestOf = (event: StoredAuditEvent) => event.correlationId ?? '';
 
 /** A successful answer's field; throws when the request did not answer it. */
 function answer<T>(e: Exchange, field: string): T {

@@ -54,11 +54,11 @@ export function createConfideYoga(services: ConfideServices, options: ConfideYog
       const purpose = purposeHeader ? purposeHeader.slice(0, MAX_PURPOSE_LENGTH) : undefined;
       try {
         const auth = await authenticator.authenticate(request.headers.get('authorization'));
-        const access = new RequestAccess(services, auth, purpose, requestId, requestId);
+        const access = new RequestAccess(services, auth, purpose, correlationId, requestId);
         return { requestId, correlationId, services, auth, authError: undefined, purpose, access };
       } catch (error) {
         if (error instanceof ConfideError && error.code === ErrorCode.UNAUTHENTICATED) {
-          const access = new RequestAccess(services, undefined, purpose, requestId, requestId);
+          const access = new RequestAccess(services, undefined, purpose, correlationId, requestId);
           return { requestId, correlationId, services, auth: undefined, authError: error, purpose, access };
         }
         throw error;

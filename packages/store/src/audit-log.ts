@@ -52,7 +52,13 @@ export type AuditAction = 'READ' | 'WRITE' | 'DENIED' | 'EMERGENCY_ACCESS' | 'AD
  */
 export interface AuditEvent {
   readonly orgId: OrgId;
+  /** The platform's id of the request (API Gateway's, or generated): never the caller's. */
   readonly requestId: string;
+  /**
+   * The caller's own `x-request-id`, when bounded (≤ 64 characters of `[A-Za-z0-9._:-]`): a correlation aid for
+   * the caller's support requests, kept apart from the request id and not covered by the chain MAC.
+   */
+  readonly correlationId?: string | undefined;
   readonly at: string;
   readonly actor: { readonly kind: string; readonly id: string; readonly roles: readonly string[] };
   readonly action: AuditAction;
@@ -495,7 +501,10 @@ export class AuditLog {
     options.onHeads?.(heads);
     if (!options.checkpoint) return result;
     const { signed, signer } = options.checkpoint;
-    return withAnchorProblems(result, await checkAgainstCheckpoint(signer, scope.orgId, signed, heads, judged));
+    return withAnchorProblems(
+      result,
+      await checkAgainstCheckpoint(signer, scope.orgId, signed, heads, judged),
+    );
   }
 
   async #readAllHeads(scope: TenantScope): Promise<(ChainHead & { headMac: string })[]> {
@@ -630,6 +639,7 @@ function toItem(event: StoredAuditEvent, link: ChainLink | undefined): Item {
     eventId: attr.s(event.eventId),
     orgId: attr.s(event.orgId),
     requestId: attr.s(event.requestId),
+    ...(event.correlationId ? { correlationId: attr.s(event.correlationId) } : {}),
     at: attr.s(event.at),
     actorKind: attr.s(event.actor.kind),
     actorId: attr.s(event.actor.id),
@@ -665,6 +675,7 @@ function fromItem(item: Item): StoredAuditEvent {
     eventId: requireS(item, 'eventId'),
     orgId: requireS(item, 'orgId') as OrgId,
     requestId: requireS(item, 'requestId'),
+    correlationId: read.s(item, 'correlationId'),
     at: requireS(item, 'at'),
     actor: {
       kind: requireS(item, 'actorKind'),

@@ -65,6 +65,8 @@ export class AuditTrail {
     private readonly platform?: PlatformAuditLog,
     /** The subjects' keys the purpose is sealed under (the request's loader: keys already read cost nothing). */
     private readonly purposeKeys?: PurposeKeys,
+    /** The caller's bounded `x-request-id`, kept on each event apart from the request id. */
+    private readonly correlationId?: string,
   ) {}
 
   record(event: AuditRecord): void {
@@ -167,6 +169,7 @@ export class AuditTrail {
     const events: AuditEvent[] = pending.map((event) => ({
       orgId: principal.orgId,
       requestId: batchId,
+      ...(this.correlationId ? { correlationId: this.correlationId } : {}),
       at,
       actor,
       action: event.action,

@@ -78,8 +78,7 @@ export class RequestAccess {
 
   /**
    * The id the request's audit events carry: the platform's (API Gateway's, or generated), never the caller's
-   * `x-request-id` (issue 17 item 2). Until the server passes `requestIdentity` (context.ts) here, the id given
-   * is not trusted and a fresh one is generated.
+   * `x-request-id` (issue 17 item 2): the server passes `requestIdentity`'s (context.ts); without one, a fresh id.
    */
   readonly requestId: string;
 
@@ -87,7 +86,8 @@ export class RequestAccess {
     private readonly services: ConfideServices,
     readonly auth: Authenticated | undefined,
     purpose: string | undefined,
-    _callerRequestId: string,
+    /** The caller's bounded `x-request-id` (`requestIdentity`, context.ts): a correlation id, never the request id. */
+    correlationId: string | undefined,
     platformRequestId: string = randomUUID(),
   ) {
     this.#purpose = purpose;
@@ -104,6 +104,7 @@ export class RequestAccess {
         const keys = await Promise.all(subjectIds.map((id) => this.loader.subjectKey(orgId, id)));
         return new Map(keys.flatMap((key) => (key ? [[key.subjectId, key] as const] : [])));
       },
+      correlationId,
     );
   }
 
