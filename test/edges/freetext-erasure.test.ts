@@ -174,6 +174,8 @@ describe('free text in the audit outlives nobody’s erasure (issue 17 item 2)',
     expect(ofRequest.length).toBeGreaterThan(0);
     expect(ofRequest.every((item) => item.requestId?.S !== forged)).toBe(true);
     const { correlationId: _kept, ...rest } = ofRequest[0] ?? {};
-    expect(canariesIn([...items.filter((item) => item.correlationId?.S !== forged), rest], [forged])).toEqual([]);
+    expect(canariesIn([...items.filter((item) => item.correlationId?.S !== forged), rest], [forged])).toEqual(
+      [],
+    );
   });
 });

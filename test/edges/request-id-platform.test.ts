@@ -73,7 +73,9 @@ describe('the request id comes from the platform (issue 17 item 2)', () => {
     );
 
     expect(result.statusCode).toBe(200);
-    expect(JSON.parse(result.body ?? '').errors?.map((e: { extensions?: unknown }) => e.extensions)).toBeUndefined();
+    expect(
+      JSON.parse(result.body ?? '').errors?.map((e: { extensions?: unknown }) => e.extensions),
+    ).toBeUndefined();
     const ids = await auditRequestIds(api, org.orgId);
     expect(ids).toContain(platformId);
     expect(ids.filter((id) => id.includes(callerId))).toEqual([]);
