@@ -325,7 +325,7 @@ describe('the built Lambda bundles, each in a fresh Node process against the loc
     }
 
     // Assess
-    expect(offboarding.results[0]).toMatchObject({
+    expect(offboarding.results[0], offboarding.output.slice(-2000)).toMatchObject({
       ok: true,
       value: { ok: true, action: 'offboard', usersDisabled: 1, usersNotDisabled: 0 },
     });
@@ -747,6 +747,12 @@ describe('the built Lambda bundles, each in a fresh Node process against the loc
     expect(items.length).toBeGreaterThanOrEqual(2);
     const profile = items.find((item) => item.sk?.S === 'PROFILE');
     if (!profile) throw new Error('The client has no profile item.');
+    // What a closure scheduled in the past leaves: the MACed retention state the handler believes (decision 0030).
+    await api.services.retention.states.markScheduled(
+      tenantScope(orgId),
+      clientId,
+      Math.floor(Date.now() / 1000) - 60,
+    );
     await api.services.dynamo.send(
       new DeleteItemCommand({
         TableName: stack.tables.data,

@@ -263,7 +263,7 @@ describe('KMS internal errors (cold key caches, as in a new Lambda container)', 
       expect(result.text).not.toMatch(/KMS|KMSInternal|Injected/);
     }
     expect(note.text).not.toContain(secret);
-    expect(registration.data).toBeNull();
+    expect(registration.data ?? null).toBeNull();
     // Nothing written in either table: no note, no client, no subject key (audit events aside).
     const after = await organisationItems(healthy, world.org.orgId, { tables });
     expect(after).toEqual(before);

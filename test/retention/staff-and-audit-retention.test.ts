@@ -1,4 +1,5 @@
 import {
+  type AttributeValue,
   DeleteItemCommand,
   GetItemCommand,
   QueryCommand,
@@ -627,17 +628,25 @@ describe('retention: idempotency results do not outlive their window', () => {
     const scope = tenantScope(world.org.orgId);
     // The result's item key is a keyed HMAC of the caller's key (decision 0028): found by its prefix, the
     // organisation's only registration result.
-    const results = await api.services.dynamo.send(
-      new ScanCommand({
-        TableName: api.stack.tables.data,
-        FilterExpression: 'begins_with(pk, :prefix)',
-        ExpressionAttributeValues: { ':prefix': { S: scope.key('IDEMPOTENCY', 'REGISTER') } },
-        ConsistentRead: true,
-      }),
-    );
-    expect(results.Items).toHaveLength(1);
-    expect(JSON.stringify(results.Items)).not.toContain('registration-7f3a');
-    const result = results.Items?.[0];
+    // The table is shared by every test file: a Scan reads it a page (1 MB) at a time, so read every page.
+    const items: Record<string, AttributeValue>[] = [];
+    let startKey: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await api.services.dynamo.send(
+        new ScanCommand({
+          TableName: api.stack.tables.data,
+          FilterExpression: 'begins_with(pk, :prefix)',
+          ExpressionAttributeValues: { ':prefix': { S: scope.key('IDEMPOTENCY', 'REGISTER') } },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    expect(items).toHaveLength(1);
+    expect(JSON.stringify(items)).not.toContain('registration-7f3a');
+    const result = items[0];
 
     // Assess: one registration; the result item holds the pseudonymous id and expires in 24 hours
     expectNoErrors(first);

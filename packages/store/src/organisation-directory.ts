@@ -472,6 +472,33 @@ export class OrganisationDirectory {
     return staffId ? this.staff(scope, staffId) : undefined;
   }
 
+  /**
+   * The sign-in subjects of every staff member, unverified: only for taking access away (offboarding disables them
+   * in the user pool), which no tampered item can turn into a grant, and which must still work once the
+   * organisation's key is scheduled for deletion and the integrity key is gone.
+   */
+  async staffSignInSubjects(scope: TenantScope): Promise<string[]> {
+    const subjects: string[] = [];
+    let startKey: Item | undefined;
+    do {
+      const page = await this.#dynamo.send(
+        new QueryCommand({
+          TableName: this.#table,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': attr.s(scope.key('STAFF')) },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const subject = read.s(item, 'externalSubject');
+        if (subject && !this.#expired(item)) subjects.push(subject);
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return subjects;
+  }
+
   /** All staff of the organisation (a few hundred at most), in id order (ids are random, so no meaning). */
   async listStaff(scope: TenantScope): Promise<StaffMember[]> {
     const staff: StaffMember[] = [];

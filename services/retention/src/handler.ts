@@ -22,7 +22,14 @@ function retentionDependencies(env: NodeJS.ProcessEnv = process.env): RetentionH
   dependencies = {
     dynamo,
     dataTable: env.CONFIDE_DATA_TABLE ?? names.data,
-    keys: new KeyHierarchy({ kms: new KMSClient({ region }), dynamo, keyTableName }),
+    keys: new KeyHierarchy({
+      kms: new KMSClient({
+        region,
+        ...(env.CONFIDE_KMS_ENDPOINT ? { endpoint: env.CONFIDE_KMS_ENDPOINT } : {}),
+      }),
+      dynamo,
+      keyTableName,
+    }),
     clock: systemClock,
     log,
   };
