@@ -14,7 +14,7 @@ import {
 } from '../retention/retention-support';
 import { expectNoErrors } from '../support/care-fixtures';
 import { addStaff } from '../support/fixtures';
-import { auditItems, canariesIn, canary, organisationItems } from './canaries-support';
+import { auditItems, canariesIn, canary, organisationItems, scanItems } from './canaries-support';
 
 /**
  * Issue 17 item 2: free text given with a request — the stated purpose (header or `@purpose`), legal-hold reasons
@@ -167,7 +167,8 @@ describe('free text in the audit outlives nobody’s erasure (issue 17 item 2)',
         headers: { 'x-request-id': forged },
       }),
     );
-    const items = await auditItems(api, world.org.orgId);
+    // Raw audit items, the correlation id included.
+    const items = await scanItems(api, tenantScope(world.org.orgId).key('AUDIT'));
     expect(items.length).toBeGreaterThan(0);
     // Kept only as the separate, bounded correlation attribute: never the request id, nowhere else.
     const ofRequest = items.filter((item) => item.correlationId?.S === forged);
