@@ -30,6 +30,7 @@ import {
 } from '@confide/keys';
 import { attr, type Item, read, requireN, requireS } from './attributes';
 import { batchGet, refKey } from './batch-get';
+import { queryAll } from './query-all';
 import { IntegrityIncidents, TamperedItemError } from './records/integrity-incidents';
 import { itemKeyOf, openField, sealFields } from './sealed-fields';
 import { platformKey, type TenantScope, tenantScope } from './tenant-scope';
@@ -478,48 +479,27 @@ export class OrganisationDirectory {
    * organisation's key is scheduled for deletion and the integrity key is gone.
    */
   async staffSignInSubjects(scope: TenantScope): Promise<string[]> {
-    const subjects: string[] = [];
-    let startKey: Item | undefined;
-    do {
-      const page = await this.#dynamo.send(
-        new QueryCommand({
-          TableName: this.#table,
-          IndexName: 'gsi1',
-          KeyConditionExpression: 'gsi1pk = :pk',
-          ExpressionAttributeValues: { ':pk': attr.s(scope.key('STAFF')) },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        const subject = read.s(item, 'externalSubject');
-        if (subject && !this.#expired(item)) subjects.push(subject);
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return subjects;
+    return (await this.#staffItems(scope)).flatMap((item) => {
+      const subject = read.s(item, 'externalSubject');
+      return subject ? [subject] : [];
+    });
+  }
+
+  /** Every unexpired staff account item of the organisation (the staff index, every page). */
+  async #staffItems(scope: TenantScope): Promise<Item[]> {
+    const items = await queryAll(this.#dynamo, {
+      TableName: this.#table,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': attr.s(scope.key('STAFF')) },
+    });
+    return items.filter((item) => !this.#expired(item));
   }
 
   /** All staff of the organisation (a few hundred at most), in id order (ids are random, so no meaning). */
   async listStaff(scope: TenantScope): Promise<StaffMember[]> {
-    const staff: StaffMember[] = [];
     const integrityKey = await this.integrityKey(scope);
-    let startKey: Item | undefined;
-    do {
-      const page = await this.#dynamo.send(
-        new QueryCommand({
-          TableName: this.#table,
-          IndexName: 'gsi1',
-          KeyConditionExpression: 'gsi1pk = :pk',
-          ExpressionAttributeValues: { ':pk': attr.s(scope.key('STAFF')) },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        if (!this.#expired(item)) staff.push(this.#toStaff(scope, item, integrityKey));
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return staff;
+    return (await this.#staffItems(scope)).map((item) => this.#toStaff(scope, item, integrityKey));
   }
 
   /**
