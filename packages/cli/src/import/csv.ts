@@ -1,0 +1,106 @@
+/**
+ * A small RFC 4180 reader (decision 0032: no dependency): fields separated by commas, records by CRLF or LF,
+ * a field in double quotes may hold commas, line breaks and doubled quotes (`""`). A UTF-8 byte-order mark is
+ * dropped. A quote inside an unquoted field, or text after a closing quote, is malformed: reported by line,
+ * never by content.
+ */
+
+export interface CsvRecord {
+  /** The line the record starts on, 1-based (the header is line 1): what a spreadsheet user looks for. */
+  readonly line: number;
+  readonly fields: readonly string[];
+}
+
+export class CsvError extends Error {
+  constructor(readonly line: number) {
+    super(`Malformed CSV at line ${line}.`);
+    this.name = 'CsvError';
+  }
+}
+
+export function parseCsv(text: string): CsvRecord[] {
+  const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const records: CsvRecord[] = [];
+  let fields: string[] = [];
+  let field = '';
+  let line = 1;
+  let recordLine = 1;
+  let quoted = false;
+  let afterQuote = false;
+  let fieldStarted = false;
+  let recordQuoted = false;
+  const endField = () => {
+    fields.push(field);
+    field = '';
+    afterQuote = false;
+    fieldStarted = false;
+  };
+  const endRecord = () => {
+    endField();
+    // A blank line is no record (a trailing newline, a gap a spreadsheet left).
+    if (recordQuoted || !(fields.length === 1 && fields[0] === ''))
+      records.push({ line: recordLine, fields });
+    fields = [];
+    recordQuoted = false;
+  };
+  for (let index = 0; index < source.length; index++) {
+    const char = source[index] as string;
+    if (quoted) {
+      if (char === '"') {
+        if (source[index + 1] === '"') {
+          field += '"';
+          index++;
+        } else {
+          quoted = false;
+          afterQuote = true;
+        }
+      } else {
+        if (char === '\n') line++;
+        field += char;
+      }
+      continue;
+    }
+    if (char === ',') {
+      endField();
+    } else if (char === '\r' || char === '\n') {
+      if (char === '\r' && source[index + 1] === '\n') index++;
+      endRecord();
+      line++;
+      recordLine = line;
+    } else if (char === '"') {
+      if (fieldStarted || afterQuote) throw new CsvError(line);
+      quoted = true;
+      fieldStarted = true;
+      recordQuoted = true;
+    } else {
+      if (afterQuote) throw new CsvError(line);
+      field += char;
+      fieldStarted = true;
+    }
+  }
+  if (quoted) throw new CsvError(recordLine);
+  if (field !== '' || fields.length > 0 || afterQuote) endRecord();
+  return records;
+}
+
+/** A table: its header and its records as objects by header name (a short record leaves the rest empty). */
+export interface CsvTable {
+  readonly header: readonly string[];
+  readonly rows: readonly { readonly line: number; readonly values: ReadonlyMap<string, string> }[];
+}
+
+export function parseCsvTable(text: string): CsvTable {
+  const [head, ...rest] = parseCsv(text);
+  if (!head) return { header: [], rows: [] };
+  const header = head.fields.map((name) => name.trim());
+  return {
+    header,
+    rows: rest.map((record) => {
+      if (record.fields.length > header.length) throw new CsvError(record.line);
+      return {
+        line: record.line,
+        values: new Map(header.map((name, index) => [name, record.fields[index] ?? ''])),
+      };
+    }),
+  };
+}
