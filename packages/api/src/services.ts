@@ -15,6 +15,7 @@ import {
   DisclosureReviews,
   Disclosures,
   EmergencyReviews,
+  GovernanceNotifications,
   IntegrityIncidents,
   MediaRecords,
   OperatorRegistry,
@@ -75,6 +76,8 @@ export interface ConfideServices {
   readonly tombstones: RetentionTombstones;
   /** Findings that the stored state does not match what the API wrote (decision 0030). */
   readonly integrityIncidents: IntegrityIncidents;
+  /** The governance contacts' notification outbox (issue 20, decision 0035). */
+  readonly notifications: GovernanceNotifications;
   /** Retention schedules of former staff members' records. */
   readonly staffRetention: StaffSchedules;
 }
@@ -158,6 +161,7 @@ export function createServices(config: ConfideConfig, overrides: ServiceOverride
     ),
     tombstones: new RetentionTombstones(dynamo, table),
     integrityIncidents: new IntegrityIncidents(dynamo, table, clock),
+    notifications: new GovernanceNotifications(dynamo, table, clock),
     staffRetention: new StaffSchedules(dynamo, table, keys, directory, clock),
   };
 }
