@@ -20,7 +20,6 @@ const NOT_YET_THROUGH_THE_GATEWAY: Record<string, string> = {
   'records/service-users.ts': 'migrating in a follow-up (H6 is editing it now)',
   'records/care-services.ts': 'migrating in a follow-up (H6 is editing it now)',
   'records/approvals.ts': 'migrating in a follow-up (H7 is editing it now)',
-  'audit-log.ts': 'migrating in a follow-up (H5 owns the audit files)',
   'operators.ts': 'H7 is writing it now (the operator store: PLATFORM# items outside any tenant)',
   'platform-audit.ts': 'PLATFORM# items outside any tenant: the api role keeps direct access to them',
   'records/access-monitoring.ts': 'migrating in a follow-up',
@@ -178,6 +177,20 @@ describe('the table gateway (issue 16 capability 4, decision 0031)', () => {
         },
       ]);
       expect(cancelled).toEqual({ written: false, reasons: ['None', 'ConditionalCheckFailed'] });
+      // An item that asks for its old image on a failed condition gets it back with the cancellation.
+      const withOld = await gateway.transactWrite([
+        {
+          Put: {
+            Item: { pk: attr.s(pk), sk: attr.s('live'), v: attr.n(9) },
+            ConditionExpression: 'v = :one',
+            ExpressionAttributeValues: { ':one': attr.n(1) },
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          },
+        },
+      ]);
+      expect(withOld.written).toBe(false);
+      expect(withOld.reasons).toEqual(['ConditionalCheckFailed']);
+      expect(withOld.items?.[0]?.v).toEqual(attr.n(2));
       expect(await gateway.get({ pk: 'GATEWAY', sk: 't' })).toBeUndefined();
       expect(await gateway.delete({ pk: 'GATEWAY', sk: 'live' })).toEqual({
         written: true,

@@ -1,13 +1,5 @@
 import { createHash } from 'node:crypto';
-import {
-  BatchGetItemCommand,
-  type DynamoDBClient,
-  GetItemCommand,
-  QueryCommand,
-  TransactionCanceledException,
-  type TransactWriteItem,
-  TransactWriteItemsCommand,
-} from '@aws-sdk/client-dynamodb';
+import type { QueryCommandInput } from '@aws-sdk/client-dynamodb';
 import {
   addYears,
   type Classification,
@@ -43,6 +35,7 @@ import {
   withinSnapshot,
 } from './audit-checkpoints';
 import { type TenantScope, tenantScope } from './tenant-scope';
+import { type TableAccess, TenantTable, type TenantTransactItem, type TransactResult } from './tenant-table';
 
 export type AuditAction = 'READ' | 'WRITE' | 'DENIED' | 'EMERGENCY_ACCESS' | 'ADMIN' | 'DISCLOSURE';
 
@@ -147,7 +140,8 @@ function leasesFor(table: string, orgId: string): ChainLeases {
  */
 export class AuditLog {
   constructor(
-    private readonly dynamo: DynamoDBClient,
+    /** A shared client or the organisations' own (decision 0031): every item goes through the tenant gateway. */
+    private readonly access: TableAccess,
     private readonly table: string,
     private readonly keys: AuditChainKeys,
     /** Chains lent per organisation; by default shared by the process (a test passes its own to act as another). */
@@ -178,6 +172,7 @@ export class AuditLog {
       throw new Error('One request’s audit events belong to one organisation.');
     }
     const scope = tenantScope(first.orgId);
+    const gateway = this.#gateway(scope);
     const stored = await this.#sealPurposes(
       scope,
       events.map((event, index) => ({ ...event, eventId: `${event.requestId}.${index}` })),
@@ -199,26 +194,23 @@ export class AuditLog {
         for (;;) {
           calls++;
           const next = extendChain(key, lease.head, chunk, expiryOf);
-          try {
-            await this.dynamo.send(
-              new TransactWriteItemsCommand({
-                TransactItems: this.#chunkWrites(scope, key, chunk, next.links, lease.head, next.head),
-              }),
-            );
+          const result = await gateway.transactWrite(
+            this.#chunkWrites(scope, key, chunk, next.links, lease.head, next.head),
+          );
+          if (result.written) {
             lease = { shard: lease.shard, head: next.head };
             break;
-          } catch (error) {
-            // Another process extended this chain since its head was read. Leave the chain to it and retry on
-            // another, if the budget still covers this chunk and the ones after it.
-            const callsLeft = budget - calls - (chunks.length - index - 1);
-            const current = headConflict(error);
-            if (current === undefined || callsLeft < 1) throw error;
-            const moved = current ? this.#trustedHead(scope, key, lease.shard, current) : undefined;
-            leases.release(lease.shard, moved, true);
-            held = false;
-            lease = await this.#lease(scope, key, leases);
-            held = true;
           }
+          // Another process extended this chain since its head was read. Leave the chain to it and retry on
+          // another, if the budget still covers this chunk and the ones after it.
+          const callsLeft = budget - calls - (chunks.length - index - 1);
+          const current = headConflict(result);
+          if (current === undefined || callsLeft < 1) throw new AuditWriteCancelledError();
+          const moved = current ? this.#trustedHead(scope, key, lease.shard, current) : undefined;
+          leases.release(lease.shard, moved, true);
+          held = false;
+          lease = await this.#lease(scope, key, leases);
+          held = true;
         }
       }
       leases.release(lease.shard, lease.head);
@@ -309,17 +301,15 @@ export class AuditLog {
     links: readonly ChainLink[],
     from: ChainHead,
     to: ChainHead,
-  ): TransactWriteItem[] {
-    const writes: TransactWriteItem[] = events.map((event, index) => ({
+  ): TenantTransactItem[] {
+    const writes: TenantTransactItem[] = events.map((event, index) => ({
       Put: {
-        TableName: this.table,
         Item: toItem(event, links[index]),
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     }));
     writes.push({
       Put: {
-        TableName: this.table,
         Item: headItem(scope, key, to),
         ...(from.seq === 0
           ? { ConditionExpression: 'attribute_not_exists(pk)' }
@@ -331,10 +321,8 @@ export class AuditLog {
   }
 
   async #readHead(scope: TenantScope, key: Buffer, shard: number): Promise<ChainHead> {
-    const result = await this.dynamo.send(
-      new GetItemCommand({ TableName: this.table, Key: headKey(scope, shard), ConsistentRead: true }),
-    );
-    return result.Item ? this.#trustedHead(scope, key, shard, result.Item) : emptyHead(shard);
+    const item = await this.#gateway(scope).get(headRef(scope, shard));
+    return item ? this.#trustedHead(scope, key, shard, item) : emptyHead(shard);
   }
 
   /** A stored head, only if its MAC verifies: extending a rewound head would hide the events it dropped. */
@@ -352,8 +340,8 @@ export class AuditLog {
     range: { from?: string | undefined; to?: string | undefined; limit?: number } = {},
   ): Promise<StoredAuditEvent[]> {
     const events = await this.#queryNewestFirst(
+      scope,
       {
-        TableName: this.table,
         KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
         ExpressionAttributeValues: {
           ':pk': attr.s(scope.key('AUDIT', 'SUBJECT', subjectId)),
@@ -373,8 +361,8 @@ export class AuditLog {
     range: { from?: string | undefined; to?: string | undefined; limit?: number } = {},
   ): Promise<StoredAuditEvent[]> {
     const events = await this.#queryNewestFirst(
+      scope,
       {
-        TableName: this.table,
         IndexName: 'gsi1',
         KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to',
         ExpressionAttributeValues: {
@@ -408,8 +396,7 @@ export class AuditLog {
         );
       const pages = await Promise.all(
         partitions.map((partition) =>
-          this.#queryAll({
-            TableName: this.table,
+          this.#queryAll(scope, {
             IndexName: 'gsi2',
             KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk BETWEEN :from AND :to',
             ExpressionAttributeValues: {
@@ -472,8 +459,7 @@ export class AuditLog {
       Array.from({ length: DAY_SHARDS }, (_, shard) => scope.key('AUDIT', 'DAY', day, String(shard))),
     );
     await inParallel(queries, 16, async (dayPartition) => {
-      const items = await this.#queryAll({
-        TableName: this.table,
+      const items = await this.#queryAll(scope, {
         IndexName: 'gsi2',
         KeyConditionExpression: 'gsi2pk = :pk',
         ExpressionAttributeValues: { ':pk': attr.s(dayPartition) },
@@ -483,8 +469,7 @@ export class AuditLog {
     });
     const stored: StoredChainEvent[] = [];
     await inParallel([...partitions], 16, async (partition) => {
-      const items = await this.#queryAll({
-        TableName: this.table,
+      const items = await this.#queryAll(scope, {
         KeyConditionExpression: 'pk = :pk',
         ExpressionAttributeValues: { ':pk': attr.s(partition) },
         ConsistentRead: true,
@@ -508,35 +493,26 @@ export class AuditLog {
   }
 
   async #readAllHeads(scope: TenantScope): Promise<(ChainHead & { headMac: string })[]> {
-    let keys = Array.from({ length: CHAIN_SHARDS }, (_, shard) => headKey(scope, shard));
-    const heads: (ChainHead & { headMac: string })[] = [];
-    while (keys.length > 0) {
-      const result = await this.dynamo.send(
-        new BatchGetItemCommand({ RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true } } }),
-      );
-      for (const item of result.Responses?.[this.table] ?? []) heads.push(fromHeadItem(item));
-      keys = (result.UnprocessedKeys?.[this.table]?.Keys ?? []) as typeof keys;
-    }
+    const keys = Array.from({ length: CHAIN_SHARDS }, (_, shard) => headRef(scope, shard));
+    const heads = (await this.#gateway(scope).batchGet(keys)).map(fromHeadItem);
     return heads.sort((a, b) => a.shard - b.shard);
   }
 
   async #queryNewestFirst(
-    input: ConstructorParameters<typeof QueryCommand>[0],
+    scope: TenantScope,
+    input: Omit<QueryCommandInput, 'TableName'>,
     limit: number,
   ): Promise<StoredAuditEvent[]> {
+    const gateway = this.#gateway(scope);
     const events: StoredAuditEvent[] = [];
     let startKey: Item | undefined;
     do {
-      const page = await this.dynamo.send(
-        new QueryCommand({
-          ...input,
-          ScanIndexForward: false,
-          Limit: limit - events.length,
-          ExclusiveStartKey: startKey,
-        }),
+      const page = await gateway.query(
+        { ...input, ScanIndexForward: false, Limit: limit - events.length, ExclusiveStartKey: startKey },
+        { now: this.clock.now(), allPages: false },
       );
-      for (const item of page.Items ?? []) if (!this.#expired(item)) events.push(fromItem(item));
-      startKey = page.LastEvaluatedKey;
+      for (const item of page.items) events.push(fromItem(item));
+      startKey = page.lastKey;
     } while (startKey && events.length < limit);
     return events;
   }
@@ -546,15 +522,13 @@ export class AuditLog {
     return isExpired(read.n(item, 'expiresAt'), this.clock.now());
   }
 
-  async #queryAll(input: ConstructorParameters<typeof QueryCommand>[0]): Promise<Item[]> {
-    const items: Item[] = [];
-    let startKey: Item | undefined;
-    do {
-      const page = await this.dynamo.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return items;
+  /** Every page of a query of this organisation's audit partitions (expiry is judged by the caller). */
+  async #queryAll(scope: TenantScope, input: Omit<QueryCommandInput, 'TableName'>): Promise<Item[]> {
+    return (await this.#gateway(scope).query(input, { allPages: true })).items;
+  }
+
+  #gateway(scope: TenantScope): TenantTable {
+    return new TenantTable(scope, this.access, this.table);
   }
 }
 
@@ -565,21 +539,34 @@ class PoisonedHeadError extends Error {
   }
 }
 
+/** An audit write cancelled by something other than its chain moving on (or with no budget left to retry). */
+class AuditWriteCancelledError extends Error {
+  constructor() {
+    super('An audit write was cancelled.');
+    this.name = 'AuditWriteCancelledError';
+  }
+}
+
 /**
  * The current head item when a write failed only because its chain moved on (null when the cancellation did not
  * carry it); undefined for any other failure.
  */
-function headConflict(error: unknown): Item | null | undefined {
-  if (!(error instanceof TransactionCanceledException)) return undefined;
-  const reasons = error.CancellationReasons ?? [];
+function headConflict(result: TransactResult): Item | null | undefined {
+  if (result.written) return undefined;
+  const { reasons } = result;
   const last = reasons.at(-1);
-  const othersFine = reasons.slice(0, -1).every((reason) => !reason.Code || reason.Code === 'None');
-  if (last?.Code !== 'ConditionalCheckFailed' || !othersFine) return undefined;
-  return last.Item ?? null;
+  const othersFine = reasons.slice(0, -1).every((code) => !code || code === 'None');
+  if (last !== 'ConditionalCheckFailed' || !othersFine) return undefined;
+  return result.items?.at(-1) ?? null;
+}
+
+function headRef(scope: TenantScope, shard: number): { pk: string; sk: string } {
+  return { pk: scope.key('AUDIT', 'CHAIN', String(shard).padStart(2, '0')), sk: 'HEAD' };
 }
 
 function headKey(scope: TenantScope, shard: number): Item {
-  return { pk: attr.s(scope.key('AUDIT', 'CHAIN', String(shard).padStart(2, '0'))), sk: attr.s('HEAD') };
+  const ref = headRef(scope, shard);
+  return { pk: attr.s(ref.pk), sk: attr.s(ref.sk) };
 }
 
 function headItem(scope: TenantScope, key: Buffer, head: ChainHead): Item {

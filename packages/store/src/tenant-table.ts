@@ -46,10 +46,19 @@ export type WriteResult =
   | { readonly written: true; readonly attributes: Item | undefined }
   | { readonly written: false; readonly attributes?: undefined };
 
-/** A transaction's outcome: written, or cancelled with each item's cancellation code (`None`, `ConditionalCheckFailed`). */
+/**
+ * A transaction's outcome: written, or cancelled with each item's cancellation code (`None`,
+ * `ConditionalCheckFailed`) and, where the item asked for it (`ReturnValuesOnConditionCheckFailure: 'ALL_OLD'`),
+ * the item as it stood.
+ */
 export type TransactResult =
-  | { readonly written: true; readonly reasons?: undefined }
-  | { readonly written: false; readonly reasons: readonly (string | undefined)[] };
+  | { readonly written: true; readonly reasons?: undefined; readonly items?: undefined }
+  | {
+      readonly written: false;
+      readonly reasons: readonly (string | undefined)[];
+      /** Present only when some cancelled item returned its old image. */
+      readonly items?: readonly (Item | undefined)[];
+    };
 
 /** A key of the table, relative to the organisation (the parts after `ORG#<orgId>#`) or full and checked. */
 export interface TenantKey {
@@ -264,8 +273,12 @@ export class TenantTable {
       return { written: true };
     } catch (error) {
       if (error instanceof TransactionCanceledException) {
-        const reasons = (error.CancellationReasons ?? []).map((reason) => reason.Code);
-        if (reasons.some((code) => code === 'ConditionalCheckFailed')) return { written: false, reasons };
+        const cancelled = error.CancellationReasons ?? [];
+        const reasons = cancelled.map((reason) => reason.Code);
+        if (reasons.some((code) => code === 'ConditionalCheckFailed')) {
+          if (!cancelled.some((reason) => reason.Item)) return { written: false, reasons };
+          return { written: false, reasons, items: cancelled.map((reason) => reason.Item) };
+        }
       }
       throw error;
     }
