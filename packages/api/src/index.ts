@@ -6,6 +6,7 @@ export * from './errors';
 export * from './hardening';
 export * from './logging';
 export * from './operations/audit-verification';
+export * from './operations/governance-deadlines';
 export * from './operations/onboarding';
 export * from './operations/provisioner-function';
 export * from './operations/provisioning';

@@ -73,6 +73,11 @@ export const GOVERNANCE_POLICIES = [
     MONITORING_ROLES,
   ),
   staffWithRole(
+    'monitoring.notifications',
+    'Issue 20 and decision 0035: the governance contacts are told of break-glass openings, escalated disclosure requests, overdue breaches and subject access deadlines, by reference only',
+    MONITORING_ROLES,
+  ),
+  staffWithRole(
     'monitoring.governance-summary',
     'Lets connect 5.2, 6: the information governance lead’s monthly report',
     ['IG_LEAD'],

@@ -201,13 +201,16 @@ builder.mutationFields((t) => ({
       if (entries.some((e) => ['APPROVED', 'REFUSED', 'ESCALATED'].includes(e.kind))) {
         throw new ConfideError(ErrorCode.CONFLICT, 'The request is already escalated or decided.');
       }
-      return appendEntry(operation, context, {
+      const escalated = await appendEntry(operation, context, {
         requestId: args.requestId,
         sequence: next,
         kind: 'ESCALATED',
         flaggedForGuardian: true,
         sealed: { reasoning },
       });
+      // The Guardian alone may now decide it: the governance contacts are told, by reference (decision 0035).
+      await context.services.notifications.notify(operation.scope, 'DISCLOSURE_ESCALATED', args.requestId);
+      return escalated;
     },
   }),
   decideDisclosureRequest: t.field({

@@ -16,3 +16,4 @@ import './governance-summary';
 export { disclosureOutcome } from './scope';
 
 import './integrity-incidents';
+import './notifications';

@@ -1,0 +1,53 @@
+import { SUBJECT_ACCESS_WARNING_DAYS, type TenantScope, tenantScope } from '@confide/store';
+import type { ConfideServices } from '../services';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** What one check raised: how many notifications went into the outbox (each once, however often it runs). */
+export interface DeadlineCheck {
+  readonly breachesOverdue: number;
+  readonly subjectAccessDueSoon: number;
+}
+
+/**
+ * Tells the organisation's governance contacts of the deadlines the policies set (decision 0035): a breach not
+ * assessed as unreportable and not yet notified to the regulator past its 72-hour clock, and an open subject
+ * access request within {@link SUBJECT_ACCESS_WARNING_DAYS} days of its one-month deadline (or past it). Runs
+ * every hour in AWS (the deadlines function) and on every local sweep; the outbox keeps one notification per
+ * item, so a repeated check raises nothing new.
+ */
+export async function notifyDueDeadlines(
+  services: ConfideServices,
+  scope: TenantScope,
+): Promise<DeadlineCheck> {
+  const now = services.clock.now().getTime();
+  let breachesOverdue = 0;
+  let subjectAccessDueSoon = 0;
+  for (const breach of await services.breaches.list(scope)) {
+    const open = breach.reportable !== false && breach.regulatorNotifiedAt === undefined;
+    if (open && Date.parse(breach.regulatorDeadline) <= now) {
+      if (await services.notifications.notify(scope, 'BREACH_OVERDUE', breach.breachId)) breachesOverdue += 1;
+    }
+  }
+  for (const request of await services.subjectAccess.list(scope)) {
+    const warnFrom = Date.parse(request.deadline) - SUBJECT_ACCESS_WARNING_DAYS * DAY_MS;
+    if (request.status === 'OPEN' && warnFrom <= now) {
+      if (await services.notifications.notify(scope, 'SUBJECT_ACCESS_DUE_SOON', request.requestId)) {
+        subjectAccessDueSoon += 1;
+      }
+    }
+  }
+  return { breachesOverdue, subjectAccessDueSoon };
+}
+
+/** The check for every active organisation (the scheduled function, and the local sweeper). */
+export async function notifyDueDeadlinesForAll(services: ConfideServices): Promise<DeadlineCheck> {
+  const totals = { breachesOverdue: 0, subjectAccessDueSoon: 0 };
+  for (const organisation of await services.directory.listOrganisations()) {
+    if (organisation.status !== 'ACTIVE') continue;
+    const check = await notifyDueDeadlines(services, tenantScope(organisation.orgId));
+    totals.breachesOverdue += check.breachesOverdue;
+    totals.subjectAccessDueSoon += check.subjectAccessDueSoon;
+  }
+  return totals;
+}

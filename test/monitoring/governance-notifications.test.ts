@@ -1,0 +1,193 @@
+import { notifyDueDeadlines } from '@confide/api';
+import { tenantScope } from '@confide/store';
+import { describe, expect, it } from 'vitest';
+import {
+  allocate,
+  codes,
+  createServiceWithManager,
+  expectNoErrors,
+  recordNote,
+  registerServiceUser,
+} from '../support/care-fixtures';
+import { addStaff, onboardTestOrganisation } from '../support/fixtures';
+import { organisationItems } from '../support/records-fixtures';
+import { testApi } from '../support/test-api';
+
+/**
+ * Issue 20, "Charities are told nothing" (decision 0035): a break-glass opening, an escalated disclosure request,
+ * a breach past its 72-hour clock and a subject access request near its deadline each put one notification in
+ * the organisation's outbox — a kind and a reference, never personal data — which the IG lead and the Caldicott
+ * Guardian read (in AWS each item also goes to the stage's governance topic).
+ */
+
+const DAY = 86_400_000;
+const NOTIFICATIONS =
+  '{ governanceNotifications(first: 50) { edges { node { kind reference createdAt } } } }';
+const CANARY = 'Canary-7Q4-fell-on-the-stairs';
+
+interface Notice {
+  kind: string;
+  reference: string;
+}
+
+async function world() {
+  const api = testApi();
+  const org = await onboardTestOrganisation(api);
+  const { serviceId, manager } = await createServiceWithManager(api, org);
+  const [worker, guardian, ig, chief] = await Promise.all([
+    addStaff(api, org, ['SUPPORT_WORKER']),
+    addStaff(api, org, ['CALDICOTT_GUARDIAN']),
+    addStaff(api, org, ['IG_LEAD']),
+    addStaff(api, org, ['CHIEF_EXECUTIVE']),
+  ]);
+  const client = await registerServiceUser(api, manager, serviceId);
+  await allocate(api, manager, client, worker);
+  const note = await recordNote(api, worker, client, 'DAILY_SUPPORT', 'Went to the day centre.');
+  return { api, org, serviceId, manager, worker, guardian, ig, chief, client, note };
+}
+type World = Awaited<ReturnType<typeof world>>;
+
+async function notices(w: World, token = w.ig.token): Promise<Notice[]> {
+  const result = await w.api.graphql<{
+    governanceNotifications: { edges: { node: Notice & { createdAt: string } }[] };
+  }>(NOTIFICATIONS, { token });
+  expectNoErrors(result);
+  return (result.data?.governanceNotifications.edges ?? []).map(({ node }) => ({
+    kind: node.kind,
+    reference: node.reference,
+  }));
+}
+
+describe('governance notifications', () => {
+  it('tells the governance contacts of a break-glass opening, by the review’s reference only', async () => {
+    const w = await world();
+
+    const opened = await w.api.graphql<{ openEmergencyAccess: { id: string } }>(
+      'mutation ($c: ID!, $d: String!) { openEmergencyAccess(serviceUserId: $c, reason: MEDICAL_EMERGENCY, detail: $d) { id } }',
+      { token: w.chief.token, variables: { c: w.client, d: CANARY } },
+    );
+
+    expectNoErrors(opened);
+    const expected = [{ kind: 'EMERGENCY_ACCESS_OPENED', reference: opened.data?.openEmergencyAccess.id }];
+    expect(await notices(w)).toEqual(expected);
+    expect(await notices(w, w.guardian.token)).toEqual(expected);
+  });
+
+  it('tells them when a disclosure request is escalated to the Caldicott Guardian', async () => {
+    const w = await world();
+    const received = await w.api.graphql<{ receiveDisclosureRequest: { requestId: string }[] }>(
+      `mutation ($input: ReceiveDisclosureRequestInput!) { receiveDisclosureRequest(input: $input) { requestId } }`,
+      {
+        token: w.manager.token,
+        variables: {
+          input: {
+            serviceUserId: w.client,
+            requesterOrganisation: 'County council',
+            requesterContact: 'Duty officer',
+            purpose: 'An enquiry',
+            legalBasis: 'SAFEGUARDING',
+            itemIds: [w.note],
+            receivedOn: new Date().toISOString().slice(0, 10),
+            identityCheck: 'DOCUMENT_CHECKED',
+          },
+        },
+      },
+    );
+    expectNoErrors(received);
+    const requestId = received.data?.receiveDisclosureRequest[0]?.requestId ?? '';
+    expect(await notices(w)).toEqual([]);
+
+    expectNoErrors(
+      await w.api.graphql(
+        'mutation ($c: ID!, $r: String!, $why: String!) { escalateDisclosureRequest(serviceUserId: $c, requestId: $r, reasoning: $why) { kind } }',
+        { token: w.manager.token, variables: { c: w.client, r: requestId, why: CANARY } },
+      ),
+    );
+
+    expect(await notices(w, w.guardian.token)).toEqual([
+      { kind: 'DISCLOSURE_ESCALATED', reference: requestId },
+    ]);
+  });
+
+  it('tells them once of a breach past its 72-hour clock and of a subject access deadline within a week', async () => {
+    const w = await world();
+    const report = (discoveredAt: Date) =>
+      w.api.graphql<{ reportBreach: { id: string } }>(
+        'mutation ($i: ReportBreachInput!) { reportBreach(input: $i) { id } }',
+        {
+          token: w.ig.token,
+          variables: {
+            i: {
+              discoveredAt: discoveredAt.toISOString(),
+              nature: CANARY,
+              categories: ['CONTACT'],
+              approximateSubjects: 1,
+            },
+          },
+        },
+      );
+    const overdue = await report(new Date(Date.now() - 4 * DAY));
+    const recent = await report(new Date(Date.now() - 3_600_000));
+    expectNoErrors(overdue);
+    expectNoErrors(recent);
+    const other = await registerServiceUser(w.api, w.manager, w.serviceId);
+    const sar = (clientId: string, daysAgo: number) =>
+      w.api.graphql(
+        'mutation ($c: ID!, $r: String!) { requestSubjectAccess(serviceUserId: $c, receivedOn: $r, identityCheck: PHOTO_ID) { deadline } }',
+        {
+          token: w.ig.token,
+          variables: { c: clientId, r: new Date(Date.now() - daysAgo * DAY).toISOString().slice(0, 10) },
+        },
+      );
+    const dueSoon = await sar(w.client, 25);
+    const fresh = await sar(other, 1);
+    expectNoErrors(dueSoon);
+    expectNoErrors(fresh);
+    const scope = tenantScope(w.org.orgId);
+
+    const first = await notifyDueDeadlines(w.api.services, scope);
+    const again = await notifyDueDeadlines(w.api.services, scope);
+
+    expect(first).toEqual({ breachesOverdue: 1, subjectAccessDueSoon: 1 });
+    expect(again).toEqual({ breachesOverdue: 0, subjectAccessDueSoon: 0 });
+    const listed = await notices(w);
+    expect(listed.map((n) => n.kind).sort()).toEqual(['BREACH_OVERDUE', 'SUBJECT_ACCESS_DUE_SOON']);
+    // The references are the overdue breach's and the near request's own ids, not the others'.
+    const requests = await w.api.services.subjectAccess.list(scope);
+    const breaches = await w.api.services.breaches.list(scope);
+    const oldest = <T>(items: T[], at: (item: T) => string) =>
+      [...items].sort((a, b) => at(a).localeCompare(at(b)))[0];
+    expect(listed).toContainEqual({
+      kind: 'SUBJECT_ACCESS_DUE_SOON',
+      reference: oldest(requests, (r) => r.receivedOn)?.requestId,
+    });
+    expect(listed).toContainEqual({
+      kind: 'BREACH_OVERDUE',
+      reference: oldest(breaches, (b) => b.discoveredAt)?.breachId,
+    });
+  });
+
+  it('keeps the outbox from staff without a governance role, and holds no personal data', async () => {
+    const w = await world();
+    expectNoErrors(
+      await w.api.graphql(
+        'mutation ($c: ID!, $d: String!) { openEmergencyAccess(serviceUserId: $c, reason: MEDICAL_EMERGENCY, detail: $d) { id } }',
+        { token: w.chief.token, variables: { c: w.client, d: CANARY } },
+      ),
+    );
+
+    const asWorker = await w.api.graphql(NOTIFICATIONS, { token: w.worker.token });
+    const asManager = await w.api.graphql(NOTIFICATIONS, { token: w.manager.token });
+
+    expect(codes(asWorker)).toEqual(['FORBIDDEN']);
+    expect(codes(asManager)).toEqual(['FORBIDDEN']);
+    const outbox = (await organisationItems(w.api, w.org.orgId))
+      .map(({ item }) => item)
+      .filter((item) => String(item.sk?.S).startsWith('NOTIFY#'));
+    expect(outbox).toHaveLength(1);
+    expect(Object.keys(outbox[0] ?? {}).sort()).toEqual(
+      ['createdAt', 'expiresAt', 'kind', 'orgId', 'pk', 'reference', 'sk'].sort(),
+    );
+    expect(JSON.stringify(outbox)).not.toContain('Canary');
+  });
+});
