@@ -3,9 +3,9 @@ import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
   Alarm,
   ComparisonOperator,
+  type Dashboard,
   type IMetric,
   MathExpression,
-  Metric,
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -16,7 +16,9 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE } from './confide-function';
+import { confideMetrics, type MetricDefinition, type MetricSource } from '../../packages/api/src/metrics';
+import { ConfideDashboard } from './confide-dashboard';
+import { confideMetric } from './confide-metrics';
 
 /** Properties of {@link ConfideAlarms}. */
 export interface ConfideAlarmsProps {
@@ -26,34 +28,24 @@ export interface ConfideAlarmsProps {
   readonly httpApi: IHttpApi;
   /** Functions whose errors and throttles are watched, by short name (`api`, `provisioner`, `retention`). */
   readonly functions: Readonly<Record<string, IFunction>>;
+  /** The api function, shown on the dashboard. */
+  readonly apiFunction: IFunction;
   /** The retention function, whose stream iterator age is watched. */
   readonly retentionFunction: IFunction;
   /** The retention stream's failure queue, whose depth is watched. */
   readonly retentionFailureQueue: IQueue;
-  /** The api's Powertools service name: the `service` dimension of its custom metrics. */
-  readonly apiServiceName: string;
-  /** The verifier's service name: the `service` dimension of its verification metric (decision 0029). */
-  readonly verifierServiceName: string;
-  /** The retention function's Powertools service name (the `service` dimension of its integrity metric). */
-  readonly retentionServiceName: string;
+  /**
+   * The Powertools service name (`POWERTOOLS_SERVICE_NAME`) of each function publishing Confide metrics: the `service`
+   * dimension of its metrics (packages/api/src/metrics.ts).
+   */
+  readonly serviceNames: Readonly<Record<MetricSource, string>>;
+  /** How often the verifier runs: it publishes its metric once a run, so each run fills one period. */
+  readonly verifySchedule: Duration;
   /** The key encrypting the topic; its policy must let CloudWatch use it (see `OperationsKey`). */
   readonly encryptionKey: IKey;
   /** Email addresses subscribed to the topic. */
   readonly emails: readonly string[];
 }
-
-/** Custom metrics the api publishes in the `Confide` namespace (Powertools metrics, `service` dimension). */
-export const customMetricNames = {
-  emergencyAccessOpened: 'EmergencyAccessOpened',
-  kmsErrors: 'KmsErrors',
-  /** Published by the verifier (services/verifier): organisations whose audit failed verification in a run. */
-  auditVerificationFailures: 'AuditVerificationFailures',
-  /**
-   * Published by the retention handler (a removal the rules do not explain, a forged erasure record) and by the
-   * api (an item whose access metadata does not match its ciphertext): decision 0030.
-   */
-  integrityIncidents: 'IntegrityIncidents',
-} as const;
 
 const period = Duration.minutes(5);
 
@@ -64,6 +56,8 @@ const period = Duration.minutes(5);
 export class ConfideAlarms extends Construct {
   /** The topic every alarm notifies. */
   public readonly topic: Topic;
+  /** The stage's dashboard (the same metrics). */
+  public readonly dashboard: Dashboard;
   /** The alarms, by the suffix of their name. */
   public readonly alarms: Readonly<Record<string, Alarm>>;
 
@@ -101,15 +95,29 @@ export class ConfideAlarms extends Construct {
     for (const email of props.emails) this.topic.addSubscription(new EmailSubscription(email));
 
     const alarms: Record<string, Alarm> = {};
-    const add = (name: string, metric: IMetric, threshold: number, description: string) => {
+    // Missing data is "nothing happened" for every alarm but the verifier's: AWS metrics with no requests, errors or
+    // messages publish nothing, and Confide's event metrics are published only when the event happens.
+    const add = (
+      name: string,
+      metric: IMetric,
+      threshold: number,
+      description: string,
+      options: {
+        treatMissingData: TreatMissingData;
+        evaluationPeriods: number;
+        comparisonOperator: ComparisonOperator;
+      } = {
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      },
+    ) => {
       const alarm = new Alarm(this, name, {
         alarmName: `confide-${props.stage}-${name}`,
         alarmDescription: description,
         metric,
         threshold,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
+        ...options,
       });
       alarm.addAlarmAction(new SnsAction(this.topic));
       alarm.addOkAction(new SnsAction(this.topic));
@@ -160,66 +168,76 @@ export class ConfideAlarms extends Construct {
       'The retention function is more than an hour behind the data table stream (records expire after 24 hours). See infra/README.md, Alarms.',
     );
 
-    const apiMetric = (metricName: string) =>
-      new Metric({
-        namespace: METRICS_NAMESPACE,
-        metricName,
-        dimensionsMap: { service: props.apiServiceName },
-        statistic: 'Sum',
-        period,
-      });
+    const eventCount = (definition: MetricDefinition) =>
+      confideMetric(definition, props.serviceNames, { statistic: 'Sum', period });
     add(
       'emergency-access-opened',
-      apiMetric(customMetricNames.emergencyAccessOpened),
+      eventCount(confideMetrics.emergencyAccessOpened),
       1,
       'Someone opened emergency ("break glass") access to a record; it awaits review. See infra/README.md, Alarms.',
     );
     add(
       'kms-errors',
-      apiMetric(customMetricNames.kmsErrors),
+      eventCount(confideMetrics.kmsErrors),
       1,
       'KMS calls failed (denied, throttled, key disabled or pending deletion): affected requests failed closed. See infra/README.md, Alarms.',
+    );
+    add(
+      'integrity-retention',
+      eventCount(confideMetrics.retentionIntegrityIncidents),
+      1,
+      'Stored records were changed below the application: a removal the retention rules do not explain, or a forged erasure record (the item was kept or not served). See infra/README.md, Alarms.',
+    );
+    add(
+      'integrity-api',
+      eventCount(confideMetrics.apiIntegrityIncidents),
+      1,
+      'Stored records were changed below the application: a read of an item whose access metadata does not match its ciphertext (the item was kept or not served). See infra/README.md, Alarms.',
+    );
+    add(
+      'tampering-refused',
+      eventCount(confideMetrics.tamperingRefused),
+      1,
+      'The provisioner refused a request whose assertion was missing, forged, altered, replayed or expired: an invocation around the api. See infra/README.md, Alarms.',
     );
 
     add(
       'audit-verification',
-      new Metric({
-        namespace: METRICS_NAMESPACE,
-        metricName: customMetricNames.auditVerificationFailures,
-        dimensionsMap: { service: props.verifierServiceName },
+      confideMetric(confideMetrics.auditVerificationFailures, props.serviceNames, {
         statistic: 'Maximum',
-        period: Duration.hours(1),
+        period: props.verifySchedule,
       }),
       1,
       "An organisation's access audit failed verification: an event altered, inserted or deleted, or a chain shorter than its last checkpoint. See infra/README.md, Alarms.",
     );
-
-    for (const [suffix, serviceName, what] of [
-      [
-        'integrity-retention',
-        props.retentionServiceName,
-        'a removal the retention rules do not explain, or a forged erasure record',
-      ],
-      [
-        'integrity-api',
-        props.apiServiceName,
-        'a read of an item whose access metadata does not match its ciphertext',
-      ],
-    ] as const) {
-      add(
-        suffix,
-        new Metric({
-          namespace: METRICS_NAMESPACE,
-          metricName: customMetricNames.integrityIncidents,
-          dimensionsMap: { service: serviceName },
-          statistic: 'Sum',
-          period,
-        }),
-        1,
-        `Stored records were changed below the application: ${what} (the item was kept or not served). See infra/README.md, Alarms.`,
-      );
-    }
+    // The verifier publishes its count on every run, zero included: two schedule periods without it mean that it has
+    // stopped running (a deleted or disabled schedule, a crash before the end), so nothing is being verified. Missing
+    // data is breaching here, and only here.
+    add(
+      'verifier-silent',
+      confideMetric(confideMetrics.auditVerificationFailures, props.serviceNames, {
+        statistic: 'SampleCount',
+        period: props.verifySchedule,
+      }),
+      1,
+      'The audit verifier has not reported for two schedule periods: audits are not being verified. See infra/README.md, Alarms.',
+      {
+        treatMissingData: TreatMissingData.BREACHING,
+        evaluationPeriods: 2,
+        comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+      },
+    );
 
     this.alarms = alarms;
+
+    this.dashboard = new ConfideDashboard(this, 'Dashboard', {
+      stage: props.stage,
+      httpApi: props.httpApi,
+      apiFunction: props.apiFunction,
+      retentionFunction: props.retentionFunction,
+      retentionFailureQueue: props.retentionFailureQueue,
+      serviceNames: props.serviceNames,
+      verifySchedule: props.verifySchedule,
+    }).dashboard;
   }
 }

@@ -12,14 +12,15 @@ import {
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { METRICS_NAMESPACE } from '../../packages/api/src/metrics';
 import { lambdaBundling } from '../lib/lambda-bundling';
 import type { LogLevel } from '../lib/stage-config';
 
 /** CDK's names of the bundle formats {@link lambdaBundling} may choose. */
 const outputFormats = { esm: OutputFormat.ESM, cjs: OutputFormat.CJS } as const;
 
-/** The CloudWatch namespace of Confide's own metrics (Powertools metrics, `POWERTOOLS_METRICS_NAMESPACE`). */
-export const METRICS_NAMESPACE = 'Confide';
+/** The CloudWatch namespace of Confide's own metrics (`POWERTOOLS_METRICS_NAMESPACE`): packages/api/src/metrics.ts. */
+export { METRICS_NAMESPACE };
 
 /** Properties of {@link ConfideFunction}. */
 export interface ConfideFunctionProps {

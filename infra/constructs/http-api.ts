@@ -1,4 +1,4 @@
-import { type RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   type CfnStage,
@@ -80,7 +80,12 @@ export class GraphqlHttpApi extends Construct {
       corsPreflight: {
         allowOrigins: [...props.corsAllowedOrigins],
         allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.OPTIONS],
-        allowHeaders: ['authorization', 'content-type'],
+        // A browser may send the purpose of a read and its own request id (decision 0028, issue 17), and read how
+        // long to wait after RATE_LIMITED. Bearer tokens, no cookies: never credentials.
+        allowHeaders: ['authorization', 'content-type', 'x-access-purpose', 'x-request-id'],
+        exposeHeaders: ['retry-after'],
+        allowCredentials: false,
+        maxAge: Duration.minutes(10),
       },
     });
 

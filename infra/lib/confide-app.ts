@@ -1,8 +1,16 @@
-import type { App } from 'aws-cdk-lib';
+import { type App, Tags } from 'aws-cdk-lib';
 import { ConfideApiStack } from './api-stack';
 import { ConfideDataStack } from './data-stack';
 import { ConfideIdentityStack } from './identity-stack';
 import type { StageConfig } from './stage-config';
+
+/**
+ * The tags on every resource of a stage. The classification is the highest of what the stage stores: special
+ * category personal data (UK GDPR article 9: health, safeguarding) under a duty of confidence.
+ */
+export function confideTags(config: StageConfig): Readonly<Record<string, string>> {
+  return { application: 'confide', stage: config.stage, 'data-classification': 'special-category' };
+}
 
 /** The stacks of one stage. */
 export interface ConfideStacks {
@@ -18,6 +26,8 @@ export interface ConfideStacks {
  * @param account - target account; `undefined` leaves the stacks account-agnostic.
  */
 export function addConfideStacks(app: App, config: StageConfig, account?: string): ConfideStacks {
+  // Every resource says what it belongs to and what it may hold (cost allocation, access reviews, data inventory).
+  for (const [key, value] of Object.entries(confideTags(config))) Tags.of(app).add(key, value);
   const env = { account, region: config.region };
   const data = new ConfideDataStack(app, `ConfideData-${config.stage}`, {
     stackName: `confide-${config.stage}-data`,

@@ -82,8 +82,9 @@ describe('alarms', () => {
 
   it('notifies the alarm topic on alarm and on recovery, for every alarm', () => {
     // 5xx rate; errors and throttles of 5 functions; failure queue; iterator age; emergency access; KMS errors;
-    // audit verification; integrity incidents from the retention handler and the api.
-    expect(alarms).toHaveLength(18);
+    // audit verification and a silent verifier; integrity incidents from the retention handler and the api; refused
+    // tampering at the provisioner.
+    expect(alarms).toHaveLength(20);
     for (const a of alarms) {
       expect(a.AlarmActions, a.AlarmName).toEqual([{ Ref: topicId }]);
       expect(a.OKActions, a.AlarmName).toEqual([{ Ref: topicId }]);

@@ -8,6 +8,7 @@ import { type ConfideContext, requestIdentity } from './context';
 import { maskError, variableCoercionPlugin } from './errors';
 import { hardeningPlugins } from './hardening';
 import { createApiLogger, yogaLogger } from './logging';
+import { countKmsFailure } from './metrics-errors';
 import { schema } from './schema';
 import type { ConfideServices } from './services';
 
@@ -40,7 +41,12 @@ export function createConfideYoga(services: ConfideServices, options: ConfideYog
       purposeDirectivePlugin(),
       auditFlushPlugin(),
     ],
-    maskedErrors: { maskError: (error) => maskError(error) },
+    maskedErrors: {
+      maskError: (error) => {
+        countKmsFailure(error);
+        return maskError(error);
+      },
+    },
     cors: (request) => corsFor(request, services.config.corsOrigins),
     context: async (initial): Promise<ConfideContext> => {
       const { request } = initial;

@@ -10,7 +10,7 @@ import {
 import { DecryptCommand, GenerateDataKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
 import { type Clock, type OrgId, systemClock } from '@confide/domain';
 import { encodeAad, open, seal } from './aead';
-import { KeyUnavailableError } from './errors';
+import { KeyUnavailableError, KmsCallError } from './errors';
 import { TtlCache } from './ttl-cache';
 
 /** A plaintext key held only in memory. */
@@ -29,9 +29,19 @@ export interface SubjectKey {
   readonly material: Buffer;
 }
 
+/**
+ * A client per organisation (decision 0031): in AWS each signs with credentials assumed for that organisation alone,
+ * so the key table's items and the organisation key are reached only under its own leading keys and context.
+ */
+export interface PerOrganisation<T> {
+  forOrg(orgId: OrgId): T;
+}
+
 export interface KeyHierarchyOptions {
-  readonly kms: KMSClient;
-  readonly dynamo: DynamoDBClient;
+  /** One client for every organisation, or each organisation's own. */
+  readonly kms: KMSClient | PerOrganisation<KMSClient>;
+  /** One client for every organisation, or each organisation's own (`TenantClients`). */
+  readonly dynamo: DynamoDBClient | PerOrganisation<DynamoDBClient>;
   readonly keyTableName: string;
   readonly clock?: Clock;
   /** How long an unwrapped branch key stays in memory; the KMS budget is one request per org per window. */
@@ -59,8 +69,8 @@ const SUBJECT_SORT = 'KEY';
  * batched read), never cached: erasing one takes effect at once in every process.
  */
 export class KeyHierarchy {
-  readonly #kms: KMSClient;
-  readonly #dynamo: DynamoDBClient;
+  readonly #kms: KMSClient | PerOrganisation<KMSClient>;
+  readonly #dynamo: DynamoDBClient | PerOrganisation<DynamoDBClient>;
   readonly #table: string;
   readonly #clock: Clock;
   readonly #branchKeys: TtlCache<Promise<BranchKey>>;
@@ -87,13 +97,13 @@ export class KeyHierarchy {
     const latest = await this.#latestBranchItem(orgId);
     const version = (latest?.version ?? 0) + 1;
     const generated = await this.#kmsCall(() =>
-      this.#kms.send(
+      this.#kmsFor(orgId).send(
         new GenerateDataKeyCommand({ KeyId: kmsKeyId, KeySpec: 'AES_256', EncryptionContext: { orgId } }),
       ),
     );
     if (!generated.CiphertextBlob || !generated.Plaintext)
       throw new KeyUnavailableError('KMS returned no key.');
-    await this.#dynamo.send(
+    await this.#dynamoFor(orgId).send(
       new PutItemCommand({
         TableName: this.#table,
         Item: {
@@ -127,7 +137,7 @@ export class KeyHierarchy {
     const branch = await this.#branchKey(orgId, branchVersion);
     const material = randomBytes(32);
     const wrapped = seal(branch.material, material, subjectKeyAad(orgId, subjectId, branchVersion));
-    await this.#dynamo.send(
+    await this.#dynamoFor(orgId).send(
       new PutItemCommand({
         TableName: this.#table,
         Item: {
@@ -146,7 +156,7 @@ export class KeyHierarchy {
 
   /** One subject's key, or undefined when it has none (never created, or erased). */
   async subjectKey(orgId: OrgId, subjectId: string): Promise<SubjectKey | undefined> {
-    const result = await this.#dynamo.send(
+    const result = await this.#dynamoFor(orgId).send(
       new GetItemCommand({
         TableName: this.#table,
         Key: { pk: { S: subjectPartition(orgId, subjectId) }, sk: { S: SUBJECT_SORT } },
@@ -167,7 +177,7 @@ export class KeyHierarchy {
           .map((id) => ({ pk: { S: subjectPartition(orgId, id) }, sk: { S: SUBJECT_SORT } })),
       };
       while (Object.keys(request).length > 0) {
-        const result = await this.#dynamo.send(
+        const result = await this.#dynamoFor(orgId).send(
           new BatchGetItemCommand({
             RequestItems: Object.fromEntries(
               Object.entries(request).map(([table, Keys]) => [table, { Keys, ConsistentRead: true }]),
@@ -198,7 +208,7 @@ export class KeyHierarchy {
     const { version } = await this.#active(orgId);
     const branch = await this.#branchKey(orgId, version);
     const material = randomBytes(32);
-    await this.#dynamo.send(
+    await this.#dynamoFor(orgId).send(
       new PutItemCommand({
         TableName: this.#table,
         Item: {
@@ -222,7 +232,7 @@ export class KeyHierarchy {
   }
 
   async #loadBeaconKey(orgId: OrgId): Promise<Buffer> {
-    const result = await this.#dynamo.send(
+    const result = await this.#dynamoFor(orgId).send(
       new GetItemCommand({
         TableName: this.#table,
         Key: { pk: { S: beaconPartition(orgId) }, sk: { S: SUBJECT_SORT } },
@@ -264,7 +274,7 @@ export class KeyHierarchy {
 
   /** Crypto-shredding: after this, every copy of the subject's ciphertext, backups included, is unreadable. */
   async eraseSubjectKey(orgId: OrgId, subjectId: string): Promise<void> {
-    await this.#dynamo.send(
+    await this.#dynamoFor(orgId).send(
       new DeleteItemCommand({
         TableName: this.#table,
         Key: { pk: { S: subjectPartition(orgId, subjectId) }, sk: { S: SUBJECT_SORT } },
@@ -317,7 +327,7 @@ export class KeyHierarchy {
   }
 
   async #loadBranchKey(orgId: OrgId, version: number): Promise<BranchKey> {
-    const result = await this.#dynamo.send(
+    const result = await this.#dynamoFor(orgId).send(
       new GetItemCommand({
         TableName: this.#table,
         Key: { pk: { S: branchPartition(orgId) }, sk: { S: branchSort(version) } },
@@ -327,7 +337,7 @@ export class KeyHierarchy {
     const kmsKeyId = result.Item?.kmsKeyId?.S;
     if (!wrapped || !kmsKeyId) throw new KeyUnavailableError('Branch key not found.');
     const decrypted = await this.#kmsCall(() =>
-      this.#kms.send(
+      this.#kmsFor(orgId).send(
         new DecryptCommand({ CiphertextBlob: wrapped, KeyId: kmsKeyId, EncryptionContext: { orgId } }),
       ),
     );
@@ -336,7 +346,7 @@ export class KeyHierarchy {
   }
 
   async #latestBranchItem(orgId: OrgId): Promise<{ version: number; kmsKeyId: string } | undefined> {
-    const result = await this.#dynamo.send(
+    const result = await this.#dynamoFor(orgId).send(
       new QueryCommand({
         TableName: this.#table,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :v)',
@@ -358,11 +368,19 @@ export class KeyHierarchy {
     pending.catch(() => cache.delete(key));
   }
 
+  #dynamoFor(orgId: OrgId): DynamoDBClient {
+    return 'forOrg' in this.#dynamo ? this.#dynamo.forOrg(orgId) : this.#dynamo;
+  }
+
+  #kmsFor(orgId: OrgId): KMSClient {
+    return 'forOrg' in this.#kms ? this.#kms.forOrg(orgId) : this.#kms;
+  }
+
   async #kmsCall<T>(call: () => Promise<T>): Promise<T> {
     try {
       return await call();
     } catch (cause) {
-      throw new KeyUnavailableError('KMS refused or could not be reached.', { cause });
+      throw new KmsCallError('KMS refused or could not be reached.', { cause });
     }
   }
 }

@@ -1,5 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { configFromEnv } from '@confide/api/config';
+import { confideMetrics, publishMetric } from '@confide/api/metrics';
 import { type ProvisionerResponse, runProvisionerEvent } from '@confide/api/provisioning';
 import { type ConfideServices, createServices } from '@confide/api/services';
 import type { Context } from 'aws-lambda';
@@ -77,6 +78,16 @@ export async function handler(event: unknown, context?: Context): Promise<Provis
           : {}),
       });
     } else {
+      // A refused assertion (missing, forged, altered, replayed, expired): an invocation around the api, counted for
+      // the operators' `tampering-refused` alarm.
+      if (response.error.reason) {
+        publishMetric(confideMetrics.tamperingRefused, 1, {
+          level: 'WARN',
+          message: 'provisioner.assertion-refused',
+          action,
+          reason: response.error.reason,
+        });
+      }
       logger.warn('provisioner request refused', {
         action,
         code: response.error.code,

@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
+import { confideMetrics, publishMetric } from '@confide/api/metrics';
 import { systemClock } from '@confide/domain';
 import { KeyHierarchy } from '@confide/keys';
 import { processRetentionRecords, type RetentionHandlerDependencies, tableNames } from '@confide/store';
@@ -46,22 +47,18 @@ const SERVICE = process.env.POWERTOOLS_SERVICE_NAME ?? 'confide-retention';
  */
 function log(message: string, detail: Record<string, unknown>): void {
   const { metric, ...rest } = detail;
-  const level = typeof metric === 'string' ? 'ERROR' : 'INFO';
-  const line: Record<string, unknown> = { level, message, service: SERVICE, ...rest };
-  if (typeof metric === 'string') {
-    line._aws = {
-      Timestamp: Date.now(),
-      CloudWatchMetrics: [
-        {
-          Namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Confide',
-          Dimensions: [['service']],
-          Metrics: [{ Name: metric, Unit: 'Count' }],
-        },
-      ],
-    };
-    line[metric] = 1;
+  if (metric === confideMetrics.retentionIntegrityIncidents.name) {
+    publishMetric(confideMetrics.retentionIntegrityIncidents, 1, { level: 'ERROR', message, ...rest });
+    return;
   }
-  console.log(JSON.stringify(line));
+  console.log(
+    JSON.stringify({
+      level: typeof metric === 'string' ? 'ERROR' : 'INFO',
+      message,
+      service: SERVICE,
+      ...rest,
+    }),
+  );
 }
 
 /**

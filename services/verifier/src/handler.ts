@@ -1,12 +1,13 @@
 import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import { type ConfideServices, configFromEnv, createServices } from '@confide/api';
+import { confideMetrics, publishMetric } from '@confide/api/metrics';
 import { tenantScope } from '@confide/store';
 import { anchoredVerify, KmsCheckpointSigner } from './anchored-verify';
 import { S3CheckpointStore } from './s3-checkpoint-store';
 
-/** The metric the audit-verification alarm watches (namespace `Confide`, dimension `service=verifier`). */
-export const VERIFICATION_FAILURES_METRIC = 'AuditVerificationFailures';
+/** The metric the audit-verification alarm watches (namespace `Confide`, dimension `service=confide-verifier`). */
+export const VERIFICATION_FAILURES_METRIC = confideMetrics.auditVerificationFailures.name;
 /** Set by CDK (infra/constructs/audit-anchor.ts). */
 export const CHECKPOINT_BUCKET_ENVIRONMENT = 'CONFIDE_CHECKPOINT_BUCKET';
 export const CHECKPOINT_KEY_ENVIRONMENT = 'CONFIDE_CHECKPOINT_KEY_ARN';
@@ -67,23 +68,9 @@ export async function handler(): Promise<{ organisations: number; failed: number
       });
     }
   }
-  // CloudWatch embedded metric format: the log line is the metric.
-  console.log(
-    JSON.stringify({
-      _aws: {
-        Timestamp: Date.now(),
-        CloudWatchMetrics: [
-          {
-            Namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Confide',
-            Dimensions: [['service']],
-            Metrics: [{ Name: VERIFICATION_FAILURES_METRIC, Unit: 'Count' }],
-          },
-        ],
-      },
-      service: SERVICE,
-      [VERIFICATION_FAILURES_METRIC]: failed,
-    }),
-  );
+  // CloudWatch embedded metric format: the log line is the metric (every run, 0 included: the verifier-silent alarm
+  // watches that it keeps coming).
+  publishMetric(confideMetrics.auditVerificationFailures, failed);
   return { organisations: organisations.length, failed };
 }
 

@@ -1,8 +1,9 @@
 import { ErrorCode } from '@confide/domain';
-import { INTEGRITY_METRIC, TamperedItemError, tenantScope } from '@confide/store';
+import { TamperedItemError, tenantScope } from '@confide/store';
 import { type DocumentNode, GraphQLError, Kind, type OperationDefinitionNode, type ValueNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { ConfideContext } from '../context';
+import { confideMetrics, publishMetric } from '../metrics';
 
 const MAX_PURPOSE_LENGTH = 500;
 
@@ -99,27 +100,13 @@ async function recordIntegrityFailures(
       { kind: 'TAMPERED_STATE', subjectId: failure.subjectId, itemKind: failure.itemKind, restored: false },
       failure.itemKey,
     );
-    console.log(
-      JSON.stringify({
-        level: 'ERROR',
-        message: 'integrity.tampered-item',
-        orgId: scope.orgId,
-        subjectId: failure.subjectId,
-        itemKind: failure.itemKind,
-        _aws: {
-          Timestamp: Date.now(),
-          CloudWatchMetrics: [
-            {
-              Namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Confide',
-              Dimensions: [['service']],
-              Metrics: [{ Name: INTEGRITY_METRIC, Unit: 'Count' }],
-            },
-          ],
-        },
-        service: process.env.POWERTOOLS_SERVICE_NAME ?? 'confide-api',
-        [INTEGRITY_METRIC]: 1,
-      }),
-    );
+    publishMetric(confideMetrics.apiIntegrityIncidents, 1, {
+      level: 'ERROR',
+      message: 'integrity.tampered-item',
+      orgId: scope.orgId,
+      subjectId: failure.subjectId,
+      itemKind: failure.itemKind,
+    });
   }
 }
 

@@ -12,6 +12,7 @@ import type { EmergencyReview, ServiceUserRecord } from '@confide/store';
 import type { Operation } from '../../access/operation-plugin';
 import { builder } from '../../builder';
 import type { ConfideContext } from '../../context';
+import { confideMetrics, publishMetric } from '../../metrics';
 import { organisationRetention } from '../breaches';
 import { localId } from '../ids';
 import { namesCaller, oncePerRequest } from './shared';
@@ -164,6 +165,15 @@ builder.mutationFields((t) => ({
         reason,
         until: until.toISOString(),
       });
+      // The operators' `emergency-access-opened` alarm (ids only; the review says who and why).
+      publishMetric(confideMetrics.emergencyAccessOpened, 1, {
+        level: 'INFO',
+        message: 'emergency-access.opened',
+        orgId: operation.scope.orgId,
+        reviewId: review.reviewId,
+      });
+      // The governance contacts learn of every opening, by reference only (decision 0035).
+      await context.services.notifications.notify(operation.scope, 'EMERGENCY_ACCESS_OPENED', review.reviewId);
       return review;
     },
   }),

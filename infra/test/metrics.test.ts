@@ -1,0 +1,134 @@
+import { INTEGRITY_METRIC } from '@confide/store';
+import { describe, expect, it } from 'vitest';
+import {
+  confideMetrics,
+  type MetricDefinition,
+  metricLine,
+  publishMetric,
+  setMetricWriter,
+} from '../../packages/api/src/metrics';
+import { synthStage } from './synth-stage';
+
+interface AlarmProperties {
+  readonly AlarmName: string;
+  readonly MetricName?: string;
+  readonly Namespace?: string;
+  readonly Dimensions?: { Name: string; Value: unknown }[];
+  readonly Statistic?: string;
+  readonly TreatMissingData?: string;
+  readonly EvaluationPeriods: number;
+  readonly ComparisonOperator: string;
+}
+
+interface FunctionProperties {
+  readonly FunctionName: string;
+  readonly Environment: { Variables: Record<string, string> };
+}
+
+/** What CloudWatch extracts from an EMF line: namespace, metric name and dimension name → value, per metric. */
+function extracted(line: string): { namespace: string; name: string; dimensions: Record<string, unknown> }[] {
+  const parsed = JSON.parse(line) as Record<string, unknown> & {
+    _aws: {
+      CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[];
+    };
+  };
+  return parsed._aws.CloudWatchMetrics.flatMap((directive) =>
+    directive.Metrics.flatMap((metric) =>
+      directive.Dimensions.map((set) => ({
+        namespace: directive.Namespace,
+        name: metric.Name,
+        dimensions: Object.fromEntries(set.map((name) => [name, parsed[name]])),
+      })),
+    ),
+  ).filter((metric) => typeof parsed[metric.name] === 'number');
+}
+
+describe('Confide metrics: what the code emits is what the alarms watch (issue 20)', () => {
+  const prod = synthStage('prod');
+  const alarms = Object.values(prod.api.findResources('AWS::CloudWatch::Alarm')).map(
+    (a) => a.Properties as AlarmProperties,
+  );
+  const functions = Object.values(prod.api.findResources('AWS::Lambda::Function')).map(
+    (f) => f.Properties as FunctionProperties,
+  );
+
+  /** The environment CDK gives the function publishing a metric (its service name and metrics namespace). */
+  function environmentOf(definition: MetricDefinition): NodeJS.ProcessEnv {
+    const fn = functions.find((f) => f.FunctionName === `confide-prod-${definition.source}`);
+    expect(fn, definition.source).toBeDefined();
+    return fn?.Environment.Variables ?? {};
+  }
+
+  function alarmsWatching(emitted: ReturnType<typeof extracted>[number]): AlarmProperties[] {
+    return alarms.filter(
+      (a) =>
+        a.Namespace === emitted.namespace &&
+        a.MetricName === emitted.name &&
+        JSON.stringify(Object.fromEntries((a.Dimensions ?? []).map((d) => [d.Name, d.Value]))) ===
+          JSON.stringify(emitted.dimensions),
+    );
+  }
+
+  it.each(Object.entries(confideMetrics))(
+    '%s, emitted as its function would, is watched by an alarm with the same name, namespace and dimensions',
+    (_, definition) => {
+      // Act: the emitter, in the environment CDK gives the publishing function.
+      const lines: string[] = [];
+      const restore = setMetricWriter((line) => lines.push(line));
+      const saved = { ...process.env };
+      try {
+        Object.assign(process.env, environmentOf(definition));
+        publishMetric(definition, 1, { orgId: 'org_x' });
+      } finally {
+        process.env = saved;
+        restore();
+      }
+      // Assert
+      expect(lines).toHaveLength(1);
+      const [emitted] = extracted(lines[0] as string);
+      expect(emitted).toMatchObject({ namespace: 'Confide', name: definition.name });
+      expect(
+        alarmsWatching(emitted as ReturnType<typeof extracted>[number]).length,
+        definition.name,
+      ).toBeGreaterThan(0);
+    },
+  );
+
+  it('has no alarm in the Confide namespace that watches a metric nothing emits', () => {
+    const emitted = Object.values(confideMetrics).flatMap((definition) =>
+      extracted(metricLine(definition, 1, {}, environmentOf(definition))),
+    );
+    const custom = alarms.filter((a) => a.Namespace === 'Confide');
+    expect(custom.length).toBeGreaterThanOrEqual(6);
+    for (const alarm of custom) {
+      expect(
+        emitted.some((metric) => alarmsWatching(metric).includes(alarm)),
+        alarm.AlarmName,
+      ).toBe(true);
+    }
+  });
+
+  it('treats missing event metrics as nothing happened, and a silent verifier as breaching', () => {
+    for (const alarm of alarms.filter((a) => a.Namespace === 'Confide')) {
+      const definition = Object.values(confideMetrics).find((d) => d.name === alarm.MetricName);
+      if (alarm.AlarmName === 'confide-prod-verifier-silent') {
+        expect(definition?.kind).toBe('gauge');
+        expect(alarm).toMatchObject({
+          Statistic: 'SampleCount',
+          TreatMissingData: 'breaching',
+          EvaluationPeriods: 2,
+          ComparisonOperator: 'LessThanThreshold',
+        });
+      } else {
+        expect(alarm, alarm.AlarmName).toMatchObject({
+          TreatMissingData: 'notBreaching',
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        });
+      }
+    }
+  });
+
+  it('names the retention handler’s integrity metric as the store does', () => {
+    expect(confideMetrics.retentionIntegrityIncidents.name).toBe(INTEGRITY_METRIC);
+  });
+});
