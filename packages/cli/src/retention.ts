@@ -1,4 +1,4 @@
-import type { ConfideServices } from '@confide/api';
+import { type ConfideServices, notifyDueDeadlinesForAll } from '@confide/api';
 import type { OrgId } from '@confide/domain';
 import { LocalRetention, type LocalStackInfo } from '@confide/local';
 import { servicesFor } from './commands';
@@ -24,6 +24,27 @@ export function startLocalRetention(
     },
   });
   return retention.start(intervalSeconds * 1000);
+}
+
+/** How often `npm start` checks the governance deadlines (hourly in AWS; a minute is plenty locally). */
+export const LOCAL_DEADLINE_CHECK_MS = 60_000;
+
+/**
+ * `npm start`'s stand-in for the scheduled deadlines function (decision 0035): tells each organisation's governance
+ * contacts, through its notification outbox, of overdue breaches and subject access deadlines near expiry.
+ */
+export function startLocalDeadlineChecks(
+  services: ConfideServices,
+  intervalMs = LOCAL_DEADLINE_CHECK_MS,
+): () => void {
+  const check = () =>
+    notifyDueDeadlinesForAll(services).catch((error: unknown) =>
+      console.log(`[notifications] deadlines.local-run-failed ${(error as Error).name}`),
+    );
+  void check();
+  const timer = setInterval(check, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 /** `npx confide retention sweep [--org <slug>]`: one sweep and one pass over the stream, now. */

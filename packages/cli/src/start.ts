@@ -6,7 +6,7 @@ import { DEMO_ORGANISATIONS, mintToken, seedDemo, startLocalStack } from '@confi
 import { startLocalServer } from '@confide/service-api';
 import { ItemLoader, tenantScope } from '@confide/store';
 import { CliError, localDataDir, processAlive } from './data-dir';
-import { startLocalRetention } from './retention';
+import { startLocalDeadlineChecks, startLocalRetention } from './retention';
 
 /** Who runs the stack of this data folder: written before anything starts, removed when it stops. */
 interface RunningMarker {
@@ -146,6 +146,7 @@ export async function startCommand(options: {
   done('server', url);
   // DynamoDB Local runs no TTL: sweep expired items and feed the stream to the retention handler.
   startLocalRetention(stack, services, options.sweepIntervalSeconds);
+  startLocalDeadlineChecks(services);
   done(
     'retention sweeper',
     options.sweepIntervalSeconds > 0 ? `every ${options.sweepIntervalSeconds}s` : 'off (--sweep-interval 0)',
