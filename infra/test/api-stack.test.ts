@@ -1,8 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { accessLogFields } from '../constructs/http-api';
-import { stageConfig } from '../lib/stage-config';
-import { actionsOf, allStatements, synthStage } from './synth-stage';
+import { actionsOf, allStatements, synthStage, testStageConfig } from './synth-stage';
 
 const lambdaFunction = 'AWS::Lambda::Function';
 const services = ['api', 'provisioner', 'retention', 'verifier'] as const;
@@ -237,7 +236,7 @@ describe('ConfideApiStack', () => {
   });
 
   it('throttles the $default stage and each route from the stage config', () => {
-    const { throttling, routeThrottling } = stageConfig('prod');
+    const { throttling, routeThrottling } = testStageConfig('prod');
     prod.api.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
       AutoDeploy: true,
