@@ -3,7 +3,13 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { addConfideStacks, type ConfideStacks } from '../lib/confide-app';
 import { fromRepoRoot } from '../lib/paths';
-import { type StageName, stageConfig } from '../lib/stage-config';
+import {
+  loadStageDeployment,
+  type StageConfig,
+  type StageName,
+  stageConfig,
+  stageFileOf,
+} from '../lib/stage-config';
 
 interface CdkJson {
   readonly context: Record<string, unknown>;
@@ -13,6 +19,19 @@ interface CdkJson {
 function cdkJsonContext(): Record<string, unknown> {
   const cdkJson = JSON.parse(readFileSync(fromRepoRoot('cdk.json'), 'utf8')) as CdkJson;
   return cdkJson.context;
+}
+
+/**
+ * The file of a stage's deployment settings in tests: dev's own (infra/stages/dev.json), and for prod, whose file is
+ * the operators' and not in the repository, a fixture with real-looking values.
+ */
+export function testStageFile(stage: StageName): string {
+  return stage === 'prod' ? fromRepoRoot('infra/test/fixtures/prod-stage.json') : stageFileOf(stage);
+}
+
+/** A stage's configuration as the tests synthesise it. */
+export function testStageConfig(stage: StageName): StageConfig {
+  return stageConfig(stage, loadStageDeployment(stage, testStageFile(stage)));
 }
 
 /** The app of a stage with its stacks added, not yet synthesised (account 123456789012). */
@@ -25,7 +44,7 @@ export function buildStage(
     context['aws:cdk:bundling-stacks'] = [];
   }
   const app = new App({ context });
-  return { app, stacks: addConfideStacks(app, stageConfig(stage), '123456789012') };
+  return { app, stacks: addConfideStacks(app, testStageConfig(stage), '123456789012') };
 }
 
 /** The synthesised stacks of a stage and their templates. */

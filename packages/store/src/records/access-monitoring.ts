@@ -1,14 +1,7 @@
-import {
-  ConditionalCheckFailedException,
-  type DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
-  UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
 import { type Clock, conflict, type NoteKind } from '@confide/domain';
 import { attr, read, requireS } from '../attributes';
-import { queryLive } from '../query-all';
 import type { TenantScope } from '../tenant-scope';
+import { type TableAccess, TenantTable } from '../tenant-table';
 
 /**
  * How an organisation's access is monitored (DATA-PROTECTION.md "Access audit"): its working hours and the
@@ -54,24 +47,21 @@ export interface NoteTally {
 /** Monitoring settings, the organisation's service-user view setting, and the lean reads reports need. */
 export class AccessMonitoring {
   constructor(
-    private readonly dynamo: DynamoDBClient,
+    private readonly access: TableAccess,
     private readonly table: string,
     private readonly clock: Clock,
   ) {}
 
   async settings(scope: TenantScope): Promise<StoredMonitoringSettings> {
-    const result = await this.dynamo.send(
-      new GetItemCommand({
-        TableName: this.table,
-        Key: { pk: attr.s(scope.key('MONITORING')), sk: attr.s('SETTINGS') },
-        ConsistentRead: true,
-      }),
+    const item = await this.#gateway(scope).get(
+      { pk: scope.key('MONITORING'), sk: 'SETTINGS' },
+      { now: this.clock.now() },
     );
-    if (!result.Item) return { settings: DEFAULT_MONITORING_SETTINGS, version: 0 };
-    const stored = JSON.parse(requireS(result.Item, 'settings')) as Partial<MonitoringSettings>;
+    if (!item) return { settings: DEFAULT_MONITORING_SETTINGS, version: 0 };
+    const stored = JSON.parse(requireS(item, 'settings')) as Partial<MonitoringSettings>;
     return {
       settings: { ...DEFAULT_MONITORING_SETTINGS, ...stored },
-      version: read.n(result.Item, 'version') ?? 1,
+      version: read.n(item, 'version') ?? 1,
     };
   }
 
@@ -82,28 +72,23 @@ export class AccessMonitoring {
     expectedVersion: number,
     by: string,
   ): Promise<StoredMonitoringSettings> {
-    try {
-      await this.dynamo.send(
-        new PutItemCommand({
-          TableName: this.table,
-          Item: {
-            pk: attr.s(scope.key('MONITORING')),
-            sk: attr.s('SETTINGS'),
-            settings: attr.s(JSON.stringify(settings)),
-            version: attr.n(expectedVersion + 1),
-            updatedAt: attr.s(this.clock.now().toISOString()),
-            updatedBy: attr.s(by),
-          },
-          ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :expected',
-          ...(expectedVersion === 0
-            ? {}
-            : { ExpressionAttributeValues: { ':expected': attr.n(expectedVersion) } }),
-        }),
-      );
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw conflict();
-      throw error;
-    }
+    const written = await this.#gateway(scope).put(
+      {
+        pk: attr.s(scope.key('MONITORING')),
+        sk: attr.s('SETTINGS'),
+        settings: attr.s(JSON.stringify(settings)),
+        version: attr.n(expectedVersion + 1),
+        updatedAt: attr.s(this.clock.now().toISOString()),
+        updatedBy: attr.s(by),
+      },
+      {
+        ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :expected',
+        ...(expectedVersion === 0
+          ? {}
+          : { ExpressionAttributeValues: { ':expected': attr.n(expectedVersion) } }),
+      },
+    );
+    if (!written.written) throw conflict();
     return { settings, version: expectedVersion + 1 };
   }
 
@@ -112,38 +97,36 @@ export class AccessMonitoring {
    * `showStaffNames`). Optimistic on the organisation's version; returns nothing (re-read the organisation).
    */
   async setShowStaffNames(scope: TenantScope, show: boolean, expectedVersion: number): Promise<void> {
-    try {
-      await this.dynamo.send(
-        new UpdateItemCommand({
-          TableName: this.table,
-          Key: { pk: attr.s(scope.key('ORG')), sk: attr.s('PROFILE') },
-          UpdateExpression: 'SET showStaffNames = :show, version = version + :one',
-          ConditionExpression: 'attribute_exists(pk) AND version = :expected',
-          ExpressionAttributeValues: {
-            ':show': attr.bool(show),
-            ':one': attr.n(1),
-            ':expected': attr.n(expectedVersion),
-          },
-        }),
-      );
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw conflict();
-      throw error;
-    }
+    const written = await this.#gateway(scope).update(
+      { pk: scope.key('ORG'), sk: 'PROFILE' },
+      {
+        UpdateExpression: 'SET showStaffNames = :show, version = version + :one',
+        ConditionExpression: 'attribute_exists(pk) AND version = :expected',
+        ExpressionAttributeValues: {
+          ':show': attr.bool(show),
+          ':one': attr.n(1),
+          ':expected': attr.n(expectedVersion),
+        },
+      },
+    );
+    if (!written.written) throw conflict();
   }
 
   /** Kind and time of each current (unexpired) note of a client: one projected query, no decryption. */
   async noteTallies(scope: TenantScope, clientId: string): Promise<NoteTally[]> {
-    const items = await queryLive(this.dynamo, {
-      table: this.table,
-      pk: scope.key('CLIENT', clientId),
-      prefix: 'NOTE#',
-      now: this.clock.now(),
-      projection: ['kind', 'recordedAt'],
-    });
+    const items = await this.#gateway(scope).queryPrefix(
+      scope.key('CLIENT', clientId),
+      'NOTE#',
+      this.clock.now(),
+      { projection: ['kind', 'recordedAt'] },
+    );
     return items.map((item) => ({
       kind: requireS(item, 'kind') as NoteKind,
       recordedAt: requireS(item, 'recordedAt'),
     }));
+  }
+
+  #gateway(scope: TenantScope): TenantTable {
+    return new TenantTable(scope, this.access, this.table);
   }
 }

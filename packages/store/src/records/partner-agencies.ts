@@ -1,7 +1,6 @@
 import {
   type DynamoDBClient,
   GetItemCommand,
-  QueryCommand,
   TransactionCanceledException,
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
@@ -9,6 +8,7 @@ import { asOrgId, type Clock, ConfideError, ErrorCode, newId, type OrgId } from 
 import { attr, type Item, requireS } from '../attributes';
 import { encodeSubject, identityItem } from '../organisation-directory';
 import { platformKey, type TenantScope } from '../tenant-scope';
+import { type TableAccess, TenantTable } from '../tenant-table';
 
 /** Which organisation and partner a partner agency's Cognito app client belongs to (decision 0022). */
 export interface PartnerClientBinding {
@@ -26,13 +26,29 @@ export interface PartnerAgency {
   readonly createdAt: string;
 }
 
-/** Partner agencies of an organisation, each bound to one client-credentials app. */
+/**
+ * Partner agencies of an organisation, each bound to one client-credentials app. The partner's own items go through
+ * the organisation's table gateway; the platform item binding an app client to its organisation and partner
+ * (`PLATFORM#CLIENT#…`, no tenant's) is reached with the role's own client (`platform`): {@link clientBinding} reads
+ * it, and {@link bindClient} (the provisioner) writes it in one transaction with the partner's items.
+ */
 export class PartnerAgencies {
+  readonly #access: TableAccess;
+  readonly #platform: DynamoDBClient | undefined;
+
+  /** With one shared client, that client also reaches the platform item. */
+  constructor(access: DynamoDBClient, table: string, clock: Clock, platform?: DynamoDBClient);
+  /** With a client per organisation, `platform` is the role's own client for the platform item. */
+  constructor(access: TableAccess, table: string, clock: Clock, platform: DynamoDBClient);
   constructor(
-    private readonly dynamo: DynamoDBClient,
+    access: TableAccess,
     private readonly table: string,
     private readonly clock: Clock,
-  ) {}
+    platform?: DynamoDBClient,
+  ) {
+    this.#access = access;
+    this.#platform = platform ?? ('forOrg' in access ? undefined : access);
+  }
 
   async register(scope: TenantScope, input: { name: string; clientId: string }): Promise<PartnerAgency> {
     const partnerId = newId('partner');
@@ -46,41 +62,29 @@ export class PartnerAgencies {
       clientId: attr.s(input.clientId),
       createdAt: attr.s(this.clock.now().toISOString()),
     };
-    try {
-      await this.dynamo.send(
-        new TransactWriteItemsCommand({
-          TransactItems: [
-            { Put: { TableName: this.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
-            {
-              Put: {
-                TableName: this.table,
-                Item: identityItem(scope, input.clientId, { kind: 'PARTNER', principalId: partnerId }),
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-          ],
-        }),
-      );
-    } catch (error) {
-      if (error instanceof TransactionCanceledException) {
-        throw new ConfideError(ErrorCode.CONFLICT, 'That client id is already bound to a partner.', {
-          field: ['input', 'clientId'],
-        });
-      }
-      throw error;
+    const written = await this.#gateway(scope).transactWrite([
+      { Put: { Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
+      {
+        Put: {
+          Item: identityItem(scope, input.clientId, { kind: 'PARTNER', principalId: partnerId }),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+    ]);
+    if (!written.written) {
+      throw new ConfideError(ErrorCode.CONFLICT, 'That client id is already bound to a partner.', {
+        field: ['input', 'clientId'],
+      });
     }
     return toPartner(item);
   }
 
   async get(scope: TenantScope, partnerId: string): Promise<PartnerAgency | undefined> {
-    const result = await this.dynamo.send(
-      new GetItemCommand({
-        TableName: this.table,
-        Key: { pk: attr.s(scope.key('PARTNER', partnerId)), sk: attr.s('PROFILE') },
-        ConsistentRead: true,
-      }),
+    const item = await this.#gateway(scope).get(
+      { pk: scope.key('PARTNER', partnerId), sk: 'PROFILE' },
+      { now: this.clock.now() },
     );
-    return result.Item ? toPartner(result.Item) : undefined;
+    return item ? toPartner(item) : undefined;
   }
 
   /**
@@ -98,7 +102,7 @@ export class PartnerAgencies {
   ): Promise<void> {
     const createdAt = this.clock.now().toISOString();
     try {
-      await this.dynamo.send(
+      await this.#platformClient().send(
         new TransactWriteItemsCommand({
           TransactItems: [
             {
@@ -160,7 +164,7 @@ export class PartnerAgencies {
    * for a client no partner was bound to. The api reads it for client-credentials tokens, which carry no `org_id`.
    */
   async clientBinding(clientId: string): Promise<PartnerClientBinding | undefined> {
-    const result = await this.dynamo.send(
+    const result = await this.#platformClient().send(
       new GetItemCommand({
         TableName: this.table,
         Key: { pk: attr.s(platformKey.partnerClient(clientId)), sk: attr.s('CLIENT') },
@@ -175,15 +179,26 @@ export class PartnerAgencies {
   }
 
   async list(scope: TenantScope): Promise<PartnerAgency[]> {
-    const result = await this.dynamo.send(
-      new QueryCommand({
-        TableName: this.table,
+    const { items } = await this.#gateway(scope).query(
+      {
         IndexName: 'gsi1',
         KeyConditionExpression: 'gsi1pk = :pk',
         ExpressionAttributeValues: { ':pk': attr.s(scope.key('PARTNERS')) },
-      }),
+      },
+      { now: this.clock.now() },
     );
-    return (result.Items ?? []).map(toPartner);
+    return items.map(toPartner);
+  }
+
+  #gateway(scope: TenantScope): TenantTable {
+    return new TenantTable(scope, this.#access, this.table);
+  }
+
+  /** The role's own client, for the platform item only. */
+  #platformClient(): DynamoDBClient {
+    if (!this.#platform)
+      throw new Error('Partner agencies were built without a client for the platform item.');
+    return this.#platform;
   }
 }
 

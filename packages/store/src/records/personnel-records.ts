@@ -1,14 +1,9 @@
-import {
-  ConditionalCheckFailedException,
-  type DynamoDBClient,
-  GetItemCommand,
-  UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
-import { type Clock, conflict, isExpired } from '@confide/domain';
+import { type Clock, conflict } from '@confide/domain';
 import type { SubjectKey } from '@confide/keys';
 import { attr, type Item, read, requireS } from '../attributes';
 import { itemKeyOf, openField, sealFields } from '../sealed-fields';
 import type { TenantScope } from '../tenant-scope';
+import { type TableAccess, TenantTable } from '../tenant-table';
 
 /** A staff member's personnel details (STAFF_PERSONAL), every one sealed under the staff member's subject key. */
 export const SEALED_PERSONNEL_FIELDS = [
@@ -44,23 +39,18 @@ const SORT = 'PERSONNEL';
 
 export class PersonnelRecords {
   constructor(
-    private readonly dynamo: DynamoDBClient,
+    private readonly access: TableAccess,
     private readonly table: string,
     private readonly clock: Clock,
   ) {}
 
   async get(scope: TenantScope, staffId: string): Promise<PersonnelRecord | undefined> {
-    const result = await this.dynamo.send(
-      new GetItemCommand({
-        TableName: this.table,
-        Key: { pk: attr.s(scope.key('STAFF', staffId)), sk: attr.s(SORT) },
-        ConsistentRead: true,
-      }),
-    );
     // Expires with the rest of a former staff member's records (staff-schedules.ts); never returned after.
-    return result.Item && !isExpired(read.n(result.Item, 'expiresAt'), this.clock.now())
-      ? toRecord(result.Item)
-      : undefined;
+    const item = await this.#gateway(scope).get(
+      { pk: scope.key('STAFF', staffId), sk: SORT },
+      { now: this.clock.now() },
+    );
+    return item ? toRecord(item) : undefined;
   }
 
   /**
@@ -107,28 +97,27 @@ export class PersonnelRecords {
           : 'attribute_exists(version) AND version = :expected';
       if (change.expectedVersion === 0) delete values[':expected'];
     }
-    try {
-      const result = await this.dynamo.send(
-        new UpdateItemCommand({
-          TableName: this.table,
-          Key: { pk: attr.s(pk), sk: attr.s(SORT) },
-          UpdateExpression: `SET ${sets.join(', ')}`,
-          ConditionExpression: condition,
-          ExpressionAttributeNames: Object.keys(names).length > 0 ? names : undefined,
-          ExpressionAttributeValues: values,
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      if (!result.Attributes) throw new Error('Update returned no item.');
-      return toRecord(result.Attributes);
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw conflict();
-      throw error;
-    }
+    const result = await this.#gateway(scope).update(
+      { pk, sk: SORT },
+      {
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: Object.keys(names).length > 0 ? names : undefined,
+        ExpressionAttributeValues: values,
+        ReturnValues: 'ALL_NEW',
+      },
+    );
+    if (!result.written) throw conflict();
+    if (!result.attributes) throw new Error('Update returned no item.');
+    return toRecord(result.attributes);
   }
 
   openSealed(key: SubjectKey, record: PersonnelRecord, field: SealedPersonnelField): string | undefined {
     return openField(key, itemKeyOf(record.pk, record.sk), record.item, field);
+  }
+
+  #gateway(scope: TenantScope): TenantTable {
+    return new TenantTable(scope, this.access, this.table);
   }
 }
 

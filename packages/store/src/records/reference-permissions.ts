@@ -1,15 +1,9 @@
-import {
-  ConditionalCheckFailedException,
-  type DynamoDBClient,
-  PutItemCommand,
-  QueryCommand,
-  UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
 import { type Clock, conflict, newId } from '@confide/domain';
 import type { SubjectKey } from '@confide/keys';
 import { attr, type Item, read, requireS } from '../attributes';
 import { itemKeyOf, openField, sealFields } from '../sealed-fields';
 import type { TenantScope } from '../tenant-scope';
+import { type TableAccess, TenantTable } from '../tenant-table';
 
 /**
  * A staff member's expressed permission for a reference to be given to one recipient until a given time
@@ -51,7 +45,7 @@ export function normaliseRecipient(recipient: string): string {
 /** Reference permissions and released references, in the staff member's partition (`ORG#o#STAFF#s`). */
 export class ReferencePermissions {
   constructor(
-    private readonly dynamo: DynamoDBClient,
+    private readonly access: TableAccess,
     private readonly table: string,
     private readonly clock: Clock,
   ) {}
@@ -74,44 +68,31 @@ export class ReferencePermissions {
       grantedAt: attr.s(this.clock.now().toISOString()),
       ...sealFields(key, itemKeyOf(pk, sk), { recipient: permission.recipient }),
     };
-    await this.dynamo.send(
-      new PutItemCommand({
-        TableName: this.table,
-        Item: item,
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
+    const written = await this.#gateway(scope).put(item, { ConditionExpression: 'attribute_not_exists(pk)' });
+    // A fresh random id never collides; if it did, nothing was overwritten.
+    if (!written.written) throw new Error('A new reference permission id collided.');
     return toPermission(item);
   }
 
   /** Withdraws a permission at once; CONFLICT when it is unknown or already withdrawn. */
   async withdraw(scope: TenantScope, staffId: string, permissionId: string): Promise<ReferencePermission> {
-    try {
-      const result = await this.dynamo.send(
-        new UpdateItemCommand({
-          TableName: this.table,
-          Key: {
-            pk: attr.s(scope.key('STAFF', staffId)),
-            sk: attr.s(`${PERMISSION_PREFIX}${permissionId}`),
-          },
-          UpdateExpression: 'SET withdrawnAt = :now',
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(withdrawnAt)',
-          ExpressionAttributeValues: { ':now': attr.s(this.clock.now().toISOString()) },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      if (!result.Attributes) throw new Error('Update returned no item.');
-      return toPermission(result.Attributes);
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException)
-        throw conflict('The permission is unknown or already withdrawn.');
-      throw error;
-    }
+    const result = await this.#gateway(scope).update(
+      { pk: scope.key('STAFF', staffId), sk: `${PERMISSION_PREFIX}${permissionId}` },
+      {
+        UpdateExpression: 'SET withdrawnAt = :now',
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(withdrawnAt)',
+        ExpressionAttributeValues: { ':now': attr.s(this.clock.now().toISOString()) },
+        ReturnValues: 'ALL_NEW',
+      },
+    );
+    if (!result.written) throw conflict('The permission is unknown or already withdrawn.');
+    if (!result.attributes) throw new Error('Update returned no item.');
+    return toPermission(result.attributes);
   }
 
   /** Every permission the staff member gave, newest first, lapsed and withdrawn ones included. */
   async list(scope: TenantScope, staffId: string): Promise<ReferencePermission[]> {
-    const items = await this.#query(scope.key('STAFF', staffId), PERMISSION_PREFIX);
+    const items = await this.#query(scope, staffId, PERMISSION_PREFIX);
     return items.map(toPermission).sort((a, b) => b.grantedAt.localeCompare(a.grantedAt));
   }
 
@@ -156,19 +137,15 @@ export class ReferencePermissions {
       releasedAt: attr.s(this.clock.now().toISOString()),
       ...sealFields(key, itemKeyOf(pk, sk), { recipient: release.recipient, summary: release.summary }),
     };
-    await this.dynamo.send(
-      new PutItemCommand({
-        TableName: this.table,
-        Item: item,
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
+    const written = await this.#gateway(scope).put(item, { ConditionExpression: 'attribute_not_exists(pk)' });
+    // A fresh random id never collides; if it did, nothing was overwritten.
+    if (!written.written) throw new Error('A new reference release id collided.');
     return toRelease(item);
   }
 
   /** References released about the staff member, newest first. */
   async releases(scope: TenantScope, staffId: string): Promise<ReleasedReference[]> {
-    const items = await this.#query(scope.key('STAFF', staffId), RELEASE_PREFIX);
+    const items = await this.#query(scope, staffId, RELEASE_PREFIX);
     return items.map(toRelease).sort((a, b) => b.releasedAt.localeCompare(a.releasedAt));
   }
 
@@ -180,27 +157,13 @@ export class ReferencePermissions {
     return openField(key, itemKeyOf(release.pk, release.sk), release.item, 'summary');
   }
 
-  async #query(pk: string, prefix: string): Promise<Item[]> {
-    const items: Item[] = [];
-    const now = this.clock.now().getTime();
-    let startKey: Item | undefined;
-    do {
-      const page = await this.dynamo.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': attr.s(pk), ':prefix': attr.s(prefix) },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        const expiresAt = read.n(item, 'expiresAt');
-        if (expiresAt === undefined || expiresAt * 1000 > now) items.push(item);
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return items;
+  /** The staff member's unexpired items whose sort keys start with `prefix`. */
+  #query(scope: TenantScope, staffId: string, prefix: string): Promise<Item[]> {
+    return this.#gateway(scope).queryPrefix(scope.key('STAFF', staffId), prefix, this.clock.now());
+  }
+
+  #gateway(scope: TenantScope): TenantTable {
+    return new TenantTable(scope, this.access, this.table);
   }
 }
 

@@ -1,13 +1,7 @@
-import {
-  ConditionalCheckFailedException,
-  type DynamoDBClient,
-  PutItemCommand,
-  UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
-import { type Clock, isExpired, newId, notFound, toEpochSeconds } from '@confide/domain';
+import { type Clock, newId, notFound, toEpochSeconds } from '@confide/domain';
 import { attr, type Item, read, requireS } from '../attributes';
-import { queryAll } from '../query-all';
 import type { TenantScope } from '../tenant-scope';
+import { type TableAccess, TenantTable } from '../tenant-table';
 
 /**
  * A referral of a client by a partner agency, with the reference the referrer gave it. Kept in the client's
@@ -34,7 +28,7 @@ const SORT_PREFIX = 'REFERRAL#';
 /** Referrals received from partner agencies, and the initial appointment booked for each. */
 export class Referrals {
   constructor(
-    private readonly dynamo: DynamoDBClient,
+    private readonly access: TableAccess,
     private readonly table: string,
     private readonly clock: Clock,
   ) {}
@@ -63,13 +57,9 @@ export class Referrals {
       recordedBy: attr.s(input.recordedBy),
       recordedAt: attr.s(this.clock.now().toISOString()),
     };
-    await this.dynamo.send(
-      new PutItemCommand({
-        TableName: this.table,
-        Item: item,
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
+    const written = await this.#gateway(scope).put(item, { ConditionExpression: 'attribute_not_exists(pk)' });
+    // A fresh random id never collides; if it did, nothing was overwritten.
+    if (!written.written) throw new Error('A new referral id collided.');
     return toReferral(item);
   }
 
@@ -80,45 +70,31 @@ export class Referrals {
     referralId: string,
     booking: { appointmentAt: Date; recordedBy: string },
   ): Promise<Referral> {
-    try {
-      const result = await this.dynamo.send(
-        new UpdateItemCommand({
-          TableName: this.table,
-          Key: {
-            pk: attr.s(scope.key('CLIENT', clientId)),
-            sk: attr.s(`${SORT_PREFIX}${referralId}`),
-          },
-          UpdateExpression: 'SET appointmentAt = :at, appointmentRecordedBy = :by',
-          ConditionExpression:
-            'attribute_exists(pk) AND (attribute_not_exists(expiresAt) OR expiresAt > :now)',
-          ExpressionAttributeValues: {
-            ':at': attr.s(booking.appointmentAt.toISOString()),
-            ':by': attr.s(booking.recordedBy),
-            ':now': attr.n(toEpochSeconds(this.clock.now())),
-          },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      if (!result.Attributes) throw notFound('Referral');
-      return toReferral(result.Attributes);
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw notFound('Referral');
-      throw error;
-    }
+    const result = await this.#gateway(scope).update(
+      { pk: scope.key('CLIENT', clientId), sk: `${SORT_PREFIX}${referralId}` },
+      {
+        UpdateExpression: 'SET appointmentAt = :at, appointmentRecordedBy = :by',
+        ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(expiresAt) OR expiresAt > :now)',
+        ExpressionAttributeValues: {
+          ':at': attr.s(booking.appointmentAt.toISOString()),
+          ':by': attr.s(booking.recordedBy),
+          ':now': attr.n(toEpochSeconds(this.clock.now())),
+        },
+        ReturnValues: 'ALL_NEW',
+      },
+    );
+    if (!result.written || !result.attributes) throw notFound('Referral');
+    return toReferral(result.attributes);
   }
 
   /** A client's referrals, oldest first. */
   async ofClient(scope: TenantScope, clientId: string): Promise<Referral[]> {
-    const items = await queryAll(this.dynamo, {
-      TableName: this.table,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: {
-        ':pk': attr.s(scope.key('CLIENT', clientId)),
-        ':prefix': attr.s(SORT_PREFIX),
-      },
-      ConsistentRead: true,
-    });
-    return this.#live(items).sort((a, b) => a.recordedAt.localeCompare(b.recordedAt));
+    const items = await this.#gateway(scope).queryPrefix(
+      scope.key('CLIENT', clientId),
+      SORT_PREFIX,
+      this.clock.now(),
+    );
+    return items.map(toReferral).sort((a, b) => a.recordedAt.localeCompare(b.recordedAt));
   }
 
   async get(scope: TenantScope, clientId: string, referralId: string): Promise<Referral | undefined> {
@@ -127,22 +103,25 @@ export class Referrals {
 
   /** The referrals one partner made, optionally only those it gave `referrerReference`. */
   async byPartner(scope: TenantScope, partnerId: string, referrerReference?: string): Promise<Referral[]> {
-    const items = await queryAll(this.dynamo, {
-      TableName: this.table,
-      IndexName: 'gsi1',
-      KeyConditionExpression:
-        referrerReference === undefined ? 'gsi1pk = :pk' : 'gsi1pk = :pk AND begins_with(gsi1sk, :reference)',
-      ExpressionAttributeValues: {
-        ':pk': attr.s(scope.key('PARTNER', partnerId, 'REFERRALS')),
-        ...(referrerReference === undefined ? {} : { ':reference': attr.s(`${referrerReference}#`) }),
+    const { items } = await this.#gateway(scope).query(
+      {
+        IndexName: 'gsi1',
+        KeyConditionExpression:
+          referrerReference === undefined
+            ? 'gsi1pk = :pk'
+            : 'gsi1pk = :pk AND begins_with(gsi1sk, :reference)',
+        ExpressionAttributeValues: {
+          ':pk': attr.s(scope.key('PARTNER', partnerId, 'REFERRALS')),
+          ...(referrerReference === undefined ? {} : { ':reference': attr.s(`${referrerReference}#`) }),
+        },
       },
-    });
-    return this.#live(items);
+      { now: this.clock.now() },
+    );
+    return items.map(toReferral);
   }
 
-  #live(items: readonly Item[]): Referral[] {
-    const now = this.clock.now();
-    return items.filter((item) => !isExpired(read.n(item, 'expiresAt'), now)).map(toReferral);
+  #gateway(scope: TenantScope): TenantTable {
+    return new TenantTable(scope, this.access, this.table);
   }
 }
 

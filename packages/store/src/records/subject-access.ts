@@ -1,14 +1,7 @@
-import {
-  ConditionalCheckFailedException,
-  type DynamoDBClient,
-  PutItemCommand,
-  UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
 import { type Classification, type Clock, conflict, newId } from '@confide/domain';
 import { attr, type Item, read, requireS } from '../attributes';
-import { queryAll } from '../query-all';
 import type { TenantScope } from '../tenant-scope';
-import { ReviewQueue } from './review-queue';
+import { type TableAccess, TenantTable } from '../tenant-table';
 
 /**
  * How staff checked the identity of a person asking for their data, when staff record the request (the person's
@@ -66,15 +59,11 @@ export function oneMonthAfter(date: string): string {
 }
 
 export class SubjectAccessRequests {
-  readonly #notices: ReviewQueue;
-
   constructor(
-    private readonly dynamo: DynamoDBClient,
+    private readonly access: TableAccess,
     private readonly table: string,
     private readonly clock: Clock,
-  ) {
-    this.#notices = new ReviewQueue(dynamo, table);
-  }
+  ) {}
 
   async open(
     scope: TenantScope,
@@ -100,24 +89,16 @@ export class SubjectAccessRequests {
       ...(input.identityCheck ? { identityCheck: attr.s(input.identityCheck) } : {}),
       createdAt: attr.s(this.clock.now().toISOString()),
     };
-    await this.dynamo.send(
-      new PutItemCommand({
-        TableName: this.table,
-        Item: item,
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
+    const written = await this.#gateway(scope).put(item, { ConditionExpression: 'attribute_not_exists(pk)' });
+    // A fresh random id never collides; if it did, nothing was overwritten.
+    if (!written.written) throw new Error('A new subject access request id collided.');
     return toRequest(item);
   }
 
   async list(scope: TenantScope): Promise<SubjectAccessRequest[]> {
-    return (
-      await queryAll(this.dynamo, {
-        TableName: this.table,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': attr.s(scope.key('SUBJECT_ACCESS')) },
-      })
-    ).map(toRequest);
+    return (await this.#gateway(scope).queryPrefix(scope.key('SUBJECT_ACCESS'), '', this.clock.now())).map(
+      toRequest,
+    );
   }
 
   async get(scope: TenantScope, requestId: string): Promise<SubjectAccessRequest | undefined> {
@@ -132,28 +113,22 @@ export class SubjectAccessRequests {
   }
 
   async complete(scope: TenantScope, request: SubjectAccessRequest): Promise<SubjectAccessRequest> {
-    try {
-      const result = await this.dynamo.send(
-        new UpdateItemCommand({
-          TableName: this.table,
-          Key: { pk: attr.s(scope.key('SUBJECT_ACCESS')), sk: attr.s(request.sk) },
-          UpdateExpression: 'SET #status = :done, completedAt = :now',
-          ConditionExpression: '#status = :open',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':done': attr.s('COMPLETED'),
-            ':open': attr.s('OPEN'),
-            ':now': attr.s(this.clock.now().toISOString()),
-          },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return toRequest(result.Attributes ?? {});
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException)
-        throw conflict('The request is already completed.');
-      throw error;
-    }
+    const result = await this.#gateway(scope).update(
+      { pk: scope.key('SUBJECT_ACCESS'), sk: request.sk },
+      {
+        UpdateExpression: 'SET #status = :done, completedAt = :now',
+        ConditionExpression: '#status = :open',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':done': attr.s('COMPLETED'),
+          ':open': attr.s('OPEN'),
+          ':now': attr.s(this.clock.now().toISOString()),
+        },
+        ReturnValues: 'ALL_NEW',
+      },
+    );
+    if (!result.written) throw conflict('The request is already completed.');
+    return toRequest(result.attributes ?? {});
   }
 
   /**
@@ -165,28 +140,22 @@ export class SubjectAccessRequests {
     request: SubjectAccessRequest,
     approvedBy: string,
   ): Promise<SubjectAccessRequest> {
-    try {
-      const result = await this.dynamo.send(
-        new UpdateItemCommand({
-          TableName: this.table,
-          Key: { pk: attr.s(scope.key('SUBJECT_ACCESS')), sk: attr.s(request.sk) },
-          UpdateExpression: 'SET exportApprovedBy = :by, exportApprovedAt = :now',
-          ConditionExpression: '#status = :open AND attribute_not_exists(exportApprovedBy)',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':open': attr.s('OPEN'),
-            ':by': attr.s(approvedBy),
-            ':now': attr.s(this.clock.now().toISOString()),
-          },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return toRequest(result.Attributes ?? {});
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException)
-        throw conflict('The export is already approved, or the request is completed.');
-      throw error;
-    }
+    const result = await this.#gateway(scope).update(
+      { pk: scope.key('SUBJECT_ACCESS'), sk: request.sk },
+      {
+        UpdateExpression: 'SET exportApprovedBy = :by, exportApprovedAt = :now',
+        ConditionExpression: '#status = :open AND attribute_not_exists(exportApprovedBy)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':open': attr.s('OPEN'),
+          ':by': attr.s(approvedBy),
+          ':now': attr.s(this.clock.now().toISOString()),
+        },
+        ReturnValues: 'ALL_NEW',
+      },
+    );
+    if (!result.written) throw conflict('The export is already approved, or the request is completed.');
+    return toRequest(result.attributes ?? {});
   }
 
   /** Tells the Caldicott Guardian that staff read a person's export (a queue entry, newest first). */
@@ -207,13 +176,21 @@ export class SubjectAccessRequests {
       readAt: attr.s(readAt),
       classifications: attr.ss(notice.classifications),
     };
-    await this.dynamo.send(new PutItemCommand({ TableName: this.table, Item: item }));
+    await this.#gateway(scope).put(item);
     return toNotice(item);
   }
 
   /** Every export staff read, newest first. */
   async staffExports(scope: TenantScope): Promise<SubjectAccessExportNotice[]> {
-    return (await this.#notices.list(scope.key('SUBJECT_ACCESS_EXPORTS'))).map(toNotice);
+    return (
+      await this.#gateway(scope).queryPrefix(scope.key('SUBJECT_ACCESS_EXPORTS'), '', this.clock.now(), {
+        forward: false,
+      })
+    ).map(toNotice);
+  }
+
+  #gateway(scope: TenantScope): TenantTable {
+    return new TenantTable(scope, this.access, this.table);
   }
 }
 
