@@ -23,7 +23,9 @@ interface CommandSpec {
   /** Extra lines under the usage (examples, rules). */
   readonly notes?: readonly string[];
   readonly options: Readonly<Record<string, OptionSpec>>;
-  run(values: Values): Promise<string | undefined>;
+  /** The words it takes after its options (`<folder>`), as the help shows them; none unless given. */
+  readonly positionals?: string;
+  run(values: Values, positionals: readonly string[]): Promise<string | undefined>;
 }
 
 const str = (values: Values, name: string): string | undefined => {
@@ -187,6 +189,46 @@ const COMMANDS: readonly CommandSpec[] = [
     },
   },
   {
+    name: 'org export',
+    summary: "exports an organisation's records, decrypted, to a folder for the charity (or waives it, with a reason)",
+    notes: [
+      'confide org export --slug <s> --to <folder> [--operator-id <id>]   writes every record, decrypted, and a manifest',
+      'confide org export --slug <s> --waive <reason> [--reference <ref>]   records why the charity gets no export',
+      'Offboarding requires one of the two (decision 0034).',
+    ],
+    options: {
+      slug: { type: 'string', value: '<slug>', description: "the organisation's slug" },
+      to: {
+        type: 'string',
+        value: '<folder>',
+        description: 'the folder the export is written into (a new sub-folder; handed to the charity)',
+      },
+      waive: {
+        type: 'string',
+        value: '<reason>',
+        description: 'CONTROLLER_DECLINED, CONTROLLER_HOLDS_COPY or CONTROLLER_DISSOLVED: no export is made',
+      },
+      reference: {
+        type: 'string',
+        value: '<ref>',
+        description: "the controller's document reference for a waiver (no names)",
+      },
+      'operator-id': OPERATOR_ID,
+    },
+    async run(values) {
+      const { orgExportCommand } = await import('./commands');
+      return orgExportCommand(
+        defined({
+          slug: str(values, 'slug'),
+          to: str(values, 'to'),
+          waive: str(values, 'waive'),
+          reference: str(values, 'reference'),
+          operatorId: str(values, 'operator-id'),
+        }),
+      );
+    },
+  },
+  {
     name: 'org offboard',
     summary: "offboards an organisation on two operators' word",
     notes: [
@@ -225,6 +267,58 @@ const COMMANDS: readonly CommandSpec[] = [
     },
   },
   {
+    name: 'import',
+    summary: "brings a charity's existing records in from CSV files (validated, resumable, audited)",
+    positionals: '[<folder>]',
+    notes: [
+      'confide import --template [<folder>]                       prints (or writes) a mapping file to edit',
+      'confide import --org <slug> --service <id> --as <handle> --dry-run <folder>   checks every row, writes nothing',
+      'confide import --org <slug> --service <id> --as <handle> <folder>             imports; run again to resume',
+    ],
+    options: {
+      org: ORG,
+      service: {
+        type: 'string',
+        value: '<id>',
+        description: 'the service the clients join (its id from the API)',
+      },
+      as: {
+        type: 'string',
+        value: '<handle>',
+        description: 'the staff member importing: a manager of the service who has acknowledged the policy',
+      },
+      mapping: {
+        type: 'string',
+        value: '<file>',
+        description: 'the column mapping (default <folder>/confide-import.json)',
+      },
+      report: {
+        type: 'string',
+        value: '<file>',
+        description: 'where the rejections go (default <folder>/import-rejections.csv)',
+      },
+      'dry-run': { type: 'boolean', description: 'validate everything and report, writing nothing' },
+      template: { type: 'boolean', description: 'a mapping template to start from' },
+    },
+    async run(values, positionals) {
+      if (positionals.length > 1)
+        throw new CliError('confide import takes one folder. See: confide import --help');
+      const { importCommand } = await import('./import/command');
+      return importCommand({
+        dryRun: values['dry-run'] === true,
+        template: values.template === true,
+        ...defined({
+          org: str(values, 'org'),
+          service: str(values, 'service'),
+          as: str(values, 'as'),
+          mapping: str(values, 'mapping'),
+          report: str(values, 'report'),
+          folder: positionals[0],
+        }),
+      });
+    },
+  },
+  {
     name: 'audit verify',
     summary: "checks the access audit's hash chains (exit 1 naming the first bad event)",
     options: { org: ORG },
@@ -241,7 +335,9 @@ function synopsis(command: CommandSpec): string {
   const options = Object.entries(command.options).map(([flag, spec]) =>
     spec.value ? `[--${flag} ${spec.value}]` : `[--${flag}]`,
   );
-  return [`confide ${command.name}`, ...options].join(' ');
+  return [`confide ${command.name}`, ...options, ...(command.positionals ? [command.positionals] : [])].join(
+    ' ',
+  );
 }
 
 function commandHelp(command: CommandSpec): string {
@@ -329,14 +425,22 @@ async function main(argv: string[]): Promise<string | undefined> {
   const options: ParseArgsConfig['options'] = { help: { type: 'boolean', short: 'h' } };
   for (const [flag, spec] of Object.entries(command.options)) options[flag] = { type: spec.type };
   let values: Values;
+  let positionals: string[];
   try {
     // No option is `multiple`, so no value is an array.
-    values = parseArgs({ args: rest, options, strict: true, allowPositionals: false }).values as Values;
+    const parsed = parseArgs({
+      args: rest,
+      options,
+      strict: true,
+      allowPositionals: command.positionals !== undefined,
+    });
+    values = parsed.values as Values;
+    positionals = parsed.positionals;
   } catch (error) {
     throw optionError(command, error);
   }
   if (values.help === true) return commandHelp(command);
-  return command.run(values);
+  return command.run(values, positionals);
 }
 
 // Node 20 is for local development only (the Lambda runs Node 22): the SDK's reminder is noise here.

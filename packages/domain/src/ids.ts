@@ -33,6 +33,7 @@ export const ID_PREFIXES = {
   referral: 'rfl',
   disclosureReview: 'dsr',
   approval: 'apv',
+  importRun: 'imp',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -1,0 +1,174 @@
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { ConfideServices } from '@confide/api';
+import { isIdOf, type OrgId } from '@confide/domain';
+import { tenantScope } from '@confide/store';
+import { servicesFor } from '../commands';
+import { CliError, runningStack } from '../data-dir';
+import { CsvError, type CsvTable, parseCsvTable } from './csv';
+import {
+  ENTITIES,
+  type Entity,
+  type FileMapping,
+  MAPPING_FILE,
+  mappingTemplate,
+  parseMapping,
+} from './mapping';
+import { Progress } from './progress';
+import { planImport, type Rejection } from './rows';
+import { importAuthority, runImport } from './run';
+
+/**
+ * `confide import --org <slug> --service <id> --as <handle> [--dry-run] <folder>` (issue 21, decision 0032). The
+ * stage is where services come from: locally the running stack (`servicesFor`); a deployed stage plugs in here
+ * with services built from its configuration and the signed-in operator's identity.
+ */
+export interface ImportRequest {
+  readonly org?: string | undefined;
+  readonly service?: string | undefined;
+  readonly as?: string | undefined;
+  readonly folder?: string | undefined;
+  readonly mapping?: string | undefined;
+  readonly report?: string | undefined;
+  readonly dryRun: boolean;
+  readonly template: boolean;
+}
+
+/** The local id of a service given as the API's global id (`U2VydmljZTpzdmNf…`) or as its own id (`svc_…`). */
+function serviceIdOf(value: string): string {
+  if (isIdOf('service', value)) return value;
+  const decoded = Buffer.from(value, 'base64').toString('utf8');
+  const id = decoded.startsWith('Service:') ? decoded.slice('Service:'.length) : '';
+  if (!isIdOf('service', id))
+    throw new CliError('--service takes a service id (as the API gives it, or svc_…).');
+  return id;
+}
+
+function readTable(folder: string, mapping: FileMapping | undefined, entity: Entity): CsvTable | undefined {
+  if (!mapping) return undefined;
+  const path = join(folder, mapping.file);
+  if (!existsSync(path))
+    throw new CliError(`The mapping names ${mapping.file} for ${entity}, and the folder has no such file.`);
+  let table: CsvTable;
+  try {
+    table = parseCsvTable(readFileSync(path, 'utf8'));
+  } catch (error) {
+    if (error instanceof CsvError)
+      throw new CliError(`${mapping.file} is not valid CSV at line ${error.line}; nothing imported.`);
+    throw error;
+  }
+  const missing = Object.values(mapping.columns).filter((column) => !table.header.includes(column));
+  if (missing.length > 0) {
+    throw new CliError(
+      `${mapping.file} has no column ${missing.map((c) => `"${c}"`).join(', ')} that the mapping names.`,
+    );
+  }
+  return table;
+}
+
+/** The rejection report: file, line, column, reason code. Never a value from the files. */
+function reportCsv(rejections: readonly Rejection[]): string {
+  const quote = (text: string) => (/[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
+  const rows = [...rejections].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
+  return [
+    'file,line,column,reason',
+    ...rows.map((r) => [r.file, String(r.line), r.column, r.reason].map(quote).join(',')),
+  ]
+    .join('\n')
+    .concat('\n');
+}
+
+async function orgIdOf(services: ConfideServices, slug: string): Promise<OrgId> {
+  const orgId = await services.directory.organisationIdBySlug(slug);
+  if (!orgId) throw new CliError(`No organisation with slug "${slug}".`);
+  return orgId;
+}
+
+export async function importCommand(request: ImportRequest): Promise<string> {
+  if (request.template) {
+    const text = `${JSON.stringify(mappingTemplate(), null, 2)}\n`;
+    if (!request.folder) return text.trimEnd();
+    const path = join(resolve(request.folder), MAPPING_FILE);
+    if (existsSync(path))
+      throw new CliError(`${path} exists already: edit it, or remove it for a fresh template.`);
+    writeFileSync(path, text);
+    return `Wrote a mapping template to ${path}: name your files and columns in it, then run confide import --dry-run.`;
+  }
+  if (!request.org || !request.service || !request.as || !request.folder) {
+    throw new CliError(
+      'Give --org <slug>, --service <id>, --as <handle> and the folder of CSV files (see --help).',
+    );
+  }
+  const folder = resolve(request.folder);
+  if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new CliError(`No folder ${folder}.`);
+  const mappingPath = request.mapping ? resolve(request.mapping) : join(folder, MAPPING_FILE);
+  if (!existsSync(mappingPath)) {
+    throw new CliError(
+      `No mapping file ${mappingPath}: confide import --template <folder> writes one to edit.`,
+    );
+  }
+  const mapping = parseMapping(readFileSync(mappingPath, 'utf8'));
+  const serviceId = serviceIdOf(request.service);
+  const tables = Object.fromEntries(
+    ENTITIES.map((entity) => [entity, readTable(folder, mapping[entity] as FileMapping | undefined, entity)]),
+  ) as Record<Entity, CsvTable | undefined>;
+
+  const services = servicesFor(runningStack());
+  const orgId = await orgIdOf(services, request.org);
+  const scope = tenantScope(orgId);
+  const [organisation, operator, staff] = await Promise.all([
+    services.directory.organisation(orgId),
+    services.directory.staffByHandle(scope, request.as),
+    services.directory.listStaff(scope),
+  ]);
+  if (!organisation) throw new CliError(`No organisation with slug "${request.org}".`);
+  if (!operator) throw new CliError(`No staff member "${request.as}" in ${request.org}.`);
+  const service = (await services.careServices.list(scope)).find((entry) => entry.serviceId === serviceId);
+  if (!service) throw new CliError(`No such service in ${request.org}.`);
+  const authority = importAuthority(organisation, operator, serviceId);
+
+  const plan = planImport(
+    mapping,
+    {
+      clients: tables.clients as CsvTable,
+      allocations: tables.allocations,
+      consents: tables.consents,
+      notes: tables.notes,
+    },
+    {
+      now: services.clock.now(),
+      staffByHandle: new Map(staff.filter((m) => m.status === 'ACTIVE').map((m) => [m.handle, m.staffId])),
+      operatorId: operator.staffId,
+      mayWriteNote: (kind) => authority.note(kind).effect === 'ALLOW',
+    },
+  );
+  const progress = request.dryRun ? undefined : new Progress(plan.clients.length);
+  const summary = await runImport({
+    services,
+    scope,
+    serviceId,
+    mapping,
+    authority,
+    plan,
+    dryRun: request.dryRun,
+    progress,
+  });
+  progress?.finish();
+
+  const reportPath = request.report ? resolve(request.report) : join(folder, 'import-rejections.csv');
+  writeFileSync(reportPath, reportCsv(summary.rejections));
+  const read = Object.entries(plan.rowsRead)
+    .filter(([entity]) => mapping[entity as Entity])
+    .map(([entity, count]) => `${count} ${entity}`)
+    .join(', ');
+  const counts = `${summary.clients} clients, ${summary.allocations} allocations, ${summary.consents} consents, ${summary.notes} notes`;
+  return [
+    request.dryRun
+      ? `Dry run: nothing written. Read ${read}; a real run would import ${counts}.`
+      : `Imported ${counts} in ${summary.seconds.toFixed(1)} s (run ${summary.runId}, by ${operator.handle}).`,
+    ...(summary.alreadyImported > 0
+      ? [`${summary.alreadyImported} clients were imported before and were skipped.`]
+      : []),
+    `${summary.rejections.length} rows rejected: ${reportPath} (file, line, column, reason).`,
+  ].join('\n');
+}

@@ -1,0 +1,370 @@
+import { ConfideError, NOTE_KINDS, type NoteKind, validate } from '@confide/domain';
+import {
+  type AllocationKind,
+  CONSENT_METHODS,
+  CONSENT_SCOPES,
+  type ConsentMethod,
+  type ConsentScope,
+  type ServiceUserDetails,
+} from '@confide/store';
+import type { CsvTable } from './csv';
+import type { Entity, FileMapping, ImportMapping } from './mapping';
+
+/**
+ * Validation of every row, with the API's own validators and bounds (registerServiceUser's `details`, recordNote's
+ * body and distribution, allocateWorker's cover rules, recordConsent's required texts). A rejection names the file,
+ * the line, the charity's column and a reason code: never the value.
+ */
+
+export type ReasonCode =
+  | 'MISSING_VALUE'
+  | 'INVALID_TEXT'
+  | 'INVALID_DATE'
+  | 'INVALID_POSTCODE'
+  | 'INVALID_NHS_NUMBER'
+  | 'INVALID_PHONE'
+  | 'INVALID_EMAIL'
+  | 'UNKNOWN_VALUE'
+  | 'UNMAPPED_NOTE_TYPE'
+  | 'CLASSIFICATION_NOT_PERMITTED'
+  | 'UNKNOWN_STAFF'
+  | 'UNKNOWN_CLIENT'
+  | 'CLIENT_REJECTED'
+  | 'DUPLICATE_SOURCE_ID'
+  | 'DUPLICATE_IN_FILE'
+  | 'DUPLICATE_OF_HELD_RECORD'
+  | 'COVER_NEEDS_FUTURE_END'
+  | 'PRIMARY_HAS_NO_END'
+  | 'DISTRIBUTION_REQUIRED'
+  | 'MALFORMED_CSV'
+  | 'WRITE_FAILED';
+
+export interface Rejection {
+  readonly file: string;
+  readonly line: number;
+  readonly column: string;
+  readonly reason: ReasonCode;
+}
+
+export interface AllocationRow {
+  readonly line: number;
+  readonly staffId: string;
+  readonly kind: AllocationKind;
+  readonly endsAt: Date | undefined;
+}
+
+export interface ConsentRow {
+  readonly line: number;
+  readonly sourceId: string;
+  readonly scope: ConsentScope;
+  readonly method: ConsentMethod;
+  readonly givenBy: 'CLIENT' | 'REPRESENTATIVE';
+  readonly sealed: { agencyName?: string; representativeName?: string; capacityNote?: string };
+}
+
+export interface NoteRow {
+  readonly line: number;
+  readonly sourceId: string;
+  readonly kind: NoteKind;
+  readonly body: string;
+  readonly authorId: string;
+  readonly distribution: readonly string[];
+}
+
+export interface ClientRow {
+  readonly line: number;
+  readonly sourceId: string;
+  readonly details: ServiceUserDetails;
+  readonly allocations: AllocationRow[];
+  readonly consents: ConsentRow[];
+  readonly notes: NoteRow[];
+}
+
+export interface ImportPlan {
+  readonly clients: ClientRow[];
+  readonly rejections: Rejection[];
+  /** Rows read, by entity (good and bad). */
+  readonly rowsRead: Record<Entity, number>;
+}
+
+/** What the rows are checked against: the organisation's active staff and the note kinds the importer may write. */
+export interface PlanContext {
+  readonly now: Date;
+  /** Active staff, by handle. */
+  readonly staffByHandle: ReadonlyMap<string, string>;
+  readonly operatorId: string;
+  /** Whether the importer may write a note of this kind (the note.record policy's W cells). */
+  readonly mayWriteNote: (kind: NoteKind) => boolean;
+}
+
+const MAX_NOTE_LENGTH = 20_000;
+
+/** The reason a domain validator's refusal stands for, by the Confide field it checked. */
+const REASON_BY_FIELD: Record<string, ReasonCode> = {
+  dateOfBirth: 'INVALID_DATE',
+  endsAt: 'INVALID_DATE',
+  postcode: 'INVALID_POSTCODE',
+  nhsNumber: 'INVALID_NHS_NUMBER',
+  phone: 'INVALID_PHONE',
+  email: 'INVALID_EMAIL',
+};
+
+class RowRejected extends Error {
+  constructor(
+    readonly field: string,
+    readonly reason: ReasonCode,
+  ) {
+    super(reason);
+  }
+}
+
+/** Runs a domain validator; its refusal becomes a reason code for the field (its message, which may echo the field, is dropped). */
+function checked<T>(field: string, check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    if (error instanceof ConfideError) throw new RowRejected(field, REASON_BY_FIELD[field] ?? 'INVALID_TEXT');
+    throw error;
+  }
+}
+
+/** One row's fields through its file mapping: blank is absent (a spreadsheet's empty cell is no value). */
+class RowReader {
+  constructor(
+    private readonly mapping: FileMapping,
+    private readonly values: ReadonlyMap<string, string>,
+  ) {}
+
+  optional(field: string): string | undefined {
+    const column = this.mapping.columns[field];
+    const value = column === undefined ? undefined : this.values.get(column);
+    return value === undefined || value.trim() === '' ? undefined : value;
+  }
+
+  required(field: string): string {
+    const value = this.optional(field);
+    if (value === undefined) throw new RowRejected(field, 'MISSING_VALUE');
+    return value;
+  }
+
+  /** An enumeration: the charity's word through `values`, or Confide's own name. */
+  oneOf<T extends string>(field: string, allowed: readonly T[]): T {
+    const raw = this.required(field).trim();
+    const mapped = this.mapping.values?.[field]?.[raw] ?? raw;
+    if (!(allowed as readonly string[]).includes(mapped)) throw new RowRejected(field, 'UNKNOWN_VALUE');
+    return mapped as T;
+  }
+}
+
+function isoDate(value: string, format: ImportMapping['dateFormat']): string {
+  if (format === 'DD/MM/YYYY') {
+    const match = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(value.trim());
+    // Not a date in the stated format: left as it is, for pastDate to refuse.
+    return match ? `${match[3]}-${match[2]?.padStart(2, '0')}-${match[1]?.padStart(2, '0')}` : value;
+  }
+  return value.trim();
+}
+
+/** registerServiceUser's `details`, field by field, with the same validators and bounds. */
+function clientDetails(row: RowReader, mapping: ImportMapping, now: Date): ServiceUserDetails {
+  const at = (field: string) => ['input', field];
+  const optional = <T>(field: string, check: (value: string) => T): T | undefined => {
+    const value = row.optional(field);
+    return value === undefined ? undefined : checked(field, () => check(value));
+  };
+  return {
+    name: checked('name', () => validate.text(at('name'), row.required('name'), { max: 200 })),
+    dateOfBirth: checked('dateOfBirth', () =>
+      validate.pastDate(at('dateOfBirth'), isoDate(row.required('dateOfBirth'), mapping.dateFormat), now),
+    ),
+    address: optional('address', (v) => validate.text(at('address'), v, { max: 500, multiline: true })),
+    postcode: optional('postcode', (v) => validate.postcode(at('postcode'), v)),
+    nhsNumber: optional('nhsNumber', (v) => validate.nhsNumber(at('nhsNumber'), v)),
+    phone: optional('phone', (v) => validate.phone(at('phone'), v)),
+    email: optional('email', (v) => validate.email(at('email'), v)),
+    preferredContact: optional('preferredContact', (v) =>
+      validate.text(at('preferredContact'), v, { max: 200 }),
+    ),
+  };
+}
+
+/** The key two rows share when they are the same person: the NHS number, or name words and date of birth. */
+export function personKeys(details: ServiceUserDetails): string[] {
+  const keys = [`dob:${details.dateOfBirth}|${validate.nameWords(details.name).sort().join(' ')}`];
+  if (details.nhsNumber) keys.push(`nhs:${details.nhsNumber}`);
+  return keys;
+}
+
+export interface SourceTables {
+  readonly clients: CsvTable;
+  readonly allocations?: CsvTable | undefined;
+  readonly consents?: CsvTable | undefined;
+  readonly notes?: CsvTable | undefined;
+}
+
+/** Validates every row of every file; returns the clients to import with their records, and every rejection. */
+export function planImport(mapping: ImportMapping, tables: SourceTables, context: PlanContext): ImportPlan {
+  const rejections: Rejection[] = [];
+  const rowsRead: Record<Entity, number> = { clients: 0, allocations: 0, consents: 0, notes: 0 };
+  const reject = (entity: Entity, line: number, field: string, reason: ReasonCode) => {
+    const fileMapping = mapping[entity] as FileMapping;
+    rejections.push({ file: fileMapping.file, line, column: fileMapping.columns[field] ?? field, reason });
+  };
+
+  // Clients, with duplicates of source id and of person within the file.
+  const clients = new Map<string, ClientRow>();
+  const rejectedClients = new Set<string>();
+  const seenPeople = new Set<string>();
+  for (const { line, values } of tables.clients.rows) {
+    rowsRead.clients++;
+    const row = new RowReader(mapping.clients, values);
+    let sourceId: string | undefined;
+    try {
+      sourceId = row.required('sourceId').trim();
+      if (clients.has(sourceId) || rejectedClients.has(sourceId)) {
+        reject('clients', line, 'sourceId', 'DUPLICATE_SOURCE_ID');
+        continue;
+      }
+      const details = clientDetails(row, mapping, context.now);
+      const keys = personKeys(details);
+      const repeated = keys.find((key) => seenPeople.has(key));
+      if (repeated)
+        throw new RowRejected(repeated.startsWith('nhs:') ? 'nhsNumber' : 'name', 'DUPLICATE_IN_FILE');
+      for (const key of keys) seenPeople.add(key);
+      clients.set(sourceId, { line, sourceId, details, allocations: [], consents: [], notes: [] });
+    } catch (error) {
+      if (!(error instanceof RowRejected)) throw error;
+      if (sourceId !== undefined) rejectedClients.add(sourceId);
+      reject('clients', line, error.field, error.reason);
+    }
+  }
+
+  /** The client a child row belongs to, or its rejection. */
+  const clientOf = (row: RowReader): ClientRow => {
+    const sourceId = row.required('clientSourceId').trim();
+    const client = clients.get(sourceId);
+    if (client) return client;
+    throw new RowRejected(
+      'clientSourceId',
+      rejectedClients.has(sourceId) ? 'CLIENT_REJECTED' : 'UNKNOWN_CLIENT',
+    );
+  };
+  const staff = (field: string, handle: string): string => {
+    const staffId = context.staffByHandle.get(handle.trim());
+    if (!staffId) throw new RowRejected(field, 'UNKNOWN_STAFF');
+    return staffId;
+  };
+
+  const each = (
+    entity: Entity,
+    table: CsvTable | undefined,
+    handle: (row: RowReader, line: number) => void,
+  ) => {
+    const fileMapping = mapping[entity] as FileMapping | undefined;
+    if (!table || !fileMapping) return;
+    for (const { line, values } of table.rows) {
+      rowsRead[entity]++;
+      try {
+        handle(new RowReader(fileMapping, values), line);
+      } catch (error) {
+        if (!(error instanceof RowRejected)) throw error;
+        reject(entity, line, error.field, error.reason);
+      }
+    }
+  };
+
+  each('allocations', tables.allocations, (row, line) => {
+    const client = clientOf(row);
+    const staffId = staff('staffHandle', row.required('staffHandle'));
+    const kind = row.oneOf<AllocationKind>('kind', ['PRIMARY', 'COVER']);
+    const rawEnd = row.optional('endsAt');
+    const endsAt = rawEnd === undefined ? undefined : new Date(rawEnd.trim());
+    if (endsAt && Number.isNaN(endsAt.getTime())) throw new RowRejected('endsAt', 'INVALID_DATE');
+    if (kind === 'COVER' && (!endsAt || endsAt.getTime() <= context.now.getTime())) {
+      throw new RowRejected('endsAt', 'COVER_NEEDS_FUTURE_END');
+    }
+    if (kind === 'PRIMARY' && endsAt) throw new RowRejected('endsAt', 'PRIMARY_HAS_NO_END');
+    if (client.allocations.some((other) => other.staffId === staffId && other.kind === kind)) {
+      throw new RowRejected('staffHandle', 'DUPLICATE_IN_FILE');
+    }
+    client.allocations.push({ line, staffId, kind, endsAt });
+  });
+
+  const consentIds = new Set<string>();
+  each('consents', tables.consents, (row, line) => {
+    const sourceId = row.required('sourceId').trim();
+    if (consentIds.has(sourceId)) throw new RowRejected('sourceId', 'DUPLICATE_SOURCE_ID');
+    consentIds.add(sourceId);
+    const client = clientOf(row);
+    const scope = row.oneOf<ConsentScope>('scope', CONSENT_SCOPES);
+    const method = row.oneOf<ConsentMethod>('method', CONSENT_METHODS);
+    const givenBy = row.oneOf<'CLIENT' | 'REPRESENTATIVE'>('givenBy', ['CLIENT', 'REPRESENTATIVE']);
+    const text = (field: 'agencyName' | 'representativeName' | 'capacityNote', max: number) => {
+      const value = row.optional(field);
+      return value === undefined
+        ? undefined
+        : checked(field, () =>
+            validate.text(['input', field], value, { max, multiline: field === 'capacityNote' }),
+          );
+    };
+    const sealed = {
+      agencyName: text('agencyName', 200),
+      representativeName: text('representativeName', 200),
+      capacityNote: text('capacityNote', 2000),
+    };
+    if (scope === 'NAMED_AGENCY' && !sealed.agencyName) throw new RowRejected('agencyName', 'MISSING_VALUE');
+    if (givenBy === 'REPRESENTATIVE') {
+      if (!sealed.representativeName) throw new RowRejected('representativeName', 'MISSING_VALUE');
+      if (!sealed.capacityNote) throw new RowRejected('capacityNote', 'MISSING_VALUE');
+    }
+    const duplicate = client.consents.some(
+      (other) => other.scope === scope && other.method === method && other.givenBy === givenBy,
+    );
+    if (duplicate) throw new RowRejected('scope', 'DUPLICATE_IN_FILE');
+    client.consents.push({
+      line,
+      sourceId,
+      scope,
+      method,
+      givenBy,
+      sealed: Object.fromEntries(Object.entries(sealed).filter(([, value]) => value !== undefined)),
+    });
+  });
+
+  const noteIds = new Set<string>();
+  each('notes', tables.notes, (row, line) => {
+    const sourceId = row.required('sourceId').trim();
+    if (noteIds.has(sourceId)) throw new RowRejected('sourceId', 'DUPLICATE_SOURCE_ID');
+    noteIds.add(sourceId);
+    const client = clientOf(row);
+    const type = mapping.noteTypes[row.required('type').trim()];
+    // No mapping, no note: never a default kind (a lower classification would widen who reads it).
+    if (!type) throw new RowRejected('type', 'UNMAPPED_NOTE_TYPE');
+    if (!context.mayWriteNote(type.kind)) throw new RowRejected('type', 'CLASSIFICATION_NOT_PERMITTED');
+    const body = checked('body', () =>
+      validate.text(['input', 'body'], row.required('body'), { max: MAX_NOTE_LENGTH, multiline: true }),
+    );
+    const author = row.optional('author');
+    const authorId = author === undefined ? context.operatorId : staff('author', author);
+    const distribution = (row.optional('distribution') ?? '')
+      .split(';')
+      .map((handle) => handle.trim())
+      .filter(Boolean)
+      .map((handle) => staff('distribution', handle));
+    if ((type.kind === 'HANDOVER' || type.kind === 'MEETING') && distribution.length === 0) {
+      throw new RowRejected('distribution', 'DISTRIBUTION_REQUIRED');
+    }
+    client.notes.push({
+      line,
+      sourceId,
+      kind: type.kind,
+      body,
+      authorId,
+      distribution: [...new Set(distribution)],
+    });
+  });
+
+  return { clients: [...clients.values()], rejections, rowsRead };
+}
+
+export { NOTE_KINDS };
