@@ -279,7 +279,7 @@ describe('ConfideApiStack', () => {
 
   it('allows CORS from the configured origins only', () => {
     prod.api.hasResourceProperties('AWS::ApiGatewayV2::Api', {
-      CorsConfiguration: Match.objectLike({ AllowOrigins: ['https://app.confide.example'] }),
+      CorsConfiguration: Match.objectLike({ AllowOrigins: ['https://care.fixture-charity.org.uk'] }),
     });
   });
 

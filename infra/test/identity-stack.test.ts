@@ -96,8 +96,8 @@ describe('ConfideIdentityStack', () => {
       GenerateSecret: false,
       AllowedOAuthFlows: ['code'],
       AllowedOAuthFlowsUserPoolClient: true,
-      CallbackURLs: ['https://app.confide.example/auth/callback'],
-      LogoutURLs: ['https://app.confide.example/'],
+      CallbackURLs: ['https://care.fixture-charity.org.uk/auth/callback'],
+      LogoutURLs: ['https://care.fixture-charity.org.uk/'],
       ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
       PreventUserExistenceErrors: 'ENABLED',
       EnableTokenRevocation: true,
@@ -212,7 +212,7 @@ describe('ConfideIdentityStack', () => {
   });
 
   it('serves sign-in and tokens on the stage domain', () => {
-    prod.identity.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'confide-prod' });
+    prod.identity.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'fixture-charity-care' });
   });
 
   it('outputs the pool id, issuer, client ids and sign-in domain', () => {
