@@ -5,6 +5,7 @@ import {
   createServices,
   DEFAULT_KEY_DELETION_WINDOW_DAYS,
   onboardOrganisation,
+  requireExportOrWaiver,
 } from '@confide/api';
 import { ACCESS_PRESETS, type AccessPreset, type OrgId } from '@confide/domain';
 import { type LocalStackInfo, localStackEnv, mintToken } from '@confide/local';
@@ -178,6 +179,8 @@ export async function orgOffboardCommand(options: {
   const orgId = await orgIdOf(services, slug);
   const approveLine = `npx confide org offboard --slug ${slug} --approve --operator-id <another operator>`;
 
+  // A processor hands the charity its records first (decision 0034): refused before anything is requested.
+  await requireExportOrWaiver(services, orgId);
   const pending = await services.platformAudit.pendingOffboarding(orgId);
   if (options.approve && !pending) {
     throw new CliError(
@@ -234,4 +237,43 @@ export async function usersCommand(options: { org?: string }): Promise<string> {
     ),
   );
   return rows.join('\n');
+}
+
+/**
+ * `confide org export`: the processor's export of an organisation's records to the charity, decrypted, into a new
+ * folder under `--to`; or, with `--waive <reason>`, the record that none is made. Offboarding requires one.
+ */
+export async function orgExportCommand(options: {
+  slug?: string;
+  to?: string;
+  waive?: string;
+  reference?: string;
+  operatorId?: string;
+}): Promise<string> {
+  if (!options.slug) throw new CliError('Give --slug <slug>.');
+  if ((options.to === undefined) === (options.waive === undefined)) {
+    throw new CliError('Give either --to <folder> (export) or --waive <reason> (no export).');
+  }
+  if (options.reference !== undefined && options.waive === undefined) {
+    throw new CliError('--reference goes with --waive.');
+  }
+  const operatorId = operatorIdOf(options.operatorId);
+  const { exportOrganisation, waiveExport, waiverOf } = await import('./org-export');
+  const waiver = options.waive === undefined ? undefined : waiverOf(options.waive, options.reference);
+  const services = servicesFor(runningStack());
+  const orgId = await orgIdOf(services, options.slug);
+  if (waiver) {
+    await waiveExport(services, { orgId, operatorId, ...waiver });
+    return `Export of ${options.slug} waived by ${operatorId} (${waiver.reason}); offboarding may proceed.`;
+  }
+  const summary = await exportOrganisation(services, {
+    orgId,
+    slug: options.slug,
+    destination: options.to ?? '',
+    operatorId,
+  });
+  return (
+    `Exported ${options.slug}: ${summary.serviceUsers} service users (${summary.erased} erased), ${summary.notes} notes, ` +
+    `to ${summary.folder} (manifest sha256 ${summary.manifestDigest}). Hand the folder to the charity.`
+  );
 }

@@ -189,6 +189,46 @@ const COMMANDS: readonly CommandSpec[] = [
     },
   },
   {
+    name: 'org export',
+    summary: "exports an organisation's records, decrypted, to a folder for the charity (or waives it, with a reason)",
+    notes: [
+      'confide org export --slug <s> --to <folder> [--operator-id <id>]   writes every record, decrypted, and a manifest',
+      'confide org export --slug <s> --waive <reason> [--reference <ref>]   records why the charity gets no export',
+      'Offboarding requires one of the two (decision 0034).',
+    ],
+    options: {
+      slug: { type: 'string', value: '<slug>', description: "the organisation's slug" },
+      to: {
+        type: 'string',
+        value: '<folder>',
+        description: 'the folder the export is written into (a new sub-folder; handed to the charity)',
+      },
+      waive: {
+        type: 'string',
+        value: '<reason>',
+        description: 'CONTROLLER_DECLINED, CONTROLLER_HOLDS_COPY or CONTROLLER_DISSOLVED: no export is made',
+      },
+      reference: {
+        type: 'string',
+        value: '<ref>',
+        description: "the controller's document reference for a waiver (no names)",
+      },
+      'operator-id': OPERATOR_ID,
+    },
+    async run(values) {
+      const { orgExportCommand } = await import('./commands');
+      return orgExportCommand(
+        defined({
+          slug: str(values, 'slug'),
+          to: str(values, 'to'),
+          waive: str(values, 'waive'),
+          reference: str(values, 'reference'),
+          operatorId: str(values, 'operator-id'),
+        }),
+      );
+    },
+  },
+  {
     name: 'org offboard',
     summary: "offboards an organisation on two operators' word",
     notes: [

@@ -13,6 +13,8 @@ export const ErrorCode = {
   /** A change one person may not make alone: recorded as pending, it takes effect when a second person approves. */
   APPROVAL_REQUIRED: 'APPROVAL_REQUIRED',
   BAD_USER_INPUT: 'BAD_USER_INPUT',
+  /** Offboarding before the organisation's records were exported to it (or the export waived, with a reason). */
+  EXPORT_REQUIRED: 'EXPORT_REQUIRED',
   RATE_LIMITED: 'RATE_LIMITED',
   INTERNAL: 'INTERNAL',
 } as const;

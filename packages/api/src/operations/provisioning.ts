@@ -12,7 +12,14 @@ import {
   type OrgId,
   type Principal,
 } from '@confide/domain';
-import { type Organisation, type PartnerAgency, type StaffMember, tenantScope } from '@confide/store';
+import {
+  type Organisation,
+  type OrganisationExportRecord,
+  OrganisationExports,
+  type PartnerAgency,
+  type StaffMember,
+  tenantScope,
+} from '@confide/store';
 import type { ConfideServices } from '../services';
 import {
   type OnboardOrganisationInput,
@@ -517,6 +524,7 @@ export async function runProvisionerEvent(
       };
     }
     const { organisationId, pendingWindowInDays } = parsed.input;
+    await requireExportOrWaiver(services, organisationId);
     const organisation = await offboardOrganisation(services, organisationId, pendingWindowInDays);
     const users = signIns ? await disableSignIns(services, signIns, organisation.orgId) : undefined;
     await bestEffort('platform', () =>
@@ -549,6 +557,30 @@ export async function runProvisionerEvent(
     if (isConfideError(error) && error.code !== ErrorCode.INTERNAL) return failureOf(error);
     throw error;
   }
+}
+
+/** The organisation's export records (decision 0034): built from the services' table access. */
+export function organisationExports(services: ConfideServices): OrganisationExports {
+  return new OrganisationExports(services.dynamo, services.config.tables.data, services.clock);
+}
+
+/**
+ * A processor hands the controller its records before offboarding (decision 0034): offboarding runs only after an
+ * export of the organisation's records was recorded, or its waiver with a reason code. Checked where the offboarding
+ * runs (this process locally, the provisioner in AWS), so no path around it reaches the key deletion.
+ */
+export async function requireExportOrWaiver(
+  services: ConfideServices,
+  orgId: OrgId,
+): Promise<OrganisationExportRecord> {
+  const record = await organisationExports(services).latest(tenantScope(orgId));
+  if (!record) {
+    throw new ConfideError(
+      ErrorCode.EXPORT_REQUIRED,
+      "Offboarding needs the organisation's records exported to it first (confide org export), or the export waived with a reason.",
+    );
+  }
+  return record;
 }
 
 /** Two operators' agreement to offboard an organisation: the one who asked and the one who approved. */
@@ -615,8 +647,9 @@ class InProcessProvisioning implements OrganisationProvisioning {
     return onboardOrganisation(this.services, input);
   }
 
-  offboard(orgId: OrgId, pendingWindowInDays: number | undefined, approval: OffboardingApproval) {
+  async offboard(orgId: OrgId, pendingWindowInDays: number | undefined, approval: OffboardingApproval) {
     requireTwoOperators(approval);
+    await requireExportOrWaiver(this.services, orgId);
     return offboardOrganisation(this.services, orgId, pendingWindowInDays);
   }
 
