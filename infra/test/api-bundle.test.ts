@@ -71,6 +71,14 @@ describe('Lambda bundles', () => {
         ),
         service,
       ).toEqual([]);
+      // Printing the schema is for development (npm run schema:print): never reachable from a Lambda entry, whose
+      // bundle would otherwise carry a further copy of @graphql-tools/utils and write schema/schema.graphql when it
+      // runs as main (issue 20).
+      expect(
+        inputs.filter((input) => input.includes('packages/api/src/print-schema')),
+        service,
+      ).toEqual([]);
+      expect(readFileSync(built.path, 'utf8'), service).not.toContain('schema.graphql');
       // The S3 client is the verifier's alone (checkpoints, decision 0029): never in the api's 1.2 MB budget.
       expect(
         inputs.some((input) => input.includes('@aws-sdk/client-s3')),
