@@ -34,7 +34,6 @@ const NOT_YET_THROUGH_THE_GATEWAY: Record<string, string> = {
   'records/retention-state.ts': 'migrating in a follow-up',
   'records/retention-tombstones.ts': 'migrating in a follow-up',
   'records/review-queue.ts': 'migrating in a follow-up',
-  'records/staff-schedules.ts': 'migrating in a follow-up',
 };
 
 const DIRECT_CALL = /\.send\(|new [A-Z][A-Za-z]*Command\(/;

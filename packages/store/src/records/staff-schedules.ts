@@ -1,13 +1,6 @@
 import {
-  ConditionalCheckFailedException,
-  type DynamoDBClient,
-  GetItemCommand,
-  UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
-import {
   type Clock,
   conflict,
-  isExpired,
   type RetentionRules,
   STAFF_SCHEDULE_HORIZON_YEARS,
   staffRecordExpiryAfter,
@@ -16,8 +9,8 @@ import {
 import type { KeyHierarchy } from '@confide/keys';
 import { attr, type Item, read, requireS } from '../attributes';
 import { encodeSubject, type OrganisationDirectory, type StaffMember } from '../organisation-directory';
-import { queryAll } from '../query-all';
 import type { TenantScope } from '../tenant-scope';
+import { type TableAccess, TenantTable } from '../tenant-table';
 import {
   type ItemKey,
   readScheduleIndex,
@@ -75,26 +68,22 @@ export class StaffSchedules {
   readonly states: RetentionStates;
 
   constructor(
-    private readonly dynamo: DynamoDBClient,
+    private readonly access: TableAccess,
     private readonly table: string,
     private readonly keys: KeyHierarchy,
     private readonly directory: OrganisationDirectory,
     private readonly clock: Clock,
   ) {
-    this.states = new RetentionStates(dynamo, table, keys, clock);
+    this.states = new RetentionStates(access, table, keys, clock);
   }
 
   /** The staff member's employment record; undefined when none was ever written or it has expired. */
   async employment(scope: TenantScope, staffId: string): Promise<EmploymentRecord | undefined> {
-    const result = await this.dynamo.send(
-      new GetItemCommand({
-        TableName: this.table,
-        Key: { pk: attr.s(scope.key('STAFF', staffId)), sk: attr.s(EMPLOYMENT) },
-        ConsistentRead: true,
-      }),
+    const item = await this.#gateway(scope).get(
+      { pk: scope.key('STAFF', staffId), sk: EMPLOYMENT },
+      { now: this.clock.now() },
     );
-    if (!result.Item || isExpired(read.n(result.Item, 'expiresAt'), this.clock.now())) return undefined;
-    return toEmployment(result.Item);
+    return item ? toEmployment(item) : undefined;
   }
 
   /** When a staff member whose employment ended on `endedOn` is due under the rules. */
@@ -153,7 +142,7 @@ export class StaffSchedules {
     scope: TenantScope,
     page: { limit: number; after?: string | undefined },
   ): Promise<{ schedules: StaffSchedule[]; next: string | undefined }> {
-    const { entries, next } = await readScheduleIndex(this.dynamo, this.table, {
+    const { entries, next } = await readScheduleIndex(this.#gateway(scope), {
       partitionOf: (year) => staffScheduleIndexPartition(scope, year),
       horizonYears: STAFF_SCHEDULE_HORIZON_YEARS,
       now: this.clock.now(),
@@ -200,8 +189,8 @@ export class StaffSchedules {
    * reference permissions and releases), their handle entry and their identity link.
    */
   async staffItems(scope: TenantScope, staff: StaffMember): Promise<ItemKey[]> {
-    const partition = await queryAll(this.dynamo, {
-      TableName: this.table,
+    // Expired items too (no `now`): setting the expiry leaves them as they are, by its condition.
+    const { items: partition } = await this.#gateway(scope).query({
       KeyConditionExpression: 'pk = :pk',
       ExpressionAttributeValues: { ':pk': attr.s(scope.key('STAFF', staff.staffId)) },
       ProjectionExpression: 'pk, sk',
@@ -223,8 +212,9 @@ export class StaffSchedules {
   async #setExpiry(scope: TenantScope, staff: StaffMember, expiresAt: number | undefined): Promise<void> {
     const now = toEpochSeconds(this.clock.now());
     if (expiresAt !== undefined) await this.states.markScheduled(scope, staff.staffId, expiresAt);
-    await setItemsExpiry(this.dynamo, this.table, await this.staffItems(scope, staff), expiresAt, now);
-    await setSubjectKeyExpiry(this.dynamo, this.keys, scope, staff.staffId, expiresAt, now);
+    const gateway = this.#gateway(scope);
+    await setItemsExpiry(gateway, await this.staffItems(scope, staff), expiresAt, now);
+    await setSubjectKeyExpiry(gateway, this.keys, staff.staffId, expiresAt, now);
     if (expiresAt === undefined) await this.states.markUnscheduled(scope, staff.staffId);
   }
 
@@ -242,21 +232,19 @@ export class StaffSchedules {
     staffId: string,
     update: { expression: string; condition: string; values: Item },
   ): Promise<boolean> {
-    try {
-      await this.dynamo.send(
-        new UpdateItemCommand({
-          TableName: this.table,
-          Key: { pk: attr.s(scope.key('STAFF', staffId)), sk: attr.s(EMPLOYMENT) },
-          UpdateExpression: update.expression,
-          ConditionExpression: update.condition,
-          ExpressionAttributeValues: { ...update.values, ':now': attr.n(toEpochSeconds(this.clock.now())) },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    const result = await this.#gateway(scope).update(
+      { pk: scope.key('STAFF', staffId), sk: EMPLOYMENT },
+      {
+        UpdateExpression: update.expression,
+        ConditionExpression: update.condition,
+        ExpressionAttributeValues: { ...update.values, ':now': attr.n(toEpochSeconds(this.clock.now())) },
+      },
+    );
+    return result.written;
+  }
+
+  #gateway(scope: TenantScope): TenantTable {
+    return new TenantTable(scope, this.access, this.table);
   }
 }
 
