@@ -1,4 +1,5 @@
 import {
+  BatchWriteItemCommand,
   ConditionalCheckFailedException,
   DeleteItemCommand,
   type DeleteItemCommandInput,
@@ -13,6 +14,7 @@ import {
   TransactWriteItemsCommand,
   UpdateItemCommand,
   type UpdateItemCommandInput,
+  type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import type { OrgId } from '@confide/domain';
 import { isExpired } from '@confide/domain';
@@ -281,6 +283,29 @@ export class TenantTable {
         }
       }
       throw error;
+    }
+  }
+
+  /**
+   * Deletes items of this organisation, unconditionally, 25 per BatchWriteItem, retrying what DynamoDB leaves
+   * unprocessed. Every key is checked before the first call, so a foreign key deletes nothing.
+   */
+  async batchDelete(keys: readonly TenantKey[], options: { readonly table?: string } = {}): Promise<void> {
+    const table = options.table ?? this.table;
+    const checked = keys.map((key) => this.#key(key));
+    for (let start = 0; start < checked.length; start += 25) {
+      let pending: WriteRequest[] = checked
+        .slice(start, start + 25)
+        .map((Key) => ({ DeleteRequest: { Key } }));
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt > 8) throw new Error('DynamoDB kept deletions unprocessed.');
+        if (attempt > 0)
+          await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
+        const result = await this.#dynamo.send(
+          new BatchWriteItemCommand({ RequestItems: { [table]: pending } }),
+        );
+        pending = result.UnprocessedItems?.[table] ?? [];
+      }
     }
   }
 

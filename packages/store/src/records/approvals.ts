@@ -1,16 +1,9 @@
-import {
-  ConditionalCheckFailedException,
-  type DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
-  UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
 import { type Clock, conflict, newId, type OrgId } from '@confide/domain';
 import { decryptField, encryptField, type SubjectKey } from '@confide/keys';
 import { attr, type Item, read, requireS } from '../attributes';
-import { queryAll } from '../query-all';
 import { itemKeyOf } from '../sealed-fields';
 import type { TenantScope } from '../tenant-scope';
+import { type TableAccess, TenantTable } from '../tenant-table';
 
 /** Reads subjects' keys (the key hierarchy's `subjectKeys`); a subject without one (erased) is absent. */
 export interface ApprovalKeys {
@@ -61,11 +54,15 @@ function decodeArgs(json: string): Record<string, unknown> {
 
 export class Approvals {
   constructor(
-    private readonly dynamo: DynamoDBClient,
+    private readonly access: TableAccess,
     private readonly table: string,
     private readonly clock: Clock,
     private readonly keys?: ApprovalKeys,
   ) {}
+
+  #gateway(scope: TenantScope): TenantTable {
+    return new TenantTable(scope, this.access, this.table);
+  }
 
   /** The stored form of a change's arguments: sealed under its subject's key when it has one, else as they are. */
   async #argsAttributes(
@@ -130,36 +127,32 @@ export class Approvals {
       status: attr.s('PENDING'),
       expiresAt: attr.n(Math.floor(now.getTime() / 1000) + APPROVAL_LIFETIME_DAYS * 86_400),
     };
-    await this.dynamo.send(
-      new PutItemCommand({
-        TableName: this.table,
-        Item: item,
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
+    const written = await this.#gateway(scope).put(item, { ConditionExpression: 'attribute_not_exists(pk)' });
+    // A fresh random id never collides; if it did, nothing was overwritten.
+    if (!written.written) throw new Error('A new approval id collided.');
     return { ...toApproval(item), args: change.args };
   }
 
   async get(scope: TenantScope, approvalId: string): Promise<PendingApproval | undefined> {
-    const result = await this.dynamo.send(
-      new GetItemCommand({
-        TableName: this.table,
-        Key: { pk: attr.s(scope.key('APPROVAL')), sk: attr.s(approvalId) },
-        ConsistentRead: true,
-      }),
+    // A lapsed change (past its expiry, not yet deleted by TTL) is no change at all.
+    const item = await this.#gateway(scope).get(
+      { pk: scope.key('APPROVAL'), sk: approvalId },
+      { now: this.clock.now() },
     );
-    if (!result.Item || this.#lapsed(result.Item)) return undefined;
-    return (await this.#open(scope, [result.Item]))[0];
+    if (!item) return undefined;
+    return (await this.#open(scope, [item]))[0];
   }
 
   /** Proposed changes still waiting, oldest first. */
   async pending(scope: TenantScope): Promise<PendingApproval[]> {
-    const items = await queryAll(this.dynamo, {
-      TableName: this.table,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': attr.s(scope.key('APPROVAL')) },
-    });
-    const waiting = items.filter((item) => !this.#lapsed(item) && read.s(item, 'status') === 'PENDING');
+    const { items } = await this.#gateway(scope).query(
+      {
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': attr.s(scope.key('APPROVAL')) },
+      },
+      { now: this.clock.now() },
+    );
+    const waiting = items.filter((item) => read.s(item, 'status') === 'PENDING');
     return (await this.#open(scope, waiting)).sort((a, b) => a.proposedAt.localeCompare(b.proposedAt));
   }
 
@@ -173,30 +166,24 @@ export class Approvals {
     status: Exclude<ApprovalStatus, 'PENDING'>,
     decidedBy: string,
   ): Promise<PendingApproval> {
-    try {
-      const result = await this.dynamo.send(
-        new UpdateItemCommand({
-          TableName: this.table,
-          Key: { pk: attr.s(scope.key('APPROVAL')), sk: attr.s(approvalId) },
-          // The arguments go with the decision: a decided change keeps who, what and when, not what was asked.
-          UpdateExpression:
-            'SET #status = :status, decidedBy = :by, decidedAt = :now REMOVE args, argsSealed',
-          ConditionExpression: '#status = :pending',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':status': attr.s(status),
-            ':pending': attr.s('PENDING'),
-            ':by': attr.s(decidedBy),
-            ':now': attr.s(this.clock.now().toISOString()),
-          },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return toApproval(result.Attributes ?? {});
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw conflict('The change was already decided.');
-      throw error;
-    }
+    const result = await this.#gateway(scope).update(
+      { pk: scope.key('APPROVAL'), sk: approvalId },
+      {
+        // The arguments go with the decision: a decided change keeps who, what and when, not what was asked.
+        UpdateExpression: 'SET #status = :status, decidedBy = :by, decidedAt = :now REMOVE args, argsSealed',
+        ConditionExpression: '#status = :pending',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':status': attr.s(status),
+          ':pending': attr.s('PENDING'),
+          ':by': attr.s(decidedBy),
+          ':now': attr.s(this.clock.now().toISOString()),
+        },
+        ReturnValues: 'ALL_NEW',
+      },
+    );
+    if (!result.written) throw conflict('The change was already decided.');
+    return toApproval(result.attributes ?? {});
   }
 
   /** Puts a change back to PENDING, with its arguments, when running it failed after it was marked approved. */
@@ -204,20 +191,14 @@ export class Approvals {
     const stored = await this.#argsAttributes(scope, approval.approvalId, approval.subjectId, approval.args);
     const [name, value] = Object.entries(stored)[0] ?? [];
     if (!name || !value) throw new Error('No arguments to restore.');
-    await this.dynamo.send(
-      new UpdateItemCommand({
-        TableName: this.table,
-        Key: { pk: attr.s(scope.key('APPROVAL')), sk: attr.s(approval.approvalId) },
+    await this.#gateway(scope).update(
+      { pk: scope.key('APPROVAL'), sk: approval.approvalId },
+      {
         UpdateExpression: `SET #status = :pending, ${name} = :args REMOVE decidedBy, decidedAt`,
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':pending': attr.s('PENDING'), ':args': value },
-      }),
+      },
     );
-  }
-
-  #lapsed(item: Item): boolean {
-    const expiresAt = read.n(item, 'expiresAt');
-    return expiresAt !== undefined && expiresAt * 1000 <= this.clock.now().getTime();
   }
 }
 

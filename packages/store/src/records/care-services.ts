@@ -1,10 +1,3 @@
-import {
-  type DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
-  TransactionCanceledException,
-  TransactWriteItemsCommand,
-} from '@aws-sdk/client-dynamodb';
 import { type Clock, newId, notFound } from '@confide/domain';
 import { integrityKeyFrom, type KeyHierarchy } from '@confide/keys';
 import { attr, type Item, read, requireN, requireS } from '../attributes';
@@ -15,8 +8,8 @@ import {
   STAFF_SERVICE_LINKS,
   serviceLinkMac,
 } from '../organisation-directory';
-import { queryAll } from '../query-all';
 import type { TenantScope } from '../tenant-scope';
+import { type TableAccess, TenantTable } from '../tenant-table';
 
 /** A QA assignment: a team leader reviews a service, read-only, for a period (Azure 4.1d). */
 export interface QaAssignment {
@@ -44,12 +37,16 @@ const STAFF_SORT = 'PROFILE';
 /** Services, their managers, members and QA assignments. */
 export class CareServices {
   constructor(
-    private readonly dynamo: DynamoDBClient,
+    private readonly access: TableAccess,
     private readonly table: string,
     private readonly clock: Clock,
     /** For the service links' MACs on the staff items (decision 0030, Access facts). */
     private readonly keys: Pick<KeyHierarchy, 'beaconKey'>,
   ) {}
+
+  #gateway(scope: TenantScope): TenantTable {
+    return new TenantTable(scope, this.access, this.table);
+  }
 
   async create(scope: TenantScope, name: string): Promise<CareService> {
     const serviceId = newId('service');
@@ -64,13 +61,9 @@ export class CareServices {
       createdAt: attr.s(this.clock.now().toISOString()),
       version: attr.n(1),
     };
-    await this.dynamo.send(
-      new PutItemCommand({
-        TableName: this.table,
-        Item: item,
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
+    const written = await this.#gateway(scope).put(item, { ConditionExpression: 'attribute_not_exists(pk)' });
+    // A fresh random id never collides; if it did, nothing was overwritten.
+    if (!written.written) throw new Error('A new service id collided.');
     return toService(item);
   }
 
@@ -80,14 +73,12 @@ export class CareServices {
   }
 
   async list(scope: TenantScope): Promise<CareService[]> {
-    return (
-      await queryAll(this.dynamo, {
-        TableName: this.table,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': attr.s(scope.key('SERVICES')) },
-      })
-    ).map(toService);
+    const { items } = await this.#gateway(scope).query({
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': attr.s(scope.key('SERVICES')) },
+    });
+    return items.map(toService);
   }
 
   /**
@@ -189,47 +180,37 @@ export class CareServices {
     staffId: string,
     change: Record<'service' | 'staff', { expression: string; names: Record<string, string>; values: Item }>,
   ): Promise<CareService> {
-    const serviceKey = { pk: attr.s(scope.key('SERVICE', serviceId)), sk: attr.s(SORT) };
-    try {
-      await this.dynamo.send(
-        new TransactWriteItemsCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: this.table,
-                Key: serviceKey,
-                UpdateExpression: withVersionBump(change.service.expression),
-                ConditionExpression: 'attribute_exists(pk)',
-                ExpressionAttributeNames: change.service.names,
-                ExpressionAttributeValues: { ...change.service.values, ':one': attr.n(1) },
-              },
-            },
-            {
-              Update: {
-                TableName: this.table,
-                Key: { pk: attr.s(scope.key('STAFF', staffId)), sk: attr.s(STAFF_SORT) },
-                UpdateExpression: withVersionBump(change.staff.expression),
-                ConditionExpression: 'attribute_exists(pk)',
-                ExpressionAttributeNames: change.staff.names,
-                ExpressionAttributeValues: { ...change.staff.values, ':one': attr.n(1) },
-              },
-            },
-          ],
-        }),
-      );
-    } catch (error) {
-      if (error instanceof TransactionCanceledException) {
-        const [service, staff] = error.CancellationReasons ?? [];
-        if (service?.Code === 'ConditionalCheckFailed') throw notFound('Service');
-        if (staff?.Code === 'ConditionalCheckFailed') throw notFound('Staff member');
-      }
-      throw error;
+    const gateway = this.#gateway(scope);
+    const serviceKey = { pk: scope.key('SERVICE', serviceId), sk: SORT };
+    const written = await gateway.transactWrite([
+      {
+        Update: {
+          Key: { pk: attr.s(serviceKey.pk), sk: attr.s(serviceKey.sk) },
+          UpdateExpression: withVersionBump(change.service.expression),
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: change.service.names,
+          ExpressionAttributeValues: { ...change.service.values, ':one': attr.n(1) },
+        },
+      },
+      {
+        Update: {
+          Key: { pk: attr.s(scope.key('STAFF', staffId)), sk: attr.s(STAFF_SORT) },
+          UpdateExpression: withVersionBump(change.staff.expression),
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: change.staff.names,
+          ExpressionAttributeValues: { ...change.staff.values, ':one': attr.n(1) },
+        },
+      },
+    ]);
+    if (!written.written) {
+      const [service, staff] = written.reasons;
+      if (service === 'ConditionalCheckFailed') throw notFound('Service');
+      if (staff === 'ConditionalCheckFailed') throw notFound('Staff member');
+      throw new Error('A service change was cancelled.');
     }
-    const result = await this.dynamo.send(
-      new GetItemCommand({ TableName: this.table, Key: serviceKey, ConsistentRead: true }),
-    );
-    if (!result.Item) throw notFound('Service');
-    return toService(result.Item);
+    const item = await gateway.get(serviceKey);
+    if (!item) throw notFound('Service');
+    return toService(item);
   }
 }
 

@@ -1,12 +1,4 @@
-import {
-  ConditionalCheckFailedException,
-  type DynamoDBClient,
-  GetItemCommand,
-  QueryCommand,
-  TransactionCanceledException,
-  TransactWriteItemsCommand,
-  UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
+import { type DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type ClientExpiry,
   type Clock,
@@ -25,9 +17,9 @@ import { ItemLoader } from '../item-loader';
 import { encodeSubject } from '../organisation-directory';
 import { itemKeyOf, openField, sealFields } from '../sealed-fields';
 import type { TenantScope } from '../tenant-scope';
+import { type TableAccess, TenantTable, type TenantTransactItem } from '../tenant-table';
 import { RetentionStates } from './retention-state';
 import {
-  batchDelete,
   erasureMacParts,
   erasureRecordKey,
   keyQuarantineKey,
@@ -97,13 +89,23 @@ export class RetentionSchedules {
   readonly states: RetentionStates;
 
   constructor(
-    private readonly dynamo: DynamoDBClient,
+    private readonly access: TableAccess,
     private readonly table: string,
     private readonly keys: KeyHierarchy,
     private readonly serviceUsers: ServiceUsers,
     private readonly clock: Clock,
   ) {
-    this.states = new RetentionStates(dynamo, table, keys, clock);
+    this.states = new RetentionStates(access, table, keys, clock);
+  }
+
+  #gateway(scope: TenantScope): TenantTable {
+    return new TenantTable(scope, this.access, this.table);
+  }
+
+  /** A per-call loader that reads with the organisation's client. */
+  #loader(scope: TenantScope): ItemLoader {
+    const client: DynamoDBClient = 'forOrg' in this.access ? this.access.forOrg(scope.orgId) : this.access;
+    return new ItemLoader(client, this.keys);
   }
 
   /** When a closed client's records expire under the given rules; undefined for an open case. */
@@ -138,22 +140,16 @@ export class RetentionSchedules {
     client: ServiceUserRecord,
     key: SubjectKey | undefined,
   ): Promise<ItemKey[]> {
-    const items: ItemKey[] = [];
-    let startKey: Item | undefined;
-    do {
-      const page = await this.dynamo.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': attr.s(client.pk) },
-          ProjectionExpression: 'pk, sk',
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) items.push({ pk: requireS(item, 'pk'), sk: requireS(item, 'sk') });
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    const partition = await this.#gateway(scope).query({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': attr.s(client.pk) },
+      ProjectionExpression: 'pk, sk',
+      ConsistentRead: true,
+    });
+    const items: ItemKey[] = partition.items.map((item) => ({
+      pk: requireS(item, 'pk'),
+      sk: requireS(item, 'sk'),
+    }));
     items.push({ pk: scope.key('REFERENCE', client.reference), sk: 'REFERENCE' });
     if (client.externalSubject) {
       items.push({ pk: scope.key('IDENTITY', encodeSubject(client.externalSubject)), sk: 'IDENTITY' });
@@ -191,45 +187,31 @@ export class RetentionSchedules {
     if (!expiry) return { status: 'OPEN' };
     if (this.holdOn(client)) return { status: 'HELD' };
     const expiresAt = toEpochSeconds(expiry.expiresAt);
-    try {
-      await this.dynamo.send(
-        new UpdateItemCommand({
-          TableName: this.table,
-          Key: { pk: attr.s(client.pk), sk: attr.s(PROFILE) },
-          UpdateExpression:
-            'SET expiresAt = :expiresAt, gsi2pk = :due, gsi2sk = :order, retentionBasis = :basis',
-          ConditionExpression: `attribute_exists(pk) AND caseStatus = :closed AND attribute_not_exists(legalHold) AND ${NOT_EXPIRED}`,
-          ExpressionAttributeValues: {
-            ':expiresAt': attr.n(expiresAt),
-            ':due': attr.s(scheduleIndexPartition(scope, new Date(expiresAt * 1000).getUTCFullYear())),
-            ':order': attr.s(scheduleIndexSort(expiresAt, client.clientId)),
-            ':basis': attr.s(expiry.basis),
-            ':closed': attr.s('CLOSED'),
-            ':now': attr.n(this.#nowSeconds()),
-          },
-        }),
-      );
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return { status: 'UNCHANGED' };
-      throw error;
-    }
+    const gateway = this.#gateway(scope);
+    const profileKey = { pk: client.pk, sk: PROFILE };
+    const entered = await gateway.update(profileKey, {
+      UpdateExpression: 'SET expiresAt = :expiresAt, gsi2pk = :due, gsi2sk = :order, retentionBasis = :basis',
+      ConditionExpression: `attribute_exists(pk) AND caseStatus = :closed AND attribute_not_exists(legalHold) AND ${NOT_EXPIRED}`,
+      ExpressionAttributeValues: {
+        ':expiresAt': attr.n(expiresAt),
+        ':due': attr.s(scheduleIndexPartition(scope, new Date(expiresAt * 1000).getUTCFullYear())),
+        ':order': attr.s(scheduleIndexSort(expiresAt, client.clientId)),
+        ':basis': attr.s(expiry.basis),
+        ':closed': attr.s('CLOSED'),
+        ':now': attr.n(this.#nowSeconds()),
+      },
+    });
+    if (!entered.written) return { status: 'UNCHANGED' };
     // Before any other item carries the date: the handler believes an expiry only when this record says so.
     await this.states.markScheduled(scope, client.clientId, expiresAt);
     const items = (await this.clientItems(scope, client, key)).filter((item) => item.sk !== PROFILE);
-    await this.#setExpiry(items, expiresAt);
+    await this.#setExpiry(scope, items, expiresAt);
     await this.#setKeyExpiry(scope, client.clientId, expiresAt);
     // A reopening may have run while the items were being scheduled: if the case is open now, take the
     // schedule off again, so that no item of an open case (nor its key) is left to expire. (reopenCase also
     // unschedules after reopening; between them every interleaving ends unscheduled.)
-    const profile = await this.dynamo.send(
-      new GetItemCommand({
-        TableName: this.table,
-        Key: { pk: attr.s(client.pk), sk: attr.s(PROFILE) },
-        ProjectionExpression: 'caseStatus',
-        ConsistentRead: true,
-      }),
-    );
-    if (profile.Item && read.s(profile.Item, 'caseStatus') !== 'CLOSED') {
+    const profile = await gateway.get(profileKey);
+    if (profile && read.s(profile, 'caseStatus') !== 'CLOSED') {
       await this.unschedule(scope, client, key);
       return { status: 'UNCHANGED' };
     }
@@ -247,23 +229,18 @@ export class RetentionSchedules {
     key: SubjectKey | undefined,
   ): Promise<void> {
     const items = (await this.clientItems(scope, client, key)).filter((item) => item.sk !== PROFILE);
-    await this.#setExpiry(items, undefined);
+    await this.#setExpiry(scope, items, undefined);
     await this.#setKeyExpiry(scope, client.clientId, undefined);
     await this.states.markUnscheduled(scope, client.clientId);
-    try {
-      await this.dynamo.send(
-        new UpdateItemCommand({
-          TableName: this.table,
-          Key: { pk: attr.s(client.pk), sk: attr.s(PROFILE) },
-          UpdateExpression: 'REMOVE expiresAt, gsi2pk, gsi2sk, retentionBasis',
-          ConditionExpression: `attribute_exists(pk) AND ${NOT_EXPIRED}`,
-          ExpressionAttributeValues: { ':now': attr.n(this.#nowSeconds()) },
-        }),
-      );
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw notFound('Service user');
-      throw error;
-    }
+    const cleared = await this.#gateway(scope).update(
+      { pk: client.pk, sk: PROFILE },
+      {
+        UpdateExpression: 'REMOVE expiresAt, gsi2pk, gsi2sk, retentionBasis',
+        ConditionExpression: `attribute_exists(pk) AND ${NOT_EXPIRED}`,
+        ExpressionAttributeValues: { ':now': attr.n(this.#nowSeconds()) },
+      },
+    );
+    if (!cleared.written) throw notFound('Service user');
   }
 
   // ── Legal holds ───────────────────────────────────────────────────────────────────────────────────────────
@@ -283,7 +260,7 @@ export class RetentionSchedules {
     const existing = this.holdOn(client);
     if (existing) {
       await this.#clearForHold(scope, client, key);
-      const hold = await this.#hold(client.pk, existing.sk);
+      const hold = await this.#hold(scope, client.pk, existing.sk);
       if (!hold) throw notFound('Legal hold');
       return { hold, created: false };
     }
@@ -302,40 +279,30 @@ export class RetentionSchedules {
       ...sealFields(key, itemKeyOf(client.pk, sk), { reason: input.reason }),
     };
     const erasure = erasureRecordKey(scope, client.clientId);
-    try {
-      await this.dynamo.send(
-        new TransactWriteItemsCommand({
-          TransactItems: [
-            { Put: { TableName: this.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
-            {
-              Update: {
-                TableName: this.table,
-                Key: { pk: attr.s(client.pk), sk: attr.s(PROFILE) },
-                UpdateExpression: 'SET legalHold = :hold REMOVE expiresAt, gsi2pk, gsi2sk, retentionBasis',
-                ConditionExpression: `attribute_exists(pk) AND attribute_not_exists(legalHold) AND ${NOT_EXPIRED}`,
-                ExpressionAttributeValues: {
-                  ':hold': {
-                    M: { placedAt: attr.s(placedAt), sk: attr.s(sk), placedBy: attr.s(input.placedBy) },
-                  },
-                  ':now': attr.n(this.#nowSeconds()),
-                },
-              },
+    const placed = await written(this.#gateway(scope), [
+      { Put: { Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
+      {
+        Update: {
+          Key: { pk: attr.s(client.pk), sk: attr.s(PROFILE) },
+          UpdateExpression: 'SET legalHold = :hold REMOVE expiresAt, gsi2pk, gsi2sk, retentionBasis',
+          ConditionExpression: `attribute_exists(pk) AND attribute_not_exists(legalHold) AND ${NOT_EXPIRED}`,
+          ExpressionAttributeValues: {
+            ':hold': {
+              M: { placedAt: attr.s(placedAt), sk: attr.s(sk), placedBy: attr.s(input.placedBy) },
             },
-            {
-              ConditionCheck: {
-                TableName: this.table,
-                Key: { pk: attr.s(erasure.pk), sk: attr.s(erasure.sk) },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-          ],
-        }),
-      );
-    } catch (error) {
-      if (error instanceof TransactionCanceledException) {
-        throw conflict('The record changed (or is being erased) while the hold was placed; reload it.');
-      }
-      throw error;
+            ':now': attr.n(this.#nowSeconds()),
+          },
+        },
+      },
+      {
+        ConditionCheck: {
+          Key: { pk: attr.s(erasure.pk), sk: attr.s(erasure.sk) },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+    ]);
+    if (!placed) {
+      throw conflict('The record changed (or is being erased) while the hold was placed; reload it.');
     }
     await this.#clearForHold(scope, client, key);
     return { hold: toHold(item), created: true };
@@ -354,45 +321,33 @@ export class RetentionSchedules {
     const active = this.holdOn(client);
     if (!active) throw conflict('The record is not under a legal hold.');
     const liftedAt = this.clock.now().toISOString();
-    try {
-      await this.dynamo.send(
-        new TransactWriteItemsCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: this.table,
-                Key: { pk: attr.s(client.pk), sk: attr.s(active.sk) },
-                UpdateExpression:
-                  'SET liftedAt = :at, liftedBy = :by, enc_liftReason = :reason REMOVE gsi1pk, gsi1sk',
-                ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(liftedAt)',
-                ExpressionAttributeValues: {
-                  ':at': attr.s(liftedAt),
-                  ':by': attr.s(input.liftedBy),
-                  ':reason':
-                    sealFields(key, itemKeyOf(client.pk, active.sk), { liftReason: input.reason })
-                      .enc_liftReason ?? attr.s(''),
-                },
-              },
-            },
-            {
-              Update: {
-                TableName: this.table,
-                Key: { pk: attr.s(client.pk), sk: attr.s(PROFILE) },
-                UpdateExpression: 'REMOVE legalHold',
-                ConditionExpression: 'legalHold.sk = :sk',
-                ExpressionAttributeValues: { ':sk': attr.s(active.sk) },
-              },
-            },
-          ],
-        }),
-      );
-    } catch (error) {
-      if (error instanceof TransactionCanceledException) {
-        throw conflict('The hold changed while it was lifted; reload it.');
-      }
-      throw error;
-    }
-    const hold = await this.#hold(client.pk, active.sk);
+    const lifted = await written(this.#gateway(scope), [
+      {
+        Update: {
+          Key: { pk: attr.s(client.pk), sk: attr.s(active.sk) },
+          UpdateExpression:
+            'SET liftedAt = :at, liftedBy = :by, enc_liftReason = :reason REMOVE gsi1pk, gsi1sk',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(liftedAt)',
+          ExpressionAttributeValues: {
+            ':at': attr.s(liftedAt),
+            ':by': attr.s(input.liftedBy),
+            ':reason':
+              sealFields(key, itemKeyOf(client.pk, active.sk), { liftReason: input.reason }).enc_liftReason ??
+              attr.s(''),
+          },
+        },
+      },
+      {
+        Update: {
+          Key: { pk: attr.s(client.pk), sk: attr.s(PROFILE) },
+          UpdateExpression: 'REMOVE legalHold',
+          ConditionExpression: 'legalHold.sk = :sk',
+          ExpressionAttributeValues: { ':sk': attr.s(active.sk) },
+        },
+      },
+    ]);
+    if (!lifted) throw conflict('The hold changed while it was lifted; reload it.');
+    const hold = await this.#hold(scope, client.pk, active.sk);
     if (!hold) throw notFound('Legal hold');
     const profile = await this.#profile(scope, client.clientId);
     const schedule = profile
@@ -406,29 +361,26 @@ export class RetentionSchedules {
     scope: TenantScope,
     page: { limit: number; after?: string | undefined },
   ): Promise<{ holds: LegalHold[]; next: string | undefined }> {
-    const result = await this.dynamo.send(
-      new QueryCommand({
-        TableName: this.table,
-        IndexName: HOLD_INDEX,
-        KeyConditionExpression: page.after ? 'gsi1pk = :pk AND gsi1sk > :after' : 'gsi1pk = :pk',
-        ExpressionAttributeValues: {
-          ':pk': attr.s(scope.key('LEGAL_HOLDS')),
-          ...(page.after ? { ':after': attr.s(page.after) } : {}),
-        },
-        Limit: page.limit,
-      }),
-    );
-    const items = result.Items ?? [];
+    // Expiry filtered here, not by the gateway: the cursor continues after the page's last item, expired or not.
+    const { items, lastKey } = await this.#gateway(scope).query({
+      IndexName: HOLD_INDEX,
+      KeyConditionExpression: page.after ? 'gsi1pk = :pk AND gsi1sk > :after' : 'gsi1pk = :pk',
+      ExpressionAttributeValues: {
+        ':pk': attr.s(scope.key('LEGAL_HOLDS')),
+        ...(page.after ? { ':after': attr.s(page.after) } : {}),
+      },
+      Limit: page.limit,
+    });
     const now = this.clock.now();
     const holds = items.filter((item) => !isExpired(read.n(item, 'expiresAt'), now)).map(toHold);
     const last = items.at(-1);
-    return { holds, next: result.LastEvaluatedKey && last ? requireS(last, 'gsi1sk') : undefined };
+    return { holds, next: lastKey && last ? requireS(last, 'gsi1sk') : undefined };
   }
 
   /** The active hold of a client, if any. */
-  async activeHold(client: ServiceUserRecord): Promise<LegalHold | undefined> {
+  async activeHold(scope: TenantScope, client: ServiceUserRecord): Promise<LegalHold | undefined> {
     const active = this.holdOn(client);
-    return active ? this.#hold(client.pk, active.sk) : undefined;
+    return active ? this.#hold(scope, client.pk, active.sk) : undefined;
   }
 
   openHold(key: SubjectKey, hold: LegalHold, field: SealedHoldField): string | undefined {
@@ -439,23 +391,17 @@ export class RetentionSchedules {
     // First: from now on an expiry of this client's items is an incident, not a rule.
     await this.states.markUnscheduled(scope, client.clientId);
     const items = (await this.clientItems(scope, client, key)).filter((item) => item.sk !== PROFILE);
-    await this.#setExpiry(items, undefined);
+    await this.#setExpiry(scope, items, undefined);
     await this.#setKeyExpiry(scope, client.clientId, undefined);
   }
 
-  async #hold(pk: string, sk: string): Promise<LegalHold | undefined> {
-    const result = await this.dynamo.send(
-      new GetItemCommand({
-        TableName: this.table,
-        Key: { pk: attr.s(pk), sk: attr.s(sk) },
-        ConsistentRead: true,
-      }),
-    );
-    return result.Item ? toHold(result.Item) : undefined;
+  async #hold(scope: TenantScope, pk: string, sk: string): Promise<LegalHold | undefined> {
+    const item = await this.#gateway(scope).get({ pk, sk });
+    return item ? toHold(item) : undefined;
   }
 
   async #profile(scope: TenantScope, clientId: string): Promise<ServiceUserRecord | undefined> {
-    return this.serviceUsers.get(scope, clientId, new ItemLoader(this.dynamo, this.keys));
+    return this.serviceUsers.get(scope, clientId, this.#loader(scope));
   }
 
   // ── Erasure ───────────────────────────────────────────────────────────────────────────────────────────────
@@ -479,52 +425,45 @@ export class RetentionSchedules {
       integrityKeyFrom(await this.keys.beaconKey(scope.orgId), scope.orgId),
       erasureMacParts(scope, client.clientId, erasedAt, input.erasedBy),
     );
-    try {
-      await this.dynamo.send(
-        new TransactWriteItemsCommand({
-          TransactItems: [
-            {
-              ConditionCheck: {
-                TableName: this.table,
-                Key: { pk: attr.s(client.pk), sk: attr.s(PROFILE) },
-                ConditionExpression:
-                  'attribute_exists(pk) AND attribute_not_exists(legalHold) AND caseStatus = :closed',
-                ExpressionAttributeValues: { ':closed': attr.s('CLOSED') },
-              },
-            },
-            {
-              Put: {
-                TableName: this.table,
-                Item: {
-                  pk: attr.s(erasure.pk),
-                  sk: attr.s(erasure.sk),
-                  orgId: attr.s(scope.orgId),
-                  subjectId: attr.s(client.clientId),
-                  erasedAt: attr.s(erasedAt),
-                  erasedBy: attr.s(input.erasedBy),
-                  ...(input.approvedBy ? { approvedBy: attr.s(input.approvedBy) } : {}),
-                  mac: attr.s(erasureMac),
-                },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-          ],
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
-      const [profileCheck, erasureRecord] = error.CancellationReasons ?? [];
-      if (profileCheck?.Code === 'ConditionalCheckFailed') {
+    const gateway = this.#gateway(scope);
+    const recorded = await gateway.transactWrite([
+      {
+        ConditionCheck: {
+          Key: { pk: attr.s(client.pk), sk: attr.s(PROFILE) },
+          ConditionExpression:
+            'attribute_exists(pk) AND attribute_not_exists(legalHold) AND caseStatus = :closed',
+          ExpressionAttributeValues: { ':closed': attr.s('CLOSED') },
+        },
+      },
+      {
+        Put: {
+          Item: {
+            pk: attr.s(erasure.pk),
+            sk: attr.s(erasure.sk),
+            orgId: attr.s(scope.orgId),
+            subjectId: attr.s(client.clientId),
+            erasedAt: attr.s(erasedAt),
+            erasedBy: attr.s(input.erasedBy),
+            ...(input.approvedBy ? { approvedBy: attr.s(input.approvedBy) } : {}),
+            mac: attr.s(erasureMac),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+    ]);
+    if (!recorded.written) {
+      const [profileCheck, erasureRecord] = recorded.reasons;
+      if (profileCheck === 'ConditionalCheckFailed') {
         throw conflict('The record is under a legal hold or its case is open; it cannot be erased.');
       }
       // Already recorded: a retried erasure carries on with whatever is left.
-      if (erasureRecord?.Code !== 'ConditionalCheckFailed') throw error;
+      if (erasureRecord !== 'ConditionalCheckFailed') throw new Error('The erasure record was not written.');
     }
     const items = await this.clientItems(scope, client, key);
     await this.keys.eraseSubjectKey(scope.orgId, client.clientId);
     const rest = items.filter((item) => !(item.pk === client.pk && item.sk === PROFILE));
-    await batchDelete(this.dynamo, this.table, rest);
-    await batchDelete(this.dynamo, this.table, [{ pk: client.pk, sk: PROFILE }]);
+    await gateway.batchDelete(rest);
+    await gateway.batchDelete([{ pk: client.pk, sk: PROFILE }]);
     return { itemsRemoved: items.length, erasedAt };
   }
 
@@ -541,39 +480,29 @@ export class RetentionSchedules {
   async recoverQuarantinedKey(scope: TenantScope, subjectId: string): Promise<boolean> {
     const quarantine = keyQuarantineKey(scope, subjectId);
     const location = this.keys.subjectKeyLocation(scope.orgId, subjectId);
-    try {
-      await this.dynamo.send(
-        new TransactWriteItemsCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: this.table,
-                Key: { pk: attr.s(quarantine.pk), sk: attr.s(quarantine.sk) },
-                UpdateExpression: 'SET recoveredAt = :at REMOVE expiresAt',
-                ConditionExpression:
-                  'attribute_exists(pk) AND attribute_not_exists(recoveredAt) AND expiresAt > :now',
-                ExpressionAttributeValues: {
-                  ':now': attr.n(this.#nowSeconds()),
-                  ':at': attr.s(this.clock.now().toISOString()),
-                },
-              },
-            },
-            {
-              Update: {
-                TableName: location.table,
-                Key: location.key,
-                UpdateExpression: 'REMOVE expiresAt, quarantinedAt',
-                ConditionExpression: 'attribute_exists(pk)',
-              },
-            },
-          ],
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof TransactionCanceledException) return false;
-      throw error;
-    }
+    // The key table's item is the organisation's too (`ORG#<orgId>#SUBJECT#…`): one transaction, both tables.
+    return written(this.#gateway(scope), [
+      {
+        Update: {
+          Key: { pk: attr.s(quarantine.pk), sk: attr.s(quarantine.sk) },
+          UpdateExpression: 'SET recoveredAt = :at REMOVE expiresAt',
+          ConditionExpression:
+            'attribute_exists(pk) AND attribute_not_exists(recoveredAt) AND expiresAt > :now',
+          ExpressionAttributeValues: {
+            ':now': attr.n(this.#nowSeconds()),
+            ':at': attr.s(this.clock.now().toISOString()),
+          },
+        },
+      },
+      {
+        Update: {
+          TableName: location.table,
+          Key: location.key,
+          UpdateExpression: 'REMOVE expiresAt, quarantinedAt',
+          ConditionExpression: 'attribute_exists(pk)',
+        },
+      },
+    ]);
   }
 
   // ── The schedule: report and rule changes ─────────────────────────────────────────────────────────────────
@@ -587,7 +516,7 @@ export class RetentionSchedules {
     scope: TenantScope,
     page: { limit: number; after?: string | undefined },
   ): Promise<{ cases: ScheduledCase[]; next: string | undefined }> {
-    const { entries, next } = await readScheduleIndex(this.dynamo, this.table, {
+    const { entries, next } = await readScheduleIndex(this.#gateway(scope), {
       partitionOf: (year) => scheduleIndexPartition(scope, year),
       horizonYears: SCHEDULE_HORIZON_YEARS,
       now: this.clock.now(),
@@ -608,7 +537,7 @@ export class RetentionSchedules {
     page: { limit: number; after?: string | undefined },
   ): Promise<{ examined: number; rescheduled: number; next: string | undefined }> {
     const { cases, next } = await this.scheduled(scope, page);
-    const loader = new ItemLoader(this.dynamo, this.keys);
+    const loader = this.#loader(scope);
     let rescheduled = 0;
     await inBatches(cases, UPDATE_CONCURRENCY, async (scheduled) => {
       const [client, key] = await Promise.all([
@@ -626,12 +555,12 @@ export class RetentionSchedules {
 
   // ── Items ─────────────────────────────────────────────────────────────────────────────────────────────────
 
-  #setExpiry(items: readonly ItemKey[], expiresAt: number | undefined): Promise<void> {
-    return setItemsExpiry(this.dynamo, this.table, items, expiresAt, this.#nowSeconds());
+  #setExpiry(scope: TenantScope, items: readonly ItemKey[], expiresAt: number | undefined): Promise<void> {
+    return setItemsExpiry(this.#gateway(scope), items, expiresAt, this.#nowSeconds());
   }
 
   #setKeyExpiry(scope: TenantScope, clientId: string, expiresAt: number | undefined): Promise<void> {
-    return setSubjectKeyExpiry(this.dynamo, this.keys, scope, clientId, expiresAt, this.#nowSeconds());
+    return setSubjectKeyExpiry(this.#gateway(scope), this.keys, clientId, expiresAt, this.#nowSeconds());
   }
 
   #nowSeconds(): number {
@@ -642,34 +571,25 @@ export class RetentionSchedules {
 // ── Shared by every schedule (clients here, staff in staff-schedules.ts) ────────────────────────────────────
 
 /**
- * Sets (or, with `expiresAt` undefined, removes) the expiry of items, concurrently. Conditional on the item not
- * having expired: nothing expired is ever brought back, and a gone item is skipped.
+ * Sets (or, with `expiresAt` undefined, removes) the expiry of items of the gateway's organisation, concurrently.
+ * Conditional on the item not having expired: nothing expired is ever brought back, and a gone item is skipped
+ * (its failed condition is the gateway's `written: false`).
  */
 export async function setItemsExpiry(
-  dynamo: DynamoDBClient,
-  table: string,
+  gateway: TenantTable,
   items: readonly ItemKey[],
   expiresAt: number | undefined,
   now: number,
 ): Promise<void> {
   await inBatches(items, UPDATE_CONCURRENCY, async (item) => {
-    try {
-      await dynamo.send(
-        new UpdateItemCommand({
-          TableName: table,
-          Key: { pk: attr.s(item.pk), sk: attr.s(item.sk) },
-          UpdateExpression: expiresAt === undefined ? 'REMOVE expiresAt' : 'SET expiresAt = :expiresAt',
-          ConditionExpression: `attribute_exists(pk) AND ${NOT_EXPIRED}`,
-          ExpressionAttributeValues: {
-            ':now': attr.n(now),
-            ...(expiresAt === undefined ? {} : { ':expiresAt': attr.n(expiresAt) }),
-          },
-        }),
-      );
-    } catch (error) {
-      // Gone, or already expired: nothing to schedule, and nothing expired is ever brought back.
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+    await gateway.update(item, {
+      UpdateExpression: expiresAt === undefined ? 'REMOVE expiresAt' : 'SET expiresAt = :expiresAt',
+      ConditionExpression: `attribute_exists(pk) AND ${NOT_EXPIRED}`,
+      ExpressionAttributeValues: {
+        ':now': attr.n(now),
+        ...(expiresAt === undefined ? {} : { ':expiresAt': attr.n(expiresAt) }),
+      },
+    });
   });
 }
 
@@ -678,30 +598,36 @@ export async function setItemsExpiry(
  * that the retention handler first keeps it in quarantine for the grace period (`KEY_QUARANTINE_DAYS`).
  */
 export async function setSubjectKeyExpiry(
-  dynamo: DynamoDBClient,
+  gateway: TenantTable,
   keys: Pick<KeyHierarchy, 'subjectKeyLocation'>,
-  scope: TenantScope,
   subjectId: string,
   expiresAt: number | undefined,
   now: number,
 ): Promise<void> {
-  const { table, key } = keys.subjectKeyLocation(scope.orgId, subjectId);
-  try {
-    await dynamo.send(
-      new UpdateItemCommand({
-        TableName: table,
-        Key: key,
-        UpdateExpression: expiresAt === undefined ? 'REMOVE expiresAt' : 'SET expiresAt = :expiresAt',
-        ConditionExpression: `attribute_exists(pk) AND ${NOT_EXPIRED}`,
-        ExpressionAttributeValues: {
-          ':now': attr.n(now),
-          ...(expiresAt === undefined ? {} : { ':expiresAt': attr.n(subjectKeyExpiry(expiresAt)) }),
-        },
-      }),
-    );
-  } catch (error) {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
-  }
+  // The key table's items are the organisation's too (`ORG#<orgId>#SUBJECT#…`): the same gateway, that table.
+  const { table, key } = keys.subjectKeyLocation(gateway.scope.orgId, subjectId);
+  // A failed condition (no key, or already expired) is `written: false`: nothing expired is brought back.
+  await gateway.update(
+    { pk: key.pk.S, sk: key.sk.S },
+    {
+      TableName: table,
+      UpdateExpression: expiresAt === undefined ? 'REMOVE expiresAt' : 'SET expiresAt = :expiresAt',
+      ConditionExpression: `attribute_exists(pk) AND ${NOT_EXPIRED}`,
+      ExpressionAttributeValues: {
+        ':now': attr.n(now),
+        ...(expiresAt === undefined ? {} : { ':expiresAt': attr.n(subjectKeyExpiry(expiresAt)) }),
+      },
+    },
+  );
+}
+
+/** What {@link readScheduleIndex} reads: the index partitions by year, how far ahead, and one page. */
+export interface ScheduleIndexRead<T> {
+  readonly partitionOf: (year: number) => string;
+  readonly horizonYears: number;
+  readonly now: Date;
+  readonly page: { limit: number; after?: string | undefined };
+  readonly toEntry: (item: Item) => T | undefined;
 }
 
 /**
@@ -710,15 +636,8 @@ export async function setSubjectKeyExpiry(
  * The cursor continues right after the last entry returned.
  */
 export async function readScheduleIndex<T extends { expiresAt: number }>(
-  dynamo: DynamoDBClient,
-  table: string,
-  index: {
-    partitionOf: (year: number) => string;
-    horizonYears: number;
-    now: Date;
-    page: { limit: number; after?: string | undefined };
-    toEntry: (item: Item) => T | undefined;
-  },
+  gateway: TenantTable,
+  index: ScheduleIndexRead<T>,
 ): Promise<{ entries: T[]; next: string | undefined }> {
   const { now, page } = index;
   const cursor = decodeCursor(page.after);
@@ -731,25 +650,23 @@ export async function readScheduleIndex<T extends { expiresAt: number }>(
   for (; year <= lastYear && entries.length < page.limit; year++, after = '') {
     let startKey: Item | undefined;
     do {
-      const result = await dynamo.send(
-        new QueryCommand({
-          TableName: table,
-          IndexName: SCHEDULE_INDEX,
-          KeyConditionExpression: after ? 'gsi2pk = :pk AND gsi2sk > :after' : 'gsi2pk = :pk',
-          ExpressionAttributeValues: {
-            ':pk': attr.s(index.partitionOf(year)),
-            ...(after ? { ':after': attr.s(after) } : {}),
-          },
-          Limit: page.limit - entries.length,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of result.Items ?? []) {
+      // One page at a time, expiry filtered here: the cursor moves past expired entries too.
+      const result = await gateway.query({
+        IndexName: SCHEDULE_INDEX,
+        KeyConditionExpression: after ? 'gsi2pk = :pk AND gsi2sk > :after' : 'gsi2pk = :pk',
+        ExpressionAttributeValues: {
+          ':pk': attr.s(index.partitionOf(year)),
+          ...(after ? { ':after': attr.s(after) } : {}),
+        },
+        Limit: page.limit - entries.length,
+        ExclusiveStartKey: startKey,
+      });
+      for (const item of result.items) {
         after = requireS(item, 'gsi2sk');
         const entry = index.toEntry(item);
         if (entry && !isExpired(entry.expiresAt, now)) entries.push(entry);
       }
-      startKey = result.LastEvaluatedKey;
+      startKey = result.lastKey;
     } while (startKey && entries.length < page.limit);
     if (entries.length >= page.limit) {
       const more = startKey !== undefined || year < lastYear;
@@ -818,6 +735,19 @@ function toHold(item: Item): LegalHold {
     sk: requireS(item, 'sk'),
     item,
   };
+}
+
+/**
+ * Runs a transaction through the gateway; false when it was cancelled — by a failed condition or by a concurrent
+ * transaction on the same items (DynamoDB's TransactionConflict): both mean the record changed meanwhile.
+ */
+async function written(gateway: TenantTable, items: readonly TenantTransactItem[]): Promise<boolean> {
+  try {
+    return (await gateway.transactWrite(items)).written;
+  } catch (error) {
+    if (error instanceof TransactionCanceledException) return false;
+    throw error;
+  }
 }
 
 /** Runs `task` over `items`, at most `width` at a time. */

@@ -1,8 +1,8 @@
-import { type DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { Clock } from '@confide/domain';
 import { integrityKeyFrom, integrityMac, type KeyHierarchy, verifyIntegrityMac } from '@confide/keys';
 import { attr, read } from '../attributes';
 import type { TenantScope } from '../tenant-scope';
+import { type TableAccess, TenantTable } from '../tenant-table';
 
 const RETENTION_STATE_SORT = 'RETENTION_STATE';
 const MAC_LABEL = 'confide.retention-state.v1';
@@ -30,7 +30,7 @@ export function retentionStateKey(scope: TenantScope, subjectId: string): { pk: 
 
 export class RetentionStates {
   constructor(
-    private readonly dynamo: DynamoDBClient,
+    private readonly access: TableAccess,
     private readonly table: string,
     private readonly keys: Pick<KeyHierarchy, 'beaconKey'>,
     private readonly clock: Clock,
@@ -47,25 +47,14 @@ export class RetentionStates {
   }
 
   async read(scope: TenantScope, subjectId: string): Promise<VerifiedRetentionState> {
-    const { pk, sk } = retentionStateKey(scope, subjectId);
-    const result = await this.dynamo.send(
-      new GetItemCommand({
-        TableName: this.table,
-        Key: { pk: attr.s(pk), sk: attr.s(sk) },
-        ConsistentRead: true,
-      }),
-    );
-    if (!result.Item) return { state: 'NONE' };
-    const state = read.s(result.Item, 'state');
-    const expiresAt = read.n(result.Item, 'scheduledExpiry');
-    const at = read.s(result.Item, 'at') ?? '';
+    const item = await this.#gateway(scope).get(retentionStateKey(scope, subjectId));
+    if (!item) return { state: 'NONE' };
+    const state = read.s(item, 'state');
+    const expiresAt = read.n(item, 'scheduledExpiry');
+    const at = read.s(item, 'at') ?? '';
     const key = await this.#key(scope);
     if (
-      !verifyIntegrityMac(
-        key,
-        macParts(scope, subjectId, state ?? '', expiresAt, at),
-        read.s(result.Item, 'mac'),
-      )
+      !verifyIntegrityMac(key, macParts(scope, subjectId, state ?? '', expiresAt, at), read.s(item, 'mac'))
     ) {
       return { state: 'TAMPERED' };
     }
@@ -79,21 +68,20 @@ export class RetentionStates {
     const at = this.clock.now().toISOString();
     const expiresAt = state.state === 'SCHEDULED' ? state.expiresAt : undefined;
     const mac = integrityMac(await this.#key(scope), macParts(scope, subjectId, state.state, expiresAt, at));
-    await this.dynamo.send(
-      new PutItemCommand({
-        TableName: this.table,
-        Item: {
-          pk: attr.s(pk),
-          sk: attr.s(sk),
-          orgId: attr.s(scope.orgId),
-          subjectId: attr.s(subjectId),
-          state: attr.s(state.state),
-          ...(expiresAt === undefined ? {} : { scheduledExpiry: attr.n(expiresAt) }),
-          at: attr.s(at),
-          mac: attr.s(mac),
-        },
-      }),
-    );
+    await this.#gateway(scope).put({
+      pk: attr.s(pk),
+      sk: attr.s(sk),
+      orgId: attr.s(scope.orgId),
+      subjectId: attr.s(subjectId),
+      state: attr.s(state.state),
+      ...(expiresAt === undefined ? {} : { scheduledExpiry: attr.n(expiresAt) }),
+      at: attr.s(at),
+      mac: attr.s(mac),
+    });
+  }
+
+  #gateway(scope: TenantScope): TenantTable {
+    return new TenantTable(scope, this.access, this.table);
   }
 
   async #key(scope: TenantScope): Promise<Buffer> {

@@ -121,9 +121,10 @@ function fakeDynamo(options: { failPutFor?: string } = {}) {
       eraseSubjectKey: async (_orgId: string, subjectId: string) => {
         erased.push(subjectId);
       },
-      subjectKeyLocation: (_orgId: string, subjectId: string) => ({
+      // The key table's layout: the organisation's leading key, so the gateway lets the handler reach it.
+      subjectKeyLocation: (orgId: string, subjectId: string) => ({
         table: 'keys',
-        key: { pk: { S: `KEY#${subjectId}` }, sk: { S: 'SUBJECT' } },
+        key: { pk: { S: `ORG#${orgId}#SUBJECT#${subjectId}` }, sk: { S: 'KEY' } },
       }),
       beaconKey: async () => BEACON_KEY,
     },
@@ -178,7 +179,7 @@ describe('processRetentionRecords (injected clients)', () => {
     expect(fake.erased).toEqual([]);
     expect(first.keysQuarantined).toBeGreaterThan(0);
     expect(fake.items.has(`${tenantScope(orgId).key('TOMBSTONE', clientId)}|KEY_QUARANTINE`)).toBe(true);
-    expect(fake.keyUpdates).toContain(`KEY#${clientId}`);
+    expect(fake.keyUpdates).toContain(`ORG#${orgId}#SUBJECT#${clientId}`);
   });
 
   it('tombstones a former staff member’s expired items under their id, and ignores expired audit events and idempotency results', async () => {

@@ -1,19 +1,10 @@
 import { createHash } from 'node:crypto';
-import {
-  type AttributeValue,
-  BatchWriteItemCommand,
-  ConditionalCheckFailedException,
-  type DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
-  QueryCommand,
-  UpdateItemCommand,
-  type WriteRequest,
-} from '@aws-sdk/client-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { asOrgId, type Clock, isExpired, isIdOf, toEpochSeconds } from '@confide/domain';
 import { integrityKeyFrom, integrityMac, type KeyHierarchy, verifyIntegrityMac } from '@confide/keys';
 import { attr, type Item, read, requireS } from '../attributes';
 import { type TenantScope, tenantScope } from '../tenant-scope';
+import { type TableAccess, TenantTable } from '../tenant-table';
 import { IntegrityIncidents } from './integrity-incidents';
 import { RetentionStates } from './retention-state';
 
@@ -294,7 +285,11 @@ export interface RetentionStreamRecord {
 }
 
 export interface RetentionHandlerDependencies {
-  readonly dynamo: DynamoDBClient;
+  /**
+   * The retention function's client (its own role, across organisations); every read and write goes through a
+   * {@link TenantTable} for the organisation of the record at hand.
+   */
+  readonly dynamo: TableAccess;
   readonly dataTable: string;
   /**
    * Quarantining or deleting a key needs no KMS call; `beaconKey` (one KMS request per organisation per cache
@@ -561,23 +556,12 @@ async function readErasure(
 ): Promise<ErasureCheck> {
   const { deps } = context;
   const { pk, sk } = erasureRecordKey(scope, subjectId);
-  const result = await deps.dynamo.send(
-    new GetItemCommand({
-      TableName: deps.dataTable,
-      Key: { pk: attr.s(pk), sk: attr.s(sk) },
-      ConsistentRead: true,
-    }),
-  );
-  if (!result.Item) return 'NONE';
+  const item = await gateway(deps, scope).get({ pk, sk });
+  if (!item) return 'NONE';
   const genuine = verifyIntegrityMac(
     await integrityKey(deps, scope),
-    erasureMacParts(
-      scope,
-      subjectId,
-      read.s(result.Item, 'erasedAt') ?? '',
-      read.s(result.Item, 'erasedBy') ?? '',
-    ),
-    read.s(result.Item, 'mac'),
+    erasureMacParts(scope, subjectId, read.s(item, 'erasedAt') ?? '', read.s(item, 'erasedBy') ?? ''),
+    read.s(item, 'mac'),
   );
   if (genuine) return 'ERASED';
   await context.incidents.record(
@@ -604,7 +588,7 @@ async function unexplainedRemoval(
 ): Promise<RecordOutcome> {
   const { deps } = context;
   const { scope, subjectId, kind, key, record } = removal;
-  const restored = await restoreItem(deps, removal.image, trueExpiry);
+  const restored = await restoreItem(deps, scope, removal.image, trueExpiry);
   await context.incidents.record(
     scope,
     { kind: 'UNEXPLAINED_REMOVAL', subjectId, itemKind: kind, restored },
@@ -623,23 +607,21 @@ async function unexplainedRemoval(
 /** Puts a removed item back as it was, unless something has taken its place; true when put back now. */
 async function restoreItem(
   deps: RetentionHandlerDependencies,
+  scope: TenantScope,
   image: StreamImage,
   trueExpiry: number | undefined,
 ): Promise<boolean> {
   const { expiresAt: _moved, ...rest } = itemOfImage(image);
-  try {
-    await deps.dynamo.send(
-      new PutItemCommand({
-        TableName: deps.dataTable,
-        Item: { ...rest, ...(trueExpiry === undefined ? {} : { expiresAt: attr.n(trueExpiry) }) },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
-  }
+  const written = await gateway(deps, scope).put(
+    { ...rest, ...(trueExpiry === undefined ? {} : { expiresAt: attr.n(trueExpiry) }) },
+    { ConditionExpression: 'attribute_not_exists(pk)' },
+  );
+  return written.written;
+}
+
+/** The organisation's table: the retention function reaches one organisation's items at a time. */
+function gateway(deps: RetentionHandlerDependencies, scope: TenantScope): TenantTable {
+  return new TenantTable(scope, deps.dynamo, deps.dataTable);
 }
 
 async function integrityKey(deps: RetentionHandlerDependencies, scope: TenantScope): Promise<Buffer> {
@@ -656,28 +638,20 @@ async function writeTombstone(
   reason: TombstoneReason,
   deletedAt: string,
 ): Promise<boolean> {
-  try {
-    await deps.dynamo.send(
-      new PutItemCommand({
-        TableName: deps.dataTable,
-        Item: {
-          pk: attr.s(tombstonePartition(scope, clientId)),
-          sk: attr.s(tombstoneSortKey(deleted.pk, deleted.sk)),
-          orgId: attr.s(scope.orgId),
-          subjectId: attr.s(clientId),
-          kind: attr.s(kind),
-          reason: attr.s(reason),
-          deletedAt: attr.s(deletedAt),
-          recordedAt: attr.s(deps.clock.now().toISOString()),
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
-  }
+  const written = await gateway(deps, scope).put(
+    {
+      pk: attr.s(tombstonePartition(scope, clientId)),
+      sk: attr.s(tombstoneSortKey(deleted.pk, deleted.sk)),
+      orgId: attr.s(scope.orgId),
+      subjectId: attr.s(clientId),
+      kind: attr.s(kind),
+      reason: attr.s(reason),
+      deletedAt: attr.s(deletedAt),
+      recordedAt: attr.s(deps.clock.now().toISOString()),
+    },
+    { ConditionExpression: 'attribute_not_exists(pk)' },
+  );
+  return written.written;
 }
 
 /**
@@ -692,28 +666,30 @@ async function removeRestOfPartition(
   reason: TombstoneReason,
   deletedAt: string,
 ): Promise<number> {
+  const table = gateway(deps, scope);
   let written = 0;
   let startKey: Item | undefined;
   do {
-    const page = await deps.dynamo.send(
-      new QueryCommand({
-        TableName: deps.dataTable,
+    // A page at a time: each page's tombstones are written before its items go.
+    const page = await table.query(
+      {
         KeyConditionExpression: 'pk = :pk',
         ExpressionAttributeValues: { ':pk': attr.s(subject.partition) },
         ProjectionExpression: 'pk, sk',
         ConsistentRead: true,
         ExclusiveStartKey: startKey,
-      }),
+      },
+      { allPages: false },
     );
-    const keys = (page.Items ?? []).map((item) => ({ pk: requireS(item, 'pk'), sk: requireS(item, 'sk') }));
+    const keys = page.items.map((item) => ({ pk: requireS(item, 'pk'), sk: requireS(item, 'sk') }));
     for (const key of keys) {
       if (
         await writeTombstone(deps, scope, subject.subjectId, key, subject.kindOf(key.sk), reason, deletedAt)
       )
         written += 1;
     }
-    await batchDelete(deps.dynamo, deps.dataTable, keys);
-    startKey = page.LastEvaluatedKey;
+    await table.batchDelete(keys);
+    startKey = page.lastKey;
   } while (startKey);
   return written;
 }
@@ -728,17 +704,14 @@ async function settleKeyWhenPartitionEmpty(
   subject: SubjectItem,
   reason: TombstoneReason,
 ): Promise<'DELETED' | 'QUARANTINED' | undefined> {
-  const remaining = await deps.dynamo.send(
-    new QueryCommand({
-      TableName: deps.dataTable,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': attr.s(subject.partition) },
-      ProjectionExpression: 'pk',
-      Limit: 1,
-      ConsistentRead: true,
-    }),
-  );
-  if ((remaining.Items ?? []).length > 0) return undefined;
+  const remaining = await gateway(deps, scope).query({
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': attr.s(subject.partition) },
+    ProjectionExpression: 'pk',
+    Limit: 1,
+    ConsistentRead: true,
+  });
+  if (remaining.items.length > 0) return undefined;
   if (reason === 'ERASED') {
     await deps.keys.eraseSubjectKey(scope.orgId, subject.subjectId);
     return 'DELETED';
@@ -756,84 +729,51 @@ async function quarantineKey(
   scope: TenantScope,
   subjectId: string,
 ): Promise<boolean> {
+  const table = gateway(deps, scope);
   const { pk, sk } = keyQuarantineKey(scope, subjectId);
-  const existing = await deps.dynamo.send(
-    new GetItemCommand({
-      TableName: deps.dataTable,
-      Key: { pk: attr.s(pk), sk: attr.s(sk) },
-      ConsistentRead: true,
-    }),
-  );
+  const existing = await table.get({ pk, sk });
   const now = deps.clock.now();
   // A quarantine in force keeps its dates; a recovered key that expires again starts a new one.
-  const current = existing.Item && !read.s(existing.Item, 'recoveredAt') ? existing.Item : undefined;
+  const current = existing && !read.s(existing, 'recoveredAt') ? existing : undefined;
   const deleteAfter =
     (current && read.n(current, 'deleteAfter')) || toEpochSeconds(now) + KEY_QUARANTINE_DAYS * DAY_SECONDS;
   const location = deps.keys.subjectKeyLocation(scope.orgId, subjectId);
-  try {
-    await deps.dynamo.send(
-      new UpdateItemCommand({
-        TableName: location.table,
-        Key: location.key,
-        UpdateExpression: 'SET expiresAt = :until, quarantinedAt = if_not_exists(quarantinedAt, :now)',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: {
-          ':until': attr.n(deleteAfter + KEY_TTL_MARGIN_DAYS * DAY_SECONDS),
-          ':now': attr.s(now.toISOString()),
-        },
-      }),
-    );
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
-  }
+  // The key table's items are the organisation's too (`ORG#<orgId>#SUBJECT#…`): the same gateway, that table.
+  const keyKept = await table.update(
+    { pk: location.key.pk.S, sk: location.key.sk.S },
+    {
+      TableName: location.table,
+      UpdateExpression: 'SET expiresAt = :until, quarantinedAt = if_not_exists(quarantinedAt, :now)',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: {
+        ':until': attr.n(deleteAfter + KEY_TTL_MARGIN_DAYS * DAY_SECONDS),
+        ':now': attr.s(now.toISOString()),
+      },
+    },
+  );
+  if (!keyKept.written) return false;
   if (current) return true;
-  try {
-    await deps.dynamo.send(
-      new PutItemCommand({
-        TableName: deps.dataTable,
-        Item: {
-          pk: attr.s(pk),
-          sk: attr.s(sk),
-          orgId: attr.s(scope.orgId),
-          subjectId: attr.s(subjectId),
-          quarantinedAt: attr.s(now.toISOString()),
-          expiresAt: attr.n(deleteAfter),
-          // The TTL attribute can be moved by anyone who can write the table; the MACed date is what counts.
-          deleteAfter: attr.n(deleteAfter),
-          mac: attr.s(
-            integrityMac(
-              await integrityKey(deps, scope),
-              quarantineMacParts(scope, subjectId, now.toISOString(), deleteAfter),
-            ),
-          ),
-        },
-        ConditionExpression: 'attribute_not_exists(pk) OR attribute_exists(recoveredAt)',
-      }),
-    );
-  } catch (error) {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
-  }
+  // Already in force (a redelivered record): its first dates stand.
+  await table.put(
+    {
+      pk: attr.s(pk),
+      sk: attr.s(sk),
+      orgId: attr.s(scope.orgId),
+      subjectId: attr.s(subjectId),
+      quarantinedAt: attr.s(now.toISOString()),
+      expiresAt: attr.n(deleteAfter),
+      // The TTL attribute can be moved by anyone who can write the table; the MACed date is what counts.
+      deleteAfter: attr.n(deleteAfter),
+      mac: attr.s(
+        integrityMac(
+          await integrityKey(deps, scope),
+          quarantineMacParts(scope, subjectId, now.toISOString(), deleteAfter),
+        ),
+      ),
+    },
+    { ConditionExpression: 'attribute_not_exists(pk) OR attribute_exists(recoveredAt)' },
+  );
   return true;
-}
-
-/** Deletes items 25 at a time, retrying what DynamoDB leaves unprocessed. */
-export async function batchDelete(
-  dynamo: DynamoDBClient,
-  table: string,
-  keys: readonly { pk: string; sk: string }[],
-): Promise<void> {
-  for (let start = 0; start < keys.length; start += 25) {
-    let pending: WriteRequest[] = keys
-      .slice(start, start + 25)
-      .map((key) => ({ DeleteRequest: { Key: { pk: attr.s(key.pk), sk: attr.s(key.sk) } } }));
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt > 8) throw new Error('DynamoDB kept deletions unprocessed.');
-      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
-      const result = await dynamo.send(new BatchWriteItemCommand({ RequestItems: { [table]: pending } }));
-      pending = result.UnprocessedItems?.[table] ?? [];
-    }
-  }
 }
 
 // ── Reading tombstones ─────────────────────────────────────────────────────────────────────────────────────
@@ -841,67 +781,48 @@ export async function batchDelete(
 /** A subject's tombstones and erasure record (for reports and tests); nothing of the subject's data. */
 export class RetentionTombstones {
   constructor(
-    private readonly dynamo: DynamoDBClient,
+    private readonly access: TableAccess,
     private readonly table: string,
   ) {}
 
+  #gateway(scope: TenantScope): TenantTable {
+    return new TenantTable(scope, this.access, this.table);
+  }
+
   async list(scope: TenantScope, subjectId: string): Promise<Tombstone[]> {
-    const tombstones: Tombstone[] = [];
-    let startKey: Item | undefined;
-    do {
-      const page = await this.dynamo.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: {
-            ':pk': attr.s(tombstonePartition(scope, subjectId)),
-            ':prefix': attr.s(ITEM_SORT_PREFIX),
-          },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) tombstones.push(toTombstone(item));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    const { items } = await this.#gateway(scope).query({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: {
+        ':pk': attr.s(tombstonePartition(scope, subjectId)),
+        ':prefix': attr.s(ITEM_SORT_PREFIX),
+      },
+      ConsistentRead: true,
+    });
+    const tombstones = items.map(toTombstone);
     return tombstones.sort((a, b) => a.deletedAt.localeCompare(b.deletedAt) || a.kind.localeCompare(b.kind));
   }
 
   /** The subject's key quarantine, while their data key is kept after expiry; undefined otherwise. */
   async keyQuarantine(scope: TenantScope, subjectId: string): Promise<KeyQuarantine | undefined> {
-    const { pk, sk } = keyQuarantineKey(scope, subjectId);
-    const result = await this.dynamo.send(
-      new GetItemCommand({
-        TableName: this.table,
-        Key: { pk: attr.s(pk), sk: attr.s(sk) },
-        ConsistentRead: true,
-      }),
-    );
-    const deleteAfter = result.Item && read.n(result.Item, 'expiresAt');
+    const item = await this.#gateway(scope).get(keyQuarantineKey(scope, subjectId));
+    const deleteAfter = item && read.n(item, 'expiresAt');
     // A recovered key is out of quarantine (its record stays, without an expiry, saying when).
-    if (!result.Item || deleteAfter === undefined || read.s(result.Item, 'recoveredAt')) return undefined;
+    if (!item || deleteAfter === undefined || read.s(item, 'recoveredAt')) return undefined;
     return {
-      subjectId: requireS(result.Item, 'subjectId'),
-      quarantinedAt: requireS(result.Item, 'quarantinedAt'),
+      subjectId: requireS(item, 'subjectId'),
+      quarantinedAt: requireS(item, 'quarantinedAt'),
       deleteAfter,
     };
   }
 
   async erasure(scope: TenantScope, subjectId: string): Promise<ErasureRecord | undefined> {
-    const { pk, sk } = erasureRecordKey(scope, subjectId);
-    const result = await this.dynamo.send(
-      new GetItemCommand({
-        TableName: this.table,
-        Key: { pk: attr.s(pk), sk: attr.s(sk) },
-        ConsistentRead: true,
-      }),
-    );
-    if (!result.Item) return undefined;
+    const item = await this.#gateway(scope).get(erasureRecordKey(scope, subjectId));
+    if (!item) return undefined;
     return {
-      subjectId: requireS(result.Item, 'subjectId'),
-      erasedAt: requireS(result.Item, 'erasedAt'),
-      erasedBy: requireS(result.Item, 'erasedBy'),
-      approvedBy: read.s(result.Item, 'approvedBy'),
+      subjectId: requireS(item, 'subjectId'),
+      erasedAt: requireS(item, 'erasedAt'),
+      erasedBy: requireS(item, 'erasedBy'),
+      approvedBy: read.s(item, 'approvedBy'),
     };
   }
 }

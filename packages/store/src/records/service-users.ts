@@ -1,15 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import {
-  ConditionalCheckFailedException,
-  type DynamoDBClient,
-  GetItemCommand,
-  QueryCommand,
-  TransactionCanceledException,
-  type TransactWriteItem,
-  TransactWriteItemsCommand,
-  UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
-import { type Clock, conflict, isExpired, newId, notFound, toEpochSeconds, validate } from '@confide/domain';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { type Clock, conflict, newId, notFound, toEpochSeconds, validate } from '@confide/domain';
 import {
   blindIndex,
   integrityKeyFrom,
@@ -23,6 +14,7 @@ import type { ItemLoader } from '../item-loader';
 import { identityItem } from '../organisation-directory';
 import { itemKeyOf, openField, sealFields } from '../sealed-fields';
 import type { TenantScope } from '../tenant-scope';
+import { type TableAccess, TenantTable, type TenantTransactItem, type TransactResult } from '../tenant-table';
 import { idempotencyConflict, idempotencyKeyFrom, keyDigest, requestDigest, sameDigest } from './idempotency';
 import { TamperedItemError } from './integrity-incidents';
 
@@ -109,11 +101,15 @@ type BeaconKind = keyof typeof BEACON_BITS;
 /** Service users (clients): registration, search, case status, allocations and conflicts. */
 export class ServiceUsers {
   constructor(
-    private readonly dynamo: DynamoDBClient,
+    private readonly access: TableAccess,
     private readonly table: string,
     private readonly keys: KeyHierarchy,
     private readonly clock: Clock,
   ) {}
+
+  #gateway(scope: TenantScope): TenantTable {
+    return new TenantTable(scope, this.access, this.table);
+  }
 
   /**
    * Registers a service user with a new subject key, sealed details and blind-index entries, in one
@@ -134,7 +130,7 @@ export class ServiceUsers {
       ? await this.#idempotency(scope, input.idempotencyKey, input)
       : undefined;
     if (idempotency) {
-      const existing = await this.#idempotentResult(idempotency);
+      const existing = await this.#idempotentResult(scope, idempotency);
       if (existing) return { clientId: existing, created: false };
     }
     const clientId = newId('serviceUser');
@@ -167,11 +163,10 @@ export class ServiceUsers {
       investigations: { M: {} },
       ...sealFields(key, itemKeyOf(pk, PROFILE), { ...input.details }),
     };
-    const writes: TransactWriteItem[] = [
-      { Put: { TableName: this.table, Item: profile, ConditionExpression: 'attribute_not_exists(pk)' } },
+    const writes: TenantTransactItem[] = [
+      { Put: { Item: profile, ConditionExpression: 'attribute_not_exists(pk)' } },
       {
         Put: {
-          TableName: this.table,
           Item: {
             pk: attr.s(scope.key('REFERENCE', reference)),
             sk: attr.s('REFERENCE'),
@@ -182,19 +177,17 @@ export class ServiceUsers {
       },
       {
         Put: {
-          TableName: this.table,
           Item: identityItem(scope, externalSubject, { kind: 'SERVICE_USER', principalId: clientId }),
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
       ...(await this.#beaconItems(scope, clientId, input.details)).map((item) => ({
-        Put: { TableName: this.table, Item: item },
+        Put: { Item: item },
       })),
     ];
     if (idempotency) {
       writes.push({
         Put: {
-          TableName: this.table,
           Item: {
             pk: attr.s(idempotency.pk),
             sk: attr.s('RESULT'),
@@ -209,17 +202,21 @@ export class ServiceUsers {
         },
       });
     }
+    let outcome: TransactResult | undefined;
+    let failure: unknown;
     try {
-      await this.dynamo.send(new TransactWriteItemsCommand({ TransactItems: writes }));
-      return { clientId, created: true };
+      outcome = await this.#gateway(scope).transactWrite(writes);
     } catch (error) {
-      await this.keys.eraseSubjectKey(scope.orgId, clientId);
-      if (error instanceof TransactionCanceledException && idempotency) {
-        const existing = await this.#idempotentResult(idempotency);
-        if (existing) return { clientId: existing, created: false };
-      }
-      throw error;
+      failure = error;
     }
+    if (outcome?.written) return { clientId, created: true };
+    await this.keys.eraseSubjectKey(scope.orgId, clientId);
+    // Cancelled (a failed condition, or a concurrent retry's transaction): a retry of this very request may have won.
+    if (idempotency && (outcome || failure instanceof TransactionCanceledException)) {
+      const existing = await this.#idempotentResult(scope, idempotency);
+      if (existing) return { clientId: existing, created: false };
+    }
+    throw failure ?? new Error('The registration was cancelled.');
   }
 
   /** A profile, or undefined when there is none or it has expired (reads never return expired items). */
@@ -248,14 +245,11 @@ export class ServiceUsers {
 
   /** The client a pseudonymous reference belongs to (for the local token command and reception desks). */
   async idByReference(scope: TenantScope, reference: string): Promise<string | undefined> {
-    const result = await this.dynamo.send(
-      new GetItemCommand({
-        TableName: this.table,
-        Key: { pk: attr.s(scope.key('REFERENCE', reference)), sk: attr.s('REFERENCE') },
-        ConsistentRead: true,
-      }),
+    const item = await this.#gateway(scope).get(
+      { pk: scope.key('REFERENCE', reference), sk: 'REFERENCE' },
+      { now: this.clock.now() },
     );
-    return result.Item && !this.#expired(result.Item) ? read.s(result.Item, 'clientId') : undefined;
+    return item ? read.s(item, 'clientId') : undefined;
   }
 
   /** Opens a sealed detail of a profile; undefined when the field was never given. */
@@ -269,41 +263,31 @@ export class ServiceUsers {
     serviceId: string,
     page: { limit: number; after?: string | undefined },
   ): Promise<{ ids: string[]; next: string | undefined }> {
-    const result = await this.dynamo.send(
-      new QueryCommand({
-        TableName: this.table,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk > :after',
-        ExpressionAttributeValues: {
-          ':pk': attr.s(scope.key('SERVICE', serviceId, 'CLIENTS')),
-          ':after': attr.s(page.after ? `CLIENT#${page.after}` : 'CLIENT#'),
-        },
-        Limit: page.limit,
-      }),
-    );
-    const ids = (result.Items ?? []).map((item) => requireS(item, 'gsi1sk').slice('CLIENT#'.length));
-    return { ids, next: result.LastEvaluatedKey ? ids.at(-1) : undefined };
+    const { items, lastKey } = await this.#gateway(scope).query({
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk > :after',
+      ExpressionAttributeValues: {
+        ':pk': attr.s(scope.key('SERVICE', serviceId, 'CLIENTS')),
+        ':after': attr.s(page.after ? `CLIENT#${page.after}` : 'CLIENT#'),
+      },
+      Limit: page.limit,
+    });
+    const ids = items.map((item) => requireS(item, 'gsi1sk').slice('CLIENT#'.length));
+    return { ids, next: lastKey ? ids.at(-1) : undefined };
   }
 
   /** Client ids a staff member is allocated to (one query on the caseload index). */
   async caseloadIds(scope: TenantScope, staffId: string): Promise<string[]> {
+    const { items } = await this.#gateway(scope).query(
+      {
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': attr.s(scope.key('STAFF', staffId, 'CASELOAD')) },
+      },
+      { now: this.clock.now() },
+    );
     const ids = new Set<string>();
-    let startKey: Item | undefined;
-    do {
-      const page = await this.dynamo.send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: 'gsi1',
-          KeyConditionExpression: 'gsi1pk = :pk',
-          ExpressionAttributeValues: { ':pk': attr.s(scope.key('STAFF', staffId, 'CASELOAD')) },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        if (!read.s(item, 'endedAt') && !this.#expired(item)) ids.add(requireS(item, 'clientId'));
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    for (const item of items) if (!read.s(item, 'endedAt')) ids.add(requireS(item, 'clientId'));
     return [...ids];
   }
 
@@ -318,17 +302,15 @@ export class ServiceUsers {
       normalised,
       BEACON_BITS[kind],
     );
-    const result = await this.dynamo.send(
-      new QueryCommand({
-        TableName: this.table,
+    const { items } = await this.#gateway(scope).query(
+      {
         KeyConditionExpression: 'pk = :pk',
         ExpressionAttributeValues: { ':pk': attr.s(scope.key('BEACON', kind, beacon)) },
         Limit: 500,
-      }),
+      },
+      { now: this.clock.now() },
     );
-    return (result.Items ?? [])
-      .filter((item) => !this.#expired(item))
-      .map((item) => requireS(item, 'clientId'));
+    return items.map((item) => requireS(item, 'clientId'));
   }
 
   /**
@@ -383,76 +365,56 @@ export class ServiceUsers {
       allocationParts(scope, clientId, allocationId, allocation.staffId, allocation.kind, startsAt, endsAt),
     );
     const pk = scope.key('CLIENT', clientId);
-    try {
-      await this.dynamo.send(
-        new TransactWriteItemsCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: this.table,
-                Key: { pk: attr.s(pk), sk: attr.s(PROFILE) },
-                UpdateExpression: 'SET allocations.#id = :entry',
-                ConditionExpression: 'attribute_exists(pk)',
-                ExpressionAttributeNames: { '#id': allocationId },
-                ExpressionAttributeValues: { ':entry': { M: { ...entry, mac: attr.s(mac) } } },
-              },
-            },
-            {
-              Put: {
-                TableName: this.table,
-                Item: {
-                  pk: attr.s(pk),
-                  sk: attr.s(`ALLOC#${allocationId}`),
-                  gsi1pk: attr.s(scope.key('STAFF', allocation.staffId, 'CASELOAD')),
-                  gsi1sk: attr.s(`CLIENT#${clientId}#${allocationId}`),
-                  clientId: attr.s(clientId),
-                  allocationId: attr.s(allocationId),
-                  ...entry,
-                },
-              },
-            },
-          ],
-        }),
-      );
-    } catch (error) {
-      if (error instanceof TransactionCanceledException) throw notFound('Service user');
-      throw error;
-    }
+    const written = await this.#gateway(scope).transactWrite([
+      {
+        Update: {
+          Key: { pk: attr.s(pk), sk: attr.s(PROFILE) },
+          UpdateExpression: 'SET allocations.#id = :entry',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#id': allocationId },
+          ExpressionAttributeValues: { ':entry': { M: { ...entry, mac: attr.s(mac) } } },
+        },
+      },
+      {
+        Put: {
+          Item: {
+            pk: attr.s(pk),
+            sk: attr.s(`ALLOC#${allocationId}`),
+            gsi1pk: attr.s(scope.key('STAFF', allocation.staffId, 'CASELOAD')),
+            gsi1sk: attr.s(`CLIENT#${clientId}#${allocationId}`),
+            clientId: attr.s(clientId),
+            allocationId: attr.s(allocationId),
+            ...entry,
+          },
+        },
+      },
+    ]);
+    if (!written.written) throw notFound('Service user');
     return { allocationId, staffId: allocation.staffId, kind: allocation.kind, startsAt, endsAt };
   }
 
   /** Ends an allocation: the relationship goes at once; the allocation item stays as history. */
   async endAllocation(scope: TenantScope, clientId: string, allocationId: string): Promise<void> {
     const pk = scope.key('CLIENT', clientId);
-    try {
-      await this.dynamo.send(
-        new TransactWriteItemsCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: this.table,
-                Key: { pk: attr.s(pk), sk: attr.s(PROFILE) },
-                UpdateExpression: 'REMOVE allocations.#id',
-                ConditionExpression: 'attribute_exists(allocations.#id)',
-                ExpressionAttributeNames: { '#id': allocationId },
-              },
-            },
-            {
-              Update: {
-                TableName: this.table,
-                Key: { pk: attr.s(pk), sk: attr.s(`ALLOC#${allocationId}`) },
-                UpdateExpression: 'SET endedAt = :now',
-                ConditionExpression: 'attribute_exists(pk)',
-                ExpressionAttributeValues: { ':now': attr.s(this.clock.now().toISOString()) },
-              },
-            },
-          ],
-        }),
-      );
-    } catch (error) {
-      if (error instanceof TransactionCanceledException) throw notFound('Allocation');
-      throw error;
-    }
+    const written = await this.#gateway(scope).transactWrite([
+      {
+        Update: {
+          Key: { pk: attr.s(pk), sk: attr.s(PROFILE) },
+          UpdateExpression: 'REMOVE allocations.#id',
+          ConditionExpression: 'attribute_exists(allocations.#id)',
+          ExpressionAttributeNames: { '#id': allocationId },
+        },
+      },
+      {
+        Update: {
+          Key: { pk: attr.s(pk), sk: attr.s(`ALLOC#${allocationId}`) },
+          UpdateExpression: 'SET endedAt = :now',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':now': attr.s(this.clock.now().toISOString()) },
+        },
+      },
+    ]);
+    if (!written.written) throw notFound('Allocation');
   }
 
   /** Records that a staff member must not see this client (declared connection or the client's wish). */
@@ -462,20 +424,15 @@ export class ServiceUsers {
    * write is conditional on the stored MAC still being the one read (a concurrent change gets CONFLICT).
    */
   async setConflict(scope: TenantScope, clientId: string, staffId: string, declared: boolean): Promise<void> {
-    const pk = scope.key('CLIENT', clientId);
+    const gateway = this.#gateway(scope);
+    const key = { pk: scope.key('CLIENT', clientId), sk: PROFILE };
     const [current, integrityKey] = await Promise.all([
-      this.dynamo.send(
-        new GetItemCommand({
-          TableName: this.table,
-          Key: { pk: attr.s(pk), sk: attr.s(PROFILE) },
-          ConsistentRead: true,
-        }),
-      ),
+      gateway.get(key, { now: this.clock.now() }),
       this.#integrityKey(scope),
     ]);
-    if (!current.Item || this.#expired(current.Item)) throw notFound('Service user');
-    verifiedAccessFacts(scope, current.Item, integrityKey);
-    const conflicts = conflictEntries(current.Item);
+    if (!current) throw notFound('Service user');
+    verifiedAccessFacts(scope, current, integrityKey);
+    const conflicts = conflictEntries(current);
     const at = this.clock.now().toISOString();
     if (declared) conflicts[staffId] = at;
     else delete conflicts[staffId];
@@ -483,25 +440,17 @@ export class ServiceUsers {
     const expression = declared
       ? 'SET conflicts.#staff = :at, #mac = :mac'
       : 'REMOVE conflicts.#staff SET #mac = :mac';
-    try {
-      await this.dynamo.send(
-        new UpdateItemCommand({
-          TableName: this.table,
-          Key: { pk: attr.s(pk), sk: attr.s(PROFILE) },
-          UpdateExpression: expression,
-          ConditionExpression: 'attribute_exists(pk) AND #mac = :previous',
-          ExpressionAttributeNames: { '#staff': staffId, '#mac': CONFLICTS_MAC },
-          ExpressionAttributeValues: {
-            ':mac': attr.s(mac),
-            ':previous': attr.s(read.s(current.Item, CONFLICTS_MAC) ?? ''),
-            ...(declared ? { ':at': attr.s(at) } : {}),
-          },
-        }),
-      );
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw conflict();
-      throw error;
-    }
+    const written = await gateway.update(key, {
+      UpdateExpression: expression,
+      ConditionExpression: 'attribute_exists(pk) AND #mac = :previous',
+      ExpressionAttributeNames: { '#staff': staffId, '#mac': CONFLICTS_MAC },
+      ExpressionAttributeValues: {
+        ':mac': attr.s(mac),
+        ':previous': attr.s(read.s(current, CONFLICTS_MAC) ?? ''),
+        ...(declared ? { ':at': attr.s(at) } : {}),
+      },
+    });
+    if (!written.written) throw conflict();
   }
 
   async linkInvestigation(scope: TenantScope, clientId: string, link: InvestigationLink): Promise<void> {
@@ -565,36 +514,22 @@ export class ServiceUsers {
   ): Promise<void> {
     const conditionValues: Item =
       expectedVersion === undefined ? {} : { ':expected': attr.n(expectedVersion) };
-    try {
-      await this.dynamo.send(
-        new UpdateItemCommand({
-          TableName: this.table,
-          Key: { pk: attr.s(scope.key('CLIENT', clientId)), sk: attr.s(PROFILE) },
-          UpdateExpression: expression,
-          ConditionExpression:
-            expectedVersion === undefined
-              ? 'attribute_exists(pk)'
-              : 'attribute_exists(pk) AND version = :expected',
-          ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
-          ...(Object.keys(values).length + Object.keys(conditionValues).length > 0
-            ? { ExpressionAttributeValues: { ...values, ...conditionValues } }
-            : {}),
-        }),
-      );
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) {
-        if (expectedVersion === undefined) throw notFound('Service user');
-        const exists = await this.dynamo.send(
-          new GetItemCommand({
-            TableName: this.table,
-            Key: { pk: attr.s(scope.key('CLIENT', clientId)), sk: attr.s(PROFILE) },
-            ProjectionExpression: 'pk',
-          }),
-        );
-        throw exists.Item ? conflict() : notFound('Service user');
-      }
-      throw error;
-    }
+    const gateway = this.#gateway(scope);
+    const key = { pk: scope.key('CLIENT', clientId), sk: PROFILE };
+    const written = await gateway.update(key, {
+      UpdateExpression: expression,
+      ConditionExpression:
+        expectedVersion === undefined
+          ? 'attribute_exists(pk)'
+          : 'attribute_exists(pk) AND version = :expected',
+      ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
+      ...(Object.keys(values).length + Object.keys(conditionValues).length > 0
+        ? { ExpressionAttributeValues: { ...values, ...conditionValues } }
+        : {}),
+    });
+    if (written.written) return;
+    if (expectedVersion === undefined) throw notFound('Service user');
+    throw (await gateway.get(key)) ? conflict() : notFound('Service user');
   }
 
   async #beaconItems(scope: TenantScope, clientId: string, details: ServiceUserDetails): Promise<Item[]> {
@@ -632,17 +567,17 @@ export class ServiceUsers {
   }
 
   /** The client a retry of this very request registered; CONFLICT when the key was used for another request. */
-  async #idempotentResult(idempotency: { pk: string; digest: string }): Promise<string | undefined> {
-    const result = await this.dynamo.send(
-      new GetItemCommand({
-        TableName: this.table,
-        Key: { pk: attr.s(idempotency.pk), sk: attr.s('RESULT') },
-        ConsistentRead: true,
-      }),
+  async #idempotentResult(
+    scope: TenantScope,
+    idempotency: { pk: string; digest: string },
+  ): Promise<string | undefined> {
+    const item = await this.#gateway(scope).get(
+      { pk: idempotency.pk, sk: 'RESULT' },
+      { now: this.clock.now() },
     );
-    if (!result.Item || isExpired(read.n(result.Item, 'expiresAt'), this.clock.now())) return undefined;
-    if (!sameDigest(read.s(result.Item, 'requestDigest'), idempotency.digest)) throw idempotencyConflict();
-    return read.s(result.Item, 'clientId');
+    if (!item) return undefined;
+    if (!sameDigest(read.s(item, 'requestDigest'), idempotency.digest)) throw idempotencyConflict();
+    return read.s(item, 'clientId');
   }
 
   /** The organisation's integrity key (decision 0030): the cached beacon key, then HKDF; CPU only once cached. */
