@@ -19,7 +19,10 @@ interface AlarmProperties {
 describe('alarms', () => {
   const prod = synthStage('prod');
   const alarms = Object.values(prod.api.findResources(alarm)).map((a) => a.Properties as AlarmProperties);
-  const [topicId] = Object.keys(prod.api.findResources('AWS::SNS::Topic'));
+  // The alarm topic by name: the stack may hold other topics (governance notifications).
+  const [topicId] = Object.keys(
+    prod.api.findResources('AWS::SNS::Topic', { Properties: { TopicName: 'confide-prod-alarms' } }),
+  );
 
   function alarmOn(namespace: string, metricName: string, functionName?: string): AlarmProperties {
     const found = alarms.filter(

@@ -114,6 +114,34 @@ describe('the built provisioner with a user pool, invoked directly', () => {
       expect(run.output).toContain(`"reason":"${reason}"`);
     }
     expect(run.output).not.toContain(intruder);
+    // Each refusal is also the `tampering-refused` alarm's metric (EMF: namespace Confide, service confide-provisioner;
+    // issue 20); the valid invitation is not.
+    const tampering = run.output
+      .split('\n')
+      .filter((line) => line.startsWith('{') && line.includes('"TamperingRefused"'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(tampering.map((line) => line.reason)).toEqual([
+      'missing',
+      'expired',
+      'signature',
+      'input',
+      'replayed',
+    ]);
+    for (const line of tampering) {
+      expect(line).toMatchObject({
+        _aws: {
+          CloudWatchMetrics: [
+            {
+              Namespace: 'Confide',
+              Dimensions: [['service']],
+              Metrics: [{ Name: 'TamperingRefused', Unit: 'Count' }],
+            },
+          ],
+        },
+        service: 'confide-provisioner',
+        TamperingRefused: 1,
+      });
+    }
     // The organisation's audit log has the refusals and the invitation, by the admin's and the member's ids.
     const events2 = await api.services.auditLog.bySubject(scope, staff.staffId);
     const provisioner = events2.filter((event) => event.operation === 'provisioner.inviteStaff');
