@@ -1,6 +1,6 @@
 import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Grant, type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import { dataTableDesign, keyTableDesign } from '../../packages/store/src/table-design';
@@ -9,6 +9,7 @@ import { ConfideAlarms } from '../constructs/confide-alarms';
 import { ConfideFunction, type ConfideFunctionProps } from '../constructs/confide-function';
 import { grantRecordAccess } from '../constructs/confide-tables';
 import { type ConfideUserPool, OPERATOR_GROUP, PARTNER_READ_SCOPE } from '../constructs/confide-user-pool';
+import { GovernanceNotifications } from '../constructs/governance-notifications';
 import { GraphqlHttpApi } from '../constructs/http-api';
 import { KeyChangeAlarms } from '../constructs/key-change-alarms';
 import { OperationsKey } from '../constructs/operations-key';
@@ -54,6 +55,8 @@ export class ConfideApiStack extends Stack {
   public readonly provisioner: ConfideFunction;
   /** The retention function. */
   public readonly retention: ConfideFunction;
+  /** The governance notification topic and its pipe (decision 0035). */
+  public readonly notifications: GovernanceNotifications;
   /** The audit verifier function (scheduled; read-only role, decision 0029). */
   public readonly verifier: ConfideFunction;
   /** The checkpoint bucket, signing key and schedule of the anchored audit. */
@@ -283,6 +286,45 @@ export class ConfideApiStack extends Stack {
       dataTable,
     });
 
+    // Governance contacts hear of break-glass openings, escalations and deadlines (decision 0035): the api and the
+    // hourly deadlines function fill each organisation's outbox; a pipe on the table stream publishes new items.
+    // The stream's second and last reader, beside the retention function.
+    const deadlines = new ConfideFunction(this, 'DeadlinesFunction', {
+      ...common,
+      entry: fromRepoRoot('services/retention/src/deadlines.ts'),
+      service: 'deadlines',
+      description:
+        'Puts overdue-breach and subject-access-deadline notifications in each organisation outbox',
+      memorySize: 512,
+      timeout: Duration.minutes(5),
+    });
+    Grant.addToPrincipal({
+      grantee: deadlines.function,
+      // Reads organisations, breaches and requests (dates and states; nothing it could decrypt) and puts outbox items.
+      actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
+      resourceArns: [
+        dataTable.tableArn,
+        ...dataTableDesign.globalIndexes.map((index) => `${dataTable.tableArn}/index/${index.name}`),
+      ],
+    });
+    Validations.of(deadlines.function).acknowledge(
+      {
+        id: 'HIPAA.Security-LambdaConcurrency',
+        reason: 'Invoked once an hour by one EventBridge rule and never by a request.',
+      },
+      {
+        id: 'HIPAA.Security-LambdaDLQ',
+        reason:
+          'A failed hourly run is retried by the rule and then by the next hour’s run, which checks every deadline again; notifications are once per item.',
+      },
+    );
+    this.notifications = new GovernanceNotifications(this, 'GovernanceNotifications', {
+      stage: config.stage,
+      dataTable,
+      deadlinesFunction: deadlines.function,
+      encryptionKey: operationsKey.key,
+    });
+
     this.httpApi = new GraphqlHttpApi(this, 'HttpApi', {
       apiName: `confide-${config.stage}-api`,
       handler: this.api.function,
@@ -325,5 +367,6 @@ export class ConfideApiStack extends Stack {
     new CfnOutput(this, 'GraphqlUrl', { value: `${this.httpApi.stage.url}graphql` });
     new CfnOutput(this, 'ProvisionerFunctionName', { value: this.provisioner.function.functionName });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
+    new CfnOutput(this, 'GovernanceTopicArn', { value: this.notifications.topic.topicArn });
   }
 }

@@ -1,0 +1,122 @@
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { CfnPipe } from 'aws-cdk-lib/aws-pipes';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+
+/** The sort-key prefix of outbox items (`NOTIFICATION_SORT_PREFIX` in packages/store/src/records/notifications.ts). */
+export const NOTIFICATION_SORT_PREFIX = 'NOTIFY#';
+
+/** Properties of {@link GovernanceNotifications}. */
+export interface GovernanceNotificationsProps {
+  readonly stage: string;
+  /** The data table, whose stream carries each new outbox item. */
+  readonly dataTable: ITableV2;
+  /** The function that puts deadline notifications in the outboxes; run every hour. */
+  readonly deadlinesFunction: IFunction;
+  /** Encrypts the topic (the operations key). */
+  readonly encryptionKey: IKey;
+}
+
+/**
+ * Tells each organisation's governance contacts what needs them (issue 20, decision 0035). The api and the hourly
+ * deadlines function put a notification — a kind and a reference, no personal data — in the organisation's outbox
+ * in the data table; an EventBridge pipe reads the table stream, keeps only new outbox items, and publishes their
+ * organisation, kind and reference to the stage's governance topic. Operators subscribe each organisation's
+ * contacts by email with a message-body filter on their organisation, so a charity hears only of its own.
+ */
+export class GovernanceNotifications extends Construct {
+  /** The governance topic: one message per notification, `{ organisation, kind, reference }`. */
+  public readonly topic: Topic;
+
+  constructor(scope: Construct, id: string, props: GovernanceNotificationsProps) {
+    super(scope, id);
+    const streamArn = props.dataTable.tableStreamArn;
+    if (!streamArn) throw new Error('The data table needs a stream for governance notifications.');
+
+    this.topic = new Topic(this, 'Topic', {
+      topicName: `confide-${props.stage}-governance`,
+      displayName: 'Confide governance notifications',
+      masterKey: props.encryptionKey,
+      enforceSSL: true,
+    });
+
+    const role = new Role(this, 'PipeRole', {
+      assumedBy: new ServicePrincipal('pipes.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+      description: 'Reads the data table stream and publishes outbox items to the governance topic',
+    });
+    role.addToPolicy(
+      new PolicyStatement({
+        sid: 'ReadTheDataTableStream',
+        actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'],
+        resources: [streamArn],
+      }),
+    );
+    role.addToPolicy(
+      new PolicyStatement({ sid: 'ListStreams', actions: ['dynamodb:ListStreams'], resources: ['*'] }),
+    );
+    this.topic.grantPublish(role);
+
+    new CfnPipe(this, 'Pipe', {
+      name: `confide-${props.stage}-governance-notifications`,
+      description:
+        'New notification outbox items to the governance topic (kind and reference, no personal data)',
+      roleArn: role.roleArn,
+      source: streamArn,
+      sourceParameters: {
+        dynamoDbStreamParameters: {
+          startingPosition: 'LATEST',
+          batchSize: 1,
+          maximumRetryAttempts: 20,
+        },
+        filterCriteria: {
+          filters: [
+            {
+              pattern: JSON.stringify({
+                eventName: ['INSERT'],
+                dynamodb: { NewImage: { sk: { S: [{ prefix: NOTIFICATION_SORT_PREFIX }] } } },
+              }),
+            },
+          ],
+        },
+      },
+      target: this.topic.topicArn,
+      targetParameters: {
+        // Only these three attributes leave the table; the item holds nothing else of interest anyway.
+        inputTemplate:
+          '{"organisation": "<$.dynamodb.NewImage.orgId.S>", "kind": "<$.dynamodb.NewImage.kind.S>", "reference": "<$.dynamodb.NewImage.reference.S>"}',
+      },
+    });
+
+    new Rule(this, 'DeadlinesSchedule', {
+      description: 'Checks every organisation’s breach and subject access deadlines',
+      schedule: Schedule.rate(Duration.hours(1)),
+      targets: [new LambdaFunction(props.deadlinesFunction, { retryAttempts: 2 })],
+    });
+
+    Validations.of(role).acknowledge(
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'dynamodb:ListStreams has no resource-level permissions; the stream actions name the one stream.',
+      },
+      {
+        id: 'HIPAA.Security-IAMNoInlinePolicy',
+        reason:
+          "The only inline policy is CDK's grant policy of this one role: the one stream and the one topic (and its key).",
+      },
+      {
+        id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+        reason:
+          "CDK's grantPublish on a topic encrypted under the operations key: GenerateDataKey and its variants on that one key, to publish.",
+      },
+    );
+  }
+}
