@@ -22,12 +22,9 @@ const NOT_YET_THROUGH_THE_GATEWAY: Record<string, string> = {
   'records/case-notes.ts': 'migrating in a follow-up',
   'records/consents.ts': 'migrating in a follow-up',
   'records/disclosure-queue.ts': 'migrating in a follow-up',
-  'records/disclosure-reviews.ts': 'migrating in a follow-up',
   'records/disclosures.ts': 'migrating in a follow-up',
-  'records/emergency-reviews.ts': 'migrating in a follow-up',
   'records/partner-agencies.ts':
     'PLATFORM# items only: clientBinding reads PLATFORM#CLIENT#, and bindClient (the provisioner) writes it in one transaction with the partner items; the rest goes through the gateway',
-  'records/review-queue.ts': 'migrating in a follow-up',
   'records/staff-schedules.ts': 'migrating in a follow-up',
 };
 

@@ -1,13 +1,9 @@
-import {
-  ConditionalCheckFailedException,
-  type DynamoDBClient,
-  UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
 import { type Clock, conflict, newId, notFound } from '@confide/domain';
 import type { SubjectKey } from '@confide/keys';
 import { attr, type Item, read, requireS } from '../attributes';
 import { itemKeyOf, openField, sealFields } from '../sealed-fields';
-import type { TenantScope } from '../tenant-scope';
+import { type TenantScope, tenantScope } from '../tenant-scope';
+import type { TableAccess } from '../tenant-table';
 import type { LegalBasis } from './disclosures';
 import { ReviewQueue } from './review-queue';
 
@@ -43,11 +39,11 @@ export class DisclosureReviews {
   readonly #queue: ReviewQueue;
 
   constructor(
-    private readonly dynamo: DynamoDBClient,
-    private readonly table: string,
+    access: TableAccess,
+    table: string,
     private readonly clock: Clock,
   ) {
-    this.#queue = new ReviewQueue(dynamo, table);
+    this.#queue = new ReviewQueue(access, table);
   }
 
   /**
@@ -87,12 +83,12 @@ export class DisclosureReviews {
 
   /** Reviews, newest first; `status` narrows to pending or completed ones. */
   async list(scope: TenantScope, status?: DisclosureReviewStatus): Promise<DisclosureReview[]> {
-    const reviews = (await this.#queue.list(scope.key('DISCLOSURE_REVIEWS'))).map(toReview);
+    const reviews = (await this.#queue.list(scope, scope.key('DISCLOSURE_REVIEWS'))).map(toReview);
     return status ? reviews.filter((review) => review.status === status) : reviews;
   }
 
   async get(scope: TenantScope, reviewId: string): Promise<DisclosureReview | undefined> {
-    const item = await this.#queue.find(scope.key('DISCLOSURE_REVIEW', reviewId));
+    const item = await this.#queue.find(scope, scope.key('DISCLOSURE_REVIEW', reviewId));
     return item ? toReview(item) : undefined;
   }
 
@@ -117,25 +113,20 @@ export class DisclosureReviews {
       values[`:s${index}`] = value;
       sets.push(`#s${index} = :s${index}`);
     }
-    try {
-      const result = await this.dynamo.send(
-        new UpdateItemCommand({
-          TableName: this.table,
-          Key: { pk: attr.s(review.pk), sk: attr.s(review.sk) },
-          UpdateExpression: `SET ${sets.join(', ')}`,
-          ConditionExpression: '#status = :pending',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      if (!result.Attributes) throw notFound('Review');
-      return toReview(result.Attributes);
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException)
-        throw conflict('The review is already completed.');
-      throw error;
-    }
+    // Written under the organisation of the client's key: a review keyed elsewhere is refused by the gateway.
+    const result = await this.#queue.gateway(tenantScope(key.orgId)).update(
+      { pk: review.pk, sk: review.sk },
+      {
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        ConditionExpression: '#status = :pending',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ReturnValues: 'ALL_NEW',
+      },
+    );
+    if (!result.written) throw conflict('The review is already completed.');
+    if (!result.attributes) throw notFound('Review');
+    return toReview(result.attributes);
   }
 
   openNotes(key: SubjectKey, review: DisclosureReview): string | undefined {

@@ -1,14 +1,10 @@
-import {
-  ConditionalCheckFailedException,
-  type DynamoDBClient,
-  PutItemCommand,
-  UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
 import { type Clock, conflict, type EmergencyReason, newId, notFound } from '@confide/domain';
 import type { SubjectKey } from '@confide/keys';
 import { attr, type Item, read, requireS } from '../attributes';
 import { itemKeyOf, openField, sealFields } from '../sealed-fields';
 import type { TenantScope } from '../tenant-scope';
+import type { TableAccess } from '../tenant-table';
+import { scopeOfItem } from './item-scope';
 import { ReviewQueue } from './review-queue';
 
 export type ReviewOutcome = 'JUSTIFIED' | 'UNJUSTIFIED';
@@ -39,11 +35,11 @@ export class EmergencyReviews {
   readonly #queue: ReviewQueue;
 
   constructor(
-    private readonly dynamo: DynamoDBClient,
-    private readonly table: string,
+    access: TableAccess,
+    table: string,
     private readonly clock: Clock,
   ) {
-    this.#queue = new ReviewQueue(dynamo, table);
+    this.#queue = new ReviewQueue(access, table);
   }
 
   async open(
@@ -77,24 +73,22 @@ export class EmergencyReviews {
       status: attr.s('PENDING'),
       ...sealFields(key, itemKeyOf(pk, sk), { detail: input.detail }),
     };
-    await this.dynamo.send(
-      new PutItemCommand({
-        TableName: this.table,
-        Item: item,
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
+    const written = await this.#queue
+      .gateway(scope)
+      .put(item, { ConditionExpression: 'attribute_not_exists(pk)' });
+    // A fresh random id never collides; if it did, nothing was overwritten.
+    if (!written.written) throw new Error('A new review id collided.');
     return toReview(item);
   }
 
   /** Reviews, newest first; `status` narrows to pending or completed ones. */
   async list(scope: TenantScope, status?: 'PENDING' | 'COMPLETED'): Promise<EmergencyReview[]> {
-    const reviews = (await this.#queue.list(scope.key('EMERGENCY_REVIEWS'))).map(toReview);
+    const reviews = (await this.#queue.list(scope, scope.key('EMERGENCY_REVIEWS'))).map(toReview);
     return status ? reviews.filter((review) => review.status === status) : reviews;
   }
 
   async get(scope: TenantScope, reviewId: string): Promise<EmergencyReview | undefined> {
-    const item = await this.#queue.find(scope.key('EMERGENCY_REVIEW', reviewId));
+    const item = await this.#queue.find(scope, scope.key('EMERGENCY_REVIEW', reviewId));
     return item ? toReview(item) : undefined;
   }
 
@@ -106,31 +100,26 @@ export class EmergencyReviews {
     review: EmergencyReview,
     outcome: { outcome: ReviewOutcome; reviewedBy: string },
   ): Promise<EmergencyReview> {
-    try {
-      const result = await this.dynamo.send(
-        new UpdateItemCommand({
-          TableName: this.table,
-          Key: { pk: attr.s(review.pk), sk: attr.s(review.sk) },
-          UpdateExpression: 'SET #status = :done, outcome = :outcome, reviewedBy = :by, reviewedAt = :at',
-          ConditionExpression: '#status = :pending',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':done': attr.s('COMPLETED'),
-            ':pending': attr.s('PENDING'),
-            ':outcome': attr.s(outcome.outcome),
-            ':by': attr.s(outcome.reviewedBy),
-            ':at': attr.s(this.clock.now().toISOString()),
-          },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      if (!result.Attributes) throw notFound('Review');
-      return toReview(result.Attributes);
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException)
-        throw conflict('The review is already completed.');
-      throw error;
-    }
+    // The review was read under the request's organisation (`get`, `list`): its key is that organisation's.
+    const result = await this.#queue.gateway(scopeOfItem(review.pk)).update(
+      { pk: review.pk, sk: review.sk },
+      {
+        UpdateExpression: 'SET #status = :done, outcome = :outcome, reviewedBy = :by, reviewedAt = :at',
+        ConditionExpression: '#status = :pending',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':done': attr.s('COMPLETED'),
+          ':pending': attr.s('PENDING'),
+          ':outcome': attr.s(outcome.outcome),
+          ':by': attr.s(outcome.reviewedBy),
+          ':at': attr.s(this.clock.now().toISOString()),
+        },
+        ReturnValues: 'ALL_NEW',
+      },
+    );
+    if (!result.written) throw conflict('The review is already completed.');
+    if (!result.attributes) throw notFound('Review');
+    return toReview(result.attributes);
   }
 }
 

@@ -1,37 +1,42 @@
-import { type DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
-import { attr, type Item } from '../attributes';
-import { queryAll } from '../query-all';
+import { attr, type Item, read } from '../attributes';
+import type { TenantScope } from '../tenant-scope';
+import { type TableAccess, TenantTable } from '../tenant-table';
 
 /**
  * A queue of review items (emergency accesses, exceptional disclosures): one partition per organisation and kind,
- * newest last by sort key, each item also found by its id through `gsi1`.
+ * newest last by sort key, each item also found by its id through `gsi1`. Read through the tenant gateway.
  */
 export class ReviewQueue {
   constructor(
-    private readonly dynamo: DynamoDBClient,
+    private readonly access: TableAccess,
     private readonly table: string,
   ) {}
 
-  /** Every review of the queue, newest first. */
-  list(queuePartition: string): Promise<Item[]> {
-    return queryAll(this.dynamo, {
-      TableName: this.table,
+  /** Every review of the queue (`queuePartition`, a key of `scope`), newest first. */
+  async list(scope: TenantScope, queuePartition: string): Promise<Item[]> {
+    const { items } = await this.gateway(scope).query({
       KeyConditionExpression: 'pk = :pk',
       ExpressionAttributeValues: { ':pk': attr.s(queuePartition) },
       ScanIndexForward: false,
     });
+    return items;
   }
 
-  /** The review whose id key (its `gsi1pk`) is given. */
-  async find(idKey: string): Promise<Item | undefined> {
-    const result = await this.dynamo.send(
-      new QueryCommand({
-        TableName: this.table,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': attr.s(idKey) },
-      }),
-    );
-    return result.Items?.[0];
+  /**
+   * The review whose id key (its `gsi1pk`, a key of `scope`) is given. The index finds items by `gsi1pk` alone,
+   * so an item whose own partition is not the organisation's is left out: a review is only ever written back
+   * under the key it was read with.
+   */
+  async find(scope: TenantScope, idKey: string): Promise<Item | undefined> {
+    const { items } = await this.gateway(scope).query({
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': attr.s(idKey) },
+    });
+    return items.find((item) => read.s(item, 'pk')?.startsWith(`ORG#${scope.orgId}#`));
+  }
+
+  gateway(scope: TenantScope): TenantTable {
+    return new TenantTable(scope, this.access, this.table);
   }
 }
