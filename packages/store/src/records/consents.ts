@@ -1,16 +1,9 @@
-import {
-  ConditionalCheckFailedException,
-  type DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
-  QueryCommand,
-  UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
 import { type Clock, conflict, newId, notFound } from '@confide/domain';
 import type { SubjectKey } from '@confide/keys';
 import { attr, type Item, read, requireS } from '../attributes';
 import { itemKeyOf, openField, sealFields } from '../sealed-fields';
 import type { TenantScope } from '../tenant-scope';
+import { type TableAccess, TenantTable } from '../tenant-table';
 import type { DisclosurePurpose } from './disclosures';
 
 export const CONSENT_SCOPES = [
@@ -54,7 +47,7 @@ export type SealedConsentField = (typeof SEALED_CONSENT_FIELDS)[number];
 
 export class Consents {
   constructor(
-    private readonly dynamo: DynamoDBClient,
+    private readonly access: TableAccess,
     private readonly table: string,
     private readonly clock: Clock,
   ) {}
@@ -94,13 +87,9 @@ export class Consents {
       recordedAt: attr.s(this.clock.now().toISOString()),
       ...sealFields(key, itemKeyOf(pk, sk), consent.sealed),
     };
-    await this.dynamo.send(
-      new PutItemCommand({
-        TableName: this.table,
-        Item: item,
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
+    const written = await this.#gateway(scope).put(item, { ConditionExpression: 'attribute_not_exists(pk)' });
+    // A fresh random id never collides; if it did, nothing was overwritten.
+    if (!written.written) throw new Error('A new consent id collided.');
     return toConsent(item);
   }
 
@@ -111,57 +100,33 @@ export class Consents {
     consentId: string,
     by: string,
   ): Promise<ConsentRecord> {
-    try {
-      const result = await this.dynamo.send(
-        new UpdateItemCommand({
-          TableName: this.table,
-          Key: { pk: attr.s(scope.key('CLIENT', clientId)), sk: attr.s(`CONSENT#${consentId}`) },
-          UpdateExpression: 'SET withdrawnAt = :now, withdrawnBy = :by',
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(withdrawnAt)',
-          ExpressionAttributeValues: { ':now': attr.s(this.clock.now().toISOString()), ':by': attr.s(by) },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      if (!result.Attributes) throw notFound('Consent');
-      return toConsent(result.Attributes);
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException)
-        throw conflict('The consent is unknown or already withdrawn.');
-      throw error;
-    }
+    const result = await this.#gateway(scope).update(
+      { pk: scope.key('CLIENT', clientId), sk: `CONSENT#${consentId}` },
+      {
+        UpdateExpression: 'SET withdrawnAt = :now, withdrawnBy = :by',
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(withdrawnAt)',
+        ExpressionAttributeValues: { ':now': attr.s(this.clock.now().toISOString()), ':by': attr.s(by) },
+        ReturnValues: 'ALL_NEW',
+      },
+    );
+    if (!result.written) throw conflict('The consent is unknown or already withdrawn.');
+    if (!result.attributes) throw notFound('Consent');
+    return toConsent(result.attributes);
   }
 
   async list(scope: TenantScope, clientId: string): Promise<ConsentRecord[]> {
-    const result = await this.dynamo.send(
-      new QueryCommand({
-        TableName: this.table,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: {
-          ':pk': attr.s(scope.key('CLIENT', clientId)),
-          ':prefix': attr.s('CONSENT#'),
-        },
-        ConsistentRead: true,
-      }),
+    const items = await this.#gateway(scope).queryPrefix(
+      scope.key('CLIENT', clientId),
+      'CONSENT#',
+      this.clock.now(),
     );
-    const now = this.clock.now().getTime();
-    return (result.Items ?? [])
-      .filter((item) => {
-        const expiresAt = read.n(item, 'expiresAt');
-        return expiresAt === undefined || expiresAt * 1000 > now;
-      })
-      .map(toConsent);
+    return items.map(toConsent);
   }
 
   /** The consent methods the organisation accepts as authorising a disclosure; undefined: the default. */
   async disclosureMethods(scope: TenantScope): Promise<ConsentMethod[] | undefined> {
-    const result = await this.dynamo.send(
-      new GetItemCommand({
-        TableName: this.table,
-        Key: { pk: attr.s(scope.key('CONSENT-SETTINGS')), sk: attr.s('DISCLOSURE-METHODS') },
-        ConsistentRead: true,
-      }),
-    );
-    return result.Item ? (read.ss(result.Item, 'methods') as ConsentMethod[]) : undefined;
+    const item = await this.#gateway(scope).get({ pk: 'CONSENT-SETTINGS', sk: 'DISCLOSURE-METHODS' });
+    return item ? (read.ss(item, 'methods') as ConsentMethod[]) : undefined;
   }
 
   async setDisclosureMethods(
@@ -169,18 +134,17 @@ export class Consents {
     methods: readonly ConsentMethod[],
     by: string,
   ): Promise<void> {
-    await this.dynamo.send(
-      new PutItemCommand({
-        TableName: this.table,
-        Item: {
-          pk: attr.s(scope.key('CONSENT-SETTINGS')),
-          sk: attr.s('DISCLOSURE-METHODS'),
-          methods: attr.ss(methods),
-          changedBy: attr.s(by),
-          changedAt: attr.s(this.clock.now().toISOString()),
-        },
-      }),
-    );
+    await this.#gateway(scope).put({
+      pk: attr.s(scope.key('CONSENT-SETTINGS')),
+      sk: attr.s('DISCLOSURE-METHODS'),
+      methods: attr.ss(methods),
+      changedBy: attr.s(by),
+      changedAt: attr.s(this.clock.now().toISOString()),
+    });
+  }
+
+  #gateway(scope: TenantScope): TenantTable {
+    return new TenantTable(scope, this.access, this.table);
   }
 
   openSealed(key: SubjectKey, consent: ConsentRecord, field: SealedConsentField): string | undefined {
