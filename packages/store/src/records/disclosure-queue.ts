@@ -1,12 +1,7 @@
-import {
-  ConditionalCheckFailedException,
-  type DynamoDBClient,
-  PutItemCommand,
-} from '@aws-sdk/client-dynamodb';
 import { type Clock, conflict } from '@confide/domain';
 import { attr, type Item, read, requireN, requireS } from '../attributes';
-import { queryAll } from '../query-all';
 import type { TenantScope } from '../tenant-scope';
+import { type TableAccess, TenantTable } from '../tenant-table';
 import type { LegalBasis, RegisterEntryKind } from './disclosures';
 
 /**
@@ -96,24 +91,23 @@ export function outstandingWork(entries: readonly QueueEntry[]): DisclosureQueue
  */
 export class DisclosureQueue {
   constructor(
-    private readonly dynamo: DynamoDBClient,
+    private readonly access: TableAccess,
     private readonly table: string,
     private readonly clock: Clock,
   ) {}
 
   /** Every outstanding item of the organisation: urgent ones first, then the longest waiting first. */
   async outstanding(scope: TenantScope): Promise<DisclosureQueueItem[]> {
-    const now = this.clock.now().getTime();
-    const items = await queryAll(this.dynamo, {
-      TableName: this.table,
-      IndexName: 'gsi1',
-      KeyConditionExpression: 'gsi1pk = :pk',
-      ExpressionAttributeValues: { ':pk': attr.s(scope.key('DISCLOSURES')) },
-    });
+    const { items } = await this.#gateway(scope).query(
+      {
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': attr.s(scope.key('DISCLOSURES')) },
+      },
+      { now: this.clock.now() },
+    );
     const byRequest = new Map<string, QueueEntry[]>();
     for (const item of items) {
-      const expiresAt = read.n(item, 'expiresAt');
-      if (expiresAt !== undefined && expiresAt * 1000 <= now) continue;
       const entry = toQueueEntry(item);
       byRequest.set(entry.requestId, [...(byRequest.get(entry.requestId) ?? []), entry]);
     }
@@ -133,8 +127,7 @@ export class DisclosureQueue {
    * it. An acknowledged item leaves the queue of everyone told in that capacity.
    */
   async acknowledgements(scope: TenantScope): Promise<Map<string, string[]>> {
-    const items = await queryAll(this.dynamo, {
-      TableName: this.table,
+    const { items } = await this.#gateway(scope).query({
       KeyConditionExpression: 'pk = :pk',
       ExpressionAttributeValues: { ':pk': attr.s(scope.key('DISCLOSURE_QUEUE_ACKS')) },
       ConsistentRead: true,
@@ -155,27 +148,25 @@ export class DisclosureQueue {
     by: string,
   ): Promise<void> {
     const at = this.clock.now().toISOString();
-    try {
-      for (const role of roles) {
-        await this.dynamo.send(
-          new PutItemCommand({
-            TableName: this.table,
-            Item: {
-              pk: attr.s(scope.key('DISCLOSURE_QUEUE_ACKS')),
-              sk: attr.s(`${requestId}#${role}`),
-              requestId: attr.s(requestId),
-              role: attr.s(role),
-              by: attr.s(by),
-              at: attr.s(at),
-            },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-      }
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw conflict('It is already acknowledged.');
-      throw error;
+    const gateway = this.#gateway(scope);
+    for (const role of roles) {
+      const written = await gateway.put(
+        {
+          pk: attr.s(scope.key('DISCLOSURE_QUEUE_ACKS')),
+          sk: attr.s(`${requestId}#${role}`),
+          requestId: attr.s(requestId),
+          role: attr.s(role),
+          by: attr.s(by),
+          at: attr.s(at),
+        },
+        { ConditionExpression: 'attribute_not_exists(pk)' },
+      );
+      if (!written.written) throw conflict('It is already acknowledged.');
     }
+  }
+
+  #gateway(scope: TenantScope): TenantTable {
+    return new TenantTable(scope, this.access, this.table);
   }
 }
 

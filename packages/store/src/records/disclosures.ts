@@ -1,16 +1,11 @@
 import { createHash } from 'node:crypto';
-import {
-  type DynamoDBClient,
-  QueryCommand,
-  TransactionCanceledException,
-  TransactWriteItemsCommand,
-} from '@aws-sdk/client-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type Clock, ConfideError, conflict, ErrorCode, newId } from '@confide/domain';
 import type { SubjectKey } from '@confide/keys';
 import { attr, type Item, read, requireN, requireS } from '../attributes';
-import { queryLive } from '../query-all';
 import { itemKeyOf, openField, sealFields } from '../sealed-fields';
 import type { TenantScope } from '../tenant-scope';
+import { type TableAccess, TenantTable, type TenantTransactItem } from '../tenant-table';
 
 export const LEGAL_BASES = [
   'CONSENT',
@@ -150,7 +145,7 @@ const entrySort = (requestId: string, sequence: number) =>
 /** The disclosure register and the partner grants that releases create. */
 export class Disclosures {
   constructor(
-    private readonly dynamo: DynamoDBClient,
+    private readonly access: TableAccess,
     private readonly table: string,
     private readonly clock: Clock,
   ) {}
@@ -229,14 +224,13 @@ export class Disclosures {
       ...(entry.clientInformed === undefined ? {} : { clientInformed: attr.bool(entry.clientInformed) }),
       ...sealFields(key, itemKeyOf(pk, sk), entry.sealed ?? {}),
     };
-    const writes = [item, ...alsoPut].map((put) => ({
-      Put: { TableName: this.table, Item: put, ConditionExpression: 'attribute_not_exists(pk)' },
+    const writes: TenantTransactItem[] = [item, ...alsoPut].map((put) => ({
+      Put: { Item: put, ConditionExpression: 'attribute_not_exists(pk)' },
     }));
     if (entry.kind === 'RELEASED' && entry.partnerId && entry.grantExpiresAt && entry.itemIds?.length) {
       const grantSk = `GRANT#${entry.partnerId}#${entry.requestId}`;
       writes.push({
         Put: {
-          TableName: this.table,
           Item: {
             pk: attr.s(pk),
             sk: attr.s(grantSk),
@@ -269,26 +263,18 @@ export class Disclosures {
         },
       });
     }
-    try {
-      await this.dynamo.send(new TransactWriteItemsCommand({ TransactItems: writes }));
-    } catch (error) {
-      if (error instanceof TransactionCanceledException) {
-        throw conflict('The disclosure request changed meanwhile; reload it.');
-      }
-      throw error;
-    }
+    if (!(await transactionWritten(this.#gateway(scope), writes)))
+      throw conflict('The disclosure request changed meanwhile; reload it.');
     return toEntry(item);
   }
 
   /** A client's register, oldest entry first (requests and their follow-ups in order). */
   async register(scope: TenantScope, clientId: string): Promise<RegisterEntry[]> {
-    const items = await queryLive(this.dynamo, {
-      table: this.table,
-      pk: scope.key('CLIENT', clientId),
-      prefix: 'DISCLOSURE#',
-      now: this.clock.now(),
-      consistentRead: true,
-    });
+    const items = await this.#gateway(scope).queryPrefix(
+      scope.key('CLIENT', clientId),
+      'DISCLOSURE#',
+      this.clock.now(),
+    );
     return items.map(toEntry).sort((a, b) => a.at.localeCompare(b.at) || a.sequence - b.sequence);
   }
 
@@ -299,27 +285,25 @@ export class Disclosures {
 
   /** A partner's grants (all clients of the organisation), expired ones included: the caller filters. */
   async grantsOf(scope: TenantScope, partnerId: string): Promise<PartnerGrant[]> {
-    const result = await this.dynamo.send(
-      new QueryCommand({
-        TableName: this.table,
+    const { items } = await this.#gateway(scope).query(
+      {
         IndexName: 'gsi1',
         KeyConditionExpression: 'gsi1pk = :pk',
         ExpressionAttributeValues: { ':pk': attr.s(scope.key('PARTNER', partnerId, 'GRANTS')) },
-      }),
+      },
+      { now: this.clock.now() },
     );
-    return (result.Items ?? [])
-      .filter((item) => !this.#expired(item))
-      .map((item) => ({
-        partnerId: requireS(item, 'partnerId'),
-        clientId: requireS(item, 'clientId'),
-        requestId: requireS(item, 'requestId'),
-        itemIds: read.ss(item, 'itemIds'),
-        grantExpiresAt: requireS(item, 'grantExpiresAt'),
-        consentId: read.s(item, 'consentId'),
-        pk: requireS(item, 'pk'),
-        sk: requireS(item, 'sk'),
-        item,
-      }));
+    return items.map((item) => ({
+      partnerId: requireS(item, 'partnerId'),
+      clientId: requireS(item, 'clientId'),
+      requestId: requireS(item, 'requestId'),
+      itemIds: read.ss(item, 'itemIds'),
+      grantExpiresAt: requireS(item, 'grantExpiresAt'),
+      consentId: read.s(item, 'consentId'),
+      pk: requireS(item, 'pk'),
+      sk: requireS(item, 'sk'),
+      item,
+    }));
   }
 
   /**
@@ -356,9 +340,24 @@ export class Disclosures {
     return openField(key, itemKeyOf(entry.pk, entry.sk), entry.item, field);
   }
 
-  #expired(item: Item): boolean {
-    const expiresAt = read.n(item, 'expiresAt');
-    return expiresAt !== undefined && expiresAt * 1000 <= this.clock.now().getTime();
+  #gateway(scope: TenantScope): TenantTable {
+    return new TenantTable(scope, this.access, this.table);
+  }
+}
+
+/**
+ * Whether the transaction was written: false when it was cancelled, by a failed condition (the place was taken)
+ * or by a concurrent transaction on the same items (DynamoDB's TransactionConflict): both mean the request changed.
+ */
+async function transactionWritten(
+  gateway: TenantTable,
+  writes: readonly TenantTransactItem[],
+): Promise<boolean> {
+  try {
+    return (await gateway.transactWrite(writes)).written;
+  } catch (error) {
+    if (error instanceof TransactionCanceledException) return false;
+    throw error;
   }
 }
 
