@@ -1,21 +1,23 @@
 import { createHash } from 'node:crypto';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
-  ConditionalCheckFailedException,
-  type DynamoDBClient,
-  GetItemCommand,
-  QueryCommand,
-  TransactionCanceledException,
-  TransactWriteItemsCommand,
-  UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
-import { type Clock, classificationOf, conflict, type NoteKind, newId, notFound } from '@confide/domain';
+  type Clock,
+  classificationOf,
+  conflict,
+  isExpired,
+  type NoteKind,
+  newId,
+  notFound,
+} from '@confide/domain';
 import type { SubjectKey } from '@confide/keys';
 import { attr, type Item, read, requireN, requireS } from '../attributes';
 import type { ItemLoader } from '../item-loader';
 import { itemKeyOf, openField, sealFields } from '../sealed-fields';
-import type { TenantScope } from '../tenant-scope';
+import { type TenantScope, tenantScope } from '../tenant-scope';
+import { type TableAccess, TenantTable, type TenantTransactItem } from '../tenant-table';
 import { idempotencyConflict, idempotencyKeyFrom, requestDigest, sameDigest } from './idempotency';
 import { TamperedItemError } from './integrity-incidents';
+import { scopeOfItem } from './item-scope';
 
 /** A note about a service user. The body is sealed under the client's subject key; the rest is clear. */
 export interface CaseNote {
@@ -127,7 +129,7 @@ function noteDigest(key: SubjectKey, clientId: string, note: NewCaseNote): strin
  */
 export class CaseNotes {
   constructor(
-    private readonly dynamo: DynamoDBClient,
+    private readonly access: TableAccess,
     private readonly table: string,
     private readonly clock: Clock,
   ) {}
@@ -162,43 +164,28 @@ export class CaseNotes {
       ),
       ...(digest ? { requestDigest: attr.s(digest) } : {}),
     };
-    try {
-      await this.dynamo.send(
-        new TransactWriteItemsCommand({
-          TransactItems: [
-            { Put: { TableName: this.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
-            {
-              Update: {
-                TableName: this.table,
-                Key: { pk: attr.s(pk), sk: attr.s('PROFILE') },
-                UpdateExpression: 'SET latestNoteId = :note',
-                ConditionExpression: 'attribute_exists(pk)',
-                ExpressionAttributeValues: { ':note': attr.s(noteId) },
-              },
-            },
-          ],
-        }),
-      );
-    } catch (error) {
-      if (error instanceof TransactionCanceledException) {
-        if (note.idempotencyKey) {
-          const existing = await this.dynamo.send(
-            new GetItemCommand({
-              TableName: this.table,
-              Key: { pk: attr.s(pk), sk: attr.s(sk) },
-              ConsistentRead: true,
-            }),
-          );
-          if (existing.Item) {
-            // A retry of this very note returns it; other content under the same key is refused, revealing nothing.
-            if (!sameDigest(read.s(existing.Item, 'requestDigest'), digest ?? ''))
-              throw idempotencyConflict();
-            return toNote(existing.Item);
-          }
+    const gateway = this.#gateway(scope);
+    const written = await transactionWritten(gateway, [
+      { Put: { Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
+      {
+        Update: {
+          Key: { pk: attr.s(pk), sk: attr.s('PROFILE') },
+          UpdateExpression: 'SET latestNoteId = :note',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':note': attr.s(noteId) },
+        },
+      },
+    ]);
+    if (!written) {
+      if (note.idempotencyKey) {
+        const existing = await gateway.get({ pk, sk });
+        if (existing) {
+          // A retry of this very note returns it; other content under the same key is refused, revealing nothing.
+          if (!sameDigest(read.s(existing, 'requestDigest'), digest ?? '')) throw idempotencyConflict();
+          return toNote(existing);
         }
-        throw notFound('Service user');
       }
-      throw error;
+      throw notFound('Service user');
     }
     return toNote(item);
   }
@@ -231,38 +218,26 @@ export class CaseNotes {
       { body: change.body },
       noteBinding({ ...current, version: current.version + 1 }),
     );
-    try {
-      await this.dynamo.send(
-        new TransactWriteItemsCommand({
-          TransactItems: [
-            {
-              Put: { TableName: this.table, Item: history, ConditionExpression: 'attribute_not_exists(pk)' },
-            },
-            {
-              Update: {
-                TableName: this.table,
-                Key: { pk: attr.s(current.pk), sk: attr.s(current.sk) },
-                UpdateExpression:
-                  'SET enc_body = :body, version = version + :one, amendedAt = :now, amendedBy = :by',
-                ConditionExpression: 'version = :expected',
-                ExpressionAttributeValues: {
-                  ':body': sealedBody.enc_body ?? attr.s(''),
-                  ':one': attr.n(1),
-                  ':now': attr.s(now),
-                  ':by': attr.s(change.amendedBy),
-                  ':expected': attr.n(change.expectedVersion),
-                },
-              },
-            },
-          ],
-        }),
-      );
-    } catch (error) {
-      if (error instanceof TransactionCanceledException || error instanceof ConditionalCheckFailedException) {
-        throw conflict();
-      }
-      throw error;
-    }
+    // Written under the organisation of the client's key: a note keyed elsewhere is refused by the gateway.
+    const written = await transactionWritten(this.#gateway(tenantScope(key.orgId)), [
+      { Put: { Item: history, ConditionExpression: 'attribute_not_exists(pk)' } },
+      {
+        Update: {
+          Key: { pk: attr.s(current.pk), sk: attr.s(current.sk) },
+          UpdateExpression:
+            'SET enc_body = :body, version = version + :one, amendedAt = :now, amendedBy = :by',
+          ConditionExpression: 'version = :expected',
+          ExpressionAttributeValues: {
+            ':body': sealedBody.enc_body ?? attr.s(''),
+            ':one': attr.n(1),
+            ':now': attr.s(now),
+            ':by': attr.s(change.amendedBy),
+            ':expected': attr.n(change.expectedVersion),
+          },
+        },
+      },
+    ]);
+    if (!written) throw conflict();
     return toNote({
       ...current.item,
       ...sealedBody,
@@ -273,10 +248,10 @@ export class CaseNotes {
 
   /** Records the authority of another organisation to disclose the correspondence it wrote (Azure 4.1). */
   async recordAuthorAuthority(note: CaseNote, reference: string, by: string): Promise<void> {
-    await this.dynamo.send(
-      new UpdateItemCommand({
-        TableName: this.table,
-        Key: { pk: attr.s(note.pk), sk: attr.s(note.sk) },
+    // The note was read under the request's organisation (`get`, `list`): its key is that organisation's.
+    await this.#gateway(scopeOfItem(note.pk)).update(
+      { pk: note.pk, sk: note.sk },
+      {
         UpdateExpression:
           'SET authorAuthority = :reference, authorAuthorityBy = :by, authorAuthorityAt = :now',
         ConditionExpression: 'attribute_exists(pk)',
@@ -285,7 +260,7 @@ export class CaseNotes {
           ':by': attr.s(by),
           ':now': attr.s(this.clock.now().toISOString()),
         },
-      }),
+      },
     );
   }
 
@@ -300,13 +275,13 @@ export class CaseNotes {
     loader: ItemLoader,
   ): Promise<CaseNote | undefined> {
     const item = await loader.load(this.table, scope.key('CLIENT', clientId), `${NOTE_PREFIX}${noteId}`);
-    if (!item || this.#expired(item)) return undefined;
+    if (!item || isExpired(read.n(item, 'expiresAt'), this.clock.now())) return undefined;
     return (await this.#verified(scope, clientId, [toNote(item)], loader))[0];
   }
 
   /** A client's notes, newest first (note ids are random, so sort by time here), each checked as in `get`. */
   async list(scope: TenantScope, clientId: string, loader: ItemLoader): Promise<CaseNote[]> {
-    const notes = await this.#query(scope.key('CLIENT', clientId), NOTE_PREFIX);
+    const notes = await this.#query(scope, clientId, NOTE_PREFIX);
     return (await this.#verified(scope, clientId, notes, loader)).sort((a, b) =>
       b.recordedAt.localeCompare(a.recordedAt),
     );
@@ -319,7 +294,7 @@ export class CaseNotes {
     noteId: string,
     loader: ItemLoader,
   ): Promise<CaseNote[]> {
-    const notes = await this.#query(scope.key('CLIENT', clientId), `${HISTORY_PREFIX}${noteId}#`);
+    const notes = await this.#query(scope, clientId, `${HISTORY_PREFIX}${noteId}#`);
     return this.#verified(scope, clientId, notes, loader);
   }
 
@@ -354,27 +329,34 @@ export class CaseNotes {
     return notes;
   }
 
-  async #query(pk: string, prefix: string): Promise<CaseNote[]> {
-    const notes: CaseNote[] = [];
-    let startKey: Item | undefined;
-    do {
-      const page = await this.dynamo.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': attr.s(pk), ':prefix': attr.s(prefix) },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) if (!this.#expired(item)) notes.push(toNote(item));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return notes;
+  /** Unexpired items of the client's partition under `prefix`, every page. */
+  async #query(scope: TenantScope, clientId: string, prefix: string): Promise<CaseNote[]> {
+    const items = await this.#gateway(scope).queryPrefix(
+      scope.key('CLIENT', clientId),
+      prefix,
+      this.clock.now(),
+    );
+    return items.map(toNote);
   }
 
-  #expired(item: Item): boolean {
-    const expiresAt = read.n(item, 'expiresAt');
-    return expiresAt !== undefined && expiresAt * 1000 <= this.clock.now().getTime();
+  #gateway(scope: TenantScope): TenantTable {
+    return new TenantTable(scope, this.access, this.table);
+  }
+}
+
+/**
+ * Whether the transaction was written: false when it was cancelled, by a failed condition or by a concurrent
+ * transaction on the same items (DynamoDB's TransactionConflict), as a concurrent retry or amendment causes.
+ */
+async function transactionWritten(
+  gateway: TenantTable,
+  items: readonly TenantTransactItem[],
+): Promise<boolean> {
+  try {
+    return (await gateway.transactWrite(items)).written;
+  } catch (error) {
+    if (error instanceof TransactionCanceledException) return false;
+    throw error;
   }
 }
 
