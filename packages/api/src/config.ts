@@ -37,6 +37,11 @@ export interface ConfideConfig {
   readonly corsOrigins: readonly string[];
   /** Introspection and GraphiQL: on locally and in dev, off in prod unless enabled. */
   readonly introspection: boolean;
+  /**
+   * Whether only registered documents run (`CONFIDE_TRUSTED_DOCUMENTS_ONLY`, decision 0036): on in prod unless turned
+   * off, off elsewhere.
+   */
+  readonly trustedDocumentsOnly: boolean;
   /** Protections from GraphQL abuse (see `hardening.ts`); each exceeded limit is a `BAD_USER_INPUT` error. */
   readonly limits: RequestLimits;
   /** Per-organisation token bucket (see `rate-limit.ts`); undefined turns it off (locally, unless configured). */
@@ -52,6 +57,23 @@ export interface ConfideConfig {
    * (`CONFIDE_PROVISIONER_ASSERTION_KEY`). Neither: tenant-scoped provisioner actions are refused.
    */
   readonly provisionerAssertion: { readonly kmsKeyId?: string; readonly secret?: string };
+  /**
+   * Per-organisation credentials (decision 0031): set in AWS, where CDK names the tenant-access role
+   * (`CONFIDE_TENANT_ACCESS_ROLE_ARN`); every tenant item is then read and written with credentials assumed for the
+   * request's organisation alone. Undefined locally: the one shared client is every organisation's.
+   */
+  readonly tenantAccess: TenantAccessConfig | undefined;
+}
+
+/** What `AssumedTenantClients` needs: the role, where STS is, and the resources the session policy names. */
+export interface TenantAccessConfig {
+  readonly roleArn: string;
+  /** `https://sts.<region>.amazonaws.com` unless `CONFIDE_STS_ENDPOINT` overrides it (tests). */
+  readonly stsEndpoint: string;
+  readonly dataTableArn: string;
+  readonly keyTableArn: string;
+  /** The account's KMS keys; the session policy narrows them to the organisation's encryption context. */
+  readonly keyArn: string;
 }
 
 /** How the api reaches the provisioner function (`CONFIDE_PROVISIONER_FUNCTION`, `CONFIDE_LAMBDA_ENDPOINT`). */
@@ -164,6 +186,33 @@ function corsOriginsFromEnv(env: NodeJS.ProcessEnv, stage: string): string[] {
   return [...new Set([...local, ...configured])];
 }
 
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):role\/[\w+=,.@/-]{1,128}$/;
+
+function tenantAccessFromEnv(
+  env: NodeJS.ProcessEnv,
+  region: string,
+  tables: { readonly data: string; readonly keys: string },
+): TenantAccessConfig | undefined {
+  const roleArn = env.CONFIDE_TENANT_ACCESS_ROLE_ARN;
+  if (!roleArn) return undefined;
+  const match = ROLE_ARN.exec(roleArn);
+  if (!match)
+    throw new Error('Invalid configuration: CONFIDE_TENANT_ACCESS_ROLE_ARN must be an IAM role ARN');
+  const accountId = match[1];
+  const partition = roleArn.split(':')[1];
+  if (env.CONFIDE_ACCOUNT_ID && env.CONFIDE_ACCOUNT_ID !== accountId) {
+    throw new Error('Invalid configuration: CONFIDE_TENANT_ACCESS_ROLE_ARN names another account');
+  }
+  const table = (name: string) => `arn:${partition}:dynamodb:${region}:${accountId}:table/${name}`;
+  return {
+    roleArn,
+    stsEndpoint: env.CONFIDE_STS_ENDPOINT || `https://sts.${region}.amazonaws.com`,
+    dataTableArn: table(tables.data),
+    keyTableArn: table(tables.keys),
+    keyArn: `arn:${partition}:kms:${region}:${accountId}:key/*`,
+  };
+}
+
 function required(env: NodeJS.ProcessEnv, name: string): string {
   const value = env[name];
   if (!value) throw new Error(`Missing configuration: ${name}`);
@@ -176,10 +225,11 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ConfideConf
   const names = tableNames(stage);
   const accountId = env.CONFIDE_ACCOUNT_ID ?? '000000000000';
   const region = env.AWS_REGION ?? 'eu-west-2';
+  const tables = { data: env.CONFIDE_DATA_TABLE ?? names.data, keys: env.CONFIDE_KEY_TABLE ?? names.keys };
   return {
     stage,
     region,
-    tables: { data: env.CONFIDE_DATA_TABLE ?? names.data, keys: env.CONFIDE_KEY_TABLE ?? names.keys },
+    tables,
     endpoints: {
       ...(env.CONFIDE_DYNAMODB_ENDPOINT ? { dynamodb: env.CONFIDE_DYNAMODB_ENDPOINT } : {}),
       ...(env.CONFIDE_KMS_ENDPOINT ? { kms: env.CONFIDE_KMS_ENDPOINT } : {}),
@@ -201,6 +251,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ConfideConf
     },
     corsOrigins: corsOriginsFromEnv(env, stage),
     introspection: env.CONFIDE_INTROSPECTION ? env.CONFIDE_INTROSPECTION === 'true' : stage !== 'prod',
+    trustedDocumentsOnly: env.CONFIDE_TRUSTED_DOCUMENTS_ONLY
+      ? env.CONFIDE_TRUSTED_DOCUMENTS_ONLY === 'true'
+      : stage === 'prod',
     limits: {
       maxDepth: numberFrom(env, 'CONFIDE_MAX_DEPTH', DEFAULT_LIMITS.maxDepth),
       maxAliases: numberFrom(env, 'CONFIDE_MAX_ALIASES', DEFAULT_LIMITS.maxAliases),
@@ -217,5 +270,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ConfideConf
         : {}),
       ...(env.CONFIDE_PROVISIONER_ASSERTION_KEY ? { secret: env.CONFIDE_PROVISIONER_ASSERTION_KEY } : {}),
     },
+    tenantAccess: tenantAccessFromEnv(env, region, tables),
   };
 }

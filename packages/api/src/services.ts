@@ -31,14 +31,27 @@ import {
   ServiceUsers,
   StaffSchedules,
   SubjectAccessRequests,
+  sharedTenantClients,
+  type TenantClients,
 } from '@confide/store';
 import type { ConfideConfig } from './config';
+import { AssumedTenantClients } from './tenant-credentials';
 
 /** The long-lived parts of the API, created once per process (per Lambda container) and shared by requests. */
 export interface ConfideServices {
   readonly config: ConfideConfig;
   readonly clock: Clock;
+  /**
+   * The process's own client, with the function role's credentials: the platform registry (`PLATFORM#…`) only, and
+   * tests' raw reads and writes. Tenant items go through {@link ConfideServices.tenantClients}.
+   */
   readonly dynamo: DynamoDBClient;
+  /**
+   * Every organisation's client (decision 0031): in AWS (`config.tenantAccess`) one per organisation signing with
+   * credentials assumed for it alone; locally the shared client. Every record class, the key hierarchy's key table
+   * and each request's loader are built on it.
+   */
+  readonly tenantClients: TenantClients;
   readonly kms: KMSClient;
   readonly keys: KeyHierarchy;
   readonly organisationKeys: OrganisationKeys;
@@ -106,9 +119,20 @@ export function createServices(config: ConfideConfig, overrides: ServiceOverride
     });
   countRequests(dynamo.middlewareStack, 'DynamoDB', counters);
   countRequests(kms.middlewareStack, 'KMS', counters);
+  const tenantClients: TenantClients = config.tenantAccess
+    ? new AssumedTenantClients({
+        ...config.tenantAccess,
+        region: config.region,
+        credentials: dynamo.config.credentials,
+        sha256: dynamo.config.sha256,
+        ...(config.endpoints.dynamodb ? { dynamodbEndpoint: config.endpoints.dynamodb } : {}),
+        onClient: (client) => countRequests(client.middlewareStack, 'DynamoDB', counters),
+      })
+    : sharedTenantClients(dynamo);
+  const access = tenantClients;
   const keys = new KeyHierarchy({
     kms,
-    dynamo,
+    dynamo: access,
     keyTableName: config.tables.keys,
     clock,
     cacheTtlMs: config.kms.keyCacheTtlMs,
@@ -127,41 +151,42 @@ export function createServices(config: ConfideConfig, overrides: ServiceOverride
     config,
     clock,
     dynamo,
+    tenantClients,
     kms,
     keys,
     organisationKeys,
     directory,
-    careServices: new CareServices(dynamo, table, clock, keys),
-    serviceUsers: new ServiceUsers(dynamo, table, keys, clock),
+    careServices: new CareServices(access, table, clock, keys),
+    serviceUsers: new ServiceUsers(access, table, keys, clock),
     caseNotes: new CaseNotes(dynamo, table, clock),
-    consents: new Consents(dynamo, table, clock),
-    disclosures: new Disclosures(dynamo, table, clock),
+    consents: new Consents(access, table, clock),
+    disclosures: new Disclosures(access, table, clock),
     disclosureQueue: new DisclosureQueue(dynamo, table, clock),
-    disclosureReviews: new DisclosureReviews(dynamo, table, clock),
-    referrals: new Referrals(dynamo, table, clock),
-    subjectAccess: new SubjectAccessRequests(dynamo, table, clock),
-    emergencyReviews: new EmergencyReviews(dynamo, table, clock),
-    partners: new PartnerAgencies(dynamo, table, clock),
-    approvals: new Approvals(dynamo, table, clock, keys),
-    auditLog: new AuditLog(dynamo, table, keys, undefined, clock),
+    disclosureReviews: new DisclosureReviews(access, table, clock),
+    referrals: new Referrals(access, table, clock),
+    subjectAccess: new SubjectAccessRequests(access, table, clock),
+    emergencyReviews: new EmergencyReviews(access, table, clock),
+    partners: new PartnerAgencies(access, table, clock, dynamo),
+    approvals: new Approvals(access, table, clock, keys),
+    auditLog: new AuditLog(access, table, keys, undefined, clock),
     platformAudit,
     operators: new OperatorRegistry(dynamo, table, platformAudit, clock),
-    monitoring: new AccessMonitoring(dynamo, table, clock),
-    breaches: new BreachRegister(dynamo, table, clock),
+    monitoring: new AccessMonitoring(access, table, clock),
+    breaches: new BreachRegister(access, table, clock),
     counters,
-    media: new MediaRecords(dynamo, table, clock),
-    personnelRecords: new PersonnelRecords(dynamo, table, clock),
-    referencePermissions: new ReferencePermissions(dynamo, table, clock),
+    media: new MediaRecords(access, table, clock),
+    personnelRecords: new PersonnelRecords(access, table, clock),
+    referencePermissions: new ReferencePermissions(access, table, clock),
     retention: new RetentionSchedules(
-      dynamo,
+      access,
       table,
       keys,
-      new ServiceUsers(dynamo, table, keys, clock),
+      new ServiceUsers(access, table, keys, clock),
       clock,
     ),
-    tombstones: new RetentionTombstones(dynamo, table),
-    integrityIncidents: new IntegrityIncidents(dynamo, table, clock),
-    notifications: new GovernanceNotifications(dynamo, table, clock),
-    staffRetention: new StaffSchedules(dynamo, table, keys, directory, clock),
+    tombstones: new RetentionTombstones(access, table),
+    integrityIncidents: new IntegrityIncidents(access, table, clock),
+    notifications: new GovernanceNotifications(access, table, clock),
+    staffRetention: new StaffSchedules(access, table, keys, directory, clock),
   };
 }

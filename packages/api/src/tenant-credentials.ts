@@ -30,6 +30,8 @@ export interface AssumedTenantClientsOptions {
   readonly now?: () => number;
   /** The DynamoDB endpoint (tests); AWS's own by default. */
   readonly dynamodbEndpoint?: string;
+  /** Told of each organisation's client once, when it is made (the request counters' middleware). */
+  readonly onClient?: (client: DynamoDBClient) => void;
 }
 
 /** AssumeRole failed: a fault, masked as INTERNAL; names nothing of the request. */
@@ -73,6 +75,7 @@ export class AssumedTenantClients implements TenantClients {
         ...(this.#options.dynamodbEndpoint ? { endpoint: this.#options.dynamodbEndpoint } : {}),
         credentials: () => this.credentialsFor(orgId),
       });
+      this.#options.onClient?.(client);
       this.#clients.set(orgId, client);
     }
     return client;

@@ -1,26 +1,46 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { OrgId } from '@confide/domain';
+import { asOrgId, type OrgId } from '@confide/domain';
 import type { KeyHierarchy, SubjectKey } from '@confide/keys';
 import DataLoader from 'dataloader';
 import type { Item } from './attributes';
 import { batchGet, type ItemRef, refKey } from './batch-get';
+import { type TableAccess, TenantKeyError } from './tenant-table';
+
+const ORGANISATION_OF = /^ORG#(org_[^#]+)#./;
 
 /**
  * Per-request item reads. Everything asked for in the same tick — client profiles, subject keys, services,
  * notes, across both tables — goes out as one BatchGetItem, so a list of 50 clients costs a constant number of
  * round trips, not 50. Create one per request: it caches what it read, and writes must `forget` what they change.
+ *
+ * Every key must be an organisation's (`ORG#<orgId>#…`, either table); each organisation's keys are read with that
+ * organisation's client (`TableAccess`, decision 0031), so in AWS with its own narrowed credentials. Anything else
+ * is refused before a call is made.
  */
 export class ItemLoader {
   readonly #loader: DataLoader<ItemRef, Item | undefined, string>;
   readonly #subjectKeys = new Map<string, Promise<SubjectKey | undefined>>();
 
   constructor(
-    dynamo: DynamoDBClient,
+    access: TableAccess,
     private readonly keys: KeyHierarchy,
   ) {
     this.#loader = new DataLoader(
       async (refs) => {
-        const found = await batchGet(dynamo, refs);
+        const byOrganisation = new Map<OrgId, ItemRef[]>();
+        for (const ref of refs) {
+          const orgId = ORGANISATION_OF.exec(ref.key.pk?.S ?? '')?.[1];
+          if (!orgId) throw new TenantKeyError('key');
+          const group = byOrganisation.get(asOrgId(orgId)) ?? [];
+          group.push(ref);
+          byOrganisation.set(asOrgId(orgId), group);
+        }
+        const found = new Map<string, Item>();
+        await Promise.all(
+          [...byOrganisation].map(async ([orgId, group]) => {
+            const client = 'forOrg' in access ? access.forOrg(orgId) : access;
+            for (const [key, item] of await batchGet(client, group)) found.set(key, item);
+          }),
+        );
         return refs.map((ref) => found.get(refKey(ref.table, ref.key)));
       },
       {

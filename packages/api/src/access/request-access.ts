@@ -92,7 +92,7 @@ export class RequestAccess {
   ) {
     this.#purpose = purpose;
     this.requestId = platformRequestId;
-    this.loader = new ItemLoader(services.dynamo, services.keys);
+    this.loader = new ItemLoader(services.tenantClients, services.keys);
     this.audit = new AuditTrail(
       services.auditLog,
       this.requestId,
