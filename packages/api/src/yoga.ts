@@ -8,7 +8,7 @@ import { type ConfideContext, requestIdentity } from './context';
 import { maskError, variableCoercionPlugin } from './errors';
 import { hardeningPlugins } from './hardening';
 import { createApiLogger, yogaLogger } from './logging';
-import { countKmsFailure } from './metrics-errors';
+import { countErrorMetrics } from './metrics-errors';
 import { schema } from './schema';
 import type { ConfideServices } from './services';
 
@@ -43,7 +43,7 @@ export function createConfideYoga(services: ConfideServices, options: ConfideYog
     ],
     maskedErrors: {
       maskError: (error) => {
-        countKmsFailure(error);
+        countErrorMetrics(error);
         return maskError(error);
       },
     },

@@ -71,7 +71,7 @@ function reportCsv(rejections: readonly Rejection[]): string {
   const quote = (text: string) => (/[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
   const rows = [...rejections].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
   return [
-    'file,line,column,reason',
+    'file,row,column,reason',
     ...rows.map((r) => [r.file, String(r.line), r.column, r.reason].map(quote).join(',')),
   ]
     .join('\n')
@@ -139,7 +139,10 @@ export async function importCommand(request: ImportRequest): Promise<string> {
       now: services.clock.now(),
       staffByHandle: new Map(staff.filter((m) => m.status === 'ACTIVE').map((m) => [m.handle, m.staffId])),
       operatorId: operator.staffId,
-      mayWriteNote: (kind) => authority.note(kind).effect === 'ALLOW',
+      noteRule: (kind, authorId, allocated) => {
+        const author = staff.find((member) => member.staffId === authorId);
+        return author ? authority.noteBy(kind, author, allocated) : undefined;
+      },
     },
   );
   const progress = request.dryRun ? undefined : new Progress(plan.clients.length);
@@ -169,6 +172,6 @@ export async function importCommand(request: ImportRequest): Promise<string> {
     ...(summary.alreadyImported > 0
       ? [`${summary.alreadyImported} clients were imported before and were skipped.`]
       : []),
-    `${summary.rejections.length} rows rejected: ${reportPath} (file, line, column, reason).`,
+    `${summary.rejections.length} rows rejected: ${reportPath} (file, row, column, reason).`,
   ].join('\n');
 }

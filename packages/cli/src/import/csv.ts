@@ -95,10 +95,11 @@ export function parseCsvTable(text: string): CsvTable {
   const header = head.fields.map((name) => name.trim());
   return {
     header,
-    rows: rest.map((record) => {
+    // `line` of a table row is its spreadsheet row (header = 1): a cell's own line breaks do not count.
+    rows: rest.map((record, index) => {
       if (record.fields.length > header.length) throw new CsvError(record.line);
       return {
-        line: record.line,
+        line: index + 2,
         values: new Map(header.map((name, index) => [name, record.fields[index] ?? ''])),
       };
     }),

@@ -69,6 +69,8 @@ export interface NoteRow {
   readonly body: string;
   readonly authorId: string;
   readonly distribution: readonly string[];
+  /** The rule that admits the author's write (recorded on the note's audit event). */
+  readonly rule: string;
 }
 
 export interface ClientRow {
@@ -93,8 +95,11 @@ export interface PlanContext {
   /** Active staff, by handle. */
   readonly staffByHandle: ReadonlyMap<string, string>;
   readonly operatorId: string;
-  /** Whether the importer may write a note of this kind (the note.record policy's W cells). */
-  readonly mayWriteNote: (kind: NoteKind) => boolean;
+  /**
+   * The note.record policy's decision for the note's author, with the relation the import gives them to the client
+   * (allocated by one of its allocation rows, or managing the service): its rule, or undefined when it refuses.
+   */
+  readonly noteRule: (kind: NoteKind, authorId: string, allocated: boolean) => string | undefined;
 }
 
 const MAX_NOTE_LENGTH = 20_000;
@@ -340,12 +345,17 @@ export function planImport(mapping: ImportMapping, tables: SourceTables, context
     const type = mapping.noteTypes[row.required('type').trim()];
     // No mapping, no note: never a default kind (a lower classification would widen who reads it).
     if (!type) throw new RowRejected('type', 'UNMAPPED_NOTE_TYPE');
-    if (!context.mayWriteNote(type.kind)) throw new RowRejected('type', 'CLASSIFICATION_NOT_PERMITTED');
     const body = checked('body', () =>
       validate.text(['input', 'body'], row.required('body'), { max: MAX_NOTE_LENGTH, multiline: true }),
     );
     const author = row.optional('author');
     const authorId = author === undefined ? context.operatorId : staff('author', author);
+    const allocated = client.allocations.some(
+      (allocation) =>
+        allocation.staffId === authorId && (!allocation.endsAt || allocation.endsAt > context.now),
+    );
+    const rule = context.noteRule(type.kind, authorId, allocated);
+    if (!rule) throw new RowRejected('type', 'CLASSIFICATION_NOT_PERMITTED');
     const distribution = (row.optional('distribution') ?? '')
       .split(';')
       .map((handle) => handle.trim())
@@ -361,6 +371,7 @@ export function planImport(mapping: ImportMapping, tables: SourceTables, context
       body,
       authorId,
       distribution: [...new Set(distribution)],
+      rule,
     });
   });
 

@@ -35,7 +35,8 @@ export interface ImportAuthority {
   readonly register: OperationDecision;
   readonly allocate: OperationDecision;
   readonly consent: OperationDecision;
-  readonly note: (kind: NoteKind) => OperationDecision;
+  /** The rule admitting a note of this kind by this author (allocated to the client or not); undefined: refused. */
+  readonly noteBy: (kind: NoteKind, author: StaffMember, allocated: boolean) => string | undefined;
 }
 
 /**
@@ -88,26 +89,35 @@ export function importAuthority(
   };
   const decide = (
     policy: 'case.allocate' | 'consent.record' | 'note.record',
-    classification?: Classification,
+    facts: { caller?: typeof caller; relation?: ClientRelationFacts; classification?: Classification } = {},
   ) =>
     OPERATION_POLICIES[policy].decide({
       ...base,
-      relation,
-      ...(classification ? { change: { classification } } : { change: {} }),
+      caller: facts.caller ?? caller,
+      relation: facts.relation ?? relation,
+      change: facts.classification ? { classification: facts.classification } : {},
     });
-  const notes = new Map<NoteKind, OperationDecision>();
   return {
     operator,
     register,
     allocate: decide('case.allocate'),
-    consent: decide('consent.record', 'CONSENT'),
-    note: (kind) => {
-      let decision = notes.get(kind);
-      if (!decision) {
-        decision = decide('note.record', classificationOf(kind));
-        notes.set(kind, decision);
-      }
-      return decision;
+    consent: decide('consent.record', { classification: 'CONSENT' }),
+    noteBy: (kind, author, allocated) => {
+      if (author.status !== 'ACTIVE') return undefined;
+      // The author's own standing, as when they record it through the API; the importer's acknowledgement stands
+      // for the run (an author who left the policy unacknowledged still wrote the note in the old system).
+      const manages = author.serviceLinks.manages.has(serviceId);
+      const decision = decide('note.record', {
+        caller: { kind: 'STAFF', roles: author.roles, acknowledgedPolicy: true },
+        relation: {
+          ...relation,
+          allocated,
+          managesService: manages,
+          serviceMember: manages || author.serviceLinks.memberOf.has(serviceId) || allocated,
+        },
+        classification: classificationOf(kind),
+      });
+      return decision.effect === 'ALLOW' ? decision.rule : undefined;
     },
   };
 }
@@ -462,7 +472,7 @@ export async function runImport(options: Options): Promise<ImportSummary> {
               subjectId: clientId,
               fields: ['CaseNote.body'],
               classifications: [classificationOf(note.kind)],
-              rule: authority.note(note.kind).rule,
+              rule: note.rule,
               items: [runId, written.noteId],
             }),
           );
