@@ -25,6 +25,7 @@ import {
 } from '../support/aws-stand-ins';
 import { ADA, allocate, recordNote, registerServiceUser, staffWithRoles } from '../support/care-fixtures';
 import { onboardTestOrganisation, uniqueSlug } from '../support/fixtures';
+import { exportWaived } from '../support/platform-fixtures';
 import { localIdOf, serviceWorld } from '../support/records-fixtures';
 import { testApi } from '../support/test-api';
 import { type BuiltLambdas, buildLambdas, graphqlAnswer, graphqlEvent, runBundle } from './built-lambdas';
@@ -449,6 +450,7 @@ describe('the built Lambda bundles, each in a fresh Node process against the loc
       ...added?.response.claimsAndScopeOverrideDetails?.accessTokenGeneration?.claimsToAddOrOverride,
     });
     const me = '{ me { kind staffMember { handle } } }';
+    await exportWaived(api, orgId);
     const offboard = `mutation ($input: OffboardOrganisationInput!) {
       offboardOrganisation(input: $input) { id status keyDeletionDate }
     }`;
@@ -837,6 +839,7 @@ describe('the built Lambda bundles, each in a fresh Node process against the loc
 
   /** An offboarding event as the api sends it once two operators agreed. */
   async function signedOffboard(orgId: OrgId) {
+    await exportWaived(api, orgId);
     const input = { organisationId: orgId, pendingWindowInDays: 7 };
     const assertion = await signAssertion(api.services, {
       organisationId: orgId,

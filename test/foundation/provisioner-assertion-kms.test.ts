@@ -8,7 +8,7 @@ import {
   startLambdaEndpoint,
 } from '../support/aws-stand-ins';
 import { onboardTestOrganisation } from '../support/fixtures';
-import { offboardWithTwoOperators } from '../support/platform-fixtures';
+import { exportWaived, offboardWithTwoOperators } from '../support/platform-fixtures';
 import { type TestApi, testApi } from '../support/test-api';
 
 /**
@@ -97,6 +97,7 @@ describe('provisioner assertions under a KMS HMAC key', () => {
   it('refuses assertions signed with the local secret, under another KMS key, or altered after signing', async () => {
     // Prepare: an organisation, and one offboarding request (two operators) signed four ways.
     const org = await onboardTestOrganisation(api);
+    await exportWaived(api, org.orgId);
     const input = { organisationId: org.orgId, pendingWindowInDays: 7 };
     const request = {
       organisationId: org.orgId,

@@ -6,7 +6,7 @@ import { tenantScope } from '@confide/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LambdaEndpoint, startLambdaEndpoint } from '../support/aws-stand-ins';
 import { globalIdOf, onboardTestOrganisation, type TestOrganisation, uniqueSlug } from '../support/fixtures';
-import { OFFBOARD_MUTATION, offboardWithTwoOperators } from '../support/platform-fixtures';
+import { exportWaived, OFFBOARD_MUTATION, offboardWithTwoOperators } from '../support/platform-fixtures';
 import { type GraphqlResult, testApi } from '../support/test-api';
 
 /**
@@ -293,6 +293,7 @@ describe('operators’ actions in the platform audit log, and offboarding on two
   it('lets no operator offboard alone, nor approve their own request; a second operator completes it', async () => {
     // Prepare
     const org = await onboardTestOrganisation(api);
+    await exportWaived(api, org.orgId);
     const first = await api.operatorToken();
     const variables = { input: { organisationId: org.orgId, pendingWindowInDays: 7 } };
 

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import type { OrgId } from '@confide/domain';
 import { describe, expect, it } from 'vitest';
 import { onboardTestOrganisation } from '../support/fixtures';
+import { exportWaived } from '../support/platform-fixtures';
 import { type TestApi, testApi } from '../support/test-api';
 
 /**
@@ -49,6 +50,7 @@ describe('confide org offboard', () => {
   it('records the request as one operator; the same operator cannot approve it; a second operator runs it', async () => {
     // Prepare
     const org = await onboardTestOrganisation(api);
+    await exportWaived(api, org.orgId);
     const offboard = (...extra: string[]) =>
       runCli(api, ['org', 'offboard', '--slug', org.slug, '--window', '7', ...extra]);
 

@@ -1,4 +1,21 @@
+import { organisationExports } from '@confide/api';
+import { asOrgId, isIdOf } from '@confide/domain';
+import { tenantScope } from '@confide/store';
 import type { GraphqlResult, TestApi } from './test-api';
+
+/**
+ * Records that an organisation's export to its controller was waived (decision 0034), as offboarding requires; for
+ * tests about offboarding's other rules.
+ */
+export async function exportWaived(api: Pick<TestApi, 'services'>, organisationId: string): Promise<void> {
+  if (!isIdOf('org', organisationId)) return;
+  await organisationExports(api.services).record(tenantScope(asOrgId(organisationId)), {
+    kind: 'WAIVED',
+    by: 'test-operator',
+    reason: 'CONTROLLER_HOLDS_COPY',
+    reference: undefined,
+  });
+}
 
 export const OFFBOARD_MUTATION = `mutation ($input: OffboardOrganisationInput!) {
   offboardOrganisation(input: $input) { id status keyDeletionDate }
@@ -16,8 +33,9 @@ export async function offboardWithTwoOperators(
   api: TestApi,
   organisationId: string,
   pendingWindowInDays?: number,
-  options: { first?: string; second?: string } = {},
+  options: { first?: string; second?: string; exported?: boolean } = {},
 ): Promise<OffboardResult> {
+  if (options.exported !== false) await exportWaived(api, organisationId);
   const variables = { input: { organisationId, pendingWindowInDays } };
   const first: OffboardResult = await api.graphql(OFFBOARD_MUTATION, {
     token: options.first ?? (await api.operatorToken()),

@@ -179,8 +179,9 @@ export async function orgOffboardCommand(options: {
   const orgId = await orgIdOf(services, slug);
   const approveLine = `npx confide org offboard --slug ${slug} --approve --operator-id <another operator>`;
 
-  // A processor hands the charity its records first (decision 0034): refused before anything is requested.
-  await requireExportOrWaiver(services, orgId);
+  // A processor hands the charity its records first (decision 0034): refused before anything is requested (and
+  // again where the offboarding runs, whatever asked for it).
+  if (!options.approve) await requireExportOrWaiver(services, orgId, window);
   const pending = await services.platformAudit.pendingOffboarding(orgId);
   if (options.approve && !pending) {
     throw new CliError(

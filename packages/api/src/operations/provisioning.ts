@@ -9,8 +9,10 @@ import {
   forbidden,
   isConfideError,
   isIdOf,
+  notFound,
   type OrgId,
   type Principal,
+  validate,
 } from '@confide/domain';
 import {
   type Organisation,
@@ -22,6 +24,7 @@ import {
 } from '@confide/store';
 import type { ConfideServices } from '../services';
 import {
+  DEFAULT_KEY_DELETION_WINDOW_DAYS,
   type OnboardOrganisationInput,
   offboardOrganisation,
   onboardOrganisation,
@@ -524,7 +527,7 @@ export async function runProvisionerEvent(
       };
     }
     const { organisationId, pendingWindowInDays } = parsed.input;
-    await requireExportOrWaiver(services, organisationId);
+    await requireExportOrWaiver(services, organisationId, pendingWindowInDays);
     const organisation = await offboardOrganisation(services, organisationId, pendingWindowInDays);
     const users = signIns ? await disableSignIns(services, signIns, organisation.orgId) : undefined;
     await bestEffort('platform', () =>
@@ -572,7 +575,16 @@ export function organisationExports(services: ConfideServices): OrganisationExpo
 export async function requireExportOrWaiver(
   services: ConfideServices,
   orgId: OrgId,
+  pendingWindowInDays?: number,
 ): Promise<OrganisationExportRecord> {
+  // Bad input and an unknown organisation are answered as offboarding answers them, before the export question.
+  validate.integerInRange(
+    ['input', 'pendingWindowInDays'],
+    pendingWindowInDays ?? DEFAULT_KEY_DELETION_WINDOW_DAYS,
+    7,
+    30,
+  );
+  if (!(await services.directory.organisation(orgId))) throw notFound('Organisation');
   const record = await organisationExports(services).latest(tenantScope(orgId));
   if (!record) {
     throw new ConfideError(
@@ -649,7 +661,7 @@ class InProcessProvisioning implements OrganisationProvisioning {
 
   async offboard(orgId: OrgId, pendingWindowInDays: number | undefined, approval: OffboardingApproval) {
     requireTwoOperators(approval);
-    await requireExportOrWaiver(this.services, orgId);
+    await requireExportOrWaiver(this.services, orgId, pendingWindowInDays);
     return offboardOrganisation(this.services, orgId, pendingWindowInDays);
   }
 
