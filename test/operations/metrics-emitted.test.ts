@@ -1,4 +1,6 @@
+import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
+import { tenantScope } from '@confide/store';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { confideMetrics, setMetricWriter } from '../../packages/api/src/metrics';
 import { expectNoErrors, registerServiceUser } from '../support/care-fixtures';
@@ -106,6 +108,38 @@ describe('metrics the api publishes for its alarms', () => {
       },
       service: 'confide-api',
       KmsErrors: 1,
+    });
+  });
+
+  it('publishes IntegrityIncidents once when a role forged onto a staff item is refused at sign-in (before any resolver)', async () => {
+    // Prepare: a volunteer given SENIOR_MANAGER by a raw write to the table (decision 0030: roles are MACed)
+    const world = await serviceWorld(api);
+    const volunteer = await addStaff(api, world.org, ['VOLUNTEER']);
+    await api.services.dynamo.send(
+      new UpdateItemCommand({
+        TableName: api.stack.tables.data,
+        Key: {
+          pk: { S: tenantScope(world.org.orgId).key('STAFF', volunteer.staffId) },
+          sk: { S: 'PROFILE' },
+        },
+        UpdateExpression: 'ADD #roles :role',
+        ExpressionAttributeNames: { '#roles': 'roles' },
+        ExpressionAttributeValues: { ':role': { SS: ['SENIOR_MANAGER'] } },
+      }),
+    );
+
+    // Act
+    const result = await api.graphql('{ me { kind roles } }', { token: volunteer.token });
+
+    // Assert: refused, and the operators' integrity-api alarm sees it
+    expect(result.errors?.map((error) => error.extensions?.code)).toContain('INTERNAL');
+    const emitted = published(confideMetrics.apiIntegrityIncidents.name);
+    expect(emitted).toHaveLength(1);
+    expect(emitted[0]).toMatchObject({
+      service: 'confide-api',
+      IntegrityIncidents: 1,
+      orgId: world.org.orgId,
+      itemKind: 'STAFF',
     });
   });
 });

@@ -1,17 +1,48 @@
 import { KmsCallError } from '@confide/keys';
+import { TamperedItemError } from '@confide/store';
 import { confideMetrics, publishMetric } from './metrics';
 
 const counted = new WeakSet<object>();
 
-/** The KMS failure in an error's chain (a GraphQL error's original error, then causes), if any. */
-function kmsFailureIn(error: unknown): KmsCallError | undefined {
+/** The first error of a kind in an error's chain (a GraphQL error's original error, then causes), if any. */
+function inChain<E extends Error>(error: unknown, kind: abstract new (...args: never[]) => E): E | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 8 && current instanceof Error; depth++) {
-    if (current instanceof KmsCallError) return current;
+    if (current instanceof kind) return current;
     const original = (current as { originalError?: unknown }).originalError;
     current = original instanceof Error ? original : current.cause;
   }
   return undefined;
+}
+
+/**
+ * Counts an item the api refused because its access metadata does not match its MAC or ciphertext (`IntegrityIncidents`,
+ * the `integrity-api` alarm; decision 0030), once per failure: the execution's failures when they are audited
+ * (request-plugins.ts), and through {@link countErrorMetrics} those raised before any resolver (a forged role or
+ * status read while authenticating), which no execution sees. Ids and kinds only.
+ */
+export function countTamperedItem(failure: TamperedItemError, orgId: string | undefined): void {
+  if (counted.has(failure)) return;
+  counted.add(failure);
+  publishMetric(confideMetrics.apiIntegrityIncidents, 1, {
+    level: 'ERROR',
+    message: 'integrity.tampered-item',
+    ...(orgId ? { orgId } : {}),
+    subjectId: failure.subjectId,
+    itemKind: failure.itemKind,
+  });
+}
+
+/** Counts what an error leaving the api means for the operators' alarms: a KMS failure, a refused tampered item. */
+export function countErrorMetrics(error: unknown): void {
+  countKmsFailure(error);
+  const tampered = inChain(error, TamperedItemError);
+  if (tampered) countTamperedItem(tampered, orgIdOf(tampered));
+}
+
+/** The organisation of a tampered item, from its item key (`ORG#<id>#…`); ids only. */
+function orgIdOf(failure: TamperedItemError): string | undefined {
+  return /ORG#(org_[A-Za-z0-9]+)#/.exec(failure.itemKey)?.[1];
 }
 
 /**
@@ -20,7 +51,7 @@ function kmsFailureIn(error: unknown): KmsCallError | undefined {
  * is counted once, however many fields it failed (a rejected key load is shared by the request's fields).
  */
 export function countKmsFailure(error: unknown): void {
-  const failure = kmsFailureIn(error);
+  const failure = inChain(error, KmsCallError);
   if (!failure || counted.has(failure)) return;
   counted.add(failure);
   publishMetric(confideMetrics.kmsErrors, 1, {

@@ -3,7 +3,7 @@ import { TamperedItemError, tenantScope } from '@confide/store';
 import { type DocumentNode, GraphQLError, Kind, type OperationDefinitionNode, type ValueNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { ConfideContext } from '../context';
-import { confideMetrics, publishMetric } from '../metrics';
+import { countTamperedItem } from '../metrics-errors';
 
 const MAX_PURPOSE_LENGTH = 500;
 
@@ -100,13 +100,7 @@ async function recordIntegrityFailures(
       { kind: 'TAMPERED_STATE', subjectId: failure.subjectId, itemKind: failure.itemKind, restored: false },
       failure.itemKey,
     );
-    publishMetric(confideMetrics.apiIntegrityIncidents, 1, {
-      level: 'ERROR',
-      message: 'integrity.tampered-item',
-      orgId: scope.orgId,
-      subjectId: failure.subjectId,
-      itemKind: failure.itemKind,
-    });
+    countTamperedItem(failure, scope.orgId);
   }
 }
 
