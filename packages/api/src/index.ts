@@ -13,4 +13,5 @@ export * from './operations/provisioning';
 export * from './rate-limit';
 export * from './schema';
 export * from './services';
+export * from './trusted-documents';
 export * from './yoga';

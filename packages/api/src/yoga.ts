@@ -11,6 +11,7 @@ import { createApiLogger, yogaLogger } from './logging';
 import { countErrorMetrics } from './metrics-errors';
 import { schema } from './schema';
 import type { ConfideServices } from './services';
+import { TRUSTED_DOCUMENTS, trustedDocumentsPlugin } from './trusted-documents';
 
 export type ConfideYoga = YogaServerInstance<Record<string, unknown>, ConfideContext>;
 
@@ -33,9 +34,12 @@ export function createConfideYoga(services: ConfideServices, options: ConfideYog
     graphqlEndpoint: '/graphql',
     graphiql: services.config.introspection ? { title: 'Confide' } : false,
     landingPage: false,
+    // A registered document may be named by id instead of sent in full (trusted documents, decision 0036).
+    extraParamNames: ['documentId'],
     logging: yogaLogger(options.logger ?? createApiLogger(services.config.stage)),
     plugins: [
       jsonPostOnlyPlugin('/graphql'),
+      trustedDocumentsPlugin(TRUSTED_DOCUMENTS, { trustedOnly: services.config.trustedDocumentsOnly }),
       variableCoercionPlugin(),
       ...hardeningPlugins(services.config),
       purposeDirectivePlugin(),

@@ -15,6 +15,8 @@ export const ErrorCode = {
   BAD_USER_INPUT: 'BAD_USER_INPUT',
   /** Offboarding before the organisation's records were exported to it (or the export waived, with a reason). */
   EXPORT_REQUIRED: 'EXPORT_REQUIRED',
+  /** A stage that runs registered documents only got a document (or id) that is not registered (decision 0036). */
+  UNTRUSTED_DOCUMENT: 'UNTRUSTED_DOCUMENT',
   RATE_LIMITED: 'RATE_LIMITED',
   INTERNAL: 'INTERNAL',
 } as const;
