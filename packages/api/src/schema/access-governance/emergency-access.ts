@@ -173,7 +173,11 @@ builder.mutationFields((t) => ({
         reviewId: review.reviewId,
       });
       // The governance contacts learn of every opening, by reference only (decision 0035).
-      await context.services.notifications.notify(operation.scope, 'EMERGENCY_ACCESS_OPENED', review.reviewId);
+      await context.services.notifications.notify(
+        operation.scope,
+        'EMERGENCY_ACCESS_OPENED',
+        review.reviewId,
+      );
       return review;
     },
   }),
