@@ -26,7 +26,7 @@ import { type ClientRow, type ImportPlan, personKeys, type Rejection } from './r
  * The import engine (issue 21, decision 0032). It writes through the same store classes and keys as the API
  * (ServiceUsers.register, allocate, Consents.record, CaseNotes.record: sealed under each person's subject key, blind
  * indexes, MACs), decides with the API's own operation policies, and records one audit event per record written,
- * naming the run (`items[0]`) and the operator (the actor). Row identities (ImportRecords) make it resumable.
+ * naming the run (in `items`) and the operator (the actor). Row identities (ImportRecords) make it resumable.
  */
 
 /** The importer's standing, from the operation policies the API would apply to each write. */
