@@ -116,6 +116,27 @@ describe('npm start', { timeout: 300_000 }, () => {
       expect([...after].sort((a, b) => a - b)).toEqual(after);
     });
 
+    it('serves GraphiQL with its assets from the local server, signed in, with a first query (no CDN)', async () => {
+      // Act
+      const page = await fetch(`http://127.0.0.1:${port}/graphql`, { headers: { accept: 'text/html' } });
+      const html = await page.text();
+
+      // Assert
+      expect(page.status).toBe(200);
+      expect(html).not.toContain('__TITLE__');
+      expect(html).not.toMatch(/unpkg\.com|jsdelivr|cdn\./);
+      expect(html).toContain('Bearer ey');
+      expect(html).toContain('caseload(first: 10)');
+      // The signed-in query answers as the printed support worker.
+      const token = /Bearer (ey[\w.-]+)/.exec(html)?.[1] ?? '';
+      const me = await fetch(`http://127.0.0.1:${port}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: '{ me { roles } }' }),
+      });
+      expect(await me.json()).toEqual({ data: { me: { roles: ['SUPPORT_WORKER'] } } });
+    });
+
     it('refuses a second start, with or without --fresh, naming the running one; its data stays', async () => {
       // Act
       const fresh = startProcess(['--fresh', '--port', String(port)], env);

@@ -1,6 +1,12 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { ConfideError, ErrorCode } from '@confide/domain';
-import { type CORSOptions, createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import {
+  type CORSOptions,
+  createYoga,
+  type GraphiQLOptions,
+  type Plugin,
+  type YogaServerInstance,
+} from 'graphql-yoga';
 import { RequestAccess } from './access/request-access';
 import { auditFlushPlugin, purposeDirectivePlugin } from './access/request-plugins';
 import { Authenticator } from './authentication';
@@ -25,6 +31,15 @@ const MAX_PURPOSE_LENGTH = 500;
 export interface ConfideYogaOptions {
   /** The structured logger (tests pass one at a level that prints, to read what it would say). */
   readonly logger?: Logger;
+  /**
+   * The local server's GraphiQL (where introspection is on): its page rendered with locally served assets
+   * (`@graphql-yoga/render-graphiql`, never in the Lambda bundle: yoga's default loads them from a CDN), and the
+   * headers and first query it opens with, read when the page is served.
+   */
+  readonly graphiql?: {
+    readonly render: (options: GraphiQLOptions) => string;
+    readonly defaults: () => Pick<GraphiQLOptions, 'headers' | 'defaultQuery'>;
+  };
 }
 
 export function createConfideYoga(services: ConfideServices, options: ConfideYogaOptions = {}): ConfideYoga {
@@ -32,7 +47,10 @@ export function createConfideYoga(services: ConfideServices, options: ConfideYog
   return createYoga<Record<string, unknown>, ConfideContext>({
     schema,
     graphqlEndpoint: '/graphql',
-    graphiql: services.config.introspection ? { title: 'Confide' } : false,
+    graphiql: services.config.introspection
+      ? () => ({ title: 'Confide', ...options.graphiql?.defaults() })
+      : false,
+    ...(options.graphiql ? { renderGraphiQL: options.graphiql.render } : {}),
     landingPage: false,
     // A registered document may be named by id instead of sent in full (trusted documents, decision 0036).
     extraParamNames: ['documentId'],

@@ -5,6 +5,7 @@ import { configFromEnv, createConfideYoga, createServices } from '@confide/api';
 import { DEMO_ORGANISATIONS, mintToken, seedDemo, startLocalStack } from '@confide/local';
 import { startLocalServer } from '@confide/service-api';
 import { ItemLoader, tenantScope } from '@confide/store';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { CliError, localDataDir, processAlive } from './data-dir';
 import { startLocalDeadlineChecks, startLocalRetention } from './retention';
 
@@ -136,9 +137,16 @@ export async function startCommand(options: {
     console.log(`  … onboarding ${pending.length} demo organisations (on a first run, about a minute)`);
   }
   const { created } = await seedDemo(services, (slug) => done(`  ${slug}`, 'onboarded'));
+  // GraphiQL opens signed in as the first demo organisation's support worker (filled in once the tokens are minted).
+  let firstToken = '';
   done('demo organisations', created.length > 0 ? `created ${created.join(', ')}` : 'already there');
   try {
-    await startLocalServer(createConfideYoga(services), options.port);
+    await startLocalServer(
+      createConfideYoga(services, {
+        graphiql: { render: renderGraphiQL, defaults: () => graphiqlDefaults(firstToken) },
+      }),
+      options.port,
+    );
   } catch (error) {
     if ((error as { code?: string }).code === 'EADDRINUSE') throw portTaken(options.port);
     throw error;
@@ -189,9 +197,10 @@ export async function startCommand(options: {
       .split(/\s+/)
       .at(-1) ?? '';
   const adminToken = lines[0]?.trim().split(/\s+/).at(-1) ?? '';
+  firstToken = workerToken;
   console.log(`
 Confide is running.
-  GraphiQL:  ${url}   (add the header  Authorization: Bearer <token>)
+  GraphiQL:  ${url}   (signed in as the support worker below; change the Authorization header to try another)
 
 Tokens for ${DEMO_ORGANISATIONS[0]?.name} (valid 8 hours; others: npx confide token --org <slug> --user <handle>):
 ${lines.join('\n')}
@@ -207,4 +216,20 @@ A support worker's caseload (need-to-know decides every field; try the volunteer
 Organisations: ${DEMO_ORGANISATIONS.map((demo) => demo.slug).join(', ')}  ·  list staff: npx confide users --org <slug>
 Retention: ${options.sweepIntervalSeconds > 0 ? `expired items are swept every ${options.sweepIntervalSeconds}s` : 'the sweeper is off'} (npx confide retention sweep runs it now).
 Stop with Ctrl-C.`);
+}
+
+/** GraphiQL's first screen: the worker's caseload, with the Authorization header filled in. */
+function graphiqlDefaults(token: string): { headers: string; defaultQuery: string } {
+  return {
+    headers: JSON.stringify({ Authorization: `Bearer ${token}` }, null, 2),
+    defaultQuery: [
+      '# Confide, locally. The header below signs you in as a support worker of the first demo organisation;',
+      '# replace its token with another printed by `npm start` to see what need-to-know shows each role.',
+      '{',
+      '  me { kind roles organisation { name } staffMember { handle displayName } }',
+      '  caseload(first: 10) { edges { node { id reference name latestNote { kind } } } }',
+      '}',
+      '',
+    ].join('\n'),
+  };
 }
