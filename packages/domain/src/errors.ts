@@ -18,6 +18,10 @@ export const ErrorCode = {
   /** A stage that runs registered documents only got a document (or id) that is not registered (decision 0036). */
   UNTRUSTED_DOCUMENT: 'UNTRUSTED_DOCUMENT',
   RATE_LIMITED: 'RATE_LIMITED',
+  /** The document does not parse (graphql-js and yoga send this; part of the contract since the first release). */
+  GRAPHQL_PARSE_FAILED: 'GRAPHQL_PARSE_FAILED',
+  /** The document parses but does not validate against the schema (unknown field, wrong argument type). */
+  GRAPHQL_VALIDATION_FAILED: 'GRAPHQL_VALIDATION_FAILED',
   INTERNAL: 'INTERNAL',
 } as const;
 
