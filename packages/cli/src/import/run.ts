@@ -305,7 +305,7 @@ export async function runImport(options: Options): Promise<ImportSummary> {
     }),
   ]);
 
-  const batchSize = options.batchSize ?? 20;
+  const batchSize = options.batchSize ?? 40;
   for (let start = 0; start < todo.length; start += batchSize) {
     const batch = todo.slice(start, start + batchSize);
     const fresh = batch.filter((client) => !known.has(clientKeys.get(client) ?? ''));
@@ -455,31 +455,31 @@ export async function runImport(options: Options): Promise<ImportSummary> {
         counts.consents++;
         batchRecords++;
       }
-      await Promise.all(
-        client.notes.map(async (note) => {
-          // The source note id is the idempotency key: the same note id on every run, so never a second note.
-          const written = await services.caseNotes.record(scope, clientId, key, {
-            kind: note.kind,
-            body: note.body,
-            authorId: note.authorId,
-            distribution: note.distribution,
-            idempotencyKey: `import:${options.mapping.sourceSystem}:${note.sourceId}`,
-          });
-          events.push(
-            event({
-              action: 'WRITE',
-              operation: 'importNote',
-              subjectId: clientId,
-              fields: ['CaseNote.body'],
-              classifications: [classificationOf(note.kind)],
-              rule: note.rule,
-              items: [runId, written.noteId],
-            }),
-          );
-          counts.notes++;
-          batchRecords++;
-        }),
-      );
+      // One after another: each note's transaction also sets the profile's latest note, so parallel notes of one
+      // client contend on one item; clients run in parallel instead.
+      for (const note of client.notes) {
+        // The source note id is the idempotency key: the same note id on every run, so never a second note.
+        const written = await services.caseNotes.record(scope, clientId, key, {
+          kind: note.kind,
+          body: note.body,
+          authorId: note.authorId,
+          distribution: note.distribution,
+          idempotencyKey: `import:${options.mapping.sourceSystem}:${note.sourceId}`,
+        });
+        events.push(
+          event({
+            action: 'WRITE',
+            operation: 'importNote',
+            subjectId: clientId,
+            fields: ['CaseNote.body'],
+            classifications: [classificationOf(note.kind)],
+            rule: note.rule,
+            items: [runId, written.noteId],
+          }),
+        );
+        counts.notes++;
+        batchRecords++;
+      }
     });
 
     // 3. Their audit events, then the rows are done: a record is never left unaudited by a finished run.
