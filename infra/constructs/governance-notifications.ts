@@ -3,11 +3,11 @@ import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { CfnPipe } from 'aws-cdk-lib/aws-pipes';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import type { OperationsKey } from './operations-key';
 
 /** The sort-key prefix of outbox items (`NOTIFICATION_SORT_PREFIX` in packages/store/src/records/notifications.ts). */
 export const NOTIFICATION_SORT_PREFIX = 'NOTIFY#';
@@ -19,8 +19,8 @@ export interface GovernanceNotificationsProps {
   readonly dataTable: ITableV2;
   /** The function that puts deadline notifications in the outboxes; run every hour. */
   readonly deadlinesFunction: IFunction;
-  /** Encrypts the topic (the operations key). */
-  readonly encryptionKey: IKey;
+  /** Encrypts the topic; its key policy lets the pipe's role publish through SNS (and nothing else). */
+  readonly operationsKey: OperationsKey;
 }
 
 /**
@@ -42,7 +42,7 @@ export class GovernanceNotifications extends Construct {
     this.topic = new Topic(this, 'Topic', {
       topicName: `confide-${props.stage}-governance`,
       displayName: 'Confide governance notifications',
-      masterKey: props.encryptionKey,
+      masterKey: props.operationsKey.key,
       enforceSSL: true,
     });
 
@@ -62,7 +62,15 @@ export class GovernanceNotifications extends Construct {
     role.addToPolicy(
       new PolicyStatement({ sid: 'ListStreams', actions: ['dynamodb:ListStreams'], resources: ['*'] }),
     );
-    this.topic.grantPublish(role);
+    // Publishing only: the key's own policy grants the data keys, through SNS (no IAM right to use the key).
+    role.addToPolicy(
+      new PolicyStatement({
+        sid: 'PublishNotifications',
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+      }),
+    );
+    props.operationsKey.allowSnsPublisher(role);
 
     new CfnPipe(this, 'Pipe', {
       name: `confide-${props.stage}-governance-notifications`,
@@ -110,12 +118,7 @@ export class GovernanceNotifications extends Construct {
       {
         id: 'HIPAA.Security-IAMNoInlinePolicy',
         reason:
-          "The only inline policy is CDK's grant policy of this one role: the one stream and the one topic (and its key).",
-      },
-      {
-        id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
-        reason:
-          "CDK's grantPublish on a topic encrypted under the operations key: GenerateDataKey and its variants on that one key, to publish.",
+          "The only inline policy is CDK's grant policy of this one role: the one stream and publishing to the one topic.",
       },
     );
   }

@@ -147,6 +147,22 @@ export class OperationsKey extends Construct {
   }
 
   /**
+   * Lets one role publish to a topic encrypted with this key (the governance notification pipe, decision 0035): data
+   * keys through SNS only, so the role cannot use the key for anything else.
+   */
+  allowSnsPublisher(role: IPrincipal): void {
+    this.key.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'GovernancePipePublishesEncryptedNotifications',
+        principals: [role],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'kms:ViaService': `sns.${Stack.of(this).region}.amazonaws.com` } },
+      }),
+    );
+  }
+
+  /**
    * {@link denyManagementTo} for a role known only by name, in a stack deployed later (the provisioner's role,
    * from the identity stack's key): a key policy may not name a principal that does not exist yet, so the deny
    * applies to every principal whose ARN is that role's.

@@ -322,7 +322,7 @@ export class ConfideApiStack extends Stack {
       stage: config.stage,
       dataTable,
       deadlinesFunction: deadlines.function,
-      encryptionKey: operationsKey.key,
+      operationsKey,
     });
 
     this.httpApi = new GraphqlHttpApi(this, 'HttpApi', {

@@ -91,8 +91,11 @@ describe('the anchored audit (checkpoint bucket, signing key, verifier)', () => 
   });
 
   it('runs the verifier on a schedule, hourly in prod, and alarms when an audit fails verification', () => {
+    // The verifier's schedule (the deadlines function has its own, decision 0035).
     const rules = Object.values(prod.api.findResources('AWS::Events::Rule')).filter(
-      (rule) => rule.Properties.ScheduleExpression !== undefined,
+      (rule) =>
+        rule.Properties.ScheduleExpression !== undefined &&
+        JSON.stringify(rule.Properties.Targets).includes('VerifierFunction'),
     );
     expect(rules.map((rule) => rule.Properties.ScheduleExpression)).toEqual(['rate(1 hour)']);
     expect(JSON.stringify(rules[0]?.Properties.Targets)).toContain('VerifierFunction');
