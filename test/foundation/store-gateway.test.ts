@@ -15,8 +15,8 @@ const storeSource = join(__dirname, '../../packages/store/src');
 const NOT_YET_THROUGH_THE_GATEWAY: Record<string, string> = {
   'tenant-table.ts': 'the gateway itself',
   'batch-get.ts': "the gateway's (and the per-request ItemLoader's) batched reads",
-  'query-all.ts': 'paging helper used by the files below; goes when they migrate',
-  'organisation-directory.ts': 'migrating in a follow-up (H6 is editing it now); also writes PLATFORM# items',
+  'organisation-directory.ts':
+    'PLATFORM# registry only (slugs, the organisation list, and onboarding’s registry-and-profile transaction, a platform act): the process’s own client; tenant items go through the gateway',
   'operators.ts': 'H7 is writing it now (the operator store: PLATFORM# items outside any tenant)',
   'platform-audit.ts': 'PLATFORM# items outside any tenant: the api role keeps direct access to them',
   'records/partner-agencies.ts':

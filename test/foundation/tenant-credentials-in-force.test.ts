@@ -139,6 +139,10 @@ describe('tenant-scoped credentials in force (issue 16 capability 4, decision 00
     expect(new Set(audit(a.orgId).map((call) => call.accessKeyId))).toEqual(new Set([keyA]));
     expect(new Set(audit(b.orgId).map((call) => call.accessKeyId))).toEqual(new Set([keyB]));
 
+    // Every call naming an organisation's keys — authentication's directory reads, the key table, the loader, the
+    // record classes, the audit — is signed with that organisation's credentials, never the process's own.
+    expect(signersOf(a.orgId, calls)).toEqual(new Set([keyA]));
+    expect(signersOf(b.orgId, calls)).toEqual(new Set([keyB]));
     // No call signed with one organisation's credentials names another's keys.
     expect(signersOf(a.orgId, calls).has(keyB)).toBe(false);
     expect(signersOf(b.orgId, calls).has(keyA)).toBe(false);

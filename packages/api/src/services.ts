@@ -145,7 +145,7 @@ export function createServices(config: ConfideConfig, overrides: ServiceOverride
     provisionerRoleArn: config.kms.provisionerRoleArn,
   });
   const table = config.tables.data;
-  const directory = new OrganisationDirectory({ dynamo, tableName: table, keys, clock });
+  const directory = new OrganisationDirectory({ dynamo, access, tableName: table, keys, clock });
   const platformAudit = new PlatformAuditLog(dynamo, table, clock);
   return {
     config,
@@ -158,10 +158,10 @@ export function createServices(config: ConfideConfig, overrides: ServiceOverride
     directory,
     careServices: new CareServices(access, table, clock, keys),
     serviceUsers: new ServiceUsers(access, table, keys, clock),
-    caseNotes: new CaseNotes(dynamo, table, clock),
+    caseNotes: new CaseNotes(access, table, clock),
     consents: new Consents(access, table, clock),
     disclosures: new Disclosures(access, table, clock),
-    disclosureQueue: new DisclosureQueue(dynamo, table, clock),
+    disclosureQueue: new DisclosureQueue(access, table, clock),
     disclosureReviews: new DisclosureReviews(access, table, clock),
     referrals: new Referrals(access, table, clock),
     subjectAccess: new SubjectAccessRequests(access, table, clock),

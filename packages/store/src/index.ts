@@ -7,7 +7,6 @@ export * from './item-loader';
 export * from './operators';
 export * from './organisation-directory';
 export * from './platform-audit';
-export * from './query-all';
 export * from './records/access-monitoring';
 export * from './records/approvals';
 export * from './records/breach-register';

@@ -1,11 +1,9 @@
 import {
-  ConditionalCheckFailedException,
   type DynamoDBClient,
   GetItemCommand,
   QueryCommand,
   TransactionCanceledException,
   TransactWriteItemsCommand,
-  UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import {
   type AccessPreset,
@@ -29,11 +27,10 @@ import {
   verifyIntegrityMac,
 } from '@confide/keys';
 import { attr, type Item, read, requireN, requireS } from './attributes';
-import { batchGet, refKey } from './batch-get';
-import { queryAll } from './query-all';
 import { IntegrityIncidents, TamperedItemError } from './records/integrity-incidents';
 import { itemKeyOf, openField, sealFields } from './sealed-fields';
 import { platformKey, type TenantScope, tenantScope } from './tenant-scope';
+import { type TableAccess, TenantTable } from './tenant-table';
 
 export type OrganisationStatus = 'ACTIVE' | 'OFFBOARDED';
 export type StaffStatus = 'ACTIVE' | 'DEACTIVATED';
@@ -184,7 +181,13 @@ export interface IdentityLink {
 }
 
 export interface OrganisationDirectoryOptions {
+  /**
+   * The platform registry's client (`PLATFORM#…`: slugs, the organisation list), with the process's own
+   * credentials: no tenant's. Also every organisation's, unless `access` is given.
+   */
   readonly dynamo: DynamoDBClient;
+  /** Every organisation's own client (decision 0031): tenant items (profile, staff, handles, identities). */
+  readonly access?: TableAccess;
   readonly tableName: string;
   readonly keys: KeyHierarchy;
   readonly clock?: Clock;
@@ -201,6 +204,7 @@ const HANDLE_BITS = 256;
  */
 export class OrganisationDirectory {
   readonly #dynamo: DynamoDBClient;
+  readonly #access: TableAccess;
   readonly #table: string;
   readonly #keys: KeyHierarchy;
   readonly #clock: Clock;
@@ -208,10 +212,16 @@ export class OrganisationDirectory {
 
   constructor(options: OrganisationDirectoryOptions) {
     this.#dynamo = options.dynamo;
+    this.#access = options.access ?? options.dynamo;
     this.#table = options.tableName;
     this.#keys = options.keys;
     this.#clock = options.clock ?? systemClock;
-    this.#incidents = new IntegrityIncidents(options.dynamo, options.tableName, this.#clock);
+    this.#incidents = new IntegrityIncidents(this.#access, options.tableName, this.#clock);
+  }
+
+  /** The organisation's items, through the tenant gateway with its own client. */
+  #gateway(scope: TenantScope): TenantTable {
+    return new TenantTable(scope, this.#access, this.#table);
   }
 
   // ── Organisations ──────────────────────────────────────────────────────────────────────────────────────
@@ -244,6 +254,8 @@ export class OrganisationDirectory {
       [PRESET_MAC]: attr.s(integrityMac(await this.integrityKey(scope), presetParts(scope, input.preset))),
       ...(input.dataProcessingAgreement ? { dpa: attr.s(input.dataProcessingAgreement) } : {}),
     };
+    // The registry entries and the profile in one transaction, with the process's own client: onboarding is a
+    // platform act (the provisioner's in AWS), and the slug's uniqueness must hold with the profile's creation.
     try {
       await this.#dynamo.send(
         new TransactWriteItemsCommand({
@@ -289,27 +301,13 @@ export class OrganisationDirectory {
 
   async organisation(orgId: OrgId): Promise<Organisation | undefined> {
     const scope = tenantScope(orgId);
-    const result = await this.#dynamo.send(
-      new GetItemCommand({
-        TableName: this.#table,
-        Key: { pk: attr.s(scope.key('ORG')), sk: attr.s(ORG_SORT) },
-        ConsistentRead: true,
-      }),
-    );
-    return result.Item
-      ? this.#verifiedOrganisation(scope, result.Item, () => this.integrityKey(scope))
-      : undefined;
+    const item = await this.#gateway(scope).get({ pk: 'ORG', sk: ORG_SORT });
+    return item ? this.#verifiedOrganisation(scope, item, () => this.integrityKey(scope)) : undefined;
   }
 
   async #unverifiedOrganisation(orgId: OrgId): Promise<Organisation | undefined> {
-    const result = await this.#dynamo.send(
-      new GetItemCommand({
-        TableName: this.#table,
-        Key: { pk: attr.s(tenantScope(orgId).key('ORG')), sk: attr.s(ORG_SORT) },
-        ConsistentRead: true,
-      }),
-    );
-    return result.Item ? toOrganisation(result.Item) : undefined;
+    const item = await this.#gateway(tenantScope(orgId)).get({ pk: 'ORG', sk: ORG_SORT });
+    return item ? toOrganisation(item) : undefined;
   }
 
   async organisationIdBySlug(slug: string): Promise<OrgId | undefined> {
@@ -347,10 +345,9 @@ export class OrganisationDirectory {
 
   async markOffboarded(orgId: OrgId, keyDeletionDate: Date): Promise<Organisation> {
     const scope = tenantScope(orgId);
-    const result = await this.#dynamo.send(
-      new UpdateItemCommand({
-        TableName: this.#table,
-        Key: { pk: attr.s(scope.key('ORG')), sk: attr.s(ORG_SORT) },
+    const result = await this.#gateway(scope).update(
+      { pk: 'ORG', sk: ORG_SORT },
+      {
         UpdateExpression:
           'SET #status = :off, offboardedAt = :now, keyDeletionDate = :deletion, version = version + :one',
         ConditionExpression: 'attribute_exists(pk)',
@@ -362,10 +359,11 @@ export class OrganisationDirectory {
           ':one': attr.n(1),
         },
         ReturnValues: 'ALL_NEW',
-      }),
+      },
     );
-    if (!result.Attributes) throw new Error('Offboarding returned no item.');
-    return toOrganisation(result.Attributes);
+    if (!result.written) throw new Error('No organisation to offboard.');
+    if (!result.attributes) throw new Error('Offboarding returned no item.');
+    return toOrganisation(result.attributes);
   }
 
   // ── Staff ──────────────────────────────────────────────────────────────────────────────────────────────
@@ -409,67 +407,52 @@ export class OrganisationDirectory {
       [STAFF_ACCESS_MAC]: attr.s(staffAccessMac(integrityKey, scope, staffId, input.roles, 'ACTIVE')),
       ...sealFields(key, itemKeyOf(pk, ORG_SORT), { displayName: input.displayName }),
     };
+    let written: boolean;
     try {
-      await this.#dynamo.send(
-        new TransactWriteItemsCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.#table,
-                Item: { pk: attr.s(handleKey), sk: attr.s('HANDLE'), staffId: attr.s(staffId) },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
+      written = (
+        await this.#gateway(scope).transactWrite([
+          {
+            Put: {
+              Item: { pk: attr.s(handleKey), sk: attr.s('HANDLE'), staffId: attr.s(staffId) },
+              ConditionExpression: 'attribute_not_exists(pk)',
             },
-            { Put: { TableName: this.#table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
-            {
-              Put: {
-                TableName: this.#table,
-                Item: identityItem(scope, externalSubject, { kind: 'STAFF', principalId: staffId }),
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
+          },
+          { Put: { Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
+          {
+            Put: {
+              Item: identityItem(scope, externalSubject, { kind: 'STAFF', principalId: staffId }),
+              ConditionExpression: 'attribute_not_exists(pk)',
             },
-          ],
-        }),
-      );
+          },
+        ])
+      ).written;
     } catch (error) {
       await this.#keys.eraseSubjectKey(scope.orgId, staffId);
-      if (error instanceof TransactionCanceledException) {
-        throw new ConfideError(ErrorCode.CONFLICT, 'That handle is already in use in this organisation.', {
-          field: ['input', 'handle'],
-        });
-      }
       throw error;
+    }
+    if (!written) {
+      await this.#keys.eraseSubjectKey(scope.orgId, staffId);
+      throw new ConfideError(ErrorCode.CONFLICT, 'That handle is already in use in this organisation.', {
+        field: ['input', 'handle'],
+      });
     }
     return this.#toStaff(scope, item, integrityKey);
   }
 
   async staff(scope: TenantScope, staffId: string): Promise<StaffMember | undefined> {
-    const [result, integrityKey] = await Promise.all([
-      this.#dynamo.send(
-        new GetItemCommand({
-          TableName: this.#table,
-          Key: { pk: attr.s(scope.key('STAFF', staffId)), sk: attr.s(ORG_SORT) },
-          ConsistentRead: true,
-        }),
-      ),
+    const [item, integrityKey] = await Promise.all([
+      this.#gateway(scope).get({ pk: scope.key('STAFF', staffId), sk: ORG_SORT }),
       this.integrityKey(scope),
     ]);
     // A former staff member's account expires with their records (retention): never returned once expired.
-    const item = result.Item;
     return item && !this.#expired(item)
       ? this.#reportingTampering(scope, () => this.#toStaff(scope, item, integrityKey))
       : undefined;
   }
 
   async staffByHandle(scope: TenantScope, handle: string): Promise<StaffMember | undefined> {
-    const result = await this.#dynamo.send(
-      new GetItemCommand({
-        TableName: this.#table,
-        Key: { pk: attr.s(await this.#handleKey(scope, handle)), sk: attr.s('HANDLE') },
-        ConsistentRead: true,
-      }),
-    );
-    const staffId = read.s(result.Item ?? {}, 'staffId');
+    const item = await this.#gateway(scope).get({ pk: await this.#handleKey(scope, handle), sk: 'HANDLE' });
+    const staffId = read.s(item ?? {}, 'staffId');
     return staffId ? this.staff(scope, staffId) : undefined;
   }
 
@@ -487,13 +470,15 @@ export class OrganisationDirectory {
 
   /** Every unexpired staff account item of the organisation (the staff index, every page). */
   async #staffItems(scope: TenantScope): Promise<Item[]> {
-    const items = await queryAll(this.#dynamo, {
-      TableName: this.#table,
-      IndexName: 'gsi1',
-      KeyConditionExpression: 'gsi1pk = :pk',
-      ExpressionAttributeValues: { ':pk': attr.s(scope.key('STAFF')) },
-    });
-    return items.filter((item) => !this.#expired(item));
+    const { items } = await this.#gateway(scope).query(
+      {
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': attr.s(scope.key('STAFF')) },
+      },
+      { now: this.#clock.now(), allPages: true },
+    );
+    return items;
   }
 
   /** All staff of the organisation (a few hundred at most), in id order (ids are random, so no meaning). */
@@ -512,12 +497,11 @@ export class OrganisationDirectory {
     staffId: string,
     change: { roles?: readonly Role[]; status?: StaffStatus; expectedVersion?: number },
   ): Promise<StaffMember> {
-    const key = { pk: attr.s(scope.key('STAFF', staffId)), sk: attr.s(ORG_SORT) };
-    const [current, integrityKey] = await Promise.all([
-      this.#dynamo.send(new GetItemCommand({ TableName: this.#table, Key: key, ConsistentRead: true })),
-      this.integrityKey(scope),
-    ]);
-    if (!current.Item) throw new ConfideError(ErrorCode.NOT_FOUND, 'Staff member not found.');
+    const gateway = this.#gateway(scope);
+    const key = { pk: scope.key('STAFF', staffId), sk: ORG_SORT };
+    const [currentItem, integrityKey] = await Promise.all([gateway.get(key), this.integrityKey(scope)]);
+    if (!currentItem) throw new ConfideError(ErrorCode.NOT_FOUND, 'Staff member not found.');
+    const current = { Item: currentItem };
     const existing = this.#toStaff(scope, current.Item, integrityKey);
     if (change.expectedVersion !== undefined && existing.version !== change.expectedVersion) throw conflict();
     const roles = change.roles ?? read.ss(current.Item, 'roles');
@@ -539,49 +523,40 @@ export class OrganisationDirectory {
       condition += ' AND version = :expected';
       values[':expected'] = attr.n(change.expectedVersion);
     }
-    try {
-      const result = await this.#dynamo.send(
-        new UpdateItemCommand({
-          TableName: this.#table,
-          Key: key,
-          UpdateExpression: 'SET #roles = :roles, #status = :status, #mac = :mac, version = version + :one',
-          ConditionExpression: condition,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      if (!result.Attributes) throw new Error('Update returned no item.');
-      return this.#toStaff(scope, result.Attributes, integrityKey);
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) {
-        const exists = await this.staff(scope, staffId);
-        if (!exists) throw new ConfideError(ErrorCode.NOT_FOUND, 'Staff member not found.');
-        throw conflict();
-      }
-      throw error;
+    const result = await gateway.update(key, {
+      UpdateExpression: 'SET #roles = :roles, #status = :status, #mac = :mac, version = version + :one',
+      ConditionExpression: condition,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+      ReturnValues: 'ALL_NEW',
+    });
+    if (!result.written) {
+      const exists = await this.staff(scope, staffId);
+      if (!exists) throw new ConfideError(ErrorCode.NOT_FOUND, 'Staff member not found.');
+      throw conflict();
     }
+    if (!result.attributes) throw new Error('Update returned no item.');
+    return this.#toStaff(scope, result.attributes, integrityKey);
   }
 
   /** Records that the staff member has read and signed the organisation's policy version (Carers Trust 6.1). */
   async acknowledgePolicy(scope: TenantScope, staffId: string, version: number): Promise<void> {
-    await this.#dynamo.send(
-      new UpdateItemCommand({
-        TableName: this.#table,
-        Key: { pk: attr.s(scope.key('STAFF', staffId)), sk: attr.s(ORG_SORT) },
+    const result = await this.#gateway(scope).update(
+      { pk: scope.key('STAFF', staffId), sk: ORG_SORT },
+      {
         UpdateExpression: 'SET acknowledgedPolicyVersion = :v, acknowledgedAt = :now',
         ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeValues: { ':v': attr.n(version), ':now': attr.s(this.#clock.now().toISOString()) },
-      }),
+      },
     );
+    if (!result.written) throw new Error('No staff account to acknowledge the policy on.');
   }
 
   /** Stores an open break-glass grant on the staff item, so authentication loads it at no extra cost. */
   async recordEmergencyGrant(scope: TenantScope, staffId: string, clientId: string, grant: EmergencyGrant) {
-    await this.#dynamo.send(
-      new UpdateItemCommand({
-        TableName: this.#table,
-        Key: { pk: attr.s(scope.key('STAFF', staffId)), sk: attr.s(ORG_SORT) },
+    const result = await this.#gateway(scope).update(
+      { pk: scope.key('STAFF', staffId), sk: ORG_SORT },
+      {
         UpdateExpression: 'SET emergencyGrants.#client = :grant',
         ConditionExpression: 'attribute_exists(emergencyGrants)',
         ExpressionAttributeNames: { '#client': clientId },
@@ -597,8 +572,9 @@ export class OrganisationDirectory {
             },
           },
         },
-      }),
+      },
     );
+    if (!result.written) throw new Error('No staff account to record the grant on.');
   }
 
   // ── Organisation settings ──────────────────────────────────────────────────────────────────────────────
@@ -640,30 +616,24 @@ export class OrganisationDirectory {
 
   async #updateOrganisation(orgId: OrgId, expression: string, values: Item, expectedVersion?: number) {
     const scope = tenantScope(orgId);
-    try {
-      const result = await this.#dynamo.send(
-        new UpdateItemCommand({
-          TableName: this.#table,
-          Key: { pk: attr.s(scope.key('ORG')), sk: attr.s(ORG_SORT) },
-          UpdateExpression: expression,
-          ConditionExpression:
-            expectedVersion === undefined
-              ? 'attribute_exists(pk)'
-              : 'attribute_exists(pk) AND version = :expected',
-          ExpressionAttributeValues: {
-            ...values,
-            ...(expectedVersion === undefined ? {} : { ':expected': attr.n(expectedVersion) }),
-          },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      if (!result.Attributes) throw new Error('Update returned no item.');
-      const item = result.Attributes;
-      return await this.#verifiedOrganisation(scope, item, () => this.integrityKey(scope));
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw conflict();
-      throw error;
-    }
+    const result = await this.#gateway(scope).update(
+      { pk: 'ORG', sk: ORG_SORT },
+      {
+        UpdateExpression: expression,
+        ConditionExpression:
+          expectedVersion === undefined
+            ? 'attribute_exists(pk)'
+            : 'attribute_exists(pk) AND version = :expected',
+        ExpressionAttributeValues: {
+          ...values,
+          ...(expectedVersion === undefined ? {} : { ':expected': attr.n(expectedVersion) }),
+        },
+        ReturnValues: 'ALL_NEW',
+      },
+    );
+    if (!result.written) throw conflict();
+    if (!result.attributes) throw new Error('Update returned no item.');
+    return this.#verifiedOrganisation(scope, result.attributes, () => this.integrityKey(scope));
   }
 
   /**
@@ -679,71 +649,49 @@ export class OrganisationDirectory {
     fromSubject: string,
     toSubject: string,
   ): Promise<void> {
-    try {
-      await this.#dynamo.send(
-        new TransactWriteItemsCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: this.#table,
-                Key: { pk: attr.s(scope.key('STAFF', staffId)), sk: attr.s(ORG_SORT) },
-                UpdateExpression: 'SET externalSubject = :to, version = version + :one',
-                ConditionExpression:
-                  'externalSubject = :from AND #status = :active AND attribute_not_exists(expiresAt)',
-                ExpressionAttributeNames: { '#status': 'status' },
-                ExpressionAttributeValues: {
-                  ':to': attr.s(toSubject),
-                  ':from': attr.s(fromSubject),
-                  ':active': attr.s('ACTIVE'),
-                  ':one': attr.n(1),
-                },
-              },
-            },
-            {
-              Delete: {
-                TableName: this.#table,
-                Key: {
-                  pk: attr.s(scope.key('IDENTITY', encodeSubject(fromSubject))),
-                  sk: attr.s('IDENTITY'),
-                },
-                ConditionExpression: 'principalKind = :staff AND principalId = :staffId',
-                ExpressionAttributeValues: { ':staff': attr.s('STAFF'), ':staffId': attr.s(staffId) },
-              },
-            },
-            {
-              Put: {
-                TableName: this.#table,
-                Item: identityItem(scope, toSubject, { kind: 'STAFF', principalId: staffId }),
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-          ],
-        }),
-      );
-    } catch (error) {
-      if (error instanceof TransactionCanceledException) {
-        throw conflict('The staff member’s sign-in changed meanwhile; nothing was changed.');
-      }
-      throw error;
-    }
+    const result = await this.#gateway(scope).transactWrite([
+      {
+        Update: {
+          Key: { pk: attr.s(scope.key('STAFF', staffId)), sk: attr.s(ORG_SORT) },
+          UpdateExpression: 'SET externalSubject = :to, version = version + :one',
+          ConditionExpression:
+            'externalSubject = :from AND #status = :active AND attribute_not_exists(expiresAt)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':to': attr.s(toSubject),
+            ':from': attr.s(fromSubject),
+            ':active': attr.s('ACTIVE'),
+            ':one': attr.n(1),
+          },
+        },
+      },
+      {
+        Delete: {
+          Key: {
+            pk: attr.s(scope.key('IDENTITY', encodeSubject(fromSubject))),
+            sk: attr.s('IDENTITY'),
+          },
+          ConditionExpression: 'principalKind = :staff AND principalId = :staffId',
+          ExpressionAttributeValues: { ':staff': attr.s('STAFF'), ':staffId': attr.s(staffId) },
+        },
+      },
+      {
+        Put: {
+          Item: identityItem(scope, toSubject, { kind: 'STAFF', principalId: staffId }),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+    ]);
+    if (!result.written) throw conflict('The staff member’s sign-in changed meanwhile; nothing was changed.');
   }
 
   // ── Identities ─────────────────────────────────────────────────────────────────────────────────────────
 
   async linkIdentity(scope: TenantScope, externalSubject: string, link: IdentityLink): Promise<void> {
-    await this.#dynamo.send(
-      new TransactWriteItemsCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: this.#table,
-              Item: identityItem(scope, externalSubject, link),
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-        ],
-      }),
-    );
+    const result = await this.#gateway(scope).put(identityItem(scope, externalSubject, link), {
+      ConditionExpression: 'attribute_not_exists(pk)',
+    });
+    if (!result.written) throw new Error('That sign-in is already linked.');
   }
 
   /**
@@ -760,26 +708,23 @@ export class OrganisationDirectory {
     staffHint?: string,
   ): Promise<{ organisation?: Organisation; identity?: IdentityLink; staff?: StaffMember }> {
     const scope = tenantScope(orgId);
-    const organisationKey = { pk: attr.s(scope.key('ORG')), sk: attr.s(ORG_SORT) };
-    const identityKey = {
-      pk: attr.s(scope.key('IDENTITY', encodeSubject(externalSubject))),
-      sk: attr.s('IDENTITY'),
-    };
-    const staffKey = staffHint
-      ? { pk: attr.s(scope.key('STAFF', staffHint)), sk: attr.s(ORG_SORT) }
-      : undefined;
+    const organisationKey = { pk: scope.key('ORG'), sk: ORG_SORT };
+    const identityKey = { pk: scope.key('IDENTITY', encodeSubject(externalSubject)), sk: 'IDENTITY' };
+    const staffKey = staffHint ? { pk: scope.key('STAFF', staffHint), sk: ORG_SORT } : undefined;
     // The integrity key (cached by the key hierarchy) is fetched alongside the items, awaited only when an item is
     // verified: an unknown or offboarded organisation has no usable key and is refused on its status, as before.
     const keyLoad = this.integrityKey(scope);
     keyLoad.catch(() => undefined);
-    const found = await batchGet(this.#dynamo, [
-      { table: this.#table, key: organisationKey },
-      { table: this.#table, key: identityKey },
-      ...(staffKey ? [{ table: this.#table, key: staffKey }] : []),
+    const found = await this.#gateway(scope).batchGet([
+      organisationKey,
+      identityKey,
+      ...(staffKey ? [staffKey] : []),
     ]);
-    const organisationItem = found.get(refKey(this.#table, organisationKey));
-    const identityItem = found.get(refKey(this.#table, identityKey));
-    const staffItem = staffKey ? found.get(refKey(this.#table, staffKey)) : undefined;
+    const itemAt = (key: { pk: string; sk: string }) =>
+      found.find((item) => item.pk?.S === key.pk && item.sk?.S === key.sk);
+    const organisationItem = itemAt(organisationKey);
+    const identityItem = itemAt(identityKey);
+    const staffItem = staffKey ? itemAt(staffKey) : undefined;
     const organisation = organisationItem
       ? await this.#verifiedOrganisation(scope, organisationItem, () => keyLoad)
       : undefined;

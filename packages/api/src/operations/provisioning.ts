@@ -564,7 +564,7 @@ export async function runProvisionerEvent(
 
 /** The organisation's export records (decision 0034): built from the services' table access. */
 export function organisationExports(services: ConfideServices): OrganisationExports {
-  return new OrganisationExports(services.dynamo, services.config.tables.data, services.clock);
+  return new OrganisationExports(services.tenantClients, services.config.tables.data, services.clock);
 }
 
 /**
