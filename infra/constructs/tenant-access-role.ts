@@ -18,6 +18,9 @@ export interface TenantAccessRoleProps {
 /** Every organisation's leading keys, and nothing of the platform registry (`PLATFORM#…`). */
 export const ANY_TENANT_LEADING_KEYS = 'ORG#org_*#*';
 
+/** The platform registry's leading keys (organisations, slugs, partner clients, operators, the platform audit). */
+export const PLATFORM_LEADING_KEYS = 'PLATFORM#*';
+
 /**
  * The role a request's credentials are assumed from (issue 16 capability 4, decision 0031). Its own permissions are
  * the union over organisations — item actions on both tables whose leading keys are an organisation's, and the

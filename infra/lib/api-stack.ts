@@ -7,7 +7,7 @@ import { dataTableDesign, keyTableDesign } from '../../packages/store/src/table-
 import { AuditAnchor } from '../constructs/audit-anchor';
 import { ConfideAlarms } from '../constructs/confide-alarms';
 import { ConfideFunction, type ConfideFunctionProps } from '../constructs/confide-function';
-import { grantRecordAccess } from '../constructs/confide-tables';
+import { grantRecordAccess, recordActions } from '../constructs/confide-tables';
 import { type ConfideUserPool, OPERATOR_GROUP, PARTNER_READ_SCOPE } from '../constructs/confide-user-pool';
 import { GovernanceNotifications } from '../constructs/governance-notifications';
 import { GraphqlHttpApi } from '../constructs/http-api';
@@ -19,7 +19,7 @@ import {
 } from '../constructs/organisation-key-access';
 import { ASSERTION_KEY_ENVIRONMENT, ProvisionerAssertionKey } from '../constructs/provisioner-assertion-key';
 import { RetentionStream } from '../constructs/retention-stream';
-import { TenantAccessRole } from '../constructs/tenant-access-role';
+import { PLATFORM_LEADING_KEYS, TenantAccessRole } from '../constructs/tenant-access-role';
 import { fromRepoRoot, repoRoot } from './paths';
 import type { StageConfig } from './stage-config';
 
@@ -151,9 +151,20 @@ export class ConfideApiStack extends Stack {
     for (const fn of [this.api, this.provisioner, this.retention]) {
       fn.function.addEnvironment('CONFIDE_API_ROLE_ARN', this.api.role.roleArn);
       fn.function.addEnvironment('CONFIDE_PROVISIONER_ROLE_ARN', this.provisioner.role.roleArn);
+      // The api reaches organisations' items only with credentials assumed per organisation (TenantAccessRole,
+      // decision 0031); its own role keeps the platform registry alone.
+      if (fn === this.api) continue;
       grantRecordAccess(fn.function, dataTable, dataTableDesign);
       grantRecordAccess(fn.function, keyTable, keyTableDesign);
     }
+    this.api.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'PlatformRegistryItemsOnly',
+        actions: [...recordActions],
+        resources: [dataTable.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [PLATFORM_LEADING_KEYS] } },
+      }),
+    );
     this.api.function.addEnvironment(
       'CONFIDE_RATE_LIMIT_RPS',
       String(config.organisationRateLimit.requestsPerSecond),
@@ -190,8 +201,8 @@ export class ConfideApiStack extends Stack {
         resources: [identity.userPool.userPoolArn],
       }),
     );
-    // Per-request credentials narrowed to one organisation (decision 0031). The api role keeps its direct item access
-    // until every store file goes through the gateway (test/foundation/store-gateway.test.ts lists what remains).
+    // Per-request credentials narrowed to one organisation (decision 0031): every tenant item the api reads or writes
+    // is signed with them (test/foundation/store-gateway.test.ts keeps the store on the gateway).
     const tenantAccess = new TenantAccessRole(this, 'TenantAccess', {
       stage: config.stage,
       apiRole: this.api.role,

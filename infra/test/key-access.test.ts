@@ -211,7 +211,8 @@ describe('KMS and IAM permissions', () => {
       expect(actionsOf(statement)).not.toContain('dynamodb:Scan');
       expect(actionsOf(statement)).not.toContain('dynamodb:*');
     }
-    for (const service of ['api', 'provisioner', 'retention']) {
+    // The api role's own item access is the platform registry's alone (tenant-access.test.ts, decision 0031).
+    for (const service of ['provisioner', 'retention']) {
       const dynamo = roleStatements(prod.api, `confide-prod-${service}`).filter((s) =>
         actionsOf(s).includes('dynamodb:PutItem'),
       );

@@ -2,7 +2,7 @@ import { newOrgId } from '@confide/domain';
 import { describe, expect, it } from 'vitest';
 import { stringLike, TENANT_ITEM_ACTIONS } from '../../packages/store/src/tenant-session-policy';
 import { recordActions } from '../constructs/confide-tables';
-import { ANY_TENANT_LEADING_KEYS } from '../constructs/tenant-access-role';
+import { ANY_TENANT_LEADING_KEYS, PLATFORM_LEADING_KEYS } from '../constructs/tenant-access-role';
 import { actionsOf, synthStage, type TemplateStatement } from './synth-stage';
 
 const prod = synthStage('prod');
@@ -66,6 +66,22 @@ describe('TenantAccessRole (issue 16 capability 4, decision 0031)', () => {
     expect(kms.flatMap(actionsOf).sort()).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
     for (const statement of kms)
       expect(JSON.stringify(statement.Condition)).toContain('kms:EncryptionContext:orgId');
+  });
+
+  it('leaves the api role itself no item of any organisation: the platform registry only, no key table', () => {
+    const dynamo = statementsOf(apiRoleId).filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')));
+    expect(dynamo).toHaveLength(1);
+    const [statement] = dynamo;
+    expect([...actionsOf(statement as TemplateStatement)].sort()).toEqual([...recordActions].sort());
+    expect(statement?.Condition).toEqual({
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [PLATFORM_LEADING_KEYS] },
+    });
+    const resources = JSON.stringify(statement?.Resource);
+    expect(resources).toContain('DataTable');
+    expect(resources).not.toContain('KeyTable');
+    expect(resources).not.toContain('/index/');
+    expect(stringLike(PLATFORM_LEADING_KEYS, 'PLATFORM#ORGANISATIONS')).toBe(true);
+    expect(stringLike(PLATFORM_LEADING_KEYS, `ORG#${newOrgId()}#STAFF#stf_x`)).toBe(false);
   });
 
   it('is named to the api function', () => {
