@@ -8,11 +8,17 @@ import {
   type OrgId,
   validate,
 } from '@confide/domain';
-import type { Organisation, RetentionSettings } from '@confide/store';
+import {
+  EXPORT_REFERENCE,
+  EXPORT_WAIVER_REASONS,
+  type Organisation,
+  type RetentionSettings,
+  tenantScope,
+} from '@confide/store';
 import type { Operation } from '../access/operation-plugin';
 import { builder } from '../builder';
 import { DEFAULT_KEY_DELETION_WINDOW_DAYS } from '../operations/onboarding';
-import { organisationProvisioning } from '../operations/provisioning';
+import { organisationExports, organisationProvisioning } from '../operations/provisioning';
 import { StaffMemberRef } from './staff';
 import { AccessPresetEnum } from './vocabulary';
 
@@ -145,6 +151,12 @@ function operatorId(operation: Operation): string {
 function failureOutcome(error: unknown): string {
   return error instanceof ConfideError ? error.code : ErrorCode.INTERNAL;
 }
+
+const ExportWaiverReasonEnum = builder.enumType('ExportWaiverReason', {
+  description:
+    'Why an organisation is offboarded without its records handed back to it (decision 0034): CONTROLLER_DECLINED (it said in writing it does not want them), CONTROLLER_HOLDS_COPY (it confirmed it holds a complete copy), CONTROLLER_DISSOLVED (it no longer exists).',
+  values: EXPORT_WAIVER_REASONS,
+});
 
 builder.queryFields((t) => ({
   organisation: t.field({
@@ -279,6 +291,52 @@ builder.mutationFields((t) => ({
         audit.record(event(failureOutcome(error), 'platform.offboarding.second-operator'));
         throw error;
       }
+    },
+  }),
+  waiveOrganisationExport: t.field({
+    type: OrganisationRef,
+    description:
+      'Records that an organisation’s records will not be exported to it before offboarding, with a reason code and the controller’s reference (platform operators only; decision 0034). Offboarding is refused with EXPORT_REQUIRED until an export (`npx confide org export`) or a waiver is recorded. Recorded in the platform audit log before it is stored.',
+    args: {
+      organisationId: t.arg.id({ required: true, description: 'The organisation.' }),
+      reason: t.arg({ type: ExportWaiverReasonEnum, required: true, description: 'Why no export is made.' }),
+      reference: t.arg.string({
+        required: false,
+        description:
+          'The controller’s reference (a letter, a ticket): letters, digits and ._/- only, at most 64.',
+      }),
+    },
+    operation: { policy: 'platform.organisation.export.waive', audit: 'fields', action: 'ADMIN' },
+    resolve: async (operation, args, context) => {
+      const orgId = organisationIdArg(args.organisationId);
+      const reference = args.reference ?? undefined;
+      if (reference !== undefined && !EXPORT_REFERENCE.test(reference)) {
+        throw new ConfideError(
+          ErrorCode.BAD_USER_INPUT,
+          'The reference takes 1–64 letters, digits, ".", "_", "/" or "-".',
+          { field: ['reference'] },
+        );
+      }
+      const organisation = await context.services.directory.organisation(orgId);
+      if (!organisation) throw notFound('Organisation');
+      if (organisation.status === 'OFFBOARDED') {
+        throw new ConfideError(ErrorCode.CONFLICT, 'The organisation is already offboarded.');
+      }
+      const operator = operatorId(operation);
+      await context.access.audit.recordBeforeChange({
+        action: 'ADMIN',
+        operation: 'waiveOrganisationExport',
+        subjectId: orgId,
+        outcome: 'ALLOWED',
+        rule: `platform.organisation.export.waived.${args.reason}`,
+      });
+      await organisationExports(context.services).record(tenantScope(orgId), {
+        kind: 'WAIVED',
+        by: operator,
+        reason: args.reason,
+        reference,
+      });
+      return organisation;
     },
   }),
 }));

@@ -33,6 +33,14 @@ export const PLATFORM_POLICIES = [
     decide: operator('platform.organisation.offboard'),
   }),
   operationPolicy({
+    id: 'platform.organisation.export.waive',
+    clause:
+      'Decision 0034: a processor hands the controller its records before offboarding, unless an operator records why not (a reason code and the controller’s reference, never free text)',
+    principals: ['OPERATOR'],
+    effects: { writes: true },
+    decide: operator('platform.organisation.export.waive'),
+  }),
+  operationPolicy({
     id: 'platform.organisation.own',
     clause: 'ACCESS-MODEL.md: staff see their own organisation’s settings (no personal data)',
     decide: (facts) =>
