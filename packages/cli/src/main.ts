@@ -190,7 +190,8 @@ const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'org export',
-    summary: "exports an organisation's records, decrypted, to a folder for the charity (or waives it, with a reason)",
+    summary:
+      "exports an organisation's records, decrypted, to a folder for the charity (or waives it, with a reason)",
     notes: [
       'confide org export --slug <s> --to <folder> [--operator-id <id>]   writes every record, decrypted, and a manifest',
       'confide org export --slug <s> --waive <reason> [--reference <ref>]   records why the charity gets no export',
