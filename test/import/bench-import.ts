@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configFromEnv, createServices, onboardOrganisation } from '@confide/api';
@@ -56,6 +56,7 @@ async function main(): Promise<void> {
     const { env: _env, stop: _stop, ...info } = stack;
     writeFileSync(join(markerDir, 'stack.json'), JSON.stringify(info));
 
+    const countsFile = join(dataDir, 'request-counts.json');
     const started = Date.now();
     const output = await new Promise<string>((resolve, reject) => {
       const child = spawn(
@@ -71,7 +72,10 @@ async function main(): Promise<void> {
           'bench.manager',
           folder,
         ],
-        { env: { ...process.env, CONFIDE_DATA_DIR: markerDir }, stdio: ['ignore', 'pipe', 'inherit'] },
+        {
+          env: { ...process.env, CONFIDE_DATA_DIR: markerDir, CONFIDE_IMPORT_COUNTS: countsFile },
+          stdio: ['ignore', 'pipe', 'inherit'],
+        },
       );
       let stdout = '';
       child.stdout.on('data', (chunk) => {
@@ -82,6 +86,18 @@ async function main(): Promise<void> {
     const seconds = (Date.now() - started) / 1000;
     const records = CLIENTS * (NOTES + 3);
     console.log(output.trim());
+    const requests = JSON.parse(readFileSync(countsFile, 'utf8')) as Record<string, number>;
+    const perClient = Object.entries(requests)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([operation, count]) => `${operation} ${(count / CLIENTS).toFixed(2)}`)
+      .join(', ');
+    const total = (service: string) =>
+      Object.entries(requests)
+        .filter(([operation]) => operation.startsWith(`${service}.`))
+        .reduce((sum, [, count]) => sum + count, 0);
+    console.log(
+      `Requests per client: DynamoDB ${(total('DynamoDB') / CLIENTS).toFixed(2)}, KMS ${(total('KMS') / CLIENTS).toFixed(2)} (${perClient})`,
+    );
     console.log(
       [
         `Imported ${CLIENTS} clients × ${NOTES} notes (+1 allocation, +1 consent each; ${records} records, ${records + 2} audit events)`,

@@ -157,6 +157,10 @@ export async function importCommand(request: ImportRequest): Promise<string> {
     progress,
   });
   progress?.finish();
+  // The bench's steady measure: DynamoDB and KMS requests of the whole command (CONFIDE_IMPORT_COUNTS names a file).
+  if (process.env.CONFIDE_IMPORT_COUNTS) {
+    writeFileSync(process.env.CONFIDE_IMPORT_COUNTS, JSON.stringify(services.counters.snapshot()));
+  }
 
   const reportPath = request.report ? resolve(request.report) : join(folder, 'import-rejections.csv');
   writeFileSync(reportPath, reportCsv(summary.rejections));

@@ -10,16 +10,16 @@ import { CliError } from '../data-dir';
 export const ENTITY_FIELDS = {
   clients: {
     required: ['sourceId', 'name', 'dateOfBirth'],
-    optional: ['address', 'postcode', 'nhsNumber', 'phone', 'email', 'preferredContact'],
+    optional: ['address', 'postcode', 'nhsNumber', 'phone', 'email', 'preferredContact', 'openedAt'],
   },
   allocations: { required: ['clientSourceId', 'staffHandle', 'kind'], optional: ['endsAt'] },
   consents: {
     required: ['sourceId', 'clientSourceId', 'scope', 'method', 'givenBy'],
-    optional: ['agencyName', 'representativeName', 'capacityNote'],
+    optional: ['agencyName', 'representativeName', 'capacityNote', 'recordedAt'],
   },
   notes: {
     required: ['sourceId', 'clientSourceId', 'type', 'body'],
-    optional: ['author', 'distribution'],
+    optional: ['author', 'distribution', 'recordedAt'],
   },
 } as const;
 
@@ -70,6 +70,7 @@ export function mappingTemplate(): ImportMapping {
         phone: 'Phone',
         email: 'Email',
         preferredContact: 'Contact preference',
+        openedAt: 'Referral date',
       },
     },
     allocations: {
@@ -93,6 +94,7 @@ export function mappingTemplate(): ImportMapping {
         agencyName: 'Agency',
         representativeName: 'Representative',
         capacityNote: 'Capacity note',
+        recordedAt: 'Date given',
       },
       values: {
         scope: { Family: 'FAMILY', Agency: 'NAMED_AGENCY', GP: 'GP', Other: 'OTHER' },
@@ -109,6 +111,7 @@ export function mappingTemplate(): ImportMapping {
         body: 'Text',
         author: 'Author login',
         distribution: 'Shared with',
+        recordedAt: 'Date',
       },
     },
     noteTypes: {

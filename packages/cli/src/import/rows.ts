@@ -20,6 +20,7 @@ export type ReasonCode =
   | 'MISSING_VALUE'
   | 'INVALID_TEXT'
   | 'INVALID_DATE'
+  | 'DATE_IN_FUTURE'
   | 'INVALID_POSTCODE'
   | 'INVALID_NHS_NUMBER'
   | 'INVALID_PHONE'
@@ -60,6 +61,8 @@ export interface ConsentRow {
   readonly method: ConsentMethod;
   readonly givenBy: 'CLIENT' | 'REPRESENTATIVE';
   readonly sealed: { agencyName?: string; representativeName?: string; capacityNote?: string };
+  /** When it was given, from the source (ISO timestamp); undefined: the import's time. */
+  readonly recordedAt: string | undefined;
 }
 
 export interface NoteRow {
@@ -71,12 +74,16 @@ export interface NoteRow {
   readonly distribution: readonly string[];
   /** The rule that admits the author's write (recorded on the note's audit event). */
   readonly rule: string;
+  /** When the note was written, from the source (ISO timestamp); undefined: the import's time. */
+  readonly recordedAt: string | undefined;
 }
 
 export interface ClientRow {
   readonly line: number;
   readonly sourceId: string;
   readonly details: ServiceUserDetails;
+  /** When the case was opened, from the source (ISO timestamp); undefined: the import's time. */
+  readonly openedAt: string | undefined;
   readonly allocations: AllocationRow[];
   readonly consents: ConsentRow[];
   readonly notes: NoteRow[];
@@ -170,6 +177,25 @@ function isoDate(value: string, format: ImportMapping['dateFormat']): string {
   return value.trim();
 }
 
+/**
+ * A source system's date for a record (a note's, a consent's, a case's opening): a date in the mapping's format,
+ * optionally followed by a time (`HH:MM` or `HH:MM:SS`, after a space or `T`), read as UTC; not in the future, not
+ * before 1900 (the stores check the same). Returned as an ISO timestamp; undefined when the column is empty.
+ */
+function sourceDate(row: RowReader, field: string, format: ImportMapping['dateFormat'], now: Date) {
+  const raw = row.optional(field)?.trim();
+  if (raw === undefined) return undefined;
+  const match = /^(\S+?)(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$/.exec(raw);
+  const day = match?.[1] === undefined ? undefined : isoDate(match[1], format);
+  if (!match || !day || !/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new RowRejected(field, 'INVALID_DATE');
+  const time = `${day}T${(match[2] ?? '0').padStart(2, '0')}:${match[3] ?? '00'}:${match[4] ?? '00'}.000Z`;
+  const at = new Date(time);
+  if (Number.isNaN(at.getTime()) || at.toISOString() !== time) throw new RowRejected(field, 'INVALID_DATE');
+  if (at.getTime() > now.getTime()) throw new RowRejected(field, 'DATE_IN_FUTURE');
+  if (day < '1900-01-01') throw new RowRejected(field, 'INVALID_DATE');
+  return time;
+}
+
 /** registerServiceUser's `details`, field by field, with the same validators and bounds. */
 function clientDetails(row: RowReader, mapping: ImportMapping, now: Date): ServiceUserDetails {
   const at = (field: string) => ['input', field];
@@ -231,12 +257,13 @@ export function planImport(mapping: ImportMapping, tables: SourceTables, context
         continue;
       }
       const details = clientDetails(row, mapping, context.now);
+      const openedAt = sourceDate(row, 'openedAt', mapping.dateFormat, context.now);
       const keys = personKeys(details);
       const repeated = keys.find((key) => seenPeople.has(key));
       if (repeated)
         throw new RowRejected(repeated.startsWith('nhs:') ? 'nhsNumber' : 'name', 'DUPLICATE_IN_FILE');
       for (const key of keys) seenPeople.add(key);
-      clients.set(sourceId, { line, sourceId, details, allocations: [], consents: [], notes: [] });
+      clients.set(sourceId, { line, sourceId, details, openedAt, allocations: [], consents: [], notes: [] });
     } catch (error) {
       if (!(error instanceof RowRejected)) throw error;
       if (sourceId !== undefined) rejectedClients.add(sourceId);
@@ -326,7 +353,9 @@ export function planImport(mapping: ImportMapping, tables: SourceTables, context
       (other) => other.scope === scope && other.method === method && other.givenBy === givenBy,
     );
     if (duplicate) throw new RowRejected('scope', 'DUPLICATE_IN_FILE');
+    const recordedAt = sourceDate(row, 'recordedAt', mapping.dateFormat, context.now);
     client.consents.push({
+      recordedAt,
       line,
       sourceId,
       scope,
@@ -364,7 +393,9 @@ export function planImport(mapping: ImportMapping, tables: SourceTables, context
     if ((type.kind === 'HANDOVER' || type.kind === 'MEETING') && distribution.length === 0) {
       throw new RowRejected('distribution', 'DISTRIBUTION_REQUIRED');
     }
+    const recordedAt = sourceDate(row, 'recordedAt', mapping.dateFormat, context.now);
     client.notes.push({
+      recordedAt,
       line,
       sourceId,
       kind: type.kind,

@@ -320,6 +320,23 @@ export async function runImport(options: Options): Promise<ImportSummary> {
         'Another import into this organisation is writing the same rows: run one import at a time.',
       );
     }
+    // The batch's consent rows: read and claimed together (one call per 100), marked DONE with the clients.
+    const consentKeys = new Map<ClientRow['consents'][number], string>();
+    for (const client of batch) {
+      for (const consent of client.consents)
+        consentKeys.set(consent, await rowKey('CONSENT', consent.sourceId));
+    }
+    const consentRows =
+      consentKeys.size > 0
+        ? await records.rows(scope, [...consentKeys.values()])
+        : new Map<string, ImportRow>();
+    const freshConsents = [...consentKeys.values()].filter((consentKey) => !consentRows.has(consentKey));
+    if (!(await records.claim(scope, runId, freshConsents))) {
+      throw new CliError(
+        'Another import into this organisation is writing the same rows: run one import at a time.',
+      );
+    }
+    const consentsDone: { rowKey: string; recordId: string; clientId: string; runId: string }[] = [];
     const clientIds = new Map<ClientRow, string>();
     // 1. The clients, each under a new subject key (or, for a row an interrupted run claimed, the one it wrote).
     await inPool(batch, batchSize, async (client) => {
@@ -333,6 +350,7 @@ export async function runImport(options: Options): Promise<ImportSummary> {
           serviceId: options.serviceId,
           details: client.details,
           requestedBy: operator.staffId,
+          openedAt: client.openedAt,
         }));
       }
       clientIds.set(client, clientId);
@@ -400,14 +418,9 @@ export async function runImport(options: Options): Promise<ImportSummary> {
         counts.allocations++;
         batchRecords++;
       }
-      const consentKeys = await Promise.all(
-        client.consents.map((consent) => rowKey('CONSENT', consent.sourceId)),
-      );
-      const consentRows =
-        consentKeys.length > 0 ? await records.rows(scope, consentKeys) : new Map<string, ImportRow>();
       const adopted = new Set<string>();
-      for (const [index, consent] of client.consents.entries()) {
-        const consentKey = consentKeys[index] ?? '';
+      for (const consent of client.consents) {
+        const consentKey = consentKeys.get(consent) ?? '';
         const row = consentRows.get(consentKey);
         if (row?.state === 'DONE') continue;
         let consentId: string | undefined;
@@ -418,15 +431,11 @@ export async function runImport(options: Options): Promise<ImportSummary> {
             (entry) =>
               !adopted.has(entry.consentId) &&
               entry.recordedBy === operator.staffId &&
-              entry.recordedAt >= row.claimedAt &&
+              entry.createdAt >= row.claimedAt &&
               entry.scope === consent.scope &&
               entry.method === consent.method &&
               entry.givenBy === consent.givenBy,
           )?.consentId;
-        } else if (!(await records.claim(scope, runId, [consentKey]))) {
-          throw new CliError(
-            'Another import into this organisation is writing the same rows: run one import at a time.',
-          );
         }
         if (!consentId) {
           const written = await services.consents.record(scope, clientId, key, {
@@ -436,11 +445,12 @@ export async function runImport(options: Options): Promise<ImportSummary> {
             managerInvolved: true,
             recordedBy: operator.staffId,
             sealed: consent.sealed,
+            recordedAt: consent.recordedAt,
           });
           consentId = written.consentId;
         }
         adopted.add(consentId);
-        await records.mark(scope, 'DONE', [{ rowKey: consentKey, recordId: consentId, clientId, runId }]);
+        consentsDone.push({ rowKey: consentKey, recordId: consentId, clientId, runId });
         events.push(
           event({
             action: 'WRITE',
@@ -455,17 +465,22 @@ export async function runImport(options: Options): Promise<ImportSummary> {
         counts.consents++;
         batchRecords++;
       }
-      // One after another: each note's transaction also sets the profile's latest note, so parallel notes of one
-      // client contend on one item; clients run in parallel instead.
-      for (const note of client.notes) {
-        // The source note id is the idempotency key: the same note id on every run, so never a second note.
-        const written = await services.caseNotes.record(scope, clientId, key, {
+      // The client's notes in one transaction (up to 99 at a time), the profile's latest note set once. The source
+      // note id is the idempotency key: the same note id on every run, so never a second note.
+      const written = await services.caseNotes.recordMany(
+        scope,
+        clientId,
+        key,
+        client.notes.map((note) => ({
           kind: note.kind,
           body: note.body,
           authorId: note.authorId,
           distribution: note.distribution,
           idempotencyKey: `import:${options.mapping.sourceSystem}:${note.sourceId}`,
-        });
+          recordedAt: note.recordedAt,
+        })),
+      );
+      for (const [index, note] of client.notes.entries()) {
         events.push(
           event({
             action: 'WRITE',
@@ -474,7 +489,7 @@ export async function runImport(options: Options): Promise<ImportSummary> {
             fields: ['CaseNote.body'],
             classifications: [classificationOf(note.kind)],
             rule: note.rule,
-            items: [runId, written.noteId],
+            items: [runId, written[index]?.noteId ?? ''],
           }),
         );
         counts.notes++;
@@ -484,16 +499,15 @@ export async function runImport(options: Options): Promise<ImportSummary> {
 
     // 3. Their audit events, then the rows are done: a record is never left unaudited by a finished run.
     await audit(events);
-    await records.mark(
-      scope,
-      'DONE',
-      batch.map((client) => ({
+    await records.mark(scope, 'DONE', [
+      ...consentsDone,
+      ...batch.map((client) => ({
         rowKey: clientKeys.get(client) ?? '',
         recordId: clientIds.get(client) ?? '',
         clientId: clientIds.get(client) ?? '',
         runId,
       })),
-    );
+    ]);
     options.progress?.advance(batch.length, batchRecords);
   }
 

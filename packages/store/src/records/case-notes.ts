@@ -16,6 +16,7 @@ import { itemKeyOf, openField, sealFields } from '../sealed-fields';
 import { type TenantScope, tenantScope } from '../tenant-scope';
 import { type TableAccess, TenantTable, type TenantTransactItem } from '../tenant-table';
 import { idempotencyConflict, idempotencyKeyFrom, requestDigest, sameDigest } from './idempotency';
+import { sourceTime } from './imports';
 import { TamperedItemError } from './integrity-incidents';
 import { scopeOfItem } from './item-scope';
 
@@ -55,7 +56,14 @@ export interface NewCaseNote {
   readonly withheld?: boolean | undefined;
   /** A client-chosen key: a retried create with the same key returns the first note instead of a second. */
   readonly idempotencyKey?: string | undefined;
+  /** When the note was written, if earlier than now (an imported note's source date); checked by {@link sourceTime}. */
+  readonly recordedAt?: string | undefined;
 }
+
+/** Notes of one transaction in {@link CaseNotes.recordMany}: with the profile's update, within DynamoDB's 100 items. */
+const NOTES_PER_TRANSACTION = 99;
+/** And within its 4 MB: a note's body is at most 100,000 characters, sealed a little larger. */
+const BYTES_PER_TRANSACTION = 3_000_000;
 
 const NOTE_PREFIX = 'NOTE#';
 const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
@@ -120,6 +128,8 @@ function noteDigest(key: SubjectKey, clientId: string, note: NewCaseNote): strin
     [...(note.distribution ?? [])].sort(),
     [...(note.sealedFor ?? [])].sort(),
     note.withheld ?? false,
+    // A source date is part of what the note says; notes without one keep the digest they always had.
+    ...(note.recordedAt !== undefined ? [note.recordedAt] : []),
   ]);
 }
 
@@ -135,12 +145,80 @@ export class CaseNotes {
   ) {}
 
   async record(scope: TenantScope, clientId: string, key: SubjectKey, note: NewCaseNote): Promise<CaseNote> {
+    const { item, noteId, pk, sk, digest } = this.#newItem(scope, clientId, key, note);
+    const gateway = this.#gateway(scope);
+    const written = await transactionWritten(gateway, [
+      { Put: { Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
+      latestNoteUpdate(pk, noteId),
+    ]);
+    if (!written) {
+      if (note.idempotencyKey) {
+        const existing = await gateway.get({ pk, sk });
+        if (existing) {
+          // A retry of this very note returns it; other content under the same key is refused, revealing nothing.
+          if (!sameDigest(read.s(existing, 'requestDigest'), digest ?? '')) throw idempotencyConflict();
+          return toNote(existing);
+        }
+      }
+      throw notFound('Service user');
+    }
+    return toNote(item);
+  }
+
+  /**
+   * Several notes of one client (an import), sealed and bound exactly as {@link record} does, in as few transactions
+   * as DynamoDB takes (up to 99 notes each, with one update of the profile's latest note: the newest of them). A
+   * transaction refused as a whole (a note of it already written by an interrupted run, or the client gone) is
+   * retried note by note through {@link record}, so a retry returns the note held and other content is CONFLICT.
+   * Returned in the order given.
+   */
+  async recordMany(
+    scope: TenantScope,
+    clientId: string,
+    key: SubjectKey,
+    notes: readonly NewCaseNote[],
+  ): Promise<CaseNote[]> {
+    const built = notes.map((note) => ({ note, ...this.#newItem(scope, clientId, key, note) }));
+    const chunks: (typeof built)[] = [];
+    let size = 0;
+    for (const entry of built) {
+      const bytes = JSON.stringify(entry.item).length;
+      const last = chunks.at(-1);
+      if (!last || last.length >= NOTES_PER_TRANSACTION || size + bytes > BYTES_PER_TRANSACTION) {
+        chunks.push([entry]);
+        size = bytes;
+      } else {
+        last.push(entry);
+        size += bytes;
+      }
+    }
+    const gateway = this.#gateway(scope);
+    const recorded: CaseNote[] = [];
+    for (const chunk of chunks) {
+      const newest = chunk.reduce((latest, entry) =>
+        entry.recordedAt >= latest.recordedAt ? entry : latest,
+      );
+      const written = await transactionWritten(gateway, [
+        ...chunk.map(({ item }) => ({
+          Put: { Item: item, ConditionExpression: 'attribute_not_exists(pk)' },
+        })),
+        latestNoteUpdate(newest.pk, newest.noteId),
+      ]);
+      if (written) recorded.push(...chunk.map(({ item }) => toNote(item)));
+      else for (const { note } of chunk) recorded.push(await this.record(scope, clientId, key, note));
+    }
+    return recorded;
+  }
+
+  /** A new note's item: the body sealed under the client's key and bound to the note's access metadata. */
+  #newItem(scope: TenantScope, clientId: string, key: SubjectKey, note: NewCaseNote) {
     const noteId = note.idempotencyKey
       ? idempotentNoteId(clientId, note.authorId, note.idempotencyKey)
       : newId('note');
     const digest = note.idempotencyKey ? noteDigest(key, clientId, note) : undefined;
     const pk = scope.key('CLIENT', clientId);
     const sk = `${NOTE_PREFIX}${noteId}`;
+    const recordedAt = sourceTime(note.recordedAt, this.clock.now());
     const item: Item = {
       pk: attr.s(pk),
       sk: attr.s(sk),
@@ -149,7 +227,7 @@ export class CaseNotes {
       kind: attr.s(note.kind),
       classification: attr.s(classificationOf(note.kind)),
       authorId: attr.s(note.authorId),
-      recordedAt: attr.s(this.clock.now().toISOString()),
+      recordedAt: attr.s(recordedAt),
       version: attr.n(1),
       sealed: attr.bool((note.sealedFor?.length ?? 0) > 0),
       withheld: attr.bool(note.withheld ?? false),
@@ -164,30 +242,7 @@ export class CaseNotes {
       ),
       ...(digest ? { requestDigest: attr.s(digest) } : {}),
     };
-    const gateway = this.#gateway(scope);
-    const written = await transactionWritten(gateway, [
-      { Put: { Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
-      {
-        Update: {
-          Key: { pk: attr.s(pk), sk: attr.s('PROFILE') },
-          UpdateExpression: 'SET latestNoteId = :note',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':note': attr.s(noteId) },
-        },
-      },
-    ]);
-    if (!written) {
-      if (note.idempotencyKey) {
-        const existing = await gateway.get({ pk, sk });
-        if (existing) {
-          // A retry of this very note returns it; other content under the same key is refused, revealing nothing.
-          if (!sameDigest(read.s(existing, 'requestDigest'), digest ?? '')) throw idempotencyConflict();
-          return toNote(existing);
-        }
-      }
-      throw notFound('Service user');
-    }
-    return toNote(item);
+    return { item, noteId, pk, sk, digest, recordedAt };
   }
 
   /** Replaces the body, keeping the previous version as history; stale `expectedVersion` → CONFLICT. */
@@ -342,6 +397,18 @@ export class CaseNotes {
   #gateway(scope: TenantScope): TenantTable {
     return new TenantTable(scope, this.access, this.table);
   }
+}
+
+/** The profile's latest note, set with the note(s) in one transaction (the profile must exist). */
+function latestNoteUpdate(pk: string, noteId: string): TenantTransactItem {
+  return {
+    Update: {
+      Key: { pk: attr.s(pk), sk: attr.s('PROFILE') },
+      UpdateExpression: 'SET latestNoteId = :note',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':note': attr.s(noteId) },
+    },
+  };
 }
 
 /**

@@ -5,6 +5,7 @@ import { itemKeyOf, openField, sealFields } from '../sealed-fields';
 import type { TenantScope } from '../tenant-scope';
 import { type TableAccess, TenantTable } from '../tenant-table';
 import type { DisclosurePurpose } from './disclosures';
+import { sourceTime } from './imports';
 
 export const CONSENT_SCOPES = [
   'FAMILY',
@@ -33,7 +34,10 @@ export interface ConsentRecord {
   /** The purposes the person agreed their information may be shared for; empty: it authorises no disclosure. */
   readonly purposes: readonly DisclosurePurpose[];
   readonly recordedBy: string;
+  /** When it was given: the time it was recorded, or the source system's date for it (an import). */
   readonly recordedAt: string;
+  /** When this record was written (absent on consents written before it was kept: their `recordedAt`). */
+  readonly createdAt: string;
   readonly withdrawnAt: string | undefined;
   readonly expiresAt: number | undefined;
   readonly pk: string;
@@ -66,6 +70,8 @@ export class Consents {
       purposes?: readonly DisclosurePurpose[] | undefined;
       recordedBy: string;
       sealed: Partial<Record<SealedConsentField, string>>;
+      /** The source system's date it was given (an import); by default now. See {@link sourceTime}. */
+      recordedAt?: string | undefined;
     },
   ): Promise<ConsentRecord> {
     const consentId = newId('consent');
@@ -84,7 +90,8 @@ export class Consents {
       ...(consent.classifications?.length ? { classifications: attr.ss(consent.classifications) } : {}),
       ...(consent.purposes?.length ? { purposes: attr.ss(consent.purposes) } : {}),
       recordedBy: attr.s(consent.recordedBy),
-      recordedAt: attr.s(this.clock.now().toISOString()),
+      recordedAt: attr.s(sourceTime(consent.recordedAt, this.clock.now())),
+      createdAt: attr.s(this.clock.now().toISOString()),
       ...sealFields(key, itemKeyOf(pk, sk), consent.sealed),
     };
     const written = await this.#gateway(scope).put(item, { ConditionExpression: 'attribute_not_exists(pk)' });
@@ -165,6 +172,7 @@ function toConsent(item: Item): ConsentRecord {
     purposes: read.ss(item, 'purposes') as DisclosurePurpose[],
     recordedBy: requireS(item, 'recordedBy'),
     recordedAt: requireS(item, 'recordedAt'),
+    createdAt: read.s(item, 'createdAt') ?? requireS(item, 'recordedAt'),
     withdrawnAt: read.s(item, 'withdrawnAt'),
     expiresAt: read.n(item, 'expiresAt'),
     pk: requireS(item, 'pk'),

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { Clock } from '@confide/domain';
+import { badInput, type Clock } from '@confide/domain';
 import type { KeyHierarchy } from '@confide/keys';
 import { attr, type Item, read } from '../attributes';
 import type { TenantScope } from '../tenant-scope';
@@ -36,6 +36,22 @@ export interface ImportRunSummary {
   readonly imported: Readonly<Record<string, number>>;
   readonly rejected: number;
   readonly alreadyImported: number;
+}
+
+/**
+ * The time a record carries: now, or a source system's date for it (an import), which must be a real time neither in
+ * the future nor before 1900; anything else is BAD_USER_INPUT and nothing is written. Returned as an ISO timestamp.
+ */
+export function sourceTime(given: string | undefined, now: Date, field = 'recordedAt'): string {
+  if (given === undefined) return now.toISOString();
+  const time = new Date(given);
+  if (Number.isNaN(time.getTime()) || time.getTime() > now.getTime() || time.toISOString() < '1900-01-01') {
+    throw badInput(
+      ['input', field],
+      'A source date must be a real date, not in the future and not before 1900.',
+    );
+  }
+  return time.toISOString();
 }
 
 const ROW = 'IMPORT-ROW';

@@ -16,6 +16,7 @@ import { itemKeyOf, openField, sealFields } from '../sealed-fields';
 import type { TenantScope } from '../tenant-scope';
 import { type TableAccess, TenantTable, type TenantTransactItem, type TransactResult } from '../tenant-table';
 import { idempotencyConflict, idempotencyKeyFrom, keyDigest, requestDigest, sameDigest } from './idempotency';
+import { sourceTime } from './imports';
 import { TamperedItemError } from './integrity-incidents';
 
 export type CaseStatus = 'OPEN' | 'CLOSED';
@@ -124,6 +125,8 @@ export class ServiceUsers {
       idempotencyKey?: string | undefined;
       /** Who registers: part of what makes a request a retry. */
       requestedBy?: string | undefined;
+      /** The source system's date the case was opened (an import); by default now. See {@link sourceTime}. */
+      openedAt?: string | undefined;
     },
   ): Promise<{ clientId: string; created: boolean }> {
     const idempotency = input.idempotencyKey
@@ -133,6 +136,7 @@ export class ServiceUsers {
       const existing = await this.#idempotentResult(scope, idempotency);
       if (existing) return { clientId: existing, created: false };
     }
+    const openedAt = sourceTime(input.openedAt, this.clock.now());
     const clientId = newId('serviceUser');
     const key = await this.keys.createSubjectKey(scope.orgId, clientId);
     const pk = scope.key('CLIENT', clientId);
@@ -152,7 +156,7 @@ export class ServiceUsers {
       externalSubject: attr.s(externalSubject),
       pseudonym: attr.s(newPseudonym()),
       caseStatus: attr.s('OPEN'),
-      openedAt: attr.s(now),
+      openedAt: attr.s(openedAt),
       createdAt: attr.s(now),
       version: attr.n(1),
       allocations: { M: {} },
