@@ -42,10 +42,11 @@ const TYPES: Record<
   },
   StaffMember: {
     selection: 'id handle displayName roles status',
-    own: (id) => ({
-      query: '{ staffMembers(first: 100) { edges { node { id handle displayName roles status } } } }',
-      pick: (data: { staffMembers: { edges: { node: { id: string } }[] } }) =>
-        data.staffMembers.edges.map((edge) => edge.node).find((node) => node.id === id) ?? null,
+    // node runs staffMember's rules (issue 19: the IG lead, the Guardian and a service's managers open the staff
+    // behind an event); staffMembers, the list, stays ORG_ADMIN and HR_OFFICER's.
+    own: () => ({
+      query: 'query ($id: ID!) { staffMember(id: $id) { id handle displayName roles status } }',
+      pick: (data: { staffMember: unknown }) => data.staffMember,
     }),
   },
   ServiceUser: {

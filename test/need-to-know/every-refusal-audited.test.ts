@@ -39,7 +39,7 @@ const NODE_FIELDS = ['node', 'nodes'];
 const NODE_PROBES = [
   { typename: 'ServiceUser', id: 'ServiceUser', query: 'serviceUser' },
   { typename: 'Service', id: 'Service', query: 'services' },
-  { typename: 'StaffMember', id: 'StaffMember', query: 'staffMembers' },
+  { typename: 'StaffMember', id: 'StaffMember', query: 'staffMember' },
 ] as const;
 
 const REFUSALS = ['FORBIDDEN', 'NOT_FOUND', 'POLICY_NOT_ACKNOWLEDGED'];

@@ -16,7 +16,11 @@ export {
   type QueueViewer,
   seesDisclosureQueueItem,
 } from './policies/disclosure-queue';
-export { grantsContentRole, ROLES_WITHOUT_CLIENT_CONTENT } from './policies/identity';
+export {
+  grantsContentRole,
+  ROLES_WITHOUT_CLIENT_CONTENT,
+  STAFF_IN_MANAGED_SERVICE,
+} from './policies/identity';
 export {
   authorisingConsent,
   DEFAULT_DISCLOSURE_CONSENT_METHODS,

@@ -45,7 +45,7 @@ const ACTION_WORDS: Record<string, string> = {
 /** The actions a person sees: accesses to their record. Refusals and administration are not accesses. */
 const SHOWN_ACTIONS = new Set(Object.keys(ACTION_WORDS));
 
-function who(event: StoredAuditEvent): string {
+export function who(event: StoredAuditEvent): string {
   if (event.actor.kind === 'PARTNER') return 'An outside organisation you agreed we could share with';
   const roles = event.actor.roles;
   switch (event.relationship) {

@@ -84,7 +84,8 @@ const NODE_RULES: Readonly<Record<string, NodeRule>> = {
     query: (id, context) =>
       context.auth?.principal.kind === 'STAFF' && context.auth.principal.staffId === id
         ? 'me'
-        : 'staffMembers',
+        : 'staffMember',
+    args: (globalId) => ({ id: globalId }),
     brand: true,
     load: async (operation, id, context) => {
       const staff = isIdOf('staff', id)
@@ -136,7 +137,7 @@ builder.queryFields((t) => ({
     type: builder.nodeInterfaceRef(),
     nullable: true,
     description:
-      'Any object by its global id, under exactly the rules (policy and audit) of its type’s own query: `services`, `staffMembers` (`me` for your own account), `serviceUser`, `caseNote`. NOT_FOUND for an id of no such object or of an unknown type.',
+      'Any object by its global id, under exactly the rules (policy and audit) of its type’s own query: `services`, `staffMember` (`me` for your own account), `serviceUser`, `caseNote`. NOT_FOUND for an id of no such object or of an unknown type.',
     args: { id: t.arg.id({ required: true }) },
     operation: { policy: 'node.read', audit: 'fields' },
     resolve: (_operation, args, context, info) => resolveNode(String(args.id), context, info) as never,

@@ -1,4 +1,4 @@
-import { grantsContentRole } from '@confide/access';
+import { grantsContentRole, STAFF_IN_MANAGED_SERVICE } from '@confide/access';
 import {
   ConfideError,
   conflict,
@@ -70,7 +70,40 @@ builder.node(StaffMemberRef, {
   }),
 });
 
+/**
+ * Whether the staff member manages or works in a service the caller manages: what lets a service manager open the
+ * staff behind the events of their services (policy `identity.staff.read`).
+ */
+async function staffReadFacts(subject: OperationSubject, context: ConfideContext) {
+  const manages = context.auth?.staff?.serviceLinks.manages;
+  if (subject.kind !== 'STAFF' || !manages || manages.size === 0) return {};
+  const target = await context.services.directory.staff(callerScope(context), subject.staffId);
+  const links = target?.serviceLinks;
+  const shared = [...(links?.manages ?? []), ...(links?.memberOf ?? [])].some((service) =>
+    manages.has(service),
+  );
+  return shared ? { detail: STAFF_IN_MANAGED_SERVICE } : {};
+}
+
 builder.queryFields((t) => ({
+  staffMember: t.field({
+    type: StaffMemberRef,
+    description:
+      'One staff account by its global id: for ORG_ADMIN and HR_OFFICER; for IG_LEAD and CALDICOTT_GUARDIAN (to open the staff member behind an audited event); for a service manager, staff who manage or work in a service they manage; and for the staff member themself. NOT_FOUND to anyone else.',
+    args: { id: t.arg.id({ required: true, description: 'The staff member (global id).' }) },
+    // Handles and names of colleagues, not client data: no read event, like staffMembers (a refusal is recorded).
+    operation: {
+      policy: 'identity.staff.read',
+      subject: staffById((args) => args.id),
+      change: (_args, context, subject) => staffReadFacts(subject, context),
+      audit: 'fields',
+    },
+    resolve: async (operation, _args, context) => {
+      const staff = await context.services.directory.staff(operation.scope, operation.subjectId ?? '');
+      if (!staff) throw notFound('Staff member');
+      return staff;
+    },
+  }),
   staffMembers: t.connection({
     type: StaffMemberRef,
     description: 'The organisation’s staff accounts (ORG_ADMIN and HR_OFFICER).',

@@ -1,6 +1,15 @@
 import type { Role } from '@confide/domain';
 import type { OperationFacts } from '../facts';
-import { allow, hasAnyRole, needsApproval, operationPolicy, refuse, staff, staffWithRole } from '../policy';
+import {
+  allow,
+  hasAnyRole,
+  hidden,
+  needsApproval,
+  operationPolicy,
+  refuse,
+  staff,
+  staffWithRole,
+} from '../policy';
 
 /**
  * Roles that open no client content (ACCESS-MODEL.md Operations): every other role takes effect only when a
@@ -23,6 +32,12 @@ const SERVICES_CLAUSE =
 /** Another ORG_ADMIN, never the staff member concerned, approves a role that opens client content. */
 const anotherOrgAdmin = (facts: OperationFacts): boolean =>
   hasAnyRole(facts, ['ORG_ADMIN']) && facts.targetIsCaller !== true;
+
+/**
+ * `identity.staff.read`'s change detail when the staff member manages or works in a service the caller manages
+ * (the api compares the two staff items' service links).
+ */
+export const STAFF_IN_MANAGED_SERVICE = 'MANAGED_SERVICE';
 
 /** Who sets up a service and its managers. */
 const mayManageServices = (facts: OperationFacts): boolean =>
@@ -54,6 +69,23 @@ export const IDENTITY_POLICIES = [
     'ACCESS-MODEL.md Roles: ORG_ADMIN manages staff accounts; HR_OFFICER, named personnel staff (Azure 5.1)',
     ['ORG_ADMIN', 'HR_OFFICER'],
   ),
+  operationPolicy({
+    id: 'identity.staff.read',
+    clause:
+      'ACCESS-MODEL.md Roles: ORG_ADMIN and HR_OFFICER manage staff accounts; IG_LEAD and CALDICOTT_GUARDIAN oversee every access and so may open the staff member behind any audited event, a service’s managers those of the services they manage (issue 19); everyone sees their own account',
+    subject: 'STAFF',
+    changeFacts: ['detail'],
+    decide: (facts) => {
+      if (facts.targetIsCaller) return allow('identity.staff.read.self');
+      if (hasAnyRole(facts, ['ORG_ADMIN', 'HR_OFFICER'])) return allow('identity.staff.read');
+      if (hasAnyRole(facts, ['IG_LEAD', 'CALDICOTT_GUARDIAN'])) return allow('identity.staff.read.oversight');
+      if (hasAnyRole(facts, ['SERVICE_MANAGER']) && facts.change?.detail === STAFF_IN_MANAGED_SERVICE) {
+        return allow('identity.staff.read.managed-service');
+      }
+      // Whether a colleague's account exists is not the caller's business.
+      return hidden('identity.staff.read');
+    },
+  }),
   operationPolicy({
     id: 'identity.staff.add',
     clause: `${ACCOUNTS_CLAUSE}; ${TWO_PERSON_ROLES}`,

@@ -15,6 +15,7 @@ import type { ConfideContext } from '../../context';
 import { confideMetrics, publishMetric } from '../../metrics';
 import { organisationRetention } from '../breaches';
 import { localId } from '../ids';
+import { AccessActorRef, actorOfStaff } from './actors';
 import { namesCaller, oncePerRequest } from './shared';
 
 // ── Break-glass ────────────────────────────────────────────────────────────────────────────────────────────
@@ -37,10 +38,18 @@ EmergencyReviewRef.implement({
   description:
     'The review an emergency access raises for the service manager and the Caldicott Guardian. Carries references only.',
   fields: (t) => ({
-    id: t.exposeID('reviewId', { description: 'The review.' }),
+    id: t.exposeID('reviewId', {
+      description:
+        'The review: an opaque id (not a Node global id), as `completeEmergencyAccessReview(reviewId:)` takes it.',
+    }),
     staffId: t.globalID({
       description: 'Who broke the glass.',
       resolve: (r) => ({ type: 'StaffMember', id: r.staffId }),
+    }),
+    actor: t.field({
+      type: AccessActorRef,
+      description: 'Who broke the glass, in words: name, handle and current role.',
+      resolve: (r) => actorOfStaff(r.staffId),
     }),
     serviceUserId: t.globalID({
       description: 'Whose record was opened.',

@@ -4,6 +4,7 @@ import { resolveArrayConnection } from '@pothos/plugin-relay';
 import { builder } from '../../builder';
 import { clientById } from '../subjects';
 import { ClassificationEnum, RelationshipEnum } from '../vocabulary';
+import { AccessActorRef, actorOfEvent } from './actors';
 
 // ── Explain and access log ───────────────────────────────────────────────────────────────────────────────
 
@@ -45,8 +46,16 @@ AccessEventRef.implement({
     at: t.field({ type: 'DateTime', description: 'When.', resolve: (e) => e.at }),
     actorKind: t.string({ description: 'STAFF, SERVICE_USER or PARTNER.', resolve: (e) => e.actor.kind }),
     actorId: t.string({
-      description: 'Who (staff, service user or partner id).',
+      description:
+        'Who: the raw (local) staff, service user or partner id — opaque, not a global id. Use `actor.staffId` (a global id) to open the staff member.',
+      deprecationReason:
+        'A raw id next to global ones (issue 19): use `actor` (`actor.staffId` is a global id).',
       resolve: (e) => e.actor.id,
+    }),
+    actor: t.field({
+      type: AccessActorRef,
+      description: 'Who, in words: name, handle, role and the plain-words description.',
+      resolve: (e) => actorOfEvent(e),
     }),
     actorRoles: t.stringList({
       description: 'The actor’s roles at the time.',

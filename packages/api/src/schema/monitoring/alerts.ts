@@ -8,6 +8,7 @@ import {
   accessAlerts,
   type PendingReview,
 } from '../../monitoring/alert-rules';
+import { AccessActorRef, actorOfStaff } from '../access-governance/actors';
 import { emergencyEntries } from './emergency-report';
 import {
   DAY_INDEX_DEFAULT_DAYS,
@@ -39,6 +40,11 @@ AccessAlertRef.implement({
       description: 'Whose access it concerns.',
       resolve: (a) => ({ type: 'StaffMember', id: a.actorId }),
     }),
+    actor: t.field({
+      type: AccessActorRef,
+      description: 'Whose access it concerns, in words: name, handle and current role.',
+      resolve: (a) => actorOfStaff(a.actorId),
+    }),
     from: t.field({ type: 'DateTime', description: 'First event.', resolve: (a) => a.from }),
     to: t.field({ type: 'DateTime', description: 'Last event.', resolve: (a) => a.to }),
     count: t.exposeInt('count', {
@@ -50,7 +56,8 @@ AccessAlertRef.implement({
     }),
     reviewId: t.id({
       nullable: true,
-      description: 'The emergency review (EMERGENCY_REVIEW_OVERDUE).',
+      description:
+        'The emergency review (EMERGENCY_REVIEW_OVERDUE): the `id` of an EmergencyAccessReview, an opaque review id (not a Node global id).',
       resolve: (a) => a.reference ?? null,
     }),
     description: t.exposeString('description', { description: 'The finding in plain words.' }),

@@ -2,6 +2,7 @@ import type { EmergencyReview, MonitoringSettings, StoredAuditEvent, TenantScope
 import { resolveArrayConnection } from '@pothos/plugin-relay';
 import { builder } from '../../builder';
 import type { ConfideContext } from '../../context';
+import { AccessActorRef, actorOfStaff } from '../access-governance/actors';
 import { DAY_MS, periodArgs, periodOf, type ReportScope, reachOf } from './scope';
 
 interface EmergencyReportEntry {
@@ -16,10 +17,19 @@ EmergencyReportEntryRef.implement({
   description:
     'One emergency (break-glass) access, its review status and the audited accesses under it. References only: the stated detail is for the reviewers and is not here.',
   fields: (t) => ({
-    reviewId: t.id({ description: 'The review.', resolve: (e) => e.review.reviewId }),
+    reviewId: t.id({
+      description:
+        'The review: the `id` of an EmergencyAccessReview (an opaque review id, not a Node global id).',
+      resolve: (e) => e.review.reviewId,
+    }),
     staffId: t.globalID({
       description: 'Who broke the glass.',
       resolve: (e) => ({ type: 'StaffMember', id: e.review.staffId }),
+    }),
+    actor: t.field({
+      type: AccessActorRef,
+      description: 'Who broke the glass, in words: name, handle and current role.',
+      resolve: (e) => actorOfStaff(e.review.staffId),
     }),
     serviceUserId: t.globalID({
       description: 'Whose record was opened.',
