@@ -4,6 +4,7 @@ import {
   KmsCheckpointSigner,
   localCheckpointKey,
 } from '@confide/service-verifier/anchored-verify';
+import type { VerifierAnswer } from '@confide/service-verifier/handler';
 import { FileCheckpointStore, tenantScope } from '@confide/store';
 import { servicesFor } from './commands';
 import { CliError, runningStack } from './data-dir';
@@ -18,8 +19,9 @@ export const LOCAL_CHECKPOINT_KEY_ALIAS = 'alias/confide-audit-checkpoints/local
  * Object Lock bucket, which the api never writes. Prints a one-line summary and exits 0 when clean; exits 1 naming
  * the first bad event otherwise.
  */
-export async function auditVerifyCommand(options: { org?: string }): Promise<string> {
+export async function auditVerifyCommand(options: { org?: string; stage?: string }): Promise<string> {
   if (!options.org) throw new CliError('Give --org <slug>.');
+  if (options.stage !== undefined) return verifyInStage(options.org, options.stage);
   const stack = runningStack();
   const services = servicesFor(stack);
   const orgId = await services.directory.organisationIdBySlug(options.org);
@@ -33,6 +35,30 @@ export async function auditVerifyCommand(options: { org?: string }): Promise<str
   if (result.ok) return `Audit log of ${options.org} verified: ${result.checked} events, no problems.`;
   throw new CliError(
     `Audit log of ${options.org} FAILED verification: first bad event ${result.firstBadEvent} (${result.reason}); ` +
+      `${result.problems} problem(s) in ${result.checked} events checked.`,
+  );
+}
+
+/**
+ * `confide audit verify --org <slug> --stage <stage>`: runs the stage's verifier function for one organisation (the
+ * function's own read-only role reads the audit and writes the checkpoint to the Object Lock bucket) and reports what
+ * it found, exiting 1 on a failure as locally.
+ */
+async function verifyInStage(slug: string, stage: string): Promise<string> {
+  const { stageFunction } = await import('./stage');
+  let answer: VerifierAnswer;
+  try {
+    answer = (await stageFunction(stage, 'verifier').invokeWith({ slug })) as VerifierAnswer;
+  } catch (error) {
+    throw new CliError(`The ${stage} verifier could not be run: ${(error as Error).message}`);
+  }
+  const [result] = answer.results ?? [];
+  if (!result) throw new CliError(`No active organisation with slug "${slug}" in ${stage}.`);
+  if (result.ok) {
+    return `Audit log of ${slug} in ${stage} verified: ${result.checked} events, no problems${result.checkpointWritten ? '; checkpoint written' : ''}.`;
+  }
+  throw new CliError(
+    `Audit log of ${slug} in ${stage} FAILED verification: first bad event ${result.firstBadEvent ?? 'unknown'} (${result.reason ?? 'unknown'}); ` +
       `${result.problems} problem(s) in ${result.checked} events checked.`,
   );
 }

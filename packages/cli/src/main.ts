@@ -322,10 +322,22 @@ const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'audit verify',
     summary: "checks the access audit's hash chains (exit 1 naming the first bad event)",
-    options: { org: ORG },
+    notes: [
+      'confide audit verify --org <slug>                  against the local stack',
+      "confide audit verify --org <slug> --stage <stage>  runs the stage's verifier function in AWS (your AWS credentials)",
+    ],
+    options: {
+      org: ORG,
+      stage: {
+        type: 'string',
+        value: '<stage>',
+        description:
+          "a deployed stage: invoke its verifier (credentials and region from the AWS SDK's usual chain)",
+      },
+    },
     async run(values) {
       const { auditVerifyCommand } = await import('./audit');
-      return auditVerifyCommand(defined({ org: str(values, 'org') }));
+      return auditVerifyCommand(defined({ org: str(values, 'org'), stage: str(values, 'stage') }));
     },
   },
 ];

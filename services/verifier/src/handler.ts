@@ -2,7 +2,8 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import { type ConfideServices, configFromEnv, createServices } from '@confide/api';
 import { confideMetrics, publishMetric } from '@confide/api/metrics';
-import { tenantScope } from '@confide/store';
+import type { OrgId } from '@confide/domain';
+import { type CheckpointSigner, type CheckpointStore, tenantScope } from '@confide/store';
 import { anchoredVerify, KmsCheckpointSigner } from './anchored-verify';
 import { S3CheckpointStore } from './s3-checkpoint-store';
 
@@ -31,16 +32,50 @@ function dependencies(env: NodeJS.ProcessEnv = process.env) {
   return built;
 }
 
+/** What verifying one organisation found: ids, counts and reasons only. */
+export interface OrganisationVerification {
+  readonly orgId: string;
+  readonly ok: boolean;
+  readonly checked: number;
+  readonly problems: number;
+  readonly firstBadEvent?: string | undefined;
+  readonly reason?: string | undefined;
+  readonly checkpointWritten?: boolean | undefined;
+}
+
+/** The verifier's answer: how many organisations it verified and how many failed, with each one's result. */
+export interface VerifierAnswer {
+  readonly organisations: number;
+  readonly failed: number;
+  readonly results: readonly OrganisationVerification[];
+}
+
+/** The organisation an operator asked about (`confide audit verify --stage <s> --org <slug>`), if any. */
+function requestedSlug(event: unknown): string | undefined {
+  const slug = typeof event === 'object' && event !== null ? (event as { slug?: unknown }).slug : undefined;
+  return typeof slug === 'string' && /^[a-z0-9][a-z0-9-]{1,62}$/.test(slug) ? slug : undefined;
+}
+
 /**
- * The verifier Lambda, on an EventBridge schedule: verifies every organisation's access audit against its chains and
- * its last checkpoint, writes the next checkpoint after each clean run, and publishes the number of organisations
- * whose audit failed (an EMF metric; the `audit-verification` alarm fires on one). Logs organisation.orgIds, event ids
- * and reasons only: never event content. Its role reads the tables and may write nothing but checkpoints.
+ * Verifies every active organisation's audit (the schedule's event), or only the one an operator names by slug
+ * (`{ "slug": "…" }`), checkpointing each clean one; publishes the number that failed. The Lambda's own dependencies
+ * are S3 and KMS; tests give the same run a local checkpoint store.
  */
-export async function handler(): Promise<{ organisations: number; failed: number }> {
-  const { services, store, signer } = dependencies();
-  const organisations = await services.directory.listOrganisations();
+export async function runVerifier(
+  deps: { services: ConfideServices; store: CheckpointStore; signer: CheckpointSigner; pauseMs?: number },
+  event: unknown,
+): Promise<VerifierAnswer> {
+  const { services, store, signer } = deps;
+  const slug = requestedSlug(event);
+  let organisations: { orgId: OrgId; status: string }[];
+  if (slug !== undefined) {
+    const orgId = await services.directory.organisationIdBySlug(slug);
+    organisations = orgId ? [{ orgId, status: 'ACTIVE' }] : [];
+  } else {
+    organisations = await services.directory.listOrganisations();
+  }
   let failed = 0;
+  const results: OrganisationVerification[] = [];
   for (const organisation of organisations) {
     if (organisation.status !== 'ACTIVE') continue;
     try {
@@ -48,10 +83,10 @@ export async function handler(): Promise<{ organisations: number; failed: number
         store,
         signer,
         attempts: 2,
-        pauseMs: 10_000,
+        pauseMs: deps.pauseMs ?? 10_000,
       });
       if (!result.ok) failed++;
-      log(result.ok ? 'INFO' : 'ERROR', 'Audit verified', {
+      const verification = {
         orgId: organisation.orgId,
         ok: result.ok,
         checked: result.checked,
@@ -59,9 +94,18 @@ export async function handler(): Promise<{ organisations: number; failed: number
         firstBadEvent: result.firstBadEvent,
         reason: result.reason,
         checkpointWritten: result.checkpointWritten,
-      });
+      };
+      results.push(verification);
+      log(result.ok ? 'INFO' : 'ERROR', 'Audit verified', verification);
     } catch (error) {
       failed++;
+      results.push({
+        orgId: organisation.orgId,
+        ok: false,
+        checked: 0,
+        problems: 1,
+        reason: 'could not run',
+      });
       log('ERROR', 'Audit verification could not run', {
         orgId: organisation.orgId,
         error: error instanceof Error ? error.name : 'Error',
@@ -71,7 +115,18 @@ export async function handler(): Promise<{ organisations: number; failed: number
   // CloudWatch embedded metric format: the log line is the metric (every run, 0 included: the verifier-silent alarm
   // watches that it keeps coming).
   publishMetric(confideMetrics.auditVerificationFailures, failed);
-  return { organisations: organisations.length, failed };
+  return { organisations: results.length, failed, results };
+}
+
+/**
+ * The verifier Lambda, on an EventBridge schedule and for operators (`confide audit verify --stage`): verifies every
+ * organisation's access audit (or the one named) against its chains and its last checkpoint, writes the next
+ * checkpoint after each clean run, and publishes the number of organisations whose audit failed (an EMF metric; the
+ * `audit-verification` alarm fires on one). Logs organisation ids, event ids and reasons only: never event content.
+ * Its role reads the tables and may write nothing but checkpoints.
+ */
+export async function handler(event?: unknown): Promise<VerifierAnswer> {
+  return runVerifier(dependencies(), event);
 }
 
 function log(level: 'INFO' | 'ERROR', message: string, detail: Record<string, unknown>): void {

@@ -52,9 +52,14 @@ export class ProvisionerFunction {
   }
 
   /** The function's answer (parsed JSON), or a {@link ProvisionerFunctionError} when it could not give one. */
-  async invoke(request: ProvisionerRequest): Promise<unknown> {
+  invoke(request: ProvisionerRequest): Promise<unknown> {
+    return this.invokeWith(request);
+  }
+
+  /** Invokes the function with any JSON payload (the operator CLI's verifier and provisioner calls). */
+  async invokeWith(payload: unknown): Promise<unknown> {
     const url = this.#url;
-    const body = JSON.stringify(request);
+    const body = JSON.stringify(payload);
     const signed = await this.#signer.sign({
       method: 'POST',
       protocol: url.protocol,
