@@ -18,7 +18,8 @@ const NOT_YET_THROUGH_THE_GATEWAY: Record<string, string> = {
   'batch-get.ts': "the gateway's (and the per-request ItemLoader's) batched reads",
   'organisation-directory.ts':
     'PLATFORM# registry only (slugs, the organisation list, and onboarding’s registry-and-profile transaction, a platform act): the process’s own client; tenant items go through the gateway',
-  'operators.ts': 'PLATFORM# items outside any tenant (the platform operators): the api role keeps direct access to them',
+  'operators.ts':
+    'PLATFORM# items outside any tenant (the platform operators): the api role keeps direct access to them',
   'platform-audit.ts': 'PLATFORM# items outside any tenant: the api role keeps direct access to them',
   'records/partner-agencies.ts':
     'PLATFORM# items only: clientBinding reads PLATFORM#CLIENT#, and bindClient (the provisioner) writes it in one transaction with the partner items; the rest goes through the gateway',
