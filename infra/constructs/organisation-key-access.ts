@@ -38,19 +38,20 @@ const organisationContextOnly = {
 };
 
 /**
- * Lets the api role use organisation keys: `kms:Decrypt` and `kms:GenerateDataKey` only, only on keys tagged as an
- * organisation's and aliased under this stage's prefix, and only with the encryption context `{ orgId }`.
+ * Lets the tenant-access role (the api's per-organisation credentials, decision 0031) use organisation keys:
+ * `kms:Decrypt` and `kms:GenerateDataKey` only, only on keys tagged as an organisation's and aliased under this
+ * stage's prefix, and only with the encryption context `{ orgId }`. The api role itself has none of this.
  *
- * The key policy the provisioner attaches to each key names the api role itself and binds it to that one
- * organisation (`kms:EncryptionContext:orgId` equals the organisation), which is what confines a request to its
- * tenant. This policy bounds the role independently of key policies: on any key in the account whose policy
- * delegates to IAM, the api can still do nothing but these two calls under an organisation context.
+ * The key policy the provisioner attaches to each key names the tenant-access role and binds it to that one
+ * organisation (`kms:EncryptionContext:orgId` equals the organisation), and each session's policy narrows it to the
+ * request's organisation. This policy bounds the role independently of key policies: on any key in the account whose
+ * policy delegates to IAM, it can still do nothing but these two calls under an organisation context.
  */
 export class OrganisationKeyUsePolicy extends ManagedPolicy {
   constructor(scope: Construct, id: string, props: OrganisationKeyPolicyProps) {
     const keys = keyArns(scope);
     super(scope, id, {
-      description: `Confide ${props.stage}: the api uses organisation keys only under an organisation encryption context`,
+      description: `Confide ${props.stage}: organisation keys only under an organisation encryption context`,
       roles: [props.role],
       statements: [
         new PolicyStatement({

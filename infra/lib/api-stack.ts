@@ -13,10 +13,7 @@ import { GovernanceNotifications } from '../constructs/governance-notifications'
 import { GraphqlHttpApi } from '../constructs/http-api';
 import { KeyChangeAlarms } from '../constructs/key-change-alarms';
 import { OperationsKey } from '../constructs/operations-key';
-import {
-  OrganisationKeyProvisioningPolicy,
-  OrganisationKeyUsePolicy,
-} from '../constructs/organisation-key-access';
+import { OrganisationKeyProvisioningPolicy } from '../constructs/organisation-key-access';
 import { ASSERTION_KEY_ENVIRONMENT, ProvisionerAssertionKey } from '../constructs/provisioner-assertion-key';
 import { RetentionStream } from '../constructs/retention-stream';
 import { PLATFORM_LEADING_KEYS, TenantAccessRole } from '../constructs/tenant-access-role';
@@ -210,10 +207,8 @@ export class ConfideApiStack extends Stack {
       keyTable,
     });
     this.api.function.addEnvironment('CONFIDE_TENANT_ACCESS_ROLE_ARN', tenantAccess.role.roleArn);
-    new OrganisationKeyUsePolicy(this.api, 'OrganisationKeyUse', {
-      role: this.api.role,
-      stage: config.stage,
-    });
+    // The api role itself has no use of organisation keys: the key hierarchy calls KMS with the organisation's
+    // assumed credentials, and organisation key policies name the tenant-access role (decision 0031).
     new OrganisationKeyProvisioningPolicy(this.provisioner, 'OrganisationKeyProvisioning', {
       role: this.provisioner.role,
       stage: config.stage,

@@ -122,8 +122,19 @@ describe('KMS and IAM permissions', () => {
     );
   });
 
-  it('lets the api only Decrypt and GenerateDataKey, on tagged stage keys, under an orgId encryption context', () => {
-    const statements = roleStatements(prod.api, 'confide-prod-api');
+  it('gives the api role no kms:Decrypt or GenerateDataKey: it uses organisation keys only as the tenant-access role (decision 0031)', () => {
+    for (const [name, stage] of [
+      ['dev', dev],
+      ['prod', prod],
+    ] as const) {
+      const actions = kmsActions(roleStatements(stage.api, `confide-${name}-api`));
+      expect(actions).not.toContain('kms:Decrypt');
+      expect(actions.filter((a) => a.startsWith('kms:GenerateDataKey'))).toEqual([]);
+    }
+  });
+
+  it('lets the tenant-access role only Decrypt and GenerateDataKey, on tagged stage keys, under an orgId encryption context', () => {
+    const statements = roleStatements(prod.api, 'confide-prod-tenant-access');
     expect(kmsActions(statements).sort()).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
     const kms = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('kms:')));
     expect(kms).toHaveLength(1);
@@ -167,8 +178,8 @@ describe('KMS and IAM permissions', () => {
         statement.Effect === 'Allow' &&
         actionsOf(statement).some((a) => a === 'kms:Decrypt' || a.startsWith('kms:GenerateDataKey')),
     );
-    // Two before, and the tenant-access role's (decision 0031).
-    expect(crypto).toHaveLength(3);
+    // The provisioner's first branch key and the tenant-access role's; the api role's own is gone (decision 0031).
+    expect(crypto).toHaveLength(2);
     for (const { statement } of crypto) {
       expect(statement.Condition?.Null?.['kms:EncryptionContext:orgId']).toBe('false');
       expect(statement.Condition?.['ForAllValues:StringEquals']?.['kms:EncryptionContextKeys']).toEqual([
@@ -245,12 +256,39 @@ describe('consistency with the key policy the provisioner attaches (packages/key
     expect(keys.aliasFor(orgId)).toBe(`alias/confide/prod/${orgId}`);
   });
 
-  it('has no kms:* and binds the api to its organisation by encryption context', () => {
+  it('has no kms:* and binds the tenant-access role to this organisation by encryption context; names the api role no more', () => {
     const policy = keys.keyPolicy(orgId) as { Statement: TemplateStatement[] };
     for (const statement of policy.Statement) expect(actionsOf(statement)).not.toContain('kms:*');
-    const api = policy.Statement.filter((s) => JSON.stringify(s.Principal).includes('role/confide-prod-api'));
+    const tenant = policy.Statement.filter((s) =>
+      JSON.stringify(s.Principal).includes('role/confide-prod-tenant-access'),
+    );
+    expect(tenant).toHaveLength(1);
+    expect(tenant[0]).toMatchObject({
+      Sid: 'TenantAccessUsesKeyOnlyForThisOrganisation',
+      Effect: 'Allow',
+      Principal: { AWS: 'arn:aws:iam::123456789012:role/confide-prod-tenant-access' },
+    });
+    expect(actionsOf(tenant[0] as TemplateStatement).sort()).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
+    expect(tenant[0]?.Condition).toEqual({ StringEquals: { 'kms:EncryptionContext:orgId': orgId } });
+    // Another organisation's policy binds the same role to that organisation alone.
+    const other = newOrgId();
+    const otherTenant = (keys.keyPolicy(other) as { Statement: TemplateStatement[] }).Statement.find(
+      (s) => s.Sid === 'TenantAccessUsesKeyOnlyForThisOrganisation',
+    );
+    expect(otherTenant?.Condition).toEqual({ StringEquals: { 'kms:EncryptionContext:orgId': other } });
+    expect(JSON.stringify(policy)).not.toContain('role/confide-prod-api"');
+  });
+
+  it('names the api role, under the same condition, only in the transition policy re-applied before deploying', () => {
+    const policy = keys.keyPolicy(orgId, { keepApiRole: true }) as { Statement: TemplateStatement[] };
+    const api = policy.Statement.filter((s) =>
+      JSON.stringify(s.Principal).includes('role/confide-prod-api"'),
+    );
     expect(api).toHaveLength(1);
     expect(actionsOf(api[0] as TemplateStatement).sort()).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
     expect(api[0]?.Condition).toEqual({ StringEquals: { 'kms:EncryptionContext:orgId': orgId } });
+    expect(
+      policy.Statement.filter((s) => s.Sid === 'TenantAccessUsesKeyOnlyForThisOrganisation'),
+    ).toHaveLength(1);
   });
 });

@@ -84,6 +84,22 @@ describe('TenantAccessRole (issue 16 capability 4, decision 0031)', () => {
     expect(stringLike(PLATFORM_LEADING_KEYS, `ORG#${newOrgId()}#STAFF#stf_x`)).toBe(false);
   });
 
+  it('leaves the api role itself no use of organisation keys: Decrypt and GenerateDataKey go through the tenant-access role', () => {
+    const kms = statementsOf(apiRoleId).filter(
+      (s) =>
+        s.Effect === 'Allow' &&
+        actionsOf(s).some((a) => ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:*'].includes(a)),
+    );
+    expect(kms).toEqual([]);
+    // The managed policy that let it use them is now the tenant-access role's alone.
+    const use = Object.values(prod.api.findResources('AWS::IAM::ManagedPolicy')).filter((policy) =>
+      JSON.stringify(policy.Properties.PolicyDocument).includes(
+        'UseOrganisationKeysUnderOrganisationContext',
+      ),
+    );
+    expect(use.map((policy) => policy.Properties.Roles)).toEqual([[{ Ref: roleId }]]);
+  });
+
   it('is named to the api function', () => {
     const functions = prod.api.findResources('AWS::Lambda::Function', {
       Properties: { FunctionName: 'confide-prod-api' },

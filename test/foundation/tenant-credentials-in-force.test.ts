@@ -20,8 +20,10 @@ interface DynamoCall {
 
 const sessions = new Map<string, string>(); // access key id → RoleSessionName
 const dynamoCalls: DynamoCall[] = [];
+const kmsCalls: DynamoCall[] = [];
 let sts: Server;
 let proxy: Server;
+let kmsProxy: Server;
 let api: TestApi;
 
 function listen(server: Server): Promise<string> {
@@ -38,25 +40,12 @@ async function bodyOf(request: IncomingMessage): Promise<string> {
   return body;
 }
 
-beforeAll(async () => {
-  const stack = localStack();
-  sts = createServer(async (request, response) => {
-    const params = new URLSearchParams(await bodyOf(request));
-    const accessKeyId = `ASIATENANT${sessions.size + 1}`;
-    sessions.set(accessKeyId, params.get('RoleSessionName') ?? '');
-    const expiration = new Date(Date.now() + 60 * 60 * 1000).toISOString();
-    response.writeHead(200, { 'content-type': 'text/xml' });
-    response.end(
-      `<AssumeRoleResponse><AssumeRoleResult><Credentials><AccessKeyId>${accessKeyId}</AccessKeyId>` +
-        `<SecretAccessKey>secret</SecretAccessKey><SessionToken>token</SessionToken><Expiration>${expiration}` +
-        '</Expiration></Credentials></AssumeRoleResult></AssumeRoleResponse>',
-    );
-  });
-  const target = new URL(stack.dynamodbEndpoint);
-  proxy = createServer(async (request, response) => {
+/** Forwards every request to the target, recording the access key id that signed it, its target and its body. */
+function recordingProxy(target: URL, calls: DynamoCall[]): Server {
+  return createServer(async (request, response) => {
     const body = await bodyOf(request);
     const accessKeyId = /Credential=([^/]+)\//.exec(request.headers.authorization ?? '')?.[1] ?? '';
-    dynamoCalls.push({ accessKeyId, target: String(request.headers['x-amz-target'] ?? ''), body });
+    calls.push({ accessKeyId, target: String(request.headers['x-amz-target'] ?? ''), body });
     const forwarded = httpRequest(
       {
         hostname: target.hostname,
@@ -72,20 +61,45 @@ beforeAll(async () => {
     );
     forwarded.end(body);
   });
-  const [stsEndpoint, dynamoEndpoint] = await Promise.all([listen(sts), listen(proxy)]);
+}
+
+beforeAll(async () => {
+  const stack = localStack();
+  sts = createServer(async (request, response) => {
+    const params = new URLSearchParams(await bodyOf(request));
+    const accessKeyId = `ASIATENANT${sessions.size + 1}`;
+    sessions.set(accessKeyId, params.get('RoleSessionName') ?? '');
+    const expiration = new Date(Date.now() + 60 * 60 * 1000).toISOString();
+    response.writeHead(200, { 'content-type': 'text/xml' });
+    response.end(
+      `<AssumeRoleResponse><AssumeRoleResult><Credentials><AccessKeyId>${accessKeyId}</AccessKeyId>` +
+        `<SecretAccessKey>secret</SecretAccessKey><SessionToken>token</SessionToken><Expiration>${expiration}` +
+        '</Expiration></Credentials></AssumeRoleResult></AssumeRoleResponse>',
+    );
+  });
+  proxy = recordingProxy(new URL(stack.dynamodbEndpoint), dynamoCalls);
+  kmsProxy = recordingProxy(new URL(stack.kmsEndpoint), kmsCalls);
+  const [stsEndpoint, dynamoEndpoint, kmsEndpoint] = await Promise.all([
+    listen(sts),
+    listen(proxy),
+    listen(kmsProxy),
+  ]);
   api = testApi({
     env: {
       CONFIDE_TENANT_ACCESS_ROLE_ARN: 'arn:aws:iam::000000000000:role/confide-test-tenant-access',
       CONFIDE_ACCOUNT_ID: '000000000000',
       CONFIDE_STS_ENDPOINT: stsEndpoint,
       CONFIDE_DYNAMODB_ENDPOINT: dynamoEndpoint,
+      CONFIDE_KMS_ENDPOINT: kmsEndpoint,
     },
   });
 });
 
 afterAll(async () => {
   await Promise.all(
-    [sts, proxy].map((server) => new Promise<void>((resolve) => server?.close(() => resolve()) ?? resolve())),
+    [sts, proxy, kmsProxy].map(
+      (server) => new Promise<void>((resolve) => server?.close(() => resolve()) ?? resolve()),
+    ),
   );
 });
 
@@ -148,5 +162,37 @@ describe('tenant-scoped credentials in force (issue 16 capability 4, decision 00
     expect(signersOf(b.orgId, calls).has(keyA)).toBe(false);
     for (const call of calls.filter((entry) => entry.accessKeyId === keyA))
       expect(call.body).not.toContain(`ORG#${b.orgId}#`);
+  });
+
+  it("calls KMS for an organisation's key with that organisation's assumed credentials, and two organisations get different ones", async () => {
+    const a = await onboardTestOrganisation(api);
+    const b = await onboardTestOrganisation(api);
+    const keyA = keyOf(a.orgId);
+    const keyB = keyOf(b.orgId);
+    // Drop the cached branch keys so each organisation's next request unwraps its branch key again under KMS.
+    api.services.keys.forgetOrganisation(a.orgId);
+    api.services.keys.forgetOrganisation(b.orgId);
+    kmsCalls.length = 0;
+    for (const org of [a, b]) {
+      const me = await api.graphql('{ me { kind } staffMembers { edges { node { handle displayName } } } }', {
+        token: org.adminToken,
+      });
+      expect(me.errors).toBeUndefined();
+    }
+    const decrypts = (orgId: OrgId) =>
+      kmsCalls.filter(
+        (call) =>
+          call.target.endsWith('.Decrypt') &&
+          (JSON.parse(call.body).EncryptionContext?.orgId ?? '') === orgId,
+      );
+    expect(decrypts(a.orgId).length).toBeGreaterThan(0);
+    expect(decrypts(b.orgId).length).toBeGreaterThan(0);
+    expect(new Set(decrypts(a.orgId).map((call) => call.accessKeyId))).toEqual(new Set([keyA]));
+    expect(new Set(decrypts(b.orgId).map((call) => call.accessKeyId))).toEqual(new Set([keyB]));
+    // Every KMS call under an organisation's context is signed with that organisation's credentials alone.
+    for (const call of kmsCalls) {
+      const orgId = JSON.parse(call.body).EncryptionContext?.orgId as OrgId | undefined;
+      if (orgId === a.orgId || orgId === b.orgId) expect(call.accessKeyId).toBe(keyOf(orgId));
+    }
   });
 });

@@ -38,7 +38,9 @@ describe('onboarding an organisation', () => {
     const policy = api.services.organisationKeys.keyPolicy(org.orgId) as {
       Statement: { Sid: string; Condition?: unknown }[];
     };
-    expect(policy.Statement.find((s) => s.Sid === 'ApiUsesKeyOnlyForThisOrganisation')?.Condition).toEqual({
+    expect(
+      policy.Statement.find((s) => s.Sid === 'TenantAccessUsesKeyOnlyForThisOrganisation')?.Condition,
+    ).toEqual({
       StringEquals: { 'kms:EncryptionContext:orgId': org.orgId },
     });
 

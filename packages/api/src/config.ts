@@ -27,6 +27,8 @@ export interface ConfideConfig {
     readonly accountId: string;
     readonly apiRoleArn: string;
     readonly provisionerRoleArn: string;
+    /** The role organisation key policies let use the key (decision 0031): `confide-<stage>-tenant-access`. */
+    readonly tenantAccessRoleArn: string;
     readonly keyCacheTtlMs: number;
   };
   /**
@@ -247,6 +249,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ConfideConf
       apiRoleArn: env.CONFIDE_API_ROLE_ARN ?? `arn:aws:iam::${accountId}:role/confide-${stage}-api`,
       provisionerRoleArn:
         env.CONFIDE_PROVISIONER_ROLE_ARN ?? `arn:aws:iam::${accountId}:role/confide-${stage}-provisioner`,
+      tenantAccessRoleArn:
+        env.CONFIDE_TENANT_ACCESS_ROLE_ARN ?? `arn:aws:iam::${accountId}:role/confide-${stage}-tenant-access`,
       keyCacheTtlMs: Number(env.CONFIDE_KEY_CACHE_TTL_MS ?? 5 * 60 * 1000),
     },
     corsOrigins: corsOriginsFromEnv(env, stage),

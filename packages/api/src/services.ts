@@ -119,19 +119,23 @@ export function createServices(config: ConfideConfig, overrides: ServiceOverride
     });
   countRequests(dynamo.middlewareStack, 'DynamoDB', counters);
   countRequests(kms.middlewareStack, 'KMS', counters);
-  const tenantClients: TenantClients = config.tenantAccess
+  const assumed = config.tenantAccess
     ? new AssumedTenantClients({
         ...config.tenantAccess,
         region: config.region,
         credentials: dynamo.config.credentials,
         sha256: dynamo.config.sha256,
         ...(config.endpoints.dynamodb ? { dynamodbEndpoint: config.endpoints.dynamodb } : {}),
+        ...(config.endpoints.kms ? { kmsEndpoint: config.endpoints.kms } : {}),
         onClient: (client) => countRequests(client.middlewareStack, 'DynamoDB', counters),
+        onKmsClient: (client) => countRequests(client.middlewareStack, 'KMS', counters),
       })
-    : sharedTenantClients(dynamo);
+    : undefined;
+  const tenantClients: TenantClients = assumed ?? sharedTenantClients(dynamo);
   const access = tenantClients;
   const keys = new KeyHierarchy({
-    kms,
+    // In AWS each organisation's key is used with its own assumed credentials (decision 0031); locally the shared one.
+    kms: assumed?.kms ?? kms,
     dynamo: access,
     keyTableName: config.tables.keys,
     clock,
@@ -143,6 +147,7 @@ export function createServices(config: ConfideConfig, overrides: ServiceOverride
     accountId: config.kms.accountId,
     apiRoleArn: config.kms.apiRoleArn,
     provisionerRoleArn: config.kms.provisionerRoleArn,
+    tenantAccessRoleArn: config.kms.tenantAccessRoleArn,
   });
   const table = config.tables.data;
   const directory = new OrganisationDirectory({ dynamo, access, tableName: table, keys, clock });

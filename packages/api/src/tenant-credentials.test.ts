@@ -85,4 +85,18 @@ describe('AssumedTenantClients (decision 0031)', () => {
     expect(renewed.accessKeyId).not.toBe(first.accessKeyId);
     expect(calls.length).toBe(3);
   });
+
+  it('gives each organisation one KMS client on the same cached credentials as its DynamoDB client', async () => {
+    calls.length = 0;
+    const provider = clients();
+    const a = newOrgId() as OrgId;
+    const b = newOrgId() as OrgId;
+    expect(provider.kms.forOrg(a)).toBe(provider.kmsForOrg(a));
+    expect(provider.kms.forOrg(a)).not.toBe(provider.kms.forOrg(b));
+    const kmsKey = await provider.kms.forOrg(a).config.credentials();
+    const dynamoKey = await provider.forOrg(a).config.credentials();
+    expect(kmsKey.accessKeyId).toBe(dynamoKey.accessKeyId);
+    expect((await provider.kms.forOrg(b).config.credentials()).accessKeyId).not.toBe(kmsKey.accessKeyId);
+    expect(calls.length).toBe(2);
+  });
 });

@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
 import type { OrgId } from '@confide/domain';
 import { packedSessionPolicy, type TenantClients } from '@confide/store';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -32,6 +33,10 @@ export interface AssumedTenantClientsOptions {
   readonly dynamodbEndpoint?: string;
   /** Told of each organisation's client once, when it is made (the request counters' middleware). */
   readonly onClient?: (client: DynamoDBClient) => void;
+  /** The KMS endpoint (tests); AWS's own by default. */
+  readonly kmsEndpoint?: string;
+  /** Told of each organisation's KMS client once, when it is made (the request counters' middleware). */
+  readonly onKmsClient?: (client: KMSClient) => void;
 }
 
 /** AssumeRole failed: a fault, masked as INTERNAL; names nothing of the request. */
@@ -55,6 +60,7 @@ export class AssumedTenantClients implements TenantClients {
   readonly #options: AssumedTenantClientsOptions;
   readonly #signer: SignatureV4;
   readonly #clients = new Map<OrgId, DynamoDBClient>();
+  readonly #kmsClients = new Map<OrgId, KMSClient>();
   readonly #credentials = new Map<OrgId, Promise<AwsCredentialIdentity>>();
 
   constructor(options: AssumedTenantClientsOptions) {
@@ -80,6 +86,28 @@ export class AssumedTenantClients implements TenantClients {
     }
     return client;
   }
+
+  /**
+   * The organisation's KMS client, signing with the same cached credentials as its DynamoDB client: the session
+   * policy lets it use the organisation key only under `kms:EncryptionContext:orgId = <orgId>`, and the key's policy
+   * names the tenant-access role, not the api role (decision 0031).
+   */
+  kmsForOrg(orgId: OrgId): KMSClient {
+    let client = this.#kmsClients.get(orgId);
+    if (!client) {
+      client = new KMSClient({
+        region: this.#options.region,
+        ...(this.#options.kmsEndpoint ? { endpoint: this.#options.kmsEndpoint } : {}),
+        credentials: () => this.credentialsFor(orgId),
+      });
+      this.#options.onKmsClient?.(client);
+      this.#kmsClients.set(orgId, client);
+    }
+    return client;
+  }
+
+  /** The per-organisation KMS clients as the key hierarchy takes them (`PerOrganisation<KMSClient>`). */
+  readonly kms = { forOrg: (orgId: OrgId): KMSClient => this.kmsForOrg(orgId) };
 
   /** The organisation's assumed credentials, from the cache while more than the margin remains. */
   credentialsFor(orgId: OrgId): Promise<AwsCredentialIdentity> {

@@ -15,8 +15,16 @@ export interface OrganisationKeysOptions {
   readonly aliasPrefix: string;
   /** The AWS account that owns the keys (its root keeps administrative access, as KMS requires). */
   readonly accountId: string;
-  /** The role of the api Lambda: may use the key only under encryption context `{orgId}`. */
+  /**
+   * The role of the api Lambda. The key policy names it only in the transition policy (see
+   * {@link KeyPolicyOptions.keepApiRole}): the api uses organisation keys through the tenant-access role (decision 0031).
+   */
   readonly apiRoleArn: string;
+  /**
+   * The role the api assumes per organisation (`confide-<stage>-tenant-access`, decision 0031): may use the key only
+   * under encryption context `{orgId}`. By default the provisioner's sibling, as CDK names it.
+   */
+  readonly tenantAccessRoleArn?: string;
   /** The role of the provisioner: may schedule the key's deletion at offboarding. */
   readonly provisionerRoleArn: string;
   /**
@@ -29,6 +37,16 @@ export interface OrganisationKeysOptions {
    * the provisioner's sibling, `confide-<stage>-break-glass` (defined in the data stack).
    */
   readonly breakGlassRoleArn?: string;
+}
+
+/** Variants of {@link OrganisationKeys.keyPolicy}. */
+export interface KeyPolicyOptions {
+  /**
+   * The transition policy (decision 0031): also lets the api role use the key under the organisation's context, as
+   * keys created before the api used assumed credentials allowed. Only for re-applying to an existing key before the
+   * api that signs KMS calls with the tenant-access role is deployed; the final policy (the default) names it no more.
+   */
+  readonly keepApiRole?: boolean;
 }
 
 /** A role named like the provisioner's, with another last word (`…-provisioner` → `…-verifier`). */
@@ -95,13 +113,15 @@ export class OrganisationKeys {
   }
 
   /**
-   * The key policy (decision 0029): the account may look at the key but not change its policy; only the named
-   * break-glass role may; the api role, the verifier and the retention handler may use the key only with this
+   * The key policy (decisions 0029, 0031): the account may look at the key but not change its policy; only the named
+   * break-glass role may; the tenant-access role (the api's per-organisation credentials), the verifier and the retention handler may use the key only with this
    * organisation's encryption context (the verifier and the retention handler to decrypt alone); the provisioner may retire it and create its first branch key, under the
    * same context.
    */
-  keyPolicy(orgId: OrgId): object {
+  keyPolicy(orgId: OrgId, options: KeyPolicyOptions = {}): object {
     const { accountId, apiRoleArn, provisionerRoleArn } = this.options;
+    const tenantAccessRoleArn =
+      this.options.tenantAccessRoleArn ?? siblingRole(provisionerRoleArn, 'tenant-access');
     const verifierRoleArn = this.options.verifierRoleArn ?? siblingRole(provisionerRoleArn, 'verifier');
     const breakGlassRoleArn =
       this.options.breakGlassRoleArn ?? siblingRole(provisionerRoleArn, 'break-glass');
@@ -131,13 +151,27 @@ export class OrganisationKeys {
           Resource: '*',
         },
         {
-          Sid: 'ApiUsesKeyOnlyForThisOrganisation',
+          // Each session of the tenant-access role is narrowed to one organisation by its session policy; the
+          // condition here holds whatever the session policy says (decision 0031).
+          Sid: 'TenantAccessUsesKeyOnlyForThisOrganisation',
           Effect: 'Allow',
-          Principal: { AWS: apiRoleArn },
+          Principal: { AWS: tenantAccessRoleArn },
           Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
           Resource: '*',
           Condition: thisOrganisation,
         },
+        ...(options.keepApiRole
+          ? [
+              {
+                Sid: 'ApiUsesKeyOnlyForThisOrganisation',
+                Effect: 'Allow',
+                Principal: { AWS: apiRoleArn },
+                Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+                Resource: '*',
+                Condition: thisOrganisation,
+              },
+            ]
+          : []),
         {
           Sid: 'VerifierDecryptsOnlyForThisOrganisation',
           Effect: 'Allow',
