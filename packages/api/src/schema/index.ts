@@ -33,6 +33,7 @@ import './retention';
 import './monitoring';
 import './approvals';
 import { describeListMaxima } from '../hardening';
+import { describeIdForms } from './id-forms';
 
 /**
  * The directives partners read in the SDL. They are built against the schema's own `Classification` enum, so
@@ -75,12 +76,14 @@ assertPersonalDataClassified(built);
  * The whole schema; importing this module registers every type on the builder once. Each list argument's
  * description states its maximum, from the limits the server enforces (hardening.ts).
  */
-export const schema = describeListMaxima(
-  new GraphQLSchema({
-    ...built.toConfig(),
-    directives: [
-      ...built.getDirectives(),
-      ...confideDirectives(built.getType('Classification') as GraphQLEnumType),
-    ],
-  }),
+export const schema = describeIdForms(
+  describeListMaxima(
+    new GraphQLSchema({
+      ...built.toConfig(),
+      directives: [
+        ...built.getDirectives(),
+        ...confideDirectives(built.getType('Classification') as GraphQLEnumType),
+      ],
+    }),
+  ),
 );

@@ -29,8 +29,14 @@ AggregateCountRef.implement({
   fields: (t) => ({
     serviceId: t.id({
       nullable: true,
-      description: 'The service (Service id).',
+      description: 'The service.',
+      deprecationReason: 'A raw id next to global ones (issue 19): use `serviceGlobalId`.',
       resolve: (c) => c.serviceId ?? null,
+    }),
+    serviceGlobalId: t.globalID({
+      nullable: true,
+      description: 'The service; null for a total over all services.',
+      resolve: (c) => (c.serviceId ? { type: 'Service', id: c.serviceId } : null),
     }),
     serviceName: t.string({
       nullable: true,
