@@ -340,6 +340,43 @@ const COMMANDS: readonly CommandSpec[] = [
       return auditVerifyCommand(defined({ org: str(values, 'org'), stage: str(values, 'stage') }));
     },
   },
+  {
+    name: 'keys policy',
+    summary:
+      "prints an organisation key's policy, for the break-glass role to put on an existing key (decision 0031)",
+    notes: [
+      'confide keys policy --org-id <orgId> --stage prod --account <id> --transition   before deploying: api and tenant-access roles',
+      'confide keys policy --org-id <orgId> --stage prod --account <id>                once deployed: the tenant-access role alone',
+    ],
+    options: {
+      'org-id': {
+        type: 'string',
+        value: '<orgId>',
+        description: "the organisation's id (the key's confide:organisation tag)",
+      },
+      stage: {
+        type: 'string',
+        value: '<stage>',
+        description: 'the deployed stage whose roles the policy names',
+      },
+      account: { type: 'string', value: '<id>', description: "the stage's 12-digit AWS account" },
+      transition: {
+        type: 'boolean',
+        description: 'also keep the api role (until the api using the tenant-access role is deployed)',
+      },
+    },
+    async run(values) {
+      const { keysPolicyCommand } = await import('./keys');
+      return keysPolicyCommand({
+        transition: values.transition === true,
+        ...defined({
+          orgId: str(values, 'org-id'),
+          stage: str(values, 'stage'),
+          account: str(values, 'account'),
+        }),
+      });
+    },
+  },
 ];
 
 const HELP_OPTION: OptionSpec = { type: 'boolean', description: 'show this help' };

@@ -49,6 +49,32 @@ export interface KeyPolicyOptions {
   readonly keepApiRole?: boolean;
 }
 
+/**
+ * The roles a deployed stage's organisation key policy names, as CDK names them (`confide-<stage>-<service>`), for
+ * re-applying the policy to an existing key with the break-glass role (decision 0031): `npx confide keys policy`.
+ */
+export function stageKeyPolicy(input: {
+  readonly orgId: OrgId;
+  readonly stage: string;
+  readonly accountId: string;
+  readonly keepApiRole?: boolean;
+}): object {
+  if (!/^\d{12}$/.test(input.accountId)) throw new Error('An AWS account id is 12 digits.');
+  if (!/^[a-z][a-z0-9-]{0,20}$/.test(input.stage))
+    throw new Error('A stage is lower-case letters, digits and "-".');
+  const role = (service: string) => `arn:aws:iam::${input.accountId}:role/confide-${input.stage}-${service}`;
+  const keys = new OrganisationKeys({
+    // Building a policy sends nothing to KMS.
+    kms: undefined as unknown as KMSClient,
+    aliasPrefix: `alias/confide/${input.stage}/`,
+    accountId: input.accountId,
+    apiRoleArn: role('api'),
+    provisionerRoleArn: role('provisioner'),
+    tenantAccessRoleArn: role('tenant-access'),
+  });
+  return keys.keyPolicy(input.orgId, { keepApiRole: input.keepApiRole === true });
+}
+
 /** A role named like the provisioner's, with another last word (`…-provisioner` → `…-verifier`). */
 function siblingRole(provisionerRoleArn: string, service: string): string {
   return provisionerRoleArn.replace(/-provisioner$/, `-${service}`);
