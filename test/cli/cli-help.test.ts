@@ -16,6 +16,7 @@ const COMMANDS: Record<string, readonly string[]> = {
   'org offboard': ['--slug', '--window', '--operator-id', '--approve'],
   'retention sweep': ['--org'],
   'audit verify': ['--org'],
+  import: ['--org', '--service', '--as', '--mapping', '--dry-run', '--report', '--template'],
 };
 
 /** Modules that belong to the API, the store, the local stack or the AWS SDK: none is needed to print help. */
