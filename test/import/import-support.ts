@@ -27,10 +27,14 @@ export function cliEnv(api: TestApi): Record<string, string> {
 }
 
 /** `confide <args>` as a real child process, to its end. */
-export async function runCli(api: TestApi, args: string[]): Promise<CliResult> {
+export async function runCli(
+  api: TestApi,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<CliResult> {
   try {
     const { stdout, stderr } = await execFileAsync(process.execPath, [CLI, ...args], {
-      env: { ...process.env, ...cliEnv(api) },
+      env: { ...process.env, ...cliEnv(api), ...env },
       timeout: 180_000,
       maxBuffer: 16 * 1024 * 1024,
     });

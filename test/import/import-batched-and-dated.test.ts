@@ -1,0 +1,177 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ItemLoader, tenantScope } from '@confide/store';
+import { describe, expect, it } from 'vitest';
+import { expectNoErrors } from '../support/care-fixtures';
+import { globalId } from '../support/records-fixtures';
+import { testApi } from '../support/test-api';
+import { generateDataset, nhsNumberFor } from './dataset';
+import { importWorld, runCli, serviceClientIds } from './import-support';
+
+/**
+ * Issue 21 follow-up (decision 0032): the import writes a client's notes together and its batches' rows together, so
+ * its DynamoDB round trips per client stay few (the steady measure of its speed on a noisy machine); and imported
+ * records carry the source system's dates where the mapping gives them, checked (not in the future, not before 1900).
+ */
+
+const importArgs = (
+  world: { org: { slug: string }; serviceId: string; managerHandle: string },
+  folder: string,
+) => ['import', '--org', world.org.slug, '--service', world.serviceId, '--as', world.managerHandle, folder];
+
+const csv = (rows: string[][]) => `${rows.map((row) => row.join(',')).join('\n')}\n`;
+
+describe('confide import: batched writes and source dates', { timeout: 300_000 }, () => {
+  const api = testApi();
+
+  it('writes 20 clients with 10 notes each in a few DynamoDB calls per client, and no KMS call per client', async () => {
+    // Prepare
+    const world = await importWorld(api);
+    const folder = mkdtempSync(join(tmpdir(), 'confide-import-'));
+    generateDataset(folder, { clients: 20, notesPerClient: 10, worker: world.workerHandle, seed: 'r' });
+    const countsFile = join(folder, 'request-counts.json');
+
+    // Act
+    const result = await runCli(api, importArgs(world, folder), { CONFIDE_IMPORT_COUNTS: countsFile });
+
+    // Assess: one transaction for a client's ten notes (it was ten), consent rows per batch (three calls a consent
+    // before), the rest per batch; the subject keys come from the key cache, never one KMS call a client.
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('Imported 20 clients, 20 allocations, 20 consents, 200 notes');
+    const counts = JSON.parse(readFileSync(countsFile, 'utf8')) as Record<string, number>;
+    const total = (service: string) =>
+      Object.entries(counts)
+        .filter(([operation]) => operation.startsWith(`${service}.`))
+        .reduce((sum, [, count]) => sum + count, 0);
+    expect((counts['DynamoDB.TransactWriteItems'] ?? 0) / 20).toBeLessThanOrEqual(4);
+    expect(total('DynamoDB') / 20).toBeLessThanOrEqual(10);
+    expect(total('KMS')).toBeLessThanOrEqual(2);
+    expect((await serviceClientIds(api, world)).length).toBe(20);
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  it("imported records carry the source's dates (a note's read back through the API); a future or pre-1900 date is rejected", async () => {
+    // Prepare: one client opened in 2019, a consent given in 2020, two notes of 2021 and two with impossible dates.
+    const world = await importWorld(api);
+    const folder = mkdtempSync(join(tmpdir(), 'confide-import-'));
+    writeFileSync(
+      join(folder, 'clients.csv'),
+      csv([
+        ['Client ID', 'Full name', 'Date of birth', 'NHS number', 'Referral date'],
+        ['C1', 'Dated Person One', '02/03/1980', nhsNumberFor(424_242), '15/06/2019'],
+      ]),
+    );
+    writeFileSync(
+      join(folder, 'allocations.csv'),
+      csv([
+        ['Client ID', 'Worker login', 'Type'],
+        ['C1', world.workerHandle, 'PRIMARY'],
+      ]),
+    );
+    writeFileSync(
+      join(folder, 'consents.csv'),
+      csv([
+        ['Consent ID', 'Client ID', 'Share with', 'How given', 'Given by', 'Date given'],
+        ['K1', 'C1', 'GP', 'SIGNED_FORM', 'CLIENT', '01/02/2020'],
+      ]),
+    );
+    writeFileSync(
+      join(folder, 'notes.csv'),
+      csv([
+        ['Note ID', 'Client ID', 'Note type', 'Text', 'Author login', 'Date'],
+        ['N1', 'C1', 'Daily log', 'First visit', world.workerHandle, '04/03/2021 09:30'],
+        ['N2', 'C1', 'Daily log', 'Second visit', world.workerHandle, '05/03/2021'],
+        ['N3', 'C1', 'Daily log', 'From the future', world.workerHandle, '01/01/2999'],
+        ['N4', 'C1', 'Daily log', 'Too old', world.workerHandle, '31/12/1899 23:00'],
+      ]),
+    );
+    writeFileSync(
+      join(folder, 'confide-import.json'),
+      JSON.stringify({
+        sourceSystem: 'dated',
+        dateFormat: 'DD/MM/YYYY',
+        clients: {
+          file: 'clients.csv',
+          columns: {
+            sourceId: 'Client ID',
+            name: 'Full name',
+            dateOfBirth: 'Date of birth',
+            nhsNumber: 'NHS number',
+            openedAt: 'Referral date',
+          },
+        },
+        allocations: {
+          file: 'allocations.csv',
+          columns: { clientSourceId: 'Client ID', staffHandle: 'Worker login', kind: 'Type' },
+        },
+        consents: {
+          file: 'consents.csv',
+          columns: {
+            sourceId: 'Consent ID',
+            clientSourceId: 'Client ID',
+            scope: 'Share with',
+            method: 'How given',
+            givenBy: 'Given by',
+            recordedAt: 'Date given',
+          },
+        },
+        notes: {
+          file: 'notes.csv',
+          columns: {
+            sourceId: 'Note ID',
+            clientSourceId: 'Client ID',
+            type: 'Note type',
+            body: 'Text',
+            author: 'Author login',
+            recordedAt: 'Date',
+          },
+        },
+        noteTypes: { 'Daily log': { kind: 'DAILY_SUPPORT', classification: 'CARE' } },
+      }),
+    );
+
+    // Act
+    const result = await runCli(api, importArgs(world, folder));
+    const [clientId = ''] = await serviceClientIds(api, world);
+    const read = await api.graphql<{
+      serviceUser: {
+        notes: { edges: { node: { recordedAt: string; body?: string } }[] };
+        latestNote: { recordedAt: string } | null;
+        consents: { recordedAt: string }[];
+      };
+    }>(
+      `query ($id: ID!) { serviceUser(id: $id) { notes { edges { node { recordedAt ... on CareNote { body } } } }
+        latestNote { recordedAt } consents { recordedAt } } }`,
+      { token: world.worker.token, variables: { id: globalId('ServiceUser', clientId) } },
+    );
+    const scope = tenantScope(world.org.orgId);
+    const profile = clientId
+      ? await api.services.serviceUsers.get(
+          scope,
+          clientId,
+          new ItemLoader(api.services.dynamo, api.services.keys),
+        )
+      : undefined;
+
+    // Assess
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('Imported 1 clients, 1 allocations, 1 consents, 2 notes');
+    expect(
+      readFileSync(join(folder, 'import-rejections.csv'), 'utf8').trim().split('\n').slice(1).sort(),
+    ).toEqual(['notes.csv,4,Date,DATE_IN_FUTURE', 'notes.csv,5,Date,INVALID_DATE']);
+    expectNoErrors(read);
+    expect(read.data?.serviceUser.notes.edges.map((edge) => edge.node)).toEqual([
+      { recordedAt: '2021-03-05T00:00:00.000Z', body: 'Second visit' },
+      { recordedAt: '2021-03-04T09:30:00.000Z', body: 'First visit' },
+    ]);
+    expect(read.data?.serviceUser.latestNote?.recordedAt).toBe('2021-03-05T00:00:00.000Z');
+    expect(read.data?.serviceUser.consents.map((consent) => consent.recordedAt)).toEqual([
+      '2020-02-01T00:00:00.000Z',
+    ]);
+    expect(profile?.openedAt).toBe('2019-06-15T00:00:00.000Z');
+    // The record's own creation stays the time it was written (what a resumed run compares with its claim).
+    expect(profile && profile.createdAt > '2025-01-01').toBe(true);
+    rmSync(folder, { recursive: true, force: true });
+  });
+});
