@@ -1,5 +1,6 @@
 import { DEFAULT_RETENTION_RULES, type RetentionRules, validate } from '@confide/domain';
-import type { BreachEntry } from '@confide/store';
+import type { BreachEntry, TenantScope } from '@confide/store';
+import { resolveArrayConnection } from '@pothos/plugin-relay';
 import { builder } from '../builder';
 import { authenticated, type ConfideContext } from '../context';
 
@@ -106,18 +107,35 @@ const ReportBreachInput = builder.inputType('ReportBreachInput', {
   }),
 });
 
+/** The register, or its overdue entries. */
+async function breachRegister(
+  scope: TenantScope,
+  overdueOnly: boolean | null | undefined,
+  context: ConfideContext,
+) {
+  const now = context.services.clock.now();
+  const entries = await context.services.breaches.list(scope);
+  return overdueOnly ? entries.filter((entry) => isOverdue(entry, now)) : entries;
+}
+
 builder.queryFields((t) => ({
   breaches: t.field({
     type: [BreachRef],
     description:
       'The breach register, newest discovery first, with the 72-hour deadlines (IG_LEAD, CALDICOTT_GUARDIAN, SERVICE_MANAGER, SENIOR_MANAGER: Community 7, a break of confidentiality is reported to the manager); `overdueOnly` lists those past the deadline and not yet notified.',
+    deprecationReason: 'A list that grows (issue 19): use `breachesConnection`, which pages with cursors.',
     args: { overdueOnly: t.arg.boolean({ required: false, description: 'Only overdue entries.' }) },
     operation: { policy: 'breach.register', audit: 'after' },
-    resolve: async (operation, args, context) => {
-      const now = context.services.clock.now();
-      const entries = await context.services.breaches.list(operation.scope);
-      return args.overdueOnly ? entries.filter((entry) => isOverdue(entry, now)) : entries;
-    },
+    resolve: (operation, args, context) => breachRegister(operation.scope, args.overdueOnly, context),
+  }),
+  breachesConnection: t.connection({
+    type: BreachRef,
+    description:
+      'The breach register as a cursor connection, newest discovery first, with the 72-hour deadlines (IG_LEAD, CALDICOTT_GUARDIAN, SERVICE_MANAGER, SENIOR_MANAGER); `overdueOnly` lists those past the deadline and not yet notified.',
+    args: { overdueOnly: t.arg.boolean({ required: false, description: 'Only overdue entries.' }) },
+    operation: { policy: 'breach.register', audit: 'after' },
+    resolve: async (operation, args, context) =>
+      resolveArrayConnection({ args }, await breachRegister(operation.scope, args.overdueOnly, context)),
   }),
 }));
 

@@ -1,5 +1,6 @@
 import { notFound, validate } from '@confide/domain';
 import type { CareService } from '@confide/store';
+import { resolveArrayConnection } from '@pothos/plugin-relay';
 import type { OperationSubject } from '../access/operation-plugin';
 import { builder } from '../builder';
 import { type ConfideContext, callerScope } from '../context';
@@ -88,8 +89,16 @@ builder.queryFields((t) => ({
   services: t.field({
     type: [ServiceRef],
     description: 'The organisation’s services.',
+    deprecationReason: 'A list that grows (issue 19): use `servicesConnection`, which pages with cursors.',
     operation: { policy: 'service.list', audit: 'fields' },
     resolve: (operation, _args, context) => context.services.careServices.list(operation.scope),
+  }),
+  servicesConnection: t.connection({
+    type: ServiceRef,
+    description: 'The organisation’s services, as a cursor connection.',
+    operation: { policy: 'service.list', audit: 'fields' },
+    resolve: async (operation, args, context) =>
+      resolveArrayConnection({ args }, await context.services.careServices.list(operation.scope)),
   }),
 }));
 

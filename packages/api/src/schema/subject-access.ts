@@ -7,8 +7,10 @@ import {
   SUBJECT_IDENTITY_CHECKS,
   type SubjectAccessExportNotice,
   type SubjectAccessRequest,
+  type TenantScope,
   visibleToSubject,
 } from '@confide/store';
+import { resolveArrayConnection } from '@pothos/plugin-relay';
 import type { Operation, OperationSubject } from '../access/operation-plugin';
 import { builder } from '../builder';
 import type { ConfideContext } from '../context';
@@ -272,18 +274,39 @@ const callerStaffId = (context: ConfideContext) => {
   return principal?.kind === 'STAFF' ? principal.staffId : undefined;
 };
 
+/** The requests, or the open ones past their deadline. */
+async function subjectAccessRegister(
+  scope: TenantScope,
+  overdueOnly: boolean | null | undefined,
+  context: ConfideContext,
+) {
+  const today = context.services.clock.now().toISOString().slice(0, 10);
+  const all = await context.services.subjectAccess.list(scope);
+  return overdueOnly ? all.filter((r) => r.status === 'OPEN' && r.deadline < today) : all;
+}
+
 builder.queryFields((t) => ({
   subjectAccessRequests: t.field({
     type: [SarRef],
     description:
       'Subject access requests and their deadlines (IG_LEAD, CALDICOTT_GUARDIAN); `overdueOnly` lists those past the deadline.',
+    deprecationReason:
+      'A list that grows (issue 19): use `subjectAccessRequestsConnection`, which pages with cursors.',
     args: { overdueOnly: t.arg.boolean({ required: false, description: 'Only overdue ones.' }) },
     operation: { policy: 'subject-access.register', audit: 'after' },
-    resolve: async (operation, args, context) => {
-      const today = context.services.clock.now().toISOString().slice(0, 10);
-      const all = await context.services.subjectAccess.list(operation.scope);
-      return args.overdueOnly ? all.filter((r) => r.status === 'OPEN' && r.deadline < today) : all;
-    },
+    resolve: (operation, args, context) => subjectAccessRegister(operation.scope, args.overdueOnly, context),
+  }),
+  subjectAccessRequestsConnection: t.connection({
+    type: SarRef,
+    description:
+      'Subject access requests and their deadlines, as a cursor connection (IG_LEAD, CALDICOTT_GUARDIAN); `overdueOnly` lists those past the deadline.',
+    args: { overdueOnly: t.arg.boolean({ required: false, description: 'Only overdue ones.' }) },
+    operation: { policy: 'subject-access.register', audit: 'after' },
+    resolve: async (operation, args, context) =>
+      resolveArrayConnection(
+        { args },
+        await subjectAccessRegister(operation.scope, args.overdueOnly, context),
+      ),
   }),
   subjectAccessExport: t.field({
     type: ExportRef,
