@@ -217,7 +217,8 @@ describe('abuse limits', () => {
 
 describe('abuse limits in a prod-configured api', () => {
   const api = testApi();
-  const prod = testApi({ env: { CONFIDE_STAGE: 'prod' } });
+  // Trusted documents off: the limits are tested on arbitrary documents (test/edges/trusted-documents.test.ts covers those).
+  const prod = testApi({ env: { CONFIDE_STAGE: 'prod', CONFIDE_TRUSTED_DOCUMENTS_ONLY: 'false' } });
   let org: TestOrganisation;
 
   beforeAll(async () => {

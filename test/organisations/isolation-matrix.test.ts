@@ -208,8 +208,13 @@ const ALLOWED_CODES = new Set([
   'CONFLICT',
   'POLICY_NOT_ACKNOWLEDGED',
 ]);
-/** Operators' own operations act on any organisation by design (onboarding, offboarding): not tenant reads. */
-const PLATFORM_OPERATIONS = new Set(['onboardOrganisation', 'offboardOrganisation', 'organisations']);
+/** Operators' own operations act on any organisation by design (onboarding, offboarding, its export waiver): not tenant reads. */
+const PLATFORM_OPERATIONS = new Set([
+  'onboardOrganisation',
+  'offboardOrganisation',
+  'organisations',
+  'waiveOrganisationExport',
+]);
 
 describe('isolation matrix across organisations', () => {
   const api = testApi();
