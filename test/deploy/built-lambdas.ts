@@ -80,7 +80,8 @@ export function runBundle(
       output += chunk.toString();
     });
     child.once('error', reject);
-    child.once('exit', (code) => {
+    // 'close', not 'exit': the results line may still be in the pipe when the process exits.
+    child.once('close', (code) => {
       rmSync(eventsFile, { force: true });
       const marker = output.lastIndexOf(RESULTS_MARKER);
       if (code !== 0 || marker < 0) {
