@@ -368,13 +368,15 @@ export async function runImport(options: Options): Promise<ImportSummary> {
         })),
     );
 
-    // 2. Each client's allocations, consents and notes: idempotent one by one, so a resumed client completes.
+    // 2. Each client's allocations, consents and notes: idempotent one by one, so a resumed client completes. The
+    // batch's subject keys are read together (one call per 100), not one read a client.
+    const subjectKeys = await services.keys.subjectKeys(scope.orgId, [...clientIds.values()]);
     const events: AuditEvent[] = [];
     let batchRecords = 0;
     await inPool(batch, batchSize, async (client) => {
       const clientId = clientIds.get(client) ?? '';
       const resumed = known.has(clientKeys.get(client) ?? '');
-      const key = await services.keys.subjectKey(scope.orgId, clientId);
+      const key = subjectKeys.get(clientId);
       if (!key)
         throw new CliError('A client written by the import has no key: stopped, nothing more written.');
       if (!resumed || known.get(clientKeys.get(client) ?? '')?.state !== 'DONE') {
