@@ -195,7 +195,9 @@ describe('the built Lambda bundles, each in a fresh Node process against the loc
     const policy = JSON.parse(
       (await kms.send(new GetKeyPolicyCommand({ KeyId: keyId, PolicyName: 'default' }))).Policy ?? '{}',
     ) as { Statement: { Sid: string; Condition?: unknown }[] };
-    expect(policy.Statement.find((s) => s.Sid === 'ApiUsesKeyOnlyForThisOrganisation')?.Condition).toEqual({
+    expect(
+      policy.Statement.find((s) => s.Sid === 'TenantAccessUsesKeyOnlyForThisOrganisation')?.Condition,
+    ).toEqual({
       StringEquals: { 'kms:EncryptionContext:orgId': orgId },
     });
     const branch = await dynamo.send(

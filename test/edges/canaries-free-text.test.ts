@@ -169,7 +169,7 @@ const lastName = (path: string) =>
     .replace(/\(([^)]*)\)/g, '.$1')
     .split('.')
     .at(-1) ?? path;
-const structuralReason = (path: string) => STRUCTURAL_NAMES[lastName(path)];
+const structuralReason = (path: string) => STRUCTURAL_NAMES[path] ?? STRUCTURAL_NAMES[lastName(path)];
 
 /** Everything written to stdout and stderr (the loggers' and anyone's) while `work` runs. */
 async function capturingOutput<T>(work: () => Promise<T>): Promise<{ result: T; output: string }> {
