@@ -90,8 +90,15 @@ export function runBundle(
         );
         return;
       }
-      const results = JSON.parse(output.slice(marker + RESULTS_MARKER.length).trim()) as InvocationResult[];
-      resolve({ results, output: output.slice(0, marker) });
+      // The results are the marker's own line: a handler's late log line (an unawaited write) may follow it.
+      const start = marker + RESULTS_MARKER.length;
+      const end = output.indexOf('\n', start);
+      try {
+        const results = JSON.parse(output.slice(start, end < 0 ? undefined : end)) as InvocationResult[];
+        resolve({ results, output: output.slice(0, marker) + (end < 0 ? '' : output.slice(end + 1)) });
+      } catch (error) {
+        reject(error);
+      }
     });
   });
 }
