@@ -34,6 +34,7 @@ import {
   withAnchorProblems,
   withinSnapshot,
 } from './audit-checkpoints';
+import { inParallel } from './in-parallel';
 import { type TenantScope, tenantScope } from './tenant-scope';
 import { type TableAccess, TenantTable, type TenantTransactItem, type TransactResult } from './tenant-table';
 
@@ -754,20 +755,4 @@ export function daysBetween(from: string, to: string): string[] {
   if (Number.isNaN(start) || Number.isNaN(end)) throw new RangeError('Not a date.');
   for (let day = start; day <= end; day += DAY_MS) days.push(new Date(day).toISOString().slice(0, 10));
   return days;
-}
-
-async function inParallel<T>(
-  items: readonly T[],
-  width: number,
-  task: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(width, items.length) }, async () => {
-      while (next < items.length) {
-        const item = items[next++] as T;
-        await task(item);
-      }
-    }),
-  );
 }

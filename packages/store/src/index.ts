@@ -3,6 +3,7 @@ export * from './audit-chain';
 export * from './audit-checkpoints';
 export * from './audit-log';
 export * from './batch-get';
+export * from './in-parallel';
 export * from './item-loader';
 export * from './operators';
 export * from './organisation-directory';

@@ -13,6 +13,7 @@ import {
   ImportRecords,
   type ImportRow,
   ItemLoader,
+  inParallel,
   type ServiceUserDetails,
   type StaffMember,
   type TenantScope,
@@ -179,22 +180,6 @@ async function heldMatch(
   return undefined;
 }
 
-async function inPool<T>(
-  items: readonly T[],
-  width: number,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(width, items.length) }, async () => {
-      while (next < items.length) {
-        const item = items[next++] as T;
-        await work(item);
-      }
-    }),
-  );
-}
-
 export async function runImport(options: Options): Promise<ImportSummary> {
   const started = Date.now();
   const { services, scope, plan, authority } = options;
@@ -214,7 +199,7 @@ export async function runImport(options: Options): Promise<ImportSummary> {
   const known = await records.rows(scope, [...clientKeys.values()]);
   let alreadyImported = 0;
   const todo: ClientRow[] = [];
-  await inPool(plan.clients, 16, async (client) => {
+  await inParallel(plan.clients, 16, async (client) => {
     const row = known.get(clientKeys.get(client) ?? '');
     if (row?.state === 'DONE') {
       alreadyImported++;
@@ -339,7 +324,7 @@ export async function runImport(options: Options): Promise<ImportSummary> {
     const consentsDone: { rowKey: string; recordId: string; clientId: string; runId: string }[] = [];
     const clientIds = new Map<ClientRow, string>();
     // 1. The clients, each under a new subject key (or, for a row an interrupted run claimed, the one it wrote).
-    await inPool(batch, batchSize, async (client) => {
+    await inParallel(batch, batchSize, async (client) => {
       const row: ImportRow | undefined = known.get(clientKeys.get(client) ?? '');
       let clientId = row?.clientId;
       if (!clientId && row?.state === 'CLAIMED') {
@@ -373,7 +358,7 @@ export async function runImport(options: Options): Promise<ImportSummary> {
     const subjectKeys = await services.keys.subjectKeys(scope.orgId, [...clientIds.values()]);
     const events: AuditEvent[] = [];
     let batchRecords = 0;
-    await inPool(batch, batchSize, async (client) => {
+    await inParallel(batch, batchSize, async (client) => {
       const clientId = clientIds.get(client) ?? '';
       const resumed = known.has(clientKeys.get(client) ?? '');
       const key = subjectKeys.get(clientId);
