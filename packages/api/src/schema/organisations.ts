@@ -306,36 +306,41 @@ builder.mutationFields((t) => ({
           'The controller’s reference (a letter, a ticket): letters, digits and ._/- only, at most 64.',
       }),
     },
-    operation: { policy: 'platform.organisation.export.waive', audit: 'fields', action: 'ADMIN' },
+    operation: {
+      policy: 'platform.organisation.export.waive',
+      // The reason code is the qualifier of the event's rule (`platform.organisation.export.waived.<reason>`).
+      change: (args) => ({ detail: args.reason }),
+      validate: async (args, context) => {
+        if (args.reference != null && !EXPORT_REFERENCE.test(args.reference)) {
+          throw new ConfideError(
+            ErrorCode.BAD_USER_INPUT,
+            'The reference takes 1–64 letters, digits, ".", "_", "/" or "-".',
+            { field: ['reference'] },
+          );
+        }
+        const organisation = await context.services.directory.organisation(
+          organisationIdArg(args.organisationId),
+        );
+        if (!organisation) throw notFound('Organisation');
+        if (organisation.status === 'OFFBOARDED') {
+          throw new ConfideError(ErrorCode.CONFLICT, 'The organisation is already offboarded.');
+        }
+      },
+      record: (args) => ({ subjectId: organisationIdArg(args.organisationId) }),
+      // Written to the platform audit log before the waiver is stored: no audit, no waiver.
+      audit: 'before',
+      action: 'ADMIN',
+    },
     resolve: async (operation, args, context) => {
       const orgId = organisationIdArg(args.organisationId);
-      const reference = args.reference ?? undefined;
-      if (reference !== undefined && !EXPORT_REFERENCE.test(reference)) {
-        throw new ConfideError(
-          ErrorCode.BAD_USER_INPUT,
-          'The reference takes 1–64 letters, digits, ".", "_", "/" or "-".',
-          { field: ['reference'] },
-        );
-      }
-      const organisation = await context.services.directory.organisation(orgId);
-      if (!organisation) throw notFound('Organisation');
-      if (organisation.status === 'OFFBOARDED') {
-        throw new ConfideError(ErrorCode.CONFLICT, 'The organisation is already offboarded.');
-      }
-      const operator = operatorId(operation);
-      await context.access.audit.recordBeforeChange({
-        action: 'ADMIN',
-        operation: 'waiveOrganisationExport',
-        subjectId: orgId,
-        outcome: 'ALLOWED',
-        rule: `platform.organisation.export.waived.${args.reason}`,
-      });
       await organisationExports(context.services).record(tenantScope(orgId), {
         kind: 'WAIVED',
-        by: operator,
+        by: operatorId(operation),
         reason: args.reason,
-        reference,
+        reference: args.reference ?? undefined,
       });
+      const organisation = await context.services.directory.organisation(orgId);
+      if (!organisation) throw notFound('Organisation');
       return organisation;
     },
   }),

@@ -38,7 +38,10 @@ export const PLATFORM_POLICIES = [
       'Decision 0034: a processor hands the controller its records before offboarding, unless an operator records why not (a reason code and the controller’s reference, never free text)',
     principals: ['OPERATOR'],
     effects: { writes: true },
-    decide: operator('platform.organisation.export.waive'),
+    decide: (facts) =>
+      facts.caller.kind === 'OPERATOR' && facts.change?.detail
+        ? allow(`platform.organisation.export.waived.${facts.change.detail}`)
+        : refuse('platform.organisation.export.waive'),
   }),
   operationPolicy({
     id: 'platform.organisation.own',
