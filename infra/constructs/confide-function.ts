@@ -58,7 +58,8 @@ export interface ConfideFunctionProps {
  * writing to that log group (callers grant the rest).
  *
  * Environment given to every handler besides `props.environment`: `POWERTOOLS_SERVICE_NAME` (`confide-<service>`),
- * `POWERTOOLS_LOG_LEVEL`, `POWERTOOLS_METRICS_NAMESPACE` (`Confide`), `NODE_OPTIONS=--enable-source-maps`.
+ * `POWERTOOLS_LOG_LEVEL`, `POWERTOOLS_METRICS_NAMESPACE` (`Confide`). No `NODE_OPTIONS`: source maps stay off
+ * (cold start, decision 0038); a logged stack trace is symbolicated offline with the map rebuilt from the commit.
  */
 export class ConfideFunction extends Construct {
   /** The Lambda function. */
@@ -126,14 +127,11 @@ export class ConfideFunction extends Construct {
         POWERTOOLS_SERVICE_NAME: this.serviceName,
         POWERTOOLS_LOG_LEVEL: props.logLevel,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-        // Without it the shipped source map is ignored and stack traces point into minified code.
-        NODE_OPTIONS: '--enable-source-maps',
       },
       bundling: {
         format: outputFormats[lambdaBundling.format],
         minify: lambdaBundling.minify,
         sourceMap: lambdaBundling.sourceMap,
-        sourcesContent: lambdaBundling.sourcesContent,
         target: lambdaBundling.target,
         mainFields: [...lambdaBundling.mainFields],
         banner: lambdaBundling.banner,

@@ -35,12 +35,15 @@ describe('Lambda bundles', () => {
     return join(assemblyDirectory, `asset.${assetHash}`, LAMBDA_BUNDLE_FILE);
   }
 
-  it('bundles the api as an ESM index.mjs under 1.2 MB, with the createRequire banner and a source map', () => {
+  it('bundles the api as an ESM index.mjs under 1.2 MB, with the createRequire banner and no source map', () => {
     const bundle = cdkBundle(stage.api, 'confide-dev-api');
     expect(existsSync(bundle)).toBe(true);
-    expect(existsSync(`${bundle}.map`)).toBe(true);
     expect(statSync(bundle).size).toBeLessThan(maxBundleBytes);
-    expect(readFileSync(bundle, 'utf8')).toContain('createRequire(import.meta.url)');
+    const code = readFileSync(bundle, 'utf8');
+    expect(code).toContain('createRequire(import.meta.url)');
+    // The map is rebuilt offline from the commit for symbolication, never shipped (cold start, decision 0038).
+    expect(existsSync(`${bundle}.map`)).toBe(false);
+    expect(code).not.toContain('sourceMappingURL');
   });
 
   it('is what lambdaEsbuildOptions builds, byte for byte, for every function (the artifact tests load that)', {
@@ -59,6 +62,8 @@ describe('Lambda bundles', () => {
       );
       const shipped = readFileSync(cdkBundle(template, `confide-dev-${service}`));
       expect(readFileSync(built.path).equals(shipped), service).toBe(true);
+      // The offline symbolication map is written beside the built bundle (and only there).
+      expect(built.mapBytes, service).toBeGreaterThan(0);
       // Lambda's credentials are in the environment: none of the SDK's other credential sources is shipped.
       const inputs = Object.keys(built.metafile.inputs);
       expect(

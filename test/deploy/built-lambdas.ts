@@ -55,8 +55,8 @@ let runs = 0;
 
 /**
  * Loads a built bundle in a fresh `node` process (no tsx, no vitest, working directory beside the bundle) with
- * only the given environment and `PATH`, as Lambda would (Node's source maps on, like `NODE_OPTIONS` in the
- * deployed functions), and invokes its handler with each event in turn.
+ * only the given environment and `PATH`, as Lambda would (no `NODE_OPTIONS`, source maps off, as in the deployed
+ * functions: decision 0038), and invokes its handler with each event in turn.
  */
 export function runBundle(
   bundle: LambdaBundle,
@@ -67,7 +67,7 @@ export function runBundle(
   const eventsFile = join(dirname(bundle.path), `events-${process.pid}-${runs}.json`);
   writeFileSync(eventsFile, JSON.stringify(events));
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--enable-source-maps', driver, bundle.path, eventsFile], {
+    const child = spawn(process.execPath, [driver, bundle.path, eventsFile], {
       cwd: dirname(bundle.path),
       env: { PATH: process.env.PATH ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
