@@ -68,7 +68,9 @@ function confideDirectives(classification: GraphQLEnumType): GraphQLDirective[] 
   ];
 }
 
-const built = builder.toSchema({ sortSchema: true });
+// Not sorted here: Pothos' default sort rebuilds every type at each cold start, and only the printed SDL needs an
+// order (print-schema.ts sorts it; decision 0038).
+const built = builder.toSchema({ sortSchema: false });
 // A field of a type holding client personal data without a classification fails the build (ACCESS-MODEL.md).
 assertPersonalDataClassified(built);
 
