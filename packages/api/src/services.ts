@@ -101,7 +101,17 @@ export interface ServiceOverrides {
   readonly kms?: KMSClient;
 }
 
-/** Wires the SDK clients (with request counters) into the key hierarchy and the stores. */
+/**
+ * Takes the SDK's logger middleware off a client. Confide never gives the SDK a logger (Powertools logs what matters,
+ * without personal data), yet the middleware runs on every call, and on every failed one (a conditional write's
+ * `ConditionalCheckFailed`, say) copies the whole input through the command's schema to hand to its no-op logger
+ * (issue 18, decision 0038).
+ */
+export function removeSdkLogger(client: DynamoDBClient | KMSClient): void {
+  client.middlewareStack.remove('loggerMiddleware');
+}
+
+/** Wires the SDK clients (without the SDK's logger, with request counters) into the key hierarchy and the stores. */
 export function createServices(config: ConfideConfig, overrides: ServiceOverrides = {}): ConfideServices {
   const clock = overrides.clock ?? systemClock;
   const counters = new RequestCounters();
@@ -117,6 +127,7 @@ export function createServices(config: ConfideConfig, overrides: ServiceOverride
       region: config.region,
       ...(config.endpoints.kms ? { endpoint: config.endpoints.kms } : {}),
     });
+  for (const client of [dynamo, kms]) removeSdkLogger(client);
   countRequests(dynamo.middlewareStack, 'DynamoDB', counters);
   countRequests(kms.middlewareStack, 'KMS', counters);
   const assumed = config.tenantAccess
@@ -127,8 +138,14 @@ export function createServices(config: ConfideConfig, overrides: ServiceOverride
         sha256: dynamo.config.sha256,
         ...(config.endpoints.dynamodb ? { dynamodbEndpoint: config.endpoints.dynamodb } : {}),
         ...(config.endpoints.kms ? { kmsEndpoint: config.endpoints.kms } : {}),
-        onClient: (client) => countRequests(client.middlewareStack, 'DynamoDB', counters),
-        onKmsClient: (client) => countRequests(client.middlewareStack, 'KMS', counters),
+        onClient: (client) => {
+          removeSdkLogger(client);
+          countRequests(client.middlewareStack, 'DynamoDB', counters);
+        },
+        onKmsClient: (client) => {
+          removeSdkLogger(client);
+          countRequests(client.middlewareStack, 'KMS', counters);
+        },
       })
     : undefined;
   const tenantClients: TenantClients = assumed ?? sharedTenantClients(dynamo);
