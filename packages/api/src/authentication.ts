@@ -7,7 +7,7 @@ import {
   type Principal,
   unauthenticated,
 } from '@confide/domain';
-import type { Organisation, StaffMember } from '@confide/store';
+import type { ItemLoader, Organisation, StaffMember } from '@confide/store';
 import { tenantScope } from '@confide/store';
 import { createRemoteJWKSet, type JWTPayload, errors as joseErrors, jwtVerify } from 'jose';
 import type { ConfideServices } from './services';
@@ -66,17 +66,56 @@ function agencyClientOf(claims: JWTPayload, auth: ConfideServices['config']['aut
  */
 export class Authenticator {
   readonly #jwks: ReturnType<typeof createRemoteJWKSet>;
+  /** Tokens already verified, oldest first (a Map keeps insertion order), each until its expiry. */
+  readonly #verified = new Map<string, VerifiedToken>();
 
   constructor(private readonly services: ConfideServices) {
     this.#jwks = createRemoteJWKSet(new URL(services.config.auth.jwksUrl), { cacheMaxAge: 10 * 60 * 1000 });
   }
 
-  async authenticate(authorization: string | null): Promise<Authenticated> {
+  async authenticate(authorization: string | null, loader?: ItemLoader): Promise<Authenticated> {
+    return this.principalOf(await this.verify(authorization), loader);
+  }
+
+  /**
+   * Checks the bearer token alone — signature, issuer, audience, expiry — with no table read. A token verified once
+   * is remembered until it expires (the signature check is the larger part of its CPU); the principal is still read
+   * from the table on every request ({@link principalOf}), so a deactivated account loses access at once.
+   */
+  async verify(authorization: string | null): Promise<VerifiedToken> {
     if (!authorization) throw unauthenticated();
     const match = BEARER.exec(authorization.trim());
     if (!match?.[1]) throw unauthenticated('The Authorization header must be "Bearer <token>".');
-    const claims = await this.#verify(match[1]);
-    return this.#principalFor(claims);
+    const token = match[1];
+    const remembered = this.#verified.get(token);
+    if (remembered && !hasExpired(remembered.claims)) return remembered;
+    this.#verified.delete(token);
+    const verified: VerifiedToken = { claims: await this.#verify(token) };
+    if (this.#verified.size >= VERIFIED_TOKENS_KEPT) {
+      const oldest = this.#verified.keys().next().value;
+      if (oldest !== undefined) this.#verified.delete(oldest);
+    }
+    this.#verified.set(token, verified);
+    return verified;
+  }
+
+  /**
+   * The organisation a verified staff or service user token names, before the table has confirmed the caller: what
+   * a request may start reading beside the login lookup (nothing is served until {@link principalOf} admits the
+   * caller). Undefined for operators and partner agencies, whose organisation is not in the token.
+   */
+  claimedOrganisation(token: VerifiedToken): OrgId | undefined {
+    const { claims } = token;
+    const groups = claims['cognito:groups'];
+    if (Array.isArray(groups) && groups.includes(this.services.config.auth.operatorGroup)) return undefined;
+    if (agencyClientOf(claims, this.services.config.auth)) return undefined;
+    const orgClaim = claims.org_id;
+    return typeof orgClaim === 'string' && isIdOf('org', orgClaim) ? (orgClaim as OrgId) : undefined;
+  }
+
+  /** The principal of a verified token, read from the table: through the request's loader when given. */
+  principalOf(token: VerifiedToken, loader?: ItemLoader): Promise<Authenticated> {
+    return this.#principalFor(token.claims, loader);
   }
 
   async #verify(token: string): Promise<JWTPayload> {
@@ -103,7 +142,7 @@ export class Authenticator {
     return binding.orgId;
   }
 
-  async #principalFor(claims: JWTPayload): Promise<Authenticated> {
+  async #principalFor(claims: JWTPayload, loader: ItemLoader | undefined): Promise<Authenticated> {
     const subject = claims.sub;
     if (!subject) throw unauthenticated();
     const groups = claims['cognito:groups'];
@@ -127,7 +166,7 @@ export class Authenticator {
       organisation,
       identity,
       staff: hinted,
-    } = await this.services.directory.organisationAndIdentity(orgId, subject, staffHint);
+    } = await this.services.directory.organisationAndIdentity(orgId, subject, staffHint, loader);
     if (organisation?.status !== 'ACTIVE' || !identity || (agencyClient && identity.kind !== 'PARTNER')) {
       throw unauthenticated('This account is not active.');
     }
@@ -166,6 +205,19 @@ export class Authenticator {
         throw new ConfideError(ErrorCode.INTERNAL, 'Unknown principal kind.');
     }
   }
+}
+
+/** A bearer token whose signature, issuer, audience and expiry were checked; its principal is not yet known. */
+export interface VerifiedToken {
+  readonly claims: JWTPayload;
+}
+
+/** How many verified tokens a process remembers: a warm Lambda serves far fewer distinct callers. */
+const VERIFIED_TOKENS_KEPT = 1000;
+
+/** A remembered token is used only while it has not expired (jose checked `exp` when it was verified). */
+function hasExpired(claims: JWTPayload): boolean {
+  return typeof claims.exp !== 'number' || claims.exp <= Date.now() / 1000;
 }
 
 /** Clock skew allowed between the token issuer and this server. */

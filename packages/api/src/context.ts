@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import {
-  type ConfideError,
   forbidden,
   type OperatorPrincipal,
+  type OrgId,
   type Role,
   type StaffPrincipal,
   unauthenticated,
@@ -21,9 +21,20 @@ export interface ConfideContext {
   /** The caller's own `x-request-id`, only when bounded (see {@link requestIdentity}); never an audit id. */
   readonly correlationId?: string | undefined;
   readonly services: ConfideServices;
-  /** Undefined when the request carried no valid token; `authError` then says why. */
+  /**
+   * Undefined when the request carried no valid token (`authError` then says why) — and until `authenticating`
+   * has settled: read it only after awaiting that (root fields do, in the operation plugin).
+   */
   readonly auth: Authenticated | undefined;
-  readonly authError: ConfideError | undefined;
+  /** Why the caller was not admitted: UNAUTHENTICATED, or a fault while their account was read. */
+  readonly authError: Error | undefined;
+  /**
+   * Settles (never rejects) once the caller's principal has been read from the table or refused. The token itself
+   * was verified before execution; the login lookup runs beside the request's first reads (issue 18).
+   */
+  readonly authenticating: Promise<void>;
+  /** The organisation the verified token names, for reads started before the table confirms the caller. */
+  readonly claimedOrgId: OrgId | undefined;
   /** The stated purpose of the request (`X-Access-Purpose` header or `@purpose` directive). */
   readonly purpose: string | undefined;
   /** Need-to-know decisions, relationship facts, batched reads and the audit trail of this request. */

@@ -87,9 +87,9 @@ export function rateLimitedError(retryAfterSeconds: number): GraphQLError {
 }
 
 /**
- * Applies the per-organisation limit once the caller is known (the context, with its authenticated principal, is
- * built just before execution): a request over its organisation's limit is answered `RATE_LIMITED` without being
- * executed, while other organisations are served normally. Requests without an organisation — unauthenticated
+ * Applies the per-organisation limit before execution, to the organisation the caller's verified token names: a
+ * request over its organisation's limit is answered `RATE_LIMITED` without being executed, while other
+ * organisations are served normally. Requests without an organisation — unauthenticated
  * ones, which fail on their own, and platform operators — are not counted. `undefined` turns the limit off.
  */
 export function rateLimitPlugin(
@@ -98,10 +98,19 @@ export function rateLimitPlugin(
 ): Plugin<ConfideContext> {
   if (!buckets) return {};
   return {
-    onExecute({ args, setResultAndStopExecution }) {
-      const principal = args.contextValue.auth?.principal;
-      if (!principal || principal.kind === 'OPERATOR') return;
-      const taken = buckets.take(principal.orgId);
+    async onExecute({ args, setResultAndStopExecution }) {
+      const context = args.contextValue;
+      // A staff or service user token names its organisation, verified with its signature: counted at once, so that
+      // the request's reads start beside its login lookup. A partner agency's organisation is known only once its
+      // binding is read, so its requests wait for their authentication first.
+      let orgId = context.claimedOrgId;
+      if (!orgId) {
+        await context.authenticating;
+        const principal = context.auth?.principal;
+        if (!principal || principal.kind === 'OPERATOR') return;
+        orgId = principal.orgId;
+      }
+      const taken = buckets.take(orgId);
       if (!taken.allowed) setResultAndStopExecution({ errors: [rateLimitedError(taken.retryAfterSeconds)] });
     },
   };

@@ -9,7 +9,7 @@ import {
 } from 'graphql-yoga';
 import { RequestAccess } from './access/request-access';
 import { auditFlushPlugin, purposeDirectivePlugin } from './access/request-plugins';
-import { Authenticator } from './authentication';
+import { type Authenticated, Authenticator, type VerifiedToken } from './authentication';
 import { type ConfideContext, requestIdentity } from './context';
 import { maskError, variableCoercionPlugin } from './errors';
 import { hardeningPlugins } from './hardening';
@@ -80,17 +80,44 @@ export function createConfideYoga(services: ConfideServices, options: ConfideYog
       );
       const purposeHeader = request.headers.get('x-access-purpose')?.trim();
       const purpose = purposeHeader ? purposeHeader.slice(0, MAX_PURPOSE_LENGTH) : undefined;
+      const state: { auth?: Authenticated; error?: Error } = {};
+      const access = new RequestAccess(services, () => state.auth, purpose, correlationId, requestId);
+      const base = { requestId, correlationId, services, purpose, access };
+      let token: VerifiedToken;
       try {
-        const auth = await authenticator.authenticate(request.headers.get('authorization'));
-        const access = new RequestAccess(services, auth, purpose, correlationId, requestId);
-        return { requestId, correlationId, services, auth, authError: undefined, purpose, access };
+        token = await authenticator.verify(request.headers.get('authorization'));
       } catch (error) {
-        if (error instanceof ConfideError && error.code === ErrorCode.UNAUTHENTICATED) {
-          const access = new RequestAccess(services, undefined, purpose, correlationId, requestId);
-          return { requestId, correlationId, services, auth: undefined, authError: error, purpose, access };
-        }
-        throw error;
+        if (!(error instanceof ConfideError && error.code === ErrorCode.UNAUTHENTICATED)) throw error;
+        return {
+          ...base,
+          auth: undefined,
+          authError: error,
+          authenticating: Promise.resolve(),
+          claimedOrgId: undefined,
+        };
       }
+      // The login lookup (organisation, identity, staff) goes out through the request's loader without being
+      // awaited here: the root fields start their reads of the token's organisation at once, so both travel in
+      // one BatchGetItem, and each root field awaits `authenticating` before it decides or returns anything.
+      // `initial` is the context object being built (envelop extends it with what this returns), so the outcome is
+      // written onto it when it arrives.
+      const settle = (auth: Authenticated | undefined, error: Error | undefined) => {
+        state.auth = auth;
+        state.error = error;
+        Object.assign(initial, { auth, authError: error });
+      };
+      const authenticating = authenticator.principalOf(token, access.loader).then(
+        (auth) => settle(auth, undefined),
+        (error: unknown) =>
+          settle(undefined, error instanceof Error ? error : new Error('Authentication failed.')),
+      );
+      return {
+        ...base,
+        auth: state.auth,
+        authError: state.error,
+        authenticating,
+        claimedOrgId: authenticator.claimedOrganisation(token),
+      };
     },
   });
 }

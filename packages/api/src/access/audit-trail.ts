@@ -58,7 +58,8 @@ export class AuditTrail {
   constructor(
     private readonly log: AuditLog,
     private readonly requestId: string,
-    private readonly auth: Authenticated | undefined,
+    /** Who is calling, once known: read at flush, after the request has settled its authentication. */
+    private readonly caller: () => Authenticated | undefined,
     private readonly purpose: () => string | undefined,
     private readonly now: () => Date,
     /** Where a platform operator's events go: they act on no tenant (issue 14). */
@@ -128,7 +129,8 @@ export class AuditTrail {
   async flush(options: { final?: boolean } = {}): Promise<void> {
     // Once a write failed, the request is withheld whatever follows: fail again without writing.
     if (this.#failure) throw this.#failure;
-    if (this.#events.size === 0 || !this.auth) return;
+    const auth = this.caller();
+    if (this.#events.size === 0 || !auth) return;
     // A mutation flushes its WRITE event before changing anything, then the rest follows after execution:
     // each flush gets its own id space so event ids never collide.
     const batchId = this.#flushes === 0 ? this.requestId : `${this.requestId}-${this.#flushes}`;
@@ -136,7 +138,7 @@ export class AuditTrail {
     const pending = [...this.#events.values()];
     for (const event of pending) if (event.action === 'DENIED') this.#deniedWritten.add(event.operation);
     this.#events.clear();
-    const { principal } = this.auth;
+    const { principal } = auth;
     if (principal.kind === 'OPERATOR') {
       try {
         for (const event of pending) {
@@ -189,7 +191,7 @@ export class AuditTrail {
       this.#calls += await this.log.write(events, {
         maxCalls: Math.max(1, options.final ? left : left - 1),
         // Each event is kept for the audit period in force when it is written (decision 0017).
-        retentionYears: this.auth.organisation?.retention.auditYears,
+        retentionYears: auth.organisation?.retention.auditYears,
         purposeKeys: this.purposeKeys,
       });
     } catch (error) {

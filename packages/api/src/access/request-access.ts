@@ -18,6 +18,7 @@ import {
   forbidden,
   isIdOf,
   notFound,
+  type OrgId,
 } from '@confide/domain';
 import type { SubjectKey } from '@confide/keys';
 import {
@@ -84,7 +85,8 @@ export class RequestAccess {
 
   constructor(
     private readonly services: ConfideServices,
-    readonly auth: Authenticated | undefined,
+    /** Who is calling, once the request's authentication has settled (context.ts `authenticating`). */
+    private readonly caller: () => Authenticated | undefined,
     purpose: string | undefined,
     /** The caller's bounded `x-request-id` (`requestIdentity`, context.ts): a correlation id, never the request id. */
     correlationId: string | undefined,
@@ -96,7 +98,7 @@ export class RequestAccess {
     this.audit = new AuditTrail(
       services.auditLog,
       this.requestId,
-      auth,
+      caller,
       () => this.#purpose,
       () => services.clock.now(),
       services.platformAudit,
@@ -106,6 +108,10 @@ export class RequestAccess {
       },
       correlationId,
     );
+  }
+
+  get auth(): Authenticated | undefined {
+    return this.caller();
   }
 
   /** The purpose the request states; J fields need one, and every audit event of the request records it. */
@@ -197,6 +203,17 @@ export class RequestAccess {
    * The client, with its wrapped key read in the same batch, or undefined when there is none (or the id is not a
    * client id). No visibility check: the operation policy decides what the caller may know of it.
    */
+  /**
+   * Starts reading a client's profile and key in the organisation the caller's verified token names, beside the
+   * login lookup (issue 18): nothing is decided from or served out of them until the caller is confirmed, and a
+   * later {@link findClient} of the confirmed organisation finds them read.
+   */
+  prefetchClient(orgId: OrgId, clientId: string): void {
+    if (!isIdOf('serviceUser', clientId)) return;
+    this.loader.prefetchSubjectKey(orgId, clientId);
+    this.services.serviceUsers.prefetch(tenantScope(orgId), clientId, this.loader);
+  }
+
   async findClient(clientId: string): Promise<ServiceUserRecord | undefined> {
     if (!isIdOf('serviceUser', clientId)) return undefined;
     this.loader.prefetchSubjectKey(this.scope.orgId, clientId);

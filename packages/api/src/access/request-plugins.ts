@@ -51,6 +51,8 @@ export function auditFlushPlugin(): Plugin<ConfideContext> {
     onExecute() {
       return {
         async onExecuteDone({ args, result, setResult }) {
+          // A request whose fields did not wait for the caller (`{ __typename }`) still settles before its flush.
+          await args.contextValue.authenticating;
           try {
             if (!isAsyncIterable(result))
               await recordIntegrityFailures(args.contextValue, result.errors ?? []);

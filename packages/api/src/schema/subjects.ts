@@ -1,5 +1,5 @@
 import { type IdKind, isIdOf, notFound } from '@confide/domain';
-import type { OperationSubject } from '../access/operation-plugin';
+import { type OperationSubject, withPrefetch } from '../access/operation-plugin';
 import type { ConfideContext } from '../context';
 import { localId } from './ids';
 
@@ -7,13 +7,28 @@ import { localId } from './ids';
  * Subject loaders for `operation: { subject }`: each reads what the operation acts on, with no visibility
  * check (the policy decides what the caller may know), and answers NOT_FOUND for an id that names nothing.
  */
-export function clientById<Args>(pick: (args: Args) => string | number) {
-  return async (args: Args, context: ConfideContext): Promise<OperationSubject> => {
+export function clientById<Args>(
+  pick: (args: Args) => string | number,
+): (args: Args, context: ConfideContext) => Promise<OperationSubject> {
+  const load = async (args: Args, context: ConfideContext): Promise<OperationSubject> => {
     const clientId = localId(pick(args), 'ServiceUser', 'serviceUser', 'Service user');
     const client = await context.access.findClient(clientId);
     if (!client) throw notFound('Service user');
     return { kind: 'CLIENT', client };
   };
+  return withPrefetch(load, (args: Args, context, orgId) => {
+    // A malformed id is refused by `load`, once the caller is known.
+    const clientId = tryLocalId(() => localId(pick(args), 'ServiceUser', 'serviceUser', 'Service user'));
+    if (clientId) context.access.prefetchClient(orgId, clientId);
+  });
+}
+
+function tryLocalId(decode: () => string): string | undefined {
+  try {
+    return decode();
+  } catch {
+    return undefined;
+  }
 }
 
 type GivenId = string | number | { readonly typename: string; readonly id: string };

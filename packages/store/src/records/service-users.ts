@@ -238,6 +238,14 @@ export class ServiceUsers {
       : undefined;
   }
 
+  /**
+   * Starts reading the client's profile alongside what is being read now (e.g. the login lookup), so that a later
+   * `get` costs no round trip of its own. Nothing is verified or returned here; a failure surfaces from `get`.
+   */
+  prefetch(scope: TenantScope, clientId: string, loader: ItemLoader): void {
+    loader.load(this.table, scope.key('CLIENT', clientId), PROFILE).catch(() => undefined);
+  }
+
   async getMany(
     scope: TenantScope,
     clientIds: readonly string[],

@@ -1,0 +1,60 @@
+import { type CallSpan, sequentialRoundTrips } from '@confide/store';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { expectNoErrors, type Person } from '../support/care-fixtures';
+import { addStaff } from '../support/fixtures';
+import { seedClients, serviceWorld } from '../support/records-fixtures';
+import type { GraphqlResult } from '../support/test-api';
+import { testApi } from '../support/test-api';
+
+/**
+ * Issue 18's round-trip budgets: how many DynamoDB calls a request waits for one after another (calls in flight
+ * together count once), login lookup included. Client read ≤ 2, note write ≤ 2, caseload of 50 with latest notes
+ * ≤ 3. Measured in a warm process (JWKS and keys cached), one request at a time.
+ */
+
+const CLIENT_READ =
+  'query ($id: ID!) { serviceUser(id: $id) { id reference name dateOfBirth postcode phone caseStatus } }';
+const CASELOAD = `{ caseload(first: 50) { edges { node {
+  id name phone latestNote { id kind recordedAt ... on CareNote { body } } } } } }`;
+const NOTE_WRITE = 'mutation ($input: RecordNoteInput!) { recordNote(input: $input) { id kind recordedAt } }';
+
+describe('sequential DynamoDB round trips of the hot path', () => {
+  const api = testApi();
+  let worker: Person;
+  let clientId: string;
+
+  beforeAll(async () => {
+    const world = await serviceWorld(api);
+    worker = await addStaff(api, world.org, ['SUPPORT_WORKER']);
+    const clients = await seedClients(api, world.org.orgId, world.serviceId, 50, {
+      allocateTo: worker.staffId,
+      notes: [{ kind: 'DAILY_SUPPORT', body: (i) => `Evening visit ${i}`, authorId: worker.staffId }],
+    });
+    clientId = clients[0]?.globalId ?? '';
+    // Warm the caches a process fills once (JWKS, branch key, tenant clients) and this worker's subject keys.
+    expectNoErrors(await api.graphql(CASELOAD, { token: worker.token }));
+  });
+
+  async function measured(query: string, variables?: Record<string, unknown>) {
+    api.services.counters.reset();
+    const result: GraphqlResult<unknown> = await api.graphql(query, { token: worker.token, variables });
+    const spans = api.services.counters.spans().filter((span) => span.service === 'DynamoDB');
+    expectNoErrors(result);
+    return { result, spans, sequential: sequentialRoundTrips(spans) };
+  }
+
+  const timeline = (spans: readonly CallSpan[]) => {
+    const origin = spans[0]?.startedAt ?? 0;
+    return spans
+      .map(
+        (span) =>
+          `${span.operation} ${(span.startedAt - origin).toFixed(1)}–${(span.endedAt - origin).toFixed(1)} ms`,
+      )
+      .join('; ');
+  };
+
+  it('reads a client in at most 2', async () => {
+    const { spans, sequential } = await measured(CLIENT_READ, { id: clientId });
+    expect(sequential, timeline(spans)).toBeLessThanOrEqual(2);
+  });
+});
