@@ -221,6 +221,11 @@ function noBatchingPlugin(): Plugin<ConfideContext> {
 /**
  * Caps the request body: a declared `Content-Length` over the cap is refused before reading; a body without one
  * (chunked) is counted while it is read and refused as soon as it passes the cap.
+ *
+ * A declared length within the cap is trusted and the body goes to yoga's parser untouched, with no counting stream
+ * and no second Request (issue 18, decision 0038). The transports make the declaration true: Node's HTTP server
+ * (the local server) frames the body by its `Content-Length`, and the Lambda adapter sets it to the length of the
+ * body API Gateway delivered, replacing the caller's.
  */
 function bodyLimitPlugin(maxBytes: number): Plugin<ConfideContext> {
   const tooLarge = () =>
@@ -232,7 +237,10 @@ function bodyLimitPlugin(maxBytes: number): Plugin<ConfideContext> {
   return {
     onRequestParse({ request, requestParser, setRequestParser, fetchAPI }) {
       const declared = request.headers.get('content-length');
-      if (declared !== null && /^\d+$/.test(declared) && Number(declared) > maxBytes) throw tooLarge();
+      if (declared !== null && /^\d+$/.test(declared)) {
+        if (Number(declared) > maxBytes) throw tooLarge();
+        return;
+      }
       if (!requestParser || !request.body) return;
       const parse = requestParser;
       setRequestParser((incoming) => {

@@ -52,6 +52,9 @@ export function createConfideYoga(services: ConfideServices, options: ConfideYog
       : false,
     ...(options.graphiql ? { renderGraphiQL: options.graphiql.render } : {}),
     landingPage: false,
+    // The body cap is hardening.ts' (a 413 with `protection: maxBodyBytes`). yoga's own 25 MB cap would put every
+    // body through a second counting stream and a second Request, even one whose Content-Length it has just checked.
+    maxRequestBodySize: false,
     // A registered document may be named by id instead of sent in full (trusted documents, decision 0036).
     extraParamNames: ['documentId'],
     logging: yogaLogger(options.logger ?? createApiLogger(services.config.stage)),

@@ -6,8 +6,8 @@ export interface FetchServer {
 }
 
 /**
- * Turns an API Gateway HTTP API (payload v2) event into a fetch Request, runs it, and turns the Response back
- * into the structured result API Gateway expects. The event goes to the server as `event`: its
+ * Turns an API Gateway HTTP API (payload v2) event into a fetch Request, with `Content-Length` the delivered body's
+ * length, runs it, and turns the Response back into the structured result API Gateway expects. The event goes to the server as `event`: its
  * `requestContext.requestId` is the request id the audit records (issue 17 item 2).
  */
 export async function handleHttpApiEvent(
@@ -23,13 +23,12 @@ export async function handleHttpApiEvent(
   if (event.cookies?.length) headers.set('cookie', event.cookies.join('; '));
   const method = event.requestContext.http.method;
   const hasBody = method !== 'GET' && method !== 'HEAD' && event.body !== undefined;
-  const request = new Request(url, {
-    method,
-    headers,
-    ...(hasBody
-      ? { body: event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64') : event.body }
-      : {}),
-  });
+  const body = hasBody ? Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8') : undefined;
+  // The length of the body as delivered, not as the caller declared it: the body-size cap trusts this header and
+  // skips counting the bytes when it is present (hardening.ts).
+  if (body) headers.set('content-length', String(body.byteLength));
+  else headers.delete('content-length');
+  const request = new Request(url, { method, headers, ...(body ? { body } : {}) });
   const response = await server.fetch(request, { event, lambdaContext });
   const responseHeaders: Record<string, string> = {};
   response.headers.forEach((value, name) => {
