@@ -16,7 +16,6 @@ const CLIENT_READ =
   'query ($id: ID!) { serviceUser(id: $id) { id reference name dateOfBirth postcode phone caseStatus } }';
 const CASELOAD = `{ caseload(first: 50) { edges { node {
   id name phone latestNote { id kind recordedAt ... on CareNote { body } } } } } }`;
-const NOTE_WRITE = 'mutation ($input: RecordNoteInput!) { recordNote(input: $input) { id kind recordedAt } }';
 
 describe('sequential DynamoDB round trips of the hot path', () => {
   const api = testApi();
