@@ -16,6 +16,7 @@ const CLIENT_READ =
   'query ($id: ID!) { serviceUser(id: $id) { id reference name dateOfBirth postcode phone caseStatus } }';
 const CASELOAD = `{ caseload(first: 50) { edges { node {
   id name phone latestNote { id kind recordedAt ... on CareNote { body } } } } } }`;
+const NOTE_WRITE = 'mutation ($input: RecordNoteInput!) { recordNote(input: $input) { id kind recordedAt } }';
 
 describe('sequential DynamoDB round trips of the hot path', () => {
   const api = testApi();
@@ -54,6 +55,13 @@ describe('sequential DynamoDB round trips of the hot path', () => {
 
   it('reads a client in at most 2', async () => {
     const { spans, sequential } = await measured(CLIENT_READ, { id: clientId });
+    expect(sequential, timeline(spans)).toBeLessThanOrEqual(2);
+  });
+
+  it('writes a note in at most 2', async () => {
+    const { spans, sequential } = await measured(NOTE_WRITE, {
+      input: { serviceUserId: clientId, kind: 'DAILY_SUPPORT', body: 'Morning visit, all well' },
+    });
     expect(sequential, timeline(spans)).toBeLessThanOrEqual(2);
   });
 });

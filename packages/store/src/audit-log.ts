@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { QueryCommandInput } from '@aws-sdk/client-dynamodb';
+import { type QueryCommandInput, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   addYears,
   type Classification,
@@ -117,6 +117,56 @@ export interface AuditChainKeys {
   subjectKeys(orgId: OrgId, subjectIds: readonly string[]): Promise<Map<string, SubjectKey>>;
 }
 
+/** How a request's events are written. */
+export interface AuditWriteOptions {
+  /** Write calls this write may use, a retry on another chain included (default: the request's whole budget). */
+  readonly maxCalls?: number;
+  /** The organisation's audit retention rule in force (8 years by default). */
+  readonly retentionYears?: number | undefined;
+  /** Where the subjects' keys come from (the request's loader); by default the key table. */
+  readonly purposeKeys?: PurposeKeys | undefined;
+}
+
+/**
+ * Events split into transactional calls, the last one leaving room for `reserved` items of a change: the events
+ * that record a change are the newest, so they are the ones that travel with it.
+ */
+function chunksEndingWithRoom<T>(events: readonly T[], reserved: number): T[][] {
+  const lastSize = Math.min(events.length, EVENTS_PER_CALL - reserved);
+  const before = events.slice(0, events.length - lastSize);
+  const chunks: T[][] = [];
+  for (let start = 0; start < before.length; start += EVENTS_PER_CALL) {
+    chunks.push(before.slice(start, start + EVENTS_PER_CALL));
+  }
+  chunks.push(events.slice(events.length - lastSize));
+  return chunks;
+}
+
+/**
+ * A transactional call. With a change in it, a cancellation for a concurrent transaction on the change's own items
+ * (a retry of the same note arriving at once) is a refusal of the change like a failed condition, not a fault.
+ */
+async function transactWithChange(
+  gateway: TenantTable,
+  changeItems: number,
+  items: readonly TenantTransactItem[],
+): Promise<TransactResult> {
+  try {
+    return await gateway.transactWrite(items);
+  } catch (error) {
+    if (changeItems === 0 || !(error instanceof TransactionCanceledException)) throw error;
+    const reasons = (error.CancellationReasons ?? []).map((reason) => reason.Code);
+    if (!refusedChange({ written: false, reasons }, changeItems)) throw error;
+    return { written: false, reasons };
+  }
+}
+
+/** Whether a cancelled call was refused by a condition of its first `changeItems` items (the change's own). */
+function refusedChange(result: TransactResult, changeItems: number): boolean {
+  if (result.written || changeItems === 0) return false;
+  return result.reasons.slice(0, changeItems).some((code) => code !== undefined && code !== 'None');
+}
+
 /** Chains this process is writing to, per table and organisation, shared by every AuditLog of the process. */
 const leasesByOrganisation = new Map<string, ChainLeases>();
 function leasesFor(table: string, orgId: string): ChainLeases {
@@ -156,19 +206,41 @@ export class AuditLog {
    * chain included, and returns how many it used. Each event expires `retentionYears` (the organisation's audit
    * rule; 8 by default) after it happened, or with the event before it in its chain if that is later.
    */
-  async write(
+  async write(events: readonly AuditEvent[], options: AuditWriteOptions = {}): Promise<number> {
+    return (await this.#append(events, [], options)).calls;
+  }
+
+  /**
+   * Writes a request's events and a change in the same transaction (issue 18: a note and its audit are one round
+   * trip), so the change is made only with the events that record it, and the events recording it are written
+   * only with the change. Earlier events that do not fit beside the change go first, in calls of their own. When a
+   * condition of the change refuses it (a note already written, a record gone), nothing of that last call is
+   * written: `changed` is false and `unwritten` counts the trailing events left for the caller to write later.
+   * Throws, changing nothing, when the audit cannot be written.
+   */
+  async writeWithChange(
     events: readonly AuditEvent[],
-    options: {
-      maxCalls?: number;
-      retentionYears?: number | undefined;
-      /** Where the subjects' keys come from (the request's loader); by default the key table. */
-      purposeKeys?: PurposeKeys | undefined;
-    } = {},
-  ): Promise<number> {
+    change: readonly TenantTransactItem[],
+    options: AuditWriteOptions = {},
+  ): Promise<{ calls: number; changed: boolean; unwritten: number }> {
+    if (change.length === 0 || change.length >= EVENTS_PER_CALL) {
+      throw new Error('A change written with its audit takes 1 to 98 items.');
+    }
+    if (events.length === 0) throw new Error('A change is written only with the events that record it.');
+    return this.#append(events, change, options);
+  }
+
+  async #append(
+    events: readonly AuditEvent[],
+    change: readonly TenantTransactItem[],
+    options: AuditWriteOptions,
+  ): Promise<{ calls: number; changed: boolean; unwritten: number }> {
     const first = events[0];
-    if (!first) return 0;
+    if (!first) return { calls: 0, changed: false, unwritten: 0 };
     const budget = Math.min(options.maxCalls ?? MAX_AUDIT_CALLS_PER_REQUEST, MAX_AUDIT_CALLS_PER_REQUEST);
-    if (events.length > EVENTS_PER_CALL * budget) throw new Error('Too many audit events for one request.');
+    if (events.length + change.length > EVENTS_PER_CALL * budget) {
+      throw new Error('Too many audit events for one request.');
+    }
     if (events.some((event) => event.orgId !== first.orgId)) {
       throw new Error('One request’s audit events belong to one organisation.');
     }
@@ -183,24 +255,31 @@ export class AuditLog {
     const expiryOf = (event: StoredAuditEvent) => toEpochSeconds(addYears(new Date(event.at), years));
     const key = chainKeyFrom(await this.keys.beaconKey(scope.orgId), scope.orgId);
     const leases = this.leases(scope.orgId);
+    const chunks = chunksEndingWithRoom(stored, change.length);
     let lease = await this.#lease(scope, key, leases);
     let held = true;
     try {
-      const chunks: StoredAuditEvent[][] = [];
-      for (let start = 0; start < stored.length; start += EVENTS_PER_CALL) {
-        chunks.push(stored.slice(start, start + EVENTS_PER_CALL));
-      }
       let calls = 0;
       for (const [index, chunk] of chunks.entries()) {
+        // The change travels in the last call, with the events that record it.
+        const withChange = index === chunks.length - 1 ? change : [];
         for (;;) {
           calls++;
           const next = extendChain(key, lease.head, chunk, expiryOf);
-          const result = await gateway.transactWrite(
-            this.#chunkWrites(scope, key, chunk, next.links, lease.head, next.head),
-          );
+          const result = await transactWithChange(gateway, withChange.length, [
+            ...withChange,
+            ...this.#chunkWrites(scope, key, chunk, next.links, lease.head, next.head),
+          ]);
           if (result.written) {
             lease = { shard: lease.shard, head: next.head };
             break;
+          }
+          if (refusedChange(result, withChange.length)) {
+            // The change's own condition refused it: nothing of this call was written. The chain's head stands
+            // unless another process also moved it.
+            const headMoved = result.reasons.at(-1) === 'ConditionalCheckFailed';
+            leases.release(lease.shard, headMoved ? undefined : lease.head, headMoved);
+            return { calls, changed: false, unwritten: chunk.length };
           }
           // Another process extended this chain since its head was read. Leave the chain to it and retry on
           // another, if the budget still covers this chunk and the ones after it.
@@ -215,7 +294,7 @@ export class AuditLog {
         }
       }
       leases.release(lease.shard, lease.head);
-      return calls;
+      return { calls, changed: change.length > 0, unwritten: 0 };
     } catch (error) {
       if (held && error instanceof PoisonedHeadError) leases.poison(lease.shard);
       else if (held) leases.release(lease.shard, undefined, true);

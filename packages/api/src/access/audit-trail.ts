@@ -6,6 +6,7 @@ import {
   MAX_AUDIT_CALLS_PER_REQUEST,
   type PlatformAuditLog,
   type PurposeKeys,
+  type TenantTransactItem,
 } from '@confide/store';
 import type { Authenticated } from '../authentication';
 
@@ -52,6 +53,7 @@ export class AuditTrail {
   /** Audit write calls used so far: the request's budget is MAX_AUDIT_CALLS_PER_REQUEST. */
   #calls = 0;
   #failure: unknown;
+  #changeCommits = 0;
   /** Operations whose refusal was already written by an earlier flush of this request. */
   readonly #deniedWritten = new Set<string>();
 
@@ -113,11 +115,6 @@ export class AuditTrail {
   }
 
   /**
-   * Writes everything recorded since the last flush; throws when the write fails, so the caller can withhold
-   * the response (or, before a data write, change nothing). A flush before a data write keeps one write call of
-   * the budget for the `final` flush after execution (a retry on another audit chain is only made within budget).
-   */
-  /**
    * Records a change and writes it (with everything recorded so far) before the change is made: if the audit
    * cannot be written this throws, and the caller changes nothing.
    */
@@ -126,20 +123,50 @@ export class AuditTrail {
     await this.flush();
   }
 
+  /**
+   * Writes everything recorded since the last flush; throws when the write fails, so the caller can withhold
+   * the response (or, before a data write, change nothing). A flush before a data write keeps one write call of
+   * the budget for the `final` flush after execution (a retry on another audit chain is only made within budget).
+   */
   async flush(options: { final?: boolean } = {}): Promise<void> {
+    await this.#write(options.final ?? false);
+  }
+
+  /**
+   * Writes a change in the same transaction as everything recorded so far, the change's own event included (issue
+   * 18: one round trip for a note and its audit). Returns whether the change's conditions let it through; when they
+   * did not, nothing of it was written and its events wait for the final flush (a retry returning the note held is
+   * still a recorded write). Throws, changing nothing, when the audit cannot be written.
+   */
+  async commitWithChange(change: readonly TenantTransactItem[]): Promise<boolean> {
+    this.#changeCommits += 1;
+    return this.#write(false, change);
+  }
+
+  /** How many changes were handed to {@link commitWithChange}: an operation audited with its change must make one. */
+  get changeCommits(): number {
+    return this.#changeCommits;
+  }
+
+  async #write(final: boolean, change: readonly TenantTransactItem[] = []): Promise<boolean> {
     // Once a write failed, the request is withheld whatever follows: fail again without writing.
     if (this.#failure) throw this.#failure;
     const auth = this.caller();
-    if (this.#events.size === 0 || !auth) return;
+    if (this.#events.size === 0 || !auth) {
+      if (change.length > 0) throw new Error('A change is written only with the events that record it.');
+      return false;
+    }
     // A mutation flushes its WRITE event before changing anything, then the rest follows after execution:
     // each flush gets its own id space so event ids never collide.
     const batchId = this.#flushes === 0 ? this.requestId : `${this.requestId}-${this.#flushes}`;
     this.#flushes += 1;
-    const pending = [...this.#events.values()];
+    const pendingEntries = [...this.#events.entries()];
+    const pending = pendingEntries.map(([, event]) => event);
     for (const event of pending) if (event.action === 'DENIED') this.#deniedWritten.add(event.operation);
     this.#events.clear();
     const { principal } = auth;
     if (principal.kind === 'OPERATOR') {
+      if (change.length > 0) throw new Error('An operator’s events are not written with a tenant’s change.');
       try {
         for (const event of pending) {
           await this.platform?.record({
@@ -155,7 +182,7 @@ export class AuditTrail {
         this.#failure = error;
         throw error;
       }
-      return;
+      return false;
     }
     const at = this.now().toISOString();
     const actor = {
@@ -187,13 +214,23 @@ export class AuditTrail {
       ...(event.items.size > 0 ? { items: [...event.items].sort() } : {}),
     }));
     const left = MAX_AUDIT_CALLS_PER_REQUEST - this.#calls;
+    const writeOptions = {
+      maxCalls: Math.max(1, final ? left : left - 1),
+      // Each event is kept for the audit period in force when it is written (decision 0017).
+      retentionYears: auth.organisation?.retention.auditYears,
+      purposeKeys: this.purposeKeys,
+    };
     try {
-      this.#calls += await this.log.write(events, {
-        maxCalls: Math.max(1, options.final ? left : left - 1),
-        // Each event is kept for the audit period in force when it is written (decision 0017).
-        retentionYears: auth.organisation?.retention.auditYears,
-        purposeKeys: this.purposeKeys,
-      });
+      if (change.length === 0) {
+        this.#calls += await this.log.write(events, writeOptions);
+        return false;
+      }
+      const written = await this.log.writeWithChange(events, change, writeOptions);
+      this.#calls += written.calls;
+      // Events not written with a refused change wait, as recorded, for the next flush.
+      const unwritten = pendingEntries.slice(pendingEntries.length - written.unwritten);
+      for (const [key, event] of unwritten) this.#events.set(key, event);
+      return written.changed;
     } catch (error) {
       this.#failure = error;
       throw error;

@@ -71,6 +71,9 @@ export function withPrefetch<Args, Result>(
  * its arguments the policy needs, and when its audit event is written.
  * - `audit: 'before'`: the event is written before the resolver runs (a change: if the audit cannot be
  *   written, nothing changes);
+ * - `'with-change'`: the event is written in the same transaction as the change, which the resolver hands to
+ *   `context.access.audit.commitWithChange` (one round trip fewer than `'before'`, same guarantee: no change without
+ *   its event, and the event only with the change or, if the change's conditions refuse it, after execution);
  * - `'after'`: recorded when the resolver succeeds and written with the request's other events before the
  *   response leaves (a read);
  * - `'fields'`: the classified fields it returns record their own reads; only a refusal is recorded here.
@@ -87,7 +90,7 @@ export interface OperationOptions<Args> {
     context: ConfideContext,
     subject: OperationSubject,
   ) => ChangeFacts | Promise<ChangeFacts>;
-  readonly audit: 'before' | 'after' | 'fields';
+  readonly audit: 'before' | 'with-change' | 'after' | 'fields';
   /** The audit action of an allowed call: WRITE for mutations and READ for queries unless given. */
   readonly action?: AuditAction;
   /**
@@ -471,6 +474,8 @@ export class OperationPolicyPlugin<Types extends SchemaTypes> extends BasePlugin
       if (options.audit !== 'fields')
         for (const field of change?.fields ?? []) audit.record({ ...allowed, field });
       if (options.audit === 'before') await audit.recordBeforeChange(withFields(allowed));
+      if (options.audit === 'with-change') audit.record(withFields(allowed));
+      const commitsBefore = audit.changeCommits;
       let result: unknown;
       try {
         // The principal is also reachable by use cases the resolver calls (the provisioner signs for it).
@@ -491,6 +496,10 @@ export class OperationPolicyPlugin<Types extends SchemaTypes> extends BasePlugin
         throw error;
       }
       if (options.audit === 'after') audit.record(withFields(allowed));
+      if (options.audit === 'with-change' && audit.changeCommits === commitsBefore) {
+        // A resolver that changed something without its audit would break 'with-change''s promise: fail the request.
+        throw new Error(`${name} is audited with its change but made none through the audit trail.`);
+      }
       return result;
     };
 

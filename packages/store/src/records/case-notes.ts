@@ -144,13 +144,25 @@ export class CaseNotes {
     private readonly clock: Clock,
   ) {}
 
-  async record(scope: TenantScope, clientId: string, key: SubjectKey, note: NewCaseNote): Promise<CaseNote> {
+  /**
+   * Records a note and sets it as the client's latest, in one transaction. `commit` makes that transaction (by
+   * default alone; the API passes its audit trail's, so the note and the events recording it are one write) and
+   * says whether the note's own conditions let it through; it throws, having written nothing, when it cannot.
+   */
+  async record(
+    scope: TenantScope,
+    clientId: string,
+    key: SubjectKey,
+    note: NewCaseNote,
+    commit?: (items: readonly TenantTransactItem[]) => Promise<boolean>,
+  ): Promise<CaseNote> {
     const { item, noteId, pk, sk, digest } = this.#newItem(scope, clientId, key, note);
     const gateway = this.#gateway(scope);
-    const written = await transactionWritten(gateway, [
+    const writes: TenantTransactItem[] = [
       { Put: { Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
       latestNoteUpdate(pk, noteId),
-    ]);
+    ];
+    const written = commit ? await commit(writes) : await transactionWritten(gateway, writes);
     if (!written) {
       if (note.idempotencyKey) {
         const existing = await gateway.get({ pk, sk });

@@ -139,17 +139,21 @@ builder.mutationFields((t) => ({
       validate: async ({ input }, context) => {
         await noteContent(context, input);
       },
-      audit: 'before',
+      // The note, the profile's latest note and the events recording them are one transaction.
+      audit: 'with-change',
     },
     resolve: async (operation, { input }, context) => {
       const { client, scope } = operation;
       const content = await noteContent(context, input);
       const key = await context.access.clientKey(client);
-      const note = await context.services.caseNotes.record(scope, client.clientId, key, {
-        ...content,
-        authorId: operation.staff.staffId,
-        withheld: input.withheldFromSubject ?? false,
-      });
+      const audit = context.access.audit;
+      const note = await context.services.caseNotes.record(
+        scope,
+        client.clientId,
+        key,
+        { ...content, authorId: operation.staff.staffId, withheld: input.withheldFromSubject ?? false },
+        (change) => audit.commitWithChange(change),
+      );
       return { client, note };
     },
   }),
