@@ -1,0 +1,76 @@
+import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+import { currentSession } from './session';
+
+/** One error entry of a GraphQL response, with the API's stable code. */
+export interface ApiError {
+  readonly message: string;
+  readonly path?: readonly (string | number)[];
+  readonly code: string;
+}
+
+/** A response: the data (possibly partial: lists filter, fields refuse) and any errors, each with its code. */
+export interface ApiResult<TResult> {
+  readonly data: TResult | undefined;
+  readonly errors: readonly ApiError[];
+}
+
+/** The API the console calls: the same origin's /graphql, unless the build names another. */
+const endpoint = import.meta.env.VITE_CONFIDE_API_URL ?? '/graphql';
+
+/** Sends a typed document with the signed-in user's token. A network failure is an INTERNAL error, not a throw. */
+export async function execute<TResult, TVariables>(
+  document: DocumentTypeDecoration<TResult, TVariables>,
+  ...[variables]: TVariables extends Record<string, never> ? [] : [TVariables]
+): Promise<ApiResult<TResult>> {
+  const session = currentSession();
+  try {
+    const response = await fetch(endpoint, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/graphql-response+json, application/json',
+        ...(session ? { authorization: `Bearer ${session.token}` } : {}),
+      },
+      body: JSON.stringify({ query: String(document), variables: variables ?? {} }),
+    });
+    const body = (await response.json()) as {
+      data?: TResult | null;
+      errors?: { message: string; path?: (string | number)[]; extensions?: { code?: string } }[];
+    };
+    return {
+      data: body.data ?? undefined,
+      errors: (body.errors ?? []).map((error) => ({
+        message: error.message,
+        ...(error.path ? { path: error.path } : {}),
+        code: error.extensions?.code ?? 'INTERNAL',
+      })),
+    };
+  } catch {
+    return {
+      data: undefined,
+      errors: [{ message: 'The Confide API could not be reached.', code: 'INTERNAL' }],
+    };
+  }
+}
+
+/** The first error's words for a person, by code (the API's messages are for developers). */
+export function errorWords(errors: readonly ApiError[]): string | undefined {
+  const first = errors[0];
+  if (!first) return undefined;
+  switch (first.code) {
+    case 'UNAUTHENTICATED':
+      return 'Your sign-in has expired. Sign in again.';
+    case 'FORBIDDEN':
+      return 'Your role does not allow this.';
+    case 'NOT_FOUND':
+      return 'This item no longer exists, or is not yours to see.';
+    case 'CONFLICT':
+      return 'Someone else changed this first. Reload to see it as it is now.';
+    case 'POLICY_NOT_ACKNOWLEDGED':
+      return 'Sign the current confidentiality policy first.';
+    case 'BAD_USER_INPUT':
+      return `Please check what you entered: ${first.message}`;
+    default:
+      return 'Something went wrong. Try again in a moment.';
+  }
+}

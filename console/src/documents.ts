@@ -1,0 +1,286 @@
+import { graphql } from './gql';
+
+/** Every operation the console sends, typed by GraphQL Code Generator from schema/schema.graphql. */
+
+export const ViewerQuery = graphql(`
+  query ConsoleViewer {
+    me {
+      kind
+      roles
+      organisation { name }
+      staffMember { displayName handle }
+    }
+  }
+`);
+
+export const PendingBreakGlassReviewsQuery = graphql(`
+  query ConsolePendingBreakGlassReviews {
+    emergencyAccessReviews(status: "PENDING") {
+      id
+      reason
+      openedAt
+      until
+      serviceUserId
+      actor { displayName handle roles }
+    }
+  }
+`);
+
+export const BreakGlassWatchQuery = graphql(`
+  query ConsoleBreakGlassWatch {
+    emergencyAccessReport(status: "PENDING", first: 100) {
+      edges {
+        node {
+          reviewId
+          reason
+          openedAt
+          overdue
+          accessCount
+          serviceUserId
+          actor { displayName handle roles }
+        }
+      }
+    }
+  }
+`);
+
+export const PendingDisclosureReviewsQuery = graphql(`
+  query ConsolePendingDisclosureReviews {
+    disclosureReviews(status: PENDING) {
+      id
+      requestId
+      serviceUserId
+      legalBasis
+      openedAt
+      clientInformed
+    }
+  }
+`);
+
+export const DisclosureWorkQuery = graphql(`
+  query ConsoleDisclosureWork {
+    disclosureWorkQueue {
+      kind
+      requestId
+      serviceUserId
+      legalBasis
+      since
+      ageDays
+      urgent
+    }
+  }
+`);
+
+export const AccessAlertsQuery = graphql(`
+  query ConsoleAccessAlerts {
+    accessAlerts(first: 100) {
+      edges {
+        node {
+          id
+          rule
+          description
+          count
+          from
+          to
+          reviewId
+          staffId
+          actor { displayName handle roles }
+        }
+      }
+    }
+  }
+`);
+
+export const BreachesQuery = graphql(`
+  query ConsoleBreaches($first: Int!) {
+    breachesConnection(first: $first) {
+      edges {
+        node {
+          id
+          nature
+          source
+          categories
+          approximateSubjects
+          discoveredAt
+          regulatorDeadline
+          regulatorNotifiedAt
+          reportable
+          containment
+          overdue
+          version
+        }
+      }
+    }
+  }
+`);
+
+export const SubjectAccessRequestsQuery = graphql(`
+  query ConsoleSubjectAccessRequests {
+    subjectAccessRequestsConnection(first: 100) {
+      edges {
+        node {
+          id
+          receivedOn
+          deadline
+          status
+          overdue
+          serviceUserId
+        }
+      }
+    }
+  }
+`);
+
+export const BreakGlassReviewQuery = graphql(`
+  query ConsoleBreakGlassReview {
+    emergencyAccessReviews {
+      id
+      reason
+      detail
+      openedAt
+      until
+      status
+      outcome
+      serviceUserId
+      actor { displayName handle roles }
+    }
+  }
+`);
+
+export const CompleteBreakGlassReviewMutation = graphql(`
+  mutation ConsoleCompleteBreakGlassReview($reviewId: ID!, $outcome: ReviewOutcome!) {
+    completeEmergencyAccessReview(reviewId: $reviewId, outcome: $outcome) {
+      id
+      status
+      outcome
+    }
+  }
+`);
+
+export const DecideDisclosureRequestMutation = graphql(`
+  mutation ConsoleDecideDisclosureRequest(
+    $serviceUserId: ID!
+    $requestId: String!
+    $approve: Boolean!
+    $reasoning: String!
+  ) {
+    decideDisclosureRequest(
+      serviceUserId: $serviceUserId
+      requestId: $requestId
+      approve: $approve
+      reasoning: $reasoning
+    ) {
+      kind
+    }
+  }
+`);
+
+export const EscalateDisclosureRequestMutation = graphql(`
+  mutation ConsoleEscalateDisclosureRequest($serviceUserId: ID!, $requestId: String!, $reasoning: String!) {
+    escalateDisclosureRequest(serviceUserId: $serviceUserId, requestId: $requestId, reasoning: $reasoning) {
+      kind
+    }
+  }
+`);
+
+export const AcknowledgeDisclosureWorkMutation = graphql(`
+  mutation ConsoleAcknowledgeDisclosureWork($serviceUserId: ID!, $requestId: String!) {
+    acknowledgeDisclosureWork(serviceUserId: $serviceUserId, requestId: $requestId) {
+      kind
+    }
+  }
+`);
+
+export const CompleteDisclosureReviewMutation = graphql(`
+  mutation ConsoleCompleteDisclosureReview(
+    $reviewId: ID!
+    $outcome: DisclosureReviewOutcome!
+    $notes: String!
+  ) {
+    completeDisclosureReview(reviewId: $reviewId, outcome: $outcome, notes: $notes) {
+      id
+      status
+      outcome
+    }
+  }
+`);
+
+export const AssessBreachMutation = graphql(`
+  mutation ConsoleAssessBreach(
+    $breachId: ID!
+    $expectedVersion: Int!
+    $reportable: Boolean!
+    $regulatorNotifiedAt: DateTime
+  ) {
+    assessBreach(
+      breachId: $breachId
+      expectedVersion: $expectedVersion
+      reportable: $reportable
+      regulatorNotifiedAt: $regulatorNotifiedAt
+    ) {
+      id
+      reportable
+      regulatorNotifiedAt
+      version
+    }
+  }
+`);
+
+export const PersonAccessLogQuery = graphql(`
+  query ConsolePersonAccessLog($serviceUserId: ID!) {
+    accessLog(serviceUserId: $serviceUserId, first: 200) {
+      edges {
+        node {
+          id
+          at
+          action
+          outcome
+          operation
+          classifications
+          purpose
+          relationship
+          emergency
+          actor { displayName handle roles who }
+        }
+      }
+    }
+  }
+`);
+
+export const DisclosureRegisterQuery = graphql(`
+  query ConsoleDisclosureRegister($from: DateTime!) {
+    disclosureReport(from: $from, first: 200) {
+      edges {
+        node {
+          id
+          at
+          operation
+          purpose
+          classifications
+          actor { displayName handle roles }
+        }
+      }
+    }
+  }
+`);
+
+export const StaffAccessQuery = graphql(`
+  query ConsoleStaffAccess($staffId: ID!) {
+    staffAccessReport(staffId: $staffId, first: 200) {
+      edges {
+        node {
+          id
+          at
+          action
+          outcome
+          operation
+          classifications
+          purpose
+          relationship
+          emergency
+          actor { displayName handle roles who }
+        }
+      }
+    }
+  }
+`);

@@ -1,0 +1,134 @@
+/* eslint-disable */
+import * as types from './graphql';
+
+
+
+/**
+ * Map of all GraphQL operations in the project.
+ *
+ * This map has several performance disadvantages:
+ * 1. It is not tree-shakeable, so it will include all operations in the project.
+ * 2. It is not minifiable, so the string of a GraphQL query will be multiple times inside the bundle.
+ * 3. It does not support dead code elimination, so it will add unused operations.
+ *
+ * Therefore it is highly recommended to use the babel or swc plugin for production.
+ * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
+ */
+type Documents = {
+    "\n  query ConsoleViewer {\n    me {\n      kind\n      roles\n      organisation { name }\n      staffMember { displayName handle }\n    }\n  }\n": typeof types.ConsoleViewerDocument,
+    "\n  query ConsolePendingBreakGlassReviews {\n    emergencyAccessReviews(status: \"PENDING\") {\n      id\n      reason\n      openedAt\n      until\n      serviceUserId\n      actor { displayName handle roles }\n    }\n  }\n": typeof types.ConsolePendingBreakGlassReviewsDocument,
+    "\n  query ConsoleBreakGlassWatch {\n    emergencyAccessReport(status: \"PENDING\", first: 100) {\n      edges {\n        node {\n          reviewId\n          reason\n          openedAt\n          overdue\n          accessCount\n          serviceUserId\n          actor { displayName handle roles }\n        }\n      }\n    }\n  }\n": typeof types.ConsoleBreakGlassWatchDocument,
+    "\n  query ConsolePendingDisclosureReviews {\n    disclosureReviews(status: PENDING) {\n      id\n      requestId\n      serviceUserId\n      legalBasis\n      openedAt\n      clientInformed\n    }\n  }\n": typeof types.ConsolePendingDisclosureReviewsDocument,
+    "\n  query ConsoleDisclosureWork {\n    disclosureWorkQueue {\n      kind\n      requestId\n      serviceUserId\n      legalBasis\n      since\n      ageDays\n      urgent\n    }\n  }\n": typeof types.ConsoleDisclosureWorkDocument,
+    "\n  query ConsoleAccessAlerts {\n    accessAlerts(first: 100) {\n      edges {\n        node {\n          id\n          rule\n          description\n          count\n          from\n          to\n          reviewId\n          staffId\n          actor { displayName handle roles }\n        }\n      }\n    }\n  }\n": typeof types.ConsoleAccessAlertsDocument,
+    "\n  query ConsoleBreaches($first: Int!) {\n    breachesConnection(first: $first) {\n      edges {\n        node {\n          id\n          nature\n          source\n          categories\n          approximateSubjects\n          discoveredAt\n          regulatorDeadline\n          regulatorNotifiedAt\n          reportable\n          containment\n          overdue\n          version\n        }\n      }\n    }\n  }\n": typeof types.ConsoleBreachesDocument,
+    "\n  query ConsoleSubjectAccessRequests {\n    subjectAccessRequestsConnection(first: 100) {\n      edges {\n        node {\n          id\n          receivedOn\n          deadline\n          status\n          overdue\n          serviceUserId\n        }\n      }\n    }\n  }\n": typeof types.ConsoleSubjectAccessRequestsDocument,
+    "\n  query ConsoleBreakGlassReview {\n    emergencyAccessReviews {\n      id\n      reason\n      detail\n      openedAt\n      until\n      status\n      outcome\n      serviceUserId\n      actor { displayName handle roles }\n    }\n  }\n": typeof types.ConsoleBreakGlassReviewDocument,
+    "\n  mutation ConsoleCompleteBreakGlassReview($reviewId: ID!, $outcome: ReviewOutcome!) {\n    completeEmergencyAccessReview(reviewId: $reviewId, outcome: $outcome) {\n      id\n      status\n      outcome\n    }\n  }\n": typeof types.ConsoleCompleteBreakGlassReviewDocument,
+    "\n  mutation ConsoleDecideDisclosureRequest(\n    $serviceUserId: ID!\n    $requestId: String!\n    $approve: Boolean!\n    $reasoning: String!\n  ) {\n    decideDisclosureRequest(\n      serviceUserId: $serviceUserId\n      requestId: $requestId\n      approve: $approve\n      reasoning: $reasoning\n    ) {\n      kind\n    }\n  }\n": typeof types.ConsoleDecideDisclosureRequestDocument,
+    "\n  mutation ConsoleEscalateDisclosureRequest($serviceUserId: ID!, $requestId: String!, $reasoning: String!) {\n    escalateDisclosureRequest(serviceUserId: $serviceUserId, requestId: $requestId, reasoning: $reasoning) {\n      kind\n    }\n  }\n": typeof types.ConsoleEscalateDisclosureRequestDocument,
+    "\n  mutation ConsoleAcknowledgeDisclosureWork($serviceUserId: ID!, $requestId: String!) {\n    acknowledgeDisclosureWork(serviceUserId: $serviceUserId, requestId: $requestId) {\n      kind\n    }\n  }\n": typeof types.ConsoleAcknowledgeDisclosureWorkDocument,
+    "\n  mutation ConsoleCompleteDisclosureReview(\n    $reviewId: ID!\n    $outcome: DisclosureReviewOutcome!\n    $notes: String!\n  ) {\n    completeDisclosureReview(reviewId: $reviewId, outcome: $outcome, notes: $notes) {\n      id\n      status\n      outcome\n    }\n  }\n": typeof types.ConsoleCompleteDisclosureReviewDocument,
+    "\n  mutation ConsoleAssessBreach(\n    $breachId: ID!\n    $expectedVersion: Int!\n    $reportable: Boolean!\n    $regulatorNotifiedAt: DateTime\n  ) {\n    assessBreach(\n      breachId: $breachId\n      expectedVersion: $expectedVersion\n      reportable: $reportable\n      regulatorNotifiedAt: $regulatorNotifiedAt\n    ) {\n      id\n      reportable\n      regulatorNotifiedAt\n      version\n    }\n  }\n": typeof types.ConsoleAssessBreachDocument,
+    "\n  query ConsolePersonAccessLog($serviceUserId: ID!) {\n    accessLog(serviceUserId: $serviceUserId, first: 200) {\n      edges {\n        node {\n          id\n          at\n          action\n          outcome\n          operation\n          classifications\n          purpose\n          relationship\n          emergency\n          actor { displayName handle roles who }\n        }\n      }\n    }\n  }\n": typeof types.ConsolePersonAccessLogDocument,
+    "\n  query ConsoleDisclosureRegister($from: DateTime!) {\n    disclosureReport(from: $from, first: 200) {\n      edges {\n        node {\n          id\n          at\n          operation\n          purpose\n          classifications\n          actor { displayName handle roles }\n        }\n      }\n    }\n  }\n": typeof types.ConsoleDisclosureRegisterDocument,
+    "\n  query ConsoleStaffAccess($staffId: ID!) {\n    staffAccessReport(staffId: $staffId, first: 200) {\n      edges {\n        node {\n          id\n          at\n          action\n          outcome\n          operation\n          classifications\n          purpose\n          relationship\n          emergency\n          actor { displayName handle roles who }\n        }\n      }\n    }\n  }\n": typeof types.ConsoleStaffAccessDocument,
+};
+const documents: Documents = {
+    "\n  query ConsoleViewer {\n    me {\n      kind\n      roles\n      organisation { name }\n      staffMember { displayName handle }\n    }\n  }\n": types.ConsoleViewerDocument,
+    "\n  query ConsolePendingBreakGlassReviews {\n    emergencyAccessReviews(status: \"PENDING\") {\n      id\n      reason\n      openedAt\n      until\n      serviceUserId\n      actor { displayName handle roles }\n    }\n  }\n": types.ConsolePendingBreakGlassReviewsDocument,
+    "\n  query ConsoleBreakGlassWatch {\n    emergencyAccessReport(status: \"PENDING\", first: 100) {\n      edges {\n        node {\n          reviewId\n          reason\n          openedAt\n          overdue\n          accessCount\n          serviceUserId\n          actor { displayName handle roles }\n        }\n      }\n    }\n  }\n": types.ConsoleBreakGlassWatchDocument,
+    "\n  query ConsolePendingDisclosureReviews {\n    disclosureReviews(status: PENDING) {\n      id\n      requestId\n      serviceUserId\n      legalBasis\n      openedAt\n      clientInformed\n    }\n  }\n": types.ConsolePendingDisclosureReviewsDocument,
+    "\n  query ConsoleDisclosureWork {\n    disclosureWorkQueue {\n      kind\n      requestId\n      serviceUserId\n      legalBasis\n      since\n      ageDays\n      urgent\n    }\n  }\n": types.ConsoleDisclosureWorkDocument,
+    "\n  query ConsoleAccessAlerts {\n    accessAlerts(first: 100) {\n      edges {\n        node {\n          id\n          rule\n          description\n          count\n          from\n          to\n          reviewId\n          staffId\n          actor { displayName handle roles }\n        }\n      }\n    }\n  }\n": types.ConsoleAccessAlertsDocument,
+    "\n  query ConsoleBreaches($first: Int!) {\n    breachesConnection(first: $first) {\n      edges {\n        node {\n          id\n          nature\n          source\n          categories\n          approximateSubjects\n          discoveredAt\n          regulatorDeadline\n          regulatorNotifiedAt\n          reportable\n          containment\n          overdue\n          version\n        }\n      }\n    }\n  }\n": types.ConsoleBreachesDocument,
+    "\n  query ConsoleSubjectAccessRequests {\n    subjectAccessRequestsConnection(first: 100) {\n      edges {\n        node {\n          id\n          receivedOn\n          deadline\n          status\n          overdue\n          serviceUserId\n        }\n      }\n    }\n  }\n": types.ConsoleSubjectAccessRequestsDocument,
+    "\n  query ConsoleBreakGlassReview {\n    emergencyAccessReviews {\n      id\n      reason\n      detail\n      openedAt\n      until\n      status\n      outcome\n      serviceUserId\n      actor { displayName handle roles }\n    }\n  }\n": types.ConsoleBreakGlassReviewDocument,
+    "\n  mutation ConsoleCompleteBreakGlassReview($reviewId: ID!, $outcome: ReviewOutcome!) {\n    completeEmergencyAccessReview(reviewId: $reviewId, outcome: $outcome) {\n      id\n      status\n      outcome\n    }\n  }\n": types.ConsoleCompleteBreakGlassReviewDocument,
+    "\n  mutation ConsoleDecideDisclosureRequest(\n    $serviceUserId: ID!\n    $requestId: String!\n    $approve: Boolean!\n    $reasoning: String!\n  ) {\n    decideDisclosureRequest(\n      serviceUserId: $serviceUserId\n      requestId: $requestId\n      approve: $approve\n      reasoning: $reasoning\n    ) {\n      kind\n    }\n  }\n": types.ConsoleDecideDisclosureRequestDocument,
+    "\n  mutation ConsoleEscalateDisclosureRequest($serviceUserId: ID!, $requestId: String!, $reasoning: String!) {\n    escalateDisclosureRequest(serviceUserId: $serviceUserId, requestId: $requestId, reasoning: $reasoning) {\n      kind\n    }\n  }\n": types.ConsoleEscalateDisclosureRequestDocument,
+    "\n  mutation ConsoleAcknowledgeDisclosureWork($serviceUserId: ID!, $requestId: String!) {\n    acknowledgeDisclosureWork(serviceUserId: $serviceUserId, requestId: $requestId) {\n      kind\n    }\n  }\n": types.ConsoleAcknowledgeDisclosureWorkDocument,
+    "\n  mutation ConsoleCompleteDisclosureReview(\n    $reviewId: ID!\n    $outcome: DisclosureReviewOutcome!\n    $notes: String!\n  ) {\n    completeDisclosureReview(reviewId: $reviewId, outcome: $outcome, notes: $notes) {\n      id\n      status\n      outcome\n    }\n  }\n": types.ConsoleCompleteDisclosureReviewDocument,
+    "\n  mutation ConsoleAssessBreach(\n    $breachId: ID!\n    $expectedVersion: Int!\n    $reportable: Boolean!\n    $regulatorNotifiedAt: DateTime\n  ) {\n    assessBreach(\n      breachId: $breachId\n      expectedVersion: $expectedVersion\n      reportable: $reportable\n      regulatorNotifiedAt: $regulatorNotifiedAt\n    ) {\n      id\n      reportable\n      regulatorNotifiedAt\n      version\n    }\n  }\n": types.ConsoleAssessBreachDocument,
+    "\n  query ConsolePersonAccessLog($serviceUserId: ID!) {\n    accessLog(serviceUserId: $serviceUserId, first: 200) {\n      edges {\n        node {\n          id\n          at\n          action\n          outcome\n          operation\n          classifications\n          purpose\n          relationship\n          emergency\n          actor { displayName handle roles who }\n        }\n      }\n    }\n  }\n": types.ConsolePersonAccessLogDocument,
+    "\n  query ConsoleDisclosureRegister($from: DateTime!) {\n    disclosureReport(from: $from, first: 200) {\n      edges {\n        node {\n          id\n          at\n          operation\n          purpose\n          classifications\n          actor { displayName handle roles }\n        }\n      }\n    }\n  }\n": types.ConsoleDisclosureRegisterDocument,
+    "\n  query ConsoleStaffAccess($staffId: ID!) {\n    staffAccessReport(staffId: $staffId, first: 200) {\n      edges {\n        node {\n          id\n          at\n          action\n          outcome\n          operation\n          classifications\n          purpose\n          relationship\n          emergency\n          actor { displayName handle roles who }\n        }\n      }\n    }\n  }\n": types.ConsoleStaffAccessDocument,
+};
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleViewer {\n    me {\n      kind\n      roles\n      organisation { name }\n      staffMember { displayName handle }\n    }\n  }\n"): typeof import('./graphql').ConsoleViewerDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsolePendingBreakGlassReviews {\n    emergencyAccessReviews(status: \"PENDING\") {\n      id\n      reason\n      openedAt\n      until\n      serviceUserId\n      actor { displayName handle roles }\n    }\n  }\n"): typeof import('./graphql').ConsolePendingBreakGlassReviewsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleBreakGlassWatch {\n    emergencyAccessReport(status: \"PENDING\", first: 100) {\n      edges {\n        node {\n          reviewId\n          reason\n          openedAt\n          overdue\n          accessCount\n          serviceUserId\n          actor { displayName handle roles }\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').ConsoleBreakGlassWatchDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsolePendingDisclosureReviews {\n    disclosureReviews(status: PENDING) {\n      id\n      requestId\n      serviceUserId\n      legalBasis\n      openedAt\n      clientInformed\n    }\n  }\n"): typeof import('./graphql').ConsolePendingDisclosureReviewsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleDisclosureWork {\n    disclosureWorkQueue {\n      kind\n      requestId\n      serviceUserId\n      legalBasis\n      since\n      ageDays\n      urgent\n    }\n  }\n"): typeof import('./graphql').ConsoleDisclosureWorkDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleAccessAlerts {\n    accessAlerts(first: 100) {\n      edges {\n        node {\n          id\n          rule\n          description\n          count\n          from\n          to\n          reviewId\n          staffId\n          actor { displayName handle roles }\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').ConsoleAccessAlertsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleBreaches($first: Int!) {\n    breachesConnection(first: $first) {\n      edges {\n        node {\n          id\n          nature\n          source\n          categories\n          approximateSubjects\n          discoveredAt\n          regulatorDeadline\n          regulatorNotifiedAt\n          reportable\n          containment\n          overdue\n          version\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').ConsoleBreachesDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleSubjectAccessRequests {\n    subjectAccessRequestsConnection(first: 100) {\n      edges {\n        node {\n          id\n          receivedOn\n          deadline\n          status\n          overdue\n          serviceUserId\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').ConsoleSubjectAccessRequestsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleBreakGlassReview {\n    emergencyAccessReviews {\n      id\n      reason\n      detail\n      openedAt\n      until\n      status\n      outcome\n      serviceUserId\n      actor { displayName handle roles }\n    }\n  }\n"): typeof import('./graphql').ConsoleBreakGlassReviewDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleCompleteBreakGlassReview($reviewId: ID!, $outcome: ReviewOutcome!) {\n    completeEmergencyAccessReview(reviewId: $reviewId, outcome: $outcome) {\n      id\n      status\n      outcome\n    }\n  }\n"): typeof import('./graphql').ConsoleCompleteBreakGlassReviewDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleDecideDisclosureRequest(\n    $serviceUserId: ID!\n    $requestId: String!\n    $approve: Boolean!\n    $reasoning: String!\n  ) {\n    decideDisclosureRequest(\n      serviceUserId: $serviceUserId\n      requestId: $requestId\n      approve: $approve\n      reasoning: $reasoning\n    ) {\n      kind\n    }\n  }\n"): typeof import('./graphql').ConsoleDecideDisclosureRequestDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleEscalateDisclosureRequest($serviceUserId: ID!, $requestId: String!, $reasoning: String!) {\n    escalateDisclosureRequest(serviceUserId: $serviceUserId, requestId: $requestId, reasoning: $reasoning) {\n      kind\n    }\n  }\n"): typeof import('./graphql').ConsoleEscalateDisclosureRequestDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleAcknowledgeDisclosureWork($serviceUserId: ID!, $requestId: String!) {\n    acknowledgeDisclosureWork(serviceUserId: $serviceUserId, requestId: $requestId) {\n      kind\n    }\n  }\n"): typeof import('./graphql').ConsoleAcknowledgeDisclosureWorkDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleCompleteDisclosureReview(\n    $reviewId: ID!\n    $outcome: DisclosureReviewOutcome!\n    $notes: String!\n  ) {\n    completeDisclosureReview(reviewId: $reviewId, outcome: $outcome, notes: $notes) {\n      id\n      status\n      outcome\n    }\n  }\n"): typeof import('./graphql').ConsoleCompleteDisclosureReviewDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleAssessBreach(\n    $breachId: ID!\n    $expectedVersion: Int!\n    $reportable: Boolean!\n    $regulatorNotifiedAt: DateTime\n  ) {\n    assessBreach(\n      breachId: $breachId\n      expectedVersion: $expectedVersion\n      reportable: $reportable\n      regulatorNotifiedAt: $regulatorNotifiedAt\n    ) {\n      id\n      reportable\n      regulatorNotifiedAt\n      version\n    }\n  }\n"): typeof import('./graphql').ConsoleAssessBreachDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsolePersonAccessLog($serviceUserId: ID!) {\n    accessLog(serviceUserId: $serviceUserId, first: 200) {\n      edges {\n        node {\n          id\n          at\n          action\n          outcome\n          operation\n          classifications\n          purpose\n          relationship\n          emergency\n          actor { displayName handle roles who }\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').ConsolePersonAccessLogDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleDisclosureRegister($from: DateTime!) {\n    disclosureReport(from: $from, first: 200) {\n      edges {\n        node {\n          id\n          at\n          operation\n          purpose\n          classifications\n          actor { displayName handle roles }\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').ConsoleDisclosureRegisterDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleStaffAccess($staffId: ID!) {\n    staffAccessReport(staffId: $staffId, first: 200) {\n      edges {\n        node {\n          id\n          at\n          action\n          outcome\n          operation\n          classifications\n          purpose\n          relationship\n          emergency\n          actor { displayName handle roles who }\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').ConsoleStaffAccessDocument;
+
+
+export function graphql(source: string) {
+  return (documents as any)[source] ?? {};
+}

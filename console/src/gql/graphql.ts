@@ -1,0 +1,527 @@
+/* eslint-disable */
+/** Internal type. DO NOT USE DIRECTLY. */
+type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+/** Internal type. DO NOT USE DIRECTLY. */
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+/** The unusual-access rule an alert comes from (thresholds in AccessMonitoringSettings). */
+export type AccessAlertRule =
+  | 'EMERGENCY_REVIEW_OVERDUE'
+  | 'MANY_CLIENTS_OUTSIDE_CASELOAD'
+  | 'OUT_OF_HOURS'
+  | 'REPEATED_DENIALS';
+
+/** The sensitivity class of a field of personal data (ACCESS-MODEL.md, Classifications). */
+export type Classification =
+  | 'CARE'
+  | 'CONSENT'
+  | 'CONTACT'
+  | 'FINANCE'
+  | 'HEALTH'
+  | 'IDENTIFYING'
+  | 'PSEUDONYMOUS'
+  | 'SAFEGUARDING'
+  | 'STAFF_PERSONAL';
+
+/** What a disclosure request waits for: AWAITING_DECISION (received; the service’s managers decide), ESCALATED_REQUEST (the Caldicott Guardian alone decides), FLAGGED_DECISION (approved on a basis other than consent, flagged for the Guardian), COURT_ORDER_DISCLOSURE (approved under a court order; the Senior Manager must be told, Azure 7.1). */
+export type DisclosureQueueItemKind =
+  | 'AWAITING_DECISION'
+  | 'COURT_ORDER_DISCLOSURE'
+  | 'ESCALATED_REQUEST'
+  | 'FLAGGED_DECISION';
+
+/** The finding: JUSTIFIED, or UNJUSTIFIED — which opens a breach register entry with its 72-hour clock running. */
+export type DisclosureReviewOutcome =
+  | 'JUSTIFIED'
+  | 'UNJUSTIFIED';
+
+/** Whether a disclosure review is waiting for its finding. */
+export type DisclosureReviewStatus =
+  | 'COMPLETED'
+  | 'PENDING';
+
+/** Why break-glass access was opened. Sealed items open only for IMMINENT_DANGER or SAFEGUARDING (ACCESS-MODEL.md). */
+export type EmergencyReason =
+  | 'IMMINENT_DANGER'
+  | 'LEGAL_REQUIREMENT'
+  | 'MEDICAL_EMERGENCY'
+  | 'OTHER'
+  | 'SAFEGUARDING';
+
+/** The basis a disclosure rests on. Without consent, only a recorded legal basis allows release. */
+export type LegalBasis =
+  | 'CONSENT'
+  | 'COURT_ORDER'
+  | 'PREVENTION_OF_SERIOUS_CRIME'
+  | 'SAFEGUARDING'
+  | 'VITAL_INTERESTS';
+
+/** The kind of caller a token identifies. */
+export type PrincipalKind =
+  | 'OPERATOR'
+  | 'PARTNER'
+  | 'SERVICE_USER'
+  | 'STAFF';
+
+/** How a staff member or other principal relates to a client, computed per request. */
+export type Relationship =
+  | 'ALLOCATED'
+  | 'EMERGENCY'
+  | 'INVESTIGATION'
+  | 'MANAGES_SERVICE'
+  | 'NONE'
+  | 'ORG_WIDE'
+  | 'QA_REVIEW'
+  | 'SELF';
+
+/** The reviewer’s finding on an emergency access. */
+export type ReviewOutcome =
+  | 'JUSTIFIED'
+  | 'UNJUSTIFIED';
+
+/** A staff role within one organisation (ACCESS-MODEL.md, Roles). */
+export type Role =
+  | 'ADMINISTRATOR'
+  | 'CALDICOTT_GUARDIAN'
+  | 'CHIEF_EXECUTIVE'
+  | 'HR_OFFICER'
+  | 'IG_LEAD'
+  | 'ORG_ADMIN'
+  | 'SAFEGUARDING_LEAD'
+  | 'SENIOR_MANAGER'
+  | 'SERVICE_MANAGER'
+  | 'SUPPORT_WORKER'
+  | 'TEAM_LEADER'
+  | 'VOLUNTEER';
+
+export type ConsoleViewerQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ConsoleViewerQuery = { me: { kind: PrincipalKind, roles: Array<Role>, organisation: { name: string } | null, staffMember: { displayName: string | null, handle: string } | null } };
+
+export type ConsolePendingBreakGlassReviewsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ConsolePendingBreakGlassReviewsQuery = { emergencyAccessReviews: Array<{ id: string, reason: EmergencyReason, openedAt: string, until: string, serviceUserId: string, actor: { displayName: string | null, handle: string | null, roles: Array<string> } }> };
+
+export type ConsoleBreakGlassWatchQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ConsoleBreakGlassWatchQuery = { emergencyAccessReport: { edges: Array<{ node: { reviewId: string, reason: string, openedAt: string, overdue: boolean, accessCount: number, serviceUserId: string, actor: { displayName: string | null, handle: string | null, roles: Array<string> } } }> } };
+
+export type ConsolePendingDisclosureReviewsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ConsolePendingDisclosureReviewsQuery = { disclosureReviews: Array<{ id: string, requestId: string, serviceUserId: string, legalBasis: LegalBasis, openedAt: string, clientInformed: boolean }> };
+
+export type ConsoleDisclosureWorkQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ConsoleDisclosureWorkQuery = { disclosureWorkQueue: Array<{ kind: DisclosureQueueItemKind, requestId: string, serviceUserId: string, legalBasis: LegalBasis | null, since: string, ageDays: number, urgent: boolean }> };
+
+export type ConsoleAccessAlertsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ConsoleAccessAlertsQuery = { accessAlerts: { edges: Array<{ node: { id: string, rule: AccessAlertRule, description: string, count: number, from: string, to: string, reviewId: string | null, staffId: string, actor: { displayName: string | null, handle: string | null, roles: Array<string> } } }> } };
+
+export type ConsoleBreachesQueryVariables = Exact<{
+  first: number;
+}>;
+
+
+export type ConsoleBreachesQuery = { breachesConnection: { edges: Array<{ node: { id: string, nature: string, source: string, categories: Array<string>, approximateSubjects: number, discoveredAt: string, regulatorDeadline: string, regulatorNotifiedAt: string | null, reportable: boolean | null, containment: string | null, overdue: boolean, version: number } }> } };
+
+export type ConsoleSubjectAccessRequestsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ConsoleSubjectAccessRequestsQuery = { subjectAccessRequestsConnection: { edges: Array<{ node: { id: string, receivedOn: string, deadline: string, status: string, overdue: boolean, serviceUserId: string } }> } };
+
+export type ConsoleBreakGlassReviewQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ConsoleBreakGlassReviewQuery = { emergencyAccessReviews: Array<{ id: string, reason: EmergencyReason, detail: string | null, openedAt: string, until: string, status: string, outcome: ReviewOutcome | null, serviceUserId: string, actor: { displayName: string | null, handle: string | null, roles: Array<string> } }> };
+
+export type ConsoleCompleteBreakGlassReviewMutationVariables = Exact<{
+  reviewId: string | number;
+  outcome: ReviewOutcome;
+}>;
+
+
+export type ConsoleCompleteBreakGlassReviewMutation = { completeEmergencyAccessReview: { id: string, status: string, outcome: ReviewOutcome | null } };
+
+export type ConsoleDecideDisclosureRequestMutationVariables = Exact<{
+  serviceUserId: string | number;
+  requestId: string;
+  approve: boolean;
+  reasoning: string;
+}>;
+
+
+export type ConsoleDecideDisclosureRequestMutation = { decideDisclosureRequest: { kind: string | null } };
+
+export type ConsoleEscalateDisclosureRequestMutationVariables = Exact<{
+  serviceUserId: string | number;
+  requestId: string;
+  reasoning: string;
+}>;
+
+
+export type ConsoleEscalateDisclosureRequestMutation = { escalateDisclosureRequest: { kind: string | null } };
+
+export type ConsoleAcknowledgeDisclosureWorkMutationVariables = Exact<{
+  serviceUserId: string | number;
+  requestId: string;
+}>;
+
+
+export type ConsoleAcknowledgeDisclosureWorkMutation = { acknowledgeDisclosureWork: { kind: DisclosureQueueItemKind } };
+
+export type ConsoleCompleteDisclosureReviewMutationVariables = Exact<{
+  reviewId: string | number;
+  outcome: DisclosureReviewOutcome;
+  notes: string;
+}>;
+
+
+export type ConsoleCompleteDisclosureReviewMutation = { completeDisclosureReview: { id: string, status: DisclosureReviewStatus, outcome: DisclosureReviewOutcome | null } };
+
+export type ConsoleAssessBreachMutationVariables = Exact<{
+  breachId: string | number;
+  expectedVersion: number;
+  reportable: boolean;
+  regulatorNotifiedAt?: string | null | undefined;
+}>;
+
+
+export type ConsoleAssessBreachMutation = { assessBreach: { id: string, reportable: boolean | null, regulatorNotifiedAt: string | null, version: number } };
+
+export type ConsolePersonAccessLogQueryVariables = Exact<{
+  serviceUserId: string | number;
+}>;
+
+
+export type ConsolePersonAccessLogQuery = { accessLog: { edges: Array<{ node: { id: string, at: string, action: string, outcome: string, operation: string, classifications: Array<Classification>, purpose: string | null, relationship: Relationship | null, emergency: boolean, actor: { displayName: string | null, handle: string | null, roles: Array<string>, who: string | null } } }> } };
+
+export type ConsoleDisclosureRegisterQueryVariables = Exact<{
+  from: string;
+}>;
+
+
+export type ConsoleDisclosureRegisterQuery = { disclosureReport: { edges: Array<{ node: { id: string, at: string, operation: string, purpose: string | null, classifications: Array<Classification>, actor: { displayName: string | null, handle: string | null, roles: Array<string> } } }> } };
+
+export type ConsoleStaffAccessQueryVariables = Exact<{
+  staffId: string | number;
+}>;
+
+
+export type ConsoleStaffAccessQuery = { staffAccessReport: { edges: Array<{ node: { id: string, at: string, action: string, outcome: string, operation: string, classifications: Array<Classification>, purpose: string | null, relationship: Relationship | null, emergency: boolean, actor: { displayName: string | null, handle: string | null, roles: Array<string>, who: string | null } } }> } };
+
+export class TypedDocumentString<TResult, TVariables>
+  extends String
+  implements DocumentTypeDecoration<TResult, TVariables>
+{
+  __apiType?: NonNullable<DocumentTypeDecoration<TResult, TVariables>['__apiType']>;
+  private value: string;
+  public __meta__?: Record<string, any> | undefined;
+
+  constructor(value: string, __meta__?: Record<string, any> | undefined) {
+    super(value);
+    this.value = value;
+    this.__meta__ = __meta__;
+  }
+
+  override toString(): string & DocumentTypeDecoration<TResult, TVariables> {
+    return this.value;
+  }
+}
+
+export const ConsoleViewerDocument = new TypedDocumentString(`
+    query ConsoleViewer {
+  me {
+    kind
+    roles
+    organisation {
+      name
+    }
+    staffMember {
+      displayName
+      handle
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleViewerQuery, ConsoleViewerQueryVariables>;
+export const ConsolePendingBreakGlassReviewsDocument = new TypedDocumentString(`
+    query ConsolePendingBreakGlassReviews {
+  emergencyAccessReviews(status: "PENDING") {
+    id
+    reason
+    openedAt
+    until
+    serviceUserId
+    actor {
+      displayName
+      handle
+      roles
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsolePendingBreakGlassReviewsQuery, ConsolePendingBreakGlassReviewsQueryVariables>;
+export const ConsoleBreakGlassWatchDocument = new TypedDocumentString(`
+    query ConsoleBreakGlassWatch {
+  emergencyAccessReport(status: "PENDING", first: 100) {
+    edges {
+      node {
+        reviewId
+        reason
+        openedAt
+        overdue
+        accessCount
+        serviceUserId
+        actor {
+          displayName
+          handle
+          roles
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleBreakGlassWatchQuery, ConsoleBreakGlassWatchQueryVariables>;
+export const ConsolePendingDisclosureReviewsDocument = new TypedDocumentString(`
+    query ConsolePendingDisclosureReviews {
+  disclosureReviews(status: PENDING) {
+    id
+    requestId
+    serviceUserId
+    legalBasis
+    openedAt
+    clientInformed
+  }
+}
+    `) as unknown as TypedDocumentString<ConsolePendingDisclosureReviewsQuery, ConsolePendingDisclosureReviewsQueryVariables>;
+export const ConsoleDisclosureWorkDocument = new TypedDocumentString(`
+    query ConsoleDisclosureWork {
+  disclosureWorkQueue {
+    kind
+    requestId
+    serviceUserId
+    legalBasis
+    since
+    ageDays
+    urgent
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleDisclosureWorkQuery, ConsoleDisclosureWorkQueryVariables>;
+export const ConsoleAccessAlertsDocument = new TypedDocumentString(`
+    query ConsoleAccessAlerts {
+  accessAlerts(first: 100) {
+    edges {
+      node {
+        id
+        rule
+        description
+        count
+        from
+        to
+        reviewId
+        staffId
+        actor {
+          displayName
+          handle
+          roles
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleAccessAlertsQuery, ConsoleAccessAlertsQueryVariables>;
+export const ConsoleBreachesDocument = new TypedDocumentString(`
+    query ConsoleBreaches($first: Int!) {
+  breachesConnection(first: $first) {
+    edges {
+      node {
+        id
+        nature
+        source
+        categories
+        approximateSubjects
+        discoveredAt
+        regulatorDeadline
+        regulatorNotifiedAt
+        reportable
+        containment
+        overdue
+        version
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleBreachesQuery, ConsoleBreachesQueryVariables>;
+export const ConsoleSubjectAccessRequestsDocument = new TypedDocumentString(`
+    query ConsoleSubjectAccessRequests {
+  subjectAccessRequestsConnection(first: 100) {
+    edges {
+      node {
+        id
+        receivedOn
+        deadline
+        status
+        overdue
+        serviceUserId
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleSubjectAccessRequestsQuery, ConsoleSubjectAccessRequestsQueryVariables>;
+export const ConsoleBreakGlassReviewDocument = new TypedDocumentString(`
+    query ConsoleBreakGlassReview {
+  emergencyAccessReviews {
+    id
+    reason
+    detail
+    openedAt
+    until
+    status
+    outcome
+    serviceUserId
+    actor {
+      displayName
+      handle
+      roles
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleBreakGlassReviewQuery, ConsoleBreakGlassReviewQueryVariables>;
+export const ConsoleCompleteBreakGlassReviewDocument = new TypedDocumentString(`
+    mutation ConsoleCompleteBreakGlassReview($reviewId: ID!, $outcome: ReviewOutcome!) {
+  completeEmergencyAccessReview(reviewId: $reviewId, outcome: $outcome) {
+    id
+    status
+    outcome
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleCompleteBreakGlassReviewMutation, ConsoleCompleteBreakGlassReviewMutationVariables>;
+export const ConsoleDecideDisclosureRequestDocument = new TypedDocumentString(`
+    mutation ConsoleDecideDisclosureRequest($serviceUserId: ID!, $requestId: String!, $approve: Boolean!, $reasoning: String!) {
+  decideDisclosureRequest(
+    serviceUserId: $serviceUserId
+    requestId: $requestId
+    approve: $approve
+    reasoning: $reasoning
+  ) {
+    kind
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleDecideDisclosureRequestMutation, ConsoleDecideDisclosureRequestMutationVariables>;
+export const ConsoleEscalateDisclosureRequestDocument = new TypedDocumentString(`
+    mutation ConsoleEscalateDisclosureRequest($serviceUserId: ID!, $requestId: String!, $reasoning: String!) {
+  escalateDisclosureRequest(
+    serviceUserId: $serviceUserId
+    requestId: $requestId
+    reasoning: $reasoning
+  ) {
+    kind
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleEscalateDisclosureRequestMutation, ConsoleEscalateDisclosureRequestMutationVariables>;
+export const ConsoleAcknowledgeDisclosureWorkDocument = new TypedDocumentString(`
+    mutation ConsoleAcknowledgeDisclosureWork($serviceUserId: ID!, $requestId: String!) {
+  acknowledgeDisclosureWork(serviceUserId: $serviceUserId, requestId: $requestId) {
+    kind
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleAcknowledgeDisclosureWorkMutation, ConsoleAcknowledgeDisclosureWorkMutationVariables>;
+export const ConsoleCompleteDisclosureReviewDocument = new TypedDocumentString(`
+    mutation ConsoleCompleteDisclosureReview($reviewId: ID!, $outcome: DisclosureReviewOutcome!, $notes: String!) {
+  completeDisclosureReview(reviewId: $reviewId, outcome: $outcome, notes: $notes) {
+    id
+    status
+    outcome
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleCompleteDisclosureReviewMutation, ConsoleCompleteDisclosureReviewMutationVariables>;
+export const ConsoleAssessBreachDocument = new TypedDocumentString(`
+    mutation ConsoleAssessBreach($breachId: ID!, $expectedVersion: Int!, $reportable: Boolean!, $regulatorNotifiedAt: DateTime) {
+  assessBreach(
+    breachId: $breachId
+    expectedVersion: $expectedVersion
+    reportable: $reportable
+    regulatorNotifiedAt: $regulatorNotifiedAt
+  ) {
+    id
+    reportable
+    regulatorNotifiedAt
+    version
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleAssessBreachMutation, ConsoleAssessBreachMutationVariables>;
+export const ConsolePersonAccessLogDocument = new TypedDocumentString(`
+    query ConsolePersonAccessLog($serviceUserId: ID!) {
+  accessLog(serviceUserId: $serviceUserId, first: 200) {
+    edges {
+      node {
+        id
+        at
+        action
+        outcome
+        operation
+        classifications
+        purpose
+        relationship
+        emergency
+        actor {
+          displayName
+          handle
+          roles
+          who
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsolePersonAccessLogQuery, ConsolePersonAccessLogQueryVariables>;
+export const ConsoleDisclosureRegisterDocument = new TypedDocumentString(`
+    query ConsoleDisclosureRegister($from: DateTime!) {
+  disclosureReport(from: $from, first: 200) {
+    edges {
+      node {
+        id
+        at
+        operation
+        purpose
+        classifications
+        actor {
+          displayName
+          handle
+          roles
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleDisclosureRegisterQuery, ConsoleDisclosureRegisterQueryVariables>;
+export const ConsoleStaffAccessDocument = new TypedDocumentString(`
+    query ConsoleStaffAccess($staffId: ID!) {
+  staffAccessReport(staffId: $staffId, first: 200) {
+    edges {
+      node {
+        id
+        at
+        action
+        outcome
+        operation
+        classifications
+        purpose
+        relationship
+        emergency
+        actor {
+          displayName
+          handle
+          roles
+          who
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleStaffAccessQuery, ConsoleStaffAccessQueryVariables>;

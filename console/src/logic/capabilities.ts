@@ -1,0 +1,64 @@
+/**
+ * What the console offers a caller, from their roles, mirroring who the API lets read and decide each thing
+ * (schema/schema.graphql's descriptions, ACCESS-MODEL.md). What a role may not do is left out of the console,
+ * not shown and refused. The API still decides every request: this only keeps the screens honest.
+ */
+export type ConsoleRole =
+  | 'ADMINISTRATOR'
+  | 'CALDICOTT_GUARDIAN'
+  | 'CHIEF_EXECUTIVE'
+  | 'HR_OFFICER'
+  | 'IG_LEAD'
+  | 'ORG_ADMIN'
+  | 'SAFEGUARDING_LEAD'
+  | 'SENIOR_MANAGER'
+  | 'SERVICE_MANAGER'
+  | 'SUPPORT_WORKER'
+  | 'TEAM_LEADER'
+  | 'VOLUNTEER';
+
+export interface Capabilities {
+  /** Decide break-glass reviews (`emergencyAccessReviews`, `completeEmergencyAccessReview`). */
+  readonly reviewBreakGlass: boolean;
+  /** Watch break-glass accesses and whether they are reviewed, without deciding (`emergencyAccessReport`). */
+  readonly watchBreakGlass: boolean;
+  /** Close exceptional disclosures' reviews (`disclosureReviews`, `completeDisclosureReview`). */
+  readonly reviewDisclosures: boolean;
+  /** Work the disclosure queue (`disclosureWorkQueue`, decide, escalate, acknowledge). */
+  readonly disclosureQueue: boolean;
+  /** Unusual-access alerts (`accessAlerts`). */
+  readonly accessAlerts: boolean;
+  /** The breach register (`breachesConnection`). */
+  readonly breaches: boolean;
+  /** Assess a breach (`assessBreach`). */
+  readonly assessBreaches: boolean;
+  /** Subject access requests and their deadlines (`subjectAccessRequestsConnection`). */
+  readonly subjectAccess: boolean;
+  /** A person's access log (`accessLog`). */
+  readonly accessLog: boolean;
+  /** The disclosure register (`disclosureReport`). */
+  readonly disclosureRegister: boolean;
+}
+
+const any = (roles: readonly string[], wanted: readonly ConsoleRole[]) =>
+  wanted.some((role) => roles.includes(role));
+
+export function capabilitiesOf(roles: readonly string[]): Capabilities {
+  return {
+    reviewBreakGlass: any(roles, ['CALDICOTT_GUARDIAN', 'SERVICE_MANAGER']),
+    watchBreakGlass: any(roles, ['IG_LEAD']) && !any(roles, ['CALDICOTT_GUARDIAN', 'SERVICE_MANAGER']),
+    reviewDisclosures: any(roles, ['CALDICOTT_GUARDIAN', 'SERVICE_MANAGER']),
+    disclosureQueue: any(roles, ['CALDICOTT_GUARDIAN', 'SERVICE_MANAGER', 'SENIOR_MANAGER']),
+    accessAlerts: any(roles, ['IG_LEAD', 'CALDICOTT_GUARDIAN', 'SERVICE_MANAGER']),
+    breaches: any(roles, ['IG_LEAD', 'CALDICOTT_GUARDIAN', 'SERVICE_MANAGER', 'SENIOR_MANAGER']),
+    assessBreaches: any(roles, ['IG_LEAD']),
+    subjectAccess: any(roles, ['IG_LEAD', 'CALDICOTT_GUARDIAN']),
+    accessLog: any(roles, ['IG_LEAD', 'CALDICOTT_GUARDIAN', 'SERVICE_MANAGER']),
+    disclosureRegister: any(roles, ['IG_LEAD', 'CALDICOTT_GUARDIAN', 'SERVICE_MANAGER']),
+  };
+}
+
+/** Whether the console has anything at all for the caller (a support worker: no). */
+export function hasGovernanceWork(capabilities: Capabilities): boolean {
+  return Object.values(capabilities).some(Boolean);
+}

@@ -1,0 +1,4 @@
+export * from './capabilities';
+export * from './plain-words';
+export * from './queue-order';
+export * from './time-words';

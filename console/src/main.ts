@@ -1,0 +1,141 @@
+import './styles.css';
+import { execute } from './api';
+import { ViewerQuery } from './documents';
+import { h, link, notice, render } from './dom';
+import { type Capabilities, capabilitiesOf, hasGovernanceWork, rolesWords } from './logic';
+import { personAccessScreen, staffAccessScreen } from './screens/access-log';
+import { breakGlassScreen } from './screens/break-glass';
+import { disclosureRequestScreen, disclosureReviewScreen } from './screens/disclosure';
+import { breachRegisterScreen, breachScreen, disclosureRegisterScreen } from './screens/registers';
+import { screenHeading } from './screens/shared';
+import { signInScreen } from './screens/sign-in';
+import { todayScreen } from './screens/today';
+import { currentSession, signOut } from './session';
+
+const header = document.querySelector<HTMLElement>('#console-header');
+const main = document.querySelector<HTMLElement>('#main');
+
+interface Viewer {
+  readonly capabilities: Capabilities;
+  readonly organisation: string;
+  readonly name: string;
+  readonly roles: readonly string[];
+}
+
+/** The screens, by hash route; each is reached only through the navigation its capabilities show. */
+async function route(viewer: Viewer, target: HTMLElement): Promise<void> {
+  const [screen = 'today', first = '', second = ''] = location.hash
+    .replace(/^#\/?/, '')
+    .split('/')
+    .map(decodeURIComponent);
+  const can = viewer.capabilities;
+  if (screen === 'today') await todayScreen(target, can);
+  else if (screen === 'break-glass' && can.reviewBreakGlass) await breakGlassScreen(target, first);
+  else if (screen === 'disclosure' && can.disclosureQueue)
+    await disclosureRequestScreen(target, first, second);
+  else if (screen === 'disclosure-review' && can.reviewDisclosures)
+    await disclosureReviewScreen(target, first);
+  else if (screen === 'person' && can.accessLog) await personAccessScreen(target, first);
+  else if (screen === 'staff' && can.accessLog) await staffAccessScreen(target, first);
+  else if (screen === 'registers' && first === 'disclosures' && can.disclosureRegister)
+    await disclosureRegisterScreen(target);
+  else if (screen === 'registers' && first === 'breaches' && second && can.breaches)
+    await breachScreen(target, second, can);
+  else if (screen === 'registers' && first === 'breaches' && can.breaches)
+    await breachRegisterScreen(target, can);
+  else render(target, screenHeading('Not available'), notice('This screen is not part of your role.'));
+  target.querySelector<HTMLElement>('h1')?.focus();
+}
+
+function navigation(viewer: Viewer): HTMLElement {
+  const can = viewer.capabilities;
+  const items: [string, string, boolean][] = [
+    ['/today', 'Today', true],
+    ['/registers/disclosures', 'Disclosure register', can.disclosureRegister],
+    ['/registers/breaches', 'Breach register', can.breaches],
+  ];
+  return h(
+    'nav',
+    { 'aria-label': 'Console' },
+    h(
+      'ul',
+      {},
+      items.filter(([, , shown]) => shown).map(([path, words]) => h('li', {}, link(path, words))),
+    ),
+  );
+}
+
+function showHeader(viewer: Viewer | undefined): void {
+  if (!header) return;
+  const signOutButton = h('button', { type: 'button', class: 'secondary' }, 'Sign out');
+  signOutButton.addEventListener('click', () => {
+    signOut();
+    location.hash = '';
+    void start();
+  });
+  render(
+    header,
+    h('p', { class: 'brand' }, 'Confide governance'),
+    viewer && hasGovernanceWork(viewer.capabilities) ? navigation(viewer) : null,
+    viewer
+      ? h(
+          'p',
+          { class: 'who' },
+          `${viewer.name} · ${rolesWords(viewer.roles)} · ${viewer.organisation}`,
+          ' ',
+          signOutButton,
+        )
+      : '',
+  );
+}
+
+let routed: ((event: HashChangeEvent) => void) | undefined;
+
+async function start(): Promise<void> {
+  if (!main) return;
+  if (routed) window.removeEventListener('hashchange', routed);
+  if (!currentSession()) {
+    showHeader(undefined);
+    await signInScreen(main, () => void start());
+    main.querySelector<HTMLElement>('h1')?.focus();
+    return;
+  }
+  const { data, errors } = await execute(ViewerQuery);
+  if (data?.me.kind !== 'STAFF') {
+    signOut();
+    showHeader(undefined);
+    await signInScreen(main, () => void start());
+    if (errors.length > 0 || data)
+      main.prepend(notice('Sign in as a staff member of an organisation.', 'error'));
+    return;
+  }
+  const viewer: Viewer = {
+    capabilities: capabilitiesOf(data.me.roles),
+    organisation: data.me.organisation?.name ?? '',
+    name: data.me.staffMember?.displayName ?? data.me.staffMember?.handle ?? '',
+    roles: data.me.roles,
+  };
+  showHeader(viewer);
+  if (!hasGovernanceWork(viewer.capabilities)) {
+    render(
+      main,
+      screenHeading('Nothing to review'),
+      h(
+        'p',
+        {},
+        'The governance console is for information governance leads, Caldicott Guardians and managers.',
+      ),
+      h(
+        'p',
+        {},
+        'Your role has no governance work. Your records are in your organisation’s case-management app.',
+      ),
+    );
+    return;
+  }
+  routed = () => void route(viewer, main);
+  window.addEventListener('hashchange', routed);
+  await route(viewer, main);
+}
+
+void start();

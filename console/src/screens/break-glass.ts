@@ -1,0 +1,100 @@
+import { execute } from '../api';
+import { BreakGlassReviewQuery, CompleteBreakGlassReviewMutation } from '../documents';
+import { facts, h, link, notice, render } from '../dom';
+import { dateTimeWords, emergencyReasonWords } from '../logic';
+import { actorWords, errorNotice, personLabel, screenHeading } from './shared';
+
+/**
+ * One break-glass review, and its completion: who opened emergency access to whom, why, for how long, and the
+ * finding (justified, or unjustified, which opens a breach register entry). The reviewer never sees the person's
+ * record here, only the references and the stated reason.
+ */
+export async function breakGlassScreen(main: HTMLElement, reviewId: string): Promise<void> {
+  render(main, screenHeading('Break-glass review'), h('p', {}, 'Loading…'));
+  const { data, errors } = await execute(BreakGlassReviewQuery);
+  const review = data?.emergencyAccessReviews.find((candidate) => candidate.id === reviewId);
+  if (!review) {
+    render(
+      main,
+      screenHeading('Break-glass review'),
+      errorNotice(errors) ?? notice('This review is not one of yours to see.', 'error'),
+      h('p', {}, link('/today', 'Back to Today')),
+    );
+    return;
+  }
+  const outcome = h('div', { class: 'outcome', 'aria-live': 'polite' });
+  const summary = facts([
+    ['Who', actorWords(review.actor)],
+    [
+      'Whose record',
+      link(
+        `/person/${encodeURIComponent(review.serviceUserId)}`,
+        `Who looked at ${personLabel(review.serviceUserId)}`,
+      ),
+    ],
+    ['Reason given', emergencyReasonWords(review.reason)],
+    ['What they said', review.detail ?? '(not available)'],
+    ['Opened', dateTimeWords(review.openedAt)],
+    ['Access ended', dateTimeWords(review.until)],
+    [
+      'Status',
+      review.status === 'COMPLETED'
+        ? `Completed: ${review.outcome?.toLowerCase() ?? ''}`
+        : 'Waiting for review',
+    ],
+  ]);
+  const children: Node[] = [screenHeading('Break-glass review'), summary, outcome];
+  if (review.status !== 'COMPLETED') {
+    const form = h(
+      'form',
+      { class: 'decision', 'aria-labelledby': 'finding-legend' },
+      h(
+        'fieldset',
+        {},
+        h('legend', { id: 'finding-legend' }, 'Your finding'),
+        h(
+          'label',
+          { class: 'choice' },
+          h('input', { type: 'radio', name: 'outcome', value: 'JUSTIFIED', required: true }),
+          ' Justified: the emergency warranted the access',
+        ),
+        h(
+          'label',
+          { class: 'choice' },
+          h('input', { type: 'radio', name: 'outcome', value: 'UNJUSTIFIED' }),
+          ' Unjustified: this opens an entry in the breach register, its 72-hour clock running',
+        ),
+      ),
+      h('button', { type: 'submit' }, 'Record the finding'),
+    );
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const chosen = new FormData(form).get('outcome');
+      if (chosen !== 'JUSTIFIED' && chosen !== 'UNJUSTIFIED') return;
+      const button = form.querySelector('button');
+      if (button) button.disabled = true;
+      const result = await execute(CompleteBreakGlassReviewMutation, {
+        reviewId: review.id,
+        outcome: chosen,
+      });
+      const completed = result.data?.completeEmergencyAccessReview;
+      if (!completed) {
+        if (button) button.disabled = false;
+        outcome.replaceChildren(
+          errorNotice(result.errors) ?? notice('The finding was not recorded.', 'error'),
+        );
+        return;
+      }
+      form.remove();
+      outcome.replaceChildren(
+        notice(
+          `Review completed: ${completed.outcome === 'JUSTIFIED' ? 'justified' : 'unjustified'}.`,
+          'success',
+        ),
+        h('p', {}, link('/today', 'Back to Today')),
+      );
+    });
+    children.push(form);
+  }
+  render(main, ...children);
+}

@@ -1,0 +1,190 @@
+import { execute } from '../api';
+import {
+  AcknowledgeDisclosureWorkMutation,
+  CompleteDisclosureReviewMutation,
+  DecideDisclosureRequestMutation,
+  DisclosureWorkQuery,
+  EscalateDisclosureRequestMutation,
+  PendingDisclosureReviewsQuery,
+} from '../documents';
+import { facts, h, link, notice, render } from '../dom';
+import { ageWords, dateTimeWords, enumWords } from '../logic';
+import { errorNotice, personLabel, screenHeading } from './shared';
+
+const done = (outcome: HTMLElement, words: string) =>
+  outcome.replaceChildren(notice(words, 'success'), h('p', {}, link('/today', 'Back to Today')));
+
+/** A text box with its label, required. */
+function reasoningField(id: string, label: string): [HTMLLabelElement, HTMLTextAreaElement] {
+  const area = h('textarea', { id, name: id, rows: 4, required: true, maxlength: 2000 });
+  return [h('label', { for: id }, label), area];
+}
+
+/**
+ * A disclosure request waiting for the caller: decide it (approve or refuse, with reasoning), escalate it to the
+ * Caldicott Guardian (a service manager, on a request awaiting decision), or acknowledge a flagged decision or a
+ * court-order disclosure. Only the actions the item's kind allows the caller are shown.
+ */
+export async function disclosureRequestScreen(main: HTMLElement, serviceUserId: string, requestId: string) {
+  render(main, screenHeading('Disclosure request'), h('p', {}, 'Loading…'));
+  const { data, errors } = await execute(DisclosureWorkQuery);
+  const item = data?.disclosureWorkQueue.find(
+    (candidate) => candidate.requestId === requestId && candidate.serviceUserId === serviceUserId,
+  );
+  if (!item) {
+    render(
+      main,
+      screenHeading('Disclosure request'),
+      errorNotice(errors) ?? notice('This request is no longer waiting for you.', 'info'),
+      h('p', {}, link('/today', 'Back to Today')),
+    );
+    return;
+  }
+  const outcome = h('div', { class: 'outcome', 'aria-live': 'polite' });
+  const children: Node[] = [
+    screenHeading('Disclosure request'),
+    facts([
+      ['What it waits for', enumWords(item.kind)],
+      ['About', personLabel(item.serviceUserId)],
+      ['Basis claimed', item.legalBasis ? enumWords(item.legalBasis) : 'none stated'],
+      ['Urgent', item.urgent ? 'Yes' : 'No'],
+      ['Waiting since', `${dateTimeWords(item.since)} (${ageWords(item.since, new Date())})`],
+    ]),
+    outcome,
+  ];
+  const variables = { serviceUserId: item.serviceUserId, requestId: item.requestId };
+  if (item.kind === 'AWAITING_DECISION' || item.kind === 'ESCALATED_REQUEST') {
+    const [label, reasoning] = reasoningField(
+      'reasoning',
+      'Your reasoning (recorded in the disclosure register)',
+    );
+    const form = h(
+      'form',
+      { class: 'decision' },
+      label,
+      reasoning,
+      h(
+        'div',
+        { class: 'actions' },
+        h('button', { type: 'submit', name: 'decision', value: 'approve' }, 'Approve'),
+        h('button', { type: 'submit', name: 'decision', value: 'refuse' }, 'Refuse'),
+        item.kind === 'AWAITING_DECISION'
+          ? h(
+              'button',
+              { type: 'submit', name: 'decision', value: 'escalate', class: 'secondary' },
+              'Escalate to the Caldicott Guardian',
+            )
+          : null,
+      ),
+    );
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const decision = ((event as SubmitEvent).submitter as HTMLButtonElement | null)?.value;
+      const text = reasoning.value.trim();
+      if (!text) return;
+      const result =
+        decision === 'escalate'
+          ? await execute(EscalateDisclosureRequestMutation, { ...variables, reasoning: text })
+          : await execute(DecideDisclosureRequestMutation, {
+              ...variables,
+              approve: decision === 'approve',
+              reasoning: text,
+            });
+      if (result.errors.length > 0 || !result.data) {
+        outcome.replaceChildren(errorNotice(result.errors) ?? notice('Nothing was recorded.', 'error'));
+        return;
+      }
+      form.remove();
+      done(
+        outcome,
+        decision === 'escalate'
+          ? 'Escalated: the Caldicott Guardian decides it now.'
+          : `Decision recorded: ${decision === 'approve' ? 'approved' : 'refused'}.`,
+      );
+    });
+    children.push(form);
+  } else {
+    const button = h('button', { type: 'button' }, 'Acknowledge');
+    button.addEventListener('click', async () => {
+      const result = await execute(AcknowledgeDisclosureWorkMutation, variables);
+      if (result.errors.length > 0) {
+        outcome.replaceChildren(errorNotice(result.errors) ?? notice('Nothing was recorded.', 'error'));
+        return;
+      }
+      button.remove();
+      done(outcome, 'Acknowledged.');
+    });
+    children.push(button);
+  }
+  render(main, ...children);
+}
+
+/** An exceptional disclosure's review: the finding and the reviewer's notes. */
+export async function disclosureReviewScreen(main: HTMLElement, reviewId: string) {
+  render(main, screenHeading('Disclosure review'), h('p', {}, 'Loading…'));
+  const { data, errors } = await execute(PendingDisclosureReviewsQuery);
+  const review = data?.disclosureReviews.find((candidate) => candidate.id === reviewId);
+  if (!review) {
+    render(
+      main,
+      screenHeading('Disclosure review'),
+      errorNotice(errors) ?? notice('This review is no longer waiting.', 'info'),
+      h('p', {}, link('/today', 'Back to Today')),
+    );
+    return;
+  }
+  const outcome = h('div', { class: 'outcome', 'aria-live': 'polite' });
+  const [label, notes] = reasoningField('notes', 'What you found and did');
+  const form = h(
+    'form',
+    { class: 'decision' },
+    h(
+      'fieldset',
+      {},
+      h('legend', {}, 'Your finding'),
+      h(
+        'label',
+        { class: 'choice' },
+        h('input', { type: 'radio', name: 'outcome', value: 'JUSTIFIED', required: true }),
+        ' Justified',
+      ),
+      h(
+        'label',
+        { class: 'choice' },
+        h('input', { type: 'radio', name: 'outcome', value: 'UNJUSTIFIED' }),
+        ' Unjustified: this opens a breach register entry',
+      ),
+    ),
+    label,
+    notes,
+    h('button', { type: 'submit' }, 'Record the finding'),
+  );
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const chosen = new FormData(form).get('outcome');
+    if (chosen !== 'JUSTIFIED' && chosen !== 'UNJUSTIFIED') return;
+    const result = await execute(CompleteDisclosureReviewMutation, {
+      reviewId: review.id,
+      outcome: chosen,
+      notes: notes.value.trim(),
+    });
+    if (!result.data) {
+      outcome.replaceChildren(errorNotice(result.errors) ?? notice('The finding was not recorded.', 'error'));
+      return;
+    }
+    form.remove();
+    done(outcome, `Review completed: ${chosen.toLowerCase()}.`);
+  });
+  render(
+    main,
+    screenHeading('Disclosure review'),
+    facts([
+      ['About', personLabel(review.serviceUserId)],
+      ['Legal basis', enumWords(review.legalBasis)],
+      ['Person told', review.clientInformed ? 'Yes' : 'No (the register says why)'],
+      ['Raised', dateTimeWords(review.openedAt)],
+    ]),
+    outcome,
+    form,
+  );
+}

@@ -1,0 +1,194 @@
+import { execute } from '../api';
+import { AssessBreachMutation, BreachesQuery, DisclosureRegisterQuery } from '../documents';
+import { facts, h, link, notice, render } from '../dom';
+import { breachClock, type Capabilities, classificationWords, dateTimeWords, enumWords } from '../logic';
+import { actorWords, errorNotice, screenHeading } from './shared';
+
+const DISCLOSURE_WINDOW_DAYS = 92;
+
+/** The disclosure register: releases and exceptional disclosures of the last 92 days (the API's widest window). */
+export async function disclosureRegisterScreen(main: HTMLElement): Promise<void> {
+  render(main, screenHeading('Disclosure register'), h('p', {}, 'Loading…'));
+  const from = new Date(Date.now() - DISCLOSURE_WINDOW_DAYS * 86_400_000 + 60_000).toISOString();
+  const { data, errors } = await execute(DisclosureRegisterQuery, { from });
+  const entries = (data?.disclosureReport.edges ?? []).map(({ node }) => node);
+  render(
+    main,
+    screenHeading('Disclosure register'),
+    h('p', {}, `Disclosures made in the last ${DISCLOSURE_WINDOW_DAYS} days, newest first.`),
+    errorNotice(errors),
+    entries.length === 0
+      ? h('p', { class: 'empty' }, 'No disclosure was made in this period.')
+      : h(
+          'table',
+          {},
+          h('caption', {}, `${entries.length} disclosures`),
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              ['When', 'By', 'What', 'Why'].map((label) => h('th', { scope: 'col' }, label)),
+            ),
+          ),
+          h(
+            'tbody',
+            {},
+            entries.map((entry) =>
+              h(
+                'tr',
+                {},
+                h('td', {}, dateTimeWords(entry.at)),
+                h('td', {}, actorWords(entry.actor)),
+                h(
+                  'td',
+                  {},
+                  `${enumWords(entry.operation)}: ${entry.classifications.map(classificationWords).join(', ')}`,
+                ),
+                h('td', {}, entry.purpose ?? ''),
+              ),
+            ),
+          ),
+        ),
+  );
+}
+
+/** The breach register with each entry's 72-hour clock; an IG lead opens an entry to assess it. */
+export async function breachRegisterScreen(main: HTMLElement, capabilities: Capabilities): Promise<void> {
+  render(main, screenHeading('Breach register'), h('p', {}, 'Loading…'));
+  const { data, errors } = await execute(BreachesQuery, { first: 100 });
+  const now = new Date();
+  const breaches = (data?.breachesConnection.edges ?? []).map(({ node }) => node);
+  render(
+    main,
+    screenHeading('Breach register'),
+    errorNotice(errors),
+    breaches.length === 0
+      ? h('p', { class: 'empty' }, 'The register is empty.')
+      : h(
+          'table',
+          {},
+          h('caption', {}, `${breaches.length} entries, newest discovery first`),
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              ['Discovered', 'What happened', 'Regulator (72 hours)', ''].map((label) =>
+                h('th', { scope: 'col' }, label),
+              ),
+            ),
+          ),
+          h(
+            'tbody',
+            {},
+            breaches.map((breach) => {
+              const clock = breachClock(breach, now);
+              return h(
+                'tr',
+                { class: clock.state === 'OVERDUE' ? 'overdue' : '' },
+                h('td', {}, dateTimeWords(breach.discoveredAt)),
+                h('td', {}, breach.nature),
+                h('td', {}, clock.words),
+                h(
+                  'td',
+                  {},
+                  link(
+                    `/registers/breaches/${encodeURIComponent(breach.id)}`,
+                    capabilities.assessBreaches ? 'Assess' : 'Open',
+                  ),
+                ),
+              );
+            }),
+          ),
+        ),
+  );
+}
+
+/** One breach; the IG lead records whether it is reportable and when the regulator was told. */
+export async function breachScreen(
+  main: HTMLElement,
+  breachId: string,
+  capabilities: Capabilities,
+): Promise<void> {
+  render(main, screenHeading('Breach'), h('p', {}, 'Loading…'));
+  const { data, errors } = await execute(BreachesQuery, { first: 100 });
+  const breach = data?.breachesConnection.edges.map(({ node }) => node).find((node) => node.id === breachId);
+  if (!breach) {
+    render(main, screenHeading('Breach'), errorNotice(errors) ?? notice('No such entry.', 'error'));
+    return;
+  }
+  const clock = breachClock(breach, new Date());
+  const outcome = h('div', { class: 'outcome', 'aria-live': 'polite' });
+  const children: (Node | null)[] = [
+    screenHeading('Breach'),
+    facts([
+      ['What happened', breach.nature],
+      ['Raised by', enumWords(breach.source)],
+      ['Data affected', breach.categories.map(enumWords).join(', ')],
+      ['People affected (about)', String(breach.approximateSubjects)],
+      ['Discovered', dateTimeWords(breach.discoveredAt)],
+      ['Regulator deadline', `${dateTimeWords(breach.regulatorDeadline)} (${clock.words})`],
+      [
+        'Reportable',
+        breach.reportable === null || breach.reportable === undefined
+          ? 'not yet assessed'
+          : breach.reportable
+            ? 'yes'
+            : 'no',
+      ],
+      ['Containment', breach.containment ?? 'not recorded'],
+    ]),
+    outcome,
+  ];
+  if (capabilities.assessBreaches && !breach.regulatorNotifiedAt) {
+    const notified = h('input', { type: 'datetime-local', id: 'notified-at', name: 'notifiedAt' });
+    const form = h(
+      'form',
+      { class: 'decision' },
+      h(
+        'fieldset',
+        {},
+        h('legend', {}, 'Must it be reported to the regulator?'),
+        h(
+          'label',
+          { class: 'choice' },
+          h('input', { type: 'radio', name: 'reportable', value: 'yes', required: true }),
+          ' Yes',
+        ),
+        h(
+          'label',
+          { class: 'choice' },
+          h('input', { type: 'radio', name: 'reportable', value: 'no' }),
+          ' No',
+        ),
+      ),
+      h('label', { for: 'notified-at' }, 'When the regulator was told (UTC; leave empty if not yet)'),
+      notified,
+      h('button', { type: 'submit' }, 'Record the assessment'),
+    );
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const reportable = new FormData(form).get('reportable') === 'yes';
+      const result = await execute(AssessBreachMutation, {
+        breachId: breach.id,
+        expectedVersion: breach.version,
+        reportable,
+        regulatorNotifiedAt: notified.value ? new Date(`${notified.value}Z`).toISOString() : null,
+      });
+      if (!result.data) {
+        outcome.replaceChildren(errorNotice(result.errors) ?? notice('Nothing was recorded.', 'error'));
+        return;
+      }
+      form.remove();
+      outcome.replaceChildren(
+        notice('Assessment recorded.', 'success'),
+        h('p', {}, link('/registers/breaches', 'Back to the register')),
+      );
+    });
+    children.push(form);
+  }
+  render(main, ...children.filter((child): child is Node => child !== null));
+}

@@ -1,0 +1,32 @@
+import { type ApiError, errorWords } from '../api';
+import { h, notice } from '../dom';
+import { rolesWords } from '../logic';
+
+/** The heading every screen starts with; focused on arrival so a screen reader announces the new screen. */
+export const screenHeading = (text: string) => h('h1', { tabindex: -1 }, text);
+
+/** Who did something, in words: "Sam Worker (support worker, sam.worker)". */
+export function actorWords(actor: {
+  displayName?: string | null;
+  handle?: string | null;
+  roles: readonly string[];
+}): string {
+  const name = actor.displayName ?? actor.handle ?? 'Someone';
+  const detail = [actor.roles.length ? rolesWords(actor.roles) : '', actor.handle ?? '']
+    .filter(Boolean)
+    .join(', ');
+  return detail ? `${name} (${detail})` : name;
+}
+
+/**
+ * A short, stable label for a person the caller may not know by name. Global ids are opaque to clients, so the
+ * label is the id's own tail, not something decoded from it.
+ */
+export const personLabel = (serviceUserId: string) =>
+  `person …${serviceUserId.replaceAll('=', '').slice(-8)}`;
+
+/** Shows an error entry's words, or nothing. */
+export const errorNotice = (errors: readonly ApiError[]) => {
+  const words = errorWords(errors);
+  return words ? notice(words, 'error') : null;
+};

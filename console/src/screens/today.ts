@@ -1,0 +1,254 @@
+import { execute } from '../api';
+import {
+  AccessAlertsQuery,
+  BreachesQuery,
+  BreakGlassWatchQuery,
+  DisclosureWorkQuery,
+  PendingBreakGlassReviewsQuery,
+  PendingDisclosureReviewsQuery,
+  SubjectAccessRequestsQuery,
+} from '../documents';
+import { h, link, notice, render } from '../dom';
+import {
+  ageWords,
+  breachClock,
+  type Capabilities,
+  dateWords,
+  deadlineWords,
+  emergencyReasonWords,
+  enumWords,
+  inWorkingOrder,
+  oldestSince,
+  type QueueEntry,
+} from '../logic';
+import { actorWords, errorNotice, personLabel, screenHeading } from './shared';
+
+/** One item of a queue, ready to show: what it is, how long it has waited, and the one link to its decision. */
+interface QueueItem extends QueueEntry {
+  readonly title: string;
+  readonly detail: string;
+  readonly route: string;
+  readonly action: string;
+}
+
+interface Queue {
+  readonly id: string;
+  readonly title: string;
+  readonly empty: string;
+  readonly load: () => Promise<{ items: QueueItem[]; errors: readonly { code: string; message: string }[] }>;
+}
+
+const DISCLOSURE_WORK_WORDS: Record<string, string> = {
+  AWAITING_DECISION: 'Request awaiting your decision',
+  ESCALATED_REQUEST: 'Escalated request for the Guardian',
+  FLAGGED_DECISION: 'Decision flagged for the Guardian',
+  COURT_ORDER_DISCLOSURE: 'Court-order disclosure to acknowledge',
+};
+
+/** The queues a caller has, in the order they appear; each only when the caller's roles open it. */
+function queuesFor(capabilities: Capabilities, now: Date): Queue[] {
+  const queues: Queue[] = [];
+  if (capabilities.reviewBreakGlass) {
+    queues.push({
+      id: 'break-glass-reviews',
+      title: 'Break-glass reviews',
+      empty: 'No emergency access is waiting for your review.',
+      load: async () => {
+        const { data, errors } = await execute(PendingBreakGlassReviewsQuery);
+        const items = (data?.emergencyAccessReviews ?? []).map((review) => ({
+          since: review.openedAt,
+          title: `${actorWords(review.actor)} broke the glass`,
+          detail: `Reason: ${emergencyReasonWords(review.reason)} · ${personLabel(review.serviceUserId)}`,
+          route: `/break-glass/${encodeURIComponent(review.id)}`,
+          action: 'Review',
+        }));
+        return { items, errors };
+      },
+    });
+  }
+  if (capabilities.watchBreakGlass) {
+    queues.push({
+      id: 'break-glass-watch',
+      title: 'Break-glass awaiting review',
+      empty: 'Every emergency access has been reviewed.',
+      load: async () => {
+        const { data, errors } = await execute(BreakGlassWatchQuery);
+        const items = (data?.emergencyAccessReport.edges ?? []).map(({ node }) => ({
+          since: node.openedAt,
+          overdue: node.overdue,
+          title: `${actorWords(node.actor)} broke the glass${node.overdue ? ' — review overdue' : ''}`,
+          detail: `Reason: ${emergencyReasonWords(node.reason)} · ${node.accessCount} audited accesses · reviewed by the service manager or the Caldicott Guardian`,
+          route: `/person/${encodeURIComponent(node.serviceUserId)}`,
+          action: 'Who looked',
+        }));
+        return { items, errors };
+      },
+    });
+  }
+  if (capabilities.reviewDisclosures) {
+    queues.push({
+      id: 'disclosure-reviews',
+      title: 'Disclosure reviews',
+      empty: 'No exceptional disclosure is waiting for review.',
+      load: async () => {
+        const { data, errors } = await execute(PendingDisclosureReviewsQuery);
+        const items = (data?.disclosureReviews ?? []).map((review) => ({
+          since: review.openedAt,
+          title: `Disclosure without consent (${enumWords(review.legalBasis)})`,
+          detail: `${personLabel(review.serviceUserId)} · ${review.clientInformed ? 'the person was told' : 'the person was not told'}`,
+          route: `/disclosure-review/${encodeURIComponent(review.id)}`,
+          action: 'Review',
+        }));
+        return { items, errors };
+      },
+    });
+  }
+  if (capabilities.disclosureQueue) {
+    queues.push({
+      id: 'disclosure-requests',
+      title: 'Disclosure requests',
+      empty: 'No disclosure request is waiting for you.',
+      load: async () => {
+        const { data, errors } = await execute(DisclosureWorkQuery);
+        const items = (data?.disclosureWorkQueue ?? []).map((item) => ({
+          since: item.since,
+          urgent: item.urgent,
+          title: `${item.urgent ? 'Urgent: ' : ''}${DISCLOSURE_WORK_WORDS[item.kind] ?? enumWords(item.kind)}`,
+          detail: `${item.legalBasis ? `Basis: ${enumWords(item.legalBasis)} · ` : ''}${personLabel(item.serviceUserId)}`,
+          route: `/disclosure/${encodeURIComponent(item.serviceUserId)}/${encodeURIComponent(item.requestId)}`,
+          action:
+            item.kind === 'AWAITING_DECISION' || item.kind === 'ESCALATED_REQUEST' ? 'Decide' : 'Acknowledge',
+        }));
+        return { items, errors };
+      },
+    });
+  }
+  if (capabilities.accessAlerts) {
+    queues.push({
+      id: 'access-alerts',
+      title: 'Access alerts',
+      empty: 'No unusual access in the last 7 days.',
+      load: async () => {
+        const { data, errors } = await execute(AccessAlertsQuery);
+        const items = (data?.accessAlerts.edges ?? []).map(({ node }) => ({
+          since: node.from,
+          overdue: node.rule === 'EMERGENCY_REVIEW_OVERDUE',
+          title: `${actorWords(node.actor)}: ${node.description}`,
+          detail: `${enumWords(node.rule)} · ${node.count}`,
+          route:
+            node.reviewId && capabilities.reviewBreakGlass
+              ? `/break-glass/${encodeURIComponent(node.reviewId)}`
+              : `/staff/${encodeURIComponent(node.staffId)}`,
+          action: node.reviewId && capabilities.reviewBreakGlass ? 'Review' : 'See the evidence',
+        }));
+        return { items, errors };
+      },
+    });
+  }
+  if (capabilities.breaches) {
+    queues.push({
+      id: 'breaches',
+      title: 'Breaches (72-hour clock)',
+      empty: 'No breach is waiting to be reported.',
+      load: async () => {
+        const { data, errors } = await execute(BreachesQuery, { first: 100 });
+        const items = (data?.breachesConnection.edges ?? [])
+          .map(({ node }) => ({ node, clock: breachClock(node, now) }))
+          .filter(({ clock }) => clock.state === 'RUNNING' || clock.state === 'OVERDUE')
+          .map(({ node, clock }) => ({
+            since: node.discoveredAt,
+            deadline: node.regulatorDeadline,
+            overdue: clock.state === 'OVERDUE',
+            title: node.nature,
+            detail: `Regulator ${clock.words} · ${node.reportable === null ? 'not yet assessed' : 'reportable'}`,
+            route: `/registers/breaches/${encodeURIComponent(node.id)}`,
+            action: capabilities.assessBreaches ? 'Assess' : 'Open',
+          }));
+        return { items, errors };
+      },
+    });
+  }
+  if (capabilities.subjectAccess) {
+    queues.push({
+      id: 'subject-access',
+      title: 'Subject access requests',
+      empty: 'No subject access request is open.',
+      load: async () => {
+        const { data, errors } = await execute(SubjectAccessRequestsQuery);
+        const items = (data?.subjectAccessRequestsConnection.edges ?? [])
+          .filter(({ node }) => node.status === 'OPEN')
+          .map(({ node }) => ({
+            since: node.receivedOn,
+            deadline: node.deadline,
+            overdue: node.overdue,
+            title: `Request received ${dateWords(node.receivedOn)}`,
+            detail: `Answer ${deadlineWords(`${node.deadline}T23:59:59Z`, now)} (by ${dateWords(node.deadline)}) · ${personLabel(node.serviceUserId)}`,
+            route: `/person/${encodeURIComponent(node.serviceUserId)}`,
+            action: 'Who looked',
+          }));
+        return { items, errors };
+      },
+    });
+  }
+  return queues;
+}
+
+/** The Today screen: each of the caller's queues with its count and oldest age, items in working order. */
+export async function todayScreen(main: HTMLElement, capabilities: Capabilities): Promise<void> {
+  const now = new Date();
+  const queues = queuesFor(capabilities, now);
+  const sections = queues.map((queue) =>
+    h('section', {
+      class: 'card queue',
+      id: queue.id,
+      'aria-labelledby': `${queue.id}-title`,
+      'aria-busy': 'true',
+    }),
+  );
+  render(main, screenHeading('Today'), h('div', { class: 'queues' }, sections));
+  await Promise.all(
+    queues.map(async (queue, index) => {
+      const section = sections[index];
+      if (!section) return;
+      const { items, errors } = await queue.load();
+      const ordered = inWorkingOrder(items);
+      const oldest = oldestSince(ordered);
+      section.removeAttribute('aria-busy');
+      render(
+        section,
+        h(
+          'h2',
+          { id: `${queue.id}-title` },
+          queue.title,
+          ' ',
+          h('span', { class: 'count', 'data-count': ordered.length }, `(${ordered.length})`),
+        ),
+        oldest ? h('p', { class: 'queue-age' }, `Oldest ${ageWords(oldest, now)}`) : null,
+        errorNotice(errors),
+        ordered.length === 0
+          ? h('p', { class: 'empty' }, queue.empty)
+          : h(
+              'ul',
+              { class: 'items' },
+              ordered.map((item) =>
+                h(
+                  'li',
+                  { class: `item${item.overdue ? ' overdue' : ''}` },
+                  h(
+                    'div',
+                    {},
+                    h('p', { class: 'item-title' }, item.title),
+                    h('p', { class: 'item-detail' }, `${item.detail} · ${ageWords(item.since, now)}`),
+                  ),
+                  link(item.route, item.action, {
+                    class: 'button',
+                    'aria-label': `${item.action}: ${item.title}`,
+                  }),
+                ),
+              ),
+            ),
+      );
+    }),
+  );
+  if (queues.length === 0) main.append(notice('There is no governance work for your role.'));
+}
