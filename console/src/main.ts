@@ -24,8 +24,7 @@ interface Viewer {
 
 /** The screens, by hash route; each is reached only through the navigation its capabilities show. */
 async function route(viewer: Viewer, target: HTMLElement): Promise<void> {
-  const [screen = 'today', first = '', second = ''] = location.hash
-    .replace(/^#\/?/, '')
+  const [screen, first = '', second = ''] = (location.hash.replace(/^#\/?/, '') || 'today')
     .split('/')
     .map(decodeURIComponent);
   const can = viewer.capabilities;

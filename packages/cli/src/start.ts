@@ -2,10 +2,16 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { configFromEnv, createConfideYoga, createServices } from '@confide/api';
+import {
+  CONSOLE_PATH,
+  ensureConsoleBuilt,
+  localConsoleHandler,
+  startServerWithConsole,
+} from '@confide/console/server';
 import { DEMO_ORGANISATIONS, mintToken, seedDemo, startLocalStack } from '@confide/local';
-import { startLocalServer } from '@confide/service-api';
 import { ItemLoader, tenantScope } from '@confide/store';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { demoConsoleSignIn } from './console-sign-in';
 import { CliError, localDataDir, processAlive } from './data-dir';
 import { startLocalDeadlineChecks, startLocalRetention } from './retention';
 
@@ -140,11 +146,15 @@ export async function startCommand(options: {
   // GraphiQL opens signed in as the first demo organisation's support worker (filled in once the tokens are minted).
   let firstToken = '';
   done('demo organisations', created.length > 0 ? `created ${created.join(', ')}` : 'already there');
+  // The governance console, built on the first start of a fresh clone (and again when its sources change).
+  if (await ensureConsoleBuilt()) done('console', 'built');
+  const consoleUrl = `http://localhost:${options.port}${CONSOLE_PATH}/`;
   try {
-    await startLocalServer(
+    await startServerWithConsole(
       createConfideYoga(services, {
         graphiql: { render: renderGraphiQL, defaults: () => graphiqlDefaults(firstToken) },
       }),
+      localConsoleHandler(demoConsoleSignIn(services, stack)),
       options.port,
     );
   } catch (error) {
@@ -152,6 +162,7 @@ export async function startCommand(options: {
     throw error;
   }
   done('server', url);
+  done('console', consoleUrl);
   // DynamoDB Local runs no TTL: sweep expired items and feed the stream to the retention handler.
   startLocalRetention(stack, services, options.sweepIntervalSeconds);
   startLocalDeadlineChecks(services);
@@ -200,6 +211,7 @@ export async function startCommand(options: {
   firstToken = workerToken;
   console.log(`
 Confide is running.
+  Console:   ${consoleUrl}   (governance: sign in as ${DEMO_ORGANISATIONS[0]?.slug}.ig, .guardian or .manager)
   GraphiQL:  ${url}   (signed in as the support worker below; change the Authorization header to try another)
 
 Tokens for ${DEMO_ORGANISATIONS[0]?.name} (valid 8 hours; others: npx confide token --org <slug> --user <handle>):
