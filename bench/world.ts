@@ -90,11 +90,21 @@ export async function seedSmall(services: ConfideServices, stack: LocalStack): P
     { kind: 'DAILY_SUPPORT', body: 'Evening visit: settled, ate well, asked about the weekend trip.' },
   ];
   await inParallel(caseload, 16, async (clientId) => {
-    await services.serviceUsers.allocate(scope, clientId, { staffId: worker.staffId, kind: 'PRIMARY' });
+    const allocation = await services.serviceUsers.allocate(scope, clientId, {
+      staffId: worker.staffId,
+      kind: 'PRIMARY',
+    });
     const key = await services.keys.subjectKey(organisation.orgId, clientId);
     if (!key) throw new Error('Seeded client without a subject key.');
     for (const note of notes) {
-      await services.caseNotes.record(scope, clientId, key, { ...note, authorId: worker.staffId });
+      // As recordNote does: the allocation is told of the latest note (the caseload's hint).
+      await services.caseNotes.record(
+        scope,
+        clientId,
+        key,
+        { ...note, authorId: worker.staffId },
+        { allocationIds: [allocation.allocationId] },
+      );
     }
   });
   const workerToken = await mintToken(

@@ -64,4 +64,11 @@ describe('sequential DynamoDB round trips of the hot path', () => {
     });
     expect(sequential, timeline(spans)).toBeLessThanOrEqual(2);
   });
+
+  it('reads a caseload of 50 with the latest notes in at most 3', async () => {
+    const { result, spans, sequential } = await measured(CASELOAD);
+    const edges = (result.data as { caseload: { edges: unknown[] } }).caseload.edges;
+    expect(edges).toHaveLength(50);
+    expect(sequential, timeline(spans)).toBeLessThanOrEqual(3);
+  });
 });

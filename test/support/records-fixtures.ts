@@ -91,21 +91,24 @@ export async function seedClients(
   }
   await Promise.all(
     seeded.map(async ({ clientId }, index) => {
-      if (options.allocateTo) {
-        await api.services.serviceUsers.allocate(scope, clientId, {
-          staffId: options.allocateTo,
-          kind: 'PRIMARY',
-        });
-      }
+      const allocation = options.allocateTo
+        ? await api.services.serviceUsers.allocate(scope, clientId, {
+            staffId: options.allocateTo,
+            kind: 'PRIMARY',
+          })
+        : undefined;
       if (options.notes?.length) {
         const key = await api.services.keys.subjectKey(orgId, clientId);
         if (!key) throw new Error('No subject key');
         for (const note of options.notes) {
-          await api.services.caseNotes.record(scope, clientId, key, {
-            kind: note.kind,
-            body: note.body(index),
-            authorId: note.authorId,
-          });
+          // As recordNote does: the allocation is told of the latest note.
+          await api.services.caseNotes.record(
+            scope,
+            clientId,
+            key,
+            { kind: note.kind, body: note.body(index), authorId: note.authorId },
+            { allocationIds: allocation ? [allocation.allocationId] : [] },
+          );
         }
       }
     }),

@@ -113,6 +113,14 @@ export class Authenticator {
     return typeof orgClaim === 'string' && isIdOf('org', orgClaim) ? (orgClaim as OrgId) : undefined;
   }
 
+  /**
+   * The staff id a verified staff token names, beside {@link claimedOrganisation}: a staff member's own reads (their
+   * caseload) may start with the login lookup; the principal read from the table decides whether they are served.
+   */
+  claimedStaff(token: VerifiedToken): string | undefined {
+    return this.claimedOrganisation(token) ? staffIdClaim(token.claims) : undefined;
+  }
+
   /** The principal of a verified token, read from the table: through the request's loader when given. */
   principalOf(token: VerifiedToken, loader?: ItemLoader): Promise<Authenticated> {
     return this.#principalFor(token.claims, loader);

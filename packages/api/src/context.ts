@@ -35,6 +35,8 @@ export interface ConfideContext {
   readonly authenticating: Promise<void>;
   /** The organisation the verified token names, for reads started before the table confirms the caller. */
   readonly claimedOrgId: OrgId | undefined;
+  /** The staff id a verified staff token names (with {@link claimedOrgId}), for the same early reads. */
+  readonly claimedStaffId: string | undefined;
   /** The stated purpose of the request (`X-Access-Purpose` header or `@purpose` directive). */
   readonly purpose: string | undefined;
   /** Need-to-know decisions, relationship facts, batched reads and the audit trail of this request. */

@@ -97,6 +97,7 @@ export function createConfideYoga(services: ConfideServices, options: ConfideYog
           authError: error,
           authenticating: Promise.resolve(),
           claimedOrgId: undefined,
+          claimedStaffId: undefined,
         };
       }
       // The login lookup (organisation, identity, staff) goes out through the request's loader without being
@@ -120,6 +121,7 @@ export function createConfideYoga(services: ConfideServices, options: ConfideYog
         authError: state.error,
         authenticating,
         claimedOrgId: authenticator.claimedOrganisation(token),
+        claimedStaffId: authenticator.claimedStaff(token),
       };
     },
   });

@@ -66,6 +66,12 @@ export function withPrefetch<Args, Result>(
   return load;
 }
 
+/** Who a verified token says the caller is, before the table has confirmed it. */
+export interface TokenClaim {
+  readonly orgId: OrgId;
+  readonly staffId: string | undefined;
+}
+
 /**
  * How a query or mutation is governed: the policy that decides it, how to find what it acts on, the facts of
  * its arguments the policy needs, and when its audit event is written.
@@ -91,6 +97,11 @@ export interface OperationOptions<Args> {
     subject: OperationSubject,
   ) => ChangeFacts | Promise<ChangeFacts>;
   readonly audit: 'before' | 'with-change' | 'after' | 'fields';
+  /**
+   * Starts reads of what the operation will need beside the login lookup, in the organisation (and as the staff
+   * member) the verified token names. Nothing read is used until the caller is confirmed as that principal.
+   */
+  readonly prefetch?: (args: Args, context: ConfideContext, claim: TokenClaim) => void;
   /** The audit action of an allowed call: WRITE for mutations and READ for queries unless given. */
   readonly action?: AuditAction;
   /**
@@ -380,7 +391,10 @@ export class OperationPolicyPlugin<Types extends SchemaTypes> extends BasePlugin
       resolve: GraphQLFieldResolver<unknown, Types['Context'], object> = resolver,
     ): Promise<unknown> => {
       const prefetch = options.subject && prefetchers.get(options.subject);
-      if (prefetch && context.claimedOrgId) prefetch(args as never, context, context.claimedOrgId);
+      if (context.claimedOrgId) {
+        prefetch?.(args as never, context, context.claimedOrgId);
+        options.prefetch?.(args, context, { orgId: context.claimedOrgId, staffId: context.claimedStaffId });
+      }
       await context.authenticating;
       if (!context.auth) throw context.authError ?? unauthenticated();
       const { principal } = context.auth;

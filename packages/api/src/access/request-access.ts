@@ -23,6 +23,7 @@ import {
 import type { SubjectKey } from '@confide/keys';
 import {
   type CareService,
+  type CaseloadEntry,
   ItemLoader,
   type ReleasedItem,
   type ServiceUserRecord,
@@ -74,6 +75,7 @@ export class RequestAccess {
   readonly loader: ItemLoader;
   readonly audit: AuditTrail;
   readonly #relations = new Map<string, Promise<ClientRelationFacts>>();
+  readonly #caseloads = new Map<string, Promise<CaseloadEntry[]>>();
   #partnerItems: Promise<Map<string, Map<string, ReleasedItem>>> | undefined;
   #purpose: string | undefined;
 
@@ -200,10 +202,6 @@ export class RequestAccess {
   }
 
   /**
-   * The client, with its wrapped key read in the same batch, or undefined when there is none (or the id is not a
-   * client id). No visibility check: the operation policy decides what the caller may know of it.
-   */
-  /**
    * Starts reading a client's profile and key in the organisation the caller's verified token names, beside the
    * login lookup (issue 18): nothing is decided from or served out of them until the caller is confirmed, and a
    * later {@link findClient} of the confirmed organisation finds them read.
@@ -214,10 +212,44 @@ export class RequestAccess {
     this.services.serviceUsers.prefetch(tenantScope(orgId), clientId, this.loader);
   }
 
+  /**
+   * The client, with its wrapped key read in the same batch, or undefined when there is none (or the id is not a
+   * client id). No visibility check: the operation policy decides what the caller may know of it.
+   */
   async findClient(clientId: string): Promise<ServiceUserRecord | undefined> {
     if (!isIdOf('serviceUser', clientId)) return undefined;
     this.loader.prefetchSubjectKey(this.scope.orgId, clientId);
     return this.services.serviceUsers.get(this.scope, clientId, this.loader);
+  }
+
+  /**
+   * A staff member's caseload, read once per request. As soon as its ids are known, each client's profile, key and
+   * latest note (by the allocation's hint) are asked for together, so they travel in one batch (issue 18). Callers
+   * pass the confirmed principal's organisation and staff id; {@link prefetchCaseload} may have started it with the
+   * token's, beside the login lookup, and nothing read is served unless the two are the same.
+   */
+  caseload(orgId: OrgId, staffId: string): Promise<CaseloadEntry[]> {
+    const key = `${orgId}|${staffId}`;
+    let pending = this.#caseloads.get(key);
+    if (!pending) {
+      const scope = tenantScope(orgId);
+      pending = this.services.serviceUsers.caseload(scope, staffId).then((entries) => {
+        for (const { clientId, latestNoteHint } of entries) {
+          this.loader.prefetchSubjectKey(orgId, clientId);
+          this.services.serviceUsers.prefetch(scope, clientId, this.loader);
+          if (latestNoteHint) this.services.caseNotes.prefetch(scope, clientId, latestNoteHint, this.loader);
+        }
+        return entries;
+      });
+      this.#caseloads.set(key, pending);
+    }
+    return pending;
+  }
+
+  /** Starts {@link caseload} for the staff member a verified token names; a failure surfaces from `caseload`. */
+  prefetchCaseload(orgId: OrgId, staffId: string): void {
+    if (!isIdOf('staff', staffId)) return;
+    this.caseload(orgId, staffId).catch(() => undefined);
   }
 
   /**

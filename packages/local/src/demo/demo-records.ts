@@ -86,28 +86,44 @@ export async function seedDemoRecords(
       serviceId: service.serviceId,
       details: { ...details, address: `${index + 1} Example Street`, preferredContact: 'Phone' },
     });
-    await services.serviceUsers.allocate(scope, clientId, { staffId: idOf('worker'), kind: 'PRIMARY' });
-    await services.serviceUsers.allocate(scope, clientId, { staffId: idOf('volunteer'), kind: 'PRIMARY' });
-    await services.serviceUsers.allocate(scope, clientId, {
-      staffId: idOf('cover'),
-      kind: 'COVER',
-      endsAt: new Date(now.getTime() + 14 * 86_400_000),
-    });
+    const allocations = [
+      await services.serviceUsers.allocate(scope, clientId, { staffId: idOf('worker'), kind: 'PRIMARY' }),
+      await services.serviceUsers.allocate(scope, clientId, { staffId: idOf('volunteer'), kind: 'PRIMARY' }),
+      await services.serviceUsers.allocate(scope, clientId, {
+        staffId: idOf('cover'),
+        kind: 'COVER',
+        endsAt: new Date(now.getTime() + 14 * 86_400_000),
+      }),
+    ];
+    // As recordNote does: each allocation is told of the latest note (the caseload's hint).
+    const noteOptions = { allocationIds: allocations.map((allocation) => allocation.allocationId) };
     const key = await loader.subjectKey(orgId, clientId);
     if (!key) throw new Error('Demo client has no key.');
     for (const note of DEMO_NOTES) {
-      await services.caseNotes.record(scope, clientId, key, {
-        ...note,
-        authorId: idOf('worker'),
-        authorOrganisation: note.kind === 'CORRESPONDENCE' ? 'Community mental health team' : undefined,
-      });
+      await services.caseNotes.record(
+        scope,
+        clientId,
+        key,
+        {
+          ...note,
+          authorId: idOf('worker'),
+          authorOrganisation: note.kind === 'CORRESPONDENCE' ? 'Community mental health team' : undefined,
+        },
+        noteOptions,
+      );
     }
-    await services.caseNotes.record(scope, clientId, key, {
-      kind: 'HANDOVER',
-      body: 'Evening handover: settled, ate well, asked about the weekend trip.',
-      authorId: idOf('worker'),
-      distribution: [idOf('worker'), idOf('cover'), idOf('manager')],
-    });
+    await services.caseNotes.record(
+      scope,
+      clientId,
+      key,
+      {
+        kind: 'HANDOVER',
+        body: 'Evening handover: settled, ate well, asked about the weekend trip.',
+        authorId: idOf('worker'),
+        distribution: [idOf('worker'), idOf('cover'), idOf('manager')],
+      },
+      noteOptions,
+    );
     await services.consents.record(scope, clientId, key, {
       scope: 'GP',
       method: 'SIGNED_FORM',

@@ -148,20 +148,26 @@ export class CaseNotes {
    * Records a note and sets it as the client's latest, in one transaction. `commit` makes that transaction (by
    * default alone; the API passes its audit trail's, so the note and the events recording it are one write) and
    * says whether the note's own conditions let it through; it throws, having written nothing, when it cannot.
+   * `allocationIds` (the client's current allocations) are told the new note's id too, as the caseload's hint.
    */
   async record(
     scope: TenantScope,
     clientId: string,
     key: SubjectKey,
     note: NewCaseNote,
-    commit?: (items: readonly TenantTransactItem[]) => Promise<boolean>,
+    options: {
+      readonly commit?: (items: readonly TenantTransactItem[]) => Promise<boolean>;
+      readonly allocationIds?: readonly string[];
+    } = {},
   ): Promise<CaseNote> {
     const { item, noteId, pk, sk, digest } = this.#newItem(scope, clientId, key, note);
     const gateway = this.#gateway(scope);
     const writes: TenantTransactItem[] = [
       { Put: { Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
       latestNoteUpdate(pk, noteId),
+      ...(options.allocationIds ?? []).map((allocationId) => latestNoteHint(pk, allocationId, noteId)),
     ];
+    const { commit } = options;
     const written = commit ? await commit(writes) : await transactionWritten(gateway, writes);
     if (!written) {
       if (note.idempotencyKey) {
@@ -223,6 +229,30 @@ export class CaseNotes {
   }
 
   /** A new note's item: the body sealed under the client's key and bound to the note's access metadata. */
+  /**
+   * The items of a new imported client's notes (issue 21, decision 0032), each built, sealed and bound by `record`'s
+   * own code, not written: the import writes them before the client's profile, which it gives `latestNoteId` (the
+   * newest, as `recordMany` sets it). Only for a client that has no notes yet; an existing client's go through
+   * `recordMany`. Keyed notes address the same items on every run.
+   */
+  importItems(
+    scope: TenantScope,
+    clientId: string,
+    key: SubjectKey,
+    notes: readonly NewCaseNote[],
+  ): { items: Item[]; notes: CaseNote[]; latestNoteId: string | undefined } {
+    const built = notes.map((note) => this.#newItem(scope, clientId, key, note));
+    const newest = built.reduce<(typeof built)[number] | undefined>(
+      (latest, entry) => (!latest || entry.recordedAt >= latest.recordedAt ? entry : latest),
+      undefined,
+    );
+    return {
+      items: built.map(({ item }) => item),
+      notes: built.map(({ item }) => toNote(item)),
+      latestNoteId: newest?.noteId,
+    };
+  }
+
   #newItem(scope: TenantScope, clientId: string, key: SubjectKey, note: NewCaseNote) {
     const noteId = note.idempotencyKey
       ? idempotentNoteId(clientId, note.authorId, note.idempotencyKey)
@@ -346,6 +376,11 @@ export class CaseNotes {
     return (await this.#verified(scope, clientId, [toNote(item)], loader))[0];
   }
 
+  /** Starts reading a note alongside what is being read now; a later `get` of it costs no round trip. */
+  prefetch(scope: TenantScope, clientId: string, noteId: string, loader: ItemLoader): void {
+    loader.load(this.table, scope.key('CLIENT', clientId), `${NOTE_PREFIX}${noteId}`).catch(() => undefined);
+  }
+
   /** A client's notes, newest first (note ids are random, so sort by time here), each checked as in `get`. */
   async list(scope: TenantScope, clientId: string, loader: ItemLoader): Promise<CaseNote[]> {
     const notes = await this.#query(scope, clientId, NOTE_PREFIX);
@@ -412,6 +447,19 @@ export class CaseNotes {
 }
 
 /** The profile's latest note, set with the note(s) in one transaction (the profile must exist). */
+/** The latest note's id on an allocation item, for the caseload to read notes beside profiles (a hint only). */
+function latestNoteHint(pk: string, allocationId: string, noteId: string): TenantTransactItem {
+  return {
+    Update: {
+      Key: { pk: attr.s(pk), sk: attr.s(`ALLOC#${allocationId}`) },
+      UpdateExpression: 'SET latestNoteId = :note',
+      // Allocation items are never deleted while their client's profile lists them; never create one here.
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':note': attr.s(noteId) },
+    },
+  };
+}
+
 function latestNoteUpdate(pk: string, noteId: string): TenantTransactItem {
   return {
     Update: {

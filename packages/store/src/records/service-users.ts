@@ -99,6 +99,13 @@ export const IDEMPOTENCY_WINDOW_SECONDS = 24 * 60 * 60;
 const BEACON_BITS = { nhs: 16, postcode: 16, name: 16 } as const;
 type BeaconKind = keyof typeof BEACON_BITS;
 
+/** A client on a staff member's caseload. */
+export interface CaseloadEntry {
+  readonly clientId: string;
+  /** The latest note's id when the allocation was last told of one; may be stale or absent. */
+  readonly latestNoteHint: string | undefined;
+}
+
 /** Service users (clients): registration, search, case status, allocations and conflicts. */
 export class ServiceUsers {
   constructor(
@@ -223,6 +230,134 @@ export class ServiceUsers {
     throw failure ?? new Error('The registration was cancelled.');
   }
 
+  /**
+   * A new imported client's pseudonymous ids, and its reference item: claimed with the import's row (a condition
+   * refuses a reference some client holds), before anything else of the client is written.
+   */
+  importIdentity(
+    scope: TenantScope,
+    clientId: string,
+  ): { reference: string; externalSubject: string; claim: TenantTransactItem } {
+    const reference = newReference();
+    return {
+      reference,
+      externalSubject: newId('subject'),
+      claim: {
+        Put: {
+          Item: {
+            pk: attr.s(scope.key('REFERENCE', reference)),
+            sk: attr.s('REFERENCE'),
+            clientId: attr.s(clientId),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+    };
+  }
+
+  /**
+   * The items of an imported client (issue 21, decision 0032), built as `register` and `allocate` build them but not
+   * written: its profile — with its allocations and its latest note already on it — and the reference, identity,
+   * blind-index and allocation items (the reference item is claimed first, {@link importIdentity}). The ids are the
+   * import's (claimed on its row identity, so a rerun builds the same items again); `key` is the client's new subject key. The import writes `items` first and the profile last:
+   * a client exists only once its profile does, and a profile is never without the rest.
+   */
+  async importItems(
+    scope: TenantScope,
+    key: SubjectKey,
+    input: {
+      clientId: string;
+      reference: string;
+      externalSubject: string;
+      serviceId: string;
+      details: ServiceUserDetails;
+      openedAt?: string | undefined;
+      allocations: readonly {
+        allocationId: string;
+        staffId: string;
+        kind: AllocationKind;
+        endsAt?: Date | undefined;
+      }[];
+      latestNoteId?: string | undefined;
+    },
+  ): Promise<{ profile: Item; items: Item[]; allocations: Allocation[] }> {
+    const { clientId } = input;
+    const openedAt = sourceTime(input.openedAt, this.clock.now());
+    const pk = scope.key('CLIENT', clientId);
+    const now = this.clock.now().toISOString();
+    const integrityKey = await this.#integrityKey(scope);
+    const allocations: Allocation[] = input.allocations.map((allocation) => ({
+      allocationId: allocation.allocationId,
+      staffId: allocation.staffId,
+      kind: allocation.kind,
+      startsAt: now,
+      endsAt: allocation.endsAt?.toISOString(),
+    }));
+    const entries = allocations.map((allocation) => {
+      const entry: Item = {
+        staffId: attr.s(allocation.staffId),
+        kind: attr.s(allocation.kind),
+        startsAt: attr.s(allocation.startsAt),
+        ...(allocation.endsAt ? { endsAt: attr.s(allocation.endsAt) } : {}),
+      };
+      const mac = integrityMac(
+        integrityKey,
+        allocationParts(
+          scope,
+          clientId,
+          allocation.allocationId,
+          allocation.staffId,
+          allocation.kind,
+          allocation.startsAt,
+          allocation.endsAt,
+        ),
+      );
+      return { allocation, entry, mac };
+    });
+    const profile: Item = {
+      pk: attr.s(pk),
+      sk: attr.s(PROFILE),
+      gsi1pk: attr.s(scope.key('SERVICE', input.serviceId, 'CLIENTS')),
+      gsi1sk: attr.s(`CLIENT#${clientId}`),
+      clientId: attr.s(clientId),
+      serviceId: attr.s(input.serviceId),
+      reference: attr.s(input.reference),
+      externalSubject: attr.s(input.externalSubject),
+      pseudonym: attr.s(newPseudonym()),
+      caseStatus: attr.s('OPEN'),
+      openedAt: attr.s(openedAt),
+      createdAt: attr.s(now),
+      version: attr.n(1),
+      allocations: {
+        M: Object.fromEntries(
+          entries.map(({ allocation, entry, mac }) => [
+            allocation.allocationId,
+            { M: { ...entry, mac: attr.s(mac) } },
+          ]),
+        ),
+      },
+      conflicts: { M: {} },
+      [CONFLICTS_MAC]: attr.s(integrityMac(integrityKey, conflictsParts(scope, clientId, {}))),
+      investigations: { M: {} },
+      ...(input.latestNoteId ? { latestNoteId: attr.s(input.latestNoteId) } : {}),
+      ...sealFields(key, itemKeyOf(pk, PROFILE), { ...input.details }),
+    };
+    const items: Item[] = [
+      identityItem(scope, input.externalSubject, { kind: 'SERVICE_USER', principalId: clientId }),
+      ...(await this.#beaconItems(scope, clientId, input.details)),
+      ...entries.map(({ allocation, entry }) => ({
+        pk: attr.s(pk),
+        sk: attr.s(`ALLOC#${allocation.allocationId}`),
+        gsi1pk: attr.s(scope.key('STAFF', allocation.staffId, 'CASELOAD')),
+        gsi1sk: attr.s(`CLIENT#${clientId}#${allocation.allocationId}`),
+        clientId: attr.s(clientId),
+        allocationId: attr.s(allocation.allocationId),
+        ...entry,
+      })),
+    ];
+    return { profile, items, allocations };
+  }
+
   /** A profile, or undefined when there is none or it has expired (reads never return expired items). */
   async get(
     scope: TenantScope,
@@ -290,6 +425,15 @@ export class ServiceUsers {
 
   /** Client ids a staff member is allocated to (one query on the caseload index). */
   async caseloadIds(scope: TenantScope, staffId: string): Promise<string[]> {
+    return (await this.caseload(scope, staffId)).map((entry) => entry.clientId);
+  }
+
+  /**
+   * A staff member's current allocations, one per client (one query on the caseload index), each with the id of
+   * the client's latest note as the note writes left it on the allocation: a hint that lets a caseload read its
+   * latest notes in the same batch as the profiles. The profile's `latestNoteId` stays the truth.
+   */
+  async caseload(scope: TenantScope, staffId: string): Promise<CaseloadEntry[]> {
     const { items } = await this.#gateway(scope).query(
       {
         IndexName: 'gsi1',
@@ -298,9 +442,14 @@ export class ServiceUsers {
       },
       { now: this.clock.now() },
     );
-    const ids = new Set<string>();
-    for (const item of items) if (!read.s(item, 'endedAt')) ids.add(requireS(item, 'clientId'));
-    return [...ids];
+    const entries = new Map<string, CaseloadEntry>();
+    for (const item of items) {
+      if (read.s(item, 'endedAt')) continue;
+      const clientId = requireS(item, 'clientId');
+      const latestNoteHint = read.s(item, 'latestNoteId') ?? entries.get(clientId)?.latestNoteHint;
+      entries.set(clientId, { clientId, latestNoteHint });
+    }
+    return [...entries.values()];
   }
 
   /**

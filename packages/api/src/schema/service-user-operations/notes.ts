@@ -152,7 +152,10 @@ builder.mutationFields((t) => ({
         client.clientId,
         key,
         { ...content, authorId: operation.staff.staffId, withheld: input.withheldFromSubject ?? false },
-        (change) => audit.commitWithChange(change),
+        {
+          commit: (change) => audit.commitWithChange(change),
+          allocationIds: client.allocations.map((allocation) => allocation.allocationId),
+        },
       );
       return { client, note };
     },

@@ -81,10 +81,17 @@ builder.queryFields((t) => ({
   caseload: t.connection({
     type: ServiceUserRef,
     description: 'The service users the caller is allocated to (primary or current cover).',
-    operation: { policy: 'client.lists', audit: 'fields' },
+    operation: {
+      policy: 'client.lists',
+      audit: 'fields',
+      // The caseload index is read beside the login lookup, then profiles, keys and latest notes in one batch.
+      prefetch: (_args, context, claim) => {
+        if (claim.staffId) context.access.prefetchCaseload(claim.orgId, claim.staffId);
+      },
+    },
     resolve: async (operation, args, context) => {
-      const ids = await context.services.serviceUsers.caseloadIds(operation.scope, operation.staff.staffId);
-      const clients = await context.access.loadClients(ids);
+      const caseload = await context.access.caseload(operation.scope.orgId, operation.staff.staffId);
+      const clients = await context.access.loadClients(caseload.map((entry) => entry.clientId));
       const visible = await context.access.filterVisible(clients, 'caseload');
       return resolveArrayConnection(
         { args },
