@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { CallSpan } from '@confide/store';
 import type { MiddlewareStack } from '@smithy/types';
+import { capacityUnits } from './capacity-units';
 
 /**
  * Exact per-run accounting of what a server did, for the load runs (issue 18, "phantom requests").
@@ -34,7 +35,7 @@ export interface RunTally {
 /** One SDK call of a request: its span on the wire (retries inside it), whether it wrote audit, its capacity. */
 export interface BenchCall extends CallSpan {
   readonly audit: boolean;
-  /** Capacity units DynamoDB reported (only when the bench asked for them: see {@link CapacityReporting}). */
+  /** Capacity units AWS would charge for the call, from its items (bench/capacity-units.ts). */
   readonly readUnits: number;
   readonly writeUnits: number;
 }
@@ -213,48 +214,10 @@ export function isAuditWrite(commandName: string | undefined, input: unknown): b
   return keys.length > 0 && keys.every((key) => key.includes('#AUDIT#'));
 }
 
-/** Whether the bench asks DynamoDB for consumed capacity (`ReturnConsumedCapacity: TOTAL`): off unless measuring it. */
-export const CapacityReporting = { enabled: false };
-
-const CAPACITY_COMMANDS = new Set([
-  ...WRITE_COMMANDS,
-  'GetItemCommand',
-  'BatchGetItemCommand',
-  'QueryCommand',
-  'ScanCommand',
-  'TransactGetItemsCommand',
-]);
-
-interface Consumed {
-  CapacityUnits?: number;
-  ReadCapacityUnits?: number;
-  WriteCapacityUnits?: number;
-}
-
-/** Read and write units of a response's ConsumedCapacity (one object, or one per table). */
-function capacityOf(output: unknown, write: boolean): { readUnits: number; writeUnits: number } {
-  const consumed = (output as { ConsumedCapacity?: Consumed | Consumed[] } | undefined)?.ConsumedCapacity;
-  let readUnits = 0;
-  let writeUnits = 0;
-  for (const entry of Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) {
-    const reads = entry.ReadCapacityUnits;
-    const writes = entry.WriteCapacityUnits;
-    if (reads === undefined && writes === undefined) {
-      // DynamoDB Local reports only the total: it is of the call's kind.
-      if (write) writeUnits += entry.CapacityUnits ?? 0;
-      else readUnits += entry.CapacityUnits ?? 0;
-    } else {
-      readUnits += reads ?? 0;
-      writeUnits += writes ?? 0;
-    }
-  }
-  return { readUnits, writeUnits };
-}
-
 /**
  * Charges an SDK client's calls to the request that made them (see {@link ServedRequests}): every attempt on the
  * wire (retries included); each call once with its span, whether it is an audit write, and (when
- * {@link CapacityReporting} is on) the capacity units DynamoDB reported for it.
+ * the capacity units AWS would charge for it (bench/capacity-units.ts).
  */
 export function attributeCalls<I extends object, O extends object>(
   stack: MiddlewareStack<I, O>,
@@ -267,13 +230,12 @@ export function attributeCalls<I extends object, O extends object>(
       const commandName = context.commandName ?? 'Unknown';
       const audit = service === 'DynamoDB' && isAuditWrite(commandName, args.input);
       if (audit) record.auditWrites++;
-      const input = args.input as Record<string, unknown>;
-      if (service === 'DynamoDB' && CapacityReporting.enabled && CAPACITY_COMMANDS.has(commandName)) {
-        input.ReturnConsumedCapacity = 'TOTAL';
-      }
       const startedAt = performance.now();
       const result = await next(args);
-      const { readUnits, writeUnits } = capacityOf(result.output, WRITE_COMMANDS.has(commandName));
+      const { readUnits, writeUnits } =
+        service === 'DynamoDB'
+          ? capacityUnits(commandName, args.input, result.output)
+          : { readUnits: 0, writeUnits: 0 };
       record.spans.push({
         service,
         operation: commandName.replace(/Command$/, ''),
