@@ -18,7 +18,11 @@ import {
 import type { Operation } from '../access/operation-plugin';
 import { builder } from '../builder';
 import { DEFAULT_KEY_DELETION_WINDOW_DAYS } from '../operations/onboarding';
-import { organisationExports, organisationProvisioning } from '../operations/provisioning';
+import {
+  organisationExports,
+  organisationProvisioning,
+  requireExportOrWaiver,
+} from '../operations/provisioning';
 import { StaffMemberRef } from './staff';
 import { AccessPresetEnum } from './vocabulary';
 
@@ -254,6 +258,9 @@ builder.mutationFields((t) => ({
       }
       const pending = await platformAudit.pendingOffboarding(orgId);
       if (!pending) {
+        // The charity gets its records first (decision 0034): the first operator learns it now, and nothing is left
+        // pending that could only fail. Checked again where the offboarding runs.
+        await requireExportOrWaiver(context.services, orgId, window);
         // Recorded before the request is stored: if the platform audit cannot be written, nothing is pending.
         await audit.recordBeforeChange(event('APPROVAL_REQUESTED', 'platform.offboarding.requested'));
         await platformAudit.proposeOffboarding(orgId, operator, window);
