@@ -94,6 +94,14 @@ export interface StaffMember {
   openDisplayName(key: SubjectKey): string;
 }
 
+/** A staff account as an operator lists it: no name, handle or email (see {@link OrganisationDirectory.staffRoster}). */
+export interface StaffRosterEntry {
+  readonly staffId: string;
+  readonly roles: readonly Role[];
+  readonly status: StaffStatus;
+  readonly createdAt: string;
+}
+
 /**
  * A staff member's relationships to services. The service items are the source of truth for lists; this copy,
  * written in the same transaction, lets need-to-know decide from the caller's own item (read at authentication)
@@ -467,6 +475,23 @@ export class OrganisationDirectory {
       const subject = read.s(item, 'externalSubject');
       return subject ? [subject] : [];
     });
+  }
+
+  /**
+   * The organisation's staff accounts as an operator may see them (issue 20): ids, roles, status and creation time,
+   * oldest first, and nothing that names a person. Read as stored, unverified: the provisioner that answers an
+   * operator in AWS may not use the organisation's key, so it cannot check the access MACs; every use of an account
+   * by the api still does.
+   */
+  async staffRoster(scope: TenantScope): Promise<StaffRosterEntry[]> {
+    return (await this.#staffItems(scope))
+      .map((item) => ({
+        staffId: requireS(item, 'staffId'),
+        roles: read.ss(item, 'roles') as Role[],
+        status: requireS(item, 'status') as StaffStatus,
+        createdAt: requireS(item, 'createdAt'),
+      }))
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.staffId.localeCompare(b.staffId));
   }
 
   /** Every unexpired staff account item of the organisation (the staff index, every page). */

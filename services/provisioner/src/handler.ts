@@ -22,7 +22,9 @@ function actionOf(event: unknown): string {
   return action === 'onboard' ||
     action === 'offboard' ||
     action === 'inviteStaff' ||
-    action === 'registerPartnerClient'
+    action === 'registerPartnerClient' ||
+    action === 'listOrganisations' ||
+    action === 'listStaff'
     ? action
     : 'unknown';
 }
@@ -45,7 +47,12 @@ function actionOf(event: unknown): string {
  * { "action": "offboard", "input": { "organisationId": "org_…", "pendingWindowInDays": 30 }, "assertion": "…" }
  * { "action": "inviteStaff", "input": { "organisationId": "org_…", "staffId": "stf_…", "email": "…" }, "assertion": "…" }
  * { "action": "registerPartnerClient", "input": { "organisationId": "org_…", "partnerId": "ptn_…" }, "assertion": "…" }
+ * { "action": "listOrganisations" }
+ * { "action": "listStaff", "input": { "slug": "…" } }
  * ```
+ *
+ * The two lists are the operator CLI's read-only requests (`confide org list --stage`, `confide users --stage`;
+ * issue 20): no assertion, recorded in the platform audit log, answering ids, slugs, roles and dates only.
  *
  * A malformed event or a refused request (bad input, slug taken, unknown organisation) is answered
  * `{ ok: false, error: { code, message, field } }` before anything is created; success is answered with ids only.
@@ -66,7 +73,15 @@ export async function handler(event: unknown, context?: Context): Promise<Provis
       // What could not be recorded (the platform or the tenant audit log): its error name only.
       onRecordFailure: (failure) => logger.error('provisioner audit not recorded', { action, ...failure }),
     });
-    if (response.ok) {
+    if (response.ok && response.action === 'listOrganisations') {
+      logger.info('organisations listed', { action, count: response.organisations.length });
+    } else if (response.ok && response.action === 'listStaff') {
+      logger.info('staff listed', {
+        action,
+        organisationId: response.organisationId,
+        count: response.staff.length,
+      });
+    } else if (response.ok) {
       logger.info('organisation provisioned', {
         action,
         organisationId: response.organisationId,

@@ -20,6 +20,7 @@ import {
   OrganisationExports,
   type PartnerAgency,
   type StaffMember,
+  type StaffRosterEntry,
   tenantScope,
 } from '@confide/store';
 import type { ConfideServices } from '../services';
@@ -111,7 +112,99 @@ export type ProvisionerResponse =
       readonly organisationId: string;
       readonly partnerId: string;
     }
+  | {
+      readonly ok: true;
+      readonly action: 'listOrganisations';
+      readonly organisations: readonly ProvisionedOrganisation[];
+    }
+  | {
+      readonly ok: true;
+      readonly action: 'listStaff';
+      readonly organisationId: string;
+      readonly staff: readonly StaffRosterEntry[];
+    }
   | { readonly ok: false; readonly error: ProvisionerFailure };
+
+/**
+ * The operator's read-only requests (issue 20: `confide org list --stage`, `confide users --stage`). They take no
+ * assertion: like a direct onboarding, whoever IAM lets invoke the provisioner may ask, and each is recorded in the
+ * platform audit log. They answer ids, slugs, roles and dates, never a person's name, handle or email.
+ */
+export type ProvisionerQuery =
+  | { readonly action: 'listOrganisations' }
+  | { readonly action: 'listStaff'; readonly input: { readonly slug: string } };
+
+/** An organisation as the provisioner lists it: its slug and ids, not its name (the provisioner answers no names). */
+export interface ProvisionedOrganisation {
+  readonly organisationId: string;
+  readonly slug: string;
+  readonly status: string;
+  readonly preset: string;
+  readonly createdAt: string;
+}
+
+const QUERY_ACTIONS: readonly string[] = ['listOrganisations', 'listStaff'];
+
+/** The event as a {@link ProvisionerQuery}, or undefined when it asks for something else (a change). */
+export function parseProvisionerQuery(event: unknown): ProvisionerQuery | undefined {
+  if (typeof event !== 'object' || event === null || Array.isArray(event)) return undefined;
+  const request = event as Record<string, unknown>;
+  if (typeof request.action !== 'string' || !QUERY_ACTIONS.includes(request.action)) return undefined;
+  if (request.action === 'listOrganisations') {
+    onlyFields(request, ['action'], []);
+    return { action: 'listOrganisations' };
+  }
+  onlyFields(request, ['action', 'input'], []);
+  const input = objectAt(request.input, ['input']);
+  onlyFields(input, ['slug'], ['input']);
+  return { action: 'listStaff', input: { slug: stringAt(input, 'slug', ['input']) } };
+}
+
+/** Answers a query, recording it in the platform audit log first (no record, no answer). */
+async function runProvisionerQuery(
+  services: ConfideServices,
+  query: ProvisionerQuery,
+  requestId: string,
+): Promise<ProvisionerResponse> {
+  const record = (organisationId: string | undefined, outcome: string) =>
+    services.platformAudit.record({
+      actor: { kind: 'OPERATOR', id: DIRECT_INVOCATION.id },
+      operation: `provisioner.${query.action}`,
+      organisationId,
+      outcome,
+      rule: `provisioner.${query.action}`,
+      requestId,
+    });
+  if (query.action === 'listOrganisations') {
+    await record(undefined, 'ALLOWED');
+    const organisations = await services.directory.listOrganisations();
+    return {
+      ok: true,
+      action: 'listOrganisations',
+      organisations: organisations.map((organisation) => ({
+        organisationId: organisation.orgId,
+        slug: organisation.slug,
+        status: organisation.status,
+        preset: organisation.preset,
+        createdAt: organisation.createdAt,
+      })),
+    };
+  }
+  const orgId = await services.directory.organisationIdBySlug(query.input.slug);
+  if (!orgId) {
+    await record(undefined, 'NOT_FOUND');
+    throw new ConfideError(ErrorCode.NOT_FOUND, 'No organisation with that slug.', {
+      field: ['input', 'slug'],
+    });
+  }
+  await record(orgId, 'ALLOWED');
+  return {
+    ok: true,
+    action: 'listStaff',
+    organisationId: orgId,
+    staff: await services.directory.staffRoster(tenantScope(orgId)),
+  };
+}
 
 type Json = Record<string, unknown>;
 
@@ -239,7 +332,7 @@ export function parseProvisionerRequest(event: unknown): ProvisionerRequest {
   }
   throw badInput(
     ['action'],
-    'action must be "onboard", "offboard", "inviteStaff" or "registerPartnerClient".',
+    'action must be "onboard", "offboard", "inviteStaff", "registerPartnerClient", "listOrganisations" or "listStaff".',
   );
 }
 
@@ -483,6 +576,8 @@ export async function runProvisionerEvent(
   };
   let request: ProvisionerRequest | undefined;
   try {
+    const query = parseProvisionerQuery(event);
+    if (query) return await runProvisionerQuery(services, query, requestId);
     request = parseProvisionerRequest(event);
     const parsed = request;
     const actor = await checkAssertion(services, parsed);
