@@ -106,17 +106,29 @@ export async function orgCreateCommand(options: {
   preset?: string;
   adminHandle?: string;
   adminName?: string;
+  adminEmail?: string;
   dpa?: string;
+  stage?: string;
 }): Promise<string> {
   const { name, slug, adminHandle, adminName } = options;
   if (!name || !slug || !adminHandle || !adminName) {
     throw new CliError(
-      'Give --name, --slug, --admin-handle and --admin-name (and optionally --preset, --dpa).',
+      'Give --name, --slug, --admin-handle and --admin-name (and optionally --admin-email, --preset, --dpa).',
     );
   }
   const preset = (options.preset ?? 'STRICT').toUpperCase();
   if (!(ACCESS_PRESETS as readonly string[]).includes(preset)) {
     throw new CliError(`--preset is one of ${ACCESS_PRESETS.join(', ')}.`);
+  }
+  if (options.stage !== undefined) {
+    const { orgCreateInStage } = await import('./stage-commands');
+    return orgCreateInStage(options.stage, {
+      name,
+      slug,
+      preset,
+      dataProcessingAgreement: options.dpa ?? null,
+      firstAdmin: { handle: adminHandle, displayName: adminName, email: options.adminEmail ?? null },
+    });
   }
   const services = servicesFor(runningStack());
   const { organisation, firstAdmin } = await onboardOrganisation(services, {
@@ -124,12 +136,16 @@ export async function orgCreateCommand(options: {
     slug,
     preset: preset as AccessPreset,
     dataProcessingAgreement: options.dpa ?? null,
-    firstAdmin: { handle: adminHandle, displayName: adminName },
+    firstAdmin: { handle: adminHandle, displayName: adminName, email: options.adminEmail ?? null },
   });
   return `Onboarded ${organisation.slug} (${organisation.orgId}), key ${organisation.keyAlias}; first admin: ${firstAdmin.handle}`;
 }
 
-export async function orgListCommand(): Promise<string> {
+export async function orgListCommand(options: { stage?: string } = {}): Promise<string> {
+  if (options.stage !== undefined) {
+    const { orgListInStage } = await import('./stage-commands');
+    return orgListInStage(options.stage);
+  }
   const services = servicesFor(runningStack());
   const organisations = await services.directory.listOrganisations();
   if (organisations.length === 0) return 'No organisations yet.';
@@ -163,6 +179,7 @@ export async function orgOffboardCommand(options: {
   window?: string;
   approve?: boolean;
   operatorId?: string;
+  stage?: string;
 }): Promise<string> {
   if (!options.slug) throw new CliError('Give --slug <slug>.');
   const slug = options.slug;
@@ -172,6 +189,11 @@ export async function orgOffboardCommand(options: {
     if (!Number.isInteger(window) || window < 7 || window > 30) {
       throw new CliError('--window is a whole number of days from 7 to 30.');
     }
+  }
+  if (options.stage !== undefined) {
+    if (options.operatorId !== undefined) throw new CliError(OPERATOR_ID_IN_STAGE);
+    const { orgOffboardInStage } = await import('./stage-commands');
+    return orgOffboardInStage(options.stage, { slug, window, approve: options.approve === true });
   }
   const operatorId = operatorIdOf(options.operatorId);
   const stack = runningStack();
@@ -227,18 +249,25 @@ export async function orgOffboardCommand(options: {
   );
 }
 
-export async function usersCommand(options: { org?: string }): Promise<string> {
+/**
+ * `confide users --org <slug> [--stage <s>]`: the organisation's staff accounts for an operator, with no personal
+ * data (issue 20): ids, status, roles and creation time. Locally the accounts' access MACs are checked (a tampered
+ * account fails the command); in a stage the provisioner answers them as stored (see staffRoster).
+ */
+export async function usersCommand(options: { org?: string; stage?: string }): Promise<string> {
   if (!options.org) throw new CliError('Give --org <slug>.');
+  const { rosterTable, usersInStage } = await import('./stage-commands');
+  if (options.stage !== undefined) return usersInStage(options.stage, options.org);
   const services = servicesFor(runningStack());
   const staff = await services.directory.listStaff(tenantScope(await orgIdOf(services, options.org)));
-  const rows = await Promise.all(
-    staff.map(
-      async (member) =>
-        `${member.handle.padEnd(24)} ${member.status.padEnd(12)} ${member.roles.join(',').padEnd(30)} ${await member.displayName()}`,
-    ),
+  return rosterTable(
+    [...staff].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.staffId.localeCompare(b.staffId)),
   );
-  return rows.join('\n');
 }
+
+/** `--operator-id` names a local operator; in a stage the operator is whoever the token says. */
+const OPERATOR_ID_IN_STAGE =
+  '--operator-id is for the local stack: in a stage the api takes the operator from CONFIDE_OPERATOR_TOKEN.';
 
 /**
  * `confide org export`: the processor's export of an organisation's records to the charity, decrypted, into a new
@@ -250,6 +279,7 @@ export async function orgExportCommand(options: {
   waive?: string;
   reference?: string;
   operatorId?: string;
+  stage?: string;
 }): Promise<string> {
   if (!options.slug) throw new CliError('Give --slug <slug>.');
   if ((options.to === undefined) === (options.waive === undefined)) {
@@ -257,6 +287,19 @@ export async function orgExportCommand(options: {
   }
   if (options.reference !== undefined && options.waive === undefined) {
     throw new CliError('--reference goes with --waive.');
+  }
+  if (options.stage !== undefined) {
+    if (options.to !== undefined) {
+      // Decision 0034: the export needs the organisation's keys, which neither the provisioner nor an operator holds.
+      throw new CliError(
+        '--to: exporting from a deployed stage is not built yet (decision 0034); in a stage, record a waiver with --waive <reason>, or offboarding stays refused with EXPORT_REQUIRED.',
+      );
+    }
+    if (options.operatorId !== undefined) throw new CliError(OPERATOR_ID_IN_STAGE);
+    const { waiverOf } = await import('./org-export');
+    const { orgWaiveExportInStage } = await import('./stage-commands');
+    const waiver = waiverOf(options.waive ?? '', options.reference);
+    return orgWaiveExportInStage(options.stage, { slug: options.slug, ...waiver });
   }
   const operatorId = operatorIdOf(options.operatorId);
   const { exportOrganisation, waiveExport, waiverOf } = await import('./org-export');

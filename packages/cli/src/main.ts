@@ -61,6 +61,14 @@ const OPERATOR_ID: OptionSpec = {
   description: 'which platform operator acts (default local-operator)',
 };
 
+/** `--stage` on the operator commands: a deployed stage instead of the local stack. */
+const STAGE: OptionSpec = {
+  type: 'string',
+  value: '<stage>',
+  description:
+    "a deployed stage instead of the local stack (your AWS credentials and region from the AWS SDK's usual chain)",
+};
+
 const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'start',
@@ -143,27 +151,46 @@ const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'users',
-    summary: "an organisation's staff, their roles and status",
-    options: { org: ORG },
+    summary:
+      "an organisation's staff accounts for an operator: ids, status, roles, created; no personal data",
+    notes: [
+      'confide users --org <slug>                  against the local stack',
+      "confide users --org <slug> --stage <stage>  asks the stage's provisioner function",
+      "Lists no names, emails or handles: a charity picks handles from its staff members' names (a.khan,",
+      'ada.admin), so a handle identifies a person, and an operator (the processor) needs none to run the',
+      'platform; staff are known by their opaque staff id. In a stage, roles and status are as stored: the',
+      "provisioner may not use the organisation's key to check them (the api checks them on every use).",
+    ],
+    options: { org: ORG, stage: STAGE },
     async run(values) {
       const { usersCommand } = await import('./commands');
-      return usersCommand(defined({ org: str(values, 'org') }));
+      return usersCommand(defined({ org: str(values, 'org'), stage: str(values, 'stage') }));
     },
   },
   {
     name: 'org create',
     summary: 'onboards an organisation with its own KMS key and first admin',
+    notes: [
+      'confide org create --name <n> --slug <s> --admin-handle <h> --admin-name <n> --admin-email <e> --stage <stage>',
+      "    invokes the stage's provisioner function (its user pool invites the first admin by email: required there)",
+    ],
     options: {
       name: { type: 'string', value: '<name>', description: "the organisation's name" },
       slug: { type: 'string', value: '<slug>', description: 'its short name (lower case, digits, -)' },
       'admin-handle': { type: 'string', value: '<handle>', description: "the first admin's handle" },
       'admin-name': { type: 'string', value: '<name>', description: "the first admin's display name" },
+      'admin-email': {
+        type: 'string',
+        value: '<email>',
+        description: "the first admin's email address, where a stage's user pool sends the invitation",
+      },
       preset: {
         type: 'string',
         value: 'STRICT|GROUP_WIDE',
         description: 'the access preset (default STRICT)',
       },
       dpa: { type: 'string', value: '<ref>', description: 'the data processing agreement reference' },
+      stage: STAGE,
     },
     async run(values) {
       const { orgCreateCommand } = await import('./commands');
@@ -174,7 +201,9 @@ const COMMANDS: readonly CommandSpec[] = [
           preset: str(values, 'preset'),
           adminHandle: str(values, 'admin-handle'),
           adminName: str(values, 'admin-name'),
+          adminEmail: str(values, 'admin-email'),
           dpa: str(values, 'dpa'),
+          stage: str(values, 'stage'),
         }),
       );
     },
@@ -182,10 +211,13 @@ const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'org list',
     summary: 'lists organisations',
-    options: {},
-    async run() {
+    notes: [
+      "confide org list --stage <stage>   asks the stage's provisioner: slugs, status, preset, ids, created (no names)",
+    ],
+    options: { stage: STAGE },
+    async run(values) {
       const { orgListCommand } = await import('./commands');
-      return orgListCommand();
+      return orgListCommand(defined({ stage: str(values, 'stage') }));
     },
   },
   {
@@ -195,6 +227,8 @@ const COMMANDS: readonly CommandSpec[] = [
     notes: [
       'confide org export --slug <s> --to <folder> [--operator-id <id>]   writes every record, decrypted, and a manifest',
       'confide org export --slug <s> --waive <reason> [--reference <ref>]   records why the charity gets no export',
+      'confide org export --slug <s> --waive <reason> --stage <stage>      the waiver in a stage, through its api',
+      '    (as the operator in CONFIDE_OPERATOR_TOKEN; exporting from a stage is not built yet)',
       'Offboarding requires one of the two (decision 0034).',
     ],
     options: {
@@ -215,6 +249,7 @@ const COMMANDS: readonly CommandSpec[] = [
         description: "the controller's document reference for a waiver (no names)",
       },
       'operator-id': OPERATOR_ID,
+      stage: STAGE,
     },
     async run(values) {
       const { orgExportCommand } = await import('./commands');
@@ -225,6 +260,7 @@ const COMMANDS: readonly CommandSpec[] = [
           waive: str(values, 'waive'),
           reference: str(values, 'reference'),
           operatorId: str(values, 'operator-id'),
+          stage: str(values, 'stage'),
         }),
       );
     },
@@ -235,6 +271,10 @@ const COMMANDS: readonly CommandSpec[] = [
     notes: [
       'confide org offboard --slug <s> [--window <7-30>] [--operator-id <id>]   records the request (one operator)',
       'confide org offboard --slug <s> --approve --operator-id <another id>    a second operator approves and runs it',
+      'confide org offboard --slug <s> [--window <d>] [--approve] --stage <stage>',
+      '    in a stage, through its api as the operator in CONFIDE_OPERATOR_TOKEN (a Cognito token of the',
+      "    confide-operators group): the first operator's call records the request, a different operator's runs it",
+      '    (whether or not it says --approve); refused with EXPORT_REQUIRED until an export or a waiver is recorded',
     ],
     options: {
       slug: { type: 'string', value: '<slug>', description: "the organisation's slug" },
@@ -245,6 +285,7 @@ const COMMANDS: readonly CommandSpec[] = [
       },
       'operator-id': OPERATOR_ID,
       approve: { type: 'boolean', description: 'approve and run the pending request (a different operator)' },
+      stage: STAGE,
     },
     async run(values) {
       const { orgOffboardCommand } = await import('./commands');
@@ -254,6 +295,7 @@ const COMMANDS: readonly CommandSpec[] = [
           slug: str(values, 'slug'),
           window: str(values, 'window'),
           operatorId: str(values, 'operator-id'),
+          stage: str(values, 'stage'),
         }),
       });
     },

@@ -1,0 +1,303 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { newId } from '@confide/domain';
+import { handleHttpApiEvent } from '@confide/service-api';
+import { handler as provisionerHandler } from '@confide/service-provisioner/handler';
+import { tenantScope } from '@confide/store';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LambdaEndpoint, startLambdaEndpoint } from '../support/aws-stand-ins';
+import { uniqueSlug } from '../support/fixtures';
+import { type TestApi, testApi } from '../support/test-api';
+import { runCli } from './support/run-cli';
+
+/**
+ * Issue 20: the operator's `confide` against a deployed stage, through the real command and a signed stand-in of
+ * Lambda's Invoke API. `org create`, `org list` and `users` invoke the stage's provisioner function (its real handler
+ * against the local stack); `org offboard` and `org export --waive` invoke the stage's api function with the
+ * operator's own token, whose offboarding invokes the provisioner again with the api's signed assertion, so the
+ * two-operator rule and the export gate (decision 0034) hold exactly as they do for the API.
+ */
+
+const ADMIN_NAME = 'Canary Adminname';
+const ADMIN_EMAIL = 'canary.admin@charity.example';
+
+describe('confide against a deployed stage (--stage)', () => {
+  let lambda: LambdaEndpoint;
+  let api: TestApi;
+  const payloads: { functionName: string; event: Record<string, unknown> }[] = [];
+  const folder = mkdtempSync(join(tmpdir(), 'confide-stage-cli-'));
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    lambda = await startLambdaEndpoint({
+      invoke: async (functionName, payload) => {
+        const event = JSON.parse(payload) as Record<string, unknown>;
+        payloads.push({ functionName, event });
+        if (functionName === 'confide-qa-provisioner') {
+          return { payload: JSON.stringify(await provisionerHandler(event)) };
+        }
+        if (functionName === 'confide-qa-api') {
+          const answer = await handleHttpApiEvent(
+            api.yoga,
+            event as unknown as APIGatewayProxyEventV2,
+            {} as Context,
+          );
+          return { payload: JSON.stringify(answer) };
+        }
+        return {
+          payload: '{"errorType":"ResourceNotFoundException","errorMessage":"Function not found"}',
+          functionError: 'Unhandled',
+        };
+      },
+    });
+    // The stage's api, as in prod: it runs registered documents only, and invokes the stage's provisioner (signed,
+    // with its assertions) for offboarding.
+    api = testApi({
+      env: {
+        CONFIDE_PROVISIONER_FUNCTION: 'confide-qa-provisioner',
+        CONFIDE_LAMBDA_ENDPOINT: lambda.endpoint,
+        CONFIDE_TRUSTED_DOCUMENTS_ONLY: 'true',
+      },
+    });
+    env = {
+      CONFIDE_LAMBDA_ENDPOINT: lambda.endpoint,
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_REGION: 'eu-west-2',
+      // No running local stack is needed (nor read): the stage is the stand-in.
+      CONFIDE_DATA_DIR: join(folder, 'no-local-stack'),
+    };
+  });
+
+  afterAll(async () => {
+    await lambda.stop();
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  const stage = (args: string[], extra: Record<string, string> = {}) =>
+    runCli([...args, '--stage', 'qa'], { ...env, ...extra });
+  const invoked = (since: number) =>
+    lambda.invocations.slice(since).map((call) => [call.functionName, call.signatureValid]);
+
+  it('org create and org list invoke the provisioner, signed; the answer names no person', async () => {
+    // Prepare
+    const slug = uniqueSlug('stage');
+    const before = lambda.invocations.length;
+
+    // Act
+    const created = await stage([
+      'org',
+      'create',
+      '--name',
+      'Stage charity',
+      '--slug',
+      slug,
+      '--admin-handle',
+      'canary.admin',
+      '--admin-name',
+      ADMIN_NAME,
+      '--admin-email',
+      ADMIN_EMAIL,
+      '--dpa',
+      'DPA-2026-7',
+    ]);
+    const listed = await stage(['org', 'list']);
+
+    // Assess: done in the stage (the directory has it), through two signed invocations of its provisioner.
+    expect(created.code, created.stderr).toBe(0);
+    const orgId = await api.services.directory.organisationIdBySlug(slug);
+    expect(orgId).toMatch(/^org_/);
+    expect(created.stdout).toContain(`Onboarded ${slug} (${orgId}) in qa`);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout).toMatch(new RegExp(`${slug}\\s+ACTIVE\\s+STRICT\\s+${orgId}`));
+    for (const output of [created.stdout, listed.stdout]) {
+      expect(output).not.toContain(ADMIN_NAME);
+      expect(output).not.toContain(ADMIN_EMAIL);
+      expect(output).not.toContain('canary.admin');
+    }
+    expect(invoked(before)).toEqual([
+      ['confide-qa-provisioner', true],
+      ['confide-qa-provisioner', true],
+    ]);
+    expect(payloads.at(-2)?.event).toMatchObject({
+      action: 'onboard',
+      input: { slug, firstAdmin: { email: ADMIN_EMAIL } },
+    });
+  }, 180_000);
+
+  it('the provisioner’s refusals come back with their code and the flag; bad input is refused before invoking', async () => {
+    // Prepare
+    const slug = uniqueSlug('stage');
+    const create = (slugValue: string, ...more: string[]) =>
+      stage([
+        'org',
+        'create',
+        '--name',
+        'Stage charity',
+        '--slug',
+        slugValue,
+        '--admin-handle',
+        'first.admin',
+        '--admin-name',
+        'First Admin',
+        '--admin-email',
+        'first.admin@charity.example',
+        ...more,
+      ]);
+    expect((await create(slug)).code).toBe(0);
+    const before = lambda.invocations.length;
+
+    // Act
+    const taken = await create(slug);
+    const badSlug = await create('Not A Slug');
+    const badPreset = await create(uniqueSlug('stage'), '--preset', 'LAX');
+    const missing = await stage(['org', 'create', '--name', 'No slug']);
+    const badStage = await runCli(['org', 'list', '--stage', 'Prod!'], env);
+    const unknownStage = await runCli(['org', 'list', '--stage', 'nowhere'], env);
+
+    // Assess
+    expect(taken.code).toBe(1);
+    expect(taken.stderr).toContain('--slug: That slug is already in use. (CONFLICT)');
+    expect(badSlug.code).toBe(1);
+    expect(badSlug.stderr).toContain('--slug: A slug has 1–40 lower-case letters');
+    expect(badSlug.stderr).toContain('(BAD_USER_INPUT)');
+    expect(badPreset.code).toBe(1);
+    expect(badPreset.stderr).toContain('--preset is one of STRICT, GROUP_WIDE');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('Give --name, --slug, --admin-handle and --admin-name');
+    expect(badStage.stderr).toContain('--stage takes a stage name');
+    expect(unknownStage.code).toBe(1);
+    expect(unknownStage.stderr).toContain('The nowhere provisioner could not be run');
+    expect(unknownStage.stderr).toContain('ResourceNotFoundException');
+    // The taken slug and the bad slug reached the provisioner (which refused them); the rest never left the CLI.
+    expect(invoked(before)).toEqual([
+      ['confide-qa-provisioner', true],
+      ['confide-qa-provisioner', true],
+      ['confide-nowhere-provisioner', true],
+    ]);
+  }, 180_000);
+
+  it('users lists staff ids, roles, status and creation in the stage and locally: no name, handle or email', async () => {
+    // Prepare: an organisation with a second staff member.
+    const slug = uniqueSlug('stage');
+    const created = await stage([
+      'org',
+      'create',
+      '--name',
+      'Staffed charity',
+      '--slug',
+      slug,
+      '--admin-handle',
+      'canary.admin',
+      '--admin-name',
+      ADMIN_NAME,
+      '--admin-email',
+      ADMIN_EMAIL,
+    ]);
+    expect(created.code, created.stderr).toBe(0);
+    const orgId = await api.services.directory.organisationIdBySlug(slug);
+    if (!orgId) throw new Error('not onboarded');
+    const { staffId: worker } = await api.services.directory.addStaff(tenantScope(orgId), {
+      staffId: newId('staff'),
+      handle: 'canary.worker',
+      displayName: 'Canary Workername',
+      roles: ['SUPPORT_WORKER'],
+    });
+    const staff = await api.services.directory.listStaff(tenantScope(orgId));
+    const admin = staff.find((member) => member.roles.includes('ORG_ADMIN'));
+    writeFileSync(join(folder, 'stack.json'), JSON.stringify(api.stack));
+    const local = { CONFIDE_DATA_DIR: folder };
+
+    // Act
+    const inStage = await stage(['users', '--org', slug]);
+    const locally = await runCli(['users', '--org', slug], local);
+    const unknown = await stage(['users', '--org', uniqueSlug('none')]);
+    const help = await runCli(['users', '--help']);
+
+    // Assess: the same roster both ways, and nothing that names a person.
+    for (const result of [inStage, locally]) {
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toMatch(
+        new RegExp(`${admin?.staffId}\\s+ACTIVE\\s+ORG_ADMIN\\s+\\d{4}-\\d{2}-\\d{2}T`),
+      );
+      expect(result.stdout).toMatch(new RegExp(`${worker}\\s+ACTIVE\\s+SUPPORT_WORKER\\s+\\d{4}-`));
+      for (const personal of ['Canary', 'canary.', ADMIN_EMAIL])
+        expect(result.stdout).not.toContain(personal);
+    }
+    expect(inStage.stdout.trim().split('\n')).toHaveLength(3);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('--org: No organisation with that slug. (NOT_FOUND)');
+    expect(help.stdout).toContain('no names, emails or handles');
+  }, 180_000);
+
+  it('offboarding in a stage goes through its api with the operator’s token: export gate, waiver, two operators', async () => {
+    // Prepare
+    const slug = uniqueSlug('stage');
+    const created = await stage([
+      'org',
+      'create',
+      '--name',
+      'Leaving charity',
+      '--slug',
+      slug,
+      '--admin-handle',
+      'leaving.admin',
+      '--admin-name',
+      'Leaving Admin',
+      '--admin-email',
+      'leaving.admin@charity.example',
+    ]);
+    expect(created.code, created.stderr).toBe(0);
+    const orgId = (await api.services.directory.organisationIdBySlug(slug)) ?? '';
+    const first = { CONFIDE_OPERATOR_TOKEN: await api.operatorToken('operator-1') };
+    const second = { CONFIDE_OPERATOR_TOKEN: await api.secondOperatorToken() };
+    const before = lambda.invocations.length;
+
+    // Act
+    const noToken = await stage(['org', 'offboard', '--slug', slug]);
+    const withOperatorId = await stage(['org', 'offboard', '--slug', slug, '--operator-id', 'x'], first);
+    const refused = await stage(['org', 'offboard', '--slug', slug, '--window', '7'], first);
+    const exportInStage = await stage(['org', 'export', '--slug', slug, '--to', folder], first);
+    const badWaiver = await stage(
+      ['org', 'export', '--slug', slug, '--waive', 'CONTROLLER_HOLDS_COPY', '--reference', 'no spaces'],
+      first,
+    );
+    const waived = await stage(
+      ['org', 'export', '--slug', slug, '--waive', 'CONTROLLER_HOLDS_COPY', '--reference', 'LTR-2026/07'],
+      first,
+    );
+    const requested = await stage(['org', 'offboard', '--slug', slug, '--window', '7'], first);
+    const sameOperator = await stage(['org', 'offboard', '--slug', slug, '--approve'], first);
+    const approved = await stage(['org', 'offboard', '--slug', slug, '--approve'], second);
+
+    // Assess: refused until the waiver, then two different operators; nothing reached AWS without a token.
+    expect(noToken.code).toBe(1);
+    expect(noToken.stderr).toContain('CONFIDE_OPERATOR_TOKEN');
+    expect(withOperatorId.code).toBe(1);
+    expect(withOperatorId.stderr).toContain('--operator-id');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('EXPORT_REQUIRED');
+    expect(exportInStage.code).toBe(1);
+    expect(exportInStage.stderr).toContain('--to');
+    expect(badWaiver.code).toBe(1);
+    expect(badWaiver.stderr).toContain('--reference takes');
+    expect(waived.code, waived.stderr).toBe(0);
+    expect(waived.stdout).toContain(`Export of ${slug} waived in qa (CONTROLLER_HOLDS_COPY)`);
+    expect(requested.code, requested.stderr).toBe(0);
+    expect(requested.stdout).toContain(`Offboarding of ${slug} requested in qa`);
+    expect(sameOperator.code).toBe(1);
+    expect(sameOperator.stderr).toMatch(/FORBIDDEN|APPROVAL_REQUIRED|different operator/);
+    expect(approved.code, approved.stderr).toBe(0);
+    expect(approved.stdout).toContain(`Offboarded ${slug} in qa`);
+    expect((await api.services.directory.organisation(orgId as never))?.status).toBe('OFFBOARDED');
+    const calls = invoked(before);
+    expect(calls.every(([, signed]) => signed)).toBe(true);
+    expect(calls.map(([name]) => name)).toContain('confide-qa-api');
+    // The api's own offboarding invocation carried its assertion; the CLI never invoked the provisioner's offboard.
+    const offboards = payloads.filter((call) => call.event.action === 'offboard');
+    expect(offboards.length).toBeGreaterThan(0);
+    expect(offboards.every((call) => typeof call.event.assertion === 'string')).toBe(true);
+  }, 240_000);
+});
