@@ -28,7 +28,7 @@ export const PendingBreakGlassReviewsQuery = graphql(`
 
 export const BreakGlassWatchQuery = graphql(`
   query ConsoleBreakGlassWatch {
-    emergencyAccessReport(status: "PENDING", first: 100) {
+    emergencyAccessReport(status: "PENDING", first: 50) {
       edges {
         node {
           reviewId
@@ -73,7 +73,7 @@ export const DisclosureWorkQuery = graphql(`
 
 export const AccessAlertsQuery = graphql(`
   query ConsoleAccessAlerts {
-    accessAlerts(first: 100) {
+    accessAlerts(first: 50) {
       edges {
         node {
           id
@@ -116,7 +116,7 @@ export const BreachesQuery = graphql(`
 
 export const SubjectAccessRequestsQuery = graphql(`
   query ConsoleSubjectAccessRequests {
-    subjectAccessRequestsConnection(first: 100) {
+    subjectAccessRequestsConnection(first: 50) {
       edges {
         node {
           id
@@ -228,7 +228,7 @@ export const AssessBreachMutation = graphql(`
 
 export const PersonAccessLogQuery = graphql(`
   query ConsolePersonAccessLog($serviceUserId: ID!) {
-    accessLog(serviceUserId: $serviceUserId, first: 200) {
+    accessLog(serviceUserId: $serviceUserId, first: 50) {
       edges {
         node {
           id
@@ -249,7 +249,7 @@ export const PersonAccessLogQuery = graphql(`
 
 export const DisclosureRegisterQuery = graphql(`
   query ConsoleDisclosureRegister($from: DateTime!) {
-    disclosureReport(from: $from, first: 200) {
+    disclosureReport(from: $from, first: 50) {
       edges {
         node {
           id
@@ -266,7 +266,7 @@ export const DisclosureRegisterQuery = graphql(`
 
 export const StaffAccessQuery = graphql(`
   query ConsoleStaffAccess($staffId: ID!) {
-    staffAccessReport(staffId: $staffId, first: 200) {
+    staffAccessReport(staffId: $staffId, first: 50) {
       edges {
         node {
           id

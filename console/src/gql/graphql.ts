@@ -268,7 +268,7 @@ export const ConsolePendingBreakGlassReviewsDocument = new TypedDocumentString(`
     `) as unknown as TypedDocumentString<ConsolePendingBreakGlassReviewsQuery, ConsolePendingBreakGlassReviewsQueryVariables>;
 export const ConsoleBreakGlassWatchDocument = new TypedDocumentString(`
     query ConsoleBreakGlassWatch {
-  emergencyAccessReport(status: "PENDING", first: 100) {
+  emergencyAccessReport(status: "PENDING", first: 50) {
     edges {
       node {
         reviewId
@@ -314,7 +314,7 @@ export const ConsoleDisclosureWorkDocument = new TypedDocumentString(`
     `) as unknown as TypedDocumentString<ConsoleDisclosureWorkQuery, ConsoleDisclosureWorkQueryVariables>;
 export const ConsoleAccessAlertsDocument = new TypedDocumentString(`
     query ConsoleAccessAlerts {
-  accessAlerts(first: 100) {
+  accessAlerts(first: 50) {
     edges {
       node {
         id
@@ -359,7 +359,7 @@ export const ConsoleBreachesDocument = new TypedDocumentString(`
     `) as unknown as TypedDocumentString<ConsoleBreachesQuery, ConsoleBreachesQueryVariables>;
 export const ConsoleSubjectAccessRequestsDocument = new TypedDocumentString(`
     query ConsoleSubjectAccessRequests {
-  subjectAccessRequestsConnection(first: 100) {
+  subjectAccessRequestsConnection(first: 50) {
     edges {
       node {
         id
@@ -457,7 +457,7 @@ export const ConsoleAssessBreachDocument = new TypedDocumentString(`
     `) as unknown as TypedDocumentString<ConsoleAssessBreachMutation, ConsoleAssessBreachMutationVariables>;
 export const ConsolePersonAccessLogDocument = new TypedDocumentString(`
     query ConsolePersonAccessLog($serviceUserId: ID!) {
-  accessLog(serviceUserId: $serviceUserId, first: 200) {
+  accessLog(serviceUserId: $serviceUserId, first: 50) {
     edges {
       node {
         id
@@ -482,7 +482,7 @@ export const ConsolePersonAccessLogDocument = new TypedDocumentString(`
     `) as unknown as TypedDocumentString<ConsolePersonAccessLogQuery, ConsolePersonAccessLogQueryVariables>;
 export const ConsoleDisclosureRegisterDocument = new TypedDocumentString(`
     query ConsoleDisclosureRegister($from: DateTime!) {
-  disclosureReport(from: $from, first: 200) {
+  disclosureReport(from: $from, first: 50) {
     edges {
       node {
         id
@@ -502,7 +502,7 @@ export const ConsoleDisclosureRegisterDocument = new TypedDocumentString(`
     `) as unknown as TypedDocumentString<ConsoleDisclosureRegisterQuery, ConsoleDisclosureRegisterQueryVariables>;
 export const ConsoleStaffAccessDocument = new TypedDocumentString(`
     query ConsoleStaffAccess($staffId: ID!) {
-  staffAccessReport(staffId: $staffId, first: 200) {
+  staffAccessReport(staffId: $staffId, first: 50) {
     edges {
       node {
         id

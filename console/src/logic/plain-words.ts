@@ -71,7 +71,13 @@ export interface AccessFacts {
   readonly actorRoles: readonly string[];
   readonly classifications: readonly string[];
   readonly outcome: string;
+  /** The API operation, named when no classification says what was touched. */
+  readonly operation?: string;
 }
+
+/** An API operation's name in words: `emergencyAccessReviews` → "emergency access reviews". */
+export const operationWords = (operation: string) =>
+  operation.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
 
 /**
  * One access as a sentence: "Sam Worker (support worker) read care and support notes, health information".
@@ -81,7 +87,9 @@ export function accessSentence(event: AccessFacts): string {
   const who = `${event.actorName ?? 'Someone'}${event.actorRoles.length ? ` (${rolesWords(event.actorRoles)})` : ''}`;
   const what = event.classifications.length
     ? event.classifications.map(classificationWords).join(', ')
-    : 'the record';
+    : event.operation
+      ? `the record (in ${operationWords(event.operation)})`
+      : 'the record';
   if (event.action === 'DENIED' || (event.outcome !== 'ALLOWED' && event.outcome !== '')) {
     return `${who} was refused ${what}`;
   }

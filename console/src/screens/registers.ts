@@ -57,7 +57,7 @@ export async function disclosureRegisterScreen(main: HTMLElement): Promise<void>
 /** The breach register with each entry's 72-hour clock; an IG lead opens an entry to assess it. */
 export async function breachRegisterScreen(main: HTMLElement, capabilities: Capabilities): Promise<void> {
   render(main, screenHeading('Breach register'), h('p', {}, 'Loading…'));
-  const { data, errors } = await execute(BreachesQuery, { first: 100 });
+  const { data, errors } = await execute(BreachesQuery, { first: 50 });
   const now = new Date();
   const breaches = (data?.breachesConnection.edges ?? []).map(({ node }) => node);
   render(
@@ -114,7 +114,7 @@ export async function breachScreen(
   capabilities: Capabilities,
 ): Promise<void> {
   render(main, screenHeading('Breach'), h('p', {}, 'Loading…'));
-  const { data, errors } = await execute(BreachesQuery, { first: 100 });
+  const { data, errors } = await execute(BreachesQuery, { first: 50 });
   const breach = data?.breachesConnection.edges.map(({ node }) => node).find((node) => node.id === breachId);
   if (!breach) {
     render(main, screenHeading('Breach'), errorNotice(errors) ?? notice('No such entry.', 'error'));

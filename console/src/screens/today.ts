@@ -151,7 +151,7 @@ function queuesFor(capabilities: Capabilities, now: Date): Queue[] {
       title: 'Breaches (72-hour clock)',
       empty: 'No breach is waiting to be reported.',
       load: async () => {
-        const { data, errors } = await execute(BreachesQuery, { first: 100 });
+        const { data, errors } = await execute(BreachesQuery, { first: 50 });
         const items = (data?.breachesConnection.edges ?? [])
           .map(({ node }) => ({ node, clock: breachClock(node, now) }))
           .filter(({ clock }) => clock.state === 'RUNNING' || clock.state === 'OVERDUE')

@@ -1,0 +1,126 @@
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  ensureConsoleBuilt,
+  type LocalSignInUser,
+  localConsoleHandler,
+  startServerWithConsole,
+} from '@confide/console/server';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+import type { TestApi } from '../support/test-api';
+
+/** Debian's chromium (CI's .ci/run installs it): Playwright's own browser download needs the internet. */
+export const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** Where screenshots of each screen go (git-ignored): look at them after a run. */
+export const SCREENSHOTS = join(dirname(fileURLToPath(import.meta.url)), 'screenshots');
+
+/**
+ * Starts headless Chromium. A machine without it fails the test with the fix, never skips it: the console's
+ * behaviour is only proved in a browser.
+ */
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium), as .ci/run does`,
+    );
+  }
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
+}
+
+/** A person of the test organisation the console's sign-in lists. */
+export interface ConsoleUser extends LocalSignInUser {
+  readonly token: string;
+}
+
+/**
+ * The built console and the API on one local HTTP server, as `npm start` serves them, with a sign-in that lists the
+ * test organisation's people. Builds the console first when it is missing or stale (a fresh clone).
+ */
+export async function startConsole(
+  api: TestApi,
+  users: () => readonly ConsoleUser[],
+): Promise<{ url: string; stop: () => Promise<void> }> {
+  await ensureConsoleBuilt();
+  const server = await startServerWithConsole(
+    api.yoga,
+    localConsoleHandler({
+      users: async () => users().map(({ token: _token, ...user }) => user),
+      tokenFor: async (organisation, handle) =>
+        users().find((user) => user.organisation === organisation && user.handle === handle)?.token,
+    }),
+    0,
+  );
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/console/`,
+    stop: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** Signs in through the console's sign-in screen, as a person would: the button with their name. */
+export async function signInAs(page: Page, consoleUrl: string, handle: string): Promise<void> {
+  await page.goto(consoleUrl);
+  await page.locator(`button[data-handle="${handle}"]`).click();
+  await page
+    .locator('h1')
+    .filter({ hasText: /Today|Nothing to review/ })
+    .waitFor();
+  await settled(page);
+}
+
+/** Waits until every queue of the screen has loaded. */
+export async function settled(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () => !document.querySelector('[aria-busy="true"]') && !/Loading…/.test(document.body.innerText),
+  );
+}
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+/**
+ * Runs axe-core (from node_modules, never a CDN) on the screen as it is, for WCAG 2.0, 2.1 and 2.2 A and AA, saves a
+ * screenshot, and fails with each violation's rule and the elements it found. axe is evaluated through the
+ * DevTools protocol, so the console's CSP (scripts from its own origin only) stays on.
+ */
+export async function expectAccessible(page: Page, screen: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${screen}.png`), fullPage: true });
+  await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: { run: (context: Document, options: object) => Promise<{ violations: AxeViolation[] }> };
+      }
+    ).axe;
+    const result = await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
+    });
+    return result.violations.map((violation) => ({
+      id: violation.id,
+      impact: violation.impact,
+      help: violation.help,
+      nodes: violation.nodes.map((node) => ({ target: node.target })),
+    }));
+  });
+  expect(violations, `${screen}: ${JSON.stringify(violations, null, 2)}`).toEqual([]);
+}

@@ -1,0 +1,287 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  allocate,
+  createServiceWithManager,
+  expectNoErrors,
+  type Person,
+  recordNote,
+  registerServiceUser,
+} from '../support/care-fixtures';
+import { addStaff, onboardTestOrganisation, type TestOrganisation } from '../support/fixtures';
+import { testApi } from '../support/test-api';
+import {
+  type ConsoleUser,
+  expectAccessible,
+  launchChromium,
+  settled,
+  signInAs,
+  startConsole,
+} from './console-browser';
+
+/**
+ * Issue 19, "Tests": the governance console driven in headless Chromium against the local stack, through the same
+ * sign-in, screens and API calls a person uses. A break-glass review worked to completion, an escalated disclosure
+ * request decided by the Caldicott Guardian, a manager who sees only their services, a support worker who sees no
+ * governance screen, and axe-core on every screen.
+ */
+
+const OPEN_EMERGENCY = `mutation ($c: ID!, $d: String!) {
+  openEmergencyAccess(serviceUserId: $c, reason: MEDICAL_EMERGENCY, detail: $d) { id } }`;
+const RECEIVE = `mutation ($input: ReceiveDisclosureRequestInput!) {
+  receiveDisclosureRequest(input: $input) { requestId } }`;
+const ESCALATE = `mutation ($c: ID!, $r: String!) {
+  escalateDisclosureRequest(serviceUserId: $c, requestId: $r, reasoning: "The scope is broad") { kind } }`;
+
+const api = testApi();
+let org: TestOrganisation;
+let browser: Browser;
+let consoleUrl: string;
+let stopConsole: () => Promise<void>;
+const people = new Map<string, Person & { roles: string[] }>();
+
+interface World {
+  readonly client: string;
+  readonly otherClient: string;
+  readonly reviewOfOwnService: string;
+  readonly reviewOfOtherService: string;
+  readonly escalatedRequest: string;
+}
+let world: World;
+
+async function person(handle: string, roles: Parameters<typeof addStaff>[2]) {
+  const added = await addStaff(api, org, roles, handle);
+  people.set(handle, { ...added, roles });
+  return added;
+}
+
+async function breakGlass(who: Person, client: string): Promise<string> {
+  const opened = await api.graphql<{ openEmergencyAccess: { id: string } }>(OPEN_EMERGENCY, {
+    token: who.token,
+    variables: { c: client, d: 'Found unwell at the day centre; needed the medication list.' },
+  });
+  expectNoErrors(opened);
+  return opened.data?.openEmergencyAccess.id ?? '';
+}
+
+beforeAll(async () => {
+  // Prepare: an organisation with two services, each with its manager, and governance work waiting in both.
+  browser = await launchChromium();
+  org = await onboardTestOrganisation(api, { name: 'Console test charity' });
+  const own = await createServiceWithManager(api, org);
+  const other = await createServiceWithManager(api, org);
+  people.set('manager', { ...own.manager, roles: ['SERVICE_MANAGER'] });
+  people.set('other-manager', { ...other.manager, roles: ['SERVICE_MANAGER'] });
+  const [worker, outsider] = await Promise.all([
+    person('worker', ['SUPPORT_WORKER']),
+    person('outsider', ['SUPPORT_WORKER']),
+    person('ig', ['IG_LEAD']),
+    person('guardian', ['CALDICOTT_GUARDIAN']),
+  ]);
+  const client = await registerServiceUser(api, own.manager, own.serviceId);
+  const otherClient = await registerServiceUser(api, other.manager, other.serviceId);
+  await allocate(api, own.manager, client, worker);
+  const note = await recordNote(api, worker, client, 'DAILY_SUPPORT', 'Went to the day centre.');
+  const reviewOfOwnService = await breakGlass(outsider, client);
+  const reviewOfOtherService = await breakGlass(outsider, otherClient);
+  const received = await api.graphql<{ receiveDisclosureRequest: { requestId: string }[] }>(RECEIVE, {
+    token: own.manager.token,
+    variables: {
+      input: {
+        serviceUserId: client,
+        requesterOrganisation: 'Housing association',
+        requesterContact: 'Duty officer, 01234 567890',
+        purpose: 'Tenancy support',
+        purposeCategory: 'OTHER',
+        legalBasis: 'CONSENT',
+        itemIds: [note],
+        receivedOn: new Date().toISOString().slice(0, 10),
+        identityCheck: 'DOCUMENT_CHECKED',
+      },
+    },
+  });
+  expectNoErrors(received);
+  const escalatedRequest = received.data?.receiveDisclosureRequest[0]?.requestId ?? '';
+  expectNoErrors(
+    await api.graphql(ESCALATE, { token: own.manager.token, variables: { c: client, r: escalatedRequest } }),
+  );
+  world = { client, otherClient, reviewOfOwnService, reviewOfOtherService, escalatedRequest };
+  const started = await startConsole(api, () =>
+    [...people].map(
+      ([handle, { token, roles }]): ConsoleUser => ({
+        organisation: org.slug,
+        organisationName: 'Console test charity',
+        handle,
+        displayName: `Staff ${handle}`,
+        roles,
+        token,
+      }),
+    ),
+  );
+  consoleUrl = started.url;
+  stopConsole = started.stop;
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stopConsole?.();
+});
+
+/** A new browser context (its own sessionStorage) whose page must raise no script error or CSP refusal. */
+async function freshPage(): Promise<{ page: Page; close: () => Promise<void> }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const failures: string[] = [];
+  page.on('pageerror', (error) => failures.push(error.message));
+  page.on('console', (message) => {
+    // A CSP refusal shows here first: the console must run under the policy CloudFront will send.
+    if (message.type() === 'error') failures.push(message.text());
+  });
+  return {
+    page,
+    close: async () => {
+      await context.close();
+      expect(failures).toEqual([]);
+    },
+  };
+}
+
+const queueCount = (page: Page, queue: string) =>
+  page.locator(`#${queue} .count`).getAttribute('data-count').then(Number);
+
+describe('the governance console in a browser', () => {
+  it('lists the organisation’s people on the sign-in screen, and meets WCAG 2.2 AA', async () => {
+    const { page, close } = await freshPage();
+    await page.goto(consoleUrl);
+    await page.getByRole('button', { name: /Staff guardian/ }).waitFor();
+    await expectAccessible(page, 'sign-in');
+    await close();
+  });
+
+  it('the Caldicott Guardian works a break-glass review to completion, one click from Today', async () => {
+    // Act
+    const { page, close } = await freshPage();
+    await signInAs(page, consoleUrl, 'guardian');
+    expect(await queueCount(page, 'break-glass-reviews')).toBe(2);
+    await expectAccessible(page, 'today-guardian');
+    await page.locator(`#break-glass-reviews a[href="#/break-glass/${world.reviewOfOwnService}"]`).click();
+    await page.getByRole('heading', { name: 'Break-glass review' }).waitFor();
+    await settled(page);
+    await expect(page.locator('main').innerText()).resolves.toContain(
+      'Staff outsider (support worker, outsider)',
+    );
+    await expect(page.locator('main').innerText()).resolves.toContain('Found unwell at the day centre');
+    await expectAccessible(page, 'break-glass-review');
+    await page.getByLabel(/Justified: the emergency warranted/).check();
+    await page.getByRole('button', { name: 'Record the finding' }).click();
+    await page.getByRole('status').filter({ hasText: 'Review completed: justified.' }).waitFor();
+    await expectAccessible(page, 'break-glass-review-completed');
+
+    // Assess: the API holds the finding; Today no longer lists the review.
+    const reviews = await api.graphql<{
+      emergencyAccessReviews: { id: string; status: string; outcome: string }[];
+    }>('{ emergencyAccessReviews { id status outcome } }', { token: people.get('guardian')?.token ?? '' });
+    expect(
+      reviews.data?.emergencyAccessReviews.find((review) => review.id === world.reviewOfOwnService),
+    ).toEqual({
+      id: world.reviewOfOwnService,
+      status: 'COMPLETED',
+      outcome: 'JUSTIFIED',
+    });
+    await page.getByRole('link', { name: 'Back to Today' }).click();
+    await page.getByRole('heading', { name: 'Today' }).waitFor();
+    await settled(page);
+    expect(await queueCount(page, 'break-glass-reviews')).toBe(1);
+    await close();
+  });
+
+  it('the IG lead watches break-glass accesses and reads who looked at the person, and is offered no finding to record', async () => {
+    const { page, close } = await freshPage();
+    await signInAs(page, consoleUrl, 'ig');
+    await expectAccessible(page, 'today-ig');
+    const watched = page.locator('#break-glass-watch');
+    await expect(watched.innerText()).resolves.toContain(
+      'Staff outsider (support worker, outsider) broke the glass',
+    );
+    expect(await page.locator('a[href^="#/break-glass/"]').count()).toBe(0);
+    await watched.locator(`a[href="#/person/${encodeURIComponent(world.otherClient)}"]`).click();
+    await page.getByRole('heading', { name: /Who looked at person/ }).waitFor();
+    await settled(page);
+    const log = await page.locator('main').innerText();
+    expect(log).toContain('Emergency');
+    expect(log).toContain('Staff outsider (support worker) opened emergency access to the record');
+    expect(log).toContain(
+      'Staff guardian (Caldicott Guardian) read the record (in emergency access reviews)',
+    );
+    await expectAccessible(page, 'who-looked');
+    await page.getByLabel('Show').selectOption('emergency');
+    await expect(page.locator('.count-line').innerText()).resolves.toMatch(/^\d+ of \d+ accesses$/);
+    for (const [route, screen] of [
+      ['#/registers/disclosures', 'disclosure-register'],
+      ['#/registers/breaches', 'breach-register'],
+    ] as const) {
+      await page.goto(`${consoleUrl}${route}`);
+      await page
+        .locator('h1')
+        .filter({ hasText: /register/ })
+        .waitFor();
+      await settled(page);
+      await expectAccessible(page, screen);
+    }
+    await close();
+  });
+
+  it('the Caldicott Guardian decides an escalated disclosure request', async () => {
+    const { page, close } = await freshPage();
+    await signInAs(page, consoleUrl, 'guardian');
+    const item = page.locator(
+      `#disclosure-requests a[href="#/disclosure/${encodeURIComponent(world.client)}/${encodeURIComponent(world.escalatedRequest)}"]`,
+    );
+    await expect(item.innerText()).resolves.toBe('Decide');
+    await item.click();
+    await page.getByRole('heading', { name: 'Disclosure request' }).waitFor();
+    await settled(page);
+    await expect(page.locator('main').innerText()).resolves.toContain('escalated request');
+    expect(await page.getByRole('button', { name: /Escalate/ }).count()).toBe(0);
+    await expectAccessible(page, 'disclosure-decision');
+    await page
+      .getByLabel(/Your reasoning/)
+      .fill('The tenancy support purpose is covered by the consent on file.');
+    await page.getByRole('button', { name: 'Refuse' }).click();
+    await page.getByRole('status').filter({ hasText: 'Decision recorded: refused.' }).waitFor();
+
+    // Assess: it has left the Guardian's queue.
+    const queue = await api.graphql<{ disclosureWorkQueue: { requestId: string }[] }>(
+      '{ disclosureWorkQueue { requestId } }',
+      { token: people.get('guardian')?.token ?? '' },
+    );
+    expect(queue.data?.disclosureWorkQueue.map((entry) => entry.requestId)).not.toContain(
+      world.escalatedRequest,
+    );
+    await close();
+  });
+
+  it('a service manager sees only their services’ work', async () => {
+    const { page, close } = await freshPage();
+    await signInAs(page, consoleUrl, 'other-manager');
+    await expectAccessible(page, 'today-manager');
+    const reviews = page.locator('#break-glass-reviews');
+    expect(await reviews.locator(`a[href="#/break-glass/${world.reviewOfOtherService}"]`).count()).toBe(1);
+    expect(await page.locator(`a[href="#/break-glass/${world.reviewOfOwnService}"]`).count()).toBe(0);
+    expect(await queueCount(page, 'break-glass-reviews')).toBe(1);
+    expect(await page.locator('#subject-access').count()).toBe(0);
+    await close();
+  });
+
+  it('a support worker sees no governance screen, whatever address they open', async () => {
+    const { page, close } = await freshPage();
+    await signInAs(page, consoleUrl, 'worker');
+    await page.getByRole('heading', { name: 'Nothing to review' }).waitFor();
+    expect(await page.getByRole('navigation').count()).toBe(0);
+    await expectAccessible(page, 'support-worker');
+    await page.goto(`${consoleUrl}#/registers/breaches`);
+    await page.getByRole('heading', { name: 'Nothing to review' }).waitFor();
+    expect(await page.locator('table').count()).toBe(0);
+    await close();
+  });
+});
