@@ -30,7 +30,12 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['packages/*/src/**/*.test.ts', 'services/*/src/**/*.test.ts', 'infra/test/**/*.test.ts'],
+          include: [
+            'packages/*/src/**/*.test.ts',
+            'services/*/src/**/*.test.ts',
+            'infra/test/**/*.test.ts',
+            'console/src/**/*.test.ts',
+          ],
           exclude: ['packages/store/src/request-counters.test.ts'],
         },
       },
