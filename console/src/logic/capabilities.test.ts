@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { type Capabilities, type ConsoleRole, capabilitiesOf, hasGovernanceWork } from './capabilities';
+
+/** Each role's console, as the API's descriptions say who reads and decides what (schema/schema.graphql). */
+const cases: [ConsoleRole, (keyof Capabilities)[]][] = [
+  [
+    'IG_LEAD',
+    [
+      'watchBreakGlass',
+      'accessAlerts',
+      'breaches',
+      'assessBreaches',
+      'subjectAccess',
+      'accessLog',
+      'disclosureRegister',
+    ],
+  ],
+  [
+    'CALDICOTT_GUARDIAN',
+    [
+      'reviewBreakGlass',
+      'reviewDisclosures',
+      'disclosureQueue',
+      'accessAlerts',
+      'breaches',
+      'subjectAccess',
+      'accessLog',
+      'disclosureRegister',
+    ],
+  ],
+  [
+    'SERVICE_MANAGER',
+    [
+      'reviewBreakGlass',
+      'reviewDisclosures',
+      'disclosureQueue',
+      'accessAlerts',
+      'breaches',
+      'accessLog',
+      'disclosureRegister',
+    ],
+  ],
+  ['SENIOR_MANAGER', ['disclosureQueue', 'breaches']],
+  ['SUPPORT_WORKER', []],
+  ['VOLUNTEER', []],
+  ['ORG_ADMIN', []],
+  ['HR_OFFICER', []],
+];
+
+describe('what the console offers each role', () => {
+  it.each(cases)('%s: %j', (role, offered) => {
+    const capabilities = capabilitiesOf([role]);
+    expect(
+      Object.entries(capabilities)
+        .filter(([, on]) => on)
+        .map(([name]) => name),
+    ).toEqual(offered);
+    expect(hasGovernanceWork(capabilities)).toBe(offered.length > 0);
+  });
+
+  it('an IG lead who is also the Guardian decides break-glass reviews rather than only watching them', () => {
+    const capabilities = capabilitiesOf(['IG_LEAD', 'CALDICOTT_GUARDIAN']);
+    expect(capabilities.reviewBreakGlass).toBe(true);
+    expect(capabilities.watchBreakGlass).toBe(false);
+  });
+});
