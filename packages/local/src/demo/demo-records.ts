@@ -81,11 +81,13 @@ export async function seedDemoRecords(
   );
 
   const loader = new ItemLoader(services.dynamo, services.keys);
+  const clientIds: string[] = [];
   for (const [index, details] of DEMO_CLIENTS.entries()) {
     const { clientId } = await services.serviceUsers.register(scope, {
       serviceId: service.serviceId,
       details: { ...details, address: `${index + 1} Example Street`, preferredContact: 'Phone' },
     });
+    clientIds.push(clientId);
     const allocations = [
       await services.serviceUsers.allocate(scope, clientId, { staffId: idOf('worker'), kind: 'PRIMARY' }),
       await services.serviceUsers.allocate(scope, clientId, { staffId: idOf('volunteer'), kind: 'PRIMARY' }),
@@ -133,6 +135,22 @@ export async function seedDemoRecords(
       purposes: ['HEALTH_TREATMENT', 'CARE_COORDINATION'],
       recordedBy: idOf('manager'),
       sealed: {},
+    });
+  }
+
+  // A break-glass review waiting in the governance console (its manager and Caldicott Guardian review it): the chief
+  // executive reads a client only through emergency access (ACCESS-MODEL.md).
+  const [firstClient] = clientIds;
+  const firstKey = firstClient ? await loader.subjectKey(orgId, firstClient) : undefined;
+  if (firstClient && firstKey) {
+    await services.emergencyReviews.open(scope, firstKey, {
+      staffId: idOf('ceo'),
+      clientId: firstClient,
+      serviceId: service.serviceId,
+      reason: 'MEDICAL_EMERGENCY',
+      detail:
+        'Out-of-hours call: a neighbour found them unwell and the ambulance crew asked for the medication list.',
+      until: new Date(now.getTime() + 60 * 60 * 1000),
     });
   }
 }
