@@ -58,42 +58,6 @@ export interface InitSample {
   readonly totalMs: number;
 }
 
-/** A real-shaped API Gateway HTTP API (v2) event. */
-export function httpApiEvent(body: string, headers: Record<string, string> = {}, requestId = 'bench-1') {
-  return {
-    version: '2.0',
-    routeKey: 'POST /graphql',
-    rawPath: '/graphql',
-    rawQueryString: '',
-    headers: {
-      host: 'abc123.execute-api.eu-west-2.amazonaws.com',
-      'content-type': 'application/json',
-      'content-length': String(Buffer.byteLength(body)),
-      ...headers,
-    },
-    requestContext: {
-      accountId: '123456789012',
-      apiId: 'abc123',
-      domainName: 'abc123.execute-api.eu-west-2.amazonaws.com',
-      domainPrefix: 'abc123',
-      http: {
-        method: 'POST',
-        path: '/graphql',
-        protocol: 'HTTP/1.1',
-        sourceIp: '203.0.113.9',
-        userAgent: 'bench',
-      },
-      requestId,
-      routeKey: 'POST /graphql',
-      stage: '$default',
-      time: '22/Nov/2026:09:00:00 +0000',
-      timeEpoch: 1795338000000,
-    },
-    body: Buffer.from(body).toString('base64'),
-    isBase64Encoded: true,
-  };
-}
-
 function probeScript(bundlePath: string, event: unknown, expect: string): string {
   return `
 const t0 = performance.now();

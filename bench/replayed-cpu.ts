@@ -3,9 +3,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { configFromEnv, createConfideYoga, createServices } from '@confide/api';
 import { LOCAL_CREDENTIALS } from '@confide/local';
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type { Context } from 'aws-lambda';
 import { handleHttpApiEvent } from '../services/api/src/lambda-adapter';
-import { httpApiEvent } from './cold-start';
+import { httpApiEvent } from '../test/support/http-api-event';
 import { bodiesFor, type Operation, order, type ServerName } from './operations';
 import { RecordedTransport } from './recorded-transport';
 import { createSameIoYoga } from './same-io-server';
@@ -78,11 +78,11 @@ export async function replayedCpu(job: ReplayJob): Promise<Replayed> {
   const invoke = async (name: ServerName, body: string) => {
     transports[name].rewind();
     transports.kms.rewind();
-    const event = httpApiEvent(
-      body,
-      headers[name],
-      `bench-${++sequence}`,
-    ) as unknown as APIGatewayProxyEventV2;
+    const event = httpApiEvent(body, {
+      headers: headers[name],
+      requestId: `bench-${++sequence}`,
+      userAgent: 'bench',
+    });
     const result = await handleHttpApiEvent(servers[name], event, context);
     if (result.statusCode !== 200 || result.body?.includes('"errors"')) {
       throw new Error(

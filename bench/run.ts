@@ -12,15 +12,8 @@ import { configFromEnv, createConfideYoga, createServices } from '@confide/api';
 import { LOCAL_CREDENTIALS, type LocalStack, startLocalStack } from '@confide/local';
 import { startLocalServer } from '@confide/service-api';
 import { sequentialRoundTrips } from '@confide/store';
-import {
-  type Bundle,
-  bundle,
-  httpApiEvent,
-  type InitSample,
-  lambdaNodeOptions,
-  measureInit,
-  node22,
-} from './cold-start';
+import { httpApiEvent } from '../test/support/http-api-event';
+import { type Bundle, bundle, type InitSample, lambdaNodeOptions, measureInit, node22 } from './cold-start';
 import { type CostLine, monthlyCost, REQUEST_MIX } from './cost';
 import { type LoadResult, load } from './load-generator';
 import { bodiesFor, LABEL, OPERATIONS, type Operation, order, type ServerName } from './operations';
@@ -482,7 +475,8 @@ async function coldStart(work: string, env: Record<string, string>, world: Small
     env: initEnv,
     // A different client each time: no process shares anything with another, but DynamoDB Local's own caches.
     event: httpApiEvent(bodiesFor('clientRead', world, 'confide')[index % CASELOAD_SIZE] ?? '', {
-      authorization: `Bearer ${world.workerToken}`,
+      headers: { authorization: `Bearer ${world.workerToken}` },
+      userAgent: 'bench',
     }),
     expect: '"serviceUser":{',
   });
@@ -490,7 +484,7 @@ async function coldStart(work: string, env: Record<string, string>, world: Small
     node: node.path,
     bundlePath: hello.path,
     env: initEnv,
-    event: httpApiEvent('{"query":"{ hello }"}'),
+    event: httpApiEvent('{"query":"{ hello }"}', { userAgent: 'bench' }),
     expect: '"hello":"world"',
   };
   await measureInit(apiProbe(0)); // file-system cache warm-up, not counted

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { buildLambdaBundle, type LambdaBundle } from '../../infra/lib/lambda-bundling';
 import { fromRepoRoot } from '../../infra/lib/paths';
+import { httpApiEvent } from '../support/http-api-event';
 
 /** The Lambda entry points the CDK app deploys (`services/<name>/src/handler.ts`). */
 export const lambdaServices = ['api', 'provisioner', 'retention', 'pre-token'] as const;
@@ -110,39 +111,14 @@ export function graphqlEvent(
 ): APIGatewayProxyEventV2 {
   const body = JSON.stringify({ query, variables: options.variables ?? {} });
   const requestId = options.requestId ?? `req-${Math.random().toString(36).slice(2, 10)}`;
-  return {
-    version: '2.0',
-    routeKey: 'POST /graphql',
-    rawPath: '/graphql',
-    rawQueryString: '',
+  return httpApiEvent(body, {
     headers: {
-      host: 'abc123.execute-api.eu-west-2.amazonaws.com',
-      'content-type': 'application/json',
-      'content-length': String(Buffer.byteLength(body)),
       accept: 'application/graphql-response+json',
       ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
     },
-    requestContext: {
-      accountId: '123456789012',
-      apiId: 'abc123',
-      domainName: 'abc123.execute-api.eu-west-2.amazonaws.com',
-      domainPrefix: 'abc123',
-      http: {
-        method: 'POST',
-        path: '/graphql',
-        protocol: 'HTTP/1.1',
-        sourceIp: '203.0.113.9',
-        userAgent: 'built-artifact-test',
-      },
-      requestId,
-      routeKey: 'POST /graphql',
-      stage: '$default',
-      time: '22/Nov/2026:09:00:00 +0000',
-      timeEpoch: 1795338000000,
-    },
-    body: Buffer.from(body).toString('base64'),
-    isBase64Encoded: true,
-  };
+    requestId,
+    userAgent: 'built-artifact-test',
+  });
 }
 
 /** A GraphQL answer out of an api invocation's result. */

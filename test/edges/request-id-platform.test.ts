@@ -1,43 +1,10 @@
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type { Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { handleHttpApiEvent } from '../../services/api/src/lambda-adapter';
 import { onboardTestOrganisation } from '../support/fixtures';
+import { httpApiEvent } from '../support/http-api-event';
 import { testApi } from '../support/test-api';
 import { auditItems } from './canaries-support';
-
-function httpApiEvent(
-  body: string,
-  headers: Record<string, string>,
-  requestId: string,
-): APIGatewayProxyEventV2 {
-  return {
-    version: '2.0',
-    routeKey: 'POST /graphql',
-    rawPath: '/graphql',
-    rawQueryString: '',
-    headers: { host: 'abc123.execute-api.eu-west-2.amazonaws.com', ...headers },
-    requestContext: {
-      accountId: '123456789012',
-      apiId: 'abc123',
-      domainName: 'abc123.execute-api.eu-west-2.amazonaws.com',
-      domainPrefix: 'abc123',
-      http: {
-        method: 'POST',
-        path: '/graphql',
-        protocol: 'HTTP/1.1',
-        sourceIp: '203.0.113.9',
-        userAgent: 'test',
-      },
-      requestId,
-      routeKey: 'POST /graphql',
-      stage: '$default',
-      time: '22/Nov/2026:09:00:00 +0000',
-      timeEpoch: 1795338000000,
-    },
-    body,
-    isBase64Encoded: false,
-  };
-}
 
 const lambdaContext = { awsRequestId: 'aws-req-1', functionName: 'confide-api' } as Context;
 
@@ -60,15 +27,11 @@ describe('the request id comes from the platform (issue 17 item 2)', () => {
 
     const result = await handleHttpApiEvent(
       api.yoga,
-      httpApiEvent(
-        JSON.stringify({ query: 'mutation { createService(name: "Drop-in") { id } }' }),
-        {
-          'content-type': 'application/json',
-          authorization: `Bearer ${org.adminToken}`,
-          'x-request-id': callerId,
-        },
-        platformId,
-      ),
+      httpApiEvent(JSON.stringify({ query: 'mutation { createService(name: "Drop-in") { id } }' }), {
+        headers: { authorization: `Bearer ${org.adminToken}`, 'x-request-id': callerId },
+        requestId: platformId,
+        encoding: 'text',
+      }),
       lambdaContext,
     );
 

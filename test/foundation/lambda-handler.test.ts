@@ -1,41 +1,8 @@
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type { Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { onboardTestOrganisation } from '../support/fixtures';
+import { httpApiEvent } from '../support/http-api-event';
 import { testApi } from '../support/test-api';
-
-function httpApiEvent(body: string, headers: Record<string, string>): APIGatewayProxyEventV2 {
-  return {
-    version: '2.0',
-    routeKey: 'POST /graphql',
-    rawPath: '/graphql',
-    rawQueryString: '',
-    headers: {
-      host: 'abc123.execute-api.eu-west-2.amazonaws.com',
-      'content-length': String(body.length),
-      ...headers,
-    },
-    requestContext: {
-      accountId: '123456789012',
-      apiId: 'abc123',
-      domainName: 'abc123.execute-api.eu-west-2.amazonaws.com',
-      domainPrefix: 'abc123',
-      http: {
-        method: 'POST',
-        path: '/graphql',
-        protocol: 'HTTP/1.1',
-        sourceIp: '203.0.113.9',
-        userAgent: 'test',
-      },
-      requestId: 'req-lambda-1',
-      routeKey: 'POST /graphql',
-      stage: '$default',
-      time: '22/Nov/2026:09:00:00 +0000',
-      timeEpoch: 1795338000000,
-    },
-    body: Buffer.from(body).toString('base64'),
-    isBase64Encoded: true,
-  };
-}
 
 const lambdaContext = { awsRequestId: 'aws-req-1', functionName: 'confide-api' } as Context;
 
@@ -48,8 +15,8 @@ describe('the api Lambda handler', () => {
 
     const result = await handler(
       httpApiEvent(JSON.stringify({ query: '{ me { kind staffMember { handle } } }' }), {
-        'content-type': 'application/json',
-        authorization: `Bearer ${org.adminToken}`,
+        headers: { authorization: `Bearer ${org.adminToken}` },
+        requestId: 'req-lambda-1',
       }),
       lambdaContext,
     );
@@ -64,7 +31,7 @@ describe('the api Lambda handler', () => {
     const { handler } = await import('@confide/service-api/handler');
 
     const result = await handler(
-      httpApiEvent(JSON.stringify({ query: '{ me { kind } }' }), { 'content-type': 'application/json' }),
+      httpApiEvent(JSON.stringify({ query: '{ me { kind } }' }), { requestId: 'req-lambda-1' }),
       lambdaContext,
     );
 

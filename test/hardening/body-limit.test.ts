@@ -1,8 +1,9 @@
 import { type ConfideContext, DEFAULT_LIMITS, hardeningPlugins, schema } from '@confide/api';
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type { Context } from 'aws-lambda';
 import { createYoga, type Plugin } from 'graphql-yoga';
 import { describe, expect, it } from 'vitest';
 import { handleHttpApiEvent } from '../../services/api/src/lambda-adapter';
+import { httpApiEvent } from '../support/http-api-event';
 import { testApi } from '../support/test-api';
 
 /**
@@ -102,37 +103,7 @@ describe('the request-body cap', () => {
   it('through the Lambda adapter, refuses an oversized body whatever Content-Length the caller claims', async () => {
     // Prepare: a caller declaring a small length for a body over the cap.
     const api = testApi();
-    const event = {
-      version: '2.0',
-      routeKey: 'POST /graphql',
-      rawPath: '/graphql',
-      rawQueryString: '',
-      headers: {
-        host: 'abc123.execute-api.eu-west-2.amazonaws.com',
-        'content-type': 'application/json',
-        'content-length': '20',
-      },
-      requestContext: {
-        accountId: '123456789012',
-        apiId: 'abc123',
-        domainName: 'abc123.execute-api.eu-west-2.amazonaws.com',
-        domainPrefix: 'abc123',
-        http: {
-          method: 'POST',
-          path: '/graphql',
-          protocol: 'HTTP/1.1',
-          sourceIp: '203.0.113.9',
-          userAgent: 'test',
-        },
-        requestId: 'body-limit-1',
-        routeKey: 'POST /graphql',
-        stage: '$default',
-        time: '22/Nov/2026:09:00:00 +0000',
-        timeEpoch: 1795338000000,
-      },
-      body: Buffer.from(OVERSIZED).toString('base64'),
-      isBase64Encoded: true,
-    } satisfies APIGatewayProxyEventV2;
+    const event = httpApiEvent(OVERSIZED, { headers: { 'content-length': '20' }, requestId: 'body-limit-1' });
 
     // Act
     const result = await handleHttpApiEvent(api.yoga, event, {
