@@ -217,5 +217,23 @@ describe('the table gateway (issue 16 capability 4, decision 0031)', () => {
       );
       expect(foreign.Item).toBeDefined();
     });
+
+    it('puts many items of its organisation in batches, and nothing at all when one item (or its index key) is another’s', async () => {
+      const mine = new TenantTable(tenantScope(newOrgId()), dynamo, table);
+      const other = tenantScope(newOrgId());
+      const items = Array.from({ length: 60 }, (_, index) => ({
+        pk: attr.s(mine.key('BATCH')),
+        sk: attr.s(`item#${index}`),
+      }));
+      await expect(
+        mine.batchPut([...items, { pk: attr.s(other.key('BATCH')), sk: attr.s('item#0') }]),
+      ).rejects.toThrow(TenantKeyError);
+      await expect(
+        mine.batchPut([...items, { ...items[0], gsi1pk: attr.s(other.key('INDEX')), gsi1sk: attr.s('x') }]),
+      ).rejects.toThrow(TenantKeyError);
+      expect(await mine.queryPrefix('BATCH', 'item#', new Date())).toEqual([]);
+      await mine.batchPut(items, { concurrency: 3 });
+      expect(await mine.queryPrefix('BATCH', 'item#', new Date())).toHaveLength(60);
+    });
   });
 });

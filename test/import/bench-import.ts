@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configFromEnv, createServices, onboardOrganisation } from '@confide/api';
 import { startLocalStack } from '@confide/local';
@@ -17,6 +17,29 @@ import { generateDataset } from './dataset';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const CLIENTS = Number(process.argv[2] ?? 1000);
 const NOTES = Number(process.argv[3] ?? 10);
+// Extra node arguments for the import process, e.g. IMPORT_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/p".
+const NODE_ARGS = (process.env.IMPORT_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+
+/** CPU seconds (user + system) of this process's java children (DynamoDB Local), from /proc; 0 elsewhere. */
+function javaCpuSeconds(): number {
+  const tick = 100; // USER_HZ on Linux
+  let total = 0;
+  const tasks = `/proc/${process.pid}/task`;
+  if (!existsSync(tasks)) return 0;
+  for (const task of readdirSync(tasks)) {
+    const children = readFileSync(`${tasks}/${task}/children`, 'utf8').split(' ').filter(Boolean);
+    for (const pid of children) {
+      try {
+        if (!readFileSync(`/proc/${pid}/comm`, 'utf8').startsWith('java')) continue;
+        const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+        total += (Number(fields[11]) + Number(fields[12])) / tick;
+      } catch {
+        // The child ended meanwhile.
+      }
+    }
+  }
+  return total;
+}
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'confide-import-bench-'));
@@ -57,11 +80,15 @@ async function main(): Promise<void> {
     writeFileSync(join(markerDir, 'stack.json'), JSON.stringify(info));
 
     const countsFile = join(dataDir, 'request-counts.json');
+    const load = loadavg();
+    const javaBefore = javaCpuSeconds();
+    const parentBefore = process.cpuUsage();
     const started = Date.now();
     const output = await new Promise<string>((resolve, reject) => {
       const child = spawn(
         process.execPath,
         [
+          ...NODE_ARGS,
           'packages/cli/bin/confide.js',
           'import',
           '--org',
@@ -84,9 +111,14 @@ async function main(): Promise<void> {
       child.on('exit', (code) => (code === 0 ? resolve(stdout) : reject(new Error(`import exited ${code}`))));
     });
     const seconds = (Date.now() - started) / 1000;
+    const javaSeconds = javaCpuSeconds() - javaBefore;
+    const parent = process.cpuUsage(parentBefore);
+    const loadAfter = loadavg();
     const records = CLIENTS * (NOTES + 3);
     console.log(output.trim());
-    const requests = JSON.parse(readFileSync(countsFile, 'utf8')) as Record<string, number>;
+    const { cpuSeconds: importCpuSeconds = 0, ...requests } = JSON.parse(
+      readFileSync(countsFile, 'utf8'),
+    ) as Record<string, number>;
     const perClient = Object.entries(requests)
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([operation, count]) => `${operation} ${(count / CLIENTS).toFixed(2)}`)
@@ -103,6 +135,8 @@ async function main(): Promise<void> {
         `Imported ${CLIENTS} clients × ${NOTES} notes (+1 allocation, +1 consent each; ${records} records, ${records + 2} audit events)`,
         `in ${seconds.toFixed(1)} s of wall time for the whole command: ${Math.round((CLIENTS / seconds) * 60)} clients with ${NOTES} notes per minute`,
         `on ${availableParallelism()} CPUs (${cpus()[0]?.model ?? 'unknown'}), DynamoDB Local and the local KMS on the same machine.`,
+        `CPU seconds during the command: import process ${importCpuSeconds.toFixed(1)}, DynamoDB Local ${javaSeconds.toFixed(1)}, bench process (local KMS) ${((parent.user + parent.system) / 1e6).toFixed(1)}.`,
+        `Load average (1 min) ${load[0]?.toFixed(2)} before, ${loadAfter[0]?.toFixed(2)} after.`,
       ].join('\n'),
     );
   } finally {

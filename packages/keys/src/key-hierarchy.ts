@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import {
   BatchGetItemCommand,
+  BatchWriteItemCommand,
   DeleteItemCommand,
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
   QueryCommand,
+  type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import { DecryptCommand, GenerateDataKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
 import { type Clock, type OrgId, systemClock } from '@confide/domain';
@@ -152,6 +154,47 @@ export class KeyHierarchy {
       }),
     );
     return { orgId, subjectId, version: SUBJECT_KEY_VERSION, material };
+  }
+
+  /**
+   * New keys for many new subjects (an import's clients), one key each exactly as {@link createSubjectKey} makes it,
+   * written 25 per BatchWriteItem. Unconditional: only for subject ids just made, which no key can exist for yet.
+   */
+  async createSubjectKeys(orgId: OrgId, subjectIds: readonly string[]): Promise<Map<string, SubjectKey>> {
+    const { version: branchVersion } = await this.#active(orgId);
+    const branch = await this.#branchKey(orgId, branchVersion);
+    const keys = new Map<string, SubjectKey>();
+    const requests: WriteRequest[] = [];
+    const createdAt = this.#clock.now().toISOString();
+    for (const subjectId of new Set(subjectIds)) {
+      const material = randomBytes(32);
+      keys.set(subjectId, { orgId, subjectId, version: SUBJECT_KEY_VERSION, material });
+      requests.push({
+        PutRequest: {
+          Item: {
+            pk: { S: subjectPartition(orgId, subjectId) },
+            sk: { S: SUBJECT_SORT },
+            branchVersion: { N: String(branchVersion) },
+            keyVersion: { N: String(SUBJECT_KEY_VERSION) },
+            wrapped: { B: seal(branch.material, material, subjectKeyAad(orgId, subjectId, branchVersion)) },
+            createdAt: { S: createdAt },
+          },
+        },
+      });
+    }
+    for (let start = 0; start < requests.length; start += 25) {
+      let pending = requests.slice(start, start + 25);
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt > 8) throw new Error('DynamoDB kept subject keys unprocessed.');
+        if (attempt > 0)
+          await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
+        const result = await this.#dynamoFor(orgId).send(
+          new BatchWriteItemCommand({ RequestItems: { [this.#table]: pending } }),
+        );
+        pending = result.UnprocessedItems?.[this.#table] ?? [];
+      }
+    }
+    return keys;
   }
 
   /** One subject's key, or undefined when it has none (never created, or erased). */

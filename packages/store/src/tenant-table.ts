@@ -291,14 +291,39 @@ export class TenantTable {
    * unprocessed. Every key is checked before the first call, so a foreign key deletes nothing.
    */
   async batchDelete(keys: readonly TenantKey[], options: { readonly table?: string } = {}): Promise<void> {
-    const table = options.table ?? this.table;
     const checked = keys.map((key) => this.#key(key));
-    for (let start = 0; start < checked.length; start += 25) {
-      let pending: WriteRequest[] = checked
-        .slice(start, start + 25)
-        .map((Key) => ({ DeleteRequest: { Key } }));
+    await this.#batchWrite(
+      options.table ?? this.table,
+      checked.map((Key) => ({ DeleteRequest: { Key } })),
+      1,
+    );
+  }
+
+  /**
+   * Puts items of this organisation, unconditionally (overwriting any item of the same key), 25 per BatchWriteItem,
+   * `concurrency` calls at a time, retrying what DynamoDB leaves unprocessed. Not atomic: for items no condition
+   * guards (an import's new client, whose ids nothing else can hold). Every item is checked before the first call,
+   * so a foreign key writes nothing.
+   */
+  async batchPut(
+    items: readonly Item[],
+    options: { readonly table?: string; readonly concurrency?: number } = {},
+  ): Promise<void> {
+    for (const item of items) this.#checkItem(item);
+    await this.#batchWrite(
+      options.table ?? this.table,
+      items.map((Item) => ({ PutRequest: { Item } })),
+      options.concurrency ?? 1,
+    );
+  }
+
+  async #batchWrite(table: string, requests: readonly WriteRequest[], concurrency: number): Promise<void> {
+    const calls: WriteRequest[][] = [];
+    for (let start = 0; start < requests.length; start += 25) calls.push(requests.slice(start, start + 25));
+    const send = async (requestsOfCall: WriteRequest[]) => {
+      let pending = requestsOfCall;
       for (let attempt = 0; pending.length > 0; attempt++) {
-        if (attempt > 8) throw new Error('DynamoDB kept deletions unprocessed.');
+        if (attempt > 8) throw new Error('DynamoDB kept writes unprocessed.');
         if (attempt > 0)
           await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
         const result = await this.#dynamo.send(
@@ -306,7 +331,13 @@ export class TenantTable {
         );
         pending = result.UnprocessedItems?.[table] ?? [];
       }
-    }
+    };
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: Math.max(1, Math.min(concurrency, calls.length)) }, async () => {
+        for (let call = calls[next++]; call; call = calls[next++]) await send(call);
+      }),
+    );
   }
 
   #live(item: Item | undefined, now: Date | undefined): Item | undefined {

@@ -159,7 +159,11 @@ export async function importCommand(request: ImportRequest): Promise<string> {
   progress?.finish();
   // The bench's steady measure: DynamoDB and KMS requests of the whole command (CONFIDE_IMPORT_COUNTS names a file).
   if (process.env.CONFIDE_IMPORT_COUNTS) {
-    writeFileSync(process.env.CONFIDE_IMPORT_COUNTS, JSON.stringify(services.counters.snapshot()));
+    const cpu = process.cpuUsage();
+    writeFileSync(
+      process.env.CONFIDE_IMPORT_COUNTS,
+      JSON.stringify({ ...services.counters.snapshot(), cpuSeconds: (cpu.user + cpu.system) / 1e6 }),
+    );
   }
 
   const reportPath = request.report ? resolve(request.report) : join(folder, 'import-rejections.csv');

@@ -74,10 +74,38 @@ export class Consents {
       recordedAt?: string | undefined;
     },
   ): Promise<ConsentRecord> {
-    const consentId = newId('consent');
+    const item = this.#newItem(scope, clientId, key, newId('consent'), consent);
+    const written = await this.#gateway(scope).put(item, { ConditionExpression: 'attribute_not_exists(pk)' });
+    // A fresh random id never collides; if it did, nothing was overwritten.
+    if (!written.written) throw new Error('A new consent id collided.');
+    return toConsent(item);
+  }
+
+  /**
+   * The item of an imported consent (issue 21, decision 0032), built as `record` builds it, not written: the import
+   * writes it with its new client's other items, under the id its row identity fixes (the same on every run).
+   */
+  importItem(
+    scope: TenantScope,
+    clientId: string,
+    key: SubjectKey,
+    consentId: string,
+    consent: Parameters<Consents['record']>[3],
+  ): { item: Item; consent: ConsentRecord } {
+    const item = this.#newItem(scope, clientId, key, consentId, consent);
+    return { item, consent: toConsent(item) };
+  }
+
+  #newItem(
+    scope: TenantScope,
+    clientId: string,
+    key: SubjectKey,
+    consentId: string,
+    consent: Parameters<Consents['record']>[3],
+  ): Item {
     const pk = scope.key('CLIENT', clientId);
     const sk = `CONSENT#${consentId}`;
-    const item: Item = {
+    return {
       pk: attr.s(pk),
       sk: attr.s(sk),
       consentId: attr.s(consentId),
@@ -94,10 +122,6 @@ export class Consents {
       createdAt: attr.s(this.clock.now().toISOString()),
       ...sealFields(key, itemKeyOf(pk, sk), consent.sealed),
     };
-    const written = await this.#gateway(scope).put(item, { ConditionExpression: 'attribute_not_exists(pk)' });
-    // A fresh random id never collides; if it did, nothing was overwritten.
-    if (!written.written) throw new Error('A new consent id collided.');
-    return toConsent(item);
   }
 
   /** Withdrawal takes effect at once: every check reads the record, nothing caches it. */

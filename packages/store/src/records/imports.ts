@@ -1,9 +1,9 @@
-import { createHmac } from 'node:crypto';
-import { badInput, type Clock } from '@confide/domain';
+import { createHash, createHmac } from 'node:crypto';
+import { badInput, type Clock, ID_PREFIXES, type IdKind } from '@confide/domain';
 import type { KeyHierarchy } from '@confide/keys';
 import { attr, type Item, read } from '../attributes';
 import type { TenantScope } from '../tenant-scope';
-import { type TableAccess, TenantTable } from '../tenant-table';
+import { type TableAccess, TenantTable, type TenantTransactItem } from '../tenant-table';
 import { idempotencyKeyFrom } from './idempotency';
 
 /**
@@ -30,6 +30,34 @@ export interface ImportRow {
   readonly claimedAt: string;
   readonly recordId: string | undefined;
   readonly clientId: string | undefined;
+  /** A new client's pseudonymous ids, fixed when its row was claimed (absent on rows claimed before they were). */
+  readonly reference: string | undefined;
+  readonly externalSubject: string | undefined;
+}
+
+/**
+ * A row to claim: its key and, for a record the import creates under ids it chooses now, those ids (so a rerun of an
+ * interrupted run writes the same record again, never a second one), with an item that must be written with the
+ * claim (`also`: a client's reference, whose condition refuses one some client holds).
+ */
+export interface ImportClaim {
+  readonly rowKey: string;
+  readonly clientId?: string | undefined;
+  readonly recordId?: string | undefined;
+  readonly reference?: string | undefined;
+  readonly externalSubject?: string | undefined;
+  readonly also?: TenantTransactItem | undefined;
+}
+
+const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
+
+/**
+ * The id of a record the import makes for a source row (an allocation, a consent): derived from the row identity,
+ * itself a keyed HMAC, so it is as unguessable as a random id and the same on every run.
+ */
+export function importedRecordId(kind: IdKind, rowKey: string, part: string): string {
+  const digest = createHash('sha256').update(`${rowKey}\u0000${kind}\u0000${part}`).digest();
+  return `${ID_PREFIXES[kind]}_${[...digest.subarray(0, 26)].map((byte) => BASE32[byte % 32]).join('')}`;
 }
 
 export interface ImportRunSummary {
@@ -99,30 +127,72 @@ export class ImportRecords {
   }
 
   /**
-   * Claims rows for a run before their records are written. A row another process claimed meanwhile fails the
-   * whole claim (false): two imports into one organisation at once are refused, not interleaved.
+   * Claims rows for a run before their records are written, each with the ids it fixes and the item it carries. A
+   * row another process claimed meanwhile (or a reference some client holds) fails the whole claim (false): two
+   * imports into one organisation at once are refused, not interleaved. Returns the claim's time.
    */
-  async claim(scope: TenantScope, runId: string, rowKeys: readonly string[]): Promise<boolean> {
+  async claim(
+    scope: TenantScope,
+    runId: string,
+    claims: readonly (string | ImportClaim)[],
+  ): Promise<string | false> {
     const at = this.clock.now().toISOString();
-    for (let start = 0; start < rowKeys.length; start += 100) {
-      const result = await this.#gateway(scope).transactWrite(
-        rowKeys.slice(start, start + 100).map((rowKey) => ({
+    const chunks: TenantTransactItem[][] = [[]];
+    for (const entry of claims) {
+      const claim = typeof entry === 'string' ? { rowKey: entry } : entry;
+      const writes: TenantTransactItem[] = [
+        {
           Put: {
             Item: {
-              pk: attr.s(scope.key(ROW, rowKey)),
+              pk: attr.s(scope.key(ROW, claim.rowKey)),
               sk: attr.s(ROW),
-              rowKey: attr.s(rowKey),
+              rowKey: attr.s(claim.rowKey),
               state: attr.s('CLAIMED'),
               runId: attr.s(runId),
               claimedAt: attr.s(at),
+              ...(claim.clientId ? { clientId: attr.s(claim.clientId) } : {}),
+              ...(claim.recordId ? { recordId: attr.s(claim.recordId) } : {}),
+              ...(claim.reference ? { reference: attr.s(claim.reference) } : {}),
+              ...(claim.externalSubject ? { externalSubject: attr.s(claim.externalSubject) } : {}),
             },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
-        })),
-      );
+        },
+        ...(claim.also ? [claim.also] : []),
+      ];
+      const last = chunks.at(-1) ?? [];
+      if (last.length + writes.length > 100) chunks.push(writes);
+      else last.push(...writes);
+    }
+    for (const chunk of chunks) {
+      if (chunk.length === 0) continue;
+      const result = await this.#gateway(scope).transactWrite(chunk);
       if (!result.written) return false;
     }
-    return true;
+    return at;
+  }
+
+  /**
+   * Marks rows written and audited (`DONE`), 25 per BatchWriteItem: each row's whole item is put again, as this run
+   * claimed or read it, so no condition is needed.
+   */
+  async done(
+    scope: TenantScope,
+    rows: readonly { rowKey: string; recordId: string; clientId: string; runId: string; claimedAt: string }[],
+  ): Promise<void> {
+    await this.#gateway(scope).batchPut(
+      rows.map((row) => ({
+        pk: attr.s(scope.key(ROW, row.rowKey)),
+        sk: attr.s(ROW),
+        rowKey: attr.s(row.rowKey),
+        state: attr.s('DONE'),
+        runId: attr.s(row.runId),
+        claimedAt: attr.s(row.claimedAt),
+        recordId: attr.s(row.recordId),
+        clientId: attr.s(row.clientId),
+      })),
+      { concurrency: 4 },
+    );
   }
 
   /** Records which record a claimed row became (`WRITTEN`), or that it is written and audited (`DONE`). */
@@ -203,5 +273,7 @@ function toRow(item: Item): ImportRow {
     claimedAt: read.s(item, 'claimedAt') ?? '',
     recordId: read.s(item, 'recordId'),
     clientId: read.s(item, 'clientId'),
+    reference: read.s(item, 'reference'),
+    externalSubject: read.s(item, 'externalSubject'),
   };
 }
