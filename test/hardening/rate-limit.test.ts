@@ -1,6 +1,6 @@
 import { configFromEnv, TokenBuckets } from '@confide/api';
 import { describe, expect, it } from 'vitest';
-import { onboardTestOrganisation } from '../support/fixtures';
+import { addStaff, onboardTestOrganisation } from '../support/fixtures';
 import { testApi } from '../support/test-api';
 
 /**
@@ -118,5 +118,33 @@ describe('TokenBuckets', () => {
 
     now += 60_000; // refills to the burst, not beyond
     expect([1, 2, 3, 4].map(() => buckets.take('org-a').allowed)).toEqual([true, true, true, false]);
+  });
+});
+
+describe('the rate limit and refused accounts', () => {
+  // No refill to speak of during the test: what is spent stays spent unless given back.
+  const api = testApi({ env: { CONFIDE_RATE_LIMIT_RPS: '0.001', CONFIDE_RATE_LIMIT_BURST: String(BURST) } });
+
+  it('does not let a deactivated account’s still-valid token spend its former organisation’s requests', async () => {
+    // Prepare: a staff member whose account is deactivated while their token has not expired
+    const org = await onboardTestOrganisation(api);
+    const leaver = await addStaff(api, org, ['SUPPORT_WORKER']);
+    const deactivated = await api.graphql(
+      'mutation ($id: ID!) { deactivateStaff(input: { staffId: $id }) { status } }',
+      { token: org.adminToken, variables: { id: leaver.globalId } },
+    );
+    expect(deactivated.errors).toBeUndefined();
+
+    // Act: the leaver sends more requests than the organisation's whole burst, one after another
+    const refused = [];
+    for (let sent = 0; sent < 2 * BURST; sent++) refused.push(await api.graphql(ME, { token: leaver.token }));
+    const colleague = await api.graphql(ME, { token: org.adminToken });
+
+    // Assess: every one refused as unauthenticated, and the organisation still served
+    for (const result of refused) {
+      expect(result.errors?.map((error) => error.extensions?.code)).toEqual(['UNAUTHENTICATED']);
+    }
+    expect(colleague.errors).toBeUndefined();
+    expect(colleague.data).toEqual({ me: { organisation: { slug: org.slug } } });
   });
 });

@@ -51,6 +51,15 @@ export class TokenBuckets {
     };
   }
 
+  /**
+   * Gives back a token taken for a request that turned out not to be the organisation's (its account refused once
+   * read): a deactivated account's still-valid token must not spend its former organisation's requests.
+   */
+  giveBack(key: string): void {
+    const bucket = this.#buckets.get(key);
+    if (bucket) bucket.tokens = Math.min(this.config.burst, bucket.tokens + 1);
+  }
+
   /** Number of buckets held (for tests). */
   get size(): number {
     return this.#buckets.size;
@@ -89,7 +98,7 @@ export function rateLimitedError(retryAfterSeconds: number): GraphQLError {
 /**
  * Applies the per-organisation limit before execution, to the organisation the caller's verified token names: a
  * request over its organisation's limit is answered `RATE_LIMITED` without being executed, while other
- * organisations are served normally. Requests without an organisation — unauthenticated
+ * organisations are served normally. A request whose account is then refused gives its token back. Requests without an organisation — unauthenticated
  * ones, which fail on their own, and platform operators — are not counted. `undefined` turns the limit off.
  */
 export function rateLimitPlugin(
@@ -111,7 +120,21 @@ export function rateLimitPlugin(
         orgId = principal.orgId;
       }
       const taken = buckets.take(orgId);
-      if (!taken.allowed) setResultAndStopExecution({ errors: [rateLimitedError(taken.retryAfterSeconds)] });
+      if (!taken.allowed) {
+        setResultAndStopExecution({ errors: [rateLimitedError(taken.retryAfterSeconds)] });
+        return;
+      }
+      if (orgId === context.claimedOrgId) {
+        // Counted on the token's word: once the account is read, a caller who is not (or no longer) a member of
+        // that organisation gets the token back, so their requests never cost the organisation its limit.
+        const claimed = orgId;
+        void context.authenticating.then(() => {
+          const principal = context.auth?.principal;
+          if (!principal || principal.kind === 'OPERATOR' || principal.orgId !== claimed) {
+            buckets.giveBack(claimed);
+          }
+        });
+      }
     },
   };
 }
