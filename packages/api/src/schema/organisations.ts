@@ -229,7 +229,7 @@ builder.mutationFields((t) => ({
   offboardOrganisation: t.field({
     type: OrganisationRef,
     description:
-      'Offboards an organisation on two operators’ word (platform operators only). The first operator’s call records the request and answers APPROVAL_REQUIRED (`extensions.organisationId`); the same call by a different operator within 72 hours refuses all further access for the organisation at once and schedules deletion of its KMS key, with the window the first operator gave. The operator who asked cannot approve their own request (FORBIDDEN). Every step is recorded in the platform audit log.',
+      'Offboards an organisation on two operators’ word (platform operators only). The first operator’s call records the request and answers APPROVAL_REQUIRED (`extensions.organisationId`), or answers EXPORT_REQUIRED and records nothing until the organisation’s records were exported to it or the export waived (decision 0034); the same call by a different operator within 72 hours refuses all further access for the organisation at once and schedules deletion of its KMS key, with the window the first operator gave. The operator who asked cannot approve their own request (FORBIDDEN). Every step is recorded in the platform audit log.',
     args: { input: t.arg({ type: OffboardOrganisationInput, required: true }) },
     // The two-operator rule is kept on the pending offboarding in the platform store (see the policy).
     operation: { policy: 'platform.organisation.offboard', audit: 'fields', action: 'ADMIN' },
