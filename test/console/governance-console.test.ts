@@ -128,8 +128,10 @@ afterAll(async () => {
 });
 
 /** A new browser context (its own sessionStorage) whose page must raise no script error or CSP refusal. */
-async function freshPage(): Promise<{ page: Page; close: () => Promise<void> }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+async function freshPage(
+  viewport = { width: 1280, height: 800 },
+): Promise<{ page: Page; close: () => Promise<void> }> {
+  const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   const failures: string[] = [];
   page.on('pageerror', (error) => failures.push(error.message));
@@ -270,6 +272,30 @@ describe('the governance console in a browser', () => {
     expect(await page.locator(`a[href="#/break-glass/${world.reviewOfOwnService}"]`).count()).toBe(0);
     expect(await queueCount(page, 'break-glass-reviews')).toBe(1);
     expect(await page.locator('#subject-access').count()).toBe(0);
+    await close();
+  });
+
+  it('works by keyboard alone on a tablet: tab to a queue item, open it with Enter', async () => {
+    // Act: a portrait tablet (768×1024), no mouse.
+    const { page, close } = await freshPage({ width: 768, height: 1024 });
+    await signInAs(page, consoleUrl, 'other-manager');
+    await expectAccessible(page, 'today-manager-tablet');
+    const target = page.locator('#break-glass-reviews a.button').first();
+    const href = await target.getAttribute('href');
+    let focused = '';
+    for (let presses = 0; presses < 40 && focused !== href; presses += 1) {
+      await page.keyboard.press('Tab');
+      focused = await page.evaluate(() => document.activeElement?.getAttribute('href') ?? '');
+    }
+    expect(focused).toBe(href);
+    await page.keyboard.press('Enter');
+
+    // Assess: the review opens, its heading focused for a screen reader, and nothing is wider than the screen.
+    await page.getByRole('heading', { name: 'Break-glass review' }).waitFor();
+    await settled(page);
+    await expect(page.evaluate(() => document.activeElement?.tagName)).resolves.toBe('H1');
+    await expect(page.evaluate(() => document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(768);
+    await expectAccessible(page, 'break-glass-review-tablet');
     await close();
   });
 
