@@ -12,6 +12,9 @@ import type { HttpHandlerOptions, HttpRequest, HttpResponse } from '@smithy/type
  * A replayed call gets the recorded response of a request with the same target and the same body (reads of the
  * same keys); failing that — writes carry fresh ids and times — the next recorded response of the same target
  * (`X-Amz-Target`, e.g. `DynamoDB_20120810.TransactWriteItems`), in recorded order. Cursors rewind per request.
+ * A BatchGetItem whose keys were grouped differently from the recording (the API batches what is asked for in the
+ * same tick, and replayed answers arrive sooner than live ones) is answered from every item any recorded batch
+ * returned, by table and key.
  */
 interface Recorded {
   readonly statusCode: number;
@@ -27,6 +30,8 @@ export class RecordedTransport {
   readonly #byBody = new Map<string, Recorded>();
   readonly #byTarget = new Map<string, Recorded[]>();
   readonly #cursor = new Map<string, number>();
+  /** Items returned by recorded BatchGetItem calls, by table and key. */
+  readonly #batchItems = new Map<string, unknown>();
   /** Calls answered from the recording (a check that replay really happened). */
   replayed = 0;
 
@@ -35,6 +40,7 @@ export class RecordedTransport {
     this.#byBody.clear();
     this.#byTarget.clear();
     this.#cursor.clear();
+    this.#batchItems.clear();
   }
 
   /** Starts the next replayed request at the first recorded response of each target. */
@@ -47,7 +53,9 @@ export class RecordedTransport {
     const body = typeof request.body === 'string' ? request.body : Buffer.from(request.body ?? '').toString();
     const bodyKey = `${target}|${createHash('sha256').update(body).digest('hex')}`;
     if (this.mode === 'replay') {
-      const recorded = this.#byBody.get(bodyKey) ?? this.#next(target);
+      const recorded =
+        this.#byBody.get(bodyKey) ??
+        (target.endsWith('.BatchGetItem') ? this.#batchFromItems(body) : this.#next(target));
       if (!recorded) throw new Error(`Nothing recorded for ${target}`);
       this.replayed++;
       return {
@@ -74,7 +82,32 @@ export class RecordedTransport {
     };
     this.#byBody.set(bodyKey, recorded);
     this.#byTarget.set(target, [...(this.#byTarget.get(target) ?? []), recorded]);
+    if (target.endsWith('.BatchGetItem') && recorded.statusCode === 200) this.#keepBatchItems(recorded.body);
     return { response: { ...response, body: Readable.from([recorded.body]) } };
+  }
+
+  #keepBatchItems(body: Buffer): void {
+    const { Responses } = JSON.parse(body.toString()) as { Responses?: Record<string, KeyedItem[]> };
+    for (const [table, items] of Object.entries(Responses ?? {})) {
+      for (const item of items) this.#batchItems.set(itemKey(table, item), item);
+    }
+  }
+
+  /** A BatchGetItem answer assembled from recorded items: what was never recorded is simply not found. */
+  #batchFromItems(body: string): Recorded {
+    const { RequestItems } = JSON.parse(body) as { RequestItems: Record<string, { Keys: KeyedItem[] }> };
+    const Responses: Record<string, unknown[]> = {};
+    for (const [table, { Keys }] of Object.entries(RequestItems)) {
+      Responses[table] = Keys.flatMap((key) => {
+        const item = this.#batchItems.get(itemKey(table, key));
+        return item ? [item] : [];
+      });
+    }
+    return {
+      statusCode: 200,
+      headers: { 'content-type': 'application/x-amz-json-1.0' },
+      body: Buffer.from(JSON.stringify({ Responses, UnprocessedKeys: {} })),
+    };
   }
 
   #next(target: string): Recorded | undefined {
@@ -94,4 +127,13 @@ export class RecordedTransport {
   destroy(): void {
     this.#live.destroy();
   }
+}
+
+interface KeyedItem {
+  readonly pk?: { readonly S?: string };
+  readonly sk?: { readonly S?: string };
+}
+
+function itemKey(table: string, item: KeyedItem): string {
+  return `${table}|${item.pk?.S ?? ''}|${item.sk?.S ?? ''}`;
 }

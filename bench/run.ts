@@ -431,11 +431,23 @@ async function scaleP50(target: Target, bodies: readonly string[]): Promise<Spre
   return spread(p50s);
 }
 
-/** One operation's replayed CPU, in a process of its own (see replayed-cpu.ts), with the stack's environment. */
+/**
+ * One operation's replayed CPU, in a process of its own (see replayed-cpu.ts), with the stack's environment.
+ * `CONFIDE_BENCH_CPU_PROFILE=<folder>` also writes each replay's V8 CPU profile there, to see where the time goes.
+ */
 async function replayedInChild(job: ReplayJob): Promise<Replayed> {
+  const profileDir = process.env.CONFIDE_BENCH_CPU_PROFILE;
   const { stdout } = await promisify(execFile)(
     process.execPath,
-    ['--import', 'tsx', join(here, 'replayed-cpu.ts'), JSON.stringify(job)],
+    [
+      ...(profileDir
+        ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${job.operation}.cpuprofile`]
+        : []),
+      '--import',
+      'tsx',
+      join(here, 'replayed-cpu.ts'),
+      JSON.stringify(job),
+    ],
     { cwd: root, env: process.env, maxBuffer: 16 * 1024 * 1024, timeout: 10 * 60 * 1000 },
   );
   const line = stdout.split('\n').find((entry) => entry.startsWith('BENCH_REPLAYED '));
