@@ -150,6 +150,7 @@ describe('confide against a deployed stage (--stage)', () => {
     const before = lambda.invocations.length;
 
     // Act
+    const withAssertion = await provisionerHandler({ action: 'listStaff', input: { slug }, assertion: 'x' });
     const taken = await create(slug);
     const badSlug = await create('Not A Slug');
     const badPreset = await create(uniqueSlug('stage'), '--preset', 'LAX');
@@ -158,6 +159,10 @@ describe('confide against a deployed stage (--stage)', () => {
     const unknownStage = await runCli(['org', 'list', '--stage', 'nowhere'], env);
 
     // Assess
+    expect(withAssertion).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_USER_INPUT', field: ['assertion'] },
+    });
     expect(taken.code).toBe(1);
     expect(taken.stderr).toContain('--slug: That slug is already in use. (CONFLICT)');
     expect(badSlug.code).toBe(1);
@@ -227,6 +232,12 @@ describe('confide against a deployed stage (--stage)', () => {
         expect(result.stdout).not.toContain(personal);
     }
     expect(inStage.stdout.trim().split('\n')).toHaveLength(3);
+    // An operator's look at a tenant's staff is on the platform's record.
+    const platform = await api.services.platformAudit.list({ organisationId: orgId });
+    expect(platform.map((event) => [event.operation, event.actor.id])).toContainEqual([
+      'provisioner.listStaff',
+      'direct-invocation',
+    ]);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('--org: No organisation with that slug. (NOT_FOUND)');
     expect(help.stdout).toContain('no names, emails or handles');
@@ -257,6 +268,9 @@ describe('confide against a deployed stage (--stage)', () => {
 
     // Act
     const noToken = await stage(['org', 'offboard', '--slug', slug]);
+    const badToken = await stage(['org', 'offboard', '--slug', slug], {
+      CONFIDE_OPERATOR_TOKEN: 'not-a-token',
+    });
     const withOperatorId = await stage(['org', 'offboard', '--slug', slug, '--operator-id', 'x'], first);
     const refused = await stage(['org', 'offboard', '--slug', slug, '--window', '7'], first);
     const exportInStage = await stage(['org', 'export', '--slug', slug, '--to', folder], first);
@@ -275,6 +289,8 @@ describe('confide against a deployed stage (--stage)', () => {
     // Assess: refused until the waiver, then two different operators; nothing reached AWS without a token.
     expect(noToken.code).toBe(1);
     expect(noToken.stderr).toContain('CONFIDE_OPERATOR_TOKEN');
+    expect(badToken.code).toBe(1);
+    expect(badToken.stderr).toContain('UNAUTHENTICATED');
     expect(withOperatorId.code).toBe(1);
     expect(withOperatorId.stderr).toContain('--operator-id');
     expect(refused.code).toBe(1);
