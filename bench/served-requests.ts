@@ -207,11 +207,13 @@ export function writtenPartitions(input: Record<string, unknown>): string[] {
   return keys;
 }
 
-/** Whether a DynamoDB command is a write whose items all live under `#AUDIT#` keys. */
+/**
+ * Whether a DynamoDB command is a write that carries audit items (under `#AUDIT#` keys): the audit's own calls, and a
+ * change written in the same transaction as the events recording it (a note write).
+ */
 export function isAuditWrite(commandName: string | undefined, input: unknown): boolean {
   if (!WRITE_COMMANDS.has(commandName ?? '')) return false;
-  const keys = writtenPartitions(input as Record<string, unknown>);
-  return keys.length > 0 && keys.every((key) => key.includes('#AUDIT#'));
+  return writtenPartitions(input as Record<string, unknown>).some((key) => key.includes('#AUDIT#'));
 }
 
 /**
