@@ -1,0 +1,135 @@
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { UserPool } from 'aws-cdk-lib/aws-cognito';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ConsoleHosting } from '../constructs/console-hosting';
+import { compliancePacks } from '../lib/compliance';
+
+/**
+ * Issue 19, "How it is built": the console in AWS is served from S3 behind CloudFront with strict security headers
+ * (CSP, HSTS, no inline script), signs in through the user pool with the authorisation code flow and PKCE, and
+ * cdk-nag stays clean. The construct in a stack of its own, as a stage would deploy it.
+ */
+
+let app: App;
+let stack: Stack;
+let template: Template;
+
+beforeAll(() => {
+  app = new App();
+  const identity = new Stack(app, 'Identity', { env: { account: '123456789012', region: 'eu-west-2' } });
+  const userPool = new UserPool(identity, 'UserPool');
+  stack = new Stack(app, 'Console', { env: { account: '123456789012', region: 'eu-west-2' } });
+  new ConsoleHosting(stack, 'Console', {
+    stage: 'test',
+    userPool,
+    authDomainUrl: 'https://confide-test.auth.eu-west-2.amazoncognito.com',
+    apiDomainName: 'abc123.execute-api.eu-west-2.amazonaws.com',
+    removalPolicy: RemovalPolicy.DESTROY,
+  });
+  template = Template.fromStack(stack);
+});
+
+interface HeadersConfig {
+  SecurityHeadersConfig: {
+    ContentSecurityPolicy: { ContentSecurityPolicy: string };
+    StrictTransportSecurity: { AccessControlMaxAgeSec: number; IncludeSubdomains: boolean; Preload: boolean };
+  };
+}
+
+function securityHeaders(): HeadersConfig['SecurityHeadersConfig'] {
+  const [policy, ...others] = Object.values(template.findResources('AWS::CloudFront::ResponseHeadersPolicy'));
+  expect(others).toEqual([]);
+  return (
+    (policy?.Properties.ResponseHeadersPolicyConfig as HeadersConfig | undefined)?.SecurityHeadersConfig ?? {
+      ContentSecurityPolicy: { ContentSecurityPolicy: '' },
+      StrictTransportSecurity: { AccessControlMaxAgeSec: 0, IncludeSubdomains: false, Preload: false },
+    }
+  );
+}
+
+describe('the console’s hosting in AWS', () => {
+  it('sends a CSP that allows scripts and styles from the console’s origin only, never inline', () => {
+    const csp = securityHeaders().ContentSecurityPolicy.ContentSecurityPolicy;
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("style-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("connect-src 'self' https://confide-test.auth.eu-west-2.amazoncognito.com");
+    expect(csp).not.toMatch(/unsafe-inline|unsafe-eval|\*/);
+  });
+
+  it('sends HSTS for two years with subdomains and preload, and refuses framing and sniffing', () => {
+    const headers = securityHeaders();
+    expect(headers.StrictTransportSecurity).toMatchObject({
+      AccessControlMaxAgeSec: 730 * 86_400,
+      IncludeSubdomains: true,
+      Preload: true,
+    });
+    expect(headers).toMatchObject({
+      FrameOptions: { FrameOption: 'DENY' },
+      ContentTypeOptions: { Override: true },
+      ReferrerPolicy: { ReferrerPolicy: 'no-referrer' },
+    });
+  });
+
+  it('keeps the build in a private bucket that only CloudFront reads, over TLS', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      LoggingConfiguration: Match.objectLike({ LogFilePrefix: 'site-bucket/' }),
+    });
+    template.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
+    template.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        DefaultRootObject: 'console/index.html',
+        DefaultCacheBehavior: Match.objectLike({ ViewerProtocolPolicy: 'redirect-to-https' }),
+        Logging: Match.objectLike({ Prefix: 'cloudfront/' }),
+      }),
+    });
+  });
+
+  it('serves the API on the console’s own origin at /graphql, uncached, HTTPS only', () => {
+    template.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        CacheBehaviors: [
+          Match.objectLike({
+            PathPattern: '/graphql',
+            ViewerProtocolPolicy: 'https-only',
+            AllowedMethods: Match.arrayWith(['POST']),
+            CachePolicyId: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad',
+          }),
+        ],
+      }),
+    });
+  });
+
+  it('signs staff in with the authorisation code flow and PKCE: a public client with no secret, no implicit flow', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      GenerateSecret: false,
+      AllowedOAuthFlows: ['code'],
+      AllowedOAuthFlowsUserPoolClient: true,
+      AllowedOAuthScopes: ['openid', 'email', 'profile'],
+      PreventUserExistenceErrors: 'ENABLED',
+      EnableTokenRevocation: true,
+    });
+    const clients = Object.values(template.findResources('AWS::Cognito::UserPoolClient'));
+    expect(JSON.stringify(clients)).not.toContain('implicit');
+  });
+
+  it('leaves no unacknowledged cdk-nag finding (AwsSolutions, HIPAA Security, Confide’s own)', () => {
+    for (const pack of compliancePacks(app)) {
+      const { violations } = pack.validateScope(stack);
+      expect(
+        violations.map(
+          (v) => `${v.severity} ${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath)}`,
+        ),
+        pack.readPackName,
+      ).toEqual([]);
+    }
+  });
+});
