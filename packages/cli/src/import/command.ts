@@ -116,10 +116,11 @@ export async function importCommand(request: ImportRequest): Promise<string> {
   const services = servicesFor(runningStack());
   const orgId = await orgIdOf(services, request.org);
   const scope = tenantScope(orgId);
-  const [organisation, operator, staff] = await Promise.all([
+  const [organisation, operator, staff, partners] = await Promise.all([
     services.directory.organisation(orgId),
     services.directory.staffByHandle(scope, request.as),
     services.directory.listStaff(scope),
+    services.partners.list(scope),
   ]);
   if (!organisation) throw new CliError(`No organisation with slug "${request.org}".`);
   if (!operator) throw new CliError(`No staff member "${request.as}" in ${request.org}.`);
@@ -139,6 +140,13 @@ export async function importCommand(request: ImportRequest): Promise<string> {
       now: services.clock.now(),
       staffByHandle: new Map(staff.filter((m) => m.status === 'ACTIVE').map((m) => [m.handle, m.staffId])),
       operatorId: operator.staffId,
+      // A consent names a registered partner agency by its id or by its registered name.
+      partners: new Map(
+        partners.flatMap((partner) => [
+          [partner.partnerId, partner.partnerId],
+          [partner.name, partner.partnerId],
+        ]),
+      ),
       noteRule: (kind, authorId, allocated) => {
         const author = staff.find((member) => member.staffId === authorId);
         return author ? authority.noteBy(kind, author, allocated) : undefined;

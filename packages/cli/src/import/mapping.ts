@@ -15,11 +15,19 @@ export const ENTITY_FIELDS = {
   allocations: { required: ['clientSourceId', 'staffHandle', 'kind'], optional: ['endsAt'] },
   consents: {
     required: ['sourceId', 'clientSourceId', 'scope', 'method', 'givenBy'],
-    optional: ['agencyName', 'representativeName', 'capacityNote', 'recordedAt'],
+    optional: [
+      'agencyName',
+      'representativeName',
+      'capacityNote',
+      'recordedAt',
+      'partner',
+      'classifications',
+      'purposes',
+    ],
   },
   notes: {
     required: ['sourceId', 'clientSourceId', 'type', 'body'],
-    optional: ['author', 'distribution', 'recordedAt'],
+    optional: ['author', 'distribution', 'recordedAt', 'sealedFor', 'withheld', 'authorOrganisation'],
   },
 } as const;
 
@@ -95,11 +103,16 @@ export function mappingTemplate(): ImportMapping {
         representativeName: 'Representative',
         capacityNote: 'Capacity note',
         recordedAt: 'Date given',
+        partner: 'Partner agency',
+        classifications: 'Information covered',
+        purposes: 'Purposes',
       },
       values: {
         scope: { Family: 'FAMILY', Agency: 'NAMED_AGENCY', GP: 'GP', Other: 'OTHER' },
         method: { 'Signed form': 'SIGNED_FORM', Email: 'EMAIL', Verbal: 'VERBAL_WITNESSED' },
         givenBy: { Client: 'CLIENT', Representative: 'REPRESENTATIVE' },
+        classifications: { Care: 'CARE', Health: 'HEALTH', Money: 'FINANCE' },
+        purposes: { 'Care coordination': 'CARE_COORDINATION', Housing: 'HOUSING', Benefits: 'BENEFITS' },
       },
     },
     notes: {
@@ -112,7 +125,11 @@ export function mappingTemplate(): ImportMapping {
         author: 'Author login',
         distribution: 'Shared with',
         recordedAt: 'Date',
+        sealedFor: 'Sealed for',
+        withheld: 'Withheld from client',
+        authorOrganisation: 'From organisation',
       },
+      values: { withheld: { Yes: 'true', No: 'false' } },
     },
     noteTypes: {
       'Daily log': { kind: 'DAILY_SUPPORT', classification: 'CARE' },

@@ -1,10 +1,19 @@
-import { ConfideError, NOTE_KINDS, type NoteKind, validate } from '@confide/domain';
+import {
+  CLASSIFICATIONS,
+  type Classification,
+  ConfideError,
+  NOTE_KINDS,
+  type NoteKind,
+  validate,
+} from '@confide/domain';
 import {
   type AllocationKind,
   CONSENT_METHODS,
   CONSENT_SCOPES,
   type ConsentMethod,
   type ConsentScope,
+  DISCLOSURE_PURPOSES,
+  type DisclosurePurpose,
   type ServiceUserDetails,
 } from '@confide/store';
 import type { CsvTable } from './csv';
@@ -37,6 +46,10 @@ export type ReasonCode =
   | 'COVER_NEEDS_FUTURE_END'
   | 'PRIMARY_HAS_NO_END'
   | 'DISTRIBUTION_REQUIRED'
+  | 'UNKNOWN_PARTNER'
+  | 'PARTNER_NOT_FOR_SCOPE'
+  | 'PURPOSES_NOT_FOR_SCOPE'
+  | 'AUTHOR_ORGANISATION_NOT_FOR_KIND'
   | 'MALFORMED_CSV'
   | 'WRITE_FAILED';
 
@@ -63,6 +76,12 @@ export interface ConsentRow {
   readonly sealed: { agencyName?: string; representativeName?: string; capacityNote?: string };
   /** When it was given, from the source (ISO timestamp); undefined: the import's time. */
   readonly recordedAt: string | undefined;
+  /** The registered partner agency it names (NAMED_AGENCY, GP, OTHER), as recordConsent's `partnerId`. */
+  readonly partnerId: string | undefined;
+  /** The kinds of information it covers; undefined: all (recordConsent's `classifications`). */
+  readonly classifications: readonly Classification[] | undefined;
+  /** The purposes agreed to (sharing scopes only); undefined: none (recordConsent's `purposes`). */
+  readonly purposes: readonly DisclosurePurpose[] | undefined;
 }
 
 export interface NoteRow {
@@ -76,6 +95,12 @@ export interface NoteRow {
   readonly rule: string;
   /** When the note was written, from the source (ISO timestamp); undefined: the import's time. */
   readonly recordedAt: string | undefined;
+  /** Sealed at the person's request for these staff (recordNote's `sealedFor`); empty: not sealed. */
+  readonly sealedFor: readonly string[];
+  /** Withheld from the person under a recorded exemption (recordNote's `withheldFromSubject`). */
+  readonly withheld: boolean;
+  /** CORRESPONDENCE written by another organisation: its name (recordNote's `authorOrganisation`). */
+  readonly authorOrganisation: string | undefined;
 }
 
 export interface ClientRow {
@@ -107,7 +132,14 @@ export interface PlanContext {
    * (allocated by one of its allocation rows, or managing the service): its rule, or undefined when it refuses.
    */
   readonly noteRule: (kind: NoteKind, authorId: string, allocated: boolean) => string | undefined;
+  /** The organisation's registered partner agencies: id by id and by name (a consent names one of them). */
+  readonly partners: ReadonlyMap<string, string>;
 }
+
+/** The scopes of a consent to share (recordConsent: only these name purposes). */
+const SHARING_SCOPES: readonly ConsentScope[] = ['FAMILY', 'NAMED_AGENCY', 'GP', 'OTHER'];
+/** The scopes a consent naming a partner agency may have (recordConsent). */
+const PARTNER_SCOPES: readonly ConsentScope[] = ['NAMED_AGENCY', 'GP', 'OTHER'];
 
 const MAX_NOTE_LENGTH = 20_000;
 
@@ -161,7 +193,27 @@ class RowReader {
 
   /** An enumeration: the charity's word through `values`, or Confide's own name. */
   oneOf<T extends string>(field: string, allowed: readonly T[]): T {
-    const raw = this.required(field).trim();
+    return this.#member(field, this.required(field).trim(), allowed);
+  }
+
+  /**
+   * A list of enumeration values separated by `;`, each as in {@link oneOf}: undefined when the cell is empty; a
+   * repeated value is refused (recordConsent's `nonEmptyUnique`).
+   */
+  listOf<T extends string>(field: string, allowed: readonly T[]): T[] | undefined {
+    const raw = this.optional(field);
+    if (raw === undefined) return undefined;
+    const values = raw
+      .split(';')
+      .map((word) => word.trim())
+      .filter(Boolean)
+      .map((word) => this.#member(field, word, allowed));
+    if (values.length === 0) return undefined;
+    if (new Set(values).size !== values.length) throw new RowRejected(field, 'INVALID_TEXT');
+    return values;
+  }
+
+  #member<T extends string>(field: string, raw: string, allowed: readonly T[]): T {
     const mapped = this.mapping.values?.[field]?.[raw] ?? raw;
     if (!(allowed as readonly string[]).includes(mapped)) throw new RowRejected(field, 'UNKNOWN_VALUE');
     return mapped as T;
@@ -353,8 +405,22 @@ export function planImport(mapping: ImportMapping, tables: SourceTables, context
       (other) => other.scope === scope && other.method === method && other.givenBy === givenBy,
     );
     if (duplicate) throw new RowRejected('scope', 'DUPLICATE_IN_FILE');
+    // recordConsent's rules: a partner is a registered agency, named only by an agency, GP or other consent;
+    // purposes only on a consent to share.
+    const partner = row.optional('partner')?.trim();
+    const partnerId = partner === undefined ? undefined : context.partners.get(partner);
+    if (partner !== undefined && !partnerId) throw new RowRejected('partner', 'UNKNOWN_PARTNER');
+    if (partnerId && !PARTNER_SCOPES.includes(scope))
+      throw new RowRejected('partner', 'PARTNER_NOT_FOR_SCOPE');
+    const classifications = row.listOf<Classification>('classifications', CLASSIFICATIONS);
+    const purposes = row.listOf<DisclosurePurpose>('purposes', DISCLOSURE_PURPOSES);
+    if (purposes && !SHARING_SCOPES.includes(scope))
+      throw new RowRejected('purposes', 'PURPOSES_NOT_FOR_SCOPE');
     const recordedAt = sourceDate(row, 'recordedAt', mapping.dateFormat, context.now);
     client.consents.push({
+      partnerId,
+      classifications,
+      purposes,
       recordedAt,
       line,
       sourceId,
@@ -393,8 +459,29 @@ export function planImport(mapping: ImportMapping, tables: SourceTables, context
     if ((type.kind === 'HANDOVER' || type.kind === 'MEETING') && distribution.length === 0) {
       throw new RowRejected('distribution', 'DISTRIBUTION_REQUIRED');
     }
+    // recordNote's: sealed for staff of the organisation; an author organisation only on correspondence.
+    const sealedFor = (row.optional('sealedFor') ?? '')
+      .split(';')
+      .map((handle) => handle.trim())
+      .filter(Boolean)
+      .map((handle) => staff('sealedFor', handle));
+    const withheld =
+      row.optional('withheld') === undefined ? false : row.oneOf('withheld', ['true', 'false']) === 'true';
+    const organisation = row.optional('authorOrganisation');
+    const authorOrganisation =
+      organisation === undefined
+        ? undefined
+        : checked('authorOrganisation', () =>
+            validate.text(['input', 'authorOrganisation'], organisation, { max: 200 }),
+          );
+    if (authorOrganisation && type.kind !== 'CORRESPONDENCE') {
+      throw new RowRejected('authorOrganisation', 'AUTHOR_ORGANISATION_NOT_FOR_KIND');
+    }
     const recordedAt = sourceDate(row, 'recordedAt', mapping.dateFormat, context.now);
     client.notes.push({
+      sealedFor: [...new Set(sealedFor)],
+      withheld,
+      authorOrganisation,
       recordedAt,
       line,
       sourceId,

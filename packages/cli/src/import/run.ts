@@ -294,6 +294,9 @@ export async function runImport(options: Options): Promise<ImportSummary> {
     body: note.body,
     authorId: note.authorId,
     distribution: note.distribution,
+    sealedFor: note.sealedFor,
+    withheld: note.withheld,
+    authorOrganisation: note.authorOrganisation,
     idempotencyKey: `import:${options.mapping.sourceSystem}:${note.sourceId}`,
     recordedAt: note.recordedAt,
   });
@@ -305,6 +308,9 @@ export async function runImport(options: Options): Promise<ImportSummary> {
     recordedBy: operator.staffId,
     sealed: consent.sealed,
     recordedAt: consent.recordedAt,
+    partnerId: consent.partnerId,
+    classifications: consent.classifications,
+    purposes: consent.purposes,
   });
   const retentionYears = (await services.directory.organisation(scope.orgId))?.retention.auditYears;
   const audit = async (events: AuditEvent[]) => {
