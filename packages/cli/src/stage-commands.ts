@@ -149,11 +149,16 @@ export async function usersInStage(stage: string, slug: string): Promise<string>
   return rosterTable((answer.staff ?? []) as StaffRosterLine[]);
 }
 
-// The registered operator documents (schema/trusted), sent in full so any stage's manifest version recognises them.
-const OPERATOR_DOCUMENT = readFileSync(
-  fileURLToPath(new URL('../../../schema/trusted/confide-cli/operator.graphql', import.meta.url)),
-  'utf8',
-);
+/**
+ * The registered operator documents (schema/trusted), sent in full so any stage's manifest version recognises them.
+ * Read when first needed, so `confide users` and the provisioner commands never touch the file.
+ */
+function operatorDocument(): string {
+  return readFileSync(
+    fileURLToPath(new URL('../../../schema/trusted/confide-cli/operator.graphql', import.meta.url)),
+    'utf8',
+  );
+}
 
 interface GraphqlError {
   readonly message?: unknown;
@@ -184,7 +189,7 @@ async function operatorGraphql(
   variables: Record<string, unknown>,
 ): Promise<GraphqlAnswer> {
   const token = operatorToken();
-  const body = JSON.stringify({ query: OPERATOR_DOCUMENT, operationName, variables });
+  const body = JSON.stringify({ query: operatorDocument(), operationName, variables });
   const now = new Date();
   const requestId = `confide-cli-${randomUUID()}`;
   const event = {
