@@ -239,4 +239,109 @@ describe('confide import: consent terms and sealed, withheld and correspondence 
     ).toEqual(['CORRESPONDENCE']);
     rmSync(folder, { recursive: true, force: true });
   });
+
+  it('imports closed cases closed, with their retention scheduled as closeCase schedules it; refuses a case already past it', async () => {
+    // Prepare: an open case, one closed two years ago, one closed in 1990 (past the default eight years), an open
+    // case given a closure date and a closed case without one.
+    const world = await importWorld(api);
+    const folder = mkdtempSync(join(tmpdir(), 'confide-import-'));
+    const twoYearsAgo = new Date(Date.now() - 2 * 365 * 24 * 3600 * 1000);
+    const closedOn = `${String(twoYearsAgo.getUTCDate()).padStart(2, '0')}/${String(twoYearsAgo.getUTCMonth() + 1).padStart(2, '0')}/${twoYearsAgo.getUTCFullYear()}`;
+    writeFileSync(
+      join(folder, 'clients.csv'),
+      csv([
+        ['Client ID', 'Full name', 'Date of birth', 'Referral date', 'Status', 'Closed on'],
+        ['C1', 'Open Person', '02/03/1980', '01/01/2015', 'Open', ''],
+        ['C2', 'Closed Person', '02/03/1981', '01/01/2015', 'Closed', closedOn],
+        ['C3', 'Long Gone Person', '02/03/1950', '01/01/1985', 'Closed', '01/06/1990'],
+        ['C4', 'Dated Open Person', '02/03/1982', '', 'Open', closedOn],
+        ['C5', 'Undated Closed Person', '02/03/1983', '', 'Closed', ''],
+      ]),
+    );
+    writeFileSync(
+      join(folder, 'notes.csv'),
+      csv([
+        ['Note ID', 'Client ID', 'Note type', 'Text'],
+        ['N1', 'C2', 'Daily log', 'Last visit before closing'],
+      ]),
+    );
+    writeFileSync(
+      join(folder, 'confide-import.json'),
+      JSON.stringify({
+        sourceSystem: 'closures',
+        dateFormat: 'DD/MM/YYYY',
+        clients: {
+          file: 'clients.csv',
+          columns: {
+            sourceId: 'Client ID',
+            name: 'Full name',
+            dateOfBirth: 'Date of birth',
+            openedAt: 'Referral date',
+            caseStatus: 'Status',
+            closedAt: 'Closed on',
+          },
+          values: { caseStatus: { Open: 'OPEN', Closed: 'CLOSED' } },
+        },
+        notes: {
+          file: 'notes.csv',
+          columns: { sourceId: 'Note ID', clientSourceId: 'Client ID', type: 'Note type', body: 'Text' },
+        },
+        noteTypes: { 'Daily log': { kind: 'DAILY_SUPPORT', classification: 'CARE' } },
+      }),
+    );
+
+    // Act
+    const result = await runCli(api, [
+      'import',
+      '--org',
+      world.org.slug,
+      '--service',
+      world.serviceId,
+      '--as',
+      world.managerHandle,
+      folder,
+    ]);
+    const scope = tenantScope(world.org.orgId);
+    const loader = new ItemLoader(api.services.dynamo, api.services.keys);
+    const read = await Promise.all(
+      (await serviceClientIds(api, world)).map(async (clientId) => {
+        const response = await api.graphql<{
+          serviceUser: {
+            name: string;
+            caseStatus: string;
+            closedAt: string | null;
+            retention: { expiresAt: string | null; basis: string | null } | null;
+          };
+        }>(
+          'query ($id: ID!) { serviceUser(id: $id) { name caseStatus closedAt retention { expiresAt basis } } }',
+          { token: world.manager.token, variables: { id: globalId('ServiceUser', clientId) } },
+        );
+        expectNoErrors(response);
+        const notes = await api.services.caseNotes.list(scope, clientId, loader);
+        return { ...response.data?.serviceUser, noteExpiry: notes.map((note) => note.expiresAt) };
+      }),
+    );
+
+    // Assess
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('Imported 2 clients');
+    expect(
+      readFileSync(join(folder, 'import-rejections.csv'), 'utf8').trim().split('\n').slice(1).sort(),
+    ).toEqual([
+      'clients.csv,4,Closed on,PAST_RETENTION',
+      'clients.csv,5,Closed on,CLOSURE_DATE_ON_OPEN_CASE',
+      'clients.csv,6,Closed on,MISSING_VALUE',
+    ]);
+    const open = read.find((client) => client.name === 'Open Person');
+    const closed = read.find((client) => client.name === 'Closed Person');
+    expect(open).toMatchObject({ caseStatus: 'OPEN', closedAt: null });
+    expect(open?.retention?.expiresAt ?? null).toBeNull();
+    expect(closed).toMatchObject({ caseStatus: 'CLOSED', retention: { basis: 'AFTER_CLOSURE' } });
+    expect(closed?.closedAt?.slice(0, 10)).toBe(twoYearsAgo.toISOString().slice(0, 10));
+    // Eight years after closure (the default rules), on the profile and on the case's other items.
+    const expires = new Date(closed?.retention?.expiresAt ?? 0);
+    expect(expires.getUTCFullYear()).toBe(twoYearsAgo.getUTCFullYear() + 8);
+    expect(closed?.noteExpiry).toEqual([Math.floor(expires.getTime() / 1000)]);
+    rmSync(folder, { recursive: true, force: true });
+  });
 });

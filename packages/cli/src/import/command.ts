@@ -140,6 +140,7 @@ export async function importCommand(request: ImportRequest): Promise<string> {
       now: services.clock.now(),
       staffByHandle: new Map(staff.filter((m) => m.status === 'ACTIVE').map((m) => [m.handle, m.staffId])),
       operatorId: operator.staffId,
+      retention: organisation.retention,
       // A consent names a registered partner agency by its id or by its registered name.
       partners: new Map(
         partners.flatMap((partner) => [
@@ -163,6 +164,7 @@ export async function importCommand(request: ImportRequest): Promise<string> {
     plan,
     dryRun: request.dryRun,
     progress,
+    retention: organisation.retention,
   });
   progress?.finish();
   // The bench's steady measure: DynamoDB and KMS requests of the whole command (CONFIDE_IMPORT_COUNTS names a file).

@@ -10,7 +10,17 @@ import { CliError } from '../data-dir';
 export const ENTITY_FIELDS = {
   clients: {
     required: ['sourceId', 'name', 'dateOfBirth'],
-    optional: ['address', 'postcode', 'nhsNumber', 'phone', 'email', 'preferredContact', 'openedAt'],
+    optional: [
+      'address',
+      'postcode',
+      'nhsNumber',
+      'phone',
+      'email',
+      'preferredContact',
+      'openedAt',
+      'caseStatus',
+      'closedAt',
+    ],
   },
   allocations: { required: ['clientSourceId', 'staffHandle', 'kind'], optional: ['endsAt'] },
   consents: {
@@ -79,7 +89,10 @@ export function mappingTemplate(): ImportMapping {
         email: 'Email',
         preferredContact: 'Contact preference',
         openedAt: 'Referral date',
+        caseStatus: 'Status',
+        closedAt: 'Closed on',
       },
+      values: { caseStatus: { Open: 'OPEN', Closed: 'CLOSED' } },
     },
     allocations: {
       file: 'allocations.csv',

@@ -2,8 +2,10 @@ import {
   CLASSIFICATIONS,
   type Classification,
   ConfideError,
+  clientRecordExpiry,
   NOTE_KINDS,
   type NoteKind,
+  type RetentionRules,
   validate,
 } from '@confide/domain';
 import {
@@ -50,6 +52,9 @@ export type ReasonCode =
   | 'PARTNER_NOT_FOR_SCOPE'
   | 'PURPOSES_NOT_FOR_SCOPE'
   | 'AUTHOR_ORGANISATION_NOT_FOR_KIND'
+  | 'CLOSURE_DATE_ON_OPEN_CASE'
+  | 'CLOSED_BEFORE_OPENED'
+  | 'PAST_RETENTION'
   | 'MALFORMED_CSV'
   | 'WRITE_FAILED';
 
@@ -109,6 +114,8 @@ export interface ClientRow {
   readonly details: ServiceUserDetails;
   /** When the case was opened, from the source (ISO timestamp); undefined: the import's time. */
   readonly openedAt: string | undefined;
+  /** A closed case: when it closed (ISO timestamp), which starts its retention; undefined: the case is open. */
+  readonly closedAt: string | undefined;
   readonly allocations: AllocationRow[];
   readonly consents: ConsentRow[];
   readonly notes: NoteRow[];
@@ -134,6 +141,8 @@ export interface PlanContext {
   readonly noteRule: (kind: NoteKind, authorId: string, allocated: boolean) => string | undefined;
   /** The organisation's registered partner agencies: id by id and by name (a consent names one of them). */
   readonly partners: ReadonlyMap<string, string>;
+  /** The organisation's retention rules: a closed case already past them is not imported. */
+  readonly retention: RetentionRules;
 }
 
 /** The scopes of a consent to share (recordConsent: only these name purposes). */
@@ -271,6 +280,37 @@ function clientDetails(row: RowReader, mapping: ImportMapping, now: Date): Servi
   };
 }
 
+/**
+ * A closed case's closure date (a source date, required for a closed case, refused on an open one, not before the
+ * case opened). A case whose retention under the organisation's rules has already run out is not imported: its
+ * records should no longer be held, and closing it now would erase it at once (closeCase refuses the same).
+ */
+function caseClosure(
+  row: RowReader,
+  mapping: ImportMapping,
+  context: PlanContext,
+  details: ServiceUserDetails,
+  openedAt: string | undefined,
+): string | undefined {
+  const status =
+    row.optional('caseStatus') === undefined ? 'OPEN' : row.oneOf('caseStatus', ['OPEN', 'CLOSED']);
+  const closedAt = sourceDate(row, 'closedAt', mapping.dateFormat, context.now);
+  if (status === 'OPEN') {
+    if (closedAt !== undefined) throw new RowRejected('closedAt', 'CLOSURE_DATE_ON_OPEN_CASE');
+    return undefined;
+  }
+  if (closedAt === undefined) throw new RowRejected('closedAt', 'MISSING_VALUE');
+  if (openedAt !== undefined && closedAt < openedAt)
+    throw new RowRejected('closedAt', 'CLOSED_BEFORE_OPENED');
+  const { expiresAt } = clientRecordExpiry({
+    closedAt: new Date(closedAt),
+    dateOfBirth: details.dateOfBirth,
+    rules: context.retention,
+  });
+  if (expiresAt.getTime() <= context.now.getTime()) throw new RowRejected('closedAt', 'PAST_RETENTION');
+  return closedAt;
+}
+
 /** The key two rows share when they are the same person: the NHS number, or name words and date of birth. */
 export function personKeys(details: ServiceUserDetails): string[] {
   const keys = [`dob:${details.dateOfBirth}|${validate.nameWords(details.name).sort().join(' ')}`];
@@ -310,12 +350,22 @@ export function planImport(mapping: ImportMapping, tables: SourceTables, context
       }
       const details = clientDetails(row, mapping, context.now);
       const openedAt = sourceDate(row, 'openedAt', mapping.dateFormat, context.now);
+      const closedAt = caseClosure(row, mapping, context, details, openedAt);
       const keys = personKeys(details);
       const repeated = keys.find((key) => seenPeople.has(key));
       if (repeated)
         throw new RowRejected(repeated.startsWith('nhs:') ? 'nhsNumber' : 'name', 'DUPLICATE_IN_FILE');
       for (const key of keys) seenPeople.add(key);
-      clients.set(sourceId, { line, sourceId, details, openedAt, allocations: [], consents: [], notes: [] });
+      clients.set(sourceId, {
+        line,
+        sourceId,
+        details,
+        openedAt,
+        closedAt,
+        allocations: [],
+        consents: [],
+        notes: [],
+      });
     } catch (error) {
       if (!(error instanceof RowRejected)) throw error;
       if (sourceId !== undefined) rejectedClients.add(sourceId);

@@ -6,8 +6,10 @@ import {
   type NoteKind,
   newId,
   type Relationship,
+  type RetentionRules,
   validate,
 } from '@confide/domain';
+import type { SubjectKey } from '@confide/keys';
 import {
   type AuditEvent,
   type ImportClaim,
@@ -40,6 +42,8 @@ export interface ImportAuthority {
   readonly register: OperationDecision;
   readonly allocate: OperationDecision;
   readonly consent: OperationDecision;
+  /** Closing an imported closed case (which starts its retention), as `closeCase` decides it. */
+  readonly close: OperationDecision;
   /** The rule admitting a note of this kind by this author (allocated to the client or not); undefined: refused. */
   readonly noteBy: (kind: NoteKind, author: StaffMember, allocated: boolean) => string | undefined;
 }
@@ -93,7 +97,7 @@ export function importAuthority(
     conflict: false,
   };
   const decide = (
-    policy: 'case.allocate' | 'consent.record' | 'note.record',
+    policy: 'case.allocate' | 'consent.record' | 'note.record' | 'case.close',
     facts: { caller?: typeof caller; relation?: ClientRelationFacts; classification?: Classification } = {},
   ) =>
     OPERATION_POLICIES[policy].decide({
@@ -107,6 +111,7 @@ export function importAuthority(
     register,
     allocate: decide('case.allocate'),
     consent: decide('consent.record', { classification: 'CONSENT' }),
+    close: decide('case.close'),
     noteBy: (kind, author, allocated) => {
       if (author.status !== 'ACTIVE') return undefined;
       // The author's own standing, as when they record it through the API; the importer's acknowledgement stands
@@ -150,6 +155,8 @@ interface Options {
   readonly progress?: Progress | undefined;
   /** Clients written at once (each with its notes, consents and allocations). */
   readonly batchSize?: number;
+  /** The organisation's retention rules: a closed case's records are scheduled by them. */
+  readonly retention: RetentionRules;
 }
 
 /** A held client that is the same person (NHS number, or name words and date of birth), if any. */
@@ -266,6 +273,11 @@ export async function runImport(options: Options): Promise<ImportSummary> {
     return summary(undefined);
   }
 
+  if (todo.some((client) => client.closedAt) && authority.close.effect !== 'ALLOW') {
+    throw new CliError(
+      `The importing staff member may not close cases in this service (${authority.close.rule}).`,
+    );
+  }
   const runId = newId('importRun');
   const operator = authority.operator;
   const actor = { kind: 'STAFF', id: operator.staffId, roles: [...operator.roles] };
@@ -313,6 +325,17 @@ export async function runImport(options: Options): Promise<ImportSummary> {
     purposes: consent.purposes,
   });
   const retentionYears = (await services.directory.organisation(scope.orgId))?.retention.auditYears;
+  // A closed case's records get their expiry as closeCase gives them (every item of the client, and its key).
+  const scheduleRetention = async (clientId: string, key: SubjectKey | undefined) => {
+    const closed = await services.serviceUsers.get(
+      scope,
+      clientId,
+      new ItemLoader(services.dynamo, services.keys),
+    );
+    if (!closed || !key)
+      throw new CliError('A closed case written by the import cannot be read back: stopped.');
+    await services.retention.schedule(scope, closed, key, options.retention);
+  };
   const audit = async (events: AuditEvent[]) => {
     const chunks: AuditEvent[][] = [];
     for (let start = 0; start < events.length; start += 198) {
@@ -432,9 +455,12 @@ export async function runImport(options: Options): Promise<ImportSummary> {
           action: 'WRITE',
           operation: 'importServiceUser',
           subjectId: clientId,
-          fields: Object.entries(client.details)
-            .filter(([, value]) => value !== undefined)
-            .map(([field]) => `ServiceUser.${field}`),
+          fields: [
+            ...Object.entries(client.details)
+              .filter(([, value]) => value !== undefined)
+              .map(([field]) => `ServiceUser.${field}`),
+            ...(client.closedAt ? ['ServiceUser.caseStatus'] : []),
+          ],
           classifications:
             client.details.phone || client.details.email ? ['IDENTIFYING', 'CONTACT'] : ['IDENTIFYING'],
           rule: authority.register.rule,
@@ -533,6 +559,7 @@ export async function runImport(options: Options): Promise<ImportSummary> {
           openedAt: client.openedAt,
           allocations,
           latestNoteId: notes.latestNoteId,
+          closedAt: client.closedAt,
         });
         items.push(...built.items, ...notes.items);
         clientIds.set(client, plan.clientId);
@@ -561,6 +588,14 @@ export async function runImport(options: Options): Promise<ImportSummary> {
         process.exit(75);
       }
       await gateway.batchPut(profiles, { concurrency: WRITE_CONCURRENCY });
+      await inParallel(
+        newClients.filter((client) => client.closedAt),
+        8,
+        async (client) => {
+          const clientId = planned.get(client)?.clientId ?? '';
+          await scheduleRetention(clientId, keyOf(clientId));
+        },
+      );
     }
 
     // 2. The clients that exist already, or that a run claimed before row ids were fixed at the claim: registered
@@ -617,6 +652,13 @@ export async function runImport(options: Options): Promise<ImportSummary> {
         clientId,
         new ItemLoader(services.dynamo, services.keys),
       );
+      if (client.closedAt && profile?.caseStatus === 'OPEN') {
+        await services.serviceUsers.setCaseStatus(scope, clientId, {
+          status: 'CLOSED',
+          closedAt: new Date(client.closedAt),
+        });
+      }
+      if (client.closedAt && profile?.expiresAt === undefined) await scheduleRetention(clientId, key);
       for (const [index, allocation] of client.allocations.entries()) {
         const held = profile?.allocations.some(
           (a) => a.staffId === allocation.staffId && a.kind === allocation.kind,

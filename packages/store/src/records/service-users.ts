@@ -279,6 +279,8 @@ export class ServiceUsers {
         endsAt?: Date | undefined;
       }[];
       latestNoteId?: string | undefined;
+      /** A closed case's closure (as `setCaseStatus` records it); its retention is scheduled once it is written. */
+      closedAt?: string | undefined;
     },
   ): Promise<{ profile: Item; items: Item[]; allocations: Allocation[] }> {
     const { clientId } = input;
@@ -324,7 +326,10 @@ export class ServiceUsers {
       reference: attr.s(input.reference),
       externalSubject: attr.s(input.externalSubject),
       pseudonym: attr.s(newPseudonym()),
-      caseStatus: attr.s('OPEN'),
+      caseStatus: attr.s(input.closedAt ? 'CLOSED' : 'OPEN'),
+      ...(input.closedAt
+        ? { closedAt: attr.s(sourceTime(input.closedAt, this.clock.now(), 'closedAt')) }
+        : {}),
       openedAt: attr.s(openedAt),
       createdAt: attr.s(now),
       version: attr.n(1),
