@@ -433,16 +433,15 @@ async function scaleP50(target: Target, bodies: readonly string[]): Promise<Spre
 
 /**
  * One operation's replayed CPU, in a process of its own (see replayed-cpu.ts), with the stack's environment.
- * `CONFIDE_BENCH_CPU_PROFILE=<folder>` also writes each replay's V8 CPU profile there, to see where the time goes.
+ * `CONFIDE_BENCH_CPU_PROFILE=<folder>` also writes each replay's V8 CPU profiles to `<folder>/<operation>/`.
  */
 async function replayedInChild(job: ReplayJob): Promise<Replayed> {
   const profileDir = process.env.CONFIDE_BENCH_CPU_PROFILE;
   const { stdout } = await promisify(execFile)(
     process.execPath,
     [
-      ...(profileDir
-        ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${job.operation}.cpuprofile`]
-        : []),
+      // Named by Node (time, pid, thread), one folder per operation: the tsx loader thread writes one of its own.
+      ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, job.operation)}`] : []),
       '--import',
       'tsx',
       join(here, 'replayed-cpu.ts'),

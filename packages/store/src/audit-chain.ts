@@ -1,4 +1,5 @@
-import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { keyDerivedFrom } from '@confide/keys';
 import type { StoredAuditEvent } from './audit-log';
 
 /**
@@ -26,7 +27,7 @@ const GENESIS = '-';
 
 /** The chain key of an organisation, derived from its beacon key (never stored, never leaves the process). */
 export function chainKeyFrom(beaconKey: Uint8Array, orgId: string): Buffer {
-  return Buffer.from(hkdfSync('sha256', beaconKey, Buffer.from(orgId), 'confide/audit-chain/v1', 32));
+  return keyDerivedFrom(beaconKey, orgId, 'confide/audit-chain/v1');
 }
 
 /** Where an event sits: its chain, its position (from 1), and the id of the event before it. */
