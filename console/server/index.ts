@@ -1,7 +1,7 @@
 export { CONSOLE_DIR, CONSOLE_DIST, consoleBuildStale, ensureConsoleBuilt } from './build';
 export {
   CONSOLE_PATH,
-  CONSOLE_SECURITY_HEADERS,
+  consoleSecurityHeaders,
   type LocalConsoleOptions,
   type LocalSignInUser,
   localConsoleHandler,

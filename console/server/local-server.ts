@@ -19,6 +19,16 @@ export interface LocalConsoleOptions {
   readonly tokenFor: (organisation: string, handle: string) => Promise<string | undefined>;
   /** The built console (default: console/dist). */
   readonly distDir?: string;
+  /**
+   * A hosted sign-in to use instead of the demo users, served as `/console/config.json` as the pipeline uploads it in
+   * AWS (the browser tests point it at a stand-in authorisation server). Its origin joins the CSP's connect-src.
+   */
+  readonly hostedSignIn?: {
+    readonly authDomainUrl: string;
+    readonly clientId: string;
+    /** Where the sign-in returns to; by default the console's own address on this server. */
+    readonly redirectUri?: string;
+  };
 }
 
 /** The path the console is served under, as `vite.config.ts` builds it. */
@@ -40,19 +50,28 @@ const CONTENT_TYPES: Record<string, string> = {
  * The headers CloudFront sends in AWS, sent locally too so that what works here works there: scripts, styles and
  * API calls from the console's own origin only, no inline script, no framing.
  */
-export const CONSOLE_SECURITY_HEADERS: Readonly<Record<string, string>> = {
-  'content-security-policy':
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
-    "font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'x-frame-options': 'DENY',
-  'cross-origin-opener-policy': 'same-origin',
-};
+export function consoleSecurityHeaders(authOrigin?: string): Readonly<Record<string, string>> {
+  return {
+    'content-security-policy':
+      "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+      `connect-src 'self'${authOrigin ? ` ${authOrigin}` : ''}; ` +
+      "font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+    'x-frame-options': 'DENY',
+    'cross-origin-opener-policy': 'same-origin',
+  };
+}
 
-function send(response: ServerResponse, status: number, body: string | Buffer, contentType: string): void {
+function send(
+  response: ServerResponse,
+  status: number,
+  body: string | Buffer,
+  contentType: string,
+  headers = consoleSecurityHeaders(),
+): void {
   response.writeHead(status, {
-    ...CONSOLE_SECURITY_HEADERS,
+    ...headers,
     'content-type': contentType,
     'cache-control': 'no-store',
   });
@@ -105,9 +124,21 @@ async function signIn(request: IncomingMessage, response: ServerResponse, option
  */
 export function localConsoleHandler(options: LocalConsoleOptions) {
   const dist = normalize(options.distDir ?? CONSOLE_DIST);
+  const headers = consoleSecurityHeaders(
+    options.hostedSignIn ? new URL(options.hostedSignIn.authDomainUrl).origin : undefined,
+  );
   return async (request: IncomingMessage, response: ServerResponse): Promise<boolean> => {
     const path = decodeURIComponent(request.url?.split('?')[0] ?? '');
     if (path !== CONSOLE_PATH && !path.startsWith(`${CONSOLE_PATH}/`)) return false;
+    if (path === `${CONSOLE_PATH}/config.json`) {
+      // Without a hosted sign-in the console offers the demo users (an empty config names none).
+      const hosted = options.hostedSignIn;
+      const config = hosted
+        ? { ...hosted, redirectUri: hosted.redirectUri ?? `http://${request.headers.host}${CONSOLE_PATH}/` }
+        : {};
+      send(response, 200, JSON.stringify(config), 'application/json', headers);
+      return true;
+    }
     if (path.startsWith(`${SIGN_IN_PATH}/`)) {
       await signIn(request, response, options);
       return true;
@@ -124,7 +155,7 @@ export function localConsoleHandler(options: LocalConsoleOptions) {
     }
     try {
       const content = await readFile(file);
-      send(response, 200, content, CONTENT_TYPES[extname(file)] ?? 'application/octet-stream');
+      send(response, 200, content, CONTENT_TYPES[extname(file)] ?? 'application/octet-stream', headers);
     } catch {
       send(response, 404, 'Not found', 'text/plain; charset=utf-8');
     }

@@ -2,6 +2,7 @@ import './styles.css';
 import { execute } from './api';
 import { ViewerQuery } from './documents';
 import { h, link, notice, render } from './dom';
+import { completeHostedSignIn, hostedSignInConfig } from './hosted-sign-in';
 import { type Capabilities, capabilitiesOf, hasGovernanceWork, rolesWords } from './logic';
 import { personAccessScreen, staffAccessScreen } from './screens/access-log';
 import { breakGlassScreen } from './screens/break-glass';
@@ -93,9 +94,15 @@ let routed: ((event: HashChangeEvent) => void) | undefined;
 async function start(): Promise<void> {
   if (!main) return;
   if (routed) window.removeEventListener('hashchange', routed);
+  let signInFailed = false;
+  if (new URLSearchParams(location.search).has('code') || new URLSearchParams(location.search).has('error')) {
+    const hosted = await hostedSignInConfig();
+    signInFailed = hosted !== undefined && !(await completeHostedSignIn(hosted));
+  }
   if (!currentSession()) {
     showHeader(undefined);
     await signInScreen(main, () => void start());
+    if (signInFailed) main.prepend(notice('The sign-in did not complete. Please sign in again.', 'error'));
     main.querySelector<HTMLElement>('h1')?.focus();
     return;
   }

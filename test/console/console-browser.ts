@@ -1,4 +1,6 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -52,6 +54,7 @@ export interface ConsoleUser extends LocalSignInUser {
 export async function startConsole(
   api: TestApi,
   users: () => readonly ConsoleUser[],
+  hostedSignIn?: { authDomainUrl: string; clientId: string },
 ): Promise<{ url: string; stop: () => Promise<void> }> {
   await ensureConsoleBuilt();
   const server = await startServerWithConsole(
@@ -60,6 +63,7 @@ export async function startConsole(
       users: async () => users().map(({ token: _token, ...user }) => user),
       tokenFor: async (organisation, handle) =>
         users().find((user) => user.organisation === organisation && user.handle === handle)?.token,
+      ...(hostedSignIn ? { hostedSignIn } : {}),
     }),
     0,
   );
@@ -123,4 +127,85 @@ export async function expectAccessible(page: Page, screen: string): Promise<void
     }));
   });
   expect(violations, `${screen}: ${JSON.stringify(violations, null, 2)}`).toEqual([]);
+}
+
+/** What the stand-in authorisation server saw: each token request and whether its PKCE verifier matched. */
+export interface HostedSignInStandIn {
+  readonly authDomainUrl: string;
+  readonly clientId: string;
+  readonly tokenRequests: { verifierMatched: boolean; hadSecret: boolean }[];
+  stop(): Promise<void>;
+}
+
+/**
+ * A stand-in for the user pool's hosted sign-in and token endpoint, as far as the console uses them: the authorise
+ * endpoint signs the given person in at once and returns a one-time code bound to the S256 challenge; the token
+ * endpoint gives their access token only for that code with the verifier that hashes to the challenge, as Cognito
+ * does. Answers the token endpoint with CORS for the console's origin, as Cognito does.
+ */
+export async function startHostedSignInStandIn(accessToken: () => string): Promise<HostedSignInStandIn> {
+  const clientId = 'console-client';
+  const codes = new Map<string, { challenge: string; redirectUri: string }>();
+  const tokenRequests: HostedSignInStandIn['tokenRequests'] = [];
+  const server = createServer(async (request, response) => {
+    const url = new URL(request.url ?? '/', 'http://stand-in');
+    if (request.method === 'GET' && url.pathname === '/oauth2/authorize') {
+      const { searchParams: query } = url;
+      const redirectUri = query.get('redirect_uri') ?? '';
+      if (
+        query.get('response_type') !== 'code' ||
+        query.get('client_id') !== clientId ||
+        query.get('code_challenge_method') !== 'S256' ||
+        !query.get('code_challenge')
+      ) {
+        response.writeHead(400).end('invalid_request');
+        return;
+      }
+      const code = randomBytes(16).toString('hex');
+      codes.set(code, { challenge: query.get('code_challenge') ?? '', redirectUri });
+      const back = new URL(redirectUri);
+      back.searchParams.set('code', code);
+      back.searchParams.set('state', query.get('state') ?? '');
+      response.writeHead(302, { location: back.toString() }).end();
+      return;
+    }
+    if (request.method === 'POST' && url.pathname === '/oauth2/token') {
+      let text = '';
+      for await (const chunk of request) text += chunk;
+      const form = new URLSearchParams(text);
+      const issued = codes.get(form.get('code') ?? '');
+      codes.delete(form.get('code') ?? '');
+      const verifier = form.get('code_verifier') ?? '';
+      const verifierMatched =
+        issued !== undefined &&
+        createHash('sha256').update(verifier).digest('base64url') === issued.challenge;
+      tokenRequests.push({ verifierMatched, hadSecret: form.has('client_secret') });
+      const cors = {
+        'access-control-allow-origin': request.headers.origin ?? '*',
+        'content-type': 'application/json',
+      };
+      if (
+        !verifierMatched ||
+        form.get('grant_type') !== 'authorization_code' ||
+        form.get('client_id') !== clientId ||
+        form.get('redirect_uri') !== issued?.redirectUri
+      ) {
+        response.writeHead(400, cors).end(JSON.stringify({ error: 'invalid_grant' }));
+        return;
+      }
+      response
+        .writeHead(200, cors)
+        .end(JSON.stringify({ access_token: accessToken(), token_type: 'Bearer', expires_in: 3600 }));
+      return;
+    }
+    response.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    authDomainUrl: `http://127.0.0.1:${port}`,
+    clientId,
+    tokenRequests,
+    stop: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }

@@ -17,6 +17,7 @@ import {
   settled,
   signInAs,
   startConsole,
+  startHostedSignInStandIn,
 } from './console-browser';
 
 /**
@@ -297,6 +298,30 @@ describe('the governance console in a browser', () => {
     await expect(page.evaluate(() => document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(768);
     await expectAccessible(page, 'break-glass-review-tablet');
     await close();
+  });
+
+  it('signs in through a hosted sign-in with the authorisation code flow and PKCE when config.json names one', async () => {
+    // Prepare: the console as AWS serves it, with config.json naming a stand-in for the user pool's hosted sign-in.
+    const hosted = await startHostedSignInStandIn(() => people.get('guardian')?.token ?? '');
+    const served = await startConsole(api, () => [], hosted);
+    const { page, close } = await freshPage();
+    try {
+      // Act
+      await page.goto(served.url);
+      await page.getByRole('button', { name: 'Sign in with your organisation account' }).click();
+
+      // Assess: back in the console, signed in, the code gone from the address bar, the verifier checked.
+      await page.getByRole('heading', { name: 'Today' }).waitFor();
+      await settled(page);
+      expect(new URL(page.url()).search).toBe('');
+      expect(hosted.tokenRequests).toEqual([{ verifierMatched: true, hadSecret: false }]);
+      await expect(page.locator('.who').innerText()).resolves.toContain('Caldicott Guardian');
+      await expectAccessible(page, 'today-hosted-sign-in');
+    } finally {
+      await close();
+      await served.stop();
+      await hosted.stop();
+    }
   });
 
   it('a support worker sees no governance screen, whatever address they open', async () => {

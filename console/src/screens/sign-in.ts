@@ -1,4 +1,5 @@
 import { h, notice, render } from '../dom';
+import { beginHostedSignIn, hostedSignInConfig } from '../hosted-sign-in';
 import { rolesWords } from '../logic';
 import { signIn } from '../session';
 
@@ -19,6 +20,22 @@ export const LOCAL_SIGN_IN = '/console/local-sign-in';
  * the local issuer, as `npm start` prints them; in AWS the user pool's hosted sign-in takes its place.
  */
 export async function signInScreen(main: HTMLElement, onSignedIn: () => void): Promise<void> {
+  const hosted = await hostedSignInConfig();
+  if (hosted) {
+    const button = h('button', { type: 'button' }, 'Sign in with your organisation account');
+    button.addEventListener('click', () => void beginHostedSignIn(hosted));
+    render(
+      main,
+      h('h1', { tabindex: -1 }, 'Sign in'),
+      h(
+        'p',
+        {},
+        'You sign in on your organisation’s sign-in page, with your password and your second factor.',
+      ),
+      button,
+    );
+    return;
+  }
   render(main, h('h1', { tabindex: -1 }, 'Sign in'), h('p', {}, 'Loading the demo users…'));
   let users: DemoUser[];
   try {

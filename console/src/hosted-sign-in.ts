@@ -1,0 +1,57 @@
+import { authorizeUrl, codeChallenge, type HostedSignInConfig, randomUrlSafe, tokenRequest } from './logic';
+import { signIn } from './session';
+
+/** The PKCE verifier and state of a sign-in under way, for this tab only. */
+const PENDING_KEY = 'confide.console.pending-sign-in';
+
+/** `config.json` beside the build names the user pool's hosted sign-in (AWS); locally there is none. */
+export async function hostedSignInConfig(): Promise<HostedSignInConfig | undefined> {
+  try {
+    const response = await fetch('config.json', { cache: 'no-store' });
+    if (!response.ok) return undefined;
+    const config = (await response.json()) as Partial<HostedSignInConfig>;
+    return config.authDomainUrl && config.clientId && config.redirectUri
+      ? { authDomainUrl: config.authDomainUrl, clientId: config.clientId, redirectUri: config.redirectUri }
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Sends the browser to the hosted sign-in, keeping the verifier and state in this tab. */
+export async function beginHostedSignIn(config: HostedSignInConfig): Promise<void> {
+  const verifier = randomUrlSafe();
+  const state = randomUrlSafe(16);
+  sessionStorage.setItem(PENDING_KEY, JSON.stringify({ verifier, state }));
+  location.assign(authorizeUrl(config, await codeChallenge(verifier), state));
+}
+
+/**
+ * Completes a sign-in when the hosted sign-in has sent the browser back with a code: checks the state, trades the
+ * code and verifier for tokens, and keeps the access token (the API refuses id tokens). The code leaves the address
+ * bar at once. Answers whether a sign-in was completed; a stale or forged return is ignored.
+ */
+export async function completeHostedSignIn(config: HostedSignInConfig): Promise<boolean> {
+  const params = new URLSearchParams(location.search);
+  const code = params.get('code');
+  const state = params.get('state');
+  if (!code && !params.get('error')) return false;
+  history.replaceState(null, '', location.pathname + location.hash);
+  const pending = JSON.parse(sessionStorage.getItem(PENDING_KEY) ?? 'null') as {
+    verifier: string;
+    state: string;
+  } | null;
+  sessionStorage.removeItem(PENDING_KEY);
+  if (!code || !pending || pending.state !== state) return false;
+  const { url, body } = tokenRequest(config, code, pending.verifier);
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body,
+  });
+  if (!response.ok) return false;
+  const tokens = (await response.json()) as { access_token?: string };
+  if (!tokens.access_token) return false;
+  signIn({ token: tokens.access_token, who: '' });
+  return true;
+}

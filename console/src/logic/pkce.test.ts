@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { authorizeUrl, codeChallenge, randomUrlSafe, tokenRequest } from './pkce';
+
+const CONFIG = {
+  authDomainUrl: 'https://confide-test.auth.eu-west-2.amazoncognito.com',
+  clientId: 'console-client',
+  redirectUri: 'https://d111.cloudfront.net/console/',
+};
+
+describe('PKCE sign-in (RFC 7636)', () => {
+  it('computes the S256 challenge of RFC 7636 appendix B', async () => {
+    await expect(codeChallenge('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk')).resolves.toBe(
+      'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+    );
+  });
+
+  it('makes verifiers of 43 URL-safe characters, different each time', () => {
+    const [first, second] = [randomUrlSafe(), randomUrlSafe()];
+    expect(first).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(first).not.toBe(second);
+  });
+
+  it('sends the browser to the hosted sign-in with the code flow, the S256 challenge and the state', () => {
+    const url = new URL(authorizeUrl(CONFIG, 'challenge', 'state-1'));
+    expect(url.origin + url.pathname).toBe(`${CONFIG.authDomainUrl}/oauth2/authorize`);
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      response_type: 'code',
+      client_id: 'console-client',
+      redirect_uri: CONFIG.redirectUri,
+      scope: 'openid email profile',
+      code_challenge: 'challenge',
+      code_challenge_method: 'S256',
+      state: 'state-1',
+    });
+  });
+
+  it('trades the code with the verifier and no client secret', () => {
+    const { url, body } = tokenRequest(CONFIG, 'the-code', 'the-verifier');
+    expect(url).toBe(`${CONFIG.authDomainUrl}/oauth2/token`);
+    expect(Object.fromEntries(body)).toEqual({
+      grant_type: 'authorization_code',
+      client_id: 'console-client',
+      code: 'the-code',
+      redirect_uri: CONFIG.redirectUri,
+      code_verifier: 'the-verifier',
+    });
+  });
+});

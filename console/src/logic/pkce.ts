@@ -1,0 +1,61 @@
+/**
+ * Sign-in through the user pool's hosted UI with the authorisation code flow and PKCE (RFC 7636, S256): the console
+ * has no client secret, so the code it receives is bound to a verifier only this browser tab holds.
+ */
+
+/** Where the console signs in, from `config.json` beside the build (AWS only). */
+export interface HostedSignInConfig {
+  readonly authDomainUrl: string;
+  readonly clientId: string;
+  readonly redirectUri: string;
+}
+
+const base64Url = (bytes: Uint8Array) =>
+  btoa(String.fromCharCode(...bytes))
+    .replaceAll('+', '-')
+    .replaceAll('/', '_')
+    .replace(/=+$/, '');
+
+/** A random string of URL-safe characters from `bytes` random bytes (32 bytes: a 43-character verifier). */
+export function randomUrlSafe(bytes = 32): string {
+  return base64Url(crypto.getRandomValues(new Uint8Array(bytes)));
+}
+
+/** The S256 code challenge of a verifier: base64url(SHA-256(verifier)), unpadded. */
+export async function codeChallenge(verifier: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier));
+  return base64Url(new Uint8Array(digest));
+}
+
+/** The hosted sign-in address the browser is sent to. */
+export function authorizeUrl(config: HostedSignInConfig, challenge: string, state: string): string {
+  const url = new URL('/oauth2/authorize', config.authDomainUrl);
+  url.search = new URLSearchParams({
+    response_type: 'code',
+    client_id: config.clientId,
+    redirect_uri: config.redirectUri,
+    scope: 'openid email profile',
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+    state,
+  }).toString();
+  return url.toString();
+}
+
+/** The token request that trades the code and the verifier for tokens (form-encoded, no secret). */
+export function tokenRequest(
+  config: HostedSignInConfig,
+  code: string,
+  verifier: string,
+): { url: string; body: URLSearchParams } {
+  return {
+    url: new URL('/oauth2/token', config.authDomainUrl).toString(),
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      client_id: config.clientId,
+      code,
+      redirect_uri: config.redirectUri,
+      code_verifier: verifier,
+    }),
+  };
+}
