@@ -1,5 +1,6 @@
 import { type App, Tags } from 'aws-cdk-lib';
 import { ConfideApiStack } from './api-stack';
+import { ConfideConsoleStack } from './console-stack';
 import { ConfideDataStack } from './data-stack';
 import { ConfideIdentityStack } from './identity-stack';
 import type { StageConfig } from './stage-config';
@@ -17,11 +18,13 @@ export interface ConfideStacks {
   readonly data: ConfideDataStack;
   readonly identity: ConfideIdentityStack;
   readonly api: ConfideApiStack;
+  readonly console: ConfideConsoleStack;
 }
 
 /**
  * Adds the stacks of one stage to an app: `confide-<stage>-data` and `confide-<stage>-identity` (stateful,
- * protected in prod) and `confide-<stage>-api` (stateless), which gets the tables and the user pool from them.
+ * protected in prod), `confide-<stage>-api` (stateless), which gets the tables and the user pool from them, and
+ * `confide-<stage>-console` (stateless), the governance console in front of the api.
  *
  * @param account - target account; `undefined` leaves the stacks account-agnostic.
  */
@@ -55,5 +58,13 @@ export function addConfideStacks(app: App, config: StageConfig, account?: string
     preTokenFunction: identity.preToken.function,
     breakGlassRole: data.breakGlassRole,
   });
-  return { data, identity, api };
+  const governanceConsole = new ConfideConsoleStack(app, `ConfideConsole-${config.stage}`, {
+    stackName: `confide-${config.stage}-console`,
+    description: `Confide ${config.stage}: governance console on S3 and CloudFront, its Cognito app client (stateless)`,
+    env,
+    config,
+    identity: identity.identity,
+    httpApi: api.httpApi,
+  });
+  return { data, identity, api, console: governanceConsole };
 }

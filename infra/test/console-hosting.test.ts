@@ -4,6 +4,7 @@ import { UserPool } from 'aws-cdk-lib/aws-cognito';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ConsoleHosting } from '../constructs/console-hosting';
 import { compliancePacks } from '../lib/compliance';
+import { buildStage } from './synth-stage';
 
 /**
  * Issue 19, "How it is built": the console in AWS is served from S3 behind CloudFront with strict security headers
@@ -132,4 +133,25 @@ describe('the console’s hosting in AWS', () => {
       ).toEqual([]);
     }
   });
+});
+
+describe('each stage’s console', () => {
+  it.each(['dev', 'prod'] as const)(
+    '%s deploys the console in front of its own API and user pool',
+    (stage) => {
+      const { stacks } = buildStage(stage);
+      const stageTemplate = Template.fromStack(stacks.console);
+      stageTemplate.resourceCountIs('AWS::CloudFront::Distribution', 1);
+      stageTemplate.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+        ClientName: `confide-${stage}-console`,
+        GenerateSecret: false,
+        AllowedOAuthFlows: ['code'],
+      });
+      stageTemplate.hasOutput('ConsoleBucketName', {});
+      stageTemplate.hasOutput('ConsoleClientId', {});
+      // The /graphql origin is the stage's HTTP API, imported from the api stack.
+      const distribution = Object.values(stageTemplate.findResources('AWS::CloudFront::Distribution'))[0];
+      expect(JSON.stringify(distribution)).toContain('HttpApi');
+    },
+  );
 });
