@@ -35,6 +35,7 @@ export default defineConfig({
             'services/*/src/**/*.test.ts',
             'infra/test/**/*.test.ts',
             'console/src/**/*.test.ts',
+            'console/server/**/*.test.ts',
           ],
           exclude: ['packages/store/src/request-counters.test.ts'],
         },

@@ -35,6 +35,8 @@ const ESCALATE = `mutation ($c: ID!, $r: String!) {
   escalateDisclosureRequest(serviceUserId: $c, requestId: $r, reasoning: "The scope is broad") { kind } }`;
 
 const api = testApi();
+/** The api the console talks to runs registered documents only, as production does (decision 0036). */
+const productionLikeApi = testApi({ env: { CONFIDE_TRUSTED_DOCUMENTS_ONLY: 'true' } });
 let org: TestOrganisation;
 let browser: Browser;
 let consoleUrl: string;
@@ -68,6 +70,9 @@ async function breakGlass(who: Person, client: string): Promise<string> {
 beforeAll(async () => {
   // Prepare: an organisation with two services, each with its manager, and governance work waiting in both.
   browser = await launchChromium();
+  // The console's api refuses what production refuses: any document not registered.
+  const adHoc = await productionLikeApi.graphql('{ me { kind } }');
+  expect(adHoc.errors?.map((error) => error.extensions?.code)).toEqual(['UNTRUSTED_DOCUMENT']);
   org = await onboardTestOrganisation(api, { name: 'Console test charity' });
   const own = await createServiceWithManager(api, org);
   const other = await createServiceWithManager(api, org);
@@ -107,7 +112,7 @@ beforeAll(async () => {
     await api.graphql(ESCALATE, { token: own.manager.token, variables: { c: client, r: escalatedRequest } }),
   );
   world = { client, otherClient, reviewOfOwnService, reviewOfOtherService, escalatedRequest };
-  const started = await startConsole(api, () =>
+  const started = await startConsole(productionLikeApi, () =>
     [...people].map(
       ([handle, { token, roles }]): ConsoleUser => ({
         organisation: org.slug,
@@ -303,7 +308,7 @@ describe('the governance console in a browser', () => {
   it('signs in through a hosted sign-in with the authorisation code flow and PKCE when config.json names one', async () => {
     // Prepare: the console as AWS serves it, with config.json naming a stand-in for the user pool's hosted sign-in.
     const hosted = await startHostedSignInStandIn(() => people.get('guardian')?.token ?? '');
-    const served = await startConsole(api, () => [], hosted);
+    const served = await startConsole(productionLikeApi, () => [], hosted);
     const { page, close } = await freshPage();
     try {
       // Act
