@@ -1,4 +1,5 @@
-import { type CallSpan, sequentialRoundTrips } from '@confide/store';
+import { createConfideYoga } from '@confide/api';
+import { AuditLog, type CallSpan, ChainLeases, sequentialRoundTrips } from '@confide/store';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectNoErrors, type Person } from '../support/care-fixtures';
 import { addStaff } from '../support/fixtures';
@@ -52,6 +53,36 @@ describe('sequential DynamoDB round trips of the hot path', () => {
       )
       .join('; ');
   };
+
+  it('reads a client in at most 2 in a process that has not yet written this organisation’s audit', async () => {
+    // Prepare: the same services, but audit chains as a fresh process knows them (no head known: cold start)
+    const fresh = new ChainLeases();
+    const services = {
+      ...api.services,
+      auditLog: new AuditLog(
+        api.services.tenantClients,
+        api.services.config.tables.data,
+        api.services.keys,
+        () => fresh,
+        api.services.clock,
+      ),
+    };
+    const cold = createConfideYoga(services);
+    api.services.counters.reset();
+
+    // Act
+    const response = await cold.fetch('http://confide.test/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${worker.token}` },
+      body: JSON.stringify({ query: CLIENT_READ, variables: { id: clientId } }),
+    });
+
+    // Assess: the chain's head was read beside the first reads, not after them
+    expect(((await response.json()) as { errors?: unknown }).errors).toBeUndefined();
+    const spans = api.services.counters.spans().filter((span) => span.service === 'DynamoDB');
+    expect(spans.map((span) => span.operation)).toContain('GetItem');
+    expect(sequentialRoundTrips(spans), timeline(spans)).toBeLessThanOrEqual(2);
+  });
 
   it('reads a client in at most 2', async () => {
     const { spans, sequential } = await measured(CLIENT_READ, { id: clientId });

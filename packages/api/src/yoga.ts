@@ -115,12 +115,15 @@ export function createConfideYoga(services: ConfideServices, options: ConfideYog
         (error: unknown) =>
           settle(undefined, error instanceof Error ? error : new Error('Authentication failed.')),
       );
+      const claimedOrgId = authenticator.claimedOrganisation(token);
+      // A process's first request for an organisation readies its audit chain beside the reads (cold start).
+      if (claimedOrgId) services.auditLog.prepare(claimedOrgId);
       return {
         ...base,
         auth: state.auth,
         authError: state.error,
         authenticating,
-        claimedOrgId: authenticator.claimedOrganisation(token),
+        claimedOrgId,
         claimedStaffId: authenticator.claimedStaff(token),
       };
     },

@@ -516,6 +516,11 @@ export class ChainLeases {
     return this.#poisoned;
   }
 
+  /** Whether this process knows the head of some chain: its next write needs no read first. */
+  get knowsAHead(): boolean {
+    return this.#heads.size > 0;
+  }
+
   #take(): ChainLease | undefined {
     while (this.#warm.length > 0) {
       const shard = this.#warm.pop() as number;

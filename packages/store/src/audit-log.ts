@@ -201,6 +201,28 @@ export class AuditLog {
   ) {}
 
   /**
+   * Readies this process's first audit write for an organisation (issue 18, cold start): loads the chain key (and
+   * with it the organisation's branch key) and reads one chain's head now, beside a request's first reads, instead
+   * of one after another when the request's events are written. Does nothing once a head is known, which is every
+   * request after the first; a failure here is left for the write itself to meet and report.
+   */
+  prepare(orgId: OrgId): void {
+    const leases = this.leases(orgId);
+    if (leases.knowsAHead || this.#preparing.has(orgId)) return;
+    const scope = tenantScope(orgId);
+    const preparing = (async () => {
+      const key = chainKeyFrom(await this.keys.beaconKey(orgId), orgId);
+      const lease = await this.#lease(scope, key, leases);
+      leases.release(lease.shard, lease.head);
+    })()
+      .catch(() => undefined)
+      .finally(() => this.#preparing.delete(orgId));
+    this.#preparing.set(orgId, preparing);
+  }
+
+  readonly #preparing = new Map<OrgId, Promise<void>>();
+
+  /**
    * Writes a request's events; throws if they cannot all be written (the caller withholds the response). Uses at
    * most `maxCalls` write calls (default: the request's whole budget), a retry after meeting another process on a
    * chain included, and returns how many it used. Each event expires `retentionYears` (the organisation's audit
