@@ -55,45 +55,54 @@ describe('confide import: batched writes and source dates', { timeout: 300_000 }
     rmSync(folder, { recursive: true, force: true });
   });
 
-  it('interrupted after a batch of new clients was written but before their profiles, a rerun completes them once', async () => {
-    // Prepare
-    const world = await importWorld(api);
-    const folder = mkdtempSync(join(tmpdir(), 'confide-import-'));
-    generateDataset(folder, { clients: 12, notesPerClient: 3, worker: world.workerHandle, seed: 'p' });
+  it.each([
+    ['before-profiles', 0, 'Imported 12 clients, 12 allocations, 12 consents, 36 notes'],
+    // Allocations found on the profile are not written (nor audited) again; consents and notes are found by their ids.
+    ['before-done', 12, 'Imported 12 clients, 0 allocations, 12 consents, 36 notes'],
+  ] as const)(
+    'interrupted %s, a rerun completes the batch of new clients once',
+    async (stop, visible, imported) => {
+      // Prepare
+      const world = await importWorld(api);
+      const folder = mkdtempSync(join(tmpdir(), 'confide-import-'));
+      generateDataset(folder, { clients: 12, notesPerClient: 3, worker: world.workerHandle, seed: 'p' });
 
-    // Act: the first run stops at the one point where its clients have every item but the profile; then run again.
-    const stopped = await runCli(api, importArgs(world, folder), { CONFIDE_IMPORT_STOP: 'before-profiles' });
-    const visibleAtStop = (await serviceClientIds(api, world)).length;
-    const resumed = await runCli(api, importArgs(world, folder));
-    const again = await runCli(api, importArgs(world, folder));
+      // Act: the first run stops where its clients have every item but the profile (before-profiles), or once they are
+      // written and audited but their rows not yet DONE (before-done); then run again.
+      const stopped = await runCli(api, importArgs(world, folder), { CONFIDE_IMPORT_STOP: stop });
+      const visibleAtStop = (await serviceClientIds(api, world)).length;
+      const resumed = await runCli(api, importArgs(world, folder));
+      const again = await runCli(api, importArgs(world, folder));
 
-    // Assess: nothing of the stopped batch was visible; the rerun wrote the same clients (same ids, keys and
-    // items, so no second note, consent, allocation or reference), each readable; a third run writes nothing.
-    expect(stopped.code).toBe(75);
-    expect(visibleAtStop).toBe(0);
-    expect(resumed.code, resumed.stderr).toBe(0);
-    expect(resumed.stdout).toContain('Imported 12 clients, 12 allocations, 12 consents, 36 notes');
-    expect(again.stdout).toContain('Imported 0 clients, 0 allocations, 0 consents, 0 notes');
-    const scope = tenantScope(world.org.orgId);
-    const ids = await serviceClientIds(api, world);
-    expect(ids).toHaveLength(12);
-    for (const id of ids) {
-      const loader = new ItemLoader(api.services.dynamo, api.services.keys);
-      const profile = await api.services.serviceUsers.get(scope, id, loader);
-      const key = await loader.subjectKey(scope.orgId, id);
-      const notes = await api.services.caseNotes.list(scope, id, loader);
-      const consents = await api.services.consents.list(scope, id);
-      expect(profile && key && api.services.serviceUsers.openDetail(key, profile, 'name')).toBeTruthy();
-      expect(notes).toHaveLength(3);
-      expect(consents).toHaveLength(1);
-      expect(profile?.allocations).toHaveLength(1);
-      expect(profile?.latestNoteId).toBeDefined();
-      expect(notes.map((note) => note.noteId)).toContain(profile?.latestNoteId);
-      expect(await api.services.serviceUsers.idByReference(scope, profile?.reference ?? '')).toBe(id);
-      expect(await api.services.serviceUsers.caseloadIds(scope, world.worker.staffId)).toContain(id);
-    }
-    rmSync(folder, { recursive: true, force: true });
-  });
+      // Assess: the stopped batch was invisible (before-profiles) or whole (before-done); the rerun wrote the same
+      // clients (same ids, keys and items) or completed them (allocations on the profile, consents by their fixed ids,
+      // notes by their keys), so no second note, consent, allocation or reference; a third run writes nothing.
+      expect(stopped.code).toBe(75);
+      expect(visibleAtStop).toBe(visible);
+      expect(resumed.code, resumed.stderr).toBe(0);
+      expect(resumed.stdout).toContain(imported);
+      expect(again.stdout).toContain('Imported 0 clients, 0 allocations, 0 consents, 0 notes');
+      const scope = tenantScope(world.org.orgId);
+      const ids = await serviceClientIds(api, world);
+      expect(ids).toHaveLength(12);
+      for (const id of ids) {
+        const loader = new ItemLoader(api.services.dynamo, api.services.keys);
+        const profile = await api.services.serviceUsers.get(scope, id, loader);
+        const key = await loader.subjectKey(scope.orgId, id);
+        const notes = await api.services.caseNotes.list(scope, id, loader);
+        const consents = await api.services.consents.list(scope, id);
+        expect(profile && key && api.services.serviceUsers.openDetail(key, profile, 'name')).toBeTruthy();
+        expect(notes).toHaveLength(3);
+        expect(consents).toHaveLength(1);
+        expect(profile?.allocations).toHaveLength(1);
+        expect(profile?.latestNoteId).toBeDefined();
+        expect(notes.map((note) => note.noteId)).toContain(profile?.latestNoteId);
+        expect(await api.services.serviceUsers.idByReference(scope, profile?.reference ?? '')).toBe(id);
+        expect(await api.services.serviceUsers.caseloadIds(scope, world.worker.staffId)).toContain(id);
+      }
+      rmSync(folder, { recursive: true, force: true });
+    },
+  );
 
   it("imported records carry the source's dates (a note's read back through the API); a future or pre-1900 date is rejected", async () => {
     // Prepare: one client opened in 2019, a consent given in 2020, two notes of 2021 and two with impossible dates.

@@ -708,6 +708,10 @@ export async function runImport(options: Options): Promise<ImportSummary> {
     // 3. Their audit events (chunks on separate chains at once), then the rows are done: a record is never left
     // unaudited by a finished run.
     await audit(events);
+    if (process.env.CONFIDE_IMPORT_STOP === 'before-done') {
+      // A test's interruption once a batch is written and audited, before its rows say so (decision 0032).
+      process.exit(75);
+    }
     await records.done(scope, [
       ...consentsDone,
       ...batch.map((client) => ({
