@@ -121,6 +121,11 @@ export class Authenticator {
     return this.claimedOrganisation(token) ? staffIdClaim(token.claims) : undefined;
   }
 
+  /** Starts fetching the issuer's signing keys (JWKS); a failure is met again, and reported, by the first verify. */
+  prefetchSigningKeys(): void {
+    this.#jwks.reload().catch(() => undefined);
+  }
+
   /** The principal of a verified token, read from the table: through the request's loader when given. */
   principalOf(token: VerifiedToken, loader?: ItemLoader): Promise<Authenticated> {
     return this.#principalFor(token.claims, loader);

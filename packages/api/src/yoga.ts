@@ -40,10 +40,16 @@ export interface ConfideYogaOptions {
     readonly render: (options: GraphiQLOptions) => string;
     readonly defaults: () => Pick<GraphiQLOptions, 'headers' | 'defaultQuery'>;
   };
+  /**
+   * Start fetching the token issuer's signing keys now (a Lambda's init), so that the first request's verification
+   * does not wait for them after the module has loaded: the fetch overlaps the rest of the cold start.
+   */
+  readonly prefetchSigningKeys?: boolean;
 }
 
 export function createConfideYoga(services: ConfideServices, options: ConfideYogaOptions = {}): ConfideYoga {
   const authenticator = new Authenticator(services);
+  if (options.prefetchSigningKeys) authenticator.prefetchSigningKeys();
   return createYoga<Record<string, unknown>, ConfideContext>({
     schema,
     graphqlEndpoint: '/graphql',

@@ -3,11 +3,11 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { handleHttpApiEvent } from './lambda-adapter';
 
 // Built once per Lambda container, at init: the schema, the SDK clients and the key caches are shared by every
-// invocation; each request still gets a fresh GraphQL context.
-let yoga: ConfideYoga | undefined;
+// invocation; each request still gets a fresh GraphQL context. The issuer's signing keys are fetched during init,
+// beside the rest of the cold start, instead of by the first request.
+const yoga: ConfideYoga = createConfideYoga(createServices(configFromEnv()), { prefetchSigningKeys: true });
 
 function server(): ConfideYoga {
-  yoga ??= createConfideYoga(createServices(configFromEnv()));
   return yoga;
 }
 
