@@ -229,7 +229,16 @@ export class AuditTrail {
       this.#calls += written.calls;
       // Events not written with a refused change wait, as recorded, for the next flush.
       const unwritten = pendingEntries.slice(pendingEntries.length - written.unwritten);
-      for (const [key, event] of unwritten) this.#events.set(key, event);
+      for (const [key, event] of unwritten) {
+        // A field read recorded meanwhile under the same key is folded in, as `record` would.
+        const recorded = this.#events.get(key);
+        if (!recorded) this.#events.set(key, event);
+        else {
+          for (const field of event.fields) recorded.fields.add(field);
+          for (const classification of event.classifications) recorded.classifications.add(classification);
+          for (const item of event.items) recorded.items.add(item);
+        }
+      }
       return written.changed;
     } catch (error) {
       this.#failure = error;
