@@ -546,9 +546,15 @@ export async function runImport(options: Options): Promise<ImportSummary> {
         if (!key)
           throw new CliError('A client written by the import has no key: stopped, nothing more written.');
         const notes = services.caseNotes.importItems(scope, plan.clientId, key, client.notes.map(noteInput));
-        const allocations = client.allocations.map((allocation, index) => ({
+        // By worker and kind (one row each, checked in the file), not by row order: a rerun of a reordered file
+        // still writes the same allocation items.
+        const allocations = client.allocations.map((allocation) => ({
           ...allocation,
-          allocationId: importedRecordId('allocation', clientKey(client), String(index)),
+          allocationId: importedRecordId(
+            'allocation',
+            clientKey(client),
+            `${allocation.staffId}|${allocation.kind}`,
+          ),
         }));
         const built = await services.serviceUsers.importItems(scope, key, {
           clientId: plan.clientId,
