@@ -227,8 +227,9 @@ export const AssessBreachMutation = graphql(`
 `);
 
 export const PersonAccessLogQuery = graphql(`
-  query ConsolePersonAccessLog($serviceUserId: ID!) {
-    accessLog(serviceUserId: $serviceUserId, first: 50) {
+  query ConsolePersonAccessLog($serviceUserId: ID!, $after: String) {
+    accessLog(serviceUserId: $serviceUserId, first: 50, after: $after) {
+      pageInfo { hasNextPage endCursor }
       edges {
         node {
           id
@@ -265,8 +266,9 @@ export const DisclosureRegisterQuery = graphql(`
 `);
 
 export const StaffAccessQuery = graphql(`
-  query ConsoleStaffAccess($staffId: ID!) {
-    staffAccessReport(staffId: $staffId, first: 50) {
+  query ConsoleStaffAccess($staffId: ID!, $after: String) {
+    staffAccessReport(staffId: $staffId, first: 50, after: $after) {
+      pageInfo { hasNextPage endCursor }
       edges {
         node {
           id

@@ -88,6 +88,17 @@ beforeAll(async () => {
   const otherClient = await registerServiceUser(api, other.manager, other.serviceId);
   await allocate(api, own.manager, client, worker);
   const note = await recordNote(api, worker, client, 'DAILY_SUPPORT', 'Went to the day centre.');
+  // More audited reads of the person than one page of their access log holds (50).
+  for (let batch = 0; batch < 6; batch += 1) {
+    await Promise.all(
+      Array.from({ length: 10 }, () =>
+        api.graphql('query ($id: ID!) { serviceUser(id: $id) { reference } }', {
+          token: worker.token,
+          variables: { id: client },
+        }),
+      ),
+    );
+  }
   const reviewOfOwnService = await breakGlass(outsider, client);
   const reviewOfOtherService = await breakGlass(outsider, otherClient);
   const received = await api.graphql<{ receiveDisclosureRequest: { requestId: string }[] }>(RECEIVE, {
@@ -236,6 +247,26 @@ describe('the governance console in a browser', () => {
       await settled(page);
       await expectAccessible(page, screen);
     }
+    await close();
+  });
+
+  it('pages a long access log: the newest 50, then the older ones on request, never presented as the whole', async () => {
+    const { page, close } = await freshPage();
+    await signInAs(page, consoleUrl, 'ig');
+    await page.goto(`${consoleUrl}#/person/${encodeURIComponent(world.client)}`);
+    await page.getByRole('heading', { name: /Who looked at person/ }).waitFor();
+    await settled(page);
+    await expect(page.locator('.count-line').innerText()).resolves.toBe(
+      '50 of 50+ accesses (older ones not loaded yet)',
+    );
+    await page.getByRole('button', { name: 'Show older accesses' }).click();
+    await page.waitForFunction(
+      () => !/\+ accesses/.test(document.querySelector('.count-line')?.textContent ?? ''),
+    );
+    const total = Number((await page.locator('.count-line').innerText()).split(' of ')[1]?.split(' ')[0]);
+    expect(total).toBeGreaterThan(60);
+    expect(await page.locator('.access-log li').count()).toBe(total);
+    await expect(page.getByRole('button', { name: 'Show older accesses' }).isVisible()).resolves.toBe(false);
     await close();
   });
 

@@ -197,10 +197,11 @@ export type ConsoleAssessBreachMutation = { assessBreach: { id: string, reportab
 
 export type ConsolePersonAccessLogQueryVariables = Exact<{
   serviceUserId: string | number;
+  after?: string | null | undefined;
 }>;
 
 
-export type ConsolePersonAccessLogQuery = { accessLog: { edges: Array<{ node: { id: string, at: string, action: string, outcome: string, operation: string, classifications: Array<Classification>, purpose: string | null, relationship: Relationship | null, emergency: boolean, actor: { displayName: string | null, handle: string | null, roles: Array<string>, who: string | null } } }> } };
+export type ConsolePersonAccessLogQuery = { accessLog: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, at: string, action: string, outcome: string, operation: string, classifications: Array<Classification>, purpose: string | null, relationship: Relationship | null, emergency: boolean, actor: { displayName: string | null, handle: string | null, roles: Array<string>, who: string | null } } }> } };
 
 export type ConsoleDisclosureRegisterQueryVariables = Exact<{
   from: string;
@@ -211,10 +212,11 @@ export type ConsoleDisclosureRegisterQuery = { disclosureReport: { edges: Array<
 
 export type ConsoleStaffAccessQueryVariables = Exact<{
   staffId: string | number;
+  after?: string | null | undefined;
 }>;
 
 
-export type ConsoleStaffAccessQuery = { staffAccessReport: { edges: Array<{ node: { id: string, at: string, action: string, outcome: string, operation: string, classifications: Array<Classification>, purpose: string | null, relationship: Relationship | null, emergency: boolean, actor: { displayName: string | null, handle: string | null, roles: Array<string>, who: string | null } } }> } };
+export type ConsoleStaffAccessQuery = { staffAccessReport: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, at: string, action: string, outcome: string, operation: string, classifications: Array<Classification>, purpose: string | null, relationship: Relationship | null, emergency: boolean, actor: { displayName: string | null, handle: string | null, roles: Array<string>, who: string | null } } }> } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -456,8 +458,12 @@ export const ConsoleAssessBreachDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<ConsoleAssessBreachMutation, ConsoleAssessBreachMutationVariables>;
 export const ConsolePersonAccessLogDocument = new TypedDocumentString(`
-    query ConsolePersonAccessLog($serviceUserId: ID!) {
-  accessLog(serviceUserId: $serviceUserId, first: 50) {
+    query ConsolePersonAccessLog($serviceUserId: ID!, $after: String) {
+  accessLog(serviceUserId: $serviceUserId, first: 50, after: $after) {
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
     edges {
       node {
         id
@@ -501,8 +507,12 @@ export const ConsoleDisclosureRegisterDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<ConsoleDisclosureRegisterQuery, ConsoleDisclosureRegisterQueryVariables>;
 export const ConsoleStaffAccessDocument = new TypedDocumentString(`
-    query ConsoleStaffAccess($staffId: ID!) {
-  staffAccessReport(staffId: $staffId, first: 50) {
+    query ConsoleStaffAccess($staffId: ID!, $after: String) {
+  staffAccessReport(staffId: $staffId, first: 50, after: $after) {
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
     edges {
       node {
         id

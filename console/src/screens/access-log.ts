@@ -1,4 +1,4 @@
-import { execute } from '../api';
+import { type ApiError, execute } from '../api';
 import { PersonAccessLogQuery, StaffAccessQuery } from '../documents';
 import { h, notice, render } from '../dom';
 import { accessSentence, dateTimeWords, relationshipWords } from '../logic';
@@ -31,9 +31,21 @@ const matches = (event: LoggedAccess, filter: Filter) =>
   (filter === 'investigation' && event.relationship === 'INVESTIGATION') ||
   (filter === 'refused' && (event.action === 'DENIED' || event.outcome !== 'ALLOWED'));
 
-/** An access log as a filterable list of sentences, emergency and investigation reads marked. */
-function accessList(events: readonly LoggedAccess[]): HTMLElement {
+/** One page of a log, and how to fetch the next (older) one, if there is one. */
+interface LogPage {
+  readonly events: readonly LoggedAccess[];
+  readonly next?: () => Promise<LogPage>;
+}
+
+/**
+ * An access log as a filterable list of sentences, emergency and investigation reads marked; older accesses load
+ * a page at a time, and the count says when more exist, so a reviewer never mistakes the first page for the whole.
+ */
+function accessList(first: LogPage): HTMLElement {
+  const events: LoggedAccess[] = [...first.events];
+  let next = first.next;
   const list = h('ol', { class: 'access-log' });
+  const more = h('button', { type: 'button', class: 'secondary' }, 'Show older accesses');
   const select = h(
     'select',
     { id: 'access-filter' },
@@ -43,7 +55,8 @@ function accessList(events: readonly LoggedAccess[]): HTMLElement {
   const show = () => {
     const filter = select.value as Filter;
     const shown = events.filter((event) => matches(event, filter));
-    count.textContent = `${shown.length} of ${events.length} accesses`;
+    count.textContent = `${shown.length} of ${events.length}${next ? '+' : ''} accesses${next ? ' (older ones not loaded yet)' : ''}`;
+    more.hidden = !next;
     list.replaceChildren(
       ...shown.map((event) => {
         const marks = [
@@ -73,6 +86,15 @@ function accessList(events: readonly LoggedAccess[]): HTMLElement {
     );
   };
   select.addEventListener('change', show);
+  more.addEventListener('click', async () => {
+    if (!next) return;
+    more.disabled = true;
+    const page = await next();
+    events.push(...page.events);
+    next = page.next;
+    more.disabled = false;
+    show();
+  });
   show();
   return h(
     'div',
@@ -80,6 +102,7 @@ function accessList(events: readonly LoggedAccess[]): HTMLElement {
     h('div', { class: 'filter' }, h('label', { for: 'access-filter' }, 'Show'), select),
     count,
     list,
+    more,
   );
 }
 
@@ -87,26 +110,46 @@ function accessList(events: readonly LoggedAccess[]): HTMLElement {
 export async function personAccessScreen(main: HTMLElement, serviceUserId: string): Promise<void> {
   const title = `Who looked at ${personLabel(serviceUserId)}`;
   render(main, screenHeading(title), h('p', {}, 'Loading…'));
-  const { data, errors } = await execute(PersonAccessLogQuery, { serviceUserId });
-  const events = (data?.accessLog.edges ?? []).map(({ node }) => node);
+  const page = async (after?: string): Promise<LogPage & { errors: readonly ApiError[] }> => {
+    const { data, errors } = await execute(PersonAccessLogQuery, { serviceUserId, after: after ?? null });
+    const info = data?.accessLog.pageInfo;
+    return {
+      errors,
+      events: (data?.accessLog.edges ?? []).map(({ node }) => node),
+      ...(info?.hasNextPage && info.endCursor ? { next: () => page(info.endCursor ?? undefined) } : {}),
+    };
+  };
+  const first = await page();
   render(
     main,
     screenHeading(title),
-    errorNotice(errors),
-    data ? accessList(events) : notice('The access log could not be read.', 'error'),
+    errorNotice(first.errors),
+    first.errors.length === 0 || first.events.length > 0
+      ? accessList(first)
+      : notice('The access log could not be read.', 'error'),
   );
 }
 
 /** What one staff member accessed (the evidence behind an access alert). */
 export async function staffAccessScreen(main: HTMLElement, staffId: string): Promise<void> {
   render(main, screenHeading('What this staff member accessed'), h('p', {}, 'Loading…'));
-  const { data, errors } = await execute(StaffAccessQuery, { staffId });
-  const events = (data?.staffAccessReport.edges ?? []).map(({ node }) => node);
-  const name = events[0]?.actor.displayName;
+  const page = async (after?: string): Promise<LogPage & { errors: readonly ApiError[] }> => {
+    const { data, errors } = await execute(StaffAccessQuery, { staffId, after: after ?? null });
+    const info = data?.staffAccessReport.pageInfo;
+    return {
+      errors,
+      events: (data?.staffAccessReport.edges ?? []).map(({ node }) => node),
+      ...(info?.hasNextPage && info.endCursor ? { next: () => page(info.endCursor ?? undefined) } : {}),
+    };
+  };
+  const first = await page();
+  const name = first.events[0]?.actor.displayName;
   render(
     main,
     screenHeading(name ? `What ${name} accessed` : 'What this staff member accessed'),
-    errorNotice(errors),
-    data ? accessList(events) : notice('The report could not be read.', 'error'),
+    errorNotice(first.errors),
+    first.errors.length === 0 || first.events.length > 0
+      ? accessList(first)
+      : notice('The report could not be read.', 'error'),
   );
 }
