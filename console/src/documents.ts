@@ -29,6 +29,7 @@ export const PendingBreakGlassReviewsQuery = graphql(`
 export const BreakGlassWatchQuery = graphql(`
   query ConsoleBreakGlassWatch {
     emergencyAccessReport(status: "PENDING", first: 50) {
+      pageInfo { hasNextPage }
       edges {
         node {
           reviewId
@@ -74,6 +75,7 @@ export const DisclosureWorkQuery = graphql(`
 export const AccessAlertsQuery = graphql(`
   query ConsoleAccessAlerts {
     accessAlerts(first: 50) {
+      pageInfo { hasNextPage }
       edges {
         node {
           id
@@ -94,6 +96,7 @@ export const AccessAlertsQuery = graphql(`
 export const BreachesQuery = graphql(`
   query ConsoleBreaches($first: Int!) {
     breachesConnection(first: $first) {
+      pageInfo { hasNextPage }
       edges {
         node {
           id
@@ -117,6 +120,7 @@ export const BreachesQuery = graphql(`
 export const SubjectAccessRequestsQuery = graphql(`
   query ConsoleSubjectAccessRequests {
     subjectAccessRequestsConnection(first: 50) {
+      pageInfo { hasNextPage }
       edges {
         node {
           id

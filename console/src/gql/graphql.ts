@@ -107,7 +107,7 @@ export type ConsolePendingBreakGlassReviewsQuery = { emergencyAccessReviews: Arr
 export type ConsoleBreakGlassWatchQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ConsoleBreakGlassWatchQuery = { emergencyAccessReport: { edges: Array<{ node: { reviewId: string, reason: string, openedAt: string, overdue: boolean, accessCount: number, serviceUserId: string, actor: { displayName: string | null, handle: string | null, roles: Array<string> } } }> } };
+export type ConsoleBreakGlassWatchQuery = { emergencyAccessReport: { pageInfo: { hasNextPage: boolean }, edges: Array<{ node: { reviewId: string, reason: string, openedAt: string, overdue: boolean, accessCount: number, serviceUserId: string, actor: { displayName: string | null, handle: string | null, roles: Array<string> } } }> } };
 
 export type ConsolePendingDisclosureReviewsQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -122,19 +122,19 @@ export type ConsoleDisclosureWorkQuery = { disclosureWorkQueue: Array<{ kind: Di
 export type ConsoleAccessAlertsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ConsoleAccessAlertsQuery = { accessAlerts: { edges: Array<{ node: { id: string, rule: AccessAlertRule, description: string, count: number, from: string, to: string, reviewId: string | null, staffId: string, actor: { displayName: string | null, handle: string | null, roles: Array<string> } } }> } };
+export type ConsoleAccessAlertsQuery = { accessAlerts: { pageInfo: { hasNextPage: boolean }, edges: Array<{ node: { id: string, rule: AccessAlertRule, description: string, count: number, from: string, to: string, reviewId: string | null, staffId: string, actor: { displayName: string | null, handle: string | null, roles: Array<string> } } }> } };
 
 export type ConsoleBreachesQueryVariables = Exact<{
   first: number;
 }>;
 
 
-export type ConsoleBreachesQuery = { breachesConnection: { edges: Array<{ node: { id: string, nature: string, source: string, categories: Array<string>, approximateSubjects: number, discoveredAt: string, regulatorDeadline: string, regulatorNotifiedAt: string | null, reportable: boolean | null, containment: string | null, overdue: boolean, version: number } }> } };
+export type ConsoleBreachesQuery = { breachesConnection: { pageInfo: { hasNextPage: boolean }, edges: Array<{ node: { id: string, nature: string, source: string, categories: Array<string>, approximateSubjects: number, discoveredAt: string, regulatorDeadline: string, regulatorNotifiedAt: string | null, reportable: boolean | null, containment: string | null, overdue: boolean, version: number } }> } };
 
 export type ConsoleSubjectAccessRequestsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ConsoleSubjectAccessRequestsQuery = { subjectAccessRequestsConnection: { edges: Array<{ node: { id: string, receivedOn: string, deadline: string, status: string, overdue: boolean, serviceUserId: string } }> } };
+export type ConsoleSubjectAccessRequestsQuery = { subjectAccessRequestsConnection: { pageInfo: { hasNextPage: boolean }, edges: Array<{ node: { id: string, receivedOn: string, deadline: string, status: string, overdue: boolean, serviceUserId: string } }> } };
 
 export type ConsoleBreakGlassReviewQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -271,6 +271,9 @@ export const ConsolePendingBreakGlassReviewsDocument = new TypedDocumentString(`
 export const ConsoleBreakGlassWatchDocument = new TypedDocumentString(`
     query ConsoleBreakGlassWatch {
   emergencyAccessReport(status: "PENDING", first: 50) {
+    pageInfo {
+      hasNextPage
+    }
     edges {
       node {
         reviewId
@@ -317,6 +320,9 @@ export const ConsoleDisclosureWorkDocument = new TypedDocumentString(`
 export const ConsoleAccessAlertsDocument = new TypedDocumentString(`
     query ConsoleAccessAlerts {
   accessAlerts(first: 50) {
+    pageInfo {
+      hasNextPage
+    }
     edges {
       node {
         id
@@ -340,6 +346,9 @@ export const ConsoleAccessAlertsDocument = new TypedDocumentString(`
 export const ConsoleBreachesDocument = new TypedDocumentString(`
     query ConsoleBreaches($first: Int!) {
   breachesConnection(first: $first) {
+    pageInfo {
+      hasNextPage
+    }
     edges {
       node {
         id
@@ -362,6 +371,9 @@ export const ConsoleBreachesDocument = new TypedDocumentString(`
 export const ConsoleSubjectAccessRequestsDocument = new TypedDocumentString(`
     query ConsoleSubjectAccessRequests {
   subjectAccessRequestsConnection(first: 50) {
+    pageInfo {
+      hasNextPage
+    }
     edges {
       node {
         id

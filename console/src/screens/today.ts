@@ -35,7 +35,12 @@ interface Queue {
   readonly id: string;
   readonly title: string;
   readonly empty: string;
-  readonly load: () => Promise<{ items: QueueItem[]; errors: readonly { code: string; message: string }[] }>;
+  readonly load: () => Promise<{
+    items: QueueItem[];
+    errors: readonly { code: string; message: string }[];
+    /** The API has more than the first page: the count reads "50+". */
+    more?: boolean;
+  }>;
 }
 
 const DISCLOSURE_WORK_WORDS: Record<string, string> = {
@@ -81,7 +86,7 @@ function queuesFor(capabilities: Capabilities, now: Date): Queue[] {
           route: `/person/${encodeURIComponent(node.serviceUserId)}`,
           action: 'Who looked',
         }));
-        return { items, errors };
+        return { items, errors, more: data?.emergencyAccessReport.pageInfo.hasNextPage };
       },
     });
   }
@@ -141,7 +146,7 @@ function queuesFor(capabilities: Capabilities, now: Date): Queue[] {
               : `/staff/${encodeURIComponent(node.staffId)}`,
           action: node.reviewId && capabilities.reviewBreakGlass ? 'Review' : 'See the evidence',
         }));
-        return { items, errors };
+        return { items, errors, more: data?.accessAlerts.pageInfo.hasNextPage };
       },
     });
   }
@@ -164,7 +169,7 @@ function queuesFor(capabilities: Capabilities, now: Date): Queue[] {
             route: `/registers/breaches/${encodeURIComponent(node.id)}`,
             action: capabilities.assessBreaches ? 'Assess' : 'Open',
           }));
-        return { items, errors };
+        return { items, errors, more: data?.breachesConnection.pageInfo.hasNextPage };
       },
     });
   }
@@ -186,7 +191,7 @@ function queuesFor(capabilities: Capabilities, now: Date): Queue[] {
             route: `/person/${encodeURIComponent(node.serviceUserId)}`,
             action: 'Who looked',
           }));
-        return { items, errors };
+        return { items, errors, more: data?.subjectAccessRequestsConnection.pageInfo.hasNextPage };
       },
     });
   }
@@ -210,7 +215,7 @@ export async function todayScreen(main: HTMLElement, capabilities: Capabilities)
     queues.map(async (queue, index) => {
       const section = sections[index];
       if (!section) return;
-      const { items, errors } = await queue.load();
+      const { items, errors, more } = await queue.load();
       const ordered = inWorkingOrder(items);
       const oldest = oldestSince(ordered);
       section.removeAttribute('aria-busy');
@@ -221,9 +226,16 @@ export async function todayScreen(main: HTMLElement, capabilities: Capabilities)
           { id: `${queue.id}-title` },
           queue.title,
           ' ',
-          h('span', { class: 'count', 'data-count': ordered.length }, `(${ordered.length})`),
+          h(
+            'span',
+            { class: 'count', 'data-count': ordered.length },
+            `(${ordered.length}${more ? '+' : ''})`,
+          ),
         ),
         oldest ? h('p', { class: 'queue-age' }, `Oldest ${ageWords(oldest, now)}`) : null,
+        more
+          ? h('p', { class: 'queue-age' }, 'More than are listed here: the rest are not shown yet.')
+          : null,
         errorNotice(errors),
         ordered.length === 0
           ? h('p', { class: 'empty' }, queue.empty)
