@@ -430,16 +430,17 @@ export async function runImport(options: Options): Promise<ImportSummary> {
         also: identity.claim,
       });
     }
+    // Consent rows are claimed only for clients completed record by record: a client claimed with its ids has its
+    // consents under ids fixed by their rows, written with it (and found by those ids on a rerun), and is DONE with
+    // them.
+    const claimedConsents = new Set<string>();
     for (const client of batch) {
-      const plan = planned.get(client);
+      if (planned.has(client) || known.get(clientKey(client))?.reference) continue;
       for (const consent of client.consents) {
         const consentKey = consentKeys.get(consent) ?? '';
         if (consentRows.has(consentKey)) continue;
-        claims.push(
-          plan
-            ? { rowKey: consentKey, clientId: plan.clientId, recordId: consentIdOf(consentKey) }
-            : { rowKey: consentKey },
-        );
+        claims.push({ rowKey: consentKey });
+        claimedConsents.add(consentKey);
       }
     }
     const claimedAt = claims.length > 0 ? await records.claim(scope, runId, claims) : '';
@@ -487,13 +488,15 @@ export async function runImport(options: Options): Promise<ImportSummary> {
     };
     const consentWritten = (clientId: string, consentKey: string, consentId: string) => {
       const row = consentRows.get(consentKey);
-      consentsDone.push({
-        rowKey: consentKey,
-        recordId: consentId,
-        clientId,
-        runId,
-        claimedAt: row?.claimedAt ?? (claimedAt || ''),
-      });
+      if (row || claimedConsents.has(consentKey)) {
+        consentsDone.push({
+          rowKey: consentKey,
+          recordId: consentId,
+          clientId,
+          runId,
+          claimedAt: row?.claimedAt ?? (claimedAt || ''),
+        });
+      }
       events.push(
         event({
           action: 'WRITE',
@@ -679,21 +682,38 @@ export async function runImport(options: Options): Promise<ImportSummary> {
         const consentRow = consentRows.get(consentKey);
         if (consentRow?.state === 'DONE') continue;
         let consentId: string | undefined;
-        if (consentRow) {
-          // Claimed by an interrupted run: the consent it recorded after its claim, if it got that far (by the id
-          // the claim fixed, or, claimed before ids were fixed, by what it says and who recorded it when).
+        // A client claimed with its ids: its consents' ids are fixed by their rows.
+        const fixedId = row?.reference ? consentIdOf(consentKey) : consentRow?.recordId;
+        if (consentRow || fixedId) {
+          // Written by an interrupted run, if it got that far: by the id its row fixes, or, claimed before ids were
+          // fixed, by what it says and who recorded it after the claim.
           const held = await services.consents.list(scope, clientId);
           consentId =
-            held.find((entry) => entry.consentId === consentRow.recordId)?.consentId ??
-            held.find(
-              (entry) =>
-                !adopted.has(entry.consentId) &&
-                entry.recordedBy === operator.staffId &&
-                entry.createdAt >= consentRow.claimedAt &&
-                entry.scope === consent.scope &&
-                entry.method === consent.method &&
-                entry.givenBy === consent.givenBy,
-            )?.consentId;
+            held.find((entry) => entry.consentId === fixedId)?.consentId ??
+            (consentRow &&
+              held.find(
+                (entry) =>
+                  !adopted.has(entry.consentId) &&
+                  entry.recordedBy === operator.staffId &&
+                  entry.createdAt >= consentRow.claimedAt &&
+                  entry.scope === consent.scope &&
+                  entry.method === consent.method &&
+                  entry.givenBy === consent.givenBy,
+              )?.consentId);
+        }
+        if (!consentId && row?.reference) {
+          // Not written yet: under the id its row fixes, once (a concurrent or repeated write finds it there).
+          consentId = consentIdOf(consentKey);
+          const { item } = services.consents.importItem(
+            scope,
+            clientId,
+            key,
+            consentId,
+            consentInput(consent),
+          );
+          await new TenantTable(scope, services.dynamo, services.config.tables.data).put(item, {
+            ConditionExpression: 'attribute_not_exists(pk)',
+          });
         }
         if (!consentId) {
           consentId = (await services.consents.record(scope, clientId, key, consentInput(consent))).consentId;
