@@ -26,25 +26,6 @@ export const PendingBreakGlassReviewsQuery = graphql(`
   }
 `);
 
-export const BreakGlassWatchQuery = graphql(`
-  query ConsoleBreakGlassWatch {
-    emergencyAccessReport(status: "PENDING", first: 50) {
-      pageInfo { hasNextPage }
-      edges {
-        node {
-          reviewId
-          reason
-          openedAt
-          overdue
-          accessCount
-          serviceUserId
-          actor { displayName handle roles }
-        }
-      }
-    }
-  }
-`);
-
 export const PendingDisclosureReviewsQuery = graphql(`
   query ConsolePendingDisclosureReviews {
     disclosureReviews(status: PENDING) {

@@ -48,6 +48,8 @@ interface World {
   readonly otherClient: string;
   readonly reviewOfOwnService: string;
   readonly reviewOfOtherService: string;
+  /** A second break-glass in the other service, for the IG lead to review. */
+  readonly reviewForIgLead: string;
   readonly escalatedRequest: string;
 }
 let world: World;
@@ -101,6 +103,7 @@ beforeAll(async () => {
   }
   const reviewOfOwnService = await breakGlass(outsider, client);
   const reviewOfOtherService = await breakGlass(outsider, otherClient);
+  const reviewForIgLead = await breakGlass(worker, otherClient);
   const received = await api.graphql<{ receiveDisclosureRequest: { requestId: string }[] }>(RECEIVE, {
     token: own.manager.token,
     variables: {
@@ -122,7 +125,14 @@ beforeAll(async () => {
   expectNoErrors(
     await api.graphql(ESCALATE, { token: own.manager.token, variables: { c: client, r: escalatedRequest } }),
   );
-  world = { client, otherClient, reviewOfOwnService, reviewOfOtherService, escalatedRequest };
+  world = {
+    client,
+    otherClient,
+    reviewOfOwnService,
+    reviewOfOtherService,
+    reviewForIgLead,
+    escalatedRequest,
+  };
   const started = await startConsole(productionLikeApi, () =>
     [...people].map(
       ([handle, { token, roles }]): ConsoleUser => ({
@@ -181,7 +191,7 @@ describe('the governance console in a browser', () => {
     // Act
     const { page, close } = await freshPage();
     await signInAs(page, consoleUrl, 'guardian');
-    expect(await queueCount(page, 'break-glass-reviews')).toBe(2);
+    expect(await queueCount(page, 'break-glass-reviews')).toBe(3);
     await expectAccessible(page, 'today-guardian');
     await page.locator(`#break-glass-reviews a[href="#/break-glass/${world.reviewOfOwnService}"]`).click();
     await page.getByRole('heading', { name: 'Break-glass review' }).waitFor();
@@ -210,28 +220,37 @@ describe('the governance console in a browser', () => {
     await page.getByRole('link', { name: 'Back to Today' }).click();
     await page.getByRole('heading', { name: 'Today' }).waitFor();
     await settled(page);
-    expect(await queueCount(page, 'break-glass-reviews')).toBe(1);
+    expect(await queueCount(page, 'break-glass-reviews')).toBe(2);
     await close();
   });
 
-  it('the IG lead watches break-glass accesses and reads who looked at the person, and is offered no finding to record', async () => {
+  it('the IG lead works a break-glass review to completion and reads who looked at the person', async () => {
+    // Act: a review in a service the IG lead manages nothing of, from Today
     const { page, close } = await freshPage();
     await signInAs(page, consoleUrl, 'ig');
     await expectAccessible(page, 'today-ig');
-    const watched = page.locator('#break-glass-watch');
-    await expect(watched.innerText()).resolves.toContain(
-      'Staff outsider (support worker, outsider) broke the glass',
-    );
-    expect(await page.locator('a[href^="#/break-glass/"]').count()).toBe(0);
-    await watched.locator(`a[href="#/person/${encodeURIComponent(world.otherClient)}"]`).click();
+    await page.locator(`#break-glass-reviews a[href="#/break-glass/${world.reviewForIgLead}"]`).click();
+    await page.getByRole('heading', { name: 'Break-glass review' }).waitFor();
+    await settled(page);
+    await page.getByLabel(/Justified: the emergency warranted/).check();
+    await page.getByRole('button', { name: 'Record the finding' }).click();
+    await page.getByRole('status').filter({ hasText: 'Review completed: justified.' }).waitFor();
+
+    // Assess: the API holds the IG lead's finding
+    const reviews = await api.graphql<{
+      emergencyAccessReviews: { id: string; status: string; outcome: string }[];
+    }>('{ emergencyAccessReviews { id status outcome } }', { token: people.get('ig')?.token ?? '' });
+    expect(
+      reviews.data?.emergencyAccessReviews.find((review) => review.id === world.reviewForIgLead),
+    ).toEqual({ id: world.reviewForIgLead, status: 'COMPLETED', outcome: 'JUSTIFIED' });
+
+    // And who looked at the person, in plain words
+    await page.goto(`${consoleUrl}#/person/${encodeURIComponent(world.otherClient)}`);
     await page.getByRole('heading', { name: /Who looked at person/ }).waitFor();
     await settled(page);
     const log = await page.locator('main').innerText();
     expect(log).toContain('Emergency');
     expect(log).toContain('Staff outsider (support worker) opened emergency access to the record');
-    expect(log).toContain(
-      'Staff guardian (Caldicott Guardian) read the record (in emergency access reviews)',
-    );
     await expectAccessible(page, 'who-looked');
     await page.getByLabel('Show').selectOption('emergency');
     await expect(page.locator('.count-line').innerText()).resolves.toMatch(/^\d+ of \d+ accesses$/);

@@ -17,7 +17,6 @@ import * as types from './graphql';
 type Documents = {
     "\n  query ConsoleViewer {\n    me {\n      kind\n      roles\n      organisation { name }\n      staffMember { displayName handle }\n    }\n  }\n": typeof types.ConsoleViewerDocument,
     "\n  query ConsolePendingBreakGlassReviews {\n    emergencyAccessReviews(status: \"PENDING\") {\n      id\n      reason\n      openedAt\n      until\n      serviceUserId\n      actor { displayName handle roles }\n    }\n  }\n": typeof types.ConsolePendingBreakGlassReviewsDocument,
-    "\n  query ConsoleBreakGlassWatch {\n    emergencyAccessReport(status: \"PENDING\", first: 50) {\n      pageInfo { hasNextPage }\n      edges {\n        node {\n          reviewId\n          reason\n          openedAt\n          overdue\n          accessCount\n          serviceUserId\n          actor { displayName handle roles }\n        }\n      }\n    }\n  }\n": typeof types.ConsoleBreakGlassWatchDocument,
     "\n  query ConsolePendingDisclosureReviews {\n    disclosureReviews(status: PENDING) {\n      id\n      requestId\n      serviceUserId\n      legalBasis\n      openedAt\n      clientInformed\n    }\n  }\n": typeof types.ConsolePendingDisclosureReviewsDocument,
     "\n  query ConsoleDisclosureWork {\n    disclosureWorkQueue {\n      kind\n      requestId\n      serviceUserId\n      legalBasis\n      since\n      ageDays\n      urgent\n    }\n  }\n": typeof types.ConsoleDisclosureWorkDocument,
     "\n  query ConsoleAccessAlerts {\n    accessAlerts(first: 50) {\n      pageInfo { hasNextPage }\n      edges {\n        node {\n          id\n          rule\n          description\n          count\n          from\n          to\n          reviewId\n          staffId\n          actor { displayName handle roles }\n        }\n      }\n    }\n  }\n": typeof types.ConsoleAccessAlertsDocument,
@@ -37,7 +36,6 @@ type Documents = {
 const documents: Documents = {
     "\n  query ConsoleViewer {\n    me {\n      kind\n      roles\n      organisation { name }\n      staffMember { displayName handle }\n    }\n  }\n": types.ConsoleViewerDocument,
     "\n  query ConsolePendingBreakGlassReviews {\n    emergencyAccessReviews(status: \"PENDING\") {\n      id\n      reason\n      openedAt\n      until\n      serviceUserId\n      actor { displayName handle roles }\n    }\n  }\n": types.ConsolePendingBreakGlassReviewsDocument,
-    "\n  query ConsoleBreakGlassWatch {\n    emergencyAccessReport(status: \"PENDING\", first: 50) {\n      pageInfo { hasNextPage }\n      edges {\n        node {\n          reviewId\n          reason\n          openedAt\n          overdue\n          accessCount\n          serviceUserId\n          actor { displayName handle roles }\n        }\n      }\n    }\n  }\n": types.ConsoleBreakGlassWatchDocument,
     "\n  query ConsolePendingDisclosureReviews {\n    disclosureReviews(status: PENDING) {\n      id\n      requestId\n      serviceUserId\n      legalBasis\n      openedAt\n      clientInformed\n    }\n  }\n": types.ConsolePendingDisclosureReviewsDocument,
     "\n  query ConsoleDisclosureWork {\n    disclosureWorkQueue {\n      kind\n      requestId\n      serviceUserId\n      legalBasis\n      since\n      ageDays\n      urgent\n    }\n  }\n": types.ConsoleDisclosureWorkDocument,
     "\n  query ConsoleAccessAlerts {\n    accessAlerts(first: 50) {\n      pageInfo { hasNextPage }\n      edges {\n        node {\n          id\n          rule\n          description\n          count\n          from\n          to\n          reviewId\n          staffId\n          actor { displayName handle roles }\n        }\n      }\n    }\n  }\n": types.ConsoleAccessAlertsDocument,
@@ -63,10 +61,6 @@ export function graphql(source: "\n  query ConsoleViewer {\n    me {\n      kind
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query ConsolePendingBreakGlassReviews {\n    emergencyAccessReviews(status: \"PENDING\") {\n      id\n      reason\n      openedAt\n      until\n      serviceUserId\n      actor { displayName handle roles }\n    }\n  }\n"): typeof import('./graphql').ConsolePendingBreakGlassReviewsDocument;
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  query ConsoleBreakGlassWatch {\n    emergencyAccessReport(status: \"PENDING\", first: 50) {\n      pageInfo { hasNextPage }\n      edges {\n        node {\n          reviewId\n          reason\n          openedAt\n          overdue\n          accessCount\n          serviceUserId\n          actor { displayName handle roles }\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').ConsoleBreakGlassWatchDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -104,11 +104,6 @@ export type ConsolePendingBreakGlassReviewsQueryVariables = Exact<{ [key: string
 
 export type ConsolePendingBreakGlassReviewsQuery = { emergencyAccessReviews: Array<{ id: string, reason: EmergencyReason, openedAt: string, until: string, serviceUserId: string, actor: { displayName: string | null, handle: string | null, roles: Array<string> } }> };
 
-export type ConsoleBreakGlassWatchQueryVariables = Exact<{ [key: string]: never; }>;
-
-
-export type ConsoleBreakGlassWatchQuery = { emergencyAccessReport: { pageInfo: { hasNextPage: boolean }, edges: Array<{ node: { reviewId: string, reason: string, openedAt: string, overdue: boolean, accessCount: number, serviceUserId: string, actor: { displayName: string | null, handle: string | null, roles: Array<string> } } }> } };
-
 export type ConsolePendingDisclosureReviewsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -268,30 +263,6 @@ export const ConsolePendingBreakGlassReviewsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ConsolePendingBreakGlassReviewsQuery, ConsolePendingBreakGlassReviewsQueryVariables>;
-export const ConsoleBreakGlassWatchDocument = new TypedDocumentString(`
-    query ConsoleBreakGlassWatch {
-  emergencyAccessReport(status: "PENDING", first: 50) {
-    pageInfo {
-      hasNextPage
-    }
-    edges {
-      node {
-        reviewId
-        reason
-        openedAt
-        overdue
-        accessCount
-        serviceUserId
-        actor {
-          displayName
-          handle
-          roles
-        }
-      }
-    }
-  }
-}
-    `) as unknown as TypedDocumentString<ConsoleBreakGlassWatchQuery, ConsoleBreakGlassWatchQueryVariables>;
 export const ConsolePendingDisclosureReviewsDocument = new TypedDocumentString(`
     query ConsolePendingDisclosureReviews {
   disclosureReviews(status: PENDING) {

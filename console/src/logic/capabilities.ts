@@ -18,10 +18,11 @@ export type ConsoleRole =
   | 'VOLUNTEER';
 
 export interface Capabilities {
-  /** Decide break-glass reviews (`emergencyAccessReviews`, `completeEmergencyAccessReview`). */
+  /**
+   * Decide break-glass reviews (`emergencyAccessReviews`, `completeEmergencyAccessReview`): the Caldicott Guardian and
+   * the IG lead every one, a service manager their services' (decision 0040).
+   */
   readonly reviewBreakGlass: boolean;
-  /** Watch break-glass accesses and whether they are reviewed, without deciding (`emergencyAccessReport`). */
-  readonly watchBreakGlass: boolean;
   /** Close exceptional disclosures' reviews (`disclosureReviews`, `completeDisclosureReview`). */
   readonly reviewDisclosures: boolean;
   /** Work the disclosure queue (`disclosureWorkQueue`, decide, escalate, acknowledge). */
@@ -45,8 +46,7 @@ const any = (roles: readonly string[], wanted: readonly ConsoleRole[]) =>
 
 export function capabilitiesOf(roles: readonly string[]): Capabilities {
   return {
-    reviewBreakGlass: any(roles, ['CALDICOTT_GUARDIAN', 'SERVICE_MANAGER']),
-    watchBreakGlass: any(roles, ['IG_LEAD']) && !any(roles, ['CALDICOTT_GUARDIAN', 'SERVICE_MANAGER']),
+    reviewBreakGlass: any(roles, ['CALDICOTT_GUARDIAN', 'IG_LEAD', 'SERVICE_MANAGER']),
     reviewDisclosures: any(roles, ['CALDICOTT_GUARDIAN', 'SERVICE_MANAGER']),
     disclosureQueue: any(roles, ['CALDICOTT_GUARDIAN', 'SERVICE_MANAGER', 'SENIOR_MANAGER']),
     accessAlerts: any(roles, ['IG_LEAD', 'CALDICOTT_GUARDIAN', 'SERVICE_MANAGER']),

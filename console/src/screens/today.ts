@@ -2,7 +2,6 @@ import { execute } from '../api';
 import {
   AccessAlertsQuery,
   BreachesQuery,
-  BreakGlassWatchQuery,
   DisclosureWorkQuery,
   PendingBreakGlassReviewsQuery,
   PendingDisclosureReviewsQuery,
@@ -68,25 +67,6 @@ function queuesFor(capabilities: Capabilities, now: Date): Queue[] {
           action: 'Review',
         }));
         return { items, errors };
-      },
-    });
-  }
-  if (capabilities.watchBreakGlass) {
-    queues.push({
-      id: 'break-glass-watch',
-      title: 'Break-glass awaiting review',
-      empty: 'Every emergency access has been reviewed.',
-      load: async () => {
-        const { data, errors } = await execute(BreakGlassWatchQuery);
-        const items = (data?.emergencyAccessReport.edges ?? []).map(({ node }) => ({
-          since: node.openedAt,
-          overdue: node.overdue,
-          title: `${actorWords(node.actor)} broke the glass${node.overdue ? ' — review overdue' : ''}`,
-          detail: `Reason: ${emergencyReasonWords(node.reason)} · ${node.accessCount} audited accesses · reviewed by the service manager or the Caldicott Guardian`,
-          route: `/person/${encodeURIComponent(node.serviceUserId)}`,
-          action: 'Who looked',
-        }));
-        return { items, errors, more: data?.emergencyAccessReport.pageInfo.hasNextPage };
       },
     });
   }

@@ -16,6 +16,7 @@ export {
   type QueueViewer,
   seesDisclosureQueueItem,
 } from './policies/disclosure-queue';
+export { BREAK_GLASS_REVIEWERS } from './policies/governance-access';
 export {
   grantsContentRole,
   ROLES_WITHOUT_CLIENT_CONTENT,

@@ -9,6 +9,8 @@ import { clientPolicy } from './common';
 const CONFLICT_MANAGER_ROLES: readonly Role[] = ['HR_OFFICER', 'SENIOR_MANAGER'];
 /** Who reads a client's access log beyond the service's managers (DATA-PROTECTION.md, Access audit). */
 const ACCESS_LOG_ROLES: readonly Role[] = ['IG_LEAD', 'CALDICOTT_GUARDIAN'];
+/** Who reviews every emergency access, whatever the service (a service manager reviews their own services'). */
+export const BREAK_GLASS_REVIEWERS: readonly Role[] = ['CALDICOTT_GUARDIAN', 'IG_LEAD'];
 
 const CONFLICT_CLAUSE =
   'ACCESS-MODEL.md Rules, conflicts of interest: a staff member connected to a client is denied that client whatever their role; they may declare it themself, the service’s managers, HR and senior managers declare it for others, and only a manager clears it';
@@ -131,12 +133,12 @@ export const ACCESS_GOVERNANCE_POLICIES = [
   clientPolicy({
     id: 'emergency.review.complete',
     clause:
-      'ACCESS-MODEL.md Rules, break-glass: the Caldicott Guardian reviews every emergency access, a service manager those of their service; nobody reviews their own',
+      'ACCESS-MODEL.md Rules, break-glass: the Caldicott Guardian and the IG lead (access monitoring, decision 0040) review every emergency access, a service manager those of their service; nobody reviews their own',
     effects: { writes: true },
     changeFacts: ['namesCaller', 'detail'],
     decide: (facts) => {
       // Someone who reviews nothing of this client's is not told the review exists.
-      if (!hasAnyRole(facts, ['CALDICOTT_GUARDIAN']) && !facts.relation?.managesService) {
+      if (!hasAnyRole(facts, BREAK_GLASS_REVIEWERS) && !facts.relation?.managesService) {
         return hidden('review.reviewers');
       }
       if (facts.change?.namesCaller) return refuse('review.own');
@@ -146,7 +148,7 @@ export const ACCESS_GOVERNANCE_POLICIES = [
   operationPolicy({
     id: 'emergency.review.list',
     clause:
-      'ACCESS-MODEL.md Rules, break-glass: the Caldicott Guardian sees every emergency access to review, a service manager those of their services; the list shows each staff member only theirs',
+      'ACCESS-MODEL.md Rules, break-glass: the Caldicott Guardian and the IG lead see every emergency access to review, a service manager those of their services; the list shows each staff member only theirs',
     decide: () => allow('review.listed'),
   }),
 

@@ -1,4 +1,4 @@
-import { clientVisible } from '@confide/access';
+import { BREAK_GLASS_REVIEWERS, clientVisible } from '@confide/access';
 import {
   ConfideError,
   EMERGENCY_REASONS,
@@ -109,9 +109,10 @@ function reviewById(context: ConfideContext, reviewId: string | number): Promise
   });
 }
 
-/** The reviews a staff member sees: all for the Caldicott Guardian, their services’ for a service manager. */
+/** The reviews a staff member sees: all for the Caldicott Guardian and the IG lead, their services’ for a manager. */
 const reviews = (operation: Operation, context: ConfideContext, review: EmergencyReview): boolean =>
-  operation.staff.roles.includes('CALDICOTT_GUARDIAN') || context.access.managesService(review.serviceId);
+  operation.staff.roles.some((role) => BREAK_GLASS_REVIEWERS.includes(role)) ||
+  context.access.managesService(review.serviceId);
 
 const detailOf = (detail: string) => validate.text(['detail'], detail, { max: 2000, multiline: true });
 
@@ -193,7 +194,7 @@ builder.mutationFields((t) => ({
   completeEmergencyAccessReview: t.field({
     type: EmergencyReviewRef,
     description:
-      'Records the review’s finding (the service manager or the Caldicott Guardian; never the person who broke the glass). An UNJUSTIFIED finding opens a breach register entry. Audited before it happens.',
+      'Records the review’s finding (the service manager, the Caldicott Guardian or the IG lead; never the person who broke the glass). An UNJUSTIFIED finding opens a breach register entry. Audited before it happens.',
     args: {
       reviewId: t.arg.id({ required: true, description: 'The review.' }),
       outcome: t.arg({ type: ReviewOutcomeEnum, required: true, description: 'The finding.' }),
@@ -244,7 +245,7 @@ builder.queryFields((t) => ({
   emergencyAccessReviews: t.field({
     type: [EmergencyReviewRef],
     description:
-      'Emergency accesses to review: all for the Caldicott Guardian, their services’ for a service manager, none for anyone else. Each review listed is recorded against its person.',
+      'Emergency accesses to review: all for the Caldicott Guardian and the IG lead, their services’ for a service manager, none for anyone else. Each review listed is recorded against its person.',
     args: { status: t.arg.string({ required: false, description: 'PENDING or COMPLETED.' }) },
     operation: { policy: 'emergency.review.list', audit: 'after' },
     resolve: async (operation, args, context) => {
