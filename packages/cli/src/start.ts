@@ -211,7 +211,7 @@ export async function startCommand(options: {
   firstToken = workerToken;
   console.log(`
 Confide is running.
-  Console:   ${consoleUrl}   (governance: ${DEMO_ORGANISATIONS[0]?.slug}.guardian reviews break-glass; also .ig, .manager)
+  Console:   ${consoleUrl}   (governance: ${DEMO_ORGANISATIONS[0]?.slug}.ig reviews break-glass; also .guardian, .manager)
   GraphiQL:  ${url}   (signed in as the support worker below; change the Authorization header to try another)
 
 Tokens for ${DEMO_ORGANISATIONS[0]?.name} (valid 8 hours; others: npx confide token --org <slug> --user <handle>):
