@@ -98,7 +98,11 @@ describe('confide import: batched writes and source dates', { timeout: 300_000 }
         expect(profile?.latestNoteId).toBeDefined();
         expect(notes.map((note) => note.noteId)).toContain(profile?.latestNoteId);
         expect(await api.services.serviceUsers.idByReference(scope, profile?.reference ?? '')).toBe(id);
-        expect(await api.services.serviceUsers.caseloadIds(scope, world.worker.staffId)).toContain(id);
+        const onCaseload = (await api.services.serviceUsers.caseload(scope, world.worker.staffId)).find(
+          (entry) => entry.clientId === id,
+        );
+        // The allocation carries the latest note's id, so a caseload reads it beside the profile (decision 0039).
+        expect(onCaseload?.latestNoteHint).toBe(profile?.latestNoteId);
       }
       rmSync(folder, { recursive: true, force: true });
     },

@@ -357,6 +357,8 @@ export class ServiceUsers {
         gsi1sk: attr.s(`CLIENT#${clientId}#${allocation.allocationId}`),
         clientId: attr.s(clientId),
         allocationId: attr.s(allocation.allocationId),
+        // The caseload's hint, as a note written through the API leaves it (decision 0039).
+        ...(input.latestNoteId ? { latestNoteId: attr.s(input.latestNoteId) } : {}),
         ...entry,
       })),
     ];
