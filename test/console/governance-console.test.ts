@@ -349,7 +349,8 @@ describe('the governance console in a browser', () => {
     // Assess: the review opens, its heading focused for a screen reader, and nothing is wider than the screen.
     await page.getByRole('heading', { name: 'Break-glass review' }).waitFor();
     await settled(page);
-    await expect(page.evaluate(() => document.activeElement?.tagName)).resolves.toBe('H1');
+    // The screen focuses its heading once it has rendered: wait for that, as a screen reader would.
+    await page.waitForFunction(() => document.activeElement?.tagName === 'H1');
     await expect(page.evaluate(() => document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(768);
     await expectAccessible(page, 'break-glass-review-tablet');
     await close();
