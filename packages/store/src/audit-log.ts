@@ -278,6 +278,9 @@ export class AuditLog {
     const key = chainKeyFrom(await this.keys.beaconKey(scope.orgId), scope.orgId);
     const leases = this.leases(scope.orgId);
     const chunks = chunksEndingWithRoom(stored, change.length);
+    // A head being read for this organisation by `prepare` is the one to extend: waiting for it costs less than
+    // reading another chain's head after it.
+    await this.#preparing.get(scope.orgId);
     let lease = await this.#lease(scope, key, leases);
     let held = true;
     try {
