@@ -99,6 +99,20 @@ export const IDEMPOTENCY_WINDOW_SECONDS = 24 * 60 * 60;
 const BEACON_BITS = { nhs: 16, postcode: 16, name: 16 } as const;
 type BeaconKind = keyof typeof BEACON_BITS;
 
+/** The reference item, claimed: a condition refuses a reference some client already holds. */
+function referenceClaim(scope: TenantScope, reference: string, clientId: string): TenantTransactItem {
+  return {
+    Put: {
+      Item: {
+        pk: attr.s(scope.key('REFERENCE', reference)),
+        sk: attr.s('REFERENCE'),
+        clientId: attr.s(clientId),
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
+}
+
 /** A client on a staff member's caseload. */
 export interface CaseloadEntry {
   readonly clientId: string;
@@ -176,16 +190,7 @@ export class ServiceUsers {
     };
     const writes: TenantTransactItem[] = [
       { Put: { Item: profile, ConditionExpression: 'attribute_not_exists(pk)' } },
-      {
-        Put: {
-          Item: {
-            pk: attr.s(scope.key('REFERENCE', reference)),
-            sk: attr.s('REFERENCE'),
-            clientId: attr.s(clientId),
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
+      referenceClaim(scope, reference, clientId),
       {
         Put: {
           Item: identityItem(scope, externalSubject, { kind: 'SERVICE_USER', principalId: clientId }),
@@ -242,16 +247,7 @@ export class ServiceUsers {
     return {
       reference,
       externalSubject: newId('subject'),
-      claim: {
-        Put: {
-          Item: {
-            pk: attr.s(scope.key('REFERENCE', reference)),
-            sk: attr.s('REFERENCE'),
-            clientId: attr.s(clientId),
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
+      claim: referenceClaim(scope, reference, clientId),
     };
   }
 
