@@ -192,7 +192,7 @@ for (const [preset, spec] of [
           true,
         );
       }
-      expect(JSON.stringify(events)).not.toContain('Ada');
+      expect(JSON.stringify(events)).not.toContain('Lovelace-Canary');
     });
   });
 }
