@@ -18,6 +18,8 @@ export const ErrorCode = {
   /** A stage that runs registered documents only got a document (or id) that is not registered (decision 0036). */
   UNTRUSTED_DOCUMENT: 'UNTRUSTED_DOCUMENT',
   RATE_LIMITED: 'RATE_LIMITED',
+  /** A report would cover more than it may at once (e.g. too many staff for a heat-map); narrow it and ask again. */
+  REPORT_TOO_LARGE: 'REPORT_TOO_LARGE',
   /** The document does not parse (graphql-js and yoga send this; part of the contract since the first release). */
   GRAPHQL_PARSE_FAILED: 'GRAPHQL_PARSE_FAILED',
   /** The document parses but does not validate against the schema (unknown field, wrong argument type). */

@@ -43,6 +43,24 @@ const CASELOAD_RELATIONSHIPS = new Set(['ALLOCATED', 'MANAGES_SERVICE', 'SELF'])
 const SUSPICIOUS_DENIALS = new Set(['FORBIDDEN', 'NOT_FOUND']);
 const ACCESS_ACTIONS = new Set(['READ', 'WRITE', 'EMERGENCY_ACCESS', 'DISCLOSURE']);
 
+/** A read of a client's record outside the reader's caseload: the MANY_CLIENTS_OUTSIDE_CASELOAD rule's evidence. */
+export const isReadOutsideCaseload = (event: StoredAuditEvent): boolean =>
+  (event.action === 'READ' || event.action === 'EMERGENCY_ACCESS') &&
+  event.outcome === 'ALLOWED' &&
+  event.subjectId !== undefined &&
+  isIdOf('serviceUser', event.subjectId) &&
+  !CASELOAD_RELATIONSHIPS.has(event.relationship ?? 'NONE');
+
+/** An access to a person's record outside working hours: the OUT_OF_HOURS rule's evidence. */
+export const isAccessOutOfHours = (
+  event: StoredAuditEvent,
+  hours: MonitoringSettings['workingHours'],
+): boolean =>
+  ACCESS_ACTIONS.has(event.action) &&
+  event.outcome === 'ALLOWED' &&
+  event.subjectId !== undefined &&
+  !withinWorkingHours(event.at, hours);
+
 function alert(
   rule: AlertRule,
   actorId: string,
@@ -127,14 +145,7 @@ export function manyClientsOutsideCaseload(
   settings: MonitoringSettings,
 ): AccessAlert[] {
   const alerts: AccessAlert[] = [];
-  const relevant = events.filter(
-    (event) =>
-      (event.action === 'READ' || event.action === 'EMERGENCY_ACCESS') &&
-      event.outcome === 'ALLOWED' &&
-      event.subjectId !== undefined &&
-      isIdOf('serviceUser', event.subjectId) &&
-      !CASELOAD_RELATIONSHIPS.has(event.relationship ?? 'NONE'),
-  );
+  const relevant = events.filter(isReadOutsideCaseload);
   const { threshold, windowMinutes } = settings.manyClients;
   for (const [actorId, own] of byActor(relevant)) {
     for (const burst of bursts(own, (event) => event.subjectId ?? '', threshold, windowMinutes * MINUTE_MS)) {
@@ -196,13 +207,7 @@ export function withinWorkingHours(at: string, hours: MonitoringSettings['workin
 /** Staff access outside the configured working hours: one alert per staff member per local day. */
 export function outOfHours(events: readonly StoredAuditEvent[], settings: MonitoringSettings): AccessAlert[] {
   const alerts: AccessAlert[] = [];
-  const relevant = events.filter(
-    (event) =>
-      ACCESS_ACTIONS.has(event.action) &&
-      event.outcome === 'ALLOWED' &&
-      event.subjectId !== undefined &&
-      !withinWorkingHours(event.at, settings.workingHours),
-  );
+  const relevant = events.filter((event) => isAccessOutOfHours(event, settings.workingHours));
   for (const [actorId, own] of byActor(relevant)) {
     const days = new Map<string, StoredAuditEvent[]>();
     for (const event of own) {

@@ -51,6 +51,8 @@ const ERROR_CODE_MEANINGS: { readonly [Code in ErrorCode]: string } = {
     'This stage runs registered documents only, and the document (or its id) is not registered.',
   RATE_LIMITED:
     "Too many requests from the caller's organisation (HTTP 429); `extensions.retryAfterSeconds` says when to retry.",
+  REPORT_TOO_LARGE:
+    'The report would cover more than it may at once; `extensions.limit` says the bound (e.g. staff members in a heat-map). Narrow it (a service, a shorter period) and ask again.',
   GRAPHQL_PARSE_FAILED: 'The document does not parse.',
   GRAPHQL_VALIDATION_FAILED:
     'The document does not validate against the schema (unknown field, wrong argument).',

@@ -12,6 +12,7 @@ import './settings';
 import './own-access-log';
 import './aggregate-report';
 import './governance-summary';
+import './access-heat-map';
 
 export { disclosureOutcome } from './scope';
 
