@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { type ClientRelationFacts, OPERATION_POLICIES, type OperationDecision } from '@confide/access';
 import type { ConfideServices } from '@confide/api';
 import {
@@ -215,169 +216,260 @@ interface DoneRow {
 /** The consent a consent row becomes, whichever run writes it. */
 const consentIdOf = (consentKey: string) => importedRecordId('consent', consentKey, 'consent');
 
-export async function runImport(options: Options): Promise<ImportSummary> {
-  const started = Date.now();
-  const { services, scope, plan, authority } = options;
-  const records = new ImportRecords(
-    services.dynamo,
-    services.config.tables.data,
-    services.keys,
-    services.clock,
-  );
-  const rejections = [...plan.rejections];
-  const rowKey = (entity: 'CLIENT' | 'CONSENT', sourceId: string) =>
-    records.rowKey(scope, options.mapping.sourceSystem, entity, sourceId);
+/** Where and as whom an import writes: what every part of a run needs (a stage's function builds it per call). */
+export type ImportTarget = Omit<Options, 'plan' | 'dryRun' | 'progress'>;
 
-  // Which clients are finished, begun, or new; a new one that is already held is a duplicate.
-  const clientKeys = new Map<ClientRow, string>();
-  for (const client of plan.clients) clientKeys.set(client, await rowKey('CLIENT', client.sourceId));
-  const known = await records.rows(scope, [...clientKeys.values()]);
-  let alreadyImported = 0;
-  const todo: ClientRow[] = [];
-  await inParallel(plan.clients, 16, async (client) => {
-    const row = known.get(clientKeys.get(client) ?? '');
-    if (row?.state === 'DONE') {
-      alreadyImported++;
-      return;
-    }
-    if (!row && (await heldMatch(services, scope, client.details))) {
-      const field = client.details.nhsNumber ? 'nhsNumber' : 'name';
-      rejections.push({
-        file: options.mapping.clients.file,
-        line: client.line,
-        column: options.mapping.clients.columns[field] ?? field,
-        reason: 'DUPLICATE_OF_HELD_RECORD',
-      });
-      return;
-    }
-    todo.push(client);
-  });
-  todo.sort((a, b) => a.line - b.line);
-  const counts = { clients: 0, allocations: 0, consents: 0, notes: 0 };
-  const summary = (runId: string | undefined): ImportSummary => ({
-    runId,
-    dryRun: options.dryRun,
-    ...counts,
-    alreadyImported,
-    rejections,
-    seconds: (Date.now() - started) / 1000,
-  });
-  if (options.dryRun) {
-    // Nothing is written: the counts are what a real run would write now.
-    for (const client of todo) {
-      counts.clients++;
-      counts.allocations += client.allocations.length;
-      counts.consents += client.consents.length;
-      counts.notes += client.notes.length;
-    }
-    return summary(undefined);
-  }
+/** Clients sorted by what a run must do with them (decision 0032). */
+export interface ClassifiedClients {
+  /** To write now (new, or begun by an interrupted run), in file order. */
+  readonly todo: ClientRow[];
+  /** Finished by an earlier run: skipped. */
+  readonly alreadyImported: number;
+  /** Clients the organisation already holds (by blind index), not imported. */
+  readonly rejections: Rejection[];
+  /** Each client's row identity, and what is known of it. */
+  readonly clientKeys: ReadonlyMap<ClientRow, string>;
+  readonly known: ReadonlyMap<string, ImportRow>;
+}
 
-  if (todo.some((client) => client.closedAt) && authority.close.effect !== 'ALLOW') {
-    throw new CliError(
-      `The importing staff member may not close cases in this service (${authority.close.rule}).`,
+/** The totals a run records at its end. */
+export interface ImportCounts {
+  clients: number;
+  allocations: number;
+  consents: number;
+  notes: number;
+}
+
+/**
+ * The import's writing half, on the stores: classifies clients against the row identities and held clients, starts
+ * a run, writes batches of clients with their audit events, finishes the run. Locally `runImport` drives it over the
+ * whole plan; against a deployed stage the stage's transfer function drives it one invocation at a time
+ * (services/transfer, decision 0041), with the same code.
+ */
+export class ImportEngine {
+  readonly records: ImportRecords;
+
+  constructor(readonly target: ImportTarget) {
+    const { services } = target;
+    this.records = new ImportRecords(
+      services.dynamo,
+      services.config.tables.data,
+      services.keys,
+      services.clock,
     );
   }
-  const runId = newId('importRun');
-  const operator = authority.operator;
-  const actor = { kind: 'STAFF', id: operator.staffId, roles: [...operator.roles] };
-  let requestSeq = 0;
-  const event = (
+
+  rowKey(entity: 'CLIENT' | 'CONSENT', sourceId: string): Promise<string> {
+    return this.records.rowKey(this.target.scope, this.target.mapping.sourceSystem, entity, sourceId);
+  }
+
+  /** Which clients are finished, begun, or new; a new one that is already held is a duplicate. */
+  async classify(clients: readonly ClientRow[]): Promise<ClassifiedClients> {
+    const { services, scope, mapping } = this.target;
+    const clientKeys = new Map<ClientRow, string>();
+    for (const client of clients) clientKeys.set(client, await this.rowKey('CLIENT', client.sourceId));
+    const known = await this.records.rows(scope, [...clientKeys.values()]);
+    let alreadyImported = 0;
+    const todo: ClientRow[] = [];
+    const rejections: Rejection[] = [];
+    await inParallel(clients, 16, async (client) => {
+      const row = known.get(clientKeys.get(client) ?? '');
+      if (row?.state === 'DONE') {
+        alreadyImported++;
+        return;
+      }
+      if (!row && (await heldMatch(services, scope, client.details))) {
+        const field = client.details.nhsNumber ? 'nhsNumber' : 'name';
+        rejections.push({
+          file: mapping.clients.file,
+          line: client.line,
+          column: mapping.clients.columns[field] ?? field,
+          reason: 'DUPLICATE_OF_HELD_RECORD',
+        });
+        return;
+      }
+      todo.push(client);
+    });
+    todo.sort((a, b) => a.line - b.line);
+    return { todo, alreadyImported, rejections, clientKeys, known };
+  }
+
+  /** Refuses a run with closed cases when the importer may not close them (before anything is written). */
+  checkClosing(todo: readonly ClientRow[]): void {
+    const { close } = this.target.authority;
+    if (todo.some((client) => client.closedAt) && close.effect !== 'ALLOW') {
+      throw new CliError(`The importing staff member may not close cases in this service (${close.rule}).`);
+    }
+  }
+
+  /** The run itself, before anything of it is written: who imports what into which service. */
+  async begin(): Promise<ImportRun> {
+    const run = new ImportRun(this, newId('importRun'));
+    const { scope, serviceId, mapping, authority } = this.target;
+    await this.records.startRun(scope, {
+      runId: run.runId,
+      serviceId,
+      operatorId: authority.operator.staffId,
+      sourceSystem: mapping.sourceSystem,
+    });
+    await run.audit([run.runEvent('started')]);
+    return run;
+  }
+
+  /** A run begun by an earlier call (a stage's transfer function: one invocation a batch). */
+  resume(runId: string): ImportRun {
+    // Each call numbers its audit chunks afresh: a part of its own keeps their request ids apart.
+    return new ImportRun(this, runId, `${runId}.${randomUUID().slice(0, 8)}`);
+  }
+}
+
+/** One run of the import: its id, its audit events, its batches. */
+export class ImportRun {
+  readonly counts: ImportCounts = { clients: 0, allocations: 0, consents: 0, notes: 0 };
+  #requestSeq = 0;
+  #retentionYears: Promise<number | undefined> | undefined;
+
+  constructor(
+    readonly engine: ImportEngine,
+    readonly runId: string,
+    /** Its audit chunks' request ids start with this: the run id, and for a resumed run a part of its own. */
+    readonly requestPrefix: string = runId,
+  ) {}
+
+  event(
     entry: Omit<
       AuditEvent,
       'orgId' | 'requestId' | 'at' | 'actor' | 'purpose' | 'emergency' | 'outcome' | 'relationship'
     > & {
       relationship?: Relationship | undefined;
     },
-  ): AuditEvent => ({
-    orgId: scope.orgId,
-    requestId: runId,
-    at: services.clock.now().toISOString(),
-    actor,
-    purpose: undefined,
-    emergency: false,
-    outcome: 'ALLOWED',
-    relationship: entry.relationship ?? 'MANAGES_SERVICE',
-    ...entry,
-  });
-  // What the stores are given for a note and a consent row, the same on the whole-client and record-by-record paths.
-  const noteInput = (note: ClientRow['notes'][number]) => ({
-    kind: note.kind,
-    body: note.body,
-    authorId: note.authorId,
-    distribution: note.distribution,
-    sealedFor: note.sealedFor,
-    withheld: note.withheld,
-    authorOrganisation: note.authorOrganisation,
-    idempotencyKey: `import:${options.mapping.sourceSystem}:${note.sourceId}`,
-    recordedAt: note.recordedAt,
-  });
-  const consentInput = (consent: ClientRow['consents'][number]) => ({
-    scope: consent.scope,
-    method: consent.method,
-    givenBy: consent.givenBy,
-    managerInvolved: true,
-    recordedBy: operator.staffId,
-    sealed: consent.sealed,
-    recordedAt: consent.recordedAt,
-    partnerId: consent.partnerId,
-    classifications: consent.classifications,
-    purposes: consent.purposes,
-  });
-  const retentionYears = (await services.directory.organisation(scope.orgId))?.retention.auditYears;
-  // A closed case's records get their expiry as closeCase gives them (every item of the client, and its key).
-  const scheduleRetention = async (clientId: string, key: SubjectKey | undefined) => {
-    const closed = await services.serviceUsers.get(
-      scope,
-      clientId,
-      new ItemLoader(services.dynamo, services.keys),
-    );
-    if (!closed || !key)
-      throw new CliError('A closed case written by the import cannot be read back: stopped.');
-    await services.retention.schedule(scope, closed, key, options.retention);
-  };
-  const audit = async (events: AuditEvent[]) => {
+  ): AuditEvent {
+    const { services, scope, authority } = this.engine.target;
+    const operator = authority.operator;
+    return {
+      orgId: scope.orgId,
+      requestId: this.runId,
+      at: services.clock.now().toISOString(),
+      actor: { kind: 'STAFF', id: operator.staffId, roles: [...operator.roles] },
+      purpose: undefined,
+      emergency: false,
+      outcome: 'ALLOWED',
+      relationship: entry.relationship ?? 'MANAGES_SERVICE',
+      ...entry,
+    };
+  }
+
+  runEvent(phase: 'started' | 'finished'): AuditEvent {
+    return this.event({
+      action: 'ADMIN',
+      operation: 'importRun',
+      subjectId: undefined,
+      fields: [`ImportRun.${phase}`],
+      classifications: [],
+      rule: `import.${phase}`,
+      relationship: undefined,
+      items: [this.runId],
+    });
+  }
+
+  async audit(events: AuditEvent[]): Promise<void> {
+    const { services, scope } = this.engine.target;
+    this.#retentionYears ??= services.directory
+      .organisation(scope.orgId)
+      .then((organisation) => organisation?.retention.auditYears);
+    const retentionYears = await this.#retentionYears;
     const chunks: AuditEvent[][] = [];
     for (let start = 0; start < events.length; start += 198) {
-      const requestId = `${runId}.${requestSeq++}`;
+      const requestId = `${this.requestPrefix}.${this.#requestSeq++}`;
       chunks.push(events.slice(start, start + 198).map((entry) => ({ ...entry, requestId })));
     }
     // Each chunk on its own chain (the audit log leases one per write), a few at once.
     await inParallel(chunks, AUDIT_CONCURRENCY, async (chunk) => {
       await services.auditLog.write(chunk, { retentionYears });
     });
-  };
+  }
 
-  // The run itself, before anything of it is written: who imports what into which service.
-  await records.startRun(scope, {
-    runId,
-    serviceId: options.serviceId,
-    operatorId: operator.staffId,
-    sourceSystem: options.mapping.sourceSystem,
-  });
-  await audit([
-    event({
-      action: 'ADMIN',
-      operation: 'importRun',
-      subjectId: undefined,
-      fields: ['ImportRun.started'],
-      classifications: [],
-      rule: 'import.started',
-      relationship: undefined,
-      items: [runId],
-    }),
-  ]);
+  /** Writes clients, batchSize at a time, a few batches at once. */
+  async write(classified: ClassifiedClients, progress?: Progress): Promise<void> {
+    const batchSize = this.engine.target.batchSize ?? 50;
+    const batches: ClientRow[][] = [];
+    for (let start = 0; start < classified.todo.length; start += batchSize)
+      batches.push(classified.todo.slice(start, start + batchSize));
+    // Batches are independent (their own rows, clients and audit chains): a few at once keep DynamoDB busy while this
+    // process seals the next one.
+    await inParallel(batches, BATCHES_AT_ONCE, async (batch) => {
+      const records = await this.writeBatch(batch, classified);
+      progress?.advance(batch.length, records);
+    });
+  }
 
-  const batchSize = options.batchSize ?? 50;
-  const refused = () =>
-    new CliError('Another import into this organisation is writing the same rows: run one import at a time.');
-  const batches: ClientRow[][] = [];
-  for (let start = 0; start < todo.length; start += batchSize)
-    batches.push(todo.slice(start, start + batchSize));
-  // Batches are independent (their own rows, clients and audit chains): a few at once keep DynamoDB busy while this
-  // process seals the next one.
-  await inParallel(batches, BATCHES_AT_ONCE, async (batch) => {
+  /** The run's end: its closing event and summary. */
+  async finish(summary: {
+    imported: ImportCounts;
+    rejected: number;
+    alreadyImported: number;
+  }): Promise<void> {
+    const { scope } = this.engine.target;
+    await this.audit([this.runEvent('finished')]);
+    await this.engine.records.finishRun(scope, this.runId, {
+      imported: { ...summary.imported },
+      rejected: summary.rejected,
+      alreadyImported: summary.alreadyImported,
+    });
+  }
+
+  /** One batch of clients, whole or record by record, audited, then DONE. Answers the records written. */
+  async writeBatch(batch: readonly ClientRow[], classified: ClassifiedClients): Promise<number> {
+    const { engine, runId, counts } = this;
+    const { records } = engine;
+    const options = engine.target;
+    const { services, scope, authority } = options;
+    const { known, clientKeys } = classified;
+    const operator = authority.operator;
+    const event = this.event.bind(this);
+    const rowKey = (entity: 'CLIENT' | 'CONSENT', sourceId: string) => engine.rowKey(entity, sourceId);
+    const refused = () =>
+      new CliError(
+        'Another import into this organisation is writing the same rows: run one import at a time.',
+      );
+    // What the stores are given for a note and a consent row, the same on the whole-client and record-by-record paths.
+    const noteInput = (note: ClientRow['notes'][number]) => ({
+      kind: note.kind,
+      body: note.body,
+      authorId: note.authorId,
+      distribution: note.distribution,
+      sealedFor: note.sealedFor,
+      withheld: note.withheld,
+      authorOrganisation: note.authorOrganisation,
+      idempotencyKey: `import:${options.mapping.sourceSystem}:${note.sourceId}`,
+      recordedAt: note.recordedAt,
+    });
+    const consentInput = (consent: ClientRow['consents'][number]) => ({
+      scope: consent.scope,
+      method: consent.method,
+      givenBy: consent.givenBy,
+      managerInvolved: true,
+      recordedBy: operator.staffId,
+      sealed: consent.sealed,
+      recordedAt: consent.recordedAt,
+      partnerId: consent.partnerId,
+      classifications: consent.classifications,
+      purposes: consent.purposes,
+    });
+    // A closed case's records get their expiry as closeCase gives them (every item of the client, and its key).
+    const scheduleRetention = async (clientId: string, key: SubjectKey | undefined) => {
+      const closed = await services.serviceUsers.get(
+        scope,
+        clientId,
+        new ItemLoader(services.dynamo, services.keys),
+      );
+      if (!closed || !key)
+        throw new CliError('A closed case written by the import cannot be read back: stopped.');
+      await services.retention.schedule(scope, closed, key, options.retention);
+    };
+
     const clientKey = (client: ClientRow) => clientKeys.get(client) ?? '';
+    const audit = (events: AuditEvent[]) => this.audit(events);
     // The batch's consent rows, read with what is known of them.
     const consentKeys = new Map<ClientRow['consents'][number], string>();
     for (const client of batch) {
@@ -748,26 +840,47 @@ export async function runImport(options: Options): Promise<ImportSummary> {
         claimedAt: known.get(clientKey(client))?.claimedAt ?? (claimedAt || ''),
       })),
     ]);
-    options.progress?.advance(batch.length, batchRecords);
-  });
+    return batchRecords;
+  }
+}
 
-  const result = summary(runId);
-  await audit([
-    event({
-      action: 'ADMIN',
-      operation: 'importRun',
-      subjectId: undefined,
-      fields: ['ImportRun.finished'],
-      classifications: [],
-      rule: 'import.finished',
-      relationship: undefined,
-      items: [runId],
-    }),
-  ]);
-  await records.finishRun(scope, runId, {
-    imported: { ...counts },
+export async function runImport(options: Options): Promise<ImportSummary> {
+  const started = Date.now();
+  const engine = new ImportEngine(options);
+  const classified = await engine.classify(options.plan.clients);
+  const rejections = [...options.plan.rejections, ...classified.rejections];
+  const summary = (runId: string | undefined, counts: ImportCounts): ImportSummary => ({
+    runId,
+    dryRun: options.dryRun,
+    ...counts,
+    alreadyImported: classified.alreadyImported,
+    rejections,
+    seconds: (Date.now() - started) / 1000,
+  });
+  if (options.dryRun) {
+    // Nothing is written: the counts are what a real run would write now.
+    return summary(undefined, countsOf(classified.todo));
+  }
+  engine.checkClosing(classified.todo);
+  const run = await engine.begin();
+  await run.write(classified, options.progress);
+  const result = summary(run.runId, { ...run.counts });
+  await run.finish({
+    imported: run.counts,
     rejected: rejections.length,
-    alreadyImported,
+    alreadyImported: classified.alreadyImported,
   });
   return result;
+}
+
+/** What writing these clients would import: the dry run's counts. */
+export function countsOf(clients: readonly ClientRow[]): ImportCounts {
+  const counts = { clients: 0, allocations: 0, consents: 0, notes: 0 };
+  for (const client of clients) {
+    counts.clients++;
+    counts.allocations += client.allocations.length;
+    counts.consents += client.consents.length;
+    counts.notes += client.notes.length;
+  }
+  return counts;
 }
