@@ -35,7 +35,6 @@ const NOT_YET_PAGED = new Set([
   'Query.organisations',
   'Query.partnerAgencies',
   'Query.partnerAgencyDirectory',
-  'Query.pendingChanges',
   'Query.releasedToMe',
   'Query.searchServiceUsers',
   'Query.subjectAccessExportNotices',

@@ -7,6 +7,7 @@ export * from './in-parallel';
 export * from './item-loader';
 export * from './operators';
 export * from './organisation-directory';
+export * from './paging';
 export * from './platform-audit';
 export * from './records/access-monitoring';
 export * from './records/approvals';

@@ -20,6 +20,7 @@ import type { OrgId } from '@confide/domain';
 import { isExpired } from '@confide/domain';
 import { type Item, read } from './attributes';
 import { batchGet } from './batch-get';
+import { type Page, type PageRequest, QueryCursors } from './paging';
 import type { TenantScope } from './tenant-scope';
 
 /**
@@ -172,6 +173,34 @@ export class TenantTable {
       items: now ? items.filter((item) => !isExpired(read.n(item, 'expiresAt'), now)) : items,
       lastKey,
     };
+  }
+
+  /**
+   * One page of a query (issue 19): at most `page.limit` unexpired items after the cursor `page.after`, read with
+   * DynamoDB's own `Limit` and `ExclusiveStartKey`, never the whole partition. Items the query skips (a
+   * `FilterExpression`, expired items) still use up DynamoDB's `Limit`, so a short read is continued, for at most
+   * `rounds` requests; the page may then be short, with `next` continuing after what was examined. Cursors are
+   * opaque and bound to this query ({@link QueryCursors}).
+   */
+  async queryPage(
+    input: Omit<QueryCommandInput, 'TableName' | 'Limit' | 'ExclusiveStartKey'>,
+    page: PageRequest,
+    options: { readonly now?: Date; readonly rounds?: number } = {},
+  ): Promise<Page<Item>> {
+    const cursors = new QueryCursors(input);
+    let startKey = cursors.startKey(page.after);
+    const entries: { node: Item; cursor: string }[] = [];
+    let rounds = options.rounds ?? 5;
+    do {
+      const result = await this.query(
+        { ...input, Limit: page.limit - entries.length, ExclusiveStartKey: startKey },
+        { now: options.now, allPages: false },
+      );
+      for (const item of result.items) entries.push({ node: item, cursor: cursors.after(item) });
+      startKey = result.lastKey;
+      rounds -= 1;
+    } while (startKey && entries.length < page.limit && rounds > 0);
+    return { entries, next: startKey ? cursors.after(startKey) : undefined };
   }
 
   /** Every unexpired item of one partition (relative or full key) whose sort key starts with `prefix`. */

@@ -3,6 +3,7 @@ import type { PendingApproval } from '@confide/store';
 import { governedOperations, mayApprove } from '../access/operation-plugin';
 import { builder } from '../builder';
 import type { ConfideContext } from '../context';
+import { storeConnection } from './store-paging';
 
 /**
  * The two-person rule (ACCESS-MODEL.md): a change one person may not make alone — a role that opens client
@@ -39,25 +40,46 @@ async function pendingApproval(
   return { approval, operation };
 }
 
+/** Whether the caller may approve each change: never their own proposal, and only with the change's authority. */
+async function approvable(context: ConfideContext, pending: readonly PendingApproval[]): Promise<boolean[]> {
+  return Promise.all(
+    pending.map(async (approval) => {
+      const governed = governedOperations().get(approval.operation);
+      return (
+        governed !== undefined && (await mayApprove(context, governed, approval.args, approval.proposedBy))
+      );
+    }),
+  );
+}
+
 builder.queryFields((t) => ({
   pendingChanges: t.field({
     type: [PendingChangeRef],
     description:
       'Changes waiting for a second person that the caller may approve (never their own proposals), oldest first.',
+    deprecationReason:
+      'A list that grows (issue 19): use `pendingChangesConnection`, which pages with cursors.',
     operation: { policy: 'approval.review', audit: 'after' },
     resolve: async (operation, _args, context) => {
       const pending = await context.services.approvals.pending(operation.scope);
-      const approvable = await Promise.all(
-        pending.map(async (approval) => {
-          const governed = governedOperations().get(approval.operation);
-          return (
-            governed !== undefined &&
-            (await mayApprove(context, governed, approval.args, approval.proposedBy))
-          );
-        }),
-      );
-      return pending.filter((_, index) => approvable[index]);
+      const may = await approvable(context, pending);
+      return pending.filter((_, index) => may[index]);
     },
+  }),
+  pendingChangesConnection: t.connection({
+    type: PendingChangeRef,
+    description:
+      'Changes waiting for a second person that the caller may approve (never their own proposals), as a cursor connection paged in the store: in a stable order by change id, not by date (each carries `proposedAt`).',
+    operation: { policy: 'approval.review', audit: 'after' },
+    resolve: (operation, args, context) =>
+      storeConnection(
+        args,
+        (page) => context.services.approvals.pendingPage(operation.scope, page),
+        async (pending) => {
+          const may = await approvable(context, pending);
+          return pending.map((approval, index) => (may[index] ? approval : undefined));
+        },
+      ),
   }),
 }));
 

@@ -6,6 +6,7 @@ import { type ConfideContext, callerScope } from '../context';
 import { clientSubject } from '../use-cases/sharing-subjects';
 import { organisationRetention } from './breaches';
 import { LegalBasisEnum } from './disclosures';
+import { storeConnection } from './store-paging';
 
 /**
  * The review an exceptional disclosure raises (JRH “Exceptional Breaches”: the staff member "should inform
@@ -100,41 +101,65 @@ async function reviewById(context: ConfideContext, reviewId: string) {
   return review;
 }
 
-builder.queryFields((t) => ({
-  disclosureReviews: t.field({
-    type: [DisclosureReviewRef],
-    description:
-      'Exceptional disclosures to review, newest first: all for the Caldicott Guardian, their services’ for a service manager, none for anyone else.',
-    args: {
-      status: t.arg({
-        type: DisclosureReviewStatusEnum,
-        required: false,
-        description: 'Only pending or only completed reviews.',
-      }),
-    },
-    operation: { policy: 'disclosure-review.list', audit: 'after' },
-    resolve: async (operation, args, context) => {
-      const reviews = await context.services.disclosureReviews.list(
-        operation.scope,
-        args.status ?? undefined,
-      );
-      const visible = reviews.filter((review) => mayReview(operation, context, review));
-      // Each review is about a person (its notes are sealed under their key): recorded against each.
-      for (const review of visible) {
-        context.access.audit.record({
-          action: 'READ',
-          operation: 'disclosureReviews',
-          subjectId: review.clientId,
-          field: 'DisclosureReview',
-          classification: 'CONSENT',
-          outcome: 'ALLOWED',
-          rule: operation.decision.rule,
-        });
-      }
-      return visible;
-    },
-  }),
-}));
+/** Each review is about a person (its notes are sealed under their key): recorded against each one listed. */
+function recordListed(operation: Operation, context: ConfideContext, listed: readonly DisclosureReview[]) {
+  for (const review of listed) {
+    context.access.audit.record({
+      action: 'READ',
+      operation: operation.name,
+      subjectId: review.clientId,
+      field: 'DisclosureReview',
+      classification: 'CONSENT',
+      outcome: 'ALLOWED',
+      rule: operation.decision.rule,
+    });
+  }
+}
+
+builder.queryFields((t) => {
+  const status = t.arg({
+    type: DisclosureReviewStatusEnum,
+    required: false,
+    description: 'Only pending or only completed reviews.',
+  });
+  return {
+    disclosureReviews: t.field({
+      type: [DisclosureReviewRef],
+      description:
+        'Exceptional disclosures to review, newest first: all for the Caldicott Guardian, their services’ for a service manager, none for anyone else.',
+      deprecationReason:
+        'A list that grows (issue 19): use `disclosureReviewsConnection`, which pages with cursors.',
+      args: { status },
+      operation: { policy: 'disclosure-review.list', audit: 'after' },
+      resolve: async (operation, args, context) => {
+        const reviews = await context.services.disclosureReviews.list(
+          operation.scope,
+          args.status ?? undefined,
+        );
+        const visible = reviews.filter((review) => mayReview(operation, context, review));
+        recordListed(operation, context, visible);
+        return visible;
+      },
+    }),
+    disclosureReviewsConnection: t.connection({
+      type: DisclosureReviewRef,
+      description:
+        'Exceptional disclosures to review, newest first, as a cursor connection paged in the store: all for the Caldicott Guardian, their services’ for a service manager, none for anyone else. Each review on the page is recorded against its person.',
+      args: { status },
+      operation: { policy: 'disclosure-review.list', audit: 'after' },
+      resolve: (operation, args, context) =>
+        storeConnection(
+          args,
+          (page) => context.services.disclosureReviews.page(operation.scope, args.status ?? undefined, page),
+          (reviews) => {
+            const visible = reviews.filter((review) => mayReview(operation, context, review));
+            recordListed(operation, context, visible);
+            return reviews.map((review) => (visible.includes(review) ? review : undefined));
+          },
+        ),
+    }),
+  };
+});
 
 builder.mutationFields((t) => ({
   completeDisclosureReview: t.field({

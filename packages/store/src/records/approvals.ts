@@ -1,6 +1,7 @@
 import { type Clock, conflict, newId, type OrgId } from '@confide/domain';
 import { decryptField, encryptField, type SubjectKey } from '@confide/keys';
 import { attr, type Item, read, requireS } from '../attributes';
+import type { Page, PageRequest } from '../paging';
 import { itemKeyOf } from '../sealed-fields';
 import type { TenantScope } from '../tenant-scope';
 import { type TableAccess, TenantTable } from '../tenant-table';
@@ -154,6 +155,40 @@ export class Approvals {
     );
     const waiting = items.filter((item) => read.s(item, 'status') === 'PENDING');
     return (await this.#open(scope, waiting)).sort((a, b) => a.proposedAt.localeCompare(b.proposedAt));
+  }
+
+  /**
+   * One page of the changes still waiting (issue 19), read with DynamoDB's `Limit`: in the partition's order, by
+   * approval id (ids are random, so not by date; each carries `proposedAt`). Decided and lapsed changes are skipped
+   * by the query itself.
+   */
+  async pendingPage(scope: TenantScope, request: PageRequest): Promise<Page<PendingApproval>> {
+    const page = await this.#gateway(scope).queryPage(
+      {
+        KeyConditionExpression: 'pk = :pk',
+        FilterExpression: '#status = :pending',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':pk': attr.s(scope.key('APPROVAL')), ':pending': attr.s('PENDING') },
+      },
+      request,
+      { now: this.clock.now() },
+    );
+    const opened = new Map(
+      (
+        await this.#open(
+          scope,
+          page.entries.map((entry) => entry.node),
+        )
+      ).map((approval) => [approval.approvalId, approval]),
+    );
+    return {
+      // A change whose arguments no longer open (its person's key is gone) is left out, as `pending` leaves it.
+      entries: page.entries.flatMap((entry) => {
+        const approval = opened.get(requireS(entry.node, 'approvalId'));
+        return approval ? [{ node: approval, cursor: entry.cursor }] : [];
+      }),
+      next: page.next,
+    };
   }
 
   /**

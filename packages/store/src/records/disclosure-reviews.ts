@@ -1,6 +1,7 @@
 import { type Clock, conflict, newId, notFound } from '@confide/domain';
 import type { SubjectKey } from '@confide/keys';
 import { attr, type Item, read, requireS } from '../attributes';
+import { mapPage, type Page, type PageRequest } from '../paging';
 import { itemKeyOf, openField, sealFields } from '../sealed-fields';
 import { type TenantScope, tenantScope } from '../tenant-scope';
 import type { TableAccess } from '../tenant-table';
@@ -85,6 +86,15 @@ export class DisclosureReviews {
   async list(scope: TenantScope, status?: DisclosureReviewStatus): Promise<DisclosureReview[]> {
     const reviews = (await this.#queue.list(scope, scope.key('DISCLOSURE_REVIEWS'))).map(toReview);
     return status ? reviews.filter((review) => review.status === status) : reviews;
+  }
+
+  /** One page of the reviews, newest first (issue 19); `status` narrows to pending or completed ones. */
+  async page(
+    scope: TenantScope,
+    status: DisclosureReviewStatus | undefined,
+    request: PageRequest,
+  ): Promise<Page<DisclosureReview>> {
+    return mapPage(await this.#queue.page(scope, scope.key('DISCLOSURE_REVIEWS'), status, request), toReview);
   }
 
   async get(scope: TenantScope, reviewId: string): Promise<DisclosureReview | undefined> {

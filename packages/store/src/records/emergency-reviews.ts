@@ -1,6 +1,7 @@
 import { type Clock, conflict, type EmergencyReason, newId, notFound } from '@confide/domain';
 import type { SubjectKey } from '@confide/keys';
 import { attr, type Item, read, requireS } from '../attributes';
+import { mapPage, type Page, type PageRequest } from '../paging';
 import { itemKeyOf, openField, sealFields } from '../sealed-fields';
 import type { TenantScope } from '../tenant-scope';
 import type { TableAccess } from '../tenant-table';
@@ -85,6 +86,15 @@ export class EmergencyReviews {
   async list(scope: TenantScope, status?: 'PENDING' | 'COMPLETED'): Promise<EmergencyReview[]> {
     const reviews = (await this.#queue.list(scope, scope.key('EMERGENCY_REVIEWS'))).map(toReview);
     return status ? reviews.filter((review) => review.status === status) : reviews;
+  }
+
+  /** One page of the reviews, newest first (issue 19); `status` narrows to pending or completed ones. */
+  async page(
+    scope: TenantScope,
+    status: 'PENDING' | 'COMPLETED' | undefined,
+    request: PageRequest,
+  ): Promise<Page<EmergencyReview>> {
+    return mapPage(await this.#queue.page(scope, scope.key('EMERGENCY_REVIEWS'), status, request), toReview);
   }
 
   async get(scope: TenantScope, reviewId: string): Promise<EmergencyReview | undefined> {

@@ -1,4 +1,5 @@
 import { attr, type Item, read } from '../attributes';
+import type { Page, PageRequest } from '../paging';
 import type { TenantScope } from '../tenant-scope';
 import { type TableAccess, TenantTable } from '../tenant-table';
 
@@ -20,6 +21,29 @@ export class ReviewQueue {
       ScanIndexForward: false,
     });
     return items;
+  }
+
+  /** One page of the queue, newest first, read with DynamoDB's `Limit`; `status` narrows it in the query. */
+  async page(
+    scope: TenantScope,
+    queuePartition: string,
+    status: string | undefined,
+    request: PageRequest,
+  ): Promise<Page<Item>> {
+    return this.gateway(scope).queryPage(
+      {
+        KeyConditionExpression: 'pk = :pk',
+        ...(status
+          ? { FilterExpression: '#status = :status', ExpressionAttributeNames: { '#status': 'status' } }
+          : {}),
+        ExpressionAttributeValues: {
+          ':pk': attr.s(queuePartition),
+          ...(status ? { ':status': attr.s(status) } : {}),
+        },
+        ScanIndexForward: false,
+      },
+      request,
+    );
   }
 
   /**

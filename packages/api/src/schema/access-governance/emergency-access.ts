@@ -15,6 +15,7 @@ import type { ConfideContext } from '../../context';
 import { confideMetrics, publishMetric } from '../../metrics';
 import { organisationRetention } from '../breaches';
 import { localId } from '../ids';
+import { storeConnection } from '../store-paging';
 import { AccessActorRef, actorOfStaff } from './actors';
 import { namesCaller, oncePerRequest } from './shared';
 
@@ -241,29 +242,54 @@ builder.mutationFields((t) => ({
   }),
 }));
 
+/** Each review is about a person (its detail is sealed under their key): recorded against each one listed. */
+function recordListed(operation: Operation, context: ConfideContext, listed: readonly EmergencyReview[]) {
+  for (const review of listed) {
+    context.access.audit.record({
+      action: 'READ',
+      operation: operation.name,
+      subjectId: review.clientId,
+      field: 'EmergencyAccessReview',
+      outcome: 'ALLOWED',
+      rule: operation.decision.rule,
+    });
+  }
+}
+
+const reviewStatus = (status: string | null | undefined) =>
+  status === 'PENDING' || status === 'COMPLETED' ? status : undefined;
+
 builder.queryFields((t) => ({
   emergencyAccessReviews: t.field({
     type: [EmergencyReviewRef],
     description:
       'Emergency accesses to review: all for the Caldicott Guardian and the IG lead, their services’ for a service manager, none for anyone else. Each review listed is recorded against its person.',
+    deprecationReason:
+      'A list that grows (issue 19): use `emergencyAccessReviewsConnection`, which pages with cursors.',
     args: { status: t.arg.string({ required: false, description: 'PENDING or COMPLETED.' }) },
     operation: { policy: 'emergency.review.list', audit: 'after' },
     resolve: async (operation, args, context) => {
-      const status = args.status === 'PENDING' || args.status === 'COMPLETED' ? args.status : undefined;
-      const all = await context.services.emergencyReviews.list(operation.scope, status);
+      const all = await context.services.emergencyReviews.list(operation.scope, reviewStatus(args.status));
       const visible = all.filter((review) => reviews(operation, context, review));
-      // Each review is about a person (its detail is sealed under their key): recorded against each.
-      for (const review of visible) {
-        context.access.audit.record({
-          action: 'READ',
-          operation: 'emergencyAccessReviews',
-          subjectId: review.clientId,
-          field: 'EmergencyAccessReview',
-          outcome: 'ALLOWED',
-          rule: operation.decision.rule,
-        });
-      }
+      recordListed(operation, context, visible);
       return visible;
     },
+  }),
+  emergencyAccessReviewsConnection: t.connection({
+    type: EmergencyReviewRef,
+    description:
+      'Emergency accesses to review, newest first, as a cursor connection paged in the store: all for the Caldicott Guardian and the IG lead, their services’ for a service manager, none for anyone else. Each review on the page is recorded against its person.',
+    args: { status: t.arg.string({ required: false, description: 'PENDING or COMPLETED.' }) },
+    operation: { policy: 'emergency.review.list', audit: 'after' },
+    resolve: (operation, args, context) =>
+      storeConnection(
+        args,
+        (page) => context.services.emergencyReviews.page(operation.scope, reviewStatus(args.status), page),
+        (listed) => {
+          const visible = listed.filter((review) => reviews(operation, context, review));
+          recordListed(operation, context, visible);
+          return listed.map((review) => (visible.includes(review) ? review : undefined));
+        },
+      ),
   }),
 }));
