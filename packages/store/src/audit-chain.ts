@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { keyDerivedFrom } from '@confide/keys';
+import { entryIdOf } from './audit-list';
 import type { StoredAuditEvent } from './audit-log';
 
 /**
@@ -23,6 +24,7 @@ import type { StoredAuditEvent } from './audit-log';
 export const CHAIN_SHARDS = 32;
 const CANONICAL_VERSION = 'confide-audit/1';
 const CANONICAL_VERSION_WITH_EXPIRY = 'confide-audit/2';
+const CANONICAL_ENTRY_VERSION = 'confide-audit-entry/1';
 const GENESIS = '-';
 
 /** The chain key of an organisation, derived from its beacon key (never stored, never leaves the process). */
@@ -125,7 +127,52 @@ export function canonicalEvent(event: StoredAuditEvent, position: ChainPosition)
     // The items read, only when named (so every event written before they were keeps its encoding); an array
     // where the format puts a number or null, so no two different events share an encoding.
     ...(event.items && event.items.length > 0 ? [sorted(event.items)] : []),
+    // A list event's people, in entry order, and when their entries expire (decision 0042): an object where the
+    // format puts an array, a number or null.
+    ...(event.list ? [{ list: event.list.subjects, entriesExpireAt: event.list.entriesExpireAt }] : []),
   ]);
+}
+
+/**
+ * The bytes a list entry's MAC covers: its list event, its expiry and every field of the event it stands for. Its
+ * own format name, so no entry shares an encoding with a chained event.
+ */
+export function canonicalEntry(event: StoredAuditEvent, listEventId: string, expiresAt: number): string {
+  return JSON.stringify([
+    CANONICAL_ENTRY_VERSION,
+    event.orgId,
+    listEventId,
+    expiresAt,
+    event.eventId,
+    event.requestId,
+    event.at,
+    event.actor.kind,
+    event.actor.id,
+    sorted(event.actor.roles),
+    event.action,
+    event.operation,
+    event.subjectId ?? null,
+    sorted(event.fields),
+    sorted(event.classifications),
+    event.relationship ?? null,
+    purposeSlot(event),
+    event.emergency,
+    event.outcome,
+    event.rule ?? null,
+    sorted(event.items ?? []),
+  ]);
+}
+
+/** A list entry's MAC under the chain key: the entry stands for one person's event of a chained list event. */
+export function entryMac(
+  key: Uint8Array,
+  event: StoredAuditEvent,
+  listEventId: string,
+  expiresAt: number,
+): string {
+  return createHmac('sha256', key)
+    .update(canonicalEntry(event, listEventId, expiresAt))
+    .digest('base64url');
 }
 
 /**
@@ -209,10 +256,25 @@ export interface StoredChainEvent {
   readonly keysMatch: boolean;
 }
 
+/** A list read's entry as read back for verification (decision 0042): one person's event, not itself chained. */
+export interface StoredListEntry {
+  readonly event: StoredAuditEvent;
+  readonly listEventId: string;
+  readonly mac: string;
+  readonly expiresAt: number | undefined;
+  /** False when the item's keys are not the ones its content implies (moved to another person's partition). */
+  readonly keysMatch: boolean;
+}
+
 export interface AuditVerification {
   readonly ok: boolean;
-  /** Events checked. */
+  /** Events checked: chained events and the entries of list reads (not the list events that hold them). */
   readonly checked: number;
+  /**
+   * Entries with a genuine MAC whose list event is not (yet) in the chains: a list read whose request failed before
+   * its chained event was written (it was refused, closed), or one still being written. Not a problem.
+   */
+  readonly unconfirmedEntries?: number;
   /** The first problem found, in time order: an event id, or `chain <n> position <p>` when no id is known. */
   readonly firstBadEvent?: string;
   readonly reason?: string;
@@ -248,9 +310,11 @@ export function verifyChains(
   orgId: string,
   heads: readonly (ChainHead & { readonly headMac: string })[],
   stored: readonly StoredChainEvent[],
-  options: ExpiryOptions = {},
+  options: ExpiryOptions & { readonly entries?: readonly StoredListEntry[] } = {},
 ): AuditVerification {
-  const problems: Problem[] = [];
+  const entries = options.entries ?? [];
+  const listed = verifyListEntries(key, stored, entries, options.now);
+  const problems: Problem[] = [...listed.problems];
   const byShard = new Map<number, Map<number, StoredChainEvent[]>>();
   for (const entry of stored) {
     if (!entry.link) {
@@ -294,10 +358,77 @@ export function verifyChains(
   const first = problems[0];
   return {
     ok: problems.length === 0,
-    checked: stored.length,
+    // A list event is the container of its entries: the events checked are the chained events and the entries.
+    checked: stored.filter(({ event }) => !event.list).length + entries.length - listed.unconfirmed,
+    ...(listed.unconfirmed > 0 ? { unconfirmedEntries: listed.unconfirmed } : {}),
     ...(first ? { firstBadEvent: first.eventId, reason: first.reason } : {}),
     problems: problems.length,
   };
+}
+
+/**
+ * Checks list reads' entries against their list events (decision 0042): every person a chained list event names
+ * has its entry, unless the entries were due; each entry matches its MAC, its list, its person and its keys. An
+ * entry no list names is a problem when its MAC fails (forged); with a genuine MAC it is unconfirmed (a request that
+ * failed closed after writing it, or one still being written).
+ */
+function verifyListEntries(
+  key: Uint8Array,
+  stored: readonly StoredChainEvent[],
+  entries: readonly StoredListEntry[],
+  now: Date | undefined,
+): { problems: Problem[]; unconfirmed: number } {
+  const problems: Problem[] = [];
+  const byId = new Map(entries.map((entry) => [entry.event.eventId, entry]));
+  const claimed = new Set<StoredListEntry>();
+  const nowSeconds = now === undefined ? undefined : Math.floor(now.getTime() / 1000);
+  const genuine = (entry: StoredListEntry) =>
+    entry.keysMatch &&
+    entry.expiresAt !== undefined &&
+    sameMac(entryMac(key, entry.event, entry.listEventId, entry.expiresAt), entry.mac);
+  for (const { event: list } of stored) {
+    if (!list.list) continue;
+    const { subjects, entriesExpireAt } = list.list;
+    const due = nowSeconds !== undefined && entriesExpireAt <= nowSeconds;
+    for (const [n, subject] of subjects.entries()) {
+      const id = entryIdOf(list.eventId, n);
+      const entry = byId.get(id);
+      if (!entry) {
+        if (!due)
+          problems.push({
+            at: list.at,
+            eventId: id,
+            reason: `deleted: entry ${n} of ${list.eventId} is missing`,
+          });
+        continue;
+      }
+      claimed.add(entry);
+      const fits =
+        entry.listEventId === list.eventId &&
+        entry.event.subjectId === subject &&
+        entry.event.at === list.at &&
+        entry.expiresAt === entriesExpireAt;
+      if (!fits || !genuine(entry)) {
+        problems.push({
+          at: entry.event.at,
+          eventId: id,
+          reason: `altered: the entry does not match its MAC or its list ${list.eventId}`,
+        });
+      }
+    }
+  }
+  let unconfirmed = 0;
+  for (const entry of entries) {
+    if (claimed.has(entry)) continue;
+    if (genuine(entry)) unconfirmed += 1;
+    else
+      problems.push({
+        at: entry.event.at,
+        eventId: entry.event.eventId,
+        reason: 'inserted: the entry is in no list',
+      });
+  }
+  return { problems, unconfirmed };
 }
 
 /** A verified (or, after a bad event, resynchronised) predecessor. */

@@ -22,9 +22,11 @@ import {
   type ChainLink,
   chainKeyFrom,
   emptyHead,
+  entryMac,
   extendChain,
   headMac,
   type StoredChainEvent,
+  type StoredListEntry,
   verifyChains,
 } from './audit-chain';
 import {
@@ -34,6 +36,7 @@ import {
   withAnchorProblems,
   withinSnapshot,
 } from './audit-checkpoints';
+import { entryIdOf, groupForLists, type ListOfEntries, packSubjects, unpackSubjects } from './audit-list';
 import { inParallel } from './in-parallel';
 import { type TenantScope, tenantScope } from './tenant-scope';
 import { type TableAccess, TenantTable, type TenantTransactItem, type TransactResult } from './tenant-table';
@@ -88,6 +91,8 @@ export interface StoredAuditEvent extends AuditEvent {
   readonly sealedPurpose?: string | undefined;
   /** A purpose was stated, but the event has no person whose key could seal it, so its text was not kept. */
   readonly purposeNotKept?: boolean | undefined;
+  /** A list event (decision 0042): the people whose entries stand for its events. Never returned by a reader. */
+  readonly list?: ListOfEntries | undefined;
 }
 
 /** What a reader of the audit sees of a sealed purpose once the person's key is destroyed. */
@@ -268,21 +273,82 @@ export class AuditLog {
     }
     const scope = tenantScope(first.orgId);
     const gateway = this.#gateway(scope);
-    const stored = await this.#sealPurposes(
-      scope,
-      events.map((event, index) => ({ ...event, eventId: `${event.requestId}.${index}` })),
-      options.purposeKeys,
+    // Reads of many people are written as one chained list event and an entry per person (decision 0042); a change's
+    // events stay whole, in its transaction. Entries are named before purposes are sealed: a seal is bound to its id.
+    const parts = (
+      change.length === 0
+        ? groupForLists(events.map(withEventId))
+        : events.map(withEventId).map((single) => ({ single }))
+    ).map((part) =>
+      'single' in part
+        ? part
+        : {
+            listEventId: (part.group[0] as StoredAuditEvent).eventId,
+            group: part.group.map((event, n) => ({
+              ...event,
+              eventId: entryIdOf((part.group[0] as StoredAuditEvent).eventId, n),
+            })),
+          },
     );
+    const sealed = new Map(
+      (
+        await this.#sealPurposes(
+          scope,
+          parts.flatMap((part) => ('single' in part ? [part.single] : part.group)),
+          options.purposeKeys,
+        )
+      ).map((event) => [event.eventId, event]),
+    );
+    const sealedOf = (event: StoredAuditEvent) => sealed.get(event.eventId) as StoredAuditEvent;
     const years = options.retentionYears ?? DEFAULT_RETENTION_RULES.auditYears;
     const expiryOf = (event: StoredAuditEvent) => toEpochSeconds(addYears(new Date(event.at), years));
     const key = chainKeyFrom(await this.keys.beaconKey(scope.orgId), scope.orgId);
     const leases = this.leases(scope.orgId);
+    const stored: StoredAuditEvent[] = [];
+    const entryItems: Item[] = [];
+    for (const part of parts) {
+      if ('single' in part) {
+        stored.push(sealedOf(part.single));
+        continue;
+      }
+      const group = part.group.map(sealedOf);
+      const list = listEventOf(part.listEventId, group, expiryOf);
+      stored.push(list);
+      for (const entry of group) {
+        const expiresAt = list.list.entriesExpireAt;
+        entryItems.push(
+          entryItem(entry, part.listEventId, expiresAt, entryMac(key, entry, part.listEventId, expiresAt)),
+        );
+      }
+    }
     const chunks = chunksEndingWithRoom(stored, change.length);
     // A head being read for this organisation by `prepare` is the one to extend: waiting for it costs less than
     // reading another chain's head after it.
     await this.#preparing.get(scope.orgId);
-    let lease = await this.#lease(scope, key, leases);
+    // Entries go beside the chained events, in the same round trip: BatchWriteItem (no transaction), 25 per call. A
+    // request whose entries or chained events fail is withheld; verify tells a missing entry from one never confirmed.
+    const entriesWritten =
+      entryItems.length === 0
+        ? undefined
+        : gateway.batchPut(entryItems, { concurrency: Math.ceil(entryItems.length / 25) }).then(
+            () => undefined,
+            (error: unknown) => error,
+          );
+    // When the chained events are not written, the request fails closed and its entries are taken back, so no reader
+    // shows a read that was withheld (one left behind by a second fault is "unconfirmed" to verify, not a problem).
+    const withdrawEntries = async () => {
+      if (!entriesWritten || (await entriesWritten)) return;
+      await gateway
+        .batchDelete(entryItems.map((item) => ({ pk: requireS(item, 'pk'), sk: requireS(item, 'sk') })))
+        .catch(() => undefined);
+    };
+    let lease = await this.#lease(scope, key, leases).catch(async (error: unknown) => {
+      await withdrawEntries();
+      throw error;
+    });
     let held = true;
+    /** Whether some chained events were written: then their entries stay (a list's missing entry is a problem). */
+    let chained = false;
     try {
       let calls = 0;
       for (const [index, chunk] of chunks.entries()) {
@@ -297,6 +363,7 @@ export class AuditLog {
           ]);
           if (result.written) {
             lease = { shard: lease.shard, head: next.head };
+            chained = true;
             break;
           }
           if (refusedChange(result, withChange.length)) {
@@ -319,10 +386,14 @@ export class AuditLog {
         }
       }
       leases.release(lease.shard, lease.head);
+      held = false;
+      const entriesFailed = await entriesWritten;
+      if (entriesFailed) throw entriesFailed;
       return { calls, changed: change.length > 0, unwritten: 0 };
     } catch (error) {
       if (held && error instanceof PoisonedHeadError) leases.poison(lease.shard);
       else if (held) leases.release(lease.shard, undefined, true);
+      if (!chained) await withdrawEntries();
       throw error;
     }
   }
@@ -478,7 +549,29 @@ export class AuditLog {
       },
       range.limit ?? 200,
     );
-    return this.#openPurposes(scope, events);
+    const expanded = await this.#expandLists(scope, events);
+    return this.#openPurposes(scope, expanded.slice(0, range.limit ?? 200));
+  }
+
+  /**
+   * A list event stands for its entries (decision 0042): readers by actor and by day see each person's event, read
+   * from that person's partition, never the list itself. An entry gone with its retention is gone from the report.
+   */
+  async #expandLists(scope: TenantScope, events: StoredAuditEvent[]): Promise<StoredAuditEvent[]> {
+    if (!events.some((event) => event.list)) return events;
+    const keys = events.flatMap((event) =>
+      (event.list?.subjects ?? []).map((subject, n) => ({
+        pk: scope.key('AUDIT', 'SUBJECT', subject),
+        sk: `${event.at}#${entryIdOf(event.eventId, n)}`,
+      })),
+    );
+    const items = await this.#gateway(scope).batchGet(keys, { now: this.clock.now() });
+    const entries = new Map(items.map((item) => [requireS(item, 'eventId'), fromItem(item)]));
+    return events.flatMap((event) =>
+      event.list
+        ? event.list.subjects.flatMap((_, n) => entries.get(entryIdOf(event.eventId, n)) ?? [])
+        : [event],
+    );
   }
 
   /**
@@ -512,7 +605,9 @@ export class AuditLog {
           }),
         ),
       );
-      for (const item of pages.flat()) if (!this.#expired(item)) events.push(fromItem(item));
+      const round: StoredAuditEvent[] = [];
+      for (const item of pages.flat()) if (!this.#expired(item)) round.push(fromItem(item));
+      events.push(...(await this.#expandLists(scope, round)));
       if (events.length >= limit && start + DAYS_PER_ROUND < days.length) {
         return {
           events: await this.#openPurposes(scope, newestFirst(events).slice(0, limit)),
@@ -573,21 +668,39 @@ export class AuditLog {
       for (const item of items) partitions.add(requireS(item, 'pk'));
     });
     const stored: StoredChainEvent[] = [];
-    await inParallel([...partitions], 16, async (partition) => {
+    const entries: StoredListEntry[] = [];
+    const readPartition = async (partition: string) => {
       const items = await this.#queryAll(scope, {
         KeyConditionExpression: 'pk = :pk',
         ExpressionAttributeValues: { ':pk': attr.s(partition) },
         ConsistentRead: true,
       });
-      for (const item of items) stored.push(toStoredChainEvent(item));
-    });
+      for (const item of items) {
+        if (item.listEventId) entries.push(toStoredListEntry(item));
+        else stored.push(toStoredChainEvent(item));
+      }
+    };
+    await inParallel([...partitions], 16, readPartition);
+    // A list event names the people whose partitions hold its entries (the day index does not point to entries).
+    const entryPartitions = new Set(
+      stored.flatMap(({ event }) =>
+        (event.list?.subjects ?? [])
+          .map((subject) => scope.key('AUDIT', 'SUBJECT', subject))
+          .filter((partition) => !partitions.has(partition)),
+      ),
+    );
+    await inParallel([...entryPartitions], 16, readPartition);
     // Events written while verify ran stand beyond the heads read first: left to the next run (decision 0029).
     const judged = withinSnapshot(stored, heads, await this.#readAllHeads(scope));
     const expiredBefore =
       options.retentionYears === undefined
         ? undefined
         : new Date(Date.parse(now) - options.retentionYears * 365.25 * DAY_MS).toISOString();
-    const result = verifyChains(key, scope.orgId, heads, judged, { now: new Date(now), expiredBefore });
+    const result = verifyChains(key, scope.orgId, heads, judged, {
+      now: new Date(now),
+      expiredBefore,
+      entries,
+    });
     options.onHeads?.(heads);
     if (!options.checkpoint) return result;
     const { signed, signer } = options.checkpoint;
@@ -706,13 +819,19 @@ function actorPartition(scope: TenantScope, actorId: string): string {
 }
 
 /** The table and index keys an event's content implies. */
-function keysOf(event: StoredAuditEvent): Record<string, string> {
+type AuditKeys = Record<'pk' | 'sk' | 'gsi1pk' | 'gsi1sk' | 'gsi2pk' | 'gsi2sk', string>;
+function keysOf(event: StoredAuditEvent): AuditKeys {
   const scope = tenantScope(event.orgId);
   const sk = `${event.at}#${event.eventId}`;
   // Day partitions are sharded so that a busy organisation's audit never lands on one hot partition.
   const shard = createHash('sha256').update(event.eventId).digest()[0] ?? 0;
   return {
-    pk: event.subjectId ? scope.key('AUDIT', 'SUBJECT', event.subjectId) : scope.key('AUDIT', 'ORG'),
+    pk: event.list
+      ? // List events of a day, sharded as the day index is: an organisation's list reads never share one partition.
+        scope.key('AUDIT', 'LIST', event.at.slice(0, 10), String(shard % DAY_SHARDS))
+      : event.subjectId
+        ? scope.key('AUDIT', 'SUBJECT', event.subjectId)
+        : scope.key('AUDIT', 'ORG'),
     sk,
     gsi1pk: actorPartition(scope, event.actor.id),
     gsi1sk: sk,
@@ -728,6 +847,27 @@ function toItem(event: StoredAuditEvent, link: ChainLink | undefined): Item {
   );
   return {
     ...keys,
+    ...contentAttributes(event),
+    ...(event.list
+      ? {
+          listSubjects: attr.b(packSubjects(event.list.subjects)),
+          entriesExpireAt: attr.n(event.list.entriesExpireAt),
+        }
+      : {}),
+    chainShard: attr.n(link.shard),
+    chainSeq: attr.n(link.seq),
+    chainPrev: attr.s(link.prevEventId),
+    chainMac: attr.s(link.mac),
+    // Format 2: the TTL attribute and what lets the event vouch for its predecessor's expiry (audit-chain.ts).
+    ...(link.expiresAt === undefined ? {} : { expiresAt: attr.n(link.expiresAt) }),
+    ...(link.prevExpiresAt === undefined ? {} : { chainPrevExpiresAt: attr.n(link.prevExpiresAt) }),
+    ...(link.prevMac === undefined ? {} : { chainPrevMac: attr.s(link.prevMac) }),
+  };
+}
+
+/** An event's own attributes, apart from its keys and its place in a chain or list. */
+function contentAttributes(event: StoredAuditEvent): Item {
+  return {
     eventId: attr.s(event.eventId),
     orgId: attr.s(event.orgId),
     requestId: attr.s(event.requestId),
@@ -751,14 +891,6 @@ function toItem(event: StoredAuditEvent, link: ChainLink | undefined): Item {
     outcome: attr.s(event.outcome),
     ...(event.rule ? { rule: attr.s(event.rule) } : {}),
     ...(event.items && event.items.length > 0 ? { items: attr.ss(event.items) } : {}),
-    chainShard: attr.n(link.shard),
-    chainSeq: attr.n(link.seq),
-    chainPrev: attr.s(link.prevEventId),
-    chainMac: attr.s(link.mac),
-    // Format 2: the TTL attribute and what lets the event vouch for its predecessor's expiry (audit-chain.ts).
-    ...(link.expiresAt === undefined ? {} : { expiresAt: attr.n(link.expiresAt) }),
-    ...(link.prevExpiresAt === undefined ? {} : { chainPrevExpiresAt: attr.n(link.prevExpiresAt) }),
-    ...(link.prevMac === undefined ? {} : { chainPrevMac: attr.s(link.prevMac) }),
   };
 }
 
@@ -788,6 +920,65 @@ function fromItem(item: Item): StoredAuditEvent {
     outcome: requireS(item, 'outcome'),
     rule: read.s(item, 'rule'),
     ...(item.items ? { items: read.ss(item, 'items') } : {}),
+    ...(item.listSubjects?.B
+      ? {
+          list: {
+            subjects: unpackSubjects(item.listSubjects.B),
+            entriesExpireAt: read.n(item, 'entriesExpireAt') ?? 0,
+          },
+        }
+      : {}),
+  };
+}
+
+function withEventId(event: AuditEvent, index: number): StoredAuditEvent {
+  return { ...event, eventId: `${event.requestId}.${index}` };
+}
+
+/** The chained event of a list read: who read, what kind of read, and whose entries stand for it (decision 0042). */
+function listEventOf(
+  listEventId: string,
+  group: readonly StoredAuditEvent[],
+  expiryOf: (event: StoredAuditEvent) => number,
+): StoredAuditEvent & { list: ListOfEntries } {
+  const first = group[0] as StoredAuditEvent;
+  return {
+    orgId: first.orgId,
+    eventId: listEventId,
+    requestId: first.requestId,
+    ...(first.correlationId ? { correlationId: first.correlationId } : {}),
+    at: first.at,
+    actor: first.actor,
+    action: first.action,
+    operation: first.operation,
+    subjectId: undefined,
+    fields: [],
+    classifications: [],
+    relationship: undefined,
+    purpose: undefined,
+    emergency: group.some((event) => event.emergency),
+    outcome: LIST_OUTCOME,
+    rule: undefined,
+    list: { subjects: group.map((event) => event.subjectId as string), entriesExpireAt: expiryOf(first) },
+  };
+}
+
+/** The outcome a list event records: its entries say how each person's read went. */
+const LIST_OUTCOME = 'LISTED';
+
+/**
+ * One person's entry of a list read, in that person's audit partition (so "who looked at this person" reads it as
+ * any event) but in no index: its list event is indexed by actor and day for it. Carries its own MAC and expiry.
+ */
+function entryItem(event: StoredAuditEvent, listEventId: string, expiresAt: number, mac: string): Item {
+  const { pk, sk } = keysOf(event);
+  return {
+    pk: attr.s(pk),
+    sk: attr.s(sk),
+    ...contentAttributes(event),
+    listEventId: attr.s(listEventId),
+    entryMac: attr.s(mac),
+    expiresAt: attr.n(expiresAt),
   };
 }
 
@@ -822,6 +1013,25 @@ function toStoredChainEvent(item: Item): StoredChainEvent {
       : undefined;
   const keysMatch = Object.entries(keysOf(event)).every(([name, value]) => read.s(item, name) === value);
   return { event, link, keysMatch };
+}
+
+/** A list entry as verify sees it; a malformed one cannot match its MAC. */
+function toStoredListEntry(item: Item): StoredListEntry {
+  let event: StoredAuditEvent;
+  try {
+    event = fromItem(item);
+  } catch {
+    const id = read.s(item, 'eventId') ?? `${read.s(item, 'pk')}|${read.s(item, 'sk')}`;
+    event = { ...MALFORMED, eventId: id, at: read.s(item, 'at') ?? read.s(item, 'sk') ?? '' };
+  }
+  const { pk, sk } = event.subjectId ? keysOf(event) : { pk: undefined, sk: undefined };
+  return {
+    event,
+    listEventId: read.s(item, 'listEventId') ?? '',
+    mac: read.s(item, 'entryMac') ?? '',
+    expiresAt: read.n(item, 'expiresAt'),
+    keysMatch: pk !== undefined && read.s(item, 'pk') === pk && read.s(item, 'sk') === sk,
+  };
 }
 
 const MALFORMED: StoredAuditEvent = {

@@ -1,0 +1,229 @@
+import {
+  type AttributeValue,
+  BatchWriteItemCommand,
+  DeleteItemCommand,
+  DynamoDBClient,
+  QueryCommand,
+  type TransactWriteItem,
+  UpdateItemCommand,
+  type WriteRequest,
+} from '@aws-sdk/client-dynamodb';
+import { verifyAuditLog } from '@confide/api';
+import { tenantScope } from '@confide/store';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { capacityUnits } from '../../bench/capacity-units';
+import { expectNoErrors, type Person } from '../support/care-fixtures';
+import { addStaff } from '../support/fixtures';
+import { errorsOf, type ServiceWorld, seedClients, serviceWorld } from '../support/records-fixtures';
+import { type TestApi, testApi } from '../support/test-api';
+
+/**
+ * Issue 18, decision 0042: a caseload of 50 is audited as one chained list event and an entry per person, within 60
+ * write units and one write round trip, and "who looked at this person", the staff member's report and verify all
+ * still see each person's read. A fault in either half withholds the response.
+ */
+
+const CASELOAD = '{ caseload(first: 50) { edges { node { name phone } } } }';
+const ACCESS_LOG = `query ($id: ID!) { accessLog(serviceUserId: $id, first: 20) { edges { node {
+  actorId action operation fields relationship outcome
+} } } }`;
+const STAFF_REPORT = `query ($s: ID!) { staffAccessReport(staffId: $s, first: 100) { edges { node {
+  action operation fields
+} } } }`;
+
+type WriteCall = { commandName: string; input: unknown };
+
+/** A client of the local DynamoDB that remembers every write call, or fails the ones `fail` picks. */
+function recordingClient(api: TestApi, fail?: (call: WriteCall) => boolean) {
+  const { config } = api.services;
+  const client = new DynamoDBClient({
+    region: config.region,
+    ...(config.endpoints.dynamodb ? { endpoint: config.endpoints.dynamodb } : {}),
+    maxAttempts: 1,
+  });
+  const writes: WriteCall[] = [];
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const call = { commandName: context.commandName ?? '', input: args.input };
+      if (/Write|Put|Update|Delete/.test(call.commandName)) {
+        writes.push(call);
+        if (fail?.(call)) throw new Error('Injected failure at ORG#secret');
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'recordWrites' },
+  );
+  return { client, writes };
+}
+
+const carriesAudit = (call: WriteCall) => {
+  const input = call.input as {
+    TransactItems?: TransactWriteItem[];
+    RequestItems?: Record<string, WriteRequest[]>;
+  };
+  const keys = [
+    ...(input.TransactItems ?? []).map((item) => item.Put?.Item?.pk?.S),
+    ...Object.values(input.RequestItems ?? {})
+      .flat()
+      .map((request) => request.PutRequest?.Item?.pk?.S),
+  ];
+  return keys.some((pk) => pk?.includes('#AUDIT#'));
+};
+
+describe('a caseload of 50, audited as a list', () => {
+  const api = testApi();
+  let world: ServiceWorld & { worker: Person; ig: Person; clients: { clientId: string; globalId: string }[] };
+
+  beforeAll(async () => {
+    const base = await serviceWorld(api);
+    const worker = await addStaff(api, base.org, ['SUPPORT_WORKER']);
+    const ig = await addStaff(api, base.org, ['IG_LEAD']);
+    const clients = await seedClients(api, base.org.orgId, base.serviceId, 50, {
+      allocateTo: worker.staffId,
+    });
+    world = { ...base, worker, ig, clients };
+  });
+
+  const verify = () => verifyAuditLog(api.services, tenantScope(world.org.orgId));
+
+  it('costs at most 60 write units in one write round trip, and each person’s read is still found', async () => {
+    // Prepare
+    const { client, writes } = recordingClient(api);
+    const recorded = testApi({ dynamo: client });
+    expectNoErrors(await recorded.graphql('{ __typename }', { token: world.worker.token }));
+    writes.length = 0;
+    const before = (await verify()).checked;
+
+    // Act
+    const result = await recorded.graphql<{ caseload: { edges: unknown[] } }>(CASELOAD, {
+      token: world.worker.token,
+    });
+
+    // Assess: the audit's write units by AWS's rules, every write call carrying audit items
+    expectNoErrors(result);
+    expect(result.data?.caseload.edges).toHaveLength(50);
+    expect(writes.every(carriesAudit), JSON.stringify(writes.map((w) => w.commandName))).toBe(true);
+    const units = writes.reduce(
+      (sum, call) => sum + capacityUnits(call.commandName, call.input, {}).writeUnits,
+      0,
+    );
+    expect(units).toBeGreaterThanOrEqual(50);
+    expect(units).toBeLessThanOrEqual(60);
+    // …verify counts 50 more events, all sound
+    expect(await verify()).toEqual({ ok: true, checked: before + 50, problems: 0 });
+
+    // …"who looked at this person" for the first and the last client
+    for (const person of [world.clients[0], world.clients[49]]) {
+      const log = await api.graphql<{ accessLog: { edges: { node: Record<string, unknown> }[] } }>(
+        ACCESS_LOG,
+        {
+          token: world.ig.token,
+          variables: { id: person?.globalId },
+        },
+      );
+      expectNoErrors(log);
+      expect(log.data?.accessLog.edges.map((edge) => edge.node)).toContainEqual({
+        actorId: world.worker.staffId,
+        action: 'READ',
+        operation: 'caseload',
+        fields: ['ServiceUser.name', 'ServiceUser.phone'],
+        relationship: 'ALLOCATED',
+        outcome: 'ALLOWED',
+      });
+    }
+    // …the staff member's report lists each person's read, not the list
+    const report = await api.graphql<{ staffAccessReport: { edges: { node: { operation: string } }[] } }>(
+      STAFF_REPORT,
+      { token: world.ig.token, variables: { s: world.worker.globalId } },
+    );
+    expectNoErrors(report);
+    const caseloadReads = report.data?.staffAccessReport.edges.filter((e) => e.node.operation === 'caseload');
+    expect(caseloadReads).toHaveLength(50);
+  });
+
+  it('names an entry deleted or altered in a person’s partition', async () => {
+    // Prepare: a fresh caseload read, then two of its entries tampered with in the table
+    expectNoErrors(await api.graphql(CASELOAD, { token: world.worker.token }));
+    const dynamo = api.services.dynamo;
+    const table = api.services.config.tables.data;
+    const entriesOf = async (clientId: string) =>
+      (
+        await dynamo.send(
+          new QueryCommand({
+            TableName: table,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: {
+              ':pk': { S: tenantScope(world.org.orgId).key('AUDIT', 'SUBJECT', clientId) },
+            },
+          }),
+        )
+      ).Items?.filter((item) => item.listEventId) ?? [];
+    const newest = (items: Record<string, AttributeValue>[]) =>
+      items.sort((a, b) => (b.sk?.S ?? '').localeCompare(a.sk?.S ?? ''))[0] as Record<string, AttributeValue>;
+    const deleted = newest(await entriesOf(world.clients[10]?.clientId ?? ''));
+    const altered = newest(await entriesOf(world.clients[20]?.clientId ?? ''));
+
+    // Act
+    await dynamo.send(new DeleteItemCommand({ TableName: table, Key: { pk: deleted.pk!, sk: deleted.sk! } }));
+    await dynamo.send(
+      new UpdateItemCommand({
+        TableName: table,
+        Key: { pk: altered.pk!, sk: altered.sk! },
+        UpdateExpression: 'SET relationship = :r',
+        ExpressionAttributeValues: { ':r': { S: 'INVESTIGATION' } },
+      }),
+    );
+    const result = await verify();
+
+    // Assess
+    expect(result).toMatchObject({ ok: false, problems: 2 });
+    const named = [deleted.eventId?.S, altered.eventId?.S];
+    expect(named).toContain(result.firstBadEvent);
+    // Put back as it was, so the other tests of this organisation verify clean
+    await dynamo.send(
+      new BatchWriteItemCommand({
+        RequestItems: { [table]: [{ PutRequest: { Item: deleted } }, { PutRequest: { Item: altered } }] },
+      }),
+    );
+    expect(await verify()).toMatchObject({ ok: true, problems: 0 });
+  });
+
+  it('withholds the response and leaves no read anyone sees when the list event cannot be written', async () => {
+    // Prepare
+    const { client, writes } = recordingClient(
+      api,
+      (call) => call.commandName === 'TransactWriteItemsCommand' && carriesAudit(call),
+    );
+    const broken = testApi({ dynamo: client });
+    const before = await verify();
+
+    // Act
+    const result = await broken.graphql(CASELOAD, { token: world.worker.token });
+
+    // Assess: withheld; the entries sent beside it were taken back; the log verifies as before
+    expect(result.data).toBeNull();
+    expect(errorsOf(result)).toEqual([{ code: 'INTERNAL', path: undefined }]);
+    expect(result.text).not.toContain('Seeded Client');
+    expect(writes.some((call) => call.commandName === 'BatchWriteItemCommand')).toBe(true);
+    expect(await verify()).toEqual(before);
+  });
+
+  it('withholds the response, and verify reports the missing entries, when the entries cannot be written', async () => {
+    // Prepare
+    const { client } = recordingClient(
+      api,
+      (call) => call.commandName === 'BatchWriteItemCommand' && carriesAudit(call),
+    );
+    const broken = testApi({ dynamo: client });
+
+    // Act
+    const result = await broken.graphql(CASELOAD, { token: world.worker.token });
+
+    // Assess: withheld; the chained list names 50 people whose entries are missing: verify says so
+    expect(result.data).toBeNull();
+    expect(errorsOf(result)).toEqual([{ code: 'INTERNAL', path: undefined }]);
+    const verified = await verify();
+    expect(verified).toMatchObject({ ok: false, problems: 50 });
+    expect(verified.reason).toMatch(/^deleted: entry \d+ of /);
+  });
+});
