@@ -68,6 +68,8 @@ export function errorWords(errors: readonly ApiError[]): string | undefined {
       return 'Someone else changed this first. Reload to see it as it is now.';
     case 'POLICY_NOT_ACKNOWLEDGED':
       return 'Sign the current confidentiality policy first.';
+    case 'REPORT_TOO_LARGE':
+      return 'There is too much to show at once. Choose a shorter period.';
     case 'BAD_USER_INPUT':
       return `Please check what you entered: ${first.message}`;
     default:

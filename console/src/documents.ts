@@ -8,7 +8,7 @@ export const ViewerQuery = graphql(`
       kind
       roles
       organisation { name }
-      staffMember { displayName handle }
+      staffMember { id displayName handle }
     }
   }
 `);
@@ -251,8 +251,8 @@ export const DisclosureRegisterQuery = graphql(`
 `);
 
 export const StaffAccessQuery = graphql(`
-  query ConsoleStaffAccess($staffId: ID!, $after: String) {
-    staffAccessReport(staffId: $staffId, first: 50, after: $after) {
+  query ConsoleStaffAccess($staffId: ID!, $after: String, $from: DateTime, $to: DateTime) {
+    staffAccessReport(staffId: $staffId, first: 50, after: $after, from: $from, to: $to) {
       pageInfo { hasNextPage endCursor }
       edges {
         node {
@@ -268,6 +268,82 @@ export const StaffAccessQuery = graphql(`
           actor { displayName handle roles who }
         }
       }
+    }
+  }
+`);
+
+export const AccessHeatMapQuery = graphql(`
+  query ConsoleAccessHeatMap($from: DateTime, $to: DateTime) {
+    accessHeatMap(from: $from, to: $to) {
+      from
+      to
+      timeZone
+      days
+      staffCount
+      truncated
+      cells {
+        staffId
+        day
+        reads
+        offCaseload
+        outOfHours
+        denied
+        actor { displayName handle roles }
+      }
+    }
+  }
+`);
+
+export const SubjectAccessRegisterQuery = graphql(`
+  query ConsoleSubjectAccessRegister($after: String) {
+    subjectAccessRequestsConnection(first: 50, after: $after) {
+      pageInfo { hasNextPage endCursor }
+      edges {
+        node {
+          id
+          serviceUserId
+          receivedOn
+          deadline
+          status
+          overdue
+          openedByPerson
+          identityCheck
+          exportApproved
+          exportApprovedBy
+          exportApprovedAt
+        }
+      }
+    }
+  }
+`);
+
+export const ApproveSubjectAccessExportMutation = graphql(`
+  mutation ConsoleApproveSubjectAccessExport($requestId: ID!) {
+    approveSubjectAccessExport(requestId: $requestId) {
+      id
+      exportApproved
+      exportApprovedBy
+      exportApprovedAt
+    }
+  }
+`);
+
+export const SubjectAccessExportQuery = graphql(`
+  query ConsoleSubjectAccessExport($serviceUserId: ID!) {
+    subjectAccessExport(serviceUserId: $serviceUserId) {
+      requestId
+      deadline
+      generatedAt
+      document
+    }
+  }
+`);
+
+export const CompleteSubjectAccessRequestMutation = graphql(`
+  mutation ConsoleCompleteSubjectAccessRequest($requestId: String!) {
+    completeSubjectAccessRequest(requestId: $requestId) {
+      id
+      status
     }
   }
 `);

@@ -4,12 +4,14 @@ import { ViewerQuery } from './documents';
 import { h, link, notice, render } from './dom';
 import { completeHostedSignIn, hostedSignInConfig } from './hosted-sign-in';
 import { type Capabilities, capabilitiesOf, hasGovernanceWork, rolesWords } from './logic';
+import { accessAtAGlanceScreen } from './screens/access-at-a-glance';
 import { personAccessScreen, staffAccessScreen } from './screens/access-log';
 import { breakGlassScreen } from './screens/break-glass';
 import { disclosureRequestScreen, disclosureReviewScreen } from './screens/disclosure';
 import { breachRegisterScreen, breachScreen, disclosureRegisterScreen } from './screens/registers';
 import { screenHeading } from './screens/shared';
 import { signInScreen } from './screens/sign-in';
+import { subjectAccessScreen } from './screens/subject-access';
 import { todayScreen } from './screens/today';
 import { currentSession, signOut } from './session';
 
@@ -21,11 +23,13 @@ interface Viewer {
   readonly organisation: string;
   readonly name: string;
   readonly roles: readonly string[];
+  /** The viewer's own staff member (global id): an export they approved is not theirs to compile. */
+  readonly staffId: string | undefined;
 }
 
 /** The screens, by hash route; each is reached only through the navigation its capabilities show. */
 async function route(viewer: Viewer, target: HTMLElement): Promise<void> {
-  const [screen, first = '', second = ''] = (location.hash.replace(/^#\/?/, '') || 'today')
+  const [screen, first = '', second = '', third = ''] = (location.hash.replace(/^#\/?/, '') || 'today')
     .split('/')
     .map(decodeURIComponent);
   const can = viewer.capabilities;
@@ -36,7 +40,11 @@ async function route(viewer: Viewer, target: HTMLElement): Promise<void> {
   else if (screen === 'disclosure-review' && can.reviewDisclosures)
     await disclosureReviewScreen(target, first);
   else if (screen === 'person' && can.accessLog) await personAccessScreen(target, first);
-  else if (screen === 'staff' && can.accessLog) await staffAccessScreen(target, first);
+  else if (screen === 'staff' && can.accessLog)
+    await staffAccessScreen(target, first, second || undefined, third || undefined);
+  else if (screen === 'access' && can.accessHeatMap) await accessAtAGlanceScreen(target, first || undefined);
+  else if (screen === 'registers' && first === 'subject-access' && can.subjectAccess)
+    await subjectAccessScreen(target, can, viewer.staffId);
   else if (screen === 'registers' && first === 'disclosures' && can.disclosureRegister)
     await disclosureRegisterScreen(target);
   else if (screen === 'registers' && first === 'breaches' && second && can.breaches)
@@ -53,6 +61,8 @@ function navigation(viewer: Viewer): HTMLElement {
     ['/today', 'Today', true],
     ['/registers/disclosures', 'Disclosure register', can.disclosureRegister],
     ['/registers/breaches', 'Breach register', can.breaches],
+    ['/registers/subject-access', 'Subject access', can.subjectAccess],
+    ['/access', 'Access at a glance', can.accessHeatMap],
   ];
   return h(
     'nav',
@@ -120,6 +130,7 @@ async function start(): Promise<void> {
     organisation: data.me.organisation?.name ?? '',
     name: data.me.staffMember?.displayName ?? data.me.staffMember?.handle ?? '',
     roles: data.me.roles,
+    staffId: data.me.staffMember?.id,
   };
   showHeader(viewer);
   if (!hasGovernanceWork(viewer.capabilities)) {

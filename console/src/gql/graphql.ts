@@ -94,10 +94,17 @@ export type Role =
   | 'TEAM_LEADER'
   | 'VOLUNTEER';
 
+/** How staff checked the identity of a person asking for their data: photo identification seen, known to the staff member in person, a signed letter checked against the record, or a representative’s written authority checked. */
+export type SubjectAccessIdentityCheck =
+  | 'KNOWN_TO_STAFF'
+  | 'PHOTO_ID'
+  | 'REPRESENTATIVE_AUTHORITY'
+  | 'SIGNED_LETTER';
+
 export type ConsoleViewerQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ConsoleViewerQuery = { me: { kind: PrincipalKind, roles: Array<Role>, organisation: { name: string } | null, staffMember: { displayName: string | null, handle: string } | null } };
+export type ConsoleViewerQuery = { me: { kind: PrincipalKind, roles: Array<Role>, organisation: { name: string } | null, staffMember: { id: string, displayName: string | null, handle: string } | null } };
 
 export type ConsolePendingBreakGlassReviewsQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -208,10 +215,48 @@ export type ConsoleDisclosureRegisterQuery = { disclosureReport: { edges: Array<
 export type ConsoleStaffAccessQueryVariables = Exact<{
   staffId: string | number;
   after?: string | null | undefined;
+  from?: string | null | undefined;
+  to?: string | null | undefined;
 }>;
 
 
 export type ConsoleStaffAccessQuery = { staffAccessReport: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, at: string, action: string, outcome: string, operation: string, classifications: Array<Classification>, purpose: string | null, relationship: Relationship | null, emergency: boolean, actor: { displayName: string | null, handle: string | null, roles: Array<string>, who: string | null } } }> } };
+
+export type ConsoleAccessHeatMapQueryVariables = Exact<{
+  from?: string | null | undefined;
+  to?: string | null | undefined;
+}>;
+
+
+export type ConsoleAccessHeatMapQuery = { accessHeatMap: { from: string, to: string, timeZone: string, days: Array<string>, staffCount: number, truncated: boolean, cells: Array<{ staffId: string, day: string, reads: number, offCaseload: number, outOfHours: number, denied: number, actor: { displayName: string | null, handle: string | null, roles: Array<string> } }> } };
+
+export type ConsoleSubjectAccessRegisterQueryVariables = Exact<{
+  after?: string | null | undefined;
+}>;
+
+
+export type ConsoleSubjectAccessRegisterQuery = { subjectAccessRequestsConnection: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, serviceUserId: string, receivedOn: string, deadline: string, status: string, overdue: boolean, openedByPerson: boolean, identityCheck: SubjectAccessIdentityCheck | null, exportApproved: boolean, exportApprovedBy: string | null, exportApprovedAt: string | null } }> } };
+
+export type ConsoleApproveSubjectAccessExportMutationVariables = Exact<{
+  requestId: string | number;
+}>;
+
+
+export type ConsoleApproveSubjectAccessExportMutation = { approveSubjectAccessExport: { id: string, exportApproved: boolean, exportApprovedBy: string | null, exportApprovedAt: string | null } };
+
+export type ConsoleSubjectAccessExportQueryVariables = Exact<{
+  serviceUserId: string | number;
+}>;
+
+
+export type ConsoleSubjectAccessExportQuery = { subjectAccessExport: { requestId: string | null, deadline: string | null, generatedAt: string, document: string } };
+
+export type ConsoleCompleteSubjectAccessRequestMutationVariables = Exact<{
+  requestId: string;
+}>;
+
+
+export type ConsoleCompleteSubjectAccessRequestMutation = { completeSubjectAccessRequest: { id: string, status: string } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -241,6 +286,7 @@ export const ConsoleViewerDocument = new TypedDocumentString(`
       name
     }
     staffMember {
+      id
       displayName
       handle
     }
@@ -490,8 +536,14 @@ export const ConsoleDisclosureRegisterDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<ConsoleDisclosureRegisterQuery, ConsoleDisclosureRegisterQueryVariables>;
 export const ConsoleStaffAccessDocument = new TypedDocumentString(`
-    query ConsoleStaffAccess($staffId: ID!, $after: String) {
-  staffAccessReport(staffId: $staffId, first: 50, after: $after) {
+    query ConsoleStaffAccess($staffId: ID!, $after: String, $from: DateTime, $to: DateTime) {
+  staffAccessReport(
+    staffId: $staffId
+    first: 50
+    after: $after
+    from: $from
+    to: $to
+  ) {
     pageInfo {
       hasNextPage
       endCursor
@@ -518,3 +570,81 @@ export const ConsoleStaffAccessDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ConsoleStaffAccessQuery, ConsoleStaffAccessQueryVariables>;
+export const ConsoleAccessHeatMapDocument = new TypedDocumentString(`
+    query ConsoleAccessHeatMap($from: DateTime, $to: DateTime) {
+  accessHeatMap(from: $from, to: $to) {
+    from
+    to
+    timeZone
+    days
+    staffCount
+    truncated
+    cells {
+      staffId
+      day
+      reads
+      offCaseload
+      outOfHours
+      denied
+      actor {
+        displayName
+        handle
+        roles
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleAccessHeatMapQuery, ConsoleAccessHeatMapQueryVariables>;
+export const ConsoleSubjectAccessRegisterDocument = new TypedDocumentString(`
+    query ConsoleSubjectAccessRegister($after: String) {
+  subjectAccessRequestsConnection(first: 50, after: $after) {
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      node {
+        id
+        serviceUserId
+        receivedOn
+        deadline
+        status
+        overdue
+        openedByPerson
+        identityCheck
+        exportApproved
+        exportApprovedBy
+        exportApprovedAt
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleSubjectAccessRegisterQuery, ConsoleSubjectAccessRegisterQueryVariables>;
+export const ConsoleApproveSubjectAccessExportDocument = new TypedDocumentString(`
+    mutation ConsoleApproveSubjectAccessExport($requestId: ID!) {
+  approveSubjectAccessExport(requestId: $requestId) {
+    id
+    exportApproved
+    exportApprovedBy
+    exportApprovedAt
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleApproveSubjectAccessExportMutation, ConsoleApproveSubjectAccessExportMutationVariables>;
+export const ConsoleSubjectAccessExportDocument = new TypedDocumentString(`
+    query ConsoleSubjectAccessExport($serviceUserId: ID!) {
+  subjectAccessExport(serviceUserId: $serviceUserId) {
+    requestId
+    deadline
+    generatedAt
+    document
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleSubjectAccessExportQuery, ConsoleSubjectAccessExportQueryVariables>;
+export const ConsoleCompleteSubjectAccessRequestDocument = new TypedDocumentString(`
+    mutation ConsoleCompleteSubjectAccessRequest($requestId: String!) {
+  completeSubjectAccessRequest(requestId: $requestId) {
+    id
+    status
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleCompleteSubjectAccessRequestMutation, ConsoleCompleteSubjectAccessRequestMutationVariables>;

@@ -35,10 +35,19 @@ export interface Capabilities {
   readonly assessBreaches: boolean;
   /** Subject access requests and their deadlines (`subjectAccessRequestsConnection`). */
   readonly subjectAccess: boolean;
+  /**
+   * Approve the export staff compile for a subject access request, as the second person (`approveSubjectAccessExport`):
+   * the Caldicott Guardian, or an IG lead who did not record the request.
+   */
+  readonly approveSubjectAccessExports: boolean;
+  /** Produce an approved export and mark the request answered (`subjectAccessExport`, `completeSubjectAccessRequest`). */
+  readonly compileSubjectAccessExports: boolean;
   /** A person's access log (`accessLog`). */
   readonly accessLog: boolean;
   /** The disclosure register (`disclosureReport`). */
   readonly disclosureRegister: boolean;
+  /** Access at a glance (`accessHeatMap`): org-wide for the IG lead and the Guardian, a manager's own services. */
+  readonly accessHeatMap: boolean;
 }
 
 const any = (roles: readonly string[], wanted: readonly ConsoleRole[]) =>
@@ -53,8 +62,11 @@ export function capabilitiesOf(roles: readonly string[]): Capabilities {
     breaches: any(roles, ['IG_LEAD', 'CALDICOTT_GUARDIAN', 'SERVICE_MANAGER', 'SENIOR_MANAGER']),
     assessBreaches: any(roles, ['IG_LEAD']),
     subjectAccess: any(roles, ['IG_LEAD', 'CALDICOTT_GUARDIAN']),
+    approveSubjectAccessExports: any(roles, ['CALDICOTT_GUARDIAN', 'IG_LEAD']),
+    compileSubjectAccessExports: any(roles, ['IG_LEAD']),
     accessLog: any(roles, ['IG_LEAD', 'CALDICOTT_GUARDIAN', 'SERVICE_MANAGER']),
     disclosureRegister: any(roles, ['IG_LEAD', 'CALDICOTT_GUARDIAN', 'SERVICE_MANAGER']),
+    accessHeatMap: any(roles, ['IG_LEAD', 'CALDICOTT_GUARDIAN', 'SERVICE_MANAGER']),
   };
 }
 

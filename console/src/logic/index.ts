@@ -1,4 +1,5 @@
 export * from './capabilities';
+export * from './heat-map';
 export * from './pkce';
 export * from './plain-words';
 export * from './queue-order';

@@ -1,7 +1,7 @@
 import { type ApiError, execute } from '../api';
 import { PersonAccessLogQuery, StaffAccessQuery } from '../documents';
 import { h, notice, render } from '../dom';
-import { accessSentence, dateTimeWords, relationshipWords } from '../logic';
+import { accessSentence, dateTimeWords, dayBounds, dayHeadingWords, relationshipWords } from '../logic';
 import { errorNotice, personLabel, screenHeading } from './shared';
 
 interface LoggedAccess {
@@ -130,11 +130,26 @@ export async function personAccessScreen(main: HTMLElement, serviceUserId: strin
   );
 }
 
-/** What one staff member accessed (the evidence behind an access alert). */
-export async function staffAccessScreen(main: HTMLElement, staffId: string): Promise<void> {
-  render(main, screenHeading('What this staff member accessed'), h('p', {}, 'Loading…'));
+/**
+ * What one staff member accessed (the evidence behind an access alert), or on one local day (a heat-map cell: the
+ * day and the time zone it was counted in).
+ */
+export async function staffAccessScreen(
+  main: HTMLElement,
+  staffId: string,
+  day?: string,
+  timeZone?: string,
+): Promise<void> {
+  const dayWindow = day && timeZone && /^\d{4}-\d{2}-\d{2}$/.test(day) ? dayBounds(day, timeZone) : undefined;
+  const onDay = dayWindow && day ? ` on ${dayHeadingWords(day)}` : '';
+  render(main, screenHeading(`What this staff member accessed${onDay}`), h('p', {}, 'Loading…'));
   const page = async (after?: string): Promise<LogPage & { errors: readonly ApiError[] }> => {
-    const { data, errors } = await execute(StaffAccessQuery, { staffId, after: after ?? null });
+    const { data, errors } = await execute(StaffAccessQuery, {
+      staffId,
+      after: after ?? null,
+      from: dayWindow?.from ?? null,
+      to: dayWindow?.to ?? null,
+    });
     const info = data?.staffAccessReport.pageInfo;
     return {
       errors,
@@ -146,7 +161,7 @@ export async function staffAccessScreen(main: HTMLElement, staffId: string): Pro
   const name = first.events[0]?.actor.displayName;
   render(
     main,
-    screenHeading(name ? `What ${name} accessed` : 'What this staff member accessed'),
+    screenHeading(name ? `What ${name} accessed${onDay}` : `What this staff member accessed${onDay}`),
     errorNotice(first.errors),
     first.errors.length === 0 || first.events.length > 0
       ? accessList(first)

@@ -168,8 +168,8 @@ function queuesFor(capabilities: Capabilities, now: Date): Queue[] {
             overdue: node.overdue,
             title: `Request received ${dateWords(node.receivedOn)}`,
             detail: `Answer ${deadlineWords(`${node.deadline}T23:59:59Z`, now)} (by ${dateWords(node.deadline)}) · ${personLabel(node.serviceUserId)}`,
-            route: `/person/${encodeURIComponent(node.serviceUserId)}`,
-            action: 'Who looked',
+            route: '/registers/subject-access',
+            action: 'Open',
           }));
         return { items, errors, more: data?.subjectAccessRequestsConnection.pageInfo.hasNextPage };
       },

@@ -1,0 +1,151 @@
+import { execute } from '../api';
+import { AccessHeatMapQuery } from '../documents';
+import { h, notice, render } from '../dom';
+import { cellWords, dayHeadingWords, FLAG_LEGEND, flagMarks, heatLevel } from '../logic';
+import { actorWords, errorNotice, screenHeading } from './shared';
+
+/** The windows offered; the API draws at most 31 days. */
+const PERIODS: readonly [number, string][] = [
+  [7, 'Last 7 days'],
+  [14, 'Last 14 days'],
+  [31, 'Last 31 days'],
+];
+const DAY_MS = 86_400_000;
+
+/**
+ * Access at a glance: a table of staff (rows) by day (columns), each cell the day's reads, shaded by how busy it was
+ * and marked with the alert rules' findings as letters, linking to the staff member's accesses of that day. A table,
+ * not a picture: every cell is text a screen reader reads with its row and column headers, and keyboard reachable.
+ */
+export async function accessAtAGlanceScreen(main: HTMLElement, days = '14'): Promise<void> {
+  const period = PERIODS.find(([length]) => String(length) === days)?.[0] ?? 14;
+  render(main, screenHeading('Access at a glance'), h('p', {}, 'Loading…'));
+  const to = new Date();
+  const from = new Date(to.getTime() - period * DAY_MS);
+  const { data, errors } = await execute(AccessHeatMapQuery, {
+    from: from.toISOString(),
+    to: to.toISOString(),
+  });
+  const map = data?.accessHeatMap;
+  const select = h(
+    'select',
+    { id: 'heat-map-period' },
+    PERIODS.map(([length, words]) => h('option', { value: length, selected: length === period }, words)),
+  );
+  select.addEventListener('change', () => {
+    location.hash = `#/access/${select.value}`;
+  });
+  const controls = h('div', { class: 'filter' }, h('label', { for: 'heat-map-period' }, 'Period'), select);
+  if (!map) {
+    render(
+      main,
+      screenHeading('Access at a glance'),
+      controls,
+      errorNotice(errors) ?? notice('The heat-map could not be read.', 'error'),
+    );
+    return;
+  }
+  const rows = new Map<string, { who: string; cells: Map<string, (typeof map.cells)[number]> }>();
+  for (const cell of map.cells) {
+    const row = rows.get(cell.staffId) ?? { who: actorWords(cell.actor), cells: new Map() };
+    row.cells.set(cell.day, cell);
+    rows.set(cell.staffId, row);
+  }
+  const ordered = [...rows].sort(([, a], [, b]) => a.who.localeCompare(b.who));
+  const busiest = Math.max(0, ...map.cells.map((cell) => cell.reads));
+  const legend = h(
+    'div',
+    { class: 'heat-legend', id: 'heat-map-legend' },
+    h('h2', {}, 'How to read it'),
+    h(
+      'p',
+      {},
+      'Each number is a day’s reads of people’s records; darker cells are busier days. Letters mark what the alert rules look at, with how many:',
+    ),
+    h(
+      'ul',
+      { class: 'flag-legend' },
+      FLAG_LEGEND.map(([letter, meaning]) =>
+        h('li', {}, h('span', { class: 'flag' }, letter), ` ${meaning}`),
+      ),
+    ),
+    h(
+      'p',
+      {},
+      'A marked cell also has a dashed outline. Days are in ',
+      map.timeZone,
+      '. Open a cell to see that day’s accesses.',
+    ),
+  );
+  const table = h(
+    'table',
+    { class: 'heat-map', 'aria-describedby': 'heat-map-legend' },
+    h(
+      'caption',
+      {},
+      `Reads by staff member and day, ${dayHeadingWords(map.days[0] ?? '')} to ${dayHeadingWords(map.days.at(-1) ?? '')}: ${map.staffCount} staff`,
+    ),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        h('th', { scope: 'col' }, 'Staff member'),
+        map.days.map((day) =>
+          h('th', { scope: 'col', class: 'day' }, h('abbr', { title: day }, dayHeadingWords(day))),
+        ),
+      ),
+    ),
+    h(
+      'tbody',
+      {},
+      ordered.map(([staffId, row]) =>
+        h(
+          'tr',
+          {},
+          h('th', { scope: 'row' }, row.who),
+          map.days.map((day) => {
+            const cell = row.cells.get(day);
+            if (!cell)
+              return h('td', { class: 'heat heat-0' }, h('span', { class: 'visually-hidden' }, 'none'));
+            const marks = flagMarks(cell);
+            const words = cellWords(row.who, day, cell);
+            return h(
+              'td',
+              { class: `heat heat-${heatLevel(cell.reads, busiest)}${marks.length > 0 ? ' flagged' : ''}` },
+              h(
+                'a',
+                {
+                  href: `#/staff/${encodeURIComponent(staffId)}/${day}/${encodeURIComponent(map.timeZone)}`,
+                  title: words,
+                },
+                // The visible marks stay in the link's name (WCAG 2.5.3); the words after them say it in full.
+                h('span', { class: 'reads' }, String(cell.reads)),
+                marks.length > 0 ? h('span', { class: 'flags' }, ` ${marks.join(' ')}`) : null,
+                h('span', { class: 'visually-hidden' }, ` — ${words} Open that day’s accesses.`),
+              ),
+            );
+          }),
+        ),
+      ),
+    ),
+  );
+  render(
+    main,
+    screenHeading('Access at a glance'),
+    controls,
+    errorNotice(errors),
+    map.truncated
+      ? notice('This period has more accesses than one heat-map counts: the oldest days are incomplete.')
+      : null,
+    ordered.length === 0
+      ? h('p', { class: 'empty' }, 'Nobody accessed a record in this period.')
+      : h(
+          'div',
+          { class: 'heat-scroll', role: 'region', 'aria-label': 'Heat-map of reads', tabindex: 0 },
+          table,
+        ),
+    legend,
+  );
+}

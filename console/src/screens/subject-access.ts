@@ -1,0 +1,189 @@
+import { execute } from '../api';
+import {
+  ApproveSubjectAccessExportMutation,
+  CompleteSubjectAccessRequestMutation,
+  SubjectAccessExportQuery,
+  SubjectAccessRegisterQuery,
+} from '../documents';
+import { h, link, notice, render } from '../dom';
+import { type Capabilities, dateTimeWords, dateWords, deadlineWords, enumWords } from '../logic';
+import { errorNotice, personLabel, screenHeading } from './shared';
+
+/**
+ * Subject access requests and their exports: each request's one-month deadline, how the person's identity was
+ * checked, and the export's two-person rule. The Caldicott Guardian (or an IG lead who did not record it) approves
+ * the export; an IG lead other than the approver then downloads it and marks the request answered. What the caller's
+ * role may not do is not offered.
+ */
+export async function subjectAccessScreen(
+  main: HTMLElement,
+  capabilities: Capabilities,
+  viewerStaffId: string | undefined,
+  message?: HTMLElement,
+): Promise<void> {
+  render(main, screenHeading('Subject access requests'), h('p', {}, 'Loading…'));
+  const { data, errors } = await execute(SubjectAccessRegisterQuery, { after: null });
+  const now = new Date();
+  const requests = (data?.subjectAccessRequestsConnection.edges ?? [])
+    .map(({ node }) => node)
+    .sort(
+      (a, b) =>
+        Number(b.status === 'OPEN') - Number(a.status === 'OPEN') || a.deadline.localeCompare(b.deadline),
+    );
+  const outcome = h('div', { class: 'outcome', 'aria-live': 'polite' }, message ?? null);
+  const again = (words: string, kind: 'success' | 'info' = 'success') =>
+    subjectAccessScreen(main, capabilities, viewerStaffId, notice(words, kind));
+
+  const actions = (request: (typeof requests)[number]): HTMLElement[] => {
+    if (request.status !== 'OPEN') return [];
+    const buttons: HTMLElement[] = [];
+    const label = `request received ${dateWords(request.receivedOn)}, ${personLabel(request.serviceUserId)}`;
+    if (!request.exportApproved && capabilities.approveSubjectAccessExports) {
+      const approve = h(
+        'button',
+        { type: 'button', 'aria-label': `Approve the export: ${label}` },
+        'Approve the export',
+      );
+      approve.addEventListener('click', async () => {
+        approve.setAttribute('disabled', '');
+        const result = await execute(ApproveSubjectAccessExportMutation, { requestId: request.id });
+        if (!result.data) {
+          approve.removeAttribute('disabled');
+          outcome.replaceChildren(errorNotice(result.errors) ?? notice('Nothing was recorded.', 'error'));
+          return;
+        }
+        await again('Export approved. An IG lead other than you can now produce it.');
+      });
+      buttons.push(approve);
+    }
+    const mayCompile =
+      request.exportApproved &&
+      capabilities.compileSubjectAccessExports &&
+      request.exportApprovedBy !== viewerStaffId;
+    if (mayCompile) {
+      const download = h(
+        'button',
+        { type: 'button', 'aria-label': `Download the export: ${label}` },
+        'Download the export',
+      );
+      download.addEventListener('click', async () => {
+        download.setAttribute('disabled', '');
+        const result = await execute(SubjectAccessExportQuery, { serviceUserId: request.serviceUserId });
+        download.removeAttribute('disabled');
+        const exported = result.data?.subjectAccessExport;
+        if (!exported) {
+          outcome.replaceChildren(
+            errorNotice(result.errors) ?? notice('The export could not be produced.', 'error'),
+          );
+          return;
+        }
+        const file = `subject-access-${request.id}.json`;
+        const href = URL.createObjectURL(new Blob([exported.document], { type: 'application/json' }));
+        const save = h('a', { href, download: file }, `Save ${file} again`);
+        save.click();
+        outcome.replaceChildren(
+          notice(
+            `Export produced ${dateTimeWords(exported.generatedAt)} and downloaded as ${file}. The Caldicott Guardian is told that you read it.`,
+            'success',
+          ),
+          h('p', {}, save),
+        );
+      });
+      const complete = h(
+        'button',
+        { type: 'button', class: 'secondary', 'aria-label': `Mark answered: ${label}` },
+        'Mark answered',
+      );
+      complete.addEventListener('click', async () => {
+        complete.setAttribute('disabled', '');
+        const result = await execute(CompleteSubjectAccessRequestMutation, { requestId: request.id });
+        if (!result.data) {
+          complete.removeAttribute('disabled');
+          outcome.replaceChildren(errorNotice(result.errors) ?? notice('Nothing was recorded.', 'error'));
+          return;
+        }
+        await again('Request marked answered.');
+      });
+      buttons.push(download, complete);
+    }
+    return buttons;
+  };
+
+  const exportWords = (request: (typeof requests)[number]) => {
+    if (!request.exportApproved) return 'waiting for a second person to approve it';
+    const by = request.exportApprovedBy === viewerStaffId ? 'you' : 'a second person';
+    return `approved by ${by}${request.exportApprovedAt ? ` ${dateTimeWords(request.exportApprovedAt)}` : ''}`;
+  };
+
+  render(
+    main,
+    screenHeading('Subject access requests'),
+    h(
+      'p',
+      {},
+      'A person’s request for their data is answered within one calendar month. Staff read the export only after a second person approved it.',
+    ),
+    errorNotice(errors),
+    outcome,
+    requests.length === 0
+      ? h('p', { class: 'empty' }, 'No subject access request has been made.')
+      : h(
+          'table',
+          { class: 'subject-access' },
+          h(
+            'caption',
+            {},
+            `${requests.length}${data?.subjectAccessRequestsConnection.pageInfo.hasNextPage ? '+' : ''} ${requests.length === 1 ? 'request' : 'requests'}, open ones first, soonest deadline first`,
+          ),
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              ['Received', 'Answer by', 'Person', 'Identity', 'Export', 'Status', ''].map((label) =>
+                h('th', { scope: 'col' }, label),
+              ),
+            ),
+          ),
+          h(
+            'tbody',
+            {},
+            requests.map((request) =>
+              h(
+                'tr',
+                { class: request.overdue ? 'overdue' : '' },
+                h('td', {}, dateWords(request.receivedOn)),
+                h(
+                  'td',
+                  {},
+                  dateWords(request.deadline),
+                  request.status === 'OPEN' ? h('br') : null,
+                  request.status === 'OPEN'
+                    ? h('span', { class: 'item-detail' }, deadlineWords(`${request.deadline}T23:59:59Z`, now))
+                    : null,
+                ),
+                h(
+                  'td',
+                  {},
+                  link(
+                    `/person/${encodeURIComponent(request.serviceUserId)}`,
+                    personLabel(request.serviceUserId),
+                  ),
+                ),
+                h(
+                  'td',
+                  {},
+                  request.openedByPerson
+                    ? 'opened by the person (signed in)'
+                    : enumWords(request.identityCheck ?? 'not recorded'),
+                ),
+                h('td', {}, exportWords(request)),
+                h('td', {}, request.status === 'OPEN' ? 'open' : 'answered'),
+                h('td', {}, h('div', { class: 'actions' }, actions(request))),
+              ),
+            ),
+          ),
+        ),
+  );
+}

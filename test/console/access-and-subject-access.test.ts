@@ -1,0 +1,267 @@
+import { readFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  allocate,
+  createServiceWithManager,
+  expectNoErrors,
+  type Person,
+  registerServiceUser,
+} from '../support/care-fixtures';
+import { addStaff, onboardTestOrganisation, type TestOrganisation } from '../support/fixtures';
+import { testApi } from '../support/test-api';
+import {
+  type ConsoleUser,
+  expectAccessible,
+  launchChromium,
+  settled,
+  signInAs,
+  startConsole,
+} from './console-browser';
+
+/**
+ * Issue 19, "Access at a glance" and "subject access requests and their exports", in headless Chromium against the
+ * local stack: the IG lead reads the heat-map and opens a cell's accesses, a manager's map holds only their
+ * services, the Caldicott Guardian approves an export that the IG lead then downloads and answers, and roles that
+ * may not see these screens see nothing of them. axe-core on every screen; screenshots in test/console/screenshots.
+ */
+
+const api = testApi();
+/** The console's api runs registered documents only, as production does (decision 0036). */
+const productionLikeApi = testApi({ env: { CONFIDE_TRUSTED_DOCUMENTS_ONLY: 'true' } });
+let org: TestOrganisation;
+let browser: Browser;
+let consoleUrl: string;
+let stopConsole: () => Promise<void>;
+const people = new Map<string, Person & { roles: string[] }>();
+let client = '';
+let request = '';
+
+const londonToday = () =>
+  new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', dateStyle: 'short' }).format(new Date());
+
+async function person(handle: string, roles: Parameters<typeof addStaff>[2]) {
+  const added = await addStaff(api, org, roles, handle);
+  people.set(handle, { ...added, roles });
+  return added;
+}
+
+const token = (handle: string) => people.get(handle)?.token ?? '';
+
+beforeAll(async () => {
+  // Prepare: two services; a worker reads their allocated person, an outsider is refused, and the person asks for
+  // their data (recorded by their service's manager).
+  browser = await launchChromium();
+  org = await onboardTestOrganisation(api, { name: 'Glance test charity' });
+  const own = await createServiceWithManager(api, org);
+  const other = await createServiceWithManager(api, org);
+  people.set('manager', { ...own.manager, roles: ['SERVICE_MANAGER'] });
+  people.set('other-manager', { ...other.manager, roles: ['SERVICE_MANAGER'] });
+  const [worker, outsider] = await Promise.all([
+    person('worker', ['SUPPORT_WORKER']),
+    person('outsider', ['SUPPORT_WORKER']),
+    person('ig', ['IG_LEAD']),
+    person('guardian', ['CALDICOTT_GUARDIAN']),
+  ]);
+  client = await registerServiceUser(api, own.manager, own.serviceId);
+  await allocate(api, own.manager, client, worker);
+  const read = (who: Person) =>
+    api.graphql('query ($id: ID!) { serviceUser(id: $id) { reference } }', {
+      token: who.token,
+      variables: { id: client },
+    });
+  for (const who of [worker, worker, worker, outsider]) await read(who);
+  const recorded = await api.graphql<{ requestSubjectAccess: { id: string } }>(
+    'mutation ($c: ID!, $r: String!) { requestSubjectAccess(serviceUserId: $c, receivedOn: $r, identityCheck: PHOTO_ID) { id } }',
+    { token: own.manager.token, variables: { c: client, r: new Date().toISOString().slice(0, 10) } },
+  );
+  expectNoErrors(recorded);
+  request = recorded.data?.requestSubjectAccess.id ?? '';
+  const started = await startConsole(productionLikeApi, () =>
+    [...people].map(
+      ([handle, { token: personToken, roles }]): ConsoleUser => ({
+        organisation: org.slug,
+        organisationName: 'Glance test charity',
+        handle,
+        displayName: `Staff ${handle}`,
+        roles,
+        token: personToken,
+      }),
+    ),
+  );
+  consoleUrl = started.url;
+  stopConsole = started.stop;
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stopConsole?.();
+});
+
+/** A new browser context whose page must raise no script error or CSP refusal. */
+async function freshPage(viewport = { width: 1280, height: 800 }) {
+  const context = await browser.newContext({ viewport, acceptDownloads: true });
+  const page = await context.newPage();
+  const failures: string[] = [];
+  page.on('pageerror', (error) => failures.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') failures.push(message.text());
+  });
+  return {
+    page,
+    close: async () => {
+      await context.close();
+      expect(failures).toEqual([]);
+    },
+  };
+}
+
+async function openHeatMap(page: Page): Promise<void> {
+  await page.getByRole('link', { name: 'Access at a glance' }).click();
+  await page.getByRole('heading', { name: 'Access at a glance' }).waitFor();
+  await settled(page);
+}
+
+const cellLink = (page: Page, handle: string) =>
+  page.locator(
+    `a[href^="#/staff/${encodeURIComponent(people.get(handle)?.globalId ?? '')}/${londonToday()}/"]`,
+  );
+
+describe('access at a glance and subject access in the console', () => {
+  it('the IG lead reads the heat-map, marks in text as well as colour, and opens a cell’s accesses', async () => {
+    const { page, close } = await freshPage();
+    await signInAs(page, consoleUrl, 'ig');
+    await openHeatMap(page);
+
+    // Assess: a row per staff member, today's cells in words
+    await expect(page.getByRole('row', { name: /Staff worker/ }).count()).resolves.toBe(1);
+    await expect(cellLink(page, 'worker').textContent()).resolves.toMatch(
+      /^3 — Staff worker \(support worker, worker\) on \w{3} \d{1,2} \w{3}: 3 reads\. Open that day’s accesses\.$/,
+    );
+    await expect(cellLink(page, 'outsider').locator('.reads, .flags').allInnerTexts()).resolves.toEqual([
+      '0',
+      'R1',
+    ]);
+    await expect(cellLink(page, 'outsider').locator('xpath=..').getAttribute('class')).resolves.toContain(
+      'flagged',
+    );
+    await expectAccessible(page, 'access-at-a-glance');
+
+    // Act: the period, then the cell
+    await page.getByLabel('Period').selectOption('31');
+    await page.waitForFunction(() => location.hash === '#/access/31');
+    await settled(page);
+    await expect(page.locator('.heat-map thead th.day').count()).resolves.toBe(32);
+    await cellLink(page, 'worker').click();
+    await page.getByRole('heading', { name: /^What Staff worker accessed on / }).waitFor();
+    await settled(page);
+    await expect(page.locator('.count-line').innerText()).resolves.toBe('3 of 3 accesses');
+    await expectAccessible(page, 'staff-access-on-a-day');
+    await close();
+  });
+
+  it('reaches a heat-map cell by keyboard alone on a tablet', async () => {
+    const { page, close } = await freshPage({ width: 768, height: 1024 });
+    await signInAs(page, consoleUrl, 'guardian');
+    await openHeatMap(page);
+    const href = await cellLink(page, 'worker').getAttribute('href');
+    let focused = '';
+    for (let presses = 0; presses < 60 && focused !== href; presses += 1) {
+      await page.keyboard.press('Tab');
+      focused = await page.evaluate(() => document.activeElement?.getAttribute('href') ?? '');
+    }
+    expect(focused).toBe(href);
+    await expect(page.evaluate(() => document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(768);
+    await expectAccessible(page, 'access-at-a-glance-tablet');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: /^What Staff worker accessed on / }).waitFor();
+    await close();
+  });
+
+  it('a service manager’s heat-map holds only their services’ clients, and they have no subject access screen', async () => {
+    const { page, close } = await freshPage();
+    await signInAs(page, consoleUrl, 'other-manager');
+    await openHeatMap(page);
+    await expect(page.locator('main').innerText()).resolves.toContain(
+      'Nobody accessed a record in this period.',
+    );
+    await expectAccessible(page, 'access-at-a-glance-other-manager');
+    await close();
+    const own = await freshPage();
+    await signInAs(own.page, consoleUrl, 'manager');
+    await openHeatMap(own.page);
+    await expect(cellLink(own.page, 'worker').count()).resolves.toBe(1);
+    expect(await own.page.getByRole('link', { name: 'Subject access' }).count()).toBe(0);
+    await own.page.goto(`${consoleUrl}#/registers/subject-access`);
+    await own.page.getByRole('heading', { name: 'Not available' }).waitFor();
+    expect(await own.page.locator('table').count()).toBe(0);
+    await own.close();
+  });
+
+  it('a support worker sees neither screen, whatever address they open', async () => {
+    const { page, close } = await freshPage();
+    await signInAs(page, consoleUrl, 'worker');
+    for (const route of ['#/access', '#/registers/subject-access']) {
+      await page.goto(`${consoleUrl}${route}`);
+      await page.getByRole('heading', { name: 'Nothing to review' }).waitFor();
+      expect(await page.locator('table').count()).toBe(0);
+    }
+    await close();
+  });
+
+  it('the Guardian approves an export, and the IG lead downloads it and marks the request answered', async () => {
+    // Act: the Guardian, from Today
+    const guardian = await freshPage();
+    await signInAs(guardian.page, consoleUrl, 'guardian');
+    await guardian.page.locator('#subject-access a[href="#/registers/subject-access"]').first().click();
+    await guardian.page.getByRole('heading', { name: 'Subject access requests' }).waitFor();
+    await settled(guardian.page);
+    expect(await guardian.page.getByRole('button', { name: /^Download the export/ }).count()).toBe(0);
+    await expect(guardian.page.locator('main').innerText()).resolves.toContain('waiting for a second person');
+    await expectAccessible(guardian.page, 'subject-access-guardian');
+    await guardian.page.getByRole('button', { name: /^Approve the export/ }).click();
+    await guardian.page.getByRole('status').filter({ hasText: 'Export approved.' }).waitFor();
+    await expect(guardian.page.locator('main').innerText()).resolves.toContain('approved by you');
+    await guardian.close();
+
+    // Act: the IG lead
+    const ig = await freshPage();
+    await signInAs(ig.page, consoleUrl, 'ig');
+    await ig.page.getByRole('link', { name: 'Subject access' }).click();
+    await ig.page.getByRole('heading', { name: 'Subject access requests' }).waitFor();
+    await settled(ig.page);
+    await expectAccessible(ig.page, 'subject-access-ig');
+    const [download] = await Promise.all([
+      ig.page.waitForEvent('download'),
+      ig.page.getByRole('button', { name: /^Download the export/ }).click(),
+    ]);
+    await ig.page
+      .getByRole('status')
+      .filter({ hasText: /downloaded as subject-access-/ })
+      .waitFor();
+    await expectAccessible(ig.page, 'subject-access-downloaded');
+    const saved = JSON.parse(readFileSync((await download.path()) ?? '', 'utf8')) as Record<string, unknown>;
+    expect(download.suggestedFilename()).toBe(`subject-access-${request}.json`);
+    expect(Object.keys(saved).length).toBeGreaterThan(0);
+    await ig.page.getByRole('button', { name: /^Mark answered/ }).click();
+    await ig.page.getByRole('status').filter({ hasText: 'Request marked answered.' }).waitFor();
+    await ig.close();
+
+    // Assess: the API holds both steps, and the Guardian is told the IG lead read the export
+    const register = await api.graphql<{
+      subjectAccessRequestsConnection: {
+        edges: { node: { id: string; status: string; exportApproved: boolean } }[];
+      };
+    }>('{ subjectAccessRequestsConnection(first: 10) { edges { node { id status exportApproved } } } }', {
+      token: token('guardian'),
+    });
+    expect(register.data?.subjectAccessRequestsConnection.edges.map(({ node }) => node)).toEqual([
+      { id: request, status: 'COMPLETED', exportApproved: true },
+    ]);
+    const notices = await api.graphql<{ subjectAccessExportNotices: { readBy: string }[] }>(
+      '{ subjectAccessExportNotices { readBy } }',
+      { token: token('guardian') },
+    );
+    expect(notices.data?.subjectAccessExportNotices).toEqual([{ readBy: people.get('ig')?.globalId }]);
+  });
+});
