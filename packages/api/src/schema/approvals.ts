@@ -3,6 +3,7 @@ import type { PendingApproval } from '@confide/store';
 import { governedOperations, mayApprove } from '../access/operation-plugin';
 import { builder } from '../builder';
 import type { ConfideContext } from '../context';
+import { AccessActorRef, actorOfStaff } from './access-governance/actors';
 import { storeConnection } from './store-paging';
 
 /**
@@ -21,6 +22,11 @@ PendingChangeRef.implement({
     proposedBy: t.globalID({
       description: 'The staff member who proposed it.',
       resolve: (approval) => ({ type: 'StaffMember', id: approval.proposedBy }),
+    }),
+    proposedByActor: t.field({
+      type: AccessActorRef,
+      description: 'Who proposed it, in words: name, handle and current role.',
+      resolve: (approval) => actorOfStaff(approval.proposedBy),
     }),
     proposedAt: t.field({ type: 'DateTime', description: 'When proposed.', resolve: (a) => a.proposedAt }),
     status: t.exposeString('status', { description: 'PENDING, APPROVED or REJECTED.' }),

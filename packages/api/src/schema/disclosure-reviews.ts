@@ -4,6 +4,7 @@ import type { Operation } from '../access/operation-plugin';
 import { builder } from '../builder';
 import { type ConfideContext, callerScope } from '../context';
 import { clientSubject } from '../use-cases/sharing-subjects';
+import { AccessActorRef, actorOfStaff } from './access-governance/actors';
 import { organisationRetention } from './breaches';
 import { LegalBasisEnum } from './disclosures';
 import { storeConnection } from './store-paging';
@@ -51,6 +52,12 @@ DisclosureReviewRef.implement({
       description: 'Who made and recorded the disclosure.',
       resolve: (r) => ({ type: 'StaffMember', id: r.recordedBy }),
     }),
+    recordedByActor: t.field({
+      type: AccessActorRef,
+      description:
+        'Who made and recorded the disclosure, in words: name, handle and current role (for the review’s readers).',
+      resolve: (r) => actorOfStaff(r.recordedBy),
+    }),
     openedAt: t.field({ type: 'DateTime', description: 'When raised.', resolve: (r) => r.openedAt }),
     status: t.field({
       type: DisclosureReviewStatusEnum,
@@ -67,6 +74,12 @@ DisclosureReviewRef.implement({
       nullable: true,
       description: 'Who reviewed it.',
       resolve: (r) => (r.reviewedBy ? { type: 'StaffMember', id: r.reviewedBy } : null),
+    }),
+    reviewedByActor: t.field({
+      type: AccessActorRef,
+      nullable: true,
+      description: 'Who reviewed it, in words: name, handle and current role; null while pending.',
+      resolve: (r) => (r.reviewedBy ? actorOfStaff(r.reviewedBy) : null),
     }),
     reviewedAt: t.field({
       type: 'DateTime',

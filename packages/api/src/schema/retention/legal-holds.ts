@@ -3,6 +3,7 @@ import type { LegalHold } from '@confide/store';
 import { builder } from '../../builder';
 import type { ConfideContext } from '../../context';
 import { liftExpiresImmediately, rulesOf } from '../../use-cases/retention-schedule';
+import { AccessActorRef, actorOfStaff } from '../access-governance/actors';
 import { clientById } from '../subjects';
 
 export const LegalHoldRef = builder.objectRef<LegalHold>('LegalHold');
@@ -23,6 +24,11 @@ LegalHoldRef.implement({
       description: 'Who placed it.',
       resolve: (hold) => ({ type: 'StaffMember', id: hold.placedBy }),
     }),
+    placedByActor: t.field({
+      type: AccessActorRef,
+      description: 'Who placed it, in words: name, handle and current role.',
+      resolve: (hold) => actorOfStaff(hold.placedBy),
+    }),
     reason: t.string({
       nullable: true,
       description: 'Why (the proceedings it is material to).',
@@ -38,6 +44,12 @@ LegalHoldRef.implement({
       nullable: true,
       description: 'Who lifted it.',
       resolve: (hold) => (hold.liftedBy ? { type: 'StaffMember', id: hold.liftedBy } : null),
+    }),
+    liftedByActor: t.field({
+      type: AccessActorRef,
+      nullable: true,
+      description: 'Who lifted it, in words: name, handle and current role; null while it holds.',
+      resolve: (hold) => (hold.liftedBy ? actorOfStaff(hold.liftedBy) : null),
     }),
     liftReason: t.string({
       nullable: true,

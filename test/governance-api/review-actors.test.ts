@@ -1,0 +1,184 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  allocate,
+  createServiceWithManager,
+  expectNoErrors,
+  type Person,
+  recordNote,
+  registerServiceUser,
+} from '../support/care-fixtures';
+import {
+  addStaff,
+  approvalIdOf,
+  onboardTestOrganisation,
+  secondAdmin,
+  type TestOrganisation,
+} from '../support/fixtures';
+import { type TestApi, testApi } from '../support/test-api';
+
+/**
+ * Issue 19, "actors everywhere": disclosure reviews, legal holds and pending changes name the staff behind them in
+ * words — display name, handle, role, through the `AccessActor` type access events use — beside the global ids
+ * (`recordedBy`, `placedBy`, `proposedBy`, …) that open them, for whoever may read the review, hold or change.
+ */
+
+const ACTOR = 'actor: staffId displayName handle roles';
+const actorOf = (field: string) => `${field}Actor { ${ACTOR.replace('actor: ', '')} }`;
+
+interface Actor {
+  staffId: string | null;
+  displayName: string | null;
+  handle: string | null;
+  roles: string[];
+}
+
+const api: TestApi = testApi();
+let org: TestOrganisation;
+let worker: Person;
+let guardian: Person;
+let ig: Person;
+let client: string;
+const HANDLES = {
+  worker: `worker-${Date.now().toString(36)}`,
+  guardian: `guardian-${Date.now().toString(36)}`,
+};
+
+beforeAll(async () => {
+  org = await onboardTestOrganisation(api);
+  const { serviceId, manager } = await createServiceWithManager(api, org);
+  [worker, guardian, ig] = await Promise.all([
+    addStaff(api, org, ['SUPPORT_WORKER'], HANDLES.worker),
+    addStaff(api, org, ['CALDICOTT_GUARDIAN'], HANDLES.guardian),
+    addStaff(api, org, ['IG_LEAD']),
+  ]);
+  client = await registerServiceUser(api, manager, serviceId);
+  await allocate(api, manager, client, worker);
+});
+
+const expectActor = (actor: Actor | null | undefined, person: Person, handle: string, role: string) =>
+  expect(actor).toEqual({
+    staffId: person.globalId,
+    displayName: `Staff ${handle}`,
+    handle,
+    roles: [role],
+  });
+
+describe('actors on reviews, holds and pending changes', () => {
+  it('a disclosure review names who recorded the disclosure and, once reviewed, who reviewed it', async () => {
+    // Prepare: an exceptional disclosure by the allocated worker
+    const note = await recordNote(api, worker, client, 'SAFEGUARDING_CONCERN', 'Bruise on the left arm.');
+    expectNoErrors(
+      await api.graphql(
+        'mutation ($input: ExceptionalDisclosureInput!) { recordExceptionalDisclosure(input: $input) { requestId } }',
+        {
+          token: worker.token,
+          variables: {
+            input: {
+              serviceUserId: client,
+              recipient: 'Local authority safeguarding team',
+              legalBasis: 'SAFEGUARDING',
+              reasoning: 'Risk of serious harm; consent would put the person at risk.',
+              itemIds: [note],
+              clientInformed: true,
+            },
+          },
+        },
+      ),
+    );
+    const REVIEWS = `{ disclosureReviews { id recordedBy ${actorOf('recordedBy')} reviewedBy ${actorOf('reviewedBy')} } }`;
+    type Reviews = {
+      disclosureReviews: {
+        id: string;
+        recordedBy: string;
+        recordedByActor: Actor;
+        reviewedByActor: Actor | null;
+      }[];
+    };
+
+    // Act
+    const pending = await api.graphql<Reviews>(REVIEWS, { token: guardian.token });
+    const review = pending.data?.disclosureReviews[0];
+    expectNoErrors(
+      await api.graphql(
+        'mutation ($id: ID!) { completeDisclosureReview(reviewId: $id, outcome: JUSTIFIED, notes: "Proportionate.") { id } }',
+        { token: guardian.token, variables: { id: review?.id } },
+      ),
+    );
+    const completed = await api.graphql<Reviews>(REVIEWS, { token: guardian.token });
+
+    // Assess
+    expectNoErrors(pending);
+    expect(review?.recordedBy).toBe(worker.globalId);
+    expectActor(review?.recordedByActor, worker, HANDLES.worker, 'SUPPORT_WORKER');
+    expect(review?.reviewedByActor).toBeNull();
+    expectNoErrors(completed);
+    const done = completed.data?.disclosureReviews.find((entry) => entry.id === review?.id);
+    expectActor(done?.reviewedByActor, guardian, HANDLES.guardian, 'CALDICOTT_GUARDIAN');
+  });
+
+  it('a legal hold names who placed it and who lifted it', async () => {
+    // Prepare
+    const igHandle = (
+      await api.graphql<{ staffMember: { handle: string } }>(
+        'query ($id: ID!) { staffMember(id: $id) { handle } }',
+        {
+          token: ig.token,
+          variables: { id: ig.globalId },
+        },
+      )
+    ).data?.staffMember.handle as string;
+    const HOLD_FIELDS = `placedBy ${actorOf('placedBy')} liftedBy ${actorOf('liftedBy')}`;
+    type Hold = { placedByActor: Actor; liftedByActor: Actor | null };
+
+    // Act
+    const placed = await api.graphql<{ placeLegalHold: Hold }>(
+      `mutation ($id: ID!) { placeLegalHold(serviceUserId: $id, reason: "Material to a coroner's inquest") { ${HOLD_FIELDS} } }`,
+      { token: ig.token, variables: { id: client } },
+    );
+    const lifted = await api.graphql<{ liftLegalHold: Hold }>(
+      `mutation ($id: ID!) { liftLegalHold(serviceUserId: $id, reason: "The inquest has closed") { ${HOLD_FIELDS} } }`,
+      { token: ig.token, variables: { id: client } },
+    );
+
+    // Assess
+    expectNoErrors(placed);
+    expectActor(placed.data?.placeLegalHold.placedByActor, ig, igHandle, 'IG_LEAD');
+    expect(placed.data?.placeLegalHold.liftedByActor).toBeNull();
+    expectNoErrors(lifted);
+    expectActor(lifted.data?.liftLegalHold.liftedByActor, ig, igHandle, 'IG_LEAD');
+  });
+
+  it('a pending change names who proposed it, for the person who may approve it', async () => {
+    // Prepare: the organisation's admin proposes an account that opens client records
+    const proposed = await api.graphql(
+      'mutation ($input: AddStaffMemberInput!) { addStaffMember(input: $input) { id } }',
+      {
+        token: org.adminToken,
+        variables: {
+          input: {
+            handle: `pending-${Date.now().toString(36)}`,
+            displayName: 'Pending Worker',
+            roles: ['SUPPORT_WORKER'],
+          },
+        },
+      },
+    );
+    const approvalId = approvalIdOf(proposed);
+    expect(approvalId).toBeDefined();
+
+    // Act
+    const listed = await api.graphql<{
+      pendingChanges: { id: string; proposedBy: string; proposedByActor: Actor }[];
+    }>(`{ pendingChanges { id proposedBy ${actorOf('proposedBy')} } }`, {
+      token: (await secondAdmin(api, org)).token,
+    });
+
+    // Assess
+    expectNoErrors(listed);
+    const change = listed.data?.pendingChanges.find((entry) => entry.id === approvalId);
+    expect(change?.proposedByActor.staffId).toBe(change?.proposedBy);
+    expect(change?.proposedByActor.roles).toContain('ORG_ADMIN');
+    expect(change?.proposedByActor.handle).toEqual(expect.any(String));
+    expect(change?.proposedByActor.displayName).toEqual(expect.any(String));
+  });
+});
