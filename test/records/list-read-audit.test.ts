@@ -56,6 +56,11 @@ function recordingClient(api: TestApi, fail?: (call: WriteCall) => boolean) {
   return { client, writes };
 }
 
+const keyOf = (item: Record<string, AttributeValue>) => ({
+  pk: item.pk as AttributeValue,
+  sk: item.sk as AttributeValue,
+});
+
 const carriesAudit = (call: WriteCall) => {
   const input = call.input as {
     TransactItems?: TransactWriteItem[];
@@ -164,11 +169,11 @@ describe('a caseload of 50, audited as a list', () => {
     const altered = newest(await entriesOf(world.clients[20]?.clientId ?? ''));
 
     // Act
-    await dynamo.send(new DeleteItemCommand({ TableName: table, Key: { pk: deleted.pk!, sk: deleted.sk! } }));
+    await dynamo.send(new DeleteItemCommand({ TableName: table, Key: keyOf(deleted) }));
     await dynamo.send(
       new UpdateItemCommand({
         TableName: table,
-        Key: { pk: altered.pk!, sk: altered.sk! },
+        Key: keyOf(altered),
         UpdateExpression: 'SET relationship = :r',
         ExpressionAttributeValues: { ':r': { S: 'INVESTIGATION' } },
       }),

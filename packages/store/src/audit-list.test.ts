@@ -67,7 +67,7 @@ describe('packSubjects', () => {
 });
 
 describe('groupForLists', () => {
-  it(`groups reads of ${LIST_THRESHOLD} or more people of one kind and keeps everything else whole`, () => {
+  it(`groups reads of ${LIST_THRESHOLD} or more different people of one kind and keeps everything else whole`, () => {
     // Prepare
     const people = ['su_1', 'su_2', 'su_3'].map((subject, index) =>
       read(subject, { eventId: `req-1.${index}` }),
@@ -76,6 +76,10 @@ describe('groupForLists', () => {
     const fewer = ['su_4', 'su_5'].map((subject, index) =>
       read(subject, { eventId: `req-1.${4 + index}`, operation: 'serviceUser' }),
     );
+    // Three events about one person (refused and allowed reads of the same record): not a read of many people.
+    const onePerson = [0, 1, 2].map((index) =>
+      read('su_6', { eventId: `req-1.${6 + index}`, operation: 'notes', outcome: `O${index}` }),
+    );
 
     // Act
     const parts = groupForLists([
@@ -83,12 +87,21 @@ describe('groupForLists', () => {
       organisation,
       ...people.slice(1),
       ...fewer,
+      ...onePerson,
     ] as StoredAuditEvent[]);
 
     // Assess
     expect(
       parts.map((part) => ('single' in part ? part.single.eventId : part.group.map((e) => e.eventId))),
-    ).toEqual([['req-1.0', 'req-1.1', 'req-1.2'], 'req-1.3', 'req-1.4', 'req-1.5']);
+    ).toEqual([
+      ['req-1.0', 'req-1.1', 'req-1.2'],
+      'req-1.3',
+      'req-1.4',
+      'req-1.5',
+      'req-1.6',
+      'req-1.7',
+      'req-1.8',
+    ]);
   });
 });
 

@@ -13,7 +13,7 @@ import type { StoredAuditEvent } from './audit-log';
  * This module is pure: which events become a list, and how its subject list is packed.
  */
 
-/** A request's reads of at least this many people of one kind (action and operation) are written as a list. */
+/** A request's reads of at least this many different people of one kind are written as a list. */
 export const LIST_THRESHOLD = 3;
 
 /** What a list event adds to an event: its people, in entry order, and when their entries expire. */
@@ -29,18 +29,22 @@ export function entryIdOf(listEventId: string, n: number): string {
 }
 
 /**
- * Splits a request's events into those chained on their own and groups of at least {@link LIST_THRESHOLD} events
- * with a subject and the same action, operation and time, each group becoming one list. Events keep their order; a group's
+ * Splits a request's events into those chained on their own and groups of events about at least
+ * {@link LIST_THRESHOLD} different people with the same action, operation and time, each group becoming one list. Events keep their order; a group's
  * list takes the place of its first event.
  */
 export function groupForLists<E extends StoredAuditEvent>(
   events: readonly E[],
 ): ({ readonly single: E } | { readonly group: readonly E[] })[] {
   const kindOf = (event: E) => `${event.action}|${event.operation}|${event.at}`;
-  const counts = new Map<string, number>();
+  const people = new Map<string, Set<string>>();
   for (const event of events) {
-    if (event.subjectId) counts.set(kindOf(event), (counts.get(kindOf(event)) ?? 0) + 1);
+    if (!event.subjectId) continue;
+    const seen = people.get(kindOf(event)) ?? new Set<string>();
+    seen.add(event.subjectId);
+    people.set(kindOf(event), seen);
   }
+  const counts = new Map([...people].map(([kind, seen]) => [kind, seen.size]));
   const groups = new Map<string, E[]>();
   const out: ({ single: E } | { group: E[] })[] = [];
   for (const event of events) {
