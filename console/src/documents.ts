@@ -35,6 +35,7 @@ export const PendingDisclosureReviewsQuery = graphql(`
       legalBasis
       openedAt
       clientInformed
+      recordedByActor { displayName handle roles }
     }
   }
 `);

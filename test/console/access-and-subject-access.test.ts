@@ -6,6 +6,7 @@ import {
   createServiceWithManager,
   expectNoErrors,
   type Person,
+  recordNote,
   registerServiceUser,
 } from '../support/care-fixtures';
 import { addStaff, onboardTestOrganisation, type TestOrganisation } from '../support/fixtures';
@@ -71,6 +72,26 @@ beforeAll(async () => {
       variables: { id: client },
     });
   for (const who of [worker, worker, worker, outsider]) await read(who);
+  // The service's manager discloses without consent: a review for the Guardian, naming who disclosed.
+  const note = await recordNote(api, own.manager, client, 'DAILY_SUPPORT', 'Missed two visits this week.');
+  expectNoErrors(
+    await api.graphql(
+      'mutation ($input: ExceptionalDisclosureInput!) { recordExceptionalDisclosure(input: $input) { requestId } }',
+      {
+        token: own.manager.token,
+        variables: {
+          input: {
+            serviceUserId: client,
+            recipient: 'Adult social care duty team',
+            legalBasis: 'SAFEGUARDING',
+            reasoning: 'A risk of serious harm that could not wait for consent.',
+            itemIds: [note],
+            clientInformed: true,
+          },
+        },
+      },
+    ),
+  );
   const recorded = await api.graphql<{ requestSubjectAccess: { id: string } }>(
     'mutation ($c: ID!, $r: String!) { requestSubjectAccess(serviceUserId: $c, receivedOn: $r, identityCheck: PHOTO_ID) { id } }',
     { token: own.manager.token, variables: { c: client, r: new Date().toISOString().slice(0, 10) } },
@@ -196,6 +217,22 @@ describe('access at a glance and subject access in the console', () => {
     await own.page.getByRole('heading', { name: 'Not available' }).waitFor();
     expect(await own.page.locator('table').count()).toBe(0);
     await own.close();
+  });
+
+  it('the Guardian sees who made an exceptional disclosure, on Today and on its review', async () => {
+    const { page, close } = await freshPage();
+    await signInAs(page, consoleUrl, 'guardian');
+    const item = page.locator('#disclosure-reviews li').first();
+    // The manager was added by the fixtures under a generated handle (staff-…), their name built from it.
+    await expect(item.innerText()).resolves.toMatch(/By Staff (staff-\w+) \(service manager, \1\)/);
+    await item.getByRole('link').click();
+    await page.getByRole('heading', { name: 'Disclosure review' }).waitFor();
+    await settled(page);
+    await expect(page.locator('.facts').innerText()).resolves.toMatch(
+      /Disclosed and recorded by\s+Staff (staff-\w+) \(service manager, \1\)/,
+    );
+    await expectAccessible(page, 'disclosure-review-actor');
+    await close();
   });
 
   it('a support worker sees neither screen, whatever address they open', async () => {

@@ -114,7 +114,7 @@ export type ConsolePendingBreakGlassReviewsQuery = { emergencyAccessReviews: Arr
 export type ConsolePendingDisclosureReviewsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ConsolePendingDisclosureReviewsQuery = { disclosureReviews: Array<{ id: string, requestId: string, serviceUserId: string, legalBasis: LegalBasis, openedAt: string, clientInformed: boolean }> };
+export type ConsolePendingDisclosureReviewsQuery = { disclosureReviews: Array<{ id: string, requestId: string, serviceUserId: string, legalBasis: LegalBasis, openedAt: string, clientInformed: boolean, recordedByActor: { displayName: string | null, handle: string | null, roles: Array<string> } }> };
 
 export type ConsoleDisclosureWorkQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -318,6 +318,11 @@ export const ConsolePendingDisclosureReviewsDocument = new TypedDocumentString(`
     legalBasis
     openedAt
     clientInformed
+    recordedByActor {
+      displayName
+      handle
+      roles
+    }
   }
 }
     `) as unknown as TypedDocumentString<ConsolePendingDisclosureReviewsQuery, ConsolePendingDisclosureReviewsQueryVariables>;

@@ -9,7 +9,7 @@ import {
 } from '../documents';
 import { facts, h, link, notice, render } from '../dom';
 import { ageWords, dateTimeWords, enumWords } from '../logic';
-import { errorNotice, personLabel, screenHeading } from './shared';
+import { actorWords, errorNotice, personLabel, screenHeading } from './shared';
 
 const done = (outcome: HTMLElement, words: string) =>
   outcome.replaceChildren(notice(words, 'success'), h('p', {}, link('/today', 'Back to Today')));
@@ -180,6 +180,7 @@ export async function disclosureReviewScreen(main: HTMLElement, reviewId: string
     screenHeading('Disclosure review'),
     facts([
       ['About', personLabel(review.serviceUserId)],
+      ['Disclosed and recorded by', actorWords(review.recordedByActor)],
       ['Legal basis', enumWords(review.legalBasis)],
       ['Person told', review.clientInformed ? 'Yes' : 'No (the register says why)'],
       ['Raised', dateTimeWords(review.openedAt)],

@@ -80,7 +80,7 @@ function queuesFor(capabilities: Capabilities, now: Date): Queue[] {
         const items = (data?.disclosureReviews ?? []).map((review) => ({
           since: review.openedAt,
           title: `Disclosure without consent (${enumWords(review.legalBasis)})`,
-          detail: `${personLabel(review.serviceUserId)} · ${review.clientInformed ? 'the person was told' : 'the person was not told'}`,
+          detail: `By ${actorWords(review.recordedByActor)} · ${personLabel(review.serviceUserId)} · ${review.clientInformed ? 'the person was told' : 'the person was not told'}`,
           route: `/disclosure-review/${encodeURIComponent(review.id)}`,
           action: 'Review',
         }));
