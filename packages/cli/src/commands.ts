@@ -289,13 +289,12 @@ export async function orgExportCommand(options: {
     throw new CliError('--reference goes with --waive.');
   }
   if (options.stage !== undefined) {
-    if (options.to !== undefined) {
-      // Decision 0034: the export needs the organisation's keys, which neither the provisioner nor an operator holds.
-      throw new CliError(
-        '--to: exporting from a deployed stage is not built yet (decision 0034); in a stage, record a waiver with --waive <reason>, or offboarding stays refused with EXPORT_REQUIRED.',
-      );
-    }
     if (options.operatorId !== undefined) throw new CliError(OPERATOR_ID_IN_STAGE);
+    if (options.to !== undefined) {
+      // Decision 0041: the stage's transfer function reads and audits, this writes the folder and its manifest.
+      const { orgExportInStage } = await import('./stage-transfer');
+      return orgExportInStage(options.stage, { slug: options.slug, to: options.to });
+    }
     const { waiverOf } = await import('./org-export');
     const { orgWaiveExportInStage } = await import('./stage-commands');
     const waiver = waiverOf(options.waive ?? '', options.reference);

@@ -227,8 +227,9 @@ const COMMANDS: readonly CommandSpec[] = [
     notes: [
       'confide org export --slug <s> --to <folder> [--operator-id <id>]   writes every record, decrypted, and a manifest',
       'confide org export --slug <s> --waive <reason> [--reference <ref>]   records why the charity gets no export',
+      'confide org export --slug <s> --to <folder> --stage <stage>         from a stage, through its transfer function',
       'confide org export --slug <s> --waive <reason> --stage <stage>      the waiver in a stage, through its api',
-      '    (as the operator in CONFIDE_OPERATOR_TOKEN; exporting from a stage is not built yet)',
+      '    (in a stage, as the operator in CONFIDE_OPERATOR_TOKEN)',
       'Offboarding requires one of the two (decision 0034).',
     ],
     options: {
@@ -317,6 +318,8 @@ const COMMANDS: readonly CommandSpec[] = [
       'confide import --template [<folder>]                       prints (or writes) a mapping file to edit',
       'confide import --org <slug> --service <id> --as <handle> --dry-run <folder>   checks every row, writes nothing',
       'confide import --org <slug> --service <id> --as <handle> <folder>             imports; run again to resume',
+      'confide import ... --stage <stage>   into a deployed stage, through its transfer function, as the operator in',
+      '    CONFIDE_OPERATOR_TOKEN (the files are read and checked here; the stage checks duplicates and writes)',
     ],
     options: {
       org: ORG,
@@ -342,6 +345,7 @@ const COMMANDS: readonly CommandSpec[] = [
       },
       'dry-run': { type: 'boolean', description: 'validate everything and report, writing nothing' },
       template: { type: 'boolean', description: 'a mapping template to start from' },
+      stage: STAGE,
     },
     async run(values, positionals) {
       if (positionals.length > 1)
@@ -356,6 +360,7 @@ const COMMANDS: readonly CommandSpec[] = [
           as: str(values, 'as'),
           mapping: str(values, 'mapping'),
           report: str(values, 'report'),
+          stage: str(values, 'stage'),
           folder: positionals[0],
         }),
       });

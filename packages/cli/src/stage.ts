@@ -10,7 +10,10 @@ const STAGE = /^[a-z][a-z0-9-]{1,20}$/;
  * SDK's usual chain (environment, profile, SSO, instance role). `CONFIDE_LAMBDA_ENDPOINT` points the CLI at another
  * Lambda endpoint (tests' signed stand-in); in use it is Lambda's own for the region.
  */
-export function stageFunction(stage: string, name: 'verifier' | 'provisioner' | 'api'): ProvisionerFunction {
+export function stageFunction(
+  stage: string,
+  name: 'verifier' | 'provisioner' | 'api' | 'transfer',
+): ProvisionerFunction {
   if (!STAGE.test(stage)) throw new CliError('--stage takes a stage name such as dev or prod.');
   const region = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'eu-west-2';
   // A client only for its resolved configuration: the SDK's default credential chain and hash.

@@ -32,6 +32,8 @@ export interface ImportRequest {
   readonly report?: string | undefined;
   readonly dryRun: boolean;
   readonly template: boolean;
+  /** A deployed stage instead of the local stack: its transfer function writes (decision 0041). */
+  readonly stage?: string | undefined;
 }
 
 /** The local id of a service given as the API's global id (`U2VydmljZTpzdmNf…`) or as its own id (`svc_…`). */
@@ -113,6 +115,27 @@ export async function importCommand(request: ImportRequest): Promise<string> {
     ENTITIES.map((entity) => [entity, readTable(folder, mapping[entity] as FileMapping | undefined, entity)]),
   ) as Record<Entity, CsvTable | undefined>;
 
+  const reportPath = request.report ? resolve(request.report) : join(folder, 'import-rejections.csv');
+  if (request.stage !== undefined) {
+    const { importInStage } = await import('./stage');
+    const result = await importInStage(
+      request.stage,
+      { slug: request.org, serviceId, as: request.as, dryRun: request.dryRun },
+      mapping,
+      tables,
+    );
+    writeFileSync(reportPath, reportCsv(result.rejections));
+    return summaryLines(request.dryRun, mapping, result.rowsRead, {
+      ...result.counts,
+      runId: result.runId,
+      seconds: result.seconds,
+      alreadyImported: result.alreadyImported,
+      rejected: result.rejections.length,
+      by: `${result.operatorHandle}, in ${request.stage}`,
+      reportPath,
+    });
+  }
+
   const services = servicesFor(runningStack());
   const orgId = await orgIdOf(services, request.org);
   const scope = tenantScope(orgId);
@@ -176,20 +199,45 @@ export async function importCommand(request: ImportRequest): Promise<string> {
     );
   }
 
-  const reportPath = request.report ? resolve(request.report) : join(folder, 'import-rejections.csv');
   writeFileSync(reportPath, reportCsv(summary.rejections));
-  const read = Object.entries(plan.rowsRead)
+  return summaryLines(request.dryRun, mapping, plan.rowsRead, {
+    ...summary,
+    rejected: summary.rejections.length,
+    by: operator.handle,
+    reportPath,
+  });
+}
+
+/** What the command prints: counts, the run, the report's path; never a value from the files. */
+function summaryLines(
+  dryRun: boolean,
+  mapping: ReturnType<typeof parseMapping>,
+  rowsRead: Record<Entity, number>,
+  summary: {
+    clients: number;
+    allocations: number;
+    consents: number;
+    notes: number;
+    runId: string | undefined;
+    seconds: number;
+    alreadyImported: number;
+    rejected: number;
+    by: string;
+    reportPath: string;
+  },
+): string {
+  const read = Object.entries(rowsRead)
     .filter(([entity]) => mapping[entity as Entity])
     .map(([entity, count]) => `${count} ${entity}`)
     .join(', ');
   const counts = `${summary.clients} clients, ${summary.allocations} allocations, ${summary.consents} consents, ${summary.notes} notes`;
   return [
-    request.dryRun
+    dryRun
       ? `Dry run: nothing written. Read ${read}; a real run would import ${counts}.`
-      : `Imported ${counts} in ${summary.seconds.toFixed(1)} s (run ${summary.runId}, by ${operator.handle}).`,
+      : `Imported ${counts} in ${summary.seconds.toFixed(1)} s (run ${summary.runId}, by ${summary.by}).`,
     ...(summary.alreadyImported > 0
       ? [`${summary.alreadyImported} clients were imported before and were skipped.`]
       : []),
-    `${summary.rejections.length} rows rejected: ${reportPath} (file, row, column, reason).`,
+    `${summary.rejected} rows rejected: ${summary.reportPath} (file, row, column, reason).`,
   ].join('\n');
 }

@@ -1,0 +1,476 @@
+import { randomUUID } from 'node:crypto';
+import { type Authenticator, type ConfideServices, organisationExports } from '@confide/api';
+import { ConfideError, isIdOf, type NoteKind, type OrgId } from '@confide/domain';
+import { type StaffMember, tenantScope } from '@confide/store';
+// The export and the import are the CLI's code (decision 0034, 0032); the stage runs the same code where the
+// organisation's keys may be used (decision 0041). The CLI package has no exports map: its files by path.
+import { CliError } from '../../../packages/cli/src/data-dir';
+import { type ImportMapping, parseMapping } from '../../../packages/cli/src/import/mapping';
+import type { ClientRow } from '../../../packages/cli/src/import/rows';
+import {
+  countsOf,
+  type ImportCounts,
+  ImportEngine,
+  type ImportTarget,
+  importAuthority,
+} from '../../../packages/cli/src/import/run';
+import {
+  auditExportReads,
+  clientIdPage,
+  type ExportCursor,
+  PersonReader,
+  recordExportInPlatformAudit,
+  servicesDocument,
+  staffDocument,
+} from '../../../packages/cli/src/org-export';
+
+/**
+ * The stage's transfer function (decision 0041): the processor's export before offboarding (decision 0034) and the
+ * import of a charity's records (decision 0032) against a deployed stage, run where the organisation's keys may be
+ * used — with the tenant-scoped credentials the api uses (decision 0031) — and invoked by the operator's CLI with
+ * SigV4, as the verifier is. Every request carries the operator's Cognito token (`CONFIDE_OPERATOR_TOKEN`): the
+ * function admits only an ACTIVE platform operator, whose id the audit events name.
+ *
+ * Operations (`{ operation, token, input }`):
+ * - `export.begin` `{ slug }`: the platform audit (ALLOWED) first, then the staff and services and a cursor;
+ * - `export.page` `{ slug, requestId, cursor }`: the next people, each audited (`processor.export` READ) before it
+ *   is read, decrypted; at most {@link EXPORT_PAGE_PEOPLE} and {@link EXPORT_PAGE_BYTES} of JSON (Lambda answers at
+ *   most 6 MB);
+ * - `export.complete` `{ slug, requestId, serviceUsers, notes, manifestDigest }`: the EXPORTED record offboarding
+ *   requires (with the digest the CLI computed over the manifest it wrote), and the platform audit (COMPLETED);
+ * - `import.context` `{ slug, service, as }`: refuses unless the organisation's policy and the importer's roles are
+ *   set up; answers what the CLI validates rows with (staff ids, roles and service links, partners, retention);
+ * - `import.check` `{ …, mapping, clients }`: the dry run's check against held data (blind indexes), writing nothing;
+ * - `import.begin`, `import.batch` `{ …, runId, clients }`, `import.finish`: the run, as the local import writes
+ *   it; a batch answers which rows it wrote and which it skipped as already imported, so a rerun skips them.
+ *
+ * Answers `{ ok: true, operation, … }` or `{ ok: false, error: { code, message } }`. Logs name the operation,
+ * organisation ids and counts, never a value of a record.
+ */
+
+/** People a page reads at most. */
+export const EXPORT_PAGE_PEOPLE = 25;
+/** A page's people, as JSON, at most: Lambda's synchronous response is 6 MB. */
+export const EXPORT_PAGE_BYTES = 4_500_000;
+
+export type TransferOperation =
+  | 'export.begin'
+  | 'export.page'
+  | 'export.complete'
+  | 'import.context'
+  | 'import.check'
+  | 'import.begin'
+  | 'import.batch'
+  | 'import.finish';
+
+const OPERATIONS: readonly TransferOperation[] = [
+  'export.begin',
+  'export.page',
+  'export.complete',
+  'import.context',
+  'import.check',
+  'import.begin',
+  'import.batch',
+  'import.finish',
+];
+
+export type TransferAnswer =
+  | ({ readonly ok: true; readonly operation: TransferOperation } & Record<string, unknown>)
+  | {
+      readonly ok: false;
+      readonly error: { readonly code: string; readonly message: string; readonly field?: string };
+    };
+
+export interface TransferDependencies {
+  readonly services: ConfideServices;
+  readonly authenticator: Authenticator;
+  /** Called once a request is answered: what the handler logs (operation, organisation, counts). */
+  readonly onAnswered?: (detail: Record<string, unknown>) => void;
+}
+
+type Input = Record<string, unknown>;
+
+class Refused extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+function text(input: Input, field: string, pattern?: RegExp): string {
+  const value = input[field];
+  if (typeof value !== 'string' || value.length === 0 || (pattern && !pattern.test(value))) {
+    throw new Refused('BAD_USER_INPUT', `${field} is missing or malformed.`, field);
+  }
+  return value;
+}
+
+function count(input: Input, field: string): number {
+  const value = input[field];
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    throw new Refused('BAD_USER_INPUT', `${field} must be a whole number.`, field);
+  }
+  return value;
+}
+
+const SLUG = /^[a-z0-9][a-z0-9-]{1,62}$/;
+const EXPORT_REQUEST = /^export-[0-9a-f-]{36}$/;
+const DIGEST = /^[0-9a-f]{64}$/;
+
+async function activeOrganisation(services: ConfideServices, slug: string) {
+  const orgId = await services.directory.organisationIdBySlug(slug);
+  const organisation = orgId ? await services.directory.organisation(orgId) : undefined;
+  if (!orgId || !organisation) throw new Refused('NOT_FOUND', `No organisation with slug "${slug}".`, 'slug');
+  if (organisation.status !== 'ACTIVE') {
+    throw new Refused('ORGANISATION_NOT_ACTIVE', 'The organisation is not active.', 'slug');
+  }
+  return { orgId: orgId as OrgId, organisation };
+}
+
+function cursorOf(value: unknown): ExportCursor {
+  const cursor = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+  const service = cursor.service;
+  const after = cursor.after;
+  if (typeof service !== 'number' || !Number.isInteger(service) || service < 0) {
+    throw new Refused('BAD_USER_INPUT', 'cursor is malformed.', 'cursor');
+  }
+  if (after !== undefined && (typeof after !== 'string' || !isIdOf('serviceUser', after))) {
+    throw new Refused('BAD_USER_INPUT', 'cursor is malformed.', 'cursor');
+  }
+  return { service, after };
+}
+
+async function exportOperation(
+  deps: TransferDependencies,
+  operation: 'export.begin' | 'export.page' | 'export.complete',
+  input: Input,
+  operatorId: string,
+): Promise<TransferAnswer> {
+  const { services } = deps;
+  const slug = text(input, 'slug', SLUG);
+  const { orgId, organisation } = await activeOrganisation(services, slug);
+  if (operation === 'export.begin') {
+    const requestId = `export-${randomUUID()}`;
+    // Before anything is read: without the platform audit, nothing is exported.
+    await recordExportInPlatformAudit(services, { orgId, operatorId, requestId, outcome: 'ALLOWED' });
+    const [staff, careServices] = await Promise.all([
+      staffDocument(services, orgId),
+      servicesDocument(services, orgId),
+    ]);
+    deps.onAnswered?.({ operation, organisationId: orgId });
+    return {
+      ok: true,
+      operation,
+      requestId,
+      operatorId,
+      exportedAt: services.clock.now().toISOString(),
+      organisation: { organisationId: orgId, slug: organisation.slug, name: organisation.name },
+      staff,
+      services: careServices,
+      cursor: { service: 0 },
+    };
+  }
+  const requestId = text(input, 'requestId', EXPORT_REQUEST);
+  if (operation === 'export.page') {
+    const limit = input.limit === undefined ? EXPORT_PAGE_PEOPLE : count(input, 'limit');
+    if (limit < 1 || limit > EXPORT_PAGE_PEOPLE) {
+      throw new Refused('BAD_USER_INPUT', `limit is 1 to ${EXPORT_PAGE_PEOPLE}.`, 'limit');
+    }
+    const page = await clientIdPage(services, orgId, cursorOf(input.cursor), limit);
+    // One event per person, in the organisation's audit log, before their record is opened. A person the byte
+    // bound leaves for the next page is audited again there: an event may repeat, never be missing.
+    await auditExportReads(
+      services,
+      { orgId, operatorId, requestId, auditYears: organisation.retention.auditYears },
+      page.ids,
+    );
+    const reader = new PersonReader(services, orgId);
+    const people: unknown[] = [];
+    let bytes = 0;
+    let next = page.next;
+    for (const [index, clientId] of page.ids.entries()) {
+      const person = await reader.read(clientId);
+      const size = Buffer.byteLength(JSON.stringify(person));
+      if (size > EXPORT_PAGE_BYTES) {
+        throw new Refused(
+          'EXPORT_TOO_LARGE',
+          `One person's records (${clientId}) exceed what one answer can carry; export this organisation locally with the break-glass role.`,
+        );
+      }
+      if (bytes + size > EXPORT_PAGE_BYTES) {
+        next = page.positions[index - 1];
+        break;
+      }
+      bytes += size;
+      people.push(person);
+    }
+    deps.onAnswered?.({ operation, organisationId: orgId, people: people.length });
+    return { ok: true, operation, people, next: next ?? null };
+  }
+  const manifestDigest = text(input, 'manifestDigest', DIGEST);
+  const serviceUsers = count(input, 'serviceUsers');
+  const notes = count(input, 'notes');
+  await organisationExports(services).record(tenantScope(orgId), {
+    kind: 'EXPORTED',
+    by: operatorId,
+    serviceUsers,
+    notes,
+    manifestDigest,
+  });
+  await recordExportInPlatformAudit(services, { orgId, operatorId, requestId, outcome: 'COMPLETED' });
+  deps.onAnswered?.({ operation, organisationId: orgId, serviceUsers, notes });
+  return { ok: true, operation };
+}
+
+/** The organisation, importer and service an import request names, with the importer's standing (refusals). */
+async function importTarget(services: ConfideServices, input: Input, mapping: ImportMapping) {
+  const slug = text(input, 'slug', SLUG);
+  const serviceId = text(input, 'service');
+  if (!isIdOf('service', serviceId)) throw new Refused('BAD_USER_INPUT', 'service is malformed.', 'service');
+  const handle = text(input, 'as');
+  const orgId = await services.directory.organisationIdBySlug(slug);
+  const organisation = orgId ? await services.directory.organisation(orgId) : undefined;
+  if (!orgId || !organisation) throw new Refused('NOT_FOUND', `No organisation with slug "${slug}".`, 'slug');
+  const scope = tenantScope(orgId);
+  const [operator, staff, partners, careServices] = await Promise.all([
+    services.directory.staffByHandle(scope, handle),
+    services.directory.listStaff(scope),
+    services.partners.list(scope),
+    services.careServices.list(scope),
+  ]);
+  if (!operator) throw new Refused('NOT_FOUND', `No staff member "${handle}" in ${slug}.`, 'as');
+  if (!careServices.some((service) => service.serviceId === serviceId)) {
+    throw new Refused('NOT_FOUND', `No such service in ${slug}.`, 'service');
+  }
+  const authority = importAuthority(organisation, operator, serviceId);
+  const target: ImportTarget = {
+    services,
+    scope,
+    serviceId,
+    mapping,
+    authority,
+    retention: organisation.retention,
+  };
+  return { orgId, scope, organisation, operator, staff, partners, target };
+}
+
+function mappingOf(input: Input): ImportMapping {
+  try {
+    return parseMapping(JSON.stringify(input.mapping ?? null));
+  } catch (error) {
+    if (error instanceof CliError) throw new Refused('BAD_USER_INPUT', error.message, 'mapping');
+    throw error;
+  }
+}
+
+/**
+ * The rows the CLI validated, as JSON carried them (dates revived). The function decides again what the importer
+ * and each note's author may write: every staff id must be an active member of the organisation, and each note's
+ * rule is the one the operation policies give its author here, whatever the request says.
+ */
+function clientsOf(
+  input: Input,
+  staff: readonly StaffMember[],
+  noteBy: (kind: NoteKind, author: StaffMember, allocated: boolean) => string | undefined,
+  now: Date,
+): ClientRow[] {
+  const rows = input.clients;
+  if (!Array.isArray(rows)) throw new Refused('BAD_USER_INPUT', 'clients must be a list.', 'clients');
+  const active = new Map(
+    staff.filter((member) => member.status === 'ACTIVE').map((member) => [member.staffId, member]),
+  );
+  const member = (staffId: unknown): StaffMember => {
+    const found = typeof staffId === 'string' ? active.get(staffId) : undefined;
+    if (!found) throw new Refused('FORBIDDEN', 'A row names someone who is not active staff.', 'clients');
+    return found;
+  };
+  return rows.map((raw) => {
+    const client = raw as ClientRow;
+    if (
+      typeof client?.sourceId !== 'string' ||
+      typeof client.line !== 'number' ||
+      typeof client.details?.name !== 'string' ||
+      !Array.isArray(client.allocations) ||
+      !Array.isArray(client.consents) ||
+      !Array.isArray(client.notes)
+    ) {
+      throw new Refused('BAD_USER_INPUT', 'A client row is malformed.', 'clients');
+    }
+    const allocations = client.allocations.map((allocation) => {
+      member(allocation.staffId);
+      return {
+        ...allocation,
+        endsAt: allocation.endsAt ? new Date(allocation.endsAt as unknown as string) : undefined,
+      };
+    });
+    const notes = client.notes.map((note) => {
+      const author = member(note.authorId);
+      for (const staffId of [...(note.distribution ?? []), ...(note.sealedFor ?? [])]) member(staffId);
+      const allocated = allocations.some(
+        (allocation) =>
+          allocation.staffId === note.authorId && (!allocation.endsAt || allocation.endsAt > now),
+      );
+      const rule = noteBy(note.kind, author, allocated);
+      if (!rule) {
+        throw new Refused(
+          'CLASSIFICATION_NOT_PERMITTED',
+          `A note (line ${note.line}) is of a kind its author may not record here.`,
+          'clients',
+        );
+      }
+      return { ...note, rule };
+    });
+    return { ...client, allocations, notes };
+  });
+}
+
+async function importOperation(
+  deps: TransferDependencies,
+  operation: Exclude<TransferOperation, `export.${string}`>,
+  input: Input,
+  operatorId: string,
+): Promise<TransferAnswer> {
+  const { services } = deps;
+  if (operation === 'import.context') {
+    const { orgId, organisation, operator, staff, partners, target } = await importTarget(services, input, {
+      sourceSystem: 'context',
+    } as ImportMapping);
+    deps.onAnswered?.({ operation, organisationId: orgId });
+    const { policyVersion } = organisation;
+    return {
+      ok: true,
+      operation,
+      now: services.clock.now().toISOString(),
+      organisation: {
+        organisationId: orgId,
+        status: organisation.status,
+        policyVersion,
+        preset: organisation.preset,
+        retention: organisation.retention,
+      },
+      operator: { staffId: operator.staffId, handle: operator.handle },
+      staff: staff.map((member) => ({
+        staffId: member.staffId,
+        handle: member.handle,
+        status: member.status,
+        roles: member.roles,
+        manages: member.serviceLinks.manages.has(target.serviceId),
+        member: member.serviceLinks.memberOf.has(target.serviceId),
+        acknowledged: policyVersion !== undefined && member.acknowledgedPolicyVersion === policyVersion,
+      })),
+      partners: partners.map((partner) => ({ partnerId: partner.partnerId, name: partner.name })),
+    };
+  }
+  const mapping = mappingOf(input);
+  const { orgId, staff, target } = await importTarget(services, input, mapping);
+  const engine = new ImportEngine(target);
+  const platform = (runId: string, outcome: 'ALLOWED' | 'COMPLETED') =>
+    services.platformAudit.record({
+      actor: { kind: 'OPERATOR', id: operatorId },
+      operation: 'importRecords',
+      organisationId: orgId,
+      outcome,
+      rule: 'platform.organisation.import',
+      requestId: runId,
+    });
+  if (operation === 'import.begin') {
+    const run = await engine.begin();
+    // The processor's part: which operator ran the import into which organisation (the run's own events name the
+    // importing staff member, as locally).
+    await platform(run.runId, 'ALLOWED');
+    deps.onAnswered?.({ operation, organisationId: orgId, runId: run.runId });
+    return { ok: true, operation, runId: run.runId };
+  }
+  const runId = (value: unknown) => {
+    if (typeof value !== 'string' || !isIdOf('importRun', value)) {
+      throw new Refused('BAD_USER_INPUT', 'runId is malformed.', 'runId');
+    }
+    return value;
+  };
+  if (operation === 'import.finish') {
+    const id = runId(input.runId);
+    const imported = (input.imported ?? {}) as Input;
+    const counts: ImportCounts = {
+      clients: count(imported, 'clients'),
+      allocations: count(imported, 'allocations'),
+      consents: count(imported, 'consents'),
+      notes: count(imported, 'notes'),
+    };
+    await engine.resume(id).finish({
+      imported: counts,
+      rejected: count(input, 'rejected'),
+      alreadyImported: count(input, 'alreadyImported'),
+    });
+    await platform(id, 'COMPLETED');
+    deps.onAnswered?.({ operation, organisationId: orgId, runId: id, ...counts });
+    return { ok: true, operation };
+  }
+  const clients = clientsOf(input, staff, target.authority.noteBy, services.clock.now());
+  const classified = await engine.classify(clients);
+  const skipped = clients.length - classified.todo.length - classified.rejections.length;
+  if (operation === 'import.check') {
+    deps.onAnswered?.({ operation, organisationId: orgId, clients: clients.length });
+    return {
+      ok: true,
+      operation,
+      alreadyImported: classified.alreadyImported,
+      rejections: classified.rejections,
+      counts: countsOf(classified.todo),
+    };
+  }
+  engine.checkClosing(classified.todo);
+  const run = engine.resume(runId(input.runId));
+  await run.write(classified);
+  deps.onAnswered?.({ operation, organisationId: orgId, runId: run.runId, ...run.counts, skipped });
+  return {
+    ok: true,
+    operation,
+    counts: run.counts,
+    alreadyImported: classified.alreadyImported,
+    rejections: classified.rejections,
+    written: classified.todo.map((client) => client.sourceId),
+  };
+}
+
+/** One request to the transfer function, as the CLI sends it: authenticated, then run. */
+export async function runTransfer(deps: TransferDependencies, event: unknown): Promise<TransferAnswer> {
+  const request = (typeof event === 'object' && event !== null ? event : {}) as Input;
+  const operation = OPERATIONS.find((known) => known === request.operation);
+  try {
+    if (!operation) throw new Refused('BAD_USER_INPUT', 'Unknown operation.', 'operation');
+    const token = typeof request.token === 'string' ? request.token : '';
+    const caller = await deps.authenticator.authenticate(`Bearer ${token}`);
+    if (caller.principal.kind !== 'OPERATOR') {
+      throw new Refused('FORBIDDEN', 'Only a platform operator may export or import an organisation.');
+    }
+    const input = (typeof request.input === 'object' && request.input !== null ? request.input : {}) as Input;
+    const { operatorId } = caller.principal;
+    return operation.startsWith('export.')
+      ? await exportOperation(deps, operation as 'export.begin', input, operatorId)
+      : await importOperation(deps, operation as 'import.batch', input, operatorId);
+  } catch (error) {
+    if (error instanceof Refused) {
+      return {
+        ok: false,
+        error: { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) },
+      };
+    }
+    if (error instanceof ConfideError) {
+      return {
+        ok: false,
+        error: {
+          code: error.code,
+          message: error.message,
+          ...(error.field ? { field: error.field.join('.') } : {}),
+        },
+      };
+    }
+    // The importer's standing and the import's own stops (decision 0032): messages of ours, never a value.
+    if (error instanceof CliError)
+      return { ok: false, error: { code: 'IMPORT_REFUSED', message: error.message } };
+    throw error;
+  }
+}

@@ -1,0 +1,444 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Authenticator, organisationExports } from '@confide/api';
+import { handleHttpApiEvent } from '@confide/service-api';
+import { handler as provisionerHandler } from '@confide/service-provisioner/handler';
+import { ItemLoader, tenantScope } from '@confide/store';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runTransfer } from '../../services/transfer/src/transfer';
+import { CANARY, generateDataset, nhsNumberFor } from '../import/dataset';
+import {
+  type ImportWorld,
+  importWorld,
+  runCli as runLocalCli,
+  serviceClientIds,
+} from '../import/import-support';
+import { type LambdaEndpoint, startLambdaEndpoint } from '../support/aws-stand-ins';
+import { ADA, createServiceWithManager, recordNote, registerServiceUser } from '../support/care-fixtures';
+import { onboardTestOrganisation } from '../support/fixtures';
+import { globalId, localIdOf, organisationItems } from '../support/records-fixtures';
+import { type TestApi, testApi } from '../support/test-api';
+import { runCli } from './support/run-cli';
+
+/**
+ * Issues 20 and 21, decision 0041: `confide org export --stage` and `confide import --stage` through the real
+ * command and a signed stand-in of Lambda's Invoke API, whose `confide-qa-transfer` runs the transfer function's own
+ * code (`runTransfer`) against the local stack (its DynamoDB and KMS), with the operator's token verified as the
+ * function verifies it. The export gates offboarding (through the stage's api, as in operator-stage.test.ts); the
+ * import is validated here, checked and written there, resumable, and reads back as a local import does.
+ */
+
+const NOTE = 'Canary-note: walked to the allotment, talked about her sister.';
+const HELD = { name: 'Held Person Already', dateOfBirth: '1975-05-05', nhsNumber: nhsNumberFor(777_777) };
+
+describe('confide org export and import against a deployed stage (--stage)', { timeout: 360_000 }, () => {
+  let lambda: LambdaEndpoint;
+  let api: TestApi;
+  const transferCalls: { operation: string; payloadBytes: number }[] = [];
+  /** The import.batch call (1-based) whose answer is lost after it ran: the stage's Lambda timing out. */
+  let failBatch: number | undefined;
+  let batches = 0;
+  const folder = mkdtempSync(join(tmpdir(), 'confide-stage-transfer-'));
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    lambda = await startLambdaEndpoint({
+      invoke: async (functionName, payload) => {
+        const event = JSON.parse(payload) as Record<string, unknown>;
+        if (functionName === 'confide-qa-transfer') {
+          const operation = String(event.operation);
+          transferCalls.push({ operation, payloadBytes: Buffer.byteLength(payload) });
+          const answer = await runTransfer(
+            { services: api.services, authenticator: new Authenticator(api.services) },
+            event,
+          );
+          if (operation === 'import.batch' && ++batches === failBatch) {
+            return {
+              payload: '{"errorType":"Sandbox.Timedout","errorMessage":"Task timed out"}',
+              functionError: 'Unhandled',
+            };
+          }
+          return { payload: JSON.stringify(answer) };
+        }
+        if (functionName === 'confide-qa-provisioner') {
+          return { payload: JSON.stringify(await provisionerHandler(event)) };
+        }
+        if (functionName === 'confide-qa-api') {
+          const answer = await handleHttpApiEvent(
+            api.yoga,
+            event as unknown as APIGatewayProxyEventV2,
+            {} as Context,
+          );
+          return { payload: JSON.stringify(answer) };
+        }
+        return {
+          payload: '{"errorType":"ResourceNotFoundException","errorMessage":"Function not found"}',
+          functionError: 'Unhandled',
+        };
+      },
+    });
+    // The stage's api: offboarding invokes the stage's provisioner (the tests also read through it as staff).
+    api = testApi({
+      env: {
+        CONFIDE_PROVISIONER_FUNCTION: 'confide-qa-provisioner',
+        CONFIDE_LAMBDA_ENDPOINT: lambda.endpoint,
+      },
+    });
+    env = {
+      CONFIDE_LAMBDA_ENDPOINT: lambda.endpoint,
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_REGION: 'eu-west-2',
+      // No running local stack is needed (nor read): the stage is the stand-in.
+      CONFIDE_DATA_DIR: join(folder, 'no-local-stack'),
+    };
+  });
+
+  afterAll(async () => {
+    await lambda.stop();
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  const stage = (args: string[], extra: Record<string, string> = {}) =>
+    runCli([...args, '--stage', 'qa'], { ...env, ...extra });
+
+  it('an export through the stage is audited, written as locally, and lets offboarding proceed', async () => {
+    // Prepare: three people with notes; the export pages two people at a time.
+    const org = await onboardTestOrganisation(api);
+    const { serviceId, manager } = await createServiceWithManager(api, org);
+    const ada = await registerServiceUser(api, manager, serviceId);
+    const bea = await registerServiceUser(api, manager, serviceId, {
+      name: 'Bea Second-Canary',
+      email: 'bea@example.org',
+    });
+    const cai = await registerServiceUser(api, manager, serviceId, { name: 'Cai Third-Canary' });
+    await recordNote(api, manager, ada, 'DAILY_SUPPORT', NOTE);
+    await recordNote(api, manager, bea, 'DAILY_SUPPORT', 'Second person, first note.');
+    await recordNote(api, manager, bea, 'DAILY_SUPPORT', 'Second person, second note.');
+    const operator = { CONFIDE_OPERATOR_TOKEN: await api.operatorToken('operator-1') };
+    const second = { CONFIDE_OPERATOR_TOKEN: await api.secondOperatorToken() };
+    const destination = mkdtempSync(join(folder, 'to-'));
+    const calls = transferCalls.length;
+
+    // Act
+    const refused = await stage(['org', 'offboard', '--slug', org.slug, '--window', '7'], operator);
+    const noToken = await stage(['org', 'export', '--slug', org.slug, '--to', destination]);
+    const asStaff = await stage(['org', 'export', '--slug', org.slug, '--to', destination], {
+      CONFIDE_OPERATOR_TOKEN: manager.token,
+    });
+    const exported = await stage(['org', 'export', '--slug', org.slug, '--to', destination], {
+      ...operator,
+      CONFIDE_EXPORT_PAGE_PEOPLE: '2',
+    });
+    const requested = await stage(['org', 'offboard', '--slug', org.slug, '--window', '7'], operator);
+    const approved = await stage(['org', 'offboard', '--slug', org.slug, '--approve'], second);
+
+    // Assess: refused before, then exported in pages (begin, two pages, complete), then offboarded.
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('EXPORT_REQUIRED');
+    expect(noToken.code).toBe(1);
+    expect(noToken.stderr).toContain('CONFIDE_OPERATOR_TOKEN');
+    expect(asStaff.code).toBe(1);
+    expect(asStaff.stderr).toContain('(FORBIDDEN)');
+    expect(exported.code, exported.stderr).toBe(0);
+    expect(exported.stdout).toContain(`Exported ${org.slug} from qa: 3 service users (0 erased), 3 notes`);
+    // The staff token's begin was refused; no token never left the CLI.
+    expect(transferCalls.slice(calls).map((call) => call.operation)).toEqual([
+      'export.begin',
+      'export.begin',
+      'export.page',
+      'export.page',
+      'export.complete',
+    ]);
+    expect(requested.code, requested.stderr).toBe(0);
+    expect(approved.code, approved.stderr).toBe(0);
+    expect((await api.services.directory.organisation(org.orgId))?.status).toBe('OFFBOARDED');
+    expect(lambda.invocations.every((call) => call.signatureValid)).toBe(true);
+
+    // The folder: 0700, files 0600, every person decrypted, a manifest whose digest is the recorded one.
+    const [name] = readdirSync(destination).filter((entry) => entry.startsWith(`${org.slug}-export-`));
+    const root = join(destination, name ?? '');
+    expect(statSync(root).mode & 0o777).toBe(0o700);
+    expect(statSync(join(root, 'manifest.json')).mode & 0o777).toBe(0o600);
+    const manifest = JSON.parse(readFileSync(join(root, 'manifest.json'), 'utf8')) as {
+      organisation: { organisationId: string };
+      exportedBy: string;
+      counts: Record<string, number>;
+      files: { file: string; sha256: string }[];
+    };
+    expect(manifest.organisation.organisationId).toBe(org.orgId);
+    expect(manifest.exportedBy).toBe('operator-1');
+    expect(manifest.counts).toMatchObject({ serviceUsers: 3, notes: 3, erased: 0, services: 1 });
+    expect(manifest.files.map((entry) => entry.file).sort()).toEqual(
+      [
+        'services.json',
+        'staff.json',
+        ...[ada, bea, cai].map((id) => `service-users/${localIdOf(id)}.json`),
+      ].sort(),
+    );
+    const person = (id: string) =>
+      JSON.parse(readFileSync(join(root, 'service-users', `${localIdOf(id)}.json`), 'utf8')) as {
+        profile: Record<string, string>;
+        notes: { text: string }[];
+      };
+    expect(person(ada).profile).toMatchObject(ADA);
+    expect(person(ada).notes.map((note) => note.text)).toEqual([NOTE]);
+    expect(person(bea).notes).toHaveLength(2);
+    const { createHash } = await import('node:crypto');
+    const digest = createHash('sha256')
+      .update(readFileSync(join(root, 'manifest.json')))
+      .digest('hex');
+    expect(exported.stdout).toContain(`manifest sha256 ${digest}`);
+    const recorded = await organisationExports(api.services).latest(tenantScope(org.orgId));
+    expect(recorded).toMatchObject({
+      kind: 'EXPORTED',
+      by: 'operator-1',
+      serviceUsers: 3,
+      notes: 3,
+      manifestDigest: digest,
+    });
+
+    // Audited: the platform audit (before anything was read, and at the end), one READ per person, as the operator.
+    const platform = await api.services.platformAudit.list({ organisationId: org.orgId });
+    const exportEvents = platform.filter((event) => event.operation === 'exportOrganisation');
+    expect(exportEvents.map((event) => [event.outcome, event.actor.id])).toEqual([
+      ['COMPLETED', 'operator-1'],
+      ['ALLOWED', 'operator-1'],
+    ]);
+    for (const id of [ada, bea, cai]) {
+      const events = await api.services.auditLog.bySubject(tenantScope(org.orgId), localIdOf(id), {
+        limit: 100,
+      });
+      expect(
+        events
+          .filter((event) => event.operation === 'processor.export')
+          .map((event) => [event.action, event.actor.kind, event.actor.id]),
+      ).toEqual([['READ', 'OPERATOR', 'operator-1']]);
+    }
+
+    // Nothing personal in what the commands printed.
+    for (const output of [refused, exported, requested, approved]) {
+      const text = output.stdout + output.stderr;
+      for (const value of [ADA.name, ADA.email, NOTE, 'Bea Second-Canary', 'Cai Third-Canary'])
+        expect(text).not.toContain(value);
+    }
+  });
+
+  const importArgs = (world: ImportWorld, from: string) => [
+    'import',
+    '--org',
+    world.org.slug,
+    '--service',
+    world.serviceId,
+    '--as',
+    world.managerHandle,
+    from,
+  ];
+
+  it('an import through the stage: the dry run writes nothing; interrupted and run again, no duplicate', async () => {
+    // Prepare
+    const world = await importWorld(api);
+    await registerServiceUser(api, world.manager, world.serviceId, HELD);
+    const from = mkdtempSync(join(folder, 'import-'));
+    const dataset = generateDataset(from, {
+      clients: 30,
+      notesPerClient: 3,
+      worker: world.workerHandle,
+      manager: world.managerHandle,
+      held: HELD,
+      badRows: true,
+    });
+    const operator = {
+      CONFIDE_OPERATOR_TOKEN: await api.operatorToken('operator-1'),
+      CONFIDE_IMPORT_CLIENTS_PER_CALL: '8',
+    };
+    const before = await organisationItems(api, world.org.orgId, { includeAudit: true });
+
+    // Act: a dry run; a run whose second batch's answer is lost after it wrote; the rerun; a third run.
+    const dryRun = await stage([...importArgs(world, from), '--dry-run'], operator);
+    const afterDryRun = await organisationItems(api, world.org.orgId, { includeAudit: true });
+    const dryReport = readFileSync(join(from, 'import-rejections.csv'), 'utf8');
+    batches = 0;
+    failBatch = 2;
+    const interrupted = await stage(importArgs(world, from), operator);
+    const visibleAfterInterruption = (await serviceClientIds(api, world)).length - 1;
+    failBatch = undefined;
+    const resumed = await stage(importArgs(world, from), operator);
+    const again = await stage(importArgs(world, from), operator);
+
+    // Assess: the dry run checked held records in the stage and wrote nothing.
+    expect(dryRun.code, dryRun.stderr).toBe(0);
+    expect(dryRun.stdout).toContain('Dry run: nothing written');
+    expect(afterDryRun).toEqual(before);
+    const expected = dataset.expectedRejections
+      .map((r) => [r.file, String(r.line), r.column, r.reason].join(','))
+      .sort();
+    expect(dryReport.trim().split('\n').slice(1).sort()).toEqual(expected);
+    expect(expected.some((row) => row.endsWith('DUPLICATE_OF_HELD_RECORD'))).toBe(true);
+    // Interrupted after two batches had written; resumed to the end; nothing left for a third run.
+    expect(interrupted.code).toBe(1);
+    expect(interrupted.stderr).toContain('The qa transfer function could not be run');
+    expect(visibleAfterInterruption).toBeGreaterThan(0);
+    expect(visibleAfterInterruption).toBeLessThan(dataset.goodClients.length);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stdout).toMatch(/by [a-z0-9.-]+, in qa\)/);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain('Imported 0 clients, 0 allocations, 0 consents, 0 notes');
+    expect(again.stdout).toContain(
+      `${dataset.goodClients.length} clients were imported before and were skipped`,
+    );
+    const ids = await serviceClientIds(api, world);
+    expect(ids).toHaveLength(dataset.goodClients.length + 1);
+    const scope = tenantScope(world.org.orgId);
+    const perClient = await Promise.all(
+      ids.map(async (id) => {
+        const loader = new ItemLoader(api.services.dynamo, api.services.keys);
+        const profile = await api.services.serviceUsers.get(scope, id, loader);
+        return {
+          notes: (await api.services.caseNotes.list(scope, id, loader)).length,
+          consents: (await api.services.consents.list(scope, id)).length,
+          allocations: profile?.allocations.length ?? 0,
+        };
+      }),
+    );
+    const imported = perClient.filter((counts) => counts.notes > 0);
+    expect(imported).toHaveLength(dataset.goodClients.length);
+    for (const counts of imported) expect(counts).toEqual({ notes: 3, consents: 1, allocations: 1 });
+    // The operator's part in the platform audit: each real run began and the finished ones completed.
+    const platform = await api.services.platformAudit.list({ organisationId: world.org.orgId });
+    const runs = platform.filter((event) => event.operation === 'importRecords');
+    expect(runs.filter((event) => event.outcome === 'ALLOWED')).toHaveLength(3);
+    expect(runs.filter((event) => event.outcome === 'COMPLETED')).toHaveLength(2);
+    expect(runs.every((event) => event.actor.id === 'operator-1')).toBe(true);
+    // Every invocation fits Lambda's 6 MB request; no canary value reached the output or the report.
+    const report = readFileSync(join(from, 'import-rejections.csv'), 'utf8');
+    expect(Math.max(...transferCalls.map((call) => call.payloadBytes))).toBeLessThan(6 * 1024 * 1024);
+    for (const text of [
+      dryRun.stdout,
+      dryRun.stderr,
+      interrupted.stdout,
+      interrupted.stderr,
+      resumed.stdout,
+      resumed.stderr,
+      again.stdout,
+      again.stderr,
+      report,
+    ]) {
+      expect(text.toLowerCase()).not.toContain(CANARY.toLowerCase());
+      expect(text).not.toContain(HELD.nhsNumber);
+    }
+  });
+
+  it('records imported through the stage read back through GraphQL exactly as a local import’s', async () => {
+    // Prepare: the same files into two organisations, one locally and one through the stage.
+    const local = await importWorld(api);
+    const staged = await importWorld(api);
+    const from = mkdtempSync(join(folder, 'import-'));
+    const dataset = generateDataset(from, {
+      clients: 3,
+      notesPerClient: 6,
+      worker: local.workerHandle,
+      seed: 'r',
+    });
+    // The worker handles differ by organisation: the staged world's worker is named in a copy of the files.
+    const stagedFrom = mkdtempSync(join(folder, 'import-'));
+    generateDataset(stagedFrom, { clients: 3, notesPerClient: 6, worker: staged.workerHandle, seed: 'r' });
+    const operator = { CONFIDE_OPERATOR_TOKEN: await api.operatorToken('operator-1') };
+
+    // Act
+    const locally = await runLocalCli(api, importArgs(local, from));
+    const inStage = await stage(importArgs(staged, stagedFrom), operator);
+    const read = async (world: ImportWorld) => {
+      const scope = tenantScope(world.org.orgId);
+      const loader = new ItemLoader(api.services.dynamo, api.services.keys);
+      let clientId = '';
+      for (const id of await serviceClientIds(api, world)) {
+        const record = await api.services.serviceUsers.get(scope, id, loader);
+        const key = await loader.subjectKey(scope.orgId, id);
+        if (
+          record &&
+          key &&
+          api.services.serviceUsers.openDetail(key, record, 'name') === dataset.goodClients[0]?.name
+        )
+          clientId = id;
+      }
+      const id = globalId('ServiceUser', clientId);
+      const profile = await api.graphql<{
+        serviceUser: {
+          name: string;
+          dateOfBirth: string;
+          nhsNumber: string;
+          postcode: string;
+          caseStatus: string;
+          allocations: { kind: string; staffId: string }[];
+          consentsConnection: { edges: { node: { scope: string; method: string; givenBy: string } }[] };
+          notes: { edges: { node: { kind: string; body?: string | null } }[] };
+        };
+      }>(
+        `query ($id: ID!) { serviceUser(id: $id) { name dateOfBirth nhsNumber postcode caseStatus
+          allocations { kind staffId } consentsConnection(first: 10) { edges { node { scope method givenBy } } }
+          notes { edges { node { kind ... on CareNote { body } ... on HealthNote { body } } } } } }`,
+        { token: world.worker.token, variables: { id } },
+      );
+      const log = await api.graphql<{
+        accessLog: { edges: { node: { operation: string; action: string; actorId: string } }[] };
+      }>(
+        'query ($id: ID!) { accessLog(serviceUserId: $id, first: 100) { edges { node { operation action actorId } } } }',
+        { token: world.igLead.token, variables: { id } },
+      );
+      const user = profile.data?.serviceUser;
+      return {
+        errors: [...(profile.errors ?? []), ...(log.errors ?? [])],
+        profile: user && {
+          ...user,
+          // Ids differ by organisation: the allocated worker is compared as "the worker".
+          allocations: user.allocations.map((a) => ({
+            kind: a.kind,
+            worker: a.staffId === world.worker.globalId,
+          })),
+          // Sorted by what they say: without source dates, recordedAt is each run's own time.
+          notes: user.notes.edges
+            .map(({ node }) => ({ kind: node.kind, body: node.body }))
+            .sort((a, b) => `${a.kind}|${a.body}`.localeCompare(`${b.kind}|${b.body}`)),
+        },
+        log: (log.data?.accessLog.edges ?? [])
+          .map((edge) => edge.node)
+          .filter((event) => event.operation.startsWith('import'))
+          .map((event) => [event.operation, event.action, event.actorId === world.manager.staffId])
+          .sort(),
+      };
+    };
+    const [fromLocal, fromStage] = [await read(local), await read(staged)];
+
+    // Assess: the same records, the same need-to-know, the same audit.
+    expect(locally.code, locally.stderr).toBe(0);
+    expect(inStage.code, inStage.stderr).toBe(0);
+    expect(fromLocal.errors).toEqual([]);
+    expect(fromStage.errors).toEqual([]);
+    expect(fromLocal.profile?.name).toBe(dataset.goodClients[0]?.name);
+    expect(fromLocal.profile?.notes.length).toBeGreaterThan(0);
+    expect(fromStage.profile).toEqual(fromLocal.profile);
+    expect(fromLocal.log).toHaveLength(9);
+    expect(fromStage.log).toEqual(fromLocal.log);
+  });
+
+  it('refuses an import into an organisation whose policy is not set up, writing nothing', async () => {
+    // Prepare
+    const unpublished = await importWorld(api, { publishPolicy: false });
+    const from = mkdtempSync(join(folder, 'import-'));
+    generateDataset(from, { clients: 2, notesPerClient: 1, worker: unpublished.workerHandle, seed: 's' });
+    const before = await organisationItems(api, unpublished.org.orgId, { includeAudit: true });
+    const operator = { CONFIDE_OPERATOR_TOKEN: await api.operatorToken('operator-1') };
+
+    // Act
+    const refused = await stage(importArgs(unpublished, from), operator);
+
+    // Assess
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('no confidentiality policy yet');
+    expect(refused.stderr).toContain('(IMPORT_REFUSED)');
+    expect(await organisationItems(api, unpublished.org.orgId, { includeAudit: true })).toEqual(before);
+  });
+});
