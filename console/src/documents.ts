@@ -274,8 +274,8 @@ export const StaffAccessQuery = graphql(`
 `);
 
 export const AccessHeatMapQuery = graphql(`
-  query ConsoleAccessHeatMap($from: DateTime, $to: DateTime) {
-    accessHeatMap(from: $from, to: $to) {
+  query ConsoleAccessHeatMap($from: DateTime, $to: DateTime, $serviceId: ID) {
+    accessHeatMap(from: $from, to: $to, serviceId: $serviceId) {
       from
       to
       timeZone
@@ -345,6 +345,16 @@ export const CompleteSubjectAccessRequestMutation = graphql(`
     completeSubjectAccessRequest(requestId: $requestId) {
       id
       status
+    }
+  }
+`);
+
+export const ServicesQuery = graphql(`
+  query ConsoleServices {
+    servicesConnection(first: 100) {
+      edges {
+        node { id name }
+      }
     }
   }
 `);

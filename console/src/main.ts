@@ -42,7 +42,8 @@ async function route(viewer: Viewer, target: HTMLElement): Promise<void> {
   else if (screen === 'person' && can.accessLog) await personAccessScreen(target, first);
   else if (screen === 'staff' && can.accessLog)
     await staffAccessScreen(target, first, second || undefined, third || undefined);
-  else if (screen === 'access' && can.accessHeatMap) await accessAtAGlanceScreen(target, first || undefined);
+  else if (screen === 'access' && can.accessHeatMap)
+    await accessAtAGlanceScreen(target, can, first || undefined, second || undefined);
   else if (screen === 'registers' && first === 'subject-access' && can.subjectAccess)
     await subjectAccessScreen(target, can, viewer.staffId);
   else if (screen === 'registers' && first === 'disclosures' && can.disclosureRegister)

@@ -10,6 +10,7 @@ import {
   registerServiceUser,
 } from '../support/care-fixtures';
 import { addStaff, onboardTestOrganisation, type TestOrganisation } from '../support/fixtures';
+import { createService } from '../support/records-fixtures';
 import { testApi } from '../support/test-api';
 import {
   type ConsoleUser,
@@ -55,9 +56,9 @@ beforeAll(async () => {
   browser = await launchChromium();
   org = await onboardTestOrganisation(api, { name: 'Glance test charity' });
   const own = await createServiceWithManager(api, org);
-  const other = await createServiceWithManager(api, org);
   people.set('manager', { ...own.manager, roles: ['SERVICE_MANAGER'] });
-  people.set('other-manager', { ...other.manager, roles: ['SERVICE_MANAGER'] });
+  // A second service, by another name: "Community outreach".
+  await createService(api, { org, ...own }, await person('other-manager', ['SERVICE_MANAGER']));
   const [worker, outsider] = await Promise.all([
     person('worker', ['SUPPORT_WORKER']),
     person('outsider', ['SUPPORT_WORKER']),
@@ -173,6 +174,15 @@ describe('access at a glance and subject access in the console', () => {
     await page.waitForFunction(() => location.hash === '#/access/31');
     await settled(page);
     await expect(page.locator('.heat-map thead th.day').count()).resolves.toBe(32);
+    await page.getByLabel('Accesses to clients of').selectOption({ label: 'Community outreach' });
+    await page.waitForFunction(() => /^#\/access\/31\/.+/.test(location.hash));
+    await settled(page);
+    await expect(page.locator('main').innerText()).resolves.toContain(
+      'Nobody accessed a record in this period.',
+    );
+    await page.getByLabel('Accesses to clients of').selectOption({ label: 'Supported living north' });
+    await settled(page);
+    await cellLink(page, 'worker').waitFor();
     await cellLink(page, 'worker').click();
     await page.getByRole('heading', { name: /^What Staff worker accessed on / }).waitFor();
     await settled(page);

@@ -225,6 +225,7 @@ export type ConsoleStaffAccessQuery = { staffAccessReport: { pageInfo: { hasNext
 export type ConsoleAccessHeatMapQueryVariables = Exact<{
   from?: string | null | undefined;
   to?: string | null | undefined;
+  serviceId?: string | number | null | undefined;
 }>;
 
 
@@ -257,6 +258,11 @@ export type ConsoleCompleteSubjectAccessRequestMutationVariables = Exact<{
 
 
 export type ConsoleCompleteSubjectAccessRequestMutation = { completeSubjectAccessRequest: { id: string, status: string } };
+
+export type ConsoleServicesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ConsoleServicesQuery = { servicesConnection: { edges: Array<{ node: { id: string, name: string } }> } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -576,8 +582,8 @@ export const ConsoleStaffAccessDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<ConsoleStaffAccessQuery, ConsoleStaffAccessQueryVariables>;
 export const ConsoleAccessHeatMapDocument = new TypedDocumentString(`
-    query ConsoleAccessHeatMap($from: DateTime, $to: DateTime) {
-  accessHeatMap(from: $from, to: $to) {
+    query ConsoleAccessHeatMap($from: DateTime, $to: DateTime, $serviceId: ID) {
+  accessHeatMap(from: $from, to: $to, serviceId: $serviceId) {
     from
     to
     timeZone
@@ -653,3 +659,15 @@ export const ConsoleCompleteSubjectAccessRequestDocument = new TypedDocumentStri
   }
 }
     `) as unknown as TypedDocumentString<ConsoleCompleteSubjectAccessRequestMutation, ConsoleCompleteSubjectAccessRequestMutationVariables>;
+export const ConsoleServicesDocument = new TypedDocumentString(`
+    query ConsoleServices {
+  servicesConnection(first: 100) {
+    edges {
+      node {
+        id
+        name
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleServicesQuery, ConsoleServicesQueryVariables>;

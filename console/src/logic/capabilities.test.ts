@@ -16,6 +16,7 @@ const cases: [ConsoleRole, (keyof Capabilities)[]][] = [
       'accessLog',
       'disclosureRegister',
       'accessHeatMap',
+      'accessHeatMapByService',
     ],
   ],
   [
@@ -31,6 +32,7 @@ const cases: [ConsoleRole, (keyof Capabilities)[]][] = [
       'accessLog',
       'disclosureRegister',
       'accessHeatMap',
+      'accessHeatMapByService',
     ],
   ],
   [

@@ -48,6 +48,11 @@ export interface Capabilities {
   readonly disclosureRegister: boolean;
   /** Access at a glance (`accessHeatMap`): org-wide for the IG lead and the Guardian, a manager's own services. */
   readonly accessHeatMap: boolean;
+  /**
+   * Narrow the heat-map to any one service (`accessHeatMap(serviceId:)`): the org-wide readers. A manager's map already
+   * holds only their services.
+   */
+  readonly accessHeatMapByService: boolean;
 }
 
 const any = (roles: readonly string[], wanted: readonly ConsoleRole[]) =>
@@ -67,6 +72,7 @@ export function capabilitiesOf(roles: readonly string[]): Capabilities {
     accessLog: any(roles, ['IG_LEAD', 'CALDICOTT_GUARDIAN', 'SERVICE_MANAGER']),
     disclosureRegister: any(roles, ['IG_LEAD', 'CALDICOTT_GUARDIAN', 'SERVICE_MANAGER']),
     accessHeatMap: any(roles, ['IG_LEAD', 'CALDICOTT_GUARDIAN', 'SERVICE_MANAGER']),
+    accessHeatMapByService: any(roles, ['IG_LEAD', 'CALDICOTT_GUARDIAN']),
   };
 }
 

@@ -1,7 +1,7 @@
 import { execute } from '../api';
-import { AccessHeatMapQuery } from '../documents';
+import { AccessHeatMapQuery, ServicesQuery } from '../documents';
 import { h, notice, render } from '../dom';
-import { cellWords, dayHeadingWords, FLAG_LEGEND, flagMarks, heatLevel } from '../logic';
+import { type Capabilities, cellWords, dayHeadingWords, FLAG_LEGEND, flagMarks, heatLevel } from '../logic';
 import { actorWords, errorNotice, screenHeading } from './shared';
 
 /** The windows offered; the API draws at most 31 days. */
@@ -17,25 +17,56 @@ const DAY_MS = 86_400_000;
  * and marked with the alert rules' findings as letters, linking to the staff member's accesses of that day. A table,
  * not a picture: every cell is text a screen reader reads with its row and column headers, and keyboard reachable.
  */
-export async function accessAtAGlanceScreen(main: HTMLElement, days = '14'): Promise<void> {
+export async function accessAtAGlanceScreen(
+  main: HTMLElement,
+  capabilities: Capabilities,
+  days = '14',
+  serviceId?: string,
+): Promise<void> {
   const period = PERIODS.find(([length]) => String(length) === days)?.[0] ?? 14;
   render(main, screenHeading('Access at a glance'), h('p', {}, 'Loading…'));
   const to = new Date();
   const from = new Date(to.getTime() - period * DAY_MS);
-  const { data, errors } = await execute(AccessHeatMapQuery, {
-    from: from.toISOString(),
-    to: to.toISOString(),
-  });
+  const [{ data, errors }, services] = await Promise.all([
+    execute(AccessHeatMapQuery, {
+      from: from.toISOString(),
+      to: to.toISOString(),
+      serviceId: serviceId ?? null,
+    }),
+    capabilities.accessHeatMapByService ? execute(ServicesQuery) : undefined,
+  ]);
   const map = data?.accessHeatMap;
   const select = h(
     'select',
     { id: 'heat-map-period' },
     PERIODS.map(([length, words]) => h('option', { value: length, selected: length === period }, words)),
   );
-  select.addEventListener('change', () => {
-    location.hash = `#/access/${select.value}`;
-  });
-  const controls = h('div', { class: 'filter' }, h('label', { for: 'heat-map-period' }, 'Period'), select);
+  const serviceOptions = (services?.data?.servicesConnection.edges ?? []).map(({ node }) => node);
+  const serviceSelect =
+    serviceOptions.length > 0
+      ? h(
+          'select',
+          { id: 'heat-map-service' },
+          h('option', { value: '' }, 'Every service'),
+          serviceOptions.map((service) =>
+            h('option', { value: service.id, selected: service.id === serviceId }, service.name),
+          ),
+        )
+      : null;
+  const go = () => {
+    const service = serviceSelect?.value ? `/${encodeURIComponent(serviceSelect.value)}` : '';
+    location.hash = `#/access/${select.value}${service}`;
+  };
+  select.addEventListener('change', go);
+  serviceSelect?.addEventListener('change', go);
+  const controls = h(
+    'div',
+    { class: 'filter' },
+    h('label', { for: 'heat-map-period' }, 'Period'),
+    select,
+    serviceSelect ? h('label', { for: 'heat-map-service' }, 'Accesses to clients of') : null,
+    serviceSelect,
+  );
   if (!map) {
     render(
       main,
