@@ -139,6 +139,8 @@ interface UnderLoad {
   readonly cpuMsPerRequest: number[];
   readonly dynamoPerRequest: number[];
   readonly auditPerRequest: number[];
+  /** Transactional audit calls per request: the budget's "2 write calls" (decision 0042: entries go beside them). */
+  readonly auditTransactionsPerRequest: number[];
   readonly kms: number;
 }
 
@@ -279,6 +281,14 @@ async function main(): Promise<void> {
           into.cpuMsPerRequest.push((used.user + used.system) / 1000 / servedInWindow);
           into.dynamoPerRequest.push(ServedRequests.total(tally, 'DynamoDB') / tally.served);
           into.auditPerRequest.push(tally.auditWrites / tally.served);
+          into.auditTransactionsPerRequest.push(
+            tally.requests.reduce(
+              (sum, request) =>
+                sum +
+                request.calls.filter((call) => call.audit && call.operation === 'TransactWriteItems').length,
+              0,
+            ) / tally.served,
+          );
           into.kms += ServedRequests.total(tally, 'KMS');
         }
       }
@@ -370,6 +380,7 @@ function emptyUnderLoad(): UnderLoad {
     cpuMsPerRequest: [],
     dynamoPerRequest: [],
     auditPerRequest: [],
+    auditTransactionsPerRequest: [],
     kms: 0,
   };
 }
@@ -406,9 +417,7 @@ function summariseOneAtATime(tallies: readonly RunTally[]): OneAtATime {
       tallies.map((tally) =>
         median(
           tally.requests.map((request) => {
-            const audit = dynamoCalls(request.calls)
-              .filter((call) => call.audit)
-              .reduce((sum, call) => sum + (call.endedAt - call.startedAt), 0);
+            const audit = coveredTime(dynamoCalls(request.calls).filter((call) => call.audit));
             return audit / (request.endedAt - request.startedAt);
           }),
         ),
@@ -606,7 +615,7 @@ function results(m: Measured): string {
     `| KMS in steady state: ≤ 1 request per organisation per process per key-cache window | ${kmsUnderLoad} KMS requests in ${loadRequests.toLocaleString('en-GB')} requests under load (1 organisation, warm process) | ${verdict(kmsUnderLoad <= 1)} |`,
     `| The api bundle is minified ESM of at most 1.2 MB | ${kb(m.cold.api.bytes)} (+ ${kb(m.cold.api.mapBytes)} source map) | ${verdict(m.cold.api.bytes <= 1.2 * 1024 * 1024)} |`,
     `| Scale: client read p50 grows ≤ 1.5× from 1 organisation / ${SMALL_CLIENTS} clients to ${SCALE_ORGS} / ${SCALE_CLIENTS.toLocaleString('en-GB')} | ${range(m.smallP50, ms)} → ${range(m.largeP50, ms)}: ${scaleRatio.toFixed(2)}× | ${verdict(scaleRatio <= 1.5)} |`,
-    `| Audit: at most 2 write calls per request | under load ${OPERATIONS.map((o) => `${LABEL[o]} ${range(spread(m.underLoad[o].confide.auditPerRequest), fixed(2))}`).join(', ')} | ${verdict(OPERATIONS.every((o) => Math.max(...m.underLoad[o].confide.auditPerRequest) <= 2))} |`,
+    `| Audit: at most 2 transactional write calls per request, a list read's entries beside them (decision 0042) | under load ${OPERATIONS.map((o) => `${LABEL[o]} ${range(spread(m.underLoad[o].confide.auditTransactionsPerRequest), fixed(2))}`).join(', ')} | ${verdict(OPERATIONS.every((o) => Math.max(...m.underLoad[o].confide.auditTransactionsPerRequest) <= 2))} |`,
     '',
     `The audit budget's third part, "who looked at this person" per subject, is a property of the audit design checked by the`,
     'audit tests, not by this benchmark.',
@@ -746,3 +755,16 @@ function results(m: Measured): string {
 
 await main();
 process.exit(0);
+
+/** Time covered by calls (ms): calls in flight together count once (a list read's entry batches beside its transaction). */
+function coveredTime(calls: readonly { startedAt: number; endedAt: number }[]): number {
+  const spans = [...calls].sort((a, b) => a.startedAt - b.startedAt);
+  let covered = 0;
+  let end = Number.NEGATIVE_INFINITY;
+  for (const { startedAt, endedAt } of spans) {
+    if (endedAt <= end) continue;
+    covered += endedAt - Math.max(startedAt, end);
+    end = endedAt;
+  }
+  return covered;
+}
