@@ -32,7 +32,11 @@ export async function auditVerifyCommand(options: { org?: string; stage?: string
   );
   const store = new FileCheckpointStore(join(stack.dataDir, 'audit-checkpoints'));
   const result = await anchoredVerify(services, tenantScope(orgId), { store, signer });
-  if (result.ok) return `Audit log of ${options.org} verified: ${result.checked} events, no problems.`;
+  // Entries of list reads whose requests failed closed before their list event was written (decision 0042).
+  const unconfirmed = result.unconfirmedEntries
+    ? ` ${result.unconfirmedEntries} entries of requests that failed closed are unconfirmed (not a problem).`
+    : '';
+  if (result.ok) return `Audit log of ${options.org} verified: ${result.checked} events, no problems.${unconfirmed}`;
   throw new CliError(
     `Audit log of ${options.org} FAILED verification: first bad event ${result.firstBadEvent} (${result.reason}); ` +
       `${result.problems} problem(s) in ${result.checked} events checked.`,
