@@ -3,26 +3,44 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type LocalStackInfo, startLocalStack } from '@confide/local';
 import type { TestProject } from 'vitest/node';
+import { buildCliBundle } from './support/cli-bundle';
 
 declare module 'vitest' {
   interface ProvidedContext {
     localStack: LocalStackInfo;
+    /** The CLI bundled for this run (test/support/cli-bundle.ts): `node <cliBundle> <args>` runs `confide`. */
+    cliBundle: string;
   }
 }
 
 /**
  * One local stack (DynamoDB Local in memory, local KMS, token issuer) for the whole test run. Test files
- * share it and isolate themselves by onboarding their own organisations instead of wiping tables.
+ * share it and isolate themselves by onboarding their own organisations instead of wiping tables. The CLI is
+ * bundled while DynamoDB Local starts (its JVM start is most of the stack's).
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   // Node 20 is for development only (the Lambda runs Node 22): the SDK's reminder is noise here.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const dataDir = mkdtempSync(join(tmpdir(), 'confide-test-'));
-  const stack = await startLocalStack({ dataDir, persist: false, stage: 'test' });
+  const started = await Promise.allSettled([
+    startLocalStack({ dataDir, persist: false, stage: 'test' }),
+    buildCliBundle({ watch: project.vitest.config.watch }),
+  ]);
+  const [stackStart, cliBuild] = started;
+  if (stackStart.status === 'rejected' || cliBuild.status === 'rejected') {
+    // Neither is left running when the other failed.
+    if (stackStart.status === 'fulfilled') await stackStart.value.stop();
+    if (cliBuild.status === 'fulfilled') await cliBuild.value.remove();
+    rmSync(dataDir, { recursive: true, force: true });
+    throw stackStart.status === 'rejected' ? stackStart.reason : (cliBuild as PromiseRejectedResult).reason;
+  }
+  const stack = stackStart.value;
+  const cli = cliBuild.value;
   const { env: _env, stop: _stop, ...info } = stack;
   project.provide('localStack', info);
+  project.provide('cliBundle', cli.entry);
   return async () => {
-    await stack.stop();
+    await Promise.all([stack.stop(), cli.remove()]);
     rmSync(dataDir, { recursive: true, force: true });
   };
 }

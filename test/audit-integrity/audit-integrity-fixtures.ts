@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { onTestFinished } from 'vitest';
+import { cliEntry } from '../cli/support/run-cli';
 import type { TestApi } from '../support/test-api';
 
 const execFileAsync = promisify(execFile);
@@ -27,7 +28,7 @@ export function auditCli(api: TestApi): (slug: string) => Promise<CliRun> {
     try {
       const { stdout, stderr } = await execFileAsync(
         process.execPath,
-        ['packages/cli/bin/confide.js', 'audit', 'verify', '--org', slug],
+        [cliEntry(), 'audit', 'verify', '--org', slug],
         { env: { ...process.env, CONFIDE_DATA_DIR: dataDir }, timeout: 60_000 },
       );
       return { code: 0, stdout, stderr };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runCli } from './support/run-cli';
+import { runCliBin } from './support/run-cli';
 
 /**
  * Issue 20, "A smooth first run": `confide help` and `confide <command> --help` list every option of every command;
@@ -25,7 +25,7 @@ const HEAVY = /\/packages\/(api|store|local|access)\/|\/services\/|@aws-sdk|grap
 describe('confide help', { timeout: 120_000 }, () => {
   it('`confide help` and `confide --help` name every command and load none of the API modules', async () => {
     // Act
-    const results = await Promise.all([runCli(['help']), runCli(['--help'])]);
+    const results = await Promise.all([runCliBin(['help']), runCliBin(['--help'])]);
 
     // Assert
     for (const result of results) {
@@ -39,7 +39,7 @@ describe('confide help', { timeout: 120_000 }, () => {
   it('`confide <command> --help` lists every option of that command, without loading the API', async () => {
     // Act
     const results = await Promise.all(
-      Object.keys(COMMANDS).map((command) => runCli([...command.split(' '), '--help'])),
+      Object.keys(COMMANDS).map((command) => runCliBin([...command.split(' '), '--help'])),
     );
 
     // Assert
@@ -57,8 +57,8 @@ describe('confide help', { timeout: 120_000 }, () => {
 
   it('an unknown option is refused naming it and the command, with nothing loaded from the API', async () => {
     // Act
-    const unknown = await runCli(['token', '--org', 'azure', '--colour', 'blue']);
-    const foreign = await runCli(['users', '--org', 'azure', '--fresh']);
+    const unknown = await runCliBin(['token', '--org', 'azure', '--colour', 'blue']);
+    const foreign = await runCliBin(['users', '--org', 'azure', '--fresh']);
 
     // Assert
     expect(unknown.code).toBe(1);
@@ -72,10 +72,18 @@ describe('confide help', { timeout: 120_000 }, () => {
 
   it('a missing or bad value names the flag, not an internal field', async () => {
     // Act
-    const missing = await runCli(['users', '--org']);
-    const port = await runCli(['start', '--port', 'four']);
-    const sweep = await runCli(['start', '--sweep-interval', '-1']);
-    const expiry = await runCli(['token', '--org', 'azure', '--user', 'azure.admin', '--expires-in', 'soon']);
+    const missing = await runCliBin(['users', '--org']);
+    const port = await runCliBin(['start', '--port', 'four']);
+    const sweep = await runCliBin(['start', '--sweep-interval', '-1']);
+    const expiry = await runCliBin([
+      'token',
+      '--org',
+      'azure',
+      '--user',
+      'azure.admin',
+      '--expires-in',
+      'soon',
+    ]);
 
     // Assert
     expect(missing.code).toBe(1);

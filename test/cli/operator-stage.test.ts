@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LambdaEndpoint, startLambdaEndpoint } from '../support/aws-stand-ins';
 import { uniqueSlug } from '../support/fixtures';
 import { type TestApi, testApi } from '../support/test-api';
-import { runCli } from './support/run-cli';
+import { runCli, runCliBin } from './support/run-cli';
 
 /**
  * Issue 20: the operator's `confide` against a deployed stage, through the real command and a signed stand-in of
@@ -103,7 +103,8 @@ describe('confide against a deployed stage (--stage)', () => {
       '--dpa',
       'DPA-2026-7',
     ]);
-    const listed = await stage(['org', 'list']);
+    // The real executable (through tsx) once, as an operator runs it; the rest of this file runs the run's bundle.
+    const listed = await runCliBin(['org', 'list', '--stage', 'qa'], env);
 
     // Assess: done in the stage (the directory has it), through two signed invocations of its provisioner.
     expect(created.code, created.stderr).toBe(0);

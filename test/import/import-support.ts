@@ -5,13 +5,13 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { OrgId } from '@confide/domain';
 import { tenantScope } from '@confide/store';
+import { cliEntry } from '../cli/support/run-cli';
 import { expectNoErrors, type Person } from '../support/care-fixtures';
 import { addStaff } from '../support/fixtures';
 import { localIdOf, type ServiceWorld, serviceWorld } from '../support/records-fixtures';
 import type { TestApi } from '../support/test-api';
 
 const execFileAsync = promisify(execFile);
-export const CLI = 'packages/cli/bin/confide.js';
 
 export interface CliResult {
   readonly code: number;
@@ -26,14 +26,14 @@ export function cliEnv(api: TestApi): Record<string, string> {
   return { CONFIDE_DATA_DIR: dataDir };
 }
 
-/** `confide <args>` as a real child process, to its end. */
+/** `confide <args>` as a real child process (the run's bundle of the CLI: `cliEntry`), to its end. */
 export async function runCli(
   api: TestApi,
   args: string[],
   env: Record<string, string> = {},
 ): Promise<CliResult> {
   try {
-    const { stdout, stderr } = await execFileAsync(process.execPath, [CLI, ...args], {
+    const { stdout, stderr } = await execFileAsync(process.execPath, [cliEntry(), ...args], {
       env: { ...process.env, ...cliEnv(api), ...env },
       timeout: 180_000,
       maxBuffer: 16 * 1024 * 1024,
@@ -51,7 +51,7 @@ export async function runCli(
 
 /** `confide <args>` started, not awaited: the test kills it. */
 export function startCli(api: TestApi, args: string[]): { child: ChildProcess; output(): string } {
-  const child = spawn(process.execPath, [CLI, ...args], {
+  const child = spawn(process.execPath, [cliEntry(), ...args], {
     env: { ...process.env, ...cliEnv(api) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

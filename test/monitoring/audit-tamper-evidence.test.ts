@@ -8,6 +8,7 @@ import { DeleteItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/c
 import { verifyAuditLog } from '@confide/api';
 import { tenantScope } from '@confide/store';
 import { describe, expect, it } from 'vitest';
+import { cliEntry } from '../cli/support/run-cli';
 import { type TestApi, testApi } from '../support/test-api';
 import {
   auditItems,
@@ -65,7 +66,7 @@ async function runCli(api: TestApi, slug: string): Promise<{ code: number; stdou
   try {
     const { stdout, stderr } = await execFileAsync(
       process.execPath,
-      ['packages/cli/bin/confide.js', 'audit', 'verify', '--org', slug],
+      [cliEntry(), 'audit', 'verify', '--org', slug],
       { env: { ...process.env, CONFIDE_DATA_DIR: dataDir }, timeout: 60_000 },
     );
     return { code: 0, stdout, stderr };

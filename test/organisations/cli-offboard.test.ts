@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { OrgId } from '@confide/domain';
 import { describe, expect, it } from 'vitest';
+import { cliEntry } from '../cli/support/run-cli';
 import { onboardTestOrganisation } from '../support/fixtures';
 import { exportWaived } from '../support/platform-fixtures';
 import { type TestApi, testApi } from '../support/test-api';
@@ -26,14 +27,10 @@ async function runCli(api: TestApi, args: string[]): Promise<CliResult> {
   const dataDir = mkdtempSync(join(tmpdir(), 'confide-cli-'));
   writeFileSync(join(dataDir, 'stack.json'), JSON.stringify(api.stack));
   try {
-    const { stdout, stderr } = await execFileAsync(
-      process.execPath,
-      ['packages/cli/bin/confide.js', ...args],
-      {
-        env: { ...process.env, CONFIDE_DATA_DIR: dataDir },
-        timeout: 60_000,
-      },
-    );
+    const { stdout, stderr } = await execFileAsync(process.execPath, [cliEntry(), ...args], {
+      env: { ...process.env, CONFIDE_DATA_DIR: dataDir },
+      timeout: 60_000,
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code?: number; stdout?: string; stderr?: string };

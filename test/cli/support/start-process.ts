@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { CLI } from './run-cli';
+import { cliEntry } from './run-cli';
 
 /** A port nothing listens on now (the kernel's pick, released at once). */
 export function freePort(): Promise<number> {
@@ -26,7 +26,7 @@ export interface StartProcess {
 }
 
 export function startProcess(args: string[], env: Record<string, string>): StartProcess {
-  const child = spawn(process.execPath, [CLI, 'start', ...args], {
+  const child = spawn(process.execPath, [cliEntry(), 'start', ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
