@@ -1,6 +1,14 @@
 import { Duration } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { ArnPrincipal, Effect, type IRole, ManagedPolicy, PolicyStatement, Role } from 'aws-cdk-lib/aws-iam';
+import {
+  ArnPrincipal,
+  CompositePrincipal,
+  Effect,
+  type IRole,
+  ManagedPolicy,
+  PolicyStatement,
+  Role,
+} from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { dataTableDesign } from '../../packages/store/src/table-design';
 import { recordActions } from './confide-tables';
@@ -9,8 +17,13 @@ import { OrganisationKeyUsePolicy } from './organisation-key-access';
 /** Properties of {@link TenantAccessRole}. */
 export interface TenantAccessRoleProps {
   readonly stage: string;
-  /** The only principal that may assume the role: the api function's role. */
+  /** The principal that may assume the role: the api function's role. */
   readonly apiRole: IRole;
+  /**
+   * The transfer function's role (decision 0041), which may assume it as the api does; it grants itself the
+   * `sts:AssumeRole` (TransferAccess).
+   */
+  readonly transferRole?: IRole;
   readonly dataTable: ITableV2;
   readonly keyTable: ITableV2;
 }
@@ -26,7 +39,7 @@ export const PLATFORM_LEADING_KEYS = 'PLATFORM#*';
  * the union over organisations — item actions on both tables whose leading keys are an organisation's, and the
  * organisation keys under an organisation context — and each AssumeRole narrows them with an inline session policy
  * (`tenantSessionPolicy`) to one organisation's `ORG#<orgId>#*` and `kms:EncryptionContext:orgId = <orgId>`. Only
- * the api role may assume it; sessions last at most one hour.
+ * the api role (and the transfer function's, decision 0041) may assume it; sessions last at most one hour.
  */
 export class TenantAccessRole extends Construct {
   readonly role: Role;
@@ -36,7 +49,12 @@ export class TenantAccessRole extends Construct {
     this.role = new Role(this, 'Role', {
       roleName: `confide-${props.stage}-tenant-access`,
       description: `Confide ${props.stage}: one organisation's items and key per session (narrowed by the session policy)`,
-      assumedBy: new ArnPrincipal(props.apiRole.roleArn),
+      assumedBy: props.transferRole
+        ? new CompositePrincipal(
+            new ArnPrincipal(props.apiRole.roleArn),
+            new ArnPrincipal(props.transferRole.roleArn),
+          )
+        : new ArnPrincipal(props.apiRole.roleArn),
       maxSessionDuration: Duration.hours(1),
     });
     new ManagedPolicy(this, 'TenantItems', {

@@ -17,6 +17,7 @@ import { OrganisationKeyProvisioningPolicy } from '../constructs/organisation-ke
 import { ASSERTION_KEY_ENVIRONMENT, ProvisionerAssertionKey } from '../constructs/provisioner-assertion-key';
 import { RetentionStream } from '../constructs/retention-stream';
 import { PLATFORM_LEADING_KEYS, TenantAccessRole } from '../constructs/tenant-access-role';
+import { TransferAccess } from '../constructs/transfer-access';
 import { fromRepoRoot, repoRoot } from './paths';
 import type { StageConfig } from './stage-config';
 
@@ -56,6 +57,8 @@ export class ConfideApiStack extends Stack {
   public readonly notifications: GovernanceNotifications;
   /** The audit verifier function (scheduled; read-only role, decision 0029). */
   public readonly verifier: ConfideFunction;
+  /** The operators' export and import function (decision 0041): the api's data access, invoked by operators. */
+  public readonly transfer: ConfideFunction;
   /** The checkpoint bucket, signing key and schedule of the anchored audit. */
   public readonly auditAnchor: AuditAnchor;
   /** The alarms and their topic. */
@@ -133,6 +136,15 @@ export class ConfideApiStack extends Stack {
       memorySize: 1024,
       timeout: Duration.minutes(15),
     });
+    this.transfer = new ConfideFunction(this, 'TransferFunction', {
+      ...common,
+      entry: fromRepoRoot('services/transfer/src/handler.ts'),
+      service: 'transfer',
+      description:
+        "Exports an organisation's records to its operator before offboarding, and imports a charity's records",
+      memorySize: 1024,
+      timeout: Duration.minutes(5),
+    });
     // Read-only: no grantRecordAccess. Its table, bucket and key rights are in AuditAnchor.
     this.auditAnchor = new AuditAnchor(this, 'AuditAnchor', {
       stage: config.stage,
@@ -203,9 +215,13 @@ export class ConfideApiStack extends Stack {
     const tenantAccess = new TenantAccessRole(this, 'TenantAccess', {
       stage: config.stage,
       apiRole: this.api.role,
+      transferRole: this.transfer.role,
       dataTable,
       keyTable,
     });
+    // The transfer function reaches organisations exactly as the api does: its own role the platform registry, each
+    // organisation's items and key through that organisation's tenant-access session (decisions 0031, 0041).
+    new TransferAccess(this, 'TransferAccess', { transfer: this.transfer, tenantAccess, dataTable });
     this.api.function.addEnvironment('CONFIDE_TENANT_ACCESS_ROLE_ARN', tenantAccess.role.roleArn);
     // The api role itself has no use of organisation keys: the key hierarchy calls KMS with the organisation's
     // assumed credentials, and organisation key policies name the tenant-access role (decision 0031).
@@ -270,6 +286,20 @@ export class ConfideApiStack extends Stack {
         reason:
           'A failed scheduled run is not replayed (the next run verifies everything again); failures raise the ' +
           'verifier-errors alarm and a failed verification the audit-verification alarm.',
+      },
+    );
+    Validations.of(this.transfer.function).acknowledge(
+      {
+        id: 'HIPAA.Security-LambdaConcurrency',
+        reason:
+          'Invoked only by operators running an export or an import, one invocation at a time from the CLI; a ' +
+          'reservation would take capacity from the account pool and limit nothing operator access does not.',
+      },
+      {
+        id: 'HIPAA.Security-LambdaDLQ',
+        reason:
+          'Invoked synchronously (RequestResponse) by the operator CLI, which sees a failure; a rerun resumes the ' +
+          'import by its row identities, and an export is begun again.',
       },
     );
     Validations.of(this.retention.function).acknowledge(
@@ -350,6 +380,7 @@ export class ConfideApiStack extends Stack {
         provisioner: this.provisioner.function,
         retention: this.retention.function,
         verifier: this.verifier.function,
+        transfer: this.transfer.function,
         'pre-token': props.preTokenFunction,
       },
       serviceNames: {
@@ -372,6 +403,7 @@ export class ConfideApiStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: this.httpApi.stage.url });
     new CfnOutput(this, 'GraphqlUrl', { value: `${this.httpApi.stage.url}graphql` });
     new CfnOutput(this, 'ProvisionerFunctionName', { value: this.provisioner.function.functionName });
+    new CfnOutput(this, 'TransferFunctionName', { value: this.transfer.function.functionName });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
     new CfnOutput(this, 'GovernanceTopicArn', { value: this.notifications.topic.topicArn });
   }

@@ -49,7 +49,13 @@ describe('alarms', () => {
 
   it('alarms on errors and throttles of each function', () => {
     // The pre-token trigger lives in the identity stack: its alarms here name it through an import.
-    for (const fn of ['ApiFunction', 'ProvisionerFunction', 'RetentionFunction', 'PreTokenFunction']) {
+    for (const fn of [
+      'ApiFunction',
+      'ProvisionerFunction',
+      'RetentionFunction',
+      'TransferFunction',
+      'PreTokenFunction',
+    ]) {
       for (const metric of ['Errors', 'Throttles']) {
         expect(alarmOn('AWS/Lambda', metric, fn)).toMatchObject({
           Threshold: 1,
@@ -84,10 +90,10 @@ describe('alarms', () => {
   });
 
   it('notifies the alarm topic on alarm and on recovery, for every alarm', () => {
-    // 5xx rate; errors and throttles of 5 functions; failure queue; iterator age; emergency access; KMS errors;
+    // 5xx rate; errors and throttles of 6 functions (the transfer function's, decision 0041); failure queue; iterator age; emergency access; KMS errors;
     // audit verification and a silent verifier; integrity incidents from the retention handler and the api; refused
     // tampering at the provisioner.
-    expect(alarms).toHaveLength(20);
+    expect(alarms).toHaveLength(22);
     for (const a of alarms) {
       expect(a.AlarmActions, a.AlarmName).toEqual([{ Ref: topicId }]);
       expect(a.OKActions, a.AlarmName).toEqual([{ Ref: topicId }]);

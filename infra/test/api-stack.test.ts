@@ -4,7 +4,7 @@ import { accessLogFields } from '../constructs/http-api';
 import { actionsOf, allStatements, synthStage, testStageConfig } from './synth-stage';
 
 const lambdaFunction = 'AWS::Lambda::Function';
-const services = ['api', 'provisioner', 'retention', 'verifier', 'deadlines'] as const;
+const services = ['api', 'provisioner', 'retention', 'verifier', 'deadlines', 'transfer'] as const;
 
 describe('ConfideApiStack', () => {
   const dev = synthStage('dev');
@@ -16,8 +16,8 @@ describe('ConfideApiStack', () => {
     expect(Object.keys(dev.api.findResources('AWS::Cognito::UserPool'))).toEqual([]);
   });
 
-  it('runs five functions, each on Node.js 22, arm64, with X-Ray tracing and JSON logs', () => {
-    prod.api.resourceCountIs(lambdaFunction, 5);
+  it('runs six functions, each on Node.js 22, arm64, with X-Ray tracing and JSON logs', () => {
+    prod.api.resourceCountIs(lambdaFunction, 6);
     for (const service of services) {
       prod.api.hasResourceProperties(lambdaFunction, {
         FunctionName: `confide-prod-${service}`,
@@ -214,8 +214,8 @@ describe('ConfideApiStack', () => {
       [prod, 365],
     ] as const) {
       const logGroups = Object.values(stage.api.findResources('AWS::Logs::LogGroup'));
-      // The five functions' and the API's access logs.
-      expect(logGroups).toHaveLength(6);
+      // The six functions' and the API's access logs.
+      expect(logGroups).toHaveLength(7);
       for (const logGroup of logGroups) {
         expect(logGroup.Properties.RetentionInDays).toBe(days);
         expect(JSON.stringify(logGroup.Properties.KmsKeyId)).toContain('OperationsKey');

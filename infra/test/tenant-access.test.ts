@@ -29,7 +29,7 @@ describe('TenantAccessRole (issue 16 capability 4, decision 0031)', () => {
   const [roleId, role] = roleOf(roleName);
   const [apiRoleId] = roleOf('confide-prod-api');
 
-  it('is assumable by the api role alone, for at most an hour', () => {
+  it('is assumable by the api role (and the transfer role: transfer-function.test.ts) alone, for at most an hour', () => {
     const trust = role.Properties.AssumeRolePolicyDocument as { Statement: TemplateStatement[] };
     expect(trust.Statement).toHaveLength(1);
     const [statement] = trust.Statement;
