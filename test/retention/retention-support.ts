@@ -2,11 +2,11 @@ import { GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { addYears, type Clock, type OrgId } from '@confide/domain';
 import { LocalRetention } from '@confide/local';
 import { type Item, KEY_QUARANTINE_DAYS, type Tombstone, tenantScope } from '@confide/store';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { expectNoErrors, type Person, registerServiceUser } from '../support/care-fixtures';
 import { addStaff } from '../support/fixtures';
 import { localIdOf, type ServiceWorld, serviceWorld } from '../support/records-fixtures';
-import { type GraphqlResult, type TestApi, testApi } from '../support/test-api';
+import { createOwnTables, type GraphqlResult, ownTables, type TestApi, testApi } from '../support/test-api';
 
 /** A clock the test moves; it starts at the real time, to the whole second (TTL's unit). */
 export class MovableClock implements Clock {
@@ -29,10 +29,22 @@ export class MovableClock implements Clock {
   }
 }
 
-/** An API whose clock the test controls (the tokens stay real-time: only the records age). */
+/**
+ * An API whose clock the test controls (the tokens stay real-time: only the records age), on tables of its own
+ * (created before the tests of the calling suite, deleted after them): the local sweep scans its whole table and a
+ * new stream poller reads its whole stream, which on the shared tables would be everything the suite wrote.
+ */
 export function retentionApi(): { api: TestApi; clock: MovableClock } {
   const clock = new MovableClock();
-  return { api: testApi({ clock }), clock };
+  const api = testApi({ clock, tables: ownTables() });
+  let removeTables: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    removeTables = await createOwnTables(api);
+  });
+  afterAll(async () => {
+    await removeTables?.();
+  });
+  return { api, clock };
 }
 
 export interface RetentionWorld extends ServiceWorld {
