@@ -291,3 +291,361 @@ describe('pending changes page in the store', () => {
     expect(codes(anonymous)).toEqual(['UNAUTHENTICATED']);
   });
 });
+
+/**
+ * A nested connection beside its deprecated list: walked a page of two at a time by `reader`, it lists the same
+ * items; for every one of `people` it answers as the list does (the same error codes, null where the list is null).
+ */
+async function compareNested(spec: {
+  parent: string;
+  variables: Record<string, unknown>;
+  list: string;
+  connection: string;
+  reader: Person;
+  people: readonly Person[];
+  count: number;
+}) {
+  const root = spec.parent.split('(')[0] ?? '';
+  const walked = await walk(
+    `query ($id: ID!, $first: Int, $after: String) { ${spec.parent} { ${spec.connection}(first: $first, after: $after) { ${PAGE} } } }`,
+    [root, spec.connection],
+    spec.reader.token,
+    spec.variables,
+  );
+  const listed = await api.graphql<Record<string, Record<string, { id: string }[]>>>(
+    `query ($id: ID!) { ${spec.parent} { ${spec.list} { id } } }`,
+    { token: spec.reader.token, variables: spec.variables },
+  );
+  expectNoErrors(listed);
+  expect(walked.ids).toHaveLength(spec.count);
+  expect(walked.pages).toBeGreaterThan(1);
+  expect([...walked.ids].sort()).toEqual(listed.data?.[root]?.[spec.list]?.map((item) => item.id).sort());
+  const refusals: unknown[][] = [];
+  for (const person of spec.people) {
+    const [asList, asConnection] = await Promise.all([
+      api.graphql<Record<string, Record<string, unknown> | null>>(
+        `query ($id: ID!) { ${spec.parent} { ${spec.list} { id } } }`,
+        { token: person.token, variables: spec.variables },
+      ),
+      api.graphql<Record<string, Record<string, unknown> | null>>(
+        `query ($id: ID!) { ${spec.parent} { ${spec.connection}(first: 100) { edges { node { id } } } } }`,
+        { token: person.token, variables: spec.variables },
+      ),
+    ]);
+    expect(codes(asConnection)).toEqual(codes(asList));
+    expect(asConnection.data?.[root]?.[spec.connection] ?? null).toEqual(
+      (asList.data?.[root]?.[spec.list] ?? null) === null ? null : expect.anything(),
+    );
+    refusals.push(codes(asList) ?? []);
+  }
+  // The comparison means something only if someone is refused.
+  expect(refusals.some((found) => found.length > 0)).toBe(true);
+}
+
+describe('a person’s and a staff member’s lists page in the store', () => {
+  let world: ReviewWorld;
+  let others: Person[];
+  beforeAll(async () => {
+    world = await reviewWorld();
+    const [volunteer, stranger, hr] = await Promise.all([
+      addStaff(api, world.org, ['VOLUNTEER']),
+      addStaff(api, world.org, ['SUPPORT_WORKER']),
+      addStaff(api, world.org, ['HR_OFFICER']),
+    ]);
+    await allocate(api, world.manager, world.client, volunteer);
+    others = [world.manager, world.worker, volunteer, stranger, hr, world.ig, world.guardian];
+  });
+
+  it('ServiceUser.consentsConnection and mediaConnection page what consents and media list', async () => {
+    // Prepare
+    for (let n = 0; n < 3; n += 1) {
+      expectNoErrors(
+        await api.graphql(
+          'mutation ($id: ID!) { recordConsent(input: { serviceUserId: $id, scope: PUBLICITY_IMAGES, method: SIGNED_FORM, givenBy: CLIENT }) { id } }',
+          { token: world.manager.token, variables: { id: world.client } },
+        ),
+      );
+      expectNoErrors(
+        await api.graphql('mutation ($input: RecordMediaInput!) { recordMedia(input: $input) { id } }', {
+          token: world.worker.token,
+          variables: {
+            input: {
+              serviceUserId: world.client,
+              kind: 'PHOTO',
+              purpose: 'PUBLICITY',
+              caption: `Summer fair ${n}`,
+              objectReference: `s3://confide-media/fair-${n}.jpg`,
+            },
+          },
+        }),
+      );
+    }
+    const parent = 'serviceUser(id: $id)';
+    const variables = { id: world.client };
+
+    // Act and assess
+    await compareNested({
+      parent,
+      variables,
+      list: 'consents',
+      connection: 'consentsConnection',
+      reader: world.manager,
+      people: others,
+      count: 3,
+    });
+    await compareNested({
+      parent,
+      variables,
+      list: 'media',
+      connection: 'mediaConnection',
+      reader: world.manager,
+      people: others,
+      count: 3,
+    });
+  });
+
+  it('ServiceUser.referralsConnection and disclosureRegisterConnection page what referrals and disclosureRegister list', async () => {
+    // Prepare
+    const clientId = `pa-${org8()}`;
+    const registered = await api.graphql<{ registerPartnerAgency: { id: string } }>(
+      'mutation ($c: String!) { registerPartnerAgency(name: "Community mental health team", clientId: $c) { id } }',
+      { token: world.org.adminToken, variables: { c: clientId } },
+    );
+    expectNoErrors(registered);
+    const note = await recordNote(api, world.worker, world.client, 'SAFEGUARDING_CONCERN', 'Said he would.');
+    for (let n = 0; n < 3; n += 1) {
+      expectNoErrors(
+        await api.graphql(
+          'mutation ($input: RecordReferralInput!) { recordReferral(input: $input) { id } }',
+          {
+            token: world.manager.token,
+            variables: {
+              input: {
+                serviceUserId: world.client,
+                partnerId: registered.data?.registerPartnerAgency.id,
+                referrerReference: `CMHT/${n}/${org8()}`,
+                receivedOn: new Date().toISOString().slice(0, 10),
+              },
+            },
+          },
+        ),
+      );
+      expectNoErrors(
+        await api.graphql(
+          'mutation ($input: ExceptionalDisclosureInput!) { recordExceptionalDisclosure(input: $input) { requestId } }',
+          {
+            token: world.worker.token,
+            variables: {
+              input: {
+                serviceUserId: world.client,
+                recipient: 'Neighbourhood team',
+                legalBasis: 'SAFEGUARDING',
+                reasoning: 'Threat to a neighbour',
+                itemIds: [note],
+                clientInformed: true,
+              },
+            },
+          },
+        ),
+      );
+    }
+    const parent = 'serviceUser(id: $id)';
+    const variables = { id: world.client };
+
+    // Act and assess
+    await compareNested({
+      parent,
+      variables,
+      list: 'referrals',
+      connection: 'referralsConnection',
+      reader: world.manager,
+      people: others,
+      count: 3,
+    });
+    const register = await api.graphql<{ serviceUser: { disclosureRegister: unknown[] } }>(
+      'query ($id: ID!) { serviceUser(id: $id) { disclosureRegister { requestId } } }',
+      { token: world.manager.token, variables },
+    );
+    const walked = await walk(
+      `query ($id: ID!, $first: Int, $after: String) { serviceUser(id: $id) { disclosureRegisterConnection(first: $first, after: $after) { edges { cursor node { id: requestId } } pageInfo { hasNextPage endCursor } } } }`,
+      ['serviceUser', 'disclosureRegisterConnection'],
+      world.manager.token,
+      variables,
+    );
+    expect(walked.ids).toHaveLength(register.data?.serviceUser.disclosureRegister.length ?? -1);
+    expect(walked.pages).toBeGreaterThan(1);
+    for (const person of others) {
+      const [asList, asConnection] = await Promise.all([
+        api.graphql('query ($id: ID!) { serviceUser(id: $id) { disclosureRegister { requestId } } }', {
+          token: person.token,
+          variables,
+        }),
+        api.graphql(
+          'query ($id: ID!) { serviceUser(id: $id) { disclosureRegisterConnection(first: 100) { edges { cursor } } } }',
+          { token: person.token, variables },
+        ),
+      ]);
+      expect(codes(asConnection)).toEqual(codes(asList));
+    }
+  });
+
+  it('PersonnelRecord.referencePermissionsConnection and releasedReferencesConnection page what their lists list', async () => {
+    // Prepare
+    const [subject, hr, colleague] = await Promise.all([
+      addStaff(api, world.org, ['SUPPORT_WORKER']),
+      addStaff(api, world.org, ['HR_OFFICER']),
+      addStaff(api, world.org, ['SERVICE_MANAGER']),
+    ]);
+    const expiresAt = new Date(Date.now() + 30 * 86_400_000).toISOString();
+    for (const recipient of ['Acme Lettings', 'Northern Bank', 'City Council']) {
+      expectNoErrors(
+        await api.graphql(
+          'mutation ($id: ID!, $r: String!, $e: DateTime!) { recordReferencePermission(staffId: $id, recipient: $r, expiresAt: $e) { id } }',
+          { token: subject.token, variables: { id: subject.globalId, r: recipient, e: expiresAt } },
+        ),
+      );
+      expectNoErrors(
+        await api.graphql(
+          'mutation ($id: ID!, $r: String!, $s: String!) { releaseReference(staffId: $id, recipient: $r, summary: $s) { id } }',
+          { token: hr.token, variables: { id: subject.globalId, r: recipient, s: 'Reliable and punctual.' } },
+        ),
+      );
+    }
+    const parent = 'personnelRecord(staffId: $id)';
+    const variables = { id: subject.globalId };
+    const people = [subject, hr, colleague, world.worker, world.ig];
+
+    // Act and assess
+    await compareNested({
+      parent,
+      variables,
+      list: 'referencePermissions',
+      connection: 'referencePermissionsConnection',
+      reader: hr,
+      people,
+      count: 3,
+    });
+    await compareNested({
+      parent,
+      variables,
+      list: 'releasedReferences',
+      connection: 'releasedReferencesConnection',
+      reader: hr,
+      people,
+      count: 3,
+    });
+  });
+});
+
+const org8 = () => Math.random().toString(36).slice(2, 10);
+
+describe('a service’s members and the partner agencies page', () => {
+  it('Service.membersConnection pages the member ids held in the service item, as members lists them', async () => {
+    // Prepare
+    const org = await onboardTestOrganisation(api);
+    const { serviceId, senior } = await createServiceWithManager(api, org);
+    const staff = await Promise.all([0, 1, 2, 3, 4].map(() => addStaff(api, org, ['SUPPORT_WORKER'])));
+    for (const member of staff) {
+      expectNoErrors(
+        await api.graphql(
+          'mutation ($s: ID!, $m: ID!) { addServiceStaff(serviceId: $s, staffId: $m) { id } }',
+          {
+            token: senior.token,
+            variables: { s: serviceId, m: member.globalId },
+          },
+        ),
+      );
+    }
+
+    // Act
+    const walked = await walk(
+      `query ($id: ID!, $first: Int, $after: String) { node(id: $id) { ... on Service { membersConnection(first: $first, after: $after) { ${PAGE} } } } }`,
+      ['node', 'membersConnection'],
+      senior.token,
+      { id: serviceId },
+    );
+    const listed = await api.graphql<{ node: { members: { id: string }[] } }>(
+      'query ($id: ID!) { node(id: $id) { ... on Service { members { id } } } }',
+      { token: senior.token, variables: { id: serviceId } },
+    );
+    // A partner agency's app may not open services (policy `service.list`).
+    const partnerClient = `pa-${org8()}`;
+    expectNoErrors(
+      await api.graphql(
+        'mutation ($c: String!) { registerPartnerAgency(name: "Agency", clientId: $c) { id } }',
+        {
+          token: org.adminToken,
+          variables: { c: partnerClient },
+        },
+      ),
+    );
+    const partner = await api.token({ sub: partnerClient, client_id: partnerClient, org_id: org.orgId });
+    const byPartner = await api.graphql(
+      'query ($id: ID!) { node(id: $id) { ... on Service { membersConnection(first: 2) { edges { cursor } } } } }',
+      { token: partner, variables: { id: serviceId } },
+    );
+    const listedByPartner = await api.graphql(
+      'query ($id: ID!) { node(id: $id) { ... on Service { members { id } } } }',
+      { token: partner, variables: { id: serviceId } },
+    );
+
+    // Assess
+    expectNoErrors(listed);
+    expect(walked.ids).toHaveLength(5);
+    expect(walked.pages).toBe(3);
+    expect([...walked.ids].sort()).toEqual(listed.data?.node.members.map((member) => member.id).sort());
+    expect(codes(byPartner)).toEqual(codes(listedByPartner));
+    expect(codes(byPartner)?.length).toBeGreaterThan(0);
+  });
+
+  it('partnerAgenciesConnection and partnerAgencyDirectoryConnection page the partners, refusing whom the lists refuse', async () => {
+    // Prepare
+    const org = await onboardTestOrganisation(api);
+    const [manager, worker] = await Promise.all([
+      addStaff(api, org, ['SERVICE_MANAGER']),
+      addStaff(api, org, ['SUPPORT_WORKER']),
+    ]);
+    for (let n = 0; n < 5; n += 1) {
+      expectNoErrors(
+        await api.graphql(
+          'mutation ($c: String!) { registerPartnerAgency(name: "Agency", clientId: $c) { id } }',
+          {
+            token: org.adminToken,
+            variables: { c: `pa-${org8()}` },
+          },
+        ),
+      );
+    }
+    const cases = [
+      { list: 'partnerAgencies', connection: 'partnerAgenciesConnection', reader: org.adminToken },
+      {
+        list: 'partnerAgencyDirectory',
+        connection: 'partnerAgencyDirectoryConnection',
+        reader: manager.token,
+      },
+    ];
+
+    for (const c of cases) {
+      // Act
+      const walked = await walk(
+        `query ($first: Int, $after: String) { ${c.connection}(first: $first, after: $after) { ${PAGE} } }`,
+        [c.connection],
+        c.reader,
+      );
+      const listed = await api.graphql<Record<string, { id: string }[]>>(`{ ${c.list} { id } }`, {
+        token: c.reader,
+      });
+      const byWorker = await api.graphql(`{ ${c.connection}(first: 2) { edges { cursor } } }`, {
+        token: worker.token,
+      });
+      const listedByWorker = await api.graphql(`{ ${c.list} { id } }`, { token: worker.token });
+
+      // Assess
+      expect(walked.ids).toHaveLength(5);
+      expect(walked.pages).toBe(3);
+      expect([...walked.ids].sort()).toEqual(listed.data?.[c.list]?.map((partner) => partner.id).sort());
+      expect(codes(listedByWorker)).toEqual(['FORBIDDEN']);
+      expect(codes(byWorker)).toEqual(['FORBIDDEN']);
+    }
+  });
+});

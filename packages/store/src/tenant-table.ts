@@ -203,6 +203,19 @@ export class TenantTable {
     return { entries, next: startKey ? cursors.after(startKey) : undefined };
   }
 
+  /** One page of the unexpired items of one partition whose sort key starts with `prefix` ({@link queryPage}). */
+  async queryPrefixPage(pk: string, prefix: string, request: PageRequest, now: Date): Promise<Page<Item>> {
+    return this.queryPage(
+      {
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': { S: this.#full(pk) }, ':prefix': { S: prefix } },
+        ConsistentRead: true,
+      },
+      request,
+      { now },
+    );
+  }
+
   /** Every unexpired item of one partition (relative or full key) whose sort key starts with `prefix`. */
   async queryPrefix(
     pk: string,

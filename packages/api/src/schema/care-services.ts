@@ -23,7 +23,33 @@ builder.node(ServiceRef, {
     members: t.field({
       type: [StaffMemberRef],
       description: 'Staff who work in the service (administrators, workers).',
+      deprecationReason: 'A list that grows (issue 19): use `membersConnection`, which pages with cursors.',
       resolve: async (service, _args, context) => staffList(context, service.members),
+    }),
+    membersConnection: t.connection({
+      type: StaffMemberRef,
+      description:
+        'Staff who work in the service (administrators, workers), as a cursor connection in a stable order by staff id.',
+      resolve: async (service, args, context) => {
+        // The member ids are held in the service's one item, already read whole: the page is cut from them
+        // (offset cursors) and only that page's staff are loaded.
+        const ids = [...service.members].sort();
+        const page = resolveArrayConnection({ args }, ids);
+        const staff = await staffList(context, page?.edges.map((edge) => edge.node) ?? []);
+        const byId = new Map(staff.map((member) => [member.staffId, member]));
+        return {
+          pageInfo: page?.pageInfo ?? {
+            hasNextPage: false,
+            hasPreviousPage: false,
+            startCursor: null,
+            endCursor: null,
+          },
+          edges: (page?.edges ?? []).flatMap((edge) => {
+            const member = byId.get(edge.node);
+            return member ? [{ cursor: edge.cursor, node: member }] : [];
+          }),
+        };
+      },
     }),
     createdAt: t.field({
       type: 'DateTime',

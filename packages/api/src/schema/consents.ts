@@ -3,6 +3,7 @@ import {
   CONSENT_METHODS,
   CONSENT_SCOPES,
   type ConsentRecord,
+  mapPage,
   type SealedConsentField,
   type ServiceUserRecord,
 } from '@confide/store';
@@ -13,6 +14,7 @@ import { type ConfideContext, callerScope } from '../context';
 import { disclosureConsentMethods } from './disclosures/consent-facts';
 import { DisclosurePurposeEnum } from './disclosures/register';
 import { ServiceUserRef } from './service-users';
+import { storeConnection } from './store-paging';
 import { clientById } from './subjects';
 import { ClassificationEnum } from './vocabulary';
 
@@ -147,11 +149,29 @@ builder.objectFields(ServiceUserRef, (t) => ({
     type: [ConsentRef],
     nullable: true,
     description: 'Consents given, current and withdrawn.',
+    deprecationReason: 'A list that grows (issue 19): use `consentsConnection`, which pages with cursors.',
     resolve: async (client, _args, context) =>
       (await context.services.consents.list(callerScope(context), client.clientId)).map((consent) => ({
         client,
         consent,
       })),
+  }),
+  consentsConnection: t.connection({
+    ...needToKnow('CONSENT', (client: ServiceUserRecord) => ({ client })),
+    type: ConsentRef,
+    nullable: true,
+    description:
+      'Consents given, current and withdrawn, as a cursor connection paged in the store, in a stable order by consent id (not by date).',
+    resolve: (client, args, context) =>
+      storeConnection(args, async (page) =>
+        mapPage(
+          await context.services.consents.page(callerScope(context), client.clientId, page),
+          (consent) => ({
+            client,
+            consent,
+          }),
+        ),
+      ),
   }),
 }));
 

@@ -14,6 +14,7 @@ import { personalData } from '../access/personal-data';
 import { builder } from '../builder';
 import type { ConfideContext } from '../context';
 import { ServiceUserRef } from './service-users';
+import { storeConnection } from './store-paging';
 import { clientById } from './subjects';
 
 /** A media item with its client, and whether the consent it was taken under is still in force. */
@@ -134,6 +135,7 @@ builder.objectFields(ServiceUserRef, (t) => ({
     nullable: true,
     description:
       'Photos and recordings of the person, newest first, each flagged when the consent it relied on has been withdrawn.',
+    deprecationReason: 'A list that grows (issue 19): use `mediaConnection`, which pages with cursors.',
     resolve: async (client, _args, context) => {
       const scope = context.access.scope;
       const [media, consents] = await Promise.all([
@@ -145,6 +147,34 @@ builder.objectFields(ServiceUserRef, (t) => ({
       );
       return media.map((item) => ({ client, media: item, consentWithdrawn: !inForce.has(item.consentId) }));
     },
+  }),
+  mediaConnection: t.connection({
+    ...needToKnow('CARE', (client: ServiceUserRecord) => ({ client })),
+    type: MediaItemRef,
+    nullable: true,
+    description:
+      'Photos and recordings of the person as a cursor connection paged in the store, in a stable order by item id (not by date; each carries `recordedAt`), each flagged when the consent it relied on has been withdrawn.',
+    resolve: (client, args, context) =>
+      storeConnection(
+        args,
+        (page) => context.services.media.page(context.access.scope, client.clientId, page),
+        async (media) => {
+          // Consents are looked up by id for this page only: one batch, not the person's whole consent list.
+          const consents = await context.services.consents.byIds(context.access.scope, client.clientId, [
+            ...new Set(media.map((item) => item.consentId)),
+          ]);
+          const inForce = new Set(
+            consents
+              .filter((consent) => consent.withdrawnAt === undefined)
+              .map((consent) => consent.consentId),
+          );
+          return media.map((item) => ({
+            client,
+            media: item,
+            consentWithdrawn: !inForce.has(item.consentId),
+          }));
+        },
+      ),
   }),
 }));
 

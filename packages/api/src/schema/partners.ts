@@ -2,6 +2,7 @@ import { badInput, newId, validate } from '@confide/domain';
 import type { PartnerAgency } from '@confide/store';
 import { builder } from '../builder';
 import { organisationProvisioning } from '../operations/provisioning';
+import { storeConnection } from './store-paging';
 
 const PartnerAgencyRef = builder.objectRef<PartnerAgency>('PartnerAgency');
 PartnerAgencyRef.implement({
@@ -31,15 +32,37 @@ builder.queryFields((t) => ({
     description:
       'The organisation’s partner agencies, ids and names only, to record a request from one (ORG_ADMIN, SERVICE_MANAGER, SENIOR_MANAGER, CALDICOTT_GUARDIAN, IG_LEAD; Lets connect 4.3).',
     // Agencies' names, no personal data: no read event (a refusal is recorded).
+    deprecationReason:
+      'A list that grows (issue 19): use `partnerAgencyDirectoryConnection`, which pages with cursors.',
     operation: { policy: 'identity.partner.directory', audit: 'fields' },
     resolve: (operation, _args, context) => context.services.partners.list(operation.scope),
+  }),
+  partnerAgencyDirectoryConnection: t.connection({
+    type: PartnerAgencyEntryRef,
+    description:
+      'The organisation’s partner agencies, ids and names only, as a cursor connection paged in the store in a stable order by partner id, to record a request from one (ORG_ADMIN, SERVICE_MANAGER, SENIOR_MANAGER, CALDICOTT_GUARDIAN, IG_LEAD; Lets connect 4.3).',
+    // Agencies' names, no personal data: no read event (a refusal is recorded).
+    operation: { policy: 'identity.partner.directory', audit: 'fields' },
+    resolve: (operation, args, context) =>
+      storeConnection<PartnerAgency>(args, (page) => context.services.partners.page(operation.scope, page)),
   }),
   partnerAgencies: t.field({
     type: [PartnerAgencyRef],
     description: 'The organisation’s partner agencies (ORG_ADMIN).',
+    deprecationReason:
+      'A list that grows (issue 19): use `partnerAgenciesConnection`, which pages with cursors.',
     // Agencies' names and client ids, no personal data: no read event, as before (a refusal is recorded).
     operation: { policy: 'identity.partner.list', audit: 'fields' },
     resolve: (operation, _args, context) => context.services.partners.list(operation.scope),
+  }),
+  partnerAgenciesConnection: t.connection({
+    type: PartnerAgencyRef,
+    description:
+      'The organisation’s partner agencies (ORG_ADMIN), as a cursor connection paged in the store in a stable order by partner id.',
+    // Agencies' names and client ids, no personal data: no read event, as before (a refusal is recorded).
+    operation: { policy: 'identity.partner.list', audit: 'fields' },
+    resolve: (operation, args, context) =>
+      storeConnection<PartnerAgency>(args, (page) => context.services.partners.page(operation.scope, page)),
   }),
 }));
 

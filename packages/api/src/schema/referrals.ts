@@ -1,11 +1,13 @@
 import { conflict, isIdOf, notFound, validate } from '@confide/domain';
 import type { Referral, ServiceUserRecord } from '@confide/store';
+import { mapPage } from '@confide/store';
 import { needToKnow } from '../access/need-to-know';
 import type { Operation } from '../access/operation-plugin';
 import { personalData } from '../access/personal-data';
 import { builder } from '../builder';
 import { type ConfideContext, callerScope } from '../context';
 import { ServiceUserRef } from './service-users';
+import { storeConnection } from './store-paging';
 import { clientById } from './subjects';
 
 /**
@@ -93,11 +95,26 @@ builder.objectFields(ServiceUserRef, (t) => ({
     type: [ReferralRef],
     nullable: true,
     description: 'Referrals of the person by partner agencies, oldest first.',
+    deprecationReason: 'A list that grows (issue 19): use `referralsConnection`, which pages with cursors.',
     resolve: async (client, _args, context) =>
       (await context.services.referrals.ofClient(callerScope(context), client.clientId)).map((referral) => ({
         client,
         referral,
       })),
+  }),
+  referralsConnection: t.connection({
+    ...needToKnow('CONTACT', (client: ServiceUserRecord) => ({ client })),
+    type: ReferralRef,
+    nullable: true,
+    description:
+      'Referrals of the person by partner agencies, as a cursor connection paged in the store, in a stable order by referral id (not by date; each carries `recordedAt`).',
+    resolve: (client, args, context) =>
+      storeConnection(args, async (page) =>
+        mapPage(
+          await context.services.referrals.pageOfClient(callerScope(context), client.clientId, page),
+          (referral) => ({ client, referral }),
+        ),
+      ),
   }),
 }));
 

@@ -27,18 +27,39 @@ export function pageRequest(args: ConnectionArgs): PageRequest {
   };
 }
 
+/** A connection's page as the relay plugin takes it. */
+export interface StoreConnection<N> {
+  readonly edges: { node: N; cursor: string }[];
+  readonly pageInfo: {
+    hasNextPage: boolean;
+    hasPreviousPage: boolean;
+    startCursor: string | null;
+    endCursor: string | null;
+  };
+}
+
 /**
  * A cursor connection over a list the store reads a page at a time (issue 19). `visible` keeps what the caller
  * may see (undefined leaves a node out) and records what it keeps, as the list's plain field did for the whole
  * list; the store is asked again while the page is short and more remains, at most `rounds` times, after which
  * the page is returned short with `hasNextPage`. Nothing past the page is read or recorded.
  */
-export async function storeConnection<T, N = T>(
+export function storeConnection<T>(
+  args: ConnectionArgs,
+  read: (page: PageRequest) => Promise<Page<T>>,
+): Promise<StoreConnection<T>>;
+export function storeConnection<T, N>(
+  args: ConnectionArgs,
+  read: (page: PageRequest) => Promise<Page<T>>,
+  visible: (nodes: readonly T[]) => Promise<readonly (N | undefined)[]> | readonly (N | undefined)[],
+  rounds?: number,
+): Promise<StoreConnection<N>>;
+export async function storeConnection<T, N>(
   args: ConnectionArgs,
   read: (page: PageRequest) => Promise<Page<T>>,
   visible?: (nodes: readonly T[]) => Promise<readonly (N | undefined)[]> | readonly (N | undefined)[],
   rounds = 5,
-) {
+): Promise<StoreConnection<N>> {
   const request = pageRequest(args);
   const edges: { node: N; cursor: string }[] = [];
   let after = request.after;

@@ -1,6 +1,7 @@
 import { type Clock, conflict, newId, notFound } from '@confide/domain';
 import type { SubjectKey } from '@confide/keys';
 import { attr, type Item, read, requireS } from '../attributes';
+import { mapPage, type Page, type PageRequest } from '../paging';
 import { itemKeyOf, openField, sealFields } from '../sealed-fields';
 import type { TenantScope } from '../tenant-scope';
 import { type TableAccess, TenantTable } from '../tenant-table';
@@ -143,6 +144,26 @@ export class Consents {
     if (!result.written) throw conflict('The consent is unknown or already withdrawn.');
     if (!result.attributes) throw notFound('Consent');
     return toConsent(result.attributes);
+  }
+
+  /** One page of the person's consents in the order they are stored (by consent id), read with DynamoDB's `Limit`. */
+  async page(scope: TenantScope, clientId: string, request: PageRequest): Promise<Page<ConsentRecord>> {
+    const gateway = this.#gateway(scope);
+    const page = await gateway.queryPrefixPage(
+      scope.key('CLIENT', clientId),
+      'CONSENT#',
+      request,
+      this.clock.now(),
+    );
+    return mapPage(page, toConsent);
+  }
+
+  /** The person's consents with these ids (one batch), unexpired; unknown ids are left out. */
+  async byIds(scope: TenantScope, clientId: string, consentIds: readonly string[]): Promise<ConsentRecord[]> {
+    if (consentIds.length === 0) return [];
+    const pk = scope.key('CLIENT', clientId);
+    const keys = consentIds.map((consentId) => ({ pk, sk: `CONSENT#${consentId}` }));
+    return (await this.#gateway(scope).batchGet(keys, { now: this.clock.now() })).map(toConsent);
   }
 
   async list(scope: TenantScope, clientId: string): Promise<ConsentRecord[]> {

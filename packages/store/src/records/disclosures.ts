@@ -3,6 +3,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type Clock, ConfideError, conflict, ErrorCode, newId } from '@confide/domain';
 import type { SubjectKey } from '@confide/keys';
 import { attr, type Item, read, requireN, requireS } from '../attributes';
+import { mapPage, type Page, type PageRequest } from '../paging';
 import { itemKeyOf, openField, sealFields } from '../sealed-fields';
 import type { TenantScope } from '../tenant-scope';
 import { type TableAccess, TenantTable, type TenantTransactItem } from '../tenant-table';
@@ -269,6 +270,25 @@ export class Disclosures {
   }
 
   /** A client's register, oldest entry first (requests and their follow-ups in order). */
+  /**
+   * One page of the person's register, read with DynamoDB's `Limit`: in the order it is stored, each request's
+   * entries together and in sequence (requests by id, not by date).
+   */
+  async registerPage(
+    scope: TenantScope,
+    clientId: string,
+    request: PageRequest,
+  ): Promise<Page<RegisterEntry>> {
+    const gateway = this.#gateway(scope);
+    const page = await gateway.queryPrefixPage(
+      scope.key('CLIENT', clientId),
+      'DISCLOSURE#',
+      request,
+      this.clock.now(),
+    );
+    return mapPage(page, toEntry);
+  }
+
   async register(scope: TenantScope, clientId: string): Promise<RegisterEntry[]> {
     const items = await this.#gateway(scope).queryPrefix(
       scope.key('CLIENT', clientId),
@@ -276,6 +296,24 @@ export class Disclosures {
       this.clock.now(),
     );
     return items.map(toEntry).sort((a, b) => a.at.localeCompare(b.at) || a.sequence - b.sequence);
+  }
+
+  /**
+   * The opening entry (sequence 1) of each of the person's requests named, in one batch: what decides whether the
+   * person is told of a request ({@link visibleToSubject}) when a page holds only its later entries.
+   */
+  async openingEntries(
+    scope: TenantScope,
+    clientId: string,
+    requestIds: readonly string[],
+  ): Promise<RegisterEntry[]> {
+    if (requestIds.length === 0) return [];
+    const pk = scope.key('CLIENT', clientId);
+    const items = await this.#gateway(scope).batchGet(
+      requestIds.map((requestId) => ({ pk, sk: entrySort(requestId, 1) })),
+      { now: this.clock.now() },
+    );
+    return items.map(toEntry);
   }
 
   /** The entries of one request, in order. */

@@ -1,6 +1,7 @@
 import { type Clock, newId } from '@confide/domain';
 import type { SubjectKey } from '@confide/keys';
 import { attr, type Item, read, requireS } from '../attributes';
+import { mapPage, type Page, type PageRequest } from '../paging';
 import { itemKeyOf, openField, sealFields } from '../sealed-fields';
 import type { TenantScope } from '../tenant-scope';
 import { type TableAccess, TenantTable } from '../tenant-table';
@@ -78,6 +79,18 @@ export class MediaRecords {
   }
 
   /** A client's media, newest first; expired items are never returned. */
+  /** One page of the person's media in the order they are stored (by media id), read with DynamoDB's `Limit`. */
+  async page(scope: TenantScope, clientId: string, request: PageRequest): Promise<Page<MediaRecord>> {
+    const gateway = this.#gateway(scope);
+    const page = await gateway.queryPrefixPage(
+      scope.key('CLIENT', clientId),
+      MEDIA_PREFIX,
+      request,
+      this.clock.now(),
+    );
+    return mapPage(page, toMedia);
+  }
+
   async list(scope: TenantScope, clientId: string): Promise<MediaRecord[]> {
     const items = await this.#gateway(scope).queryPrefix(
       scope.key('CLIENT', clientId),

@@ -7,6 +7,7 @@ import {
 import { asOrgId, type Clock, ConfideError, ErrorCode, newId, type OrgId } from '@confide/domain';
 import { attr, type Item, requireS } from '../attributes';
 import { encodeSubject, identityItem } from '../organisation-directory';
+import { mapPage, type Page, type PageRequest } from '../paging';
 import { platformKey, type TenantScope } from '../tenant-scope';
 import { type TableAccess, TenantTable } from '../tenant-table';
 
@@ -188,6 +189,20 @@ export class PartnerAgencies {
       { now: this.clock.now() },
     );
     return items.map(toPartner);
+  }
+
+  /** One page of the organisation's partners in a stable order by partner id, read with DynamoDB's `Limit`. */
+  async page(scope: TenantScope, request: PageRequest): Promise<Page<PartnerAgency>> {
+    const page = await this.#gateway(scope).queryPage(
+      {
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': attr.s(scope.key('PARTNERS')) },
+      },
+      request,
+      { now: this.clock.now() },
+    );
+    return mapPage(page, toPartner);
   }
 
   #gateway(scope: TenantScope): TenantTable {

@@ -1,6 +1,7 @@
 import { type Clock, conflict, newId } from '@confide/domain';
 import type { SubjectKey } from '@confide/keys';
 import { attr, type Item, read, requireS } from '../attributes';
+import { mapPage, type Page, type PageRequest } from '../paging';
 import { itemKeyOf, openField, sealFields } from '../sealed-fields';
 import type { TenantScope } from '../tenant-scope';
 import { type TableAccess, TenantTable } from '../tenant-table';
@@ -96,6 +97,20 @@ export class ReferencePermissions {
     return items.map(toPermission).sort((a, b) => b.grantedAt.localeCompare(a.grantedAt));
   }
 
+  /** One page of the permissions in the order they are stored (by permission id), read with DynamoDB's `Limit`. */
+  async page(scope: TenantScope, staffId: string, request: PageRequest): Promise<Page<ReferencePermission>> {
+    return mapPage(await this.#queryPage(scope, staffId, PERMISSION_PREFIX, request), toPermission);
+  }
+
+  /** One page of the releases in the order they are stored (by release id), read with DynamoDB's `Limit`. */
+  async releasesPage(
+    scope: TenantScope,
+    staffId: string,
+    request: PageRequest,
+  ): Promise<Page<ReleasedReference>> {
+    return mapPage(await this.#queryPage(scope, staffId, RELEASE_PREFIX, request), toRelease);
+  }
+
   /** Whether a permission is in force now: not withdrawn and not past its end. */
   inForce(permission: ReferencePermission): boolean {
     return (
@@ -155,6 +170,15 @@ export class ReferencePermissions {
 
   openSummary(key: SubjectKey, release: ReleasedReference): string | undefined {
     return openField(key, itemKeyOf(release.pk, release.sk), release.item, 'summary');
+  }
+
+  #queryPage(scope: TenantScope, staffId: string, prefix: string, request: PageRequest): Promise<Page<Item>> {
+    return this.#gateway(scope).queryPrefixPage(
+      scope.key('STAFF', staffId),
+      prefix,
+      request,
+      this.clock.now(),
+    );
   }
 
   /** The staff member's unexpired items whose sort keys start with `prefix`. */

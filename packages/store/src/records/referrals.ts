@@ -1,5 +1,6 @@
 import { type Clock, newId, notFound, toEpochSeconds } from '@confide/domain';
 import { attr, type Item, read, requireS } from '../attributes';
+import { mapPage, type Page, type PageRequest } from '../paging';
 import type { TenantScope } from '../tenant-scope';
 import { type TableAccess, TenantTable } from '../tenant-table';
 
@@ -88,6 +89,18 @@ export class Referrals {
   }
 
   /** A client's referrals, oldest first. */
+  /** One page of the person's referrals in the order they are stored (by referral id), read with DynamoDB's `Limit`. */
+  async pageOfClient(scope: TenantScope, clientId: string, request: PageRequest): Promise<Page<Referral>> {
+    const gateway = this.#gateway(scope);
+    const page = await gateway.queryPrefixPage(
+      scope.key('CLIENT', clientId),
+      SORT_PREFIX,
+      request,
+      this.clock.now(),
+    );
+    return mapPage(page, toReferral);
+  }
+
   async ofClient(scope: TenantScope, clientId: string): Promise<Referral[]> {
     const items = await this.#gateway(scope).queryPrefix(
       scope.key('CLIENT', clientId),

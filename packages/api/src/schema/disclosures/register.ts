@@ -13,6 +13,7 @@ import { personalData } from '../../access/personal-data';
 import { builder } from '../../builder';
 import { type ConfideContext, callerScope } from '../../context';
 import { ServiceUserRef } from '../service-users';
+import { storeConnection } from '../store-paging';
 
 /**
  * How information lawfully leaves the organisation (DATA-PROTECTION.md, Consent and disclosure): requests
@@ -240,10 +241,37 @@ builder.objectFields(ServiceUserRef, (t) => ({
     nullable: true,
     description:
       'The person’s disclosure history, oldest first (append-only). The person themself does not see an exceptional disclosure they were not told of because telling them would increase risk.',
+    deprecationReason:
+      'A list that grows (issue 19): use `disclosureRegisterConnection`, which pages with cursors.',
     resolve: async (client, _args, context) => {
       const entries = await context.services.disclosures.register(callerScope(context), client.clientId);
       const own = context.auth?.principal.kind === 'SERVICE_USER';
       return (own ? visibleToSubject(entries) : entries).map((entry) => ({ client, entry }));
     },
+  }),
+  disclosureRegisterConnection: t.connection({
+    ...needToKnow('CONSENT', (client: ServiceUserRecord) => ({ client })),
+    type: RegisterEntryRef,
+    nullable: true,
+    description:
+      'The person’s disclosure history (append-only) as a cursor connection paged in the store: each request’s entries together and in sequence, requests in a stable order by id (not by date). The person themself does not see an exceptional disclosure they were not told of because telling them would increase risk.',
+    resolve: (client, args, context) =>
+      storeConnection(
+        args,
+        (page) => context.services.disclosures.registerPage(callerScope(context), client.clientId, page),
+        async (entries) => {
+          if (context.auth?.principal.kind !== 'SERVICE_USER')
+            return entries.map((entry) => ({ client, entry }));
+          // A page may hold a request's later entries without its opening one, which decides whether the person
+          // was told: the openings of the page's requests are read (one batch) and judged with the page.
+          const openings = await context.services.disclosures.openingEntries(
+            callerScope(context),
+            client.clientId,
+            [...new Set(entries.map((entry) => entry.requestId))],
+          );
+          const told = new Set(visibleToSubject([...openings, ...entries]).map((entry) => entry.requestId));
+          return entries.map((entry) => (told.has(entry.requestId) ? { client, entry } : undefined));
+        },
+      ),
   }),
 }));

@@ -7,11 +7,13 @@ import type {
   SealedPersonnelField,
   StaffMember,
 } from '@confide/store';
+import { mapPage } from '@confide/store';
 import type { OperationSubject } from '../../access/operation-plugin';
 import { staffPersonal } from '../../access/staff-personal';
 import { builder } from '../../builder';
 import { type ConfideContext, callerScope } from '../../context';
 import { StaffMemberRef } from '../staff';
+import { storeConnection } from '../store-paging';
 import { staffById } from '../subjects';
 
 /**
@@ -240,9 +242,25 @@ PersonnelRecordRef.implement({
       type: [ReferencePermissionRef],
       nullable: true,
       description: 'Permissions the staff member gave for references, newest first.',
+      deprecationReason:
+        'A list that grows (issue 19): use `referencePermissionsConnection`, which pages with cursors.',
       resolve: async (p, _a, context) =>
         (await context.services.referencePermissions.list(callerScope(context), p.staff.staffId)).map(
           (permission) => ({ staff: p.staff, permission }),
+        ),
+    }),
+    referencePermissionsConnection: t.connection({
+      ...staffPersonal(ofStaff),
+      type: ReferencePermissionRef,
+      nullable: true,
+      description:
+        'Permissions the staff member gave for references, as a cursor connection paged in the store, in a stable order by permission id (not by date; each carries `grantedAt`).',
+      resolve: (p, args, context) =>
+        storeConnection(args, async (page) =>
+          mapPage(
+            await context.services.referencePermissions.page(callerScope(context), p.staff.staffId, page),
+            (permission) => ({ staff: p.staff, permission }),
+          ),
         ),
     }),
     releasedReferences: t.field({
@@ -250,9 +268,29 @@ PersonnelRecordRef.implement({
       type: [ReleasedReferenceRef],
       nullable: true,
       description: 'References released about the staff member, newest first.',
+      deprecationReason:
+        'A list that grows (issue 19): use `releasedReferencesConnection`, which pages with cursors.',
       resolve: async (p, _a, context) =>
         (await context.services.referencePermissions.releases(callerScope(context), p.staff.staffId)).map(
           (release) => ({ staff: p.staff, release }),
+        ),
+    }),
+    releasedReferencesConnection: t.connection({
+      ...staffPersonal(ofStaff),
+      type: ReleasedReferenceRef,
+      nullable: true,
+      description:
+        'References released about the staff member, as a cursor connection paged in the store, in a stable order by release id (not by date; each carries `releasedAt`).',
+      resolve: (p, args, context) =>
+        storeConnection(args, async (page) =>
+          mapPage(
+            await context.services.referencePermissions.releasesPage(
+              callerScope(context),
+              p.staff.staffId,
+              page,
+            ),
+            (release) => ({ staff: p.staff, release }),
+          ),
         ),
     }),
   }),
