@@ -309,6 +309,8 @@ export const SubjectAccessRegisterQuery = graphql(`
           overdue
           openedByPerson
           identityCheck
+          recordedBy
+          recordedByActor { displayName handle roles }
           exportApproved
           exportApprovedBy
           exportApprovedAt

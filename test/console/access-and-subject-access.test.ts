@@ -38,6 +38,7 @@ let stopConsole: () => Promise<void>;
 const people = new Map<string, Person & { roles: string[] }>();
 let client = '';
 let request = '';
+let secondClient = '';
 
 const londonToday = () =>
   new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', dateStyle: 'short' }).format(new Date());
@@ -99,6 +100,14 @@ beforeAll(async () => {
   );
   expectNoErrors(recorded);
   request = recorded.data?.requestSubjectAccess.id ?? '';
+  // A second person's request, recorded by the IG lead: theirs is never to approve.
+  secondClient = await registerServiceUser(api, own.manager, own.serviceId, { name: 'Bea Second' });
+  expectNoErrors(
+    await api.graphql(
+      'mutation ($c: ID!, $r: String!) { requestSubjectAccess(serviceUserId: $c, receivedOn: $r, identityCheck: KNOWN_TO_STAFF) { id } }',
+      { token: token('ig'), variables: { c: secondClient, r: new Date().toISOString().slice(0, 10) } },
+    ),
+  );
   const started = await startConsole(productionLikeApi, () =>
     [...people].map(
       ([handle, { token: personToken, roles }]): ConsoleUser => ({
@@ -143,6 +152,10 @@ async function openHeatMap(page: Page): Promise<void> {
   await page.getByRole('heading', { name: 'Access at a glance' }).waitFor();
   await settled(page);
 }
+
+/** The subject access register's row for a person. */
+const rowOf = (page: Page, person: string) =>
+  page.locator('tr', { has: page.locator(`a[href="#/person/${encodeURIComponent(person)}"]`) });
 
 const cellLink = (page: Page, handle: string) =>
   page.locator(
@@ -264,9 +277,11 @@ describe('access at a glance and subject access in the console', () => {
     await guardian.page.getByRole('heading', { name: 'Subject access requests' }).waitFor();
     await settled(guardian.page);
     expect(await guardian.page.getByRole('button', { name: /^Download the export/ }).count()).toBe(0);
-    await expect(guardian.page.locator('main').innerText()).resolves.toContain('waiting for a second person');
+    const first = rowOf(guardian.page, client);
+    await expect(first.innerText()).resolves.toMatch(/waiting for a second person/);
+    await expect(first.innerText()).resolves.toMatch(/recorded by Staff (staff-\w+) \(service manager, \1\)/);
     await expectAccessible(guardian.page, 'subject-access-guardian');
-    await guardian.page.getByRole('button', { name: /^Approve the export/ }).click();
+    await first.getByRole('button', { name: /^Approve the export/ }).click();
     await guardian.page.getByRole('status').filter({ hasText: 'Export approved.' }).waitFor();
     await expect(guardian.page.locator('main').innerText()).resolves.toContain('approved by you');
     await guardian.close();
@@ -278,9 +293,15 @@ describe('access at a glance and subject access in the console', () => {
     await ig.page.getByRole('heading', { name: 'Subject access requests' }).waitFor();
     await settled(ig.page);
     await expectAccessible(ig.page, 'subject-access-ig');
+    // The request the IG lead recorded: not theirs to approve, so not offered
+    const own = rowOf(ig.page, secondClient);
+    await expect(own.innerText()).resolves.toContain('recorded by you');
+    expect(await own.getByRole('button').count()).toBe(0);
     const [download] = await Promise.all([
       ig.page.waitForEvent('download'),
-      ig.page.getByRole('button', { name: /^Download the export/ }).click(),
+      rowOf(ig.page, client)
+        .getByRole('button', { name: /^Download the export/ })
+        .click(),
     ]);
     await ig.page
       .getByRole('status')
@@ -290,7 +311,9 @@ describe('access at a glance and subject access in the console', () => {
     const saved = JSON.parse(readFileSync((await download.path()) ?? '', 'utf8')) as Record<string, unknown>;
     expect(download.suggestedFilename()).toBe(`subject-access-${request}.json`);
     expect(Object.keys(saved).length).toBeGreaterThan(0);
-    await ig.page.getByRole('button', { name: /^Mark answered/ }).click();
+    await rowOf(ig.page, client)
+      .getByRole('button', { name: /^Mark answered/ })
+      .click();
     await ig.page.getByRole('status').filter({ hasText: 'Request marked answered.' }).waitFor();
     await ig.close();
 
@@ -302,9 +325,11 @@ describe('access at a glance and subject access in the console', () => {
     }>('{ subjectAccessRequestsConnection(first: 10) { edges { node { id status exportApproved } } } }', {
       token: token('guardian'),
     });
-    expect(register.data?.subjectAccessRequestsConnection.edges.map(({ node }) => node)).toEqual([
-      { id: request, status: 'COMPLETED', exportApproved: true },
-    ]);
+    expect(register.data?.subjectAccessRequestsConnection.edges.map(({ node }) => node)).toContainEqual({
+      id: request,
+      status: 'COMPLETED',
+      exportApproved: true,
+    });
     const notices = await api.graphql<{ subjectAccessExportNotices: { readBy: string }[] }>(
       '{ subjectAccessExportNotices { readBy } }',
       { token: token('guardian') },

@@ -14,6 +14,7 @@ import {
   secondAdmin,
   type TestOrganisation,
 } from '../support/fixtures';
+import { serviceUserToken } from '../support/records-fixtures';
 import { type TestApi, testApi } from '../support/test-api';
 
 /**
@@ -37,6 +38,7 @@ let org: TestOrganisation;
 let worker: Person;
 let guardian: Person;
 let ig: Person;
+let manager: Person;
 let client: string;
 const HANDLES = {
   worker: `worker-${Date.now().toString(36)}`,
@@ -45,7 +47,9 @@ const HANDLES = {
 
 beforeAll(async () => {
   org = await onboardTestOrganisation(api);
-  const { serviceId, manager } = await createServiceWithManager(api, org);
+  const created = await createServiceWithManager(api, org);
+  const { serviceId } = created;
+  manager = created.manager;
   [worker, guardian, ig] = await Promise.all([
     addStaff(api, org, ['SUPPORT_WORKER'], HANDLES.worker),
     addStaff(api, org, ['CALDICOTT_GUARDIAN'], HANDLES.guardian),
@@ -180,5 +184,36 @@ describe('actors on reviews, holds and pending changes', () => {
     expect(change?.proposedByActor.roles).toContain('ORG_ADMIN');
     expect(change?.proposedByActor.handle).toEqual(expect.any(String));
     expect(change?.proposedByActor.displayName).toEqual(expect.any(String));
+  });
+
+  it('a subject access request names the staff member who recorded it, to staff only', async () => {
+    // Prepare: the service's manager records the person's request
+    expectNoErrors(
+      await api.graphql(
+        'mutation ($c: ID!, $r: String!) { requestSubjectAccess(serviceUserId: $c, receivedOn: $r, identityCheck: PHOTO_ID) { id } }',
+        { token: manager.token, variables: { c: client, r: new Date().toISOString().slice(0, 10) } },
+      ),
+    );
+    const FIELDS = `recordedBy ${actorOf('recordedBy')}`;
+    type Request = { recordedBy: string | null; recordedByActor: Actor | null };
+
+    // Act
+    const [register, own] = await Promise.all([
+      api.graphql<{ subjectAccessRequestsConnection: { edges: { node: Request }[] } }>(
+        `{ subjectAccessRequestsConnection(first: 10) { edges { node { ${FIELDS} } } } }`,
+        { token: guardian.token },
+      ),
+      api.graphql<{ mySubjectAccessRequests: Request[] }>(`{ mySubjectAccessRequests { ${FIELDS} } }`, {
+        token: await serviceUserToken(api, org.orgId, client),
+      }),
+    ]);
+
+    // Assess: staff see who recorded it; the person sees no staff name (that follows the organisation's setting)
+    expectNoErrors(register);
+    const [entry] = register.data?.subjectAccessRequestsConnection.edges.map(({ node }) => node) ?? [];
+    expect(entry?.recordedBy).toBe(manager.globalId);
+    expect(entry?.recordedByActor).toMatchObject({ staffId: manager.globalId, roles: ['SERVICE_MANAGER'] });
+    expectNoErrors(own);
+    expect(own.data?.mySubjectAccessRequests).toEqual([{ recordedBy: null, recordedByActor: null }]);
   });
 });

@@ -236,7 +236,7 @@ export type ConsoleSubjectAccessRegisterQueryVariables = Exact<{
 }>;
 
 
-export type ConsoleSubjectAccessRegisterQuery = { subjectAccessRequestsConnection: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, serviceUserId: string, receivedOn: string, deadline: string, status: string, overdue: boolean, openedByPerson: boolean, identityCheck: SubjectAccessIdentityCheck | null, exportApproved: boolean, exportApprovedBy: string | null, exportApprovedAt: string | null } }> } };
+export type ConsoleSubjectAccessRegisterQuery = { subjectAccessRequestsConnection: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, serviceUserId: string, receivedOn: string, deadline: string, status: string, overdue: boolean, openedByPerson: boolean, identityCheck: SubjectAccessIdentityCheck | null, recordedBy: string | null, exportApproved: boolean, exportApprovedBy: string | null, exportApprovedAt: string | null, recordedByActor: { displayName: string | null, handle: string | null, roles: Array<string> } | null } }> } };
 
 export type ConsoleApproveSubjectAccessExportMutationVariables = Exact<{
   requestId: string | number;
@@ -623,6 +623,12 @@ export const ConsoleSubjectAccessRegisterDocument = new TypedDocumentString(`
         overdue
         openedByPerson
         identityCheck
+        recordedBy
+        recordedByActor {
+          displayName
+          handle
+          roles
+        }
         exportApproved
         exportApprovedBy
         exportApprovedAt

@@ -7,7 +7,7 @@ import {
 } from '../documents';
 import { h, link, notice, render } from '../dom';
 import { type Capabilities, dateTimeWords, dateWords, deadlineWords, enumWords } from '../logic';
-import { errorNotice, personLabel, screenHeading } from './shared';
+import { actorWords, errorNotice, personLabel, screenHeading } from './shared';
 
 /**
  * Subject access requests and their exports: each request's one-month deadline, how the person's identity was
@@ -38,7 +38,9 @@ export async function subjectAccessScreen(
     if (request.status !== 'OPEN') return [];
     const buttons: HTMLElement[] = [];
     const label = `request received ${dateWords(request.receivedOn)}, ${personLabel(request.serviceUserId)}`;
-    if (!request.exportApproved && capabilities.approveSubjectAccessExports) {
+    // The one who recorded a request is never its second person.
+    const mayApprove = capabilities.approveSubjectAccessExports && request.recordedBy !== viewerStaffId;
+    if (!request.exportApproved && mayApprove) {
       const approve = h(
         'button',
         { type: 'button', 'aria-label': `Approve the export: ${label}` },
@@ -177,6 +179,14 @@ export async function subjectAccessScreen(
                   request.openedByPerson
                     ? 'opened by the person (signed in)'
                     : enumWords(request.identityCheck ?? 'not recorded'),
+                  request.recordedByActor
+                    ? h(
+                        'span',
+                        { class: 'item-detail' },
+                        h('br'),
+                        `recorded by ${request.recordedBy === viewerStaffId ? 'you' : actorWords(request.recordedByActor)}`,
+                      )
+                    : null,
                 ),
                 h('td', {}, exportWords(request)),
                 h('td', {}, request.status === 'OPEN' ? 'open' : 'answered'),

@@ -15,6 +15,7 @@ import type { Operation, OperationSubject } from '../access/operation-plugin';
 import { builder } from '../builder';
 import type { ConfideContext } from '../context';
 import { clientSubject } from '../use-cases/sharing-subjects';
+import { AccessActorRef, actorOfStaff } from './access-governance/actors';
 import { clientById } from './subjects';
 import { ClassificationEnum } from './vocabulary';
 
@@ -54,6 +55,20 @@ SarRef.implement({
     }),
     openedByPerson: t.exposeBoolean('openedByPerson', {
       description: 'The person opened it themself (their sign-in is the identity check).',
+    }),
+    recordedBy: t.globalID({
+      nullable: true,
+      description:
+        'The staff member who recorded it on the person’s behalf (who may not then approve its export); null when the person opened it, and when the person themself reads it.',
+      resolve: (r, _args, context) =>
+        !r.openedByPerson && callerStaffId(context) ? { type: 'StaffMember', id: r.requestedBy } : null,
+    }),
+    recordedByActor: t.field({
+      type: AccessActorRef,
+      nullable: true,
+      description: 'Who recorded it, in words (name, handle, current role); null as `recordedBy` is.',
+      resolve: (r, _args, context) =>
+        !r.openedByPerson && callerStaffId(context) ? actorOfStaff(r.requestedBy) : null,
     }),
     identityCheck: t.field({
       type: SubjectIdentityCheckEnum,
