@@ -424,6 +424,79 @@ describe('confide org export and import against a deployed stage (--stage)', { t
     expect(fromStage.log).toEqual(fromLocal.log);
   });
 
+  it('the function decides for itself, whatever a request says', async () => {
+    // Prepare
+    const world = await importWorld(api);
+    const token = await api.operatorToken('operator-1');
+    const call = (operation: string, input: Record<string, unknown>, as = token) =>
+      runTransfer(
+        { services: api.services, authenticator: new Authenticator(api.services) },
+        { operation, token: as, input },
+      );
+    const who = { slug: world.org.slug, service: localIdOf(world.serviceId), as: world.managerHandle };
+    const mapping = {
+      sourceSystem: 'forged',
+      dateFormat: 'YYYY-MM-DD',
+      clients: { file: 'clients.csv', columns: { sourceId: 'Id', name: 'Name', dateOfBirth: 'DOB' } },
+      noteTypes: {},
+    };
+    const client = (note: Record<string, unknown>) => ({
+      line: 2,
+      sourceId: 'C-1',
+      details: { name: 'Forged Person', dateOfBirth: '1980-01-01' },
+      openedAt: undefined,
+      closedAt: undefined,
+      allocations: [],
+      consents: [],
+      notes: [
+        {
+          line: 2,
+          sourceId: 'N-1',
+          body: 'Forged note',
+          distribution: [],
+          sealedFor: [],
+          withheld: false,
+          rule: 'forged.rule',
+          ...note,
+        },
+      ],
+    });
+    const before = await organisationItems(api, world.org.orgId, { includeAudit: true });
+
+    // Act
+    const notBegun = await call('export.complete', {
+      slug: world.org.slug,
+      requestId: 'export-00000000-0000-4000-8000-000000000000',
+      serviceUsers: 0,
+      notes: 0,
+      manifestDigest: 'a'.repeat(64),
+    });
+    const asStaff = await call('import.context', who, world.manager.token);
+    const context = await call('import.context', who);
+    const check = (note: Record<string, unknown>) =>
+      call('import.check', { ...who, mapping, clients: [client(note)] });
+    // A HEALTH note by the (unallocated) manager, which the CLI would have rejected; an author who is not staff.
+    const healthByManager = await check({ kind: 'MEDICAL', authorId: world.manager.staffId });
+    const stranger = await check({ kind: 'DAILY_SUPPORT', authorId: 'stf_aaaaaaaaaaaaaaaaaaaaaaaaaa' });
+    const badRun = await call('import.batch', {
+      ...who,
+      mapping,
+      runId: 'not-a-run',
+      clients: [client({ kind: 'DAILY_SUPPORT', authorId: world.manager.staffId })],
+    });
+
+    // Assess: refused, and nothing written to the organisation.
+    expect(notBegun).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', field: 'requestId' } });
+    expect(await organisationExports(api.services).latest(tenantScope(world.org.orgId))).toBeUndefined();
+    expect(asStaff).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(context).toMatchObject({ ok: true, operator: { staffId: world.manager.staffId } });
+    expect(JSON.stringify(context)).not.toContain('displayName');
+    expect(healthByManager).toMatchObject({ ok: false, error: { code: 'CLASSIFICATION_NOT_PERMITTED' } });
+    expect(stranger).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(badRun).toMatchObject({ ok: false, error: { code: 'BAD_USER_INPUT', field: 'runId' } });
+    expect(await organisationItems(api, world.org.orgId, { includeAudit: true })).toEqual(before);
+  });
+
   it('refuses an import into an organisation whose policy is not set up, writing nothing', async () => {
     // Prepare
     const unpublished = await importWorld(api, { publishPolicy: false });

@@ -213,6 +213,23 @@ async function exportOperation(
   const manifestDigest = text(input, 'manifestDigest', DIGEST);
   const serviceUsers = count(input, 'serviceUsers');
   const notes = count(input, 'notes');
+  // Only an export this operator began (its platform audit event, written before anything was read) is recorded.
+  const begun = await services.platformAudit.list({ organisationId: orgId, limit: 500 });
+  if (
+    !begun.some(
+      (event) =>
+        event.operation === 'exportOrganisation' &&
+        event.outcome === 'ALLOWED' &&
+        event.requestId === requestId &&
+        event.actor.id === operatorId,
+    )
+  ) {
+    throw new Refused(
+      'FORBIDDEN',
+      'No export of this organisation was begun by you with that request id.',
+      'requestId',
+    );
+  }
   await organisationExports(services).record(tenantScope(orgId), {
     kind: 'EXPORTED',
     by: operatorId,
@@ -408,6 +425,7 @@ async function importOperation(
     deps.onAnswered?.({ operation, organisationId: orgId, runId: id, ...counts });
     return { ok: true, operation };
   }
+  const batchRunId = operation === 'import.batch' ? runId(input.runId) : undefined;
   const clients = clientsOf(input, staff, target.authority.noteBy, services.clock.now());
   const classified = await engine.classify(clients);
   const skipped = clients.length - classified.todo.length - classified.rejections.length;
@@ -422,7 +440,7 @@ async function importOperation(
     };
   }
   engine.checkClosing(classified.todo);
-  const run = engine.resume(runId(input.runId));
+  const run = engine.resume(batchRunId ?? '');
   await run.write(classified);
   deps.onAnswered?.({ operation, organisationId: orgId, runId: run.runId, ...run.counts, skipped });
   return {
