@@ -16,7 +16,7 @@ import {
   secondAdmin,
   type TestOrganisation,
 } from '../support/fixtures';
-import { localIdOf } from '../support/records-fixtures';
+import { localIdOf, serviceUserToken } from '../support/records-fixtures';
 import { type TestApi, testApi } from '../support/test-api';
 
 /**
@@ -647,5 +647,92 @@ describe('a service’s members and the partner agencies page', () => {
       expect(codes(listedByWorker)).toEqual(['FORBIDDEN']);
       expect(codes(byWorker)).toEqual(['FORBIDDEN']);
     }
+  });
+});
+
+describe('subject access lists page in the store', () => {
+  let world: ReviewWorld;
+  beforeAll(async () => {
+    world = await reviewWorld();
+  });
+
+  it('mySubjectAccessRequestsConnection pages the person’s own requests only, and refuses staff as the list does', async () => {
+    // Prepare: requests stored directly (one open at a time through the API), of this person and of another.
+    const scope = tenantScope(world.org.orgId);
+    const other = 'su_anotherpersonsrequestsxxxxx';
+    for (const [client, count] of [
+      [localIdOf(world.client), 3],
+      [other, 2],
+    ] as const) {
+      for (let n = 0; n < count; n += 1) {
+        await api.services.subjectAccess.open(scope, {
+          clientId: client,
+          receivedOn: `2026-0${n + 1}-1${n}`,
+          requestedBy: client,
+          openedByPerson: true,
+        });
+      }
+    }
+    const self = await serviceUserToken(api, world.org.orgId, world.client);
+    const query = `query ($first: Int, $after: String) { mySubjectAccessRequestsConnection(first: $first, after: $after) { ${PAGE} } }`;
+
+    // Act
+    const walked = await walk(query, ['mySubjectAccessRequestsConnection'], self);
+    const listed = await api.graphql<{ mySubjectAccessRequests: { id: string }[] }>(
+      '{ mySubjectAccessRequests { id } }',
+      { token: self },
+    );
+    const byStaff = await api.graphql(
+      '{ mySubjectAccessRequestsConnection(first: 2) { edges { cursor } } }',
+      {
+        token: world.manager.token,
+      },
+    );
+    const listedByStaff = await api.graphql('{ mySubjectAccessRequests { id } }', {
+      token: world.manager.token,
+    });
+
+    // Assess
+    expectNoErrors(listed);
+    expect(walked.ids).toHaveLength(3);
+    expect(walked.pages).toBeGreaterThan(1);
+    expect(walked.ids).toEqual(listed.data?.mySubjectAccessRequests.map((request) => request.id));
+    expect(codes(listedByStaff)?.length).toBeGreaterThan(0);
+    expect(codes(byStaff)).toEqual(codes(listedByStaff));
+  });
+
+  it('subjectAccessExportNoticesConnection pages the notices newest first, and refuses whom the list refuses', async () => {
+    // Prepare
+    const scope = tenantScope(world.org.orgId);
+    for (let n = 0; n < 5; n += 1) {
+      await api.services.subjectAccess.recordStaffExport(scope, {
+        requestId: `sar_notice${n}`,
+        clientId: localIdOf(world.client),
+        readBy: world.manager.staffId,
+        approvedBy: undefined,
+        classifications: ['CARE'],
+      });
+    }
+    const query = `query ($first: Int, $after: String) { subjectAccessExportNoticesConnection(first: $first, after: $after) { ${PAGE} } }`;
+
+    // Act
+    const walked = await walk(query, ['subjectAccessExportNoticesConnection'], world.guardian.token);
+    const listed = await api.graphql<{ subjectAccessExportNotices: { id: string }[] }>(
+      '{ subjectAccessExportNotices { id } }',
+      { token: world.guardian.token },
+    );
+    const byWorker = await api.graphql(
+      '{ subjectAccessExportNoticesConnection(first: 2) { edges { cursor } } }',
+      {
+        token: world.worker.token,
+      },
+    );
+
+    // Assess
+    expectNoErrors(listed);
+    expect(walked.ids).toHaveLength(5);
+    expect(walked.pages).toBe(3);
+    expect(walked.ids).toEqual(listed.data?.subjectAccessExportNotices.map((notice) => notice.id));
+    expect(codes(byWorker)).toEqual(['FORBIDDEN']);
   });
 });

@@ -31,11 +31,9 @@ const BOUNDED: Readonly<Record<string, string>> = {
 const NOT_YET_PAGED = new Set([
   'Query.disclosureWorkQueue',
   'Query.myReferrals',
-  'Query.mySubjectAccessRequests',
   'Query.organisations',
   'Query.releasedToMe',
   'Query.searchServiceUsers',
-  'Query.subjectAccessExportNotices',
   'IgBreaches.openEntries',
   'SupervisionCase.notes',
 ]);

@@ -16,6 +16,7 @@ import { builder } from '../builder';
 import type { ConfideContext } from '../context';
 import { clientSubject } from '../use-cases/sharing-subjects';
 import { AccessActorRef, actorOfStaff } from './access-governance/actors';
+import { storeConnection } from './store-paging';
 import { clientById } from './subjects';
 import { ClassificationEnum } from './vocabulary';
 
@@ -391,18 +392,42 @@ builder.queryFields((t) => ({
     type: [SarRef],
     description:
       'For a person Confide holds records about (SELF): their own subject access requests, with each one’s deadline and status, oldest first (Carers Trust 2.2).',
+    deprecationReason:
+      'A list that grows (issue 19): use `mySubjectAccessRequestsConnection`, which pages with cursors.',
     operation: { policy: 'subject-access.own-requests', subject: ownRecord, audit: 'after' },
     resolve: async (operation, _args, context) =>
       (await context.services.subjectAccess.list(operation.scope)).filter(
         (request) => request.clientId === operation.client.clientId,
       ),
   }),
+  mySubjectAccessRequestsConnection: t.connection({
+    type: SarRef,
+    description:
+      'For a person Confide holds records about (SELF): their own subject access requests, with each one’s deadline and status, oldest first, as a cursor connection paged in the store (Carers Trust 2.2).',
+    operation: { policy: 'subject-access.own-requests', subject: ownRecord, audit: 'after' },
+    resolve: (operation, args, context) =>
+      storeConnection<SubjectAccessRequest>(args, (page) =>
+        context.services.subjectAccess.pageFor(operation.scope, operation.client.clientId, page),
+      ),
+  }),
   subjectAccessExportNotices: t.field({
     type: [ExportNoticeRef],
     description:
       'Every subject access export read by staff, newest first, with the classifications shown: for the Caldicott Guardian (and the IG lead).',
+    deprecationReason:
+      'A list that grows (issue 19): use `subjectAccessExportNoticesConnection`, which pages with cursors.',
     operation: { policy: 'subject-access.export-notices', audit: 'after' },
     resolve: (operation, _args, context) => context.services.subjectAccess.staffExports(operation.scope),
+  }),
+  subjectAccessExportNoticesConnection: t.connection({
+    type: ExportNoticeRef,
+    description:
+      'Every subject access export read by staff, newest first, with the classifications shown, as a cursor connection paged in the store: for the Caldicott Guardian (and the IG lead).',
+    operation: { policy: 'subject-access.export-notices', audit: 'after' },
+    resolve: (operation, args, context) =>
+      storeConnection<SubjectAccessExportNotice>(args, (page) =>
+        context.services.subjectAccess.staffExportsPage(operation.scope, page),
+      ),
   }),
 }));
 

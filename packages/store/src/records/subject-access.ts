@@ -1,5 +1,6 @@
 import { type Classification, type Clock, conflict, newId } from '@confide/domain';
 import { attr, type Item, read, requireS } from '../attributes';
+import { mapPage, type Page, type PageRequest } from '../paging';
 import type { TenantScope } from '../tenant-scope';
 import { type TableAccess, TenantTable } from '../tenant-table';
 
@@ -187,6 +188,46 @@ export class SubjectAccessRequests {
         forward: false,
       })
     ).map(toNotice);
+  }
+
+  /** One page of the exports staff read, newest first, read with DynamoDB's `Limit` (issue 19). */
+  async staffExportsPage(scope: TenantScope, request: PageRequest): Promise<Page<SubjectAccessExportNotice>> {
+    const page = await this.#gateway(scope).queryPage(
+      {
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': attr.s(scope.key('SUBJECT_ACCESS_EXPORTS')) },
+        ConsistentRead: true,
+        ScanIndexForward: false,
+      },
+      request,
+      { now: this.clock.now() },
+    );
+    return mapPage(page, toNotice);
+  }
+
+  /**
+   * One page of one person's requests, oldest first (issue 19): the organisation's requests read with DynamoDB's
+   * `Limit`, the person's kept by the query's filter.
+   */
+  async pageFor(
+    scope: TenantScope,
+    clientId: string,
+    request: PageRequest,
+  ): Promise<Page<SubjectAccessRequest>> {
+    const page = await this.#gateway(scope).queryPage(
+      {
+        KeyConditionExpression: 'pk = :pk',
+        FilterExpression: 'clientId = :client',
+        ExpressionAttributeValues: {
+          ':pk': attr.s(scope.key('SUBJECT_ACCESS')),
+          ':client': attr.s(clientId),
+        },
+        ConsistentRead: true,
+      },
+      request,
+      { now: this.clock.now() },
+    );
+    return mapPage(page, toRequest);
   }
 
   #gateway(scope: TenantScope): TenantTable {
