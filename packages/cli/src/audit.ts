@@ -36,7 +36,8 @@ export async function auditVerifyCommand(options: { org?: string; stage?: string
   const unconfirmed = result.unconfirmedEntries
     ? ` ${result.unconfirmedEntries} entries of requests that failed closed are unconfirmed (not a problem).`
     : '';
-  if (result.ok) return `Audit log of ${options.org} verified: ${result.checked} events, no problems.${unconfirmed}`;
+  if (result.ok)
+    return `Audit log of ${options.org} verified: ${result.checked} events, no problems.${unconfirmed}`;
   throw new CliError(
     `Audit log of ${options.org} FAILED verification: first bad event ${result.firstBadEvent} (${result.reason}); ` +
       `${result.problems} problem(s) in ${result.checked} events checked.`,
