@@ -30,11 +30,16 @@ export const lambdaBundling = {
   // resolves to graphql's CommonJS files: a second copy of the parser, lexer and errors beside the ESM build
   // everything else uses. Pointing that path at the ESM file keeps one copy (~43 KB less; decision 0009).
   //
-  // The SDK's default credential chain is replaced by the environment provider Lambda needs (lambda-credentials.ts).
+  // The SDK's default credential chain is replaced by the environment provider Lambda needs (lambda-credentials.ts),
+  // the multipart parser by a stand-in that refuses (no-multipart.ts) and lru-cache by a small one (decision 0043).
   // A relative alias resolves in esbuild's working directory: the repository root, for CDK and for the tests.
   alias: {
     'graphql/language/parser': 'graphql/language/parser.mjs',
     '@aws-sdk/credential-provider-node': './infra/lib/lambda-credentials.ts',
+    // Multipart parsing is never reached (JSON bodies only): a stand-in that refuses (no-multipart.ts, 27 KB less).
+    '@fastify/busboy': './infra/lib/no-multipart.ts',
+    // yoga's parse cache uses only get/set of lru-cache: the same contract in 40 lines (small-lru-cache.ts, 16 KB less).
+    'lru-cache': './infra/lib/small-lru-cache.ts',
   } as Record<string, string>,
 } as const;
 

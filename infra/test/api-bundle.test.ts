@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildLambdaBundle, LAMBDA_BUNDLE_FILE } from '../lib/lambda-bundling';
+import { Busboy } from '../lib/no-multipart';
 import { fromRepoRoot } from '../lib/paths';
 import { type SynthesisedStage, synthStage } from './synth-stage';
 
@@ -76,6 +77,12 @@ describe('Lambda bundles', () => {
         ),
         service,
       ).toEqual([]);
+      // Multipart bodies are refused before they are read: the parser is not shipped (infra/lib/no-multipart.ts); yoga's
+      // parse cache runs on a small LRU (infra/lib/small-lru-cache.ts). Decision 0043.
+      expect(
+        inputs.filter((input) => /node_modules\/(@fastify\/busboy|lru-cache)\//.test(input)),
+        service,
+      ).toEqual([]);
       // Printing the schema is for development (npm run schema:print): never reachable from a Lambda entry, whose
       // bundle would otherwise carry a further copy of @graphql-tools/utils and write schema/schema.graphql when it
       // runs as main (issue 20).
@@ -90,5 +97,9 @@ describe('Lambda bundles', () => {
         service,
       ).toBe(service === 'verifier');
     }
+  });
+
+  it('refuses, never parses, should anything ever ask the stand-in for a multipart body', () => {
+    expect(() => new Busboy()).toThrow('Multipart bodies are not accepted');
   });
 });
