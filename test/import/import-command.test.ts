@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { ItemLoader, tenantScope } from '@confide/store';
 import { describe, expect, it } from 'vitest';
 import { expectNoErrors, registerServiceUser } from '../support/care-fixtures';
+import { startDynamoDbWriteGate } from '../support/dynamodb-write-gate';
 import { addStaff } from '../support/fixtures';
 import { globalId, organisationItems } from '../support/records-fixtures';
 import { testApi } from '../support/test-api';
@@ -82,8 +83,14 @@ describe('confide import', { timeout: 300_000 }, () => {
       badRows: true,
     });
 
-    // Act: kill the import (SIGKILL, no clean-up) once some of its clients are in the table, then run it again.
-    const first = startCli(api, importArgs(world, folder));
+    // Act: kill the import (SIGKILL, no clean-up) once some of its clients are in the table, then run it again. Its
+    // writes pass one at a time through a gate in front of DynamoDB Local, so it is stopped between two writes
+    // whatever the machine's speed (polling the table while it ran, a fast run could finish between two polls).
+    const gate = await startDynamoDbWriteGate(api.stack.dynamodbEndpoint);
+    const first = startCli(
+      { ...api, stack: { ...api.stack, dynamodbEndpoint: gate.endpoint } },
+      importArgs(world, folder),
+    );
     const firstExit = new Promise<number | string>((resolve) =>
       first.child.on('exit', (code, signal) => resolve(signal ?? code ?? -1)),
     );
@@ -91,10 +98,11 @@ describe('confide import', { timeout: 300_000 }, () => {
     for (;;) {
       visibleAtKill = (await serviceClientIds(api, world)).length - 1;
       if (visibleAtKill >= 10 || first.child.exitCode !== null) break;
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      await Promise.race([gate.releaseOne(), firstExit]);
     }
     first.child.kill('SIGKILL');
     const killed = await firstExit;
+    await gate.stop();
     const resumed = await runCli(api, importArgs(world, folder));
     const again = await runCli(api, importArgs(world, folder));
 
