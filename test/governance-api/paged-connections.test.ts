@@ -736,3 +736,30 @@ describe('subject access lists page in the store', () => {
     expect(codes(byWorker)).toEqual(['FORBIDDEN']);
   });
 });
+
+describe('the deployment’s organisations page in the store', () => {
+  it('organisationsConnection pages what organisations lists, for operators only', async () => {
+    // Prepare
+    const org = await onboardTestOrganisation(api);
+    await Promise.all([0, 1, 2].map(() => onboardTestOrganisation(api)));
+    const operator = await api.operatorToken();
+    const query = `query ($first: Int, $after: String) { organisationsConnection(first: $first, after: $after) { ${PAGE} } }`;
+
+    // Act: the stack holds this run's organisations, at least four.
+    const walked = await walk(query, ['organisationsConnection'], operator);
+    const listed = await api.graphql<{ organisations: { id: string }[] }>('{ organisations { id } }', {
+      token: operator,
+    });
+    const byStaff = await api.graphql('{ organisationsConnection(first: 2) { edges { cursor } } }', {
+      token: org.adminToken,
+    });
+    const listedByStaff = await api.graphql('{ organisations { id } }', { token: org.adminToken });
+
+    // Assess
+    expectNoErrors(listed);
+    expect(walked.pages).toBeGreaterThan(1);
+    expect(walked.ids).toEqual(listed.data?.organisations.map((organisation) => organisation.id));
+    expect(codes(listedByStaff)).toEqual(['FORBIDDEN']);
+    expect(codes(byStaff)).toEqual(['FORBIDDEN']);
+  });
+});

@@ -31,7 +31,6 @@ const BOUNDED: Readonly<Record<string, string>> = {
 const NOT_YET_PAGED = new Set([
   'Query.disclosureWorkQueue',
   'Query.myReferrals',
-  'Query.organisations',
   'Query.releasedToMe',
   'Query.searchServiceUsers',
   'IgBreaches.openEntries',

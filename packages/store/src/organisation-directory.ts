@@ -28,6 +28,7 @@ import {
 } from '@confide/keys';
 import { attr, type Item, read, requireN, requireS } from './attributes';
 import type { ItemLoader } from './item-loader';
+import { type Page, type PageRequest, QueryCursors } from './paging';
 import { IntegrityIncidents, TamperedItemError } from './records/integrity-incidents';
 import { itemKeyOf, openField, sealFields } from './sealed-fields';
 import { platformKey, type TenantScope, tenantScope } from './tenant-scope';
@@ -350,6 +351,35 @@ export class OrganisationDirectory {
     // request per organisation otherwise, and one tampered profile would hide every other).
     const organisations = await Promise.all(ids.map((id) => this.#unverifiedOrganisation(id)));
     return organisations.filter((org): org is Organisation => org !== undefined);
+  }
+
+  /** One page of the deployment's organisations, for operators, read with DynamoDB's `Limit` (issue 19). */
+  async organisationsPage(request: PageRequest): Promise<Page<Organisation>> {
+    const query = {
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': attr.s(platformKey.organisations) },
+    };
+    const cursors = new QueryCursors(query);
+    const page = await this.#dynamo.send(
+      new QueryCommand({
+        TableName: this.#table,
+        ...query,
+        Limit: request.limit,
+        ExclusiveStartKey: cursors.startKey(request.after),
+      }),
+    );
+    const items = page.Items ?? [];
+    // As `listOrganisations`: the registry view decides no access, so profiles are read without their check.
+    const organisations = await Promise.all(
+      items.map((item) => this.#unverifiedOrganisation(requireS(item, 'orgId') as OrgId)),
+    );
+    return {
+      entries: items.flatMap((item, index) => {
+        const organisation = organisations[index];
+        return organisation ? [{ node: organisation, cursor: cursors.after(item) }] : [];
+      }),
+      next: page.LastEvaluatedKey ? cursors.after(page.LastEvaluatedKey) : undefined,
+    };
   }
 
   async markOffboarded(orgId: OrgId, keyDeletionDate: Date): Promise<Organisation> {

@@ -24,6 +24,7 @@ import {
   requireExportOrWaiver,
 } from '../operations/provisioning';
 import { StaffMemberRef } from './staff';
+import { storeConnection } from './store-paging';
 import { AccessPresetEnum } from './vocabulary';
 
 export const OrganisationRef = builder.objectRef<Organisation>('Organisation');
@@ -177,8 +178,18 @@ builder.queryFields((t) => ({
   organisations: t.field({
     type: [OrganisationRef],
     description: 'Every organisation of the deployment (platform operators only).',
+    deprecationReason:
+      'A list that grows (issue 19): use `organisationsConnection`, which pages with cursors.',
     operation: { policy: 'platform.organisations.list', audit: 'after' },
     resolve: (_operation, _args, context) => context.services.directory.listOrganisations(),
+  }),
+  organisationsConnection: t.connection({
+    type: OrganisationRef,
+    description:
+      'Every organisation of the deployment (platform operators only), as a cursor connection paged in the store, in a stable order by organisation id.',
+    operation: { policy: 'platform.organisations.list', audit: 'after' },
+    resolve: (_operation, args, context) =>
+      storeConnection<Organisation>(args, (page) => context.services.directory.organisationsPage(page)),
   }),
 }));
 
