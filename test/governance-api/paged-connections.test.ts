@@ -763,3 +763,63 @@ describe('the deployment’s organisations page in the store', () => {
     expect(codes(byStaff)).toEqual(['FORBIDDEN']);
   });
 });
+
+describe('a partner’s referrals page in the store', () => {
+  it('myReferralsConnection pages what myReferrals lists, and refuses staff as the list does', async () => {
+    // Prepare
+    const world = await reviewWorld();
+    const partnerClient = `pa-${org8()}`;
+    const registered = await api.graphql<{ registerPartnerAgency: { id: string } }>(
+      'mutation ($c: String!) { registerPartnerAgency(name: "Community mental health team", clientId: $c) { id } }',
+      { token: world.org.adminToken, variables: { c: partnerClient } },
+    );
+    expectNoErrors(registered);
+    for (let n = 0; n < 3; n += 1) {
+      expectNoErrors(
+        await api.graphql(
+          'mutation ($input: RecordReferralInput!) { recordReferral(input: $input) { id } }',
+          {
+            token: world.manager.token,
+            variables: {
+              input: {
+                serviceUserId: world.client,
+                partnerId: registered.data?.registerPartnerAgency.id,
+                referrerReference: `CMHT/${n}/${org8()}`,
+                receivedOn: new Date().toISOString().slice(0, 10),
+              },
+            },
+          },
+        ),
+      );
+    }
+    const partner = await api.token({
+      sub: partnerClient,
+      client_id: partnerClient,
+      org_id: world.org.orgId,
+    });
+    const query = `query ($first: Int, $after: String) { myReferralsConnection(first: $first, after: $after) { edges { cursor node { id: reference } } pageInfo { hasNextPage endCursor } } }`;
+
+    // Act
+    const walked = await walk(query, ['myReferralsConnection'], partner);
+    const listed = await api.graphql<{ myReferrals: { reference: string }[] }>(
+      '{ myReferrals { reference } }',
+      {
+        token: partner,
+      },
+    );
+    const byStaff = await api.graphql('{ myReferralsConnection(first: 2) { edges { cursor } } }', {
+      token: world.manager.token,
+    });
+    const listedByStaff = await api.graphql('{ myReferrals { reference } }', { token: world.manager.token });
+
+    // Assess
+    expectNoErrors(listed);
+    expect(walked.ids).toHaveLength(3);
+    expect(walked.pages).toBeGreaterThan(1);
+    expect([...walked.ids].sort()).toEqual(
+      listed.data?.myReferrals.map((referral) => referral.reference).sort(),
+    );
+    expect(codes(listedByStaff)?.length).toBeGreaterThan(0);
+    expect(codes(byStaff)).toEqual(codes(listedByStaff));
+  });
+});

@@ -30,7 +30,6 @@ const BOUNDED: Readonly<Record<string, string>> = {
  */
 const NOT_YET_PAGED = new Set([
   'Query.disclosureWorkQueue',
-  'Query.myReferrals',
   'Query.releasedToMe',
   'Query.searchServiceUsers',
   'IgBreaches.openEntries',

@@ -244,19 +244,30 @@ ReferralStatusRef.implement({
 async function referrerView(operation: Operation, context: ConfideContext, reference?: string) {
   const partner = operation.tenantPrincipal;
   if (partner.kind !== 'PARTNER') return [];
-  const scope = operation.scope;
+  const referrals = await context.services.referrals.byPartner(operation.scope, partner.partnerId, reference);
+  return (await referrerStatuses(operation, context, referrals)).filter((status) => status !== undefined);
+}
+
+/**
+ * What the referring partner may still be told of each referral (undefined where nothing): received, and whether
+ * an appointment is booked, until the initial appointment and while the case is open. Each shown is recorded.
+ */
+async function referrerStatuses(
+  operation: Operation,
+  context: ConfideContext,
+  referrals: readonly Referral[],
+): Promise<(ReferralStatus | undefined)[]> {
   const now = context.services.clock.now().toISOString();
-  const referrals = (await context.services.referrals.byPartner(scope, partner.partnerId, reference)).filter(
-    (referral) => !referral.appointmentAt || referral.appointmentAt > now,
-  );
+  const current = referrals.map((referral) => !referral.appointmentAt || referral.appointmentAt > now);
   const clients = await Promise.all(
-    referrals.map((referral) =>
-      context.services.serviceUsers.get(scope, referral.clientId, context.access.loader),
+    referrals.map((referral, index) =>
+      current[index]
+        ? context.services.serviceUsers.get(operation.scope, referral.clientId, context.access.loader)
+        : undefined,
     ),
   );
-  const statuses: ReferralStatus[] = [];
-  for (const [index, referral] of referrals.entries()) {
-    if (clients[index]?.caseStatus !== 'OPEN') continue;
+  return referrals.map((referral, index) => {
+    if (!current[index] || clients[index]?.caseStatus !== 'OPEN') return undefined;
     context.access.audit.record({
       action: 'READ',
       operation: operation.name,
@@ -266,12 +277,8 @@ async function referrerView(operation: Operation, context: ConfideContext, refer
       outcome: 'ALLOWED',
       rule: operation.decision.rule,
     });
-    statuses.push({
-      reference: referral.referrerReference,
-      appointmentBooked: referral.appointmentAt !== undefined,
-    });
-  }
-  return statuses;
+    return { reference: referral.referrerReference, appointmentBooked: referral.appointmentAt !== undefined };
+  });
 }
 
 builder.queryFields((t) => ({
@@ -279,8 +286,25 @@ builder.queryFields((t) => ({
     type: [ReferralStatusRef],
     description:
       'For a partner agency’s app: its own referrals that the service may still confirm — received, and whether an appointment is booked — until the initial appointment. Nothing else.',
+    deprecationReason: 'A list that grows (issue 19): use `myReferralsConnection`, which pages with cursors.',
     operation: { policy: 'referral.referrer-view', audit: 'fields' },
     resolve: (operation, _args, context) => referrerView(operation, context),
+  }),
+  myReferralsConnection: t.connection({
+    type: ReferralStatusRef,
+    description:
+      'For a partner agency’s app: its own referrals that the service may still confirm — received, and whether an appointment is booked — until the initial appointment, as a cursor connection paged in the store in the order of its references. Nothing else.',
+    operation: { policy: 'referral.referrer-view', audit: 'fields' },
+    resolve: (operation, args, context) => {
+      const partner = operation.tenantPrincipal;
+      if (partner.kind !== 'PARTNER')
+        return storeConnection<ReferralStatus>(args, async () => ({ entries: [], next: undefined }));
+      return storeConnection(
+        args,
+        (page) => context.services.referrals.byPartnerPage(operation.scope, partner.partnerId, page),
+        (referrals) => referrerStatuses(operation, context, referrals),
+      );
+    },
   }),
   referralStatus: t.field({
     type: ReferralStatusRef,

@@ -114,6 +114,20 @@ export class Referrals {
     return (await this.ofClient(scope, clientId)).find((referral) => referral.referralId === referralId);
   }
 
+  /** One page of the referrals one partner made, by its reference, read with DynamoDB's `Limit` (issue 19). */
+  async byPartnerPage(scope: TenantScope, partnerId: string, request: PageRequest): Promise<Page<Referral>> {
+    const page = await this.#gateway(scope).queryPage(
+      {
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': attr.s(scope.key('PARTNER', partnerId, 'REFERRALS')) },
+      },
+      request,
+      { now: this.clock.now() },
+    );
+    return mapPage(page, toReferral);
+  }
+
   /** The referrals one partner made, optionally only those it gave `referrerReference`. */
   async byPartner(scope: TenantScope, partnerId: string, referrerReference?: string): Promise<Referral[]> {
     const { items } = await this.#gateway(scope).query(
