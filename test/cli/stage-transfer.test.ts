@@ -478,6 +478,18 @@ describe('confide org export and import against a deployed stage (--stage)', { t
     // A HEALTH note by the (unallocated) manager, which the CLI would have rejected; an author who is not staff.
     const healthByManager = await check({ kind: 'MEDICAL', authorId: world.manager.staffId });
     const stranger = await check({ kind: 'DAILY_SUPPORT', authorId: 'stf_aaaaaaaaaaaaaaaaaaaaaaaaaa' });
+    // A value the CLI would have rejected: an NHS number whose check digit is wrong.
+    const badNhs = await call('import.check', {
+      ...who,
+      mapping,
+      clients: [
+        {
+          ...client({ kind: 'DAILY_SUPPORT', authorId: world.manager.staffId }),
+          details: { name: 'Forged Person', dateOfBirth: '1980-01-01', nhsNumber: '1234567890' },
+        },
+      ],
+    });
+    const good = await check({ kind: 'DAILY_SUPPORT', authorId: world.manager.staffId });
     const badRun = await call('import.batch', {
       ...who,
       mapping,
@@ -493,6 +505,10 @@ describe('confide org export and import against a deployed stage (--stage)', { t
     expect(JSON.stringify(context)).not.toContain('displayName');
     expect(healthByManager).toMatchObject({ ok: false, error: { code: 'CLASSIFICATION_NOT_PERMITTED' } });
     expect(stranger).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(badNhs).toMatchObject({ ok: false, error: { code: 'BAD_USER_INPUT', field: 'clients' } });
+    expect(JSON.stringify(badNhs)).toContain('nhsNumber');
+    expect(JSON.stringify(badNhs)).not.toContain('1234567890');
+    expect(good).toMatchObject({ ok: true, alreadyImported: 0, rejections: [] });
     expect(badRun).toMatchObject({ ok: false, error: { code: 'BAD_USER_INPUT', field: 'runId' } });
     expect(await organisationItems(api, world.org.orgId, { includeAudit: true })).toEqual(before);
   });

@@ -172,7 +172,7 @@ interface GraphqlAnswer {
 }
 
 /** The operator's token for the stage's api, from the environment (never a flag: flags end up in shell history). */
-export function operatorToken(): string {
+function operatorToken(): string {
   const token = process.env.CONFIDE_OPERATOR_TOKEN?.trim();
   if (!token) {
     throw new CliError(

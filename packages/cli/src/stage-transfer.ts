@@ -1,6 +1,5 @@
 import { CliError } from './data-dir';
 import { ExportFolder } from './org-export';
-import { operatorToken } from './stage-commands';
 
 /**
  * The CLI's side of a deployed stage's transfer function (services/transfer, decision 0041): `confide org export
@@ -30,7 +29,13 @@ export async function transfer(
   input: Answer,
   flags = FLAGS,
 ): Promise<Answer> {
-  const token = operatorToken();
+  // From the environment, never a flag: flags end up in shell history.
+  const token = process.env.CONFIDE_OPERATOR_TOKEN?.trim();
+  if (!token) {
+    throw new CliError(
+      "Set CONFIDE_OPERATOR_TOKEN to your operator token for the stage (a Cognito token of the confide-operators group): the stage's transfer function exports and imports only for an active operator.",
+    );
+  }
   const { stageFunction } = await import('./stage');
   const target = stageFunction(stage, 'transfer');
   let answer: Answer | null;

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { type Authenticator, type ConfideServices, organisationExports } from '@confide/api';
-import { ConfideError, isIdOf, type NoteKind, type OrgId } from '@confide/domain';
+import { ConfideError, isIdOf, type NoteKind, newId, type OrgId } from '@confide/domain';
 import { type StaffMember, tenantScope } from '@confide/store';
 // The export and the import are the CLI's code (decision 0034, 0032); the stage runs the same code where the
 // organisation's keys may be used (decision 0041). The CLI package has no exports map: its files by path.
 import { CliError } from '../../../packages/cli/src/data-dir';
 import { type ImportMapping, parseMapping } from '../../../packages/cli/src/import/mapping';
-import type { ClientRow } from '../../../packages/cli/src/import/rows';
+import { type ClientRow, recheckedField } from '../../../packages/cli/src/import/rows';
 import {
   countsOf,
   type ImportCounts,
@@ -284,9 +284,10 @@ function mappingOf(input: Input): ImportMapping {
 }
 
 /**
- * The rows the CLI validated, as JSON carried them (dates revived). The function decides again what the importer
- * and each note's author may write: every staff id must be an active member of the organisation, and each note's
- * rule is the one the operation policies give its author here, whatever the request says.
+ * The rows the CLI validated, as JSON carried them (dates revived). The function checks the values again and decides
+ * again what the importer and each note's author may write: every staff id must be an active member of the
+ * organisation, and each note's rule is the one the operation policies give its author here, whatever the request
+ * says.
  */
 function clientsOf(
   input: Input,
@@ -340,7 +341,17 @@ function clientsOf(
       }
       return { ...note, rule };
     });
-    return { ...client, allocations, notes };
+    const revived = { ...client, allocations, notes };
+    // The CLI validated the values; they are checked again here, where they are written.
+    const field = recheckedField(revived, now);
+    if (field) {
+      throw new Refused(
+        'BAD_USER_INPUT',
+        `A client row (line ${client.line}) has a ${field} the API would refuse.`,
+        'clients',
+      );
+    }
+    return revived;
   });
 }
 
@@ -394,10 +405,11 @@ async function importOperation(
       requestId: runId,
     });
   if (operation === 'import.begin') {
-    const run = await engine.begin();
-    // The processor's part: which operator ran the import into which organisation (the run's own events name the
-    // importing staff member, as locally).
-    await platform(run.runId, 'ALLOWED');
+    // The processor's part first: which operator runs an import into which organisation (the run's own events name
+    // the importing staff member, as locally).
+    const id = newId('importRun');
+    await platform(id, 'ALLOWED');
+    const run = await engine.begin(id);
     deps.onAnswered?.({ operation, organisationId: orgId, runId: run.runId });
     return { ok: true, operation, runId: run.runId };
   }

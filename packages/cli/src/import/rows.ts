@@ -547,3 +547,47 @@ export function planImport(mapping: ImportMapping, tables: SourceTables, context
 }
 
 export { NOTE_KINDS };
+
+/**
+ * A validated client row checked again where it is written (a stage's transfer function, decision 0041): each value
+ * must be what registerServiceUser's and recordNote's validators make of it (they normalise, so a value they return
+ * is returned unchanged). Answers the first field that is not, or undefined; never the value.
+ */
+export function recheckedField(client: ClientRow, now: Date): string | undefined {
+  const at = (field: string) => ['input', field];
+  const { details } = client;
+  const checks: [string, unknown, () => unknown][] = [
+    ['name', details.name, () => validate.text(at('name'), details.name, { max: 200 })],
+    [
+      'dateOfBirth',
+      details.dateOfBirth,
+      () => validate.pastDate(at('dateOfBirth'), details.dateOfBirth, now),
+    ],
+  ];
+  const optional = (field: keyof ServiceUserDetails, check: (value: string) => unknown) => {
+    const value = details[field];
+    if (value !== undefined) checks.push([field, value, () => check(value)]);
+  };
+  optional('address', (v) => validate.text(at('address'), v, { max: 500, multiline: true }));
+  optional('postcode', (v) => validate.postcode(at('postcode'), v));
+  optional('nhsNumber', (v) => validate.nhsNumber(at('nhsNumber'), v));
+  optional('phone', (v) => validate.phone(at('phone'), v));
+  optional('email', (v) => validate.email(at('email'), v));
+  optional('preferredContact', (v) => validate.text(at('preferredContact'), v, { max: 200 }));
+  for (const note of client.notes) {
+    if (!(note.kind in NOTE_KINDS)) return 'notes.kind';
+    checks.push([
+      'notes.body',
+      note.body,
+      () => validate.text(at('body'), note.body, { max: MAX_NOTE_LENGTH, multiline: true }),
+    ]);
+  }
+  for (const [field, value, check] of checks) {
+    try {
+      if (check() !== value) return field;
+    } catch {
+      return field;
+    }
+  }
+  return undefined;
+}

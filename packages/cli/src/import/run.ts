@@ -303,8 +303,8 @@ export class ImportEngine {
   }
 
   /** The run itself, before anything of it is written: who imports what into which service. */
-  async begin(): Promise<ImportRun> {
-    const run = new ImportRun(this, newId('importRun'));
+  async begin(runId: string = newId('importRun')): Promise<ImportRun> {
+    const run = new ImportRun(this, runId);
     const { scope, serviceId, mapping, authority } = this.target;
     await this.records.startRun(scope, {
       runId: run.runId,
