@@ -360,3 +360,69 @@ export const ServicesQuery = graphql(`
     }
   }
 `);
+
+export const LegalHoldsQuery = graphql(`
+  query ConsoleLegalHolds($after: String) {
+    legalHolds(first: 50, after: $after) {
+      pageInfo { hasNextPage endCursor }
+      edges {
+        node {
+          serviceUserId
+          reference
+          placedAt
+          placedByActor { displayName handle roles }
+          reason
+        }
+      }
+    }
+  }
+`);
+
+export const PlaceLegalHoldMutation = graphql(`
+  mutation ConsolePlaceLegalHold($serviceUserId: ID!, $reason: String!) {
+    placeLegalHold(serviceUserId: $serviceUserId, reason: $reason) {
+      serviceUserId
+      placedAt
+      placedByActor { displayName handle roles }
+    }
+  }
+`);
+
+export const LiftLegalHoldMutation = graphql(`
+  mutation ConsoleLiftLegalHold($serviceUserId: ID!, $reason: String!) {
+    liftLegalHold(serviceUserId: $serviceUserId, reason: $reason) {
+      serviceUserId
+      liftedAt
+      liftedByActor { displayName handle roles }
+    }
+  }
+`);
+
+export const PendingChangesQuery = graphql(`
+  query ConsolePendingChanges {
+    pendingChangesConnection(first: 50) {
+      pageInfo { hasNextPage }
+      edges {
+        node {
+          id
+          operation
+          rule
+          proposedAt
+          proposedByActor { displayName handle roles }
+        }
+      }
+    }
+  }
+`);
+
+export const ApproveChangeMutation = graphql(`
+  mutation ConsoleApproveChange($approvalId: ID!) {
+    approveChange(approvalId: $approvalId) { id status }
+  }
+`);
+
+export const RejectChangeMutation = graphql(`
+  mutation ConsoleRejectChange($approvalId: ID!) {
+    rejectChange(approvalId: $approvalId) { id status }
+  }
+`);

@@ -8,6 +8,8 @@ import { accessAtAGlanceScreen } from './screens/access-at-a-glance';
 import { personAccessScreen, staffAccessScreen } from './screens/access-log';
 import { breakGlassScreen } from './screens/break-glass';
 import { disclosureRequestScreen, disclosureReviewScreen } from './screens/disclosure';
+import { legalHoldsScreen } from './screens/legal-holds';
+import { pendingChangesScreen } from './screens/pending-changes';
 import { breachRegisterScreen, breachScreen, disclosureRegisterScreen } from './screens/registers';
 import { screenHeading } from './screens/shared';
 import { signInScreen } from './screens/sign-in';
@@ -39,7 +41,10 @@ async function route(viewer: Viewer, target: HTMLElement): Promise<void> {
     await disclosureRequestScreen(target, first, second);
   else if (screen === 'disclosure-review' && can.reviewDisclosures)
     await disclosureReviewScreen(target, first);
-  else if (screen === 'person' && can.accessLog) await personAccessScreen(target, first);
+  else if (screen === 'person' && can.accessLog) await personAccessScreen(target, first, can);
+  else if (screen === 'pending-changes' && can.approveChanges) await pendingChangesScreen(target);
+  else if (screen === 'registers' && first === 'legal-holds' && can.legalHolds)
+    await legalHoldsScreen(target, can);
   else if (screen === 'staff' && can.accessLog)
     await staffAccessScreen(target, first, second || undefined, third || undefined);
   else if (screen === 'access' && can.accessHeatMap)
@@ -63,6 +68,7 @@ function navigation(viewer: Viewer): HTMLElement {
     ['/registers/disclosures', 'Disclosure register', can.disclosureRegister],
     ['/registers/breaches', 'Breach register', can.breaches],
     ['/registers/subject-access', 'Subject access', can.subjectAccess],
+    ['/registers/legal-holds', 'Legal holds', can.legalHolds],
     ['/access', 'Access at a glance', can.accessHeatMap],
   ];
   return h(

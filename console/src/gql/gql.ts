@@ -38,6 +38,12 @@ type Documents = {
     "\n  query ConsoleSubjectAccessExport($serviceUserId: ID!) {\n    subjectAccessExport(serviceUserId: $serviceUserId) {\n      requestId\n      deadline\n      generatedAt\n      document\n    }\n  }\n": typeof types.ConsoleSubjectAccessExportDocument,
     "\n  mutation ConsoleCompleteSubjectAccessRequest($requestId: String!) {\n    completeSubjectAccessRequest(requestId: $requestId) {\n      id\n      status\n    }\n  }\n": typeof types.ConsoleCompleteSubjectAccessRequestDocument,
     "\n  query ConsoleServices {\n    servicesConnection(first: 100) {\n      edges {\n        node { id name }\n      }\n    }\n  }\n": typeof types.ConsoleServicesDocument,
+    "\n  query ConsoleLegalHolds($after: String) {\n    legalHolds(first: 50, after: $after) {\n      pageInfo { hasNextPage endCursor }\n      edges {\n        node {\n          serviceUserId\n          reference\n          placedAt\n          placedByActor { displayName handle roles }\n          reason\n        }\n      }\n    }\n  }\n": typeof types.ConsoleLegalHoldsDocument,
+    "\n  mutation ConsolePlaceLegalHold($serviceUserId: ID!, $reason: String!) {\n    placeLegalHold(serviceUserId: $serviceUserId, reason: $reason) {\n      serviceUserId\n      placedAt\n      placedByActor { displayName handle roles }\n    }\n  }\n": typeof types.ConsolePlaceLegalHoldDocument,
+    "\n  mutation ConsoleLiftLegalHold($serviceUserId: ID!, $reason: String!) {\n    liftLegalHold(serviceUserId: $serviceUserId, reason: $reason) {\n      serviceUserId\n      liftedAt\n      liftedByActor { displayName handle roles }\n    }\n  }\n": typeof types.ConsoleLiftLegalHoldDocument,
+    "\n  query ConsolePendingChanges {\n    pendingChangesConnection(first: 50) {\n      pageInfo { hasNextPage }\n      edges {\n        node {\n          id\n          operation\n          rule\n          proposedAt\n          proposedByActor { displayName handle roles }\n        }\n      }\n    }\n  }\n": typeof types.ConsolePendingChangesDocument,
+    "\n  mutation ConsoleApproveChange($approvalId: ID!) {\n    approveChange(approvalId: $approvalId) { id status }\n  }\n": typeof types.ConsoleApproveChangeDocument,
+    "\n  mutation ConsoleRejectChange($approvalId: ID!) {\n    rejectChange(approvalId: $approvalId) { id status }\n  }\n": typeof types.ConsoleRejectChangeDocument,
 };
 const documents: Documents = {
     "\n  query ConsoleViewer {\n    me {\n      kind\n      roles\n      organisation { name }\n      staffMember { id displayName handle }\n    }\n  }\n": types.ConsoleViewerDocument,
@@ -63,6 +69,12 @@ const documents: Documents = {
     "\n  query ConsoleSubjectAccessExport($serviceUserId: ID!) {\n    subjectAccessExport(serviceUserId: $serviceUserId) {\n      requestId\n      deadline\n      generatedAt\n      document\n    }\n  }\n": types.ConsoleSubjectAccessExportDocument,
     "\n  mutation ConsoleCompleteSubjectAccessRequest($requestId: String!) {\n    completeSubjectAccessRequest(requestId: $requestId) {\n      id\n      status\n    }\n  }\n": types.ConsoleCompleteSubjectAccessRequestDocument,
     "\n  query ConsoleServices {\n    servicesConnection(first: 100) {\n      edges {\n        node { id name }\n      }\n    }\n  }\n": types.ConsoleServicesDocument,
+    "\n  query ConsoleLegalHolds($after: String) {\n    legalHolds(first: 50, after: $after) {\n      pageInfo { hasNextPage endCursor }\n      edges {\n        node {\n          serviceUserId\n          reference\n          placedAt\n          placedByActor { displayName handle roles }\n          reason\n        }\n      }\n    }\n  }\n": types.ConsoleLegalHoldsDocument,
+    "\n  mutation ConsolePlaceLegalHold($serviceUserId: ID!, $reason: String!) {\n    placeLegalHold(serviceUserId: $serviceUserId, reason: $reason) {\n      serviceUserId\n      placedAt\n      placedByActor { displayName handle roles }\n    }\n  }\n": types.ConsolePlaceLegalHoldDocument,
+    "\n  mutation ConsoleLiftLegalHold($serviceUserId: ID!, $reason: String!) {\n    liftLegalHold(serviceUserId: $serviceUserId, reason: $reason) {\n      serviceUserId\n      liftedAt\n      liftedByActor { displayName handle roles }\n    }\n  }\n": types.ConsoleLiftLegalHoldDocument,
+    "\n  query ConsolePendingChanges {\n    pendingChangesConnection(first: 50) {\n      pageInfo { hasNextPage }\n      edges {\n        node {\n          id\n          operation\n          rule\n          proposedAt\n          proposedByActor { displayName handle roles }\n        }\n      }\n    }\n  }\n": types.ConsolePendingChangesDocument,
+    "\n  mutation ConsoleApproveChange($approvalId: ID!) {\n    approveChange(approvalId: $approvalId) { id status }\n  }\n": types.ConsoleApproveChangeDocument,
+    "\n  mutation ConsoleRejectChange($approvalId: ID!) {\n    rejectChange(approvalId: $approvalId) { id status }\n  }\n": types.ConsoleRejectChangeDocument,
 };
 
 /**
@@ -157,6 +169,30 @@ export function graphql(source: "\n  mutation ConsoleCompleteSubjectAccessReques
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query ConsoleServices {\n    servicesConnection(first: 100) {\n      edges {\n        node { id name }\n      }\n    }\n  }\n"): typeof import('./graphql').ConsoleServicesDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleLegalHolds($after: String) {\n    legalHolds(first: 50, after: $after) {\n      pageInfo { hasNextPage endCursor }\n      edges {\n        node {\n          serviceUserId\n          reference\n          placedAt\n          placedByActor { displayName handle roles }\n          reason\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').ConsoleLegalHoldsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsolePlaceLegalHold($serviceUserId: ID!, $reason: String!) {\n    placeLegalHold(serviceUserId: $serviceUserId, reason: $reason) {\n      serviceUserId\n      placedAt\n      placedByActor { displayName handle roles }\n    }\n  }\n"): typeof import('./graphql').ConsolePlaceLegalHoldDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleLiftLegalHold($serviceUserId: ID!, $reason: String!) {\n    liftLegalHold(serviceUserId: $serviceUserId, reason: $reason) {\n      serviceUserId\n      liftedAt\n      liftedByActor { displayName handle roles }\n    }\n  }\n"): typeof import('./graphql').ConsoleLiftLegalHoldDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsolePendingChanges {\n    pendingChangesConnection(first: 50) {\n      pageInfo { hasNextPage }\n      edges {\n        node {\n          id\n          operation\n          rule\n          proposedAt\n          proposedByActor { displayName handle roles }\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').ConsolePendingChangesDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleApproveChange($approvalId: ID!) {\n    approveChange(approvalId: $approvalId) { id status }\n  }\n"): typeof import('./graphql').ConsoleApproveChangeDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleRejectChange($approvalId: ID!) {\n    rejectChange(approvalId: $approvalId) { id status }\n  }\n"): typeof import('./graphql').ConsoleRejectChangeDocument;
 
 
 export function graphql(source: string) {

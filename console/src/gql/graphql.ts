@@ -264,6 +264,48 @@ export type ConsoleServicesQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type ConsoleServicesQuery = { servicesConnection: { edges: Array<{ node: { id: string, name: string } }> } };
 
+export type ConsoleLegalHoldsQueryVariables = Exact<{
+  after?: string | null | undefined;
+}>;
+
+
+export type ConsoleLegalHoldsQuery = { legalHolds: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { serviceUserId: string, reference: string, placedAt: string, reason: string | null, placedByActor: { displayName: string | null, handle: string | null, roles: Array<string> } } }> } };
+
+export type ConsolePlaceLegalHoldMutationVariables = Exact<{
+  serviceUserId: string | number;
+  reason: string;
+}>;
+
+
+export type ConsolePlaceLegalHoldMutation = { placeLegalHold: { serviceUserId: string, placedAt: string, placedByActor: { displayName: string | null, handle: string | null, roles: Array<string> } } };
+
+export type ConsoleLiftLegalHoldMutationVariables = Exact<{
+  serviceUserId: string | number;
+  reason: string;
+}>;
+
+
+export type ConsoleLiftLegalHoldMutation = { liftLegalHold: { serviceUserId: string, liftedAt: string | null, liftedByActor: { displayName: string | null, handle: string | null, roles: Array<string> } | null } };
+
+export type ConsolePendingChangesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ConsolePendingChangesQuery = { pendingChangesConnection: { pageInfo: { hasNextPage: boolean }, edges: Array<{ node: { id: string, operation: string, rule: string, proposedAt: string, proposedByActor: { displayName: string | null, handle: string | null, roles: Array<string> } } }> } };
+
+export type ConsoleApproveChangeMutationVariables = Exact<{
+  approvalId: string | number;
+}>;
+
+
+export type ConsoleApproveChangeMutation = { approveChange: { id: string, status: string } };
+
+export type ConsoleRejectChangeMutationVariables = Exact<{
+  approvalId: string | number;
+}>;
+
+
+export type ConsoleRejectChangeMutation = { rejectChange: { id: string, status: string } };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -677,3 +719,90 @@ export const ConsoleServicesDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ConsoleServicesQuery, ConsoleServicesQueryVariables>;
+export const ConsoleLegalHoldsDocument = new TypedDocumentString(`
+    query ConsoleLegalHolds($after: String) {
+  legalHolds(first: 50, after: $after) {
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      node {
+        serviceUserId
+        reference
+        placedAt
+        placedByActor {
+          displayName
+          handle
+          roles
+        }
+        reason
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleLegalHoldsQuery, ConsoleLegalHoldsQueryVariables>;
+export const ConsolePlaceLegalHoldDocument = new TypedDocumentString(`
+    mutation ConsolePlaceLegalHold($serviceUserId: ID!, $reason: String!) {
+  placeLegalHold(serviceUserId: $serviceUserId, reason: $reason) {
+    serviceUserId
+    placedAt
+    placedByActor {
+      displayName
+      handle
+      roles
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsolePlaceLegalHoldMutation, ConsolePlaceLegalHoldMutationVariables>;
+export const ConsoleLiftLegalHoldDocument = new TypedDocumentString(`
+    mutation ConsoleLiftLegalHold($serviceUserId: ID!, $reason: String!) {
+  liftLegalHold(serviceUserId: $serviceUserId, reason: $reason) {
+    serviceUserId
+    liftedAt
+    liftedByActor {
+      displayName
+      handle
+      roles
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleLiftLegalHoldMutation, ConsoleLiftLegalHoldMutationVariables>;
+export const ConsolePendingChangesDocument = new TypedDocumentString(`
+    query ConsolePendingChanges {
+  pendingChangesConnection(first: 50) {
+    pageInfo {
+      hasNextPage
+    }
+    edges {
+      node {
+        id
+        operation
+        rule
+        proposedAt
+        proposedByActor {
+          displayName
+          handle
+          roles
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsolePendingChangesQuery, ConsolePendingChangesQueryVariables>;
+export const ConsoleApproveChangeDocument = new TypedDocumentString(`
+    mutation ConsoleApproveChange($approvalId: ID!) {
+  approveChange(approvalId: $approvalId) {
+    id
+    status
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleApproveChangeMutation, ConsoleApproveChangeMutationVariables>;
+export const ConsoleRejectChangeDocument = new TypedDocumentString(`
+    mutation ConsoleRejectChange($approvalId: ID!) {
+  rejectChange(approvalId: $approvalId) {
+    id
+    status
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleRejectChangeMutation, ConsoleRejectChangeMutationVariables>;

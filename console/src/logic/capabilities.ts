@@ -53,6 +53,23 @@ export interface Capabilities {
    * holds only their services.
    */
   readonly accessHeatMapByService: boolean;
+  /**
+   * The register of legal holds, and lifting one (`legalHolds`, `liftLegalHold`): senior managers, the IG lead and the
+   * Caldicott Guardian.
+   */
+  readonly legalHolds: boolean;
+  /**
+   * Place a legal hold on a person from their access log (`placeLegalHold`): the IG lead, the Caldicott Guardian and a
+   * service's managers (their services' people: the screen offers it only where the log itself was readable). Senior
+   * managers may too, but the console has no screen of a person for them.
+   */
+  readonly placeLegalHolds: boolean;
+  /**
+   * Approve or reject changes waiting for a second person (`pendingChangesConnection`, `approveChange`,
+   * `rejectChange`): of the console's roles only the IG lead and the Caldicott Guardian approve any (an erasure; a wider
+   * access preset is the Guardian's). The API lists only those the caller may approve, never their own proposals.
+   */
+  readonly approveChanges: boolean;
 }
 
 const any = (roles: readonly string[], wanted: readonly ConsoleRole[]) =>
@@ -73,6 +90,9 @@ export function capabilitiesOf(roles: readonly string[]): Capabilities {
     disclosureRegister: any(roles, ['IG_LEAD', 'CALDICOTT_GUARDIAN', 'SERVICE_MANAGER']),
     accessHeatMap: any(roles, ['IG_LEAD', 'CALDICOTT_GUARDIAN', 'SERVICE_MANAGER']),
     accessHeatMapByService: any(roles, ['IG_LEAD', 'CALDICOTT_GUARDIAN']),
+    legalHolds: any(roles, ['SENIOR_MANAGER', 'IG_LEAD', 'CALDICOTT_GUARDIAN']),
+    placeLegalHolds: any(roles, ['IG_LEAD', 'CALDICOTT_GUARDIAN', 'SERVICE_MANAGER']),
+    approveChanges: any(roles, ['IG_LEAD', 'CALDICOTT_GUARDIAN']),
   };
 }
 

@@ -1,5 +1,6 @@
 export * from './capabilities';
 export * from './heat-map';
+export * from './pending-changes';
 export * from './pkce';
 export * from './plain-words';
 export * from './queue-order';

@@ -1,7 +1,15 @@
 import { type ApiError, execute } from '../api';
 import { PersonAccessLogQuery, StaffAccessQuery } from '../documents';
 import { h, notice, render } from '../dom';
-import { accessSentence, dateTimeWords, dayBounds, dayHeadingWords, relationshipWords } from '../logic';
+import {
+  accessSentence,
+  type Capabilities,
+  dateTimeWords,
+  dayBounds,
+  dayHeadingWords,
+  relationshipWords,
+} from '../logic';
+import { placeLegalHoldForm } from './legal-holds';
 import { errorNotice, personLabel, screenHeading } from './shared';
 
 interface LoggedAccess {
@@ -107,7 +115,11 @@ function accessList(first: LogPage): HTMLElement {
 }
 
 /** “Who looked at this person”: every audited access to one person's record, newest first, in plain words. */
-export async function personAccessScreen(main: HTMLElement, serviceUserId: string): Promise<void> {
+export async function personAccessScreen(
+  main: HTMLElement,
+  serviceUserId: string,
+  capabilities: Capabilities,
+): Promise<void> {
   const title = `Who looked at ${personLabel(serviceUserId)}`;
   render(main, screenHeading(title), h('p', {}, 'Loading…'));
   const page = async (after?: string): Promise<LogPage & { errors: readonly ApiError[] }> => {
@@ -120,13 +132,14 @@ export async function personAccessScreen(main: HTMLElement, serviceUserId: strin
     };
   };
   const first = await page();
+  const readable = first.errors.length === 0 || first.events.length > 0;
   render(
     main,
     screenHeading(title),
     errorNotice(first.errors),
-    first.errors.length === 0 || first.events.length > 0
-      ? accessList(first)
-      : notice('The access log could not be read.', 'error'),
+    readable ? accessList(first) : notice('The access log could not be read.', 'error'),
+    // Offered only where the person's log was readable: a manager's own services' people, as the API decides.
+    readable && capabilities.placeLegalHolds ? placeLegalHoldForm(serviceUserId) : null,
   );
 }
 

@@ -4,6 +4,7 @@ import {
   BreachesQuery,
   DisclosureWorkQuery,
   PendingBreakGlassReviewsQuery,
+  PendingChangesQuery,
   PendingDisclosureReviewsQuery,
   SubjectAccessRequestsQuery,
 } from '../documents';
@@ -18,6 +19,7 @@ import {
   enumWords,
   inWorkingOrder,
   oldestSince,
+  pendingChangeWords,
   type QueueEntry,
 } from '../logic';
 import { actorWords, errorNotice, personLabel, screenHeading } from './shared';
@@ -67,6 +69,25 @@ function queuesFor(capabilities: Capabilities, now: Date): Queue[] {
           action: 'Review',
         }));
         return { items, errors };
+      },
+    });
+  }
+  if (capabilities.approveChanges) {
+    queues.push({
+      id: 'pending-changes',
+      title: 'Changes waiting for a second person',
+      empty: 'No change is waiting for your approval.',
+      load: async () => {
+        // The API lists only what the caller may approve, never their own proposals.
+        const { data, errors } = await execute(PendingChangesQuery);
+        const items = (data?.pendingChangesConnection.edges ?? []).map(({ node }) => ({
+          since: node.proposedAt,
+          title: pendingChangeWords(node.operation),
+          detail: `Proposed by ${actorWords(node.proposedByActor)}`,
+          route: '/pending-changes',
+          action: 'Decide',
+        }));
+        return { items, errors, more: data?.pendingChangesConnection.pageInfo.hasNextPage };
       },
     });
   }

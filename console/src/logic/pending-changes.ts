@@ -1,0 +1,29 @@
+/**
+ * A change waiting for a second person, in words. The API names the mutation proposed and the rule that asked for a
+ * second person, and nothing of its arguments (a pending change holds no personal data), so the words say what kind
+ * of change it is, never whose.
+ */
+const OPERATION_WORDS: Record<string, string> = {
+  eraseServiceUser: 'Erase a person’s records',
+  setAccessPreset: 'Widen who may read records across services',
+  assignRoles: 'Give a staff member a role that opens client records',
+  addStaffMember: 'Add a staff member with a role that opens client records',
+  inviteStaffMember: 'Invite a staff member with a role that opens client records',
+};
+
+const RULE_WORDS: Record<string, string> = {
+  'retention.erasure.two-person':
+    'an erasure needs a second person: the Caldicott Guardian or another IG lead',
+  'organisation.preset.widen': 'widening access needs the Caldicott Guardian',
+  'identity.roles.content': 'a role that opens client records needs a second account administrator',
+};
+
+/** What the change does; an operation the console does not know is named as the API names it. */
+export function pendingChangeWords(operation: string): string {
+  return OPERATION_WORDS[operation] ?? `Change: ${operation}`;
+}
+
+/** Why it waits for a second person; a rule the console does not know is named as the API names it. */
+export function pendingRuleWords(rule: string): string {
+  return RULE_WORDS[rule] ?? `rule ${rule}`;
+}

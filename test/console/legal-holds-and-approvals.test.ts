@@ -1,0 +1,309 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { approvalIdOf, closeCase, proposeErasure } from '../retention/retention-support';
+import {
+  createServiceWithManager,
+  expectNoErrors,
+  type Person,
+  registerServiceUser,
+} from '../support/care-fixtures';
+import { addStaff, onboardTestOrganisation, type TestOrganisation } from '../support/fixtures';
+import { createService } from '../support/records-fixtures';
+import { testApi } from '../support/test-api';
+import {
+  type ConsoleUser,
+  expectAccessible,
+  launchChromium,
+  settled,
+  signInAs,
+  startConsole,
+} from './console-browser';
+
+/**
+ * Issue 19, "every action the API offers for these roles is available, and what a role may not do is absent": legal
+ * holds (placed from a person's screen, listed and lifted on their register) and changes waiting for a second person
+ * (on Today, approved or rejected), in headless Chromium against the local stack through the api that runs
+ * registered documents only. axe-core on every screen; screenshots in test/console/screenshots.
+ */
+
+const api = testApi();
+const productionLikeApi = testApi({ env: { CONFIDE_TRUSTED_DOCUMENTS_ONLY: 'true' } });
+let org: TestOrganisation;
+let browser: Browser;
+let consoleUrl: string;
+let stopConsole: () => Promise<void>;
+const people = new Map<string, Person & { roles: string[] }>();
+/** A person of the first service: the IG lead holds them, the Guardian lifts it. */
+let heldByIg = '';
+/** Another of the first service: their own manager holds them, a senior manager lifts it. */
+let heldByManager = '';
+/** Closed cases the IG lead proposed to erase: the Guardian approves one and rejects the other. */
+let toErase = '';
+let toKeep = '';
+
+async function person(handle: string, roles: Parameters<typeof addStaff>[2]) {
+  const added = await addStaff(api, org, roles, handle);
+  people.set(handle, { ...added, roles });
+  return added;
+}
+
+const token = (handle: string) => people.get(handle)?.token ?? '';
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  org = await onboardTestOrganisation(api, { name: 'Holds test charity' });
+  const own = await createServiceWithManager(api, org);
+  people.set('manager', { ...own.manager, roles: ['SERVICE_MANAGER'] });
+  people.set('senior', { ...own.senior, roles: ['ORG_ADMIN', 'SENIOR_MANAGER'] });
+  await createService(api, { org, ...own }, await person('other-manager', ['SERVICE_MANAGER']));
+  await Promise.all([
+    person('worker', ['SUPPORT_WORKER']),
+    person('ig', ['IG_LEAD']),
+    person('guardian', ['CALDICOTT_GUARDIAN']),
+  ]);
+  heldByIg = await registerServiceUser(api, own.manager, own.serviceId, { name: 'Held by IG' });
+  heldByManager = await registerServiceUser(api, own.manager, own.serviceId, { name: 'Held by manager' });
+  toErase = await registerServiceUser(api, own.manager, own.serviceId, { name: 'To be erased' });
+  toKeep = await registerServiceUser(api, own.manager, own.serviceId, { name: 'To be kept' });
+  for (const id of [toErase, toKeep]) {
+    expectNoErrors(await closeCase(api, own.manager, id));
+    approvalIdOf(await proposeErasure(api, token('ig'), id));
+  }
+  const started = await startConsole(productionLikeApi, () =>
+    [...people].map(
+      ([handle, { token: personToken, roles }]): ConsoleUser => ({
+        organisation: org.slug,
+        organisationName: 'Holds test charity',
+        handle,
+        displayName: `Staff ${handle}`,
+        roles,
+        token: personToken,
+      }),
+    ),
+  );
+  consoleUrl = started.url;
+  stopConsole = started.stop;
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stopConsole?.();
+});
+
+/** A new browser context whose page must raise no script error or CSP refusal. */
+async function freshPage() {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const failures: string[] = [];
+  page.on('pageerror', (error) => failures.push(error.message));
+  page.on('console', (message) => {
+    // A refused request the test provokes on purpose is the API's answer, not a script error.
+    if (message.type() === 'error' && !/status of 4\d\d/.test(message.text())) failures.push(message.text());
+  });
+  return {
+    page,
+    close: async () => {
+      await context.close();
+      expect(failures).toEqual([]);
+    },
+  };
+}
+
+async function open(page: Page, route: string, heading: string | RegExp): Promise<void> {
+  await page.goto(`${consoleUrl}#${route}`);
+  await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
+  await settled(page);
+}
+
+async function activeHolds(): Promise<{ serviceUserId: string; placedBy: string }[]> {
+  const result = await api.graphql<{
+    legalHolds: { edges: { node: { serviceUserId: string; placedBy: string } }[] };
+  }>('{ legalHolds(first: 50) { edges { node { serviceUserId placedBy } } } }', { token: token('guardian') });
+  expectNoErrors(result);
+  return result.data?.legalHolds.edges.map(({ node }) => node) ?? [];
+}
+
+const holdCard = (page: Page, serviceUserId: string) =>
+  page.locator('section.legal-hold', {
+    has: page.locator(`a[href="#/person/${encodeURIComponent(serviceUserId)}"]`),
+  });
+
+describe('legal holds in the console', () => {
+  it('the IG lead places a hold from the person’s screen, and the Guardian reads who placed it and lifts it', async () => {
+    // Act: the IG lead, on the person's screen
+    const ig = await freshPage();
+    await signInAs(ig.page, consoleUrl, 'ig');
+    await open(ig.page, `/person/${encodeURIComponent(heldByIg)}`, /^Who looked at /);
+    await ig.page.getByLabel('Why (the proceedings the records are material to)').fill('Claim 26-0412');
+    await expectAccessible(ig.page, 'legal-hold-place');
+    await ig.page.getByRole('button', { name: 'Place the hold' }).click();
+    await ig.page
+      .getByRole('status')
+      .filter({
+        hasText: /^Legal hold placed on person …\w+ .* by Staff ig \(information governance lead, ig\)\./,
+      })
+      .waitFor();
+    await expectAccessible(ig.page, 'legal-hold-placed');
+    await ig.close();
+    expect(await activeHolds()).toContainEqual({
+      serviceUserId: heldByIg,
+      placedBy: people.get('ig')?.globalId,
+    });
+
+    // Act: the Guardian, through the register
+    const guardian = await freshPage();
+    await signInAs(guardian.page, consoleUrl, 'guardian');
+    await guardian.page.getByRole('link', { name: 'Legal holds' }).click();
+    await guardian.page.getByRole('heading', { name: 'Legal holds', level: 1 }).waitFor();
+    await settled(guardian.page);
+    const card = holdCard(guardian.page, heldByIg);
+    await expect(card.innerText()).resolves.toMatch(
+      /Placed by\s+Staff ig \(information governance lead, ig\)\s+Why\s+Claim 26-0412/,
+    );
+    await expectAccessible(guardian.page, 'legal-holds-register');
+    await card.getByLabel(/^Why the hold on person …\w+ ends$/).fill('The claim was settled.');
+    await card.getByRole('button', { name: /^Lift the hold on / }).click();
+    await guardian.page
+      .getByRole('status')
+      .filter({ hasText: /was lifted .* by Staff guardian \(Caldicott Guardian, guardian\)\./ })
+      .waitFor();
+    expect(await holdCard(guardian.page, heldByIg).count()).toBe(0);
+    await expectAccessible(guardian.page, 'legal-hold-lifted');
+    await guardian.close();
+
+    // Assess: the API holds it no more
+    expect((await activeHolds()).map(({ serviceUserId }) => serviceUserId)).not.toContain(heldByIg);
+  });
+
+  it('a service manager places a hold on their service’s person but has no register; a senior manager lifts it', async () => {
+    const manager = await freshPage();
+    await signInAs(manager.page, consoleUrl, 'manager');
+    expect(await manager.page.getByRole('link', { name: 'Legal holds' }).count()).toBe(0);
+    await open(manager.page, `/person/${encodeURIComponent(heldByManager)}`, /^Who looked at /);
+    await manager.page.getByLabel('Why (the proceedings the records are material to)').fill('Tribunal 7781');
+    await manager.page.getByRole('button', { name: 'Place the hold' }).click();
+    await manager.page
+      .getByRole('status')
+      .filter({ hasText: /^Legal hold placed on / })
+      .waitFor();
+    await open(manager.page, '/registers/legal-holds', 'Not available');
+    expect(await manager.page.locator('section.legal-hold').count()).toBe(0);
+    await manager.close();
+    expect(await activeHolds()).toContainEqual({
+      serviceUserId: heldByManager,
+      placedBy: people.get('manager')?.globalId,
+    });
+
+    // The senior manager has the register (no person screens: the hold is named by its label, not a link).
+    const senior = await freshPage();
+    await signInAs(senior.page, consoleUrl, 'senior');
+    await senior.page.getByRole('link', { name: 'Legal holds' }).click();
+    await senior.page.getByRole('heading', { name: 'Legal holds', level: 1 }).waitFor();
+    await settled(senior.page);
+    const card = senior.page.locator('section.legal-hold').filter({ hasText: 'Tribunal 7781' });
+    await expect(card.innerText()).resolves.toMatch(/Placed by\s+Staff (staff-\w+) \(service manager, \1\)/);
+    expect(await card.locator('a').count()).toBe(0);
+    await expectAccessible(senior.page, 'legal-holds-register-senior');
+    await card.getByLabel(/^Why the hold on /).fill('The tribunal closed.');
+    await card.getByRole('button', { name: /^Lift the hold on / }).click();
+    // The outcome's notice, whichever it is, so a refusal fails with its words.
+    await senior.page.locator('.outcome .notice').waitFor();
+    await expect(senior.page.locator('.outcome .notice').innerText()).resolves.toMatch(
+      // The fixtures' senior manager has a generated handle (staff-…), their name built from it.
+      /was lifted .* by Staff (staff-\w+) \(senior manager, account administrator, \1\)\./,
+    );
+    await senior.close();
+    expect((await activeHolds()).map(({ serviceUserId }) => serviceUserId)).not.toContain(heldByManager);
+  });
+
+  it('another service’s manager is offered no hold on a person outside their services', async () => {
+    const { page, close } = await freshPage();
+    await signInAs(page, consoleUrl, 'other-manager');
+    await open(page, `/person/${encodeURIComponent(heldByManager)}`, /^Who looked at /);
+    expect(await page.getByRole('button', { name: 'Place the hold' }).count()).toBe(0);
+    expect(await page.getByLabel(/proceedings/).count()).toBe(0);
+    await close();
+  });
+
+  it('a support worker sees nothing of holds or pending changes, whatever address they open', async () => {
+    const { page, close } = await freshPage();
+    await signInAs(page, consoleUrl, 'worker');
+    for (const route of ['/registers/legal-holds', '/pending-changes', `/person/${heldByIg}`]) {
+      await page.goto(`${consoleUrl}#${route}`);
+      await page.getByRole('heading', { name: 'Nothing to review' }).waitFor();
+      expect(await page.locator('form, button:not(.secondary)').count()).toBe(0);
+    }
+    await close();
+  });
+});
+
+describe('changes waiting for a second person in the console', () => {
+  it('the proposer sees none of their own proposals, and a manager has no such queue', async () => {
+    const ig = await freshPage();
+    await signInAs(ig.page, consoleUrl, 'ig');
+    await expect(ig.page.locator('#pending-changes .count').innerText()).resolves.toBe('(0)');
+    await expectAccessible(ig.page, 'today-ig-pending-changes-none');
+    await open(ig.page, '/pending-changes', 'Changes waiting for you');
+    expect(await ig.page.getByRole('button', { name: /^(Approve|Reject)/ }).count()).toBe(0);
+    await ig.close();
+
+    const manager = await freshPage();
+    await signInAs(manager.page, consoleUrl, 'manager');
+    expect(await manager.page.locator('#pending-changes').count()).toBe(0);
+    await open(manager.page, '/pending-changes', 'Not available');
+    await manager.close();
+  });
+
+  it('the Guardian sees both erasures on Today with their age, approves one and rejects the other', async () => {
+    const { page, close } = await freshPage();
+    await signInAs(page, consoleUrl, 'guardian');
+    const queue = page.locator('#pending-changes');
+    await expect(queue.locator('.count').innerText()).resolves.toBe('(2)');
+    await expect(queue.locator('.queue-age').innerText()).resolves.toMatch(/^Oldest (just now|waiting )/);
+    await expect(queue.locator('li').first().innerText()).resolves.toMatch(
+      /Erase a person’s records\s+Proposed by Staff ig \(information governance lead, ig\)/,
+    );
+    await expectAccessible(page, 'today-guardian-pending-changes');
+    await queue
+      .getByRole('link', { name: /^Decide: / })
+      .first()
+      .click();
+    await page.getByRole('heading', { name: 'Changes waiting for you', level: 1 }).waitFor();
+    await settled(page);
+    await expectAccessible(page, 'pending-changes-guardian');
+    const approvals = page.getByRole('button', {
+      name: /^Approve: Erase a person’s records, proposed by Staff ig/,
+    });
+    await expect(approvals.count()).resolves.toBe(2);
+
+    // The list holds no personal data, so which of the two runs is the API's order: find out afterwards which went.
+    await approvals.first().click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: 'Approved: Erase a person’s records. It has run' })
+      .waitFor();
+    await page.getByRole('button', { name: /^Reject: / }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: 'Rejected: Erase a person’s records. It will not run.' })
+      .waitFor();
+    await expect(page.locator('main').innerText()).resolves.toContain('No change is waiting for you.');
+    await expectAccessible(page, 'pending-changes-decided');
+    await close();
+
+    // Assess: exactly one of the two people is erased, the other's record is still there
+    const read = (id: string) =>
+      api.graphql<{ serviceUser: { reference: string } | null }>(
+        'query ($id: ID!) { serviceUser(id: $id) { reference } }',
+        { token: people.get('manager')?.token ?? '', variables: { id } },
+      );
+    const outcomes = await Promise.all([toErase, toKeep].map(read));
+    const remaining = outcomes.filter((result) => result.data?.serviceUser?.reference);
+    expect(remaining).toHaveLength(1);
+    const pending = await api.graphql<{ pendingChangesConnection: { edges: unknown[] } }>(
+      '{ pendingChangesConnection(first: 10) { edges { node { id } } } }',
+      { token: token('guardian') },
+    );
+    expect(pending.data?.pendingChangesConnection.edges).toEqual([]);
+  });
+});
