@@ -823,3 +823,41 @@ describe('a partner’s referrals page in the store', () => {
     expect(codes(byStaff)).toEqual(codes(listedByStaff));
   });
 });
+
+describe('a case in supervision pages its notes in the store', () => {
+  it('SupervisionCase.notesConnection pages the CARE notes notes lists, and refuses whom supervisionCase refuses', async () => {
+    // Prepare
+    const world = await reviewWorld();
+    for (let n = 0; n < 3; n += 1) {
+      await recordNote(api, world.worker, world.client, 'DAILY_SUPPORT', `Ordinary day ${n}.`);
+    }
+    await recordNote(api, world.worker, world.client, 'SAFEGUARDING_CONCERN', 'Not a CARE note.');
+    const variables = { id: world.client };
+    const query = `query ($id: ID!, $first: Int, $after: String) { supervisionCase(serviceUserId: $id) { notesConnection(first: $first, after: $after) { edges { cursor node { id: recordedAt } } pageInfo { hasNextPage endCursor } } } }`;
+
+    // Act
+    const walked = await walk(query, ['supervisionCase', 'notesConnection'], world.manager.token, variables);
+    const listed = await api.graphql<{ supervisionCase: { notes: { recordedAt: string }[] } }>(
+      'query ($id: ID!) { supervisionCase(serviceUserId: $id) { notes { recordedAt } } }',
+      { token: world.manager.token, variables },
+    );
+    const byWorker = await api.graphql(
+      'query ($id: ID!) { supervisionCase(serviceUserId: $id) { notesConnection(first: 2) { edges { cursor } } } }',
+      { token: world.worker.token, variables },
+    );
+    const listedByWorker = await api.graphql(
+      'query ($id: ID!) { supervisionCase(serviceUserId: $id) { notes { recordedAt } } }',
+      { token: world.worker.token, variables },
+    );
+
+    // Assess
+    expectNoErrors(listed);
+    expect(walked.ids).toHaveLength(3);
+    expect(walked.pages).toBeGreaterThan(1);
+    expect([...walked.ids].sort()).toEqual(
+      listed.data?.supervisionCase.notes.map((note) => note.recordedAt).sort(),
+    );
+    expect(codes(listedByWorker)?.length).toBeGreaterThan(0);
+    expect(codes(byWorker)).toEqual(codes(listedByWorker));
+  });
+});

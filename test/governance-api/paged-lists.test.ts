@@ -33,7 +33,6 @@ const NOT_YET_PAGED = new Set([
   'Query.releasedToMe',
   'Query.searchServiceUsers',
   'IgBreaches.openEntries',
-  'SupervisionCase.notes',
 ]);
 
 interface TypeRef {

@@ -166,13 +166,14 @@ describe('supervision view (Lets connect 4.2, 4.5)', () => {
       supervisionCase: { fields: { name: string }[] };
       supervisionNote: { fields: { name: string }[] };
     }>(
-      '{ supervisionCase: __type(name: "SupervisionCase") { fields { name } } supervisionNote: __type(name: "SupervisionNote") { fields { name } } }',
+      '{ supervisionCase: __type(name: "SupervisionCase") { fields(includeDeprecated: true) { name } } supervisionNote: __type(name: "SupervisionNote") { fields { name } } }',
     );
 
     // Assess
     expect(types.data?.supervisionCase.fields.map((field) => field.name).sort()).toEqual([
       'caseStatus',
       'notes',
+      'notesConnection',
       'pseudonym',
       'reference',
       'service',

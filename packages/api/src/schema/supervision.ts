@@ -3,17 +3,19 @@ import type { CaseNote, ServiceUserRecord } from '@confide/store';
 import { needToKnow } from '../access/need-to-know';
 import { personalData } from '../access/personal-data';
 import { builder } from '../builder';
-import type { ConfideContext } from '../context';
+import { type ConfideContext, callerScope } from '../context';
 import { type ClientIdentifiers, pseudonymiseText } from '../operations/pseudonymise';
 import { ServiceRef } from './care-services';
 import { noteFacts } from './case-notes';
 import { NoteKindEnum } from './service-users';
+import { storeConnection } from './store-paging';
 import { clientById } from './subjects';
 
 /** A client seen in supervision, with their identifiers opened once, server-side, only to redact them. */
 interface SupervisionInContext {
   readonly client: ServiceUserRecord;
-  readonly notes: readonly CaseNote[];
+  /** The CARE notes the caller may read, newest first: read when `notes` asks, not by `notesConnection`. */
+  readonly notes: () => Promise<readonly CaseNote[]>;
   readonly identifiers: () => Promise<ClientIdentifiers>;
 }
 
@@ -128,7 +130,30 @@ SupervisionCaseRef.implement({
       type: [SupervisionNoteRef],
       nullable: true,
       description: 'The CARE notes the caller may read, newest first, pseudonymised.',
-      resolve: (p) => p.notes.map((note) => ({ supervision: p, note })),
+      deprecationReason: 'A list that grows (issue 19): use `notesConnection`, which pages with cursors.',
+      resolve: async (p) => (await p.notes()).map((note) => ({ supervision: p, note })),
+    }),
+    notesConnection: t.connection({
+      ...needToKnow('CARE', ofCase),
+      type: SupervisionNoteRef,
+      nullable: true,
+      description:
+        'The CARE notes the caller may read, pseudonymised, as a cursor connection paged in the store, in a stable order by note id (not by date; each carries `recordedAt`).',
+      resolve: (p, args, context) =>
+        storeConnection(
+          args,
+          (page) =>
+            context.services.caseNotes.page(
+              callerScope(context),
+              p.client.clientId,
+              page,
+              context.access.loader,
+            ),
+          async (notes) => {
+            const readable = await readableCareNotes(context, p.client, notes);
+            return notes.map((note) => (readable.includes(note) ? { supervision: p, note } : undefined));
+          },
+        ),
     }),
   }),
 });
@@ -147,17 +172,27 @@ builder.queryFields((t) => ({
     },
     resolve: async (operation, _args, context) => {
       const { client } = operation;
-      const all = await context.services.caseNotes.list(
-        operation.scope,
-        client.clientId,
-        context.access.loader,
-      );
-      const care = all.filter((note) => classificationOf(note.kind) === 'CARE');
-      const decisions = await Promise.all(
-        care.map(async (note) => context.access.peekRead(client, 'CARE', await noteFacts(context, note))),
-      );
-      const notes = care.filter((_, index) => decisions[index]?.effect === 'ALLOW');
-      return { client, notes, identifiers: identifiersOf(context, client) };
+      let notes: Promise<readonly CaseNote[]> | undefined;
+      const allNotes = () => {
+        notes ??= context.services.caseNotes
+          .list(operation.scope, client.clientId, context.access.loader)
+          .then((all) => readableCareNotes(context, client, all));
+        return notes;
+      };
+      return { client, notes: allNotes, identifiers: identifiersOf(context, client) };
     },
   }),
 }));
+
+/** The CARE notes among `notes` that the caller may read outright (no stated purpose asked in supervision). */
+async function readableCareNotes(
+  context: ConfideContext,
+  client: ServiceUserRecord,
+  notes: readonly CaseNote[],
+): Promise<CaseNote[]> {
+  const care = notes.filter((note) => classificationOf(note.kind) === 'CARE');
+  const decisions = await Promise.all(
+    care.map(async (note) => context.access.peekRead(client, 'CARE', await noteFacts(context, note))),
+  );
+  return care.filter((_, index) => decisions[index]?.effect === 'ALLOW');
+}

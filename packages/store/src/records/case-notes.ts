@@ -12,6 +12,7 @@ import {
 import type { SubjectKey } from '@confide/keys';
 import { attr, type Item, read, requireN, requireS } from '../attributes';
 import type { ItemLoader } from '../item-loader';
+import type { Page, PageRequest } from '../paging';
 import { itemKeyOf, openField, sealFields } from '../sealed-fields';
 import { type TenantScope, tenantScope } from '../tenant-scope';
 import { type TableAccess, TenantTable, type TenantTransactItem } from '../tenant-table';
@@ -387,6 +388,39 @@ export class CaseNotes {
     return (await this.#verified(scope, clientId, notes, loader)).sort((a, b) =>
       b.recordedAt.localeCompare(a.recordedAt),
     );
+  }
+
+  /**
+   * One page of the person's notes in the order they are stored (by note id, not by date), read with DynamoDB's
+   * `Limit` (issue 19); each checked as in `list`. An erased person's notes (no key) are an empty page.
+   */
+  async page(
+    scope: TenantScope,
+    clientId: string,
+    request: PageRequest,
+    loader: ItemLoader,
+  ): Promise<Page<CaseNote>> {
+    const gateway = this.#gateway(scope);
+    const page = await gateway.queryPrefixPage(
+      scope.key('CLIENT', clientId),
+      NOTE_PREFIX,
+      request,
+      this.clock.now(),
+    );
+    const notes = await this.#verified(
+      scope,
+      clientId,
+      page.entries.map((entry) => toNote(entry.node)),
+      loader,
+    );
+    if (notes.length !== page.entries.length) return { entries: [], next: undefined };
+    return {
+      entries: page.entries.flatMap((entry, index) => {
+        const note = notes[index];
+        return note ? [{ node: note, cursor: entry.cursor }] : [];
+      }),
+      next: page.next,
+    };
   }
 
   /** Earlier versions of a note, oldest first, each checked as in `get`. */
