@@ -59,8 +59,10 @@ describe('the per-organisation rate limit', () => {
     let response = await call();
     while (response.status !== 429) response = await call();
 
-    expect(Number(response.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const retryAfterSeconds = Number(response.headers.get('retry-after'));
+    expect(retryAfterSeconds).toBeGreaterThanOrEqual(1);
+    // As long as the answer says (the bucket refills by the clock): the test holds Retry-After to its word.
+    await new Promise((resolve) => setTimeout(resolve, retryAfterSeconds * 1_000));
     const again = await call();
     expect(again.status).toBe(200);
     expect(await again.json()).toEqual({ data: { me: { organisation: { slug: org.slug } } } });
