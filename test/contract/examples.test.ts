@@ -33,7 +33,7 @@ const JOURNEYS: Record<string, readonly string[]> = {
     'serviceUsers',
     'allocateWorker',
     'endAllocation',
-    'emergencyAccessReviews',
+    'emergencyAccessReviewsConnection',
     'completeEmergencyAccessReview',
     'supervisionCase',
     'accessLog',
