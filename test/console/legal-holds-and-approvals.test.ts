@@ -40,6 +40,8 @@ let heldByManager = '';
 /** Closed cases the IG lead proposed to erase: the Guardian approves one and rejects the other. */
 let toErase = '';
 let toKeep = '';
+/** A closed case the IG lead proposes to erase from the console, and the Guardian approves. */
+let proposedInConsole = '';
 
 async function person(handle: string, roles: Parameters<typeof addStaff>[2]) {
   const added = await addStaff(api, org, roles, handle);
@@ -69,6 +71,8 @@ beforeAll(async () => {
     expectNoErrors(await closeCase(api, own.manager, id));
     approvalIdOf(await proposeErasure(api, token('ig'), id));
   }
+  proposedInConsole = await registerServiceUser(api, own.manager, own.serviceId, { name: 'Proposed here' });
+  expectNoErrors(await closeCase(api, own.manager, proposedInConsole));
   const started = await startConsole(productionLikeApi, () =>
     [...people].map(
       ([handle, { token: personToken, roles }]): ConsoleUser => ({
@@ -305,5 +309,45 @@ describe('changes waiting for a second person in the console', () => {
       { token: token('guardian') },
     );
     expect(pending.data?.pendingChangesConnection.edges).toEqual([]);
+  });
+
+  it('the IG lead proposes an erasure from the person’s screen; the Guardian approves it and it runs', async () => {
+    // A manager and the Guardian are not offered the proposal: only the IG lead proposes an erasure.
+    const guardianFirst = await freshPage();
+    await signInAs(guardianFirst.page, consoleUrl, 'guardian');
+    await open(guardianFirst.page, `/person/${encodeURIComponent(proposedInConsole)}`, /^Who looked at /);
+    expect(await guardianFirst.page.getByRole('button', { name: 'Propose the erasure' }).count()).toBe(0);
+    await guardianFirst.close();
+
+    const ig = await freshPage();
+    await signInAs(ig.page, consoleUrl, 'ig');
+    await open(ig.page, `/person/${encodeURIComponent(proposedInConsole)}`, /^Who looked at /);
+    await ig.page.getByLabel('Why (for example the erasure request it answers)').fill('Erasure request ER-7');
+    await ig.page.getByRole('button', { name: 'Propose the erasure' }).click();
+    await ig.page.locator('.outcome .notice').waitFor();
+    await expect(ig.page.locator('.outcome .notice').innerText()).resolves.toMatch(
+      /^Erasure of person …\w+ proposed\. It runs only when the Caldicott Guardian or another IG lead approves it\.$/,
+    );
+    await expectAccessible(ig.page, 'erasure-proposed');
+    await ig.close();
+
+    const guardian = await freshPage();
+    await signInAs(guardian.page, consoleUrl, 'guardian');
+    await expect(guardian.page.locator('#pending-changes .count').innerText()).resolves.toBe('(1)');
+    await open(guardian.page, '/pending-changes', 'Changes waiting for you');
+    await guardian.page.getByRole('button', { name: /^Approve: Erase a person’s records/ }).click();
+    await guardian.page
+      .getByRole('status')
+      .filter({ hasText: /^Approved: / })
+      .waitFor();
+    await guardian.close();
+
+    const read = await api.graphql<{ serviceUser: { reference: string } | null }>(
+      'query ($id: ID!) { serviceUser(id: $id) { reference } }',
+      { token: people.get('manager')?.token ?? '', variables: { id: proposedInConsole } },
+    );
+    // Erased: the person is gone for their own manager, who read them before (not a refusal of some other kind).
+    expect(read.data?.serviceUser?.reference).toBeUndefined();
+    expect(read.errors?.map((error) => error.extensions?.code)).toEqual(['NOT_FOUND']);
   });
 });

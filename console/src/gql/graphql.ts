@@ -109,12 +109,14 @@ export type ConsoleViewerQuery = { me: { kind: PrincipalKind, roles: Array<Role>
 export type ConsolePendingBreakGlassReviewsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ConsolePendingBreakGlassReviewsQuery = { emergencyAccessReviews: Array<{ id: string, reason: EmergencyReason, openedAt: string, until: string, serviceUserId: string, actor: { displayName: string | null, handle: string | null, roles: Array<string> } }> };
+export type ConsolePendingBreakGlassReviewsQuery = { emergencyAccessReviewsConnection: { pageInfo: { hasNextPage: boolean }, edges: Array<{ node: { id: string, reason: EmergencyReason, openedAt: string, until: string, serviceUserId: string, actor: { displayName: string | null, handle: string | null, roles: Array<string> } } }> } };
 
-export type ConsolePendingDisclosureReviewsQueryVariables = Exact<{ [key: string]: never; }>;
+export type ConsolePendingDisclosureReviewsQueryVariables = Exact<{
+  after?: string | null | undefined;
+}>;
 
 
-export type ConsolePendingDisclosureReviewsQuery = { disclosureReviews: Array<{ id: string, requestId: string, serviceUserId: string, legalBasis: LegalBasis, openedAt: string, clientInformed: boolean, recordedByActor: { displayName: string | null, handle: string | null, roles: Array<string> } }> };
+export type ConsolePendingDisclosureReviewsQuery = { disclosureReviewsConnection: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, requestId: string, serviceUserId: string, legalBasis: LegalBasis, openedAt: string, clientInformed: boolean, recordedByActor: { displayName: string | null, handle: string | null, roles: Array<string> } } }> } };
 
 export type ConsoleDisclosureWorkQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -138,10 +140,12 @@ export type ConsoleSubjectAccessRequestsQueryVariables = Exact<{ [key: string]: 
 
 export type ConsoleSubjectAccessRequestsQuery = { subjectAccessRequestsConnection: { pageInfo: { hasNextPage: boolean }, edges: Array<{ node: { id: string, receivedOn: string, deadline: string, status: string, overdue: boolean, serviceUserId: string } }> } };
 
-export type ConsoleBreakGlassReviewQueryVariables = Exact<{ [key: string]: never; }>;
+export type ConsoleBreakGlassReviewQueryVariables = Exact<{
+  after?: string | null | undefined;
+}>;
 
 
-export type ConsoleBreakGlassReviewQuery = { emergencyAccessReviews: Array<{ id: string, reason: EmergencyReason, detail: string | null, openedAt: string, until: string, status: string, outcome: ReviewOutcome | null, serviceUserId: string, actor: { displayName: string | null, handle: string | null, roles: Array<string> } }> };
+export type ConsoleBreakGlassReviewQuery = { emergencyAccessReviewsConnection: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, reason: EmergencyReason, detail: string | null, openedAt: string, until: string, status: string, outcome: ReviewOutcome | null, serviceUserId: string, actor: { displayName: string | null, handle: string | null, roles: Array<string> } } }> } };
 
 export type ConsoleCompleteBreakGlassReviewMutationVariables = Exact<{
   reviewId: string | number;
@@ -306,6 +310,14 @@ export type ConsoleRejectChangeMutationVariables = Exact<{
 
 export type ConsoleRejectChangeMutation = { rejectChange: { id: string, status: string } };
 
+export type ConsoleProposeErasureMutationVariables = Exact<{
+  serviceUserId: string | number;
+  reason: string;
+}>;
+
+
+export type ConsoleProposeErasureMutation = { eraseServiceUser: { serviceUserId: string, erasedAt: string } };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -343,33 +355,48 @@ export const ConsoleViewerDocument = new TypedDocumentString(`
     `) as unknown as TypedDocumentString<ConsoleViewerQuery, ConsoleViewerQueryVariables>;
 export const ConsolePendingBreakGlassReviewsDocument = new TypedDocumentString(`
     query ConsolePendingBreakGlassReviews {
-  emergencyAccessReviews(status: "PENDING") {
-    id
-    reason
-    openedAt
-    until
-    serviceUserId
-    actor {
-      displayName
-      handle
-      roles
+  emergencyAccessReviewsConnection(status: "PENDING", first: 50) {
+    pageInfo {
+      hasNextPage
+    }
+    edges {
+      node {
+        id
+        reason
+        openedAt
+        until
+        serviceUserId
+        actor {
+          displayName
+          handle
+          roles
+        }
+      }
     }
   }
 }
     `) as unknown as TypedDocumentString<ConsolePendingBreakGlassReviewsQuery, ConsolePendingBreakGlassReviewsQueryVariables>;
 export const ConsolePendingDisclosureReviewsDocument = new TypedDocumentString(`
-    query ConsolePendingDisclosureReviews {
-  disclosureReviews(status: PENDING) {
-    id
-    requestId
-    serviceUserId
-    legalBasis
-    openedAt
-    clientInformed
-    recordedByActor {
-      displayName
-      handle
-      roles
+    query ConsolePendingDisclosureReviews($after: String) {
+  disclosureReviewsConnection(status: PENDING, first: 50, after: $after) {
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      node {
+        id
+        requestId
+        serviceUserId
+        legalBasis
+        openedAt
+        clientInformed
+        recordedByActor {
+          displayName
+          handle
+          roles
+        }
+      }
     }
   }
 }
@@ -458,20 +485,28 @@ export const ConsoleSubjectAccessRequestsDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<ConsoleSubjectAccessRequestsQuery, ConsoleSubjectAccessRequestsQueryVariables>;
 export const ConsoleBreakGlassReviewDocument = new TypedDocumentString(`
-    query ConsoleBreakGlassReview {
-  emergencyAccessReviews {
-    id
-    reason
-    detail
-    openedAt
-    until
-    status
-    outcome
-    serviceUserId
-    actor {
-      displayName
-      handle
-      roles
+    query ConsoleBreakGlassReview($after: String) {
+  emergencyAccessReviewsConnection(first: 100, after: $after) {
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      node {
+        id
+        reason
+        detail
+        openedAt
+        until
+        status
+        outcome
+        serviceUserId
+        actor {
+          displayName
+          handle
+          roles
+        }
+      }
     }
   }
 }
@@ -806,3 +841,11 @@ export const ConsoleRejectChangeDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ConsoleRejectChangeMutation, ConsoleRejectChangeMutationVariables>;
+export const ConsoleProposeErasureDocument = new TypedDocumentString(`
+    mutation ConsoleProposeErasure($serviceUserId: ID!, $reason: String!) {
+  eraseServiceUser(serviceUserId: $serviceUserId, reason: $reason) {
+    serviceUserId
+    erasedAt
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleProposeErasureMutation, ConsoleProposeErasureMutationVariables>;

@@ -20,6 +20,7 @@ const cases: [ConsoleRole, (keyof Capabilities)[]][] = [
       'legalHolds',
       'placeLegalHolds',
       'approveChanges',
+      'proposeErasure',
     ],
   ],
   [

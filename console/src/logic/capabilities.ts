@@ -70,6 +70,11 @@ export interface Capabilities {
    * access preset is the Guardian's). The API lists only those the caller may approve, never their own proposals.
    */
   readonly approveChanges: boolean;
+  /**
+   * Propose erasing a person, with a reason, from their screen (`eraseServiceUser`): the IG lead; it runs when the
+   * Caldicott Guardian or another IG lead approves it.
+   */
+  readonly proposeErasure: boolean;
 }
 
 const any = (roles: readonly string[], wanted: readonly ConsoleRole[]) =>
@@ -93,6 +98,7 @@ export function capabilitiesOf(roles: readonly string[]): Capabilities {
     legalHolds: any(roles, ['SENIOR_MANAGER', 'IG_LEAD', 'CALDICOTT_GUARDIAN']),
     placeLegalHolds: any(roles, ['IG_LEAD', 'CALDICOTT_GUARDIAN', 'SERVICE_MANAGER']),
     approveChanges: any(roles, ['IG_LEAD', 'CALDICOTT_GUARDIAN']),
+    proposeErasure: any(roles, ['IG_LEAD']),
   };
 }
 

@@ -9,6 +9,7 @@ import {
   dayHeadingWords,
   relationshipWords,
 } from '../logic';
+import { proposeErasureForm } from './erasure';
 import { placeLegalHoldForm } from './legal-holds';
 import { errorNotice, personLabel, screenHeading } from './shared';
 
@@ -140,6 +141,7 @@ export async function personAccessScreen(
     readable ? accessList(first) : notice('The access log could not be read.', 'error'),
     // Offered only where the person's log was readable: a manager's own services' people, as the API decides.
     readable && capabilities.placeLegalHolds ? placeLegalHoldForm(serviceUserId) : null,
+    readable && capabilities.proposeErasure ? proposeErasureForm(serviceUserId) : null,
   );
 }
 
