@@ -15,37 +15,27 @@ export const ViewerQuery = graphql(`
 
 export const PendingBreakGlassReviewsQuery = graphql(`
   query ConsolePendingBreakGlassReviews {
-    emergencyAccessReviewsConnection(status: "PENDING", first: 50) {
-      pageInfo { hasNextPage }
-      edges {
-        node {
-          id
-          reason
-          openedAt
-          until
-          serviceUserId
-          actor { displayName handle roles }
-        }
-      }
+    emergencyAccessReviews(status: "PENDING") {
+      id
+      reason
+      openedAt
+      until
+      serviceUserId
+      actor { displayName handle roles }
     }
   }
 `);
 
 export const PendingDisclosureReviewsQuery = graphql(`
-  query ConsolePendingDisclosureReviews($after: String) {
-    disclosureReviewsConnection(status: PENDING, first: 50, after: $after) {
-      pageInfo { hasNextPage endCursor }
-      edges {
-        node {
-          id
-          requestId
-          serviceUserId
-          legalBasis
-          openedAt
-          clientInformed
-          recordedByActor { displayName handle roles }
-        }
-      }
+  query ConsolePendingDisclosureReviews {
+    disclosureReviews(status: PENDING) {
+      id
+      requestId
+      serviceUserId
+      legalBasis
+      openedAt
+      clientInformed
+      recordedByActor { displayName handle roles }
     }
   }
 `);
@@ -128,22 +118,17 @@ export const SubjectAccessRequestsQuery = graphql(`
 `);
 
 export const BreakGlassReviewQuery = graphql(`
-  query ConsoleBreakGlassReview($after: String) {
-    emergencyAccessReviewsConnection(first: 100, after: $after) {
-      pageInfo { hasNextPage endCursor }
-      edges {
-        node {
-          id
-          reason
-          detail
-          openedAt
-          until
-          status
-          outcome
-          serviceUserId
-          actor { displayName handle roles }
-        }
-      }
+  query ConsoleBreakGlassReview {
+    emergencyAccessReviews {
+      id
+      reason
+      detail
+      openedAt
+      until
+      status
+      outcome
+      serviceUserId
+      actor { displayName handle roles }
     }
   }
 `);

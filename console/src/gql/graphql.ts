@@ -109,14 +109,12 @@ export type ConsoleViewerQuery = { me: { kind: PrincipalKind, roles: Array<Role>
 export type ConsolePendingBreakGlassReviewsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ConsolePendingBreakGlassReviewsQuery = { emergencyAccessReviewsConnection: { pageInfo: { hasNextPage: boolean }, edges: Array<{ node: { id: string, reason: EmergencyReason, openedAt: string, until: string, serviceUserId: string, actor: { displayName: string | null, handle: string | null, roles: Array<string> } } }> } };
+export type ConsolePendingBreakGlassReviewsQuery = { emergencyAccessReviews: Array<{ id: string, reason: EmergencyReason, openedAt: string, until: string, serviceUserId: string, actor: { displayName: string | null, handle: string | null, roles: Array<string> } }> };
 
-export type ConsolePendingDisclosureReviewsQueryVariables = Exact<{
-  after?: string | null | undefined;
-}>;
+export type ConsolePendingDisclosureReviewsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ConsolePendingDisclosureReviewsQuery = { disclosureReviewsConnection: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, requestId: string, serviceUserId: string, legalBasis: LegalBasis, openedAt: string, clientInformed: boolean, recordedByActor: { displayName: string | null, handle: string | null, roles: Array<string> } } }> } };
+export type ConsolePendingDisclosureReviewsQuery = { disclosureReviews: Array<{ id: string, requestId: string, serviceUserId: string, legalBasis: LegalBasis, openedAt: string, clientInformed: boolean, recordedByActor: { displayName: string | null, handle: string | null, roles: Array<string> } }> };
 
 export type ConsoleDisclosureWorkQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -140,12 +138,10 @@ export type ConsoleSubjectAccessRequestsQueryVariables = Exact<{ [key: string]: 
 
 export type ConsoleSubjectAccessRequestsQuery = { subjectAccessRequestsConnection: { pageInfo: { hasNextPage: boolean }, edges: Array<{ node: { id: string, receivedOn: string, deadline: string, status: string, overdue: boolean, serviceUserId: string } }> } };
 
-export type ConsoleBreakGlassReviewQueryVariables = Exact<{
-  after?: string | null | undefined;
-}>;
+export type ConsoleBreakGlassReviewQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ConsoleBreakGlassReviewQuery = { emergencyAccessReviewsConnection: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, reason: EmergencyReason, detail: string | null, openedAt: string, until: string, status: string, outcome: ReviewOutcome | null, serviceUserId: string, actor: { displayName: string | null, handle: string | null, roles: Array<string> } } }> } };
+export type ConsoleBreakGlassReviewQuery = { emergencyAccessReviews: Array<{ id: string, reason: EmergencyReason, detail: string | null, openedAt: string, until: string, status: string, outcome: ReviewOutcome | null, serviceUserId: string, actor: { displayName: string | null, handle: string | null, roles: Array<string> } }> };
 
 export type ConsoleCompleteBreakGlassReviewMutationVariables = Exact<{
   reviewId: string | number;
@@ -355,48 +351,33 @@ export const ConsoleViewerDocument = new TypedDocumentString(`
     `) as unknown as TypedDocumentString<ConsoleViewerQuery, ConsoleViewerQueryVariables>;
 export const ConsolePendingBreakGlassReviewsDocument = new TypedDocumentString(`
     query ConsolePendingBreakGlassReviews {
-  emergencyAccessReviewsConnection(status: "PENDING", first: 50) {
-    pageInfo {
-      hasNextPage
-    }
-    edges {
-      node {
-        id
-        reason
-        openedAt
-        until
-        serviceUserId
-        actor {
-          displayName
-          handle
-          roles
-        }
-      }
+  emergencyAccessReviews(status: "PENDING") {
+    id
+    reason
+    openedAt
+    until
+    serviceUserId
+    actor {
+      displayName
+      handle
+      roles
     }
   }
 }
     `) as unknown as TypedDocumentString<ConsolePendingBreakGlassReviewsQuery, ConsolePendingBreakGlassReviewsQueryVariables>;
 export const ConsolePendingDisclosureReviewsDocument = new TypedDocumentString(`
-    query ConsolePendingDisclosureReviews($after: String) {
-  disclosureReviewsConnection(status: PENDING, first: 50, after: $after) {
-    pageInfo {
-      hasNextPage
-      endCursor
-    }
-    edges {
-      node {
-        id
-        requestId
-        serviceUserId
-        legalBasis
-        openedAt
-        clientInformed
-        recordedByActor {
-          displayName
-          handle
-          roles
-        }
-      }
+    query ConsolePendingDisclosureReviews {
+  disclosureReviews(status: PENDING) {
+    id
+    requestId
+    serviceUserId
+    legalBasis
+    openedAt
+    clientInformed
+    recordedByActor {
+      displayName
+      handle
+      roles
     }
   }
 }
@@ -485,28 +466,20 @@ export const ConsoleSubjectAccessRequestsDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<ConsoleSubjectAccessRequestsQuery, ConsoleSubjectAccessRequestsQueryVariables>;
 export const ConsoleBreakGlassReviewDocument = new TypedDocumentString(`
-    query ConsoleBreakGlassReview($after: String) {
-  emergencyAccessReviewsConnection(first: 100, after: $after) {
-    pageInfo {
-      hasNextPage
-      endCursor
-    }
-    edges {
-      node {
-        id
-        reason
-        detail
-        openedAt
-        until
-        status
-        outcome
-        serviceUserId
-        actor {
-          displayName
-          handle
-          roles
-        }
-      }
+    query ConsoleBreakGlassReview {
+  emergencyAccessReviews {
+    id
+    reason
+    detail
+    openedAt
+    until
+    status
+    outcome
+    serviceUserId
+    actor {
+      displayName
+      handle
+      roles
     }
   }
 }
