@@ -1,6 +1,7 @@
-import { execute } from '../api';
+import { type ApiResult, execute } from '../api';
 import { BreakGlassReviewQuery, CompleteBreakGlassReviewMutation } from '../documents';
 import { facts, h, link, notice, render } from '../dom';
+import type { ConsoleBreakGlassReviewQuery } from '../gql/graphql';
 import { dateTimeWords, emergencyReasonWords } from '../logic';
 import { actorWords, errorNotice, personLabel, screenHeading } from './shared';
 
@@ -11,8 +12,7 @@ import { actorWords, errorNotice, personLabel, screenHeading } from './shared';
  */
 export async function breakGlassScreen(main: HTMLElement, reviewId: string): Promise<void> {
   render(main, screenHeading('Break-glass review'), h('p', {}, 'Loading…'));
-  const { data, errors } = await execute(BreakGlassReviewQuery);
-  const review = data?.emergencyAccessReviews.find((candidate) => candidate.id === reviewId);
+  const { review, errors } = await findReview(reviewId);
   if (!review) {
     render(
       main,
@@ -97,4 +97,18 @@ export async function breakGlassScreen(main: HTMLElement, reviewId: string): Pro
     children.push(form);
   }
   render(main, ...children);
+}
+
+type Review = ConsoleBreakGlassReviewQuery['emergencyAccessReviewsConnection']['edges'][number]['node'];
+
+/** The review with this id among those the caller may see, read a page at a time until found. */
+async function findReview(
+  reviewId: string,
+  after: string | null = null,
+): Promise<{ review: Review | undefined; errors: ApiResult<unknown>['errors'] }> {
+  const { data, errors } = await execute(BreakGlassReviewQuery, { after });
+  const connection = data?.emergencyAccessReviewsConnection;
+  const review = connection?.edges.find(({ node }) => node.id === reviewId)?.node;
+  if (review || errors.length > 0 || !connection?.pageInfo.hasNextPage) return { review, errors };
+  return findReview(reviewId, connection.pageInfo.endCursor ?? null);
 }

@@ -1,4 +1,4 @@
-import { execute } from '../api';
+import { type ApiResult, execute } from '../api';
 import {
   AcknowledgeDisclosureWorkMutation,
   CompleteDisclosureReviewMutation,
@@ -8,6 +8,7 @@ import {
   PendingDisclosureReviewsQuery,
 } from '../documents';
 import { facts, h, link, notice, render } from '../dom';
+import type { ConsolePendingDisclosureReviewsQuery } from '../gql/graphql';
 import { ageWords, dateTimeWords, enumWords } from '../logic';
 import { actorWords, errorNotice, personLabel, screenHeading } from './shared';
 
@@ -122,8 +123,7 @@ export async function disclosureRequestScreen(main: HTMLElement, serviceUserId: 
 /** An exceptional disclosure's review: the finding and the reviewer's notes. */
 export async function disclosureReviewScreen(main: HTMLElement, reviewId: string) {
   render(main, screenHeading('Disclosure review'), h('p', {}, 'Loading…'));
-  const { data, errors } = await execute(PendingDisclosureReviewsQuery);
-  const review = data?.disclosureReviews.find((candidate) => candidate.id === reviewId);
+  const { review, errors } = await findPendingReview(reviewId);
   if (!review) {
     render(
       main,
@@ -188,4 +188,18 @@ export async function disclosureReviewScreen(main: HTMLElement, reviewId: string
     outcome,
     form,
   );
+}
+
+type Review = ConsolePendingDisclosureReviewsQuery['disclosureReviewsConnection']['edges'][number]['node'];
+
+/** The review with this id among those the caller may see, read a page at a time until found. */
+async function findPendingReview(
+  reviewId: string,
+  after: string | null = null,
+): Promise<{ review: Review | undefined; errors: ApiResult<unknown>['errors'] }> {
+  const { data, errors } = await execute(PendingDisclosureReviewsQuery, { after });
+  const connection = data?.disclosureReviewsConnection;
+  const review = connection?.edges.find(({ node }) => node.id === reviewId)?.node;
+  if (review || errors.length > 0 || !connection?.pageInfo.hasNextPage) return { review, errors };
+  return findPendingReview(reviewId, connection.pageInfo.endCursor ?? null);
 }

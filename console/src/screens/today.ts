@@ -61,14 +61,15 @@ function queuesFor(capabilities: Capabilities, now: Date): Queue[] {
       empty: 'No emergency access is waiting for your review.',
       load: async () => {
         const { data, errors } = await execute(PendingBreakGlassReviewsQuery);
-        const items = (data?.emergencyAccessReviews ?? []).map((review) => ({
+        const connection = data?.emergencyAccessReviewsConnection;
+        const items = (connection?.edges ?? []).map(({ node: review }) => ({
           since: review.openedAt,
           title: `${actorWords(review.actor)} broke the glass`,
           detail: `Reason: ${emergencyReasonWords(review.reason)} · ${personLabel(review.serviceUserId)}`,
           route: `/break-glass/${encodeURIComponent(review.id)}`,
           action: 'Review',
         }));
-        return { items, errors };
+        return { items, errors, more: connection?.pageInfo.hasNextPage };
       },
     });
   }
@@ -97,15 +98,16 @@ function queuesFor(capabilities: Capabilities, now: Date): Queue[] {
       title: 'Disclosure reviews',
       empty: 'No exceptional disclosure is waiting for review.',
       load: async () => {
-        const { data, errors } = await execute(PendingDisclosureReviewsQuery);
-        const items = (data?.disclosureReviews ?? []).map((review) => ({
+        const { data, errors } = await execute(PendingDisclosureReviewsQuery, { after: null });
+        const connection = data?.disclosureReviewsConnection;
+        const items = (connection?.edges ?? []).map(({ node: review }) => ({
           since: review.openedAt,
           title: `Disclosure without consent (${enumWords(review.legalBasis)})`,
           detail: `By ${actorWords(review.recordedByActor)} · ${personLabel(review.serviceUserId)} · ${review.clientInformed ? 'the person was told' : 'the person was not told'}`,
           route: `/disclosure-review/${encodeURIComponent(review.id)}`,
           action: 'Review',
         }));
-        return { items, errors };
+        return { items, errors, more: connection?.pageInfo.hasNextPage };
       },
     });
   }
