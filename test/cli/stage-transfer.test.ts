@@ -226,6 +226,51 @@ describe('confide org export and import against a deployed stage (--stage)', { t
     }
   });
 
+  it('a page the byte bound cuts short resumes at the next person; one person over the bound is refused', async () => {
+    // Prepare: three people, each with a long note; a bound that holds one of them, not two.
+    const org = await onboardTestOrganisation(api);
+    const { serviceId, manager } = await createServiceWithManager(api, org);
+    const people = [
+      await registerServiceUser(api, manager, serviceId),
+      await registerServiceUser(api, manager, serviceId, { name: 'Bea Second-Canary' }),
+      await registerServiceUser(api, manager, serviceId, { name: 'Cai Third-Canary' }),
+    ];
+    for (const person of people) await recordNote(api, manager, person, 'DAILY_SUPPORT', 'x'.repeat(4_000));
+    const token = await api.operatorToken('operator-1');
+    const call = (operation: string, input: Record<string, unknown>, exportPageBytes: number) =>
+      runTransfer(
+        { services: api.services, authenticator: new Authenticator(api.services), exportPageBytes },
+        { operation, token, input },
+      ) as Promise<Record<string, unknown>>;
+    const begun = await call('export.begin', { slug: org.slug }, 6_000);
+
+    // Act: page through with a 6,000-byte bound; then once with a bound no person fits.
+    const pages: string[][] = [];
+    let cursor = begun.cursor;
+    while (cursor) {
+      const page = await call('export.page', { slug: org.slug, requestId: begun.requestId, cursor }, 6_000);
+      pages.push(((page.people ?? []) as { clientId: string }[]).map((person) => person.clientId));
+      cursor = page.next;
+    }
+    const tooSmall = await call(
+      'export.page',
+      { slug: org.slug, requestId: begun.requestId, cursor: begun.cursor },
+      100,
+    );
+
+    // Assess: every person once, in more than one page, none over the bound; each audited before being read.
+    expect(pages.flat().sort()).toEqual(people.map((id) => localIdOf(id)).sort());
+    expect(pages).toHaveLength(3);
+    expect(pages.every((page) => page.length > 0)).toBe(true);
+    expect(tooSmall).toMatchObject({ ok: false, error: { code: 'EXPORT_TOO_LARGE' } });
+    for (const id of people) {
+      const events = await api.services.auditLog.bySubject(tenantScope(org.orgId), localIdOf(id), {
+        limit: 100,
+      });
+      expect(events.filter((event) => event.operation === 'processor.export').length).toBeGreaterThan(0);
+    }
+  });
+
   const importArgs = (world: ImportWorld, from: string) => [
     'import',
     '--org',

@@ -84,6 +84,8 @@ export type TransferAnswer =
 export interface TransferDependencies {
   readonly services: ConfideServices;
   readonly authenticator: Authenticator;
+  /** A page's bound in bytes of JSON ({@link EXPORT_PAGE_BYTES}; tests set a smaller one). */
+  readonly exportPageBytes?: number;
   /** Called once a request is answered: what the handler logs (operation, organisation, counts). */
   readonly onAnswered?: (detail: Record<string, unknown>) => void;
 }
@@ -188,19 +190,20 @@ async function exportOperation(
       page.ids,
     );
     const reader = new PersonReader(services, orgId);
+    const bound = deps.exportPageBytes ?? EXPORT_PAGE_BYTES;
     const people: unknown[] = [];
     let bytes = 0;
     let next = page.next;
     for (const [index, clientId] of page.ids.entries()) {
       const person = await reader.read(clientId);
       const size = Buffer.byteLength(JSON.stringify(person));
-      if (size > EXPORT_PAGE_BYTES) {
+      if (size > bound) {
         throw new Refused(
           'EXPORT_TOO_LARGE',
           `One person's records (${clientId}) exceed what one answer can carry; export this organisation locally with the break-glass role.`,
         );
       }
-      if (bytes + size > EXPORT_PAGE_BYTES) {
+      if (bytes + size > bound) {
         next = page.positions[index - 1];
         break;
       }
