@@ -55,6 +55,7 @@ describe('Lambda bundles', () => {
       [stage.api, 'provisioner'],
       [stage.api, 'retention'],
       [stage.api, 'verifier'],
+      [stage.api, 'transfer'],
       [stage.identity, 'pre-token'],
     ] as const) {
       const built = await buildLambdaBundle(
