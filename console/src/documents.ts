@@ -15,27 +15,37 @@ export const ViewerQuery = graphql(`
 
 export const PendingBreakGlassReviewsQuery = graphql(`
   query ConsolePendingBreakGlassReviews {
-    emergencyAccessReviews(status: "PENDING") {
-      id
-      reason
-      openedAt
-      until
-      serviceUserId
-      actor { displayName handle roles }
+    emergencyAccessReviewsConnection(status: "PENDING", first: 50) {
+      pageInfo { hasNextPage }
+      edges {
+        node {
+          id
+          reason
+          openedAt
+          until
+          serviceUserId
+          actor { displayName handle roles }
+        }
+      }
     }
   }
 `);
 
 export const PendingDisclosureReviewsQuery = graphql(`
-  query ConsolePendingDisclosureReviews {
-    disclosureReviews(status: PENDING) {
-      id
-      requestId
-      serviceUserId
-      legalBasis
-      openedAt
-      clientInformed
-      recordedByActor { displayName handle roles }
+  query ConsolePendingDisclosureReviews($after: String) {
+    disclosureReviewsConnection(status: PENDING, first: 50, after: $after) {
+      pageInfo { hasNextPage endCursor }
+      edges {
+        node {
+          id
+          requestId
+          serviceUserId
+          legalBasis
+          openedAt
+          clientInformed
+          recordedByActor { displayName handle roles }
+        }
+      }
     }
   }
 `);
@@ -118,17 +128,22 @@ export const SubjectAccessRequestsQuery = graphql(`
 `);
 
 export const BreakGlassReviewQuery = graphql(`
-  query ConsoleBreakGlassReview {
-    emergencyAccessReviews {
-      id
-      reason
-      detail
-      openedAt
-      until
-      status
-      outcome
-      serviceUserId
-      actor { displayName handle roles }
+  query ConsoleBreakGlassReview($after: String) {
+    emergencyAccessReviewsConnection(first: 100, after: $after) {
+      pageInfo { hasNextPage endCursor }
+      edges {
+        node {
+          id
+          reason
+          detail
+          openedAt
+          until
+          status
+          outcome
+          serviceUserId
+          actor { displayName handle roles }
+        }
+      }
     }
   }
 `);
@@ -430,5 +445,28 @@ export const RejectChangeMutation = graphql(`
 export const ProposeErasureMutation = graphql(`
   mutation ConsoleProposeErasure($serviceUserId: ID!, $reason: String!) {
     eraseServiceUser(serviceUserId: $serviceUserId, reason: $reason) { serviceUserId erasedAt }
+  }
+`);
+
+export const MonitoringSettingsQuery = graphql(`
+  query ConsoleMonitoringSettings {
+    accessMonitoringSettings {
+      version
+      timeZone
+      workingDays
+      workingHoursStart
+      workingHoursEnd
+      emergencyReviewDays
+      manyClientsThreshold
+      manyClientsWindowMinutes
+      deniedAttemptsThreshold
+      deniedAttemptsWindowMinutes
+    }
+  }
+`);
+
+export const SetMonitoringSettingsMutation = graphql(`
+  mutation ConsoleSetMonitoringSettings($expectedVersion: Int!, $input: AccessMonitoringSettingsInput!) {
+    setAccessMonitoringSettings(expectedVersion: $expectedVersion, input: $input) { version }
   }
 `);

@@ -9,6 +9,7 @@ import { personAccessScreen, staffAccessScreen } from './screens/access-log';
 import { breakGlassScreen } from './screens/break-glass';
 import { disclosureRequestScreen, disclosureReviewScreen } from './screens/disclosure';
 import { legalHoldsScreen } from './screens/legal-holds';
+import { monitoringSettingsScreen } from './screens/monitoring-settings';
 import { pendingChangesScreen } from './screens/pending-changes';
 import { breachRegisterScreen, breachScreen, disclosureRegisterScreen } from './screens/registers';
 import { screenHeading } from './screens/shared';
@@ -43,6 +44,8 @@ async function route(viewer: Viewer, target: HTMLElement): Promise<void> {
     await disclosureReviewScreen(target, first);
   else if (screen === 'person' && can.accessLog) await personAccessScreen(target, first, can);
   else if (screen === 'pending-changes' && can.approveChanges) await pendingChangesScreen(target);
+  else if (screen === 'settings' && first === 'monitoring' && can.monitoringSettings)
+    await monitoringSettingsScreen(target);
   else if (screen === 'registers' && first === 'legal-holds' && can.legalHolds)
     await legalHoldsScreen(target, can);
   else if (screen === 'staff' && can.accessLog)
@@ -70,6 +73,7 @@ function navigation(viewer: Viewer): HTMLElement {
     ['/registers/subject-access', 'Subject access', can.subjectAccess],
     ['/registers/legal-holds', 'Legal holds', can.legalHolds],
     ['/access', 'Access at a glance', can.accessHeatMap],
+    ['/settings/monitoring', 'Alert settings', can.monitoringSettings],
   ];
   return h(
     'nav',

@@ -351,3 +351,49 @@ describe('changes waiting for a second person in the console', () => {
     expect(read.errors?.map((error) => error.extensions?.code)).toEqual(['NOT_FOUND']);
   });
 });
+
+describe('alert settings in the console', () => {
+  it('the IG lead changes the working hours and a threshold; the Guardian has no such screen', async () => {
+    const ig = await freshPage();
+    await signInAs(ig.page, consoleUrl, 'ig');
+    await ig.page.getByRole('link', { name: 'Alert settings' }).click();
+    await ig.page.getByRole('heading', { name: 'Alert settings', level: 1 }).waitFor();
+    await settled(ig.page);
+    await expectAccessible(ig.page, 'alert-settings');
+    await ig.page.getByLabel('Working hours end (before the start means overnight)').fill('19:30');
+    // Every day is a working day until changed: Sunday becomes out of hours.
+    await ig.page.getByLabel('Sunday').uncheck();
+    await ig.page.getByLabel(/^Refused attempts that raise an alert/).fill('7');
+    await ig.page.getByRole('button', { name: 'Save the settings' }).click();
+    await ig.page.locator('.outcome .notice').waitFor();
+    await expect(ig.page.locator('.outcome .notice').innerText()).resolves.toBe(
+      'Settings saved. New alerts use them.',
+    );
+    await expect(
+      ig.page.getByLabel('Working hours end (before the start means overnight)').inputValue(),
+    ).resolves.toBe('19:30');
+    await ig.close();
+
+    const settings = await api.graphql<{
+      accessMonitoringSettings: {
+        workingHoursEnd: string;
+        workingDays: number[];
+        deniedAttemptsThreshold: number;
+      };
+    }>('{ accessMonitoringSettings { workingHoursEnd workingDays deniedAttemptsThreshold } }', {
+      token: token('guardian'),
+    });
+    expect(settings.data?.accessMonitoringSettings).toMatchObject({
+      workingHoursEnd: '19:30',
+      deniedAttemptsThreshold: 7,
+    });
+    expect(settings.data?.accessMonitoringSettings.workingDays).toEqual([1, 2, 3, 4, 5, 6]);
+
+    const guardian = await freshPage();
+    await signInAs(guardian.page, consoleUrl, 'guardian');
+    expect(await guardian.page.getByRole('link', { name: 'Alert settings' }).count()).toBe(0);
+    await open(guardian.page, '/settings/monitoring', 'Not available');
+    expect(await guardian.page.locator('form').count()).toBe(0);
+    await guardian.close();
+  });
+});

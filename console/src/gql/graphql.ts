@@ -11,6 +11,28 @@ export type AccessAlertRule =
   | 'OUT_OF_HOURS'
   | 'REPEATED_DENIALS';
 
+/** A change to the monitoring settings; omitted fields keep their value. */
+export type AccessMonitoringSettingsInput = {
+  /** 2–1000. */
+  deniedAttemptsThreshold?: number | null | undefined;
+  /** 1–1440. */
+  deniedAttemptsWindowMinutes?: number | null | undefined;
+  /** 1–90. */
+  emergencyReviewDays?: number | null | undefined;
+  /** 2–1000. */
+  manyClientsThreshold?: number | null | undefined;
+  /** 1–1440. */
+  manyClientsWindowMinutes?: number | null | undefined;
+  /** IANA time zone, e.g. Europe/London. */
+  timeZone?: string | null | undefined;
+  /** 1 = Monday … 7 = Sunday. */
+  workingDays?: Array<number> | null | undefined;
+  /** HH:MM. */
+  workingHoursEnd?: string | null | undefined;
+  /** HH:MM. */
+  workingHoursStart?: string | null | undefined;
+};
+
 /** The sensitivity class of a field of personal data (ACCESS-MODEL.md, Classifications). */
 export type Classification =
   | 'CARE'
@@ -109,12 +131,14 @@ export type ConsoleViewerQuery = { me: { kind: PrincipalKind, roles: Array<Role>
 export type ConsolePendingBreakGlassReviewsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ConsolePendingBreakGlassReviewsQuery = { emergencyAccessReviews: Array<{ id: string, reason: EmergencyReason, openedAt: string, until: string, serviceUserId: string, actor: { displayName: string | null, handle: string | null, roles: Array<string> } }> };
+export type ConsolePendingBreakGlassReviewsQuery = { emergencyAccessReviewsConnection: { pageInfo: { hasNextPage: boolean }, edges: Array<{ node: { id: string, reason: EmergencyReason, openedAt: string, until: string, serviceUserId: string, actor: { displayName: string | null, handle: string | null, roles: Array<string> } } }> } };
 
-export type ConsolePendingDisclosureReviewsQueryVariables = Exact<{ [key: string]: never; }>;
+export type ConsolePendingDisclosureReviewsQueryVariables = Exact<{
+  after?: string | null | undefined;
+}>;
 
 
-export type ConsolePendingDisclosureReviewsQuery = { disclosureReviews: Array<{ id: string, requestId: string, serviceUserId: string, legalBasis: LegalBasis, openedAt: string, clientInformed: boolean, recordedByActor: { displayName: string | null, handle: string | null, roles: Array<string> } }> };
+export type ConsolePendingDisclosureReviewsQuery = { disclosureReviewsConnection: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, requestId: string, serviceUserId: string, legalBasis: LegalBasis, openedAt: string, clientInformed: boolean, recordedByActor: { displayName: string | null, handle: string | null, roles: Array<string> } } }> } };
 
 export type ConsoleDisclosureWorkQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -138,10 +162,12 @@ export type ConsoleSubjectAccessRequestsQueryVariables = Exact<{ [key: string]: 
 
 export type ConsoleSubjectAccessRequestsQuery = { subjectAccessRequestsConnection: { pageInfo: { hasNextPage: boolean }, edges: Array<{ node: { id: string, receivedOn: string, deadline: string, status: string, overdue: boolean, serviceUserId: string } }> } };
 
-export type ConsoleBreakGlassReviewQueryVariables = Exact<{ [key: string]: never; }>;
+export type ConsoleBreakGlassReviewQueryVariables = Exact<{
+  after?: string | null | undefined;
+}>;
 
 
-export type ConsoleBreakGlassReviewQuery = { emergencyAccessReviews: Array<{ id: string, reason: EmergencyReason, detail: string | null, openedAt: string, until: string, status: string, outcome: ReviewOutcome | null, serviceUserId: string, actor: { displayName: string | null, handle: string | null, roles: Array<string> } }> };
+export type ConsoleBreakGlassReviewQuery = { emergencyAccessReviewsConnection: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, reason: EmergencyReason, detail: string | null, openedAt: string, until: string, status: string, outcome: ReviewOutcome | null, serviceUserId: string, actor: { displayName: string | null, handle: string | null, roles: Array<string> } } }> } };
 
 export type ConsoleCompleteBreakGlassReviewMutationVariables = Exact<{
   reviewId: string | number;
@@ -314,6 +340,19 @@ export type ConsoleProposeErasureMutationVariables = Exact<{
 
 export type ConsoleProposeErasureMutation = { eraseServiceUser: { serviceUserId: string, erasedAt: string } };
 
+export type ConsoleMonitoringSettingsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ConsoleMonitoringSettingsQuery = { accessMonitoringSettings: { version: number, timeZone: string, workingDays: Array<number>, workingHoursStart: string, workingHoursEnd: string, emergencyReviewDays: number, manyClientsThreshold: number, manyClientsWindowMinutes: number, deniedAttemptsThreshold: number, deniedAttemptsWindowMinutes: number } };
+
+export type ConsoleSetMonitoringSettingsMutationVariables = Exact<{
+  expectedVersion: number;
+  input: AccessMonitoringSettingsInput;
+}>;
+
+
+export type ConsoleSetMonitoringSettingsMutation = { setAccessMonitoringSettings: { version: number } };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -351,33 +390,48 @@ export const ConsoleViewerDocument = new TypedDocumentString(`
     `) as unknown as TypedDocumentString<ConsoleViewerQuery, ConsoleViewerQueryVariables>;
 export const ConsolePendingBreakGlassReviewsDocument = new TypedDocumentString(`
     query ConsolePendingBreakGlassReviews {
-  emergencyAccessReviews(status: "PENDING") {
-    id
-    reason
-    openedAt
-    until
-    serviceUserId
-    actor {
-      displayName
-      handle
-      roles
+  emergencyAccessReviewsConnection(status: "PENDING", first: 50) {
+    pageInfo {
+      hasNextPage
+    }
+    edges {
+      node {
+        id
+        reason
+        openedAt
+        until
+        serviceUserId
+        actor {
+          displayName
+          handle
+          roles
+        }
+      }
     }
   }
 }
     `) as unknown as TypedDocumentString<ConsolePendingBreakGlassReviewsQuery, ConsolePendingBreakGlassReviewsQueryVariables>;
 export const ConsolePendingDisclosureReviewsDocument = new TypedDocumentString(`
-    query ConsolePendingDisclosureReviews {
-  disclosureReviews(status: PENDING) {
-    id
-    requestId
-    serviceUserId
-    legalBasis
-    openedAt
-    clientInformed
-    recordedByActor {
-      displayName
-      handle
-      roles
+    query ConsolePendingDisclosureReviews($after: String) {
+  disclosureReviewsConnection(status: PENDING, first: 50, after: $after) {
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      node {
+        id
+        requestId
+        serviceUserId
+        legalBasis
+        openedAt
+        clientInformed
+        recordedByActor {
+          displayName
+          handle
+          roles
+        }
+      }
     }
   }
 }
@@ -466,20 +520,28 @@ export const ConsoleSubjectAccessRequestsDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<ConsoleSubjectAccessRequestsQuery, ConsoleSubjectAccessRequestsQueryVariables>;
 export const ConsoleBreakGlassReviewDocument = new TypedDocumentString(`
-    query ConsoleBreakGlassReview {
-  emergencyAccessReviews {
-    id
-    reason
-    detail
-    openedAt
-    until
-    status
-    outcome
-    serviceUserId
-    actor {
-      displayName
-      handle
-      roles
+    query ConsoleBreakGlassReview($after: String) {
+  emergencyAccessReviewsConnection(first: 100, after: $after) {
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      node {
+        id
+        reason
+        detail
+        openedAt
+        until
+        status
+        outcome
+        serviceUserId
+        actor {
+          displayName
+          handle
+          roles
+        }
+      }
     }
   }
 }
@@ -822,3 +884,26 @@ export const ConsoleProposeErasureDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ConsoleProposeErasureMutation, ConsoleProposeErasureMutationVariables>;
+export const ConsoleMonitoringSettingsDocument = new TypedDocumentString(`
+    query ConsoleMonitoringSettings {
+  accessMonitoringSettings {
+    version
+    timeZone
+    workingDays
+    workingHoursStart
+    workingHoursEnd
+    emergencyReviewDays
+    manyClientsThreshold
+    manyClientsWindowMinutes
+    deniedAttemptsThreshold
+    deniedAttemptsWindowMinutes
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleMonitoringSettingsQuery, ConsoleMonitoringSettingsQueryVariables>;
+export const ConsoleSetMonitoringSettingsDocument = new TypedDocumentString(`
+    mutation ConsoleSetMonitoringSettings($expectedVersion: Int!, $input: AccessMonitoringSettingsInput!) {
+  setAccessMonitoringSettings(expectedVersion: $expectedVersion, input: $input) {
+    version
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleSetMonitoringSettingsMutation, ConsoleSetMonitoringSettingsMutationVariables>;

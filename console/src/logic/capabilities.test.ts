@@ -21,6 +21,7 @@ const cases: [ConsoleRole, (keyof Capabilities)[]][] = [
       'placeLegalHolds',
       'approveChanges',
       'proposeErasure',
+      'monitoringSettings',
     ],
   ],
   [

@@ -75,6 +75,11 @@ export interface Capabilities {
    * Caldicott Guardian or another IG lead approves it.
    */
   readonly proposeErasure: boolean;
+  /**
+   * Change the working hours and alert thresholds (`setAccessMonitoringSettings`): the IG lead (and ORG_ADMIN, who has
+   * no console).
+   */
+  readonly monitoringSettings: boolean;
 }
 
 const any = (roles: readonly string[], wanted: readonly ConsoleRole[]) =>
@@ -99,6 +104,7 @@ export function capabilitiesOf(roles: readonly string[]): Capabilities {
     placeLegalHolds: any(roles, ['IG_LEAD', 'CALDICOTT_GUARDIAN', 'SERVICE_MANAGER']),
     approveChanges: any(roles, ['IG_LEAD', 'CALDICOTT_GUARDIAN']),
     proposeErasure: any(roles, ['IG_LEAD']),
+    monitoringSettings: any(roles, ['IG_LEAD']),
   };
 }
 
