@@ -318,3 +318,48 @@ export async function eraseWithApproval(
   expectCode(proposed, 'APPROVAL_REQUIRED');
   return approve(api, approver.token, approvalIdOf(proposed));
 }
+
+const RESCHEDULE_MORE = `mutation ($after: String!) { rescheduleRetention(after: $after) {
+  rescheduledCases rescheduledStaff complete continueAfter
+} }`;
+
+export interface RescheduleAnswer {
+  readonly rescheduledCases?: number;
+  readonly rescheduledStaff?: number;
+  readonly complete: boolean;
+  readonly continueAfter?: string | null;
+}
+
+/**
+ * A rules change's answer once its rescheduling is finished, as a client finishes it: each request reschedules
+ * within a time budget and says where to continue, so on a busy machine one request may not be enough (a full run
+ * at load 12 answered `complete: false`). Continues with `rescheduleRetention` until complete; the counts are the
+ * sums over the requests, and `continueAfter` is left out.
+ */
+export async function untilRescheduled<T extends RescheduleAnswer>(
+  api: TestApi,
+  token: string,
+  first: T,
+): Promise<Omit<T, 'continueAfter'>> {
+  let cases = first.rescheduledCases ?? 0;
+  let staff = first.rescheduledStaff ?? 0;
+  let answer: RescheduleAnswer = first;
+  while (!answer.complete && answer.continueAfter) {
+    const more = await api.graphql<{ rescheduleRetention: RescheduleAnswer }>(RESCHEDULE_MORE, {
+      token,
+      variables: { after: answer.continueAfter },
+    });
+    expectNoErrors(more);
+    if (!more.data) throw new Error('rescheduleRetention answered no data');
+    answer = more.data.rescheduleRetention;
+    cases += answer.rescheduledCases ?? 0;
+    staff += answer.rescheduledStaff ?? 0;
+  }
+  const { continueAfter: _continueAfter, ...rest } = first;
+  return {
+    ...rest,
+    ...(first.rescheduledCases === undefined ? {} : { rescheduledCases: cases }),
+    ...(first.rescheduledStaff === undefined ? {} : { rescheduledStaff: staff }),
+    complete: answer.complete,
+  };
+}

@@ -13,6 +13,7 @@ import {
   readClient,
   retentionApi,
   retentionWorld,
+  untilRescheduled,
 } from './retention-support';
 
 const SET_RULES = `mutation ($input: RetentionRulesInput!) { setRetentionRules(input: $input) {
@@ -83,13 +84,15 @@ describe('retention rules and the schedule report', () => {
         organisation: { retention: Record<string, number> };
         rescheduledCases: number;
         complete: boolean;
+        continueAfter: string | null;
       };
     }>(SET_RULES, {
       token: world.org.adminToken,
       variables: { input: { clientYearsAfterClosure: 10, auditYears: 12, expectedVersion: version } },
     });
     expectNoErrors(changed);
-    expect(changed.data?.setRetentionRules).toMatchObject({
+    if (!changed.data) throw new Error('setRetentionRules answered no data');
+    expect(await untilRescheduled(api, world.org.adminToken, changed.data.setRetentionRules)).toMatchObject({
       organisation: {
         retention: {
           clientYearsAfterClosure: 10,

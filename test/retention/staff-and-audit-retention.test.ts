@@ -18,10 +18,12 @@ import {
   closeLocalRetentions,
   keyQuarantine,
   localRetention,
+  type RescheduleAnswer,
   retentionApi,
   retentionWorld,
   sweepPastQuarantine,
   tombstones,
+  untilRescheduled,
 } from './retention-support';
 
 /**
@@ -56,7 +58,7 @@ const STAFF_SCHEDULE = `{ staffRetentionSchedule(first: 50) {
 } }`;
 
 const SET_RULES = `mutation ($input: RetentionRulesInput!) { setRetentionRules(input: $input) {
-  rescheduledCases rescheduledStaff complete
+  rescheduledCases rescheduledStaff complete continueAfter
 } }`;
 
 interface StaffWorld {
@@ -327,12 +329,13 @@ describe('retention: staff records expire 6 years after employment ends', () => 
         token: admin.token,
       })
     ).data?.organisation.version;
-    const changed = await api.graphql<{ setRetentionRules: Record<string, unknown> }>(SET_RULES, {
+    const changed = await api.graphql<{ setRetentionRules: RescheduleAnswer }>(SET_RULES, {
       token: admin.token,
       variables: { input: { staffYearsAfterEmployment: 10, expectedVersion: version } },
     });
     expectNoErrors(changed);
-    expect(changed.data?.setRetentionRules).toEqual({
+    if (!changed.data) throw new Error('setRetentionRules answered no data');
+    expect(await untilRescheduled(api, admin.token, changed.data.setRetentionRules)).toEqual({
       rescheduledCases: 0,
       rescheduledStaff: 1,
       complete: true,
