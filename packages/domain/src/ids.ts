@@ -38,7 +38,8 @@ export const ID_PREFIXES = {
 
 export type IdKind = keyof typeof ID_PREFIXES;
 
-function base32(bytes: Uint8Array): string {
+/** An id's body: bytes in this module's base32 (16 bytes make the 26 characters of an id). */
+export function base32(bytes: Uint8Array): string {
   let bits = 0;
   let value = 0;
   let out = '';
@@ -52,6 +53,28 @@ function base32(bytes: Uint8Array): string {
   }
   if (bits > 0) out += ALPHABET[(value << (5 - bits)) & 31];
   return out;
+}
+
+/**
+ * The bytes a 26-character id body stands for: the inverse of {@link base32} for 16 bytes, or undefined when the text
+ * is not one (another length, a character outside the alphabet, or padding bits that base32 never writes).
+ */
+export function base32Bytes(body: string): Uint8Array | undefined {
+  if (body.length !== ID_BODY_LENGTH) return undefined;
+  let bits = 0;
+  let value = 0;
+  const out: number[] = [];
+  for (const ch of body) {
+    const digit = ALPHABET.indexOf(ch);
+    if (digit < 0) return undefined;
+    value = ((value << 5) | digit) & 0xffff;
+    bits += 5;
+    if (bits >= 8) {
+      out.push((value >>> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+  }
+  return (value & ((1 << bits) - 1)) === 0 ? Uint8Array.from(out) : undefined;
 }
 
 /** A new random id of the given kind, e.g. `org_k3…` (always prefix + `_` + 26 characters). */

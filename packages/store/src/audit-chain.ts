@@ -107,22 +107,7 @@ export function canonicalEvent(event: StoredAuditEvent, position: ChainPosition)
     position.shard,
     position.seq,
     position.prevEventId,
-    event.eventId,
-    event.requestId,
-    event.at,
-    event.actor.kind,
-    event.actor.id,
-    sorted(event.actor.roles),
-    event.action,
-    event.operation,
-    event.subjectId ?? null,
-    sorted(event.fields),
-    sorted(event.classifications),
-    event.relationship ?? null,
-    purposeSlot(event),
-    event.emergency,
-    event.outcome,
-    event.rule ?? null,
+    ...contentOf(event),
     ...(withExpiry ? [position.expiresAt, position.prevExpiresAt ?? null] : []),
     // The items read, only when named (so every event written before they were keeps its encoding); an array
     // where the format puts a number or null, so no two different events share an encoding.
@@ -143,6 +128,14 @@ export function canonicalEntry(event: StoredAuditEvent, listEventId: string, exp
     event.orgId,
     listEventId,
     expiresAt,
+    ...contentOf(event),
+    sorted(event.items ?? []),
+  ]);
+}
+
+/** Every field of an event, sets sorted and absent values null, in the order both encodings put them. */
+function contentOf(event: StoredAuditEvent): unknown[] {
+  return [
     event.eventId,
     event.requestId,
     event.at,
@@ -159,8 +152,7 @@ export function canonicalEntry(event: StoredAuditEvent, listEventId: string, exp
     event.emergency,
     event.outcome,
     event.rule ?? null,
-    sorted(event.items ?? []),
-  ]);
+  ];
 }
 
 /** A list entry's MAC under the chain key: the entry stands for one person's event of a chained list event. */

@@ -1,3 +1,4 @@
+import { base32, base32Bytes } from '@confide/domain';
 import type { StoredAuditEvent } from './audit-log';
 
 /**
@@ -64,7 +65,6 @@ export function groupForLists<E extends StoredAuditEvent>(
   return out;
 }
 
-const ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';
 /** Confide's ids: a short kind prefix and 26 base-32 characters of 16 random bytes (domain/ids.ts). */
 const CONFIDE_ID = /^([a-z]{1,8})_([a-z2-7]{26})$/;
 const RAW = 0xff;
@@ -116,41 +116,8 @@ export function unpackSubjects(packed: Uint8Array): string[] {
     } else {
       const prefix = prefixes[tag];
       if (prefix === undefined) throw new RangeError('A packed subject list names an unknown prefix.');
-      subjects.push(`${prefix}_${base32Text(take(16))}`);
+      subjects.push(`${prefix}_${base32(take(16))}`);
     }
   }
   return subjects;
-}
-
-/** The 16 bytes of a 26-character body, or undefined when its last two padding bits are not zero (not round-trip). */
-function base32Bytes(text: string): number[] | undefined {
-  let bits = 0;
-  let value = 0;
-  const out: number[] = [];
-  for (const ch of text) {
-    value = ((value << 5) | ALPHABET.indexOf(ch)) & 0xffff;
-    bits += 5;
-    if (bits >= 8) {
-      out.push((value >>> (bits - 8)) & 0xff);
-      bits -= 8;
-    }
-  }
-  if ((value & ((1 << bits) - 1)) !== 0) return undefined;
-  return out.length === 16 ? out : undefined;
-}
-
-function base32Text(bytes: Uint8Array): string {
-  let bits = 0;
-  let value = 0;
-  let out = '';
-  for (const byte of bytes) {
-    value = ((value << 8) | byte) & 0xffff;
-    bits += 8;
-    while (bits >= 5) {
-      out += ALPHABET[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  if (bits > 0) out += ALPHABET[(value << (5 - bits)) & 31];
-  return out;
 }
