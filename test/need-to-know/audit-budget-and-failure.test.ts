@@ -1,4 +1,3 @@
-import { DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { ItemLoader, tenantScope } from '@confide/store';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -9,6 +8,7 @@ import {
   recordNote,
   registerServiceUser,
 } from '../support/care-fixtures';
+import { carriesAudit, failingDynamoClient } from '../support/failing-dynamo';
 import { addStaff } from '../support/fixtures';
 import {
   countedRequests,
@@ -90,30 +90,8 @@ describe('the audit write budget', () => {
 });
 
 /** A DynamoDB client that fails every TransactWriteItems carrying an audit item, at the SDK layer. */
-function failingAuditClient(api: TestApi): { client: DynamoDBClient; failures: () => number } {
-  const { config } = api.services;
-  const client = new DynamoDBClient({
-    region: config.region,
-    ...(config.endpoints.dynamodb ? { endpoint: config.endpoints.dynamodb } : {}),
-    maxAttempts: 1,
-  });
-  let failures = 0;
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const input = args.input as { TransactItems?: TransactWriteItem[] };
-      const audit = (input.TransactItems ?? []).some((item) =>
-        [item.Put?.Item?.pk?.S, item.Update?.Key?.pk?.S].some((pk) => pk?.includes('#AUDIT#')),
-      );
-      if (context.commandName === 'TransactWriteItemsCommand' && audit) {
-        failures++;
-        throw new Error('Injected failure: audit table unavailable at ORG#secret');
-      }
-      return next(args);
-    },
-    { step: 'initialize', name: 'failAuditWrites' },
-  );
-  return { client, failures: () => failures };
-}
+const failingAuditClient = (api: TestApi) =>
+  failingDynamoClient(api, (call) => call.commandName === 'TransactWriteItemsCommand' && carriesAudit(call));
 
 describe('when the audit write fails', () => {
   const healthy = testApi();

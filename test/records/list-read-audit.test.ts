@@ -2,20 +2,18 @@ import {
   type AttributeValue,
   BatchWriteItemCommand,
   DeleteItemCommand,
-  DynamoDBClient,
   QueryCommand,
-  type TransactWriteItem,
   UpdateItemCommand,
-  type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import { verifyAuditLog } from '@confide/api';
 import { tenantScope } from '@confide/store';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { capacityUnits } from '../../bench/capacity-units';
 import { expectNoErrors, type Person } from '../support/care-fixtures';
+import { carriesAudit, failingDynamoClient } from '../support/failing-dynamo';
 import { addStaff } from '../support/fixtures';
 import { errorsOf, type ServiceWorld, seedClients, serviceWorld } from '../support/records-fixtures';
-import { type TestApi, testApi } from '../support/test-api';
+import { testApi } from '../support/test-api';
 
 /**
  * Issue 18, decision 0042: a caseload of 50 is audited as one chained list event and an entry per person, within 60
@@ -31,49 +29,10 @@ const STAFF_REPORT = `query ($s: ID!) { staffAccessReport(staffId: $s, first: 10
   action operation fields
 } } } }`;
 
-type WriteCall = { commandName: string; input: unknown };
-
-/** A client of the local DynamoDB that remembers every write call, or fails the ones `fail` picks. */
-function recordingClient(api: TestApi, fail?: (call: WriteCall) => boolean) {
-  const { config } = api.services;
-  const client = new DynamoDBClient({
-    region: config.region,
-    ...(config.endpoints.dynamodb ? { endpoint: config.endpoints.dynamodb } : {}),
-    maxAttempts: 1,
-  });
-  const writes: WriteCall[] = [];
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const call = { commandName: context.commandName ?? '', input: args.input };
-      if (/Write|Put|Update|Delete/.test(call.commandName)) {
-        writes.push(call);
-        if (fail?.(call)) throw new Error('Injected failure at ORG#secret');
-      }
-      return next(args);
-    },
-    { step: 'initialize', name: 'recordWrites' },
-  );
-  return { client, writes };
-}
-
 const keyOf = (item: Record<string, AttributeValue>) => ({
   pk: item.pk as AttributeValue,
   sk: item.sk as AttributeValue,
 });
-
-const carriesAudit = (call: WriteCall) => {
-  const input = call.input as {
-    TransactItems?: TransactWriteItem[];
-    RequestItems?: Record<string, WriteRequest[]>;
-  };
-  const keys = [
-    ...(input.TransactItems ?? []).map((item) => item.Put?.Item?.pk?.S),
-    ...Object.values(input.RequestItems ?? {})
-      .flat()
-      .map((request) => request.PutRequest?.Item?.pk?.S),
-  ];
-  return keys.some((pk) => pk?.includes('#AUDIT#'));
-};
 
 describe('a caseload of 50, audited as a list', () => {
   const api = testApi();
@@ -93,7 +52,7 @@ describe('a caseload of 50, audited as a list', () => {
 
   it('costs at most 60 write units in one write round trip, and each person’s read is still found', async () => {
     // Prepare
-    const { client, writes } = recordingClient(api);
+    const { client, writes } = failingDynamoClient(api);
     const recorded = testApi({ dynamo: client });
     expectNoErrors(await recorded.graphql('{ __typename }', { token: world.worker.token }));
     writes.length = 0;
@@ -195,7 +154,7 @@ describe('a caseload of 50, audited as a list', () => {
 
   it('withholds the response and leaves no read anyone sees when the list event cannot be written', async () => {
     // Prepare
-    const { client, writes } = recordingClient(
+    const { client, writes } = failingDynamoClient(
       api,
       (call) => call.commandName === 'TransactWriteItemsCommand' && carriesAudit(call),
     );
@@ -215,7 +174,7 @@ describe('a caseload of 50, audited as a list', () => {
 
   it('withholds the response, and verify reports the missing entries, when the entries cannot be written', async () => {
     // Prepare
-    const { client } = recordingClient(
+    const { client } = failingDynamoClient(
       api,
       (call) => call.commandName === 'BatchWriteItemCommand' && carriesAudit(call),
     );

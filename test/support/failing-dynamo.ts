@@ -1,0 +1,45 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { isAuditWrite } from '../../bench/served-requests';
+import type { TestApi } from './test-api';
+
+/** A write call as the SDK saw it. */
+export interface WriteCall {
+  readonly commandName: string;
+  readonly input: unknown;
+}
+
+/** Whether a write call carries audit items (the benchmark's own rule: any item under an `#AUDIT#` key). */
+export const carriesAudit = (call: WriteCall): boolean => isAuditWrite(call.commandName, call.input);
+
+/**
+ * A client of the local DynamoDB (no retries) that remembers every write call and fails, at the SDK layer, those
+ * `fail` picks, with an error whose text the response must never show.
+ */
+export function failingDynamoClient(
+  api: TestApi,
+  fail: (call: WriteCall) => boolean = () => false,
+): { client: DynamoDBClient; writes: WriteCall[]; failures: () => number } {
+  const { config } = api.services;
+  const client = new DynamoDBClient({
+    region: config.region,
+    ...(config.endpoints.dynamodb ? { endpoint: config.endpoints.dynamodb } : {}),
+    maxAttempts: 1,
+  });
+  const writes: WriteCall[] = [];
+  let failures = 0;
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const call = { commandName: context.commandName ?? '', input: args.input };
+      if (/Write|Put|Update|Delete/.test(call.commandName)) {
+        writes.push(call);
+        if (fail(call)) {
+          failures++;
+          throw new Error('Injected failure: audit table unavailable at ORG#secret');
+        }
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'failingWrites' },
+  );
+  return { client, writes, failures: () => failures };
+}
