@@ -745,20 +745,31 @@ describe('the deployment’s organisations page in the store', () => {
     const operator = await api.operatorToken();
     const query = `query ($first: Int, $after: String) { organisationsConnection(first: $first, after: $after) { ${PAGE} } }`;
 
-    // Act: the stack holds this run's organisations, at least four.
+    // Act: the stack holds this run's organisations, at least four. Other test files onboard and offboard
+    // organisations in the same stack meanwhile, so the list is read before and after the walk.
+    const listAll = () =>
+      api.graphql<{ organisations: { id: string }[] }>('{ organisations { id } }', { token: operator });
+    const before = await listAll();
     const walked = await walk(query, ['organisationsConnection'], operator);
-    const listed = await api.graphql<{ organisations: { id: string }[] }>('{ organisations { id } }', {
-      token: operator,
-    });
+    const listed = await listAll();
     const byStaff = await api.graphql('{ organisationsConnection(first: 2) { edges { cursor } } }', {
       token: org.adminToken,
     });
     const listedByStaff = await api.graphql('{ organisations { id } }', { token: org.adminToken });
 
     // Assess
+    expectNoErrors(before);
     expectNoErrors(listed);
     expect(walked.pages).toBeGreaterThan(1);
-    expect(walked.ids).toEqual(listed.data?.organisations.map((organisation) => organisation.id));
+    // The walk lists exactly what the list does: every organisation present before and after it, in the list's
+    // order, none twice, and nothing the list never held (one onboarded or offboarded meanwhile may be either way).
+    const earlier = before.data?.organisations.map((organisation) => organisation.id) ?? [];
+    const later = listed.data?.organisations.map((organisation) => organisation.id) ?? [];
+    const stable = earlier.filter((id) => later.includes(id));
+    expect(walked.ids.filter((id) => stable.includes(id))).toEqual(stable);
+    expect(walked.ids.filter((id) => !earlier.includes(id) && !later.includes(id))).toEqual([]);
+    expect(new Set(walked.ids).size).toBe(walked.ids.length);
+    expect(walked.ids).toContain(org.orgId);
     expect(codes(listedByStaff)).toEqual(['FORBIDDEN']);
     expect(codes(byStaff)).toEqual(['FORBIDDEN']);
   });
