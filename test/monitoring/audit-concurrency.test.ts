@@ -10,7 +10,7 @@ import { type TestApi, testApi } from '../support/test-api';
  * The audit's hash chains under concurrent writers (docs/decisions/0012): 200 concurrent GraphQL requests of one
  * process leave 1,000 events that verify clean, each request within the two-write budget; writers in different
  * processes (each with its own chain leases, as separate Lambda containers have) never fork a chain — a writer
- * that meets another moves to another chain within the budget.
+ * that meets another retries on the head it met, within the budget.
  */
 
 /** An AuditLog as another process would have it: same table and keys, its own chain leases. */
@@ -77,7 +77,7 @@ describe('the audit chains under concurrent writers', () => {
     expect(result).toEqual({ ok: true, checked: before + 1000, problems: 0 });
   }, 90_000);
 
-  it('moves a writer that meets another process on its chain to another chain, within the budget', async () => {
+  it('retries a writer that meets another process on its chain on the head it met, within the budget', async () => {
     // Prepare: two processes that both start on chain 0 (their random choice is pinned)
     const world = await serviceWorld(api);
     const orgId = world.org.orgId;
@@ -96,6 +96,36 @@ describe('the audit chains under concurrent writers', () => {
     // Assess
     expect(writes).toBe(2);
     expect(result).toEqual({ ok: true, checked: before + 4, problems: 0 });
+  });
+
+  it('writes within the budget when every head a process remembers went stale while it was idle', async () => {
+    // Prepare: the first process (an idle Lambda container) knows the heads of chains 0 and 1 from two writes at
+    // once; the second (a busy container) then extends both chains (their random choice is pinned to the lowest)
+    const world = await serviceWorld(api);
+    const orgId = world.org.orgId;
+    const first = otherProcess(api, new ChainLeases(undefined, () => 0));
+    const second = otherProcess(api, new ChainLeases(undefined, () => 0));
+    const write = (log: AuditLog, requestId: string) =>
+      log.write(events(orgId, requestId, world.manager.staffId, ['su-a']));
+    await Promise.all([write(first, 'req-idle-1'), write(first, 'req-idle-2')]);
+    await Promise.all([write(second, 'req-busy-1'), write(second, 'req-busy-2')]);
+    const before = (await verifyAuditLog(api.services, tenantScope(orgId))).checked;
+    api.services.counters.reset();
+
+    // Act: the first process's next request
+    const written = await write(first, 'req-idle-3').then(
+      (calls) => calls,
+      (error: unknown) => error,
+    );
+
+    // Assess: the stale head costs one call; the second extends the head the refusal returned
+    expect(written).toBe(2);
+    expect(api.services.counters.snapshot()['DynamoDB.TransactWriteItems']).toBe(2);
+    expect(await verifyAuditLog(api.services, tenantScope(orgId))).toEqual({
+      ok: true,
+      checked: before + 1,
+      problems: 0,
+    });
   });
 
   it('fails closed, writing nothing, when a write allowed a single call meets another process', async () => {

@@ -124,7 +124,7 @@ export interface AuditChainKeys {
 
 /** How a request's events are written. */
 export interface AuditWriteOptions {
-  /** Write calls this write may use, a retry on another chain included (default: the request's whole budget). */
+  /** Write calls this write may use, a retry after meeting another process included (default: the request's whole budget). */
   readonly maxCalls?: number;
   /** The organisation's audit retention rule in force (8 years by default). */
   readonly retentionYears?: number | undefined;
@@ -347,6 +347,8 @@ export class AuditLog {
       throw error;
     });
     let held = true;
+    /** Whether another process wrote to the chain this write holds. */
+    let contended = false;
     /** Whether some chained events were written: then their entries stay (a list's missing entry is a problem). */
     let chained = false;
     try {
@@ -373,19 +375,27 @@ export class AuditLog {
             leases.release(lease.shard, headMoved ? undefined : lease.head, headMoved);
             return { calls, changed: false, unwritten: chunk.length };
           }
-          // Another process extended this chain since its head was read. Leave the chain to it and retry on
-          // another, if the budget still covers this chunk and the ones after it.
+          // Another process extended this chain since its head was read, if the budget still covers this chunk
+          // and the ones after it, retry. The head the cancellation returned is the one head known to be current:
+          // extend it. Another chain's head this process remembers may be as old (a container idle while others
+          // wrote), and a second stale head would spend the budget; the chain is marked contended, so this
+          // process's next writes prefer others.
           const callsLeft = budget - calls - (chunks.length - index - 1);
           const current = headConflict(result);
           if (current === undefined || callsLeft < 1) throw new AuditWriteCancelledError();
-          const moved = current ? this.#trustedHead(scope, key, lease.shard, current) : undefined;
-          leases.release(lease.shard, moved, true);
+          contended = true;
+          if (current) {
+            lease = { shard: lease.shard, head: this.#trustedHead(scope, key, lease.shard, current) };
+            continue;
+          }
+          leases.release(lease.shard, undefined, true);
           held = false;
           lease = await this.#lease(scope, key, leases);
           held = true;
+          contended = false;
         }
       }
-      leases.release(lease.shard, lease.head);
+      leases.release(lease.shard, lease.head, contended);
       held = false;
       const entriesFailed = await entriesWritten;
       if (entriesFailed) throw entriesFailed;
