@@ -236,6 +236,12 @@ export class ConfideAlarms extends Construct {
       apiFunction: props.apiFunction,
       retentionFunction: props.retentionFunction,
       retentionFailureQueue: props.retentionFailureQueue,
+      operatorFunctions: Object.fromEntries(
+        (['provisioner', 'verifier', 'transfer'] as const).flatMap((name) => {
+          const fn = props.functions[name];
+          return fn ? [[name, fn]] : [];
+        }),
+      ),
       serviceNames: props.serviceNames,
       verifySchedule: props.verifySchedule,
     }).dashboard;

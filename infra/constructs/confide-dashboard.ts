@@ -24,6 +24,8 @@ export interface ConfideDashboardProps {
   readonly retentionFunction: IFunction;
   /** The retention stream's failure queue. */
   readonly retentionFailureQueue: IQueue;
+  /** The functions only operators invoke (provisioner, verifier, transfer), by name: invocations and errors. */
+  readonly operatorFunctions: Readonly<Record<string, IFunction>>;
   /** The `service` dimension of each source of Confide metrics. */
   readonly serviceNames: Readonly<Record<MetricSource, string>>;
   /** The verifier's schedule: the period of its metric. */
@@ -34,7 +36,8 @@ const period = Duration.minutes(5);
 
 /**
  * One CloudWatch dashboard per stage (`confide-<stage>`): the API's traffic, errors and latency; integrity incidents and
- * refused tampering; emergency access; KMS errors; audit verification; retention's progress and failures. The same
+ * refused tampering; emergency access; KMS errors; audit verification; retention's progress and failures; what
+ * operators ran (organisations created or offboarded, verifications, exports and imports). The same
  * metrics as the alarms (infra/README.md, Alarms), built from the same definitions.
  */
 export class ConfideDashboard extends Construct {
@@ -140,6 +143,23 @@ export class ConfideDashboard extends Construct {
           }),
         ],
         width: 24,
+      }),
+    );
+    const operatorFunctions = Object.entries(props.operatorFunctions);
+    this.dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Operator functions: invocations',
+        left: operatorFunctions.map(([name, fn]) =>
+          fn.metricInvocations({ statistic: 'Sum', period, label: name }),
+        ),
+        width: 12,
+      }),
+      new GraphWidget({
+        title: 'Operator functions: errors',
+        left: operatorFunctions.map(([name, fn]) =>
+          fn.metricErrors({ statistic: 'Sum', period, label: name }),
+        ),
+        width: 12,
       }),
     );
   }

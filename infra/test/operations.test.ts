@@ -80,4 +80,19 @@ describe('operating in AWS (issue 20)', () => {
       expect(body.replaceAll('\\"', '"'), metric).toContain(metric);
     }
   });
+
+  it('shows the operators’ functions on the dashboard: the provisioner, the verifier and the transfer function', () => {
+    const [dashboard] = Object.values(prod.api.findResources('AWS::CloudWatch::Dashboard'));
+    const body = JSON.stringify(dashboard?.Properties.DashboardBody).replaceAll('\\', '');
+    const functionIds = Object.keys(prod.api.findResources('AWS::Lambda::Function'));
+    for (const name of ['ProvisionerFunction', 'VerifierFunction', 'TransferFunction']) {
+      const functionId = functionIds.find((id) => id.startsWith(name));
+      expect(functionId, name).toBeDefined();
+      for (const metric of ['Invocations', 'Errors']) {
+        expect(body, `${name} ${metric}`).toContain(
+          `"AWS/Lambda","${metric}","FunctionName","",{"Ref":"${functionId}"}`,
+        );
+      }
+    }
+  });
 });
