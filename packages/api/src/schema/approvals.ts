@@ -1,4 +1,4 @@
-import { forbidden, notFound } from '@confide/domain';
+import { forbidden, type IdKind, isIdOf, notFound } from '@confide/domain';
 import type { PendingApproval } from '@confide/store';
 import { governedOperations, mayApprove } from '../access/operation-plugin';
 import { builder } from '../builder';
@@ -13,6 +13,29 @@ import { storeConnection } from './store-paging';
  * authority approves it. Both steps are audited.
  */
 export const PendingChangeRef = builder.objectRef<PendingApproval>('PendingChange');
+
+/** What a pending change can be about, by the kind of its subject's id: the GraphQL type its global id names. */
+const SUBJECT_KINDS = [
+  ['serviceUser', 'SERVICE_USER', 'ServiceUser'],
+  ['staff', 'STAFF_MEMBER', 'StaffMember'],
+  ['service', 'SERVICE', 'Service'],
+] as const satisfies readonly (readonly [IdKind, string, string])[];
+
+const PendingChangeSubjectKind = builder.enumType('PendingChangeSubjectKind', {
+  description: 'The kind of record a pending change is about: its `subjectId` is a global id of that type.',
+  values: {
+    SERVICE_USER: { description: 'A person supported (ServiceUser).' },
+    STAFF_MEMBER: { description: 'A staff account (StaffMember).' },
+    SERVICE: { description: 'A service (Service).' },
+  } as const,
+});
+
+/** The change's subject by kind, or undefined for a change about the organisation as a whole (or nothing yet). */
+const subjectOf = (approval: PendingApproval) => {
+  const id = approval.subjectId;
+  const kind = id ? SUBJECT_KINDS.find(([idKind]) => isIdOf(idKind, id)) : undefined;
+  return id && kind ? { id, kind: kind[1], type: kind[2] } : undefined;
+};
 PendingChangeRef.implement({
   description:
     'A change proposed under the two-person rule. Names the operation and who proposed it; holds no personal data.',
@@ -31,6 +54,22 @@ PendingChangeRef.implement({
     proposedAt: t.field({ type: 'DateTime', description: 'When proposed.', resolve: (a) => a.proposedAt }),
     status: t.exposeString('status', { description: 'PENDING, APPROVED or REJECTED.' }),
     rule: t.exposeString('rule', { description: 'The policy rule that asked for a second person.' }),
+    subjectKind: t.field({
+      type: PendingChangeSubjectKind,
+      nullable: true,
+      description:
+        'What the change is about, by kind (a person, a staff account, a service); null for a change to the organisation as a whole or to an account not yet created. Tells two changes of the same operation apart.',
+      resolve: (approval) => subjectOf(approval)?.kind ?? null,
+    }),
+    subjectId: t.globalID({
+      nullable: true,
+      description:
+        'What the change is about: an id only, never a name. Whoever may approve the change has authority over it and opens it there (a person’s `accessLog`, a `staffMember`).',
+      resolve: (approval) => {
+        const subject = subjectOf(approval);
+        return subject ? { type: subject.type, id: subject.id } : null;
+      },
+    }),
   }),
 });
 

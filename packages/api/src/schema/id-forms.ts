@@ -61,6 +61,12 @@ const OPAQUE_BY_COORDINATE: Readonly<Record<string, string>> = {
   'AccessEvent.actorId': 'the actor’s raw (local) id, not a global id; use `actor.staffId`',
 };
 
+/** Global ids whose type another field names, by coordinate. */
+const GLOBAL_BY_COORDINATE: Readonly<Record<string, string>> = {
+  'PendingChange.subjectId':
+    'an object of the Node type `subjectKind` names (ServiceUser, StaffMember or Service): pass it to `node` or to that type’s own query',
+};
+
 const NODE_TYPES = new Set([
   'Node',
   'StaffMember',
@@ -79,6 +85,8 @@ function formOf(typeName: string, fieldName: string): string | undefined {
   const coordinate = `${typeName}.${fieldName}`;
   const exception = OPAQUE_BY_COORDINATE[coordinate];
   if (exception) return `Opaque id: ${exception}.`;
+  const polymorphic = GLOBAL_BY_COORDINATE[coordinate];
+  if (polymorphic) return `Global id of ${polymorphic}.`;
   if (fieldName === 'id' && NODE_TYPES.has(typeName)) {
     const type = typeName === 'Node' ? 'the object’s type' : typeName;
     return typeName === 'Node'
