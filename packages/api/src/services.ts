@@ -35,6 +35,7 @@ import {
   type TenantClients,
 } from '@confide/store';
 import type { ConfideConfig } from './config';
+import { DEFAULT_HEAT_MAP_LIMITS, type HeatMapLimits } from './monitoring/access-heat-map';
 import { AssumedTenantClients } from './tenant-credentials';
 
 /** The long-lived parts of the API, created once per process (per Lambda container) and shared by requests. */
@@ -93,10 +94,13 @@ export interface ConfideServices {
   readonly notifications: GovernanceNotifications;
   /** Retention schedules of former staff members' records. */
   readonly staffRetention: StaffSchedules;
+  /** How much the access heat-map reads at most (tests set a small cap to reach its truncated path). */
+  readonly heatMapLimits: HeatMapLimits;
 }
 
 export interface ServiceOverrides {
   readonly clock?: Clock;
+  readonly heatMapLimits?: HeatMapLimits;
   readonly dynamo?: DynamoDBClient;
   readonly kms?: KMSClient;
 }
@@ -210,5 +214,6 @@ export function createServices(config: ConfideConfig, overrides: ServiceOverride
     integrityIncidents: new IntegrityIncidents(access, table, clock),
     notifications: new GovernanceNotifications(access, table, clock),
     staffRetention: new StaffSchedules(access, table, keys, directory, clock),
+    heatMapLimits: overrides.heatMapLimits ?? DEFAULT_HEAT_MAP_LIMITS,
   };
 }

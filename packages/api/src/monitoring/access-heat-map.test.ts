@@ -1,7 +1,7 @@
 import { newId, type OrgId } from '@confide/domain';
 import type { StoredAuditEvent } from '@confide/store';
 import { describe, expect, it } from 'vitest';
-import { heatMapCells, heatMapDays } from './access-heat-map';
+import { heatMapCells, heatMapDays, heatMapServiceCells } from './access-heat-map';
 
 const HOURS = { start: '08:00', end: '18:00', timeZone: 'Europe/London', days: [1, 2, 3, 4, 5] };
 let counter = 0;
@@ -87,6 +87,44 @@ describe('heatMapDays', () => {
   it('starts from the local day of `from`, which may be the UTC day after', () => {
     expect(heatMapDays('2026-06-30T23:30:00Z', '2026-07-01T10:00:00Z', 'Europe/London')).toEqual([
       '2026-07-01',
+    ]);
+  });
+});
+
+describe('heatMapServiceCells', () => {
+  it('counts each access under the service of the client it was about, by service then local day', () => {
+    // Prepare: two clients of one service, one of another; an access about no client
+    const [north, north2, south] = [newId('serviceUser'), newId('serviceUser'), newId('serviceUser')];
+    const serviceOf = new Map([
+      [north, 'svc_north'],
+      [north2, 'svc_north'],
+      [south, 'svc_south'],
+    ]);
+    const events = [
+      event('2026-03-04T10:00:00Z', { subjectId: north }),
+      event('2026-03-04T10:05:00Z', { subjectId: north2, relationship: 'ORG_WIDE' }),
+      event('2026-03-04T23:30:00Z', { subjectId: south }),
+      event('2026-03-04T12:00:00Z', {
+        subjectId: south,
+        action: 'DENIED',
+        outcome: 'NOT_FOUND',
+        relationship: undefined,
+        actor: { kind: 'STAFF', id: 'stf_b', roles: ['SUPPORT_WORKER'] },
+      }),
+      event('2026-03-04T12:50:00Z', { subjectId: undefined, operation: 'accessAlerts' }),
+      event('2026-03-04T12:40:00Z', {
+        subjectId: north,
+        actor: { kind: 'SERVICE_USER', id: 'cli_x', roles: [] },
+      }),
+    ];
+
+    // Act
+    const cells = heatMapServiceCells(events, HOURS, serviceOf);
+
+    // Assess: staff members are summed into their clients' services; the rest has no row
+    expect(cells).toEqual([
+      { serviceId: 'svc_north', day: '2026-03-04', reads: 2, offCaseload: 1, outOfHours: 0, denied: 0 },
+      { serviceId: 'svc_south', day: '2026-03-04', reads: 1, offCaseload: 0, outOfHours: 1, denied: 1 },
     ]);
   });
 });

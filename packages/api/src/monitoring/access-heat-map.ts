@@ -24,14 +24,32 @@ export interface HeatMapCell {
 
 type WorkingHours = MonitoringSettings['workingHours'];
 
+/** How much a heat-map reads: a service setting, so tests reach the truncated path without 20,000 events. */
+export interface HeatMapLimits {
+  /** The most audit events one heat-map counts; beyond it the oldest days are incomplete (`truncated`). */
+  readonly heatMapEvents: number;
+}
+
+export const DEFAULT_HEAT_MAP_LIMITS: HeatMapLimits = { heatMapEvents: 20_000 };
+
 const isRead = (event: StoredAuditEvent) =>
   (event.action === 'READ' || event.action === 'EMERGENCY_ACCESS') &&
   event.outcome === 'ALLOWED' &&
   event.subjectId !== undefined;
 
-/** The cells of a window's events that have anything to show, by staff member then day. */
-export function heatMapCells(events: readonly StoredAuditEvent[], hours: WorkingHours): HeatMapCell[] {
-  const cells = new Map<string, { -readonly [K in keyof HeatMapCell]: HeatMapCell[K] }>();
+/** The counts of one row (a staff member, or a service) on one day. */
+type Counts = { reads: number; offCaseload: number; outOfHours: number; denied: number };
+
+/**
+ * Counts a window's staff events per row and local day: `rowOf` names an event's row, or undefined to leave it out.
+ * Only events with anything to show make a cell.
+ */
+function countByRowAndDay(
+  events: readonly StoredAuditEvent[],
+  hours: WorkingHours,
+  rowOf: (event: StoredAuditEvent) => string | undefined,
+): { row: string; day: string; counts: Counts }[] {
+  const cells = new Map<string, { row: string; day: string; counts: Counts }>();
   for (const event of events) {
     if (event.actor.kind !== 'STAFF') continue;
     const read = isRead(event);
@@ -39,19 +57,50 @@ export function heatMapCells(events: readonly StoredAuditEvent[], hours: Working
     const outOfHours = isAccessOutOfHours(event, hours);
     const denied = event.action === 'DENIED';
     if (!read && !outOfHours && !denied) continue;
+    const row = rowOf(event);
+    if (row === undefined) continue;
     const day = localTime(event.at, hours.timeZone).date;
-    const key = `${event.actor.id}|${day}`;
+    const key = `${row}|${day}`;
     let cell = cells.get(key);
     if (!cell) {
-      cell = { staffId: event.actor.id, day, reads: 0, offCaseload: 0, outOfHours: 0, denied: 0 };
+      cell = { row, day, counts: { reads: 0, offCaseload: 0, outOfHours: 0, denied: 0 } };
       cells.set(key, cell);
     }
-    if (read) cell.reads++;
-    if (offCaseload) cell.offCaseload++;
-    if (outOfHours) cell.outOfHours++;
-    if (denied) cell.denied++;
+    if (read) cell.counts.reads++;
+    if (offCaseload) cell.counts.offCaseload++;
+    if (outOfHours) cell.counts.outOfHours++;
+    if (denied) cell.counts.denied++;
   }
-  return [...cells.values()].sort((a, b) => a.staffId.localeCompare(b.staffId) || a.day.localeCompare(b.day));
+  return [...cells.values()].sort((a, b) => a.row.localeCompare(b.row) || a.day.localeCompare(b.day));
+}
+
+/** The cells of a window's events that have anything to show, by staff member then day. */
+export function heatMapCells(events: readonly StoredAuditEvent[], hours: WorkingHours): HeatMapCell[] {
+  return countByRowAndDay(events, hours, (event) => event.actor.id).map(({ row, day, counts }) => ({
+    staffId: row,
+    day,
+    ...counts,
+  }));
+}
+
+/** One service on one day: the same counts as a staff member's cell, of accesses to the service's clients. */
+export interface HeatMapServiceCell extends Omit<HeatMapCell, 'staffId'> {
+  /** The service (local id) of the client accessed. */
+  readonly serviceId: string;
+}
+
+/**
+ * The cells by service then day: an access counts under the service of the client it was about (`serviceOf`, by
+ * client id). An access about no client of a service (a report, a staff record) has no service row.
+ */
+export function heatMapServiceCells(
+  events: readonly StoredAuditEvent[],
+  hours: WorkingHours,
+  serviceOf: ReadonlyMap<string, string>,
+): HeatMapServiceCell[] {
+  return countByRowAndDay(events, hours, (event) =>
+    event.subjectId === undefined ? undefined : serviceOf.get(event.subjectId),
+  ).map(({ row, day, counts }) => ({ serviceId: row, day, ...counts }));
 }
 
 const SIX_HOURS_MS = 6 * 60 * 60 * 1000;

@@ -1,9 +1,17 @@
 import { ConfideError, ErrorCode, notFound } from '@confide/domain';
+import type { MonitoringSettings, StoredAuditEvent, TenantScope } from '@confide/store';
 import { builder } from '../../builder';
-import { type HeatMapCell, heatMapCells, heatMapDays } from '../../monitoring/access-heat-map';
+import type { ConfideContext } from '../../context';
+import {
+  type HeatMapCell,
+  type HeatMapServiceCell,
+  heatMapCells,
+  heatMapDays,
+  heatMapServiceCells,
+} from '../../monitoring/access-heat-map';
 import { AccessActorRef, actorOfStaff } from '../access-governance/actors';
 import { localId } from '../ids';
-import { periodArgs, periodOf, type ReportScope, reachOf, withinScope } from './scope';
+import { periodArgs, periodOf, type ReportScope, reachOf, servicesOfSubjects, withinScope } from './scope';
 
 /**
  * Access at a glance (issue 19): reads per staff member and day over the day index, with the alert rules' evidence
@@ -16,8 +24,6 @@ export const MAX_HEAT_MAP_DAYS = 31;
 export const HEAT_MAP_DEFAULT_DAYS = 14;
 /** The most staff rows one heat-map draws; beyond it the caller narrows by service or period (REPORT_TOO_LARGE). */
 export const MAX_HEAT_MAP_STAFF = 100;
-/** The most events a heat-map counts; beyond it the oldest days are incomplete and `truncated` says so. */
-export const MAX_HEAT_MAP_EVENTS = 20_000;
 
 interface AccessHeatMap {
   readonly from: string;
@@ -25,7 +31,9 @@ interface AccessHeatMap {
   readonly timeZone: string;
   readonly days: readonly string[];
   readonly cells: readonly HeatMapCell[];
+  readonly serviceCells: readonly (HeatMapServiceCell & { readonly serviceName: string })[];
   readonly staffCount: number;
+  readonly eventLimit: number;
   readonly truncated: boolean;
 }
 
@@ -69,6 +77,48 @@ AccessHeatMapCellRef.implement({
   }),
 });
 
+const AccessHeatMapServiceCellRef =
+  builder.objectRef<AccessHeatMap['serviceCells'][number]>('AccessHeatMapServiceCell');
+AccessHeatMapServiceCellRef.implement({
+  description:
+    'One service on one day: accesses to its clients by any staff member, with the counts the alert rules look at. Counts only; the staff behind them are the staff rows of `accessHeatMap(serviceId:)`.',
+  fields: (t) => ({
+    serviceId: t.globalID({
+      description: 'The service of the clients accessed.',
+      resolve: (cell) => ({ type: 'Service', id: cell.serviceId }),
+    }),
+    serviceName: t.string({ description: 'The service’s name.', resolve: (cell) => cell.serviceName }),
+    day: t.string({
+      description: 'The organisation’s local date (YYYY-MM-DD, in `AccessHeatMap.timeZone`).',
+      resolve: (cell) => cell.day,
+    }),
+    reads: t.int({
+      description: 'Allowed reads of the service’s clients’ records, emergency reads included.',
+      resolve: (cell) => cell.reads,
+    }),
+    offCaseload: t.int({
+      description: 'Of those, reads by staff outside their caseload (not ALLOCATED or MANAGES_SERVICE).',
+      resolve: (cell) => cell.offCaseload,
+    }),
+    outOfHours: t.int({
+      description: 'Accesses to the service’s clients outside the organisation’s working hours.',
+      resolve: (cell) => cell.outOfHours,
+    }),
+    denied: t.int({
+      description: 'Refused attempts about the service’s clients.',
+      resolve: (cell) => cell.denied,
+    }),
+  }),
+});
+
+const AccessHeatMapRows = builder.enumType('AccessHeatMapRows', {
+  description: 'What a heat-map’s rows are: staff members (`cells`) or services (`serviceCells`).',
+  values: {
+    STAFF: { description: 'A row per staff member: `cells`.' },
+    SERVICE: { description: 'A row per service, of accesses to its clients: `serviceCells`.' },
+  } as const,
+});
+
 const AccessHeatMapRef = builder.objectRef<AccessHeatMap>('AccessHeatMap');
 AccessHeatMapRef.implement({
   description:
@@ -89,21 +139,67 @@ AccessHeatMapRef.implement({
       description: `The staff-and-day cells with anything to count, by staff member then day (at most ${MAX_HEAT_MAP_STAFF} staff × ${MAX_HEAT_MAP_DAYS} days). A missing cell is a day with nothing.`,
       resolve: (m) => [...m.cells],
     }),
-    staffCount: t.int({ description: 'Staff members with a cell: the rows.', resolve: (m) => m.staffCount }),
+    serviceCells: t.field({
+      type: [AccessHeatMapServiceCellRef],
+      description:
+        'With `rows: SERVICE`: the service-and-day cells with anything to count, by service name then day; a manager’s hold only their services. Accesses about no client of a service (reports, staff records) have no service row. Empty with `rows: STAFF`.',
+      resolve: (m) => [...m.serviceCells],
+    }),
+    staffCount: t.int({
+      description: 'Staff members with an access counted in the window (the rows of `cells`).',
+      resolve: (m) => m.staffCount,
+    }),
     truncated: t.boolean({
-      description: `More than ${MAX_HEAT_MAP_EVENTS} events fell in the window: the newest were counted, the oldest days are incomplete.`,
+      description:
+        'More events fell in the window than a heat-map counts (`eventLimit`): the newest were counted, the oldest days are incomplete.',
       resolve: (m) => m.truncated,
+    }),
+    eventLimit: t.int({
+      description: 'The most audit events a heat-map counts (20,000 in a deployed stage).',
+      resolve: (m) => m.eventLimit,
     }),
   }),
 });
 
+/** The service rows: each access under its client's service, named; the events are already within the caller's reach. */
+async function serviceRows(
+  context: ConfideContext,
+  tenant: TenantScope,
+  events: readonly StoredAuditEvent[],
+  hours: MonitoringSettings['workingHours'],
+): Promise<AccessHeatMap['serviceCells']> {
+  const serviceOf = await servicesOfSubjects(context, tenant, events);
+  const cells = heatMapServiceCells(events, hours, serviceOf);
+  const names = new Map(
+    await Promise.all(
+      [...new Set(cells.map((cell) => cell.serviceId))].map(
+        async (serviceId) => [serviceId, (await context.access.service(serviceId))?.name ?? ''] as const,
+      ),
+    ),
+  );
+  return cells
+    .map((cell) => ({ ...cell, serviceName: names.get(cell.serviceId) ?? '' }))
+    .sort(
+      (a, b) =>
+        a.serviceName.localeCompare(b.serviceName) ||
+        a.serviceId.localeCompare(b.serviceId) ||
+        a.day.localeCompare(b.day),
+    );
+}
+
 builder.queryFields((t) => ({
   accessHeatMap: t.field({
     type: AccessHeatMapRef,
-    description: `Access at a glance: reads by staff member and day (default the last ${HEAT_MAP_DEFAULT_DAYS} days, at most ${MAX_HEAT_MAP_DAYS}), optionally about one service’s clients, with the alert rules’ evidence counted. IG_LEAD, CALDICOTT_GUARDIAN; a SERVICE_MANAGER sees accesses to their services’ clients (another service is NOT_FOUND). More than ${MAX_HEAT_MAP_STAFF} staff members is REPORT_TOO_LARGE: narrow by service or period.`,
+    description: `Access at a glance: reads by staff member (or, with \`rows: SERVICE\`, by service) and day (default the last ${HEAT_MAP_DEFAULT_DAYS} days, at most ${MAX_HEAT_MAP_DAYS}), optionally about one service’s clients, with the alert rules’ evidence counted. IG_LEAD, CALDICOTT_GUARDIAN; a SERVICE_MANAGER sees accesses to their services’ clients (another service is NOT_FOUND). More than ${MAX_HEAT_MAP_STAFF} staff members is REPORT_TOO_LARGE: narrow by service or period.`,
     args: {
       ...periodArgs(t, HEAT_MAP_DEFAULT_DAYS),
       serviceId: t.arg.id({ required: false, description: 'Only accesses to this service’s clients.' }),
+      rows: t.arg({
+        type: AccessHeatMapRows,
+        required: false,
+        defaultValue: 'STAFF',
+        description: `Rows per staff member (\`cells\`, at most ${MAX_HEAT_MAP_STAFF}) or per service (\`serviceCells\`, no staff limit).`,
+      }),
     },
     operation: { policy: 'monitoring.report', audit: 'after' },
     resolve: async (operation, args, context) => {
@@ -116,16 +212,19 @@ builder.queryFields((t) => ({
         if (!service || !(reach.all || reach.serviceIds.has(serviceId))) throw notFound('Service');
         reach = { all: false, serviceIds: new Set([serviceId]) };
       }
+      const eventLimit = context.services.heatMapLimits.heatMapEvents;
       const [settings, read] = await Promise.all([
         context.services.monitoring.settings(tenant).then((stored) => stored.settings),
-        context.services.auditLog.inPeriod(tenant, { ...period, limit: MAX_HEAT_MAP_EVENTS }),
+        context.services.auditLog.inPeriod(tenant, { ...period, limit: eventLimit }),
       ]);
       const events = (await withinScope(context, tenant, reach, read.events)).filter(
         (event) => event.actor.kind === 'STAFF',
       );
+      const byService = args.rows === 'SERVICE';
       const cells = heatMapCells(events, settings.workingHours);
       const staffCount = new Set(cells.map((cell) => cell.staffId)).size;
-      if (staffCount > MAX_HEAT_MAP_STAFF) {
+      const serviceCells = byService ? await serviceRows(context, tenant, events, settings.workingHours) : [];
+      if (!byService && staffCount > MAX_HEAT_MAP_STAFF) {
         throw new ConfideError(
           ErrorCode.REPORT_TOO_LARGE,
           `The heat-map would show ${staffCount} staff members; it shows at most ${MAX_HEAT_MAP_STAFF}. Narrow it by service or period.`,
@@ -136,9 +235,11 @@ builder.queryFields((t) => ({
         ...period,
         timeZone: settings.workingHours.timeZone,
         days: heatMapDays(period.from, period.to, settings.workingHours.timeZone),
-        cells,
+        cells: byService ? [] : cells,
+        serviceCells,
         staffCount,
         truncated: read.truncated,
+        eventLimit,
       };
     },
   }),

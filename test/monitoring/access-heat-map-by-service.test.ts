@@ -1,0 +1,148 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { allocate, expectNoErrors, type Person, registerServiceUser } from '../support/care-fixtures';
+import { addStaff } from '../support/fixtures';
+import { createService, errorsOf, type ServiceWorld, serviceWorld } from '../support/records-fixtures';
+import { type TestApi, testApi } from '../support/test-api';
+
+/**
+ * Access at a glance by service (issue 19, "by staff member and day (or by service)"): `accessHeatMap(rows: SERVICE)`
+ * counts accesses under the service of the client accessed, with the same need-to-know as the staff rows (a manager
+ * sees only their services); and the heat-map's truncated path, reached with a small event cap (a service setting),
+ * says so and counts only as many events as the cap.
+ */
+
+const HEAT_MAP = `query ($from: DateTime, $service: ID, $rows: AccessHeatMapRows) {
+  accessHeatMap(from: $from, serviceId: $service, rows: $rows) {
+    staffCount truncated eventLimit
+    cells { staffId day reads offCaseload outOfHours denied }
+    serviceCells { serviceId serviceName day reads offCaseload outOfHours denied }
+  }
+}`;
+
+interface Counts {
+  day: string;
+  reads: number;
+  offCaseload: number;
+  outOfHours: number;
+  denied: number;
+}
+interface HeatMap {
+  staffCount: number;
+  truncated: boolean;
+  eventLimit: number;
+  cells: (Counts & { staffId: string })[];
+  serviceCells: (Counts & { serviceId: string; serviceName: string })[];
+}
+
+const api: TestApi = testApi();
+/** The same stack, with a heat-map that counts at most three events. */
+const CAP = 3;
+const cappedApi: TestApi = testApi({ heatMapLimits: { heatMapEvents: CAP } });
+
+let world: ServiceWorld;
+let otherManager: Person;
+let ig: Person;
+let otherService = '';
+let from = '';
+
+const heatMap = (token: string, variables: Record<string, unknown>, through: TestApi = api) =>
+  through.graphql<{ accessHeatMap: HeatMap }>(HEAT_MAP, { token, variables: { from, ...variables } });
+
+const total = (cells: readonly Counts[], key: keyof Omit<Counts, 'day'>) =>
+  cells.reduce((sum, cell) => sum + cell[key], 0);
+
+beforeAll(async () => {
+  // Prepare: two services, a person in each read by their allocated worker, and a refusal in the first
+  from = new Date(Date.now() - 60_000).toISOString();
+  world = await serviceWorld(api);
+  let worker: Person;
+  let otherWorker: Person;
+  let stranger: Person;
+  [otherManager, ig, worker, otherWorker, stranger] = await Promise.all([
+    addStaff(api, world.org, ['SERVICE_MANAGER']),
+    addStaff(api, world.org, ['IG_LEAD']),
+    addStaff(api, world.org, ['SUPPORT_WORKER']),
+    addStaff(api, world.org, ['SUPPORT_WORKER']),
+    addStaff(api, world.org, ['SUPPORT_WORKER']),
+  ]);
+  otherService = await createService(api, world, otherManager);
+  const first = await registerServiceUser(api, world.manager, world.serviceId);
+  const second = await registerServiceUser(api, otherManager, otherService);
+  await allocate(api, world.manager, first, worker);
+  await allocate(api, otherManager, second, otherWorker);
+  const read = (person: Person, id: string) =>
+    api.graphql('query ($id: ID!) { serviceUser(id: $id) { reference } }', {
+      token: person.token,
+      variables: { id },
+    });
+  expectNoErrors(await read(worker, first));
+  expectNoErrors(await read(worker, first));
+  expectNoErrors(await read(otherWorker, second));
+  expect(errorsOf(await read(stranger, first))).toEqual([{ code: 'NOT_FOUND', path: ['serviceUser'] }]);
+});
+
+describe('the heat-map by service', () => {
+  it('counts each service’s accesses as its own staff rows add up, for the IG lead across the organisation', async () => {
+    // Act
+    const byService = await heatMap(ig.token, { rows: 'SERVICE' });
+    const [firstStaff, secondStaff] = await Promise.all([
+      heatMap(ig.token, { service: world.serviceId }),
+      heatMap(ig.token, { service: otherService }),
+    ]);
+
+    // Assess: one row per service, each the sum of that service's staff rows; no staff rows with SERVICE
+    expectNoErrors(byService);
+    const map = byService.data?.accessHeatMap;
+    expect(map?.cells).toEqual([]);
+    const rowsOf = (serviceId: string) =>
+      map?.serviceCells.filter((cell) => cell.serviceId === serviceId) ?? [];
+    expect(new Set(map?.serviceCells.map((cell) => cell.serviceId))).toEqual(
+      new Set([world.serviceId, otherService]),
+    );
+    expect(rowsOf(otherService).map((cell) => cell.serviceName)).toContain('Community outreach');
+    for (const [serviceId, staffRows] of [
+      [world.serviceId, firstStaff],
+      [otherService, secondStaff],
+    ] as const) {
+      const staffCells = staffRows.data?.accessHeatMap.cells ?? [];
+      for (const key of ['reads', 'offCaseload', 'outOfHours', 'denied'] as const) {
+        expect(total(rowsOf(serviceId), key), `${serviceId} ${key}`).toBe(total(staffCells, key));
+      }
+    }
+    // The stranger's refusal is the first service's, and the workers' reads are counted under their person's service.
+    expect(total(rowsOf(world.serviceId), 'denied')).toBe(1);
+    expect(total(rowsOf(world.serviceId), 'reads')).toBeGreaterThanOrEqual(2);
+    expect(total(rowsOf(otherService), 'reads')).toBeGreaterThanOrEqual(1);
+  });
+
+  it('shows a manager only the services they manage', async () => {
+    // Act
+    const result = await heatMap(otherManager.token, { rows: 'SERVICE' });
+
+    // Assess
+    expectNoErrors(result);
+    const services = new Set(result.data?.accessHeatMap.serviceCells.map((cell) => cell.serviceId));
+    expect(services).toEqual(new Set([otherService]));
+  });
+});
+
+describe('the heat-map over its event cap', () => {
+  it('says it is truncated and counts only the newest events up to the cap', async () => {
+    // Act: the same window through an api that counts at most CAP events, and through the default one
+    const [capped, whole] = await Promise.all([heatMap(ig.token, {}, cappedApi), heatMap(ig.token, {})]);
+
+    // Assess
+    expectNoErrors(capped);
+    expectNoErrors(whole);
+    const cut = capped.data?.accessHeatMap;
+    const full = whole.data?.accessHeatMap;
+    expect(full?.truncated).toBe(false);
+    expect(full?.eventLimit).toBe(20_000);
+    expect(cut?.truncated).toBe(true);
+    expect(cut?.eventLimit).toBe(CAP);
+    // At most CAP events were counted (an event counts at most once as a read, a refusal or both with out of hours).
+    const counted = total(cut?.cells ?? [], 'reads') + total(cut?.cells ?? [], 'denied');
+    expect(counted).toBeLessThanOrEqual(CAP);
+    expect(total(full?.cells ?? [], 'reads') + total(full?.cells ?? [], 'denied')).toBeGreaterThan(counted);
+  });
+});
