@@ -1,5 +1,7 @@
 import { graphql } from './gql';
 
+export * from './case-documents';
+
 /** Every operation the console sends, typed by GraphQL Code Generator from schema/schema.graphql. */
 
 export const ViewerQuery = graphql(`
@@ -424,6 +426,8 @@ export const PendingChangesQuery = graphql(`
           rule
           proposedAt
           proposedByActor { displayName handle roles }
+          subjectKind
+          subjectId
         }
       }
     }

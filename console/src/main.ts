@@ -12,6 +12,7 @@ import { legalHoldsScreen } from './screens/legal-holds';
 import { monitoringSettingsScreen } from './screens/monitoring-settings';
 import { pendingChangesScreen } from './screens/pending-changes';
 import { breachRegisterScreen, breachScreen, disclosureRegisterScreen } from './screens/registers';
+import { servicesScreen } from './screens/services';
 import { screenHeading } from './screens/shared';
 import { signInScreen } from './screens/sign-in';
 import { subjectAccessScreen } from './screens/subject-access';
@@ -52,6 +53,17 @@ async function route(viewer: Viewer, target: HTMLElement): Promise<void> {
     await staffAccessScreen(target, first, second || undefined, third || undefined);
   else if (screen === 'access' && can.accessHeatMap)
     await accessAtAGlanceScreen(target, can, first || undefined, second || undefined);
+  else if (screen === 'services' && can.assignQaReviews)
+    await servicesScreen(target, can, viewer.staffId, viewer.roles.includes('SENIOR_MANAGER'));
+  else if (
+    screen === 'registers' &&
+    first === 'subject-access' &&
+    second === 'new' &&
+    third &&
+    can.subjectAccess &&
+    can.recordSubjectAccess
+  )
+    await subjectAccessScreen(target, can, viewer.staffId, undefined, third);
   else if (screen === 'registers' && first === 'subject-access' && can.subjectAccess)
     await subjectAccessScreen(target, can, viewer.staffId);
   else if (screen === 'registers' && first === 'disclosures' && can.disclosureRegister)
@@ -73,6 +85,7 @@ function navigation(viewer: Viewer): HTMLElement {
     ['/registers/subject-access', 'Subject access', can.subjectAccess],
     ['/registers/legal-holds', 'Legal holds', can.legalHolds],
     ['/access', 'Access at a glance', can.accessHeatMap],
+    ['/services', 'Services', can.assignQaReviews],
     ['/settings/monitoring', 'Alert settings', can.monitoringSettings],
   ];
   return h(

@@ -15,6 +15,19 @@ import * as types from './graphql';
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  query ConsolePersonCase($serviceUserId: ID!) {\n    serviceUser(id: $serviceUserId) {\n      id\n      caseStatus\n      closedAt\n      version\n      service {\n        id\n        name\n        membersConnection(first: 100) {\n          edges {\n            node { id displayName handle roles }\n          }\n        }\n      }\n    }\n  }\n": typeof types.ConsolePersonCaseDocument,
+    "\n  mutation ConsoleCloseCase($input: CloseCaseInput!) {\n    closeCase(input: $input) { id caseStatus closedAt version }\n  }\n": typeof types.ConsoleCloseCaseDocument,
+    "\n  mutation ConsoleReopenCase($input: ReopenCaseInput!) {\n    reopenCase(input: $input) { id caseStatus closedAt version }\n  }\n": typeof types.ConsoleReopenCaseDocument,
+    "\n  mutation ConsoleOpenInvestigation($serviceUserIds: [ID!]!, $investigatorId: ID!) {\n    openSafeguardingInvestigation(serviceUserIds: $serviceUserIds, investigatorId: $investigatorId)\n  }\n": typeof types.ConsoleOpenInvestigationDocument,
+    "\n  mutation ConsoleCloseInvestigation($serviceUserIds: [ID!]!, $investigationId: ID!) {\n    closeSafeguardingInvestigation(serviceUserIds: $serviceUserIds, investigationId: $investigationId)\n  }\n": typeof types.ConsoleCloseInvestigationDocument,
+    "\n  mutation ConsoleDeclareConflict($serviceUserId: ID!, $staffId: ID!, $connection: ConflictConnection!) {\n    declareConflict(serviceUserId: $serviceUserId, staffId: $staffId, connection: $connection)\n  }\n": typeof types.ConsoleDeclareConflictDocument,
+    "\n  mutation ConsoleClearConflict($serviceUserId: ID!, $staffId: ID!) {\n    clearConflict(serviceUserId: $serviceUserId, staffId: $staffId)\n  }\n": typeof types.ConsoleClearConflictDocument,
+    "\n  query ConsoleManagedServices {\n    servicesConnection(first: 100) {\n      edges {\n        node {\n          id\n          name\n          managers { id }\n        }\n      }\n    }\n  }\n": typeof types.ConsoleManagedServicesDocument,
+    "\n  query ConsoleServiceTeam($serviceId: ID!) {\n    node(id: $serviceId) {\n      ... on Service {\n        id\n        name\n        managers { id }\n        membersConnection(first: 100) {\n          edges {\n            node { id displayName handle roles }\n          }\n        }\n      }\n    }\n  }\n": typeof types.ConsoleServiceTeamDocument,
+    "\n  mutation ConsoleAssignQaReview($serviceId: ID!, $staffId: ID!, $from: DateTime!, $to: DateTime!) {\n    assignQaReview(serviceId: $serviceId, staffId: $staffId, from: $from, to: $to) { id name }\n  }\n": typeof types.ConsoleAssignQaReviewDocument,
+    "\n  mutation ConsoleReportBreach($input: ReportBreachInput!) {\n    reportBreach(input: $input) { id discoveredAt regulatorDeadline }\n  }\n": typeof types.ConsoleReportBreachDocument,
+    "\n  mutation ConsoleRequestSubjectAccess(\n    $serviceUserId: ID!\n    $receivedOn: String!\n    $identityCheck: SubjectAccessIdentityCheck\n  ) {\n    requestSubjectAccess(serviceUserId: $serviceUserId, receivedOn: $receivedOn, identityCheck: $identityCheck) {\n      id\n      deadline\n    }\n  }\n": typeof types.ConsoleRequestSubjectAccessDocument,
+    "\n  query ConsoleAccessHeatMapByService($from: DateTime, $to: DateTime) {\n    accessHeatMap(from: $from, to: $to, rows: SERVICE) {\n      from\n      to\n      timeZone\n      days\n      truncated\n      serviceCells {\n        serviceId\n        serviceName\n        day\n        reads\n        offCaseload\n        outOfHours\n        denied\n      }\n    }\n  }\n": typeof types.ConsoleAccessHeatMapByServiceDocument,
     "\n  query ConsoleViewer {\n    me {\n      kind\n      roles\n      organisation { name }\n      staffMember { id displayName handle }\n    }\n  }\n": typeof types.ConsoleViewerDocument,
     "\n  query ConsolePendingBreakGlassReviews {\n    emergencyAccessReviewsConnection(status: \"PENDING\", first: 50) {\n      pageInfo { hasNextPage }\n      edges {\n        node {\n          id\n          reason\n          openedAt\n          until\n          serviceUserId\n          actor { displayName handle roles }\n        }\n      }\n    }\n  }\n": typeof types.ConsolePendingBreakGlassReviewsDocument,
     "\n  query ConsolePendingDisclosureReviews($after: String) {\n    disclosureReviewsConnection(status: PENDING, first: 50, after: $after) {\n      pageInfo { hasNextPage endCursor }\n      edges {\n        node {\n          id\n          requestId\n          serviceUserId\n          legalBasis\n          openedAt\n          clientInformed\n          recordedByActor { displayName handle roles }\n        }\n      }\n    }\n  }\n": typeof types.ConsolePendingDisclosureReviewsDocument,
@@ -28,6 +41,17 @@ type Documents = {
     "\n  mutation ConsoleEscalateDisclosureRequest($serviceUserId: ID!, $requestId: String!, $reasoning: String!) {\n    escalateDisclosureRequest(serviceUserId: $serviceUserId, requestId: $requestId, reasoning: $reasoning) {\n      kind\n    }\n  }\n": typeof types.ConsoleEscalateDisclosureRequestDocument,
     "\n  mutation ConsoleAcknowledgeDisclosureWork($serviceUserId: ID!, $requestId: String!) {\n    acknowledgeDisclosureWork(serviceUserId: $serviceUserId, requestId: $requestId) {\n      kind\n    }\n  }\n": typeof types.ConsoleAcknowledgeDisclosureWorkDocument,
     "\n  mutation ConsoleCompleteDisclosureReview(\n    $reviewId: ID!\n    $outcome: DisclosureReviewOutcome!\n    $notes: String!\n  ) {\n    completeDisclosureReview(reviewId: $reviewId, outcome: $outcome, notes: $notes) {\n      id\n      status\n      outcome\n    }\n  }\n": typeof types.ConsoleCompleteDisclosureReviewDocument,
+    "\n  query ConsolePersonDisclosures($serviceUserId: ID!, $after: String) {\n    serviceUser(id: $serviceUserId) {\n      id\n      disclosureRegisterConnection(first: 25, after: $after) {\n        pageInfo { hasNextPage endCursor }\n        edges {\n          node {\n            requestId\n            sequence\n            kind\n            at\n            requesterOrganisation\n            requesterKind\n            receivedOn\n            urgent\n            purposeCategory\n            purpose\n            legalBasis\n            identityCheck\n            reasoning\n            recipient\n            method\n            snapshotDigest\n            grantExpiresAt\n            clientInformed\n            items { id kind recordedAt }\n          }\n        }\n      }\n    }\n  }\n": typeof types.ConsolePersonDisclosuresDocument,
+    "\n  query ConsolePersonNotesForDisclosure($serviceUserId: ID!) {\n    serviceUser(id: $serviceUserId) {\n      id\n      notes(first: 100) {\n        pageInfo { hasNextPage }\n        edges {\n          node {\n            id\n            kind\n            recordedAt\n            ... on CareNote { authorOrganisation }\n          }\n        }\n      }\n    }\n  }\n": typeof types.ConsolePersonNotesForDisclosureDocument,
+    "\n  query ConsoleServicePeople($serviceId: ID!, $after: String) {\n    serviceUsers(serviceId: $serviceId, first: 100, after: $after) {\n      pageInfo { hasNextPage endCursor }\n      edges {\n        node { id reference }\n      }\n    }\n  }\n": typeof types.ConsoleServicePeopleDocument,
+    "\n  mutation ConsoleReceiveDisclosureRequest($input: ReceiveDisclosureRequestInput!) {\n    receiveDisclosureRequest(input: $input) { requestId kind }\n  }\n": typeof types.ConsoleReceiveDisclosureRequestDocument,
+    "\n  mutation ConsoleSetDisclosureRequestUrgency($serviceUserId: ID!, $requestId: String!, $urgent: Boolean!) {\n    setDisclosureRequestUrgency(serviceUserId: $serviceUserId, requestId: $requestId, urgent: $urgent) {\n      requestId\n      urgent\n    }\n  }\n": typeof types.ConsoleSetDisclosureRequestUrgencyDocument,
+    "\n  mutation ConsoleReleaseDisclosure($input: ReleaseDisclosureInput!) {\n    releaseDisclosure(input: $input) { requestId kind snapshotDigest }\n  }\n": typeof types.ConsoleReleaseDisclosureDocument,
+    "\n  mutation ConsoleCorrectDisclosureEntry($serviceUserId: ID!, $requestId: String!, $reasoning: String!) {\n    correctDisclosureEntry(serviceUserId: $serviceUserId, requestId: $requestId, reasoning: $reasoning) {\n      requestId\n      kind\n    }\n  }\n": typeof types.ConsoleCorrectDisclosureEntryDocument,
+    "\n  mutation ConsoleRecordAuthorAuthority($noteId: ID!, $reference: String!) {\n    recordAuthorAuthority(noteId: $noteId, reference: $reference)\n  }\n": typeof types.ConsoleRecordAuthorAuthorityDocument,
+    "\n  mutation ConsoleRecordExceptionalDisclosure($input: ExceptionalDisclosureInput!) {\n    recordExceptionalDisclosure(input: $input) { requestId kind }\n  }\n": typeof types.ConsoleRecordExceptionalDisclosureDocument,
+    "\n  query ConsoleDisclosureConsentMethods {\n    disclosureConsentMethods\n  }\n": typeof types.ConsoleDisclosureConsentMethodsDocument,
+    "\n  mutation ConsoleSetDisclosureConsentMethods($methods: [ConsentMethod!]!) {\n    setDisclosureConsentMethods(methods: $methods)\n  }\n": typeof types.ConsoleSetDisclosureConsentMethodsDocument,
     "\n  mutation ConsoleAssessBreach(\n    $breachId: ID!\n    $expectedVersion: Int!\n    $reportable: Boolean!\n    $regulatorNotifiedAt: DateTime\n  ) {\n    assessBreach(\n      breachId: $breachId\n      expectedVersion: $expectedVersion\n      reportable: $reportable\n      regulatorNotifiedAt: $regulatorNotifiedAt\n    ) {\n      id\n      reportable\n      regulatorNotifiedAt\n      version\n    }\n  }\n": typeof types.ConsoleAssessBreachDocument,
     "\n  query ConsolePersonAccessLog($serviceUserId: ID!, $after: String) {\n    accessLog(serviceUserId: $serviceUserId, first: 50, after: $after) {\n      pageInfo { hasNextPage endCursor }\n      edges {\n        node {\n          id\n          at\n          action\n          outcome\n          operation\n          classifications\n          purpose\n          relationship\n          emergency\n          actor { displayName handle roles who }\n        }\n      }\n    }\n  }\n": typeof types.ConsolePersonAccessLogDocument,
     "\n  query ConsoleDisclosureRegister($from: DateTime!) {\n    disclosureReport(from: $from, first: 50) {\n      edges {\n        node {\n          id\n          at\n          operation\n          purpose\n          classifications\n          actor { displayName handle roles }\n        }\n      }\n    }\n  }\n": typeof types.ConsoleDisclosureRegisterDocument,
@@ -41,7 +65,7 @@ type Documents = {
     "\n  query ConsoleLegalHolds($after: String) {\n    legalHolds(first: 50, after: $after) {\n      pageInfo { hasNextPage endCursor }\n      edges {\n        node {\n          serviceUserId\n          reference\n          placedAt\n          placedByActor { displayName handle roles }\n          reason\n        }\n      }\n    }\n  }\n": typeof types.ConsoleLegalHoldsDocument,
     "\n  mutation ConsolePlaceLegalHold($serviceUserId: ID!, $reason: String!) {\n    placeLegalHold(serviceUserId: $serviceUserId, reason: $reason) {\n      serviceUserId\n      placedAt\n      placedByActor { displayName handle roles }\n    }\n  }\n": typeof types.ConsolePlaceLegalHoldDocument,
     "\n  mutation ConsoleLiftLegalHold($serviceUserId: ID!, $reason: String!) {\n    liftLegalHold(serviceUserId: $serviceUserId, reason: $reason) {\n      serviceUserId\n      liftedAt\n      liftedByActor { displayName handle roles }\n    }\n  }\n": typeof types.ConsoleLiftLegalHoldDocument,
-    "\n  query ConsolePendingChanges {\n    pendingChangesConnection(first: 50) {\n      pageInfo { hasNextPage }\n      edges {\n        node {\n          id\n          operation\n          rule\n          proposedAt\n          proposedByActor { displayName handle roles }\n        }\n      }\n    }\n  }\n": typeof types.ConsolePendingChangesDocument,
+    "\n  query ConsolePendingChanges {\n    pendingChangesConnection(first: 50) {\n      pageInfo { hasNextPage }\n      edges {\n        node {\n          id\n          operation\n          rule\n          proposedAt\n          proposedByActor { displayName handle roles }\n          subjectKind\n          subjectId\n        }\n      }\n    }\n  }\n": typeof types.ConsolePendingChangesDocument,
     "\n  mutation ConsoleApproveChange($approvalId: ID!) {\n    approveChange(approvalId: $approvalId) { id status }\n  }\n": typeof types.ConsoleApproveChangeDocument,
     "\n  mutation ConsoleRejectChange($approvalId: ID!) {\n    rejectChange(approvalId: $approvalId) { id status }\n  }\n": typeof types.ConsoleRejectChangeDocument,
     "\n  mutation ConsoleProposeErasure($serviceUserId: ID!, $reason: String!) {\n    eraseServiceUser(serviceUserId: $serviceUserId, reason: $reason) { serviceUserId erasedAt }\n  }\n": typeof types.ConsoleProposeErasureDocument,
@@ -49,6 +73,19 @@ type Documents = {
     "\n  mutation ConsoleSetMonitoringSettings($expectedVersion: Int!, $input: AccessMonitoringSettingsInput!) {\n    setAccessMonitoringSettings(expectedVersion: $expectedVersion, input: $input) { version }\n  }\n": typeof types.ConsoleSetMonitoringSettingsDocument,
 };
 const documents: Documents = {
+    "\n  query ConsolePersonCase($serviceUserId: ID!) {\n    serviceUser(id: $serviceUserId) {\n      id\n      caseStatus\n      closedAt\n      version\n      service {\n        id\n        name\n        membersConnection(first: 100) {\n          edges {\n            node { id displayName handle roles }\n          }\n        }\n      }\n    }\n  }\n": types.ConsolePersonCaseDocument,
+    "\n  mutation ConsoleCloseCase($input: CloseCaseInput!) {\n    closeCase(input: $input) { id caseStatus closedAt version }\n  }\n": types.ConsoleCloseCaseDocument,
+    "\n  mutation ConsoleReopenCase($input: ReopenCaseInput!) {\n    reopenCase(input: $input) { id caseStatus closedAt version }\n  }\n": types.ConsoleReopenCaseDocument,
+    "\n  mutation ConsoleOpenInvestigation($serviceUserIds: [ID!]!, $investigatorId: ID!) {\n    openSafeguardingInvestigation(serviceUserIds: $serviceUserIds, investigatorId: $investigatorId)\n  }\n": types.ConsoleOpenInvestigationDocument,
+    "\n  mutation ConsoleCloseInvestigation($serviceUserIds: [ID!]!, $investigationId: ID!) {\n    closeSafeguardingInvestigation(serviceUserIds: $serviceUserIds, investigationId: $investigationId)\n  }\n": types.ConsoleCloseInvestigationDocument,
+    "\n  mutation ConsoleDeclareConflict($serviceUserId: ID!, $staffId: ID!, $connection: ConflictConnection!) {\n    declareConflict(serviceUserId: $serviceUserId, staffId: $staffId, connection: $connection)\n  }\n": types.ConsoleDeclareConflictDocument,
+    "\n  mutation ConsoleClearConflict($serviceUserId: ID!, $staffId: ID!) {\n    clearConflict(serviceUserId: $serviceUserId, staffId: $staffId)\n  }\n": types.ConsoleClearConflictDocument,
+    "\n  query ConsoleManagedServices {\n    servicesConnection(first: 100) {\n      edges {\n        node {\n          id\n          name\n          managers { id }\n        }\n      }\n    }\n  }\n": types.ConsoleManagedServicesDocument,
+    "\n  query ConsoleServiceTeam($serviceId: ID!) {\n    node(id: $serviceId) {\n      ... on Service {\n        id\n        name\n        managers { id }\n        membersConnection(first: 100) {\n          edges {\n            node { id displayName handle roles }\n          }\n        }\n      }\n    }\n  }\n": types.ConsoleServiceTeamDocument,
+    "\n  mutation ConsoleAssignQaReview($serviceId: ID!, $staffId: ID!, $from: DateTime!, $to: DateTime!) {\n    assignQaReview(serviceId: $serviceId, staffId: $staffId, from: $from, to: $to) { id name }\n  }\n": types.ConsoleAssignQaReviewDocument,
+    "\n  mutation ConsoleReportBreach($input: ReportBreachInput!) {\n    reportBreach(input: $input) { id discoveredAt regulatorDeadline }\n  }\n": types.ConsoleReportBreachDocument,
+    "\n  mutation ConsoleRequestSubjectAccess(\n    $serviceUserId: ID!\n    $receivedOn: String!\n    $identityCheck: SubjectAccessIdentityCheck\n  ) {\n    requestSubjectAccess(serviceUserId: $serviceUserId, receivedOn: $receivedOn, identityCheck: $identityCheck) {\n      id\n      deadline\n    }\n  }\n": types.ConsoleRequestSubjectAccessDocument,
+    "\n  query ConsoleAccessHeatMapByService($from: DateTime, $to: DateTime) {\n    accessHeatMap(from: $from, to: $to, rows: SERVICE) {\n      from\n      to\n      timeZone\n      days\n      truncated\n      serviceCells {\n        serviceId\n        serviceName\n        day\n        reads\n        offCaseload\n        outOfHours\n        denied\n      }\n    }\n  }\n": types.ConsoleAccessHeatMapByServiceDocument,
     "\n  query ConsoleViewer {\n    me {\n      kind\n      roles\n      organisation { name }\n      staffMember { id displayName handle }\n    }\n  }\n": types.ConsoleViewerDocument,
     "\n  query ConsolePendingBreakGlassReviews {\n    emergencyAccessReviewsConnection(status: \"PENDING\", first: 50) {\n      pageInfo { hasNextPage }\n      edges {\n        node {\n          id\n          reason\n          openedAt\n          until\n          serviceUserId\n          actor { displayName handle roles }\n        }\n      }\n    }\n  }\n": types.ConsolePendingBreakGlassReviewsDocument,
     "\n  query ConsolePendingDisclosureReviews($after: String) {\n    disclosureReviewsConnection(status: PENDING, first: 50, after: $after) {\n      pageInfo { hasNextPage endCursor }\n      edges {\n        node {\n          id\n          requestId\n          serviceUserId\n          legalBasis\n          openedAt\n          clientInformed\n          recordedByActor { displayName handle roles }\n        }\n      }\n    }\n  }\n": types.ConsolePendingDisclosureReviewsDocument,
@@ -62,6 +99,17 @@ const documents: Documents = {
     "\n  mutation ConsoleEscalateDisclosureRequest($serviceUserId: ID!, $requestId: String!, $reasoning: String!) {\n    escalateDisclosureRequest(serviceUserId: $serviceUserId, requestId: $requestId, reasoning: $reasoning) {\n      kind\n    }\n  }\n": types.ConsoleEscalateDisclosureRequestDocument,
     "\n  mutation ConsoleAcknowledgeDisclosureWork($serviceUserId: ID!, $requestId: String!) {\n    acknowledgeDisclosureWork(serviceUserId: $serviceUserId, requestId: $requestId) {\n      kind\n    }\n  }\n": types.ConsoleAcknowledgeDisclosureWorkDocument,
     "\n  mutation ConsoleCompleteDisclosureReview(\n    $reviewId: ID!\n    $outcome: DisclosureReviewOutcome!\n    $notes: String!\n  ) {\n    completeDisclosureReview(reviewId: $reviewId, outcome: $outcome, notes: $notes) {\n      id\n      status\n      outcome\n    }\n  }\n": types.ConsoleCompleteDisclosureReviewDocument,
+    "\n  query ConsolePersonDisclosures($serviceUserId: ID!, $after: String) {\n    serviceUser(id: $serviceUserId) {\n      id\n      disclosureRegisterConnection(first: 25, after: $after) {\n        pageInfo { hasNextPage endCursor }\n        edges {\n          node {\n            requestId\n            sequence\n            kind\n            at\n            requesterOrganisation\n            requesterKind\n            receivedOn\n            urgent\n            purposeCategory\n            purpose\n            legalBasis\n            identityCheck\n            reasoning\n            recipient\n            method\n            snapshotDigest\n            grantExpiresAt\n            clientInformed\n            items { id kind recordedAt }\n          }\n        }\n      }\n    }\n  }\n": types.ConsolePersonDisclosuresDocument,
+    "\n  query ConsolePersonNotesForDisclosure($serviceUserId: ID!) {\n    serviceUser(id: $serviceUserId) {\n      id\n      notes(first: 100) {\n        pageInfo { hasNextPage }\n        edges {\n          node {\n            id\n            kind\n            recordedAt\n            ... on CareNote { authorOrganisation }\n          }\n        }\n      }\n    }\n  }\n": types.ConsolePersonNotesForDisclosureDocument,
+    "\n  query ConsoleServicePeople($serviceId: ID!, $after: String) {\n    serviceUsers(serviceId: $serviceId, first: 100, after: $after) {\n      pageInfo { hasNextPage endCursor }\n      edges {\n        node { id reference }\n      }\n    }\n  }\n": types.ConsoleServicePeopleDocument,
+    "\n  mutation ConsoleReceiveDisclosureRequest($input: ReceiveDisclosureRequestInput!) {\n    receiveDisclosureRequest(input: $input) { requestId kind }\n  }\n": types.ConsoleReceiveDisclosureRequestDocument,
+    "\n  mutation ConsoleSetDisclosureRequestUrgency($serviceUserId: ID!, $requestId: String!, $urgent: Boolean!) {\n    setDisclosureRequestUrgency(serviceUserId: $serviceUserId, requestId: $requestId, urgent: $urgent) {\n      requestId\n      urgent\n    }\n  }\n": types.ConsoleSetDisclosureRequestUrgencyDocument,
+    "\n  mutation ConsoleReleaseDisclosure($input: ReleaseDisclosureInput!) {\n    releaseDisclosure(input: $input) { requestId kind snapshotDigest }\n  }\n": types.ConsoleReleaseDisclosureDocument,
+    "\n  mutation ConsoleCorrectDisclosureEntry($serviceUserId: ID!, $requestId: String!, $reasoning: String!) {\n    correctDisclosureEntry(serviceUserId: $serviceUserId, requestId: $requestId, reasoning: $reasoning) {\n      requestId\n      kind\n    }\n  }\n": types.ConsoleCorrectDisclosureEntryDocument,
+    "\n  mutation ConsoleRecordAuthorAuthority($noteId: ID!, $reference: String!) {\n    recordAuthorAuthority(noteId: $noteId, reference: $reference)\n  }\n": types.ConsoleRecordAuthorAuthorityDocument,
+    "\n  mutation ConsoleRecordExceptionalDisclosure($input: ExceptionalDisclosureInput!) {\n    recordExceptionalDisclosure(input: $input) { requestId kind }\n  }\n": types.ConsoleRecordExceptionalDisclosureDocument,
+    "\n  query ConsoleDisclosureConsentMethods {\n    disclosureConsentMethods\n  }\n": types.ConsoleDisclosureConsentMethodsDocument,
+    "\n  mutation ConsoleSetDisclosureConsentMethods($methods: [ConsentMethod!]!) {\n    setDisclosureConsentMethods(methods: $methods)\n  }\n": types.ConsoleSetDisclosureConsentMethodsDocument,
     "\n  mutation ConsoleAssessBreach(\n    $breachId: ID!\n    $expectedVersion: Int!\n    $reportable: Boolean!\n    $regulatorNotifiedAt: DateTime\n  ) {\n    assessBreach(\n      breachId: $breachId\n      expectedVersion: $expectedVersion\n      reportable: $reportable\n      regulatorNotifiedAt: $regulatorNotifiedAt\n    ) {\n      id\n      reportable\n      regulatorNotifiedAt\n      version\n    }\n  }\n": types.ConsoleAssessBreachDocument,
     "\n  query ConsolePersonAccessLog($serviceUserId: ID!, $after: String) {\n    accessLog(serviceUserId: $serviceUserId, first: 50, after: $after) {\n      pageInfo { hasNextPage endCursor }\n      edges {\n        node {\n          id\n          at\n          action\n          outcome\n          operation\n          classifications\n          purpose\n          relationship\n          emergency\n          actor { displayName handle roles who }\n        }\n      }\n    }\n  }\n": types.ConsolePersonAccessLogDocument,
     "\n  query ConsoleDisclosureRegister($from: DateTime!) {\n    disclosureReport(from: $from, first: 50) {\n      edges {\n        node {\n          id\n          at\n          operation\n          purpose\n          classifications\n          actor { displayName handle roles }\n        }\n      }\n    }\n  }\n": types.ConsoleDisclosureRegisterDocument,
@@ -75,7 +123,7 @@ const documents: Documents = {
     "\n  query ConsoleLegalHolds($after: String) {\n    legalHolds(first: 50, after: $after) {\n      pageInfo { hasNextPage endCursor }\n      edges {\n        node {\n          serviceUserId\n          reference\n          placedAt\n          placedByActor { displayName handle roles }\n          reason\n        }\n      }\n    }\n  }\n": types.ConsoleLegalHoldsDocument,
     "\n  mutation ConsolePlaceLegalHold($serviceUserId: ID!, $reason: String!) {\n    placeLegalHold(serviceUserId: $serviceUserId, reason: $reason) {\n      serviceUserId\n      placedAt\n      placedByActor { displayName handle roles }\n    }\n  }\n": types.ConsolePlaceLegalHoldDocument,
     "\n  mutation ConsoleLiftLegalHold($serviceUserId: ID!, $reason: String!) {\n    liftLegalHold(serviceUserId: $serviceUserId, reason: $reason) {\n      serviceUserId\n      liftedAt\n      liftedByActor { displayName handle roles }\n    }\n  }\n": types.ConsoleLiftLegalHoldDocument,
-    "\n  query ConsolePendingChanges {\n    pendingChangesConnection(first: 50) {\n      pageInfo { hasNextPage }\n      edges {\n        node {\n          id\n          operation\n          rule\n          proposedAt\n          proposedByActor { displayName handle roles }\n        }\n      }\n    }\n  }\n": types.ConsolePendingChangesDocument,
+    "\n  query ConsolePendingChanges {\n    pendingChangesConnection(first: 50) {\n      pageInfo { hasNextPage }\n      edges {\n        node {\n          id\n          operation\n          rule\n          proposedAt\n          proposedByActor { displayName handle roles }\n          subjectKind\n          subjectId\n        }\n      }\n    }\n  }\n": types.ConsolePendingChangesDocument,
     "\n  mutation ConsoleApproveChange($approvalId: ID!) {\n    approveChange(approvalId: $approvalId) { id status }\n  }\n": types.ConsoleApproveChangeDocument,
     "\n  mutation ConsoleRejectChange($approvalId: ID!) {\n    rejectChange(approvalId: $approvalId) { id status }\n  }\n": types.ConsoleRejectChangeDocument,
     "\n  mutation ConsoleProposeErasure($serviceUserId: ID!, $reason: String!) {\n    eraseServiceUser(serviceUserId: $serviceUserId, reason: $reason) { serviceUserId erasedAt }\n  }\n": types.ConsoleProposeErasureDocument,
@@ -83,6 +131,58 @@ const documents: Documents = {
     "\n  mutation ConsoleSetMonitoringSettings($expectedVersion: Int!, $input: AccessMonitoringSettingsInput!) {\n    setAccessMonitoringSettings(expectedVersion: $expectedVersion, input: $input) { version }\n  }\n": types.ConsoleSetMonitoringSettingsDocument,
 };
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsolePersonCase($serviceUserId: ID!) {\n    serviceUser(id: $serviceUserId) {\n      id\n      caseStatus\n      closedAt\n      version\n      service {\n        id\n        name\n        membersConnection(first: 100) {\n          edges {\n            node { id displayName handle roles }\n          }\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').ConsolePersonCaseDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleCloseCase($input: CloseCaseInput!) {\n    closeCase(input: $input) { id caseStatus closedAt version }\n  }\n"): typeof import('./graphql').ConsoleCloseCaseDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleReopenCase($input: ReopenCaseInput!) {\n    reopenCase(input: $input) { id caseStatus closedAt version }\n  }\n"): typeof import('./graphql').ConsoleReopenCaseDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleOpenInvestigation($serviceUserIds: [ID!]!, $investigatorId: ID!) {\n    openSafeguardingInvestigation(serviceUserIds: $serviceUserIds, investigatorId: $investigatorId)\n  }\n"): typeof import('./graphql').ConsoleOpenInvestigationDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleCloseInvestigation($serviceUserIds: [ID!]!, $investigationId: ID!) {\n    closeSafeguardingInvestigation(serviceUserIds: $serviceUserIds, investigationId: $investigationId)\n  }\n"): typeof import('./graphql').ConsoleCloseInvestigationDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleDeclareConflict($serviceUserId: ID!, $staffId: ID!, $connection: ConflictConnection!) {\n    declareConflict(serviceUserId: $serviceUserId, staffId: $staffId, connection: $connection)\n  }\n"): typeof import('./graphql').ConsoleDeclareConflictDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleClearConflict($serviceUserId: ID!, $staffId: ID!) {\n    clearConflict(serviceUserId: $serviceUserId, staffId: $staffId)\n  }\n"): typeof import('./graphql').ConsoleClearConflictDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleManagedServices {\n    servicesConnection(first: 100) {\n      edges {\n        node {\n          id\n          name\n          managers { id }\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').ConsoleManagedServicesDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleServiceTeam($serviceId: ID!) {\n    node(id: $serviceId) {\n      ... on Service {\n        id\n        name\n        managers { id }\n        membersConnection(first: 100) {\n          edges {\n            node { id displayName handle roles }\n          }\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').ConsoleServiceTeamDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleAssignQaReview($serviceId: ID!, $staffId: ID!, $from: DateTime!, $to: DateTime!) {\n    assignQaReview(serviceId: $serviceId, staffId: $staffId, from: $from, to: $to) { id name }\n  }\n"): typeof import('./graphql').ConsoleAssignQaReviewDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleReportBreach($input: ReportBreachInput!) {\n    reportBreach(input: $input) { id discoveredAt regulatorDeadline }\n  }\n"): typeof import('./graphql').ConsoleReportBreachDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleRequestSubjectAccess(\n    $serviceUserId: ID!\n    $receivedOn: String!\n    $identityCheck: SubjectAccessIdentityCheck\n  ) {\n    requestSubjectAccess(serviceUserId: $serviceUserId, receivedOn: $receivedOn, identityCheck: $identityCheck) {\n      id\n      deadline\n    }\n  }\n"): typeof import('./graphql').ConsoleRequestSubjectAccessDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleAccessHeatMapByService($from: DateTime, $to: DateTime) {\n    accessHeatMap(from: $from, to: $to, rows: SERVICE) {\n      from\n      to\n      timeZone\n      days\n      truncated\n      serviceCells {\n        serviceId\n        serviceName\n        day\n        reads\n        offCaseload\n        outOfHours\n        denied\n      }\n    }\n  }\n"): typeof import('./graphql').ConsoleAccessHeatMapByServiceDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -138,6 +238,50 @@ export function graphql(source: "\n  mutation ConsoleCompleteDisclosureReview(\n
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  query ConsolePersonDisclosures($serviceUserId: ID!, $after: String) {\n    serviceUser(id: $serviceUserId) {\n      id\n      disclosureRegisterConnection(first: 25, after: $after) {\n        pageInfo { hasNextPage endCursor }\n        edges {\n          node {\n            requestId\n            sequence\n            kind\n            at\n            requesterOrganisation\n            requesterKind\n            receivedOn\n            urgent\n            purposeCategory\n            purpose\n            legalBasis\n            identityCheck\n            reasoning\n            recipient\n            method\n            snapshotDigest\n            grantExpiresAt\n            clientInformed\n            items { id kind recordedAt }\n          }\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').ConsolePersonDisclosuresDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsolePersonNotesForDisclosure($serviceUserId: ID!) {\n    serviceUser(id: $serviceUserId) {\n      id\n      notes(first: 100) {\n        pageInfo { hasNextPage }\n        edges {\n          node {\n            id\n            kind\n            recordedAt\n            ... on CareNote { authorOrganisation }\n          }\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').ConsolePersonNotesForDisclosureDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleServicePeople($serviceId: ID!, $after: String) {\n    serviceUsers(serviceId: $serviceId, first: 100, after: $after) {\n      pageInfo { hasNextPage endCursor }\n      edges {\n        node { id reference }\n      }\n    }\n  }\n"): typeof import('./graphql').ConsoleServicePeopleDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleReceiveDisclosureRequest($input: ReceiveDisclosureRequestInput!) {\n    receiveDisclosureRequest(input: $input) { requestId kind }\n  }\n"): typeof import('./graphql').ConsoleReceiveDisclosureRequestDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleSetDisclosureRequestUrgency($serviceUserId: ID!, $requestId: String!, $urgent: Boolean!) {\n    setDisclosureRequestUrgency(serviceUserId: $serviceUserId, requestId: $requestId, urgent: $urgent) {\n      requestId\n      urgent\n    }\n  }\n"): typeof import('./graphql').ConsoleSetDisclosureRequestUrgencyDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleReleaseDisclosure($input: ReleaseDisclosureInput!) {\n    releaseDisclosure(input: $input) { requestId kind snapshotDigest }\n  }\n"): typeof import('./graphql').ConsoleReleaseDisclosureDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleCorrectDisclosureEntry($serviceUserId: ID!, $requestId: String!, $reasoning: String!) {\n    correctDisclosureEntry(serviceUserId: $serviceUserId, requestId: $requestId, reasoning: $reasoning) {\n      requestId\n      kind\n    }\n  }\n"): typeof import('./graphql').ConsoleCorrectDisclosureEntryDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleRecordAuthorAuthority($noteId: ID!, $reference: String!) {\n    recordAuthorAuthority(noteId: $noteId, reference: $reference)\n  }\n"): typeof import('./graphql').ConsoleRecordAuthorAuthorityDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleRecordExceptionalDisclosure($input: ExceptionalDisclosureInput!) {\n    recordExceptionalDisclosure(input: $input) { requestId kind }\n  }\n"): typeof import('./graphql').ConsoleRecordExceptionalDisclosureDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleDisclosureConsentMethods {\n    disclosureConsentMethods\n  }\n"): typeof import('./graphql').ConsoleDisclosureConsentMethodsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleSetDisclosureConsentMethods($methods: [ConsentMethod!]!) {\n    setDisclosureConsentMethods(methods: $methods)\n  }\n"): typeof import('./graphql').ConsoleSetDisclosureConsentMethodsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  mutation ConsoleAssessBreach(\n    $breachId: ID!\n    $expectedVersion: Int!\n    $reportable: Boolean!\n    $regulatorNotifiedAt: DateTime\n  ) {\n    assessBreach(\n      breachId: $breachId\n      expectedVersion: $expectedVersion\n      reportable: $reportable\n      regulatorNotifiedAt: $regulatorNotifiedAt\n    ) {\n      id\n      reportable\n      regulatorNotifiedAt\n      version\n    }\n  }\n"): typeof import('./graphql').ConsoleAssessBreachDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -190,7 +334,7 @@ export function graphql(source: "\n  mutation ConsoleLiftLegalHold($serviceUserI
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query ConsolePendingChanges {\n    pendingChangesConnection(first: 50) {\n      pageInfo { hasNextPage }\n      edges {\n        node {\n          id\n          operation\n          rule\n          proposedAt\n          proposedByActor { displayName handle roles }\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').ConsolePendingChangesDocument;
+export function graphql(source: "\n  query ConsolePendingChanges {\n    pendingChangesConnection(first: 50) {\n      pageInfo { hasNextPage }\n      edges {\n        node {\n          id\n          operation\n          rule\n          proposedAt\n          proposedByActor { displayName handle roles }\n          subjectKind\n          subjectId\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').ConsolePendingChangesDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -33,6 +33,11 @@ export type AccessMonitoringSettingsInput = {
   workingHoursStart?: string | null | undefined;
 };
 
+/** Whether the service user is currently supported. */
+export type CaseStatus =
+  | 'CLOSED'
+  | 'OPEN';
+
 /** The sensitivity class of a field of personal data (ACCESS-MODEL.md, Classifications). */
 export type Classification =
   | 'CARE'
@@ -45,12 +50,53 @@ export type Classification =
   | 'SAFEGUARDING'
   | 'STAFF_PERSONAL';
 
+/** Closes a case. */
+export type CloseCaseInput = {
+  /** When the case closed: now by default. It may lie at most 30 days back (a case closed late); an older date is BAD_USER_INPUT — a record whose retention has run out is erased (`eraseServiceUser`), never closed into expiry. A later time today counts as now; a later day is BAD_USER_INPUT. */
+  closedAt?: string | null | undefined;
+  /** The version read; a stale one gets CONFLICT. */
+  expectedVersion: number;
+  /** The service user. */
+  serviceUserId: string | number;
+};
+
+/** How a staff member is connected to a client, or NAMED_BY_CLIENT when the client asked. */
+export type ConflictConnection =
+  | 'FORMER_PARTNER'
+  | 'FRIEND'
+  | 'NAMED_BY_CLIENT'
+  | 'NEIGHBOUR'
+  | 'OTHER'
+  | 'RELATIVE';
+
+/** How it was given. Images and recordings need written consent (SIGNED_FORM or EMAIL) with a manager involved (Azure 8.1). */
+export type ConsentMethod =
+  | 'EMAIL'
+  | 'SIGNED_FORM'
+  | 'VERBAL_WITNESSED';
+
+/** What information is shared for: a consent names the purposes the person agreed to, a request its purpose category. A consent authorises a disclosure only for a purpose it names (issue 15; Azure 7.1 "for a specific purpose"; Lets connect 4.3). */
+export type DisclosurePurpose =
+  | 'BENEFITS'
+  | 'CARE_COORDINATION'
+  | 'HEALTH_TREATMENT'
+  | 'HOUSING'
+  | 'LEGAL'
+  | 'OTHER'
+  | 'SAFEGUARDING';
+
 /** What a disclosure request waits for: AWAITING_DECISION (received; the service’s managers decide), ESCALATED_REQUEST (the Caldicott Guardian alone decides), FLAGGED_DECISION (approved on a basis other than consent, flagged for the Guardian), COURT_ORDER_DISCLOSURE (approved under a court order; the Senior Manager must be told, Azure 7.1). */
 export type DisclosureQueueItemKind =
   | 'AWAITING_DECISION'
   | 'COURT_ORDER_DISCLOSURE'
   | 'ESCALATED_REQUEST'
   | 'FLAGGED_DECISION';
+
+/** Who asks: an organisation, the person’s GP, or their family — what a consent’s scope must name (issue 15). */
+export type DisclosureRequesterKind =
+  | 'FAMILY'
+  | 'GP'
+  | 'ORGANISATION';
 
 /** The finding: JUSTIFIED, or UNJUSTIFIED — which opens a breach register entry with its 72-hour clock running. */
 export type DisclosureReviewOutcome =
@@ -70,6 +116,30 @@ export type EmergencyReason =
   | 'OTHER'
   | 'SAFEGUARDING';
 
+/** A disclosure without consent under a duty to share (JRH “Exceptional Breaches”). */
+export type ExceptionalDisclosureInput = {
+  /** Whether the person was told (they are, unless that would increase risk). */
+  clientInformed: boolean;
+  /** What was shared. */
+  itemIds: Array<string | number>;
+  /** The basis (not CONSENT). */
+  legalBasis: LegalBasis;
+  /** Required when not told: why telling would increase risk. The person then does not see the disclosure in their own register or subject access export. */
+  reasonNotInformed?: string | null | undefined;
+  /** Why sharing without consent was necessary. */
+  reasoning: string;
+  /** Who received it. */
+  recipient: string;
+  /** Whom it is about. */
+  serviceUserId: string | number;
+};
+
+/** How the requester’s identity was verified (Lets connect 4.3). */
+export type IdentityCheck =
+  | 'CALLBACK_TO_KNOWN_NUMBER'
+  | 'DOCUMENT_CHECKED'
+  | 'KNOWN_CONTACT';
+
 /** The basis a disclosure rests on. Without consent, only a recorded legal basis allows release. */
 export type LegalBasis =
   | 'CONSENT'
@@ -78,12 +148,61 @@ export type LegalBasis =
   | 'SAFEGUARDING'
   | 'VITAL_INTERESTS';
 
+/** What a note records. DAILY_SUPPORT, SUPPORT_PLAN, ASSESSMENT, HANDOVER, MEETING and CORRESPONDENCE are CARE; MEDICAL is HEALTH; FINANCE is FINANCE; SAFEGUARDING_CONCERN is SAFEGUARDING. */
+export type NoteKind =
+  | 'ASSESSMENT'
+  | 'CORRESPONDENCE'
+  | 'DAILY_SUPPORT'
+  | 'FINANCE'
+  | 'HANDOVER'
+  | 'MEDICAL'
+  | 'MEETING'
+  | 'SAFEGUARDING_CONCERN'
+  | 'SUPPORT_PLAN';
+
+/** The kind of record a pending change is about: its `subjectId` is a global id of that type. */
+export type PendingChangeSubjectKind =
+  /** A service (Service). */
+  | 'SERVICE'
+  /** A person supported (ServiceUser). */
+  | 'SERVICE_USER'
+  /** A staff account (StaffMember). */
+  | 'STAFF_MEMBER';
+
 /** The kind of caller a token identifies. */
 export type PrincipalKind =
   | 'OPERATOR'
   | 'PARTNER'
   | 'SERVICE_USER'
   | 'STAFF';
+
+/** A request for information received in writing (Azure 4.1), with the requester verified. */
+export type ReceiveDisclosureRequestInput = {
+  /** How the requester was verified. */
+  identityCheck: IdentityCheck;
+  /** The notes requested. */
+  itemIds: Array<string | number>;
+  /** The basis claimed. */
+  legalBasis: LegalBasis;
+  /** The partner agency whose app will receive it, if any. */
+  partnerId?: string | number | null | undefined;
+  /** What they need it for, in their words (sealed). */
+  purpose: string;
+  /** What they need it for, as a category: required on the CONSENT basis (BAD_USER_INPUT without it), where only a consent naming this purpose authorises the disclosure. */
+  purposeCategory?: DisclosurePurpose | null | undefined;
+  /** Date received, YYYY-MM-DD. */
+  receivedOn: string;
+  /** Contact at the requester. */
+  requesterContact: string;
+  /** Who asks (default ORGANISATION): a consent covers only the recipients its scope names. */
+  requesterKind?: DisclosureRequesterKind | null | undefined;
+  /** The requesting organisation. */
+  requesterOrganisation: string;
+  /** Whom it is about. */
+  serviceUserId: string | number;
+  /** Mark the request urgent (default false). */
+  urgent?: boolean | null | undefined;
+};
 
 /** How a staff member or other principal relates to a client, computed per request. */
 export type Relationship =
@@ -95,6 +214,51 @@ export type Relationship =
   | 'ORG_WIDE'
   | 'QA_REVIEW'
   | 'SELF';
+
+/** What is released, how, and until when the partner may read it. */
+export type ReleaseDisclosureInput = {
+  /** Until when the partner app may read it (required for PARTNER_APP; at most 90 days). */
+  grantExpiresAt?: string | null | undefined;
+  /** The notes released (a subset of those approved). */
+  itemIds: Array<string | number>;
+  /** How it is sent. */
+  method: ReleaseMethod;
+  /** Phrases replaced by [REDACTED] in the bundle. */
+  redactions?: Array<string> | null | undefined;
+  /** The approved request. */
+  requestId: string;
+  /** Whom it is about. */
+  serviceUserId: string | number;
+};
+
+/** How the released bundle was sent. */
+export type ReleaseMethod =
+  | 'IN_PERSON'
+  | 'PARTNER_APP'
+  | 'POST'
+  | 'SECURE_EMAIL';
+
+/** Reopens a closed case. */
+export type ReopenCaseInput = {
+  /** The version read; a stale one gets CONFLICT. */
+  expectedVersion: number;
+  /** The service user. */
+  serviceUserId: string | number;
+};
+
+/** A personal data breach as first known. Describe categories and counts, not people. */
+export type ReportBreachInput = {
+  /** Approximate number of people affected. */
+  approximateSubjects: number;
+  /** Categories of data affected, e.g. HEALTH, CONTACT. */
+  categories: Array<string>;
+  /** What was done to contain it. */
+  containment?: string | null | undefined;
+  /** When it was discovered (not in the future). */
+  discoveredAt: string;
+  /** What happened. */
+  nature: string;
+};
 
 /** The reviewer’s finding on an emergency access. */
 export type ReviewOutcome =
@@ -122,6 +286,109 @@ export type SubjectAccessIdentityCheck =
   | 'PHOTO_ID'
   | 'REPRESENTATIVE_AUTHORITY'
   | 'SIGNED_LETTER';
+
+export type ConsolePersonCaseQueryVariables = Exact<{
+  serviceUserId: string | number;
+}>;
+
+
+export type ConsolePersonCaseQuery = { serviceUser: { id: string, caseStatus: CaseStatus | null, closedAt: string | null, version: number | null, service: { id: string, name: string, membersConnection: { edges: Array<{ node: { id: string, displayName: string | null, handle: string, roles: Array<Role> } }> } } | null } };
+
+export type ConsoleCloseCaseMutationVariables = Exact<{
+  input: CloseCaseInput;
+}>;
+
+
+export type ConsoleCloseCaseMutation = { closeCase: { id: string, caseStatus: CaseStatus | null, closedAt: string | null, version: number | null } };
+
+export type ConsoleReopenCaseMutationVariables = Exact<{
+  input: ReopenCaseInput;
+}>;
+
+
+export type ConsoleReopenCaseMutation = { reopenCase: { id: string, caseStatus: CaseStatus | null, closedAt: string | null, version: number | null } };
+
+export type ConsoleOpenInvestigationMutationVariables = Exact<{
+  serviceUserIds: Array<string | number> | string | number;
+  investigatorId: string | number;
+}>;
+
+
+export type ConsoleOpenInvestigationMutation = { openSafeguardingInvestigation: string };
+
+export type ConsoleCloseInvestigationMutationVariables = Exact<{
+  serviceUserIds: Array<string | number> | string | number;
+  investigationId: string | number;
+}>;
+
+
+export type ConsoleCloseInvestigationMutation = { closeSafeguardingInvestigation: string };
+
+export type ConsoleDeclareConflictMutationVariables = Exact<{
+  serviceUserId: string | number;
+  staffId: string | number;
+  connection: ConflictConnection;
+}>;
+
+
+export type ConsoleDeclareConflictMutation = { declareConflict: boolean };
+
+export type ConsoleClearConflictMutationVariables = Exact<{
+  serviceUserId: string | number;
+  staffId: string | number;
+}>;
+
+
+export type ConsoleClearConflictMutation = { clearConflict: boolean };
+
+export type ConsoleManagedServicesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ConsoleManagedServicesQuery = { servicesConnection: { edges: Array<{ node: { id: string, name: string, managers: Array<{ id: string }> } }> } };
+
+export type ConsoleServiceTeamQueryVariables = Exact<{
+  serviceId: string | number;
+}>;
+
+
+export type ConsoleServiceTeamQuery = { node:
+    | { id: string, name: string, managers: Array<{ id: string }>, membersConnection: { edges: Array<{ node: { id: string, displayName: string | null, handle: string, roles: Array<Role> } }> } }
+    | Record<PropertyKey, never>
+   | null };
+
+export type ConsoleAssignQaReviewMutationVariables = Exact<{
+  serviceId: string | number;
+  staffId: string | number;
+  from: string;
+  to: string;
+}>;
+
+
+export type ConsoleAssignQaReviewMutation = { assignQaReview: { id: string, name: string } };
+
+export type ConsoleReportBreachMutationVariables = Exact<{
+  input: ReportBreachInput;
+}>;
+
+
+export type ConsoleReportBreachMutation = { reportBreach: { id: string, discoveredAt: string, regulatorDeadline: string } };
+
+export type ConsoleRequestSubjectAccessMutationVariables = Exact<{
+  serviceUserId: string | number;
+  receivedOn: string;
+  identityCheck?: SubjectAccessIdentityCheck | null | undefined;
+}>;
+
+
+export type ConsoleRequestSubjectAccessMutation = { requestSubjectAccess: { id: string, deadline: string } };
+
+export type ConsoleAccessHeatMapByServiceQueryVariables = Exact<{
+  from?: string | null | undefined;
+  to?: string | null | undefined;
+}>;
+
+
+export type ConsoleAccessHeatMapByServiceQuery = { accessHeatMap: { from: string, to: string, timeZone: string, days: Array<string>, truncated: boolean, serviceCells: Array<{ serviceId: string, serviceName: string, day: string, reads: number, offCaseload: number, outOfHours: number, denied: number }> } };
 
 export type ConsoleViewerQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -212,6 +479,98 @@ export type ConsoleCompleteDisclosureReviewMutationVariables = Exact<{
 
 
 export type ConsoleCompleteDisclosureReviewMutation = { completeDisclosureReview: { id: string, status: DisclosureReviewStatus, outcome: DisclosureReviewOutcome | null } };
+
+export type ConsolePersonDisclosuresQueryVariables = Exact<{
+  serviceUserId: string | number;
+  after?: string | null | undefined;
+}>;
+
+
+export type ConsolePersonDisclosuresQuery = { serviceUser: { id: string, disclosureRegisterConnection: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { requestId: string | null, sequence: number | null, kind: string | null, at: string | null, requesterOrganisation: string | null, requesterKind: DisclosureRequesterKind | null, receivedOn: string | null, urgent: boolean | null, purposeCategory: DisclosurePurpose | null, purpose: string | null, legalBasis: LegalBasis | null, identityCheck: IdentityCheck | null, reasoning: string | null, recipient: string | null, method: string | null, snapshotDigest: string | null, grantExpiresAt: string | null, clientInformed: boolean | null, items: Array<
+            | { id: string, kind: NoteKind, recordedAt: string }
+            | { id: string, kind: NoteKind, recordedAt: string }
+            | { id: string, kind: NoteKind, recordedAt: string }
+            | { id: string, kind: NoteKind, recordedAt: string }
+          > | null } }> } | null } };
+
+export type ConsolePersonNotesForDisclosureQueryVariables = Exact<{
+  serviceUserId: string | number;
+}>;
+
+
+export type ConsolePersonNotesForDisclosureQuery = { serviceUser: { id: string, notes: { pageInfo: { hasNextPage: boolean }, edges: Array<{ node:
+          | { authorOrganisation: string | null, id: string, kind: NoteKind, recordedAt: string }
+          | { id: string, kind: NoteKind, recordedAt: string }
+          | { id: string, kind: NoteKind, recordedAt: string }
+          | { id: string, kind: NoteKind, recordedAt: string }
+         }> } } };
+
+export type ConsoleServicePeopleQueryVariables = Exact<{
+  serviceId: string | number;
+  after?: string | null | undefined;
+}>;
+
+
+export type ConsoleServicePeopleQuery = { serviceUsers: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, reference: string | null } }> } };
+
+export type ConsoleReceiveDisclosureRequestMutationVariables = Exact<{
+  input: ReceiveDisclosureRequestInput;
+}>;
+
+
+export type ConsoleReceiveDisclosureRequestMutation = { receiveDisclosureRequest: Array<{ requestId: string | null, kind: string | null }> };
+
+export type ConsoleSetDisclosureRequestUrgencyMutationVariables = Exact<{
+  serviceUserId: string | number;
+  requestId: string;
+  urgent: boolean;
+}>;
+
+
+export type ConsoleSetDisclosureRequestUrgencyMutation = { setDisclosureRequestUrgency: { requestId: string | null, urgent: boolean | null } };
+
+export type ConsoleReleaseDisclosureMutationVariables = Exact<{
+  input: ReleaseDisclosureInput;
+}>;
+
+
+export type ConsoleReleaseDisclosureMutation = { releaseDisclosure: { requestId: string | null, kind: string | null, snapshotDigest: string | null } };
+
+export type ConsoleCorrectDisclosureEntryMutationVariables = Exact<{
+  serviceUserId: string | number;
+  requestId: string;
+  reasoning: string;
+}>;
+
+
+export type ConsoleCorrectDisclosureEntryMutation = { correctDisclosureEntry: { requestId: string | null, kind: string | null } };
+
+export type ConsoleRecordAuthorAuthorityMutationVariables = Exact<{
+  noteId: string | number;
+  reference: string;
+}>;
+
+
+export type ConsoleRecordAuthorAuthorityMutation = { recordAuthorAuthority: boolean };
+
+export type ConsoleRecordExceptionalDisclosureMutationVariables = Exact<{
+  input: ExceptionalDisclosureInput;
+}>;
+
+
+export type ConsoleRecordExceptionalDisclosureMutation = { recordExceptionalDisclosure: { requestId: string | null, kind: string | null } };
+
+export type ConsoleDisclosureConsentMethodsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ConsoleDisclosureConsentMethodsQuery = { disclosureConsentMethods: Array<ConsentMethod> };
+
+export type ConsoleSetDisclosureConsentMethodsMutationVariables = Exact<{
+  methods: Array<ConsentMethod> | ConsentMethod;
+}>;
+
+
+export type ConsoleSetDisclosureConsentMethodsMutation = { setDisclosureConsentMethods: Array<ConsentMethod> };
 
 export type ConsoleAssessBreachMutationVariables = Exact<{
   breachId: string | number;
@@ -316,7 +675,7 @@ export type ConsoleLiftLegalHoldMutation = { liftLegalHold: { serviceUserId: str
 export type ConsolePendingChangesQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ConsolePendingChangesQuery = { pendingChangesConnection: { pageInfo: { hasNextPage: boolean }, edges: Array<{ node: { id: string, operation: string, rule: string, proposedAt: string, proposedByActor: { displayName: string | null, handle: string | null, roles: Array<string> } } }> } };
+export type ConsolePendingChangesQuery = { pendingChangesConnection: { pageInfo: { hasNextPage: boolean }, edges: Array<{ node: { id: string, operation: string, rule: string, proposedAt: string, subjectKind: PendingChangeSubjectKind | null, subjectId: string | null, proposedByActor: { displayName: string | null, handle: string | null, roles: Array<string> } } }> } };
 
 export type ConsoleApproveChangeMutationVariables = Exact<{
   approvalId: string | number;
@@ -372,6 +731,167 @@ export class TypedDocumentString<TResult, TVariables>
   }
 }
 
+export const ConsolePersonCaseDocument = new TypedDocumentString(`
+    query ConsolePersonCase($serviceUserId: ID!) {
+  serviceUser(id: $serviceUserId) {
+    id
+    caseStatus
+    closedAt
+    version
+    service {
+      id
+      name
+      membersConnection(first: 100) {
+        edges {
+          node {
+            id
+            displayName
+            handle
+            roles
+          }
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsolePersonCaseQuery, ConsolePersonCaseQueryVariables>;
+export const ConsoleCloseCaseDocument = new TypedDocumentString(`
+    mutation ConsoleCloseCase($input: CloseCaseInput!) {
+  closeCase(input: $input) {
+    id
+    caseStatus
+    closedAt
+    version
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleCloseCaseMutation, ConsoleCloseCaseMutationVariables>;
+export const ConsoleReopenCaseDocument = new TypedDocumentString(`
+    mutation ConsoleReopenCase($input: ReopenCaseInput!) {
+  reopenCase(input: $input) {
+    id
+    caseStatus
+    closedAt
+    version
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleReopenCaseMutation, ConsoleReopenCaseMutationVariables>;
+export const ConsoleOpenInvestigationDocument = new TypedDocumentString(`
+    mutation ConsoleOpenInvestigation($serviceUserIds: [ID!]!, $investigatorId: ID!) {
+  openSafeguardingInvestigation(
+    serviceUserIds: $serviceUserIds
+    investigatorId: $investigatorId
+  )
+}
+    `) as unknown as TypedDocumentString<ConsoleOpenInvestigationMutation, ConsoleOpenInvestigationMutationVariables>;
+export const ConsoleCloseInvestigationDocument = new TypedDocumentString(`
+    mutation ConsoleCloseInvestigation($serviceUserIds: [ID!]!, $investigationId: ID!) {
+  closeSafeguardingInvestigation(
+    serviceUserIds: $serviceUserIds
+    investigationId: $investigationId
+  )
+}
+    `) as unknown as TypedDocumentString<ConsoleCloseInvestigationMutation, ConsoleCloseInvestigationMutationVariables>;
+export const ConsoleDeclareConflictDocument = new TypedDocumentString(`
+    mutation ConsoleDeclareConflict($serviceUserId: ID!, $staffId: ID!, $connection: ConflictConnection!) {
+  declareConflict(
+    serviceUserId: $serviceUserId
+    staffId: $staffId
+    connection: $connection
+  )
+}
+    `) as unknown as TypedDocumentString<ConsoleDeclareConflictMutation, ConsoleDeclareConflictMutationVariables>;
+export const ConsoleClearConflictDocument = new TypedDocumentString(`
+    mutation ConsoleClearConflict($serviceUserId: ID!, $staffId: ID!) {
+  clearConflict(serviceUserId: $serviceUserId, staffId: $staffId)
+}
+    `) as unknown as TypedDocumentString<ConsoleClearConflictMutation, ConsoleClearConflictMutationVariables>;
+export const ConsoleManagedServicesDocument = new TypedDocumentString(`
+    query ConsoleManagedServices {
+  servicesConnection(first: 100) {
+    edges {
+      node {
+        id
+        name
+        managers {
+          id
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleManagedServicesQuery, ConsoleManagedServicesQueryVariables>;
+export const ConsoleServiceTeamDocument = new TypedDocumentString(`
+    query ConsoleServiceTeam($serviceId: ID!) {
+  node(id: $serviceId) {
+    ... on Service {
+      id
+      name
+      managers {
+        id
+      }
+      membersConnection(first: 100) {
+        edges {
+          node {
+            id
+            displayName
+            handle
+            roles
+          }
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleServiceTeamQuery, ConsoleServiceTeamQueryVariables>;
+export const ConsoleAssignQaReviewDocument = new TypedDocumentString(`
+    mutation ConsoleAssignQaReview($serviceId: ID!, $staffId: ID!, $from: DateTime!, $to: DateTime!) {
+  assignQaReview(serviceId: $serviceId, staffId: $staffId, from: $from, to: $to) {
+    id
+    name
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleAssignQaReviewMutation, ConsoleAssignQaReviewMutationVariables>;
+export const ConsoleReportBreachDocument = new TypedDocumentString(`
+    mutation ConsoleReportBreach($input: ReportBreachInput!) {
+  reportBreach(input: $input) {
+    id
+    discoveredAt
+    regulatorDeadline
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleReportBreachMutation, ConsoleReportBreachMutationVariables>;
+export const ConsoleRequestSubjectAccessDocument = new TypedDocumentString(`
+    mutation ConsoleRequestSubjectAccess($serviceUserId: ID!, $receivedOn: String!, $identityCheck: SubjectAccessIdentityCheck) {
+  requestSubjectAccess(
+    serviceUserId: $serviceUserId
+    receivedOn: $receivedOn
+    identityCheck: $identityCheck
+  ) {
+    id
+    deadline
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleRequestSubjectAccessMutation, ConsoleRequestSubjectAccessMutationVariables>;
+export const ConsoleAccessHeatMapByServiceDocument = new TypedDocumentString(`
+    query ConsoleAccessHeatMapByService($from: DateTime, $to: DateTime) {
+  accessHeatMap(from: $from, to: $to, rows: SERVICE) {
+    from
+    to
+    timeZone
+    days
+    truncated
+    serviceCells {
+      serviceId
+      serviceName
+      day
+      reads
+      offCaseload
+      outOfHours
+      denied
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleAccessHeatMapByServiceQuery, ConsoleAccessHeatMapByServiceQueryVariables>;
 export const ConsoleViewerDocument = new TypedDocumentString(`
     query ConsoleViewer {
   me {
@@ -594,6 +1114,148 @@ export const ConsoleCompleteDisclosureReviewDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ConsoleCompleteDisclosureReviewMutation, ConsoleCompleteDisclosureReviewMutationVariables>;
+export const ConsolePersonDisclosuresDocument = new TypedDocumentString(`
+    query ConsolePersonDisclosures($serviceUserId: ID!, $after: String) {
+  serviceUser(id: $serviceUserId) {
+    id
+    disclosureRegisterConnection(first: 25, after: $after) {
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      edges {
+        node {
+          requestId
+          sequence
+          kind
+          at
+          requesterOrganisation
+          requesterKind
+          receivedOn
+          urgent
+          purposeCategory
+          purpose
+          legalBasis
+          identityCheck
+          reasoning
+          recipient
+          method
+          snapshotDigest
+          grantExpiresAt
+          clientInformed
+          items {
+            id
+            kind
+            recordedAt
+          }
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsolePersonDisclosuresQuery, ConsolePersonDisclosuresQueryVariables>;
+export const ConsolePersonNotesForDisclosureDocument = new TypedDocumentString(`
+    query ConsolePersonNotesForDisclosure($serviceUserId: ID!) {
+  serviceUser(id: $serviceUserId) {
+    id
+    notes(first: 100) {
+      pageInfo {
+        hasNextPage
+      }
+      edges {
+        node {
+          id
+          kind
+          recordedAt
+          ... on CareNote {
+            authorOrganisation
+          }
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsolePersonNotesForDisclosureQuery, ConsolePersonNotesForDisclosureQueryVariables>;
+export const ConsoleServicePeopleDocument = new TypedDocumentString(`
+    query ConsoleServicePeople($serviceId: ID!, $after: String) {
+  serviceUsers(serviceId: $serviceId, first: 100, after: $after) {
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      node {
+        id
+        reference
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleServicePeopleQuery, ConsoleServicePeopleQueryVariables>;
+export const ConsoleReceiveDisclosureRequestDocument = new TypedDocumentString(`
+    mutation ConsoleReceiveDisclosureRequest($input: ReceiveDisclosureRequestInput!) {
+  receiveDisclosureRequest(input: $input) {
+    requestId
+    kind
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleReceiveDisclosureRequestMutation, ConsoleReceiveDisclosureRequestMutationVariables>;
+export const ConsoleSetDisclosureRequestUrgencyDocument = new TypedDocumentString(`
+    mutation ConsoleSetDisclosureRequestUrgency($serviceUserId: ID!, $requestId: String!, $urgent: Boolean!) {
+  setDisclosureRequestUrgency(
+    serviceUserId: $serviceUserId
+    requestId: $requestId
+    urgent: $urgent
+  ) {
+    requestId
+    urgent
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleSetDisclosureRequestUrgencyMutation, ConsoleSetDisclosureRequestUrgencyMutationVariables>;
+export const ConsoleReleaseDisclosureDocument = new TypedDocumentString(`
+    mutation ConsoleReleaseDisclosure($input: ReleaseDisclosureInput!) {
+  releaseDisclosure(input: $input) {
+    requestId
+    kind
+    snapshotDigest
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleReleaseDisclosureMutation, ConsoleReleaseDisclosureMutationVariables>;
+export const ConsoleCorrectDisclosureEntryDocument = new TypedDocumentString(`
+    mutation ConsoleCorrectDisclosureEntry($serviceUserId: ID!, $requestId: String!, $reasoning: String!) {
+  correctDisclosureEntry(
+    serviceUserId: $serviceUserId
+    requestId: $requestId
+    reasoning: $reasoning
+  ) {
+    requestId
+    kind
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleCorrectDisclosureEntryMutation, ConsoleCorrectDisclosureEntryMutationVariables>;
+export const ConsoleRecordAuthorAuthorityDocument = new TypedDocumentString(`
+    mutation ConsoleRecordAuthorAuthority($noteId: ID!, $reference: String!) {
+  recordAuthorAuthority(noteId: $noteId, reference: $reference)
+}
+    `) as unknown as TypedDocumentString<ConsoleRecordAuthorAuthorityMutation, ConsoleRecordAuthorAuthorityMutationVariables>;
+export const ConsoleRecordExceptionalDisclosureDocument = new TypedDocumentString(`
+    mutation ConsoleRecordExceptionalDisclosure($input: ExceptionalDisclosureInput!) {
+  recordExceptionalDisclosure(input: $input) {
+    requestId
+    kind
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleRecordExceptionalDisclosureMutation, ConsoleRecordExceptionalDisclosureMutationVariables>;
+export const ConsoleDisclosureConsentMethodsDocument = new TypedDocumentString(`
+    query ConsoleDisclosureConsentMethods {
+  disclosureConsentMethods
+}
+    `) as unknown as TypedDocumentString<ConsoleDisclosureConsentMethodsQuery, ConsoleDisclosureConsentMethodsQueryVariables>;
+export const ConsoleSetDisclosureConsentMethodsDocument = new TypedDocumentString(`
+    mutation ConsoleSetDisclosureConsentMethods($methods: [ConsentMethod!]!) {
+  setDisclosureConsentMethods(methods: $methods)
+}
+    `) as unknown as TypedDocumentString<ConsoleSetDisclosureConsentMethodsMutation, ConsoleSetDisclosureConsentMethodsMutationVariables>;
 export const ConsoleAssessBreachDocument = new TypedDocumentString(`
     mutation ConsoleAssessBreach($breachId: ID!, $expectedVersion: Int!, $reportable: Boolean!, $regulatorNotifiedAt: DateTime) {
   assessBreach(
@@ -855,6 +1517,8 @@ export const ConsolePendingChangesDocument = new TypedDocumentString(`
           handle
           roles
         }
+        subjectKind
+        subjectId
       }
     }
   }

@@ -54,6 +54,30 @@ export interface Capabilities {
    */
   readonly accessHeatMapByService: boolean;
   /**
+   * Report a breach from the breach register (`reportBreach`): any staff member may; the console offers it to everyone
+   * who has the register.
+   */
+  readonly reportBreaches: boolean;
+  /**
+   * Record a subject access request on the person's behalf, with how their identity was checked
+   * (`requestSubjectAccess`): the IG lead on the subject access register, a service's managers on their services'
+   * people's screens.
+   */
+  readonly recordSubjectAccess: boolean;
+  /**
+   * A person's case, on their screen (the screen offers it only where the person's log was readable): close and reopen
+   * it (`closeCase`, `reopenCase`), open and close a safeguarding investigation
+   * (`openSafeguardingInvestigation`, `closeSafeguardingInvestigation`), declare and clear a conflict of interest
+   * (`declareConflict`, `clearConflict`): of the console's roles, a service's managers for their services' people.
+   * Senior managers and HR may too, but the console has no screen of a person for them.
+   */
+  readonly manageCases: boolean;
+  /**
+   * Assign a team leader to QA checks at a service for a period (`assignQaReview`): a service's managers for their
+   * services, senior managers for any.
+   */
+  readonly assignQaReviews: boolean;
+  /**
    * The register of legal holds, and lifting one (`legalHolds`, `liftLegalHold`): senior managers, the IG lead and the
    * Caldicott Guardian.
    */
@@ -100,6 +124,10 @@ export function capabilitiesOf(roles: readonly string[]): Capabilities {
     disclosureRegister: any(roles, ['IG_LEAD', 'CALDICOTT_GUARDIAN', 'SERVICE_MANAGER']),
     accessHeatMap: any(roles, ['IG_LEAD', 'CALDICOTT_GUARDIAN', 'SERVICE_MANAGER']),
     accessHeatMapByService: any(roles, ['IG_LEAD', 'CALDICOTT_GUARDIAN']),
+    reportBreaches: any(roles, ['IG_LEAD', 'CALDICOTT_GUARDIAN', 'SERVICE_MANAGER', 'SENIOR_MANAGER']),
+    recordSubjectAccess: any(roles, ['IG_LEAD', 'SERVICE_MANAGER']),
+    manageCases: any(roles, ['SERVICE_MANAGER']),
+    assignQaReviews: any(roles, ['SERVICE_MANAGER', 'SENIOR_MANAGER']),
     legalHolds: any(roles, ['SENIOR_MANAGER', 'IG_LEAD', 'CALDICOTT_GUARDIAN']),
     placeLegalHolds: any(roles, ['IG_LEAD', 'CALDICOTT_GUARDIAN', 'SERVICE_MANAGER']),
     approveChanges: any(roles, ['IG_LEAD', 'CALDICOTT_GUARDIAN']),

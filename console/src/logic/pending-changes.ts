@@ -1,7 +1,7 @@
 /**
- * A change waiting for a second person, in words. The API names the mutation proposed and the rule that asked for a
- * second person, and nothing of its arguments (a pending change holds no personal data), so the words say what kind
- * of change it is, never whose.
+ * A change waiting for a second person, in words. The API names the mutation proposed, the rule that asked for a
+ * second person, and what it is about by kind and global id only (a pending change holds no personal data), so the
+ * words say what kind of change it is and tell two of a kind apart by their subject's label, never a name.
  */
 const OPERATION_WORDS: Record<string, string> = {
   eraseServiceUser: 'Erase a person’s records',
@@ -26,4 +26,22 @@ export function pendingChangeWords(operation: string): string {
 /** Why it waits for a second person; a rule the console does not know is named as the API names it. */
 export function pendingRuleWords(rule: string): string {
   return RULE_WORDS[rule] ?? `rule ${rule}`;
+}
+
+const SUBJECT_WORDS: Record<string, string> = {
+  SERVICE_USER: 'person',
+  STAFF_MEMBER: 'staff account',
+  SERVICE: 'service',
+};
+
+/**
+ * What a change is about, as a short stable label from its global id's tail ("person …AbC12345"): global ids are
+ * opaque, so nothing is decoded from them. Undefined for a change about the organisation as a whole.
+ */
+export function pendingSubjectWords(
+  kind: string | null | undefined,
+  subjectId: string | null | undefined,
+): string | undefined {
+  if (!kind || !subjectId) return undefined;
+  return `${SUBJECT_WORDS[kind] ?? kind.toLowerCase().replaceAll('_', ' ')} …${subjectId.replaceAll('=', '').slice(-8)}`;
 }

@@ -1,6 +1,6 @@
 import { type ApiError, execute } from '../api';
 import { PersonAccessLogQuery, StaffAccessQuery } from '../documents';
-import { h, notice, render } from '../dom';
+import { h, link, notice, render } from '../dom';
 import {
   accessSentence,
   type Capabilities,
@@ -9,8 +9,10 @@ import {
   dayHeadingWords,
   relationshipWords,
 } from '../logic';
+import { caseActions } from './case-actions';
 import { proposeErasureForm } from './erasure';
 import { placeLegalHoldForm } from './legal-holds';
+import { requestSubjectAccessForm } from './request-subject-access';
 import { errorNotice, personLabel, screenHeading } from './shared';
 
 interface LoggedAccess {
@@ -134,11 +136,27 @@ export async function personAccessScreen(
   };
   const first = await page();
   const readable = first.errors.length === 0 || first.events.length > 0;
+  // A manager's case actions: only where the person's log was readable (their own services' people).
+  const caseCard = readable && capabilities.manageCases ? await caseActions(serviceUserId) : null;
   render(
     main,
     screenHeading(title),
     errorNotice(first.errors),
     readable ? accessList(first) : notice('The access log could not be read.', 'error'),
+    caseCard,
+    readable && capabilities.recordSubjectAccess && capabilities.subjectAccess
+      ? h(
+          'p',
+          {},
+          link(
+            `/registers/subject-access/new/${encodeURIComponent(serviceUserId)}`,
+            'Record a subject access request for this person',
+          ),
+        )
+      : null,
+    readable && capabilities.recordSubjectAccess && !capabilities.subjectAccess
+      ? requestSubjectAccessForm(serviceUserId)
+      : null,
     // Offered only where the person's log was readable: a manager's own services' people, as the API decides.
     readable && capabilities.placeLegalHolds ? placeLegalHoldForm(serviceUserId) : null,
     readable && capabilities.proposeErasure ? proposeErasureForm(serviceUserId) : null,

@@ -1,7 +1,14 @@
 import { execute } from '../api';
 import { ApproveChangeMutation, PendingChangesQuery, RejectChangeMutation } from '../documents';
-import { h, notice, render } from '../dom';
-import { ageWords, dateTimeWords, inWorkingOrder, pendingChangeWords, pendingRuleWords } from '../logic';
+import { h, link, notice, render } from '../dom';
+import {
+  ageWords,
+  dateTimeWords,
+  inWorkingOrder,
+  pendingChangeWords,
+  pendingRuleWords,
+  pendingSubjectWords,
+} from '../logic';
 import { actorWords, errorNotice, screenHeading } from './shared';
 
 /**
@@ -22,12 +29,14 @@ export async function pendingChangesScreen(main: HTMLElement, message?: HTMLElem
     verb: 'Approve' | 'Reject',
     buttons: HTMLButtonElement[],
   ) => {
+    // Two changes of a kind by the same person differ only in their subject: it ends each button's name.
+    const about = pendingSubjectWords(change.subjectKind, change.subjectId);
     const button = h(
       'button',
       {
         type: 'button',
         ...(verb === 'Reject' ? { class: 'secondary' } : {}),
-        'aria-label': `${verb}: ${pendingChangeWords(change.operation)}, proposed by ${actorWords(change.proposedByActor)}`,
+        'aria-label': `${verb}: ${pendingChangeWords(change.operation)}, proposed by ${actorWords(change.proposedByActor)}${about ? `, about ${about}` : ''}`,
       },
       verb,
     );
@@ -45,9 +54,11 @@ export async function pendingChangesScreen(main: HTMLElement, message?: HTMLElem
       await pendingChangesScreen(
         main,
         notice(
-          verb === 'Approve'
-            ? `Approved: ${pendingChangeWords(change.operation)}. It has run as proposed.`
-            : `Rejected: ${pendingChangeWords(change.operation)}. It will not run.`,
+          `${
+            verb === 'Approve'
+              ? `Approved: ${pendingChangeWords(change.operation)}. It has run as proposed.`
+              : `Rejected: ${pendingChangeWords(change.operation)}. It will not run.`
+          }${about ? ` (${about})` : ''}`,
           'success',
         ),
       );
@@ -79,6 +90,7 @@ export async function pendingChangesScreen(main: HTMLElement, message?: HTMLElem
                 'div',
                 {},
                 h('p', { class: 'item-title' }, pendingChangeWords(change.operation)),
+                subjectLine(change),
                 h(
                   'p',
                   { class: 'item-detail' },
@@ -97,5 +109,19 @@ export async function pendingChangesScreen(main: HTMLElement, message?: HTMLElem
     data?.pendingChangesConnection.pageInfo.hasNextPage
       ? h('p', { class: 'queue-age' }, 'More are waiting than are listed here: decide these first.')
       : null,
+  );
+}
+
+/** What a change is about: a person opens their screen (who looked at them), anything else is its label. */
+function subjectLine(change: { subjectKind?: string | null; subjectId?: string | null }): HTMLElement | null {
+  const about = pendingSubjectWords(change.subjectKind, change.subjectId);
+  if (!about || !change.subjectId) return null;
+  return h(
+    'p',
+    { class: 'item-detail' },
+    'About ',
+    change.subjectKind === 'SERVICE_USER'
+      ? link(`/person/${encodeURIComponent(change.subjectId)}`, about)
+      : about,
   );
 }

@@ -2,6 +2,7 @@ import { execute } from '../api';
 import { AssessBreachMutation, BreachesQuery, DisclosureRegisterQuery } from '../documents';
 import { facts, h, link, notice, render } from '../dom';
 import { breachClock, type Capabilities, classificationWords, dateTimeWords, enumWords } from '../logic';
+import { reportBreachForm } from './report-breach';
 import { actorWords, errorNotice, screenHeading } from './shared';
 
 const DISCLOSURE_WINDOW_DAYS = 92;
@@ -54,8 +55,15 @@ export async function disclosureRegisterScreen(main: HTMLElement): Promise<void>
   );
 }
 
-/** The breach register with each entry's 72-hour clock; an IG lead opens an entry to assess it. */
-export async function breachRegisterScreen(main: HTMLElement, capabilities: Capabilities): Promise<void> {
+/**
+ * The breach register with each entry's 72-hour clock; an IG lead opens an entry to assess it. Whoever has the
+ * register may report a breach to it.
+ */
+export async function breachRegisterScreen(
+  main: HTMLElement,
+  capabilities: Capabilities,
+  message?: HTMLElement,
+): Promise<void> {
   render(main, screenHeading('Breach register'), h('p', {}, 'Loading…'));
   const { data, errors } = await execute(BreachesQuery, { first: 50 });
   const now = new Date();
@@ -63,6 +71,10 @@ export async function breachRegisterScreen(main: HTMLElement, capabilities: Capa
   render(
     main,
     screenHeading('Breach register'),
+    message ? h('div', { class: 'outcome', 'aria-live': 'polite' }, message) : null,
+    capabilities.reportBreaches
+      ? reportBreachForm((words) => breachRegisterScreen(main, capabilities, notice(words, 'success')))
+      : null,
     errorNotice(errors),
     breaches.length === 0
       ? h('p', { class: 'empty' }, 'The register is empty.')

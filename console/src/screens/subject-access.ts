@@ -7,19 +7,22 @@ import {
 } from '../documents';
 import { h, link, notice, render } from '../dom';
 import { type Capabilities, dateTimeWords, dateWords, deadlineWords, enumWords } from '../logic';
+import { requestSubjectAccessForm } from './request-subject-access';
 import { actorWords, errorNotice, personLabel, screenHeading } from './shared';
 
 /**
  * Subject access requests and their exports: each request's one-month deadline, how the person's identity was
  * checked, and the export's two-person rule. The Caldicott Guardian (or an IG lead who did not record it) approves
  * the export; an IG lead other than the approver then downloads it and marks the request answered. What the caller's
- * role may not do is not offered.
+ * role may not do is not offered. With `newFor` (a person, from their screen), the IG lead first records that person's
+ * request on their behalf.
  */
 export async function subjectAccessScreen(
   main: HTMLElement,
   capabilities: Capabilities,
   viewerStaffId: string | undefined,
   message?: HTMLElement,
+  newFor?: string,
 ): Promise<void> {
   render(main, screenHeading('Subject access requests'), h('p', {}, 'Loading…'));
   const { data, errors } = await execute(SubjectAccessRegisterQuery, { after: null });
@@ -125,6 +128,13 @@ export async function subjectAccessScreen(
       {},
       'A person’s request for their data is answered within one calendar month. Staff read the export only after a second person approved it.',
     ),
+    newFor && capabilities.recordSubjectAccess
+      ? requestSubjectAccessForm(newFor, async (words) => {
+          // The address leaves the form behind without a hashchange (which would draw the screen a second time).
+          history.replaceState(null, '', '#/registers/subject-access');
+          await again(words);
+        })
+      : null,
     errorNotice(errors),
     outcome,
     requests.length === 0

@@ -1,0 +1,130 @@
+import { execute } from '../api';
+import { AssignQaReviewMutation, ManagedServicesQuery, ServiceTeamQuery } from '../case-documents';
+import { h, notice, render } from '../dom';
+import { type Capabilities, dateWords } from '../logic';
+import { actionErrorNotice, field, onSubmit, todayIso } from './action-forms';
+import { actorWords, errorNotice, screenHeading } from './shared';
+
+const DAY_MS = 86_400_000;
+
+interface Member {
+  readonly id: string;
+  readonly displayName?: string | null;
+  readonly handle: string;
+  readonly roles: readonly string[];
+}
+
+/**
+ * The services the caller manages (a senior manager: every service), each with a form to assign a team leader to QA
+ * checks there for a period: read-only access to the service's records, at most 90 days. The team leaders offered
+ * are those who work in the caller's services (the staff a service manager may look up), never the caller.
+ */
+export async function servicesScreen(
+  main: HTMLElement,
+  capabilities: Capabilities,
+  viewerStaffId: string | undefined,
+  seniorManager: boolean,
+): Promise<void> {
+  render(main, screenHeading('Services'), h('p', {}, 'Loading…'));
+  const { data, errors } = await execute(ManagedServicesQuery);
+  const services = (data?.servicesConnection.edges ?? [])
+    .map(({ node }) => node)
+    .filter((service) => seniorManager || service.managers.some((manager) => manager.id === viewerStaffId))
+    .sort((a, b) => a.name.localeCompare(b.name));
+  const teams = await Promise.all(
+    services.map((service) => execute(ServiceTeamQuery, { serviceId: service.id })),
+  );
+  const leaders = new Map<string, Member>();
+  for (const team of teams) {
+    const node = team.data?.node;
+    if (!node || !('membersConnection' in node)) continue;
+    for (const { node: member } of node.membersConnection.edges) {
+      if (member.roles.includes('TEAM_LEADER') && member.id !== viewerStaffId) leaders.set(member.id, member);
+    }
+  }
+  const candidates = [...leaders.values()].sort((a, b) => actorWords(a).localeCompare(actorWords(b)));
+  render(
+    main,
+    screenHeading('Services'),
+    h(
+      'p',
+      {},
+      seniorManager
+        ? 'Every service of the organisation.'
+        : 'The services you manage. A QA review gives a team leader read-only access to a service’s records for a period.',
+    ),
+    errorNotice(errors),
+    services.length === 0 ? h('p', { class: 'empty' }, 'You manage no service.') : null,
+    ...services.map((service, index) =>
+      capabilities.assignQaReviews ? qaReviewCard(service, index, candidates) : null,
+    ),
+  );
+}
+
+function qaReviewCard(
+  service: { id: string; name: string },
+  index: number,
+  candidates: readonly Member[],
+): HTMLElement {
+  const titleId = `service-${index}-title`;
+  const outcome = h('div', { class: 'outcome', 'aria-live': 'polite' });
+  const leader = h(
+    'select',
+    { required: true },
+    h('option', { value: '' }, 'Choose a team leader'),
+    candidates.map((member) => h('option', { value: member.id }, actorWords(member))),
+  );
+  const from = h('input', { type: 'date', required: true, value: todayIso(), min: todayIso() });
+  const to = h('input', {
+    type: 'date',
+    required: true,
+    value: todayIso(new Date(Date.now() + 14 * DAY_MS)),
+    min: todayIso(),
+  });
+  const form = h(
+    'form',
+    { class: 'decision', 'aria-label': `Assign a QA review of ${service.name}` },
+    field(`qa-${index}-leader`, `Team leader to review ${service.name}`, leader),
+    field(`qa-${index}-from`, `First day of the review of ${service.name}`, from),
+    field(
+      `qa-${index}-to`,
+      `Last day of the review of ${service.name}`,
+      to,
+      'At most 90 days after the first. Their access ends at the end of this day (UTC).',
+    ),
+    h('button', { type: 'submit' }, `Assign the QA review of ${service.name}`),
+  );
+  onSubmit(form, async () => {
+    const result = await execute(AssignQaReviewMutation, {
+      serviceId: service.id,
+      staffId: leader.value,
+      from: `${from.value}T00:00:00Z`,
+      to: `${to.value}T23:59:59Z`,
+    });
+    if (!result.data?.assignQaReview) {
+      outcome.replaceChildren(
+        actionErrorNotice(result.errors, {
+          FORBIDDEN:
+            'You may not assign this review: nobody assigns a review to themself, and only a service’s managers or a senior manager assign one.',
+        }),
+      );
+      return;
+    }
+    const who = leader.selectedOptions[0]?.textContent ?? 'The team leader';
+    outcome.replaceChildren(
+      notice(
+        `QA review assigned: ${who} may read ${service.name}’s records from ${dateWords(from.value)} to ${dateWords(to.value)}.`,
+        'success',
+      ),
+    );
+  });
+  return h(
+    'section',
+    { class: 'card', 'aria-labelledby': titleId },
+    h('h2', { id: titleId }, service.name),
+    outcome,
+    candidates.length > 0
+      ? form
+      : h('p', { class: 'empty' }, 'No team leader works in your services to carry out a QA review.'),
+  );
+}
