@@ -22,6 +22,8 @@ const BOUNDED: Readonly<Record<string, string>> = {
   'AggregateReport.cells': 'service × month × category of a bounded period; suppressed and rounded',
   'ServiceUser.allocations': 'a person’s current workers (a handful)',
   'Service.managers': 'a service’s managers (a handful)',
+  'DisclosureRegisterEntry.items':
+    'the notes one request names: at most 100 (`itemIds` of ReceiveDisclosureRequestInput, ReleaseDisclosureInput and ExceptionalDisclosureInput)',
 };
 
 /**

@@ -12,6 +12,7 @@ import { needToKnow } from '../../access/need-to-know';
 import { personalData } from '../../access/personal-data';
 import { builder } from '../../builder';
 import { type ConfideContext, callerScope } from '../../context';
+import { CaseNoteInterface, type NoteInContext } from '../case-notes';
 import { ServiceUserRef } from '../service-users';
 import { storeConnection } from '../store-paging';
 
@@ -51,6 +52,19 @@ export interface EntryInContext {
 }
 
 const ofEntry = (parent: EntryInContext) => ({ client: parent.client });
+
+/** The entry's notes still held, read by key in one batch with the request's other reads. */
+async function notesOf(parent: EntryInContext, context: ConfideContext): Promise<NoteInContext[]> {
+  const scope = callerScope(context);
+  const notes = await Promise.all(
+    parent.entry.itemIds.map((noteId) =>
+      context.services.caseNotes.get(scope, parent.client.clientId, noteId, context.access.loader),
+    ),
+  );
+  // The person reading their own register is not shown a note withheld from them, not even its kind and date.
+  const own = context.auth?.principal.kind === 'SERVICE_USER';
+  return notes.flatMap((note) => (note && !(own && note.withheld) ? [{ client: parent.client, note }] : []));
+}
 
 async function sealed(parent: EntryInContext, field: SealedRegisterField, context: ConfideContext) {
   const key = await context.access.clientKey(parent.client);
@@ -185,8 +199,18 @@ RegisterEntryRef.implement({
     itemIds: t.stringList({
       ...needToKnow('CONSENT', ofEntry),
       nullable: true,
-      description: 'The items requested or released.',
+      description: 'The items requested or released, as raw note ids (opaque; not global ids).',
+      deprecationReason:
+        'Raw ids next to global ones (issue 19): use `items`, whose `id`s are the global note ids `releaseDisclosure` and `recordAuthorAuthority` take.',
       resolve: (p) => [...p.entry.itemIds],
+    }),
+    items: t.field({
+      ...needToKnow('CONSENT', ofEntry),
+      type: [CaseNoteInterface],
+      nullable: true,
+      description:
+        'The notes requested, released or disclosed, by global id (what `releaseDisclosure` and `recordAuthorAuthority` take); a note no longer held is left out, and so is, for the person themself, a note withheld from them. Each note’s own fields keep their need-to-know: its text is read only by those who may read it.',
+      resolve: (p, _args, context) => notesOf(p, context),
     }),
     snapshotDigest: t.string({
       ...needToKnow('CONSENT', ofEntry),
