@@ -208,6 +208,124 @@ export const CompleteDisclosureReviewMutation = graphql(`
   }
 `);
 
+export const PersonDisclosuresQuery = graphql(`
+  query ConsolePersonDisclosures($serviceUserId: ID!, $after: String) {
+    serviceUser(id: $serviceUserId) {
+      id
+      disclosureRegisterConnection(first: 25, after: $after) {
+        pageInfo { hasNextPage endCursor }
+        edges {
+          node {
+            requestId
+            sequence
+            kind
+            at
+            requesterOrganisation
+            requesterKind
+            receivedOn
+            urgent
+            purposeCategory
+            purpose
+            legalBasis
+            identityCheck
+            reasoning
+            recipient
+            method
+            snapshotDigest
+            grantExpiresAt
+            clientInformed
+            items { id kind recordedAt }
+          }
+        }
+      }
+    }
+  }
+`);
+
+export const PersonNotesForDisclosureQuery = graphql(`
+  query ConsolePersonNotesForDisclosure($serviceUserId: ID!) {
+    serviceUser(id: $serviceUserId) {
+      id
+      notes(first: 100) {
+        pageInfo { hasNextPage }
+        edges {
+          node {
+            id
+            kind
+            recordedAt
+            ... on CareNote { authorOrganisation }
+          }
+        }
+      }
+    }
+  }
+`);
+
+export const ServicePeopleQuery = graphql(`
+  query ConsoleServicePeople($serviceId: ID!, $after: String) {
+    serviceUsers(serviceId: $serviceId, first: 100, after: $after) {
+      pageInfo { hasNextPage endCursor }
+      edges {
+        node { id reference }
+      }
+    }
+  }
+`);
+
+export const ReceiveDisclosureRequestMutation = graphql(`
+  mutation ConsoleReceiveDisclosureRequest($input: ReceiveDisclosureRequestInput!) {
+    receiveDisclosureRequest(input: $input) { requestId kind }
+  }
+`);
+
+export const SetDisclosureRequestUrgencyMutation = graphql(`
+  mutation ConsoleSetDisclosureRequestUrgency($serviceUserId: ID!, $requestId: String!, $urgent: Boolean!) {
+    setDisclosureRequestUrgency(serviceUserId: $serviceUserId, requestId: $requestId, urgent: $urgent) {
+      requestId
+      urgent
+    }
+  }
+`);
+
+export const ReleaseDisclosureMutation = graphql(`
+  mutation ConsoleReleaseDisclosure($input: ReleaseDisclosureInput!) {
+    releaseDisclosure(input: $input) { requestId kind snapshotDigest }
+  }
+`);
+
+export const CorrectDisclosureEntryMutation = graphql(`
+  mutation ConsoleCorrectDisclosureEntry($serviceUserId: ID!, $requestId: String!, $reasoning: String!) {
+    correctDisclosureEntry(serviceUserId: $serviceUserId, requestId: $requestId, reasoning: $reasoning) {
+      requestId
+      kind
+    }
+  }
+`);
+
+export const RecordAuthorAuthorityMutation = graphql(`
+  mutation ConsoleRecordAuthorAuthority($noteId: ID!, $reference: String!) {
+    recordAuthorAuthority(noteId: $noteId, reference: $reference)
+  }
+`);
+
+export const RecordExceptionalDisclosureMutation = graphql(`
+  mutation ConsoleRecordExceptionalDisclosure($input: ExceptionalDisclosureInput!) {
+    recordExceptionalDisclosure(input: $input) { requestId kind }
+  }
+`);
+
+export const DisclosureConsentMethodsQuery = graphql(`
+  query ConsoleDisclosureConsentMethods {
+    disclosureConsentMethods
+  }
+`);
+
+export const SetDisclosureConsentMethodsMutation = graphql(`
+  mutation ConsoleSetDisclosureConsentMethods($methods: [ConsentMethod!]!) {
+    setDisclosureConsentMethods(methods: $methods)
+  }
+`);
+
 export const AssessBreachMutation = graphql(`
   mutation ConsoleAssessBreach(
     $breachId: ID!

@@ -8,6 +8,11 @@ import { accessAtAGlanceScreen } from './screens/access-at-a-glance';
 import { personAccessScreen, staffAccessScreen } from './screens/access-log';
 import { breakGlassScreen } from './screens/break-glass';
 import { disclosureRequestScreen, disclosureReviewScreen } from './screens/disclosure';
+import {
+  consentMethodsScreen,
+  disclosurePeopleScreen,
+  personDisclosuresScreen,
+} from './screens/disclosure-actions';
 import { legalHoldsScreen } from './screens/legal-holds';
 import { monitoringSettingsScreen } from './screens/monitoring-settings';
 import { pendingChangesScreen } from './screens/pending-changes';
@@ -40,7 +45,17 @@ async function route(viewer: Viewer, target: HTMLElement): Promise<void> {
   if (screen === 'today') await todayScreen(target, can);
   else if (screen === 'break-glass' && can.reviewBreakGlass) await breakGlassScreen(target, first);
   else if (screen === 'disclosure' && can.disclosureQueue)
-    await disclosureRequestScreen(target, first, second);
+    await disclosureRequestScreen(target, first, second, can);
+  else if (
+    screen === 'disclosures' &&
+    first &&
+    (can.handleDisclosureRequests || can.recordExceptionalDisclosures)
+  )
+    await personDisclosuresScreen(target, first, can);
+  else if (screen === 'disclosures' && (can.handleDisclosureRequests || can.recordExceptionalDisclosures))
+    await disclosurePeopleScreen(target);
+  else if (screen === 'settings' && first === 'consent-methods' && can.disclosureConsentMethods)
+    await consentMethodsScreen(target);
   else if (screen === 'disclosure-review' && can.reviewDisclosures)
     await disclosureReviewScreen(target, first);
   else if (screen === 'person' && can.accessLog) await personAccessScreen(target, first, can);
@@ -87,6 +102,8 @@ function navigation(viewer: Viewer): HTMLElement {
     ['/access', 'Access at a glance', can.accessHeatMap],
     ['/services', 'Services', can.assignQaReviews],
     ['/settings/monitoring', 'Alert settings', can.monitoringSettings],
+    ['/disclosures', 'Disclosures', can.handleDisclosureRequests || can.recordExceptionalDisclosures],
+    ['/settings/consent-methods', 'Consent methods', can.disclosureConsentMethods],
   ];
   return h(
     'nav',

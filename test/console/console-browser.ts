@@ -209,3 +209,39 @@ export async function startHostedSignInStandIn(accessToken: () => string): Promi
     stop: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
+
+/**
+ * A new browser context (its own sessionStorage) whose page must raise no script error or CSP refusal; `close` fails
+ * the test with any. A refused request the test provokes on purpose (a 4xx) is the API's answer, not a script error.
+ */
+export async function freshPage(
+  browser: Browser,
+  viewport = { width: 1280, height: 800 },
+): Promise<{ page: Page; close: () => Promise<void> }> {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  const failures: string[] = [];
+  page.on('pageerror', (error) => failures.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !/status of 4\d\d/.test(message.text())) failures.push(message.text());
+  });
+  return {
+    page,
+    close: async () => {
+      await context.close();
+      expect(failures).toEqual([]);
+    },
+  };
+}
+
+/** Opens a screen by its route and waits for its heading and its data. */
+export async function openScreen(
+  page: Page,
+  consoleUrl: string,
+  route: string,
+  heading: string | RegExp,
+): Promise<void> {
+  await page.goto(`${consoleUrl}#${route}`);
+  await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
+  await settled(page);
+}

@@ -24,6 +24,7 @@ const cases: [ConsoleRole, (keyof Capabilities)[]][] = [
       'approveChanges',
       'proposeErasure',
       'monitoringSettings',
+      'disclosureConsentMethods',
     ],
   ],
   [
@@ -44,6 +45,8 @@ const cases: [ConsoleRole, (keyof Capabilities)[]][] = [
       'legalHolds',
       'placeLegalHolds',
       'approveChanges',
+      'handleDisclosureRequests',
+      'recordExceptionalDisclosures',
     ],
   ],
   [
@@ -62,6 +65,8 @@ const cases: [ConsoleRole, (keyof Capabilities)[]][] = [
       'manageCases',
       'assignQaReviews',
       'placeLegalHolds',
+      'handleDisclosureRequests',
+      'recordExceptionalDisclosures',
     ],
   ],
   ['SENIOR_MANAGER', ['disclosureQueue', 'breaches', 'reportBreaches', 'assignQaReviews', 'legalHolds']],

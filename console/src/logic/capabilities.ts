@@ -104,6 +104,23 @@ export interface Capabilities {
    * no console).
    */
   readonly monitoringSettings: boolean;
+  /**
+   * A person's disclosure requests (policies `disclosure.*`, issue 19): receive one, change its urgency, release an
+   * approved one, correct an entry, record an author's authority (`receiveDisclosureRequest`,
+   * `setDisclosureRequestUrgency`, `releaseDisclosure`, `correctDisclosureEntry`, `recordAuthorAuthority`): a service's
+   * managers for their services' people, and the Caldicott Guardian. Senior managers and the IG lead read, never write.
+   */
+  readonly handleDisclosureRequests: boolean;
+  /**
+   * Record a disclosure made without consent under a duty to share (`recordExceptionalDisclosure`): of the console's
+   * roles a service's managers (they write their services' CARE records) and the Caldicott Guardian.
+   */
+  readonly recordExceptionalDisclosures: boolean;
+  /**
+   * The consent methods that can authorise a disclosure (`setDisclosureConsentMethods`): the IG lead (and ORG_ADMIN,
+   * who has no console).
+   */
+  readonly disclosureConsentMethods: boolean;
 }
 
 const any = (roles: readonly string[], wanted: readonly ConsoleRole[]) =>
@@ -133,6 +150,9 @@ export function capabilitiesOf(roles: readonly string[]): Capabilities {
     approveChanges: any(roles, ['IG_LEAD', 'CALDICOTT_GUARDIAN']),
     proposeErasure: any(roles, ['IG_LEAD']),
     monitoringSettings: any(roles, ['IG_LEAD']),
+    handleDisclosureRequests: any(roles, ['SERVICE_MANAGER', 'CALDICOTT_GUARDIAN']),
+    recordExceptionalDisclosures: any(roles, ['SERVICE_MANAGER', 'CALDICOTT_GUARDIAN']),
+    disclosureConsentMethods: any(roles, ['IG_LEAD']),
   };
 }
 

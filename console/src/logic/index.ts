@@ -1,4 +1,5 @@
 export * from './capabilities';
+export * from './disclosure-requests';
 export * from './heat-map';
 export * from './pending-changes';
 export * from './pkce';

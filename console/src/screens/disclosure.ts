@@ -9,7 +9,7 @@ import {
 } from '../documents';
 import { facts, h, link, notice, render } from '../dom';
 import type { ConsolePendingDisclosureReviewsQuery } from '../gql/graphql';
-import { ageWords, dateTimeWords, enumWords } from '../logic';
+import { ageWords, type Capabilities, dateTimeWords, enumWords } from '../logic';
 import { actorWords, errorNotice, personLabel, screenHeading } from './shared';
 
 const done = (outcome: HTMLElement, words: string) =>
@@ -26,7 +26,12 @@ function reasoningField(id: string, label: string): [HTMLLabelElement, HTMLTextA
  * Caldicott Guardian (a service manager, on a request awaiting decision), or acknowledge a flagged decision or a
  * court-order disclosure. Only the actions the item's kind allows the caller are shown.
  */
-export async function disclosureRequestScreen(main: HTMLElement, serviceUserId: string, requestId: string) {
+export async function disclosureRequestScreen(
+  main: HTMLElement,
+  serviceUserId: string,
+  requestId: string,
+  capabilities: Capabilities,
+) {
   render(main, screenHeading('Disclosure request'), h('p', {}, 'Loading…'));
   const { data, errors } = await execute(DisclosureWorkQuery);
   const item = data?.disclosureWorkQueue.find(
@@ -51,6 +56,18 @@ export async function disclosureRequestScreen(main: HTMLElement, serviceUserId: 
       ['Urgent', item.urgent ? 'Yes' : 'No'],
       ['Waiting since', `${dateTimeWords(item.since)} (${ageWords(item.since, new Date())})`],
     ]),
+    ...(capabilities.handleDisclosureRequests
+      ? [
+          h(
+            'p',
+            {},
+            link(
+              `/disclosures/${encodeURIComponent(item.serviceUserId)}`,
+              'Who asked and why, the items, urgency, author’s authority and corrections',
+            ),
+          ),
+        ]
+      : []),
     outcome,
   ];
   const variables = { serviceUserId: item.serviceUserId, requestId: item.requestId };
