@@ -360,6 +360,36 @@ describe('the consent methods in the console', () => {
     await close();
     expect(await methods()).toEqual(['EMAIL', 'SIGNED_FORM', 'VERBAL_WITNESSED']);
   });
+  it('works by keyboard alone: from the heading, Tab to a method, Space to change it, Tab and Enter to save', async () => {
+    const before = await methods();
+    const { page, close } = await freshPage(browser);
+    await signInAs(page, consoleUrl, 'ig');
+    await openScreen(page, consoleUrl, '/settings/consent-methods', 'Consent methods');
+    const focused = () =>
+      page.evaluate(() => {
+        const active = document.activeElement as HTMLInputElement | null;
+        return active?.closest('label')?.textContent?.trim() ?? active?.textContent?.trim() ?? '';
+      });
+    expect(await focused()).toBe('Consent methods');
+    for (const expected of [
+      'A signed consent form (written)',
+      'In writing by email (written)',
+      'Verbal, with a witness',
+    ]) {
+      await page.keyboard.press('Tab');
+      expect(await focused()).toBe(expected);
+    }
+    await page.keyboard.press('Space');
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('Save the consent methods');
+    await page.keyboard.press('Enter');
+    await success(page, /^Consent methods saved/);
+    await close();
+    const verbal = 'VERBAL_WITNESSED';
+    expect(await methods()).toEqual(
+      before.includes(verbal) ? before.filter((method) => method !== verbal) : [...before, verbal].sort(),
+    );
+  });
 });
 
 describe('what a role may not do is absent', () => {
