@@ -1,4 +1,5 @@
 import { badInput, ErrorCode } from '@confide/domain';
+import { MAX_RELEASED_ITEMS } from '@confide/store';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { PothosValidationError } from '@pothos/core';
 import {
@@ -290,8 +291,10 @@ export const LIST_MAXIMA: Readonly<Record<string, number>> = {
   'AddStaffMemberInput.roles': 20,
   'ChangeRolesInput.roles': 20,
   'ExceptionalDisclosureInput.itemIds': 100,
-  'ReceiveDisclosureRequestInput.itemIds': 100,
-  'ReleaseDisclosureInput.itemIds': 100,
+  // A release writes its entry, its grant and one index item per note in one transaction of at most 100 items
+  // (decision 0044): a request may name no more notes than can be released.
+  'ReceiveDisclosureRequestInput.itemIds': MAX_RELEASED_ITEMS,
+  'ReleaseDisclosureInput.itemIds': MAX_RELEASED_ITEMS,
   'ReleaseDisclosureInput.redactions': 100,
   'RecordConsentInput.classifications': 20,
   'RecordConsentInput.purposes': 20,

@@ -25,6 +25,7 @@ import {
   type CareService,
   type CaseloadEntry,
   ItemLoader,
+  type PartnerGrant,
   type ReleasedItem,
   type ServiceUserRecord,
   type TenantScope,
@@ -77,6 +78,8 @@ export class RequestAccess {
   readonly #relations = new Map<string, Promise<ClientRelationFacts>>();
   readonly #caseloads = new Map<string, Promise<CaseloadEntry[]>>();
   #partnerItems: Promise<Map<string, Map<string, ReleasedItem>>> | undefined;
+  /** Releases a page of the partner's released notes established (issue 19), by client and note. */
+  readonly #partnerPaged = new Map<string, Map<string, ReleasedItem>>();
   #purpose: string | undefined;
 
   /**
@@ -372,9 +375,11 @@ export class RequestAccess {
 
   /**
    * Whether the calling partner agency may read this item: released to it by a grant that has not expired and
-   * whose consent (if it relied on one) has not been withdrawn. Loaded once per request.
+   * whose consent (if it relied on one) has not been withdrawn. Answered from the releases a page already
+   * established ({@link partnerReleasesOf}), else from all the partner's grants, loaded once per request.
    */
   async partnerMayRead(clientId: string, itemId: string): Promise<boolean> {
+    if (this.#partnerPaged.get(clientId)?.has(itemId)) return true;
     return (await this.partnerItems()).get(clientId)?.has(itemId) ?? false;
   }
 
@@ -385,15 +390,37 @@ export class RequestAccess {
   async partnerItems(): Promise<ReadonlyMap<string, ReadonlyMap<string, ReleasedItem>>> {
     const principal = this.auth?.principal;
     if (principal?.kind !== 'PARTNER') return new Map();
-    this.#partnerItems ??= this.#loadPartnerItems(principal.partnerId);
+    this.#partnerItems ??= this.services.disclosures
+      .grantsOf(this.scope, principal.partnerId)
+      .then((grants) => this.#releasedBy(principal.partnerId, grants));
     return this.#partnerItems;
   }
 
-  async #loadPartnerItems(partnerId: string): Promise<Map<string, Map<string, ReleasedItem>>> {
+  /**
+   * What the calling partner may read of the releases named by these grants (a page of its released notes,
+   * issue 19), decided as {@link partnerItems} decides for all of them; remembered for {@link partnerMayRead}.
+   */
+  async partnerReleasesOf(
+    grants: readonly PartnerGrant[],
+  ): Promise<ReadonlyMap<string, ReadonlyMap<string, ReleasedItem>>> {
+    const principal = this.auth?.principal;
+    if (principal?.kind !== 'PARTNER') return new Map();
+    const own = grants.filter((grant) => grant.partnerId === principal.partnerId);
+    const items = await this.#releasedBy(principal.partnerId, own);
+    for (const [clientId, released] of items) {
+      const known = this.#partnerPaged.get(clientId) ?? new Map<string, ReleasedItem>();
+      for (const [noteId, item] of released) known.set(noteId, item);
+      this.#partnerPaged.set(clientId, known);
+    }
+    return items;
+  }
+
+  async #releasedBy(
+    partnerId: string,
+    allGrants: readonly PartnerGrant[],
+  ): Promise<Map<string, Map<string, ReleasedItem>>> {
     const now = this.services.clock.now().toISOString();
-    const grants = (await this.services.disclosures.grantsOf(this.scope, partnerId)).filter(
-      (grant) => grant.grantExpiresAt > now,
-    );
+    const grants = allGrants.filter((grant) => grant.grantExpiresAt > now);
     // One query per client whose grants rest on consent, concurrently: a withdrawn consent ends its grants.
     const consentClients = [...new Set(grants.filter((g) => g.consentId).map((g) => g.clientId))];
     const consents = await Promise.all(

@@ -1,10 +1,17 @@
 import { disclosureQueueAudiences, seesDisclosureQueueItem } from '@confide/access';
 import { conflict, isIdOf, notFound } from '@confide/domain';
-import { DISCLOSURE_QUEUE_KINDS, type DisclosureQueueItem, outstandingWork } from '@confide/store';
+import {
+  DISCLOSURE_QUEUE_AUDIENCES,
+  DISCLOSURE_QUEUE_KINDS,
+  type DisclosureQueueItem,
+  type KeptQueueItem,
+  outstandingWork,
+} from '@confide/store';
 import type { OperationSubject } from '../access/operation-plugin';
 import { builder } from '../builder';
 import type { ConfideContext } from '../context';
 import { LegalBasisEnum } from './disclosures/register';
+import { storeConnection } from './store-paging';
 import { clientById } from './subjects';
 
 /**
@@ -61,9 +68,52 @@ QueueItemRef.implement({
   }),
 });
 
+/** The capacities in which anyone is told of queued work: the roles a caller's queue is read for. */
+const QUEUE_CAPACITIES = [...new Set(Object.values(DISCLOSURE_QUEUE_AUDIENCES).flat())];
+
 builder.queryFields((t) => ({
+  disclosureWorkQueueConnection: t.connection({
+    type: QueueItemRef,
+    description:
+      'The disclosure work waiting for the caller, as `disclosureWorkQueue` lists it (the same items, urgent requests first, then the longest waiting, then by request id), as a cursor connection paged in the store: the queue is kept as its own items, in this order, written with the register entries it derives from (decision 0044). FORBIDDEN for anyone `disclosureWorkQueue` refuses. Each person listed on a page is recorded as read.',
+    operation: { policy: 'disclosure-queue.list', audit: 'after' },
+    resolve: (operation, args, context) => {
+      const roles = operation.staff.roles;
+      const capacities = QUEUE_CAPACITIES.filter((role) => (roles as readonly string[]).includes(role));
+      return storeConnection(
+        args,
+        (page) => context.services.disclosureQueue.page(operation.scope, capacities, page),
+        async (items: readonly KeptQueueItem[]) => {
+          // A person's service is read live: their managers are told of what awaits a decision.
+          const clients = await context.access.loadClients([...new Set(items.map((item) => item.clientId))]);
+          const serviceOf = new Map(clients.map((client) => [client.clientId, client.serviceId]));
+          const visible = items.map((item) => {
+            const serviceId = serviceOf.get(item.clientId);
+            if (serviceId === undefined) return undefined;
+            const acknowledged = DISCLOSURE_QUEUE_AUDIENCES[item.kind].filter(
+              (role) => !item.audiences.includes(role),
+            );
+            const sees = seesDisclosureQueueItem(
+              item.kind,
+              { roles, managesClientService: context.access.managesService(serviceId) },
+              acknowledged,
+            );
+            return sees ? item : undefined;
+          });
+          recordQueueReads(
+            context,
+            operation,
+            visible.filter((item) => item !== undefined),
+          );
+          return visible.map((item) => (item ? withAge(context, item) : undefined));
+        },
+      );
+    },
+  }),
   disclosureWorkQueue: t.field({
     type: [QueueItemRef],
+    deprecationReason:
+      'A list that grows (issue 19): use `disclosureWorkQueueConnection`, which pages with cursors.',
     description:
       'The disclosure work waiting for the caller, urgent requests first, then the longest waiting: for a SERVICE_MANAGER the requests of their services awaiting a decision; for the CALDICOTT_GUARDIAN escalated requests, decisions flagged for the Guardian and court-order disclosures; for the SENIOR_MANAGER court-order disclosures (Azure 7.1). FORBIDDEN for anyone else. Each person listed is recorded as read.',
     operation: { policy: 'disclosure-queue.list', audit: 'after' },
@@ -85,18 +135,7 @@ builder.queryFields((t) => ({
           acknowledged.get(item.requestId) ?? [],
         );
       });
-      // Each item names a person's disclosure request: recorded against each person listed.
-      for (const clientId of new Set(visible.map((item) => item.clientId))) {
-        context.access.audit.record({
-          action: 'READ',
-          operation: operation.name,
-          subjectId: clientId,
-          field: 'DisclosureQueueItem',
-          classification: 'CONSENT',
-          outcome: 'ALLOWED',
-          rule: operation.decision.rule,
-        });
-      }
+      recordQueueReads(context, operation, visible);
       return visible.map((item) => withAge(context, item));
     },
   }),
@@ -141,6 +180,25 @@ builder.mutationFields((t) => ({
     },
   }),
 }));
+
+/** Each item names a person's disclosure request: recorded against each person listed, once. */
+function recordQueueReads(
+  context: ConfideContext,
+  operation: { readonly name: string; readonly decision: { readonly rule: string } },
+  listed: readonly DisclosureQueueItem[],
+): void {
+  for (const clientId of new Set(listed.map((item) => item.clientId))) {
+    context.access.audit.record({
+      action: 'READ',
+      operation: operation.name,
+      subjectId: clientId,
+      field: 'DisclosureQueueItem',
+      classification: 'CONSENT',
+      outcome: 'ALLOWED',
+      rule: operation.decision.rule,
+    });
+  }
+}
 
 /** The queue item a request of the subject's client leaves outstanding, read from its register entries. */
 async function queuedItem(

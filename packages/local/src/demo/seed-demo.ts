@@ -5,7 +5,9 @@ import { seedDemoRecords } from './demo-records';
 
 /**
  * Onboards the demo organisations that do not exist yet, as an operator would, and adds their staff.
- * Idempotent: run on every `npm start`, it only fills what is missing.
+ * Idempotent: run on every `npm start`, it only fills what is missing. For a demo organisation already there, it
+ * keeps the lists kept as their own items (issue 19: open breaches, the disclosure work queue) for work recorded
+ * before they were kept.
  */
 export async function seedDemo(
   services: ConfideServices,
@@ -14,7 +16,13 @@ export async function seedDemo(
 ): Promise<{ created: string[] }> {
   const created: string[] = [];
   for (const demo of DEMO_ORGANISATIONS) {
-    if (await services.directory.organisationIdBySlug(demo.slug)) continue;
+    const existing = await services.directory.organisationIdBySlug(demo.slug);
+    if (existing) {
+      const scope = tenantScope(existing);
+      await services.breaches.indexOpenEntries(scope);
+      await services.disclosureQueue.keepExisting(scope);
+      continue;
+    }
     const { organisation } = await onboardOrganisation(services, {
       name: demo.name,
       slug: demo.slug,

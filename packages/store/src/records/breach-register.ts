@@ -9,6 +9,7 @@ import {
   toEpochSeconds,
 } from '@confide/domain';
 import { attr, type Item, read, requireN, requireS } from '../attributes';
+import { mapPage, type Page, type PageRequest } from '../paging';
 import type { TenantScope } from '../tenant-scope';
 import { type TableAccess, TenantTable } from '../tenant-table';
 
@@ -48,6 +49,25 @@ export interface BreachEntry {
 }
 
 /**
+ * The open entries' index (issue 19): a sparse `gsi2` partition holding each entry while it is open (reportable or
+ * unassessed, the regulator not yet told), sorted by its 72-hour deadline. Written on the entry itself, so opening
+ * and assessing keep it in step without a second item.
+ */
+const OPEN_INDEX = 'gsi2';
+const openIndexKey = (scope: TenantScope) => scope.key('BREACHES_OPEN');
+const openIndexOrder = (regulatorDeadline: string, breachId: string) => `${regulatorDeadline}#${breachId}`;
+
+/** Whether an entry is open: reportable or not yet assessed, and the regulator not yet told. */
+export function isOpenBreach(entry: Pick<BreachEntry, 'reportable' | 'regulatorNotifiedAt'>): boolean {
+  return entry.reportable !== false && !entry.regulatorNotifiedAt;
+}
+
+/** Open entries nearest deadline first, ties by id: the order of the open entries' index. */
+export function byRegulatorDeadline(a: BreachEntry, b: BreachEntry): number {
+  return a.regulatorDeadline.localeCompare(b.regulatorDeadline) || a.breachId.localeCompare(b.breachId);
+}
+
+/**
  * The breach register (IG_LEAD). Entries are kept for the organisation's `breachYears` (DATA-PROTECTION.md,
  * Retention: six years by default) from when they were recorded; DynamoDB TTL removes them after that, and
  * every read leaves out an entry whose time has passed.
@@ -75,18 +95,22 @@ export class BreachRegister {
   ): Promise<BreachEntry> {
     const breachId = newId('breach');
     const recordedAt = this.clock.now();
+    const regulatorDeadline = new Date(entry.discoveredAt.getTime() + REGULATOR_DEADLINE_MS).toISOString();
     const item: Item = {
       pk: attr.s(scope.key('BREACHES')),
       sk: attr.s(`${entry.discoveredAt.toISOString()}#${breachId}`),
       gsi1pk: attr.s(scope.key('BREACH', breachId)),
       gsi1sk: attr.s('BREACH'),
+      // Unassessed, so open: in the open entries' index from the start.
+      gsi2pk: attr.s(openIndexKey(scope)),
+      gsi2sk: attr.s(openIndexOrder(regulatorDeadline, breachId)),
       breachId: attr.s(breachId),
       source: attr.s(entry.source),
       discoveredAt: attr.s(entry.discoveredAt.toISOString()),
       nature: attr.s(entry.nature),
       categories: attr.ss(entry.categories),
       approximateSubjects: attr.n(entry.approximateSubjects),
-      regulatorDeadline: attr.s(new Date(entry.discoveredAt.getTime() + REGULATOR_DEADLINE_MS).toISOString()),
+      regulatorDeadline: attr.s(regulatorDeadline),
       recordedBy: attr.s(entry.recordedBy),
       recordedAt: attr.s(recordedAt.toISOString()),
       expiresAt: attr.n(toEpochSeconds(breachEntryExpiry(recordedAt, rules))),
@@ -113,6 +137,58 @@ export class BreachRegister {
     return items.map(toBreach);
   }
 
+  /**
+   * One page of the open entries, nearest deadline first (ties by id), read from the open entries' index with
+   * DynamoDB's `Limit`: the order of {@link byRegulatorDeadline} over the entries {@link isOpenBreach} keeps.
+   */
+  async openPage(scope: TenantScope, request: PageRequest): Promise<Page<BreachEntry>> {
+    const page = await this.#gateway(scope).queryPage(
+      {
+        IndexName: OPEN_INDEX,
+        KeyConditionExpression: 'gsi2pk = :pk',
+        ExpressionAttributeValues: { ':pk': attr.s(openIndexKey(scope)) },
+      },
+      request,
+      { now: this.clock.now() },
+    );
+    return mapPage(page, toBreach);
+  }
+
+  /**
+   * Puts every open entry written before the open entries' index into it (and takes closed ones out): idempotent,
+   * each entry updated only while it still has the version read. The local stack runs it on start.
+   */
+  async indexOpenEntries(scope: TenantScope): Promise<number> {
+    const { items } = await this.#gateway(scope).query({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': attr.s(scope.key('BREACHES')) },
+    });
+    let changed = 0;
+    for (const item of items) {
+      const entry = toBreach(item);
+      const open = isOpenBreach(entry);
+      if (open === (read.s(item, 'gsi2pk') !== undefined)) continue;
+      const written = await this.#gateway(scope).update(
+        { pk: requireS(item, 'pk'), sk: requireS(item, 'sk') },
+        {
+          UpdateExpression: open ? 'SET gsi2pk = :open, gsi2sk = :order' : 'REMOVE gsi2pk, gsi2sk',
+          ConditionExpression: 'version = :version',
+          ExpressionAttributeValues: {
+            ':version': attr.n(entry.version),
+            ...(open
+              ? {
+                  ':open': attr.s(openIndexKey(scope)),
+                  ':order': attr.s(openIndexOrder(entry.regulatorDeadline, entry.breachId)),
+                }
+              : {}),
+          },
+        },
+      );
+      if (written.written) changed += 1;
+    }
+    return changed;
+  }
+
   /** Records the assessment (reportable or not) and, when done, the regulator notification. */
   async assess(
     scope: TenantScope,
@@ -133,11 +209,23 @@ export class BreachRegister {
       );
     }
     const sets = ['reportable = :reportable', 'version = version + :one'];
+    // The assessment decides whether the entry stays in the open entries' index, in the same write.
+    const open = isOpenBreach({
+      reportable: change.reportable,
+      regulatorNotifiedAt: change.regulatorNotifiedAt?.toISOString() ?? current.regulatorNotifiedAt,
+    });
+    if (open) sets.push('gsi2pk = :open', 'gsi2sk = :order');
     const values: Item = {
       ':reportable': attr.bool(change.reportable),
       ':one': attr.n(1),
       ':expected': attr.n(change.expectedVersion),
       ':now': attr.n(toEpochSeconds(this.clock.now())),
+      ...(open
+        ? {
+            ':open': attr.s(openIndexKey(scope)),
+            ':order': attr.s(openIndexOrder(current.regulatorDeadline, breachId)),
+          }
+        : {}),
     };
     if (change.regulatorNotifiedAt) {
       sets.push('regulatorNotifiedAt = :notified');
@@ -150,7 +238,7 @@ export class BreachRegister {
     const result = await this.#gateway(scope).update(
       { pk: scope.key('BREACHES'), sk: `${current.discoveredAt}#${breachId}` },
       {
-        UpdateExpression: `SET ${sets.join(', ')}`,
+        UpdateExpression: `SET ${sets.join(', ')}${open ? '' : ' REMOVE gsi2pk, gsi2sk'}`,
         ConditionExpression: 'version = :expected AND (attribute_not_exists(expiresAt) OR expiresAt > :now)',
         ExpressionAttributeValues: values,
         ReturnValues: 'ALL_NEW',

@@ -1,7 +1,8 @@
 import { type Clock, conflict } from '@confide/domain';
 import { attr, type Item, read, requireN, requireS } from '../attributes';
+import { mapPage, type Page, type PageRequest } from '../paging';
 import type { TenantScope } from '../tenant-scope';
-import { type TableAccess, TenantTable } from '../tenant-table';
+import { type TableAccess, TenantTable, type TenantTransactItem } from '../tenant-table';
 import type { LegalBasis, RegisterEntryKind } from './disclosures';
 
 /**
@@ -32,8 +33,44 @@ export interface DisclosureQueueItem {
   readonly urgent: boolean;
 }
 
+/**
+ * Every capacity (role) in which someone is told of an item of each kind, before anyone acknowledges it: what
+ * `disclosureQueueAudiences` in `@confide/access` gives a viewer holding every role and managing the service (a
+ * unit test there holds the two together). A kept queue item holds the capacities not yet acknowledged.
+ */
+export const DISCLOSURE_QUEUE_AUDIENCES: Readonly<Record<DisclosureQueueKind, readonly string[]>> = {
+  AWAITING_DECISION: ['SERVICE_MANAGER'],
+  ESCALATED_REQUEST: ['CALDICOTT_GUARDIAN'],
+  FLAGGED_DECISION: ['CALDICOTT_GUARDIAN'],
+  COURT_ORDER_DISCLOSURE: ['SENIOR_MANAGER', 'CALDICOTT_GUARDIAN'],
+};
+
+/** A queue item as kept (issue 19): the outstanding work and the capacities that have not acknowledged it. */
+export interface KeptQueueItem extends DisclosureQueueItem {
+  /** The capacities still to be told: the kind's audiences less those acknowledged. */
+  readonly audiences: readonly string[];
+}
+
+/** The queue's order: urgent first, then the longest waiting, then by request id; the kept index's sort key. */
+export function queueOrder(item: Pick<DisclosureQueueItem, 'urgent' | 'since' | 'requestId'>): string {
+  return `${item.urgent ? '0' : '1'}#${item.since}#${item.requestId}`;
+}
+
+/** Whether two outstanding items are the same work (nothing of the kept item needs to change). */
+function sameWork(a: DisclosureQueueItem | undefined, b: DisclosureQueueItem | undefined): boolean {
+  if (!a || !b) return a === b;
+  return (
+    a.kind === b.kind &&
+    a.requestId === b.requestId &&
+    a.clientId === b.clientId &&
+    a.legalBasis === b.legalBasis &&
+    a.since === b.since &&
+    a.urgent === b.urgent
+  );
+}
+
 /** The clear (unsealed) facts of a register entry the queue needs. */
-interface QueueEntry {
+export interface QueueEntry {
   readonly requestId: string;
   readonly clientId: string;
   readonly sequence: number;
@@ -114,12 +151,85 @@ export class DisclosureQueue {
     return [...byRequest.values()]
       .map((entries) => outstandingWork(entries.sort((a, b) => a.sequence - b.sequence)))
       .filter((item): item is DisclosureQueueItem => item !== undefined)
-      .sort(
-        (a, b) =>
-          Number(b.urgent) - Number(a.urgent) ||
-          a.since.localeCompare(b.since) ||
-          a.requestId.localeCompare(b.requestId),
-      );
+      .sort((a, b) => compareStrings(queueOrder(a), queueOrder(b)));
+  }
+
+  /**
+   * One page of the kept queue (issue 19, decision 0044), in the queue's order, read from its index (`gsi2`) with
+   * DynamoDB's `Limit`: the items still to be told in any of `capacities` (the caller's roles among
+   * SERVICE_MANAGER, CALDICOTT_GUARDIAN, SENIOR_MANAGER). Which service's managers are told is for the caller to
+   * decide (a person's service is read live, not copied here).
+   */
+  async page(
+    scope: TenantScope,
+    capacities: readonly string[],
+    request: PageRequest,
+  ): Promise<Page<KeptQueueItem>> {
+    if (capacities.length === 0) return { entries: [], next: undefined };
+    const values: Item = { ':pk': attr.s(scope.key(QUEUE_INDEX_PARTITION)) };
+    capacities.forEach((capacity, index) => {
+      values[`:c${index}`] = attr.s(capacity);
+    });
+    const page = await this.#gateway(scope).queryPage(
+      {
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :pk',
+        FilterExpression: capacities.map((_, index) => `contains(audiences, :c${index})`).join(' OR '),
+        ExpressionAttributeValues: values,
+      },
+      request,
+      { now: this.clock.now() },
+    );
+    return mapPage(page, toKeptItem);
+  }
+
+  /**
+   * The writes that keep a request's queue item in step with its register (issue 19, decision 0044), for the same
+   * transaction as the entry that changes it: `previous` are the request's entries before, `entry` the one
+   * appended. Nothing when the outstanding work does not change. The item's revision is checked, so an
+   * acknowledgement written meanwhile cancels the transaction rather than being overwritten.
+   */
+  async keepWrites(
+    scope: TenantScope,
+    previous: readonly QueueEntry[],
+    entry: QueueEntry,
+  ): Promise<TenantTransactItem[]> {
+    const before = outstandingWork(previous);
+    const after = outstandingWork([...previous, entry]);
+    if (sameWork(before, after)) return [];
+    const gateway = this.#gateway(scope);
+    const key = { pk: attr.s(scope.key(QUEUE_PARTITION)), sk: attr.s(queueSort(entry.requestId)) };
+    const kept = await gateway.get({ pk: scope.key(QUEUE_PARTITION), sk: queueSort(entry.requestId) });
+    const revision = kept ? requireN(kept, 'revision') : 0;
+    const condition = kept
+      ? {
+          ConditionExpression: 'revision = :revision',
+          ExpressionAttributeValues: { ':revision': attr.n(revision) },
+        }
+      : { ConditionExpression: 'attribute_not_exists(pk)' };
+    if (!after) return kept ? [{ Delete: { Key: key, ...condition } }] : [];
+    const acknowledged = await this.#acknowledgedOf(gateway, scope, entry.requestId);
+    const item = keptItem(scope, after, acknowledged, revision + 1);
+    return [{ Put: { Item: item, ...condition } }];
+  }
+
+  /**
+   * Keeps an item for every request with outstanding work that has none yet (work recorded before the queue was
+   * kept): idempotent, never overwriting a kept item. The local stack runs it on start. How many it wrote.
+   */
+  async keepExisting(scope: TenantScope): Promise<number> {
+    const [outstanding, acknowledged] = await Promise.all([
+      this.outstanding(scope),
+      this.acknowledgements(scope),
+    ]);
+    const gateway = this.#gateway(scope);
+    let written = 0;
+    for (const work of outstanding) {
+      const item = keptItem(scope, work, acknowledged.get(work.requestId) ?? [], 1);
+      const result = await gateway.put(item, { ConditionExpression: 'attribute_not_exists(pk)' });
+      if (result.written) written += 1;
+    }
+    return written;
   }
 
   /**
@@ -140,7 +250,11 @@ export class DisclosureQueue {
     return acknowledged;
   }
 
-  /** Records that `by` acknowledged the request's item in each of `roles`; CONFLICT if one already was. */
+  /**
+   * Records that `by` acknowledged the request's item in each of `roles`; CONFLICT if one already was, or if the
+   * kept item changed meanwhile. The kept item loses those capacities in the same transaction, and leaves the
+   * queue's index when none remains.
+   */
   async acknowledge(
     scope: TenantScope,
     requestId: string,
@@ -149,9 +263,9 @@ export class DisclosureQueue {
   ): Promise<void> {
     const at = this.clock.now().toISOString();
     const gateway = this.#gateway(scope);
-    for (const role of roles) {
-      const written = await gateway.put(
-        {
+    const writes: TenantTransactItem[] = roles.map((role) => ({
+      Put: {
+        Item: {
           pk: attr.s(scope.key('DISCLOSURE_QUEUE_ACKS')),
           sk: attr.s(`${requestId}#${role}`),
           requestId: attr.s(requestId),
@@ -159,10 +273,46 @@ export class DisclosureQueue {
           by: attr.s(by),
           at: attr.s(at),
         },
-        { ConditionExpression: 'attribute_not_exists(pk)' },
-      );
-      if (!written.written) throw conflict('It is already acknowledged.');
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    }));
+    const kept = await gateway.get({ pk: scope.key(QUEUE_PARTITION), sk: queueSort(requestId) });
+    if (kept && roles.length > 0) {
+      const remaining = read.ss(kept, 'audiences').filter((role) => !roles.includes(role));
+      writes.push({
+        Update: {
+          Key: { pk: attr.s(scope.key(QUEUE_PARTITION)), sk: attr.s(queueSort(requestId)) },
+          UpdateExpression: `SET revision = revision + :one DELETE audiences :roles${remaining.length === 0 ? ' REMOVE gsi2pk, gsi2sk' : ''}`,
+          ConditionExpression: 'revision = :revision',
+          ExpressionAttributeValues: {
+            ':one': attr.n(1),
+            ':roles': attr.ss(roles),
+            ':revision': attr.n(requireN(kept, 'revision')),
+          },
+        },
+      });
     }
+    if (writes.length === 0) return;
+    let written: boolean;
+    try {
+      written = (await gateway.transactWrite(writes)).written;
+    } catch (error) {
+      if ((error as { name?: string }).name === 'TransactionCanceledException') written = false;
+      else throw error;
+    }
+    if (!written) throw conflict('It is already acknowledged.');
+  }
+
+  async #acknowledgedOf(gateway: TenantTable, scope: TenantScope, requestId: string): Promise<string[]> {
+    const { items } = await gateway.query({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :request)',
+      ExpressionAttributeValues: {
+        ':pk': attr.s(scope.key('DISCLOSURE_QUEUE_ACKS')),
+        ':request': attr.s(`${requestId}#`),
+      },
+      ConsistentRead: true,
+    });
+    return items.map((item) => requireS(item, 'role'));
   }
 
   #gateway(scope: TenantScope): TenantTable {
@@ -170,7 +320,58 @@ export class DisclosureQueue {
   }
 }
 
-function toQueueEntry(item: Item): QueueEntry {
+/** Where the kept items live (one per request that had work) and the queue's index partition (`gsi2`). */
+const QUEUE_PARTITION = 'DISCLOSURE_QUEUE';
+const QUEUE_INDEX_PARTITION = 'DISCLOSURE_QUEUE_ORDER';
+const queueSort = (requestId: string) => `REQUEST#${requestId}`;
+
+/** Code-unit order, as DynamoDB sorts keys (localeCompare does not). */
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The kept item of outstanding work: in the queue's index while a capacity remains to be told. */
+function keptItem(
+  scope: TenantScope,
+  work: DisclosureQueueItem,
+  acknowledged: readonly string[],
+  revision: number,
+): Item {
+  const audiences = DISCLOSURE_QUEUE_AUDIENCES[work.kind].filter((role) => !acknowledged.includes(role));
+  return {
+    pk: attr.s(scope.key(QUEUE_PARTITION)),
+    sk: attr.s(queueSort(work.requestId)),
+    ...(audiences.length > 0
+      ? {
+          gsi2pk: attr.s(scope.key(QUEUE_INDEX_PARTITION)),
+          gsi2sk: attr.s(queueOrder(work)),
+          audiences: attr.ss(audiences),
+        }
+      : {}),
+    kind: attr.s(work.kind),
+    requestId: attr.s(work.requestId),
+    clientId: attr.s(work.clientId),
+    since: attr.s(work.since),
+    urgent: attr.bool(work.urgent),
+    ...(work.legalBasis ? { legalBasis: attr.s(work.legalBasis) } : {}),
+    revision: attr.n(revision),
+  };
+}
+
+function toKeptItem(item: Item): KeptQueueItem {
+  return {
+    kind: requireS(item, 'kind') as DisclosureQueueKind,
+    requestId: requireS(item, 'requestId'),
+    clientId: requireS(item, 'clientId'),
+    legalBasis: read.s(item, 'legalBasis') as LegalBasis | undefined,
+    since: requireS(item, 'since'),
+    urgent: read.bool(item, 'urgent') ?? false,
+    audiences: read.ss(item, 'audiences'),
+  };
+}
+
+/** The queue's facts of a register item (an entry as stored). */
+export function toQueueEntry(item: Item): QueueEntry {
   return {
     requestId: requireS(item, 'requestId'),
     clientId: requireS(item, 'clientId'),

@@ -7,6 +7,7 @@ import { mapPage, type Page, type PageRequest } from '../paging';
 import { itemKeyOf, openField, sealFields } from '../sealed-fields';
 import type { TenantScope } from '../tenant-scope';
 import { type TableAccess, TenantTable, type TenantTransactItem } from '../tenant-table';
+import { DisclosureQueue, toQueueEntry } from './disclosure-queue';
 
 export const LEGAL_BASES = [
   'CONSENT',
@@ -140,16 +141,56 @@ export interface PartnerGrant {
   readonly item: Item;
 }
 
+/** Entries that can change a request's outstanding work (the others, a release or a correction, never do). */
+const QUEUE_KINDS: readonly RegisterEntryKind[] = [
+  'RECEIVED',
+  'ESCALATED',
+  'APPROVED',
+  'REFUSED',
+  'EXCEPTIONAL_DISCLOSURE',
+  'URGENCY_CHANGED',
+];
+
+/**
+ * What a partner was released, one item per (partner, person, note) beside the person's other items, indexed in
+ * the order `releasedToMe` lists them (`gsi2`: by person, newest note first, then by note id) and naming every
+ * release of the note to the partner (issue 19, decision 0044). Written with the release; erased with the person.
+ */
+const releasedSort = (partnerId: string, noteId: string) => `RELEASED_TO#${partnerId}#${noteId}`;
+const releasedIndexKey = (scope: TenantScope, partnerId: string) =>
+  scope.key('PARTNER', partnerId, 'RELEASED');
+/** Newest first within a person: the recording time counted down from the year 2286, in milliseconds. */
+const releasedOrder = (clientId: string, recordedAt: string, noteId: string) =>
+  `${clientId}#${String(9_999_999_999_999 - Date.parse(recordedAt)).padStart(13, '0')}#${noteId}`;
+
+/** A note released to a partner, as the partner's index names it: the releases (requests) that carried it. */
+export interface ReleasedNoteRef {
+  readonly partnerId: string;
+  readonly clientId: string;
+  readonly noteId: string;
+  readonly requestIds: readonly string[];
+}
+
+/**
+ * The most register entries and other items one release's transaction holds besides the released notes' index
+ * items (the entry and the grant): DynamoDB takes 100 items a transaction, so a release names at most 98 notes.
+ */
+export const MAX_RELEASED_ITEMS = 98;
+
 const entrySort = (requestId: string, sequence: number) =>
   `DISCLOSURE#${requestId}#${String(sequence).padStart(4, '0')}`;
 
 /** The disclosure register and the partner grants that releases create. */
 export class Disclosures {
+  readonly #queue: DisclosureQueue;
+
   constructor(
     private readonly access: TableAccess,
     private readonly table: string,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.#queue = new DisclosureQueue(access, table, clock);
+  }
 
   newRequestId(): string {
     return newId('disclosure');
@@ -161,6 +202,8 @@ export class Disclosures {
    * writes its partner grant in the same transaction, and `alsoPut` adds other new items to it (an exceptional
    * disclosure's review), so the entry is never written without them. A release passes `released`, the items as
    * they left: the entry records their digest and the grant keeps them sealed, so the partner reads exactly that.
+   * An entry that changes the request's outstanding work rewrites its kept queue item in the same transaction
+   * (issue 19, decision 0044).
    */
   async append(
     scope: TenantScope,
@@ -228,6 +271,20 @@ export class Disclosures {
     const writes: TenantTransactItem[] = [item, ...alsoPut].map((put) => ({
       Put: { Item: put, ConditionExpression: 'attribute_not_exists(pk)' },
     }));
+    if (QUEUE_KINDS.includes(entry.kind)) {
+      const previous = await this.#gateway(scope).queryPrefix(
+        pk,
+        `DISCLOSURE#${entry.requestId}#`,
+        this.clock.now(),
+      );
+      writes.push(
+        ...(await this.#queue.keepWrites(
+          scope,
+          previous.map(toQueueEntry).sort((a, b) => a.sequence - b.sequence),
+          toQueueEntry(item),
+        )),
+      );
+    }
     if (entry.kind === 'RELEASED' && entry.partnerId && entry.grantExpiresAt && entry.itemIds?.length) {
       const grantSk = `GRANT#${entry.partnerId}#${entry.requestId}`;
       writes.push({
@@ -263,6 +320,25 @@ export class Disclosures {
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       });
+    }
+    if (entry.kind === 'RELEASED' && entry.partnerId && entry.grantExpiresAt && entry.released?.length) {
+      for (const released of entry.released) {
+        writes.push({
+          Update: {
+            Key: { pk: attr.s(pk), sk: attr.s(releasedSort(entry.partnerId, released.noteId)) },
+            UpdateExpression:
+              'SET gsi2pk = :index, gsi2sk = :order, partnerId = :partner, clientId = :client, noteId = :note ADD requestIds :request',
+            ExpressionAttributeValues: {
+              ':index': attr.s(releasedIndexKey(scope, entry.partnerId)),
+              ':order': attr.s(releasedOrder(entry.clientId, released.recordedAt, released.noteId)),
+              ':partner': attr.s(entry.partnerId),
+              ':client': attr.s(entry.clientId),
+              ':note': attr.s(released.noteId),
+              ':request': attr.ss([entry.requestId]),
+            },
+          },
+        });
+      }
     }
     if (!(await transactionWritten(this.#gateway(scope), writes)))
       throw conflict('The disclosure request changed meanwhile; reload it.');
@@ -321,6 +397,47 @@ export class Disclosures {
     return (await this.register(scope, clientId)).filter((entry) => entry.requestId === requestId);
   }
 
+  /**
+   * One page of the notes released to a partner, in the order `releasedToMe` lists them (by person, newest note
+   * first, then by note id), read from the partner's released-notes index with DynamoDB's `Limit` (issue 19).
+   * Whether a release still stands (grant, consent, snapshot) is for the caller to decide, with {@link grantsFor}.
+   */
+  async releasedPage(
+    scope: TenantScope,
+    partnerId: string,
+    request: PageRequest,
+  ): Promise<Page<ReleasedNoteRef>> {
+    const page = await this.#gateway(scope).queryPage(
+      {
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :pk',
+        ExpressionAttributeValues: { ':pk': attr.s(releasedIndexKey(scope, partnerId)) },
+      },
+      request,
+      { now: this.clock.now() },
+    );
+    return mapPage(page, (item) => ({
+      partnerId: requireS(item, 'partnerId'),
+      clientId: requireS(item, 'clientId'),
+      noteId: requireS(item, 'noteId'),
+      requestIds: read.ss(item, 'requestIds'),
+    }));
+  }
+
+  /** The grants of the releases named, read by key in one batch (expired ones included: the caller filters). */
+  async grantsFor(scope: TenantScope, notes: readonly ReleasedNoteRef[]): Promise<PartnerGrant[]> {
+    const keys = new Map<string, { pk: string; sk: string }>();
+    for (const note of notes) {
+      for (const requestId of note.requestIds) {
+        const key = { pk: scope.key('CLIENT', note.clientId), sk: `GRANT#${note.partnerId}#${requestId}` };
+        keys.set(`${key.pk}|${key.sk}`, key);
+      }
+    }
+    if (keys.size === 0) return [];
+    const items = await this.#gateway(scope).batchGet([...keys.values()], { now: this.clock.now() });
+    return items.map(toGrant);
+  }
+
   /** A partner's grants (all clients of the organisation), expired ones included: the caller filters. */
   async grantsOf(scope: TenantScope, partnerId: string): Promise<PartnerGrant[]> {
     const { items } = await this.#gateway(scope).query(
@@ -331,17 +448,7 @@ export class Disclosures {
       },
       { now: this.clock.now() },
     );
-    return items.map((item) => ({
-      partnerId: requireS(item, 'partnerId'),
-      clientId: requireS(item, 'clientId'),
-      requestId: requireS(item, 'requestId'),
-      itemIds: read.ss(item, 'itemIds'),
-      grantExpiresAt: requireS(item, 'grantExpiresAt'),
-      consentId: read.s(item, 'consentId'),
-      pk: requireS(item, 'pk'),
-      sk: requireS(item, 'sk'),
-      item,
-    }));
+    return items.map(toGrant);
   }
 
   /**
@@ -397,6 +504,20 @@ async function transactionWritten(
     if (error instanceof TransactionCanceledException) return false;
     throw error;
   }
+}
+
+function toGrant(item: Item): PartnerGrant {
+  return {
+    partnerId: requireS(item, 'partnerId'),
+    clientId: requireS(item, 'clientId'),
+    requestId: requireS(item, 'requestId'),
+    itemIds: read.ss(item, 'itemIds'),
+    grantExpiresAt: requireS(item, 'grantExpiresAt'),
+    consentId: read.s(item, 'consentId'),
+    pk: requireS(item, 'pk'),
+    sk: requireS(item, 'sk'),
+    item,
+  };
 }
 
 function toEntry(item: Item): RegisterEntry {

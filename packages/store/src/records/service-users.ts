@@ -478,6 +478,19 @@ export class ServiceUsers {
   }
 
   /**
+   * A keyed digest of one search's criteria (issue 19, decision 0045): what binds a search's cursor to that search
+   * without carrying anything of the criteria a reader of the cursor could recover, or test a guess against.
+   */
+  async searchBinding(scope: TenantScope, criteria: readonly (readonly [string, string])[]): Promise<string> {
+    return blindIndex(
+      await this.keys.beaconKey(scope.orgId),
+      'client-search-cursor',
+      JSON.stringify(criteria),
+      96,
+    );
+  }
+
+  /**
    * The keys of a client's blind-index entries, recomputed from their details (retention and erasure reach
    * them this way: nothing in an index entry's key says whose it is).
    */

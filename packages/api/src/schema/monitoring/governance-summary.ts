@@ -1,8 +1,9 @@
 import { isIdOf } from '@confide/domain';
-import type { BreachEntry, TenantScope } from '@confide/store';
+import { type BreachEntry, byRegulatorDeadline, isOpenBreach, type TenantScope } from '@confide/store';
 import { builder } from '../../builder';
-import type { ConfideContext } from '../../context';
+import { type ConfideContext, callerScope } from '../../context';
 import { type AccessAlert, ALERT_RULES } from '../../monitoring/alert-rules';
+import { storeConnection } from '../store-paging';
 import { AlertRuleEnum, alertsFor } from './alerts';
 import {
   DAY_MS,
@@ -173,7 +174,16 @@ const BreachSummaryRef = obj<GovernanceSummary['breaches']>(
     openEntries: t.field({
       type: [BreachDeadlineRef],
       description: 'The open entries, nearest deadline first.',
+      deprecationReason:
+        'A list that grows (issue 19): use `openEntriesConnection`, which pages with cursors.',
       resolve: (b) => [...b.entries],
+    }),
+    openEntriesConnection: t.connection({
+      type: BreachDeadlineRef,
+      description:
+        'The open entries (reportable or unassessed, the regulator not yet told) as a cursor connection paged in the store, nearest deadline first (ties by id): the same entries and order as `openEntries`, whatever the period.',
+      resolve: (_b, args, context) =>
+        storeConnection(args, (page) => context.services.breaches.openPage(callerScope(context), page)),
     }),
   }),
 );
@@ -309,9 +319,7 @@ builder.queryFields((t) => ({
       const within = (at: string) => at >= period.from && at <= period.to;
       const inPeriodReviews = reviews.filter((review) => within(review.openedAt));
       const pending = reviews.filter((review) => review.status === 'PENDING');
-      const openBreaches = breaches
-        .filter((breach) => breach.reportable !== false && !breach.regulatorNotifiedAt)
-        .sort((a, b) => a.regulatorDeadline.localeCompare(b.regulatorDeadline));
+      const openBreaches = breaches.filter(isOpenBreach).sort(byRegulatorDeadline);
       const overdueReviewMs = settings.emergencyReviewDays * DAY_MS;
       const alerts = await alertsFor(context, tenant, ORG_WIDE, period, { events, settings });
       const alertCounts = ALERT_RULES.map((rule) => ({

@@ -1,4 +1,4 @@
-import { classificationOf, newId, notFound, validate } from '@confide/domain';
+import { classificationOf, isIdOf, newId, notFound, validate } from '@confide/domain';
 import type { CaseNote, ServiceUserRecord, TenantScope } from '@confide/store';
 import { resolveArrayConnection } from '@pothos/plugin-relay';
 import { builder } from '../../builder';
@@ -6,6 +6,7 @@ import type { ConfideContext } from '../../context';
 import { CaseNoteInterface, type NoteInContext, noteFacts } from '../case-notes';
 import { localId, noteLocalId } from '../ids';
 import { NoteKindEnum, ServiceUserRef } from '../service-users';
+import { pageRequest } from '../store-paging';
 import { clientById } from '../subjects';
 import { clientOfNote } from './shared';
 
@@ -67,6 +68,13 @@ async function visibleNotes(context: ConfideContext, client: ServiceUserRecord, 
     })
     .map((note): NoteInContext => ({ client, note }));
 }
+
+/** The arguments of a search, its list and its connection alike. */
+const SEARCH_ARGS = builder.args((t) => ({
+  nhsNumber: t.string({ required: false, description: 'Exact NHS number.' }),
+  postcode: t.string({ required: false, description: 'Exact postcode.' }),
+  name: t.string({ required: false, description: 'One or more whole words of the name.' }),
+}));
 
 // ── Queries ────────────────────────────────────────────────────────────────────────────────────────────────
 
@@ -149,14 +157,47 @@ builder.queryFields((t) => ({
   searchServiceUsers: t.field({
     type: [ServiceUserRef],
     description:
-      'Finds service users by exact NHS number, postcode or name (whole words, case- and accent-insensitive) through keyed blind indexes. Only people the caller has a relationship to are returned.',
-    args: {
-      nhsNumber: t.arg.string({ required: false, description: 'Exact NHS number.' }),
-      postcode: t.arg.string({ required: false, description: 'Exact postcode.' }),
-      name: t.arg.string({ required: false, description: 'One or more whole words of the name.' }),
-    },
+      'Finds service users by exact NHS number, postcode or name (whole words, case- and accent-insensitive) through keyed blind indexes. Only people the caller has a relationship to are returned, by id.',
+    deprecationReason:
+      'A list that grows (issue 19): use `searchServiceUsersConnection`, which pages with cursors.',
+    args: SEARCH_ARGS,
     operation: { policy: 'client.lists', audit: 'fields' },
-    resolve: (operation, args, context) => searchServiceUsers(context, operation.scope, args),
+    resolve: async (operation, args, context) => {
+      const { criteria, found } = await searchServiceUsers(context, operation.scope, args);
+      recordSearch(context, criteria, found.length > 0, found);
+      return found;
+    },
+  }),
+  searchServiceUsersConnection: t.connection({
+    type: ServiceUserRef,
+    description:
+      'Finds service users as `searchServiceUsers` does, as a cursor connection in the same order (by id). Every page does the whole search’s fixed work (decision 0027) and returns the page asked for (decision 0045): a cursor names the last person returned, bound to this search by a keyed digest; it says nothing of the blind-index buckets. A cursor of another search or list is BAD_USER_INPUT. Each page is audited as a search, with one read per person it returns.',
+    args: SEARCH_ARGS,
+    operation: { policy: 'client.lists', audit: 'fields' },
+    resolve: async (operation, args, context) => {
+      const request = pageRequest(args);
+      const { criteria, found } = await searchServiceUsers(context, operation.scope, args);
+      const binding = await context.services.serviceUsers.searchBinding(
+        operation.scope,
+        criteria.map((c) => [c.kind, c.value] as const),
+      );
+      const cursor = (client: ServiceUserRecord) =>
+        Buffer.from(JSON.stringify([SEARCH_CURSOR, binding, client.clientId]), 'utf8').toString('base64url');
+      const after = searchCursorAfter(request.after, binding);
+      const rest = after === undefined ? found : found.filter((client) => client.clientId > after);
+      const page = rest.slice(0, request.limit);
+      recordSearch(context, criteria, found.length > 0, page);
+      const edges = page.map((client) => ({ node: client, cursor: cursor(client) }));
+      return {
+        edges,
+        pageInfo: {
+          hasNextPage: rest.length > page.length,
+          hasPreviousPage: after !== undefined,
+          startCursor: edges[0]?.cursor ?? null,
+          endCursor: edges.at(-1)?.cursor ?? null,
+        },
+      };
+    },
   }),
 }));
 
@@ -204,11 +245,39 @@ function paddedCandidates(ids: readonly string[]): string[] {
   return padded;
 }
 
+const SEARCH_CURSOR = 'search';
+
+/** The client id a search cursor continues after, or BAD_USER_INPUT when it is not a cursor of this search. */
+function searchCursorAfter(cursor: string | undefined, binding: string): string | undefined {
+  if (cursor === undefined) return undefined;
+  const refused = () => validate.badInputError(['after'], 'The cursor does not continue this list.');
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw refused();
+  }
+  if (
+    !Array.isArray(decoded) ||
+    decoded.length !== 3 ||
+    decoded[0] !== SEARCH_CURSOR ||
+    decoded[1] !== binding ||
+    typeof decoded[2] !== 'string' ||
+    !isIdOf('serviceUser', decoded[2])
+  )
+    throw refused();
+  return decoded[2];
+}
+
+/**
+ * The search itself: every candidate read in fixed blocks (decision 0027), the visible ones opened server-side and
+ * compared with the criteria. What it found, by client id: the order of the list and of its connection.
+ */
 async function searchServiceUsers(
   context: ConfideContext,
   scope: TenantScope,
   args: { nhsNumber?: string | null; postcode?: string | null; name?: string | null },
-): Promise<ServiceUserRecord[]> {
+): Promise<{ criteria: Criterion[]; found: ServiceUserRecord[] }> {
   const { serviceUsers } = context.services;
   const criteria = searchCriteria(args);
   const candidateSets = await Promise.all(
@@ -228,16 +297,29 @@ async function searchServiceUsers(
       });
     }),
   );
-  const found = visible.filter((_, index) => matches[index]);
-  // What a search reads depends on what it found: the search itself, found or not, with the kinds of criteria
-  // used (never their values), and one read per person found — recorded like field reads, not by the plugin.
+  const found = visible
+    .filter((_, index) => matches[index])
+    .sort((a, b) => a.clientId.localeCompare(b.clientId));
+  return { criteria, found };
+}
+
+/**
+ * What a search reads depends on what it found: the search itself, found or not, with the kinds of criteria used
+ * (never their values), and one read per person returned — recorded like field reads, not by the plugin.
+ */
+function recordSearch(
+  context: ConfideContext,
+  criteria: readonly Criterion[],
+  foundAny: boolean,
+  returned: readonly ServiceUserRecord[],
+): void {
   context.access.audit.record({
     action: 'READ',
     operation: 'searchServiceUsers',
-    outcome: found.length > 0 ? 'ALLOWED' : 'NONE_FOUND',
+    outcome: foundAny ? 'ALLOWED' : 'NONE_FOUND',
     rule: `search.by.${[...new Set(criteria.map((c) => c.kind))].sort().join('+')}`,
   });
-  for (const client of found) {
+  for (const client of returned) {
     context.access.audit.record({
       action: 'READ',
       operation: 'searchServiceUsers',
@@ -245,5 +327,4 @@ async function searchServiceUsers(
       outcome: 'ALLOWED',
     });
   }
-  return found;
 }
