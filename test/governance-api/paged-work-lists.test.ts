@@ -1,3 +1,10 @@
+import {
+  DeleteItemCommand,
+  type DynamoDBClient,
+  QueryCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { ItemLoader, tenantScope } from '@confide/store';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   allocate,
@@ -59,6 +66,35 @@ async function walk<N>(
   }
   return { nodes, pages, cursors };
 }
+
+/**
+ * Takes out what a backfill must rebuild, straight from the table (as data written before the index was): each item
+ * of `pk` whose sort key starts with `prefix` is deleted, or, with `unindex`, only its `gsi2` keys are removed.
+ */
+async function forgetIndexed(pk: string, prefix: string, unindex = false): Promise<number> {
+  const dynamo: DynamoDBClient = api.services.dynamo;
+  const TableName = api.services.config.tables.data;
+  const { Items = [] } = await dynamo.send(
+    new QueryCommand({
+      TableName,
+      KeyConditionExpression: prefix ? 'pk = :pk AND begins_with(sk, :prefix)' : 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': { S: pk }, ...(prefix ? { ':prefix': { S: prefix } } : {}) },
+      ConsistentRead: true,
+    }),
+  );
+  for (const item of Items) {
+    const Key = { pk: item.pk as { S: string }, sk: item.sk as { S: string } };
+    await dynamo.send(
+      unindex
+        ? new UpdateItemCommand({ TableName, Key, UpdateExpression: 'REMOVE gsi2pk, gsi2sk' })
+        : new DeleteItemCommand({ TableName, Key }),
+    );
+  }
+  return Items.length;
+}
+
+/** The local id inside a global id (base64 of `<Type>:<id>`). */
+const localIdOf = (globalId: string) => Buffer.from(globalId, 'base64').toString().split(':')[1] ?? '';
 
 // ── The disclosure work queue ─────────────────────────────────────────────────────────────────────────────
 
@@ -240,6 +276,28 @@ describe('disclosureWorkQueueConnection pages the kept queue', () => {
     expect(codes(anonymous)).toEqual(['UNAUTHENTICATED']);
     expect(codes(foreign)).toEqual(['BAD_USER_INPUT']);
   });
+
+  it('is rebuilt for work recorded before the queue was kept (keepExisting), acknowledgements included', async () => {
+    // Prepare
+    const scope = tenantScope(org.orgId);
+    const before = await walk(QUEUE_CONNECTION, queueConnection, guardian.token);
+    const seniorBefore = await walk(QUEUE_CONNECTION, queueConnection, seniorManager.token);
+    expect(await forgetIndexed(scope.key('DISCLOSURE_QUEUE'), 'REQUEST#')).toBeGreaterThan(5);
+    const emptied = await walk(QUEUE_CONNECTION, queueConnection, guardian.token);
+
+    // Act
+    const kept = await api.services.disclosureQueue.keepExisting(scope);
+    const again = await api.services.disclosureQueue.keepExisting(scope);
+
+    // Assess
+    expect(emptied.nodes).toEqual([]);
+    expect(kept).toBeGreaterThan(5);
+    expect(again).toBe(0);
+    expect((await walk(QUEUE_CONNECTION, queueConnection, guardian.token)).nodes).toEqual(before.nodes);
+    expect((await walk(QUEUE_CONNECTION, queueConnection, seniorManager.token)).nodes).toEqual(
+      seniorBefore.nodes,
+    );
+  });
 });
 
 // ── Open breaches ───────────────────────────────────────────────────────────────────────────────────────────
@@ -253,6 +311,10 @@ interface OpenEntry {
   source: string;
   reportable: boolean | null;
 }
+
+const openEntries = (data: unknown) =>
+  (data as { informationGovernanceSummary: { breaches: { openEntriesConnection: Connection<OpenEntry> } } })
+    .informationGovernanceSummary.breaches.openEntriesConnection;
 
 describe('IgBreaches.openEntriesConnection pages the open entries’ index', () => {
   let org: TestOrganisation;
@@ -343,6 +405,22 @@ describe('IgBreaches.openEntriesConnection pages the open entries’ index', () 
     // Assess
     expect(codes(listByManager)).toEqual(['FORBIDDEN']);
     expect(codes(byManager)).toEqual(['FORBIDDEN']);
+  });
+
+  it('indexes entries recorded before the open entries were indexed (indexOpenEntries)', async () => {
+    // Prepare
+    const scope = tenantScope(org.orgId);
+    const before = await walk(OPEN_CONNECTION, openEntries, ig.token, { p: period });
+    await forgetIndexed(scope.key('BREACHES'), '', true);
+    const emptied = await walk(OPEN_CONNECTION, openEntries, ig.token, { p: period });
+
+    // Act
+    const indexed = await api.services.breaches.indexOpenEntries(scope);
+
+    // Assess
+    expect(emptied.nodes).toEqual([]);
+    expect(indexed).toBe(4);
+    expect((await walk(OPEN_CONNECTION, openEntries, ig.token, { p: period })).nodes).toEqual(before.nodes);
   });
 });
 
@@ -454,6 +532,8 @@ describe('releasedToMeConnection pages the partner’s released notes', () => {
   let manager: Person;
   let partner: { id: string; token: string };
   let otherPartner: { id: string; token: string };
+  let orgId: TestOrganisation['orgId'];
+  let people: string[];
 
   async function registerPartner(org: TestOrganisation): Promise<{ id: string; token: string }> {
     const clientId = `la-${Math.random().toString(16).slice(2, 10)}`;
@@ -514,8 +594,9 @@ describe('releasedToMeConnection pages the partner’s released notes', () => {
     const service = await createServiceWithManager(api, org);
     manager = service.manager;
     const worker = await addStaff(api, org, ['SUPPORT_WORKER']);
+    orgId = org.orgId;
     [partner, otherPartner] = [await registerPartner(org), await registerPartner(org)];
-    const people = [
+    people = [
       await registerServiceUser(api, manager, service.serviceId),
       await registerServiceUser(api, manager, service.serviceId),
     ];
@@ -591,5 +672,28 @@ describe('releasedToMeConnection pages the partner’s released notes', () => {
     expect(codes(byStaff)).toEqual(['FORBIDDEN']);
     expect(codes(anonymous)).toEqual(['UNAUTHENTICATED']);
     expect(codes(foreign)).toEqual(['BAD_USER_INPUT']);
+  });
+
+  it('indexes releases made before releases were indexed (indexExistingReleases)', async () => {
+    // Prepare
+    const scope = tenantScope(orgId);
+    const before = await walk(RELEASED_CONNECTION, releasedConnection, partner.token);
+    for (const person of people) {
+      await forgetIndexed(scope.key('CLIENT', localIdOf(person)), 'RELEASED_TO#');
+    }
+    const emptied = await walk(RELEASED_CONNECTION, releasedConnection, partner.token);
+    const loader = new ItemLoader(api.services.dynamo, api.services.keys);
+
+    // Act
+    const indexed = await api.services.disclosures.indexExistingReleases(
+      scope,
+      [partner.id, otherPartner.id],
+      (clientId) => loader.subjectKey(orgId, clientId),
+    );
+
+    // Assess
+    expect(emptied.nodes).toEqual([]);
+    expect(indexed).toBe(8);
+    expect((await walk(RELEASED_CONNECTION, releasedConnection, partner.token)).nodes).toEqual(before.nodes);
   });
 });

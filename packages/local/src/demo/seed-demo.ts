@@ -1,13 +1,13 @@
 import { type ConfideServices, onboardOrganisation } from '@confide/api';
-import { tenantScope } from '@confide/store';
+import { ItemLoader, tenantScope } from '@confide/store';
 import { DEMO_ORGANISATIONS } from './demo-organisations';
 import { seedDemoRecords } from './demo-records';
 
 /**
  * Onboards the demo organisations that do not exist yet, as an operator would, and adds their staff.
  * Idempotent: run on every `npm start`, it only fills what is missing. For a demo organisation already there, it
- * keeps the lists kept as their own items (issue 19: open breaches, the disclosure work queue) for work recorded
- * before they were kept.
+ * keeps the lists kept as their own items (issue 19, decision 0044: open breaches, the disclosure work queue, what
+ * partners were released) for work recorded before they were kept.
  */
 export async function seedDemo(
   services: ConfideServices,
@@ -21,6 +21,12 @@ export async function seedDemo(
       const scope = tenantScope(existing);
       await services.breaches.indexOpenEntries(scope);
       await services.disclosureQueue.keepExisting(scope);
+      const loader = new ItemLoader(services.tenantClients, services.keys);
+      await services.disclosures.indexExistingReleases(
+        scope,
+        (await services.partners.list(scope)).map((partner) => partner.partnerId),
+        (clientId) => loader.subjectKey(existing, clientId),
+      );
       continue;
     }
     const { organisation } = await onboardOrganisation(services, {

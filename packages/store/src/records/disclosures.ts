@@ -163,6 +163,29 @@ const releasedIndexKey = (scope: TenantScope, partnerId: string) =>
 const releasedOrder = (clientId: string, recordedAt: string, noteId: string) =>
   `${clientId}#${String(9_999_999_999_999 - Date.parse(recordedAt)).padStart(13, '0')}#${noteId}`;
 
+/** The update that adds one released note to the partner's released-notes index (idempotent). */
+function releasedIndexUpdate(
+  scope: TenantScope,
+  partnerId: string,
+  clientId: string,
+  requestId: string,
+  released: Pick<ReleasedItem, 'noteId' | 'recordedAt'>,
+) {
+  return {
+    Key: { pk: attr.s(scope.key('CLIENT', clientId)), sk: attr.s(releasedSort(partnerId, released.noteId)) },
+    UpdateExpression:
+      'SET gsi2pk = :index, gsi2sk = :order, partnerId = :partner, clientId = :client, noteId = :note ADD requestIds :request',
+    ExpressionAttributeValues: {
+      ':index': attr.s(releasedIndexKey(scope, partnerId)),
+      ':order': attr.s(releasedOrder(clientId, released.recordedAt, released.noteId)),
+      ':partner': attr.s(partnerId),
+      ':client': attr.s(clientId),
+      ':note': attr.s(released.noteId),
+      ':request': attr.ss([requestId]),
+    },
+  };
+}
+
 /** A note released to a partner, as the partner's index names it: the releases (requests) that carried it. */
 export interface ReleasedNoteRef {
   readonly partnerId: string;
@@ -324,19 +347,7 @@ export class Disclosures {
     if (entry.kind === 'RELEASED' && entry.partnerId && entry.grantExpiresAt && entry.released?.length) {
       for (const released of entry.released) {
         writes.push({
-          Update: {
-            Key: { pk: attr.s(pk), sk: attr.s(releasedSort(entry.partnerId, released.noteId)) },
-            UpdateExpression:
-              'SET gsi2pk = :index, gsi2sk = :order, partnerId = :partner, clientId = :client, noteId = :note ADD requestIds :request',
-            ExpressionAttributeValues: {
-              ':index': attr.s(releasedIndexKey(scope, entry.partnerId)),
-              ':order': attr.s(releasedOrder(entry.clientId, released.recordedAt, released.noteId)),
-              ':partner': attr.s(entry.partnerId),
-              ':client': attr.s(entry.clientId),
-              ':note': attr.s(released.noteId),
-              ':request': attr.ss([entry.requestId]),
-            },
-          },
+          Update: releasedIndexUpdate(scope, entry.partnerId, entry.clientId, entry.requestId, released),
         });
       }
     }
@@ -436,6 +447,47 @@ export class Disclosures {
     if (keys.size === 0) return [];
     const items = await this.#gateway(scope).batchGet([...keys.values()], { now: this.clock.now() });
     return items.map(toGrant);
+  }
+
+  /**
+   * Indexes what was released to these partners before releases were indexed (decision 0044): each grant's snapshot
+   * opened under the person's key (`keyOf`; none once erased) and checked against the register, each note added to
+   * the partner's released-notes index. Idempotent (a release already indexed is added again to the same set); a
+   * grant whose snapshot does not match the register is left out, as a page would leave it. How many notes it wrote.
+   */
+  async indexExistingReleases(
+    scope: TenantScope,
+    partnerIds: readonly string[],
+    keyOf: (clientId: string) => Promise<SubjectKey | undefined>,
+  ): Promise<number> {
+    const gateway = this.#gateway(scope);
+    let written = 0;
+    for (const partnerId of partnerIds) {
+      for (const grant of await this.grantsOf(scope, partnerId)) {
+        const key = await keyOf(grant.clientId);
+        if (!key) continue;
+        const entries = await this.request(scope, grant.clientId, grant.requestId);
+        const digest = entries.find((entry) => entry.kind === 'RELEASED')?.snapshotDigest;
+        let released: ReleasedItem[];
+        try {
+          released = this.releasedItems(key, grant, digest);
+        } catch {
+          continue;
+        }
+        for (const item of released) {
+          const update = releasedIndexUpdate(scope, partnerId, grant.clientId, grant.requestId, item);
+          await gateway.update(
+            { pk: update.Key.pk?.S ?? '', sk: update.Key.sk?.S ?? '' },
+            {
+              UpdateExpression: update.UpdateExpression,
+              ExpressionAttributeValues: update.ExpressionAttributeValues,
+            },
+          );
+          written += 1;
+        }
+      }
+    }
+    return written;
   }
 
   /** A partner's grants (all clients of the organisation), expired ones included: the caller filters. */
