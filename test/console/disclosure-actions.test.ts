@@ -18,6 +18,7 @@ import {
   freshPage,
   launchChromium,
   openScreen,
+  settled,
   signInAs,
   startConsole,
 } from './console-browser';
@@ -307,7 +308,11 @@ describe('disclosure requests in the console', () => {
 
     const { page, close } = await freshPage(browser);
     await signInAs(page, consoleUrl, 'guardian');
-    await openScreen(page, consoleUrl, `/disclosures/${encodeURIComponent(person)}`, /^Disclosures about /);
+    await page.getByRole('link', { name: 'Disclosures', exact: true }).click();
+    await page.getByRole('heading', { name: 'Disclosures', level: 1 }).waitFor();
+    await page.locator(`a[href="#/disclosures/${encodeURIComponent(person)}"]`).click();
+    await page.getByRole('heading', { name: /^Disclosures about /, level: 1 }).waitFor();
+    await settled(page);
     expect(await page.getByRole('button', { name: 'Record the request' }).count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Record the disclosure' }).count()).toBe(0);
     await expect(page.locator('main').innerText()).resolves.toContain(
