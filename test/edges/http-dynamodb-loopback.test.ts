@@ -26,7 +26,7 @@ describe('DynamoDB Local', () => {
 
   beforeAll(async () => {
     engine = await startDynamoDbLocal();
-  }, 90_000);
+  });
 
   afterAll(async () => {
     await engine?.stop();
