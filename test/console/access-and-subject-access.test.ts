@@ -16,6 +16,7 @@ import {
   type ConsoleUser,
   expectAccessible,
   launchChromium,
+  openContext,
   settled,
   signInAs,
   startConsole,
@@ -131,7 +132,7 @@ afterAll(async () => {
 
 /** A new browser context whose page must raise no script error or CSP refusal. */
 async function freshPage(viewport = { width: 1280, height: 800 }) {
-  const context = await browser.newContext({ viewport, acceptDownloads: true });
+  const context = await openContext(browser, { viewport, acceptDownloads: true });
   const page = await context.newPage();
   const failures: string[] = [];
   page.on('pageerror', (error) => failures.push(error.message));

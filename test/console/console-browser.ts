@@ -11,7 +11,7 @@ import {
   localConsoleHandler,
   startServerWithConsole,
 } from '@confide/console/server';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import type { TestApi } from '../support/test-api';
 
@@ -40,6 +40,21 @@ export async function launchChromium(): Promise<Browser> {
     );
   }
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
+}
+
+/**
+ * A browser context whose waits have no clock of their own: Playwright's 30 s default failed a wait for a screen on a
+ * machine at load 20 that was only slow. A wait lasts until its condition holds; the test's own timeout is the
+ * ceiling for a hung one.
+ */
+export async function openContext(
+  browser: Browser,
+  options: Parameters<Browser['newContext']>[0],
+): Promise<BrowserContext> {
+  const context = await browser.newContext(options);
+  context.setDefaultTimeout(0);
+  context.setDefaultNavigationTimeout(0);
+  return context;
 }
 
 /** A person of the test organisation the console's sign-in lists. */
@@ -218,7 +233,7 @@ export async function freshPage(
   browser: Browser,
   viewport = { width: 1280, height: 800 },
 ): Promise<{ page: Page; close: () => Promise<void> }> {
-  const context = await browser.newContext({ viewport });
+  const context = await openContext(browser, { viewport });
   const page = await context.newPage();
   const failures: string[] = [];
   page.on('pageerror', (error) => failures.push(error.message));

@@ -14,6 +14,7 @@ import {
   type ConsoleUser,
   expectAccessible,
   launchChromium,
+  openContext,
   settled,
   signInAs,
   startConsole,
@@ -158,7 +159,7 @@ afterAll(async () => {
 async function freshPage(
   viewport = { width: 1280, height: 800 },
 ): Promise<{ page: Page; close: () => Promise<void> }> {
-  const context = await browser.newContext({ viewport });
+  const context = await openContext(browser, { viewport });
   const page = await context.newPage();
   const failures: string[] = [];
   page.on('pageerror', (error) => failures.push(error.message));

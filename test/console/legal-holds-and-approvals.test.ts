@@ -14,6 +14,7 @@ import {
   type ConsoleUser,
   expectAccessible,
   launchChromium,
+  openContext,
   settled,
   signInAs,
   startConsole,
@@ -96,7 +97,7 @@ afterAll(async () => {
 
 /** A new browser context whose page must raise no script error or CSP refusal. */
 async function freshPage() {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const context = await openContext(browser, { viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   const failures: string[] = [];
   page.on('pageerror', (error) => failures.push(error.message));
