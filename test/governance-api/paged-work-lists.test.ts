@@ -534,6 +534,7 @@ describe('releasedToMeConnection pages the partner’s released notes', () => {
   let otherPartner: { id: string; token: string };
   let orgId: TestOrganisation['orgId'];
   let people: string[];
+  let worker: Person;
 
   async function registerPartner(org: TestOrganisation): Promise<{ id: string; token: string }> {
     const clientId = `la-${Math.random().toString(16).slice(2, 10)}`;
@@ -593,7 +594,7 @@ describe('releasedToMeConnection pages the partner’s released notes', () => {
     const org = await onboardTestOrganisation(api);
     const service = await createServiceWithManager(api, org);
     manager = service.manager;
-    const worker = await addStaff(api, org, ['SUPPORT_WORKER']);
+    worker = await addStaff(api, org, ['SUPPORT_WORKER']);
     orgId = org.orgId;
     [partner, otherPartner] = [await registerPartner(org), await registerPartner(org)];
     people = [
@@ -695,5 +696,47 @@ describe('releasedToMeConnection pages the partner’s released notes', () => {
     expect(emptied.nodes).toEqual([]);
     expect(indexed).toBe(8);
     expect((await walk(RELEASED_CONNECTION, releasedConnection, partner.token)).nodes).toEqual(before.nodes);
+  });
+
+  it('takes a release of 98 notes, the most a request names, in one transaction with its index; 99 is refused', async () => {
+    // Prepare
+    const person = people[0] ?? '';
+    const notes: string[] = [];
+    for (let batch = 0; batch < 10; batch += 1) {
+      const size = batch < 9 ? 10 : 9;
+      notes.push(
+        ...(await Promise.all(
+          Array.from({ length: size }, (_, n) =>
+            recordNote(api, worker, person, 'DAILY_SUPPORT', `Visit ${batch * 10 + n}.`),
+          ),
+        )),
+      );
+    }
+    const tooMany = await api.graphql(RECEIVE, {
+      token: manager.token,
+      variables: {
+        input: {
+          serviceUserId: person,
+          requesterOrganisation: 'County Council',
+          requesterContact: 'Safeguarding team',
+          purpose: 'Section 42 enquiry',
+          legalBasis: 'SAFEGUARDING',
+          itemIds: notes,
+          receivedOn: new Date().toISOString().slice(0, 10),
+          identityCheck: 'CALLBACK_TO_KNOWN_NUMBER',
+          partnerId: otherPartner.id,
+        },
+      },
+    });
+    const before = (await walk(RELEASED_CONNECTION, releasedConnection, otherPartner.token, {}, 100)).nodes;
+
+    // Act
+    await release(otherPartner, person, notes.slice(0, 98));
+
+    // Assess
+    expect(notes).toHaveLength(99);
+    expect(codes(tooMany)).toEqual(['BAD_USER_INPUT']);
+    const after = await walk(RELEASED_CONNECTION, releasedConnection, otherPartner.token, {}, 100);
+    expect(after.nodes).toHaveLength(before.length + 98);
   });
 });

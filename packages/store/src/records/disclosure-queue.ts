@@ -199,7 +199,11 @@ export class DisclosureQueue {
     if (sameWork(before, after)) return [];
     const gateway = this.#gateway(scope);
     const key = { pk: attr.s(scope.key(QUEUE_PARTITION)), sk: attr.s(queueSort(entry.requestId)) };
-    const kept = await gateway.get({ pk: scope.key(QUEUE_PARTITION), sk: queueSort(entry.requestId) });
+    // The kept item (its revision) and the request's acknowledgements, read side by side: one round trip.
+    const [kept, acknowledged] = await Promise.all([
+      gateway.get({ pk: scope.key(QUEUE_PARTITION), sk: queueSort(entry.requestId) }),
+      after ? this.#acknowledgedOf(gateway, scope, entry.requestId) : Promise.resolve([]),
+    ]);
     const revision = kept ? requireN(kept, 'revision') : 0;
     const condition = kept
       ? {
@@ -208,7 +212,6 @@ export class DisclosureQueue {
         }
       : { ConditionExpression: 'attribute_not_exists(pk)' };
     if (!after) return kept ? [{ Delete: { Key: key, ...condition } }] : [];
-    const acknowledged = await this.#acknowledgedOf(gateway, scope, entry.requestId);
     const item = keptItem(scope, after, acknowledged, revision + 1);
     return [{ Put: { Item: item, ...condition } }];
   }
