@@ -23,7 +23,7 @@ describe('Lambda bundles', () => {
   beforeAll(() => {
     stage = synthStage('dev', { bundle: true });
     assemblyDirectory = stage.app.synth().directory;
-  }, 120_000);
+  });
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
   /** The `index.mjs` CDK bundled for a function, from its asset folder in the cloud assembly. */
@@ -48,7 +48,7 @@ describe('Lambda bundles', () => {
   });
 
   it('is what lambdaEsbuildOptions builds, byte for byte, for every function (the artifact tests load that)', {
-    timeout: 120_000,
+    timeout: 300_000,
   }, async () => {
     for (const [template, service] of [
       [stage.api, 'api'],

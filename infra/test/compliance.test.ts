@@ -56,7 +56,7 @@ describe('compliance as code (cdk-nag AwsSolutions and HIPAA Security)', () => {
     new Queue(stacks.api, 'UnencryptedQueueWithoutTls', { enforceSSL: false });
     expect(() => app.synth()).toThrow(/AwsSolutions-SQS4/);
     // A whole-app synthesis with both packs: tens of seconds on a busy machine.
-  }, 120_000);
+  });
 
   it('synthesises the prod app with the packs applied', () => {
     const { app } = buildStage('prod');

@@ -54,7 +54,7 @@ describe('an anchored audit: chains only grow from the last checkpoint', () => {
     expect(tampered.code).not.toBe(0);
     expect(tampered.stderr).toContain(`chain ${shard} `);
     expect(tampered.stderr).toMatch(/deleted: chain \d+ is gone/);
-  }, 120_000);
+  });
 
   it('fails verify when a chain’s tail is deleted and a genuine older head put back', async () => {
     // Prepare: the heads as they stand, then more reads (most land on the chain this process keeps warm), verified
@@ -94,7 +94,7 @@ describe('an anchored audit: chains only grow from the last checkpoint', () => {
     expect(tail.length).toBeGreaterThanOrEqual(3);
     expect(tampered.code).not.toBe(0);
     expect(tampered.stderr).toContain(`rolled back: the head of chain ${shard} `);
-  }, 120_000);
+  });
 
   it('fails verify when a chain is cut back, its older head restored and the chain written on past the checkpoint', async () => {
     // Prepare: a checkpoint over a chain that grew after the head we keep
@@ -139,7 +139,7 @@ describe('an anchored audit: chains only grow from the last checkpoint', () => {
     expect(tampered.code).not.toBe(0);
     expect(tampered.stderr).toContain(`altered: chain ${shard} at position`);
     expect(tampered.stderr).toContain('is not the chain the checkpoint');
-  }, 120_000);
+  });
 
   it('fails verify when the latest checkpoint is replaced by one its key did not sign', async () => {
     // Prepare: a checkpoint, then a later one forged to record nothing (as if every chain were new)
@@ -163,7 +163,7 @@ describe('an anchored audit: chains only grow from the last checkpoint', () => {
     expect(first.code, first.stderr).toBe(0);
     expect(tampered.code).not.toBe(0);
     expect(tampered.stderr).toContain('the latest checkpoint does not carry a valid signature');
-  }, 120_000);
+  });
 
   it('stays clean across runs while the chains only grow', async () => {
     // Prepare
@@ -179,7 +179,7 @@ describe('an anchored audit: chains only grow from the last checkpoint', () => {
     // Assess
     expect([first.code, second.code], `${first.stderr}${second.stderr}`).toEqual([0, 0]);
     expect(second.stdout).toMatch(/verified: \d+ events, no problems/);
-  }, 120_000);
+  });
 });
 
 function readEvent(orgId: OrgId, requestId: string, actorId: string, subjectId: string): AuditEvent {

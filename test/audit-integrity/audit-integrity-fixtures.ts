@@ -29,7 +29,7 @@ export function auditCli(api: TestApi): (slug: string) => Promise<CliRun> {
       const { stdout, stderr } = await execFileAsync(
         process.execPath,
         [cliEntry(), 'audit', 'verify', '--org', slug],
-        { env: { ...process.env, CONFIDE_DATA_DIR: dataDir }, timeout: 60_000 },
+        { env: { ...process.env, CONFIDE_DATA_DIR: dataDir }, timeout: 170_000 },
       );
       return { code: 0, stdout, stderr };
     } catch (error) {

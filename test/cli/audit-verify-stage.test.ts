@@ -93,5 +93,5 @@ describe('confide audit verify --stage', () => {
     expect(unknown.stderr).toContain('No active organisation with slug "no-such-charity" in qa');
     expect(malformed.code).toBe(1);
     expect(malformed.stderr).toContain('--stage takes a stage name');
-  }, 120_000);
+  });
 });

@@ -22,7 +22,7 @@ const COMMANDS: Record<string, readonly string[]> = {
 /** Modules that belong to the API, the store, the local stack or the AWS SDK: none is needed to print help. */
 const HEAVY = /\/packages\/(api|store|local|access)\/|\/services\/|@aws-sdk|graphql-yoga|@pothos/;
 
-describe('confide help', { timeout: 120_000 }, () => {
+describe('confide help', () => {
   it('`confide help` and `confide --help` name every command and load none of the API modules', async () => {
     // Act
     const results = await Promise.all([runCliBin(['help']), runCliBin(['--help'])]);

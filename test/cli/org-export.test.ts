@@ -126,7 +126,7 @@ describe('confide org export, and offboarding that requires it', () => {
       action: 'READ',
       actor: { kind: 'OPERATOR', id: 'local-operator' },
     });
-  }, 120_000);
+  });
 
   it('offboards after a waiver with a reason code; refuses a free-text reason, naming the codes', async () => {
     // Prepare

@@ -112,7 +112,7 @@ describe('the built Lambda bundles, each in a fresh Node process against the loc
         return { payload: JSON.stringify(result), functionError: 'Unhandled' };
       },
     });
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await Promise.all([kmsGate?.stop(), lambda?.stop()]);

@@ -22,7 +22,7 @@ describe('the built provisioner with a user pool, invoked directly', () => {
 
   beforeAll(async () => {
     built = await buildLambdas();
-  }, 120_000);
+  });
   afterAll(() => built?.remove());
 
   it('invites no one for an event without the api’s valid assertion, and invites for one with it, once', async () => {

@@ -26,7 +26,7 @@ describe('the built transfer bundle', () => {
 
   beforeAll(async () => {
     bundle = await buildLambdaBundle(fromRepoRoot('services/transfer/src/handler.ts'), dir);
-  }, 120_000);
+  });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('exports for an operator, refuses anyone else, and logs no record', async () => {

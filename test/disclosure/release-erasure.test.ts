@@ -197,5 +197,5 @@ describe('erasing a person shreds what was released about them', () => {
     });
     expect(restored.text).not.toContain('Quarry Close');
     expect(restored.data?.releasedToMe ?? []).toEqual([]);
-  }, 120_000);
+  });
 });

@@ -212,7 +212,7 @@ describe('node and nodes apply the rules of each type’s own query', () => {
         }
       }
       expect(mismatches).toEqual([]);
-    }, 120_000);
+    });
   }
 
   it('gives the allocated worker their client’s note through node, as caseNote does', async () => {

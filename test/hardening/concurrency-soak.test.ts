@@ -621,7 +621,7 @@ describe('concurrency soak over HTTP: 2,000 mixed requests, 20 clients, 3 organi
       expect(verification).toMatchObject({ ok: true, problems: 0 });
       expect(verification.checked).toBeGreaterThanOrEqual(ofSoak.length);
     }
-  }, 60_000);
+  });
 });
 
 // ── Audit of refusals the soak found unaudited (now fixed) ────────────────────────────────────────────────────

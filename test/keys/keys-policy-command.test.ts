@@ -10,7 +10,7 @@ import { runCli } from '../cli/support/run-cli';
 
 type Statement = { Sid: string; Principal?: { AWS?: string }; Action: string[]; Condition?: unknown };
 
-describe('confide keys policy (decision 0031)', { timeout: 120_000 }, () => {
+describe('confide keys policy (decision 0031)', () => {
   const orgId = newOrgId();
   const args = ['keys', 'policy', '--org-id', orgId, '--stage', 'prod', '--account', '123456789012'];
 

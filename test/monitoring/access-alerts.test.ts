@@ -176,7 +176,7 @@ describe('accessAlerts rules', () => {
   beforeAll(async () => {
     world = await alertWorld(api);
     await ordinaryWork(api, world);
-  }, 60_000);
+  });
 
   const ofRule = (found: Alert[], rule: string) => found.filter((alert) => alert.rule === rule);
 

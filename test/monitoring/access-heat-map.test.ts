@@ -133,7 +133,7 @@ describe('accessHeatMap', () => {
   let world: HeatMapWorld;
   beforeAll(async () => {
     world = await heatMapWorld(api);
-  }, 120_000);
+  });
 
   it('shows the IG lead and the Caldicott Guardian each staff member’s reads by day, with the alert rules’ evidence', async () => {
     // Act

@@ -102,7 +102,7 @@ describe('access reports', () => {
   let world: ReportWorld;
   beforeAll(async () => {
     world = await reportWorld(api);
-  }, 60_000);
+  });
 
   it('staffAccessReport shows the IG lead and the Caldicott Guardian what a staff member accessed, by time', async () => {
     // Act

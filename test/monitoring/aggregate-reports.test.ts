@@ -128,7 +128,7 @@ describe('aggregateReport', () => {
   let twin: AggregateWorld;
   beforeAll(async () => {
     [real, twin] = await Promise.all([aggregateWorld(api, TRUTH), aggregateWorld(api, TWIN)]);
-  }, 90_000);
+  });
 
   it('suppresses a cell of 1–4 (and zeros), rounds the rest to 5, and controls every total on its own', async () => {
     // Act

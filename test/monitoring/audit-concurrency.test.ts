@@ -75,7 +75,7 @@ describe('the audit chains under concurrent writers', () => {
     // One process never conflicts with itself: one write call per request, none retried.
     expect(writes).toBe(200);
     expect(result).toEqual({ ok: true, checked: before + 1000, problems: 0 });
-  }, 90_000);
+  });
 
   it('retries a writer that meets another process on its chain on the head it met, within the budget', async () => {
     // Prepare: two processes that both start on chain 0 (their random choice is pinned)
@@ -179,5 +179,5 @@ describe('the audit chains under concurrent writers', () => {
     // Assess: every written event verifies; at most a rare write failed closed (and then wrote nothing)
     expect(failed).toBeLessThanOrEqual(6);
     expect(result).toEqual({ ok: true, checked: before + (120 - failed) * 3, problems: 0 });
-  }, 60_000);
+  });
 });

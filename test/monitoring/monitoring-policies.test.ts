@@ -95,7 +95,7 @@ describe('monitoring operations', () => {
     ]);
     await registerServiceUser(api, base.manager, base.serviceId);
     world = { ...base, worker, ig, idleManager };
-  }, 60_000);
+  });
 
   it('record every refusal once, naming the operation and the rule that refused it', async () => {
     // Act

@@ -76,7 +76,7 @@ describe('myAccessLog', () => {
   let world: OwnWorld;
   beforeAll(async () => {
     world = await ownWorld(api);
-  }, 60_000);
+  });
 
   it('lists who accessed the person’s record and why, by role, in plain words — and nothing else', async () => {
     // Act

@@ -139,7 +139,7 @@ for (const [preset, spec] of [
     let world: MatrixWorld;
     beforeAll(async () => {
       world = await matrixWorld(api, preset);
-    }, 60_000);
+    });
 
     it.each(rowCases(spec))('$row.heading — $scenario.name', async ({ row, scenario }) => {
       const caller = await callerFor(api, world, scenario);

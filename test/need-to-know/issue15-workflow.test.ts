@@ -99,7 +99,7 @@ describe('an investigator’s reads (issue 15 items 10 and 11: closing an invest
     });
     expectNoErrors(opened);
     investigationId = opened.data?.openSafeguardingInvestigation ?? '';
-  }, 60_000);
+  });
 
   it('names which item was read, by opaque id, never its content (Azure 4.1 “make a note of which files were examined”)', async () => {
     // Act
@@ -219,7 +219,7 @@ describe('workflow gaps an IG lead hits (issue 15 item 11)', () => {
   let world: ServiceWorld;
   beforeAll(async () => {
     world = await serviceWorld(api);
-  }, 60_000);
+  });
 
   it('returns the current confidentiality policy version and whether the caller acknowledged it (Carers Trust 6.1)', async () => {
     // Prepare: an organisation of its own, as a new version re-arms the gate for everyone

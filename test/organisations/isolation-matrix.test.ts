@@ -224,7 +224,7 @@ describe('isolation matrix across organisations', () => {
 
   beforeAll(async () => {
     [a, b, c] = await Promise.all([seed(api, 'A'), seed(api, 'B'), seed(api, 'C')]);
-  }, 120_000);
+  });
 
   it('enumerates every operation of the schema', () => {
     const operations = [

@@ -40,7 +40,7 @@ async function run(
   try {
     const { stdout, stderr } = await execFileAsync(process.execPath, argv, {
       env: { ...process.env, ...env },
-      timeout: 120_000,
+      timeout: 170_000,
     });
     return { code: 0, stdout, stderr };
   } catch (error) {
