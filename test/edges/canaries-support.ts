@@ -1,6 +1,6 @@
-import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { OrgId } from '@confide/domain';
 import { type Item, tenantScope } from '@confide/store';
+import { scanTable } from '../support/table-scan';
 import type { TestApi } from '../support/test-api';
 
 /** A marker that cannot occur by accident; a test seeds it and then looks for it where it must not be. */
@@ -8,24 +8,14 @@ export function canary(label: string): string {
   return `CANARY${label.replace(/[^A-Za-z0-9]/g, '')}${Math.random().toString(36).slice(2, 10)}`;
 }
 
-/** Every item of the data table whose partition key starts with `prefix` (a full scan of DynamoDB Local). */
+/** Every item of the data table whose partition key starts with `prefix` (a full scan of DynamoDB Local, by segments). */
 export async function scanItems(api: TestApi, prefix: string): Promise<Item[]> {
-  const items: Item[] = [];
-  let startKey: Item | undefined;
-  do {
-    const page = await api.services.dynamo.send(
-      new ScanCommand({
-        TableName: api.stack.tables.data,
-        FilterExpression: 'begins_with(pk, :prefix)',
-        ExpressionAttributeValues: { ':prefix': { S: prefix } },
-        ExclusiveStartKey: startKey,
-        ConsistentRead: true,
-      }),
-    );
-    items.push(...((page.Items ?? []) as Item[]));
-    startKey = page.LastEvaluatedKey as Item | undefined;
-  } while (startKey);
-  return items;
+  return scanTable(api.services.dynamo, {
+    TableName: api.stack.tables.data,
+    FilterExpression: 'begins_with(pk, :prefix)',
+    ExpressionAttributeValues: { ':prefix': { S: prefix } },
+    ConsistentRead: true,
+  });
 }
 
 /** Every audit item of an organisation (events and chain heads), as stored. */

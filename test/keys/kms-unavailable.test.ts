@@ -1,9 +1,9 @@
-import { type AttributeValue, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import type { OrgId } from '@confide/domain';
 import { tenantScope } from '@confide/store';
 import { describe, expect, it } from 'vitest';
 import { addStaff, onboardTestOrganisation, uniqueSlug } from '../support/fixtures';
+import { scanTable } from '../support/table-scan';
 import { type GraphqlResult, type TestApi, testApi } from '../support/test-api';
 
 /**
@@ -37,25 +37,18 @@ async function handles(api: TestApi, token: string): Promise<string[]> {
   return (result.data?.staffMembers.edges.map((edge) => edge.node.handle) ?? []).sort();
 }
 
-/** Every item of the organisation in the data and key tables, as `table pk|sk` (test-only Scan). */
+/** Every item of the organisation in the data and key tables, as `table pk|sk` (test-only Scan, by segments). */
 async function itemsOfOrganisation(api: TestApi, orgId: OrgId): Promise<string[]> {
   const found: string[] = [];
   for (const table of [api.services.config.tables.data, api.services.config.tables.keys]) {
-    let startKey: Record<string, AttributeValue> | undefined;
-    do {
-      const page = await api.services.dynamo.send(
-        new ScanCommand({
-          TableName: table,
-          FilterExpression: 'begins_with(pk, :prefix)',
-          ExpressionAttributeValues: { ':prefix': { S: `ORG#${orgId}#` } },
-          ProjectionExpression: 'pk, sk',
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) found.push(`${table} ${item.pk?.S}|${item.sk?.S}`);
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    const items = await scanTable(api.services.dynamo, {
+      TableName: table,
+      FilterExpression: 'begins_with(pk, :prefix)',
+      ExpressionAttributeValues: { ':prefix': { S: `ORG#${orgId}#` } },
+      ProjectionExpression: 'pk, sk',
+      ConsistentRead: true,
+    });
+    for (const item of items) found.push(`${table} ${item.pk?.S}|${item.sk?.S}`);
   }
   return found.sort();
 }

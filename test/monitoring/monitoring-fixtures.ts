@@ -1,9 +1,10 @@
-import { type AttributeValue, ScanCommand } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { OrgId } from '@confide/domain';
 import { tenantScope } from '@confide/store';
 import { allocate, expectNoErrors, type Person, registerServiceUser } from '../support/care-fixtures';
 import { addStaff } from '../support/fixtures';
 import { type ServiceWorld, serviceWorld } from '../support/records-fixtures';
+import { scanTable } from '../support/table-scan';
 import type { TestApi } from '../support/test-api';
 
 export type Item = Record<string, AttributeValue>;
@@ -52,28 +53,18 @@ export async function readClients(
 }
 
 /**
- * Every stored audit event item of the organisation (test-only, a raw scan of its audit partitions): events about
+ * Every stored audit event item of the organisation (test-only, a raw scan of its audit partitions, by segments): events about
  * clients, staff, services and the organisation itself.
  */
 export async function auditItems(api: TestApi, orgId: OrgId): Promise<Item[]> {
   const scope = tenantScope(orgId);
-  const items: Item[] = [];
-  let start: Record<string, AttributeValue> | undefined;
-  do {
-    const page = await api.services.dynamo.send(
-      new ScanCommand({
-        TableName: api.services.config.tables.data,
-        FilterExpression: '(begins_with(pk, :subject) OR pk = :org) AND attribute_exists(eventId)',
-        ExpressionAttributeValues: {
-          ':subject': { S: `${scope.key('AUDIT', 'SUBJECT')}#` },
-          ':org': { S: scope.key('AUDIT', 'ORG') },
-        },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return items;
+  return scanTable(api.services.dynamo, {
+    TableName: api.services.config.tables.data,
+    FilterExpression: '(begins_with(pk, :subject) OR pk = :org) AND attribute_exists(eventId)',
+    ExpressionAttributeValues: {
+      ':subject': { S: `${scope.key('AUDIT', 'SUBJECT')}#` },
+      ':org': { S: scope.key('AUDIT', 'ORG') },
+    },
+    ConsistentRead: true,
+  });
 }

@@ -1,10 +1,11 @@
-import { type AttributeValue, ScanCommand } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { NoteKind, OrgId } from '@confide/domain';
 import type { ServiceUserDetails } from '@confide/store';
 import { ItemLoader, tenantScope } from '@confide/store';
 import { expect } from 'vitest';
 import { ADA, createServiceWithManager, type Person } from './care-fixtures';
 import { onboardTestOrganisation, type TestOrganisation } from './fixtures';
+import { scanTable } from './table-scan';
 import type { GraphqlResult, TestApi } from './test-api';
 
 /** Helpers for the need-to-know and records tests: ids, direct seeding, test-only scans. */
@@ -133,7 +134,7 @@ export async function serviceUserToken(api: TestApi, orgId: OrgId, clientGlobalI
 }
 
 /**
- * Every item of the organisation in the given tables (test-only Scan, paginated, consistent), sorted by key.
+ * Every item of the organisation in the given tables (test-only Scan of every segment, consistent), sorted by key.
  * Audit events are left out unless asked for: they are the one thing every request may add.
  */
 export async function organisationItems(
@@ -144,23 +145,16 @@ export async function organisationItems(
   const tables = options.tables ?? [api.services.config.tables.data];
   const found: { table: string; item: Item }[] = [];
   for (const table of tables) {
-    let startKey: Item | undefined;
-    do {
-      const page = await api.services.dynamo.send(
-        new ScanCommand({
-          TableName: table,
-          FilterExpression: 'begins_with(pk, :prefix)',
-          ExpressionAttributeValues: { ':prefix': { S: `ORG#${orgId}#` } },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        if (!options.includeAudit && (item.pk?.S ?? '').includes('#AUDIT#')) continue;
-        found.push({ table, item });
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    const items = await scanTable(api.services.dynamo, {
+      TableName: table,
+      FilterExpression: 'begins_with(pk, :prefix)',
+      ExpressionAttributeValues: { ':prefix': { S: `ORG#${orgId}#` } },
+      ConsistentRead: true,
+    });
+    for (const item of items) {
+      if (!options.includeAudit && (item.pk?.S ?? '').includes('#AUDIT#')) continue;
+      found.push({ table, item });
+    }
   }
   const keyOf = (entry: { table: string; item: Item }) =>
     `${entry.table}|${entry.item.pk?.S}|${entry.item.sk?.S}`;
