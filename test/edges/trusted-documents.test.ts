@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { TRUSTED_DOCUMENTS, trustedDocumentId } from '@confide/api';
-import { printTrustedDocuments, TRUSTED_DOCUMENTS_FILE } from '@confide/api/print-trusted-documents';
+import {
+  COMPACT_TRUSTED_DOCUMENTS_FILE,
+  printCompactTrustedDocuments,
+  printTrustedDocuments,
+  TRUSTED_DOCUMENTS_FILE,
+} from '@confide/api/print-trusted-documents';
+import { stripIgnoredCharacters } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { onboardTestOrganisation } from '../support/fixtures';
 import { type TestApi, testApi } from '../support/test-api';
@@ -38,7 +44,11 @@ describe('trusted documents', () => {
 
   it('the manifest the api carries is the one the registered files make (npm run schema:print)', () => {
     expect(readFileSync(TRUSTED_DOCUMENTS_FILE, 'utf8')).toBe(printTrustedDocuments());
-    expect(TRUSTED_DOCUMENTS.get(trustedDocumentId(WORKER_DAY))).toBe(WORKER_DAY);
+    expect(readFileSync(COMPACT_TRUSTED_DOCUMENTS_FILE, 'utf8')).toBe(printCompactTrustedDocuments());
+    // The api keeps each document without comments and spacing, by the id of its full text (decision 0049).
+    const kept = TRUSTED_DOCUMENTS.get(trustedDocumentId(WORKER_DAY));
+    expect(kept).toBe(stripIgnoredCharacters(WORKER_DAY));
+    expect(kept?.length).toBeLessThan(WORKER_DAY.length);
   });
 
   it('runs a registered document by id or in full, and refuses any other text or id', async () => {
@@ -63,8 +73,13 @@ describe('trusted documents', () => {
     const arbitrary = await post(trusted, { query: '{ me { kind } }' }, org.adminToken);
     const unknownId = await post(trusted, { documentId: `sha256:${'0'.repeat(64)}` }, org.adminToken);
     const mismatched = await post(trusted, { documentId: id, query: '{ me { kind } }' }, org.adminToken);
+    const idAndText = await post(
+      trusted,
+      { documentId: id, query: WORKER_DAY, operationName: 'WorkerCaseload' },
+      org.adminToken,
+    );
 
-    for (const result of [byId, byApolloHash, inFull]) {
+    for (const result of [byId, byApolloHash, inFull, idAndText]) {
       expect(codes(result)).not.toContain('UNTRUSTED_DOCUMENT');
       expect(result.data?.me).toMatchObject({ kind: 'STAFF' });
     }
