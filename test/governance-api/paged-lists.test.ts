@@ -19,6 +19,8 @@ const BOUNDED: Readonly<Record<string, string>> = {
   'AggregateReport.byService': 'one total per service of the caller’s reach',
   'AccessHeatMap.cells':
     'staff × day of a bounded period: at most 100 staff and 31 days (REPORT_TOO_LARGE beyond)',
+  'AccessHeatMap.serviceCells':
+    'service × day of a bounded period: at most 100 services and 31 days (REPORT_TOO_LARGE beyond)',
   'AggregateReport.cells': 'service × month × category of a bounded period; suppressed and rounded',
   'ServiceUser.allocations': 'a person’s current workers (a handful)',
   'Service.managers': 'a service’s managers (a handful)',

@@ -37,7 +37,9 @@ interface HeatMap {
 const api: TestApi = testApi();
 /** The same stack, with a heat-map that counts at most three events. */
 const CAP = 3;
-const cappedApi: TestApi = testApi({ heatMapLimits: { heatMapEvents: CAP } });
+const cappedApi: TestApi = testApi({ heatMapLimits: { heatMapEvents: CAP, heatMapServices: 100 } });
+/** The same stack, with a heat-map that draws at most one service row. */
+const oneServiceApi: TestApi = testApi({ heatMapLimits: { heatMapEvents: 20_000, heatMapServices: 1 } });
 
 let world: ServiceWorld;
 let otherManager: Person;
@@ -123,6 +125,23 @@ describe('the heat-map by service', () => {
     expectNoErrors(result);
     const services = new Set(result.data?.accessHeatMap.serviceCells.map((cell) => cell.serviceId));
     expect(services).toEqual(new Set([otherService]));
+  });
+});
+
+describe('the heat-map by service over its row limit', () => {
+  it('refuses to draw more services than it may with REPORT_TOO_LARGE, and draws one service narrowed to it', async () => {
+    // Act: the organisation's two services through an api that draws at most one, then narrowed to one
+    const [tooMany, narrowed] = await Promise.all([
+      heatMap(ig.token, { rows: 'SERVICE' }, oneServiceApi),
+      heatMap(ig.token, { rows: 'SERVICE', service: otherService }, oneServiceApi),
+    ]);
+
+    // Assess
+    expect(errorsOf(tooMany)).toEqual([{ code: 'REPORT_TOO_LARGE', path: ['accessHeatMap'] }]);
+    expectNoErrors(narrowed);
+    expect(new Set(narrowed.data?.accessHeatMap.serviceCells.map((cell) => cell.serviceId))).toEqual(
+      new Set([otherService]),
+    );
   });
 });
 

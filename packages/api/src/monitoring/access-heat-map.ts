@@ -28,9 +28,11 @@ type WorkingHours = MonitoringSettings['workingHours'];
 export interface HeatMapLimits {
   /** The most audit events one heat-map counts; beyond it the oldest days are incomplete (`truncated`). */
   readonly heatMapEvents: number;
+  /** The most service rows one heat-map by service draws; beyond it the caller narrows (REPORT_TOO_LARGE). */
+  readonly heatMapServices: number;
 }
 
-export const DEFAULT_HEAT_MAP_LIMITS: HeatMapLimits = { heatMapEvents: 20_000 };
+export const DEFAULT_HEAT_MAP_LIMITS: HeatMapLimits = { heatMapEvents: 20_000, heatMapServices: 100 };
 
 const isRead = (event: StoredAuditEvent) =>
   (event.action === 'READ' || event.action === 'EMERGENCY_ACCESS') &&

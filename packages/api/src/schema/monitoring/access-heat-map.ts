@@ -142,7 +142,7 @@ AccessHeatMapRef.implement({
     serviceCells: t.field({
       type: [AccessHeatMapServiceCellRef],
       description:
-        'With `rows: SERVICE`: the service-and-day cells with anything to count, by service name then day; a manager’s hold only their services. Accesses about no client of a service (reports, staff records) have no service row. Empty with `rows: STAFF`.',
+        'With `rows: SERVICE`: the service-and-day cells with anything to count, by service name then day (at most 100 services × 31 days); a manager’s hold only their services. Accesses about no client of a service (reports, staff records) have no service row. Empty with `rows: STAFF`.',
       resolve: (m) => [...m.serviceCells],
     }),
     staffCount: t.int({
@@ -198,7 +198,7 @@ builder.queryFields((t) => ({
         type: AccessHeatMapRows,
         required: false,
         defaultValue: 'STAFF',
-        description: `Rows per staff member (\`cells\`, at most ${MAX_HEAT_MAP_STAFF}) or per service (\`serviceCells\`, no staff limit).`,
+        description: `Rows per staff member (\`cells\`, at most ${MAX_HEAT_MAP_STAFF}) or per service (\`serviceCells\`, at most 100 services; no staff limit).`,
       }),
     },
     operation: { policy: 'monitoring.report', audit: 'after' },
@@ -224,6 +224,15 @@ builder.queryFields((t) => ({
       const cells = heatMapCells(events, settings.workingHours);
       const staffCount = new Set(cells.map((cell) => cell.staffId)).size;
       const serviceCells = byService ? await serviceRows(context, tenant, events, settings.workingHours) : [];
+      const serviceCount = new Set(serviceCells.map((cell) => cell.serviceId)).size;
+      const { heatMapServices } = context.services.heatMapLimits;
+      if (byService && serviceCount > heatMapServices) {
+        throw new ConfideError(
+          ErrorCode.REPORT_TOO_LARGE,
+          `The heat-map would show ${serviceCount} services; it shows at most ${heatMapServices}. Narrow it by service or period.`,
+          { details: { limit: heatMapServices, bound: 'SERVICE' } },
+        );
+      }
       if (!byService && staffCount > MAX_HEAT_MAP_STAFF) {
         throw new ConfideError(
           ErrorCode.REPORT_TOO_LARGE,
