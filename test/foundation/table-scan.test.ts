@@ -1,7 +1,7 @@
 import { BatchWriteItemCommand, ScanCommand, type ScanCommandInput } from '@aws-sdk/client-dynamodb';
 import type { Item } from '@confide/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SCAN_SEGMENTS, scanTable } from '../support/table-scan';
+import { MAX_SCAN_SEGMENTS, scanTable } from '../support/table-scan';
 import { createOwnTables, ownTables, testApi } from '../support/test-api';
 
 /**
@@ -12,7 +12,7 @@ describe('the test-only segmented scan', () => {
   const api = testApi({ tables: ownTables() });
   const table = api.stack.tables.data;
   // Ten items per segment on average, for three organisations (keys spread over every segment by their hash).
-  const items = Array.from({ length: SCAN_SEGMENTS * 10 }, (_, index) => ({
+  const items = Array.from({ length: MAX_SCAN_SEGMENTS * 10 }, (_, index) => ({
     pk: { S: `ORG#org${index % 3}#CLIENT#${index % 17}` },
     sk: { S: `ITEM#${index}` },
   }));
@@ -56,13 +56,15 @@ describe('the test-only segmented scan', () => {
       Limit: 2,
     };
 
-    // Act
-    const segmented = await scanTable(api.services.dynamo, input);
+    // Act: as many segments as the table's size asks for (one here), and the most
+    const sized = await scanTable(api.services.dynamo, input);
+    const segmented = await scanTable(api.services.dynamo, input, { segments: MAX_SCAN_SEGMENTS });
     const whole = await oneScan(input);
 
     // Assess
     const written = keysOf(items.filter((item) => item.pk.S.startsWith('ORG#org1#')));
     expect(keysOf(segmented)).toEqual(written);
+    expect(keysOf(sized)).toEqual(written);
     expect(keysOf(whole)).toEqual(written);
   });
 });
