@@ -99,6 +99,7 @@ const STRUCTURAL_NAMES: Record<string, string> = {
 const DRIVEN = [
   '@purpose(reason)',
   'Query.searchServiceUsers(name)',
+  'Query.searchServiceUsersConnection(name)',
   'Mutation.createService(name)',
   'Mutation.registerServiceUser(input).name',
   'Mutation.registerServiceUser(input).address',
@@ -583,6 +584,11 @@ describe('canaries in every free-text input (issue 17, Done when)', () => {
       await gql(world.manager.token, 'query ($n: String) { searchServiceUsers(name: $n) { id } }', {
         n: `Ada ${seed('search')}`,
       });
+      await gql(
+        world.manager.token,
+        'query ($n: String) { searchServiceUsersConnection(name: $n, first: 2) { edges { node { id } } } }',
+        { n: `Ada ${seed('searchpage')}` },
+      );
       const stranger = await addStaff(api, world.org, ['SUPPORT_WORKER']);
       await gql(
         stranger.token,
