@@ -118,7 +118,7 @@ export type WorkerServiceUserQueryVariables = Exact<{
 }>;
 
 
-export type WorkerServiceUserQuery = { serviceUser: { id: string, reference: string | null, name: string | null, dateOfBirth: string | null, address: string | null, postcode: string | null, phone: string | null, email: string | null, preferredContact: string | null, caseStatus: CaseStatus | null, version: number | null, allocations: Array<{ allocationId: string, kind: AllocationKind, staffId: string, startsAt: string, endsAt: string | null }> | null, consents: Array<{ id: string | null, scope: ConsentScope | null, method: ConsentMethod | null, givenBy: ConsentGiver | null, agencyName: string | null, recordedAt: string | null, withdrawnAt: string | null }> | null, notes: { edges: Array<{ node:
+export type WorkerServiceUserQuery = { serviceUser: { id: string, reference: string | null, name: string | null, dateOfBirth: string | null, address: string | null, postcode: string | null, phone: string | null, email: string | null, preferredContact: string | null, caseStatus: CaseStatus | null, version: number | null, allocations: Array<{ allocationId: string, kind: AllocationKind, staffId: string, startsAt: string, endsAt: string | null }> | null, consentsConnection: { edges: Array<{ node: { id: string | null, scope: ConsentScope | null, method: ConsentMethod | null, givenBy: ConsentGiver | null, agencyName: string | null, recordedAt: string | null, withdrawnAt: string | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null, notes: { edges: Array<{ node:
           | { id: string, kind: NoteKind, recordedAt: string, amendedAt: string | null, authorId: string, version: number, body: string | null }
           | { id: string, kind: NoteKind, recordedAt: string, amendedAt: string | null, authorId: string, version: number, body: string | null }
           | { id: string, kind: NoteKind, recordedAt: string, amendedAt: string | null, authorId: string, version: number, body: string | null }
@@ -298,14 +298,22 @@ export const WorkerServiceUserDocument = new TypedDocumentString(`
       startsAt
       endsAt
     }
-    consents {
-      id
-      scope
-      method
-      givenBy
-      agencyName
-      recordedAt
-      withdrawnAt
+    consentsConnection(first: 20) {
+      edges {
+        node {
+          id
+          scope
+          method
+          givenBy
+          agencyName
+          recordedAt
+          withdrawnAt
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
     }
     notes(first: $notes, after: $notesAfter) {
       edges {
