@@ -53,15 +53,20 @@ export const PendingDisclosureReviewsQuery = graphql(`
 `);
 
 export const DisclosureWorkQuery = graphql(`
-  query ConsoleDisclosureWork {
-    disclosureWorkQueue {
-      kind
-      requestId
-      serviceUserId
-      legalBasis
-      since
-      ageDays
-      urgent
+  query ConsoleDisclosureWork($after: String) {
+    disclosureWorkQueueConnection(first: 50, after: $after) {
+      pageInfo { hasNextPage endCursor }
+      edges {
+        node {
+          kind
+          requestId
+          serviceUserId
+          legalBasis
+          since
+          ageDays
+          urgent
+        }
+      }
     }
   }
 `);

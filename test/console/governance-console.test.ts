@@ -310,13 +310,20 @@ describe('the governance console in a browser', () => {
     await page.getByRole('status').filter({ hasText: 'Decision recorded: refused.' }).waitFor();
 
     // Assess: it has left the Guardian's queue.
-    const queue = await api.graphql<{ disclosureWorkQueue: { requestId: string }[] }>(
-      '{ disclosureWorkQueue { requestId } }',
-      { token: people.get('guardian')?.token ?? '' },
+    const queue = await api.graphql<{
+      disclosureWorkQueueConnection: {
+        edges: { node: { requestId: string } }[];
+        pageInfo: { hasNextPage: boolean };
+      };
+    }>(
+      '{ disclosureWorkQueueConnection(first: 100) { edges { node { requestId } } pageInfo { hasNextPage } } }',
+      {
+        token: people.get('guardian')?.token ?? '',
+      },
     );
-    expect(queue.data?.disclosureWorkQueue.map((entry) => entry.requestId)).not.toContain(
-      world.escalatedRequest,
-    );
+    const connection = queue.data?.disclosureWorkQueueConnection;
+    expect(connection?.pageInfo.hasNextPage).toBe(false);
+    expect(connection?.edges.map(({ node }) => node.requestId)).not.toContain(world.escalatedRequest);
     await close();
   });
 

@@ -407,10 +407,12 @@ export type ConsolePendingDisclosureReviewsQueryVariables = Exact<{
 
 export type ConsolePendingDisclosureReviewsQuery = { disclosureReviewsConnection: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, requestId: string, serviceUserId: string, legalBasis: LegalBasis, openedAt: string, clientInformed: boolean, recordedByActor: { displayName: string | null, handle: string | null, roles: Array<string> } } }> } };
 
-export type ConsoleDisclosureWorkQueryVariables = Exact<{ [key: string]: never; }>;
+export type ConsoleDisclosureWorkQueryVariables = Exact<{
+  after?: string | null | undefined;
+}>;
 
 
-export type ConsoleDisclosureWorkQuery = { disclosureWorkQueue: Array<{ kind: DisclosureQueueItemKind, requestId: string, serviceUserId: string, legalBasis: LegalBasis | null, since: string, ageDays: number, urgent: boolean }> };
+export type ConsoleDisclosureWorkQuery = { disclosureWorkQueueConnection: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { kind: DisclosureQueueItemKind, requestId: string, serviceUserId: string, legalBasis: LegalBasis | null, since: string, ageDays: number, urgent: boolean } }> } };
 
 export type ConsoleAccessAlertsQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -957,15 +959,23 @@ export const ConsolePendingDisclosureReviewsDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<ConsolePendingDisclosureReviewsQuery, ConsolePendingDisclosureReviewsQueryVariables>;
 export const ConsoleDisclosureWorkDocument = new TypedDocumentString(`
-    query ConsoleDisclosureWork {
-  disclosureWorkQueue {
-    kind
-    requestId
-    serviceUserId
-    legalBasis
-    since
-    ageDays
-    urgent
+    query ConsoleDisclosureWork($after: String) {
+  disclosureWorkQueueConnection(first: 50, after: $after) {
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      node {
+        kind
+        requestId
+        serviceUserId
+        legalBasis
+        since
+        ageDays
+        urgent
+      }
+    }
   }
 }
     `) as unknown as TypedDocumentString<ConsoleDisclosureWorkQuery, ConsoleDisclosureWorkQueryVariables>;

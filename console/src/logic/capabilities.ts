@@ -25,7 +25,7 @@ export interface Capabilities {
   readonly reviewBreakGlass: boolean;
   /** Close exceptional disclosures' reviews (`disclosureReviews`, `completeDisclosureReview`). */
   readonly reviewDisclosures: boolean;
-  /** Work the disclosure queue (`disclosureWorkQueue`, decide, escalate, acknowledge). */
+  /** Work the disclosure queue (`disclosureWorkQueueConnection`, decide, escalate, acknowledge). */
   readonly disclosureQueue: boolean;
   /** Unusual-access alerts (`accessAlerts`). */
   readonly accessAlerts: boolean;

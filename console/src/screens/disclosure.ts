@@ -8,7 +8,7 @@ import {
   PendingDisclosureReviewsQuery,
 } from '../documents';
 import { facts, h, link, notice, render } from '../dom';
-import type { ConsolePendingDisclosureReviewsQuery } from '../gql/graphql';
+import type { ConsoleDisclosureWorkQuery, ConsolePendingDisclosureReviewsQuery } from '../gql/graphql';
 import { ageWords, type Capabilities, dateTimeWords, enumWords } from '../logic';
 import { actorWords, errorNotice, personLabel, screenHeading } from './shared';
 
@@ -33,10 +33,7 @@ export async function disclosureRequestScreen(
   capabilities: Capabilities,
 ) {
   render(main, screenHeading('Disclosure request'), h('p', {}, 'Loading…'));
-  const { data, errors } = await execute(DisclosureWorkQuery);
-  const item = data?.disclosureWorkQueue.find(
-    (candidate) => candidate.requestId === requestId && candidate.serviceUserId === serviceUserId,
-  );
+  const { item, errors } = await findWorkItem(serviceUserId, requestId);
   if (!item) {
     render(
       main,
@@ -205,6 +202,23 @@ export async function disclosureReviewScreen(main: HTMLElement, reviewId: string
     outcome,
     form,
   );
+}
+
+type WorkItem = ConsoleDisclosureWorkQuery['disclosureWorkQueueConnection']['edges'][number]['node'];
+
+/** The request's item in the caller's disclosure work, read a page at a time until found. */
+async function findWorkItem(
+  serviceUserId: string,
+  requestId: string,
+  after: string | null = null,
+): Promise<{ item: WorkItem | undefined; errors: ApiResult<unknown>['errors'] }> {
+  const { data, errors } = await execute(DisclosureWorkQuery, { after });
+  const connection = data?.disclosureWorkQueueConnection;
+  const item = connection?.edges.find(
+    ({ node }) => node.requestId === requestId && node.serviceUserId === serviceUserId,
+  )?.node;
+  if (item || errors.length > 0 || !connection?.pageInfo.hasNextPage) return { item, errors };
+  return findWorkItem(serviceUserId, requestId, connection.pageInfo.endCursor ?? null);
 }
 
 type Review = ConsolePendingDisclosureReviewsQuery['disclosureReviewsConnection']['edges'][number]['node'];

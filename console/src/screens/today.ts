@@ -117,8 +117,11 @@ function queuesFor(capabilities: Capabilities, now: Date): Queue[] {
       title: 'Disclosure requests',
       empty: 'No disclosure request is waiting for you.',
       load: async () => {
-        const { data, errors } = await execute(DisclosureWorkQuery);
-        const items = (data?.disclosureWorkQueue ?? []).map((item) => ({
+        // The first page is the most pressing work (urgent first, then the longest waiting); the count says when
+        // there is more.
+        const { data, errors } = await execute(DisclosureWorkQuery, { after: null });
+        const connection = data?.disclosureWorkQueueConnection;
+        const items = (connection?.edges ?? []).map(({ node: item }) => ({
           since: item.since,
           urgent: item.urgent,
           title: `${item.urgent ? 'Urgent: ' : ''}${DISCLOSURE_WORK_WORDS[item.kind] ?? enumWords(item.kind)}`,
@@ -127,7 +130,7 @@ function queuesFor(capabilities: Capabilities, now: Date): Queue[] {
           action:
             item.kind === 'AWAITING_DECISION' || item.kind === 'ESCALATED_REQUEST' ? 'Decide' : 'Acknowledge',
         }));
-        return { items, errors };
+        return { items, errors, more: connection?.pageInfo.hasNextPage };
       },
     });
   }
