@@ -249,15 +249,25 @@ function apiRefusal(error: GraphqlError, flags: Readonly<Record<string, string>>
   );
 }
 
-/** The organisation's id in the stage, by slug (through the api, as the operator). */
+interface OrganisationsPage {
+  readonly edges: readonly { readonly node: { id: string; slug: string; status: string } }[];
+  readonly pageInfo: { readonly hasNextPage: boolean; readonly endCursor?: string | null };
+}
+
+/** The organisation's id in the stage, by slug (through the api, as the operator), read a page at a time. */
 async function organisationInStage(stage: string, slug: string): Promise<{ id: string; status: string }> {
-  const answer = await operatorGraphql(stage, 'OperatorOrganisations', {});
-  const error = firstError(answer);
-  if (error) throw apiRefusal(error, {});
-  const organisations = (answer.data?.organisations ?? []) as { id: string; slug: string; status: string }[];
-  const found = organisations.find((organisation) => organisation.slug === slug);
-  if (!found) throw new CliError(`--slug: No organisation with slug "${slug}" in ${stage}.`);
-  return found;
+  let after: string | null = null;
+  for (;;) {
+    const answer = await operatorGraphql(stage, 'OperatorOrganisations', { after });
+    const error = firstError(answer);
+    if (error) throw apiRefusal(error, {});
+    const page = answer.data?.organisationsConnection as OrganisationsPage | undefined;
+    const found = page?.edges.find(({ node }) => node.slug === slug)?.node;
+    if (found) return found;
+    if (!page?.pageInfo.hasNextPage || !page.pageInfo.endCursor) break;
+    after = page.pageInfo.endCursor;
+  }
+  throw new CliError(`--slug: No organisation with slug "${slug}" in ${stage}.`);
 }
 
 /**
