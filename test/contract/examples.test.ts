@@ -29,7 +29,7 @@ const EXAMPLES_DIR = fileURLToPath(new URL('../../schema/examples/', import.meta
 const JOURNEYS: Record<string, readonly string[]> = {
   'worker-day.graphql': ['me', 'caseload', 'serviceUser', 'caseNote', 'recordNote', 'amendNote'],
   'manager-review.graphql': [
-    'services',
+    'servicesConnection',
     'serviceUsers',
     'allocateWorker',
     'endAllocation',
@@ -47,11 +47,11 @@ const JOURNEYS: Record<string, readonly string[]> = {
     'decideDisclosureRequest',
     'releaseDisclosure',
     'serviceUser',
-    'releasedToMe',
+    'releasedToMeConnection',
   ],
   'subject-access.graphql': [
     'requestSubjectAccess',
-    'subjectAccessRequests',
+    'subjectAccessRequestsConnection',
     'subjectAccessExport',
     'completeSubjectAccessRequest',
     'myAccessLog',
