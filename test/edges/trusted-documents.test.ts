@@ -49,6 +49,9 @@ describe('trusted documents', () => {
     const kept = TRUSTED_DOCUMENTS.get(trustedDocumentId(WORKER_DAY));
     expect(kept).toBe(stripIgnoredCharacters(WORKER_DAY));
     expect(kept?.length).toBeLessThan(WORKER_DAY.length);
+    // Every document of the manifest, under its full id (the compact copy leaves out the `sha256:` it starts with).
+    const manifest = JSON.parse(readFileSync(TRUSTED_DOCUMENTS_FILE, 'utf8')) as { documents: object };
+    expect([...TRUSTED_DOCUMENTS.keys()].sort()).toEqual(Object.keys(manifest.documents).sort());
   });
 
   it('runs a registered document by id or in full, and refuses any other text or id', async () => {

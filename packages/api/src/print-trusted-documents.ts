@@ -14,6 +14,7 @@ import { trustedDocumentId } from './trusted-document-id';
 const SCHEMA_DIR = fileURLToPath(new URL('../../../schema/', import.meta.url));
 export const TRUSTED_DOCUMENTS_FILE = join(SCHEMA_DIR, 'trusted-documents.json');
 export const COMPACT_TRUSTED_DOCUMENTS_FILE = join(SCHEMA_DIR, 'trusted-documents.compact.json');
+const ID_PREFIX = 'sha256:';
 
 function graphqlFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true })
@@ -41,10 +42,14 @@ export function printTrustedDocuments(): string {
   return `${JSON.stringify({ documents }, null, 2)}\n`;
 }
 
-/** The api's compact copy's text: each registered document by the id of its full text, comments and spacing out. */
+/**
+ * The api's compact copy's text: each registered document by the id of its full text, without the `sha256:` every id
+ * starts with (the api adds it back), comments and spacing out.
+ */
 export function printCompactTrustedDocuments(): string {
   const documents: Record<string, string> = {};
-  for (const { id, text } of registeredDocuments()) documents[id] = stripIgnoredCharacters(text);
+  for (const { id, text } of registeredDocuments())
+    documents[id.slice(ID_PREFIX.length)] = stripIgnoredCharacters(text);
   return `${JSON.stringify(documents, null, 2)}\n`;
 }
 
