@@ -1,3 +1,6 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { join } from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
@@ -33,6 +36,8 @@ export interface ReplayJob {
   readonly region: string;
   readonly dynamodbEndpoint: string;
   readonly kmsEndpoint: string;
+  /** Where to write a CPU profile of each measured run (`<operation>-<server>-<repeat>.cpuprofile`), if anywhere. */
+  readonly profileDir?: string;
 }
 
 /** Warm up live, record one request, replay it: CPU per request for Confide and the baseline, alternating. */
@@ -121,14 +126,28 @@ export async function replayedCpu(job: ReplayJob): Promise<Replayed> {
     gcShare: { confide: [], baseline: [] },
     heapMb: { confide: [], baseline: [] },
   };
+  // The measured runs alone, one profile per server and repeat (the whole process's, with --cpu-prof, mixes both
+  // servers, the live warm-up and the recording).
+  const profiler = job.profileDir ? new Session() : undefined;
+  if (job.profileDir) mkdirSync(job.profileDir, { recursive: true });
+  profiler?.connect();
+  await profiler?.post('Profiler.enable');
   try {
     for (let repeat = 0; repeat < job.repeats; repeat++) {
       for (const name of order(repeat)) {
         const count = REPLAYED.requests[operation];
         const gcBefore = gcMs;
+        await profiler?.post('Profiler.start');
         const cpu = process.cpuUsage();
         for (let index = 0; index < count; index++) await invoke(name, bodyOf(name));
         const used = process.cpuUsage(cpu);
+        if (profiler && job.profileDir) {
+          const { profile } = await profiler.post('Profiler.stop');
+          writeFileSync(
+            join(job.profileDir, `${operation}-${name}-${repeat + 1}.cpuprofile`),
+            JSON.stringify(profile),
+          );
+        }
         const cpuMs = (used.user + used.system) / 1000;
         figures.cpuMs[name].push(cpuMs / count);
         figures.gcShare[name].push((gcMs - gcBefore) / cpuMs);
@@ -138,6 +157,7 @@ export async function replayedCpu(job: ReplayJob): Promise<Replayed> {
     }
   } finally {
     observer.disconnect();
+    profiler?.disconnect();
   }
   return figures;
 }

@@ -144,7 +144,29 @@ interface UnderLoad {
   readonly kms: number;
 }
 
+/**
+ * `npm run bench -- --only replayed-cpu [--operation <clientRead|caseload|noteWrite>] [--repeats <n ≥ 3>]`: seeds the small world and
+ * runs only the replayed API CPU measurement (a minute instead of six), printing its table; bench/results.md is left
+ * alone. Without `--only`, the full bench as before.
+ */
+const ONLY_CHOICES = ['replayed-cpu'] as const;
+function argument(name: string): string | undefined {
+  const index = process.argv.indexOf(name);
+  return index === -1 ? undefined : process.argv[index + 1];
+}
+const only = argument('--only');
+if (only !== undefined && !(ONLY_CHOICES as readonly string[]).includes(only)) {
+  throw new Error(`--only takes one of: ${ONLY_CHOICES.join(', ')}`);
+}
+const onlyOperation = argument('--operation');
+const onlyRepeats = Number(argument('--repeats') ?? 3);
+if (!Number.isInteger(onlyRepeats) || onlyRepeats < 3) throw new Error('--repeats takes a whole number ≥ 3');
+if (onlyOperation !== undefined && !(OPERATIONS as readonly string[]).includes(onlyOperation)) {
+  throw new Error(`--operation takes one of: ${OPERATIONS.join(', ')}`);
+}
+
 async function main(): Promise<void> {
+  if (only === 'replayed-cpu') return replayedOnly();
   const loadBefore = loadavg();
   const work = mkdtempSync(join(tmpdir(), 'confide-bench-'));
   const dataDir = join(work, 'stack');
@@ -298,22 +320,7 @@ async function main(): Promise<void> {
       );
     }
 
-    log('API CPU per request through the Lambda adapter, DynamoDB and KMS responses replayed');
-    const replayed = {} as Record<Operation, Replayed>;
-    for (const operation of OPERATIONS) {
-      replayed[operation] = await replayedInChild({
-        operation,
-        repeats: REPEATS,
-        world,
-        region: stack.region,
-        dynamodbEndpoint: stack.dynamodbEndpoint,
-        kmsEndpoint: stack.kmsEndpoint,
-      });
-      const r = replayed[operation];
-      log(
-        `  ${LABEL[operation]}: Confide ${median(r.cpuMs.confide).toFixed(2)} ms, baseline ${median(r.cpuMs.baseline).toFixed(2)} ms CPU per request`,
-      );
-    }
+    const replayed = await replayedCpuOf(OPERATIONS, world, stack);
 
     log('scale: client read one at a time, 1 organisation');
     const smallP50 = await scaleP50(targets.confide, bodiesFor('clientRead', world, 'confide'));
@@ -342,6 +349,80 @@ async function main(): Promise<void> {
     log('wrote bench/results.md');
   } finally {
     await Promise.all(servers.map(close));
+    await stack.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** The replayed API CPU of each operation, each in a child process of its own (replayed-cpu.ts). */
+async function replayedCpuOf(
+  operations: readonly Operation[],
+  world: SmallWorld,
+  stack: LocalStack,
+  repeats = REPEATS,
+): Promise<Record<Operation, Replayed>> {
+  log('API CPU per request through the Lambda adapter, DynamoDB and KMS responses replayed');
+  const replayed = {} as Record<Operation, Replayed>;
+  for (const operation of operations) {
+    replayed[operation] = await replayedInChild({
+      operation,
+      repeats,
+      world,
+      region: stack.region,
+      dynamodbEndpoint: stack.dynamodbEndpoint,
+      kmsEndpoint: stack.kmsEndpoint,
+    });
+    const r = replayed[operation];
+    log(
+      `  ${LABEL[operation]}: Confide ${median(r.cpuMs.confide).toFixed(2)} ms, baseline ${median(r.cpuMs.baseline).toFixed(2)} ms CPU per request`,
+    );
+  }
+  return replayed;
+}
+
+/** `--only replayed-cpu`: the small world and the replayed CPU table, nothing else; results.md is not written. */
+async function replayedOnly(): Promise<void> {
+  const work = mkdtempSync(join(tmpdir(), 'confide-bench-'));
+  const dataDir = join(work, 'stack');
+  mkdirSync(dataDir);
+  log(`starting the local stack in ${work}`);
+  const stack = await startLocalStack({ dataDir, persist: false, stage: 'bench' });
+  try {
+    const env = { ...stack.env(), CONFIDE_RATE_LIMIT: 'off', POWERTOOLS_LOG_LEVEL: 'ERROR' };
+    Object.assign(process.env, env);
+    const config = configFromEnv({ ...process.env, ...env });
+    const kms = new KMSClient({
+      region: stack.region,
+      endpoint: stack.kmsEndpoint,
+      credentials: LOCAL_CREDENTIALS,
+    });
+    const services = createServices(config, { dynamo: instrumentedDynamo(stack), kms });
+    log(`seeding 1 organisation with ${SMALL_CLIENTS} clients through the stores`);
+    const world = await seedSmall(services, stack);
+    const operations = onlyOperation ? [onlyOperation as Operation] : OPERATIONS;
+    const replayed = await replayedCpuOf(operations, world, stack, onlyRepeats);
+    const lines = [
+      '',
+      `Replayed API CPU per request, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, load average ${loadavg()
+        .map((value) => value.toFixed(1))
+        .join(' / ')}; per repeat (Confide / baseline ms, ratio), then median (min–max):`,
+      '',
+      '| operation | Confide CPU | baseline CPU | ratio | per repeat | GC share (Confide / baseline) |',
+      '| --- | --- | --- | --- | --- | --- |',
+      ...operations.map((operation) => {
+        const r = replayed[operation];
+        const repeats = r.ratio
+          .map(
+            (ratio, i) =>
+              `${r.cpuMs.confide[i]?.toFixed(2)}/${r.cpuMs.baseline[i]?.toFixed(2)} ${ratio.toFixed(2)}×`,
+          )
+          .join('; ');
+        return `| ${LABEL[operation]} | ${range(spread(r.cpuMs.confide), fixed(2))} ms | ${range(spread(r.cpuMs.baseline), fixed(2))} ms | ${range(spread(r.ratio), (n) => `${n.toFixed(2)}×`)} | ${repeats} | ${range(spread(r.gcShare.confide), pct)} / ${range(spread(r.gcShare.baseline), pct)} |`;
+      }),
+      '',
+    ];
+    process.stdout.write(lines.join('\n'));
+  } finally {
     await stack.stop();
     rmSync(work, { recursive: true, force: true });
   }
@@ -442,7 +523,8 @@ async function scaleP50(target: Target, bodies: readonly string[]): Promise<Spre
 
 /**
  * One operation's replayed CPU, in a process of its own (see replayed-cpu.ts), with the stack's environment.
- * `CONFIDE_BENCH_CPU_PROFILE=<folder>` also writes each replay's V8 CPU profiles to `<folder>/<operation>/`.
+ * `CONFIDE_BENCH_CPU_PROFILE=<folder>` also writes each replay's V8 CPU profiles to `<folder>/<operation>/`: the
+ * whole process's (Node's `--cpu-prof`) and one of each measured run (`<operation>-<server>-<repeat>.cpuprofile`).
  */
 async function replayedInChild(job: ReplayJob): Promise<Replayed> {
   const profileDir = process.env.CONFIDE_BENCH_CPU_PROFILE;
@@ -454,7 +536,7 @@ async function replayedInChild(job: ReplayJob): Promise<Replayed> {
       '--import',
       'tsx',
       join(here, 'replayed-cpu.ts'),
-      JSON.stringify(job),
+      JSON.stringify(profileDir ? { ...job, profileDir: join(profileDir, job.operation) } : job),
     ],
     { cwd: root, env: process.env, maxBuffer: 16 * 1024 * 1024, timeout: 10 * 60 * 1000 },
   );
