@@ -30,7 +30,6 @@ import SchemaBuilder, {
 } from '@pothos/core';
 import type { GraphQLFieldResolver, GraphQLResolveInfo } from 'graphql';
 import type { ConfideContext } from '../context';
-import { runAsPrincipal } from '../operations/request-actor';
 import type { AuditRecord } from './audit-trail';
 import { readRefusal } from './request-access';
 
@@ -492,8 +491,8 @@ export class OperationPolicyPlugin<Types extends SchemaTypes> extends BasePlugin
       const commitsBefore = audit.changeCommits;
       let result: unknown;
       try {
-        // The principal is also reachable by use cases the resolver calls (the provisioner signs for it).
-        result = await runAsPrincipal(principal, () => resolve(operation, args, context, info));
+        // The resolver passes `operation.principal` to what acts for the caller (the provisioner signs for it).
+        result = await resolve(operation, args, context, info);
       } catch (error) {
         // A refusal the resolver decides itself (a rule on the subject's own state) is recorded the same way.
         if (unrecordedRefusal(error) && !audit.hasDenied(name)) {

@@ -45,7 +45,6 @@ import {
   verifyAssertion,
 } from './provisioner-assertion';
 import { ProvisionerFunction, ProvisionerFunctionError } from './provisioner-function';
-import { currentPrincipal } from './request-actor';
 import { type InviteStaffInput, inviteStaff, noUserPool } from './staff-invitations';
 
 /**
@@ -698,9 +697,10 @@ export interface OffboardingApproval {
 
 /** Onboarding and offboarding as the GraphQL mutations see them, wherever they run. */
 export interface OrganisationProvisioning {
+  /** Signed for `operator`, the operator principal of the governed operation that asks. */
   onboard(
     input: OnboardOrganisationInput,
-    operator?: Principal,
+    operator: Principal,
   ): Promise<{ organisation: Organisation; firstAdmin: StaffMember }>;
   /** Runs an offboarding two operators agreed on (the platform audit log has both). */
   offboard(
@@ -710,32 +710,32 @@ export interface OrganisationProvisioning {
   ): Promise<Organisation>;
   /**
    * Invites a staff member to sign in (decision 0021): only through the provisioner, which holds the user pool;
-   * in this process (locally) there is none, so it is refused ({@link noUserPool}). Signed for `actor` (by default
-   * the principal of the governed operation running now), who must be an ORG_ADMIN of that organisation.
+   * in this process (locally) there is none, so it is refused ({@link noUserPool}). Signed for `actor`, the principal
+   * of the governed operation that asks (its resolver passes it), who must be an ORG_ADMIN of that organisation.
    */
-  inviteStaff(input: InviteStaffInput, actor?: Principal): Promise<StaffMember>;
+  inviteStaff(input: InviteStaffInput, actor: Principal): Promise<StaffMember>;
   /**
    * Creates and binds a registered partner's own Cognito app client (decision 0022): only through the provisioner,
    * which holds the user pool; in this process (locally) there is none, so it is refused ({@link noPartnerUserPool}).
    * Signed for `actor` as {@link inviteStaff} is.
    */
-  registerPartnerClient(input: RegisterPartnerClientInput, actor?: Principal): Promise<PartnerAgency>;
+  registerPartnerClient(input: RegisterPartnerClientInput, actor: Principal): Promise<PartnerAgency>;
 }
 
 /**
- * The ORG_ADMIN of `orgId` a tenant provisioner action is signed for: the given principal or the running
- * operation's. Anyone else is refused here, before anything is signed or invoked.
+ * The ORG_ADMIN of `orgId` a tenant provisioner action is signed for: the principal of the governed operation that
+ * asks, passed by its resolver (not looked up in an async context store: one would turn on promise hooks for the whole
+ * process, and every promise of every request would pay for them; decision 0051). Anyone else is refused here,
+ * before anything is signed or invoked.
  */
-function tenantAdmin(orgId: OrgId, actor: Principal | undefined): AssertionActor {
-  const principal = actor ?? currentPrincipal();
+function tenantAdmin(orgId: OrgId, principal: Principal | undefined): AssertionActor {
   if (principal?.kind !== 'STAFF' || principal.orgId !== orgId || !principal.roles.includes('ORG_ADMIN')) {
     throw forbidden();
   }
   return { kind: 'STAFF', id: principal.staffId };
 }
 
-function operatorActor(actor: Principal | undefined): AssertionActor {
-  const principal = actor ?? currentPrincipal();
+function operatorActor(principal: Principal | undefined): AssertionActor {
   if (principal?.kind !== 'OPERATOR') throw forbidden();
   return { kind: 'OPERATOR', id: principal.operatorId };
 }
@@ -760,12 +760,12 @@ class InProcessProvisioning implements OrganisationProvisioning {
     return offboardOrganisation(this.services, orgId, pendingWindowInDays);
   }
 
-  async inviteStaff(input: InviteStaffInput, actor?: Principal): Promise<StaffMember> {
+  async inviteStaff(input: InviteStaffInput, actor: Principal): Promise<StaffMember> {
     tenantAdmin(input.organisationId, actor);
     throw noUserPool();
   }
 
-  async registerPartnerClient(input: RegisterPartnerClientInput, actor?: Principal): Promise<PartnerAgency> {
+  async registerPartnerClient(input: RegisterPartnerClientInput, actor: Principal): Promise<PartnerAgency> {
     tenantAdmin(input.organisationId, actor);
     throw noPartnerUserPool();
   }
@@ -819,7 +819,7 @@ class ProvisionerFunctionProvisioning implements OrganisationProvisioning {
     return this.provisioner.invoke({ ...request, assertion } as ProvisionerRequest);
   }
 
-  async onboard(input: OnboardOrganisationInput, operator?: Principal) {
+  async onboard(input: OnboardOrganisationInput, operator: Principal) {
     const actor = operatorActor(operator);
     const answer = answerOf(
       await this.#invoke({ action: 'onboard', input }, actor, { organisationId: '', target: input.slug }),
@@ -857,7 +857,7 @@ class ProvisionerFunctionProvisioning implements OrganisationProvisioning {
     return organisation;
   }
 
-  async inviteStaff(input: InviteStaffInput, actor?: Principal) {
+  async inviteStaff(input: InviteStaffInput, actor: Principal) {
     const admin = tenantAdmin(input.organisationId, actor);
     const answer = answerOf(
       await this.#invoke({ action: 'inviteStaff', input }, admin, {
@@ -874,7 +874,7 @@ class ProvisionerFunctionProvisioning implements OrganisationProvisioning {
     return staff;
   }
 
-  async registerPartnerClient(input: RegisterPartnerClientInput, actor?: Principal) {
+  async registerPartnerClient(input: RegisterPartnerClientInput, actor: Principal) {
     const admin = tenantAdmin(input.organisationId, actor);
     const answer = answerOf(
       await this.#invoke({ action: 'registerPartnerClient', input }, admin, {

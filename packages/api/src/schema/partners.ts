@@ -108,10 +108,10 @@ builder.mutationFields((t) => ({
       const deployed = context.services.config.provisioner !== undefined;
       const partner = await context.services.partners.register(operation.scope, registration(args, deployed));
       if (!deployed) return partner;
-      return organisationProvisioning(context.services).registerPartnerClient({
-        organisationId: operation.scope.orgId,
-        partnerId: partner.partnerId,
-      });
+      return organisationProvisioning(context.services).registerPartnerClient(
+        { organisationId: operation.scope.orgId, partnerId: partner.partnerId },
+        operation.principal,
+      );
     },
   }),
 }));

@@ -322,11 +322,14 @@ builder.mutationFields((t) => ({
     },
     resolve: async (operation, { input }, context) => {
       const staff = await subjectStaff(operation, context);
-      return organisationProvisioning(context.services).inviteStaff({
-        organisationId: operation.scope.orgId,
-        staffId: staff.staffId,
-        email: validate.email(INVITE_EMAIL_FIELD, input.email),
-      });
+      return organisationProvisioning(context.services).inviteStaff(
+        {
+          organisationId: operation.scope.orgId,
+          staffId: staff.staffId,
+          email: validate.email(INVITE_EMAIL_FIELD, input.email),
+        },
+        operation.principal,
+      );
     },
   }),
   deactivateStaff: t.field({
