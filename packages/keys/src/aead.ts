@@ -4,17 +4,23 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
 /**
- * Length-prefixed encoding of AAD parts, so that ("ab", "c") and ("a", "bc") bind differently.
+ * Length-prefixed encoding of AAD parts, so that ("ab", "c") and ("a", "bc") bind differently: each part as a 4-byte
+ * big-endian byte length and its UTF-8 bytes. Written into one buffer sized first: a caseload of 50 encodes about
+ * 350 of these a request, and a Buffer per part and per prefix joined by Buffer.concat cost about 3 µs each
+ * (issue 18).
  */
 export function encodeAad(parts: readonly (string | number)[]): Buffer {
-  const chunks: Buffer[] = [];
-  for (const part of parts) {
-    const bytes = Buffer.from(String(part), 'utf8');
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(bytes.length);
-    chunks.push(length, bytes);
+  const texts = parts.map(String);
+  let size = 0;
+  for (const text of texts) size += 4 + Buffer.byteLength(text, 'utf8');
+  const encoded = Buffer.allocUnsafe(size);
+  let offset = 0;
+  for (const text of texts) {
+    const length = encoded.write(text, offset + 4, 'utf8');
+    encoded.writeUInt32BE(length, offset);
+    offset += 4 + length;
   }
-  return Buffer.concat(chunks);
+  return encoded;
 }
 
 /** AES-256-GCM: returns iv ‖ ciphertext ‖ tag. */
