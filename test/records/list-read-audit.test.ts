@@ -105,6 +105,122 @@ describe('a caseload of 50, audited as a list', () => {
     expect(caseloadReads).toHaveLength(50);
   });
 
+  it('records as read exactly the people a page shows, even when the entries written ahead for the others stay', async () => {
+    // Prepare: a worker with 6 people, a page of 3; the others' entries, written ahead (decision 0053), cannot be
+    // taken back, so only the readers and verify keep them from being a read
+    const worker = await addStaff(api, world.org, ['SUPPORT_WORKER']);
+    const people = await seedClients(api, world.org.orgId, world.serviceId, 6, {
+      allocateTo: worker.staffId,
+    });
+    const { client, writes } = failingDynamoClient(
+      api,
+      (call) =>
+        call.commandName === 'BatchWriteItemCommand' && JSON.stringify(call.input).includes('DeleteRequest'),
+    );
+    const broken = testApi({ dynamo: client });
+    expectNoErrors(await broken.graphql('{ __typename }', { token: worker.token }));
+    const before = await verify();
+
+    // Act
+    const page = await broken.graphql<{
+      caseload: { edges: { node: { id: string } }[] };
+    }>('{ caseload(first: 3) { edges { node { id name } } } }', { token: worker.token });
+
+    // Assess: written ahead for all 6; verify finds 3 reads more and nothing wrong; the 3 shown are each one read, the
+    // 3 others none
+    expectNoErrors(page);
+    expect(await verify()).toEqual({ ...before, checked: before.checked + 3 });
+    const shown = new Set(page.data?.caseload.edges.map((edge) => edge.node.id));
+    expect(shown.size).toBe(3);
+    expect(writes.filter((call) => JSON.stringify(call.input).includes('"AHEAD"'))).toHaveLength(1);
+    for (const person of people) {
+      const log = await api.graphql<{ accessLog: { edges: { node: Record<string, unknown> }[] } }>(
+        ACCESS_LOG,
+        {
+          token: world.ig.token,
+          variables: { id: person.globalId },
+        },
+      );
+      expectNoErrors(log);
+      const reads = log.data?.accessLog.edges.filter((edge) => edge.node.actorId === worker.staffId) ?? [];
+      expect(reads.map((edge) => edge.node)).toEqual(
+        shown.has(person.globalId)
+          ? [
+              {
+                actorId: worker.staffId,
+                action: 'READ',
+                operation: 'caseload',
+                fields: ['ServiceUser.name'],
+                relationship: 'ALLOCATED',
+                outcome: 'ALLOWED',
+              },
+            ]
+          : [],
+      );
+    }
+    const report = await api.graphql<{ staffAccessReport: { edges: { node: { operation: string } }[] } }>(
+      STAFF_REPORT,
+      { token: world.ig.token, variables: { s: worker.globalId } },
+    );
+    expectNoErrors(report);
+    expect(report.data?.staffAccessReport.edges.filter((e) => e.node.operation === 'caseload')).toHaveLength(
+      3,
+    );
+    // …though the entries of the 3 not shown are still in their partitions
+    const left = await Promise.all(
+      people
+        .filter((person) => !shown.has(person.globalId))
+        .map(async (person) =>
+          (
+            await api.services.dynamo.send(
+              new QueryCommand({
+                TableName: api.services.config.tables.data,
+                KeyConditionExpression: 'pk = :pk',
+                ExpressionAttributeValues: {
+                  ':pk': { S: tenantScope(world.org.orgId).key('AUDIT', 'SUBJECT', person.clientId) },
+                },
+              }),
+            )
+          ).Items?.map((item) => item.outcome?.S),
+        ),
+    );
+    expect(left).toEqual([['AHEAD'], ['AHEAD'], ['AHEAD']]);
+  });
+
+  it('answers with every read recorded when the entries written ahead fail: the flush writes them as before', async () => {
+    // Prepare
+    const { client, failures } = failingDynamoClient(
+      api,
+      (call) =>
+        call.commandName === 'BatchWriteItemCommand' && JSON.stringify(call.input).includes('"AHEAD"'),
+    );
+    const before = await verify();
+
+    // Act
+    const result = await testApi({ dynamo: client }).graphql<{ caseload: { edges: unknown[] } }>(CASELOAD, {
+      token: world.worker.token,
+    });
+
+    // Assess: the write ahead was made and failed; the response came with the 50 reads recorded in full entries
+    expect(failures()).toBeGreaterThan(0);
+    expectNoErrors(result);
+    expect(result.data?.caseload.edges).toHaveLength(50);
+    expect(await verify()).toEqual({ ...before, checked: before.checked + 50 });
+    const log = await api.graphql<{ accessLog: { edges: { node: Record<string, unknown> }[] } }>(ACCESS_LOG, {
+      token: world.ig.token,
+      variables: { id: world.clients[7]?.globalId },
+    });
+    expectNoErrors(log);
+    expect(log.data?.accessLog.edges[0]?.node).toEqual({
+      actorId: world.worker.staffId,
+      action: 'READ',
+      operation: 'caseload',
+      fields: ['ServiceUser.name', 'ServiceUser.phone'],
+      relationship: 'ALLOCATED',
+      outcome: 'ALLOWED',
+    });
+  });
+
   it('names an entry deleted or altered in a person’s partition', async () => {
     // Prepare: a fresh caseload read, then two of its entries tampered with in the table
     expectNoErrors(await api.graphql(CASELOAD, { token: world.worker.token }));

@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { keyDerivedFrom } from '@confide/keys';
-import { entryIdOf } from './audit-list';
+import { AHEAD_OUTCOME, encodeListFacts, entryIdOf, entryNumberOf } from './audit-list';
 import type { StoredAuditEvent } from './audit-log';
 
 /**
@@ -114,7 +114,16 @@ export function canonicalEvent(event: StoredAuditEvent, position: ChainPosition)
     ...(event.items && event.items.length > 0 ? [sorted(event.items)] : []),
     // A list event's people, in entry order, and when their entries expire (decision 0042): an object where the
     // format puts an array, a number or null.
-    ...(event.list ? [{ list: event.list.subjects, entriesExpireAt: event.list.entriesExpireAt }] : []),
+    // A list written ahead (decision 0053) adds its people's facts, so every list written before keeps its encoding.
+    ...(event.list
+      ? [
+          {
+            list: event.list.subjects,
+            entriesExpireAt: event.list.entriesExpireAt,
+            ...(event.list.facts ? { facts: encodeListFacts(event.list.facts) } : {}),
+          },
+        ]
+      : []),
   ]);
 }
 
@@ -382,7 +391,8 @@ function verifyListEntries(
     if (!list.list) continue;
     const { subjects, entriesExpireAt } = list.list;
     const due = nowSeconds !== undefined && entriesExpireAt <= nowSeconds;
-    for (const [n, subject] of subjects.entries()) {
+    for (const [k, subject] of subjects.entries()) {
+      const n = entryNumberOf(list.list, k);
       const id = entryIdOf(list.eventId, n);
       const entry = byId.get(id);
       if (!entry) {
@@ -399,7 +409,9 @@ function verifyListEntries(
         entry.listEventId === list.eventId &&
         entry.event.subjectId === subject &&
         entry.event.at === list.at &&
-        entry.expiresAt === entriesExpireAt;
+        entry.expiresAt === entriesExpireAt &&
+        // A list written ahead (0053) stands for entries that hold no facts; any other list for entries that hold them.
+        (list.list.facts !== undefined) === (entry.event.outcome === AHEAD_OUTCOME);
       if (!fits || !genuine(entry)) {
         problems.push({
           at: entry.event.at,

@@ -11,7 +11,16 @@ import {
   type StoredListEntry,
   verifyChains,
 } from './audit-chain';
-import { entryIdOf, groupForLists, LIST_THRESHOLD, packSubjects, unpackSubjects } from './audit-list';
+import {
+  decodeListFacts,
+  encodeListFacts,
+  entryIdOf,
+  factsOf,
+  groupForLists,
+  LIST_THRESHOLD,
+  packSubjects,
+  unpackSubjects,
+} from './audit-list';
 import type { StoredAuditEvent } from './audit-log';
 
 const orgId = newOrgId();
@@ -198,5 +207,45 @@ describe('verifying a list read (decision 0042)', () => {
       unconfirmedEntries: 2,
     });
     expect(result.reason).toBe('inserted: the entry is in no list');
+  });
+});
+
+describe('the facts of a list written ahead (decision 0053)', () => {
+  it('keep each person’s facts and entry number through their stored form, compactly', () => {
+    // Prepare: 40 people, two kinds of read, every third person's entry written ahead not confirmed
+    const events = Array.from({ length: 40 }, (_, k) =>
+      read(
+        `cli_${k}`,
+        k % 7 === 0 ? { relationship: 'MANAGES_SERVICE', rule: 'matrix.service-manager' } : {},
+      ),
+    );
+    const entries = Array.from({ length: 60 }, (_, n) => n)
+      .filter((n) => n % 3 !== 0)
+      .slice(0, 40);
+
+    // Act
+    const facts = { ...factsOf(events), entries };
+    const stored = encodeListFacts(facts);
+
+    // Assess
+    expect(facts.variants).toHaveLength(2);
+    expect(decodeListFacts(stored)).toEqual(facts);
+    expect(stored.length).toBeLessThan(300);
+  });
+
+  it('store nothing per person when every person shares one kind of read and the first entries', () => {
+    const facts = factsOf(Array.from({ length: 50 }, (_, k) => read(`cli_${k}`)));
+
+    const stored = encodeListFacts(facts);
+
+    expect(decodeListFacts(stored)).toEqual(facts);
+    expect(stored).not.toContain('"o"');
+    expect(stored).not.toContain('"e"');
+  });
+
+  it('refuse entry numbers out of order', () => {
+    expect(() => encodeListFacts({ ...factsOf([read('a'), read('b')]), entries: [3, 1] })).toThrow(
+      RangeError,
+    );
   });
 });

@@ -22,6 +22,146 @@ export interface ListOfEntries {
   readonly subjects: readonly string[];
   /** Epoch seconds; every entry of the list expires then (they share the request's time and audit period). */
   readonly entriesExpireAt: number;
+  /**
+   * Decision 0053: the entries were written ahead, before the read, and hold no facts of it; the list holds them, so
+   * only what the chained list says was read is a read. Absent on lists whose entries hold their own events (0042).
+   */
+  readonly facts?: ListFacts | undefined;
+}
+
+/** One person's read as a list written ahead records it: everything of their event but who, when and which list. */
+export interface EntryFacts {
+  readonly fields: readonly string[];
+  readonly classifications: readonly string[];
+  readonly relationship: string | undefined;
+  readonly rule: string | undefined;
+  readonly emergency: boolean;
+  readonly outcome: string;
+}
+
+/** The facts of a list written ahead: the distinct facts, and for each person which of them and their entry's number. */
+export interface ListFacts {
+  readonly variants: readonly EntryFacts[];
+  /** Per person of the list, in its order: the index of their facts in `variants`. */
+  readonly of: readonly number[];
+  /**
+   * Per person: the number of the entry written ahead for them (`entryIdOf(list, n)`), when it is not their place in
+   * the list (some people written ahead were not read: a page of a caseload, a record refused or gone).
+   */
+  readonly entries?: readonly number[] | undefined;
+}
+
+/** The outcome an entry written ahead records: nothing yet; its list says what was read (decision 0053). */
+export const AHEAD_OUTCOME = 'AHEAD';
+
+/** The number of the entry a list gives its k-th person. */
+export function entryNumberOf(list: ListOfEntries, k: number): number {
+  return list.facts?.entries?.[k] ?? k;
+}
+
+/** The facts as stored on a list event (and covered by its MAC): compact, every set sorted. */
+export function encodeListFacts(facts: ListFacts): string {
+  return JSON.stringify({
+    v: facts.variants.map((f) => [
+      [...f.fields].sort(),
+      [...f.classifications].sort(),
+      f.relationship ?? null,
+      f.rule ?? null,
+      f.emergency,
+      f.outcome,
+    ]),
+    // Which facts each person's are: nothing when all share the first (a caseload, usually), else one base-36 digit
+    // each while there are at most 36 kinds, else comma-separated.
+    ...(facts.of.every((index) => index === 0)
+      ? { n: facts.of.length }
+      : {
+          o:
+            facts.variants.length <= 36
+              ? facts.of.map((index) => index.toString(36)).join('')
+              : facts.of.map((index) => index.toString(36)).join(','),
+        }),
+    // The entries of the people read, when not the first ones in order: a bit per entry written ahead (hex), in
+    // increasing order, as the list names its people.
+    ...(facts.entries ? { e: entryBits(facts.entries) } : {}),
+  });
+}
+
+export function decodeListFacts(text: string): ListFacts {
+  const raw = JSON.parse(text) as {
+    v: [string[], string[], string | null, string | null, boolean, string][];
+    o?: string;
+    n?: number;
+    e?: string;
+  };
+  const of =
+    raw.o === undefined
+      ? Array.from({ length: raw.n ?? 0 }, () => 0)
+      : (raw.o.includes(',') || raw.v.length > 36 ? raw.o.split(',') : [...raw.o])
+          .filter((digit) => digit !== '')
+          .map((digit) => Number.parseInt(digit, 36));
+  return {
+    variants: raw.v.map(([fields, classifications, relationship, rule, emergency, outcome]) => ({
+      fields,
+      classifications,
+      relationship: relationship ?? undefined,
+      rule: rule ?? undefined,
+      emergency,
+      outcome,
+    })),
+    of,
+    ...(raw.e ? { entries: entriesOfBits(raw.e) } : {}),
+  };
+}
+
+/** Increasing entry numbers as a bit set, hex, lowest entry first (entry n is bit n % 4 of digit ⌊n / 4⌋). */
+function entryBits(entries: readonly number[]): string {
+  const digits = Array.from({ length: Math.floor(Math.max(-1, ...entries) / 4) + 1 }, () => 0);
+  let last = -1;
+  for (const n of entries) {
+    if (!Number.isInteger(n) || n <= last)
+      throw new RangeError('Entry numbers are listed in increasing order.');
+    last = n;
+    digits[Math.floor(n / 4)] = (digits[Math.floor(n / 4)] ?? 0) | (1 << (n % 4));
+  }
+  return digits.map((digit) => digit.toString(16)).join('');
+}
+
+function entriesOfBits(bits: string): number[] {
+  const entries: number[] = [];
+  for (const [index, digit] of [...bits].entries()) {
+    const value = Number.parseInt(digit, 16);
+    for (let bit = 0; bit < 4; bit++) if (value & (1 << bit)) entries.push(index * 4 + bit);
+  }
+  return entries;
+}
+
+/** The facts of each event, shared where equal: what a list written ahead stores for its people. */
+export function factsOf(
+  events: readonly Pick<
+    StoredAuditEvent,
+    'fields' | 'classifications' | 'relationship' | 'rule' | 'emergency' | 'outcome'
+  >[],
+): { variants: EntryFacts[]; of: number[] } {
+  const variants: EntryFacts[] = [];
+  const byKey = new Map<string, number>();
+  const of = events.map((event) => {
+    const facts: EntryFacts = {
+      fields: [...event.fields].sort(),
+      classifications: [...event.classifications].sort(),
+      relationship: event.relationship,
+      rule: event.rule,
+      emergency: event.emergency,
+      outcome: event.outcome,
+    };
+    const key = JSON.stringify(facts);
+    let index = byKey.get(key);
+    if (index === undefined) {
+      index = variants.push(facts) - 1;
+      byKey.set(key, index);
+    }
+    return index;
+  });
+  return { variants, of };
 }
 
 /** The id of a list's n-th entry: bound to the list, so a list event names its entries without storing their ids. */

@@ -36,10 +36,23 @@ import {
   withAnchorProblems,
   withinSnapshot,
 } from './audit-checkpoints';
-import { entryIdOf, groupForLists, type ListOfEntries, packSubjects, unpackSubjects } from './audit-list';
+import {
+  AHEAD_OUTCOME,
+  decodeListFacts,
+  encodeListFacts,
+  entryIdOf,
+  entryNumberOf,
+  factsOf,
+  groupForLists,
+  type ListOfEntries,
+  packSubjects,
+  unpackSubjects,
+} from './audit-list';
 import { inParallel } from './in-parallel';
 import { type TenantScope, tenantScope } from './tenant-scope';
 import { type TableAccess, TenantTable, type TenantTransactItem, type TransactResult } from './tenant-table';
+
+export { LIST_THRESHOLD } from './audit-list';
 
 export type AuditAction = 'READ' | 'WRITE' | 'DENIED' | 'EMERGENCY_ACCESS' | 'ADMIN' | 'DISCLOSURE';
 
@@ -130,6 +143,35 @@ export interface AuditWriteOptions {
   readonly retentionYears?: number | undefined;
   /** Where the subjects' keys come from (the request's loader); by default the key table. */
   readonly purposeKeys?: PurposeKeys | undefined;
+  /** Entries written ahead for a read of many people (decision 0053): the list this write makes of that read confirms them. */
+  readonly ahead?: EntriesAhead | undefined;
+}
+
+/**
+ * A read of many people whose entries are written before the read (decision 0053): as soon as the people are known,
+ * beside the reads of their records. Each entry holds who, when and which list, but no facts of the read; the chained
+ * list event written after the read holds those, for the people actually read only.
+ */
+export interface ListAhead {
+  readonly orgId: OrgId;
+  /** The id the request's events will carry (the flush's). */
+  readonly requestId: string;
+  readonly correlationId?: string | undefined;
+  /** The time the request's events will carry. */
+  readonly at: string;
+  readonly actor: AuditEvent['actor'];
+  readonly action: AuditAction;
+  readonly operation: string;
+  /** The people the read may show, in entry order. */
+  readonly subjects: readonly string[];
+}
+
+/** Entries written ahead (see {@link AuditLog.writeAhead}). */
+export interface EntriesAhead extends ListAhead {
+  readonly listEventId: string;
+  readonly entriesExpireAt: number;
+  /** Settles once the entries are written: undefined, or the error that kept them from it (never rejects). */
+  readonly written: Promise<unknown>;
 }
 
 /**
@@ -228,6 +270,53 @@ export class AuditLog {
   readonly #preparing = new Map<OrgId, Promise<void>>();
 
   /**
+   * Starts writing an entry per person of a read of many people before the read (decision 0053), beside the reads of
+   * their records: the request's write of its events then confirms, in its chained list event, exactly the people read
+   * and what was read of each. An entry no list confirms is no one's read: readers never show it, verify counts it
+   * unconfirmed, and the write that confirms the others takes it back. Pass the result to {@link write} as `ahead`;
+   * a failure here only makes that write put the entries as before (decision 0042).
+   */
+  writeAhead(list: ListAhead, options: { readonly retentionYears?: number | undefined } = {}): EntriesAhead {
+    const subjects = [...new Set(list.subjects)];
+    const listEventId = `${list.requestId}.ahead`;
+    const years = options.retentionYears ?? DEFAULT_RETENTION_RULES.auditYears;
+    const entriesExpireAt = toEpochSeconds(addYears(new Date(list.at), years));
+    const ahead = { ...list, subjects, listEventId, entriesExpireAt };
+    const scope = tenantScope(list.orgId);
+    const written = (async () => {
+      if (subjects.length === 0) return;
+      const key = chainKeyFrom(await this.keys.beaconKey(scope.orgId), scope.orgId);
+      const items = subjects.map((subject, n) => {
+        const entry = aheadEntry(ahead, subject, n);
+        return entryItem(
+          entry,
+          listEventId,
+          entriesExpireAt,
+          entryMac(key, entry, listEventId, entriesExpireAt),
+        );
+      });
+      await this.#gateway(scope).batchPut(items, { concurrency: Math.ceil(items.length / 25) });
+    })().then(
+      () => undefined,
+      (error: unknown) => error ?? new Error('The entries written ahead were not written.'),
+    );
+    return { ...ahead, written };
+  }
+
+  /** Takes back entries written ahead (all, or those numbered), once written; best effort: unconfirmed, they are no one's read. */
+  async withdrawAhead(ahead: EntriesAhead, numbers?: readonly number[]): Promise<void> {
+    await ahead.written;
+    const keys = (numbers ?? ahead.subjects.map((_, n) => n)).map((n) => ({
+      pk: tenantScope(ahead.orgId).key('AUDIT', 'SUBJECT', ahead.subjects[n] as string),
+      sk: `${ahead.at}#${entryIdOf(ahead.listEventId, n)}`,
+    }));
+    if (keys.length === 0) return;
+    await this.#gateway(tenantScope(ahead.orgId))
+      .batchDelete(keys)
+      .catch(() => undefined);
+  }
+
+  /**
    * Writes a request's events; throws if they cannot all be written (the caller withholds the response). Uses at
    * most `maxCalls` write calls (default: the request's whole budget), a retry after meeting another process on a
    * chain included, and returns how many it used. Each event expires `retentionYears` (the organisation's audit
@@ -275,21 +364,37 @@ export class AuditLog {
     const gateway = this.#gateway(scope);
     // Reads of many people are written as one chained list event and an entry per person (decision 0042); a change's
     // events stay whole, in its transaction. Entries are named before purposes are sealed: a seal is bound to its id.
+    // Entries written ahead (decision 0053) stand for the one list that fits them, if they were written: its people's
+    // facts go in the chained list event, and no entry is written now. Otherwise the list is written as in 0042.
+    const ahead =
+      change.length === 0 && options.ahead && !(await options.ahead.written) ? options.ahead : undefined;
+    let aheadUsed: number[] | undefined;
     const parts = (
       change.length === 0
         ? groupForLists(events.map(withEventId))
         : events.map(withEventId).map((single) => ({ single }))
-    ).map((part) =>
-      'single' in part
-        ? part
-        : {
-            listEventId: (part.group[0] as StoredAuditEvent).eventId,
-            group: part.group.map((event, n) => ({
-              ...event,
-              eventId: entryIdOf((part.group[0] as StoredAuditEvent).eventId, n),
-            })),
-          },
-    );
+    ).map((part) => {
+      if ('single' in part) return part;
+      if (ahead && !aheadUsed && fitsAhead(part.group, ahead)) {
+        // In the order the entries were written, so the list names its people as the entries number them.
+        const numbered = part.group
+          .map((event) => ({ event, n: ahead.subjects.indexOf(event.subjectId as string) }))
+          .sort((a, b) => a.n - b.n);
+        aheadUsed = numbered.map(({ n }) => n);
+        return {
+          listEventId: ahead.listEventId,
+          ahead: aheadUsed,
+          group: numbered.map(({ event, n }) => ({ ...event, eventId: entryIdOf(ahead.listEventId, n) })),
+        };
+      }
+      return {
+        listEventId: (part.group[0] as StoredAuditEvent).eventId,
+        group: part.group.map((event, n) => ({
+          ...event,
+          eventId: entryIdOf((part.group[0] as StoredAuditEvent).eventId, n),
+        })),
+      };
+    });
     const sealed = new Map(
       (
         await this.#sealPurposes(
@@ -313,6 +418,20 @@ export class AuditLog {
       }
       const group = part.group.map(sealedOf);
       const list = listEventOf(part.listEventId, group, expiryOf);
+      const numbers = 'ahead' in part ? part.ahead : undefined;
+      if (numbers && ahead) {
+        // The entries are written: the list names the people read, with what was read of each and their entry's number.
+        const identity = numbers.every((n, k) => n === k);
+        stored.push({
+          ...list,
+          list: {
+            subjects: list.list.subjects,
+            entriesExpireAt: ahead.entriesExpireAt,
+            facts: { ...factsOf(group), ...(identity ? {} : { entries: numbers }) },
+          },
+        });
+        continue;
+      }
       stored.push(list);
       for (const entry of group) {
         const expiresAt = list.list.entriesExpireAt;
@@ -342,8 +461,21 @@ export class AuditLog {
         .batchDelete(entryItems.map((item) => ({ pk: requireS(item, 'pk'), sk: requireS(item, 'sk') })))
         .catch(() => undefined);
     };
+    // Entries written ahead that this write does not confirm (people not read, or every one when the list is written
+    // as in 0042) are taken back beside the chained write; all of them if the chained write fails.
+    const used = new Set(aheadUsed ?? []);
+    const unconfirmedAhead = options.ahead?.subjects.flatMap((_, n) => (used.has(n) ? [] : [n])) ?? [];
+    const withdrawingAhead =
+      options.ahead && unconfirmedAhead.length > 0
+        ? this.withdrawAhead(options.ahead, unconfirmedAhead)
+        : undefined;
+    const withdrawAllAhead = async () => {
+      await withdrawingAhead;
+      if (options.ahead && aheadUsed) await this.withdrawAhead(options.ahead, aheadUsed);
+    };
     let lease = await this.#lease(scope, key, leases).catch(async (error: unknown) => {
       await withdrawEntries();
+      await withdrawAllAhead();
       throw error;
     });
     let held = true;
@@ -398,12 +530,16 @@ export class AuditLog {
       leases.release(lease.shard, lease.head, contended);
       held = false;
       const entriesFailed = await entriesWritten;
+      await withdrawingAhead;
       if (entriesFailed) throw entriesFailed;
       return { calls, changed: change.length > 0, unwritten: 0 };
     } catch (error) {
       if (held && error instanceof PoisonedHeadError) leases.poison(lease.shard);
       else if (held) leases.release(lease.shard, undefined, true);
-      if (!chained) await withdrawEntries();
+      if (!chained) {
+        await withdrawEntries();
+        await withdrawAllAhead();
+      }
       throw error;
     }
   }
@@ -537,7 +673,50 @@ export class AuditLog {
       },
       range.limit ?? 200,
     );
-    return this.#openPurposes(scope, events);
+    return this.#openPurposes(scope, await this.#confirmAhead(scope, events));
+  }
+
+  /**
+   * Entries written ahead (decision 0053) are a person's read only as their chained list event confirms it, with the
+   * facts it records for them: an entry no list confirms (a person the read did not show, a request withheld) is left
+   * out. Each list is read once, by key.
+   */
+  async #confirmAhead(scope: TenantScope, events: StoredAuditEvent[]): Promise<StoredAuditEvent[]> {
+    const aheadOf = (event: StoredAuditEvent) => {
+      if (event.outcome !== AHEAD_OUTCOME) return undefined;
+      const dot = event.eventId.lastIndexOf('.');
+      return { listEventId: event.eventId.slice(0, dot), n: Number(event.eventId.slice(dot + 1)) };
+    };
+    const listIds = new Map<string, { pk: string; sk: string }>();
+    for (const event of events) {
+      const ahead = aheadOf(event);
+      if (!ahead || listIds.has(ahead.listEventId)) continue;
+      // The list's keys follow from its id and time (the entry shares both, and its actor).
+      const keys = keysOf({
+        ...event,
+        eventId: ahead.listEventId,
+        list: { subjects: [], entriesExpireAt: 0 },
+      });
+      listIds.set(ahead.listEventId, { pk: keys.pk, sk: keys.sk });
+    }
+    if (listIds.size === 0) return events;
+    const lists = new Map(
+      (await this.#gateway(scope).batchGet([...listIds.values()], { now: this.clock.now() }))
+        .map(fromItem)
+        .map((list) => [list.eventId, list]),
+    );
+    return events.flatMap((event) => {
+      const ahead = aheadOf(event);
+      if (!ahead) return [event];
+      const list = lists.get(ahead.listEventId);
+      if (!list?.list?.facts) return [];
+      const { subjects } = list.list;
+      const k = subjects.findIndex(
+        (_, index) => entryNumberOf(list.list as ListOfEntries, index) === ahead.n,
+      );
+      if (k < 0 || subjects[k] !== event.subjectId) return [];
+      return [personOfList(list, k)];
+    });
   }
 
   /** What one actor (staff member, service user or partner) did, newest first (the actor index). */
@@ -569,19 +748,25 @@ export class AuditLog {
    */
   async #expandLists(scope: TenantScope, events: StoredAuditEvent[]): Promise<StoredAuditEvent[]> {
     if (!events.some((event) => event.list)) return events;
+    // A list written ahead (0053) holds its people's facts: no entry is read for it.
+    const now = toEpochSeconds(this.clock.now());
     const keys = events.flatMap((event) =>
-      (event.list?.subjects ?? []).map((subject, n) => ({
+      (event.list?.facts ? [] : (event.list?.subjects ?? [])).map((subject, n) => ({
         pk: scope.key('AUDIT', 'SUBJECT', subject),
         sk: `${event.at}#${entryIdOf(event.eventId, n)}`,
       })),
     );
     const items = await this.#gateway(scope).batchGet(keys, { now: this.clock.now() });
     const entries = new Map(items.map((item) => [requireS(item, 'eventId'), fromItem(item)]));
-    return events.flatMap((event) =>
-      event.list
-        ? event.list.subjects.flatMap((_, n) => entries.get(entryIdOf(event.eventId, n)) ?? [])
-        : [event],
-    );
+    return events.flatMap((event) => {
+      if (!event.list) return [event];
+      if (event.list.facts) {
+        return event.list.entriesExpireAt <= now
+          ? []
+          : event.list.subjects.map((_, k) => personOfList(event, k));
+      }
+      return event.list.subjects.flatMap((_, n) => entries.get(entryIdOf(event.eventId, n)) ?? []);
+    });
   }
 
   /**
@@ -862,6 +1047,7 @@ function toItem(event: StoredAuditEvent, link: ChainLink | undefined): Item {
       ? {
           listSubjects: attr.b(packSubjects(event.list.subjects)),
           entriesExpireAt: attr.n(event.list.entriesExpireAt),
+          ...(event.list.facts ? { listFacts: attr.s(encodeListFacts(event.list.facts)) } : {}),
         }
       : {}),
     chainShard: attr.n(link.shard),
@@ -935,6 +1121,7 @@ function fromItem(item: Item): StoredAuditEvent {
           list: {
             subjects: unpackSubjects(item.listSubjects.B),
             entriesExpireAt: read.n(item, 'entriesExpireAt') ?? 0,
+            ...(item.listFacts?.S ? { facts: decodeListFacts(item.listFacts.S) } : {}),
           },
         }
       : {}),
@@ -975,6 +1162,88 @@ function listEventOf(
 
 /** The outcome a list event records: its entries say how each person's read went. */
 const LIST_OUTCOME = 'LISTED';
+
+/**
+ * Whether entries written ahead can stand for a list (decision 0053): the same request, time, action and operation,
+ * each person once and among those written ahead, and nothing an entry must hold itself (a sealed purpose, items
+ * named). Otherwise the list is written as in 0042 and the entries ahead are taken back.
+ */
+function fitsAhead(group: readonly StoredAuditEvent[], ahead: EntriesAhead): boolean {
+  const first = group[0];
+  if (
+    !first ||
+    first.requestId !== ahead.requestId ||
+    first.at !== ahead.at ||
+    first.action !== ahead.action ||
+    first.operation !== ahead.operation ||
+    first.orgId !== ahead.orgId
+  )
+    return false;
+  const people = new Set(ahead.subjects);
+  const seen = new Set<string>();
+  return group.every((event) => {
+    const subject = event.subjectId;
+    if (!subject || !people.has(subject) || seen.has(subject)) return false;
+    seen.add(subject);
+    return (
+      !event.purpose &&
+      !event.sealedPurpose &&
+      !event.purposeNotKept &&
+      !(event.items && event.items.length > 0)
+    );
+  });
+}
+
+/** The entry written ahead for one person: who, when, which list; no facts of the read (its list holds them). */
+function aheadEntry(
+  ahead: ListAhead & { readonly listEventId: string },
+  subject: string,
+  n: number,
+): StoredAuditEvent {
+  return {
+    orgId: ahead.orgId,
+    eventId: entryIdOf(ahead.listEventId, n),
+    requestId: ahead.requestId,
+    ...(ahead.correlationId ? { correlationId: ahead.correlationId } : {}),
+    at: ahead.at,
+    actor: ahead.actor,
+    action: ahead.action,
+    operation: ahead.operation,
+    subjectId: subject,
+    fields: [],
+    classifications: [],
+    relationship: undefined,
+    purpose: undefined,
+    emergency: false,
+    outcome: AHEAD_OUTCOME,
+    rule: undefined,
+  };
+}
+
+/** The k-th person's event of a list written ahead, as its chained list event records it. */
+function personOfList(list: StoredAuditEvent, k: number): StoredAuditEvent {
+  const of = list.list as ListOfEntries;
+  const facts = of.facts?.variants[of.facts.of[k] ?? -1];
+  if (!facts) throw new Error('A list written ahead names a person without facts.');
+  return {
+    orgId: list.orgId,
+    eventId: entryIdOf(list.eventId, entryNumberOf(of, k)),
+    requestId: list.requestId,
+    ...(list.correlationId ? { correlationId: list.correlationId } : {}),
+    at: list.at,
+    actor: list.actor,
+    action: list.action,
+    operation: list.operation,
+    subjectId: of.subjects[k],
+    fields: facts.fields,
+    classifications: facts.classifications as Classification[],
+    relationship: facts.relationship as Relationship | undefined,
+    purpose: undefined,
+    emergency: facts.emergency,
+    outcome: facts.outcome,
+    rule: facts.rule,
+  };
+}
 
 /**
  * One person's entry of a list read, in that person's audit partition (so "who looked at this person" reads it as

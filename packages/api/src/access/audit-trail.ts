@@ -3,6 +3,8 @@ import {
   type AuditAction,
   type AuditEvent,
   type AuditLog,
+  type EntriesAhead,
+  LIST_THRESHOLD,
   MAX_AUDIT_CALLS_PER_REQUEST,
   type PlatformAuditLog,
   type PurposeKeys,
@@ -56,6 +58,11 @@ export class AuditTrail {
   #changeCommits = 0;
   /** Operations whose refusal was already written by an earlier flush of this request. */
   readonly #deniedWritten = new Set<string>();
+  /** Entries written ahead for a read of many people (decision 0053), until a flush confirms or takes them back. */
+  #ahead: EntriesAhead | undefined;
+  #aheadSpent = false;
+  /** The time the next flush's events carry, fixed when entries were written ahead for them. */
+  #at: string | undefined;
 
   constructor(
     private readonly log: AuditLog,
@@ -100,6 +107,36 @@ export class AuditTrail {
     if (event.field) pending.fields.add(event.field);
     if (event.classification) pending.classifications.add(event.classification);
     if (event.item) pending.items.add(event.item);
+  }
+
+  /**
+   * A read of many people names them as soon as they are known (decision 0053: a caseload, after its index is read):
+   * an entry per person is written now, beside the reads of their records, and the request's final flush confirms,
+   * in its chained list event, exactly the people whose fields were read, with what was read of each; the others'
+   * entries are taken back and no reader shows them. The response still waits for every write (fail closed); if the
+   * entries ahead fail, the flush writes the entries as before (0042). Only once per request, before its first flush,
+   * for a caller of an organisation who stated no purpose (a purpose is sealed per person, in their own entry).
+   */
+  announceList(operation: string, subjectIds: readonly string[], action: AuditAction = 'READ'): void {
+    if (this.#ahead || this.#failure || this.#flushes > 0 || new Set(subjectIds).size < LIST_THRESHOLD)
+      return;
+    const auth = this.caller();
+    if (!auth || auth.principal.kind === 'OPERATOR' || this.purpose()) return;
+    const at = this.now().toISOString();
+    this.#at = at;
+    this.#ahead = this.log.writeAhead(
+      {
+        orgId: auth.principal.orgId,
+        requestId: this.requestId,
+        ...(this.correlationId ? { correlationId: this.correlationId } : {}),
+        at,
+        actor: actorOf(auth.principal),
+        action,
+        operation,
+        subjects: subjectIds,
+      },
+      { retentionYears: auth.organisation?.retention.auditYears },
+    );
   }
 
   /** Whether a refusal of `operation` is already recorded in this request (so a refusal is recorded once). */
@@ -154,6 +191,11 @@ export class AuditTrail {
     const auth = this.caller();
     if (this.#events.size === 0 || !auth) {
       if (change.length > 0) throw new Error('A change is written only with the events that record it.');
+      // Entries written ahead with nothing read to confirm them are taken back.
+      if (final && this.#ahead && !this.#aheadSpent) {
+        this.#aheadSpent = true;
+        await this.log.withdrawAhead(this.#ahead);
+      }
       return false;
     }
     // A mutation flushes its WRITE event before changing anything, then the rest follows after execution:
@@ -184,17 +226,15 @@ export class AuditTrail {
       }
       return false;
     }
-    const at = this.now().toISOString();
-    const actor = {
-      kind: principal.kind,
-      id:
-        principal.kind === 'STAFF'
-          ? principal.staffId
-          : principal.kind === 'SERVICE_USER'
-            ? principal.serviceUserId
-            : principal.partnerId,
-      roles: principal.kind === 'STAFF' ? principal.roles : [],
-    };
+    const at = this.#at ?? this.now().toISOString();
+    this.#at = undefined;
+    const actor = actorOf(principal);
+    // The first flush without a change confirms the entries written ahead (or takes them back).
+    const ahead =
+      change.length === 0 && this.#ahead && !this.#aheadSpent && batchId === this.#ahead.requestId
+        ? this.#ahead
+        : undefined;
+    if (ahead) this.#aheadSpent = true;
     const events: AuditEvent[] = pending.map((event) => ({
       orgId: principal.orgId,
       requestId: batchId,
@@ -219,6 +259,7 @@ export class AuditTrail {
       // Each event is kept for the audit period in force when it is written (decision 0017).
       retentionYears: auth.organisation?.retention.auditYears,
       purposeKeys: this.purposeKeys,
+      ahead,
     };
     try {
       if (change.length === 0) {
@@ -245,4 +286,22 @@ export class AuditTrail {
       throw error;
     }
   }
+}
+
+/** Who an event says acted: a tenant's staff member, service user or partner. */
+function actorOf(principal: Exclude<Authenticated['principal'], { kind: 'OPERATOR' }>): {
+  kind: string;
+  id: string;
+  roles: readonly string[];
+} {
+  return {
+    kind: principal.kind,
+    id:
+      principal.kind === 'STAFF'
+        ? principal.staffId
+        : principal.kind === 'SERVICE_USER'
+          ? principal.serviceUserId
+          : principal.partnerId,
+    roles: principal.kind === 'STAFF' ? principal.roles : [],
+  };
 }

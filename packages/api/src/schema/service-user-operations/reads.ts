@@ -97,8 +97,14 @@ builder.queryFields((t) => ({
         if (claim.staffId) context.access.prefetchCaseload(claim.orgId, claim.staffId);
       },
     },
-    resolve: async (operation, args, context) => {
+    resolve: async (operation, args, context, info) => {
       const caseload = await context.access.caseload(operation.scope.orgId, operation.staff.staffId);
+      // Their audit entries are written now, beside the reads of their records; the final flush confirms exactly
+      // the people whose fields were read (decision 0053). Filed under the field's name as its events are.
+      context.access.audit.announceList(
+        String(info.path.key),
+        caseload.map((entry) => entry.clientId),
+      );
       const clients = await context.access.loadClients(caseload.map((entry) => entry.clientId));
       const visible = await context.access.filterVisible(clients, 'caseload');
       return resolveArrayConnection(
