@@ -3,7 +3,7 @@
  * in two measures computed from the request's DynamoDB call spans:
  *
  * - **time in audit calls** (`covered`): the time during which at least one audit write call of the request was in
- *   flight, whatever else the request was doing meanwhile (the bench's measure until decision 0053);
+ *   flight, whatever else the request was doing meanwhile (the bench's measure until decision 0054);
  * - **audit time on the critical path** (`exclusive`): the time during which an audit write call was in flight and no
  *   other DynamoDB call of the request was. An audit write made while the request waits for its reads costs the
  *   response nothing; one it waits for alone does. It is an upper bound of the time the response waited for its audit:
