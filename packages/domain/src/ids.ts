@@ -87,11 +87,20 @@ export function newOrgId(): OrgId {
 }
 
 /** True when `value` has the exact shape of an id of `kind`: used to reject foreign or forged ids early. */
+/**
+ * One pattern per kind: prefix, `_`, then exactly {@link ID_BODY_LENGTH} characters of the alphabet (a-z, 2-7).
+ * Compiled once: a caseload of 50 checks about 600 ids a request, and a character-by-character search of the
+ * alphabet cost about a microsecond each (issue 18).
+ */
+const ID_PATTERNS = Object.fromEntries(
+  Object.entries(ID_PREFIXES).map(([kind, prefix]) => [
+    kind,
+    new RegExp(`^${prefix}_[a-z2-7]{${ID_BODY_LENGTH}}$`),
+  ]),
+) as Record<IdKind, RegExp>;
+
 export function isIdOf(kind: IdKind, value: string): boolean {
-  const prefix = `${ID_PREFIXES[kind]}_`;
-  if (!value.startsWith(prefix) || value.length !== prefix.length + ID_BODY_LENGTH) return false;
-  for (const ch of value.slice(prefix.length)) if (!ALPHABET.includes(ch)) return false;
-  return true;
+  return ID_PATTERNS[kind].test(value);
 }
 
 export function asOrgId(value: string): OrgId {

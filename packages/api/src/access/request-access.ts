@@ -81,6 +81,7 @@ export class RequestAccess {
   /** Releases a page of the partner's released notes established (issue 19), by client and note. */
   readonly #partnerPaged = new Map<string, Map<string, ReleasedItem>>();
   #purpose: string | undefined;
+  #scope: TenantScope | undefined;
 
   /**
    * The id the request's audit events carry: the platform's (API Gateway's, or generated), never the caller's
@@ -131,7 +132,9 @@ export class RequestAccess {
   get scope(): TenantScope {
     const principal = this.auth?.principal;
     if (!principal || principal.kind === 'OPERATOR') throw forbidden();
-    return tenantScope(principal.orgId);
+    // Built once per organisation a request: a caseload of 50 asked for it about 250 times (issue 18).
+    if (this.#scope?.orgId !== principal.orgId) this.#scope = tenantScope(principal.orgId);
+    return this.#scope;
   }
 
   get preset() {
