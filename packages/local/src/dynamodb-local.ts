@@ -69,6 +69,9 @@ function launcherFile(): string {
 function spawn(options: { port: number; sharedDb: boolean; path?: string }) {
   const { jar, libraries } = engineFiles();
   const args = [
+    // C1 only (decision 0050): most of the engine's time is native SQLite and I/O, so C2's faster code barely shortens a
+    // request, while C2 compiling kept a core busy for the first minutes of every start.
+    '-XX:TieredStopAtLevel=1',
     `-Djava.library.path=${libraries}`,
     '-cp',
     jar,
