@@ -2,6 +2,7 @@ import {
   type AttributeValue,
   BatchWriteItemCommand,
   DeleteItemCommand,
+  type DynamoDBClient,
   QueryCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
@@ -28,6 +29,28 @@ const ACCESS_LOG = `query ($id: ID!) { accessLog(serviceUserId: $id, first: 20) 
 const STAFF_REPORT = `query ($s: ID!) { staffAccessReport(staffId: $s, first: 100) { edges { node {
   action operation fields
 } } } }`;
+
+/**
+ * Holds a client's reads of the key table (a caseload's people's keys, read with their profiles) until an entry ahead
+ * is sent: the caseload then always decides while its people's reads are in flight, whatever the machine's load, and
+ * writes its entries ahead (decision 0053). Runs before the failing client's own middleware.
+ */
+function holdKeyReadsUntilAhead(client: DynamoDBClient, keyTable: string): void {
+  let release: () => void = () => undefined;
+  const sent = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const input = args.input as { RequestItems?: Record<string, unknown> };
+      if (context.commandName === 'BatchWriteItemCommand' && JSON.stringify(input).includes('"AHEAD"'))
+        release();
+      if (context.commandName === 'BatchGetItemCommand' && input.RequestItems?.[keyTable]) await sent;
+      return next(args);
+    },
+    { step: 'initialize', priority: 'high', name: 'holdKeyReadsUntilAhead' },
+  );
+}
 
 const keyOf = (item: Record<string, AttributeValue>) => ({
   pk: item.pk as AttributeValue,
@@ -119,6 +142,7 @@ describe('a caseload of 50, audited as a list', () => {
     );
     const broken = testApi({ dynamo: client });
     expectNoErrors(await broken.graphql('{ __typename }', { token: worker.token }));
+    holdKeyReadsUntilAhead(client, api.services.config.tables.keys);
     const before = await verify();
 
     // Act
@@ -194,10 +218,13 @@ describe('a caseload of 50, audited as a list', () => {
       (call) =>
         call.commandName === 'BatchWriteItemCommand' && JSON.stringify(call.input).includes('"AHEAD"'),
     );
+    const broken = testApi({ dynamo: client });
+    expectNoErrors(await broken.graphql('{ __typename }', { token: world.worker.token }));
+    holdKeyReadsUntilAhead(client, api.services.config.tables.keys);
     const before = await verify();
 
     // Act
-    const result = await testApi({ dynamo: client }).graphql<{ caseload: { edges: unknown[] } }>(CASELOAD, {
+    const result = await broken.graphql<{ caseload: { edges: unknown[] } }>(CASELOAD, {
       token: world.worker.token,
     });
 

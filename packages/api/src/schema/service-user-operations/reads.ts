@@ -55,6 +55,17 @@ builder.objectFields(ServiceUserRef, (t) => ({
   }),
 }));
 
+/** Whether none of these promises has settled yet (their reactions run before this one's continuation). */
+async function noneSettled(promises: readonly Promise<unknown>[]): Promise<boolean> {
+  let settled = false;
+  const mark = () => {
+    settled = true;
+  };
+  for (const promise of promises) promise.then(mark, mark);
+  await Promise.resolve();
+  return !settled;
+}
+
 async function visibleNotes(context: ConfideContext, client: ServiceUserRecord, notes: readonly CaseNote[]) {
   const decisions = await Promise.all(
     notes.map(async (note) =>
@@ -98,13 +109,22 @@ builder.queryFields((t) => ({
       },
     },
     resolve: async (operation, args, context, info) => {
-      const caseload = await context.access.caseload(operation.scope.orgId, operation.staff.staffId);
+      const orgId = operation.scope.orgId;
+      const caseload = await context.access.caseload(orgId, operation.staff.staffId);
       // Their audit entries are written now, beside the reads of their records; the final flush confirms exactly
-      // the people whose fields were read (decision 0053). Filed under the field's name as its events are.
-      context.access.audit.announceList(
-        String(info.path.key),
-        caseload.map((entry) => entry.clientId),
-      );
+      // the people whose fields were read (decision 0053). Only while none of those reads has come back: once one
+      // has, entries written now would wait for it and add a round trip, and the list is written as in 0042. Filed
+      // under the field's name, as its events are.
+      const reads = caseload.map((entry) => {
+        const { table, key } = context.services.keys.subjectKeyLocation(orgId, entry.clientId);
+        return context.access.loader.load(table, key.pk.S, key.sk.S);
+      });
+      if (await noneSettled(reads)) {
+        context.access.audit.announceList(
+          String(info.path.key),
+          caseload.map((entry) => entry.clientId),
+        );
+      }
       const clients = await context.access.loadClients(caseload.map((entry) => entry.clientId));
       const visible = await context.access.filterVisible(clients, 'caseload');
       return resolveArrayConnection(
