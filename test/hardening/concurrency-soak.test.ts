@@ -366,7 +366,8 @@ describe('concurrency soak over HTTP: 2,000 mixed requests, 20 clients, 3 organi
       `concurrency soak (seed ${SEED}): ${exchanges.length} requests in ${seconds.toFixed(1)} s ` +
         `(${(exchanges.length / seconds).toFixed(0)}/s); by operation: ${JSON.stringify(countBy(exchanges, (e) => e.operation))}`,
     );
-  }, 300_000);
+    // A ceiling for a hang, not a clock: the soak's time grows with the machine's load.
+  }, 900_000);
 
   afterAll(async () => {
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
