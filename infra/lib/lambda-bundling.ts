@@ -31,7 +31,7 @@ export const lambdaBundling = {
   // everything else uses. Pointing that path at the ESM file keeps one copy (~43 KB less; decision 0009).
   //
   // The SDK's default credential chain is replaced by the environment provider Lambda needs (lambda-credentials.ts),
-  // the multipart parser by a stand-in that refuses (no-multipart.ts) and lru-cache by a small one (decision 0043).
+  // the multipart parser by a stand-in that refuses (no-multipart.ts), lru-cache and tslib by small ones (decision 0043).
   // A relative alias resolves in esbuild's working directory: the repository root, for CDK and for the tests.
   alias: {
     'graphql/language/parser': 'graphql/language/parser.mjs',
@@ -40,6 +40,8 @@ export const lambdaBundling = {
     '@fastify/busboy': './infra/lib/no-multipart.ts',
     // yoga's parse cache uses only get/set of lru-cache: the same contract in 40 lines (small-lru-cache.ts, 16 KB less).
     'lru-cache': './infra/lib/small-lru-cache.ts',
+    // node-fetch's CommonJS requires tslib whole for two helpers: those two alone (small-tslib.ts, 11 KB less).
+    tslib: './infra/lib/small-tslib.ts',
   } as Record<string, string>,
 } as const;
 

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildLambdaBundle, LAMBDA_BUNDLE_FILE } from '../lib/lambda-bundling';
 import { Busboy } from '../lib/no-multipart';
 import { fromRepoRoot } from '../lib/paths';
+import * as smallTslib from '../lib/small-tslib';
 import { type SynthesisedStage, synthStage } from './synth-stage';
 
 interface LambdaCode {
@@ -79,11 +80,20 @@ describe('Lambda bundles', () => {
         service,
       ).toEqual([]);
       // Multipart bodies are refused before they are read: the parser is not shipped (infra/lib/no-multipart.ts); yoga's
-      // parse cache runs on a small LRU (infra/lib/small-lru-cache.ts). Decision 0043.
+      // parse cache runs on a small LRU (infra/lib/small-lru-cache.ts), node-fetch on two of tslib's helpers. Decision 0043.
       expect(
-        inputs.filter((input) => /node_modules\/(@fastify\/busboy|lru-cache)\//.test(input)),
+        inputs.filter((input) => /node_modules\/(@fastify\/busboy|lru-cache|tslib)\//.test(input)),
         service,
       ).toEqual([]);
+      // tslib's helpers come from a stand-in (infra/lib/small-tslib.ts): it has every helper a bundled file calls.
+      const tslibCalls = Object.entries(built.metafile.inputs)
+        .filter(([, input]) => input.imports.some((i) => i.path.includes('infra/lib/small-tslib.ts')))
+        .flatMap(([file]) => [...readFileSync(fromRepoRoot(file), 'utf8').matchAll(/tslib_1\.(__\w+)/g)])
+        .map((match) => match[1] ?? '');
+      for (const helper of new Set(tslibCalls))
+        expect(typeof (smallTslib as Record<string, unknown>)[helper], `${service}: tslib.${helper}`).toBe(
+          'function',
+        );
       // Printing the schema is for development (npm run schema:print): never reachable from a Lambda entry, whose
       // bundle would otherwise carry a further copy of @graphql-tools/utils and write schema/schema.graphql when it
       // runs as main (issue 20).
