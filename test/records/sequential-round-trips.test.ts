@@ -54,6 +54,27 @@ describe('sequential DynamoDB round trips of the hot path', () => {
       .join('; ');
   };
 
+  it('reads a client in at most 2', async () => {
+    const { spans, sequential } = await measured(CLIENT_READ, { id: clientId });
+    expect(sequential, timeline(spans)).toBeLessThanOrEqual(2);
+  });
+
+  it('writes a note in at most 2', async () => {
+    const { spans, sequential } = await measured(NOTE_WRITE, {
+      input: { serviceUserId: clientId, kind: 'DAILY_SUPPORT', body: 'Morning visit, all well' },
+    });
+    expect(sequential, timeline(spans)).toBeLessThanOrEqual(2);
+  });
+
+  it('reads a caseload of 50 with the latest notes in at most 3', async () => {
+    const { result, spans, sequential } = await measured(CASELOAD);
+    const edges = (result.data as { caseload: { edges: unknown[] } }).caseload.edges;
+    expect(edges).toHaveLength(50);
+    expect(sequential, timeline(spans)).toBeLessThanOrEqual(3);
+  });
+
+  // Last: it writes this organisation's audit as another process would, which leaves the heads this process remembers
+  // stale, and the warm measurements above would then meet a retry (decision 0012) that is not theirs.
   it('reads an audit chain’s head beside the first reads in a process that has not yet written this organisation’s audit', async () => {
     // Prepare: the same services, but audit chains as a fresh process knows them (no head known: cold start)
     const fresh = new ChainLeases();
@@ -86,24 +107,5 @@ describe('sequential DynamoDB round trips of the hot path', () => {
     expect(operations, timeline(spans)).toEqual(['BatchGetItem', 'GetItem', 'TransactWriteItems']);
     const span = (operation: string) => spans.find((candidate) => candidate.operation === operation);
     expect(span('GetItem')?.startedAt, timeline(spans)).toBeLessThan(span('BatchGetItem')?.endedAt ?? 0);
-  });
-
-  it('reads a client in at most 2', async () => {
-    const { spans, sequential } = await measured(CLIENT_READ, { id: clientId });
-    expect(sequential, timeline(spans)).toBeLessThanOrEqual(2);
-  });
-
-  it('writes a note in at most 2', async () => {
-    const { spans, sequential } = await measured(NOTE_WRITE, {
-      input: { serviceUserId: clientId, kind: 'DAILY_SUPPORT', body: 'Morning visit, all well' },
-    });
-    expect(sequential, timeline(spans)).toBeLessThanOrEqual(2);
-  });
-
-  it('reads a caseload of 50 with the latest notes in at most 3', async () => {
-    const { result, spans, sequential } = await measured(CASELOAD);
-    const edges = (result.data as { caseload: { edges: unknown[] } }).caseload.edges;
-    expect(edges).toHaveLength(50);
-    expect(sequential, timeline(spans)).toBeLessThanOrEqual(3);
   });
 });
