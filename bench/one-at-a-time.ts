@@ -3,17 +3,16 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { configFromEnv, createConfideYoga, createServices } from '@confide/api';
-import { LOCAL_CREDENTIALS, type LocalStack, startLocalStack } from '@confide/local';
+import { LOCAL_CREDENTIALS, startLocalStack } from '@confide/local';
 import { startLocalServer } from '@confide/service-api';
 import { sequentialRoundTrips } from '@confide/store';
 import { auditTimes } from './audit-share';
 import { load } from './load-generator';
 import { bodiesFor, LABEL, OPERATIONS, type Operation, order, type ServerName } from './operations';
 import { startSameIoServer } from './same-io-server';
-import { attributeCalls, type RunTally, ServedRequests } from './served-requests';
+import { attributeCalls, instrumentedDynamo, type RunTally, ServedRequests } from './served-requests';
 import { median, spread } from './stats';
 import { seedSmall } from './world';
 
@@ -38,16 +37,6 @@ const requests = Number(argument('--requests') ?? DEFAULT_REQUESTS[operation]);
 
 const listen = (server: Server) => `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
 const log = (message: string) => process.stdout.write(`${message}\n`);
-
-function instrumentedDynamo(stack: LocalStack): DynamoDBClient {
-  const client = new DynamoDBClient({
-    region: stack.region,
-    endpoint: stack.dynamodbEndpoint,
-    credentials: LOCAL_CREDENTIALS,
-  });
-  attributeCalls(client.middlewareStack, 'DynamoDB');
-  return client;
-}
 
 interface RepeatFigures {
   latency: number;

@@ -6,7 +6,7 @@ import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { configFromEnv, createConfideYoga, createServices } from '@confide/api';
 import { LOCAL_CREDENTIALS, type LocalStack, startLocalStack } from '@confide/local';
@@ -20,7 +20,14 @@ import { type LoadResult, load } from './load-generator';
 import { bodiesFor, LABEL, OPERATIONS, type Operation, order, type ServerName } from './operations';
 import { REPLAYED, type Replayed, type ReplayJob } from './replayed-cpu';
 import { type SameIoOptions, startSameIoServer } from './same-io-server';
-import { attributeCalls, type BenchCall, RUN_HEADER, type RunTally, ServedRequests } from './served-requests';
+import {
+  attributeCalls,
+  type BenchCall,
+  instrumentedDynamo,
+  RUN_HEADER,
+  type RunTally,
+  ServedRequests,
+} from './served-requests';
 import { median, P99_MIN_SAMPLES, percentile, type Spread, spread } from './stats';
 import {
   CASELOAD_SIZE,
@@ -430,16 +437,6 @@ async function replayedOnly(): Promise<void> {
     await stack.stop();
     rmSync(work, { recursive: true, force: true });
   }
-}
-
-function instrumentedDynamo(stack: LocalStack): DynamoDBClient {
-  const client = new DynamoDBClient({
-    region: stack.region,
-    endpoint: stack.dynamodbEndpoint,
-    credentials: LOCAL_CREDENTIALS,
-  });
-  attributeCalls(client.middlewareStack, 'DynamoDB');
-  return client;
 }
 
 async function expectCaseload(target: Target, world: SmallWorld): Promise<void> {

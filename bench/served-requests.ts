@@ -1,5 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { LOCAL_CREDENTIALS, type LocalStack } from '@confide/local';
 import type { CallSpan } from '@confide/store';
 import type { MiddlewareStack } from '@smithy/types';
 import { capacityUnits } from './capacity-units';
@@ -264,4 +266,15 @@ export function attributeCalls<I extends object, O extends object>(
     // Inside the retry loop: each attempt on the wire counts.
     { step: 'finalizeRequest', priority: 'low', name: `benchRequestCalls${service}` },
   );
+}
+
+/** A DynamoDB client for the local stack whose calls are charged to the request that made them ({@link attributeCalls}). */
+export function instrumentedDynamo(stack: LocalStack): DynamoDBClient {
+  const client = new DynamoDBClient({
+    region: stack.region,
+    endpoint: stack.dynamodbEndpoint,
+    credentials: LOCAL_CREDENTIALS,
+  });
+  attributeCalls(client.middlewareStack, 'DynamoDB');
+  return client;
 }
