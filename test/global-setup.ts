@@ -23,7 +23,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const dataDir = mkdtempSync(join(tmpdir(), 'confide-test-'));
   const started = await Promise.allSettled([
-    startLocalStack({ dataDir, persist: false, stage: 'test' }),
+    // No stream on the shared data table (decision 0058): the retention tests read streams of their own tables.
+    startLocalStack({ dataDir, persist: false, stage: 'test', dataStream: false }),
     buildCliBundle({ watch: project.vitest.config.watch }),
   ]);
   const [stackStart, cliBuild] = started;

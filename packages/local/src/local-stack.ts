@@ -45,6 +45,14 @@ export interface LocalStackOptions {
   /** Wipe the data folder first (`npm start -- --fresh`). */
   readonly fresh?: boolean;
   readonly stage?: string;
+  /**
+   * Whether the data table has its stream (default true: the local retention poller reads it). The test run's shared
+   * stack has none (decision 0058): DynamoDB Local finds a stream's first record by walking every stream record
+   * written before it, on each request to that stream's table, so a table created late in a long run (a retention
+   * test's own tables, which keep their streams) paid for every record the shared table had streamed, on the engine's
+   * one SQLite thread that every request waits for.
+   */
+  readonly dataStream?: boolean;
   /** Called as each part is ready: `DynamoDB Local`, `KMS`, `token issuer`, `tables`, with where it listens. */
   readonly onProgress?: (step: string, detail?: string) => void;
 }
@@ -99,7 +107,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       endpoint: dynamodb.endpoint,
       credentials: LOCAL_CREDENTIALS,
     });
-    await ensureTables(client, info.tables);
+    await ensureTables(client, info.tables, { dataStream: options.dataStream ?? true });
     await seedOperators(client, info.tables.data, stage);
     client.destroy();
     options.onProgress?.('tables', `${info.tables.data}, ${info.tables.keys}`);

@@ -6,13 +6,19 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { dataTableDesign, keyTableDesign, type TableDesign } from '@confide/store';
 
-/** Creates the data and key tables from the shared design when they do not exist yet (idempotent). */
+/**
+ * Creates the data and key tables from the shared design when they do not exist yet (idempotent). The data table has
+ * its stream, which the local retention poller reads, unless `dataStream` is false (see {@link LocalStackOptions}).
+ */
 export async function ensureTables(
   dynamo: DynamoDBClient,
   names: { data: string; keys: string },
+  options: { dataStream?: boolean } = {},
 ): Promise<void> {
   const existing = new Set((await dynamo.send(new ListTablesCommand({}))).TableNames ?? []);
-  if (!existing.has(names.data)) await createTable(dynamo, names.data, dataTableDesign, true);
+  if (!existing.has(names.data)) {
+    await createTable(dynamo, names.data, dataTableDesign, options.dataStream ?? true);
+  }
   if (!existing.has(names.keys)) await createTable(dynamo, names.keys, keyTableDesign, false);
 }
 
