@@ -12,6 +12,7 @@ import {
   forbidden,
   notFound,
   type OrgId,
+  type PartnerPrincipal,
   type Principal,
   type StaffPrincipal,
   type TenantPrincipal,
@@ -179,6 +180,12 @@ export class Operation {
 
   get staff(): StaffPrincipal {
     if (this.principal.kind !== 'STAFF') throw forbidden();
+    return this.principal;
+  }
+
+  /** The partner agency calling: policies admitting only `PARTNER` principals make this hold in their resolvers. */
+  get partner(): PartnerPrincipal {
+    if (this.principal.kind !== 'PARTNER') throw forbidden();
     return this.principal;
   }
 

@@ -242,9 +242,8 @@ ReferralStatusRef.implement({
  * appointment (CONTACT) facts by that partner.
  */
 async function referrerView(operation: Operation, context: ConfideContext, reference?: string) {
-  const partner = operation.tenantPrincipal;
-  if (partner.kind !== 'PARTNER') return [];
-  const referrals = await context.services.referrals.byPartner(operation.scope, partner.partnerId, reference);
+  const { partnerId } = operation.partner;
+  const referrals = await context.services.referrals.byPartner(operation.scope, partnerId, reference);
   return (await referrerStatuses(operation, context, referrals)).filter((status) => status !== undefined);
 }
 
@@ -296,12 +295,10 @@ builder.queryFields((t) => ({
       'For a partner agency’s app: its own referrals that the service may still confirm — received, and whether an appointment is booked — until the initial appointment, as a cursor connection paged in the store in the order of its references. Nothing else.',
     operation: { policy: 'referral.referrer-view', audit: 'fields' },
     resolve: (operation, args, context) => {
-      const partner = operation.tenantPrincipal;
-      if (partner.kind !== 'PARTNER')
-        return storeConnection<ReferralStatus>(args, async () => ({ entries: [], next: undefined }));
+      const { partnerId } = operation.partner;
       return storeConnection(
         args,
-        (page) => context.services.referrals.byPartnerPage(operation.scope, partner.partnerId, page),
+        (page) => context.services.referrals.byPartnerPage(operation.scope, partnerId, page),
         (referrals) => referrerStatuses(operation, context, referrals),
       );
     },

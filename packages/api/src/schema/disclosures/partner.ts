@@ -19,17 +19,16 @@ builder.queryFields((t) => ({
   releasedToMeConnection: t.connection({
     type: CaseNoteInterface,
     description:
-      'For a partner agency’s app: what `releasedToMe` lists, in its order (by person, newest note first), as a cursor connection paged in the store: the notes released to the partner are kept as their own index, written with each release (decision 0044), and each page decides only its own releases (grant, consent, snapshot digest). Empty for anyone but a partner agency.',
+      'For a partner agency’s app: what `releasedToMe` lists, in its order (by person, newest note first), as a cursor connection paged in the store: the notes released to the partner are kept as their own index, written with each release (decision 0044), and each page decides only its own releases (grant, consent, snapshot digest). FORBIDDEN for anyone but a partner agency.',
     operation: { policy: 'disclosure.partner-releases', audit: 'fields' },
     resolve: (operation, args, context) => {
       const scope = operation.scope;
-      const principal = context.auth?.principal;
-      if (principal?.kind !== 'PARTNER')
-        return storeConnection<NoteInContext>(args, async () => ({ entries: [], next: undefined }));
+      // The policy admits partner agencies alone (`principals: ['PARTNER']`), refusing anyone else before this runs.
+      const { partnerId } = operation.partner;
       const { loader } = context.access;
       return storeConnection(
         args,
-        (page) => context.services.disclosures.releasedPage(scope, principal.partnerId, page),
+        (page) => context.services.disclosures.releasedPage(scope, partnerId, page),
         async (refs: readonly ReleasedNoteRef[]) => {
           const grants = await context.services.disclosures.grantsFor(scope, refs);
           const standing = await context.access.partnerReleasesOf(grants);
