@@ -300,6 +300,60 @@ describe('disclosureWorkQueueConnection pages the kept queue', () => {
   });
 });
 
+describe('disclosureWorkQueueConnection and the deprecated list decide an item alike', () => {
+  it('keeps a Guardian’s escalated request whose person is no longer held, as the list does: only a request awaiting a decision needs the person’s service', async () => {
+    // Prepare: an escalated request, then the person's record taken out of the table (as an expired one reads)
+    const org = await onboardTestOrganisation(api);
+    const { manager, serviceId } = await createServiceWithManager(api, org);
+    const [guardian, worker] = await Promise.all([
+      addStaff(api, org, ['CALDICOTT_GUARDIAN']),
+      addStaff(api, org, ['SUPPORT_WORKER']),
+    ]);
+    const client = await registerServiceUser(api, manager, serviceId);
+    await allocate(api, manager, client, worker);
+    const note = await recordNote(api, worker, client, 'DAILY_SUPPORT', 'Went to the day centre.');
+    const received = await api.graphql<{ receiveDisclosureRequest: { requestId: string }[] }>(RECEIVE, {
+      token: manager.token,
+      variables: {
+        input: {
+          serviceUserId: client,
+          requesterOrganisation: 'Housing association',
+          requesterContact: 'Duty officer',
+          purpose: 'An enquiry',
+          purposeCategory: 'OTHER',
+          legalBasis: 'CONSENT',
+          itemIds: [note],
+          receivedOn: new Date().toISOString().slice(0, 10),
+          identityCheck: 'DOCUMENT_CHECKED',
+        },
+      },
+    });
+    expectNoErrors(received);
+    const requestId = received.data?.receiveDisclosureRequest[0]?.requestId ?? '';
+    expectNoErrors(
+      await api.graphql(ESCALATE, { token: manager.token, variables: { c: client, r: requestId } }),
+    );
+    const profile = `${tenantScope(org.orgId).key('CLIENT', localIdOf(client))}`;
+    await api.services.dynamo.send(
+      new DeleteItemCommand({
+        TableName: api.services.config.tables.data,
+        Key: { pk: { S: profile }, sk: { S: 'PROFILE' } },
+      }),
+    );
+
+    // Act
+    const list = await api.graphql<{ disclosureWorkQueue: QueueItem[] }>(QUEUE_LIST, {
+      token: guardian.token,
+    });
+    const walked = await walk(QUEUE_CONNECTION, queueConnection, guardian.token);
+
+    // Assess
+    expectNoErrors(list);
+    expect(list.data?.disclosureWorkQueue.map((item) => item.requestId)).toEqual([requestId]);
+    expect(walked.nodes).toEqual(list.data?.disclosureWorkQueue);
+  });
+});
+
 // ── Open breaches ───────────────────────────────────────────────────────────────────────────────────────────
 
 const SUMMARY_BREACHES = `query ($p: ReportPeriod!) { informationGovernanceSummary(period: $p) { breaches { open openEntries { breachId regulatorDeadline source reportable } } } }`;

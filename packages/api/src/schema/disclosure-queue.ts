@@ -1,4 +1,4 @@
-import { disclosureQueueAudiences, seesDisclosureQueueItem } from '@confide/access';
+import { disclosureQueueAudiences, type QueueViewer, seesDisclosureQueueItem } from '@confide/access';
 import { conflict, isIdOf, notFound } from '@confide/domain';
 import {
   DISCLOSURE_QUEUE_AUDIENCES,
@@ -84,28 +84,12 @@ builder.queryFields((t) => ({
         args,
         (page) => context.services.disclosureQueue.page(operation.scope, capacities, page),
         async (items: readonly KeptQueueItem[]) => {
-          // A person's service is read live: their managers are told of what awaits a decision.
-          const clients = await context.access.loadClients([...new Set(items.map((item) => item.clientId))]);
-          const serviceOf = new Map(clients.map((client) => [client.clientId, client.serviceId]));
-          const visible = items.map((item) => {
-            const serviceId = serviceOf.get(item.clientId);
-            if (serviceId === undefined) return undefined;
-            const acknowledged = DISCLOSURE_QUEUE_AUDIENCES[item.kind].filter(
-              (role) => !item.audiences.includes(role),
-            );
-            const sees = seesDisclosureQueueItem(
-              item.kind,
-              { roles, managesClientService: context.access.managesService(serviceId) },
-              acknowledged,
-            );
-            return sees ? item : undefined;
-          });
-          recordQueueReads(
-            context,
-            operation,
-            visible.filter((item) => item !== undefined),
+          const visible = await visibleQueueItems(context, roles, items, (item) =>
+            DISCLOSURE_QUEUE_AUDIENCES[item.kind].filter((role) => !item.audiences.includes(role)),
           );
-          return visible.map((item) => (item ? withAge(context, item) : undefined));
+          recordQueueReads(context, operation, visible);
+          const shown = new Set(visible);
+          return items.map((item) => (shown.has(item) ? withAge(context, item) : undefined));
         },
       );
     },
@@ -119,22 +103,13 @@ builder.queryFields((t) => ({
     operation: { policy: 'disclosure-queue.list', audit: 'after' },
     resolve: async (operation, _args, context) => {
       const outstanding = await context.services.disclosureQueue.outstanding(operation.scope);
-      const waiting = outstanding.filter((item) => item.kind === 'AWAITING_DECISION');
-      const clients = await context.access.loadClients([...new Set(waiting.map((item) => item.clientId))]);
-      const serviceOf = new Map(clients.map((client) => [client.clientId, client.serviceId]));
       const acknowledged = await context.services.disclosureQueue.acknowledgements(operation.scope);
-      const roles = operation.staff.roles;
-      const visible = outstanding.filter((item) => {
-        const serviceId = serviceOf.get(item.clientId);
-        return seesDisclosureQueueItem(
-          item.kind,
-          {
-            roles,
-            managesClientService: serviceId !== undefined && context.access.managesService(serviceId),
-          },
-          acknowledged.get(item.requestId) ?? [],
-        );
-      });
+      const visible = await visibleQueueItems(
+        context,
+        operation.staff.roles,
+        outstanding,
+        (item) => acknowledged.get(item.requestId) ?? [],
+      );
       recordQueueReads(context, operation, visible);
       return visible.map((item) => withAge(context, item));
     },
@@ -180,6 +155,31 @@ builder.mutationFields((t) => ({
     },
   }),
 }));
+
+/**
+ * The items in the caller's queue, in their order, as the policy's `seesDisclosureQueueItem` decides: told of an item
+ * in a capacity nobody has acknowledged yet (`acknowledgedAs`: the kept item's missing audiences, or the
+ * acknowledgements read apart). Only a request awaiting a decision depends on the person's service (its managers
+ * decide it), so only those people are read, live.
+ */
+async function visibleQueueItems<Item extends DisclosureQueueItem>(
+  context: ConfideContext,
+  roles: QueueViewer['roles'],
+  items: readonly Item[],
+  acknowledgedAs: (item: Item) => readonly string[],
+): Promise<Item[]> {
+  const waiting = items.filter((item) => item.kind === 'AWAITING_DECISION');
+  const clients = await context.access.loadClients([...new Set(waiting.map((item) => item.clientId))]);
+  const serviceOf = new Map(clients.map((client) => [client.clientId, client.serviceId]));
+  return items.filter((item) => {
+    const serviceId = serviceOf.get(item.clientId);
+    return seesDisclosureQueueItem(
+      item.kind,
+      { roles, managesClientService: serviceId !== undefined && context.access.managesService(serviceId) },
+      acknowledgedAs(item),
+    );
+  });
+}
 
 /** Each item names a person's disclosure request: recorded against each person listed, once. */
 function recordQueueReads(
