@@ -1,7 +1,14 @@
+import { tenantScope } from '@confide/store';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { allocate, expectNoErrors, type Person, registerServiceUser } from '../support/care-fixtures';
 import { addStaff } from '../support/fixtures';
-import { createService, errorsOf, type ServiceWorld, serviceWorld } from '../support/records-fixtures';
+import {
+  createService,
+  errorsOf,
+  localIdOf,
+  type ServiceWorld,
+  serviceWorld,
+} from '../support/records-fixtures';
 import { type TestApi, testApi } from '../support/test-api';
 
 /**
@@ -142,6 +149,58 @@ describe('the heat-map by service over its row limit', () => {
     expect(new Set(narrowed.data?.accessHeatMap.serviceCells.map((cell) => cell.serviceId))).toEqual(
       new Set([otherService]),
     );
+  });
+});
+
+/**
+ * The keys of every item `through`'s DynamoDB client reads by key (GetItem, BatchGetItem) while `act` runs, as
+ * `pk|sk`. Nothing else may use that api meanwhile.
+ */
+async function keysReadBy(through: TestApi, act: () => Promise<unknown>): Promise<string[]> {
+  const keys: string[] = [];
+  const name = `countKeyReads-${Math.random().toString(16).slice(2)}`;
+  through.services.dynamo.middlewareStack.add(
+    (next, context) => async (args) => {
+      const input = args.input as {
+        Key?: Record<string, { S?: string }>;
+        RequestItems?: Record<string, { Keys?: Record<string, { S?: string }>[] }>;
+      };
+      const read = (key: Record<string, { S?: string }>) => keys.push(`${key.pk?.S}|${key.sk?.S}`);
+      if (context.commandName === 'GetItemCommand' && input.Key) read(input.Key);
+      if (context.commandName === 'BatchGetItemCommand') {
+        for (const request of Object.values(input.RequestItems ?? {}))
+          for (const key of request.Keys ?? []) read(key);
+      }
+      return next(args);
+    },
+    { step: 'initialize', name },
+  );
+  try {
+    await act();
+  } finally {
+    through.services.dynamo.middlewareStack.remove(name);
+  }
+  return keys;
+}
+
+describe('the heat-map by service refused over its row limit', () => {
+  it('reads no service for its name: the limit is checked on the counted rows first', async () => {
+    // Prepare: the service items a named row would read
+    const scope = tenantScope(world.org.orgId);
+    const serviceItems = [world.serviceId, otherService].map(
+      (id) => `${scope.key('SERVICE', localIdOf(id))}|PROFILE`,
+    );
+    let tooMany: Awaited<ReturnType<typeof heatMap>> | undefined;
+
+    // Act
+    const keys = await keysReadBy(oneServiceApi, async () => {
+      tooMany = await heatMap(ig.token, { rows: 'SERVICE' }, oneServiceApi);
+    });
+
+    // Assess: refused, with the people's records read (their services count the rows), and no service item
+    expect(tooMany && errorsOf(tooMany)).toEqual([{ code: 'REPORT_TOO_LARGE', path: ['accessHeatMap'] }]);
+    expect(keys.some((key) => key.includes('#CLIENT#'))).toBe(true);
+    expect(keys.filter((key) => serviceItems.includes(key))).toEqual([]);
   });
 });
 

@@ -1,7 +1,7 @@
 import { newId, type OrgId } from '@confide/domain';
 import type { StoredAuditEvent } from '@confide/store';
 import { describe, expect, it } from 'vitest';
-import { heatMapCells, heatMapDays, heatMapServiceCells } from './access-heat-map';
+import { heatMapCells, heatMapDays, heatMapServiceCells, heatMapStaffCount } from './access-heat-map';
 
 const HOURS = { start: '08:00', end: '18:00', timeZone: 'Europe/London', days: [1, 2, 3, 4, 5] };
 let counter = 0;
@@ -27,6 +27,34 @@ function event(at: string, overrides: Partial<StoredAuditEvent> = {}): StoredAud
     ...overrides,
   };
 }
+
+describe('heatMapStaffCount', () => {
+  it('counts the staff rows heatMapCells draws: not a staff member with nothing to show, nor another principal', () => {
+    // Prepare: stf_a reads; stf_b is refused; stf_c only writes in working hours (no cell); a service user reads
+    const events = [
+      event('2026-03-04T10:00:00Z'),
+      event('2026-03-05T10:00:00Z'),
+      event('2026-03-04T12:00:00Z', {
+        actor: { kind: 'STAFF', id: 'stf_b', roles: ['SUPPORT_WORKER'] },
+        action: 'DENIED',
+        outcome: 'NOT_FOUND',
+      }),
+      event('2026-03-04T12:00:00Z', {
+        actor: { kind: 'STAFF', id: 'stf_c', roles: ['SUPPORT_WORKER'] },
+        action: 'WRITE',
+        operation: 'recordNote',
+      }),
+      event('2026-03-04T12:40:00Z', { actor: { kind: 'SERVICE_USER', id: 'cli_x', roles: [] } }),
+    ];
+
+    // Act
+    const count = heatMapStaffCount(events, HOURS);
+
+    // Assess
+    expect(count).toBe(2);
+    expect(count).toBe(new Set(heatMapCells(events, HOURS).map((cell) => cell.staffId)).size);
+  });
+});
 
 describe('heatMapCells', () => {
   it('counts reads, reads outside the caseload, out-of-hours accesses and refusals per staff member and local day', () => {

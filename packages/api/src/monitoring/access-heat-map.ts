@@ -42,6 +42,21 @@ const isRead = (event: StoredAuditEvent) =>
 /** The counts of one row (a staff member, or a service) on one day. */
 type Counts = { reads: number; offCaseload: number; outOfHours: number; denied: number };
 
+/** The counts an event adds to its cell, or undefined when it has nothing to show (nor makes a cell). */
+function countsOf(event: StoredAuditEvent, hours: WorkingHours): Counts | undefined {
+  if (event.actor.kind !== 'STAFF') return undefined;
+  const read = isRead(event);
+  const outOfHours = isAccessOutOfHours(event, hours);
+  const denied = event.action === 'DENIED';
+  if (!read && !outOfHours && !denied) return undefined;
+  return {
+    reads: read ? 1 : 0,
+    offCaseload: isReadOutsideCaseload(event) ? 1 : 0,
+    outOfHours: outOfHours ? 1 : 0,
+    denied: denied ? 1 : 0,
+  };
+}
+
 /**
  * Counts a window's staff events per row and local day: `rowOf` names an event's row, or undefined to leave it out.
  * Only events with anything to show make a cell.
@@ -53,12 +68,8 @@ function countByRowAndDay(
 ): { row: string; day: string; counts: Counts }[] {
   const cells = new Map<string, { row: string; day: string; counts: Counts }>();
   for (const event of events) {
-    if (event.actor.kind !== 'STAFF') continue;
-    const read = isRead(event);
-    const offCaseload = isReadOutsideCaseload(event);
-    const outOfHours = isAccessOutOfHours(event, hours);
-    const denied = event.action === 'DENIED';
-    if (!read && !outOfHours && !denied) continue;
+    const counts = countsOf(event, hours);
+    if (!counts) continue;
     const row = rowOf(event);
     if (row === undefined) continue;
     const day = localTime(event.at, hours.timeZone).date;
@@ -68,10 +79,10 @@ function countByRowAndDay(
       cell = { row, day, counts: { reads: 0, offCaseload: 0, outOfHours: 0, denied: 0 } };
       cells.set(key, cell);
     }
-    if (read) cell.counts.reads++;
-    if (offCaseload) cell.counts.offCaseload++;
-    if (outOfHours) cell.counts.outOfHours++;
-    if (denied) cell.counts.denied++;
+    cell.counts.reads += counts.reads;
+    cell.counts.offCaseload += counts.offCaseload;
+    cell.counts.outOfHours += counts.outOfHours;
+    cell.counts.denied += counts.denied;
   }
   return [...cells.values()].sort((a, b) => a.row.localeCompare(b.row) || a.day.localeCompare(b.day));
 }
@@ -83,6 +94,13 @@ export function heatMapCells(events: readonly StoredAuditEvent[], hours: Working
     day,
     ...counts,
   }));
+}
+
+/** The staff members with anything to show in the window: the rows {@link heatMapCells} would draw, uncounted. */
+export function heatMapStaffCount(events: readonly StoredAuditEvent[], hours: WorkingHours): number {
+  return new Set(
+    events.filter((event) => countsOf(event, hours) !== undefined).map((event) => event.actor.id),
+  ).size;
 }
 
 /** One service on one day: the same counts as a staff member's cell, of accesses to the service's clients. */

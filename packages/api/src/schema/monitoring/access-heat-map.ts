@@ -1,5 +1,4 @@
 import { ConfideError, ErrorCode, notFound } from '@confide/domain';
-import type { MonitoringSettings, StoredAuditEvent, TenantScope } from '@confide/store';
 import { builder } from '../../builder';
 import type { ConfideContext } from '../../context';
 import {
@@ -8,6 +7,7 @@ import {
   heatMapCells,
   heatMapDays,
   heatMapServiceCells,
+  heatMapStaffCount,
 } from '../../monitoring/access-heat-map';
 import { AccessActorRef, actorOfStaff } from '../access-governance/actors';
 import { localId } from '../ids';
@@ -161,15 +161,11 @@ AccessHeatMapRef.implement({
   }),
 });
 
-/** The service rows: each access under its client's service, named; the events are already within the caller's reach. */
-async function serviceRows(
+/** Names the service rows and puts them in order: by service name, then id, then day. */
+async function namedServiceRows(
   context: ConfideContext,
-  tenant: TenantScope,
-  events: readonly StoredAuditEvent[],
-  hours: MonitoringSettings['workingHours'],
+  cells: readonly HeatMapServiceCell[],
 ): Promise<AccessHeatMap['serviceCells']> {
-  const serviceOf = await servicesOfSubjects(context, tenant, events);
-  const cells = heatMapServiceCells(events, hours, serviceOf);
   const names = new Map(
     await Promise.all(
       [...new Set(cells.map((cell) => cell.serviceId))].map(
@@ -220,36 +216,44 @@ builder.queryFields((t) => ({
       const events = (await withinScope(context, tenant, reach, read.events)).filter(
         (event) => event.actor.kind === 'STAFF',
       );
-      const byService = args.rows === 'SERVICE';
+      const base = {
+        ...period,
+        timeZone: settings.workingHours.timeZone,
+        days: heatMapDays(period.from, period.to, settings.workingHours.timeZone),
+        truncated: read.truncated,
+        eventLimit,
+      };
+      if (args.rows === 'SERVICE') {
+        // The limit is checked on the counted rows, before any service is read for its name.
+        // Each access counts under its client's service (the events are already within the caller's reach).
+        const serviceOf = await servicesOfSubjects(context, tenant, events);
+        const rows = heatMapServiceCells(events, settings.workingHours, serviceOf);
+        const serviceCount = new Set(rows.map((cell) => cell.serviceId)).size;
+        const { heatMapServices } = context.services.heatMapLimits;
+        if (serviceCount > heatMapServices) {
+          throw new ConfideError(
+            ErrorCode.REPORT_TOO_LARGE,
+            `The heat-map would show ${serviceCount} services; it shows at most ${heatMapServices}. Narrow it by service or period.`,
+            { details: { limit: heatMapServices, bound: 'SERVICE' } },
+          );
+        }
+        return {
+          ...base,
+          cells: [],
+          serviceCells: await namedServiceRows(context, rows),
+          staffCount: heatMapStaffCount(events, settings.workingHours),
+        };
+      }
       const cells = heatMapCells(events, settings.workingHours);
       const staffCount = new Set(cells.map((cell) => cell.staffId)).size;
-      const serviceCells = byService ? await serviceRows(context, tenant, events, settings.workingHours) : [];
-      const serviceCount = new Set(serviceCells.map((cell) => cell.serviceId)).size;
-      const { heatMapServices } = context.services.heatMapLimits;
-      if (byService && serviceCount > heatMapServices) {
-        throw new ConfideError(
-          ErrorCode.REPORT_TOO_LARGE,
-          `The heat-map would show ${serviceCount} services; it shows at most ${heatMapServices}. Narrow it by service or period.`,
-          { details: { limit: heatMapServices, bound: 'SERVICE' } },
-        );
-      }
-      if (!byService && staffCount > MAX_HEAT_MAP_STAFF) {
+      if (staffCount > MAX_HEAT_MAP_STAFF) {
         throw new ConfideError(
           ErrorCode.REPORT_TOO_LARGE,
           `The heat-map would show ${staffCount} staff members; it shows at most ${MAX_HEAT_MAP_STAFF}. Narrow it by service or period.`,
           { details: { limit: MAX_HEAT_MAP_STAFF, bound: 'STAFF' } },
         );
       }
-      return {
-        ...period,
-        timeZone: settings.workingHours.timeZone,
-        days: heatMapDays(period.from, period.to, settings.workingHours.timeZone),
-        cells: byService ? [] : cells,
-        serviceCells,
-        staffCount,
-        truncated: read.truncated,
-        eventLimit,
-      };
+      return { ...base, cells, serviceCells: [], staffCount };
     },
   }),
 }));
