@@ -56,19 +56,28 @@ export interface InitSample {
   /** The first invocation, answered. */
   readonly firstRequestMs: number;
   readonly totalMs: number;
+  /** CPU time (user + system) of the whole process at the first answer, Node's own start-up included. */
+  readonly cpuMs: number;
+  /** CPU time spent during the import, and during the first invocation. */
+  readonly importCpuMs: number;
+  readonly firstRequestCpuMs: number;
 }
 
 function probeScript(bundlePath: string, event: unknown, expect: string): string {
   return `
+const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+const c0 = cpu();
 const t0 = performance.now();
 const { handler } = await import(${JSON.stringify(pathToFileURL(bundlePath).href)});
 const t1 = performance.now();
+const c1 = cpu();
 const result = await handler(${JSON.stringify(event)}, { awsRequestId: 'bench', functionName: 'bench' });
 const t2 = performance.now();
+const c2 = cpu();
 if (result.statusCode !== 200 || result.body.includes('"errors"') || !result.body.includes(${JSON.stringify(expect)})) {
   throw new Error('Unexpected first response: ' + result.statusCode + ' ' + result.body.slice(0, 300));
 }
-process.stdout.write('BENCH_INIT ' + JSON.stringify({ importMs: t1 - t0, firstRequestMs: t2 - t1, totalMs: t2 - t0 }) + '\\n');
+process.stdout.write('BENCH_INIT ' + JSON.stringify({ importMs: t1 - t0, firstRequestMs: t2 - t1, totalMs: t2 - t0, cpuMs: c2, importCpuMs: c1 - c0, firstRequestCpuMs: c2 - c1 }) + '\\n');
 `;
 }
 
@@ -79,6 +88,8 @@ export interface InitProbe {
   /** The first invocation's event, and a string its answer must contain. */
   readonly event: unknown;
   readonly expect: string;
+  /** A folder to write the process's V8 CPU profile to (`--cpu-prof`), when profiling. */
+  readonly cpuProfileDir?: string;
 }
 
 /** One fresh process: import + first invocation. */
@@ -86,7 +97,12 @@ export function measureInit(probe: InitProbe): Promise<InitSample> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       probe.node,
-      ['--input-type=module', '-e', probeScript(probe.bundlePath, probe.event, probe.expect)],
+      [
+        ...(probe.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', probe.cpuProfileDir] : []),
+        '--input-type=module',
+        '-e',
+        probeScript(probe.bundlePath, probe.event, probe.expect),
+      ],
       { env: { PATH: process.env.PATH ?? '', ...probe.env }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let output = '';

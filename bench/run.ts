@@ -14,7 +14,15 @@ import { startLocalServer } from '@confide/service-api';
 import { sequentialRoundTrips } from '@confide/store';
 import { httpApiEvent } from '../test/support/http-api-event';
 import { auditTimes } from './audit-share';
-import { type Bundle, bundle, type InitSample, lambdaNodeOptions, measureInit, node22 } from './cold-start';
+import {
+  type Bundle,
+  bundle,
+  type InitProbe,
+  type InitSample,
+  lambdaNodeOptions,
+  measureInit,
+  node22,
+} from './cold-start';
 import { type CostLine, monthlyCost, REQUEST_MIX } from './cost';
 import { type LoadResult, load } from './load-generator';
 import { bodiesFor, LABEL, OPERATIONS, type Operation, order, type ServerName } from './operations';
@@ -158,9 +166,11 @@ interface UnderLoad {
 /**
  * `npm run bench -- --only replayed-cpu [--operation <clientRead|caseload|noteWrite>] [--repeats <n ≥ 3>]`: seeds the small world and
  * runs only the replayed API CPU measurement (a minute instead of six), printing its table; bench/results.md is left
- * alone. Without `--only`, the full bench as before.
+ * alone. `npm run bench -- --only cold-start [--repeats <n ≥ 3>]`: the small world and the cold start alone, wall and
+ * CPU time per process (with CONFIDE_BENCH_CPU_PROFILE, each process's V8 CPU profile too). Without `--only`, the
+ * full bench as before.
  */
-const ONLY_CHOICES = ['replayed-cpu'] as const;
+const ONLY_CHOICES = ['replayed-cpu', 'cold-start'] as const;
 function argument(name: string): string | undefined {
   const index = process.argv.indexOf(name);
   return index === -1 ? undefined : process.argv[index + 1];
@@ -178,6 +188,7 @@ if (onlyOperation !== undefined && !(OPERATIONS as readonly string[]).includes(o
 
 async function main(): Promise<void> {
   if (only === 'replayed-cpu') return replayedOnly();
+  if (only === 'cold-start') return coldOnly();
   const loadBefore = loadavg();
   const work = mkdtempSync(join(tmpdir(), 'confide-bench-'));
   const dataDir = join(work, 'stack');
@@ -439,6 +450,52 @@ async function replayedOnly(): Promise<void> {
   }
 }
 
+/** `--only cold-start`: the small world and the cold start table, wall and CPU time; results.md is not written. */
+async function coldOnly(): Promise<void> {
+  const work = mkdtempSync(join(tmpdir(), 'confide-bench-'));
+  const dataDir = join(work, 'stack');
+  mkdirSync(dataDir);
+  log(`starting the local stack in ${work}`);
+  const stack = await startLocalStack({ dataDir, persist: false, stage: 'bench' });
+  try {
+    const env = { ...stack.env(), CONFIDE_RATE_LIMIT: 'off', POWERTOOLS_LOG_LEVEL: 'ERROR' };
+    Object.assign(process.env, env);
+    const config = configFromEnv({ ...process.env, ...env });
+    const kms = new KMSClient({
+      region: stack.region,
+      endpoint: stack.kmsEndpoint,
+      credentials: LOCAL_CREDENTIALS,
+    });
+    const services = createServices(config, { dynamo: instrumentedDynamo(stack), kms });
+    log(`seeding 1 organisation with ${SMALL_CLIENTS} clients through the stores`);
+    const world = await seedSmall(services, stack);
+    const loadBefore = loadavg();
+    const cold = await coldStart(work, env, world, onlyRepeats, process.env.CONFIDE_BENCH_CPU_PROFILE);
+    const loadAfter = loadavg();
+    const loads = (values: readonly number[]) => values.map((value) => value.toFixed(1)).join(' / ');
+    const row = (label: string, bundle: Bundle, samples: InitSample[]) =>
+      `| ${label} | ${kb(bundle.bytes)} | ${range(spread(samples.map((s) => s.importMs)), ms)} | ${range(spread(samples.map((s) => s.firstRequestMs)), ms)} | ${range(spread(samples.map((s) => s.totalMs)), ms)} | ${range(spread(samples.map((s) => s.importCpuMs)), ms)} | ${range(spread(samples.map((s) => s.firstRequestCpuMs)), ms)} | ${range(spread(samples.map((s) => s.cpuMs)), ms)} |`;
+    const ratio = (pick: (s: InitSample) => number) =>
+      `${(median(cold.apiInits.map(pick)) / median(cold.helloInits.map(pick))).toFixed(2)}×`;
+    const lines = [
+      '',
+      `Cold start, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, Node ${cold.node}, ${onlyRepeats} fresh processes per bundle, alternating; load average ${loads(loadBefore)} before, ${loads(loadAfter)} after; median (min–max):`,
+      '',
+      '| bundle | size | import | first request | init total (wall) | import CPU | first request CPU | process CPU |',
+      '| --- | --- | --- | --- | --- | --- | --- | --- |',
+      row('api, first request an authenticated client read', cold.api, cold.apiInits),
+      row('yoga + Pothos hello', cold.hello, cold.helloInits),
+      '',
+      `api / hello: wall ${ratio((s) => s.totalMs)}, process CPU ${ratio((s) => s.cpuMs)}`,
+      '',
+    ];
+    process.stdout.write(lines.join('\n'));
+  } finally {
+    await stack.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
 async function expectCaseload(target: Target, world: SmallWorld): Promise<void> {
   const response = await fetch(target.url, {
     method: 'POST',
@@ -568,7 +625,13 @@ interface Cold {
   readonly helloInits: InitSample[];
 }
 
-async function coldStart(work: string, env: Record<string, string>, world: SmallWorld): Promise<Cold> {
+async function coldStart(
+  work: string,
+  env: Record<string, string>,
+  world: SmallWorld,
+  runs = INIT_RUNS,
+  cpuProfileDir?: string,
+): Promise<Cold> {
   log(
     'cold start: fetching Node 22, bundling the api and a bare yoga + Pothos hello with the CDK esbuild options',
   );
@@ -600,14 +663,17 @@ async function coldStart(work: string, env: Record<string, string>, world: Small
     event: httpApiEvent('{"query":"{ hello }"}', { userAgent: 'bench' }),
     expect: '"hello":"world"',
   };
+  // Profiles (when asked for) of the counted processes only, not of the warm-ups.
+  const profiled = (probe: InitProbe, name: string): InitProbe =>
+    cpuProfileDir ? { ...probe, cpuProfileDir: join(cpuProfileDir, name) } : probe;
   await measureInit(apiProbe(0)); // file-system cache warm-up, not counted
   await measureInit(helloProbe);
   const apiInits: InitSample[] = [];
   const helloInits: InitSample[] = [];
-  for (let index = 0; index < INIT_RUNS; index++) {
+  for (let index = 0; index < runs; index++) {
     for (const first of order(index)) {
-      if (first === 'confide') apiInits.push(await measureInit(apiProbe(index + 1)));
-      else helloInits.push(await measureInit(helloProbe));
+      if (first === 'confide') apiInits.push(await measureInit(profiled(apiProbe(index + 1), 'api')));
+      else helloInits.push(await measureInit(profiled(helloProbe, 'hello')));
     }
   }
   log(
@@ -812,10 +878,10 @@ function results(m: Measured): string {
     '',
     `## Cold start (Node ${m.cold.node}, NODE_OPTIONS \`${m.cold.nodeOptions || '(none)'}\` as the Lambda construct sets; ${INIT_RUNS} fresh processes per bundle, alternating)`,
     '',
-    '| bundle | size | source map | import (incl. schema build) | first request | init total |',
-    '| --- | --- | --- | --- | --- | --- |',
-    `| api (services/api/src/handler.ts), first request an authenticated client read | ${kb(m.cold.api.bytes)} | ${kb(m.cold.api.mapBytes)} | ${range(spread(m.cold.apiInits.map((s) => s.importMs)), ms)} | ${range(spread(m.cold.apiInits.map((s) => s.firstRequestMs)), ms)} | ${range(apiInit, ms)} |`,
-    `| yoga + Pothos hello (bench/hello-handler.ts), first request \`{ hello }\` | ${kb(m.cold.hello.bytes)} | ${kb(m.cold.hello.mapBytes)} | ${range(spread(m.cold.helloInits.map((s) => s.importMs)), ms)} | ${range(spread(m.cold.helloInits.map((s) => s.firstRequestMs)), ms)} | ${range(helloInit, ms)} |`,
+    '| bundle | size | source map | import (incl. schema build) | first request | init total | process CPU |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    `| api (services/api/src/handler.ts), first request an authenticated client read | ${kb(m.cold.api.bytes)} | ${kb(m.cold.api.mapBytes)} | ${range(spread(m.cold.apiInits.map((s) => s.importMs)), ms)} | ${range(spread(m.cold.apiInits.map((s) => s.firstRequestMs)), ms)} | ${range(apiInit, ms)} | ${range(spread(m.cold.apiInits.map((s) => s.cpuMs)), ms)} |`,
+    `| yoga + Pothos hello (bench/hello-handler.ts), first request \`{ hello }\` | ${kb(m.cold.hello.bytes)} | ${kb(m.cold.hello.mapBytes)} | ${range(spread(m.cold.helloInits.map((s) => s.importMs)), ms)} | ${range(spread(m.cold.helloInits.map((s) => s.firstRequestMs)), ms)} | ${range(helloInit, ms)} | ${range(spread(m.cold.helloInits.map((s) => s.cpuMs)), ms)} |`,
     '',
     "Both bundles are built by infra/lib/lambda-bundling.ts's buildLambdaBundle (the options CDK uses). The api's first",
     'request carries a real token from the local issuer: it fetches the JWKS, opens the first DynamoDB and KMS connections',
