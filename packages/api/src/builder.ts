@@ -1,10 +1,10 @@
 import { type Classification, forbidden, notFound, type Role, unauthenticated } from '@confide/domain';
 import SchemaBuilder from '@pothos/core';
-import DirectivesPlugin from '@pothos/plugin-directives';
 import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import { OPERATION_POLICY_PLUGIN, type Operation } from './access/operation-plugin';
 import { type ConfideContext, hasRole } from './context';
+import { DIRECTIVES_WITHOUT_AST_PLUGIN } from './directives-plugin';
 
 /** The Pothos builder every schema module adds to. */
 export const builder = new SchemaBuilder<{
@@ -30,7 +30,8 @@ export const builder = new SchemaBuilder<{
   };
   DefaultFieldNullability: false;
 }>({
-  plugins: [ScopeAuthPlugin, RelayPlugin, DirectivesPlugin, OPERATION_POLICY_PLUGIN],
+  // The directives plugin without its mock AST, which nothing reads and every cold start built (decision 0055).
+  plugins: [ScopeAuthPlugin, RelayPlugin, DIRECTIVES_WITHOUT_AST_PLUGIN, OPERATION_POLICY_PLUGIN],
   defaultFieldNullability: false,
   directives: { useGraphQLToolsUnorderedDirectives: true },
   relay: {

@@ -1,3 +1,12 @@
+import {
+  buildSchema,
+  type GraphQLSchema,
+  isEnumType,
+  isInputObjectType,
+  isInterfaceType,
+  isObjectType,
+  isSpecifiedScalarType,
+} from 'graphql';
 import { naturalCompare } from 'graphql/jsutils/naturalCompare.js';
 import { describe, expect, it } from 'vitest';
 import { printConfideSchema } from './print-schema';
@@ -35,5 +44,47 @@ describe('schema order', () => {
     const fields = [...query.matchAll(/^ {2}(\w+)[(:]/gm)].map((match) => match[1] ?? '');
     expect(fields.length).toBeGreaterThan(2);
     expect(fields).toEqual([...fields].sort(byName));
+  });
+});
+
+/** Every description in a schema, by coordinate (types, fields, arguments, input fields, enum values). */
+function descriptions(of: GraphQLSchema): Map<string, string | undefined> {
+  const found = new Map<string, string | undefined>();
+  for (const type of Object.values(of.getTypeMap())) {
+    if (type.name.startsWith('__') || isSpecifiedScalarType(type)) continue;
+    found.set(type.name, type.description ?? undefined);
+    if (isObjectType(type) || isInterfaceType(type)) {
+      for (const field of Object.values(type.getFields())) {
+        found.set(`${type.name}.${field.name}`, field.description ?? undefined);
+        for (const arg of field.args)
+          found.set(`${type.name}.${field.name}(${arg.name})`, arg.description ?? undefined);
+      }
+    }
+    if (isInputObjectType(type)) {
+      for (const field of Object.values(type.getFields())) {
+        found.set(`${type.name}.${field.name}`, field.description ?? undefined);
+      }
+    }
+    if (isEnumType(type)) {
+      for (const value of type.getValues())
+        found.set(`${type.name}.${value.name}`, value.description ?? undefined);
+    }
+  }
+  return found;
+}
+
+describe('schema descriptions', () => {
+  it('prints every description as the server serves it, id forms and list maxima included (decision 0055)', () => {
+    // Prepare: what introspection answers (the served schema) and what partners read (the printed SDL).
+    const served = descriptions(schema);
+
+    // Act
+    const printed = descriptions(buildSchema(printConfideSchema()));
+
+    // Assess: the same coordinates, each with the same text.
+    const differing = [...served].filter(([coordinate, text]) => printed.get(coordinate) !== text);
+    expect(served.size).toBeGreaterThan(1000);
+    expect([...printed.keys()].sort()).toEqual([...served.keys()].sort());
+    expect(differing.map(([coordinate]) => coordinate)).toEqual([]);
   });
 });

@@ -1,0 +1,27 @@
+import { isInterfaceType, isObjectType } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { schema } from './schema';
+
+describe('the served schema (cold start, decision 0055)', () => {
+  it('carries every field directive in extensions, where personal-data.ts and the printer read them, and builds no mock AST', () => {
+    // Prepare: every output field of the schema the Lambda builds at import.
+    const fields = Object.values(schema.getTypeMap())
+      .filter((type) => !type.name.startsWith('__'))
+      .flatMap((type) =>
+        isObjectType(type) || isInterfaceType(type) ? Object.values(type.getFields()) : [],
+      );
+
+    // Act
+    const classified = fields.filter(
+      (field) =>
+        (field.extensions?.directives as { classified?: { as?: string } } | undefined)?.classified?.as,
+    );
+    const withAst = [...Object.values(schema.getTypeMap()), ...fields].filter(
+      (item) => !item.name.startsWith('__') && item.astNode,
+    );
+
+    // Assess: the directives are there (the classification tests read them too); the AST nodes no code reads are not.
+    expect(classified.length).toBeGreaterThan(50);
+    expect(withAst.map((item) => item.name)).toEqual([]);
+  });
+});
