@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   allocate,
   createServiceWithManager,
@@ -9,18 +9,9 @@ import {
   recordNote,
   registerServiceUser,
 } from '../support/care-fixtures';
-import { addStaff, onboardTestOrganisation, type TestOrganisation } from '../support/fixtures';
 import { createService } from '../support/records-fixtures';
-import { testApi } from '../support/test-api';
-import {
-  type ConsoleUser,
-  expectAccessible,
-  launchChromium,
-  openContext,
-  settled,
-  signInAs,
-  startConsole,
-} from './console-browser';
+import { expectAccessible, settled } from './console-browser';
+import { ConsoleSuite } from './console-suite';
 
 /**
  * Issue 19, "Access at a glance" and "subject access requests and their exports", in headless Chromium against the
@@ -29,14 +20,8 @@ import {
  * may not see these screens see nothing of them. axe-core on every screen; screenshots in test/console/screenshots.
  */
 
-const api = testApi();
-/** The console's api runs registered documents only, as production does (decision 0036). */
-const productionLikeApi = testApi({ env: { CONFIDE_TRUSTED_DOCUMENTS_ONLY: 'true' } });
-let org: TestOrganisation;
-let browser: Browser;
-let consoleUrl: string;
-let stopConsole: () => Promise<void>;
-const people = new Map<string, Person & { roles: string[] }>();
+const suite = new ConsoleSuite('Glance test charity');
+const { api, people, person, token, signInAs } = suite;
 let client = '';
 let request = '';
 let secondClient = '';
@@ -44,21 +29,12 @@ let secondClient = '';
 const londonToday = () =>
   new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', dateStyle: 'short' }).format(new Date());
 
-async function person(handle: string, roles: Parameters<typeof addStaff>[2]) {
-  const added = await addStaff(api, org, roles, handle);
-  people.set(handle, { ...added, roles });
-  return added;
-}
-
-const token = (handle: string) => people.get(handle)?.token ?? '';
-
 beforeAll(async () => {
   // Prepare: two services; a worker reads their allocated person, an outsider is refused, and the person asks for
   // their data (recorded by their service's manager).
-  browser = await launchChromium();
-  org = await onboardTestOrganisation(api, { name: 'Glance test charity' });
+  const org = await suite.begin();
   const own = await createServiceWithManager(api, org);
-  people.set('manager', { ...own.manager, roles: ['SERVICE_MANAGER'] });
+  suite.list('manager', own.manager, ['SERVICE_MANAGER']);
   // A second service, by another name: "Community outreach".
   await createService(api, { org, ...own }, await person('other-manager', ['SERVICE_MANAGER']));
   const [worker, outsider] = await Promise.all([
@@ -109,44 +85,12 @@ beforeAll(async () => {
       { token: token('ig'), variables: { c: secondClient, r: new Date().toISOString().slice(0, 10) } },
     ),
   );
-  const started = await startConsole(productionLikeApi, () =>
-    [...people].map(
-      ([handle, { token: personToken, roles }]): ConsoleUser => ({
-        organisation: org.slug,
-        organisationName: 'Glance test charity',
-        handle,
-        displayName: `Staff ${handle}`,
-        roles,
-        token: personToken,
-      }),
-    ),
-  );
-  consoleUrl = started.url;
-  stopConsole = started.stop;
+  await suite.serve();
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await stopConsole?.();
-});
-
-/** A new browser context whose page must raise no script error or CSP refusal. */
-async function freshPage(viewport = { width: 1280, height: 800 }) {
-  const context = await openContext(browser, { viewport, acceptDownloads: true });
-  const page = await context.newPage();
-  const failures: string[] = [];
-  page.on('pageerror', (error) => failures.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error') failures.push(message.text());
-  });
-  return {
-    page,
-    close: async () => {
-      await context.close();
-      expect(failures).toEqual([]);
-    },
-  };
-}
+/** A new page that keeps downloads (the export) and also fails on any refused request: nothing here provokes one. */
+const freshPage = (viewport?: { width: number; height: number }) =>
+  suite.freshPage({ viewport, acceptDownloads: true, failOnRefusals: true });
 
 async function openHeatMap(page: Page): Promise<void> {
   await page.getByRole('link', { name: 'Access at a glance' }).click();
@@ -166,7 +110,7 @@ const cellLink = (page: Page, handle: string) =>
 describe('access at a glance and subject access in the console', () => {
   it('the IG lead reads the heat-map, marks in text as well as colour, and opens a cell’s accesses', async () => {
     const { page, close } = await freshPage();
-    await signInAs(page, consoleUrl, 'ig');
+    await signInAs(page, 'ig');
     await openHeatMap(page);
 
     // Assess: a row per staff member, today's cells in words
@@ -207,7 +151,7 @@ describe('access at a glance and subject access in the console', () => {
 
   it('reaches a heat-map cell by keyboard alone on a tablet', async () => {
     const { page, close } = await freshPage({ width: 768, height: 1024 });
-    await signInAs(page, consoleUrl, 'guardian');
+    await signInAs(page, 'guardian');
     await openHeatMap(page);
     const href = await cellLink(page, 'worker').getAttribute('href');
     let focused = '';
@@ -225,7 +169,7 @@ describe('access at a glance and subject access in the console', () => {
 
   it('a service manager’s heat-map holds only their services’ clients, and they have no subject access screen', async () => {
     const { page, close } = await freshPage();
-    await signInAs(page, consoleUrl, 'other-manager');
+    await signInAs(page, 'other-manager');
     await openHeatMap(page);
     await expect(page.locator('main').innerText()).resolves.toContain(
       'Nobody accessed a record in this period.',
@@ -233,11 +177,11 @@ describe('access at a glance and subject access in the console', () => {
     await expectAccessible(page, 'access-at-a-glance-other-manager');
     await close();
     const own = await freshPage();
-    await signInAs(own.page, consoleUrl, 'manager');
+    await signInAs(own.page, 'manager');
     await openHeatMap(own.page);
     await expect(cellLink(own.page, 'worker').count()).resolves.toBe(1);
     expect(await own.page.getByRole('link', { name: 'Subject access' }).count()).toBe(0);
-    await own.page.goto(`${consoleUrl}#/registers/subject-access`);
+    await own.page.goto(`${suite.url}#/registers/subject-access`);
     await own.page.getByRole('heading', { name: 'Not available' }).waitFor();
     expect(await own.page.locator('table').count()).toBe(0);
     await own.close();
@@ -245,7 +189,7 @@ describe('access at a glance and subject access in the console', () => {
 
   it('the Guardian sees who made an exceptional disclosure, on Today and on its review', async () => {
     const { page, close } = await freshPage();
-    await signInAs(page, consoleUrl, 'guardian');
+    await signInAs(page, 'guardian');
     const item = page.locator('#disclosure-reviews li').first();
     // The manager was added by the fixtures under a generated handle (staff-…), their name built from it.
     await expect(item.innerText()).resolves.toMatch(/By Staff (staff-\w+) \(service manager, \1\)/);
@@ -261,9 +205,9 @@ describe('access at a glance and subject access in the console', () => {
 
   it('a support worker sees neither screen, whatever address they open', async () => {
     const { page, close } = await freshPage();
-    await signInAs(page, consoleUrl, 'worker');
+    await signInAs(page, 'worker');
     for (const route of ['#/access', '#/registers/subject-access']) {
-      await page.goto(`${consoleUrl}${route}`);
+      await page.goto(`${suite.url}${route}`);
       await page.getByRole('heading', { name: 'Nothing to review' }).waitFor();
       expect(await page.locator('table').count()).toBe(0);
     }
@@ -273,7 +217,7 @@ describe('access at a glance and subject access in the console', () => {
   it('the Guardian approves an export, and the IG lead downloads it and marks the request answered', async () => {
     // Act: the Guardian, from Today
     const guardian = await freshPage();
-    await signInAs(guardian.page, consoleUrl, 'guardian');
+    await signInAs(guardian.page, 'guardian');
     await guardian.page.locator('#subject-access a[href="#/registers/subject-access"]').first().click();
     await guardian.page.getByRole('heading', { name: 'Subject access requests' }).waitFor();
     await settled(guardian.page);
@@ -289,7 +233,7 @@ describe('access at a glance and subject access in the console', () => {
 
     // Act: the IG lead
     const ig = await freshPage();
-    await signInAs(ig.page, consoleUrl, 'ig');
+    await signInAs(ig.page, 'ig');
     await ig.page.getByRole('link', { name: 'Subject access' }).click();
     await ig.page.getByRole('heading', { name: 'Subject access requests' }).waitFor();
     await settled(ig.page);

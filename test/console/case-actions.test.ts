@@ -1,6 +1,6 @@
 import { pendingSubjectWords } from '@confide/console/logic';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { approvalIdOf, closeCase, proposeErasure } from '../retention/retention-support';
 import {
   allocate,
@@ -10,19 +10,9 @@ import {
   type Person,
   registerServiceUser,
 } from '../support/care-fixtures';
-import { addStaff, onboardTestOrganisation, type TestOrganisation } from '../support/fixtures';
 import { createService } from '../support/records-fixtures';
-import { testApi } from '../support/test-api';
-import {
-  type ConsoleUser,
-  expectAccessible,
-  freshPage,
-  launchChromium,
-  openScreen,
-  settled,
-  signInAs,
-  startConsole,
-} from './console-browser';
+import { expectAccessible, settled } from './console-browser';
+import { ConsoleSuite } from './console-suite';
 
 /**
  * Issue 19, "every action the API offers for these roles is available, and what a role may not do is absent": a
@@ -34,13 +24,8 @@ import {
  * API. axe-core on every screen; screenshots in test/console/screenshots.
  */
 
-const api = testApi();
-const productionLikeApi = testApi({ env: { CONFIDE_TRUSTED_DOCUMENTS_ONLY: 'true' } });
-let org: TestOrganisation;
-let browser: Browser;
-let consoleUrl: string;
-let stopConsole: () => Promise<void>;
-const people = new Map<string, Person & { roles: string[] }>();
+const suite = new ConsoleSuite('Case actions charity');
+const { api, person, who, freshPage, signInAs, open } = suite;
 /** The manager's first service ("Supported living north") and second ("Community outreach"). */
 let north = '';
 let outreach = '';
@@ -54,18 +39,6 @@ let sarByManager = '';
 /** Two closed cases the IG lead proposed to erase: the Guardian approves one of them by whom it erases. */
 let eraseFirst = '';
 let eraseSecond = '';
-
-async function person(handle: string, roles: Parameters<typeof addStaff>[2]) {
-  const added = await addStaff(api, org, roles, handle);
-  people.set(handle, { ...added, roles });
-  return added;
-}
-
-const who = (handle: string): Person => {
-  const found = people.get(handle);
-  if (!found) throw new Error(`No test person ${handle}`);
-  return found;
-};
 
 const readReference = (reader: string, id: string) =>
   api.graphql<{ serviceUser: { reference: string | null } | null }>(
@@ -85,12 +58,11 @@ const caseStatus = async (id: string) => {
 beforeAll(async () => {
   // Prepare: a manager of two services; a worker, a safeguarding lead and a team leader in their teams; another
   // manager of a third service; the IG lead, the Guardian and a support worker with no governance work.
-  browser = await launchChromium();
-  org = await onboardTestOrganisation(api, { name: 'Case actions charity' });
+  const org = await suite.begin();
   const own = await createServiceWithManager(api, org);
   north = own.serviceId;
-  people.set('manager', { ...own.manager, roles: ['SERVICE_MANAGER'] });
-  people.set('senior', { ...own.senior, roles: ['ORG_ADMIN', 'SENIOR_MANAGER'] });
+  suite.list('manager', own.manager, ['SERVICE_MANAGER']);
+  suite.list('senior', own.senior, ['ORG_ADMIN', 'SENIOR_MANAGER']);
   outreach = await createService(api, { org, ...own }, own.manager);
   const south = await api.graphql<{ createService: { id: string } }>(
     'mutation { createService(name: "Day centre south") { id } }',
@@ -144,29 +116,9 @@ beforeAll(async () => {
   const southClient = await registerServiceUser(api, otherManager, southService, { name: 'South Seven' });
   expectNoErrors(await readReference('other-manager', southClient));
 
-  const started = await startConsole(productionLikeApi, () =>
-    [...people].map(
-      ([handle, { token, roles }]): ConsoleUser => ({
-        organisation: org.slug,
-        organisationName: 'Case actions charity',
-        handle,
-        displayName: `Staff ${handle}`,
-        roles,
-        token,
-      }),
-    ),
-  );
-  consoleUrl = started.url;
-  stopConsole = started.stop;
+  await suite.serve();
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await stopConsole?.();
-});
-
-const open = (page: Page, route: string, heading: string | RegExp) =>
-  openScreen(page, consoleUrl, route, heading);
 const personRoute = (id: string) => `/person/${encodeURIComponent(id)}`;
 const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
@@ -189,8 +141,8 @@ async function answer(page: Page, scope = page.locator('main')): Promise<string>
 
 describe('a person’s case, for their service’s manager', () => {
   it('closes and reopens the case', async () => {
-    const { page, close } = await freshPage(browser);
-    await signInAs(page, consoleUrl, 'manager');
+    const { page, close } = await freshPage();
+    await signInAs(page, 'manager');
     await open(page, personRoute(caseClient), /^Who looked at /);
     const card = page.locator('section.case-actions');
     await expect(card.innerText()).resolves.toMatch(/Service\s+Supported living north\s+Case\s+open/);
@@ -210,8 +162,8 @@ describe('a person’s case, for their service’s manager', () => {
   });
 
   it('opens a safeguarding investigation naming the service’s safeguarding lead, and closes it by its reference', async () => {
-    const { page, close } = await freshPage(browser);
-    await signInAs(page, consoleUrl, 'manager');
+    const { page, close } = await freshPage();
+    await signInAs(page, 'manager');
     await open(page, personRoute(caseClient), /^Who looked at /);
     const card = page.locator('section.case-actions');
 
@@ -250,8 +202,8 @@ describe('a person’s case, for their service’s manager', () => {
 
   it('declares a conflict of interest that bars the allocated worker, then clears it', async () => {
     expectNoErrors(await readReference('worker', conflictClient));
-    const { page, close } = await freshPage(browser);
-    await signInAs(page, consoleUrl, 'manager');
+    const { page, close } = await freshPage();
+    await signInAs(page, 'manager');
     await open(page, personRoute(conflictClient), /^Who looked at /);
     const card = page.locator('section.case-actions');
 
@@ -280,8 +232,8 @@ describe('a person’s case, for their service’s manager', () => {
   });
 
   it('works by keyboard alone', async () => {
-    const { page, close } = await freshPage(browser);
-    await signInAs(page, consoleUrl, 'manager');
+    const { page, close } = await freshPage();
+    await signInAs(page, 'manager');
     await open(page, personRoute(caseClient), /^Who looked at /);
     const card = page.locator('section.case-actions');
 
@@ -301,8 +253,8 @@ describe('a person’s case, for their service’s manager', () => {
 
   it('is offered to nobody else: not the IG lead, the Guardian or another service’s manager', async () => {
     for (const handle of ['ig', 'guardian', 'other-manager']) {
-      const { page, close } = await freshPage(browser);
-      await signInAs(page, consoleUrl, handle);
+      const { page, close } = await freshPage();
+      await signInAs(page, handle);
       await open(page, personRoute(caseClient), /^Who looked at /);
       expect(await page.locator('section.case-actions').count(), handle).toBe(0);
       expect(
@@ -317,8 +269,8 @@ describe('QA reviews on the Services screen', () => {
   it('a manager assigns a team leader of their other service to review the first, who may then read its people', async () => {
     // Prepare: the team leader works in the second service only, so the first's people are not theirs
     expect(codes(await readReference('team-leader', caseClient))).toEqual(['NOT_FOUND']);
-    const { page, close } = await freshPage(browser);
-    await signInAs(page, consoleUrl, 'manager');
+    const { page, close } = await freshPage();
+    await signInAs(page, 'manager');
     await page.getByRole('link', { name: 'Services' }).click();
     await page.getByRole('heading', { name: 'Services', level: 1 }).waitFor();
     await settled(page);
@@ -346,8 +298,8 @@ describe('QA reviews on the Services screen', () => {
   });
 
   it('a senior manager is offered every service', async () => {
-    const { page, close } = await freshPage(browser);
-    await signInAs(page, consoleUrl, 'senior');
+    const { page, close } = await freshPage();
+    await signInAs(page, 'senior');
     await open(page, '/services', 'Services');
     await expect(page.getByRole('heading', { level: 2 }).allInnerTexts()).resolves.toEqual([
       'Community outreach',
@@ -360,8 +312,8 @@ describe('QA reviews on the Services screen', () => {
 
   it('is not offered to the IG lead or the Guardian', async () => {
     for (const handle of ['ig', 'guardian']) {
-      const { page, close } = await freshPage(browser);
-      await signInAs(page, consoleUrl, handle);
+      const { page, close } = await freshPage();
+      await signInAs(page, handle);
       expect(await page.getByRole('link', { name: 'Services' }).count()).toBe(0);
       await open(page, '/services', 'Not available');
       await close();
@@ -371,8 +323,8 @@ describe('QA reviews on the Services screen', () => {
 
 describe('a breach reported on the register', () => {
   it('a manager reports one (a missing kind of data is said in words first); the IG lead reads it in the register', async () => {
-    const { page, close } = await freshPage(browser);
-    await signInAs(page, consoleUrl, 'manager');
+    const { page, close } = await freshPage();
+    await signInAs(page, 'manager');
     await page.getByRole('link', { name: 'Breach register' }).click();
     await page.getByRole('heading', { name: 'Breach register', level: 1 }).waitFor();
     await settled(page);
@@ -434,8 +386,8 @@ describe('subject access requests recorded by staff', () => {
   };
 
   it('the IG lead records one from the person’s screen on the subject access register', async () => {
-    const { page, close } = await freshPage(browser);
-    await signInAs(page, consoleUrl, 'ig');
+    const { page, close } = await freshPage();
+    await signInAs(page, 'ig');
     await open(page, personRoute(sarByIg), /^Who looked at /);
     await page.getByRole('link', { name: 'Record a subject access request for this person' }).click();
     await page.getByRole('heading', { name: /^Record a subject access request for person …/ }).waitFor();
@@ -458,8 +410,8 @@ describe('subject access requests recorded by staff', () => {
   });
 
   it('a manager records one on their service’s person’s screen', async () => {
-    const { page, close } = await freshPage(browser);
-    await signInAs(page, consoleUrl, 'manager');
+    const { page, close } = await freshPage();
+    await signInAs(page, 'manager');
     await open(page, personRoute(sarByManager), /^Who looked at /);
     await page.getByLabel('Signed letter from the person').check();
     await page.getByRole('button', { name: 'Record the request' }).click();
@@ -479,8 +431,8 @@ describe('subject access requests recorded by staff', () => {
   });
 
   it('the Guardian is offered neither', async () => {
-    const { page, close } = await freshPage(browser);
-    await signInAs(page, consoleUrl, 'guardian');
+    const { page, close } = await freshPage();
+    await signInAs(page, 'guardian');
     await open(page, personRoute(sarByManager), /^Who looked at /);
     expect(await page.getByRole('link', { name: /Record a subject access request/ }).count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Record the request' }).count()).toBe(0);
@@ -490,8 +442,8 @@ describe('subject access requests recorded by staff', () => {
 
 describe('the heat-map by service', () => {
   it('shows the IG lead a row per service and a manager only their own', async () => {
-    const ig = await freshPage(browser);
-    await signInAs(ig.page, consoleUrl, 'ig');
+    const ig = await freshPage();
+    await signInAs(ig.page, 'ig');
     await open(ig.page, '/access', 'Access at a glance');
     await ig.page.getByLabel('Rows').selectOption({ label: 'Services' });
     await ig.page.getByRole('table', { name: /^Reads by service and day/ }).waitFor();
@@ -506,8 +458,8 @@ describe('the heat-map by service', () => {
     );
     await ig.close();
 
-    const manager = await freshPage(browser);
-    await signInAs(manager.page, consoleUrl, 'other-manager');
+    const manager = await freshPage();
+    await signInAs(manager.page, 'other-manager');
     await open(manager.page, '/access/14/by-service', 'Access at a glance');
     await manager.page.getByRole('table', { name: /^Reads by service and day/ }).waitFor();
     await expect(manager.page.locator('table.heat-map tbody th').allInnerTexts()).resolves.toEqual([
@@ -519,8 +471,8 @@ describe('the heat-map by service', () => {
 
 describe('pending changes told apart by their subject', () => {
   it('the Guardian approves the erasure of one named person, and only that person is erased', async () => {
-    const { page, close } = await freshPage(browser);
-    await signInAs(page, consoleUrl, 'guardian');
+    const { page, close } = await freshPage();
+    await signInAs(page, 'guardian');
     await open(page, '/pending-changes', 'Changes waiting for you');
     const first = pendingSubjectWords('SERVICE_USER', eraseFirst) ?? '';
     const second = pendingSubjectWords('SERVICE_USER', eraseSecond) ?? '';
@@ -548,15 +500,15 @@ describe('pending changes told apart by their subject', () => {
 
 describe('a support worker', () => {
   it('sees none of these screens, whatever address they open', async () => {
-    const { page, close } = await freshPage(browser);
-    await signInAs(page, consoleUrl, 'support');
+    const { page, close } = await freshPage();
+    await signInAs(page, 'support');
     for (const route of [
       '/services',
       '/registers/breaches',
       personRoute(caseClient),
       '/access/14/by-service',
     ]) {
-      await page.goto(`${consoleUrl}#${route}`);
+      await page.goto(`${suite.url}#${route}`);
       await page.getByRole('heading', { name: 'Nothing to review' }).waitFor();
       expect(await page.locator('form').count()).toBe(0);
     }

@@ -225,20 +225,37 @@ export async function startHostedSignInStandIn(accessToken: () => string): Promi
   };
 }
 
+/** How {@link freshPage} opens its context. */
+export interface FreshPageOptions {
+  readonly viewport?: { width: number; height: number };
+  /** Downloads are kept (a subject access export the test opens). */
+  readonly acceptDownloads?: boolean;
+  /**
+   * A refused request (a 4xx the browser logs as an error) fails the page too: for tests that provoke none. By
+   * default it is taken as the API's answer to a refusal the test provokes on purpose, not a script error.
+   */
+  readonly failOnRefusals?: boolean;
+}
+
 /**
  * A new browser context (its own sessionStorage) whose page must raise no script error or CSP refusal; `close` fails
- * the test with any. A refused request the test provokes on purpose (a 4xx) is the API's answer, not a script error.
+ * the test with any (a CSP refusal shows as a console error first: the console must run under the policy CloudFront
+ * will send).
  */
 export async function freshPage(
   browser: Browser,
-  viewport = { width: 1280, height: 800 },
+  { viewport = { width: 1280, height: 800 }, acceptDownloads, failOnRefusals = false }: FreshPageOptions = {},
 ): Promise<{ page: Page; close: () => Promise<void> }> {
-  const context = await openContext(browser, { viewport });
+  const context = await openContext(browser, {
+    viewport,
+    ...(acceptDownloads === undefined ? {} : { acceptDownloads }),
+  });
   const page = await context.newPage();
   const failures: string[] = [];
   page.on('pageerror', (error) => failures.push(error.message));
   page.on('console', (message) => {
-    if (message.type() === 'error' && !/status of 4\d\d/.test(message.text())) failures.push(message.text());
+    if (message.type() !== 'error') return;
+    if (failOnRefusals || !/status of 4\d\d/.test(message.text())) failures.push(message.text());
   });
   return {
     page,

@@ -1,27 +1,16 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   allocate,
   codes,
   createServiceWithManager,
   expectNoErrors,
-  type Person,
   recordNote,
   registerServiceUser,
 } from '../support/care-fixtures';
-import { addStaff, onboardTestOrganisation, type TestOrganisation } from '../support/fixtures';
 import { createService } from '../support/records-fixtures';
-import { testApi } from '../support/test-api';
-import {
-  type ConsoleUser,
-  expectAccessible,
-  freshPage,
-  launchChromium,
-  openScreen,
-  settled,
-  signInAs,
-  startConsole,
-} from './console-browser';
+import { expectAccessible, settled } from './console-browser';
+import { ConsoleSuite } from './console-suite';
 
 /**
  * Issue 19, "every action the API offers for these roles is available, and what a role may not do is absent": the
@@ -31,13 +20,9 @@ import {
  * refuses. axe-core on every screen; screenshots in test/console/screenshots.
  */
 
-const api = testApi();
-const productionLikeApi = testApi({ env: { CONFIDE_TRUSTED_DOCUMENTS_ONLY: 'true' } });
-let org: TestOrganisation;
-let browser: Browser;
-let consoleUrl: string;
-let stopConsole: () => Promise<void>;
-const people = new Map<string, Person & { roles: string[] }>();
+const suite = new ConsoleSuite('Disclosure actions charity');
+const { api, token, freshPage, signInAs, open } = suite;
+const staff = suite.person;
 /** A person of the manager's service with two notes: a day's support and a hospital's letter. */
 let person = '';
 let dailyNote = '';
@@ -46,20 +31,11 @@ let letter = '';
 let sharedWithout = '';
 let sharedNote = '';
 
-async function staff(handle: string, roles: Parameters<typeof addStaff>[2]) {
-  const added = await addStaff(api, org, roles, handle);
-  people.set(handle, { ...added, roles });
-  return added;
-}
-
-const token = (handle: string) => people.get(handle)?.token ?? '';
-
 beforeAll(async () => {
-  browser = await launchChromium();
-  org = await onboardTestOrganisation(api, { name: 'Disclosure actions charity' });
+  const org = await suite.begin();
   const own = await createServiceWithManager(api, org);
-  people.set('manager', { ...own.manager, roles: ['SERVICE_MANAGER'] });
-  people.set('senior', { ...own.senior, roles: ['ORG_ADMIN', 'SENIOR_MANAGER'] });
+  suite.list('manager', own.manager, ['SERVICE_MANAGER']);
+  suite.list('senior', own.senior, ['ORG_ADMIN', 'SENIOR_MANAGER']);
   await createService(api, { org, ...own }, await staff('other-manager', ['SERVICE_MANAGER']));
   const [worker] = await Promise.all([
     staff('worker', ['SUPPORT_WORKER']),
@@ -77,25 +53,7 @@ beforeAll(async () => {
     authorOrganisation: 'County hospital',
   });
   sharedNote = await recordNote(api, worker, sharedWithout, 'DAILY_SUPPORT', 'Disclosed a risk to a child.');
-  const started = await startConsole(productionLikeApi, () =>
-    [...people].map(
-      ([handle, { token: personToken, roles }]): ConsoleUser => ({
-        organisation: org.slug,
-        organisationName: 'Disclosure actions charity',
-        handle,
-        displayName: `Staff ${handle}`,
-        roles,
-        token: personToken,
-      }),
-    ),
-  );
-  consoleUrl = started.url;
-  stopConsole = started.stop;
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await stopConsole?.();
+  await suite.serve();
 });
 
 interface RegisterEntry {
@@ -134,8 +92,8 @@ const success = (page: Page, words: RegExp) => page.getByRole('status').filter({
 
 describe('disclosure requests in the console', () => {
   it('a service manager receives a request, marks it urgent, records the letter’s authority, releases it and corrects it', async () => {
-    const { page, close } = await freshPage(browser);
-    await signInAs(page, consoleUrl, 'manager');
+    const { page, close } = await freshPage();
+    await signInAs(page, 'manager');
 
     // Act: receive, from the person chosen on the Disclosures screen
     await page.getByRole('link', { name: 'Disclosures', exact: true }).click();
@@ -233,14 +191,9 @@ describe('disclosure requests in the console', () => {
   });
 
   it('a service manager records a disclosure made without consent; the Guardian then has its review', async () => {
-    const { page, close } = await freshPage(browser);
-    await signInAs(page, consoleUrl, 'manager');
-    await openScreen(
-      page,
-      consoleUrl,
-      `/disclosures/${encodeURIComponent(sharedWithout)}`,
-      /^Disclosures about /,
-    );
+    const { page, close } = await freshPage();
+    await signInAs(page, 'manager');
+    await open(page, `/disclosures/${encodeURIComponent(sharedWithout)}`, /^Disclosures about /);
 
     // Act: the API's refusal (no reason why the person was not told) is shown in words with its code
     await page.getByLabel('Who received it').fill('Children’s social care');
@@ -306,8 +259,8 @@ describe('disclosure requests in the console', () => {
     expectNoErrors(received);
     const requestId = received.data?.receiveDisclosureRequest[0]?.requestId ?? '';
 
-    const { page, close } = await freshPage(browser);
-    await signInAs(page, consoleUrl, 'guardian');
+    const { page, close } = await freshPage();
+    await signInAs(page, 'guardian');
     await page.getByRole('link', { name: 'Disclosures', exact: true }).click();
     await page.getByRole('heading', { name: 'Disclosures', level: 1 }).waitFor();
     await page.locator(`a[href="#/disclosures/${encodeURIComponent(person)}"]`).click();
@@ -341,8 +294,8 @@ describe('the consent methods in the console', () => {
 
   it('the IG lead accepts witnessed verbal consent, and is told in words why no written method is refused', async () => {
     expect(await methods()).toEqual(['EMAIL', 'SIGNED_FORM']);
-    const { page, close } = await freshPage(browser);
-    await signInAs(page, consoleUrl, 'ig');
+    const { page, close } = await freshPage();
+    await signInAs(page, 'ig');
     await page.getByRole('link', { name: 'Consent methods' }).click();
     await page.getByRole('heading', { name: 'Consent methods', level: 1 }).waitFor();
     await expectAccessible(page, 'consent-methods');
@@ -367,9 +320,9 @@ describe('the consent methods in the console', () => {
   });
   it('works by keyboard alone: from the heading, Tab to a method, Space to change it, Tab and Enter to save', async () => {
     const before = await methods();
-    const { page, close } = await freshPage(browser);
-    await signInAs(page, consoleUrl, 'ig');
-    await openScreen(page, consoleUrl, '/settings/consent-methods', 'Consent methods');
+    const { page, close } = await freshPage();
+    await signInAs(page, 'ig');
+    await open(page, '/settings/consent-methods', 'Consent methods');
     const focused = () =>
       page.evaluate(() => {
         const active = document.activeElement as HTMLInputElement | null;
@@ -406,15 +359,15 @@ describe('what a role may not do is absent', () => {
   ])(
     '%s: consent methods offered %s, disclosures offered %s',
     async (handle, consentMethods, disclosures) => {
-      const { page, close } = await freshPage(browser);
-      await signInAs(page, consoleUrl, handle);
+      const { page, close } = await freshPage();
+      await signInAs(page, handle);
       expect(await page.getByRole('link', { name: 'Consent methods' }).count()).toBe(consentMethods ? 1 : 0);
       expect(await page.getByRole('link', { name: 'Disclosures', exact: true }).count()).toBe(
         disclosures ? 1 : 0,
       );
-      if (!consentMethods) await openScreen(page, consoleUrl, '/settings/consent-methods', 'Not available');
+      if (!consentMethods) await open(page, '/settings/consent-methods', 'Not available');
       if (!disclosures) {
-        await openScreen(page, consoleUrl, `/disclosures/${encodeURIComponent(person)}`, 'Not available');
+        await open(page, `/disclosures/${encodeURIComponent(person)}`, 'Not available');
         expect(await page.locator('form').count()).toBe(0);
       }
       await close();
@@ -422,11 +375,11 @@ describe('what a role may not do is absent', () => {
   );
 
   it('a manager of another service finds neither the person on the Disclosures screen nor their register', async () => {
-    const { page, close } = await freshPage(browser);
-    await signInAs(page, consoleUrl, 'other-manager');
-    await openScreen(page, consoleUrl, '/disclosures', 'Disclosures');
+    const { page, close } = await freshPage();
+    await signInAs(page, 'other-manager');
+    await open(page, '/disclosures', 'Disclosures');
     expect(await page.locator(`a[href="#/disclosures/${encodeURIComponent(person)}"]`).count()).toBe(0);
-    await openScreen(page, consoleUrl, `/disclosures/${encodeURIComponent(person)}`, /^Disclosures about /);
+    await open(page, `/disclosures/${encodeURIComponent(person)}`, /^Disclosures about /);
     await page
       .getByRole('alert')
       .filter({ hasText: /\(code NOT_FOUND\)$/ })
@@ -437,8 +390,8 @@ describe('what a role may not do is absent', () => {
   });
 
   it('a support worker has no governance screen at all', async () => {
-    const { page, close } = await freshPage(browser);
-    await signInAs(page, consoleUrl, 'worker');
+    const { page, close } = await freshPage();
+    await signInAs(page, 'worker');
     await page.getByRole('heading', { name: 'Nothing to review', level: 1 }).waitFor();
     expect(await page.getByRole('link', { name: /Disclosures|Consent methods/ }).count()).toBe(0);
     await close();

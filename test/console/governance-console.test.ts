@@ -1,5 +1,5 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   allocate,
   createServiceWithManager,
@@ -8,18 +8,8 @@ import {
   recordNote,
   registerServiceUser,
 } from '../support/care-fixtures';
-import { addStaff, onboardTestOrganisation, type TestOrganisation } from '../support/fixtures';
-import { testApi } from '../support/test-api';
-import {
-  type ConsoleUser,
-  expectAccessible,
-  launchChromium,
-  openContext,
-  settled,
-  signInAs,
-  startConsole,
-  startHostedSignInStandIn,
-} from './console-browser';
+import { expectAccessible, settled, startConsole, startHostedSignInStandIn } from './console-browser';
+import { ConsoleSuite } from './console-suite';
 
 /**
  * Issue 19, "Tests": the governance console driven in headless Chromium against the local stack, through the same
@@ -35,14 +25,8 @@ const RECEIVE = `mutation ($input: ReceiveDisclosureRequestInput!) {
 const ESCALATE = `mutation ($c: ID!, $r: String!) {
   escalateDisclosureRequest(serviceUserId: $c, requestId: $r, reasoning: "The scope is broad") { kind } }`;
 
-const api = testApi();
-/** The api the console talks to runs registered documents only, as production does (decision 0036). */
-const productionLikeApi = testApi({ env: { CONFIDE_TRUSTED_DOCUMENTS_ONLY: 'true' } });
-let org: TestOrganisation;
-let browser: Browser;
-let consoleUrl: string;
-let stopConsole: () => Promise<void>;
-const people = new Map<string, Person & { roles: string[] }>();
+const suite = new ConsoleSuite('Console test charity');
+const { api, people, person, signInAs } = suite;
 
 interface World {
   readonly client: string;
@@ -55,12 +39,6 @@ interface World {
 }
 let world: World;
 
-async function person(handle: string, roles: Parameters<typeof addStaff>[2]) {
-  const added = await addStaff(api, org, roles, handle);
-  people.set(handle, { ...added, roles });
-  return added;
-}
-
 async function breakGlass(who: Person, client: string): Promise<string> {
   const opened = await api.graphql<{ openEmergencyAccess: { id: string } }>(OPEN_EMERGENCY, {
     token: who.token,
@@ -72,15 +50,14 @@ async function breakGlass(who: Person, client: string): Promise<string> {
 
 beforeAll(async () => {
   // Prepare: an organisation with two services, each with its manager, and governance work waiting in both.
-  browser = await launchChromium();
+  const org = await suite.begin();
   // The console's api refuses what production refuses: any document not registered.
-  const adHoc = await productionLikeApi.graphql('{ me { kind } }');
+  const adHoc = await suite.consoleApi.graphql('{ me { kind } }');
   expect(adHoc.errors?.map((error) => error.extensions?.code)).toEqual(['UNTRUSTED_DOCUMENT']);
-  org = await onboardTestOrganisation(api, { name: 'Console test charity' });
   const own = await createServiceWithManager(api, org);
   const other = await createServiceWithManager(api, org);
-  people.set('manager', { ...own.manager, roles: ['SERVICE_MANAGER'] });
-  people.set('other-manager', { ...other.manager, roles: ['SERVICE_MANAGER'] });
+  suite.list('manager', own.manager, ['SERVICE_MANAGER']);
+  suite.list('other-manager', other.manager, ['SERVICE_MANAGER']);
   const [worker, outsider] = await Promise.all([
     person('worker', ['SUPPORT_WORKER']),
     person('outsider', ['SUPPORT_WORKER']),
@@ -134,47 +111,12 @@ beforeAll(async () => {
     reviewForIgLead,
     escalatedRequest,
   };
-  const started = await startConsole(productionLikeApi, () =>
-    [...people].map(
-      ([handle, { token, roles }]): ConsoleUser => ({
-        organisation: org.slug,
-        organisationName: 'Console test charity',
-        handle,
-        displayName: `Staff ${handle}`,
-        roles,
-        token,
-      }),
-    ),
-  );
-  consoleUrl = started.url;
-  stopConsole = started.stop;
+  await suite.serve();
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await stopConsole?.();
-});
-
-/** A new browser context (its own sessionStorage) whose page must raise no script error or CSP refusal. */
-async function freshPage(
-  viewport = { width: 1280, height: 800 },
-): Promise<{ page: Page; close: () => Promise<void> }> {
-  const context = await openContext(browser, { viewport });
-  const page = await context.newPage();
-  const failures: string[] = [];
-  page.on('pageerror', (error) => failures.push(error.message));
-  page.on('console', (message) => {
-    // A CSP refusal shows here first: the console must run under the policy CloudFront will send.
-    if (message.type() === 'error') failures.push(message.text());
-  });
-  return {
-    page,
-    close: async () => {
-      await context.close();
-      expect(failures).toEqual([]);
-    },
-  };
-}
+/** A new page that also fails on any refused request: nothing here provokes one. */
+const freshPage = (viewport?: { width: number; height: number }) =>
+  suite.freshPage({ viewport, failOnRefusals: true });
 
 const queueCount = (page: Page, queue: string) =>
   page.locator(`#${queue} .count`).getAttribute('data-count').then(Number);
@@ -182,7 +124,7 @@ const queueCount = (page: Page, queue: string) =>
 describe('the governance console in a browser', () => {
   it('lists the organisation’s people on the sign-in screen, and meets WCAG 2.2 AA', async () => {
     const { page, close } = await freshPage();
-    await page.goto(consoleUrl);
+    await page.goto(suite.url);
     await page.getByRole('button', { name: /Staff guardian/ }).waitFor();
     await expectAccessible(page, 'sign-in');
     await close();
@@ -191,7 +133,7 @@ describe('the governance console in a browser', () => {
   it('the Caldicott Guardian works a break-glass review to completion, one click from Today', async () => {
     // Act
     const { page, close } = await freshPage();
-    await signInAs(page, consoleUrl, 'guardian');
+    await signInAs(page, 'guardian');
     expect(await queueCount(page, 'break-glass-reviews')).toBe(3);
     await expectAccessible(page, 'today-guardian');
     await page.locator(`#break-glass-reviews a[href="#/break-glass/${world.reviewOfOwnService}"]`).click();
@@ -228,7 +170,7 @@ describe('the governance console in a browser', () => {
   it('the IG lead works a break-glass review to completion and reads who looked at the person', async () => {
     // Act: a review in a service the IG lead manages nothing of, from Today
     const { page, close } = await freshPage();
-    await signInAs(page, consoleUrl, 'ig');
+    await signInAs(page, 'ig');
     await expectAccessible(page, 'today-ig');
     await page.locator(`#break-glass-reviews a[href="#/break-glass/${world.reviewForIgLead}"]`).click();
     await page.getByRole('heading', { name: 'Break-glass review' }).waitFor();
@@ -246,7 +188,7 @@ describe('the governance console in a browser', () => {
     ).toEqual({ id: world.reviewForIgLead, status: 'COMPLETED', outcome: 'JUSTIFIED' });
 
     // And who looked at the person, in plain words
-    await page.goto(`${consoleUrl}#/person/${encodeURIComponent(world.otherClient)}`);
+    await page.goto(`${suite.url}#/person/${encodeURIComponent(world.otherClient)}`);
     await page.getByRole('heading', { name: /Who looked at person/ }).waitFor();
     await settled(page);
     const log = await page.locator('main').innerText();
@@ -259,7 +201,7 @@ describe('the governance console in a browser', () => {
       ['#/registers/disclosures', 'disclosure-register'],
       ['#/registers/breaches', 'breach-register'],
     ] as const) {
-      await page.goto(`${consoleUrl}${route}`);
+      await page.goto(`${suite.url}${route}`);
       await page
         .locator('h1')
         .filter({ hasText: /register/ })
@@ -272,8 +214,8 @@ describe('the governance console in a browser', () => {
 
   it('pages a long access log: the newest 50, then the older ones on request, never presented as the whole', async () => {
     const { page, close } = await freshPage();
-    await signInAs(page, consoleUrl, 'ig');
-    await page.goto(`${consoleUrl}#/person/${encodeURIComponent(world.client)}`);
+    await signInAs(page, 'ig');
+    await page.goto(`${suite.url}#/person/${encodeURIComponent(world.client)}`);
     await page.getByRole('heading', { name: /Who looked at person/ }).waitFor();
     await settled(page);
     await expect(page.locator('.count-line').innerText()).resolves.toBe(
@@ -292,7 +234,7 @@ describe('the governance console in a browser', () => {
 
   it('the Caldicott Guardian decides an escalated disclosure request', async () => {
     const { page, close } = await freshPage();
-    await signInAs(page, consoleUrl, 'guardian');
+    await signInAs(page, 'guardian');
     const item = page.locator(
       `#disclosure-requests a[href="#/disclosure/${encodeURIComponent(world.client)}/${encodeURIComponent(world.escalatedRequest)}"]`,
     );
@@ -329,7 +271,7 @@ describe('the governance console in a browser', () => {
 
   it('a service manager sees only their services’ work', async () => {
     const { page, close } = await freshPage();
-    await signInAs(page, consoleUrl, 'other-manager');
+    await signInAs(page, 'other-manager');
     await expectAccessible(page, 'today-manager');
     const reviews = page.locator('#break-glass-reviews');
     expect(await reviews.locator(`a[href="#/break-glass/${world.reviewOfOtherService}"]`).count()).toBe(1);
@@ -342,7 +284,7 @@ describe('the governance console in a browser', () => {
   it('works by keyboard alone on a tablet: tab to a queue item, open it with Enter', async () => {
     // Act: a portrait tablet (768×1024), no mouse.
     const { page, close } = await freshPage({ width: 768, height: 1024 });
-    await signInAs(page, consoleUrl, 'other-manager');
+    await signInAs(page, 'other-manager');
     await expectAccessible(page, 'today-manager-tablet');
     const target = page.locator('#break-glass-reviews a.button').first();
     const href = await target.getAttribute('href');
@@ -367,7 +309,7 @@ describe('the governance console in a browser', () => {
   it('signs in through a hosted sign-in with the authorisation code flow and PKCE when config.json names one', async () => {
     // Prepare: the console as AWS serves it, with config.json naming a stand-in for the user pool's hosted sign-in.
     const hosted = await startHostedSignInStandIn(() => people.get('guardian')?.token ?? '');
-    const served = await startConsole(productionLikeApi, () => [], hosted);
+    const served = await startConsole(suite.consoleApi, () => [], hosted);
     const { page, close } = await freshPage();
     try {
       // Act
@@ -390,11 +332,11 @@ describe('the governance console in a browser', () => {
 
   it('a support worker sees no governance screen, whatever address they open', async () => {
     const { page, close } = await freshPage();
-    await signInAs(page, consoleUrl, 'worker');
+    await signInAs(page, 'worker');
     await page.getByRole('heading', { name: 'Nothing to review' }).waitFor();
     expect(await page.getByRole('navigation').count()).toBe(0);
     await expectAccessible(page, 'support-worker');
-    await page.goto(`${consoleUrl}#/registers/breaches`);
+    await page.goto(`${suite.url}#/registers/breaches`);
     await page.getByRole('heading', { name: 'Nothing to review' }).waitFor();
     expect(await page.locator('table').count()).toBe(0);
     await close();

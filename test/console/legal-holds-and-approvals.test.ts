@@ -1,24 +1,10 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { approvalIdOf, closeCase, proposeErasure } from '../retention/retention-support';
-import {
-  createServiceWithManager,
-  expectNoErrors,
-  type Person,
-  registerServiceUser,
-} from '../support/care-fixtures';
-import { addStaff, onboardTestOrganisation, type TestOrganisation } from '../support/fixtures';
+import { createServiceWithManager, expectNoErrors, registerServiceUser } from '../support/care-fixtures';
 import { createService } from '../support/records-fixtures';
-import { testApi } from '../support/test-api';
-import {
-  type ConsoleUser,
-  expectAccessible,
-  launchChromium,
-  openContext,
-  settled,
-  signInAs,
-  startConsole,
-} from './console-browser';
+import { expectAccessible, settled } from './console-browser';
+import { ConsoleSuite } from './console-suite';
 
 /**
  * Issue 19, "every action the API offers for these roles is available, and what a role may not do is absent": legal
@@ -27,13 +13,8 @@ import {
  * registered documents only. axe-core on every screen; screenshots in test/console/screenshots.
  */
 
-const api = testApi();
-const productionLikeApi = testApi({ env: { CONFIDE_TRUSTED_DOCUMENTS_ONLY: 'true' } });
-let org: TestOrganisation;
-let browser: Browser;
-let consoleUrl: string;
-let stopConsole: () => Promise<void>;
-const people = new Map<string, Person & { roles: string[] }>();
+const suite = new ConsoleSuite('Holds test charity');
+const { api, people, person, token, freshPage, signInAs, open } = suite;
 /** A person of the first service: the IG lead holds them, the Guardian lifts it. */
 let heldByIg = '';
 /** Another of the first service: their own manager holds them, a senior manager lifts it. */
@@ -44,20 +25,11 @@ let toKeep = '';
 /** A closed case the IG lead proposes to erase from the console, and the Guardian approves. */
 let proposedInConsole = '';
 
-async function person(handle: string, roles: Parameters<typeof addStaff>[2]) {
-  const added = await addStaff(api, org, roles, handle);
-  people.set(handle, { ...added, roles });
-  return added;
-}
-
-const token = (handle: string) => people.get(handle)?.token ?? '';
-
 beforeAll(async () => {
-  browser = await launchChromium();
-  org = await onboardTestOrganisation(api, { name: 'Holds test charity' });
+  const org = await suite.begin();
   const own = await createServiceWithManager(api, org);
-  people.set('manager', { ...own.manager, roles: ['SERVICE_MANAGER'] });
-  people.set('senior', { ...own.senior, roles: ['ORG_ADMIN', 'SENIOR_MANAGER'] });
+  suite.list('manager', own.manager, ['SERVICE_MANAGER']);
+  suite.list('senior', own.senior, ['ORG_ADMIN', 'SENIOR_MANAGER']);
   await createService(api, { org, ...own }, await person('other-manager', ['SERVICE_MANAGER']));
   await Promise.all([
     person('worker', ['SUPPORT_WORKER']),
@@ -74,51 +46,8 @@ beforeAll(async () => {
   }
   proposedInConsole = await registerServiceUser(api, own.manager, own.serviceId, { name: 'Proposed here' });
   expectNoErrors(await closeCase(api, own.manager, proposedInConsole));
-  const started = await startConsole(productionLikeApi, () =>
-    [...people].map(
-      ([handle, { token: personToken, roles }]): ConsoleUser => ({
-        organisation: org.slug,
-        organisationName: 'Holds test charity',
-        handle,
-        displayName: `Staff ${handle}`,
-        roles,
-        token: personToken,
-      }),
-    ),
-  );
-  consoleUrl = started.url;
-  stopConsole = started.stop;
+  await suite.serve();
 });
-
-afterAll(async () => {
-  await browser?.close();
-  await stopConsole?.();
-});
-
-/** A new browser context whose page must raise no script error or CSP refusal. */
-async function freshPage() {
-  const context = await openContext(browser, { viewport: { width: 1280, height: 800 } });
-  const page = await context.newPage();
-  const failures: string[] = [];
-  page.on('pageerror', (error) => failures.push(error.message));
-  page.on('console', (message) => {
-    // A refused request the test provokes on purpose is the API's answer, not a script error.
-    if (message.type() === 'error' && !/status of 4\d\d/.test(message.text())) failures.push(message.text());
-  });
-  return {
-    page,
-    close: async () => {
-      await context.close();
-      expect(failures).toEqual([]);
-    },
-  };
-}
-
-async function open(page: Page, route: string, heading: string | RegExp): Promise<void> {
-  await page.goto(`${consoleUrl}#${route}`);
-  await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
-  await settled(page);
-}
 
 async function activeHolds(): Promise<{ serviceUserId: string; placedBy: string }[]> {
   const result = await api.graphql<{
@@ -137,7 +66,7 @@ describe('legal holds in the console', () => {
   it('the IG lead places a hold from the person’s screen, and the Guardian reads who placed it and lifts it', async () => {
     // Act: the IG lead, on the person's screen
     const ig = await freshPage();
-    await signInAs(ig.page, consoleUrl, 'ig');
+    await signInAs(ig.page, 'ig');
     await open(ig.page, `/person/${encodeURIComponent(heldByIg)}`, /^Who looked at /);
     await ig.page.getByLabel('Why (the proceedings the records are material to)').fill('Claim 26-0412');
     await expectAccessible(ig.page, 'legal-hold-place');
@@ -157,7 +86,7 @@ describe('legal holds in the console', () => {
 
     // Act: the Guardian, through the register
     const guardian = await freshPage();
-    await signInAs(guardian.page, consoleUrl, 'guardian');
+    await signInAs(guardian.page, 'guardian');
     await guardian.page.getByRole('link', { name: 'Legal holds' }).click();
     await guardian.page.getByRole('heading', { name: 'Legal holds', level: 1 }).waitFor();
     await settled(guardian.page);
@@ -182,7 +111,7 @@ describe('legal holds in the console', () => {
 
   it('a service manager places a hold on their service’s person but has no register; a senior manager lifts it', async () => {
     const manager = await freshPage();
-    await signInAs(manager.page, consoleUrl, 'manager');
+    await signInAs(manager.page, 'manager');
     expect(await manager.page.getByRole('link', { name: 'Legal holds' }).count()).toBe(0);
     await open(manager.page, `/person/${encodeURIComponent(heldByManager)}`, /^Who looked at /);
     await manager.page.getByLabel('Why (the proceedings the records are material to)').fill('Tribunal 7781');
@@ -201,7 +130,7 @@ describe('legal holds in the console', () => {
 
     // The senior manager has the register (no person screens: the hold is named by its label, not a link).
     const senior = await freshPage();
-    await signInAs(senior.page, consoleUrl, 'senior');
+    await signInAs(senior.page, 'senior');
     await senior.page.getByRole('link', { name: 'Legal holds' }).click();
     await senior.page.getByRole('heading', { name: 'Legal holds', level: 1 }).waitFor();
     await settled(senior.page);
@@ -223,7 +152,7 @@ describe('legal holds in the console', () => {
 
   it('another service’s manager is offered no hold on a person outside their services', async () => {
     const { page, close } = await freshPage();
-    await signInAs(page, consoleUrl, 'other-manager');
+    await signInAs(page, 'other-manager');
     await open(page, `/person/${encodeURIComponent(heldByManager)}`, /^Who looked at /);
     expect(await page.getByRole('button', { name: 'Place the hold' }).count()).toBe(0);
     expect(await page.getByLabel(/proceedings/).count()).toBe(0);
@@ -232,9 +161,9 @@ describe('legal holds in the console', () => {
 
   it('a support worker sees nothing of holds or pending changes, whatever address they open', async () => {
     const { page, close } = await freshPage();
-    await signInAs(page, consoleUrl, 'worker');
+    await signInAs(page, 'worker');
     for (const route of ['/registers/legal-holds', '/pending-changes', `/person/${heldByIg}`]) {
-      await page.goto(`${consoleUrl}#${route}`);
+      await page.goto(`${suite.url}#${route}`);
       await page.getByRole('heading', { name: 'Nothing to review' }).waitFor();
       expect(await page.locator('form, button:not(.secondary)').count()).toBe(0);
     }
@@ -245,7 +174,7 @@ describe('legal holds in the console', () => {
 describe('changes waiting for a second person in the console', () => {
   it('the proposer sees none of their own proposals, and a manager has no such queue', async () => {
     const ig = await freshPage();
-    await signInAs(ig.page, consoleUrl, 'ig');
+    await signInAs(ig.page, 'ig');
     await expect(ig.page.locator('#pending-changes .count').innerText()).resolves.toBe('(0)');
     await expectAccessible(ig.page, 'today-ig-pending-changes-none');
     await open(ig.page, '/pending-changes', 'Changes waiting for you');
@@ -253,7 +182,7 @@ describe('changes waiting for a second person in the console', () => {
     await ig.close();
 
     const manager = await freshPage();
-    await signInAs(manager.page, consoleUrl, 'manager');
+    await signInAs(manager.page, 'manager');
     expect(await manager.page.locator('#pending-changes').count()).toBe(0);
     await open(manager.page, '/pending-changes', 'Not available');
     await manager.close();
@@ -261,7 +190,7 @@ describe('changes waiting for a second person in the console', () => {
 
   it('the Guardian sees both erasures on Today with their age, approves one and rejects the other', async () => {
     const { page, close } = await freshPage();
-    await signInAs(page, consoleUrl, 'guardian');
+    await signInAs(page, 'guardian');
     const queue = page.locator('#pending-changes');
     await expect(queue.locator('.count').innerText()).resolves.toBe('(2)');
     await expect(queue.locator('.queue-age').innerText()).resolves.toMatch(/^Oldest (just now|waiting )/);
@@ -315,13 +244,13 @@ describe('changes waiting for a second person in the console', () => {
   it('the IG lead proposes an erasure from the person’s screen; the Guardian approves it and it runs', async () => {
     // A manager and the Guardian are not offered the proposal: only the IG lead proposes an erasure.
     const guardianFirst = await freshPage();
-    await signInAs(guardianFirst.page, consoleUrl, 'guardian');
+    await signInAs(guardianFirst.page, 'guardian');
     await open(guardianFirst.page, `/person/${encodeURIComponent(proposedInConsole)}`, /^Who looked at /);
     expect(await guardianFirst.page.getByRole('button', { name: 'Propose the erasure' }).count()).toBe(0);
     await guardianFirst.close();
 
     const ig = await freshPage();
-    await signInAs(ig.page, consoleUrl, 'ig');
+    await signInAs(ig.page, 'ig');
     await open(ig.page, `/person/${encodeURIComponent(proposedInConsole)}`, /^Who looked at /);
     await ig.page.getByLabel('Why (for example the erasure request it answers)').fill('Erasure request ER-7');
     await ig.page.getByRole('button', { name: 'Propose the erasure' }).click();
@@ -333,7 +262,7 @@ describe('changes waiting for a second person in the console', () => {
     await ig.close();
 
     const guardian = await freshPage();
-    await signInAs(guardian.page, consoleUrl, 'guardian');
+    await signInAs(guardian.page, 'guardian');
     await expect(guardian.page.locator('#pending-changes .count').innerText()).resolves.toBe('(1)');
     await open(guardian.page, '/pending-changes', 'Changes waiting for you');
     await guardian.page.getByRole('button', { name: /^Approve: Erase a person’s records/ }).click();
@@ -356,7 +285,7 @@ describe('changes waiting for a second person in the console', () => {
 describe('alert settings in the console', () => {
   it('the IG lead changes the working hours and a threshold; the Guardian has no such screen', async () => {
     const ig = await freshPage();
-    await signInAs(ig.page, consoleUrl, 'ig');
+    await signInAs(ig.page, 'ig');
     await ig.page.getByRole('link', { name: 'Alert settings' }).click();
     await ig.page.getByRole('heading', { name: 'Alert settings', level: 1 }).waitFor();
     await settled(ig.page);
@@ -391,7 +320,7 @@ describe('alert settings in the console', () => {
     expect(settings.data?.accessMonitoringSettings.workingDays).toEqual([1, 2, 3, 4, 5, 6]);
 
     const guardian = await freshPage();
-    await signInAs(guardian.page, consoleUrl, 'guardian');
+    await signInAs(guardian.page, 'guardian');
     expect(await guardian.page.getByRole('link', { name: 'Alert settings' }).count()).toBe(0);
     await open(guardian.page, '/settings/monitoring', 'Not available');
     expect(await guardian.page.locator('form').count()).toBe(0);
