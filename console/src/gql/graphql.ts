@@ -25,7 +25,7 @@ export type AccessMonitoringSettingsInput = {
   manyClientsWindowMinutes?: number | null | undefined;
   /** IANA time zone, e.g. Europe/London. */
   timeZone?: string | null | undefined;
-  /** 1 = Monday … 7 = Sunday. */
+  /** 1 = Monday … 7 = Sunday. At most 7. */
   workingDays?: Array<number> | null | undefined;
   /** HH:MM. */
   workingHoursEnd?: string | null | undefined;
@@ -56,7 +56,7 @@ export type CloseCaseInput = {
   closedAt?: string | null | undefined;
   /** The version read; a stale one gets CONFLICT. */
   expectedVersion: number;
-  /** The service user. */
+  /** The service user. Global id of a ServiceUser. */
   serviceUserId: string | number;
 };
 
@@ -120,7 +120,7 @@ export type EmergencyReason =
 export type ExceptionalDisclosureInput = {
   /** Whether the person was told (they are, unless that would increase risk). */
   clientInformed: boolean;
-  /** What was shared. */
+  /** What was shared. At most 100. Global id of a CaseNote. */
   itemIds: Array<string | number>;
   /** The basis (not CONSENT). */
   legalBasis: LegalBasis;
@@ -130,7 +130,7 @@ export type ExceptionalDisclosureInput = {
   reasoning: string;
   /** Who received it. */
   recipient: string;
-  /** Whom it is about. */
+  /** Whom it is about. Global id of a ServiceUser. */
   serviceUserId: string | number;
 };
 
@@ -180,11 +180,11 @@ export type PrincipalKind =
 export type ReceiveDisclosureRequestInput = {
   /** How the requester was verified. */
   identityCheck: IdentityCheck;
-  /** The notes requested. */
+  /** The notes requested. At most 98. Global id of a CaseNote. */
   itemIds: Array<string | number>;
   /** The basis claimed. */
   legalBasis: LegalBasis;
-  /** The partner agency whose app will receive it, if any. */
+  /** The partner agency whose app will receive it, if any. Opaque id: a PartnerAgency’s `id`. */
   partnerId?: string | number | null | undefined;
   /** What they need it for, in their words (sealed). */
   purpose: string;
@@ -198,7 +198,7 @@ export type ReceiveDisclosureRequestInput = {
   requesterKind?: DisclosureRequesterKind | null | undefined;
   /** The requesting organisation. */
   requesterOrganisation: string;
-  /** Whom it is about. */
+  /** Whom it is about. Global id of a ServiceUser. */
   serviceUserId: string | number;
   /** Mark the request urgent (default false). */
   urgent?: boolean | null | undefined;
@@ -219,15 +219,15 @@ export type Relationship =
 export type ReleaseDisclosureInput = {
   /** Until when the partner app may read it (required for PARTNER_APP; at most 90 days). */
   grantExpiresAt?: string | null | undefined;
-  /** The notes released (a subset of those approved). */
+  /** The notes released (a subset of those approved). At most 98. Global id of a CaseNote. */
   itemIds: Array<string | number>;
   /** How it is sent. */
   method: ReleaseMethod;
-  /** Phrases replaced by [REDACTED] in the bundle. */
+  /** Phrases replaced by [REDACTED] in the bundle. At most 100. */
   redactions?: Array<string> | null | undefined;
   /** The approved request. */
   requestId: string;
-  /** Whom it is about. */
+  /** Whom it is about. Global id of a ServiceUser. */
   serviceUserId: string | number;
 };
 
@@ -242,7 +242,7 @@ export type ReleaseMethod =
 export type ReopenCaseInput = {
   /** The version read; a stale one gets CONFLICT. */
   expectedVersion: number;
-  /** The service user. */
+  /** The service user. Global id of a ServiceUser. */
   serviceUserId: string | number;
 };
 
@@ -250,7 +250,7 @@ export type ReopenCaseInput = {
 export type ReportBreachInput = {
   /** Approximate number of people affected. */
   approximateSubjects: number;
-  /** Categories of data affected, e.g. HEALTH, CONTACT. */
+  /** Categories of data affected, e.g. HEALTH, CONTACT. At most 50. */
   categories: Array<string>;
   /** What was done to contain it. */
   containment?: string | null | undefined;

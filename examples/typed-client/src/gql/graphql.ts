@@ -15,7 +15,7 @@ export type AmendNoteInput = {
   body: string;
   /** The version read; a stale one gets CONFLICT. */
   expectedVersion: number;
-  /** The note. */
+  /** The note. Global id of a CaseNote. */
   noteId: string | number;
 };
 
@@ -69,15 +69,15 @@ export type RecordNoteInput = {
   authorOrganisation?: string | null | undefined;
   /** The text, at most 20000 characters. Assessment notes carry only what is relevant to future support (JRH). */
   body: string;
-  /** HANDOVER / MEETING: the staff who may read it (attendees and those the meeting agreed, Azure 4.2). */
+  /** HANDOVER / MEETING: the staff who may read it (attendees and those the meeting agreed, Azure 4.2). At most 100. Global id of a StaffMember. */
   distribution?: Array<string | number> | null | undefined;
   /** Client-chosen key: retrying with the same key returns the first note instead of a duplicate. */
   idempotencyKey?: string | null | undefined;
   /** What the note records; decides its classification. */
   kind: NoteKind;
-  /** Seal the note at the person’s request: only these staff (and the person) may read it. */
+  /** Seal the note at the person’s request: only these staff (and the person) may read it. At most 100. Global id of a StaffMember. */
   sealedFor?: Array<string | number> | null | undefined;
-  /** The service user. */
+  /** The service user. Global id of a ServiceUser. */
   serviceUserId: string | number;
   /** Withhold from the person under a recorded exemption (e.g. serious risk to someone). */
   withheldFromSubject?: boolean | null | undefined;
