@@ -108,4 +108,46 @@ describe('sequential DynamoDB round trips of the hot path', () => {
     const span = (operation: string) => spans.find((candidate) => candidate.operation === operation);
     expect(span('GetItem')?.startedAt, timeline(spans)).toBeLessThan(span('BatchGetItem')?.endedAt ?? 0);
   });
+
+  it('after another process wrote the chain this process kept warm, the write after the retry reads a head beside the first reads', async () => {
+    // Prepare: two processes that both start on the same chain (a fresh ChainLeases takes its first free chain)
+    const processYoga = () => {
+      const leases = new ChainLeases(undefined, () => 0);
+      const auditLog = new AuditLog(
+        api.services.tenantClients,
+        api.services.config.tables.data,
+        api.services.keys,
+        () => leases,
+        api.services.clock,
+      );
+      return createConfideYoga({ ...api.services, auditLog });
+    };
+    const mine = processYoga();
+    const other = processYoga();
+    const read = async (yoga: ReturnType<typeof createConfideYoga>) => {
+      api.services.counters.reset();
+      const response = await yoga.fetch('http://confide.test/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${worker.token}` },
+        body: JSON.stringify({ query: CLIENT_READ, variables: { id: clientId } }),
+      });
+      expect(((await response.json()) as { errors?: unknown }).errors).toBeUndefined();
+      return api.services.counters.spans().filter((span) => span.service === 'DynamoDB');
+    };
+    await read(mine); // this process now knows the chain's head
+    await read(other); // the other process extends the same chain: the head this process knows is stale
+    const retried = await read(mine); // meets the stale head and retries on the current one (decision 0012)
+    expect(
+      retried.filter((span) => span.operation === 'TransactWriteItems'),
+      timeline(retried),
+    ).toHaveLength(2);
+
+    // Act: the next request moves to another chain, whose head it does not know
+    const spans = await read(mine);
+
+    // Assess: that head is read while the first reads are in flight, not after them
+    const span = (operation: string) => spans.find((candidate) => candidate.operation === operation);
+    expect(sequentialRoundTrips(spans), timeline(spans)).toBeLessThanOrEqual(2);
+    expect(span('GetItem')?.startedAt, timeline(spans)).toBeLessThan(span('BatchGetItem')?.endedAt ?? 0);
+  });
 });

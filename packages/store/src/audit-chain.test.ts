@@ -528,6 +528,24 @@ describe('ChainLeases', () => {
     expect(moved.head).toBeUndefined();
   });
 
+  it('counts a head as known only where the next write would use it: not on a chain where another process wrote', async () => {
+    // Prepare
+    const leases = new ChainLeases(8, () => 0);
+    const first = await leases.acquire();
+    const head = { ...emptyHead(first.shard), seq: 3 };
+
+    // Act
+    leases.release(first.shard, head, true);
+    const afterContention = leases.knowsAHead;
+    const next = await leases.acquire();
+    leases.release(next.shard, { ...emptyHead(next.shard), seq: 1 });
+
+    // Assess: after contention the next write leases another chain with no known head, so `prepare` must read one
+    expect(afterContention).toBe(false);
+    expect(next.head).toBeUndefined();
+    expect(leases.knowsAHead).toBe(true);
+  });
+
   it('never lends a poisoned chain, and refuses once every chain is poisoned', async () => {
     const leases = new ChainLeases(2);
     const a = await leases.acquire();

@@ -651,9 +651,14 @@ export class ChainLeases {
     return this.#poisoned;
   }
 
-  /** Whether this process knows the head of some chain: its next write needs no read first. */
+  /**
+   * Whether this process knows the head of a chain its next write would take: then that write needs no read first. A
+   * head known on a chain where another process wrote does not count: the next write leases another chain (`#take`),
+   * whose head it must read, and `prepare` reads it beside the request's first reads instead of after them.
+   */
   get knowsAHead(): boolean {
-    return this.#heads.size > 0;
+    for (const shard of this.#heads.keys()) if (!this.#contended.has(shard)) return true;
+    return false;
   }
 
   #take(): ChainLease | undefined {

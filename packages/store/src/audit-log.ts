@@ -250,8 +250,9 @@ export class AuditLog {
   /**
    * Readies this process's first audit write for an organisation (issue 18, cold start): loads the chain key (and
    * with it the organisation's branch key) and reads one chain's head now, beside a request's first reads, instead
-   * of one after another when the request's events are written. Does nothing once a head is known, which is every
-   * request after the first; a failure here is left for the write itself to meet and report.
+   * of one after another when the request's events are written. Does nothing while a head the next write would take is
+   * known: every request after the first, unless another process wrote that chain (`ChainLeases.knowsAHead`). A failure
+   * here is left for the write itself to meet and report.
    */
   prepare(orgId: OrgId): void {
     const leases = this.leases(orgId);
