@@ -1,20 +1,16 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { KMSClient } from '@aws-sdk/client-kms';
-import { configFromEnv, createConfideYoga, createServices } from '@confide/api';
-import { LOCAL_CREDENTIALS, startLocalStack } from '@confide/local';
+import { loadavg } from 'node:os';
+import { createConfideYoga } from '@confide/api';
 import { startLocalServer } from '@confide/service-api';
 import { sequentialRoundTrips } from '@confide/store';
 import { auditTimes } from './audit-share';
 import { load } from './load-generator';
 import { bodiesFor, LABEL, OPERATIONS, type Operation, order, type ServerName } from './operations';
 import { startSameIoServer } from './same-io-server';
-import { attributeCalls, instrumentedDynamo, type RunTally, ServedRequests } from './served-requests';
+import { instrumentedDynamo, type RunTally, ServedRequests } from './served-requests';
+import { type SmallStack, withSmallStack } from './small-stack';
 import { median, spread } from './stats';
-import { seedSmall } from './world';
 
 /**
  * `npx tsx bench/one-at-a-time.ts [--operation caseload] [--repeats 3] [--requests 12]`: the bench's one-request-at-a-
@@ -57,13 +53,13 @@ function figures(tally: RunTally): RepeatFigures {
   });
   const typical = [...per].sort((a, b) => a.latency - b.latency)[Math.floor(per.length / 2)];
   const timeline = typical
-    ? [...typical.request.calls]
+    ? `${[...typical.request.calls]
         .sort((a, b) => a.startedAt - b.startedAt)
         .map(
           (call) =>
             `${call.operation}${call.audit ? '(audit)' : ''} ${(call.startedAt - typical.request.startedAt).toFixed(1)}–${(call.endedAt - typical.request.startedAt).toFixed(1)}`,
         )
-        .join('; ') + ` | response ${typical.latency.toFixed(1)}`
+        .join('; ')} | response ${typical.latency.toFixed(1)}`
     : '';
   return {
     latency: median(per.map((p) => p.latency)),
@@ -77,23 +73,12 @@ function figures(tally: RunTally): RepeatFigures {
 }
 
 async function main(): Promise<void> {
-  const work = mkdtempSync(join(tmpdir(), 'confide-bench-'));
-  const dataDir = join(work, 'stack');
-  mkdirSync(dataDir);
-  const stack = await startLocalStack({ dataDir, persist: false, stage: 'bench' });
+  await withSmallStack(measure, { countKms: true });
+}
+
+async function measure({ stack, config, services, world }: SmallStack): Promise<void> {
   const servers: Server[] = [];
   try {
-    const env = { ...stack.env(), CONFIDE_RATE_LIMIT: 'off', POWERTOOLS_LOG_LEVEL: 'ERROR' };
-    Object.assign(process.env, env);
-    const config = configFromEnv({ ...process.env, ...env });
-    const kms = new KMSClient({
-      region: stack.region,
-      endpoint: stack.kmsEndpoint,
-      credentials: LOCAL_CREDENTIALS,
-    });
-    attributeCalls(kms.middlewareStack, 'KMS');
-    const services = createServices(config, { dynamo: instrumentedDynamo(stack), kms });
-    const world = await seedSmall(services, stack);
     const confide = await startLocalServer(createConfideYoga(services), 0);
     const baseline = await startSameIoServer({
       dynamo: instrumentedDynamo(stack),
@@ -174,8 +159,6 @@ async function main(): Promise<void> {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
-    await stack.stop();
-    rmSync(work, { recursive: true, force: true });
   }
 }
 

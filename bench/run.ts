@@ -36,6 +36,7 @@ import {
   type RunTally,
   ServedRequests,
 } from './served-requests';
+import { withSmallStack } from './small-stack';
 import { median, P99_MIN_SAMPLES, percentile, type Spread, spread } from './stats';
 import {
   CASELOAD_SIZE,
@@ -404,96 +405,64 @@ async function replayedCpuOf(
 
 /** `--only replayed-cpu`: the small world and the replayed CPU table, nothing else; results.md is not written. */
 async function replayedOnly(): Promise<void> {
-  const work = mkdtempSync(join(tmpdir(), 'confide-bench-'));
-  const dataDir = join(work, 'stack');
-  mkdirSync(dataDir);
-  log(`starting the local stack in ${work}`);
-  const stack = await startLocalStack({ dataDir, persist: false, stage: 'bench' });
-  try {
-    const env = { ...stack.env(), CONFIDE_RATE_LIMIT: 'off', POWERTOOLS_LOG_LEVEL: 'ERROR' };
-    Object.assign(process.env, env);
-    const config = configFromEnv({ ...process.env, ...env });
-    const kms = new KMSClient({
-      region: stack.region,
-      endpoint: stack.kmsEndpoint,
-      credentials: LOCAL_CREDENTIALS,
-    });
-    const services = createServices(config, { dynamo: instrumentedDynamo(stack), kms });
-    log(`seeding 1 organisation with ${SMALL_CLIENTS} clients through the stores`);
-    const world = await seedSmall(services, stack);
-    const operations = onlyOperation ? [onlyOperation as Operation] : OPERATIONS;
-    const replayed = await replayedCpuOf(operations, world, stack, onlyRepeats);
-    const lines = [
-      '',
-      `Replayed API CPU per request, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, load average ${loadavg()
-        .map((value) => value.toFixed(1))
-        .join(' / ')}; per repeat (Confide / baseline ms, ratio), then median (min–max):`,
-      '',
-      '| operation | Confide CPU | baseline CPU | ratio | per repeat | GC share (Confide / baseline) |',
-      '| --- | --- | --- | --- | --- | --- |',
-      ...operations.map((operation) => {
-        const r = replayed[operation];
-        const repeats = r.ratio
-          .map(
-            (ratio, i) =>
-              `${r.cpuMs.confide[i]?.toFixed(2)}/${r.cpuMs.baseline[i]?.toFixed(2)} ${ratio.toFixed(2)}×`,
-          )
-          .join('; ');
-        return `| ${LABEL[operation]} | ${range(spread(r.cpuMs.confide), fixed(2))} ms | ${range(spread(r.cpuMs.baseline), fixed(2))} ms | ${range(spread(r.ratio), (n) => `${n.toFixed(2)}×`)} | ${repeats} | ${range(spread(r.gcShare.confide), pct)} / ${range(spread(r.gcShare.baseline), pct)} |`;
-      }),
-      '',
-    ];
-    process.stdout.write(lines.join('\n'));
-  } finally {
-    await stack.stop();
-    rmSync(work, { recursive: true, force: true });
-  }
+  await withSmallStack(
+    async ({ stack, world }) => {
+      const operations = onlyOperation ? [onlyOperation as Operation] : OPERATIONS;
+      const replayed = await replayedCpuOf(operations, world, stack, onlyRepeats);
+      const lines = [
+        '',
+        `Replayed API CPU per request, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, load average ${loadavg()
+          .map((value) => value.toFixed(1))
+          .join(' / ')}; per repeat (Confide / baseline ms, ratio), then median (min–max):`,
+        '',
+        '| operation | Confide CPU | baseline CPU | ratio | per repeat | GC share (Confide / baseline) |',
+        '| --- | --- | --- | --- | --- | --- |',
+        ...operations.map((operation) => {
+          const r = replayed[operation];
+          const repeats = r.ratio
+            .map(
+              (ratio, i) =>
+                `${r.cpuMs.confide[i]?.toFixed(2)}/${r.cpuMs.baseline[i]?.toFixed(2)} ${ratio.toFixed(2)}×`,
+            )
+            .join('; ');
+          return `| ${LABEL[operation]} | ${range(spread(r.cpuMs.confide), fixed(2))} ms | ${range(spread(r.cpuMs.baseline), fixed(2))} ms | ${range(spread(r.ratio), (n) => `${n.toFixed(2)}×`)} | ${repeats} | ${range(spread(r.gcShare.confide), pct)} / ${range(spread(r.gcShare.baseline), pct)} |`;
+        }),
+        '',
+      ];
+      process.stdout.write(lines.join('\n'));
+    },
+    { log },
+  );
 }
 
 /** `--only cold-start`: the small world and the cold start table, wall and CPU time; results.md is not written. */
 async function coldOnly(): Promise<void> {
-  const work = mkdtempSync(join(tmpdir(), 'confide-bench-'));
-  const dataDir = join(work, 'stack');
-  mkdirSync(dataDir);
-  log(`starting the local stack in ${work}`);
-  const stack = await startLocalStack({ dataDir, persist: false, stage: 'bench' });
-  try {
-    const env = { ...stack.env(), CONFIDE_RATE_LIMIT: 'off', POWERTOOLS_LOG_LEVEL: 'ERROR' };
-    Object.assign(process.env, env);
-    const config = configFromEnv({ ...process.env, ...env });
-    const kms = new KMSClient({
-      region: stack.region,
-      endpoint: stack.kmsEndpoint,
-      credentials: LOCAL_CREDENTIALS,
-    });
-    const services = createServices(config, { dynamo: instrumentedDynamo(stack), kms });
-    log(`seeding 1 organisation with ${SMALL_CLIENTS} clients through the stores`);
-    const world = await seedSmall(services, stack);
-    const loadBefore = loadavg();
-    const cold = await coldStart(work, env, world, onlyRepeats, process.env.CONFIDE_BENCH_CPU_PROFILE);
-    const loadAfter = loadavg();
-    const loads = (values: readonly number[]) => values.map((value) => value.toFixed(1)).join(' / ');
-    const row = (label: string, bundle: Bundle, samples: InitSample[]) =>
-      `| ${label} | ${kb(bundle.bytes)} | ${range(spread(samples.map((s) => s.importMs)), ms)} | ${range(spread(samples.map((s) => s.firstRequestMs)), ms)} | ${range(spread(samples.map((s) => s.totalMs)), ms)} | ${range(spread(samples.map((s) => s.importCpuMs)), ms)} | ${range(spread(samples.map((s) => s.firstRequestCpuMs)), ms)} | ${range(spread(samples.map((s) => s.cpuMs)), ms)} |`;
-    const ratio = (pick: (s: InitSample) => number) =>
-      `${(median(cold.apiInits.map(pick)) / median(cold.helloInits.map(pick))).toFixed(2)}×`;
-    const lines = [
-      '',
-      `Cold start, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, Node ${cold.node}, ${onlyRepeats} fresh processes per bundle, alternating; load average ${loads(loadBefore)} before, ${loads(loadAfter)} after; median (min–max):`,
-      '',
-      '| bundle | size | import | first request | init total (wall) | import CPU | first request CPU | process CPU |',
-      '| --- | --- | --- | --- | --- | --- | --- | --- |',
-      row('api, first request an authenticated client read', cold.api, cold.apiInits),
-      row('yoga + Pothos hello', cold.hello, cold.helloInits),
-      '',
-      `api / hello: wall ${ratio((s) => s.totalMs)}, process CPU ${ratio((s) => s.cpuMs)}`,
-      '',
-    ];
-    process.stdout.write(lines.join('\n'));
-  } finally {
-    await stack.stop();
-    rmSync(work, { recursive: true, force: true });
-  }
+  await withSmallStack(
+    async ({ work, env, world }) => {
+      const loadBefore = loadavg();
+      const cold = await coldStart(work, env, world, onlyRepeats, process.env.CONFIDE_BENCH_CPU_PROFILE);
+      const loadAfter = loadavg();
+      const loads = (values: readonly number[]) => values.map((value) => value.toFixed(1)).join(' / ');
+      const row = (label: string, bundle: Bundle, samples: InitSample[]) =>
+        `| ${label} | ${kb(bundle.bytes)} | ${range(spread(samples.map((s) => s.importMs)), ms)} | ${range(spread(samples.map((s) => s.firstRequestMs)), ms)} | ${range(spread(samples.map((s) => s.totalMs)), ms)} | ${range(spread(samples.map((s) => s.importCpuMs)), ms)} | ${range(spread(samples.map((s) => s.firstRequestCpuMs)), ms)} | ${range(spread(samples.map((s) => s.cpuMs)), ms)} |`;
+      const ratio = (pick: (s: InitSample) => number) =>
+        `${(median(cold.apiInits.map(pick)) / median(cold.helloInits.map(pick))).toFixed(2)}×`;
+      const lines = [
+        '',
+        `Cold start, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, Node ${cold.node}, ${onlyRepeats} fresh processes per bundle, alternating; load average ${loads(loadBefore)} before, ${loads(loadAfter)} after; median (min–max):`,
+        '',
+        '| bundle | size | import | first request | init total (wall) | import CPU | first request CPU | process CPU |',
+        '| --- | --- | --- | --- | --- | --- | --- | --- |',
+        row('api, first request an authenticated client read', cold.api, cold.apiInits),
+        row('yoga + Pothos hello', cold.hello, cold.helloInits),
+        '',
+        `api / hello: wall ${ratio((s) => s.totalMs)}, process CPU ${ratio((s) => s.cpuMs)}`,
+        '',
+      ];
+      process.stdout.write(lines.join('\n'));
+    },
+    { log },
+  );
 }
 
 async function expectCaseload(target: Target, world: SmallWorld): Promise<void> {
