@@ -103,8 +103,9 @@ export function testApi(
 /**
  * Names for a data and a key table of a test file's own on the shared DynamoDB Local, for `testApi({ tables })`;
  * {@link createOwnTables} creates them. For tests whose work grows with the table rather than with their own data:
- * the local TTL sweep scans the whole table and a new stream poller reads the whole stream, and on the shared
- * tables both hold everything the rest of the suite wrote (a retention test took 7 s alone and 150 s in the suite).
+ * the local TTL sweep scans the whole table, and the shared table holds everything the rest of the suite wrote (a
+ * retention test took 7 s alone and 150 s in the suite). And for tests that read a stream: the shared data table has
+ * none (decision 0058); these tables have the product's, as the local stack creates them.
  */
 export function ownTables(): LocalStackInfo['tables'] {
   const id = randomBytes(6).toString('hex');
