@@ -121,6 +121,34 @@ interface QueueItem {
   urgent: boolean;
 }
 
+/** Receives a disclosure request about one of a person's notes, as `who`; returns its id. */
+async function receive(
+  who: Person,
+  about: { client: string; note: string },
+  legalBasis: string,
+  urgent = false,
+): Promise<string> {
+  const received = await api.graphql<{ receiveDisclosureRequest: { requestId: string }[] }>(RECEIVE, {
+    token: who.token,
+    variables: {
+      input: {
+        serviceUserId: about.client,
+        requesterOrganisation: 'Housing association',
+        requesterContact: 'Duty officer',
+        purpose: 'An enquiry',
+        purposeCategory: 'OTHER',
+        legalBasis,
+        itemIds: [about.note],
+        receivedOn: new Date().toISOString().slice(0, 10),
+        identityCheck: 'DOCUMENT_CHECKED',
+        urgent,
+      },
+    },
+  });
+  expectNoErrors(received);
+  return received.data?.receiveDisclosureRequest[0]?.requestId ?? '';
+}
+
 const queueConnection = (data: unknown) =>
   (data as { disclosureWorkQueueConnection: Connection<QueueItem> }).disclosureWorkQueueConnection;
 
@@ -134,32 +162,6 @@ describe('disclosureWorkQueueConnection pages the kept queue', () => {
   let mine: { client: string; note: string };
   let theirs: { client: string; note: string };
 
-  async function receive(
-    who: Person,
-    about: { client: string; note: string },
-    legalBasis: string,
-    urgent = false,
-  ): Promise<string> {
-    const received = await api.graphql<{ receiveDisclosureRequest: { requestId: string }[] }>(RECEIVE, {
-      token: who.token,
-      variables: {
-        input: {
-          serviceUserId: about.client,
-          requesterOrganisation: 'Housing association',
-          requesterContact: 'Duty officer',
-          purpose: 'An enquiry',
-          purposeCategory: 'OTHER',
-          legalBasis,
-          itemIds: [about.note],
-          receivedOn: new Date().toISOString().slice(0, 10),
-          identityCheck: 'DOCUMENT_CHECKED',
-          urgent,
-        },
-      },
-    });
-    expectNoErrors(received);
-    return received.data?.receiveDisclosureRequest[0]?.requestId ?? '';
-  }
   const act = async (mutation: string, who: Person, variables: Record<string, unknown>) =>
     expectNoErrors(await api.graphql(mutation, { token: who.token, variables }));
 
@@ -312,24 +314,7 @@ describe('disclosureWorkQueueConnection and the deprecated list decide an item a
     const client = await registerServiceUser(api, manager, serviceId);
     await allocate(api, manager, client, worker);
     const note = await recordNote(api, worker, client, 'DAILY_SUPPORT', 'Went to the day centre.');
-    const received = await api.graphql<{ receiveDisclosureRequest: { requestId: string }[] }>(RECEIVE, {
-      token: manager.token,
-      variables: {
-        input: {
-          serviceUserId: client,
-          requesterOrganisation: 'Housing association',
-          requesterContact: 'Duty officer',
-          purpose: 'An enquiry',
-          purposeCategory: 'OTHER',
-          legalBasis: 'CONSENT',
-          itemIds: [note],
-          receivedOn: new Date().toISOString().slice(0, 10),
-          identityCheck: 'DOCUMENT_CHECKED',
-        },
-      },
-    });
-    expectNoErrors(received);
-    const requestId = received.data?.receiveDisclosureRequest[0]?.requestId ?? '';
+    const requestId = await receive(manager, { client, note }, 'CONSENT');
     expectNoErrors(
       await api.graphql(ESCALATE, { token: manager.token, variables: { c: client, r: requestId } }),
     );
