@@ -54,6 +54,31 @@ describe('sequential DynamoDB round trips of the hot path', () => {
       .join('; ');
   };
 
+  /** The api's services as another process would hold them: its own audit chains, as `leases` knows them. */
+  const processWith = (leases: ChainLeases) =>
+    createConfideYoga({
+      ...api.services,
+      auditLog: new AuditLog(
+        api.services.tenantClients,
+        api.services.config.tables.data,
+        api.services.keys,
+        () => leases,
+        api.services.clock,
+      ),
+    });
+
+  /** Reads the client through `yoga` as the worker; returns the request's DynamoDB calls. */
+  const readClientThrough = async (yoga: ReturnType<typeof createConfideYoga>) => {
+    api.services.counters.reset();
+    const response = await yoga.fetch('http://confide.test/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${worker.token}` },
+      body: JSON.stringify({ query: CLIENT_READ, variables: { id: clientId } }),
+    });
+    expect(((await response.json()) as { errors?: unknown }).errors).toBeUndefined();
+    return api.services.counters.spans().filter((span) => span.service === 'DynamoDB');
+  };
+
   it('reads a client in at most 2', async () => {
     const { spans, sequential } = await measured(CLIENT_READ, { id: clientId });
     expect(sequential, timeline(spans)).toBeLessThanOrEqual(2);
@@ -77,32 +102,14 @@ describe('sequential DynamoDB round trips of the hot path', () => {
   // stale, and the warm measurements above would then meet a retry (decision 0012) that is not theirs.
   it('reads an audit chain’s head beside the first reads in a process that has not yet written this organisation’s audit', async () => {
     // Prepare: the same services, but audit chains as a fresh process knows them (no head known: cold start)
-    const fresh = new ChainLeases();
-    const services = {
-      ...api.services,
-      auditLog: new AuditLog(
-        api.services.tenantClients,
-        api.services.config.tables.data,
-        api.services.keys,
-        () => fresh,
-        api.services.clock,
-      ),
-    };
-    const cold = createConfideYoga(services);
-    api.services.counters.reset();
+    const cold = processWith(new ChainLeases());
 
     // Act
-    const response = await cold.fetch('http://confide.test/graphql', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${worker.token}` },
-      body: JSON.stringify({ query: CLIENT_READ, variables: { id: clientId } }),
-    });
+    const spans = await readClientThrough(cold);
 
     // Assess: one head read, sent while the login lookup and the client's reads were in flight, and the audit
     // written after both with no read of its own before it (2 round trips where the head read lasts as long as the
     // batch; it was 3 when the head was read only when the events were written).
-    expect(((await response.json()) as { errors?: unknown }).errors).toBeUndefined();
-    const spans = api.services.counters.spans().filter((span) => span.service === 'DynamoDB');
     const operations = spans.map((span) => span.operation).sort();
     expect(operations, timeline(spans)).toEqual(['BatchGetItem', 'GetItem', 'TransactWriteItems']);
     const span = (operation: string) => spans.find((candidate) => candidate.operation === operation);
@@ -111,39 +118,18 @@ describe('sequential DynamoDB round trips of the hot path', () => {
 
   it('after another process wrote the chain this process kept warm, the write after the retry reads a head beside the first reads', async () => {
     // Prepare: two processes that both start on the same chain (a fresh ChainLeases takes its first free chain)
-    const processYoga = () => {
-      const leases = new ChainLeases(undefined, () => 0);
-      const auditLog = new AuditLog(
-        api.services.tenantClients,
-        api.services.config.tables.data,
-        api.services.keys,
-        () => leases,
-        api.services.clock,
-      );
-      return createConfideYoga({ ...api.services, auditLog });
-    };
-    const mine = processYoga();
-    const other = processYoga();
-    const read = async (yoga: ReturnType<typeof createConfideYoga>) => {
-      api.services.counters.reset();
-      const response = await yoga.fetch('http://confide.test/graphql', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${worker.token}` },
-        body: JSON.stringify({ query: CLIENT_READ, variables: { id: clientId } }),
-      });
-      expect(((await response.json()) as { errors?: unknown }).errors).toBeUndefined();
-      return api.services.counters.spans().filter((span) => span.service === 'DynamoDB');
-    };
-    await read(mine); // this process now knows the chain's head
-    await read(other); // the other process extends the same chain: the head this process knows is stale
-    const retried = await read(mine); // meets the stale head and retries on the current one (decision 0012)
+    const mine = processWith(new ChainLeases(undefined, () => 0));
+    const other = processWith(new ChainLeases(undefined, () => 0));
+    await readClientThrough(mine); // this process now knows the chain's head
+    await readClientThrough(other); // the other process extends the same chain: the head this process knows is stale
+    const retried = await readClientThrough(mine); // meets the stale head and retries on the current one (decision 0012)
     expect(
       retried.filter((span) => span.operation === 'TransactWriteItems'),
       timeline(retried),
     ).toHaveLength(2);
 
     // Act: the next request moves to another chain, whose head it does not know
-    const spans = await read(mine);
+    const spans = await readClientThrough(mine);
 
     // Assess: that head is read while the first reads are in flight, not after them
     const span = (operation: string) => spans.find((candidate) => candidate.operation === operation);
