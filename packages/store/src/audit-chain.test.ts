@@ -8,6 +8,8 @@ import {
   canonicalEvent,
   chainKeyFrom,
   emptyHead,
+  entryMac,
+  entryMacsOf,
   extendChain,
   headMac,
   type StoredChainEvent,
@@ -72,6 +74,36 @@ describe('canonicalEvent', () => {
     const position = { shard: 1, seq: 1, prevEventId: '-' };
     expect(canonicalEvent(event(1), position)).not.toBe(canonicalEvent(event(1, { purpose: '' }), position));
     expect(canonicalEvent(event(1), position)).not.toBe(canonicalEvent(event(1), { ...position, seq: 2 }));
+  });
+});
+
+describe('entryMacsOf', () => {
+  it('gives each entry the MAC entryMac gives it, byte for byte (what verify recomputes)', () => {
+    // Prepare: entries that differ in id and person, with text JSON escapes and every kind of slot filled
+    const shared = event(1, {
+      eventId: 'req-1.ahead.0',
+      actor: { kind: 'STAFF', id: 'stf_"1"', roles: ['TEAM_LEADER', 'SUPPORT_WORKER'] },
+      fields: [],
+      classifications: [],
+      relationship: undefined,
+      rule: undefined,
+      outcome: 'AHEAD',
+      correlationId: 'corr\\1',
+      items: ['n_2', 'n_1'],
+    });
+    const entries = ['su_1', 'su_"2"', 'su_\u00e9'].map((subjectId, n) => ({
+      eventId: `req-1.ahead.${n}`,
+      subjectId,
+    }));
+
+    // Act
+    const macs = entryMacsOf(key, shared, 'req-1.ahead', 1_900_000_000, entries);
+
+    // Assess
+    expect(macs).toEqual(
+      entries.map((entry) => entryMac(key, { ...shared, ...entry }, 'req-1.ahead', 1_900_000_000)),
+    );
+    expect(new Set(macs).size).toBe(3);
   });
 });
 

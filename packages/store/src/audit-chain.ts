@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { keyDerivedFrom } from '@confide/keys';
-import { AHEAD_OUTCOME, encodeListFacts, entryIdOf, entryNumberOf } from './audit-list';
+import { AHEAD_OUTCOME, encodeListFacts, entryIdOf, entryNumberOf, inSortOrder } from './audit-list';
 import type { StoredAuditEvent } from './audit-log';
 
 /**
@@ -92,7 +92,7 @@ export function headMac(key: Uint8Array, orgId: string, head: ChainHead): string
   return createHmac('sha256', key).update(canonical).digest('base64url');
 }
 
-const sorted = (values: readonly string[]) => [...values].sort();
+const sorted = inSortOrder;
 
 /**
  * The bytes an event's MAC covers: every field of the event (sets sorted, absent values null) and its chain
@@ -132,14 +132,48 @@ export function canonicalEvent(event: StoredAuditEvent, position: ChainPosition)
  * own format name, so no entry shares an encoding with a chained event.
  */
 export function canonicalEntry(event: StoredAuditEvent, listEventId: string, expiresAt: number): string {
-  return JSON.stringify([
+  return JSON.stringify(canonicalEntryParts(event, listEventId, expiresAt));
+}
+
+/**
+ * The MACs of many entries of one list that differ only in their id and person (a list's entries written ahead,
+ * decision 0053): each is {@link entryMac} of `shared` with that entry's `eventId` and `subjectId`, byte for byte, but
+ * what they share is encoded once. JSON of an array is its elements' JSON joined by commas inside brackets, so
+ * encoding the elements one by one and splicing in the two that differ gives the same bytes as `canonicalEntry`.
+ */
+export function entryMacsOf(
+  key: Uint8Array,
+  shared: StoredAuditEvent,
+  listEventId: string,
+  expiresAt: number,
+  entries: readonly { readonly eventId: string; readonly subjectId: string }[],
+): string[] {
+  const parts = canonicalEntryParts(shared, listEventId, expiresAt).map((part) =>
+    part === undefined ? 'null' : (JSON.stringify(part) as string),
+  );
+  const head = `[${parts.slice(0, ENTRY_EVENT_ID).join(',')},`;
+  const middle = `,${parts.slice(ENTRY_EVENT_ID + 1, ENTRY_SUBJECT_ID).join(',')},`;
+  const tail = `,${parts.slice(ENTRY_SUBJECT_ID + 1).join(',')}]`;
+  return entries.map(({ eventId, subjectId }) =>
+    createHmac('sha256', key)
+      .update(head + JSON.stringify(eventId) + middle + JSON.stringify(subjectId) + tail)
+      .digest('base64url'),
+  );
+}
+
+/** Where `canonicalEntryParts` puts the event's id and its person. */
+const ENTRY_EVENT_ID = 4;
+const ENTRY_SUBJECT_ID = ENTRY_EVENT_ID + 8;
+
+function canonicalEntryParts(event: StoredAuditEvent, listEventId: string, expiresAt: number): unknown[] {
+  return [
     CANONICAL_ENTRY_VERSION,
     event.orgId,
     listEventId,
     expiresAt,
     ...contentOf(event),
     sorted(event.items ?? []),
-  ]);
+  ];
 }
 
 /** Every field of an event, sets sorted and absent values null, in the order both encodings put them. */

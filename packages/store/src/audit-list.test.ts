@@ -17,6 +17,7 @@ import {
   entryIdOf,
   factsOf,
   groupForLists,
+  inSortOrder,
   LIST_THRESHOLD,
   packSubjects,
   unpackSubjects,
@@ -48,6 +49,21 @@ function read(subjectId: string | undefined, overrides: Partial<StoredAuditEvent
     ...overrides,
   };
 }
+
+describe('inSortOrder', () => {
+  it('sorts as Array.prototype.sort does, copying only what is out of order and never changing its input', () => {
+    const sorted = ['CONTACT', 'IDENTIFYING', 'a', 'é'];
+    const unsorted = ['é', 'IDENTIFYING', 'a', 'CONTACT', 'CONTACT'];
+
+    const same = inSortOrder(sorted);
+    const copy = inSortOrder(unsorted);
+
+    expect(same).toBe(sorted);
+    expect(copy).toEqual([...unsorted].sort());
+    expect(unsorted[0]).toBe('é');
+    expect(inSortOrder([])).toEqual([]);
+  });
+});
 
 describe('packSubjects', () => {
   it('gives back exactly the ids it packed, Confide ids in 17 bytes and any other id whole', () => {
@@ -241,6 +257,38 @@ describe('the facts of a list written ahead (decision 0053)', () => {
     expect(decodeListFacts(stored)).toEqual(facts);
     expect(stored).not.toContain('"o"');
     expect(stored).not.toContain('"e"');
+  });
+
+  it('share facts only between reads that are alike in every fact, whatever the order of their sets', () => {
+    // Prepare: each read after the first differs from it in one fact; the last is the first with its sets reordered
+    const first = read('a', {
+      fields: ['ServiceUser.name', 'ServiceUser.phone'],
+      classifications: ['CONTACT', 'IDENTIFYING'],
+    });
+    const events = [
+      first,
+      { ...first, fields: ['ServiceUser.name'] },
+      { ...first, fields: ['ServiceUser.name', 'ServiceUser.postcode'] },
+      { ...first, classifications: ['CONTACT'] as StoredAuditEvent['classifications'] },
+      { ...first, relationship: undefined },
+      { ...first, rule: undefined },
+      { ...first, rule: '' },
+      { ...first, emergency: true },
+      { ...first, outcome: 'FORBIDDEN' },
+      {
+        ...first,
+        fields: ['ServiceUser.phone', 'ServiceUser.name'],
+        classifications: ['IDENTIFYING', 'CONTACT'] as StoredAuditEvent['classifications'],
+      },
+    ];
+
+    // Act
+    const { variants, of } = factsOf(events);
+
+    // Assess
+    expect(of).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 0]);
+    expect(variants).toHaveLength(9);
+    expect(variants[0]?.fields).toEqual(['ServiceUser.name', 'ServiceUser.phone']);
   });
 
   it('refuse entry numbers out of order', () => {
