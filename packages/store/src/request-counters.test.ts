@@ -7,6 +7,22 @@ import { countRequests, RequestCounters } from './request-counters';
 const DEAD_ENDPOINT = 'http://127.0.0.1:1';
 const CREDENTIALS = { accessKeyId: 'x', secretAccessKey: 'x' };
 
+describe('RequestCounters in a process that never resets them', () => {
+  it('keeps a bounded number of spans, the newest', () => {
+    const counters = new RequestCounters();
+    const calls = RequestCounters.MAX_SPANS * 2 + 1;
+
+    for (let n = 0; n < calls; n++) {
+      counters.recordSpan({ service: 'DynamoDB', operation: 'GetItem', startedAt: n, endedAt: n + 1 });
+    }
+
+    const spans = counters.spans();
+    expect(spans.length).toBeLessThanOrEqual(RequestCounters.MAX_SPANS);
+    expect(spans.at(-1)?.startedAt).toBe(calls - 1);
+    expect(spans.length).toBeGreaterThanOrEqual(RequestCounters.MAX_SPANS / 2);
+  });
+});
+
 describe('RequestCounters on real SDK clients', () => {
   const stack = localStack();
 

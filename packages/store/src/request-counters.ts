@@ -9,6 +9,13 @@ export class RequestCounters {
   readonly #counts = new Map<string, number>();
   readonly #spans: CallSpan[] = [];
 
+  /**
+   * The most spans kept: the api counts every call of its process and nothing there resets it, so a warm container
+   * would keep a span per call for its whole life. Past this the oldest half go (tests and the benchmark reset first
+   * and read far fewer).
+   */
+  static readonly MAX_SPANS = 10_000;
+
   record(service: string, operation: string): void {
     const key = `${service}.${operation}`;
     this.#counts.set(key, (this.#counts.get(key) ?? 0) + 1);
@@ -16,6 +23,7 @@ export class RequestCounters {
 
   /** One attempt's time on the wire, for the timeline and {@link sequentialRoundTrips}. */
   recordSpan(span: CallSpan): void {
+    if (this.#spans.length >= RequestCounters.MAX_SPANS) this.#spans.splice(0, RequestCounters.MAX_SPANS / 2);
     this.#spans.push(span);
   }
 
