@@ -16,9 +16,11 @@ import { spread } from './stats';
 /**
  * Two (or more) trees of Confide in one process, replayed alternately with the same-I/O baseline (issue 18): an
  * in-process A/B of a change's CPU, where two runs of `--only replayed-cpu` one after the other on a shared machine
- * differ by more than the change. Each tree is a checkout (e.g. `git archive` of the commit before, with a
- * node_modules whose `@confide/*` links point into it) whose api and store are loaded as modules of their own, so
- * each has its own audit chain leases and caches; third-party packages are shared.
+ * differ by more than the change. Each tree is a checkout (e.g. `git archive` of the commit before) with a
+ * node_modules of its own: links to this checkout's packages, except `@confide/*`, linked into the tree, and
+ * `@pothos/*`, copied (Pothos registers its plugins per class: two trees on one copy refuse to build). Each tree's
+ * api and store are then modules of their own, with their own audit chain leases and caches; graphql, the AWS SDK
+ * and the rest are shared. `.` can stand for this checkout when it is the only one on its own Pothos.
  *
  * `npx tsx bench/replayed-ab.ts <operation> <repeats> <tree>...` (a tree is a folder; `.` is this checkout). Prints
  * each server's CPU per request per repeat, then median (min–max), and the load average before and after.
