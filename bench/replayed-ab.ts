@@ -9,6 +9,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'a
 import { httpApiEvent } from '../test/support/http-api-event';
 import { bodiesFor, OPERATIONS, type Operation } from './operations';
 import { RecordedTransport } from './recorded-transport';
+import { REPLAYED } from './replayed-cpu';
 import { createSameIoYoga } from './same-io-server';
 import { withSmallStack } from './small-stack';
 import { spread } from './stats';
@@ -26,8 +27,7 @@ import { spread } from './stats';
  * each server's CPU per request per repeat, then median (min–max), and the load average before and after.
  */
 
-const REQUESTS: Record<Operation, number> = { clientRead: 400, caseload: 60, noteWrite: 400 };
-const WARMUP = 30;
+const REQUESTS = REPLAYED.requests;
 
 interface Served {
   readonly label: string;
@@ -130,7 +130,9 @@ await withSmallStack(async ({ stack, world, config }) => {
     await invoke(server, bodyOf(server));
     modes('replay');
   }
-  for (const server of served) for (let i = 0; i < WARMUP; i++) await invoke(server, bodyOf(server));
+  for (const server of served) {
+    for (let i = 0; i < REPLAYED.warmup[op]; i++) await invoke(server, bodyOf(server));
+  }
   // CONFIDE_BENCH_HEAP_PROFILE=<file>: a sampling heap profile of the first tree's requests (what allocates, for GC).
   const heapProfile = process.env.CONFIDE_BENCH_HEAP_PROFILE;
   if (heapProfile) {

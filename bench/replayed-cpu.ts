@@ -20,7 +20,16 @@ import type { SmallWorld } from './world';
  * write live again. Run by run.ts as `tsx bench/replayed-cpu.ts <job>`; prints one `BENCH_REPLAYED` JSON line.
  */
 
-export const REPLAYED = { warmup: 30, requests: { clientRead: 400, caseload: 60, noteWrite: 400 } } as const;
+/**
+ * Requests per repeat, and warm-up requests per server before the first: a process's CPU per request keeps falling
+ * for thousands of requests (V8's tiers, the heap's sizing), Confide's and the baseline's alike; after 30 warm-ups a
+ * client read's fell from 7.7 to 2.5 ms over the next ten repeats (decision 0060), so the first repeats measured
+ * the warming, not a warm Lambda. About eight repeats' worth of warm-up each.
+ */
+export const REPLAYED = {
+  warmup: { clientRead: 3200, caseload: 480, noteWrite: 3200 },
+  requests: { clientRead: 400, caseload: 60, noteWrite: 400 },
+} as const;
 
 export interface Replayed {
   readonly cpuMs: Record<ServerName, number[]>;
@@ -113,7 +122,7 @@ export async function replayedCpu(job: ReplayJob): Promise<Replayed> {
     await invoke(name, bodyOf(name));
     transport.mode = 'replay';
     transports.kms.mode = 'replay';
-    for (let index = 0; index < REPLAYED.warmup; index++) await invoke(name, bodyOf(name));
+    for (let index = 0; index < REPLAYED.warmup[operation]; index++) await invoke(name, bodyOf(name));
   }
   let gcMs = 0;
   const observer = new PerformanceObserver((list) => {

@@ -818,7 +818,7 @@ function results(m: Measured): string {
     '',
     `Each request goes through \`handleHttpApiEvent\` (services/api/src/lambda-adapter.ts) as an HTTP API v2 event; the`,
     'DynamoDB and KMS clients answer from responses recorded once from the local stack (bench/recorded-transport.ts), so',
-    `no time is spent on the network or in DynamoDB Local. ${REPLAYED.requests.clientRead} / ${REPLAYED.requests.caseload} / ${REPLAYED.requests.noteWrite} requests per repeat after ${REPLAYED.warmup} warm-up requests;`,
+    `no time is spent on the network or in DynamoDB Local. ${REPLAYED.requests.clientRead} / ${REPLAYED.requests.caseload} / ${REPLAYED.requests.noteWrite} requests per repeat after ${REPLAYED.warmup.clientRead} / ${REPLAYED.warmup.caseload} / ${REPLAYED.warmup.noteWrite} warm-up requests;`,
     'CPU is `process.cpuUsage()` of the bench process over them; GC share is the time of `gc` performance entries over that CPU.',
     'The baseline (bench/same-io-server.ts) makes the same reads (login items, subject keys, records) and one audit write,',
     'and does none of the checks: no JWT verification, integrity checks, access rules, key unwrapping or decryption.',
