@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { Readable } from 'node:stream';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { HttpRequest, HttpResponse } from '@smithy/types';
 import { spread } from './stats';
 
@@ -10,7 +10,8 @@ import { spread } from './stats';
  * event, or a note write's event with its change, through the real AuditLog and the real DynamoDB client, whose
  * HTTP handler answers at once (the SDK's serialising and signing stay in). A finer A/B than the whole request's.
  *
- * `npx tsx bench/audit-write-ab.ts <caseload|clientRead|noteWrite> <repeats> <tree>...`
+ * `npx tsx bench/audit-write-ab.ts <caseload|clientRead|noteWrite|plainPut> <repeats> <tree>...` (`plainPut`: the
+ * baseline's audit write, one PutItem through the same client: what the SDK call alone costs).
  */
 
 const [shape = 'caseload', repeatsText = '7', ...trees] = process.argv.slice(2);
@@ -53,6 +54,8 @@ for (const [index, tree] of trees.entries()) {
     credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
     requestHandler: { handle: async (request: HttpRequest) => answer(request) },
   });
+  // As the api's clients are (services.ts): without the SDK's logger middleware, which copies every input.
+  dynamo.middlewareStack.remove('loggerMiddleware');
   const log = new store.AuditLog(dynamo, 'data', {
     beaconKey: async () => beacon,
     subjectKeys: async () => new Map(),
@@ -90,6 +93,22 @@ for (const [index, tree] of trees.entries()) {
       await log.write(
         subjects.map((subject) => event(requestId, at, subject)),
         { ahead },
+      );
+    } else if (shape === 'plainPut') {
+      // The baseline's audit write (bench/same-io-server.ts): one PutItem of 7 attributes, no chain; the SDK's floor.
+      await dynamo.send(
+        new PutItemCommand({
+          TableName: 'data',
+          Item: {
+            pk: { S: `ORG#${orgId}#AUDIT#SAME-IO` },
+            sk: { S: `EVENT#${at}#${requestId}` },
+            action: { S: 'READ_CLIENT' },
+            actor: { S: actor.id },
+            subjects: { L: [{ S: subjects[0] as string }] },
+            requestId: { S: requestId },
+            at: { S: at },
+          },
+        }),
       );
     } else if (shape === 'clientRead') {
       await log.write([event(requestId, at, subjects[0] as string, 'serviceUser')]);
