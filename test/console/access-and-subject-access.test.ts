@@ -10,6 +10,7 @@ import {
   registerServiceUser,
 } from '../support/care-fixtures';
 import { createService } from '../support/records-fixtures';
+import { workingHoursAroundNow } from '../support/working-hours';
 import { expectAccessible, settled } from './console-browser';
 import { ConsoleSuite } from './console-suite';
 
@@ -43,6 +44,8 @@ beforeAll(async () => {
     person('ig', ['IG_LEAD']),
     person('guardian', ['CALDICOTT_GUARDIAN']),
   ]);
+  // Working hours around now: the reads below are ordinary (no out-of-hours mark) whatever the time the test runs at.
+  await workingHoursAroundNow(api, token('ig'));
   client = await registerServiceUser(api, own.manager, own.serviceId);
   await allocate(api, own.manager, client, worker);
   const read = (who: Person) =>

@@ -12,6 +12,7 @@ import {
   serviceWorld,
 } from '../support/records-fixtures';
 import { type TestApi, testApi } from '../support/test-api';
+import { workingHoursAroundNow } from '../support/working-hours';
 
 /**
  * Access at a glance (issue 19): `accessHeatMap` counts reads per staff member and local day, with reads outside the
@@ -59,7 +60,7 @@ interface HeatMapWorld extends ServiceWorld {
   readonly guardian: Person;
   readonly clientA: string;
   readonly otherService: string;
-  /** A past night: 02:30 UTC five days ago, out of working hours in London all year. */
+  /** Four and a half days ago, twelve hours from now's time of day: outside the working hours the world sets. */
   readonly night: Date;
 }
 
@@ -73,6 +74,8 @@ async function heatMapWorld(api: TestApi): Promise<HeatMapWorld> {
     addStaff(api, world.org, ['IG_LEAD']),
     addStaff(api, world.org, ['CALDICOTT_GUARDIAN']),
   ]);
+  // Working hours around now, so that today's reads are ordinary whatever the time the test runs at.
+  await workingHoursAroundNow(api, ig.token);
   const otherService = await createService(api, world, otherManager);
   const clientA = await registerServiceUser(api, world.manager, world.serviceId);
   await allocate(api, world.manager, clientA, worker);
@@ -87,9 +90,8 @@ async function heatMapWorld(api: TestApi): Promise<HeatMapWorld> {
   expectNoErrors(await read(worker));
   expectNoErrors(await read(world.senior));
   expect(errorsOf(await read(stranger))).toEqual([{ code: 'NOT_FOUND', path: ['serviceUser'] }]);
-  // A past night: the worker read the same person at 02:30.
-  const night = new Date(Date.now() - 5 * DAY_MS);
-  night.setUTCHours(2, 30, 0, 0);
+  // Out of hours, days ago: the worker read the same person.
+  const night = new Date(Date.now() - 5 * DAY_MS + 12 * 3_600_000);
   await api.services.auditLog.write([
     {
       orgId: world.org.orgId,
