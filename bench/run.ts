@@ -24,7 +24,7 @@ import {
   node22,
 } from './cold-start';
 import { type CostLine, monthlyCost, REQUEST_MIX } from './cost';
-import { type LoadResult, load } from './load-generator';
+import { type LoadResult, load, RUN_HEADER } from './load-generator';
 import { bodiesFor, LABEL, OPERATIONS, type Operation, order, type ServerName } from './operations';
 import { REPLAYED, type Replayed, type ReplayJob } from './replayed-cpu';
 import { type SameIoOptions, startSameIoServer } from './same-io-server';
@@ -32,7 +32,6 @@ import {
   attributeCalls,
   type BenchCall,
   instrumentedDynamo,
-  RUN_HEADER,
   type RunTally,
   ServedRequests,
 } from './served-requests';

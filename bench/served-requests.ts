@@ -5,6 +5,7 @@ import { LOCAL_CREDENTIALS, type LocalStack } from '@confide/local';
 import type { CallSpan } from '@confide/store';
 import type { MiddlewareStack } from '@smithy/types';
 import { capacityUnits } from './capacity-units';
+import { RUN_HEADER } from './load-generator';
 
 /**
  * Exact per-run accounting of what a server did, for the load runs (issue 18, "phantom requests").
@@ -15,8 +16,6 @@ import { capacityUnits } from './capacity-units';
  * AsyncLocalStorage (not by reading a process-wide counter before and after), and added to its run's tally when
  * it finishes, so calls of a request cut off at the end of a warm-up can never land in the measured run.
  */
-
-export const RUN_HEADER = 'x-bench-run';
 
 /** What the requests of one run did, counting only requests that finished. */
 export interface RunTally {
