@@ -12,7 +12,10 @@ import {
 } from '../support/care-fixtures';
 import { addStaff, onboardTestOrganisation, type TestOrganisation } from '../support/fixtures';
 import { organisationItems, serviceUserToken } from '../support/records-fixtures';
-import { type TestApi, testApi } from '../support/test-api';
+import { ownTablesForFile, type TestApi, testApi } from '../support/test-api';
+
+/** The file's own tables: its checks read every item of their organisation (ownTablesForFile). */
+const tables = ownTablesForFile();
 
 /**
  * The breach register (Lets connect 6; DATA-PROTECTION.md): reported by any staff member, read and assessed by
@@ -84,7 +87,7 @@ interface World {
 
 async function world(): Promise<World> {
   const clock = new MovableClock();
-  const api = testApi({ clock });
+  const api = testApi({ clock, tables });
   const org = await onboardTestOrganisation(api);
   const { serviceId, manager, senior } = await createServiceWithManager(api, org);
   const [ig, worker, guardian] = await Promise.all([

@@ -13,7 +13,7 @@ import {
 import { addStaff, onboardTestOrganisation, type TestOrganisation } from '../support/fixtures';
 import { localIdOf, organisationItems, serviceUserToken } from '../support/records-fixtures';
 import type { TestApi } from '../support/test-api';
-import { testApi } from '../support/test-api';
+import { ownTablesForFile, testApi } from '../support/test-api';
 import { approvedSubjectAccessRequest } from './subject-access-fixtures';
 
 /**
@@ -378,7 +378,7 @@ describe('an exceptional disclosure', () => {
 });
 
 describe('an exceptional disclosure refused', () => {
-  const api = testApi();
+  const api = testApi({ tables: ownTablesForFile() });
 
   const CASES: {
     name: string;

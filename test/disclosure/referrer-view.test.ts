@@ -14,7 +14,10 @@ import {
 } from '../support/care-fixtures';
 import { addStaff, onboardTestOrganisation, type TestOrganisation } from '../support/fixtures';
 import { localIdOf, organisationItems } from '../support/records-fixtures';
-import { type TestApi, testApi } from '../support/test-api';
+import { ownTablesForFile, type TestApi, testApi } from '../support/test-api';
+
+/** The file's own tables: its checks read every item of their organisation (ownTablesForFile). */
+const tables = ownTablesForFile();
 
 /**
  * What a referrer may learn (Lets connect 4.3): "If information is requested by a referrer prior to the initial
@@ -77,7 +80,7 @@ async function partner(api: TestApi, org: TestOrganisation, name: string) {
 
 async function world(): Promise<World> {
   const clock = new MovableClock();
-  const api = testApi({ clock });
+  const api = testApi({ clock, tables });
   const org = await onboardTestOrganisation(api);
   const { serviceId, manager } = await createServiceWithManager(api, org);
   const [worker, ig, stranger] = await Promise.all([

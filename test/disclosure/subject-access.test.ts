@@ -11,7 +11,7 @@ import {
 } from '../support/care-fixtures';
 import { addStaff, onboardTestOrganisation, type TestOrganisation } from '../support/fixtures';
 import { localIdOf, organisationItems, serviceUserToken } from '../support/records-fixtures';
-import { type TestApi, testApi } from '../support/test-api';
+import { ownTablesForFile, type TestApi, testApi } from '../support/test-api';
 import {
   APPROVE,
   approveSubjectAccessExport,
@@ -77,7 +77,7 @@ const exportOf = (w: World, who: Person) =>
   });
 
 describe('subject access compiled by staff', () => {
-  const api = testApi();
+  const api = testApi({ tables: ownTablesForFile() });
 
   it('refuses an IG lead who opened the request themself and compiles it without a second person’s approval, and audits the refusal', async () => {
     // Prepare

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { handleHttpApiEvent } from '../../services/api/src/lambda-adapter';
 import { onboardTestOrganisation } from '../support/fixtures';
 import { httpApiEvent } from '../support/http-api-event';
-import { testApi } from '../support/test-api';
+import { ownTablesForFile, testApi } from '../support/test-api';
 import { auditItems } from './canaries-support';
 
 const lambdaContext = { awsRequestId: 'aws-req-1', functionName: 'confide-api' } as Context;
@@ -18,7 +18,7 @@ async function auditRequestIds(api: ReturnType<typeof testApi>, orgId: Parameter
 }
 
 describe('the request id comes from the platform (issue 17 item 2)', () => {
-  const api = testApi();
+  const api = testApi({ tables: ownTablesForFile() });
 
   it("records API Gateway's requestContext.requestId on the audit event, never the caller's x-request-id", async () => {
     const org = await onboardTestOrganisation(api);

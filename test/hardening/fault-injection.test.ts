@@ -21,7 +21,10 @@ import {
 } from '../support/care-fixtures';
 import { addStaff } from '../support/fixtures';
 import { localIdOf, organisationItems, type ServiceWorld, serviceWorld } from '../support/records-fixtures';
-import { localStack, type TestApi, testApi } from '../support/test-api';
+import { localStack, ownTablesForFile, type TestApi, testApi } from '../support/test-api';
+
+/** The file's own tables: its checks read every item of their organisation (ownTablesForFile). */
+const tables = ownTablesForFile();
 
 /**
  * Faults injected at the SDK layer (middleware inside the SDK's retry loop, so each injected failure is one
@@ -138,7 +141,7 @@ const RECORD = 'mutation ($input: RecordNoteInput!) { recordNote(input: $input) 
 const READ = 'query ($id: ID!) { serviceUser(id: $id) { name phone latestNote { kind } } }';
 
 describe('DynamoDB throttling', () => {
-  const healthy = testApi();
+  const healthy = testApi({ tables });
   let world: World;
 
   beforeAll(async () => {
@@ -147,7 +150,7 @@ describe('DynamoDB throttling', () => {
 
   it('is retried by the SDK when it lasts a couple of attempts: the read and the write succeed', async () => {
     let active = none;
-    const api = testApi({ dynamo: dynamoWith(() => active, throttled) });
+    const api = testApi({ tables, dynamo: dynamoWith(() => active, throttled) });
 
     active = fault(() => true, 2);
     const read = await api.graphql<{ serviceUser: { name: string } }>(READ, {
@@ -174,7 +177,7 @@ describe('DynamoDB throttling', () => {
 
   it('gives a clear INTERNAL error when every attempt is throttled, and writes no half note', async () => {
     let active = none;
-    const api = testApi({ dynamo: dynamoWith(() => active, throttledTransaction) });
+    const api = testApi({ tables, dynamo: dynamoWith(() => active, throttledTransaction) });
     await recordNote(healthy, world.worker, world.client, 'DAILY_SUPPORT', 'An earlier note.');
     const before = await organisationItems(healthy, world.org.orgId);
     const latestBefore = await latestNoteId(healthy, world.org.orgId, world.client);
@@ -212,7 +215,7 @@ describe('DynamoDB throttling', () => {
 });
 
 describe('KMS internal errors (cold key caches, as in a new Lambda container)', () => {
-  const healthy = testApi();
+  const healthy = testApi({ tables });
   let world: World;
 
   beforeAll(async () => {
@@ -221,7 +224,7 @@ describe('KMS internal errors (cold key caches, as in a new Lambda container)', 
 
   it('are retried by the SDK when they last a couple of attempts: the sealed fields are read', async () => {
     const active = fault(() => true, 2);
-    const api = testApi({ kms: kmsWith(() => active) });
+    const api = testApi({ tables, kms: kmsWith(() => active) });
 
     const read = await api.graphql<{ serviceUser: { name: string; phone: string } }>(READ, {
       token: world.worker.token,
@@ -236,9 +239,9 @@ describe('KMS internal errors (cold key caches, as in a new Lambda container)', 
 
   it('give INTERNAL and no plaintext when every attempt fails, on reads and on writes, and nothing is written', async () => {
     let active = fault(() => true, Number.POSITIVE_INFINITY);
-    const api = testApi({ kms: kmsWith(() => active) });
-    const tables = [healthy.services.config.tables.data, healthy.services.config.tables.keys];
-    const before = await organisationItems(healthy, world.org.orgId, { tables });
+    const api = testApi({ tables, kms: kmsWith(() => active) });
+    const both = [healthy.services.config.tables.data, healthy.services.config.tables.keys];
+    const before = await organisationItems(healthy, world.org.orgId, { tables: both });
 
     const read = await api.graphql(READ, { token: world.worker.token, variables: { id: world.client } });
     const secret = 'Never stored: KMS is failing.';
@@ -265,7 +268,7 @@ describe('KMS internal errors (cold key caches, as in a new Lambda container)', 
     expect(note.text).not.toContain(secret);
     expect(registration.data ?? null).toBeNull();
     // Nothing written in either table: no note, no client, no subject key (audit events aside).
-    const after = await organisationItems(healthy, world.org.orgId, { tables });
+    const after = await organisationItems(healthy, world.org.orgId, { tables: both });
     expect(after).toEqual(before);
     expect(JSON.stringify(after)).not.toContain('Never Registered Person');
 

@@ -4,7 +4,10 @@ import { tenantScope } from '@confide/store';
 import { describe, expect, it } from 'vitest';
 import { addStaff, onboardTestOrganisation, uniqueSlug } from '../support/fixtures';
 import { scanTable } from '../support/table-scan';
-import { type GraphqlResult, type TestApi, testApi } from '../support/test-api';
+import { type GraphqlResult, ownTablesForFile, type TestApi, testApi } from '../support/test-api';
+
+/** The file's own tables: its checks read every item of their organisation (ownTablesForFile). */
+const tables = ownTablesForFile();
 
 /**
  * With KMS unreachable and cold caches (a fresh process), no branch key can be unwrapped: every read of an
@@ -54,7 +57,7 @@ async function itemsOfOrganisation(api: TestApi, orgId: OrgId): Promise<string[]
 }
 
 describe('with KMS unreachable and cold key caches', () => {
-  const healthy = testApi();
+  const healthy = testApi({ tables });
 
   it('refuses every request with INTERNAL and no plaintext: without the key, not even the caller’s roles can be authenticated', async () => {
     // Decision 0030: the caller's roles and status are MACed under the organisation's integrity key, which comes
@@ -62,7 +65,7 @@ describe('with KMS unreachable and cold key caches', () => {
     // unencrypted handles that were served before roles were authenticated.
     const org = await onboardTestOrganisation(healthy);
     await addStaff(healthy, org, ['VOLUNTEER'], 'colleague');
-    const broken = testApi({ kms: unreachableKms() });
+    const broken = testApi({ tables, kms: unreachableKms() });
 
     const me = await broken.graphql('{ me { kind roles staffMember { handle displayName } } }', {
       token: org.adminToken,
@@ -86,7 +89,7 @@ describe('with KMS unreachable and cold key caches', () => {
 
   it('refuses addStaffMember with INTERNAL and writes nothing: no staff item, handle, identity or key', async () => {
     const org = await onboardTestOrganisation(healthy);
-    const broken = testApi({ kms: unreachableKms() });
+    const broken = testApi({ tables, kms: unreachableKms() });
     const staffBefore = await handles(healthy, org.adminToken);
     const itemsBefore = await itemsOfOrganisation(healthy, org.orgId);
     expect(itemsBefore.filter((item) => /#(STAFF|HANDLE|IDENTITY|SUBJECT)#/.test(item))).toHaveLength(4);
@@ -112,7 +115,7 @@ describe('with KMS unreachable and cold key caches', () => {
   });
 
   it('refuses onboarding with INTERNAL and leaves no organisation, slug or admin behind', async () => {
-    const broken = testApi({ kms: unreachableKms() });
+    const broken = testApi({ tables, kms: unreachableKms() });
     const slug = uniqueSlug('nokms');
     const name = `No KMS Charity ${slug}`;
     const onboard = (api: TestApi, token: string) =>

@@ -9,7 +9,7 @@ import { verifyAuditLog } from '@confide/api';
 import { tenantScope } from '@confide/store';
 import { describe, expect, it } from 'vitest';
 import { cliEntry } from '../cli/support/run-cli';
-import { type TestApi, testApi } from '../support/test-api';
+import { ownTablesForFile, type TestApi, testApi } from '../support/test-api';
 import {
   auditItems,
   type Item,
@@ -79,7 +79,7 @@ async function runCli(api: TestApi, slug: string): Promise<{ code: number; stdou
 }
 
 describe('audit verify', () => {
-  const api = testApi();
+  const api = testApi({ tables: ownTablesForFile() });
   const table = api.services.config.tables.data;
 
   it('passes an untouched log, counting every event', async () => {

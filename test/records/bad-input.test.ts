@@ -9,7 +9,7 @@ import {
 } from '../support/care-fixtures';
 import { addStaff, type TestOrganisation } from '../support/fixtures';
 import { type Item, organisationItems, serviceWorld } from '../support/records-fixtures';
-import { testApi } from '../support/test-api';
+import { ownTablesForFile, testApi } from '../support/test-api';
 
 /**
  * Bad input gets a clear error and changes nothing (DESIGN.md, Quality bar): every malformed input below is
@@ -511,7 +511,7 @@ function rootField(query: string): string {
 }
 
 describe('malformed input', () => {
-  const api = testApi();
+  const api = testApi({ tables: ownTablesForFile() });
   let org: TestOrganisation;
   let ids: Ids;
   let callers: Record<Caller, Person | { token: string }>;

@@ -8,7 +8,7 @@ import {
   type ServiceWorld,
   serviceWorld,
 } from '../support/records-fixtures';
-import { testApi } from '../support/test-api';
+import { ownTablesForFile, testApi } from '../support/test-api';
 
 /**
  * Search over encrypted values (DATA-PROTECTION.md, Storage): exact NHS number, postcode (any spacing or
@@ -33,7 +33,7 @@ const SEARCH = `query ($nhs: String, $postcode: String, $name: String) {
 type Found = { searchServiceUsers: { id: string; name: string }[] };
 
 describe('searchServiceUsers', () => {
-  const api = testApi();
+  const api = testApi({ tables: ownTablesForFile() });
   let world: ServiceWorld & { zoe: string; zoeSmith: string; outsider: Person };
 
   beforeAll(async () => {

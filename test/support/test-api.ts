@@ -16,7 +16,7 @@ import {
   seedOperators,
   type TokenClaims,
 } from '@confide/local';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 
 export interface GraphqlResult<D = Record<string, unknown>> {
   status: number;
@@ -114,15 +114,38 @@ export function ownTables(): LocalStackInfo['tables'] {
 
 /**
  * Creates the api's tables as the local stack creates its own (the same design, stream and TTL setting, and the
- * platform operators seeded); returns a function that deletes them.
+ * platform operators seeded; `dataStream: false` leaves the data table's stream out); returns a function that deletes
+ * them.
  */
-export async function createOwnTables(api: TestApi): Promise<() => Promise<void>> {
+export async function createOwnTables(
+  api: TestApi,
+  options: { dataStream?: boolean } = {},
+): Promise<() => Promise<void>> {
   const { dynamo } = api.services;
-  await ensureTables(dynamo, api.stack.tables);
+  await ensureTables(dynamo, api.stack.tables, options);
   await seedOperators(dynamo, api.stack.tables.data, api.stack.stage);
   return async () => {
     for (const table of [api.stack.tables.data, api.stack.tables.keys]) {
       await dynamo.send(new DeleteTableCommand({ TableName: table }));
     }
   };
+}
+
+/**
+ * Tables of the file's (or describe block's) own, created before its tests and deleted after them, for
+ * `testApi({ tables })`. For tests that read every item of their organisation (organisationItems): a Scan costs
+ * DynamoDB Local in proportion to the table it walks, and late in a run the shared table holds about 84,000 items
+ * (56 MB) of everything the suite wrote, about a JVM CPU-second a scan. Without a stream (decision 0058): each
+ * request to a table with one makes DynamoDB Local walk the stream records written before it.
+ */
+export function ownTablesForFile(): LocalStackInfo['tables'] {
+  const tables = ownTables();
+  let remove: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    remove = await createOwnTables(testApi({ tables }), { dataStream: false });
+  });
+  afterAll(async () => {
+    await remove?.();
+  });
+  return tables;
 }
