@@ -14,7 +14,7 @@ import type { ItemLoader } from '../item-loader';
 import { identityItem } from '../organisation-directory';
 import { itemKeyOf, openField, sealFields } from '../sealed-fields';
 import type { TenantScope } from '../tenant-scope';
-import { type TableAccess, TenantTable, type TenantTransactItem, type TransactResult } from '../tenant-table';
+import { type TableAccess, TenantTable, type TenantTransactItem } from '../tenant-table';
 import { idempotencyConflict, idempotencyKeyFrom, keyDigest, requestDigest, sameDigest } from './idempotency';
 import { sourceTime } from './imports';
 import { TamperedItemError } from './integrity-incidents';
@@ -137,6 +137,8 @@ export class ServiceUsers {
    * Registers a service user with a new subject key, sealed details and blind-index entries, in one
    * transaction. With an idempotency key, a retry of the same registration (same caller, service and details)
    * returns the first one instead of a second; anything else under that key is CONFLICT, revealing nothing of it.
+   * `commit` makes the transaction (by default alone; the API passes its audit trail's, so the registration and the
+   * events recording it are one write) and says whether its conditions let it through.
    */
   async register(
     scope: TenantScope,
@@ -149,13 +151,18 @@ export class ServiceUsers {
       /** The source system's date the case was opened (an import); by default now. See {@link sourceTime}. */
       openedAt?: string | undefined;
     },
+    options: { readonly commit?: (items: readonly TenantTransactItem[]) => Promise<boolean> } = {},
   ): Promise<{ clientId: string; created: boolean }> {
     const idempotency = input.idempotencyKey
       ? await this.#idempotency(scope, input.idempotencyKey, input)
       : undefined;
     if (idempotency) {
       const existing = await this.#idempotentResult(scope, idempotency);
-      if (existing) return { clientId: existing, created: false };
+      if (existing) {
+        // A retry of a registration made changes nothing: its events are written alone.
+        await options.commit?.([]);
+        return { clientId: existing, created: false };
+      }
     }
     const openedAt = sourceTime(input.openedAt, this.clock.now());
     const clientId = newId('serviceUser');
@@ -218,10 +225,13 @@ export class ServiceUsers {
         },
       });
     }
-    let outcome: TransactResult | undefined;
+    // Whether the transaction ran (its conditions may have refused it) and whether it wrote.
+    let outcome: { written: boolean } | undefined;
     let failure: unknown;
     try {
-      outcome = await this.#gateway(scope).transactWrite(writes);
+      outcome = options.commit
+        ? { written: await options.commit(writes) }
+        : await this.#gateway(scope).transactWrite(writes);
     } catch (error) {
       failure = error;
     }
@@ -522,11 +532,15 @@ export class ServiceUsers {
     await this.#updateProfile(scope, clientId, expression, {}, values, change.expectedVersion);
   }
 
-  /** Allocates a worker: an allocation item on the caseload index and the relationship on the profile. */
+  /**
+   * Allocates a worker: an allocation item on the caseload index and the relationship on the profile, in one
+   * transaction that `commit` makes (by default alone; the API passes its audit trail's, as for {@link register}).
+   */
   async allocate(
     scope: TenantScope,
     clientId: string,
     allocation: { staffId: string; kind: AllocationKind; endsAt?: Date | undefined },
+    options: { readonly commit?: (items: readonly TenantTransactItem[]) => Promise<boolean> } = {},
   ): Promise<Allocation> {
     const allocationId = newId('allocation');
     const startsAt = this.clock.now().toISOString();
@@ -542,7 +556,7 @@ export class ServiceUsers {
       allocationParts(scope, clientId, allocationId, allocation.staffId, allocation.kind, startsAt, endsAt),
     );
     const pk = scope.key('CLIENT', clientId);
-    const written = await this.#gateway(scope).transactWrite([
+    const writes: TenantTransactItem[] = [
       {
         Update: {
           Key: { pk: attr.s(pk), sk: attr.s(PROFILE) },
@@ -565,8 +579,11 @@ export class ServiceUsers {
           },
         },
       },
-    ]);
-    if (!written.written) throw notFound('Service user');
+    ];
+    const written = options.commit
+      ? await options.commit(writes)
+      : (await this.#gateway(scope).transactWrite(writes)).written;
+    if (!written) throw notFound('Service user');
     return { allocationId, staffId: allocation.staffId, kind: allocation.kind, startsAt, endsAt };
   }
 

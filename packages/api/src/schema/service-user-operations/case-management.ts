@@ -133,16 +133,22 @@ builder.mutationFields((t) => ({
         idempotencyKeyOf(input.idempotencyKey);
         return { classification: 'IDENTIFYING' };
       },
-      audit: 'before',
+      // The person's items and the events recording them are one transaction.
+      audit: 'with-change',
     },
     resolve: async (operation, { input }, context) => {
       const scope = operation.scope;
-      const { clientId } = await context.services.serviceUsers.register(scope, {
-        serviceId: operation.subjectId ?? '',
-        details: details(input, context.services.clock.now()),
-        idempotencyKey: idempotencyKeyOf(input.idempotencyKey),
-        requestedBy: operation.staff.staffId,
-      });
+      const audit = context.access.audit;
+      const { clientId } = await context.services.serviceUsers.register(
+        scope,
+        {
+          serviceId: operation.subjectId ?? '',
+          details: details(input, context.services.clock.now()),
+          idempotencyKey: idempotencyKeyOf(input.idempotencyKey),
+          requestedBy: operation.staff.staffId,
+        },
+        { commit: (change) => audit.commitWithChange(change) },
+      );
       const client = await context.services.serviceUsers.get(scope, clientId, context.access.loader);
       if (!client) throw notFound('Service user');
       return client;
@@ -239,15 +245,22 @@ builder.mutationFields((t) => ({
         await staffOfOrganisation(context, context.access.scope, [input.staffId], 'staffId');
         allocationInput(input, context);
       },
-      audit: 'before',
+      // The allocation and the events recording it are one transaction.
+      audit: 'with-change',
     },
     resolve: async (operation, { input }, context) => {
       const { client, scope } = operation;
-      await context.services.serviceUsers.allocate(scope, client.clientId, {
-        staffId: localId(input.staffId, 'StaffMember', 'staff', 'Staff member'),
-        kind: input.kind,
-        endsAt: input.endsAt ?? undefined,
-      });
+      const audit = context.access.audit;
+      await context.services.serviceUsers.allocate(
+        scope,
+        client.clientId,
+        {
+          staffId: localId(input.staffId, 'StaffMember', 'staff', 'Staff member'),
+          kind: input.kind,
+          endsAt: input.endsAt ?? undefined,
+        },
+        { commit: (change) => audit.commitWithChange(change) },
+      );
       return reload(context, scope, client.clientId);
     },
   }),
