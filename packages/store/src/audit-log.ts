@@ -292,20 +292,9 @@ export class AuditLog {
       const shared = aheadEntry(ahead, subjects[0] as string, 0);
       const named = subjects.map((subjectId, n) => ({ eventId: entryIdOf(listEventId, n), subjectId }));
       const macs = entryMacsOf(key, shared, listEventId, entriesExpireAt, named);
-      const common: Item = {
-        ...contentAttributes(shared),
-        listEventId: attr.s(listEventId),
-        expiresAt: attr.n(entriesExpireAt),
-      };
-      const items = named.map(
-        ({ eventId, subjectId }, n): Item => ({
-          pk: attr.s(scope.key('AUDIT', 'SUBJECT', subjectId)),
-          sk: attr.s(`${ahead.at}#${eventId}`),
-          ...common,
-          eventId: attr.s(eventId),
-          subjectId: attr.s(subjectId),
-          entryMac: attr.s(macs[n] as string),
-        }),
+      const common = entryContent(shared, listEventId, entriesExpireAt);
+      const items = named.map(({ eventId, subjectId }, n) =>
+        entryItem(scope, { at: ahead.at, eventId, subjectId }, common, macs[n] as string),
       );
       await this.#gateway(scope).batchPut(items, { concurrency: Math.ceil(items.length / 25) });
     })().then(
@@ -318,12 +307,12 @@ export class AuditLog {
   /** Takes back entries written ahead (all, or those numbered), once written; best effort: unconfirmed, they are no one's read. */
   async withdrawAhead(ahead: EntriesAhead, numbers?: readonly number[]): Promise<void> {
     await ahead.written;
-    const keys = (numbers ?? ahead.subjects.map((_, n) => n)).map((n) => ({
-      pk: tenantScope(ahead.orgId).key('AUDIT', 'SUBJECT', ahead.subjects[n] as string),
-      sk: `${ahead.at}#${entryIdOf(ahead.listEventId, n)}`,
-    }));
+    const scope = tenantScope(ahead.orgId);
+    const keys = (numbers ?? ahead.subjects.map((_, n) => n)).map((n) =>
+      entryKey(scope, ahead.at, entryIdOf(ahead.listEventId, n), ahead.subjects[n] as string),
+    );
     if (keys.length === 0) return;
-    await this.#gateway(tenantScope(ahead.orgId))
+    await this.#gateway(scope)
       .batchDelete(keys)
       .catch(() => undefined);
   }
@@ -450,9 +439,8 @@ export class AuditLog {
         entryItems.push(
           entryItem(
             scope,
-            entry as StoredAuditEvent & { subjectId: string },
-            part.listEventId,
-            expiresAt,
+            { at: entry.at, eventId: entry.eventId, subjectId: entry.subjectId as string },
+            entryContent(entry, part.listEventId, expiresAt),
             entryMac(key, entry, part.listEventId, expiresAt),
           ),
         );
@@ -685,7 +673,7 @@ export class AuditLog {
       {
         KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
         ExpressionAttributeValues: {
-          ':pk': attr.s(scope.key('AUDIT', 'SUBJECT', subjectId)),
+          ':pk': attr.s(subjectPartition(scope, subjectId)),
           ':from': attr.s(range.from ?? '0'),
           ':to': attr.s(`${range.to ?? '9'}~`),
         },
@@ -770,10 +758,9 @@ export class AuditLog {
     // A list written ahead (0053) holds its people's facts: no entry is read for it.
     const now = toEpochSeconds(this.clock.now());
     const keys = events.flatMap((event) =>
-      (event.list?.facts ? [] : (event.list?.subjects ?? [])).map((subject, n) => ({
-        pk: scope.key('AUDIT', 'SUBJECT', subject),
-        sk: `${event.at}#${entryIdOf(event.eventId, n)}`,
-      })),
+      (event.list?.facts ? [] : (event.list?.subjects ?? [])).map((subject, n) =>
+        entryKey(scope, event.at, entryIdOf(event.eventId, n), subject),
+      ),
     );
     const items = await this.#gateway(scope).batchGet(keys, { now: this.clock.now() });
     const entries = new Map(items.map((item) => [requireS(item, 'eventId'), fromItem(item)]));
@@ -916,7 +903,7 @@ export class AuditLog {
     const entryPartitions = new Set(
       stored.flatMap(({ event }) =>
         (event.list?.subjects ?? [])
-          .map((subject) => scope.key('AUDIT', 'SUBJECT', subject))
+          .map((subject) => subjectPartition(scope, subject))
           .filter((partition) => !partitions.has(partition)),
       ),
     );
@@ -1045,6 +1032,21 @@ function fromHeadItem(item: Item): ChainHead & { headMac: string } {
   };
 }
 
+/** A person's audit partition: their events and their entries of list reads ("who looked at this person"). */
+function subjectPartition(scope: TenantScope, subjectId: string): string {
+  return scope.key('AUDIT', 'SUBJECT', subjectId);
+}
+
+/** Where one person's entry of a list read lives: their partition, sorted by time and id as any event is. */
+function entryKey(
+  scope: TenantScope,
+  at: string,
+  eventId: string,
+  subjectId: string,
+): { pk: string; sk: string } {
+  return { pk: subjectPartition(scope, subjectId), sk: `${at}#${eventId}` };
+}
+
 function actorPartition(scope: TenantScope, actorId: string): string {
   return scope.key('AUDIT', 'ACTOR', actorId.replace(/#/g, '_'));
 }
@@ -1060,7 +1062,7 @@ function keysOf(event: StoredAuditEvent, scope: TenantScope = tenantScope(event.
       ? // List events of a day, sharded as the day index is: an organisation's list reads never share one partition.
         scope.key('AUDIT', 'LIST', event.at.slice(0, 10), String(shard % DAY_SHARDS))
       : event.subjectId
-        ? scope.key('AUDIT', 'SUBJECT', event.subjectId)
+        ? subjectPartition(scope, event.subjectId)
         : scope.key('AUDIT', 'ORG'),
     sk,
     gsi1pk: actorPartition(scope, event.actor.id),
@@ -1289,20 +1291,26 @@ function personOfList(list: StoredAuditEvent, k: number): StoredAuditEvent {
  */
 function entryItem(
   scope: TenantScope,
-  event: StoredAuditEvent & { readonly subjectId: string },
-  listEventId: string,
-  expiresAt: number,
+  entry: { readonly at: string; readonly eventId: string; readonly subjectId: string },
+  content: Item,
   mac: string,
 ): Item {
-  // The keys keysOf gives a person's event, without the index keys an entry does not have.
+  // The keys keysOf gives a person's event, without the index keys an entry does not have. `content` may be shared by
+  // a list's entries written ahead, which differ only in their id and person.
+  const { pk, sk } = entryKey(scope, entry.at, entry.eventId, entry.subjectId);
   return {
-    pk: attr.s(scope.key('AUDIT', 'SUBJECT', event.subjectId)),
-    sk: attr.s(`${event.at}#${event.eventId}`),
-    ...contentAttributes(event),
-    listEventId: attr.s(listEventId),
+    pk: attr.s(pk),
+    sk: attr.s(sk),
+    ...content,
+    eventId: attr.s(entry.eventId),
+    subjectId: attr.s(entry.subjectId),
     entryMac: attr.s(mac),
-    expiresAt: attr.n(expiresAt),
   };
+}
+
+/** What an entry holds besides its keys and MAC: its event's content, its list event's id and its expiry. */
+function entryContent(event: StoredAuditEvent, listEventId: string, expiresAt: number): Item {
+  return { ...contentAttributes(event), listEventId: attr.s(listEventId), expiresAt: attr.n(expiresAt) };
 }
 
 /** An item of an audit partition as verify sees it; a malformed one is an event that cannot verify. */
