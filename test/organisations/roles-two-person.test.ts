@@ -3,6 +3,7 @@ import { tenantScope } from '@confide/store';
 import { describe, expect, it } from 'vitest';
 import {
   addStaff,
+  addStaffThroughTheApi,
   approvalIdOf,
   onboardTestOrganisation,
   secondAdmin,
@@ -156,7 +157,7 @@ describe('a role that opens client content needs a second person', () => {
 
   it('gives roles without client content at once, audited before with the roles named', async () => {
     const org = await onboardTestOrganisation(api);
-    const volunteer = await addStaff(api, org, ['VOLUNTEER']);
+    const volunteer = await addStaffThroughTheApi(api, org, ['VOLUNTEER']);
 
     const granted = await api.graphql(ASSIGN, {
       token: org.adminToken,

@@ -4,7 +4,7 @@ import type { ServiceUserDetails } from '@confide/store';
 import { ItemLoader, tenantScope } from '@confide/store';
 import { expect } from 'vitest';
 import { ADA, createServiceWithManager, type Person } from './care-fixtures';
-import { onboardTestOrganisation, type TestOrganisation } from './fixtures';
+import { localIdOf, onboardTestOrganisation, type TestOrganisation } from './fixtures';
 import { scanTable } from './table-scan';
 import type { GraphqlResult, TestApi } from './test-api';
 
@@ -16,11 +16,7 @@ export type Item = Record<string, AttributeValue>;
 export const globalId = (typename: string, id: string) =>
   Buffer.from(`${typename}:${id}`, 'utf8').toString('base64');
 
-/** The local id inside a global id (for a note: `<clientId>.<noteId>`). */
-export const localIdOf = (global: string) => {
-  const decoded = Buffer.from(global, 'base64').toString('utf8');
-  return decoded.slice(decoded.indexOf(':') + 1);
-};
+export { localIdOf };
 
 /** The error entries of a result, reduced to what the tests compare. */
 export const errorsOf = (result: GraphqlResult<unknown>) =>
