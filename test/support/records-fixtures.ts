@@ -4,7 +4,7 @@ import type { ServiceUserDetails } from '@confide/store';
 import { ItemLoader, tenantScope } from '@confide/store';
 import { expect } from 'vitest';
 import { ADA, createServiceWithManager, type Person } from './care-fixtures';
-import { localIdOf, onboardTestOrganisation, type TestOrganisation } from './fixtures';
+import { globalIdOf, localIdOf, onboardTestOrganisation, type TestOrganisation } from './fixtures';
 import { scanTable } from './table-scan';
 import type { GraphqlResult, TestApi } from './test-api';
 
@@ -13,8 +13,7 @@ import type { GraphqlResult, TestApi } from './test-api';
 export type Item = Record<string, AttributeValue>;
 
 /** A Relay global id, as the API encodes it (`base64("<Type>:<local id>")`). */
-export const globalId = (typename: string, id: string) =>
-  Buffer.from(`${typename}:${id}`, 'utf8').toString('base64');
+export const globalId = globalIdOf;
 
 export { localIdOf };
 
