@@ -12,7 +12,7 @@ import {
   startServerWithConsole,
 } from '@confide/console/server';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { expect, onTestFailed } from 'vitest';
 import type { TestApi } from '../support/test-api';
 
 /** Debian's chromium (CI's .ci/run installs it): Playwright's own browser download needs the internet. */
@@ -256,6 +256,26 @@ export async function freshPage(
   page.on('console', (message) => {
     if (message.type() !== 'error') return;
     if (failOnRefusals || !/status of 4\d\d/.test(message.text())) failures.push(message.text());
+  });
+  // A wait has no clock of its own, so a hung one ends at the test's timeout, which names no step: say what the
+  // page showed then (its address, heading and answers, and what it logged) and keep a screenshot of it.
+  onTestFailed(async ({ task }) => {
+    if (page.isClosed()) return;
+    const shown = await page
+      .evaluate(() => ({
+        url: location.href,
+        heading: document.querySelector('h1')?.textContent ?? '',
+        busy: document.querySelectorAll('[aria-busy="true"]').length,
+        notices: [...document.querySelectorAll('.notice')].map((notice) => notice.textContent ?? ''),
+      }))
+      .catch((error: Error) => ({ unreadable: error.message }));
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    const screenshot = join(SCREENSHOTS, `failed-${task.name.replace(/\W+/g, '-').slice(0, 80)}.png`);
+    await page.screenshot({ path: screenshot, fullPage: true, timeout: 10_000 }).catch(() => undefined);
+    console.error(
+      `The page when “${task.name}” failed:`,
+      JSON.stringify({ ...shown, logged: failures, screenshot }),
+    );
   });
   return {
     page,
