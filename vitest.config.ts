@@ -40,6 +40,7 @@ export default defineConfig({
             'console/server/**/*.test.ts',
           ],
           exclude: ['packages/store/src/request-counters.test.ts'],
+          globalSetup: ['infra/test/global-setup.ts'],
         },
       },
       {

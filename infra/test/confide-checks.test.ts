@@ -1,4 +1,4 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { type App, Stack } from 'aws-cdk-lib';
 import { AttributeType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { SnsTopic } from 'aws-cdk-lib/aws-events-targets';
@@ -15,6 +15,7 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { describe, expect, it } from 'vitest';
 import { ConfideChecks } from '../lib/confide-checks';
+import { testApp } from './synth-stage';
 
 /**
  * Confide's own cdk-nag rules (infra/lib/nag-rules/, one per file), each shown to pass a compliant stack and to fail a
@@ -29,7 +30,7 @@ function findings(app: App, rule: string): string[] {
 }
 
 function stack(): { app: App; stack: Stack; breakGlass: Role } {
-  const app = new App();
+  const app = testApp();
   const stack = new Stack(app, 'Checked', { env: { account: '123456789012', region: 'eu-west-2' } });
   const breakGlass = new Role(stack, 'BreakGlassRole', {
     roleName: 'confide-test-break-glass',

@@ -1,10 +1,10 @@
-import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { type App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { UserPool } from 'aws-cdk-lib/aws-cognito';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ConsoleHosting } from '../constructs/console-hosting';
 import { compliancePacks } from '../lib/compliance';
-import { buildStage } from './synth-stage';
+import { buildStage, testApp } from './synth-stage';
 
 /**
  * Issue 19, "How it is built": the console in AWS is served from S3 behind CloudFront with strict security headers
@@ -17,7 +17,7 @@ let stack: Stack;
 let template: Template;
 
 beforeAll(() => {
-  app = new App();
+  app = testApp();
   const identity = new Stack(app, 'Identity', { env: { account: '123456789012', region: 'eu-west-2' } });
   const userPool = new UserPool(identity, 'UserPool');
   stack = new Stack(app, 'Console', { env: { account: '123456789012', region: 'eu-west-2' } });

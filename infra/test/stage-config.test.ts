@@ -1,18 +1,18 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy } from 'aws-cdk-lib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fromRepoRoot } from '../lib/paths';
 import { checkedStage, StageConfigError, stageConfigFromContext } from '../lib/stage-config';
-import { testStageConfig, testStageFile } from './synth-stage';
+import { testApp, testStageConfig, testStageFile } from './synth-stage';
 
 const scratch = mkdtempSync(join(tmpdir(), 'confide-stage-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** Synthesis's configuration step, as `cdk synth -c stage=<stage> -c stageFile=<file>` runs it (infra/bin/app.ts). */
 function synthConfig(context: Record<string, unknown>) {
-  return stageConfigFromContext(new App({ context }).node);
+  return stageConfigFromContext(testApp({ context }).node);
 }
 
 /** A settings file with the given content, written for one test. */

@@ -1,6 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { App } from 'aws-cdk-lib';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { App, type AppProps } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { inject } from 'vitest';
 import { addConfideStacks, type ConfideStacks } from '../lib/confide-app';
 import { fromRepoRoot } from '../lib/paths';
 import {
@@ -29,6 +31,11 @@ export function testStageFile(stage: StageName): string {
   return stage === 'prod' ? fromRepoRoot('infra/test/fixtures/prod-stage.json') : stageFileOf(stage);
 }
 
+/** An app that synthesises into a folder of the run's own (infra/test/global-setup.ts), not a stray `cdk.out*`. */
+export function testApp(props: Omit<AppProps, 'outdir'> = {}): App {
+  return new App({ ...props, outdir: mkdtempSync(join(inject('cdkOutRoot'), 'app-')) });
+}
+
 /** A stage's configuration as the tests synthesise it. */
 export function testStageConfig(stage: StageName): StageConfig {
   return stageConfig(stage, loadStageDeployment(stage, testStageFile(stage)));
@@ -43,7 +50,7 @@ export function buildStage(
   if (!options.bundle) {
     context['aws:cdk:bundling-stacks'] = [];
   }
-  const app = new App({ context });
+  const app = testApp({ context });
   return { app, stacks: addConfideStacks(app, testStageConfig(stage), '123456789012') };
 }
 
