@@ -261,14 +261,18 @@ export async function freshPage(
   // page showed then (its address, heading and answers, and what it logged) and keep a screenshot of it.
   onTestFailed(async ({ task }) => {
     if (page.isClosed()) return;
-    const shown = await page
-      .evaluate(() => ({
+    // A page too busy to answer in 10 s is reported as such (a report's bound, not a test's clock).
+    const shown = await Promise.race([
+      page.evaluate(() => ({
         url: location.href,
         heading: document.querySelector('h1')?.textContent ?? '',
         busy: document.querySelectorAll('[aria-busy="true"]').length,
         notices: [...document.querySelectorAll('.notice')].map((notice) => notice.textContent ?? ''),
-      }))
-      .catch((error: Error) => ({ unreadable: error.message }));
+      })),
+      new Promise<{ unreadable: string }>((resolve) =>
+        setTimeout(() => resolve({ unreadable: 'no answer in 10 s' }), 10_000).unref(),
+      ),
+    ]).catch((error: Error) => ({ unreadable: error.message }));
     mkdirSync(SCREENSHOTS, { recursive: true });
     const screenshot = join(SCREENSHOTS, `failed-${task.name.replace(/\W+/g, '-').slice(0, 80)}.png`);
     await page.screenshot({ path: screenshot, fullPage: true, timeout: 10_000 }).catch(() => undefined);
