@@ -11,7 +11,7 @@ import {
 } from '../support/care-fixtures';
 import { createService } from '../support/records-fixtures';
 import { workingHoursAroundNow } from '../support/working-hours';
-import { expectAccessible, settled } from './console-browser';
+import { expectAccessible, settled, waitUntil } from './console-browser';
 import { ConsoleSuite } from './console-suite';
 
 /**
@@ -132,11 +132,11 @@ describe('access at a glance and subject access in the console', () => {
 
     // Act: the period, then the cell
     await page.getByLabel('Period').selectOption('31');
-    await page.waitForFunction(() => location.hash === '#/access/31');
+    await waitUntil(page, () => location.hash === '#/access/31');
     await settled(page);
     await expect(page.locator('.heat-map thead th.day').count()).resolves.toBe(32);
     await page.getByLabel('Accesses to clients of').selectOption({ label: 'Community outreach' });
-    await page.waitForFunction(() => /^#\/access\/31\/.+/.test(location.hash));
+    await waitUntil(page, () => /^#\/access\/31\/.+/.test(location.hash));
     await settled(page);
     await expect(page.locator('main').innerText()).resolves.toContain(
       'Nobody accessed a record in this period.',

@@ -8,7 +8,13 @@ import {
   recordNote,
   registerServiceUser,
 } from '../support/care-fixtures';
-import { expectAccessible, settled, startConsole, startHostedSignInStandIn } from './console-browser';
+import {
+  expectAccessible,
+  settled,
+  startConsole,
+  startHostedSignInStandIn,
+  waitUntil,
+} from './console-browser';
 import { ConsoleSuite } from './console-suite';
 
 /**
@@ -222,7 +228,8 @@ describe('the governance console in a browser', () => {
       '50 of 50+ accesses (older ones not loaded yet)',
     );
     await page.getByRole('button', { name: 'Show older accesses' }).click();
-    await page.waitForFunction(
+    await waitUntil(
+      page,
       () => !/\+ accesses/.test(document.querySelector('.count-line')?.textContent ?? ''),
     );
     const total = Number((await page.locator('.count-line').innerText()).split(' of ')[1]?.split(' ')[0]);
@@ -300,7 +307,7 @@ describe('the governance console in a browser', () => {
     await page.getByRole('heading', { name: 'Break-glass review' }).waitFor();
     await settled(page);
     // The screen focuses its heading once it has rendered: wait for that, as a screen reader would.
-    await page.waitForFunction(() => document.activeElement?.tagName === 'H1');
+    await waitUntil(page, () => document.activeElement?.tagName === 'H1');
     await expect(page.evaluate(() => document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(768);
     await expectAccessible(page, 'break-glass-review-tablet');
     await close();
