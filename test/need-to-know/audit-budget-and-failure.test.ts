@@ -1,5 +1,6 @@
+import { createApiLogger, createConfideYoga } from '@confide/api';
 import { ItemLoader, tenantScope } from '@confide/store';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   ADA,
   allocate,
@@ -155,6 +156,48 @@ describe('when the audit write fails', () => {
     expect(errorsOf(result)).toEqual([{ code: 'INTERNAL', path: undefined }]);
     expect(result.text).not.toContain('Unaudited note text');
     expect(result.text).not.toContain(ADA.name);
+  });
+
+  it('logs the withheld response by its error’s name and code, never its message or personal data', async () => {
+    // Prepare: the api with a logger that prints, its output captured
+    const { client, failures } = failingAuditClient(healthy);
+    const services = testApi({ dynamo: client }).services;
+    const yoga = createConfideYoga(services, { logger: createApiLogger('test', 'DEBUG') });
+    const logged: string[] = [];
+    const capture = (chunk: unknown) => {
+      logged.push(String(chunk));
+      return true;
+    };
+    const writes = [
+      vi.spyOn(process.stdout, 'write').mockImplementation(capture),
+      vi.spyOn(process.stderr, 'write').mockImplementation(capture),
+    ];
+
+    // Act
+    let text: string;
+    try {
+      const response = await yoga.fetch('http://confide.test/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${world.worker.token}` },
+        body: JSON.stringify({
+          query: 'query ($id: ID!) { serviceUser(id: $id) { name phone } }',
+          variables: { id: world.client },
+        }),
+      });
+      text = await response.text();
+    } finally {
+      for (const write of writes) write.mockRestore();
+    }
+
+    // Assess
+    expect(failures()).toBe(1);
+    expect(text).toContain('The access could not be recorded');
+    const line = logged.find((entry) => entry.includes('audit write failed: response withheld'));
+    expect(line, logged.join('')).toBeDefined();
+    expect(JSON.parse(line ?? '{}')).toMatchObject({ level: 'ERROR', errorName: 'Error', code: 'INTERNAL' });
+    for (const value of ['Injected failure', 'ORG#secret', ADA.name, ADA.phone]) {
+      expect(logged.join('')).not.toContain(value);
+    }
   });
 
   it('leaves no unaudited write behind: the note whose WRITE event could not be recorded does not exist', async () => {

@@ -50,6 +50,7 @@ export interface ConfideYogaOptions {
 export function createConfideYoga(services: ConfideServices, options: ConfideYogaOptions = {}): ConfideYoga {
   const authenticator = new Authenticator(services);
   if (options.prefetchSigningKeys) authenticator.prefetchSigningKeys();
+  const logger = options.logger ?? createApiLogger(services.config.stage);
   return createYoga<Record<string, unknown>, ConfideContext>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -63,14 +64,14 @@ export function createConfideYoga(services: ConfideServices, options: ConfideYog
     maxRequestBodySize: false,
     // A registered document may be named by id instead of sent in full (trusted documents, decision 0036).
     extraParamNames: ['documentId'],
-    logging: yogaLogger(options.logger ?? createApiLogger(services.config.stage)),
+    logging: yogaLogger(logger),
     plugins: [
       jsonPostOnlyPlugin('/graphql'),
       trustedDocumentsPlugin(TRUSTED_DOCUMENTS, { trustedOnly: services.config.trustedDocumentsOnly }),
       variableCoercionPlugin(),
       ...hardeningPlugins(services.config),
       purposeDirectivePlugin(),
-      auditFlushPlugin(),
+      auditFlushPlugin(logger),
     ],
     maskedErrors: {
       maskError: (error) => {

@@ -1,8 +1,10 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { ErrorCode } from '@confide/domain';
 import { TamperedItemError, tenantScope } from '@confide/store';
 import { type DocumentNode, GraphQLError, Kind, type OperationDefinitionNode, type ValueNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { ConfideContext } from '../context';
+import { describeErrorForLog } from '../logging';
 import { countTamperedItem } from '../metrics-errors';
 
 const MAX_PURPOSE_LENGTH = 500;
@@ -44,9 +46,11 @@ function valueText(
 
 /**
  * Writes the request's audit events after execution and before the response is sent. If the write fails, the
- * response is withheld: nothing read leaves the server unaudited (fail closed).
+ * response is withheld: nothing read leaves the server unaudited (fail closed). The failure is logged by its error's
+ * name, code and the SDK's facts (never its message, which may quote an item), so that a withheld response can be
+ * explained.
  */
-export function auditFlushPlugin(): Plugin<ConfideContext> {
+export function auditFlushPlugin(logger: Logger): Plugin<ConfideContext> {
   return {
     onExecute() {
       return {
@@ -57,7 +61,8 @@ export function auditFlushPlugin(): Plugin<ConfideContext> {
             if (!isAsyncIterable(result))
               await recordIntegrityFailures(args.contextValue, result.errors ?? []);
             await args.contextValue.access.audit.flush({ final: true });
-          } catch {
+          } catch (error) {
+            logger.error('audit write failed: response withheld', describeErrorForLog(error));
             setResult({
               data: null,
               errors: [
