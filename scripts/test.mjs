@@ -19,7 +19,10 @@ check.stdout.on('data', (chunk) => held.push(chunk));
 check.stderr.on('data', (chunk) => held.push(chunk));
 const checked = new Promise((resolve) => check.on('close', (code) => resolve(code ?? 1)));
 
-const tests = spawn('npx', ['vitest', 'run', ...process.argv.slice(2)], { stdio: 'inherit' });
+// vitest itself, not through `npx`: a signal sent to npx did not reach vitest, so a failed check let the tests run on.
+const tests = spawn(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', ...process.argv.slice(2)], {
+  stdio: 'inherit',
+});
 const tested = new Promise((resolve) =>
   tests.on('close', (code, signal) => resolve(code ?? (signal ? 1 : 0))),
 );
