@@ -3,6 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type ConfideYoga, createApiLogger, createConfideYoga } from '@confide/api';
 import { LOCAL_CREDENTIALS } from '@confide/local';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type Captured, captureOutput } from '../support/capture-output';
 import { onboardTestOrganisation, type TestOrganisation } from '../support/fixtures';
 import { localStack, testApi } from '../support/test-api';
 
@@ -13,44 +14,6 @@ import { localStack, testApi } from '../support/test-api';
  * request runs. Every kind of coercion failure is sent with unique canary strings and numbers; no canary may appear
  * in any log line, nor in the answer, which is still BAD_USER_INPUT naming the variable.
  */
-
-interface Captured {
-  readonly lines: string[];
-  stop(): void;
-}
-
-/** Captures everything written to stdout, stderr and the console until `stop()`. */
-function captureOutput(): Captured {
-  const lines: string[] = [];
-  const record = (chunk: unknown) => {
-    lines.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'));
-  };
-  const stdoutWrite = process.stdout.write;
-  const stderrWrite = process.stderr.write;
-  process.stdout.write = ((chunk: unknown) => {
-    record(chunk);
-    return true;
-  }) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: unknown) => {
-    record(chunk);
-    return true;
-  }) as typeof process.stderr.write;
-  const methods = ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const;
-  const originals = methods.map((name) => console[name]);
-  for (const name of methods) {
-    console[name] = (...args: unknown[]) => record(args.map((arg) => String(arg)).join(' '));
-  }
-  return {
-    lines,
-    stop() {
-      process.stdout.write = stdoutWrite;
-      process.stderr.write = stderrWrite;
-      methods.forEach((name, index) => {
-        console[name] = originals[index] as (typeof console)[typeof name];
-      });
-    },
-  };
-}
 
 const canary = (label: string) => `CANARY${label}${randomBytes(6).toString('hex')}`;
 const canaryNumber = () => 70_000_000_000 + Math.floor(Math.random() * 9_000_000_000);

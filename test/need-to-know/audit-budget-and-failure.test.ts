@@ -1,6 +1,7 @@
 import { createApiLogger, createConfideYoga } from '@confide/api';
 import { ItemLoader, tenantScope } from '@confide/store';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { captureOutput } from '../support/capture-output';
 import {
   ADA,
   allocate,
@@ -163,17 +164,9 @@ describe('when the audit write fails', () => {
     const { client, failures } = failingAuditClient(healthy);
     const services = testApi({ dynamo: client }).services;
     const yoga = createConfideYoga(services, { logger: createApiLogger('test', 'DEBUG') });
-    const logged: string[] = [];
-    const capture = (chunk: unknown) => {
-      logged.push(String(chunk));
-      return true;
-    };
-    const writes = [
-      vi.spyOn(process.stdout, 'write').mockImplementation(capture),
-      vi.spyOn(process.stderr, 'write').mockImplementation(capture),
-    ];
 
     // Act
+    const capture = captureOutput();
     let text: string;
     try {
       const response = await yoga.fetch('http://confide.test/graphql', {
@@ -186,17 +179,18 @@ describe('when the audit write fails', () => {
       });
       text = await response.text();
     } finally {
-      for (const write of writes) write.mockRestore();
+      capture.stop();
     }
 
     // Assess
     expect(failures()).toBe(1);
     expect(text).toContain('The access could not be recorded');
-    const line = logged.find((entry) => entry.includes('audit write failed: response withheld'));
-    expect(line, logged.join('')).toBeDefined();
+    const logged = capture.lines.join('');
+    const line = capture.lines.find((entry) => entry.includes('audit write failed: response withheld'));
+    expect(line, logged).toBeDefined();
     expect(JSON.parse(line ?? '{}')).toMatchObject({ level: 'ERROR', errorName: 'Error', code: 'INTERNAL' });
     for (const value of ['Injected failure', 'ORG#secret', ADA.name, ADA.phone]) {
-      expect(logged.join('')).not.toContain(value);
+      expect(logged).not.toContain(value);
     }
   });
 
