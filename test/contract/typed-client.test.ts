@@ -21,7 +21,8 @@ const execFileAsync = promisify(execFile);
 const ROOT = resolve('.');
 const EXAMPLE = join(ROOT, 'examples/typed-client');
 const CODEGEN = join(ROOT, 'node_modules/.bin/graphql-codegen');
-const TSC = join(ROOT, 'node_modules/.bin/tsc');
+/** The type-check's compiler, TypeScript 7 (decision 0063): a third of the CPU of `typescript`'s own `tsc`. */
+const TSC = join(ROOT, 'node_modules/typescript-native/bin/tsc');
 const SCHEMA = readFileSync(join(ROOT, 'schema/schema.graphql'), 'utf8');
 
 async function run(command: string, args: string[]): Promise<{ code: number; output: string }> {
@@ -67,7 +68,8 @@ describe('the typed client example', () => {
       }),
     );
     const codegen = await run(CODEGEN, ['--config', join(folder, 'codegen.json')]);
-    const typecheck = codegen.code === 0 ? await run(TSC, ['--noEmit', '-p', folder]) : undefined;
+    const typecheck =
+      codegen.code === 0 ? await run(process.execPath, [TSC, '--noEmit', '-p', folder]) : undefined;
     return { folder, codegen, typecheck };
   }
 
