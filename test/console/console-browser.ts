@@ -19,8 +19,8 @@ import type { TestApi } from '../support/test-api';
  * Debian's Chromium headless shell (package `chromium-headless-shell`; CI's .ci/run installs it): Playwright's own
  * browser download needs the internet. The shell is the same Chromium without the desktop browser around it, which
  * Playwright itself runs for headless tests; the full `chromium` binary in headless mode also loads the browser's own
- * web UI (the omnibox popup, some seventy modules) in a renderer for every window, and the console tests cost it
- * 2.6 times the CPU (decision 0064).
+ * web UI (the omnibox popup, some seventy modules) in a renderer for every window, and cost the console tests about
+ * 2.8 times the Chromium CPU (decision 0064).
  */
 export const CHROMIUM = '/usr/bin/chromium-headless-shell';
 const CHROMIUM_FLAGS = [
