@@ -70,7 +70,8 @@ export interface ConsoleUser extends LocalSignInUser {
 
 /**
  * The built console and the API on one local HTTP server, as `npm start` serves them, with a sign-in that lists the
- * test organisation's people. Builds the console first when it is missing or stale (a fresh clone).
+ * test organisation's people. The run's global setup has built the console; it is built again here only when its
+ * sources changed since (vitest's watch mode).
  */
 export async function startConsole(
   api: TestApi,
