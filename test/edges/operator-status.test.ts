@@ -6,7 +6,8 @@ function codes(result: { errors?: { extensions?: Record<string, unknown> }[] | u
   return (result.errors ?? []).map((error) => error.extensions?.code);
 }
 
-const QUERY = '{ organisations { slug } }';
+/** An operator-only field that reads one organisation (the full `organisations` list reads every one in the stack). */
+const QUERY = '{ organisationsConnection(first: 1) { edges { node { slug } } } }';
 
 describe("an operator's status is re-checked on the server (issue 17 item 6, decision 0026)", () => {
   const api = testApi();

@@ -52,7 +52,9 @@ describe('Cognito access tokens, as the deployed api is configured (app client i
       'cognito:groups': ['confide-operators'],
     });
 
-    const result = await deployed.graphql('{ organisations { id } }', { token });
+    const result = await deployed.graphql('{ organisationsConnection(first: 1) { edges { node { id } } } }', {
+      token,
+    });
 
     expect(result.errors).toBeUndefined();
   });
