@@ -1,13 +1,11 @@
 import { LOCAL_OPERATOR_IDS } from '@confide/local';
 import { describe, expect, it } from 'vitest';
+import { OPERATOR_ONLY_QUERY } from '../support/fixtures';
 import { testApi } from '../support/test-api';
 
 function codes(result: { errors?: { extensions?: Record<string, unknown> }[] | undefined }): unknown[] {
   return (result.errors ?? []).map((error) => error.extensions?.code);
 }
-
-/** An operator-only field that reads one organisation (the full `organisations` list reads every one in the stack). */
-const QUERY = '{ organisationsConnection(first: 1) { edges { node { slug } } } }';
 
 describe("an operator's status is re-checked on the server (issue 17 item 6, decision 0026)", () => {
   const api = testApi();
@@ -18,7 +16,7 @@ describe("an operator's status is re-checked on the server (issue 17 item 6, dec
   it('refuses a token in the operators group whose subject has no stored operator record', async () => {
     const token = await operatorToken(newOperatorId());
 
-    const result = await api.graphql(QUERY, { token });
+    const result = await api.graphql(OPERATOR_ONLY_QUERY, { token });
 
     expect(codes(result)).toEqual(['UNAUTHENTICATED']);
   });
@@ -27,12 +25,12 @@ describe("an operator's status is re-checked on the server (issue 17 item 6, dec
     const operatorId = newOperatorId();
     await api.services.operators.register(operatorId, 'deployment');
     const token = await operatorToken(operatorId);
-    expect(codes(await api.graphql(QUERY, { token }))).toEqual([]);
+    expect(codes(await api.graphql(OPERATOR_ONLY_QUERY, { token }))).toEqual([]);
 
     const suspended = await api.services.operators.suspend(operatorId, 'local-operator', 'req-suspend-1');
 
     expect(suspended.status).toBe('SUSPENDED');
-    expect(codes(await api.graphql(QUERY, { token }))).toEqual(['UNAUTHENTICATED']);
+    expect(codes(await api.graphql(OPERATOR_ONLY_QUERY, { token }))).toEqual(['UNAUTHENTICATED']);
     const events = await api.services.platformAudit.list({ limit: 200 });
     expect(
       events.find((event) => event.operation === 'suspendOperator' && event.requestId === 'req-suspend-1'),
@@ -64,6 +62,6 @@ describe("an operator's status is re-checked on the server (issue 17 item 6, dec
     for (const operatorId of LOCAL_OPERATOR_IDS) {
       expect((await api.services.operators.status(operatorId))?.status).toBe('ACTIVE');
     }
-    expect(codes(await api.graphql(QUERY, { token: await api.operatorToken() }))).toEqual([]);
+    expect(codes(await api.graphql(OPERATOR_ONLY_QUERY, { token: await api.operatorToken() }))).toEqual([]);
   });
 });

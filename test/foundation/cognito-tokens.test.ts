@@ -4,7 +4,7 @@ import { newId } from '@confide/domain';
 import { mintToken, type TokenClaims } from '@confide/local';
 import { tenantScope } from '@confide/store';
 import { describe, expect, it } from 'vitest';
-import { onboardTestOrganisation, type TestOrganisation } from '../support/fixtures';
+import { OPERATOR_ONLY_QUERY, onboardTestOrganisation, type TestOrganisation } from '../support/fixtures';
 import { offboardWithTwoOperators } from '../support/platform-fixtures';
 import { type GraphqlResult, type TestApi, testApi } from '../support/test-api';
 
@@ -52,9 +52,7 @@ describe('Cognito access tokens, as the deployed api is configured (app client i
       'cognito:groups': ['confide-operators'],
     });
 
-    const result = await deployed.graphql('{ organisationsConnection(first: 1) { edges { node { id } } } }', {
-      token,
-    });
+    const result = await deployed.graphql(OPERATOR_ONLY_QUERY, { token });
 
     expect(result.errors).toBeUndefined();
   });

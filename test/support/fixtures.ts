@@ -11,6 +11,13 @@ export interface TestOrganisation {
   readonly adminToken: string;
 }
 
+/**
+ * A query only platform operators may run, reading one organisation: for tests about operators themselves (their
+ * status, rate limits, tokens). The `organisations` list would read every organisation in the shared stack, one
+ * GetItem each, so its cost grew with the run (2,300-3,800 reads for one test file's fifteen requests late in a run).
+ */
+export const OPERATOR_ONLY_QUERY = '{ organisationsConnection(first: 1) { edges { node { id slug } } } }';
+
 /** A unique slug per call, so every test works in an organisation of its own. */
 export function uniqueSlug(prefix = 'test'): string {
   return `${prefix}-${randomBytes(5).toString('hex')}`;
