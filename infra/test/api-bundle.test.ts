@@ -102,6 +102,14 @@ describe('Lambda bundles', () => {
         service,
       ).toEqual([]);
       expect(readFileSync(built.path, 'utf8'), service).not.toContain('schema.graphql');
+      // The GraphQL schema is the api's alone: it is built when its module loads (Pothos registers every type), so a
+      // function that serves no GraphQL and carries it builds it at each cold start for nothing (decision 0065).
+      expect(
+        inputs.filter((input) =>
+          /packages\/api\/src\/schema\/|node_modules\/(@pothos|graphql-yoga)\//.test(input),
+        ).length > 0,
+        service,
+      ).toBe(service === 'api');
       // The S3 client is the verifier's alone (checkpoints, decision 0029): never in the api's 1.2 MB budget.
       expect(
         inputs.some((input) => input.includes('@aws-sdk/client-s3')),

@@ -1,12 +1,9 @@
-import {
-  type ConfideServices,
-  configFromEnv,
-  createConfideYoga,
-  createServices,
-  DEFAULT_KEY_DELETION_WINDOW_DAYS,
-  onboardOrganisation,
-  requireExportOrWaiver,
-} from '@confide/api';
+// The api's modules by path, not its index: the index builds the GraphQL schema as it loads, which only offboarding
+// uses here (imported where it runs), so that the other commands start without it.
+import { configFromEnv } from '@confide/api/config';
+import { DEFAULT_KEY_DELETION_WINDOW_DAYS, onboardOrganisation } from '@confide/api/onboarding';
+import { requireExportOrWaiver } from '@confide/api/provisioning';
+import { type ConfideServices, createServices } from '@confide/api/services';
 import { ACCESS_PRESETS, type AccessPreset, type OrgId } from '@confide/domain';
 import { type LocalStackInfo, localStackEnv, mintToken } from '@confide/local';
 import { ItemLoader, tenantScope } from '@confide/store';
@@ -217,6 +214,7 @@ export async function orgOffboardCommand(options: {
     );
   }
 
+  const { createConfideYoga } = await import('@confide/api');
   const response = await createConfideYoga(services).fetch('http://confide.local/graphql', {
     method: 'POST',
     headers: {

@@ -1,4 +1,4 @@
-import type { ConfideServices } from '@confide/api';
+import type { ConfideServices } from '@confide/api/services';
 import type { LocalConsoleOptions } from '@confide/console/server';
 import { DEMO_ORGANISATIONS, type LocalStackInfo, mintToken } from '@confide/local';
 import { tenantScope } from '@confide/store';

@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type ConfideServices, organisationExports } from '@confide/api';
+import { organisationExports } from '@confide/api/provisioning';
+import type { ConfideServices } from '@confide/api/services';
 import { type Classification, classificationOf, type OrgId } from '@confide/domain';
 import {
   type AuditEvent,

@@ -1,4 +1,5 @@
-import { type ConfideServices, notifyDueDeadlinesForAll } from '@confide/api';
+import { notifyDueDeadlinesForAll } from '@confide/api/deadlines';
+import type { ConfideServices } from '@confide/api/services';
 import type { OrgId } from '@confide/domain';
 import { LocalRetention, type LocalStackInfo } from '@confide/local';
 import { servicesFor } from './commands';

@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ProvisionerFunction } from '@confide/api';
+import { ProvisionerFunction } from '@confide/api/provisioner-function';
 import { CliError } from './data-dir';
 
 /** A stage name as CDK names its resources (`confide-<stage>-…`). */

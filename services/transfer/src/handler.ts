@@ -1,5 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Authenticator } from '@confide/api';
+import { Authenticator } from '@confide/api/authentication';
 import { configFromEnv } from '@confide/api/config';
 import { type ConfideServices, createServices } from '@confide/api/services';
 import type { Context } from 'aws-lambda';

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { type Authenticator, type ConfideServices, organisationExports } from '@confide/api';
+import type { Authenticator } from '@confide/api/authentication';
+import { organisationExports } from '@confide/api/provisioning';
+import type { ConfideServices } from '@confide/api/services';
 import { ConfideError, isIdOf, type NoteKind, newId, type OrgId } from '@confide/domain';
 import { type StaffMember, tenantScope } from '@confide/store';
 // The export and the import are the CLI's code (decision 0034, 0032); the stage runs the same code where the

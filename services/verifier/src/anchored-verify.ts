@@ -9,7 +9,7 @@ import {
   NotFoundException,
   SignCommand,
 } from '@aws-sdk/client-kms';
-import type { ConfideServices } from '@confide/api';
+import type { ConfideServices } from '@confide/api/services';
 import {
   type AuditVerification,
   type ChainHead,

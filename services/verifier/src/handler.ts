@@ -1,7 +1,8 @@
 import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
-import { type ConfideServices, configFromEnv, createServices } from '@confide/api';
+import { configFromEnv } from '@confide/api/config';
 import { confideMetrics, publishMetric } from '@confide/api/metrics';
+import { type ConfideServices, createServices } from '@confide/api/services';
 import type { OrgId } from '@confide/domain';
 import { type CheckpointSigner, type CheckpointStore, tenantScope } from '@confide/store';
 import { anchoredVerify, KmsCheckpointSigner } from './anchored-verify';

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { ConfideServices } from '@confide/api';
+import type { ConfideServices } from '@confide/api/services';
 import { isIdOf, type OrgId } from '@confide/domain';
 import { tenantScope } from '@confide/store';
 import { servicesFor } from '../commands';

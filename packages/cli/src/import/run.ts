@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type ClientRelationFacts, OPERATION_POLICIES, type OperationDecision } from '@confide/access';
-import type { ConfideServices } from '@confide/api';
+import type { ConfideServices } from '@confide/api/services';
 import {
   type Classification,
   classificationOf,

@@ -1,4 +1,4 @@
-import type { ConfideServices } from '@confide/api';
+import type { ConfideServices } from '@confide/api/services';
 import type { NoteKind, OrgId } from '@confide/domain';
 import { ItemLoader, type StaffMember, tenantScope } from '@confide/store';
 

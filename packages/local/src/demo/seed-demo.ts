@@ -1,4 +1,5 @@
-import { type ConfideServices, onboardOrganisation } from '@confide/api';
+import { onboardOrganisation } from '@confide/api/onboarding';
+import type { ConfideServices } from '@confide/api/services';
 import { ItemLoader, tenantScope } from '@confide/store';
 import { DEMO_ORGANISATIONS } from './demo-organisations';
 import { seedDemoRecords } from './demo-records';
