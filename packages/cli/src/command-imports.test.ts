@@ -72,6 +72,7 @@ describe('what a command loads', () => {
 
     // Assert: the schema is in the graph (offboarding imports it lazily), so its absence below means something.
     expect(Object.keys(metafile.inputs)).toContain(SCHEMA);
-    for (const module of COMMAND_MODULES) expect(staticChain(metafile, module, SCHEMA), module).toBeUndefined();
+    for (const module of COMMAND_MODULES)
+      expect(staticChain(metafile, module, SCHEMA), module).toBeUndefined();
   });
 });
