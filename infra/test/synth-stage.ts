@@ -18,7 +18,7 @@ interface CdkJson {
 }
 
 /** The feature flags from cdk.json, so tests synthesise what `cdk synth` does. */
-function cdkJsonContext(): Record<string, unknown> {
+export function cdkJsonContext(): Record<string, unknown> {
   const cdkJson = JSON.parse(readFileSync(fromRepoRoot('cdk.json'), 'utf8')) as CdkJson;
   return cdkJson.context;
 }
@@ -31,9 +31,19 @@ export function testStageFile(stage: StageName): string {
   return stage === 'prod' ? fromRepoRoot('infra/test/fixtures/prod-stage.json') : stageFileOf(stage);
 }
 
-/** An app that synthesises into a folder of the run's own (infra/test/global-setup.ts), not a stray `cdk.out*`. */
+/**
+ * An app that synthesises into a folder of the run's own (infra/test/global-setup.ts), not a stray `cdk.out*`.
+ *
+ * Without CDK's built-in CloudFormation validation unless `builtinCloudFormationValidation` is set: it runs a rule
+ * engine compiled to WebAssembly at every synthesis, and took about 45 of the unit tests' 100 CPU-seconds over some
+ * thirty syntheses. cloudformation-validation.test.ts validates each stage as `cdk synth` does (decision 0066).
+ */
 export function testApp(props: Omit<AppProps, 'outdir'> = {}): App {
-  return new App({ ...props, outdir: mkdtempSync(join(inject('cdkOutRoot'), 'app-')) });
+  return new App({
+    builtinCloudFormationValidation: false,
+    ...props,
+    outdir: mkdtempSync(join(inject('cdkOutRoot'), 'app-')),
+  });
 }
 
 /** A stage's configuration as the tests synthesise it. */
@@ -44,13 +54,13 @@ export function testStageConfig(stage: StageName): StageConfig {
 /** The app of a stage with its stacks added, not yet synthesised (account 123456789012). */
 export function buildStage(
   stage: StageName,
-  options: { bundle?: boolean } = {},
+  options: { bundle?: boolean; validate?: boolean } = {},
 ): { app: App; stacks: ConfideStacks } {
   const context: Record<string, unknown> = { ...cdkJsonContext(), stage };
   if (!options.bundle) {
     context['aws:cdk:bundling-stacks'] = [];
   }
-  const app = testApp({ context });
+  const app = testApp({ context, builtinCloudFormationValidation: options.validate ?? false });
   return { app, stacks: addConfideStacks(app, testStageConfig(stage), '123456789012') };
 }
 
@@ -65,9 +75,12 @@ export interface SynthesisedStage {
 
 /**
  * Synthesises a stage's stacks. Asset bundling is skipped unless `bundle` is set: esbuild takes seconds, and
- * only the bundling test needs the bundle.
+ * only the bundling test needs the bundle. CDK's CloudFormation validation runs only with `validate` (see testApp).
  */
-export function synthStage(stage: StageName, options: { bundle?: boolean } = {}): SynthesisedStage {
+export function synthStage(
+  stage: StageName,
+  options: { bundle?: boolean; validate?: boolean } = {},
+): SynthesisedStage {
   const { app, stacks } = buildStage(stage, options);
   return {
     app,
