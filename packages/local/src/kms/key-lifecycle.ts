@@ -38,12 +38,14 @@ export function rotateKeyMaterial(key: KeyRecord, now: Date, rotationType: Rotat
 /**
  * Applies what KMS would have done in the background by `now`: deletes keys whose waiting period has
  * ended and rotates enabled keys whose rotation date has passed. Run lazily before each request, so the
- * injected clock alone decides when these happen.
+ * injected clock alone decides when these happen. Answers whether it changed anything.
  */
-export function applyDueLifecycleEvents(store: KeyStore, now: Date): void {
+export function applyDueLifecycleEvents(store: KeyStore, now: Date): boolean {
+  let changed = false;
   for (const key of store.keys()) {
     if (key.state === 'PendingDeletion' && key.deletionDate !== undefined && key.deletionDate <= now) {
       store.deleteKey(key.keyId);
+      changed = true;
       continue;
     }
     const { rotation } = key;
@@ -56,6 +58,8 @@ export function applyDueLifecycleEvents(store: KeyStore, now: Date): void {
     ) {
       rotateKeyMaterial(key, now, 'AUTOMATIC');
       rotation.nextRotationDate = addDays(now, rotation.periodInDays);
+      changed = true;
     }
   }
+  return changed;
 }

@@ -55,3 +55,27 @@ export const kmsOperations: ReadonlyMap<string, KmsOperation> = new Map([
   ['Verify', verify],
   ['VerifyMac', verifyMac],
 ]);
+
+/**
+ * The operations that never change the keys, aliases or key states: cryptographic operations and reads, nearly every
+ * request Confide makes. The server persists the store after any other operation (it writes only what changed), and
+ * after one of these only when the lifecycle events due before it changed something: serialising the whole store to
+ * find nothing new cost each request time in proportion to the number of keys (every organisation has one).
+ */
+export const STATE_PRESERVING_OPERATIONS: ReadonlySet<string> = new Set([
+  'Decrypt',
+  'DescribeKey',
+  'Encrypt',
+  'GenerateDataKey',
+  'GenerateDataKeyWithoutPlaintext',
+  'GenerateMac',
+  'GetKeyPolicy',
+  'GetKeyRotationStatus',
+  'GetPublicKey',
+  'ListAliases',
+  'ListKeyRotations',
+  'ListResourceTags',
+  'Sign',
+  'Verify',
+  'VerifyMac',
+]);

@@ -7,7 +7,7 @@ import { KeyStore } from './key-store.js';
 import { type KmsLocation, LOCAL_ACCOUNT_ID } from './kms-arns.js';
 import { KmsError } from './kms-errors.js';
 import type { ResponseObject } from './kms-operation.js';
-import { kmsOperations } from './kms-operations.js';
+import { kmsOperations, STATE_PRESERVING_OPERATIONS } from './kms-operations.js';
 import { isJsonObject, type JsonValue, RequestFields } from './request-fields.js';
 
 /** Options of {@link startLocalKms}. */
@@ -74,6 +74,7 @@ export async function startLocalKms(options: LocalKmsOptions = {}): Promise<Loca
     const operationName = operationNameOf(request);
     if (operationName !== undefined) counts.set(operationName, (counts.get(operationName) ?? 0) + 1);
     let result: ProtocolResponse;
+    let lifecycleChanged = false;
     try {
       const body = await readJsonBody(request);
       const operation =
@@ -85,7 +86,7 @@ export async function startLocalKms(options: LocalKmsOptions = {}): Promise<Loca
         );
       }
       const requestTime = now();
-      applyDueLifecycleEvents(store, requestTime);
+      lifecycleChanged = applyDueLifecycleEvents(store, requestTime);
       result = {
         status: 200,
         body: operation({ store, location, now: requestTime, fields: new RequestFields(body) }),
@@ -94,7 +95,7 @@ export async function startLocalKms(options: LocalKmsOptions = {}): Promise<Loca
       result = errorResponse(error);
     }
     // Also after a failed request: the lifecycle events applied before it may have deleted or rotated keys.
-    await store.persist();
+    if (lifecycleChanged || !STATE_PRESERVING_OPERATIONS.has(operationName ?? '')) await store.persist();
     return result;
   }
 

@@ -121,6 +121,30 @@ describe('persistence', () => {
     }
   });
 
+  it('a rotation that falls due during a cryptographic request is on disk, and its blobs decrypt after a restart', async () => {
+    // Prepare
+    const dataDir = await createDataDir();
+    const clock = createTestClock();
+    const first = await startTestKms({ dataDir, now: clock.now });
+    const created = await first.client.send(new CreateKeyCommand({}));
+    const keyId = created.KeyMetadata?.KeyId ?? '';
+    await first.client.send(new EnableKeyRotationCommand({ KeyId: keyId }));
+
+    // Act: the year passes; the next request, an Encrypt, rotates first and encrypts under the new material
+    clock.advanceDays(366);
+    const encrypted = await first.client.send(
+      new EncryptCommand({ KeyId: keyId, Plaintext: Buffer.from('after'), EncryptionContext: context }),
+    );
+    await first.stop();
+    const second = await startTestKms({ dataDir, now: clock.now });
+
+    // Assess
+    const decrypted = await second.client.send(
+      new DecryptCommand({ CiphertextBlob: encrypted.CiphertextBlob, EncryptionContext: context }),
+    );
+    expect(Buffer.from(decrypted.Plaintext ?? []).toString()).toBe('after');
+  });
+
   it('without a data folder, keys do not outlive the server', async () => {
     // Prepare
     const first = await startTestKms();
