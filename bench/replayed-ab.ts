@@ -133,34 +133,49 @@ await withSmallStack(async ({ stack, world, config }) => {
   for (const server of served) {
     for (let i = 0; i < REPLAYED.warmup[op]; i++) await invoke(server, bodyOf(server));
   }
-  // CONFIDE_BENCH_HEAP_PROFILE=<file>: a sampling heap profile of the first tree's requests (what allocates, for GC).
+  /** Writes to `file` the profile `stop` returns after `start`, over one repeat of the first tree's requests. */
+  const profileFirstTree = async (
+    file: string,
+    start: (session: Session) => Promise<unknown>,
+    stop: (session: Session) => Promise<{ profile: unknown }>,
+  ) => {
+    const session = new Session();
+    session.connect();
+    await start(session);
+    const first = served[0] as Served;
+    for (let i = 0; i < REQUESTS[op]; i++) await invoke(first, bodyOf(first));
+    const { profile } = await stop(session);
+    writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
+  };
+  // CONFIDE_BENCH_HEAP_PROFILE=<file>: a sampling heap profile (what allocates, for GC).
   const heapProfile = process.env.CONFIDE_BENCH_HEAP_PROFILE;
   if (heapProfile) {
-    const session = new Session();
-    session.connect();
-    await session.post('HeapProfiler.enable');
-    await session.post('HeapProfiler.startSampling', {
-      samplingInterval: 1024,
-      includeObjectsCollectedByMajorGC: true,
-      includeObjectsCollectedByMinorGC: true,
-    });
-    for (let i = 0; i < REQUESTS[op]; i++) await invoke(served[0] as Served, bodyOf(served[0] as Served));
-    const { profile } = await session.post('HeapProfiler.stopSampling');
-    writeFileSync(heapProfile, JSON.stringify(profile));
-    session.disconnect();
+    await profileFirstTree(
+      heapProfile,
+      async (session) => {
+        await session.post('HeapProfiler.enable');
+        await session.post('HeapProfiler.startSampling', {
+          samplingInterval: 1024,
+          includeObjectsCollectedByMajorGC: true,
+          includeObjectsCollectedByMinorGC: true,
+        });
+      },
+      (session) => session.post('HeapProfiler.stopSampling'),
+    );
   }
-  // CONFIDE_BENCH_CPU_PROFILE=<file>: a V8 CPU profile of the first tree's requests alone (what costs CPU).
+  // CONFIDE_BENCH_CPU_PROFILE=<file>: a V8 CPU profile (what costs CPU).
   const cpuProfile = process.env.CONFIDE_BENCH_CPU_PROFILE;
   if (cpuProfile) {
-    const session = new Session();
-    session.connect();
-    await session.post('Profiler.enable');
-    await session.post('Profiler.setSamplingInterval', { interval: 100 });
-    await session.post('Profiler.start');
-    for (let i = 0; i < REQUESTS[op]; i++) await invoke(served[0] as Served, bodyOf(served[0] as Served));
-    const { profile } = await session.post('Profiler.stop');
-    writeFileSync(cpuProfile, JSON.stringify(profile));
-    session.disconnect();
+    await profileFirstTree(
+      cpuProfile,
+      async (session) => {
+        await session.post('Profiler.enable');
+        await session.post('Profiler.setSamplingInterval', { interval: 100 });
+        await session.post('Profiler.start');
+      },
+      (session) => session.post('Profiler.stop'),
+    );
   }
   const loadBefore = loadavg();
   const cpu = new Map<Served, number[]>(served.map((server) => [server, []]));
