@@ -1,5 +1,5 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -19,11 +19,14 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-/** A data folder whose running-stack marker points the CLI at the test stack. */
-export function cliEnv(api: TestApi): Record<string, string> {
+/** A data folder whose running-stack marker points the CLI at the test stack; `remove` when the CLI has ended. */
+function cliDataDir(api: TestApi): { env: Record<string, string>; remove(): void } {
   const dataDir = mkdtempSync(join(tmpdir(), 'confide-import-cli-'));
   writeFileSync(join(dataDir, 'stack.json'), JSON.stringify(api.stack));
-  return { CONFIDE_DATA_DIR: dataDir };
+  return {
+    env: { CONFIDE_DATA_DIR: dataDir },
+    remove: () => rmSync(dataDir, { recursive: true, force: true }),
+  };
 }
 
 /** `confide <args>` as a real child process (the run's bundle of the CLI: `cliEntry`), to its end. */
@@ -32,9 +35,10 @@ export async function runCli(
   args: string[],
   env: Record<string, string> = {},
 ): Promise<CliResult> {
+  const dataDir = cliDataDir(api);
   try {
     const { stdout, stderr } = await execFileAsync(process.execPath, [cliEntry(), ...args], {
-      env: { ...process.env, ...cliEnv(api), ...env },
+      env: { ...process.env, ...dataDir.env, ...env },
       timeout: 180_000,
       maxBuffer: 16 * 1024 * 1024,
     });
@@ -46,15 +50,19 @@ export async function runCli(
       stdout: failed.stdout ?? '',
       stderr: failed.stderr ?? '',
     };
+  } finally {
+    dataDir.remove();
   }
 }
 
 /** `confide <args>` started, not awaited: the test kills it. */
 export function startCli(api: TestApi, args: string[]): { child: ChildProcess; output(): string } {
+  const dataDir = cliDataDir(api);
   const child = spawn(process.execPath, [cliEntry(), ...args], {
-    env: { ...process.env, ...cliEnv(api) },
+    env: { ...process.env, ...dataDir.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  child.on('close', dataDir.remove);
   let output = '';
   child.stdout?.on('data', (chunk) => {
     output += String(chunk);
