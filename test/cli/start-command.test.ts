@@ -170,7 +170,11 @@ describe('npm start', { timeout: 300_000 }, () => {
       expect(list.code).toBe(1);
       expect(list.stderr).toContain('The local stack is not running');
       expect(list.stderr).not.toContain('ECONNREFUSED');
+      // npm start keeps its data for the next start: the tables and the keys that open them.
       expect(readFileSync(join(dataDir, 'dynamodb', 'shared-local-instance.db')).length).toBeGreaterThan(0);
+      expect(JSON.parse(readFileSync(join(dataDir, 'kms', 'keys.json'), 'utf8')).keys.length).toBeGreaterThan(
+        0,
+      );
     });
   });
 });

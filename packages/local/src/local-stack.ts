@@ -38,9 +38,13 @@ export interface LocalStack extends LocalStackInfo {
 }
 
 export interface LocalStackOptions {
-  /** Folder for the issuer key, KMS keys and (when `persist`) DynamoDB's files. */
+  /** Folder for the issuer key and (when `persist`) the KMS keys and DynamoDB's files. */
   readonly dataDir: string;
-  /** Keep DynamoDB data on disk between runs (npm start); tests keep it in memory. */
+  /**
+   * Keep DynamoDB data and the KMS keys on disk between runs (npm start); tests keep both in memory. A key file
+   * would outlive every ciphertext it opens, and the local KMS rewrites the whole file at each key it creates, so a
+   * test run's thousand organisations cost it time that grew with each one.
+   */
   readonly persist: boolean;
   /** Wipe the data folder first (`npm start -- --fresh`). */
   readonly fresh?: boolean;
@@ -79,7 +83,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     startDynamoDbLocal(options.persist ? { dataDir: join(dataDir, 'dynamodb') } : {}).then(
       progress('DynamoDB Local', (part) => part.endpoint),
     ),
-    startLocalKms({ dataDir, region: LOCAL_REGION }).then(progress('KMS', (part) => part.endpoint)),
+    startLocalKms(options.persist ? { dataDir, region: LOCAL_REGION } : { region: LOCAL_REGION }).then(
+      progress('KMS', (part) => part.endpoint),
+    ),
     startTokenIssuer({ dataDir }).then(progress('token issuer', (part) => part.issuer)),
   ]);
   const info: LocalStackInfo = {
