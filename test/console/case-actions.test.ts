@@ -25,7 +25,7 @@ import { ConsoleSuite } from './console-suite';
  */
 
 const suite = new ConsoleSuite('Case actions charity');
-const { api, person, who, freshPage, signInAs, open } = suite;
+const { api, person, who, freshPage, signInAs, signInAt, open } = suite;
 /** The manager's first service ("Supported living north") and second ("Community outreach"). */
 let north = '';
 let outreach = '';
@@ -150,8 +150,7 @@ async function answerTo(scope: Locator, act: () => Promise<void>): Promise<strin
 describe('a person’s case, for their service’s manager', () => {
   it('closes and reopens the case', async () => {
     const { page, close } = await freshPage();
-    await signInAs(page, 'manager');
-    await open(page, personRoute(caseClient), /^Who looked at /);
+    await signInAt(page, 'manager', personRoute(caseClient), /^Who looked at /);
     const card = page.locator('section.case-actions');
     await expect(card.innerText()).resolves.toMatch(/Service\s+Supported living north\s+Case\s+open/);
     await expectAccessible(page, 'case-open');
@@ -173,8 +172,7 @@ describe('a person’s case, for their service’s manager', () => {
 
   it('opens a safeguarding investigation naming the service’s safeguarding lead, and closes it by its reference', async () => {
     const { page, close } = await freshPage();
-    await signInAs(page, 'manager');
-    await open(page, personRoute(caseClient), /^Who looked at /);
+    await signInAt(page, 'manager', personRoute(caseClient), /^Who looked at /);
     const card = page.locator('section.case-actions');
 
     // Act: open, naming the lead (the only safeguarding lead in the service's team)
@@ -212,8 +210,7 @@ describe('a person’s case, for their service’s manager', () => {
   it('declares a conflict of interest that bars the allocated worker, then clears it', async () => {
     expectNoErrors(await readReference('worker', conflictClient));
     const { page, close } = await freshPage();
-    await signInAs(page, 'manager');
-    await open(page, personRoute(conflictClient), /^Who looked at /);
+    await signInAt(page, 'manager', personRoute(conflictClient), /^Who looked at /);
     const card = page.locator('section.case-actions');
 
     // Act: declare
@@ -244,8 +241,7 @@ describe('a person’s case, for their service’s manager', () => {
 
   it('works by keyboard alone', async () => {
     const { page, close } = await freshPage();
-    await signInAs(page, 'manager');
-    await open(page, personRoute(caseClient), /^Who looked at /);
+    await signInAt(page, 'manager', personRoute(caseClient), /^Who looked at /);
     const card = page.locator('section.case-actions');
 
     // Act: Tab to the button (through every control before it) and press Enter, then again to reopen
@@ -263,8 +259,7 @@ describe('a person’s case, for their service’s manager', () => {
   it('is offered to nobody else: not the IG lead, the Guardian or another service’s manager', async () => {
     for (const handle of ['ig', 'guardian', 'other-manager']) {
       const { page, close } = await freshPage();
-      await signInAs(page, handle);
-      await open(page, personRoute(caseClient), /^Who looked at /);
+      await signInAt(page, handle, personRoute(caseClient), /^Who looked at /);
       expect(await page.locator('section.case-actions').count(), handle).toBe(0);
       expect(
         await page.getByRole('button', { name: /Close the case|Open the investigation|Declare/ }).count(),
@@ -311,8 +306,7 @@ describe('QA reviews on the Services screen', () => {
 
   it('a senior manager is offered every service', async () => {
     const { page, close } = await freshPage();
-    await signInAs(page, 'senior');
-    await open(page, '/services', 'Services');
+    await signInAt(page, 'senior', '/services', 'Services');
     await expect(page.getByRole('heading', { level: 2 }).allInnerTexts()).resolves.toEqual([
       'Community outreach',
       'Day centre south',
@@ -400,8 +394,7 @@ describe('subject access requests recorded by staff', () => {
 
   it('the IG lead records one from the person’s screen on the subject access register', async () => {
     const { page, close } = await freshPage();
-    await signInAs(page, 'ig');
-    await open(page, personRoute(sarByIg), /^Who looked at /);
+    await signInAt(page, 'ig', personRoute(sarByIg), /^Who looked at /);
     await page.getByRole('link', { name: 'Record a subject access request for this person' }).click();
     await page.getByRole('heading', { name: /^Record a subject access request for person …/ }).waitFor();
     await expectAccessible(page, 'subject-access-record');
@@ -424,8 +417,7 @@ describe('subject access requests recorded by staff', () => {
 
   it('a manager records one on their service’s person’s screen', async () => {
     const { page, close } = await freshPage();
-    await signInAs(page, 'manager');
-    await open(page, personRoute(sarByManager), /^Who looked at /);
+    await signInAt(page, 'manager', personRoute(sarByManager), /^Who looked at /);
     await page.getByLabel('Signed letter from the person').check();
     await page.getByRole('button', { name: 'Record the request' }).click();
     await page
@@ -445,8 +437,7 @@ describe('subject access requests recorded by staff', () => {
 
   it('the Guardian is offered neither', async () => {
     const { page, close } = await freshPage();
-    await signInAs(page, 'guardian');
-    await open(page, personRoute(sarByManager), /^Who looked at /);
+    await signInAt(page, 'guardian', personRoute(sarByManager), /^Who looked at /);
     expect(await page.getByRole('link', { name: /Record a subject access request/ }).count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Record the request' }).count()).toBe(0);
     await close();
@@ -456,8 +447,7 @@ describe('subject access requests recorded by staff', () => {
 describe('the heat-map by service', () => {
   it('shows the IG lead a row per service and a manager only their own', async () => {
     const ig = await freshPage();
-    await signInAs(ig.page, 'ig');
-    await open(ig.page, '/access', 'Access at a glance');
+    await signInAt(ig.page, 'ig', '/access', 'Access at a glance');
     await ig.page.getByLabel('Rows').selectOption({ label: 'Services' });
     await ig.page.getByRole('table', { name: /^Reads by service and day/ }).waitFor();
     const igRows = await ig.page.locator('table.heat-map tbody th').allInnerTexts();
@@ -472,8 +462,7 @@ describe('the heat-map by service', () => {
     await ig.close();
 
     const manager = await freshPage();
-    await signInAs(manager.page, 'other-manager');
-    await open(manager.page, '/access/14/by-service', 'Access at a glance');
+    await signInAt(manager.page, 'other-manager', '/access/14/by-service', 'Access at a glance');
     await manager.page.getByRole('table', { name: /^Reads by service and day/ }).waitFor();
     await expect(manager.page.locator('table.heat-map tbody th').allInnerTexts()).resolves.toEqual([
       'Day centre south',
@@ -485,8 +474,7 @@ describe('the heat-map by service', () => {
 describe('pending changes told apart by their subject', () => {
   it('the Guardian approves the erasure of one named person, and only that person is erased', async () => {
     const { page, close } = await freshPage();
-    await signInAs(page, 'guardian');
-    await open(page, '/pending-changes', 'Changes waiting for you');
+    await signInAt(page, 'guardian', '/pending-changes', 'Changes waiting for you');
     const first = pendingSubjectWords('SERVICE_USER', eraseFirst) ?? '';
     const second = pendingSubjectWords('SERVICE_USER', eraseSecond) ?? '';
     await expect(page.locator('li.pending-change').allInnerTexts()).resolves.toEqual(

@@ -108,6 +108,23 @@ export async function signInAs(page: Page, consoleUrl: string, handle: string): 
 }
 
 /**
+ * Opens the console at `route` and signs in there as someone following a link to a screen would: the console keeps
+ * the address through its sign-in and opens that screen, without loading Today's work queues first.
+ */
+export async function signInAt(
+  page: Page,
+  consoleUrl: string,
+  handle: string,
+  route: string,
+  heading: string | RegExp,
+): Promise<void> {
+  await page.goto(`${consoleUrl}#${route}`);
+  await page.locator(`button[data-handle="${handle}"]`).click();
+  await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
+  await settled(page);
+}
+
+/**
  * Waits until `condition` holds in the page, checked every 50 ms. Playwright's default checks on every animation
  * frame, and a condition that reads the page's text then lays the page out sixty times a second for as long as the
  * wait lasts: longest, and dearest, on a busy machine.

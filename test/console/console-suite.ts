@@ -10,6 +10,7 @@ import {
   launchChromium,
   openScreen,
   signInAs,
+  signInAt,
   startConsole,
 } from './console-browser';
 
@@ -110,6 +111,10 @@ export class ConsoleSuite {
 
   /** Signs in through the console's sign-in screen as the person listed as `handle`. */
   signInAs = (page: Page, handle: string): Promise<void> => signInAs(page, this.url, handle);
+
+  /** Signs in as the person listed as `handle` at a screen's address, straight onto that screen (not Today). */
+  signInAt = (page: Page, handle: string, route: string, heading: string | RegExp): Promise<void> =>
+    signInAt(page, this.url, handle, route, heading);
 
   /** Opens a screen by its route and waits for its heading and its data. */
   open = (page: Page, route: string, heading: string | RegExp): Promise<void> =>

@@ -21,7 +21,7 @@ import { ConsoleSuite } from './console-suite';
  */
 
 const suite = new ConsoleSuite('Disclosure actions charity');
-const { api, token, freshPage, signInAs, open } = suite;
+const { api, token, freshPage, signInAs, signInAt, open } = suite;
 const staff = suite.person;
 /** A person of the manager's service with two notes: a day's support and a hospital's letter. */
 let person = '';
@@ -192,8 +192,12 @@ describe('disclosure requests in the console', () => {
 
   it('a service manager records a disclosure made without consent; the Guardian then has its review', async () => {
     const { page, close } = await freshPage();
-    await signInAs(page, 'manager');
-    await open(page, `/disclosures/${encodeURIComponent(sharedWithout)}`, /^Disclosures about /);
+    await signInAt(
+      page,
+      'manager',
+      `/disclosures/${encodeURIComponent(sharedWithout)}`,
+      /^Disclosures about /,
+    );
 
     // Act: the API's refusal (no reason why the person was not told) is shown in words with its code
     await page.getByLabel('Who received it').fill('Children’s social care');
@@ -321,8 +325,7 @@ describe('the consent methods in the console', () => {
   it('works by keyboard alone: from the heading, Tab to a method, Space to change it, Tab and Enter to save', async () => {
     const before = await methods();
     const { page, close } = await freshPage();
-    await signInAs(page, 'ig');
-    await open(page, '/settings/consent-methods', 'Consent methods');
+    await signInAt(page, 'ig', '/settings/consent-methods', 'Consent methods');
     const focused = () =>
       page.evaluate(() => {
         const active = document.activeElement as HTMLInputElement | null;
@@ -376,8 +379,7 @@ describe('what a role may not do is absent', () => {
 
   it('a manager of another service finds neither the person on the Disclosures screen nor their register', async () => {
     const { page, close } = await freshPage();
-    await signInAs(page, 'other-manager');
-    await open(page, '/disclosures', 'Disclosures');
+    await signInAt(page, 'other-manager', '/disclosures', 'Disclosures');
     expect(await page.locator(`a[href="#/disclosures/${encodeURIComponent(person)}"]`).count()).toBe(0);
     await open(page, `/disclosures/${encodeURIComponent(person)}`, /^Disclosures about /);
     await page

@@ -14,7 +14,7 @@ import { ConsoleSuite } from './console-suite';
  */
 
 const suite = new ConsoleSuite('Holds test charity');
-const { api, people, person, token, freshPage, signInAs, open } = suite;
+const { api, people, person, token, freshPage, signInAs, signInAt, open } = suite;
 /** A person of the first service: the IG lead holds them, the Guardian lifts it. */
 let heldByIg = '';
 /** Another of the first service: their own manager holds them, a senior manager lifts it. */
@@ -66,8 +66,7 @@ describe('legal holds in the console', () => {
   it('the IG lead places a hold from the person’s screen, and the Guardian reads who placed it and lifts it', async () => {
     // Act: the IG lead, on the person's screen
     const ig = await freshPage();
-    await signInAs(ig.page, 'ig');
-    await open(ig.page, `/person/${encodeURIComponent(heldByIg)}`, /^Who looked at /);
+    await signInAt(ig.page, 'ig', `/person/${encodeURIComponent(heldByIg)}`, /^Who looked at /);
     await ig.page.getByLabel('Why (the proceedings the records are material to)').fill('Claim 26-0412');
     await expectAccessible(ig.page, 'legal-hold-place');
     await ig.page.getByRole('button', { name: 'Place the hold' }).click();
@@ -152,8 +151,7 @@ describe('legal holds in the console', () => {
 
   it('another service’s manager is offered no hold on a person outside their services', async () => {
     const { page, close } = await freshPage();
-    await signInAs(page, 'other-manager');
-    await open(page, `/person/${encodeURIComponent(heldByManager)}`, /^Who looked at /);
+    await signInAt(page, 'other-manager', `/person/${encodeURIComponent(heldByManager)}`, /^Who looked at /);
     expect(await page.getByRole('button', { name: 'Place the hold' }).count()).toBe(0);
     expect(await page.getByLabel(/proceedings/).count()).toBe(0);
     await close();
@@ -244,14 +242,17 @@ describe('changes waiting for a second person in the console', () => {
   it('the IG lead proposes an erasure from the person’s screen; the Guardian approves it and it runs', async () => {
     // A manager and the Guardian are not offered the proposal: only the IG lead proposes an erasure.
     const guardianFirst = await freshPage();
-    await signInAs(guardianFirst.page, 'guardian');
-    await open(guardianFirst.page, `/person/${encodeURIComponent(proposedInConsole)}`, /^Who looked at /);
+    await signInAt(
+      guardianFirst.page,
+      'guardian',
+      `/person/${encodeURIComponent(proposedInConsole)}`,
+      /^Who looked at /,
+    );
     expect(await guardianFirst.page.getByRole('button', { name: 'Propose the erasure' }).count()).toBe(0);
     await guardianFirst.close();
 
     const ig = await freshPage();
-    await signInAs(ig.page, 'ig');
-    await open(ig.page, `/person/${encodeURIComponent(proposedInConsole)}`, /^Who looked at /);
+    await signInAt(ig.page, 'ig', `/person/${encodeURIComponent(proposedInConsole)}`, /^Who looked at /);
     await ig.page.getByLabel('Why (for example the erasure request it answers)').fill('Erasure request ER-7');
     await ig.page.getByRole('button', { name: 'Propose the erasure' }).click();
     await ig.page.locator('.outcome .notice').waitFor();
