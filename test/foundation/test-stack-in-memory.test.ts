@@ -6,8 +6,8 @@ import { testApi } from '../support/test-api';
 
 /**
  * The test run's stack keeps its KMS keys in memory, as it keeps its tables: a key file would outlive every
- * ciphertext it opens, and the local KMS rewrote the whole file at each key created, so each of a run's thousand
- * organisations cost more than the one before. (`npm start` keeps both on disk: test/cli/start-command.test.ts.)
+ * ciphertext it opens, and the local KMS rewrote the whole file at each key created, so each organisation a test
+ * onboarded cost more than the one before. (`npm start` keeps both on disk: test/cli/start-command.test.ts.)
  */
 describe('the test stack', () => {
   const api = testApi();

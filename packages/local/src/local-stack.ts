@@ -42,8 +42,8 @@ export interface LocalStackOptions {
   readonly dataDir: string;
   /**
    * Keep DynamoDB data and the KMS keys on disk between runs (npm start); tests keep both in memory. A key file
-   * would outlive every ciphertext it opens, and the local KMS rewrites the whole file at each key it creates, so a
-   * test run's thousand organisations cost it time that grew with each one.
+   * would outlive every ciphertext it opens, and the local KMS rewrites the whole file at each key it creates, so in a
+   * test run, where every test onboards organisations of its own, each key cost more than the one before.
    */
   readonly persist: boolean;
   /** Wipe the data folder first (`npm start -- --fresh`). */
