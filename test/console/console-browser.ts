@@ -120,8 +120,7 @@ export async function signInAt(
 ): Promise<void> {
   await page.goto(`${consoleUrl}#${route}`);
   await page.locator(`button[data-handle="${handle}"]`).click();
-  await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
-  await settled(page);
+  await screenShown(page, heading);
 }
 
 /**
@@ -332,6 +331,11 @@ export async function openScreen(
   heading: string | RegExp,
 ): Promise<void> {
   await page.goto(`${consoleUrl}#${route}`);
+  await screenShown(page, heading);
+}
+
+/** Waits for a screen's heading and then for its data. */
+async function screenShown(page: Page, heading: string | RegExp): Promise<void> {
   await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
   await settled(page);
 }
