@@ -123,6 +123,12 @@ const ITEMS_PER_CALL = 100;
 const EVENTS_PER_CALL = ITEMS_PER_CALL - 1;
 export const MAX_AUDIT_CALLS_PER_REQUEST = 2;
 export const MAX_AUDIT_EVENTS_PER_REQUEST = EVENTS_PER_CALL * MAX_AUDIT_CALLS_PER_REQUEST;
+/**
+ * Calls a write may make beyond its budget, each after meeting another process on its chain (decision 0012): a
+ * Lambda container's remembered head goes stale whenever another container extends that chain, and a care worker's
+ * note is not refused for that. A write that keeps meeting others fails closed.
+ */
+export const MAX_AUDIT_CONFLICT_RETRIES = 2;
 /** Day partitions of the day index (gsi2) per day. */
 const DAY_SHARDS = 8;
 /** Days of the day index read at once by a report. */
@@ -138,7 +144,10 @@ export interface AuditChainKeys {
 
 /** How a request's events are written. */
 export interface AuditWriteOptions {
-  /** Write calls this write may use, a retry after meeting another process included (default: the request's whole budget). */
+  /**
+   * Write calls this write plans for (default: the request's whole budget); a retry after meeting another process on
+   * a chain comes on top, at most {@link MAX_AUDIT_CONFLICT_RETRIES} of them.
+   */
   readonly maxCalls?: number;
   /** The organisation's audit retention rule in force (8 years by default). */
   readonly retentionYears?: number | undefined;
@@ -318,10 +327,11 @@ export class AuditLog {
   }
 
   /**
-   * Writes a request's events; throws if they cannot all be written (the caller withholds the response). Uses at
-   * most `maxCalls` write calls (default: the request's whole budget), a retry after meeting another process on a
-   * chain included, and returns how many it used. Each event expires `retentionYears` (the organisation's audit
-   * rule; 8 by default) after it happened, or with the event before it in its chain if that is later.
+   * Writes a request's events; throws if they cannot all be written (the caller withholds the response). Plans for
+   * at most `maxCalls` write calls (default: the request's whole budget), plus a retry each time it meets another
+   * process on a chain (at most {@link MAX_AUDIT_CONFLICT_RETRIES}), and returns how many it used. Each event
+   * expires `retentionYears` (the organisation's audit rule; 8 by default) after it happened, or with the event
+   * before it in its chain if that is later.
    */
   async write(events: readonly AuditEvent[], options: AuditWriteOptions = {}): Promise<number> {
     return (await this.#append(events, [], options)).calls;
@@ -491,6 +501,7 @@ export class AuditLog {
     let chained = false;
     try {
       let calls = 0;
+      let conflicts = 0;
       for (const [index, chunk] of chunks.entries()) {
         // The change travels in the last call, with the events that record it.
         const withChange = index === chunks.length - 1 ? change : [];
@@ -513,16 +524,19 @@ export class AuditLog {
             leases.release(lease.shard, headMoved ? undefined : lease.head, headMoved);
             return { calls, changed: false, unwritten: chunk.length };
           }
-          // Another process extended this chain since its head was read, if the budget still covers this chunk
-          // and the ones after it, retry. The head the cancellation returned is the one head known to be current:
-          // extend it. Another chain's head this process remembers may be as old (a container idle while others
-          // wrote), and a second stale head would spend the budget; the chain is marked contended, so this
-          // process's next writes prefer others.
-          const callsLeft = budget - calls - (chunks.length - index - 1);
+          // Another process extended this chain since its head was read: retry, beyond the budget (a mutation's
+          // flush before its change has a single call, and a remembered head goes stale whenever another container
+          // writes its chain). The first time, extend the head the cancellation returned: it is the one head known
+          // to be current (another chain's head this process remembers may be as old, from a container idle while
+          // others wrote). Meeting another process again on the same chain means it is writing there now: move to
+          // another chain. Either way the chain is marked contended, so this process's next writes prefer others.
           const current = headConflict(result);
-          if (current === undefined || callsLeft < 1) throw new AuditWriteCancelledError();
+          if (current === undefined || conflicts >= MAX_AUDIT_CONFLICT_RETRIES) {
+            throw new AuditWriteCancelledError();
+          }
+          conflicts++;
           contended = true;
-          if (current) {
+          if (current && conflicts === 1) {
             lease = { shard: lease.shard, head: this.#trustedHead(scope, key, lease.shard, current) };
             continue;
           }
@@ -975,7 +989,7 @@ class PoisonedHeadError extends Error {
   }
 }
 
-/** An audit write cancelled by something other than its chain moving on (or with no budget left to retry). */
+/** An audit write cancelled by something other than its chain moving on (or after too many retries). */
 class AuditWriteCancelledError extends Error {
   constructor() {
     super('An audit write was cancelled.');
