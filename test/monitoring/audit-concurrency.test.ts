@@ -1,4 +1,9 @@
-import { DynamoDBClient, type TransactWriteItemsCommandInput } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBClient,
+  TransactionCanceledException,
+  type TransactWriteItem,
+  type TransactWriteItemsCommandInput,
+} from '@aws-sdk/client-dynamodb';
 import { verifyAuditLog } from '@confide/api';
 import type { OrgId } from '@confide/domain';
 import {
@@ -25,6 +30,40 @@ import { type TestApi, testApi } from '../support/test-api';
 /** An AuditLog as another process would have it: same table and keys, its own chain leases. */
 function otherProcess(api: TestApi, leases: ChainLeases = new ChainLeases()): AuditLog {
   return new AuditLog(api.services.dynamo, api.services.config.tables.data, api.services.keys, () => leases);
+}
+
+/**
+ * Another process whose audit calls meet others: `beforeCall` runs with each TransactWriteItems call's items just
+ * before it leaves (it may write as a third process would, or throw as DynamoDB would).
+ */
+function processMeetingOthers(
+  api: TestApi,
+  beforeCall: (items: readonly TransactWriteItem[]) => Promise<void>,
+): { log: AuditLog; client: DynamoDBClient } {
+  const client = new DynamoDBClient({
+    region: api.services.config.region,
+    endpoint: api.services.config.endpoints.dynamodb,
+  });
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName === 'TransactWriteItemsCommand') {
+        await beforeCall((args.input as TransactWriteItemsCommandInput).TransactItems ?? []);
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'meetingOtherProcesses' },
+  );
+  const leases = new ChainLeases();
+  return {
+    log: new AuditLog(client, api.services.config.tables.data, api.services.keys, () => leases),
+    client,
+  };
+}
+
+/** The chain an audit call extends: its last item is the chain's head. */
+function chainOf(items: readonly TransactWriteItem[]): number {
+  const headKey = items.at(-1)?.Put?.Item?.pk?.S ?? '';
+  return Number(/#CHAIN#(\d+)$/.exec(headKey)?.[1]);
 }
 
 function events(orgId: OrgId, requestId: string, actorId: string, subjects: readonly string[]): AuditEvent[] {
@@ -168,32 +207,17 @@ describe('the audit chains under concurrent writers', () => {
   });
 
   it('fails closed, writing nothing, when another process moves its chain before every attempt', async () => {
-    // Prepare: the first process reaches DynamoDB through a client that lets another process extend the chain of
-    // each of the first's audit calls just before it leaves, so every head the first extends is stale
+    // Prepare: just before each of the first process's audit calls leaves, another process extends that call's
+    // chain, so every head the first extends is stale
     const world = await serviceWorld(api);
     const orgId = world.org.orgId;
     let overtaken = 0;
-    const client = new DynamoDBClient({
-      region: api.services.config.region,
-      endpoint: api.services.config.endpoints.dynamodb,
+    const { log: first, client } = processMeetingOthers(api, async (items) => {
+      // A new process whose random choice is pinned to that chain
+      const other = otherProcess(api, new ChainLeases(undefined, () => chainOf(items) / CHAIN_SHARDS));
+      overtaken++;
+      await other.write(events(orgId, `req-other-${overtaken}`, world.manager.staffId, ['su-b']));
     });
-    client.middlewareStack.add(
-      (next, context) => async (args) => {
-        if (context.commandName === 'TransactWriteItemsCommand') {
-          const { TransactItems } = args.input as TransactWriteItemsCommandInput;
-          const headKey = TransactItems?.at(-1)?.Put?.Item?.pk?.S ?? '';
-          const shard = Number(/#CHAIN#(\d+)$/.exec(headKey)?.[1]);
-          // A new process whose random choice is pinned to that chain
-          const other = otherProcess(api, new ChainLeases(undefined, () => shard / CHAIN_SHARDS));
-          overtaken++;
-          await other.write(events(orgId, `req-other-${overtaken}`, world.manager.staffId, ['su-b']));
-        }
-        return next(args);
-      },
-      { step: 'initialize', name: 'overtakenByAnotherProcess' },
-    );
-    const leases = new ChainLeases();
-    const first = new AuditLog(client, api.services.config.tables.data, api.services.keys, () => leases);
     const before = (await verifyAuditLog(api.services, tenantScope(orgId))).checked;
 
     // Act
@@ -206,6 +230,43 @@ describe('the audit chains under concurrent writers', () => {
     expect(overtaken).toBe(1 + MAX_AUDIT_CONFLICT_RETRIES);
     const result = await verifyAuditLog(api.services, tenantScope(orgId));
     expect(result).toEqual({ ok: true, checked: before + overtaken, problems: 0 });
+    client.destroy();
+  });
+
+  it('moves to another chain when another process’s transaction is writing the head at that moment', async () => {
+    // Prepare: DynamoDB cancels a transaction that meets another in flight on the same item (TransactionConflict).
+    // DynamoDB Local runs transactions one at a time and never does, so the first audit call is cancelled that way
+    // before it leaves.
+    const world = await serviceWorld(api);
+    const orgId = world.org.orgId;
+    const chains: number[] = [];
+    const { log, client } = processMeetingOthers(api, async (items) => {
+      chains.push(chainOf(items));
+      if (chains.length > 1) return;
+      throw new TransactionCanceledException({
+        message: 'Transaction cancelled, please refer cancellation reasons for specific reasons',
+        $metadata: {},
+        CancellationReasons: items.map((_, n) =>
+          n === items.length - 1
+            ? { Code: 'TransactionConflict', Message: 'Transaction is ongoing for the item' }
+            : { Code: 'None' },
+        ),
+      });
+    });
+    const before = (await verifyAuditLog(api.services, tenantScope(orgId))).checked;
+
+    // Act
+    const calls = await log.write(events(orgId, 'req-1', world.manager.staffId, ['su-a']), { maxCalls: 1 });
+
+    // Assess
+    expect(calls).toBe(2);
+    expect(chains).toHaveLength(2);
+    expect(chains[1]).not.toBe(chains[0]);
+    expect(await verifyAuditLog(api.services, tenantScope(orgId))).toEqual({
+      ok: true,
+      checked: before + 1,
+      problems: 0,
+    });
     client.destroy();
   });
 

@@ -211,10 +211,11 @@ async function transactWithChange(
   try {
     return await gateway.transactWrite(items);
   } catch (error) {
-    if (changeItems === 0 || !(error instanceof TransactionCanceledException)) throw error;
+    if (!(error instanceof TransactionCanceledException)) throw error;
     const reasons = (error.CancellationReasons ?? []).map((reason) => reason.Code);
-    if (!refusedChange({ written: false, reasons }, changeItems)) throw error;
-    return { written: false, reasons };
+    const cancelled = { written: false, reasons } as const;
+    if (refusedChange(cancelled, changeItems) || headConflict(cancelled) === null) return cancelled;
+    throw error;
   }
 }
 
@@ -999,14 +1000,17 @@ class AuditWriteCancelledError extends Error {
 
 /**
  * The current head item when a write failed only because its chain moved on (null when the cancellation did not
- * carry it); undefined for any other failure.
+ * carry it, or another process's transaction was writing the head at that moment: DynamoDB's TransactionConflict,
+ * which DynamoDB Local never reports, as it runs transactions one at a time); undefined for any other failure.
  */
 function headConflict(result: TransactResult): Item | null | undefined {
   if (result.written) return undefined;
   const { reasons } = result;
   const last = reasons.at(-1);
   const othersFine = reasons.slice(0, -1).every((code) => !code || code === 'None');
-  if (last !== 'ConditionalCheckFailed' || !othersFine) return undefined;
+  if (!othersFine) return undefined;
+  if (last === 'TransactionConflict') return null;
+  if (last !== 'ConditionalCheckFailed') return undefined;
   return result.items?.at(-1) ?? null;
 }
 
