@@ -32,6 +32,11 @@ function otherProcess(api: TestApi, leases: ChainLeases = new ChainLeases()): Au
   return new AuditLog(api.services.dynamo, api.services.config.tables.data, api.services.keys, () => leases);
 }
 
+/** Another process whose first write goes to `shard` (its random choice of chain is pinned). */
+function processWritingTo(api: TestApi, shard: number): AuditLog {
+  return otherProcess(api, new ChainLeases(undefined, () => shard / CHAIN_SHARDS));
+}
+
 /**
  * Another process whose audit calls meet others: `beforeCall` runs with each TransactWriteItems call's items just
  * before it leaves (it may write as a third process would, or throw as DynamoDB would).
@@ -188,8 +193,7 @@ describe('the audit chains under concurrent writers', () => {
       });
     expect((await createService('Outreach')).errors).toBeUndefined();
     for (let shard = 0; shard < CHAIN_SHARDS; shard++) {
-      // A new process whose random choice is pinned to this chain
-      const other = otherProcess(api, new ChainLeases(undefined, () => shard / CHAIN_SHARDS));
+      const other = processWritingTo(api, shard);
       await other.write(events(orgId, `req-other-${shard}`, world.manager.staffId, ['su-a']));
     }
     const before = (await verifyAuditLog(api.services, tenantScope(orgId))).checked;
@@ -213,8 +217,7 @@ describe('the audit chains under concurrent writers', () => {
     const orgId = world.org.orgId;
     let overtaken = 0;
     const { log: first, client } = processMeetingOthers(api, async (items) => {
-      // A new process whose random choice is pinned to that chain
-      const other = otherProcess(api, new ChainLeases(undefined, () => chainOf(items) / CHAIN_SHARDS));
+      const other = processWritingTo(api, chainOf(items));
       overtaken++;
       await other.write(events(orgId, `req-other-${overtaken}`, world.manager.staffId, ['su-b']));
     });
