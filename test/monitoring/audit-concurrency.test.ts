@@ -44,6 +44,7 @@ function processWritingTo(api: TestApi, shard: number): AuditLog {
 function processMeetingOthers(
   api: TestApi,
   beforeCall: (items: readonly TransactWriteItem[]) => Promise<void>,
+  leases: ChainLeases = new ChainLeases(),
 ): { log: AuditLog; client: DynamoDBClient } {
   const client = new DynamoDBClient({
     region: api.services.config.region,
@@ -58,7 +59,6 @@ function processMeetingOthers(
     },
     { step: 'initialize', name: 'meetingOtherProcesses' },
   );
-  const leases = new ChainLeases();
   return {
     log: new AuditLog(client, api.services.config.tables.data, api.services.keys, () => leases),
     client,
@@ -233,6 +233,49 @@ describe('the audit chains under concurrent writers', () => {
     expect(overtaken).toBe(1 + MAX_AUDIT_CONFLICT_RETRIES);
     const result = await verifyAuditLog(api.services, tenantScope(orgId));
     expect(result).toEqual({ ok: true, checked: before + overtaken, problems: 0 });
+    client.destroy();
+  });
+
+  it('reads the head of the chain it moves to, when another process keeps writing its own', async () => {
+    // Prepare: the first process (pinned to the lowest chains) knows the heads of chains 0 and 1 from two writes at
+    // once; other processes then extend both, so both heads it remembers are stale
+    const world = await serviceWorld(api);
+    const orgId = world.org.orgId;
+    let meeting = false;
+    let calls = 0;
+    const { log: first, client } = processMeetingOthers(
+      api,
+      async (items) => {
+        if (!meeting) return;
+        calls++;
+        // Another process writes the first two calls' chain just before each leaves
+        if (calls <= 2) {
+          await processWritingTo(api, chainOf(items)).write(
+            events(orgId, `req-busy-${calls}`, world.manager.staffId, ['su-b']),
+          );
+        }
+      },
+      new ChainLeases(undefined, () => 0),
+    );
+    const write = (log: AuditLog, requestId: string) =>
+      log.write(events(orgId, requestId, world.manager.staffId, ['su-a']));
+    await Promise.all([write(first, 'req-idle-1'), write(first, 'req-idle-2')]);
+    for (const shard of [0, 1]) await write(processWritingTo(api, shard), `req-other-${shard}`);
+    const before = (await verifyAuditLog(api.services, tenantScope(orgId))).checked;
+    meeting = true;
+
+    // Act
+    const used = await write(first, 'req-idle-3');
+
+    // Assess: the stale head, the head the refusal returned (overtaken again), then the other chain's head as it is
+    // in the table, not as this process remembered it (that would have cost a fourth call)
+    expect(used).toBe(3);
+    expect(calls).toBe(3);
+    expect(await verifyAuditLog(api.services, tenantScope(orgId))).toEqual({
+      ok: true,
+      checked: before + 3,
+      problems: 0,
+    });
     client.destroy();
   });
 
