@@ -127,8 +127,8 @@ export const MAX_AUDIT_EVENTS_PER_REQUEST = EVENTS_PER_CALL * MAX_AUDIT_CALLS_PE
  * Calls a write may make beyond its budget, each after meeting another process on its chain (decision 0012): a
  * Lambda container's remembered head goes stale whenever another container extends that chain, and a care worker's
  * note is not refused for that. A write that keeps meeting others fails closed. Four, not two: with two, twelve
- * processes starting at once on one organisation refused 6–9 of 7,200 writes (new chains contended from the start);
- * with four, none of 14,400.
+ * processes starting at once on one organisation refused 6 and 9 of 7,200 writes in two runs (new chains contended
+ * from the start); with four, none of 14,400.
  */
 export const MAX_AUDIT_CONFLICT_RETRIES = 4;
 /** Day partitions of the day index (gsi2) per day. */
