@@ -93,6 +93,9 @@ function events(orgId: OrgId, requestId: string, actorId: string, subjects: read
 describe('the audit chains under concurrent writers', () => {
   const api = testApi();
 
+  /** The organisation's audit chains, verified. */
+  const verified = (orgId: OrgId) => verifyAuditLog(api.services, tenantScope(orgId));
+
   it('verify clean after 1,000 events from 200 concurrent requests, each request one write call', async () => {
     // Prepare: ten clients allocated to one worker; each request reads five of them
     const world = await serviceWorld(api);
@@ -111,7 +114,7 @@ describe('the audit chains under concurrent writers', () => {
           clients[(request + index * 2) % clients.length]?.globalId,
         ]),
       );
-    const before = (await verifyAuditLog(api.services, tenantScope(world.org.orgId))).checked;
+    const before = (await verified(world.org.orgId)).checked;
     api.services.counters.reset();
 
     // Act
@@ -121,7 +124,7 @@ describe('the audit chains under concurrent writers', () => {
       ),
     );
     const writes = api.services.counters.snapshot()['DynamoDB.TransactWriteItems'] ?? 0;
-    const result = await verifyAuditLog(api.services, tenantScope(world.org.orgId));
+    const result = await verified(world.org.orgId);
 
     // Assess
     expect(results.filter((r) => r.errors !== undefined).map((r) => r.text)).toEqual([]);
@@ -136,7 +139,7 @@ describe('the audit chains under concurrent writers', () => {
     const orgId = world.org.orgId;
     const first = otherProcess(api, new ChainLeases(undefined, () => 0));
     const second = otherProcess(api, new ChainLeases(undefined, () => 0));
-    const before = (await verifyAuditLog(api.services, tenantScope(orgId))).checked;
+    const before = (await verified(orgId)).checked;
     await first.write(events(orgId, 'req-first-1', world.manager.staffId, ['su-a']));
     await second.write(events(orgId, 'req-second-1', world.manager.staffId, ['su-b']));
     api.services.counters.reset();
@@ -144,7 +147,7 @@ describe('the audit chains under concurrent writers', () => {
     // Act: the first process still believes chain 0's head is its own last write
     await first.write(events(orgId, 'req-first-2', world.manager.staffId, ['su-a', 'su-b']));
     const writes = api.services.counters.snapshot()['DynamoDB.TransactWriteItems'];
-    const result = await verifyAuditLog(api.services, tenantScope(orgId));
+    const result = await verified(orgId);
 
     // Assess
     expect(writes).toBe(2);
@@ -162,7 +165,7 @@ describe('the audit chains under concurrent writers', () => {
       log.write(events(orgId, requestId, world.manager.staffId, ['su-a']));
     await Promise.all([write(first, 'req-idle-1'), write(first, 'req-idle-2')]);
     await Promise.all([write(second, 'req-busy-1'), write(second, 'req-busy-2')]);
-    const before = (await verifyAuditLog(api.services, tenantScope(orgId))).checked;
+    const before = (await verified(orgId)).checked;
     api.services.counters.reset();
 
     // Act: the first process's next request
@@ -174,7 +177,7 @@ describe('the audit chains under concurrent writers', () => {
     // Assess: the stale head costs one call; the second extends the head the refusal returned
     expect(written).toBe(2);
     expect(api.services.counters.snapshot()['DynamoDB.TransactWriteItems']).toBe(2);
-    expect(await verifyAuditLog(api.services, tenantScope(orgId))).toEqual({
+    expect(await verified(orgId)).toEqual({
       ok: true,
       checked: before + 1,
       problems: 0,
@@ -196,7 +199,7 @@ describe('the audit chains under concurrent writers', () => {
       const other = processWritingTo(api, shard);
       await other.write(events(orgId, `req-other-${shard}`, world.manager.staffId, ['su-a']));
     }
-    const before = (await verifyAuditLog(api.services, tenantScope(orgId))).checked;
+    const before = (await verified(orgId)).checked;
     api.services.counters.reset();
 
     // Act: a mutation, whose events are written with its change before it runs (one call, in the steady state)
@@ -205,7 +208,7 @@ describe('the audit chains under concurrent writers', () => {
     // Assess: the stale head costs one call more; the change and its events are written, and the chains verify
     expect(created.errors).toBeUndefined();
     expect(api.services.counters.snapshot()['DynamoDB.TransactWriteItems']).toBe(2);
-    const result = await verifyAuditLog(api.services, tenantScope(orgId));
+    const result = await verified(orgId);
     expect(result.ok).toBe(true);
     expect(result.checked).toBeGreaterThan(before);
   });
@@ -221,7 +224,7 @@ describe('the audit chains under concurrent writers', () => {
       overtaken++;
       await other.write(events(orgId, `req-other-${overtaken}`, world.manager.staffId, ['su-b']));
     });
-    const before = (await verifyAuditLog(api.services, tenantScope(orgId))).checked;
+    const before = (await verified(orgId)).checked;
 
     // Act
     const attempt = first.write(events(orgId, 'req-first-1', world.manager.staffId, ['su-a']), {
@@ -231,7 +234,7 @@ describe('the audit chains under concurrent writers', () => {
     // Assess: the planned call and each retry met another write; the first process's event is nowhere
     await expect(attempt).rejects.toThrow('An audit write was cancelled.');
     expect(overtaken).toBe(1 + MAX_AUDIT_CONFLICT_RETRIES);
-    const result = await verifyAuditLog(api.services, tenantScope(orgId));
+    const result = await verified(orgId);
     expect(result).toEqual({ ok: true, checked: before + overtaken, problems: 0 });
     client.destroy();
   });
@@ -261,7 +264,7 @@ describe('the audit chains under concurrent writers', () => {
       log.write(events(orgId, requestId, world.manager.staffId, ['su-a']));
     await Promise.all([write(first, 'req-idle-1'), write(first, 'req-idle-2')]);
     for (const shard of [0, 1]) await write(processWritingTo(api, shard), `req-other-${shard}`);
-    const before = (await verifyAuditLog(api.services, tenantScope(orgId))).checked;
+    const before = (await verified(orgId)).checked;
     meeting = true;
 
     // Act
@@ -271,7 +274,7 @@ describe('the audit chains under concurrent writers', () => {
     // in the table, not as this process remembered it (that would have cost a fourth call)
     expect(used).toBe(3);
     expect(calls).toBe(3);
-    expect(await verifyAuditLog(api.services, tenantScope(orgId))).toEqual({
+    expect(await verified(orgId)).toEqual({
       ok: true,
       checked: before + 3,
       problems: 0,
@@ -299,7 +302,7 @@ describe('the audit chains under concurrent writers', () => {
         ),
       });
     });
-    const before = (await verifyAuditLog(api.services, tenantScope(orgId))).checked;
+    const before = (await verified(orgId)).checked;
 
     // Act
     const calls = await log.write(events(orgId, 'req-1', world.manager.staffId, ['su-a']), { maxCalls: 1 });
@@ -308,7 +311,7 @@ describe('the audit chains under concurrent writers', () => {
     expect(calls).toBe(2);
     expect(chains).toHaveLength(2);
     expect(chains[1]).not.toBe(chains[0]);
-    expect(await verifyAuditLog(api.services, tenantScope(orgId))).toEqual({
+    expect(await verified(orgId)).toEqual({
       ok: true,
       checked: before + 1,
       problems: 0,
@@ -321,7 +324,7 @@ describe('the audit chains under concurrent writers', () => {
     const world = await serviceWorld(api);
     const orgId = world.org.orgId;
     const processes = Array.from({ length: 6 }, () => otherProcess(api));
-    const before = (await verifyAuditLog(api.services, tenantScope(orgId))).checked;
+    const before = (await verified(orgId)).checked;
 
     // Act: each process writes 20 requests one after another, as a Lambda container serves them
     const refused = await Promise.all(
@@ -337,7 +340,7 @@ describe('the audit chains under concurrent writers', () => {
         return errors;
       }),
     );
-    const result = await verifyAuditLog(api.services, tenantScope(orgId));
+    const result = await verified(orgId);
 
     // Assess: a write that met another process retried (on the head it met, then on another chain)
     expect(refused.flat()).toEqual([]);
