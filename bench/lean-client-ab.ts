@@ -8,9 +8,10 @@ import {
   TransactWriteItemsCommand,
   type TransactWriteItemsInput,
 } from '@aws-sdk/client-dynamodb';
+import type { OrgId } from '@confide/domain';
+import { type AuditEvent, AuditLog } from '@confide/store';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { HttpRequest, HttpResponse } from '@smithy/types';
-import { AuditLog } from '../packages/store/src/audit-log';
 import { spread } from './stats';
 
 /**
@@ -254,24 +255,23 @@ async function clientReadAuditInput(): Promise<TransactWriteItemsInput> {
     beaconKey: async () => new Uint8Array(32).fill(7),
     subjectKeys: async () => new Map(),
   });
-  await log.write([
-    {
-      orgId: ORG,
-      requestId: 'req-1',
-      at: new Date().toISOString(),
-      actor: { kind: 'STAFF', id: 'st_dddddddddddddddddddddddddd', roles: ['SUPPORT_WORKER'] },
-      action: 'READ',
-      operation: 'serviceUser',
-      subjectId: subject(0),
-      fields: ['ServiceUser.name', 'ServiceUser.phone'],
-      classifications: ['IDENTIFYING'],
-      relationship: 'ALLOCATED',
-      purpose: undefined,
-      emergency: false,
-      outcome: 'ALLOWED',
-      rule: 'matrix.allocated-support-worker',
-    } as unknown as Parameters<AuditLog['write']>[0][number],
-  ]);
+  const event: AuditEvent = {
+    orgId: ORG as OrgId,
+    requestId: 'req-1',
+    at: new Date().toISOString(),
+    actor: { kind: 'STAFF', id: 'st_dddddddddddddddddddddddddd', roles: ['SUPPORT_WORKER'] },
+    action: 'READ',
+    operation: 'serviceUser',
+    subjectId: subject(0),
+    fields: ['ServiceUser.name', 'ServiceUser.phone'],
+    classifications: ['IDENTIFYING'],
+    relationship: 'ALLOCATED',
+    purpose: undefined,
+    emergency: false,
+    outcome: 'ALLOWED',
+    rule: 'matrix.allocated-support-worker',
+  };
+  await log.write([event]);
   if (!captured) throw new Error('the audit log made no call');
   return captured;
 }
