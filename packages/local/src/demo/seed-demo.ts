@@ -12,7 +12,7 @@ import { seedDemoRecords } from './demo-records';
  */
 export async function seedDemo(
   services: ConfideServices,
-  /** Called as each demo organisation is onboarded (the first run takes about a minute for all five). */
+  /** Called as each demo organisation is onboarded (about a second each on a 2-core machine). */
   onCreated?: (slug: string) => void,
 ): Promise<{ created: string[] }> {
   const created: string[] = [];
