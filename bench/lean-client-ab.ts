@@ -246,7 +246,9 @@ async function clientReadAuditInput(): Promise<TransactWriteItemsInput> {
   let captured: TransactWriteItemsInput | undefined;
   capturing.middlewareStack.add(
     (next) => async (args) => {
-      captured ??= args.input as TransactWriteItemsInput;
+      // The transaction only: the log reads its chain head (a GetItem) first.
+      const input = args.input as Partial<TransactWriteItemsInput>;
+      if (input.TransactItems) captured ??= input as TransactWriteItemsInput;
       return next(args);
     },
     { step: 'initialize' },
@@ -272,7 +274,8 @@ async function clientReadAuditInput(): Promise<TransactWriteItemsInput> {
     rule: 'matrix.allocated-support-worker',
   };
   await log.write([event]);
-  if (!captured) throw new Error('the audit log made no call');
+  if (captured?.TransactItems?.length !== 2)
+    throw new Error('expected the event and its chain head in one transaction');
   return captured;
 }
 

@@ -140,7 +140,7 @@ export async function startCommand(options: {
     if (!(await services.directory.organisationIdBySlug(demo.slug))) pending.push(demo.slug);
   }
   if (pending.length > 0) {
-    console.log(`  … onboarding ${pending.length} demo organisations (a first run only)`);
+    console.log(`  … onboarding ${pending.length} demo organisations (only on a first run)`);
   }
   const { created } = await seedDemo(services, (slug) => done(`  ${slug}`, 'onboarded'));
   // GraphiQL opens signed in as the first demo organisation's support worker (filled in once the tokens are minted).
