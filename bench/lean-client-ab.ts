@@ -155,7 +155,7 @@ class LeanDynamo {
     return this.#signingKey;
   }
 
-  /** The signed request for `operation` with `input` (exported for the check against the SDK's signer). */
+  /** The signed request for `operation` with `input` (public for the check against the SDK's signer). */
   request(
     operation: string,
     input: unknown,
