@@ -74,6 +74,8 @@ export function generateDataset(
     readonly badRows?: boolean;
     /** Distinguishes the names of one data set from another's (two imports into one organisation). */
     readonly seed?: string;
+    /** Names for the first clients, in order, instead of the generated ones. */
+    readonly names?: readonly string[];
   },
 ): Dataset {
   mkdirSync(folder, { recursive: true });
@@ -108,7 +110,9 @@ export function generateDataset(
   const goodClients: Dataset['goodClients'][number][] = [];
   for (let index = 0; index < options.clients; index++) {
     const sourceId = `CL-${seed}-${String(index).padStart(6, '0')}`;
-    const name = `${GIVEN[index % 10]} ${SURNAMES[Math.floor(index / 10) % 10]} ${seed}${index}`;
+    const name =
+      options.names?.[index] ??
+      `${GIVEN[index % 10]} ${SURNAMES[Math.floor(index / 10) % 10]} ${seed}${index}`;
     const dateOfBirth = `${1940 + (index % 60)}-${String((index % 12) + 1).padStart(2, '0')}-${String((index % 28) + 1).padStart(2, '0')}`;
     const nhsNumber = nhsNumberFor(index + seed.charCodeAt(0) * 100_000);
     const [y, m, d] = dateOfBirth.split('-');

@@ -732,10 +732,15 @@ export class ServiceUsers {
     if (details.nhsNumber) entries.push(['nhs', details.nhsNumber]);
     if (details.postcode) entries.push(['postcode', details.postcode]);
     for (const word of validate.nameWords(details.name)) entries.push(['name', word]);
-    return entries.map(([kind, value]) => ({
-      pk: attr.s(
+    // Two words of one name share an entry for about one pair in 65,536 (the index is truncated on purpose): one
+    // entry serves both, or the write naming it twice is refused.
+    const partitions = new Set(
+      entries.map(([kind, value]) =>
         scope.key('BEACON', kind, blindIndex(beaconKey, `client-${kind}`, value, BEACON_BITS[kind])),
       ),
+    );
+    return [...partitions].map((pk) => ({
+      pk: attr.s(pk),
       sk: attr.s(`CLIENT#${clientId}`),
       clientId: attr.s(clientId),
     }));
