@@ -235,5 +235,23 @@ describe('the table gateway (issue 16 capability 4, decision 0031)', () => {
       await mine.batchPut(items, { concurrency: 3 });
       expect(await mine.queryPrefix('BATCH', 'item#', new Date())).toHaveLength(60);
     });
+
+    it('refuses a batch that names one item twice, before writing any of it, saying which two', async () => {
+      const mine = new TenantTable(tenantScope(newOrgId()), dynamo, table);
+      const keys = Array.from({ length: 40 }, (_, index) => ({ pk: 'TWICE', sk: `item#${index}` }));
+      const items = keys.map((key) => ({ pk: attr.s(mine.key(key.pk)), sk: attr.s(key.sk) }));
+      const first = items[0] as (typeof items)[number];
+      // In two different calls of 25, where DynamoDB would not see the doubling, and in one.
+      for (const doubled of [
+        [...items, { ...first, note: attr.s('second') }],
+        [first, ...items],
+      ]) {
+        await expect(mine.batchPut(doubled)).rejects.toThrow(/items 1 and (2|41) of the batch/);
+      }
+      await expect(mine.batchDelete([...keys, { pk: 'TWICE', sk: 'item#3' }])).rejects.toThrow(
+        /items 4 and 41 of the batch/,
+      );
+      expect(await mine.queryPrefix('TWICE', 'item#', new Date())).toEqual([]);
+    });
   });
 });

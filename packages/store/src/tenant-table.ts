@@ -330,7 +330,7 @@ export class TenantTable {
 
   /**
    * Deletes items of this organisation, unconditionally, 25 per BatchWriteItem, retrying what DynamoDB leaves
-   * unprocessed. Every key is checked before the first call, so a foreign key deletes nothing.
+   * unprocessed. Every key is checked before the first call, so a foreign key, or one named twice, deletes nothing.
    */
   async batchDelete(keys: readonly TenantKey[], options: { readonly table?: string } = {}): Promise<void> {
     const checked = keys.map((key) => this.#key(key));
@@ -345,7 +345,7 @@ export class TenantTable {
    * Puts items of this organisation, unconditionally (overwriting any item of the same key), 25 per BatchWriteItem,
    * `concurrency` calls at a time, retrying what DynamoDB leaves unprocessed. Not atomic: for items no condition
    * guards (an import's new client, whose ids nothing else can hold). Every item is checked before the first call,
-   * so a foreign key writes nothing.
+   * so a foreign key, or one item named twice, writes nothing.
    */
   async batchPut(
     items: readonly Item[],
@@ -360,6 +360,19 @@ export class TenantTable {
   }
 
   async #batchWrite(table: string, requests: readonly WriteRequest[], concurrency: number): Promise<void> {
+    // One item named twice is a caller's fault: DynamoDB refuses it only within one call of 25, and across two calls
+    // sent at once either write could land last. Refused before the first call, saying where (never a key's value).
+    const positions = new Map<string, number>();
+    for (const [position, request] of requests.entries()) {
+      const key = request.PutRequest?.Item ?? request.DeleteRequest?.Key;
+      const named = `${key?.pk?.S}\u0000${key?.sk?.S}`;
+      const first = positions.get(named);
+      if (first !== undefined)
+        throw new Error(
+          `A batch names one item twice (items ${first + 1} and ${position + 1} of the batch): nothing was written.`,
+        );
+      positions.set(named, position);
+    }
     const calls: WriteRequest[][] = [];
     for (let start = 0; start < requests.length; start += 25) calls.push(requests.slice(start, start + 25));
     const send = async (requestsOfCall: WriteRequest[]) => {
