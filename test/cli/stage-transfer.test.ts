@@ -11,6 +11,7 @@ import { runTransfer } from '../../services/transfer/src/transfer';
 import { CANARY, generateDataset, nhsNumberFor } from '../import/dataset';
 import {
   type ImportWorld,
+  importArgs,
   importWorld,
   runCli as runLocalCli,
   serviceClientIds,
@@ -270,17 +271,6 @@ describe('confide org export and import against a deployed stage (--stage)', { t
       expect(events.filter((event) => event.operation === 'processor.export').length).toBeGreaterThan(0);
     }
   });
-
-  const importArgs = (world: ImportWorld, from: string) => [
-    'import',
-    '--org',
-    world.org.slug,
-    '--service',
-    world.serviceId,
-    '--as',
-    world.managerHandle,
-    from,
-  ];
 
   it('an import through the stage: the dry run writes nothing; interrupted and run again, no duplicate', async () => {
     // Prepare

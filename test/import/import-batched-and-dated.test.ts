@@ -7,18 +7,13 @@ import { expectNoErrors } from '../support/care-fixtures';
 import { globalId } from '../support/records-fixtures';
 import { testApi } from '../support/test-api';
 import { generateDataset, nhsNumberFor } from './dataset';
-import { importWorld, runCli, serviceClientIds } from './import-support';
+import { importArgs, importWorld, runCli, serviceClientIds } from './import-support';
 
 /**
  * Issue 21 follow-up (decision 0032): the import writes a client's notes together and its batches' rows together, so
  * its DynamoDB round trips per client stay few (the steady measure of its speed on a noisy machine); and imported
  * records carry the source system's dates where the mapping gives them, checked (not in the future, not before 1900).
  */
-
-const importArgs = (
-  world: { org: { slug: string }; serviceId: string; managerHandle: string },
-  folder: string,
-) => ['import', '--org', world.org.slug, '--service', world.serviceId, '--as', world.managerHandle, folder];
 
 const csv = (rows: string[][]) => `${rows.map((row) => row.join(',')).join('\n')}\n`;
 

@@ -9,7 +9,7 @@ import { addStaff } from '../support/fixtures';
 import { globalId, organisationItems } from '../support/records-fixtures';
 import { testApi } from '../support/test-api';
 import { CANARY, generateDataset, nhsNumberFor } from './dataset';
-import { importWorld, runCli, serviceClientIds, startCli } from './import-support';
+import { importArgs, importWorld, runCli, serviceClientIds, startCli } from './import-support';
 
 /**
  * Issue 21, "Done when": a generated data set with deliberate bad rows goes through the real `confide import`
@@ -19,11 +19,6 @@ import { importWorld, runCli, serviceClientIds, startCli } from './import-suppor
  */
 
 const HELD = { name: 'Held Person Already', dateOfBirth: '1975-05-05', nhsNumber: nhsNumberFor(777_777) };
-
-const importArgs = (
-  world: { org: { slug: string }; serviceId: string; managerHandle: string },
-  folder: string,
-) => ['import', '--org', world.org.slug, '--service', world.serviceId, '--as', world.managerHandle, folder];
 
 function reportRows(folder: string): string[] {
   return readFileSync(join(folder, 'import-rejections.csv'), 'utf8').trim().split('\n').slice(1).sort();

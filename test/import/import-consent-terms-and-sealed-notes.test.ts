@@ -9,7 +9,7 @@ import { addStaff } from '../support/fixtures';
 import { globalId } from '../support/records-fixtures';
 import { testApi } from '../support/test-api';
 import { nhsNumberFor } from './dataset';
-import { importWorld, runCli, serviceClientIds } from './import-support';
+import { importArgs, importWorld, runCli, serviceClientIds } from './import-support';
 
 /**
  * Issue 21, what the first import left out (decision 0032): a consent's partner agency, the kinds of information it
@@ -159,16 +159,7 @@ describe('confide import: consent terms and sealed, withheld and correspondence 
     );
 
     // Act
-    const result = await runCli(api, [
-      'import',
-      '--org',
-      world.org.slug,
-      '--service',
-      world.serviceId,
-      '--as',
-      world.managerHandle,
-      folder,
-    ]);
+    const result = await runCli(api, importArgs(world, folder));
     const [clientId = ''] = await serviceClientIds(api, world);
     const READ = `query ($id: ID!) { serviceUser(id: $id) {
       consents { scope partnerId classifications purposes }
@@ -291,16 +282,7 @@ describe('confide import: consent terms and sealed, withheld and correspondence 
     );
 
     // Act
-    const result = await runCli(api, [
-      'import',
-      '--org',
-      world.org.slug,
-      '--service',
-      world.serviceId,
-      '--as',
-      world.managerHandle,
-      folder,
-    ]);
+    const result = await runCli(api, importArgs(world, folder));
     const scope = tenantScope(world.org.orgId);
     const loader = new ItemLoader(api.services.dynamo, api.services.keys);
     const read = await Promise.all(

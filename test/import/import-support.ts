@@ -29,6 +29,23 @@ function cliDataDir(api: TestApi): { env: Record<string, string>; remove(): void
   };
 }
 
+/** `confide import` of a folder into the world's service, as its manager. */
+export function importArgs(
+  world: { org: { slug: string }; serviceId: string; managerHandle: string },
+  folder: string,
+): string[] {
+  return [
+    'import',
+    '--org',
+    world.org.slug,
+    '--service',
+    world.serviceId,
+    '--as',
+    world.managerHandle,
+    folder,
+  ];
+}
+
 /** `confide <args>` as a real child process (the run's bundle of the CLI: `cliEntry`), to its end. */
 export async function runCli(
   api: TestApi,

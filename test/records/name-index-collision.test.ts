@@ -7,7 +7,7 @@ import { blindIndex } from '@confide/keys';
 import { tenantScope } from '@confide/store';
 import { describe, expect, it } from 'vitest';
 import { generateDataset } from '../import/dataset';
-import { importWorld, runCli, serviceClientIds } from '../import/import-support';
+import { importArgs, importWorld, runCli, serviceClientIds } from '../import/import-support';
 import { closeCase, eraseWithApproval, expectCode, readClient } from '../retention/retention-support';
 import { expectNoErrors, registerServiceUser } from '../support/care-fixtures';
 import { addStaff, localIdOf } from '../support/fixtures';
@@ -114,16 +114,7 @@ describe('a client whose two name words share one blind-index entry', () => {
     });
 
     // Act
-    const result = await runCli(api, [
-      'import',
-      '--org',
-      world.org.slug,
-      '--service',
-      world.serviceId,
-      '--as',
-      world.managerHandle,
-      folder,
-    ]);
+    const result = await runCli(api, importArgs(world, folder));
 
     // Assess
     expect(result.code, result.stderr).toBe(0);
