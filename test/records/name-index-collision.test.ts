@@ -17,8 +17,9 @@ import { type TestApi, testApi } from '../support/test-api';
 /**
  * A name word's blind index is 16 bits on purpose (DATA-PROTECTION.md, Storage: a truncated index matches many
  * people, so an index entry does not single one out). So two words of one name share an index entry for about one
- * pair in 65,536: a few clients in every large organisation. Such a client must be registered, imported, found by
- * either word, closed and erased like any other; before, the doubled entry made DynamoDB refuse each of those writes.
+ * pair in 65,536: about one person in 22,000 with a three-word name. Such a client must be registered, imported, found
+ * by either word, closed and erased like any other. Before, the entry was named twice in one write, and DynamoDB
+ * refused the registration's transaction and the import's batch (and would have refused the erasure's deletes).
  */
 
 const SEARCH = `query ($name: String) { searchServiceUsers(name: $name) { id } }`;
