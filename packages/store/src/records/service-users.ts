@@ -467,7 +467,8 @@ export class ServiceUsers {
 
   /**
    * Candidates for an exact search: the blind index narrows to a bucket, the caller decrypts and compares.
-   * Nothing personal is in any key.
+   * Nothing personal is in any key. The whole bucket, however many pages: a common surname's bucket in a large
+   * organisation holds hundreds of people, and a search that stopped at a page would miss some without saying so.
    */
   async candidates(scope: TenantScope, kind: BeaconKind, normalised: string): Promise<string[]> {
     const beacon = blindIndex(
@@ -480,9 +481,8 @@ export class ServiceUsers {
       {
         KeyConditionExpression: 'pk = :pk',
         ExpressionAttributeValues: { ':pk': attr.s(scope.key('BEACON', kind, beacon)) },
-        Limit: 500,
       },
-      { now: this.clock.now() },
+      { now: this.clock.now(), allPages: true },
     );
     return items.map((item) => requireS(item, 'clientId'));
   }

@@ -309,8 +309,8 @@ async function searchServiceUsers(
   const candidateSets = await Promise.all(
     criteria.map((c) => serviceUsers.candidates(scope, c.kind, c.value)),
   );
-  const [first, ...rest] = candidateSets;
-  const ids = (first ?? []).filter((id) => rest.every((set) => set.includes(id)));
+  const [first, ...rest] = candidateSets.map((ids) => new Set(ids));
+  const ids = [...(first ?? [])].filter((id) => rest.every((set) => set.has(id)));
   const visible = await context.access.filterVisible(await context.access.loadClients(paddedCandidates(ids)));
   // The beacon is truncated, so candidates include strangers: compare the real values, server-side only.
   const matches = await Promise.all(
