@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ItemLoader, tenantScope } from '@confide/store';
 import { describe, expect, it } from 'vitest';
 import { expectNoErrors } from '../support/care-fixtures';
-import { globalId } from '../support/records-fixtures';
+import { fillNameBucket, globalId } from '../support/records-fixtures';
 import { testApi } from '../support/test-api';
 import { generateDataset, nhsNumberFor } from './dataset';
 import { importArgs, importWorld, runCli, serviceClientIds } from './import-support';
@@ -47,6 +47,26 @@ describe('confide import: batched writes and source dates', { timeout: 300_000 }
     expect((counts['DynamoDB.GetItem'] ?? 0) / 20).toBeLessThan(1);
     expect(total('KMS')).toBeLessThanOrEqual(2);
     expect((await serviceClientIds(api, world)).length).toBe(20);
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  it("checks each row against a full name word's bucket of held people in a few batched reads", async () => {
+    // Prepare: every row's first name word has a bucket as full as a common name's in a large organisation.
+    const world = await importWorld(api);
+    await fillNameBucket(api, world.org.orgId, 'marsh', 300);
+    const folder = mkdtempSync(join(tmpdir(), 'confide-import-'));
+    const names = ['Marsh Alder', 'Marsh Birch', 'Marsh Cedar', 'Marsh Dogwood', 'Marsh Elm'];
+    generateDataset(folder, { clients: 5, notesPerClient: 1, worker: world.workerHandle, seed: 'm', names });
+    const countsFile = join(folder, 'request-counts.json');
+
+    // Act
+    const result = await runCli(api, importArgs(world, folder), { CONFIDE_IMPORT_COUNTS: countsFile });
+
+    // Assess: each row's 300 candidates (profile and key each) read 100 keys a call, not one call a candidate.
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('Imported 5 clients');
+    const counts = JSON.parse(readFileSync(countsFile, 'utf8')) as Record<string, number>;
+    expect((counts['DynamoDB.BatchGetItem'] ?? 0) / 5).toBeLessThanOrEqual(10);
     rmSync(folder, { recursive: true, force: true });
   });
 

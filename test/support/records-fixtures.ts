@@ -1,7 +1,8 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { NoteKind, OrgId } from '@confide/domain';
+import { blindIndex } from '@confide/keys';
 import type { ServiceUserDetails } from '@confide/store';
-import { ItemLoader, tenantScope } from '@confide/store';
+import { attr, ItemLoader, TenantTable, tenantScope } from '@confide/store';
 import { expect } from 'vitest';
 import { ADA, createServiceWithManager, type Person } from './care-fixtures';
 import { globalIdOf, localIdOf, onboardTestOrganisation, type TestOrganisation } from './fixtures';
@@ -193,3 +194,34 @@ export const DYNAMO_WRITES = [
   'UpdateItem',
   'DeleteItem',
 ] as const;
+
+/** Base-32 digits in the order of their characters' codes: ids made of them sort as their numbers do. */
+const BASE32 = '234567abcdefghijklmnopqrstuvwxyz';
+
+/**
+ * Fills a name word's blind-index bucket as a common surname fills it in a large organisation: `count` entries whose
+ * service user ids (`su_` and 26 base-32 digits, from the lowest there is) sort before any real client's and name no
+ * one held. Returns those ids.
+ */
+export async function fillNameBucket(
+  api: TestApi,
+  orgId: OrgId,
+  word: string,
+  count: number,
+): Promise<string[]> {
+  const scope = tenantScope(orgId);
+  const bucket = blindIndex(await api.services.keys.beaconKey(orgId), 'client-name', word, 16);
+  const ids = Array.from({ length: count }, (_, n) => {
+    let digits = '';
+    for (let rest = n; rest > 0; rest = Math.floor(rest / 32)) digits = BASE32[rest % 32] + digits;
+    return `su_${digits.padStart(26, '2')}`;
+  });
+  await new TenantTable(scope, api.services.dynamo, api.services.config.tables.data).batchPut(
+    ids.map((id) => ({
+      pk: attr.s(scope.key('BEACON', 'name', bucket)),
+      sk: attr.s(`CLIENT#${id}`),
+      clientId: attr.s(id),
+    })),
+  );
+  return ids;
+}

@@ -175,10 +175,21 @@ async function heldMatch(
   if (candidates.length === 0) return undefined;
   const wanted = new Set(personKeys(details));
   const loader = new ItemLoader(services.dynamo, services.keys);
-  for (const clientId of candidates) {
-    const record = await services.serviceUsers.get(scope, clientId, loader);
+  // Every candidate's profile and key at once (the loader batches them, 100 a call): a common name word's bucket
+  // holds hundreds of people in a large organisation.
+  for (const clientId of candidates) loader.prefetchSubjectKey(scope.orgId, clientId);
+  const records = await Promise.all(
+    candidates.map((clientId) => services.serviceUsers.get(scope, clientId, loader)),
+  );
+  const keys = await Promise.all(
+    candidates.map((clientId, index) =>
+      records[index] ? loader.subjectKey(scope.orgId, clientId) : undefined,
+    ),
+  );
+  for (const [index, clientId] of candidates.entries()) {
+    const record = records[index];
     if (!record || (createdSince !== undefined && record.createdAt < createdSince)) continue;
-    const key = await loader.subjectKey(scope.orgId, clientId);
+    const key = keys[index];
     if (!key) continue;
     const open = (field: 'name' | 'dateOfBirth' | 'nhsNumber') =>
       services.serviceUsers.openDetail(key, record, field);
