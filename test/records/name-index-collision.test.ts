@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { OrgId } from '@confide/domain';
-import { blindIndex } from '@confide/keys';
 import { tenantScope } from '@confide/store';
 import { describe, expect, it } from 'vitest';
 import { generateDataset } from '../import/dataset';
@@ -11,7 +10,7 @@ import { importArgs, importWorld, runCli, serviceClientIds } from '../import/imp
 import { closeCase, eraseWithApproval, expectCode, readClient } from '../retention/retention-support';
 import { expectNoErrors, registerServiceUser } from '../support/care-fixtures';
 import { addStaff, localIdOf } from '../support/fixtures';
-import { serviceWorld } from '../support/records-fixtures';
+import { nameBucket, serviceWorld } from '../support/records-fixtures';
 import { type TestApi, testApi } from '../support/test-api';
 
 /**
@@ -34,7 +33,7 @@ async function collidingWords(
   for (let n = 0; n < 26 ** 4; n++) {
     const letters = [0, 1, 2, 3].map((place) => String.fromCharCode(97 + (Math.floor(n / 26 ** place) % 26)));
     const word = `q${letters.join('')}`;
-    const index = blindIndex(beaconKey, 'client-name', word, 16);
+    const index = nameBucket(beaconKey, word);
     const other = seen.get(index);
     if (other) return { words: [other, word], index };
     seen.set(index, word);

@@ -195,6 +195,14 @@ export const DYNAMO_WRITES = [
   'DeleteItem',
 ] as const;
 
+/**
+ * A name word's blind-index bucket, computed as the store computes it (16 bits on purpose: DATA-PROTECTION.md,
+ * Storage). Each test that uses it also shows the store agrees: it finds an entry there, or fills a search's bucket.
+ */
+export function nameBucket(beaconKey: Uint8Array, word: string): string {
+  return blindIndex(beaconKey, 'client-name', word, 16);
+}
+
 /** Base-32 digits in the order of their characters' codes: ids made of them sort as their numbers do. */
 const BASE32 = '234567abcdefghijklmnopqrstuvwxyz';
 
@@ -210,7 +218,7 @@ export async function fillNameBucket(
   count: number,
 ): Promise<string[]> {
   const scope = tenantScope(orgId);
-  const bucket = blindIndex(await api.services.keys.beaconKey(orgId), 'client-name', word, 16);
+  const bucket = nameBucket(await api.services.keys.beaconKey(orgId), word);
   const ids = Array.from({ length: count }, (_, n) => {
     let digits = '';
     for (let rest = n; rest > 0; rest = Math.floor(rest / 32)) digits = BASE32[rest % 32] + digits;
