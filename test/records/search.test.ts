@@ -4,6 +4,7 @@ import { addStaff, localIdOf } from '../support/fixtures';
 import {
   attributeStrings,
   createService,
+  errorsOf,
   fillNameBucket,
   organisationItems,
   type ServiceWorld,
@@ -120,6 +121,21 @@ describe('searchServiceUsers', () => {
     for (const result of results) {
       expectNoErrors(result);
       expect(result.data).toEqual({ searchServiceUsers: [] });
+    }
+  });
+
+  it('refuses a name with no word to search by as BAD_USER_INPUT on the name, not on the NHS number', async () => {
+    // Act: words of one letter, or none, are not indexed.
+    const results = await Promise.all(
+      [{ name: 'J' }, { name: ' - ' }].map((variables) => search(world.manager.token, variables)),
+    );
+
+    // Assess
+    for (const result of results) {
+      expect(errorsOf(result)).toEqual([
+        { code: 'BAD_USER_INPUT', path: ['searchServiceUsers'], field: ['name'] },
+      ]);
+      expect(result.errors?.[0]?.message).toContain('two letters');
     }
   });
 

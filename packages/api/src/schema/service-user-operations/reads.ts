@@ -252,6 +252,9 @@ function searchCriteria(args: {
       field: 'postcode',
     });
   const words = args.name == null ? [] : validate.nameWords(validate.text(['name'], args.name, { max: 200 }));
+  // Only words of two or more letters or digits are indexed: a name of none has nothing to search by.
+  if (args.name != null && words.length === 0)
+    throw validate.badInputError(['name'], 'Give a name with a word of at least two letters or digits.');
   for (const word of words) criteria.push({ kind: 'name', value: word, field: 'name' });
   if (criteria.length === 0)
     throw validate.badInputError(['nhsNumber'], 'Give an NHS number, a postcode or a name.');
