@@ -84,7 +84,11 @@ async function visibleNotes(context: ConfideContext, client: ServiceUserRecord, 
 const SEARCH_ARGS = builder.args((t) => ({
   nhsNumber: t.string({ required: false, description: 'Exact NHS number.' }),
   postcode: t.string({ required: false, description: 'Exact postcode.' }),
-  name: t.string({ required: false, description: 'One or more whole words of the name.' }),
+  name: t.string({
+    required: false,
+    description:
+      'One or more whole words of the name, each of at least two letters or digits (BAD_USER_INPUT on `name` when it has none).',
+  }),
 }));
 
 // ── Queries ────────────────────────────────────────────────────────────────────────────────────────────────
