@@ -152,3 +152,42 @@ describe('cross-origin requests', () => {
     });
   }
 });
+
+describe('the stated purpose', () => {
+  const query = (document: string, headers: Record<string, string> = {}) =>
+    send('/graphql', { headers: { ...JSON_HEADERS, ...headers }, body: JSON.stringify({ query: document }) });
+  const long = 'x'.repeat(501);
+
+  it('longer than 500 characters, by header or by directive, is refused as BAD_USER_INPUT on purpose, and not run', async () => {
+    // Act
+    const answers = await Promise.all([
+      query('{ __typename }', { 'x-access-purpose': long }),
+      query(`query @purpose(reason: "${long}") { __typename }`),
+    ]);
+
+    // Assess: the whole purpose is recorded or none of it, never its first 500 characters without a word.
+    for (const answer of answers) {
+      const body = JSON.parse(answer.text) as {
+        data?: unknown;
+        errors?: { message: string; extensions?: { code?: string; field?: string[] } }[];
+      };
+      expect(body.data ?? null).toBeNull();
+      expect(body.errors?.map((error) => error.extensions)).toEqual([
+        { code: 'BAD_USER_INPUT', field: ['purpose'] },
+      ]);
+      expect(body.errors?.[0]?.message).toContain('500');
+      expect(answer.text).not.toContain(long.slice(0, 100));
+    }
+  });
+
+  it('of 500 characters is accepted, by header and by directive', async () => {
+    // Act
+    const answers = await Promise.all([
+      query('{ __typename }', { 'x-access-purpose': long.slice(1) }),
+      query(`query @purpose(reason: "${long.slice(1)}") { __typename }`),
+    ]);
+
+    // Assess
+    for (const answer of answers) expect(JSON.parse(answer.text)).toEqual({ data: { __typename: 'Query' } });
+  });
+});

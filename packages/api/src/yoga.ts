@@ -21,8 +21,6 @@ import { TRUSTED_DOCUMENTS, trustedDocumentsPlugin } from './trusted-documents';
 
 export type ConfideYoga = YogaServerInstance<Record<string, unknown>, ConfideContext>;
 
-const MAX_PURPOSE_LENGTH = 500;
-
 /**
  * The GraphQL server, the same instance behind the Lambda handler and the local HTTP server. Authentication
  * runs once per request while the context is built; a missing or bad token does not fail the request
@@ -88,8 +86,8 @@ export function createConfideYoga(services: ConfideServices, options: ConfideYog
         request,
         initial as Parameters<typeof requestIdentity>[1],
       );
-      const purposeHeader = request.headers.get('x-access-purpose')?.trim();
-      const purpose = purposeHeader ? purposeHeader.slice(0, MAX_PURPOSE_LENGTH) : undefined;
+      // Its length is checked before execution, with the `@purpose` directive's (purposeDirectivePlugin).
+      const purpose = request.headers.get('x-access-purpose')?.trim() || undefined;
       const state: { auth?: Authenticated; error?: Error } = {};
       const access = new RequestAccess(services, () => state.auth, purpose, correlationId, requestId);
       const base = { requestId, correlationId, services, purpose, access };

@@ -1,21 +1,25 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { ErrorCode } from '@confide/domain';
+import { ErrorCode, validate } from '@confide/domain';
 import { TamperedItemError, tenantScope } from '@confide/store';
 import { type DocumentNode, GraphQLError, Kind, type OperationDefinitionNode, type ValueNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { ConfideContext } from '../context';
+import { maskError } from '../errors';
 import { describeErrorForLog } from '../logging';
 import { countTamperedItem } from '../metrics-errors';
 
-const MAX_PURPOSE_LENGTH = 500;
+/** The longest purpose a request may state: recorded whole on every audit event of the request, or refused. */
+export const MAX_PURPOSE_LENGTH = 500;
 
 /**
  * Reads the operation-level `@purpose(reason: "...")` directive, the in-document alternative to the
- * `X-Access-Purpose` header, and states it on the request's access context before execution.
+ * `X-Access-Purpose` header, and states it on the request's access context before execution. A purpose longer than
+ * {@link MAX_PURPOSE_LENGTH}, by either, is BAD_USER_INPUT and nothing runs: cut short, the audit would record a
+ * justification its author did not write.
  */
 export function purposeDirectivePlugin(): Plugin<ConfideContext> {
   return {
-    onExecute({ args }) {
+    onExecute({ args, setResultAndStopExecution }) {
       const document: DocumentNode = args.document;
       const variables: Record<string, unknown> | null | undefined = args.variableValues;
       const operation = document.definitions.find(
@@ -26,8 +30,16 @@ export function purposeDirectivePlugin(): Plugin<ConfideContext> {
       const reason = operation?.directives
         ?.find((directive) => directive.name.value === 'purpose')
         ?.arguments?.find((argument) => argument.name.value === 'reason')?.value;
-      const text = reason ? valueText(reason, variables) : undefined;
-      if (text?.trim()) args.contextValue.access.statePurpose(text.trim().slice(0, MAX_PURPOSE_LENGTH));
+      const stated = (reason ? valueText(reason, variables) : undefined)?.trim() || undefined;
+      if ((stated ?? args.contextValue.purpose ?? '').length > MAX_PURPOSE_LENGTH) {
+        const refused = validate.badInputError(
+          ['purpose'],
+          `A purpose is at most ${MAX_PURPOSE_LENGTH} characters.`,
+        );
+        setResultAndStopExecution({ errors: [maskError(refused)] });
+        return;
+      }
+      if (stated) args.contextValue.access.statePurpose(stated);
     },
   };
 }
