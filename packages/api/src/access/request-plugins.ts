@@ -9,7 +9,7 @@ import { describeErrorForLog } from '../logging';
 import { countTamperedItem } from '../metrics-errors';
 
 /** The longest purpose a request may state: recorded whole on every audit event of the request, or refused. */
-export const MAX_PURPOSE_LENGTH = 500;
+const MAX_PURPOSE_LENGTH = 500;
 
 /**
  * Reads the operation-level `@purpose(reason: "...")` directive, the in-document alternative to the
