@@ -160,47 +160,82 @@ interface Options {
   readonly retention: RetentionRules;
 }
 
-/** A held client that is the same person (NHS number, or name words and date of birth), if any. */
-async function heldMatch(
-  services: ConfideServices,
-  scope: TenantScope,
-  details: ServiceUserDetails,
-  createdSince?: string,
-): Promise<string | undefined> {
-  const words = validate.nameWords(details.name);
-  const lookups: Promise<string[]>[] = [];
-  if (details.nhsNumber) lookups.push(services.serviceUsers.candidates(scope, 'nhs', details.nhsNumber));
-  if (words[0]) lookups.push(services.serviceUsers.candidates(scope, 'name', words[0]));
-  const candidates = [...new Set((await Promise.all(lookups)).flat())];
-  if (candidates.length === 0) return undefined;
-  const wanted = new Set(personKeys(details));
-  const loader = new ItemLoader(services.dynamo, services.keys);
-  // Every candidate's profile and key at once (the loader batches them, 100 a call): a common name word's bucket
-  // holds hundreds of people in a large organisation.
-  for (const clientId of candidates) loader.prefetchSubjectKey(scope.orgId, clientId);
-  const records = await Promise.all(
-    candidates.map((clientId) => services.serviceUsers.get(scope, clientId, loader)),
-  );
-  const keys = await Promise.all(
-    candidates.map((clientId, index) =>
-      records[index] ? loader.subjectKey(scope.orgId, clientId) : undefined,
-    ),
-  );
-  for (const [index, clientId] of candidates.entries()) {
-    const record = records[index];
-    if (!record || (createdSince !== undefined && record.createdAt < createdSince)) continue;
-    const key = keys[index];
-    if (!key) continue;
+/**
+ * What one pass over the import's rows has read of the clients already held: each blind-index bucket's candidates,
+ * and each candidate's identity (as `personKeys` gives it) and registration time. Rows that share a name word, as a
+ * common first name does in a large organisation, read that bucket and its people once. Nothing is written while a
+ * pass runs (an import refuses to run beside another), so what was read stays true for it.
+ */
+class HeldClients {
+  readonly #buckets = new Map<string, Promise<string[]>>();
+  readonly #people = new Map<string, Promise<HeldPerson | undefined>>();
+  readonly #loader: ItemLoader;
+
+  constructor(
+    private readonly services: ConfideServices,
+    private readonly scope: TenantScope,
+  ) {
+    this.#loader = new ItemLoader(services.dynamo, services.keys);
+  }
+
+  /** A held client that is the same person (NHS number, or name words and date of birth), if any. */
+  async match(details: ServiceUserDetails, createdSince?: string): Promise<string | undefined> {
+    const words = validate.nameWords(details.name);
+    const lookups: Promise<string[]>[] = [];
+    if (details.nhsNumber) lookups.push(this.#candidates('nhs', details.nhsNumber));
+    if (words[0]) lookups.push(this.#candidates('name', words[0]));
+    const candidates = [...new Set((await Promise.all(lookups)).flat())];
+    const wanted = new Set(personKeys(details));
+    // Every candidate not read yet, at once: the loader batches their profiles and keys, 100 keys a call.
+    const people = await Promise.all(candidates.map((clientId) => this.#person(clientId)));
+    return candidates.find((_, index) => {
+      const person = people[index];
+      if (!person || (createdSince !== undefined && person.createdAt < createdSince)) return false;
+      return person.keys.some((entry) => wanted.has(entry));
+    });
+  }
+
+  #candidates(kind: 'nhs' | 'name', value: string): Promise<string[]> {
+    const bucket = `${kind}|${value}`;
+    let pending = this.#buckets.get(bucket);
+    if (!pending) {
+      pending = this.services.serviceUsers.candidates(this.scope, kind, value);
+      this.#buckets.set(bucket, pending);
+    }
+    return pending;
+  }
+
+  #person(clientId: string): Promise<HeldPerson | undefined> {
+    let pending = this.#people.get(clientId);
+    if (!pending) {
+      pending = this.#read(clientId);
+      this.#people.set(clientId, pending);
+    }
+    return pending;
+  }
+
+  async #read(clientId: string): Promise<HeldPerson | undefined> {
+    const { services, scope } = this;
+    this.#loader.prefetchSubjectKey(scope.orgId, clientId);
+    const record = await services.serviceUsers.get(scope, clientId, this.#loader);
+    const key = record ? await this.#loader.subjectKey(scope.orgId, clientId) : undefined;
+    if (!record || !key) return undefined;
     const open = (field: 'name' | 'dateOfBirth' | 'nhsNumber') =>
       services.serviceUsers.openDetail(key, record, field);
-    const held = personKeys({
-      name: open('name') ?? '',
-      dateOfBirth: open('dateOfBirth') ?? '',
-      nhsNumber: open('nhsNumber'),
-    });
-    if (held.some((entry) => wanted.has(entry))) return clientId;
+    return {
+      createdAt: record.createdAt,
+      keys: personKeys({
+        name: open('name') ?? '',
+        dateOfBirth: open('dateOfBirth') ?? '',
+        nhsNumber: open('nhsNumber'),
+      }),
+    };
   }
-  return undefined;
+}
+
+interface HeldPerson {
+  readonly createdAt: string;
+  readonly keys: readonly string[];
 }
 
 /** BatchWriteItem calls in flight at once, and audit chunks written at once (each on its own chain). */
@@ -283,13 +318,14 @@ export class ImportEngine {
     let alreadyImported = 0;
     const todo: ClientRow[] = [];
     const rejections: Rejection[] = [];
+    const held = new HeldClients(services, scope);
     await inParallel(clients, 16, async (client) => {
       const row = known.get(clientKeys.get(client) ?? '');
       if (row?.state === 'DONE') {
         alreadyImported++;
         return;
       }
-      if (!row && (await heldMatch(services, scope, client.details))) {
+      if (!row && (await held.match(client.details))) {
         const field = client.details.nhsNumber ? 'nhsNumber' : 'name';
         rejections.push({
           file: mapping.clients.file,
@@ -717,7 +753,7 @@ export class ImportRun {
       const row: ImportRow | undefined = known.get(clientKey(client));
       let clientId = row?.clientId;
       if (!clientId && row?.state === 'CLAIMED') {
-        clientId = await heldMatch(services, scope, client.details, row.claimedAt);
+        clientId = await new HeldClients(services, scope).match(client.details, row.claimedAt);
       }
       if (!clientId) {
         ({ clientId } = await services.serviceUsers.register(scope, {
