@@ -163,8 +163,9 @@ interface Options {
 /**
  * What one pass over the import's rows has read of the clients already held: each blind-index bucket's candidates,
  * and each candidate's identity (as `personKeys` gives it) and registration time. Rows that share a name word, as a
- * common first name does in a large organisation, read that bucket and its people once. Nothing is written while a
- * pass runs (an import refuses to run beside another), so what was read stays true for it.
+ * common first name does in a large organisation, read that bucket and its people once. The import writes nothing
+ * during a pass; a client registered through the API meanwhile may be missed, as a pass reading each row afresh could
+ * miss one registered just after its row was checked.
  */
 class HeldClients {
   readonly #buckets = new Map<string, Promise<string[]>>();
