@@ -197,22 +197,13 @@ class HeldClients {
   }
 
   #candidates(kind: 'nhs' | 'name', value: string): Promise<string[]> {
-    const bucket = `${kind}|${value}`;
-    let pending = this.#buckets.get(bucket);
-    if (!pending) {
-      pending = this.services.serviceUsers.candidates(this.scope, kind, value);
-      this.#buckets.set(bucket, pending);
-    }
-    return pending;
+    return remembered(this.#buckets, `${kind}|${value}`, () =>
+      this.services.serviceUsers.candidates(this.scope, kind, value),
+    );
   }
 
   #person(clientId: string): Promise<HeldPerson | undefined> {
-    let pending = this.#people.get(clientId);
-    if (!pending) {
-      pending = this.#read(clientId);
-      this.#people.set(clientId, pending);
-    }
-    return pending;
+    return remembered(this.#people, clientId, () => this.#read(clientId));
   }
 
   async #read(clientId: string): Promise<HeldPerson | undefined> {
@@ -237,6 +228,16 @@ class HeldClients {
 interface HeldPerson {
   readonly createdAt: string;
   readonly keys: readonly string[];
+}
+
+/** The value kept under `key`, made and kept on first asking. */
+function remembered<V>(kept: Map<string, V>, key: string, make: () => V): V {
+  let value = kept.get(key);
+  if (value === undefined) {
+    value = make();
+    kept.set(key, value);
+  }
+  return value;
 }
 
 /** BatchWriteItem calls in flight at once, and audit chunks written at once (each on its own chain). */
