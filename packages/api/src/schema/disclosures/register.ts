@@ -66,6 +66,24 @@ async function notesOf(parent: EntryInContext, context: ConfideContext): Promise
   return notes.flatMap((note) => (note && !(own && note.withheld) ? [{ client: parent.client, note }] : []));
 }
 
+/**
+ * Whether the caller is the person and the entry names a note withheld from them: then the entry's own traces of
+ * that note (its raw id, the phrases redacted from the released text) are not theirs to see either.
+ */
+async function namesNoteWithheldFromCaller(
+  parent: EntryInContext,
+  context: ConfideContext,
+): Promise<boolean> {
+  if (context.auth?.principal.kind !== 'SERVICE_USER' || parent.entry.itemIds.length === 0) return false;
+  const scope = callerScope(context);
+  const notes = await Promise.all(
+    parent.entry.itemIds.map((noteId) =>
+      context.services.caseNotes.get(scope, parent.client.clientId, noteId, context.access.loader),
+    ),
+  );
+  return notes.some((note) => note?.withheld === true);
+}
+
 async function sealed(parent: EntryInContext, field: SealedRegisterField, context: ConfideContext) {
   const key = await context.access.clientKey(parent.client);
   return context.services.disclosures.openSealed(key, parent.entry, field) ?? null;
@@ -202,7 +220,11 @@ RegisterEntryRef.implement({
       description: 'The items requested or released, as raw note ids (opaque; not global ids).',
       deprecationReason:
         'Raw ids next to global ones (issue 19): use `items`, whose `id`s are the global note ids `releaseDisclosure` and `recordAuthorAuthority` take.',
-      resolve: (p) => [...p.entry.itemIds],
+      // The person is not given the id of a note withheld from them (as `items` leaves the note out).
+      resolve: async (p, _args, context) =>
+        context.auth?.principal.kind === 'SERVICE_USER'
+          ? (await notesOf(p, context)).map(({ note }) => note.noteId)
+          : [...p.entry.itemIds],
     }),
     items: t.field({
       ...needToKnow('CONSENT', ofEntry),
@@ -221,8 +243,10 @@ RegisterEntryRef.implement({
     redactions: t.string({
       ...needToKnow('CONSENT', ofEntry),
       nullable: true,
-      description: 'What was redacted.',
-      resolve: (p, _a, c) => sealed(p, 'redactions', c),
+      description:
+        'What was redacted. Null for the person themself when the entry names a note withheld from them: the phrases are that note’s text.',
+      resolve: async (p, _a, c) =>
+        (await namesNoteWithheldFromCaller(p, c)) ? null : sealed(p, 'redactions', c),
     }),
     method: t.string({
       ...needToKnow('CONSENT', ofEntry),

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import {
+  allocate,
+  createServiceWithManager,
+  expectNoErrors,
+  recordNote,
+  registerServiceUser,
+} from '../support/care-fixtures';
+import { addStaff, onboardTestOrganisation } from '../support/fixtures';
+import { serviceUserToken } from '../support/records-fixtures';
+import { testApi } from '../support/test-api';
+
+/**
+ * ACCESS-MODEL.md Principals: the person "may see what is held about them, except items withheld under a recorded
+ * exemption (for example where disclosure would put someone at serious risk)"; register-items.test.ts: the person is
+ * not shown a withheld note, "not even its kind and date". A release's redactions are phrases of the released
+ * notes' text, and `itemIds` names the notes: neither may give a withheld note away to the person reading their own
+ * register.
+ */
+
+describe('the person’s own disclosure register', () => {
+  it('does not show them the redacted phrases, or the id, of a note withheld from them', async () => {
+    const api = testApi();
+    const org = await onboardTestOrganisation(api);
+    const { serviceId, manager } = await createServiceWithManager(api, org);
+    const worker = await addStaff(api, org, ['SUPPORT_WORKER']);
+    const person = await registerServiceUser(api, manager, serviceId);
+    await allocate(api, manager, person, worker);
+    const care = await recordNote(api, worker, person, 'DAILY_SUPPORT', 'Went to the library.');
+    const withheld = await recordNote(
+      api,
+      worker,
+      person,
+      'DAILY_SUPPORT',
+      'Her neighbour Sandra Okafor reported the bruising and fears reprisal.',
+      { withheldFromSubject: true },
+    );
+    const received = await api.graphql<{ receiveDisclosureRequest: { requestId: string }[] }>(
+      'mutation ($input: ReceiveDisclosureRequestInput!) { receiveDisclosureRequest(input: $input) { requestId } }',
+      {
+        token: manager.token,
+        variables: {
+          input: {
+            serviceUserId: person,
+            requesterOrganisation: 'County Police',
+            requesterContact: 'Public protection unit',
+            purpose: 'Assault enquiry.',
+            legalBasis: 'SAFEGUARDING',
+            itemIds: [care, withheld],
+            receivedOn: new Date().toISOString().slice(0, 10),
+            identityCheck: 'KNOWN_CONTACT',
+          },
+        },
+      },
+    );
+    expectNoErrors(received);
+    const requestId = received.data?.receiveDisclosureRequest[0]?.requestId ?? '';
+    expectNoErrors(
+      await api.graphql(
+        'mutation ($c: ID!, $r: String!) { decideDisclosureRequest(serviceUserId: $c, requestId: $r, approve: true, reasoning: "Risk of harm") { kind } }',
+        { token: manager.token, variables: { c: person, r: requestId } },
+      ),
+    );
+    expectNoErrors(
+      await api.graphql(
+        'mutation ($input: ReleaseDisclosureInput!) { releaseDisclosure(input: $input) { kind } }',
+        {
+          token: manager.token,
+          variables: {
+            input: {
+              serviceUserId: person,
+              requestId,
+              itemIds: [care, withheld],
+              redactions: ['Sandra Okafor'],
+              method: 'SECURE_EMAIL',
+            },
+          },
+        },
+      ),
+    );
+    const withheldRawId = Buffer.from(withheld, 'base64').toString().split('.').at(-1) ?? '';
+    expect(withheldRawId).not.toBe('');
+
+    const asPerson = await api.graphql<{ serviceUser: { disclosureRegister: unknown[] } }>(
+      'query ($id: ID!) { serviceUser(id: $id) { disclosureRegister { kind itemIds redactions items { id } } } }',
+      { token: await serviceUserToken(api, org.orgId, person), variables: { id: person } },
+    );
+    expectNoErrors(asPerson);
+    const seen = JSON.stringify(asPerson.data?.serviceUser.disclosureRegister);
+    expect(seen).toContain('RELEASED');
+    expect(seen).not.toContain('Okafor');
+    expect(seen).not.toContain(withheldRawId);
+  });
+});
