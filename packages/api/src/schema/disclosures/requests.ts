@@ -1,5 +1,5 @@
 import type { ChangeFacts } from '@confide/access';
-import { ConfideError, ErrorCode, notFound, validate } from '@confide/domain';
+import { ConfideError, DISTRIBUTED_NOTE_KINDS, ErrorCode, notFound, validate } from '@confide/domain';
 import type { RegisterEntry } from '@confide/store';
 import type { OperationSubject } from '../../access/operation-plugin';
 import { builder } from '../../builder';
@@ -332,6 +332,14 @@ builder.mutationFields((t) => ({
           );
         }
         grantExpiresAt = expiry.toISOString();
+        // A grant never lowers the floor: a note sealed at the person's request, or a handover or meeting note
+        // open only to its distribution list, is one the partner could never read. Refused, not recorded as released.
+        if (notes.some((note) => note.sealed || DISTRIBUTED_NOTE_KINDS.includes(note.kind))) {
+          throw validate.badInputError(
+            ['input', 'itemIds'],
+            'A sealed note, or a handover or meeting note, cannot be released to a partner app.',
+          );
+        }
       }
       const redactions = (input.redactions ?? []).map((r, i) =>
         validate.text(['input', 'redactions', String(i)], r, { max: 200 }),
