@@ -96,7 +96,7 @@ describe('a disclosure from request to partner access', () => {
     const { api } = w;
     expectNoErrors(
       await api.graphql(
-        'mutation ($id: ID!) { recordConsent(input: { serviceUserId: $id, scope: NAMED_AGENCY, agencyName: "County Council", method: SIGNED_FORM, givenBy: CLIENT, purposes: [CARE_COORDINATION] }) { id } }',
+        'mutation ($id: ID!) { recordConsent(input: { serviceUserId: $id, scope: NAMED_AGENCY, agencyName: "County Council adult social care", method: SIGNED_FORM, givenBy: CLIENT, purposes: [CARE_COORDINATION] }) { id } }',
         { token: w.manager.token, variables: { id: w.client } },
       ),
     );

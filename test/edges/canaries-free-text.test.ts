@@ -439,11 +439,19 @@ describe('canaries in every free-text input (issue 17, Done when)', () => {
           },
         },
       );
+      // The agency whose app the release below goes to: the consent names it, as a consent must name the recipient.
+      const partnerClientId = `canary-${Math.random().toString(36).slice(2, 10)}`;
+      const partner = await gql(
+        world.org.adminToken,
+        'mutation ($c: String!) { registerPartnerAgency(name: "County Council", clientId: $c) { id } }',
+        { c: partnerClientId },
+      );
+      const partnerId = (partner.registerPartnerAgency as { id: string }).id;
       const agency = `${seed('agency')} Surgery`;
       await gql(
         world.manager.token,
-        'mutation ($id: ID!, $a: String!) { recordConsent(input: { serviceUserId: $id, scope: NAMED_AGENCY, agencyName: $a, method: SIGNED_FORM, givenBy: CLIENT, purposes: [CARE_COORDINATION] }) { id } }',
-        { id, a: agency },
+        'mutation ($id: ID!, $a: String!, $p: ID!) { recordConsent(input: { serviceUserId: $id, scope: NAMED_AGENCY, agencyName: $a, partnerId: $p, method: SIGNED_FORM, givenBy: CLIENT, purposes: [CARE_COORDINATION] }) { id } }',
+        { id, a: agency, p: partnerId },
       );
       await gql(
         world.manager.token,
@@ -471,12 +479,6 @@ describe('canaries in every free-text input (issue 17, Done when)', () => {
       // A disclosure from request to release, every free-text step seeded (a redaction names text it replaces).
       const redacted = seed('redaction');
       const releasable = await recordNote(api, world.worker, id, 'DAILY_SUPPORT', `Spoke about ${redacted}`);
-      const partnerClientId = `canary-${Math.random().toString(36).slice(2, 10)}`;
-      const partner = await gql(
-        world.org.adminToken,
-        'mutation ($c: String!) { registerPartnerAgency(name: "County Council", clientId: $c) { id } }',
-        { c: partnerClientId },
-      );
       const received = await gql(
         world.manager.token,
         'mutation ($input: ReceiveDisclosureRequestInput!) { receiveDisclosureRequest(input: $input) { requestId } }',
@@ -491,7 +493,7 @@ describe('canaries in every free-text input (issue 17, Done when)', () => {
             itemIds: [releasable],
             receivedOn: clock.now().toISOString().slice(0, 10),
             identityCheck: 'CALLBACK_TO_KNOWN_NUMBER',
-            partnerId: (partner.registerPartnerAgency as { id: string }).id,
+            partnerId,
           },
         },
       );

@@ -184,7 +184,7 @@ export type ReceiveDisclosureRequestInput = {
   itemIds: Array<string | number>;
   /** The basis claimed. */
   legalBasis: LegalBasis;
-  /** The partner agency whose app will receive it, if any. Opaque id: a PartnerAgency’s `id`. */
+  /** The partner agency whose app will receive it, if any. On the CONSENT basis the consent must then name this agency (by its `partnerId`, or by the name it is registered under): the app is who receives it, whatever `requesterOrganisation` says. Opaque id: a PartnerAgency’s `id`. */
   partnerId?: string | number | null | undefined;
   /** What they need it for, in their words (sealed). */
   purpose: string;

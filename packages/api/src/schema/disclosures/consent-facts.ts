@@ -21,27 +21,37 @@ const SHARING_SCOPES: readonly string[] = ['NAMED_AGENCY', 'GP', 'FAMILY', 'OTHE
 /** Organisation names compared as people write them: case, spacing and Unicode forms do not matter. */
 const normal = (name: string) => name.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
 
+/**
+ * Whether the consent names who receives the information. That is the partner agency whose app the request is to
+ * be received in, when it names one, whatever the request calls its sender: a consent naming the surgery must not
+ * let a release reach the police's app because the request was typed as from the surgery. Otherwise it is the
+ * requesting organisation. `partnerName` is the name that partner agency is registered under.
+ */
 function coversRecipient(
   consent: ConsentRecord,
   agencyName: string | undefined,
   received: RegisterEntry,
+  partnerName: string | undefined,
 ): boolean {
   const kind = received.requesterKind ?? 'ORGANISATION';
-  const namesRequester = () =>
+  const recipient = received.partnerId ? partnerName : received.requesterOrganisation;
+  const namesRecipient = () =>
     consent.partnerId
       ? consent.partnerId === received.partnerId
-      : agencyName !== undefined &&
-        received.requesterOrganisation !== undefined &&
-        normal(agencyName) === normal(received.requesterOrganisation);
+      : agencyName !== undefined && recipient !== undefined && normal(agencyName) === normal(recipient);
   switch (consent.scope) {
     case 'FAMILY':
-      return kind === 'FAMILY';
+      return kind === 'FAMILY' && !received.partnerId;
     case 'GP':
-      // "The GP": the person's GP, or the surgery the consent names.
-      return kind === 'GP' && ((agencyName === undefined && !consent.partnerId) || namesRequester());
+      // "The GP": the person's GP, or the surgery the consent names. A partner app is the person's GP only if the
+      // consent names it: nothing else says whose surgery the app is.
+      return (
+        kind === 'GP' &&
+        ((agencyName === undefined && !consent.partnerId && !received.partnerId) || namesRecipient())
+      );
     case 'NAMED_AGENCY':
     case 'OTHER':
-      return kind === 'ORGANISATION' && namesRequester();
+      return kind === 'ORGANISATION' && namesRecipient();
     default:
       return false;
   }
@@ -64,6 +74,9 @@ export async function consentFactsFor(
   const purpose = received.purposeCategory ? { purpose: received.purposeCategory } : {};
   if (current.length === 0) return { consents: [], consentMethods: methods, ...purpose };
   const key = await context.access.clientKey(client);
+  const partnerName = received.partnerId
+    ? (await context.services.partners.list(scope)).find((p) => p.partnerId === received.partnerId)?.name
+    : undefined;
   const requested = new Set(
     (await notesFor(context, client, received.itemIds)).map((note) => classificationOf(note.kind)),
   );
@@ -76,6 +89,7 @@ export async function consentFactsFor(
         consent,
         context.services.consents.openSealed(key, consent, 'agencyName'),
         received,
+        partnerName,
       ),
       coversInformation:
         consent.classifications.length === 0 ||

@@ -86,7 +86,8 @@ const ReceiveInput = builder.inputType('ReceiveDisclosureRequestInput', {
     }),
     partnerId: t.id({
       required: false,
-      description: 'The partner agency whose app will receive it, if any.',
+      description:
+        'The partner agency whose app will receive it, if any. On the CONSENT basis the consent must then name this agency (by its `partnerId`, or by the name it is registered under): the app is who receives it, whatever `requesterOrganisation` says.',
     }),
     requesterKind: t.field({
       type: RequesterKindEnum,
