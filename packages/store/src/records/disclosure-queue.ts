@@ -212,7 +212,12 @@ export class DisclosureQueue {
         }
       : { ConditionExpression: 'attribute_not_exists(pk)' };
     if (!after) return kept ? [{ Delete: { Key: key, ...condition } }] : [];
-    const item = keptItem(scope, after, acknowledged, revision + 1);
+    // A scheduled item (the person's case is closed) keeps its expiry: it goes with the person's records.
+    const expiresAt = kept?.expiresAt;
+    const item = {
+      ...keptItem(scope, after, acknowledged, revision + 1),
+      ...(expiresAt ? { expiresAt } : {}),
+    };
     return [{ Put: { Item: item, ...condition } }];
   }
 
@@ -327,6 +332,14 @@ export class DisclosureQueue {
 const QUEUE_PARTITION = 'DISCLOSURE_QUEUE';
 const QUEUE_INDEX_PARTITION = 'DISCLOSURE_QUEUE_ORDER';
 const queueSort = (requestId: string) => `REQUEST#${requestId}`;
+
+/**
+ * The key of a request's kept queue item: outside the person's partition, yet the person's all the same, so their
+ * retention schedule and their erasure reach it (`RetentionSchedules.clientItems`).
+ */
+export function disclosureQueueItemKey(scope: TenantScope, requestId: string): { pk: string; sk: string } {
+  return { pk: scope.key(QUEUE_PARTITION), sk: queueSort(requestId) };
+}
 
 /** Code-unit order, as DynamoDB sorts keys (localeCompare does not). */
 function compareStrings(a: string, b: string): number {

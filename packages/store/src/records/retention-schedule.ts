@@ -18,6 +18,7 @@ import { encodeSubject } from '../organisation-directory';
 import { itemKeyOf, openField, sealFields } from '../sealed-fields';
 import type { TenantScope } from '../tenant-scope';
 import { type TableAccess, TenantTable, type TenantTransactItem } from '../tenant-table';
+import { disclosureQueueItemKey } from './disclosure-queue';
 import { RetentionStates } from './retention-state';
 import {
   erasureMacParts,
@@ -66,6 +67,8 @@ export type SealedHoldField = 'reason' | 'liftReason';
 
 const PROFILE = 'PROFILE';
 const HOLD_PREFIX = 'LEGAL_HOLD#';
+/** A disclosure register entry's sort key: `DISCLOSURE#<requestId>#<sequence>`. */
+const DISCLOSURE_SORT_PREFIX = 'DISCLOSURE#';
 /** The schedule index: closed, unheld profiles by expiry year, sorted by expiry (gsi2). */
 const SCHEDULE_INDEX = 'gsi2';
 const HOLD_INDEX = 'gsi1';
@@ -132,8 +135,9 @@ export class RetentionSchedules {
   }
 
   /**
-   * Every data-table item of a client: its partition, reference, identity and (with its key, which recomputes
-   * them from the sealed details) blind-index entries. Paginated, never a Scan.
+   * Every data-table item of a client: its partition, the kept disclosure work queue items of its requests, its
+   * reference, identity and (with its key, which recomputes them from the sealed details) blind-index entries.
+   * Paginated, never a Scan.
    */
   async clientItems(
     scope: TenantScope,
@@ -150,6 +154,14 @@ export class RetentionSchedules {
       pk: requireS(item, 'pk'),
       sk: requireS(item, 'sk'),
     }));
+    // The disclosure work queue keeps an item per request outside the partition (decision 0044): it follows the
+    // person's schedule and erasure, or a decider's queue would list work about someone no longer held.
+    const requestIds = new Set(
+      items.flatMap((item) =>
+        item.sk.startsWith(DISCLOSURE_SORT_PREFIX) ? [item.sk.split('#')[1] ?? ''] : [],
+      ),
+    );
+    for (const requestId of requestIds) if (requestId) items.push(disclosureQueueItemKey(scope, requestId));
     items.push({ pk: scope.key('REFERENCE', client.reference), sk: 'REFERENCE' });
     if (client.externalSubject) {
       items.push({ pk: scope.key('IDENTITY', encodeSubject(client.externalSubject)), sk: 'IDENTITY' });

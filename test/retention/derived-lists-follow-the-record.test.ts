@@ -1,0 +1,141 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { expectNoErrors, recordNote, registerServiceUser } from '../support/care-fixtures';
+import { addStaff } from '../support/fixtures';
+import { localIdOf } from '../support/records-fixtures';
+import type { TestApi } from '../support/test-api';
+import {
+  closeCase,
+  closeLocalRetentions,
+  eraseWithApproval,
+  expectCode,
+  outlive,
+  type RetentionWorld,
+  readClient,
+  retentionApi,
+  retentionWorld,
+  sweepUntilGone,
+} from './retention-support';
+
+/**
+ * The disclosure work queue is kept as its own items (decision 0044), outside the person's partition. When the
+ * person is erased, or their records expire, the work about them goes with them: no decider's queue keeps listing a
+ * request about someone who is no longer held (it could never be decided nor acknowledged: the person is NOT_FOUND).
+ */
+
+const RECEIVE = `mutation ($input: ReceiveDisclosureRequestInput!) { receiveDisclosureRequest(input: $input) { requestId } }`;
+const ESCALATE =
+  'mutation ($c: ID!, $r: String!) { escalateDisclosureRequest(serviceUserId: $c, requestId: $r, reasoning: "Scope is broad") { kind } }';
+const QUEUE =
+  '{ disclosureWorkQueueConnection(first: 50) { edges { node { kind requestId serviceUserId legalBasis } } } }';
+
+interface QueueNode {
+  kind: string;
+  requestId: string;
+  serviceUserId: string;
+}
+
+async function escalatedRequest(api: TestApi, world: RetentionWorld, id: string): Promise<string> {
+  const note = await recordNote(api, world.worker, id, 'DAILY_SUPPORT', 'Went to the day centre.');
+  const received = await api.graphql<{ receiveDisclosureRequest: { requestId: string }[] }>(RECEIVE, {
+    token: world.manager.token,
+    variables: {
+      input: {
+        serviceUserId: id,
+        requesterOrganisation: 'Housing association',
+        requesterContact: 'Duty officer, 01234 567890',
+        purpose: 'An enquiry',
+        purposeCategory: 'OTHER',
+        legalBasis: 'SAFEGUARDING',
+        itemIds: [note],
+        receivedOn: new Date().toISOString().slice(0, 10),
+        identityCheck: 'DOCUMENT_CHECKED',
+      },
+    },
+  });
+  expectNoErrors(received);
+  const requestId = received.data?.receiveDisclosureRequest[0]?.requestId ?? '';
+  expectNoErrors(
+    await api.graphql(ESCALATE, { token: world.manager.token, variables: { c: id, r: requestId } }),
+  );
+  return requestId;
+}
+
+async function queueOf(api: TestApi, token: string): Promise<QueueNode[]> {
+  const result = await api.graphql<{ disclosureWorkQueueConnection: { edges: { node: QueueNode }[] } }>(
+    QUEUE,
+    { token },
+  );
+  expectNoErrors(result);
+  return result.data?.disclosureWorkQueueConnection.edges.map((edge) => edge.node) ?? [];
+}
+
+async function allocatedClient(api: TestApi, world: RetentionWorld): Promise<string> {
+  const id = await registerServiceUser(api, world.manager, world.serviceId);
+  expectNoErrors(
+    await api.graphql('mutation ($input: AllocateWorkerInput!) { allocateWorker(input: $input) { id } }', {
+      token: world.manager.token,
+      variables: { input: { serviceUserId: id, staffId: world.worker.globalId, kind: 'PRIMARY' } },
+    }),
+  );
+  return id;
+}
+
+describe('retention: the kept disclosure work queue follows the person', () => {
+  const { api, clock } = retentionApi();
+  afterAll(closeLocalRetentions);
+
+  it('an erased person’s escalated request leaves the Caldicott Guardian’s queue', async () => {
+    // Prepare: an escalated request, in the Guardian's queue.
+    const world = await retentionWorld(api);
+    const guardian = await addStaff(api, world.org, ['CALDICOTT_GUARDIAN']);
+    const id = await allocatedClient(api, world);
+    const requestId = await escalatedRequest(api, world, id);
+    expect((await queueOf(api, guardian.token)).map((item) => item.requestId)).toContain(requestId);
+
+    // Act: the case closes and the person is erased (two people).
+    expectNoErrors(await closeCase(api, world.manager, id));
+    expectNoErrors(await eraseWithApproval(api, world.ig, guardian, id));
+    expectCode(await readClient(api, world.manager.token, id), 'NOT_FOUND');
+
+    // Assess: nothing of the erased person is left in the Guardian's work.
+    const after = await queueOf(api, guardian.token);
+    expect(after.filter((item) => item.serviceUserId === id)).toEqual([]);
+  });
+
+  it('a person whose records expired leaves the Caldicott Guardian’s queue', async () => {
+    clock.set(new Date(Math.floor(Date.now() / 1000) * 1000));
+    const world = await retentionWorld(api);
+    const guardian = await addStaff(api, world.org, ['CALDICOTT_GUARDIAN']);
+    const id = await allocatedClient(api, world);
+    const requestId = await escalatedRequest(api, world, id);
+    expect((await queueOf(api, guardian.token)).map((item) => item.requestId)).toContain(requestId);
+
+    // Act: closed, and eight years and a day later the records have expired and been swept.
+    expectNoErrors(await closeCase(api, world.manager, id));
+    outlive(clock);
+    await sweepUntilGone(api, world.org.orgId, localIdOf(id));
+    expectCode(await readClient(api, world.manager.token, id), 'NOT_FOUND');
+
+    // Assess
+    const after = await queueOf(api, guardian.token);
+    expect(after.filter((item) => item.serviceUserId === id)).toEqual([]);
+  });
+
+  it('a reopened case keeps its work in the queue past the date its closure had set', async () => {
+    clock.set(new Date(Math.floor(Date.now() / 1000) * 1000));
+    const world = await retentionWorld(api);
+    const guardian = await addStaff(api, world.org, ['CALDICOTT_GUARDIAN']);
+    const id = await allocatedClient(api, world);
+    const requestId = await escalatedRequest(api, world, id);
+    expectNoErrors(await closeCase(api, world.manager, id));
+    const current = await readClient(api, world.manager.token, id);
+    expectNoErrors(
+      await api.graphql('mutation ($input: ReopenCaseInput!) { reopenCase(input: $input) { id } }', {
+        token: world.manager.token,
+        variables: { input: { serviceUserId: id, expectedVersion: current.data?.serviceUser.version } },
+      }),
+    );
+    outlive(clock);
+    expect((await queueOf(api, guardian.token)).map((item) => item.requestId)).toContain(requestId);
+  });
+});
