@@ -124,6 +124,40 @@ export class BreachRegister {
     return toBreach(item);
   }
 
+  /**
+   * Recomputes every entry's expiry under new rules (a change of `breachYears`): the period runs from when each
+   * entry was recorded, as when it was opened. Nothing already expired is brought back. How many entries changed.
+   */
+  async reschedule(scope: TenantScope, rules: RetentionRules): Promise<number> {
+    const gateway = this.#gateway(scope);
+    const now = this.clock.now();
+    const { items } = await gateway.query(
+      {
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': attr.s(scope.key('BREACHES')) },
+        ProjectionExpression: 'pk, sk, recordedAt, expiresAt',
+        ConsistentRead: true,
+      },
+      { now },
+    );
+    let changed = 0;
+    for (const item of items) {
+      const expiresAt = toEpochSeconds(breachEntryExpiry(new Date(requireS(item, 'recordedAt')), rules));
+      if (read.n(item, 'expiresAt') === expiresAt) continue;
+      const written = await gateway.update(
+        { pk: requireS(item, 'pk'), sk: requireS(item, 'sk') },
+        {
+          UpdateExpression: 'SET expiresAt = :expiresAt',
+          ConditionExpression:
+            'attribute_exists(pk) AND (attribute_not_exists(expiresAt) OR expiresAt > :now)',
+          ExpressionAttributeValues: { ':expiresAt': attr.n(expiresAt), ':now': attr.n(toEpochSeconds(now)) },
+        },
+      );
+      if (written.written) changed += 1;
+    }
+    return changed;
+  }
+
   /** Every entry, newest discovery first. */
   async list(scope: TenantScope): Promise<BreachEntry[]> {
     const { items } = await this.#gateway(scope).query(

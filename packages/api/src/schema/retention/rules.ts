@@ -119,7 +119,7 @@ const ERASURE_NOTE =
 builder.mutationFields((t) => ({
   setRetentionRules: t.field({
     type: RetentionRulesChangeRef,
-    description: `Changes the organisation’s retention rules within bounds (ORG_ADMIN) and recomputes the schedules of closed, unheld cases and of former staff members. ${ERASURE_NOTE} Access audit events keep the period in force when each was written. Audited.`,
+    description: `Changes the organisation’s retention rules within bounds (ORG_ADMIN) and recomputes the schedules of closed, unheld cases and of former staff members. ${ERASURE_NOTE} Breach register entries are kept \`breachYears\` from when each was recorded, under the rule now in force; access audit events keep the period in force when each was written. Audited.`,
     args: { input: t.arg({ type: RetentionRulesInput, required: true }) },
     operation: {
       policy: 'retention.rules',
@@ -139,12 +139,17 @@ builder.mutationFields((t) => ({
       action: 'ADMIN',
     },
     resolve: async (operation, { input }, context) => {
-      const rules = validateRetentionRules(rulesOf(context), input, ['input']);
+      const previous = rulesOf(context);
+      const rules = validateRetentionRules(previous, input, ['input']);
       const organisation = await context.services.directory.setRetention(
         operation.scope.orgId,
         rules,
         input.expectedVersion,
       );
+      // Breach register entries keep the organisation's current period too (held per organisation, not per person).
+      if (rules.breachYears !== previous.breachYears) {
+        await context.services.breaches.reschedule(operation.scope, rules);
+      }
       const progress = await reschedule(context, operation.scope, rules, undefined);
       return {
         organisation,

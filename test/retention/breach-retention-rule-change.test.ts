@@ -1,0 +1,72 @@
+import { addYears } from '@confide/domain';
+import { afterAll, describe, expect, it } from 'vitest';
+import { expectNoErrors } from '../support/care-fixtures';
+import {
+  closeLocalRetentions,
+  DAY_MS,
+  retentionApi,
+  retentionWorld,
+  untilRescheduled,
+} from './retention-support';
+
+/**
+ * DATA-PROTECTION.md, Retention: breach register entries are kept 6 years by default, per organisation,
+ * configurable; issue 7: "a rule change recomputes affected schedules". An organisation that raises `breachYears`
+ * keeps the entries it already holds for the new period, not only those recorded after the change.
+ */
+
+const REPORT = `mutation ($i: ReportBreachInput!) { reportBreach(input: $i) { id retainedUntil } }`;
+const BREACHES = '{ breaches { id retainedUntil } }';
+const SET_RULES = `mutation ($input: RetentionRulesInput!) { setRetentionRules(input: $input) {
+  organisation { version retention { breachYears } } rescheduledCases rescheduledStaff complete continueAfter
+} }`;
+
+describe('retention: a change of breachYears', () => {
+  const { api, clock } = retentionApi();
+  afterAll(closeLocalRetentions);
+
+  it('keeps the entries already in the register for the longer period it sets', async () => {
+    // Prepare: a breach in the register, kept 6 years under the default rule.
+    const world = await retentionWorld(api);
+    const recordedAt = clock.now();
+    const reported = await api.graphql<{ reportBreach: { id: string; retainedUntil: string } }>(REPORT, {
+      token: world.ig.token,
+      variables: {
+        i: {
+          discoveredAt: new Date(recordedAt.getTime() - 60 * 60 * 1000).toISOString(),
+          nature: 'Letter with a support plan sent to the wrong address',
+          categories: ['CARE'],
+          approximateSubjects: 1,
+        },
+      },
+    });
+    expectNoErrors(reported);
+    const breachId = reported.data?.reportBreach.id;
+
+    // Act: the organisation raises breachYears to 10.
+    const version = await api.graphql<{ organisation: { version: number } }>('{ organisation { version } }', {
+      token: world.org.adminToken,
+    });
+    const changed = await api.graphql<{
+      setRetentionRules: { complete: boolean; continueAfter: string | null };
+    }>(SET_RULES, {
+      token: world.org.adminToken,
+      variables: { input: { breachYears: 10, expectedVersion: version.data?.organisation.version } },
+    });
+    expectNoErrors(changed);
+    if (changed.data) await untilRescheduled(api, world.org.adminToken, changed.data.setRetentionRules);
+
+    // Assess: the entry says it is kept 10 years, and is still in the register after 6 years and a day.
+    const listed = await api.graphql<{ breaches: { id: string; retainedUntil: string }[] }>(BREACHES, {
+      token: world.ig.token,
+    });
+    expectNoErrors(listed);
+    expect(listed.data?.breaches.find((entry) => entry.id === breachId)?.retainedUntil).toBe(
+      addYears(recordedAt, 10).toISOString(),
+    );
+    clock.set(new Date(addYears(recordedAt, 6).getTime() + DAY_MS));
+    const later = await api.graphql<{ breaches: { id: string }[] }>(BREACHES, { token: world.ig.token });
+    expectNoErrors(later);
+    expect(later.data?.breaches.map((entry) => entry.id)).toContain(breachId);
+  });
+});
