@@ -21,19 +21,19 @@ const SET_RULES = `mutation ($input: RetentionRulesInput!) { setRetentionRules(i
   organisation { version retention { breachYears } } rescheduledCases rescheduledStaff complete continueAfter
 } }`;
 
+type World = Awaited<ReturnType<typeof retentionWorld>>;
+
 describe('retention: a change of breachYears', () => {
   const { api, clock } = retentionApi();
   afterAll(closeLocalRetentions);
 
-  it('keeps the entries already in the register for the longer period it sets', async () => {
-    // Prepare: a breach in the register, kept 6 years under the default rule.
-    const world = await retentionWorld(api);
-    const recordedAt = clock.now();
+  /** A breach reported now by the IG lead; its id. */
+  async function report(world: World): Promise<string> {
     const reported = await api.graphql<{ reportBreach: { id: string; retainedUntil: string } }>(REPORT, {
       token: world.ig.token,
       variables: {
         i: {
-          discoveredAt: new Date(recordedAt.getTime() - 60 * 60 * 1000).toISOString(),
+          discoveredAt: new Date(clock.now().getTime() - 60 * 60 * 1000).toISOString(),
           nature: 'Letter with a support plan sent to the wrong address',
           categories: ['CARE'],
           approximateSubjects: 1,
@@ -41,9 +41,10 @@ describe('retention: a change of breachYears', () => {
       },
     });
     expectNoErrors(reported);
-    const breachId = reported.data?.reportBreach.id;
+    return reported.data?.reportBreach.id ?? '';
+  }
 
-    // Act: the organisation raises breachYears to 10.
+  async function setBreachYears(world: World, breachYears: number): Promise<void> {
     const version = await api.graphql<{ organisation: { version: number } }>('{ organisation { version } }', {
       token: world.org.adminToken,
     });
@@ -51,22 +52,51 @@ describe('retention: a change of breachYears', () => {
       setRetentionRules: { complete: boolean; continueAfter: string | null };
     }>(SET_RULES, {
       token: world.org.adminToken,
-      variables: { input: { breachYears: 10, expectedVersion: version.data?.organisation.version } },
+      variables: { input: { breachYears, expectedVersion: version.data?.organisation.version } },
     });
     expectNoErrors(changed);
     if (changed.data) await untilRescheduled(api, world.org.adminToken, changed.data.setRetentionRules);
+  }
 
-    // Assess: the entry says it is kept 10 years, and is still in the register after 6 years and a day.
+  async function retainedUntil(world: World, breachId: string): Promise<string | undefined> {
     const listed = await api.graphql<{ breaches: { id: string; retainedUntil: string }[] }>(BREACHES, {
       token: world.ig.token,
     });
     expectNoErrors(listed);
-    expect(listed.data?.breaches.find((entry) => entry.id === breachId)?.retainedUntil).toBe(
-      addYears(recordedAt, 10).toISOString(),
-    );
+    return listed.data?.breaches.find((entry) => entry.id === breachId)?.retainedUntil;
+  }
+
+  it('keeps the entries already in the register for the longer period it sets', async () => {
+    // Prepare: a breach in the register, kept 6 years under the default rule.
+    const world = await retentionWorld(api);
+    const recordedAt = clock.now();
+    const breachId = await report(world);
+
+    // Act: the organisation raises breachYears to 10.
+    await setBreachYears(world, 10);
+
+    // Assess: the entry says it is kept 10 years, and is still in the register after 6 years and a day.
+    expect(await retainedUntil(world, breachId)).toBe(addYears(recordedAt, 10).toISOString());
     clock.set(new Date(addYears(recordedAt, 6).getTime() + DAY_MS));
     const later = await api.graphql<{ breaches: { id: string }[] }>(BREACHES, { token: world.ig.token });
     expectNoErrors(later);
     expect(later.data?.breaches.map((entry) => entry.id)).toContain(breachId);
+  });
+
+  it('does not shorten the entries already held when it is lowered again', async () => {
+    // Prepare: an entry kept 10 years after the organisation raised breachYears.
+    const world = await retentionWorld(api);
+    const recordedAt = clock.now();
+    const breachId = await report(world);
+    await setBreachYears(world, 10);
+
+    // Act: the organisation lowers it to 6.
+    await setBreachYears(world, 6);
+
+    // Assess: the entry held keeps its 10 years (shortening could expire entries at once, on one person's word);
+    // an entry recorded now is kept 6.
+    expect(await retainedUntil(world, breachId)).toBe(addYears(recordedAt, 10).toISOString());
+    const newer = await report(world);
+    expect(await retainedUntil(world, newer)).toBe(addYears(clock.now(), 6).toISOString());
   });
 });

@@ -125,8 +125,8 @@ export class BreachRegister {
   }
 
   /**
-   * Recomputes every entry's expiry under new rules (a change of `breachYears`): the period runs from when each
-   * entry was recorded, as when it was opened. Nothing already expired is brought back. How many entries changed.
+   * Extends every entry's expiry to a raised `breachYears`: the period runs from when each entry was recorded, as when
+   * it was opened. Never shortens one, and brings back nothing already expired. How many entries changed.
    */
   async reschedule(scope: TenantScope, rules: RetentionRules): Promise<number> {
     const gateway = this.#gateway(scope);
@@ -143,7 +143,8 @@ export class BreachRegister {
     let changed = 0;
     for (const item of items) {
       const expiresAt = toEpochSeconds(breachEntryExpiry(new Date(requireS(item, 'recordedAt')), rules));
-      if (read.n(item, 'expiresAt') === expiresAt) continue;
+      const current = read.n(item, 'expiresAt');
+      if (current !== undefined && current >= expiresAt) continue;
       const written = await gateway.update(
         { pk: requireS(item, 'pk'), sk: requireS(item, 'sk') },
         {

@@ -119,7 +119,7 @@ const ERASURE_NOTE =
 builder.mutationFields((t) => ({
   setRetentionRules: t.field({
     type: RetentionRulesChangeRef,
-    description: `Changes the organisation’s retention rules within bounds (ORG_ADMIN) and recomputes the schedules of closed, unheld cases and of former staff members. ${ERASURE_NOTE} Breach register entries are kept \`breachYears\` from when each was recorded, under the rule now in force; access audit events keep the period in force when each was written. Audited.`,
+    description: `Changes the organisation’s retention rules within bounds (ORG_ADMIN) and recomputes the schedules of closed, unheld cases and of former staff members. ${ERASURE_NOTE} Raising \`breachYears\` extends the breach register entries already held to the new period from when each was recorded (lowering it applies to new entries only: shortening would let entries expire at once on one person’s word); access audit events keep the period in force when each was written. Audited.`,
     args: { input: t.arg({ type: RetentionRulesInput, required: true }) },
     operation: {
       policy: 'retention.rules',
@@ -146,8 +146,9 @@ builder.mutationFields((t) => ({
         rules,
         input.expectedVersion,
       );
-      // Breach register entries keep the organisation's current period too (held per organisation, not per person).
-      if (rules.breachYears !== previous.breachYears) {
+      // Breach register entries held now are kept for a raised period too. A lowered one applies to new entries only:
+      // shortening held ones could make them expire at once, on one person's word (see ERASURE_NOTE).
+      if (rules.breachYears > previous.breachYears) {
         await context.services.breaches.reschedule(operation.scope, rules);
       }
       const progress = await reschedule(context, operation.scope, rules, undefined);
