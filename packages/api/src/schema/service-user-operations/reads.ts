@@ -318,7 +318,14 @@ async function searchServiceUsers(
   );
   const [first, ...rest] = candidateSets.map((ids) => new Set(ids));
   const ids = [...(first ?? [])].filter((id) => rest.every((set) => set.has(id)));
-  const visible = await context.access.filterVisible(await context.access.loadClients(paddedCandidates(ids)));
+  const known = await context.access.filterVisible(await context.access.loadClients(paddedCandidates(ids)));
+  // Every criterion is an IDENTIFYING value: a match tells the caller who the client is, so only clients whose
+  // IDENTIFYING fields the caller may read now (R, or J with a stated purpose) are compared. A client the caller
+  // sees only by reference (the Caldicott Guardian, the IG lead) is never matched by name, postcode or NHS number.
+  const readable = await Promise.all(
+    known.map(async (client) => (await context.access.peekRead(client, 'IDENTIFYING')).effect === 'ALLOW'),
+  );
+  const visible = known.filter((_, index) => readable[index]);
   // The beacon is truncated, so candidates include strangers: compare the real values, server-side only.
   const matches = await Promise.all(
     visible.map(async (client) => {
