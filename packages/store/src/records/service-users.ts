@@ -456,8 +456,13 @@ export class ServiceUsers {
       { now: this.clock.now() },
     );
     const entries = new Map<string, CaseloadEntry>();
+    const now = this.clock.now().toISOString();
     for (const item of items) {
       if (read.s(item, 'endedAt')) continue;
+      // A cover allocation past its end time is over: the client is no longer on the caseload, even for a caller
+      // who still sees them some other way (their service's manager, GROUP_WIDE).
+      const endsAt = read.s(item, 'endsAt');
+      if (endsAt !== undefined && endsAt <= now) continue;
       const clientId = requireS(item, 'clientId');
       const latestNoteHint = read.s(item, 'latestNoteId') ?? entries.get(clientId)?.latestNoteHint;
       entries.set(clientId, { clientId, latestNoteHint });

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import {
+  allocate,
+  createServiceWithManager,
+  expectNoErrors,
+  registerServiceUser,
+} from '../support/care-fixtures';
+import { addStaff, onboardTestOrganisation } from '../support/fixtures';
+import { testApi } from '../support/test-api';
+
+/**
+ * The caseload is "the service users the caller is allocated to (primary or current cover)" (schema; JRH: cover
+ * for sickness and holidays ends). When a cover allocation's end time passes, the client leaves the caseload —
+ * also for a caller who still sees the client some other way (the service's manager, every worker under
+ * GROUP_WIDE): the caseload is the minimum-necessary view of one's own allocations, not of everyone one may see.
+ */
+
+const CASELOAD = '{ caseload { edges { node { id } } } }';
+type Caseload = { caseload: { edges: { node: { id: string } }[] } };
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('a cover allocation that has ended', () => {
+  const api = testApi();
+
+  it('leaves the caseload of a manager who covered, though they still see the client', async () => {
+    const org = await onboardTestOrganisation(api);
+    const { serviceId, manager } = await createServiceWithManager(api, org);
+    const client = await registerServiceUser(api, manager, serviceId);
+    await allocate(api, manager, client, manager, 'COVER', new Date(Date.now() + 2500).toISOString());
+
+    const during = await api.graphql<Caseload>(CASELOAD, { token: manager.token });
+    expectNoErrors(during);
+    expect(during.data?.caseload.edges.map((edge) => edge.node.id)).toEqual([client]);
+
+    await pause(3000);
+    const after = await api.graphql<Caseload>(CASELOAD, { token: manager.token });
+    expectNoErrors(after);
+    expect(after.data?.caseload.edges).toEqual([]);
+  });
+
+  it('leaves the caseload of a covering worker under GROUP_WIDE, while their primary clients stay', async () => {
+    const org = await onboardTestOrganisation(api, { preset: 'GROUP_WIDE' });
+    const { serviceId, manager } = await createServiceWithManager(api, org);
+    const worker = await addStaff(api, org, ['SUPPORT_WORKER']);
+    const covered = await registerServiceUser(api, manager, serviceId, { name: 'Covered Person' });
+    const own = await registerServiceUser(api, manager, serviceId, { name: 'Own Person' });
+    await allocate(api, manager, own, worker);
+    await allocate(api, manager, covered, worker, 'COVER', new Date(Date.now() + 2500).toISOString());
+
+    const during = await api.graphql<Caseload>(CASELOAD, { token: worker.token });
+    expectNoErrors(during);
+    expect(during.data?.caseload.edges.map((edge) => edge.node.id).sort()).toEqual([covered, own].sort());
+
+    await pause(3000);
+    const after = await api.graphql<Caseload>(CASELOAD, { token: worker.token });
+    expectNoErrors(after);
+    expect(after.data?.caseload.edges.map((edge) => edge.node.id)).toEqual([own]);
+  });
+});
