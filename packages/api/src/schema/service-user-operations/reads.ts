@@ -146,21 +146,22 @@ builder.queryFields((t) => ({
       const scope = operation.scope;
       const service = await context.access.service(localId(args.serviceId, 'Service', 'service'));
       if (!service) throw notFound('Service');
-      const limit = Math.min(Math.max(args.first ?? 50, 1), 100);
-      const after = args.after ? Buffer.from(args.after, 'base64url').toString() : undefined;
+      // `last`/`before` are refused (the list pages forward only) rather than silently ignored.
+      const { limit, after: given } = pageRequest(args);
+      const after = serviceCursorAfter(given, service.serviceId);
       const page = await context.services.serviceUsers.idsByService(scope, service.serviceId, {
         limit,
         after,
       });
       const clients = await context.access.filterVisible(await context.access.loadClients(page.ids));
-      const cursor = (client: ServiceUserRecord) => Buffer.from(client.clientId).toString('base64url');
+      const cursor = (clientId: string) => serviceCursor(service.serviceId, clientId);
       return {
-        edges: clients.map((client) => ({ node: client, cursor: cursor(client) })),
+        edges: clients.map((client) => ({ node: client, cursor: cursor(client.clientId) })),
         pageInfo: {
           hasNextPage: page.next !== undefined,
           hasPreviousPage: after !== undefined,
-          startCursor: clients[0] ? cursor(clients[0]) : null,
-          endCursor: page.next ? Buffer.from(page.next).toString('base64url') : null,
+          startCursor: clients[0] ? cursor(clients[0].clientId) : null,
+          endCursor: page.next ? cursor(page.next) : null,
         },
       };
     },
@@ -279,6 +280,26 @@ function paddedCandidates(ids: readonly string[]): string[] {
 }
 
 const SEARCH_CURSOR = 'search';
+
+/** A `serviceUsers` cursor: the last client id read, bound to the service whose list it continues. */
+function serviceCursor(serviceId: string, clientId: string): string {
+  return Buffer.from(`${serviceId}:${clientId}`, 'utf8').toString('base64url');
+}
+
+/**
+ * The client id a `serviceUsers` cursor continues after, or BAD_USER_INPUT when it is not a cursor of this service's
+ * list: a cursor of another service (or another list, or none at all) would otherwise silently skip or empty the page.
+ */
+function serviceCursorAfter(cursor: string | undefined, serviceId: string): string | undefined {
+  if (cursor === undefined) return undefined;
+  const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
+  const prefix = `${serviceId}:`;
+  const clientId = decoded.startsWith(prefix) ? decoded.slice(prefix.length) : '';
+  if (!isIdOf('serviceUser', clientId)) {
+    throw validate.badInputError(['after'], 'The cursor does not continue this list.');
+  }
+  return clientId;
+}
 
 /** The client id a search cursor continues after, or BAD_USER_INPUT when it is not a cursor of this search. */
 function searchCursorAfter(cursor: string | undefined, binding: string): string | undefined {
