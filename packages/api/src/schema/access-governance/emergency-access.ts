@@ -256,8 +256,12 @@ function recordListed(operation: Operation, context: ConfideContext, listed: rea
   }
 }
 
-const reviewStatus = (status: string | null | undefined) =>
-  status === 'PENDING' || status === 'COMPLETED' ? status : undefined;
+/** The status a list is filtered by: none, PENDING or COMPLETED; anything else is BAD_USER_INPUT, never ignored. */
+const reviewStatus = (status: string | null | undefined) => {
+  if (status == null) return undefined;
+  if (status === 'PENDING' || status === 'COMPLETED') return status;
+  throw validate.badInputError(['status'], 'The status is PENDING or COMPLETED.');
+};
 
 builder.queryFields((t) => ({
   emergencyAccessReviews: t.field({
@@ -267,7 +271,13 @@ builder.queryFields((t) => ({
     deprecationReason:
       'A list that grows (issue 19): use `emergencyAccessReviewsConnection`, which pages with cursors.',
     args: { status: t.arg.string({ required: false, description: 'PENDING or COMPLETED.' }) },
-    operation: { policy: 'emergency.review.list', audit: 'after' },
+    operation: {
+      policy: 'emergency.review.list',
+      audit: 'after',
+      validate: ({ status }) => {
+        reviewStatus(status);
+      },
+    },
     resolve: async (operation, args, context) => {
       const all = await context.services.emergencyReviews.list(operation.scope, reviewStatus(args.status));
       const visible = all.filter((review) => reviews(operation, context, review));
@@ -280,7 +290,13 @@ builder.queryFields((t) => ({
     description:
       'Emergency accesses to review, newest first, as a cursor connection paged in the store: all for the Caldicott Guardian and the IG lead, their services’ for a service manager, none for anyone else. Each review on the page is recorded against its person.',
     args: { status: t.arg.string({ required: false, description: 'PENDING or COMPLETED.' }) },
-    operation: { policy: 'emergency.review.list', audit: 'after' },
+    operation: {
+      policy: 'emergency.review.list',
+      audit: 'after',
+      validate: ({ status }) => {
+        reviewStatus(status);
+      },
+    },
     resolve: (operation, args, context) =>
       storeConnection(
         args,
