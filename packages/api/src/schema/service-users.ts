@@ -137,7 +137,13 @@ builder.node(ServiceUserRef, {
       type: [AllocationRef],
       nullable: true,
       description: 'Workers currently allocated, with cover end times.',
-      resolve: (client) => client.allocations.map((allocation) => ({ client, allocation })),
+      // A cover past its end time gives no access and is not a current allocation.
+      resolve: (client, _args, context) => {
+        const now = context.services.clock.now().toISOString();
+        return client.allocations
+          .filter((allocation) => !allocation.endsAt || allocation.endsAt > now)
+          .map((allocation) => ({ client, allocation }));
+      },
     }),
   }),
 });
