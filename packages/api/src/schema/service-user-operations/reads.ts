@@ -188,7 +188,7 @@ builder.queryFields((t) => ({
   searchServiceUsers: t.field({
     type: [ServiceUserRef],
     description:
-      'Finds service users by exact NHS number, postcode or name (whole words, case- and accent-insensitive) through keyed blind indexes. Only people the caller has a relationship to are returned, by id.',
+      'Finds service users by exact NHS number, postcode or name (whole words, case- and accent-insensitive) through keyed blind indexes. Only people the caller has a relationship to and whose identifying details they may read now are returned, by id: a role that sees a person by reference only (the Caldicott Guardian, the IG lead) finds no one, and one that needs a purpose for them (QA_REVIEW) finds them only with a stated purpose, since a match tells who the person is.',
     deprecationReason:
       'A list that grows (issue 19): use `searchServiceUsersConnection`, which pages with cursors.',
     args: SEARCH_ARGS,
