@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   allocate,
@@ -10,6 +9,7 @@ import {
 } from '../support/care-fixtures';
 import { addStaff, onboardTestOrganisation } from '../support/fixtures';
 import { testApi } from '../support/test-api';
+import { registerPartner } from './partner-release-support';
 
 /**
  * Issue 15, item 1: a consent authorises exactly the recipients it names (Lets connect 4.3; Carers Trust 3.2; JRH
@@ -26,18 +26,8 @@ async function world() {
   const client = await registerServiceUser(api, manager, serviceId);
   await allocate(api, manager, client, worker);
   const note = await recordNote(api, worker, client, 'DAILY_SUPPORT', 'Attended the day centre.');
-  const partner = async (name: string) => {
-    const clientId = `p-${randomBytes(4).toString('hex')}`;
-    const registered = await api.graphql<{ registerPartnerAgency: { id: string } }>(
-      'mutation ($n: String!, $c: String!) { registerPartnerAgency(name: $n, clientId: $c) { id } }',
-      { token: org.adminToken, variables: { n: name, c: clientId } },
-    );
-    expectNoErrors(registered);
-    const token = await api.token({ sub: clientId, client_id: clientId, org_id: org.orgId });
-    return { id: registered.data?.registerPartnerAgency.id ?? '', token };
-  };
-  const surgery = await partner('Riverside GP Surgery');
-  const police = await partner('County Police');
+  const surgery = await registerPartner(api, org, 'Riverside GP Surgery');
+  const police = await registerPartner(api, org, 'County Police');
   return { api, manager, client, note, surgery, police };
 }
 type World = Awaited<ReturnType<typeof world>>;
@@ -116,35 +106,35 @@ describe('a consent naming an agency authorises a release to that agency’s app
   it('a consent naming the surgery does not let its notes be released to the police’s app', async () => {
     const w = await world();
     await consent(w, { scope: 'NAMED_AGENCY', agencyName: 'Riverside GP Surgery' });
-    const requestId = await receive(w, w.police.id);
+    const requestId = await receive(w, w.police.partnerId);
 
     const decided = await decide(w, requestId);
     if (decided.errors === undefined) expectNoErrors(await release(w, requestId));
 
-    expect(await partnerReads(w, w.police.token)).toEqual([]);
+    expect(await partnerReads(w, w.police.partnerToken)).toEqual([]);
     expect(codes(decided)).toEqual(['CONSENT_REQUIRED']);
   });
 
   it('a consent to share with the person’s GP does not let a release go to the police’s app', async () => {
     const w = await world();
     await consent(w, { scope: 'GP' });
-    const requestId = await receive(w, w.police.id, { requesterKind: 'GP' });
+    const requestId = await receive(w, w.police.partnerId, { requesterKind: 'GP' });
 
     const decided = await decide(w, requestId);
     if (decided.errors === undefined) expectNoErrors(await release(w, requestId));
 
-    expect(await partnerReads(w, w.police.token)).toEqual([]);
+    expect(await partnerReads(w, w.police.partnerToken)).toEqual([]);
     expect(codes(decided)).toEqual(['CONSENT_REQUIRED']);
   });
 
   it('the same consent still authorises the release to the surgery’s own app', async () => {
     const w = await world();
     await consent(w, { scope: 'NAMED_AGENCY', agencyName: 'Riverside GP Surgery' });
-    const requestId = await receive(w, w.surgery.id);
+    const requestId = await receive(w, w.surgery.partnerId);
 
     expectNoErrors(await decide(w, requestId));
     expectNoErrors(await release(w, requestId));
 
-    expect(await partnerReads(w, w.surgery.token)).toHaveLength(1);
+    expect(await partnerReads(w, w.surgery.partnerToken)).toHaveLength(1);
   });
 });

@@ -1,14 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import {
-  allocate,
-  createServiceWithManager,
-  expectNoErrors,
-  recordNote,
-  registerServiceUser,
-} from '../support/care-fixtures';
-import { addStaff, onboardTestOrganisation } from '../support/fixtures';
-import { testApi } from '../support/test-api';
+import { expectNoErrors, recordNote } from '../support/care-fixtures';
+import { partnerWorld, receiveAndApprove, releaseToPartner } from './partner-release-support';
 
 /**
  * A release is a snapshot (issue 15, items 2 and 3). Azure 7.0: "only the minimal amount necessary" is shared,
@@ -16,11 +9,6 @@ import { testApi } from '../support/test-api';
  * approved, redacted content whose SHA-256 the register holds — nothing written afterwards.
  */
 
-const RECEIVE = `mutation ($input: ReceiveDisclosureRequestInput!) { receiveDisclosureRequest(input: $input) { requestId } }`;
-const DECIDE =
-  'mutation ($c: ID!, $r: String!) { decideDisclosureRequest(serviceUserId: $c, requestId: $r, approve: true, reasoning: "Risk to the person") { kind } }';
-const RELEASE =
-  'mutation ($input: ReleaseDisclosureInput!) { releaseDisclosure(input: $input) { kind snapshotDigest } }';
 const RELEASED_TO_ME =
   '{ releasedToMe { id kind recordedAt version amendedAt ... on CareNote { body } ... on HealthNote { body } } }';
 const AMEND =
@@ -50,34 +38,7 @@ function digestOf(notes: readonly PartnerNote[]): string {
   return createHash('sha256').update(JSON.stringify(bundle)).digest('hex');
 }
 
-async function world() {
-  const api = testApi();
-  const org = await onboardTestOrganisation(api);
-  const { serviceId, manager } = await createServiceWithManager(api, org);
-  const worker = await addStaff(api, org, ['SUPPORT_WORKER']);
-  const client = await registerServiceUser(api, manager, serviceId);
-  await allocate(api, manager, client, worker);
-  const partnerClientId = `la-${randomBytes(4).toString('hex')}`;
-  const partner = await api.graphql<{ registerPartnerAgency: { id: string } }>(
-    'mutation ($c: String!) { registerPartnerAgency(name: "County Council adult social care", clientId: $c) { id } }',
-    { token: org.adminToken, variables: { c: partnerClientId } },
-  );
-  expectNoErrors(partner);
-  const partnerToken = await api.token({
-    sub: partnerClientId,
-    client_id: partnerClientId,
-    org_id: org.orgId,
-  });
-  return {
-    api,
-    manager,
-    worker,
-    client,
-    partnerId: partner.data?.registerPartnerAgency.id ?? '',
-    partnerToken,
-  };
-}
-
+const world = () => partnerWorld();
 type World = Awaited<ReturnType<typeof world>>;
 
 /** Received, approved (safeguarding basis) and released to the partner's app with the given redactions. */
@@ -88,41 +49,7 @@ async function release(w: World, itemIds: string[], redactions: string[]) {
 }
 
 async function tryRelease(w: World, itemIds: string[], redactions: string[]) {
-  const received = await w.api.graphql<{ receiveDisclosureRequest: { requestId: string }[] }>(RECEIVE, {
-    token: w.manager.token,
-    variables: {
-      input: {
-        serviceUserId: w.client,
-        requesterOrganisation: 'County Council',
-        requesterContact: 'Safeguarding team',
-        purpose: 'Section 42 enquiry',
-        legalBasis: 'SAFEGUARDING',
-        itemIds,
-        receivedOn: new Date().toISOString().slice(0, 10),
-        identityCheck: 'CALLBACK_TO_KNOWN_NUMBER',
-        partnerId: w.partnerId,
-      },
-    },
-  });
-  expectNoErrors(received);
-  const requestId = received.data?.receiveDisclosureRequest[0]?.requestId ?? '';
-  expectNoErrors(
-    await w.api.graphql(DECIDE, { token: w.manager.token, variables: { c: w.client, r: requestId } }),
-  );
-  const released = await w.api.graphql<{ releaseDisclosure: { snapshotDigest: string } }>(RELEASE, {
-    token: w.manager.token,
-    variables: {
-      input: {
-        serviceUserId: w.client,
-        requestId,
-        itemIds,
-        redactions,
-        method: 'PARTNER_APP',
-        grantExpiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString(),
-      },
-    },
-  });
-  return released;
+  return releaseToPartner(w, await receiveAndApprove(w, itemIds), itemIds, redactions);
 }
 
 async function partnerReads(w: World, inOrder: readonly string[]): Promise<PartnerNote[]> {
