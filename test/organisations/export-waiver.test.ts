@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { codes } from '../support/care-fixtures';
+import { retentionWorld } from '../retention/retention-support';
+import { codes, expectNoErrors, registerServiceUser } from '../support/care-fixtures';
 import { onboardTestOrganisation } from '../support/fixtures';
 import { offboardWithTwoOperators } from '../support/platform-fixtures';
 import { testApi } from '../support/test-api';
@@ -8,6 +9,7 @@ import { testApi } from '../support/test-api';
  * Decision 0034 through the API, as operators of a deployed stage reach it: offboarding is refused with
  * EXPORT_REQUIRED until the records were exported to the controller or an operator waived that with a reason code;
  * the waiver is an operator's alone, audited in the platform audit, and takes a controller's reference, never text.
+ * Records under a legal hold are never destroyed on a waiver: offboarding deletes the key, so they must be exported.
  */
 
 const WAIVE = `mutation ($o: ID!, $r: ExportWaiverReason!, $ref: String) {
@@ -58,5 +60,31 @@ describe('waiving the export before offboarding', () => {
     expect(codes(asAdmin)).toEqual(['FORBIDDEN']);
     expect(codes(freeText)).toEqual(['BAD_USER_INPUT']);
     expect(codes(still)).toEqual(['EXPORT_REQUIRED']);
+  });
+
+  it('refuses a waiver while a legal hold is in force: held records leave only by an export', async () => {
+    // Prepare: a client under a legal hold, and the export waived.
+    const world = await retentionWorld(api);
+    const held = await registerServiceUser(api, world.manager, world.serviceId);
+    expectNoErrors(
+      await api.graphql(
+        'mutation ($id: ID!) { placeLegalHold(serviceUserId: $id, reason: "Claim 24-0117") { placedAt } }',
+        { token: world.ig.token, variables: { id: held } },
+      ),
+    );
+    expectNoErrors(
+      await api.graphql(WAIVE, {
+        token: await api.operatorToken(),
+        variables: { o: world.org.orgId, r: 'CONTROLLER_DECLINED' },
+      }),
+    );
+
+    // Act: two operators offboard.
+    const refused = await offboardWithTwoOperators(api, world.org.orgId, 7, { exported: false });
+
+    // Assess: refused, and the organisation still works.
+    expect(codes(refused)).toEqual(['EXPORT_REQUIRED']);
+    const still = await api.graphql('{ organisation { id } }', { token: world.org.adminToken });
+    expect(still.errors).toBeUndefined();
   });
 });

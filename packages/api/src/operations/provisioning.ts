@@ -686,7 +686,26 @@ export async function requireExportOrWaiver(
       "Offboarding needs the organisation's records exported to it first (confide org export), or the export waived with a reason.",
     );
   }
+  // A legal hold keeps its records from being destroyed: offboarding deletes the key, so held records leave only by
+  // an export to the controller, never on a waiver.
+  if (record.kind === 'WAIVED' && (await hasActiveLegalHold(services, orgId))) {
+    throw new ConfideError(
+      ErrorCode.EXPORT_REQUIRED,
+      'The organisation has records under a legal hold: they are exported to it before offboarding (confide org export), and the export cannot be waived.',
+    );
+  }
   return record;
+}
+
+/** Whether any of the organisation's clients is under a legal hold in force (the holds index, a page at a time). */
+async function hasActiveLegalHold(services: ConfideServices, orgId: OrgId): Promise<boolean> {
+  let after: string | undefined;
+  do {
+    const page = await services.retention.legalHolds(tenantScope(orgId), { limit: 25, after });
+    if (page.holds.length > 0) return true;
+    after = page.next;
+  } while (after);
+  return false;
 }
 
 /** Two operators' agreement to offboard an organisation: the one who asked and the one who approved. */

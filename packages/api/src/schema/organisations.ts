@@ -314,7 +314,7 @@ builder.mutationFields((t) => ({
   waiveOrganisationExport: t.field({
     type: OrganisationRef,
     description:
-      'Records that an organisation’s records will not be exported to it before offboarding, with a reason code and the controller’s reference (platform operators only; decision 0034). Offboarding is refused with EXPORT_REQUIRED until an export (`npx confide org export`) or a waiver is recorded. Recorded in the platform audit log before it is stored.',
+      'Records that an organisation’s records will not be exported to it before offboarding, with a reason code and the controller’s reference (platform operators only; decision 0034). Offboarding is refused with EXPORT_REQUIRED until an export (`npx confide org export`) or a waiver is recorded; a waiver does not do while any record of the organisation is under a legal hold (held records are exported, never destroyed). Recorded in the platform audit log before it is stored.',
     args: {
       organisationId: t.arg.id({ required: true, description: 'The organisation.' }),
       reason: t.arg({ type: ExportWaiverReasonEnum, required: true, description: 'Why no export is made.' }),
