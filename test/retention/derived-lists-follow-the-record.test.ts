@@ -138,4 +138,20 @@ describe('retention: the kept disclosure work queue follows the person', () => {
     outlive(clock);
     expect((await queueOf(api, guardian.token)).map((item) => item.requestId)).toContain(requestId);
   });
+
+  it('a request received after the case closed expires with the person, and leaves the queue', async () => {
+    clock.set(new Date(Math.floor(Date.now() / 1000) * 1000));
+    const world = await retentionWorld(api);
+    const guardian = await addStaff(api, world.org, ['CALDICOTT_GUARDIAN']);
+    const id = await allocatedClient(api, world);
+    expectNoErrors(await closeCase(api, world.manager, id));
+    const requestId = await escalatedRequest(api, world, id);
+    expect((await queueOf(api, guardian.token)).map((item) => item.requestId)).toContain(requestId);
+
+    outlive(clock);
+    await sweepUntilGone(api, world.org.orgId, localIdOf(id));
+
+    const after = await queueOf(api, guardian.token);
+    expect(after.filter((item) => item.serviceUserId === id)).toEqual([]);
+  });
 });

@@ -193,6 +193,7 @@ export class DisclosureQueue {
     scope: TenantScope,
     previous: readonly QueueEntry[],
     entry: QueueEntry,
+    clientExpiresAt?: number,
   ): Promise<TenantTransactItem[]> {
     const before = outstandingWork(previous);
     const after = outstandingWork([...previous, entry]);
@@ -212,8 +213,10 @@ export class DisclosureQueue {
         }
       : { ConditionExpression: 'attribute_not_exists(pk)' };
     if (!after) return kept ? [{ Delete: { Key: key, ...condition } }] : [];
-    // A scheduled item (the person's case is closed) keeps its expiry: it goes with the person's records.
-    const expiresAt = kept?.expiresAt;
+    // A scheduled item (the person's case is closed) keeps its expiry, and a new one about a closed case takes the
+    // person's: it goes with their records (closing dated only the items that existed then).
+    const expiresAt =
+      kept?.expiresAt ?? (clientExpiresAt === undefined ? undefined : attr.n(clientExpiresAt));
     const item = {
       ...keptItem(scope, after, acknowledged, revision + 1),
       ...(expiresAt ? { expiresAt } : {}),

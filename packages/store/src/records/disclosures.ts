@@ -255,6 +255,8 @@ export class Disclosures {
       clientInformed?: boolean | undefined;
       released?: readonly ReleasedItem[] | undefined;
       sealed?: Partial<Record<SealedRegisterField, string>>;
+      /** The client's scheduled expiry (a closed case), which a new kept queue item takes: it goes with the person. */
+      clientExpiresAt?: number | undefined;
     },
     alsoPut: readonly Item[] = [],
   ): Promise<RegisterEntry> {
@@ -305,6 +307,7 @@ export class Disclosures {
           scope,
           previous.map(toQueueEntry).sort((a, b) => a.sequence - b.sequence),
           toQueueEntry(item),
+          entry.clientExpiresAt,
         )),
       );
     }

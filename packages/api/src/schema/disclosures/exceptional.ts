@@ -98,6 +98,7 @@ builder.mutationFields((t) => ({
           flaggedForGuardian: true,
           clientInformed: input.clientInformed,
           sealed: { recipient, reasoning, reasonNotInformed },
+          clientExpiresAt: client.expiresAt,
         },
         [review.item],
       );

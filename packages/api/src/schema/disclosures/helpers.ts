@@ -22,7 +22,7 @@ export async function appendEntry(
   const appended = await context.services.disclosures.append(
     operation.scope,
     await context.access.clientKey(client),
-    { ...entry, clientId: client.clientId, by: operation.staff.staffId },
+    { ...entry, clientId: client.clientId, by: operation.staff.staffId, clientExpiresAt: client.expiresAt },
   );
   return { client, entry: appended };
 }
