@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  allocate,
-  codes,
-  createServiceWithManager,
-  expectNoErrors,
-  recordNote,
-  registerServiceUser,
-} from '../support/care-fixtures';
-import { addStaff, onboardTestOrganisation } from '../support/fixtures';
-import { testApi } from '../support/test-api';
-import { registerPartner } from './partner-release-support';
+import { codes, expectNoErrors, recordNote } from '../support/care-fixtures';
+import { partnerWorld, registerPartner } from './partner-release-support';
 
 /**
  * Issue 15, item 1: a consent authorises exactly the recipients it names (Lets connect 4.3; Carers Trust 3.2; JRH
@@ -18,17 +9,13 @@ import { registerPartner } from './partner-release-support';
  * typed the consented agency's name as the requester.
  */
 
+/** A client allocated to a worker, a note of theirs, and two agencies' apps: the surgery's and the police's. */
 async function world() {
-  const api = testApi();
-  const org = await onboardTestOrganisation(api);
-  const { serviceId, manager } = await createServiceWithManager(api, org);
-  const worker = await addStaff(api, org, ['SUPPORT_WORKER']);
-  const client = await registerServiceUser(api, manager, serviceId);
-  await allocate(api, manager, client, worker);
-  const note = await recordNote(api, worker, client, 'DAILY_SUPPORT', 'Attended the day centre.');
-  const surgery = await registerPartner(api, org, 'Riverside GP Surgery');
-  const police = await registerPartner(api, org, 'County Police');
-  return { api, manager, client, note, surgery, police };
+  const w = await partnerWorld('Riverside GP Surgery');
+  const note = await recordNote(w.api, w.worker, w.client, 'DAILY_SUPPORT', 'Attended the day centre.');
+  const police = await registerPartner(w.api, w.org, 'County Police');
+  const surgery = { partnerId: w.partnerId, partnerToken: w.partnerToken };
+  return { api: w.api, manager: w.manager, client: w.client, note, surgery, police };
 }
 type World = Awaited<ReturnType<typeof world>>;
 

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { expectNoErrors, recordNote, registerServiceUser } from '../support/care-fixtures';
+import { allocate, expectNoErrors, recordNote, registerServiceUser } from '../support/care-fixtures';
 import { addStaff } from '../support/fixtures';
 import { localIdOf } from '../support/records-fixtures';
 import type { TestApi } from '../support/test-api';
@@ -71,12 +71,7 @@ async function queueOf(api: TestApi, token: string): Promise<QueueNode[]> {
 
 async function allocatedClient(api: TestApi, world: RetentionWorld): Promise<string> {
   const id = await registerServiceUser(api, world.manager, world.serviceId);
-  expectNoErrors(
-    await api.graphql('mutation ($input: AllocateWorkerInput!) { allocateWorker(input: $input) { id } }', {
-      token: world.manager.token,
-      variables: { input: { serviceUserId: id, staffId: world.worker.globalId, kind: 'PRIMARY' } },
-    }),
-  );
+  await allocate(api, world.manager, id, world.worker);
   return id;
 }
 
@@ -84,11 +79,17 @@ describe('retention: the kept disclosure work queue follows the person', () => {
   const { api, clock } = retentionApi();
   afterAll(closeLocalRetentions);
 
-  it('an erased person’s escalated request leaves the Caldicott Guardian’s queue', async () => {
-    // Prepare: an escalated request, in the Guardian's queue.
+  /** An organisation with its Caldicott Guardian and an allocated client, the clock on a whole second. */
+  async function guardianAndClient() {
+    clock.set(new Date(Math.floor(Date.now() / 1000) * 1000));
     const world = await retentionWorld(api);
     const guardian = await addStaff(api, world.org, ['CALDICOTT_GUARDIAN']);
-    const id = await allocatedClient(api, world);
+    return { world, guardian, id: await allocatedClient(api, world) };
+  }
+
+  it('an erased person’s escalated request leaves the Caldicott Guardian’s queue', async () => {
+    // Prepare: an escalated request, in the Guardian's queue.
+    const { world, guardian, id } = await guardianAndClient();
     const requestId = await escalatedRequest(api, world, id);
     expect((await queueOf(api, guardian.token)).map((item) => item.requestId)).toContain(requestId);
 
@@ -103,10 +104,7 @@ describe('retention: the kept disclosure work queue follows the person', () => {
   });
 
   it('a person whose records expired leaves the Caldicott Guardian’s queue', async () => {
-    clock.set(new Date(Math.floor(Date.now() / 1000) * 1000));
-    const world = await retentionWorld(api);
-    const guardian = await addStaff(api, world.org, ['CALDICOTT_GUARDIAN']);
-    const id = await allocatedClient(api, world);
+    const { world, guardian, id } = await guardianAndClient();
     const requestId = await escalatedRequest(api, world, id);
     expect((await queueOf(api, guardian.token)).map((item) => item.requestId)).toContain(requestId);
 
@@ -122,10 +120,7 @@ describe('retention: the kept disclosure work queue follows the person', () => {
   });
 
   it('a reopened case keeps its work in the queue past the date its closure had set', async () => {
-    clock.set(new Date(Math.floor(Date.now() / 1000) * 1000));
-    const world = await retentionWorld(api);
-    const guardian = await addStaff(api, world.org, ['CALDICOTT_GUARDIAN']);
-    const id = await allocatedClient(api, world);
+    const { world, guardian, id } = await guardianAndClient();
     const requestId = await escalatedRequest(api, world, id);
     expectNoErrors(await closeCase(api, world.manager, id));
     const current = await readClient(api, world.manager.token, id);
@@ -140,10 +135,7 @@ describe('retention: the kept disclosure work queue follows the person', () => {
   });
 
   it('a request received after the case closed expires with the person, and leaves the queue', async () => {
-    clock.set(new Date(Math.floor(Date.now() / 1000) * 1000));
-    const world = await retentionWorld(api);
-    const guardian = await addStaff(api, world.org, ['CALDICOTT_GUARDIAN']);
-    const id = await allocatedClient(api, world);
+    const { world, guardian, id } = await guardianAndClient();
     expectNoErrors(await closeCase(api, world.manager, id));
     const requestId = await escalatedRequest(api, world, id);
     expect((await queueOf(api, guardian.token)).map((item) => item.requestId)).toContain(requestId);

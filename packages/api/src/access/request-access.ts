@@ -22,6 +22,7 @@ import {
 } from '@confide/domain';
 import type { SubjectKey } from '@confide/keys';
 import {
+  allocationIsCurrent,
   type CareService,
   type CaseloadEntry,
   ItemLoader,
@@ -500,7 +501,7 @@ export class RequestAccess {
     const grant = this.auth?.staff?.emergencyGrants.get(client.clientId);
     return {
       allocated: client.allocations.some(
-        (allocation) => allocation.staffId === staffId && (!allocation.endsAt || allocation.endsAt > now),
+        (allocation) => allocation.staffId === staffId && allocationIsCurrent(allocation, now),
       ),
       managesService: manages,
       qaReview:

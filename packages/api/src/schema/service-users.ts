@@ -1,5 +1,10 @@
 import { NOTE_KIND_NAMES } from '@confide/domain';
-import type { Allocation, SealedProfileField, ServiceUserRecord } from '@confide/store';
+import {
+  type Allocation,
+  allocationIsCurrent,
+  type SealedProfileField,
+  type ServiceUserRecord,
+} from '@confide/store';
 import { needToKnow } from '../access/need-to-know';
 import { personalData } from '../access/personal-data';
 import { builder } from '../builder';
@@ -141,7 +146,7 @@ builder.node(ServiceUserRef, {
       resolve: (client, _args, context) => {
         const now = context.services.clock.now().toISOString();
         return client.allocations
-          .filter((allocation) => !allocation.endsAt || allocation.endsAt > now)
+          .filter((allocation) => allocationIsCurrent(allocation, now))
           .map((allocation) => ({ client, allocation }));
       },
     }),

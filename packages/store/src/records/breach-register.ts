@@ -126,9 +126,9 @@ export class BreachRegister {
 
   /**
    * Extends every entry's expiry to a raised `breachYears`: the period runs from when each entry was recorded, as when
-   * it was opened. Never shortens one, and brings back nothing already expired. How many entries changed.
+   * it was opened. Never shortens one, and brings back nothing already expired.
    */
-  async reschedule(scope: TenantScope, rules: RetentionRules): Promise<number> {
+  async reschedule(scope: TenantScope, rules: RetentionRules): Promise<void> {
     const gateway = this.#gateway(scope);
     const now = this.clock.now();
     const { items } = await gateway.query(
@@ -140,12 +140,11 @@ export class BreachRegister {
       },
       { now },
     );
-    let changed = 0;
     for (const item of items) {
       const expiresAt = toEpochSeconds(breachEntryExpiry(new Date(requireS(item, 'recordedAt')), rules));
       const current = read.n(item, 'expiresAt');
       if (current !== undefined && current >= expiresAt) continue;
-      const written = await gateway.update(
+      await gateway.update(
         { pk: requireS(item, 'pk'), sk: requireS(item, 'sk') },
         {
           UpdateExpression: 'SET expiresAt = :expiresAt',
@@ -154,9 +153,7 @@ export class BreachRegister {
           ExpressionAttributeValues: { ':expiresAt': attr.n(expiresAt), ':now': attr.n(toEpochSeconds(now)) },
         },
       );
-      if (written.written) changed += 1;
     }
-    return changed;
   }
 
   /** Every entry, newest discovery first. */

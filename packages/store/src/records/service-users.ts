@@ -58,6 +58,14 @@ export interface Allocation {
   readonly endsAt: string | undefined;
 }
 
+/** Whether an allocation holds at `now` (ISO time): a primary one until ended, a cover one until its end time. */
+export function allocationIsCurrent(
+  allocation: { readonly endsAt?: string | undefined },
+  now: string,
+): boolean {
+  return allocation.endsAt === undefined || allocation.endsAt > now;
+}
+
 export interface InvestigationLink {
   readonly investigationId: string;
   readonly investigatorId: string;
@@ -461,8 +469,7 @@ export class ServiceUsers {
       if (read.s(item, 'endedAt')) continue;
       // A cover allocation past its end time is over: the client is no longer on the caseload, even for a caller
       // who still sees them some other way (their service's manager, GROUP_WIDE).
-      const endsAt = read.s(item, 'endsAt');
-      if (endsAt !== undefined && endsAt <= now) continue;
+      if (!allocationIsCurrent({ endsAt: read.s(item, 'endsAt') }, now)) continue;
       const clientId = requireS(item, 'clientId');
       const latestNoteHint = read.s(item, 'latestNoteId') ?? entries.get(clientId)?.latestNoteHint;
       entries.set(clientId, { clientId, latestNoteHint });

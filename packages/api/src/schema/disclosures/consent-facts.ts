@@ -75,7 +75,7 @@ export async function consentFactsFor(
   if (current.length === 0) return { consents: [], consentMethods: methods, ...purpose };
   const key = await context.access.clientKey(client);
   const partnerName = received.partnerId
-    ? (await context.services.partners.list(scope)).find((p) => p.partnerId === received.partnerId)?.name
+    ? (await context.services.partners.get(scope, received.partnerId))?.name
     : undefined;
   const requested = new Set(
     (await notesFor(context, client, received.itemIds)).map((note) => classificationOf(note.kind)),

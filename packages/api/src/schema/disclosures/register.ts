@@ -53,17 +53,25 @@ export interface EntryInContext {
 
 const ofEntry = (parent: EntryInContext) => ({ client: parent.client });
 
-/** The entry's notes still held, read by key in one batch with the request's other reads. */
-async function notesOf(parent: EntryInContext, context: ConfideContext): Promise<NoteInContext[]> {
+/** Every note the entry names that is still held, read by key in one batch with the request's other reads. */
+async function heldNotesOf(parent: EntryInContext, context: ConfideContext) {
   const scope = callerScope(context);
   const notes = await Promise.all(
     parent.entry.itemIds.map((noteId) =>
       context.services.caseNotes.get(scope, parent.client.clientId, noteId, context.access.loader),
     ),
   );
-  // The person reading their own register is not shown a note withheld from them, not even its kind and date.
-  const own = context.auth?.principal.kind === 'SERVICE_USER';
-  return notes.flatMap((note) => (note && !(own && note.withheld) ? [{ client: parent.client, note }] : []));
+  return notes.flatMap((note) => (note ? [note] : []));
+}
+
+const readByThePerson = (context: ConfideContext) => context.auth?.principal.kind === 'SERVICE_USER';
+
+/** The entry's notes the caller is shown: the person reading their own register is not shown one withheld from them, not even its kind and date. */
+async function notesOf(parent: EntryInContext, context: ConfideContext): Promise<NoteInContext[]> {
+  const own = readByThePerson(context);
+  return (await heldNotesOf(parent, context))
+    .filter((note) => !(own && note.withheld))
+    .map((note) => ({ client: parent.client, note }));
 }
 
 /**
@@ -74,14 +82,7 @@ async function namesNoteWithheldFromCaller(
   parent: EntryInContext,
   context: ConfideContext,
 ): Promise<boolean> {
-  if (context.auth?.principal.kind !== 'SERVICE_USER' || parent.entry.itemIds.length === 0) return false;
-  const scope = callerScope(context);
-  const notes = await Promise.all(
-    parent.entry.itemIds.map((noteId) =>
-      context.services.caseNotes.get(scope, parent.client.clientId, noteId, context.access.loader),
-    ),
-  );
-  return notes.some((note) => note?.withheld === true);
+  return readByThePerson(context) && (await heldNotesOf(parent, context)).some((note) => note.withheld);
 }
 
 async function sealed(parent: EntryInContext, field: SealedRegisterField, context: ConfideContext) {
@@ -222,7 +223,7 @@ RegisterEntryRef.implement({
         'Raw ids next to global ones (issue 19): use `items`, whose `id`s are the global note ids `releaseDisclosure` and `recordAuthorAuthority` take.',
       // The person is not given the id of a note withheld from them (as `items` leaves the note out).
       resolve: async (p, _args, context) =>
-        context.auth?.principal.kind === 'SERVICE_USER'
+        readByThePerson(context)
           ? (await notesOf(p, context)).map(({ note }) => note.noteId)
           : [...p.entry.itemIds],
     }),
@@ -293,7 +294,7 @@ builder.objectFields(ServiceUserRef, (t) => ({
       'A list that grows (issue 19): use `disclosureRegisterConnection`, which pages with cursors.',
     resolve: async (client, _args, context) => {
       const entries = await context.services.disclosures.register(callerScope(context), client.clientId);
-      const own = context.auth?.principal.kind === 'SERVICE_USER';
+      const own = readByThePerson(context);
       return (own ? visibleToSubject(entries) : entries).map((entry) => ({ client, entry }));
     },
   }),

@@ -148,13 +148,13 @@ builder.queryFields((t) => ({
       if (!service) throw notFound('Service');
       // `last`/`before` are refused (the list pages forward only) rather than silently ignored.
       const { limit, after: given } = pageRequest(args);
-      const after = serviceCursorAfter(given, service.serviceId);
+      const after = clientCursorAfter(given, 'service', service.serviceId);
       const page = await context.services.serviceUsers.idsByService(scope, service.serviceId, {
         limit,
         after,
       });
       const clients = await context.access.filterVisible(await context.access.loadClients(page.ids));
-      const cursor = (clientId: string) => serviceCursor(service.serviceId, clientId);
+      const cursor = (clientId: string) => clientCursor('service', service.serviceId, clientId);
       return {
         edges: clients.map((client) => ({ node: client, cursor: cursor(client.clientId) })),
         pageInfo: {
@@ -212,9 +212,8 @@ builder.queryFields((t) => ({
         operation.scope,
         criteria.map((c) => [c.kind, c.value] as const),
       );
-      const cursor = (client: ServiceUserRecord) =>
-        Buffer.from(JSON.stringify([SEARCH_CURSOR, binding, client.clientId]), 'utf8').toString('base64url');
-      const after = searchCursorAfter(request.after, binding);
+      const cursor = (client: ServiceUserRecord) => clientCursor('search', binding, client.clientId);
+      const after = clientCursorAfter(request.after, 'search', binding);
       const rest = after === undefined ? found : found.filter((client) => client.clientId > after);
       const page = rest.slice(0, request.limit);
       recordSearch(context, criteria, found.length > 0, page);
@@ -279,30 +278,21 @@ function paddedCandidates(ids: readonly string[]): string[] {
   return padded;
 }
 
-const SEARCH_CURSOR = 'search';
-
-/** A `serviceUsers` cursor: the last client id read, bound to the service whose list it continues. */
-function serviceCursor(serviceId: string, clientId: string): string {
-  return Buffer.from(`${serviceId}:${clientId}`, 'utf8').toString('base64url');
-}
-
 /**
- * The client id a `serviceUsers` cursor continues after, or BAD_USER_INPUT when it is not a cursor of this service's
- * list: a cursor of another service (or another list, or none at all) would otherwise silently skip or empty the page.
+ * A client list's cursor: the last client id returned, bound to the list it continues (`list`, and a `binding`: the
+ * service, or the search's keyed digest). Any other cursor is BAD_USER_INPUT on `after`, never a page silently
+ * emptied or skipped.
  */
-function serviceCursorAfter(cursor: string | undefined, serviceId: string): string | undefined {
-  if (cursor === undefined) return undefined;
-  const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
-  const prefix = `${serviceId}:`;
-  const clientId = decoded.startsWith(prefix) ? decoded.slice(prefix.length) : '';
-  if (!isIdOf('serviceUser', clientId)) {
-    throw validate.badInputError(['after'], 'The cursor does not continue this list.');
-  }
-  return clientId;
+function clientCursor(list: 'search' | 'service', binding: string, clientId: string): string {
+  return Buffer.from(JSON.stringify([list, binding, clientId]), 'utf8').toString('base64url');
 }
 
-/** The client id a search cursor continues after, or BAD_USER_INPUT when it is not a cursor of this search. */
-function searchCursorAfter(cursor: string | undefined, binding: string): string | undefined {
+/** The client id a cursor of `list` bound to `binding` continues after (see {@link clientCursor}). */
+function clientCursorAfter(
+  cursor: string | undefined,
+  list: 'search' | 'service',
+  binding: string,
+): string | undefined {
   if (cursor === undefined) return undefined;
   const refused = () => validate.badInputError(['after'], 'The cursor does not continue this list.');
   let decoded: unknown;
@@ -314,7 +304,7 @@ function searchCursorAfter(cursor: string | undefined, binding: string): string 
   if (
     !Array.isArray(decoded) ||
     decoded.length !== 3 ||
-    decoded[0] !== SEARCH_CURSOR ||
+    decoded[0] !== list ||
     decoded[1] !== binding ||
     typeof decoded[2] !== 'string' ||
     !isIdOf('serviceUser', decoded[2])
