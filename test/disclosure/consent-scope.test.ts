@@ -240,3 +240,35 @@ describe('the request log (items 6 and 11)', () => {
     ]);
   });
 });
+
+describe('a release relies on its consent as the organisation accepts it when the information leaves (item 4)', () => {
+  it('an approval on a witnessed verbal consent is not released after the organisation stops accepting verbal consent', async () => {
+    // Prepare: the organisation accepts verbal consent; a request is approved on one.
+    const w = await world();
+    const SET = 'mutation ($m: [ConsentMethod!]!) { setDisclosureConsentMethods(methods: $m) }';
+    const token = w.org.adminToken;
+    expectNoErrors(
+      await w.api.graphql(SET, { token, variables: { m: ['SIGNED_FORM', 'EMAIL', 'VERBAL_WITNESSED'] } }),
+    );
+    await consent(w, { scope: 'NAMED_AGENCY', agencyName: 'County Council', method: 'VERBAL_WITNESSED' });
+    const requestId = await receive(w, { requesterOrganisation: 'County Council' });
+    expectNoErrors(await decide(w, requestId));
+    // The organisation goes back to written consent only.
+    expectNoErrors(await w.api.graphql(SET, { token, variables: { m: ['SIGNED_FORM', 'EMAIL'] } }));
+
+    // Act
+    const released = await w.api.graphql(
+      'mutation ($input: ReleaseDisclosureInput!) { releaseDisclosure(input: $input) { kind } }',
+      {
+        token: w.manager.token,
+        variables: {
+          input: { serviceUserId: w.client, requestId, itemIds: [w.care], method: 'SECURE_EMAIL' },
+        },
+      },
+    );
+
+    // Assert: refused, and nothing left.
+    expect(codes(released)).toEqual(['CONSENT_REQUIRED']);
+    expect((await register(w, requestId)).map((e) => e.kind)).toEqual(['RECEIVED', 'APPROVED']);
+  });
+});

@@ -7,7 +7,7 @@ import {
 import { classificationOf } from '@confide/domain';
 import type { ConsentRecord, RegisterEntry, ServiceUserRecord } from '@confide/store';
 import type { ConfideContext } from '../../context';
-import { notesFor } from './helpers';
+import { notesFor, SHARING_SCOPES } from './helpers';
 
 /**
  * Issue 15: a consent authorises exactly the recipients, purposes and information it names. These are the facts
@@ -15,8 +15,6 @@ import { notesFor } from './helpers';
  * the requester and the information requested, the purposes it names and how it was given; the request's purpose
  * category; and the organisation's accepted methods. Whether a purpose is covered is the policy's to decide.
  */
-
-const SHARING_SCOPES: readonly string[] = ['NAMED_AGENCY', 'GP', 'FAMILY', 'OTHER'];
 
 /** Organisation names compared as people write them: case, spacing and Unicode forms do not matter. */
 const normal = (name: string) => name.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();

@@ -45,27 +45,29 @@ export async function requestEntries(context: ConfideContext, client: ServiceUse
   return { entries, received, next: Math.max(...entries.map((entry) => entry.sequence)) + 1 };
 }
 
-/** A current consent the disclosure can rest on: not withdrawn, and not a publicity consent. */
-export async function sharingConsent(context: ConfideContext, client: ServiceUserRecord) {
-  const consents = await context.services.consents.list(context.access.scope, client.clientId);
-  return consents.find(
-    (consent) => !consent.withdrawnAt && ['NAMED_AGENCY', 'GP', 'FAMILY', 'OTHER'].includes(consent.scope),
-  );
-}
+/** The consent scopes that can authorise sharing outside the organisation (a publicity consent cannot). */
+export const SHARING_SCOPES: readonly string[] = ['NAMED_AGENCY', 'GP', 'FAMILY', 'OTHER'];
 
 /**
- * Whether the consent a CONSENT decision relied on is still current: another consent the person gave (to family,
- * say) does not carry a release the withdrawn one authorised. A decision recorded before decisions named their
- * consent falls back to any current sharing consent.
+ * Whether the consent a CONSENT decision relied on still authorises a release: not withdrawn, and given by a method
+ * the organisation accepts now (`acceptedMethods`), since the information leaves on the organisation's rule of today,
+ * not of the day it was approved. Another consent the person gave (to family, say) does not carry a release the
+ * withdrawn one authorised. A decision recorded before decisions named their consent falls back to any current
+ * sharing consent given by an accepted method.
  */
 export async function reliedConsentStands(
   context: ConfideContext,
   client: ServiceUserRecord,
   consentId: string | undefined,
+  acceptedMethods: readonly string[],
 ): Promise<boolean> {
-  if (!consentId) return (await sharingConsent(context, client)) !== undefined;
   const consents = await context.services.consents.list(context.access.scope, client.clientId);
-  return consents.some((consent) => consent.consentId === consentId && !consent.withdrawnAt);
+  return consents.some(
+    (consent) =>
+      !consent.withdrawnAt &&
+      acceptedMethods.includes(consent.method) &&
+      (consentId ? consent.consentId === consentId : SHARING_SCOPES.includes(consent.scope)),
+  );
 }
 
 export async function notesFor(

@@ -7,7 +7,7 @@ import type { ConfideContext } from '../../context';
 import { clientSubject } from '../../use-cases/sharing-subjects';
 import { noteLocalId } from '../ids';
 import { clientById } from '../subjects';
-import { consentFactsFor, consentRelied } from './consent-facts';
+import { consentFactsFor, consentRelied, disclosureConsentMethods } from './consent-facts';
 import {
   appendEntry,
   entriesOf,
@@ -311,11 +311,16 @@ builder.mutationFields((t) => ({
       }
       if (
         received.legalBasis === 'CONSENT' &&
-        !(await reliedConsentStands(context, client, approval.consentId))
+        !(await reliedConsentStands(
+          context,
+          client,
+          approval.consentId,
+          await disclosureConsentMethods(context),
+        ))
       ) {
         throw new ConfideError(
           ErrorCode.CONSENT_REQUIRED,
-          'The consent this release relied on has been withdrawn.',
+          'The consent this release relied on has been withdrawn, or was given by a method the organisation no longer accepts.',
         );
       }
       const notes = await notesFor(context, client, itemIds);
