@@ -1,4 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import {
+  approvedSubjectAccessRequest,
+  EXPORT,
+  recordSubjectAccessRequest,
+} from '../disclosure/subject-access-fixtures';
 import { allocate, expectNoErrors, recordNote, registerServiceUser } from '../support/care-fixtures';
 import { addStaff } from '../support/fixtures';
 import { localIdOf } from '../support/records-fixtures';
@@ -17,9 +22,10 @@ import {
 } from './retention-support';
 
 /**
- * The disclosure work queue is kept as its own items (decision 0044), outside the person's partition. When the
- * person is erased, or their records expire, the work about them goes with them: no decider's queue keeps listing a
- * request about someone who is no longer held (it could never be decided nor acknowledged: the person is NOT_FOUND).
+ * The disclosure work queue, the subject access requests and the Guardian's notices of exports staff read are kept as its own items (decision 0044), outside the person's partition (an
+ * organisation's lists). When the person is erased, or their records expire, the work about them goes with them: no decider's queue keeps listing a
+ * request about someone who is no longer held (it could never be decided nor acknowledged: the person is NOT_FOUND),
+ * and no open subject access request about them stays open, and overdue, for ever.
  */
 
 const RECEIVE = `mutation ($input: ReceiveDisclosureRequestInput!) { receiveDisclosureRequest(input: $input) { requestId } }`;
@@ -145,5 +151,74 @@ describe('retention: the kept disclosure work queue follows the person', () => {
 
     const after = await queueOf(api, guardian.token);
     expect(after.filter((item) => item.serviceUserId === id)).toEqual([]);
+  });
+});
+
+const SUBJECT_ACCESS =
+  '{ subjectAccessRequestsConnection(first: 50) { edges { node { id serviceUserId } } } }';
+const EXPORT_NOTICES =
+  '{ subjectAccessExportNoticesConnection(first: 50) { edges { node { requestId serviceUserId } } } }';
+
+/** The ids of the people named by the requests, or the export notices, the query lists. */
+async function peopleListed(api: TestApi, query: string, token: string): Promise<string[]> {
+  const result = await api.graphql<Record<string, { edges: { node: { serviceUserId: string } }[] }>>(query, {
+    token,
+  });
+  expectNoErrors(result);
+  return Object.values(result.data ?? {}).flatMap((list) =>
+    list.edges.map((edge) => edge.node.serviceUserId),
+  );
+}
+
+describe('retention: subject access requests and export notices follow the person', () => {
+  const { api, clock } = retentionApi();
+  afterAll(closeLocalRetentions);
+
+  async function guardianAndClient() {
+    clock.set(new Date(Math.floor(Date.now() / 1000) * 1000));
+    const world = await retentionWorld(api);
+    const guardian = await addStaff(api, world.org, ['CALDICOTT_GUARDIAN']);
+    return { world, guardian, id: await allocatedClient(api, world) };
+  }
+
+  it('an erased person’s open request, and the notice that staff read their export, leave the lists', async () => {
+    // Prepare: an open request whose export the IG lead compiled (the Guardian is told).
+    const { world, guardian, id } = await guardianAndClient();
+    await approvedSubjectAccessRequest(api, world.ig, guardian, id);
+    expectNoErrors(await api.graphql(EXPORT, { token: world.ig.token, variables: { c: id } }));
+    expect(await peopleListed(api, SUBJECT_ACCESS, world.ig.token)).toEqual([id]);
+    expect(await peopleListed(api, EXPORT_NOTICES, guardian.token)).toEqual([id]);
+
+    // Act: the case closes and the person is erased (two people).
+    expectNoErrors(await closeCase(api, world.manager, id));
+    expectNoErrors(await eraseWithApproval(api, world.ig, guardian, id));
+    expectCode(await readClient(api, world.manager.token, id), 'NOT_FOUND');
+
+    // Assess
+    expect(await peopleListed(api, SUBJECT_ACCESS, world.ig.token)).toEqual([]);
+    expect(await peopleListed(api, EXPORT_NOTICES, guardian.token)).toEqual([]);
+  });
+
+  it('a request made after the case closed expires with the person’s records', async () => {
+    const { world, id } = await guardianAndClient();
+    expectNoErrors(await closeCase(api, world.manager, id));
+    await recordSubjectAccessRequest(api, world.ig, id);
+    expect(await peopleListed(api, SUBJECT_ACCESS, world.ig.token)).toEqual([id]);
+
+    outlive(clock);
+    await sweepUntilGone(api, world.org.orgId, localIdOf(id));
+
+    expect(await peopleListed(api, SUBJECT_ACCESS, world.ig.token)).toEqual([]);
+  });
+
+  it('a request made while the case was open expires with the records after it closes', async () => {
+    const { world, id } = await guardianAndClient();
+    await recordSubjectAccessRequest(api, world.ig, id);
+    expectNoErrors(await closeCase(api, world.manager, id));
+
+    outlive(clock);
+    await sweepUntilGone(api, world.org.orgId, localIdOf(id));
+
+    expect(await peopleListed(api, SUBJECT_ACCESS, world.ig.token)).toEqual([]);
   });
 });

@@ -358,13 +358,17 @@ builder.queryFields((t) => ({
       if (operation.principal.kind === 'STAFF') {
         if (!open) throw notFound('Subject access request');
         // The Caldicott Guardian is told that staff read the person's record through their request.
-        await context.services.subjectAccess.recordStaffExport(operation.scope, {
-          requestId: open.requestId,
-          clientId: client.clientId,
-          readBy: operation.staff.staffId,
-          approvedBy: open.exportApprovedBy,
-          classifications: [...new Set(shown.map(([, classification]) => classification))].sort(),
-        });
+        await context.services.subjectAccess.recordStaffExport(
+          operation.scope,
+          {
+            requestId: open.requestId,
+            clientId: client.clientId,
+            readBy: operation.staff.staffId,
+            approvedBy: open.exportApprovedBy,
+            classifications: [...new Set(shown.map(([, classification]) => classification))].sort(),
+          },
+          client.expiresAt,
+        );
       }
       // One READ event listing every field and classification shown (merged with the operation's own event).
       for (const [field, classification] of shown) {
@@ -466,6 +470,7 @@ builder.mutationFields((t) => ({
         requestedBy: byStaff ? principal.staffId : operation.client.clientId,
         openedByPerson: !byStaff,
         identityCheck: byStaff ? (args.identityCheck ?? undefined) : undefined,
+        expiresAt: operation.client.expiresAt,
       });
     },
   }),

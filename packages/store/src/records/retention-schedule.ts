@@ -27,6 +27,7 @@ import {
   subjectKeyExpiry,
 } from './retention-tombstones';
 import type { ServiceUserRecord, ServiceUsers } from './service-users';
+import { subjectAccessItemKeys } from './subject-access';
 
 export interface ItemKey {
   readonly pk: string;
@@ -136,7 +137,7 @@ export class RetentionSchedules {
 
   /**
    * Every data-table item of a client: its partition, the kept disclosure work queue items of its requests, its
-   * reference, identity and (with its key, which recomputes them from the sealed details) blind-index entries.
+   * subject access requests and export notices, its reference, identity and (with its key, which recomputes them from the sealed details) blind-index entries.
    * Paginated, never a Scan.
    */
   async clientItems(
@@ -144,12 +145,16 @@ export class RetentionSchedules {
     client: ServiceUserRecord,
     key: SubjectKey | undefined,
   ): Promise<ItemKey[]> {
-    const partition = await this.#gateway(scope).query({
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': attr.s(client.pk) },
-      ProjectionExpression: 'pk, sk',
-      ConsistentRead: true,
-    });
+    const gateway = this.#gateway(scope);
+    const [partition, subjectAccess] = await Promise.all([
+      gateway.query({
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': attr.s(client.pk) },
+        ProjectionExpression: 'pk, sk',
+        ConsistentRead: true,
+      }),
+      subjectAccessItemKeys(gateway, scope, client.clientId),
+    ]);
     const items: ItemKey[] = partition.items.map((item) => ({
       pk: requireS(item, 'pk'),
       sk: requireS(item, 'sk'),
@@ -162,6 +167,7 @@ export class RetentionSchedules {
       ),
     );
     for (const requestId of requestIds) if (requestId) items.push(disclosureQueueItemKey(scope, requestId));
+    items.push(...subjectAccess);
     items.push({ pk: scope.key('REFERENCE', client.reference), sk: 'REFERENCE' });
     if (client.externalSubject) {
       items.push({ pk: scope.key('IDENTITY', encodeSubject(client.externalSubject)), sk: 'IDENTITY' });

@@ -59,6 +59,32 @@ export function oneMonthAfter(date: string): string {
   return new Date(Date.UTC(year, month, Math.min(day, lastDay))).toISOString().slice(0, 10);
 }
 
+/**
+ * The keys of a person's subject access requests and of the notices that staff read their export. Both are kept in
+ * organisation-wide lists, outside the person's partition: they follow the person's retention schedule and erasure
+ * (`RetentionSchedules.clientItems`), or an erased person's request would stay open, and overdue, for ever.
+ */
+export async function subjectAccessItemKeys(
+  table: TenantTable,
+  scope: TenantScope,
+  clientId: string,
+): Promise<{ pk: string; sk: string }[]> {
+  const lists = await Promise.all(
+    ['SUBJECT_ACCESS', 'SUBJECT_ACCESS_EXPORTS'].map((list) =>
+      table.query({
+        KeyConditionExpression: 'pk = :pk',
+        FilterExpression: 'clientId = :client',
+        ExpressionAttributeValues: { ':pk': attr.s(scope.key(list)), ':client': attr.s(clientId) },
+        ProjectionExpression: 'pk, sk',
+        ConsistentRead: true,
+      }),
+    ),
+  );
+  return lists.flatMap(({ items }) =>
+    items.map((item) => ({ pk: requireS(item, 'pk'), sk: requireS(item, 'sk') })),
+  );
+}
+
 export class SubjectAccessRequests {
   constructor(
     private readonly access: TableAccess,
@@ -74,6 +100,8 @@ export class SubjectAccessRequests {
       requestedBy: string;
       openedByPerson: boolean;
       identityCheck?: SubjectIdentityCheck | undefined;
+      /** The person's scheduled expiry (a closed case): the request goes with their records. */
+      expiresAt?: number | undefined;
     },
   ): Promise<SubjectAccessRequest> {
     const requestId = newId('subject').replace(/^sub_/, 'sar_');
@@ -89,6 +117,7 @@ export class SubjectAccessRequests {
       openedByPerson: attr.bool(input.openedByPerson),
       ...(input.identityCheck ? { identityCheck: attr.s(input.identityCheck) } : {}),
       createdAt: attr.s(this.clock.now().toISOString()),
+      ...(input.expiresAt === undefined ? {} : { expiresAt: attr.n(input.expiresAt) }),
     };
     const written = await this.#gateway(scope).put(item, { ConditionExpression: 'attribute_not_exists(pk)' });
     // A fresh random id never collides; if it did, nothing was overwritten.
@@ -163,6 +192,8 @@ export class SubjectAccessRequests {
   async recordStaffExport(
     scope: TenantScope,
     notice: Omit<SubjectAccessExportNotice, 'noticeId' | 'readAt'>,
+    /** The person's scheduled expiry (a closed case): the notice goes with their records. */
+    expiresAt?: number,
   ): Promise<SubjectAccessExportNotice> {
     const noticeId = newId('subject').replace(/^sub_/, 'sae_');
     const readAt = this.clock.now().toISOString();
@@ -176,6 +207,7 @@ export class SubjectAccessRequests {
       ...(notice.approvedBy ? { approvedBy: attr.s(notice.approvedBy) } : {}),
       readAt: attr.s(readAt),
       classifications: attr.ss(notice.classifications),
+      ...(expiresAt === undefined ? {} : { expiresAt: attr.n(expiresAt) }),
     };
     await this.#gateway(scope).put(item);
     return toNotice(item);
