@@ -1,10 +1,17 @@
+import { tenantScope } from '@confide/store';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   approvedSubjectAccessRequest,
   EXPORT,
   recordSubjectAccessRequest,
 } from '../disclosure/subject-access-fixtures';
-import { allocate, expectNoErrors, recordNote, registerServiceUser } from '../support/care-fixtures';
+import {
+  allocate,
+  expectNoErrors,
+  type Person,
+  recordNote,
+  registerServiceUser,
+} from '../support/care-fixtures';
 import { addStaff } from '../support/fixtures';
 import { localIdOf } from '../support/records-fixtures';
 import type { TestApi } from '../support/test-api';
@@ -31,6 +38,10 @@ import {
 const RECEIVE = `mutation ($input: ReceiveDisclosureRequestInput!) { receiveDisclosureRequest(input: $input) { requestId } }`;
 const ESCALATE =
   'mutation ($c: ID!, $r: String!) { escalateDisclosureRequest(serviceUserId: $c, requestId: $r, reasoning: "Scope is broad") { kind } }';
+const DECIDE =
+  'mutation ($c: ID!, $r: String!) { decideDisclosureRequest(serviceUserId: $c, requestId: $r, approve: true, reasoning: "Risk to life") { kind } }';
+const ACKNOWLEDGE =
+  'mutation ($c: ID!, $r: String!) { acknowledgeDisclosureWork(serviceUserId: $c, requestId: $r) { kind } }';
 const QUEUE =
   '{ disclosureWorkQueueConnection(first: 50) { edges { node { kind requestId serviceUserId legalBasis } } } }';
 
@@ -40,7 +51,7 @@ interface QueueNode {
   serviceUserId: string;
 }
 
-async function escalatedRequest(api: TestApi, world: RetentionWorld, id: string): Promise<string> {
+async function receivedRequest(api: TestApi, world: RetentionWorld, id: string): Promise<string> {
   const note = await recordNote(api, world.worker, id, 'DAILY_SUPPORT', 'Went to the day centre.');
   const received = await api.graphql<{ receiveDisclosureRequest: { requestId: string }[] }>(RECEIVE, {
     token: world.manager.token,
@@ -59,11 +70,43 @@ async function escalatedRequest(api: TestApi, world: RetentionWorld, id: string)
     },
   });
   expectNoErrors(received);
-  const requestId = received.data?.receiveDisclosureRequest[0]?.requestId ?? '';
+  return received.data?.receiveDisclosureRequest[0]?.requestId ?? '';
+}
+
+async function escalatedRequest(api: TestApi, world: RetentionWorld, id: string): Promise<string> {
+  const requestId = await receivedRequest(api, world, id);
   expectNoErrors(
     await api.graphql(ESCALATE, { token: world.manager.token, variables: { c: id, r: requestId } }),
   );
   return requestId;
+}
+
+/** A request the service's manager approved without consent, flagged for the Guardian, who acknowledged it. */
+async function acknowledgedDecision(
+  api: TestApi,
+  world: RetentionWorld,
+  guardian: Person,
+  id: string,
+): Promise<string> {
+  const requestId = await receivedRequest(api, world, id);
+  expectNoErrors(
+    await api.graphql(DECIDE, { token: world.manager.token, variables: { c: id, r: requestId } }),
+  );
+  expectNoErrors(
+    await api.graphql(ACKNOWLEDGE, { token: guardian.token, variables: { c: id, r: requestId } }),
+  );
+  return requestId;
+}
+
+/** The capacities in which the request's queue item was acknowledged, as the table holds them (never shown). */
+async function acknowledgementsHeld(
+  api: TestApi,
+  world: RetentionWorld,
+  requestId: string,
+): Promise<string[]> {
+  return (
+    (await api.services.disclosureQueue.acknowledgements(tenantScope(world.org.orgId))).get(requestId) ?? []
+  );
 }
 
 async function queueOf(api: TestApi, token: string): Promise<QueueNode[]> {
@@ -123,6 +166,46 @@ describe('retention: the kept disclosure work queue follows the person', () => {
     // Assess
     const after = await queueOf(api, guardian.token);
     expect(after.filter((item) => item.serviceUserId === id)).toEqual([]);
+  });
+
+  it('an erased person’s acknowledged work leaves no acknowledgement behind', async () => {
+    const { world, guardian, id } = await guardianAndClient();
+    const requestId = await acknowledgedDecision(api, world, guardian, id);
+    expect(await acknowledgementsHeld(api, world, requestId)).toEqual(['CALDICOTT_GUARDIAN']);
+
+    expectNoErrors(await closeCase(api, world.manager, id));
+    expectNoErrors(await eraseWithApproval(api, world.ig, guardian, id));
+
+    expect(await acknowledgementsHeld(api, world, requestId)).toEqual([]);
+  });
+
+  it('acknowledgements of work about a person whose records expired are swept with them', async () => {
+    const { world, guardian, id } = await guardianAndClient();
+    const requestId = await acknowledgedDecision(api, world, guardian, id);
+    expectNoErrors(await closeCase(api, world.manager, id));
+
+    outlive(clock);
+    await sweepUntilGone(api, world.org.orgId, localIdOf(id));
+
+    expect(await acknowledgementsHeld(api, world, requestId)).toEqual([]);
+  });
+
+  it('an acknowledgement given after the case closed is swept with the person’s records', async () => {
+    const { world, guardian, id } = await guardianAndClient();
+    const requestId = await receivedRequest(api, world, id);
+    expectNoErrors(
+      await api.graphql(DECIDE, { token: world.manager.token, variables: { c: id, r: requestId } }),
+    );
+    expectNoErrors(await closeCase(api, world.manager, id));
+    expectNoErrors(
+      await api.graphql(ACKNOWLEDGE, { token: guardian.token, variables: { c: id, r: requestId } }),
+    );
+    expect(await acknowledgementsHeld(api, world, requestId)).toEqual(['CALDICOTT_GUARDIAN']);
+
+    outlive(clock);
+    await sweepUntilGone(api, world.org.orgId, localIdOf(id));
+
+    expect(await acknowledgementsHeld(api, world, requestId)).toEqual([]);
   });
 
   it('a reopened case keeps its work in the queue past the date its closure had set', async () => {

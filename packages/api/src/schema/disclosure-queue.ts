@@ -141,8 +141,7 @@ builder.mutationFields((t) => ({
         roles: operation.staff.roles,
         managesClientService: context.access.managesService(serviceId),
       });
-      const already =
-        (await context.services.disclosureQueue.acknowledgements(operation.scope)).get(item.requestId) ?? [];
+      const already = await context.services.disclosureQueue.acknowledgedOf(operation.scope, item.requestId);
       const pending = audiences.filter((role) => !already.includes(role));
       if (pending.length === 0) throw conflict('It is already acknowledged.');
       await context.services.disclosureQueue.acknowledge(

@@ -250,7 +250,7 @@ export class DisclosureQueue {
   async acknowledgements(scope: TenantScope): Promise<Map<string, string[]>> {
     const { items } = await this.#gateway(scope).query({
       KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': attr.s(scope.key('DISCLOSURE_QUEUE_ACKS')) },
+      ExpressionAttributeValues: { ':pk': attr.s(scope.key(ACKNOWLEDGEMENTS_PARTITION)) },
       ConsistentRead: true,
     });
     const acknowledged = new Map<string, string[]>();
@@ -274,20 +274,23 @@ export class DisclosureQueue {
   ): Promise<void> {
     const at = this.clock.now().toISOString();
     const gateway = this.#gateway(scope);
+    const kept = await gateway.get({ pk: scope.key(QUEUE_PARTITION), sk: queueSort(requestId) });
+    // An acknowledgement goes with the person's records as their kept item does (a closed case's is scheduled).
+    const expiresAt = kept?.expiresAt;
     const writes: TenantTransactItem[] = roles.map((role) => ({
       Put: {
         Item: {
-          pk: attr.s(scope.key('DISCLOSURE_QUEUE_ACKS')),
+          pk: attr.s(scope.key(ACKNOWLEDGEMENTS_PARTITION)),
           sk: attr.s(`${requestId}#${role}`),
           requestId: attr.s(requestId),
           role: attr.s(role),
           by: attr.s(by),
           at: attr.s(at),
+          ...(expiresAt ? { expiresAt } : {}),
         },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     }));
-    const kept = await gateway.get({ pk: scope.key(QUEUE_PARTITION), sk: queueSort(requestId) });
     if (kept && roles.length > 0) {
       const remaining = read.ss(kept, 'audiences').filter((role) => !roles.includes(role));
       writes.push({
@@ -314,16 +317,13 @@ export class DisclosureQueue {
     if (!written) throw conflict('It is already acknowledged.');
   }
 
+  /** The capacities in which the request's item was acknowledged: its own acknowledgements, not the whole list. */
+  async acknowledgedOf(scope: TenantScope, requestId: string): Promise<string[]> {
+    return this.#acknowledgedOf(this.#gateway(scope), scope, requestId);
+  }
+
   async #acknowledgedOf(gateway: TenantTable, scope: TenantScope, requestId: string): Promise<string[]> {
-    const { items } = await gateway.query({
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :request)',
-      ExpressionAttributeValues: {
-        ':pk': attr.s(scope.key('DISCLOSURE_QUEUE_ACKS')),
-        ':request': attr.s(`${requestId}#`),
-      },
-      ConsistentRead: true,
-    });
-    return items.map((item) => requireS(item, 'role'));
+    return (await acknowledgementItems(gateway, scope, requestId)).map((item) => requireS(item, 'role'));
   }
 
   #gateway(scope: TenantScope): TenantTable {
@@ -334,15 +334,9 @@ export class DisclosureQueue {
 /** Where the kept items live (one per request that had work) and the queue's index partition (`gsi2`). */
 const QUEUE_PARTITION = 'DISCLOSURE_QUEUE';
 const QUEUE_INDEX_PARTITION = 'DISCLOSURE_QUEUE_ORDER';
+/** Who acknowledged which request's item, in which capacity: one item per request and capacity. */
+const ACKNOWLEDGEMENTS_PARTITION = 'DISCLOSURE_QUEUE_ACKS';
 const queueSort = (requestId: string) => `REQUEST#${requestId}`;
-
-/**
- * The key of a request's kept queue item: outside the person's partition, yet the person's all the same, so their
- * retention schedule and their erasure reach it (`RetentionSchedules.clientItems`).
- */
-export function disclosureQueueItemKey(scope: TenantScope, requestId: string): { pk: string; sk: string } {
-  return { pk: scope.key(QUEUE_PARTITION), sk: queueSort(requestId) };
-}
 
 /** Code-unit order, as DynamoDB sorts keys (localeCompare does not). */
 function compareStrings(a: string, b: string): number {
@@ -401,4 +395,37 @@ export function toQueueEntry(item: Item): QueueEntry {
     flaggedForGuardian: read.bool(item, 'flaggedForGuardian') ?? false,
     urgent: read.bool(item, 'urgent') ?? false,
   };
+}
+
+/** A request's acknowledgements, as kept. */
+async function acknowledgementItems(
+  gateway: TenantTable,
+  scope: TenantScope,
+  requestId: string,
+): Promise<Item[]> {
+  const { items } = await gateway.query({
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :request)',
+    ExpressionAttributeValues: {
+      ':pk': attr.s(scope.key(ACKNOWLEDGEMENTS_PARTITION)),
+      ':request': attr.s(`${requestId}#`),
+    },
+    ConsistentRead: true,
+  });
+  return items;
+}
+
+/**
+ * The keys of a request's kept queue item and of its acknowledgements: outside the person's partition, yet the
+ * person's all the same, so their retention schedule and their erasure reach them (`RetentionSchedules.clientItems`).
+ */
+export async function disclosureQueueItemKeys(
+  gateway: TenantTable,
+  scope: TenantScope,
+  requestId: string,
+): Promise<{ pk: string; sk: string }[]> {
+  const acknowledgements = await acknowledgementItems(gateway, scope, requestId);
+  return [
+    { pk: scope.key(QUEUE_PARTITION), sk: queueSort(requestId) },
+    ...acknowledgements.map((item) => ({ pk: requireS(item, 'pk'), sk: requireS(item, 'sk') })),
+  ];
 }

@@ -18,7 +18,7 @@ import { encodeSubject } from '../organisation-directory';
 import { itemKeyOf, openField, sealFields } from '../sealed-fields';
 import type { TenantScope } from '../tenant-scope';
 import { type TableAccess, TenantTable, type TenantTransactItem } from '../tenant-table';
-import { disclosureQueueItemKey } from './disclosure-queue';
+import { disclosureQueueItemKeys } from './disclosure-queue';
 import { RetentionStates } from './retention-state';
 import {
   erasureMacParts,
@@ -136,9 +136,9 @@ export class RetentionSchedules {
   }
 
   /**
-   * Every data-table item of a client: its partition, the kept disclosure work queue items of its requests, its
-   * subject access requests and export notices, its reference, identity and (with its key, which recomputes them from the sealed details) blind-index entries.
-   * Paginated, never a Scan.
+   * Every data-table item of a client: its partition, the kept disclosure work queue items of its requests and their
+   * acknowledgements, its subject access requests and export notices, its reference, identity and (with its key,
+   * which recomputes them from the sealed details) blind-index entries. Paginated, never a Scan.
    */
   async clientItems(
     scope: TenantScope,
@@ -166,7 +166,10 @@ export class RetentionSchedules {
         item.sk.startsWith(DISCLOSURE_SORT_PREFIX) ? [item.sk.split('#')[1] ?? ''] : [],
       ),
     );
-    for (const requestId of requestIds) if (requestId) items.push(disclosureQueueItemKey(scope, requestId));
+    const queued = await Promise.all(
+      [...requestIds].filter(Boolean).map((requestId) => disclosureQueueItemKeys(gateway, scope, requestId)),
+    );
+    items.push(...queued.flat());
     items.push(...subjectAccess);
     items.push({ pk: scope.key('REFERENCE', client.reference), sk: 'REFERENCE' });
     if (client.externalSubject) {
