@@ -373,23 +373,59 @@ describe('retention: staff records expire 6 years after employment ends', () => 
     expect(JSON.stringify(events)).not.toContain(leaver.handle);
   });
 
-  it('expires at once the records of someone whose employment ended so long ago that the schedule has passed', async () => {
+  it('keeps for a 30-day correction window, not deleting at once, the records of a leaver whose schedule has passed', async () => {
     // Prepare
     clock.set(new Date(Math.floor(Date.now() / 1000) * 1000));
     const { org, staff } = await staffWorld(api);
     const endedOn = day(addYears(clock.now(), -7));
+    const window = new Date(clock.now().getTime() + 30 * DAY_MS);
 
-    // Act
+    // Act: one admin records a date so long ago that the six years after it have passed (a slip of the year, say).
     const ended = await recordEnded(api, staff.admin.token, staff.leaver.globalId, endedOn);
 
-    // Assess
+    // Assess: nothing is deleted yet; the records expire 30 days on, and until then can still be read.
     expectNoErrors(ended);
-    expect(ended.data?.recordEmploymentEnded).toMatchObject({ endedOn, expired: true });
-    const read = await api.graphql(PERSONNEL_RECORD, {
-      token: staff.hr.token,
-      variables: { id: staff.leaver.globalId },
+    expect(ended.data?.recordEmploymentEnded).toMatchObject({
+      endedOn,
+      expiresAt: window.toISOString(),
+      expired: false,
     });
-    expect(codes(read)).toEqual(['NOT_FOUND']);
+    const personnel = () =>
+      api.graphql(PERSONNEL_RECORD, { token: staff.hr.token, variables: { id: staff.leaver.globalId } });
+    expectNoErrors(await personnel());
+
+    // Recording again corrects the date within the window: the rule's own date applies.
+    const correctedOn = day(addYears(clock.now(), -1));
+    const corrected = await recordEnded(api, staff.admin.token, staff.leaver.globalId, correctedOn);
+    expectNoErrors(corrected);
+    expect(corrected.data?.recordEmploymentEnded.expiresAt).toBe(staffExpiry(correctedOn, 6).toISOString());
+
+    // Had it not been corrected, the records expire when the window ends: a change of the rules meanwhile, which
+    // recomputes every schedule (a shorter one, which is refused if it would expire anything at once), neither deletes
+    // them at once nor postpones them.
+    expectNoErrors(await recordEnded(api, staff.admin.token, staff.leaver.globalId, endedOn));
+    const version = (
+      await api.graphql<{ organisation: { version: number } }>('{ organisation { version } }', {
+        token: staff.admin.token,
+      })
+    ).data?.organisation.version;
+    const changed = await api.graphql<{ setRetentionRules: RescheduleAnswer }>(SET_RULES, {
+      token: staff.admin.token,
+      variables: { input: { clientYearsAfterClosure: 7, expectedVersion: version } },
+    });
+    expectNoErrors(changed);
+    if (!changed.data) throw new Error('setRetentionRules answered no data');
+    await untilRescheduled(api, staff.admin.token, changed.data.setRetentionRules);
+    const schedule = await api.graphql<{
+      staffRetentionSchedule: { edges: { node: { expiresAt: string } }[] };
+    }>(STAFF_SCHEDULE, { token: staff.ig.token });
+    expectNoErrors(schedule);
+    expect(schedule.data?.staffRetentionSchedule.edges.map((edge) => edge.node.expiresAt)).toEqual([
+      window.toISOString(),
+    ]);
+    expectNoErrors(await personnel());
+    clock.set(window);
+    expect(codes(await personnel())).toEqual(['NOT_FOUND']);
     expect(await api.services.directory.staff(tenantScope(org.orgId), staff.leaver.staffId)).toBeUndefined();
   });
 });

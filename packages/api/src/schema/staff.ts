@@ -387,12 +387,12 @@ StaffEmploymentRef.implement({
     expiresAt: t.field({
       type: 'DateTime',
       description:
-        'When every record of the staff member expires (`staffYearsAfterEmployment` after that day).',
+        'When every record of the staff member expires (`staffYearsAfterEmployment` after that day, and never sooner than 30 days after it was recorded).',
       resolve: (employment) => new Date(employment.expiresAt * 1000),
     }),
     expired: t.boolean({
       description:
-        'Whether the records have already expired (an end of employment so long ago that the schedule had passed): nothing of the staff member can be read any more.',
+        'Whether the records have already expired: nothing of the staff member can be read any more. An end of employment so long ago that its schedule had passed expires 30 days after it was recorded, not at once.',
       resolve: (employment, _args, context) => isExpired(employment.expiresAt, context.services.clock.now()),
     }),
   }),
@@ -469,7 +469,7 @@ builder.mutationFields((t) => ({
   recordEmploymentEnded: t.field({
     type: StaffEmploymentRef,
     description:
-      'Records that another staff member’s employment ended (ORG_ADMIN): their account is deactivated, and every record of theirs is scheduled to expire `staffYearsAfterEmployment` after their last day (at once if that has passed). Recording again corrects the date. Audited before it happens.',
+      'Records that another staff member’s employment ended (ORG_ADMIN): their account is deactivated, and every record of theirs is scheduled to expire `staffYearsAfterEmployment` after their last day, or 30 days from now if that has passed (a correction window: nothing is deleted at once on one person’s word). Recording again corrects the date. Audited before it happens.',
     args: { input: t.arg({ type: RecordEmploymentEndedInput, required: true }) },
     operation: {
       policy: 'identity.employment.end',

@@ -8,7 +8,7 @@ import {
   type RetentionRules,
   staffRecordExpiryAfter,
 } from '@confide/domain';
-import type { ServiceUserRecord, TenantScope } from '@confide/store';
+import { correctionWindowEnd, type ServiceUserRecord, type TenantScope } from '@confide/store';
 import { authenticated, type ConfideContext } from '../context';
 
 /**
@@ -146,7 +146,9 @@ export async function rulesExpireImmediately(
     const page = await staffRetention.scheduled(scope, { limit: SCAN_PAGE, after });
     for (const schedule of page.schedules) {
       const expiry = staffRecordExpiryAfter(schedule.endedOn, rules);
-      if (expiry && expiry.getTime() <= now.getTime()) return true;
+      // A leaver already in the correction window (decision 0068) expires when it ends, whatever the rule says.
+      const windowed = schedule.expiresAt <= correctionWindowEnd(now);
+      if (expiry && expiry.getTime() <= now.getTime() && !windowed) return true;
     }
     after = page.next;
   } while (after);

@@ -41,6 +41,11 @@ export interface EmploymentRecord {
 }
 
 const EMPLOYMENT = 'EMPLOYMENT';
+/** How long a leaver's records whose schedule has already passed are kept, for a mistaken date to be corrected. */
+export const CORRECTION_WINDOW_DAYS = 30;
+/** The end of a correction window that starts `now`, in epoch seconds. */
+export const correctionWindowEnd = (now: Date): number =>
+  toEpochSeconds(now) + CORRECTION_WINDOW_DAYS * 86_400;
 const NOT_EXPIRED = '(attribute_not_exists(expiresAt) OR expiresAt > :now)';
 const CHANGED = 'The staff member’s employment record changed meanwhile; reload it.';
 
@@ -94,15 +99,26 @@ export class StaffSchedules {
   }
 
   /**
+   * When a leaver's records expire: `staffYearsAfterEmployment` after their last day, but never sooner than
+   * {@link CORRECTION_WINDOW_DAYS} from now (decision 0068). A date whose schedule has passed (a historic leaver, or
+   * a slip of the year) would otherwise delete everything at once on one admin's word, beyond any correction.
+   */
+  #scheduledExpiry(endedOn: string, rules: RetentionRules, current?: number): number {
+    const earliest = correctionWindowEnd(this.clock.now());
+    // A schedule already inside the window keeps its date: recomputing never postpones it, nor brings it forward.
+    return Math.max(this.expiryOf(endedOn, rules), Math.min(current ?? earliest, earliest));
+  }
+
+  /**
    * Records (or corrects) the end of employment and schedules every item of the staff member. A schedule
-   * already past expires the records at once.
+   * already past expires the records when the correction window ends.
    */
   async recordEnded(
     scope: TenantScope,
     staff: StaffMember,
     input: { endedOn: string; recordedBy: string; rules: RetentionRules },
   ): Promise<StaffSchedule> {
-    const expiresAt = this.expiryOf(input.endedOn, input.rules);
+    const expiresAt = this.#scheduledExpiry(input.endedOn, input.rules);
     const written = await this.#writeEmployment(scope, staff.staffId, {
       expression:
         'SET staffId = :staff, endedOn = :ended, recordedAt = :at, recordedBy = :by, expiresAt = :expiresAt, gsi2pk = :due, gsi2sk = :order REMOVE reemployedAt, reemployedBy',
@@ -154,7 +170,8 @@ export class StaffSchedules {
 
   /**
    * Recomputes staff schedules under new rules, `limit` at a time from the cursor; returns the next cursor
-   * while schedules remain. A schedule whose new date has passed expires the records at once.
+   * while schedules remain. A schedule whose new date has passed expires the records when the correction window
+   * ends (`setRetentionRules` refuses such a change as an erasure, unless the schedule is already in the window).
    */
   async reschedule(
     scope: TenantScope,
@@ -164,7 +181,7 @@ export class StaffSchedules {
     const { schedules, next } = await this.scheduled(scope, page);
     let rescheduled = 0;
     for (const schedule of schedules) {
-      const expiresAt = this.expiryOf(schedule.endedOn, rules);
+      const expiresAt = this.#scheduledExpiry(schedule.endedOn, rules, schedule.expiresAt);
       if (expiresAt === schedule.expiresAt) continue;
       const staff = await this.directory.staff(scope, schedule.staffId);
       if (!staff) continue;
