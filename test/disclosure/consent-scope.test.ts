@@ -77,6 +77,13 @@ async function receive(w: World, input: Record<string, unknown>): Promise<string
   return result.data?.receiveDisclosureRequest[0]?.requestId ?? '';
 }
 
+/** The manager releases the request's daily note by secure email. */
+const releaseByEmail = (w: World, requestId: string) =>
+  w.api.graphql('mutation ($input: ReleaseDisclosureInput!) { releaseDisclosure(input: $input) { kind } }', {
+    token: w.manager.token,
+    variables: { input: { serviceUserId: w.client, requestId, itemIds: [w.care], method: 'SECURE_EMAIL' } },
+  });
+
 const decide = (w: World, requestId: string, token = w.manager.token) =>
   w.api.graphql(
     'mutation ($c: ID!, $r: String!) { decideDisclosureRequest(serviceUserId: $c, requestId: $r, approve: true, reasoning: "Consent given") { kind } }',
@@ -151,15 +158,7 @@ describe('consent authorises exactly the recipients and information it names (it
         { token: w.manager.token, variables: { c: w.client, k: relied } },
       ),
     );
-    const released = await w.api.graphql(
-      'mutation ($input: ReleaseDisclosureInput!) { releaseDisclosure(input: $input) { kind } }',
-      {
-        token: w.manager.token,
-        variables: {
-          input: { serviceUserId: w.client, requestId, itemIds: [w.care], method: 'SECURE_EMAIL' },
-        },
-      },
-    );
+    const released = await releaseByEmail(w, requestId);
     expect(codes(released)).toEqual(['CONSENT_REQUIRED']);
     expect((await register(w, requestId)).map((e) => e.kind)).not.toContain('RELEASED');
   });
@@ -257,15 +256,7 @@ describe('a release relies on its consent as the organisation accepts it when th
     expectNoErrors(await w.api.graphql(SET, { token, variables: { m: ['SIGNED_FORM', 'EMAIL'] } }));
 
     // Act
-    const released = await w.api.graphql(
-      'mutation ($input: ReleaseDisclosureInput!) { releaseDisclosure(input: $input) { kind } }',
-      {
-        token: w.manager.token,
-        variables: {
-          input: { serviceUserId: w.client, requestId, itemIds: [w.care], method: 'SECURE_EMAIL' },
-        },
-      },
-    );
+    const released = await releaseByEmail(w, requestId);
 
     // Assert: refused, and nothing left.
     expect(codes(released)).toEqual(['CONSENT_REQUIRED']);

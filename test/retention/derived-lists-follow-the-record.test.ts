@@ -124,17 +124,19 @@ async function allocatedClient(api: TestApi, world: RetentionWorld): Promise<str
   return id;
 }
 
+/** An organisation with its Caldicott Guardian and an allocated client, the clock on a whole second. */
+async function guardianWithClient(api: TestApi, clock: ReturnType<typeof retentionApi>['clock']) {
+  clock.set(new Date(Math.floor(Date.now() / 1000) * 1000));
+  const world = await retentionWorld(api);
+  const guardian = await addStaff(api, world.org, ['CALDICOTT_GUARDIAN']);
+  return { world, guardian, id: await allocatedClient(api, world) };
+}
+
 describe('retention: the kept disclosure work queue follows the person', () => {
   const { api, clock } = retentionApi();
   afterAll(closeLocalRetentions);
 
-  /** An organisation with its Caldicott Guardian and an allocated client, the clock on a whole second. */
-  async function guardianAndClient() {
-    clock.set(new Date(Math.floor(Date.now() / 1000) * 1000));
-    const world = await retentionWorld(api);
-    const guardian = await addStaff(api, world.org, ['CALDICOTT_GUARDIAN']);
-    return { world, guardian, id: await allocatedClient(api, world) };
-  }
+  const guardianAndClient = () => guardianWithClient(api, clock);
 
   it('an erased person’s escalated request leaves the Caldicott Guardian’s queue', async () => {
     // Prepare: an escalated request, in the Guardian's queue.
@@ -257,12 +259,7 @@ describe('retention: subject access requests and export notices follow the perso
   const { api, clock } = retentionApi();
   afterAll(closeLocalRetentions);
 
-  async function guardianAndClient() {
-    clock.set(new Date(Math.floor(Date.now() / 1000) * 1000));
-    const world = await retentionWorld(api);
-    const guardian = await addStaff(api, world.org, ['CALDICOTT_GUARDIAN']);
-    return { world, guardian, id: await allocatedClient(api, world) };
-  }
+  const guardianAndClient = () => guardianWithClient(api, clock);
 
   it('an erased person’s open request, and the notice that staff read their export, leave the lists', async () => {
     // Prepare: an open request whose export the IG lead compiled (the Guardian is told).
