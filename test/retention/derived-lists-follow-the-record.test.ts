@@ -302,3 +302,59 @@ describe('retention: subject access requests and export notices follow the perso
     expect(await peopleListed(api, SUBJECT_ACCESS, world.ig.token)).toEqual([]);
   });
 });
+
+const EXCEPTIONAL = `mutation ($input: ExceptionalDisclosureInput!) {
+  recordExceptionalDisclosure(input: $input) { requestId }
+}`;
+const REVIEWS = '{ disclosureReviewsConnection(first: 50) { edges { node { requestId serviceUserId } } } }';
+
+describe('retention: reviews of exceptional disclosures follow the person', () => {
+  const { api, clock } = retentionApi();
+  afterAll(closeLocalRetentions);
+  const guardianAndClient = () => guardianWithClient(api, clock);
+
+  /** A disclosure made without consent, whose review is raised for the service's managers and the Guardian. */
+  async function exceptionalDisclosure(world: RetentionWorld, id: string): Promise<void> {
+    const note = await recordNote(api, world.worker, id, 'DAILY_SUPPORT', 'Went to the day centre.');
+    expectNoErrors(
+      await api.graphql(EXCEPTIONAL, {
+        token: world.worker.token,
+        variables: {
+          input: {
+            serviceUserId: id,
+            recipient: 'Duty social worker',
+            legalBasis: 'SAFEGUARDING',
+            reasoning: 'Risk of serious harm reported today.',
+            itemIds: [note],
+            clientInformed: true,
+          },
+        },
+      }),
+    );
+  }
+
+  it('an erased person’s pending review leaves the Caldicott Guardian’s reviews', async () => {
+    const { world, guardian, id } = await guardianAndClient();
+    await exceptionalDisclosure(world, id);
+    expect(await peopleListed(api, REVIEWS, guardian.token)).toEqual([id]);
+
+    expectNoErrors(await closeCase(api, world.manager, id));
+    expectNoErrors(await eraseWithApproval(api, world.ig, guardian, id));
+
+    expect(await peopleListed(api, REVIEWS, guardian.token)).toEqual([]);
+  });
+
+  it('a review raised after the case closed expires with the person’s records', async () => {
+    const { world, guardian, id } = await guardianAndClient();
+    expectNoErrors(await closeCase(api, world.manager, id));
+    await exceptionalDisclosure(world, id);
+    expect(await peopleListed(api, REVIEWS, guardian.token)).toEqual([id]);
+
+    // Expired: no longer listed, even before the sweep deletes it.
+    outlive(clock);
+    expect(await peopleListed(api, REVIEWS, guardian.token)).toEqual([]);
+    await sweepUntilGone(api, world.org.orgId, localIdOf(id));
+
+    expect(await peopleListed(api, REVIEWS, guardian.token)).toEqual([]);
+  });
+});

@@ -4,7 +4,7 @@ import { attr, type Item, read, requireS } from '../attributes';
 import { mapPage, type Page, type PageRequest } from '../paging';
 import { itemKeyOf, openField, sealFields } from '../sealed-fields';
 import { type TenantScope, tenantScope } from '../tenant-scope';
-import type { TableAccess } from '../tenant-table';
+import type { TableAccess, TenantTable } from '../tenant-table';
 import type { LegalBasis } from './disclosures';
 import { ReviewQueue } from './review-queue';
 
@@ -35,6 +35,29 @@ export interface DisclosureReview {
   readonly item: Item;
 }
 
+/**
+ * The keys of the reviews of a person's exceptional disclosures: kept in the organisation's list, outside the
+ * person's partition, they follow the person's schedule and erasure (`RetentionSchedules.clientItems`), as the
+ * register entries they review do.
+ */
+export async function disclosureReviewItemKeys(
+  gateway: TenantTable,
+  scope: TenantScope,
+  clientId: string,
+): Promise<{ pk: string; sk: string }[]> {
+  const { items } = await gateway.query({
+    KeyConditionExpression: 'pk = :pk',
+    FilterExpression: 'clientId = :client',
+    ExpressionAttributeValues: {
+      ':pk': attr.s(scope.key('DISCLOSURE_REVIEWS')),
+      ':client': attr.s(clientId),
+    },
+    ProjectionExpression: 'pk, sk',
+    ConsistentRead: true,
+  });
+  return items.map((item) => ({ pk: requireS(item, 'pk'), sk: requireS(item, 'sk') }));
+}
+
 /** Reviews of exceptional disclosures. The reviewer's notes are sealed under the client's key. */
 export class DisclosureReviews {
   readonly #queue: ReviewQueue;
@@ -44,7 +67,7 @@ export class DisclosureReviews {
     table: string,
     private readonly clock: Clock,
   ) {
-    this.#queue = new ReviewQueue(access, table);
+    this.#queue = new ReviewQueue(access, table, clock);
   }
 
   /**
@@ -60,6 +83,8 @@ export class DisclosureReviews {
       legalBasis: LegalBasis;
       clientInformed: boolean;
       recordedBy: string;
+      /** The person's scheduled expiry (a closed case): the review goes with their records. */
+      expiresAt?: number | undefined;
     },
   ): { review: DisclosureReview; item: Item } {
     const reviewId = newId('disclosureReview');
@@ -78,6 +103,7 @@ export class DisclosureReviews {
       recordedBy: attr.s(input.recordedBy),
       openedAt: attr.s(openedAt),
       status: attr.s('PENDING'),
+      ...(input.expiresAt === undefined ? {} : { expiresAt: attr.n(input.expiresAt) }),
     };
     return { review: toReview(item), item };
   }

@@ -40,7 +40,7 @@ export class EmergencyReviews {
     table: string,
     private readonly clock: Clock,
   ) {
-    this.#queue = new ReviewQueue(access, table);
+    this.#queue = new ReviewQueue(access, table, clock);
   }
 
   async open(

@@ -19,6 +19,7 @@ import { itemKeyOf, openField, sealFields } from '../sealed-fields';
 import type { TenantScope } from '../tenant-scope';
 import { type TableAccess, TenantTable, type TenantTransactItem } from '../tenant-table';
 import { disclosureQueueItemKeys } from './disclosure-queue';
+import { disclosureReviewItemKeys } from './disclosure-reviews';
 import { RetentionStates } from './retention-state';
 import {
   erasureMacParts,
@@ -137,7 +138,8 @@ export class RetentionSchedules {
 
   /**
    * Every data-table item of a client: its partition, the kept disclosure work queue items of its requests and their
-   * acknowledgements, its subject access requests and export notices, its reference, identity and (with its key,
+   * acknowledgements, the reviews of its exceptional disclosures, its subject access requests and export notices, its
+   * reference, identity and (with its key,
    * which recomputes them from the sealed details) blind-index entries. Paginated, never a Scan.
    */
   async clientItems(
@@ -146,7 +148,7 @@ export class RetentionSchedules {
     key: SubjectKey | undefined,
   ): Promise<ItemKey[]> {
     const gateway = this.#gateway(scope);
-    const [partition, subjectAccess] = await Promise.all([
+    const [partition, subjectAccess, reviews] = await Promise.all([
       gateway.query({
         KeyConditionExpression: 'pk = :pk',
         ExpressionAttributeValues: { ':pk': attr.s(client.pk) },
@@ -154,6 +156,7 @@ export class RetentionSchedules {
         ConsistentRead: true,
       }),
       subjectAccessItemKeys(gateway, scope, client.clientId),
+      disclosureReviewItemKeys(gateway, scope, client.clientId),
     ]);
     const items: ItemKey[] = partition.items.map((item) => ({
       pk: requireS(item, 'pk'),
@@ -170,7 +173,7 @@ export class RetentionSchedules {
       [...requestIds].filter(Boolean).map((requestId) => disclosureQueueItemKeys(gateway, scope, requestId)),
     );
     items.push(...queued.flat());
-    items.push(...subjectAccess);
+    items.push(...subjectAccess, ...reviews);
     items.push({ pk: scope.key('REFERENCE', client.reference), sk: 'REFERENCE' });
     if (client.externalSubject) {
       items.push({ pk: scope.key('IDENTITY', encodeSubject(client.externalSubject)), sk: 'IDENTITY' });

@@ -1,3 +1,4 @@
+import type { Clock } from '@confide/domain';
 import { attr, type Item, read } from '../attributes';
 import type { Page, PageRequest } from '../paging';
 import type { TenantScope } from '../tenant-scope';
@@ -5,21 +6,26 @@ import { type TableAccess, TenantTable } from '../tenant-table';
 
 /**
  * A queue of review items (emergency accesses, exceptional disclosures): one partition per organisation and kind,
- * newest last by sort key, each item also found by its id through `gsi1`. Read through the tenant gateway.
+ * newest last by sort key, each item also found by its id through `gsi1`. Read through the tenant gateway. A review
+ * goes with the person it concerns (their schedule and erasure); an expired one is never read.
  */
 export class ReviewQueue {
   constructor(
     private readonly access: TableAccess,
     private readonly table: string,
+    private readonly clock: Clock,
   ) {}
 
   /** Every review of the queue (`queuePartition`, a key of `scope`), newest first. */
   async list(scope: TenantScope, queuePartition: string): Promise<Item[]> {
-    const { items } = await this.gateway(scope).query({
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': attr.s(queuePartition) },
-      ScanIndexForward: false,
-    });
+    const { items } = await this.gateway(scope).query(
+      {
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': attr.s(queuePartition) },
+        ScanIndexForward: false,
+      },
+      { now: this.clock.now() },
+    );
     return items;
   }
 
@@ -43,6 +49,7 @@ export class ReviewQueue {
         ScanIndexForward: false,
       },
       request,
+      { now: this.clock.now() },
     );
   }
 
@@ -52,11 +59,14 @@ export class ReviewQueue {
    * under the key it was read with.
    */
   async find(scope: TenantScope, idKey: string): Promise<Item | undefined> {
-    const { items } = await this.gateway(scope).query({
-      IndexName: 'gsi1',
-      KeyConditionExpression: 'gsi1pk = :pk',
-      ExpressionAttributeValues: { ':pk': attr.s(idKey) },
-    });
+    const { items } = await this.gateway(scope).query(
+      {
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': attr.s(idKey) },
+      },
+      { now: this.clock.now() },
+    );
     return items.find((item) => read.s(item, 'pk')?.startsWith(`ORG#${scope.orgId}#`));
   }
 

@@ -83,6 +83,7 @@ builder.mutationFields((t) => ({
         legalBasis: input.legalBasis,
         clientInformed: input.clientInformed,
         recordedBy: staffId,
+        expiresAt: client.expiresAt,
       });
       const entry = await context.services.disclosures.append(
         scope,
