@@ -12,6 +12,7 @@ import { personalData } from '../access/personal-data';
 import { builder } from '../builder';
 import { type ConfideContext, callerScope } from '../context';
 import { disclosureConsentMethods } from './disclosures/consent-facts';
+import { SHARING_SCOPES } from './disclosures/helpers';
 import { DisclosurePurposeEnum } from './disclosures/register';
 import { ServiceUserRef } from './service-users';
 import { storeConnection } from './store-paging';
@@ -37,9 +38,6 @@ const ConsentGiverEnum = builder.enumType('ConsentGiver', {
   description: 'The person themself, or a representative (with a mental-capacity note).',
   values: ['CLIENT', 'REPRESENTATIVE'] as const,
 });
-
-/** The scopes of a consent to share information (the others are publicity consents, which name no purpose). */
-const SHARING_SCOPES: readonly string[] = ['FAMILY', 'NAMED_AGENCY', 'GP', 'OTHER'];
 
 const ofConsent = (parent: ConsentInContext) => ({ client: parent.client });
 
@@ -205,6 +203,58 @@ const RecordConsentInput = builder.inputType('RecordConsentInput', {
   }),
 });
 
+type RecordConsentInputShape = typeof RecordConsentInput.$inferInput;
+
+/**
+ * A consent's input, checked: its sealed details trimmed, the partner it names registered, its classifications and
+ * purposes, and the rules between them. BAD_USER_INPUT names the field at fault.
+ */
+async function consentInput(input: RecordConsentInputShape, context: ConfideContext) {
+  const optional = (field: SealedConsentField, max: number) => {
+    const value = input[field];
+    return value == null
+      ? undefined
+      : validate.text(['input', field], value, { max, multiline: field === 'capacityNote' });
+  };
+  const sealedValues = {
+    agencyName: optional('agencyName', 200),
+    representativeName: optional('representativeName', 200),
+    capacityNote: optional('capacityNote', 2000),
+  };
+  if (input.scope === 'NAMED_AGENCY' && !sealedValues.agencyName) {
+    throw validate.badInputError(['input', 'agencyName'], 'Name the agency the consent is for.');
+  }
+  if (
+    input.givenBy === 'REPRESENTATIVE' &&
+    (!sealedValues.representativeName || !sealedValues.capacityNote)
+  ) {
+    throw validate.badInputError(
+      ['input', 'capacityNote'],
+      'A representative’s consent needs their name and a mental-capacity note.',
+    );
+  }
+  const partnerId = input.partnerId == null ? undefined : String(input.partnerId);
+  if (partnerId && input.scope !== 'NAMED_AGENCY' && input.scope !== 'GP' && input.scope !== 'OTHER') {
+    throw validate.badInputError(['input', 'partnerId'], 'Only an agency or GP consent names a partner.');
+  }
+  if (
+    partnerId &&
+    !(isIdOf('partner', partnerId) && (await context.services.partners.get(context.access.scope, partnerId)))
+  ) {
+    throw validate.badInputError(['input', 'partnerId'], 'Name a registered partner agency.');
+  }
+  const classifications = input.classifications
+    ? validate.nonEmptyUnique(['input', 'classifications'], input.classifications)
+    : undefined;
+  const purposes = input.purposes
+    ? validate.nonEmptyUnique(['input', 'purposes'], input.purposes)
+    : undefined;
+  if (purposes && !SHARING_SCOPES.includes(input.scope)) {
+    throw validate.badInputError(['input', 'purposes'], 'Only a consent to share names purposes.');
+  }
+  return { sealedValues, partnerId, classifications, purposes };
+}
+
 builder.mutationFields((t) => ({
   recordConsent: t.field({
     type: ConsentRef,
@@ -214,52 +264,13 @@ builder.mutationFields((t) => ({
       policy: 'consent.record',
       subject: clientById(({ input }) => input.serviceUserId),
       change: () => ({ classification: 'CONSENT' }),
+      // Checked before the audit event: bad input records nothing, not a consent about to be recorded.
+      validate: ({ input }, context) => consentInput(input, context),
       audit: 'before',
     },
     resolve: async (operation, { input }, context) => {
       const client = operation.client;
-      const optional = (field: SealedConsentField, max: number) => {
-        const value = input[field];
-        return value == null
-          ? undefined
-          : validate.text(['input', field], value, { max, multiline: field === 'capacityNote' });
-      };
-      const sealedValues = {
-        agencyName: optional('agencyName', 200),
-        representativeName: optional('representativeName', 200),
-        capacityNote: optional('capacityNote', 2000),
-      };
-      if (input.scope === 'NAMED_AGENCY' && !sealedValues.agencyName) {
-        throw validate.badInputError(['input', 'agencyName'], 'Name the agency the consent is for.');
-      }
-      if (
-        input.givenBy === 'REPRESENTATIVE' &&
-        (!sealedValues.representativeName || !sealedValues.capacityNote)
-      ) {
-        throw validate.badInputError(
-          ['input', 'capacityNote'],
-          'A representative’s consent needs their name and a mental-capacity note.',
-        );
-      }
-      const partnerId = input.partnerId == null ? undefined : String(input.partnerId);
-      if (partnerId && input.scope !== 'NAMED_AGENCY' && input.scope !== 'GP' && input.scope !== 'OTHER') {
-        throw validate.badInputError(['input', 'partnerId'], 'Only an agency or GP consent names a partner.');
-      }
-      if (
-        partnerId &&
-        !(await context.services.partners.list(operation.scope)).some((p) => p.partnerId === partnerId)
-      ) {
-        throw validate.badInputError(['input', 'partnerId'], 'Name a registered partner agency.');
-      }
-      const classifications = input.classifications
-        ? validate.nonEmptyUnique(['input', 'classifications'], input.classifications)
-        : undefined;
-      const purposes = input.purposes
-        ? validate.nonEmptyUnique(['input', 'purposes'], input.purposes)
-        : undefined;
-      if (purposes && !SHARING_SCOPES.includes(input.scope)) {
-        throw validate.badInputError(['input', 'purposes'], 'Only a consent to share names purposes.');
-      }
+      const { sealedValues, partnerId, classifications, purposes } = await consentInput(input, context);
       const principal = operation.tenantPrincipal;
       const relation = await context.access.relationTo(client);
       const consent = await context.services.consents.record(
