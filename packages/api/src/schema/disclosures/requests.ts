@@ -117,6 +117,26 @@ const ReleaseInput = builder.inputType('ReleaseDisclosureInput', {
   }),
 });
 
+/** A received request's written details, checked: BAD_USER_INPUT names the field at fault. */
+function receivedDetails(
+  input: {
+    requesterOrganisation: string;
+    receivedOn: string;
+    requesterContact: string;
+    purpose: string;
+  },
+  now: Date,
+) {
+  return {
+    requesterOrganisation: validate.text(['input', 'requesterOrganisation'], input.requesterOrganisation, {
+      max: 200,
+    }),
+    receivedOn: validate.pastDate(['input', 'receivedOn'], input.receivedOn, now),
+    requesterContact: validate.text(['input', 'requesterContact'], input.requesterContact, { max: 500 }),
+    purpose: validate.text(['input', 'purpose'], input.purpose, { max: 2000, multiline: true }),
+  };
+}
+
 // ── Mutations ────────────────────────────────────────────────────────────────────────────────────────────
 
 builder.mutationFields((t) => ({
@@ -130,18 +150,21 @@ builder.mutationFields((t) => ({
       subject: clientById(({ input }) => input.serviceUserId),
       change: () => consentWrite(),
       // A request resting on consent names its purpose: a consent authorises only the purposes it names.
-      validate: ({ input }) => {
+      // Checked before the audit event: bad input records nothing, not a request about to be recorded.
+      validate: ({ input }, context) => {
         if (input.legalBasis === 'CONSENT' && input.purposeCategory == null) {
           throw validate.badInputError(
             ['input', 'purposeCategory'],
             'A request on the CONSENT basis states its purpose category.',
           );
         }
+        receivedDetails(input, context.services.clock.now());
       },
       audit: 'before',
     },
     resolve: async (operation, { input }, context) => {
       const client = operation.client;
+      const details = receivedDetails(input, context.services.clock.now());
       const itemIds = noteIds(client, input.itemIds);
       await notesFor(context, client, itemIds);
       const partnerId = input.partnerId == null ? undefined : String(input.partnerId);
@@ -155,29 +178,16 @@ builder.mutationFields((t) => ({
         requestId: context.services.disclosures.newRequestId(),
         sequence: 1,
         kind: 'RECEIVED',
-        requesterOrganisation: validate.text(
-          ['input', 'requesterOrganisation'],
-          input.requesterOrganisation,
-          { max: 200 },
-        ),
+        requesterOrganisation: details.requesterOrganisation,
         partnerId,
         legalBasis: input.legalBasis,
         identityCheck: input.identityCheck,
         requesterKind: input.requesterKind ?? 'ORGANISATION',
         urgent: input.urgent === true,
         purposeCategory: input.purposeCategory ?? undefined,
-        receivedOn: validate.pastDate(
-          ['input', 'receivedOn'],
-          input.receivedOn,
-          context.services.clock.now(),
-        ),
+        receivedOn: details.receivedOn,
         itemIds,
-        sealed: {
-          requesterContact: validate.text(['input', 'requesterContact'], input.requesterContact, {
-            max: 500,
-          }),
-          purpose: validate.text(['input', 'purpose'], input.purpose, { max: 2000, multiline: true }),
-        },
+        sealed: { requesterContact: details.requesterContact, purpose: details.purpose },
       });
       return [entry];
     },
