@@ -12,6 +12,7 @@ import {
 } from '../support/care-fixtures';
 import { addStaff, approvalIdOf, onboardTestOrganisation } from '../support/fixtures';
 import { testApi } from '../support/test-api';
+import { receiveAndApprove, releaseToPartner } from './partner-release-support';
 
 /**
  * Issue 15, item 3 with erasure (DATA-PROTECTION.md Retention; decision 0024): a release is a snapshot sealed
@@ -66,51 +67,9 @@ async function world() {
 }
 type World = Awaited<ReturnType<typeof world>>;
 
-async function releaseToPartner(w: World): Promise<void> {
-  const received = await w.api.graphql<{ receiveDisclosureRequest: { requestId: string }[] }>(
-    'mutation ($input: ReceiveDisclosureRequestInput!) { receiveDisclosureRequest(input: $input) { requestId } }',
-    {
-      token: w.manager.token,
-      variables: {
-        input: {
-          serviceUserId: w.client,
-          requesterOrganisation: 'County Council',
-          requesterContact: 'Safeguarding team',
-          purpose: 'Section 42 enquiry',
-          legalBasis: 'SAFEGUARDING',
-          itemIds: [w.note],
-          receivedOn: new Date().toISOString().slice(0, 10),
-          identityCheck: 'CALLBACK_TO_KNOWN_NUMBER',
-          partnerId: w.partnerId,
-        },
-      },
-    },
-  );
-  expectNoErrors(received);
-  const requestId = received.data?.receiveDisclosureRequest[0]?.requestId ?? '';
-  expectNoErrors(
-    await w.api.graphql(
-      'mutation ($c: ID!, $r: String!) { decideDisclosureRequest(serviceUserId: $c, requestId: $r, approve: true, reasoning: "Risk") { kind } }',
-      { token: w.manager.token, variables: { c: w.client, r: requestId } },
-    ),
-  );
-  expectNoErrors(
-    await w.api.graphql(
-      'mutation ($input: ReleaseDisclosureInput!) { releaseDisclosure(input: $input) { kind } }',
-      {
-        token: w.manager.token,
-        variables: {
-          input: {
-            serviceUserId: w.client,
-            requestId,
-            itemIds: [w.note],
-            method: 'PARTNER_APP',
-            grantExpiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString(),
-          },
-        },
-      },
-    ),
-  );
+/** A safeguarding request for the note, approved and released into the partner's app for a week. */
+async function releaseNoteToPartner(w: World): Promise<void> {
+  expectNoErrors(await releaseToPartner(w, await receiveAndApprove(w, [w.note]), [w.note]));
 }
 
 /** The stored grant items (with their sealed snapshots) of the client's partition, straight from the table. */
@@ -155,7 +114,7 @@ describe('erasing a person shreds what was released about them', () => {
   it('the partner no longer reads the release, and a stored copy of the snapshot cannot be opened', async () => {
     // Prepare: released to the partner's app, which reads it; a copy of the stored grant is kept (a "backup").
     const w = await world();
-    await releaseToPartner(w);
+    await releaseNoteToPartner(w);
     const before = await w.api.graphql<{ releasedToMe: { body: string }[] }>(RELEASED_TO_ME, {
       token: w.partnerToken,
     });
