@@ -206,10 +206,10 @@ const RecordConsentInput = builder.inputType('RecordConsentInput', {
 type RecordConsentInputShape = typeof RecordConsentInput.$inferInput;
 
 /**
- * A consent's input, checked: its sealed details trimmed, the partner it names registered, its classifications and
- * purposes, and the rules between them. BAD_USER_INPUT names the field at fault.
+ * A consent's input, checked as far as it can be without reading anything: its sealed details trimmed, its
+ * classifications and purposes, and the rules between them. BAD_USER_INPUT names the field at fault.
  */
-async function consentInput(input: RecordConsentInputShape, context: ConfideContext) {
+function consentInput(input: RecordConsentInputShape) {
   const optional = (field: SealedConsentField, max: number) => {
     const value = input[field];
     return value == null
@@ -237,12 +237,6 @@ async function consentInput(input: RecordConsentInputShape, context: ConfideCont
   if (partnerId && input.scope !== 'NAMED_AGENCY' && input.scope !== 'GP' && input.scope !== 'OTHER') {
     throw validate.badInputError(['input', 'partnerId'], 'Only an agency or GP consent names a partner.');
   }
-  if (
-    partnerId &&
-    !(isIdOf('partner', partnerId) && (await context.services.partners.get(context.access.scope, partnerId)))
-  ) {
-    throw validate.badInputError(['input', 'partnerId'], 'Name a registered partner agency.');
-  }
   const classifications = input.classifications
     ? validate.nonEmptyUnique(['input', 'classifications'], input.classifications)
     : undefined;
@@ -265,12 +259,24 @@ builder.mutationFields((t) => ({
       subject: clientById(({ input }) => input.serviceUserId),
       change: () => ({ classification: 'CONSENT' }),
       // Checked before the audit event: bad input records nothing, not a consent about to be recorded.
-      validate: ({ input }, context) => consentInput(input, context),
+      // (The resolver runs only after it, so the partner named is read once, here.)
+      validate: async ({ input }, context) => {
+        const { partnerId } = consentInput(input);
+        if (
+          partnerId &&
+          !(
+            isIdOf('partner', partnerId) &&
+            (await context.services.partners.get(callerScope(context), partnerId))
+          )
+        ) {
+          throw validate.badInputError(['input', 'partnerId'], 'Name a registered partner agency.');
+        }
+      },
       audit: 'before',
     },
     resolve: async (operation, { input }, context) => {
       const client = operation.client;
-      const { sealedValues, partnerId, classifications, purposes } = await consentInput(input, context);
+      const { sealedValues, partnerId, classifications, purposes } = consentInput(input);
       const principal = operation.tenantPrincipal;
       const relation = await context.access.relationTo(client);
       const consent = await context.services.consents.record(
