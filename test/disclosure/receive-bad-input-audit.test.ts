@@ -26,6 +26,7 @@ const BAD_INPUTS: [string, Record<string, unknown>][] = [
   ['no contact for the requester', { requesterContact: '   ' }],
   ['no purpose', { purpose: '' }],
   ['a requester name over 200 characters', { requesterOrganisation: 'x'.repeat(201) }],
+  ['nothing asked for', { itemIds: [] }],
 ];
 
 describe('receiveDisclosureRequest: bad input leaves no audit event of a request received', () => {

@@ -32,6 +32,38 @@ const ExceptionalInput = builder.inputType('ExceptionalDisclosureInput', {
   }),
 });
 
+/** An exceptional disclosure's basis and written details, checked: BAD_USER_INPUT names the field at fault. */
+function exceptionalDetails(input: {
+  legalBasis: string;
+  recipient: string;
+  reasoning: string;
+  clientInformed: boolean;
+  reasonNotInformed?: string | null;
+}) {
+  if ((input.legalBasis as LegalBasis) === 'CONSENT') {
+    throw validate.badInputError(
+      ['input', 'legalBasis'],
+      'An exceptional disclosure is made without consent: give its legal basis.',
+    );
+  }
+  const recipient = validate.text(['input', 'recipient'], input.recipient, { max: 200 });
+  const reasoning = validate.text(['input', 'reasoning'], input.reasoning, { max: 2000, multiline: true });
+  const reasonNotInformed =
+    input.clientInformed || input.reasonNotInformed == null
+      ? undefined
+      : validate.text(['input', 'reasonNotInformed'], input.reasonNotInformed, {
+          max: 2000,
+          multiline: true,
+        });
+  if (!input.clientInformed && !reasonNotInformed) {
+    throw validate.badInputError(
+      ['input', 'reasonNotInformed'],
+      'Say why telling the person would increase risk.',
+    );
+  }
+  return { recipient, reasoning, reasonNotInformed };
+}
+
 builder.mutationFields((t) => ({
   recordExceptionalDisclosure: t.field({
     type: RegisterEntryRef,
@@ -42,35 +74,16 @@ builder.mutationFields((t) => ({
       policy: 'disclosure.exceptional',
       subject: clientById(({ input }) => input.serviceUserId),
       change: ({ input }) => ({ classification: 'CONSENT', sharing: { detail: input.legalBasis } }),
+      // Checked before the audit event: bad input records nothing, not a disclosure about to be recorded.
+      validate: ({ input }) => {
+        exceptionalDetails(input);
+        validate.nonEmptyUnique(['input', 'itemIds'], input.itemIds);
+      },
       audit: 'before',
     },
     resolve: async (operation, { input }, context) => {
       const client = operation.client;
-      if ((input.legalBasis as LegalBasis) === 'CONSENT') {
-        throw validate.badInputError(
-          ['input', 'legalBasis'],
-          'An exceptional disclosure is made without consent: give its legal basis.',
-        );
-      }
-      const recipient = validate.text(['input', 'recipient'], input.recipient, { max: 200 });
-      const reasoning = validate.text(['input', 'reasoning'], input.reasoning, {
-        max: 2000,
-        multiline: true,
-      });
-      const reasonNotInformed = input.clientInformed
-        ? undefined
-        : input.reasonNotInformed == null
-          ? undefined
-          : validate.text(['input', 'reasonNotInformed'], input.reasonNotInformed, {
-              max: 2000,
-              multiline: true,
-            });
-      if (!input.clientInformed && !reasonNotInformed) {
-        throw validate.badInputError(
-          ['input', 'reasonNotInformed'],
-          'Say why telling the person would increase risk.',
-        );
-      }
+      const { recipient, reasoning, reasonNotInformed } = exceptionalDetails(input);
       const itemIds = noteIds(client, input.itemIds);
       await notesFor(context, client, itemIds);
       const scope = operation.scope;

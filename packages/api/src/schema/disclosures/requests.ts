@@ -159,6 +159,7 @@ builder.mutationFields((t) => ({
           );
         }
         receivedDetails(input, context.services.clock.now());
+        validate.nonEmptyUnique(['input', 'itemIds'], input.itemIds);
       },
       audit: 'before',
     },
