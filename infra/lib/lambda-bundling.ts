@@ -31,7 +31,8 @@ export const lambdaBundling = {
   // everything else uses. Pointing that path at the ESM file keeps one copy (~43 KB less; decision 0009).
   //
   // The SDK's default credential chain is replaced by the environment provider Lambda needs (lambda-credentials.ts),
-  // the multipart parser by a stand-in that refuses (no-multipart.ts), lru-cache and tslib by small ones (decision 0043).
+  // the multipart parser and the event-stream serde by stand-ins that refuse (no-multipart.ts, no-event-streams.ts),
+  // lru-cache and tslib by small ones (decision 0043).
   // A relative alias resolves in esbuild's working directory: the repository root, for CDK and for the tests.
   alias: {
     'graphql/language/parser': 'graphql/language/parser.mjs',
@@ -44,6 +45,9 @@ export const lambdaBundling = {
     tslib: './infra/lib/small-tslib.ts',
     // The DynamoDB client's endpoint-discovery cache (never on) uses mnemonist's LRU: a Map (small-endpoint-lru.ts, 6 KB less).
     'mnemonist/lru-cache': './infra/lib/small-endpoint-lru.ts',
+    // Event-stream serde, for operations none of the functions calls: a stand-in that refuses (no-event-streams.ts,
+    // 15 KB less).
+    '@smithy/core/event-streams': './infra/lib/no-event-streams.ts',
   } as Record<string, string>,
 } as const;
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildLambdaBundle, LAMBDA_BUNDLE_FILE } from '../lib/lambda-bundling';
+import { EventStreamSerde, eventStreamSerdeProvider } from '../lib/no-event-streams';
 import { Busboy } from '../lib/no-multipart';
 import { fromRepoRoot } from '../lib/paths';
 import * as smallTslib from '../lib/small-tslib';
@@ -86,6 +87,11 @@ describe('Lambda bundles', () => {
         inputs.filter((input) => /node_modules\/(@fastify\/busboy|lru-cache|tslib|mnemonist)\//.test(input)),
         service,
       ).toEqual([]);
+      // Nor the SDK's event-stream serde, which no operation of theirs uses (infra/lib/no-event-streams.ts).
+      expect(
+        inputs.filter((input) => input.includes('submodules/event-streams/')),
+        service,
+      ).toEqual([]);
       // tslib's helpers come from a stand-in (infra/lib/small-tslib.ts): it has every helper a bundled file calls.
       const tslibCalls = Object.entries(built.metafile.inputs)
         .filter(([, input]) => input.imports.some((i) => i.path.includes('infra/lib/small-tslib.ts')))
@@ -121,5 +127,12 @@ describe('Lambda bundles', () => {
 
   it('refuses, never parses, should anything ever ask the stand-in for a multipart body', () => {
     expect(() => new Busboy()).toThrow('Multipart bodies are not accepted');
+  });
+
+  it('refuses, never streams, should anything ever ask the stand-in for event-stream serde', () => {
+    expect(() => new EventStreamSerde()).toThrow('Event streams are not shipped');
+    const marshaller = eventStreamSerdeProvider();
+    expect(() => marshaller.serialize()).toThrow('Event streams are not shipped');
+    expect(() => marshaller.deserialize()).toThrow('Event streams are not shipped');
   });
 });
