@@ -48,8 +48,8 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 await withSmallStack(async ({ stack, world, config }) => {
   const op = operation as Operation;
   const context = { awsRequestId: 'bench', functionName: 'bench' } as Context;
-  const client = (transport: RecordedTransport) =>
-    new DynamoDBClient({
+  const client = (transport: RecordedTransport, Client: typeof DynamoDBClient = DynamoDBClient) =>
+    new Client({
       region: stack.region,
       endpoint: stack.dynamodbEndpoint,
       credentials: LOCAL_CREDENTIALS,
@@ -59,6 +59,8 @@ await withSmallStack(async ({ stack, world, config }) => {
   for (const [index, tree] of trees.entries()) {
     const root = resolve(tree);
     const api = await import(`${root}/packages/api/src/index.ts`);
+    // Each tree's api on the client its createServices builds: the lean one where the tree has it (decision 0069).
+    const { LeanDynamoDBClient } = await import(`${root}/packages/store/src/index.ts`);
     const adapter = await import(`${root}/services/api/src/lambda-adapter.ts`);
     const transport = new RecordedTransport();
     const kmsTransport = new RecordedTransport();
@@ -68,7 +70,10 @@ await withSmallStack(async ({ stack, world, config }) => {
       credentials: LOCAL_CREDENTIALS,
       requestHandler: kmsTransport,
     });
-    const services = api.createServices(api.configFromEnv(process.env), { dynamo: client(transport), kms });
+    const services = api.createServices(api.configFromEnv(process.env), {
+      dynamo: client(transport, LeanDynamoDBClient ?? DynamoDBClient),
+      kms,
+    });
     const yoga = api.createConfideYoga(services);
     served.push({
       label: `${String.fromCharCode(65 + index)} ${tree}`,

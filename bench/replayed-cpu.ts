@@ -6,6 +6,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { configFromEnv, createConfideYoga, createServices } from '@confide/api';
 import { LOCAL_CREDENTIALS } from '@confide/local';
+import { LeanDynamoDBClient } from '@confide/store';
 import type { Context } from 'aws-lambda';
 import { handleHttpApiEvent } from '../services/api/src/lambda-adapter';
 import { httpApiEvent } from '../test/support/http-api-event';
@@ -58,8 +59,9 @@ export async function replayedCpu(job: ReplayJob): Promise<Replayed> {
     kms: new RecordedTransport(),
     baseline: new RecordedTransport(),
   };
-  const client = (transport: RecordedTransport) =>
-    new DynamoDBClient({
+  // Confide's own client is the lean one createServices builds (decision 0069); the baseline keeps the SDK's.
+  const client = (transport: RecordedTransport, Client: typeof DynamoDBClient = DynamoDBClient) =>
+    new Client({
       region: job.region,
       endpoint: job.dynamodbEndpoint,
       credentials: LOCAL_CREDENTIALS,
@@ -71,7 +73,7 @@ export async function replayedCpu(job: ReplayJob): Promise<Replayed> {
     credentials: LOCAL_CREDENTIALS,
     requestHandler: transports.kms,
   });
-  const services = createServices(config, { dynamo: client(transports.confide), kms });
+  const services = createServices(config, { dynamo: client(transports.confide, LeanDynamoDBClient), kms });
   const servers = {
     confide: createConfideYoga(services),
     baseline: createSameIoYoga({

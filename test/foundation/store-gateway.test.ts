@@ -15,6 +15,8 @@ const storeSource = join(__dirname, '../../packages/store/src');
  */
 const NOT_YET_THROUGH_THE_GATEWAY: Record<string, string> = {
   'tenant-table.ts': 'the gateway itself',
+  'lean-dynamodb.ts':
+    'the client the gateway sends through (decision 0069): it sends the calls it is given, and makes none of its own',
   'batch-get.ts': "the gateway's (and the per-request ItemLoader's) batched reads",
   'organisation-directory.ts':
     'PLATFORM# registry only (slugs, the organisation list, and onboarding’s registry-and-profile transaction, a platform act): the process’s own client; tenant items go through the gateway',

@@ -1,4 +1,4 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { type Clock, systemClock } from '@confide/domain';
 import { KeyHierarchy, OrganisationKeys } from '@confide/keys';
@@ -17,6 +17,7 @@ import {
   EmergencyReviews,
   GovernanceNotifications,
   IntegrityIncidents,
+  LeanDynamoDBClient,
   MediaRecords,
   OperatorRegistry,
   OrganisationDirectory,
@@ -115,13 +116,20 @@ export function removeSdkLogger(client: DynamoDBClient | KMSClient): void {
   client.middlewareStack.remove('loggerMiddleware');
 }
 
+/** Counts a DynamoDB client's calls, a lean client's own included. */
+function countDynamo(client: DynamoDBClient, counters: RequestCounters): void {
+  if (client instanceof LeanDynamoDBClient) client.countInto(counters);
+  else countRequests(client.middlewareStack, 'DynamoDB', counters);
+}
+
 /** Wires the SDK clients (without the SDK's logger, with request counters) into the key hierarchy and the stores. */
 export function createServices(config: ConfideConfig, overrides: ServiceOverrides = {}): ConfideServices {
   const clock = overrides.clock ?? systemClock;
   const counters = new RequestCounters();
+  // The records' data-plane calls skip the SDK's middleware (decision 0069); everything else is the SDK's.
   const dynamo =
     overrides.dynamo ??
-    new DynamoDBClient({
+    new LeanDynamoDBClient({
       region: config.region,
       ...(config.endpoints.dynamodb ? { endpoint: config.endpoints.dynamodb } : {}),
     });
@@ -132,7 +140,7 @@ export function createServices(config: ConfideConfig, overrides: ServiceOverride
       ...(config.endpoints.kms ? { endpoint: config.endpoints.kms } : {}),
     });
   for (const client of [dynamo, kms]) removeSdkLogger(client);
-  countRequests(dynamo.middlewareStack, 'DynamoDB', counters);
+  countDynamo(dynamo, counters);
   countRequests(kms.middlewareStack, 'KMS', counters);
   const assumed = config.tenantAccess
     ? new AssumedTenantClients({
@@ -144,7 +152,7 @@ export function createServices(config: ConfideConfig, overrides: ServiceOverride
         ...(config.endpoints.kms ? { kmsEndpoint: config.endpoints.kms } : {}),
         onClient: (client) => {
           removeSdkLogger(client);
-          countRequests(client.middlewareStack, 'DynamoDB', counters);
+          countDynamo(client, counters);
         },
         onKmsClient: (client) => {
           removeSdkLogger(client);

@@ -1,7 +1,7 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import type { OrgId } from '@confide/domain';
-import { packedSessionPolicy, type TenantClients } from '@confide/store';
+import { LeanDynamoDBClient, packedSessionPolicy, type TenantClients } from '@confide/store';
 import { SignatureV4 } from '@smithy/signature-v4';
 
 /** Assumed credentials, as the SDK's credential providers return them. */
@@ -76,7 +76,7 @@ export class AssumedTenantClients implements TenantClients {
   forOrg(orgId: OrgId): DynamoDBClient {
     let client = this.#clients.get(orgId);
     if (!client) {
-      client = new DynamoDBClient({
+      client = new LeanDynamoDBClient({
         region: this.#options.region,
         ...(this.#options.dynamodbEndpoint ? { endpoint: this.#options.dynamodbEndpoint } : {}),
         credentials: () => this.credentialsFor(orgId),

@@ -5,6 +5,7 @@ export * from './audit-log';
 export * from './batch-get';
 export * from './in-parallel';
 export * from './item-loader';
+export * from './lean-dynamodb';
 export * from './operators';
 export * from './organisation-directory';
 export * from './paging';
