@@ -200,7 +200,8 @@ async function main(): Promise<void> {
     const env = { ...stack.env(), CONFIDE_RATE_LIMIT: 'off', POWERTOOLS_LOG_LEVEL: 'ERROR' };
     Object.assign(process.env, env);
     const config = configFromEnv({ ...process.env, ...env });
-    const dynamo = instrumentedDynamo(stack);
+    // Confide on the lean client createServices builds (decision 0069); the baseline below on the SDK's.
+    const dynamo = instrumentedDynamo(stack, { lean: true });
     const kms = new KMSClient({
       region: stack.region,
       endpoint: stack.kmsEndpoint,

@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LOCAL_CREDENTIALS, type LocalStack } from '@confide/local';
-import type { CallSpan } from '@confide/store';
+import { type CallSpan, LeanDynamoDBClient } from '@confide/store';
 import type { MiddlewareStack } from '@smithy/types';
 import { capacityUnits } from './capacity-units';
 import { RUN_HEADER } from './load-generator';
@@ -267,13 +267,55 @@ export function attributeCalls<I extends object, O extends object>(
   );
 }
 
-/** A DynamoDB client for the local stack whose calls are charged to the request that made them ({@link attributeCalls}). */
-export function instrumentedDynamo(stack: LocalStack): DynamoDBClient {
-  const client = new DynamoDBClient({
-    region: stack.region,
-    endpoint: stack.dynamodbEndpoint,
-    credentials: LOCAL_CREDENTIALS,
-  });
+/**
+ * A DynamoDB client for the local stack whose calls are charged to the request that made them: the SDK's client with
+ * {@link attributeCalls} (the baseline's), or with `lean` the lean client Confide runs on (decision 0069), charged at
+ * `send` by {@link AttributedLeanClient} (middleware would put it back on the SDK's stack).
+ */
+export function instrumentedDynamo(stack: LocalStack, options: { lean?: boolean } = {}): DynamoDBClient {
+  const config = { region: stack.region, endpoint: stack.dynamodbEndpoint, credentials: LOCAL_CREDENTIALS };
+  if (options.lean) return new AttributedLeanClient(config);
+  const client = new DynamoDBClient(config);
   attributeCalls(client.middlewareStack, 'DynamoDB');
   return client;
+}
+
+/**
+ * The lean client, its calls charged as {@link attributeCalls} charges them: each call once with its span, audit flag
+ * and capacity units; each attempt (from the answer's or the failure's `$metadata.attempts`) in the request's calls.
+ */
+export class AttributedLeanClient extends LeanDynamoDBClient {
+  // biome-ignore lint/suspicious/noExplicitAny: the SDK's overloads of send, passed through unchanged.
+  override send(command: any, ...rest: any[]): any {
+    const record = requestOf.getStore();
+    if (!record || rest.length > 0) return super.send(command, ...rest);
+    const commandName: string = command.constructor.name;
+    const operation = commandName.replace(/Command$/, '');
+    const key = `DynamoDB.${operation}`;
+    const countAttempts = (metadata: { attempts?: number } | undefined) =>
+      record.calls.set(key, (record.calls.get(key) ?? 0) + (metadata?.attempts ?? 1));
+    const audit = isAuditWrite(commandName, command.input);
+    if (audit) record.auditWrites++;
+    const startedAt = performance.now();
+    return (super.send(command) as Promise<{ $metadata: { attempts?: number } }>).then(
+      (output) => {
+        countAttempts(output.$metadata);
+        const { readUnits, writeUnits } = capacityUnits(commandName, command.input, output);
+        record.spans.push({
+          service: 'DynamoDB',
+          operation,
+          startedAt,
+          endedAt: performance.now(),
+          audit,
+          readUnits,
+          writeUnits,
+        });
+        return output;
+      },
+      (error: { $metadata?: { attempts?: number } }) => {
+        countAttempts(error.$metadata);
+        throw error;
+      },
+    );
+  }
 }

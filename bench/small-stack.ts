@@ -41,7 +41,7 @@ export async function withSmallStack<T>(
       credentials: LOCAL_CREDENTIALS,
     });
     if (options.countKms) attributeCalls(kms.middlewareStack, 'KMS');
-    const services = createServices(config, { dynamo: instrumentedDynamo(stack), kms });
+    const services = createServices(config, { dynamo: instrumentedDynamo(stack, { lean: true }), kms });
     options.log?.(`seeding 1 organisation with ${SMALL_CLIENTS} clients through the stores`);
     const world = await seedSmall(services, stack);
     return await use({ work, stack, env, config, services, world });

@@ -1,11 +1,10 @@
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LOCAL_CREDENTIALS } from '@confide/local';
 import { startLocalServer } from '@confide/service-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { load, RUN_HEADER, warmupRun } from '../../bench/load-generator';
-import { attributeCalls, ServedRequests } from '../../bench/served-requests';
+import { AttributedLeanClient, ServedRequests } from '../../bench/served-requests';
 import type { Person } from '../support/care-fixtures';
 import { addStaff } from '../support/fixtures';
 import { seedClients, serviceWorld } from '../support/records-fixtures';
@@ -92,12 +91,12 @@ describe('a load run against a server that counts what it handles', () => {
 
 describe('per-request SDK calls of a one-request-at-a-time run', () => {
   const stack = localStack();
-  const dynamo = new DynamoDBClient({
+  // Confide's client in the bench: the lean one, charged at send (decision 0069).
+  const dynamo = new AttributedLeanClient({
     region: stack.region,
     endpoint: stack.dynamodbEndpoint,
     credentials: LOCAL_CREDENTIALS,
   });
-  attributeCalls(dynamo.middlewareStack, 'DynamoDB');
   // The runs are compared call for call, so no key-cache window may pass between them: at load 26 one did, and the
   // run read the branch key and its version again (2 GetItems no single request made). A day is longer than any run.
   const api = testApi({ dynamo, env: { CONFIDE_KEY_CACHE_TTL_MS: String(24 * 60 * 60 * 1000) } });
