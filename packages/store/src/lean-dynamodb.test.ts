@@ -184,6 +184,20 @@ describe('LeanDynamoDBClient', () => {
     expect(leanOutcomes.succeededAfter).toBe(3);
   });
 
+  it('retries a failure whose body is not DynamoDB’s (a proxy’s page) as the SDK does', async () => {
+    // Prepare
+    const script = () => [{ status: 502, body: '<html>Bad gateway</html>' }];
+    const lean = scripted(script());
+    const sdk = scripted(script(), DynamoDBClient);
+
+    // Act
+    const [fromLean, fromSdk] = await Promise.all([lean.client.send(GET), sdk.client.send(GET)]);
+
+    // Assess
+    expect(fromLean.$metadata.attempts).toBe(2);
+    expect(fromLean.$metadata.attempts).toBe(fromSdk.$metadata.attempts);
+  });
+
   it('names an unmodelled error by its code', async () => {
     // Prepare
     const { client } = scripted([

@@ -150,7 +150,11 @@ export class LeanDynamoDBClient extends DynamoDBClient {
     counters?.record('DynamoDB', operation);
     const startedAt = performance.now();
     try {
-      this.#endpoint ??= this.#resolveEndpoint();
+      // Resolved once; a failure is not kept, so the next call tries again.
+      this.#endpoint ??= this.#resolveEndpoint().catch((error: unknown) => {
+        this.#endpoint = undefined;
+        throw error;
+      });
       const endpoint = await this.#endpoint;
       const credentials = await this.config.credentials();
       const request = new HttpRequest({
@@ -252,9 +256,17 @@ export class LeanDynamoDBClient extends DynamoDBClient {
       httpStatusCode: response.statusCode,
       requestId: headerOf(response, 'x-amzn-requestid'),
     };
-    const parsed = (text.length > 0 ? JSON.parse(text) : {}) as Record<string, unknown>;
+    const succeeded = response.statusCode >= 200 && response.statusCode < 300;
+    let parsed: Record<string, unknown>;
+    try {
+      parsed = text.length > 0 ? JSON.parse(text) : {};
+    } catch {
+      // A failure's body need not be DynamoDB's (a proxy's 502 page): the status still classifies it for a retry.
+      if (!succeeded) throw serviceError(response, {}, $metadata);
+      throw Object.assign(new Error('DynamoDB answered with a body that is not JSON.'), { $metadata });
+    }
     binaryAsBytes(parsed);
-    if (response.statusCode >= 200 && response.statusCode < 300) return { ...parsed, $metadata };
+    if (succeeded) return { ...parsed, $metadata };
     throw serviceError(response, parsed, $metadata);
   }
 }
