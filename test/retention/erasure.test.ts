@@ -10,6 +10,7 @@ import {
   closeCase,
   closeLocalRetentions,
   codesOf,
+  eraseWithApproval,
   expectCode,
   localRetention,
   partitionItems,
@@ -146,5 +147,46 @@ describe('retention: erasure', () => {
     expectNoErrors(await closeCase(api, world.manager, id));
     expectCode(await proposeErasure(api, world.ig.token, id), 'CONFLICT');
     expectNoErrors(await readClient(api, world.manager.token, id));
+  });
+
+  it('waits, when proposed and when approved, until an emergency access to the person has been reviewed', async () => {
+    // Prepare: a closed case, an erasure proposed, then someone with no relationship breaks the glass.
+    const world = await retentionWorld(api);
+    const { id } = await clientWithRecords(api, world);
+    const [stranger, guardian] = await Promise.all([
+      addStaff(api, world.org, ['SUPPORT_WORKER']),
+      addStaff(api, world.org, ['CALDICOTT_GUARDIAN']),
+    ]);
+    expectNoErrors(await closeCase(api, world.manager, id));
+    const proposedBefore = await proposeErasure(api, world.ig.token, id);
+    expectCode(proposedBefore, 'APPROVAL_REQUIRED');
+    expectNoErrors(
+      await api.graphql(
+        'mutation ($id: ID!) { openEmergencyAccess(serviceUserId: $id, reason: MEDICAL_EMERGENCY, detail: "Collapsed at the day centre") { id } }',
+        { token: stranger.token, variables: { id } },
+      ),
+    );
+
+    // Act: the erasure approved, and proposed again, while the review is pending.
+    const approvedDuring = await approve(api, guardian.token, approvalIdOf(proposedBefore));
+    const proposedDuring = await proposeErasure(api, world.ig.token, id);
+
+    // Assess: both wait; the review can still be completed, and the erasure then goes ahead.
+    expectCode(approvedDuring, 'CONFLICT');
+    expectCode(proposedDuring, 'CONFLICT');
+    expectNoErrors(await readClient(api, world.manager.token, id));
+    const pending = await api.graphql<{ emergencyAccessReviews: { id: string }[] }>(
+      '{ emergencyAccessReviews(status: "PENDING") { id } }',
+      { token: guardian.token },
+    );
+    const [review] = pending.data?.emergencyAccessReviews ?? [];
+    expectNoErrors(
+      await api.graphql(
+        'mutation ($r: ID!) { completeEmergencyAccessReview(reviewId: $r, outcome: JUSTIFIED) { id } }',
+        { token: guardian.token, variables: { r: review?.id } },
+      ),
+    );
+    expectNoErrors(await eraseWithApproval(api, world.ig, guardian, id));
+    expectCode(await readClient(api, world.manager.token, id), 'NOT_FOUND');
   });
 });

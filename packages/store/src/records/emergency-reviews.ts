@@ -88,6 +88,14 @@ export class EmergencyReviews {
     return status ? reviews.filter((review) => review.status === status) : reviews;
   }
 
+  /**
+   * Whether a break-glass of this person still awaits its review. Read from the organisation's list (tens a year),
+   * for the rare acts that must wait for it (an erasure).
+   */
+  async pendingFor(scope: TenantScope, clientId: string): Promise<boolean> {
+    return (await this.list(scope, 'PENDING')).some((review) => review.clientId === clientId);
+  }
+
   /** One page of the reviews, newest first (issue 19); `status` narrows to pending or completed ones. */
   async page(
     scope: TenantScope,

@@ -27,7 +27,7 @@ builder.mutationFields((t) => ({
   eraseServiceUser: t.field({
     type: ErasureRef,
     description:
-      'Erases a person: their data key is destroyed at once (crypto-shredding: backups become unreadable too) and their items deleted, each leaving a non-identifying tombstone. Two people: the IG lead proposes it with a reason (APPROVAL_REQUIRED, `extensions.approvalId`) and it runs when the Caldicott Guardian or another IG lead approves it (`approveChange`). Only for a closed case with no legal hold and no open safeguarding investigation (CONFLICT otherwise, when proposed or approved). This is also the path for records whose retention has run out (a closure, rule change or lift that would expire them at once is refused). Audited with the reason.',
+      'Erases a person: their data key is destroyed at once (crypto-shredding: backups become unreadable too) and their items deleted, each leaving a non-identifying tombstone. Two people: the IG lead proposes it with a reason (APPROVAL_REQUIRED, `extensions.approvalId`) and it runs when the Caldicott Guardian or another IG lead approves it (`approveChange`). Only for a closed case with no legal hold, no open safeguarding investigation and no emergency access awaiting its review (CONFLICT otherwise, when proposed or approved). This is also the path for records whose retention has run out (a closure, rule change or lift that would expire them at once is refused). Audited with the reason.',
     args: {
       serviceUserId: t.arg.id({ required: true, description: 'The person.' }),
       reason: t.arg.string({ required: true, description: 'Why (e.g. the erasure request it answers).' }),
@@ -36,7 +36,7 @@ builder.mutationFields((t) => ({
       policy: 'retention.erasure',
       subject: clientById((args) => args.serviceUserId),
       // Checked when proposed and again when approved: nothing erasable, nothing pending.
-      validate: (args, context, subject) => {
+      validate: async (args, context, subject) => {
         statedReason(context, args.reason);
         if (subject.kind !== 'CLIENT') return;
         const client = subject.client;
@@ -46,6 +46,13 @@ builder.mutationFields((t) => ({
         if (client.investigations.some((investigation) => investigation.status === 'OPEN')) {
           throw conflict(
             'An open safeguarding investigation names this person; the records cannot be erased.',
+          );
+        }
+        // The review of an emergency access needs the person's record (and the detail sealed under their key): an
+        // erasure first would end that oversight for good.
+        if (await context.services.emergencyReviews.pendingFor(context.access.scope, client.clientId)) {
+          throw conflict(
+            'An emergency access to this person awaits its review; complete the review before erasing the records.',
           );
         }
       },
