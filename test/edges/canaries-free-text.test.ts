@@ -608,6 +608,15 @@ describe('canaries in every free-text input (issue 17, Done when)', () => {
       // Before erasure: nothing in clear in the audit.
       expect(canariesIn(await auditItems(api, world.org.orgId), seeded)).toEqual([]);
       const guardian = await addStaff(api, world.org, ['CALDICOTT_GUARDIAN']);
+      // The emergency access is reviewed before the erasure, which waits for it (decision 0070).
+      const pending = await gql(guardian.token, '{ emergencyAccessReviews(status: "PENDING") { id } }');
+      for (const review of pending.emergencyAccessReviews as unknown as { id: string }[]) {
+        await gql(
+          guardian.token,
+          'mutation ($r: ID!) { completeEmergencyAccessReview(reviewId: $r, outcome: JUSTIFIED) { id } }',
+          { r: review.id },
+        );
+      }
       expectNoErrors(await closeCase(api, world.manager, id));
       expectNoErrors(await eraseWithApproval(api, world.ig, guardian, id, `Letter from ${seed('erasure')}`));
       // A second person, so that the organisation's audit holds a living person's events too.
