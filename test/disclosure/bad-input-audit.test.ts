@@ -1,16 +1,7 @@
 import type { StoredAuditEvent } from '@confide/store';
 import { tenantScope } from '@confide/store';
 import { describe, expect, it } from 'vitest';
-import {
-  allocate,
-  codes,
-  createServiceWithManager,
-  expectNoErrors,
-  type Person,
-  recordNote,
-  registerServiceUser,
-} from '../support/care-fixtures';
-import { addStaff, onboardTestOrganisation } from '../support/fixtures';
+import { allocatedPerson, codes, expectNoErrors, type Person, recordNote } from '../support/care-fixtures';
 import { localIdOf } from '../support/records-fixtures';
 import { type TestApi, testApi } from '../support/test-api';
 
@@ -23,11 +14,7 @@ import { type TestApi, testApi } from '../support/test-api';
 
 /** A manager, a support worker allocated to a person, and a note about them; and the person's ALLOWED events. */
 async function personWithNote(api: TestApi) {
-  const org = await onboardTestOrganisation(api);
-  const { serviceId, manager } = await createServiceWithManager(api, org);
-  const worker = await addStaff(api, org, ['SUPPORT_WORKER']);
-  const client = await registerServiceUser(api, manager, serviceId);
-  await allocate(api, manager, client, worker);
+  const { org, manager, worker, client } = await allocatedPerson(api);
   const note = await recordNote(api, worker, client, 'DAILY_SUPPORT', 'Went to the day centre.');
   const allowed = async (operations: readonly string[]): Promise<StoredAuditEvent[]> =>
     (

@@ -1,14 +1,6 @@
 import { tenantScope } from '@confide/store';
 import { describe, expect, it } from 'vitest';
-import {
-  allocate,
-  codes,
-  createServiceWithManager,
-  expectNoErrors,
-  recordNote,
-  registerServiceUser,
-} from '../support/care-fixtures';
-import { addStaff, onboardTestOrganisation } from '../support/fixtures';
+import { allocatedPerson, codes, expectNoErrors, recordNote } from '../support/care-fixtures';
 import { testApi } from '../support/test-api';
 
 /**
@@ -21,11 +13,7 @@ import { testApi } from '../support/test-api';
 
 async function world() {
   const api = testApi();
-  const org = await onboardTestOrganisation(api);
-  const { serviceId, manager } = await createServiceWithManager(api, org);
-  const worker = await addStaff(api, org, ['SUPPORT_WORKER']);
-  const client = await registerServiceUser(api, manager, serviceId);
-  await allocate(api, manager, client, worker);
+  const { org, manager, worker, client } = await allocatedPerson(api);
   const care = await recordNote(api, worker, client, 'DAILY_SUPPORT', 'Attended the day centre.');
   const health = await recordNote(api, worker, client, 'MEDICAL', 'Medication review booked.');
   return { api, org, manager, worker, client, care, health };

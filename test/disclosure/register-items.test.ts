@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  allocate,
-  createServiceWithManager,
-  expectNoErrors,
-  recordNote,
-  registerServiceUser,
-} from '../support/care-fixtures';
-import { addStaff, onboardTestOrganisation } from '../support/fixtures';
+import { allocatedPerson, expectNoErrors, recordNote } from '../support/care-fixtures';
 import { serviceUserToken } from '../support/records-fixtures';
 import { testApi } from '../support/test-api';
 
@@ -24,11 +17,7 @@ describe('a register entry’s notes', () => {
   it('are the notes by global id, as the release takes them; the person is not shown one withheld from them', async () => {
     // Prepare
     const api = testApi();
-    const org = await onboardTestOrganisation(api);
-    const { serviceId, manager } = await createServiceWithManager(api, org);
-    const worker = await addStaff(api, org, ['SUPPORT_WORKER']);
-    const person = await registerServiceUser(api, manager, serviceId);
-    await allocate(api, manager, person, worker);
+    const { org, manager, worker, client: person } = await allocatedPerson(api);
     const care = await recordNote(api, worker, person, 'DAILY_SUPPORT', 'Went to the library.');
     const medical = await recordNote(api, worker, person, 'MEDICAL', 'GP review booked.');
     const withheld = await recordNote(api, worker, person, 'DAILY_SUPPORT', 'Third-party information.', {

@@ -1,7 +1,7 @@
 import type { OrgId, Role } from '@confide/domain';
 import { tenantScope } from '@confide/store';
 import { expect } from 'vitest';
-import { addStaff, globalIdOf, type TestOrganisation } from './fixtures';
+import { addStaff, globalIdOf, onboardTestOrganisation, type TestOrganisation } from './fixtures';
 import type { GraphqlResult, TestApi } from './test-api';
 
 export interface Person {
@@ -42,6 +42,19 @@ export const ADA = {
   email: 'ada@example.org',
   preferredContact: 'Phone in the mornings',
 };
+
+/**
+ * The usual scene of a care test: an organisation of its own, a service and its manager, and a support worker
+ * allocated to a newly registered person (`client`, a global id).
+ */
+export async function allocatedPerson(api: TestApi) {
+  const org = await onboardTestOrganisation(api);
+  const { serviceId, manager } = await createServiceWithManager(api, org);
+  const worker = await addStaff(api, org, ['SUPPORT_WORKER']);
+  const client = await registerServiceUser(api, manager, serviceId);
+  await allocate(api, manager, client, worker);
+  return { org, serviceId, manager, worker, client };
+}
 
 /** Registers a service user as the service's manager; returns the global id. */
 export async function registerServiceUser(
