@@ -230,25 +230,14 @@ export function attributeCalls<I extends object, O extends object>(
     (next, context) => async (args) => {
       const record = requestOf.getStore();
       if (!record) return next(args);
-      const commandName = context.commandName ?? 'Unknown';
-      const audit = service === 'DynamoDB' && isAuditWrite(commandName, args.input);
-      if (audit) record.auditWrites++;
-      const startedAt = performance.now();
-      const result = await next(args);
-      const { readUnits, writeUnits } =
-        service === 'DynamoDB'
-          ? capacityUnits(commandName, args.input, result.output)
-          : { readUnits: 0, writeUnits: 0 };
-      record.spans.push({
+      return chargeCall(
+        record,
         service,
-        operation: commandName.replace(/Command$/, ''),
-        startedAt,
-        endedAt: performance.now(),
-        audit,
-        readUnits,
-        writeUnits,
-      });
-      return result;
+        context.commandName ?? 'Unknown',
+        args.input,
+        () => next(args),
+        (result) => result.output,
+      );
     },
     // Outside the retry loop: one entry per call.
     { step: 'initialize', name: `benchCalls${service}` },
@@ -265,6 +254,38 @@ export function attributeCalls<I extends object, O extends object>(
     // Inside the retry loop: each attempt on the wire counts.
     { step: 'finalizeRequest', priority: 'low', name: `benchRequestCalls${service}` },
   );
+}
+
+/**
+ * Charges one call to the request that made it: whether it writes audit items, its span, and for DynamoDB the
+ * capacity units AWS would charge for it (bench/capacity-units.ts). A failed call leaves no span.
+ */
+async function chargeCall<R>(
+  record: RequestRecord,
+  service: string,
+  commandName: string,
+  input: unknown,
+  call: () => Promise<R>,
+  outputOf: (result: R) => unknown,
+): Promise<R> {
+  const audit = service === 'DynamoDB' && isAuditWrite(commandName, input);
+  if (audit) record.auditWrites++;
+  const startedAt = performance.now();
+  const result = await call();
+  const { readUnits, writeUnits } =
+    service === 'DynamoDB'
+      ? capacityUnits(commandName, input, outputOf(result))
+      : { readUnits: 0, writeUnits: 0 };
+  record.spans.push({
+    service,
+    operation: commandName.replace(/Command$/, ''),
+    startedAt,
+    endedAt: performance.now(),
+    audit,
+    readUnits,
+    writeUnits,
+  });
+  return result;
 }
 
 /**
@@ -294,22 +315,16 @@ export class AttributedLeanClient extends LeanDynamoDBClient {
     const key = `DynamoDB.${operation}`;
     const countAttempts = (metadata: { attempts?: number } | undefined) =>
       record.calls.set(key, (record.calls.get(key) ?? 0) + (metadata?.attempts ?? 1));
-    const audit = isAuditWrite(commandName, command.input);
-    if (audit) record.auditWrites++;
-    const startedAt = performance.now();
-    return (super.send(command) as Promise<{ $metadata: { attempts?: number } }>).then(
+    return chargeCall(
+      record,
+      'DynamoDB',
+      commandName,
+      command.input,
+      () => super.send(command) as Promise<{ $metadata: { attempts?: number } }>,
+      (output) => output,
+    ).then(
       (output) => {
         countAttempts(output.$metadata);
-        const { readUnits, writeUnits } = capacityUnits(commandName, command.input, output);
-        record.spans.push({
-          service: 'DynamoDB',
-          operation,
-          startedAt,
-          endedAt: performance.now(),
-          audit,
-          readUnits,
-          writeUnits,
-        });
         return output;
       },
       (error: { $metadata?: { attempts?: number } }) => {
