@@ -101,8 +101,9 @@ export class LeanDynamoDBClient extends DynamoDBClient {
 
   // biome-ignore lint/suspicious/noExplicitAny: the SDK's overloads of send, passed through unchanged.
   override send(command: any, ...rest: any[]): any {
-    if (rest.length > 0 || !this.sendsLean(command)) return super.send(command, ...rest);
-    return this.#sendLean(LEAN_TARGETS.get(command.constructor) as string, command.input);
+    const operation =
+      rest.length > 0 || this.#middlewareAdded ? undefined : LEAN_TARGETS.get(command.constructor);
+    return operation ? this.#sendLean(operation, command.input) : super.send(command, ...rest);
   }
 
   async #sendLean(operation: string, input: Record<string, unknown>): Promise<unknown> {
