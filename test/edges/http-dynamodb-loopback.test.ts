@@ -1,4 +1,5 @@
 import { networkInterfaces } from 'node:os';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { type DynamoDbLocal, startDynamoDbLocal } from '@confide/local';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -6,6 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  * Issue 17 item 6b: DynamoDB Local (the local stack's whole database, unauthenticated) listens on loopback only.
  * The jar has no `-host` option and binds every interface; the local stack starts it through a small launcher that
  * binds its connector to 127.0.0.1. Checked from this machine's own non-loopback address.
+ *
+ * The same launcher indexes the engine's stream records by stream (decision 0071), so that a request to a table with a
+ * stream no longer walks every record streamed before the table was made.
  */
 
 const outside = Object.values(networkInterfaces())
@@ -39,5 +43,19 @@ describe('DynamoDB Local', () => {
 
   it.runIf(outside !== undefined)('does not answer on the machine’s network address', async () => {
     expect(await answers(`http://${outside}:${engine.port}`)).toBe(false);
+  });
+
+  it('indexes its stream records by stream: a stream’s first record is found by the index, not by a walk', async () => {
+    const client = new DynamoDBClient({
+      endpoint: engine.endpoint,
+      region: 'eu-west-2',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    // The engine makes its database at its first request; the launcher indexes it then.
+    await client.send(new ListTablesCommand({}));
+
+    const plan = await engine.streamRecordsIndex();
+
+    expect(plan).toMatch(/^SEARCH (TABLE )?us USING COVERING INDEX confide_us_stream \(StreamID=\?\)/);
   });
 });

@@ -10,6 +10,11 @@ import { freePort } from './free-port';
 export interface DynamoDbLocal {
   readonly endpoint: string;
   readonly port: number;
+  /**
+   * What the launcher reported of the stream records' index, once the engine's database exists (after its first
+   * request): the plan of the engine's lookup of a stream's first record, or why the index was not created.
+   */
+  streamRecordsIndex(): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -19,21 +24,37 @@ export interface DynamoDbLocal {
  * the local stack's tables. This launcher, run by `java` in source-file mode (Java 11+) against the jar, builds the
  * server exactly as the jar's own main does, binds its connector to 127.0.0.1, and starts it; it configures no
  * telemetry, so none is sent (issue 17 item 6b).
+ *
+ * It also gives the engine's own table of stream records an index by stream (decision 0071). The engine keeps every
+ * stream record of every table, deleted tables included, in one SQLite table \`us\` keyed by sequence number, and each
+ * request to a table with a stream looks up that stream's first record with \`MIN(SequenceNumber) … WHERE StreamID\`,
+ * which walks every record streamed before the table was made. Through the engine's own SQLite queue, once its
+ * database exists, the launcher adds \`(StreamID, SequenceNumber)\` and reports the lookup's plan on its output
+ * ({@link DynamoDbLocal.streamRecordsIndex}). Only a lookup changes: no answer does.
  */
 const LAUNCHER_CLASS = 'LoopbackDynamoDbLocal';
-const LAUNCHER_SOURCE = `import java.lang.reflect.Field;
+/** The line the launcher prints once it has indexed the stream records (or failed to), then the lookup's plan. */
+const INDEX_REPORT = 'confide-launcher: stream records index:';
+const LAUNCHER_SOURCE = `import com.almworks.sqlite4java.SQLiteConnection;
+import com.almworks.sqlite4java.SQLiteJob;
+import com.almworks.sqlite4java.SQLiteQueue;
+import com.almworks.sqlite4java.SQLiteStatement;
+import java.lang.reflect.Field;
+import java.util.Map;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import software.amazon.dynamodb.services.local.main.ServerRunner;
+import software.amazon.dynamodb.services.local.server.AbstractLocalDynamoDBServerHandler;
 import software.amazon.dynamodb.services.local.server.DynamoDBProxyServer;
+import software.amazon.dynamodb.services.local.server.LocalDynamoDBRequestHandler;
+import software.amazon.dynamodb.services.local.shared.access.LocalDBClient;
+import software.amazon.dynamodb.services.local.shared.access.sqlite.SQLiteDBAccess;
 
 public class ${LAUNCHER_CLASS} {
   public static void main(String[] args) throws Exception {
     DynamoDBProxyServer proxy = ServerRunner.createServerFromCommandLineArgs(args);
-    Field field = DynamoDBProxyServer.class.getDeclaredField("server");
-    field.setAccessible(true);
-    Server server = (Server) field.get(proxy);
+    Server server = (Server) read(DynamoDBProxyServer.class, proxy, "server");
     Connector[] connectors = server.getConnectors();
     if (connectors.length == 0) throw new IllegalStateException("DynamoDB Local has no connector to bind");
     for (Connector connector : connectors) {
@@ -41,6 +62,44 @@ public class ${LAUNCHER_CLASS} {
       ((ServerConnector) connector).setHost("127.0.0.1");
     }
     proxy.start();
+    Thread indexer = new Thread(() -> indexStreamRecords(proxy), "confide-stream-index");
+    indexer.setDaemon(true);
+    indexer.start();
+  }
+
+  static Object read(Class<?> type, Object target, String name) throws Exception {
+    Field field = type.getDeclaredField(name);
+    field.setAccessible(true);
+    return field.get(target);
+  }
+
+  /** Waits for the shared database (made at the first request), then indexes its stream records by stream. */
+  static void indexStreamRecords(DynamoDBProxyServer proxy) {
+    try {
+      Object handler = read(DynamoDBProxyServer.class, proxy, "serverHandler");
+      Object requests = read(AbstractLocalDynamoDBServerHandler.class, handler, "primaryHandler");
+      Map<?, ?> databases = (Map<?, ?>) read(LocalDynamoDBRequestHandler.class, requests, "dbRequestHandlers");
+      while (databases.isEmpty()) Thread.sleep(20);
+      Object access = read(LocalDBClient.class, databases.values().iterator().next(), "dbAccess");
+      SQLiteQueue queue = (SQLiteQueue) read(SQLiteDBAccess.class, access, "queue");
+      String plan = queue.execute(new SQLiteJob<String>() {
+        protected String job(SQLiteConnection connection) throws Throwable {
+          connection.exec("CREATE INDEX IF NOT EXISTS confide_us_stream ON us (StreamID, SequenceNumber)");
+          SQLiteStatement statement = connection.prepare("EXPLAIN QUERY PLAN SELECT MIN(SequenceNumber) FROM us WHERE StreamID = ?");
+          try {
+            statement.bind(1, "stream");
+            StringBuilder detail = new StringBuilder();
+            while (statement.step()) detail.append(statement.columnString(3)).append("; ");
+            return detail.toString();
+          } finally {
+            statement.dispose();
+          }
+        }
+      }).complete();
+      System.out.println("${INDEX_REPORT} " + plan);
+    } catch (Throwable error) {
+      System.out.println("${INDEX_REPORT} not created: " + error);
+    }
   }
 }
 `;
@@ -99,8 +158,14 @@ export async function startDynamoDbLocal(options: { dataDir?: string } = {}): Pr
     const child = spawn({ port, sharedDb: true, ...(options.dataDir ? { path: options.dataDir } : {}) });
     trackChild(child);
     let output = '';
+    let reported: ((report: string) => void) | undefined;
+    const streamIndexReport = new Promise<string>((resolve) => {
+      reported = resolve;
+    });
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
+      const report = output.split('\n').find((line) => line.startsWith(INDEX_REPORT));
+      if (report) reported?.(report.slice(INDEX_REPORT.length).trim());
     });
     child.stderr?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
@@ -118,7 +183,16 @@ export async function startDynamoDbLocal(options: { dataDir?: string } = {}): Pr
       failed,
     ]);
     if (outcome === 'ready') {
-      return { endpoint, port, stop: () => stopChild(child) };
+      return {
+        endpoint,
+        port,
+        streamRecordsIndex: () =>
+          Promise.race([
+            streamIndexReport,
+            failed.then((reason) => Promise.reject(new Error(`DynamoDB Local ${reason}`))),
+          ]),
+        stop: () => stopChild(child),
+      };
     }
     await stopChild(child);
     // Another process may have taken the port between probing and binding: try a new one.
