@@ -26,10 +26,10 @@ export interface DynamoDbLocal {
  * telemetry, so none is sent (issue 17 item 6b).
  *
  * It also gives the engine's own table of stream records an index by stream (decision 0071). The engine keeps every
- * stream record of every table, deleted tables included, in one SQLite table \`us\` keyed by sequence number, and each
- * request to a table with a stream looks up that stream's first record with \`MIN(SequenceNumber) … WHERE StreamID\`,
+ * stream record of every table, deleted tables included, in one SQLite table `us` keyed by sequence number, and each
+ * request to a table with a stream looks up that stream's first record with `MIN(SequenceNumber) … WHERE StreamID`,
  * which walks every record streamed before the table was made. Through the engine's own SQLite queue, once its
- * database exists, the launcher adds \`(StreamID, SequenceNumber)\` and reports the lookup's plan on its output
+ * database exists, the launcher adds `(StreamID, SequenceNumber)` and reports the lookup's plan on its output
  * ({@link DynamoDbLocal.streamRecordsIndex}). Only a lookup changes: no answer does.
  */
 const LAUNCHER_CLASS = 'LoopbackDynamoDbLocal';
@@ -95,7 +95,7 @@ public class ${LAUNCHER_CLASS} {
             statement.dispose();
           }
         }
-      }).complete();
+      }).get();
       System.out.println("${INDEX_REPORT} " + plan);
     } catch (Throwable error) {
       System.out.println("${INDEX_REPORT} not created: " + error);
@@ -164,8 +164,16 @@ export async function startDynamoDbLocal(options: { dataDir?: string } = {}): Pr
     });
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
-      const report = output.split('\n').find((line) => line.startsWith(INDEX_REPORT));
-      if (report) reported?.(report.slice(INDEX_REPORT.length).trim());
+      if (!reported) return;
+      // Whole lines only: a chunk may end inside the report.
+      const report = output
+        .split('\n')
+        .slice(0, -1)
+        .find((line) => line.startsWith(INDEX_REPORT));
+      if (report) {
+        reported(report.slice(INDEX_REPORT.length).trim());
+        reported = undefined;
+      }
     });
     child.stderr?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
