@@ -53,6 +53,7 @@ describe('DynamoDB Local', () => {
     });
     // The engine makes its database at its first request; the launcher indexes it then.
     await client.send(new ListTablesCommand({}));
+    client.destroy();
 
     const plan = await engine.streamRecordsIndex();
 
