@@ -13,6 +13,7 @@ import type { Operation } from '../../access/operation-plugin';
 import { builder } from '../../builder';
 import type { ConfideContext } from '../../context';
 import { confideMetrics, publishMetric } from '../../metrics';
+import { keepForEmergencyReview, scheduleAfterEmergencyReview } from '../../use-cases/retention-schedule';
 import { organisationRetention } from '../breaches';
 import { localId } from '../ids';
 import { storeConnection } from '../store-paging';
@@ -121,7 +122,7 @@ builder.mutationFields((t) => ({
   openEmergencyAccess: t.field({
     type: EmergencyReviewRef,
     description:
-      'Break-glass: opens access to one client for at most one hour, with a reason. Every read under it is audited as emergency and a review is raised. Staff who already have a relationship never need it (CONFLICT); a declared conflict of interest still bars the client. Audited as EMERGENCY_ACCESS.',
+      'Break-glass: opens access to one client for at most one hour, with a reason. Every read under it is audited as emergency and a review is raised. Staff who already have a relationship never need it (CONFLICT); a declared conflict of interest still bars the client. Until its review is completed, a closed case of the person stays off its retention schedule. Audited as EMERGENCY_ACCESS.',
     args: {
       serviceUserId: t.arg.id({ required: true, description: 'The client.' }),
       reason: t.arg({ type: EmergencyReasonEnum, required: true, description: 'Why.' }),
@@ -176,6 +177,8 @@ builder.mutationFields((t) => ({
         reason,
         until: until.toISOString(),
       });
+      // A closed case waits, off its retention schedule, for this review (decision 0073).
+      await keepForEmergencyReview(context, operation.scope, client.clientId);
       // The operators' `emergency-access-opened` alarm (ids only; the review says who and why).
       publishMetric(confideMetrics.emergencyAccessOpened, 1, {
         level: 'INFO',
@@ -195,7 +198,7 @@ builder.mutationFields((t) => ({
   completeEmergencyAccessReview: t.field({
     type: EmergencyReviewRef,
     description:
-      'Records the review’s finding (the service manager, the Caldicott Guardian or the IG lead; never the person who broke the glass). An UNJUSTIFIED finding opens a breach register entry. Audited before it happens.',
+      'Records the review’s finding (the service manager, the Caldicott Guardian or the IG lead; never the person who broke the glass). An UNJUSTIFIED finding opens a breach register entry. The last pending review of a closed case puts it back on its retention schedule, unless its date has passed meanwhile (the records then leave by `eraseServiceUser`). Audited before it happens.',
     args: {
       reviewId: t.arg.id({ required: true, description: 'The review.' }),
       outcome: t.arg({ type: ReviewOutcomeEnum, required: true, description: 'The finding.' }),
@@ -221,6 +224,8 @@ builder.mutationFields((t) => ({
         outcome: args.outcome,
         reviewedBy: staffId,
       });
+      // The last pending review of a closed case puts it back on its schedule (decision 0073).
+      await scheduleAfterEmergencyReview(context, operation.scope, review.clientId);
       if (args.outcome === 'UNJUSTIFIED') {
         // An unjustified emergency access is a breach discovered now: the entry opens with its clock running.
         await context.services.breaches.open(

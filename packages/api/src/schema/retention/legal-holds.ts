@@ -2,7 +2,7 @@ import { validate } from '@confide/domain';
 import type { LegalHold } from '@confide/store';
 import { builder } from '../../builder';
 import type { ConfideContext } from '../../context';
-import { liftExpiresImmediately, rulesOf } from '../../use-cases/retention-schedule';
+import { keepForEmergencyReview, liftExpiresImmediately, rulesOf } from '../../use-cases/retention-schedule';
 import { AccessActorRef, actorOfStaff } from '../access-governance/actors';
 import { clientById } from '../subjects';
 
@@ -103,7 +103,7 @@ builder.mutationFields((t) => ({
   liftLegalHold: t.field({
     type: LegalHoldRef,
     description:
-      'Lifts the legal hold (SENIOR_MANAGER, IG_LEAD, CALDICOTT_GUARDIAN); a closed case is scheduled again under the current rules. A lift that would let the records expire at once is refused (FORBIDDEN, rule `retention.immediate-expiry-is-erasure`): erase them with `eraseServiceUser` instead. Audited with the reason.',
+      'Lifts the legal hold (SENIOR_MANAGER, IG_LEAD, CALDICOTT_GUARDIAN); a closed case is scheduled again under the current rules (once no emergency access to the person awaits its review). A lift that would let the records expire at once is refused (FORBIDDEN, rule `retention.immediate-expiry-is-erasure`): erase them with `eraseServiceUser` instead. Audited with the reason.',
     args: {
       serviceUserId: t.arg.id({ required: true, description: 'The person.' }),
       reason: t.arg.string({ required: true, description: 'Why the hold ends.' }),
@@ -129,6 +129,8 @@ builder.mutationFields((t) => ({
         reason: statedReason(context, args.reason),
         rules: rulesOf(context),
       });
+      // Lifting schedules a closed case again, unless an emergency access still awaits its review (decision 0073).
+      await keepForEmergencyReview(context, operation.scope, client.clientId);
       return hold;
     },
   }),

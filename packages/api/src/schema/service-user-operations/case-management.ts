@@ -156,7 +156,7 @@ builder.mutationFields((t) => ({
   }),
   closeCase: t.field({
     type: ServiceUserRef,
-    description: `Closes a case (managers of the service) and schedules its retention. The closure date may lie at most ${CLOSURE_BACKDATE_DAYS} days back (CLOSURE_BACKDATE_DAYS); older is BAD_USER_INPUT and changes nothing. A closure that would let the records expire at once is refused (FORBIDDEN, rule \`retention.immediate-expiry-is-erasure\`): that is an erasure, made with \`eraseServiceUser\`.`,
+    description: `Closes a case (managers of the service) and schedules its retention (once no emergency access to the person awaits its review: until then the records carry no date). The closure date may lie at most ${CLOSURE_BACKDATE_DAYS} days back (CLOSURE_BACKDATE_DAYS); older is BAD_USER_INPUT and changes nothing. A closure that would let the records expire at once is refused (FORBIDDEN, rule \`retention.immediate-expiry-is-erasure\`): that is an erasure, made with \`eraseServiceUser\`.`,
     args: { input: t.arg({ type: CloseCaseInput, required: true }) },
     operation: {
       policy: 'case.close',
