@@ -34,12 +34,8 @@ async function breakGlass(api: TestApi, who: Person, id: string): Promise<void> 
 
 /** Completes the one pending review, as the Caldicott Guardian; returns its detail as the guardian read it. */
 async function completeTheReview(api: TestApi, guardian: Person): Promise<string | null | undefined> {
-  const pending = await api.graphql<{ emergencyAccessReviews: { id: string; detail: string | null }[] }>(
-    PENDING,
-    {
-      token: guardian.token,
-    },
-  );
+  type Pending = { emergencyAccessReviews: { id: string; detail: string | null }[] };
+  const pending = await api.graphql<Pending>(PENDING, { token: guardian.token });
   expectNoErrors(pending);
   const reviews = pending.data?.emergencyAccessReviews ?? [];
   expect(reviews).toHaveLength(1);
