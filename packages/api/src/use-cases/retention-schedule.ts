@@ -49,15 +49,13 @@ export async function scheduleClosedCase(
 ): Promise<ServiceUserRecord> {
   const closed = await freshProfile(context, scope, clientId);
   if (!closed) throw notFound('Service user');
-  // An emergency access awaiting its review keeps the record off the schedule until the review is done (decision 0073).
-  if (!(await context.services.emergencyReviews.pendingFor(scope, clientId))) {
-    const key = await context.access.clientKey(closed);
-    const outcome = await context.services.retention.schedule(scope, closed, key, rulesOf(context));
-    if (outcome.status === 'SCHEDULED' && isExpired(outcome.expiresAt, context.services.clock.now())) {
-      return expiredView(closed, outcome.expiresAt, outcome.basis);
-    }
-    if (outcome.status === 'SCHEDULED') await keepForEmergencyReview(context, scope, clientId);
+  const key = await context.access.clientKey(closed);
+  const outcome = await context.services.retention.schedule(scope, closed, key, rulesOf(context));
+  if (outcome.status === 'SCHEDULED' && isExpired(outcome.expiresAt, context.services.clock.now())) {
+    return expiredView(closed, outcome.expiresAt, outcome.basis);
   }
+  // An emergency access awaiting its review takes the schedule off again until the review is done (decision 0073).
+  if (outcome.status === 'SCHEDULED') await keepForEmergencyReview(context, scope, clientId);
   const scheduled = await freshProfile(context, scope, clientId);
   if (!scheduled) throw notFound('Service user');
   return scheduled;
