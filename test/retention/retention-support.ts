@@ -363,3 +363,16 @@ export async function untilRescheduled<T extends RescheduleAnswer>(
     complete: answer.complete,
   };
 }
+
+/** Someone with no relationship to the person breaks the glass (the review's detail is this fixed text). */
+export function breakGlass(
+  api: TestApi,
+  who: Person,
+  id: string,
+): Promise<GraphqlResult<{ openEmergencyAccess: { id: string } }>> {
+  return api.graphql(
+    `mutation ($id: ID!) { openEmergencyAccess(serviceUserId: $id, reason: MEDICAL_EMERGENCY,
+      detail: "Collapsed at the day centre") { id } }`,
+    { token: who.token, variables: { id } },
+  );
+}

@@ -181,6 +181,13 @@ export function createServices(config: ConfideConfig, overrides: ServiceOverride
   const table = config.tables.data;
   const directory = new OrganisationDirectory({ dynamo, access, tableName: table, keys, clock });
   const platformAudit = new PlatformAuditLog(dynamo, table, clock);
+  const retention = new RetentionSchedules(
+    access,
+    table,
+    keys,
+    new ServiceUsers(access, table, keys, clock),
+    clock,
+  );
   return {
     config,
     clock,
@@ -199,7 +206,7 @@ export function createServices(config: ConfideConfig, overrides: ServiceOverride
     disclosureReviews: new DisclosureReviews(access, table, clock),
     referrals: new Referrals(access, table, clock),
     subjectAccess: new SubjectAccessRequests(access, table, clock),
-    emergencyReviews: new EmergencyReviews(access, table, clock),
+    emergencyReviews: new EmergencyReviews(access, table, clock, retention),
     partners: new PartnerAgencies(access, table, clock, dynamo),
     approvals: new Approvals(access, table, clock, keys),
     auditLog: new AuditLog(access, table, keys, undefined, clock),
@@ -211,13 +218,7 @@ export function createServices(config: ConfideConfig, overrides: ServiceOverride
     media: new MediaRecords(access, table, clock),
     personnelRecords: new PersonnelRecords(access, table, clock),
     referencePermissions: new ReferencePermissions(access, table, clock),
-    retention: new RetentionSchedules(
-      access,
-      table,
-      keys,
-      new ServiceUsers(access, table, keys, clock),
-      clock,
-    ),
+    retention,
     tombstones: new RetentionTombstones(access, table),
     integrityIncidents: new IntegrityIncidents(access, table, clock),
     notifications: new GovernanceNotifications(access, table, clock),

@@ -40,7 +40,7 @@ function expiredView(client: ServiceUserRecord, expiresAt: number, basis: Retent
 /**
  * After `closeCase` has closed the case: puts the schedule on every item of the client and returns the
  * record. (closeCase refuses a closure that would expire at once; should the schedule have passed anyway, the
- * response carries only pseudonymous facts.)
+ * response carries only pseudonymous facts.) A legal hold or a pending emergency review keeps it off.
  */
 export async function scheduleClosedCase(
   context: ConfideContext,
@@ -54,40 +54,16 @@ export async function scheduleClosedCase(
   if (outcome.status === 'SCHEDULED' && isExpired(outcome.expiresAt, context.services.clock.now())) {
     return expiredView(closed, outcome.expiresAt, outcome.basis);
   }
-  // An emergency access awaiting its review takes the schedule off again until the review is done (decision 0073).
-  if (outcome.status === 'SCHEDULED') await keepForEmergencyReview(context, scope, clientId);
   const scheduled = await freshProfile(context, scope, clientId);
   if (!scheduled) throw notFound('Service user');
   return scheduled;
 }
 
-// ── Emergency reviews hold the schedule ──────────────────────────────────────────────────────────────────
-
 /**
- * Takes a closed case off the schedule while an emergency access to the person awaits its review (decision 0073):
- * the reviewers need the record and the detail sealed under the person's key, and retention must not end that
- * oversight any more than an erasure may (decision 0070). Called after a review is opened, and after anything that
- * schedules a case has finished, so that whichever of the two comes second sees the other: every interleaving ends
- * unscheduled while a review is pending. It clears every item whatever the profile says, because a review opened
- * while a closure was still dating the items may have cleared the profile before the last of them was dated.
- */
-export async function keepForEmergencyReview(
-  context: ConfideContext,
-  scope: TenantScope,
-  clientId: string,
-): Promise<void> {
-  const client = await freshProfile(context, scope, clientId);
-  // An open case carries no date, and a legal hold already keeps a closed one off the schedule.
-  if (client?.caseStatus !== 'CLOSED' || context.services.retention.holdOn(client)) return;
-  if (!(await context.services.emergencyReviews.pendingFor(scope, clientId))) return;
-  const key = await context.access.loader.subjectKey(scope.orgId, clientId);
-  await context.services.retention.unschedule(scope, client, key);
-}
-
-/**
- * Once the last pending review of a person is completed, a closed case goes back on the schedule (a legal hold still
- * keeps it off: `schedule` leaves held records alone). A schedule that would already have passed is not put back: as
- * after a closure or a lift, records past their retention leave only by an erasure, which takes two people.
+ * After a review’s completion took its hold off the profile (decision 0074): a closed case with nothing else holding it goes back on
+ * its schedule (`schedule` refuses while a legal hold or another review is on). A schedule that would already have
+ * passed is not put back: as after a closure or a lift, records past their retention leave only by an erasure, which
+ * takes two people.
  */
 export async function scheduleAfterEmergencyReview(
   context: ConfideContext,
@@ -96,11 +72,11 @@ export async function scheduleAfterEmergencyReview(
 ): Promise<void> {
   const client = await freshProfile(context, scope, clientId);
   if (client?.caseStatus !== 'CLOSED' || client.expiresAt !== undefined) return;
-  if (await context.services.emergencyReviews.pendingFor(scope, clientId)) return;
+  const { retention } = context.services;
+  if (retention.holdOn(client) || retention.reviewHoldsOn(client).length > 0) return;
   if (await liftExpiresImmediately(context, client)) return;
   const key = await context.access.clientKey(client);
-  const outcome = await context.services.retention.schedule(scope, client, key, rulesOf(context));
-  if (outcome.status === 'SCHEDULED') await keepForEmergencyReview(context, scope, clientId);
+  await retention.schedule(scope, client, key, rulesOf(context));
 }
 
 /**

@@ -6,6 +6,7 @@ import { itemKeyOf, openField, sealFields } from '../sealed-fields';
 import type { TenantScope } from '../tenant-scope';
 import type { TableAccess } from '../tenant-table';
 import { scopeOfItem } from './item-scope';
+import type { RetentionSchedules } from './retention-schedule';
 import { ReviewQueue } from './review-queue';
 
 export type ReviewOutcome = 'JUSTIFIED' | 'UNJUSTIFIED';
@@ -30,7 +31,9 @@ export interface EmergencyReview {
 
 /**
  * Emergency-access reviews. The free-text detail is sealed under the client's key (it may describe them);
- * everything a notification could carry is a reference only (Lets connect 5.6).
+ * everything a notification could carry is a reference only (Lets connect 5.6). A pending review holds the person's
+ * records: its id sits on their profile from the review's opening to its completion, in the same transactions, and
+ * keeps them off their retention schedule and out of an erasure (decision 0074).
  */
 export class EmergencyReviews {
   readonly #queue: ReviewQueue;
@@ -39,6 +42,7 @@ export class EmergencyReviews {
     access: TableAccess,
     table: string,
     private readonly clock: Clock,
+    private readonly holds: Pick<RetentionSchedules, 'reviewHoldPlaced' | 'reviewHoldReleased'>,
   ) {
     this.#queue = new ReviewQueue(access, table, clock);
   }
@@ -74,11 +78,20 @@ export class EmergencyReviews {
       status: attr.s('PENDING'),
       ...sealFields(key, itemKeyOf(pk, sk), { detail: input.detail }),
     };
-    const written = await this.#queue
+    const opened = await this.#queue
       .gateway(scope)
-      .put(item, { ConditionExpression: 'attribute_not_exists(pk)' });
-    // A fresh random id never collides; if it did, nothing was overwritten.
-    if (!written.written) throw new Error('A new review id collided.');
+      .transactWrite([
+        { Put: { Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
+        ...this.holds.reviewHoldPlaced(scope, input.clientId, reviewId),
+      ]);
+    if (!opened.written) {
+      const [review, profile, erasure] = opened.reasons;
+      // A fresh random id never collides; if it did, nothing was overwritten.
+      if (review === 'ConditionalCheckFailed') throw new Error('A new review id collided.');
+      if (profile === 'ConditionalCheckFailed') throw notFound('Service user');
+      if (erasure === 'ConditionalCheckFailed') throw conflict('The person’s records are being erased.');
+      throw new Error('The review was not written.');
+    }
     return toReview(item);
   }
 
@@ -86,14 +99,6 @@ export class EmergencyReviews {
   async list(scope: TenantScope, status?: 'PENDING' | 'COMPLETED'): Promise<EmergencyReview[]> {
     const reviews = (await this.#queue.list(scope, scope.key('EMERGENCY_REVIEWS'))).map(toReview);
     return status ? reviews.filter((review) => review.status === status) : reviews;
-  }
-
-  /**
-   * Whether a break-glass of this person still awaits its review. Read from the organisation's list (tens a year),
-   * for the rare acts that must wait for it (an erasure).
-   */
-  async pendingFor(scope: TenantScope, clientId: string): Promise<boolean> {
-    return (await this.list(scope, 'PENDING')).some((review) => review.clientId === clientId);
   }
 
   /** One page of the reviews, newest first (issue 19); `status` narrows to pending or completed ones. */
@@ -114,30 +119,48 @@ export class EmergencyReviews {
     return openField(key, itemKeyOf(review.pk, review.sk), review.item, 'detail') ?? '';
   }
 
+  /**
+   * Records the finding and, in the same transaction, takes the review's hold off the person's profile. A review
+   * whose person has no profile left (erased before reviews held records) is completed alone.
+   */
   async complete(
     review: EmergencyReview,
     outcome: { outcome: ReviewOutcome; reviewedBy: string },
   ): Promise<EmergencyReview> {
     // The review was read under the request's organisation (`get`, `list`): its key is that organisation's.
-    const result = await this.#queue.gateway(scopeOfItem(review.pk)).update(
-      { pk: review.pk, sk: review.sk },
-      {
-        UpdateExpression: 'SET #status = :done, outcome = :outcome, reviewedBy = :by, reviewedAt = :at',
-        ConditionExpression: '#status = :pending',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':done': attr.s('COMPLETED'),
-          ':pending': attr.s('PENDING'),
-          ':outcome': attr.s(outcome.outcome),
-          ':by': attr.s(outcome.reviewedBy),
-          ':at': attr.s(this.clock.now().toISOString()),
-        },
-        ReturnValues: 'ALL_NEW',
+    const scope = scopeOfItem(review.pk);
+    const gateway = this.#queue.gateway(scope);
+    const reviewedAt = this.clock.now().toISOString();
+    const finding = {
+      UpdateExpression: 'SET #status = :done, outcome = :outcome, reviewedBy = :by, reviewedAt = :at',
+      ConditionExpression: '#status = :pending',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':done': attr.s('COMPLETED'),
+        ':pending': attr.s('PENDING'),
+        ':outcome': attr.s(outcome.outcome),
+        ':by': attr.s(outcome.reviewedBy),
+        ':at': attr.s(reviewedAt),
       },
-    );
-    if (!result.written) throw conflict('The review is already completed.');
-    if (!result.attributes) throw notFound('Review');
-    return toReview(result.attributes);
+    };
+    const completed = await gateway.transactWrite([
+      { Update: { Key: { pk: attr.s(review.pk), sk: attr.s(review.sk) }, ...finding } },
+      this.holds.reviewHoldReleased(scope, review.clientId, review.reviewId),
+    ]);
+    if (!completed.written) {
+      const [findingCheck, profileCheck] = completed.reasons;
+      if (findingCheck === 'ConditionalCheckFailed') throw conflict('The review is already completed.');
+      if (profileCheck !== 'ConditionalCheckFailed') throw new Error('The review was not completed.');
+      const alone = await gateway.update({ pk: review.pk, sk: review.sk }, finding);
+      if (!alone.written) throw conflict('The review is already completed.');
+    }
+    return toReview({
+      ...review.item,
+      status: attr.s('COMPLETED'),
+      outcome: attr.s(outcome.outcome),
+      reviewedBy: attr.s(outcome.reviewedBy),
+      reviewedAt: attr.s(reviewedAt),
+    });
   }
 }
 

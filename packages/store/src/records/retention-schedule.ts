@@ -77,6 +77,12 @@ const HOLD_INDEX = 'gsi1';
 /** Concurrent item updates while (re)scheduling one client. */
 const UPDATE_CONCURRENCY = 16;
 const NOT_EXPIRED = '(attribute_not_exists(expiresAt) OR expiresAt > :now)';
+/**
+ * The profile's marker of the emergency reviews of the person still pending: a string set of review ids (decision
+ * 0074). Like `legalHold`, it keeps the records off their schedule and bars an erasure, in the writes' own
+ * conditions; DynamoDB removes the attribute when its last id is deleted.
+ */
+const REVIEW_HOLDS = 'reviewHolds';
 
 /**
  * Retention schedules of client records (DATA-PROTECTION.md, Retention): closing a case puts `expiresAt` on every
@@ -129,6 +135,16 @@ export class RetentionSchedules {
     const placedAt = hold?.placedAt?.S;
     const sk = hold?.sk?.S;
     return placedAt && sk ? { placedAt, sk } : undefined;
+  }
+
+  /** The ids of the emergency reviews of the person still pending, from its profile (decision 0074). */
+  reviewHoldsOn(client: ServiceUserRecord): readonly string[] {
+    return client.item[REVIEW_HOLDS]?.SS ?? [];
+  }
+
+  /** Whether anything keeps a client off its schedule: a legal hold or a pending emergency review. */
+  #held(client: ServiceUserRecord): boolean {
+    return this.holdOn(client) !== undefined || this.reviewHoldsOn(client).length > 0;
   }
 
   /** The retention basis stored with a schedule. */
@@ -199,7 +215,7 @@ export class RetentionSchedules {
   /**
    * Schedules a closed, unheld client: the profile first (it enters the schedule index, and it gates every
    * read of the client), then every other item and the data key. A schedule already past expires the client
-   * at once.
+   * at once. Held (a legal hold, or an emergency review pending) is refused by the profile's own condition.
    */
   async schedule(
     scope: TenantScope,
@@ -209,13 +225,13 @@ export class RetentionSchedules {
   ): Promise<ScheduleOutcome> {
     const expiry = this.expiryOf(client, key, rules);
     if (!expiry) return { status: 'OPEN' };
-    if (this.holdOn(client)) return { status: 'HELD' };
+    if (this.#held(client)) return { status: 'HELD' };
     const expiresAt = toEpochSeconds(expiry.expiresAt);
     const gateway = this.#gateway(scope);
     const profileKey = { pk: client.pk, sk: PROFILE };
     const entered = await gateway.update(profileKey, {
       UpdateExpression: 'SET expiresAt = :expiresAt, gsi2pk = :due, gsi2sk = :order, retentionBasis = :basis',
-      ConditionExpression: `attribute_exists(pk) AND caseStatus = :closed AND attribute_not_exists(legalHold) AND ${NOT_EXPIRED}`,
+      ConditionExpression: `attribute_exists(pk) AND caseStatus = :closed AND attribute_not_exists(legalHold) AND attribute_not_exists(${REVIEW_HOLDS}) AND ${NOT_EXPIRED}`,
       ExpressionAttributeValues: {
         ':expiresAt': attr.n(expiresAt),
         ':due': attr.s(scheduleIndexPartition(scope, new Date(expiresAt * 1000).getUTCFullYear())),
@@ -231,13 +247,17 @@ export class RetentionSchedules {
     const items = (await this.clientItems(scope, client, key)).filter((item) => item.sk !== PROFILE);
     await this.#setExpiry(scope, items, expiresAt);
     await this.#setKeyExpiry(scope, client.clientId, expiresAt);
-    // A reopening may have run while the items were being scheduled: if the case is open now, take the
-    // schedule off again, so that no item of an open case (nor its key) is left to expire. (reopenCase also
-    // unschedules after reopening; between them every interleaving ends unscheduled.)
+    // A reopening, a legal hold or an emergency review may have come while the items were being scheduled: then
+    // take the schedule off again, so that no item of an open or held case (nor its key) is left to expire. (Each
+    // of them also clears the items after its own write; between the two every interleaving ends unscheduled.)
     const profile = await gateway.get(profileKey);
     if (profile && read.s(profile, 'caseStatus') !== 'CLOSED') {
       await this.unschedule(scope, client, key);
       return { status: 'UNCHANGED' };
+    }
+    if (profile && (profile.legalHold !== undefined || profile[REVIEW_HOLDS] !== undefined)) {
+      await this.#clearForHold(scope, client, key);
+      return { status: 'HELD' };
     }
     return { status: 'SCHEDULED', expiresAt, basis: expiry.basis };
   }
@@ -428,12 +448,61 @@ export class RetentionSchedules {
     return this.serviceUsers.get(scope, clientId, this.#loader(scope));
   }
 
+  // ── Emergency reviews ─────────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * What opening an emergency review of a person adds to the review's own transaction (decision 0074): the review's
+   * id in the profile's marker, which takes the profile off the schedule and keeps it off, refused once the person is
+   * being erased or their profile has expired. After it commits, `clearForReview` takes the rest off.
+   */
+  reviewHoldPlaced(scope: TenantScope, clientId: string, reviewId: string): TenantTransactItem[] {
+    const erasure = erasureRecordKey(scope, clientId);
+    return [
+      {
+        Update: {
+          Key: { pk: attr.s(scope.key('CLIENT', clientId)), sk: attr.s(PROFILE) },
+          UpdateExpression: `ADD ${REVIEW_HOLDS} :review REMOVE expiresAt, gsi2pk, gsi2sk, retentionBasis`,
+          ConditionExpression: `attribute_exists(pk) AND ${NOT_EXPIRED}`,
+          ExpressionAttributeValues: { ':review': { SS: [reviewId] }, ':now': attr.n(this.#nowSeconds()) },
+        },
+      },
+      {
+        ConditionCheck: {
+          Key: { pk: attr.s(erasure.pk), sk: attr.s(erasure.sk) },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+    ];
+  }
+
+  /** What completing an emergency review adds to its transaction: the review's id off the profile's marker. */
+  reviewHoldReleased(scope: TenantScope, clientId: string, reviewId: string): TenantTransactItem {
+    return {
+      Update: {
+        Key: { pk: attr.s(scope.key('CLIENT', clientId)), sk: attr.s(PROFILE) },
+        UpdateExpression: `DELETE ${REVIEW_HOLDS} :review`,
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':review': { SS: [reviewId] } },
+      },
+    };
+  }
+
+  /**
+   * After a review's hold is on the profile: takes the schedule off every other item and the data key of a closed
+   * case (an open one has none). Read afresh, so that a closure whose schedule came first is seen; one that comes
+   * later is refused by the marker, or clears after itself (`schedule`'s re-check).
+   */
+  async clearForReview(scope: TenantScope, clientId: string, key: SubjectKey): Promise<void> {
+    const profile = await this.#profile(scope, clientId);
+    if (profile?.caseStatus === 'CLOSED') await this.#clearForHold(scope, profile, key);
+  }
+
   // ── Erasure ───────────────────────────────────────────────────────────────────────────────────────────────
 
   /**
-   * Erases a client: records the erasure (refused while a hold is on or the case is open — checked in the same
-   * transaction), crypto-shreds the data key at once, then deletes every item, the profile last so that a
-   * retry can still find what is left. The stream handler writes the tombstones. Without the key (a retried
+   * Erases a client: records the erasure (refused while a hold is on, an emergency review is pending or the case is
+   * open — checked in the same transaction), crypto-shreds the data key at once, then deletes every item, the profile
+   * last so that a retry can still find what is left. The stream handler writes the tombstones. Without the key (a retried
    * erasure) the blind-index entries cannot be recomputed and are left: they are truncated keyed hashes.
    */
   async erase(
@@ -454,8 +523,7 @@ export class RetentionSchedules {
       {
         ConditionCheck: {
           Key: { pk: attr.s(client.pk), sk: attr.s(PROFILE) },
-          ConditionExpression:
-            'attribute_exists(pk) AND attribute_not_exists(legalHold) AND caseStatus = :closed',
+          ConditionExpression: `attribute_exists(pk) AND attribute_not_exists(legalHold) AND attribute_not_exists(${REVIEW_HOLDS}) AND caseStatus = :closed`,
           ExpressionAttributeValues: { ':closed': attr.s('CLOSED') },
         },
       },
@@ -478,7 +546,9 @@ export class RetentionSchedules {
     if (!recorded.written) {
       const [profileCheck, erasureRecord] = recorded.reasons;
       if (profileCheck === 'ConditionalCheckFailed') {
-        throw conflict('The record is under a legal hold or its case is open; it cannot be erased.');
+        throw conflict(
+          'The record is under a legal hold, awaits the review of an emergency access, or its case is open; it cannot be erased.',
+        );
       }
       // Already recorded: a retried erasure carries on with whatever is left.
       if (erasureRecord !== 'ConditionalCheckFailed') throw new Error('The erasure record was not written.');

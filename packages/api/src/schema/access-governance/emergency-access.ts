@@ -13,7 +13,7 @@ import type { Operation } from '../../access/operation-plugin';
 import { builder } from '../../builder';
 import type { ConfideContext } from '../../context';
 import { confideMetrics, publishMetric } from '../../metrics';
-import { keepForEmergencyReview, scheduleAfterEmergencyReview } from '../../use-cases/retention-schedule';
+import { scheduleAfterEmergencyReview } from '../../use-cases/retention-schedule';
 import { organisationRetention } from '../breaches';
 import { localId } from '../ids';
 import { storeConnection } from '../store-paging';
@@ -164,6 +164,8 @@ builder.mutationFields((t) => ({
       const until = new Date(context.services.clock.now().getTime() + EMERGENCY_WINDOW_MS);
       const reason = args.reason as EmergencyReason;
       const key = await context.access.clientKey(client);
+      // The review holds the person's records from its opening (decision 0074): the profile at once, the other
+      // items before the grant, so that a failure part-way leaves no access while a record is still dated.
       const review = await context.services.emergencyReviews.open(operation.scope, key, {
         staffId,
         clientId: client.clientId,
@@ -172,13 +174,12 @@ builder.mutationFields((t) => ({
         detail: detailOf(args.detail),
         until,
       });
+      await context.services.retention.clearForReview(operation.scope, client.clientId, key);
       await context.services.directory.recordEmergencyGrant(operation.scope, staffId, client.clientId, {
         grantId: review.reviewId,
         reason,
         until: until.toISOString(),
       });
-      // A closed case waits, off its retention schedule, for this review (decision 0073).
-      await keepForEmergencyReview(context, operation.scope, client.clientId);
       // The operators' `emergency-access-opened` alarm (ids only; the review says who and why).
       publishMetric(confideMetrics.emergencyAccessOpened, 1, {
         level: 'INFO',
@@ -224,7 +225,7 @@ builder.mutationFields((t) => ({
         outcome: args.outcome,
         reviewedBy: staffId,
       });
-      // The last pending review of a closed case puts it back on its schedule (decision 0073).
+      // The last pending review of a closed case puts it back on its schedule (decision 0074).
       await scheduleAfterEmergencyReview(context, operation.scope, review.clientId);
       if (args.outcome === 'UNJUSTIFIED') {
         // An unjustified emergency access is a breach discovered now: the entry opens with its clock running.

@@ -49,8 +49,8 @@ builder.mutationFields((t) => ({
           );
         }
         // The review of an emergency access needs the person's record (and the detail sealed under their key): an
-        // erasure first would end that oversight for good.
-        if (await context.services.emergencyReviews.pendingFor(context.access.scope, client.clientId)) {
+        // erasure first would end that oversight for good. (The erasure's own transaction checks it again.)
+        if (context.services.retention.reviewHoldsOn(client).length > 0) {
           throw conflict(
             'An emergency access to this person awaits its review; complete the review before erasing the records.',
           );

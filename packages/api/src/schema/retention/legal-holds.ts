@@ -2,7 +2,7 @@ import { validate } from '@confide/domain';
 import type { LegalHold } from '@confide/store';
 import { builder } from '../../builder';
 import type { ConfideContext } from '../../context';
-import { keepForEmergencyReview, liftExpiresImmediately, rulesOf } from '../../use-cases/retention-schedule';
+import { liftExpiresImmediately, rulesOf } from '../../use-cases/retention-schedule';
 import { AccessActorRef, actorOfStaff } from '../access-governance/actors';
 import { clientById } from '../subjects';
 
@@ -129,8 +129,7 @@ builder.mutationFields((t) => ({
         reason: statedReason(context, args.reason),
         rules: rulesOf(context),
       });
-      // Lifting schedules a closed case again, unless an emergency access still awaits its review (decision 0073).
-      await keepForEmergencyReview(context, operation.scope, client.clientId);
+      // Lifting schedules a closed case again; a pending emergency review keeps it off (decision 0074).
       return hold;
     },
   }),
