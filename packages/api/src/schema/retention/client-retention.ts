@@ -25,7 +25,8 @@ ServiceUserRetentionRef.implement({
     expiresAt: t.field({
       type: 'DateTime',
       nullable: true,
-      description: 'When every record of the person expires; null while the case is open or held.',
+      description:
+        'When every record of the person expires; null while the case is open, under a legal hold, or kept for the review of an emergency access to the person.',
       resolve: (state) => state.expiresAt,
     }),
     basis: t.field({
