@@ -1,3 +1,4 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DEFAULT_RETENTION_RULES, type OrgId } from '@confide/domain';
 import { ItemLoader, type ServiceUserRecord, tenantScope } from '@confide/store';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -138,5 +139,41 @@ describe('retention: a pending emergency review is a hold on the profile', () =>
     expectNoErrors(again);
     expect(again.data?.serviceUser?.name).not.toBeNull();
     expect(await datedItems(api, w.org.orgId, clientId)).toBe(0);
+  });
+
+  it('a break-glass that meets another write to the record answers CONFLICT and changes nothing', async () => {
+    // Prepare: a closed, scheduled case; an API whose DynamoDB answers the review's transaction as it does when
+    // another write to the profile is under way at the same moment.
+    const w = await world();
+    const { id, clientId } = await clientWithRecords(api, w, { dateOfBirth: '1975-04-01' });
+    expectNoErrors(await closeCase(api, w.manager, id));
+    const dated = await datedItems(api, w.org.orgId, clientId);
+    const conflicting = failingDynamoClient(
+      api,
+      (call) =>
+        call.commandName === 'TransactWriteItemsCommand' &&
+        JSON.stringify(call.input).includes('EMERGENCY_REVIEWS'),
+      () =>
+        new TransactionCanceledException({
+          message: 'Transaction cancelled, please refer cancellation reasons for specific reasons',
+          $metadata: {},
+          CancellationReasons: [{ Code: 'None' }, { Code: 'TransactionConflict' }, { Code: 'None' }],
+        }),
+    );
+    const busy = testApi({ clock, tables: api.stack.tables, dynamo: conflicting.client });
+
+    // Act
+    const broken = await breakGlass(busy, w.stranger, id);
+
+    // Assess: CONFLICT; no access, no hold, and the schedule as it was.
+    expect(conflicting.failures()).toBe(1);
+    expect(broken.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    const read = await readName(api, w.stranger, id);
+    expect(read.data?.serviceUser ?? null).toBeNull();
+    const profile = (await partitionItems(api, w.org.orgId, clientId)).find(
+      (item) => item.sk?.S === 'PROFILE',
+    );
+    expect(profile?.reviewHolds).toBeUndefined();
+    expect(await datedItems(api, w.org.orgId, clientId)).toBe(dated);
   });
 });

@@ -13,11 +13,13 @@ export const carriesAudit = (call: WriteCall): boolean => isAuditWrite(call.comm
 
 /**
  * A client of the local DynamoDB (no retries) that remembers every write call and fails, at the SDK layer, those
- * `fail` picks, with an error whose text the response must never show.
+ * `fail` picks, with an error whose text the response must never show (or with what `failure` makes: the error
+ * DynamoDB itself would answer).
  */
 export function failingDynamoClient(
   api: TestApi,
   fail: (call: WriteCall) => boolean = () => false,
+  failure: () => Error = () => new Error('Injected failure: audit table unavailable at ORG#secret'),
 ): { client: DynamoDBClient; writes: WriteCall[]; failures: () => number } {
   const { config } = api.services;
   const client = new DynamoDBClient({
@@ -34,7 +36,7 @@ export function failingDynamoClient(
         writes.push(call);
         if (fail(call)) {
           failures++;
-          throw new Error('Injected failure: audit table unavailable at ORG#secret');
+          throw failure();
         }
       }
       return next(args);

@@ -60,10 +60,10 @@ export async function scheduleClosedCase(
 }
 
 /**
- * After a review’s completion took its hold off the profile (decision 0074): a closed case with nothing else holding it goes back on
- * its schedule (`schedule` refuses while a legal hold or another review is on). A schedule that would already have
- * passed is not put back: as after a closure or a lift, records past their retention leave only by an erasure, which
- * takes two people.
+ * After a review’s completion took its hold off the profile (decision 0074): a closed case with nothing else holding
+ * it goes back on its schedule (`schedule` refuses while a legal hold or another review is on). A schedule that would
+ * already have passed is not put back: as after a closure or a lift, records past their retention leave only by an
+ * erasure, which takes two people.
  */
 export async function scheduleAfterEmergencyReview(
   context: ConfideContext,

@@ -1,10 +1,11 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type Clock, conflict, type EmergencyReason, newId, notFound } from '@confide/domain';
 import type { SubjectKey } from '@confide/keys';
 import { attr, type Item, read, requireS } from '../attributes';
 import { mapPage, type Page, type PageRequest } from '../paging';
 import { itemKeyOf, openField, sealFields } from '../sealed-fields';
 import type { TenantScope } from '../tenant-scope';
-import type { TableAccess } from '../tenant-table';
+import type { TableAccess, TenantTable, TenantTransactItem, TransactResult } from '../tenant-table';
 import { scopeOfItem } from './item-scope';
 import type { RetentionSchedules } from './retention-schedule';
 import { ReviewQueue } from './review-queue';
@@ -78,12 +79,10 @@ export class EmergencyReviews {
       status: attr.s('PENDING'),
       ...sealFields(key, itemKeyOf(pk, sk), { detail: input.detail }),
     };
-    const opened = await this.#queue
-      .gateway(scope)
-      .transactWrite([
-        { Put: { Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
-        ...this.holds.reviewHoldPlaced(scope, input.clientId, reviewId),
-      ]);
+    const opened = await transact(this.#queue.gateway(scope), [
+      { Put: { Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
+      ...this.holds.reviewHoldPlaced(scope, input.clientId, reviewId),
+    ]);
     if (!opened.written) {
       const [review, profile, erasure] = opened.reasons;
       // A fresh random id never collides; if it did, nothing was overwritten.
@@ -143,7 +142,7 @@ export class EmergencyReviews {
         ':at': attr.s(reviewedAt),
       },
     };
-    const completed = await gateway.transactWrite([
+    const completed = await transact(gateway, [
       { Update: { Key: { pk: attr.s(review.pk), sk: attr.s(review.sk) }, ...finding } },
       this.holds.reviewHoldReleased(scope, review.clientId, review.reviewId),
     ]);
@@ -161,6 +160,21 @@ export class EmergencyReviews {
       reviewedBy: attr.s(outcome.reviewedBy),
       reviewedAt: attr.s(reviewedAt),
     });
+  }
+}
+
+/**
+ * A transaction with the person's profile. Another write to the profile at the same moment (a note recorded, the case
+ * closed) cancels it with DynamoDB's TransactionConflict: nothing was written, and the caller is told to try again.
+ */
+async function transact(gateway: TenantTable, items: readonly TenantTransactItem[]): Promise<TransactResult> {
+  try {
+    return await gateway.transactWrite(items);
+  } catch (error) {
+    if (error instanceof TransactionCanceledException) {
+      throw conflict('The person’s record changed at the same moment; try again.');
+    }
+    throw error;
   }
 }
 
