@@ -88,12 +88,12 @@ const REVIEW_HOLDS = 'reviewHolds';
  * Retention schedules of client records (DATA-PROTECTION.md, Retention): closing a case puts `expiresAt` on every
  * item of the client — its partition (profile, notes and their history, consents, allocations, media, holds),
  * its reference, identity and blind-index entries, and its data key in the key table — and enters the profile
- * in the schedule index; reopening or a legal hold takes it all off again. Nothing already expired is ever
- * brought back: every update is conditional on the item not having expired.
+ * in the schedule index; reopening, a legal hold or a pending emergency review takes it all off again. Nothing
+ * already expired is ever brought back: every update is conditional on the item not having expired.
  *
  * Emergency-access reviews are not scheduled with the client: they are accountability records of an access
  * (kept with the audit trail), carry only the pseudonymous client id in clear, and their sealed detail becomes
- * unreadable when the client's key is deleted.
+ * unreadable when the client's key is deleted. While one is pending, it holds the client's records (decision 0074).
  */
 export class RetentionSchedules {
   /** The authenticated record of whether each client is scheduled: what the retention handler believes. */
@@ -502,8 +502,8 @@ export class RetentionSchedules {
   /**
    * Erases a client: records the erasure (refused while a hold is on, an emergency review is pending or the case is
    * open — checked in the same transaction), crypto-shreds the data key at once, then deletes every item, the profile
-   * last so that a retry can still find what is left. The stream handler writes the tombstones. Without the key (a retried
-   * erasure) the blind-index entries cannot be recomputed and are left: they are truncated keyed hashes.
+   * last so that a retry can still find what is left. The stream handler writes the tombstones. Without the key (a
+   * retried erasure) the blind-index entries cannot be recomputed and are left: they are truncated keyed hashes.
    */
   async erase(
     scope: TenantScope,
