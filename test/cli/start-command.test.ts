@@ -89,12 +89,23 @@ describe('npm start', { timeout: 300_000 }, () => {
     const env = { CONFIDE_DATA_DIR: dataDir };
     let port = 0;
     let running: StartProcess;
+    /** What binding the port gave while the stack was still starting. */
+    let whileStarting = '';
 
     beforeAll(async () => {
       port = await freePort();
       running = startProcess(['--port', String(port), '--sweep-interval', '1'], env);
+      await running.waitFor('Starting Confide');
+      whileStarting = await listenOn(port).then(
+        (server) => new Promise<string>((resolve) => server.close(() => resolve('bound'))),
+        (error: NodeJS.ErrnoException) => error.code ?? error.message,
+      );
       await running.waitFor(STARTED);
     }, 300_000);
+
+    it('held its port from the start, so nothing else could take it while the stack started', () => {
+      expect(whileStarting).toBe('EADDRINUSE');
+    });
 
     afterAll(() => {
       running.child.kill('SIGKILL');

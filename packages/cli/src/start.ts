@@ -64,17 +64,24 @@ function portTaken(port: number): CliError {
   );
 }
 
-/** Fails at once when the port is taken, before DynamoDB Local starts and the demo data is seeded. */
-function ensurePortFree(port: number): Promise<void> {
+/**
+ * Takes the port at once, and holds it while DynamoDB Local starts and the demo data is seeded (a minute on a first
+ * run): a taken port fails before any of that, and no other server can take it meanwhile (checking and letting go,
+ * as before, left that minute open). Connections in that time are closed. `release` lets go just before the server
+ * listens on it.
+ */
+function holdPort(port: number): Promise<{ release: () => Promise<void> }> {
   return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', (error: NodeJS.ErrnoException) => {
+    const hold = createServer((socket) => socket.destroy());
+    hold.once('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'EADDRINUSE') reject(portTaken(port));
       else if (error.code === 'EACCES')
         reject(new CliError(`Port ${port} needs privileges: use --port 1024 or above.`));
       else reject(error);
     });
-    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
+    hold.listen(port, '127.0.0.1', () =>
+      resolve({ release: () => new Promise((released) => hold.close(() => released())) }),
+    );
   });
 }
 
@@ -123,7 +130,7 @@ export async function startCommand(options: {
   const dataDir = localDataDir();
   const url = `http://localhost:${options.port}/graphql`;
   refuseSecondStart(dataDir, options.fresh);
-  await ensurePortFree(options.port);
+  const port = await holdPort(options.port);
   if (options.fresh) rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
   claimDataDir(dataDir, { pid: process.pid, graphqlUrl: url, startedAt: new Date().toISOString() });
@@ -149,6 +156,7 @@ export async function startCommand(options: {
   // The governance console, built on the first start of a fresh clone (and again when its sources change).
   if (await ensureConsoleBuilt()) done('console', 'built');
   const consoleUrl = `http://localhost:${options.port}${CONSOLE_PATH}/`;
+  await port.release();
   try {
     await startServerWithConsole(
       createConfideYoga(services, {
