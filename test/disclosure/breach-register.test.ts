@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
-import { addYears, type Clock, toEpochSeconds } from '@confide/domain';
+import { addYears, toEpochSeconds } from '@confide/domain';
 import { type StoredAuditEvent, tenantScope } from '@confide/store';
 import { describe, expect, it } from 'vitest';
 import {
@@ -11,6 +11,7 @@ import {
   registerServiceUser,
 } from '../support/care-fixtures';
 import { addStaff, onboardTestOrganisation, type TestOrganisation } from '../support/fixtures';
+import { MovableClock } from '../support/movable-clock';
 import { organisationItems, serviceUserToken } from '../support/records-fixtures';
 import { ownTablesForFile, type TestApi, testApi } from '../support/test-api';
 
@@ -24,23 +25,6 @@ const tables = ownTablesForFile();
  */
 
 const HOUR_MS = 3_600_000;
-
-/** A clock the test moves; it starts at the real time, to the whole second (TTL's unit). */
-class MovableClock implements Clock {
-  #now = Math.floor(Date.now() / 1000) * 1000;
-
-  now(): Date {
-    return new Date(this.#now);
-  }
-
-  advance(ms: number): void {
-    this.#now += ms;
-  }
-
-  advanceYears(years: number): void {
-    this.#now = addYears(this.now(), years).getTime();
-  }
-}
 
 const REPORT = `mutation ($i: ReportBreachInput!) { reportBreach(input: $i) {
   id source discoveredAt nature categories approximateSubjects containment reportable
@@ -167,7 +151,7 @@ describe('the breach register', () => {
     const overdueBefore = await register(w, true);
 
     // Act: 72 hours pass; one is notified late, one assessed as not reportable, one left alone
-    w.clock.advance(72 * HOUR_MS);
+    w.clock.advanceMs(72 * HOUR_MS);
     const overdueAt72 = (await register(w, true)).map((b) => b.id).sort();
     const assessed = await w.api.graphql<{ assessBreach: Breach }>(ASSESS, {
       token: w.ig.token,
@@ -388,7 +372,7 @@ describe('breach register retention', () => {
         },
       ),
     );
-    w.clock.advance(1000);
+    w.clock.advanceMs(1000);
     const tenYears = await report(w, w.worker, { nature: 'Email to the wrong partner agency' });
     const stored = await w.api.services.dynamo.send(
       new QueryCommand({
@@ -401,7 +385,7 @@ describe('breach register retention', () => {
 
     // Act: six years and a day pass
     w.clock.advanceYears(6);
-    w.clock.advance(24 * HOUR_MS);
+    w.clock.advanceMs(24 * HOUR_MS);
     const afterSix = await register(w);
     const assessExpired = await w.api.graphql(ASSESS, {
       token: w.ig.token,

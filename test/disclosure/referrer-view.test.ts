@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import type { Clock } from '@confide/domain';
 import { type StoredAuditEvent, tenantScope } from '@confide/store';
 import { describe, expect, it } from 'vitest';
 import {
@@ -13,6 +12,7 @@ import {
   registerServiceUser,
 } from '../support/care-fixtures';
 import { addStaff, onboardTestOrganisation, type TestOrganisation } from '../support/fixtures';
+import { MovableClock } from '../support/movable-clock';
 import { localIdOf, organisationItems } from '../support/records-fixtures';
 import { ownTablesForFile, type TestApi, testApi } from '../support/test-api';
 
@@ -28,18 +28,6 @@ const tables = ownTablesForFile();
 
 const DAY_MS = 86_400_000;
 const NOTE_BODY = 'Canary-note: disclosed a history of self-harm at the first call.';
-
-class MovableClock implements Clock {
-  #now = Date.now();
-
-  now(): Date {
-    return new Date(this.#now);
-  }
-
-  advance(ms: number): void {
-    this.#now += ms;
-  }
-}
 
 const RECORD_REFERRAL = `mutation ($input: RecordReferralInput!) {
   recordReferral(input: $input) { id partnerId referrerReference receivedOn appointmentAt }
@@ -212,7 +200,7 @@ describe('the referrer’s view', () => {
       token: w.referrer.token,
       variables: { r: w.reference },
     });
-    w.clock.advance(2 * DAY_MS);
+    w.clock.advanceMs(2 * DAY_MS);
     const afterAppointment = await w.api.graphql(STATUS, {
       token: w.referrer.token,
       variables: { r: w.reference },

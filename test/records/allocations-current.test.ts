@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { allocate, expectNoErrors, registerServiceUser } from '../support/care-fixtures';
 import { addStaff } from '../support/fixtures';
+import { MovableClock } from '../support/movable-clock';
 import { serviceWorld } from '../support/records-fixtures';
 import { testApi } from '../support/test-api';
 
@@ -9,8 +10,12 @@ import { testApi } from '../support/test-api';
  * time has passed gives the worker no access any more; it must not be listed as a current allocation.
  */
 
+const HOUR_MS = 3_600_000;
+
 describe('ServiceUser.allocations', () => {
-  const api = testApi();
+  // The cover's end passes when the test moves the clock, not after a wait: a busy machine cannot make it end early.
+  const clock = new MovableClock();
+  const api = testApi({ clock });
 
   it('leaves out a cover allocation once its end time has passed', async () => {
     const world = await serviceWorld(api);
@@ -20,7 +25,8 @@ describe('ServiceUser.allocations', () => {
       addStaff(api, world.org, ['SUPPORT_WORKER']),
     ]);
     await allocate(api, world.manager, client, primary);
-    await allocate(api, world.manager, client, cover, 'COVER', new Date(Date.now() + 2500).toISOString());
+    const endsAt = new Date(clock.now().getTime() + HOUR_MS);
+    await allocate(api, world.manager, client, cover, 'COVER', endsAt.toISOString());
     const read = () =>
       api.graphql<{ serviceUser: { allocations: { staffId: string; kind: string }[] } }>(
         'query ($id: ID!) { serviceUser(id: $id) { allocations { staffId kind } } }',
@@ -33,7 +39,7 @@ describe('ServiceUser.allocations', () => {
       [primary.globalId, cover.globalId].sort(),
     );
 
-    await new Promise((resolve) => setTimeout(resolve, 3000));
+    clock.set(new Date(endsAt.getTime() + 1000));
     const after = await read();
     expectNoErrors(after);
     expect(after.data?.serviceUser.allocations).toEqual([{ staffId: primary.globalId, kind: 'PRIMARY' }]);

@@ -6,6 +6,7 @@ import {
   registerServiceUser,
 } from '../support/care-fixtures';
 import { addStaff, onboardTestOrganisation } from '../support/fixtures';
+import { MovableClock } from '../support/movable-clock';
 import { testApi } from '../support/test-api';
 
 /**
@@ -18,22 +19,30 @@ import { testApi } from '../support/test-api';
 const CASELOAD = '{ caseload { edges { node { id } } } }';
 type Caseload = { caseload: { edges: { node: { id: string } }[] } };
 
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const HOUR_MS = 3_600_000;
 
 describe('a cover allocation that has ended', () => {
-  const api = testApi();
+  // The cover's end passes when the test moves the clock, not after a wait: a busy machine cannot make it end early.
+  const clock = new MovableClock();
+  const api = testApi({ clock });
+  /** A cover end an hour from the test clock's now, and a way to step past it. */
+  const coverEnd = () => {
+    const endsAt = new Date(clock.now().getTime() + HOUR_MS);
+    return { endsAt: endsAt.toISOString(), pass: () => clock.set(new Date(endsAt.getTime() + 1000)) };
+  };
 
   it('leaves the caseload of a manager who covered, though they still see the client', async () => {
     const org = await onboardTestOrganisation(api);
     const { serviceId, manager } = await createServiceWithManager(api, org);
     const client = await registerServiceUser(api, manager, serviceId);
-    await allocate(api, manager, client, manager, 'COVER', new Date(Date.now() + 2500).toISOString());
+    const cover = coverEnd();
+    await allocate(api, manager, client, manager, 'COVER', cover.endsAt);
 
     const during = await api.graphql<Caseload>(CASELOAD, { token: manager.token });
     expectNoErrors(during);
     expect(during.data?.caseload.edges.map((edge) => edge.node.id)).toEqual([client]);
 
-    await pause(3000);
+    cover.pass();
     const after = await api.graphql<Caseload>(CASELOAD, { token: manager.token });
     expectNoErrors(after);
     expect(after.data?.caseload.edges).toEqual([]);
@@ -46,13 +55,14 @@ describe('a cover allocation that has ended', () => {
     const covered = await registerServiceUser(api, manager, serviceId, { name: 'Covered Person' });
     const own = await registerServiceUser(api, manager, serviceId, { name: 'Own Person' });
     await allocate(api, manager, own, worker);
-    await allocate(api, manager, covered, worker, 'COVER', new Date(Date.now() + 2500).toISOString());
+    const cover = coverEnd();
+    await allocate(api, manager, covered, worker, 'COVER', cover.endsAt);
 
     const during = await api.graphql<Caseload>(CASELOAD, { token: worker.token });
     expectNoErrors(during);
     expect(during.data?.caseload.edges.map((edge) => edge.node.id).sort()).toEqual([covered, own].sort());
 
-    await pause(3000);
+    cover.pass();
     const after = await api.graphql<Caseload>(CASELOAD, { token: worker.token });
     expectNoErrors(after);
     expect(after.data?.caseload.edges.map((edge) => edge.node.id)).toEqual([own]);

@@ -1,33 +1,15 @@
 import { GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
-import { addYears, type Clock, type OrgId } from '@confide/domain';
+import type { OrgId } from '@confide/domain';
 import { LocalRetention } from '@confide/local';
 import { type Item, KEY_QUARANTINE_DAYS, type Tombstone, tenantScope } from '@confide/store';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { expectNoErrors, type Person, registerServiceUser } from '../support/care-fixtures';
 import { addStaff } from '../support/fixtures';
+import { MovableClock } from '../support/movable-clock';
 import { localIdOf, type ServiceWorld, serviceWorld } from '../support/records-fixtures';
 import { createOwnTables, type GraphqlResult, ownTables, type TestApi, testApi } from '../support/test-api';
 
-/** A clock the test moves; it starts at the real time, to the whole second (TTL's unit). */
-export class MovableClock implements Clock {
-  #now = Math.floor(Date.now() / 1000) * 1000;
-
-  now(): Date {
-    return new Date(this.#now);
-  }
-
-  set(at: Date): void {
-    this.#now = at.getTime();
-  }
-
-  advanceYears(years: number): void {
-    this.#now = addYears(this.now(), years).getTime();
-  }
-
-  advanceMs(ms: number): void {
-    this.#now += ms;
-  }
-}
+export { MovableClock };
 
 /**
  * An API whose clock the test controls (the tokens stay real-time: only the records age), on tables of its own
