@@ -74,10 +74,14 @@ builder.mutationFields((t) => ({
       policy: 'disclosure.exceptional',
       subject: clientById(({ input }) => input.serviceUserId),
       change: ({ input }) => ({ classification: 'CONSENT', sharing: { detail: input.legalBasis } }),
-      // Checked before the audit event: bad input records nothing, not a disclosure about to be recorded.
-      validate: ({ input }) => {
+      // Checked before the audit event: bad input records nothing, not a disclosure about to be recorded. That
+      // includes items that are not the person's notes (NOT_FOUND).
+      validate: async ({ input }, context, subject) => {
         exceptionalDetails(input);
         validate.nonEmptyUnique(['input', 'itemIds'], input.itemIds);
+        if (subject.kind === 'CLIENT') {
+          await notesFor(context, subject.client, noteIds(subject.client, input.itemIds));
+        }
       },
       audit: 'before',
     },
@@ -85,7 +89,6 @@ builder.mutationFields((t) => ({
       const client = operation.client;
       const { recipient, reasoning, reasonNotInformed } = exceptionalDetails(input);
       const itemIds = noteIds(client, input.itemIds);
-      await notesFor(context, client, itemIds);
       const scope = operation.scope;
       const staffId = operation.staff.staffId;
       const requestId = context.services.disclosures.newRequestId();

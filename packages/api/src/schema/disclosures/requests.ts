@@ -151,7 +151,8 @@ builder.mutationFields((t) => ({
       change: () => consentWrite(),
       // A request resting on consent names its purpose: a consent authorises only the purposes it names.
       // Checked before the audit event: bad input records nothing, not a request about to be recorded.
-      validate: ({ input }, context) => {
+      // The items must be the person's notes and a named partner registered (NOT_FOUND), checked here too.
+      validate: async ({ input }, context, subject) => {
         if (input.legalBasis === 'CONSENT' && input.purposeCategory == null) {
           throw validate.badInputError(
             ['input', 'purposeCategory'],
@@ -160,6 +161,16 @@ builder.mutationFields((t) => ({
         }
         receivedDetails(input, context.services.clock.now());
         validate.nonEmptyUnique(['input', 'itemIds'], input.itemIds);
+        if (subject.kind === 'CLIENT') {
+          await notesFor(context, subject.client, noteIds(subject.client, input.itemIds));
+        }
+        const partnerId = input.partnerId == null ? undefined : String(input.partnerId);
+        if (
+          partnerId &&
+          !(await context.services.partners.list(context.access.scope)).some((p) => p.partnerId === partnerId)
+        ) {
+          throw notFound('Partner agency');
+        }
       },
       audit: 'before',
     },
@@ -167,14 +178,7 @@ builder.mutationFields((t) => ({
       const client = operation.client;
       const details = receivedDetails(input, context.services.clock.now());
       const itemIds = noteIds(client, input.itemIds);
-      await notesFor(context, client, itemIds);
       const partnerId = input.partnerId == null ? undefined : String(input.partnerId);
-      if (
-        partnerId &&
-        !(await context.services.partners.list(operation.scope)).some((p) => p.partnerId === partnerId)
-      ) {
-        throw notFound('Partner agency');
-      }
       const entry = await appendEntry(operation, context, {
         requestId: context.services.disclosures.newRequestId(),
         sequence: 1,
