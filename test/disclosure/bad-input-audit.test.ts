@@ -40,7 +40,7 @@ async function personWithNote(api: TestApi) {
     (
       await api.services.auditLog.bySubject(tenantScope(org.orgId), localIdOf(client), { limit: 1000 })
     ).filter((event) => operations.includes(event.operation) && event.outcome === 'ALLOWED');
-  return { manager, worker, client, note, otherNote, missingNote, allowed };
+  return { org, manager, worker, client, note, otherNote, missingNote, allowed };
 }
 
 type PersonWithNote = Awaited<ReturnType<typeof personWithNote>>;
@@ -79,6 +79,18 @@ async function expectRefusedUnrecorded(
 const RECEIVE =
   'mutation ($input: ReceiveDisclosureRequestInput!) { receiveDisclosureRequest(input: $input) { requestId } }';
 
+/** A request for a person's note on a legal basis (no consent needed), as received today. */
+const requestFor = (serviceUserId: string, note: string) => ({
+  serviceUserId,
+  requesterOrganisation: 'County Council',
+  requesterContact: 'Duty desk',
+  purpose: 'Assessment',
+  legalBasis: 'SAFEGUARDING',
+  itemIds: [note],
+  receivedOn: new Date().toISOString().slice(0, 10),
+  identityCheck: 'CALLBACK_TO_KNOWN_NUMBER',
+});
+
 const BAD_REQUESTS: [string, Record<string, unknown>][] = [
   ['a date received in the future', { receivedOn: '2999-01-01' }],
   ['no contact for the requester', { requesterContact: '   ' }],
@@ -97,16 +109,7 @@ describe('receiveDisclosureRequest: bad input leaves no audit event of a request
     // Prepare
     const person = await personWithNote(api);
     const { manager, client, note, allowed } = person;
-    const input = {
-      serviceUserId: client,
-      requesterOrganisation: 'County Council',
-      requesterContact: 'Duty desk',
-      purpose: 'Assessment',
-      legalBasis: 'SAFEGUARDING',
-      itemIds: [note],
-      receivedOn: new Date().toISOString().slice(0, 10),
-      identityCheck: 'CALLBACK_TO_KNOWN_NUMBER',
-    };
+    const input = requestFor(client, note);
     const writes = async () =>
       (await allowed(['receiveDisclosureRequest'])).filter((event) => event.action === 'WRITE');
 
@@ -182,4 +185,162 @@ describe('recordExceptionalDisclosure: bad input leaves no audit event of a disc
   it.each(NAMES_WHAT_IS_NOT_THERE)('%s → NOT_FOUND, and no ALLOWED event', (_name, change) =>
     expectDisclosureUnrecorded(change, 'NOT_FOUND'),
   );
+});
+
+const ESCALATE = `mutation ($c: ID!, $r: String!, $why: String!) {
+  escalateDisclosureRequest(serviceUserId: $c, requestId: $r, reasoning: $why) { kind } }`;
+const DECIDE = `mutation ($c: ID!, $r: String!, $why: String!) {
+  decideDisclosureRequest(serviceUserId: $c, requestId: $r, approve: true, reasoning: $why) { kind } }`;
+const CORRECT = `mutation ($c: ID!, $r: String!, $why: String!) {
+  correctDisclosureEntry(serviceUserId: $c, requestId: $r, reasoning: $why) { kind } }`;
+const RELEASE = 'mutation ($input: ReleaseDisclosureInput!) { releaseDisclosure(input: $input) { kind } }';
+const PENDING_REVIEWS = '{ disclosureReviews(status: PENDING) { id } }';
+const COMPLETE_REVIEW = `mutation ($id: ID!, $notes: String!) {
+  completeDisclosureReview(reviewId: $id, outcome: JUSTIFIED, notes: $notes) { id } }`;
+
+describe('a disclosure request’s later steps: bad input leaves no ALLOWED event, a refusal only a DENIED one', () => {
+  const api = testApi();
+
+  /** A person with a note, and a request for it received on a legal basis (no consent needed). */
+  async function requested() {
+    const person = await personWithNote(api);
+    const received = await api.graphql<{ receiveDisclosureRequest: { requestId: string }[] }>(RECEIVE, {
+      token: person.manager.token,
+      variables: { input: requestFor(person.client, person.note) },
+    });
+    expectNoErrors(received);
+    const requestId = received.data?.receiveDisclosureRequest[0]?.requestId ?? '';
+    const events = async (operation: string, outcome: string) =>
+      (
+        await api.services.auditLog.bySubject(tenantScope(person.org.orgId), localIdOf(person.client), {
+          limit: 1000,
+        })
+      ).filter((event) => event.operation === operation && event.outcome === outcome);
+    return { ...person, requestId, events };
+  }
+
+  it.each([
+    ['escalateDisclosureRequest', ESCALATE],
+    ['decideDisclosureRequest', DECIDE],
+    ['correctDisclosureEntry', CORRECT],
+  ])('%s with blank reasoning → BAD_USER_INPUT, and no ALLOWED event', async (operation, mutation) => {
+    // Prepare
+    const r = await requested();
+    const send = (why: string) =>
+      api.graphql(mutation, {
+        token: r.manager.token,
+        variables: { c: r.client, r: r.requestId, why },
+      });
+
+    // Act
+    const refused = await send('   ');
+
+    // Assess: refused and unrecorded; with reasoning it is recorded (the check can see it).
+    expect(codes(refused)).toEqual(['BAD_USER_INPUT']);
+    expect(await r.events(operation, 'ALLOWED')).toEqual([]);
+    expectNoErrors(await send('The scope is broad.'));
+    expect((await r.events(operation, 'ALLOWED')).length).toBeGreaterThan(0);
+  });
+
+  it('recordAuthorAuthority with a blank reference → BAD_USER_INPUT, and no ALLOWED event', async () => {
+    // Prepare: a letter from another organisation about the person.
+    const r = await requested();
+    const letter = await recordNote(api, r.worker, r.client, 'CORRESPONDENCE', 'Letter from the GP.', {
+      authorOrganisation: 'The Health Centre',
+    });
+    const record = (reference: string) =>
+      api.graphql('mutation ($n: ID!, $r: String!) { recordAuthorAuthority(noteId: $n, reference: $r) }', {
+        token: r.manager.token,
+        variables: { n: letter, r: reference },
+      });
+
+    // Act
+    const refused = await record(' ');
+
+    // Assess
+    expect(codes(refused)).toEqual(['BAD_USER_INPUT']);
+    expect(await r.events('recordAuthorAuthority', 'ALLOWED')).toEqual([]);
+    expectNoErrors(await record('Letter of 2 March'));
+    expect((await r.events('recordAuthorAuthority', 'ALLOWED')).length).toBeGreaterThan(0);
+  });
+
+  it('releaseDisclosure: refused before approval (DENIED only) and for bad input (nothing); released when right', async () => {
+    // Prepare
+    const r = await requested();
+    const release = (change: Record<string, unknown> = {}) =>
+      api.graphql(RELEASE, {
+        token: r.manager.token,
+        variables: {
+          input: {
+            serviceUserId: r.client,
+            requestId: r.requestId,
+            itemIds: [r.note],
+            method: 'SECURE_EMAIL',
+            ...change,
+          },
+        },
+      });
+
+    // Act and assess: not approved yet → FORBIDDEN, recorded as DENIED and never as ALLOWED.
+    expect(codes(await release())).toEqual(['FORBIDDEN']);
+    expect(await r.events('releaseDisclosure', 'ALLOWED')).toEqual([]);
+    expect(await r.events('releaseDisclosure', 'FORBIDDEN')).toHaveLength(1);
+
+    // Act and assess: approved, then released with input that cannot be accepted → nothing recorded.
+    expectNoErrors(
+      await api.graphql(DECIDE, {
+        token: r.manager.token,
+        variables: { c: r.client, r: r.requestId, why: 'A duty to share.' },
+      }),
+    );
+    for (const change of [
+      { redactions: ['x'.repeat(201)] },
+      { itemIds: [r.note, r.missingNote] },
+      { method: 'PARTNER_APP', grantExpiresAt: new Date(Date.now() + 86_400_000).toISOString() },
+    ]) {
+      const refused = await release(change);
+      expect(refused.errors?.length, JSON.stringify(change)).toBe(1);
+    }
+    expect(await r.events('releaseDisclosure', 'ALLOWED')).toEqual([]);
+
+    // Act and assess: the release as it should be is recorded.
+    expectNoErrors(await release());
+    expect((await r.events('releaseDisclosure', 'ALLOWED')).length).toBeGreaterThan(0);
+  });
+
+  it('completeDisclosureReview with blank notes → BAD_USER_INPUT, and no ALLOWED event', async () => {
+    // Prepare: an exceptional disclosure by the worker raises a review for the service's manager.
+    const r = await requested();
+    expectNoErrors(
+      await api.graphql(EXCEPTIONAL, {
+        token: r.worker.token,
+        variables: {
+          input: {
+            serviceUserId: r.client,
+            recipient: 'Duty social worker',
+            legalBasis: 'SAFEGUARDING',
+            reasoning: 'Risk of serious harm reported today.',
+            itemIds: [r.note],
+            clientInformed: true,
+          },
+        },
+      }),
+    );
+    const pending = await api.graphql<{ disclosureReviews: { id: string }[] }>(PENDING_REVIEWS, {
+      token: r.manager.token,
+    });
+    expectNoErrors(pending);
+    const reviewId = pending.data?.disclosureReviews[0]?.id;
+    const complete = (notes: string) =>
+      api.graphql(COMPLETE_REVIEW, { token: r.manager.token, variables: { id: reviewId, notes } });
+
+    // Act
+    const refused = await complete('');
+
+    // Assess
+    expect(codes(refused)).toEqual(['BAD_USER_INPUT']);
+    expect(await r.events('completeDisclosureReview', 'ALLOWED')).toEqual([]);
+    expectNoErrors(await complete('Necessary and proportionate.'));
+    expect((await r.events('completeDisclosureReview', 'ALLOWED')).length).toBeGreaterThan(0);
+  });
 });

@@ -107,7 +107,8 @@ export interface OperationOptions<Args> {
   /**
    * Checks the arguments against the subject's state once the policy has admitted the caller and before anything
    * is proposed, audited or changed: BAD_USER_INPUT and CONFLICT thrown here change and record nothing, and a
-   * caller the policy refuses is told FORBIDDEN, not what was wrong with their input.
+   * caller the policy refuses is told FORBIDDEN, not what was wrong with their input. A refusal thrown here
+   * (NOT_FOUND, FORBIDDEN, CONSENT_REQUIRED) is recorded as DENIED, never after an ALLOWED event.
    */
   readonly validate?: (args: Args, context: ConfideContext, subject: OperationSubject) => unknown;
   /**
@@ -449,12 +450,32 @@ export class OperationPolicyPlugin<Types extends SchemaTypes> extends BasePlugin
         for (const also of named.alsoSubjectIds ?? []) audit.record({ ...event, subjectId: also });
         return event;
       };
+      /** Records a refusal decided on the subject's state (in validate or the resolver) as DENIED, once. */
+      const recordRefusal = (error: unknown) => {
+        if (!unrecordedRefusal(error) || audit.hasDenied(name)) return;
+        recordedRefusals.add(error);
+        audit.record({
+          action: 'DENIED',
+          operation: name,
+          subjectId: eventSubjectId,
+          outcome: error.code,
+          rule: policy.id,
+          classification: change?.classification,
+        });
+      };
       if (options.change) change = await options.change(args, context, subject);
       const facts = await gatherFacts(policy, context, subject, change, approval !== undefined);
       const decision = policy.decide(facts);
       const proposing = decision.effect === 'APPROVAL_REQUIRED' && !approval;
       if (proposing || (decision.effect === 'ALLOW' && (!approval || policy.approvedBy?.(facts)))) {
-        await options.validate?.(args, context, subject);
+        try {
+          await options.validate?.(args, context, subject);
+        } catch (error) {
+          // Bad input and conflicts record nothing; a refusal on the subject's state (an item that is not the
+          // person's, a consent withdrawn) is recorded as DENIED, as it is when the resolver decides it.
+          recordRefusal(error);
+          throw error;
+        }
       }
       if (proposing) {
         return proposeChange(context, {
@@ -502,17 +523,7 @@ export class OperationPolicyPlugin<Types extends SchemaTypes> extends BasePlugin
         result = await resolve(operation, args, context, info);
       } catch (error) {
         // A refusal the resolver decides itself (a rule on the subject's own state) is recorded the same way.
-        if (unrecordedRefusal(error) && !audit.hasDenied(name)) {
-          recordedRefusals.add(error);
-          audit.record({
-            action: 'DENIED',
-            operation: name,
-            subjectId: eventSubjectId,
-            outcome: error.code,
-            rule: policy.id,
-            classification: change?.classification,
-          });
-        }
+        recordRefusal(error);
         throw error;
       }
       if (options.audit === 'after') audit.record(withFields(allowed));

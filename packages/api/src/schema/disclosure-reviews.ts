@@ -174,6 +174,9 @@ builder.queryFields((t) => {
   };
 });
 
+/** A reviewer's notes as written: BAD_USER_INPUT for none or too long. */
+const reviewNotesOf = (text: string) => validate.text(['notes'], text, { max: 2000, multiline: true });
+
 builder.mutationFields((t) => ({
   completeDisclosureReview: t.field({
     type: DisclosureReviewRef,
@@ -198,11 +201,15 @@ builder.mutationFields((t) => ({
           },
         };
       },
+      // Checked before the audit event: bad input records nothing.
+      validate: (args) => {
+        reviewNotesOf(args.notes);
+      },
       audit: 'before',
       action: 'ADMIN',
     },
     resolve: async (operation, args, context) => {
-      const notes = validate.text(['notes'], args.notes, { max: 2000, multiline: true });
+      const notes = reviewNotesOf(args.notes);
       const scope = operation.scope;
       const review = await reviewById(context, String(args.reviewId));
       const reviewer = operation.staff.staffId;

@@ -1,6 +1,6 @@
 import type { ChangeFacts } from '@confide/access';
 import { ConfideError, DISTRIBUTED_NOTE_KINDS, ErrorCode, notFound, validate } from '@confide/domain';
-import type { RegisterEntry } from '@confide/store';
+import type { RegisterEntry, ServiceUserRecord } from '@confide/store';
 import type { OperationSubject } from '../../access/operation-plugin';
 import { builder } from '../../builder';
 import type { ConfideContext } from '../../context';
@@ -137,6 +137,84 @@ function receivedDetails(
   };
 }
 
+/** A request's reasoning as written: BAD_USER_INPUT for none or too long. */
+const reasoningOf = (text: string) => validate.text(['reasoning'], text, { max: 2000, multiline: true });
+
+/** The reference of an author's written authority: BAD_USER_INPUT for none or too long. */
+const authorityReferenceOf = (text: string) => validate.text(['reference'], text, { max: 200 });
+
+/**
+ * What a release would release, checked: the request approved and not yet released (FORBIDDEN, CONFLICT), only
+ * requested items, a consent that still stands (CONSENT_REQUIRED), authors' authority, and for a partner app a named
+ * partner, a grant ending within 90 days and no sealed or distributed note (BAD_USER_INPUT).
+ */
+async function releasePlan(
+  context: ConfideContext,
+  client: ServiceUserRecord,
+  input: {
+    requestId: string;
+    itemIds: readonly (string | number)[];
+    method: string;
+    grantExpiresAt?: Date | null;
+    redactions?: readonly string[] | null;
+  },
+) {
+  const { entries, received, next } = await requestEntries(context, client, input.requestId);
+  const approval = entries.find((e) => e.kind === 'APPROVED');
+  if (!approval) {
+    throw new ConfideError(
+      ErrorCode.FORBIDDEN,
+      'Only an approved request can be released; without consent a recorded legal basis and a decision are needed.',
+    );
+  }
+  if (entries.some((e) => e.kind === 'RELEASED'))
+    throw new ConfideError(ErrorCode.CONFLICT, 'The request was already released.');
+  const itemIds = noteIds(client, input.itemIds);
+  if (itemIds.some((id) => !received.itemIds.includes(id))) {
+    throw validate.badInputError(
+      ['input', 'itemIds'],
+      'Only items that were requested and approved can be released.',
+    );
+  }
+  if (
+    received.legalBasis === 'CONSENT' &&
+    !(await reliedConsentStands(context, client, approval.consentId, await disclosureConsentMethods(context)))
+  ) {
+    throw new ConfideError(
+      ErrorCode.CONSENT_REQUIRED,
+      'The consent this release relied on has been withdrawn, or was given by a method the organisation no longer accepts.',
+    );
+  }
+  const notes = await notesFor(context, client, itemIds);
+  requireAuthorAuthority(notes);
+  const now = context.services.clock.now();
+  let grantExpiresAt: string | undefined;
+  if (input.method === 'PARTNER_APP') {
+    if (!received.partnerId)
+      throw validate.badInputError(['input', 'method'], 'The request names no partner agency app.');
+    const expiry = input.grantExpiresAt;
+    if (!expiry || expiry <= now || expiry.getTime() - now.getTime() > 90 * 86_400_000) {
+      throw validate.badInputError(
+        ['input', 'grantExpiresAt'],
+        'A partner grant ends in the future, within 90 days.',
+      );
+    }
+    grantExpiresAt = expiry.toISOString();
+    // A grant never lowers the floor: a note sealed at the person's request, or a handover or meeting note
+    // open only to its distribution list, is one the partner could never read. Refused, not recorded as released.
+    if (notes.some((note) => note.sealed || DISTRIBUTED_NOTE_KINDS.includes(note.kind))) {
+      throw validate.badInputError(
+        ['input', 'itemIds'],
+        'A sealed note, or a handover or meeting note, cannot be released to a partner app.',
+      );
+    }
+  }
+  const redactions = (input.redactions ?? []).map((r, i) =>
+    validate.text(['input', 'redactions', String(i)], r, { max: 200 }),
+  );
+  return { received, next, approval, itemIds, notes, grantExpiresAt, redactions };
+}
+
 // ── Mutations ────────────────────────────────────────────────────────────────────────────────────────────
 
 builder.mutationFields((t) => ({
@@ -209,10 +287,14 @@ builder.mutationFields((t) => ({
       policy: 'disclosure.escalate',
       subject: clientById((args) => args.serviceUserId),
       change: () => consentWrite(),
+      // Checked before the audit event: bad input records nothing.
+      validate: (args) => {
+        reasoningOf(args.reasoning);
+      },
       audit: 'before',
     },
     resolve: async (operation, args, context) => {
-      const reasoning = validate.text(['reasoning'], args.reasoning, { max: 2000, multiline: true });
+      const reasoning = reasoningOf(args.reasoning);
       const { entries, next } = await requestEntries(context, operation.client, args.requestId);
       if (entries.some((e) => ['APPROVED', 'REFUSED', 'ESCALATED'].includes(e.kind))) {
         throw new ConfideError(ErrorCode.CONFLICT, 'The request is already escalated or decided.');
@@ -257,6 +339,10 @@ builder.mutationFields((t) => ({
             : {}),
         });
       },
+      // Checked before the audit event: bad input records nothing.
+      validate: (args) => {
+        reasoningOf(args.reasoning);
+      },
       audit: 'before',
     },
     resolve: async (operation, args, context) => {
@@ -265,7 +351,7 @@ builder.mutationFields((t) => ({
       if (entries.some((e) => e.kind === 'APPROVED' || e.kind === 'REFUSED')) {
         throw new ConfideError(ErrorCode.CONFLICT, 'The request is already decided.');
       }
-      const reasoning = validate.text(['reasoning'], args.reasoning, { max: 2000, multiline: true });
+      const reasoning = reasoningOf(args.reasoning);
       let consent: { consentId: string; method: string } | undefined;
       if (args.approve) {
         if (received.legalBasis === 'CONSENT') {
@@ -303,67 +389,19 @@ builder.mutationFields((t) => ({
       subject: clientById(({ input }) => input.serviceUserId),
       change: async ({ input }, context, subject) =>
         consentWrite({ detail: (await requestFacts(context, subject, input.requestId)).legalBasis }),
+      // Every check of what is released runs before the audit event too (the resolver repeats them on what it
+      // writes): refused input records nothing, and a refusal (not approved, consent withdrawn) only as DENIED.
+      validate: async ({ input }, context, subject) => {
+        if (subject.kind === 'CLIENT') await releasePlan(context, subject.client, input);
+      },
       audit: 'before',
     },
     resolve: async (operation, { input }, context) => {
       const client = operation.client;
-      const { entries, received, next } = await requestEntries(context, client, input.requestId);
-      const approval = entries.find((e) => e.kind === 'APPROVED');
-      if (!approval) {
-        throw new ConfideError(
-          ErrorCode.FORBIDDEN,
-          'Only an approved request can be released; without consent a recorded legal basis and a decision are needed.',
-        );
-      }
-      if (entries.some((e) => e.kind === 'RELEASED'))
-        throw new ConfideError(ErrorCode.CONFLICT, 'The request was already released.');
-      const itemIds = noteIds(client, input.itemIds);
-      if (itemIds.some((id) => !received.itemIds.includes(id))) {
-        throw validate.badInputError(
-          ['input', 'itemIds'],
-          'Only items that were requested and approved can be released.',
-        );
-      }
-      if (
-        received.legalBasis === 'CONSENT' &&
-        !(await reliedConsentStands(
-          context,
-          client,
-          approval.consentId,
-          await disclosureConsentMethods(context),
-        ))
-      ) {
-        throw new ConfideError(
-          ErrorCode.CONSENT_REQUIRED,
-          'The consent this release relied on has been withdrawn, or was given by a method the organisation no longer accepts.',
-        );
-      }
-      const notes = await notesFor(context, client, itemIds);
-      requireAuthorAuthority(notes);
-      const now = context.services.clock.now();
-      let grantExpiresAt: string | undefined;
-      if (input.method === 'PARTNER_APP') {
-        if (!received.partnerId)
-          throw validate.badInputError(['input', 'method'], 'The request names no partner agency app.');
-        const expiry = input.grantExpiresAt;
-        if (!expiry || expiry <= now || expiry.getTime() - now.getTime() > 90 * 86_400_000) {
-          throw validate.badInputError(
-            ['input', 'grantExpiresAt'],
-            'A partner grant ends in the future, within 90 days.',
-          );
-        }
-        grantExpiresAt = expiry.toISOString();
-        // A grant never lowers the floor: a note sealed at the person's request, or a handover or meeting note
-        // open only to its distribution list, is one the partner could never read. Refused, not recorded as released.
-        if (notes.some((note) => note.sealed || DISTRIBUTED_NOTE_KINDS.includes(note.kind))) {
-          throw validate.badInputError(
-            ['input', 'itemIds'],
-            'A sealed note, or a handover or meeting note, cannot be released to a partner app.',
-          );
-        }
-      }
-      const redactions = (input.redactions ?? []).map((r, i) =>
-        validate.text(['input', 'redactions', String(i)], r, { max: 200 }),
+      const { received, next, approval, itemIds, notes, grantExpiresAt, redactions } = await releasePlan(
+        context,
+        client,
+        input,
       );
       // The snapshot of what leaves: the register records its digest, the partner's grant keeps it sealed.
       const key = await context.access.clientKey(client);
@@ -396,10 +434,14 @@ builder.mutationFields((t) => ({
       policy: 'disclosure.correct',
       subject: clientById((args) => args.serviceUserId),
       change: () => consentWrite(),
+      // Checked before the audit event: bad input records nothing.
+      validate: (args) => {
+        reasoningOf(args.reasoning);
+      },
       audit: 'before',
     },
     resolve: async (operation, args, context) => {
-      const reasoning = validate.text(['reasoning'], args.reasoning, { max: 2000, multiline: true });
+      const reasoning = reasoningOf(args.reasoning);
       const { next } = await requestEntries(context, operation.client, args.requestId);
       return appendEntry(operation, context, {
         requestId: args.requestId,
@@ -458,11 +500,15 @@ builder.mutationFields((t) => ({
       policy: 'disclosure.author-authority',
       subject: (args, context) => clientSubject(context, noteLocalId(args.noteId).clientId),
       change: () => consentWrite(),
+      // Checked before the audit event: bad input records nothing.
+      validate: (args) => {
+        authorityReferenceOf(args.reference);
+      },
       audit: 'before',
     },
     resolve: async (operation, args, context) => {
       const { noteId } = noteLocalId(args.noteId);
-      const reference = validate.text(['reference'], args.reference, { max: 200 });
+      const reference = authorityReferenceOf(args.reference);
       const note = await context.services.caseNotes.get(
         operation.scope,
         operation.client.clientId,
