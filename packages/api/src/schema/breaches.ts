@@ -139,44 +139,78 @@ builder.queryFields((t) => ({
   }),
 }));
 
+/** A reported breach's details, checked: BAD_USER_INPUT names the field at fault. */
+function reportedBreach(
+  input: {
+    discoveredAt: Date;
+    nature: string;
+    categories: readonly string[];
+    approximateSubjects: number;
+    containment?: string | null;
+  },
+  now: Date,
+) {
+  if (input.discoveredAt.getTime() > now.getTime()) {
+    throw validate.badInputError(['input', 'discoveredAt'], 'A breach cannot be discovered in the future.');
+  }
+  return {
+    discoveredAt: input.discoveredAt,
+    nature: validate.text(['input', 'nature'], input.nature, { max: 2000, multiline: true }),
+    categories: validate
+      .nonEmptyUnique(['input', 'categories'], input.categories)
+      .map((c, i) => validate.text(['input', 'categories', String(i)], c, { max: 50 })),
+    approximateSubjects: validate.integerInRange(
+      ['input', 'approximateSubjects'],
+      input.approximateSubjects,
+      0,
+      10_000_000,
+    ),
+    containment:
+      input.containment == null
+        ? undefined
+        : validate.text(['input', 'containment'], input.containment, { max: 2000, multiline: true }),
+  };
+}
+
+/** An assessment's dates and text, checked: BAD_USER_INPUT names the field at fault. */
+function assessment(args: { regulatorNotifiedAt?: Date | null; containment?: string | null }, now: Date) {
+  if (args.regulatorNotifiedAt && args.regulatorNotifiedAt > now) {
+    throw validate.badInputError(['regulatorNotifiedAt'], 'The regulator cannot be told in the future.');
+  }
+  return {
+    regulatorNotifiedAt: args.regulatorNotifiedAt ?? undefined,
+    containment:
+      args.containment == null
+        ? undefined
+        : validate.text(['containment'], args.containment, { max: 2000, multiline: true }),
+  };
+}
+
 builder.mutationFields((t) => ({
   reportBreach: t.field({
     type: BreachRef,
     description:
       'Opens a breach register entry; the 72-hour regulator clock runs from discovery. Any staff member may report.',
     args: { input: t.arg({ type: ReportBreachInput, required: true }) },
-    operation: { policy: 'breach.report', audit: 'before', action: 'ADMIN' },
-    resolve: async (operation, { input }, context) => {
-      if (input.discoveredAt.getTime() > context.services.clock.now().getTime()) {
-        throw validate.badInputError(
-          ['input', 'discoveredAt'],
-          'A breach cannot be discovered in the future.',
-        );
-      }
-      return context.services.breaches.open(
+    operation: {
+      policy: 'breach.report',
+      // Checked before the audit event: bad input records nothing.
+      validate: ({ input }, context) => {
+        reportedBreach(input, context.services.clock.now());
+      },
+      audit: 'before',
+      action: 'ADMIN',
+    },
+    resolve: async (operation, { input }, context) =>
+      context.services.breaches.open(
         operation.scope,
         {
           source: 'REPORTED',
-          discoveredAt: input.discoveredAt,
-          nature: validate.text(['input', 'nature'], input.nature, { max: 2000, multiline: true }),
-          categories: validate
-            .nonEmptyUnique(['input', 'categories'], input.categories)
-            .map((c, i) => validate.text(['input', 'categories', String(i)], c, { max: 50 })),
-          approximateSubjects: validate.integerInRange(
-            ['input', 'approximateSubjects'],
-            input.approximateSubjects,
-            0,
-            10_000_000,
-          ),
-          containment:
-            input.containment == null
-              ? undefined
-              : validate.text(['input', 'containment'], input.containment, { max: 2000, multiline: true }),
+          ...reportedBreach(input, context.services.clock.now()),
           recordedBy: operation.staff.staffId,
         },
         organisationRetention(context),
-      );
-    },
+      ),
   }),
   assessBreach: t.field({
     type: BreachRef,
@@ -195,22 +229,18 @@ builder.mutationFields((t) => ({
     operation: {
       policy: 'breach.assess',
       change: (args) => ({ sharing: { detail: args.reportable ? 'reportable' : 'not-reportable' } }),
+      // Checked before the audit event: bad input records nothing.
+      validate: (args, context) => {
+        assessment(args, context.services.clock.now());
+      },
       audit: 'before',
       action: 'ADMIN',
     },
-    resolve: async (operation, args, context) => {
-      if (args.regulatorNotifiedAt && args.regulatorNotifiedAt > context.services.clock.now()) {
-        throw validate.badInputError(['regulatorNotifiedAt'], 'The regulator cannot be told in the future.');
-      }
-      return context.services.breaches.assess(operation.scope, String(args.breachId), {
+    resolve: async (operation, args, context) =>
+      context.services.breaches.assess(operation.scope, String(args.breachId), {
         reportable: args.reportable,
-        regulatorNotifiedAt: args.regulatorNotifiedAt ?? undefined,
-        containment:
-          args.containment == null
-            ? undefined
-            : validate.text(['containment'], args.containment, { max: 2000, multiline: true }),
+        ...assessment(args, context.services.clock.now()),
         expectedVersion: args.expectedVersion,
-      });
-    },
+      }),
   }),
 }));

@@ -132,6 +132,32 @@ const RecordReferralInput = builder.inputType('RecordReferralInput', {
   }),
 });
 
+/**
+ * The referral an appointment is booked for, and the appointment's date checked against it: NOT_FOUND for no such
+ * referral of the person, BAD_USER_INPUT for a date before it was received or more than a year ahead.
+ */
+async function bookableReferral(
+  context: ConfideContext,
+  clientId: string,
+  args: { referralId: string | number; appointmentAt: Date },
+): Promise<string> {
+  const referralId = String(args.referralId);
+  const referral = isIdOf('referral', referralId)
+    ? await context.services.referrals.get(context.access.scope, clientId, referralId)
+    : undefined;
+  if (!referral) throw notFound('Referral');
+  if (args.appointmentAt.toISOString().slice(0, 10) < referral.receivedOn) {
+    throw validate.badInputError(
+      ['appointmentAt'],
+      'The appointment cannot be before the referral was received.',
+    );
+  }
+  if (args.appointmentAt.getTime() - context.services.clock.now().getTime() > MAX_BOOKING_AHEAD_MS) {
+    throw validate.badInputError(['appointmentAt'], 'An appointment is booked at most a year ahead.');
+  }
+  return referralId;
+}
+
 builder.mutationFields((t) => ({
   recordReferral: t.field({
     type: ReferralRef,
@@ -187,26 +213,17 @@ builder.mutationFields((t) => ({
       policy: 'referral.appointment',
       subject: clientById((args) => args.serviceUserId),
       change: () => ({ classification: 'CONTACT' }),
+      // Checked before the audit event: a referral that is not there (NOT_FOUND, recorded as DENIED) or a date
+      // out of range (BAD_USER_INPUT) records no booking.
+      validate: async (args, context, subject) => {
+        if (subject.kind === 'CLIENT') await bookableReferral(context, subject.client.clientId, args);
+      },
       audit: 'before',
     },
     resolve: async (operation, args, context) => {
       const client = operation.client;
-      const referralId = String(args.referralId);
       const scope = operation.scope;
-      const referral = isIdOf('referral', referralId)
-        ? await context.services.referrals.get(scope, client.clientId, referralId)
-        : undefined;
-      if (!referral) throw notFound('Referral');
-      const now = context.services.clock.now();
-      if (args.appointmentAt.toISOString().slice(0, 10) < referral.receivedOn) {
-        throw validate.badInputError(
-          ['appointmentAt'],
-          'The appointment cannot be before the referral was received.',
-        );
-      }
-      if (args.appointmentAt.getTime() - now.getTime() > MAX_BOOKING_AHEAD_MS) {
-        throw validate.badInputError(['appointmentAt'], 'An appointment is booked at most a year ahead.');
-      }
+      const referralId = await bookableReferral(context, client.clientId, args);
       const booked = await context.services.referrals.bookAppointment(scope, client.clientId, referralId, {
         appointmentAt: args.appointmentAt,
         recordedBy: operation.staff.staffId,

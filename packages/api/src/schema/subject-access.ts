@@ -435,6 +435,25 @@ builder.queryFields((t) => ({
   }),
 }));
 
+/**
+ * A subject access request's date received (not in the future) and, when staff record it, how the person's identity
+ * was checked: BAD_USER_INPUT names the field at fault.
+ */
+function receivedRequest(
+  args: { receivedOn: string; identityCheck?: string | null },
+  now: Date,
+  byStaff: boolean,
+) {
+  const receivedOn = validate.pastDate(['receivedOn'], args.receivedOn, now);
+  if (byStaff && !args.identityCheck) {
+    throw validate.badInputError(
+      ['identityCheck'],
+      'Say how the person’s identity was checked before recording their request.',
+    );
+  }
+  return receivedOn;
+}
+
 builder.mutationFields((t) => ({
   requestSubjectAccess: t.field({
     type: SarRef,
@@ -452,18 +471,16 @@ builder.mutationFields((t) => ({
     operation: {
       policy: 'subject-access.request',
       subject: clientById((args) => args.serviceUserId),
+      // Checked before the audit event: bad input records nothing.
+      validate: (args, context) => {
+        receivedRequest(args, context.services.clock.now(), context.auth?.principal?.kind === 'STAFF');
+      },
       audit: 'before',
     },
     resolve: async (operation, args, context) => {
-      const receivedOn = validate.pastDate(['receivedOn'], args.receivedOn, context.services.clock.now());
       const principal = operation.tenantPrincipal;
       const byStaff = principal.kind === 'STAFF';
-      if (byStaff && !args.identityCheck) {
-        throw validate.badInputError(
-          ['identityCheck'],
-          'Say how the person’s identity was checked before recording their request.',
-        );
-      }
+      const receivedOn = receivedRequest(args, context.services.clock.now(), byStaff);
       return context.services.subjectAccess.open(operation.scope, {
         clientId: operation.client.clientId,
         receivedOn,
