@@ -24,6 +24,15 @@ const BOOK = `mutation ($c: ID!, $r: ID!, $at: DateTime!) {
 const DAY_MS = 86_400_000;
 const today = () => new Date().toISOString().slice(0, 10);
 
+/** A breach discovered an hour ago, as reported. */
+const breachInput = (change: Record<string, unknown> = {}) => ({
+  discoveredAt: new Date(Date.now() - 3_600_000).toISOString(),
+  nature: 'A letter sent to the wrong address',
+  categories: ['CONTACT'],
+  approximateSubjects: 1,
+  ...change,
+});
+
 describe('operations audited before their change: refused input is never recorded as allowed', () => {
   const api = testApi();
 
@@ -45,15 +54,7 @@ describe('operations audited before their change: refused input is never recorde
     const report = (change: Record<string, unknown>) =>
       api.graphql<{ reportBreach: { id: string } }>(REPORT, {
         token: w.worker.token,
-        variables: {
-          i: {
-            discoveredAt: new Date(Date.now() - 3_600_000).toISOString(),
-            nature: 'A letter sent to the wrong address',
-            categories: ['CONTACT'],
-            approximateSubjects: 1,
-            ...change,
-          },
-        },
+        variables: { i: breachInput(change) },
       });
 
     // Act
@@ -74,14 +75,7 @@ describe('operations audited before their change: refused input is never recorde
     const w = await world();
     const reported = await api.graphql<{ reportBreach: { id: string } }>(REPORT, {
       token: w.worker.token,
-      variables: {
-        i: {
-          discoveredAt: new Date(Date.now() - 3_600_000).toISOString(),
-          nature: 'A letter sent to the wrong address',
-          categories: ['CONTACT'],
-          approximateSubjects: 1,
-        },
-      },
+      variables: { i: breachInput() },
     });
     expectNoErrors(reported);
     const assess = (notified: Date) =>
