@@ -10,7 +10,14 @@ import { tenantScope } from '@confide/store';
 import { describe, expect, it } from 'vitest';
 import { expectNoErrors } from '../support/care-fixtures';
 import { localStack, testApi } from '../support/test-api';
-import { clientWithRecords, closeCase, readClient, retentionWorld } from './retention-support';
+import {
+  clientWithRecords,
+  closeCase,
+  partitionItems,
+  readClient,
+  retentionWorld,
+  subjectKeyItem,
+} from './retention-support';
 
 /**
  * A closeCase schedules the profile first, then every other item and the key. The soak once caught a reopenCase
@@ -94,5 +101,72 @@ describe('closing and reopening at once', () => {
     expectNoErrors(read);
     expect(read.data?.serviceUser.caseStatus).toBe('OPEN');
     expect(read.data?.serviceUser.retention?.expiresAt).toBeNull();
+  });
+
+  it('a reopening overtaken by another reopening and a closure leaves that closure scheduled in full', async () => {
+    // Prepare: a closed, scheduled case, and an api whose DynamoDB holds its reopening's last unscheduling write
+    // (the profile's) until the test lets it go.
+    const api = testApi();
+    const world = await retentionWorld(api);
+    const client = await clientWithRecords(api, world);
+    expectNoErrors(await closeCase(api, world.manager, client.id, new Date(Date.now() - 86_400_000)));
+    let reached: () => void = () => undefined;
+    const atProfile = new Promise<void>((resolve) => {
+      reached = resolve;
+    });
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const held = localDynamo();
+    held.middlewareStack.add(
+      (next, context) => async (args) => {
+        const input = args.input as UpdateItemCommandInput;
+        if (
+          context.commandName === 'UpdateItemCommand' &&
+          input.Key?.sk?.S === 'PROFILE' &&
+          input.UpdateExpression?.startsWith('REMOVE expiresAt')
+        ) {
+          reached();
+          await released;
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'holdProfileUnschedule' },
+    );
+    const slow = testApi({ dynamo: held });
+    const REOPEN = `mutation ($input: ReopenCaseInput!) { reopenCase(input: $input) { caseStatus } }`;
+    const reopen = async (via: typeof api) => {
+      const current = await readClient(api, world.manager.token, client.id);
+      return via.graphql(REOPEN, {
+        token: world.manager.token,
+        variables: {
+          input: { serviceUserId: client.id, expectedVersion: current.data?.serviceUser.version },
+        },
+      });
+    };
+
+    // Act: the slow reopening clears the items and stops before the profile; meanwhile another reopening and a
+    // closure run to the end; then the slow one's profile write goes through, and its status change finds the
+    // version moved on.
+    const overtaken = reopen(slow);
+    await atProfile;
+    expectNoErrors(await reopen(api));
+    expectNoErrors(await closeCase(api, world.manager, client.id));
+    release();
+    const outcome = await overtaken;
+
+    // Assess: the slow reopening is refused, and the case is closed with every item, the profile included, and its
+    // key scheduled for the same date.
+    expect(outcome.errors?.map((error) => error.extensions?.code)).toEqual(['CONFLICT']);
+    const items = await partitionItems(api, world.org.orgId, client.clientId);
+    const dates = new Set(items.map((item) => item.expiresAt?.N));
+    expect(dates.size, JSON.stringify(items.map((item) => [item.sk?.S, item.expiresAt?.N]))).toBe(1);
+    expect([...dates][0]).toBeDefined();
+    expect((await subjectKeyItem(api, world.org.orgId, client.clientId))?.expiresAt).toBeDefined();
+    const read = await readClient(api, world.manager.token, client.id);
+    expectNoErrors(read);
+    expect(read.data?.serviceUser.caseStatus).toBe('CLOSED');
+    expect(read.data?.serviceUser.retention?.expiresAt).not.toBeNull();
   });
 });

@@ -81,7 +81,7 @@ export async function scheduleAfterEmergencyReview(
 
 /**
  * Before `reopenCase` reopens the case: takes the schedule off every item (the profile last). Refuses a stale
- * version first, so a reopening that is going to fail leaves the schedule alone.
+ * version first, read afresh, so a reopening that is going to fail leaves the schedule alone.
  */
 export async function unscheduleBeforeReopening(
   context: ConfideContext,
@@ -89,9 +89,30 @@ export async function unscheduleBeforeReopening(
   client: ServiceUserRecord,
   expectedVersion: number,
 ): Promise<void> {
-  if (client.version !== expectedVersion) throw conflict();
+  const current = await freshProfile(context, scope, client.clientId);
+  if (!current) throw notFound('Service user');
+  if (current.version !== expectedVersion || current.caseStatus !== 'CLOSED') throw conflict();
   const key = await context.access.loader.subjectKey(scope.orgId, client.clientId);
-  await context.services.retention.unschedule(scope, client, key);
+  await context.services.retention.unschedule(scope, current, key);
+}
+
+/**
+ * After a reopening that failed on its version: the case was reopened and closed again by others while this one took
+ * the schedule off, so a later closure's schedule may have lost items (or the profile) to it. Puts the schedule back
+ * on a case that is closed now, as that closure left it; a held case stays off, and one whose date has passed is not
+ * put back (it leaves by an erasure). Every interleaving with the other closure ends scheduled: both write the same
+ * date, taken from the profile's closure.
+ */
+export async function rescheduleAfterFailedReopening(
+  context: ConfideContext,
+  scope: TenantScope,
+  clientId: string,
+): Promise<void> {
+  const client = await freshProfile(context, scope, clientId);
+  if (client?.caseStatus !== 'CLOSED') return;
+  if (await liftExpiresImmediately(context, client)) return;
+  const key = await context.access.clientKey(client);
+  await context.services.retention.schedule(scope, client, key, rulesOf(context));
 }
 
 /**

@@ -3,6 +3,7 @@ import { builder } from '../../builder';
 import type { ConfideContext } from '../../context';
 import {
   closureExpiresImmediately,
+  rescheduleAfterFailedReopening,
   rulesOf,
   scheduleClosedCase,
   unscheduleAfterReopening,
@@ -212,11 +213,19 @@ builder.mutationFields((t) => ({
       const { client, scope } = operation;
       if (client.caseStatus === 'OPEN')
         throw new ConfideError(ErrorCode.CONFLICT, 'The case is already open.');
-      await unscheduleBeforeReopening(context, scope, client, input.expectedVersion);
-      await context.services.serviceUsers.setCaseStatus(scope, client.clientId, {
-        status: 'OPEN',
-        expectedVersion: input.expectedVersion,
-      });
+      try {
+        await unscheduleBeforeReopening(context, scope, client, input.expectedVersion);
+        await context.services.serviceUsers.setCaseStatus(scope, client.clientId, {
+          status: 'OPEN',
+          expectedVersion: input.expectedVersion,
+        });
+      } catch (error) {
+        // Another reopening and closing overtook this one while it took the schedule off: put it back.
+        if (error instanceof ConfideError && error.code === ErrorCode.CONFLICT) {
+          await rescheduleAfterFailedReopening(context, scope, client.clientId);
+        }
+        throw error;
+      }
       // Once more now that the case is open: a closing that raced this one may have scheduled items meanwhile.
       await unscheduleAfterReopening(context, scope, client);
       return reload(context, scope, client.clientId);
