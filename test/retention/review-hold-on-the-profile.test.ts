@@ -54,17 +54,19 @@ describe('retention: a pending emergency review is a hold on the profile', () =>
   const { api, clock } = retentionApi();
   afterAll(closeLocalRetentions);
 
+  /** An organisation with a stranger to the person, and the person's case closed and scheduled. */
   async function world() {
     const base = await retentionWorld(api);
     const stranger = await addStaff(api, base.org, ['SUPPORT_WORKER']);
-    return { ...base, stranger };
+    const { id, clientId } = await clientWithRecords(api, base, { dateOfBirth: '1975-04-01' });
+    expectNoErrors(await closeCase(api, base.manager, id));
+    return { ...base, stranger, id, clientId };
   }
 
   it('a schedule written from a record read before the glass was broken is refused', async () => {
     // Prepare: a closed, scheduled case, read as the rules' rescheduling reads it; then someone breaks the glass.
     const w = await world();
-    const { id, clientId } = await clientWithRecords(api, w, { dateOfBirth: '1975-04-01' });
-    expectNoErrors(await closeCase(api, w.manager, id));
+    const { id, clientId } = w;
     const stale = await recordAsRead(api, w.org.orgId, clientId);
     expectNoErrors(await breakGlass(api, w.stranger, id));
     expect(await datedItems(api, w.org.orgId, clientId)).toBe(0);
@@ -88,8 +90,7 @@ describe('retention: a pending emergency review is a hold on the profile', () =>
   it('an erasure that was checked before the glass was broken is refused by its own transaction', async () => {
     // Prepare: a closed case, read as an approved erasure reads it; then someone breaks the glass.
     const w = await world();
-    const { id, clientId } = await clientWithRecords(api, w, { dateOfBirth: '1975-04-01' });
-    expectNoErrors(await closeCase(api, w.manager, id));
+    const { id, clientId } = w;
     const stale = await recordAsRead(api, w.org.orgId, clientId);
     expectNoErrors(await breakGlass(api, w.stranger, id));
 
@@ -111,8 +112,7 @@ describe('retention: a pending emergency review is a hold on the profile', () =>
   it('a fault while the hold is put on grants no access, and a retry holds everything', async () => {
     // Prepare: a closed, scheduled case; an API whose DynamoDB client fails the first item it takes a date off.
     const w = await world();
-    const { id, clientId } = await clientWithRecords(api, w, { dateOfBirth: '1975-04-01' });
-    expectNoErrors(await closeCase(api, w.manager, id));
+    const { id, clientId } = w;
     const failing = failingDynamoClient(
       api,
       (call) =>
@@ -145,8 +145,7 @@ describe('retention: a pending emergency review is a hold on the profile', () =>
     // Prepare: a closed, scheduled case; an API whose DynamoDB answers the review's transaction as it does when
     // another write to the profile is under way at the same moment.
     const w = await world();
-    const { id, clientId } = await clientWithRecords(api, w, { dateOfBirth: '1975-04-01' });
-    expectNoErrors(await closeCase(api, w.manager, id));
+    const { id, clientId } = w;
     const dated = await datedItems(api, w.org.orgId, clientId);
     const conflicting = failingDynamoClient(
       api,

@@ -6,6 +6,7 @@ import type { Operation } from '../access/operation-plugin';
 import { personalData } from '../access/personal-data';
 import { builder } from '../builder';
 import { type ConfideContext, callerScope } from '../context';
+import { oncePerRequest } from './access-governance/shared';
 import { ServiceUserRef } from './service-users';
 import { storeConnection } from './store-paging';
 import { clientById } from './subjects';
@@ -136,7 +137,20 @@ const RecordReferralInput = builder.inputType('RecordReferralInput', {
  * The referral an appointment is booked for, and the appointment's date checked against it: NOT_FOUND for no such
  * referral of the person, BAD_USER_INPUT for a date before it was received or more than a year ahead.
  */
-async function bookableReferral(
+function bookableReferral(
+  context: ConfideContext,
+  clientId: string,
+  args: { referralId: string | number; appointmentAt: Date },
+): Promise<string> {
+  // Read and checked once per request: `validate` and the resolver share it.
+  return oncePerRequest(
+    context,
+    `bookable-referral:${clientId}:${String(args.referralId)}:${args.appointmentAt.toISOString()}`,
+    () => checkBooking(context, clientId, args),
+  );
+}
+
+async function checkBooking(
   context: ConfideContext,
   clientId: string,
   args: { referralId: string | number; appointmentAt: Date },

@@ -72,9 +72,21 @@ export async function scheduleAfterEmergencyReview(
 ): Promise<void> {
   const client = await freshProfile(context, scope, clientId);
   if (client?.caseStatus !== 'CLOSED' || client.expiresAt !== undefined) return;
+  await putScheduleBack(context, scope, client);
+}
+
+/**
+ * Schedules a closed case again under the current rules, as read afresh by the caller: not while a legal hold or a
+ * pending review keeps it off, and not when its date has already passed (records past their retention leave only by
+ * an erasure, which takes two people).
+ */
+async function putScheduleBack(
+  context: ConfideContext,
+  scope: TenantScope,
+  client: ServiceUserRecord,
+): Promise<void> {
   const { retention } = context.services;
-  if (retention.holdOn(client) || retention.reviewHoldsOn(client).length > 0) return;
-  if (await liftExpiresImmediately(context, client)) return;
+  if (retention.held(client) || (await liftExpiresImmediately(context, client))) return;
   const key = await context.access.clientKey(client);
   await retention.schedule(scope, client, key, rulesOf(context));
 }
@@ -109,10 +121,7 @@ export async function rescheduleAfterFailedReopening(
   clientId: string,
 ): Promise<void> {
   const client = await freshProfile(context, scope, clientId);
-  if (client?.caseStatus !== 'CLOSED') return;
-  if (await liftExpiresImmediately(context, client)) return;
-  const key = await context.access.clientKey(client);
-  await context.services.retention.schedule(scope, client, key, rulesOf(context));
+  if (client?.caseStatus === 'CLOSED') await putScheduleBack(context, scope, client);
 }
 
 /**

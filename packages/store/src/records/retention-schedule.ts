@@ -143,7 +143,7 @@ export class RetentionSchedules {
   }
 
   /** Whether anything keeps a client off its schedule: a legal hold or a pending emergency review. */
-  #held(client: ServiceUserRecord): boolean {
+  held(client: ServiceUserRecord): boolean {
     return this.holdOn(client) !== undefined || this.reviewHoldsOn(client).length > 0;
   }
 
@@ -225,7 +225,7 @@ export class RetentionSchedules {
   ): Promise<ScheduleOutcome> {
     const expiry = this.expiryOf(client, key, rules);
     if (!expiry) return { status: 'OPEN' };
-    if (this.#held(client)) return { status: 'HELD' };
+    if (this.held(client)) return { status: 'HELD' };
     const expiresAt = toEpochSeconds(expiry.expiresAt);
     const gateway = this.#gateway(scope);
     const profileKey = { pk: client.pk, sk: PROFILE };

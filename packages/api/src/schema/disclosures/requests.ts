@@ -5,6 +5,7 @@ import type { OperationSubject } from '../../access/operation-plugin';
 import { builder } from '../../builder';
 import type { ConfideContext } from '../../context';
 import { clientSubject } from '../../use-cases/sharing-subjects';
+import { oncePerRequest } from '../access-governance/shared';
 import { noteLocalId } from '../ids';
 import { clientById } from '../subjects';
 import { consentFactsFor, consentRelied, disclosureConsentMethods } from './consent-facts';
@@ -215,6 +216,16 @@ async function releasePlan(
   return { received, next, approval, itemIds, notes, grantExpiresAt, redactions };
 }
 
+/** {@link releasePlan}, read and checked once per request: `validate` and the resolver share it. */
+function checkedRelease(
+  context: ConfideContext,
+  client: ServiceUserRecord,
+  input: Parameters<typeof releasePlan>[2],
+): ReturnType<typeof releasePlan> {
+  const key = `release-plan:${client.clientId}:${JSON.stringify(input)}`;
+  return oncePerRequest(context, key, () => releasePlan(context, client, input));
+}
+
 // ── Mutations ────────────────────────────────────────────────────────────────────────────────────────────
 
 builder.mutationFields((t) => ({
@@ -389,16 +400,17 @@ builder.mutationFields((t) => ({
       subject: clientById(({ input }) => input.serviceUserId),
       change: async ({ input }, context, subject) =>
         consentWrite({ detail: (await requestFacts(context, subject, input.requestId)).legalBasis }),
-      // Every check of what is released runs before the audit event too (the resolver repeats them on what it
-      // writes): refused input records nothing, and a refusal (not approved, consent withdrawn) only as DENIED.
+      // Every check of what is released runs before the audit event: refused input records nothing, and a refusal
+      // (not approved, consent withdrawn) only as DENIED. The resolver writes the plan checked here; a release
+      // racing this one is refused by the register's own condition on the entry's sequence.
       validate: async ({ input }, context, subject) => {
-        if (subject.kind === 'CLIENT') await releasePlan(context, subject.client, input);
+        if (subject.kind === 'CLIENT') await checkedRelease(context, subject.client, input);
       },
       audit: 'before',
     },
     resolve: async (operation, { input }, context) => {
       const client = operation.client;
-      const { received, next, approval, itemIds, notes, grantExpiresAt, redactions } = await releasePlan(
+      const { received, next, approval, itemIds, notes, grantExpiresAt, redactions } = await checkedRelease(
         context,
         client,
         input,
