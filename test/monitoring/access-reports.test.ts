@@ -8,6 +8,7 @@ import {
   recordNote,
   registerServiceUser,
 } from '../support/care-fixtures';
+import { failingDynamoClient } from '../support/failing-dynamo';
 import { addStaff } from '../support/fixtures';
 import {
   countedRequests,
@@ -374,5 +375,55 @@ describe('an emergency access reviewed UNJUSTIFIED', () => {
     const discovered = Date.parse(entry?.discoveredAt ?? '');
     expect(discovered).toBeGreaterThanOrEqual(before - 1000);
     expect(Date.parse(entry?.regulatorDeadline ?? '') - discovered).toBe(72 * 60 * 60 * 1000);
+  });
+
+  it('writes the finding and its breach entry together: a fault on the entry leaves the review pending, to retry', async () => {
+    // Prepare: an emergency access awaiting review, and an API whose DynamoDB client fails the write carrying the
+    // breach entry.
+    const world = await reportWorld(api);
+    const chief = await addStaff(api, world.org, ['CHIEF_EXECUTIVE']);
+    const opened = await api.graphql<{ openEmergencyAccess: { id: string } }>(
+      'mutation ($c: ID!) { openEmergencyAccess(serviceUserId: $c, reason: OTHER, detail: "Curious") { id } }',
+      { token: chief.token, variables: { c: world.clientA } },
+    );
+    expectNoErrors(opened);
+    const reviewId = opened.data?.openEmergencyAccess.id;
+    const failing = failingDynamoClient(api, (call) => JSON.stringify(call.input).includes('#BREACHES"'));
+    const faulty = testApi({ dynamo: failing.client });
+    const complete = (through: TestApi) =>
+      through.graphql<{ completeEmergencyAccessReview: { status: string } }>(
+        'mutation ($id: ID!) { completeEmergencyAccessReview(reviewId: $id, outcome: UNJUSTIFIED) { status } }',
+        { token: world.guardian.token, variables: { id: reviewId } },
+      );
+    const entriesOfTheReview = async () => {
+      const register = await api.graphql<{ breaches: { reference: string | null }[] }>(
+        '{ breaches { reference } }',
+        { token: world.ig.token },
+      );
+      expectNoErrors(register);
+      return register.data?.breaches.filter((breach) => breach.reference === reviewId) ?? [];
+    };
+
+    // Act
+    const failed = await complete(faulty);
+
+    // Assess: refused as a fault; no entry, and the review is still pending, so the finding can be made again.
+    expect(failing.failures()).toBe(1);
+    expect(failed.errors?.[0]?.extensions?.code).toBe('INTERNAL');
+    expect(await entriesOfTheReview()).toHaveLength(0);
+    const pending = await api.graphql<{ emergencyAccessReviews: { id: string }[] }>(
+      '{ emergencyAccessReviews(status: "PENDING") { id } }',
+      { token: world.guardian.token },
+    );
+    expectNoErrors(pending);
+    expect(pending.data?.emergencyAccessReviews.map((review) => review.id)).toContain(reviewId);
+
+    // Act: the finding again, with nothing failing.
+    const retried = await complete(api);
+
+    // Assess: completed, with exactly one entry.
+    expectNoErrors(retried);
+    expect(retried.data?.completeEmergencyAccessReview.status).toBe('COMPLETED');
+    expect(await entriesOfTheReview()).toHaveLength(1);
   });
 });

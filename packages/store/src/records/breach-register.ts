@@ -72,6 +72,18 @@ export function byRegulatorDeadline(a: BreachEntry, b: BreachEntry): number {
  * Retention: six years by default) from when they were recorded; DynamoDB TTL removes them after that, and
  * every read leaves out an entry whose time has passed.
  */
+/** What opens a breach entry. */
+export interface NewBreachEntry {
+  readonly source: BreachSource;
+  readonly discoveredAt: Date;
+  readonly nature: string;
+  readonly categories: readonly string[];
+  readonly approximateSubjects: number;
+  readonly containment?: string | undefined;
+  readonly reference?: string | undefined;
+  readonly recordedBy: string;
+}
+
 export class BreachRegister {
   constructor(
     private readonly access: TableAccess,
@@ -79,20 +91,25 @@ export class BreachRegister {
     private readonly clock: Clock,
   ) {}
 
-  async open(
+  async open(scope: TenantScope, entry: NewBreachEntry, rules: RetentionRules): Promise<BreachEntry> {
+    const opening = this.opening(scope, entry, rules);
+    const written = await this.#gateway(scope).put(opening.put.Put.Item, {
+      ConditionExpression: opening.put.Put.ConditionExpression,
+    });
+    // A fresh random id never collides; if it did, nothing was overwritten.
+    if (!written.written) throw new Error('A new breach id collided.');
+    return opening.entry;
+  }
+
+  /**
+   * A new entry as an item of another write's transaction, so that what discovers the breach and the entry are
+   * written together or not at all (an UNJUSTIFIED emergency review's finding).
+   */
+  opening(
     scope: TenantScope,
-    entry: {
-      source: BreachSource;
-      discoveredAt: Date;
-      nature: string;
-      categories: readonly string[];
-      approximateSubjects: number;
-      containment?: string | undefined;
-      reference?: string | undefined;
-      recordedBy: string;
-    },
+    entry: NewBreachEntry,
     rules: RetentionRules,
-  ): Promise<BreachEntry> {
+  ): { entry: BreachEntry; put: { Put: { Item: Item; ConditionExpression: string } } } {
     const breachId = newId('breach');
     const recordedAt = this.clock.now();
     const regulatorDeadline = new Date(entry.discoveredAt.getTime() + REGULATOR_DEADLINE_MS).toISOString();
@@ -118,10 +135,10 @@ export class BreachRegister {
       ...(entry.containment ? { containment: attr.s(entry.containment) } : {}),
       ...(entry.reference ? { reference: attr.s(entry.reference) } : {}),
     };
-    const written = await this.#gateway(scope).put(item, { ConditionExpression: 'attribute_not_exists(pk)' });
-    // A fresh random id never collides; if it did, nothing was overwritten.
-    if (!written.written) throw new Error('A new breach id collided.');
-    return toBreach(item);
+    return {
+      entry: toBreach(item),
+      put: { Put: { Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
+    };
   }
 
   /**

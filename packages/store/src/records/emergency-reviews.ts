@@ -119,12 +119,14 @@ export class EmergencyReviews {
   }
 
   /**
-   * Records the finding and, in the same transaction, takes the review's hold off the person's profile. A review
-   * whose person has no profile left (erased before reviews held records) is completed alone.
+   * Records the finding and, in the same transaction, takes the review's hold off the person's profile and writes
+   * `alongside` (the breach entry an UNJUSTIFIED finding opens): all of it or none. A review whose person has no
+   * profile left (erased before reviews held records) is completed without the profile.
    */
   async complete(
     review: EmergencyReview,
     outcome: { outcome: ReviewOutcome; reviewedBy: string },
+    alongside: readonly TenantTransactItem[] = [],
   ): Promise<EmergencyReview> {
     // The review was read under the request's organisation (`get`, `list`): its key is that organisation's.
     const scope = scopeOfItem(review.pk);
@@ -142,16 +144,23 @@ export class EmergencyReviews {
         ':at': attr.s(reviewedAt),
       },
     };
+    const recorded: TenantTransactItem = {
+      Update: { Key: { pk: attr.s(review.pk), sk: attr.s(review.sk) }, ...finding },
+    };
     const completed = await transact(gateway, [
-      { Update: { Key: { pk: attr.s(review.pk), sk: attr.s(review.sk) }, ...finding } },
+      recorded,
       this.holds.reviewHoldReleased(scope, review.clientId, review.reviewId),
+      ...alongside,
     ]);
     if (!completed.written) {
       const [findingCheck, profileCheck] = completed.reasons;
       if (findingCheck === 'ConditionalCheckFailed') throw conflict('The review is already completed.');
       if (profileCheck !== 'ConditionalCheckFailed') throw new Error('The review was not completed.');
-      const alone = await gateway.update({ pk: review.pk, sk: review.sk }, finding);
-      if (!alone.written) throw conflict('The review is already completed.');
+      const alone = await transact(gateway, [recorded, ...alongside]);
+      if (!alone.written) {
+        if (alone.reasons[0] === 'ConditionalCheckFailed') throw conflict('The review is already completed.');
+        throw new Error('The review was not completed.');
+      }
     }
     return toReview({
       ...review.item,

@@ -221,28 +221,31 @@ builder.mutationFields((t) => ({
     resolve: async (operation, args, context) => {
       const review = await reviewById(context, args.reviewId);
       const staffId = operation.staff.staffId;
-      const completed = await context.services.emergencyReviews.complete(review, {
-        outcome: args.outcome,
-        reviewedBy: staffId,
-      });
+      // An unjustified emergency access is a breach discovered now: the entry opens with its clock running, in the
+      // finding's own transaction, so that no completed finding is ever without its entry.
+      const breach =
+        args.outcome === 'UNJUSTIFIED'
+          ? context.services.breaches.opening(
+              operation.scope,
+              {
+                source: 'EMERGENCY_REVIEW_UNJUSTIFIED',
+                discoveredAt: context.services.clock.now(),
+                nature: 'Emergency access found unjustified on review.',
+                categories: ['CLIENT_RECORD'],
+                approximateSubjects: 1,
+                reference: review.reviewId,
+                recordedBy: staffId,
+              },
+              organisationRetention(context),
+            )
+          : undefined;
+      const completed = await context.services.emergencyReviews.complete(
+        review,
+        { outcome: args.outcome, reviewedBy: staffId },
+        breach ? [breach.put] : [],
+      );
       // The last pending review of a closed case puts it back on its schedule (decision 0074).
       await scheduleAfterEmergencyReview(context, operation.scope, review.clientId);
-      if (args.outcome === 'UNJUSTIFIED') {
-        // An unjustified emergency access is a breach discovered now: the entry opens with its clock running.
-        await context.services.breaches.open(
-          operation.scope,
-          {
-            source: 'EMERGENCY_REVIEW_UNJUSTIFIED',
-            discoveredAt: context.services.clock.now(),
-            nature: 'Emergency access found unjustified on review.',
-            categories: ['CLIENT_RECORD'],
-            approximateSubjects: 1,
-            reference: review.reviewId,
-            recordedBy: staffId,
-          },
-          organisationRetention(context),
-        );
-      }
       return completed;
     },
   }),
