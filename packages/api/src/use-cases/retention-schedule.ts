@@ -8,7 +8,12 @@ import {
   type RetentionRules,
   staffRecordExpiryAfter,
 } from '@confide/domain';
-import { correctionWindowEnd, type ServiceUserRecord, type TenantScope } from '@confide/store';
+import {
+  correctionWindowEnd,
+  type ReleaseSchedule,
+  type ServiceUserRecord,
+  type TenantScope,
+} from '@confide/store';
 import { authenticated, type ConfideContext } from '../context';
 
 /**
@@ -60,16 +65,47 @@ export async function scheduleClosedCase(
 }
 
 /**
- * After a review’s completion took its hold off the profile (decision 0074): a closed case with nothing else holding
- * it goes back on its schedule (`schedule` refuses while a legal hold or another review is on). A schedule that would
- * already have passed is not put back: as after a closure or a lift, records past their retention leave only by an
- * erasure, which takes two people.
+ * What completing the last pending emergency review of a closed case (no legal hold on it) writes in its own
+ * transaction: the profile's schedule (decision 0076). Undefined otherwise, or when the date has passed.
+ */
+export async function scheduleOnReviewRelease(
+  context: ConfideContext,
+  scope: TenantScope,
+  client: ServiceUserRecord,
+  reviewId: string,
+): Promise<ReleaseSchedule | undefined> {
+  const { retention } = context.services;
+  const pending = retention.reviewHoldsOn(client);
+  if (
+    client.caseStatus !== 'CLOSED' ||
+    retention.holdOn(client) ||
+    pending.length !== 1 ||
+    pending[0] !== reviewId
+  ) {
+    return undefined;
+  }
+  const key = await context.access.clientKey(client);
+  return retention.releaseSchedule(scope, client, key, rulesOf(context));
+}
+
+/**
+ * After a review’s completion took its hold off the profile (decision 0074). When the completion put the profile's
+ * schedule on (`released`), the other items take it now. Otherwise a closed case with nothing else holding it goes
+ * back on its schedule from a fresh read (`schedule` refuses while a legal hold or another review is on): two reviews
+ * completed at once each see the other's hold. A schedule that would already have passed is not put back: as after
+ * a closure or a lift, records past their retention leave only by an erasure, which takes two people.
  */
 export async function scheduleAfterEmergencyReview(
   context: ConfideContext,
   scope: TenantScope,
   clientId: string,
+  released?: { client: ServiceUserRecord; schedule: ReleaseSchedule },
 ): Promise<void> {
+  if (released) {
+    const key = await context.access.clientKey(released.client);
+    await context.services.retention.scheduleTheRest(scope, released.client, key, released.schedule);
+    return;
+  }
   const client = await freshProfile(context, scope, clientId);
   if (client?.caseStatus !== 'CLOSED' || client.expiresAt !== undefined) return;
   await putScheduleBack(context, scope, client);

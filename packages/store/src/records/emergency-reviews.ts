@@ -7,7 +7,7 @@ import { itemKeyOf, openField, sealFields } from '../sealed-fields';
 import type { TenantScope } from '../tenant-scope';
 import type { TableAccess, TenantTable, TenantTransactItem, TransactResult } from '../tenant-table';
 import { scopeOfItem } from './item-scope';
-import type { RetentionSchedules } from './retention-schedule';
+import type { ReleaseSchedule, RetentionSchedules } from './retention-schedule';
 import { ReviewQueue } from './review-queue';
 
 export type ReviewOutcome = 'JUSTIFIED' | 'UNJUSTIFIED';
@@ -120,18 +120,22 @@ export class EmergencyReviews {
 
   /**
    * Records the finding and, in the same transaction, takes the review's hold off the person's profile and writes
-   * `alongside` (the breach entry an UNJUSTIFIED finding opens): all of it or none. A review whose person has no
-   * profile left (erased before reviews held records) is completed without the profile.
+   * `alongside` (the breach entry an UNJUSTIFIED finding opens): all of it or none. With `release` (the last pending
+   * review of a closed case), the profile's schedule goes on in that transaction too (decision 0076); should the
+   * profile have changed since it was read, the review is completed without it (`scheduled` false) and the caller
+   * schedules from a fresh read. A review whose person has no profile left (erased before reviews held records) is
+   * completed without the profile.
    */
   async complete(
     review: EmergencyReview,
     outcome: { outcome: ReviewOutcome; reviewedBy: string },
-    alongside: readonly TenantTransactItem[] = [],
-  ): Promise<EmergencyReview> {
+    options: { alongside?: readonly TenantTransactItem[]; release?: ReleaseSchedule | undefined } = {},
+  ): Promise<{ review: EmergencyReview; scheduled: boolean }> {
     // The review was read under the request's organisation (`get`, `list`): its key is that organisation's.
     const scope = scopeOfItem(review.pk);
     const gateway = this.#queue.gateway(scope);
     const reviewedAt = this.clock.now().toISOString();
+    const alongside = options.alongside ?? [];
     const finding = {
       UpdateExpression: 'SET #status = :done, outcome = :outcome, reviewedBy = :by, reviewedAt = :at',
       ConditionExpression: '#status = :pending',
@@ -147,28 +151,34 @@ export class EmergencyReviews {
     const recorded: TenantTransactItem = {
       Update: { Key: { pk: attr.s(review.pk), sk: attr.s(review.sk) }, ...finding },
     };
-    const completed = await transact(gateway, [
-      recorded,
+    const attempts = [
+      ...(options.release
+        ? [this.holds.reviewHoldReleased(scope, review.clientId, review.reviewId, options.release)]
+        : []),
       this.holds.reviewHoldReleased(scope, review.clientId, review.reviewId),
-      ...alongside,
-    ]);
-    if (!completed.written) {
+      [],
+    ];
+    let scheduled = false;
+    for (const [index, released] of attempts.entries()) {
+      const completed = await transact(gateway, [recorded, ...released, ...alongside]);
+      if (completed.written) {
+        scheduled = options.release !== undefined && index === 0;
+        break;
+      }
       const [findingCheck, profileCheck] = completed.reasons;
       if (findingCheck === 'ConditionalCheckFailed') throw conflict('The review is already completed.');
-      if (profileCheck !== 'ConditionalCheckFailed') throw new Error('The review was not completed.');
-      const alone = await transact(gateway, [recorded, ...alongside]);
-      if (!alone.written) {
-        if (alone.reasons[0] === 'ConditionalCheckFailed') throw conflict('The review is already completed.');
+      if (released.length === 0 || profileCheck !== 'ConditionalCheckFailed') {
         throw new Error('The review was not completed.');
       }
     }
-    return toReview({
+    const completed = toReview({
       ...review.item,
       status: attr.s('COMPLETED'),
       outcome: attr.s(outcome.outcome),
       reviewedBy: attr.s(outcome.reviewedBy),
       reviewedAt: attr.s(reviewedAt),
     });
+    return { review: completed, scheduled };
   }
 }
 

@@ -1,4 +1,8 @@
-import { type DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  type AttributeValue,
+  type DynamoDBClient,
+  TransactionCanceledException,
+} from '@aws-sdk/client-dynamodb';
 import {
   type ClientExpiry,
   type Clock,
@@ -51,6 +55,19 @@ export type ScheduleOutcome =
   /** Open cases have no schedule; held ones keep none; UNCHANGED: the profile changed (or expired) meanwhile. */
   | { readonly status: 'OPEN' | 'HELD' | 'UNCHANGED' };
 
+/**
+ * A closed case's schedule as a release writes it in its own transaction (decision 0076): the profile's date (`set`,
+ * `condition` and `values`, merged into the release's update of the profile) and the retention state record.
+ */
+export interface ReleaseSchedule {
+  readonly expiresAt: number;
+  readonly basis: RetentionBasis;
+  readonly set: string;
+  readonly condition: string;
+  readonly values: Record<string, AttributeValue>;
+  readonly state: TenantTransactItem;
+}
+
 /** A legal hold: the client's records are kept past any schedule and cannot be erased until it is lifted. */
 export interface LegalHold {
   readonly clientId: string;
@@ -77,6 +94,8 @@ const HOLD_INDEX = 'gsi1';
 /** Concurrent item updates while (re)scheduling one client. */
 const UPDATE_CONCURRENCY = 16;
 const NOT_EXPIRED = '(attribute_not_exists(expiresAt) OR expiresAt > :now)';
+/** The profile's schedule: its date, its place in the schedule index and the basis it rests on. */
+const SCHEDULE_SET = 'expiresAt = :expiresAt, gsi2pk = :due, gsi2sk = :order, retentionBasis = :basis';
 /**
  * The profile's marker of the emergency reviews of the person still pending: a string set of review ids (decision
  * 0074). Like `legalHold`, it keeps the records off their schedule and bars an erasure, in the writes' own
@@ -227,30 +246,67 @@ export class RetentionSchedules {
     if (!expiry) return { status: 'OPEN' };
     if (this.held(client)) return { status: 'HELD' };
     const expiresAt = toEpochSeconds(expiry.expiresAt);
-    const gateway = this.#gateway(scope);
-    const profileKey = { pk: client.pk, sk: PROFILE };
-    const entered = await gateway.update(profileKey, {
-      UpdateExpression: 'SET expiresAt = :expiresAt, gsi2pk = :due, gsi2sk = :order, retentionBasis = :basis',
-      ConditionExpression: `attribute_exists(pk) AND caseStatus = :closed AND attribute_not_exists(legalHold) AND attribute_not_exists(${REVIEW_HOLDS}) AND ${NOT_EXPIRED}`,
-      ExpressionAttributeValues: {
-        ':expiresAt': attr.n(expiresAt),
-        ':due': attr.s(scheduleIndexPartition(scope, new Date(expiresAt * 1000).getUTCFullYear())),
-        ':order': attr.s(scheduleIndexSort(expiresAt, client.clientId)),
-        ':basis': attr.s(expiry.basis),
-        ':closed': attr.s('CLOSED'),
-        ':now': attr.n(this.#nowSeconds()),
+    const entered = await this.#gateway(scope).update(
+      { pk: client.pk, sk: PROFILE },
+      {
+        UpdateExpression: `SET ${SCHEDULE_SET}`,
+        ConditionExpression: `attribute_exists(pk) AND caseStatus = :closed AND attribute_not_exists(legalHold) AND attribute_not_exists(${REVIEW_HOLDS}) AND ${NOT_EXPIRED}`,
+        ExpressionAttributeValues: this.#scheduleValues(scope, client.clientId, expiresAt, expiry.basis),
       },
-    });
+    );
     if (!entered.written) return { status: 'UNCHANGED' };
     // Before any other item carries the date: the handler believes an expiry only when this record says so.
     await this.states.markScheduled(scope, client.clientId, expiresAt);
+    return this.scheduleTheRest(scope, client, key, { expiresAt, basis: expiry.basis });
+  }
+
+  /**
+   * What a release (a legal hold lifted, the last pending emergency review completed) adds to its own transaction to
+   * put a closed case back on its schedule in the same write (decision 0076): the profile's date, for the release to
+   * merge into its update of the profile, and the retention state record. Then {@link scheduleTheRest} dates the
+   * other items. Undefined for an open case, and for one whose date has passed (records past their retention leave
+   * only by an erasure, which takes two people). The release adds its own condition that nothing else holds the case.
+   */
+  async releaseSchedule(
+    scope: TenantScope,
+    client: ServiceUserRecord,
+    key: SubjectKey,
+    rules: RetentionRules,
+  ): Promise<ReleaseSchedule | undefined> {
+    const expiry = this.expiryOf(client, key, rules);
+    if (!expiry || !client.closedAt) return undefined;
+    const expiresAt = toEpochSeconds(expiry.expiresAt);
+    if (expiresAt <= this.#nowSeconds()) return undefined;
+    return {
+      expiresAt,
+      basis: expiry.basis,
+      set: SCHEDULE_SET,
+      // Closed at the moment the date was computed from: a reopening and a new closure meanwhile cancel it.
+      condition: `caseStatus = :closed AND closedAt = :closedAt AND ${NOT_EXPIRED}`,
+      values: {
+        ...this.#scheduleValues(scope, client.clientId, expiresAt, expiry.basis),
+        ':closedAt': attr.s(client.closedAt),
+      },
+      state: await this.states.scheduledItem(scope, client.clientId, expiresAt),
+    };
+  }
+
+  /**
+   * Once the profile carries the date (and the state record says so): every other item and the data key. A reopening,
+   * a legal hold or an emergency review may have come while the items were being scheduled: then the schedule comes
+   * off again, so that no item of an open or held case (nor its key) is left to expire. (Each of them also clears the
+   * items after its own write; between the two every interleaving ends unscheduled.)
+   */
+  async scheduleTheRest(
+    scope: TenantScope,
+    client: ServiceUserRecord,
+    key: SubjectKey,
+    schedule: { expiresAt: number; basis: RetentionBasis },
+  ): Promise<ScheduleOutcome> {
     const items = (await this.clientItems(scope, client, key)).filter((item) => item.sk !== PROFILE);
-    await this.#setExpiry(scope, items, expiresAt);
-    await this.#setKeyExpiry(scope, client.clientId, expiresAt);
-    // A reopening, a legal hold or an emergency review may have come while the items were being scheduled: then
-    // take the schedule off again, so that no item of an open or held case (nor its key) is left to expire. (Each
-    // of them also clears the items after its own write; between the two every interleaving ends unscheduled.)
-    const profile = await gateway.get(profileKey);
+    await this.#setExpiry(scope, items, schedule.expiresAt);
+    await this.#setKeyExpiry(scope, client.clientId, schedule.expiresAt);
+    const profile = await this.#gateway(scope).get({ pk: client.pk, sk: PROFILE });
     if (profile && read.s(profile, 'caseStatus') !== 'CLOSED') {
       await this.unschedule(scope, client, key);
       return { status: 'UNCHANGED' };
@@ -259,7 +315,23 @@ export class RetentionSchedules {
       await this.#clearForHold(scope, client, key);
       return { status: 'HELD' };
     }
-    return { status: 'SCHEDULED', expiresAt, basis: expiry.basis };
+    return { status: 'SCHEDULED', ...schedule };
+  }
+
+  #scheduleValues(
+    scope: TenantScope,
+    clientId: string,
+    expiresAt: number,
+    basis: RetentionBasis,
+  ): Record<string, AttributeValue> {
+    return {
+      ':expiresAt': attr.n(expiresAt),
+      ':due': attr.s(scheduleIndexPartition(scope, new Date(expiresAt * 1000).getUTCFullYear())),
+      ':order': attr.s(scheduleIndexSort(expiresAt, clientId)),
+      ':basis': attr.s(basis),
+      ':closed': attr.s('CLOSED'),
+      ':now': attr.n(this.#nowSeconds()),
+    };
   }
 
   /**
@@ -364,8 +436,38 @@ export class RetentionSchedules {
   ): Promise<{ hold: LegalHold; schedule: ScheduleOutcome }> {
     const active = this.holdOn(client);
     if (!active) throw conflict('The record is not under a legal hold.');
-    const liftedAt = this.clock.now().toISOString();
-    const lifted = await written(this.#gateway(scope), [
+    // The schedule goes on in the lift's own transaction (decision 0076); a case that changed since it was read is
+    // lifted alone and scheduled from a fresh read.
+    const release =
+      this.reviewHoldsOn(client).length === 0
+        ? await this.releaseSchedule(scope, client, key, input.rules)
+        : undefined;
+    const scheduled = release !== undefined && (await this.#lift(scope, client, key, active, input, release));
+    if (!scheduled && !(await this.#lift(scope, client, key, active, input, undefined))) {
+      throw conflict('The hold changed while it was lifted; reload it.');
+    }
+    const hold = await this.#hold(scope, client.pk, active.sk);
+    if (!hold) throw notFound('Legal hold');
+    if (scheduled && release) {
+      return { hold, schedule: await this.scheduleTheRest(scope, client, key, release) };
+    }
+    const profile = await this.#profile(scope, client.clientId);
+    const schedule = profile
+      ? await this.schedule(scope, profile, key, input.rules)
+      : { status: 'UNCHANGED' as const };
+    return { hold, schedule };
+  }
+
+  /** The lift's transaction: the hold record closed, the profile's marker off and, with `release`, its date on. */
+  async #lift(
+    scope: TenantScope,
+    client: ServiceUserRecord,
+    key: SubjectKey,
+    active: { sk: string },
+    input: { liftedBy: string; reason: string },
+    release: ReleaseSchedule | undefined,
+  ): Promise<boolean> {
+    return written(this.#gateway(scope), [
       {
         Update: {
           Key: { pk: attr.s(client.pk), sk: attr.s(active.sk) },
@@ -373,7 +475,7 @@ export class RetentionSchedules {
             'SET liftedAt = :at, liftedBy = :by, enc_liftReason = :reason REMOVE gsi1pk, gsi1sk',
           ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(liftedAt)',
           ExpressionAttributeValues: {
-            ':at': attr.s(liftedAt),
+            ':at': attr.s(this.clock.now().toISOString()),
             ':by': attr.s(input.liftedBy),
             ':reason':
               sealFields(key, itemKeyOf(client.pk, active.sk), { liftReason: input.reason }).enc_liftReason ??
@@ -384,20 +486,15 @@ export class RetentionSchedules {
       {
         Update: {
           Key: { pk: attr.s(client.pk), sk: attr.s(PROFILE) },
-          UpdateExpression: 'REMOVE legalHold',
-          ConditionExpression: 'legalHold.sk = :sk',
-          ExpressionAttributeValues: { ':sk': attr.s(active.sk) },
+          UpdateExpression: release ? `SET ${release.set} REMOVE legalHold` : 'REMOVE legalHold',
+          ConditionExpression: release
+            ? `legalHold.sk = :sk AND attribute_not_exists(${REVIEW_HOLDS}) AND ${release.condition}`
+            : 'legalHold.sk = :sk',
+          ExpressionAttributeValues: { ':sk': attr.s(active.sk), ...release?.values },
         },
       },
+      ...(release ? [release.state] : []),
     ]);
-    if (!lifted) throw conflict('The hold changed while it was lifted; reload it.');
-    const hold = await this.#hold(scope, client.pk, active.sk);
-    if (!hold) throw notFound('Legal hold');
-    const profile = await this.#profile(scope, client.clientId);
-    const schedule = profile
-      ? await this.schedule(scope, profile, key, input.rules)
-      : { status: 'UNCHANGED' as const };
-    return { hold, schedule };
   }
 
   /** Active holds of the organisation, oldest first, one page at a time (the holds index). */
@@ -475,16 +572,40 @@ export class RetentionSchedules {
     ];
   }
 
-  /** What completing an emergency review adds to its transaction: the review's id off the profile's marker. */
-  reviewHoldReleased(scope: TenantScope, clientId: string, reviewId: string): TenantTransactItem {
-    return {
-      Update: {
-        Key: { pk: attr.s(scope.key('CLIENT', clientId)), sk: attr.s(PROFILE) },
-        UpdateExpression: `DELETE ${REVIEW_HOLDS} :review`,
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':review': { SS: [reviewId] } },
+  /**
+   * What completing an emergency review adds to its transaction: the review's id off the profile's marker and, with
+   * `release` (the last pending review of a closed case with no legal hold), the profile's date on (decision 0076).
+   */
+  reviewHoldReleased(
+    scope: TenantScope,
+    clientId: string,
+    reviewId: string,
+    release?: ReleaseSchedule,
+  ): TenantTransactItem[] {
+    const profile = { pk: attr.s(scope.key('CLIENT', clientId)), sk: attr.s(PROFILE) };
+    if (!release) {
+      return [
+        {
+          Update: {
+            Key: profile,
+            UpdateExpression: `DELETE ${REVIEW_HOLDS} :review`,
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: { ':review': { SS: [reviewId] } },
+          },
+        },
+      ];
+    }
+    return [
+      {
+        Update: {
+          Key: profile,
+          UpdateExpression: `SET ${release.set} REMOVE ${REVIEW_HOLDS}`,
+          ConditionExpression: `size(${REVIEW_HOLDS}) = :one AND contains(${REVIEW_HOLDS}, :reviewId) AND attribute_not_exists(legalHold) AND ${release.condition}`,
+          ExpressionAttributeValues: { ':one': attr.n(1), ':reviewId': attr.s(reviewId), ...release.values },
+        },
       },
-    };
+      release.state,
+    ];
   }
 
   /**

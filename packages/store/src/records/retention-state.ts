@@ -1,6 +1,6 @@
 import type { Clock } from '@confide/domain';
 import { integrityKeyFrom, integrityMac, type KeyHierarchy, verifyIntegrityMac } from '@confide/keys';
-import { attr, read } from '../attributes';
+import { attr, type Item, read } from '../attributes';
 import type { TenantScope } from '../tenant-scope';
 import { type TableAccess, TenantTable } from '../tenant-table';
 
@@ -63,12 +63,28 @@ export class RetentionStates {
     return { state: 'TAMPERED' };
   }
 
+  /**
+   * The record that the subject's records expire at `expiresAt`, as an item of another write's transaction: a hold
+   * lifted, or the last emergency review completed, together with the profile's own date.
+   */
+  async scheduledItem(
+    scope: TenantScope,
+    subjectId: string,
+    expiresAt: number,
+  ): Promise<{ Put: { Item: Item } }> {
+    return { Put: { Item: await this.#item(scope, subjectId, { state: 'SCHEDULED', expiresAt }) } };
+  }
+
   async #write(scope: TenantScope, subjectId: string, state: RetentionState): Promise<void> {
+    await this.#gateway(scope).put(await this.#item(scope, subjectId, state));
+  }
+
+  async #item(scope: TenantScope, subjectId: string, state: RetentionState): Promise<Item> {
     const { pk, sk } = retentionStateKey(scope, subjectId);
     const at = this.clock.now().toISOString();
     const expiresAt = state.state === 'SCHEDULED' ? state.expiresAt : undefined;
     const mac = integrityMac(await this.#key(scope), macParts(scope, subjectId, state.state, expiresAt, at));
-    await this.#gateway(scope).put({
+    return {
       pk: attr.s(pk),
       sk: attr.s(sk),
       orgId: attr.s(scope.orgId),
@@ -77,7 +93,7 @@ export class RetentionStates {
       ...(expiresAt === undefined ? {} : { scheduledExpiry: attr.n(expiresAt) }),
       at: attr.s(at),
       mac: attr.s(mac),
-    });
+    };
   }
 
   #gateway(scope: TenantScope): TenantTable {

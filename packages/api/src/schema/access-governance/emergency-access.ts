@@ -13,7 +13,7 @@ import type { Operation } from '../../access/operation-plugin';
 import { builder } from '../../builder';
 import type { ConfideContext } from '../../context';
 import { confideMetrics, publishMetric } from '../../metrics';
-import { scheduleAfterEmergencyReview } from '../../use-cases/retention-schedule';
+import { scheduleAfterEmergencyReview, scheduleOnReviewRelease } from '../../use-cases/retention-schedule';
 import { organisationRetention } from '../breaches';
 import { localId } from '../ids';
 import { storeConnection } from '../store-paging';
@@ -239,14 +239,21 @@ builder.mutationFields((t) => ({
               organisationRetention(context),
             )
           : undefined;
+      // The last pending review of a closed case puts it back on its schedule, in the same transaction (0076).
+      const { client } = operation;
+      const release = await scheduleOnReviewRelease(context, operation.scope, client, review.reviewId);
       const completed = await context.services.emergencyReviews.complete(
         review,
         { outcome: args.outcome, reviewedBy: staffId },
-        breach ? [breach.put] : [],
+        { alongside: breach ? [breach.put] : [], release },
       );
-      // The last pending review of a closed case puts it back on its schedule (decision 0074).
-      await scheduleAfterEmergencyReview(context, operation.scope, review.clientId);
-      return completed;
+      await scheduleAfterEmergencyReview(
+        context,
+        operation.scope,
+        review.clientId,
+        completed.scheduled && release ? { client, schedule: release } : undefined,
+      );
+      return completed.review;
     },
   }),
 }));
