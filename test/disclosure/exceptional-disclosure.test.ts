@@ -10,6 +10,7 @@ import {
   recordNote,
   registerServiceUser,
 } from '../support/care-fixtures';
+import { failingDynamoClient } from '../support/failing-dynamo';
 import { addStaff, onboardTestOrganisation, type TestOrganisation } from '../support/fixtures';
 import { localIdOf, organisationItems, serviceUserToken } from '../support/records-fixtures';
 import type { TestApi } from '../support/test-api';
@@ -252,6 +253,44 @@ describe('an exceptional disclosure', () => {
     expect(breaches.data?.breaches).toEqual([
       { source: 'DISCLOSURE_REVIEW_UNJUSTIFIED', reference: review?.id },
     ]);
+  });
+
+  it('writes an unjustified finding and its breach entry together: a fault leaves the review pending, to retry', async () => {
+    // Prepare: a pending review, and an API whose DynamoDB client fails the write carrying the breach entry.
+    const w = await world(api);
+    await record(w, w.manager, { legalBasis: 'VITAL_INTERESTS' });
+    const [review] = await reviewsOf(w, w.guardian, 'PENDING');
+    const failing = failingDynamoClient(api, (call) => JSON.stringify(call.input).includes('#BREACHES"'));
+    const faulty = testApi({ dynamo: failing.client });
+    const complete = (through: TestApi) =>
+      through.graphql<{ completeDisclosureReview: Review }>(COMPLETE, {
+        token: w.guardian.token,
+        variables: { id: review?.id, outcome: 'UNJUSTIFIED', notes: REVIEW_NOTES },
+      });
+    const breaches = async () => {
+      const result = await api.graphql<{ breaches: { reference: string }[] }>('{ breaches { reference } }', {
+        token: w.ig.token,
+      });
+      expectNoErrors(result);
+      return result.data?.breaches ?? [];
+    };
+
+    // Act
+    const failed = await complete(faulty);
+
+    // Assess: a fault, no entry, and the review still pending.
+    expect(failing.failures()).toBe(1);
+    expect(codes(failed)).toEqual(['INTERNAL']);
+    expect(await breaches()).toEqual([]);
+    expect((await reviewsOf(w, w.guardian, 'PENDING')).map((pending) => pending.id)).toEqual([review?.id]);
+
+    // Act: the finding again, with nothing failing.
+    const retried = await complete(api);
+
+    // Assess: completed, with exactly one entry.
+    expectNoErrors(retried);
+    expect(retried.data?.completeDisclosureReview.outcome).toBe('UNJUSTIFIED');
+    expect(await breaches()).toEqual([{ reference: review?.id }]);
   });
 
   it('records why the person was not told, and then keeps it out of what the person sees', async () => {

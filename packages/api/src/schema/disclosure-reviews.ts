@@ -215,26 +215,31 @@ builder.mutationFields((t) => ({
       const reviewer = operation.staff.staffId;
       const key = await context.access.loader.subjectKey(scope.orgId, review.clientId);
       if (!key) throw notFound('Review');
-      const completed = await context.services.disclosureReviews.complete(review, key, {
-        outcome: args.outcome,
-        reviewedBy: reviewer,
-        notes,
-      });
-      if (args.outcome === 'UNJUSTIFIED') {
-        // An unjustified disclosure is a breach discovered now: the entry opens with its clock running.
-        await context.services.breaches.open(
-          scope,
-          {
-            source: 'DISCLOSURE_REVIEW_UNJUSTIFIED',
-            discoveredAt: context.services.clock.now(),
-            nature: 'Exceptional disclosure found unjustified on review.',
-            categories: ['CLIENT_RECORD'],
-            approximateSubjects: 1,
-            reference: review.reviewId,
-            recordedBy: reviewer,
-          },
-          organisationRetention(context),
-        );
+      // An unjustified disclosure is a breach discovered now: the entry opens with its clock running, in the
+      // finding's own transaction, so that no completed finding is ever without its entry.
+      const breach =
+        args.outcome === 'UNJUSTIFIED'
+          ? context.services.breaches.opening(
+              scope,
+              {
+                source: 'DISCLOSURE_REVIEW_UNJUSTIFIED',
+                discoveredAt: context.services.clock.now(),
+                nature: 'Exceptional disclosure found unjustified on review.',
+                categories: ['CLIENT_RECORD'],
+                approximateSubjects: 1,
+                reference: review.reviewId,
+                recordedBy: reviewer,
+              },
+              organisationRetention(context),
+            )
+          : undefined;
+      const completed = await context.services.disclosureReviews.complete(
+        review,
+        key,
+        { outcome: args.outcome, reviewedBy: reviewer, notes },
+        breach ? [breach.put] : [],
+      );
+      if (breach) {
         context.access.audit.record({
           action: 'ADMIN',
           operation: 'reportBreach',

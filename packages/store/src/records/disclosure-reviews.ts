@@ -4,7 +4,7 @@ import { attr, type Item, read, requireS } from '../attributes';
 import { mapPage, type Page, type PageRequest } from '../paging';
 import { itemKeyOf, openField, sealFields } from '../sealed-fields';
 import { type TenantScope, tenantScope } from '../tenant-scope';
-import type { TableAccess, TenantTable } from '../tenant-table';
+import type { TableAccess, TenantTable, TenantTransactItem } from '../tenant-table';
 import type { LegalBasis } from './disclosures';
 import { ReviewQueue } from './review-queue';
 
@@ -133,6 +133,7 @@ export class DisclosureReviews {
     review: DisclosureReview,
     key: SubjectKey,
     finding: { outcome: DisclosureReviewOutcome; reviewedBy: string; notes: string },
+    alongside: readonly TenantTransactItem[] = [],
   ): Promise<DisclosureReview> {
     const sealed = sealFields(key, itemKeyOf(review.pk, review.sk), { notes: finding.notes });
     const names: Record<string, string> = { '#status': 'status' };
@@ -149,16 +150,33 @@ export class DisclosureReviews {
       values[`:s${index}`] = value;
       sets.push(`#s${index} = :s${index}`);
     }
+    const update = {
+      UpdateExpression: `SET ${sets.join(', ')}`,
+      ConditionExpression: '#status = :pending',
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    };
     // Written under the organisation of the client's key: a review keyed elsewhere is refused by the gateway.
-    const result = await this.#queue.gateway(tenantScope(key.orgId)).update(
+    const gateway = this.#queue.gateway(tenantScope(key.orgId));
+    if (alongside.length > 0) {
+      // With what the finding opens (an UNJUSTIFIED finding's breach entry): all of it or none.
+      const result = await gateway.transactWrite([
+        { Update: { Key: { pk: attr.s(review.pk), sk: attr.s(review.sk) }, ...update } },
+        ...alongside,
+      ]);
+      if (!result.written) throw conflict('The review is already completed.');
+      return toReview({
+        ...review.item,
+        ...sealed,
+        status: values[':done'],
+        outcome: values[':outcome'],
+        reviewedBy: values[':by'],
+        reviewedAt: values[':at'],
+      } as Item);
+    }
+    const result = await gateway.update(
       { pk: review.pk, sk: review.sk },
-      {
-        UpdateExpression: `SET ${sets.join(', ')}`,
-        ConditionExpression: '#status = :pending',
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-        ReturnValues: 'ALL_NEW',
-      },
+      { ...update, ReturnValues: 'ALL_NEW' },
     );
     if (!result.written) throw conflict('The review is already completed.');
     if (!result.attributes) throw notFound('Review');
