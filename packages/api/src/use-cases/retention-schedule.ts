@@ -42,20 +42,35 @@ function expiredView(client: ServiceUserRecord, expiresAt: number, basis: Retent
   return { ...client, expiresAt, latestNoteId: undefined, item };
 }
 
+/** What `closeCase` writes with the closure itself (decision 0076): the profile's date and the state record. */
+export async function closureSchedule(
+  context: ConfideContext,
+  scope: TenantScope,
+  client: ServiceUserRecord,
+  closedAt: Date,
+): Promise<ReleaseSchedule | undefined> {
+  const key = await context.access.clientKey(client);
+  return context.services.retention.closureSchedule(scope, client, key, closedAt, rulesOf(context));
+}
+
 /**
- * After `closeCase` has closed the case: puts the schedule on every item of the client and returns the
- * record. (closeCase refuses a closure that would expire at once; should the schedule have passed anyway, the
+ * After `closeCase` has closed the case: puts the schedule on every item of the client and returns the record. With
+ * `dated`, the closure already dated the profile; otherwise (a hold, a record that changed) the whole schedule is put
+ * on here. (closeCase refuses a closure that would expire at once; should the schedule have passed anyway, the
  * response carries only pseudonymous facts.) A legal hold or a pending emergency review keeps it off.
  */
 export async function scheduleClosedCase(
   context: ConfideContext,
   scope: TenantScope,
   clientId: string,
+  dated?: ReleaseSchedule,
 ): Promise<ServiceUserRecord> {
   const closed = await freshProfile(context, scope, clientId);
   if (!closed) throw notFound('Service user');
   const key = await context.access.clientKey(closed);
-  const outcome = await context.services.retention.schedule(scope, closed, key, rulesOf(context));
+  const outcome = dated
+    ? await context.services.retention.scheduleTheRest(scope, closed, key, dated)
+    : await context.services.retention.schedule(scope, closed, key, rulesOf(context));
   if (outcome.status === 'SCHEDULED' && isExpired(outcome.expiresAt, context.services.clock.now())) {
     return expiredView(closed, outcome.expiresAt, outcome.basis);
   }

@@ -251,7 +251,10 @@ export class RetentionSchedules {
       {
         UpdateExpression: `SET ${SCHEDULE_SET}`,
         ConditionExpression: `attribute_exists(pk) AND caseStatus = :closed AND attribute_not_exists(legalHold) AND attribute_not_exists(${REVIEW_HOLDS}) AND ${NOT_EXPIRED}`,
-        ExpressionAttributeValues: this.#scheduleValues(scope, client.clientId, expiresAt, expiry.basis),
+        ExpressionAttributeValues: {
+          ...this.#scheduleValues(scope, client.clientId, expiresAt, expiry.basis),
+          ':closed': attr.s('CLOSED'),
+        },
       },
     );
     if (!entered.written) return { status: 'UNCHANGED' };
@@ -285,8 +288,39 @@ export class RetentionSchedules {
       condition: `caseStatus = :closed AND closedAt = :closedAt AND ${NOT_EXPIRED}`,
       values: {
         ...this.#scheduleValues(scope, client.clientId, expiresAt, expiry.basis),
+        ':closed': attr.s('CLOSED'),
         ':closedAt': attr.s(client.closedAt),
       },
+      state: await this.states.scheduledItem(scope, client.clientId, expiresAt),
+    };
+  }
+
+  /**
+   * What a closure at `closedAt` writes in its own update of the profile (decision 0076): the date, its place in the
+   * schedule index and the retention state record, so that no fault after the closure leaves the case closed and
+   * undated. Undefined for a held case (it takes no date) and for a date already past (such a closure is an erasure).
+   */
+  async closureSchedule(
+    scope: TenantScope,
+    client: ServiceUserRecord,
+    key: SubjectKey,
+    closedAt: Date,
+    rules: RetentionRules,
+  ): Promise<ReleaseSchedule | undefined> {
+    if (this.held(client)) return undefined;
+    const expiry = clientRecordExpiry({
+      closedAt,
+      dateOfBirth: this.serviceUsers.openDetail(key, client, 'dateOfBirth'),
+      rules,
+    });
+    const expiresAt = toEpochSeconds(expiry.expiresAt);
+    if (expiresAt <= this.#nowSeconds()) return undefined;
+    return {
+      expiresAt,
+      basis: expiry.basis,
+      set: SCHEDULE_SET,
+      condition: `attribute_not_exists(legalHold) AND attribute_not_exists(${REVIEW_HOLDS}) AND ${NOT_EXPIRED}`,
+      values: this.#scheduleValues(scope, client.clientId, expiresAt, expiry.basis),
       state: await this.states.scheduledItem(scope, client.clientId, expiresAt),
     };
   }
@@ -329,7 +363,6 @@ export class RetentionSchedules {
       ':due': attr.s(scheduleIndexPartition(scope, new Date(expiresAt * 1000).getUTCFullYear())),
       ':order': attr.s(scheduleIndexSort(expiresAt, clientId)),
       ':basis': attr.s(basis),
-      ':closed': attr.s('CLOSED'),
       ':now': attr.n(this.#nowSeconds()),
     };
   }

@@ -18,6 +18,7 @@ import { type TableAccess, TenantTable, type TenantTransactItem } from '../tenan
 import { idempotencyConflict, idempotencyKeyFrom, keyDigest, requestDigest, sameDigest } from './idempotency';
 import { sourceTime } from './imports';
 import { TamperedItemError } from './integrity-incidents';
+import type { ReleaseSchedule } from './retention-schedule';
 
 export type CaseStatus = 'OPEN' | 'CLOSED';
 export type AllocationKind = 'PRIMARY' | 'COVER';
@@ -532,7 +533,8 @@ export class ServiceUsers {
     scope: TenantScope,
     clientId: string,
     change: { status: CaseStatus; closedAt?: Date; expectedVersion?: number | undefined },
-  ): Promise<void> {
+    schedule?: ReleaseSchedule,
+  ): Promise<{ scheduled: boolean }> {
     const values: Item = { ':status': attr.s(change.status), ':one': attr.n(1) };
     let expression = 'SET caseStatus = :status, version = version + :one';
     if (change.status === 'CLOSED' && change.closedAt) {
@@ -541,7 +543,54 @@ export class ServiceUsers {
     } else {
       expression += ' REMOVE closedAt';
     }
+    if (
+      schedule &&
+      change.status === 'CLOSED' &&
+      (await this.#closeScheduled(scope, clientId, change, schedule))
+    ) {
+      return { scheduled: true };
+    }
     await this.#updateProfile(scope, clientId, expression, {}, values, change.expectedVersion);
+    return { scheduled: false };
+  }
+
+  /**
+   * A closure with its schedule (decision 0076): the profile closed and dated, and the retention state record, in one
+   * transaction. False when refused (a stale version, a hold that came meanwhile, a conflicting write): the caller
+   * then closes the plain way, whose own checks say which it was.
+   */
+  async #closeScheduled(
+    scope: TenantScope,
+    clientId: string,
+    change: { closedAt?: Date; expectedVersion?: number | undefined },
+    schedule: ReleaseSchedule,
+  ): Promise<boolean> {
+    const version = change.expectedVersion === undefined ? '' : ' AND version = :expected';
+    try {
+      const result = await this.#gateway(scope).transactWrite([
+        {
+          Update: {
+            Key: { pk: attr.s(scope.key('CLIENT', clientId)), sk: attr.s(PROFILE) },
+            UpdateExpression: `SET caseStatus = :status, version = version + :one, closedAt = :closedAt, ${schedule.set}`,
+            ConditionExpression: `attribute_exists(pk)${version} AND ${schedule.condition}`,
+            ExpressionAttributeValues: {
+              ...schedule.values,
+              ':status': attr.s('CLOSED'),
+              ':one': attr.n(1),
+              ':closedAt': attr.s((change.closedAt ?? this.clock.now()).toISOString()),
+              ...(change.expectedVersion === undefined
+                ? {}
+                : { ':expected': attr.n(change.expectedVersion) }),
+            },
+          },
+        },
+        schedule.state,
+      ]);
+      return result.written;
+    } catch (error) {
+      if (error instanceof TransactionCanceledException) return false;
+      throw error;
+    }
   }
 
   /**

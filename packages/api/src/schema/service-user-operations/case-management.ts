@@ -3,6 +3,7 @@ import { builder } from '../../builder';
 import type { ConfideContext } from '../../context';
 import {
   closureExpiresImmediately,
+  closureSchedule,
   rescheduleAfterFailedReopening,
   rulesOf,
   scheduleClosedCase,
@@ -191,13 +192,16 @@ builder.mutationFields((t) => ({
       if (client.caseStatus === 'CLOSED') {
         throw new ConfideError(ErrorCode.CONFLICT, 'The case is already closed.');
       }
-      await context.services.serviceUsers.setCaseStatus(operation.scope, client.clientId, {
-        status: 'CLOSED',
-        closedAt: closureDate(input.closedAt, context.services.clock.now()),
-        expectedVersion: input.expectedVersion,
-      });
-      // Retention: every item of the client gets its expiry.
-      return scheduleClosedCase(context, operation.scope, client.clientId);
+      const closedAt = closureDate(input.closedAt, context.services.clock.now());
+      // Retention: the closure dates the profile in its own write (decision 0076), then every other item.
+      const schedule = await closureSchedule(context, operation.scope, client, closedAt);
+      const { scheduled } = await context.services.serviceUsers.setCaseStatus(
+        operation.scope,
+        client.clientId,
+        { status: 'CLOSED', closedAt, expectedVersion: input.expectedVersion },
+        schedule,
+      );
+      return scheduleClosedCase(context, operation.scope, client.clientId, scheduled ? schedule : undefined);
     },
   }),
   reopenCase: t.field({

@@ -16,10 +16,10 @@ import {
 } from './retention-support';
 
 /**
- * Decision 0076: the release that ends the last hold on a closed case (a legal hold lifted, the last pending emergency
- * review completed) puts the case's schedule on its profile in the release's own transaction. Before, the schedule
- * was written after the release had committed: a fault between the two left the case closed, unheld and undated, kept
- * past its retention with nothing to retry it (a second lift is refused: nothing is held).
+ * Decision 0076: the write that closes a case, or ends the last hold on a closed one (a legal hold lifted, the last
+ * pending emergency review completed), puts the case's schedule on its profile in its own transaction. Before, the
+ * schedule was written after that write had committed: a fault between the two left the case closed, unheld and
+ * undated, kept past its retention with nothing to retry it (a second closure or lift is refused).
  */
 
 const PLACE =
@@ -41,9 +41,36 @@ function failingToDate(api: TestApi, clock: ReturnType<typeof retentionApi>['clo
   return { failing, faulty: testApi({ clock, tables: api.stack.tables, dynamo: failing.client }) };
 }
 
-describe('retention: a release that ends the last hold schedules the case in its own write', () => {
+describe('retention: a closure, or a release of the last hold, schedules the case in its own write', () => {
   const { api, clock } = retentionApi();
   afterAll(closeLocalRetentions);
+
+  it('a fault after a case is closed leaves it on its schedule, as its state record says', async () => {
+    // Prepare: an open case.
+    const w = await retentionWorld(api);
+    const { id, clientId } = await clientWithRecords(api, w, { dateOfBirth: '1975-04-01' });
+    const { failing, faulty } = failingToDate(api, clock);
+    const closedAt = clock.now();
+
+    // Act: the case is closed through an API that fails to date any item.
+    const closed = await closeCase(faulty, w.manager, id);
+
+    // Assess: the fault is reported; the case is closed and nonetheless on its schedule.
+    expect(failing.failures()).toBeGreaterThan(0);
+    expect(closed.errors?.[0]?.extensions?.code).toBe('INTERNAL');
+    const expiresAt = addYears(closedAt, 8);
+    const view = await readClient(api, w.manager.token, id);
+    expectNoErrors(view);
+    expect(view.data?.serviceUser.retention).toEqual({
+      expiresAt: expiresAt.toISOString(),
+      basis: 'AFTER_CLOSURE',
+      legalHold: false,
+    });
+    await expect(api.services.retention.states.read(tenantScope(w.org.orgId), clientId)).resolves.toEqual({
+      state: 'SCHEDULED',
+      expiresAt: toEpochSeconds(expiresAt),
+    });
+  });
 
   it('a fault after a legal hold is lifted leaves the case on its schedule, as its state record says', async () => {
     // Prepare: a closed case under a legal hold.
