@@ -1,6 +1,8 @@
 import { addYears } from '@confide/domain';
 import { afterAll, describe, expect, it } from 'vitest';
 import { expectNoErrors } from '../support/care-fixtures';
+import { failingDynamoClient } from '../support/failing-dynamo';
+import { type TestApi, testApi } from '../support/test-api';
 import {
   closeLocalRetentions,
   DAY_MS,
@@ -44,16 +46,17 @@ describe('retention: a change of breachYears', () => {
     return reported.data?.reportBreach.id ?? '';
   }
 
-  async function setBreachYears(world: World, breachYears: number): Promise<void> {
+  async function setBreachYears(world: World, breachYears: number, through: TestApi = api): Promise<void> {
     const version = await api.graphql<{ organisation: { version: number } }>('{ organisation { version } }', {
       token: world.org.adminToken,
     });
-    const changed = await api.graphql<{
+    const changed = await through.graphql<{
       setRetentionRules: { complete: boolean; continueAfter: string | null };
     }>(SET_RULES, {
       token: world.org.adminToken,
       variables: { input: { breachYears, expectedVersion: version.data?.organisation.version } },
     });
+    if (through !== api) return;
     expectNoErrors(changed);
     if (changed.data) await untilRescheduled(api, world.org.adminToken, changed.data.setRetentionRules);
   }
@@ -98,5 +101,29 @@ describe('retention: a change of breachYears', () => {
     expect(await retainedUntil(world, breachId)).toBe(addYears(recordedAt, 10).toISOString());
     const newer = await report(world);
     expect(await retainedUntil(world, newer)).toBe(addYears(clock.now(), 6).toISOString());
+  });
+
+  it('a change whose extension failed part-way is completed by making the same change again', async () => {
+    // Prepare: a breach in the register, and an API whose DynamoDB client fails to extend any breach entry.
+    const world = await retentionWorld(api);
+    const recordedAt = clock.now();
+    const breachId = await report(world);
+    const failing = failingDynamoClient(
+      api,
+      (call) =>
+        call.commandName === 'UpdateItemCommand' &&
+        JSON.stringify(call.input).includes('#BREACHES"') &&
+        (call.input as { UpdateExpression?: string }).UpdateExpression === 'SET expiresAt = :expiresAt',
+    );
+    const faulty = testApi({ clock, tables: api.stack.tables, dynamo: failing.client });
+    await setBreachYears(world, 10, faulty);
+    expect(failing.failures()).toBe(1);
+    expect(await retainedUntil(world, breachId)).toBe(addYears(recordedAt, 6).toISOString());
+
+    // Act: the same change again, with nothing failing (the rules already say 10 years).
+    await setBreachYears(world, 10);
+
+    // Assess: the entry held is now kept 10 years.
+    expect(await retainedUntil(world, breachId)).toBe(addYears(recordedAt, 10).toISOString());
   });
 });

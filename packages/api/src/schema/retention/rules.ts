@@ -146,11 +146,11 @@ builder.mutationFields((t) => ({
         rules,
         input.expectedVersion,
       );
-      // Breach register entries held now are kept for a raised period too. A lowered one applies to new entries only:
-      // shortening held ones could make them expire at once, on one person's word (see ERASURE_NOTE).
-      if (rules.breachYears > previous.breachYears) {
-        await context.services.breaches.reschedule(operation.scope, rules);
-      }
+      // Breach register entries held now are kept for a raised period too. A lowered one applies to new entries only
+      // (`reschedule` never shortens: that could make them expire at once, on one person's word; see ERASURE_NOTE).
+      // Run on every change, not only when the period rises: the same change made again then completes one whose
+      // extension failed part-way, after the rules themselves were saved.
+      await context.services.breaches.reschedule(operation.scope, rules);
       const progress = await reschedule(context, operation.scope, rules, undefined);
       return {
         organisation,
