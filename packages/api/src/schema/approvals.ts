@@ -132,7 +132,7 @@ builder.mutationFields((t) => ({
   approveChange: t.field({
     type: PendingChangeRef,
     description:
-      'Approves a pending change and runs it exactly as proposed (a second person with authority, never its proposer). Audited as the change itself, marked approved. CONFLICT if already decided.',
+      'Approves a pending change and runs it exactly as proposed (a second person with authority, never its proposer). Audited as the change itself, marked approved once it is made. CONFLICT if already decided, or while another approval of it is running (a run that never ended is approved again two minutes after it began).',
     args: { approvalId: t.arg.id({ required: true, description: 'The pending change.' }) },
     operation: { policy: 'approval.review', audit: 'after', action: 'ADMIN' },
     resolve: async (operation, args, context, info) => {
@@ -144,20 +144,18 @@ builder.mutationFields((t) => ({
       if (approval.proposedBy === operation.staff.staffId) {
         throw forbidden('A change you proposed is approved by someone else.');
       }
-      // Claimed first, so two approvers at once run it once; put back if running it fails.
-      const decided = await context.services.approvals.decide(
-        operation.scope,
-        approval.approvalId,
-        'APPROVED',
-        operation.staff.staffId,
-      );
+      // Claimed first, so two approvers at once run it once; the claim is given up if running it fails, and lapses
+      // if the run never ends. Marked approved, and its arguments removed, only once the change is made.
+      const { approvals } = context.services;
+      const approver = operation.staff.staffId;
+      await approvals.claim(operation.scope, approval.approvalId, approver);
       try {
         await governed.runApproved(approval.args, context, info, approval.proposedBy, approval.subjectId);
       } catch (error) {
-        await context.services.approvals.reopen(operation.scope, approval);
+        await approvals.release(operation.scope, approval.approvalId, approver);
         throw error;
       }
-      return decided;
+      return approvals.decide(operation.scope, approval.approvalId, 'APPROVED', approver);
     },
   }),
   rejectChange: t.field({

@@ -1,4 +1,4 @@
-import { type Clock, conflict, newId, type OrgId } from '@confide/domain';
+import { type Clock, conflict, newId, type OrgId, toEpochSeconds } from '@confide/domain';
 import { decryptField, encryptField, type SubjectKey } from '@confide/keys';
 import { attr, type Item, read, requireS } from '../attributes';
 import type { Page, PageRequest } from '../paging';
@@ -13,6 +13,15 @@ export interface ApprovalKeys {
 
 /** How long a proposed change waits for its second person before it lapses. */
 export const APPROVAL_LIFETIME_DAYS = 14;
+
+/**
+ * How long an approver's claim on a change holds while its run goes on: far longer than the api function may run
+ * (its timeout is 10 s), so a claim lapses only when its run can no longer be going.
+ */
+export const APPROVAL_CLAIM_SECONDS = 120;
+
+/** No claim on the change, or one that has lapsed. */
+const UNCLAIMED = '(attribute_not_exists(claimedUntil) OR claimedUntil < :now)';
 
 export type ApprovalStatus = 'PENDING' | 'APPROVED' | 'REJECTED';
 
@@ -192,8 +201,45 @@ export class Approvals {
   }
 
   /**
-   * Marks a pending change decided, once: a second decision (or two approvers at the same moment) gets
-   * CONFLICT, so an approved change runs exactly once.
+   * Claims a pending change for the approver about to run it, for {@link APPROVAL_CLAIM_SECONDS}: two approvers at
+   * the same moment, or a rejection meanwhile, get CONFLICT, so an approved change runs once. The arguments stay until
+   * the run has ended ({@link decide}); a run that never ends (the function timed out) leaves the change pending, and
+   * once the claim has lapsed it is approved again.
+   */
+  async claim(scope: TenantScope, approvalId: string, claimedBy: string): Promise<void> {
+    const now = toEpochSeconds(this.clock.now());
+    const result = await this.#gateway(scope).update(
+      { pk: scope.key('APPROVAL'), sk: approvalId },
+      {
+        UpdateExpression: 'SET claimedBy = :by, claimedUntil = :until',
+        ConditionExpression: `#status = :pending AND ${UNCLAIMED}`,
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':pending': attr.s('PENDING'),
+          ':by': attr.s(claimedBy),
+          ':until': attr.n(now + APPROVAL_CLAIM_SECONDS),
+          ':now': attr.n(now),
+        },
+      },
+    );
+    if (!result.written) throw conflict('The change is being approved, or was already decided.');
+  }
+
+  /** Gives up a claim whose run failed: the change is pending again, with its arguments, for anyone to approve. */
+  async release(scope: TenantScope, approvalId: string, claimedBy: string): Promise<void> {
+    await this.#gateway(scope).update(
+      { pk: scope.key('APPROVAL'), sk: approvalId },
+      {
+        UpdateExpression: 'REMOVE claimedBy, claimedUntil',
+        ConditionExpression: 'claimedBy = :by',
+        ExpressionAttributeValues: { ':by': attr.s(claimedBy) },
+      },
+    );
+  }
+
+  /**
+   * Marks a pending change decided, once: APPROVED by the approver whose claimed run has ended, REJECTED by anyone
+   * while no run is claimed (CONFLICT otherwise). The arguments go with the decision.
    */
   async decide(
     scope: TenantScope,
@@ -201,39 +247,29 @@ export class Approvals {
     status: Exclude<ApprovalStatus, 'PENDING'>,
     decidedBy: string,
   ): Promise<PendingApproval> {
+    const approving = status === 'APPROVED';
     const result = await this.#gateway(scope).update(
       { pk: scope.key('APPROVAL'), sk: approvalId },
       {
-        // The arguments go with the decision: a decided change keeps who, what and when, not what was asked.
-        UpdateExpression: 'SET #status = :status, decidedBy = :by, decidedAt = :now REMOVE args, argsSealed',
-        ConditionExpression: '#status = :pending',
+        // A decided change keeps who, what and when, not what was asked.
+        UpdateExpression:
+          'SET #status = :status, decidedBy = :by, decidedAt = :at REMOVE args, argsSealed, claimedBy, claimedUntil',
+        ConditionExpression: approving
+          ? '#status = :pending AND claimedBy = :by'
+          : `#status = :pending AND ${UNCLAIMED}`,
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {
           ':status': attr.s(status),
           ':pending': attr.s('PENDING'),
           ':by': attr.s(decidedBy),
-          ':now': attr.s(this.clock.now().toISOString()),
+          ':at': attr.s(this.clock.now().toISOString()),
+          ...(approving ? {} : { ':now': attr.n(toEpochSeconds(this.clock.now())) }),
         },
         ReturnValues: 'ALL_NEW',
       },
     );
-    if (!result.written) throw conflict('The change was already decided.');
+    if (!result.written) throw conflict('The change is being approved, or was already decided.');
     return toApproval(result.attributes ?? {});
-  }
-
-  /** Puts a change back to PENDING, with its arguments, when running it failed after it was marked approved. */
-  async reopen(scope: TenantScope, approval: PendingApproval): Promise<void> {
-    const stored = await this.#argsAttributes(scope, approval.approvalId, approval.subjectId, approval.args);
-    const [name, value] = Object.entries(stored)[0] ?? [];
-    if (!name || !value) throw new Error('No arguments to restore.');
-    await this.#gateway(scope).update(
-      { pk: scope.key('APPROVAL'), sk: approval.approvalId },
-      {
-        UpdateExpression: `SET #status = :pending, ${name} = :args REMOVE decidedBy, decidedAt`,
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':pending': attr.s('PENDING'), ':args': value },
-      },
-    );
   }
 }
 

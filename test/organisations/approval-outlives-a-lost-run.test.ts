@@ -1,0 +1,89 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { addStaff, approvalIdOf, onboardTestOrganisation, secondAdmin } from '../support/fixtures';
+import { MovableClock } from '../support/movable-clock';
+import { type GraphqlResult, type TestApi, testApi } from '../support/test-api';
+
+/**
+ * An approved change runs after the approval is claimed. A run that never finishes (the function timed out, the
+ * process died) must not spend the approval: once the claim's lease has passed, a second person approves it again and
+ * it runs. Before, the approval was marked APPROVED and its arguments removed before the change ran, so a lost run
+ * left the change never made and the approval gone (NOT_FOUND); only a new proposal and a new approval made it.
+ */
+
+const ASSIGN = `mutation ($id: ID!, $roles: [Role!]!) {
+  assignRoles(input: { staffId: $id, roles: $roles }) { roles }
+}`;
+const APPROVE = 'mutation ($id: ID!) { approveChange(approvalId: $id) { status } }';
+const REJECT = 'mutation ($id: ID!) { rejectChange(approvalId: $id) { status } }';
+const codes = (result: GraphqlResult) => result.errors?.map((error) => error.extensions?.code);
+
+/**
+ * An API over a DynamoDB client whose writes outside the approvals partition never answer, as a run cut off by the
+ * function's timeout: the approval is claimed, then the change hangs. `hung` resolves when the first write hangs.
+ */
+function apiWhoseChangeHangs(api: TestApi, clock: MovableClock): { api: TestApi; hung: Promise<void> } {
+  const { config } = api.services;
+  const client = new DynamoDBClient({
+    region: config.region,
+    ...(config.endpoints.dynamodb ? { endpoint: config.endpoints.dynamodb } : {}),
+    maxAttempts: 1,
+  });
+  let hang: () => void = () => {};
+  const hung = new Promise<void>((resolve) => {
+    hang = resolve;
+  });
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const write = /Write|Put|Update|Delete/.test(context.commandName ?? '');
+      if (write && !JSON.stringify(args.input).includes('#APPROVAL"')) {
+        hang();
+        return new Promise<never>(() => {});
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'hangingWrites' },
+  );
+  return { api: testApi({ clock, dynamo: client }), hung };
+}
+
+describe('an approval whose run was lost', () => {
+  const clock = new MovableClock();
+  const api = testApi({ clock });
+
+  it('is approved again once its claim has lapsed, and the change is made', async () => {
+    // Prepare: a grant of a content role proposed by one admin; a second admin approves it through an API whose run
+    // of the change never finishes.
+    const org = await onboardTestOrganisation(api);
+    const volunteer = await addStaff(api, org, ['VOLUNTEER']);
+    const second = await secondAdmin(api, org);
+    const proposed = await api.graphql(ASSIGN, {
+      token: org.adminToken,
+      variables: { id: volunteer.globalId, roles: ['SUPPORT_WORKER'] },
+    });
+    const approvalId = approvalIdOf(proposed);
+    const lost = apiWhoseChangeHangs(api, clock);
+    void lost.api.graphql(APPROVE, { token: second.token, variables: { id: approvalId } });
+    await lost.hung;
+
+    // Act: approving again while the claim holds, rejecting it then, and approving once it has lapsed.
+    const whileClaimed = await api.graphql(APPROVE, { token: second.token, variables: { id: approvalId } });
+    const rejectedWhileClaimed = await api.graphql(REJECT, {
+      token: org.adminToken,
+      variables: { id: approvalId },
+    });
+    clock.advanceMs(10 * 60 * 1000);
+    const afterLapse = await api.graphql<{ approveChange: { status: string } }>(APPROVE, {
+      token: second.token,
+      variables: { id: approvalId },
+    });
+
+    // Assess: refused while another run may still be going; then approved, and the role granted.
+    expect(codes(whileClaimed)).toEqual(['CONFLICT']);
+    expect(codes(rejectedWhileClaimed)).toEqual(['CONFLICT']);
+    expect(codes(afterLapse)).toBeUndefined();
+    expect(afterLapse.data?.approveChange.status).toBe('APPROVED');
+    const me = await api.graphql<{ me: { roles: string[] } }>('{ me { roles } }', { token: volunteer.token });
+    expect(me.data?.me.roles).toEqual(['SUPPORT_WORKER', 'VOLUNTEER']);
+  });
+});
