@@ -9,9 +9,10 @@ import {
   recordNote,
   registerServiceUser,
 } from '../support/care-fixtures';
+import { failingDynamoClient } from '../support/failing-dynamo';
 import { addStaff, onboardTestOrganisation } from '../support/fixtures';
 import { organisationItems } from '../support/records-fixtures';
-import { ownTablesForFile, testApi } from '../support/test-api';
+import { ownTablesForFile, type TestApi, testApi } from '../support/test-api';
 
 /** The file's own tables: its checks read every item of their organisation (ownTablesForFile). */
 const tables = ownTablesForFile();
@@ -74,6 +75,46 @@ describe('governance notifications', () => {
     const expected = [{ kind: 'EMERGENCY_ACCESS_OPENED', reference: opened.data?.openEmergencyAccess.id }];
     expect(await notices(w)).toEqual(expected);
     expect(await notices(w, w.guardian.token)).toEqual(expected);
+  });
+
+  it('writes a break-glass opening’s notice with its review: a fault on the notice grants nothing, and a retry tells them once', async () => {
+    // Prepare: an API whose DynamoDB client fails the write carrying the notice.
+    const w = await world();
+    const failing = failingDynamoClient(w.api, (call) => JSON.stringify(call.input).includes('#NOTIFY"'));
+    const faulty = testApi({ tables, dynamo: failing.client });
+    const open = (through: TestApi) =>
+      through.graphql<{ openEmergencyAccess: { id: string } }>(
+        'mutation ($c: ID!, $d: String!) { openEmergencyAccess(serviceUserId: $c, reason: MEDICAL_EMERGENCY, detail: $d) { id } }',
+        { token: w.chief.token, variables: { c: w.client, d: CANARY } },
+      );
+    const readByChief = () =>
+      w.api.graphql<{ serviceUser: { id: string } | null }>(
+        'query ($c: ID!) { serviceUser(id: $c) { id } }',
+        {
+          token: w.chief.token,
+          variables: { c: w.client },
+          headers: { 'x-access-purpose': 'Paramedics asked for the care plan' },
+        },
+      );
+
+    // Act
+    const failed = await open(faulty);
+
+    // Assess: a fault; no notice, and no access granted.
+    expect(failing.failures()).toBe(1);
+    expect(codes(failed)).toEqual(['INTERNAL']);
+    expect(await notices(w)).toEqual([]);
+    expect((await readByChief()).data?.serviceUser ?? null).toBeNull();
+
+    // Act: the chief executive breaks the glass again, with nothing failing.
+    const opened = await open(w.api);
+
+    // Assess: access, and one notice naming this opening's review.
+    expectNoErrors(opened);
+    expect((await readByChief()).data?.serviceUser?.id).toBe(w.client);
+    expect(await notices(w)).toEqual([
+      { kind: 'EMERGENCY_ACCESS_OPENED', reference: opened.data?.openEmergencyAccess.id },
+    ]);
   });
 
   it('tells them when a disclosure request is escalated to the Caldicott Guardian', async () => {

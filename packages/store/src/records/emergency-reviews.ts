@@ -59,6 +59,7 @@ export class EmergencyReviews {
       detail: string;
       until: Date;
     },
+    alongside: (reviewId: string) => readonly TenantTransactItem[] = () => [],
   ): Promise<EmergencyReview> {
     const reviewId = newId('emergency');
     const openedAt = this.clock.now().toISOString();
@@ -82,6 +83,7 @@ export class EmergencyReviews {
     const opened = await transact(this.#queue.gateway(scope), [
       { Put: { Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
       ...this.holds.reviewHoldPlaced(scope, input.clientId, reviewId),
+      ...alongside(reviewId),
     ]);
     if (!opened.written) {
       const [review, profile, erasure] = opened.reasons;

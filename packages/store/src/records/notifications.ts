@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type Clock, toEpochSeconds } from '@confide/domain';
-import { attr, read, requireS } from '../attributes';
+import { attr, type Item, read, requireS } from '../attributes';
 import type { TenantScope } from '../tenant-scope';
 import { type TableAccess, TenantTable } from '../tenant-table';
 
@@ -56,21 +56,38 @@ export class GovernanceNotifications {
 
   /** Puts a notification in the outbox once; true when this call put it there. */
   async notify(scope: TenantScope, kind: NotificationKind, reference: string): Promise<boolean> {
+    const { Put } = this.outboxItem(scope, kind, reference);
+    const result = await new TenantTable(scope, this.access, this.table).put(Put.Item, {
+      ConditionExpression: Put.ConditionExpression,
+    });
+    return result.written;
+  }
+
+  /**
+   * The notification as an item of another write's transaction, so that what it tells of and the notice are written
+   * together or not at all (a break-glass review and its notice). Once per kind and reference, as `notify`.
+   */
+  outboxItem(
+    scope: TenantScope,
+    kind: NotificationKind,
+    reference: string,
+  ): { Put: { Item: Item; ConditionExpression: string } } {
     const digest = createHash('sha256').update(`${kind}\n${reference}`).digest('hex').slice(0, 40);
     const now = this.clock.now();
-    const result = await new TenantTable(scope, this.access, this.table).put(
-      {
-        pk: attr.s(scope.key('NOTIFY')),
-        sk: attr.s(`${NOTIFICATION_SORT_PREFIX}${digest}`),
-        orgId: attr.s(scope.orgId),
-        kind: attr.s(kind),
-        reference: attr.s(reference),
-        createdAt: attr.s(now.toISOString()),
-        expiresAt: attr.n(toEpochSeconds(new Date(now.getTime() + OUTBOX_DAYS * 86_400_000))),
+    return {
+      Put: {
+        Item: {
+          pk: attr.s(scope.key('NOTIFY')),
+          sk: attr.s(`${NOTIFICATION_SORT_PREFIX}${digest}`),
+          orgId: attr.s(scope.orgId),
+          kind: attr.s(kind),
+          reference: attr.s(reference),
+          createdAt: attr.s(now.toISOString()),
+          expiresAt: attr.n(toEpochSeconds(new Date(now.getTime() + OUTBOX_DAYS * 86_400_000))),
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
       },
-      { ConditionExpression: 'attribute_not_exists(pk)' },
-    );
-    return result.written;
+    };
   }
 
   /** The outbox, newest first. */

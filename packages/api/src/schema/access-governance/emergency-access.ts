@@ -165,15 +165,23 @@ builder.mutationFields((t) => ({
       const reason = args.reason as EmergencyReason;
       const key = await context.access.clientKey(client);
       // The review holds the person's records from its opening (decision 0074): the profile at once, the other
-      // items before the grant, so that a failure part-way leaves no access while a record is still dated.
-      const review = await context.services.emergencyReviews.open(operation.scope, key, {
-        staffId,
-        clientId: client.clientId,
-        serviceId: client.serviceId,
-        reason,
-        detail: detailOf(args.detail),
-        until,
-      });
+      // items before the grant, so that a failure part-way leaves no access while a record is still dated. The
+      // governance contacts' notice of the opening (by reference only, decision 0035) is written with the review.
+      const review = await context.services.emergencyReviews.open(
+        operation.scope,
+        key,
+        {
+          staffId,
+          clientId: client.clientId,
+          serviceId: client.serviceId,
+          reason,
+          detail: detailOf(args.detail),
+          until,
+        },
+        (reviewId) => [
+          context.services.notifications.outboxItem(operation.scope, 'EMERGENCY_ACCESS_OPENED', reviewId),
+        ],
+      );
       await context.services.retention.clearForReview(operation.scope, client.clientId, key);
       await context.services.directory.recordEmergencyGrant(operation.scope, staffId, client.clientId, {
         grantId: review.reviewId,
@@ -187,12 +195,6 @@ builder.mutationFields((t) => ({
         orgId: operation.scope.orgId,
         reviewId: review.reviewId,
       });
-      // The governance contacts learn of every opening, by reference only (decision 0035).
-      await context.services.notifications.notify(
-        operation.scope,
-        'EMERGENCY_ACCESS_OPENED',
-        review.reviewId,
-      );
       return review;
     },
   }),
