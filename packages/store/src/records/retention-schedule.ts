@@ -56,8 +56,9 @@ export type ScheduleOutcome =
   | { readonly status: 'OPEN' | 'HELD' | 'UNCHANGED' };
 
 /**
- * A closed case's schedule as a release writes it in its own transaction (decision 0076): the profile's date (`set`,
- * `condition` and `values`, merged into the release's update of the profile) and the retention state record.
+ * A closed case's schedule as the write that closes the case, or ends its last hold, carries it in its own
+ * transaction (decision 0076): the profile's date (`set`, `condition` and `values`, merged into that write's update of
+ * the profile) and the retention state record.
  */
 export interface ReleaseSchedule {
   readonly expiresAt: number;
