@@ -10,6 +10,7 @@ import {
   clientWithRecords,
   closeCase,
   closeLocalRetentions,
+  type RetentionWorld,
   readClient,
   retentionApi,
   retentionWorld,
@@ -45,6 +46,24 @@ describe('retention: a closure, or a release of the last hold, schedules the cas
   const { api, clock } = retentionApi();
   afterAll(closeLocalRetentions);
 
+  /**
+   * The case is on its schedule for `expiresAt`, as the manager sees it, and the retention handler's record agrees (it
+   * believes an expiry only when that record says so).
+   */
+  async function expectOnSchedule(w: RetentionWorld, id: string, clientId: string, expiresAt: Date) {
+    const view = await readClient(api, w.manager.token, id);
+    expectNoErrors(view);
+    expect(view.data?.serviceUser.retention).toEqual({
+      expiresAt: expiresAt.toISOString(),
+      basis: 'AFTER_CLOSURE',
+      legalHold: false,
+    });
+    await expect(api.services.retention.states.read(tenantScope(w.org.orgId), clientId)).resolves.toEqual({
+      state: 'SCHEDULED',
+      expiresAt: toEpochSeconds(expiresAt),
+    });
+  }
+
   it('a fault after a case is closed leaves it on its schedule, as its state record says', async () => {
     // Prepare: an open case.
     const w = await retentionWorld(api);
@@ -58,18 +77,7 @@ describe('retention: a closure, or a release of the last hold, schedules the cas
     // Assess: the fault is reported; the case is closed and nonetheless on its schedule.
     expect(failing.failures()).toBeGreaterThan(0);
     expect(closed.errors?.[0]?.extensions?.code).toBe('INTERNAL');
-    const expiresAt = addYears(closedAt, 8);
-    const view = await readClient(api, w.manager.token, id);
-    expectNoErrors(view);
-    expect(view.data?.serviceUser.retention).toEqual({
-      expiresAt: expiresAt.toISOString(),
-      basis: 'AFTER_CLOSURE',
-      legalHold: false,
-    });
-    await expect(api.services.retention.states.read(tenantScope(w.org.orgId), clientId)).resolves.toEqual({
-      state: 'SCHEDULED',
-      expiresAt: toEpochSeconds(expiresAt),
-    });
+    await expectOnSchedule(w, id, clientId, addYears(closedAt, 8));
   });
 
   it('a fault after a legal hold is lifted leaves the case on its schedule, as its state record says', async () => {
@@ -84,22 +92,10 @@ describe('retention: a closure, or a release of the last hold, schedules the cas
     // Act: the hold is lifted through an API that fails to date any item.
     const lifted = await faulty.graphql(LIFT, { token: w.ig.token, variables: { id } });
 
-    // Assess: the fault is reported; the case is nonetheless on its schedule, and the retention handler's record
-    // agrees (it believes an expiry only when that record says so).
+    // Assess: the fault is reported; the case is nonetheless on its schedule.
     expect(failing.failures()).toBeGreaterThan(0);
     expect(lifted.errors?.[0]?.extensions?.code).toBe('INTERNAL');
-    const expiresAt = addYears(closedAt, 8);
-    const view = await readClient(api, w.manager.token, id);
-    expectNoErrors(view);
-    expect(view.data?.serviceUser.retention).toEqual({
-      expiresAt: expiresAt.toISOString(),
-      basis: 'AFTER_CLOSURE',
-      legalHold: false,
-    });
-    await expect(api.services.retention.states.read(tenantScope(w.org.orgId), clientId)).resolves.toEqual({
-      state: 'SCHEDULED',
-      expiresAt: toEpochSeconds(expiresAt),
-    });
+    await expectOnSchedule(w, id, clientId, addYears(closedAt, 8));
   });
 
   it('a fault after the last emergency review is completed leaves the case on its schedule', async () => {
@@ -128,18 +124,7 @@ describe('retention: a closure, or a release of the last hold, schedules the cas
     expect(completed.errors?.[0]?.extensions?.code).toBe('INTERNAL');
     const review = await api.services.emergencyReviews.get(tenantScope(w.org.orgId), reviewId ?? '');
     expect(review?.status).toBe('COMPLETED');
-    const expiresAt = addYears(closedAt, 8);
-    const view = await readClient(api, w.manager.token, id);
-    expectNoErrors(view);
-    expect(view.data?.serviceUser.retention).toEqual({
-      expiresAt: expiresAt.toISOString(),
-      basis: 'AFTER_CLOSURE',
-      legalHold: false,
-    });
-    await expect(api.services.retention.states.read(tenantScope(w.org.orgId), clientId)).resolves.toEqual({
-      state: 'SCHEDULED',
-      expiresAt: toEpochSeconds(expiresAt),
-    });
+    await expectOnSchedule(w, id, clientId, addYears(closedAt, 8));
   });
 
   it('a lift from a record read before the glass was broken lifts the hold alone: the review still holds the case', async () => {

@@ -279,21 +279,11 @@ export class RetentionSchedules {
   ): Promise<ReleaseSchedule | undefined> {
     const expiry = this.expiryOf(client, key, rules);
     if (!expiry || !client.closedAt) return undefined;
-    const expiresAt = toEpochSeconds(expiry.expiresAt);
-    if (expiresAt <= this.#nowSeconds()) return undefined;
-    return {
-      expiresAt,
-      basis: expiry.basis,
-      set: SCHEDULE_SET,
-      // Closed at the moment the date was computed from: a reopening and a new closure meanwhile cancel it.
-      condition: `caseStatus = :closed AND closedAt = :closedAt AND ${NOT_EXPIRED}`,
-      values: {
-        ...this.#scheduleValues(scope, client.clientId, expiresAt, expiry.basis),
-        ':closed': attr.s('CLOSED'),
-        ':closedAt': attr.s(client.closedAt),
-      },
-      state: await this.states.scheduledItem(scope, client.clientId, expiresAt),
-    };
+    // Closed at the moment the date was computed from: a reopening and a new closure meanwhile cancel it.
+    return this.#inWrite(scope, client.clientId, expiry, `caseStatus = :closed AND closedAt = :closedAt`, {
+      ':closed': attr.s('CLOSED'),
+      ':closedAt': attr.s(client.closedAt),
+    });
   }
 
   /**
@@ -314,15 +304,27 @@ export class RetentionSchedules {
       dateOfBirth: this.serviceUsers.openDetail(key, client, 'dateOfBirth'),
       rules,
     });
+    const unheld = `attribute_not_exists(legalHold) AND attribute_not_exists(${REVIEW_HOLDS})`;
+    return this.#inWrite(scope, client.clientId, expiry, unheld, {});
+  }
+
+  /** The parts of a {@link ReleaseSchedule} for `expiry`; undefined when its date has already passed. */
+  async #inWrite(
+    scope: TenantScope,
+    clientId: string,
+    expiry: ClientExpiry,
+    condition: string,
+    values: Record<string, AttributeValue>,
+  ): Promise<ReleaseSchedule | undefined> {
     const expiresAt = toEpochSeconds(expiry.expiresAt);
     if (expiresAt <= this.#nowSeconds()) return undefined;
     return {
       expiresAt,
       basis: expiry.basis,
       set: SCHEDULE_SET,
-      condition: `attribute_not_exists(legalHold) AND attribute_not_exists(${REVIEW_HOLDS}) AND ${NOT_EXPIRED}`,
-      values: this.#scheduleValues(scope, client.clientId, expiresAt, expiry.basis),
-      state: await this.states.scheduledItem(scope, client.clientId, expiresAt),
+      condition: `${condition} AND ${NOT_EXPIRED}`,
+      values: { ...this.#scheduleValues(scope, clientId, expiresAt, expiry.basis), ...values },
+      state: await this.states.scheduledItem(scope, clientId, expiresAt),
     };
   }
 
