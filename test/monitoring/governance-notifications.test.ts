@@ -62,6 +62,38 @@ async function notices(w: World, token = w.ig.token): Promise<Notice[]> {
   }));
 }
 
+/** A disclosure request received for the world's client; its id. */
+async function receivedRequest(w: World): Promise<string> {
+  const received = await w.api.graphql<{ receiveDisclosureRequest: { requestId: string }[] }>(
+    `mutation ($input: ReceiveDisclosureRequestInput!) { receiveDisclosureRequest(input: $input) { requestId } }`,
+    {
+      token: w.manager.token,
+      variables: {
+        input: {
+          serviceUserId: w.client,
+          requesterOrganisation: 'County council',
+          requesterContact: 'Duty officer',
+          purpose: 'An enquiry',
+          legalBasis: 'SAFEGUARDING',
+          itemIds: [w.note],
+          receivedOn: new Date().toISOString().slice(0, 10),
+          identityCheck: 'DOCUMENT_CHECKED',
+        },
+      },
+    },
+  );
+  expectNoErrors(received);
+  return received.data?.receiveDisclosureRequest[0]?.requestId ?? '';
+}
+
+/** Escalates the request to the Caldicott Guardian, as the service's manager. */
+function escalate(w: World, requestId: string, through: TestApi = w.api) {
+  return through.graphql(
+    'mutation ($c: ID!, $r: String!, $why: String!) { escalateDisclosureRequest(serviceUserId: $c, requestId: $r, reasoning: $why) { kind } }',
+    { token: w.manager.token, variables: { c: w.client, r: requestId, why: CANARY } },
+  );
+}
+
 describe('governance notifications', () => {
   it('tells the governance contacts of a break-glass opening, by the review’s reference only', async () => {
     const w = await world();
@@ -119,38 +151,37 @@ describe('governance notifications', () => {
 
   it('tells them when a disclosure request is escalated to the Caldicott Guardian', async () => {
     const w = await world();
-    const received = await w.api.graphql<{ receiveDisclosureRequest: { requestId: string }[] }>(
-      `mutation ($input: ReceiveDisclosureRequestInput!) { receiveDisclosureRequest(input: $input) { requestId } }`,
-      {
-        token: w.manager.token,
-        variables: {
-          input: {
-            serviceUserId: w.client,
-            requesterOrganisation: 'County council',
-            requesterContact: 'Duty officer',
-            purpose: 'An enquiry',
-            legalBasis: 'SAFEGUARDING',
-            itemIds: [w.note],
-            receivedOn: new Date().toISOString().slice(0, 10),
-            identityCheck: 'DOCUMENT_CHECKED',
-          },
-        },
-      },
-    );
-    expectNoErrors(received);
-    const requestId = received.data?.receiveDisclosureRequest[0]?.requestId ?? '';
+    const requestId = await receivedRequest(w);
     expect(await notices(w)).toEqual([]);
 
-    expectNoErrors(
-      await w.api.graphql(
-        'mutation ($c: ID!, $r: String!, $why: String!) { escalateDisclosureRequest(serviceUserId: $c, requestId: $r, reasoning: $why) { kind } }',
-        { token: w.manager.token, variables: { c: w.client, r: requestId, why: CANARY } },
-      ),
-    );
+    expectNoErrors(await escalate(w, requestId));
 
     expect(await notices(w, w.guardian.token)).toEqual([
       { kind: 'DISCLOSURE_ESCALATED', reference: requestId },
     ]);
+  });
+
+  it('writes an escalation’s notice with its register entry: a fault changes nothing, and a retry tells them once', async () => {
+    // Prepare: a request received, and an API whose DynamoDB client fails the write carrying the notice.
+    const w = await world();
+    const requestId = await receivedRequest(w);
+    const failing = failingDynamoClient(w.api, (call) => JSON.stringify(call.input).includes('#NOTIFY"'));
+    const faulty = testApi({ tables, dynamo: failing.client });
+
+    // Act
+    const failed = await escalate(w, requestId, faulty);
+
+    // Assess: a fault, and no notice.
+    expect(failing.failures()).toBe(1);
+    expect(codes(failed)).toEqual(['INTERNAL']);
+    expect(await notices(w)).toEqual([]);
+
+    // Act: escalated again, with nothing failing.
+    const escalated = await escalate(w, requestId);
+
+    // Assess: escalated, with one notice.
+    expectNoErrors(escalated);
+    expect(await notices(w)).toEqual([{ kind: 'DISCLOSURE_ESCALATED', reference: requestId }]);
   });
 
   it('tells them once of a breach past its 72-hour clock and of a subject access deadline within a week', async () => {

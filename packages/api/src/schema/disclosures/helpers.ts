@@ -1,5 +1,5 @@
 import { ConfideError, ErrorCode, isIdOf, notFound, validate } from '@confide/domain';
-import type { CaseNote, RegisterEntry, ServiceUserRecord } from '@confide/store';
+import type { CaseNote, Item, RegisterEntry, ServiceUserRecord } from '@confide/store';
 import type { Operation } from '../../access/operation-plugin';
 import type { ConfideContext } from '../../context';
 import type { ConfideServices } from '../../services';
@@ -17,12 +17,14 @@ export async function appendEntry(
   operation: Operation,
   context: ConfideContext,
   entry: NewEntry,
+  alsoPut: readonly Item[] = [],
 ): Promise<EntryInContext> {
   const client = operation.client;
   const appended = await context.services.disclosures.append(
     operation.scope,
     await context.access.clientKey(client),
     { ...entry, clientId: client.clientId, by: operation.staff.staffId, clientExpiresAt: client.expiresAt },
+    alsoPut,
   );
   return { client, entry: appended };
 }

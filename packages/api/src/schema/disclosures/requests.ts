@@ -310,16 +310,25 @@ builder.mutationFields((t) => ({
       if (entries.some((e) => ['APPROVED', 'REFUSED', 'ESCALATED'].includes(e.kind))) {
         throw new ConfideError(ErrorCode.CONFLICT, 'The request is already escalated or decided.');
       }
-      const escalated = await appendEntry(operation, context, {
-        requestId: args.requestId,
-        sequence: next,
-        kind: 'ESCALATED',
-        flaggedForGuardian: true,
-        sealed: { reasoning },
-      });
-      // The Guardian alone may now decide it: the governance contacts are told, by reference (decision 0035).
-      await context.services.notifications.notify(operation.scope, 'DISCLOSURE_ESCALATED', args.requestId);
-      return escalated;
+      // The Guardian alone may now decide it: the governance contacts are told, by reference (decision 0035), in the
+      // entry's own transaction, so that a retry after a fault is not refused as already escalated with nobody told.
+      const notice = context.services.notifications.outboxItem(
+        operation.scope,
+        'DISCLOSURE_ESCALATED',
+        args.requestId,
+      );
+      return appendEntry(
+        operation,
+        context,
+        {
+          requestId: args.requestId,
+          sequence: next,
+          kind: 'ESCALATED',
+          flaggedForGuardian: true,
+          sealed: { reasoning },
+        },
+        [notice.Put.Item],
+      );
     },
   }),
   decideDisclosureRequest: t.field({
