@@ -6,10 +6,12 @@ import {
   ListAliasesCommand,
   ListResourceTagsCommand,
 } from '@aws-sdk/client-kms';
+import { tenantScope } from '@confide/store';
 import { describe, expect, it } from 'vitest';
+import { failingDynamoClient } from '../support/failing-dynamo';
 import { addStaff, onboardTestOrganisation, uniqueSlug } from '../support/fixtures';
 import { offboardWithTwoOperators } from '../support/platform-fixtures';
-import { testApi } from '../support/test-api';
+import { type TestApi, testApi } from '../support/test-api';
 
 const codes = (result: { errors?: { extensions?: Record<string, unknown> }[] | undefined }) =>
   result.errors?.map((error) => error.extensions?.code);
@@ -60,6 +62,51 @@ describe('onboarding an organisation', () => {
     await expect(
       kms.send(new DecryptCommand({ CiphertextBlob: wrapped, EncryptionContext: { orgId: 'org_other' } })),
     ).rejects.toMatchObject({ name: 'InvalidCiphertextException' });
+  });
+
+  it('creates the organisation and its first admin together: a fault on the admin leaves the slug free to retry', async () => {
+    // Prepare: an API whose DynamoDB client fails the write carrying the first admin's handle.
+    const failing = failingDynamoClient(api, (call) =>
+      JSON.stringify(call.input).includes('"sk":{"S":"HANDLE"}'),
+    );
+    const faulty = testApi({ dynamo: failing.client });
+    const slug = uniqueSlug();
+    const onboard = async (through: TestApi) =>
+      through.graphql<{ onboardOrganisation: { organisation: { id: string } } }>(
+        `mutation ($input: OnboardOrganisationInput!) { onboardOrganisation(input: $input) { organisation { id } } }`,
+        {
+          token: await api.operatorToken(),
+          variables: {
+            input: {
+              name: 'X',
+              slug,
+              preset: 'STRICT',
+              firstAdminHandle: 'admin',
+              firstAdminDisplayName: 'A',
+            },
+          },
+        },
+      );
+
+    // Act
+    const failed = await onboard(faulty);
+
+    // Assess: a fault, and no organisation under the slug.
+    expect(failing.failures()).toBe(1);
+    expect(codes(failed)).toEqual(['INTERNAL']);
+    expect(await api.services.directory.organisationIdBySlug(slug)).toBeUndefined();
+
+    // Act: onboarded again under the same slug, with nothing failing.
+    const retried = await onboard(api);
+
+    // Assess: the organisation, with its first admin.
+    expect(retried.errors).toBeUndefined();
+    const orgId = await api.services.directory.organisationIdBySlug(slug);
+    expect(orgId).toBe(retried.data?.onboardOrganisation.organisation.id);
+    if (!orgId) throw new Error('no organisation');
+    await expect(api.services.directory.staffByHandle(tenantScope(orgId), 'admin')).resolves.toMatchObject({
+      roles: ['ORG_ADMIN'],
+    });
   });
 
   it('refuses a slug that is taken or malformed, and creates nothing', async () => {

@@ -212,6 +212,16 @@ const HANDLE_BITS = 256;
  * Staff display names are personal data and sealed under the staff member's subject key; handles are looked
  * up through a keyed blind index, so no name or handle appears in any key.
  */
+/** A new staff account as `addStaff` takes it. */
+export interface NewStaff {
+  readonly handle: string;
+  readonly displayName: string;
+  readonly roles: readonly Role[];
+  readonly externalSubject?: string;
+  /** A staff id chosen beforehand (onboarding names it on the sign-in user it creates first). */
+  readonly staffId?: string;
+}
+
 export class OrganisationDirectory {
   readonly #dynamo: DynamoDBClient;
   readonly #access: TableAccess;
@@ -246,6 +256,25 @@ export class OrganisationDirectory {
     keyAlias: string;
     dataProcessingAgreement?: string;
   }): Promise<Organisation> {
+    return (await this.createOrganisationWithAdmin(input)).organisation;
+  }
+
+  /**
+   * The organisation and, with `firstAdmin`, its first staff account in one transaction: a fault leaves neither, and
+   * the slug free to onboard again. CONFLICT if the slug is taken.
+   */
+  async createOrganisationWithAdmin(
+    input: {
+      orgId: OrgId;
+      name: string;
+      slug: string;
+      preset: AccessPreset;
+      kmsKeyArn: string;
+      keyAlias: string;
+      dataProcessingAgreement?: string;
+    },
+    firstAdmin?: NewStaff,
+  ): Promise<{ organisation: Organisation; firstAdmin: StaffMember | undefined }> {
     const scope = tenantScope(input.orgId);
     const now = this.#clock.now().toISOString();
     const profile: Item = {
@@ -264,12 +293,14 @@ export class OrganisationDirectory {
       [PRESET_MAC]: attr.s(integrityMac(await this.integrityKey(scope), presetParts(scope, input.preset))),
       ...(input.dataProcessingAgreement ? { dpa: attr.s(input.dataProcessingAgreement) } : {}),
     };
+    const admin = firstAdmin ? await this.#newStaff(scope, firstAdmin) : undefined;
     // The registry entries and the profile in one transaction, with the process's own client: onboarding is a
     // platform act (the provisioner's in AWS), and the slug's uniqueness must hold with the profile's creation.
     try {
       await this.#dynamo.send(
         new TransactWriteItemsCommand({
           TransactItems: [
+            ...(admin?.writes ?? []).map((write) => ({ Put: { ...write.Put, TableName: this.#table } })),
             {
               Put: {
                 TableName: this.#table,
@@ -299,6 +330,7 @@ export class OrganisationDirectory {
         }),
       );
     } catch (error) {
+      await admin?.discard();
       if (error instanceof TransactionCanceledException) {
         throw new ConfideError(ErrorCode.CONFLICT, 'That slug is already in use.', {
           field: ['input', 'slug'],
@@ -306,7 +338,7 @@ export class OrganisationDirectory {
       }
       throw error;
     }
-    return toOrganisation(profile);
+    return { organisation: toOrganisation(profile), firstAdmin: admin?.member() };
   }
 
   async organisation(orgId: OrgId): Promise<Organisation | undefined> {
@@ -411,17 +443,36 @@ export class OrganisationDirectory {
    * Adds a staff member with a fresh subject key, a unique handle within the organisation and an identity
    * link for their identity-provider subject (generated when not given, as the local issuer does).
    */
-  async addStaff(
+  async addStaff(scope: TenantScope, input: NewStaff): Promise<StaffMember> {
+    const staff = await this.#newStaff(scope, input);
+    let written: boolean;
+    try {
+      written = (await this.#gateway(scope).transactWrite(staff.writes)).written;
+    } catch (error) {
+      await staff.discard();
+      throw error;
+    }
+    if (!written) {
+      await staff.discard();
+      throw new ConfideError(ErrorCode.CONFLICT, 'That handle is already in use in this organisation.', {
+        field: ['input', 'handle'],
+      });
+    }
+    return staff.member();
+  }
+
+  /**
+   * A new staff account's items (the handle's claim, the account, the identity), each written only if absent, and
+   * its data key, made now: `discard` erases the key when the write does not happen.
+   */
+  async #newStaff(
     scope: TenantScope,
-    input: {
-      handle: string;
-      displayName: string;
-      roles: readonly Role[];
-      externalSubject?: string;
-      /** A staff id chosen beforehand (onboarding names it on the sign-in user it creates first). */
-      staffId?: string;
-    },
-  ): Promise<StaffMember> {
+    input: NewStaff,
+  ): Promise<{
+    writes: { Put: { Item: Item; ConditionExpression: string } }[];
+    discard: () => Promise<void>;
+    member: () => StaffMember;
+  }> {
     const staffId = input.staffId ?? newId('staff');
     const externalSubject = input.externalSubject ?? newId('subject');
     const handleKey = await this.#handleKey(scope, input.handle);
@@ -446,36 +497,26 @@ export class OrganisationDirectory {
       [STAFF_ACCESS_MAC]: attr.s(staffAccessMac(integrityKey, scope, staffId, input.roles, 'ACTIVE')),
       ...sealFields(key, itemKeyOf(pk, ORG_SORT), { displayName: input.displayName }),
     };
-    let written: boolean;
-    try {
-      written = (
-        await this.#gateway(scope).transactWrite([
-          {
-            Put: {
-              Item: { pk: attr.s(handleKey), sk: attr.s('HANDLE'), staffId: attr.s(staffId) },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
+    const absent = 'attribute_not_exists(pk)';
+    return {
+      writes: [
+        {
+          Put: {
+            Item: { pk: attr.s(handleKey), sk: attr.s('HANDLE'), staffId: attr.s(staffId) },
+            ConditionExpression: absent,
           },
-          { Put: { Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
-          {
-            Put: {
-              Item: identityItem(scope, externalSubject, { kind: 'STAFF', principalId: staffId }),
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
+        },
+        { Put: { Item: item, ConditionExpression: absent } },
+        {
+          Put: {
+            Item: identityItem(scope, externalSubject, { kind: 'STAFF', principalId: staffId }),
+            ConditionExpression: absent,
           },
-        ])
-      ).written;
-    } catch (error) {
-      await this.#keys.eraseSubjectKey(scope.orgId, staffId);
-      throw error;
-    }
-    if (!written) {
-      await this.#keys.eraseSubjectKey(scope.orgId, staffId);
-      throw new ConfideError(ErrorCode.CONFLICT, 'That handle is already in use in this organisation.', {
-        field: ['input', 'handle'],
-      });
-    }
-    return this.#toStaff(scope, item, integrityKey);
+        },
+      ],
+      discard: () => this.#keys.eraseSubjectKey(scope.orgId, staffId),
+      member: () => this.#toStaff(scope, item, integrityKey),
+    };
   }
 
   async staff(scope: TenantScope, staffId: string): Promise<StaffMember | undefined> {

@@ -9,7 +9,7 @@ import {
   type OrgId,
   validate,
 } from '@confide/domain';
-import { type Organisation, type StaffMember, tenantScope } from '@confide/store';
+import type { Organisation, StaffMember } from '@confide/store';
 import type { ConfideServices } from '../services';
 
 export interface OnboardOrganisationInput {
@@ -93,22 +93,26 @@ export async function onboardOrganisation(
   try {
     await services.keys.createBranchKey(orgId, keyArn);
     await services.keys.createBeaconKey(orgId);
-    const organisation = await services.directory.createOrganisation({
-      orgId,
-      name,
-      slug,
-      preset: input.preset,
-      kmsKeyArn: keyArn,
-      keyAlias: alias,
-      ...(dpa ? { dataProcessingAgreement: dpa } : {}),
-    });
-    const firstAdmin = await services.directory.addStaff(tenantScope(orgId), {
-      staffId: adminStaffId,
-      handle,
-      displayName,
-      roles: ['ORG_ADMIN'],
-      ...(account ? { externalSubject: account.subject } : {}),
-    });
+    // The organisation and its first admin together: a fault leaves neither, and the slug free for a retry.
+    const { organisation, firstAdmin } = await services.directory.createOrganisationWithAdmin(
+      {
+        orgId,
+        name,
+        slug,
+        preset: input.preset,
+        kmsKeyArn: keyArn,
+        keyAlias: alias,
+        ...(dpa ? { dataProcessingAgreement: dpa } : {}),
+      },
+      {
+        staffId: adminStaffId,
+        handle,
+        displayName,
+        roles: ['ORG_ADMIN'],
+        ...(account ? { externalSubject: account.subject } : {}),
+      },
+    );
+    if (!firstAdmin) throw new Error('The first admin was not created.');
     return { organisation, firstAdmin };
   } catch (error) {
     if (account) await signIns?.disable(account.username).catch(() => undefined);
