@@ -215,6 +215,33 @@ describe('offboarding an organisation', () => {
     expect(key.KeyMetadata?.KeyState).toBe('PendingDeletion');
   });
 
+  it('completes on a retry after a fault that followed the key’s scheduled deletion', async () => {
+    // Prepare: an organisation, the offboarding asked for, and an API whose DynamoDB client fails the write that marks
+    // the organisation offboarded (after its key's deletion is scheduled).
+    const org = await onboardTestOrganisation(api);
+    const failing = failingDynamoClient(api, (call) => JSON.stringify(call.input).includes('"OFFBOARDED"'));
+    const faulty = testApi({ dynamo: failing.client });
+    const failed = await offboardWithTwoOperators(faulty, org.orgId, 7);
+    expect(failing.failures()).toBe(1);
+    expect(codes(failed)).toEqual(['INTERNAL']);
+    const organisation = await api.services.directory.organisation(org.orgId);
+    const key = await api.services.kms.send(new DescribeKeyCommand({ KeyId: organisation?.kmsKeyArn }));
+    expect(key.KeyMetadata?.KeyState).toBe('PendingDeletion');
+
+    // Act: the second operator runs the pending offboarding again, with nothing failing.
+    const retried = await api.graphql<{ offboardOrganisation: { status: string; keyDeletionDate: string } }>(
+      'mutation ($input: OffboardOrganisationInput!) { offboardOrganisation(input: $input) { status keyDeletionDate } }',
+      { token: await api.secondOperatorToken(), variables: { input: { organisationId: org.orgId } } },
+    );
+
+    // Assess: offboarded, with the deletion date the key already has.
+    expect(retried.errors).toBeUndefined();
+    expect(retried.data?.offboardOrganisation).toEqual({
+      status: 'OFFBOARDED',
+      keyDeletionDate: key.KeyMetadata?.DeletionDate?.toISOString(),
+    });
+  });
+
   it('leaves nothing of the organisation decryptable once its key is pending deletion', async () => {
     const org = await onboardTestOrganisation(api);
     await offboard(org.orgId);

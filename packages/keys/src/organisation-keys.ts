@@ -4,6 +4,7 @@ import {
   DescribeKeyCommand,
   EnableKeyRotationCommand,
   type KMSClient,
+  KMSInvalidStateException,
   ScheduleKeyDeletionCommand,
 } from '@aws-sdk/client-kms';
 import type { OrgId } from '@confide/domain';
@@ -124,13 +125,24 @@ export class OrganisationKeys {
     }
   }
 
-  /** Schedules deletion (7–30 days); after it nothing of the organisation can be decrypted anywhere. */
+  /**
+   * Schedules deletion (7–30 days); after it nothing of the organisation can be decrypted anywhere. A key already
+   * pending deletion keeps its date, which is returned: an offboarding that failed after scheduling it completes when
+   * run again (KMS refuses to schedule a pending key a second time).
+   */
   async scheduleDeletion(keyArn: string, pendingWindowInDays: number): Promise<Date> {
-    const result = await this.options.kms.send(
-      new ScheduleKeyDeletionCommand({ KeyId: keyArn, PendingWindowInDays: pendingWindowInDays }),
-    );
-    if (!result.DeletionDate) throw new KeyUnavailableError('KMS did not schedule the deletion.');
-    return result.DeletionDate;
+    try {
+      const result = await this.options.kms.send(
+        new ScheduleKeyDeletionCommand({ KeyId: keyArn, PendingWindowInDays: pendingWindowInDays }),
+      );
+      if (!result.DeletionDate) throw new KeyUnavailableError('KMS did not schedule the deletion.');
+      return result.DeletionDate;
+    } catch (error) {
+      if (!(error instanceof KMSInvalidStateException)) throw error;
+      const { KeyMetadata: key } = await this.options.kms.send(new DescribeKeyCommand({ KeyId: keyArn }));
+      if (key?.KeyState !== 'PendingDeletion' || !key.DeletionDate) throw error;
+      return key.DeletionDate;
+    }
   }
 
   async state(keyArn: string): Promise<string | undefined> {
