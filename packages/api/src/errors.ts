@@ -57,7 +57,7 @@ export function maskError(error: unknown): GraphQLError {
       extensions: { ...extensions, code, ...(parserError ? { http: { status: 400 } } : {}) },
     });
   }
-  return new GraphQLError('Something went wrong; nothing was changed.', {
+  return new GraphQLError('Something went wrong on the server; read the record again before retrying.', {
     ...(base?.nodes ? { nodes: base.nodes } : {}),
     ...(base?.path ? { path: base.path } : {}),
     extensions: { code: ErrorCode.INTERNAL },

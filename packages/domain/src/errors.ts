@@ -71,7 +71,11 @@ export const conflict = (message = 'The record was changed by someone else; relo
   new ConfideError(ErrorCode.CONFLICT, message);
 
 export const internal = (cause?: unknown) =>
-  new ConfideError(ErrorCode.INTERNAL, 'Something went wrong; nothing was changed.', { cause });
+  new ConfideError(
+    ErrorCode.INTERNAL,
+    'Something went wrong on the server; read the record again before retrying.',
+    { cause },
+  );
 
 export function isConfideError(error: unknown): error is ConfideError {
   return error instanceof ConfideError;

@@ -56,7 +56,8 @@ const ERROR_CODE_MEANINGS: { readonly [Code in ErrorCode]: string } = {
   GRAPHQL_PARSE_FAILED: 'The document does not parse.',
   GRAPHQL_VALIDATION_FAILED:
     'The document does not validate against the schema (unknown field, wrong argument).',
-  INTERNAL: 'Something went wrong on the server; nothing was changed. Safe to retry.',
+  INTERNAL:
+    'Something went wrong on the server. A change may have been made in part or in whole: read the record again before retrying.',
 };
 
 export const ErrorCodeEnum = builder.enumType('ErrorCode', {
