@@ -141,6 +141,35 @@ describe('retention: a pending emergency review is a hold on the profile', () =>
     expect(await datedItems(api, w.org.orgId, clientId)).toBe(0);
   });
 
+  it('a retry after a fault part-way carries on with the review it interrupted: one review, one notice', async () => {
+    // Prepare: a closed, scheduled case; an API whose DynamoDB client fails the first item it takes a date off (after
+    // the review and its notice are written, before the grant).
+    const w = await world();
+    const { id, clientId } = w;
+    const failing = failingDynamoClient(
+      api,
+      (call) =>
+        call.commandName === 'UpdateItemCommand' &&
+        (call.input as { UpdateExpression?: string }).UpdateExpression === 'REMOVE expiresAt',
+    );
+    const faulty = testApi({ clock, tables: api.stack.tables, dynamo: failing.client });
+    expect((await breakGlass(faulty, w.stranger, id)).errors?.[0]?.extensions?.code).toBe('INTERNAL');
+
+    // Act: the stranger tries again, with nothing failing.
+    const retried = await breakGlass(api, w.stranger, id);
+
+    // Assess: access through the one review the first attempt opened, of which the governance contacts heard once.
+    expectNoErrors(retried);
+    expectNoErrors(await readName(api, w.stranger, id));
+    const scope = tenantScope(w.org.orgId);
+    const pending = (await api.services.emergencyReviews.list(scope, 'PENDING')).filter(
+      (review) => review.clientId === clientId,
+    );
+    expect(pending.map((review) => review.reviewId)).toEqual([retried.data?.openEmergencyAccess.id]);
+    const notices = await api.services.notifications.list(scope);
+    expect(notices.map((notice) => notice.reference)).toEqual([retried.data?.openEmergencyAccess.id]);
+  });
+
   it('a break-glass that meets another write to the record answers CONFLICT and changes nothing', async () => {
     // Prepare: a closed, scheduled case; an API whose DynamoDB answers the review's transaction as it does when
     // another write to the profile is under way at the same moment.

@@ -8,10 +8,10 @@ import {
   notFound,
   validate,
 } from '@confide/domain';
-import type { EmergencyReview, ServiceUserRecord } from '@confide/store';
+import type { EmergencyReview, ServiceUserRecord, TenantScope } from '@confide/store';
 import type { Operation } from '../../access/operation-plugin';
 import { builder } from '../../builder';
-import type { ConfideContext } from '../../context';
+import { authenticated, type ConfideContext } from '../../context';
 import { confideMetrics, publishMetric } from '../../metrics';
 import { scheduleAfterEmergencyReview, scheduleOnReviewRelease } from '../../use-cases/retention-schedule';
 import { organisationRetention } from '../breaches';
@@ -99,6 +99,28 @@ function emergencyClient(
   });
 }
 
+/**
+ * The caller's own opening of emergency access to the client that a fault cut off before its grant: a review still
+ * pending and within its window, holding the person's records, with no grant recorded for it. Read only when the
+ * profile names a pending review (rare), so an opening costs nothing more.
+ */
+async function interruptedOpening(
+  context: ConfideContext,
+  scope: TenantScope,
+  staffId: string,
+  client: ServiceUserRecord,
+): Promise<EmergencyReview | undefined> {
+  const granted = authenticated(context).staff?.emergencyGrants.get(client.clientId)?.grantId;
+  const now = context.services.clock.now().getTime();
+  for (const reviewId of context.services.retention.reviewHoldsOn(client)) {
+    if (reviewId === granted) continue;
+    const review = await context.services.emergencyReviews.get(scope, reviewId);
+    if (review?.staffId === staffId && review.status === 'PENDING' && Date.parse(review.until) > now)
+      return review;
+  }
+  return undefined;
+}
+
 /** The review a finding is for, visible or not (the policy decides): NOT_FOUND for an id that names none. */
 function reviewById(context: ConfideContext, reviewId: string | number): Promise<EmergencyReview> {
   const id = String(reviewId);
@@ -166,27 +188,30 @@ builder.mutationFields((t) => ({
       const key = await context.access.clientKey(client);
       // The review holds the person's records from its opening (decision 0074): the profile at once, the other
       // items before the grant, so that a failure part-way leaves no access while a record is still dated. The
-      // governance contacts' notice of the opening (by reference only, decision 0035) is written with the review.
-      const review = await context.services.emergencyReviews.open(
-        operation.scope,
-        key,
-        {
-          staffId,
-          clientId: client.clientId,
-          serviceId: client.serviceId,
-          reason,
-          detail: detailOf(args.detail),
-          until,
-        },
-        (reviewId) => [
-          context.services.notifications.outboxItem(operation.scope, 'EMERGENCY_ACCESS_OPENED', reviewId),
-        ],
-      );
+      // governance contacts' notice of the opening (by reference only, decision 0035) is written with the review. A
+      // retry after such a failure carries on with the review it interrupted rather than open a second one.
+      const review =
+        (await interruptedOpening(context, operation.scope, staffId, client)) ??
+        (await context.services.emergencyReviews.open(
+          operation.scope,
+          key,
+          {
+            staffId,
+            clientId: client.clientId,
+            serviceId: client.serviceId,
+            reason,
+            detail: detailOf(args.detail),
+            until,
+          },
+          (reviewId) => [
+            context.services.notifications.outboxItem(operation.scope, 'EMERGENCY_ACCESS_OPENED', reviewId),
+          ],
+        ));
       await context.services.retention.clearForReview(operation.scope, client.clientId, key);
       await context.services.directory.recordEmergencyGrant(operation.scope, staffId, client.clientId, {
         grantId: review.reviewId,
-        reason,
-        until: until.toISOString(),
+        reason: review.reason,
+        until: review.until,
       });
       // The operators' `emergency-access-opened` alarm (ids only; the review says who and why).
       publishMetric(confideMetrics.emergencyAccessOpened, 1, {
