@@ -1,4 +1,4 @@
-import { tenantScope } from '@confide/store';
+import { ItemLoader, tenantScope } from '@confide/store';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   ADA,
@@ -9,6 +9,7 @@ import {
   recordNote,
   registerServiceUser,
 } from '../support/care-fixtures';
+import { failingDynamoClient } from '../support/failing-dynamo';
 import { addStaff, onboardTestOrganisation } from '../support/fixtures';
 import {
   errorsOf,
@@ -409,5 +410,55 @@ describe('workflow gaps an IG lead hits (issue 15 item 11)', () => {
     expect(writes).toHaveLength(1);
     expect(writes[0]?.classifications).toEqual(['CONTACT']);
     expect(JSON.stringify(writes)).not.toContain('900999');
+  });
+});
+
+describe('opening an investigation naming several clients', () => {
+  const api = testApi();
+
+  it('links every client in one write: a fault links none, and a retry opens one investigation', async () => {
+    // Prepare: two clients, a safeguarding lead, and an API whose DynamoDB client fails any write linking the second.
+    const world = await serviceWorld(api);
+    const [one, two] = [
+      await registerServiceUser(api, world.manager, world.serviceId),
+      await registerServiceUser(api, world.manager, world.serviceId),
+    ];
+    const lead = await addStaff(api, world.org, ['SAFEGUARDING_LEAD']);
+    const secondProfile = `"ORG#${world.org.orgId}#CLIENT#${localIdOf(two)}"`;
+    const failing = failingDynamoClient(
+      api,
+      (call) =>
+        JSON.stringify(call.input).includes(secondProfile) &&
+        JSON.stringify(call.input).includes('investigations.#id'),
+    );
+    const faulty = testApi({ dynamo: failing.client });
+    const open = (through: TestApi) =>
+      through.graphql<{ openSafeguardingInvestigation: string }>(OPEN_INVESTIGATION, {
+        token: world.senior.token,
+        variables: { c: [one, two], i: lead.globalId },
+      });
+    const investigationsOf = async (id: string) => {
+      const loader = new ItemLoader(api.services.dynamo, api.services.keys);
+      const client = await api.services.serviceUsers.get(tenantScope(world.org.orgId), localIdOf(id), loader);
+      return client?.investigations.map((link) => link.investigationId) ?? [];
+    };
+
+    // Act
+    const failed = await open(faulty);
+
+    // Assess: a fault, and neither client linked.
+    expect(failing.failures()).toBe(1);
+    expect(failed.errors?.map((error) => error.extensions?.code)).toEqual(['INTERNAL']);
+    expect(await investigationsOf(one)).toEqual([]);
+    expect(await investigationsOf(two)).toEqual([]);
+
+    // Act: opened again, with nothing failing.
+    const opened = await open(api);
+
+    // Assess: one investigation, naming both.
+    expectNoErrors(opened);
+    const investigationId = opened.data?.openSafeguardingInvestigation;
+    expect(await investigationsOf(one)).toEqual([investigationId]);
+    expect(await investigationsOf(two)).toEqual([investigationId]);
   });
 });

@@ -708,27 +708,47 @@ export class ServiceUsers {
     if (!written.written) throw conflict();
   }
 
-  async linkInvestigation(scope: TenantScope, clientId: string, link: InvestigationLink): Promise<void> {
-    await this.#updateProfile(
-      scope,
-      clientId,
-      'SET investigations.#id = :link',
-      { '#id': link.investigationId },
-      {
-        ':link': {
-          M: {
-            investigatorId: attr.s(link.investigatorId),
-            status: attr.s(link.status),
-            mac: attr.s(
-              integrityMac(
-                await this.#integrityKey(scope),
-                investigationParts(scope, clientId, link.investigationId, link.investigatorId, link.status),
+  /**
+   * Writes an investigation's link on each client it names, all in one transaction (at most 50 clients: the API's
+   * list maximum, under DynamoDB's 100 items), so that a fault links none of them and a retry opens one investigation,
+   * not a second beside a partial first. NOT_FOUND when a client's profile is gone; CONFLICT when another write to one
+   * of them lands at the same moment.
+   */
+  async linkInvestigation(
+    scope: TenantScope,
+    links: readonly { clientId: string; link: InvestigationLink }[],
+  ): Promise<void> {
+    const integrityKey = await this.#integrityKey(scope);
+    const writes: TenantTransactItem[] = links.map(({ clientId, link }) => ({
+      Update: {
+        Key: { pk: attr.s(scope.key('CLIENT', clientId)), sk: attr.s(PROFILE) },
+        UpdateExpression: 'SET investigations.#id = :link',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#id': link.investigationId },
+        ExpressionAttributeValues: {
+          ':link': {
+            M: {
+              investigatorId: attr.s(link.investigatorId),
+              status: attr.s(link.status),
+              mac: attr.s(
+                integrityMac(
+                  integrityKey,
+                  investigationParts(scope, clientId, link.investigationId, link.investigatorId, link.status),
+                ),
               ),
-            ),
+            },
           },
         },
       },
-    );
+    }));
+    let written: boolean;
+    try {
+      written = (await this.#gateway(scope).transactWrite(writes)).written;
+    } catch (error) {
+      if (error instanceof TransactionCanceledException) throw conflict();
+      throw error;
+    }
+    if (!written) throw notFound('Service user');
   }
 
   /**

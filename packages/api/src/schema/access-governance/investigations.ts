@@ -73,13 +73,14 @@ builder.mutationFields((t) => ({
     resolve: async (operation, args, context) => {
       const investigatorId = localId(args.investigatorId, 'StaffMember', 'staff', 'Staff member');
       const investigationId = newId('investigation');
-      for (const client of await namedClients(args, context)) {
-        await context.services.serviceUsers.linkInvestigation(operation.scope, client.clientId, {
-          investigationId,
-          investigatorId,
-          status: 'OPEN',
-        });
-      }
+      const clients = await namedClients(args, context);
+      await context.services.serviceUsers.linkInvestigation(
+        operation.scope,
+        clients.map((client) => ({
+          clientId: client.clientId,
+          link: { investigationId, investigatorId, status: 'OPEN' },
+        })),
+      );
       return investigationId;
     },
   }),
@@ -139,14 +140,13 @@ builder.mutationFields((t) => ({
       if (links.every((link) => link.status === 'CLOSED')) {
         throw new ConfideError(ErrorCode.CONFLICT, 'The investigation is already closed.');
       }
-      for (const [index, client] of clients.entries()) {
-        const link = links[index];
-        if (!link) continue;
-        await context.services.serviceUsers.linkInvestigation(operation.scope, client.clientId, {
-          ...link,
-          status: 'CLOSED',
-        });
-      }
+      await context.services.serviceUsers.linkInvestigation(
+        operation.scope,
+        clients.map((client) => ({
+          clientId: client.clientId,
+          link: { ...linkOn(client, investigationId), status: 'CLOSED' },
+        })),
+      );
       return investigationId;
     },
   }),
