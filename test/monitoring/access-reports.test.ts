@@ -342,8 +342,8 @@ describe('access reports', () => {
 describe('an emergency access reviewed UNJUSTIFIED', () => {
   const api = testApi();
 
-  it('opens a breach register entry referring to the review, with its 72-hour clock already running', async () => {
-    // Prepare
+  /** A report world whose chief executive broke the glass on client A; the review's id. */
+  async function openedByTheChief() {
     const world = await reportWorld(api);
     const chief = await addStaff(api, world.org, ['CHIEF_EXECUTIVE']);
     const opened = await api.graphql<{ openEmergencyAccess: { id: string } }>(
@@ -351,7 +351,12 @@ describe('an emergency access reviewed UNJUSTIFIED', () => {
       { token: chief.token, variables: { c: world.clientA } },
     );
     expectNoErrors(opened);
-    const reviewId = opened.data?.openEmergencyAccess.id;
+    return { world, reviewId: opened.data?.openEmergencyAccess.id };
+  }
+
+  it('opens a breach register entry referring to the review, with its 72-hour clock already running', async () => {
+    // Prepare
+    const { world, reviewId } = await openedByTheChief();
     const before = Date.now();
 
     // Act
@@ -380,14 +385,7 @@ describe('an emergency access reviewed UNJUSTIFIED', () => {
   it('writes the finding and its breach entry together: a fault on the entry leaves the review pending, to retry', async () => {
     // Prepare: an emergency access awaiting review, and an API whose DynamoDB client fails the write carrying the
     // breach entry.
-    const world = await reportWorld(api);
-    const chief = await addStaff(api, world.org, ['CHIEF_EXECUTIVE']);
-    const opened = await api.graphql<{ openEmergencyAccess: { id: string } }>(
-      'mutation ($c: ID!) { openEmergencyAccess(serviceUserId: $c, reason: OTHER, detail: "Curious") { id } }',
-      { token: chief.token, variables: { c: world.clientA } },
-    );
-    expectNoErrors(opened);
-    const reviewId = opened.data?.openEmergencyAccess.id;
+    const { world, reviewId } = await openedByTheChief();
     const failing = failingDynamoClient(api, (call) => JSON.stringify(call.input).includes('#BREACHES"'));
     const faulty = testApi({ dynamo: failing.client });
     const complete = (through: TestApi) =>

@@ -54,6 +54,17 @@ describe('retention: a pending emergency review is a hold on the profile', () =>
   const { api, clock } = retentionApi();
   afterAll(closeLocalRetentions);
 
+  /** An API whose DynamoDB client fails the first item it takes a date off (a hold's clearing). */
+  function failingToClear() {
+    const failing = failingDynamoClient(
+      api,
+      (call) =>
+        call.commandName === 'UpdateItemCommand' &&
+        (call.input as { UpdateExpression?: string }).UpdateExpression === 'REMOVE expiresAt',
+    );
+    return { failing, faulty: testApi({ clock, tables: api.stack.tables, dynamo: failing.client }) };
+  }
+
   /** An organisation with a stranger to the person, and the person's case closed and scheduled. */
   async function world() {
     const base = await retentionWorld(api);
@@ -113,13 +124,7 @@ describe('retention: a pending emergency review is a hold on the profile', () =>
     // Prepare: a closed, scheduled case; an API whose DynamoDB client fails the first item it takes a date off.
     const w = await world();
     const { id, clientId } = w;
-    const failing = failingDynamoClient(
-      api,
-      (call) =>
-        call.commandName === 'UpdateItemCommand' &&
-        (call.input as { UpdateExpression?: string }).UpdateExpression === 'REMOVE expiresAt',
-    );
-    const faulty = testApi({ clock, tables: api.stack.tables, dynamo: failing.client });
+    const { failing, faulty } = failingToClear();
 
     // Act
     const broken = await breakGlass(faulty, w.stranger, id);
@@ -146,13 +151,7 @@ describe('retention: a pending emergency review is a hold on the profile', () =>
     // the review and its notice are written, before the grant).
     const w = await world();
     const { id, clientId } = w;
-    const failing = failingDynamoClient(
-      api,
-      (call) =>
-        call.commandName === 'UpdateItemCommand' &&
-        (call.input as { UpdateExpression?: string }).UpdateExpression === 'REMOVE expiresAt',
-    );
-    const faulty = testApi({ clock, tables: api.stack.tables, dynamo: failing.client });
+    const { faulty } = failingToClear();
     expect((await breakGlass(faulty, w.stranger, id)).errors?.[0]?.extensions?.code).toBe('INTERNAL');
 
     // Act: the stranger tries again, with nothing failing.

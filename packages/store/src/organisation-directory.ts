@@ -246,24 +246,11 @@ export class OrganisationDirectory {
 
   // ── Organisations ──────────────────────────────────────────────────────────────────────────────────────
 
-  /** Writes the organisation's registry entries and profile; fails with CONFLICT if the slug is taken. */
-  async createOrganisation(input: {
-    orgId: OrgId;
-    name: string;
-    slug: string;
-    preset: AccessPreset;
-    kmsKeyArn: string;
-    keyAlias: string;
-    dataProcessingAgreement?: string;
-  }): Promise<Organisation> {
-    return (await this.createOrganisationWithAdmin(input)).organisation;
-  }
-
   /**
-   * The organisation and, with `firstAdmin`, its first staff account in one transaction: a fault leaves neither, and
-   * the slug free to onboard again. CONFLICT if the slug is taken.
+   * Writes the organisation's registry entries, its profile and its first staff account in one transaction: a fault
+   * leaves none of them, and the slug free to onboard again. CONFLICT if the slug is taken.
    */
-  async createOrganisationWithAdmin(
+  async createOrganisation(
     input: {
       orgId: OrgId;
       name: string;
@@ -273,8 +260,8 @@ export class OrganisationDirectory {
       keyAlias: string;
       dataProcessingAgreement?: string;
     },
-    firstAdmin?: NewStaff,
-  ): Promise<{ organisation: Organisation; firstAdmin: StaffMember | undefined }> {
+    firstAdmin: NewStaff,
+  ): Promise<{ organisation: Organisation; firstAdmin: StaffMember }> {
     const scope = tenantScope(input.orgId);
     const now = this.#clock.now().toISOString();
     const profile: Item = {
@@ -293,14 +280,14 @@ export class OrganisationDirectory {
       [PRESET_MAC]: attr.s(integrityMac(await this.integrityKey(scope), presetParts(scope, input.preset))),
       ...(input.dataProcessingAgreement ? { dpa: attr.s(input.dataProcessingAgreement) } : {}),
     };
-    const admin = firstAdmin ? await this.#newStaff(scope, firstAdmin) : undefined;
+    const admin = await this.#newStaff(scope, firstAdmin);
     // The registry entries and the profile in one transaction, with the process's own client: onboarding is a
     // platform act (the provisioner's in AWS), and the slug's uniqueness must hold with the profile's creation.
     try {
       await this.#dynamo.send(
         new TransactWriteItemsCommand({
           TransactItems: [
-            ...(admin?.writes ?? []).map((write) => ({ Put: { ...write.Put, TableName: this.#table } })),
+            ...admin.writes.map((write) => ({ Put: { ...write.Put, TableName: this.#table } })),
             {
               Put: {
                 TableName: this.#table,
@@ -330,7 +317,7 @@ export class OrganisationDirectory {
         }),
       );
     } catch (error) {
-      await admin?.discard();
+      await admin.discard();
       if (error instanceof TransactionCanceledException) {
         throw new ConfideError(ErrorCode.CONFLICT, 'That slug is already in use.', {
           field: ['input', 'slug'],
@@ -338,7 +325,7 @@ export class OrganisationDirectory {
       }
       throw error;
     }
-    return { organisation: toOrganisation(profile), firstAdmin: admin?.member() };
+    return { organisation: toOrganisation(profile), firstAdmin: admin.member() };
   }
 
   async organisation(orgId: OrgId): Promise<Organisation | undefined> {

@@ -94,7 +94,7 @@ export async function onboardOrganisation(
     await services.keys.createBranchKey(orgId, keyArn);
     await services.keys.createBeaconKey(orgId);
     // The organisation and its first admin together: a fault leaves neither, and the slug free for a retry.
-    const { organisation, firstAdmin } = await services.directory.createOrganisationWithAdmin(
+    const { organisation, firstAdmin } = await services.directory.createOrganisation(
       {
         orgId,
         name,
@@ -112,7 +112,6 @@ export async function onboardOrganisation(
         ...(account ? { externalSubject: account.subject } : {}),
       },
     );
-    if (!firstAdmin) throw new Error('The first admin was not created.');
     return { organisation, firstAdmin };
   } catch (error) {
     if (account) await signIns?.disable(account.username).catch(() => undefined);

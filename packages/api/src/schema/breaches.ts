@@ -84,6 +84,35 @@ export function organisationRetention(context: ConfideContext): RetentionRules {
   return authenticated(context).organisation?.retention ?? DEFAULT_RETENTION_RULES;
 }
 
+/**
+ * The breach entry a review's UNJUSTIFIED finding opens, discovered now with its 72-hour clock running, as an item of
+ * the finding's own transaction: the finding is never written without its entry.
+ */
+export function unjustifiedFindingBreach(
+  context: ConfideContext,
+  scope: TenantScope,
+  finding: {
+    source: 'EMERGENCY_REVIEW_UNJUSTIFIED' | 'DISCLOSURE_REVIEW_UNJUSTIFIED';
+    nature: string;
+    reviewId: string;
+    recordedBy: string;
+  },
+) {
+  return context.services.breaches.opening(
+    scope,
+    {
+      source: finding.source,
+      discoveredAt: context.services.clock.now(),
+      nature: finding.nature,
+      categories: ['CLIENT_RECORD'],
+      approximateSubjects: 1,
+      reference: finding.reviewId,
+      recordedBy: finding.recordedBy,
+    },
+    organisationRetention(context),
+  );
+}
+
 const isOverdue = (breach: BreachEntry, now: Date) =>
   breach.reportable !== false &&
   !breach.regulatorNotifiedAt &&

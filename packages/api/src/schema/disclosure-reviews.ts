@@ -5,7 +5,7 @@ import { builder } from '../builder';
 import { type ConfideContext, callerScope } from '../context';
 import { clientSubject } from '../use-cases/sharing-subjects';
 import { AccessActorRef, actorOfStaff } from './access-governance/actors';
-import { organisationRetention } from './breaches';
+import { unjustifiedFindingBreach } from './breaches';
 import { LegalBasisEnum } from './disclosures';
 import { storeConnection } from './store-paging';
 
@@ -215,23 +215,15 @@ builder.mutationFields((t) => ({
       const reviewer = operation.staff.staffId;
       const key = await context.access.loader.subjectKey(scope.orgId, review.clientId);
       if (!key) throw notFound('Review');
-      // An unjustified disclosure is a breach discovered now: the entry opens with its clock running, in the
-      // finding's own transaction, so that no completed finding is ever without its entry.
+      // An unjustified disclosure is a breach discovered now, recorded with the finding.
       const breach =
         args.outcome === 'UNJUSTIFIED'
-          ? context.services.breaches.opening(
-              scope,
-              {
-                source: 'DISCLOSURE_REVIEW_UNJUSTIFIED',
-                discoveredAt: context.services.clock.now(),
-                nature: 'Exceptional disclosure found unjustified on review.',
-                categories: ['CLIENT_RECORD'],
-                approximateSubjects: 1,
-                reference: review.reviewId,
-                recordedBy: reviewer,
-              },
-              organisationRetention(context),
-            )
+          ? unjustifiedFindingBreach(context, scope, {
+              source: 'DISCLOSURE_REVIEW_UNJUSTIFIED',
+              nature: 'Exceptional disclosure found unjustified on review.',
+              reviewId: review.reviewId,
+              recordedBy: reviewer,
+            })
           : undefined;
       const completed = await context.services.disclosureReviews.complete(
         review,

@@ -14,7 +14,7 @@ import { builder } from '../../builder';
 import { authenticated, type ConfideContext } from '../../context';
 import { confideMetrics, publishMetric } from '../../metrics';
 import { scheduleAfterEmergencyReview, scheduleOnReviewRelease } from '../../use-cases/retention-schedule';
-import { organisationRetention } from '../breaches';
+import { unjustifiedFindingBreach } from '../breaches';
 import { localId } from '../ids';
 import { storeConnection } from '../store-paging';
 import { AccessActorRef, actorOfStaff } from './actors';
@@ -248,23 +248,15 @@ builder.mutationFields((t) => ({
     resolve: async (operation, args, context) => {
       const review = await reviewById(context, args.reviewId);
       const staffId = operation.staff.staffId;
-      // An unjustified emergency access is a breach discovered now: the entry opens with its clock running, in the
-      // finding's own transaction, so that no completed finding is ever without its entry.
+      // An unjustified emergency access is a breach discovered now, recorded with the finding.
       const breach =
         args.outcome === 'UNJUSTIFIED'
-          ? context.services.breaches.opening(
-              operation.scope,
-              {
-                source: 'EMERGENCY_REVIEW_UNJUSTIFIED',
-                discoveredAt: context.services.clock.now(),
-                nature: 'Emergency access found unjustified on review.',
-                categories: ['CLIENT_RECORD'],
-                approximateSubjects: 1,
-                reference: review.reviewId,
-                recordedBy: staffId,
-              },
-              organisationRetention(context),
-            )
+          ? unjustifiedFindingBreach(context, operation.scope, {
+              source: 'EMERGENCY_REVIEW_UNJUSTIFIED',
+              nature: 'Emergency access found unjustified on review.',
+              reviewId: review.reviewId,
+              recordedBy: staffId,
+            })
           : undefined;
       // The last pending review of a closed case puts it back on its schedule, in the same transaction (0076).
       const { client } = operation;
