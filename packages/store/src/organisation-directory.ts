@@ -32,7 +32,7 @@ import { type Page, type PageRequest, QueryCursors } from './paging';
 import { IntegrityIncidents, TamperedItemError } from './records/integrity-incidents';
 import { itemKeyOf, openField, sealFields } from './sealed-fields';
 import { platformKey, type TenantScope, tenantScope } from './tenant-scope';
-import { type TableAccess, TenantTable } from './tenant-table';
+import { type TableAccess, TenantTable, type TenantTransactItem } from './tenant-table';
 
 export type OrganisationStatus = 'ACTIVE' | 'OFFBOARDED';
 export type StaffStatus = 'ACTIVE' | 'DEACTIVATED';
@@ -580,6 +580,7 @@ export class OrganisationDirectory {
     scope: TenantScope,
     staffId: string,
     change: { roles?: readonly Role[]; status?: StaffStatus; expectedVersion?: number },
+    alongside: readonly TenantTransactItem[] = [],
   ): Promise<StaffMember> {
     const gateway = this.#gateway(scope);
     const key = { pk: scope.key('STAFF', staffId), sk: ORG_SORT };
@@ -595,11 +596,16 @@ export class OrganisationDirectory {
       '#status': 'status',
       '#mac': STAFF_ACCESS_MAC,
     };
+    const changed = {
+      roles: attr.ss(roles),
+      status: attr.s(status),
+      mac: attr.s(staffAccessMac(integrityKey, scope, staffId, roles, status)),
+    };
     const values: Item = {
       ':one': attr.n(1),
-      ':roles': attr.ss(roles),
-      ':status': attr.s(status),
-      ':mac': attr.s(staffAccessMac(integrityKey, scope, staffId, roles, status)),
+      ':roles': changed.roles,
+      ':status': changed.status,
+      ':mac': changed.mac,
       ':previous': attr.s(read.s(current.Item, STAFF_ACCESS_MAC) ?? ''),
     };
     let condition = 'attribute_exists(pk) AND #mac = :previous';
@@ -607,20 +613,38 @@ export class OrganisationDirectory {
       condition += ' AND version = :expected';
       values[':expected'] = attr.n(change.expectedVersion);
     }
-    const result = await gateway.update(key, {
+    const update = {
       UpdateExpression: 'SET #roles = :roles, #status = :status, #mac = :mac, version = version + :one',
       ConditionExpression: condition,
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
-      ReturnValues: 'ALL_NEW',
-    });
+    };
+    // With what the change completes (a re-employment's record): all of it or none.
+    const result =
+      alongside.length > 0
+        ? await gateway.transactWrite([
+            { Update: { Key: { pk: attr.s(key.pk), sk: attr.s(key.sk) }, ...update } },
+            ...alongside,
+          ])
+        : await gateway.update(key, { ...update, ReturnValues: 'ALL_NEW' });
     if (!result.written) {
       const exists = await this.staff(scope, staffId);
       if (!exists) throw new ConfideError(ErrorCode.NOT_FOUND, 'Staff member not found.');
       throw conflict();
     }
-    if (!result.attributes) throw new Error('Update returned no item.');
-    return this.#toStaff(scope, result.attributes, integrityKey);
+    // A transaction returns no item: the account is what was read with the change applied.
+    const written =
+      'attributes' in result
+        ? result.attributes
+        : {
+            ...current.Item,
+            roles: changed.roles,
+            status: changed.status,
+            [STAFF_ACCESS_MAC]: changed.mac,
+            version: attr.n(requireN(current.Item, 'version') + 1),
+          };
+    if (!written) throw new Error('Update returned no item.');
+    return this.#toStaff(scope, written, integrityKey);
   }
 
   /** Records that the staff member has read and signed the organisation's policy version (Carers Trust 6.1). */

@@ -519,10 +519,13 @@ builder.mutationFields((t) => ({
     },
     resolve: async (operation, { input }, context) => {
       const staff = await employee(operation, context, input.expectedVersion);
-      await context.services.staffRetention.recordReemployed(operation.scope, staff, {
+      const reemployment = await context.services.staffRetention.reemployment(operation.scope, staff, {
         recordedBy: operation.staff.staffId,
       });
-      return context.services.directory.updateStaff(operation.scope, staff.staffId, { status: 'ACTIVE' });
+      // The employment's record and the account's activation in one transaction: both or neither.
+      return context.services.directory.updateStaff(operation.scope, staff.staffId, { status: 'ACTIVE' }, [
+        reemployment,
+      ]);
     },
   }),
 }));

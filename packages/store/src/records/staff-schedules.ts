@@ -10,7 +10,7 @@ import type { KeyHierarchy } from '@confide/keys';
 import { attr, type Item, read, requireS } from '../attributes';
 import { encodeSubject, type OrganisationDirectory, type StaffMember } from '../organisation-directory';
 import type { TenantScope } from '../tenant-scope';
-import { type TableAccess, TenantTable } from '../tenant-table';
+import { type TableAccess, TenantTable, type TenantTransactItem } from '../tenant-table';
 import {
   type ItemKey,
   readScheduleIndex,
@@ -136,21 +136,34 @@ export class StaffSchedules {
     return { staffId: staff.staffId, endedOn: input.endedOn, expiresAt };
   }
 
-  /** Records re-employment: every item loses its expiry, the employment record last. */
-  async recordReemployed(
+  /**
+   * Re-employment, up to its record: every item loses its expiry, and what is returned is the employment record's
+   * write, for the caller's transaction with the account's activation. A fault before that transaction leaves the
+   * employment ended and the account as it was, so the same request can be made again (taking the expiry off is
+   * idempotent); apart, a fault between the two left the employment reopened with the account still deactivated, and
+   * every retry was CONFLICT.
+   */
+  async reemployment(
     scope: TenantScope,
     staff: StaffMember,
     input: { recordedBy: string },
-  ): Promise<void> {
+  ): Promise<TenantTransactItem> {
     const employment = await this.employment(scope, staff.staffId);
     if (!employment?.endedOn) throw conflict('The staff member’s employment has not ended.');
     await this.#setExpiry(scope, staff, undefined);
-    const written = await this.#writeEmployment(scope, staff.staffId, {
-      expression: 'SET reemployedAt = :at, reemployedBy = :by REMOVE endedOn, expiresAt, gsi2pk, gsi2sk',
-      condition: `attribute_exists(endedOn) AND ${NOT_EXPIRED}`,
-      values: { ':at': attr.s(this.clock.now().toISOString()), ':by': attr.s(input.recordedBy) },
-    });
-    if (!written) throw conflict(CHANGED);
+    return {
+      Update: {
+        Key: { pk: attr.s(scope.key('STAFF', staff.staffId)), sk: attr.s(EMPLOYMENT) },
+        UpdateExpression:
+          'SET reemployedAt = :at, reemployedBy = :by REMOVE endedOn, expiresAt, gsi2pk, gsi2sk',
+        ConditionExpression: `attribute_exists(endedOn) AND ${NOT_EXPIRED}`,
+        ExpressionAttributeValues: {
+          ':at': attr.s(this.clock.now().toISOString()),
+          ':by': attr.s(input.recordedBy),
+          ':now': attr.n(toEpochSeconds(this.clock.now())),
+        },
+      },
+    };
   }
 
   /** What expires when: former staff in expiry order, one page at a time (the staff schedule index). */
