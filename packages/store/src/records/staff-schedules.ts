@@ -140,8 +140,8 @@ export class StaffSchedules {
    * Re-employment, up to its record: every item loses its expiry, and what is returned is the employment record's
    * write, for the caller's transaction with the account's activation. A fault before that transaction leaves the
    * employment ended and the account as it was, so the same request can be made again (taking the expiry off is
-   * idempotent); apart, a fault between the two left the employment reopened with the account still deactivated, and
-   * every retry was CONFLICT.
+   * idempotent). Written one after the other, a fault between them left the employment reopened with the account still
+   * deactivated, and every retry was CONFLICT.
    */
   async reemployment(
     scope: TenantScope,
