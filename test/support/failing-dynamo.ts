@@ -45,3 +45,33 @@ export function failingDynamoClient(
   );
   return { client, writes, failures: () => failures };
 }
+
+/**
+ * A client of the local DynamoDB (no retries) that, before sending the first write `when` picks, runs `meanwhile` to
+ * its end: another request's change lands between what this request read and what it writes, at a chosen point.
+ */
+export function interleavingDynamoClient(
+  api: TestApi,
+  when: (call: WriteCall) => boolean,
+  meanwhile: () => Promise<void>,
+): { client: DynamoDBClient; interleaved: () => boolean } {
+  const { config } = api.services;
+  const client = new DynamoDBClient({
+    region: config.region,
+    ...(config.endpoints.dynamodb ? { endpoint: config.endpoints.dynamodb } : {}),
+    maxAttempts: 1,
+  });
+  let interleaved = false;
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const call = { commandName: context.commandName ?? '', input: args.input };
+      if (!interleaved && /Write|Put|Update|Delete/.test(call.commandName) && when(call)) {
+        interleaved = true;
+        await meanwhile();
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'interleavedWrites' },
+  );
+  return { client, interleaved: () => interleaved };
+}

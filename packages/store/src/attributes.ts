@@ -23,6 +23,11 @@ export const read = {
   ss: (item: Item, name: string): string[] => item[name]?.SS ?? [],
 } as const;
 
+/** An item's key as DynamoDB takes it. */
+export function tableKey(key: { readonly pk: string; readonly sk: string }): Item {
+  return { pk: attr.s(key.pk), sk: attr.s(key.sk) };
+}
+
 /** The attribute as a string, or an error naming it: a malformed item is a fault, never a silent default. */
 export function requireS(item: Item, name: string): string {
   const value = item[name]?.S;

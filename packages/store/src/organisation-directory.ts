@@ -26,7 +26,7 @@ import {
   type SubjectKey,
   verifyIntegrityMac,
 } from '@confide/keys';
-import { attr, type Item, read, requireN, requireS } from './attributes';
+import { attr, type Item, read, requireN, requireS, tableKey } from './attributes';
 import type { ItemLoader } from './item-loader';
 import { type Page, type PageRequest, QueryCursors } from './paging';
 import { IntegrityIncidents, TamperedItemError } from './records/integrity-incidents';
@@ -204,6 +204,11 @@ export interface OrganisationDirectoryOptions {
 }
 
 const ORG_SORT = 'PROFILE';
+
+/** The key of a staff member's account item (roles, status, version). */
+export function staffAccountKey(scope: TenantScope, staffId: string): { pk: string; sk: string } {
+  return { pk: scope.key('STAFF', staffId), sk: ORG_SORT };
+}
 const HANDLE_BITS = 256;
 
 /**
@@ -583,7 +588,7 @@ export class OrganisationDirectory {
     alongside: readonly TenantTransactItem[] = [],
   ): Promise<StaffMember> {
     const gateway = this.#gateway(scope);
-    const key = { pk: scope.key('STAFF', staffId), sk: ORG_SORT };
+    const key = staffAccountKey(scope, staffId);
     const [currentItem, integrityKey] = await Promise.all([gateway.get(key), this.integrityKey(scope)]);
     if (!currentItem) throw new ConfideError(ErrorCode.NOT_FOUND, 'Staff member not found.');
     const current = { Item: currentItem };
@@ -622,10 +627,7 @@ export class OrganisationDirectory {
     // With what the change completes (a re-employment's record): all of it or none.
     const result =
       alongside.length > 0
-        ? await gateway.transactWrite([
-            { Update: { Key: { pk: attr.s(key.pk), sk: attr.s(key.sk) }, ...update } },
-            ...alongside,
-          ])
+        ? await gateway.transactWrite([{ Update: { Key: tableKey(key), ...update } }, ...alongside])
         : await gateway.update(key, { ...update, ReturnValues: 'ALL_NEW' });
     if (!result.written) {
       const exists = await this.staff(scope, staffId);

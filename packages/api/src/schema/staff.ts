@@ -469,7 +469,7 @@ builder.mutationFields((t) => ({
   recordEmploymentEnded: t.field({
     type: StaffEmploymentRef,
     description:
-      'Records that another staff member’s employment ended (ORG_ADMIN): their account is deactivated, and every record of theirs is scheduled to expire `staffYearsAfterEmployment` after their last day, or 30 days from now if that has passed (a correction window: nothing is deleted at once on one person’s word). Recording again corrects the date. Audited before it happens.',
+      'Records that another staff member’s employment ended (ORG_ADMIN): their account is deactivated, and every record of theirs is scheduled to expire `staffYearsAfterEmployment` after their last day, or 30 days from now if that has passed (a correction window: nothing is deleted at once on one person’s word). Recording again corrects the date. CONFLICT when the account changed after it was read (a re-employment meanwhile): nothing is scheduled. Audited before it happens.',
     args: { input: t.arg({ type: RecordEmploymentEndedInput, required: true }) },
     operation: {
       policy: 'identity.employment.end',

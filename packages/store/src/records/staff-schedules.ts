@@ -7,8 +7,13 @@ import {
   toEpochSeconds,
 } from '@confide/domain';
 import type { KeyHierarchy } from '@confide/keys';
-import { attr, type Item, read, requireS } from '../attributes';
-import { encodeSubject, type OrganisationDirectory, type StaffMember } from '../organisation-directory';
+import { attr, type Item, read, requireS, tableKey } from '../attributes';
+import {
+  encodeSubject,
+  type OrganisationDirectory,
+  type StaffMember,
+  staffAccountKey,
+} from '../organisation-directory';
 import type { TenantScope } from '../tenant-scope';
 import { type TableAccess, TenantTable, type TenantTransactItem } from '../tenant-table';
 import {
@@ -119,18 +124,35 @@ export class StaffSchedules {
     input: { endedOn: string; recordedBy: string; rules: RetentionRules },
   ): Promise<StaffSchedule> {
     const expiresAt = this.#scheduledExpiry(input.endedOn, input.rules);
-    const written = await this.#writeEmployment(scope, staff.staffId, {
-      expression:
-        'SET staffId = :staff, endedOn = :ended, recordedAt = :at, recordedBy = :by, expiresAt = :expiresAt, gsi2pk = :due, gsi2sk = :order REMOVE reemployedAt, reemployedBy',
-      condition: NOT_EXPIRED,
-      values: {
-        ':staff': attr.s(staff.staffId),
-        ':ended': attr.s(input.endedOn),
-        ':at': attr.s(this.clock.now().toISOString()),
-        ':by': attr.s(input.recordedBy),
-        ...this.#scheduleValues(scope, staff.staffId, expiresAt),
+    const written = await this.#writeEmployment(
+      scope,
+      staff.staffId,
+      {
+        expression:
+          'SET staffId = :staff, endedOn = :ended, recordedAt = :at, recordedBy = :by, expiresAt = :expiresAt, gsi2pk = :due, gsi2sk = :order REMOVE reemployedAt, reemployedBy',
+        condition: NOT_EXPIRED,
+        values: {
+          ':staff': attr.s(staff.staffId),
+          ':ended': attr.s(input.endedOn),
+          ':at': attr.s(this.clock.now().toISOString()),
+          ':by': attr.s(input.recordedBy),
+          ...this.#scheduleValues(scope, staff.staffId, expiresAt),
+        },
       },
-    });
+      // Only over the account as it was read, deactivated: a re-employment meanwhile (which activates it) wins, and
+      // an active employee's records are never scheduled.
+      {
+        ConditionCheck: {
+          Key: tableKey(staffAccountKey(scope, staff.staffId)),
+          ConditionExpression: '#status = :deactivated AND version = :version',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':deactivated': attr.s('DEACTIVATED'),
+            ':version': attr.n(staff.version),
+          },
+        },
+      },
+    );
     if (!written) throw conflict(CHANGED);
     await this.#setExpiry(scope, staff, expiresAt);
     return { staffId: staff.staffId, endedOn: input.endedOn, expiresAt };
@@ -257,19 +279,23 @@ export class StaffSchedules {
   }
 
   /** Updates the employment record; false when its condition failed (it changed, or expired, meanwhile). */
+  /** Writes the employment record; with `check`, in one transaction with it (all or nothing). */
   async #writeEmployment(
     scope: TenantScope,
     staffId: string,
     update: { expression: string; condition: string; values: Item },
+    check?: TenantTransactItem,
   ): Promise<boolean> {
-    const result = await this.#gateway(scope).update(
-      { pk: scope.key('STAFF', staffId), sk: EMPLOYMENT },
-      {
-        UpdateExpression: update.expression,
-        ConditionExpression: update.condition,
-        ExpressionAttributeValues: { ...update.values, ':now': attr.n(toEpochSeconds(this.clock.now())) },
-      },
-    );
+    const key = { pk: scope.key('STAFF', staffId), sk: EMPLOYMENT };
+    const write = {
+      UpdateExpression: update.expression,
+      ConditionExpression: update.condition,
+      ExpressionAttributeValues: { ...update.values, ':now': attr.n(toEpochSeconds(this.clock.now())) },
+    };
+    const gateway = this.#gateway(scope);
+    const result = check
+      ? await gateway.transactWrite([{ Update: { Key: tableKey(key), ...write } }, check])
+      : await gateway.update(key, write);
     return result.written;
   }
 

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { codes, expectNoErrors } from '../support/care-fixtures';
+import { interleavingDynamoClient } from '../support/failing-dynamo';
+import { addStaff, onboardTestOrganisation } from '../support/fixtures';
+import { testApi } from '../support/test-api';
+
+/**
+ * Two admins change the same person's employment at once. Each change is written only over the state it read: a
+ * correction of the leaving date read while the person was still a leaver must not schedule the records of someone
+ * re-employed meanwhile (before, it did: an active employee's account, personnel record and key were set to expire).
+ */
+
+const ENDED = `mutation ($input: RecordEmploymentEndedInput!) {
+  recordEmploymentEnded(input: $input) { staffMemberId }
+}`;
+const REEMPLOYED = `mutation ($input: RecordReemploymentInput!) {
+  recordReemployment(input: $input) { id status }
+}`;
+const STAFF = 'query ($id: ID!) { staffMember(id: $id) { status employment { endedOn } } }';
+
+const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
+
+describe('employment changes at once', () => {
+  it('a leaving date corrected from a read made before a re-employment is refused, and the person stays employed', async () => {
+    // Prepare: a leaver, and a second admin whose correction of the date is held just before it is written while the
+    // first admin re-employs the person.
+    const api = testApi();
+    const org = await onboardTestOrganisation(api);
+    const [leaver, otherAdmin] = await Promise.all([
+      addStaff(api, org, ['SUPPORT_WORKER']),
+      addStaff(api, org, ['ORG_ADMIN']),
+    ]);
+    expectNoErrors(
+      await api.graphql(ENDED, {
+        token: org.adminToken,
+        variables: { input: { staffId: leaver.globalId, endedOn: daysAgo(365) } },
+      }),
+    );
+    const slow = interleavingDynamoClient(
+      api,
+      (call) => JSON.stringify(call.input).includes('endedOn = :ended'),
+      async () => {
+        expectNoErrors(
+          await api.graphql(REEMPLOYED, {
+            token: org.adminToken,
+            variables: { input: { staffId: leaver.globalId } },
+          }),
+        );
+      },
+    );
+
+    // Act
+    const corrected = await testApi({ dynamo: slow.client }).graphql(ENDED, {
+      token: otherAdmin.token,
+      variables: { input: { staffId: leaver.globalId, endedOn: daysAgo(300) } },
+    });
+
+    // Assess: the re-employment came between the correction's read and its write; the correction is refused, and the
+    // person is employed, active and on no schedule.
+    expect(slow.interleaved()).toBe(true);
+    expect(codes(corrected)).toEqual(['CONFLICT']);
+    const state = await api.graphql<{ staffMember: unknown }>(STAFF, {
+      token: org.adminToken,
+      variables: { id: leaver.globalId },
+    });
+    expect(state.data?.staffMember).toEqual({ status: 'ACTIVE', employment: null });
+    expectNoErrors(await api.graphql('{ me { kind } }', { token: leaver.token }));
+  });
+});
