@@ -2,6 +2,7 @@ import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { tenantScope } from '@confide/store';
 import { describe, expect, it } from 'vitest';
 import { codes, expectNoErrors } from '../support/care-fixtures';
+import { interleavingDynamoClient } from '../support/failing-dynamo';
 import { addStaff, onboardTestOrganisation } from '../support/fixtures';
 import type { TestApi } from '../support/test-api';
 import { testApi } from '../support/test-api';
@@ -314,5 +315,46 @@ describe('references about staff (Azure 5.1)', () => {
     expectNoErrors(withdrawn);
     expect(withdrawn.data).toMatchObject({ withdrawReferencePermission: { inForce: false } });
     expect(codes(afterWithdrawal)).toEqual(['CONSENT_REQUIRED']);
+  });
+
+  it('is refused when the permission is withdrawn between the check and the release, leaving no release', async () => {
+    // Prepare: a permission in force, and HR's release held just before it is written while the staff member
+    // withdraws the permission (and is told it is withdrawn).
+    const { hr, subject } = await world(api);
+    const permitted = await api.graphql<{ recordReferencePermission: { id: string } }>(PERMIT, {
+      token: subject.token,
+      variables: { id: subject.globalId, r: 'Acme Lettings', e: inDays(2) },
+    });
+    expectNoErrors(permitted);
+    const slow = interleavingDynamoClient(
+      api,
+      (call) => JSON.stringify(call.input).includes('"releasedBy"'),
+      async () => {
+        expectNoErrors(
+          await api.graphql(
+            'mutation ($id: ID!, $p: String!) { withdrawReferencePermission(staffId: $id, permissionId: $p) { inForce } }',
+            {
+              token: subject.token,
+              variables: { id: subject.globalId, p: permitted.data?.recordReferencePermission.id },
+            },
+          ),
+        );
+      },
+    );
+
+    // Act
+    const released = await testApi({ dynamo: slow.client }).graphql(RELEASE, {
+      token: hr.token,
+      variables: { id: subject.globalId, r: 'Acme Lettings', s: 'Dates of employment only.' },
+    });
+
+    // Assess: the withdrawal came first, so nothing is released under it.
+    expect(slow.interleaved()).toBe(true);
+    expect(codes(released)).toEqual(['CONSENT_REQUIRED']);
+    const history = await api.graphql<{ personnelRecord: { releasedReferences: unknown[] } }>(
+      'query ($id: ID!) { personnelRecord(staffId: $id) { releasedReferences { summary } } }',
+      { token: hr.token, variables: { id: subject.globalId } },
+    );
+    expect(history.data?.personnelRecord.releasedReferences).toEqual([]);
   });
 });

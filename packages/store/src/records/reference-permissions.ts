@@ -1,6 +1,6 @@
-import { type Clock, conflict, newId } from '@confide/domain';
+import { type Clock, ConfideError, conflict, ErrorCode, newId } from '@confide/domain';
 import type { SubjectKey } from '@confide/keys';
-import { attr, type Item, read, requireS } from '../attributes';
+import { attr, type Item, read, requireS, tableKey } from '../attributes';
 import { mapPage, type Page, type PageRequest } from '../paging';
 import { itemKeyOf, openField, sealFields } from '../sealed-fields';
 import type { TenantScope } from '../tenant-scope';
@@ -152,9 +152,28 @@ export class ReferencePermissions {
       releasedAt: attr.s(this.clock.now().toISOString()),
       ...sealFields(key, itemKeyOf(pk, sk), { recipient: release.recipient, summary: release.summary }),
     };
-    const written = await this.#gateway(scope).put(item, { ConditionExpression: 'attribute_not_exists(pk)' });
-    // A fresh random id never collides; if it did, nothing was overwritten.
-    if (!written.written) throw new Error('A new reference release id collided.');
+    // Only while the permission is in force, checked in the same write: a withdrawal the staff member was told of is
+    // never followed by a release under it.
+    const written = await this.#gateway(scope).transactWrite([
+      { Put: { Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
+      {
+        ConditionCheck: {
+          Key: tableKey({ pk, sk: `${PERMISSION_PREFIX}${release.permissionId}` }),
+          ConditionExpression:
+            'attribute_exists(pk) AND attribute_not_exists(withdrawnAt) AND validUntil > :now',
+          ExpressionAttributeValues: { ':now': attr.s(this.clock.now().toISOString()) },
+        },
+      },
+    ]);
+    if (!written.written) {
+      // A fresh random id never collides; if it did, nothing was overwritten.
+      if (written.reasons[0] === 'ConditionalCheckFailed')
+        throw new Error('A new reference release id collided.');
+      throw new ConfideError(
+        ErrorCode.CONSENT_REQUIRED,
+        'The staff member’s permission for this recipient was withdrawn or has lapsed (Azure 5.1).',
+      );
+    }
     return toRelease(item);
   }
 
