@@ -9,6 +9,7 @@ import {
   recordNote,
   registerServiceUser,
 } from '../support/care-fixtures';
+import { interleavingDynamoClient } from '../support/failing-dynamo';
 import { addStaff, onboardTestOrganisation } from '../support/fixtures';
 import { testApi } from '../support/test-api';
 import { approveSubjectAccessExport } from './subject-access-fixtures';
@@ -236,6 +237,100 @@ describe('a disclosure from request to partner access', () => {
     }
     expect(events.some((event) => event.actor.kind === 'PARTNER' && event.outcome === 'ALLOWED')).toBe(true);
     expect(JSON.stringify(events)).not.toContain('day centre');
+  });
+
+  it('refuses a release whose consent is withdrawn between the check and the release, releasing nothing', async () => {
+    // Prepare: a request approved on the person's consent, and the manager's release held just before it is written
+    // while the consent is withdrawn (and the withdrawal confirmed).
+    const w = await world();
+    const { api } = w;
+    const consent = await api.graphql<{ recordConsent: { id: string } }>(
+      'mutation ($id: ID!) { recordConsent(input: { serviceUserId: $id, scope: NAMED_AGENCY, agencyName: "County Council adult social care", method: SIGNED_FORM, givenBy: CLIENT, purposes: [CARE_COORDINATION] }) { id } }',
+      { token: w.manager.token, variables: { id: w.client } },
+    );
+    expectNoErrors(consent);
+    const received = await api.graphql<{ receiveDisclosureRequest: { requestId: string }[] }>(RECEIVE, {
+      token: w.manager.token,
+      variables: {
+        input: {
+          serviceUserId: w.client,
+          requesterOrganisation: 'County Council',
+          requesterContact: 'Duty social worker, 01234 567890',
+          purpose: 'Care needs assessment',
+          purposeCategory: 'CARE_COORDINATION',
+          legalBasis: 'CONSENT',
+          itemIds: [w.released],
+          receivedOn: new Date().toISOString().slice(0, 10),
+          identityCheck: 'CALLBACK_TO_KNOWN_NUMBER',
+          partnerId: w.partnerId,
+        },
+      },
+    });
+    expectNoErrors(received);
+    const requestId = received.data?.receiveDisclosureRequest[0]?.requestId ?? '';
+    for (const [token, step] of [
+      [
+        w.manager.token,
+        'escalateDisclosureRequest(serviceUserId: $c, requestId: $r, reasoning: "Scope is broad")',
+      ],
+      [
+        w.guardian.token,
+        'decideDisclosureRequest(serviceUserId: $c, requestId: $r, approve: true, reasoning: "Consent covers it")',
+      ],
+    ] as const) {
+      expectNoErrors(
+        await api.graphql(`mutation ($c: ID!, $r: String!) { ${step} { kind } }`, {
+          token,
+          variables: { c: w.client, r: requestId },
+        }),
+      );
+    }
+    const slow = interleavingDynamoClient(
+      api,
+      (call) => JSON.stringify(call.input).includes('"RELEASED"'),
+      async () => {
+        expectNoErrors(
+          await api.graphql(
+            'mutation ($c: ID!, $k: String!) { withdrawConsent(serviceUserId: $c, consentId: $k) { withdrawnAt } }',
+            { token: w.manager.token, variables: { c: w.client, k: consent.data?.recordConsent.id } },
+          ),
+        );
+      },
+    );
+
+    // Act
+    const release = await testApi({ clock: w.clock, dynamo: slow.client }).graphql(
+      'mutation ($input: ReleaseDisclosureInput!) { releaseDisclosure(input: $input) { kind } }',
+      {
+        token: w.manager.token,
+        variables: {
+          input: {
+            serviceUserId: w.client,
+            requestId,
+            itemIds: [w.released],
+            method: 'PARTNER_APP',
+            grantExpiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString(),
+          },
+        },
+      },
+    );
+
+    // Assess: the withdrawal came first; nothing is released, recorded as released, or readable by the partner.
+    expect(slow.interleaved()).toBe(true);
+    expect(codes(release)).toEqual(['CONSENT_REQUIRED']);
+    const register = await api.graphql<{ serviceUser: { disclosureRegister: { kind: string }[] } }>(
+      'query ($id: ID!) { serviceUser(id: $id) { disclosureRegister { kind } } }',
+      { token: w.manager.token, variables: { id: w.client } },
+    );
+    expect(register.data?.serviceUser.disclosureRegister.map((e) => e.kind)).toEqual([
+      'RECEIVED',
+      'ESCALATED',
+      'APPROVED',
+    ]);
+    expect(
+      (await api.graphql<{ releasedToMe: unknown[] }>(RELEASED_TO_ME, { token: w.partnerToken })).data
+        ?.releasedToMe,
+    ).toEqual([]);
   });
 
   it('ends partner access when the grant expires', async () => {

@@ -257,6 +257,8 @@ export class Disclosures {
       sealed?: Partial<Record<SealedRegisterField, string>>;
       /** The client's scheduled expiry (a closed case), which a new kept queue item takes: it goes with the person. */
       clientExpiresAt?: number | undefined;
+      /** A release on consent: written only while the consent `consentId` is not withdrawn (else CONSENT_REQUIRED). */
+      consentMustStand?: boolean | undefined;
     },
     alsoPut: readonly Item[] = [],
   ): Promise<RegisterEntry> {
@@ -354,8 +356,27 @@ export class Disclosures {
         });
       }
     }
-    if (!(await transactionWritten(this.#gateway(scope), writes)))
+    // A release that relied on the person's consent goes only while that consent stands, checked in the same write:
+    // a withdrawal confirmed meanwhile is never followed by the release it withdrew.
+    const consentCheck =
+      entry.kind === 'RELEASED' && entry.consentMustStand && entry.consentId
+        ? writes.push({
+            ConditionCheck: {
+              Key: { pk: attr.s(pk), sk: attr.s(`CONSENT#${entry.consentId}`) },
+              ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(withdrawnAt)',
+            },
+          }) - 1
+        : undefined;
+    const outcome = await transactionOutcome(this.#gateway(scope), writes);
+    if (!outcome.written) {
+      if (consentCheck !== undefined && outcome.reasons[consentCheck] === 'ConditionalCheckFailed') {
+        throw new ConfideError(
+          ErrorCode.CONSENT_REQUIRED,
+          'The consent this release relied on has been withdrawn.',
+        );
+      }
       throw conflict('The disclosure request changed meanwhile; reload it.');
+    }
     return toEntry(item);
   }
 
@@ -549,14 +570,16 @@ export class Disclosures {
  * Whether the transaction was written: false when it was cancelled, by a failed condition (the place was taken)
  * or by a concurrent transaction on the same items (DynamoDB's TransactionConflict): both mean the request changed.
  */
-async function transactionWritten(
+/** Whether the transaction was written, and if not, why each item was cancelled (a conflict names none). */
+async function transactionOutcome(
   gateway: TenantTable,
   writes: readonly TenantTransactItem[],
-): Promise<boolean> {
+): Promise<{ written: boolean; reasons: readonly (string | undefined)[] }> {
   try {
-    return (await gateway.transactWrite(writes)).written;
+    const result = await gateway.transactWrite(writes);
+    return { written: result.written, reasons: result.reasons ?? [] };
   } catch (error) {
-    if (error instanceof TransactionCanceledException) return false;
+    if (error instanceof TransactionCanceledException) return { written: false, reasons: [] };
     throw error;
   }
 }

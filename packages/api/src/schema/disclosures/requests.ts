@@ -434,6 +434,7 @@ builder.mutationFields((t) => ({
         partnerId: input.method === 'PARTNER_APP' ? received.partnerId : undefined,
         itemIds,
         consentId: approval.consentId,
+        consentMustStand: received.legalBasis === 'CONSENT',
         legalBasis: received.legalBasis,
         released,
         method: input.method,
