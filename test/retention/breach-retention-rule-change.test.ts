@@ -1,7 +1,7 @@
 import { addYears } from '@confide/domain';
 import { afterAll, describe, expect, it } from 'vitest';
 import { expectNoErrors } from '../support/care-fixtures';
-import { failingDynamoClient } from '../support/failing-dynamo';
+import { failingDynamoClient, interleavingDynamoClient } from '../support/failing-dynamo';
 import { type TestApi, testApi } from '../support/test-api';
 import {
   closeLocalRetentions,
@@ -125,5 +125,28 @@ describe('retention: a change of breachYears', () => {
 
     // Assess: the entry held is now kept 10 years.
     expect(await retainedUntil(world, breachId)).toBe(addYears(recordedAt, 10).toISOString());
+  });
+
+  it('two changes at once never shorten an entry: one to 10 years read before one to 12 was written', async () => {
+    // Prepare: a breach in the register, and a change to 10 years whose extension of the entry is held, after it read
+    // the entry, while a second admin's change to 12 years runs to its end.
+    const world = await retentionWorld(api);
+    const recordedAt = clock.now();
+    const breachId = await report(world);
+    const slow = interleavingDynamoClient(
+      api,
+      (call) =>
+        call.commandName === 'UpdateItemCommand' &&
+        JSON.stringify(call.input).includes('#BREACHES"') &&
+        (call.input as { UpdateExpression?: string }).UpdateExpression === 'SET expiresAt = :expiresAt',
+      () => setBreachYears(world, 12),
+    );
+
+    // Act
+    await setBreachYears(world, 10, testApi({ clock, tables: api.stack.tables, dynamo: slow.client }));
+
+    // Assess: the entry keeps the 12 years the later change gave it.
+    expect(slow.interleaved()).toBe(true);
+    expect(await retainedUntil(world, breachId)).toBe(addYears(recordedAt, 12).toISOString());
   });
 });

@@ -165,8 +165,9 @@ export class BreachRegister {
         { pk: requireS(item, 'pk'), sk: requireS(item, 'sk') },
         {
           UpdateExpression: 'SET expiresAt = :expiresAt',
+          // Never shortens, in the write itself: a change read before another extended the entry further loses.
           ConditionExpression:
-            'attribute_exists(pk) AND (attribute_not_exists(expiresAt) OR expiresAt > :now)',
+            'attribute_exists(pk) AND (attribute_not_exists(expiresAt) OR (expiresAt > :now AND expiresAt < :expiresAt))',
           ExpressionAttributeValues: { ':expiresAt': attr.n(expiresAt), ':now': attr.n(toEpochSeconds(now)) },
         },
       );
