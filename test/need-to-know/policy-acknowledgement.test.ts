@@ -2,6 +2,7 @@ import type { OrgId } from '@confide/domain';
 import { tenantScope } from '@confide/store';
 import { describe, expect, it } from 'vitest';
 import { ADA, allocate, expectNoErrors, type Person, registerServiceUser } from '../support/care-fixtures';
+import { interleavingDynamoClient } from '../support/failing-dynamo';
 import { addStaff } from '../support/fixtures';
 import { errorsOf, localIdOf, type ServiceWorld, serviceWorld } from '../support/records-fixtures';
 import { type TestApi, testApi } from '../support/test-api';
@@ -170,5 +171,41 @@ describe('the policy acknowledgement gate', () => {
         .filter((event) => event.actor.id === world.worker.staffId)
         .map((event) => [event.action, event.operation, event.outcome]),
     ).toEqual([['DENIED', 'caseload', 'POLICY_NOT_ACKNOWLEDGED']]);
+  });
+  it('keeps the newest signature when an older one is written late: no gate re-armed by a stale request', async () => {
+    // Prepare: version 1 published; the worker's signature of it held just before it is written while version 2 is
+    // published and signed.
+    const world = await gateWorld(api);
+    const first = await publish(api, world, 'Confidentiality policy 2026');
+    const slow = interleavingDynamoClient(
+      api,
+      (call) => JSON.stringify(call.input).includes('SET acknowledgedPolicyVersion'),
+      async () => {
+        const second = await publish(api, world, 'Confidentiality policy 2026, revised');
+        expectNoErrors(
+          await api.graphql(ACKNOWLEDGE, { token: world.worker.token, variables: { v: second } }),
+        );
+      },
+    );
+
+    // Act
+    const late = await testApi({ dynamo: slow.client }).graphql(ACKNOWLEDGE, {
+      token: world.worker.token,
+      variables: { v: first },
+    });
+
+    // Assess: the late signature of version 1 changes nothing; the worker still reads.
+    expect(slow.interleaved()).toBe(true);
+    expectNoErrors(late);
+    const status = await api.graphql<{ confidentialityPolicy: unknown }>(
+      '{ confidentialityPolicy { acknowledged acknowledgedVersion version } }',
+      { token: world.worker.token },
+    );
+    expect(status.data?.confidentialityPolicy).toEqual({
+      acknowledged: true,
+      acknowledgedVersion: first + 1,
+      version: first + 1,
+    });
+    expectNoErrors(await api.graphql(READ, { token: world.worker.token, variables: { id: world.client } }));
   });
 });

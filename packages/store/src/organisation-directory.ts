@@ -651,15 +651,19 @@ export class OrganisationDirectory {
 
   /** Records that the staff member has read and signed the organisation's policy version (Carers Trust 6.1). */
   async acknowledgePolicy(scope: TenantScope, staffId: string, version: number): Promise<void> {
-    const result = await this.#gateway(scope).update(
-      { pk: scope.key('STAFF', staffId), sk: ORG_SORT },
-      {
-        UpdateExpression: 'SET acknowledgedPolicyVersion = :v, acknowledgedAt = :now',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':v': attr.n(version), ':now': attr.s(this.#clock.now().toISOString()) },
-      },
-    );
-    if (!result.written) throw new Error('No staff account to acknowledge the policy on.');
+    const gateway = this.#gateway(scope);
+    const key = staffAccountKey(scope, staffId);
+    const result = await gateway.update(key, {
+      UpdateExpression: 'SET acknowledgedPolicyVersion = :v, acknowledgedAt = :now',
+      // Never over a newer signature: a request for an older version that lands late would re-arm the gate.
+      ConditionExpression:
+        'attribute_exists(pk) AND (attribute_not_exists(acknowledgedPolicyVersion) OR acknowledgedPolicyVersion <= :v)',
+      ExpressionAttributeValues: { ':v': attr.n(version), ':now': attr.s(this.#clock.now().toISOString()) },
+    });
+    if (result.written) return;
+    const account = await gateway.get(key);
+    if (!account) throw new Error('No staff account to acknowledge the policy on.');
+    // A newer version is already signed: that signature stands.
   }
 
   /** Stores an open break-glass grant on the staff item, so authentication loads it at no extra cost. */
