@@ -1,8 +1,10 @@
+import { addYears } from '@confide/domain';
 import { describe, expect, it } from 'vitest';
 import { codes, expectNoErrors } from '../support/care-fixtures';
 import { interleavingDynamoClient } from '../support/failing-dynamo';
 import { addStaff, onboardTestOrganisation } from '../support/fixtures';
-import { testApi } from '../support/test-api';
+import { type TestApi, testApi } from '../support/test-api';
+import { untilRescheduled } from './retention-support';
 
 /**
  * Two admins change the same person's employment at once. Each change is written only over the state it read: a
@@ -16,6 +18,9 @@ const ENDED = `mutation ($input: RecordEmploymentEndedInput!) {
 const REEMPLOYED = `mutation ($input: RecordReemploymentInput!) {
   recordReemployment(input: $input) { id status }
 }`;
+const SET_RULES = `mutation ($input: RetentionRulesInput!) { setRetentionRules(input: $input) {
+  organisation { version } rescheduledCases rescheduledStaff complete continueAfter
+} }`;
 const STAFF = 'query ($id: ID!) { staffMember(id: $id) { status employment { endedOn } } }';
 
 const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
@@ -65,5 +70,56 @@ describe('employment changes at once', () => {
     });
     expect(state.data?.staffMember).toEqual({ status: 'ACTIVE', employment: null });
     expectNoErrors(await api.graphql('{ me { kind } }', { token: leaver.token }));
+  });
+  it('two rule changes at once leave a leaver on the later rules: a date computed before the other was written loses', async () => {
+    // Prepare: a leaver, and a change of staffYearsAfterEmployment to 10 whose write of their new date is held, after
+    // it read the schedule, while a second admin's change to 12 years runs to its end.
+    const api = testApi();
+    const org = await onboardTestOrganisation(api);
+    const leaver = await addStaff(api, org, ['SUPPORT_WORKER']);
+    const endedOn = daysAgo(365);
+    expectNoErrors(
+      await api.graphql(ENDED, {
+        token: org.adminToken,
+        variables: { input: { staffId: leaver.globalId, endedOn } },
+      }),
+    );
+    const setYears = async (years: number, through: TestApi) => {
+      const version = await api.graphql<{ organisation: { version: number } }>(
+        '{ organisation { version } }',
+        {
+          token: org.adminToken,
+        },
+      );
+      const changed = await through.graphql<{
+        setRetentionRules: { complete: boolean; continueAfter: string | null };
+      }>(SET_RULES, {
+        token: org.adminToken,
+        variables: {
+          input: { staffYearsAfterEmployment: years, expectedVersion: version.data?.organisation.version },
+        },
+      });
+      expectNoErrors(changed);
+      if (changed.data) await untilRescheduled(api, org.adminToken, changed.data.setRetentionRules);
+    };
+    const slow = interleavingDynamoClient(
+      api,
+      (call) =>
+        (call.input as { UpdateExpression?: string }).UpdateExpression ===
+        'SET expiresAt = :expiresAt, gsi2pk = :due, gsi2sk = :order',
+      () => setYears(12, api),
+    );
+
+    // Act
+    await setYears(10, testApi({ dynamo: slow.client }));
+
+    // Assess: the rules say 12 years, and so does the leaver's schedule.
+    expect(slow.interleaved()).toBe(true);
+    const state = await api.graphql<{ staffMember: { employment: { expiresAt: string } } }>(
+      'query ($id: ID!) { staffMember(id: $id) { employment { expiresAt } } }',
+      { token: org.adminToken, variables: { id: leaver.globalId } },
+    );
+    const midnightAfter = new Date(Date.parse(`${endedOn}T00:00:00Z`) + 86_400_000);
+    expect(state.data?.staffMember.employment.expiresAt).toBe(addYears(midnightAfter, 12).toISOString());
   });
 });

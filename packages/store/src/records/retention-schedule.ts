@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import {
   type AttributeValue,
   type DynamoDBClient,
@@ -247,14 +248,22 @@ export class RetentionSchedules {
     if (!expiry) return { status: 'OPEN' };
     if (this.held(client)) return { status: 'HELD' };
     const expiresAt = toEpochSeconds(expiry.expiresAt);
+    // Only over the profile as it was read: the closure the date was computed from, and the date it then had. A
+    // reopening and a new closure, or another change of the rules that dated it meanwhile, wins.
+    const asRead = [
+      client.closedAt === undefined ? 'attribute_not_exists(closedAt)' : 'closedAt = :closedAt',
+      client.expiresAt === undefined ? 'attribute_not_exists(expiresAt)' : 'expiresAt = :was',
+    ];
     const entered = await this.#gateway(scope).update(
       { pk: client.pk, sk: PROFILE },
       {
         UpdateExpression: `SET ${SCHEDULE_SET}`,
-        ConditionExpression: `attribute_exists(pk) AND caseStatus = :closed AND attribute_not_exists(legalHold) AND attribute_not_exists(${REVIEW_HOLDS}) AND ${NOT_EXPIRED}`,
+        ConditionExpression: `attribute_exists(pk) AND caseStatus = :closed AND attribute_not_exists(legalHold) AND attribute_not_exists(${REVIEW_HOLDS}) AND ${NOT_EXPIRED} AND ${asRead.join(' AND ')}`,
         ExpressionAttributeValues: {
           ...this.#scheduleValues(scope, client.clientId, expiresAt, expiry.basis),
           ':closed': attr.s('CLOSED'),
+          ...(client.closedAt === undefined ? {} : { ':closedAt': attr.s(client.closedAt) }),
+          ...(client.expiresAt === undefined ? {} : { ':was': attr.n(client.expiresAt) }),
         },
       },
     );
@@ -786,20 +795,28 @@ export class RetentionSchedules {
     scope: TenantScope,
     rules: RetentionRules,
     page: { limit: number; after?: string | undefined },
+    rulesInForce: () => Promise<RetentionRules>,
   ): Promise<{ examined: number; rescheduled: number; next: string | undefined }> {
     const { cases, next } = await this.scheduled(scope, page);
-    const loader = this.#loader(scope);
+    const firstRead = this.#loader(scope);
     let rescheduled = 0;
     await inBatches(cases, UPDATE_CONCURRENCY, async (scheduled) => {
-      const [client, key] = await Promise.all([
-        this.serviceUsers.get(scope, scheduled.clientId, loader),
-        loader.subjectKey(scope.orgId, scheduled.clientId),
-      ]);
-      if (!client || !key) return;
-      const expiry = this.expiryOf(client, key, rules);
-      if (!expiry || toEpochSeconds(expiry.expiresAt) === client.expiresAt) return;
-      const outcome = await this.schedule(scope, client, key, rules);
-      if (outcome.status === 'SCHEDULED') rescheduled += 1;
+      // A write refused because the case changed after it was read (another change of the rules dated it, say) is
+      // tried once more from a fresh read, but only while these rules are still the organisation's: a change whose
+      // rules were replaced meanwhile leaves the case to the newer one.
+      for (const loader of [firstRead, undefined]) {
+        const reading = loader ?? this.#loader(scope);
+        const [client, key] = await Promise.all([
+          this.serviceUsers.get(scope, scheduled.clientId, reading),
+          reading.subjectKey(scope.orgId, scheduled.clientId),
+        ]);
+        if (!client || !key) return;
+        const expiry = this.expiryOf(client, key, rules);
+        if (!expiry || toEpochSeconds(expiry.expiresAt) === client.expiresAt) return;
+        const outcome = await this.schedule(scope, client, key, rules);
+        if (outcome.status === 'SCHEDULED') rescheduled += 1;
+        if (outcome.status !== 'UNCHANGED' || !isDeepStrictEqual(await rulesInForce(), rules)) return;
+      }
     });
     return { examined: cases.length, rescheduled, next };
   }

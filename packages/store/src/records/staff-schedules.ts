@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import {
   type Clock,
   conflict,
@@ -212,26 +213,42 @@ export class StaffSchedules {
     scope: TenantScope,
     rules: RetentionRules,
     page: { limit: number; after?: string | undefined },
+    rulesInForce: () => Promise<RetentionRules>,
   ): Promise<{ examined: number; rescheduled: number; next: string | undefined }> {
     const { schedules, next } = await this.scheduled(scope, page);
     let rescheduled = 0;
-    for (const schedule of schedules) {
-      const expiresAt = this.#scheduledExpiry(schedule.endedOn, rules, schedule.expiresAt);
-      if (expiresAt === schedule.expiresAt) continue;
-      const staff = await this.directory.staff(scope, schedule.staffId);
-      if (!staff) continue;
-      const written = await this.#writeEmployment(scope, staff.staffId, {
-        expression: 'SET expiresAt = :expiresAt, gsi2pk = :due, gsi2sk = :order',
-        condition: `endedOn = :ended AND ${NOT_EXPIRED}`,
-        values: {
-          ':ended': attr.s(schedule.endedOn),
-          ...this.#scheduleValues(scope, staff.staffId, expiresAt),
-        },
-      });
-      // Changed meanwhile (re-employed, corrected, expired): that change stands.
-      if (!written) continue;
-      await this.#setExpiry(scope, staff, expiresAt);
-      rescheduled += 1;
+    for (const listed of schedules) {
+      let schedule: StaffSchedule | undefined = listed;
+      for (let attempt = 1; schedule; attempt++) {
+        const expiresAt = this.#scheduledExpiry(schedule.endedOn, rules, schedule.expiresAt);
+        if (expiresAt === schedule.expiresAt) break;
+        const staff = await this.directory.staff(scope, schedule.staffId);
+        if (!staff) break;
+        // Only over the schedule as it was read: the date and the end of employment it was computed from.
+        const written = await this.#writeEmployment(scope, staff.staffId, {
+          expression: 'SET expiresAt = :expiresAt, gsi2pk = :due, gsi2sk = :order',
+          condition: `endedOn = :ended AND expiresAt = :was AND ${NOT_EXPIRED}`,
+          values: {
+            ':ended': attr.s(schedule.endedOn),
+            ':was': attr.n(schedule.expiresAt),
+            ...this.#scheduleValues(scope, staff.staffId, expiresAt),
+          },
+        });
+        if (written) {
+          await this.#setExpiry(scope, staff, expiresAt);
+          rescheduled += 1;
+          break;
+        }
+        // Changed after it was read (the schedule index lags; another change of the rules, a correction or a
+        // re-employment came meanwhile): once more from the record itself, only while these rules are still the
+        // organisation's. A correction or a re-employment stands.
+        if (attempt > 1 || !isDeepStrictEqual(await rulesInForce(), rules)) break;
+        const employment = await this.employment(scope, schedule.staffId);
+        schedule =
+          employment?.endedOn && employment.expiresAt !== undefined
+            ? { staffId: employment.staffId, endedOn: employment.endedOn, expiresAt: employment.expiresAt }
+            : undefined;
+      }
     }
     return { examined: schedules.length, rescheduled, next };
   }

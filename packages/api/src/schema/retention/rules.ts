@@ -1,4 +1,9 @@
-import { notFound, type RetentionRules, validateRetentionRules } from '@confide/domain';
+import {
+  DEFAULT_RETENTION_RULES,
+  notFound,
+  type RetentionRules,
+  validateRetentionRules,
+} from '@confide/domain';
 import type { Organisation, TenantScope } from '@confide/store';
 import { builder } from '../../builder';
 import { authenticated, type ConfideContext } from '../../context';
@@ -80,6 +85,9 @@ async function reschedule(
   after: string | undefined,
 ): Promise<{ rescheduled: number; rescheduledStaff: number; next: string | undefined }> {
   const started = Date.now();
+  // The organisation's rules as stored now: another change may have replaced these while they are applied.
+  const rulesInForce = async () =>
+    (await context.services.directory.organisation(scope.orgId))?.retention ?? DEFAULT_RETENTION_RULES;
   let examined = 0;
   const budgetLeft = () =>
     examined < RESCHEDULE_CASES_PER_REQUEST && Date.now() - started < RESCHEDULE_BUDGET_MS;
@@ -87,10 +95,12 @@ async function reschedule(
   let next = after;
   if (!next?.startsWith(STAFF_PHASE)) {
     do {
-      const page = await context.services.retention.reschedule(scope, rules, {
-        limit: RESCHEDULE_PAGE,
-        after: next,
-      });
+      const page = await context.services.retention.reschedule(
+        scope,
+        rules,
+        { limit: RESCHEDULE_PAGE, after: next },
+        rulesInForce,
+      );
       rescheduled += page.rescheduled;
       examined += page.examined;
       next = page.next;
@@ -102,10 +112,12 @@ async function reschedule(
   let rescheduledStaff = 0;
   let staffNext: string | undefined = next.slice(STAFF_PHASE.length) || undefined;
   do {
-    const page = await context.services.staffRetention.reschedule(scope, rules, {
-      limit: RESCHEDULE_PAGE,
-      after: staffNext,
-    });
+    const page = await context.services.staffRetention.reschedule(
+      scope,
+      rules,
+      { limit: RESCHEDULE_PAGE, after: staffNext },
+      rulesInForce,
+    );
     rescheduledStaff += page.rescheduled;
     examined += page.examined;
     staffNext = page.next;
