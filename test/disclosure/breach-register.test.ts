@@ -10,6 +10,7 @@ import {
   type Person,
   registerServiceUser,
 } from '../support/care-fixtures';
+import { interleavingDynamoClient } from '../support/failing-dynamo';
 import { addStaff, onboardTestOrganisation, type TestOrganisation } from '../support/fixtures';
 import { MovableClock } from '../support/movable-clock';
 import { organisationItems, serviceUserToken } from '../support/records-fixtures';
@@ -140,6 +141,59 @@ describe('the breach register', () => {
     });
     expect(Date.parse(reported.regulatorDeadline) - Date.parse(discoveredAt)).toBe(72 * HOUR_MS);
     expect(listed).toEqual([reported]);
+  });
+
+  it('decides from the entry as stored, not from an index behind it: a notified breach is not put back as open', async () => {
+    // Prepare: a breach, and a second assessment (no notification date, at the version the first will leave) whose
+    // lookup of the entry is answered before the first assessment, which records the notification, is written.
+    const w = await world();
+    const breach = await report(w, w.ig);
+    const notifiedAt = w.clock.now().toISOString();
+    const lagging = interleavingDynamoClient(
+      w.api,
+      (call) =>
+        call.commandName === 'QueryCommand' &&
+        (call.input as { IndexName?: string }).IndexName === 'gsi1' &&
+        JSON.stringify(call.input).includes('#BREACH#'),
+      async () => {
+        expectNoErrors(
+          await w.api.graphql(ASSESS, {
+            token: w.ig.token,
+            variables: { id: breach.id, reportable: true, notified: notifiedAt, v: 1 },
+          }),
+        );
+      },
+      { afterRead: true },
+    );
+
+    // Act
+    const second = await testApi({ clock: w.clock, tables, dynamo: lagging.client }).graphql<{
+      assessBreach: Breach;
+    }>(ASSESS, { token: w.ig.token, variables: { id: breach.id, reportable: true, v: 2 } });
+
+    // Assess: the entry keeps its notification and is not among the open entries the IG lead works through.
+    expect(lagging.interleaved()).toBe(true);
+    expectNoErrors(second);
+    expect(second.data?.assessBreach).toMatchObject({ regulatorNotifiedAt: notifiedAt, version: 3 });
+    const open = await w.api.graphql<{
+      informationGovernanceSummary: {
+        breaches: { openEntriesConnection: { edges: { node: { breachId: string } }[] } };
+      };
+    }>(
+      'query ($p: ReportPeriod!) { informationGovernanceSummary(period: $p) { breaches { openEntriesConnection(first: 50) { edges { node { breachId } } } } } }',
+      {
+        token: w.ig.token,
+        variables: {
+          p: { from: new Date(w.clock.now().getTime() - 86_400_000).toISOString(), to: notifiedAt },
+        },
+      },
+    );
+    expectNoErrors(open);
+    expect(
+      open.data?.informationGovernanceSummary.breaches.openEntriesConnection.edges.map(
+        (edge) => edge.node.breachId,
+      ),
+    ).toEqual([]);
   });
 
   it('tracks the deadline on the clock: overdue when reportable or unassessed and not notified after 72 hours', async () => {

@@ -49,11 +49,14 @@ export function failingDynamoClient(
 /**
  * A client of the local DynamoDB (no retries) that, before sending the first write `when` picks, runs `meanwhile` to
  * its end: another request's change lands between what this request read and what it writes, at a chosen point.
+ * With `afterRead`, `when` sees every call, reads too, and `meanwhile` runs once the picked call has been answered and
+ * before its answer is used: what an index that lags behind the table would have answered.
  */
 export function interleavingDynamoClient(
   api: TestApi,
   when: (call: WriteCall) => boolean,
   meanwhile: () => Promise<void>,
+  options: { afterRead?: boolean } = {},
 ): { client: DynamoDBClient; interleaved: () => boolean } {
   const { config } = api.services;
   const client = new DynamoDBClient({
@@ -65,10 +68,16 @@ export function interleavingDynamoClient(
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const call = { commandName: context.commandName ?? '', input: args.input };
-      if (!interleaved && /Write|Put|Update|Delete/.test(call.commandName) && when(call)) {
+      if (interleaved || !when(call)) return next(args);
+      if (options.afterRead) {
+        const answer = await next(args);
         interleaved = true;
         await meanwhile();
+        return answer;
       }
+      if (!/Write|Put|Update|Delete/.test(call.commandName)) return next(args);
+      interleaved = true;
+      await meanwhile();
       return next(args);
     },
     { step: 'initialize', name: 'interleavedWrites' },

@@ -250,14 +250,20 @@ export class BreachRegister {
       expectedVersion: number;
     },
   ): Promise<BreachEntry> {
-    const current = await this.#get(scope, breachId);
-    if (!current) throw notFound('Breach');
+    // The index finds the entry's key (its discovery time never changes); the entry itself is read by that key,
+    // consistently: the index may lag behind a notification just recorded, and the open index is decided from it.
+    const found = await this.#get(scope, breachId);
+    const key = found && { pk: scope.key('BREACHES'), sk: `${found.discoveredAt}#${breachId}` };
+    const stored = key && (await this.#gateway(scope).get(key, { now: this.clock.now() }));
+    const current = stored && toBreach(stored);
+    if (!key || !current) throw notFound('Breach');
     if (change.regulatorNotifiedAt && change.regulatorNotifiedAt.toISOString() < current.discoveredAt) {
       throw badInput(
         ['regulatorNotifiedAt'],
         'The regulator cannot be told before the breach was discovered.',
       );
     }
+    if (current.version !== change.expectedVersion) throw conflict();
     const sets = ['reportable = :reportable', 'version = version + :one'];
     // The assessment decides whether the entry stays in the open entries' index, in the same write.
     const open = isOpenBreach({
@@ -285,15 +291,13 @@ export class BreachRegister {
       sets.push('containment = :containment');
       values[':containment'] = attr.s(change.containment);
     }
-    const result = await this.#gateway(scope).update(
-      { pk: scope.key('BREACHES'), sk: `${current.discoveredAt}#${breachId}` },
-      {
-        UpdateExpression: `SET ${sets.join(', ')}${open ? '' : ' REMOVE gsi2pk, gsi2sk'}`,
-        ConditionExpression: 'version = :expected AND (attribute_not_exists(expiresAt) OR expiresAt > :now)',
-        ExpressionAttributeValues: values,
-        ReturnValues: 'ALL_NEW',
-      },
-    );
+    const result = await this.#gateway(scope).update(key, {
+      UpdateExpression: `SET ${sets.join(', ')}${open ? '' : ' REMOVE gsi2pk, gsi2sk'}`,
+      // The version read (which is the one the caller expects): the entry is what this decision was made from.
+      ConditionExpression: 'version = :expected AND (attribute_not_exists(expiresAt) OR expiresAt > :now)',
+      ExpressionAttributeValues: values,
+      ReturnValues: 'ALL_NEW',
+    });
     if (!result.written) throw conflict();
     if (!result.attributes) throw notFound('Breach');
     return toBreach(result.attributes);
