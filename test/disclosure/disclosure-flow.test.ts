@@ -91,35 +91,45 @@ const RECEIVE = `mutation ($input: ReceiveDisclosureRequestInput!) { receiveDisc
 const RELEASED_TO_ME =
   '{ releasedToMe { id kind ... on CareNote { body } ... on HealthNote { body } ... on FinanceNote { body } } }';
 
+/** The person's consent to the county council, and a request received from it on that consent for `itemIds`. */
+async function receivedOnConsent(
+  w: Awaited<ReturnType<typeof world>>,
+  itemIds: string[],
+): Promise<{ consentId: string; requestId: string }> {
+  const consent = await w.api.graphql<{ recordConsent: { id: string } }>(
+    'mutation ($id: ID!) { recordConsent(input: { serviceUserId: $id, scope: NAMED_AGENCY, agencyName: "County Council adult social care", method: SIGNED_FORM, givenBy: CLIENT, purposes: [CARE_COORDINATION] }) { id } }',
+    { token: w.manager.token, variables: { id: w.client } },
+  );
+  expectNoErrors(consent);
+  const received = await w.api.graphql<{ receiveDisclosureRequest: { requestId: string }[] }>(RECEIVE, {
+    token: w.manager.token,
+    variables: {
+      input: {
+        serviceUserId: w.client,
+        requesterOrganisation: 'County Council',
+        requesterContact: 'Duty social worker, 01234 567890',
+        purpose: 'Care needs assessment',
+        purposeCategory: 'CARE_COORDINATION',
+        legalBasis: 'CONSENT',
+        itemIds,
+        receivedOn: new Date().toISOString().slice(0, 10),
+        identityCheck: 'CALLBACK_TO_KNOWN_NUMBER',
+        partnerId: w.partnerId,
+      },
+    },
+  });
+  expectNoErrors(received);
+  return {
+    consentId: consent.data?.recordConsent.id ?? '',
+    requestId: received.data?.receiveDisclosureRequest[0]?.requestId ?? '',
+  };
+}
+
 describe('a disclosure from request to partner access', () => {
   it('is received, escalated, approved by the Caldicott Guardian, released, and read by the partner exactly', async () => {
     const w = await world();
     const { api } = w;
-    expectNoErrors(
-      await api.graphql(
-        'mutation ($id: ID!) { recordConsent(input: { serviceUserId: $id, scope: NAMED_AGENCY, agencyName: "County Council adult social care", method: SIGNED_FORM, givenBy: CLIENT, purposes: [CARE_COORDINATION] }) { id } }',
-        { token: w.manager.token, variables: { id: w.client } },
-      ),
-    );
-    const received = await api.graphql<{ receiveDisclosureRequest: { requestId: string }[] }>(RECEIVE, {
-      token: w.manager.token,
-      variables: {
-        input: {
-          serviceUserId: w.client,
-          requesterOrganisation: 'County Council',
-          requesterContact: 'Duty social worker, 01234 567890',
-          purpose: 'Care needs assessment',
-          purposeCategory: 'CARE_COORDINATION',
-          legalBasis: 'CONSENT',
-          itemIds: [w.released, w.alsoReleased, w.notReleased],
-          receivedOn: new Date().toISOString().slice(0, 10),
-          identityCheck: 'CALLBACK_TO_KNOWN_NUMBER',
-          partnerId: w.partnerId,
-        },
-      },
-    });
-    expectNoErrors(received);
-    const requestId = received.data?.receiveDisclosureRequest[0]?.requestId ?? '';
+    const { requestId } = await receivedOnConsent(w, [w.released, w.alsoReleased, w.notReleased]);
 
     // Before release the partner sees nothing, not even that the person is a client.
     expect(
@@ -244,30 +254,7 @@ describe('a disclosure from request to partner access', () => {
     // while the consent is withdrawn (and the withdrawal confirmed).
     const w = await world();
     const { api } = w;
-    const consent = await api.graphql<{ recordConsent: { id: string } }>(
-      'mutation ($id: ID!) { recordConsent(input: { serviceUserId: $id, scope: NAMED_AGENCY, agencyName: "County Council adult social care", method: SIGNED_FORM, givenBy: CLIENT, purposes: [CARE_COORDINATION] }) { id } }',
-      { token: w.manager.token, variables: { id: w.client } },
-    );
-    expectNoErrors(consent);
-    const received = await api.graphql<{ receiveDisclosureRequest: { requestId: string }[] }>(RECEIVE, {
-      token: w.manager.token,
-      variables: {
-        input: {
-          serviceUserId: w.client,
-          requesterOrganisation: 'County Council',
-          requesterContact: 'Duty social worker, 01234 567890',
-          purpose: 'Care needs assessment',
-          purposeCategory: 'CARE_COORDINATION',
-          legalBasis: 'CONSENT',
-          itemIds: [w.released],
-          receivedOn: new Date().toISOString().slice(0, 10),
-          identityCheck: 'CALLBACK_TO_KNOWN_NUMBER',
-          partnerId: w.partnerId,
-        },
-      },
-    });
-    expectNoErrors(received);
-    const requestId = received.data?.receiveDisclosureRequest[0]?.requestId ?? '';
+    const { consentId, requestId } = await receivedOnConsent(w, [w.released]);
     for (const [token, step] of [
       [
         w.manager.token,
@@ -292,7 +279,7 @@ describe('a disclosure from request to partner access', () => {
         expectNoErrors(
           await api.graphql(
             'mutation ($c: ID!, $k: String!) { withdrawConsent(serviceUserId: $c, consentId: $k) { withdrawnAt } }',
-            { token: w.manager.token, variables: { c: w.client, k: consent.data?.recordConsent.id } },
+            { token: w.manager.token, variables: { c: w.client, k: consentId } },
           ),
         );
       },
