@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { codes, expectNoErrors, type Person, registerServiceUser } from '../support/care-fixtures';
+import { interleavingDynamoClient } from '../support/failing-dynamo';
 import { addStaff } from '../support/fixtures';
 import { type ServiceWorld, serviceWorld } from '../support/records-fixtures';
 import { testApi } from '../support/test-api';
@@ -131,5 +132,68 @@ describe('service links', () => {
     expect(codes(managerByManager)).toEqual(['FORBIDDEN']);
     expectNoErrors(await readName(administrator));
     expectNoErrors(await readName(world.manager));
+  });
+  it('a removal confirmed while an earlier addition was still being written is not undone by it', async () => {
+    // Prepare: a manager's assignment held just before it is written while a second senior manager's removal of the
+    // same person runs to its end.
+    const second = await addStaff(api, world.org, ['SERVICE_MANAGER']);
+    const slow = interleavingDynamoClient(
+      api,
+      (call) =>
+        call.commandName === 'TransactWriteItemsCommand' && JSON.stringify(call.input).includes('ADD #set'),
+      async () => {
+        expectNoErrors(
+          await api.graphql(REMOVE_MANAGER, {
+            token: world.senior.token,
+            variables: { s: world.serviceId, m: second.globalId },
+          }),
+        );
+      },
+    );
+
+    // Act
+    const added = await testApi({ dynamo: slow.client }).graphql(ADD_MANAGER, {
+      token: world.senior.token,
+      variables: { s: world.serviceId, m: second.globalId },
+    });
+
+    // Assess: the service changed after the assignment read it, so the assignment is refused; no access.
+    expect(slow.interleaved()).toBe(true);
+    expect(codes(added)).toEqual(['CONFLICT']);
+    expect(codes(await readName(second))).toEqual(['NOT_FOUND']);
+  });
+
+  it('no one deactivated between the check and the write joins a team', async () => {
+    // Prepare: an addition to the team held just before it is written while the person is deactivated.
+    const leaving = await addStaff(api, world.org, ['ADMINISTRATOR']);
+    const slow = interleavingDynamoClient(
+      api,
+      (call) =>
+        call.commandName === 'TransactWriteItemsCommand' && JSON.stringify(call.input).includes('ADD #set'),
+      async () => {
+        expectNoErrors(
+          await api.graphql('mutation ($id: ID!) { deactivateStaff(input: { staffId: $id }) { status } }', {
+            token: world.org.adminToken,
+            variables: { id: leaving.globalId },
+          }),
+        );
+      },
+    );
+
+    // Act
+    const added = await testApi({ dynamo: slow.client }).graphql(ADD_MEMBER, {
+      token: world.senior.token,
+      variables: { s: world.serviceId, m: leaving.globalId },
+    });
+
+    // Assess: refused, and the team does not name them.
+    expect(slow.interleaved()).toBe(true);
+    expect(codes(added)).toEqual(['CONFLICT']);
+    const team = await api.graphql<{ node: { members: { id: string }[] } }>(
+      'query ($s: ID!) { node(id: $s) { ... on Service { members { id } } } }',
+      { token: world.senior.token, variables: { s: world.serviceId } },
+    );
+    expectNoErrors(team);
+    expect(team.data?.node.members.map((member) => member.id)).not.toContain(leaving.globalId);
   });
 });

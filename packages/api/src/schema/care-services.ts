@@ -144,7 +144,7 @@ builder.mutationFields((t) => {
   const teamChange = (spec: TeamChange) =>
     t.field({
       type: ServiceRef,
-      description: spec.description,
+      description: `${spec.description} CONFLICT when the service’s people changed after it was read${spec.change === 'add' ? ', or the staff member is no longer active' : ''}: reload it.`,
       args: {
         serviceId: t.arg.id({ required: true, description: 'The service.' }),
         staffId: t.arg.id({ required: true, description: 'The staff member.' }),
@@ -168,9 +168,11 @@ builder.mutationFields((t) => {
         const staffId = localId(args.staffId, 'StaffMember', 'staff', 'Staff member');
         const { careServices } = context.services;
         const serviceId = operation.subjectId ?? '';
+        // The service as read before the audit event: a change of its people since is CONFLICT.
+        const expectedVersion = (await context.access.service(serviceId))?.version;
         return spec.change === 'add'
-          ? careServices.addStaff(operation.scope, serviceId, staffId, spec.role)
-          : careServices.removeStaff(operation.scope, serviceId, staffId, spec.role);
+          ? careServices.addStaff(operation.scope, serviceId, staffId, spec.role, expectedVersion)
+          : careServices.removeStaff(operation.scope, serviceId, staffId, spec.role, expectedVersion);
       },
     });
   return {

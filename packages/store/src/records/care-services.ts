@@ -1,6 +1,6 @@
-import { type Clock, newId, notFound } from '@confide/domain';
+import { type Clock, conflict, newId, notFound } from '@confide/domain';
 import { integrityKeyFrom, type KeyHierarchy } from '@confide/keys';
-import { attr, type Item, read, requireN, requireS } from '../attributes';
+import { attr, type Item, read, requireN, requireS, tableKey } from '../attributes';
 import type { ItemLoader } from '../item-loader';
 import {
   qaReviewLink,
@@ -90,22 +90,29 @@ export class CareServices {
     serviceId: string,
     staffId: string,
     as: 'managers' | 'members',
+    expectedVersion?: number,
   ): Promise<CareService> {
-    return this.#update(scope, serviceId, staffId, {
-      service: {
-        expression: 'ADD #set :staff',
-        names: { '#set': as },
-        values: { ':staff': { SS: [staffId] } },
-      },
-      staff: {
-        expression: 'ADD #link :service, #macs :mac',
-        names: { '#link': STAFF_SERVICE_LINKS[as], '#macs': STAFF_SERVICE_LINK_MACS },
-        values: {
-          ':service': { SS: [serviceId] },
-          ':mac': { SS: [await this.#linkMac(scope, staffId, as, serviceId)] },
+    return this.#update(
+      scope,
+      serviceId,
+      staffId,
+      { expectedVersion, grants: true },
+      {
+        service: {
+          expression: 'ADD #set :staff',
+          names: { '#set': as },
+          values: { ':staff': { SS: [staffId] } },
+        },
+        staff: {
+          expression: 'ADD #link :service, #macs :mac',
+          names: { '#link': STAFF_SERVICE_LINKS[as], '#macs': STAFF_SERVICE_LINK_MACS },
+          values: {
+            ':service': { SS: [serviceId] },
+            ':mac': { SS: [await this.#linkMac(scope, staffId, as, serviceId)] },
+          },
         },
       },
-    });
+    );
   }
 
   async removeStaff(
@@ -113,22 +120,29 @@ export class CareServices {
     serviceId: string,
     staffId: string,
     from: 'managers' | 'members',
+    expectedVersion?: number,
   ): Promise<CareService> {
-    return this.#update(scope, serviceId, staffId, {
-      service: {
-        expression: 'DELETE #set :staff',
-        names: { '#set': from },
-        values: { ':staff': { SS: [staffId] } },
-      },
-      staff: {
-        expression: 'DELETE #link :service, #macs :mac',
-        names: { '#link': STAFF_SERVICE_LINKS[from], '#macs': STAFF_SERVICE_LINK_MACS },
-        values: {
-          ':service': { SS: [serviceId] },
-          ':mac': { SS: [await this.#linkMac(scope, staffId, from, serviceId)] },
+    return this.#update(
+      scope,
+      serviceId,
+      staffId,
+      { expectedVersion, grants: false },
+      {
+        service: {
+          expression: 'DELETE #set :staff',
+          names: { '#set': from },
+          values: { ':staff': { SS: [staffId] } },
+        },
+        staff: {
+          expression: 'DELETE #link :service, #macs :mac',
+          names: { '#link': STAFF_SERVICE_LINKS[from], '#macs': STAFF_SERVICE_LINK_MACS },
+          values: {
+            ':service': { SS: [serviceId] },
+            ':mac': { SS: [await this.#linkMac(scope, staffId, from, serviceId)] },
+          },
         },
       },
-    });
+    );
   }
 
   async assignQa(
@@ -140,27 +154,35 @@ export class CareServices {
   ): Promise<CareService> {
     const assignmentId = newId('qaAssignment');
     const period = { from: from.toISOString(), to: to.toISOString() };
-    return this.#update(scope, serviceId, staffId, {
-      service: {
-        expression: 'SET qa.#id = :assignment',
-        names: { '#id': assignmentId },
-        values: {
-          ':assignment': {
-            M: { staffId: attr.s(staffId), from: attr.s(period.from), to: attr.s(period.to) },
+    return this.#update(
+      scope,
+      serviceId,
+      staffId,
+      { grants: true },
+      {
+        service: {
+          expression: 'SET qa.#id = :assignment',
+          names: { '#id': assignmentId },
+          values: {
+            ':assignment': {
+              M: { staffId: attr.s(staffId), from: attr.s(period.from), to: attr.s(period.to) },
+            },
+          },
+        },
+        staff: {
+          expression: 'ADD #link :review, #macs :mac',
+          names: { '#link': STAFF_SERVICE_LINKS.qa, '#macs': STAFF_SERVICE_LINK_MACS },
+          values: {
+            ':review': { SS: [qaReviewLink(serviceId, period.from, period.to)] },
+            ':mac': {
+              SS: [
+                await this.#linkMac(scope, staffId, 'qa', qaReviewLink(serviceId, period.from, period.to)),
+              ],
+            },
           },
         },
       },
-      staff: {
-        expression: 'ADD #link :review, #macs :mac',
-        names: { '#link': STAFF_SERVICE_LINKS.qa, '#macs': STAFF_SERVICE_LINK_MACS },
-        values: {
-          ':review': { SS: [qaReviewLink(serviceId, period.from, period.to)] },
-          ':mac': {
-            SS: [await this.#linkMac(scope, staffId, 'qa', qaReviewLink(serviceId, period.from, period.to))],
-          },
-        },
-      },
-    });
+    );
   }
 
   async #linkMac(
@@ -173,39 +195,68 @@ export class CareServices {
     return serviceLinkMac(integrityKey, scope, staffId, kind, link);
   }
 
-  /** Updates the service and the staff member's copy of the link together; either missing is NOT_FOUND. */
+  /**
+   * Updates the service and the staff member's copy of the link together; either missing is NOT_FOUND. With
+   * `expectedVersion`, only over the service as the caller read it (before its audit event): a change of its people
+   * meanwhile (a removal confirmed to someone else) is CONFLICT, never undone. A grant (`grants`) goes only to a staff
+   * member still active: one deactivated since the check is CONFLICT.
+   */
   async #update(
     scope: TenantScope,
     serviceId: string,
     staffId: string,
+    expected: { expectedVersion?: number | undefined; grants: boolean },
     change: Record<'service' | 'staff', { expression: string; names: Record<string, string>; values: Item }>,
   ): Promise<CareService> {
     const gateway = this.#gateway(scope);
     const serviceKey = { pk: scope.key('SERVICE', serviceId), sk: SORT };
+    const staffKey = { pk: scope.key('STAFF', staffId), sk: STAFF_SORT };
+    const versioned = expected.expectedVersion !== undefined;
     const written = await gateway.transactWrite([
       {
         Update: {
-          Key: { pk: attr.s(serviceKey.pk), sk: attr.s(serviceKey.sk) },
+          Key: tableKey(serviceKey),
           UpdateExpression: withVersionBump(change.service.expression),
-          ConditionExpression: 'attribute_exists(pk)',
+          ConditionExpression: versioned
+            ? 'attribute_exists(pk) AND version = :expected'
+            : 'attribute_exists(pk)',
           ExpressionAttributeNames: change.service.names,
-          ExpressionAttributeValues: { ...change.service.values, ':one': attr.n(1) },
+          ExpressionAttributeValues: {
+            ...change.service.values,
+            ':one': attr.n(1),
+            ...(versioned ? { ':expected': attr.n(expected.expectedVersion ?? 0) } : {}),
+          },
         },
       },
       {
         Update: {
-          Key: { pk: attr.s(scope.key('STAFF', staffId)), sk: attr.s(STAFF_SORT) },
+          Key: tableKey(staffKey),
           UpdateExpression: withVersionBump(change.staff.expression),
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeNames: change.staff.names,
-          ExpressionAttributeValues: { ...change.staff.values, ':one': attr.n(1) },
+          ConditionExpression: expected.grants
+            ? 'attribute_exists(pk) AND #status = :active'
+            : 'attribute_exists(pk)',
+          ExpressionAttributeNames: {
+            ...change.staff.names,
+            ...(expected.grants ? { '#status': 'status' } : {}),
+          },
+          ExpressionAttributeValues: {
+            ...change.staff.values,
+            ':one': attr.n(1),
+            ...(expected.grants ? { ':active': attr.s('ACTIVE') } : {}),
+          },
         },
       },
     ]);
     if (!written.written) {
       const [service, staff] = written.reasons;
-      if (service === 'ConditionalCheckFailed') throw notFound('Service');
-      if (staff === 'ConditionalCheckFailed') throw notFound('Staff member');
+      if (service === 'ConditionalCheckFailed') {
+        if (!versioned || !(await gateway.get(serviceKey))) throw notFound('Service');
+        throw conflict('The service’s people changed meanwhile; reload it.');
+      }
+      if (staff === 'ConditionalCheckFailed') {
+        if (!expected.grants || !(await gateway.get(staffKey))) throw notFound('Staff member');
+        throw conflict('The staff member is no longer active.');
+      }
       throw new Error('A service change was cancelled.');
     }
     const item = await gateway.get(serviceKey);
