@@ -47,6 +47,32 @@ function apiWhoseChangeHangs(api: TestApi, clock: MovableClock): { api: TestApi;
   return { api: testApi({ clock, dynamo: client }), hung };
 }
 
+/** An API whose DynamoDB client never answers the approval's decision: the change is made, then the run is cut off. */
+function apiWhoseDecisionHangs(api: TestApi, clock: MovableClock): { api: TestApi; hung: Promise<void> } {
+  const { config } = api.services;
+  const client = new DynamoDBClient({
+    region: config.region,
+    ...(config.endpoints.dynamodb ? { endpoint: config.endpoints.dynamodb } : {}),
+    maxAttempts: 1,
+  });
+  let hang: () => void = () => {};
+  const hung = new Promise<void>((resolve) => {
+    hang = resolve;
+  });
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const expression = (args.input as { UpdateExpression?: string }).UpdateExpression ?? '';
+      if (expression.startsWith('SET #status = :status, decidedBy')) {
+        hang();
+        return new Promise<never>(() => {});
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'hangingDecision' },
+  );
+  return { api: testApi({ clock, dynamo: client }), hung };
+}
+
 describe('an approval whose run was lost', () => {
   const clock = new MovableClock();
   const api = testApi({ clock });
@@ -83,6 +109,36 @@ describe('an approval whose run was lost', () => {
     expect(codes(rejectedWhileClaimed)).toEqual(['CONFLICT']);
     expect(codes(afterLapse)).toBeUndefined();
     expect(afterLapse.data?.approveChange.status).toBe('APPROVED');
+    const me = await api.graphql<{ me: { roles: string[] } }>('{ me { roles } }', { token: volunteer.token });
+    expect(me.data?.me.roles).toEqual(['SUPPORT_WORKER', 'VOLUNTEER']);
+  });
+  it('whose change was made before the run was cut off is not rejected afterwards: approved again, it is finished', async () => {
+    // Prepare: a grant of a content role, approved through an API whose run makes the change and is then cut off
+    // before the approval is marked approved.
+    const org = await onboardTestOrganisation(api);
+    const volunteer = await addStaff(api, org, ['VOLUNTEER']);
+    const second = await secondAdmin(api, org);
+    const proposed = await api.graphql(ASSIGN, {
+      token: org.adminToken,
+      variables: { id: volunteer.globalId, roles: ['SUPPORT_WORKER'] },
+    });
+    const approvalId = approvalIdOf(proposed);
+    const lost = apiWhoseDecisionHangs(api, clock);
+    void lost.api.graphql(APPROVE, { token: second.token, variables: { id: approvalId } });
+    await lost.hung;
+    clock.advanceMs(10 * 60 * 1000);
+
+    // Act: the proposer withdraws it once the claim has lapsed; then the second admin approves it again.
+    const rejected = await api.graphql(REJECT, { token: org.adminToken, variables: { id: approvalId } });
+    const approved = await api.graphql<{ approveChange: { status: string } }>(APPROVE, {
+      token: second.token,
+      variables: { id: approvalId },
+    });
+
+    // Assess: the register never says REJECTED of a role the person holds; it says APPROVED.
+    expect(codes(rejected)).toEqual(['CONFLICT']);
+    expect(codes(approved)).toBeUndefined();
+    expect(approved.data?.approveChange.status).toBe('APPROVED');
     const me = await api.graphql<{ me: { roles: string[] } }>('{ me { roles } }', { token: volunteer.token });
     expect(me.data?.me.roles).toEqual(['SUPPORT_WORKER', 'VOLUNTEER']);
   });

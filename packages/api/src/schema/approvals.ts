@@ -161,7 +161,7 @@ builder.mutationFields((t) => ({
   rejectChange: t.field({
     type: PendingChangeRef,
     description:
-      'Rejects a pending change: it never runs. The proposer may withdraw their own; otherwise anyone who could approve it.',
+      'Rejects a pending change: it never runs. The proposer may withdraw their own; otherwise anyone who could approve it. CONFLICT once an approval of it has begun, even one cut off (the change may have been made): approve it again to finish it.',
     args: { approvalId: t.arg.id({ required: true, description: 'The pending change.' }) },
     operation: { policy: 'approval.review', audit: 'before', action: 'ADMIN' },
     resolve: async (operation, args, context) => {

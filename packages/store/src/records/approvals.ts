@@ -238,8 +238,11 @@ export class Approvals {
   }
 
   /**
-   * Marks a pending change decided, once: APPROVED by the approver whose claimed run has ended, REJECTED by anyone
-   * while no run is claimed (CONFLICT otherwise). The arguments go with the decision.
+   * Marks a pending change decided, once: APPROVED by the approver whose claimed run has ended, REJECTED only while no
+   * run has begun (CONFLICT otherwise). A run cut off before its decision (a claim that lapsed, never given up) may
+   * have made the change: the register must not then say REJECTED of it, so only approving it again, which runs it
+   * again (the governed changes bear that, decision 0077), finishes it. A run that failed gave its claim up. The
+   * arguments go with the decision.
    */
   async decide(
     scope: TenantScope,
@@ -256,19 +259,24 @@ export class Approvals {
           'SET #status = :status, decidedBy = :by, decidedAt = :at REMOVE args, argsSealed, claimedBy, claimedUntil',
         ConditionExpression: approving
           ? '#status = :pending AND claimedBy = :by'
-          : `#status = :pending AND ${UNCLAIMED}`,
+          : '#status = :pending AND attribute_not_exists(claimedBy)',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {
           ':status': attr.s(status),
           ':pending': attr.s('PENDING'),
           ':by': attr.s(decidedBy),
           ':at': attr.s(this.clock.now().toISOString()),
-          ...(approving ? {} : { ':now': attr.n(toEpochSeconds(this.clock.now())) }),
         },
         ReturnValues: 'ALL_NEW',
       },
     );
-    if (!result.written) throw conflict('The change is being approved, or was already decided.');
+    if (!result.written) {
+      throw conflict(
+        approving
+          ? 'The change is being approved, or was already decided.'
+          : 'The change was already decided, or its approval began: approve it again to finish it.',
+      );
+    }
     return toApproval(result.attributes ?? {});
   }
 }
