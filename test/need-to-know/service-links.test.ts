@@ -196,4 +196,40 @@ describe('service links', () => {
     expectNoErrors(team);
     expect(team.data?.node.members.map((member) => member.id)).not.toContain(leaving.globalId);
   });
+  it('no one deactivated between the check and the write is allocated a client', async () => {
+    // Prepare: an allocation held just before it is written while the worker is deactivated.
+    const worker = await addStaff(api, world.org, ['SUPPORT_WORKER']);
+    const slow = interleavingDynamoClient(
+      api,
+      (call) =>
+        call.commandName === 'TransactWriteItemsCommand' && JSON.stringify(call.input).includes('#CASELOAD'),
+      async () => {
+        expectNoErrors(
+          await api.graphql('mutation ($id: ID!) { deactivateStaff(input: { staffId: $id }) { status } }', {
+            token: world.org.adminToken,
+            variables: { id: worker.globalId },
+          }),
+        );
+      },
+    );
+
+    // Act
+    const allocated = await testApi({ dynamo: slow.client }).graphql(
+      'mutation ($input: AllocateWorkerInput!) { allocateWorker(input: $input) { id } }',
+      {
+        token: world.manager.token,
+        variables: { input: { serviceUserId: client, staffId: worker.globalId, kind: 'PRIMARY' } },
+      },
+    );
+
+    // Assess: refused; the client has no allocation to them.
+    expect(slow.interleaved()).toBe(true);
+    expect(codes(allocated)).toEqual(['CONFLICT']);
+    const allocations = await api.graphql<{ serviceUser: { allocations: { staffId: string }[] } }>(
+      'query ($id: ID!) { serviceUser(id: $id) { allocations { staffId } } }',
+      { token: world.manager.token, variables: { id: client } },
+    );
+    expectNoErrors(allocations);
+    expect(allocations.data?.serviceUser.allocations.map((a) => a.staffId)).not.toContain(worker.globalId);
+  });
 });

@@ -9,9 +9,9 @@ import {
   type SubjectKey,
   verifyIntegrityMac,
 } from '@confide/keys';
-import { attr, type Item, read, requireN, requireS } from '../attributes';
+import { attr, type Item, read, requireN, requireS, tableKey } from '../attributes';
 import type { ItemLoader } from '../item-loader';
-import { identityItem } from '../organisation-directory';
+import { identityItem, staffAccountKey } from '../organisation-directory';
 import { itemKeyOf, openField, sealFields } from '../sealed-fields';
 import type { TenantScope } from '../tenant-scope';
 import { type TableAccess, TenantTable, type TenantTransactItem } from '../tenant-table';
@@ -640,11 +640,24 @@ export class ServiceUsers {
           },
         },
       },
+      // Only to a staff member still active: one deactivated since the check is never given a caseload.
+      {
+        ConditionCheck: {
+          Key: tableKey(staffAccountKey(scope, allocation.staffId)),
+          ConditionExpression: '#status = :active',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':active': attr.s('ACTIVE') },
+        },
+      },
     ];
     const written = options.commit
       ? await options.commit(writes)
       : (await this.#gateway(scope).transactWrite(writes)).written;
-    if (!written) throw notFound('Service user');
+    if (!written) {
+      const staff = await this.#gateway(scope).get(staffAccountKey(scope, allocation.staffId));
+      if (read.s(staff ?? {}, 'status') !== 'ACTIVE') throw conflict('The staff member is no longer active.');
+      throw notFound('Service user');
+    }
     return { allocationId, staffId: allocation.staffId, kind: allocation.kind, startsAt, endsAt };
   }
 

@@ -237,7 +237,8 @@ builder.mutationFields((t) => ({
   }),
   allocateWorker: t.field({
     type: ServiceUserRef,
-    description: 'Allocates a worker (PRIMARY) or cover for sickness and holidays (COVER, with an end time).',
+    description:
+      'Allocates a worker (PRIMARY) or cover for sickness and holidays (COVER, with an end time). CONFLICT when the worker was deactivated after the check.',
     args: { input: t.arg({ type: AllocateWorkerInput, required: true }) },
     operation: {
       policy: 'case.allocate',
