@@ -8,7 +8,7 @@ import {
   recordNote,
   registerServiceUser,
 } from '../support/care-fixtures';
-import { failingDynamoClient } from '../support/failing-dynamo';
+import { failingDynamoClient, interleavingDynamoClient } from '../support/failing-dynamo';
 import { addStaff } from '../support/fixtures';
 import {
   countedRequests,
@@ -353,6 +353,48 @@ describe('an emergency access reviewed UNJUSTIFIED', () => {
     expectNoErrors(opened);
     return { world, reviewId: opened.data?.openEmergencyAccess.id };
   }
+
+  it('grants nothing when the review is completed before the grant is written', async () => {
+    // Prepare: a break-glass whose grant is held just before it is written while the Guardian completes its review.
+    const world = await reportWorld(api);
+    const chief = await addStaff(api, world.org, ['CHIEF_EXECUTIVE']);
+    const slow = interleavingDynamoClient(
+      api,
+      (call) => JSON.stringify(call.input).includes('emergencyGrants.#client'),
+      async () => {
+        const pending = await api.graphql<{ emergencyAccessReviews: { id: string }[] }>(
+          '{ emergencyAccessReviews(status: "PENDING") { id } }',
+          { token: world.guardian.token },
+        );
+        expectNoErrors(pending);
+        expectNoErrors(
+          await api.graphql(
+            'mutation ($id: ID!) { completeEmergencyAccessReview(reviewId: $id, outcome: JUSTIFIED) { status } }',
+            { token: world.guardian.token, variables: { id: pending.data?.emergencyAccessReviews[0]?.id } },
+          ),
+        );
+      },
+    );
+
+    // Act
+    const opened = await testApi({ dynamo: slow.client }).graphql(
+      'mutation ($c: ID!) { openEmergencyAccess(serviceUserId: $c, reason: OTHER, detail: "Curious") { id } }',
+      { token: chief.token, variables: { c: world.clientA } },
+    );
+
+    // Assess: refused, and the chief executive cannot read the record under a review already closed.
+    expect(slow.interleaved()).toBe(true);
+    expect(opened.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    const read = await api.graphql<{ serviceUser: { id: string } | null }>(
+      'query ($c: ID!) { serviceUser(id: $c) { id } }',
+      {
+        token: chief.token,
+        variables: { c: world.clientA },
+        headers: { 'x-access-purpose': 'Checking the plan' },
+      },
+    );
+    expect(read.data?.serviceUser ?? null).toBeNull();
+  });
 
   it('opens a breach register entry referring to the review, with its 72-hour clock already running', async () => {
     // Prepare

@@ -666,29 +666,48 @@ export class OrganisationDirectory {
     // A newer version is already signed: that signature stands.
   }
 
-  /** Stores an open break-glass grant on the staff item, so authentication loads it at no extra cost. */
-  async recordEmergencyGrant(scope: TenantScope, staffId: string, clientId: string, grant: EmergencyGrant) {
-    const result = await this.#gateway(scope).update(
-      { pk: scope.key('STAFF', staffId), sk: ORG_SORT },
-      {
-        UpdateExpression: 'SET emergencyGrants.#client = :grant',
-        ConditionExpression: 'attribute_exists(emergencyGrants)',
-        ExpressionAttributeNames: { '#client': clientId },
-        ExpressionAttributeValues: {
-          ':grant': {
-            M: {
-              grantId: attr.s(grant.grantId),
-              reason: attr.s(grant.reason),
-              until: attr.s(grant.until),
-              mac: attr.s(
-                integrityMac(await this.integrityKey(scope), grantParts(scope, staffId, clientId, grant)),
-              ),
-            },
+  /**
+   * Stores an open break-glass grant on the staff item, so authentication loads it at no extra cost. With `whilePending`
+   * (the review's check that it is still pending), in one transaction with it: a review completed before the grant is
+   * written grants nothing (CONFLICT), so no access is ever opened under a review already closed.
+   */
+  async recordEmergencyGrant(
+    scope: TenantScope,
+    staffId: string,
+    clientId: string,
+    grant: EmergencyGrant,
+    whilePending?: TenantTransactItem,
+  ) {
+    const key = staffAccountKey(scope, staffId);
+    const update = {
+      UpdateExpression: 'SET emergencyGrants.#client = :grant',
+      ConditionExpression: 'attribute_exists(emergencyGrants)',
+      ExpressionAttributeNames: { '#client': clientId },
+      ExpressionAttributeValues: {
+        ':grant': {
+          M: {
+            grantId: attr.s(grant.grantId),
+            reason: attr.s(grant.reason),
+            until: attr.s(grant.until),
+            mac: attr.s(
+              integrityMac(await this.integrityKey(scope), grantParts(scope, staffId, clientId, grant)),
+            ),
           },
         },
       },
-    );
-    if (!result.written) throw new Error('No staff account to record the grant on.');
+    };
+    const gateway = this.#gateway(scope);
+    if (!whilePending) {
+      const result = await gateway.update(key, update);
+      if (!result.written) throw new Error('No staff account to record the grant on.');
+      return;
+    }
+    const result = await gateway.transactWrite([{ Update: { Key: tableKey(key), ...update } }, whilePending]);
+    if (result.written) return;
+    if (result.reasons[1] === 'ConditionalCheckFailed') {
+      throw conflict('The review of this emergency access was completed before access was granted.');
+    }
+    throw new Error('No staff account to record the grant on.');
   }
 
   // ── Organisation settings ──────────────────────────────────────────────────────────────────────────────

@@ -96,6 +96,18 @@ export class EmergencyReviews {
     return toReview(item);
   }
 
+  /** A transaction's check that the review is still pending (the grant of its access is written with it). */
+  stillPending(review: EmergencyReview): TenantTransactItem {
+    return {
+      ConditionCheck: {
+        Key: { pk: attr.s(review.pk), sk: attr.s(review.sk) },
+        ConditionExpression: '#status = :pending',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':pending': attr.s('PENDING') },
+      },
+    };
+  }
+
   /** Reviews, newest first; `status` narrows to pending or completed ones. */
   async list(scope: TenantScope, status?: 'PENDING' | 'COMPLETED'): Promise<EmergencyReview[]> {
     const reviews = (await this.#queue.list(scope, scope.key('EMERGENCY_REVIEWS'))).map(toReview);

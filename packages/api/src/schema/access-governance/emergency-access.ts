@@ -144,7 +144,7 @@ builder.mutationFields((t) => ({
   openEmergencyAccess: t.field({
     type: EmergencyReviewRef,
     description:
-      'Break-glass: opens access to one client for at most one hour, with a reason. Every read under it is audited as emergency and a review is raised. Staff who already have a relationship never need it (CONFLICT); a declared conflict of interest still bars the client. Until its review is completed, a closed case of the person stays off its retention schedule. Audited as EMERGENCY_ACCESS.',
+      'Break-glass: opens access to one client for at most one hour, with a reason. Every read under it is audited as emergency and a review is raised. Staff who already have a relationship never need it (CONFLICT); a declared conflict of interest still bars the client. Until its review is completed, a closed case of the person stays off its retention schedule. A review completed before the access is granted grants nothing (CONFLICT). Audited as EMERGENCY_ACCESS.',
     args: {
       serviceUserId: t.arg.id({ required: true, description: 'The client.' }),
       reason: t.arg({ type: EmergencyReasonEnum, required: true, description: 'Why.' }),
@@ -208,11 +208,14 @@ builder.mutationFields((t) => ({
           ],
         ));
       await context.services.retention.clearForReview(operation.scope, client.clientId, key);
-      await context.services.directory.recordEmergencyGrant(operation.scope, staffId, client.clientId, {
-        grantId: review.reviewId,
-        reason: review.reason,
-        until: review.until,
-      });
+      // Only while the review is pending: one completed meanwhile grants nothing.
+      await context.services.directory.recordEmergencyGrant(
+        operation.scope,
+        staffId,
+        client.clientId,
+        { grantId: review.reviewId, reason: review.reason, until: review.until },
+        context.services.emergencyReviews.stillPending(review),
+      );
       // The operators' `emergency-access-opened` alarm (ids only; the review says who and why).
       publishMetric(confideMetrics.emergencyAccessOpened, 1, {
         level: 'INFO',
