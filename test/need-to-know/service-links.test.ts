@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { codes, expectNoErrors, type Person, registerServiceUser } from '../support/care-fixtures';
-import { interleavingDynamoClient } from '../support/failing-dynamo';
+import { interleavingDynamoClient, type WriteCall } from '../support/failing-dynamo';
 import { addStaff } from '../support/fixtures';
 import { type ServiceWorld, serviceWorld } from '../support/records-fixtures';
 import { testApi } from '../support/test-api';
@@ -31,6 +31,16 @@ describe('service links', () => {
 
   const readName = (person: Person) =>
     api.graphql(READ_NAME, { token: person.token, variables: { id: client } });
+  /** A transaction whose text includes `text`: the write an interleaving holds. */
+  const writeNaming = (text: string) => (call: WriteCall) =>
+    call.commandName === 'TransactWriteItemsCommand' && JSON.stringify(call.input).includes(text);
+  const deactivate = async (person: Person) =>
+    expectNoErrors(
+      await api.graphql('mutation ($id: ID!) { deactivateStaff(input: { staffId: $id }) { status } }', {
+        token: world.org.adminToken,
+        variables: { id: person.globalId },
+      }),
+    );
 
   it('give a team member access from the moment they join until the moment they leave', async () => {
     // Prepare
@@ -137,19 +147,14 @@ describe('service links', () => {
     // Prepare: a manager's assignment held just before it is written while a second senior manager's removal of the
     // same person runs to its end.
     const second = await addStaff(api, world.org, ['SERVICE_MANAGER']);
-    const slow = interleavingDynamoClient(
-      api,
-      (call) =>
-        call.commandName === 'TransactWriteItemsCommand' && JSON.stringify(call.input).includes('ADD #set'),
-      async () => {
-        expectNoErrors(
-          await api.graphql(REMOVE_MANAGER, {
-            token: world.senior.token,
-            variables: { s: world.serviceId, m: second.globalId },
-          }),
-        );
-      },
-    );
+    const slow = interleavingDynamoClient(api, writeNaming('ADD #set'), async () => {
+      expectNoErrors(
+        await api.graphql(REMOVE_MANAGER, {
+          token: world.senior.token,
+          variables: { s: world.serviceId, m: second.globalId },
+        }),
+      );
+    });
 
     // Act
     const added = await testApi({ dynamo: slow.client }).graphql(ADD_MANAGER, {
@@ -166,19 +171,7 @@ describe('service links', () => {
   it('no one deactivated between the check and the write joins a team', async () => {
     // Prepare: an addition to the team held just before it is written while the person is deactivated.
     const leaving = await addStaff(api, world.org, ['ADMINISTRATOR']);
-    const slow = interleavingDynamoClient(
-      api,
-      (call) =>
-        call.commandName === 'TransactWriteItemsCommand' && JSON.stringify(call.input).includes('ADD #set'),
-      async () => {
-        expectNoErrors(
-          await api.graphql('mutation ($id: ID!) { deactivateStaff(input: { staffId: $id }) { status } }', {
-            token: world.org.adminToken,
-            variables: { id: leaving.globalId },
-          }),
-        );
-      },
-    );
+    const slow = interleavingDynamoClient(api, writeNaming('ADD #set'), () => deactivate(leaving));
 
     // Act
     const added = await testApi({ dynamo: slow.client }).graphql(ADD_MEMBER, {
@@ -199,19 +192,7 @@ describe('service links', () => {
   it('no one deactivated between the check and the write is allocated a client', async () => {
     // Prepare: an allocation held just before it is written while the worker is deactivated.
     const worker = await addStaff(api, world.org, ['SUPPORT_WORKER']);
-    const slow = interleavingDynamoClient(
-      api,
-      (call) =>
-        call.commandName === 'TransactWriteItemsCommand' && JSON.stringify(call.input).includes('#CASELOAD'),
-      async () => {
-        expectNoErrors(
-          await api.graphql('mutation ($id: ID!) { deactivateStaff(input: { staffId: $id }) { status } }', {
-            token: world.org.adminToken,
-            variables: { id: worker.globalId },
-          }),
-        );
-      },
-    );
+    const slow = interleavingDynamoClient(api, writeNaming('#CASELOAD'), () => deactivate(worker));
 
     // Act
     const allocated = await testApi({ dynamo: slow.client }).graphql(

@@ -19,10 +19,14 @@ const REJECT = 'mutation ($id: ID!) { rejectChange(approvalId: $id) { status } }
 const codes = (result: GraphqlResult) => result.errors?.map((error) => error.extensions?.code);
 
 /**
- * An API over a DynamoDB client whose writes outside the approvals partition never answer, as a run cut off by the
- * function's timeout: the approval is claimed, then the change hangs. `hung` resolves when the first write hangs.
+ * An API over a DynamoDB client whose writes that `hangs` picks never answer, as a run cut off by the function's
+ * timeout. `hung` resolves when the first one hangs.
  */
-function apiWhoseChangeHangs(api: TestApi, clock: MovableClock): { api: TestApi; hung: Promise<void> } {
+function apiWhoseWritesHang(
+  api: TestApi,
+  clock: MovableClock,
+  hangs: (input: { UpdateExpression?: string }) => boolean,
+): { api: TestApi; hung: Promise<void> } {
   const { config } = api.services;
   const client = new DynamoDBClient({
     region: config.region,
@@ -36,7 +40,7 @@ function apiWhoseChangeHangs(api: TestApi, clock: MovableClock): { api: TestApi;
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const write = /Write|Put|Update|Delete/.test(context.commandName ?? '');
-      if (write && !JSON.stringify(args.input).includes('#APPROVAL"')) {
+      if (write && hangs(args.input as { UpdateExpression?: string })) {
         hang();
         return new Promise<never>(() => {});
       }
@@ -47,31 +51,15 @@ function apiWhoseChangeHangs(api: TestApi, clock: MovableClock): { api: TestApi;
   return { api: testApi({ clock, dynamo: client }), hung };
 }
 
-/** An API whose DynamoDB client never answers the approval's decision: the change is made, then the run is cut off. */
-function apiWhoseDecisionHangs(api: TestApi, clock: MovableClock): { api: TestApi; hung: Promise<void> } {
-  const { config } = api.services;
-  const client = new DynamoDBClient({
-    region: config.region,
-    ...(config.endpoints.dynamodb ? { endpoint: config.endpoints.dynamodb } : {}),
-    maxAttempts: 1,
-  });
-  let hang: () => void = () => {};
-  const hung = new Promise<void>((resolve) => {
-    hang = resolve;
-  });
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const expression = (args.input as { UpdateExpression?: string }).UpdateExpression ?? '';
-      if (expression.startsWith('SET #status = :status, decidedBy')) {
-        hang();
-        return new Promise<never>(() => {});
-      }
-      return next(args);
-    },
-    { step: 'initialize', name: 'hangingDecision' },
+/** The approval is claimed, then the change hangs: every write outside the approvals partition. */
+const apiWhoseChangeHangs = (api: TestApi, clock: MovableClock) =>
+  apiWhoseWritesHang(api, clock, (input) => !JSON.stringify(input).includes('#APPROVAL"'));
+
+/** The change is made, then the approval's decision hangs. */
+const apiWhoseDecisionHangs = (api: TestApi, clock: MovableClock) =>
+  apiWhoseWritesHang(api, clock, (input) =>
+    (input.UpdateExpression ?? '').startsWith('SET #status = :status, decidedBy'),
   );
-  return { api: testApi({ clock, dynamo: client }), hung };
-}
 
 describe('an approval whose run was lost', () => {
   const clock = new MovableClock();
