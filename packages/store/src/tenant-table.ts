@@ -80,6 +80,23 @@ export type TenantTransactItem =
       };
     };
 
+/**
+ * A transaction whose cancellation, for any reason, is an answer rather than a fault: `written: false` with each item's
+ * reason when a condition failed, and no reasons when a concurrent transaction on the same items cancelled it
+ * (DynamoDB's TransactionConflict), as a concurrent retry or change causes. Nothing was written either way.
+ */
+export async function transactWriteOrCancelled(
+  gateway: TenantTable,
+  items: readonly TenantTransactItem[],
+): Promise<TransactResult> {
+  try {
+    return await gateway.transactWrite(items);
+  } catch (error) {
+    if (error instanceof TransactionCanceledException) return { written: false, reasons: [] };
+    throw error;
+  }
+}
+
 /** A key outside the organisation reached the gateway: a fault in the caller, never sent to DynamoDB. */
 export class TenantKeyError extends Error {
   constructor(what: string) {

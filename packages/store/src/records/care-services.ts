@@ -7,6 +7,7 @@ import {
   STAFF_SERVICE_LINK_MACS,
   STAFF_SERVICE_LINKS,
   serviceLinkMac,
+  staffAccountKey,
 } from '../organisation-directory';
 import type { TenantScope } from '../tenant-scope';
 import { type TableAccess, TenantTable } from '../tenant-table';
@@ -31,8 +32,9 @@ export interface CareService {
 }
 
 const SORT = 'PROFILE';
+/** A service's people: its managers or its team. */
+type Role = 'managers' | 'members';
 /** The sort key of a staff member's profile item (OrganisationDirectory). */
-const STAFF_SORT = 'PROFILE';
 
 /** Services, their managers, members and QA assignments. */
 export class CareServices {
@@ -85,60 +87,40 @@ export class CareServices {
    * Adds a staff member to the service's managers or members (sets, so repeating is harmless). The staff
    * member's own item gets the same link in the same transaction: need-to-know reads it from there.
    */
-  async addStaff(
-    scope: TenantScope,
-    serviceId: string,
-    staffId: string,
-    as: 'managers' | 'members',
-    expectedVersion?: number,
-  ): Promise<CareService> {
-    return this.#update(
-      scope,
-      serviceId,
-      staffId,
-      { expectedVersion, grants: true },
-      {
-        service: {
-          expression: 'ADD #set :staff',
-          names: { '#set': as },
-          values: { ':staff': { SS: [staffId] } },
-        },
-        staff: {
-          expression: 'ADD #link :service, #macs :mac',
-          names: { '#link': STAFF_SERVICE_LINKS[as], '#macs': STAFF_SERVICE_LINK_MACS },
-          values: {
-            ':service': { SS: [serviceId] },
-            ':mac': { SS: [await this.#linkMac(scope, staffId, as, serviceId)] },
-          },
-        },
-      },
-    );
+  addStaff(scope: TenantScope, serviceId: string, staffId: string, as: Role, expectedVersion?: number) {
+    return this.#changeStaff(scope, serviceId, staffId, as, 'ADD', expectedVersion);
   }
 
-  async removeStaff(
+  removeStaff(scope: TenantScope, serviceId: string, staffId: string, from: Role, expectedVersion?: number) {
+    return this.#changeStaff(scope, serviceId, staffId, from, 'DELETE', expectedVersion);
+  }
+
+  /** Adds (a grant: only to an active staff member) or deletes the link on both items. */
+  async #changeStaff(
     scope: TenantScope,
     serviceId: string,
     staffId: string,
-    from: 'managers' | 'members',
-    expectedVersion?: number,
+    role: Role,
+    action: 'ADD' | 'DELETE',
+    expectedVersion: number | undefined,
   ): Promise<CareService> {
     return this.#update(
       scope,
       serviceId,
       staffId,
-      { expectedVersion, grants: false },
+      { expectedVersion, grants: action === 'ADD' },
       {
         service: {
-          expression: 'DELETE #set :staff',
-          names: { '#set': from },
+          expression: `${action} #set :staff`,
+          names: { '#set': role },
           values: { ':staff': { SS: [staffId] } },
         },
         staff: {
-          expression: 'DELETE #link :service, #macs :mac',
-          names: { '#link': STAFF_SERVICE_LINKS[from], '#macs': STAFF_SERVICE_LINK_MACS },
+          expression: `${action} #link :service, #macs :mac`,
+          names: { '#link': STAFF_SERVICE_LINKS[role], '#macs': STAFF_SERVICE_LINK_MACS },
           values: {
             ':service': { SS: [serviceId] },
-            ':mac': { SS: [await this.#linkMac(scope, staffId, from, serviceId)] },
+            ':mac': { SS: [await this.#linkMac(scope, staffId, role, serviceId)] },
           },
         },
       },
@@ -210,7 +192,7 @@ export class CareServices {
   ): Promise<CareService> {
     const gateway = this.#gateway(scope);
     const serviceKey = { pk: scope.key('SERVICE', serviceId), sk: SORT };
-    const staffKey = { pk: scope.key('STAFF', staffId), sk: STAFF_SORT };
+    const staffKey = staffAccountKey(scope, staffId);
     const versioned = expected.expectedVersion !== undefined;
     const written = await gateway.transactWrite([
       {

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type Clock,
   classificationOf,
@@ -15,7 +14,12 @@ import type { ItemLoader } from '../item-loader';
 import type { Page, PageRequest } from '../paging';
 import { itemKeyOf, openField, sealFields } from '../sealed-fields';
 import { type TenantScope, tenantScope } from '../tenant-scope';
-import { type TableAccess, TenantTable, type TenantTransactItem } from '../tenant-table';
+import {
+  type TableAccess,
+  TenantTable,
+  type TenantTransactItem,
+  transactWriteOrCancelled,
+} from '../tenant-table';
 import { idempotencyConflict, idempotencyKeyFrom, requestDigest, sameDigest } from './idempotency';
 import { sourceTime } from './imports';
 import { TamperedItemError } from './integrity-incidents';
@@ -518,20 +522,12 @@ function latestNoteUpdate(pk: string, noteId: string): TenantTransactItem {
   };
 }
 
-/**
- * Whether the transaction was written: false when it was cancelled, by a failed condition or by a concurrent
- * transaction on the same items (DynamoDB's TransactionConflict), as a concurrent retry or amendment causes.
- */
+/** Whether the transaction was written: false when a condition failed or a concurrent transaction cancelled it. */
 async function transactionWritten(
   gateway: TenantTable,
   items: readonly TenantTransactItem[],
 ): Promise<boolean> {
-  try {
-    return (await gateway.transactWrite(items)).written;
-  } catch (error) {
-    if (error instanceof TransactionCanceledException) return false;
-    throw error;
-  }
+  return (await transactWriteOrCancelled(gateway, items)).written;
 }
 
 function toNote(item: Item): CaseNote {

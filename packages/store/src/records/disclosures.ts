@@ -1,12 +1,16 @@
 import { createHash } from 'node:crypto';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type Clock, ConfideError, conflict, ErrorCode, newId } from '@confide/domain';
 import type { SubjectKey } from '@confide/keys';
 import { attr, type Item, read, requireN, requireS } from '../attributes';
 import { mapPage, type Page, type PageRequest } from '../paging';
 import { itemKeyOf, openField, sealFields } from '../sealed-fields';
 import type { TenantScope } from '../tenant-scope';
-import { type TableAccess, TenantTable, type TenantTransactItem } from '../tenant-table';
+import {
+  type TableAccess,
+  TenantTable,
+  type TenantTransactItem,
+  transactWriteOrCancelled,
+} from '../tenant-table';
 import { DisclosureQueue, toQueueEntry } from './disclosure-queue';
 
 export const LEGAL_BASES = [
@@ -367,7 +371,7 @@ export class Disclosures {
             },
           }) - 1
         : undefined;
-    const outcome = await transactionOutcome(this.#gateway(scope), writes);
+    const outcome = await transactWriteOrCancelled(this.#gateway(scope), writes);
     if (!outcome.written) {
       if (consentCheck !== undefined && outcome.reasons[consentCheck] === 'ConditionalCheckFailed') {
         throw new ConfideError(
@@ -570,20 +574,6 @@ export class Disclosures {
  * Whether the transaction was written: false when it was cancelled, by a failed condition (the place was taken)
  * or by a concurrent transaction on the same items (DynamoDB's TransactionConflict): both mean the request changed.
  */
-/** Whether the transaction was written, and if not, why each item was cancelled (a conflict names none). */
-async function transactionOutcome(
-  gateway: TenantTable,
-  writes: readonly TenantTransactItem[],
-): Promise<{ written: boolean; reasons: readonly (string | undefined)[] }> {
-  try {
-    const result = await gateway.transactWrite(writes);
-    return { written: result.written, reasons: result.reasons ?? [] };
-  } catch (error) {
-    if (error instanceof TransactionCanceledException) return { written: false, reasons: [] };
-    throw error;
-  }
-}
-
 function toGrant(item: Item): PartnerGrant {
   return {
     partnerId: requireS(item, 'partnerId'),
