@@ -1,7 +1,7 @@
 import { addYears } from '@confide/domain';
 import { describe, expect, it } from 'vitest';
 import { codes, expectNoErrors } from '../support/care-fixtures';
-import { interleavingDynamoClient } from '../support/failing-dynamo';
+import { interleavingDynamoClient, updatesWith } from '../support/failing-dynamo';
 import { addStaff, onboardTestOrganisation } from '../support/fixtures';
 import { type TestApi, testApi } from '../support/test-api';
 import { untilRescheduled } from './retention-support';
@@ -71,9 +71,11 @@ describe('employment changes at once', () => {
     expect(state.data?.staffMember).toEqual({ status: 'ACTIVE', employment: null });
     expectNoErrors(await api.graphql('{ me { kind } }', { token: leaver.token }));
   });
-  it('two rule changes at once leave a leaver on the later rules: a date computed before the other was written loses', async () => {
-    // Prepare: a leaver, and a change of staffYearsAfterEmployment to 10 whose write of their new date is held, after
-    // it read the schedule, while a second admin's change to 12 years runs to its end.
+  /**
+   * A leaver, and a change of staffYearsAfterEmployment to 10 held at `hold` while a second admin's change to 12 years
+   * runs to its end; the leaver must be left on 12.
+   */
+  async function twoRuleChanges(hold: 'before-its-write' | 'after-its-listing') {
     const api = testApi();
     const org = await onboardTestOrganisation(api);
     const leaver = await addStaff(api, org, ['SUPPORT_WORKER']);
@@ -102,13 +104,21 @@ describe('employment changes at once', () => {
       expectNoErrors(changed);
       if (changed.data) await untilRescheduled(api, org.adminToken, changed.data.setRetentionRules);
     };
-    const slow = interleavingDynamoClient(
-      api,
-      (call) =>
-        (call.input as { UpdateExpression?: string }).UpdateExpression ===
-        'SET expiresAt = :expiresAt, gsi2pk = :due, gsi2sk = :order',
-      () => setYears(12, api),
-    );
+    const slow =
+      hold === 'before-its-write'
+        ? interleavingDynamoClient(
+            api,
+            (call) => updatesWith(call, 'SET expiresAt = :expiresAt, gsi2pk = :due, gsi2sk = :order'),
+            () => setYears(12, api),
+          )
+        : interleavingDynamoClient(
+            api,
+            (call) =>
+              call.commandName === 'QueryCommand' &&
+              (call.input as { IndexName?: string }).IndexName === 'gsi2',
+            () => setYears(12, api),
+            { afterRead: true },
+          );
 
     // Act
     await setYears(10, testApi({ dynamo: slow.client }));
@@ -121,5 +131,13 @@ describe('employment changes at once', () => {
     );
     const midnightAfter = new Date(Date.parse(`${endedOn}T00:00:00Z`) + 86_400_000);
     expect(state.data?.staffMember.employment.expiresAt).toBe(addYears(midnightAfter, 12).toISOString());
+  }
+
+  it('two rule changes at once leave a leaver on the later rules: a date computed before the other was written loses', async () => {
+    await twoRuleChanges('before-its-write');
+  });
+
+  it('two rule changes at once leave a leaver on the later rules: a leaver read after the other was written too', async () => {
+    await twoRuleChanges('after-its-listing');
   });
 });

@@ -2,7 +2,7 @@ import { addYears, toEpochSeconds } from '@confide/domain';
 import { tenantScope } from '@confide/store';
 import { describe, expect, it } from 'vitest';
 import { expectNoErrors } from '../support/care-fixtures';
-import { interleavingDynamoClient } from '../support/failing-dynamo';
+import { interleavingDynamoClient, updatesWith } from '../support/failing-dynamo';
 import type { TestOrganisation } from '../support/fixtures';
 import { type TestApi, testApi } from '../support/test-api';
 import {
@@ -162,16 +162,51 @@ describe('retention rules and the schedule report', () => {
       });
     const slow = interleavingDynamoClient(
       api,
-      (call) =>
-        call.commandName === 'UpdateItemCommand' &&
-        (call.input as { UpdateExpression?: string }).UpdateExpression?.startsWith(
-          'SET expiresAt = :expiresAt, gsi2pk',
-        ) === true,
+      (call) => updatesWith(call, 'SET expiresAt = :expiresAt, gsi2pk'),
       async () => {
         const later = await setYears(12, api);
         expectNoErrors(later);
         if (later.data) await untilRescheduled(api, world.org.adminToken, later.data.setRetentionRules);
       },
+    );
+
+    // Act
+    const earlier = await setYears(10, testApi({ clock, tables: api.stack.tables, dynamo: slow.client }));
+
+    // Assess: the rules say 12 years, and so does the case.
+    expect(slow.interleaved()).toBe(true);
+    expectNoErrors(earlier);
+    const view = await readClient(api, world.manager.token, id);
+    expect(view.data?.serviceUser.retention?.expiresAt).toBe(addYears(closedAt, 12).toISOString());
+  });
+
+  it('two rule changes at once leave a case on the later rules: a case read after the other was written too', async () => {
+    // Prepare: a closed case, and a change to 10 years that lists the cases to reschedule and then waits, before it
+    // reads any of them, while a second admin's change to 12 years runs to its end.
+    const world = await retentionWorld(api);
+    const { id } = await clientWithRecords(api, world, { dateOfBirth: '1970-01-01' });
+    const closedAt = clock.now();
+    expectNoErrors(await closeCase(api, world.manager, id));
+    const setYears = async (years: number, through: TestApi) =>
+      through.graphql<{ setRetentionRules: { complete: boolean; continueAfter: string | null } }>(SET_RULES, {
+        token: world.org.adminToken,
+        variables: {
+          input: {
+            clientYearsAfterClosure: years,
+            expectedVersion: await organisationVersion(api, world.org),
+          },
+        },
+      });
+    const slow = interleavingDynamoClient(
+      api,
+      (call) =>
+        call.commandName === 'QueryCommand' && (call.input as { IndexName?: string }).IndexName === 'gsi2',
+      async () => {
+        const later = await setYears(12, api);
+        expectNoErrors(later);
+        if (later.data) await untilRescheduled(api, world.org.adminToken, later.data.setRetentionRules);
+      },
+      { afterRead: true },
     );
 
     // Act

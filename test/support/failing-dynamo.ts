@@ -11,6 +11,20 @@ export interface WriteCall {
 /** Whether a write call carries audit items (the benchmark's own rule: any item under an `#AUDIT#` key). */
 export const carriesAudit = (call: WriteCall): boolean => isAuditWrite(call.commandName, call.input);
 
+/** Whether a write call updates an item with an `UpdateExpression` that starts so, alone or in a transaction. */
+export function updatesWith(call: WriteCall, expression: string): boolean {
+  const input = call.input as {
+    UpdateExpression?: string;
+    TransactItems?: { Update?: { UpdateExpression?: string } }[];
+  };
+  if (call.commandName === 'UpdateItemCommand')
+    return input.UpdateExpression?.startsWith(expression) === true;
+  return (
+    call.commandName === 'TransactWriteItemsCommand' &&
+    (input.TransactItems ?? []).some((item) => item.Update?.UpdateExpression?.startsWith(expression) === true)
+  );
+}
+
 /**
  * A client of the local DynamoDB (no retries) that remembers every write call and fails, at the SDK layer, those
  * `fail` picks, with an error whose text the response must never show (or with what `failure` makes: the error

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import {
   type DynamoDBClient,
   GetItemCommand,
@@ -745,6 +746,33 @@ export class OrganisationDirectory {
       { ':retention': attr.s(JSON.stringify(retention)), ':one': attr.n(1) },
       expectedVersion,
     );
+  }
+
+  /**
+   * For a write made under `rules`: the condition that they are still the organisation's rules as stored, or
+   * undefined when they already are not. A rescheduling loop adds it to each date it writes, so that a date computed
+   * under rules that another change has replaced meanwhile is never written, whenever that change landed.
+   */
+  async retentionRulesInForce(
+    scope: TenantScope,
+    rules: RetentionSettings,
+  ): Promise<TenantTransactItem | undefined> {
+    const item = await this.#gateway(scope).get({ pk: 'ORG', sk: ORG_SORT });
+    if (!item) return undefined;
+    const organisation = await this.#verifiedOrganisation(scope, item, () => this.integrityKey(scope));
+    if (!isDeepStrictEqual(organisation.retention, rules)) return undefined;
+    const stored = read.s(item, 'retention');
+    return {
+      ConditionCheck: {
+        Key: tableKey({ pk: scope.key('ORG'), sk: ORG_SORT }),
+        ...(stored === undefined
+          ? { ConditionExpression: 'attribute_not_exists(retention)' }
+          : {
+              ConditionExpression: 'retention = :retention',
+              ExpressionAttributeValues: { ':retention': attr.s(stored) },
+            }),
+      },
+    };
   }
 
   async #updateOrganisation(orgId: OrgId, expression: string, values: Item, expectedVersion?: number) {

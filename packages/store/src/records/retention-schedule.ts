@@ -1,4 +1,3 @@
-import { isDeepStrictEqual } from 'node:util';
 import {
   type AttributeValue,
   type DynamoDBClient,
@@ -17,12 +16,17 @@ import {
   toEpochSeconds,
 } from '@confide/domain';
 import { integrityKeyFrom, integrityMac, type KeyHierarchy, type SubjectKey } from '@confide/keys';
-import { attr, type Item, read, requireS } from '../attributes';
+import { attr, type Item, read, requireS, tableKey } from '../attributes';
 import { ItemLoader } from '../item-loader';
 import { encodeSubject } from '../organisation-directory';
 import { itemKeyOf, openField, sealFields } from '../sealed-fields';
 import type { TenantScope } from '../tenant-scope';
-import { type TableAccess, TenantTable, type TenantTransactItem } from '../tenant-table';
+import {
+  type TableAccess,
+  TenantTable,
+  type TenantTransactItem,
+  transactWriteOrCancelled,
+} from '../tenant-table';
 import { disclosureQueueItemKeys } from './disclosure-queue';
 import { disclosureReviewItemKeys } from './disclosure-reviews';
 import { RetentionStates } from './retention-state';
@@ -243,6 +247,7 @@ export class RetentionSchedules {
     client: ServiceUserRecord,
     key: SubjectKey,
     rules: RetentionRules,
+    rulesInForce?: TenantTransactItem,
   ): Promise<ScheduleOutcome> {
     const expiry = this.expiryOf(client, key, rules);
     if (!expiry) return { status: 'OPEN' };
@@ -254,19 +259,25 @@ export class RetentionSchedules {
       client.closedAt === undefined ? 'attribute_not_exists(closedAt)' : 'closedAt = :closedAt',
       client.expiresAt === undefined ? 'attribute_not_exists(expiresAt)' : 'expiresAt = :was',
     ];
-    const entered = await this.#gateway(scope).update(
-      { pk: client.pk, sk: PROFILE },
-      {
-        UpdateExpression: `SET ${SCHEDULE_SET}`,
-        ConditionExpression: `attribute_exists(pk) AND caseStatus = :closed AND attribute_not_exists(legalHold) AND attribute_not_exists(${REVIEW_HOLDS}) AND ${NOT_EXPIRED} AND ${asRead.join(' AND ')}`,
-        ExpressionAttributeValues: {
-          ...this.#scheduleValues(scope, client.clientId, expiresAt, expiry.basis),
-          ':closed': attr.s('CLOSED'),
-          ...(client.closedAt === undefined ? {} : { ':closedAt': attr.s(client.closedAt) }),
-          ...(client.expiresAt === undefined ? {} : { ':was': attr.n(client.expiresAt) }),
-        },
+    const profile = { pk: client.pk, sk: PROFILE };
+    const write = {
+      UpdateExpression: `SET ${SCHEDULE_SET}`,
+      ConditionExpression: `attribute_exists(pk) AND caseStatus = :closed AND attribute_not_exists(legalHold) AND attribute_not_exists(${REVIEW_HOLDS}) AND ${NOT_EXPIRED} AND ${asRead.join(' AND ')}`,
+      ExpressionAttributeValues: {
+        ...this.#scheduleValues(scope, client.clientId, expiresAt, expiry.basis),
+        ':closed': attr.s('CLOSED'),
+        ...(client.closedAt === undefined ? {} : { ':closedAt': attr.s(client.closedAt) }),
+        ...(client.expiresAt === undefined ? {} : { ':was': attr.n(client.expiresAt) }),
       },
-    );
+    };
+    // A rescheduling loop's date goes in only while its rules are still the organisation's.
+    const gateway = this.#gateway(scope);
+    const entered = rulesInForce
+      ? await transactWriteOrCancelled(gateway, [
+          { Update: { Key: tableKey(profile), ...write } },
+          rulesInForce,
+        ])
+      : await gateway.update(profile, write);
     if (!entered.written) return { status: 'UNCHANGED' };
     // Before any other item carries the date: the handler believes an expiry only when this record says so.
     await this.states.markScheduled(scope, client.clientId, expiresAt);
@@ -795,16 +806,21 @@ export class RetentionSchedules {
     scope: TenantScope,
     rules: RetentionRules,
     page: { limit: number; after?: string | undefined },
-    rulesInForce: () => Promise<RetentionRules>,
+    rulesInForce: () => Promise<TenantTransactItem | undefined>,
   ): Promise<{ examined: number; rescheduled: number; next: string | undefined }> {
     const { cases, next } = await this.scheduled(scope, page);
+    // Each date is written on the condition that these rules are still the organisation's: a change that replaced
+    // them meanwhile dates every case itself, and one of these dates written after it would undo it.
+    const inForce = await rulesInForce();
+    if (!inForce) return { examined: cases.length, rescheduled: 0, next };
     const firstRead = this.#loader(scope);
     let rescheduled = 0;
     await inBatches(cases, UPDATE_CONCURRENCY, async (scheduled) => {
       // A write refused because the case changed after it was read (another change of the rules dated it, say) is
-      // tried once more from a fresh read, but only while these rules are still the organisation's: a change whose
-      // rules were replaced meanwhile leaves the case to the newer one.
+      // tried once more from a fresh read, but only while these rules are still the organisation's.
+      let check: TenantTransactItem | undefined = inForce;
       for (const loader of [firstRead, undefined]) {
+        if (!check) return;
         const reading = loader ?? this.#loader(scope);
         const [client, key] = await Promise.all([
           this.serviceUsers.get(scope, scheduled.clientId, reading),
@@ -813,9 +829,10 @@ export class RetentionSchedules {
         if (!client || !key) return;
         const expiry = this.expiryOf(client, key, rules);
         if (!expiry || toEpochSeconds(expiry.expiresAt) === client.expiresAt) return;
-        const outcome = await this.schedule(scope, client, key, rules);
+        const outcome = await this.schedule(scope, client, key, rules, check);
         if (outcome.status === 'SCHEDULED') rescheduled += 1;
-        if (outcome.status !== 'UNCHANGED' || !isDeepStrictEqual(await rulesInForce(), rules)) return;
+        if (outcome.status !== 'UNCHANGED') return;
+        check = await rulesInForce();
       }
     });
     return { examined: cases.length, rescheduled, next };

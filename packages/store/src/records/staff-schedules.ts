@@ -1,4 +1,3 @@
-import { isDeepStrictEqual } from 'node:util';
 import {
   type Clock,
   conflict,
@@ -213,27 +212,34 @@ export class StaffSchedules {
     scope: TenantScope,
     rules: RetentionRules,
     page: { limit: number; after?: string | undefined },
-    rulesInForce: () => Promise<RetentionRules>,
+    rulesInForce: () => Promise<TenantTransactItem | undefined>,
   ): Promise<{ examined: number; rescheduled: number; next: string | undefined }> {
     const { schedules, next } = await this.scheduled(scope, page);
+    // Each date is written on the condition that these rules are still the organisation's (as for cases).
+    let inForce = await rulesInForce();
     let rescheduled = 0;
     for (const listed of schedules) {
       let schedule: StaffSchedule | undefined = listed;
-      for (let attempt = 1; schedule; attempt++) {
+      for (let attempt = 1; schedule && inForce; attempt++) {
         const expiresAt = this.#scheduledExpiry(schedule.endedOn, rules, schedule.expiresAt);
         if (expiresAt === schedule.expiresAt) break;
         const staff = await this.directory.staff(scope, schedule.staffId);
         if (!staff) break;
         // Only over the schedule as it was read: the date and the end of employment it was computed from.
-        const written = await this.#writeEmployment(scope, staff.staffId, {
-          expression: 'SET expiresAt = :expiresAt, gsi2pk = :due, gsi2sk = :order',
-          condition: `endedOn = :ended AND expiresAt = :was AND ${NOT_EXPIRED}`,
-          values: {
-            ':ended': attr.s(schedule.endedOn),
-            ':was': attr.n(schedule.expiresAt),
-            ...this.#scheduleValues(scope, staff.staffId, expiresAt),
+        const written = await this.#writeEmployment(
+          scope,
+          staff.staffId,
+          {
+            expression: 'SET expiresAt = :expiresAt, gsi2pk = :due, gsi2sk = :order',
+            condition: `endedOn = :ended AND expiresAt = :was AND ${NOT_EXPIRED}`,
+            values: {
+              ':ended': attr.s(schedule.endedOn),
+              ':was': attr.n(schedule.expiresAt),
+              ...this.#scheduleValues(scope, staff.staffId, expiresAt),
+            },
           },
-        });
+          inForce,
+        );
         if (written) {
           await this.#setExpiry(scope, staff, expiresAt);
           rescheduled += 1;
@@ -242,7 +248,8 @@ export class StaffSchedules {
         // Changed after it was read (the schedule index lags; another change of the rules, a correction or a
         // re-employment came meanwhile): once more from the record itself, only while these rules are still the
         // organisation's. A correction or a re-employment stands.
-        if (attempt > 1 || !isDeepStrictEqual(await rulesInForce(), rules)) break;
+        if (attempt > 1) break;
+        inForce = await rulesInForce();
         const employment = await this.employment(scope, schedule.staffId);
         schedule =
           employment?.endedOn && employment.expiresAt !== undefined

@@ -1,9 +1,4 @@
-import {
-  DEFAULT_RETENTION_RULES,
-  notFound,
-  type RetentionRules,
-  validateRetentionRules,
-} from '@confide/domain';
+import { notFound, type RetentionRules, validateRetentionRules } from '@confide/domain';
 import type { Organisation, TenantScope } from '@confide/store';
 import { builder } from '../../builder';
 import { authenticated, type ConfideContext } from '../../context';
@@ -85,9 +80,8 @@ async function reschedule(
   after: string | undefined,
 ): Promise<{ rescheduled: number; rescheduledStaff: number; next: string | undefined }> {
   const started = Date.now();
-  // The organisation's rules as stored now: another change may have replaced these while they are applied.
-  const rulesInForce = async () =>
-    (await context.services.directory.organisation(scope.orgId))?.retention ?? DEFAULT_RETENTION_RULES;
+  // That these rules are still the organisation's as each date is written: another change may replace them meanwhile.
+  const rulesInForce = () => context.services.directory.retentionRulesInForce(scope, rules);
   let examined = 0;
   const budgetLeft = () =>
     examined < RESCHEDULE_CASES_PER_REQUEST && Date.now() - started < RESCHEDULE_BUDGET_MS;
