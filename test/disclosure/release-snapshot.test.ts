@@ -136,6 +136,59 @@ describe('a release is the approved, redacted snapshot', () => {
     expect(digestOf(after)).toBe(await registerDigest(w));
   });
 
+  it('is what the partner reads through the person too: their notes and latest note are the released snapshot', async () => {
+    // Prepare: a note released with a redaction, then amended
+    const w = await world();
+    const note = await recordNote(
+      w.api,
+      w.worker,
+      w.client,
+      'DAILY_SUPPORT',
+      'Attended the day centre; spoke about the tenancy with Ann Lee.',
+    );
+    const unreleased = await recordNote(
+      w.api,
+      w.worker,
+      w.client,
+      'DAILY_SUPPORT',
+      'Not released: Bob Hart.',
+    );
+    await release(w, [note], ['Ann Lee']);
+    expectNoErrors(
+      await w.api.graphql(AMEND, {
+        token: w.worker.token,
+        variables: {
+          input: { noteId: note, body: 'After the release: new address 12 Elm Road.', expectedVersion: 1 },
+        },
+      }),
+    );
+
+    // Act: from the released note to the person, and to their notes
+    const seen = await w.api.graphql<{
+      releasedToMe: {
+        serviceUser: {
+          notes: { edges: { node: { id: string; version: number; body: string | null } }[] };
+          latestNote: { id: string; version: number; amendedAt: string | null; body: string | null } | null;
+        };
+      }[];
+    }>(
+      `{ releasedToMe { serviceUser {
+        notes { edges { node { id version ... on CareNote { body } } } }
+        latestNote { id version amendedAt ... on CareNote { body } }
+      } } }`,
+      { token: w.partnerToken },
+    );
+
+    // Assess: only the released note, as released (redacted, before the amendment), never the live text
+    expectNoErrors(seen);
+    const person = seen.data?.releasedToMe[0]?.serviceUser;
+    const snapshot = 'Attended the day centre; spoke about the tenancy with [REDACTED].';
+    expect(person?.notes.edges.map(({ node }) => node)).toEqual([{ id: note, version: 1, body: snapshot }]);
+    expect(person?.latestNote).toEqual({ id: note, version: 1, amendedAt: null, body: snapshot });
+    expect(JSON.stringify(seen)).not.toMatch(/Ann Lee|Elm Road|Bob Hart/);
+    expect(JSON.stringify(seen)).not.toContain(unreleased);
+  });
+
   it('refuses a redaction that matches none of the released text (BAD_USER_INPUT naming it), and releases nothing', async () => {
     const w = await world();
     const note = await recordNote(

@@ -1,5 +1,5 @@
 import type { ItemFacts } from '@confide/access';
-import { type Classification, classificationOf, DISTRIBUTED_NOTE_KINDS } from '@confide/domain';
+import { type Classification, classificationOf, DISTRIBUTED_NOTE_KINDS, forbidden } from '@confide/domain';
 import type { CaseNote, ReleasedItem, ServiceUserRecord } from '@confide/store';
 import { needToKnow } from '../access/need-to-know';
 import { personalData } from '../access/personal-data';
@@ -33,6 +33,14 @@ export async function noteFacts(context: ConfideContext, note: CaseNote): Promis
     withheldFromSubject: note.withheld,
     grantedToPartner: await context.access.partnerMayRead(note.clientId, note.noteId),
   };
+}
+
+/**
+ * A note as a partner agency sees it: exactly as it was released to it (its text with the redactions, its version and
+ * amendment date then), never the live note, whichever path reaches it.
+ */
+export function asReleased(client: ServiceUserRecord, note: CaseNote, released: ReleasedItem): NoteInContext {
+  return { client, note: { ...note, version: released.version, amendedAt: released.amendedAt }, released };
 }
 
 export const CaseNoteInterface = builder.interfaceRef<NoteInContext>('CaseNote').implement({
@@ -95,6 +103,8 @@ const NOTE_TYPES: Partial<Record<Classification, string>> = {
 
 async function body(parent: NoteInContext, context: ConfideContext): Promise<string> {
   if (parent.released) return parent.released.body;
+  // A partner agency reads only what was released to it: a path that brought it the live note is a fault.
+  if (context.auth?.principal.kind === 'PARTNER') throw forbidden();
   const key = await context.access.clientKey(parent.client);
   return context.services.caseNotes.openBody(key, parent.note);
 }

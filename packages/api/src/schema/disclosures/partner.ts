@@ -1,6 +1,6 @@
 import type { ReleasedNoteRef } from '@confide/store';
 import { builder } from '../../builder';
-import { CaseNoteInterface, type NoteInContext } from '../case-notes';
+import { asReleased, CaseNoteInterface, type NoteInContext } from '../case-notes';
 import { storeConnection } from '../store-paging';
 
 /** `releasedToMe`'s order: by person, newest note first, then by note id (code-unit order, as the index sorts). */
@@ -42,11 +42,7 @@ builder.queryFields((t) => ({
                 context.services.caseNotes.get(scope, ref.clientId, ref.noteId, loader),
               ]);
               if (!client || !note) return undefined;
-              return {
-                client,
-                note: { ...note, version: released.version, amendedAt: released.amendedAt },
-                released,
-              };
+              return asReleased(client, note, released);
             }),
           );
         },
@@ -74,8 +70,7 @@ builder.queryFields((t) => ({
             context.services.caseNotes.get(scope, clientId, item.noteId, loader),
           ]);
           if (!client || !note) return [];
-          const asReleased = { ...note, version: item.version, amendedAt: item.amendedAt };
-          return [{ client, note: asReleased, released: item }];
+          return [asReleased(client, note, item)];
         });
       });
       const results: NoteInContext[] = (await Promise.all(reads)).flat();

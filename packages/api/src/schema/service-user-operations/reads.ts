@@ -3,7 +3,7 @@ import type { CaseNote, ServiceUserRecord, TenantScope } from '@confide/store';
 import { resolveArrayConnection } from '@pothos/plugin-relay';
 import { builder } from '../../builder';
 import type { ConfideContext } from '../../context';
-import { CaseNoteInterface, type NoteInContext, noteFacts } from '../case-notes';
+import { asReleased, CaseNoteInterface, type NoteInContext, noteFacts } from '../case-notes';
 import { localId, noteLocalId } from '../ids';
 import { NoteKindEnum, ServiceUserRef } from '../service-users';
 import { pageRequest } from '../store-paging';
@@ -16,7 +16,7 @@ builder.objectFields(ServiceUserRef, (t) => ({
   notes: t.connection({
     type: CaseNoteInterface,
     description:
-      'Notes about the person, newest first. Notes whose text the caller may not read at all are left out; a note needing a stated purpose is listed with its text refused until one is given.',
+      'Notes about the person, newest first. Notes whose text the caller may not read at all are left out; a note needing a stated purpose is listed with its text refused until one is given. A partner agency is listed only the notes released to it, each as it was released (as in `releasedToMe`).',
     args: { kinds: t.arg({ type: [NoteKindEnum], required: false, description: 'Only these kinds.' }) },
     resolve: async (client, args, context) => {
       const notes = await context.services.caseNotes.list(
@@ -72,12 +72,18 @@ async function visibleNotes(context: ConfideContext, client: ServiceUserRecord, 
       context.access.peekRead(client, classificationOf(note.kind), await noteFacts(context, note)),
     ),
   );
-  return notes
-    .filter((_, index) => {
-      const effect = decisions[index]?.effect;
-      return effect === 'ALLOW' || effect === 'JUSTIFICATION_REQUIRED';
-    })
-    .map((note): NoteInContext => ({ client, note }));
+  const readable = notes.filter((_, index) => {
+    const effect = decisions[index]?.effect;
+    return effect === 'ALLOW' || effect === 'JUSTIFICATION_REQUIRED';
+  });
+  if (context.auth?.principal.kind !== 'PARTNER')
+    return readable.map((note): NoteInContext => ({ client, note }));
+  // A partner agency is listed the notes released to it as they were released: redacted, as of the release.
+  const released = (await context.access.partnerItems()).get(client.clientId);
+  return readable.flatMap((note) => {
+    const item = released?.get(note.noteId);
+    return item ? [asReleased(client, note, item)] : [];
+  });
 }
 
 /** The arguments of a search, its list and its connection alike. */
