@@ -6,7 +6,9 @@ import {
   integrityKeyFrom,
   integrityMac,
   type KeyHierarchy,
+  openListPosition,
   type SubjectKey,
+  sealListPosition,
   verifyIntegrityMac,
 } from '@confide/keys';
 import { attr, type Item, read, requireN, requireS, tableKey } from '../attributes';
@@ -443,6 +445,23 @@ export class ServiceUsers {
     });
     const ids = items.map((item) => requireS(item, 'gsi1sk').slice('CLIENT#'.length));
     return { ids, next: lastKey ? ids.at(-1) : undefined };
+  }
+
+  /**
+   * A cursor's continuation after a client of a service's list that the caller may not know of, sealed (see
+   * `sealListPosition`): it names nobody, and continues only this service's list in this organisation.
+   */
+  async sealServicePosition(scope: TenantScope, serviceId: string, clientId: string): Promise<string> {
+    return sealListPosition(await this.keys.beaconKey(scope.orgId), `service:${serviceId}`, clientId);
+  }
+
+  /** The client id a {@link sealServicePosition} continuation names, or undefined when it is not one of this list. */
+  async openServicePosition(
+    scope: TenantScope,
+    serviceId: string,
+    sealed: string,
+  ): Promise<string | undefined> {
+    return openListPosition(await this.keys.beaconKey(scope.orgId), `service:${serviceId}`, sealed);
   }
 
   /** Client ids a staff member is allocated to (one query on the caseload index). */

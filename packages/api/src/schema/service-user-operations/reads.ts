@@ -145,29 +145,55 @@ builder.queryFields((t) => ({
   }),
   serviceUsers: t.connection({
     type: ServiceUserRef,
-    description: 'The service users of a service that the caller may see (for its managers).',
+    description:
+      'The service users of a service that the caller may see (for its managers). Its cursors and `hasNextPage` tell nothing of people hidden from the caller; a page may hold fewer than asked, with `hasNextPage`, when the caller sees few of a large service.',
     args: { serviceId: t.arg.id({ required: true, description: 'The service.' }) },
     operation: { policy: 'client.lists', audit: 'fields' },
     resolve: async (operation, args, context) => {
       const scope = operation.scope;
+      const { serviceUsers } = context.services;
       const service = await context.access.service(localId(args.serviceId, 'Service', 'service'));
       if (!service) throw notFound('Service');
+      const { serviceId } = service;
       // `last`/`before` are refused (the list pages forward only) rather than silently ignored.
       const { limit, after: given } = pageRequest(args);
-      const after = clientCursorAfter(given, 'service', service.serviceId);
-      const page = await context.services.serviceUsers.idsByService(scope, service.serviceId, {
-        limit,
-        after,
-      });
-      const clients = await context.access.filterVisible(await context.access.loadClients(page.ids));
-      const cursor = (clientId: string) => clientCursor('service', service.serviceId, clientId);
+      const after = await serviceCursorAfter(context, scope, serviceId, given);
+      // The page is filled from the people the caller may see, one past it to know whether more follow: neither a
+      // cursor nor `hasNextPage` may tell of a person hidden from them (their id, or that there are more).
+      const visible: ServiceUserRecord[] = [];
+      let position = after;
+      let reads = 0;
+      let exhausted = false;
+      while (visible.length <= limit && reads < SERVICE_LIST_READS) {
+        const page = await serviceUsers.idsByService(scope, serviceId, { limit: limit + 1, after: position });
+        reads += 1;
+        visible.push(...(await context.access.filterVisible(await context.access.loadClients(page.ids))));
+        if (page.next === undefined) {
+          exhausted = true;
+          break;
+        }
+        position = page.next;
+      }
+      const shown = visible.slice(0, limit);
+      const cursor = (clientId: string) => clientCursor('service', serviceId, clientId);
+      const last = shown.at(-1);
+      // Stopped at the bound before the page was full: continue after the last person examined, sealed.
+      const unfinished = visible.length <= limit && !exhausted && position !== undefined;
+      const endCursor = unfinished
+        ? serviceContinuation(
+            serviceId,
+            await serviceUsers.sealServicePosition(scope, serviceId, position ?? ''),
+          )
+        : last
+          ? cursor(last.clientId)
+          : null;
       return {
-        edges: clients.map((client) => ({ node: client, cursor: cursor(client.clientId) })),
+        edges: shown.map((client) => ({ node: client, cursor: cursor(client.clientId) })),
         pageInfo: {
-          hasNextPage: page.next !== undefined,
+          hasNextPage: visible.length > limit || unfinished,
           hasPreviousPage: after !== undefined,
-          startCursor: clients[0] ? cursor(clients[0].clientId) : null,
-          endCursor: page.next ? cursor(page.next) : null,
+          startCursor: shown[0] ? cursor(shown[0].clientId) : null,
+          endCursor,
         },
       };
     },
@@ -282,6 +308,45 @@ function paddedCandidates(ids: readonly string[]): string[] {
   const padded = [...ids];
   while (padded.length === 0 || padded.length % CANDIDATE_BLOCK !== 0) padded.push(newId('serviceUser'));
   return padded;
+}
+
+/**
+ * How many reads of a service's list (each of a page and one more) one page of `serviceUsers` makes at most, to fill
+ * it from the people the caller may see: a bound on the work of a caller who sees few of a large service.
+ */
+const SERVICE_LIST_READS = 5;
+
+/**
+ * A `serviceUsers` cursor after a position the caller may not know of (the last client a page examined when it
+ * stopped at {@link SERVICE_LIST_READS} before it was full): the position sealed, bound to the service.
+ */
+function serviceContinuation(serviceId: string, sealed: string): string {
+  return Buffer.from(JSON.stringify(['service-sealed', serviceId, sealed]), 'utf8').toString('base64url');
+}
+
+/** The client id a `serviceUsers` cursor continues after: a returned person's, or a sealed continuation's. */
+async function serviceCursorAfter(
+  context: ConfideContext,
+  scope: TenantScope,
+  serviceId: string,
+  cursor: string | undefined,
+): Promise<string | undefined> {
+  if (cursor === undefined) return undefined;
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    decoded = undefined;
+  }
+  if (!Array.isArray(decoded) || decoded[0] !== 'service-sealed')
+    return clientCursorAfter(cursor, 'service', serviceId);
+  const position =
+    decoded.length === 3 && decoded[1] === serviceId && typeof decoded[2] === 'string'
+      ? await context.services.serviceUsers.openServicePosition(scope, serviceId, decoded[2])
+      : undefined;
+  if (position === undefined || !isIdOf('serviceUser', position))
+    throw validate.badInputError(['after'], 'The cursor does not continue this list.');
+  return position;
 }
 
 /**
