@@ -496,9 +496,15 @@ describe('confide org export and import against a deployed stage (--stage)', { t
         },
       ],
     });
+    await registerServiceUser(api, world.manager, world.serviceId);
     const before = await organisationItems(api, world.org.orgId, { includeAudit: true });
 
     // Act
+    const notBegunPage = await call('export.page', {
+      slug: world.org.slug,
+      requestId: 'export-00000000-0000-4000-8000-000000000000',
+      cursor: { service: 0 },
+    });
     const notBegun = await call('export.complete', {
       slug: world.org.slug,
       requestId: 'export-00000000-0000-4000-8000-000000000000',
@@ -533,6 +539,8 @@ describe('confide org export and import against a deployed stage (--stage)', { t
     });
 
     // Assess: refused, and nothing written to the organisation.
+    expect(notBegunPage).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', field: 'requestId' } });
+    expect(JSON.stringify(notBegunPage)).not.toContain(ADA.name);
     expect(notBegun).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', field: 'requestId' } });
     expect(await organisationExports(api.services).latest(tenantScope(world.org.orgId))).toBeUndefined();
     expect(asStaff).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });

@@ -147,6 +147,28 @@ function cursorOf(value: unknown): ExportCursor {
   return { service, after };
 }
 
+/** FORBIDDEN unless this operator began an export of the organisation with this request id (`export.begin`). */
+async function exportBegun(
+  services: ConfideServices,
+  request: { orgId: OrgId; operatorId: string; requestId: string },
+): Promise<void> {
+  const events = await services.platformAudit.list({ organisationId: request.orgId, limit: 500 });
+  const begun = events.some(
+    (event) =>
+      event.operation === 'exportOrganisation' &&
+      event.outcome === 'ALLOWED' &&
+      event.requestId === request.requestId &&
+      event.actor.id === request.operatorId,
+  );
+  if (!begun) {
+    throw new Refused(
+      'FORBIDDEN',
+      'No export of this organisation was begun by you with that request id.',
+      'requestId',
+    );
+  }
+}
+
 async function exportOperation(
   deps: TransferDependencies,
   operation: 'export.begin' | 'export.page' | 'export.complete',
@@ -178,6 +200,9 @@ async function exportOperation(
     };
   }
   const requestId = text(input, 'requestId', EXPORT_REQUEST);
+  // A page or the completion only of an export this operator began: its platform audit event, written before
+  // anything was read. Without it, nothing is read or recorded.
+  await exportBegun(services, { orgId, operatorId, requestId });
   if (operation === 'export.page') {
     const limit = input.limit === undefined ? EXPORT_PAGE_PEOPLE : count(input, 'limit');
     if (limit < 1 || limit > EXPORT_PAGE_PEOPLE) {
@@ -218,23 +243,6 @@ async function exportOperation(
   const manifestDigest = text(input, 'manifestDigest', DIGEST);
   const serviceUsers = count(input, 'serviceUsers');
   const notes = count(input, 'notes');
-  // Only an export this operator began (its platform audit event, written before anything was read) is recorded.
-  const begun = await services.platformAudit.list({ organisationId: orgId, limit: 500 });
-  if (
-    !begun.some(
-      (event) =>
-        event.operation === 'exportOrganisation' &&
-        event.outcome === 'ALLOWED' &&
-        event.requestId === requestId &&
-        event.actor.id === operatorId,
-    )
-  ) {
-    throw new Refused(
-      'FORBIDDEN',
-      'No export of this organisation was begun by you with that request id.',
-      'requestId',
-    );
-  }
   await organisationExports(services).record(tenantScope(orgId), {
     kind: 'EXPORTED',
     by: operatorId,
