@@ -223,6 +223,29 @@ describe('accessLog', () => {
     },
   );
 
+  it('records each reading of the log against the person: it opens the purposes stated, which are theirs', async () => {
+    // Act: the IG lead reads the log, which holds the worker's stated purpose
+    const read = await api.graphql<{ accessLog: { edges: { node: AccessEvent }[] } }>(ACCESS_LOG, {
+      token: governance.ig.token,
+      variables: { id: world.client },
+    });
+
+    // Assess: the Guardian's reading of the log shows the IG lead's, as a read of the person's record
+    expectNoErrors(read);
+    expect(read.data?.accessLog.edges.map((edge) => edge.node.purpose)).toContain(PURPOSE);
+    const later = await api.graphql<{ accessLog: { edges: { node: AccessEvent }[] } }>(ACCESS_LOG, {
+      token: governance.guardian.token,
+      variables: { id: world.client },
+    });
+    expectNoErrors(later);
+    const readings = (later.data?.accessLog.edges ?? [])
+      .map((edge) => edge.node)
+      .filter((event) => event.actorId === governance.ig.staffId && event.operation === 'accessLog');
+    expect(readings).toContainEqual(
+      expect.objectContaining({ action: 'READ', fields: ['AccessEvent.purpose'], outcome: 'ALLOWED' }),
+    );
+  });
+
   it('is FORBIDDEN to an allocated support worker and NOT_FOUND to a stranger', async () => {
     // Act
     const [asWorker, asStranger] = await Promise.all([

@@ -115,17 +115,19 @@ builder.queryFields((t) => ({
   accessLog: t.connection({
     type: AccessEventRef,
     description:
-      'Every audited access to a client’s record, newest first (IG_LEAD, CALDICOTT_GUARDIAN, the service’s managers).',
+      'Every audited access to a client’s record, newest first (IG_LEAD, CALDICOTT_GUARDIAN, the service’s managers). Reading it is itself recorded against the client, as a read of the purposes stated.',
     args: {
       serviceUserId: t.arg.id({ required: true, description: 'The client.' }),
       from: t.arg({ type: 'DateTime', required: false, description: 'From this instant.' }),
       to: t.arg({ type: 'DateTime', required: false, description: 'Up to this instant.' }),
     },
-    // The log holds references and field names, no personal data: only a refusal is recorded.
+    // Reading it is an access to the person's record: the log names who looked at them, and each purpose stated,
+    // which is theirs (sealed under their key, decision 0028). Recorded like any read, against them.
     operation: {
       policy: 'access.log',
       subject: clientById((args) => args.serviceUserId),
-      audit: 'fields',
+      audit: 'after',
+      record: () => ({ fields: ['AccessEvent.purpose'] }),
     },
     resolve: async (operation, args, context) => {
       const events = await context.services.auditLog.bySubject(operation.scope, operation.client.clientId, {
