@@ -126,6 +126,19 @@ describe('confide org export, and offboarding that requires it', () => {
       action: 'READ',
       actor: { kind: 'OPERATOR', id: 'local-operator' },
     });
+    // It hands over the whole record, each note decrypted whatever its kind: its event leaves no classification out.
+    expect([...(exportEvents[0]?.classifications ?? [])].sort()).toEqual(
+      [
+        'CARE',
+        'CONSENT',
+        'CONTACT',
+        'FINANCE',
+        'HEALTH',
+        'IDENTIFYING',
+        'PSEUDONYMOUS',
+        'SAFEGUARDING',
+      ].sort(),
+    );
   });
 
   it('offboards after a waiver with a reason code; refuses a free-text reason, naming the codes', async () => {

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { organisationExports } from '@confide/api/provisioning';
 import type { ConfideServices } from '@confide/api/services';
-import { type Classification, classificationOf, type OrgId } from '@confide/domain';
+import { CLASSIFICATIONS, type Classification, classificationOf, type OrgId } from '@confide/domain';
 import {
   type AuditEvent,
   EXPORT_REFERENCE,
@@ -102,6 +102,16 @@ export function recordExportInPlatformAudit(
   });
 }
 
+/**
+ * What a person's export event names: every classification of a client's record, since the export hands over the
+ * whole record (each note decrypted, whatever its kind, sealed and withheld ones too) and its event is written
+ * before anything is opened. A person's log may then name a classification their record turned out not to hold;
+ * it never leaves out one that was exported.
+ */
+const EXPORTED_CLASSIFICATIONS: readonly Classification[] = CLASSIFICATIONS.filter(
+  (classification) => classification !== 'STAFF_PERSONAL',
+);
+
 /** One READ event per person, in the organisation's audit log, written before their records are opened. */
 export async function auditExportReads(
   services: ConfideServices,
@@ -117,7 +127,7 @@ export async function auditExportReads(
     operation: OPERATION,
     subjectId: clientId,
     fields: ['ServiceUser', 'CaseNote', 'Consent', 'DisclosureRegisterEntry', 'Referral'],
-    classifications: ['IDENTIFYING', 'CONTACT', 'CONSENT'] as Classification[],
+    classifications: [...EXPORTED_CLASSIFICATIONS],
     relationship: undefined,
     purpose: undefined,
     emergency: false,
