@@ -48,8 +48,8 @@ describe('confide import: consent terms and sealed, withheld and correspondence 
     writeFileSync(
       join(folder, 'clients.csv'),
       csv([
-        ['Client ID', 'Full name', 'Date of birth', 'NHS number'],
-        ['C1', 'Terms Person One', '02/03/1980', nhsNumberFor(515_151)],
+        ['Client ID', 'Full name', 'Date of birth', 'NHS number', 'Contact preference'],
+        ['C1', 'Terms Person One', '02/03/1980', nhsNumberFor(515_151), 'Letters only'],
       ]),
     );
     writeFileSync(
@@ -116,6 +116,7 @@ describe('confide import: consent terms and sealed, withheld and correspondence 
             name: 'Full name',
             dateOfBirth: 'Date of birth',
             nhsNumber: 'NHS number',
+            preferredContact: 'Contact preference',
           },
         },
         allocations: {
@@ -189,6 +190,12 @@ describe('confide import: consent terms and sealed, withheld and correspondence 
     // Assess: the good rows imported, every bad one rejected by column and reason (no value in the report).
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('Imported 1 clients, 2 allocations, 1 consents, 4 notes');
+    // The person's event names what was written of them: a contact preference is CONTACT, given alone too.
+    const written = (await api.services.auditLog.bySubject(scope, clientId, { limit: 100 })).filter(
+      (event) => event.operation === 'importServiceUser',
+    );
+    expect(written.map((event) => [...event.classifications].sort())).toEqual([['CONTACT', 'IDENTIFYING']]);
+    expect(written[0]?.fields).toContain('ServiceUser.preferredContact');
     const report = readFileSync(join(folder, 'import-rejections.csv'), 'utf8');
     expect(report.trim().split('\n').slice(1).sort()).toEqual([
       'consents.csv,3,Partner,PARTNER_NOT_FOR_SCOPE',

@@ -13,6 +13,7 @@ import {
 import type { SubjectKey } from '@confide/keys';
 import {
   type AuditEvent,
+  CONTACT_FIELDS,
   type ImportClaim,
   ImportRecords,
   type ImportRow,
@@ -603,8 +604,9 @@ export class ImportRun {
               .map(([field]) => `ServiceUser.${field}`),
             ...(client.closedAt ? ['ServiceUser.caseStatus'] : []),
           ],
-          classifications:
-            client.details.phone || client.details.email ? ['IDENTIFYING', 'CONTACT'] : ['IDENTIFYING'],
+          classifications: CONTACT_FIELDS.some((field) => client.details[field] !== undefined)
+            ? ['IDENTIFYING', 'CONTACT']
+            : ['IDENTIFYING'],
           rule: authority.register.rule,
           items: [runId],
         }),
