@@ -463,7 +463,20 @@ export class OperationPolicyPlugin<Types extends SchemaTypes> extends BasePlugin
           classification: change?.classification,
         });
       };
-      if (options.change) change = await options.change(args, context, subject);
+      try {
+        if (options.change) change = await options.change(args, context, subject);
+      } catch (error) {
+        // Read before the policy has admitted the caller: a refusal here (an item of the subject that is not there)
+        // answers as a subject that is not theirs does, naming nothing, so that it tells no stranger the subject
+        // exists.
+        if (unrecordedRefusal(error) && !audit.hasDenied(name)) {
+          throw deny(
+            { effect: error.code === 'FORBIDDEN' ? 'FORBIDDEN' : 'NOT_FOUND', rule: `${policy.id}.change` },
+            eventSubjectId,
+          );
+        }
+        throw error;
+      }
       const facts = await gatherFacts(policy, context, subject, change, approval !== undefined);
       const decision = policy.decide(facts);
       const proposing = decision.effect === 'APPROVAL_REQUIRED' && !approval;
