@@ -79,6 +79,8 @@ export interface QueueEntry {
   readonly legalBasis: LegalBasis | undefined;
   readonly flaggedForGuardian: boolean;
   readonly urgent: boolean;
+  /** When the entry expires with the person's records (their case is closed), if it does. */
+  readonly expiresAt?: number | undefined;
 }
 
 /** The queue item one request's entries (in order) leave outstanding, if any. */
@@ -135,6 +137,13 @@ export class DisclosureQueue {
 
   /** Every outstanding item of the organisation: urgent ones first, then the longest waiting first. */
   async outstanding(scope: TenantScope): Promise<DisclosureQueueItem[]> {
+    return (await this.#outstanding(scope)).map(({ work }) => work);
+  }
+
+  /** {@link outstanding}, each with the expiry its request's register entries carry (the person's, once dated). */
+  async #outstanding(
+    scope: TenantScope,
+  ): Promise<{ work: DisclosureQueueItem; expiresAt: number | undefined }[]> {
     const { items } = await this.#gateway(scope).query(
       {
         IndexName: 'gsi1',
@@ -149,9 +158,12 @@ export class DisclosureQueue {
       byRequest.set(entry.requestId, [...(byRequest.get(entry.requestId) ?? []), entry]);
     }
     return [...byRequest.values()]
-      .map((entries) => outstandingWork(entries.sort((a, b) => a.sequence - b.sequence)))
-      .filter((item): item is DisclosureQueueItem => item !== undefined)
-      .sort((a, b) => compareStrings(queueOrder(a), queueOrder(b)));
+      .flatMap((entries) => {
+        const work = outstandingWork(entries.sort((a, b) => a.sequence - b.sequence));
+        const expiry = entries.find((entry) => entry.expiresAt !== undefined)?.expiresAt;
+        return work ? [{ work, expiresAt: expiry }] : [];
+      })
+      .sort((a, b) => compareStrings(queueOrder(a.work), queueOrder(b.work)));
   }
 
   /**
@@ -230,13 +242,17 @@ export class DisclosureQueue {
    */
   async keepExisting(scope: TenantScope): Promise<number> {
     const [outstanding, acknowledged] = await Promise.all([
-      this.outstanding(scope),
+      this.#outstanding(scope),
       this.acknowledgements(scope),
     ]);
     const gateway = this.#gateway(scope);
     let written = 0;
-    for (const work of outstanding) {
-      const item = keptItem(scope, work, acknowledged.get(work.requestId) ?? [], 1);
+    for (const { work, expiresAt } of outstanding) {
+      // About a closed case, it takes the person's date, which their register entries carry: it goes with them.
+      const item = {
+        ...keptItem(scope, work, acknowledged.get(work.requestId) ?? [], 1),
+        ...(expiresAt === undefined ? {} : { expiresAt: attr.n(expiresAt) }),
+      };
       const result = await gateway.put(item, { ConditionExpression: 'attribute_not_exists(pk)' });
       if (result.written) written += 1;
     }
@@ -394,6 +410,7 @@ export function toQueueEntry(item: Item): QueueEntry {
     legalBasis: read.s(item, 'legalBasis') as LegalBasis | undefined,
     flaggedForGuardian: read.bool(item, 'flaggedForGuardian') ?? false,
     urgent: read.bool(item, 'urgent') ?? false,
+    expiresAt: read.n(item, 'expiresAt'),
   };
 }
 
