@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Authenticator, organisationExports } from '@confide/api';
+import { newId } from '@confide/domain';
 import { handleHttpApiEvent } from '@confide/service-api';
 import { handler as provisionerHandler } from '@confide/service-provisioner/handler';
 import { ItemLoader, tenantScope } from '@confide/store';
@@ -537,6 +538,22 @@ describe('confide org export and import against a deployed stage (--stage)', { t
       runId: 'not-a-run',
       clients: [client({ kind: 'DAILY_SUPPORT', authorId: world.manager.staffId })],
     });
+    // A well-formed run id that no import.begin started: no platform audit event of it, no run item.
+    const unbegun = newId('importRun');
+    const unbegunBatch = await call('import.batch', {
+      ...who,
+      mapping,
+      runId: unbegun,
+      clients: [client({ kind: 'DAILY_SUPPORT', authorId: world.manager.staffId })],
+    });
+    const unbegunFinish = await call('import.finish', {
+      ...who,
+      mapping,
+      runId: unbegun,
+      imported: { clients: 1, allocations: 0, consents: 0, notes: 1 },
+      rejected: 0,
+      alreadyImported: 0,
+    });
 
     // Assess: refused, and nothing written to the organisation.
     expect(notBegunPage).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', field: 'requestId' } });
@@ -553,6 +570,10 @@ describe('confide org export and import against a deployed stage (--stage)', { t
     expect(JSON.stringify(badNhs)).not.toContain('1234567890');
     expect(good).toMatchObject({ ok: true, alreadyImported: 0, rejections: [] });
     expect(badRun).toMatchObject({ ok: false, error: { code: 'BAD_USER_INPUT', field: 'runId' } });
+    expect(unbegunBatch).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', field: 'runId' } });
+    expect(unbegunFinish).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', field: 'runId' } });
+    const platform = await api.services.platformAudit.list({ organisationId: world.org.orgId });
+    expect(platform.filter((event) => event.operation === 'importRecords')).toEqual([]);
     expect(await organisationItems(api, world.org.orgId, { includeAudit: true })).toEqual(before);
   });
 

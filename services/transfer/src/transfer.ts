@@ -147,20 +147,27 @@ function cursorOf(value: unknown): ExportCursor {
   return { service, after };
 }
 
+/** Whether this operator's platform audit holds the ALLOWED event that began `operation` with this request id. */
+async function begunByOperator(
+  services: ConfideServices,
+  request: { orgId: OrgId; operatorId: string; operation: string; requestId: string },
+): Promise<boolean> {
+  const events = await services.platformAudit.list({ organisationId: request.orgId, limit: 500 });
+  return events.some(
+    (event) =>
+      event.operation === request.operation &&
+      event.outcome === 'ALLOWED' &&
+      event.requestId === request.requestId &&
+      event.actor.id === request.operatorId,
+  );
+}
+
 /** FORBIDDEN unless this operator began an export of the organisation with this request id (`export.begin`). */
 async function exportBegun(
   services: ConfideServices,
   request: { orgId: OrgId; operatorId: string; requestId: string },
 ): Promise<void> {
-  const events = await services.platformAudit.list({ organisationId: request.orgId, limit: 500 });
-  const begun = events.some(
-    (event) =>
-      event.operation === 'exportOrganisation' &&
-      event.outcome === 'ALLOWED' &&
-      event.requestId === request.requestId &&
-      event.actor.id === request.operatorId,
-  );
-  if (!begun) {
+  if (!(await begunByOperator(services, { ...request, operation: 'exportOrganisation' }))) {
     throw new Refused(
       'FORBIDDEN',
       'No export of this organisation was begun by you with that request id.',
@@ -432,8 +439,31 @@ async function importOperation(
     }
     return value;
   };
+  /**
+   * FORBIDDEN unless this operator began this run (`import.begin`: its platform audit event and the run's own item)
+   * into this organisation, for this service and importer, and it is still running: a batch or a finish of any
+   * other writes and records nothing.
+   */
+  const begun = async (id: string) => {
+    const [audited, run] = await Promise.all([
+      begunByOperator(services, { orgId, operatorId, operation: 'importRecords', requestId: id }),
+      engine.records.run(target.scope, id),
+    ]);
+    const same =
+      run?.status?.S === 'RUNNING' &&
+      run.serviceId?.S === target.serviceId &&
+      run.operatorId?.S === target.authority.operator.staffId;
+    if (!audited || !same) {
+      throw new Refused(
+        'FORBIDDEN',
+        'No import run into this service as this staff member was begun by you with that run id, or it has finished.',
+        'runId',
+      );
+    }
+    return id;
+  };
   if (operation === 'import.finish') {
-    const id = runId(input.runId);
+    const id = await begun(runId(input.runId));
     const imported = (input.imported ?? {}) as Input;
     const counts: ImportCounts = {
       clients: count(imported, 'clients'),
@@ -450,7 +480,7 @@ async function importOperation(
     deps.onAnswered?.({ operation, organisationId: orgId, runId: id, ...counts });
     return { ok: true, operation };
   }
-  const batchRunId = operation === 'import.batch' ? runId(input.runId) : undefined;
+  const batchRunId = operation === 'import.batch' ? await begun(runId(input.runId)) : undefined;
   const clients = clientsOf(input, staff, target.authority.noteBy, services.clock.now());
   const classified = await engine.classify(clients);
   const skipped = clients.length - classified.todo.length - classified.rejections.length;
