@@ -244,6 +244,33 @@ describe('node and nodes apply the rules of each type’s own query', () => {
     expect(codes(many)).toEqual(['FORBIDDEN']);
   });
 
+  it('refuses the person supported their service’s staff through their own record, and gives them its name', async () => {
+    // Prepare: the person, signed in as themself
+    const self = callers.find((caller) => caller.name === 'service user (SELF)');
+    const ask = (fields: string) =>
+      api.graphql<{ serviceUser: { service: Record<string, unknown> | null } }>(
+        `query ($id: ID!) { serviceUser(id: $id) { service { ${fields} } } }`,
+        { token: self?.token ?? '', variables: { id: ids.ServiceUser } },
+      );
+
+    // Act
+    const name = await ask('name');
+    const staff = await Promise.all([
+      ask('managers { handle displayName roles }'),
+      ask('members { handle }'),
+      ask('membersConnection { edges { node { handle displayName } } }'),
+    ]);
+
+    // Assess: the service's name, and none of its staff accounts
+    expectNoErrors(name);
+    expect(name.data?.serviceUser.service).toEqual({ name: expect.any(String) });
+    for (const result of staff) {
+      expect(result.data?.serviceUser.service ?? null).toBeNull();
+      expect(codes(result)).toEqual(['FORBIDDEN']);
+      expect(result.text).not.toMatch(/handle|displayName/);
+    }
+  });
+
   it.each([
     ['an unknown type', Buffer.from('Unicorn:abc').toString('base64')],
     ['a malformed id', '!!!'],

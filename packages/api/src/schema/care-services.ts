@@ -15,21 +15,27 @@ builder.node(ServiceRef, {
   loadOne: (id, context) => context.access.service(id).then((service) => service ?? null),
   fields: (t) => ({
     name: t.exposeString('name', { description: 'The service’s name.' }),
+    // The people of a service are the organisation's staff: named to staff only, never to the person supported or
+    // a partner agency that reaches the service through them (staff are named to a person only if their
+    // organisation chose so, `myAccessLog`).
     managers: t.field({
       type: [StaffMemberRef],
-      description: 'Staff who manage the service.',
+      authScopes: { staff: true },
+      description: 'Staff who manage the service (to staff only: FORBIDDEN to anyone else).',
       resolve: async (service, _args, context) => staffList(context, service.managers),
     }),
     members: t.field({
       type: [StaffMemberRef],
-      description: 'Staff who work in the service (administrators, workers).',
+      authScopes: { staff: true },
+      description: 'Staff who work in the service (administrators, workers; to staff only).',
       deprecationReason: 'A list that grows (issue 19): use `membersConnection`, which pages with cursors.',
       resolve: async (service, _args, context) => staffList(context, service.members),
     }),
     membersConnection: t.connection({
       type: StaffMemberRef,
+      authScopes: { staff: true },
       description:
-        'Staff who work in the service (administrators, workers), as a cursor connection in a stable order by staff id.',
+        'Staff who work in the service (administrators, workers), as a cursor connection in a stable order by staff id (to staff only: FORBIDDEN to anyone else).',
       resolve: async (service, args, context) => {
         // The member ids are held in the service's one item, already read whole: the page is cut from them
         // (offset cursors) and only that page's staff are loaded.
