@@ -1,3 +1,4 @@
+import { oneMonthAfter } from '@confide/store';
 import { describe, expect, it } from 'vitest';
 import {
   allocate,
@@ -127,9 +128,11 @@ describe('the person’s own subject access', () => {
     // Prepare
     const w = await world();
     const token = await serviceUserToken(w.api, w.org.orgId, w.client);
+    // Received as the person makes it: another date is refused, and the register's deadline runs from today
+    const backdated = await w.api.graphql(REQUEST, { token, variables: { c: w.client, on: '2026-01-31' } });
     const opened = await w.api.graphql<{ requestSubjectAccess: { id: string } }>(REQUEST, {
       token,
-      variables: { c: w.client, on: '2026-01-31' },
+      variables: { c: w.client, on: today() },
     });
     expectNoErrors(opened);
     const requestId = opened.data?.requestSubjectAccess.id;
@@ -152,13 +155,15 @@ describe('the person’s own subject access', () => {
 
     // Assess
     expectNoErrors(exported);
-    expect(exported.data?.subjectAccessExport).toEqual({ requestId, deadline: '2026-02-28' });
+    expect(codes(backdated)).toEqual(['BAD_USER_INPUT']);
+    expect(backdated.errors?.[0]?.extensions?.field).toEqual(['receivedOn']);
+    expect(exported.data?.subjectAccessExport).toEqual({ requestId, deadline: oneMonthAfter(today()) });
     expectNoErrors(own);
     expect(own.data?.mySubjectAccessRequests).toEqual([
       expect.objectContaining({
         id: requestId,
-        receivedOn: '2026-01-31',
-        deadline: '2026-02-28',
+        receivedOn: today(),
+        deadline: oneMonthAfter(today()),
         status: 'OPEN',
       }),
     ]);

@@ -445,6 +445,14 @@ function receivedRequest(
   byStaff: boolean,
 ) {
   const receivedOn = validate.pastDate(['receivedOn'], args.receivedOn, now);
+  // Staff record a letter or a call received earlier; a request the person makes themself is received as they make
+  // it. Another date would move the one-month deadline the register tracks (into the past, overdue at once).
+  if (!byStaff && receivedOn !== now.toISOString().slice(0, 10)) {
+    throw validate.badInputError(
+      ['receivedOn'],
+      'A request you make yourself is received today: give today’s date.',
+    );
+  }
   if (byStaff && !args.identityCheck) {
     throw validate.badInputError(
       ['identityCheck'],
@@ -461,7 +469,11 @@ builder.mutationFields((t) => ({
       'Opens a subject access request: by the person themself, or recorded by staff (the IG lead, the service’s managers) on their behalf with `identityCheck`, how the person’s identity was checked (required for staff).',
     args: {
       serviceUserId: t.arg.id({ required: true, description: 'The person.' }),
-      receivedOn: t.arg.string({ required: true, description: 'Date received, YYYY-MM-DD.' }),
+      receivedOn: t.arg.string({
+        required: true,
+        description:
+          'Date received, YYYY-MM-DD: when staff record it, the day it reached the organisation; when the person opens it themself, today (BAD_USER_INPUT otherwise).',
+      }),
       identityCheck: t.arg({
         type: SubjectIdentityCheckEnum,
         required: false,
