@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allocatedPerson, expectNoErrors, recordNote } from '../support/care-fixtures';
+import { allocatedPerson, codes, expectNoErrors, recordNote } from '../support/care-fixtures';
 import { serviceUserToken } from '../support/records-fixtures';
 import { testApi } from '../support/test-api';
 
@@ -79,5 +79,35 @@ describe('the person’s own disclosure register', () => {
     expect(seen).toContain('RELEASED');
     expect(seen).not.toContain('Okafor');
     expect(seen).not.toContain(withheldRawId);
+  });
+
+  it('answers the person reading a withheld note by its id as a note that is not there, not even its kind and date', async () => {
+    // Prepare: a note withheld from the person, and the id of one nobody wrote
+    const api = testApi();
+    const { org, worker, client: person } = await allocatedPerson(api);
+    const withheld = await recordNote(api, worker, person, 'MEDICAL', 'Third-party information.', {
+      withheldFromSubject: true,
+    });
+    const [, ids] = Buffer.from(withheld, 'base64').toString().split(':');
+    const madeUp = Buffer.from(`HealthNote:${ids?.split('.')[0]}.nte_aaaaaaaaaaaaaaaaaaaaaaaaaa`).toString(
+      'base64',
+    );
+    const token = await serviceUserToken(api, org.orgId, person);
+    const read = (id: string) =>
+      api.graphql<{ caseNote: Record<string, unknown> | null }>(
+        'query ($id: ID!) { caseNote(id: $id) { id kind recordedAt authorId ... on HealthNote { body } } }',
+        { token, variables: { id } },
+      );
+
+    // Act
+    const [hidden, missing] = await Promise.all([read(withheld), read(madeUp)]);
+
+    // Assess: the same answer for both
+    expect(hidden.data?.caseNote ?? null).toBeNull();
+    expect(hidden.data).toEqual(missing.data);
+    expect(hidden.errors?.map((error) => [error.extensions?.code, error.message])).toEqual(
+      missing.errors?.map((error) => [error.extensions?.code, error.message]),
+    );
+    expect(codes(hidden)).toEqual(['NOT_FOUND']);
   });
 });

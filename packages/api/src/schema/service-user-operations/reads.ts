@@ -201,7 +201,7 @@ builder.queryFields((t) => ({
   caseNote: t.field({
     type: CaseNoteInterface,
     description:
-      'One note. NOT_FOUND without a relationship to its client; its text is refused (FORBIDDEN, JUSTIFICATION_REQUIRED) when the caller may see the client but not the note.',
+      'One note. NOT_FOUND without a relationship to its client, and for a note hidden from the caller (withheld from the person it is about, when they ask); its text is refused (FORBIDDEN, JUSTIFICATION_REQUIRED) when the caller may see the client but not the note.',
     args: { id: t.arg.id({ required: true, description: 'The note (global id).' }) },
     operation: { policy: 'client.read', subject: clientOfNote((args) => args.id), audit: 'fields' },
     resolve: async (operation, args, context) => {
@@ -214,6 +214,14 @@ builder.queryFields((t) => ({
         context.access.loader,
       );
       if (!note) throw notFound('Note');
+      // A note hidden from the caller (withheld from the person it is about) answers as one that is not there:
+      // not its kind, date or author with only its text refused.
+      const decision = await context.access.peekRead(
+        client,
+        classificationOf(note.kind),
+        await noteFacts(context, note),
+      );
+      if (decision.effect === 'NOT_FOUND') throw notFound('Note');
       return { client, note };
     },
   }),
