@@ -506,6 +506,15 @@ describe('confide org export and import against a deployed stage (--stage)', { t
       requestId: 'export-00000000-0000-4000-8000-000000000000',
       cursor: { service: 0 },
     });
+    // Begun, but no page read: completing it would tell offboarding the person was handed over.
+    const begun = (await call('export.begin', { slug: world.org.slug })) as { requestId?: string };
+    const unread = await call('export.complete', {
+      slug: world.org.slug,
+      requestId: begun.requestId,
+      serviceUsers: 40,
+      notes: 900,
+      manifestDigest: 'a'.repeat(64),
+    });
     const notBegun = await call('export.complete', {
       slug: world.org.slug,
       requestId: 'export-00000000-0000-4000-8000-000000000000',
@@ -559,6 +568,7 @@ describe('confide org export and import against a deployed stage (--stage)', { t
     expect(notBegunPage).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', field: 'requestId' } });
     expect(JSON.stringify(notBegunPage)).not.toContain(ADA.name);
     expect(notBegun).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', field: 'requestId' } });
+    expect(unread).toMatchObject({ ok: false, error: { code: 'CONFLICT', field: 'requestId' } });
     expect(await organisationExports(api.services).latest(tenantScope(world.org.orgId))).toBeUndefined();
     expect(asStaff).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(context).toMatchObject({ ok: true, operator: { staffId: world.manager.staffId } });

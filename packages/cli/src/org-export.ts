@@ -23,7 +23,8 @@ import { CliError } from './data-dir';
  * export offboarding requires. Runs where the organisation's keys can be used: the local stack.
  */
 
-const OPERATION = 'processor.export';
+/** The operation of each person's READ event in an export. */
+export const EXPORT_READ = 'processor.export';
 const RULE = 'platform.organisation.export';
 
 export interface ExportSummary {
@@ -124,7 +125,7 @@ export async function auditExportReads(
     at: services.clock.now().toISOString(),
     actor: { kind: 'OPERATOR', id: options.operatorId, roles: [] },
     action: 'READ',
-    operation: OPERATION,
+    operation: EXPORT_READ,
     subjectId: clientId,
     fields: ['ServiceUser', 'CaseNote', 'Consent', 'DisclosureRegisterEntry', 'Referral'],
     classifications: [...EXPORTED_CLASSIFICATIONS],

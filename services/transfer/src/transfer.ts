@@ -3,7 +3,7 @@ import type { Authenticator } from '@confide/api/authentication';
 import { organisationExports } from '@confide/api/provisioning';
 import type { ConfideServices } from '@confide/api/services';
 import { ConfideError, isIdOf, type NoteKind, newId, type OrgId } from '@confide/domain';
-import { type StaffMember, tenantScope } from '@confide/store';
+import { type PlatformAuditEvent, type StaffMember, tenantScope } from '@confide/store';
 // The export and the import are the CLI's code (decision 0034, 0032); the stage runs the same code where the
 // organisation's keys may be used (decision 0041). The CLI package has no exports map: its files by path.
 import { CliError } from '../../../packages/cli/src/data-dir';
@@ -19,6 +19,7 @@ import {
 import {
   auditExportReads,
   clientIdPage,
+  EXPORT_READ,
   type ExportCursor,
   PersonReader,
   recordExportInPlatformAudit,
@@ -147,13 +148,13 @@ function cursorOf(value: unknown): ExportCursor {
   return { service, after };
 }
 
-/** Whether this operator's platform audit holds the ALLOWED event that began `operation` with this request id. */
+/** The ALLOWED event of this operator's platform audit that began `operation` with this request id, if any. */
 async function begunByOperator(
   services: ConfideServices,
   request: { orgId: OrgId; operatorId: string; operation: string; requestId: string },
-): Promise<boolean> {
+): Promise<PlatformAuditEvent | undefined> {
   const events = await services.platformAudit.list({ organisationId: request.orgId, limit: 500 });
-  return events.some(
+  return events.find(
     (event) =>
       event.operation === request.operation &&
       event.outcome === 'ALLOWED' &&
@@ -162,16 +163,60 @@ async function begunByOperator(
   );
 }
 
-/** FORBIDDEN unless this operator began an export of the organisation with this request id (`export.begin`). */
+/** When this operator began an export of the organisation with this request id; FORBIDDEN if they did not. */
 async function exportBegun(
   services: ConfideServices,
   request: { orgId: OrgId; operatorId: string; requestId: string },
-): Promise<void> {
-  if (!(await begunByOperator(services, { ...request, operation: 'exportOrganisation' }))) {
+): Promise<string> {
+  const begun = await begunByOperator(services, { ...request, operation: 'exportOrganisation' });
+  if (!begun) {
     throw new Refused(
       'FORBIDDEN',
       'No export of this organisation was begun by you with that request id.',
       'requestId',
+    );
+  }
+  return begun.at;
+}
+
+/**
+ * CONFLICT unless the export read everyone the organisation holds (each page audits its people under the request id
+ * before it opens them) and `serviceUsers` says as many: what offboarding then relies on is what this function did,
+ * not what a request says.
+ */
+async function everyoneExported(
+  services: ConfideServices,
+  request: { orgId: OrgId; operatorId: string; requestId: string; begunAt: string; serviceUsers: number },
+): Promise<void> {
+  const everyone: string[] = [];
+  for (let cursor: ExportCursor | undefined = { service: 0 }; cursor; ) {
+    const page = await clientIdPage(services, request.orgId, cursor, 1000);
+    everyone.push(...page.ids);
+    cursor = page.next;
+  }
+  // Every READ this operator made in the organisation since the export began: a person a page cut short is read again.
+  const events = await services.auditLog.byActor(tenantScope(request.orgId), request.operatorId, {
+    from: request.begunAt,
+    limit: 2 * everyone.length + 100,
+  });
+  const read = new Set(
+    events
+      .filter((event) => event.operation === EXPORT_READ && event.requestId === request.requestId)
+      .map((event) => event.subjectId),
+  );
+  const unread = everyone.filter((clientId) => !read.has(clientId)).length;
+  if (unread > 0) {
+    throw new Refused(
+      'CONFLICT',
+      `${unread} of the organisation's ${everyone.length} service users were not read by this export: page through it first.`,
+      'requestId',
+    );
+  }
+  if (request.serviceUsers !== everyone.length) {
+    throw new Refused(
+      'BAD_USER_INPUT',
+      `serviceUsers is ${everyone.length}: every service user this export read.`,
+      'serviceUsers',
     );
   }
 }
@@ -209,7 +254,7 @@ async function exportOperation(
   const requestId = text(input, 'requestId', EXPORT_REQUEST);
   // A page or the completion only of an export this operator began: its platform audit event, written before
   // anything was read. Without it, nothing is read or recorded.
-  await exportBegun(services, { orgId, operatorId, requestId });
+  const begunAt = await exportBegun(services, { orgId, operatorId, requestId });
   if (operation === 'export.page') {
     const limit = input.limit === undefined ? EXPORT_PAGE_PEOPLE : count(input, 'limit');
     if (limit < 1 || limit > EXPORT_PAGE_PEOPLE) {
@@ -250,6 +295,7 @@ async function exportOperation(
   const manifestDigest = text(input, 'manifestDigest', DIGEST);
   const serviceUsers = count(input, 'serviceUsers');
   const notes = count(input, 'notes');
+  await everyoneExported(services, { orgId, operatorId, requestId, begunAt, serviceUsers });
   await organisationExports(services).record(tenantScope(orgId), {
     kind: 'EXPORTED',
     by: operatorId,
