@@ -48,6 +48,8 @@ export const lambdaBundling = {
     // Event-stream serde, for operations none of the functions calls: a stand-in that refuses (no-event-streams.ts,
     // 15 KB less).
     '@smithy/core/event-streams': './infra/lib/no-event-streams.ts',
+    // URLPattern, which Node 22 lacks, for yoga's literal endpoint paths only (literal-urlpattern.ts, 18 KB less).
+    'urlpattern-polyfill': './infra/lib/literal-urlpattern.ts',
   } as Record<string, string>,
 } as const;
 

@@ -82,9 +82,12 @@ describe('Lambda bundles', () => {
       ).toEqual([]);
       // Multipart bodies are refused before they are read: the parser is not shipped (infra/lib/no-multipart.ts); yoga's
       // parse cache runs on a small LRU (infra/lib/small-lru-cache.ts), node-fetch on two of tslib's helpers, the SDK's
-      // endpoint cache on a Map (infra/lib/small-endpoint-lru.ts). Decision 0043.
+      // endpoint cache on a Map (infra/lib/small-endpoint-lru.ts), yoga's endpoint paths on a literal URLPattern
+      // (infra/lib/literal-urlpattern.ts). Decision 0043.
       expect(
-        inputs.filter((input) => /node_modules\/(@fastify\/busboy|lru-cache|tslib|mnemonist)\//.test(input)),
+        inputs.filter((input) =>
+          /node_modules\/(@fastify\/busboy|lru-cache|tslib|mnemonist|urlpattern-polyfill)\//.test(input),
+        ),
         service,
       ).toEqual([]);
       // Nor the SDK's event-stream serde, which no operation of theirs uses (infra/lib/no-event-streams.ts).
