@@ -265,6 +265,11 @@ describe('the disclosure work queue', () => {
       variables: { c: w.client, r: courtOrder },
     });
     expect(codes(again)).toEqual(['CONFLICT']);
+    // …and it records no second acknowledgement: one ALLOWED event, for the one that was made
+    const acknowledgements = (
+      await w.api.services.auditLog.byActor(tenantScope(w.org.orgId), w.seniorManager.staffId, { limit: 100 })
+    ).filter((e) => e.operation === 'acknowledgeDisclosureWork' && e.outcome === 'ALLOWED');
+    expect(acknowledgements).toHaveLength(1);
   });
 
   it('is refused to staff who decide no disclosures, and the refusal is audited once', async () => {

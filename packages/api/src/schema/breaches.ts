@@ -1,4 +1,4 @@
-import { DEFAULT_RETENTION_RULES, type RetentionRules, validate } from '@confide/domain';
+import { DEFAULT_RETENTION_RULES, notFound, type RetentionRules, validate } from '@confide/domain';
 import type { BreachEntry, TenantScope } from '@confide/store';
 import { resolveArrayConnection } from '@pothos/plugin-relay';
 import { builder } from '../builder';
@@ -258,9 +258,17 @@ builder.mutationFields((t) => ({
     operation: {
       policy: 'breach.assess',
       change: (args) => ({ sharing: { detail: args.reportable ? 'reportable' : 'not-reportable' } }),
-      // Checked before the audit event: bad input records nothing.
-      validate: (args, context) => {
-        assessment(args, context.services.clock.now());
+      // Checked before the audit event: bad input, and an entry that is not there, record no assessment.
+      validate: async (args, context) => {
+        const { regulatorNotifiedAt } = assessment(args, context.services.clock.now());
+        const entry = await context.services.breaches.entry(context.access.scope, String(args.breachId));
+        if (!entry) throw notFound('Breach');
+        if (regulatorNotifiedAt && regulatorNotifiedAt.toISOString() < entry.discoveredAt) {
+          throw validate.badInputError(
+            ['regulatorNotifiedAt'],
+            'The regulator cannot be told before the breach was discovered.',
+          );
+        }
       },
       audit: 'before',
       action: 'ADMIN',

@@ -1,4 +1,4 @@
-import { type Classification, isIdOf, notFound, validate } from '@confide/domain';
+import { type Classification, conflict, isIdOf, notFound, validate } from '@confide/domain';
 import {
   CONSENT_METHODS,
   CONSENT_SCOPES,
@@ -314,11 +314,19 @@ builder.mutationFields((t) => ({
       policy: 'consent.withdraw',
       subject: clientById((args) => args.serviceUserId),
       change: () => ({ classification: 'CONSENT' }),
+      // A consent that is not the person's, or no longer stands, records no withdrawal.
+      validate: async (args, context, subject) => {
+        if (subject.kind !== 'CLIENT') return;
+        const consent = isIdOf('consent', args.consentId)
+          ? await context.services.consents.get(context.access.scope, subject.client.clientId, args.consentId)
+          : undefined;
+        if (!consent) throw notFound('Consent');
+        if (consent.withdrawnAt) throw conflict('The consent is already withdrawn.');
+      },
       audit: 'before',
     },
     resolve: async (operation, args, context) => {
       const client = operation.client;
-      if (!isIdOf('consent', args.consentId)) throw notFound('Consent');
       const principal = operation.tenantPrincipal;
       const by =
         principal.kind === 'STAFF'

@@ -6,6 +6,7 @@ import {
   type DisclosureQueueItem,
   type KeptQueueItem,
   outstandingWork,
+  type ServiceUserRecord,
 } from '@confide/store';
 import type { OperationSubject } from '../access/operation-plugin';
 import { builder } from '../builder';
@@ -131,19 +132,14 @@ builder.mutationFields((t) => ({
       change: async (args, context, subject) => ({
         detail: (await queuedItem(context, subject, args.requestId))?.kind,
       }),
+      // Nothing to acknowledge records no acknowledgement.
+      validate: async (args, context, subject) => {
+        if (subject.kind === 'CLIENT') await toAcknowledge(context, subject.client, args.requestId);
+      },
       audit: 'before',
     },
     resolve: async (operation, args, context) => {
-      const item = await queuedItem(context, operation, args.requestId);
-      if (!item) throw notFound('Disclosure request');
-      const serviceId = operation.client.serviceId;
-      const audiences = disclosureQueueAudiences(item.kind, {
-        roles: operation.staff.roles,
-        managesClientService: context.access.managesService(serviceId),
-      });
-      const already = await context.services.disclosureQueue.acknowledgedOf(operation.scope, item.requestId);
-      const pending = audiences.filter((role) => !already.includes(role));
-      if (pending.length === 0) throw conflict('It is already acknowledged.');
+      const { item, pending } = await toAcknowledge(context, operation.client, args.requestId);
       await context.services.disclosureQueue.acknowledge(
         operation.scope,
         item.requestId,
@@ -154,6 +150,24 @@ builder.mutationFields((t) => ({
     },
   }),
 }));
+
+/**
+ * The queued item of a request about the subject and the capacities in which the caller acknowledges it: NOT_FOUND
+ * when there is none, CONFLICT when it is acknowledged in all of them already.
+ */
+async function toAcknowledge(context: ConfideContext, client: ServiceUserRecord, requestId: string) {
+  const item = await queuedItem(context, { client }, requestId);
+  const principal = context.auth?.principal;
+  if (!item || principal?.kind !== 'STAFF') throw notFound('Disclosure request');
+  const audiences = disclosureQueueAudiences(item.kind, {
+    roles: principal.roles,
+    managesClientService: context.access.managesService(client.serviceId),
+  });
+  const already = await context.services.disclosureQueue.acknowledgedOf(context.access.scope, item.requestId);
+  const pending = audiences.filter((role) => !already.includes(role));
+  if (pending.length === 0) throw conflict('It is already acknowledged.');
+  return { item, pending };
+}
 
 /**
  * The items in the caller's queue, in their order, as the policy's `seesDisclosureQueueItem` decides: told of an item

@@ -250,13 +250,9 @@ export class BreachRegister {
       expectedVersion: number;
     },
   ): Promise<BreachEntry> {
-    // The index finds the entry's key (its discovery time never changes); the entry itself is read by that key,
-    // consistently: the index may lag behind a notification just recorded, and the open index is decided from it.
-    const found = await this.#get(scope, breachId);
-    const key = found && { pk: scope.key('BREACHES'), sk: `${found.discoveredAt}#${breachId}` };
-    const stored = key && (await this.#gateway(scope).get(key, { now: this.clock.now() }));
-    const current = stored && toBreach(stored);
-    if (!key || !current) throw notFound('Breach');
+    const current = await this.entry(scope, breachId);
+    if (!current) throw notFound('Breach');
+    const key = { pk: scope.key('BREACHES'), sk: `${current.discoveredAt}#${breachId}` };
     if (change.regulatorNotifiedAt && change.regulatorNotifiedAt.toISOString() < current.discoveredAt) {
       throw badInput(
         ['regulatorNotifiedAt'],
@@ -301,6 +297,20 @@ export class BreachRegister {
     if (!result.written) throw conflict();
     if (!result.attributes) throw notFound('Breach');
     return toBreach(result.attributes);
+  }
+
+  /**
+   * One entry as stored now. The index finds its key (its discovery time never changes); the entry itself is read by
+   * that key, consistently: the index may lag behind a notification just recorded.
+   */
+  async entry(scope: TenantScope, breachId: string): Promise<BreachEntry | undefined> {
+    const found = await this.#get(scope, breachId);
+    if (!found) return undefined;
+    const stored = await this.#gateway(scope).get(
+      { pk: scope.key('BREACHES'), sk: `${found.discoveredAt}#${breachId}` },
+      { now: this.clock.now() },
+    );
+    return stored && toBreach(stored);
   }
 
   async #get(scope: TenantScope, breachId: string): Promise<BreachEntry | undefined> {

@@ -146,6 +146,15 @@ export class Consents {
     return toConsent(result.attributes);
   }
 
+  /** One consent of the person, withdrawn or not; undefined when they have none of that id. */
+  async get(scope: TenantScope, clientId: string, consentId: string): Promise<ConsentRecord | undefined> {
+    const item = await this.#gateway(scope).get(
+      { pk: scope.key('CLIENT', clientId), sk: `CONSENT#${consentId}` },
+      { now: this.clock.now() },
+    );
+    return item ? toConsent(item) : undefined;
+  }
+
   /** One page of the person's consents in the order they are stored (by consent id), read with DynamoDB's `Limit`. */
   async page(scope: TenantScope, clientId: string, request: PageRequest): Promise<Page<ConsentRecord>> {
     const gateway = this.#gateway(scope);

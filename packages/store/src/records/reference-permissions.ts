@@ -75,6 +75,19 @@ export class ReferencePermissions {
     return toPermission(item);
   }
 
+  /** One permission the staff member gave, withdrawn or lapsed too; undefined when they gave none of that id. */
+  async get(
+    scope: TenantScope,
+    staffId: string,
+    permissionId: string,
+  ): Promise<ReferencePermission | undefined> {
+    const item = await this.#gateway(scope).get(
+      { pk: scope.key('STAFF', staffId), sk: `${PERMISSION_PREFIX}${permissionId}` },
+      { now: this.clock.now() },
+    );
+    return item ? toPermission(item) : undefined;
+  }
+
   /** Withdraws a permission at once; CONFLICT when it is unknown or already withdrawn. */
   async withdraw(scope: TenantScope, staffId: string, permissionId: string): Promise<ReferencePermission> {
     const result = await this.#gateway(scope).update(

@@ -127,7 +127,12 @@ builder.mutationFields((t) => ({
       },
       validate: async (args, context) => {
         validate.text(['investigationId'], String(args.investigationId), { max: 100 });
-        for (const client of await namedClients(args, context)) linkOn(client, String(args.investigationId));
+        const clients = await namedClients(args, context);
+        const links = clients.map((client) => linkOn(client, String(args.investigationId)));
+        // Closed already: no second closing is recorded.
+        if (links.every((link) => link.status === 'CLOSED')) {
+          throw new ConfideError(ErrorCode.CONFLICT, 'The investigation is already closed.');
+        }
       },
       record: (args) => ({ alsoSubjectIds: clientIdsOf(args).slice(1) }),
       audit: 'before',
@@ -136,10 +141,6 @@ builder.mutationFields((t) => ({
     resolve: async (operation, args, context) => {
       const investigationId = String(args.investigationId);
       const clients = await namedClients(args, context);
-      const links = clients.map((client) => linkOn(client, investigationId));
-      if (links.every((link) => link.status === 'CLOSED')) {
-        throw new ConfideError(ErrorCode.CONFLICT, 'The investigation is already closed.');
-      }
       await context.services.serviceUsers.linkInvestigation(
         operation.scope,
         clients.map((client) => ({

@@ -1,4 +1,4 @@
-import { validate } from '@confide/domain';
+import { conflict, validate } from '@confide/domain';
 import type { LegalHold } from '@confide/store';
 import { builder } from '../../builder';
 import type { ConfideContext } from '../../context';
@@ -117,6 +117,12 @@ builder.mutationFields((t) => ({
           expiresImmediately:
             subject.kind === 'CLIENT' && (await liftExpiresImmediately(context, subject.client)),
         };
+      },
+      // No hold to lift records no lifting.
+      validate: (_args, context, subject) => {
+        if (subject.kind === 'CLIENT' && !context.services.retention.holdOn(subject.client)) {
+          throw conflict('The record is not under a legal hold.');
+        }
       },
       audit: 'before',
       action: 'ADMIN',

@@ -1,6 +1,7 @@
-import { ConfideError, ErrorCode, isIdOf, notFound, validate } from '@confide/domain';
+import { ConfideError, conflict, ErrorCode, isIdOf, notFound, validate } from '@confide/domain';
 import { builder } from '../../builder';
 import type { ConfideContext } from '../../context';
+import { oncePerRequest } from '../access-governance/shared';
 import {
   existingStaff,
   ReferencePermissionRef,
@@ -38,6 +39,30 @@ function releaseChange(args: { recipient: string; summary: string }) {
     recipient: validate.text(['recipient'], args.recipient, { max: 200 }),
     summary: validate.text(['summary'], args.summary, { max: 5000, multiline: true }),
   };
+}
+
+/**
+ * The staff member's permission in force for this recipient, with their key, read once a request (the check before
+ * the audit event and the release share it); CONSENT_REQUIRED when there is none.
+ */
+function permissionToRelease(context: ConfideContext, staffId: string, release: { recipient: string }) {
+  return oncePerRequest(context, `reference-permission:${staffId}:${release.recipient}`, async () => {
+    const staff = await subjectStaff(context, staffId);
+    const key = await staffKey(context, staff);
+    const permission = await context.services.referencePermissions.permissionFor(
+      context.access.scope,
+      staff.staffId,
+      key,
+      release.recipient,
+    );
+    if (!permission) {
+      throw new ConfideError(
+        ErrorCode.CONSENT_REQUIRED,
+        'No reference may be given without the staff member’s permission for this recipient (Azure 5.1).',
+      );
+    }
+    return { key, permission };
+  });
 }
 
 builder.mutationFields((t) => ({
@@ -92,6 +117,15 @@ builder.mutationFields((t) => ({
         return existingStaff((given: typeof args) => given.staffId)(args, context);
       },
       change: () => ({ classification: 'STAFF_PERSONAL' }),
+      // A permission the staff member never gave, or has withdrawn, records no withdrawal.
+      validate: async (args, context, subject) => {
+        const staffId = subject.kind === 'STAFF' ? subject.staffId : undefined;
+        const permission =
+          staffId &&
+          (await context.services.referencePermissions.get(context.access.scope, staffId, args.permissionId));
+        if (!permission) throw notFound('Reference permission');
+        if (permission.withdrawnAt) throw conflict('The permission is already withdrawn.');
+      },
       audit: 'before',
     },
     resolve: async (operation, args, context) => {
@@ -126,25 +160,18 @@ builder.mutationFields((t) => ({
         releaseChange(args);
         return { classification: 'STAFF_PERSONAL' };
       },
+      // Without the staff member's permission nothing is released, and no release is recorded: the plugin records
+      // the refusal (CONSENT_REQUIRED) against them.
+      validate: async (args, context, subject) => {
+        if (subject.kind === 'STAFF')
+          await permissionToRelease(context, subject.staffId, releaseChange(args));
+      },
       audit: 'before',
     },
     resolve: async (operation, args, context) => {
       const { recipient, summary } = releaseChange(args);
       const staff = await subjectStaff(context, operation.subjectId);
-      const key = await staffKey(context, staff);
-      const permission = await context.services.referencePermissions.permissionFor(
-        operation.scope,
-        staff.staffId,
-        key,
-        recipient,
-      );
-      // The plugin records the refusal (CONSENT_REQUIRED) against the staff member.
-      if (!permission) {
-        throw new ConfideError(
-          ErrorCode.CONSENT_REQUIRED,
-          'No reference may be given without the staff member’s permission for this recipient (Azure 5.1).',
-        );
-      }
+      const { key, permission } = await permissionToRelease(context, staff.staffId, { recipient });
       const release = await context.services.referencePermissions.recordRelease(
         operation.scope,
         staff.staffId,
