@@ -1,6 +1,7 @@
 import type { StoredAuditEvent } from '@confide/store';
 import { tenantScope } from '@confide/store';
 import { describe, expect, it } from 'vitest';
+import { expectNoErrors, registerServiceUser } from '../support/care-fixtures';
 import {
   addStaff,
   addStaffThroughTheApi,
@@ -10,6 +11,7 @@ import {
   staffIdByHandle,
   type TestOrganisation,
 } from '../support/fixtures';
+import { serviceWorld } from '../support/records-fixtures';
 import { type GraphqlResult, type TestApi, testApi } from '../support/test-api';
 
 /**
@@ -161,7 +163,7 @@ describe('a role that opens client content needs a second person', () => {
 
     const granted = await api.graphql(ASSIGN, {
       token: org.adminToken,
-      variables: { id: volunteer.globalId, roles: ['ADMINISTRATOR'] },
+      variables: { id: volunteer.globalId, roles: ['ORG_ADMIN'] },
     });
     const removed = await api.graphql(REMOVE, {
       token: org.adminToken,
@@ -170,15 +172,57 @@ describe('a role that opens client content needs a second person', () => {
 
     expect(codes(granted)).toBeUndefined();
     expect(codes(removed)).toBeUndefined();
-    expect(await rolesOf(api, volunteer.token)).toEqual(['ADMINISTRATOR']);
+    expect(await rolesOf(api, volunteer.token)).toEqual(['ORG_ADMIN']);
     const events = await eventsAbout(api, org, volunteer.staffId);
     const byOperation = (operation: string) =>
       events
         .filter((event) => event.operation === operation && event.outcome === 'ALLOWED')
         .map((event) => ({ actor: event.actor.id, fields: event.fields }));
-    expect(byOperation('assignRoles')).toEqual([{ actor: org.adminStaffId, fields: ['ADMINISTRATOR'] }]);
+    expect(byOperation('assignRoles')).toEqual([{ actor: org.adminStaffId, fields: ['ORG_ADMIN'] }]);
     expect(byOperation('removeRoles')).toEqual([{ actor: org.adminStaffId, fields: ['VOLUNTEER'] }]);
     expect(byOperation('addStaffMember')).toEqual([{ actor: org.adminStaffId, fields: ['VOLUNTEER'] }]);
+  });
+
+  it('gives an ADMINISTRATOR, who reads the names and contact details of their services’ people, only with a second admin', async () => {
+    // Prepare: a service with a person, and an account one admin puts on its team alone
+    const world = await serviceWorld(api);
+    const person = await registerServiceUser(api, world.manager, world.serviceId);
+    const clerk = await addStaffThroughTheApi(api, world.org, ['VOLUNTEER']);
+    expectNoErrors(
+      await api.graphql(
+        'mutation ($s: ID!, $m: ID!) { addServiceStaff(serviceId: $s, staffId: $m) { id } }',
+        {
+          token: world.org.adminToken,
+          variables: { s: world.serviceId, m: clerk.globalId },
+        },
+      ),
+    );
+    const read = () =>
+      api.graphql<{ serviceUser: { name: string } | null }>(
+        'query ($id: ID!) { serviceUser(id: $id) { name } }',
+        {
+          token: clerk.token,
+          variables: { id: person },
+        },
+      );
+
+    // Act: the same admin makes the account an ADMINISTRATOR
+    const proposed = await api.graphql(ASSIGN, {
+      token: world.org.adminToken,
+      variables: { id: clerk.globalId, roles: ['ADMINISTRATOR'] },
+    });
+    const before = await read();
+    const approvalId = approvalIdOf(proposed);
+    const approved = await api.graphql(APPROVE, {
+      token: (await secondAdmin(api, world.org)).token,
+      variables: { id: approvalId },
+    });
+
+    // Assess: it waits for a second admin, and the person is not the account's to read until then
+    expect(codes(proposed)).toEqual(['APPROVAL_REQUIRED']);
+    expect(before.data?.serviceUser ?? null).toBeNull();
+    expect(codes(approved)).toBeUndefined();
+    expect((await read()).data?.serviceUser?.name).toEqual(expect.any(String));
   });
 
   it('creates an account with a content role only when a second admin approves it, audited for that account', async () => {

@@ -248,7 +248,7 @@ builder.mutationFields((t) => ({
   addStaffMember: t.field({
     type: StaffMemberRef,
     description:
-      'Adds a staff account to the caller’s organisation (ORG_ADMIN). An account with a role that opens client content (any but ORG_ADMIN, ADMINISTRATOR and VOLUNTEER) is created only when another ORG_ADMIN approves it: the call answers APPROVAL_REQUIRED with `extensions.approvalId` (see `approveChange`). Audited before it happens, naming the account and its roles.',
+      'Adds a staff account to the caller’s organisation (ORG_ADMIN). An account with a role that opens client content (any but ORG_ADMIN and VOLUNTEER) is created only when another ORG_ADMIN approves it: the call answers APPROVAL_REQUIRED with `extensions.approvalId` (see `approveChange`). Audited before it happens, naming the account and its roles.',
     args: { input: t.arg({ type: AddStaffMemberInput, required: true }) },
     operation: {
       policy: 'identity.staff.add',
@@ -273,7 +273,7 @@ builder.mutationFields((t) => ({
   assignRoles: t.field({
     type: StaffMemberRef,
     description:
-      'Adds roles to another staff member (ORG_ADMIN; nobody changes their own roles). A role that opens client content (any but ORG_ADMIN, ADMINISTRATOR and VOLUNTEER) takes effect only when another ORG_ADMIN, not the staff member concerned, approves it: the call answers APPROVAL_REQUIRED with `extensions.approvalId`. Audited before it happens, naming the staff member and the roles.',
+      'Adds roles to another staff member (ORG_ADMIN; nobody changes their own roles). A role that opens client content (any but ORG_ADMIN and VOLUNTEER) takes effect only when another ORG_ADMIN, not the staff member concerned, approves it: the call answers APPROVAL_REQUIRED with `extensions.approvalId`. Audited before it happens, naming the staff member and the roles.',
     args: { input: t.arg({ type: ChangeRolesInput, required: true }) },
     operation: {
       policy: 'identity.roles.assign',

@@ -12,10 +12,12 @@ import {
 } from '../policy';
 
 /**
- * Roles that open no client content (ACCESS-MODEL.md Operations): every other role takes effect only when a
- * second person with authority approves it.
+ * Roles that open no client content by themselves (ACCESS-MODEL.md Operations): every other role takes effect only
+ * when a second person with authority approves it. A VOLUNTEER reads only the people a service's manager allocates
+ * them to, a second person's act. ADMINISTRATOR is not among them: it reads the identifying and contact data of every
+ * person of its services (the matrix), and one ORG_ADMIN may add an account to a team alone.
  */
-export const ROLES_WITHOUT_CLIENT_CONTENT: readonly Role[] = ['ORG_ADMIN', 'ADMINISTRATOR', 'VOLUNTEER'];
+export const ROLES_WITHOUT_CLIENT_CONTENT: readonly Role[] = ['ORG_ADMIN', 'VOLUNTEER'];
 
 /** Whether any of `roles` opens client content, so that giving it needs a second person. */
 export function grantsContentRole(roles: readonly Role[]): boolean {
