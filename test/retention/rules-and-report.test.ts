@@ -143,9 +143,11 @@ describe('retention rules and the schedule report', () => {
     );
   });
 
-  it('two rule changes at once leave a case on the later rules: a date computed before the other was written loses', async () => {
-    // Prepare: a closed case, and a change to 10 years whose write of the case's new date is held, after it read the
-    // case, while a second admin's change to 12 years runs to its end.
+  /**
+   * A closed case, and a change of clientYearsAfterClosure to 10 held at `hold` while a second admin's change to 12
+   * years runs to its end; the case must be left on 12.
+   */
+  async function twoRuleChanges(hold: 'before-its-write' | 'after-its-listing') {
     const world = await retentionWorld(api);
     const { id } = await clientWithRecords(api, world, { dateOfBirth: '1970-01-01' });
     const closedAt = clock.now();
@@ -160,15 +162,26 @@ describe('retention rules and the schedule report', () => {
           },
         },
       });
-    const slow = interleavingDynamoClient(
-      api,
-      (call) => updatesWith(call, 'SET expiresAt = :expiresAt, gsi2pk'),
-      async () => {
-        const later = await setYears(12, api);
-        expectNoErrors(later);
-        if (later.data) await untilRescheduled(api, world.org.adminToken, later.data.setRetentionRules);
-      },
-    );
+    const later = async () => {
+      const changed = await setYears(12, api);
+      expectNoErrors(changed);
+      if (changed.data) await untilRescheduled(api, world.org.adminToken, changed.data.setRetentionRules);
+    };
+    const slow =
+      hold === 'before-its-write'
+        ? interleavingDynamoClient(
+            api,
+            (call) => updatesWith(call, 'SET expiresAt = :expiresAt, gsi2pk'),
+            later,
+          )
+        : interleavingDynamoClient(
+            api,
+            (call) =>
+              call.commandName === 'QueryCommand' &&
+              (call.input as { IndexName?: string }).IndexName === 'gsi2',
+            later,
+            { afterRead: true },
+          );
 
     // Act
     const earlier = await setYears(10, testApi({ clock, tables: api.stack.tables, dynamo: slow.client }));
@@ -178,45 +191,16 @@ describe('retention rules and the schedule report', () => {
     expectNoErrors(earlier);
     const view = await readClient(api, world.manager.token, id);
     expect(view.data?.serviceUser.retention?.expiresAt).toBe(addYears(closedAt, 12).toISOString());
+  }
+
+  it('two rule changes at once leave a case on the later rules: a date computed before the other was written loses', async () => {
+    // A change whose write of the case's new date is held, after it read the case.
+    await twoRuleChanges('before-its-write');
   });
 
   it('two rule changes at once leave a case on the later rules: a case read after the other was written too', async () => {
-    // Prepare: a closed case, and a change to 10 years that lists the cases to reschedule and then waits, before it
-    // reads any of them, while a second admin's change to 12 years runs to its end.
-    const world = await retentionWorld(api);
-    const { id } = await clientWithRecords(api, world, { dateOfBirth: '1970-01-01' });
-    const closedAt = clock.now();
-    expectNoErrors(await closeCase(api, world.manager, id));
-    const setYears = async (years: number, through: TestApi) =>
-      through.graphql<{ setRetentionRules: { complete: boolean; continueAfter: string | null } }>(SET_RULES, {
-        token: world.org.adminToken,
-        variables: {
-          input: {
-            clientYearsAfterClosure: years,
-            expectedVersion: await organisationVersion(api, world.org),
-          },
-        },
-      });
-    const slow = interleavingDynamoClient(
-      api,
-      (call) =>
-        call.commandName === 'QueryCommand' && (call.input as { IndexName?: string }).IndexName === 'gsi2',
-      async () => {
-        const later = await setYears(12, api);
-        expectNoErrors(later);
-        if (later.data) await untilRescheduled(api, world.org.adminToken, later.data.setRetentionRules);
-      },
-      { afterRead: true },
-    );
-
-    // Act
-    const earlier = await setYears(10, testApi({ clock, tables: api.stack.tables, dynamo: slow.client }));
-
-    // Assess: the rules say 12 years, and so does the case.
-    expect(slow.interleaved()).toBe(true);
-    expectNoErrors(earlier);
-    const view = await readClient(api, world.manager.token, id);
-    expect(view.data?.serviceUser.retention?.expiresAt).toBe(addYears(closedAt, 12).toISOString());
+    // A change that lists the cases to reschedule and then waits, before it reads any of them.
+    await twoRuleChanges('after-its-listing');
   });
 
   it('reports what expires when to the IG lead, in expiry order, one page at a time', async () => {

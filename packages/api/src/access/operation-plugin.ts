@@ -420,6 +420,21 @@ export class OperationPolicyPlugin<Types extends SchemaTypes> extends BasePlugin
         recordedRefusals.add(error);
         return error;
       };
+      /**
+       * A refusal met before the policy has admitted the caller (finding the subject, gathering the change's facts)
+       * answers as a subject that is not the caller's business: NOT_FOUND or FORBIDDEN, naming nothing, recorded
+       * once. Anything else is thrown as it is.
+       */
+      const hiddenRefusal = (error: unknown, step: 'subject' | 'change', subjectId: string | undefined) =>
+        unrecordedRefusal(error) && !audit.hasDenied(name)
+          ? deny(
+              {
+                effect: error.code === 'FORBIDDEN' ? 'FORBIDDEN' : 'NOT_FOUND',
+                rule: `${policy.id}.${step}`,
+              },
+              subjectId,
+            )
+          : error;
       if (!policy.principals.includes(principal.kind)) {
         throw deny({ effect: 'FORBIDDEN', rule: `${policy.id}.principal` }, undefined);
       }
@@ -434,13 +449,7 @@ export class OperationPolicyPlugin<Types extends SchemaTypes> extends BasePlugin
         }
       } catch (error) {
         // A subject that does not exist answers like one that is not the caller's business.
-        if (unrecordedRefusal(error) && !audit.hasDenied(name)) {
-          throw deny(
-            { effect: error.code === 'FORBIDDEN' ? 'FORBIDDEN' : 'NOT_FOUND', rule: `${policy.id}.subject` },
-            undefined,
-          );
-        }
-        throw error;
+        throw hiddenRefusal(error, 'subject', undefined);
       }
       const subjectId = subjectIdOf(subject);
       const named = options.record?.(args, subject) ?? {};
@@ -466,16 +475,8 @@ export class OperationPolicyPlugin<Types extends SchemaTypes> extends BasePlugin
       try {
         if (options.change) change = await options.change(args, context, subject);
       } catch (error) {
-        // Read before the policy has admitted the caller: a refusal here (an item of the subject that is not there)
-        // answers as a subject that is not theirs does, naming nothing, so that it tells no stranger the subject
-        // exists.
-        if (unrecordedRefusal(error) && !audit.hasDenied(name)) {
-          throw deny(
-            { effect: error.code === 'FORBIDDEN' ? 'FORBIDDEN' : 'NOT_FOUND', rule: `${policy.id}.change` },
-            eventSubjectId,
-          );
-        }
-        throw error;
+        // An item of the subject that is not there tells no stranger that the subject exists.
+        throw hiddenRefusal(error, 'change', eventSubjectId);
       }
       const facts = await gatherFacts(policy, context, subject, change, approval !== undefined);
       const decision = policy.decide(facts);
