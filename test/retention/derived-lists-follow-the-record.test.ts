@@ -1,3 +1,4 @@
+import { DeleteItemCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { tenantScope } from '@confide/store';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -234,6 +235,33 @@ describe('retention: the kept disclosure work queue follows the person', () => {
     outlive(clock);
     await sweepUntilGone(api, world.org.orgId, localIdOf(id));
 
+    const after = await queueOf(api, guardian.token);
+    expect(after.filter((item) => item.serviceUserId === id)).toEqual([]);
+  });
+
+  it('a queue item written by the backfill for a closed case takes the person’s date, and leaves with them', async () => {
+    // Prepare: an escalated request about a person whose case then closed, its queue item as work recorded before
+    // the queue was kept (decision 0044)
+    const { world, guardian, id } = await guardianAndClient();
+    const requestId = await escalatedRequest(api, world, id);
+    expectNoErrors(await closeCase(api, world.manager, id));
+    const scope = tenantScope(world.org.orgId);
+    const TableName = api.services.config.tables.data;
+    const Key = { pk: { S: scope.key('DISCLOSURE_QUEUE') }, sk: { S: `REQUEST#${requestId}` } };
+    const kept = () => api.services.dynamo.send(new GetItemCommand({ TableName, Key, ConsistentRead: true }));
+    const dated = await kept();
+    expect(dated.Item?.expiresAt?.N).toBeDefined();
+    await api.services.dynamo.send(new DeleteItemCommand({ TableName, Key }));
+
+    // Act: the backfill, then eight years and a day
+    expect(await api.services.disclosureQueue.keepExisting(scope)).toBe(1);
+    const rebuilt = await kept();
+    outlive(clock);
+    await sweepUntilGone(api, world.org.orgId, localIdOf(id));
+
+    // Assess: rebuilt with the person's date, and gone with them, from the table and from the queue
+    expect(rebuilt.Item?.expiresAt?.N).toBe(dated.Item?.expiresAt?.N);
+    expect((await kept()).Item).toBeUndefined();
     const after = await queueOf(api, guardian.token);
     expect(after.filter((item) => item.serviceUserId === id)).toEqual([]);
   });
