@@ -257,6 +257,37 @@ describe('break-glass emergency access', () => {
     ]);
   });
 
+  it.each(['JUSTIFIED', 'UNJUSTIFIED'])(
+    'ends the access it reviews when the review finds it %s: reads after it would never be reviewed',
+    async (outcome) => {
+      // Prepare: a Chief Executive, who reaches the person only through an emergency, breaks the glass and reads
+      const chief = await addStaff(api, world.org, ['CHIEF_EXECUTIVE']);
+      const opened = await openEmergency(api, world, chief, 'OTHER');
+      expectNoErrors(opened);
+      const read = () =>
+        api.graphql<{ serviceUser: { name: string | null } | null }>(READ_NAME, {
+          token: chief.token,
+          variables: { id: world.client },
+          headers: PURPOSE,
+        });
+      const during = await read();
+
+      // Act: the Guardian records the finding within the hour
+      const completed = await api.graphql(COMPLETE, {
+        token: world.guardian.token,
+        variables: { id: opened.data?.openEmergencyAccess.id, o: outcome },
+      });
+      const after = await read();
+
+      // Assess: read during the access; after the finding, the person is again not theirs to know of
+      expectNoErrors(during);
+      expect(during.data?.serviceUser?.name).toBe(ADA.name);
+      expectNoErrors(completed);
+      expect(errorsOf(after)).toEqual([{ code: 'NOT_FOUND', path: ['serviceUser'] }]);
+      expect(after.text).not.toContain(ADA.name);
+    },
+  );
+
   it('never lets someone who is a reviewer of the service review their own emergency access', async () => {
     // Prepare: a former manager, still on the service's manager list but without a management role, has no
     // relationship to the client (so may break glass) yet sees the service's reviews.

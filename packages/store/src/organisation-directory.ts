@@ -711,6 +711,31 @@ export class OrganisationDirectory {
     throw new Error('No staff account to record the grant on.');
   }
 
+  /**
+   * What a review's completion adds to its transaction to end the break-glass access it reviews: the staff member's
+   * grant for the person removed, only while it is still that review's grant (`grantId`, the review's id). Reads made
+   * after a review is completed would never be reviewed; a further need opens a new emergency access and review.
+   * Undefined when the staff member holds no grant of that review (it was replaced by a later opening, or is gone).
+   */
+  async emergencyGrantEnded(
+    scope: TenantScope,
+    staffId: string,
+    clientId: string,
+    reviewId: string,
+  ): Promise<TenantTransactItem | undefined> {
+    const staff = await this.staff(scope, staffId);
+    if (staff?.emergencyGrants.get(clientId)?.grantId !== reviewId) return undefined;
+    return {
+      Update: {
+        Key: tableKey(staffAccountKey(scope, staffId)),
+        UpdateExpression: 'REMOVE emergencyGrants.#client',
+        ConditionExpression: 'emergencyGrants.#client.grantId = :review',
+        ExpressionAttributeNames: { '#client': clientId },
+        ExpressionAttributeValues: { ':review': attr.s(reviewId) },
+      },
+    };
+  }
+
   // ── Organisation settings ──────────────────────────────────────────────────────────────────────────────
 
   /** Publishes a new confidentiality policy version; every staff member must acknowledge it again. */

@@ -229,7 +229,7 @@ builder.mutationFields((t) => ({
   completeEmergencyAccessReview: t.field({
     type: EmergencyReviewRef,
     description:
-      'Records the review’s finding (the service manager, the Caldicott Guardian or the IG lead; never the person who broke the glass). An UNJUSTIFIED finding opens a breach register entry. The last pending review of a closed case puts it back on its retention schedule, unless its date has passed meanwhile (the records then leave by `eraseServiceUser`). Audited before it happens.',
+      'Records the review’s finding (the service manager, the Caldicott Guardian or the IG lead; never the person who broke the glass). It ends the emergency access it reviews, if it is still open: a further need opens a new one, with its own review. An UNJUSTIFIED finding opens a breach register entry. The last pending review of a closed case puts it back on its retention schedule, unless its date has passed meanwhile (the records then leave by `eraseServiceUser`). Audited before it happens.',
     args: {
       reviewId: t.arg.id({ required: true, description: 'The review.' }),
       outcome: t.arg({ type: ReviewOutcomeEnum, required: true, description: 'The finding.' }),
@@ -264,10 +264,17 @@ builder.mutationFields((t) => ({
       // The last pending review of a closed case puts it back on its schedule, in the same transaction (0076).
       const { client } = operation;
       const release = await scheduleOnReviewRelease(context, operation.scope, client, review.reviewId);
+      // The access it reviews ends with the finding, whatever it is: reads after it would never be reviewed.
+      const accessEnded = await context.services.directory.emergencyGrantEnded(
+        operation.scope,
+        review.staffId,
+        review.clientId,
+        review.reviewId,
+      );
       const completed = await context.services.emergencyReviews.complete(
         review,
         { outcome: args.outcome, reviewedBy: staffId },
-        { alongside: breach ? [breach.put] : [], release },
+        { alongside: [...(breach ? [breach.put] : []), ...(accessEnded ? [accessEnded] : [])], release },
       );
       await scheduleAfterEmergencyReview(
         context,
