@@ -165,6 +165,62 @@ describe('consent authorises exactly the recipients and information it names (it
     expect((await register(w, fromGp)).find((e) => e.kind === 'APPROVED')?.consentId).toBe(gp);
   });
 
+  it('does not release on the person’s consent a note they sealed, whatever the method', async () => {
+    // Prepare: a consent naming the council, and its request for a note the person asked the worker to keep
+    const w = await world();
+    const sealed = await recordNote(w.api, w.worker, w.client, 'DAILY_SUPPORT', 'Told me about the debt.', {
+      sealedFor: [w.worker.globalId],
+    });
+    await consent(w, { scope: 'NAMED_AGENCY', agencyName: 'County Council' });
+    const requestId = await receive(w, { requesterOrganisation: 'County Council', itemIds: [sealed] });
+    expectNoErrors(await decide(w, requestId));
+
+    // Act
+    const released = await w.api.graphql(
+      'mutation ($input: ReleaseDisclosureInput!) { releaseDisclosure(input: $input) { kind } }',
+      {
+        token: w.manager.token,
+        variables: {
+          input: { serviceUserId: w.client, requestId, itemIds: [sealed], method: 'SECURE_EMAIL' },
+        },
+      },
+    );
+
+    // Assess
+    expect(released.errors?.map((error) => [error.extensions?.code, error.extensions?.field])).toEqual([
+      ['BAD_USER_INPUT', ['input', 'itemIds']],
+    ]);
+    expect((await register(w, requestId)).map((e) => e.kind)).not.toContain('RELEASED');
+  });
+
+  it('releases a request approved for a partner agency’s app to that app only, not to its contact by email', async () => {
+    // Prepare: the surgery's app, a consent naming it, and a request to be received in it that names another contact
+    const w = await world();
+    const clientId = `consent-scope-${w.org.slug}`;
+    const partner = await w.api.graphql<{ registerPartnerAgency: { id: string } }>(
+      'mutation ($c: String!) { registerPartnerAgency(name: "Riverside GP Surgery", clientId: $c) { id } }',
+      { token: w.org.adminToken, variables: { c: clientId } },
+    );
+    expectNoErrors(partner);
+    const partnerId = partner.data?.registerPartnerAgency.id;
+    await consent(w, { scope: 'NAMED_AGENCY', agencyName: 'Riverside GP Surgery', partnerId });
+    const requestId = await receive(w, {
+      requesterOrganisation: 'County Police',
+      requesterContact: 'DC Smith, CID',
+      partnerId,
+    });
+    expectNoErrors(await decide(w, requestId));
+
+    // Act
+    const released = await releaseByEmail(w, requestId);
+
+    // Assess
+    expect(released.errors?.map((error) => [error.extensions?.code, error.extensions?.field])).toEqual([
+      ['BAD_USER_INPUT', ['input', 'method']],
+    ]);
+    expect((await register(w, requestId)).map((e) => e.kind)).not.toContain('RELEASED');
+  });
+
   it('a consent naming the information it covers does not authorise other information', async () => {
     const w = await world();
     await consent(w, { scope: 'NAMED_AGENCY', agencyName: 'County Council', classifications: ['CARE'] });

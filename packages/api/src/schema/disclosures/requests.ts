@@ -188,6 +188,24 @@ async function releasePlan(
   }
   const notes = await notesFor(context, client, itemIds);
   requireAuthorAuthority(notes);
+  if (received.legalBasis === 'CONSENT') {
+    // A consent covers what the person agreed to share, whatever the method: not a note they asked to keep (sealed),
+    // nor a handover or meeting note open only to its list.
+    if (notes.some((note) => note.sealed || DISTRIBUTED_NOTE_KINDS.includes(note.kind))) {
+      throw validate.badInputError(
+        ['input', 'itemIds'],
+        'A sealed note, or a handover or meeting note, is not released on the person’s consent.',
+      );
+    }
+    // Approved with the partner agency's app as the recipient the consent names: released to that app only, never
+    // to whoever the request's contact is.
+    if (received.partnerId && input.method !== 'PARTNER_APP') {
+      throw validate.badInputError(
+        ['input', 'method'],
+        'A request approved on the person’s consent for a partner agency’s app is released to that app (PARTNER_APP).',
+      );
+    }
+  }
   const now = context.services.clock.now();
   let grantExpiresAt: string | undefined;
   if (input.method === 'PARTNER_APP') {
@@ -402,7 +420,7 @@ builder.mutationFields((t) => ({
   releaseDisclosure: t.field({
     type: RegisterEntryRef,
     description:
-      'Releases approved items: records a SHA-256 digest of exactly what left (redactions applied), who released it, how and when, and — for PARTNER_APP — grants the partner those items until the expiry.',
+      'Releases approved items: records a SHA-256 digest of exactly what left (redactions applied), who released it, how and when, and — for PARTNER_APP — grants the partner those items until the expiry. On the person’s consent, a sealed, handover or meeting note is not released by any method (BAD_USER_INPUT on `itemIds`), and a request approved for a partner agency’s app is released only to that app (BAD_USER_INPUT on `method`).',
     args: { input: t.arg({ type: ReleaseInput, required: true }) },
     operation: {
       policy: 'disclosure.release',
