@@ -1,5 +1,5 @@
 import type { ItemFacts } from '@confide/access';
-import { type Classification, classificationOf, DISTRIBUTED_NOTE_KINDS, forbidden } from '@confide/domain';
+import { type Classification, classificationOf, DISTRIBUTED_NOTE_KINDS } from '@confide/domain';
 import type { CaseNote, ReleasedItem, ServiceUserRecord } from '@confide/store';
 import { needToKnow } from '../access/need-to-know';
 import { personalData } from '../access/personal-data';
@@ -101,10 +101,17 @@ const NOTE_TYPES: Partial<Record<Classification, string>> = {
   SAFEGUARDING: 'SafeguardingNote',
 };
 
+/**
+ * The facts of a note as it reached the caller: a partner's grant covers the snapshot released to it, never the live
+ * note, so need-to-know refuses (and records) a live note on any path that brought one to a partner.
+ */
+async function factsInContext(context: ConfideContext, parent: NoteInContext): Promise<ItemFacts> {
+  const facts = await noteFacts(context, parent.note);
+  return { ...facts, grantedToPartner: facts.grantedToPartner && parent.released !== undefined };
+}
+
 async function body(parent: NoteInContext, context: ConfideContext): Promise<string> {
   if (parent.released) return parent.released.body;
-  // A partner agency reads only what was released to it: a path that brought it the live note is a fault.
-  if (context.auth?.principal.kind === 'PARTNER') throw forbidden();
   const key = await context.access.clientKey(parent.client);
   return context.services.caseNotes.openBody(key, parent.note);
 }
@@ -123,7 +130,7 @@ function noteType(name: string, classification: Classification, description: str
         description: `The note’s text (${classification}).`,
         ...needToKnow<NoteInContext>(classification, async (parent, context) => ({
           client: parent.client,
-          item: await noteFacts(context, parent.note),
+          item: await factsInContext(context, parent),
           itemId: parent.note.noteId,
         })),
         resolve: (parent, _args, context) => body(parent, context),
@@ -133,7 +140,7 @@ function noteType(name: string, classification: Classification, description: str
             authorOrganisation: t.string({
               ...needToKnow<NoteInContext>('CARE', async (parent, context) => ({
                 client: parent.client,
-                item: await noteFacts(context, parent.note),
+                item: await factsInContext(context, parent),
                 itemId: parent.note.noteId,
               })),
               nullable: true,
