@@ -65,9 +65,11 @@ describe('an approval whose run was lost', () => {
   const clock = new MovableClock();
   const api = testApi({ clock });
 
-  it('is approved again once its claim has lapsed, and the change is made', async () => {
-    // Prepare: a grant of a content role proposed by one admin; a second admin approves it through an API whose run
-    // of the change never finishes.
+  /**
+   * A grant of a content role proposed by one admin, which a second admin approves through `lost`, an API whose run
+   * never finishes; resolves once that run hangs.
+   */
+  async function approvedThroughALostRun(lost: ReturnType<typeof apiWhoseChangeHangs>) {
     const org = await onboardTestOrganisation(api);
     const volunteer = await addStaff(api, org, ['VOLUNTEER']);
     const second = await secondAdmin(api, org);
@@ -76,9 +78,17 @@ describe('an approval whose run was lost', () => {
       variables: { id: volunteer.globalId, roles: ['SUPPORT_WORKER'] },
     });
     const approvalId = approvalIdOf(proposed);
-    const lost = apiWhoseChangeHangs(api, clock);
     void lost.api.graphql(APPROVE, { token: second.token, variables: { id: approvalId } });
     await lost.hung;
+    return { org, volunteer, second, approvalId };
+  }
+
+  it('is approved again once its claim has lapsed, and the change is made', async () => {
+    // Prepare: a grant of a content role proposed by one admin; a second admin approves it through an API whose run
+    // of the change never finishes.
+    const { org, volunteer, second, approvalId } = await approvedThroughALostRun(
+      apiWhoseChangeHangs(api, clock),
+    );
 
     // Act: approving again while the claim holds, rejecting it then, and approving once it has lapsed.
     const whileClaimed = await api.graphql(APPROVE, { token: second.token, variables: { id: approvalId } });
@@ -103,17 +113,9 @@ describe('an approval whose run was lost', () => {
   it('whose change was made before the run was cut off is not rejected afterwards: approved again, it is finished', async () => {
     // Prepare: a grant of a content role, approved through an API whose run makes the change and is then cut off
     // before the approval is marked approved.
-    const org = await onboardTestOrganisation(api);
-    const volunteer = await addStaff(api, org, ['VOLUNTEER']);
-    const second = await secondAdmin(api, org);
-    const proposed = await api.graphql(ASSIGN, {
-      token: org.adminToken,
-      variables: { id: volunteer.globalId, roles: ['SUPPORT_WORKER'] },
-    });
-    const approvalId = approvalIdOf(proposed);
-    const lost = apiWhoseDecisionHangs(api, clock);
-    void lost.api.graphql(APPROVE, { token: second.token, variables: { id: approvalId } });
-    await lost.hung;
+    const { org, volunteer, second, approvalId } = await approvedThroughALostRun(
+      apiWhoseDecisionHangs(api, clock),
+    );
     clock.advanceMs(10 * 60 * 1000);
 
     // Act: the proposer withdraws it once the claim has lapsed; then the second admin approves it again.
