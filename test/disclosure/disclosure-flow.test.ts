@@ -11,7 +11,7 @@ import {
 } from '../support/care-fixtures';
 import { interleavingDynamoClient } from '../support/failing-dynamo';
 import { addStaff, onboardTestOrganisation } from '../support/fixtures';
-import { testApi } from '../support/test-api';
+import { type TestApi, testApi } from '../support/test-api';
 import { approveSubjectAccessExport } from './subject-access-fixtures';
 
 /** A clock the test can move forward, so grant expiry can be shown without waiting. */
@@ -91,6 +91,34 @@ const RECEIVE = `mutation ($input: ReceiveDisclosureRequestInput!) { receiveDisc
 const RELEASED_TO_ME =
   '{ releasedToMe { id kind ... on CareNote { body } ... on HealthNote { body } ... on FinanceNote { body } } }';
 
+/**
+ * The manager releases `itemIds` of the request to the partner's app, its grant ending `days` from now, through
+ * `through` (the world's API unless a test gives its own).
+ */
+function releaseToApp(
+  w: Awaited<ReturnType<typeof world>>,
+  requestId: string,
+  itemIds: string[],
+  options: { days?: number; redactions?: string[]; through?: TestApi } = {},
+) {
+  return (options.through ?? w.api).graphql<{ releaseDisclosure: { kind: string; snapshotDigest: string } }>(
+    'mutation ($input: ReleaseDisclosureInput!) { releaseDisclosure(input: $input) { kind snapshotDigest } }',
+    {
+      token: w.manager.token,
+      variables: {
+        input: {
+          serviceUserId: w.client,
+          requestId,
+          itemIds,
+          ...(options.redactions ? { redactions: options.redactions } : {}),
+          method: 'PARTNER_APP',
+          grantExpiresAt: new Date(Date.now() + (options.days ?? 7) * 86_400_000).toISOString(),
+        },
+      },
+    },
+  );
+}
+
 /** The person's consent to the county council, and a request received from it on that consent for `itemIds`. */
 async function receivedOnConsent(
   w: Awaited<ReturnType<typeof world>>,
@@ -163,22 +191,9 @@ describe('a disclosure from request to partner access', () => {
         { token: w.guardian.token, variables: { c: w.client, r: requestId } },
       ),
     );
-    const release = await api.graphql<{ releaseDisclosure: { snapshotDigest: string; kind: string } }>(
-      'mutation ($input: ReleaseDisclosureInput!) { releaseDisclosure(input: $input) { kind snapshotDigest } }',
-      {
-        token: w.manager.token,
-        variables: {
-          input: {
-            serviceUserId: w.client,
-            requestId,
-            itemIds: [w.released, w.alsoReleased],
-            redactions: ['housing'],
-            method: 'PARTNER_APP',
-            grantExpiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString(),
-          },
-        },
-      },
-    );
+    const release = await releaseToApp(w, requestId, [w.released, w.alsoReleased], {
+      redactions: ['housing'],
+    });
     expectNoErrors(release);
     expect(release.data?.releaseDisclosure.snapshotDigest).toMatch(/^[0-9a-f]{64}$/);
 
@@ -286,21 +301,9 @@ describe('a disclosure from request to partner access', () => {
     );
 
     // Act
-    const release = await testApi({ clock: w.clock, dynamo: slow.client }).graphql(
-      'mutation ($input: ReleaseDisclosureInput!) { releaseDisclosure(input: $input) { kind } }',
-      {
-        token: w.manager.token,
-        variables: {
-          input: {
-            serviceUserId: w.client,
-            requestId,
-            itemIds: [w.released],
-            method: 'PARTNER_APP',
-            grantExpiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString(),
-          },
-        },
-      },
-    );
+    const release = await releaseToApp(w, requestId, [w.released], {
+      through: testApi({ clock: w.clock, dynamo: slow.client }),
+    });
 
     // Assess: the withdrawal came first; nothing is released, recorded as released, or readable by the partner.
     expect(slow.interleaved()).toBe(true);
@@ -346,23 +349,7 @@ describe('a disclosure from request to partner access', () => {
     );
     expectNoErrors(decided);
     expect(decided.data?.decideDisclosureRequest.flaggedForGuardian).toBe(true);
-    expectNoErrors(
-      await api.graphql(
-        'mutation ($input: ReleaseDisclosureInput!) { releaseDisclosure(input: $input) { kind } }',
-        {
-          token: w.manager.token,
-          variables: {
-            input: {
-              serviceUserId: w.client,
-              requestId,
-              itemIds: [w.released],
-              method: 'PARTNER_APP',
-              grantExpiresAt: new Date(Date.now() + 86_400_000).toISOString(),
-            },
-          },
-        },
-      ),
-    );
+    expectNoErrors(await releaseToApp(w, requestId, [w.released], { days: 1 }));
     expect(
       (await api.graphql<{ releasedToMe: unknown[] }>(RELEASED_TO_ME, { token: w.partnerToken })).data
         ?.releasedToMe,
@@ -401,21 +388,7 @@ describe('a disclosure from request to partner access', () => {
       'mutation ($c: ID!, $r: String!) { decideDisclosureRequest(serviceUserId: $c, requestId: $r, approve: true, reasoning: "asked nicely") { kind } }',
       { token: w.manager.token, variables: { c: w.client, r: requestId } },
     );
-    const released = await api.graphql(
-      'mutation ($input: ReleaseDisclosureInput!) { releaseDisclosure(input: $input) { kind } }',
-      {
-        token: w.manager.token,
-        variables: {
-          input: {
-            serviceUserId: w.client,
-            requestId,
-            itemIds: [w.released],
-            method: 'PARTNER_APP',
-            grantExpiresAt: new Date(Date.now() + 86_400_000).toISOString(),
-          },
-        },
-      },
-    );
+    const released = await releaseToApp(w, requestId, [w.released], { days: 1 });
 
     expect(codes(decided)).toEqual(['CONSENT_REQUIRED']);
     expect(codes(released)).toEqual(['FORBIDDEN']);
