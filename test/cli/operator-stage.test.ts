@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { newId } from '@confide/domain';
+import { onboardOrganisation } from '@confide/api/onboarding';
+import { newId, type OrgId } from '@confide/domain';
 import { handleHttpApiEvent } from '@confide/service-api';
 import { handler as provisionerHandler } from '@confide/service-provisioner/handler';
 import { tenantScope } from '@confide/store';
@@ -100,6 +101,12 @@ describe('confide against a deployed stage (--stage)', () => {
       ADMIN_NAME,
       '--admin-email',
       ADMIN_EMAIL,
+      '--second-admin-handle',
+      'canary.second',
+      '--second-admin-name',
+      'Second Canary',
+      '--second-admin-email',
+      'second.canary@charity.example',
       '--dpa',
       'DPA-2026-7',
     ]);
@@ -113,10 +120,16 @@ describe('confide against a deployed stage (--stage)', () => {
     expect(created.stdout).toContain(`Onboarded ${slug} (${orgId}) in qa`);
     expect(listed.code, listed.stderr).toBe(0);
     expect(listed.stdout).toMatch(new RegExp(`${slug}\\s+ACTIVE\\s+STRICT\\s+${orgId}`));
+    const second = await api.services.directory.staffByHandle(tenantScope(orgId as OrgId), 'canary.second');
+    expect(second?.roles).toEqual(['ORG_ADMIN']);
+    expect(created.stdout).toContain(`second admin ${second?.staffId}, invited by email`);
     for (const output of [created.stdout, listed.stdout]) {
       expect(output).not.toContain(ADMIN_NAME);
       expect(output).not.toContain(ADMIN_EMAIL);
       expect(output).not.toContain('canary.admin');
+      expect(output).not.toContain('Second Canary');
+      expect(output).not.toContain('second.canary@');
+      expect(output).not.toContain('canary.second');
     }
     expect(invoked(before)).toEqual([
       ['confide-qa-provisioner', true],
@@ -158,6 +171,16 @@ describe('confide against a deployed stage (--stage)', () => {
     const missing = await stage(['org', 'create', '--name', 'No slug']);
     const badStage = await runCli(['org', 'list', '--stage', 'Prod!'], env);
     const unknownStage = await runCli(['org', 'list', '--stage', 'nowhere'], env);
+    const secondLikeFirst = await create(
+      uniqueSlug('stage'),
+      '--second-admin-handle',
+      'first.admin',
+      '--second-admin-name',
+      'Second Admin',
+      '--second-admin-email',
+      'second.admin@charity.example',
+    );
+    const secondWithoutName = await create(uniqueSlug('stage'), '--second-admin-handle', 'second.admin');
 
     // Assess
     expect(withAssertion).toMatchObject({
@@ -177,11 +200,20 @@ describe('confide against a deployed stage (--stage)', () => {
     expect(unknownStage.code).toBe(1);
     expect(unknownStage.stderr).toContain('The nowhere provisioner could not be run');
     expect(unknownStage.stderr).toContain('ResourceNotFoundException');
+    expect(secondLikeFirst.code).toBe(1);
+    expect(secondLikeFirst.stderr).toContain(
+      '--second-admin-handle: The two admins need different handles. (BAD_USER_INPUT)',
+    );
+    expect(secondWithoutName.code).toBe(1);
+    expect(secondWithoutName.stderr).toContain(
+      'Give --second-admin-handle and --second-admin-name together.',
+    );
     // The taken slug and the bad slug reached the provisioner (which refused them); the rest never left the CLI.
     expect(invoked(before)).toEqual([
       ['confide-qa-provisioner', true],
       ['confide-qa-provisioner', true],
       ['confide-nowhere-provisioner', true],
+      ['confide-qa-provisioner', true],
     ]);
   }, 180_000);
 
@@ -242,6 +274,48 @@ describe('confide against a deployed stage (--stage)', () => {
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('--org: No organisation with that slug. (NOT_FOUND)');
     expect(help.stdout).toContain('no names, emails or handles');
+  }, 180_000);
+
+  it('confirm-admin in a stage goes through its api with the operator’s token, as a registered document', async () => {
+    // Prepare: an organisation with one admin, who has proposed another (the pending change, as the api stores it)
+    const slug = uniqueSlug('stage');
+    const { organisation, firstAdmin } = await onboardOrganisation(api.services, {
+      name: 'One admin',
+      slug,
+      preset: 'STRICT',
+      firstAdmin: { handle: 'only.admin', displayName: 'Only Admin' },
+    });
+    const scope = tenantScope(organisation.orgId);
+    const volunteer = await api.services.directory.addStaff(scope, {
+      handle: 'next.admin',
+      displayName: 'Next Admin',
+      roles: ['VOLUNTEER'],
+    });
+    const proposed = await api.services.approvals.propose(scope, {
+      operation: 'assignRoles',
+      args: { input: { staffId: { typename: 'StaffMember', id: volunteer.staffId }, roles: ['ORG_ADMIN'] } },
+      subjectId: volunteer.staffId,
+      proposedBy: firstAdmin.staffId,
+      rule: 'identity.roles.approver',
+    });
+    const operator = { CONFIDE_OPERATOR_TOKEN: await api.operatorToken('operator-1') };
+
+    // Act
+    const unknown = await stage(['org', 'confirm-admin', '--slug', slug, '--approval', 'apr_none'], operator);
+    const confirmed = await stage(
+      ['org', 'confirm-admin', '--slug', slug, '--approval', proposed.approvalId],
+      operator,
+    );
+
+    // Assess
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('NOT_FOUND: Pending change not found.');
+    expect(confirmed.code, confirmed.stderr).toBe(0);
+    expect(confirmed.stdout).toContain(`Confirmed the new admin of ${slug}`);
+    expect(await api.services.approvals.get(scope, proposed.approvalId)).toMatchObject({
+      status: 'PENDING',
+      confirmedByOperator: 'operator-1',
+    });
   }, 180_000);
 
   it('offboarding in a stage goes through its api with the operator’s token: export gate, waiver, two operators', async () => {

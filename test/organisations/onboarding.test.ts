@@ -6,6 +6,8 @@ import {
   ListAliasesCommand,
   ListResourceTagsCommand,
 } from '@aws-sdk/client-kms';
+import { onboardOrganisation, type SignInAccounts } from '@confide/api/onboarding';
+import { badInput, type OrgId } from '@confide/domain';
 import { tenantScope } from '@confide/store';
 import { describe, expect, it } from 'vitest';
 import { failingDynamoClient } from '../support/failing-dynamo';
@@ -15,6 +17,19 @@ import { type TestApi, testApi } from '../support/test-api';
 
 const codes = (result: { errors?: { extensions?: Record<string, unknown> }[] | undefined }) =>
   result.errors?.map((error) => error.extensions?.code);
+
+const ONBOARD =
+  'mutation ($input: OnboardOrganisationInput!) { onboardOrganisation(input: $input) { organisation { id } } }';
+
+/** An onboarding's input with one admin, `more` added or replaced. */
+const onboardInput = (slug: string, more: Record<string, string> = {}) => ({
+  name: 'X',
+  slug,
+  preset: 'STRICT',
+  firstAdminHandle: 'first.admin',
+  firstAdminDisplayName: 'A',
+  ...more,
+});
 
 describe('onboarding an organisation', () => {
   const api = testApi();
@@ -113,21 +128,7 @@ describe('onboarding an organisation', () => {
     const org = await onboardTestOrganisation(api);
     const token = await api.operatorToken();
     const onboard = (slug: string, handle = 'first.admin') =>
-      api.graphql(
-        `mutation ($input: OnboardOrganisationInput!) { onboardOrganisation(input: $input) { organisation { id } } }`,
-        {
-          token,
-          variables: {
-            input: {
-              name: 'X',
-              slug,
-              preset: 'STRICT',
-              firstAdminHandle: handle,
-              firstAdminDisplayName: 'A',
-            },
-          },
-        },
-      );
+      api.graphql(ONBOARD, { token, variables: { input: onboardInput(slug, { firstAdminHandle: handle }) } });
 
     const taken = await onboard(org.slug);
     const malformed = await onboard('Not A Slug!');
@@ -145,6 +146,130 @@ describe('onboarding an organisation', () => {
     const slugs = (await api.services.directory.listOrganisations()).map((o) => o.slug);
     expect(slugs).not.toContain('Not A Slug!');
     expect(slugs).not.toContain(badHandleSlug);
+  });
+
+  it('names a second founding admin, who approves the first admin’s role changes', async () => {
+    // Prepare: an organisation onboarded with two admins
+    const slug = uniqueSlug();
+    const onboarded = await api.graphql<{
+      onboardOrganisation: {
+        organisation: { id: string };
+        firstAdmin: { id: string };
+        secondAdmin: { id: string };
+      };
+    }>(
+      `mutation ($input: OnboardOrganisationInput!) {
+        onboardOrganisation(input: $input) { organisation { id } firstAdmin { id } secondAdmin { id handle roles } }
+      }`,
+      {
+        token: await api.operatorToken(),
+        variables: {
+          input: {
+            name: 'Two admins',
+            slug,
+            preset: 'STRICT',
+            firstAdminHandle: 'first.admin',
+            firstAdminDisplayName: 'First Admin',
+            secondAdminHandle: 'second.admin',
+            secondAdminDisplayName: 'Second Admin',
+          },
+        },
+      },
+    );
+    expect(onboarded.errors).toBeUndefined();
+    const orgId = onboarded.data?.onboardOrganisation.organisation.id as OrgId;
+    const tokenOf = async (handle: string) => {
+      const staff = await api.services.directory.staffByHandle(tenantScope(orgId), handle);
+      return api.token({ sub: staff?.externalSubject ?? '', org_id: orgId, staff_id: staff?.staffId ?? '' });
+    };
+    const [first, second] = [await tokenOf('first.admin'), await tokenOf('second.admin')];
+
+    // Act: the first admin proposes a support worker; the second approves
+    const proposed = await api.graphql(
+      'mutation { addStaffMember(input: { handle: "jo.worker", displayName: "Jo Worker", roles: [SUPPORT_WORKER] }) { id } }',
+      { token: first },
+    );
+    const approvalId = proposed.errors?.[0]?.extensions?.approvalId;
+    const approved = await api.graphql('mutation ($id: ID!) { approveChange(approvalId: $id) { status } }', {
+      token: second,
+      variables: { id: approvalId },
+    });
+
+    // Assess
+    expect(onboarded.data?.onboardOrganisation.secondAdmin).toMatchObject({
+      handle: 'second.admin',
+      roles: ['ORG_ADMIN'],
+    });
+    expect(codes(proposed)).toEqual(['APPROVAL_REQUIRED']);
+    expect(codes(approved)).toBeUndefined();
+    expect(await api.services.directory.staffByHandle(tenantScope(orgId), 'jo.worker')).toMatchObject({
+      roles: ['SUPPORT_WORKER'],
+    });
+  });
+
+  it('refuses a second admin without a display name, or with the first’s handle, and creates nothing', async () => {
+    const token = await api.operatorToken();
+    const onboard = (slug: string, second: Record<string, string>) =>
+      api.graphql(ONBOARD, { token, variables: { input: onboardInput(slug, second) } });
+    const [halfSlug, sameSlug] = [uniqueSlug(), uniqueSlug()];
+
+    const half = await onboard(halfSlug, { secondAdminHandle: 'second.admin' });
+    const same = await onboard(sameSlug, {
+      secondAdminHandle: 'first.admin',
+      secondAdminDisplayName: 'B',
+    });
+
+    expect(codes(half)).toEqual(['BAD_USER_INPUT']);
+    expect(half.errors?.[0]?.extensions?.field).toEqual(['input', 'secondAdminDisplayName']);
+    expect(codes(same)).toEqual(['BAD_USER_INPUT']);
+    expect(same.errors?.[0]?.extensions?.field).toEqual(['input', 'secondAdmin', 'handle']);
+    expect(await api.services.directory.organisationIdBySlug(halfSlug)).toBeUndefined();
+    expect(await api.services.directory.organisationIdBySlug(sameSlug)).toBeUndefined();
+  });
+
+  it('makes both founding admins sign-in users, and on a refused second address disables the first and creates nothing', async () => {
+    // Prepare: a user pool that refuses one address, as Cognito refuses one already taken
+    const created: string[] = [];
+    const disabled: string[] = [];
+    const pool: SignInAccounts = {
+      async create(_orgId, staffId, email, field) {
+        if (email === 'taken@charity.example') throw badInput(field, 'That email address is already used.');
+        created.push(staffId);
+        return { subject: `sub-${staffId}`, username: `user-${staffId}` };
+      },
+      async disable(username) {
+        disabled.push(username);
+        return true;
+      },
+    };
+    const input = (slug: string, secondEmail: string) => ({
+      name: 'Two admins',
+      slug,
+      preset: 'STRICT' as const,
+      firstAdmin: { handle: 'first.admin', displayName: 'First Admin', email: 'first@charity.example' },
+      secondAdmin: { handle: 'second.admin', displayName: 'Second Admin', email: secondEmail },
+    });
+    const [refusedSlug, slug] = [uniqueSlug(), uniqueSlug()];
+
+    // Act
+    const refused = await onboardOrganisation(
+      api.services,
+      input(refusedSlug, 'taken@charity.example'),
+      pool,
+    ).catch((error: { code?: string; field?: string[] }) => error);
+    const [firstRefused] = created.splice(0);
+    const onboarded = await onboardOrganisation(api.services, input(slug, 'second@charity.example'), pool);
+
+    // Assess
+    expect(refused).toMatchObject({ code: 'BAD_USER_INPUT', field: ['input', 'secondAdmin', 'email'] });
+    expect(disabled).toEqual([`user-${firstRefused}`]);
+    expect(await api.services.directory.organisationIdBySlug(refusedSlug)).toBeUndefined();
+    expect(created).toEqual([onboarded.firstAdmin.staffId, onboarded.secondAdmin?.staffId]);
+    expect(onboarded.firstAdmin.externalSubject).toBe(`sub-${onboarded.firstAdmin.staffId}`);
+    expect(onboarded.secondAdmin).toMatchObject({
+      externalSubject: `sub-${onboarded.secondAdmin?.staffId}`,
+      roles: ['ORG_ADMIN'],
+    });
   });
 
   it('is for platform operators only', async () => {

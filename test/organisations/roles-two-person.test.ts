@@ -157,30 +157,100 @@ describe('a role that opens client content needs a second person', () => {
     expect(await rolesOf(api, second.token)).toEqual(['ORG_ADMIN']);
   });
 
-  it('gives roles without client content at once, audited before with the roles named', async () => {
+  it('gives a role without client content at once, audited before with the roles named', async () => {
     const org = await onboardTestOrganisation(api);
-    const volunteer = await addStaffThroughTheApi(api, org, ['VOLUNTEER']);
+    const clerk = await addStaffThroughTheApi(api, org, ['VOLUNTEER']);
+    const worker = await addStaff(api, org, ['SUPPORT_WORKER', 'VOLUNTEER']);
 
     const granted = await api.graphql(ASSIGN, {
       token: org.adminToken,
-      variables: { id: volunteer.globalId, roles: ['ORG_ADMIN'] },
+      variables: { id: worker.globalId, roles: ['VOLUNTEER'] },
     });
     const removed = await api.graphql(REMOVE, {
       token: org.adminToken,
-      variables: { id: volunteer.globalId, roles: ['VOLUNTEER'] },
+      variables: { id: worker.globalId, roles: ['SUPPORT_WORKER'] },
     });
 
     expect(codes(granted)).toBeUndefined();
     expect(codes(removed)).toBeUndefined();
-    expect(await rolesOf(api, volunteer.token)).toEqual(['ORG_ADMIN']);
-    const events = await eventsAbout(api, org, volunteer.staffId);
-    const byOperation = (operation: string) =>
-      events
+    expect(await rolesOf(api, worker.token)).toEqual(['VOLUNTEER']);
+    const byOperation = async (subject: string, operation: string) =>
+      (await eventsAbout(api, org, subject))
         .filter((event) => event.operation === operation && event.outcome === 'ALLOWED')
         .map((event) => ({ actor: event.actor.id, fields: event.fields }));
-    expect(byOperation('assignRoles')).toEqual([{ actor: org.adminStaffId, fields: ['ORG_ADMIN'] }]);
-    expect(byOperation('removeRoles')).toEqual([{ actor: org.adminStaffId, fields: ['VOLUNTEER'] }]);
-    expect(byOperation('addStaffMember')).toEqual([{ actor: org.adminStaffId, fields: ['VOLUNTEER'] }]);
+    expect(await byOperation(worker.staffId, 'assignRoles')).toEqual([
+      { actor: org.adminStaffId, fields: ['VOLUNTEER'] },
+    ]);
+    expect(await byOperation(worker.staffId, 'removeRoles')).toEqual([
+      { actor: org.adminStaffId, fields: ['SUPPORT_WORKER'] },
+    ]);
+    expect(await byOperation(clerk.staffId, 'addStaffMember')).toEqual([
+      { actor: org.adminStaffId, fields: ['VOLUNTEER'] },
+    ]);
+  });
+
+  it('adds no account administrator on one admin’s word: the new account waits for another admin', async () => {
+    // Prepare: an organisation with one admin
+    const org = await onboardTestOrganisation(api);
+
+    // Act
+    const added = await api.graphql(
+      'mutation { addStaffMember(input: { handle: "second.self", displayName: "Second Self", roles: [ORG_ADMIN] }) { id } }',
+      { token: org.adminToken },
+    );
+
+    // Assess: pending on the approver rule, and no account meanwhile
+    expect(codes(added)).toEqual(['APPROVAL_REQUIRED']);
+    const pending = await api.services.approvals.get(tenantScope(org.orgId), approvalIdOf(added) ?? '');
+    expect(pending?.rule).toBe('identity.roles.approver');
+    expect(await api.services.directory.staffByHandle(tenantScope(org.orgId), 'second.self')).toBeUndefined();
+  });
+
+  it('lets a second admin, not the admin concerned, approve an ORG_ADMIN role', async () => {
+    // Prepare: two admins; the first proposes to make a volunteer an admin
+    const org = await onboardTestOrganisation(api);
+    const second = await secondAdmin(api, org);
+    const volunteer = await addStaffThroughTheApi(api, org, ['VOLUNTEER']);
+    const proposed = await api.graphql(ASSIGN, {
+      token: org.adminToken,
+      variables: { id: volunteer.globalId, roles: ['ORG_ADMIN'] },
+    });
+
+    // Act
+    const approved = await api.graphql(APPROVE, {
+      token: second.token,
+      variables: { id: approvalIdOf(proposed) },
+    });
+
+    // Assess
+    expect(codes(approved)).toBeUndefined();
+    expect(await rolesOf(api, volunteer.token)).toEqual(['VOLUNTEER', 'ORG_ADMIN']);
+  });
+
+  it('leaves one admin no way to approve their own proposal through an admin account they made', async () => {
+    // Prepare: one admin proposes a support worker account for themself to use
+    const org = await onboardTestOrganisation(api);
+    const proposed = await api.graphql(
+      'mutation { addStaffMember(input: { handle: "own.worker", displayName: "Own Worker", roles: [SUPPORT_WORKER] }) { id } }',
+      { token: org.adminToken },
+    );
+    const volunteer = await addStaffThroughTheApi(api, org, ['VOLUNTEER']);
+
+    // Act: the admin tries to make an approver of their own: a volunteer made admin, or a new admin account
+    const madeAdmin = await api.graphql(ASSIGN, {
+      token: org.adminToken,
+      variables: { id: volunteer.globalId, roles: ['ORG_ADMIN'] },
+    });
+    const approvedByVolunteer = await api.graphql(APPROVE, {
+      token: volunteer.token,
+      variables: { id: approvalIdOf(proposed) },
+    });
+
+    // Assess: the role waits for a second admin, and the volunteer may not approve
+    expect(codes(proposed)).toEqual(['APPROVAL_REQUIRED']);
+    expect(codes(madeAdmin)).toEqual(['APPROVAL_REQUIRED']);
+    expect(codes(approvedByVolunteer)).toEqual(['FORBIDDEN']);
+    expect(await api.services.directory.staffByHandle(tenantScope(org.orgId), 'own.worker')).toBeUndefined();
   });
 
   it('gives an ADMINISTRATOR, who reads the names and contact details of their services’ people, only with a second admin', async () => {

@@ -90,8 +90,9 @@ export function approvalIdOf(result: {
 const secondAdmins = new Map<string, Promise<{ staffId: string; token: string }>>();
 
 /**
- * A second ORG_ADMIN of the organisation (added once, by its first admin), who approves the changes the first
- * admin proposes under the two-person rule: an administrator role opens no client content, so it needs none.
+ * A second ORG_ADMIN of the organisation (added once), who approves the changes the first admin proposes under the
+ * two-person rule. One admin cannot make another alone (decision 0081): the operator names the second at onboarding,
+ * which this fixture stands for by adding the account through the directory.
  */
 export function secondAdmin(
   api: TestApi,
@@ -99,19 +100,7 @@ export function secondAdmin(
 ): Promise<{ staffId: string; token: string }> {
   let admin = secondAdmins.get(org.orgId);
   if (!admin) {
-    admin = (async () => {
-      const handle = `approver-${randomBytes(3).toString('hex')}`;
-      const result = await api.graphql(
-        `mutation ($input: AddStaffMemberInput!) { addStaffMember(input: $input) { id } }`,
-        {
-          token: org.adminToken,
-          variables: { input: { handle, displayName: 'Second Admin', roles: ['ORG_ADMIN'] } },
-        },
-      );
-      expect(result.errors).toBeUndefined();
-      const staffId = await staffIdByHandle(api, org.orgId, handle);
-      return { staffId, token: await staffToken(api, org.orgId, staffId) };
-    })();
+    admin = addStaff(api, org, ['ORG_ADMIN'], `approver-${randomBytes(3).toString('hex')}`);
     secondAdmins.set(org.orgId, admin);
   }
   return admin;

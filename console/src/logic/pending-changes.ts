@@ -6,9 +6,9 @@
 const OPERATION_WORDS: Record<string, string> = {
   eraseServiceUser: 'Erase a person’s records',
   setAccessPreset: 'Widen who may read records across services',
-  assignRoles: 'Give a staff member a role that opens client records',
-  addStaffMember: 'Add a staff member with a role that opens client records',
-  inviteStaffMember: 'Invite a staff member with a role that opens client records',
+  assignRoles: 'Give a staff member a role that needs a second person',
+  addStaffMember: 'Add a staff member with a role that needs a second person',
+  inviteStaffMember: 'Invite a staff member with a role that needs a second person',
 };
 
 const RULE_WORDS: Record<string, string> = {
@@ -16,6 +16,7 @@ const RULE_WORDS: Record<string, string> = {
     'an erasure needs a second person: the Caldicott Guardian or another IG lead',
   'organisation.preset.widen': 'widening access needs the Caldicott Guardian',
   'identity.roles.content': 'a role that opens client records needs a second account administrator',
+  'identity.roles.approver': 'a new account administrator needs a second account administrator',
 };
 
 /** What the change does; an operation the console does not know is named as the API names it. */

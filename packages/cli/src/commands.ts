@@ -104,15 +104,29 @@ export async function orgCreateCommand(options: {
   adminHandle?: string;
   adminName?: string;
   adminEmail?: string;
+  secondAdminHandle?: string;
+  secondAdminName?: string;
+  secondAdminEmail?: string;
   dpa?: string;
   stage?: string;
 }): Promise<string> {
   const { name, slug, adminHandle, adminName } = options;
   if (!name || !slug || !adminHandle || !adminName) {
     throw new CliError(
-      'Give --name, --slug, --admin-handle and --admin-name (and optionally --admin-email, --preset, --dpa).',
+      'Give --name, --slug, --admin-handle and --admin-name (and optionally --admin-email, --second-admin-handle, --second-admin-name, --second-admin-email, --preset, --dpa).',
     );
   }
+  const { secondAdminHandle, secondAdminName, secondAdminEmail } = options;
+  if ((secondAdminHandle === undefined) !== (secondAdminName === undefined)) {
+    throw new CliError('Give --second-admin-handle and --second-admin-name together.');
+  }
+  if (secondAdminEmail !== undefined && secondAdminHandle === undefined) {
+    throw new CliError('--second-admin-email needs --second-admin-handle and --second-admin-name.');
+  }
+  const secondAdmin =
+    secondAdminHandle !== undefined && secondAdminName !== undefined
+      ? { handle: secondAdminHandle, displayName: secondAdminName, email: secondAdminEmail ?? null }
+      : undefined;
   const preset = (options.preset ?? 'STRICT').toUpperCase();
   if (!(ACCESS_PRESETS as readonly string[]).includes(preset)) {
     throw new CliError(`--preset is one of ${ACCESS_PRESETS.join(', ')}.`);
@@ -125,17 +139,23 @@ export async function orgCreateCommand(options: {
       preset,
       dataProcessingAgreement: options.dpa ?? null,
       firstAdmin: { handle: adminHandle, displayName: adminName, email: options.adminEmail ?? null },
+      ...(secondAdmin ? { secondAdmin } : {}),
     });
   }
   const services = servicesFor(runningStack());
-  const { organisation, firstAdmin } = await onboardOrganisation(services, {
+  const onboarded = await onboardOrganisation(services, {
     name,
     slug,
     preset: preset as AccessPreset,
     dataProcessingAgreement: options.dpa ?? null,
     firstAdmin: { handle: adminHandle, displayName: adminName, email: options.adminEmail ?? null },
+    secondAdmin: secondAdmin ?? null,
   });
-  return `Onboarded ${organisation.slug} (${organisation.orgId}), key ${organisation.keyAlias}; first admin: ${firstAdmin.handle}`;
+  const { organisation, firstAdmin, secondAdmin: second } = onboarded;
+  return (
+    `Onboarded ${organisation.slug} (${organisation.orgId}), key ${organisation.keyAlias}; first admin: ${firstAdmin.handle}` +
+    (second ? `; second admin: ${second.handle}` : '')
+  );
 }
 
 export async function orgListCommand(options: { stage?: string } = {}): Promise<string> {
@@ -157,6 +177,30 @@ export async function orgListCommand(options: { stage?: string } = {}): Promise<
 const OFFBOARD_MUTATION = `mutation ($input: OffboardOrganisationInput!) {
   offboardOrganisation(input: $input) { slug status keyDeletionDate }
 }`;
+
+/**
+ * Runs a platform operation through the api in this process, with a short-lived token of `operatorId`: the operation's
+ * own checks and platform audit apply exactly as for an operator calling the api.
+ */
+async function asOperator(
+  stack: LocalStackInfo,
+  services: ConfideServices,
+  operatorId: string,
+  query: string,
+  variables: Record<string, unknown>,
+): Promise<unknown> {
+  const { createConfideYoga } = await import('@confide/api');
+  const response = await createConfideYoga(services).fetch('http://confide.local/graphql', {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/graphql-response+json',
+      authorization: `Bearer ${await operatorToken(stack, operatorId, '5m')}`,
+    },
+    body: JSON.stringify({ query, variables }),
+  });
+  return response.json();
+}
 
 interface OffboardAnswer {
   data?: {
@@ -214,22 +258,9 @@ export async function orgOffboardCommand(options: {
     );
   }
 
-  const { createConfideYoga } = await import('@confide/api');
-  const response = await createConfideYoga(services).fetch('http://confide.local/graphql', {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      accept: 'application/graphql-response+json',
-      authorization: `Bearer ${await operatorToken(stack, operatorId, '5m')}`,
-    },
-    body: JSON.stringify({
-      query: OFFBOARD_MUTATION,
-      variables: {
-        input: { organisationId: orgId, ...(window === undefined ? {} : { pendingWindowInDays: window }) },
-      },
-    }),
-  });
-  const answer = (await response.json()) as OffboardAnswer;
+  const answer = (await asOperator(stack, services, operatorId, OFFBOARD_MUTATION, {
+    input: { organisationId: orgId, ...(window === undefined ? {} : { pendingWindowInDays: window }) },
+  })) as OffboardAnswer;
   const [error] = answer.errors ?? [];
   const code = error?.extensions?.code;
   if (!options.approve && code === 'APPROVAL_REQUIRED') {
@@ -245,6 +276,46 @@ export async function orgOffboardCommand(options: {
     `Offboarded ${organisation.slug} (requested by ${pending?.proposedBy}, approved by ${operatorId}): all access ` +
     `refused; KMS key deletion on ${organisation.keyDeletionDate}.`
   );
+}
+
+const CONFIRM_ADMIN_MUTATION = `mutation ($organisationId: ID!, $approvalId: ID!) {
+  confirmOrganisationAdministrator(organisationId: $organisationId, approvalId: $approvalId) { slug }
+}`;
+
+/**
+ * `confide org confirm-admin --slug <s> --approval <id>`: an operator confirms, as its second person, a change giving
+ * ORG_ADMIN proposed by an organisation's only admin (decision 0081), through the api as offboarding is, so that its
+ * checks and its platform audit are the api's own.
+ */
+export async function orgConfirmAdminCommand(options: {
+  slug?: string;
+  approval?: string;
+  operatorId?: string;
+  stage?: string;
+}): Promise<string> {
+  if (!options.slug || !options.approval) throw new CliError('Give --slug <slug> and --approval <id>.');
+  const { slug, approval } = options;
+  const done = `Confirmed the new admin of ${slug}; its admin now approves the change (approval ${approval}).`;
+  if (options.stage !== undefined) {
+    if (options.operatorId !== undefined) throw new CliError(OPERATOR_ID_IN_STAGE);
+    const { orgConfirmAdminInStage } = await import('./stage-commands');
+    await orgConfirmAdminInStage(options.stage, { slug, approval });
+    return done;
+  }
+  const operatorId = operatorIdOf(options.operatorId);
+  const stack = runningStack();
+  const services = servicesFor(stack);
+  const orgId = await orgIdOf(services, slug);
+  const answer = (await asOperator(stack, services, operatorId, CONFIRM_ADMIN_MUTATION, {
+    organisationId: orgId,
+    approvalId: approval,
+  })) as { errors?: { message: string; extensions?: { code?: string; field?: string[] } }[] };
+  const [error] = answer.errors ?? [];
+  if (error) {
+    const flag = error.extensions?.field?.[0] === 'approvalId' ? '--approval: ' : '';
+    throw new CliError(`${flag}${error.message} (${error.extensions?.code ?? 'ERROR'})`);
+  }
+  return done;
 }
 
 /**

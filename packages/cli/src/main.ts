@@ -169,7 +169,7 @@ const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'org create',
-    summary: 'onboards an organisation with its own KMS key and first admin',
+    summary: 'onboards an organisation with its own KMS key and its first admin (or two)',
     notes: [
       'confide org create --name <n> --slug <s> --admin-handle <h> --admin-name <n> --admin-email <e> --stage <stage>',
       "    invokes the stage's provisioner function (its user pool invites the first admin by email: required there)",
@@ -183,6 +183,22 @@ const COMMANDS: readonly CommandSpec[] = [
         type: 'string',
         value: '<email>',
         description: "the first admin's email address, where a stage's user pool sends the invitation",
+      },
+      'second-admin-handle': {
+        type: 'string',
+        value: '<handle>',
+        description:
+          "a second admin's handle: one admin alone cannot give a role that opens client records, nor make another admin",
+      },
+      'second-admin-name': {
+        type: 'string',
+        value: '<name>',
+        description: "the second admin's display name",
+      },
+      'second-admin-email': {
+        type: 'string',
+        value: '<email>',
+        description: "the second admin's email address, where a stage's user pool sends the invitation",
       },
       preset: {
         type: 'string',
@@ -202,6 +218,9 @@ const COMMANDS: readonly CommandSpec[] = [
           adminHandle: str(values, 'admin-handle'),
           adminName: str(values, 'admin-name'),
           adminEmail: str(values, 'admin-email'),
+          secondAdminHandle: str(values, 'second-admin-handle'),
+          secondAdminName: str(values, 'second-admin-name'),
+          secondAdminEmail: str(values, 'second-admin-email'),
           dpa: str(values, 'dpa'),
           stage: str(values, 'stage'),
         }),
@@ -299,6 +318,35 @@ const COMMANDS: readonly CommandSpec[] = [
           stage: str(values, 'stage'),
         }),
       });
+    },
+  },
+  {
+    name: 'org confirm-admin',
+    summary: "confirms, as its second person, an organisation's only admin making another admin",
+    notes: [
+      'One admin alone makes no other admin. When an organisation has just one, it proposes the new admin',
+      '(APPROVAL_REQUIRED with an approval id) and asks you; you confirm it here, and the admin then approves it.',
+    ],
+    options: {
+      slug: { type: 'string', value: '<slug>', description: "the organisation's slug" },
+      approval: {
+        type: 'string',
+        value: '<id>',
+        description: "the pending change's approval id, as the admin was given it",
+      },
+      'operator-id': OPERATOR_ID,
+      stage: STAGE,
+    },
+    async run(values) {
+      const { orgConfirmAdminCommand } = await import('./commands');
+      return orgConfirmAdminCommand(
+        defined({
+          slug: str(values, 'slug'),
+          approval: str(values, 'approval'),
+          operatorId: str(values, 'operator-id'),
+          stage: str(values, 'stage'),
+        }),
+      );
     },
   },
   {

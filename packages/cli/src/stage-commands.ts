@@ -26,6 +26,9 @@ const ONBOARD_FLAGS: Readonly<Record<string, string>> = {
   'input.firstAdmin.handle': '--admin-handle',
   'input.firstAdmin.displayName': '--admin-name',
   'input.firstAdmin.email': '--admin-email',
+  'input.secondAdmin.handle': '--second-admin-handle',
+  'input.secondAdmin.displayName': '--second-admin-name',
+  'input.secondAdmin.email': '--second-admin-email',
 };
 const STAFF_FLAGS: Readonly<Record<string, string>> = { 'input.slug': '--org' };
 const OFFBOARD_FLAGS: Readonly<Record<string, string>> = {
@@ -86,11 +89,14 @@ export interface StageOnboarding {
   readonly slug: string;
   readonly preset: string;
   readonly dataProcessingAgreement: string | null;
-  readonly firstAdmin: {
-    readonly handle: string;
-    readonly displayName: string;
-    readonly email: string | null;
-  };
+  readonly firstAdmin: StageAdmin;
+  readonly secondAdmin?: StageAdmin;
+}
+
+interface StageAdmin {
+  readonly handle: string;
+  readonly displayName: string;
+  readonly email: string | null;
 }
 
 /** `confide org create --stage`: the provisioner onboards (recorded as a direct invocation); prints ids only. */
@@ -98,7 +104,11 @@ export async function orgCreateInStage(stage: string, input: StageOnboarding): P
   const answer = await provisioner(stage, { action: 'onboard', input }, ONBOARD_FLAGS);
   return (
     `Onboarded ${input.slug} (${String(answer.organisationId)}) in ${stage}, key ${String(answer.keyAlias)}; ` +
-    `first admin ${String(answer.firstAdminStaffId)}${input.firstAdmin.email ? ', invited by email' : ''}.`
+    `first admin ${String(answer.firstAdminStaffId)}${input.firstAdmin.email ? ', invited by email' : ''}` +
+    (input.secondAdmin
+      ? `; second admin ${String(answer.secondAdminStaffId)}${input.secondAdmin.email ? ', invited by email' : ''}`
+      : '') +
+    '.'
   );
 }
 
@@ -306,6 +316,20 @@ export async function orgOffboardInStage(
     return `Offboarded ${options.slug} in ${stage}, approving a pending request: all access refused; KMS key deletion on ${organisation?.keyDeletionDate}.`;
   }
   return `Offboarded ${options.slug} in ${stage}: all access refused; KMS key deletion on ${organisation?.keyDeletionDate}.`;
+}
+
+/** `confide org confirm-admin --stage`: the operator's confirmation through the api (platform audit log first). */
+export async function orgConfirmAdminInStage(
+  stage: string,
+  options: { slug: string; approval: string },
+): Promise<void> {
+  const { id } = await organisationInStage(stage, options.slug);
+  const answer = await operatorGraphql(stage, 'OperatorConfirmAdministrator', {
+    organisationId: id,
+    approvalId: options.approval,
+  });
+  const error = firstError(answer);
+  if (error) throw apiRefusal(error, { approvalId: '--approval' });
 }
 
 /** `confide org export --waive --stage`: records the waiver through the api (audited in the platform audit log). */

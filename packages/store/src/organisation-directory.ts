@@ -267,7 +267,8 @@ export class OrganisationDirectory {
       dataProcessingAgreement?: string;
     },
     firstAdmin: NewStaff,
-  ): Promise<{ organisation: Organisation; firstAdmin: StaffMember }> {
+    secondAdmin?: NewStaff,
+  ): Promise<{ organisation: Organisation; firstAdmin: StaffMember; secondAdmin?: StaffMember }> {
     const scope = tenantScope(input.orgId);
     const now = this.#clock.now().toISOString();
     const profile: Item = {
@@ -287,13 +288,18 @@ export class OrganisationDirectory {
       ...(input.dataProcessingAgreement ? { dpa: attr.s(input.dataProcessingAgreement) } : {}),
     };
     const admin = await this.#newStaff(scope, firstAdmin);
+    // A second founding admin, named by the operator at onboarding: the two approve each other's role changes, which
+    // one admin alone cannot give (decision 0081).
+    const second = secondAdmin ? await this.#newStaff(scope, secondAdmin) : undefined;
     // The registry entries and the profile in one transaction, with the process's own client: onboarding is a
     // platform act (the provisioner's in AWS), and the slug's uniqueness must hold with the profile's creation.
     try {
       await this.#dynamo.send(
         new TransactWriteItemsCommand({
           TransactItems: [
-            ...admin.writes.map((write) => ({ Put: { ...write.Put, TableName: this.#table } })),
+            ...[...admin.writes, ...(second?.writes ?? [])].map((write) => ({
+              Put: { ...write.Put, TableName: this.#table },
+            })),
             {
               Put: {
                 TableName: this.#table,
@@ -324,6 +330,7 @@ export class OrganisationDirectory {
       );
     } catch (error) {
       await admin.discard();
+      await second?.discard();
       if (error instanceof TransactionCanceledException) {
         throw new ConfideError(ErrorCode.CONFLICT, 'That slug is already in use.', {
           field: ['input', 'slug'],
@@ -331,7 +338,11 @@ export class OrganisationDirectory {
       }
       throw error;
     }
-    return { organisation: toOrganisation(profile), firstAdmin: admin.member() };
+    return {
+      organisation: toOrganisation(profile),
+      firstAdmin: admin.member(),
+      ...(second ? { secondAdmin: second.member() } : {}),
+    };
   }
 
   async organisation(orgId: OrgId): Promise<Organisation | undefined> {

@@ -43,7 +43,8 @@ function actionOf(event: unknown): string {
  *
  * ```json
  * { "action": "onboard", "input": { "name": "…", "slug": "…", "preset": "STRICT",
- *   "dataProcessingAgreement": "…", "firstAdmin": { "handle": "…", "displayName": "…", "email": "…" } } }
+ *   "dataProcessingAgreement": "…", "firstAdmin": { "handle": "…", "displayName": "…", "email": "…" },
+ *   "secondAdmin": { … the same, optional } } }
  * { "action": "offboard", "input": { "organisationId": "org_…", "pendingWindowInDays": 30 }, "assertion": "…" }
  * { "action": "inviteStaff", "input": { "organisationId": "org_…", "staffId": "stf_…", "email": "…" }, "assertion": "…" }
  * { "action": "registerPartnerClient", "input": { "organisationId": "org_…", "partnerId": "ptn_…" }, "assertion": "…" }

@@ -17,6 +17,8 @@ export type SubjectKind = 'NONE' | 'CLIENT' | 'STAFF' | 'SERVICE';
 export interface ChangeFacts {
   /** Roles being given that open client content (any role but ORG_ADMIN, ADMINISTRATOR and VOLUNTEER). */
   readonly grantsContentRole?: boolean;
+  /** ORG_ADMIN is being given: its holder approves the others' proposals, so one person alone never makes one. */
+  readonly grantsApproverRole?: boolean;
   /** The change would let the subject's items expire at once: an erasure in effect. */
   readonly expiresImmediately?: boolean;
   /** The organisation's preset would become GROUP_WIDE. */

@@ -56,7 +56,13 @@ const RELATIONS: readonly ClientRelationFacts[] = [
   { ...NOTHING, allocated: true, conflict: true },
 ];
 
-const FLAGS = ['grantsContentRole', 'widensPreset', 'expiresImmediately', 'grantsCallerAccess'] as const;
+const FLAGS = [
+  'grantsContentRole',
+  'grantsApproverRole',
+  'widensPreset',
+  'expiresImmediately',
+  'grantsCallerAccess',
+] as const;
 
 /** The argument facts asked about: none, each flag the policy decides on, every classification it writes. */
 function changes(policy: OperationPolicy): (ChangeFacts | undefined)[] {

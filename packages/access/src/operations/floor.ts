@@ -50,6 +50,7 @@ export const OPERATION_INVARIANTS: readonly Invariant<OperationRequest, Operatio
       !(
         policy.effects.irreversible ||
         facts.change?.grantsContentRole ||
+        facts.change?.grantsApproverRole ||
         facts.change?.widensPreset ||
         facts.change?.expiresImmediately
       ),

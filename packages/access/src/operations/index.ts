@@ -18,6 +18,8 @@ export {
 } from './policies/disclosure-queue';
 export { BREAK_GLASS_REVIEWERS } from './policies/governance-access';
 export {
+  APPROVER_ROLE_RULE,
+  grantsApproverRole,
   grantsContentRole,
   ROLES_WITHOUT_CLIENT_CONTENT,
   STAFF_IN_MANAGED_SERVICE,

@@ -285,16 +285,18 @@ function unrecordedRefusal(error: unknown): error is ConfideError {
 
 /**
  * Whether the caller, as a second person, may approve a pending change of `operation` with these arguments:
- * not its proposer, allowed by the operation's own policy, and named by its `approvedBy`.
+ * not its proposer (unless `ownConfirmed`: an operator was its second person, decision 0081), allowed by the
+ * operation's own policy, and named by its `approvedBy`.
  */
 export async function mayApprove(
   context: ConfideContext,
   operation: GovernedOperation,
   args: Record<string, unknown>,
   proposedBy: string,
+  ownConfirmed = false,
 ): Promise<boolean> {
   const principal = context.auth?.principal;
-  if (principal?.kind !== 'STAFF' || principal.staffId === proposedBy) return false;
+  if (principal?.kind !== 'STAFF' || (principal.staffId === proposedBy && !ownConfirmed)) return false;
   if (!operation.policy.principals.includes('STAFF')) return false;
   try {
     const subject = operation.options.subject

@@ -17,12 +17,19 @@ export interface OnboardOrganisationInput {
   readonly slug: string;
   readonly preset: AccessPreset;
   readonly dataProcessingAgreement?: string | null;
-  readonly firstAdmin: {
-    readonly handle: string;
-    readonly displayName: string;
-    /** Where the user pool sends the invitation; required where staff sign in through one (decision 0021). */
-    readonly email?: string | null;
-  };
+  readonly firstAdmin: FoundingAdmin;
+  /**
+   * A second ORG_ADMIN from the start. One admin alone gives no role that opens client content nor ORG_ADMIN
+   * (decision 0081): an organisation onboarded with one admin has nobody to approve them until it has two.
+   */
+  readonly secondAdmin?: FoundingAdmin | null;
+}
+
+export interface FoundingAdmin {
+  readonly handle: string;
+  readonly displayName: string;
+  /** Where the user pool sends the invitation; required where staff sign in through one (decision 0021). */
+  readonly email?: string | null;
 }
 
 /**
@@ -46,7 +53,7 @@ export interface SignInAccounts {
 
 /**
  * Onboards a charity: its own KMS key (tagged, with a policy that confines the api to its encryption
- * context), alias, first branch key, beacon key, the organisation item and its first ORG_ADMIN.
+ * context), alias, first branch key, beacon key, the organisation item and its founding ORG_ADMIN (or two).
  * Shared by the operator mutation and the CLI. If a step after key creation fails, the key is scheduled for
  * deletion so no orphan key lingers.
  */
@@ -54,47 +61,68 @@ export async function onboardOrganisation(
   services: ConfideServices,
   input: OnboardOrganisationInput,
   signIns?: SignInAccounts,
-): Promise<{ organisation: Organisation; firstAdmin: StaffMember }> {
+): Promise<{ organisation: Organisation; firstAdmin: StaffMember; secondAdmin?: StaffMember }> {
   const name = validate.text(['input', 'name'], input.name, { max: 200 });
   const slug = validate.slug(['input', 'slug'], input.slug);
   const dpa =
     input.dataProcessingAgreement == null
       ? undefined
       : validate.text(['input', 'dataProcessingAgreement'], input.dataProcessingAgreement, { max: 200 });
-  const handle = validate.handle(['input', 'firstAdmin', 'handle'], input.firstAdmin.handle);
-  const displayName = validate.text(['input', 'firstAdmin', 'displayName'], input.firstAdmin.displayName, {
-    max: 200,
-  });
-  const emailField = ['input', 'firstAdmin', 'email'];
-  const email =
-    input.firstAdmin.email == null ? undefined : validate.email(emailField, input.firstAdmin.email);
-  if (signIns && !email) {
-    throw badInput(
-      emailField,
-      'The first admin’s email address is required: the user pool invites them by email.',
-    );
+  const first = foundingAdmin(input.firstAdmin, 'firstAdmin', signIns !== undefined);
+  const second = input.secondAdmin
+    ? foundingAdmin(input.secondAdmin, 'secondAdmin', signIns !== undefined)
+    : undefined;
+  if (second && second.handle === first.handle) {
+    throw badInput(['input', 'secondAdmin', 'handle'], 'The two admins need different handles.');
   }
   if (await services.directory.organisationIdBySlug(slug)) {
     throw new ConfideError(ErrorCode.CONFLICT, 'That slug is already in use.', { field: ['input', 'slug'] });
   }
 
   const orgId = newOrgId();
-  const adminStaffId = newId('staff');
-  // The user first: a refusal (address taken) then leaves nothing behind. Its `sub` is the admin's subject.
-  const account = signIns && email ? await signIns.create(orgId, adminStaffId, email, emailField) : undefined;
+  const firstId = newId('staff');
+  const secondId = newId('staff');
+  // The users first: a refusal (address taken) then leaves nothing behind. Each `sub` is its admin's subject.
+  const subjects = new Map<string, string>();
+  const usernames: string[] = [];
+  const disableAccounts = () =>
+    Promise.all(usernames.map((username) => signIns?.disable(username).catch(() => undefined)));
+  try {
+    const founding = [{ staffId: firstId, admin: first }];
+    if (second) founding.push({ staffId: secondId, admin: second });
+    for (const { staffId, admin } of founding) {
+      if (!signIns || !admin.email) continue;
+      const account = await signIns.create(orgId, staffId, admin.email, admin.emailField);
+      usernames.push(account.username);
+      subjects.set(staffId, account.subject);
+    }
+  } catch (error) {
+    await disableAccounts();
+    throw error;
+  }
+  const newAdmin = (staffId: string, admin: { handle: string; displayName: string }) => {
+    const externalSubject = subjects.get(staffId);
+    return {
+      staffId,
+      handle: admin.handle,
+      displayName: admin.displayName,
+      roles: ['ORG_ADMIN' as const],
+      ...(externalSubject ? { externalSubject } : {}),
+    };
+  };
   let keyArn: string;
   let alias: string;
   try {
     ({ keyArn, alias } = await services.organisationKeys.create(orgId));
   } catch (error) {
-    if (account) await signIns?.disable(account.username).catch(() => undefined);
+    await disableAccounts();
     throw error;
   }
   try {
     await services.keys.createBranchKey(orgId, keyArn);
     await services.keys.createBeaconKey(orgId);
-    // The organisation and its first admin together: a fault leaves neither, and the slug free for a retry.
-    const { organisation, firstAdmin } = await services.directory.createOrganisation(
+    // The organisation and its founding admins together: a fault leaves none, and the slug free for a retry.
+    return await services.directory.createOrganisation(
       {
         orgId,
         name,
@@ -104,20 +132,37 @@ export async function onboardOrganisation(
         keyAlias: alias,
         ...(dpa ? { dataProcessingAgreement: dpa } : {}),
       },
-      {
-        staffId: adminStaffId,
-        handle,
-        displayName,
-        roles: ['ORG_ADMIN'],
-        ...(account ? { externalSubject: account.subject } : {}),
-      },
+      newAdmin(firstId, first),
+      second ? newAdmin(secondId, second) : undefined,
     );
-    return { organisation, firstAdmin };
   } catch (error) {
-    if (account) await signIns?.disable(account.username).catch(() => undefined);
+    await disableAccounts();
     await services.organisationKeys.scheduleDeletion(keyArn, 7).catch(() => undefined);
     throw error;
   }
+}
+
+/** A founding admin's fields, validated; `email` is required where staff sign in through a user pool. */
+function foundingAdmin(
+  admin: FoundingAdmin,
+  which: 'firstAdmin' | 'secondAdmin',
+  emailRequired: boolean,
+): { handle: string; displayName: string; email: string | undefined; emailField: string[] } {
+  const field = ['input', which];
+  const emailField = [...field, 'email'];
+  const email = admin.email == null ? undefined : validate.email(emailField, admin.email);
+  if (emailRequired && !email) {
+    throw badInput(
+      emailField,
+      `The ${which === 'firstAdmin' ? 'first' : 'second'} admin’s email address is required: the user pool invites them by email.`,
+    );
+  }
+  return {
+    handle: validate.handle([...field, 'handle'], admin.handle),
+    displayName: validate.text([...field, 'displayName'], admin.displayName, { max: 200 }),
+    email,
+    emailField,
+  };
 }
 
 export const DEFAULT_KEY_DELETION_WINDOW_DAYS = 30;

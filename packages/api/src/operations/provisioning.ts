@@ -26,6 +26,7 @@ import {
 import type { ConfideServices } from '../services';
 import {
   DEFAULT_KEY_DELETION_WINDOW_DAYS,
+  type FoundingAdmin,
   type OnboardOrganisationInput,
   offboardOrganisation,
   onboardOrganisation,
@@ -88,6 +89,8 @@ export type ProvisionerResponse =
       readonly action: 'onboard';
       readonly organisationId: string;
       readonly firstAdminStaffId: string;
+      /** When the request named a second founding admin. */
+      readonly secondAdminStaffId?: string;
       readonly keyAlias: string;
     }
   | {
@@ -236,7 +239,11 @@ function stringAt(value: Json, name: string, field: readonly string[]): string {
 function parseOnboardInput(value: unknown): OnboardOrganisationInput {
   const field = ['input'];
   const input = objectAt(value, field);
-  onlyFields(input, ['name', 'slug', 'preset', 'dataProcessingAgreement', 'firstAdmin'], field);
+  onlyFields(
+    input,
+    ['name', 'slug', 'preset', 'dataProcessingAgreement', 'firstAdmin', 'secondAdmin'],
+    field,
+  );
   const preset = stringAt(input, 'preset', field);
   if (!(ACCESS_PRESETS as readonly string[]).includes(preset)) {
     throw badInput(['input', 'preset'], `input.preset must be one of ${ACCESS_PRESETS.join(', ')}.`);
@@ -245,23 +252,28 @@ function parseOnboardInput(value: unknown): OnboardOrganisationInput {
   if (dpa !== undefined && dpa !== null && typeof dpa !== 'string') {
     throw badInput(['input', 'dataProcessingAgreement'], 'input.dataProcessingAgreement must be a string.');
   }
-  const adminField = ['input', 'firstAdmin'];
-  const firstAdmin = objectAt(input.firstAdmin, adminField);
-  onlyFields(firstAdmin, ['handle', 'displayName', 'email'], adminField);
-  const email = firstAdmin.email;
-  if (email !== undefined && email !== null && typeof email !== 'string') {
-    throw badInput([...adminField, 'email'], 'input.firstAdmin.email must be a string.');
-  }
   return {
     name: stringAt(input, 'name', field),
     slug: stringAt(input, 'slug', field),
     preset: preset as AccessPreset,
     dataProcessingAgreement: dpa ?? null,
-    firstAdmin: {
-      handle: stringAt(firstAdmin, 'handle', adminField),
-      displayName: stringAt(firstAdmin, 'displayName', adminField),
-      email: email ?? null,
-    },
+    firstAdmin: parseFoundingAdmin(input, 'firstAdmin'),
+    ...(input.secondAdmin == null ? {} : { secondAdmin: parseFoundingAdmin(input, 'secondAdmin') }),
+  };
+}
+
+function parseFoundingAdmin(input: Json, which: 'firstAdmin' | 'secondAdmin'): FoundingAdmin {
+  const adminField = ['input', which];
+  const admin = objectAt(input[which], adminField);
+  onlyFields(admin, ['handle', 'displayName', 'email'], adminField);
+  const email = admin.email;
+  if (email !== undefined && email !== null && typeof email !== 'string') {
+    throw badInput([...adminField, 'email'], `input.${which}.email must be a string.`);
+  }
+  return {
+    handle: stringAt(admin, 'handle', adminField),
+    displayName: stringAt(admin, 'displayName', adminField),
+    email: email ?? null,
   };
 }
 
@@ -581,7 +593,11 @@ export async function runProvisionerEvent(
     const parsed = request;
     const actor = await checkAssertion(services, parsed);
     if (parsed.action === 'onboard') {
-      const { organisation, firstAdmin } = await onboardOrganisation(services, parsed.input, signIns);
+      const { organisation, firstAdmin, secondAdmin } = await onboardOrganisation(
+        services,
+        parsed.input,
+        signIns,
+      );
       await bestEffort('platform', () =>
         recordOnPlatform(
           services,
@@ -598,6 +614,7 @@ export async function runProvisionerEvent(
         action: 'onboard',
         organisationId: organisation.orgId,
         firstAdminStaffId: firstAdmin.staffId,
+        ...(secondAdmin ? { secondAdminStaffId: secondAdmin.staffId } : {}),
         keyAlias: organisation.keyAlias,
       };
     }
@@ -720,7 +737,7 @@ export interface OrganisationProvisioning {
   onboard(
     input: OnboardOrganisationInput,
     operator: Principal,
-  ): Promise<{ organisation: Organisation; firstAdmin: StaffMember }>;
+  ): Promise<{ organisation: Organisation; firstAdmin: StaffMember; secondAdmin?: StaffMember }>;
   /** Runs an offboarding two operators agreed on (the platform audit log has both). */
   offboard(
     orgId: OrgId,
@@ -845,14 +862,18 @@ class ProvisionerFunctionProvisioning implements OrganisationProvisioning {
       'onboard',
     );
     const orgId = asOrgId(String(answer.organisationId));
-    const [organisation, firstAdmin] = await Promise.all([
+    const secondId = answer.secondAdminStaffId;
+    const [organisation, firstAdmin, secondAdmin] = await Promise.all([
       this.services.directory.organisation(orgId),
       this.services.directory.staff(tenantScope(orgId), String(answer.firstAdminStaffId)),
+      secondId === undefined
+        ? undefined
+        : this.services.directory.staff(tenantScope(orgId), String(secondId)),
     ]);
-    if (!organisation || !firstAdmin) {
+    if (!organisation || !firstAdmin || (secondId !== undefined && !secondAdmin)) {
       throw new ProvisionerFunctionError('The organisation the provisioner created cannot be read.');
     }
-    return { organisation, firstAdmin };
+    return { organisation, firstAdmin, ...(secondAdmin ? { secondAdmin } : {}) };
   }
 
   async offboard(orgId: OrgId, pendingWindowInDays: number | undefined, approval: OffboardingApproval) {

@@ -1,3 +1,4 @@
+import { APPROVER_ROLE_RULE } from '@confide/access';
 import { forbidden, type IdKind, isIdOf, notFound } from '@confide/domain';
 import type { PendingApproval } from '@confide/store';
 import { governedOperations, mayApprove } from '../access/operation-plugin';
@@ -85,13 +86,30 @@ async function pendingApproval(
   return { approval, operation };
 }
 
-/** Whether the caller may approve each change: never their own proposal, and only with the change's authority. */
+/**
+ * Whether a platform operator confirmed the change as its second person (decision 0081): a change giving ORG_ADMIN
+ * proposed by an organisation's only ORG_ADMIN, which that admin may then approve.
+ */
+const confirmedByOperator = (approval: PendingApproval): boolean =>
+  approval.confirmedByOperator !== undefined && approval.rule === APPROVER_ROLE_RULE;
+
+/**
+ * Whether the caller may approve each change: never their own proposal (unless an operator confirmed it), and only
+ * with the change's authority.
+ */
 async function approvable(context: ConfideContext, pending: readonly PendingApproval[]): Promise<boolean[]> {
   return Promise.all(
     pending.map(async (approval) => {
       const governed = governedOperations().get(approval.operation);
       return (
-        governed !== undefined && (await mayApprove(context, governed, approval.args, approval.proposedBy))
+        governed !== undefined &&
+        (await mayApprove(
+          context,
+          governed,
+          approval.args,
+          approval.proposedBy,
+          confirmedByOperator(approval),
+        ))
       );
     }),
   );
@@ -132,7 +150,7 @@ builder.mutationFields((t) => ({
   approveChange: t.field({
     type: PendingChangeRef,
     description:
-      'Approves a pending change and runs it exactly as proposed (a second person with authority, never its proposer). Audited as the change itself, marked approved once it is made. CONFLICT if already decided, or while another approval of it is running (a run that never ended is approved again two minutes after it began).',
+      'Approves a pending change and runs it exactly as proposed (a second person with authority, never its proposer, except the proposer of a change giving ORG_ADMIN that a platform operator confirmed as its second person: `confirmOrganisationAdministrator`, decision 0081). Audited as the change itself, marked approved once it is made. CONFLICT if already decided, or while another approval of it is running (a run that never ended is approved again two minutes after it began).',
     args: { approvalId: t.arg.id({ required: true, description: 'The pending change.' }) },
     operation: { policy: 'approval.review', audit: 'after', action: 'ADMIN' },
     resolve: async (operation, args, context, info) => {
@@ -141,7 +159,7 @@ builder.mutationFields((t) => ({
         operation.scope,
         String(args.approvalId),
       );
-      if (approval.proposedBy === operation.staff.staffId) {
+      if (approval.proposedBy === operation.staff.staffId && !confirmedByOperator(approval)) {
         throw forbidden('A change you proposed is approved by someone else.');
       }
       // Claimed first, so two approvers at once run it once; the claim is given up if running it fails, and lapses

@@ -1,5 +1,7 @@
+import { APPROVER_ROLE_RULE } from '@confide/access';
 import {
   asOrgId,
+  badInput,
   ConfideError,
   ErrorCode,
   forbidden,
@@ -17,7 +19,7 @@ import {
 } from '@confide/store';
 import type { Operation } from '../access/operation-plugin';
 import { builder } from '../builder';
-import { DEFAULT_KEY_DELETION_WINDOW_DAYS } from '../operations/onboarding';
+import { DEFAULT_KEY_DELETION_WINDOW_DAYS, type FoundingAdmin } from '../operations/onboarding';
 import {
   organisationExports,
   organisationProvisioning,
@@ -106,15 +108,31 @@ const OnboardOrganisationInput = builder.inputType('OnboardOrganisationInput', {
       description:
         'Email address the user pool invites the first ORG_ADMIN at; required where staff sign in through Cognito.',
     }),
+    secondAdminHandle: t.string({
+      required: false,
+      description:
+        'Login handle of a second ORG_ADMIN from the start (with `secondAdminDisplayName`). One ORG_ADMIN alone gives no role that opens client content, nor ORG_ADMIN: another ORG_ADMIN approves it (decision 0081), so an organisation onboarded with one admin cannot give those roles until it has a second.',
+    }),
+    secondAdminDisplayName: t.string({
+      required: false,
+      description: 'Display name of the second ORG_ADMIN.',
+    }),
+    secondAdminEmail: t.string({
+      required: false,
+      description:
+        'Email address the user pool invites the second ORG_ADMIN at; required where staff sign in through Cognito.',
+    }),
   }),
 });
 
 const OnboardOrganisationPayload = builder
-  .objectRef<{ organisation: Organisation; firstAdmin: import('@confide/store').StaffMember }>(
-    'OnboardOrganisationPayload',
-  )
+  .objectRef<{
+    organisation: Organisation;
+    firstAdmin: import('@confide/store').StaffMember;
+    secondAdmin?: import('@confide/store').StaffMember;
+  }>('OnboardOrganisationPayload')
   .implement({
-    description: 'The organisation created and its first administrator.',
+    description: 'The organisation created and its founding administrators.',
     fields: (t) => ({
       organisation: t.field({
         type: OrganisationRef,
@@ -125,6 +143,12 @@ const OnboardOrganisationPayload = builder
         type: StaffMemberRef,
         resolve: (p) => p.firstAdmin,
         description: 'Its ORG_ADMIN.',
+      }),
+      secondAdmin: t.field({
+        type: StaffMemberRef,
+        nullable: true,
+        resolve: (p) => p.secondAdmin ?? null,
+        description: 'Its second ORG_ADMIN, when the input named one.',
       }),
     }),
   });
@@ -193,13 +217,37 @@ builder.queryFields((t) => ({
   }),
 }));
 
+/** The second founding admin the input names: a handle and a display name both, or neither (BAD_USER_INPUT). */
+function secondAdminOf(input: {
+  secondAdminHandle?: string | null | undefined;
+  secondAdminDisplayName?: string | null | undefined;
+  secondAdminEmail?: string | null | undefined;
+}): { secondAdmin?: FoundingAdmin } {
+  const { secondAdminHandle: handle, secondAdminDisplayName: displayName, secondAdminEmail: email } = input;
+  if (handle == null && displayName == null && email == null) return {};
+  if (handle == null || displayName == null) {
+    throw badInput(
+      ['input', handle == null ? 'secondAdminHandle' : 'secondAdminDisplayName'],
+      'A second admin needs both a handle and a display name.',
+    );
+  }
+  return { secondAdmin: { handle, displayName, email: email ?? null } };
+}
+
 builder.mutationFields((t) => ({
   onboardOrganisation: t.field({
     type: OnboardOrganisationPayload,
     description:
-      'Onboards a charity with its own KMS key, branch key and first ORG_ADMIN (platform operators only). Recorded in the platform audit log: the request before it runs, then its outcome with the new organisation’s id.',
+      'Onboards a charity with its own KMS key, branch key and first ORG_ADMIN, and a second ORG_ADMIN when named (platform operators only). Recorded in the platform audit log: the request before it runs, then its outcome with the new organisation’s id.',
     args: { input: t.arg({ type: OnboardOrganisationInput, required: true }) },
-    operation: { policy: 'platform.organisation.onboard', audit: 'before', action: 'ADMIN' },
+    operation: {
+      policy: 'platform.organisation.onboard',
+      validate: ({ input }) => {
+        secondAdminOf(input);
+      },
+      audit: 'before',
+      action: 'ADMIN',
+    },
     // In AWS through the provisioner function: the api role may not create KMS keys.
     resolve: async (operation, { input }, context) => {
       const audit = context.access.audit;
@@ -215,6 +263,8 @@ builder.mutationFields((t) => ({
               displayName: input.firstAdminDisplayName,
               email: input.firstAdminEmail ?? null,
             },
+            // Absent, not null, without one: the provisioner's assertion binds the input as it parses it.
+            ...secondAdminOf(input),
           },
           operation.principal,
         );
@@ -357,6 +407,59 @@ builder.mutationFields((t) => ({
         reason: args.reason,
         reference: args.reference ?? undefined,
       });
+      const organisation = await context.services.directory.organisation(orgId);
+      if (!organisation) throw notFound('Organisation');
+      return organisation;
+    },
+  }),
+  confirmOrganisationAdministrator: t.field({
+    type: OrganisationRef,
+    description:
+      'Confirms, as its second person, an organisation’s pending change that gives ORG_ADMIN, when its proposer is the organisation’s only ORG_ADMIN (platform operators only; decision 0081). One admin gives no role that lets its holder approve: an organisation onboarded with one admin gets its second this way, on the charity’s request. Nothing changes until the proposer approves the change (`approveChange`), which they may then do. BAD_USER_INPUT for a change that does not give ORG_ADMIN, NOT_FOUND for none pending, CONFLICT while the organisation has another ORG_ADMIN (who approves it). Recorded in the platform audit log before it is stored.',
+    args: {
+      organisationId: t.arg.id({ required: true, description: 'The organisation.' }),
+      approvalId: t.arg.id({
+        required: true,
+        description: 'The pending change (`extensions.approvalId` of the admin’s APPROVAL_REQUIRED).',
+      }),
+    },
+    operation: {
+      policy: 'platform.organisation.admin.confirm',
+      validate: async (args, context) => {
+        const orgId = organisationIdArg(args.organisationId);
+        const organisation = await context.services.directory.organisation(orgId);
+        if (!organisation) throw notFound('Organisation');
+        if (organisation.status === 'OFFBOARDED') {
+          throw new ConfideError(ErrorCode.CONFLICT, 'The organisation is offboarded.');
+        }
+        const scope = tenantScope(orgId);
+        const approval = await context.services.approvals.get(scope, String(args.approvalId));
+        if (approval?.status !== 'PENDING') throw notFound('Pending change');
+        if (approval.rule !== APPROVER_ROLE_RULE) {
+          throw badInput(['approvalId'], 'An operator confirms only a change that gives ORG_ADMIN.');
+        }
+        const admins = (await context.services.directory.staffRoster(scope)).filter(
+          (staff) => staff.status === 'ACTIVE' && staff.roles.includes('ORG_ADMIN'),
+        );
+        if (admins.some((admin) => admin.staffId !== approval.proposedBy)) {
+          throw new ConfideError(
+            ErrorCode.CONFLICT,
+            'The organisation has another ORG_ADMIN: they approve the change.',
+          );
+        }
+      },
+      record: (args) => ({ subjectId: organisationIdArg(args.organisationId) }),
+      // Written to the platform audit log before the confirmation is stored: no audit, no confirmation.
+      audit: 'before',
+      action: 'ADMIN',
+    },
+    resolve: async (operation, args, context) => {
+      const orgId = organisationIdArg(args.organisationId);
+      await context.services.approvals.confirmByOperator(
+        tenantScope(orgId),
+        String(args.approvalId),
+        operatorId(operation),
+      );
       const organisation = await context.services.directory.organisation(orgId);
       if (!organisation) throw notFound('Organisation');
       return organisation;

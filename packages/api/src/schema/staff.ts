@@ -1,4 +1,4 @@
-import { grantsContentRole, STAFF_IN_MANAGED_SERVICE } from '@confide/access';
+import { grantsApproverRole, grantsContentRole, STAFF_IN_MANAGED_SERVICE } from '@confide/access';
 import {
   ConfideError,
   conflict,
@@ -188,6 +188,15 @@ const rolesNamed = (args: { input: { roles: readonly Role[] } }) => ({
   fields: [...new Set(args.input.roles)],
 });
 
+/**
+ * What a role grant means for the two-person rule: a role that opens client content, or ORG_ADMIN, whose holder
+ * approves the others' proposals (decision 0081), waits for another ORG_ADMIN.
+ */
+const roleGrantFacts = (roles: readonly Role[]) => ({
+  grantsContentRole: grantsContentRole(roles),
+  grantsApproverRole: grantsApproverRole(roles),
+});
+
 const roleChange = {
   subject: existingStaff(
     (args: { input: { staffId: { typename: string; id: string } } }) => args.input.staffId,
@@ -248,7 +257,7 @@ builder.mutationFields((t) => ({
   addStaffMember: t.field({
     type: StaffMemberRef,
     description:
-      'Adds a staff account to the caller’s organisation (ORG_ADMIN). An account with a role that opens client content (any but ORG_ADMIN and VOLUNTEER) is created only when another ORG_ADMIN approves it: the call answers APPROVAL_REQUIRED with `extensions.approvalId` (see `approveChange`). Audited before it happens, naming the account and its roles.',
+      'Adds a staff account to the caller’s organisation (ORG_ADMIN). An account with a role that opens client content (any but ORG_ADMIN and VOLUNTEER), or with ORG_ADMIN (an approver of the others’ changes), is created only when another ORG_ADMIN approves it: the call answers APPROVAL_REQUIRED with `extensions.approvalId` (see `approveChange`). Audited before it happens, naming the account and its roles.',
     args: { input: t.arg({ type: AddStaffMemberInput, required: true }) },
     operation: {
       policy: 'identity.staff.add',
@@ -258,7 +267,7 @@ builder.mutationFields((t) => ({
         staffId:
           proposed?.subjectId && isIdOf('staff', proposed.subjectId) ? proposed.subjectId : newId('staff'),
       }),
-      change: ({ input }) => ({ grantsContentRole: grantsContentRole(input.roles) }),
+      change: ({ input }) => roleGrantFacts(input.roles),
       validate: ({ input }, context) => newAccount(input, context, 'handle'),
       record: rolesNamed,
       audit: 'before',
@@ -273,11 +282,11 @@ builder.mutationFields((t) => ({
   assignRoles: t.field({
     type: StaffMemberRef,
     description:
-      'Adds roles to another staff member (ORG_ADMIN; nobody changes their own roles). A role that opens client content (any but ORG_ADMIN and VOLUNTEER) takes effect only when another ORG_ADMIN, not the staff member concerned, approves it: the call answers APPROVAL_REQUIRED with `extensions.approvalId`. Audited before it happens, naming the staff member and the roles.',
+      'Adds roles to another staff member (ORG_ADMIN; nobody changes their own roles). A role that opens client content (any but ORG_ADMIN and VOLUNTEER), or ORG_ADMIN (an approver of the others’ changes), takes effect only when another ORG_ADMIN, not the staff member concerned, approves it: the call answers APPROVAL_REQUIRED with `extensions.approvalId`. Audited before it happens, naming the staff member and the roles.',
     args: { input: t.arg({ type: ChangeRolesInput, required: true }) },
     operation: {
       policy: 'identity.roles.assign',
-      change: ({ input }) => ({ grantsContentRole: grantsContentRole(input.roles) }),
+      change: ({ input }) => roleGrantFacts(input.roles),
       ...roleChange,
     },
     resolve: (operation, { input }, context) =>

@@ -44,6 +44,11 @@ export interface PendingApproval {
   readonly status: ApprovalStatus;
   readonly decidedBy: string | undefined;
   readonly decidedAt: string | undefined;
+  /**
+   * The platform operator who confirmed the change as its second person (decision 0081: an organisation's only
+   * ORG_ADMIN proposing another has nobody in the organisation to approve it); the proposer may then approve it.
+   */
+  readonly confirmedByOperator: string | undefined;
 }
 
 /** Dates survive the round trip through JSON as tagged strings. */
@@ -225,6 +230,29 @@ export class Approvals {
     if (!result.written) throw conflict('The change is being approved, or was already decided.');
   }
 
+  /**
+   * Records a platform operator as the second person of a pending change (decision 0081), which its proposer may then
+   * approve. CONFLICT once the change was decided or lapsed, or while an approval of it runs.
+   */
+  async confirmByOperator(scope: TenantScope, approvalId: string, operatorId: string): Promise<void> {
+    const now = this.clock.now();
+    const result = await this.#gateway(scope).update(
+      { pk: scope.key('APPROVAL'), sk: approvalId },
+      {
+        UpdateExpression: 'SET confirmedByOperator = :by, confirmedAt = :at',
+        ConditionExpression: `#status = :pending AND expiresAt > :now AND ${UNCLAIMED}`,
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':pending': attr.s('PENDING'),
+          ':by': attr.s(operatorId),
+          ':at': attr.s(now.toISOString()),
+          ':now': attr.n(toEpochSeconds(now)),
+        },
+      },
+    );
+    if (!result.written) throw conflict('The change is being approved, or was already decided.');
+  }
+
   /** Gives up a claim whose run failed: the change is pending again, with its arguments, for anyone to approve. */
   async release(scope: TenantScope, approvalId: string, claimedBy: string): Promise<void> {
     await this.#gateway(scope).update(
@@ -298,5 +326,6 @@ function toApproval(item: Item): PendingApproval {
     status: requireS(item, 'status') as ApprovalStatus,
     decidedBy: read.s(item, 'decidedBy'),
     decidedAt: read.s(item, 'decidedAt'),
+    confirmedByOperator: read.s(item, 'confirmedByOperator'),
   };
 }

@@ -24,14 +24,38 @@ export function grantsContentRole(roles: readonly Role[]): boolean {
   return roles.some((role) => !ROLES_WITHOUT_CLIENT_CONTENT.includes(role));
 }
 
+/**
+ * The rule a change giving ORG_ADMIN waits on. Where the proposer is the organisation's only ORG_ADMIN, a platform
+ * operator may confirm it as the second person (`platform.organisation.admin.confirm`, decision 0081).
+ */
+export const APPROVER_ROLE_RULE = 'identity.roles.approver';
+
+/**
+ * Whether `roles` makes its holder an approver of others' proposals (ORG_ADMIN), so that giving it needs a second
+ * person too: an approver made by one person alone could approve that person's own proposals (decision 0081).
+ */
+export function grantsApproverRole(roles: readonly Role[]): boolean {
+  return roles.includes('ORG_ADMIN');
+}
+
 const ACCOUNTS_CLAUSE =
   'ACCESS-MODEL.md Roles: ORG_ADMIN manages the organisation’s staff accounts and roles';
 const TWO_PERSON_ROLES =
-  'ACCESS-MODEL.md Operations: nobody changes their own roles; a role that grants client content takes effect only when a second person with authority approves it';
+  'ACCESS-MODEL.md Operations: nobody changes their own roles; a role that grants client content takes effect only when a second person with authority approves it; no single person can, by operations they can run alone, read a record they have no relationship with (so ORG_ADMIN, which approves, is given by two: decision 0081)';
 const SERVICES_CLAUSE =
   'ACCESS-MODEL.md Relationships: MANAGES_SERVICE and team membership are set up by ORG_ADMIN and SENIOR_MANAGER, the team also by the service’s managers; no single person grants themself a relationship';
 
-/** Another ORG_ADMIN, never the staff member concerned, approves a role that opens client content. */
+/**
+ * The rule a role change waits on a second person under, if any: a role that opens client content, or ORG_ADMIN,
+ * whose holder approves the others' proposals.
+ */
+function secondPersonRule(facts: OperationFacts): string | undefined {
+  if (facts.change?.grantsContentRole) return 'identity.roles.content';
+  if (facts.change?.grantsApproverRole) return APPROVER_ROLE_RULE;
+  return undefined;
+}
+
+/** Another ORG_ADMIN, never the staff member concerned, approves a role that opens client content or ORG_ADMIN. */
 const anotherOrgAdmin = (facts: OperationFacts): boolean =>
   hasAnyRole(facts, ['ORG_ADMIN']) && facts.targetIsCaller !== true;
 
@@ -92,12 +116,14 @@ export const IDENTITY_POLICIES = [
     id: 'identity.staff.add',
     clause: `${ACCOUNTS_CLAUSE}; ${TWO_PERSON_ROLES}`,
     subject: 'STAFF',
+    changeFacts: ['grantsContentRole', 'grantsApproverRole'],
     effects: { writes: true, changesRoles: true, grantsAccess: true, grants: 'ROLE' },
     decide: (facts) => {
       if (!hasAnyRole(facts, ['ORG_ADMIN'])) return refuse('identity.staff.add');
       // A new account is never the caller's; the rule is stated so the floor can check it holds regardless.
       if (facts.targetIsCaller) return refuse('identity.roles.self');
-      if (facts.change?.grantsContentRole && !facts.approved) return needsApproval('identity.roles.content');
+      const second = secondPersonRule(facts);
+      if (second && !facts.approved) return needsApproval(second);
       return allow('identity.staff.add');
     },
     approvedBy: anotherOrgAdmin,
@@ -106,11 +132,13 @@ export const IDENTITY_POLICIES = [
     id: 'identity.roles.assign',
     clause: `${ACCOUNTS_CLAUSE}; ${TWO_PERSON_ROLES}`,
     subject: 'STAFF',
+    changeFacts: ['grantsContentRole', 'grantsApproverRole'],
     effects: { writes: true, changesRoles: true, grantsAccess: true, grants: 'ROLE' },
     decide: (facts) => {
       if (!hasAnyRole(facts, ['ORG_ADMIN'])) return refuse('identity.roles.assign');
       if (facts.targetIsCaller) return refuse('identity.roles.self');
-      if (facts.change?.grantsContentRole && !facts.approved) return needsApproval('identity.roles.content');
+      const second = secondPersonRule(facts);
+      if (second && !facts.approved) return needsApproval(second);
       return allow('identity.roles.assign');
     },
     approvedBy: anotherOrgAdmin,

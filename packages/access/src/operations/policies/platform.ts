@@ -44,6 +44,17 @@ export const PLATFORM_POLICIES = [
         : refuse('platform.organisation.export.waive'),
   }),
   operationPolicy({
+    id: 'platform.organisation.admin.confirm',
+    clause:
+      'ACCESS-MODEL.md Operations: a role that lets its holder approve is given only when a second person approves it; an organisation’s only ORG_ADMIN has nobody inside it, so the platform operator who onboarded it with one admin is that second person (decision 0081). The operator reads nothing and gives nothing alone: the admin’s own approval runs the change',
+    principals: ['OPERATOR'],
+    effects: { writes: true },
+    decide: (facts) =>
+      facts.caller.kind === 'OPERATOR'
+        ? allow('platform.organisation.admin.confirm')
+        : refuse('platform.organisation.admin.confirm'),
+  }),
+  operationPolicy({
     id: 'platform.organisation.own',
     clause: 'ACCESS-MODEL.md: staff see their own organisation’s settings (no personal data)',
     decide: (facts) =>
