@@ -85,6 +85,16 @@ export function sourceTime(given: string | undefined, now: Date, field = 'record
 const ROW = 'IMPORT-ROW';
 const RUN = 'IMPORT-RUN';
 
+/**
+ * How long an import's row identities and run items are kept (decision 0082): long enough to run an interrupted import
+ * again, which needs them to skip what it finished and finish what it began. A row identity links the source's id (as
+ * a keyed HMAC) to the client it became; kept for ever, it outlived the person's records and their erasure. After it,
+ * an import of the same source treats its rows as new, and its check against held records names those held already.
+ */
+export const IMPORT_RECORDS_LIFETIME_DAYS = 90;
+
+const epochSeconds = (at: Date): number => Math.floor(at.getTime() / 1000);
+
 export class ImportRecords {
   constructor(
     private readonly access: TableAccess,
@@ -117,6 +127,7 @@ export class ImportRecords {
     for (let start = 0; start < unique.length; start += 100) {
       const items = await this.#gateway(scope).batchGet(
         unique.slice(start, start + 100).map((rowKey) => ({ pk: scope.key(ROW, rowKey), sk: ROW })),
+        { now: this.clock.now() },
       );
       for (const item of items) {
         const row = toRow(item);
@@ -136,7 +147,9 @@ export class ImportRecords {
     runId: string,
     claims: readonly (string | ImportClaim)[],
   ): Promise<string | false> {
-    const at = this.clock.now().toISOString();
+    const now = this.clock.now();
+    const at = now.toISOString();
+    const expiresAt = this.#expiresAt(now);
     const chunks: TenantTransactItem[][] = [[]];
     for (const entry of claims) {
       const claim = typeof entry === 'string' ? { rowKey: entry } : entry;
@@ -154,8 +167,11 @@ export class ImportRecords {
               ...(claim.recordId ? { recordId: attr.s(claim.recordId) } : {}),
               ...(claim.reference ? { reference: attr.s(claim.reference) } : {}),
               ...(claim.externalSubject ? { externalSubject: attr.s(claim.externalSubject) } : {}),
+              expiresAt: attr.n(expiresAt),
             },
-            ConditionExpression: 'attribute_not_exists(pk)',
+            // A row identity past its lifetime is no longer one (TTL deletes it within days).
+            ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
+            ExpressionAttributeValues: { ':now': attr.n(epochSeconds(now)) },
           },
         },
         ...(claim.also ? [claim.also] : []),
@@ -180,6 +196,7 @@ export class ImportRecords {
     scope: TenantScope,
     rows: readonly { rowKey: string; recordId: string; clientId: string; runId: string; claimedAt: string }[],
   ): Promise<void> {
+    // The row keeps the lifetime its claim gave it.
     await this.#gateway(scope).batchPut(
       rows.map((row) => ({
         pk: attr.s(scope.key(ROW, row.rowKey)),
@@ -190,6 +207,7 @@ export class ImportRecords {
         claimedAt: attr.s(row.claimedAt),
         recordId: attr.s(row.recordId),
         clientId: attr.s(row.clientId),
+        expiresAt: attr.n(this.#expiresAt(new Date(row.claimedAt))),
       })),
       { concurrency: 4 },
     );
@@ -237,6 +255,7 @@ export class ImportRecords {
         sourceSystem: attr.s(run.sourceSystem),
         status: attr.s('RUNNING'),
         startedAt: attr.s(this.clock.now().toISOString()),
+        expiresAt: attr.n(this.#expiresAt(this.clock.now())),
       },
       { ConditionExpression: 'attribute_not_exists(pk)' },
     );
@@ -261,7 +280,11 @@ export class ImportRecords {
 
   /** How many rows are in each state (for tests and the bench: read by key, never by scanning). */
   async run(scope: TenantScope, runId: string): Promise<Item | undefined> {
-    return this.#gateway(scope).get({ pk: scope.key(RUN, runId), sk: RUN });
+    return this.#gateway(scope).get({ pk: scope.key(RUN, runId), sk: RUN }, { now: this.clock.now() });
+  }
+
+  #expiresAt(from: Date): number {
+    return epochSeconds(from) + IMPORT_RECORDS_LIFETIME_DAYS * 86_400;
   }
 }
 
