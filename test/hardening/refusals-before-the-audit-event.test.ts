@@ -20,6 +20,7 @@ const WITHDRAW = `mutation ($id: ID!, $p: String!) {
   withdrawReferencePermission(staffId: $id, permissionId: $p) { inForce } }`;
 const LIFT = `mutation ($c: ID!) { liftLegalHold(serviceUserId: $c, reason: "Proceedings concluded") { placedAt } }`;
 const WITHDRAW_CONSENT = `mutation ($c: ID!, $id: String!) { withdrawConsent(serviceUserId: $c, consentId: $id) { id } }`;
+const END_ALLOCATION = 'mutation ($input: EndAllocationInput!) { endAllocation(input: $input) { id } }';
 const OPEN = `mutation ($c: [ID!]!, $i: ID!) { openSafeguardingInvestigation(serviceUserIds: $c, investigatorId: $i) }`;
 const CLOSE = `mutation ($id: ID!, $c: [ID!]!) { closeSafeguardingInvestigation(investigationId: $id, serviceUserIds: $c) }`;
 
@@ -53,6 +54,21 @@ describe('refusals decided on the state of what a change acts on, before its aud
     // Assess
     expect(codes(refused)).toEqual(['CONSENT_REQUIRED']);
     expect(await w.outcomes(w.hr, 'releaseReference')).not.toContain('ALLOWED');
+  });
+
+  it('endAllocation of an allocation the person does not have: NOT_FOUND and no ALLOWED event', async () => {
+    // Prepare
+    const w = await world();
+
+    // Act
+    const refused = await api.graphql(END_ALLOCATION, {
+      token: w.manager.token,
+      variables: { input: { serviceUserId: w.client, allocationId: newId('allocation') } },
+    });
+
+    // Assess
+    expect(codes(refused)).toEqual(['NOT_FOUND']);
+    expect(await w.outcomes(w.manager, 'endAllocation')).not.toContain('ALLOWED');
   });
 
   it('withdrawReferencePermission of a permission that is not there: NOT_FOUND and no ALLOWED event', async () => {

@@ -1,7 +1,7 @@
 import { tenantScope } from '@confide/store';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createServiceWithManager, expectNoErrors, type Person } from '../support/care-fixtures';
-import { addStaff, onboardTestOrganisation, type TestOrganisation } from '../support/fixtures';
+import { addStaff, localIdOf, onboardTestOrganisation, type TestOrganisation } from '../support/fixtures';
 import { type TestApi, testApi } from '../support/test-api';
 
 const REGISTER = 'mutation ($input: RegisterServiceUserInput!) { registerServiceUser(input: $input) { id } }';
@@ -32,35 +32,49 @@ describe('a registration and an allocation written with their audit', () => {
       variables: { input: { serviceId, name: 'Grace Hopper', dateOfBirth: '1976-12-09', ...input } },
     });
 
-  const writesOf = async (operation: string) =>
+  const writesOf = async (operation: string, subject?: string) =>
     (await api.services.auditLog.byActor(tenantScope(org.orgId), manager.staffId)).filter(
-      (event) => event.operation === operation && event.action === 'WRITE' && event.outcome === 'ALLOWED',
+      (event) =>
+        event.operation === operation &&
+        event.action === 'WRITE' &&
+        event.outcome === 'ALLOWED' &&
+        (subject === undefined || event.subjectId === subject),
     );
+  /** The registration's events: one naming the service (the policy's subject), one the person registered. */
+  const registrationsOf = (subject: string) => writesOf('registerServiceUser', subject);
 
   const transactions = (test: TestApi) =>
     test.services.counters
       .spans()
       .filter((span) => span.service === 'DynamoDB' && span.operation === 'TransactWriteItems');
 
-  it('registers a person and records it in one TransactWriteItems call', async () => {
+  it('registers a person and records it, against the service and the person, in one TransactWriteItems call', async () => {
     // Prepare
-    const before = (await writesOf('registerServiceUser')).length;
+    const before = (await registrationsOf(localIdOf(serviceId))).length;
     api.services.counters.reset();
 
     // Act
     const result = await register();
 
-    // Assess
+    // Assess: the person's own audit says who wrote their details (decision 0006)
     expectNoErrors(result);
     expect(transactions(api)).toHaveLength(1);
-    expect((await writesOf('registerServiceUser')).length).toBe(before + 1);
+    expect((await registrationsOf(localIdOf(serviceId))).length).toBe(before + 1);
+    const person = localIdOf(result.data?.registerServiceUser.id ?? '');
+    const own = await api.services.auditLog.bySubject(tenantScope(org.orgId), person);
+    expect(
+      own
+        .filter((event) => event.operation === 'registerServiceUser')
+        .map((event) => [event.action, event.actor.id, event.classifications]),
+    ).toEqual([['WRITE', manager.staffId, ['IDENTIFYING']]]);
   });
 
   it('records a retry answered with the person held as a write, creating no one', async () => {
     // Prepare
     const first = await register({ idempotencyKey: 'grace-1' });
     expectNoErrors(first);
-    const before = (await writesOf('registerServiceUser')).length;
+    const person = localIdOf(first.data?.registerServiceUser.id ?? '');
+    const before = (await registrationsOf(localIdOf(serviceId))).length;
 
     // Act
     const retry = await register({ idempotencyKey: 'grace-1' });
@@ -68,7 +82,8 @@ describe('a registration and an allocation written with their audit', () => {
     // Assess
     expectNoErrors(retry);
     expect(retry.data?.registerServiceUser.id).toBe(first.data?.registerServiceUser.id);
-    expect((await writesOf('registerServiceUser')).length).toBe(before + 1);
+    expect((await registrationsOf(localIdOf(serviceId))).length).toBe(before + 1);
+    expect(await registrationsOf(person)).toHaveLength(2);
   });
 
   it('allocates a worker and records it in one TransactWriteItems call', async () => {

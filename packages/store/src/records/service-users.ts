@@ -162,7 +162,10 @@ export class ServiceUsers {
       /** The source system's date the case was opened (an import); by default now. See {@link sourceTime}. */
       openedAt?: string | undefined;
     },
-    options: { readonly commit?: (items: readonly TenantTransactItem[]) => Promise<boolean> } = {},
+    options: {
+      /** Writes the items with the request's events; given the person's id, so that the events can name them. */
+      readonly commit?: (items: readonly TenantTransactItem[], clientId: string) => Promise<boolean>;
+    } = {},
   ): Promise<{ clientId: string; created: boolean }> {
     const idempotency = input.idempotencyKey
       ? await this.#idempotency(scope, input.idempotencyKey, input)
@@ -171,7 +174,7 @@ export class ServiceUsers {
       const existing = await this.#idempotentResult(scope, idempotency);
       if (existing) {
         // A retry of a registration made changes nothing: its events are written alone.
-        await options.commit?.([]);
+        await options.commit?.([], existing);
         return { clientId: existing, created: false };
       }
     }
@@ -241,7 +244,7 @@ export class ServiceUsers {
     let failure: unknown;
     try {
       outcome = options.commit
-        ? { written: await options.commit(writes) }
+        ? { written: await options.commit(writes, clientId) }
         : await this.#gateway(scope).transactWrite(writes);
     } catch (error) {
       failure = error;

@@ -149,10 +149,22 @@ builder.queryFields((t) => ({
   legalHolds: t.connection({
     type: LegalHoldRef,
     description:
-      'The organisation’s active legal holds, oldest first (SENIOR_MANAGER, IG_LEAD, CALDICOTT_GUARDIAN).',
+      'The organisation’s active legal holds, oldest first (SENIOR_MANAGER, IG_LEAD, CALDICOTT_GUARDIAN). Each person listed on a page is recorded as read.',
     operation: { policy: 'retention.legal-holds', audit: 'after' },
     resolve: async (operation, args, context) => {
       const page = await context.services.retention.legalHolds(operation.scope, pageArgs(args));
+      // Each hold names its person and carries its reasons, sealed under their key: recorded against each person
+      // listed, as the other governance lists record theirs.
+      for (const clientId of new Set(page.holds.map((hold) => hold.clientId))) {
+        context.access.audit.record({
+          action: 'READ',
+          operation: operation.name,
+          subjectId: clientId,
+          field: 'LegalHold',
+          outcome: 'ALLOWED',
+          rule: operation.decision.rule,
+        });
+      }
       const edges = page.holds.map((hold) => ({ node: hold, cursor: `${hold.placedAt}#${hold.clientId}` }));
       return {
         edges,

@@ -149,7 +149,21 @@ builder.mutationFields((t) => ({
           idempotencyKey: idempotencyKeyOf(input.idempotencyKey),
           requestedBy: operation.staff.staffId,
         },
-        { commit: (change) => audit.commitWithChange(change) },
+        {
+          // The registration is recorded against the person registered too, in the same transaction: their own
+          // audit says who wrote their details (decision 0006), beside the service's event the policy decided on.
+          commit: (change, registered) => {
+            audit.record({
+              action: 'WRITE',
+              operation: operation.name,
+              subjectId: registered,
+              outcome: 'ALLOWED',
+              rule: operation.decision.rule,
+              classification: 'IDENTIFYING',
+            });
+            return audit.commitWithChange(change);
+          },
+        },
       );
       const client = await context.services.serviceUsers.get(scope, clientId, context.access.loader);
       if (!client) throw notFound('Service user');
@@ -285,13 +299,17 @@ builder.mutationFields((t) => ({
     operation: {
       policy: 'case.manage',
       subject: clientById((args) => args.input.serviceUserId),
+      // Before the event that records the ending: an allocation the person does not have is ended by nobody.
+      validate: ({ input }, _context, subject) => {
+        const allocations = subject.kind === 'CLIENT' ? subject.client.allocations : [];
+        if (!allocations.some((allocation) => allocation.allocationId === input.allocationId)) {
+          throw notFound('Allocation');
+        }
+      },
       audit: 'before',
     },
     resolve: async (operation, { input }, context) => {
       const { client, scope } = operation;
-      if (!client.allocations.some((allocation) => allocation.allocationId === input.allocationId)) {
-        throw notFound('Allocation');
-      }
       await context.services.serviceUsers.endAllocation(scope, client.clientId, input.allocationId);
       return reload(context, scope, client.clientId);
     },
