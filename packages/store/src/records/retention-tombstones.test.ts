@@ -20,10 +20,12 @@ import {
 } from './retention-tombstones';
 
 describe('tombstone keys and kinds', () => {
-  it('derives the same tombstone key from the same deleted item, and a different one from another', () => {
-    const a = tombstoneSortKey('ORG#o#CLIENT#c', 'NOTE#n1');
-    expect(tombstoneSortKey('ORG#o#CLIENT#c', 'NOTE#n1')).toBe(a);
-    expect(tombstoneSortKey('ORG#o#CLIENT#c', 'NOTE#n2')).not.toBe(a);
+  it('derives the same tombstone key from the same deleted item and key, and a different one from another', () => {
+    const key = Buffer.alloc(32, 7);
+    const a = tombstoneSortKey(key, 'ORG#o#CLIENT#c', 'NOTE#n1');
+    expect(tombstoneSortKey(key, 'ORG#o#CLIENT#c', 'NOTE#n1')).toBe(a);
+    expect(tombstoneSortKey(key, 'ORG#o#CLIENT#c', 'NOTE#n2')).not.toBe(a);
+    expect(tombstoneSortKey(Buffer.alloc(32, 8), 'ORG#o#CLIENT#c', 'NOTE#n1')).not.toBe(a);
     expect(a).toMatch(/^ITEM#[0-9a-f]{40}$/);
   });
 

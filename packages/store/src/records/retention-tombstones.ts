@@ -1,7 +1,13 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { asOrgId, type Clock, isExpired, isIdOf, toEpochSeconds } from '@confide/domain';
-import { integrityKeyFrom, integrityMac, type KeyHierarchy, verifyIntegrityMac } from '@confide/keys';
+import {
+  integrityKeyFrom,
+  integrityMac,
+  type KeyHierarchy,
+  keyDerivedFrom,
+  verifyIntegrityMac,
+} from '@confide/keys';
 import { attr, type Item, read, requireS } from '../attributes';
 import { type TenantScope, tenantScope } from '../tenant-scope';
 import { type TableAccess, TenantTable } from '../tenant-table';
@@ -103,11 +109,21 @@ function quarantineMacParts(
 }
 
 /**
- * The tombstone's sort key: a digest of the deleted item's key, so the same deletion seen twice (a retried
- * batch, a replayed stream, the cascade and the stream both) always lands on the same tombstone.
+ * The tombstone's sort key: a keyed digest of the deleted item's key, so the same deletion seen twice (a retried
+ * batch, a replayed stream, the cascade and the stream both) always lands on the same tombstone. Keyed (decision
+ * 0083): an item's key may itself identify the person (a blind-index bucket of their name, their reference, their
+ * sign-in subject), and a plain digest, kept for ever, let anyone with the table confirm a guess or try every bucket.
+ * The key (`tombstoneKey`) is derived from the organisation's beacon key, which only KMS unwraps. The HMAC is taken
+ * over the plain digest, so a tombstone written before it was keyed can be re-keyed from its own sort key.
  */
-export function tombstoneSortKey(pk: string, sk: string): string {
-  return `${ITEM_SORT_PREFIX}${createHash('sha256').update(`${pk}\n${sk}`).digest('hex').slice(0, 40)}`;
+export function tombstoneSortKey(tombstoneKey: Uint8Array, pk: string, sk: string): string {
+  const digest = createHash('sha256').update(`${pk}\n${sk}`).digest('hex').slice(0, 40);
+  return `${ITEM_SORT_PREFIX}${createHmac('sha256', tombstoneKey).update(digest).digest('hex').slice(0, 40)}`;
+}
+
+/** The key tombstones' sort keys are taken under: derived from the organisation's beacon key. */
+async function tombstoneKeyOf(deps: RetentionHandlerDependencies, scope: TenantScope): Promise<Buffer> {
+  return keyDerivedFrom(await deps.keys.beaconKey(scope.orgId), scope.orgId, 'confide.tombstone-key.v1');
 }
 
 const KINDS_BY_SORT_PREFIX: Readonly<Record<string, string>> = {
@@ -641,7 +657,7 @@ async function writeTombstone(
   const written = await gateway(deps, scope).put(
     {
       pk: attr.s(tombstonePartition(scope, clientId)),
-      sk: attr.s(tombstoneSortKey(deleted.pk, deleted.sk)),
+      sk: attr.s(tombstoneSortKey(await tombstoneKeyOf(deps, scope), deleted.pk, deleted.sk)),
       orgId: attr.s(scope.orgId),
       subjectId: attr.s(clientId),
       kind: attr.s(kind),
