@@ -1,5 +1,13 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { type Clock, conflict, type EmergencyReason, newId, notFound } from '@confide/domain';
+import {
+  addYears,
+  type Clock,
+  conflict,
+  type EmergencyReason,
+  newId,
+  notFound,
+  toEpochSeconds,
+} from '@confide/domain';
 import type { SubjectKey } from '@confide/keys';
 import { attr, type Item, read, requireS } from '../attributes';
 import { mapPage, type Page, type PageRequest } from '../paging';
@@ -142,16 +150,27 @@ export class EmergencyReviews {
    */
   async complete(
     review: EmergencyReview,
-    outcome: { outcome: ReviewOutcome; reviewedBy: string },
+    outcome: {
+      outcome: ReviewOutcome;
+      reviewedBy: string;
+      /**
+       * How long the organisation keeps its audit (its retention rules' `auditYears`). A completed review is an
+       * accountability record kept with the audit trail (decision 0011): it expires that long after its finding. A
+       * pending one carries no date: it holds the person's records until it is completed (decision 0074).
+       */
+      auditYears: number;
+    },
     options: { alongside?: readonly TenantTransactItem[]; release?: ReleaseSchedule | undefined } = {},
   ): Promise<{ review: EmergencyReview; scheduled: boolean }> {
     // The review was read under the request's organisation (`get`, `list`): its key is that organisation's.
     const scope = scopeOfItem(review.pk);
     const gateway = this.#queue.gateway(scope);
-    const reviewedAt = this.clock.now().toISOString();
+    const now = this.clock.now();
+    const reviewedAt = now.toISOString();
     const alongside = options.alongside ?? [];
     const finding = {
-      UpdateExpression: 'SET #status = :done, outcome = :outcome, reviewedBy = :by, reviewedAt = :at',
+      UpdateExpression:
+        'SET #status = :done, outcome = :outcome, reviewedBy = :by, reviewedAt = :at, expiresAt = :expires',
       ConditionExpression: '#status = :pending',
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: {
@@ -160,6 +179,7 @@ export class EmergencyReviews {
         ':outcome': attr.s(outcome.outcome),
         ':by': attr.s(outcome.reviewedBy),
         ':at': attr.s(reviewedAt),
+        ':expires': attr.n(toEpochSeconds(addYears(now, outcome.auditYears))),
       },
     };
     const recorded: TenantTransactItem = {

@@ -13,7 +13,11 @@ import type { Operation } from '../../access/operation-plugin';
 import { builder } from '../../builder';
 import { authenticated, type ConfideContext } from '../../context';
 import { confideMetrics, publishMetric } from '../../metrics';
-import { scheduleAfterEmergencyReview, scheduleOnReviewRelease } from '../../use-cases/retention-schedule';
+import {
+  rulesOf,
+  scheduleAfterEmergencyReview,
+  scheduleOnReviewRelease,
+} from '../../use-cases/retention-schedule';
 import { unjustifiedFindingBreach } from '../breaches';
 import { localId } from '../ids';
 import { storeConnection } from '../store-paging';
@@ -273,7 +277,7 @@ builder.mutationFields((t) => ({
       );
       const completed = await context.services.emergencyReviews.complete(
         review,
-        { outcome: args.outcome, reviewedBy: staffId },
+        { outcome: args.outcome, reviewedBy: staffId, auditYears: rulesOf(context).auditYears },
         { alongside: [...(breach ? [breach.put] : []), ...(accessEnded ? [accessEnded] : [])], release },
       );
       await scheduleAfterEmergencyReview(
