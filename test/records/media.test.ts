@@ -9,6 +9,7 @@ import {
   type Person,
   registerServiceUser,
 } from '../support/care-fixtures';
+import { interleavingDynamoClient } from '../support/failing-dynamo';
 import { addStaff, onboardTestOrganisation, type TestOrganisation } from '../support/fixtures';
 import type { TestApi } from '../support/test-api';
 import { testApi } from '../support/test-api';
@@ -161,6 +162,39 @@ describe('photos and recordings (Azure 8.1)', () => {
         consentWithdrawn: true,
       }),
     ]);
+  });
+
+  it('are not recorded under a consent withdrawn while the recording was being written', async () => {
+    // Prepare: written publicity consent; the worker's photo is held just before it is written while the manager
+    // records the person's withdrawal.
+    const { manager, worker, client } = await world(api);
+    const consentId = await recordConsent(api, manager.token, client, 'PUBLICITY_IMAGES', 'SIGNED_FORM');
+    const held = interleavingDynamoClient(
+      api,
+      (call) =>
+        (call.commandName === 'PutItemCommand' || call.commandName === 'TransactWriteItemsCommand') &&
+        JSON.stringify(call.input).includes('MEDIA#'),
+      async () => {
+        expectNoErrors(
+          await api.graphql(
+            'mutation ($c: ID!, $k: String!) { withdrawConsent(serviceUserId: $c, consentId: $k) { withdrawnAt } }',
+            { token: manager.token, variables: { c: client, k: consentId } },
+          ),
+        );
+      },
+    );
+
+    // Act
+    const photo = await recordMedia(testApi({ dynamo: held.client }), worker, client);
+
+    // Assess: the withdrawal came first, so no photo is recorded under it.
+    expect(held.interleaved()).toBe(true);
+    expect(codes(photo), JSON.stringify(photo.data)).toEqual(['CONSENT_REQUIRED']);
+    const media = await api.graphql<{ serviceUser: { media: MediaView[] } }>(READ_MEDIA, {
+      token: manager.token,
+      variables: { id: client },
+    });
+    expect(media.data?.serviceUser.media).toEqual([]);
   });
 
   it('are read and written per the CARE row of the matrix, and sealed at rest', async () => {

@@ -1,10 +1,10 @@
-import { type Clock, newId } from '@confide/domain';
+import { type Clock, ConfideError, ErrorCode, newId } from '@confide/domain';
 import type { SubjectKey } from '@confide/keys';
 import { attr, type Item, read, requireS } from '../attributes';
 import { mapPage, type Page, type PageRequest } from '../paging';
 import { itemKeyOf, openField, sealFields } from '../sealed-fields';
 import type { TenantScope } from '../tenant-scope';
-import { type TableAccess, TenantTable } from '../tenant-table';
+import { type TableAccess, TenantTable, transactWriteOrCancelled } from '../tenant-table';
 
 export const MEDIA_KINDS = ['PHOTO', 'RECORDING'] as const;
 export type MediaKind = (typeof MEDIA_KINDS)[number];
@@ -72,9 +72,21 @@ export class MediaRecords {
       recordedAt: attr.s(this.clock.now().toISOString()),
       ...sealFields(key, itemKeyOf(pk, sk), media.sealed),
     };
-    const written = await this.#gateway(scope).put(item, { ConditionExpression: 'attribute_not_exists(pk)' });
-    // A fresh random id never collides; if it did, nothing was overwritten.
-    if (!written.written) throw new Error('A new media id collided.');
+    // Recorded only while the consent it relies on stands, checked in the same write: a withdrawal confirmed
+    // meanwhile is never followed by the recording it withdrew (as a release relies on its consent).
+    const written = await transactWriteOrCancelled(this.#gateway(scope), [
+      { Put: { Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
+      {
+        ConditionCheck: {
+          Key: { pk: attr.s(pk), sk: attr.s(`CONSENT#${media.consentId}`) },
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(withdrawnAt)',
+        },
+      },
+    ]);
+    if (!written.written) {
+      // A fresh random id never collides, so what failed is the consent (or a concurrent change to it: the same).
+      throw new ConfideError(ErrorCode.CONSENT_REQUIRED, 'The consent this recording relied on has been withdrawn.');
+    }
     return toMedia(item);
   }
 
