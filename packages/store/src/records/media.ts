@@ -85,7 +85,10 @@ export class MediaRecords {
     ]);
     if (!written.written) {
       // A fresh random id never collides, so what failed is the consent (or a concurrent change to it: the same).
-      throw new ConfideError(ErrorCode.CONSENT_REQUIRED, 'The consent this recording relied on has been withdrawn.');
+      throw new ConfideError(
+        ErrorCode.CONSENT_REQUIRED,
+        'The consent this recording relied on has been withdrawn.',
+      );
     }
     return toMedia(item);
   }

@@ -3,6 +3,7 @@ import { attr, type Item, read, requireS } from '../attributes';
 import { mapPage, type Page, type PageRequest } from '../paging';
 import type { TenantScope } from '../tenant-scope';
 import { type TableAccess, TenantTable } from '../tenant-table';
+import { writeWithProfileDate } from './profile-date';
 
 /**
  * How staff checked the identity of a person asking for their data, when staff record the request (the person's
@@ -105,7 +106,8 @@ export class SubjectAccessRequests {
     },
   ): Promise<SubjectAccessRequest> {
     const requestId = newId('subject').replace(/^sub_/, 'sar_');
-    const item: Item = {
+    const createdAt = this.clock.now().toISOString();
+    const itemDated = (expiresAt: number | undefined): Item => ({
       pk: attr.s(scope.key('SUBJECT_ACCESS')),
       sk: attr.s(`${input.receivedOn}#${requestId}`),
       requestId: attr.s(requestId),
@@ -116,13 +118,22 @@ export class SubjectAccessRequests {
       requestedBy: attr.s(input.requestedBy),
       openedByPerson: attr.bool(input.openedByPerson),
       ...(input.identityCheck ? { identityCheck: attr.s(input.identityCheck) } : {}),
-      createdAt: attr.s(this.clock.now().toISOString()),
-      ...(input.expiresAt === undefined ? {} : { expiresAt: attr.n(input.expiresAt) }),
-    };
-    const written = await this.#gateway(scope).put(item, { ConditionExpression: 'attribute_not_exists(pk)' });
-    // A fresh random id never collides; if it did, nothing was overwritten.
-    if (!written.written) throw new Error('A new subject access request id collided.');
-    return toRequest(item);
+      createdAt: attr.s(createdAt),
+      ...(expiresAt === undefined ? {} : { expiresAt: attr.n(expiresAt) }),
+    });
+    // With the person's date as it is when written, not only as it was read (decision 0085).
+    const written = await writeWithProfileDate(
+      this.#gateway(scope),
+      scope,
+      input.clientId,
+      input.expiresAt,
+      (expiresAt) => [
+        { Put: { Item: itemDated(expiresAt), ConditionExpression: 'attribute_not_exists(pk)' } },
+      ],
+    );
+    if (!written.written)
+      throw conflict('The person’s record changed while the request was recorded; try again.');
+    return toRequest(itemDated(written.expiresAt));
   }
 
   async list(scope: TenantScope): Promise<SubjectAccessRequest[]> {
