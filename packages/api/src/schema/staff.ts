@@ -532,9 +532,14 @@ builder.mutationFields((t) => ({
         recordedBy: operation.staff.staffId,
       });
       // The employment's record and the account's activation in one transaction: both or neither.
-      return context.services.directory.updateStaff(operation.scope, staff.staffId, { status: 'ACTIVE' }, [
-        reemployment,
-      ]);
+      const active = await context.services.directory.updateStaff(
+        operation.scope,
+        staff.staffId,
+        { status: 'ACTIVE' },
+        [reemployment],
+      );
+      await context.services.staffRetention.settleReemployment(operation.scope, staff);
+      return active;
     },
   }),
 }));

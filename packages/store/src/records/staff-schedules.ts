@@ -155,6 +155,10 @@ export class StaffSchedules {
     );
     if (!written) throw conflict(CHANGED);
     await this.#setExpiry(scope, staff, expiresAt);
+    // A re-employment that landed after the employment record and before the items' dates took the dates off too
+    // early: dated now, an employee would lose their account and records. Read again, and take them off if so.
+    if (!(await this.employment(scope, staff.staffId))?.endedOn)
+      await this.#setExpiry(scope, staff, undefined);
     return { staffId: staff.staffId, endedOn: input.endedOn, expiresAt };
   }
 
@@ -186,6 +190,16 @@ export class StaffSchedules {
         },
       },
     };
+  }
+
+  /**
+   * After the re-employment's transaction: its items' dates are taken off once more. An end of employment recorded
+   * just before it may have dated them between this re-employment's first taking-off and its transaction; that
+   * request reads the employment record again only once, and may have read it before the transaction.
+   */
+  async settleReemployment(scope: TenantScope, staff: StaffMember): Promise<void> {
+    if ((await this.employment(scope, staff.staffId))?.endedOn) return;
+    await this.#setExpiry(scope, staff, undefined);
   }
 
   /** What expires when: former staff in expiry order, one page at a time (the staff schedule index). */
