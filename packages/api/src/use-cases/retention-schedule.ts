@@ -76,7 +76,32 @@ export async function scheduleClosedCase(
   }
   const scheduled = await freshProfile(context, scope, clientId);
   if (!scheduled) throw notFound('Service user');
-  return scheduled;
+  return underTheRulesInForce(context, scope, scheduled);
+}
+
+/**
+ * A closure is dated under the rules its request read when it began. A change of the rules that ran meanwhile did not
+ * see the case (still open when its loop read the schedule), and would leave it under the rules it replaced. If the
+ * organisation's rules are no longer those, the case is dated again under the rules now in force, only while they
+ * still are (a third change wins, and reschedules it itself).
+ */
+async function underTheRulesInForce(
+  context: ConfideContext,
+  scope: TenantScope,
+  closed: ServiceUserRecord,
+): Promise<ServiceUserRecord> {
+  const { directory, retention } = context.services;
+  if (closed.expiresAt === undefined || (await directory.retentionRulesInForce(scope, rulesOf(context)))) {
+    return closed;
+  }
+  const current = (await directory.organisation(scope.orgId))?.retention ?? DEFAULT_RETENTION_RULES;
+  const inForce = await directory.retentionRulesInForce(scope, current);
+  if (!inForce)
+    throw conflict('The organisation’s retention rules changed while the case closed; reload it.');
+  await retention.schedule(scope, closed, await context.access.clientKey(closed), current, inForce);
+  const redated = await freshProfile(context, scope, closed.clientId);
+  if (!redated) throw notFound('Service user');
+  return redated;
 }
 
 /**
