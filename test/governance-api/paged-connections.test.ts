@@ -79,6 +79,7 @@ interface ReviewWorld {
   guardian: Person;
   ig: Person;
   client: string;
+  serviceId: string;
 }
 
 async function reviewWorld(): Promise<ReviewWorld> {
@@ -92,7 +93,7 @@ async function reviewWorld(): Promise<ReviewWorld> {
   ]);
   const client = await registerServiceUser(api, manager, serviceId);
   await allocate(api, manager, client, worker);
-  return { org, manager, otherManager, worker, guardian, ig, client };
+  return { org, manager, otherManager, worker, guardian, ig, client, serviceId };
 }
 
 describe('review queues page in the store', () => {
@@ -661,7 +662,7 @@ describe('subject access lists page in the store', () => {
   it('mySubjectAccessRequestsConnection pages the person’s own requests only, and refuses staff as the list does', async () => {
     // Prepare: requests stored directly (one open at a time through the API), of this person and of another.
     const scope = tenantScope(world.org.orgId);
-    const other = 'su_anotherpersonsrequestsxxxxx';
+    const other = localIdOf(await registerServiceUser(api, world.manager, world.serviceId));
     for (const [client, count] of [
       [localIdOf(world.client), 3],
       [other, 2],
