@@ -12,6 +12,7 @@ import {
   transactWriteOrCancelled,
 } from '../tenant-table';
 import { DisclosureQueue, toQueueEntry } from './disclosure-queue';
+import { profileDatedAs } from './profile-date';
 
 export const LEGAL_BASES = [
   'CONSENT',
@@ -371,6 +372,11 @@ export class Disclosures {
             },
           }) - 1
         : undefined;
+    // Items outside the person's partition (a kept queue item, a disclosure review) carry the date their profile had
+    // when read: written only while it still has it, so that a closure meanwhile cannot leave them undated (0085).
+    if (writes.some((write) => 'Put' in write && write.Put.Item?.pk?.S !== pk) || alsoPut.length > 0) {
+      writes.push(profileDatedAs(scope, entry.clientId, entry.clientExpiresAt));
+    }
     const outcome = await transactWriteOrCancelled(this.#gateway(scope), writes);
     if (!outcome.written) {
       if (consentCheck !== undefined && outcome.reasons[consentCheck] === 'ConditionalCheckFailed') {
