@@ -9,10 +9,11 @@ import {
   isIdOf,
   newId,
   notFound,
+  type RetentionRules,
   type Role,
   validate,
 } from '@confide/domain';
-import type { StaffMember } from '@confide/store';
+import type { StaffMember, StaffSchedule } from '@confide/store';
 import { resolveArrayConnection } from '@pothos/plugin-relay';
 import type { Operation, OperationSubject } from '../access/operation-plugin';
 import { builder } from '../builder';
@@ -178,6 +179,29 @@ async function subjectStaff(operation: Operation, context: ConfideContext): Prom
   const staff = await context.services.directory.staff(operation.scope, operation.subjectId ?? '');
   if (!staff) throw notFound('Staff member');
   return staff;
+}
+
+/**
+ * An end of employment is dated under the rules its request read when it began. A change of the rules that ran
+ * meanwhile did not see it (its loop reads the recorded ends), and would leave it under the rules it replaced: if the
+ * organisation's rules are no longer those, it is dated again under the rules now in force, only while they still are.
+ */
+async function underTheRulesInForce(
+  context: ConfideContext,
+  scope: ReturnType<typeof callerScope>,
+  schedule: StaffSchedule,
+  rules: RetentionRules,
+): Promise<StaffSchedule> {
+  const { directory, staffRetention } = context.services;
+  if (await directory.retentionRulesInForce(scope, rules)) return schedule;
+  const current = (await directory.organisation(scope.orgId))?.retention ?? DEFAULT_RETENTION_RULES;
+  const inForce = await directory.retentionRulesInForce(scope, current);
+  if (!inForce) throw conflict('The organisation’s retention rules changed meanwhile; reload.');
+  await staffRetention.redate(scope, schedule.staffId, current, inForce);
+  const employment = await staffRetention.employment(scope, schedule.staffId);
+  return employment?.endedOn && employment.expiresAt !== undefined
+    ? { staffId: schedule.staffId, endedOn: employment.endedOn, expiresAt: employment.expiresAt }
+    : schedule;
 }
 
 /** The roles a change names, validated before anything happens (BAD_USER_INPUT changes nothing). */
@@ -502,11 +526,13 @@ builder.mutationFields((t) => ({
               expectedVersion: staff.version,
             })
           : staff;
-      return context.services.staffRetention.recordEnded(scope, deactivated, {
+      const rules = authenticated(context).organisation?.retention ?? DEFAULT_RETENTION_RULES;
+      const schedule = await context.services.staffRetention.recordEnded(scope, deactivated, {
         endedOn,
         recordedBy: operation.staff.staffId,
-        rules: authenticated(context).organisation?.retention ?? DEFAULT_RETENTION_RULES,
+        rules,
       });
+      return underTheRulesInForce(context, scope, schedule, rules);
     },
   }),
   recordReemployment: t.field({

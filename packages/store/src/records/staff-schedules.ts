@@ -235,43 +235,71 @@ export class StaffSchedules {
     for (const listed of schedules) {
       let schedule: StaffSchedule | undefined = listed;
       for (let attempt = 1; schedule && inForce; attempt++) {
-        const expiresAt = this.#scheduledExpiry(schedule.endedOn, rules, schedule.expiresAt);
-        if (expiresAt === schedule.expiresAt) break;
-        const staff = await this.directory.staff(scope, schedule.staffId);
-        if (!staff) break;
-        // Only over the schedule as it was read: the date and the end of employment it was computed from.
-        const written = await this.#writeEmployment(
-          scope,
-          staff.staffId,
-          {
-            expression: 'SET expiresAt = :expiresAt, gsi2pk = :due, gsi2sk = :order',
-            condition: `endedOn = :ended AND expiresAt = :was AND ${NOT_EXPIRED}`,
-            values: {
-              ':ended': attr.s(schedule.endedOn),
-              ':was': attr.n(schedule.expiresAt),
-              ...this.#scheduleValues(scope, staff.staffId, expiresAt),
-            },
-          },
-          inForce,
-        );
-        if (written) {
-          await this.#setExpiry(scope, staff, expiresAt);
-          rescheduled += 1;
-          break;
-        }
+        const outcome = await this.#redate(scope, schedule, rules, inForce);
+        if (outcome === 'REDATED') rescheduled += 1;
+        if (outcome !== 'CHANGED') break;
         // Changed after it was read (the schedule index lags; another change of the rules, a correction or a
         // re-employment came meanwhile): once more from the record itself, only while these rules are still the
         // organisation's. A correction or a re-employment stands.
         if (attempt > 1) break;
         inForce = await rulesInForce();
-        const employment = await this.employment(scope, schedule.staffId);
-        schedule =
-          employment?.endedOn && employment.expiresAt !== undefined
-            ? { staffId: employment.staffId, endedOn: employment.endedOn, expiresAt: employment.expiresAt }
-            : undefined;
+        schedule = await this.#scheduleOf(scope, schedule.staffId);
       }
     }
     return { examined: schedules.length, rescheduled, next };
+  }
+
+  /**
+   * Dates a former staff member's records again under `rules`, in force (`inForce`): their end of employment as
+   * recorded, the date recorded, the date the rules give. For an end recorded under rules that a change replaced
+   * before the record was written, so that the change's loop did not see it. False when nothing was to change.
+   */
+  async redate(
+    scope: TenantScope,
+    staffId: string,
+    rules: RetentionRules,
+    inForce: TenantTransactItem,
+  ): Promise<boolean> {
+    const schedule = await this.#scheduleOf(scope, staffId);
+    return schedule !== undefined && (await this.#redate(scope, schedule, rules, inForce)) === 'REDATED';
+  }
+
+  async #scheduleOf(scope: TenantScope, staffId: string): Promise<StaffSchedule | undefined> {
+    const employment = await this.employment(scope, staffId);
+    return employment?.endedOn && employment.expiresAt !== undefined
+      ? { staffId: employment.staffId, endedOn: employment.endedOn, expiresAt: employment.expiresAt }
+      : undefined;
+  }
+
+  /** One schedule dated again under `rules`, only over the schedule as read and while `inForce` holds. */
+  async #redate(
+    scope: TenantScope,
+    schedule: StaffSchedule,
+    rules: RetentionRules,
+    inForce: TenantTransactItem,
+  ): Promise<'REDATED' | 'UNCHANGED' | 'CHANGED'> {
+    const expiresAt = this.#scheduledExpiry(schedule.endedOn, rules, schedule.expiresAt);
+    if (expiresAt === schedule.expiresAt) return 'UNCHANGED';
+    const staff = await this.directory.staff(scope, schedule.staffId);
+    if (!staff) return 'UNCHANGED';
+    // Only over the schedule as it was read: the date and the end of employment it was computed from.
+    const written = await this.#writeEmployment(
+      scope,
+      staff.staffId,
+      {
+        expression: 'SET expiresAt = :expiresAt, gsi2pk = :due, gsi2sk = :order',
+        condition: `endedOn = :ended AND expiresAt = :was AND ${NOT_EXPIRED}`,
+        values: {
+          ':ended': attr.s(schedule.endedOn),
+          ':was': attr.n(schedule.expiresAt),
+          ...this.#scheduleValues(scope, staff.staffId, expiresAt),
+        },
+      },
+      inForce,
+    );
+    if (!written) return 'CHANGED';
+    await this.#setExpiry(scope, staff, expiresAt);
+    return 'REDATED';
   }
 
   /**
