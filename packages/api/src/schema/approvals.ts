@@ -5,7 +5,7 @@ import { governedOperations, mayApprove } from '../access/operation-plugin';
 import { builder } from '../builder';
 import type { ConfideContext } from '../context';
 import { AccessActorRef, actorOfStaff } from './access-governance/actors';
-import { storeConnection } from './store-paging';
+import { listPositions, storeConnection } from './store-paging';
 
 /**
  * The two-person rule (ACCESS-MODEL.md): a change one person may not make alone — a role that opens client
@@ -137,6 +137,7 @@ builder.queryFields((t) => ({
     resolve: (operation, args, context) =>
       storeConnection(
         args,
+        listPositions(context, 'pendingChangesConnection'),
         (page) => context.services.approvals.pendingPage(operation.scope, page),
         async (pending) => {
           const may = await approvable(context, pending);

@@ -15,7 +15,7 @@ import { disclosureConsentMethods } from './disclosures/consent-facts';
 import { SHARING_SCOPES } from './disclosures/helpers';
 import { DisclosurePurposeEnum } from './disclosures/register';
 import { ServiceUserRef } from './service-users';
-import { storeConnection } from './store-paging';
+import { listPositions, storeConnection } from './store-paging';
 import { clientById } from './subjects';
 import { ClassificationEnum } from './vocabulary';
 
@@ -161,7 +161,7 @@ builder.objectFields(ServiceUserRef, (t) => ({
     description:
       'Consents given, current and withdrawn, as a cursor connection paged in the store, in a stable order by consent id (not by date).',
     resolve: (client, args, context) =>
-      storeConnection(args, async (page) =>
+      storeConnection(args, listPositions(context, 'consentsConnection'), async (page) =>
         mapPage(
           await context.services.consents.page(callerScope(context), client.clientId, page),
           (consent) => ({

@@ -12,7 +12,7 @@ import type { OperationSubject } from '../access/operation-plugin';
 import { builder } from '../builder';
 import type { ConfideContext } from '../context';
 import { LegalBasisEnum } from './disclosures/register';
-import { storeConnection } from './store-paging';
+import { listPositions, storeConnection } from './store-paging';
 import { clientById } from './subjects';
 
 /**
@@ -83,6 +83,7 @@ builder.queryFields((t) => ({
       const capacities = QUEUE_CAPACITIES.filter((role) => (roles as readonly string[]).includes(role));
       return storeConnection(
         args,
+        listPositions(context, 'disclosureWorkQueueConnection'),
         (page) => context.services.disclosureQueue.page(operation.scope, capacities, page),
         async (items: readonly KeptQueueItem[]) => {
           const visible = await visibleQueueItems(context, roles, items, (item) =>

@@ -7,7 +7,7 @@ import { clientSubject } from '../use-cases/sharing-subjects';
 import { AccessActorRef, actorOfStaff } from './access-governance/actors';
 import { unjustifiedFindingBreach } from './breaches';
 import { LegalBasisEnum } from './disclosures';
-import { storeConnection } from './store-paging';
+import { listPositions, storeConnection } from './store-paging';
 
 /**
  * The review an exceptional disclosure raises (JRH “Exceptional Breaches”: the staff member "should inform
@@ -163,6 +163,7 @@ builder.queryFields((t) => {
       resolve: (operation, args, context) =>
         storeConnection(
           args,
+          listPositions(context, 'disclosureReviewsConnection'),
           (page) => context.services.disclosureReviews.page(operation.scope, args.status ?? undefined, page),
           (reviews) => {
             const visible = reviews.filter((review) => mayReview(operation, context, review));

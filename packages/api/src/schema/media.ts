@@ -14,7 +14,7 @@ import { personalData } from '../access/personal-data';
 import { builder } from '../builder';
 import type { ConfideContext } from '../context';
 import { ServiceUserRef } from './service-users';
-import { storeConnection } from './store-paging';
+import { listPositions, storeConnection } from './store-paging';
 import { clientById } from './subjects';
 
 /** A media item with its client, and whether the consent it was taken under is still in force. */
@@ -157,6 +157,7 @@ builder.objectFields(ServiceUserRef, (t) => ({
     resolve: (client, args, context) =>
       storeConnection(
         args,
+        listPositions(context, 'mediaConnection'),
         (page) => context.services.media.page(context.access.scope, client.clientId, page),
         async (media) => {
           // Consents are looked up by id for this page only: one batch, not the person's whole consent list.

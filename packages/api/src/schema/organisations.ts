@@ -26,7 +26,7 @@ import {
   requireExportOrWaiver,
 } from '../operations/provisioning';
 import { StaffMemberRef } from './staff';
-import { storeConnection } from './store-paging';
+import { PLAIN_POSITIONS, storeConnection } from './store-paging';
 import { AccessPresetEnum } from './vocabulary';
 
 export const OrganisationRef = builder.objectRef<Organisation>('Organisation');
@@ -213,7 +213,10 @@ builder.queryFields((t) => ({
       'Every organisation of the deployment (platform operators only), as a cursor connection paged in the store, in a stable order by organisation id.',
     operation: { policy: 'platform.organisations.list', audit: 'after' },
     resolve: (_operation, args, context) =>
-      storeConnection<Organisation>(args, (page) => context.services.directory.organisationsPage(page)),
+      // The platform's own list, for operators, hides nothing and belongs to no organisation: plain cursors.
+      storeConnection<Organisation>(args, PLAIN_POSITIONS, (page) =>
+        context.services.directory.organisationsPage(page),
+      ),
   }),
 }));
 

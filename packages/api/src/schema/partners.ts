@@ -2,7 +2,7 @@ import { badInput, newId, validate } from '@confide/domain';
 import type { PartnerAgency } from '@confide/store';
 import { builder } from '../builder';
 import { organisationProvisioning } from '../operations/provisioning';
-import { storeConnection } from './store-paging';
+import { listPositions, storeConnection } from './store-paging';
 
 const PartnerAgencyRef = builder.objectRef<PartnerAgency>('PartnerAgency');
 PartnerAgencyRef.implement({
@@ -44,7 +44,11 @@ builder.queryFields((t) => ({
     // Agencies' names, no personal data: no read event (a refusal is recorded).
     operation: { policy: 'identity.partner.directory', audit: 'fields' },
     resolve: (operation, args, context) =>
-      storeConnection<PartnerAgency>(args, (page) => context.services.partners.page(operation.scope, page)),
+      storeConnection<PartnerAgency>(
+        args,
+        listPositions(context, 'partnerAgencyDirectoryConnection'),
+        (page) => context.services.partners.page(operation.scope, page),
+      ),
   }),
   partnerAgencies: t.field({
     type: [PartnerAgencyRef],
@@ -62,7 +66,9 @@ builder.queryFields((t) => ({
     // Agencies' names and client ids, no personal data: no read event, as before (a refusal is recorded).
     operation: { policy: 'identity.partner.list', audit: 'fields' },
     resolve: (operation, args, context) =>
-      storeConnection<PartnerAgency>(args, (page) => context.services.partners.page(operation.scope, page)),
+      storeConnection<PartnerAgency>(args, listPositions(context, 'partnerAgenciesConnection'), (page) =>
+        context.services.partners.page(operation.scope, page),
+      ),
   }),
 }));
 

@@ -8,7 +8,7 @@ import { builder } from '../builder';
 import { type ConfideContext, callerScope } from '../context';
 import { oncePerRequest } from './access-governance/shared';
 import { ServiceUserRef } from './service-users';
-import { storeConnection } from './store-paging';
+import { listPositions, storeConnection } from './store-paging';
 import { clientById } from './subjects';
 
 /**
@@ -110,7 +110,7 @@ builder.objectFields(ServiceUserRef, (t) => ({
     description:
       'Referrals of the person by partner agencies, as a cursor connection paged in the store, in a stable order by referral id (not by date; each carries `recordedAt`).',
     resolve: (client, args, context) =>
-      storeConnection(args, async (page) =>
+      storeConnection(args, listPositions(context, 'referralsConnection'), async (page) =>
         mapPage(
           await context.services.referrals.pageOfClient(callerScope(context), client.clientId, page),
           (referral) => ({ client, referral }),
@@ -329,6 +329,7 @@ builder.queryFields((t) => ({
       const { partnerId } = operation.partner;
       return storeConnection(
         args,
+        listPositions(context, 'myReferralsConnection'),
         (page) => context.services.referrals.byPartnerPage(operation.scope, partnerId, page),
         (referrals) => referrerStatuses(operation, context, referrals),
       );

@@ -1,5 +1,7 @@
 import { validate } from '@confide/domain';
+import { openListPosition, sealListPosition } from '@confide/keys';
 import type { Page, PageRequest } from '@confide/store';
+import type { ConfideContext } from '../context';
 
 /** The arguments every connection takes (the relay plugin adds them). */
 export interface ConnectionArgs {
@@ -39,49 +41,96 @@ export interface StoreConnection<N> {
 }
 
 /**
+ * How a list's cursors are sealed (decision 0086): a store position is the key of the item a page ended on, which may
+ * be an item hidden from the caller (another service's request, a sealed note) and, for an index, holds the table's
+ * own keys (a person's id a partner is never given). Sealed with AES-256-GCM under a key derived from the
+ * organisation's beacon key and bound to the list (`sealListPosition`), a cursor names nothing and continues only that
+ * list; any other is BAD_USER_INPUT on `after`.
+ */
+export interface ListPositions {
+  seal(position: string): string;
+  open(cursor: string): string | undefined;
+}
+
+/** How many items a page that looks past itself reads at a time: hidden items are skipped in a few reads. */
+const LOOK_AHEAD_READ = 25;
+
+/** Cursors as the store gives them: for a list that hides nothing from anyone who may read it, in no organisation. */
+export const PLAIN_POSITIONS: ListPositions = { seal: (position) => position, open: (cursor) => cursor };
+
+/** The sealing of `list`'s cursors in the caller's organisation. */
+export async function listPositions(context: ConfideContext, list: string): Promise<ListPositions> {
+  const beaconKey = await context.services.keys.beaconKey(context.access.scope.orgId);
+  return {
+    seal: (position) => sealListPosition(beaconKey, list, position),
+    open: (cursor) => openListPosition(beaconKey, list, cursor),
+  };
+}
+
+/**
  * A cursor connection over a list the store reads a page at a time (issue 19). `visible` keeps what the caller
  * may see (undefined leaves a node out) and records what it keeps, as the list's plain field did for the whole
  * list; the store is asked again while the page is short and more remains, at most `rounds` times, after which
- * the page is returned short with `hasNextPage`. Nothing past the page is read or recorded.
+ * the page is returned short with `hasNextPage`. Nothing past the page is read or recorded, unless `lookAhead` (for a
+ * `visible` that records nothing): then the page reads on until a node the caller may see follows it, so that
+ * `hasNextPage` is not true of a list whose rest is hidden from the caller. Every cursor is sealed (`positions`).
  */
-export function storeConnection<T>(
+export async function storeConnection<T, N = T>(
   args: ConnectionArgs,
-  read: (page: PageRequest) => Promise<Page<T>>,
-): Promise<StoreConnection<T>>;
-export function storeConnection<T, N>(
-  args: ConnectionArgs,
-  read: (page: PageRequest) => Promise<Page<T>>,
-  visible: (nodes: readonly T[]) => Promise<readonly (N | undefined)[]> | readonly (N | undefined)[],
-  rounds?: number,
-): Promise<StoreConnection<N>>;
-export async function storeConnection<T, N>(
-  args: ConnectionArgs,
+  sealing: ListPositions | Promise<ListPositions>,
   read: (page: PageRequest) => Promise<Page<T>>,
   visible?: (nodes: readonly T[]) => Promise<readonly (N | undefined)[]> | readonly (N | undefined)[],
-  rounds = 5,
+  options: { readonly lookAhead?: boolean; readonly rounds?: number } = {},
 ): Promise<StoreConnection<N>> {
   const request = pageRequest(args);
+  const positions = await sealing;
+  let position: string | undefined;
+  if (request.after !== undefined) {
+    position = positions.open(request.after);
+    if (position === undefined) {
+      throw validate.badInputError(['after'], 'That cursor does not continue this list.');
+    }
+  }
+  const lookAhead = options.lookAhead === true && visible !== undefined;
   const edges: { node: N; cursor: string }[] = [];
-  let after = request.after;
   let more = true;
-  for (let round = 0; round < rounds && more && edges.length < request.limit; round += 1) {
-    const page = await read({ limit: request.limit - edges.length, after });
+  let following = false;
+  const rounds = options.rounds ?? 5;
+  for (let round = 0; round < rounds && more && !following; round += 1) {
+    if (!lookAhead && edges.length === request.limit) break;
+    const wanted = request.limit - edges.length;
+    const page = await read({
+      limit: lookAhead ? Math.max(wanted + 1, LOOK_AHEAD_READ) : wanted,
+      after: position,
+    });
     const nodes = page.entries.map((entry) => entry.node);
     const kept = visible ? await visible(nodes) : (nodes as readonly unknown[] as readonly N[]);
-    page.entries.forEach((entry, index) => {
+    for (const [index, entry] of page.entries.entries()) {
       const node = kept[index];
+      if (node !== undefined && edges.length === request.limit) {
+        following = true;
+        break;
+      }
       if (node !== undefined) edges.push({ node, cursor: entry.cursor });
-    });
-    after = page.next;
-    more = page.next !== undefined;
+      position = entry.cursor;
+    }
+    if (!following) {
+      position = page.next ?? position;
+      more = page.next !== undefined;
+    }
   }
+  const hasNextPage = following || more;
+  const sealed = edges.map((edge) => ({ node: edge.node, cursor: positions.seal(edge.cursor) }));
+  // Past hidden nodes, the page ends on the last position it examined, sealed like any other.
+  const end =
+    hasNextPage && !following && position !== undefined ? positions.seal(position) : sealed.at(-1)?.cursor;
   return {
-    edges,
+    edges: sealed,
     pageInfo: {
-      hasNextPage: more,
+      hasNextPage,
       hasPreviousPage: request.after !== undefined,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: (more ? after : edges.at(-1)?.cursor) ?? null,
+      startCursor: sealed[0]?.cursor ?? null,
+      endCursor: end ?? null,
     },
   };
 }

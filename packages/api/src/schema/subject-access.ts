@@ -16,7 +16,7 @@ import { builder } from '../builder';
 import type { ConfideContext } from '../context';
 import { clientSubject } from '../use-cases/sharing-subjects';
 import { AccessActorRef, actorOfStaff } from './access-governance/actors';
-import { storeConnection } from './store-paging';
+import { listPositions, storeConnection } from './store-paging';
 import { clientById } from './subjects';
 import { ClassificationEnum } from './vocabulary';
 
@@ -410,8 +410,10 @@ builder.queryFields((t) => ({
       'For a person Confide holds records about (SELF): their own subject access requests, with each one’s deadline and status, oldest first, as a cursor connection paged in the store (Carers Trust 2.2).',
     operation: { policy: 'subject-access.own-requests', subject: ownRecord, audit: 'after' },
     resolve: (operation, args, context) =>
-      storeConnection<SubjectAccessRequest>(args, (page) =>
-        context.services.subjectAccess.pageFor(operation.scope, operation.client.clientId, page),
+      storeConnection<SubjectAccessRequest>(
+        args,
+        listPositions(context, 'mySubjectAccessRequestsConnection'),
+        (page) => context.services.subjectAccess.pageFor(operation.scope, operation.client.clientId, page),
       ),
   }),
   subjectAccessExportNotices: t.field({
@@ -429,8 +431,10 @@ builder.queryFields((t) => ({
       'Every subject access export read by staff, newest first, with the classifications shown, as a cursor connection paged in the store: for the Caldicott Guardian (and the IG lead).',
     operation: { policy: 'subject-access.export-notices', audit: 'after' },
     resolve: (operation, args, context) =>
-      storeConnection<SubjectAccessExportNotice>(args, (page) =>
-        context.services.subjectAccess.staffExportsPage(operation.scope, page),
+      storeConnection<SubjectAccessExportNotice>(
+        args,
+        listPositions(context, 'subjectAccessExportNoticesConnection'),
+        (page) => context.services.subjectAccess.staffExportsPage(operation.scope, page),
       ),
   }),
 }));

@@ -8,7 +8,7 @@ import { type ClientIdentifiers, pseudonymiseText } from '../operations/pseudony
 import { ServiceRef } from './care-services';
 import { noteFacts } from './case-notes';
 import { NoteKindEnum } from './service-users';
-import { storeConnection } from './store-paging';
+import { listPositions, storeConnection } from './store-paging';
 import { clientById } from './subjects';
 
 /** A client seen in supervision, with their identifiers opened once, server-side, only to redact them. */
@@ -142,6 +142,7 @@ SupervisionCaseRef.implement({
       resolve: (p, args, context) =>
         storeConnection(
           args,
+          listPositions(context, 'supervisionNotesConnection'),
           (page) =>
             context.services.caseNotes.page(
               callerScope(context),
@@ -153,6 +154,9 @@ SupervisionCaseRef.implement({
             const readable = await readableCareNotes(context, p.client, notes);
             return notes.map((note) => (readable.includes(note) ? { supervision: p, note } : undefined));
           },
+          // The filter only peeks at need-to-know (the notes' own reads are recorded by their fields): the page may
+          // look past itself, so that notes sealed from the caller are not betrayed by a next page that is empty.
+          { lookAhead: true },
         ),
     }),
   }),

@@ -20,7 +20,7 @@ import {
 } from '../../use-cases/retention-schedule';
 import { unjustifiedFindingBreach } from '../breaches';
 import { localId } from '../ids';
-import { storeConnection } from '../store-paging';
+import { listPositions, storeConnection } from '../store-paging';
 import { AccessActorRef, actorOfStaff } from './actors';
 import { namesCaller, oncePerRequest } from './shared';
 
@@ -349,6 +349,7 @@ builder.queryFields((t) => ({
     resolve: (operation, args, context) =>
       storeConnection(
         args,
+        listPositions(context, 'emergencyAccessReviewsConnection'),
         (page) => context.services.emergencyReviews.page(operation.scope, reviewStatus(args.status), page),
         (listed) => {
           const visible = listed.filter((review) => reviews(operation, context, review));

@@ -1,7 +1,7 @@
 import type { ReleasedNoteRef } from '@confide/store';
 import { builder } from '../../builder';
 import { asReleased, CaseNoteInterface, type NoteInContext } from '../case-notes';
-import { storeConnection } from '../store-paging';
+import { listPositions, storeConnection } from '../store-paging';
 
 /** `releasedToMe`'s order: by person, newest note first, then by note id (code-unit order, as the index sorts). */
 function releasedOrder(a: NoteInContext, b: NoteInContext): number {
@@ -28,6 +28,7 @@ builder.queryFields((t) => ({
       const { loader } = context.access;
       return storeConnection(
         args,
+        listPositions(context, 'releasedToMeConnection'),
         (page) => context.services.disclosures.releasedPage(scope, partnerId, page),
         async (refs: readonly ReleasedNoteRef[]) => {
           const grants = await context.services.disclosures.grantsFor(scope, refs);

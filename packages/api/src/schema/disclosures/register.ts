@@ -14,7 +14,7 @@ import { builder } from '../../builder';
 import { type ConfideContext, callerScope } from '../../context';
 import { CaseNoteInterface, type NoteInContext } from '../case-notes';
 import { ServiceUserRef } from '../service-users';
-import { storeConnection } from '../store-paging';
+import { listPositions, storeConnection } from '../store-paging';
 
 /**
  * How information lawfully leaves the organisation (DATA-PROTECTION.md, Consent and disclosure): requests
@@ -307,6 +307,7 @@ builder.objectFields(ServiceUserRef, (t) => ({
     resolve: (client, args, context) =>
       storeConnection(
         args,
+        listPositions(context, 'disclosureRegisterConnection'),
         (page) => context.services.disclosures.registerPage(callerScope(context), client.clientId, page),
         async (entries) => {
           if (context.auth?.principal.kind !== 'SERVICE_USER')
@@ -321,6 +322,9 @@ builder.objectFields(ServiceUserRef, (t) => ({
           const told = new Set(visibleToSubject([...openings, ...entries]).map((entry) => entry.requestId));
           return entries.map((entry) => (told.has(entry.requestId) ? { client, entry } : undefined));
         },
+        // The filter records nothing (the fields' own reads are recorded): the page may look past itself, so that a
+        // disclosure the person was not told of is not betrayed by a next page that turns out empty.
+        { lookAhead: true },
       ),
   }),
 }));

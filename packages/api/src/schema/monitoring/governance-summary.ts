@@ -3,7 +3,7 @@ import { type BreachEntry, byRegulatorDeadline, isOpenBreach, type TenantScope }
 import { builder } from '../../builder';
 import { type ConfideContext, callerScope } from '../../context';
 import { type AccessAlert, ALERT_RULES } from '../../monitoring/alert-rules';
-import { storeConnection } from '../store-paging';
+import { listPositions, storeConnection } from '../store-paging';
 import { AlertRuleEnum, alertsFor } from './alerts';
 import {
   DAY_MS,
@@ -183,7 +183,9 @@ const BreachSummaryRef = obj<GovernanceSummary['breaches']>(
       description:
         'The open entries (reportable or unassessed, the regulator not yet told) as a cursor connection paged in the store, nearest deadline first (ties by id): the same entries and order as `openEntries`, whatever the period.',
       resolve: (_b, args, context) =>
-        storeConnection(args, (page) => context.services.breaches.openPage(callerScope(context), page)),
+        storeConnection(args, listPositions(context, 'openBreaches'), (page) =>
+          context.services.breaches.openPage(callerScope(context), page),
+        ),
     }),
   }),
 );

@@ -13,7 +13,7 @@ import { staffPersonal } from '../../access/staff-personal';
 import { builder } from '../../builder';
 import { type ConfideContext, callerScope } from '../../context';
 import { StaffMemberRef } from '../staff';
-import { storeConnection } from '../store-paging';
+import { listPositions, storeConnection } from '../store-paging';
 import { staffById } from '../subjects';
 
 /**
@@ -256,7 +256,7 @@ PersonnelRecordRef.implement({
       description:
         'Permissions the staff member gave for references, as a cursor connection paged in the store, in a stable order by permission id (not by date; each carries `grantedAt`).',
       resolve: (p, args, context) =>
-        storeConnection(args, async (page) =>
+        storeConnection(args, listPositions(context, 'referencePermissionsConnection'), async (page) =>
           mapPage(
             await context.services.referencePermissions.page(callerScope(context), p.staff.staffId, page),
             (permission) => ({ staff: p.staff, permission }),
@@ -282,7 +282,7 @@ PersonnelRecordRef.implement({
       description:
         'References released about the staff member, as a cursor connection paged in the store, in a stable order by release id (not by date; each carries `releasedAt`).',
       resolve: (p, args, context) =>
-        storeConnection(args, async (page) =>
+        storeConnection(args, listPositions(context, 'releasedReferencesConnection'), async (page) =>
           mapPage(
             await context.services.referencePermissions.releasesPage(
               callerScope(context),
