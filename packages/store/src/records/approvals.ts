@@ -1,14 +1,25 @@
+import { createHash } from 'node:crypto';
 import { type Clock, conflict, newId, type OrgId, toEpochSeconds } from '@confide/domain';
-import { decryptField, encryptField, type SubjectKey } from '@confide/keys';
+import {
+  decryptField,
+  encryptField,
+  integrityKeyFrom,
+  integrityMac,
+  type SubjectKey,
+  verifyIntegrityMac,
+} from '@confide/keys';
 import { attr, type Item, read, requireS } from '../attributes';
 import type { Page, PageRequest } from '../paging';
 import { itemKeyOf } from '../sealed-fields';
 import type { TenantScope } from '../tenant-scope';
 import { type TableAccess, TenantTable } from '../tenant-table';
+import { TamperedItemError } from './integrity-incidents';
 
 /** Reads subjects' keys (the key hierarchy's `subjectKeys`); a subject without one (erased) is absent. */
 export interface ApprovalKeys {
   subjectKeys(orgId: OrgId, subjectIds: readonly string[]): Promise<Map<string, SubjectKey>>;
+  /** The organisation's beacon key, from which the integrity key the approvals' MACs are taken under is derived. */
+  beaconKey(orgId: OrgId): Promise<Uint8Array>;
 }
 
 /** How long a proposed change waits for its second person before it lapses. */
@@ -72,8 +83,12 @@ export class Approvals {
     private readonly access: TableAccess,
     private readonly table: string,
     private readonly clock: Clock,
-    private readonly keys?: ApprovalKeys,
+    private readonly keys: ApprovalKeys,
   ) {}
+
+  async #integrityKey(scope: TenantScope): Promise<Buffer> {
+    return integrityKeyFrom(await this.keys.beaconKey(scope.orgId), scope.orgId);
+  }
 
   #gateway(scope: TenantScope): TenantTable {
     return new TenantTable(scope, this.access, this.table);
@@ -103,10 +118,15 @@ export class Approvals {
       ...new Set(items.flatMap((item) => (item.argsSealed?.B ? [read.s(item, 'subjectId') ?? ''] : []))),
     ];
     const keys =
-      sealedSubjects.length > 0 && this.keys
+      sealedSubjects.length > 0
         ? await this.keys.subjectKeys(scope.orgId, sealedSubjects)
         : new Map<string, SubjectKey>();
+    const integrityKey = items.length > 0 ? await this.#integrityKey(scope) : undefined;
     return items.flatMap((item) => {
+      // Who proposed what under which rule, and an operator's confirmation, decide who may approve (decision 0087):
+      // an approval without its MAC is none (written before them: it lapses within 14 days); a wrong one is tampering.
+      if (!integrityKey || read.s(item, APPROVAL_MAC) === undefined) return [];
+      verifyApproval(scope, integrityKey, item);
       const sealed = item.argsSealed?.B;
       if (sealed === undefined) return [toApproval(item)];
       const key = keys.get(read.s(item, 'subjectId') ?? '');
@@ -142,6 +162,8 @@ export class Approvals {
       status: attr.s('PENDING'),
       expiresAt: attr.n(Math.floor(now.getTime() / 1000) + APPROVAL_LIFETIME_DAYS * 86_400),
     };
+    item.argsDigest = attr.s(argsDigestOf(item) ?? '');
+    item[APPROVAL_MAC] = attr.s(integrityMac(await this.#integrityKey(scope), approvalParts(scope, item)));
     const written = await this.#gateway(scope).put(item, { ConditionExpression: 'attribute_not_exists(pk)' });
     // A fresh random id never collides; if it did, nothing was overwritten.
     if (!written.written) throw new Error('A new approval id collided.');
@@ -239,13 +261,16 @@ export class Approvals {
     const result = await this.#gateway(scope).update(
       { pk: scope.key('APPROVAL'), sk: approvalId },
       {
-        UpdateExpression: 'SET confirmedByOperator = :by, confirmedAt = :at',
+        UpdateExpression: `SET confirmedByOperator = :by, confirmedAt = :at, ${CONFIRMATION_MAC} = :mac`,
         ConditionExpression: `#status = :pending AND expiresAt > :now AND ${UNCLAIMED}`,
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {
           ':pending': attr.s('PENDING'),
           ':by': attr.s(operatorId),
           ':at': attr.s(now.toISOString()),
+          ':mac': attr.s(
+            integrityMac(await this.#integrityKey(scope), confirmationParts(scope, approvalId, operatorId)),
+          ),
           ':now': attr.n(toEpochSeconds(now)),
         },
       },
@@ -328,4 +353,56 @@ function toApproval(item: Item): PendingApproval {
     decidedAt: read.s(item, 'decidedAt'),
     confirmedByOperator: read.s(item, 'confirmedByOperator'),
   };
+}
+
+/** The approval's MAC (decision 0087): over who proposed what, under which rule, with which arguments. */
+const APPROVAL_MAC = 'approvalMac';
+/** The MAC over an operator's confirmation of the change as its second person (decision 0081). */
+const CONFIRMATION_MAC = 'confirmationMac';
+
+/** The digest of the arguments as stored (sealed or not); undefined once they were removed with the decision. */
+function argsDigestOf(item: Item): string | undefined {
+  const args = item.argsSealed?.B ? Buffer.from(item.argsSealed.B).toString('base64') : read.s(item, 'args');
+  return args === undefined ? undefined : createHash('sha256').update(args).digest('base64url');
+}
+
+function approvalParts(scope: TenantScope, item: Item): string[] {
+  return [
+    'confide.approval.v1',
+    scope.orgId,
+    requireS(item, 'approvalId'),
+    requireS(item, 'operation'),
+    read.s(item, 'subjectId') ?? '',
+    requireS(item, 'proposedBy'),
+    requireS(item, 'proposedAt'),
+    requireS(item, 'rule'),
+    read.s(item, 'argsDigest') ?? '',
+  ];
+}
+
+function confirmationParts(scope: TenantScope, approvalId: string, operatorId: string): string[] {
+  return ['confide.approval-confirmation.v1', scope.orgId, approvalId, operatorId];
+}
+
+/** Throws {@link TamperedItemError} unless the approval, and any operator's confirmation of it, pass their MACs. */
+function verifyApproval(scope: TenantScope, key: Buffer, item: Item): void {
+  const approvalId = requireS(item, 'approvalId');
+  const confirmedBy = read.s(item, 'confirmedByOperator');
+  const digest = argsDigestOf(item);
+  const genuine =
+    verifyIntegrityMac(key, approvalParts(scope, item), read.s(item, APPROVAL_MAC)) &&
+    (digest === undefined || digest === read.s(item, 'argsDigest')) &&
+    (confirmedBy === undefined ||
+      verifyIntegrityMac(
+        key,
+        confirmationParts(scope, approvalId, confirmedBy),
+        read.s(item, CONFIRMATION_MAC),
+      ));
+  if (!genuine) {
+    throw new TamperedItemError(
+      read.s(item, 'subjectId') ?? '',
+      'APPROVAL',
+      `${requireS(item, 'pk')}|${approvalId}`,
+    );
+  }
 }
