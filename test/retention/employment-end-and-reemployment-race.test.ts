@@ -24,17 +24,23 @@ const STAFF = 'query ($id: ID!) { staffMember(id: $id) { status employment { end
 
 const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
 
+/** An organisation on a movable clock with a staff member and a second admin (the admin who acts alongside). */
+async function world() {
+  const clock = new MovableClock();
+  const api = testApi({ clock });
+  const org = await onboardTestOrganisation(api);
+  const [leaver, otherAdmin] = await Promise.all([
+    addStaff(api, org, ['SUPPORT_WORKER']),
+    addStaff(api, org, ['ORG_ADMIN']),
+  ]);
+  return { clock, api, org, leaver, otherAdmin };
+}
+
 describe('an end of employment and a re-employment at the same time', () => {
   it('a re-employment made while the end of employment is being scheduled leaves the employee unscheduled', async () => {
     // Prepare: a staff member; a second admin re-employs them as soon as the first admin's end-of-employment record
     // has been written and before its schedule reaches their other items.
-    const clock = new MovableClock();
-    const api = testApi({ clock });
-    const org = await onboardTestOrganisation(api);
-    const [leaver, otherAdmin] = await Promise.all([
-      addStaff(api, org, ['SUPPORT_WORKER']),
-      addStaff(api, org, ['ORG_ADMIN']),
-    ]);
+    const { clock, api, org, leaver, otherAdmin } = await world();
     let reemployed: unknown;
     const slow = interleavingDynamoClient(
       api,
@@ -82,13 +88,7 @@ describe('an end of employment and a re-employment at the same time', () => {
   it('an end of employment recorded while a re-employment is being written leaves the employee unscheduled', async () => {
     // Prepare: employment already ended; the re-employment's transaction is held while another admin records the
     // end again (a corrected date), which dates every item and reads the employment record before the transaction.
-    const clock = new MovableClock();
-    const api = testApi({ clock });
-    const org = await onboardTestOrganisation(api);
-    const [leaver, otherAdmin] = await Promise.all([
-      addStaff(api, org, ['SUPPORT_WORKER']),
-      addStaff(api, org, ['ORG_ADMIN']),
-    ]);
+    const { clock, api, org, leaver, otherAdmin } = await world();
     expectNoErrors(
       await api.graphql(ENDED, {
         token: org.adminToken,
