@@ -208,7 +208,7 @@ export class SubjectAccessRequests {
   ): Promise<SubjectAccessExportNotice> {
     const noticeId = newId('subject').replace(/^sub_/, 'sae_');
     const readAt = this.clock.now().toISOString();
-    const item: Item = {
+    const itemDated = (dated: number | undefined): Item => ({
       pk: attr.s(scope.key('SUBJECT_ACCESS_EXPORTS')),
       sk: attr.s(`${readAt}#${noticeId}`),
       noticeId: attr.s(noticeId),
@@ -218,10 +218,18 @@ export class SubjectAccessRequests {
       ...(notice.approvedBy ? { approvedBy: attr.s(notice.approvedBy) } : {}),
       readAt: attr.s(readAt),
       classifications: attr.ss(notice.classifications),
-      ...(expiresAt === undefined ? {} : { expiresAt: attr.n(expiresAt) }),
-    };
-    await this.#gateway(scope).put(item);
-    return toNotice(item);
+      ...(dated === undefined ? {} : { expiresAt: attr.n(dated) }),
+    });
+    // With the person's date as it is when written, not only as it was read (decision 0085).
+    const written = await writeWithProfileDate(
+      this.#gateway(scope),
+      scope,
+      notice.clientId,
+      expiresAt,
+      (dated) => [{ Put: { Item: itemDated(dated), ConditionExpression: 'attribute_not_exists(pk)' } }],
+    );
+    if (!written.written) throw conflict('The person’s record changed while the export was read; try again.');
+    return toNotice(itemDated(written.expiresAt));
   }
 
   /** Every export staff read, newest first. */
