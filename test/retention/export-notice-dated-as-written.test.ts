@@ -4,7 +4,12 @@ import {
   EXPORT,
   recordSubjectAccessRequest,
 } from '../disclosure/subject-access-fixtures';
-import { allocate, createServiceWithManager, expectNoErrors, registerServiceUser } from '../support/care-fixtures';
+import {
+  allocate,
+  createServiceWithManager,
+  expectNoErrors,
+  registerServiceUser,
+} from '../support/care-fixtures';
 import { interleavingDynamoClient } from '../support/failing-dynamo';
 import { addStaff, onboardTestOrganisation } from '../support/fixtures';
 import { MovableClock } from '../support/movable-clock';
@@ -61,7 +66,9 @@ describe('a subject access export read while the case closes', () => {
     });
     expect(listed.data?.subjectAccessExportNotices.map((notice) => notice.requestId)).toEqual([requestId]);
     outlive(clock);
-    const later = await api.graphql<{ subjectAccessExportNotices: unknown[] }>(NOTICES, { token: guardian.token });
+    const later = await api.graphql<{ subjectAccessExportNotices: unknown[] }>(NOTICES, {
+      token: guardian.token,
+    });
     expectNoErrors(later);
     expect(later.data?.subjectAccessExportNotices).toEqual([]);
   });
