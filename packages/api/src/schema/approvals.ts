@@ -94,6 +94,24 @@ const confirmedByOperator = (approval: PendingApproval): boolean =>
   approval.confirmedByOperator !== undefined && approval.rule === APPROVER_ROLE_RULE;
 
 /**
+ * Whether the proposer may approve their own change: an operator confirmed it, and they are still the organisation's
+ * only active ORG_ADMIN. Once another admin exists (one such change approved, say), that admin is the second person.
+ */
+const ownedByCaller = (context: ConfideContext, approval: PendingApproval): boolean => {
+  const principal = context.auth?.principal;
+  return principal?.kind === 'STAFF' && principal.staffId === approval.proposedBy;
+};
+
+async function ownApprovalAllowed(context: ConfideContext, approval: PendingApproval): Promise<boolean> {
+  if (!confirmedByOperator(approval)) return false;
+  const roster = await context.services.directory.staffRoster(context.access.scope);
+  return !roster.some(
+    (staff) =>
+      staff.status === 'ACTIVE' && staff.roles.includes('ORG_ADMIN') && staff.staffId !== approval.proposedBy,
+  );
+}
+
+/**
  * Whether the caller may approve each change: never their own proposal (unless an operator confirmed it), and only
  * with the change's authority.
  */
@@ -108,7 +126,7 @@ async function approvable(context: ConfideContext, pending: readonly PendingAppr
           governed,
           approval.args,
           approval.proposedBy,
-          confirmedByOperator(approval),
+          ownedByCaller(context, approval) && (await ownApprovalAllowed(context, approval)),
         ))
       );
     }),
@@ -160,7 +178,7 @@ builder.mutationFields((t) => ({
         operation.scope,
         String(args.approvalId),
       );
-      if (approval.proposedBy === operation.staff.staffId && !confirmedByOperator(approval)) {
+      if (approval.proposedBy === operation.staff.staffId && !(await ownApprovalAllowed(context, approval))) {
         throw forbidden('A change you proposed is approved by someone else.');
       }
       // Claimed first, so two approvers at once run it once; the claim is given up if running it fails, and lapses
