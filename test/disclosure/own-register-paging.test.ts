@@ -13,6 +13,12 @@ import { addStaff, onboardTestOrganisation } from '../support/fixtures';
 import { serviceUserToken } from '../support/records-fixtures';
 import { testApi } from '../support/test-api';
 
+/**
+ * Decision 0086: a person's own register looks past a full page for an entry they may see, and its cursors are sealed.
+ * Paged at any size it must still give every entry the person may see exactly once, in the unpaged field's order, and
+ * no cursor of it continues another person's register.
+ */
+
 const api = testApi();
 
 const RECORD = `mutation ($input: ExceptionalDisclosureInput!) { recordExceptionalDisclosure(input: $input) { requestId } }`;
