@@ -73,7 +73,7 @@ export async function listPositions(context: ConfideContext, list: string): Prom
  * list; the store is asked again while the page is short and more remains, at most `rounds` times, after which
  * the page is returned short with `hasNextPage`. Nothing past the page is read or recorded, unless `lookAhead` (for a
  * `visible` that records nothing): then the page reads on until a node the caller may see follows it, so that
- * `hasNextPage` is not true of a list whose rest is hidden from the caller. Every cursor is sealed (`positions`).
+ * `hasNextPage` is not true of a list whose rest is hidden from the caller. Every cursor is sealed (`sealing`).
  */
 export async function storeConnection<T, N = T>(
   args: ConnectionArgs,
