@@ -207,6 +207,41 @@ describe('onboarding an organisation', () => {
     });
   });
 
+  it('leaves no key of the first admin behind when the second admin’s key cannot be written', async () => {
+    // Prepare: an API whose DynamoDB client fails the second staff subject key it is asked to write
+    const subjectKeys: string[] = [];
+    const failing = failingDynamoClient(api, (call) => {
+      const pk = (call.input as { Item?: { pk?: { S?: string } } }).Item?.pk?.S ?? '';
+      if (call.commandName !== 'PutItemCommand' || !/#SUBJECT#stf_/.test(pk)) return false;
+      subjectKeys.push(pk);
+      return subjectKeys.length === 2;
+    });
+    const slug = uniqueSlug();
+
+    // Act
+    const failed = await testApi({ dynamo: failing.client }).graphql(ONBOARD, {
+      token: await api.operatorToken(),
+      variables: {
+        input: onboardInput(slug, { secondAdminHandle: 'second.admin', secondAdminDisplayName: 'B' }),
+      },
+    });
+
+    // Assess: a fault, no organisation, and the first admin's key (written before the fault) erased
+    expect(failing.failures()).toBe(1);
+    expect(codes(failed)).toEqual(['INTERNAL']);
+    expect(await api.services.directory.organisationIdBySlug(slug)).toBeUndefined();
+    const [firstKey] = subjectKeys;
+    const { Item } = await api.services.dynamo.send(
+      new GetItemCommand({
+        TableName: api.services.config.tables.keys,
+        Key: { pk: { S: firstKey ?? '' }, sk: { S: 'KEY' } },
+        ConsistentRead: true,
+      }),
+    );
+    expect(firstKey).toBeDefined();
+    expect(Item).toBeUndefined();
+  });
+
   it('refuses a second admin without a display name, or with the first’s handle, and creates nothing', async () => {
     const token = await api.operatorToken();
     const onboard = (slug: string, second: Record<string, string>) =>

@@ -290,7 +290,13 @@ export class OrganisationDirectory {
     const admin = await this.#newStaff(scope, firstAdmin);
     // A second founding admin, named by the operator at onboarding: the two approve each other's role changes, which
     // one admin alone cannot give (decision 0081).
-    const second = secondAdmin ? await this.#newStaff(scope, secondAdmin) : undefined;
+    const second = secondAdmin
+      ? await this.#newStaff(scope, secondAdmin).catch(async (error: unknown) => {
+          // The first admin's key is written already: a fault on the second leaves nothing of either.
+          await admin.discard();
+          throw error;
+        })
+      : undefined;
     // The registry entries and the profile in one transaction, with the process's own client: onboarding is a
     // platform act (the provisioner's in AWS), and the slug's uniqueness must hold with the profile's creation.
     try {
