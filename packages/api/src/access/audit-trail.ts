@@ -79,6 +79,29 @@ export class AuditTrail {
     private readonly correlationId?: string,
   ) {}
 
+  /**
+   * A list that names people (a governance work list, the legal holds): one READ per person listed, of the list's item
+   * type (`field`) and, where its items carry it, the classification they open, under the operation's own rule.
+   */
+  recordListed(
+    operation: { readonly name: string; readonly decision: { readonly rule: string } },
+    clientIds: Iterable<string>,
+    field: string,
+    classification?: Classification,
+  ): void {
+    for (const subjectId of new Set(clientIds)) {
+      this.record({
+        action: 'READ',
+        operation: operation.name,
+        subjectId,
+        field,
+        classification,
+        outcome: 'ALLOWED',
+        rule: operation.decision.rule,
+      });
+    }
+  }
+
   record(event: AuditRecord): void {
     // Called for every field read (a caseload: some 300 times): one string, no array to join.
     const key = `${event.action}|${event.operation}|${event.subjectId ?? ''}|${event.outcome}|${event.relationship ?? ''}|${event.emergency ?? ''}`;

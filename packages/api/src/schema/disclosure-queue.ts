@@ -201,17 +201,12 @@ function recordQueueReads(
   operation: { readonly name: string; readonly decision: { readonly rule: string } },
   listed: readonly DisclosureQueueItem[],
 ): void {
-  for (const clientId of new Set(listed.map((item) => item.clientId))) {
-    context.access.audit.record({
-      action: 'READ',
-      operation: operation.name,
-      subjectId: clientId,
-      field: 'DisclosureQueueItem',
-      classification: 'CONSENT',
-      outcome: 'ALLOWED',
-      rule: operation.decision.rule,
-    });
-  }
+  context.access.audit.recordListed(
+    operation,
+    listed.map((item) => item.clientId),
+    'DisclosureQueueItem',
+    'CONSENT',
+  );
 }
 
 /** The queue item a request of the subject's client leaves outstanding, read from its register entries. */

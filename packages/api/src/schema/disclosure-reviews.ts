@@ -116,17 +116,12 @@ async function reviewById(context: ConfideContext, reviewId: string) {
 
 /** Each review is about a person (its notes are sealed under their key): recorded against each one listed. */
 function recordListed(operation: Operation, context: ConfideContext, listed: readonly DisclosureReview[]) {
-  for (const review of listed) {
-    context.access.audit.record({
-      action: 'READ',
-      operation: operation.name,
-      subjectId: review.clientId,
-      field: 'DisclosureReview',
-      classification: 'CONSENT',
-      outcome: 'ALLOWED',
-      rule: operation.decision.rule,
-    });
-  }
+  context.access.audit.recordListed(
+    operation,
+    listed.map((review) => review.clientId),
+    'DisclosureReview',
+    'CONSENT',
+  );
 }
 
 builder.queryFields((t) => {

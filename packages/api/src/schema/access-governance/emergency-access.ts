@@ -293,16 +293,11 @@ builder.mutationFields((t) => ({
 
 /** Each review is about a person (its detail is sealed under their key): recorded against each one listed. */
 function recordListed(operation: Operation, context: ConfideContext, listed: readonly EmergencyReview[]) {
-  for (const review of listed) {
-    context.access.audit.record({
-      action: 'READ',
-      operation: operation.name,
-      subjectId: review.clientId,
-      field: 'EmergencyAccessReview',
-      outcome: 'ALLOWED',
-      rule: operation.decision.rule,
-    });
-  }
+  context.access.audit.recordListed(
+    operation,
+    listed.map((review) => review.clientId),
+    'EmergencyAccessReview',
+  );
 }
 
 /** The status a list is filtered by: none, PENDING or COMPLETED; anything else is BAD_USER_INPUT, never ignored. */

@@ -155,16 +155,11 @@ builder.queryFields((t) => ({
       const page = await context.services.retention.legalHolds(operation.scope, pageArgs(args));
       // Each hold names its person and carries its reasons, sealed under their key: recorded against each person
       // listed, as the other governance lists record theirs.
-      for (const clientId of new Set(page.holds.map((hold) => hold.clientId))) {
-        context.access.audit.record({
-          action: 'READ',
-          operation: operation.name,
-          subjectId: clientId,
-          field: 'LegalHold',
-          outcome: 'ALLOWED',
-          rule: operation.decision.rule,
-        });
-      }
+      context.access.audit.recordListed(
+        operation,
+        page.holds.map((hold) => hold.clientId),
+        'LegalHold',
+      );
       const edges = page.holds.map((hold) => ({ node: hold, cursor: `${hold.placedAt}#${hold.clientId}` }));
       return {
         edges,
