@@ -61,6 +61,27 @@ async function partnerReads(w: World, inOrder: readonly string[]): Promise<Partn
   return inOrder.map((id) => notes.find((note) => note.id === id) as PartnerNote);
 }
 
+/** The note both snapshot tests release: a tenancy visit naming Ann Lee, whom the release redacts. */
+function tenancyNote(w: World): Promise<string> {
+  return recordNote(
+    w.api,
+    w.worker,
+    w.client,
+    'DAILY_SUPPORT',
+    'Attended the day centre; spoke about the tenancy with Ann Lee.',
+  );
+}
+
+/** The worker amends the note's first version after its release. */
+async function amendFirstVersion(w: World, noteId: string, body: string): Promise<void> {
+  expectNoErrors(
+    await w.api.graphql(AMEND, {
+      token: w.worker.token,
+      variables: { input: { noteId, body, expectedVersion: 1 } },
+    }),
+  );
+}
+
 async function registerDigest(w: World): Promise<string | null | undefined> {
   const register = await w.api.graphql<{
     serviceUser: { disclosureRegister: { kind: string; snapshotDigest: string | null }[] };
@@ -103,30 +124,18 @@ describe('a release is the approved, redacted snapshot', () => {
 
   it('is not changed by a later amendment, and its register digest is the digest of what the partner reads', async () => {
     const w = await world();
-    const note = await recordNote(
-      w.api,
-      w.worker,
-      w.client,
-      'DAILY_SUPPORT',
-      'Attended the day centre; spoke about the tenancy with Ann Lee.',
-    );
+    const note = await tenancyNote(w);
     const digest = await release(w, [note], ['Ann Lee']);
     const before = await partnerReads(w, [note]);
     expect(before[0]?.body).toBe('Attended the day centre; spoke about the tenancy with [REDACTED].');
     expect(digestOf(before)).toBe(digest);
     expect(await registerDigest(w)).toBe(digest);
 
-    const amended = await w.api.graphql(AMEND, {
-      token: w.worker.token,
-      variables: {
-        input: {
-          noteId: note,
-          body: 'Written after the release: new address 12 Elm Road, Ann Lee moving in.',
-          expectedVersion: 1,
-        },
-      },
-    });
-    expectNoErrors(amended);
+    await amendFirstVersion(
+      w,
+      note,
+      'Written after the release: new address 12 Elm Road, Ann Lee moving in.',
+    );
 
     const after = await partnerReads(w, [note]);
     expect(after).toEqual(before);
@@ -139,13 +148,7 @@ describe('a release is the approved, redacted snapshot', () => {
   it('is what the partner reads through the person too: their notes and latest note are the released snapshot', async () => {
     // Prepare: a note released with a redaction, then amended
     const w = await world();
-    const note = await recordNote(
-      w.api,
-      w.worker,
-      w.client,
-      'DAILY_SUPPORT',
-      'Attended the day centre; spoke about the tenancy with Ann Lee.',
-    );
+    const note = await tenancyNote(w);
     const unreleased = await recordNote(
       w.api,
       w.worker,
@@ -154,14 +157,7 @@ describe('a release is the approved, redacted snapshot', () => {
       'Not released: Bob Hart.',
     );
     await release(w, [note], ['Ann Lee']);
-    expectNoErrors(
-      await w.api.graphql(AMEND, {
-        token: w.worker.token,
-        variables: {
-          input: { noteId: note, body: 'After the release: new address 12 Elm Road.', expectedVersion: 1 },
-        },
-      }),
-    );
+    await amendFirstVersion(w, note, 'After the release: new address 12 Elm Road.');
 
     // Act: from the released note to the person, and to their notes
     const seen = await w.api.graphql<{
