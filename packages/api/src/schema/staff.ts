@@ -2,7 +2,6 @@ import { grantsApproverRole, grantsContentRole, STAFF_IN_MANAGED_SERVICE } from 
 import {
   ConfideError,
   conflict,
-  DEFAULT_RETENTION_RULES,
   ErrorCode,
   forbidden,
   isExpired,
@@ -17,9 +16,10 @@ import type { StaffMember, StaffSchedule } from '@confide/store';
 import { resolveArrayConnection } from '@pothos/plugin-relay';
 import type { Operation, OperationSubject } from '../access/operation-plugin';
 import { builder } from '../builder';
-import { authenticated, type ConfideContext, callerScope, hasRole, staffPrincipal } from '../context';
+import { type ConfideContext, callerScope, hasRole, staffPrincipal } from '../context';
 import { organisationProvisioning } from '../operations/provisioning';
 import { INVITE_EMAIL_FIELD, noUserPool, refuseUninvitable } from '../operations/staff-invitations';
+import { rulesOf, rulesReplacingThose } from '../use-cases/retention-schedule';
 import { staffById } from './subjects';
 import { RoleEnum } from './vocabulary';
 
@@ -192,12 +192,10 @@ async function underTheRulesInForce(
   schedule: StaffSchedule,
   rules: RetentionRules,
 ): Promise<StaffSchedule> {
-  const { directory, staffRetention } = context.services;
-  if (await directory.retentionRulesInForce(scope, rules)) return schedule;
-  const current = (await directory.organisation(scope.orgId))?.retention ?? DEFAULT_RETENTION_RULES;
-  const inForce = await directory.retentionRulesInForce(scope, current);
-  if (!inForce) throw conflict('The organisation’s retention rules changed meanwhile; reload.');
-  await staffRetention.redate(scope, schedule.staffId, current, inForce);
+  const { staffRetention } = context.services;
+  const replaced = await rulesReplacingThose(context, scope, rules);
+  if (!replaced) return schedule;
+  await staffRetention.redate(scope, schedule.staffId, replaced.rules, replaced.inForce);
   const employment = await staffRetention.employment(scope, schedule.staffId);
   return employment?.endedOn && employment.expiresAt !== undefined
     ? { staffId: schedule.staffId, endedOn: employment.endedOn, expiresAt: employment.expiresAt }
@@ -526,7 +524,7 @@ builder.mutationFields((t) => ({
               expectedVersion: staff.version,
             })
           : staff;
-      const rules = authenticated(context).organisation?.retention ?? DEFAULT_RETENTION_RULES;
+      const rules = rulesOf(context);
       const schedule = await context.services.staffRetention.recordEnded(scope, deactivated, {
         endedOn,
         recordedBy: operation.staff.staffId,

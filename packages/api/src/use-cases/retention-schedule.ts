@@ -13,6 +13,7 @@ import {
   type ReleaseSchedule,
   type ServiceUserRecord,
   type TenantScope,
+  type TenantTransactItem,
 } from '@confide/store';
 import { authenticated, type ConfideContext } from '../context';
 
@@ -85,20 +86,34 @@ export async function scheduleClosedCase(
  * organisation's rules are no longer those, the case is dated again under the rules now in force, only while they
  * still are (a third change wins, and reschedules it itself).
  */
+/**
+ * The organisation's retention rules now, with the check that they are still in force, when they are no longer
+ * `rules` (the rules a request read when it began); undefined while `rules` are still in force. A change replacing
+ * these too, meanwhile, is CONFLICT: that change's own loop dates what it finds.
+ */
+export async function rulesReplacingThose(
+  context: ConfideContext,
+  scope: TenantScope,
+  rules: RetentionRules,
+): Promise<{ rules: RetentionRules; inForce: TenantTransactItem } | undefined> {
+  const { directory } = context.services;
+  if (await directory.retentionRulesInForce(scope, rules)) return undefined;
+  const current = (await directory.organisation(scope.orgId))?.retention ?? DEFAULT_RETENTION_RULES;
+  const inForce = await directory.retentionRulesInForce(scope, current);
+  if (!inForce) throw conflict('The organisation’s retention rules changed meanwhile; reload.');
+  return { rules: current, inForce };
+}
+
 async function underTheRulesInForce(
   context: ConfideContext,
   scope: TenantScope,
   closed: ServiceUserRecord,
 ): Promise<ServiceUserRecord> {
-  const { directory, retention } = context.services;
-  if (closed.expiresAt === undefined || (await directory.retentionRulesInForce(scope, rulesOf(context)))) {
-    return closed;
-  }
-  const current = (await directory.organisation(scope.orgId))?.retention ?? DEFAULT_RETENTION_RULES;
-  const inForce = await directory.retentionRulesInForce(scope, current);
-  if (!inForce)
-    throw conflict('The organisation’s retention rules changed while the case closed; reload it.');
-  await retention.schedule(scope, closed, await context.access.clientKey(closed), current, inForce);
+  if (closed.expiresAt === undefined) return closed;
+  const replaced = await rulesReplacingThose(context, scope, rulesOf(context));
+  if (!replaced) return closed;
+  const key = await context.access.clientKey(closed);
+  await context.services.retention.schedule(scope, closed, key, replaced.rules, replaced.inForce);
   const redated = await freshProfile(context, scope, closed.clientId);
   if (!redated) throw notFound('Service user');
   return redated;
