@@ -28,6 +28,14 @@ export function openListPosition(beaconKey: Uint8Array, list: string, sealed: st
   }
 }
 
+/** Derived once per beacon key object (a page seals a cursor per edge), and dropped with it. */
+const positionKeys = new WeakMap<Uint8Array, Buffer>();
+
 function positionKey(beaconKey: Uint8Array): Buffer {
-  return Buffer.from(hkdfSync('sha256', beaconKey, Buffer.alloc(0), 'confide list position', 32));
+  let key = positionKeys.get(beaconKey);
+  if (!key) {
+    key = Buffer.from(hkdfSync('sha256', beaconKey, Buffer.alloc(0), 'confide list position', 32));
+    positionKeys.set(beaconKey, key);
+  }
+  return key;
 }
