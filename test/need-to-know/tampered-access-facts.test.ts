@@ -1,9 +1,16 @@
 import { type AttributeValue, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { tenantScope } from '@confide/store';
+import { encodeSubject, tenantScope } from '@confide/store';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { allocate, expectNoErrors, registerServiceUser } from '../support/care-fixtures';
 import { addStaff } from '../support/fixtures';
-import { localIdOf, type ServiceWorld, serviceWorld } from '../support/records-fixtures';
+import {
+  createService,
+  loaderOf,
+  localIdOf,
+  type ServiceWorld,
+  serviceUserToken,
+  serviceWorld,
+} from '../support/records-fixtures';
 import { type GraphqlResult, type TestApi, testApi } from '../support/test-api';
 
 /**
@@ -273,6 +280,55 @@ describe('tampered access facts (issue 16, capability 1)', () => {
 
     // Assess
     expectFailedClosed(result);
+  });
+
+  it('service: a person moved into another manager’s service by a raw write is read by nobody', async () => {
+    // Prepare: a second service with its own manager, who cannot read a person of the first.
+    const otherManager = await addStaff(api, world.org, ['SERVICE_MANAGER']);
+    const otherService = await createService(api, world, otherManager);
+    const own = await registerServiceUser(api, world.manager, world.serviceId);
+    const before = await api.graphql(READ, { token: otherManager.token, variables: { id: own } });
+    expect(before.text).not.toContain(NAME);
+
+    // Act
+    await rawUpdate(api, clientKey(world.org.orgId, own), 'SET serviceId = :other', undefined, {
+      ':other': { S: localIdOf(otherService) },
+    });
+    const result = await api.graphql(READ, { token: otherManager.token, variables: { id: own } });
+
+    // Assess
+    expectFailedClosed(result);
+    await expectIncident(api, world.org.orgId, 'PROFILE');
+  });
+
+  it('identity: a service user’s sign-in relinked to a manager by a raw write signs in as nobody', async () => {
+    // Prepare: the service user's own sign-in does not read another person's record.
+    const own = await registerServiceUser(api, world.manager, world.serviceId);
+    const token = await serviceUserToken(api, world.org.orgId, own);
+    const before = await api.graphql(READ, { token, variables: { id: client } });
+    expect(before.text).not.toContain(NAME);
+    const record = await api.services.serviceUsers.get(
+      tenantScope(world.org.orgId),
+      localIdOf(own),
+      loaderOf(api),
+    );
+
+    // Act: the identity link of that sign-in now names the manager.
+    await rawUpdate(
+      api,
+      {
+        pk: tenantScope(world.org.orgId).key('IDENTITY', encodeSubject(record?.externalSubject ?? '')),
+        sk: 'IDENTITY',
+      },
+      'SET principalKind = :staff, principalId = :manager',
+      undefined,
+      { ':staff': { S: 'STAFF' }, ':manager': { S: world.manager.staffId } },
+    );
+    const asManager = await api.graphql(READ, { token, variables: { id: client } });
+
+    // Assess
+    expectFailedClosed(asManager);
+    await expectIncident(api, world.org.orgId, 'IDENTITY');
   });
 
   it('untouched facts still grant what they should', async () => {

@@ -207,7 +207,7 @@ export function createServices(config: ConfideConfig, overrides: ServiceOverride
     referrals: new Referrals(access, table, clock),
     subjectAccess: new SubjectAccessRequests(access, table, clock),
     emergencyReviews: new EmergencyReviews(access, table, clock, retention),
-    partners: new PartnerAgencies(access, table, clock, dynamo),
+    partners: new PartnerAgencies(access, table, clock, keys, dynamo),
     approvals: new Approvals(access, table, clock, keys),
     auditLog: new AuditLog(access, table, keys, undefined, clock),
     platformAudit,

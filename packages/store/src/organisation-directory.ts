@@ -519,7 +519,7 @@ export class OrganisationDirectory {
         { Put: { Item: item, ConditionExpression: absent } },
         {
           Put: {
-            Item: identityItem(scope, externalSubject, { kind: 'STAFF', principalId: staffId }),
+            Item: identityItem(scope, externalSubject, { kind: 'STAFF', principalId: staffId }, integrityKey),
             ConditionExpression: absent,
           },
         },
@@ -880,7 +880,12 @@ export class OrganisationDirectory {
       },
       {
         Put: {
-          Item: identityItem(scope, toSubject, { kind: 'STAFF', principalId: staffId }),
+          Item: identityItem(
+            scope,
+            toSubject,
+            { kind: 'STAFF', principalId: staffId },
+            await this.integrityKey(scope),
+          ),
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
@@ -891,7 +896,8 @@ export class OrganisationDirectory {
   // ── Identities ─────────────────────────────────────────────────────────────────────────────────────────
 
   async linkIdentity(scope: TenantScope, externalSubject: string, link: IdentityLink): Promise<void> {
-    const result = await this.#gateway(scope).put(identityItem(scope, externalSubject, link), {
+    const item = identityItem(scope, externalSubject, link, await this.integrityKey(scope));
+    const result = await this.#gateway(scope).put(item, {
       ConditionExpression: 'attribute_not_exists(pk)',
     });
     if (!result.written) throw new Error('That sign-in is already linked.');
@@ -937,13 +943,13 @@ export class OrganisationDirectory {
     const organisation = organisationItem
       ? await this.#verifiedOrganisation(scope, organisationItem, () => keyLoad)
       : undefined;
-    // An identity expires with its principal's record (retention): an expired one is never returned.
+    // An identity expires with its principal's record (retention): an expired one is never returned. Like staff, it
+    // is verified only for an active organisation (one that is not is refused on its status).
     const identity: IdentityLink | undefined =
-      identityItem && !this.#expired(identityItem)
-        ? {
-            kind: requireS(identityItem, 'principalKind') as PrincipalKind,
-            principalId: requireS(identityItem, 'principalId'),
-          }
+      organisation?.status === 'ACTIVE' && identityItem && !this.#expired(identityItem)
+        ? await this.#reportingTampering(scope, async () =>
+            verifiedIdentityLink(scope, identityItem, await keyLoad),
+          )
         : undefined;
     // Staff of an organisation that is not active are refused on its status: their item is not verified (its key may
     // be scheduled for deletion).
@@ -1126,13 +1132,55 @@ export function encodeSubject(externalSubject: string): string {
   return Buffer.from(externalSubject, 'utf8').toString('hex');
 }
 
-export function identityItem(scope: TenantScope, externalSubject: string, link: IdentityLink): Item {
+/** The identity-link attribute holding the MAC over whose sign-in it is and whom it names (decision 0088). */
+const IDENTITY_LINK_MAC = 'linkMac';
+
+const identityLinkParts = (scope: TenantScope, encodedSubject: string, link: IdentityLink) => [
+  'confide.identity-link.v1',
+  scope.orgId,
+  encodedSubject,
+  link.kind,
+  link.principalId,
+];
+
+/** A sign-in's identity link, MACed under the organisation's integrity key: authentication believes no other. */
+export function identityItem(
+  scope: TenantScope,
+  externalSubject: string,
+  link: IdentityLink,
+  integrityKey: Buffer,
+): Item {
+  const encoded = encodeSubject(externalSubject);
   return {
-    pk: attr.s(scope.key('IDENTITY', encodeSubject(externalSubject))),
+    pk: attr.s(scope.key('IDENTITY', encoded)),
     sk: attr.s('IDENTITY'),
     principalKind: attr.s(link.kind),
     principalId: attr.s(link.principalId),
+    [IDENTITY_LINK_MAC]: attr.s(integrityMac(integrityKey, identityLinkParts(scope, encoded, link))),
   };
+}
+
+/**
+ * The link an identity item states, once its MAC passes: a link written or rewritten straight to the table (a
+ * service user's sign-in made a manager's) throws {@link TamperedItemError}.
+ */
+function verifiedIdentityLink(scope: TenantScope, item: Item, integrityKey: Buffer): IdentityLink {
+  const pk = requireS(item, 'pk');
+  const link: IdentityLink = {
+    kind: requireS(item, 'principalKind') as PrincipalKind,
+    principalId: requireS(item, 'principalId'),
+  };
+  const encoded = pk.slice(pk.lastIndexOf('#') + 1);
+  if (
+    !verifyIntegrityMac(
+      integrityKey,
+      identityLinkParts(scope, encoded, link),
+      read.s(item, IDENTITY_LINK_MAC),
+    )
+  ) {
+    throw new TamperedItemError(link.principalId, 'IDENTITY', itemKeyOf(pk, 'IDENTITY'));
+  }
+  return link;
 }
 
 function toOrganisation(item: Item): Organisation {

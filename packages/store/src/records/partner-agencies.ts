@@ -5,6 +5,7 @@ import {
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
 import { asOrgId, type Clock, ConfideError, ErrorCode, newId, type OrgId } from '@confide/domain';
+import { integrityKeyFrom, type KeyHierarchy } from '@confide/keys';
 import { attr, type Item, requireS } from '../attributes';
 import { encodeSubject, identityItem } from '../organisation-directory';
 import { mapPage, type Page, type PageRequest } from '../paging';
@@ -38,13 +39,21 @@ export class PartnerAgencies {
   readonly #platform: DynamoDBClient | undefined;
 
   /** With one shared client, that client also reaches the platform item. */
-  constructor(access: DynamoDBClient, table: string, clock: Clock, platform?: DynamoDBClient);
+  constructor(
+    access: DynamoDBClient,
+    table: string,
+    clock: Clock,
+    keys: KeyHierarchy,
+    platform?: DynamoDBClient,
+  );
   /** With a client per organisation, `platform` is the role's own client for the platform item. */
-  constructor(access: TableAccess, table: string, clock: Clock, platform: DynamoDBClient);
+  constructor(access: TableAccess, table: string, clock: Clock, keys: KeyHierarchy, platform: DynamoDBClient);
   constructor(
     access: TableAccess,
     private readonly table: string,
     private readonly clock: Clock,
+    /** The organisation's integrity key, which MACs the partner's identity link (decision 0088). */
+    private readonly keys: KeyHierarchy,
     platform?: DynamoDBClient,
   ) {
     this.#access = access;
@@ -67,7 +76,12 @@ export class PartnerAgencies {
       { Put: { Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
       {
         Put: {
-          Item: identityItem(scope, input.clientId, { kind: 'PARTNER', principalId: partnerId }),
+          Item: identityItem(
+            scope,
+            input.clientId,
+            { kind: 'PARTNER', principalId: partnerId },
+            await this.#integrityKey(scope),
+          ),
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
@@ -102,6 +116,7 @@ export class PartnerAgencies {
     toClientId: string,
   ): Promise<void> {
     const createdAt = this.clock.now().toISOString();
+    const integrityKey = await this.#integrityKey(scope);
     try {
       await this.#platformClient().send(
         new TransactWriteItemsCommand({
@@ -129,7 +144,12 @@ export class PartnerAgencies {
             {
               Put: {
                 TableName: this.table,
-                Item: identityItem(scope, toClientId, { kind: 'PARTNER', principalId: partnerId }),
+                Item: identityItem(
+                  scope,
+                  toClientId,
+                  { kind: 'PARTNER', principalId: partnerId },
+                  integrityKey,
+                ),
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             },
@@ -210,6 +230,10 @@ export class PartnerAgencies {
   }
 
   /** The role's own client, for the platform item only. */
+  async #integrityKey(scope: TenantScope): Promise<Buffer> {
+    return integrityKeyFrom(await this.keys.beaconKey(scope.orgId), scope.orgId);
+  }
+
   #platformClient(): DynamoDBClient {
     if (!this.#platform)
       throw new Error('Partner agencies were built without a client for the platform item.');

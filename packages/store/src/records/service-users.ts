@@ -181,6 +181,7 @@ export class ServiceUsers {
     const openedAt = sourceTime(input.openedAt, this.clock.now());
     const clientId = newId('serviceUser');
     const key = await this.keys.createSubjectKey(scope.orgId, clientId);
+    const integrityKey = await this.#integrityKey(scope);
     const pk = scope.key('CLIENT', clientId);
     const now = this.clock.now().toISOString();
     const reference = newReference();
@@ -203,9 +204,8 @@ export class ServiceUsers {
       version: attr.n(1),
       allocations: { M: {} },
       conflicts: { M: {} },
-      [CONFLICTS_MAC]: attr.s(
-        integrityMac(await this.#integrityKey(scope), conflictsParts(scope, clientId, {})),
-      ),
+      [CONFLICTS_MAC]: attr.s(integrityMac(integrityKey, conflictsParts(scope, clientId, {}))),
+      [SERVICE_MAC]: attr.s(integrityMac(integrityKey, serviceParts(scope, clientId, input.serviceId))),
       investigations: { M: {} },
       ...sealFields(key, itemKeyOf(pk, PROFILE), { ...input.details }),
     };
@@ -214,7 +214,12 @@ export class ServiceUsers {
       referenceClaim(scope, reference, clientId),
       {
         Put: {
-          Item: identityItem(scope, externalSubject, { kind: 'SERVICE_USER', principalId: clientId }),
+          Item: identityItem(
+            scope,
+            externalSubject,
+            { kind: 'SERVICE_USER', principalId: clientId },
+            integrityKey,
+          ),
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
@@ -363,12 +368,18 @@ export class ServiceUsers {
       },
       conflicts: { M: {} },
       [CONFLICTS_MAC]: attr.s(integrityMac(integrityKey, conflictsParts(scope, clientId, {}))),
+      [SERVICE_MAC]: attr.s(integrityMac(integrityKey, serviceParts(scope, clientId, input.serviceId))),
       investigations: { M: {} },
       ...(input.latestNoteId ? { latestNoteId: attr.s(input.latestNoteId) } : {}),
       ...sealFields(key, itemKeyOf(pk, PROFILE), { ...input.details }),
     };
     const items: Item[] = [
-      identityItem(scope, input.externalSubject, { kind: 'SERVICE_USER', principalId: clientId }),
+      identityItem(
+        scope,
+        input.externalSubject,
+        { kind: 'SERVICE_USER', principalId: clientId },
+        integrityKey,
+      ),
       ...(await this.#beaconItems(scope, clientId, input.details)),
       ...entries.map(({ allocation, entry }) => ({
         pk: attr.s(pk),
@@ -909,6 +920,20 @@ export class ServiceUsers {
 /** The profile attribute holding the MAC over the whole conflicts set (a removal must fail, not only a forgery). */
 const CONFLICTS_MAC = 'conflictsMac';
 
+/**
+ * The profile attribute holding the MAC over the service the person is supported by (decision 0088): a service's
+ * managers and members read its people, so moving a person into another service by a raw write would give them away.
+ * The service never changes after registration.
+ */
+const SERVICE_MAC = 'serviceMac';
+
+const serviceParts = (scope: TenantScope, clientId: string, serviceId: string) => [
+  'confide.client-service.v1',
+  scope.orgId,
+  clientId,
+  serviceId,
+];
+
 function allocationParts(
   scope: TenantScope,
   clientId: string,
@@ -956,7 +981,7 @@ function conflictEntries(item: Item): Record<string, string> {
 
 /**
  * A profile item whose access facts pass their MACs (decision 0030, Access facts): every allocation entry, every
- * investigation link and the conflicts set as a whole. A forged entry or a deleted conflict throws
+ * investigation link, the conflicts set as a whole and the person's service (decision 0088). A forged entry or a deleted conflict throws
  * {@link TamperedItemError}; nothing of the profile is served. Removing an allocation or an investigation only
  * revokes, so their entries are checked one by one.
  */
@@ -993,6 +1018,11 @@ function verifiedAccessFacts(scope: TenantScope, item: Item, integrityKey: Buffe
       integrityKey,
       conflictsParts(scope, clientId, conflictEntries(item)),
       read.s(item, CONFLICTS_MAC),
+    ) ||
+    !verifyIntegrityMac(
+      integrityKey,
+      serviceParts(scope, clientId, requireS(item, 'serviceId')),
+      read.s(item, SERVICE_MAC),
     )
   ) {
     throw tampered();
