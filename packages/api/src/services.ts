@@ -200,7 +200,7 @@ export function createServices(config: ConfideConfig, overrides: ServiceOverride
     careServices: new CareServices(access, table, clock, keys),
     serviceUsers: new ServiceUsers(access, table, keys, clock),
     caseNotes: new CaseNotes(access, table, clock),
-    consents: new Consents(access, table, clock),
+    consents: new Consents(access, table, clock, keys),
     disclosures: new Disclosures(access, table, clock),
     disclosureQueue: new DisclosureQueue(access, table, clock),
     disclosureReviews: new DisclosureReviews(access, table, clock),

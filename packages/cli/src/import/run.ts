@@ -722,7 +722,8 @@ export class ImportRun {
           if (consentRows.get(consentKey)?.state === 'DONE') continue;
           const consentId = consentIdOf(consentKey);
           items.push(
-            services.consents.importItem(scope, plan.clientId, key, consentId, consentInput(consent)).item,
+            (await services.consents.importItem(scope, plan.clientId, key, consentId, consentInput(consent)))
+              .item,
           );
           consentWritten(plan.clientId, consentKey, consentId);
         }
@@ -847,7 +848,7 @@ export class ImportRun {
         if (!consentId && row?.reference) {
           // Not written yet: under the id its row fixes, once (a concurrent or repeated write finds it there).
           consentId = consentIdOf(consentKey);
-          const { item } = services.consents.importItem(
+          const { item } = await services.consents.importItem(
             scope,
             clientId,
             key,

@@ -1,5 +1,11 @@
 import { type Clock, conflict, newId, notFound } from '@confide/domain';
-import type { SubjectKey } from '@confide/keys';
+import {
+  integrityKeyFrom,
+  integrityMac,
+  type KeyHierarchy,
+  type SubjectKey,
+  verifyIntegrityMac,
+} from '@confide/keys';
 import { attr, type Item, read, requireS } from '../attributes';
 import { mapPage, type Page, type PageRequest } from '../paging';
 import { itemKeyOf, openField, sealFields } from '../sealed-fields';
@@ -7,6 +13,7 @@ import type { TenantScope } from '../tenant-scope';
 import { type TableAccess, TenantTable } from '../tenant-table';
 import type { DisclosurePurpose } from './disclosures';
 import { sourceTime } from './imports';
+import { TamperedItemError } from './integrity-incidents';
 
 export const CONSENT_SCOPES = [
   'FAMILY',
@@ -50,11 +57,17 @@ export interface ConsentRecord {
 export const SEALED_CONSENT_FIELDS = ['agencyName', 'representativeName', 'capacityNote'] as const;
 export type SealedConsentField = (typeof SEALED_CONSENT_FIELDS)[number];
 
+/**
+ * Consents, each carrying `consentMac` (decision 0089): an integrity MAC over what it authorises (scope, agency,
+ * classifications, purposes, method, who gave it) and whether and when it was withdrawn. Every read checks it, so a
+ * consent forged, widened or un-withdrawn in the table throws {@link TamperedItemError} and authorises nothing.
+ */
 export class Consents {
   constructor(
     private readonly access: TableAccess,
     private readonly table: string,
     private readonly clock: Clock,
+    private readonly keys: KeyHierarchy,
   ) {}
 
   async record(
@@ -75,7 +88,14 @@ export class Consents {
       recordedAt?: string | undefined;
     },
   ): Promise<ConsentRecord> {
-    const item = this.#newItem(scope, clientId, key, newId('consent'), consent);
+    const item = this.#newItem(
+      scope,
+      clientId,
+      key,
+      newId('consent'),
+      consent,
+      await this.#integrityKey(scope),
+    );
     const written = await this.#gateway(scope).put(item, { ConditionExpression: 'attribute_not_exists(pk)' });
     // A fresh random id never collides; if it did, nothing was overwritten.
     if (!written.written) throw new Error('A new consent id collided.');
@@ -86,14 +106,14 @@ export class Consents {
    * The item of an imported consent (issue 21, decision 0032), built as `record` builds it, not written: the import
    * writes it with its new client's other items, under the id its row identity fixes (the same on every run).
    */
-  importItem(
+  async importItem(
     scope: TenantScope,
     clientId: string,
     key: SubjectKey,
     consentId: string,
     consent: Parameters<Consents['record']>[3],
-  ): { item: Item; consent: ConsentRecord } {
-    const item = this.#newItem(scope, clientId, key, consentId, consent);
+  ): Promise<{ item: Item; consent: ConsentRecord }> {
+    const item = this.#newItem(scope, clientId, key, consentId, consent, await this.#integrityKey(scope));
     return { item, consent: toConsent(item) };
   }
 
@@ -103,10 +123,11 @@ export class Consents {
     key: SubjectKey,
     consentId: string,
     consent: Parameters<Consents['record']>[3],
+    integrityKey: Buffer,
   ): Item {
     const pk = scope.key('CLIENT', clientId);
     const sk = `CONSENT#${consentId}`;
-    return {
+    const item: Item = {
       pk: attr.s(pk),
       sk: attr.s(sk),
       consentId: attr.s(consentId),
@@ -123,24 +144,43 @@ export class Consents {
       createdAt: attr.s(this.clock.now().toISOString()),
       ...sealFields(key, itemKeyOf(pk, sk), consent.sealed),
     };
+    return { ...item, [CONSENT_MAC]: attr.s(integrityMac(integrityKey, consentParts(scope, item))) };
   }
 
-  /** Withdrawal takes effect at once: every check reads the record, nothing caches it. */
+  /**
+   * Withdrawal takes effect at once: every check reads the record, nothing caches it. The consent is read and checked
+   * first, then withdrawn with a MAC that covers the withdrawal, on condition that it is still the consent read.
+   */
   async withdraw(
     scope: TenantScope,
     clientId: string,
     consentId: string,
     by: string,
   ): Promise<ConsentRecord> {
-    const result = await this.#gateway(scope).update(
-      { pk: scope.key('CLIENT', clientId), sk: `CONSENT#${consentId}` },
-      {
-        UpdateExpression: 'SET withdrawnAt = :now, withdrawnBy = :by',
-        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(withdrawnAt)',
-        ExpressionAttributeValues: { ':now': attr.s(this.clock.now().toISOString()), ':by': attr.s(by) },
-        ReturnValues: 'ALL_NEW',
-      },
+    const key = { pk: scope.key('CLIENT', clientId), sk: `CONSENT#${consentId}` };
+    const [current, integrityKey] = await Promise.all([
+      this.#gateway(scope).get(key, { now: this.clock.now() }),
+      this.#integrityKey(scope),
+    ]);
+    if (!current || current.withdrawnAt) throw conflict('The consent is unknown or already withdrawn.');
+    verifiedConsent(scope, current, integrityKey);
+    const withdrawnAt = this.clock.now().toISOString();
+    const mac = integrityMac(
+      integrityKey,
+      consentParts(scope, { ...current, withdrawnAt: attr.s(withdrawnAt) }),
     );
+    const result = await this.#gateway(scope).update(key, {
+      UpdateExpression: 'SET withdrawnAt = :now, withdrawnBy = :by, #mac = :mac',
+      ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(withdrawnAt) AND #mac = :previous',
+      ExpressionAttributeNames: { '#mac': CONSENT_MAC },
+      ExpressionAttributeValues: {
+        ':now': attr.s(withdrawnAt),
+        ':by': attr.s(by),
+        ':mac': attr.s(mac),
+        ':previous': attr.s(read.s(current, CONSENT_MAC) ?? ''),
+      },
+      ReturnValues: 'ALL_NEW',
+    });
     if (!result.written) throw conflict('The consent is unknown or already withdrawn.');
     if (!result.attributes) throw notFound('Consent');
     return toConsent(result.attributes);
@@ -148,23 +188,24 @@ export class Consents {
 
   /** One consent of the person, withdrawn or not; undefined when they have none of that id. */
   async get(scope: TenantScope, clientId: string, consentId: string): Promise<ConsentRecord | undefined> {
-    const item = await this.#gateway(scope).get(
-      { pk: scope.key('CLIENT', clientId), sk: `CONSENT#${consentId}` },
-      { now: this.clock.now() },
-    );
-    return item ? toConsent(item) : undefined;
+    const [item, integrityKey] = await Promise.all([
+      this.#gateway(scope).get(
+        { pk: scope.key('CLIENT', clientId), sk: `CONSENT#${consentId}` },
+        { now: this.clock.now() },
+      ),
+      this.#integrityKey(scope),
+    ]);
+    return item ? verifiedConsent(scope, item, integrityKey) : undefined;
   }
 
   /** One page of the person's consents in the order they are stored (by consent id), read with DynamoDB's `Limit`. */
   async page(scope: TenantScope, clientId: string, request: PageRequest): Promise<Page<ConsentRecord>> {
     const gateway = this.#gateway(scope);
-    const page = await gateway.queryPrefixPage(
-      scope.key('CLIENT', clientId),
-      'CONSENT#',
-      request,
-      this.clock.now(),
-    );
-    return mapPage(page, toConsent);
+    const [page, integrityKey] = await Promise.all([
+      gateway.queryPrefixPage(scope.key('CLIENT', clientId), 'CONSENT#', request, this.clock.now()),
+      this.#integrityKey(scope),
+    ]);
+    return mapPage(page, (item) => verifiedConsent(scope, item, integrityKey));
   }
 
   /** The person's consents with these ids (one batch), unexpired; unknown ids are left out. */
@@ -172,16 +213,19 @@ export class Consents {
     if (consentIds.length === 0) return [];
     const pk = scope.key('CLIENT', clientId);
     const keys = consentIds.map((consentId) => ({ pk, sk: `CONSENT#${consentId}` }));
-    return (await this.#gateway(scope).batchGet(keys, { now: this.clock.now() })).map(toConsent);
+    const [items, integrityKey] = await Promise.all([
+      this.#gateway(scope).batchGet(keys, { now: this.clock.now() }),
+      this.#integrityKey(scope),
+    ]);
+    return items.map((item) => verifiedConsent(scope, item, integrityKey));
   }
 
   async list(scope: TenantScope, clientId: string): Promise<ConsentRecord[]> {
-    const items = await this.#gateway(scope).queryPrefix(
-      scope.key('CLIENT', clientId),
-      'CONSENT#',
-      this.clock.now(),
-    );
-    return items.map(toConsent);
+    const [items, integrityKey] = await Promise.all([
+      this.#gateway(scope).queryPrefix(scope.key('CLIENT', clientId), 'CONSENT#', this.clock.now()),
+      this.#integrityKey(scope),
+    ]);
+    return items.map((item) => verifiedConsent(scope, item, integrityKey));
   }
 
   /** The consent methods the organisation accepts as authorising a disclosure; undefined: the default. */
@@ -208,9 +252,48 @@ export class Consents {
     return new TenantTable(scope, this.access, this.table);
   }
 
+  async #integrityKey(scope: TenantScope): Promise<Buffer> {
+    return integrityKeyFrom(await this.keys.beaconKey(scope.orgId), scope.orgId);
+  }
+
   openSealed(key: SubjectKey, consent: ConsentRecord, field: SealedConsentField): string | undefined {
     return openField(key, itemKeyOf(consent.pk, consent.sk), consent.item, field);
   }
+}
+
+/** The consent attribute holding its MAC (decision 0089). */
+const CONSENT_MAC = 'consentMac';
+
+/** What a consent authorises, and whether it was withdrawn: the parts its MAC covers. */
+function consentParts(scope: TenantScope, item: Item): string[] {
+  return [
+    'confide.consent.v1',
+    scope.orgId,
+    requireS(item, 'clientId'),
+    requireS(item, 'consentId'),
+    requireS(item, 'scope'),
+    requireS(item, 'method'),
+    requireS(item, 'givenBy'),
+    String(read.bool(item, 'managerInvolved') ?? false),
+    read.s(item, 'partnerId') ?? '',
+    [...read.ss(item, 'classifications')].sort().join(','),
+    [...read.ss(item, 'purposes')].sort().join(','),
+    requireS(item, 'recordedBy'),
+    requireS(item, 'recordedAt'),
+    read.s(item, 'withdrawnAt') ?? '',
+  ];
+}
+
+/** A consent item as a consent, once its MAC passes; one rewritten in the table throws {@link TamperedItemError}. */
+function verifiedConsent(scope: TenantScope, item: Item, integrityKey: Buffer): ConsentRecord {
+  if (!verifyIntegrityMac(integrityKey, consentParts(scope, item), read.s(item, CONSENT_MAC))) {
+    throw new TamperedItemError(
+      requireS(item, 'clientId'),
+      'CONSENT',
+      itemKeyOf(requireS(item, 'pk'), requireS(item, 'sk')),
+    );
+  }
+  return toConsent(item);
 }
 
 function toConsent(item: Item): ConsentRecord {
