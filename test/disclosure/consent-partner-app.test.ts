@@ -1,5 +1,8 @@
+import { QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { tenantScope } from '@confide/store';
 import { describe, expect, it } from 'vitest';
 import { codes, expectNoErrors, recordNote } from '../support/care-fixtures';
+import { localIdOf } from '../support/fixtures';
 import { partnerWorld, registerPartner } from './partner-release-support';
 
 /**
@@ -15,7 +18,7 @@ async function world() {
   const note = await recordNote(w.api, w.worker, w.client, 'DAILY_SUPPORT', 'Attended the day centre.');
   const police = await registerPartner(w.api, w.org, 'County Police');
   const surgery = { partnerId: w.partnerId, partnerToken: w.partnerToken };
-  return { api: w.api, manager: w.manager, client: w.client, note, surgery, police };
+  return { api: w.api, org: w.org, manager: w.manager, client: w.client, note, surgery, police };
 }
 type World = Awaited<ReturnType<typeof world>>;
 
@@ -123,5 +126,66 @@ describe('a consent naming an agency authorises a release to that agency’s app
     expectNoErrors(await release(w, requestId));
 
     expect(await partnerReads(w, w.surgery.partnerToken)).toHaveLength(1);
+  });
+});
+
+describe('a grant rewritten in the table gives the partner nothing more (decision 0090)', () => {
+  it('a grant cut loose from its consent by a raw write does not outlive the consent’s withdrawal', async () => {
+    // Prepare: a release to the surgery's app on the strength of the person's consent, which they then withdraw.
+    const w = await world();
+    const recorded = await w.api.graphql<{ recordConsent: { id: string } }>(
+      'mutation ($input: RecordConsentInput!) { recordConsent(input: $input) { id } }',
+      {
+        token: w.manager.token,
+        variables: {
+          input: {
+            serviceUserId: w.client,
+            method: 'SIGNED_FORM',
+            givenBy: 'CLIENT',
+            purposes: ['CARE_COORDINATION'],
+            scope: 'NAMED_AGENCY',
+            agencyName: 'Riverside GP Surgery',
+          },
+        },
+      },
+    );
+    expectNoErrors(recorded);
+    const requestId = await receive(w, w.surgery.partnerId);
+    expectNoErrors(await decide(w, requestId));
+    expectNoErrors(await release(w, requestId));
+    expect(await partnerReads(w, w.surgery.partnerToken)).toHaveLength(1);
+    expectNoErrors(
+      await w.api.graphql(
+        'mutation ($c: ID!, $k: String!) { withdrawConsent(serviceUserId: $c, consentId: $k) { withdrawnAt } }',
+        { token: w.manager.token, variables: { c: w.client, k: recorded.data?.recordConsent.id } },
+      ),
+    );
+    expect(await partnerReads(w, w.surgery.partnerToken)).toHaveLength(0);
+
+    // Act: the grant no longer says it rests on a consent.
+    const pk = tenantScope(w.org.orgId).key('CLIENT', localIdOf(w.client));
+    const { Items: grants = [] } = await w.api.services.dynamo.send(
+      new QueryCommand({
+        TableName: w.api.stack.tables.data,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :grant)',
+        ExpressionAttributeValues: { ':pk': { S: pk }, ':grant': { S: 'GRANT#' } },
+      }),
+    );
+    expect(grants).toHaveLength(1);
+    await w.api.services.dynamo.send(
+      new UpdateItemCommand({
+        TableName: w.api.stack.tables.data,
+        Key: { pk: { S: pk }, sk: grants[0]?.sk ?? { S: '' } },
+        UpdateExpression: 'REMOVE consentId',
+      }),
+    );
+    const seen = await w.api.graphql('{ releasedToMe { id } }', { token: w.surgery.partnerToken });
+
+    // Assess
+    expect(seen.text).not.toContain(w.note);
+    expect(codes(seen)).toEqual(['INTERNAL']);
+    expect(await w.api.services.integrityIncidents.list(tenantScope(w.org.orgId))).toEqual([
+      expect.objectContaining({ kind: 'TAMPERED_STATE', itemKind: 'GRANT' }),
+    ]);
   });
 });

@@ -201,7 +201,7 @@ export function createServices(config: ConfideConfig, overrides: ServiceOverride
     serviceUsers: new ServiceUsers(access, table, keys, clock),
     caseNotes: new CaseNotes(access, table, clock),
     consents: new Consents(access, table, clock, keys),
-    disclosures: new Disclosures(access, table, clock),
+    disclosures: new Disclosures(access, table, clock, keys),
     disclosureQueue: new DisclosureQueue(access, table, clock),
     disclosureReviews: new DisclosureReviews(access, table, clock),
     referrals: new Referrals(access, table, clock),

@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
 import { type Clock, ConfideError, conflict, ErrorCode, newId } from '@confide/domain';
-import type { SubjectKey } from '@confide/keys';
+import {
+  integrityKeyFrom,
+  integrityMac,
+  type KeyHierarchy,
+  type SubjectKey,
+  verifyIntegrityMac,
+} from '@confide/keys';
 import { attr, type Item, read, requireN, requireS } from '../attributes';
 import { mapPage, type Page, type PageRequest } from '../paging';
 import { itemKeyOf, openField, sealFields } from '../sealed-fields';
@@ -12,6 +18,7 @@ import {
   transactWriteOrCancelled,
 } from '../tenant-table';
 import { DisclosureQueue, toQueueEntry } from './disclosure-queue';
+import { TamperedItemError } from './integrity-incidents';
 import { profileDatedAs } from './profile-date';
 
 export const LEGAL_BASES = [
@@ -216,6 +223,8 @@ export class Disclosures {
     private readonly access: TableAccess,
     private readonly table: string,
     private readonly clock: Clock,
+    /** The organisation's integrity key MACs each partner grant (decision 0090). */
+    private readonly keys: KeyHierarchy,
   ) {
     this.#queue = new DisclosureQueue(access, table, clock);
   }
@@ -322,7 +331,7 @@ export class Disclosures {
       const grantSk = `GRANT#${entry.partnerId}#${entry.requestId}`;
       writes.push({
         Put: {
-          Item: {
+          Item: withGrantMac(scope, await this.#integrityKey(scope), {
             pk: attr.s(pk),
             sk: attr.s(grantSk),
             gsi1pk: attr.s(scope.key('PARTNER', entry.partnerId, 'GRANTS')),
@@ -349,7 +358,7 @@ export class Disclosures {
                   ...sealFields(key, itemKeyOf(pk, grantSk), { snapshot: bundle.text }),
                 }
               : {}),
-          },
+          }),
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       });
@@ -479,8 +488,11 @@ export class Disclosures {
       }
     }
     if (keys.size === 0) return [];
-    const items = await this.#gateway(scope).batchGet([...keys.values()], { now: this.clock.now() });
-    return items.map(toGrant);
+    const [items, integrityKey] = await Promise.all([
+      this.#gateway(scope).batchGet([...keys.values()], { now: this.clock.now() }),
+      this.#integrityKey(scope),
+    ]);
+    return items.map((item) => verifiedGrant(scope, item, integrityKey));
   }
 
   /**
@@ -526,15 +538,18 @@ export class Disclosures {
 
   /** A partner's grants (all clients of the organisation), expired ones included: the caller filters. */
   async grantsOf(scope: TenantScope, partnerId: string): Promise<PartnerGrant[]> {
-    const { items } = await this.#gateway(scope).query(
-      {
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': attr.s(scope.key('PARTNER', partnerId, 'GRANTS')) },
-      },
-      { now: this.clock.now() },
-    );
-    return items.map(toGrant);
+    const [{ items }, integrityKey] = await Promise.all([
+      this.#gateway(scope).query(
+        {
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': attr.s(scope.key('PARTNER', partnerId, 'GRANTS')) },
+        },
+        { now: this.clock.now() },
+      ),
+      this.#integrityKey(scope),
+    ]);
+    return items.map((item) => verifiedGrant(scope, item, integrityKey));
   }
 
   /**
@@ -571,6 +586,10 @@ export class Disclosures {
     return openField(key, itemKeyOf(entry.pk, entry.sk), entry.item, field);
   }
 
+  async #integrityKey(scope: TenantScope): Promise<Buffer> {
+    return integrityKeyFrom(await this.keys.beaconKey(scope.orgId), scope.orgId);
+  }
+
   #gateway(scope: TenantScope): TenantTable {
     return new TenantTable(scope, this.access, this.table);
   }
@@ -580,6 +599,47 @@ export class Disclosures {
  * Whether the transaction was written: false when it was cancelled, by a failed condition (the place was taken)
  * or by a concurrent transaction on the same items (DynamoDB's TransactionConflict): both mean the request changed.
  */
+/** The grant attribute holding its MAC (decision 0090). */
+const GRANT_MAC = 'grantMac';
+
+/**
+ * What a partner grant gives: to whom, of whom, which notes, until when, resting on which consent, and the snapshot
+ * (digest and versions) that left. The parts its MAC covers.
+ */
+function grantParts(scope: TenantScope, item: Item): string[] {
+  return [
+    'confide.partner-grant.v1',
+    scope.orgId,
+    requireS(item, 'partnerId'),
+    requireS(item, 'clientId'),
+    requireS(item, 'requestId'),
+    [...read.ss(item, 'itemIds')].sort().join(','),
+    requireS(item, 'grantExpiresAt'),
+    read.s(item, 'consentId') ?? '',
+    read.s(item, 'snapshotDigest') ?? '',
+    read.s(item, 'releasedVersions') ?? '',
+  ];
+}
+
+function withGrantMac(scope: TenantScope, integrityKey: Buffer, item: Item): Item {
+  return { ...item, [GRANT_MAC]: attr.s(integrityMac(integrityKey, grantParts(scope, item))) };
+}
+
+/**
+ * A grant item as a grant, once its MAC passes: one extended, widened or cut loose from its consent in the table
+ * throws {@link TamperedItemError} and releases nothing.
+ */
+function verifiedGrant(scope: TenantScope, item: Item, integrityKey: Buffer): PartnerGrant {
+  if (!verifyIntegrityMac(integrityKey, grantParts(scope, item), read.s(item, GRANT_MAC))) {
+    throw new TamperedItemError(
+      requireS(item, 'clientId'),
+      'GRANT',
+      itemKeyOf(requireS(item, 'pk'), requireS(item, 'sk')),
+    );
+  }
+  return toGrant(item);
+}
+
 function toGrant(item: Item): PartnerGrant {
   return {
     partnerId: requireS(item, 'partnerId'),
