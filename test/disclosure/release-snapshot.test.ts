@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { expectNoErrors, recordNote } from '../support/care-fixtures';
+import { localNoteIdOf } from '../support/fixtures';
 import { partnerWorld, receiveAndApprove, releaseToPartner } from './partner-release-support';
 
 /**
@@ -23,14 +24,10 @@ interface PartnerNote {
   body: string | null;
 }
 
-/** The local note id inside a note's global id (base64 of `CareNote:<clientId>.<noteId>`). */
-const localNoteId = (globalId: string) =>
-  Buffer.from(globalId, 'base64').toString().split(':')[1]?.split('.')[1] ?? '';
-
 /** The register's documented digest form: SHA-256 of the JSON list of released items, in release order. */
 function digestOf(notes: readonly PartnerNote[]): string {
   const bundle = notes.map((note) => ({
-    noteId: localNoteId(note.id),
+    noteId: localNoteIdOf(note.id),
     kind: note.kind,
     recordedAt: note.recordedAt,
     body: note.body,

@@ -73,6 +73,11 @@ export function localIdOf(global: string): string {
   return decoded.slice(decoded.indexOf(':') + 1);
 }
 
+/** A note's own id inside its global id (base64 of `CareNote:<clientId>.<noteId>`), as the register stores it. */
+export function localNoteIdOf(globalId: string): string {
+  return localIdOf(globalId).split('.')[1] ?? '';
+}
+
 /** A Relay global id, as the API gives it. */
 export function globalIdOf(typename: string, id: string): string {
   return Buffer.from(`${typename}:${id}`, 'utf8').toString('base64');

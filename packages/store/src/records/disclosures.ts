@@ -309,14 +309,14 @@ export class Disclosures {
       ...(entry.clientInformed === undefined ? {} : { clientInformed: attr.bool(entry.clientInformed) }),
       ...sealFields(key, itemKeyOf(pk, sk), entry.sealed ?? {}),
     };
+    item[ENTRY_MAC] = attr.s(integrityMac(await this.#integrityKey(scope), entryParts(scope, item)));
     const writes: TenantTransactItem[] = [item, ...alsoPut].map((put) => ({
       Put: { Item: put, ConditionExpression: 'attribute_not_exists(pk)' },
     }));
     if (QUEUE_KINDS.includes(entry.kind)) {
-      const previous = await this.#gateway(scope).queryPrefix(
-        pk,
-        `DISCLOSURE#${entry.requestId}#`,
-        this.clock.now(),
+      const previous = await this.#verifiedEntries(
+        scope,
+        await this.#gateway(scope).queryPrefix(pk, `DISCLOSURE#${entry.requestId}#`, this.clock.now()),
       );
       writes.push(
         ...(await this.#queue.keepWrites(
@@ -416,14 +416,17 @@ export class Disclosures {
       request,
       this.clock.now(),
     );
+    await this.#verifiedEntries(
+      scope,
+      page.entries.map((entry) => entry.node),
+    );
     return mapPage(page, toEntry);
   }
 
   async register(scope: TenantScope, clientId: string): Promise<RegisterEntry[]> {
-    const items = await this.#gateway(scope).queryPrefix(
-      scope.key('CLIENT', clientId),
-      'DISCLOSURE#',
-      this.clock.now(),
+    const items = await this.#verifiedEntries(
+      scope,
+      await this.#gateway(scope).queryPrefix(scope.key('CLIENT', clientId), 'DISCLOSURE#', this.clock.now()),
     );
     return items.map(toEntry).sort((a, b) => a.at.localeCompare(b.at) || a.sequence - b.sequence);
   }
@@ -439,9 +442,12 @@ export class Disclosures {
   ): Promise<RegisterEntry[]> {
     if (requestIds.length === 0) return [];
     const pk = scope.key('CLIENT', clientId);
-    const items = await this.#gateway(scope).batchGet(
-      requestIds.map((requestId) => ({ pk, sk: entrySort(requestId, 1) })),
-      { now: this.clock.now() },
+    const items = await this.#verifiedEntries(
+      scope,
+      await this.#gateway(scope).batchGet(
+        requestIds.map((requestId) => ({ pk, sk: entrySort(requestId, 1) })),
+        { now: this.clock.now() },
+      ),
     );
     return items.map(toEntry);
   }
@@ -586,6 +592,22 @@ export class Disclosures {
     return openField(key, itemKeyOf(entry.pk, entry.sk), entry.item, field);
   }
 
+  /** Register items whose MACs pass (decision 0091); one written or rewritten in the table throws. */
+  async #verifiedEntries(scope: TenantScope, items: readonly Item[]): Promise<Item[]> {
+    if (items.length === 0) return [];
+    const integrityKey = await this.#integrityKey(scope);
+    for (const item of items) {
+      if (!verifyIntegrityMac(integrityKey, entryParts(scope, item), read.s(item, ENTRY_MAC))) {
+        throw new TamperedItemError(
+          requireS(item, 'clientId'),
+          'DISCLOSURE',
+          itemKeyOf(requireS(item, 'pk'), requireS(item, 'sk')),
+        );
+      }
+    }
+    return [...items];
+  }
+
   async #integrityKey(scope: TenantScope): Promise<Buffer> {
     return integrityKeyFrom(await this.keys.beaconKey(scope.orgId), scope.orgId);
   }
@@ -599,6 +621,58 @@ export class Disclosures {
  * Whether the transaction was written: false when it was cancelled, by a failed condition (the place was taken)
  * or by a concurrent transaction on the same items (DynamoDB's TransactionConflict): both mean the request changed.
  */
+/** The register entry attribute holding its MAC (decision 0091). */
+const ENTRY_MAC = 'entryMac';
+
+/**
+ * What a register entry records, every plain attribute of it (the sealed ones are bound to its key by their
+ * encryption): the parts its MAC covers. The index keys and the expiry are left out (retention dates entries).
+ */
+const ENTRY_FIELDS = [
+  'requestId',
+  'clientId',
+  'sequence',
+  'kind',
+  'at',
+  'by',
+  'flaggedForGuardian',
+  'requesterOrganisation',
+  'partnerId',
+  'legalBasis',
+  'identityCheck',
+  'receivedOn',
+  'urgent',
+  'purposeCategory',
+  'requesterKind',
+  'consentMethod',
+  'itemIds',
+  'consentId',
+  'snapshotDigest',
+  'method',
+  'grantExpiresAt',
+  'clientInformed',
+] as const;
+
+function entryParts(scope: TenantScope, item: Item): string[] {
+  return [
+    'confide.disclosure-entry.v1',
+    scope.orgId,
+    requireS(item, 'pk'),
+    requireS(item, 'sk'),
+    ...ENTRY_FIELDS.map((name) => `${name}=${attributeText(item[name])}`),
+  ];
+}
+
+/** One attribute as text for a MAC: its type and value, a set sorted (DynamoDB returns sets in any order). */
+function attributeText(value: Item[string] | undefined): string {
+  if (!value) return '';
+  if (value.S !== undefined) return `S:${value.S}`;
+  if (value.N !== undefined) return `N:${value.N}`;
+  if (value.BOOL !== undefined) return `BOOL:${value.BOOL}`;
+  if (value.SS !== undefined) return `SS:${[...value.SS].sort().join(',')}`;
+  return `?:${JSON.stringify(value)}`;
+}
+
 /** The grant attribute holding its MAC (decision 0090). */
 const GRANT_MAC = 'grantMac';
 
