@@ -1,4 +1,4 @@
-import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { tenantScope } from '@confide/store';
 import { describe, expect, it } from 'vitest';
 import { codes, expectNoErrors } from '../support/care-fixtures';
@@ -315,6 +315,49 @@ describe('references about staff (Azure 5.1)', () => {
     expectNoErrors(withdrawn);
     expect(withdrawn.data).toMatchObject({ withdrawReferencePermission: { inForce: false } });
     expect(codes(afterWithdrawal)).toEqual(['CONSENT_REQUIRED']);
+  });
+
+  it('is refused when a withdrawal is undone by a raw write to the table (decision 0092)', async () => {
+    // Prepare: the staff member gives a permission, then withdraws it.
+    const { org, hr, subject } = await world(api);
+    const permitted = await api.graphql<{ recordReferencePermission: { id: string } }>(PERMIT, {
+      token: subject.token,
+      variables: { id: subject.globalId, r: 'Acme Lettings', e: inDays(30) },
+    });
+    expectNoErrors(permitted);
+    const permissionId = permitted.data?.recordReferencePermission.id ?? '';
+    expectNoErrors(
+      await api.graphql(
+        'mutation ($id: ID!, $p: String!) { withdrawReferencePermission(staffId: $id, permissionId: $p) { inForce } }',
+        { token: subject.token, variables: { id: subject.globalId, p: permissionId } },
+      ),
+    );
+
+    // Act: someone who can write the table, not the staff member, takes the withdrawal away.
+    await api.services.dynamo.send(
+      new UpdateItemCommand({
+        TableName: api.stack.tables.data,
+        Key: {
+          pk: { S: tenantScope(org.orgId).key('STAFF', subject.staffId) },
+          sk: { S: `REFPERM#${permissionId}` },
+        },
+        UpdateExpression: 'REMOVE withdrawnAt',
+        ConditionExpression: 'attribute_exists(withdrawnAt)',
+      }),
+    );
+    const released = await api.graphql(RELEASE, {
+      token: hr.token,
+      variables: { id: subject.globalId, r: 'Acme Lettings', s: 'Dates of employment only.' },
+    });
+
+    // Assess
+    expect(codes(released)).toEqual(['INTERNAL']);
+    expect(await api.services.referencePermissions.releases(tenantScope(org.orgId), subject.staffId)).toEqual(
+      [],
+    );
+    expect(await api.services.integrityIncidents.list(tenantScope(org.orgId))).toEqual([
+      expect.objectContaining({ kind: 'TAMPERED_STATE', itemKind: 'REFERENCE_PERMISSION' }),
+    ]);
   });
 
   it('is refused when the permission is withdrawn between the check and the release, leaving no release', async () => {

@@ -217,7 +217,7 @@ export function createServices(config: ConfideConfig, overrides: ServiceOverride
     counters,
     media: new MediaRecords(access, table, clock),
     personnelRecords: new PersonnelRecords(access, table, clock),
-    referencePermissions: new ReferencePermissions(access, table, clock),
+    referencePermissions: new ReferencePermissions(access, table, clock, keys),
     retention,
     tombstones: new RetentionTombstones(access, table),
     integrityIncidents: new IntegrityIncidents(access, table, clock),

@@ -1,10 +1,17 @@
 import { type Clock, ConfideError, conflict, ErrorCode, newId } from '@confide/domain';
-import type { SubjectKey } from '@confide/keys';
+import {
+  integrityKeyFrom,
+  integrityMac,
+  type KeyHierarchy,
+  type SubjectKey,
+  verifyIntegrityMac,
+} from '@confide/keys';
 import { attr, type Item, read, requireS, tableKey } from '../attributes';
 import { mapPage, type Page, type PageRequest } from '../paging';
 import { itemKeyOf, openField, sealFields } from '../sealed-fields';
 import type { TenantScope } from '../tenant-scope';
 import { type TableAccess, TenantTable } from '../tenant-table';
+import { TamperedItemError } from './integrity-incidents';
 
 /**
  * A staff member's expressed permission for a reference to be given to one recipient until a given time
@@ -43,12 +50,17 @@ export function normaliseRecipient(recipient: string): string {
   return recipient.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();
 }
 
-/** Reference permissions and released references, in the staff member's partition (`ORG#o#STAFF#s`). */
+/**
+ * Reference permissions and released references, in the staff member's partition (`ORG#o#STAFF#s`). A permission
+ * carries `permissionMac` over its end and its withdrawal (decision 0092), checked on every read: one extended or
+ * un-withdrawn in the table throws {@link TamperedItemError} and permits nothing.
+ */
 export class ReferencePermissions {
   constructor(
     private readonly access: TableAccess,
     private readonly table: string,
     private readonly clock: Clock,
+    private readonly keys: KeyHierarchy,
   ) {}
 
   async grant(
@@ -69,6 +81,9 @@ export class ReferencePermissions {
       grantedAt: attr.s(this.clock.now().toISOString()),
       ...sealFields(key, itemKeyOf(pk, sk), { recipient: permission.recipient }),
     };
+    item[PERMISSION_MAC] = attr.s(
+      integrityMac(await this.#integrityKey(scope), permissionParts(scope, item)),
+    );
     const written = await this.#gateway(scope).put(item, { ConditionExpression: 'attribute_not_exists(pk)' });
     // A fresh random id never collides; if it did, nothing was overwritten.
     if (!written.written) throw new Error('A new reference permission id collided.');
@@ -81,24 +96,44 @@ export class ReferencePermissions {
     staffId: string,
     permissionId: string,
   ): Promise<ReferencePermission | undefined> {
-    const item = await this.#gateway(scope).get(
-      { pk: scope.key('STAFF', staffId), sk: `${PERMISSION_PREFIX}${permissionId}` },
-      { now: this.clock.now() },
-    );
-    return item ? toPermission(item) : undefined;
+    const [item, integrityKey] = await Promise.all([
+      this.#gateway(scope).get(
+        { pk: scope.key('STAFF', staffId), sk: `${PERMISSION_PREFIX}${permissionId}` },
+        { now: this.clock.now() },
+      ),
+      this.#integrityKey(scope),
+    ]);
+    return item ? verifiedPermission(scope, item, integrityKey) : undefined;
   }
 
-  /** Withdraws a permission at once; CONFLICT when it is unknown or already withdrawn. */
+  /**
+   * Withdraws a permission at once; CONFLICT when it is unknown or already withdrawn. The permission is read and
+   * checked first, then withdrawn with a MAC that covers the withdrawal, while it is still the permission read.
+   */
   async withdraw(scope: TenantScope, staffId: string, permissionId: string): Promise<ReferencePermission> {
-    const result = await this.#gateway(scope).update(
-      { pk: scope.key('STAFF', staffId), sk: `${PERMISSION_PREFIX}${permissionId}` },
-      {
-        UpdateExpression: 'SET withdrawnAt = :now',
-        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(withdrawnAt)',
-        ExpressionAttributeValues: { ':now': attr.s(this.clock.now().toISOString()) },
-        ReturnValues: 'ALL_NEW',
-      },
+    const key = { pk: scope.key('STAFF', staffId), sk: `${PERMISSION_PREFIX}${permissionId}` };
+    const [current, integrityKey] = await Promise.all([
+      this.#gateway(scope).get(key, { now: this.clock.now() }),
+      this.#integrityKey(scope),
+    ]);
+    if (!current || current.withdrawnAt) throw conflict('The permission is unknown or already withdrawn.');
+    verifiedPermission(scope, current, integrityKey);
+    const withdrawnAt = this.clock.now().toISOString();
+    const mac = integrityMac(
+      integrityKey,
+      permissionParts(scope, { ...current, withdrawnAt: attr.s(withdrawnAt) }),
     );
+    const result = await this.#gateway(scope).update(key, {
+      UpdateExpression: 'SET withdrawnAt = :now, #mac = :mac',
+      ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(withdrawnAt) AND #mac = :previous',
+      ExpressionAttributeNames: { '#mac': PERMISSION_MAC },
+      ExpressionAttributeValues: {
+        ':now': attr.s(withdrawnAt),
+        ':mac': attr.s(mac),
+        ':previous': attr.s(read.s(current, PERMISSION_MAC) ?? ''),
+      },
+      ReturnValues: 'ALL_NEW',
+    });
     if (!result.written) throw conflict('The permission is unknown or already withdrawn.');
     if (!result.attributes) throw new Error('Update returned no item.');
     return toPermission(result.attributes);
@@ -106,13 +141,22 @@ export class ReferencePermissions {
 
   /** Every permission the staff member gave, newest first, lapsed and withdrawn ones included. */
   async list(scope: TenantScope, staffId: string): Promise<ReferencePermission[]> {
-    const items = await this.#query(scope, staffId, PERMISSION_PREFIX);
-    return items.map(toPermission).sort((a, b) => b.grantedAt.localeCompare(a.grantedAt));
+    const [items, integrityKey] = await Promise.all([
+      this.#query(scope, staffId, PERMISSION_PREFIX),
+      this.#integrityKey(scope),
+    ]);
+    return items
+      .map((item) => verifiedPermission(scope, item, integrityKey))
+      .sort((a, b) => b.grantedAt.localeCompare(a.grantedAt));
   }
 
   /** One page of the permissions in the order they are stored (by permission id), read with DynamoDB's `Limit`. */
   async page(scope: TenantScope, staffId: string, request: PageRequest): Promise<Page<ReferencePermission>> {
-    return mapPage(await this.#queryPage(scope, staffId, PERMISSION_PREFIX, request), toPermission);
+    const [page, integrityKey] = await Promise.all([
+      this.#queryPage(scope, staffId, PERMISSION_PREFIX, request),
+      this.#integrityKey(scope),
+    ]);
+    return mapPage(page, (item) => verifiedPermission(scope, item, integrityKey));
   }
 
   /** One page of the releases in the order they are stored (by release id), read with DynamoDB's `Limit`. */
@@ -221,6 +265,37 @@ export class ReferencePermissions {
   #gateway(scope: TenantScope): TenantTable {
     return new TenantTable(scope, this.access, this.table);
   }
+
+  async #integrityKey(scope: TenantScope): Promise<Buffer> {
+    return integrityKeyFrom(await this.keys.beaconKey(scope.orgId), scope.orgId);
+  }
+}
+
+/** The permission attribute holding its MAC (decision 0092). */
+const PERMISSION_MAC = 'permissionMac';
+
+/** Whose permission, until when, given when, and whether and when withdrawn: the parts its MAC covers. */
+function permissionParts(scope: TenantScope, item: Item): string[] {
+  return [
+    'confide.reference-permission.v1',
+    scope.orgId,
+    requireS(item, 'staffId'),
+    requireS(item, 'permissionId'),
+    requireS(item, 'validUntil'),
+    requireS(item, 'grantedAt'),
+    read.s(item, 'withdrawnAt') ?? '',
+  ];
+}
+
+function verifiedPermission(scope: TenantScope, item: Item, integrityKey: Buffer): ReferencePermission {
+  if (!verifyIntegrityMac(integrityKey, permissionParts(scope, item), read.s(item, PERMISSION_MAC))) {
+    throw new TamperedItemError(
+      requireS(item, 'staffId'),
+      'REFERENCE_PERMISSION',
+      itemKeyOf(requireS(item, 'pk'), requireS(item, 'sk')),
+    );
+  }
+  return toPermission(item);
 }
 
 function toPermission(item: Item): ReferencePermission {
