@@ -1,3 +1,4 @@
+import { QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { type StoredAuditEvent, tenantScope } from '@confide/store';
 import { describe, expect, it } from 'vitest';
 import {
@@ -100,6 +101,43 @@ describe('subject access compiled by staff', () => {
         subjectId: localIdOf(w.client),
         rule: 'subject-access.export-not-approved',
       }),
+    ]);
+  });
+
+  it('refuses an export whose approval was written straight to the table, not given (decision 0093)', async () => {
+    // Prepare: the IG lead records a request that nobody has approved.
+    const w = await world(api);
+    await recordSubjectAccessRequest(api, w.ig, w.client);
+    const table = api.services.config.tables.data;
+    const { Items: requests = [] } = await api.services.dynamo.send(
+      new QueryCommand({
+        TableName: table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': { S: tenantScope(w.org.orgId).key('SUBJECT_ACCESS') } },
+        ConsistentRead: true,
+      }),
+    );
+    const request = requests.find((item) => item.clientId?.S === localIdOf(w.client));
+
+    // Act: the Guardian's approval, as someone who can write the table would write it.
+    await api.services.dynamo.send(
+      new UpdateItemCommand({
+        TableName: table,
+        Key: { pk: request?.pk ?? { S: '' }, sk: request?.sk ?? { S: '' } },
+        UpdateExpression: 'SET exportApprovedBy = :guardian, exportApprovedAt = :now',
+        ExpressionAttributeValues: {
+          ':guardian': { S: w.guardian.staffId },
+          ':now': { S: new Date().toISOString() },
+        },
+      }),
+    );
+    const exported = await exportOf(w, w.ig);
+
+    // Assess
+    expect(codes(exported)).toEqual(['INTERNAL']);
+    expect(exported.text).not.toContain('Canary');
+    expect(await api.services.integrityIncidents.list(tenantScope(w.org.orgId))).toEqual([
+      expect.objectContaining({ kind: 'TAMPERED_STATE', itemKind: 'SUBJECT_ACCESS' }),
     ]);
   });
 

@@ -205,7 +205,7 @@ export function createServices(config: ConfideConfig, overrides: ServiceOverride
     disclosureQueue: new DisclosureQueue(access, table, clock),
     disclosureReviews: new DisclosureReviews(access, table, clock),
     referrals: new Referrals(access, table, clock),
-    subjectAccess: new SubjectAccessRequests(access, table, clock),
+    subjectAccess: new SubjectAccessRequests(access, table, clock, keys),
     emergencyReviews: new EmergencyReviews(access, table, clock, retention),
     partners: new PartnerAgencies(access, table, clock, keys, dynamo),
     approvals: new Approvals(access, table, clock, keys),

@@ -1,8 +1,11 @@
 import { type Classification, type Clock, conflict, newId } from '@confide/domain';
+import { integrityKeyFrom, integrityMac, type KeyHierarchy, verifyIntegrityMac } from '@confide/keys';
 import { attr, type Item, read, requireS } from '../attributes';
 import { mapPage, type Page, type PageRequest } from '../paging';
+import { itemKeyOf } from '../sealed-fields';
 import type { TenantScope } from '../tenant-scope';
 import { type TableAccess, TenantTable } from '../tenant-table';
+import { TamperedItemError } from './integrity-incidents';
 import { writeWithProfileDate } from './profile-date';
 
 /**
@@ -86,11 +89,17 @@ export async function subjectAccessItemKeys(
   );
 }
 
+/**
+ * Subject access requests. Each carries `requestMac` (decision 0093) over whose request it is, who recorded it, its
+ * status and the export's approval: every read checks it, and every change writes a new one on condition that the
+ * stored one is still that of the request read, so an approval or a request written in the table opens nothing.
+ */
 export class SubjectAccessRequests {
   constructor(
     private readonly access: TableAccess,
     private readonly table: string,
     private readonly clock: Clock,
+    private readonly keys: KeyHierarchy,
   ) {}
 
   async open(
@@ -107,20 +116,22 @@ export class SubjectAccessRequests {
   ): Promise<SubjectAccessRequest> {
     const requestId = newId('subject').replace(/^sub_/, 'sar_');
     const createdAt = this.clock.now().toISOString();
-    const itemDated = (expiresAt: number | undefined): Item => ({
-      pk: attr.s(scope.key('SUBJECT_ACCESS')),
-      sk: attr.s(`${input.receivedOn}#${requestId}`),
-      requestId: attr.s(requestId),
-      clientId: attr.s(input.clientId),
-      receivedOn: attr.s(input.receivedOn),
-      deadline: attr.s(oneMonthAfter(input.receivedOn)),
-      status: attr.s('OPEN'),
-      requestedBy: attr.s(input.requestedBy),
-      openedByPerson: attr.bool(input.openedByPerson),
-      ...(input.identityCheck ? { identityCheck: attr.s(input.identityCheck) } : {}),
-      createdAt: attr.s(createdAt),
-      ...(expiresAt === undefined ? {} : { expiresAt: attr.n(expiresAt) }),
-    });
+    const integrityKey = await this.#integrityKey(scope);
+    const itemDated = (expiresAt: number | undefined): Item =>
+      withRequestMac(scope, integrityKey, {
+        pk: attr.s(scope.key('SUBJECT_ACCESS')),
+        sk: attr.s(`${input.receivedOn}#${requestId}`),
+        requestId: attr.s(requestId),
+        clientId: attr.s(input.clientId),
+        receivedOn: attr.s(input.receivedOn),
+        deadline: attr.s(oneMonthAfter(input.receivedOn)),
+        status: attr.s('OPEN'),
+        requestedBy: attr.s(input.requestedBy),
+        openedByPerson: attr.bool(input.openedByPerson),
+        ...(input.identityCheck ? { identityCheck: attr.s(input.identityCheck) } : {}),
+        createdAt: attr.s(createdAt),
+        ...(expiresAt === undefined ? {} : { expiresAt: attr.n(expiresAt) }),
+      }) as Item;
     // With the person's date as it is when written, not only as it was read (decision 0085).
     const written = await writeWithProfileDate(
       this.#gateway(scope),
@@ -137,9 +148,11 @@ export class SubjectAccessRequests {
   }
 
   async list(scope: TenantScope): Promise<SubjectAccessRequest[]> {
-    return (await this.#gateway(scope).queryPrefix(scope.key('SUBJECT_ACCESS'), '', this.clock.now())).map(
-      toRequest,
-    );
+    const [items, integrityKey] = await Promise.all([
+      this.#gateway(scope).queryPrefix(scope.key('SUBJECT_ACCESS'), '', this.clock.now()),
+      this.#integrityKey(scope),
+    ]);
+    return items.map((item) => verifiedRequest(scope, item, integrityKey));
   }
 
   async get(scope: TenantScope, requestId: string): Promise<SubjectAccessRequest | undefined> {
@@ -154,22 +167,12 @@ export class SubjectAccessRequests {
   }
 
   async complete(scope: TenantScope, request: SubjectAccessRequest): Promise<SubjectAccessRequest> {
-    const result = await this.#gateway(scope).update(
-      { pk: scope.key('SUBJECT_ACCESS'), sk: request.sk },
-      {
-        UpdateExpression: 'SET #status = :done, completedAt = :now',
-        ConditionExpression: '#status = :open',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':done': attr.s('COMPLETED'),
-          ':open': attr.s('OPEN'),
-          ':now': attr.s(this.clock.now().toISOString()),
-        },
-        ReturnValues: 'ALL_NEW',
-      },
-    );
-    if (!result.written) throw conflict('The request is already completed.');
-    return toRequest(result.attributes ?? {});
+    const result = await this.#change(scope, request, {
+      status: 'COMPLETED',
+      completedAt: this.clock.now().toISOString(),
+    });
+    if (!result) throw conflict('The request is already completed.');
+    return result;
   }
 
   /**
@@ -181,25 +184,53 @@ export class SubjectAccessRequests {
     request: SubjectAccessRequest,
     approvedBy: string,
   ): Promise<SubjectAccessRequest> {
+    if (request.status !== 'OPEN' || request.exportApprovedBy !== undefined) {
+      throw conflict('The export is already approved, or the request is completed.');
+    }
+    const result = await this.#change(scope, request, {
+      exportApprovedBy: approvedBy,
+      exportApprovedAt: this.clock.now().toISOString(),
+    });
+    if (!result) throw conflict('The export is already approved, or the request is completed.');
+    return result;
+  }
+
+  /**
+   * Changes an open request (read and checked by the caller) to `changed`, with the MAC of the result, on condition
+   * that it is still open and still carries the MAC of the request read. Undefined when it changed meanwhile.
+   */
+  async #change(
+    scope: TenantScope,
+    request: SubjectAccessRequest,
+    changed: Partial<
+      Pick<SubjectAccessRequest, 'status' | 'completedAt' | 'exportApprovedBy' | 'exportApprovedAt'>
+    >,
+  ): Promise<SubjectAccessRequest | undefined> {
+    const integrityKey = await this.#integrityKey(scope);
+    const next = { ...request, ...changed };
+    const entries = Object.entries(changed).filter(([, value]) => value !== undefined);
     const result = await this.#gateway(scope).update(
       { pk: scope.key('SUBJECT_ACCESS'), sk: request.sk },
       {
-        UpdateExpression: 'SET exportApprovedBy = :by, exportApprovedAt = :now',
-        ConditionExpression: '#status = :open AND attribute_not_exists(exportApprovedBy)',
-        ExpressionAttributeNames: { '#status': 'status' },
+        UpdateExpression: `SET ${entries.map(([name]) => `#${name} = :${name}`).join(', ')}, #mac = :mac`,
+        ConditionExpression: '#status = :open AND #mac = :previous',
+        ExpressionAttributeNames: {
+          ...Object.fromEntries(entries.map(([name]) => [`#${name}`, name])),
+          '#status': 'status',
+          '#mac': REQUEST_MAC,
+        },
         ExpressionAttributeValues: {
+          ...Object.fromEntries(entries.map(([name, value]) => [`:${name}`, attr.s(String(value))])),
           ':open': attr.s('OPEN'),
-          ':by': attr.s(approvedBy),
-          ':now': attr.s(this.clock.now().toISOString()),
+          ':mac': attr.s(integrityMac(integrityKey, requestParts(scope, next))),
+          ':previous': attr.s(integrityMac(integrityKey, requestParts(scope, request))),
         },
         ReturnValues: 'ALL_NEW',
       },
     );
-    if (!result.written) throw conflict('The export is already approved, or the request is completed.');
-    return toRequest(result.attributes ?? {});
+    return result.written && result.attributes ? toRequest(result.attributes) : undefined;
   }
 
-  /** Tells the Caldicott Guardian that staff read a person's export (a queue entry, newest first). */
   async recordStaffExport(
     scope: TenantScope,
     notice: Omit<SubjectAccessExportNotice, 'noticeId' | 'readAt'>,
@@ -265,25 +296,72 @@ export class SubjectAccessRequests {
     clientId: string,
     request: PageRequest,
   ): Promise<Page<SubjectAccessRequest>> {
-    const page = await this.#gateway(scope).queryPage(
-      {
-        KeyConditionExpression: 'pk = :pk',
-        FilterExpression: 'clientId = :client',
-        ExpressionAttributeValues: {
-          ':pk': attr.s(scope.key('SUBJECT_ACCESS')),
-          ':client': attr.s(clientId),
+    const [page, integrityKey] = await Promise.all([
+      this.#gateway(scope).queryPage(
+        {
+          KeyConditionExpression: 'pk = :pk',
+          FilterExpression: 'clientId = :client',
+          ExpressionAttributeValues: {
+            ':pk': attr.s(scope.key('SUBJECT_ACCESS')),
+            ':client': attr.s(clientId),
+          },
+          ConsistentRead: true,
         },
-        ConsistentRead: true,
-      },
-      request,
-      { now: this.clock.now() },
-    );
-    return mapPage(page, toRequest);
+        request,
+        { now: this.clock.now() },
+      ),
+      this.#integrityKey(scope),
+    ]);
+    return mapPage(page, (item) => verifiedRequest(scope, item, integrityKey));
   }
 
   #gateway(scope: TenantScope): TenantTable {
     return new TenantTable(scope, this.access, this.table);
   }
+
+  async #integrityKey(scope: TenantScope): Promise<Buffer> {
+    return integrityKeyFrom(await this.keys.beaconKey(scope.orgId), scope.orgId);
+  }
+}
+
+/** The request attribute holding its MAC (decision 0093). */
+const REQUEST_MAC = 'requestMac';
+
+/** Whose request, received and due when, recorded by whom and how, its status and the export's approval. */
+function requestParts(scope: TenantScope, request: SubjectAccessRequest): string[] {
+  return [
+    'confide.subject-access.v1',
+    scope.orgId,
+    request.sk,
+    request.requestId,
+    request.clientId,
+    request.receivedOn,
+    request.deadline,
+    request.status,
+    request.completedAt ?? '',
+    request.requestedBy,
+    String(request.openedByPerson),
+    request.identityCheck ?? '',
+    request.exportApprovedBy ?? '',
+    request.exportApprovedAt ?? '',
+  ];
+}
+
+function withRequestMac(scope: TenantScope, integrityKey: Buffer, item: Item): Item {
+  return { ...item, [REQUEST_MAC]: attr.s(integrityMac(integrityKey, requestParts(scope, toRequest(item)))) };
+}
+
+/** A request item as a request, once its MAC passes; one written or rewritten in the table throws. */
+function verifiedRequest(scope: TenantScope, item: Item, integrityKey: Buffer): SubjectAccessRequest {
+  const request = toRequest(item);
+  if (!verifyIntegrityMac(integrityKey, requestParts(scope, request), read.s(item, REQUEST_MAC))) {
+    throw new TamperedItemError(
+      request.clientId,
+      'SUBJECT_ACCESS',
+      itemKeyOf(requireS(item, 'pk'), request.sk),
+    );
+  }
+  return request;
 }
 
 function toRequest(item: Item): SubjectAccessRequest {
