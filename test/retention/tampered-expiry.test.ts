@@ -1,6 +1,6 @@
 import { PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { toEpochSeconds } from '@confide/domain';
-import { erasureRecordKey, keyQuarantineKey, tenantScope } from '@confide/store';
+import { DEFAULT_RETENTION, erasureRecordKey, keyQuarantineKey, tenantScope } from '@confide/store';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ADA, expectNoErrors } from '../support/care-fixtures';
 import type { TestApi } from '../support/test-api';
@@ -125,6 +125,45 @@ describe('retention: a removal the rules do not explain', () => {
     expect(await api.services.integrityIncidents.list(scope)).toEqual(
       expect.arrayContaining([expect.objectContaining({ kind: 'FORGED_ERASURE', subjectId: clientId })]),
     );
+  });
+
+  it('retention rules shortened by a raw write date nothing: every request of the organisation fails closed', async () => {
+    // Prepare
+    const world = await retentionWorld(api);
+    const { id, clientId } = await clientWithRecords(api, world);
+    const scope = tenantScope(world.org.orgId);
+    const current = await readClient(api, world.manager.token, id);
+    expectNoErrors(current);
+
+    // Act: a year after closure instead of the eight the organisation set.
+    await api.services.dynamo.send(
+      new UpdateItemCommand({
+        TableName: api.stack.tables.data,
+        Key: { pk: { S: scope.key('ORG') }, sk: { S: 'PROFILE' } },
+        UpdateExpression: 'SET retention = :rules',
+        ExpressionAttributeValues: {
+          ':rules': { S: JSON.stringify({ ...DEFAULT_RETENTION, clientYearsAfterClosure: 1 }) },
+        },
+      }),
+    );
+    const closed = await api.graphql(
+      'mutation ($input: CloseCaseInput!) { closeCase(input: $input) { caseStatus } }',
+      {
+        token: world.manager.token,
+        variables: { input: { serviceUserId: id, expectedVersion: current.data?.serviceUser.version } },
+      },
+    );
+
+    // Assess
+    expect(closed.errors?.map((error) => error.extensions?.code)).toEqual(['INTERNAL']);
+    const profile = (await partitionItems(api, world.org.orgId, clientId)).find(
+      (item) => item.sk?.S === 'PROFILE',
+    );
+    expect(profile?.caseStatus?.S).toBe('OPEN');
+    expect(profile?.expiresAt).toBeUndefined();
+    expect(await api.services.integrityIncidents.list(scope)).toEqual([
+      expect.objectContaining({ kind: 'TAMPERED_STATE', itemKind: 'ORGANISATION' }),
+    ]);
   });
 
   it('a key quarantine cut short by a raw write keeps the key', async () => {

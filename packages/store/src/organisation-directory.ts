@@ -285,6 +285,12 @@ export class OrganisationDirectory {
       createdAt: attr.s(now),
       version: attr.n(1),
       [PRESET_MAC]: attr.s(integrityMac(await this.integrityKey(scope), presetParts(scope, input.preset))),
+      [RETENTION_MAC]: attr.s(
+        integrityMac(
+          await this.integrityKey(scope),
+          retentionParts(scope, JSON.stringify(DEFAULT_RETENTION)),
+        ),
+      ),
       ...(input.dataProcessingAgreement ? { dpa: attr.s(input.dataProcessingAgreement) } : {}),
     };
     const admin = await this.#newStaff(scope, firstAdmin);
@@ -776,16 +782,19 @@ export class OrganisationDirectory {
     );
   }
 
-  /** Replaces the organisation's retention rules (validated by the caller against the bounds). */
+  /** Replaces the organisation's retention rules (validated by the caller against the bounds), with their MAC. */
   async setRetention(
     orgId: OrgId,
     retention: RetentionSettings,
     expectedVersion: number,
   ): Promise<Organisation> {
+    const scope = tenantScope(orgId);
+    const stored = JSON.stringify(retention);
+    const mac = integrityMac(await this.integrityKey(scope), retentionParts(scope, stored));
     return this.#updateOrganisation(
       orgId,
-      'SET retention = :retention, version = version + :one',
-      { ':retention': attr.s(JSON.stringify(retention)), ':one': attr.n(1) },
+      `SET retention = :retention, ${RETENTION_MAC} = :retentionMac, version = version + :one`,
+      { ':retention': attr.s(stored), ':retentionMac': attr.s(mac), ':one': attr.n(1) },
       expectedVersion,
     );
   }
@@ -1004,8 +1013,8 @@ export class OrganisationDirectory {
   }
 
   /**
-   * An organisation profile, its preset checked against its MAC while the organisation is ACTIVE (an offboarded one
-   * is refused on its status whatever its preset, and its key may be gone): a forged preset throws.
+   * An organisation profile, its preset and retention rules checked against their MACs while the organisation is
+   * ACTIVE (an offboarded one is refused on its status whatever they say, and its key may be gone): a forged one throws.
    */
   async #verifiedOrganisation(
     scope: TenantScope,
@@ -1016,7 +1025,14 @@ export class OrganisationDirectory {
     if (organisation.status !== 'ACTIVE') return organisation;
     return this.#reportingTampering(scope, async () => {
       const key = await integrityKey();
-      if (!verifyIntegrityMac(key, presetParts(scope, organisation.preset), read.s(item, PRESET_MAC))) {
+      if (
+        !verifyIntegrityMac(key, presetParts(scope, organisation.preset), read.s(item, PRESET_MAC)) ||
+        !verifyIntegrityMac(
+          key,
+          retentionParts(scope, read.s(item, 'retention') ?? ''),
+          read.s(item, RETENTION_MAC),
+        )
+      ) {
         throw new TamperedItemError(scope.orgId, 'ORGANISATION', itemKeyOf(requireS(item, 'pk'), ORG_SORT));
       }
       return organisation;
@@ -1104,6 +1120,18 @@ const grantParts = (scope: TenantScope, staffId: string, clientId: string, grant
 const PRESET_MAC = 'presetMac';
 
 const presetParts = (scope: TenantScope, preset: string) => ['confide.org-preset.v1', scope.orgId, preset];
+
+/**
+ * The organisation-profile attribute holding the MAC over its retention rules as stored (decision 0094): they date
+ * every closed case and former staff member, so rules shortened in the table would delete records years early.
+ */
+const RETENTION_MAC = 'retentionMac';
+
+const retentionParts = (scope: TenantScope, stored: string) => [
+  'confide.org-retention.v1',
+  scope.orgId,
+  stored,
+];
 
 /** The staff-item attribute holding the MAC over the account's roles and status (decision 0030, Access facts). */
 const STAFF_ACCESS_MAC = 'accessMac';
