@@ -62,14 +62,15 @@ describe('closing and reopening at once', () => {
     const client = await clientWithRecords(api, world);
     const scope = tenantScope(world.org.orgId);
     const profileKey = { pk: { S: scope.key('CLIENT', client.clientId) }, sk: { S: 'PROFILE' } };
-    // What a reopenCase does meanwhile: its own unscheduling (nothing is scheduled yet) and the status change
+    // What a reopenCase does meanwhile: the status change (through the store, which MACs it) and its own
+    // unscheduling (nothing is scheduled yet)
     reopenBeforeFirstNote = async () => {
+      await api.services.serviceUsers.setCaseStatus(scope, client.clientId, { status: 'OPEN' });
       await direct.send(
         new UpdateItemCommand({
           TableName: api.services.config.tables.data,
           Key: profileKey,
-          UpdateExpression: 'SET caseStatus = :open, version = version + :one REMOVE expiresAt',
-          ExpressionAttributeValues: { ':open': { S: 'OPEN' }, ':one': { N: '1' } },
+          UpdateExpression: 'REMOVE expiresAt',
         }),
       );
     };

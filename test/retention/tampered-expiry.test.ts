@@ -166,6 +166,52 @@ describe('retention: a removal the rules do not explain', () => {
     ]);
   });
 
+  it('a closure moved back by a raw write is not dated by the next change of the rules (decision 0095)', async () => {
+    // Prepare: a closed case, dated eight years on.
+    const world = await retentionWorld(api);
+    const { id, clientId } = await clientWithRecords(api, world);
+    expectNoErrors(await closeCase(api, world.manager, id));
+    const profileOf = async () =>
+      (await partitionItems(api, world.org.orgId, clientId)).find((item) => item.sk?.S === 'PROFILE');
+    const dated = (await profileOf())?.expiresAt?.N;
+    expect(Number(dated)).toBeGreaterThan(toEpochSeconds(clock.now()));
+
+    // Act: the case now says it closed in 2000; then the organisation lengthens its rules by a year.
+    const scope = tenantScope(world.org.orgId);
+    await api.services.dynamo.send(
+      new UpdateItemCommand({
+        TableName: api.stack.tables.data,
+        Key: { pk: { S: scope.key('CLIENT', clientId) }, sk: { S: 'PROFILE' } },
+        UpdateExpression: 'SET closedAt = :long',
+        ExpressionAttributeValues: { ':long': { S: '2000-01-03T09:00:00.000Z' } },
+      }),
+    );
+    const organisation = await api.graphql<{ organisation: { version: number } }>(
+      '{ organisation { version } }',
+      {
+        token: world.org.adminToken,
+      },
+    );
+    expectNoErrors(organisation);
+    await api.graphql(
+      'mutation ($input: RetentionRulesInput!) { setRetentionRules(input: $input) { complete } }',
+      {
+        token: world.org.adminToken,
+        variables: {
+          input: { clientYearsAfterClosure: 9, expectedVersion: organisation.data?.organisation.version },
+        },
+      },
+    );
+
+    // Assess: the case keeps its date; the rewritten closure is an incident.
+    expect((await profileOf())?.expiresAt?.N).toBe(dated);
+    expect(await api.services.integrityIncidents.list(scope)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'TAMPERED_STATE', subjectId: clientId, itemKind: 'PROFILE' }),
+      ]),
+    );
+  });
+
   it('a key quarantine cut short by a raw write keeps the key', async () => {
     const world = await retentionWorld(api);
     const { id, clientId } = await clientWithRecords(api, world);

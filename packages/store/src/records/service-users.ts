@@ -206,6 +206,7 @@ export class ServiceUsers {
       conflicts: { M: {} },
       [CONFLICTS_MAC]: attr.s(integrityMac(integrityKey, conflictsParts(scope, clientId, {}))),
       [SERVICE_MAC]: attr.s(integrityMac(integrityKey, serviceParts(scope, clientId, input.serviceId))),
+      [CASE_MAC]: attr.s(integrityMac(integrityKey, caseParts(scope, clientId, 'OPEN', undefined))),
       investigations: { M: {} },
       ...sealFields(key, itemKeyOf(pk, PROFILE), { ...input.details }),
     };
@@ -313,6 +314,8 @@ export class ServiceUsers {
     const pk = scope.key('CLIENT', clientId);
     const now = this.clock.now().toISOString();
     const integrityKey = await this.#integrityKey(scope);
+    const closedAt = input.closedAt ? sourceTime(input.closedAt, this.clock.now(), 'closedAt') : undefined;
+    const caseStatus: CaseStatus = closedAt ? 'CLOSED' : 'OPEN';
     const allocations: Allocation[] = input.allocations.map((allocation) => ({
       allocationId: allocation.allocationId,
       staffId: allocation.staffId,
@@ -351,10 +354,8 @@ export class ServiceUsers {
       reference: attr.s(input.reference),
       externalSubject: attr.s(input.externalSubject),
       pseudonym: attr.s(newPseudonym()),
-      caseStatus: attr.s(input.closedAt ? 'CLOSED' : 'OPEN'),
-      ...(input.closedAt
-        ? { closedAt: attr.s(sourceTime(input.closedAt, this.clock.now(), 'closedAt')) }
-        : {}),
+      caseStatus: attr.s(caseStatus),
+      ...(closedAt ? { closedAt: attr.s(closedAt) } : {}),
       openedAt: attr.s(openedAt),
       createdAt: attr.s(now),
       version: attr.n(1),
@@ -369,6 +370,7 @@ export class ServiceUsers {
       conflicts: { M: {} },
       [CONFLICTS_MAC]: attr.s(integrityMac(integrityKey, conflictsParts(scope, clientId, {}))),
       [SERVICE_MAC]: attr.s(integrityMac(integrityKey, serviceParts(scope, clientId, input.serviceId))),
+      [CASE_MAC]: attr.s(integrityMac(integrityKey, caseParts(scope, clientId, caseStatus, closedAt))),
       investigations: { M: {} },
       ...(input.latestNoteId ? { latestNoteId: attr.s(input.latestNoteId) } : {}),
       ...sealFields(key, itemKeyOf(pk, PROFILE), { ...input.details }),
@@ -568,11 +570,18 @@ export class ServiceUsers {
     change: { status: CaseStatus; closedAt?: Date; expectedVersion?: number | undefined },
     schedule?: ReleaseSchedule,
   ): Promise<{ scheduled: boolean }> {
-    const values: Item = { ':status': attr.s(change.status), ':one': attr.n(1) };
-    let expression = 'SET caseStatus = :status, version = version + :one';
-    if (change.status === 'CLOSED' && change.closedAt) {
+    const integrityKey = await this.#integrityKey(scope);
+    const closedAt =
+      change.status === 'CLOSED' && change.closedAt ? change.closedAt.toISOString() : undefined;
+    const values: Item = {
+      ':status': attr.s(change.status),
+      ':one': attr.n(1),
+      ':caseMac': attr.s(integrityMac(integrityKey, caseParts(scope, clientId, change.status, closedAt))),
+    };
+    let expression = `SET caseStatus = :status, ${CASE_MAC} = :caseMac, version = version + :one`;
+    if (closedAt) {
       expression += ', closedAt = :closedAt';
-      values[':closedAt'] = attr.s(change.closedAt.toISOString());
+      values[':closedAt'] = attr.s(closedAt);
     } else {
       expression += ' REMOVE closedAt';
     }
@@ -599,18 +608,24 @@ export class ServiceUsers {
     schedule: ReleaseSchedule,
   ): Promise<boolean> {
     const version = change.expectedVersion === undefined ? '' : ' AND version = :expected';
+    const closedAt = (change.closedAt ?? this.clock.now()).toISOString();
+    const caseMac = integrityMac(
+      await this.#integrityKey(scope),
+      caseParts(scope, clientId, 'CLOSED', closedAt),
+    );
     try {
       const result = await this.#gateway(scope).transactWrite([
         {
           Update: {
             Key: { pk: attr.s(scope.key('CLIENT', clientId)), sk: attr.s(PROFILE) },
-            UpdateExpression: `SET caseStatus = :status, version = version + :one, closedAt = :closedAt, ${schedule.set}`,
+            UpdateExpression: `SET caseStatus = :status, ${CASE_MAC} = :caseMac, version = version + :one, closedAt = :closedAt, ${schedule.set}`,
             ConditionExpression: `attribute_exists(pk)${version} AND ${schedule.condition}`,
             ExpressionAttributeValues: {
               ...schedule.values,
               ':status': attr.s('CLOSED'),
+              ':caseMac': attr.s(caseMac),
               ':one': attr.n(1),
-              ':closedAt': attr.s((change.closedAt ?? this.clock.now()).toISOString()),
+              ':closedAt': attr.s(closedAt),
               ...(change.expectedVersion === undefined
                 ? {}
                 : { ':expected': attr.n(change.expectedVersion) }),
@@ -927,6 +942,20 @@ const CONFLICTS_MAC = 'conflictsMac';
  */
 const SERVICE_MAC = 'serviceMac';
 
+/**
+ * The profile attribute holding the MAC over the case's status and closure time (decision 0095): the closure dates the
+ * record's deletion, and an open case cannot be erased, so neither may be rewritten in the table.
+ */
+const CASE_MAC = 'caseMac';
+
+const caseParts = (scope: TenantScope, clientId: string, status: string, closedAt: string | undefined) => [
+  'confide.client-case.v1',
+  scope.orgId,
+  clientId,
+  status,
+  closedAt ?? '',
+];
+
 const serviceParts = (scope: TenantScope, clientId: string, serviceId: string) => [
   'confide.client-service.v1',
   scope.orgId,
@@ -981,7 +1010,8 @@ function conflictEntries(item: Item): Record<string, string> {
 
 /**
  * A profile item whose access facts pass their MACs (decision 0030, Access facts): every allocation entry, every
- * investigation link, the conflicts set as a whole and the person's service (decision 0088). A forged entry or a deleted conflict throws
+ * investigation link, the conflicts set as a whole, the person's service (decision 0088) and the case's status and
+ * closure (decision 0095). A forged entry or a deleted conflict throws
  * {@link TamperedItemError}; nothing of the profile is served. Removing an allocation or an investigation only
  * revokes, so their entries are checked one by one.
  */
@@ -1023,6 +1053,11 @@ function verifiedAccessFacts(scope: TenantScope, item: Item, integrityKey: Buffe
       integrityKey,
       serviceParts(scope, clientId, requireS(item, 'serviceId')),
       read.s(item, SERVICE_MAC),
+    ) ||
+    !verifyIntegrityMac(
+      integrityKey,
+      caseParts(scope, clientId, requireS(item, 'caseStatus'), read.s(item, 'closedAt')),
+      read.s(item, CASE_MAC),
     )
   ) {
     throw tampered();
