@@ -2,7 +2,7 @@ import { PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { toEpochSeconds } from '@confide/domain';
 import { DEFAULT_RETENTION, erasureRecordKey, keyQuarantineKey, tenantScope } from '@confide/store';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ADA, expectNoErrors } from '../support/care-fixtures';
+import { ADA, codes, expectNoErrors } from '../support/care-fixtures';
 import type { TestApi } from '../support/test-api';
 import {
   clientWithRecords,
@@ -12,6 +12,7 @@ import {
   localRetention,
   outlive,
   partitionItems,
+  proposeErasure,
   readClient,
   retentionApi,
   retentionWorld,
@@ -205,6 +206,35 @@ describe('retention: a removal the rules do not explain', () => {
 
     // Assess: the case keeps its date; the rewritten closure is an incident.
     expect((await profileOf())?.expiresAt?.N).toBe(dated);
+    expect(await api.services.integrityIncidents.list(scope)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'TAMPERED_STATE', subjectId: clientId, itemKind: 'PROFILE' }),
+      ]),
+    );
+  });
+
+  it('a legal hold removed by a raw write lets nobody propose the record’s erasure (decision 0097)', async () => {
+    // Prepare: a closed case under a legal hold.
+    const world = await retentionWorld(api);
+    const { id, clientId } = await clientWithRecords(api, world);
+    expectNoErrors(await closeCase(api, world.manager, id));
+    expectNoErrors(await api.graphql(PLACE_HOLD, { token: world.manager.token, variables: { id } }));
+    expect(codes(await proposeErasure(api, world.ig.token, id))).toEqual(['CONFLICT']);
+
+    // Act: the hold's marker taken off the profile.
+    const scope = tenantScope(world.org.orgId);
+    await api.services.dynamo.send(
+      new UpdateItemCommand({
+        TableName: api.stack.tables.data,
+        Key: { pk: { S: scope.key('CLIENT', clientId) }, sk: { S: 'PROFILE' } },
+        UpdateExpression: 'REMOVE legalHold',
+      }),
+    );
+    const proposed = await proposeErasure(api, world.ig.token, id);
+
+    // Assess
+    expect(codes(proposed)).toEqual(['INTERNAL']);
+    expect(await subjectKeyItem(api, world.org.orgId, clientId)).toBeDefined();
     expect(await api.services.integrityIncidents.list(scope)).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ kind: 'TAMPERED_STATE', subjectId: clientId, itemKind: 'PROFILE' }),

@@ -36,7 +36,7 @@ import {
   keyQuarantineKey,
   subjectKeyExpiry,
 } from './retention-tombstones';
-import type { ServiceUserRecord, ServiceUsers } from './service-users';
+import { LEGAL_HOLD_MAC, legalHoldParts, type ServiceUserRecord, type ServiceUsers } from './service-users';
 import { subjectAccessItemKeys } from './subject-access';
 
 export interface ItemKey {
@@ -456,12 +456,13 @@ export class RetentionSchedules {
       {
         Update: {
           Key: { pk: attr.s(client.pk), sk: attr.s(PROFILE) },
-          UpdateExpression: 'SET legalHold = :hold REMOVE expiresAt, gsi2pk, gsi2sk, retentionBasis',
+          UpdateExpression: `SET legalHold = :hold, ${LEGAL_HOLD_MAC} = :holdMac REMOVE expiresAt, gsi2pk, gsi2sk, retentionBasis`,
           ConditionExpression: `attribute_exists(pk) AND attribute_not_exists(legalHold) AND ${NOT_EXPIRED}`,
           ExpressionAttributeValues: {
             ':hold': {
               M: { placedAt: attr.s(placedAt), sk: attr.s(sk), placedBy: attr.s(input.placedBy) },
             },
+            ':holdMac': attr.s(await this.#legalHoldMac(scope, client.clientId, sk)),
             ':now': attr.n(this.#nowSeconds()),
           },
         },
@@ -542,11 +543,17 @@ export class RetentionSchedules {
       {
         Update: {
           Key: { pk: attr.s(client.pk), sk: attr.s(PROFILE) },
-          UpdateExpression: release ? `SET ${release.set} REMOVE legalHold` : 'REMOVE legalHold',
+          UpdateExpression: release
+            ? `SET ${release.set}, ${LEGAL_HOLD_MAC} = :holdMac REMOVE legalHold`
+            : `SET ${LEGAL_HOLD_MAC} = :holdMac REMOVE legalHold`,
           ConditionExpression: release
             ? `legalHold.sk = :sk AND attribute_not_exists(${REVIEW_HOLDS}) AND ${release.condition}`
             : 'legalHold.sk = :sk',
-          ExpressionAttributeValues: { ':sk': attr.s(active.sk), ...release?.values },
+          ExpressionAttributeValues: {
+            ':sk': attr.s(active.sk),
+            ':holdMac': attr.s(await this.#legalHoldMac(scope, client.clientId, undefined)),
+            ...release?.values,
+          },
         },
       },
       ...(release ? [release.state] : []),
@@ -595,6 +602,12 @@ export class RetentionSchedules {
   async #hold(scope: TenantScope, pk: string, sk: string): Promise<LegalHold | undefined> {
     const item = await this.#gateway(scope).get({ pk, sk });
     return item ? toHold(item) : undefined;
+  }
+
+  /** The MAC of a profile's legal hold marker, or of its having none (decision 0097). */
+  async #legalHoldMac(scope: TenantScope, clientId: string, holdSk: string | undefined): Promise<string> {
+    const integrityKey = integrityKeyFrom(await this.keys.beaconKey(scope.orgId), scope.orgId);
+    return integrityMac(integrityKey, legalHoldParts(scope, clientId, holdSk));
   }
 
   async #profile(scope: TenantScope, clientId: string): Promise<ServiceUserRecord | undefined> {

@@ -207,6 +207,7 @@ export class ServiceUsers {
       [CONFLICTS_MAC]: attr.s(integrityMac(integrityKey, conflictsParts(scope, clientId, {}))),
       [SERVICE_MAC]: attr.s(integrityMac(integrityKey, serviceParts(scope, clientId, input.serviceId))),
       [CASE_MAC]: attr.s(integrityMac(integrityKey, caseParts(scope, clientId, 'OPEN', undefined))),
+      [LEGAL_HOLD_MAC]: attr.s(integrityMac(integrityKey, legalHoldParts(scope, clientId, undefined))),
       investigations: { M: {} },
       ...sealFields(key, itemKeyOf(pk, PROFILE), { ...input.details }),
     };
@@ -371,6 +372,7 @@ export class ServiceUsers {
       [CONFLICTS_MAC]: attr.s(integrityMac(integrityKey, conflictsParts(scope, clientId, {}))),
       [SERVICE_MAC]: attr.s(integrityMac(integrityKey, serviceParts(scope, clientId, input.serviceId))),
       [CASE_MAC]: attr.s(integrityMac(integrityKey, caseParts(scope, clientId, caseStatus, closedAt))),
+      [LEGAL_HOLD_MAC]: attr.s(integrityMac(integrityKey, legalHoldParts(scope, clientId, undefined))),
       investigations: { M: {} },
       ...(input.latestNoteId ? { latestNoteId: attr.s(input.latestNoteId) } : {}),
       ...sealFields(key, itemKeyOf(pk, PROFILE), { ...input.details }),
@@ -948,6 +950,21 @@ const SERVICE_MAC = 'serviceMac';
  */
 const CASE_MAC = 'caseMac';
 
+/**
+ * The profile attribute holding the MAC over the legal hold it is under, if any (decision 0097). Per-entry MACs cannot
+ * see a removal, so the profile states "no hold" under a MAC too: a hold's marker removed by a raw write leaves a MAC
+ * that names the hold, and the profile fails its check.
+ */
+export const LEGAL_HOLD_MAC = 'legalHoldMac';
+
+/** The parts of {@link LEGAL_HOLD_MAC}: the hold's record key (`LEGAL_HOLD#<placedAt>`), or none. */
+export const legalHoldParts = (scope: TenantScope, clientId: string, holdSk: string | undefined) => [
+  'confide.client-legal-hold.v1',
+  scope.orgId,
+  clientId,
+  holdSk ?? '',
+];
+
 const caseParts = (scope: TenantScope, clientId: string, status: string, closedAt: string | undefined) => [
   'confide.client-case.v1',
   scope.orgId,
@@ -1010,8 +1027,8 @@ function conflictEntries(item: Item): Record<string, string> {
 
 /**
  * A profile item whose access facts pass their MACs (decision 0030, Access facts): every allocation entry, every
- * investigation link, the conflicts set as a whole, the person's service (decision 0088) and the case's status and
- * closure (decision 0095). A forged entry or a deleted conflict throws
+ * investigation link, the conflicts set as a whole, the person's service (decision 0088), the case's status and
+ * closure (decision 0095) and its legal hold or none (decision 0097). A forged entry or a deleted conflict throws
  * {@link TamperedItemError}; nothing of the profile is served. Removing an allocation or an investigation only
  * revokes, so their entries are checked one by one.
  */
@@ -1058,6 +1075,11 @@ function verifiedAccessFacts(scope: TenantScope, item: Item, integrityKey: Buffe
       integrityKey,
       caseParts(scope, clientId, requireS(item, 'caseStatus'), read.s(item, 'closedAt')),
       read.s(item, CASE_MAC),
+    ) ||
+    !verifyIntegrityMac(
+      integrityKey,
+      legalHoldParts(scope, clientId, item.legalHold?.M?.sk?.S),
+      read.s(item, LEGAL_HOLD_MAC),
     )
   ) {
     throw tampered();
