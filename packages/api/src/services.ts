@@ -206,7 +206,7 @@ export function createServices(config: ConfideConfig, overrides: ServiceOverride
     disclosureReviews: new DisclosureReviews(access, table, clock),
     referrals: new Referrals(access, table, clock),
     subjectAccess: new SubjectAccessRequests(access, table, clock, keys),
-    emergencyReviews: new EmergencyReviews(access, table, clock, retention),
+    emergencyReviews: new EmergencyReviews(access, table, clock, retention, keys),
     partners: new PartnerAgencies(access, table, clock, keys, dynamo),
     approvals: new Approvals(access, table, clock, keys),
     auditLog: new AuditLog(access, table, keys, undefined, clock),

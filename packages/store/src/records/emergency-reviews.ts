@@ -8,12 +8,19 @@ import {
   notFound,
   toEpochSeconds,
 } from '@confide/domain';
-import type { SubjectKey } from '@confide/keys';
+import {
+  integrityKeyFrom,
+  integrityMac,
+  type KeyHierarchy,
+  type SubjectKey,
+  verifyIntegrityMac,
+} from '@confide/keys';
 import { attr, type Item, read, requireS } from '../attributes';
 import { mapPage, type Page, type PageRequest } from '../paging';
 import { itemKeyOf, openField, sealFields } from '../sealed-fields';
 import type { TenantScope } from '../tenant-scope';
 import type { TableAccess, TenantTable, TenantTransactItem, TransactResult } from '../tenant-table';
+import { TamperedItemError } from './integrity-incidents';
 import { scopeOfItem } from './item-scope';
 import type { ReleaseSchedule, RetentionSchedules } from './retention-schedule';
 import { ReviewQueue } from './review-queue';
@@ -42,7 +49,9 @@ export interface EmergencyReview {
  * Emergency-access reviews. The free-text detail is sealed under the client's key (it may describe them);
  * everything a notification could carry is a reference only (Lets connect 5.6). A pending review holds the person's
  * records: its id sits on their profile from the review's opening to its completion, in the same transactions, and
- * keeps them off their retention schedule and out of an erasure (decision 0074).
+ * keeps them off their retention schedule and out of an erasure (decision 0074). Each review carries `reviewMac` over
+ * who broke the glass on whom, until when, and its finding (decision 0098), checked on every read: a review planted or
+ * rewritten in the table throws {@link TamperedItemError}.
  */
 export class EmergencyReviews {
   readonly #queue: ReviewQueue;
@@ -52,6 +61,7 @@ export class EmergencyReviews {
     table: string,
     private readonly clock: Clock,
     private readonly holds: Pick<RetentionSchedules, 'reviewHoldPlaced' | 'reviewHoldReleased'>,
+    private readonly keys: KeyHierarchy,
   ) {
     this.#queue = new ReviewQueue(access, table, clock);
   }
@@ -88,6 +98,9 @@ export class EmergencyReviews {
       status: attr.s('PENDING'),
       ...sealFields(key, itemKeyOf(pk, sk), { detail: input.detail }),
     };
+    item[REVIEW_MAC] = attr.s(
+      integrityMac(await this.#integrityKey(scope), reviewParts(scope, toReview(item))),
+    );
     const opened = await transact(this.#queue.gateway(scope), [
       { Put: { Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
       ...this.holds.reviewHoldPlaced(scope, input.clientId, reviewId),
@@ -118,7 +131,11 @@ export class EmergencyReviews {
 
   /** Reviews, newest first; `status` narrows to pending or completed ones. */
   async list(scope: TenantScope, status?: 'PENDING' | 'COMPLETED'): Promise<EmergencyReview[]> {
-    const reviews = (await this.#queue.list(scope, scope.key('EMERGENCY_REVIEWS'))).map(toReview);
+    const [items, integrityKey] = await Promise.all([
+      this.#queue.list(scope, scope.key('EMERGENCY_REVIEWS')),
+      this.#integrityKey(scope),
+    ]);
+    const reviews = items.map((item) => verifiedReview(scope, item, integrityKey));
     return status ? reviews.filter((review) => review.status === status) : reviews;
   }
 
@@ -128,12 +145,23 @@ export class EmergencyReviews {
     status: 'PENDING' | 'COMPLETED' | undefined,
     request: PageRequest,
   ): Promise<Page<EmergencyReview>> {
-    return mapPage(await this.#queue.page(scope, scope.key('EMERGENCY_REVIEWS'), status, request), toReview);
+    const [page, integrityKey] = await Promise.all([
+      this.#queue.page(scope, scope.key('EMERGENCY_REVIEWS'), status, request),
+      this.#integrityKey(scope),
+    ]);
+    return mapPage(page, (item) => verifiedReview(scope, item, integrityKey));
   }
 
   async get(scope: TenantScope, reviewId: string): Promise<EmergencyReview | undefined> {
-    const item = await this.#queue.find(scope, scope.key('EMERGENCY_REVIEW', reviewId));
-    return item ? toReview(item) : undefined;
+    const [item, integrityKey] = await Promise.all([
+      this.#queue.find(scope, scope.key('EMERGENCY_REVIEW', reviewId)),
+      this.#integrityKey(scope),
+    ]);
+    return item ? verifiedReview(scope, item, integrityKey) : undefined;
+  }
+
+  async #integrityKey(scope: TenantScope): Promise<Buffer> {
+    return integrityKeyFrom(await this.keys.beaconKey(scope.orgId), scope.orgId);
   }
 
   openDetail(key: SubjectKey, review: EmergencyReview): string {
@@ -168,11 +196,20 @@ export class EmergencyReviews {
     const now = this.clock.now();
     const reviewedAt = now.toISOString();
     const alongside = options.alongside ?? [];
+    const integrityKey = await this.#integrityKey(scope);
+    const completedReview: EmergencyReview = {
+      ...review,
+      status: 'COMPLETED',
+      outcome: outcome.outcome,
+      reviewedBy: outcome.reviewedBy,
+      reviewedAt,
+    };
+    // The finding goes only on the review as it was read (its MAC), and carries the MAC of the completed review.
     const finding = {
       UpdateExpression:
-        'SET #status = :done, outcome = :outcome, reviewedBy = :by, reviewedAt = :at, expiresAt = :expires',
-      ConditionExpression: '#status = :pending',
-      ExpressionAttributeNames: { '#status': 'status' },
+        'SET #status = :done, outcome = :outcome, reviewedBy = :by, reviewedAt = :at, expiresAt = :expires, #mac = :mac',
+      ConditionExpression: '#status = :pending AND #mac = :previous',
+      ExpressionAttributeNames: { '#status': 'status', '#mac': REVIEW_MAC },
       ExpressionAttributeValues: {
         ':done': attr.s('COMPLETED'),
         ':pending': attr.s('PENDING'),
@@ -180,6 +217,8 @@ export class EmergencyReviews {
         ':by': attr.s(outcome.reviewedBy),
         ':at': attr.s(reviewedAt),
         ':expires': attr.n(toEpochSeconds(addYears(now, outcome.auditYears))),
+        ':mac': attr.s(integrityMac(integrityKey, reviewParts(scope, completedReview))),
+        ':previous': attr.s(integrityMac(integrityKey, reviewParts(scope, review))),
       },
     };
     const recorded: TenantTransactItem = {
@@ -211,6 +250,7 @@ export class EmergencyReviews {
       outcome: attr.s(outcome.outcome),
       reviewedBy: attr.s(outcome.reviewedBy),
       reviewedAt: attr.s(reviewedAt),
+      [REVIEW_MAC]: attr.s(integrityMac(integrityKey, reviewParts(scope, completedReview))),
     });
     return { review: completed, scheduled };
   }
@@ -229,6 +269,38 @@ async function transact(gateway: TenantTable, items: readonly TenantTransactItem
     }
     throw error;
   }
+}
+
+/** The review attribute holding its MAC (decision 0098). */
+const REVIEW_MAC = 'reviewMac';
+
+/** Who broke the glass on whom, why, from when until when, and the finding: the parts a review's MAC covers. */
+function reviewParts(scope: TenantScope, review: Omit<EmergencyReview, 'item'>): string[] {
+  return [
+    'confide.emergency-review.v1',
+    scope.orgId,
+    review.pk,
+    review.sk,
+    review.reviewId,
+    review.staffId,
+    review.clientId,
+    review.serviceId,
+    review.reason,
+    review.openedAt,
+    review.until,
+    review.status,
+    review.outcome ?? '',
+    review.reviewedBy ?? '',
+    review.reviewedAt ?? '',
+  ];
+}
+
+function verifiedReview(scope: TenantScope, item: Item, integrityKey: Buffer): EmergencyReview {
+  const review = toReview(item);
+  if (!verifyIntegrityMac(integrityKey, reviewParts(scope, review), read.s(item, REVIEW_MAC))) {
+    throw new TamperedItemError(review.clientId, 'EMERGENCY_REVIEW', itemKeyOf(review.pk, review.sk));
+  }
+  return review;
 }
 
 function toReview(item: Item): EmergencyReview {
