@@ -1,3 +1,4 @@
+import { QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { type StoredAuditEvent, tenantScope } from '@confide/store';
 import { describe, expect, it } from 'vitest';
 import {
@@ -253,6 +254,50 @@ describe('an exceptional disclosure', () => {
     expect(breaches.data?.breaches).toEqual([
       { source: 'DISCLOSURE_REVIEW_UNJUSTIFIED', reference: review?.id },
     ]);
+  });
+
+  it('is not closed by the manager who recorded it, once a raw write names someone else (decision 0099)', async () => {
+    // Prepare: the manager's own exceptional disclosure, which the manager may not review.
+    const w = await world(api);
+    await record(w, w.manager);
+    const [review] = await reviewsOf(w, w.guardian, 'PENDING');
+    const own = await api.graphql(COMPLETE, {
+      token: w.manager.token,
+      variables: { id: review?.id, outcome: 'JUSTIFIED', notes: REVIEW_NOTES },
+    });
+    expect(codes(own)).toEqual(['FORBIDDEN']);
+    const scope = tenantScope(w.org.orgId);
+    const { Items: items = [] } = await api.services.dynamo.send(
+      new QueryCommand({
+        TableName: api.services.config.tables.data,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': { S: scope.key('DISCLOSURE_REVIEWS') } },
+        ConsistentRead: true,
+      }),
+    );
+    const item = items.find((candidate) => candidate.reviewId?.S === review?.id);
+
+    // Act: one raw write says the worker recorded it; the manager reviews it.
+    await api.services.dynamo.send(
+      new UpdateItemCommand({
+        TableName: api.services.config.tables.data,
+        Key: { pk: item?.pk ?? { S: '' }, sk: item?.sk ?? { S: '' } },
+        UpdateExpression: 'SET recordedBy = :worker',
+        ExpressionAttributeValues: { ':worker': { S: w.worker.staffId } },
+      }),
+    );
+    const completed = await api.graphql(COMPLETE, {
+      token: w.manager.token,
+      variables: { id: review?.id, outcome: 'JUSTIFIED', notes: REVIEW_NOTES },
+    });
+
+    // Assess
+    expect(codes(completed)).toEqual(['INTERNAL']);
+    expect(await api.services.integrityIncidents.list(scope)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'TAMPERED_STATE', itemKind: 'DISCLOSURE_REVIEW' }),
+      ]),
+    );
   });
 
   it('writes an unjustified finding and its breach entry together: a fault leaves the review pending, to retry', async () => {

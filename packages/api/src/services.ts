@@ -203,7 +203,7 @@ export function createServices(config: ConfideConfig, overrides: ServiceOverride
     consents: new Consents(access, table, clock, keys),
     disclosures: new Disclosures(access, table, clock, keys),
     disclosureQueue: new DisclosureQueue(access, table, clock),
-    disclosureReviews: new DisclosureReviews(access, table, clock),
+    disclosureReviews: new DisclosureReviews(access, table, clock, keys),
     referrals: new Referrals(access, table, clock),
     subjectAccess: new SubjectAccessRequests(access, table, clock, keys),
     emergencyReviews: new EmergencyReviews(access, table, clock, retention, keys),

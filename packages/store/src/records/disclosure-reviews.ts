@@ -1,11 +1,18 @@
 import { type Clock, conflict, newId, notFound } from '@confide/domain';
-import type { SubjectKey } from '@confide/keys';
+import {
+  integrityKeyFrom,
+  integrityMac,
+  type KeyHierarchy,
+  type SubjectKey,
+  verifyIntegrityMac,
+} from '@confide/keys';
 import { attr, type Item, read, requireS } from '../attributes';
 import { mapPage, type Page, type PageRequest } from '../paging';
 import { itemKeyOf, openField, sealFields } from '../sealed-fields';
 import { type TenantScope, tenantScope } from '../tenant-scope';
 import type { TableAccess, TenantTable, TenantTransactItem } from '../tenant-table';
 import type { LegalBasis } from './disclosures';
+import { TamperedItemError } from './integrity-incidents';
 import { ReviewQueue } from './review-queue';
 
 export type DisclosureReviewStatus = 'PENDING' | 'COMPLETED';
@@ -58,7 +65,10 @@ export async function disclosureReviewItemKeys(
   return items.map((item) => ({ pk: requireS(item, 'pk'), sk: requireS(item, 'sk') }));
 }
 
-/** Reviews of exceptional disclosures. The reviewer's notes are sealed under the client's key. */
+/**
+ * Reviews of exceptional disclosures. The reviewer's notes are sealed under the client's key; who recorded the
+ * disclosure, its status and the finding are under `reviewMac` (decision 0099), checked on every read.
+ */
 export class DisclosureReviews {
   readonly #queue: ReviewQueue;
 
@@ -66,6 +76,7 @@ export class DisclosureReviews {
     access: TableAccess,
     table: string,
     private readonly clock: Clock,
+    private readonly keys: KeyHierarchy,
   ) {
     this.#queue = new ReviewQueue(access, table, clock);
   }
@@ -74,7 +85,7 @@ export class DisclosureReviews {
    * The item of a new review, for the caller to write in the same transaction as the register entry it
    * reviews (see {@link Disclosures.append}): a disclosure is never recorded without its review.
    */
-  newReview(
+  async newReview(
     scope: TenantScope,
     input: {
       clientId: string;
@@ -86,7 +97,7 @@ export class DisclosureReviews {
       /** The person's scheduled expiry (a closed case): the review goes with their records. */
       expiresAt?: number | undefined;
     },
-  ): { review: DisclosureReview; item: Item } {
+  ): Promise<{ review: DisclosureReview; item: Item }> {
     const reviewId = newId('disclosureReview');
     const openedAt = this.clock.now().toISOString();
     const item: Item = {
@@ -105,12 +116,19 @@ export class DisclosureReviews {
       status: attr.s('PENDING'),
       ...(input.expiresAt === undefined ? {} : { expiresAt: attr.n(input.expiresAt) }),
     };
+    item[REVIEW_MAC] = attr.s(
+      integrityMac(await this.#integrityKey(scope), reviewParts(scope, toReview(item))),
+    );
     return { review: toReview(item), item };
   }
 
   /** Reviews, newest first; `status` narrows to pending or completed ones. */
   async list(scope: TenantScope, status?: DisclosureReviewStatus): Promise<DisclosureReview[]> {
-    const reviews = (await this.#queue.list(scope, scope.key('DISCLOSURE_REVIEWS'))).map(toReview);
+    const [items, integrityKey] = await Promise.all([
+      this.#queue.list(scope, scope.key('DISCLOSURE_REVIEWS')),
+      this.#integrityKey(scope),
+    ]);
+    const reviews = items.map((item) => verifiedReview(scope, item, integrityKey));
     return status ? reviews.filter((review) => review.status === status) : reviews;
   }
 
@@ -120,12 +138,23 @@ export class DisclosureReviews {
     status: DisclosureReviewStatus | undefined,
     request: PageRequest,
   ): Promise<Page<DisclosureReview>> {
-    return mapPage(await this.#queue.page(scope, scope.key('DISCLOSURE_REVIEWS'), status, request), toReview);
+    const [page, integrityKey] = await Promise.all([
+      this.#queue.page(scope, scope.key('DISCLOSURE_REVIEWS'), status, request),
+      this.#integrityKey(scope),
+    ]);
+    return mapPage(page, (item) => verifiedReview(scope, item, integrityKey));
   }
 
   async get(scope: TenantScope, reviewId: string): Promise<DisclosureReview | undefined> {
-    const item = await this.#queue.find(scope, scope.key('DISCLOSURE_REVIEW', reviewId));
-    return item ? toReview(item) : undefined;
+    const [item, integrityKey] = await Promise.all([
+      this.#queue.find(scope, scope.key('DISCLOSURE_REVIEW', reviewId)),
+      this.#integrityKey(scope),
+    ]);
+    return item ? verifiedReview(scope, item, integrityKey) : undefined;
+  }
+
+  async #integrityKey(scope: TenantScope): Promise<Buffer> {
+    return integrityKeyFrom(await this.keys.beaconKey(scope.orgId), scope.orgId);
   }
 
   /** Closes a pending review with its finding; a second completion is CONFLICT. */
@@ -136,15 +165,33 @@ export class DisclosureReviews {
     alongside: readonly TenantTransactItem[] = [],
   ): Promise<DisclosureReview> {
     const sealed = sealFields(key, itemKeyOf(review.pk, review.sk), { notes: finding.notes });
-    const names: Record<string, string> = { '#status': 'status' };
+    const scope = tenantScope(key.orgId);
+    const integrityKey = await this.#integrityKey(scope);
+    const reviewedAt = this.clock.now().toISOString();
+    const completed: DisclosureReview = {
+      ...review,
+      status: 'COMPLETED',
+      outcome: finding.outcome,
+      reviewedBy: finding.reviewedBy,
+      reviewedAt,
+    };
+    const names: Record<string, string> = { '#status': 'status', '#mac': REVIEW_MAC };
     const values: Item = {
       ':done': attr.s('COMPLETED'),
       ':pending': attr.s('PENDING'),
       ':outcome': attr.s(finding.outcome),
       ':by': attr.s(finding.reviewedBy),
-      ':at': attr.s(this.clock.now().toISOString()),
+      ':at': attr.s(reviewedAt),
+      ':mac': attr.s(integrityMac(integrityKey, reviewParts(scope, completed))),
+      ':previous': attr.s(integrityMac(integrityKey, reviewParts(scope, review))),
     };
-    const sets = ['#status = :done', 'outcome = :outcome', 'reviewedBy = :by', 'reviewedAt = :at'];
+    const sets = [
+      '#status = :done',
+      'outcome = :outcome',
+      'reviewedBy = :by',
+      'reviewedAt = :at',
+      '#mac = :mac',
+    ];
     for (const [index, [name, value]] of Object.entries(sealed).entries()) {
       names[`#s${index}`] = name;
       values[`:s${index}`] = value;
@@ -152,12 +199,13 @@ export class DisclosureReviews {
     }
     const update = {
       UpdateExpression: `SET ${sets.join(', ')}`,
-      ConditionExpression: '#status = :pending',
+      // Only on the review as it was read (its MAC), still pending.
+      ConditionExpression: '#status = :pending AND #mac = :previous',
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
     };
     // Written under the organisation of the client's key: a review keyed elsewhere is refused by the gateway.
-    const gateway = this.#queue.gateway(tenantScope(key.orgId));
+    const gateway = this.#queue.gateway(scope);
     if (alongside.length > 0) {
       // With what the finding opens (an UNJUSTIFIED finding's breach entry): all of it or none.
       const result = await gateway.transactWrite([
@@ -172,6 +220,7 @@ export class DisclosureReviews {
         outcome: values[':outcome'],
         reviewedBy: values[':by'],
         reviewedAt: values[':at'],
+        [REVIEW_MAC]: values[':mac'],
       } as Item);
     }
     const result = await gateway.update(
@@ -186,6 +235,39 @@ export class DisclosureReviews {
   openNotes(key: SubjectKey, review: DisclosureReview): string | undefined {
     return openField(key, itemKeyOf(review.pk, review.sk), review.item, 'notes');
   }
+}
+
+/** The review attribute holding its MAC (decision 0099). */
+const REVIEW_MAC = 'reviewMac';
+
+/** Which disclosure, of whom, recorded by whom, and the finding: the parts a review's MAC covers. */
+function reviewParts(scope: TenantScope, review: Omit<DisclosureReview, 'item'>): string[] {
+  return [
+    'confide.disclosure-review.v1',
+    scope.orgId,
+    review.pk,
+    review.sk,
+    review.reviewId,
+    review.clientId,
+    review.serviceId,
+    review.requestId,
+    review.legalBasis,
+    String(review.clientInformed),
+    review.recordedBy,
+    review.openedAt,
+    review.status,
+    review.outcome ?? '',
+    review.reviewedBy ?? '',
+    review.reviewedAt ?? '',
+  ];
+}
+
+function verifiedReview(scope: TenantScope, item: Item, integrityKey: Buffer): DisclosureReview {
+  const review = toReview(item);
+  if (!verifyIntegrityMac(integrityKey, reviewParts(scope, review), read.s(item, REVIEW_MAC))) {
+    throw new TamperedItemError(review.clientId, 'DISCLOSURE_REVIEW', itemKeyOf(review.pk, review.sk));
+  }
+  return review;
 }
 
 function toReview(item: Item): DisclosureReview {

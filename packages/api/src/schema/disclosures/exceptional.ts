@@ -92,7 +92,7 @@ builder.mutationFields((t) => ({
       const scope = operation.scope;
       const staffId = operation.staff.staffId;
       const requestId = context.services.disclosures.newRequestId();
-      const review = context.services.disclosureReviews.newReview(scope, {
+      const review = await context.services.disclosureReviews.newReview(scope, {
         clientId: client.clientId,
         serviceId: client.serviceId,
         requestId,
