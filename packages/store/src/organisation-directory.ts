@@ -21,7 +21,6 @@ import {
 } from '@confide/domain';
 import {
   blindIndex,
-  integrityKeyFrom,
   integrityMac,
   type KeyHierarchy,
   type SubjectKey,
@@ -29,6 +28,7 @@ import {
 } from '@confide/keys';
 import { attr, type Item, read, requireN, requireS, tableKey } from './attributes';
 import type { ItemLoader } from './item-loader';
+import { organisationIntegrityKey } from './item-macs';
 import { type Page, type PageRequest, QueryCursors } from './paging';
 import { IntegrityIncidents, TamperedItemError } from './records/integrity-incidents';
 import { itemKeyOf, openField, sealFields } from './sealed-fields';
@@ -1041,7 +1041,7 @@ export class OrganisationDirectory {
 
   /** The organisation's integrity key (decision 0030): the beacon key, cached by the key hierarchy, then HKDF. */
   async integrityKey(scope: TenantScope): Promise<Buffer> {
-    return integrityKeyFrom(await this.#keys.beaconKey(scope.orgId), scope.orgId);
+    return organisationIntegrityKey(this.#keys, scope.orgId);
   }
 
   /**

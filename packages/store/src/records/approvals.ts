@@ -1,14 +1,8 @@
 import { createHash } from 'node:crypto';
 import { type Clock, conflict, newId, type OrgId, toEpochSeconds } from '@confide/domain';
-import {
-  decryptField,
-  encryptField,
-  integrityKeyFrom,
-  integrityMac,
-  type SubjectKey,
-  verifyIntegrityMac,
-} from '@confide/keys';
+import { decryptField, encryptField, integrityMac, type SubjectKey, verifyIntegrityMac } from '@confide/keys';
 import { attr, type Item, read, requireS } from '../attributes';
+import { organisationIntegrityKey } from '../item-macs';
 import type { Page, PageRequest } from '../paging';
 import { itemKeyOf } from '../sealed-fields';
 import type { TenantScope } from '../tenant-scope';
@@ -87,7 +81,7 @@ export class Approvals {
   ) {}
 
   async #integrityKey(scope: TenantScope): Promise<Buffer> {
-    return integrityKeyFrom(await this.keys.beaconKey(scope.orgId), scope.orgId);
+    return organisationIntegrityKey(this.keys, scope.orgId);
   }
 
   #gateway(scope: TenantScope): TenantTable {

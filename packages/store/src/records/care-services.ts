@@ -1,7 +1,8 @@
 import { type Clock, conflict, newId, notFound } from '@confide/domain';
-import { integrityKeyFrom, type KeyHierarchy } from '@confide/keys';
+import type { KeyHierarchy } from '@confide/keys';
 import { attr, type Item, read, requireN, requireS, tableKey } from '../attributes';
 import type { ItemLoader } from '../item-loader';
+import { organisationIntegrityKey } from '../item-macs';
 import {
   qaReviewLink,
   STAFF_SERVICE_LINK_MACS,
@@ -173,7 +174,7 @@ export class CareServices {
     kind: keyof typeof STAFF_SERVICE_LINKS,
     link: string,
   ): Promise<string> {
-    const integrityKey = integrityKeyFrom(await this.keys.beaconKey(scope.orgId), scope.orgId);
+    const integrityKey = await organisationIntegrityKey(this.keys, scope.orgId);
     return serviceLinkMac(integrityKey, scope, staffId, kind, link);
   }
 

@@ -1,12 +1,7 @@
 import { type Clock, conflict, newId, notFound } from '@confide/domain';
-import {
-  integrityKeyFrom,
-  integrityMac,
-  type KeyHierarchy,
-  type SubjectKey,
-  verifyIntegrityMac,
-} from '@confide/keys';
+import { integrityMac, type KeyHierarchy, type SubjectKey } from '@confide/keys';
 import { attr, type Item, read, requireS } from '../attributes';
+import { organisationIntegrityKey, requireItemMac } from '../item-macs';
 import { mapPage, type Page, type PageRequest } from '../paging';
 import { itemKeyOf, openField, sealFields } from '../sealed-fields';
 import type { TenantScope } from '../tenant-scope';
@@ -253,7 +248,7 @@ export class Consents {
   }
 
   async #integrityKey(scope: TenantScope): Promise<Buffer> {
-    return integrityKeyFrom(await this.keys.beaconKey(scope.orgId), scope.orgId);
+    return organisationIntegrityKey(this.keys, scope.orgId);
   }
 
   openSealed(key: SubjectKey, consent: ConsentRecord, field: SealedConsentField): string | undefined {
@@ -286,13 +281,10 @@ function consentParts(scope: TenantScope, item: Item): string[] {
 
 /** A consent item as a consent, once its MAC passes; one rewritten in the table throws {@link TamperedItemError}. */
 function verifiedConsent(scope: TenantScope, item: Item, integrityKey: Buffer): ConsentRecord {
-  if (!verifyIntegrityMac(integrityKey, consentParts(scope, item), read.s(item, CONSENT_MAC))) {
-    throw new TamperedItemError(
-      requireS(item, 'clientId'),
-      'CONSENT',
-      itemKeyOf(requireS(item, 'pk'), requireS(item, 'sk')),
-    );
-  }
+  requireItemMac(integrityKey, item, CONSENT_MAC, consentParts(scope, item), {
+    subjectId: requireS(item, 'clientId'),
+    itemKind: 'CONSENT',
+  });
   return toConsent(item);
 }
 

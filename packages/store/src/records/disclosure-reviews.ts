@@ -1,18 +1,12 @@
 import { type Clock, conflict, newId, notFound } from '@confide/domain';
-import {
-  integrityKeyFrom,
-  integrityMac,
-  type KeyHierarchy,
-  type SubjectKey,
-  verifyIntegrityMac,
-} from '@confide/keys';
+import { integrityMac, type KeyHierarchy, type SubjectKey } from '@confide/keys';
 import { attr, type Item, read, requireS } from '../attributes';
+import { organisationIntegrityKey, requireItemMac } from '../item-macs';
 import { mapPage, type Page, type PageRequest } from '../paging';
 import { itemKeyOf, openField, sealFields } from '../sealed-fields';
 import { type TenantScope, tenantScope } from '../tenant-scope';
 import type { TableAccess, TenantTable, TenantTransactItem } from '../tenant-table';
 import type { LegalBasis } from './disclosures';
-import { TamperedItemError } from './integrity-incidents';
 import { ReviewQueue } from './review-queue';
 
 export type DisclosureReviewStatus = 'PENDING' | 'COMPLETED';
@@ -154,7 +148,7 @@ export class DisclosureReviews {
   }
 
   async #integrityKey(scope: TenantScope): Promise<Buffer> {
-    return integrityKeyFrom(await this.keys.beaconKey(scope.orgId), scope.orgId);
+    return organisationIntegrityKey(this.keys, scope.orgId);
   }
 
   /** Closes a pending review with its finding; a second completion is CONFLICT. */
@@ -264,9 +258,10 @@ function reviewParts(scope: TenantScope, review: Omit<DisclosureReview, 'item'>)
 
 function verifiedReview(scope: TenantScope, item: Item, integrityKey: Buffer): DisclosureReview {
   const review = toReview(item);
-  if (!verifyIntegrityMac(integrityKey, reviewParts(scope, review), read.s(item, REVIEW_MAC))) {
-    throw new TamperedItemError(review.clientId, 'DISCLOSURE_REVIEW', itemKeyOf(review.pk, review.sk));
-  }
+  requireItemMac(integrityKey, item, REVIEW_MAC, reviewParts(scope, review), {
+    subjectId: review.clientId,
+    itemKind: 'DISCLOSURE_REVIEW',
+  });
   return review;
 }
 

@@ -1,13 +1,8 @@
 import { createHash } from 'node:crypto';
 import { type Clock, ConfideError, conflict, ErrorCode, newId } from '@confide/domain';
-import {
-  integrityKeyFrom,
-  integrityMac,
-  type KeyHierarchy,
-  type SubjectKey,
-  verifyIntegrityMac,
-} from '@confide/keys';
+import { integrityMac, type KeyHierarchy, type SubjectKey } from '@confide/keys';
 import { attr, type Item, read, requireN, requireS } from '../attributes';
+import { organisationIntegrityKey, requireItemMac } from '../item-macs';
 import { mapPage, type Page, type PageRequest } from '../paging';
 import { itemKeyOf, openField, sealFields } from '../sealed-fields';
 import type { TenantScope } from '../tenant-scope';
@@ -597,19 +592,16 @@ export class Disclosures {
     if (items.length === 0) return [];
     const integrityKey = await this.#integrityKey(scope);
     for (const item of items) {
-      if (!verifyIntegrityMac(integrityKey, entryParts(scope, item), read.s(item, ENTRY_MAC))) {
-        throw new TamperedItemError(
-          requireS(item, 'clientId'),
-          'DISCLOSURE',
-          itemKeyOf(requireS(item, 'pk'), requireS(item, 'sk')),
-        );
-      }
+      requireItemMac(integrityKey, item, ENTRY_MAC, entryParts(scope, item), {
+        subjectId: requireS(item, 'clientId'),
+        itemKind: 'DISCLOSURE',
+      });
     }
     return [...items];
   }
 
   async #integrityKey(scope: TenantScope): Promise<Buffer> {
-    return integrityKeyFrom(await this.keys.beaconKey(scope.orgId), scope.orgId);
+    return organisationIntegrityKey(this.keys, scope.orgId);
   }
 
   #gateway(scope: TenantScope): TenantTable {
@@ -704,13 +696,10 @@ function withGrantMac(scope: TenantScope, integrityKey: Buffer, item: Item): Ite
  * throws {@link TamperedItemError} and releases nothing.
  */
 function verifiedGrant(scope: TenantScope, item: Item, integrityKey: Buffer): PartnerGrant {
-  if (!verifyIntegrityMac(integrityKey, grantParts(scope, item), read.s(item, GRANT_MAC))) {
-    throw new TamperedItemError(
-      requireS(item, 'clientId'),
-      'GRANT',
-      itemKeyOf(requireS(item, 'pk'), requireS(item, 'sk')),
-    );
-  }
+  requireItemMac(integrityKey, item, GRANT_MAC, grantParts(scope, item), {
+    subjectId: requireS(item, 'clientId'),
+    itemKind: 'GRANT',
+  });
   return toGrant(item);
 }
 

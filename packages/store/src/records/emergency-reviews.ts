@@ -8,14 +8,9 @@ import {
   notFound,
   toEpochSeconds,
 } from '@confide/domain';
-import {
-  integrityKeyFrom,
-  integrityMac,
-  type KeyHierarchy,
-  type SubjectKey,
-  verifyIntegrityMac,
-} from '@confide/keys';
+import { integrityMac, type KeyHierarchy, type SubjectKey } from '@confide/keys';
 import { attr, type Item, read, requireS } from '../attributes';
+import { organisationIntegrityKey, requireItemMac } from '../item-macs';
 import { mapPage, type Page, type PageRequest } from '../paging';
 import { itemKeyOf, openField, sealFields } from '../sealed-fields';
 import type { TenantScope } from '../tenant-scope';
@@ -161,7 +156,7 @@ export class EmergencyReviews {
   }
 
   async #integrityKey(scope: TenantScope): Promise<Buffer> {
-    return integrityKeyFrom(await this.keys.beaconKey(scope.orgId), scope.orgId);
+    return organisationIntegrityKey(this.keys, scope.orgId);
   }
 
   openDetail(key: SubjectKey, review: EmergencyReview): string {
@@ -297,9 +292,10 @@ function reviewParts(scope: TenantScope, review: Omit<EmergencyReview, 'item'>):
 
 function verifiedReview(scope: TenantScope, item: Item, integrityKey: Buffer): EmergencyReview {
   const review = toReview(item);
-  if (!verifyIntegrityMac(integrityKey, reviewParts(scope, review), read.s(item, REVIEW_MAC))) {
-    throw new TamperedItemError(review.clientId, 'EMERGENCY_REVIEW', itemKeyOf(review.pk, review.sk));
-  }
+  requireItemMac(integrityKey, item, REVIEW_MAC, reviewParts(scope, review), {
+    subjectId: review.clientId,
+    itemKind: 'EMERGENCY_REVIEW',
+  });
   return review;
 }
 

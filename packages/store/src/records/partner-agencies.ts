@@ -5,8 +5,9 @@ import {
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
 import { asOrgId, type Clock, ConfideError, ErrorCode, newId, type OrgId } from '@confide/domain';
-import { integrityKeyFrom, type KeyHierarchy } from '@confide/keys';
+import type { KeyHierarchy } from '@confide/keys';
 import { attr, type Item, requireS } from '../attributes';
+import { organisationIntegrityKey } from '../item-macs';
 import { encodeSubject, identityItem } from '../organisation-directory';
 import { mapPage, type Page, type PageRequest } from '../paging';
 import { platformKey, type TenantScope } from '../tenant-scope';
@@ -231,7 +232,7 @@ export class PartnerAgencies {
 
   /** The role's own client, for the platform item only. */
   async #integrityKey(scope: TenantScope): Promise<Buffer> {
-    return integrityKeyFrom(await this.keys.beaconKey(scope.orgId), scope.orgId);
+    return organisationIntegrityKey(this.keys, scope.orgId);
   }
 
   #platformClient(): DynamoDBClient {

@@ -1,12 +1,7 @@
 import { type Clock, ConfideError, conflict, ErrorCode, newId } from '@confide/domain';
-import {
-  integrityKeyFrom,
-  integrityMac,
-  type KeyHierarchy,
-  type SubjectKey,
-  verifyIntegrityMac,
-} from '@confide/keys';
+import { integrityMac, type KeyHierarchy, type SubjectKey } from '@confide/keys';
 import { attr, type Item, read, requireS, tableKey } from '../attributes';
+import { organisationIntegrityKey, requireItemMac } from '../item-macs';
 import { mapPage, type Page, type PageRequest } from '../paging';
 import { itemKeyOf, openField, sealFields } from '../sealed-fields';
 import type { TenantScope } from '../tenant-scope';
@@ -267,7 +262,7 @@ export class ReferencePermissions {
   }
 
   async #integrityKey(scope: TenantScope): Promise<Buffer> {
-    return integrityKeyFrom(await this.keys.beaconKey(scope.orgId), scope.orgId);
+    return organisationIntegrityKey(this.keys, scope.orgId);
   }
 }
 
@@ -288,13 +283,10 @@ function permissionParts(scope: TenantScope, item: Item): string[] {
 }
 
 function verifiedPermission(scope: TenantScope, item: Item, integrityKey: Buffer): ReferencePermission {
-  if (!verifyIntegrityMac(integrityKey, permissionParts(scope, item), read.s(item, PERMISSION_MAC))) {
-    throw new TamperedItemError(
-      requireS(item, 'staffId'),
-      'REFERENCE_PERMISSION',
-      itemKeyOf(requireS(item, 'pk'), requireS(item, 'sk')),
-    );
-  }
+  requireItemMac(integrityKey, item, PERMISSION_MAC, permissionParts(scope, item), {
+    subjectId: requireS(item, 'staffId'),
+    itemKind: 'REFERENCE_PERMISSION',
+  });
   return toPermission(item);
 }
 

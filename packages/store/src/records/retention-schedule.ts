@@ -15,9 +15,10 @@ import {
   SCHEDULE_HORIZON_YEARS,
   toEpochSeconds,
 } from '@confide/domain';
-import { integrityKeyFrom, integrityMac, type KeyHierarchy, type SubjectKey } from '@confide/keys';
+import { integrityMac, type KeyHierarchy, type SubjectKey } from '@confide/keys';
 import { attr, type Item, read, requireS, tableKey } from '../attributes';
 import { ItemLoader } from '../item-loader';
+import { organisationIntegrityKey } from '../item-macs';
 import { encodeSubject } from '../organisation-directory';
 import { itemKeyOf, openField, sealFields } from '../sealed-fields';
 import type { TenantScope } from '../tenant-scope';
@@ -606,7 +607,7 @@ export class RetentionSchedules {
 
   /** The MAC of a profile's legal hold marker, or of its having none (decision 0097). */
   async #legalHoldMac(scope: TenantScope, clientId: string, holdSk: string | undefined): Promise<string> {
-    const integrityKey = integrityKeyFrom(await this.keys.beaconKey(scope.orgId), scope.orgId);
+    const integrityKey = await organisationIntegrityKey(this.keys, scope.orgId);
     return integrityMac(integrityKey, legalHoldParts(scope, clientId, holdSk));
   }
 
@@ -705,7 +706,7 @@ export class RetentionSchedules {
     const erasedAt = this.clock.now().toISOString();
     // MACed: the retention handler takes a deletion for an erasure only on a record the API wrote.
     const erasureMac = integrityMac(
-      integrityKeyFrom(await this.keys.beaconKey(scope.orgId), scope.orgId),
+      await organisationIntegrityKey(this.keys, scope.orgId),
       erasureMacParts(scope, client.clientId, erasedAt, input.erasedBy),
     );
     const gateway = this.#gateway(scope);

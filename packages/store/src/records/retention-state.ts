@@ -1,6 +1,7 @@
 import type { Clock } from '@confide/domain';
-import { integrityKeyFrom, integrityMac, type KeyHierarchy, verifyIntegrityMac } from '@confide/keys';
+import { integrityMac, type KeyHierarchy, verifyIntegrityMac } from '@confide/keys';
 import { attr, type Item, read } from '../attributes';
+import { organisationIntegrityKey } from '../item-macs';
 import type { TenantScope } from '../tenant-scope';
 import { type TableAccess, TenantTable } from '../tenant-table';
 
@@ -101,7 +102,7 @@ export class RetentionStates {
   }
 
   async #key(scope: TenantScope): Promise<Buffer> {
-    return integrityKeyFrom(await this.keys.beaconKey(scope.orgId), scope.orgId);
+    return organisationIntegrityKey(this.keys, scope.orgId);
   }
 }
 

@@ -1,14 +1,9 @@
 import { createHash, createHmac } from 'node:crypto';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { asOrgId, type Clock, isExpired, isIdOf, toEpochSeconds } from '@confide/domain';
-import {
-  integrityKeyFrom,
-  integrityMac,
-  type KeyHierarchy,
-  keyDerivedFrom,
-  verifyIntegrityMac,
-} from '@confide/keys';
+import { integrityMac, type KeyHierarchy, keyDerivedFrom, verifyIntegrityMac } from '@confide/keys';
 import { attr, type Item, read, requireS } from '../attributes';
+import { organisationIntegrityKey } from '../item-macs';
 import { type TenantScope, tenantScope } from '../tenant-scope';
 import { type TableAccess, TenantTable } from '../tenant-table';
 import { IntegrityIncidents } from './integrity-incidents';
@@ -641,7 +636,7 @@ function gateway(deps: RetentionHandlerDependencies, scope: TenantScope): Tenant
 }
 
 async function integrityKey(deps: RetentionHandlerDependencies, scope: TenantScope): Promise<Buffer> {
-  return integrityKeyFrom(await deps.keys.beaconKey(scope.orgId), scope.orgId);
+  return organisationIntegrityKey(deps.keys, scope.orgId);
 }
 
 /** Writes one tombstone unless it is already there; true when written now. */

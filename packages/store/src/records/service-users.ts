@@ -3,7 +3,6 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type Clock, conflict, newId, notFound, toEpochSeconds, validate } from '@confide/domain';
 import {
   blindIndex,
-  integrityKeyFrom,
   integrityMac,
   type KeyHierarchy,
   openListPosition,
@@ -13,6 +12,7 @@ import {
 } from '@confide/keys';
 import { attr, type Item, read, requireN, requireS, tableKey } from '../attributes';
 import type { ItemLoader } from '../item-loader';
+import { organisationIntegrityKey } from '../item-macs';
 import { identityItem, staffAccountKey } from '../organisation-directory';
 import { itemKeyOf, openField, sealFields } from '../sealed-fields';
 import type { TenantScope } from '../tenant-scope';
@@ -925,7 +925,7 @@ export class ServiceUsers {
 
   /** The organisation's integrity key (decision 0030): the cached beacon key, then HKDF; CPU only once cached. */
   async #integrityKey(scope: TenantScope): Promise<Buffer> {
-    return integrityKeyFrom(await this.keys.beaconKey(scope.orgId), scope.orgId);
+    return organisationIntegrityKey(this.keys, scope.orgId);
   }
 
   #expired(item: Item): boolean {

@@ -1,11 +1,10 @@
 import { type Classification, type Clock, conflict, newId } from '@confide/domain';
-import { integrityKeyFrom, integrityMac, type KeyHierarchy, verifyIntegrityMac } from '@confide/keys';
+import { integrityMac, type KeyHierarchy } from '@confide/keys';
 import { attr, type Item, read, requireS } from '../attributes';
+import { organisationIntegrityKey, requireItemMac } from '../item-macs';
 import { mapPage, type Page, type PageRequest } from '../paging';
-import { itemKeyOf } from '../sealed-fields';
 import type { TenantScope } from '../tenant-scope';
 import { type TableAccess, TenantTable } from '../tenant-table';
-import { TamperedItemError } from './integrity-incidents';
 import { writeWithProfileDate } from './profile-date';
 
 /**
@@ -320,7 +319,7 @@ export class SubjectAccessRequests {
   }
 
   async #integrityKey(scope: TenantScope): Promise<Buffer> {
-    return integrityKeyFrom(await this.keys.beaconKey(scope.orgId), scope.orgId);
+    return organisationIntegrityKey(this.keys, scope.orgId);
   }
 }
 
@@ -354,13 +353,10 @@ function withRequestMac(scope: TenantScope, integrityKey: Buffer, item: Item): I
 /** A request item as a request, once its MAC passes; one written or rewritten in the table throws. */
 function verifiedRequest(scope: TenantScope, item: Item, integrityKey: Buffer): SubjectAccessRequest {
   const request = toRequest(item);
-  if (!verifyIntegrityMac(integrityKey, requestParts(scope, request), read.s(item, REQUEST_MAC))) {
-    throw new TamperedItemError(
-      request.clientId,
-      'SUBJECT_ACCESS',
-      itemKeyOf(requireS(item, 'pk'), request.sk),
-    );
-  }
+  requireItemMac(integrityKey, item, REQUEST_MAC, requestParts(scope, request), {
+    subjectId: request.clientId,
+    itemKind: 'SUBJECT_ACCESS',
+  });
   return request;
 }
 
