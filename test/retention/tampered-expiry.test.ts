@@ -3,8 +3,10 @@ import { toEpochSeconds } from '@confide/domain';
 import { DEFAULT_RETENTION, erasureRecordKey, keyQuarantineKey, tenantScope } from '@confide/store';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ADA, codes, expectNoErrors } from '../support/care-fixtures';
+import { addStaff } from '../support/fixtures';
 import type { TestApi } from '../support/test-api';
 import {
+  breakGlass,
   clientWithRecords,
   closeCase,
   closeLocalRetentions,
@@ -228,6 +230,36 @@ describe('retention: a removal the rules do not explain', () => {
         TableName: api.stack.tables.data,
         Key: { pk: { S: scope.key('CLIENT', clientId) }, sk: { S: 'PROFILE' } },
         UpdateExpression: 'REMOVE legalHold',
+      }),
+    );
+    const proposed = await proposeErasure(api, world.ig.token, id);
+
+    // Assess
+    expect(codes(proposed)).toEqual(['INTERNAL']);
+    expect(await subjectKeyItem(api, world.org.orgId, clientId)).toBeDefined();
+    expect(await api.services.integrityIncidents.list(scope)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'TAMPERED_STATE', subjectId: clientId, itemKind: 'PROFILE' }),
+      ]),
+    );
+  });
+
+  it('an emergency review’s hold removed by a raw write lets nobody propose the record’s erasure', async () => {
+    // Prepare: a closed case that someone with no relationship broke the glass on; the review is pending.
+    const world = await retentionWorld(api);
+    const { id, clientId } = await clientWithRecords(api, world);
+    expectNoErrors(await closeCase(api, world.manager, id));
+    const stranger = await addStaff(api, world.org, ['SUPPORT_WORKER']);
+    expectNoErrors(await breakGlass(api, stranger, id));
+    expect(codes(await proposeErasure(api, world.ig.token, id))).toEqual(['CONFLICT']);
+
+    // Act: the review's id taken off the profile's marker.
+    const scope = tenantScope(world.org.orgId);
+    await api.services.dynamo.send(
+      new UpdateItemCommand({
+        TableName: api.stack.tables.data,
+        Key: { pk: { S: scope.key('CLIENT', clientId) }, sk: { S: 'PROFILE' } },
+        UpdateExpression: 'REMOVE reviewHolds',
       }),
     );
     const proposed = await proposeErasure(api, world.ig.token, id);

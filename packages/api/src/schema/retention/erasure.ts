@@ -1,4 +1,5 @@
 import { conflict } from '@confide/domain';
+import { itemKeyOf, TamperedItemError } from '@confide/store';
 import { builder } from '../../builder';
 import { clientById } from '../subjects';
 import { statedReason } from './legal-holds';
@@ -54,6 +55,13 @@ builder.mutationFields((t) => ({
           throw conflict(
             'An emergency access to this person awaits its review; complete the review before erasing the records.',
           );
+        }
+        // The profile's marker is plain (decision 0097), the reviews are not (0098): a pending review of the person
+        // that the marker no longer names was taken off it in the table. Read here only, as erasure is rare and
+        // cannot be undone.
+        const pending = await context.services.emergencyReviews.list(context.access.scope, 'PENDING');
+        if (pending.some((review) => review.clientId === client.clientId)) {
+          throw new TamperedItemError(client.clientId, 'PROFILE', itemKeyOf(client.pk, 'PROFILE'));
         }
       },
       audit: 'before',
