@@ -1,4 +1,4 @@
-import { PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { toEpochSeconds } from '@confide/domain';
 import { DEFAULT_RETENTION, erasureRecordKey, keyQuarantineKey, tenantScope } from '@confide/store';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -15,6 +15,7 @@ import {
   outlive,
   partitionItems,
   proposeErasure,
+  type RetentionWorld,
   readClient,
   retentionApi,
   retentionWorld,
@@ -30,14 +31,53 @@ import {
  * state, records an integrity incident, keeps the subject key and the rest of the record, and puts the item back.
  */
 
-async function setExpiry(api: TestApi, pk: string, sk: string, expiresAt: number): Promise<void> {
+/** One UpdateItem straight to the table, as someone who can write it but holds no key would send it. */
+async function rawUpdate(
+  api: TestApi,
+  key: { pk: string; sk: string },
+  expression: string,
+  values?: Record<string, AttributeValue>,
+): Promise<void> {
   await api.services.dynamo.send(
     new UpdateItemCommand({
       TableName: api.stack.tables.data,
-      Key: { pk: { S: pk }, sk: { S: sk } },
-      UpdateExpression: 'SET expiresAt = :at',
-      ExpressionAttributeValues: { ':at': { N: String(expiresAt) } },
+      Key: { pk: { S: key.pk }, sk: { S: key.sk } },
+      UpdateExpression: expression,
+      ...(values ? { ExpressionAttributeValues: values } : {}),
     }),
+  );
+}
+
+async function setExpiry(api: TestApi, pk: string, sk: string, expiresAt: number): Promise<void> {
+  await rawUpdate(api, { pk, sk }, 'SET expiresAt = :at', { ':at': { N: String(expiresAt) } });
+}
+
+const profileKey = (orgId: string, clientId: string) => ({
+  pk: tenantScope(orgId).key('CLIENT', clientId),
+  sk: 'PROFILE',
+});
+
+/**
+ * A closed case's hold marker (`marker`) taken off its profile by a raw write: the IG lead's erasure proposal, refused
+ * with CONFLICT while the marker was there, now fails closed; the key stays and the profile is an incident.
+ */
+async function expectErasureRefusedOnceMarkerRemoved(
+  api: TestApi,
+  world: RetentionWorld,
+  client: { id: string; clientId: string },
+  marker: 'legalHold' | 'reviewHolds',
+): Promise<void> {
+  expect(codes(await proposeErasure(api, world.ig.token, client.id))).toEqual(['CONFLICT']);
+
+  await rawUpdate(api, profileKey(world.org.orgId, client.clientId), `REMOVE ${marker}`);
+  const proposed = await proposeErasure(api, world.ig.token, client.id);
+
+  expect(codes(proposed)).toEqual(['INTERNAL']);
+  expect(await subjectKeyItem(api, world.org.orgId, client.clientId)).toBeDefined();
+  expect(await api.services.integrityIncidents.list(tenantScope(world.org.orgId))).toEqual(
+    expect.arrayContaining([
+      expect.objectContaining({ kind: 'TAMPERED_STATE', subjectId: client.clientId, itemKind: 'PROFILE' }),
+    ]),
   );
 }
 
@@ -139,16 +179,9 @@ describe('retention: a removal the rules do not explain', () => {
     expectNoErrors(current);
 
     // Act: a year after closure instead of the eight the organisation set.
-    await api.services.dynamo.send(
-      new UpdateItemCommand({
-        TableName: api.stack.tables.data,
-        Key: { pk: { S: scope.key('ORG') }, sk: { S: 'PROFILE' } },
-        UpdateExpression: 'SET retention = :rules',
-        ExpressionAttributeValues: {
-          ':rules': { S: JSON.stringify({ ...DEFAULT_RETENTION, clientYearsAfterClosure: 1 }) },
-        },
-      }),
-    );
+    await rawUpdate(api, { pk: scope.key('ORG'), sk: 'PROFILE' }, 'SET retention = :rules', {
+      ':rules': { S: JSON.stringify({ ...DEFAULT_RETENTION, clientYearsAfterClosure: 1 }) },
+    });
     const closed = await api.graphql(
       'mutation ($input: CloseCaseInput!) { closeCase(input: $input) { caseStatus } }',
       {
@@ -181,14 +214,9 @@ describe('retention: a removal the rules do not explain', () => {
 
     // Act: the case now says it closed in 2000; then the organisation lengthens its rules by a year.
     const scope = tenantScope(world.org.orgId);
-    await api.services.dynamo.send(
-      new UpdateItemCommand({
-        TableName: api.stack.tables.data,
-        Key: { pk: { S: scope.key('CLIENT', clientId) }, sk: { S: 'PROFILE' } },
-        UpdateExpression: 'SET closedAt = :long',
-        ExpressionAttributeValues: { ':long': { S: '2000-01-03T09:00:00.000Z' } },
-      }),
-    );
+    await rawUpdate(api, profileKey(world.org.orgId, clientId), 'SET closedAt = :long', {
+      ':long': { S: '2000-01-03T09:00:00.000Z' },
+    });
     const organisation = await api.graphql<{ organisation: { version: number } }>(
       '{ organisation { version } }',
       {
@@ -218,60 +246,26 @@ describe('retention: a removal the rules do not explain', () => {
   it('a legal hold removed by a raw write lets nobody propose the record’s erasure (decision 0097)', async () => {
     // Prepare: a closed case under a legal hold.
     const world = await retentionWorld(api);
-    const { id, clientId } = await clientWithRecords(api, world);
-    expectNoErrors(await closeCase(api, world.manager, id));
-    expectNoErrors(await api.graphql(PLACE_HOLD, { token: world.manager.token, variables: { id } }));
-    expect(codes(await proposeErasure(api, world.ig.token, id))).toEqual(['CONFLICT']);
-
-    // Act: the hold's marker taken off the profile.
-    const scope = tenantScope(world.org.orgId);
-    await api.services.dynamo.send(
-      new UpdateItemCommand({
-        TableName: api.stack.tables.data,
-        Key: { pk: { S: scope.key('CLIENT', clientId) }, sk: { S: 'PROFILE' } },
-        UpdateExpression: 'REMOVE legalHold',
-      }),
+    const client = await clientWithRecords(api, world);
+    expectNoErrors(await closeCase(api, world.manager, client.id));
+    expectNoErrors(
+      await api.graphql(PLACE_HOLD, { token: world.manager.token, variables: { id: client.id } }),
     );
-    const proposed = await proposeErasure(api, world.ig.token, id);
 
-    // Assess
-    expect(codes(proposed)).toEqual(['INTERNAL']);
-    expect(await subjectKeyItem(api, world.org.orgId, clientId)).toBeDefined();
-    expect(await api.services.integrityIncidents.list(scope)).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({ kind: 'TAMPERED_STATE', subjectId: clientId, itemKind: 'PROFILE' }),
-      ]),
-    );
+    // Act and assess: the hold's marker taken off the profile.
+    await expectErasureRefusedOnceMarkerRemoved(api, world, client, 'legalHold');
   });
 
   it('an emergency review’s hold removed by a raw write lets nobody propose the record’s erasure', async () => {
     // Prepare: a closed case that someone with no relationship broke the glass on; the review is pending.
     const world = await retentionWorld(api);
-    const { id, clientId } = await clientWithRecords(api, world);
-    expectNoErrors(await closeCase(api, world.manager, id));
+    const client = await clientWithRecords(api, world);
+    expectNoErrors(await closeCase(api, world.manager, client.id));
     const stranger = await addStaff(api, world.org, ['SUPPORT_WORKER']);
-    expectNoErrors(await breakGlass(api, stranger, id));
-    expect(codes(await proposeErasure(api, world.ig.token, id))).toEqual(['CONFLICT']);
+    expectNoErrors(await breakGlass(api, stranger, client.id));
 
-    // Act: the review's id taken off the profile's marker.
-    const scope = tenantScope(world.org.orgId);
-    await api.services.dynamo.send(
-      new UpdateItemCommand({
-        TableName: api.stack.tables.data,
-        Key: { pk: { S: scope.key('CLIENT', clientId) }, sk: { S: 'PROFILE' } },
-        UpdateExpression: 'REMOVE reviewHolds',
-      }),
-    );
-    const proposed = await proposeErasure(api, world.ig.token, id);
-
-    // Assess
-    expect(codes(proposed)).toEqual(['INTERNAL']);
-    expect(await subjectKeyItem(api, world.org.orgId, clientId)).toBeDefined();
-    expect(await api.services.integrityIncidents.list(scope)).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({ kind: 'TAMPERED_STATE', subjectId: clientId, itemKind: 'PROFILE' }),
-      ]),
-    );
+    // Act and assess: the review's id taken off the profile's marker.
+    await expectErasureRefusedOnceMarkerRemoved(api, world, client, 'reviewHolds');
   });
 
   it('a key quarantine cut short by a raw write keeps the key', async () => {
