@@ -311,7 +311,7 @@ export class Disclosures {
     if (QUEUE_KINDS.includes(entry.kind)) {
       const previous = await this.#verifiedEntries(
         scope,
-        await this.#gateway(scope).queryPrefix(pk, `DISCLOSURE#${entry.requestId}#`, this.clock.now()),
+        this.#gateway(scope).queryPrefix(pk, `DISCLOSURE#${entry.requestId}#`, this.clock.now()),
       );
       writes.push(
         ...(await this.#queue.keepWrites(
@@ -404,16 +404,14 @@ export class Disclosures {
     clientId: string,
     request: PageRequest,
   ): Promise<Page<RegisterEntry>> {
-    const gateway = this.#gateway(scope);
-    const page = await gateway.queryPrefixPage(
-      scope.key('CLIENT', clientId),
-      'DISCLOSURE#',
-      request,
-      this.clock.now(),
-    );
-    await this.#verifiedEntries(
+    const page = await this.#verifiedEntries(
       scope,
-      page.entries.map((entry) => entry.node),
+      this.#gateway(scope).queryPrefixPage(
+        scope.key('CLIENT', clientId),
+        'DISCLOSURE#',
+        request,
+        this.clock.now(),
+      ),
     );
     return mapPage(page, toEntry);
   }
@@ -421,7 +419,7 @@ export class Disclosures {
   async register(scope: TenantScope, clientId: string): Promise<RegisterEntry[]> {
     const items = await this.#verifiedEntries(
       scope,
-      await this.#gateway(scope).queryPrefix(scope.key('CLIENT', clientId), 'DISCLOSURE#', this.clock.now()),
+      this.#gateway(scope).queryPrefix(scope.key('CLIENT', clientId), 'DISCLOSURE#', this.clock.now()),
     );
     return items.map(toEntry).sort((a, b) => a.at.localeCompare(b.at) || a.sequence - b.sequence);
   }
@@ -439,7 +437,7 @@ export class Disclosures {
     const pk = scope.key('CLIENT', clientId);
     const items = await this.#verifiedEntries(
       scope,
-      await this.#gateway(scope).batchGet(
+      this.#gateway(scope).batchGet(
         requestIds.map((requestId) => ({ pk, sk: entrySort(requestId, 1) })),
         { now: this.clock.now() },
       ),
@@ -587,17 +585,20 @@ export class Disclosures {
     return openField(key, itemKeyOf(entry.pk, entry.sk), entry.item, field);
   }
 
-  /** Register items whose MACs pass (decision 0091); one written or rewritten in the table throws. */
-  async #verifiedEntries(scope: TenantScope, items: readonly Item[]): Promise<Item[]> {
-    if (items.length === 0) return [];
-    const integrityKey = await this.#integrityKey(scope);
+  /**
+   * The register items a read gives, once their MACs pass (decision 0091): one written or rewritten in the table
+   * throws. The integrity key (cached) is loaded alongside the read, not after it.
+   */
+  async #verifiedEntries<T extends Item[] | Page<Item>>(scope: TenantScope, reading: Promise<T>): Promise<T> {
+    const [read, integrityKey] = await Promise.all([reading, this.#integrityKey(scope)]);
+    const items = Array.isArray(read) ? read : read.entries.map((entry) => entry.node);
     for (const item of items) {
       requireItemMac(integrityKey, item, ENTRY_MAC, entryParts(scope, item), {
         subjectId: requireS(item, 'clientId'),
         itemKind: 'DISCLOSURE',
       });
     }
-    return [...items];
+    return read;
   }
 
   async #integrityKey(scope: TenantScope): Promise<Buffer> {
