@@ -206,6 +206,42 @@ describe('tampered access facts (issue 16, capability 1)', () => {
     await expectIncident(api, world.org.orgId, 'PROFILE');
   });
 
+  it('investigations: an open investigation deleted by a raw write does not show the person its reads', async () => {
+    // Prepare: a safeguarding lead investigates the person and reads their address with a reason. While the
+    // investigation is open, the person's own access log leaves that read out.
+    const lead = await addStaff(api, world.org, ['SAFEGUARDING_LEAD']);
+    const person = await registerServiceUser(api, world.manager, world.serviceId);
+    const opened = await api.graphql<{ openSafeguardingInvestigation: string }>(
+      'mutation ($c: [ID!]!, $i: ID!) { openSafeguardingInvestigation(serviceUserIds: $c, investigatorId: $i) }',
+      { token: world.senior.token, variables: { c: [person], i: lead.globalId } },
+    );
+    expectNoErrors(opened);
+    expectNoErrors(
+      await api.graphql('query ($id: ID!) { serviceUser(id: $id) { address } }', {
+        token: lead.token,
+        variables: { id: person },
+        headers: { 'x-access-purpose': 'Strategy meeting preparation' },
+      }),
+    );
+    const personToken = await serviceUserToken(api, world.org.orgId, person);
+    const ownLog = () =>
+      api.graphql('{ myAccessLog(first: 100) { edges { node { who why } } } }', { token: personToken });
+    const before = await ownLog();
+    expectNoErrors(before);
+    expect(before.text).not.toContain('Strategy meeting');
+
+    // Act
+    await rawUpdate(api, clientKey(world.org.orgId, person), 'REMOVE investigations.#id', {
+      '#id': opened.data?.openSafeguardingInvestigation ?? '',
+    });
+    const after = await ownLog();
+
+    // Assess: the person is not told of the investigation; the request failed closed.
+    expect(after.text).not.toContain('Strategy meeting');
+    expect((after.errors ?? []).map((error) => error.extensions?.code)).toContain('INTERNAL');
+    await expectIncident(api, world.org.orgId, 'PROFILE');
+  });
+
   it('service links: a worker who adds themself as the service’s manager by a raw write reads nothing', async () => {
     // Prepare
     const worker = await addStaff(api, world.org, ['SERVICE_MANAGER']);

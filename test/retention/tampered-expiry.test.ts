@@ -58,14 +58,15 @@ const profileKey = (orgId: string, clientId: string) => ({
 });
 
 /**
- * A closed case's hold marker (`marker`) taken off its profile by a raw write: the IG lead's erasure proposal, refused
- * with CONFLICT while the marker was there, now fails closed; the key stays and the profile is an incident.
+ * A closed case's hold marker (`marker`, an attribute path) taken off its profile by a raw write: the IG lead's erasure
+ * proposal, refused with CONFLICT while the marker was there, now fails closed; the key stays and the profile is an
+ * incident.
  */
 async function expectErasureRefusedOnceMarkerRemoved(
   api: TestApi,
   world: RetentionWorld,
   client: { id: string; clientId: string },
-  marker: 'legalHold' | 'reviewHolds',
+  marker: 'legalHold' | 'reviewHolds' | `investigations.${string}`,
 ): Promise<void> {
   expect(codes(await proposeErasure(api, world.ig.token, client.id))).toEqual(['CONFLICT']);
 
@@ -266,6 +267,27 @@ describe('retention: a removal the rules do not explain', () => {
 
     // Act and assess: the review's id taken off the profile's marker.
     await expectErasureRefusedOnceMarkerRemoved(api, world, client, 'reviewHolds');
+  });
+
+  it('an open safeguarding investigation removed by a raw write lets nobody propose the record’s erasure', async () => {
+    // Prepare: a closed case named by an open investigation.
+    const world = await retentionWorld(api);
+    const client = await clientWithRecords(api, world);
+    const lead = await addStaff(api, world.org, ['SAFEGUARDING_LEAD']);
+    const opened = await api.graphql<{ openSafeguardingInvestigation: string }>(
+      'mutation ($c: [ID!]!, $i: ID!) { openSafeguardingInvestigation(serviceUserIds: $c, investigatorId: $i) }',
+      { token: world.senior.token, variables: { c: [client.id], i: lead.globalId } },
+    );
+    expectNoErrors(opened);
+    expectNoErrors(await closeCase(api, world.manager, client.id));
+
+    // Act and assess: the investigation's link taken off the profile.
+    await expectErasureRefusedOnceMarkerRemoved(
+      api,
+      world,
+      client,
+      `investigations.${opened.data?.openSafeguardingInvestigation}`,
+    );
   });
 
   it('a key quarantine cut short by a raw write keeps the key', async () => {

@@ -204,7 +204,7 @@ export class ServiceUsers {
       version: attr.n(1),
       allocations: { M: {} },
       conflicts: { M: {} },
-      [CONFLICTS_MAC]: attr.s(integrityMac(integrityKey, conflictsParts(scope, clientId, {}))),
+      [RELATIONS_MAC]: attr.s(integrityMac(integrityKey, relationsParts(scope, clientId, {}, []))),
       [SERVICE_MAC]: attr.s(integrityMac(integrityKey, serviceParts(scope, clientId, input.serviceId))),
       [CASE_MAC]: attr.s(integrityMac(integrityKey, caseParts(scope, clientId, 'OPEN', undefined))),
       [LEGAL_HOLD_MAC]: attr.s(integrityMac(integrityKey, legalHoldParts(scope, clientId, undefined))),
@@ -369,7 +369,7 @@ export class ServiceUsers {
         ),
       },
       conflicts: { M: {} },
-      [CONFLICTS_MAC]: attr.s(integrityMac(integrityKey, conflictsParts(scope, clientId, {}))),
+      [RELATIONS_MAC]: attr.s(integrityMac(integrityKey, relationsParts(scope, clientId, {}, []))),
       [SERVICE_MAC]: attr.s(integrityMac(integrityKey, serviceParts(scope, clientId, input.serviceId))),
       [CASE_MAC]: attr.s(integrityMac(integrityKey, caseParts(scope, clientId, caseStatus, closedAt))),
       [LEGAL_HOLD_MAC]: attr.s(integrityMac(integrityKey, legalHoldParts(scope, clientId, undefined))),
@@ -735,11 +735,11 @@ export class ServiceUsers {
     if (!written.written) throw notFound('Allocation');
   }
 
-  /** Records that a staff member must not see this client (declared connection or the client's wish). */
   /**
-   * A conflict restricts access, so deleting one is the tamper that grants: the whole set is MACed (decision 0030,
-   * Access facts). The current set is read and verified, the new MAC computed over the set after the change, and the
-   * write is conditional on the stored MAC still being the one read (a concurrent change gets CONFLICT).
+   * Records that a staff member must not see this client (declared connection or the client's wish). A conflict
+   * restricts access, so deleting one is the tamper that grants: the set is MACed as a whole, with the investigation
+   * links (decision 0100). The profile is read and verified, the new MAC computed over the sets after the change, and
+   * the write is conditional on the stored MAC still being the one read (a concurrent change gets CONFLICT).
    */
   async setConflict(scope: TenantScope, clientId: string, staffId: string, declared: boolean): Promise<void> {
     const gateway = this.#gateway(scope);
@@ -754,17 +754,20 @@ export class ServiceUsers {
     const at = this.clock.now().toISOString();
     if (declared) conflicts[staffId] = at;
     else delete conflicts[staffId];
-    const mac = integrityMac(integrityKey, conflictsParts(scope, clientId, conflicts));
+    const mac = integrityMac(
+      integrityKey,
+      relationsParts(scope, clientId, conflicts, investigationEntries(current)),
+    );
     const expression = declared
       ? 'SET conflicts.#staff = :at, #mac = :mac'
       : 'REMOVE conflicts.#staff SET #mac = :mac';
     const written = await gateway.update(key, {
       UpdateExpression: expression,
       ConditionExpression: 'attribute_exists(pk) AND #mac = :previous',
-      ExpressionAttributeNames: { '#staff': staffId, '#mac': CONFLICTS_MAC },
+      ExpressionAttributeNames: { '#staff': staffId, '#mac': RELATIONS_MAC },
       ExpressionAttributeValues: {
         ':mac': attr.s(mac),
-        ':previous': attr.s(read.s(current, CONFLICTS_MAC) ?? ''),
+        ':previous': attr.s(read.s(current, RELATIONS_MAC) ?? ''),
         ...(declared ? { ':at': attr.s(at) } : {}),
       },
     });
@@ -774,36 +777,44 @@ export class ServiceUsers {
   /**
    * Writes an investigation's link on each client it names, all in one transaction (at most 50 clients: the API's
    * list maximum, under DynamoDB's 100 items), so that a fault links none of them and a retry opens one investigation,
-   * not a second beside a partial first. NOT_FOUND when a client's profile is gone; CONFLICT when another write to one
-   * of them lands at the same moment.
+   * not a second beside a partial first. An open investigation keeps its reads from the person's own access log and
+   * their record from erasure, so removing its link is a tamper: the links are MACed as a whole with the conflicts
+   * (decision 0100). Each client is given as read (and verified) in this request; its MAC is rewritten over its links
+   * after the change, on condition that the stored MAC is still the one read. CONFLICT when one of them changed since
+   * or is gone.
    */
   async linkInvestigation(
     scope: TenantScope,
-    links: readonly { clientId: string; link: InvestigationLink }[],
+    links: readonly { client: ServiceUserRecord; link: InvestigationLink }[],
   ): Promise<void> {
     const integrityKey = await this.#integrityKey(scope);
-    const writes: TenantTransactItem[] = links.map(({ clientId, link }) => ({
-      Update: {
-        Key: { pk: attr.s(scope.key('CLIENT', clientId)), sk: attr.s(PROFILE) },
-        UpdateExpression: 'SET investigations.#id = :link',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeNames: { '#id': link.investigationId },
-        ExpressionAttributeValues: {
-          ':link': {
-            M: {
-              investigatorId: attr.s(link.investigatorId),
-              status: attr.s(link.status),
-              mac: attr.s(
-                integrityMac(
-                  integrityKey,
-                  investigationParts(scope, clientId, link.investigationId, link.investigatorId, link.status),
-                ),
-              ),
+    const writes: TenantTransactItem[] = links.map(({ client, link }) => {
+      const investigations = [
+        ...investigationEntries(client.item).filter(
+          (entry) => entry.investigationId !== link.investigationId,
+        ),
+        link,
+      ];
+      const mac = integrityMac(
+        integrityKey,
+        relationsParts(scope, client.clientId, conflictEntries(client.item), investigations),
+      );
+      return {
+        Update: {
+          Key: { pk: attr.s(scope.key('CLIENT', client.clientId)), sk: attr.s(PROFILE) },
+          UpdateExpression: 'SET investigations.#id = :link, #mac = :mac',
+          ConditionExpression: 'attribute_exists(pk) AND #mac = :previous',
+          ExpressionAttributeNames: { '#id': link.investigationId, '#mac': RELATIONS_MAC },
+          ExpressionAttributeValues: {
+            ':link': {
+              M: { investigatorId: attr.s(link.investigatorId), status: attr.s(link.status) },
             },
+            ':mac': attr.s(mac),
+            ':previous': attr.s(read.s(client.item, RELATIONS_MAC) ?? ''),
           },
         },
-      },
-    }));
+      };
+    });
     let written: boolean;
     try {
       written = (await this.#gateway(scope).transactWrite(writes)).written;
@@ -811,7 +822,7 @@ export class ServiceUsers {
       if (error instanceof TransactionCanceledException) throw conflict();
       throw error;
     }
-    if (!written) throw notFound('Service user');
+    if (!written) throw conflict();
   }
 
   /**
@@ -934,8 +945,12 @@ export class ServiceUsers {
   }
 }
 
-/** The profile attribute holding the MAC over the whole conflicts set (a removal must fail, not only a forgery). */
-const CONFLICTS_MAC = 'conflictsMac';
+/**
+ * The profile attribute holding one MAC over the conflicts set and the investigation links together (decision 0100):
+ * removing a conflict grants access, and removing an open investigation's link shows the person its reads and lets
+ * their record be erased, so a removal must fail, not only a forgery. One MAC for both costs a read nothing more.
+ */
+const RELATIONS_MAC = 'relationsMac';
 
 /**
  * The profile attribute holding the MAC over the service the person is supported by (decision 0088): a service's
@@ -1001,22 +1016,27 @@ function allocationParts(
   ];
 }
 
-function investigationParts(
+/**
+ * What {@link RELATIONS_MAC} covers: the conflicts as `staffId=declaredAt` lines and the investigation links as
+ * `investigationId=investigatorId:status` lines, each set sorted (ids never hold `=`, `:` or a line break).
+ */
+function relationsParts(
   scope: TenantScope,
   clientId: string,
-  investigationId: string,
-  investigatorId: string,
-  status: string,
+  conflicts: Record<string, string>,
+  investigations: readonly InvestigationLink[],
 ): string[] {
-  return ['confide.investigation.v1', scope.orgId, clientId, investigationId, investigatorId, status];
-}
-
-/** The conflicts set as `staffId=declaredAt` lines, sorted: what its MAC covers. */
-function conflictsParts(scope: TenantScope, clientId: string, conflicts: Record<string, string>): string[] {
-  const entries = Object.entries(conflicts)
-    .map(([staffId, at]) => `${staffId}=${at}`)
-    .sort();
-  return ['confide.conflicts.v1', scope.orgId, clientId, entries.join('\n')];
+  const conflictLines = Object.entries(conflicts).map(([staffId, at]) => `${staffId}=${at}`);
+  const investigationLines = investigations.map(
+    (link) => `${link.investigationId}=${link.investigatorId}:${link.status}`,
+  );
+  return [
+    'confide.client-relations.v1',
+    scope.orgId,
+    clientId,
+    conflictLines.sort().join('\n'),
+    investigationLines.sort().join('\n'),
+  ];
 }
 
 function conflictEntries(item: Item): Record<string, string> {
@@ -1025,12 +1045,20 @@ function conflictEntries(item: Item): Record<string, string> {
   );
 }
 
+function investigationEntries(item: Item): InvestigationLink[] {
+  return Object.entries(item.investigations?.M ?? {}).map(([investigationId, value]) => ({
+    investigationId,
+    investigatorId: value.M?.investigatorId?.S ?? '',
+    status: (value.M?.status?.S ?? 'OPEN') as InvestigationLink['status'],
+  }));
+}
+
 /**
- * A profile item whose access facts pass their MACs (decision 0030, Access facts): every allocation entry, every
- * investigation link, the conflicts set as a whole, the person's service (decision 0088), the case's status and
- * closure (decision 0095) and its legal hold or none (decision 0097). A forged entry or a deleted conflict throws
- * {@link TamperedItemError}; nothing of the profile is served. Removing an allocation or an investigation only
- * revokes, so their entries are checked one by one.
+ * A profile item whose access facts pass their MACs (decision 0030, Access facts): every allocation entry, the
+ * conflicts and investigation links as a whole (decision 0100), the person's service (decision 0088), the case's status
+ * and closure (decision 0095) and its legal hold or none (decision 0097). A forged entry, or a deleted conflict or
+ * investigation link, throws {@link TamperedItemError}; nothing of the profile is served. Removing an allocation only
+ * revokes, so allocations are checked entry by entry.
  */
 function verifiedAccessFacts(scope: TenantScope, item: Item, integrityKey: Buffer): Item {
   const clientId = requireS(item, 'clientId');
@@ -1049,22 +1077,11 @@ function verifiedAccessFacts(scope: TenantScope, item: Item, integrityKey: Buffe
     );
     if (!verifyIntegrityMac(integrityKey, parts, entry.mac?.S)) throw tampered();
   }
-  for (const [investigationId, value] of Object.entries(item.investigations?.M ?? {})) {
-    const entry = value.M ?? {};
-    const parts = investigationParts(
-      scope,
-      clientId,
-      investigationId,
-      entry.investigatorId?.S ?? '',
-      entry.status?.S ?? '',
-    );
-    if (!verifyIntegrityMac(integrityKey, parts, entry.mac?.S)) throw tampered();
-  }
   if (
     !verifyIntegrityMac(
       integrityKey,
-      conflictsParts(scope, clientId, conflictEntries(item)),
-      read.s(item, CONFLICTS_MAC),
+      relationsParts(scope, clientId, conflictEntries(item), investigationEntries(item)),
+      read.s(item, RELATIONS_MAC),
     ) ||
     !verifyIntegrityMac(
       integrityKey,
@@ -1095,11 +1112,7 @@ function toRecord(item: Item): ServiceUserRecord {
     startsAt: value.M?.startsAt?.S ?? '',
     endsAt: value.M?.endsAt?.S,
   }));
-  const investigations = Object.entries(item.investigations?.M ?? {}).map(([investigationId, value]) => ({
-    investigationId,
-    investigatorId: value.M?.investigatorId?.S ?? '',
-    status: (value.M?.status?.S ?? 'OPEN') as 'OPEN' | 'CLOSED',
-  }));
+  const investigations = investigationEntries(item);
   return {
     clientId: requireS(item, 'clientId'),
     serviceId: requireS(item, 'serviceId'),

@@ -76,10 +76,7 @@ builder.mutationFields((t) => ({
       const clients = await namedClients(args, context);
       await context.services.serviceUsers.linkInvestigation(
         operation.scope,
-        clients.map((client) => ({
-          clientId: client.clientId,
-          link: { investigationId, investigatorId, status: 'OPEN' },
-        })),
+        clients.map((client) => ({ client, link: { investigationId, investigatorId, status: 'OPEN' } })),
       );
       return investigationId;
     },
@@ -143,10 +140,7 @@ builder.mutationFields((t) => ({
       const clients = await namedClients(args, context);
       await context.services.serviceUsers.linkInvestigation(
         operation.scope,
-        clients.map((client) => ({
-          clientId: client.clientId,
-          link: { ...linkOn(client, investigationId), status: 'CLOSED' },
-        })),
+        clients.map((client) => ({ client, link: { ...linkOn(client, investigationId), status: 'CLOSED' } })),
       );
       return investigationId;
     },
