@@ -180,7 +180,7 @@ export function createServices(config: ConfideConfig, overrides: ServiceOverride
   });
   const table = config.tables.data;
   const directory = new OrganisationDirectory({ dynamo, access, tableName: table, keys, clock });
-  const platformAudit = new PlatformAuditLog(dynamo, table, clock);
+  const platformAudit = new PlatformAuditLog(dynamo, table, clock, keys);
   const retention = new RetentionSchedules(
     access,
     table,

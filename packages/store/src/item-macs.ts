@@ -25,13 +25,14 @@ export function requireItemMac(
   item: Item,
   attribute: string,
   parts: readonly string[],
-  tampered: { readonly subjectId: string; readonly itemKind: string },
+  tampered: { readonly subjectId: string; readonly itemKind: string; readonly orgId?: string },
 ): void {
   if (!verifyIntegrityMac(integrityKey, parts, read.s(item, attribute))) {
     throw new TamperedItemError(
       tampered.subjectId,
       tampered.itemKind,
       itemKeyOf(requireS(item, 'pk'), requireS(item, 'sk')),
+      tampered.orgId ? { orgId: tampered.orgId } : undefined,
     );
   }
 }

@@ -7,8 +7,10 @@ import {
   PutItemCommand,
   QueryCommand,
 } from '@aws-sdk/client-dynamodb';
-import { type Clock, systemClock } from '@confide/domain';
+import { asOrgId, type Clock, type OrgId, systemClock } from '@confide/domain';
+import { integrityMac } from '@confide/keys';
 import { attr, type Item, read, requireN, requireS } from './attributes';
+import { organisationIntegrityKey, requireItemMac } from './item-macs';
 
 /**
  * The platform's own records, outside any tenant prefix like the platform registry (decision 0002): what
@@ -59,6 +61,23 @@ export interface PendingOffboarding {
 /** How long an offboarding request waits for a second operator. */
 export const OFFBOARDING_REQUEST_LIFETIME_HOURS = 72;
 
+/**
+ * The pending offboarding's attribute holding its MAC under the organisation's integrity key (decision 0101): the
+ * request names the operator who asked, whom the second must differ from, so one written in the table in another
+ * operator's name would let one operator offboard alone. The organisation's key is still in use while it is pending.
+ */
+const OFFBOARDING_MAC = 'offboardingMac';
+
+const offboardingParts = (item: Item) => [
+  'confide.platform-offboarding.v1',
+  requireS(item, 'pk'),
+  requireS(item, 'orgId'),
+  requireS(item, 'proposedBy'),
+  requireS(item, 'proposedAt'),
+  String(requireN(item, 'window')),
+  String(requireN(item, 'expiresAt')),
+];
+
 function toEvent(item: Item): PlatformAuditEvent {
   return {
     eventId: requireS(item, 'eventId'),
@@ -80,7 +99,14 @@ export class PlatformAuditLog {
     private readonly dynamo: DynamoDBClient,
     private readonly table: string,
     private readonly clock: Clock = systemClock,
+    /** The key hierarchy, for the MAC of a pending offboarding; only the event log works without it. */
+    private readonly keys?: { beaconKey(orgId: OrgId): Promise<Uint8Array> },
   ) {}
+
+  async #integrityKey(orgId: string): Promise<Buffer> {
+    if (!this.keys) throw new Error('The platform audit log was built without the key hierarchy.');
+    return organisationIntegrityKey(this.keys, asOrgId(orgId));
+  }
 
   /** Writes one event; throws when it cannot be written (so a change it precedes is not made). */
   async record(event: PlatformAuditRecord): Promise<PlatformAuditEvent> {
@@ -134,27 +160,39 @@ export class PlatformAuditLog {
     return events.slice(0, limit);
   }
 
-  /** The offboarding waiting for a second operator, unless there is none or it lapsed. */
+  /**
+   * The offboarding waiting for a second operator, unless there is none or it lapsed. One without its MAC, or with
+   * a wrong one, throws {@link TamperedItemError} (kind `OFFBOARDING`): it was not written by a first operator's request.
+   */
   async pendingOffboarding(orgId: string): Promise<PendingOffboarding | undefined> {
-    const result = await this.dynamo.send(
-      new GetItemCommand({
-        TableName: this.table,
-        Key: { pk: attr.s(platformAuditKey.offboarding(orgId)), sk: attr.s('PENDING') },
-        ConsistentRead: true,
-      }),
-    );
-    if (!result.Item) return undefined;
+    const [result, integrityKey] = await Promise.all([
+      this.dynamo.send(
+        new GetItemCommand({
+          TableName: this.table,
+          Key: { pk: attr.s(platformAuditKey.offboarding(orgId)), sk: attr.s('PENDING') },
+          ConsistentRead: true,
+        }),
+      ),
+      this.#integrityKey(orgId),
+    ]);
+    const item = result.Item;
+    if (!item) return undefined;
+    requireItemMac(integrityKey, item, OFFBOARDING_MAC, offboardingParts(item), {
+      subjectId: orgId,
+      itemKind: 'OFFBOARDING',
+      orgId,
+    });
     const pending = {
-      organisationId: requireS(result.Item, 'orgId'),
-      proposedBy: requireS(result.Item, 'proposedBy'),
-      proposedAt: requireS(result.Item, 'proposedAt'),
-      pendingWindowInDays: requireN(result.Item, 'window'),
-      expiresAt: new Date(requireN(result.Item, 'expiresAt') * 1000).toISOString(),
+      organisationId: requireS(item, 'orgId'),
+      proposedBy: requireS(item, 'proposedBy'),
+      proposedAt: requireS(item, 'proposedAt'),
+      pendingWindowInDays: requireN(item, 'window'),
+      expiresAt: new Date(requireN(item, 'expiresAt') * 1000).toISOString(),
     };
     return Date.parse(pending.expiresAt) <= this.clock.now().getTime() ? undefined : pending;
   }
 
-  /** Records one operator's request to offboard (replacing a lapsed one). */
+  /** Records one operator's request to offboard (replacing a lapsed one), under its MAC. */
   async proposeOffboarding(
     orgId: string,
     proposedBy: string,
@@ -162,20 +200,17 @@ export class PlatformAuditLog {
   ): Promise<PendingOffboarding> {
     const now = this.clock.now();
     const expires = Math.floor(now.getTime() / 1000) + OFFBOARDING_REQUEST_LIFETIME_HOURS * 3600;
-    await this.dynamo.send(
-      new PutItemCommand({
-        TableName: this.table,
-        Item: {
-          pk: attr.s(platformAuditKey.offboarding(orgId)),
-          sk: attr.s('PENDING'),
-          orgId: attr.s(orgId),
-          proposedBy: attr.s(proposedBy),
-          proposedAt: attr.s(now.toISOString()),
-          window: attr.n(pendingWindowInDays),
-          expiresAt: attr.n(expires),
-        },
-      }),
-    );
+    const item: Item = {
+      pk: attr.s(platformAuditKey.offboarding(orgId)),
+      sk: attr.s('PENDING'),
+      orgId: attr.s(orgId),
+      proposedBy: attr.s(proposedBy),
+      proposedAt: attr.s(now.toISOString()),
+      window: attr.n(pendingWindowInDays),
+      expiresAt: attr.n(expires),
+    };
+    item[OFFBOARDING_MAC] = attr.s(integrityMac(await this.#integrityKey(orgId), offboardingParts(item)));
+    await this.dynamo.send(new PutItemCommand({ TableName: this.table, Item: item }));
     return {
       organisationId: orgId,
       proposedBy,

@@ -1,5 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { ErrorCode, validate } from '@confide/domain';
+import { asOrgId, ErrorCode, validate } from '@confide/domain';
 import { TamperedItemError, tenantScope } from '@confide/store';
 import { type DocumentNode, GraphQLError, Kind, type OperationDefinitionNode, type ValueNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
@@ -104,9 +104,12 @@ async function recordIntegrityFailures(
     .map((error) => error.originalError)
     .filter((error): error is TamperedItemError => error instanceof TamperedItemError);
   const principal = context.auth?.principal;
-  if (failures.length === 0 || !principal || principal.kind === 'OPERATOR') return;
-  const scope = tenantScope(principal.orgId);
+  if (failures.length === 0 || !principal) return;
   for (const failure of failures) {
+    // An operator's request records the incident in the organisation whose item failed (decision 0101).
+    const orgId = failure.orgId ?? (principal.kind === 'OPERATOR' ? undefined : principal.orgId);
+    if (!orgId) continue;
+    const scope = tenantScope(asOrgId(orgId));
     context.access.audit.record({
       action: 'DENIED',
       operation: 'integrity',

@@ -25,11 +25,21 @@ export class TamperedItemError extends CiphertextIntegrityError {
     readonly itemKind: string,
     /** `pk|sk` of the item: the incident's identity (ids only). */
     readonly itemKey: string,
-    options?: { cause?: unknown },
+    options?: {
+      cause?: unknown;
+      /**
+       * The organisation the item belongs to, where the request's principal is of none (an operator's): its
+       * incident is recorded there. A staff member's own organisation otherwise.
+       */
+      orgId?: string;
+    },
   ) {
     super('An item failed its integrity check.', options);
     this.name = 'TamperedItemError';
+    this.orgId = options?.orgId;
   }
+
+  readonly orgId: string | undefined;
 }
 
 /** An integrity incident: ids and kinds only, never an item's content. */
