@@ -165,19 +165,17 @@ export class PlatformAuditLog {
    * a wrong one, throws {@link TamperedItemError} (kind `OFFBOARDING`): it was not written by a first operator's request.
    */
   async pendingOffboarding(orgId: string): Promise<PendingOffboarding | undefined> {
-    const [result, integrityKey] = await Promise.all([
-      this.dynamo.send(
-        new GetItemCommand({
-          TableName: this.table,
-          Key: { pk: attr.s(platformAuditKey.offboarding(orgId)), sk: attr.s('PENDING') },
-          ConsistentRead: true,
-        }),
-      ),
-      this.#integrityKey(orgId),
-    ]);
+    const result = await this.dynamo.send(
+      new GetItemCommand({
+        TableName: this.table,
+        Key: { pk: attr.s(platformAuditKey.offboarding(orgId)), sk: attr.s('PENDING') },
+        ConsistentRead: true,
+      }),
+    );
     const item = result.Item;
     if (!item) return undefined;
-    requireItemMac(integrityKey, item, OFFBOARDING_MAC, offboardingParts(item), {
+    // The key only for a request there is: once offboarded, the organisation's key may no longer be used.
+    requireItemMac(await this.#integrityKey(orgId), item, OFFBOARDING_MAC, offboardingParts(item), {
       subjectId: orgId,
       itemKind: 'OFFBOARDING',
       orgId,
