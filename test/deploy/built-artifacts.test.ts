@@ -496,7 +496,7 @@ describe('the built Lambda bundles, each in a fresh Node process against the loc
     expect(kmsGate.operations.filter((operation) => API_ROLE_DENIED.includes(operation))).toEqual([]);
   });
 
-  it('api as deployed: invites a staff member through the provisioner, whose Cognito sub then signs them in', async () => {
+  it('api as deployed: invites a staff member through the provisioner, whose Cognito sub then signs them in until they are deactivated', async () => {
     // Prepare: an organisation and its admin (signing in with a Cognito-shaped token for the admin's subject), and a
     // provisioner behind the Invoke stand-in configured with a user pool (a Cognito stand-in that checks SigV4).
     const org = await onboardTestOrganisation(api);
@@ -611,11 +611,41 @@ describe('the built Lambda bundles, each in a fresh Node process against the loc
       // Assess
       const [signedIn] = signingIn.results.map((result) => graphqlAnswer(result));
       expect(signedIn?.data).toEqual({ me: { kind: 'STAFF', staffMember: { handle: 'jo.invited' } } });
+
+      // Act: the admin deactivates the member, who has left.
+      const invocationsBeforeDeactivation = lambda.invocations.length;
+      const deactivating = await runBundle(
+        built.bundles.api,
+        [
+          graphqlEvent(
+            'mutation ($input: DeactivateStaffInput!) { deactivateStaff(input: $input) { id status } }',
+            { token: adminToken, variables: { input: { staffId: staffGlobalId } } },
+          ),
+          graphqlEvent(me, { token: newToken }),
+        ],
+        deployedApiEnv(),
+      );
+
+      // Assess: the account is refused, and its sign-in user disabled through the provisioner, by its sub.
+      const [deactivated, refused] = deactivating.results.map((result) =>
+        graphqlAnswer<{ deactivateStaff: { status: string } }>(result),
+      );
+      expect(deactivated?.codes).toEqual([]);
+      expect(deactivated?.data?.deactivateStaff.status).toBe('DEACTIVATED');
+      expect(refused?.codes).toEqual(['UNAUTHENTICATED']);
+      expect(lambda.invocations.slice(invocationsBeforeDeactivation)).toEqual([
+        { functionName: PROVISIONER, invocationType: 'RequestResponse', signatureValid: true },
+      ]);
+      expect(cognito.calls.at(-1)).toEqual(
+        expect.objectContaining({ operation: 'AdminDisableUser', username: user?.sub, signatureValid: true }),
+      );
+      expect(user?.enabled).toBe(false);
       // The address is in no log line, of the api or of the provisioner.
       const logs = [
         adding.output,
         inviting.output,
         signingIn.output,
+        deactivating.output,
         ...invokedProvisionerOutput.slice(outputBefore),
       ];
       expect(logs.join('\n')).toContain('organisation provisioned');

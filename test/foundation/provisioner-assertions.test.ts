@@ -152,15 +152,24 @@ describe('the provisioner refuses tenant actions without the api’s assertion',
     expect(replayed).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', reason: 'replayed' } });
   });
 
-  it('refuses a direct registerPartnerClient and offboard without an assertion', async () => {
+  it('refuses a direct registerPartnerClient, disableStaffSignIn and offboard without an assertion of their own', async () => {
     const partnerId = newId('partner');
+    const disableInput = { organisationId: org.orgId, staffId };
 
-    const [partner, offboard] = await Promise.all([
+    const [partner, disable, disableAsInvite, offboard] = await Promise.all([
       handler({ action: 'registerPartnerClient', input: { organisationId: org.orgId, partnerId } }),
+      handler({ action: 'disableStaffSignIn', input: disableInput }),
+      handler({
+        action: 'disableStaffSignIn',
+        input: disableInput,
+        assertion: await sign({ signedInput: disableInput }),
+      }),
       handler({ action: 'offboard', input: { organisationId: org.orgId, pendingWindowInDays: 7 } }),
     ]);
 
     expect(partner).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', reason: 'missing' } });
+    expect(disable).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', reason: 'missing' } });
+    expect(disableAsInvite).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', reason: 'action' } });
     expect(offboard).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', reason: 'missing' } });
     expect((await api.services.directory.organisation(org.orgId))?.status).toBe('ACTIVE');
   });

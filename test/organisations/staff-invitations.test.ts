@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { inviteStaff, type SignInAccounts } from '@confide/api/provisioning';
+import { disableStaffSignIn, inviteStaff, type SignInAccounts } from '@confide/api/provisioning';
 import type { OrgId } from '@confide/domain';
 import { tenantScope } from '@confide/store';
 import { describe, expect, it } from 'vitest';
@@ -116,5 +116,58 @@ describe('inviting staff to sign in (decision 0021)', () => {
     expect(oldLink.identity).toEqual({ kind: 'STAFF', principalId: worker.staffId });
     const adminLink = await api.services.directory.organisationAndIdentity(org.orgId, adminSubject);
     expect(adminLink.identity).toEqual({ kind: 'STAFF', principalId: org.adminStaffId });
+  });
+});
+
+describe('ending a deactivated staff member’s sign-in', () => {
+  const api = testApi();
+  const DEACTIVATE = 'mutation ($input: DeactivateStaffInput!) { deactivateStaff(input: $input) { status } }';
+
+  it('disables the user of a deactivated member by their subject; an active member’s never', async () => {
+    // Prepare: a member invited to sign in, still active.
+    const org = await onboardTestOrganisation(api);
+    const worker = await addStaff(api, org, ['SUPPORT_WORKER']);
+    const { pool, disabled } = recordingPool();
+    const input = { organisationId: org.orgId, staffId: worker.staffId };
+    const invited = await inviteStaff(api.services, { ...input, email: EMAIL }, pool);
+
+    // Act: asked while active; then deactivated through the api (locally: no user pool to call) and asked again.
+    const whileActive = await disableStaffSignIn(api.services, input, pool).catch(
+      (error: { code?: string }) => error.code,
+    );
+    const deactivated = await api.graphql(DEACTIVATE, {
+      token: org.adminToken,
+      variables: { input: { staffId: worker.globalId } },
+    });
+    const afterwards = await disableStaffSignIn(api.services, input, pool);
+
+    // Assess
+    expect(whileActive).toBe('CONFLICT');
+    expect(codes(deactivated)).toBeUndefined();
+    expect(afterwards.disabled).toBe(true);
+    expect(disabled).toEqual([invited.externalSubject]);
+  });
+
+  it('calls the pool for no one never invited, and needs a pool', async () => {
+    // Prepare: a member added and deactivated, never invited.
+    const org = await onboardTestOrganisation(api);
+    const worker = await addStaff(api, org, ['VOLUNTEER']);
+    await api.graphql(DEACTIVATE, {
+      token: org.adminToken,
+      variables: { input: { staffId: worker.globalId } },
+    });
+    const { pool, disabled } = recordingPool();
+    const input = { organisationId: org.orgId, staffId: worker.staffId };
+
+    // Act
+    const neverInvited = await disableStaffSignIn(api.services, input, pool);
+    const noPool = await disableStaffSignIn(api.services, input).catch(
+      (error: { code?: string }) => error.code,
+    );
+
+    // Assess
+    expect(neverInvited.disabled).toBe(false);
+    expect(disabled).toEqual([]);
+    expect(noPool).toBe('BAD_USER_INPUT');
   });
 });

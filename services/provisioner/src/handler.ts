@@ -22,6 +22,7 @@ function actionOf(event: unknown): string {
   return action === 'onboard' ||
     action === 'offboard' ||
     action === 'inviteStaff' ||
+    action === 'disableStaffSignIn' ||
     action === 'registerPartnerClient' ||
     action === 'listOrganisations' ||
     action === 'listStaff'
@@ -36,9 +37,9 @@ function actionOf(event: unknown): string {
  * it creates when a user pool is configured) or offboards one (refused from then on, KMS key scheduled for
  * deletion, its staff's Cognito users disabled). Its role is the only one that may create or schedule
  * the deletion of KMS keys; the api invokes it for the `onboardOrganisation` and `offboardOrganisation` mutations
- * and for invitations and partner app clients. Every action but `onboard` runs only with the `assertion` the api
- * signed for exactly that request (issue 14): an ORG_ADMIN of the organisation for tenant actions, two different
- * operators for offboarding. Without a valid one it is refused (FORBIDDEN), logged with the reason and recorded in
+ * and for invitations, deactivations (the staff member's user disabled) and partner app clients. Every action but
+ * `onboard` runs only with the `assertion` the api signed for exactly that request (issue 14): an ORG_ADMIN of the
+ * organisation for tenant actions, two different operators for offboarding. Without a valid one it is refused (FORBIDDEN), logged with the reason and recorded in
  * the platform audit log. Operators may still onboard by invoking it directly (recorded as a direct invocation):
  *
  * ```json
@@ -47,6 +48,7 @@ function actionOf(event: unknown): string {
  *   "secondAdmin": { … the same, optional } } }
  * { "action": "offboard", "input": { "organisationId": "org_…", "pendingWindowInDays": 30 }, "assertion": "…" }
  * { "action": "inviteStaff", "input": { "organisationId": "org_…", "staffId": "stf_…", "email": "…" }, "assertion": "…" }
+ * { "action": "disableStaffSignIn", "input": { "organisationId": "org_…", "staffId": "stf_…" }, "assertion": "…" }
  * { "action": "registerPartnerClient", "input": { "organisationId": "org_…", "partnerId": "ptn_…" }, "assertion": "…" }
  * { "action": "listOrganisations" }
  * { "action": "listStaff", "input": { "slug": "…" } }
@@ -87,6 +89,9 @@ export async function handler(event: unknown, context?: Context): Promise<Provis
         action,
         organisationId: response.organisationId,
         ...(response.action === 'inviteStaff' ? { staffId: response.staffId } : {}),
+        ...(response.action === 'disableStaffSignIn'
+          ? { staffId: response.staffId, disabled: response.disabled }
+          : {}),
         ...(response.action === 'registerPartnerClient' ? { partnerId: response.partnerId } : {}),
         signInUsers: signIns ? 'user pool' : 'none',
         ...(response.action === 'offboard'

@@ -16,7 +16,12 @@ import type { ConfideServices } from '../services';
  */
 
 /** The provisioner actions an assertion can authorise. */
-export type AssertedAction = 'onboard' | 'offboard' | 'inviteStaff' | 'registerPartnerClient';
+export type AssertedAction =
+  | 'onboard'
+  | 'offboard'
+  | 'inviteStaff'
+  | 'disableStaffSignIn'
+  | 'registerPartnerClient';
 
 /** How long an assertion the api signs stays valid; the provisioner accepts at most five minutes. */
 export const ASSERTION_LIFETIME_SECONDS = 120;

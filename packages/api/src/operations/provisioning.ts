@@ -46,7 +46,13 @@ import {
   verifyAssertion,
 } from './provisioner-assertion';
 import { ProvisionerFunction, ProvisionerFunctionError } from './provisioner-function';
-import { type InviteStaffInput, inviteStaff, noUserPool } from './staff-invitations';
+import {
+  type DisableStaffSignInInput,
+  disableStaffSignIn,
+  type InviteStaffInput,
+  inviteStaff,
+  noUserPool,
+} from './staff-invitations';
 
 /**
  * The event the provisioner function is invoked with (by the api in AWS, or by an operator with
@@ -60,6 +66,7 @@ export type ProvisionerRequest = (
       readonly input: { readonly organisationId: OrgId; readonly pendingWindowInDays?: number };
     }
   | { readonly action: 'inviteStaff'; readonly input: InviteStaffInput }
+  | { readonly action: 'disableStaffSignIn'; readonly input: DisableStaffSignInInput }
   | { readonly action: 'registerPartnerClient'; readonly input: RegisterPartnerClientInput }
 ) & {
   /**
@@ -107,6 +114,14 @@ export type ProvisionerResponse =
       readonly action: 'inviteStaff';
       readonly organisationId: string;
       readonly staffId: string;
+    }
+  | {
+      readonly ok: true;
+      readonly action: 'disableStaffSignIn';
+      readonly organisationId: string;
+      readonly staffId: string;
+      /** Whether a sign-in user was disabled: false when the member was never invited. */
+      readonly disabled: boolean;
     }
   | {
       readonly ok: true;
@@ -310,6 +325,17 @@ function parseInviteStaffInput(value: unknown): InviteStaffInput {
   };
 }
 
+function parseDisableStaffSignInInput(value: unknown): DisableStaffSignInInput {
+  const field = ['input'];
+  const input = objectAt(value, field);
+  onlyFields(input, ['organisationId', 'staffId'], field);
+  const organisationId = stringAt(input, 'organisationId', field);
+  if (!isIdOf('org', organisationId)) {
+    throw badInput(['input', 'organisationId'], 'input.organisationId must be an organisation id (org_…).');
+  }
+  return { organisationId: asOrgId(organisationId), staffId: stringAt(input, 'staffId', field) };
+}
+
 function parseRegisterPartnerClientInput(value: unknown): RegisterPartnerClientInput {
   const field = ['input'];
   const input = objectAt(value, field);
@@ -338,12 +364,15 @@ export function parseProvisionerRequest(event: unknown): ProvisionerRequest {
   if (action === 'onboard') return { action, input: parseOnboardInput(request.input), ...signed };
   if (action === 'offboard') return { action, input: parseOffboardInput(request.input), ...signed };
   if (action === 'inviteStaff') return { action, input: parseInviteStaffInput(request.input), ...signed };
+  if (action === 'disableStaffSignIn') {
+    return { action, input: parseDisableStaffSignInInput(request.input), ...signed };
+  }
   if (action === 'registerPartnerClient') {
     return { action, input: parseRegisterPartnerClientInput(request.input), ...signed };
   }
   throw badInput(
     ['action'],
-    'action must be "onboard", "offboard", "inviteStaff", "registerPartnerClient", "listOrganisations" or "listStaff".',
+    'action must be "onboard", "offboard", "inviteStaff", "disableStaffSignIn", "registerPartnerClient", "listOrganisations" or "listStaff".',
   );
 }
 
@@ -406,6 +435,13 @@ function assertedRequest(request: ProvisionerRequest): {
       return {
         organisationId: request.input.organisationId,
         action: 'inviteStaff',
+        target: request.input.staffId,
+        input: request.input,
+      };
+    case 'disableStaffSignIn':
+      return {
+        organisationId: request.input.organisationId,
+        action: 'disableStaffSignIn',
         target: request.input.staffId,
         input: request.input,
       };
@@ -489,7 +525,8 @@ function organisationOf(request: ProvisionerRequest): OrgId | undefined {
 
 /** The staff member or partner a tenant action is about. */
 function subjectOf(request: ProvisionerRequest): string | undefined {
-  if (request.action === 'inviteStaff') return request.input.staffId;
+  if (request.action === 'inviteStaff' || request.action === 'disableStaffSignIn')
+    return request.input.staffId;
   if (request.action === 'registerPartnerClient') return request.input.partnerId;
   return undefined;
 }
@@ -625,6 +662,19 @@ export async function runProvisionerEvent(
       );
       return { ok: true, action: 'inviteStaff', organisationId: staff.orgId, staffId: staff.staffId };
     }
+    if (parsed.action === 'disableStaffSignIn') {
+      const { staff, disabled } = await disableStaffSignIn(services, parsed.input, signIns);
+      await bestEffort('tenant', () =>
+        recordInTenant(services, parsed, actor, 'COMPLETED', 'provisioner.assertion', requestId),
+      );
+      return {
+        ok: true,
+        action: 'disableStaffSignIn',
+        organisationId: staff.orgId,
+        staffId: staff.staffId,
+        disabled,
+      };
+    }
     if (parsed.action === 'registerPartnerClient') {
       const partner = await registerPartnerClient(services, parsed.input, partnerClients);
       await bestEffort('tenant', () =>
@@ -751,6 +801,12 @@ export interface OrganisationProvisioning {
    */
   inviteStaff(input: InviteStaffInput, actor: Principal): Promise<StaffMember>;
   /**
+   * Disables a deactivated staff member's sign-in user ({@link disableStaffSignIn}): through the provisioner, which
+   * holds the user pool. In this process (locally) there is none, and nothing to disable: false. Signed for `actor`
+   * as {@link inviteStaff} is. Answers whether a user was disabled.
+   */
+  disableStaffSignIn(input: DisableStaffSignInInput, actor: Principal): Promise<boolean>;
+  /**
    * Creates and binds a registered partner's own Cognito app client (decision 0022): only through the provisioner,
    * which holds the user pool; in this process (locally) there is none, so it is refused ({@link noPartnerUserPool}).
    * Signed for `actor` as {@link inviteStaff} is.
@@ -799,6 +855,11 @@ class InProcessProvisioning implements OrganisationProvisioning {
   async inviteStaff(input: InviteStaffInput, actor: Principal): Promise<StaffMember> {
     tenantAdmin(input.organisationId, actor);
     throw noUserPool();
+  }
+
+  async disableStaffSignIn(input: DisableStaffSignInInput, actor: Principal): Promise<boolean> {
+    tenantAdmin(input.organisationId, actor);
+    return false;
   }
 
   async registerPartnerClient(input: RegisterPartnerClientInput, actor: Principal): Promise<PartnerAgency> {
@@ -914,6 +975,21 @@ class ProvisionerFunctionProvisioning implements OrganisationProvisioning {
     return staff;
   }
 
+  async disableStaffSignIn(input: DisableStaffSignInInput, actor: Principal) {
+    const admin = tenantAdmin(input.organisationId, actor);
+    const answer = answerOf(
+      await this.#invoke({ action: 'disableStaffSignIn', input }, admin, {
+        organisationId: input.organisationId,
+        target: input.staffId,
+      }),
+      'disableStaffSignIn',
+    );
+    if (answer.organisationId !== input.organisationId || answer.staffId !== input.staffId) {
+      throw new ProvisionerFunctionError('The provisioner answered for another staff member.');
+    }
+    return answer.disabled === true;
+  }
+
   async registerPartnerClient(input: RegisterPartnerClientInput, actor: Principal) {
     const admin = tenantAdmin(input.organisationId, actor);
     const answer = answerOf(
@@ -972,4 +1048,9 @@ export {
   inputDigest,
   signAssertion,
 } from './provisioner-assertion';
-export { type InviteStaffInput, inviteStaff } from './staff-invitations';
+export {
+  type DisableStaffSignInInput,
+  disableStaffSignIn,
+  type InviteStaffInput,
+  inviteStaff,
+} from './staff-invitations';

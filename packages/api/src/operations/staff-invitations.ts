@@ -93,3 +93,39 @@ export async function inviteStaff(
   if (!linked) throw notFound('Staff member');
   return linked;
 }
+
+export interface DisableStaffSignInInput {
+  readonly organisationId: OrgId;
+  readonly staffId: string;
+}
+
+/**
+ * Disables a deactivated staff member's sign-in user in the user pool, in the provisioner, by their subject (a
+ * Cognito username in a pool that signs in by email, as offboarding disables them). Confide refuses a deactivated
+ * account's tokens already; this stops the user pool issuing any, so that the sign-in itself ends with the employment
+ * and an account put back in the table (decision 0030's rollback) still signs no one in. Only for a deactivated
+ * member (CONFLICT otherwise: disabling an active member's user would lock them out with no way back through
+ * Confide). Answers whether a user was disabled: false for a member never invited (no user) or one already gone.
+ */
+export async function disableStaffSignIn(
+  services: ConfideServices,
+  input: DisableStaffSignInInput,
+  signIns?: SignInAccounts,
+): Promise<{ staff: StaffMember; disabled: boolean }> {
+  if (!isIdOf('org', input.organisationId)) {
+    throw badInput(['input', 'organisationId'], 'input.organisationId must be an organisation id (org_…).');
+  }
+  if (!isIdOf('staff', input.staffId)) {
+    throw badInput(['input', 'staffId'], 'input.staffId must be a staff id (stf_…).');
+  }
+  if (!signIns) throw noUserPool();
+  const organisation = await services.directory.organisation(input.organisationId);
+  if (!organisation) throw notFound('Organisation');
+  const staff = await services.directory.staff(tenantScope(organisation.orgId), input.staffId);
+  if (!staff) throw notFound('Staff member');
+  if (staff.status !== 'DEACTIVATED') {
+    throw new ConfideError(ErrorCode.CONFLICT, 'The staff member is active: deactivate them first.');
+  }
+  if (hasGeneratedSubject(staff)) return { staff, disabled: false };
+  return { staff, disabled: await signIns.disable(staff.externalSubject) };
+}

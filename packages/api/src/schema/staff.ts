@@ -18,7 +18,12 @@ import type { Operation, OperationSubject } from '../access/operation-plugin';
 import { builder } from '../builder';
 import { type ConfideContext, callerScope, hasRole, staffPrincipal } from '../context';
 import { organisationProvisioning } from '../operations/provisioning';
-import { INVITE_EMAIL_FIELD, noUserPool, refuseUninvitable } from '../operations/staff-invitations';
+import {
+  hasGeneratedSubject,
+  INVITE_EMAIL_FIELD,
+  noUserPool,
+  refuseUninvitable,
+} from '../operations/staff-invitations';
 import { rulesOf, rulesReplacingThose } from '../use-cases/retention-schedule';
 import { staffById } from './subjects';
 import { RoleEnum } from './vocabulary';
@@ -366,7 +371,7 @@ builder.mutationFields((t) => ({
   deactivateStaff: t.field({
     type: StaffMemberRef,
     description:
-      'Deactivates another staff account; its tokens are refused from this moment (ORG_ADMIN; another administrator deactivates yours). Audited before it happens.',
+      'Deactivates another staff account; its tokens are refused from this moment, and its sign-in user, if it was invited, is disabled in the user pool (ORG_ADMIN; another administrator deactivates yours). Audited before it happens.',
     args: { input: t.arg({ type: DeactivateStaffInput, required: true }) },
     operation: {
       policy: 'identity.staff.deactivate',
@@ -384,10 +389,19 @@ builder.mutationFields((t) => ({
       const staff = await subjectStaff(operation, context);
       if (staff.status === 'DEACTIVATED') throw conflict('The account is already deactivated.');
       // The version read here guards against a concurrent deactivation as well as the caller's own.
-      return context.services.directory.updateStaff(operation.scope, staff.staffId, {
+      const deactivated = await context.services.directory.updateStaff(operation.scope, staff.staffId, {
         status: 'DEACTIVATED',
         expectedVersion: input.expectedVersion ?? staff.version,
       });
+      // Then the sign-in itself ends: the user pool issues the account no more tokens. Tokens are refused from the
+      // write above already, so a fault here leaves the account deactivated and answers an error.
+      if (!hasGeneratedSubject(deactivated)) {
+        await organisationProvisioning(context.services).disableStaffSignIn(
+          { organisationId: operation.scope.orgId, staffId: staff.staffId },
+          operation.principal,
+        );
+      }
+      return deactivated;
     },
   }),
 }));
