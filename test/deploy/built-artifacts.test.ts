@@ -871,10 +871,10 @@ describe('the built Lambda bundles, each in a fresh Node process against the loc
     expect(run.output).not.toMatch(/bob@example\.org|not-an-org|user-2/);
   });
 
-  /** An offboarding event as the api sends it once two operators agreed. */
+  /** An offboarding event as the api sends it once two operators agreed, naming the waiver it checked. */
   async function signedOffboard(orgId: OrgId) {
-    await exportWaived(api, orgId);
-    const input = { organisationId: orgId, pendingWindowInDays: 7 };
+    const exportId = await exportWaived(api, orgId);
+    const input = { organisationId: orgId, pendingWindowInDays: 7, exportId };
     const assertion = await signAssertion(api.services, {
       organisationId: orgId,
       action: 'offboard',

@@ -97,8 +97,8 @@ describe('provisioner assertions under a KMS HMAC key', () => {
   it('refuses assertions signed with the local secret, under another KMS key, or altered after signing', async () => {
     // Prepare: an organisation, and one offboarding request (two operators) signed four ways.
     const org = await onboardTestOrganisation(api);
-    await exportWaived(api, org.orgId);
-    const input = { organisationId: org.orgId, pendingWindowInDays: 7 };
+    const exportId = await exportWaived(api, org.orgId);
+    const input = { organisationId: org.orgId, pendingWindowInDays: 7, exportId };
     const request = {
       organisationId: org.orgId,
       action: 'offboard' as const,

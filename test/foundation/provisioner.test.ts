@@ -11,8 +11,8 @@ import {
   startKmsGate,
   startLambdaEndpoint,
 } from '../support/aws-stand-ins';
-import { uniqueSlug } from '../support/fixtures';
-import { offboardWithTwoOperators } from '../support/platform-fixtures';
+import { onboardTestOrganisation, uniqueSlug } from '../support/fixtures';
+import { exportWaived, offboardWithTwoOperators } from '../support/platform-fixtures';
 import { type GraphqlResult, localStack, type TestApi, testApi } from '../support/test-api';
 
 const PROVISIONER = 'confide-test-provisioner';
@@ -102,6 +102,47 @@ describe('the provisioner handler', () => {
       ok: false,
       error: { code: 'BAD_USER_INPUT', field: ['input', 'pendingWindowInDays'] },
     });
+  });
+
+  it('offboards only while the export record the api checked is still the latest (decision 0103)', async () => {
+    // Prepare: an organisation whose export was waived (the record the api checks and names), then a second record
+    // written after that check; and an offboarding signed without naming any.
+    const api = testApi();
+    const org = await onboardTestOrganisation(api);
+    const checked = await exportWaived(api, org.orgId);
+    // The second record sorts after the first: records are ordered by the millisecond they were written.
+    const written = Date.now();
+    while (Date.now() <= written) await new Promise((resolve) => setImmediate(resolve));
+    await exportWaived(api, org.orgId);
+    const signed = async (input: {
+      organisationId: string;
+      pendingWindowInDays: number;
+      exportId?: string;
+    }) => ({
+      action: 'offboard',
+      input,
+      assertion: await signAssertion(api.services, {
+        organisationId: input.organisationId,
+        action: 'offboard',
+        target: 'operator-1',
+        input,
+        actor: { kind: 'OPERATOR', id: 'operator-2' },
+      }),
+    });
+
+    // Act
+    const stale = await handler(
+      await signed({ organisationId: org.orgId, pendingWindowInDays: 7, exportId: checked }),
+    );
+    const unnamed = await handler(await signed({ organisationId: org.orgId, pendingWindowInDays: 7 }));
+
+    // Assess: neither offboards.
+    expect(stale).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    expect(unnamed).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_USER_INPUT', field: ['input', 'exportId'] },
+    });
+    expect((await api.services.directory.organisation(org.orgId))?.status).toBe('ACTIVE');
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { retentionWorld } from '../retention/retention-support';
-import { codes, expectNoErrors, registerServiceUser } from '../support/care-fixtures';
+import { heldClient, retentionWorld } from '../retention/retention-support';
+import { codes, expectNoErrors } from '../support/care-fixtures';
 import { onboardTestOrganisation } from '../support/fixtures';
 import { offboardWithTwoOperators } from '../support/platform-fixtures';
 import { testApi } from '../support/test-api';
@@ -65,13 +65,7 @@ describe('waiving the export before offboarding', () => {
   it('refuses a waiver while a legal hold is in force: held records leave only by an export', async () => {
     // Prepare: a client under a legal hold, and the export waived.
     const world = await retentionWorld(api);
-    const held = await registerServiceUser(api, world.manager, world.serviceId);
-    expectNoErrors(
-      await api.graphql(
-        'mutation ($id: ID!) { placeLegalHold(serviceUserId: $id, reason: "Claim 24-0117") { placedAt } }',
-        { token: world.ig.token, variables: { id: held } },
-      ),
-    );
+    await heldClient(api, world);
     expectNoErrors(
       await api.graphql(WAIVE, {
         token: await api.operatorToken(),

@@ -1,16 +1,23 @@
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { tenantScope } from '@confide/store';
 import { describe, expect, it } from 'vitest';
+import { heldClient, retentionWorld } from '../retention/retention-support';
 import { codes } from '../support/care-fixtures';
 import { onboardTestOrganisation } from '../support/fixtures';
-import { exportWaived, OFFBOARD_MUTATION, type OffboardResult } from '../support/platform-fixtures';
+import {
+  exportWaived,
+  OFFBOARD_MUTATION,
+  type OffboardResult,
+  offboardWithTwoOperators,
+} from '../support/platform-fixtures';
 import { testApi } from '../support/test-api';
 
 /**
- * Offboarding takes two operators (issue 14): the first one's request waits in the platform's records for a second.
- * Someone who can write the table but holds no key (decision 0030's threat) plants that request in another operator's
- * name, so that one operator alone offboards the charity and schedules its key's deletion. The request carries a MAC
- * under the organisation's integrity key (decision 0101): the planted one fails closed and offboards nothing.
+ * Offboarding takes two operators (issue 14), and an export of the charity's records or a waiver first (decision
+ * 0034; only an export while records are under a legal hold). Someone who can write the table but holds no key
+ * (decision 0030's threat) plants the first operator's request in another operator's name, so that one operator alone
+ * offboards the charity; or plants an export that never happened, so that held records are destroyed. Both carry a
+ * MAC under the organisation's integrity key (decisions 0101, 0103): the planted ones fail closed and offboard nothing.
  */
 
 describe('a pending offboarding written in the table', () => {
@@ -78,5 +85,45 @@ describe('a pending offboarding written in the table', () => {
     expect(second.errors).toBeUndefined();
     expect(second.data?.offboardOrganisation.status).toBe('OFFBOARDED');
     expect(await api.services.integrityIncidents.list(tenantScope(org.orgId))).toEqual([]);
+  });
+});
+
+describe('an export record written in the table', () => {
+  const api = testApi();
+
+  it('does not stand in for the export that held records must have before offboarding', async () => {
+    // Prepare: a person under a legal hold, so that offboarding needs a real export; an "EXPORTED" record put straight
+    // into the organisation's partition instead.
+    const world = await retentionWorld(api);
+    await heldClient(api, world);
+    const scope = tenantScope(world.org.orgId);
+    const at = new Date().toISOString();
+    await api.services.dynamo.send(
+      new PutItemCommand({
+        TableName: api.stack.tables.data,
+        Item: {
+          pk: { S: scope.key('EXPORTS') },
+          sk: { S: `EXPORT#${at}#exp_forged` },
+          orgId: { S: world.org.orgId },
+          exportId: { S: 'exp_forged' },
+          at: { S: at },
+          kind: { S: 'EXPORTED' },
+          by: { S: 'operator-1' },
+          serviceUsers: { N: '1' },
+          notes: { N: '0' },
+          manifestDigest: { S: 'a'.repeat(64) },
+        },
+      }),
+    );
+
+    // Act: two operators offboard.
+    const result = await offboardWithTwoOperators(api, world.org.orgId, 7, { exported: false });
+
+    // Assess: refused closed; the held records are still there to export; the forged record is an incident.
+    expect(codes(result)).toEqual(['INTERNAL']);
+    expect((await api.services.directory.organisation(world.org.orgId))?.status).toBe('ACTIVE');
+    expect(await api.services.integrityIncidents.list(scope)).toEqual([
+      expect.objectContaining({ kind: 'TAMPERED_STATE', itemKind: 'EXPORT' }),
+    ]);
   });
 });

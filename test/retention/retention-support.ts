@@ -44,6 +44,18 @@ export async function retentionWorld(api: TestApi): Promise<RetentionWorld> {
   return { ...world, worker, ig };
 }
 
+/** A client of the world's service placed under a legal hold by its IG lead; answers the client's global id. */
+export async function heldClient(api: TestApi, world: RetentionWorld): Promise<string> {
+  const held = await registerServiceUser(api, world.manager, world.serviceId);
+  expectNoErrors(
+    await api.graphql(
+      'mutation ($id: ID!) { placeLegalHold(serviceUserId: $id, reason: "Claim 24-0117") { placedAt } }',
+      { token: world.ig.token, variables: { id: held } },
+    ),
+  );
+  return held;
+}
+
 /** A client with a primary worker, a daily note (amended once, so it has history), a medical note and a consent. */
 export async function clientWithRecords(
   api: TestApi,

@@ -5,16 +5,22 @@ import type { GraphqlResult, TestApi } from './test-api';
 
 /**
  * Records that an organisation's export to its controller was waived (decision 0034), as offboarding requires; for
- * tests about offboarding's other rules.
+ * tests about offboarding's other rules. Answers the waiver's record id.
  */
-export async function exportWaived(api: Pick<TestApi, 'services'>, organisationId: string): Promise<void> {
-  if (!isIdOf('org', organisationId)) return;
-  await organisationExports(api.services).record(tenantScope(asOrgId(organisationId)), {
+export async function exportWaived(
+  api: Pick<TestApi, 'services'>,
+  organisationId: string,
+): Promise<string | undefined> {
+  // An organisation that does not exist has no key to MAC a record under: offboarding answers NOT_FOUND anyway.
+  if (!isIdOf('org', organisationId)) return undefined;
+  if (!(await api.services.directory.organisation(asOrgId(organisationId)))) return undefined;
+  const waiver = await organisationExports(api.services).record(tenantScope(asOrgId(organisationId)), {
     kind: 'WAIVED',
     by: 'test-operator',
     reason: 'CONTROLLER_HOLDS_COPY',
     reference: undefined,
   });
+  return waiver.exportId;
 }
 
 export const OFFBOARD_MUTATION = `mutation ($input: OffboardOrganisationInput!) {

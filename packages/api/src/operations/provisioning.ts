@@ -61,10 +61,7 @@ import {
  */
 export type ProvisionerRequest = (
   | { readonly action: 'onboard'; readonly input: OnboardOrganisationInput }
-  | {
-      readonly action: 'offboard';
-      readonly input: { readonly organisationId: OrgId; readonly pendingWindowInDays?: number };
-    }
+  | { readonly action: 'offboard'; readonly input: OffboardInput }
   | { readonly action: 'inviteStaff'; readonly input: InviteStaffInput }
   | { readonly action: 'disableStaffSignIn'; readonly input: DisableStaffSignInInput }
   | { readonly action: 'registerPartnerClient'; readonly input: RegisterPartnerClientInput }
@@ -75,6 +72,17 @@ export type ProvisionerRequest = (
    */
   readonly assertion?: string;
 };
+
+/**
+ * An offboarding as the api asks for it. `exportId` names the export or waiver record the api checked under the
+ * organisation's key (decision 0103): the provisioner may not use that key, so it offboards only while that record is
+ * still the latest.
+ */
+export interface OffboardInput {
+  readonly organisationId: OrgId;
+  readonly pendingWindowInDays?: number;
+  readonly exportId?: string;
+}
 
 /** A domain error that stopped a provisioner request (bad input, slug taken, unknown organisation). */
 export interface ProvisionerFailure {
@@ -292,10 +300,14 @@ function parseFoundingAdmin(input: Json, which: 'firstAdmin' | 'secondAdmin'): F
   };
 }
 
-function parseOffboardInput(value: unknown): { organisationId: OrgId; pendingWindowInDays?: number } {
+function parseOffboardInput(value: unknown): OffboardInput {
   const field = ['input'];
   const input = objectAt(value, field);
-  onlyFields(input, ['organisationId', 'pendingWindowInDays'], field);
+  onlyFields(input, ['organisationId', 'pendingWindowInDays', 'exportId'], field);
+  const exportId = input.exportId;
+  if (exportId !== undefined && typeof exportId !== 'string') {
+    throw badInput(['input', 'exportId'], 'input.exportId must be a string.');
+  }
   const organisationId = stringAt(input, 'organisationId', field);
   if (!isIdOf('org', organisationId)) {
     throw badInput(['input', 'organisationId'], 'input.organisationId must be an organisation id (org_…).');
@@ -307,6 +319,7 @@ function parseOffboardInput(value: unknown): { organisationId: OrgId; pendingWin
   return {
     organisationId: asOrgId(organisationId),
     ...(days === undefined ? {} : { pendingWindowInDays: days }),
+    ...(exportId === undefined ? {} : { exportId }),
   };
 }
 
@@ -687,8 +700,10 @@ export async function runProvisionerEvent(
         partnerId: partner.partnerId,
       };
     }
-    const { organisationId, pendingWindowInDays } = parsed.input;
-    await requireExportOrWaiver(services, organisationId, pendingWindowInDays);
+    const { organisationId, pendingWindowInDays, exportId } = parsed.input;
+    await requireExportOrWaiver(services, organisationId, pendingWindowInDays, {
+      checkedByApi: { exportId },
+    });
     const organisation = await offboardOrganisation(services, organisationId, pendingWindowInDays);
     const users = signIns ? await disableSignIns(services, signIns, organisation.orgId) : undefined;
     await bestEffort('platform', () =>
@@ -725,18 +740,26 @@ export async function runProvisionerEvent(
 
 /** The organisation's export records (decision 0034): built from the services' table access. */
 export function organisationExports(services: ConfideServices): OrganisationExports {
-  return new OrganisationExports(services.tenantClients, services.config.tables.data, services.clock);
+  return new OrganisationExports(
+    services.tenantClients,
+    services.config.tables.data,
+    services.clock,
+    services.keys,
+  );
 }
 
 /**
  * A processor hands the controller its records before offboarding (decision 0034): offboarding runs only after an
  * export of the organisation's records was recorded, or its waiver with a reason code. Checked where the offboarding
- * runs (this process locally, the provisioner in AWS), so no path around it reaches the key deletion.
+ * runs (this process locally, the provisioner in AWS), so no path around it reaches the key deletion. The record's
+ * MAC is checked (decision 0103), except in the provisioner, which may not use the organisation's key: there
+ * `checkedByApi` names the record the api checked in its signed request, and it must still be the latest.
  */
 export async function requireExportOrWaiver(
   services: ConfideServices,
   orgId: OrgId,
   pendingWindowInDays?: number,
+  options: { readonly checkedByApi?: { readonly exportId: string | undefined } } = {},
 ): Promise<OrganisationExportRecord> {
   // Bad input and an unknown organisation are answered as offboarding answers them, before the export question.
   validate.integerInRange(
@@ -746,11 +769,24 @@ export async function requireExportOrWaiver(
     30,
   );
   if (!(await services.directory.organisation(orgId))) throw notFound('Organisation');
-  const record = await organisationExports(services).latest(tenantScope(orgId));
+  const checked = options.checkedByApi?.exportId;
+  if (options.checkedByApi && checked === undefined) {
+    throw badInput(['input', 'exportId'], 'input.exportId must name the export record the api checked.');
+  }
+  const record = await organisationExports(services).latest(
+    tenantScope(orgId),
+    checked === undefined ? {} : { unverified: true },
+  );
   if (!record) {
     throw new ConfideError(
       ErrorCode.EXPORT_REQUIRED,
       "Offboarding needs the organisation's records exported to it first (confide org export), or the export waived with a reason.",
+    );
+  }
+  if (checked !== undefined && record.exportId !== checked) {
+    throw new ConfideError(
+      ErrorCode.CONFLICT,
+      'The export record changed after the api checked it: offboard again.',
     );
   }
   // A legal hold keeps its records from being destroyed: offboarding deletes the key, so held records leave only by
@@ -939,9 +975,12 @@ class ProvisionerFunctionProvisioning implements OrganisationProvisioning {
 
   async offboard(orgId: OrgId, pendingWindowInDays: number | undefined, approval: OffboardingApproval) {
     requireTwoOperators(approval);
-    const input = {
+    // Checked here, under the organisation's key, and named in the signed request (decision 0103).
+    const record = await requireExportOrWaiver(this.services, orgId, pendingWindowInDays);
+    const input: OffboardInput = {
       organisationId: orgId,
       ...(pendingWindowInDays === undefined ? {} : { pendingWindowInDays }),
+      exportId: record.exportId,
     };
     answerOf(
       await this.#invoke(

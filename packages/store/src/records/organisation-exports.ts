@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Clock } from '@confide/domain';
-import { attr, read, requireS } from '../attributes';
+import type { Clock, OrgId } from '@confide/domain';
+import { integrityMac } from '@confide/keys';
+import { attr, type Item, read, requireS } from '../attributes';
+import { organisationIntegrityKey, requireItemMac } from '../item-macs';
 import type { TenantScope } from '../tenant-scope';
 import { type TableAccess, TenantTable } from '../tenant-table';
 
@@ -44,14 +46,39 @@ export type OrganisationExportRecord =
     };
 
 /**
+ * The record's attribute holding its MAC under the organisation's integrity key (decision 0103): an `EXPORTED` record
+ * is what lets held records be destroyed at offboarding, so one written in the table would stand in for an export
+ * that never happened.
+ */
+const EXPORT_MAC = 'exportMac';
+
+/** Every attribute of a record, in a fixed order, absent ones as empty. */
+const exportParts = (item: Item) => [
+  'confide.organisation-export.v1',
+  requireS(item, 'pk'),
+  requireS(item, 'sk'),
+  requireS(item, 'orgId'),
+  requireS(item, 'exportId'),
+  requireS(item, 'at'),
+  requireS(item, 'kind'),
+  requireS(item, 'by'),
+  String(read.n(item, 'serviceUsers') ?? ''),
+  String(read.n(item, 'notes') ?? ''),
+  read.s(item, 'manifestDigest') ?? '',
+  read.s(item, 'reason') ?? '',
+  read.s(item, 'reference') ?? '',
+];
+
+/**
  * The processor's exports of an organisation's records before it is offboarded (`ORG#<org>#EXPORTS`): ids,
- * counts, digests and reason codes only. Offboarding requires one (decision 0034).
+ * counts, digests and reason codes only, each under a MAC. Offboarding requires one (decision 0034).
  */
 export class OrganisationExports {
   constructor(
     private readonly access: TableAccess,
     private readonly table: string,
     private readonly clock: Clock,
+    private readonly keys: { beaconKey(orgId: OrgId): Promise<Uint8Array> },
   ) {}
 
   #gateway(scope: TenantScope): TenantTable {
@@ -67,34 +94,42 @@ export class OrganisationExports {
   ): Promise<OrganisationExportRecord> {
     const at = this.clock.now().toISOString();
     const exportId = `exp_${randomUUID()}`;
-    const result = await this.#gateway(scope).put(
-      {
-        pk: attr.s(scope.key('EXPORTS')),
-        sk: attr.s(`EXPORT#${at}#${exportId}`),
-        orgId: attr.s(scope.orgId),
-        exportId: attr.s(exportId),
-        at: attr.s(at),
-        kind: attr.s(record.kind),
-        by: attr.s(record.by),
-        ...(record.kind === 'EXPORTED'
-          ? {
-              serviceUsers: attr.n(record.serviceUsers),
-              notes: attr.n(record.notes),
-              manifestDigest: attr.s(record.manifestDigest),
-            }
-          : {
-              reason: attr.s(record.reason),
-              ...(record.reference ? { reference: attr.s(record.reference) } : {}),
-            }),
-      },
-      { ConditionExpression: 'attribute_not_exists(pk)' },
+    const item: Item = {
+      pk: attr.s(scope.key('EXPORTS')),
+      sk: attr.s(`EXPORT#${at}#${exportId}`),
+      orgId: attr.s(scope.orgId),
+      exportId: attr.s(exportId),
+      at: attr.s(at),
+      kind: attr.s(record.kind),
+      by: attr.s(record.by),
+      ...(record.kind === 'EXPORTED'
+        ? {
+            serviceUsers: attr.n(record.serviceUsers),
+            notes: attr.n(record.notes),
+            manifestDigest: attr.s(record.manifestDigest),
+          }
+        : {
+            reason: attr.s(record.reason),
+            ...(record.reference ? { reference: attr.s(record.reference) } : {}),
+          }),
+    };
+    item[EXPORT_MAC] = attr.s(
+      integrityMac(await organisationIntegrityKey(this.keys, scope.orgId), exportParts(item)),
     );
+    const result = await this.#gateway(scope).put(item, { ConditionExpression: 'attribute_not_exists(pk)' });
     if (!result.written) throw new Error('The export record could not be written.');
     return { ...record, exportId, at } as OrganisationExportRecord;
   }
 
-  /** The latest export or waiver, if any. */
-  async latest(scope: TenantScope): Promise<OrganisationExportRecord | undefined> {
+  /**
+   * The latest export or waiver, if any. Its MAC is checked ({@link TamperedItemError}, kind `EXPORT`, otherwise),
+   * unless `unverified`: for the provisioner, which may not use the organisation's key and runs an offboarding only for
+   * the record the api checked and named in its signed request (decision 0103).
+   */
+  async latest(
+    scope: TenantScope,
+    options: { readonly unverified?: boolean } = {},
+  ): Promise<OrganisationExportRecord | undefined> {
     const gateway = this.#gateway(scope);
     const { items } = await gateway.query({
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
@@ -105,6 +140,15 @@ export class OrganisationExports {
     });
     const [item] = items;
     if (!item) return undefined;
+    if (!options.unverified) {
+      requireItemMac(
+        await organisationIntegrityKey(this.keys, scope.orgId),
+        item,
+        EXPORT_MAC,
+        exportParts(item),
+        { subjectId: scope.orgId, itemKind: 'EXPORT', orgId: scope.orgId },
+      );
+    }
     const base = { exportId: requireS(item, 'exportId'), at: requireS(item, 'at'), by: requireS(item, 'by') };
     if (requireS(item, 'kind') === 'EXPORTED') {
       return {
