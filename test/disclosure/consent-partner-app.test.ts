@@ -3,6 +3,7 @@ import { tenantScope } from '@confide/store';
 import { describe, expect, it } from 'vitest';
 import { codes, expectNoErrors, recordNote } from '../support/care-fixtures';
 import { localIdOf } from '../support/fixtures';
+import { receiveRequest, recordConsent } from './disclosure-support';
 import { partnerWorld, registerPartner } from './partner-release-support';
 
 /**
@@ -22,48 +23,23 @@ async function world() {
 }
 type World = Awaited<ReturnType<typeof world>>;
 
-async function consent(w: World, input: Record<string, unknown>) {
-  expectNoErrors(
-    await w.api.graphql('mutation ($input: RecordConsentInput!) { recordConsent(input: $input) { id } }', {
-      token: w.manager.token,
-      variables: {
-        input: {
-          serviceUserId: w.client,
-          method: 'SIGNED_FORM',
-          givenBy: 'CLIENT',
-          purposes: ['CARE_COORDINATION'],
-          ...input,
-        },
-      },
-    }),
-  );
+function consent(w: World, input: Record<string, unknown>): Promise<string> {
+  return recordConsent(w.api, w.manager.token, w.client, { purposes: ['CARE_COORDINATION'], ...input });
 }
 
 /** A CONSENT-basis request from the surgery, recorded as to be received in the app of `partnerId`. */
-async function receive(w: World, partnerId: string, extra: Record<string, unknown> = {}): Promise<string> {
-  const result = await w.api.graphql<{ receiveDisclosureRequest: { requestId: string }[] }>(
-    'mutation ($input: ReceiveDisclosureRequestInput!) { receiveDisclosureRequest(input: $input) { requestId } }',
-    {
-      token: w.manager.token,
-      variables: {
-        input: {
-          serviceUserId: w.client,
-          requesterOrganisation: 'Riverside GP Surgery',
-          requesterContact: 'Practice manager',
-          purpose: 'Review',
-          purposeCategory: 'CARE_COORDINATION',
-          legalBasis: 'CONSENT',
-          itemIds: [w.note],
-          receivedOn: '2026-11-30',
-          identityCheck: 'CALLBACK_TO_KNOWN_NUMBER',
-          partnerId,
-          ...extra,
-        },
-      },
-    },
-  );
-  expectNoErrors(result);
-  return result.data?.receiveDisclosureRequest[0]?.requestId ?? '';
+function receive(w: World, partnerId: string, extra: Record<string, unknown> = {}): Promise<string> {
+  return receiveRequest(w.api, w.manager.token, w.client, {
+    requesterOrganisation: 'Riverside GP Surgery',
+    requesterContact: 'Practice manager',
+    purpose: 'Review',
+    purposeCategory: 'CARE_COORDINATION',
+    legalBasis: 'CONSENT',
+    itemIds: [w.note],
+    receivedOn: '2026-11-30',
+    partnerId,
+    ...extra,
+  });
 }
 
 const decide = (w: World, requestId: string) =>
@@ -133,23 +109,7 @@ describe('a grant rewritten in the table gives the partner nothing more (decisio
   it('a grant cut loose from its consent by a raw write does not outlive the consent’s withdrawal', async () => {
     // Prepare: a release to the surgery's app on the strength of the person's consent, which they then withdraw.
     const w = await world();
-    const recorded = await w.api.graphql<{ recordConsent: { id: string } }>(
-      'mutation ($input: RecordConsentInput!) { recordConsent(input: $input) { id } }',
-      {
-        token: w.manager.token,
-        variables: {
-          input: {
-            serviceUserId: w.client,
-            method: 'SIGNED_FORM',
-            givenBy: 'CLIENT',
-            purposes: ['CARE_COORDINATION'],
-            scope: 'NAMED_AGENCY',
-            agencyName: 'Riverside GP Surgery',
-          },
-        },
-      },
-    );
-    expectNoErrors(recorded);
+    const consentId = await consent(w, { scope: 'NAMED_AGENCY', agencyName: 'Riverside GP Surgery' });
     const requestId = await receive(w, w.surgery.partnerId);
     expectNoErrors(await decide(w, requestId));
     expectNoErrors(await release(w, requestId));
@@ -157,7 +117,7 @@ describe('a grant rewritten in the table gives the partner nothing more (decisio
     expectNoErrors(
       await w.api.graphql(
         'mutation ($c: ID!, $k: String!) { withdrawConsent(serviceUserId: $c, consentId: $k) { withdrawnAt } }',
-        { token: w.manager.token, variables: { c: w.client, k: recorded.data?.recordConsent.id } },
+        { token: w.manager.token, variables: { c: w.client, k: consentId } },
       ),
     );
     expect(await partnerReads(w, w.surgery.partnerToken)).toHaveLength(0);

@@ -2,6 +2,7 @@ import { tenantScope } from '@confide/store';
 import { describe, expect, it } from 'vitest';
 import { allocatedPerson, codes, expectNoErrors, recordNote } from '../support/care-fixtures';
 import { testApi } from '../support/test-api';
+import { recordConsent } from './disclosure-support';
 
 /**
  * Issue 15, item 1 (purposes): consent must authorise exactly the recipients, PURPOSES and information it names
@@ -23,22 +24,12 @@ const RECORD_CONSENT = 'mutation ($input: RecordConsentInput!) { recordConsent(i
 const RECEIVE =
   'mutation ($input: ReceiveDisclosureRequestInput!) { receiveDisclosureRequest(input: $input) { requestId } }';
 
-async function consent(w: World, input: Record<string, unknown>): Promise<string> {
-  const result = await w.api.graphql<{ recordConsent: { id: string } }>(RECORD_CONSENT, {
-    token: w.manager.token,
-    variables: {
-      input: {
-        serviceUserId: w.client,
-        scope: 'NAMED_AGENCY',
-        agencyName: 'County Council',
-        method: 'SIGNED_FORM',
-        givenBy: 'CLIENT',
-        ...input,
-      },
-    },
+function consent(w: World, input: Record<string, unknown>): Promise<string> {
+  return recordConsent(w.api, w.manager.token, w.client, {
+    scope: 'NAMED_AGENCY',
+    agencyName: 'County Council',
+    ...input,
   });
-  expectNoErrors(result);
-  return result.data?.recordConsent.id ?? '';
 }
 
 const receiveInput = (w: World, input: Record<string, unknown>) => ({

@@ -2,6 +2,7 @@ import { tenantScope } from '@confide/store';
 import { describe, expect, it } from 'vitest';
 import { allocatedPerson, codes, expectNoErrors, recordNote } from '../support/care-fixtures';
 import { testApi } from '../support/test-api';
+import { recordConsent } from './disclosure-support';
 
 /**
  * Issue 15, items 1, 4, 6 and 11 (part): consent authorises exactly the recipients and information it names
@@ -20,25 +21,9 @@ async function world() {
 }
 type World = Awaited<ReturnType<typeof world>>;
 
-async function consent(w: World, input: Record<string, unknown>): Promise<string> {
-  const result = await w.api.graphql<{ recordConsent: { id: string } }>(
-    'mutation ($input: RecordConsentInput!) { recordConsent(input: $input) { id } }',
-    {
-      token: w.manager.token,
-      variables: {
-        input: {
-          serviceUserId: w.client,
-          method: 'SIGNED_FORM',
-          givenBy: 'CLIENT',
-          // The purpose every request below states: these tests are about recipients, information and methods.
-          purposes: ['CARE_COORDINATION'],
-          ...input,
-        },
-      },
-    },
-  );
-  expectNoErrors(result);
-  return result.data?.recordConsent.id ?? '';
+function consent(w: World, input: Record<string, unknown>): Promise<string> {
+  // The purpose every request below states: these tests are about recipients, information and methods.
+  return recordConsent(w.api, w.manager.token, w.client, { purposes: ['CARE_COORDINATION'], ...input });
 }
 
 async function receive(w: World, input: Record<string, unknown>): Promise<string> {

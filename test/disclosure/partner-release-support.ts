@@ -7,6 +7,7 @@ import {
 } from '../support/care-fixtures';
 import { addStaff, onboardTestOrganisation, type TestOrganisation } from '../support/fixtures';
 import { type GraphqlResult, type TestApi, testApi } from '../support/test-api';
+import { receiveRequest } from './disclosure-support';
 
 /**
  * What the release tests share: an organisation whose client is allocated to a worker, a partner agency's app with
@@ -54,27 +55,11 @@ export interface ReleaseWorld {
 
 /** A safeguarding request for `itemIds` received from the county council for the partner's app, and approved. */
 export async function receiveAndApprove(w: ReleaseWorld, itemIds: readonly string[]): Promise<string> {
-  const received = await w.api.graphql<{ receiveDisclosureRequest: { requestId: string }[] }>(
-    'mutation ($input: ReceiveDisclosureRequestInput!) { receiveDisclosureRequest(input: $input) { requestId } }',
-    {
-      token: w.manager.token,
-      variables: {
-        input: {
-          serviceUserId: w.client,
-          requesterOrganisation: 'County Council',
-          requesterContact: 'Safeguarding team',
-          purpose: 'Section 42 enquiry',
-          legalBasis: 'SAFEGUARDING',
-          itemIds,
-          receivedOn: new Date().toISOString().slice(0, 10),
-          identityCheck: 'CALLBACK_TO_KNOWN_NUMBER',
-          partnerId: w.partnerId,
-        },
-      },
-    },
-  );
-  expectNoErrors(received);
-  const requestId = received.data?.receiveDisclosureRequest[0]?.requestId ?? '';
+  const requestId = await receiveRequest(w.api, w.manager.token, w.client, {
+    itemIds,
+    receivedOn: new Date().toISOString().slice(0, 10),
+    partnerId: w.partnerId,
+  });
   expectNoErrors(
     await w.api.graphql(
       'mutation ($c: ID!, $r: String!) { decideDisclosureRequest(serviceUserId: $c, requestId: $r, approve: true, reasoning: "Risk to the person") { kind } }',

@@ -2,7 +2,7 @@ import { type AttributeValue, UpdateItemCommand } from '@aws-sdk/client-dynamodb
 import { encodeSubject, tenantScope } from '@confide/store';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { allocate, expectNoErrors, registerServiceUser } from '../support/care-fixtures';
-import { addStaff } from '../support/fixtures';
+import { addStaff, expectTamperedState } from '../support/fixtures';
 import {
   createService,
   loaderOf,
@@ -57,12 +57,6 @@ function expectFailedClosed(result: GraphqlResult<unknown>) {
   expect((result.errors ?? []).map((error) => error.extensions?.code)).toContain('INTERNAL');
 }
 
-async function expectIncident(api: TestApi, orgId: string, itemKind: string) {
-  expect(await api.services.integrityIncidents.list(tenantScope(orgId))).toEqual(
-    expect.arrayContaining([expect.objectContaining({ kind: 'TAMPERED_STATE', itemKind })]),
-  );
-}
-
 describe('tampered access facts (issue 16, capability 1)', () => {
   const api = testApi();
   let world: ServiceWorld;
@@ -93,7 +87,7 @@ describe('tampered access facts (issue 16, capability 1)', () => {
 
     // Assess
     expectFailedClosed(result);
-    await expectIncident(api, world.org.orgId, 'STAFF');
+    await expectTamperedState(api, world.org.orgId, 'STAFF');
   });
 
   it('status: a deactivated worker made ACTIVE again by a raw write reads nothing', async () => {
@@ -148,7 +142,7 @@ describe('tampered access facts (issue 16, capability 1)', () => {
 
     // Assess
     expectFailedClosed(result);
-    await expectIncident(api, world.org.orgId, 'PROFILE');
+    await expectTamperedState(api, world.org.orgId, 'PROFILE');
   });
 
   it('allocations: an allocation ended by a raw REMOVE only revokes; the genuine ones still read', async () => {
@@ -203,7 +197,7 @@ describe('tampered access facts (issue 16, capability 1)', () => {
 
     // Assess
     expectFailedClosed(result);
-    await expectIncident(api, world.org.orgId, 'PROFILE');
+    await expectTamperedState(api, world.org.orgId, 'PROFILE');
   });
 
   it('investigations: an open investigation deleted by a raw write does not show the person its reads', async () => {
@@ -239,7 +233,7 @@ describe('tampered access facts (issue 16, capability 1)', () => {
     // Assess: the person is not told of the investigation; the request failed closed.
     expect(after.text).not.toContain('Strategy meeting');
     expect((after.errors ?? []).map((error) => error.extensions?.code)).toContain('INTERNAL');
-    await expectIncident(api, world.org.orgId, 'PROFILE');
+    await expectTamperedState(api, world.org.orgId, 'PROFILE');
   });
 
   it('service links: a worker who adds themself as the service’s manager by a raw write reads nothing', async () => {
@@ -334,7 +328,7 @@ describe('tampered access facts (issue 16, capability 1)', () => {
 
     // Assess
     expectFailedClosed(result);
-    await expectIncident(api, world.org.orgId, 'PROFILE');
+    await expectTamperedState(api, world.org.orgId, 'PROFILE');
   });
 
   it('identity: a service user’s sign-in relinked to a manager by a raw write signs in as nobody', async () => {
@@ -364,7 +358,7 @@ describe('tampered access facts (issue 16, capability 1)', () => {
 
     // Assess
     expectFailedClosed(asManager);
-    await expectIncident(api, world.org.orgId, 'IDENTITY');
+    await expectTamperedState(api, world.org.orgId, 'IDENTITY');
   });
 
   it('untouched facts still grant what they should', async () => {

@@ -168,3 +168,20 @@ export async function addStaffThroughTheApi(
     token: await staffToken(api, org.orgId, staffId),
   };
 }
+
+/**
+ * The organisation's integrity incidents include one for an item that failed its check (decision 0030): `itemKind`,
+ * and `subjectId` when given (others may be there too: see each test for an exact list where it matters).
+ */
+export async function expectTamperedState(
+  api: Pick<TestApi, 'services'>,
+  orgId: string,
+  itemKind: string,
+  subjectId?: string,
+): Promise<void> {
+  expect(await api.services.integrityIncidents.list(tenantScope(orgId))).toEqual(
+    expect.arrayContaining([
+      expect.objectContaining({ kind: 'TAMPERED_STATE', itemKind, ...(subjectId ? { subjectId } : {}) }),
+    ]),
+  );
+}
