@@ -673,6 +673,22 @@ export class OrganisationDirectory {
     return this.#toStaff(scope, written, integrityKey);
   }
 
+  /**
+   * The condition that a staff member is still an active ORG_ADMIN, written beside an admin's change to another
+   * account (decision 0104). Two admins deactivating each other at once were each checked while the other was
+   * active; with the condition, the later write is refused and one admin remains.
+   */
+  whileActiveAdmin(scope: TenantScope, staffId: string): TenantTransactItem {
+    return {
+      ConditionCheck: {
+        Key: tableKey(staffAccountKey(scope, staffId)),
+        ConditionExpression: '#status = :active AND contains(#roles, :admin)',
+        ExpressionAttributeNames: { '#status': 'status', '#roles': 'roles' },
+        ExpressionAttributeValues: { ':active': attr.s('ACTIVE'), ':admin': attr.s('ORG_ADMIN') },
+      },
+    };
+  }
+
   /** Records that the staff member has read and signed the organisation's policy version (Carers Trust 6.1). */
   async acknowledgePolicy(scope: TenantScope, staffId: string, version: number): Promise<void> {
     const gateway = this.#gateway(scope);

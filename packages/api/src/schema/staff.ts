@@ -252,11 +252,21 @@ async function changeRoles(
   const next = change(current.roles, givenRoles(input.roles));
   if (next.length === 0)
     throw forbidden('A staff member keeps at least one role; deactivate the account instead.');
-  return context.services.directory.updateStaff(operation.scope, current.staffId, {
-    roles: next,
-    expectedVersion: input.expectedVersion ?? current.version,
-  });
+  return context.services.directory.updateStaff(
+    operation.scope,
+    current.staffId,
+    { roles: next, expectedVersion: input.expectedVersion ?? current.version },
+    stillAnAdmin(operation, context),
+  );
 }
+
+/**
+ * Written beside an admin's change to another account: the caller is still an active ORG_ADMIN, or the change is
+ * refused (CONFLICT). Two admins acting on each other at once never leave the organisation without one (0104).
+ */
+const stillAnAdmin = (operation: Operation, context: ConfideContext) => [
+  context.services.directory.whileActiveAdmin(operation.scope, operation.staff.staffId),
+];
 
 /** The checks of a new account, made before it is proposed or created, so bad input changes nothing. */
 async function newAccount(
@@ -389,10 +399,12 @@ builder.mutationFields((t) => ({
       const staff = await subjectStaff(operation, context);
       if (staff.status === 'DEACTIVATED') throw conflict('The account is already deactivated.');
       // The version read here guards against a concurrent deactivation as well as the caller's own.
-      const deactivated = await context.services.directory.updateStaff(operation.scope, staff.staffId, {
-        status: 'DEACTIVATED',
-        expectedVersion: input.expectedVersion ?? staff.version,
-      });
+      const deactivated = await context.services.directory.updateStaff(
+        operation.scope,
+        staff.staffId,
+        { status: 'DEACTIVATED', expectedVersion: input.expectedVersion ?? staff.version },
+        stillAnAdmin(operation, context),
+      );
       // Then the sign-in itself ends: the user pool issues the account no more tokens. Tokens are refused from the
       // write above already, so a fault here leaves the account deactivated and answers an error.
       if (!hasGeneratedSubject(deactivated)) {
@@ -533,10 +545,12 @@ builder.mutationFields((t) => ({
       // Access ends first: a failure part-way leaves an account that cannot sign in, never the reverse.
       const deactivated =
         staff.status === 'ACTIVE'
-          ? await context.services.directory.updateStaff(scope, staff.staffId, {
-              status: 'DEACTIVATED',
-              expectedVersion: staff.version,
-            })
+          ? await context.services.directory.updateStaff(
+              scope,
+              staff.staffId,
+              { status: 'DEACTIVATED', expectedVersion: staff.version },
+              stillAnAdmin(operation, context),
+            )
           : staff;
       const rules = rulesOf(context);
       const schedule = await context.services.staffRetention.recordEnded(scope, deactivated, {
