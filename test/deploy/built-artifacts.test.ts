@@ -612,28 +612,38 @@ describe('the built Lambda bundles, each in a fresh Node process against the loc
       const [signedIn] = signingIn.results.map((result) => graphqlAnswer(result));
       expect(signedIn?.data).toEqual({ me: { kind: 'STAFF', staffMember: { handle: 'jo.invited' } } });
 
-      // Act: the admin deactivates the member, who has left.
-      const invocationsBeforeDeactivation = lambda.invocations.length;
+      // Act: the admin deactivates the member, who has left, while the user pool is failing; then again after.
+      const deactivate = graphqlEvent(
+        'mutation ($input: DeactivateStaffInput!) { deactivateStaff(input: $input) { id status } }',
+        { token: adminToken, variables: { input: { staffId: staffGlobalId } } },
+      );
+      const endOutage = cognito.outage('AdminDisableUser');
+      const duringOutage = await runBundle(
+        built.bundles.api,
+        [deactivate, graphqlEvent(me, { token: newToken })],
+        deployedApiEnv(),
+      );
+      endOutage();
+      const invocationsBeforeRetry = lambda.invocations.length;
       const deactivating = await runBundle(
         built.bundles.api,
-        [
-          graphqlEvent(
-            'mutation ($input: DeactivateStaffInput!) { deactivateStaff(input: $input) { id status } }',
-            { token: adminToken, variables: { input: { staffId: staffGlobalId } } },
-          ),
-          graphqlEvent(me, { token: newToken }),
-        ],
+        [deactivate, graphqlEvent(me, { token: newToken })],
         deployedApiEnv(),
       );
 
-      // Assess: the account is refused, and its sign-in user disabled through the provisioner, by its sub.
+      // Assess: during the outage the deactivation answered an error, but the account was deactivated and refused at
+      // once, its user still enabled. Asked again, the deactivation disabled the user through the provisioner, by its
+      // sub: an admin needs nobody with the user pool's console to finish it.
+      const [failed, refusedAtOnce] = duringOutage.results.map((result) => graphqlAnswer(result));
+      expect(failed?.codes).toEqual(['INTERNAL']);
+      expect(refusedAtOnce?.codes).toEqual(['UNAUTHENTICATED']);
       const [deactivated, refused] = deactivating.results.map((result) =>
         graphqlAnswer<{ deactivateStaff: { status: string } }>(result),
       );
       expect(deactivated?.codes).toEqual([]);
       expect(deactivated?.data?.deactivateStaff.status).toBe('DEACTIVATED');
       expect(refused?.codes).toEqual(['UNAUTHENTICATED']);
-      expect(lambda.invocations.slice(invocationsBeforeDeactivation)).toEqual([
+      expect(lambda.invocations.slice(invocationsBeforeRetry)).toEqual([
         { functionName: PROVISIONER, invocationType: 'RequestResponse', signatureValid: true },
       ]);
       expect(cognito.calls.at(-1)).toEqual(
@@ -645,6 +655,7 @@ describe('the built Lambda bundles, each in a fresh Node process against the loc
         adding.output,
         inviting.output,
         signingIn.output,
+        duringOutage.output,
         deactivating.output,
         ...invokedProvisionerOutput.slice(outputBefore),
       ];

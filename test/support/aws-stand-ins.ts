@@ -251,6 +251,11 @@ export interface CognitoEndpoint extends StandIn {
   readonly users: Map<string, { readonly sub: string; readonly email: string; enabled: boolean }>;
   /** App clients by id, each with the secret the pool generated (which only an operator should ever read). */
   readonly appClients: Map<string, { readonly name: string; readonly secret: string }>;
+  /**
+   * Answers every call of `operation` with a service fault (`InternalErrorException`), retries included, as an
+   * outage would, until the function it returns ends the outage.
+   */
+  outage(operation: string): () => void;
 }
 
 /**
@@ -265,6 +270,7 @@ export async function startCognitoEndpoint(): Promise<CognitoEndpoint> {
   const calls: CognitoCall[] = [];
   const users: CognitoEndpoint['users'] = new Map();
   const appClients: CognitoEndpoint['appClients'] = new Map();
+  const failing = new Set<string>();
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     void (async () => {
       const body = await readBody(request);
@@ -298,6 +304,7 @@ export async function startCognitoEndpoint(): Promise<CognitoEndpoint> {
         });
         response.end(JSON.stringify({ __type: type, message: `${type} (stand-in)` }));
       };
+      if (failing.has(operation)) return fail(500, 'InternalErrorException');
       if (!signatureValid) return fail(403, 'InvalidSignatureException');
       const answer = (value: unknown) => {
         response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
@@ -349,5 +356,15 @@ export async function startCognitoEndpoint(): Promise<CognitoEndpoint> {
     });
   });
   const endpoint = await listen(server);
-  return { endpoint, calls, users, appClients, stop: () => close(server) };
+  return {
+    endpoint,
+    calls,
+    users,
+    appClients,
+    outage: (operation) => {
+      failing.add(operation);
+      return () => failing.delete(operation);
+    },
+    stop: () => close(server),
+  };
 }

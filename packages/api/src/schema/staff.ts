@@ -268,6 +268,16 @@ const stillAnAdmin = (operation: Operation, context: ConfideContext) => [
   context.services.directory.whileActiveAdmin(operation.scope, operation.staff.staffId),
 ];
 
+/**
+ * A deactivated account has nothing left to deactivate, except the sign-in user of one invited to sign in, which a
+ * failed user-pool call may have left enabled (decision 0102).
+ */
+function refuseDeactivated(staff: StaffMember): void {
+  if (staff.status === 'DEACTIVATED' && hasGeneratedSubject(staff)) {
+    throw conflict('The account is already deactivated.');
+  }
+}
+
 /** The checks of a new account, made before it is proposed or created, so bad input changes nothing. */
 async function newAccount(
   input: { handle: string; displayName: string; roles: Role[] },
@@ -381,32 +391,37 @@ builder.mutationFields((t) => ({
   deactivateStaff: t.field({
     type: StaffMemberRef,
     description:
-      'Deactivates another staff account; its tokens are refused from this moment, and its sign-in user, if it was invited, is disabled in the user pool (ORG_ADMIN; another administrator deactivates yours). Audited before it happens.',
+      'Deactivates another staff account; its tokens are refused from this moment, and its sign-in user, if it was invited, is disabled in the user pool (ORG_ADMIN; another administrator deactivates yours). For an account already deactivated: an invited one has its sign-in user disabled again (the way to finish a deactivation whose user-pool call failed); one never invited is CONFLICT. Audited before it happens.',
     args: { input: t.arg({ type: DeactivateStaffInput, required: true }) },
     operation: {
       policy: 'identity.staff.deactivate',
       subject: existingStaff((args) => args.input.staffId),
       audit: 'before',
       action: 'ADMIN',
-      // Deactivating an account already deactivated is a conflict, not a new change: nothing is written.
+      // Deactivating an account already deactivated changes nothing: CONFLICT, unless its sign-in user is left to
+      // disable (below).
       validate: async (_args, context, subject) => {
         const staffId = subject.kind === 'STAFF' ? subject.staffId : '';
         const staff = await context.services.directory.staff(callerScope(context), staffId);
-        if (staff?.status === 'DEACTIVATED') throw conflict('The account is already deactivated.');
+        if (staff) refuseDeactivated(staff);
       },
     },
     resolve: async (operation, { input }, context) => {
       const staff = await subjectStaff(operation, context);
-      if (staff.status === 'DEACTIVATED') throw conflict('The account is already deactivated.');
+      refuseDeactivated(staff);
       // The version read here guards against a concurrent deactivation as well as the caller's own.
-      const deactivated = await context.services.directory.updateStaff(
-        operation.scope,
-        staff.staffId,
-        { status: 'DEACTIVATED', expectedVersion: input.expectedVersion ?? staff.version },
-        stillAnAdmin(operation, context),
-      );
+      const deactivated =
+        staff.status === 'DEACTIVATED'
+          ? staff
+          : await context.services.directory.updateStaff(
+              operation.scope,
+              staff.staffId,
+              { status: 'DEACTIVATED', expectedVersion: input.expectedVersion ?? staff.version },
+              stillAnAdmin(operation, context),
+            );
       // Then the sign-in itself ends: the user pool issues the account no more tokens. Tokens are refused from the
-      // write above already, so a fault here leaves the account deactivated and answers an error.
+      // write above already, so a fault here leaves the account deactivated and answers an error; deactivating it
+      // again disables the user then (disabling a disabled user changes nothing).
       if (!hasGeneratedSubject(deactivated)) {
         await organisationProvisioning(context.services).disableStaffSignIn(
           { organisationId: operation.scope.orgId, staffId: staff.staffId },
