@@ -200,6 +200,15 @@ export class ConfideApiStack extends Stack {
         resources: [identity.userPool.userPoolArn],
       }),
     );
+    // It registers a platform operator (decision 0105): their user's `sub` and whether they are in the operators'
+    // group, read on this stage's pool only.
+    this.provisioner.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'ReadOperatorsToRegister',
+        actions: ['cognito-idp:AdminGetUser', 'cognito-idp:AdminListGroupsForUser'],
+        resources: [identity.userPool.userPoolArn],
+      }),
+    );
     // It also creates each partner agency's own app client (client credentials, the partner scope only), and deletes
     // one it could not bind (decision 0022): those two actions, on this stage's pool only.
     this.provisioner.function.addEnvironment('CONFIDE_PARTNER_SCOPE', PARTNER_READ_SCOPE);

@@ -147,7 +147,7 @@ describe('ConfideApiStack', () => {
     expect(JSON.stringify(policy?.Properties.Roles)).not.toMatch(/Provisioner|Retention/);
   });
 
-  it('lets the provisioner alone create and disable users, and create and delete partner app clients, on this stage’s user pool only (decisions 0021, 0022)', () => {
+  it('lets the provisioner alone create and disable users, read an operator’s user and groups, and create and delete partner app clients, on this stage’s user pool only (decisions 0021, 0022, 0105)', () => {
     // Prepare: where the pool id is configured.
     const functions = Object.values(prod.api.findResources(lambdaFunction));
     const variablesOf = (service: string) =>
@@ -165,9 +165,9 @@ describe('ConfideApiStack', () => {
         actionsOf(statement).some((action) => action.toLowerCase().startsWith('cognito')),
     );
 
-    // Assess: two statements, both in the provisioner role's policy, each on the pool's ARN (imported from the
-    // identity stack), never a wildcard: the staff users' two actions (decision 0021), and the partner agencies' app
-    // clients' two (decision 0022).
+    // Assess: three statements, all in the provisioner role's policy, each on the pool's ARN (imported from the
+    // identity stack), never a wildcard: the staff users' two actions (decision 0021), the partner agencies' app
+    // clients' two (decision 0022), and the two reads that register an operator (decision 0105).
     expect(
       cognitoStatements.map(({ statement }) => [statement.Sid, [...actionsOf(statement)].sort()]).sort(),
     ).toEqual([
@@ -176,6 +176,7 @@ describe('ConfideApiStack', () => {
         ['cognito-idp:CreateUserPoolClient', 'cognito-idp:DeleteUserPoolClient'],
       ],
       ['CreateAndDisableStaffSignInUsers', ['cognito-idp:AdminCreateUser', 'cognito-idp:AdminDisableUser']],
+      ['ReadOperatorsToRegister', ['cognito-idp:AdminGetUser', 'cognito-idp:AdminListGroupsForUser']],
     ]);
     for (const grant of cognitoStatements) {
       expect(grant.type).toBe('AWS::IAM::Policy');

@@ -24,7 +24,7 @@ import {
   startLambdaEndpoint,
 } from '../support/aws-stand-ins';
 import { ADA, allocate, recordNote, registerServiceUser, staffWithRoles } from '../support/care-fixtures';
-import { onboardTestOrganisation, uniqueSlug } from '../support/fixtures';
+import { OPERATOR_ONLY_QUERY, onboardTestOrganisation, uniqueSlug } from '../support/fixtures';
 import { exportWaived } from '../support/platform-fixtures';
 import { localIdOf, serviceWorld } from '../support/records-fixtures';
 import { testApi } from '../support/test-api';
@@ -494,6 +494,82 @@ describe('the built Lambda bundles, each in a fresh Node process against the loc
     const key = await api.services.kms.send(new DescribeKeyCommand({ KeyId: organisation?.kmsKeyArn }));
     expect(key.KeyMetadata?.KeyState).toBe('PendingDeletion');
     expect(kmsGate.operations.filter((operation) => API_ROLE_DENIED.includes(operation))).toEqual([]);
+  });
+
+  it('provisioner: registers an operator of the user pool, whom the api as deployed then admits; nobody else', async () => {
+    // Prepare: operators made as the deployment steps say (a user in the pool, added to `confide-operators`), a user
+    // outside the group, and an operator already registered and then suspended.
+    const cognito = await startCognitoEndpoint();
+    const operator = cognito.addUser('ops.one@platform.example', ['confide-operators']);
+    const outsider = cognito.addUser('not.ops@platform.example', []);
+    const suspended = cognito.addUser('ops.gone@platform.example', ['confide-operators']);
+    await api.services.operators.register(suspended.sub, 'a deployment');
+    await api.services.operators.register('operator-2', 'a deployment');
+    await api.services.operators.suspend(suspended.sub, 'operator-2', undefined);
+    const register = (username: string) => ({ action: 'registerOperator', input: { username } });
+    const asOperator = async (sub: string) =>
+      graphqlEvent(OPERATOR_ONLY_QUERY, {
+        token: await cognitoToken({ sub, 'cognito:groups': ['confide-operators'] }),
+      });
+
+    // Act: the api before the registration; the registrations; the api after.
+    const before = await runBundle(built.bundles.api, [await asOperator(operator.sub)], deployedApiEnv());
+    let run: Awaited<ReturnType<typeof runBundle>>;
+    try {
+      run = await runBundle(
+        built.bundles.provisioner,
+        [
+          register('ops.one@platform.example'),
+          register('not.ops@platform.example'),
+          register('nobody@platform.example'),
+          register('ops.gone@platform.example'),
+          { ...register('ops.one@platform.example'), assertion: 'forged' },
+        ],
+        provisionerEnv({
+          CONFIDE_USER_POOL_ID: 'eu-west-2_AbCdEf123',
+          CONFIDE_COGNITO_ENDPOINT: cognito.endpoint,
+        }),
+      );
+    } finally {
+      await cognito.stop();
+    }
+    const after = await runBundle(
+      built.bundles.api,
+      [await asOperator(operator.sub), await asOperator(outsider.sub), await asOperator(suspended.sub)],
+      deployedApiEnv(),
+    );
+
+    // Assess: refused before; registered by their sub; the others refused, writing nothing; admitted after.
+    expect(graphqlAnswer(before.results[0] as never)?.codes).toEqual(['UNAUTHENTICATED']);
+    const answers = run.results.map((result) => (result.ok ? result.value : result)) as {
+      ok: boolean;
+      operatorId?: string;
+      error?: { code: string; field?: string[] };
+    }[];
+    expect(answers[0]).toEqual({ ok: true, action: 'registerOperator', operatorId: operator.sub });
+    expect(answers[1]?.error).toMatchObject({ code: 'BAD_USER_INPUT', field: ['input', 'username'] });
+    expect(answers[2]?.error).toMatchObject({ code: 'NOT_FOUND', field: ['input', 'username'] });
+    expect(answers[3]?.error).toMatchObject({ code: 'CONFLICT', field: ['input', 'username'] });
+    expect(answers[4]?.error).toMatchObject({ code: 'BAD_USER_INPUT', field: ['assertion'] });
+    expect(await api.services.operators.status(operator.sub)).toMatchObject({ status: 'ACTIVE' });
+    expect(await api.services.operators.status(outsider.sub)).toBeUndefined();
+    expect((await api.services.operators.status(suspended.sub))?.status).toBe('SUSPENDED');
+    const [admitted, outsiderRefused, suspendedRefused] = after.results.map((result) =>
+      graphqlAnswer(result),
+    );
+    expect(admitted?.codes).toEqual([]);
+    expect(outsiderRefused?.codes).toEqual(['UNAUTHENTICATED']);
+    expect(suspendedRefused?.codes).toEqual(['UNAUTHENTICATED']);
+    // Recorded in the platform audit by subject; the addresses are in no log line and no record.
+    const events = (await api.services.platformAudit.list({ limit: 1000 })).filter(
+      (event) => event.operation === 'provisioner.registerOperator',
+    );
+    expect(events.filter((event) => event.subjectId === operator.sub).map((event) => event.outcome)).toEqual([
+      'ALLOWED',
+    ]);
+    expect(run.output).toContain('operator registered');
+    expect(JSON.stringify(events)).not.toContain('@platform.example');
+    expect(run.output).not.toContain('@platform.example');
   });
 
   it('api as deployed: invites a staff member through the provisioner, whose Cognito sub then signs them in until they are deactivated', async () => {

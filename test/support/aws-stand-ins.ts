@@ -248,7 +248,12 @@ export interface CognitoCall {
 export interface CognitoEndpoint extends StandIn {
   readonly calls: CognitoCall[];
   /** Users by their Cognito username (a UUID, equal to `sub`, as in a pool that signs in by email). */
-  readonly users: Map<string, { readonly sub: string; readonly email: string; enabled: boolean }>;
+  readonly users: Map<
+    string,
+    { readonly sub: string; readonly email: string; enabled: boolean; groups: readonly string[] }
+  >;
+  /** Adds a user as `admin-create-user` and `admin-add-user-to-group` would: an operator, for instance. */
+  addUser(email: string, groups: readonly string[]): { readonly sub: string };
   /** App clients by id, each with the secret the pool generated (which only an operator should ever read). */
   readonly appClients: Map<string, { readonly name: string; readonly secret: string }>;
   /**
@@ -315,7 +320,7 @@ export async function startCognitoEndpoint(): Promise<CognitoEndpoint> {
         if ([...users.values()].some((user) => user.email === email))
           return fail(400, 'UsernameExistsException');
         const sub = randomUUID();
-        users.set(sub, { sub, email, enabled: true });
+        users.set(sub, { sub, email, enabled: true, groups: [] });
         return answer({
           User: {
             Username: sub,
@@ -325,6 +330,28 @@ export async function startCognitoEndpoint(): Promise<CognitoEndpoint> {
             UserCreateDate: Date.now() / 1000,
           },
         });
+      }
+      // A user by their username (the sub) or their email alias, as a pool that signs in by email finds them.
+      const byName = (name: unknown) =>
+        users.get(String(name ?? '')) ??
+        [...users.values()].find((user) => user.email === String(name ?? ''));
+      if (operation === 'AdminGetUser') {
+        const user = byName(input.Username);
+        if (!user) return fail(400, 'UserNotFoundException');
+        return answer({
+          Username: user.sub,
+          UserAttributes: [
+            { Name: 'sub', Value: user.sub },
+            { Name: 'email', Value: user.email },
+          ],
+          Enabled: user.enabled,
+          UserStatus: 'CONFIRMED',
+        });
+      }
+      if (operation === 'AdminListGroupsForUser') {
+        const user = users.get(String(input.Username ?? ''));
+        if (!user) return fail(400, 'UserNotFoundException');
+        return answer({ Groups: user.groups.map((group) => ({ GroupName: group })) });
       }
       if (operation === 'AdminDisableUser') {
         const user = users.get(String(input.Username ?? ''));
@@ -361,6 +388,11 @@ export async function startCognitoEndpoint(): Promise<CognitoEndpoint> {
     calls,
     users,
     appClients,
+    addUser: (email, groups) => {
+      const sub = randomUUID();
+      users.set(sub, { sub, email, enabled: true, groups });
+      return { sub };
+    },
     outage: (operation) => {
       failing.add(operation);
       return () => failing.delete(operation);

@@ -350,6 +350,37 @@ const COMMANDS: readonly CommandSpec[] = [
     },
   },
   {
+    name: 'operator add',
+    summary: "admits a user of a stage's operators' group to the api (registers them as an active operator)",
+    notes: [
+      'confide operator add --username <email> --stage <stage>',
+      "    asks the stage's provisioner: the user must be in its user pool and in the confide-operators group",
+      '    (create them and add them to it first; see infra/README.md). A suspended operator is not reactivated.',
+      'The local stack seeds its own operators (local-operator, second-operator): there is nothing to add there.',
+    ],
+    options: {
+      username: {
+        type: 'string',
+        value: '<email>',
+        description: "the operator's user in the stage's user pool: their email address",
+      },
+      stage: { ...STAGE, description: 'the deployed stage (required)' },
+    },
+    async run(values) {
+      const stage = str(values, 'stage');
+      const username = str(values, 'username');
+      if (stage === undefined) {
+        throw new CliError(
+          'operator add registers an operator of a deployed stage: give --stage <stage> (the local stack seeds its operators).',
+        );
+      }
+      if (username === undefined)
+        throw new CliError("Give --username: the operator's email address in the user pool.");
+      const { operatorAddInStage } = await import('./stage-commands');
+      return operatorAddInStage(stage, username);
+    },
+  },
+  {
     name: 'retention sweep',
     summary: 'deletes expired items now and writes their tombstones',
     options: { org: { ...ORG, description: 'only this organisation (default: all)' } },

@@ -7,9 +7,9 @@ import { CliError } from './data-dir';
  * The operator commands against a deployed stage (issue 20), with the operator's own AWS credentials and region
  * (the SDK's usual chain; see stage.ts).
  *
- * - `org create`, `org list` and `users` invoke the stage's provisioner function: onboarding is the one change an
- *   operator may ask of it directly (decision 0018), and the two lists are its read-only requests, answering ids,
- *   slugs, roles and dates, never a person's name, handle or email.
+ * - `org create`, `org list`, `users` and `operator add` invoke the stage's provisioner function: onboarding and
+ *   registering an operator are the changes an operator may ask of it directly (decisions 0018, 0105), and the two
+ *   lists are its read-only requests, answering ids, slugs, roles and dates, never a person's name, handle or email.
  * - `org offboard` and `org export --waive` invoke the stage's api function with the operator's own Cognito token
  *   (`CONFIDE_OPERATOR_TOKEN`). The provisioner offboards only on an assertion the api signs for two different
  *   authenticated operators (decision 0024): a direct invocation cannot say who the operators are, and letting it
@@ -36,6 +36,7 @@ const OFFBOARD_FLAGS: Readonly<Record<string, string>> = {
   'input.organisationId': '--slug',
 };
 const WAIVER_FLAGS: Readonly<Record<string, string>> = { reference: '--reference', reason: '--waive' };
+const OPERATOR_FLAGS: Readonly<Record<string, string>> = { 'input.username': '--username' };
 
 type StageFunctionName = 'provisioner' | 'api';
 
@@ -81,6 +82,19 @@ async function provisioner(
     throw new CliError(`The ${stage} provisioner gave no ${String(payload.action)} result.`);
   }
   return answer;
+}
+
+/**
+ * `confide operator add --stage`: the provisioner registers the pool's user as an active operator (decision 0105), by
+ * their subject, which it prints; the address goes no further than the provisioner's lookup.
+ */
+export async function operatorAddInStage(stage: string, username: string): Promise<string> {
+  const answer = await provisioner(
+    stage,
+    { action: 'registerOperator', input: { username } },
+    OPERATOR_FLAGS,
+  );
+  return `Registered operator ${String(answer.operatorId)} in ${stage}: the api now admits their tokens of the operators' group.`;
 }
 
 /** What `org create` sends: the onboarding input, checked for presence by the command. */

@@ -44,6 +44,8 @@ export interface PlatformAuditEvent {
   readonly rule: string | undefined;
   /** The request or invocation that caused it. */
   readonly requestId: string | undefined;
+  /** Whom it was about, when not an organisation: an operator's id (their subject) for an operator registered. */
+  readonly subjectId?: string | undefined;
 }
 
 export type PlatformAuditRecord = Omit<PlatformAuditEvent, 'eventId' | 'at'>;
@@ -91,6 +93,7 @@ function toEvent(item: Item): PlatformAuditEvent {
     outcome: requireS(item, 'outcome'),
     rule: read.s(item, 'rule'),
     requestId: read.s(item, 'requestId'),
+    ...(item.subjectId ? { subjectId: read.s(item, 'subjectId') } : {}),
   };
 }
 
@@ -127,6 +130,7 @@ export class PlatformAuditLog {
           ...(event.organisationId ? { orgId: attr.s(event.organisationId) } : {}),
           ...(event.rule ? { rule: attr.s(event.rule) } : {}),
           ...(event.requestId ? { requestId: attr.s(event.requestId) } : {}),
+          ...(event.subjectId ? { subjectId: attr.s(event.subjectId) } : {}),
         },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),

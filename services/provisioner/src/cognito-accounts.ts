@@ -2,12 +2,14 @@ import {
   AdminCreateUserCommand,
   type AdminCreateUserCommandOutput,
   AdminDisableUserCommand,
+  AdminGetUserCommand,
+  AdminListGroupsForUserCommand,
   CognitoIdentityProviderClient,
   CreateUserPoolClientCommand,
   DeleteUserPoolClientCommand,
   DeliveryMediumType,
 } from '@aws-sdk/client-cognito-identity-provider';
-import type { PartnerClients, SignInAccounts } from '@confide/api/provisioning';
+import type { OperatorAccounts, PartnerClients, SignInAccounts } from '@confide/api/provisioning';
 import { badInput, ConfideError, ErrorCode, type OrgId } from '@confide/domain';
 
 /** The user attribute holding a user's organisation (`custom:org_id`; infra/constructs/confide-user-pool.ts). */
@@ -54,7 +56,7 @@ function errorName(error: unknown): string {
  * the user sets a password and a TOTP second factor at first sign-in, as the pool requires. Errors carry the
  * Cognito error name only: Cognito's messages may echo the address.
  */
-export class CognitoSignInAccounts implements SignInAccounts {
+export class CognitoSignInAccounts implements SignInAccounts, OperatorAccounts {
   readonly #client: CognitoIdentityProviderClient;
 
   constructor(private readonly pool: UserPoolConfig) {
@@ -97,6 +99,44 @@ export class CognitoSignInAccounts implements SignInAccounts {
     const username = user?.Username;
     if (!subject || !username) throw new Error('The user pool answered a user without sub or username.');
     return { subject, username };
+  }
+
+  /** An operator's user by username (or email alias): their `sub`, and whether they are in `group` (decision 0105). */
+  async operator(
+    username: string,
+    group: string,
+  ): Promise<{ subject: string; inGroup: boolean } | undefined> {
+    const pool = { UserPoolId: this.pool.userPoolId, Username: username };
+    let subject: string | undefined;
+    let actualUsername: string | undefined;
+    try {
+      const user = await this.#client.send(new AdminGetUserCommand(pool));
+      subject = user.UserAttributes?.find((attribute) => attribute.Name === 'sub')?.Value;
+      actualUsername = user.Username;
+    } catch (error) {
+      if (errorName(error) === 'UserNotFoundException') return undefined;
+      throw new Error(`The user pool did not answer for the user (${errorName(error)}).`);
+    }
+    if (!subject || !actualUsername)
+      throw new Error('The user pool answered a user without sub or username.');
+    let inGroup = false;
+    let nextToken: string | undefined;
+    try {
+      do {
+        const page = await this.#client.send(
+          new AdminListGroupsForUserCommand({
+            UserPoolId: this.pool.userPoolId,
+            Username: actualUsername,
+            ...(nextToken ? { NextToken: nextToken } : {}),
+          }),
+        );
+        inGroup ||= (page.Groups ?? []).some((found) => found.GroupName === group);
+        nextToken = page.NextToken;
+      } while (nextToken && !inGroup);
+    } catch (error) {
+      throw new Error(`The user pool did not list the user's groups (${errorName(error)}).`);
+    }
+    return { subject, inGroup };
   }
 
   async disable(username: string): Promise<boolean> {

@@ -24,6 +24,7 @@ function actionOf(event: unknown): string {
     action === 'inviteStaff' ||
     action === 'disableStaffSignIn' ||
     action === 'registerPartnerClient' ||
+    action === 'registerOperator' ||
     action === 'listOrganisations' ||
     action === 'listStaff'
     ? action
@@ -52,7 +53,11 @@ function actionOf(event: unknown): string {
  * { "action": "registerPartnerClient", "input": { "organisationId": "org_…", "partnerId": "ptn_…" }, "assertion": "…" }
  * { "action": "listOrganisations" }
  * { "action": "listStaff", "input": { "slug": "…" } }
+ * { "action": "registerOperator", "input": { "username": "<the operator's email>" } }
  * ```
+ *
+ * `registerOperator` (decision 0105) admits a user of the pool's operators' group to the api: it records them ACTIVE
+ * by their `sub` (never reactivating a suspended one), on a direct invocation only, recorded in the platform audit.
  *
  * The two lists are the operator CLI's read-only requests (`confide org list --stage`, `confide users --stage`;
  * issue 20): no assertion, recorded in the platform audit log, answering ids, slugs, roles and dates only.
@@ -75,9 +80,12 @@ export async function handler(event: unknown, context?: Context): Promise<Provis
       ...(context?.awsRequestId ? { requestId: context.awsRequestId } : {}),
       // What could not be recorded (the platform or the tenant audit log): its error name only.
       onRecordFailure: (failure) => logger.error('provisioner audit not recorded', { action, ...failure }),
+      ...(signIns ? { operators: signIns } : {}),
     });
     if (response.ok && response.action === 'listOrganisations') {
       logger.info('organisations listed', { action, count: response.organisations.length });
+    } else if (response.ok && response.action === 'registerOperator') {
+      logger.info('operator registered', { action, operatorId: response.operatorId });
     } else if (response.ok && response.action === 'listStaff') {
       logger.info('staff listed', {
         action,

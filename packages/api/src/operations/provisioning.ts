@@ -32,6 +32,7 @@ import {
   onboardOrganisation,
   type SignInAccounts,
 } from './onboarding';
+import { type OperatorAccounts, parseRegisterOperator, registerOperator } from './operator-registration';
 import {
   noPartnerUserPool,
   type PartnerClients,
@@ -136,6 +137,12 @@ export type ProvisionerResponse =
       readonly action: 'registerPartnerClient';
       readonly organisationId: string;
       readonly partnerId: string;
+    }
+  | {
+      readonly ok: true;
+      readonly action: 'registerOperator';
+      /** The operator's subject (`sub`): their id in the platform's records. */
+      readonly operatorId: string;
     }
   | {
       readonly ok: true;
@@ -625,7 +632,12 @@ export async function runProvisionerEvent(
   event: unknown,
   signIns?: SignInAccounts,
   partnerClients?: PartnerClients,
-  options: { requestId?: string; onRecordFailure?: (failure: ProvisionerRecordFailure) => void } = {},
+  options: {
+    requestId?: string;
+    onRecordFailure?: (failure: ProvisionerRecordFailure) => void;
+    /** The user pool's operators, to register one (none locally, where the stack seeds them). */
+    operators?: OperatorAccounts;
+  } = {},
 ): Promise<ProvisionerResponse> {
   const requestId = options.requestId ?? `provisioner-${randomUUID()}`;
   const bestEffort = async (where: ProvisionerRecordFailure['where'], write: () => Promise<unknown>) => {
@@ -637,6 +649,11 @@ export async function runProvisionerEvent(
   };
   let request: ProvisionerRequest | undefined;
   try {
+    const registration = parseRegisterOperator(event);
+    if (registration) {
+      const { operatorId } = await registerOperator(services, registration, options.operators, requestId);
+      return { ok: true, action: 'registerOperator', operatorId };
+    }
     const query = parseProvisionerQuery(event);
     if (query) return await runProvisionerQuery(services, query, requestId);
     request = parseProvisionerRequest(event);
@@ -1076,6 +1093,7 @@ export function organisationProvisioning(services: ConfideServices): Organisatio
 }
 
 export type { SignInAccounts } from './onboarding';
+export type { OperatorAccounts, RegisterOperatorRequest } from './operator-registration';
 export {
   type PartnerClients,
   type RegisterPartnerClientInput,
