@@ -346,6 +346,49 @@ describe('confide against a deployed stage (--stage)', () => {
     });
   }, 180_000);
 
+  it('operator suspend goes through the stage’s api with the operator’s token, and locally as an operator', async () => {
+    // Prepare: two operators who are leaving (the stage and the local stack share one table here).
+    const inStage = `op-stage-${Math.random().toString(36).slice(2, 8)}`;
+    const locally = `op-local-${Math.random().toString(36).slice(2, 8)}`;
+    await api.services.operators.register(inStage, 'deployment');
+    await api.services.operators.register(locally, 'deployment');
+    const operator = { CONFIDE_OPERATOR_TOKEN: await api.operatorToken('operator-1') };
+    writeFileSync(join(folder, 'stack.json'), JSON.stringify(api.stack));
+    const local = { CONFIDE_DATA_DIR: folder };
+
+    // Act
+    const suspended = await stage(['operator', 'suspend', '--operator', inStage], operator);
+    const again = await stage(['operator', 'suspend', '--operator', inStage], operator);
+    const noToken = await stage(['operator', 'suspend', '--operator', inStage]);
+    const withOperatorId = await stage(
+      ['operator', 'suspend', '--operator', inStage, '--operator-id', 'operator-2'],
+      operator,
+    );
+    const localSuspended = await runCli(['operator', 'suspend', '--operator', locally], local);
+    const missing = await runCli(['operator', 'suspend'], local);
+
+    // Assess
+    expect(suspended.code, suspended.stderr).toBe(0);
+    expect(suspended.stdout).toContain(`Suspended operator ${inStage}`);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('CONFLICT');
+    expect(noToken.code).toBe(1);
+    expect(noToken.stderr).toContain('CONFIDE_OPERATOR_TOKEN');
+    expect(withOperatorId.code).toBe(1);
+    expect(withOperatorId.stderr).toContain('--operator-id');
+    expect(localSuspended.code, localSuspended.stderr).toBe(0);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('Give --operator');
+    expect(await api.services.operators.status(inStage)).toMatchObject({
+      status: 'SUSPENDED',
+      changedBy: 'operator-1',
+    });
+    expect(await api.services.operators.status(locally)).toMatchObject({
+      status: 'SUSPENDED',
+      changedBy: 'local-operator',
+    });
+  }, 180_000);
+
   it('offboarding in a stage goes through its api with the operator’s token: export gate, waiver, two operators', async () => {
     // Prepare
     const slug = uniqueSlug('stage');

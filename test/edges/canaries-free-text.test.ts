@@ -93,6 +93,8 @@ const STRUCTURAL_NAMES: Record<string, string> = {
   postcode: 'a UK postcode, format-validated (sealed, and indexed only by a keyed beacon)',
   phone: 'digits, spaces and + only, format-validated (sealed)',
   objectReference: 'an opaque storage reference checked against its format',
+  'Mutation.suspendOperator(operatorId)':
+    'an operator’s subject: letters, digits and ._:- only, format-validated (decision 0106)',
   'Mutation.waiveOrganisationExport(reference)':
     'a controller’s reference for an export waiver: letters, digits and ._/- only, format-validated (decision 0034)',
 };

@@ -1,6 +1,6 @@
 import { LOCAL_OPERATOR_IDS } from '@confide/local';
 import { describe, expect, it } from 'vitest';
-import { OPERATOR_ONLY_QUERY } from '../support/fixtures';
+import { OPERATOR_ONLY_QUERY, onboardTestOrganisation } from '../support/fixtures';
 import { testApi } from '../support/test-api';
 
 function codes(result: { errors?: { extensions?: Record<string, unknown> }[] | undefined }): unknown[] {
@@ -63,5 +63,87 @@ describe("an operator's status is re-checked on the server (issue 17 item 6, dec
       expect((await api.services.operators.status(operatorId))?.status).toBe('ACTIVE');
     }
     expect(codes(await api.graphql(OPERATOR_ONLY_QUERY, { token: await api.operatorToken() }))).toEqual([]);
+  });
+});
+
+describe('suspending an operator through the API (decision 0106)', () => {
+  const api = testApi();
+  const operatorToken = (operatorId: string) =>
+    api.token({ sub: operatorId, 'cognito:groups': ['confide-operators'] });
+  const newOperatorId = () => `op-${Math.random().toString(36).slice(2, 10)}`;
+  const SUSPEND = `mutation ($operatorId: String!) {
+    suspendOperator(operatorId: $operatorId) { operatorId status changedBy changedAt }
+  }`;
+
+  it('a second operator suspends one at once; the suspended operator’s token is refused from the next request', async () => {
+    // Prepare: an operator who is leaving, signed in.
+    const leaving = newOperatorId();
+    await api.services.operators.register(leaving, 'deployment');
+    const leavingToken = await operatorToken(leaving);
+    expect(codes(await api.graphql(OPERATOR_ONLY_QUERY, { token: leavingToken }))).toEqual([]);
+
+    // Act
+    const result = await api.graphql<{ suspendOperator: Record<string, unknown> }>(SUSPEND, {
+      token: await api.operatorToken(),
+      variables: { operatorId: leaving },
+    });
+
+    // Assess: suspended by the operator who asked, recorded in the platform audit, refused at once.
+    expect(codes(result)).toEqual([]);
+    expect(result.data?.suspendOperator).toMatchObject({
+      operatorId: leaving,
+      status: 'SUSPENDED',
+      changedBy: 'operator-1',
+    });
+    expect(codes(await api.graphql(OPERATOR_ONLY_QUERY, { token: leavingToken }))).toEqual([
+      'UNAUTHENTICATED',
+    ]);
+    const events = await api.services.platformAudit.list({ limit: 500 });
+    expect(
+      events
+        .filter((event) => event.operation === 'suspendOperator' && event.subjectId === leaving)
+        .map((event) => event.outcome),
+    ).toEqual(['COMPLETED', 'ALLOWED']);
+  });
+
+  it('refuses oneself, an unknown or already suspended operator, bad input and anyone but an operator; changing nothing', async () => {
+    // Prepare
+    const operatorId = newOperatorId();
+    await api.services.operators.register(operatorId, 'deployment');
+    const suspended = newOperatorId();
+    await api.services.operators.register(suspended, 'deployment');
+    await api.services.operators.suspend(suspended, 'local-operator', undefined);
+    const ask = async (target: string, token: string) =>
+      codes(await api.graphql(SUSPEND, { token, variables: { operatorId: target } }));
+
+    // Act
+    const self = await ask(operatorId, await operatorToken(operatorId));
+    const unknown = await ask(newOperatorId(), await api.operatorToken());
+    const again = await ask(suspended, await api.operatorToken());
+    const blank = await ask(' ', await api.operatorToken());
+    const tooLong = await ask('x'.repeat(200), await api.operatorToken());
+    const freeText = await ask('ops one@platform.example', await api.operatorToken());
+    const noToken = codes(await api.graphql(SUSPEND, { variables: { operatorId } }));
+
+    // Assess
+    expect(self).toEqual(['FORBIDDEN']);
+    expect(unknown).toEqual(['NOT_FOUND']);
+    expect(again).toEqual(['CONFLICT']);
+    expect(blank).toEqual(['BAD_USER_INPUT']);
+    expect(tooLong).toEqual(['BAD_USER_INPUT']);
+    expect(freeText).toEqual(['BAD_USER_INPUT']);
+    expect(noToken).toEqual(['UNAUTHENTICATED']);
+    expect((await api.services.operators.status(operatorId))?.status).toBe('ACTIVE');
+  });
+
+  it('refuses a staff member, even an organisation admin', async () => {
+    const operatorId = newOperatorId();
+    await api.services.operators.register(operatorId, 'deployment');
+    const org = await onboardTestOrganisation(api);
+
+    const result = await api.graphql(SUSPEND, { token: org.adminToken, variables: { operatorId } });
+
+    expect(codes(result)).toEqual(['FORBIDDEN']);
+    expect((await api.services.operators.status(operatorId))?.status).toBe('ACTIVE');
   });
 });

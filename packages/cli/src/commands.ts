@@ -278,6 +278,16 @@ export async function orgOffboardCommand(options: {
   );
 }
 
+/** The api's first error as the operator reads it: the flag when the field is one, the message and the code. */
+function refuseOnError(answer: unknown, flags: Readonly<Record<string, string>>): void {
+  const [error] =
+    (answer as { errors?: { message: string; extensions?: { code?: string; field?: string[] } }[] }).errors ??
+    [];
+  if (!error) return;
+  const flag = flags[error.extensions?.field?.[0] ?? ''];
+  throw new CliError(`${flag ? `${flag}: ` : ''}${error.message} (${error.extensions?.code ?? 'ERROR'})`);
+}
+
 const CONFIRM_ADMIN_MUTATION = `mutation ($organisationId: ID!, $approvalId: ID!) {
   confirmOrganisationAdministrator(organisationId: $organisationId, approvalId: $approvalId) { slug }
 }`;
@@ -306,15 +316,43 @@ export async function orgConfirmAdminCommand(options: {
   const stack = runningStack();
   const services = servicesFor(stack);
   const orgId = await orgIdOf(services, slug);
-  const answer = (await asOperator(stack, services, operatorId, CONFIRM_ADMIN_MUTATION, {
+  const answer = await asOperator(stack, services, operatorId, CONFIRM_ADMIN_MUTATION, {
     organisationId: orgId,
     approvalId: approval,
-  })) as { errors?: { message: string; extensions?: { code?: string; field?: string[] } }[] };
-  const [error] = answer.errors ?? [];
-  if (error) {
-    const flag = error.extensions?.field?.[0] === 'approvalId' ? '--approval: ' : '';
-    throw new CliError(`${flag}${error.message} (${error.extensions?.code ?? 'ERROR'})`);
+  });
+  refuseOnError(answer, { approvalId: '--approval' });
+  return done;
+}
+
+const SUSPEND_OPERATOR_MUTATION = `mutation ($operatorId: String!) {
+  suspendOperator(operatorId: $operatorId) { operatorId status }
+}`;
+
+/**
+ * `confide operator suspend --operator <id>`: a second operator suspends one (decision 0106), through the api, so
+ * that the refusals and the platform audit are the API's. In a stage, as the operator in `CONFIDE_OPERATOR_TOKEN`.
+ */
+export async function operatorSuspendCommand(options: {
+  operator?: string;
+  operatorId?: string;
+  stage?: string;
+}): Promise<string> {
+  if (!options.operator) throw new CliError('Give --operator <id>: the subject of the operator to suspend.');
+  const target = options.operator;
+  const done = `Suspended operator ${target}: the api refuses their every request from now on.`;
+  if (options.stage !== undefined) {
+    if (options.operatorId !== undefined) throw new CliError(OPERATOR_ID_IN_STAGE);
+    const { operatorSuspendInStage } = await import('./stage-commands');
+    await operatorSuspendInStage(options.stage, target);
+    return done;
   }
+  const stack = runningStack();
+  const services = servicesFor(stack);
+  const operatorId = operatorIdOf(options.operatorId);
+  const answer = await asOperator(stack, services, operatorId, SUSPEND_OPERATOR_MUTATION, {
+    operatorId: target,
+  });
+  refuseOnError(answer, { operatorId: '--operator' });
   return done;
 }
 

@@ -381,6 +381,36 @@ const COMMANDS: readonly CommandSpec[] = [
     },
   },
   {
+    name: 'operator suspend',
+    summary: 'suspends another platform operator: the api refuses their every request from then on',
+    notes: [
+      'confide operator suspend --operator <id> [--operator-id <id>]   against the local stack, as local-operator',
+      '    (or --operator-id)',
+      "confide operator suspend --operator <id> --stage <stage>        through the stage's api, as the operator in",
+      '    CONFIDE_OPERATOR_TOKEN',
+      'Never yourself. A suspended operator is not reactivated by `operator add`.',
+    ],
+    options: {
+      operator: {
+        type: 'string',
+        value: '<id>',
+        description: "the operator to suspend: their subject (`sub`), as 'operator add' printed it",
+      },
+      'operator-id': OPERATOR_ID,
+      stage: STAGE,
+    },
+    async run(values) {
+      const { operatorSuspendCommand } = await import('./commands');
+      return operatorSuspendCommand(
+        defined({
+          operator: str(values, 'operator'),
+          operatorId: str(values, 'operator-id'),
+          stage: str(values, 'stage'),
+        }),
+      );
+    },
+  },
+  {
     name: 'retention sweep',
     summary: 'deletes expired items now and writes their tombstones',
     options: { org: { ...ORG, description: 'only this organisation (default: all)' } },

@@ -346,6 +346,13 @@ export async function orgConfirmAdminInStage(
   if (error) throw apiRefusal(error, { approvalId: '--approval' });
 }
 
+/** `confide operator suspend --stage`: through the api, as the operator in `CONFIDE_OPERATOR_TOKEN` (decision 0106). */
+export async function operatorSuspendInStage(stage: string, operatorId: string): Promise<void> {
+  const answer = await operatorGraphql(stage, 'OperatorSuspend', { operatorId });
+  const error = firstError(answer);
+  if (error) throw apiRefusal(error, { operatorId: '--operator' });
+}
+
 /** `confide org export --waive --stage`: records the waiver through the api (audited in the platform audit log). */
 export async function orgWaiveExportInStage(
   stage: string,

@@ -104,6 +104,7 @@ export class OperatorRegistry {
         outcome,
         rule,
         requestId,
+        subjectId: operatorId,
       });
     if (by === operatorId) {
       await audit('FORBIDDEN', 'platform.operator.suspend.self');

@@ -55,6 +55,14 @@ export const PLATFORM_POLICIES = [
         : refuse('platform.organisation.admin.confirm'),
   }),
   operationPolicy({
+    id: 'platform.operator.suspend',
+    clause:
+      'Decision 0026: an operator is admitted only while their stored status is ACTIVE; suspending one takes another, active operator (never oneself) and is recorded in the platform audit log before it is stored',
+    principals: ['OPERATOR'],
+    effects: { writes: true },
+    decide: operator('platform.operator.suspend'),
+  }),
+  operationPolicy({
     id: 'platform.organisation.own',
     clause: 'ACCESS-MODEL.md: staff see their own organisation’s settings (no personal data)',
     decide: (facts) =>
