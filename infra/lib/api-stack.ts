@@ -18,6 +18,7 @@ import { ASSERTION_KEY_ENVIRONMENT, ProvisionerAssertionKey } from '../construct
 import { RetentionStream } from '../constructs/retention-stream';
 import { PLATFORM_LEADING_KEYS, TenantAccessRole } from '../constructs/tenant-access-role';
 import { TransferAccess } from '../constructs/transfer-access';
+import { consoleClientIdParameterName } from './parameter-names';
 import { fromRepoRoot, repoRoot } from './paths';
 import type { StageConfig } from './stage-config';
 
@@ -87,6 +88,8 @@ export class ConfideApiStack extends Stack {
         identity.partnerAppClient.userPoolClientId,
         identity.partnerAgencyClient.userPoolClientId,
       ].join(','),
+      // The governance console's client, made in the console stack after this one, is named by a parameter (0107).
+      CONFIDE_JWT_CLIENT_IDS_PARAMETER: consoleClientIdParameterName(config.stage),
       CONFIDE_JWKS_URL: `${identity.issuer}/.well-known/jwks.json`,
       CONFIDE_ACCOUNT_ID: this.account,
       CONFIDE_OPERATOR_GROUP: OPERATOR_GROUP,
@@ -183,6 +186,20 @@ export class ConfideApiStack extends Stack {
     // The api role may not create or delete KMS keys: the onboarding and offboarding mutations invoke the
     // provisioner, by name, and may invoke nothing else (the unqualified function ARN: no versions or aliases).
     this.api.function.addEnvironment('CONFIDE_PROVISIONER_FUNCTION', this.provisioner.function.functionName);
+    // The console's app client id, read when a console token first arrives (decision 0107): that one parameter only.
+    this.api.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'ReadTheConsoleClientParameter',
+        actions: ['ssm:GetParameter'],
+        resources: [
+          this.formatArn({
+            service: 'ssm',
+            resource: 'parameter',
+            resourceName: consoleClientIdParameterName(config.stage).replace(/^\//, ''),
+          }),
+        ],
+      }),
+    );
     this.api.role.addToPrincipalPolicy(
       new PolicyStatement({
         sid: 'InvokeProvisionerForOnboardingAndOffboarding',

@@ -1,8 +1,10 @@
 import { CfnOutput, Fn, Stack, type StackProps } from 'aws-cdk-lib';
+import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import type { ConfideUserPool } from '../constructs/confide-user-pool';
 import { ConsoleHosting } from '../constructs/console-hosting';
 import type { GraphqlHttpApi } from '../constructs/http-api';
+import { consoleClientIdParameterName } from './parameter-names';
 import type { StageConfig } from './stage-config';
 
 /** Properties of {@link ConfideConsoleStack}. */
@@ -32,6 +34,13 @@ export class ConfideConsoleStack extends Stack {
       // `https://<id>.execute-api.<region>.amazonaws.com` → its host name.
       apiDomainName: Fn.select(2, Fn.split('/', props.httpApi.api.apiEndpoint)),
       removalPolicy: config.removalPolicy,
+    });
+    // The api accepts the console's tokens by this parameter: it cannot take the client's id in its environment, as
+    // this stack depends on the api's (decision 0107).
+    new StringParameter(this, 'ConsoleClientIdParameter', {
+      parameterName: consoleClientIdParameterName(config.stage),
+      stringValue: this.hosting.client.userPoolClientId,
+      description: 'The governance console’s app client, whose access tokens the api accepts (not a secret).',
     });
     new CfnOutput(this, 'ConsoleUrl', { value: this.hosting.url });
     new CfnOutput(this, 'ConsoleBucketName', { value: this.hosting.bucket.bucketName });

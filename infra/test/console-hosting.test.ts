@@ -154,4 +154,42 @@ describe('each stage’s console', () => {
       expect(JSON.stringify(distribution)).toContain('HttpApi');
     },
   );
+
+  it.each(['dev', 'prod'] as const)(
+    '%s’s api accepts the console’s tokens: it reads the console’s client id from the parameter the console stack writes',
+    (stage) => {
+      // The console's app client is made in the console stack, which depends on the api stack (its /graphql origin),
+      // so the api cannot take the client's id in its environment: a cycle. The console stack publishes it in an SSM
+      // parameter of a fixed name, which the api reads (decision 0107).
+      const { stacks } = buildStage(stage);
+      const consoleTemplate = Template.fromStack(stacks.console);
+      const apiTemplate = Template.fromStack(stacks.api);
+      const parameterName = `/confide/${stage}/console-client-id`;
+      const [parameter, ...otherParameters] = Object.values(
+        consoleTemplate.findResources('AWS::SSM::Parameter', { Properties: { Name: parameterName } }),
+      );
+      expect(otherParameters).toEqual([]);
+      const [clientLogicalId] = Object.keys(
+        consoleTemplate.findResources('AWS::Cognito::UserPoolClient', {
+          Properties: { ClientName: `confide-${stage}-console` },
+        }),
+      );
+      expect(parameter?.Properties.Value).toEqual({ Ref: clientLogicalId });
+      const apiFunction = Object.values(apiTemplate.findResources('AWS::Lambda::Function')).find((fn) =>
+        JSON.stringify(fn.Properties.Environment ?? {}).includes('CONFIDE_JWT_CLIENT_IDS'),
+      );
+      expect(apiFunction?.Properties.Environment.Variables.CONFIDE_JWT_CLIENT_IDS_PARAMETER).toBe(
+        parameterName,
+      );
+      const reads = Object.values(apiTemplate.findResources('AWS::IAM::Policy')).flatMap((policy) =>
+        (policy.Properties.PolicyDocument.Statement as { Action: unknown; Resource: unknown }[])
+          .filter((statement) => JSON.stringify(statement.Action).includes('ssm:GetParameter'))
+          .map((statement) => ({ roles: JSON.stringify(policy.Properties.Roles), statement })),
+      );
+      expect(reads).toHaveLength(1);
+      expect(reads[0]?.roles).toMatch(/ApiFunctionRole/);
+      expect(reads[0]?.statement.Action).toBe('ssm:GetParameter');
+      expect(JSON.stringify(reads[0]?.statement.Resource)).toContain(`parameter${parameterName}`);
+    },
+  );
 });

@@ -22,6 +22,7 @@ import {
   startCognitoEndpoint,
   startKmsGate,
   startLambdaEndpoint,
+  startSsmEndpoint,
 } from '../support/aws-stand-ins';
 import { ADA, allocate, recordNote, registerServiceUser, staffWithRoles } from '../support/care-fixtures';
 import { OPERATOR_ONLY_QUERY, onboardTestOrganisation, uniqueSlug } from '../support/fixtures';
@@ -494,6 +495,54 @@ describe('the built Lambda bundles, each in a fresh Node process against the loc
     const key = await api.services.kms.send(new DescribeKeyCommand({ KeyId: organisation?.kmsKeyArn }));
     expect(key.KeyMetadata?.KeyState).toBe('PendingDeletion');
     expect(kmsGate.operations.filter((operation) => API_ROLE_DENIED.includes(operation))).toEqual([]);
+  });
+
+  it('api as deployed: accepts a staff token of the console’s app client, named by the stage’s parameter; no other client', async () => {
+    // Prepare: a staff member, and access tokens of the console's client (made in the console stack after the api's,
+    // so named by an SSM parameter: decision 0107) and of a client nobody configured.
+    const org = await onboardTestOrganisation(api);
+    const scope = tenantScope(org.orgId);
+    const adminSubject = (await api.services.directory.staff(scope, org.adminStaffId))?.externalSubject ?? '';
+    const CONSOLE_CLIENT = 'consoleclient000000000001';
+    const parameterName = '/confide/test/console-client-id';
+    const ssm = await startSsmEndpoint({ [parameterName]: CONSOLE_CLIENT });
+    const me = '{ me { kind } }';
+    const asClient = async (clientId: string) =>
+      graphqlEvent(me, { token: await cognitoToken({ sub: adminSubject, org_id: org.orgId }, clientId) });
+    const withParameter = {
+      ...deployedApiEnv(),
+      CONFIDE_JWT_CLIENT_IDS_PARAMETER: parameterName,
+      CONFIDE_SSM_ENDPOINT: ssm.endpoint,
+    };
+
+    let run: Awaited<ReturnType<typeof runBundle>>;
+    let unreachable: Awaited<ReturnType<typeof runBundle>>;
+    try {
+      // Act: the console's token twice (one read of the parameter), then another client's; then with SSM failing.
+      run = await runBundle(
+        built.bundles.api,
+        [
+          await asClient(CONSOLE_CLIENT),
+          await asClient(CONSOLE_CLIENT),
+          await asClient('someotherclient0000000001'),
+        ],
+        withParameter,
+      );
+      ssm.parameters.clear();
+      unreachable = await runBundle(built.bundles.api, [await asClient(CONSOLE_CLIENT)], withParameter);
+    } finally {
+      await ssm.stop();
+    }
+
+    // Assess: admitted by the parameter, read once and signed; the unknown client refused; unread, refused.
+    const [first, second, other] = run.results.map((result) => graphqlAnswer(result));
+    expect(first?.codes).toEqual([]);
+    expect(first?.data).toEqual({ me: { kind: 'STAFF' } });
+    expect(second?.codes).toEqual([]);
+    expect(other?.codes).toEqual(['UNAUTHENTICATED']);
+    expect(ssm.reads.slice(0, 1)).toEqual([{ name: parameterName, signatureValid: true }]);
+    expect(ssm.reads).toHaveLength(2);
+    expect(graphqlAnswer(unreachable.results[0] as never)?.codes).toEqual(['UNAUTHENTICATED']);
   });
 
   it('provisioner: registers an operator of the user pool, whom the api as deployed then admits; nobody else', async () => {

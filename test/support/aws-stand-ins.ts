@@ -400,3 +400,48 @@ export async function startCognitoEndpoint(): Promise<CognitoEndpoint> {
     stop: () => close(server),
   };
 }
+
+/** {@link startSsmEndpoint}'s record of the parameter reads it answered. */
+export interface SsmEndpoint extends StandIn {
+  readonly reads: { readonly name: unknown; readonly signatureValid: boolean }[];
+  /** The parameters it holds, by name; a missing one is `ParameterNotFound`. */
+  readonly parameters: Map<string, string>;
+}
+
+/**
+ * SSM's `GetParameter` (JSON 1.1 protocol), as the api reads the app clients it accepts beyond its environment
+ * (decision 0107): checks the caller's SigV4 signature for service `ssm` and records every read.
+ */
+export async function startSsmEndpoint(parameters: Record<string, string>): Promise<SsmEndpoint> {
+  const reads: SsmEndpoint['reads'] = [];
+  const held = new Map(Object.entries(parameters));
+  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
+    void (async () => {
+      const body = await readBody(request);
+      const path = (request.url ?? '').split('?')[0] ?? '';
+      const operation = String(request.headers['x-amz-target'] ?? '').replace(/^AmazonSSM\./, '');
+      const input = JSON.parse(body.toString('utf8') || '{}') as { Name?: unknown };
+      const signatureValid = await signatureIsValid(request, path, body, 'ssm');
+      reads.push({ name: input.Name, signatureValid });
+      const fail = (status: number, type: string) => {
+        response.writeHead(status, {
+          'content-type': 'application/x-amz-json-1.1',
+          'x-amzn-errortype': type,
+        });
+        response.end(JSON.stringify({ __type: type, message: `${type} (stand-in)` }));
+      };
+      if (!signatureValid) return fail(403, 'InvalidSignatureException');
+      if (operation !== 'GetParameter') return fail(400, 'UnknownOperationException');
+      const value = held.get(String(input.Name ?? ''));
+      if (value === undefined) return fail(400, 'ParameterNotFound');
+      response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
+      response.end(
+        JSON.stringify({ Parameter: { Name: input.Name, Type: 'String', Value: value, Version: 1 } }),
+      );
+    })().catch((error: unknown) => {
+      response.writeHead(500, { 'x-amzn-errortype': 'InternalServerError' }).end(String(error));
+    });
+  });
+  const endpoint = await listen(server);
+  return { endpoint, reads, parameters: held, stop: () => close(server) };
+}

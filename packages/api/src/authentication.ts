@@ -10,6 +10,7 @@ import {
 import type { ItemLoader, Organisation, StaffMember } from '@confide/store';
 import { tenantScope } from '@confide/store';
 import { createRemoteJWKSet, type JWTPayload, errors as joseErrors, jwtVerify } from 'jose';
+import { AppClientParameter } from './app-client-parameter';
 import type { ConfideServices } from './services';
 
 /** Who is calling, after the token was verified and the principal loaded from the table. */
@@ -68,6 +69,8 @@ export class Authenticator {
   readonly #jwks: ReturnType<typeof createRemoteJWKSet>;
   /** Tokens already verified, oldest first (a Map keeps insertion order), each until its expiry. */
   readonly #verified = new Map<string, VerifiedToken>();
+  /** The app clients named by the stage's parameter, read when first needed (decision 0107). */
+  #appClients: AppClientParameter | undefined;
 
   constructor(private readonly services: ConfideServices) {
     this.#jwks = createRemoteJWKSet(new URL(services.config.auth.jwksUrl), { cacheMaxAge: 10 * 60 * 1000 });
@@ -131,6 +134,30 @@ export class Authenticator {
     return this.#principalFor(token.claims, loader);
   }
 
+  /**
+   * Whether a user's Cognito access token names an app client of the stage's parameter (the governance console's,
+   * decision 0107). A client-credentials token (`sub` = `client_id`) is a partner agency's, decided above.
+   */
+  async #namedByParameter(claims: JWTPayload): Promise<boolean> {
+    const clientId = claims.client_id;
+    if (claims.token_use !== 'access' || typeof clientId !== 'string' || claims.sub === clientId)
+      return false;
+    const parameter = this.services.config.auth.clientIdsParameter;
+    if (!parameter) return false;
+    this.#appClients ??= new AppClientParameter(parameter.name, {
+      endpoint: parameter.endpoint,
+      region: this.services.config.region,
+      credentials: this.services.kms.config.credentials,
+      sha256: this.services.kms.config.sha256,
+    });
+    try {
+      return await this.#appClients.names(clientId);
+    } catch {
+      // Unread, the parameter accepts no one: the token is refused like any unknown client's (fail closed).
+      return false;
+    }
+  }
+
   async #verify(token: string): Promise<JWTPayload> {
     const { auth } = this.services.config;
     try {
@@ -142,6 +169,7 @@ export class Authenticator {
       });
       if (issuedInTheFuture(payload)) throw unauthenticated('The token is invalid or has expired.');
       if (isForThisApi(payload, auth) || agencyClientOf(payload, auth)) return payload;
+      if (await this.#namedByParameter(payload)) return payload;
     } catch (error) {
       if (!(error instanceof joseErrors.JOSEError)) throw error;
     }

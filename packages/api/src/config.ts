@@ -16,6 +16,12 @@ export interface ConfideConfig {
      * `client_id` (with `token_use` `access`) and carry no `aud`.
      */
     readonly clientIds: readonly string[];
+    /**
+     * An SSM parameter naming more app clients, comma-separated (`CONFIDE_JWT_CLIENT_IDS_PARAMETER`; decision 0107):
+     * the governance console's, whose client is made in a stack that depends on the api's, so its id cannot be in the
+     * api's environment. Read when a user's token names a client not listed above.
+     */
+    readonly clientIdsParameter?: { readonly name: string; readonly endpoint: string };
     readonly jwksUrl: string;
     /** Tokens carrying this group are platform operators. */
     readonly operatorGroup: string;
@@ -239,6 +245,14 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ConfideConf
     auth: {
       issuer: required(env, 'CONFIDE_JWT_ISSUER'),
       ...tokenRecipientsFromEnv(env),
+      ...(env.CONFIDE_JWT_CLIENT_IDS_PARAMETER
+        ? {
+            clientIdsParameter: {
+              name: env.CONFIDE_JWT_CLIENT_IDS_PARAMETER,
+              endpoint: env.CONFIDE_SSM_ENDPOINT || `https://ssm.${region}.amazonaws.com`,
+            },
+          }
+        : {}),
       jwksUrl: env.CONFIDE_JWKS_URL ?? `${required(env, 'CONFIDE_JWT_ISSUER')}/.well-known/jwks.json`,
       operatorGroup: env.CONFIDE_OPERATOR_GROUP ?? 'confide-operators',
       partnerScope: env.CONFIDE_PARTNER_SCOPE ?? 'confide/partner.read',

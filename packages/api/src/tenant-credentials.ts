@@ -3,6 +3,7 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import type { OrgId } from '@confide/domain';
 import { LeanDynamoDBClient, packedSessionPolicy, type TenantClients } from '@confide/store';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { signedPostHeaders } from './signed-post';
 
 /** Assumed credentials, as the SDK's credential providers return them. */
 export interface AwsCredentialIdentity {
@@ -146,17 +147,12 @@ export class AssumedTenantClients implements TenantClients {
       }),
       DurationSeconds: '3600',
     }).toString();
-    const signed = await this.#signer.sign({
-      method: 'POST',
-      protocol: url.protocol,
-      hostname: url.hostname,
-      ...(url.port ? { port: Number(url.port) } : {}),
-      path: url.pathname,
-      query: {},
-      headers: { host: url.host, 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+    const headers = await signedPostHeaders(
+      this.#signer,
+      url,
+      { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
       body,
-    });
-    const { host: _host, ...headers } = signed.headers;
+    );
     let text: string;
     try {
       const response = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(5000) });

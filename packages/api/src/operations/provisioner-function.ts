@@ -1,5 +1,6 @@
 import type { KMSClient } from '@aws-sdk/client-kms';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { signedPostHeaders } from '../signed-post';
 import type { ProvisionerRequest } from './provisioning';
 
 /** Options of {@link ProvisionerFunction}. */
@@ -60,22 +61,12 @@ export class ProvisionerFunction {
   async invokeWith(payload: unknown): Promise<unknown> {
     const url = this.#url;
     const body = JSON.stringify(payload);
-    const signed = await this.#signer.sign({
-      method: 'POST',
-      protocol: url.protocol,
-      hostname: url.hostname,
-      ...(url.port ? { port: Number(url.port) } : {}),
-      path: url.pathname,
-      query: {},
-      // `host` is signed and equals what fetch sends for this URL; fetch sets it (and content-length) itself.
-      headers: {
-        host: url.host,
-        'content-type': 'application/json',
-        'x-amz-invocation-type': 'RequestResponse',
-      },
+    const headers = await signedPostHeaders(
+      this.#signer,
+      url,
+      { 'content-type': 'application/json', 'x-amz-invocation-type': 'RequestResponse' },
       body,
-    });
-    const { host: _host, ...headers } = signed.headers;
+    );
     let response: Response;
     try {
       response = await fetch(url, {
