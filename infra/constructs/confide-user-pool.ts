@@ -89,7 +89,9 @@ export interface ConfideUserPoolProps {
  *   trigger puts in the tokens' `org_id` claim;
  * - `partnerAppClient`: partner front-ends, authorization code with PKCE, no client secret;
  * - `partnerAgencyClient`: a partner agency's back end, client credentials with a secret, scope
- *   `confide/partner.read` only.
+ *   `confide/partner.read` only;
+ * - `operatorCliClient`: the operators' `confide login --stage`, authorization code with PKCE on the loopback redirect
+ *   `http://localhost:8976/callback` (RFC 8252), no client secret (decision 0108).
  */
 export class ConfideUserPool extends Construct {
   /** The user pool. */
@@ -98,6 +100,8 @@ export class ConfideUserPool extends Construct {
   public readonly partnerAppClient: UserPoolClient;
   /** Client of partner agencies' back ends (confidential, client credentials). */
   public readonly partnerAgencyClient: UserPoolClient;
+  /** Client of the operators' command line (public, authorization code + PKCE on a loopback redirect). */
+  public readonly operatorCliClient: UserPoolClient;
   /** The Cognito domain serving sign-in and `/oauth2/token`. */
   public readonly domain: UserPoolDomain;
   /** The token issuer, `https://cognito-idp.<region>.amazonaws.com/<poolId>`. */
@@ -203,6 +207,25 @@ export class ConfideUserPool extends Construct {
       supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
       preventUserExistenceErrors: true,
       accessTokenValidity: Duration.hours(1),
+    });
+
+    this.operatorCliClient = this.userPool.addClient('OperatorCliClient', {
+      userPoolClientName: `confide-${props.stage}-operator-cli`,
+      // A command line cannot keep a secret: PKCE binds the code to the command that asked for it.
+      generateSecret: false,
+      authFlows: {},
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: [OAuthScope.OPENID],
+        // The loopback redirect `confide login` listens on (packages/cli/src/login.ts, OPERATOR_CLI_PORT).
+        callbackUrls: ['http://localhost:8976/callback'],
+      },
+      supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+      accessTokenValidity: Duration.hours(1),
+      idTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.hours(1),
     });
 
     const stack = Stack.of(this);

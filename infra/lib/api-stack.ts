@@ -87,6 +87,8 @@ export class ConfideApiStack extends Stack {
       CONFIDE_JWT_CLIENT_IDS: [
         identity.partnerAppClient.userPoolClientId,
         identity.partnerAgencyClient.userPoolClientId,
+        // The operators' `confide login --stage` (decision 0108).
+        identity.operatorCliClient.userPoolClientId,
       ].join(','),
       // The governance console's client, made in the console stack after this one, is named by a parameter (0107).
       CONFIDE_JWT_CLIENT_IDS_PARAMETER: consoleClientIdParameterName(config.stage),

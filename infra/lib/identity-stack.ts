@@ -86,6 +86,7 @@ export class ConfideIdentityStack extends Stack {
     new CfnOutput(this, 'PartnerAgencyClientId', {
       value: this.identity.partnerAgencyClient.userPoolClientId,
     });
+    new CfnOutput(this, 'OperatorCliClientId', { value: this.identity.operatorCliClient.userPoolClientId });
     new CfnOutput(this, 'AuthDomainUrl', { value: this.identity.domain.baseUrl() });
   }
 }

@@ -86,13 +86,15 @@ describe('ConfideApiStack', () => {
     expect(JSON.stringify(variables.CONFIDE_JWKS_URL)).toContain('/.well-known/jwks.json');
     // Cognito access tokens carry `client_id`, not `aud`: the api checks the client ids, and no audience.
     expect(variables.CONFIDE_JWT_AUDIENCE).toBeUndefined();
-    // Both app clients of the pool, comma-separated: [<partner app>, ',', <partner agency>].
+    // The identity stack's app clients, comma-separated: [<partner app>, ',', <partner agency>, ',', <operator CLI>].
     const clientIds = variables.CONFIDE_JWT_CLIENT_IDS as { 'Fn::Join': [string, unknown[]] };
     const parts = clientIds['Fn::Join'][1].map((part) => JSON.stringify(part));
-    expect(parts).toHaveLength(3);
+    expect(parts).toHaveLength(5);
     expect(parts[0]).toContain('PartnerAppClient');
     expect(parts[1]).toBe('","');
     expect(parts[2]).toContain('PartnerAgencyClient');
+    expect(parts[3]).toBe('","');
+    expect(parts[4]).toContain('OperatorCliClient');
     expect(JSON.stringify(variables.CONFIDE_API_ROLE_ARN)).toContain('ApiFunctionRole');
     expect(JSON.stringify(variables.CONFIDE_PROVISIONER_ROLE_ARN)).toContain('ProvisionerFunctionRole');
     dev.api.hasResourceProperties(lambdaFunction, {

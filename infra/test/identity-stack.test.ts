@@ -108,6 +108,25 @@ describe('ConfideIdentityStack', () => {
     });
   });
 
+  it('gives the operator command line a public client: code flow with PKCE on the loopback redirect only (decision 0108)', () => {
+    for (const [stage, template] of [
+      ['prod', prod.identity],
+      ['dev', dev.identity],
+    ] as const) {
+      template.hasResourceProperties(client, {
+        ClientName: `confide-${stage}-operator-cli`,
+        GenerateSecret: false,
+        AllowedOAuthFlows: ['code'],
+        AllowedOAuthFlowsUserPoolClient: true,
+        AllowedOAuthScopes: ['openid'],
+        CallbackURLs: ['http://localhost:8976/callback'],
+        SupportedIdentityProviders: ['COGNITO'],
+        PreventUserExistenceErrors: 'ENABLED',
+        EnableTokenRevocation: true,
+      });
+    }
+  });
+
   it('gives partner agencies a confidential client-credentials client limited to partner.read', () => {
     const agencies = prod.identity.findResources(client, {
       Properties: { ClientName: 'confide-prod-partner-agency' },
@@ -221,6 +240,7 @@ describe('ConfideIdentityStack', () => {
       'Issuer',
       'PartnerAppClientId',
       'PartnerAgencyClientId',
+      'OperatorCliClientId',
       'AuthDomainUrl',
     ]) {
       prod.identity.hasOutput(output, {});

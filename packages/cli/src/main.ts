@@ -350,6 +350,47 @@ const COMMANDS: readonly CommandSpec[] = [
     },
   },
   {
+    name: 'login',
+    summary: "signs you in to a stage's user pool as an operator and keeps your token for its commands",
+    notes: [
+      'confide login --stage <stage> [--auth-domain <url> --client-id <id>] [--port <port>]',
+      "    prints an address to open: sign in there (the pool's own page: password and second factor), and the",
+      '    token comes back to this command on http://localhost:8976/callback (PKCE, no secret). The stage commands',
+      '    that go through its api or transfer function then use it until it expires (CONFIDE_OPERATOR_TOKEN, when',
+      '    set, comes first). The domain and client are the identity stack outputs AuthDomainUrl and',
+      '    OperatorCliClientId (or CONFIDE_AUTH_DOMAIN_URL and CONFIDE_OPERATOR_CLIENT_ID).',
+    ],
+    options: {
+      stage: { ...STAGE, description: 'the deployed stage to sign in to (required)' },
+      'auth-domain': {
+        type: 'string',
+        value: '<url>',
+        description: "the stage's sign-in domain (identity stack output AuthDomainUrl)",
+      },
+      'client-id': {
+        type: 'string',
+        value: '<id>',
+        description: "the operator CLI's app client (identity stack output OperatorCliClientId)",
+      },
+      port: {
+        type: 'string',
+        value: '<port>',
+        description: 'the loopback port of the redirect (default 8976, as the app client is registered)',
+      },
+    },
+    async run(values) {
+      const { loginCommand } = await import('./login');
+      return loginCommand(
+        defined({
+          stage: str(values, 'stage'),
+          authDomain: str(values, 'auth-domain'),
+          clientId: str(values, 'client-id'),
+          port: str(values, 'port'),
+        }),
+      );
+    },
+  },
+  {
     name: 'operator add',
     summary: "admits a user of a stage's operators' group to the api (registers them as an active operator)",
     notes: [

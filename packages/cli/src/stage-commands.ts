@@ -195,24 +195,17 @@ interface GraphqlAnswer {
   readonly errors?: readonly GraphqlError[];
 }
 
-/** The operator's token for the stage's api, from the environment (never a flag: flags end up in shell history). */
-function operatorToken(): string {
-  const token = process.env.CONFIDE_OPERATOR_TOKEN?.trim();
-  if (!token) {
-    throw new CliError(
-      "Set CONFIDE_OPERATOR_TOKEN to your operator token for the stage (a Cognito token of the confide-operators group): offboarding and waivers go through the stage's api, which checks who you are.",
-    );
-  }
-  return token;
-}
-
 /** Runs one of the registered operator operations in the stage's api function, as API Gateway would hand it over. */
 async function operatorGraphql(
   stage: string,
   operationName: string,
   variables: Record<string, unknown>,
 ): Promise<GraphqlAnswer> {
-  const token = operatorToken();
+  const { operatorTokenFor } = await import('./login');
+  const token = operatorTokenFor(
+    stage,
+    "Offboarding, waivers, confirmations and suspensions go through the stage's api, which checks who you are.",
+  );
   const body = JSON.stringify({ query: operatorDocument(), operationName, variables });
   const now = new Date();
   const requestId = `confide-cli-${randomUUID()}`;

@@ -22,20 +22,18 @@ const FLAGS: Readonly<Record<string, string>> = {
   mapping: '--mapping',
 };
 
-/** One operation of the stage's transfer function, as the operator in CONFIDE_OPERATOR_TOKEN. */
+/** One operation of the stage's transfer function, as the signed-in operator (CONFIDE_OPERATOR_TOKEN first). */
 export async function transfer(
   stage: string,
   operation: string,
   input: Answer,
   flags = FLAGS,
 ): Promise<Answer> {
-  // From the environment, never a flag: flags end up in shell history.
-  const token = process.env.CONFIDE_OPERATOR_TOKEN?.trim();
-  if (!token) {
-    throw new CliError(
-      "Set CONFIDE_OPERATOR_TOKEN to your operator token for the stage (a Cognito token of the confide-operators group): the stage's transfer function exports and imports only for an active operator.",
-    );
-  }
+  const { operatorTokenFor } = await import('./login');
+  const token = operatorTokenFor(
+    stage,
+    "The stage's transfer function exports and imports only for an active operator.",
+  );
   const { stageFunction } = await import('./stage');
   const target = stageFunction(stage, 'transfer');
   let answer: Answer | null;
