@@ -1,5 +1,6 @@
 import { badInput, ConfideError, ErrorCode, notFound } from '@confide/domain';
 import type { ConfideServices } from '../services';
+import { DIRECT_INVOCATION } from './provisioner-assertion';
 
 /**
  * Registering a platform operator in a deployed stage (decision 0105). The api admits an operator only with a stored
@@ -65,7 +66,7 @@ export async function registerOperator(
 ): Promise<{ operatorId: string }> {
   const record = (outcome: string, rule: string, subject?: string) =>
     services.platformAudit.record({
-      actor: { kind: 'OPERATOR', id: 'direct-invocation' },
+      actor: DIRECT_INVOCATION,
       operation: 'provisioner.registerOperator',
       organisationId: undefined,
       outcome,
@@ -94,7 +95,7 @@ export async function registerOperator(
     );
   }
   await record('ALLOWED', 'inGroup', user.subject);
-  const stored = await services.operators.register(user.subject, 'direct-invocation');
+  const stored = await services.operators.register(user.subject, DIRECT_INVOCATION.id);
   if (stored.status !== 'ACTIVE') {
     await record('CONFLICT', 'suspended', user.subject);
     throw new ConfideError(

@@ -240,3 +240,9 @@ export async function verifyAssertion(
   }
   return { ok: true, claims };
 }
+
+/** Who the provisioner records as acting when an operator invoked it directly (no assertion). */
+export const DIRECT_INVOCATION: AssertionActor & { kind: 'OPERATOR' } = {
+  kind: 'OPERATOR',
+  id: 'direct-invocation',
+};

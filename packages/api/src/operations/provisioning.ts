@@ -43,6 +43,7 @@ import {
   type AssertedAction,
   type AssertionActor,
   type AssertionRefusal,
+  DIRECT_INVOCATION,
   signAssertion,
   verifyAssertion,
 } from './provisioner-assertion';
@@ -426,12 +427,6 @@ function failureOf(error: ConfideError): ProvisionerResponse {
     error: { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) },
   };
 }
-
-/** Who the provisioner records as acting when an operator invoked it directly (no assertion). */
-export const DIRECT_INVOCATION: AssertionActor & { kind: 'OPERATOR' } = {
-  kind: 'OPERATOR',
-  id: 'direct-invocation',
-};
 
 /** The organisation, target and input an event's assertion must name. */
 function assertedRequest(request: ProvisionerRequest): {
