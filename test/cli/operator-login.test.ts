@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -91,6 +91,18 @@ describe('confide login --stage', () => {
     expect(withSaved.stderr).toContain('could not be run');
     expect(elsewhere.code).toBe(1);
     expect(elsewhere.stderr).toContain('confide login --stage prod');
+
+    // Act: sign out, then the same command again.
+    const loggedOut = await runCli(['logout', '--stage', 'qa'], stageEnv);
+    const afterLogout = await runCli(
+      ['operator', 'suspend', '--operator', 'op-x', '--stage', 'qa'],
+      stageEnv,
+    );
+
+    // Assess: the kept token is gone, and the command asks for a sign-in again.
+    expect(loggedOut.code, loggedOut.stderr).toBe(0);
+    expect(existsSync(file)).toBe(false);
+    expect(afterLogout.stderr).toContain('confide login --stage qa');
   });
 
   it('needs the stage, the sign-in domain and the client', async () => {

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -168,4 +168,14 @@ export async function loginCommand(options: {
       ? ''
       : '\nThe token carries no confide-operators group: the api will refuse it. Ask to be added to the group.')
   );
+}
+
+/** `confide logout --stage <stage>`: forgets the token `confide login` kept for the stage (it stays valid until it expires). */
+export function logoutCommand(options: { stage?: string }): string {
+  const { stage } = options;
+  if (!stage || !STAGE.test(stage)) throw new CliError('Give --stage <stage>: the stage to sign out of.');
+  const file = tokenFile(stage);
+  if (!existsSync(file)) return `No token kept for ${stage}.`;
+  rmSync(file);
+  return `Forgot the token kept for ${stage}; the stage's commands now need confide login --stage ${stage} again.`;
 }

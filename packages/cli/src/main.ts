@@ -391,6 +391,16 @@ const COMMANDS: readonly CommandSpec[] = [
     },
   },
   {
+    name: 'logout',
+    summary: "forgets the operator token 'confide login' kept for a stage",
+    notes: ['confide logout --stage <stage>'],
+    options: { stage: { ...STAGE, description: 'the deployed stage (required)' } },
+    async run(values) {
+      const { logoutCommand } = await import('./login');
+      return logoutCommand(defined({ stage: str(values, 'stage') }));
+    },
+  },
+  {
     name: 'operator add',
     summary: "admits a user of a stage's operators' group to the api (registers them as an active operator)",
     notes: [
