@@ -4,12 +4,10 @@ import { createServer } from 'node:http';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { CliError } from './data-dir';
+import { STAGE_NAME } from './stage-name';
 
 /** The loopback port the operator CLI's app client is registered with (`http://localhost:8976/callback`). */
 export const OPERATOR_CLI_PORT = 8976;
-
-/** A stage name as CDK names its resources (`confide-<stage>-…`). */
-const STAGE = /^[a-z][a-z0-9-]{1,20}$/;
 
 /** Where an operator's token for a stage is kept: `~/.confide/<stage>-operator-token.json` (`CONFIDE_HOME` in tests). */
 function tokenFile(stage: string): string {
@@ -65,7 +63,7 @@ export async function loginCommand(options: {
   port?: string;
 }): Promise<string> {
   const { stage } = options;
-  if (!stage || !STAGE.test(stage))
+  if (!stage || !STAGE_NAME.test(stage))
     throw new CliError('Give --stage <stage>: the stage to sign in to (e.g. prod).');
   const authDomain = (options.authDomain ?? process.env.CONFIDE_AUTH_DOMAIN_URL)?.replace(/\/$/, '');
   const clientId = options.clientId ?? process.env.CONFIDE_OPERATOR_CLIENT_ID;
@@ -173,7 +171,8 @@ export async function loginCommand(options: {
 /** `confide logout --stage <stage>`: forgets the token `confide login` kept for the stage (it stays valid until it expires). */
 export function logoutCommand(options: { stage?: string }): string {
   const { stage } = options;
-  if (!stage || !STAGE.test(stage)) throw new CliError('Give --stage <stage>: the stage to sign out of.');
+  if (!stage || !STAGE_NAME.test(stage))
+    throw new CliError('Give --stage <stage>: the stage to sign out of.');
   const file = tokenFile(stage);
   if (!existsSync(file)) return `No token kept for ${stage}.`;
   rmSync(file);

@@ -1,9 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ProvisionerFunction } from '@confide/api/provisioner-function';
 import { CliError } from './data-dir';
-
-/** A stage name as CDK names its resources (`confide-<stage>-…`). */
-const STAGE = /^[a-z][a-z0-9-]{1,20}$/;
+import { STAGE_NAME } from './stage-name';
 
 /**
  * One of a deployed stage's functions, invoked with the operator's own AWS credentials and region, found by the AWS
@@ -14,7 +12,7 @@ export function stageFunction(
   stage: string,
   name: 'verifier' | 'provisioner' | 'api' | 'transfer',
 ): ProvisionerFunction {
-  if (!STAGE.test(stage)) throw new CliError('--stage takes a stage name such as dev or prod.');
+  if (!STAGE_NAME.test(stage)) throw new CliError('--stage takes a stage name such as dev or prod.');
   const region = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'eu-west-2';
   // A client only for its resolved configuration: the SDK's default credential chain and hash.
   const { config } = new DynamoDBClient({ region });

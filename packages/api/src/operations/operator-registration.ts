@@ -22,36 +22,6 @@ export interface OperatorAccounts {
   operator(username: string, group: string): Promise<{ subject: string; inGroup: boolean } | undefined>;
 }
 
-/** The event as a {@link RegisterOperatorRequest}, or undefined when it asks for something else. */
-export function parseRegisterOperator(event: unknown): RegisterOperatorRequest | undefined {
-  if (typeof event !== 'object' || event === null || Array.isArray(event)) return undefined;
-  const request = event as Record<string, unknown>;
-  if (request.action !== 'registerOperator') return undefined;
-  for (const name of Object.keys(request)) {
-    // Never on an assertion: the api has no path to it, so one given is a request from somewhere else.
-    if (name !== 'action' && name !== 'input') {
-      throw badInput([name], `Unknown field ${name}: expected action, input.`);
-    }
-  }
-  const input = request.input;
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    throw badInput(['input'], 'input must be a JSON object.');
-  }
-  const fields = input as Record<string, unknown>;
-  for (const name of Object.keys(fields)) {
-    if (name !== 'username')
-      throw badInput(['input', name], `Unknown field input.${name}: expected username.`);
-  }
-  const username = fields.username;
-  if (typeof username !== 'string' || username.trim() === '' || username.length > 128) {
-    throw badInput(
-      ['input', 'username'],
-      'input.username must be the user’s username or email (1–128 characters).',
-    );
-  }
-  return { action: 'registerOperator', input: { username: username.trim() } };
-}
-
 /**
  * Registers the pool's user `username` as an ACTIVE operator, by their subject, if they are in the operators' group.
  * Never reactivates a suspended operator (CONFLICT): suspension is on two operators' word, and undoing it is not a

@@ -32,7 +32,11 @@ import {
   onboardOrganisation,
   type SignInAccounts,
 } from './onboarding';
-import { type OperatorAccounts, parseRegisterOperator, registerOperator } from './operator-registration';
+import {
+  type OperatorAccounts,
+  type RegisterOperatorRequest,
+  registerOperator,
+} from './operator-registration';
 import {
   noPartnerUserPool,
   type PartnerClients,
@@ -191,6 +195,27 @@ export function parseProvisionerQuery(event: unknown): ProvisionerQuery | undefi
   const input = objectAt(request.input, ['input']);
   onlyFields(input, ['slug'], ['input']);
   return { action: 'listStaff', input: { slug: stringAt(input, 'slug', ['input']) } };
+}
+
+/**
+ * The event as a registration of an operator (decision 0105), or undefined when it asks for something else. It takes
+ * no assertion: the api has no path to it, so one given is a request from somewhere else.
+ */
+export function parseRegisterOperator(event: unknown): RegisterOperatorRequest | undefined {
+  if (typeof event !== 'object' || event === null || Array.isArray(event)) return undefined;
+  const request = event as Json;
+  if (request.action !== 'registerOperator') return undefined;
+  onlyFields(request, ['action', 'input'], []);
+  const input = objectAt(request.input, ['input']);
+  onlyFields(input, ['username'], ['input']);
+  const username = stringAt(input, 'username', ['input']).trim();
+  if (username === '' || username.length > 128) {
+    throw badInput(
+      ['input', 'username'],
+      'input.username must be the user’s username or email (1–128 characters).',
+    );
+  }
+  return { action: 'registerOperator', input: { username } };
 }
 
 /** Answers a query, recording it in the platform audit log first (no record, no answer). */

@@ -1,7 +1,7 @@
-import { badInput, forbidden } from '@confide/domain';
+import { badInput } from '@confide/domain';
 import type { OperatorRecord } from '@confide/store';
-import type { Operation } from '../access/operation-plugin';
 import { builder } from '../builder';
+import { operatorPrincipal } from '../context';
 
 /**
  * Platform operators themselves (decision 0106): the api admits an operator only while their stored status is ACTIVE
@@ -36,12 +36,6 @@ const PlatformOperatorRef = builder.objectRef<OperatorRecord>('PlatformOperator'
   }),
 });
 
-/** The operator asking: only an operator runs these operations (the policy), this says which. */
-function actingOperator(operation: Operation): string {
-  if (operation.principal.kind !== 'OPERATOR') throw forbidden();
-  return operation.principal.operatorId;
-}
-
 /** A subject as identity providers issue them (a Cognito `sub` is a UUID): never free text, which the audit names. */
 const OPERATOR_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 
@@ -75,10 +69,10 @@ builder.mutationFields((t) => ({
       audit: 'fields',
       action: 'ADMIN',
     },
-    resolve: (operation, args, context) =>
+    resolve: (_operation, args, context) =>
       context.services.operators.suspend(
         operatorIdArg(args.operatorId),
-        actingOperator(operation),
+        operatorPrincipal(context).operatorId,
         context.access.requestId,
       ),
   }),

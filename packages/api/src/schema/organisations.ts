@@ -17,8 +17,8 @@ import {
   type RetentionSettings,
   tenantScope,
 } from '@confide/store';
-import type { Operation } from '../access/operation-plugin';
 import { builder } from '../builder';
+import { operatorPrincipal } from '../context';
 import { DEFAULT_KEY_DELETION_WINDOW_DAYS, type FoundingAdmin } from '../operations/onboarding';
 import {
   organisationExports,
@@ -170,12 +170,6 @@ function organisationIdArg(value: string | number): OrgId {
   return asOrgId(id);
 }
 
-/** The operator running a platform operation (its policy admits operators only). */
-function operatorId(operation: Operation): string {
-  if (operation.principal.kind !== 'OPERATOR') throw forbidden();
-  return operation.principal.operatorId;
-}
-
 /** The outcome of a failed platform operation, for the platform audit log: the error code only. */
 function failureOutcome(error: unknown): string {
   return error instanceof ConfideError ? error.code : ErrorCode.INTERNAL;
@@ -297,7 +291,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: OffboardOrganisationInput, required: true }) },
     // The two-operator rule is kept on the pending offboarding in the platform store (see the policy).
     operation: { policy: 'platform.organisation.offboard', audit: 'fields', action: 'ADMIN' },
-    resolve: async (operation, { input }, context) => {
+    resolve: async (_operation, { input }, context) => {
       const orgId = organisationIdArg(input.organisationId);
       const window = validate.integerInRange(
         ['input', 'pendingWindowInDays'],
@@ -305,7 +299,7 @@ builder.mutationFields((t) => ({
         7,
         30,
       );
-      const operator = operatorId(operation);
+      const operator = operatorPrincipal(context).operatorId;
       const { platformAudit, directory } = context.services;
       const audit = context.access.audit;
       const event = (outcome: string, rule: string) => ({
@@ -402,11 +396,11 @@ builder.mutationFields((t) => ({
       audit: 'before',
       action: 'ADMIN',
     },
-    resolve: async (operation, args, context) => {
+    resolve: async (_operation, args, context) => {
       const orgId = organisationIdArg(args.organisationId);
       await organisationExports(context.services).record(tenantScope(orgId), {
         kind: 'WAIVED',
-        by: operatorId(operation),
+        by: operatorPrincipal(context).operatorId,
         reason: args.reason,
         reference: args.reference ?? undefined,
       });
@@ -456,12 +450,12 @@ builder.mutationFields((t) => ({
       audit: 'before',
       action: 'ADMIN',
     },
-    resolve: async (operation, args, context) => {
+    resolve: async (_operation, args, context) => {
       const orgId = organisationIdArg(args.organisationId);
       await context.services.approvals.confirmByOperator(
         tenantScope(orgId),
         String(args.approvalId),
-        operatorId(operation),
+        operatorPrincipal(context).operatorId,
       );
       const organisation = await context.services.directory.organisation(orgId);
       if (!organisation) throw notFound('Organisation');
