@@ -46,6 +46,16 @@ describe('pseudonymiseText', () => {
     expect(pseudonymiseText(text, ADA, PSEUDONYM)).toBe(text);
   });
 
+  it('joins the words of a name across an apostrophe, typed or typographic', () => {
+    const siobhan = { name: "Siobhan O'Neill" };
+
+    expect(pseudonymiseText("Siobhan O'Neill called.", siobhan, PSEUDONYM)).toBe('Client QX7P called.');
+    expect(pseudonymiseText('Siobhan O\u2019Neill called.', siobhan, PSEUDONYM)).toBe('Client QX7P called.');
+    expect(pseudonymiseText("Spoke to O'Neill. O was the letter.", siobhan, PSEUDONYM)).toBe(
+      'Spoke to Client QX7P. O was the letter.',
+    );
+  });
+
   it('copes with a person who has few details recorded', () => {
     expect(pseudonymiseText('Ada is well.', { name: 'Ada' }, PSEUDONYM)).toBe('Client QX7P is well.');
     expect(pseudonymiseText('All well.', {}, PSEUDONYM)).toBe('All well.');

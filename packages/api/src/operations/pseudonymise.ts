@@ -96,36 +96,49 @@ function addressPatterns(address: string): RegExp[] {
     );
 }
 
-/** Replaces every run of the person's name words (any case, any accents) with the pseudonym. */
+/**
+ * Replaces every run of the person's name words (any case, any accents) with the pseudonym. A one-letter part of
+ * the name (the O of O'Neill) goes with the run it joins, never alone: "a" or "I" by themselves identify nobody.
+ */
 function replaceNameWords(text: string, name: string, pseudonym: string): string {
   const words = new Set(validate.nameWords(name));
   if (words.size === 0) return text;
+  const letters = new Set(
+    fold(name)
+      .split(/[^\p{L}\p{N}]+/u)
+      .filter((part) => part.length === 1),
+  );
   let out = '';
   let cursor = 0;
   let runStart = -1;
   let runEnd = -1;
+  let runHasWord = false;
+  const endRun = () => {
+    if (runStart >= 0 && runHasWord) {
+      out += text.slice(cursor, runStart) + pseudonym;
+      cursor = runEnd;
+    }
+    runStart = -1;
+  };
   for (const match of text.matchAll(WORD)) {
     const start = match.index ?? 0;
     const end = start + match[0].length;
-    const isName = words.has(fold(match[0]));
-    if (isName && runStart >= 0 && NAME_GAP.test(text.slice(runEnd, start))) {
+    const folded = fold(match[0]);
+    const isWord = words.has(folded);
+    const isPart = isWord || letters.has(folded);
+    if (isPart && runStart >= 0 && NAME_GAP.test(text.slice(runEnd, start))) {
       runEnd = end;
+      runHasWord ||= isWord;
       continue;
     }
-    if (runStart >= 0) {
-      out += text.slice(cursor, runStart) + pseudonym;
-      cursor = runEnd;
-      runStart = -1;
-    }
-    if (isName) {
+    endRun();
+    if (isPart) {
       runStart = start;
       runEnd = end;
+      runHasWord = isWord;
     }
   }
-  if (runStart >= 0) {
-    out += text.slice(cursor, runStart) + pseudonym;
-    cursor = runEnd;
-  }
+  endRun();
   return out + text.slice(cursor);
 }
 
