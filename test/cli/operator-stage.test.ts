@@ -346,6 +346,46 @@ describe('confide against a deployed stage (--stage)', () => {
     });
   }, 180_000);
 
+  it('restore-admin in a stage goes through its api with each operator’s token, as a registered document', async () => {
+    // Prepare: an organisation whose only admin has left, and the staff member the charity names.
+    const slug = uniqueSlug('stage');
+    const { organisation, firstAdmin } = await onboardOrganisation(api.services, {
+      name: 'Admin left',
+      slug,
+      preset: 'STRICT',
+      firstAdmin: { handle: 'gone.admin', displayName: 'Gone Admin' },
+    });
+    const scope = tenantScope(organisation.orgId);
+    const named = await api.services.directory.addStaff(scope, {
+      handle: 'next.admin',
+      displayName: 'Next Admin',
+      roles: ['SUPPORT_WORKER'],
+    });
+    const restore = (operatorId: string, staff: string) =>
+      api
+        .operatorToken(operatorId)
+        .then((token) =>
+          stage(['org', 'restore-admin', '--slug', slug, '--staff', staff], {
+            CONFIDE_OPERATOR_TOKEN: token,
+          }),
+        );
+
+    // Act
+    const unknown = await restore('operator-1', 'stf_aaaaaaaaaaaaaaaaaaaaaaaaaa');
+    const asked = await restore('operator-1', named.staffId);
+    const ran = await restore('operator-2', named.staffId);
+
+    // Assess
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('NOT_FOUND: Staff member not found.');
+    expect(asked.code, asked.stderr).toBe(0);
+    expect(asked.stdout).toContain('a second operator runs the same command');
+    expect(ran.code, ran.stderr).toBe(0);
+    expect(ran.stdout).toContain(`Restored the administration of ${slug}`);
+    expect((await api.services.directory.staff(scope, named.staffId))?.roles).toContain('ORG_ADMIN');
+    expect((await api.services.directory.staff(scope, firstAdmin.staffId))?.status).toBe('DEACTIVATED');
+  }, 180_000);
+
   it('operator suspend goes through the stage’s api with the operator’s token, and locally as an operator', async () => {
     // Prepare: two operators who are leaving (the stage and the local stack share one table here).
     const inStage = `op-stage-${Math.random().toString(36).slice(2, 8)}`;

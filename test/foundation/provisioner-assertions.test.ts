@@ -174,6 +174,54 @@ describe('the provisioner refuses tenant actions without the api’s assertion',
     expect((await api.services.directory.organisation(org.orgId))?.status).toBe('ACTIVE');
   });
 
+  it('takes an operator’s assertion to end a deactivated account’s sign-in, and for nothing else (decision 0109)', async () => {
+    // Prepare: assertions the api signed for an operator (an administrator restoration), for the active member and
+    // for a deactivated one, and one for an invitation.
+    const deactivated = await api.services.directory.addStaff(tenantScope(org.orgId), {
+      staffId: newId('staff'),
+      handle: 'left.the.charity',
+      displayName: 'Left The Charity',
+      roles: ['ORG_ADMIN'],
+    });
+    await api.services.directory.updateStaff(tenantScope(org.orgId), deactivated.staffId, {
+      status: 'DEACTIVATED',
+    });
+    const asOperator = (action: 'disableStaffSignIn' | 'inviteStaff', target: string, signed: unknown) =>
+      signAssertion(api.services, {
+        organisationId: org.orgId,
+        action,
+        target,
+        input: signed,
+        actor: { kind: 'OPERATOR', id: 'operator-2' },
+      });
+    const activeInput = { organisationId: org.orgId, staffId };
+    const leaverInput = { organisationId: org.orgId, staffId: deactivated.staffId };
+
+    // Act
+    const active = await handler({
+      action: 'disableStaffSignIn',
+      input: activeInput,
+      assertion: await asOperator('disableStaffSignIn', staffId, activeInput),
+    });
+    const leaver = await handler({
+      action: 'disableStaffSignIn',
+      input: leaverInput,
+      assertion: await asOperator('disableStaffSignIn', deactivated.staffId, leaverInput),
+    });
+    const invitation = await handler({
+      action: 'inviteStaff',
+      input: input(),
+      assertion: await asOperator('inviteStaff', staffId, input()),
+    });
+
+    // Assess: the assertion is taken for the deactivated account (this provisioner has no user pool to call), the
+    // active one keeps its sign-in, and an operator invites nobody.
+    expect(active).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    expect(leaver).toMatchObject({ ok: false, error: { code: 'BAD_USER_INPUT' } });
+    expect(JSON.stringify(leaver)).toContain('need a user pool');
+    expect(invitation).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', reason: 'actor' } });
+  });
+
   it('refuses an offboarding assertion that names one operator twice', async () => {
     const offboardInput = { organisationId: org.orgId, pendingWindowInDays: 7 };
     const assertion = await signAssertion(api.services, {

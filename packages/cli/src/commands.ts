@@ -324,6 +324,50 @@ export async function orgConfirmAdminCommand(options: {
   return done;
 }
 
+const RESTORE_ADMIN_MUTATION = `mutation ($organisationId: ID!, $staffId: ID!) {
+  restoreOrganisationAdministrator(organisationId: $organisationId, staffId: $staffId) { slug }
+}`;
+
+/**
+ * `confide org restore-admin --slug <s> --staff <id>`: an operator asks for, or (a second operator) runs, the
+ * restoration of an organisation's administration once its admins have all left (decision 0109), through the api.
+ */
+export async function orgRestoreAdminCommand(options: {
+  slug?: string;
+  staff?: string;
+  operatorId?: string;
+  stage?: string;
+}): Promise<string> {
+  if (!options.slug || !options.staff) throw new CliError('Give --slug <slug> and --staff <staff id>.');
+  const { slug, staff } = options;
+  let outcome: 'ASKED' | 'RESTORED';
+  if (options.stage !== undefined) {
+    if (options.operatorId !== undefined) throw new CliError(OPERATOR_ID_IN_STAGE);
+    const { orgRestoreAdminInStage } = await import('./stage-commands');
+    outcome = await orgRestoreAdminInStage(options.stage, { slug, staff });
+  } else {
+    const stack = runningStack();
+    const services = servicesFor(stack);
+    const answer = await asOperator(
+      stack,
+      services,
+      operatorIdOf(options.operatorId),
+      RESTORE_ADMIN_MUTATION,
+      {
+        organisationId: await orgIdOf(services, slug),
+        staffId: staff,
+      },
+    );
+    const [error] = (answer as { errors?: { extensions?: { code?: string } }[] }).errors ?? [];
+    if (error?.extensions?.code !== 'APPROVAL_REQUIRED') refuseOnError(answer, { staffId: '--staff' });
+    outcome = error ? 'ASKED' : 'RESTORED';
+  }
+  if (outcome === 'ASKED') {
+    return `Asked to restore the administration of ${slug} with ${staff} as its admin: a second operator runs the same command within 72 hours.`;
+  }
+  return `Restored the administration of ${slug}: ${staff} is its ORG_ADMIN, its other admin accounts are deactivated, and its governance contacts are told.`;
+}
+
 const SUSPEND_OPERATOR_MUTATION = `mutation ($operatorId: String!) {
   suspendOperator(operatorId: $operatorId) { operatorId status }
 }`;

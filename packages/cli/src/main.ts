@@ -350,6 +350,36 @@ const COMMANDS: readonly CommandSpec[] = [
     },
   },
   {
+    name: 'org restore-admin',
+    summary: 'restores, with a second operator, the administration of an organisation whose admins all left',
+    notes: [
+      "On the charity's request: the first operator asks, a different one runs the same command within 72 hours.",
+      'The staff member named (a staff id from `confide users`) gets ORG_ADMIN; every other admin account is',
+      'deactivated and its sign-in ended; the governance contacts are told.',
+    ],
+    options: {
+      slug: { type: 'string', value: '<slug>', description: "the organisation's slug" },
+      staff: {
+        type: 'string',
+        value: '<staff id>',
+        description: 'the active staff member the charity names',
+      },
+      'operator-id': OPERATOR_ID,
+      stage: STAGE,
+    },
+    async run(values) {
+      const { orgRestoreAdminCommand } = await import('./commands');
+      return orgRestoreAdminCommand(
+        defined({
+          slug: str(values, 'slug'),
+          staff: str(values, 'staff'),
+          operatorId: str(values, 'operator-id'),
+          stage: str(values, 'stage'),
+        }),
+      );
+    },
+  },
+  {
     name: 'login',
     summary: "signs you in to a stage's user pool as an operator and keeps your token for its commands",
     notes: [

@@ -204,7 +204,7 @@ async function operatorGraphql(
   const { operatorTokenFor } = await import('./login');
   const token = operatorTokenFor(
     stage,
-    "Offboarding, waivers, confirmations and suspensions go through the stage's api, which checks who you are.",
+    "Offboarding, waivers, confirmations, restorations and suspensions go through the stage's api, which checks who you are.",
   );
   const body = JSON.stringify({ query: operatorDocument(), operationName, variables });
   const now = new Date();
@@ -337,6 +337,25 @@ export async function orgConfirmAdminInStage(
   });
   const error = firstError(answer);
   if (error) throw apiRefusal(error, { approvalId: '--approval' });
+}
+
+/**
+ * `confide org restore-admin --stage`: through the api (decision 0109). ASKED when it recorded this operator's
+ * request, RESTORED when it ran another operator's.
+ */
+export async function orgRestoreAdminInStage(
+  stage: string,
+  options: { slug: string; staff: string },
+): Promise<'ASKED' | 'RESTORED'> {
+  const { id } = await organisationInStage(stage, options.slug);
+  const answer = await operatorGraphql(stage, 'OperatorRestoreAdministrator', {
+    organisationId: id,
+    staffId: options.staff,
+  });
+  const error = firstError(answer);
+  if (error?.extensions?.code === 'APPROVAL_REQUIRED') return 'ASKED';
+  if (error) throw apiRefusal(error, { staffId: '--staff' });
+  return 'RESTORED';
 }
 
 /** `confide operator suspend --stage`: through the api, as the operator in `CONFIDE_OPERATOR_TOKEN` (decision 0106). */

@@ -14,13 +14,14 @@ import { organisationIntegrityKey, requireItemMac } from './item-macs';
 
 /**
  * The platform's own records, outside any tenant prefix like the platform registry (decision 0002): what
- * platform operators and the provisioner did (the platform audit log), offboardings waiting for a second
- * operator, and the provisioner assertions already used. None holds personal data: operator and staff ids,
+ * platform operators and the provisioner did (the platform audit log), offboardings and administrator
+ * restorations waiting for a second operator, and the provisioner assertions already used. None holds personal data: operator and staff ids,
  * organisation ids, operations, outcomes and rule ids only.
  */
 const platformAuditKey = {
   log: 'PLATFORM#AUDIT',
   offboarding: (orgId: string) => `PLATFORM#OFFBOARDING#${orgId}`,
+  adminRestoration: (orgId: string) => `PLATFORM#ADMIN-RESTORATION#${orgId}`,
   assertion: (nonce: string) => `PLATFORM#ASSERTION#${nonce}`,
 } as const;
 
@@ -60,25 +61,71 @@ export interface PendingOffboarding {
   readonly expiresAt: string;
 }
 
-/** How long an offboarding request waits for a second operator. */
+/**
+ * An organisation's administration restored on two operators' word (decision 0109): the charity's admins have all
+ * left, so nobody inside it can act. One staff member the charity names gets ORG_ADMIN; every other active admin
+ * account is deactivated.
+ */
+export interface PendingAdminRestoration {
+  /** The restoration's own id: the reference of the governance notification it ends with. */
+  readonly restorationId: string;
+  readonly organisationId: string;
+  /** The staff member the charity named to become its administrator. */
+  readonly staffId: string;
+  readonly proposedBy: string;
+  readonly proposedAt: string;
+  /** When the request lapses unapproved. */
+  readonly expiresAt: string;
+}
+
+/** How long a request of one operator (an offboarding, a restoration) waits for a second operator. */
 export const OFFBOARDING_REQUEST_LIFETIME_HOURS = 72;
 
 /**
- * The pending offboarding's attribute holding its MAC under the organisation's integrity key (decision 0101): the
- * request names the operator who asked, whom the second must differ from, so one written in the table in another
- * operator's name would let one operator offboard alone. The organisation's key is still in use while it is pending.
+ * A request of one operator waiting for a second, one per organisation and kind, under a MAC of the organisation's
+ * integrity key (decision 0101): the request names the operator who asked, whom the second must differ from, so one
+ * written in the table in another operator's name would let one operator act alone. The organisation's key is still
+ * in use while it is pending.
  */
-const OFFBOARDING_MAC = 'offboardingMac';
+interface PendingKind {
+  readonly key: (orgId: string) => string;
+  /** The attribute holding the MAC, and the item kind a bad one is reported as. */
+  readonly macAttribute: string;
+  readonly itemKind: string;
+  /** What the MAC covers, in order: a version tag, then the item's fields. */
+  readonly macParts: (item: Item) => string[];
+}
 
-const offboardingParts = (item: Item) => [
-  'confide.platform-offboarding.v1',
-  requireS(item, 'pk'),
-  requireS(item, 'orgId'),
-  requireS(item, 'proposedBy'),
-  requireS(item, 'proposedAt'),
-  String(requireN(item, 'window')),
-  String(requireN(item, 'expiresAt')),
-];
+const OFFBOARDING: PendingKind = {
+  key: platformAuditKey.offboarding,
+  macAttribute: 'offboardingMac',
+  itemKind: 'OFFBOARDING',
+  macParts: (item) => [
+    'confide.platform-offboarding.v1',
+    requireS(item, 'pk'),
+    requireS(item, 'orgId'),
+    requireS(item, 'proposedBy'),
+    requireS(item, 'proposedAt'),
+    String(requireN(item, 'window')),
+    String(requireN(item, 'expiresAt')),
+  ],
+};
+
+const ADMIN_RESTORATION: PendingKind = {
+  key: platformAuditKey.adminRestoration,
+  macAttribute: 'restorationMac',
+  itemKind: 'ADMIN_RESTORATION',
+  macParts: (item) => [
+    'confide.platform-admin-restoration.v1',
+    requireS(item, 'pk'),
+    requireS(item, 'orgId'),
+    requireS(item, 'restorationId'),
+    requireS(item, 'staffId'),
+    requireS(item, 'proposedBy'),
+    requireS(item, 'proposedAt'),
+    String(requireN(item, 'expiresAt')),
+  ],
+};
 
 function toEvent(item: Item): PlatformAuditEvent {
   return {
@@ -97,12 +144,30 @@ function toEvent(item: Item): PlatformAuditEvent {
   };
 }
 
+/** The fields every pending request has. */
+function pendingFields(item: Item) {
+  return {
+    organisationId: requireS(item, 'orgId'),
+    proposedBy: requireS(item, 'proposedBy'),
+    proposedAt: requireS(item, 'proposedAt'),
+    expiresAt: new Date(requireN(item, 'expiresAt') * 1000).toISOString(),
+  };
+}
+
+function restorationFields(item: Item): PendingAdminRestoration {
+  return {
+    ...pendingFields(item),
+    restorationId: requireS(item, 'restorationId'),
+    staffId: requireS(item, 'staffId'),
+  };
+}
+
 export class PlatformAuditLog {
   constructor(
     private readonly dynamo: DynamoDBClient,
     private readonly table: string,
     private readonly clock: Clock = systemClock,
-    /** The key hierarchy, for the MAC of a pending offboarding; only the event log works without it. */
+    /** The key hierarchy, for the MAC of a pending request; only the event log works without it. */
     private readonly keys?: { beaconKey(orgId: OrgId): Promise<Uint8Array> },
   ) {}
 
@@ -169,29 +234,8 @@ export class PlatformAuditLog {
    * a wrong one, throws {@link TamperedItemError} (kind `OFFBOARDING`): it was not written by a first operator's request.
    */
   async pendingOffboarding(orgId: string): Promise<PendingOffboarding | undefined> {
-    const result = await this.dynamo.send(
-      new GetItemCommand({
-        TableName: this.table,
-        Key: { pk: attr.s(platformAuditKey.offboarding(orgId)), sk: attr.s('PENDING') },
-        ConsistentRead: true,
-      }),
-    );
-    const item = result.Item;
-    if (!item) return undefined;
-    // The key only for a request there is: once offboarded, the organisation's key may no longer be used.
-    requireItemMac(await this.#integrityKey(orgId), item, OFFBOARDING_MAC, offboardingParts(item), {
-      subjectId: orgId,
-      itemKind: 'OFFBOARDING',
-      orgId,
-    });
-    const pending = {
-      organisationId: requireS(item, 'orgId'),
-      proposedBy: requireS(item, 'proposedBy'),
-      proposedAt: requireS(item, 'proposedAt'),
-      pendingWindowInDays: requireN(item, 'window'),
-      expiresAt: new Date(requireN(item, 'expiresAt') * 1000).toISOString(),
-    };
-    return Date.parse(pending.expiresAt) <= this.clock.now().getTime() ? undefined : pending;
+    const item = await this.#pending(OFFBOARDING, orgId);
+    return item && { ...pendingFields(item), pendingWindowInDays: requireN(item, 'window') };
   }
 
   /** Records one operator's request to offboard (replacing a lapsed one), under its MAC. */
@@ -200,34 +244,79 @@ export class PlatformAuditLog {
     proposedBy: string,
     pendingWindowInDays: number,
   ): Promise<PendingOffboarding> {
-    const now = this.clock.now();
-    const expires = Math.floor(now.getTime() / 1000) + OFFBOARDING_REQUEST_LIFETIME_HOURS * 3600;
-    const item: Item = {
-      pk: attr.s(platformAuditKey.offboarding(orgId)),
-      sk: attr.s('PENDING'),
-      orgId: attr.s(orgId),
-      proposedBy: attr.s(proposedBy),
-      proposedAt: attr.s(now.toISOString()),
-      window: attr.n(pendingWindowInDays),
-      expiresAt: attr.n(expires),
-    };
-    item[OFFBOARDING_MAC] = attr.s(integrityMac(await this.#integrityKey(orgId), offboardingParts(item)));
-    await this.dynamo.send(new PutItemCommand({ TableName: this.table, Item: item }));
-    return {
-      organisationId: orgId,
-      proposedBy,
-      proposedAt: now.toISOString(),
-      pendingWindowInDays,
-      expiresAt: new Date(expires * 1000).toISOString(),
-    };
+    const item = await this.#propose(OFFBOARDING, orgId, proposedBy, { window: attr.n(pendingWindowInDays) });
+    return { ...pendingFields(item), pendingWindowInDays };
   }
 
   /** Removes a pending offboarding once it ran (or failed for good). */
   async clearOffboarding(orgId: string): Promise<void> {
+    await this.#clear(OFFBOARDING, orgId);
+  }
+
+  /** The administrator restoration waiting for a second operator, as {@link pendingOffboarding}. */
+  async pendingAdminRestoration(orgId: string): Promise<PendingAdminRestoration | undefined> {
+    const item = await this.#pending(ADMIN_RESTORATION, orgId);
+    return item && restorationFields(item);
+  }
+
+  /** Records one operator's request to restore an organisation's administration (replacing a lapsed one). */
+  async proposeAdminRestoration(
+    orgId: string,
+    proposedBy: string,
+    staffId: string,
+  ): Promise<PendingAdminRestoration> {
+    const item = await this.#propose(ADMIN_RESTORATION, orgId, proposedBy, {
+      restorationId: attr.s(randomUUID()),
+      staffId: attr.s(staffId),
+    });
+    return restorationFields(item);
+  }
+
+  /** Removes a pending restoration once it ran. */
+  async clearAdminRestoration(orgId: string): Promise<void> {
+    await this.#clear(ADMIN_RESTORATION, orgId);
+  }
+
+  async #pending(kind: PendingKind, orgId: string): Promise<Item | undefined> {
+    const result = await this.dynamo.send(
+      new GetItemCommand({
+        TableName: this.table,
+        Key: { pk: attr.s(kind.key(orgId)), sk: attr.s('PENDING') },
+        ConsistentRead: true,
+      }),
+    );
+    const item = result.Item;
+    if (!item) return undefined;
+    // The key only for a request there is: once offboarded, the organisation's key may no longer be used.
+    requireItemMac(await this.#integrityKey(orgId), item, kind.macAttribute, kind.macParts(item), {
+      subjectId: orgId,
+      itemKind: kind.itemKind,
+      orgId,
+    });
+    return requireN(item, 'expiresAt') * 1000 <= this.clock.now().getTime() ? undefined : item;
+  }
+
+  async #propose(kind: PendingKind, orgId: string, proposedBy: string, fields: Item): Promise<Item> {
+    const now = this.clock.now();
+    const item: Item = {
+      ...fields,
+      pk: attr.s(kind.key(orgId)),
+      sk: attr.s('PENDING'),
+      orgId: attr.s(orgId),
+      proposedBy: attr.s(proposedBy),
+      proposedAt: attr.s(now.toISOString()),
+      expiresAt: attr.n(Math.floor(now.getTime() / 1000) + OFFBOARDING_REQUEST_LIFETIME_HOURS * 3600),
+    };
+    item[kind.macAttribute] = attr.s(integrityMac(await this.#integrityKey(orgId), kind.macParts(item)));
+    await this.dynamo.send(new PutItemCommand({ TableName: this.table, Item: item }));
+    return item;
+  }
+
+  async #clear(kind: PendingKind, orgId: string): Promise<void> {
     await this.dynamo.send(
       new DeleteItemCommand({
         TableName: this.table,
-        Key: { pk: attr.s(platformAuditKey.offboarding(orgId)), sk: attr.s('PENDING') },
+        Key: { pk: attr.s(kind.key(orgId)), sk: attr.s('PENDING') },
       }),
     );
   }

@@ -534,6 +534,9 @@ async function checkAssertion(
     if (actor.kind !== 'OPERATOR') throw new AssertionRefused('actor', actor);
     return actor;
   }
+  // An operator may end the sign-in of an account already deactivated, and nothing else: an administrator
+  // restoration deactivates the admins who left (decision 0109). The provisioner refuses an active account.
+  if (request.action === 'disableStaffSignIn' && actor.kind === 'OPERATOR') return actor;
   // Tenant actions: the actor must be an active ORG_ADMIN of that very organisation, now.
   const admin =
     actor.kind === 'STAFF' && isIdOf('staff', actor.id)
@@ -875,8 +878,9 @@ export interface OrganisationProvisioning {
   inviteStaff(input: InviteStaffInput, actor: Principal): Promise<StaffMember>;
   /**
    * Disables a deactivated staff member's sign-in user ({@link disableStaffSignIn}): through the provisioner, which
-   * holds the user pool. In this process (locally) there is none, and nothing to disable: false. Signed for `actor`
-   * as {@link inviteStaff} is. Answers whether a user was disabled.
+   * holds the user pool. In this process (locally) there is none, and nothing to disable: false. Signed for `actor`,
+   * an ORG_ADMIN of that organisation or an operator restoring its administration (decision 0109). Answers whether a
+   * user was disabled.
    */
   disableStaffSignIn(input: DisableStaffSignInInput, actor: Principal): Promise<boolean>;
   /**
@@ -898,6 +902,14 @@ function tenantAdmin(orgId: OrgId, principal: Principal | undefined): AssertionA
     throw forbidden();
   }
   return { kind: 'STAFF', id: principal.staffId };
+}
+
+/**
+ * Who may have an account's sign-in ended: the organisation's ORG_ADMIN (deactivateStaff), or an operator running an
+ * administrator restoration (decision 0109). Either way only an account already deactivated (the provisioner checks).
+ */
+function signInDisabler(orgId: OrgId, principal: Principal | undefined): AssertionActor {
+  return principal?.kind === 'OPERATOR' ? operatorActor(principal) : tenantAdmin(orgId, principal);
 }
 
 function operatorActor(principal: Principal | undefined): AssertionActor {
@@ -931,7 +943,7 @@ class InProcessProvisioning implements OrganisationProvisioning {
   }
 
   async disableStaffSignIn(input: DisableStaffSignInInput, actor: Principal): Promise<boolean> {
-    tenantAdmin(input.organisationId, actor);
+    signInDisabler(input.organisationId, actor);
     return false;
   }
 
@@ -1052,9 +1064,9 @@ class ProvisionerFunctionProvisioning implements OrganisationProvisioning {
   }
 
   async disableStaffSignIn(input: DisableStaffSignInInput, actor: Principal) {
-    const admin = tenantAdmin(input.organisationId, actor);
+    const disabler = signInDisabler(input.organisationId, actor);
     const answer = answerOf(
-      await this.#invoke({ action: 'disableStaffSignIn', input }, admin, {
+      await this.#invoke({ action: 'disableStaffSignIn', input }, disabler, {
         organisationId: input.organisationId,
         target: input.staffId,
       }),

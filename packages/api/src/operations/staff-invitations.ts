@@ -118,14 +118,16 @@ export async function disableStaffSignIn(
   if (!isIdOf('staff', input.staffId)) {
     throw badInput(['input', 'staffId'], 'input.staffId must be a staff id (stf_…).');
   }
-  if (!signIns) throw noUserPool();
   const organisation = await services.directory.organisation(input.organisationId);
   if (!organisation) throw notFound('Organisation');
   const staff = await services.directory.staff(tenantScope(organisation.orgId), input.staffId);
   if (!staff) throw notFound('Staff member');
+  // Only a deactivated account's sign-in is ended: nothing here takes access from anyone still active, whoever asks
+  // (an ORG_ADMIN, or an operator restoring the organisation's administration, decision 0109).
   if (staff.status !== 'DEACTIVATED') {
     throw new ConfideError(ErrorCode.CONFLICT, 'The staff member is active: deactivate them first.');
   }
+  if (!signIns) throw noUserPool();
   if (hasGeneratedSubject(staff)) return { staff, disabled: false };
   return { staff, disabled: await signIns.disable(staff.externalSubject) };
 }

@@ -18,7 +18,8 @@ import {
   tenantScope,
 } from '@confide/store';
 import { builder } from '../builder';
-import { operatorPrincipal } from '../context';
+import { type ConfideContext, operatorPrincipal } from '../context';
+import { restoreAdministration } from '../operations/admin-restoration';
 import { DEFAULT_KEY_DELETION_WINDOW_DAYS, type FoundingAdmin } from '../operations/onboarding';
 import {
   organisationExports,
@@ -170,6 +171,25 @@ function organisationIdArg(value: string | number): OrgId {
   return asOrgId(id);
 }
 
+/** The organisation an operator acts on: NOT_FOUND when there is none, CONFLICT once it is offboarded. */
+async function activeOrganisation(context: ConfideContext, orgId: OrgId): Promise<Organisation> {
+  const organisation = await context.services.directory.organisation(orgId);
+  if (!organisation) throw notFound('Organisation');
+  if (organisation.status === 'OFFBOARDED') {
+    throw new ConfideError(ErrorCode.CONFLICT, 'The organisation is offboarded.');
+  }
+  return organisation;
+}
+
+/** A platform audit event of one step of an operator's `operation` on an organisation. */
+const platformStep = (operation: string, orgId: OrgId) => (outcome: string, rule: string) => ({
+  action: 'ADMIN' as const,
+  operation,
+  subjectId: orgId,
+  outcome,
+  rule,
+});
+
 /** The outcome of a failed platform operation, for the platform audit log: the error code only. */
 function failureOutcome(error: unknown): string {
   return error instanceof ConfideError ? error.code : ErrorCode.INTERNAL;
@@ -300,20 +320,10 @@ builder.mutationFields((t) => ({
         30,
       );
       const operator = operatorPrincipal(context).operatorId;
-      const { platformAudit, directory } = context.services;
+      const { platformAudit } = context.services;
       const audit = context.access.audit;
-      const event = (outcome: string, rule: string) => ({
-        action: 'ADMIN' as const,
-        operation: 'offboardOrganisation',
-        subjectId: orgId,
-        outcome,
-        rule,
-      });
-      const organisation = await directory.organisation(orgId);
-      if (!organisation) throw notFound('Organisation');
-      if (organisation.status === 'OFFBOARDED') {
-        throw new ConfideError(ErrorCode.CONFLICT, 'The organisation is already offboarded.');
-      }
+      const event = platformStep('offboardOrganisation', orgId);
+      await activeOrganisation(context, orgId);
       const pending = await platformAudit.pendingOffboarding(orgId);
       if (!pending) {
         // The charity gets its records first (decision 0034): the first operator learns it now, and nothing is left
@@ -383,13 +393,7 @@ builder.mutationFields((t) => ({
             { field: ['reference'] },
           );
         }
-        const organisation = await context.services.directory.organisation(
-          organisationIdArg(args.organisationId),
-        );
-        if (!organisation) throw notFound('Organisation');
-        if (organisation.status === 'OFFBOARDED') {
-          throw new ConfideError(ErrorCode.CONFLICT, 'The organisation is already offboarded.');
-        }
+        await activeOrganisation(context, organisationIdArg(args.organisationId));
       },
       record: (args) => ({ subjectId: organisationIdArg(args.organisationId) }),
       // Written to the platform audit log before the waiver is stored: no audit, no waiver.
@@ -424,11 +428,7 @@ builder.mutationFields((t) => ({
       policy: 'platform.organisation.admin.confirm',
       validate: async (args, context) => {
         const orgId = organisationIdArg(args.organisationId);
-        const organisation = await context.services.directory.organisation(orgId);
-        if (!organisation) throw notFound('Organisation');
-        if (organisation.status === 'OFFBOARDED') {
-          throw new ConfideError(ErrorCode.CONFLICT, 'The organisation is offboarded.');
-        }
+        await activeOrganisation(context, orgId);
         const scope = tenantScope(orgId);
         const approval = await context.services.approvals.get(scope, String(args.approvalId));
         if (approval?.status !== 'PENDING') throw notFound('Pending change');
@@ -460,6 +460,79 @@ builder.mutationFields((t) => ({
       const organisation = await context.services.directory.organisation(orgId);
       if (!organisation) throw notFound('Organisation');
       return organisation;
+    },
+  }),
+  restoreOrganisationAdministrator: t.field({
+    type: OrganisationRef,
+    description:
+      'Restores an organisation’s administration once its admins have all left (platform operators only; decision 0109). The first operator’s call records the request (APPROVAL_REQUIRED, `extensions.restorationId`); a different operator’s same call within 72 hours gives the named staff member ORG_ADMIN, deactivates every other admin account and notifies the governance contacts. Recorded in the platform audit log.',
+    args: {
+      organisationId: t.arg.id({ required: true, description: 'The organisation.' }),
+      staffId: t.arg.id({
+        required: true,
+        description: 'The active staff member the charity names, as `confide users` lists them (stf_…).',
+      }),
+    },
+    // The two-operator rule is kept on the pending restoration in the platform store, as offboarding's is.
+    operation: {
+      policy: 'platform.organisation.admin.restore',
+      audit: 'fields',
+      action: 'ADMIN',
+    },
+    resolve: async (_operation, args, context) => {
+      const orgId = organisationIdArg(args.organisationId);
+      const staffId = String(args.staffId);
+      if (!isIdOf('staff', staffId)) {
+        throw badInput(['staffId'], 'staffId is a staff id (stf_…), as `confide users` lists it.');
+      }
+      const operator = operatorPrincipal(context);
+      const { platformAudit, directory } = context.services;
+      const audit = context.access.audit;
+      const event = platformStep('restoreOrganisationAdministrator', orgId);
+      const organisation = await activeOrganisation(context, orgId);
+      const scope = tenantScope(orgId);
+      const pending = await platformAudit.pendingAdminRestoration(orgId);
+      if (!pending) {
+        const staff = await directory.staff(scope, staffId);
+        if (!staff) throw notFound('Staff member');
+        if (staff.status !== 'ACTIVE') {
+          throw new ConfideError(ErrorCode.CONFLICT, 'The staff member is deactivated.', {
+            field: ['staffId'],
+          });
+        }
+        if (staff.roles.includes('ORG_ADMIN')) {
+          throw new ConfideError(ErrorCode.CONFLICT, 'The staff member is already an ORG_ADMIN.', {
+            field: ['staffId'],
+          });
+        }
+        // Recorded before the request is stored: if the platform audit cannot be written, nothing is pending.
+        await audit.recordBeforeChange(event('APPROVAL_REQUESTED', 'platform.admin-restoration.requested'));
+        const proposed = await platformAudit.proposeAdminRestoration(orgId, operator.operatorId, staffId);
+        throw new ConfideError(
+          ErrorCode.APPROVAL_REQUIRED,
+          'A second operator runs the restoration: the request is recorded.',
+          { details: { organisationId: orgId, restorationId: proposed.restorationId } },
+        );
+      }
+      if (pending.staffId !== staffId) {
+        throw new ConfideError(ErrorCode.CONFLICT, 'The pending restoration names another staff member.', {
+          field: ['staffId'],
+        });
+      }
+      if (pending.proposedBy === operator.operatorId) {
+        audit.record({ ...event('FORBIDDEN', 'platform.admin-restoration.own-request'), action: 'DENIED' });
+        throw forbidden('The operator who asked cannot approve it.');
+      }
+      await audit.recordBeforeChange(event('ALLOWED', 'platform.admin-restoration.second-operator'));
+      try {
+        await restoreAdministration(context.services, scope, pending, operator);
+        await platformAudit.clearAdminRestoration(orgId);
+        audit.record(event('COMPLETED', 'platform.admin-restoration.second-operator'));
+        return organisation;
+      } catch (error) {
+        audit.record(event(failureOutcome(error), 'platform.admin-restoration.second-operator'));
+        throw error;
+      }
     },
   }),
 }));

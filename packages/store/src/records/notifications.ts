@@ -11,13 +11,16 @@ import { type TableAccess, TenantTable } from '../tenant-table';
  * - BREACH_OVERDUE: a breach not assessed as unreportable and not yet notified is past its 72-hour clock
  *   (reference: the breach);
  * - SUBJECT_ACCESS_DUE_SOON: a subject access request is open within {@link SUBJECT_ACCESS_WARNING_DAYS} days of its
- *   deadline, or past it (reference: the request).
+ *   deadline, or past it (reference: the request);
+ * - ADMINISTRATION_RESTORED: two platform operators gave ORG_ADMIN to a staff member the charity named and deactivated
+ *   its other admin accounts (reference: the restoration; decision 0109).
  */
 export const NOTIFICATION_KINDS = [
   'EMERGENCY_ACCESS_OPENED',
   'DISCLOSURE_ESCALATED',
   'BREACH_OVERDUE',
   'SUBJECT_ACCESS_DUE_SOON',
+  'ADMINISTRATION_RESTORED',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 

@@ -55,6 +55,16 @@ export const PLATFORM_POLICIES = [
         : refuse('platform.organisation.admin.confirm'),
   }),
   operationPolicy({
+    id: 'platform.organisation.admin.restore',
+    clause:
+      'Decision 0109: once its admins have all left, two operators (the second never the first) give ORG_ADMIN to an active staff member the charity names and deactivate its other admins; they read nothing',
+    principals: ['OPERATOR'],
+    // Each call either records a request or runs another operator's: the two-operator check is on the pending
+    // restoration in the platform store, as offboarding's is (schema/organisations.ts).
+    effects: { writes: true },
+    decide: operator('platform.organisation.admin.restore'),
+  }),
+  operationPolicy({
     id: 'platform.operator.suspend',
     clause:
       'Decision 0026: an operator is admitted only while their stored status is ACTIVE; suspending one takes another, active operator (never oneself) and is recorded in the platform audit log before it is stored',

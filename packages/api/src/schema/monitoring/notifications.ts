@@ -4,7 +4,7 @@ import { builder } from '../../builder';
 
 const NotificationKindEnum = builder.enumType('GovernanceNotificationKind', {
   description:
-    'What the governance contacts are told about: a break-glass opening, a disclosure request escalated to the Caldicott Guardian, a breach past its 72-hour clock, a subject access request near or past its deadline.',
+    'What the governance contacts are told about: a break-glass opening, a disclosure request escalated to the Caldicott Guardian, a breach past its 72-hour clock, a subject access request near or past its deadline, the administration restored by two operators.',
   values: NOTIFICATION_KINDS,
 });
 
@@ -16,7 +16,7 @@ NotificationRef.implement({
     kind: t.field({ type: NotificationKindEnum, description: 'What happened.', resolve: (n) => n.kind }),
     reference: t.id({
       description:
-        'Opaque: the id of the emergency access review, disclosure request, breach or subject access request, as the matching queue names it.',
+        'Opaque: the id of the emergency access review, disclosure request, breach or subject access request, as the matching queue names it; for a restored administration, the restoration’s.',
       resolve: (n) => n.reference,
     }),
     createdAt: t.field({
