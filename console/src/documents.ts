@@ -134,6 +134,21 @@ export const SubjectAccessRequestsQuery = graphql(`
   }
 `);
 
+export const GovernanceNotificationsQuery = graphql(`
+  query ConsoleGovernanceNotifications {
+    governanceNotifications(first: 50) {
+      pageInfo { hasNextPage }
+      edges {
+        node {
+          kind
+          reference
+          createdAt
+        }
+      }
+    }
+  }
+`);
+
 export const BreakGlassReviewQuery = graphql(`
   query ConsoleBreakGlassReview($after: String) {
     emergencyAccessReviewsConnection(first: 100, after: $after) {

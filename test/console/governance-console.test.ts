@@ -218,6 +218,36 @@ describe('the governance console in a browser', () => {
     await close();
   });
 
+  it('the governance contacts read the notifications on Today, by reference, one click from a review', async () => {
+    // Act: the IG lead's Today, then the notification of a break-glass opening.
+    const { page, close } = await freshPage();
+    await signInAs(page, 'ig');
+    const notifications = page.locator('#notifications');
+    const count = await queueCount(page, 'notifications');
+    const text = await notifications.innerText();
+    const links = await notifications
+      .locator('a.button')
+      .evaluateAll((anchors) => anchors.map((anchor) => anchor.getAttribute('href')));
+    await expectAccessible(page, 'today-notifications');
+    await notifications.locator(`a[href="#/break-glass/${world.reviewOfOtherService}"]`).click();
+    await page.getByRole('heading', { name: 'Break-glass review' }).waitFor();
+
+    // Assess: the three openings and the escalation, each by its reference; only the openings link (the IG lead has no
+    // disclosure queue); no person, reason or name in any of them.
+    expect(count).toBe(4);
+    expect(text.match(/Someone broke the glass/g)).toHaveLength(3);
+    expect(text).toContain('A disclosure request was escalated to the Caldicott Guardian');
+    expect(text).toContain(`Reference ${world.escalatedRequest}`);
+    expect(links.sort()).toEqual(
+      [world.reviewOfOwnService, world.reviewOfOtherService, world.reviewForIgLead]
+        .map((review) => `#/break-glass/${review}`)
+        .sort(),
+    );
+    expect(text).not.toContain('Found unwell');
+    expect(text).not.toContain('Staff outsider');
+    await close();
+  });
+
   it('pages a long access log: the newest 50, then the older ones on request, never presented as the whole', async () => {
     const { page, close } = await freshPage();
     await signInAs(page, 'ig');

@@ -134,6 +134,14 @@ export type ExceptionalDisclosureInput = {
   serviceUserId: string | number;
 };
 
+/** What the governance contacts are told about: a break-glass opening, a disclosure request escalated to the Caldicott Guardian, a breach past its 72-hour clock, a subject access request near or past its deadline, the administration restored by two operators. */
+export type GovernanceNotificationKind =
+  | 'ADMINISTRATION_RESTORED'
+  | 'BREACH_OVERDUE'
+  | 'DISCLOSURE_ESCALATED'
+  | 'EMERGENCY_ACCESS_OPENED'
+  | 'SUBJECT_ACCESS_DUE_SOON';
+
 /** How the requester’s identity was verified (Lets connect 4.3). */
 export type IdentityCheck =
   | 'CALLBACK_TO_KNOWN_NUMBER'
@@ -430,6 +438,11 @@ export type ConsoleSubjectAccessRequestsQueryVariables = Exact<{ [key: string]: 
 
 
 export type ConsoleSubjectAccessRequestsQuery = { subjectAccessRequestsConnection: { pageInfo: { hasNextPage: boolean }, edges: Array<{ node: { id: string, receivedOn: string, deadline: string, status: string, overdue: boolean, serviceUserId: string } }> } };
+
+export type ConsoleGovernanceNotificationsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ConsoleGovernanceNotificationsQuery = { governanceNotifications: { pageInfo: { hasNextPage: boolean }, edges: Array<{ node: { kind: GovernanceNotificationKind, reference: string, createdAt: string } }> } };
 
 export type ConsoleBreakGlassReviewQueryVariables = Exact<{
   after?: string | null | undefined;
@@ -1049,6 +1062,22 @@ export const ConsoleSubjectAccessRequestsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ConsoleSubjectAccessRequestsQuery, ConsoleSubjectAccessRequestsQueryVariables>;
+export const ConsoleGovernanceNotificationsDocument = new TypedDocumentString(`
+    query ConsoleGovernanceNotifications {
+  governanceNotifications(first: 50) {
+    pageInfo {
+      hasNextPage
+    }
+    edges {
+      node {
+        kind
+        reference
+        createdAt
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleGovernanceNotificationsQuery, ConsoleGovernanceNotificationsQueryVariables>;
 export const ConsoleBreakGlassReviewDocument = new TypedDocumentString(`
     query ConsoleBreakGlassReview($after: String) {
   emergencyAccessReviewsConnection(first: 100, after: $after) {

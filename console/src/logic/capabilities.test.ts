@@ -8,6 +8,7 @@ const cases: [ConsoleRole, (keyof Capabilities)[]][] = [
     [
       'reviewBreakGlass',
       'accessAlerts',
+      'notifications',
       'breaches',
       'assessBreaches',
       'subjectAccess',
@@ -34,6 +35,7 @@ const cases: [ConsoleRole, (keyof Capabilities)[]][] = [
       'reviewDisclosures',
       'disclosureQueue',
       'accessAlerts',
+      'notifications',
       'breaches',
       'subjectAccess',
       'approveSubjectAccessExports',

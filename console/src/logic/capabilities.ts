@@ -29,6 +29,11 @@ export interface Capabilities {
   readonly disclosureQueue: boolean;
   /** Unusual-access alerts (`accessAlerts`). */
   readonly accessAlerts: boolean;
+  /**
+   * The organisation's governance notifications (`governanceNotifications`, decision 0035): its governance contacts,
+   * the IG lead and the Caldicott Guardian.
+   */
+  readonly notifications: boolean;
   /** The breach register (`breachesConnection`). */
   readonly breaches: boolean;
   /** Assess a breach (`assessBreach`). */
@@ -132,6 +137,7 @@ export function capabilitiesOf(roles: readonly string[]): Capabilities {
     reviewDisclosures: any(roles, ['CALDICOTT_GUARDIAN', 'SERVICE_MANAGER']),
     disclosureQueue: any(roles, ['CALDICOTT_GUARDIAN', 'SERVICE_MANAGER', 'SENIOR_MANAGER']),
     accessAlerts: any(roles, ['IG_LEAD', 'CALDICOTT_GUARDIAN', 'SERVICE_MANAGER']),
+    notifications: any(roles, ['IG_LEAD', 'CALDICOTT_GUARDIAN']),
     breaches: any(roles, ['IG_LEAD', 'CALDICOTT_GUARDIAN', 'SERVICE_MANAGER', 'SENIOR_MANAGER']),
     assessBreaches: any(roles, ['IG_LEAD']),
     subjectAccess: any(roles, ['IG_LEAD', 'CALDICOTT_GUARDIAN']),

@@ -1,6 +1,7 @@
 export * from './capabilities';
 export * from './disclosure-requests';
 export * from './heat-map';
+export * from './notifications';
 export * from './pending-changes';
 export * from './pkce';
 export * from './plain-words';

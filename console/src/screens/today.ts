@@ -3,6 +3,7 @@ import {
   AccessAlertsQuery,
   BreachesQuery,
   DisclosureWorkQuery,
+  GovernanceNotificationsQuery,
   PendingBreakGlassReviewsQuery,
   PendingChangesQuery,
   PendingDisclosureReviewsQuery,
@@ -18,18 +19,23 @@ import {
   emergencyReasonWords,
   enumWords,
   inWorkingOrder,
+  NOTICE_DAYS,
+  noticeView,
   oldestSince,
   pendingChangeWords,
   type QueueEntry,
 } from '../logic';
 import { actorWords, errorNotice, personLabel, screenHeading } from './shared';
 
-/** One item of a queue, ready to show: what it is, how long it has waited, and the one link to its decision. */
+/**
+ * One item of a queue, ready to show: what it is, how long it has waited, and the one link to its decision (none for
+ * a notification whose screen the reader's role does not open).
+ */
 interface QueueItem extends QueueEntry {
   readonly title: string;
   readonly detail: string;
-  readonly route: string;
-  readonly action: string;
+  readonly route?: string;
+  readonly action?: string;
 }
 
 interface Queue {
@@ -201,6 +207,22 @@ function queuesFor(capabilities: Capabilities, now: Date): Queue[] {
       },
     });
   }
+  if (capabilities.notifications) {
+    queues.push({
+      id: 'notifications',
+      title: `Notifications (last ${NOTICE_DAYS} days)`,
+      empty: `Nothing was notified in the last ${NOTICE_DAYS} days.`,
+      load: async () => {
+        const { data, errors } = await execute(GovernanceNotificationsQuery);
+        const connection = data?.governanceNotifications;
+        const since = now.getTime() - NOTICE_DAYS * 86_400_000;
+        const items = (connection?.edges ?? [])
+          .filter(({ node }) => new Date(node.createdAt).getTime() >= since)
+          .map(({ node }) => ({ since: node.createdAt, ...noticeView(node, capabilities) }));
+        return { items, errors, more: connection?.pageInfo.hasNextPage };
+      },
+    });
+  }
   return queues;
 }
 
@@ -258,10 +280,12 @@ export async function todayScreen(main: HTMLElement, capabilities: Capabilities)
                     h('p', { class: 'item-title' }, item.title),
                     h('p', { class: 'item-detail' }, `${item.detail} · ${ageWords(item.since, now)}`),
                   ),
-                  link(item.route, item.action, {
-                    class: 'button',
-                    'aria-label': `${item.action}: ${item.title}`,
-                  }),
+                  item.route && item.action
+                    ? link(item.route, item.action, {
+                        class: 'button',
+                        'aria-label': `${item.action}: ${item.title}`,
+                      })
+                    : null,
                 ),
               ),
             ),
