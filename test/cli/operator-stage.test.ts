@@ -362,13 +362,11 @@ describe('confide against a deployed stage (--stage)', () => {
       roles: ['SUPPORT_WORKER'],
     });
     const restore = (operatorId: string, staff: string) =>
-      api
-        .operatorToken(operatorId)
-        .then((token) =>
-          stage(['org', 'restore-admin', '--slug', slug, '--staff', staff], {
-            CONFIDE_OPERATOR_TOKEN: token,
-          }),
-        );
+      api.operatorToken(operatorId).then((token) =>
+        stage(['org', 'restore-admin', '--slug', slug, '--staff', staff], {
+          CONFIDE_OPERATOR_TOKEN: token,
+        }),
+      );
 
     // Act
     const unknown = await restore('operator-1', 'stf_aaaaaaaaaaaaaaaaaaaaaaaaaa');
