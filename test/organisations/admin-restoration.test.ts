@@ -61,7 +61,8 @@ describe('restoring the administration of an organisation whose admins left', ()
     const asked = await restore(api, operator1, org, named.staffId);
     const rolesWhilePending = await rolesOf(api, named.token);
     const askedAgain = await restore(api, operator1, org, named.staffId);
-    const ran = await restore(api, operator2, org, named.staffId);
+    // The second names the person by the StaffMember id they read from `me`.
+    const ran = await restore(api, operator2, org, named.globalId);
 
     // Assess: nothing changed until the second operator ran it.
     expect(codes(asked)).toEqual(['APPROVAL_REQUIRED']);

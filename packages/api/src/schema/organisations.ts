@@ -26,6 +26,7 @@ import {
   organisationProvisioning,
   requireExportOrWaiver,
 } from '../operations/provisioning';
+import { localId } from './ids';
 import { StaffMemberRef } from './staff';
 import { PLAIN_POSITIONS, storeConnection } from './store-paging';
 import { AccessPresetEnum } from './vocabulary';
@@ -179,6 +180,20 @@ async function activeOrganisation(context: ConfideContext, orgId: OrgId): Promis
     throw new ConfideError(ErrorCode.CONFLICT, 'The organisation is offboarded.');
   }
   return organisation;
+}
+
+/**
+ * The staff member an operator names: their staff id as `confide users` lists it, or the StaffMember id the person
+ * reads from `me` (the charity's own front-ends show that one).
+ */
+function staffIdArg(value: string | number): string {
+  const id = String(value);
+  if (isIdOf('staff', id)) return id;
+  try {
+    return localId(id, 'StaffMember', 'staff');
+  } catch {
+    throw badInput(['staffId'], 'staffId is a staff id (stf_…) or a StaffMember id.');
+  }
 }
 
 /** A platform audit event of one step of an operator's `operation` on an organisation. */
@@ -470,7 +485,8 @@ builder.mutationFields((t) => ({
       organisationId: t.arg.id({ required: true, description: 'The organisation.' }),
       staffId: t.arg.id({
         required: true,
-        description: 'The active staff member the charity names, as `confide users` lists them (stf_…).',
+        description:
+          'The active staff member the charity names: their staff id (stf_…, as `confide users` lists it) or their StaffMember id.',
       }),
     },
     // The two-operator rule is kept on the pending restoration in the platform store, as offboarding's is.
@@ -481,10 +497,7 @@ builder.mutationFields((t) => ({
     },
     resolve: async (_operation, args, context) => {
       const orgId = organisationIdArg(args.organisationId);
-      const staffId = String(args.staffId);
-      if (!isIdOf('staff', staffId)) {
-        throw badInput(['staffId'], 'staffId is a staff id (stf_…), as `confide users` lists it.');
-      }
+      const staffId = staffIdArg(args.staffId);
       const operator = operatorPrincipal(context);
       const { platformAudit, directory } = context.services;
       const audit = context.access.audit;
