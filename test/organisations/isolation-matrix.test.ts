@@ -208,12 +208,16 @@ const ALLOWED_CODES = new Set([
   'CONFLICT',
   'POLICY_NOT_ACKNOWLEDGED',
 ]);
-/** Operators' own operations act on any organisation by design (onboarding, offboarding, its export waiver): not tenant reads. */
+/**
+ * Operators' own operations act on any organisation by design (onboarding, offboarding, its export waiver, restoring
+ * its administration on two operators' word): not tenant reads.
+ */
 const PLATFORM_OPERATIONS = new Set([
   'onboardOrganisation',
   'offboardOrganisation',
   'organisations',
   'waiveOrganisationExport',
+  'restoreOrganisationAdministrator',
 ]);
 
 describe('isolation matrix across organisations', () => {
