@@ -31,25 +31,22 @@ export const lambdaBundling = {
   // everything else uses. Pointing that path at the ESM file keeps one copy (~43 KB less; decision 0009).
   //
   // The SDK's default credential chain is replaced by the environment provider Lambda needs (lambda-credentials.ts),
-  // the multipart parser and the event-stream serde by stand-ins that refuse (no-multipart.ts, no-event-streams.ts),
-  // lru-cache and tslib by small ones (decision 0043).
+  // the event-stream serde by a stand-in that refuses (no-event-streams.ts), lru-cache by a small one (decision 0043),
+  // and @whatwg-node/fetch by the runtime's own fetch classes (runtime-fetch.ts, decision 0110).
   // A relative alias resolves in esbuild's working directory: the repository root, for CDK and for the tests.
   alias: {
     'graphql/language/parser': 'graphql/language/parser.mjs',
     '@aws-sdk/credential-provider-node': './infra/lib/lambda-credentials.ts',
-    // Multipart parsing is never reached (JSON bodies only): a stand-in that refuses (no-multipart.ts, 27 KB less).
-    '@fastify/busboy': './infra/lib/no-multipart.ts',
     // yoga's parse cache uses only get/set of lru-cache: the same contract in 40 lines (small-lru-cache.ts, 16 KB less).
     'lru-cache': './infra/lib/small-lru-cache.ts',
-    // node-fetch's CommonJS requires tslib whole for two helpers: those two alone (small-tslib.ts, 11 KB less).
-    tslib: './infra/lib/small-tslib.ts',
     // The DynamoDB client's endpoint-discovery cache (never on) uses mnemonist's LRU: a Map (small-endpoint-lru.ts, 6 KB less).
     'mnemonist/lru-cache': './infra/lib/small-endpoint-lru.ts',
     // Event-stream serde, for operations none of the functions calls: a stand-in that refuses (no-event-streams.ts,
     // 15 KB less).
     '@smithy/core/event-streams': './infra/lib/no-event-streams.ts',
-    // URLPattern, which Node 22 lacks, for yoga's literal endpoint paths only (literal-urlpattern.ts, 18 KB less).
-    'urlpattern-polyfill': './infra/lib/literal-urlpattern.ts',
+    // The runtime's own fetch classes instead of @whatwg-node/node-fetch's, with its multipart parser, its tslib and
+    // the URLPattern polyfill (runtime-fetch.ts, decision 0110: about 56 KB less).
+    '@whatwg-node/fetch': './infra/lib/runtime-fetch.ts',
   } as Record<string, string>,
 } as const;
 

@@ -1,7 +1,7 @@
 /**
- * Stands in for `urlpattern-polyfill` in every Lambda bundle (lambda-bundling.ts; decision 0043). `@whatwg-node/fetch`
- * loads the polyfill when Node has no `URLPattern` (Node 22 has none), and yoga makes patterns only of literal paths
- * (`graphqlEndpoint`, the readiness endpoint), whose one use is `test`. That is this class: a pattern of one literal
+ * The `URLPattern` of every Lambda bundle (decision 0043), given to yoga by the fetch stand-in (runtime-fetch.ts,
+ * decision 0110) where `@whatwg-node/fetch` would load `urlpattern-polyfill`: Node 22 has none, and yoga makes
+ * patterns only of literal paths (`graphqlEndpoint`, the readiness endpoint), whose one use is `test`. That is this class: a pattern of one literal
  * pathname that tests a URL's pathname for equality. A pattern of anything else (a parameter, a wildcard, a group,
  * another component) is refused when it is made, so code that needs the real matcher fails at once, never matches
  * wrongly. About 18 KB less in each bundle.

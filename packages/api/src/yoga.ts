@@ -15,6 +15,7 @@ import { maskError, variableCoercionPlugin } from './errors';
 import { hardeningPlugins } from './hardening';
 import { createApiLogger, yogaLogger } from './logging';
 import { countErrorMetrics } from './metrics-errors';
+import { runtimeFetchAPI } from './runtime-fetch';
 import { schema } from './schema';
 import type { ConfideServices } from './services';
 import { TRUSTED_DOCUMENTS, trustedDocumentsPlugin } from './trusted-documents';
@@ -57,6 +58,8 @@ export function createConfideYoga(services: ConfideServices, options: ConfideYog
       : false,
     ...(options.graphiql ? { renderGraphiQL: options.graphiql.render } : {}),
     landingPage: false,
+    // The runtime's fetch classes, as the Lambda bundles have them (decision 0110).
+    fetchAPI: runtimeFetchAPI,
     // The body cap is hardening.ts' (a 413 with `protection: maxBodyBytes`). yoga's own 25 MB cap would put every
     // body through a second counting stream and a second Request, even one whose Content-Length it has just checked.
     maxRequestBodySize: false,
