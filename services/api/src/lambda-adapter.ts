@@ -18,8 +18,15 @@ export async function handleHttpApiEvent(
   const host = event.headers.host ?? event.requestContext.domainName ?? 'localhost';
   const url = `https://${host}${event.rawPath}${event.rawQueryString ? `?${event.rawQueryString}` : ''}`;
   const headers = new Headers();
-  for (const [name, value] of Object.entries(event.headers))
-    if (value !== undefined) headers.set(name, value);
+  for (const [name, value] of Object.entries(event.headers)) {
+    if (value === undefined) continue;
+    try {
+      headers.set(name, value);
+    } catch {
+      // A value fetch's Headers refuse (a character beyond Latin-1): the caller's mistake, not a fault.
+      return badHeader(name);
+    }
+  }
   if (event.cookies?.length) headers.set('cookie', event.cookies.join('; '));
   const method = event.requestContext.http.method;
   const hasBody = method !== 'GET' && method !== 'HEAD' && event.body !== undefined;
@@ -38,6 +45,18 @@ export async function handleHttpApiEvent(
     statusCode: response.status,
     headers: responseHeaders,
     body: await response.text(),
+    isBase64Encoded: false,
+  };
+}
+
+/** 400 BAD_USER_INPUT for a header no request can carry, naming the header (never its value); nothing runs. */
+function badHeader(name: string): APIGatewayProxyStructuredResultV2 {
+  const header = /^[\w!#$%&'*+.^`|~-]+$/.test(name) ? `The ${name} header` : 'A header';
+  const message = `${header} holds a character an HTTP header cannot carry: send printable ASCII.`;
+  return {
+    statusCode: 400,
+    headers: { 'content-type': 'application/json; charset=utf-8' },
+    body: JSON.stringify({ errors: [{ message, extensions: { code: 'BAD_USER_INPUT' } }] }),
     isBase64Encoded: false,
   };
 }

@@ -12,10 +12,17 @@ import { countTamperedItem } from '../metrics-errors';
 const MAX_PURPOSE_LENGTH = 500;
 
 /**
+ * What the `X-Access-Purpose` header may hold: printable ASCII. A header carries bytes, which fetch clients refuse to
+ * send beyond Latin-1 and servers decode as they please (Node as Latin-1), so any other character would reach the audit
+ * garbled, or fail the request; such a purpose goes in the `@purpose` directive, whose text is the body's UTF-8.
+ */
+const HEADER_PURPOSE = /^[ -~]*$/;
+
+/**
  * Reads the operation-level `@purpose(reason: "...")` directive, the in-document alternative to the
  * `X-Access-Purpose` header, and states it on the request's access context before execution. A purpose longer than
- * {@link MAX_PURPOSE_LENGTH}, by either, is BAD_USER_INPUT and nothing runs: cut short, the audit would record a
- * justification its author did not write.
+ * {@link MAX_PURPOSE_LENGTH}, by either, or a header purpose outside {@link HEADER_PURPOSE}, is BAD_USER_INPUT and
+ * nothing runs: cut short or garbled, the audit would record a justification its author did not write.
  */
 export function purposeDirectivePlugin(): Plugin<ConfideContext> {
   return {
@@ -31,12 +38,16 @@ export function purposeDirectivePlugin(): Plugin<ConfideContext> {
         ?.find((directive) => directive.name.value === 'purpose')
         ?.arguments?.find((argument) => argument.name.value === 'reason')?.value;
       const stated = (reason ? valueText(reason, variables) : undefined)?.trim() || undefined;
+      const refuse = (message: string) =>
+        setResultAndStopExecution({ errors: [maskError(validate.badInputError(['purpose'], message))] });
       if ((stated ?? args.contextValue.purpose ?? '').length > MAX_PURPOSE_LENGTH) {
-        const refused = validate.badInputError(
-          ['purpose'],
-          `A purpose is at most ${MAX_PURPOSE_LENGTH} characters.`,
+        refuse(`A purpose is at most ${MAX_PURPOSE_LENGTH} characters.`);
+        return;
+      }
+      if (!stated && !HEADER_PURPOSE.test(args.contextValue.purpose ?? '')) {
+        refuse(
+          'The X-Access-Purpose header takes printable ASCII: state this purpose with @purpose(reason:).',
         );
-        setResultAndStopExecution({ errors: [maskError(refused)] });
         return;
       }
       if (stated) args.contextValue.access.statePurpose(stated);
