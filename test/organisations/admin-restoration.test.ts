@@ -5,7 +5,7 @@ import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { tenantScope } from '@confide/store';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../cli/support/run-cli';
-import { codes } from '../support/care-fixtures';
+import { codes, expectNoErrors } from '../support/care-fixtures';
 import {
   addStaffThroughTheApi,
   onboardTestOrganisation,
@@ -165,6 +165,31 @@ describe('restoring the administration of an organisation whose admins left', ()
     expect((await api.services.directory.staff(tenantScope(org.orgId), org.adminStaffId))?.status).toBe(
       'ACTIVE',
     );
+  });
+
+  it('withdraws a request whose named account was deactivated meanwhile, so another can be asked at once', async () => {
+    // Prepare: a request for the named account, which is then deactivated (by the admin, still able to sign in).
+    const { org, named } = await charityWhoseAdminsLeft(api);
+    const someoneElse = await addStaffThroughTheApi(api, org, ['SUPPORT_WORKER']);
+    await restore(api, await api.operatorToken(), org, named.staffId);
+    expectNoErrors(
+      await api.graphql('mutation ($id: ID!) { deactivateStaff(input: { staffId: $id }) { status } }', {
+        token: org.adminToken,
+        variables: { id: named.globalId },
+      }),
+    );
+
+    // Act
+    const ran = await restore(api, await api.secondOperatorToken(), org, named.staffId);
+    const pendingAfter = await api.services.platformAudit.pendingAdminRestoration(org.orgId);
+    const askedAgain = await restore(api, await api.operatorToken(), org, someoneElse.staffId);
+
+    // Assess
+    expect(codes(ran)).toEqual(['CONFLICT']);
+    expect(ran.errors?.[0]?.extensions?.field).toEqual(['staffId']);
+    expect(pendingAfter).toBeUndefined();
+    expect(codes(askedAgain)).toEqual(['APPROVAL_REQUIRED']);
+    expect(await rolesOf(api, org.adminToken)).toEqual(['ORG_ADMIN']);
   });
 
   it('does not let one operator restore alone through a request written in another operator’s name', async () => {

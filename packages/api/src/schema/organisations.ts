@@ -536,6 +536,17 @@ builder.mutationFields((t) => ({
         audit.record({ ...event('FORBIDDEN', 'platform.admin-restoration.own-request'), action: 'DENIED' });
         throw forbidden('The operator who asked cannot approve it.');
       }
+      // A request naming an account deactivated meanwhile can never run: withdrawn, so the charity can be asked again
+      // now rather than after it lapses.
+      if ((await directory.staff(scope, pending.staffId))?.status !== 'ACTIVE') {
+        await platformAudit.clearAdminRestoration(orgId);
+        audit.record(event('CONFLICT', 'platform.admin-restoration.withdrawn'));
+        throw new ConfideError(
+          ErrorCode.CONFLICT,
+          'The account the request named is no longer active: the request is withdrawn.',
+          { field: ['staffId'] },
+        );
+      }
       await audit.recordBeforeChange(event('ALLOWED', 'platform.admin-restoration.second-operator'));
       try {
         await restoreAdministration(context.services, scope, pending, operator);
