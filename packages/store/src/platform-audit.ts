@@ -13,9 +13,9 @@ import { attr, type Item, read, requireN, requireS } from './attributes';
 import { organisationIntegrityKey, requireItemMac } from './item-macs';
 
 /**
- * The platform's own records, outside any tenant prefix like the platform registry (decision 0002): what
- * platform operators and the provisioner did (the platform audit log), offboardings and administrator
- * restorations waiting for a second operator, and the provisioner assertions already used. None holds personal data: operator and staff ids,
+ * The platform's own records, outside any tenant prefix like the platform registry (decision 0002): what platform
+ * operators and the provisioner did (the platform audit log), offboardings and administrator restorations waiting for
+ * a second operator, and the provisioner assertions already used. None holds personal data: operator and staff ids,
  * organisation ids, operations, outcomes and rule ids only.
  */
 const platformAuditKey = {
@@ -79,7 +79,7 @@ export interface PendingAdminRestoration {
 }
 
 /** How long a request of one operator (an offboarding, a restoration) waits for a second operator. */
-export const OFFBOARDING_REQUEST_LIFETIME_HOURS = 72;
+export const OPERATOR_REQUEST_LIFETIME_HOURS = 72;
 
 /**
  * A request of one operator waiting for a second, one per organisation and kind, under a MAC of the organisation's
@@ -305,7 +305,7 @@ export class PlatformAuditLog {
       orgId: attr.s(orgId),
       proposedBy: attr.s(proposedBy),
       proposedAt: attr.s(now.toISOString()),
-      expiresAt: attr.n(Math.floor(now.getTime() / 1000) + OFFBOARDING_REQUEST_LIFETIME_HOURS * 3600),
+      expiresAt: attr.n(Math.floor(now.getTime() / 1000) + OPERATOR_REQUEST_LIFETIME_HOURS * 3600),
     };
     item[kind.macAttribute] = attr.s(integrityMac(await this.#integrityKey(orgId), kind.macParts(item)));
     await this.dynamo.send(new PutItemCommand({ TableName: this.table, Item: item }));
