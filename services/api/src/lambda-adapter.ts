@@ -52,7 +52,7 @@ export async function handleHttpApiEvent(
 /** 400 BAD_USER_INPUT for a header no request can carry, naming the header (never its value); nothing runs. */
 function badHeader(name: string): APIGatewayProxyStructuredResultV2 {
   const header = /^[\w!#$%&'*+.^`|~-]+$/.test(name) ? `The ${name} header` : 'A header';
-  const message = `${header} holds a character an HTTP header cannot carry: send printable ASCII.`;
+  const message = `${header} holds a character an HTTP header cannot carry: send Latin-1 only.`;
   return {
     statusCode: 400,
     headers: { 'content-type': 'application/json; charset=utf-8' },

@@ -12,11 +12,12 @@ import { countTamperedItem } from '../metrics-errors';
 const MAX_PURPOSE_LENGTH = 500;
 
 /**
- * What the `X-Access-Purpose` header may hold: printable ASCII. A header carries bytes, which fetch clients refuse to
- * send beyond Latin-1 and servers decode as they please (Node as Latin-1), so any other character would reach the audit
- * garbled, or fail the request; such a purpose goes in the `@purpose` directive, whose text is the body's UTF-8.
+ * What the `X-Access-Purpose` header may hold: printable Latin-1, which is what a header's bytes can carry (fetch
+ * clients send each such character as one byte, and refuse anything beyond). A control character, or a character a
+ * transport decoded from several bytes, is refused rather than recorded as its author did not write it; such a purpose
+ * goes in the `@purpose` directive, whose text is the body's UTF-8.
  */
-const HEADER_PURPOSE = /^[ -~]*$/;
+const HEADER_PURPOSE = /^[\t -~\u00a0-\u00ff]*$/;
 
 /**
  * Reads the operation-level `@purpose(reason: "...")` directive, the in-document alternative to the

@@ -62,7 +62,7 @@ function confideDirectives(classification: GraphQLEnumType): GraphQLDirective[] 
     new GraphQLDirective({
       name: 'purpose',
       description:
-        'States why the operation reads fields that need a justification (the alternative to the X-Access-Purpose header, which takes printable ASCII only), in at most 500 characters (a longer purpose, by either, is BAD_USER_INPUT on `purpose` and nothing runs). Recorded on every audit event of the request.',
+        'States why the operation reads fields that need a justification (the alternative to the X-Access-Purpose header, which takes printable Latin-1 only), in at most 500 characters (a longer purpose, by either, is BAD_USER_INPUT on `purpose` and nothing runs). Recorded on every audit event of the request.',
       locations: [DirectiveLocation.QUERY, DirectiveLocation.MUTATION],
       args: { reason: { type: new GraphQLNonNull(GraphQLString) } },
     }),
