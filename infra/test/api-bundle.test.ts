@@ -36,6 +36,17 @@ describe('Lambda bundles', () => {
     return join(assemblyDirectory, `asset.${assetHash}`, LAMBDA_BUNDLE_FILE);
   }
 
+  /** Every function of the stage, with the template that holds it. */
+  const functions = () =>
+    [
+      [stage.api, 'api'],
+      [stage.api, 'provisioner'],
+      [stage.api, 'retention'],
+      [stage.api, 'verifier'],
+      [stage.api, 'transfer'],
+      [stage.identity, 'pre-token'],
+    ] as const;
+
   it('bundles the api as an ESM index.mjs under 1.2 MB, with the createRequire banner and no source map', () => {
     const bundle = cdkBundle(stage.api, 'confide-dev-api');
     expect(existsSync(bundle)).toBe(true);
@@ -51,14 +62,7 @@ describe('Lambda bundles', () => {
     // One non-ASCII character anywhere (a typographic apostrophe in a regular expression did it) sends the whole
     // bundle through the slow UTF-8 decode and makes V8 scan and compile it as a two-byte string: about 15 ms of
     // the api's cold start on Node 22. esbuild escapes non-ASCII in strings, not in regular expression literals.
-    for (const [template, service] of [
-      [stage.api, 'api'],
-      [stage.api, 'provisioner'],
-      [stage.api, 'retention'],
-      [stage.api, 'verifier'],
-      [stage.api, 'transfer'],
-      [stage.identity, 'pre-token'],
-    ] as const) {
+    for (const [template, service] of functions()) {
       const code = readFileSync(cdkBundle(template, `confide-dev-${service}`));
       const firstNonAscii = code.findIndex((byte) => byte > 0x7f);
       expect(
@@ -73,14 +77,7 @@ describe('Lambda bundles', () => {
   it('is what lambdaEsbuildOptions builds, byte for byte, for every function (the artifact tests load that)', {
     timeout: 300_000,
   }, async () => {
-    for (const [template, service] of [
-      [stage.api, 'api'],
-      [stage.api, 'provisioner'],
-      [stage.api, 'retention'],
-      [stage.api, 'verifier'],
-      [stage.api, 'transfer'],
-      [stage.identity, 'pre-token'],
-    ] as const) {
+    for (const [template, service] of functions()) {
       const built = await buildLambdaBundle(
         fromRepoRoot(`services/${service}/src/handler.ts`),
         join(scratch, service),

@@ -62,6 +62,7 @@ describe('a purpose an HTTP header cannot carry', () => {
     expect(latin1.errors).toBeUndefined();
     expect(codes(control)).toEqual(['BAD_USER_INPUT']);
     expect(control.errors?.[0]?.extensions?.field).toEqual(['purpose']);
+    expect(control.errors?.[0]?.message).toContain('printable Latin-1');
     expect(control.data ?? null).toBeNull();
     expect(inDirective.errors).toBeUndefined();
     expect(inDirective.data).toEqual({ serviceUser: { phone: expect.any(String) } });

@@ -47,7 +47,7 @@ export function purposeDirectivePlugin(): Plugin<ConfideContext> {
       }
       if (!stated && !HEADER_PURPOSE.test(args.contextValue.purpose ?? '')) {
         refuse(
-          'The X-Access-Purpose header takes printable ASCII: state this purpose with @purpose(reason:).',
+          'The X-Access-Purpose header takes printable Latin-1: state this purpose with @purpose(reason:).',
         );
         return;
       }
