@@ -1,5 +1,5 @@
-import { conflict, notFound, type Principal } from '@confide/domain';
-import type { PendingAdminRestoration, TenantScope } from '@confide/store';
+import { conflict, type Principal } from '@confide/domain';
+import type { PendingAdminRestoration, StaffMember, TenantScope } from '@confide/store';
 import type { ConfideServices } from '../services';
 import { organisationProvisioning } from './provisioning';
 import { hasGeneratedSubject } from './staff-invitations';
@@ -21,13 +21,15 @@ export interface AdminRestoration {
 export async function restoreAdministration(
   services: ConfideServices,
   scope: TenantScope,
+  /** The account the request names, as the caller read it. */
+  named: StaffMember | undefined,
   pending: PendingAdminRestoration,
   operator: Principal,
 ): Promise<AdminRestoration> {
   const { directory } = services;
-  const named = await directory.staff(scope, pending.staffId);
-  if (!named) throw notFound('Staff member');
-  if (named.status !== 'ACTIVE') throw conflict('The staff member named was deactivated meanwhile.');
+  if (named?.staffId !== pending.staffId || named.status !== 'ACTIVE') {
+    throw conflict('The staff member named is not active.');
+  }
   if (!named.roles.includes('ORG_ADMIN')) {
     await directory.updateStaff(scope, named.staffId, {
       roles: [...named.roles, 'ORG_ADMIN'],

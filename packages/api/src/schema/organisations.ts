@@ -205,6 +205,47 @@ const platformStep = (operation: string, orgId: OrgId) => (outcome: string, rule
   rule,
 });
 
+/**
+ * A step of a request one operator makes and a second runs (offboarding, restoring an administration). With none
+ * pending, the platform audit records the request before `ask` stores it (no audit, no request), and the call answers
+ * APPROVAL_REQUIRED with what `ask` returns. The operator who asked cannot run it (FORBIDDEN, recorded as DENIED).
+ * `check` then refuses a call the pending request cannot run as made, and `run` runs it between ALLOWED and its
+ * outcome. `rules` prefixes the audit's rule ids.
+ */
+async function twoOperatorStep<P extends { readonly proposedBy: string }, T>(
+  context: ConfideContext,
+  event: ReturnType<typeof platformStep>,
+  rules: string,
+  request: {
+    readonly pending: P | undefined;
+    readonly ask: () => Promise<{ readonly message: string; readonly details: Record<string, unknown> }>;
+    readonly check?: (pending: P) => Promise<void>;
+    readonly run: (pending: P) => Promise<T>;
+  },
+): Promise<T> {
+  const audit = context.access.audit;
+  const { pending } = request;
+  if (!pending) {
+    await audit.recordBeforeChange(event('APPROVAL_REQUESTED', `${rules}.requested`));
+    const { message, details } = await request.ask();
+    throw new ConfideError(ErrorCode.APPROVAL_REQUIRED, message, { details });
+  }
+  if (pending.proposedBy === operatorPrincipal(context).operatorId) {
+    audit.record({ ...event('FORBIDDEN', `${rules}.own-request`), action: 'DENIED' });
+    throw forbidden('The operator who asked cannot approve it.');
+  }
+  await request.check?.(pending);
+  await audit.recordBeforeChange(event('ALLOWED', `${rules}.second-operator`));
+  try {
+    const done = await request.run(pending);
+    audit.record(event('COMPLETED', `${rules}.second-operator`));
+    return done;
+  } catch (error) {
+    audit.record(event(failureOutcome(error), `${rules}.second-operator`));
+    throw error;
+  }
+}
+
 /** The outcome of a failed platform operation, for the platform audit log: the error code only. */
 function failureOutcome(error: unknown): string {
   return error instanceof ConfideError ? error.code : ErrorCode.INTERNAL;
@@ -336,51 +377,40 @@ builder.mutationFields((t) => ({
       );
       const operator = operatorPrincipal(context).operatorId;
       const { platformAudit } = context.services;
-      const audit = context.access.audit;
-      const event = platformStep('offboardOrganisation', orgId);
       await activeOrganisation(context, orgId);
       const pending = await platformAudit.pendingOffboarding(orgId);
-      if (!pending) {
-        // The charity gets its records first (decision 0034): the first operator learns it now, and nothing is left
-        // pending that could only fail. Checked again where the offboarding runs.
-        await requireExportOrWaiver(context.services, orgId, window);
-        // Recorded before the request is stored: if the platform audit cannot be written, nothing is pending.
-        await audit.recordBeforeChange(event('APPROVAL_REQUESTED', 'platform.offboarding.requested'));
-        await platformAudit.proposeOffboarding(orgId, operator, window);
-        throw new ConfideError(
-          ErrorCode.APPROVAL_REQUIRED,
-          'Offboarding needs a second operator: the request is recorded, and a different operator’s offboardOrganisation runs it.',
-          { details: { organisationId: orgId } },
-        );
-      }
-      if (pending.proposedBy === operator) {
-        audit.record({
-          ...event('FORBIDDEN', 'platform.offboarding.own-request'),
-          action: 'DENIED',
-        });
-        throw forbidden('The operator who asked for an offboarding cannot approve it.');
-      }
-      if (input.pendingWindowInDays != null && window !== pending.pendingWindowInDays) {
-        throw new ConfideError(
-          ErrorCode.CONFLICT,
-          'The pending offboarding names another key deletion window: approve it as requested.',
-          { field: ['input', 'pendingWindowInDays'] },
-        );
-      }
-      await audit.recordBeforeChange(event('ALLOWED', 'platform.offboarding.second-operator'));
-      try {
-        const offboarded = await organisationProvisioning(context.services).offboard(
-          orgId,
-          pending.pendingWindowInDays,
-          { proposedBy: pending.proposedBy, approvedBy: operator },
-        );
-        await platformAudit.clearOffboarding(orgId);
-        audit.record(event('COMPLETED', 'platform.offboarding.second-operator'));
-        return offboarded;
-      } catch (error) {
-        audit.record(event(failureOutcome(error), 'platform.offboarding.second-operator'));
-        throw error;
-      }
+      // The charity gets its records first (decision 0034): the first operator learns it now, and nothing is left
+      // pending that could only fail. Checked again where the offboarding runs.
+      if (!pending) await requireExportOrWaiver(context.services, orgId, window);
+      return twoOperatorStep(context, platformStep('offboardOrganisation', orgId), 'platform.offboarding', {
+        pending,
+        ask: async () => {
+          await platformAudit.proposeOffboarding(orgId, operator, window);
+          return {
+            message:
+              'Offboarding needs a second operator: the request is recorded, and a different operator’s offboardOrganisation runs it.',
+            details: { organisationId: orgId },
+          };
+        },
+        check: async (request) => {
+          if (input.pendingWindowInDays != null && window !== request.pendingWindowInDays) {
+            throw new ConfideError(
+              ErrorCode.CONFLICT,
+              'The pending offboarding names another key deletion window: approve it as requested.',
+              { field: ['input', 'pendingWindowInDays'] },
+            );
+          }
+        },
+        run: async (request) => {
+          const offboarded = await organisationProvisioning(context.services).offboard(
+            orgId,
+            request.pendingWindowInDays,
+            { proposedBy: request.proposedBy, approvedBy: operator },
+          );
+          await platformAudit.clearOffboarding(orgId);
+          return offboarded;
+        },
+      });
     },
   }),
   waiveOrganisationExport: t.field({
@@ -498,65 +528,66 @@ builder.mutationFields((t) => ({
     resolve: async (_operation, args, context) => {
       const orgId = organisationIdArg(args.organisationId);
       const staffId = staffIdArg(args.staffId);
-      const operator = operatorPrincipal(context);
       const { platformAudit, directory } = context.services;
-      const audit = context.access.audit;
       const event = platformStep('restoreOrganisationAdministrator', orgId);
       const organisation = await activeOrganisation(context, orgId);
       const scope = tenantScope(orgId);
       const pending = await platformAudit.pendingAdminRestoration(orgId);
+      const named = await directory.staff(scope, pending?.staffId ?? staffId);
       if (!pending) {
-        const staff = await directory.staff(scope, staffId);
-        if (!staff) throw notFound('Staff member');
-        if (staff.status !== 'ACTIVE') {
+        if (!named) throw notFound('Staff member');
+        if (named.status !== 'ACTIVE') {
           throw new ConfideError(ErrorCode.CONFLICT, 'The staff member is deactivated.', {
             field: ['staffId'],
           });
         }
-        if (staff.roles.includes('ORG_ADMIN')) {
+        if (named.roles.includes('ORG_ADMIN')) {
           throw new ConfideError(ErrorCode.CONFLICT, 'The staff member is already an ORG_ADMIN.', {
             field: ['staffId'],
           });
         }
-        // Recorded before the request is stored: if the platform audit cannot be written, nothing is pending.
-        await audit.recordBeforeChange(event('APPROVAL_REQUESTED', 'platform.admin-restoration.requested'));
-        const proposed = await platformAudit.proposeAdminRestoration(orgId, operator.operatorId, staffId);
-        throw new ConfideError(
-          ErrorCode.APPROVAL_REQUIRED,
-          'A second operator runs the restoration: the request is recorded.',
-          { details: { organisationId: orgId, restorationId: proposed.restorationId } },
-        );
       }
-      if (pending.staffId !== staffId) {
-        throw new ConfideError(ErrorCode.CONFLICT, 'The pending restoration names another staff member.', {
-          field: ['staffId'],
-        });
-      }
-      if (pending.proposedBy === operator.operatorId) {
-        audit.record({ ...event('FORBIDDEN', 'platform.admin-restoration.own-request'), action: 'DENIED' });
-        throw forbidden('The operator who asked cannot approve it.');
-      }
-      // A request naming an account deactivated meanwhile can never run: withdrawn, so the charity can be asked again
-      // now rather than after it lapses.
-      if ((await directory.staff(scope, pending.staffId))?.status !== 'ACTIVE') {
-        await platformAudit.clearAdminRestoration(orgId);
-        audit.record(event('CONFLICT', 'platform.admin-restoration.withdrawn'));
-        throw new ConfideError(
-          ErrorCode.CONFLICT,
-          'The account the request named is no longer active: the request is withdrawn.',
-          { field: ['staffId'] },
-        );
-      }
-      await audit.recordBeforeChange(event('ALLOWED', 'platform.admin-restoration.second-operator'));
-      try {
-        await restoreAdministration(context.services, scope, pending, operator);
-        await platformAudit.clearAdminRestoration(orgId);
-        audit.record(event('COMPLETED', 'platform.admin-restoration.second-operator'));
-        return organisation;
-      } catch (error) {
-        audit.record(event(failureOutcome(error), 'platform.admin-restoration.second-operator'));
-        throw error;
-      }
+      return twoOperatorStep(context, event, 'platform.admin-restoration', {
+        pending,
+        ask: async () => {
+          const proposed = await platformAudit.proposeAdminRestoration(
+            orgId,
+            operatorPrincipal(context).operatorId,
+            staffId,
+          );
+          return {
+            message: 'A second operator runs the restoration: the request is recorded.',
+            details: { organisationId: orgId, restorationId: proposed.restorationId },
+          };
+        },
+        check: async (request) => {
+          if (request.staffId !== staffId) {
+            throw new ConfideError(
+              ErrorCode.CONFLICT,
+              'The pending restoration names another staff member.',
+              {
+                field: ['staffId'],
+              },
+            );
+          }
+          // A request naming an account deactivated meanwhile can never run: withdrawn, so the charity can be asked
+          // again now rather than after it lapses.
+          if (named?.status !== 'ACTIVE') {
+            await platformAudit.clearAdminRestoration(orgId);
+            context.access.audit.record(event('CONFLICT', 'platform.admin-restoration.withdrawn'));
+            throw new ConfideError(
+              ErrorCode.CONFLICT,
+              'The account the request named is no longer active: the request is withdrawn.',
+              { field: ['staffId'] },
+            );
+          }
+        },
+        run: async (request) => {
+          await restoreAdministration(context.services, scope, named, request, operatorPrincipal(context));
+          await platformAudit.clearAdminRestoration(orgId);
+          return organisation;
+        },
+      });
     },
   }),
 }));
