@@ -3,9 +3,9 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * Two projects: `unit` (pure logic and CDK assertions, no local stack) and `integration` (behaviour through the
- * GraphQL API against one shared local stack). Integration files spend most of their time waiting on DynamoDB
- * Local and the local KMS, so they run on more workers than there are cores; vitest's default (cores − 1) ran
- * them one at a time on 2 cores (a fresh run used 1.3 of 2 cores with cores + 1 workers, so cores + 2).
+ * GraphQL API against one shared local stack). Integration files wait on DynamoDB Local and the local KMS, so they
+ * run on one worker more than there are cores (decision 0111): one worker a core left the cores partly idle, and a
+ * fourth worker on 2 cores cost more CPU (its own imports, more contention) than its waits gave back.
  */
 const cores = availableParallelism();
 
@@ -25,7 +25,7 @@ export default defineConfig({
     // (import time fell from ~125 s to ~11 s of a ~300 s run). Safe because no test mocks modules or changes
     // process-wide state: each builds its own services (testApi) and its own organisation.
     isolate: false,
-    maxWorkers: Math.max(2, cores + 2),
+    maxWorkers: Math.max(2, cores + 1),
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     projects: [
       {
