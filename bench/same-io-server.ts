@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { encodeSubject, tenantScope } from '@confide/store';
 import { createSchema, createYoga } from 'graphql-yoga';
-import { runtimeFetchAPI } from '../packages/api/src/runtime-fetch';
+import * as runtimeFetchAPI from '../packages/api/src/runtime-fetch';
 
 /**
  * The baseline of the CPU and latency figures (issue 18): a bare graphql-yoga schema that does the I/O Confide

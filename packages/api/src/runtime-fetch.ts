@@ -3,7 +3,7 @@
  * `@whatwg-node/node-fetch`'s re-implementation of them (decision 0110). The Lambda bundles leave that package out
  * altogether (infra/lib/runtime-fetch.ts); giving yoga the same classes here keeps the tests, the local server and the
  * benchmark on the request path the functions run. `URLPattern` is not among them (Node 22 has none): yoga keeps its
- * own.
+ * own. yoga.ts passes this module's namespace as yoga's `fetchAPI`, so the names are listed once.
  */
 export const {
   fetch,
@@ -27,27 +27,3 @@ export const {
   URL,
   URLSearchParams,
 } = globalThis;
-
-/** The classes above as yoga's `fetchAPI`. */
-export const runtimeFetchAPI = {
-  fetch,
-  Headers,
-  Request,
-  Response,
-  FormData,
-  ReadableStream,
-  WritableStream,
-  TransformStream,
-  CompressionStream,
-  DecompressionStream,
-  TextDecoderStream,
-  TextEncoderStream,
-  Blob,
-  File,
-  crypto,
-  btoa,
-  TextEncoder,
-  TextDecoder,
-  URL,
-  URLSearchParams,
-};

@@ -15,7 +15,7 @@ import { maskError, variableCoercionPlugin } from './errors';
 import { hardeningPlugins } from './hardening';
 import { createApiLogger, yogaLogger } from './logging';
 import { countErrorMetrics } from './metrics-errors';
-import { runtimeFetchAPI } from './runtime-fetch';
+import * as runtimeFetchAPI from './runtime-fetch';
 import { schema } from './schema';
 import type { ConfideServices } from './services';
 import { TRUSTED_DOCUMENTS, trustedDocumentsPlugin } from './trusted-documents';
