@@ -197,6 +197,8 @@ builder.mutationFields((t) => ({
       if (!(await context.services.partners.list(scope)).some((p) => p.partnerId === partnerId)) {
         throw notFound('Partner agency');
       }
+      // Referrals recorded before references were claimed hold theirs in the partner's index alone; the claim written
+      // with the referral holds it against a recording at the same time.
       if ((await context.services.referrals.byPartner(scope, partnerId, reference)).length > 0) {
         throw conflict('That partner already has a referral with this reference.');
       }
@@ -206,6 +208,7 @@ builder.mutationFields((t) => ({
         referrerReference: reference,
         receivedOn,
         recordedBy: operation.staff.staffId,
+        expiresAt: client.expiresAt,
       });
       return { client, referral };
     },

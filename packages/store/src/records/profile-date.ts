@@ -11,6 +11,7 @@ import { type TenantTable, type TenantTransactItem, transactWriteOrCancelled } f
  */
 
 const PROFILE = 'PROFILE';
+const CONDITION_FAILED = 'ConditionalCheckFailed';
 
 /** A transaction's check that the person's profile has `expiresAt` still (none for an undated one). */
 export function profileDatedAs(
@@ -45,7 +46,8 @@ export async function profileDateNow(
 /**
  * Writes `writes(expiresAt)` with {@link profileDatedAs}, starting from the date read; when the profile's date changed
  * meanwhile (or a change to it was under way), reads it again and writes with that, a few times. Answers `written:
- * false` when the profile is gone or keeps changing: the caller answers CONFLICT.
+ * false` when the profile is gone or keeps changing: the caller answers CONFLICT. When a condition of `writes` itself
+ * failed (not the profile's date), answers at once with `refused`: each of those items' reasons, in their order.
  */
 export async function writeWithProfileDate(
   gateway: TenantTable,
@@ -53,7 +55,11 @@ export async function writeWithProfileDate(
   clientId: string,
   readDate: number | undefined,
   writes: (expiresAt: number | undefined) => readonly TenantTransactItem[],
-): Promise<{ written: boolean; expiresAt: number | undefined }> {
+): Promise<{
+  written: boolean;
+  expiresAt: number | undefined;
+  refused?: readonly (string | undefined)[];
+}> {
   let expiresAt = readDate;
   for (let attempt = 0; attempt < 3; attempt++) {
     const items = writes(expiresAt);
@@ -62,6 +68,10 @@ export async function writeWithProfileDate(
       profileDatedAs(scope, clientId, expiresAt),
     ]);
     if (result.written) return { written: true, expiresAt };
+    const own = result.reasons.slice(0, items.length);
+    if (result.reasons[items.length] !== CONDITION_FAILED && own.includes(CONDITION_FAILED)) {
+      return { written: false, expiresAt, refused: own };
+    }
     const now = await profileDateNow(gateway, scope, clientId);
     if (now === null) return { written: false, expiresAt };
     expiresAt = now;

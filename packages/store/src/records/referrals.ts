@@ -1,8 +1,9 @@
-import { type Clock, newId, notFound, toEpochSeconds } from '@confide/domain';
-import { attr, type Item, read, requireS } from '../attributes';
+import { type Clock, conflict, newId, notFound, toEpochSeconds } from '@confide/domain';
+import { attr, type Item, read, requireS, tableKey } from '../attributes';
 import { mapPage, type Page, type PageRequest } from '../paging';
 import type { TenantScope } from '../tenant-scope';
 import { type TableAccess, TenantTable } from '../tenant-table';
+import { writeWithProfileDate } from './profile-date';
 
 /**
  * A referral of a client by a partner agency, with the reference the referrer gave it. Kept in the client's
@@ -25,6 +26,44 @@ export interface Referral {
 }
 
 const SORT_PREFIX = 'REFERRAL#';
+const CLAIM = 'REFERRER_REFERENCE';
+
+/**
+ * Where a partner's reference is claimed: one item per partner and reference, outside the person's partition, so that a
+ * conditional write can hold a reference to one referral (a check of the partner's index and then a write could not).
+ */
+function referenceClaimKey(
+  scope: TenantScope,
+  partnerId: string,
+  reference: string,
+): { pk: string; sk: string } {
+  return { pk: scope.key(CLAIM, partnerId, reference), sk: CLAIM };
+}
+
+/**
+ * The claims of a person's referrals that are theirs, from the referral items of their partition (`partnerId` and
+ * `referrerReference` read with them): for their retention schedule and erasure (`RetentionSchedules.clientItems`).
+ * A claim another person's referral holds (two recorded before claims were kept) stays with that referral.
+ */
+export async function referenceClaimKeys(
+  gateway: TenantTable,
+  scope: TenantScope,
+  clientId: string,
+  partitionItems: readonly Item[],
+): Promise<{ pk: string; sk: string }[]> {
+  const keys = partitionItems.flatMap((item) => {
+    const partnerId = read.s(item, 'partnerId');
+    const reference = read.s(item, 'referrerReference');
+    return read.s(item, 'sk')?.startsWith(SORT_PREFIX) && partnerId && reference
+      ? [referenceClaimKey(scope, partnerId, reference)]
+      : [];
+  });
+  if (keys.length === 0) return [];
+  const claims = await gateway.batchGet(keys);
+  return claims
+    .filter((claim) => read.s(claim, 'clientId') === clientId)
+    .map((claim) => ({ pk: requireS(claim, 'pk'), sk: requireS(claim, 'sk') }));
+}
 
 /** Referrals received from partner agencies, and the initial appointment booked for each. */
 export class Referrals {
@@ -34,6 +73,12 @@ export class Referrals {
     private readonly clock: Clock,
   ) {}
 
+  /**
+   * Records a referral, and claims its reference for the partner in the same transaction: CONFLICT when a live
+   * referral of the partner holds it already. Both items carry the person's date as their profile has it when written
+   * (`expiresAt`, the date read; decision 0085), so a referral recorded as the case closes still goes with the
+   * person's records, and its reference is free again once they are gone.
+   */
   async record(
     scope: TenantScope,
     input: {
@@ -42,10 +87,13 @@ export class Referrals {
       referrerReference: string;
       receivedOn: string;
       recordedBy: string;
+      /** The person's scheduled expiry as read (a closed case). */
+      expiresAt?: number | undefined;
     },
   ): Promise<Referral> {
     const referralId = newId('referral');
-    const item: Item = {
+    const now = this.clock.now();
+    const referral = (expiresAt: number | undefined): Item => ({
       pk: attr.s(scope.key('CLIENT', input.clientId)),
       sk: attr.s(`${SORT_PREFIX}${referralId}`),
       gsi1pk: attr.s(scope.key('PARTNER', input.partnerId, 'REFERRALS')),
@@ -56,12 +104,39 @@ export class Referrals {
       referrerReference: attr.s(input.referrerReference),
       receivedOn: attr.s(input.receivedOn),
       recordedBy: attr.s(input.recordedBy),
-      recordedAt: attr.s(this.clock.now().toISOString()),
-    };
-    const written = await this.#gateway(scope).put(item, { ConditionExpression: 'attribute_not_exists(pk)' });
-    // A fresh random id never collides; if it did, nothing was overwritten.
-    if (!written.written) throw new Error('A new referral id collided.');
-    return toReferral(item);
+      recordedAt: attr.s(now.toISOString()),
+      ...(expiresAt === undefined ? {} : { expiresAt: attr.n(expiresAt) }),
+    });
+    const claim = (expiresAt: number | undefined): Item => ({
+      ...tableKey(referenceClaimKey(scope, input.partnerId, input.referrerReference)),
+      clientId: attr.s(input.clientId),
+      referralId: attr.s(referralId),
+      ...(expiresAt === undefined ? {} : { expiresAt: attr.n(expiresAt) }),
+    });
+    const written = await writeWithProfileDate(
+      this.#gateway(scope),
+      scope,
+      input.clientId,
+      input.expiresAt,
+      (expiresAt) => [
+        // A fresh random id never collides; if it did, nothing would be overwritten.
+        { Put: { Item: referral(expiresAt), ConditionExpression: 'attribute_not_exists(pk)' } },
+        {
+          Put: {
+            Item: claim(expiresAt),
+            // An expired claim is one DynamoDB's TTL has not deleted yet: its referral has gone with its person.
+            ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :now',
+            ExpressionAttributeValues: { ':now': attr.n(toEpochSeconds(now)) },
+          },
+        },
+      ],
+    );
+    if (written.refused?.[1] === 'ConditionalCheckFailed') {
+      throw conflict('That partner already has a referral with this reference.');
+    }
+    if (!written.written)
+      throw conflict('The person’s record changed while the referral was recorded; try again.');
+    return toReferral(referral(written.expiresAt));
   }
 
   /** Records (or moves) the initial appointment of a referral of this client. */

@@ -30,6 +30,7 @@ import {
 } from '../tenant-table';
 import { disclosureQueueItemKeys } from './disclosure-queue';
 import { disclosureReviewItemKeys } from './disclosure-reviews';
+import { referenceClaimKeys } from './referrals';
 import { RetentionStates } from './retention-state';
 import {
   erasureMacParts,
@@ -180,8 +181,8 @@ export class RetentionSchedules {
 
   /**
    * Every data-table item of a client: its partition, the kept disclosure work queue items of its requests and their
-   * acknowledgements, the reviews of its exceptional disclosures, its subject access requests and export notices, its
-   * reference, identity and (with its key,
+   * acknowledgements, the reviews of its exceptional disclosures, its subject access requests and export notices, the
+   * claims of its referrals' references, its reference, identity and (with its key,
    * which recomputes them from the sealed details) blind-index entries. Paginated, never a Scan.
    */
   async clientItems(
@@ -194,7 +195,8 @@ export class RetentionSchedules {
       gateway.query({
         KeyConditionExpression: 'pk = :pk',
         ExpressionAttributeValues: { ':pk': attr.s(client.pk) },
-        ProjectionExpression: 'pk, sk',
+        // A referral's partner and reference name the claim of that reference, outside the partition.
+        ProjectionExpression: 'pk, sk, partnerId, referrerReference',
         ConsistentRead: true,
       }),
       subjectAccessItemKeys(gateway, scope, client.clientId),
@@ -216,6 +218,7 @@ export class RetentionSchedules {
     );
     items.push(...queued.flat());
     items.push(...subjectAccess, ...reviews);
+    items.push(...(await referenceClaimKeys(gateway, scope, client.clientId, partition.items)));
     items.push({ pk: scope.key('REFERENCE', client.reference), sk: 'REFERENCE' });
     if (client.externalSubject) {
       items.push({ pk: scope.key('IDENTITY', encodeSubject(client.externalSubject)), sk: 'IDENTITY' });
