@@ -276,33 +276,43 @@ describe('confide against a deployed stage (--stage)', () => {
     expect(help.stdout).toContain('no names, emails or handles');
   }, 180_000);
 
-  it('operator add asks the stage’s provisioner to register a user of its pool; it needs --stage and --username', async () => {
-    // Prepare: this stage's provisioner has no user pool (the registration itself is tested against the provisioner
-    // as built, with a user pool stand-in: test/deploy/built-artifacts.test.ts).
-    const sent = payloads.length;
+  it.each([
+    { command: 'add', action: 'registerOperator', noPool: 'Registering an operator needs a user pool' },
+    {
+      command: 'reactivate',
+      action: 'reactivateOperator',
+      noPool: 'Reactivating an operator needs a user pool',
+    },
+  ])(
+    'operator $command asks the stage’s provisioner ($action) about a user of its pool; it needs --stage and --username',
+    async ({ command, action, noPool }) => {
+      // Prepare: this stage's provisioner has no user pool (the registration and the reactivation themselves are tested
+      // against the provisioner as built, with a user pool stand-in: test/deploy/built-artifacts.test.ts).
+      const sent = payloads.length;
 
-    // Act
-    const noPool = await stage(['operator', 'add', '--username', 'ops.one@platform.example']);
-    const noStage = await runCli(['operator', 'add', '--username', 'ops.one@platform.example'], env);
-    const noUsername = await stage(['operator', 'add']);
-    const help = await runCli(['operator', 'add', '--help']);
+      // Act
+      const withoutPool = await stage(['operator', command, '--username', 'ops.one@platform.example']);
+      const noStage = await runCli(['operator', command, '--username', 'ops.one@platform.example'], env);
+      const noUsername = await stage(['operator', command]);
+      const help = await runCli(['operator', command, '--help']);
 
-    // Assess: one request, as the provisioner reads it; its refusal with the code; the rest never left the CLI.
-    expect(payloads.slice(sent)).toEqual([
-      {
-        functionName: 'confide-qa-provisioner',
-        event: { action: 'registerOperator', input: { username: 'ops.one@platform.example' } },
-      },
-    ]);
-    expect(noPool.code).toBe(1);
-    expect(noPool.stderr).toContain('BAD_USER_INPUT: Registering an operator needs a user pool');
-    expect(noStage.code).toBe(1);
-    expect(noStage.stderr).toContain('give --stage <stage>');
-    expect(noUsername.code).toBe(1);
-    expect(noUsername.stderr).toContain('Give --username');
-    expect(help.stdout).toContain('--username <email>');
-    expect(help.stdout).toContain('confide-operators group');
-  });
+      // Assess: one request, as the provisioner reads it; its refusal with the code; the rest never left the CLI.
+      expect(payloads.slice(sent)).toEqual([
+        {
+          functionName: 'confide-qa-provisioner',
+          event: { action, input: { username: 'ops.one@platform.example' } },
+        },
+      ]);
+      expect(withoutPool.code).toBe(1);
+      expect(withoutPool.stderr).toContain(`BAD_USER_INPUT: ${noPool}`);
+      expect(noStage.code).toBe(1);
+      expect(noStage.stderr).toContain('give --stage <stage>');
+      expect(noUsername.code).toBe(1);
+      expect(noUsername.stderr).toContain('Give --username');
+      expect(help.stdout).toContain('--username <email>');
+      expect(help.stdout).toContain('confide-operators group');
+    },
+  );
 
   it('confirm-admin in a stage goes through its api with the operator’s token, as a registered document', async () => {
     // Prepare: an organisation with one admin, who has proposed another (the pending change, as the api stores it)

@@ -621,6 +621,89 @@ describe('the built Lambda bundles, each in a fresh Node process against the loc
     expect(run.output).not.toContain('@platform.example');
   });
 
+  it('provisioner: reactivates a suspended operator of the user pool, whom the api as deployed then admits again; refuses the rest, writing nothing', async () => {
+    // Prepare: an operator suspended by another (as one who suspended every other would leave them), an active one, a
+    // user of the group never registered, and a suspended operator since taken out of the group.
+    const cognito = await startCognitoEndpoint();
+    const suspended = cognito.addUser('ops.back@platform.example', ['confide-operators']);
+    const active = cognito.addUser('ops.here@platform.example', ['confide-operators']);
+    const never = cognito.addUser('ops.new@platform.example', ['confide-operators']);
+    const removed = cognito.addUser('ops.left@platform.example', []);
+    for (const sub of [suspended.sub, active.sub, removed.sub, 'operator-3'])
+      await api.services.operators.register(sub, 'a deployment');
+    await api.services.operators.suspend(suspended.sub, 'operator-3', undefined);
+    await api.services.operators.suspend(removed.sub, 'operator-3', undefined);
+    const reactivate = (username: string) => ({ action: 'reactivateOperator', input: { username } });
+    const asOperator = async (sub: string) =>
+      graphqlEvent(OPERATOR_ONLY_QUERY, {
+        token: await cognitoToken({ sub, 'cognito:groups': ['confide-operators'] }),
+      });
+    const before = await runBundle(built.bundles.api, [await asOperator(suspended.sub)], deployedApiEnv());
+
+    // Act
+    let run: Awaited<ReturnType<typeof runBundle>>;
+    try {
+      run = await runBundle(
+        built.bundles.provisioner,
+        [
+          reactivate('ops.back@platform.example'),
+          reactivate('ops.here@platform.example'),
+          reactivate('ops.new@platform.example'),
+          reactivate('ops.left@platform.example'),
+          reactivate('nobody@platform.example'),
+          { ...reactivate('ops.back@platform.example'), assertion: 'forged' },
+        ],
+        provisionerEnv({
+          CONFIDE_USER_POOL_ID: 'eu-west-2_AbCdEf123',
+          CONFIDE_COGNITO_ENDPOINT: cognito.endpoint,
+        }),
+      );
+    } finally {
+      await cognito.stop();
+    }
+    const after = await runBundle(built.bundles.api, [await asOperator(suspended.sub)], deployedApiEnv());
+
+    // Assess: refused before, admitted after; every other request refused with its code, changing nothing.
+    expect(graphqlAnswer(before.results[0] as never)?.codes).toEqual(['UNAUTHENTICATED']);
+    const answers = run.results.map((result) => (result.ok ? result.value : result)) as {
+      ok: boolean;
+      operatorId?: string;
+      error?: { code: string; field?: string[] };
+    }[];
+    expect(answers[0]).toEqual({ ok: true, action: 'reactivateOperator', operatorId: suspended.sub });
+    expect(answers[1]?.error).toMatchObject({ code: 'CONFLICT', field: ['input', 'username'] });
+    expect(answers[2]?.error).toMatchObject({ code: 'NOT_FOUND', field: ['input', 'username'] });
+    expect(answers[3]?.error).toMatchObject({ code: 'BAD_USER_INPUT', field: ['input', 'username'] });
+    expect(answers[4]?.error).toMatchObject({ code: 'NOT_FOUND', field: ['input', 'username'] });
+    expect(answers[5]?.error).toMatchObject({ code: 'BAD_USER_INPUT', field: ['assertion'] });
+    expect(await api.services.operators.status(suspended.sub)).toMatchObject({
+      status: 'ACTIVE',
+      version: 3,
+      changedBy: 'direct-invocation',
+    });
+    expect(await api.services.operators.status(active.sub)).toMatchObject({ status: 'ACTIVE', version: 1 });
+    expect(await api.services.operators.status(never.sub)).toBeUndefined();
+    expect(await api.services.operators.status(removed.sub)).toMatchObject({
+      status: 'SUSPENDED',
+      version: 2,
+    });
+    expect(graphqlAnswer(after.results[0] as never)?.codes).toEqual([]);
+    // Recorded in the platform audit by subject, before and after the change; no address anywhere.
+    const events = (await api.services.platformAudit.list({ limit: 1000 })).filter(
+      (event) => event.operation === 'provisioner.reactivateOperator',
+    );
+    const outcomesOf = (sub: string) =>
+      events
+        .filter((event) => event.subjectId === sub)
+        .map((event) => event.outcome)
+        .sort();
+    expect(outcomesOf(suspended.sub)).toEqual(['ALLOWED', 'COMPLETED']);
+    expect(outcomesOf(active.sub)).toEqual(['ALLOWED', 'CONFLICT']);
+    expect(run.output).toContain('operator reactivated');
+    expect(JSON.stringify(events)).not.toContain('@platform.example');
+    expect(run.output).not.toContain('@platform.example');
+  });
+
   it('api as deployed: invites a staff member through the provisioner, whose Cognito sub then signs them in until they are deactivated', async () => {
     // Prepare: an organisation and its admin (signing in with a Cognito-shaped token for the admin's subject), and a
     // provisioner behind the Invoke stand-in configured with a user pool (a Cognito stand-in that checks SigV4).

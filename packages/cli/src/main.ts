@@ -69,6 +69,30 @@ const STAGE: OptionSpec = {
     "a deployed stage instead of the local stack (your AWS credentials and region from the AWS SDK's usual chain)",
 };
 
+/** `operator add` and `operator reactivate`: a request to a stage's provisioner about a user of its pool. */
+const POOL_OPERATOR_OPTIONS: Readonly<Record<string, OptionSpec>> = {
+  username: {
+    type: 'string',
+    value: '<email>',
+    description: "the operator's user in the stage's user pool: their email address",
+  },
+  stage: { ...STAGE, description: 'the deployed stage (required)' },
+};
+
+async function poolOperatorCommand(
+  values: Values,
+  command: 'add' | 'reactivate',
+  withoutStage: string,
+): Promise<string> {
+  const stage = str(values, 'stage');
+  const username = str(values, 'username');
+  if (stage === undefined) throw new CliError(withoutStage);
+  if (username === undefined)
+    throw new CliError("Give --username: the operator's email address in the user pool.");
+  const { poolOperatorInStage } = await import('./stage-commands');
+  return poolOperatorInStage(stage, username, command);
+}
+
 const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'start',
@@ -436,30 +460,35 @@ const COMMANDS: readonly CommandSpec[] = [
     notes: [
       'confide operator add --username <email> --stage <stage>',
       "    asks the stage's provisioner: the user must be in its user pool and in the confide-operators group",
-      '    (create them and add them to it first; see infra/README.md). A suspended operator is not reactivated.',
+      '    (create them and add them to it first; see infra/README.md). A suspended operator is not reactivated',
+      "    (use 'operator reactivate').",
       'The local stack seeds its own operators (local-operator, second-operator): there is nothing to add there.',
     ],
-    options: {
-      username: {
-        type: 'string',
-        value: '<email>',
-        description: "the operator's user in the stage's user pool: their email address",
-      },
-      stage: { ...STAGE, description: 'the deployed stage (required)' },
-    },
-    async run(values) {
-      const stage = str(values, 'stage');
-      const username = str(values, 'username');
-      if (stage === undefined) {
-        throw new CliError(
-          'operator add registers an operator of a deployed stage: give --stage <stage> (the local stack seeds its operators).',
-        );
-      }
-      if (username === undefined)
-        throw new CliError("Give --username: the operator's email address in the user pool.");
-      const { operatorAddInStage } = await import('./stage-commands');
-      return operatorAddInStage(stage, username);
-    },
+    options: POOL_OPERATOR_OPTIONS,
+    run: (values) =>
+      poolOperatorCommand(
+        values,
+        'add',
+        'operator add registers an operator of a deployed stage: give --stage <stage> (the local stack seeds its operators).',
+      ),
+  },
+  {
+    name: 'operator reactivate',
+    summary: 'makes a suspended operator of a stage active again (whoever may register operators may)',
+    notes: [
+      'confide operator reactivate --username <email> --stage <stage>',
+      "    asks the stage's provisioner, as 'operator add' does: the user must still be in the",
+      '    confide-operators group. For an operator suspended by mistake, or by one who suspended every other',
+      '    (decision 0113).',
+      'The local stack has no user pool: `npm start -- --fresh` seeds its operators again.',
+    ],
+    options: POOL_OPERATOR_OPTIONS,
+    run: (values) =>
+      poolOperatorCommand(
+        values,
+        'reactivate',
+        'operator reactivate acts on a deployed stage: give --stage <stage> (locally, `npm start -- --fresh` seeds the operators again).',
+      ),
   },
   {
     name: 'operator suspend',
@@ -469,7 +498,7 @@ const COMMANDS: readonly CommandSpec[] = [
       '    (or --operator-id)',
       "confide operator suspend --operator <id> --stage <stage>        through the stage's api, as the operator in",
       '    CONFIDE_OPERATOR_TOKEN',
-      'Never yourself. A suspended operator is not reactivated by `operator add`.',
+      'Never yourself. A suspended operator is reactivated by `operator reactivate`, not by `operator add`.',
     ],
     options: {
       operator: {

@@ -86,15 +86,19 @@ async function provisioner(
 
 /**
  * `confide operator add --stage`: the provisioner registers the pool's user as an active operator (decision 0105), by
- * their subject, which it prints; the address goes no further than the provisioner's lookup.
+ * their subject, which it prints; the address goes no further than the provisioner's lookup. `operator reactivate
+ * --stage`: it makes a suspended one active again (decision 0113).
  */
-export async function operatorAddInStage(stage: string, username: string): Promise<string> {
-  const answer = await provisioner(
-    stage,
-    { action: 'registerOperator', input: { username } },
-    OPERATOR_FLAGS,
-  );
-  return `Registered operator ${String(answer.operatorId)} in ${stage}: the api now admits their tokens of the operators' group.`;
+export async function poolOperatorInStage(
+  stage: string,
+  username: string,
+  command: 'add' | 'reactivate',
+): Promise<string> {
+  const action = command === 'add' ? 'registerOperator' : 'reactivateOperator';
+  const answer = await provisioner(stage, { action, input: { username } }, OPERATOR_FLAGS);
+  return command === 'add'
+    ? `Registered operator ${String(answer.operatorId)} in ${stage}: the api now admits their tokens of the operators' group.`
+    : `Reactivated operator ${String(answer.operatorId)} in ${stage}: the api admits their tokens of the operators' group again.`;
 }
 
 /** What `org create` sends: the onboarding input, checked for presence by the command. */

@@ -92,6 +92,23 @@ export class OperatorRegistry {
   }
 
   /**
+   * Makes a suspended operator ACTIVE again, on the word of whoever may register operators (`by`: the provisioner's
+   * direct invocation, decision 0113). Conditional on the version read: a change meanwhile is `CHANGED` and writes
+   * nothing. `UNKNOWN` for an operator never registered, `ACTIVE` for one not suspended (nothing written either).
+   */
+  async reactivate(
+    operatorId: string,
+    by: string,
+  ): Promise<{ outcome: 'REACTIVATED' | 'ACTIVE' | 'UNKNOWN' | 'CHANGED'; record?: OperatorRecord }> {
+    const stored = await this.status(operatorId);
+    if (!stored) return { outcome: 'UNKNOWN' };
+    if (stored.status === 'ACTIVE') return { outcome: 'ACTIVE', record: stored };
+    const next = await this.#change(stored, 'ACTIVE', by);
+    if (!next) return { outcome: 'CHANGED' };
+    return { outcome: 'REACTIVATED', record: next };
+  }
+
+  /**
    * Suspends an operator on a second, ACTIVE operator's word. The platform audit event is written first (a failed
    * audit changes nothing); the write is conditional on the version read, so a concurrent change is CONFLICT.
    */
@@ -124,10 +141,34 @@ export class OperatorRegistry {
       throw new ConfideError(ErrorCode.CONFLICT, 'The operator is already suspended.');
     }
     await audit('ALLOWED', 'platform.operator.suspend.secondOperator');
+    let next: OperatorRecord | undefined;
+    try {
+      next = await this.#change(target, 'SUSPENDED', by);
+    } catch (error) {
+      await audit('FAILED', 'platform.operator.suspend.secondOperator');
+      throw error;
+    }
+    if (!next) {
+      await audit('FAILED', 'platform.operator.suspend.secondOperator');
+      throw new ConfideError(ErrorCode.CONFLICT, 'The operator was changed meanwhile.');
+    }
+    await audit('COMPLETED', 'platform.operator.suspend.secondOperator');
+    return next;
+  }
+
+  /**
+   * Writes `status` over the record read, as changed by `by`, on condition that its version is still the one read: the
+   * record written, or undefined when it changed meanwhile (nothing written).
+   */
+  async #change(
+    current: OperatorRecord,
+    status: OperatorStatus,
+    by: string,
+  ): Promise<OperatorRecord | undefined> {
     const next: OperatorRecord = {
-      operatorId,
-      status: 'SUSPENDED',
-      version: target.version + 1,
+      operatorId: current.operatorId,
+      status,
+      version: current.version + 1,
       changedBy: by,
       changedAt: this.clock.now().toISOString(),
     };
@@ -137,17 +178,13 @@ export class OperatorRegistry {
           TableName: this.table,
           Item: this.#item(next),
           ConditionExpression: 'version = :version',
-          ExpressionAttributeValues: { ':version': attr.n(target.version) },
+          ExpressionAttributeValues: { ':version': attr.n(current.version) },
         }),
       );
     } catch (error) {
-      await audit('FAILED', 'platform.operator.suspend.secondOperator');
-      if (error instanceof ConditionalCheckFailedException) {
-        throw new ConfideError(ErrorCode.CONFLICT, 'The operator was changed meanwhile.');
-      }
+      if (error instanceof ConditionalCheckFailedException) return undefined;
       throw error;
     }
-    await audit('COMPLETED', 'platform.operator.suspend.secondOperator');
     return next;
   }
 

@@ -25,6 +25,7 @@ function actionOf(event: unknown): string {
     action === 'disableStaffSignIn' ||
     action === 'registerPartnerClient' ||
     action === 'registerOperator' ||
+    action === 'reactivateOperator' ||
     action === 'listOrganisations' ||
     action === 'listStaff'
     ? action
@@ -54,10 +55,12 @@ function actionOf(event: unknown): string {
  * { "action": "listOrganisations" }
  * { "action": "listStaff", "input": { "slug": "…" } }
  * { "action": "registerOperator", "input": { "username": "<the operator's email>" } }
+ * { "action": "reactivateOperator", "input": { "username": "<the operator's email>" } }
  * ```
  *
  * `registerOperator` (decision 0105) admits a user of the pool's operators' group to the api: it records them ACTIVE
  * by their `sub` (never reactivating a suspended one), on a direct invocation only, recorded in the platform audit.
+ * `reactivateOperator` (decision 0113) makes a suspended operator of the group ACTIVE again, the same way.
  *
  * The two lists are the operator CLI's read-only requests (`confide org list --stage`, `confide users --stage`;
  * issue 20): no assertion, recorded in the platform audit log, answering ids, slugs, roles and dates only.
@@ -86,6 +89,8 @@ export async function handler(event: unknown, context?: Context): Promise<Provis
       logger.info('organisations listed', { action, count: response.organisations.length });
     } else if (response.ok && response.action === 'registerOperator') {
       logger.info('operator registered', { action, operatorId: response.operatorId });
+    } else if (response.ok && response.action === 'reactivateOperator') {
+      logger.info('operator reactivated', { action, operatorId: response.operatorId });
     } else if (response.ok && response.action === 'listStaff') {
       logger.info('staff listed', {
         action,

@@ -3,13 +3,15 @@ import type { ConfideServices } from '../services';
 import { DIRECT_INVOCATION } from './provisioner-assertion';
 
 /**
- * Registering a platform operator in a deployed stage (decision 0105). The api admits an operator only with a stored
- * ACTIVE record (decision 0026), and nothing wrote one outside the local stack: the operators the deployment steps
- * create in the user pool were refused every request. The provisioner registers them, on an invocation IAM allowed
- * (as a direct onboarding): `{ "action": "registerOperator", "input": { "username": "<the user's email>" } }`.
+ * Registering a platform operator in a deployed stage (decision 0105), and reactivating a suspended one (decision 0113).
+ * The api admits an operator only with a stored ACTIVE record (decision 0026), and nothing wrote one outside the local
+ * stack: the operators the deployment steps create in the user pool were refused every request. The provisioner
+ * registers them, on an invocation IAM allowed (as a direct onboarding):
+ * `{ "action": "registerOperator", "input": { "username": "<the user's email>" } }`; `reactivateOperator` with the same
+ * input makes a suspended one ACTIVE again.
  */
 export interface RegisterOperatorRequest {
-  readonly action: 'registerOperator';
+  readonly action: 'registerOperator' | 'reactivateOperator';
   readonly input: { readonly username: string };
 }
 
@@ -24,9 +26,9 @@ export interface OperatorAccounts {
 
 /**
  * Registers the pool's user `username` as an ACTIVE operator, by their subject, if they are in the operators' group.
- * Never reactivates a suspended operator (CONFLICT): suspension is on two operators' word, and undoing it is not a
- * deployment step. Recorded in the platform audit log first (no record, no registration); the username (an email
- * address) is recorded nowhere.
+ * Registering never reactivates a suspended operator (CONFLICT); `reactivateOperator` does, and only that (NOT_FOUND
+ * for a user never registered, CONFLICT for an active one). Recorded in the platform audit log first (no record, no
+ * change); the username (an email address) is recorded nowhere.
  */
 export async function registerOperator(
   services: ConfideServices,
@@ -37,17 +39,19 @@ export async function registerOperator(
   const record = (outcome: string, rule: string, subject?: string) =>
     services.platformAudit.record({
       actor: DIRECT_INVOCATION,
-      operation: 'provisioner.registerOperator',
+      operation: `provisioner.${request.action}`,
       organisationId: undefined,
       outcome,
-      rule: `provisioner.registerOperator.${rule}`,
+      rule: `provisioner.${request.action}.${rule}`,
       requestId,
       ...(subject ? { subjectId: subject } : {}),
     });
   if (!operators) {
     throw new ConfideError(
       ErrorCode.BAD_USER_INPUT,
-      'Registering an operator needs a user pool, and this deployment has none: the local stack seeds its operators.',
+      request.action === 'registerOperator'
+        ? 'Registering an operator needs a user pool, and this deployment has none: the local stack seeds its operators.'
+        : 'Reactivating an operator needs a user pool, and this deployment has none: `npm start -- --fresh` seeds the local operators again.',
       { details: { unavailable: 'userPool' } },
     );
   }
@@ -65,16 +69,47 @@ export async function registerOperator(
     );
   }
   await record('ALLOWED', 'inGroup', user.subject);
+  if (request.action === 'reactivateOperator') {
+    await reactivate(services, user.subject, (outcome, rule) => record(outcome, rule, user.subject));
+    return { operatorId: user.subject };
+  }
   const stored = await services.operators.register(user.subject, DIRECT_INVOCATION.id);
   if (stored.status !== 'ACTIVE') {
     await record('CONFLICT', 'suspended', user.subject);
     throw new ConfideError(
       ErrorCode.CONFLICT,
-      'The operator is suspended; registering does not reactivate.',
+      'The operator is suspended; registering does not reactivate (reactivateOperator does).',
+      { field },
+    );
+  }
+  return { operatorId: user.subject };
+}
+
+/** The stored operator made ACTIVE again, each outcome recorded; refusals and a change meanwhile write nothing. */
+async function reactivate(
+  services: ConfideServices,
+  subject: string,
+  record: (outcome: string, rule: string) => Promise<unknown>,
+): Promise<void> {
+  const field = ['input', 'username'];
+  const { outcome } = await services.operators.reactivate(subject, DIRECT_INVOCATION.id);
+  if (outcome === 'UNKNOWN') {
+    await record('NOT_FOUND', 'notRegistered');
+    throw new ConfideError(
+      ErrorCode.NOT_FOUND,
+      'The user was never registered as an operator: add them instead.',
       {
         field,
       },
     );
   }
-  return { operatorId: user.subject };
+  if (outcome === 'ACTIVE') {
+    await record('CONFLICT', 'active');
+    throw new ConfideError(ErrorCode.CONFLICT, 'The operator is not suspended.', { field });
+  }
+  if (outcome === 'CHANGED') {
+    await record('FAILED', 'changed');
+    throw new ConfideError(ErrorCode.CONFLICT, 'The operator was changed meanwhile; try again.', { field });
+  }
+  await record('COMPLETED', 'reactivated');
 }

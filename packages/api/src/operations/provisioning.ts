@@ -151,6 +151,11 @@ export type ProvisionerResponse =
     }
   | {
       readonly ok: true;
+      readonly action: 'reactivateOperator';
+      readonly operatorId: string;
+    }
+  | {
+      readonly ok: true;
       readonly action: 'listOrganisations';
       readonly organisations: readonly ProvisionedOrganisation[];
     }
@@ -198,13 +203,15 @@ export function parseProvisionerQuery(event: unknown): ProvisionerQuery | undefi
 }
 
 /**
- * The event as a registration of an operator (decision 0105), or undefined when it asks for something else. It takes
- * no assertion: the api has no path to it, so one given is a request from somewhere else.
+ * The event as a registration of an operator (decision 0105) or a reactivation of one (decision 0113), or undefined when
+ * it asks for something else. It takes no assertion: the api has no path to it, so one given is a request from
+ * somewhere else.
  */
 export function parseRegisterOperator(event: unknown): RegisterOperatorRequest | undefined {
   if (typeof event !== 'object' || event === null || Array.isArray(event)) return undefined;
   const request = event as Json;
-  if (request.action !== 'registerOperator') return undefined;
+  const action = request.action;
+  if (action !== 'registerOperator' && action !== 'reactivateOperator') return undefined;
   onlyFields(request, ['action', 'input'], []);
   const input = objectAt(request.input, ['input']);
   onlyFields(input, ['username'], ['input']);
@@ -215,7 +222,7 @@ export function parseRegisterOperator(event: unknown): RegisterOperatorRequest |
       'input.username must be the user’s username or email (1–128 characters).',
     );
   }
-  return { action: 'registerOperator', input: { username } };
+  return { action, input: { username } };
 }
 
 /** Answers a query, recording it in the platform audit log first (no record, no answer). */
@@ -675,7 +682,9 @@ export async function runProvisionerEvent(
     const registration = parseRegisterOperator(event);
     if (registration) {
       const { operatorId } = await registerOperator(services, registration, options.operators, requestId);
-      return { ok: true, action: 'registerOperator', operatorId };
+      return registration.action === 'registerOperator'
+        ? { ok: true, action: 'registerOperator', operatorId }
+        : { ok: true, action: 'reactivateOperator', operatorId };
     }
     const query = parseProvisionerQuery(event);
     if (query) return await runProvisionerQuery(services, query, requestId);
