@@ -32,8 +32,8 @@ export interface DynamoDbLocal {
  * DynamoDB Local has no `-host` option (its `-help` lists `-port`, `-inMemory`, `-dbPath`, `-sharedDb`, `-cors`,
  * `-disableTelemetry`, …): its Jetty server binds every interface, so anyone on the network could read and write
  * the local stack's tables. This launcher, compiled against the jar once per machine (`compiledLauncher`; `java` in
- * source-file mode when it cannot be), builds the server exactly as the jar's own main does, binds its connector to 127.0.0.1, and starts it; it configures no
- * telemetry, so none is sent (issue 17 item 6b).
+ * source-file mode when it cannot be), builds the server exactly as the jar's own main does, binds its connector to
+ * 127.0.0.1, and starts it; it configures no telemetry, so none is sent (issue 17 item 6b).
  *
  * It also gives the engine's own table of stream records an index by stream (decision 0071). The engine keeps every
  * stream record of every table, deleted tables included, in one SQLite table `us` keyed by sequence number, and each
