@@ -33,6 +33,11 @@ describe('confide help', () => {
       for (const command of Object.keys(COMMANDS)) expect(result.stdout).toContain(command);
       expect(result.modules.some((url) => url.includes('/packages/cli/src/'))).toBe(true);
       expect(result.modules.filter((url) => HEAVY.test(url))).toEqual([]);
+      // One column of summaries, however long a command's name (`operator reactivate` ran into its summary).
+      const lines = result.stdout.split('\n').filter((line) => /^ {2}\S/.test(line));
+      const columns = lines.map((line) => /^ {2}\S.*?\S {2,}(?=\S)/.exec(line)?.[0].length);
+      expect(new Set(columns).size, lines.join('\n')).toBe(1);
+      expect(columns[0]).toBeDefined();
     }
   });
 

@@ -672,11 +672,14 @@ function commandHelp(command: CommandSpec): string {
   ].join('\n');
 }
 
+/** The command names' column: as wide as the longest name, so every summary starts in one column. */
+const NAME_WIDTH = Math.max(...COMMANDS.map((command) => command.name.length));
+
 const USAGE = [
   "confide — Confide's local and operator command line (run it while `npm start` is running)",
   '',
   'Commands:',
-  ...COMMANDS.map((command) => `  ${command.name.padEnd(16)} ${command.summary}`),
+  ...COMMANDS.map((command) => `  ${command.name.padEnd(NAME_WIDTH)}  ${command.summary}`),
   '',
   'confide <command> --help lists its options. npm start runs `confide start`: npm start -- --port 4001.',
 ].join('\n');
