@@ -120,6 +120,7 @@ describe('confide against a deployed stage (--stage)', () => {
     expect(created.stdout).toContain(`Onboarded ${slug} (${orgId}) in qa`);
     expect(listed.code, listed.stderr).toBe(0);
     expect(listed.stdout).toMatch(new RegExp(`${slug}\\s+ACTIVE\\s+STRICT\\s+${orgId}`));
+    expect(listed.stdout.split('\n')[0]).toMatch(/^SLUG +STATUS +PRESET +ID +CREATED$/);
     const second = await api.services.directory.staffByHandle(tenantScope(orgId as OrgId), 'canary.second');
     expect(second?.roles).toEqual(['ORG_ADMIN']);
     expect(created.stdout).toContain(`second admin ${second?.staffId}, invited by email`);

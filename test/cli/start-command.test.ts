@@ -164,7 +164,8 @@ describe('npm start', { timeout: 300_000 }, () => {
       expect(againCode).toBe(1);
       expect(again.stderr()).toContain('already running');
       expect(list.code).toBe(0);
-      expect(list.stdout).toContain('azure');
+      expect(list.stdout.split('\n')[0]).toMatch(/^SLUG +STATUS +PRESET +ID +NAME$/);
+      expect(list.stdout).toMatch(/\nazure +ACTIVE +STRICT +org_[a-z0-9]+ {2}Azure Support Services\n/);
       expect(running.child.exitCode).toBeNull();
       expect(running.stderr()).not.toContain('retention.local-run-failed');
     });

@@ -8,6 +8,7 @@ import { ACCESS_PRESETS, type AccessPreset, type OrgId } from '@confide/domain';
 import { type LocalStackInfo, localStackEnv, mintToken } from '@confide/local';
 import { ItemLoader, tenantScope } from '@confide/store';
 import { CliError, runningStack } from './data-dir';
+import { table } from './table';
 
 export function servicesFor(stack: LocalStackInfo): ConfideServices {
   Object.assign(process.env, localStackEnv(stack));
@@ -166,12 +167,10 @@ export async function orgListCommand(options: { stage?: string } = {}): Promise<
   const services = servicesFor(runningStack());
   const organisations = await services.directory.listOrganisations();
   if (organisations.length === 0) return 'No organisations yet.';
-  return organisations
-    .map(
-      (org) =>
-        `${org.slug.padEnd(16)} ${org.status.padEnd(10)} ${org.preset.padEnd(10)} ${org.orgId}  ${org.name}`,
-    )
-    .join('\n');
+  return table(
+    ['SLUG', 'STATUS', 'PRESET', 'ID', 'NAME'],
+    organisations.map((org) => [org.slug, org.status, org.preset, org.orgId, org.name]),
+  );
 }
 
 const OFFBOARD_MUTATION = `mutation ($input: OffboardOrganisationInput!) {

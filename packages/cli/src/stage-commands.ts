@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CliError } from './data-dir';
+import { table } from './table';
 
 /**
  * The operator commands against a deployed stage (issue 20), with the operator's own AWS credentials and region
@@ -143,12 +144,10 @@ export async function orgListInStage(stage: string): Promise<string> {
   const answer = await provisioner(stage, { action: 'listOrganisations' }, {});
   const organisations = (answer.organisations ?? []) as ListedOrganisation[];
   if (organisations.length === 0) return `No organisations in ${stage} yet.`;
-  return organisations
-    .map(
-      (org) =>
-        `${org.slug.padEnd(16)} ${org.status.padEnd(10)} ${org.preset.padEnd(10)} ${org.organisationId}  ${org.createdAt}`,
-    )
-    .join('\n');
+  return table(
+    ['SLUG', 'STATUS', 'PRESET', 'ID', 'CREATED'],
+    organisations.map((org) => [org.slug, org.status, org.preset, org.organisationId, org.createdAt]),
+  );
 }
 
 /** One staff account as `confide users` prints it, locally and in a stage. */
@@ -161,14 +160,15 @@ export interface StaffRosterLine {
 
 /** The roster table: a header, then one line per account; never a name, handle or email. */
 export function rosterTable(staff: readonly StaffRosterLine[]): string {
-  const line = (id: string, status: string, roles: string, created: string) =>
-    `${id.padEnd(32)} ${status.padEnd(12)} ${roles.padEnd(40)} ${created}`;
-  return [
-    line('STAFF ID', 'STATUS', 'ROLES', 'CREATED'),
-    ...staff.map((member) =>
-      line(member.staffId, member.status, [...member.roles].sort().join(','), member.createdAt),
-    ),
-  ].join('\n');
+  return table(
+    ['STAFF ID', 'STATUS', 'ROLES', 'CREATED'],
+    staff.map((member) => [
+      member.staffId,
+      member.status,
+      [...member.roles].sort().join(','),
+      member.createdAt,
+    ]),
+  );
 }
 
 /** `confide users --stage`: the provisioner's roster of the organisation (as stored; see staffRoster). */
