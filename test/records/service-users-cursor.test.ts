@@ -169,4 +169,41 @@ describe('serviceUsers cursors', () => {
     const hidden = byId.slice(1, 11).map(localIdOf);
     for (const text of walked.cursorText) for (const id of hidden) expect(text).not.toContain(id);
   });
+
+  it('first: 0 asks for nobody: an empty page in every store-paged list, and more to come', async () => {
+    // Prepare: two people of a service, one of them with a consent (a list the generic store paging reads).
+    const world = await serviceWorld(api);
+    const first = await registerServiceUser(api, world.manager, world.serviceId, { name: 'Ann One' });
+    await registerServiceUser(api, world.manager, world.serviceId, { name: 'Ben Two' });
+    expectNoErrors(
+      await api.graphql('mutation ($input: RecordConsentInput!) { recordConsent(input: $input) { id } }', {
+        token: world.manager.token,
+        variables: {
+          input: { serviceUserId: first, method: 'SIGNED_FORM', givenBy: 'CLIENT', scope: 'FAMILY' },
+        },
+      }),
+    );
+
+    // Act
+    const people = await api.graphql<List>(LIST, {
+      token: world.manager.token,
+      variables: { s: world.serviceId, first: 0 },
+    });
+    const consents = await api.graphql<{
+      serviceUser: { consentsConnection: { edges: unknown[]; pageInfo: { hasNextPage: boolean } } };
+    }>(
+      `query ($id: ID!) { serviceUser(id: $id) {
+        consentsConnection(first: 0) { edges { cursor } pageInfo { hasNextPage } }
+      } }`,
+      { token: world.manager.token, variables: { id: first } },
+    );
+
+    // Assess: no one returned (the relay lists such as caseload answer the same), and more to come.
+    expectNoErrors(people);
+    expectNoErrors(consents);
+    expect(people.data?.serviceUsers.edges).toEqual([]);
+    expect(people.data?.serviceUsers.pageInfo.hasNextPage).toBe(true);
+    expect(consents.data?.serviceUser.consentsConnection.edges).toEqual([]);
+    expect(consents.data?.serviceUser.consentsConnection.pageInfo.hasNextPage).toBe(true);
+  });
 });

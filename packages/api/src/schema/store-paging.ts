@@ -17,14 +17,16 @@ export const PAGE_SIZE = { max: 100, default: 50 } as const;
 /**
  * The page a connection's arguments ask for: `first` (50 by default, at most 100, as `legalHolds` and
  * `serviceUsers`) after `after`. A store page is read forward from a key, so `last`/`before` are BAD_USER_INPUT
- * rather than silently ignored.
+ * rather than silently ignored. `first: 0` asks for no node: an empty page, as the relay plugin's lists answer (it
+ * returned one). Its `hasNextPage` is what the list can tell without recording a read past the page: a list that
+ * records what it shows reads nothing and answers true (ask with a `first` to know).
  */
 export function pageRequest(args: ConnectionArgs): PageRequest {
   if (args.last != null || args.before != null) {
     throw validate.badInputError(['last'], 'This list pages forward only: use first and after.');
   }
   return {
-    limit: Math.min(Math.max(args.first ?? PAGE_SIZE.default, 1), PAGE_SIZE.max),
+    limit: Math.min(Math.max(args.first ?? PAGE_SIZE.default, 0), PAGE_SIZE.max),
     after: args.after ?? undefined,
   };
 }
