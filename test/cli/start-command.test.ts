@@ -146,6 +146,23 @@ describe('npm start', { timeout: 300_000 }, () => {
         body: JSON.stringify({ query: '{ me { roles } }' }),
       });
       expect(await me.json()).toEqual({ data: { me: { roles: ['SUPPORT_WORKER'] } } });
+      // Each demo organisation has published its confidentiality policy (the file in shared/policies it follows),
+      // and its demo staff have signed it: the printed tokens read records, and the importer can run.
+      const policy = await fetch(`http://127.0.0.1:${port}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: '{ confidentialityPolicy { version title acknowledged } }' }),
+      });
+      expect(await policy.json()).toEqual({
+        data: {
+          confidentialityPolicy: {
+            version: 1,
+            title:
+              'Azure Support Services confidentiality policy (shared/policies/azure-support-services-confidentiality.txt)',
+            acknowledged: true,
+          },
+        },
+      });
     });
 
     it('refuses a second start, with or without --fresh, naming the running one; its data stays', async () => {

@@ -229,7 +229,7 @@ describe('confide import: batched writes and source dates', { timeout: 300_000 }
 
     // Assess
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toContain('Imported 1 clients, 1 allocations, 1 consents, 2 notes');
+    expect(result.stdout).toContain('Imported 1 client, 1 allocation, 1 consent, 2 notes');
     expect(
       readFileSync(join(folder, 'import-rejections.csv'), 'utf8').trim().split('\n').slice(1).sort(),
     ).toEqual(['notes.csv,4,Date,DATE_IN_FUTURE', 'notes.csv,5,Date,INVALID_DATE']);

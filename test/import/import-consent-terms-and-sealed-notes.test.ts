@@ -189,7 +189,7 @@ describe('confide import: consent terms and sealed, withheld and correspondence 
 
     // Assess: the good rows imported, every bad one rejected by column and reason (no value in the report).
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toContain('Imported 1 clients, 2 allocations, 1 consents, 4 notes');
+    expect(result.stdout).toContain('Imported 1 client, 2 allocations, 1 consent, 4 notes');
     // The person's event names what was written of them: a contact preference is CONTACT, given alone too.
     const written = (await api.services.auditLog.bySubject(scope, clientId, { limit: 100 })).filter(
       (event) => event.operation === 'importServiceUser',

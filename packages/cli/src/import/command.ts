@@ -228,16 +228,28 @@ function summaryLines(
 ): string {
   const read = Object.entries(rowsRead)
     .filter(([entity]) => mapping[entity as Entity])
-    .map(([entity, count]) => `${count} ${entity}`)
+    .map(([entity, count]) => counted(count, entity))
     .join(', ');
-  const counts = `${summary.clients} clients, ${summary.allocations} allocations, ${summary.consents} consents, ${summary.notes} notes`;
+  const counts = [
+    counted(summary.clients, 'clients'),
+    counted(summary.allocations, 'allocations'),
+    counted(summary.consents, 'consents'),
+    counted(summary.notes, 'notes'),
+  ].join(', ');
   return [
     dryRun
       ? `Dry run: nothing written. Read ${read}; a real run would import ${counts}.`
       : `Imported ${counts} in ${summary.seconds.toFixed(1)} s (run ${summary.runId}, by ${summary.by}).`,
     ...(summary.alreadyImported > 0
-      ? [`${summary.alreadyImported} clients were imported before and were skipped.`]
+      ? [
+          `${counted(summary.alreadyImported, 'clients')} ${summary.alreadyImported === 1 ? 'was imported before and was' : 'were imported before and were'} skipped.`,
+        ]
       : []),
-    `${summary.rejected} rows rejected: ${summary.reportPath} (file, row, column, reason).`,
+    `${counted(summary.rejected, 'rows')} rejected: ${summary.reportPath} (file, row, column, reason).`,
   ].join('\n');
+}
+
+/** `1 client`, `2 clients`: a count with its plural noun made singular for one. */
+function counted(count: number, plural: string): string {
+  return `${count} ${count === 1 ? plural.replace(/s$/, '') : plural}`;
 }

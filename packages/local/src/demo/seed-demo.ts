@@ -40,6 +40,15 @@ export async function seedDemo(
     const scope = tenantScope(organisation.orgId);
     for (const staff of demo.staff) await services.directory.addStaff(scope, staff);
     await seedDemoRecords(services, organisation.orgId, demo.slug);
+    // The policy the organisation follows, published and signed by its demo staff: the printed tokens read records,
+    // and the importer (which needs a published policy) runs. Publishing a new version shows the gate.
+    const { policyVersion } = await services.directory.publishPolicy(
+      organisation.orgId,
+      `${demo.name} confidentiality policy (shared/policies/${demo.policy})`,
+    );
+    for (const member of await services.directory.listStaff(scope)) {
+      await services.directory.acknowledgePolicy(scope, member.staffId, policyVersion ?? 1);
+    }
     created.push(demo.slug);
     onCreated?.(demo.slug);
   }
