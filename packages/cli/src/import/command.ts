@@ -56,7 +56,9 @@ function readTable(folder: string, mapping: FileMapping | undefined, entity: Ent
     table = parseCsvTable(readFileSync(path, 'utf8'));
   } catch (error) {
     if (error instanceof CsvError)
-      throw new CliError(`${mapping.file} is not valid CSV at line ${error.line}; nothing imported.`);
+      throw new CliError(
+        `${mapping.file} is not valid CSV at line ${error.line}, ${error.reason}; nothing imported.`,
+      );
     throw error;
   }
   const missing = Object.values(mapping.columns).filter((column) => !table.header.includes(column));

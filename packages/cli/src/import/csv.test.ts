@@ -30,11 +30,13 @@ describe('parseCsv (RFC 4180)', () => {
     expect(fields('a\n""\n')).toEqual([['a'], ['']]);
   });
 
-  it('refuses a stray quote, text after a closing quote and an unclosed quote, naming the line only', () => {
-    for (const [text, line] of [
-      ['a,b\nx"y,z', 2],
-      ['a,b\n"x"y,z', 2],
-      ['a,b\n1,2\n"open,3', 3],
+  it('refuses a stray quote, text after a closing quote and an unclosed quote, naming the line, the field and the fault, never the content', () => {
+    for (const [text, line, fault, field] of [
+      ['a,b\nZq9"y,z', 2, 'QUOTE_IN_FIELD', 1],
+      ['a,b\nz,John "Jack" Smith', 2, 'QUOTE_IN_FIELD', 2],
+      ['a,b\n"Zq9"y,z', 2, 'TEXT_AFTER_QUOTE', 1],
+      ['a,b\n1,"Zq9" ', 2, 'TEXT_AFTER_QUOTE', 2],
+      ['a,b\n1,2\n"Kp7,3', 3, 'UNCLOSED_QUOTE', 1],
     ] as const) {
       let error: unknown;
       try {
@@ -42,9 +44,11 @@ describe('parseCsv (RFC 4180)', () => {
       } catch (caught) {
         error = caught;
       }
-      expect(error).toBeInstanceOf(CsvError);
-      expect((error as CsvError).line).toBe(line);
-      expect((error as CsvError).message).not.toMatch(/x|open/);
+      expect(error, text).toBeInstanceOf(CsvError);
+      expect((error as CsvError).line, text).toBe(line);
+      expect((error as CsvError).fault, text).toBe(fault);
+      expect((error as CsvError).field, text).toBe(field);
+      expect((error as CsvError).message, text).not.toMatch(/Zq9|Kp7|John|Jack/);
     }
   });
 
@@ -55,6 +59,8 @@ describe('parseCsv (RFC 4180)', () => {
       { id: '1', name: 'Ada' },
       { id: '2', name: '' },
     ]);
-    expect(() => parseCsvTable('id\n1,2\n')).toThrow(CsvError);
+    expect(() => parseCsvTable('id\n1,2\n')).toThrow(
+      'Malformed CSV at line 2, field 2: more fields than the header has columns',
+    );
   });
 });

@@ -11,10 +11,34 @@ export interface CsvRecord {
   readonly fields: readonly string[];
 }
 
+/** What is wrong at a line, in words that say how to mend it in a spreadsheet or editor (never the content). */
+const CSV_FAULTS = {
+  QUOTE_IN_FIELD:
+    'a double quote inside a field that does not start with one: put the whole field in double quotes and double the quote ("")',
+  TEXT_AFTER_QUOTE: 'text after the closing double quote of a quoted field',
+  UNCLOSED_QUOTE: 'a double quote opened and never closed',
+  TOO_MANY_FIELDS:
+    'more fields than the header has columns (a comma in a field that is not in double quotes?)',
+} as const;
+
+export type CsvFault = keyof typeof CSV_FAULTS;
+
 export class CsvError extends Error {
-  constructor(readonly line: number) {
-    super(`Malformed CSV at line ${line}.`);
+  constructor(
+    readonly line: number,
+    readonly fault: CsvFault,
+    /** The field, counted from 1 along the line, where it went wrong. */
+    readonly field?: number,
+  ) {
+    super(
+      `Malformed CSV at line ${line}${field === undefined ? '' : `, field ${field}`}: ${CSV_FAULTS[fault]}.`,
+    );
     this.name = 'CsvError';
+  }
+
+  /** What is wrong, where: for the person mending the file. */
+  get reason(): string {
+    return `${this.field === undefined ? '' : `field ${this.field}: `}${CSV_FAULTS[this.fault]}`;
   }
 }
 
@@ -68,17 +92,18 @@ export function parseCsv(text: string): CsvRecord[] {
       line++;
       recordLine = line;
     } else if (char === '"') {
-      if (fieldStarted || afterQuote) throw new CsvError(line);
+      if (fieldStarted || afterQuote)
+        throw new CsvError(line, afterQuote ? 'TEXT_AFTER_QUOTE' : 'QUOTE_IN_FIELD', fields.length + 1);
       quoted = true;
       fieldStarted = true;
       recordQuoted = true;
     } else {
-      if (afterQuote) throw new CsvError(line);
+      if (afterQuote) throw new CsvError(line, 'TEXT_AFTER_QUOTE', fields.length + 1);
       field += char;
       fieldStarted = true;
     }
   }
-  if (quoted) throw new CsvError(recordLine);
+  if (quoted) throw new CsvError(recordLine, 'UNCLOSED_QUOTE', fields.length + 1);
   if (field !== '' || fields.length > 0 || afterQuote) endRecord();
   return records;
 }
@@ -97,7 +122,8 @@ export function parseCsvTable(text: string): CsvTable {
     header,
     // `line` of a table row is its spreadsheet row (header = 1): a cell's own line breaks do not count.
     rows: rest.map((record, index) => {
-      if (record.fields.length > header.length) throw new CsvError(record.line);
+      if (record.fields.length > header.length)
+        throw new CsvError(record.line, 'TOO_MANY_FIELDS', header.length + 1);
       return {
         line: index + 2,
         values: new Map(header.map((name, index) => [name, record.fields[index] ?? ''])),
