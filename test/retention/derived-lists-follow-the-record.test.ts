@@ -22,6 +22,7 @@ import {
   eraseWithApproval,
   expectCode,
   outlive,
+  partitionItems,
   type RetentionWorld,
   readClient,
   retentionApi,
@@ -237,6 +238,36 @@ describe('retention: the kept disclosure work queue follows the person', () => {
 
     const after = await queueOf(api, guardian.token);
     expect(after.filter((item) => item.serviceUserId === id)).toEqual([]);
+  });
+
+  it('a request received after the case closed: its register entries take the person’s date, and the older queue list drops it once they expire', async () => {
+    // Prepare: a closed case, then an escalated request about the person.
+    const { world, guardian, id } = await guardianAndClient();
+    expectNoErrors(await closeCase(api, world.manager, id));
+    const requestId = await escalatedRequest(api, world, id);
+    const OLD_QUEUE = '{ disclosureWorkQueue { requestId } }';
+    const listed = await api.graphql<{ disclosureWorkQueue: { requestId: string }[] }>(OLD_QUEUE, {
+      token: guardian.token,
+    });
+    expectNoErrors(listed);
+    expect(listed.data?.disclosureWorkQueue.map((item) => item.requestId)).toContain(requestId);
+
+    // Act: eight years and a day later, before any sweep (DynamoDB's TTL deletes days late).
+    outlive(clock);
+    const after = await api.graphql<{ disclosureWorkQueue: { requestId: string }[] }>(OLD_QUEUE, {
+      token: guardian.token,
+    });
+
+    // Assess: the request's register entries carry the profile's date (they were undated: the entries are listed from
+    // an index, not through the person's profile), and the deprecated list, read from that index, no longer names it.
+    const items = await partitionItems(api, world.org.orgId, localIdOf(id));
+    const profileDate = items.find((item) => item.sk?.S === 'PROFILE')?.expiresAt?.N;
+    const entries = items.filter((item) => item.sk?.S?.startsWith(`DISCLOSURE#${requestId}#`));
+    expect(profileDate).toBeDefined();
+    expect(entries.length).toBeGreaterThan(1);
+    expect(entries.map((item) => item.expiresAt?.N)).toEqual(entries.map(() => profileDate));
+    expectNoErrors(after);
+    expect(after.data?.disclosureWorkQueue.map((item) => item.requestId)).not.toContain(requestId);
   });
 
   it('a queue item written by the backfill for a closed case takes the person’s date, and leaves with them', async () => {

@@ -177,11 +177,14 @@ function releasedIndexUpdate(
   clientId: string,
   requestId: string,
   released: Pick<ReleasedItem, 'noteId' | 'recordedAt'>,
+  /** The person's date (a closed case), which the item takes as the release writes it. */
+  expiresAt?: number,
 ) {
   return {
     Key: { pk: attr.s(scope.key('CLIENT', clientId)), sk: attr.s(releasedSort(partnerId, released.noteId)) },
-    UpdateExpression:
-      'SET gsi2pk = :index, gsi2sk = :order, partnerId = :partner, clientId = :client, noteId = :note ADD requestIds :request',
+    UpdateExpression: `SET gsi2pk = :index, gsi2sk = :order, partnerId = :partner, clientId = :client, noteId = :note${
+      expiresAt === undefined ? '' : ', expiresAt = :expiresAt'
+    } ADD requestIds :request`,
     ExpressionAttributeValues: {
       ':index': attr.s(releasedIndexKey(scope, partnerId)),
       ':order': attr.s(releasedOrder(clientId, released.recordedAt, released.noteId)),
@@ -189,6 +192,7 @@ function releasedIndexUpdate(
       ':client': attr.s(clientId),
       ':note': attr.s(released.noteId),
       ':request': attr.ss([requestId]),
+      ...(expiresAt === undefined ? {} : { ':expiresAt': attr.n(expiresAt) }),
     },
   };
 }
@@ -274,6 +278,10 @@ export class Disclosures {
     const pk = scope.key('CLIENT', entry.clientId);
     const sk = entrySort(entry.requestId, entry.sequence);
     const bundle = entry.released ? releasedBundle(entry.released) : undefined;
+    // Each item this writes in the person's partition carries their date as read, checked below: one written after the
+    // case closed would otherwise outlive their records until the partition is swept (listed, released, decided).
+    const dated: Item =
+      entry.clientExpiresAt === undefined ? {} : { expiresAt: attr.n(entry.clientExpiresAt) };
     const snapshotDigest = bundle?.digest ?? entry.snapshotDigest;
     const item: Item = {
       pk: attr.s(pk),
@@ -302,6 +310,7 @@ export class Disclosures {
       ...(entry.method ? { method: attr.s(entry.method) } : {}),
       ...(entry.grantExpiresAt ? { grantExpiresAt: attr.s(entry.grantExpiresAt) } : {}),
       ...(entry.clientInformed === undefined ? {} : { clientInformed: attr.bool(entry.clientInformed) }),
+      ...dated,
       ...sealFields(key, itemKeyOf(pk, sk), entry.sealed ?? {}),
     };
     item[ENTRY_MAC] = attr.s(integrityMac(await this.#integrityKey(scope), entryParts(scope, item)));
@@ -336,6 +345,7 @@ export class Disclosures {
             requestId: attr.s(entry.requestId),
             itemIds: attr.ss(entry.itemIds),
             grantExpiresAt: attr.s(entry.grantExpiresAt),
+            ...dated,
             ...(entry.consentId ? { consentId: attr.s(entry.consentId) } : {}),
             ...(bundle && entry.released
               ? {
@@ -361,7 +371,14 @@ export class Disclosures {
     if (entry.kind === 'RELEASED' && entry.partnerId && entry.grantExpiresAt && entry.released?.length) {
       for (const released of entry.released) {
         writes.push({
-          Update: releasedIndexUpdate(scope, entry.partnerId, entry.clientId, entry.requestId, released),
+          Update: releasedIndexUpdate(
+            scope,
+            entry.partnerId,
+            entry.clientId,
+            entry.requestId,
+            released,
+            entry.clientExpiresAt,
+          ),
         });
       }
     }
@@ -376,9 +393,14 @@ export class Disclosures {
             },
           }) - 1
         : undefined;
-    // Items outside the person's partition (a kept queue item, a disclosure review) carry the date their profile had
-    // when read: written only while it still has it, so that a closure meanwhile cannot leave them undated (0085).
-    if (writes.some((write) => 'Put' in write && write.Put.Item?.pk?.S !== pk) || alsoPut.length > 0) {
+    // Every item written carries the date the person's profile had when read (the entry, a grant, what the partner was
+    // released, a kept queue item, a disclosure review): written only while it still has it, so that a closure
+    // meanwhile cannot leave them undated (0085). Not checked for a release alone, whose transaction is full with its
+    // notes: what it leaves undated in such a race is its grant's, which ends within 90 days, years before the person's
+    // records can expire, and its entry, which no work list shows.
+    const outside =
+      writes.some((write) => 'Put' in write && write.Put.Item?.pk?.S !== pk) || alsoPut.length > 0;
+    if (entry.kind !== 'RELEASED' || outside) {
       writes.push(profileDatedAs(scope, entry.clientId, entry.clientExpiresAt));
     }
     const outcome = await transactWriteOrCancelled(this.#gateway(scope), writes);
