@@ -396,8 +396,8 @@ export class Disclosures {
     // Every item written carries the date the person's profile had when read (the entry, a grant, what the partner was
     // released, a kept queue item, a disclosure review): written only while it still has it, so that a closure
     // meanwhile cannot leave them undated (0085). Not checked for a release alone, whose transaction is full with its
-    // notes: what it leaves undated in such a race is its grant's, which ends within 90 days, years before the person's
-    // records can expire, and its entry, which no work list shows.
+    // notes: what such a race leaves undated is its grant and index items, whose grant ends within 90 days, years
+    // before the person's records can expire, and its entry, which no work list shows.
     const outside =
       writes.some((write) => 'Put' in write && write.Put.Item?.pk?.S !== pk) || alsoPut.length > 0;
     if (entry.kind !== 'RELEASED' || outside) {
