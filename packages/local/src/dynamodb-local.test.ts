@@ -7,24 +7,19 @@ import { compiledLauncher, engineFiles, launcherFile } from './dynamodb-local';
 /**
  * DynamoDB Local's launcher is compiled once per machine and then loaded as classes: `java` in source-file mode compiled
  * it in every engine start. Without `javac`, or when compiling fails, the engine starts in source-file mode as before.
+ * Each test writes the launcher under a folder of its own (no process-wide state: test files share a worker).
  */
 
-const saved = { TMPDIR: process.env.TMPDIR, PATH: process.env.PATH };
 const folders: string[] = [];
 
-/** The launcher's source written under a temporary folder of its own (`launcherFile` writes under `tmpdir()`). */
+/** The launcher's source written under a temporary folder of its own. */
 function freshLauncher(): string {
   const folder = mkdtempSync(join(tmpdir(), 'confide-launcher-test-'));
   folders.push(folder);
-  process.env.TMPDIR = folder;
-  return launcherFile();
+  return launcherFile(folder);
 }
 
 afterEach(() => {
-  for (const [name, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
   for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
 });
 
@@ -36,9 +31,9 @@ describe('the DynamoDB Local launcher', () => {
 
     // Act
     const first = await compiledLauncher(source, jar);
-    const second = await compiledLauncher(source, jar);
+    const second = await compiledLauncher(source, jar, 'no-javac-needed-now');
 
-    // Assess: the classes in place, no staging folder left behind.
+    // Assess: the classes in place (the second start compiled nothing), no staging folder left behind.
     expect(first).toBe(join(dirname(source), 'classes'));
     expect(second).toBe(first);
     expect(readdirSync(first ?? '')).toContain('LoopbackDynamoDbLocal.class');
@@ -46,13 +41,12 @@ describe('the DynamoDB Local launcher', () => {
   });
 
   it('falls back to source-file mode without javac, leaving nothing behind', async () => {
-    // Prepare: a PATH on which there is no javac.
+    // Prepare
     const source = freshLauncher();
     const { jar } = engineFiles();
-    process.env.PATH = dirname(source);
 
-    // Act
-    const classes = await compiledLauncher(source, jar);
+    // Act: a compiler that is not there.
+    const classes = await compiledLauncher(source, jar, join(dirname(source), 'javac'));
 
     // Assess
     expect(classes).toBeUndefined();

@@ -126,9 +126,10 @@ export function engineFiles(): { jar: string; libraries: string } {
   return { jar: join(base, 'DynamoDBLocal.jar'), libraries: join(base, 'DynamoDBLocal_lib') };
 }
 
-export function launcherFile(): string {
+/** The launcher's source, written under `root` (the temp folder) in a folder named by its hash. */
+export function launcherFile(root: string = tmpdir()): string {
   const hash = createHash('sha256').update(LAUNCHER_SOURCE).digest('hex').slice(0, 12);
-  const folder = join(tmpdir(), `confide-dynamodb-launcher-${hash}`);
+  const folder = join(root, `confide-dynamodb-launcher-${hash}`);
   mkdirSync(folder, { recursive: true });
   const file = join(folder, `${LAUNCHER_CLASS}.java`);
   writeFileSync(file, LAUNCHER_SOURCE);
@@ -143,7 +144,11 @@ export function launcherFile(): string {
  * is missing or fails, or when the folder is not this user's own (another user of a shared /tmp could put classes
  * there).
  */
-export async function compiledLauncher(source: string, jar: string): Promise<string | undefined> {
+export async function compiledLauncher(
+  source: string,
+  jar: string,
+  javac = 'javac',
+): Promise<string | undefined> {
   const folder = join(dirname(source), 'classes');
   const ready = () => existsSync(join(folder, `${LAUNCHER_CLASS}.class`));
   const owned = (path: string) => process.getuid === undefined || statSync(path).uid === process.getuid();
@@ -151,7 +156,7 @@ export async function compiledLauncher(source: string, jar: string): Promise<str
   if (ready()) return owned(folder) ? folder : undefined;
   const staging = mkdtempSync(join(dirname(source), 'classes-'));
   try {
-    await promisify(execFile)('javac', ['-nowarn', '-cp', jar, '-d', staging, source]);
+    await promisify(execFile)(javac, ['-nowarn', '-cp', jar, '-d', staging, source]);
     renameSync(staging, folder);
   } catch {
     // No javac, a failed compile, or another start's classes already in place.
