@@ -75,12 +75,18 @@ describe('Confide metrics: what the code emits is what the alarms watch (issue 2
       // Act: the emitter, in the environment CDK gives the publishing function.
       const lines: string[] = [];
       const restore = setMetricWriter((line) => lines.push(line));
-      const saved = { ...process.env };
+      const environment = environmentOf(definition);
+      // The variables it sets, as they were: restored one by one, never by replacing process.env (a plain object in
+      // its place no longer reaches the real environment, which later test files in this worker then miss).
+      const saved = Object.keys(environment).map((name) => [name, process.env[name]] as const);
       try {
-        Object.assign(process.env, environmentOf(definition));
+        Object.assign(process.env, environment);
         publishMetric(definition, 1, { orgId: 'org_x' });
       } finally {
-        process.env = saved;
+        for (const [name, value] of saved) {
+          if (value === undefined) delete process.env[name];
+          else process.env[name] = value;
+        }
         restore();
       }
       // Assert
