@@ -1,5 +1,7 @@
+import { runProvisionerEvent } from '@confide/api/provisioning';
 import { LOCAL_OPERATOR_IDS } from '@confide/local';
 import { describe, expect, it } from 'vitest';
+import { failingDynamoClient } from '../support/failing-dynamo';
 import { OPERATOR_ONLY_QUERY, onboardTestOrganisation } from '../support/fixtures';
 import { testApi } from '../support/test-api';
 
@@ -145,5 +147,38 @@ describe('suspending an operator through the API (decision 0106)', () => {
 
     expect(codes(result)).toEqual(['FORBIDDEN']);
     expect((await api.services.operators.status(operatorId))?.status).toBe('ACTIVE');
+  });
+
+  it('a reactivation whose write faults leaves the operator suspended and is recorded as FAILED (decision 0113)', async () => {
+    // Prepare: a suspended operator of the pool's group; the provisioner's write of their status fails.
+    const operatorId = newOperatorId();
+    await api.services.operators.register(operatorId, 'deployment');
+    await api.services.operators.suspend(operatorId, 'local-operator', undefined);
+    const failing = failingDynamoClient(
+      api,
+      (call) =>
+        JSON.stringify(call.input).includes(`PLATFORM#OPERATOR#${operatorId}`) &&
+        JSON.stringify(call.input).includes('"ACTIVE"'),
+    );
+    const provisioner = testApi({ dynamo: failing.client });
+    const operators = { operator: async () => ({ subject: operatorId, inGroup: true }) };
+
+    // Act
+    const answer = runProvisionerEvent(
+      provisioner.services,
+      { action: 'reactivateOperator', input: { username: 'ops.back@platform.example' } },
+      undefined,
+      undefined,
+      { requestId: `req-${operatorId}`, operators },
+    );
+
+    // Assess: the fault surfaces (a function error), nothing changed, and the platform audit says so.
+    await expect(answer).rejects.toThrow('Injected failure');
+    expect(failing.failures()).toBe(1);
+    expect((await api.services.operators.status(operatorId))?.status).toBe('SUSPENDED');
+    const events = (await api.services.platformAudit.list({ limit: 500 })).filter(
+      (event) => event.requestId === `req-${operatorId}`,
+    );
+    expect(events.map((event) => event.outcome).sort()).toEqual(['ALLOWED', 'FAILED']);
   });
 });

@@ -99,13 +99,11 @@ export class OperatorRegistry {
   async reactivate(
     operatorId: string,
     by: string,
-  ): Promise<{ outcome: 'REACTIVATED' | 'ACTIVE' | 'UNKNOWN' | 'CHANGED'; record?: OperatorRecord }> {
+  ): Promise<'REACTIVATED' | 'ACTIVE' | 'UNKNOWN' | 'CHANGED'> {
     const stored = await this.status(operatorId);
-    if (!stored) return { outcome: 'UNKNOWN' };
-    if (stored.status === 'ACTIVE') return { outcome: 'ACTIVE', record: stored };
-    const next = await this.#change(stored, 'ACTIVE', by);
-    if (!next) return { outcome: 'CHANGED' };
-    return { outcome: 'REACTIVATED', record: next };
+    if (!stored) return 'UNKNOWN';
+    if (stored.status === 'ACTIVE') return 'ACTIVE';
+    return (await this.#change(stored, 'ACTIVE', by)) ? 'REACTIVATED' : 'CHANGED';
   }
 
   /**

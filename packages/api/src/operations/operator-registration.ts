@@ -85,14 +85,21 @@ export async function registerOperator(
   return { operatorId: user.subject };
 }
 
-/** The stored operator made ACTIVE again, each outcome recorded; refusals and a change meanwhile write nothing. */
+/** The stored operator made ACTIVE again, each outcome recorded (a fault too); refusals and a change meanwhile write nothing. */
 async function reactivate(
   services: ConfideServices,
   subject: string,
   record: (outcome: string, rule: string) => Promise<unknown>,
 ): Promise<void> {
   const field = ['input', 'username'];
-  const { outcome } = await services.operators.reactivate(subject, DIRECT_INVOCATION.id);
+  let outcome: Awaited<ReturnType<typeof services.operators.reactivate>>;
+  try {
+    outcome = await services.operators.reactivate(subject, DIRECT_INVOCATION.id);
+  } catch (error) {
+    // A fault after the ALLOWED event is recorded as FAILED, as a suspension's is.
+    await record('FAILED', 'fault');
+    throw error;
+  }
   if (outcome === 'UNKNOWN') {
     await record('NOT_FOUND', 'notRegistered');
     throw new ConfideError(
