@@ -24,21 +24,19 @@ const CSV_FAULTS = {
 export type CsvFault = keyof typeof CSV_FAULTS;
 
 export class CsvError extends Error {
+  /** What is wrong, where: for the person mending the file. */
+  readonly reason: string;
+
   constructor(
     readonly line: number,
     readonly fault: CsvFault,
     /** The field, counted from 1 along the line, where it went wrong. */
-    readonly field?: number,
+    readonly field: number,
   ) {
-    super(
-      `Malformed CSV at line ${line}${field === undefined ? '' : `, field ${field}`}: ${CSV_FAULTS[fault]}.`,
-    );
+    const reason = `field ${field}: ${CSV_FAULTS[fault]}`;
+    super(`Malformed CSV at line ${line}, ${reason}.`);
     this.name = 'CsvError';
-  }
-
-  /** What is wrong, where: for the person mending the file. */
-  get reason(): string {
-    return `${this.field === undefined ? '' : `field ${this.field}: `}${CSV_FAULTS[this.fault]}`;
+    this.reason = reason;
   }
 }
 
