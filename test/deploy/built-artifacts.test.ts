@@ -1036,7 +1036,11 @@ describe('the built Lambda bundles, each in a fresh Node process against the loc
     expect(result).toEqual({ ok: true, value: expected });
     expect(await partitionItems(partition)).toEqual([]);
     const tombstones = await api.services.tombstones.list(tenantScope(orgId), clientId);
-    expect(tombstones).toHaveLength(items.length);
+    // The partition's items, and the reference and identity link the profile takes with it (decision 0115).
+    expect(tombstones).toHaveLength(items.length + 2);
+    expect(tombstones.filter((tombstone) => ['REFERENCE', 'IDENTITY'].includes(tombstone.kind))).toHaveLength(
+      2,
+    );
     expect(tombstones.every((tombstone) => tombstone.reason === 'EXPIRED')).toBe(true);
     const { table, key } = api.services.keys.subjectKeyLocation(orgId, clientId);
     const subjectKey = await api.services.dynamo.send(

@@ -93,21 +93,24 @@ describe('retention stream handler', () => {
 
     const first = await processRetentionRecords(batch, deps(api, clock));
     expect(first.batchItemFailures).toEqual([{ itemIdentifier: '4242' }]);
-    expect(first.tombstonesWritten).toBe(items.length);
+    // The partition's items, and the reference and identity link the profile takes with it (decision 0115).
+    const taken = items.length + 2;
+    expect(first.tombstonesWritten).toBe(taken);
     // An expiry keeps the key, in quarantine for the grace period, rather than deleting it with the last item.
     expect(first.keysQuarantined).toBeGreaterThanOrEqual(1);
     expect(first.keysDeleted).toBe(0);
     expect(await subjectKeyItem(api, orgId, clientId)).toBeDefined();
     expect(await keyQuarantine(api, orgId, clientId)).toMatchObject({ subjectId: clientId });
     const written = await tombstones(api, orgId, clientId);
-    expect(written.length).toBe(items.length);
+    expect(written.length).toBe(taken);
+    expect(written.filter((tombstone) => ['REFERENCE', 'IDENTITY'].includes(tombstone.kind)).length).toBe(2);
     expect(written.every((tombstone) => tombstone.reason === 'EXPIRED')).toBe(true);
 
     // Lambda retries from the first failure: the same batch again duplicates nothing.
     const second = await processRetentionRecords(batch, deps(api, clock));
     expect(second.batchItemFailures).toEqual(first.batchItemFailures);
     expect(second.tombstonesWritten).toBe(0);
-    expect((await tombstones(api, orgId, clientId)).length).toBe(items.length);
+    expect((await tombstones(api, orgId, clientId)).length).toBe(taken);
 
     // A REMOVE without its old image cannot be tombstoned: reported, never dropped silently.
     const noImage: RetentionStreamRecord = { eventName: 'REMOVE', dynamodb: { SequenceNumber: '4343' } };
@@ -153,7 +156,8 @@ describe('retention stream handler', () => {
     await deleteRaw(api, [profile]);
     const result = await processRetentionRecords([removal(profile, TTL)], deps(api, clock));
     expect(result.batchItemFailures).toEqual([]);
-    expect(result.tombstonesWritten).toBe(items.length + 1);
+    // The partition's items, the late note, and the reference and identity link (decision 0115).
+    expect(result.tombstonesWritten).toBe(items.length + 1 + 2);
     expect(result.keysQuarantined).toBe(1);
     expect(await partitionItems(api, orgId, clientId)).toEqual([]);
     expect(await keyQuarantine(api, orgId, clientId)).toBeDefined();

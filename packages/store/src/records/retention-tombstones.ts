@@ -4,6 +4,7 @@ import { asOrgId, type Clock, isExpired, isIdOf, toEpochSeconds } from '@confide
 import { integrityMac, type KeyHierarchy, keyDerivedFrom, verifyIntegrityMac } from '@confide/keys';
 import { attr, type Item, read, requireS } from '../attributes';
 import { organisationIntegrityKey } from '../item-macs';
+import { encodeSubject } from '../organisation-directory';
 import { type TenantScope, tenantScope } from '../tenant-scope';
 import { type TableAccess, TenantTable } from '../tenant-table';
 import { IntegrityIncidents } from './integrity-incidents';
@@ -465,6 +466,9 @@ async function processRecord(record: RetentionStreamRecord, context: HandlerCont
     ? 1
     : 0;
   if (subject.anchor) {
+    if (subject.kind === 'PROFILE') {
+      tombstones += await removeNamedOutside(deps, scope, subject, image, reason, deletedAt);
+    }
     tombstones += await removeRestOfPartition(deps, scope, subject, reason, deletedAt);
   }
   const key = await settleKeyWhenPartitionEmpty(deps, scope, subject, reason);
@@ -663,6 +667,57 @@ async function writeTombstone(
     { ConditionExpression: 'attribute_not_exists(pk)' },
   );
   return written.written;
+}
+
+/**
+ * What a client keeps outside their partition under a key their profile gives: the reference and the identity link.
+ * Both take the person's date when the closure dates the rest; should that step have failed part-way (decision
+ * 0115), they would outlive the record, so the profile's removal takes them too: each only while it still names this
+ * client, its tombstone first. Already gone (dated and expired, or erased): nothing to do.
+ */
+async function removeNamedOutside(
+  deps: RetentionHandlerDependencies,
+  scope: TenantScope,
+  subject: SubjectItem,
+  profile: StreamImage,
+  reason: TombstoneReason,
+  deletedAt: string,
+): Promise<number> {
+  const table = gateway(deps, scope);
+  const reference = profile.reference?.S;
+  const externalSubject = profile.externalSubject?.S;
+  const named = [
+    ...(reference
+      ? [
+          {
+            key: { pk: scope.key('REFERENCE', reference), sk: 'REFERENCE' },
+            kind: 'REFERENCE',
+            owner: 'clientId',
+          },
+        ]
+      : []),
+    ...(externalSubject
+      ? [
+          {
+            key: { pk: scope.key('IDENTITY', encodeSubject(externalSubject)), sk: 'IDENTITY' },
+            kind: 'IDENTITY',
+            owner: 'principalId',
+          },
+        ]
+      : []),
+  ];
+  let written = 0;
+  for (const { key, kind, owner } of named) {
+    const item = await table.get(key);
+    if (!item || read.s(item, owner) !== subject.subjectId) continue;
+    if (await writeTombstone(deps, scope, subject.subjectId, key, kind, reason, deletedAt)) written += 1;
+    await table.delete(key, {
+      ConditionExpression: '#owner = :subject',
+      ExpressionAttributeNames: { '#owner': owner },
+      ExpressionAttributeValues: { ':subject': attr.s(subject.subjectId) },
+    });
+  }
+  return written;
 }
 
 /**
