@@ -74,6 +74,29 @@ describe('the built Lambda bundles, each in a fresh Node process against the loc
     POWERTOOLS_SERVICE_NAME: 'confide-provisioner',
     ...overrides,
   });
+  /** Runs the provisioner bundle on `events` against a Cognito stand-in's user pool, then stops the stand-in. */
+  const runProvisionerWithPool = async (
+    cognito: { endpoint: string; stop(): Promise<void> },
+    events: readonly unknown[],
+  ) => {
+    try {
+      return await runBundle(
+        built.bundles.provisioner,
+        events,
+        provisionerEnv({
+          CONFIDE_USER_POOL_ID: 'eu-west-2_AbCdEf123',
+          CONFIDE_COGNITO_ENDPOINT: cognito.endpoint,
+        }),
+      );
+    } finally {
+      await cognito.stop();
+    }
+  };
+  /** The api's event for the operator-only query, signed in as `sub` of the pool's operators group. */
+  const asPoolOperator = async (sub: string) =>
+    graphqlEvent(OPERATOR_ONLY_QUERY, {
+      token: await cognitoToken({ sub, 'cognito:groups': ['confide-operators'] }),
+    });
   /** The api as deployed: Cognito access tokens only, KMS key management refused, the provisioner by Invoke. */
   const deployedApiEnv = () => {
     const { CONFIDE_JWT_AUDIENCE: _audience, ...env } = localStackEnv(stack);
@@ -240,19 +263,7 @@ describe('the built Lambda bundles, each in a fresh Node process against the loc
     ];
 
     // Act: onboard without an address (refused), with one, and with the same address again (refused).
-    let run: Awaited<ReturnType<typeof runBundle>>;
-    try {
-      run = await runBundle(
-        built.bundles.provisioner,
-        events,
-        provisionerEnv({
-          CONFIDE_USER_POOL_ID: 'eu-west-2_AbCdEf123',
-          CONFIDE_COGNITO_ENDPOINT: cognito.endpoint,
-        }),
-      );
-    } finally {
-      await cognito.stop();
-    }
+    const run = await runProvisionerWithPool(cognito, events);
 
     // Assess: one user created, by email, in the organisation, and its sub is the admin's subject.
     const [noEmail, created, taken] = run.results.map((result) => (result.ok ? result.value : result)) as [
@@ -313,20 +324,11 @@ describe('the built Lambda bundles, each in a fresh Node process against the loc
     // Act: offboarding through the provisioner disables the organisation's users.
     const restarted = await startCognitoEndpoint();
     for (const [name, value] of cognito.users) restarted.users.set(name, value);
-    let offboarding: Awaited<ReturnType<typeof runBundle>>;
-    try {
-      offboarding = await runBundle(
-        built.bundles.provisioner,
-        // Offboarding takes two operators' assertion from the api (issue 14): signed here as the api signs it.
-        [await signedOffboard(orgId)],
-        provisionerEnv({
-          CONFIDE_USER_POOL_ID: 'eu-west-2_AbCdEf123',
-          CONFIDE_COGNITO_ENDPOINT: restarted.endpoint,
-        }),
-      );
-    } finally {
-      await restarted.stop();
-    }
+    const offboarding = await runProvisionerWithPool(
+      restarted,
+      // Offboarding takes two operators' assertion from the api (issue 14): signed here as the api signs it.
+      [await signedOffboard(orgId)],
+    );
 
     // Assess
     expect(offboarding.results[0], offboarding.output.slice(-2000)).toMatchObject({
@@ -556,35 +558,23 @@ describe('the built Lambda bundles, each in a fresh Node process against the loc
     await api.services.operators.register('operator-2', 'a deployment');
     await api.services.operators.suspend(suspended.sub, 'operator-2', undefined);
     const register = (username: string) => ({ action: 'registerOperator', input: { username } });
-    const asOperator = async (sub: string) =>
-      graphqlEvent(OPERATOR_ONLY_QUERY, {
-        token: await cognitoToken({ sub, 'cognito:groups': ['confide-operators'] }),
-      });
 
     // Act: the api before the registration; the registrations; the api after.
-    const before = await runBundle(built.bundles.api, [await asOperator(operator.sub)], deployedApiEnv());
-    let run: Awaited<ReturnType<typeof runBundle>>;
-    try {
-      run = await runBundle(
-        built.bundles.provisioner,
-        [
-          register('ops.one@platform.example'),
-          register('not.ops@platform.example'),
-          register('nobody@platform.example'),
-          register('ops.gone@platform.example'),
-          { ...register('ops.one@platform.example'), assertion: 'forged' },
-        ],
-        provisionerEnv({
-          CONFIDE_USER_POOL_ID: 'eu-west-2_AbCdEf123',
-          CONFIDE_COGNITO_ENDPOINT: cognito.endpoint,
-        }),
-      );
-    } finally {
-      await cognito.stop();
-    }
+    const before = await runBundle(built.bundles.api, [await asPoolOperator(operator.sub)], deployedApiEnv());
+    const run = await runProvisionerWithPool(cognito, [
+      register('ops.one@platform.example'),
+      register('not.ops@platform.example'),
+      register('nobody@platform.example'),
+      register('ops.gone@platform.example'),
+      { ...register('ops.one@platform.example'), assertion: 'forged' },
+    ]);
     const after = await runBundle(
       built.bundles.api,
-      [await asOperator(operator.sub), await asOperator(outsider.sub), await asOperator(suspended.sub)],
+      [
+        await asPoolOperator(operator.sub),
+        await asPoolOperator(outsider.sub),
+        await asPoolOperator(suspended.sub),
+      ],
       deployedApiEnv(),
     );
 
@@ -634,34 +624,22 @@ describe('the built Lambda bundles, each in a fresh Node process against the loc
     await api.services.operators.suspend(suspended.sub, 'operator-3', undefined);
     await api.services.operators.suspend(removed.sub, 'operator-3', undefined);
     const reactivate = (username: string) => ({ action: 'reactivateOperator', input: { username } });
-    const asOperator = async (sub: string) =>
-      graphqlEvent(OPERATOR_ONLY_QUERY, {
-        token: await cognitoToken({ sub, 'cognito:groups': ['confide-operators'] }),
-      });
-    const before = await runBundle(built.bundles.api, [await asOperator(suspended.sub)], deployedApiEnv());
+    const before = await runBundle(
+      built.bundles.api,
+      [await asPoolOperator(suspended.sub)],
+      deployedApiEnv(),
+    );
 
     // Act
-    let run: Awaited<ReturnType<typeof runBundle>>;
-    try {
-      run = await runBundle(
-        built.bundles.provisioner,
-        [
-          reactivate('ops.back@platform.example'),
-          reactivate('ops.here@platform.example'),
-          reactivate('ops.new@platform.example'),
-          reactivate('ops.left@platform.example'),
-          reactivate('nobody@platform.example'),
-          { ...reactivate('ops.back@platform.example'), assertion: 'forged' },
-        ],
-        provisionerEnv({
-          CONFIDE_USER_POOL_ID: 'eu-west-2_AbCdEf123',
-          CONFIDE_COGNITO_ENDPOINT: cognito.endpoint,
-        }),
-      );
-    } finally {
-      await cognito.stop();
-    }
-    const after = await runBundle(built.bundles.api, [await asOperator(suspended.sub)], deployedApiEnv());
+    const run = await runProvisionerWithPool(cognito, [
+      reactivate('ops.back@platform.example'),
+      reactivate('ops.here@platform.example'),
+      reactivate('ops.new@platform.example'),
+      reactivate('ops.left@platform.example'),
+      reactivate('nobody@platform.example'),
+      { ...reactivate('ops.back@platform.example'), assertion: 'forged' },
+    ]);
+    const after = await runBundle(built.bundles.api, [await asPoolOperator(suspended.sub)], deployedApiEnv());
 
     // Assess: refused before, admitted after; every other request refused with its code, changing nothing.
     expect(graphqlAnswer(before.results[0] as never)?.codes).toEqual(['UNAUTHENTICATED']);

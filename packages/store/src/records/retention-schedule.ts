@@ -19,7 +19,6 @@ import { integrityMac, type KeyHierarchy, type SubjectKey } from '@confide/keys'
 import { attr, type Item, read, requireS, tableKey } from '../attributes';
 import { ItemLoader } from '../item-loader';
 import { organisationIntegrityKey } from '../item-macs';
-import { encodeSubject } from '../organisation-directory';
 import { itemKeyOf, openField, sealFields } from '../sealed-fields';
 import type { TenantScope } from '../tenant-scope';
 import {
@@ -36,6 +35,7 @@ import {
   erasureMacParts,
   erasureRecordKey,
   keyQuarantineKey,
+  profileNamedItems,
   subjectKeyExpiry,
 } from './retention-tombstones';
 import { LEGAL_HOLD_MAC, legalHoldParts, type ServiceUserRecord, type ServiceUsers } from './service-users';
@@ -219,10 +219,7 @@ export class RetentionSchedules {
     items.push(...queued.flat());
     items.push(...subjectAccess, ...reviews);
     items.push(...(await referenceClaimKeys(gateway, scope, client.clientId, partition.items)));
-    items.push({ pk: scope.key('REFERENCE', client.reference), sk: 'REFERENCE' });
-    if (client.externalSubject) {
-      items.push({ pk: scope.key('IDENTITY', encodeSubject(client.externalSubject)), sk: 'IDENTITY' });
-    }
+    items.push(...profileNamedItems(scope, client).map((named) => named.key));
     if (key) {
       const open = (field: 'name' | 'postcode' | 'nhsNumber') =>
         this.serviceUsers.openDetail(key, client, field);

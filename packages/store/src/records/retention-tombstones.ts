@@ -669,11 +669,44 @@ async function writeTombstone(
   return written.written;
 }
 
+/** An item outside a client's partition that their profile names: its key, its kind, and the attribute naming them. */
+export interface ProfileNamedItem {
+  readonly key: { readonly pk: string; readonly sk: string };
+  readonly kind: 'REFERENCE' | 'IDENTITY';
+  readonly owner: 'clientId' | 'principalId';
+}
+
 /**
- * What a client keeps outside their partition under a key their profile gives: the reference and the identity link.
- * Both take the person's date when the closure dates the rest; should that step have failed part-way (decision
- * 0115), they would outlive the record, so the profile's removal takes them too: each only while it still names this
- * client, its tombstone first. Already gone (dated and expired, or erased): nothing to do.
+ * The items outside a client's partition under keys their profile gives: the reference and the identity link. The
+ * schedule dates them with the rest (`clientItems`); the handler takes them with the expiring profile.
+ */
+export function profileNamedItems(
+  scope: TenantScope,
+  profile: { readonly reference?: string | undefined; readonly externalSubject?: string | undefined },
+): ProfileNamedItem[] {
+  const named: ProfileNamedItem[] = [];
+  if (profile.reference) {
+    named.push({
+      key: { pk: scope.key('REFERENCE', profile.reference), sk: 'REFERENCE' },
+      kind: 'REFERENCE',
+      owner: 'clientId',
+    });
+  }
+  if (profile.externalSubject) {
+    named.push({
+      key: { pk: scope.key('IDENTITY', encodeSubject(profile.externalSubject)), sk: 'IDENTITY' },
+      kind: 'IDENTITY',
+      owner: 'principalId',
+    });
+  }
+  return named;
+}
+
+/**
+ * The profile's removal takes the items it names outside the partition ({@link profileNamedItems}). They carry the
+ * person's date once the closure dates the rest; should that step have failed part-way (decision 0115), they would
+ * outlive the record. Each goes only while it still names this client, its tombstone first; one already gone (dated
+ * and expired, or erased) is skipped.
  */
 async function removeNamedOutside(
   deps: RetentionHandlerDependencies,
@@ -684,28 +717,10 @@ async function removeNamedOutside(
   deletedAt: string,
 ): Promise<number> {
   const table = gateway(deps, scope);
-  const reference = profile.reference?.S;
-  const externalSubject = profile.externalSubject?.S;
-  const named = [
-    ...(reference
-      ? [
-          {
-            key: { pk: scope.key('REFERENCE', reference), sk: 'REFERENCE' },
-            kind: 'REFERENCE',
-            owner: 'clientId',
-          },
-        ]
-      : []),
-    ...(externalSubject
-      ? [
-          {
-            key: { pk: scope.key('IDENTITY', encodeSubject(externalSubject)), sk: 'IDENTITY' },
-            kind: 'IDENTITY',
-            owner: 'principalId',
-          },
-        ]
-      : []),
-  ];
+  const named = profileNamedItems(scope, {
+    reference: profile.reference?.S,
+    externalSubject: profile.externalSubject?.S,
+  });
   let written = 0;
   for (const { key, kind, owner } of named) {
     const item = await table.get(key);
