@@ -13,7 +13,7 @@ import {
 import { signAssertion } from '@confide/api/provisioning';
 import type { OrgId } from '@confide/domain';
 import { localStackEnv, mintToken, type TokenClaims } from '@confide/local';
-import { tenantScope } from '@confide/store';
+import { clientBeaconPartitions, tenantScope } from '@confide/store';
 import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -980,6 +980,19 @@ describe('the built Lambda bundles, each in a fresh Node process against the loc
     expect(items.length).toBeGreaterThanOrEqual(2);
     const profile = items.find((item) => item.sk?.S === 'PROFILE');
     if (!profile) throw new Error('The client has no profile item.');
+    // The blind-index entries of the person's name, postcode and NHS number, outside the partition (decision 0116).
+    const beacons = clientBeaconPartitions(
+      tenantScope(orgId),
+      await api.services.keys.beaconKey(orgId),
+      ADA,
+    ).map((pk) => ({ pk: { S: pk }, sk: { S: `CLIENT#${clientId}` } }));
+    const stored = async (Key: Record<string, AttributeValue>) =>
+      (
+        await api.services.dynamo.send(
+          new GetItemCommand({ TableName: stack.tables.data, Key, ConsistentRead: true }),
+        )
+      ).Item;
+    for (const Key of beacons) expect(await stored(Key)).toBeDefined();
     // What a closure scheduled in the past leaves: the MACed retention state the handler believes (decision 0030).
     await api.services.retention.states.markScheduled(
       tenantScope(orgId),
@@ -1014,11 +1027,14 @@ describe('the built Lambda bundles, each in a fresh Node process against the loc
     expect(result).toEqual({ ok: true, value: expected });
     expect(await partitionItems(partition)).toEqual([]);
     const tombstones = await api.services.tombstones.list(tenantScope(orgId), clientId);
-    // The partition's items, and the reference and identity link the profile takes with it (decision 0115).
-    expect(tombstones).toHaveLength(items.length + 2);
+    // The partition's items, and the reference, identity link and blind-index entries the profile takes with it
+    // (decisions 0115, 0116).
+    expect(tombstones).toHaveLength(items.length + 2 + beacons.length);
     expect(tombstones.filter((tombstone) => ['REFERENCE', 'IDENTITY'].includes(tombstone.kind))).toHaveLength(
       2,
     );
+    expect(tombstones.filter((tombstone) => tombstone.kind === 'BEACON')).toHaveLength(beacons.length);
+    for (const Key of beacons) expect(await stored(Key)).toBeUndefined();
     expect(tombstones.every((tombstone) => tombstone.reason === 'EXPIRED')).toBe(true);
     const { table, key } = api.services.keys.subjectKeyLocation(orgId, clientId);
     const subjectKey = await api.services.dynamo.send(

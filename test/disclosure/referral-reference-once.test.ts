@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
+import { partnerOf, recordReferral } from '../retention/person-work-fixtures';
 import {
   closeCase,
   closeLocalRetentions,
@@ -25,51 +26,10 @@ import { type TestApi, testApi } from '../support/test-api';
  * once they are gone.
  */
 
-const RECORD_REFERRAL = `mutation ($input: RecordReferralInput!) {
-  recordReferral(input: $input) { id referrerReference }
-}`;
 const MY_REFERRALS = '{ myReferrals { reference received } }';
 const REFERRALS_OF = `query ($id: ID!) { serviceUser(id: $id) {
   referralsConnection(first: 10) { edges { node { id referrerReference } } }
 } }`;
-
-interface Partner {
-  readonly id: string;
-  readonly token: string;
-}
-
-async function partnerOf(api: TestApi, world: RetentionWorld): Promise<Partner> {
-  const clientId = `pa-${randomBytes(4).toString('hex')}`;
-  const registered = await api.graphql<{ registerPartnerAgency: { id: string } }>(
-    'mutation ($n: String!, $c: String!) { registerPartnerAgency(name: $n, clientId: $c) { id } }',
-    { token: world.org.adminToken, variables: { n: 'Community mental health team', c: clientId } },
-  );
-  expectNoErrors(registered);
-  return {
-    id: registered.data?.registerPartnerAgency.id ?? '',
-    token: await api.token({ sub: clientId, client_id: clientId, org_id: world.org.orgId }),
-  };
-}
-
-function recordReferral(
-  api: TestApi,
-  world: RetentionWorld,
-  partner: Partner,
-  client: string,
-  reference: string,
-) {
-  return api.graphql<{ recordReferral: { id: string; referrerReference: string } }>(RECORD_REFERRAL, {
-    token: world.manager.token,
-    variables: {
-      input: {
-        serviceUserId: client,
-        partnerId: partner.id,
-        referrerReference: reference,
-        receivedOn: api.services.clock.now().toISOString().slice(0, 10),
-      },
-    },
-  });
-}
 
 async function referralsOf(api: TestApi, world: RetentionWorld, client: string): Promise<string[]> {
   const result = await api.graphql<{

@@ -6,16 +6,18 @@ import {
   EXPORT,
   recordSubjectAccessRequest,
 } from '../disclosure/subject-access-fixtures';
-import {
-  allocate,
-  expectNoErrors,
-  type Person,
-  recordNote,
-  registerServiceUser,
-} from '../support/care-fixtures';
+import { allocate, expectNoErrors, registerServiceUser } from '../support/care-fixtures';
 import { addStaff } from '../support/fixtures';
 import { localIdOf } from '../support/records-fixtures';
 import type { TestApi } from '../support/test-api';
+import {
+  ACKNOWLEDGE,
+  acknowledgedDecision,
+  DECIDE,
+  escalatedRequest,
+  exceptionalDisclosure,
+  receivedRequest,
+} from './person-work-fixtures';
 import {
   closeCase,
   closeLocalRetentions,
@@ -37,13 +39,6 @@ import {
  * and no open subject access request about them stays open, and overdue, for ever.
  */
 
-const RECEIVE = `mutation ($input: ReceiveDisclosureRequestInput!) { receiveDisclosureRequest(input: $input) { requestId } }`;
-const ESCALATE =
-  'mutation ($c: ID!, $r: String!) { escalateDisclosureRequest(serviceUserId: $c, requestId: $r, reasoning: "Scope is broad") { kind } }';
-const DECIDE =
-  'mutation ($c: ID!, $r: String!) { decideDisclosureRequest(serviceUserId: $c, requestId: $r, approve: true, reasoning: "Risk to life") { kind } }';
-const ACKNOWLEDGE =
-  'mutation ($c: ID!, $r: String!) { acknowledgeDisclosureWork(serviceUserId: $c, requestId: $r) { kind } }';
 const QUEUE =
   '{ disclosureWorkQueueConnection(first: 50) { edges { node { kind requestId serviceUserId legalBasis } } } }';
 
@@ -51,53 +46,6 @@ interface QueueNode {
   kind: string;
   requestId: string;
   serviceUserId: string;
-}
-
-async function receivedRequest(api: TestApi, world: RetentionWorld, id: string): Promise<string> {
-  const note = await recordNote(api, world.worker, id, 'DAILY_SUPPORT', 'Went to the day centre.');
-  const received = await api.graphql<{ receiveDisclosureRequest: { requestId: string }[] }>(RECEIVE, {
-    token: world.manager.token,
-    variables: {
-      input: {
-        serviceUserId: id,
-        requesterOrganisation: 'Housing association',
-        requesterContact: 'Duty officer, 01234 567890',
-        purpose: 'An enquiry',
-        purposeCategory: 'OTHER',
-        legalBasis: 'SAFEGUARDING',
-        itemIds: [note],
-        receivedOn: new Date().toISOString().slice(0, 10),
-        identityCheck: 'DOCUMENT_CHECKED',
-      },
-    },
-  });
-  expectNoErrors(received);
-  return received.data?.receiveDisclosureRequest[0]?.requestId ?? '';
-}
-
-async function escalatedRequest(api: TestApi, world: RetentionWorld, id: string): Promise<string> {
-  const requestId = await receivedRequest(api, world, id);
-  expectNoErrors(
-    await api.graphql(ESCALATE, { token: world.manager.token, variables: { c: id, r: requestId } }),
-  );
-  return requestId;
-}
-
-/** A request the service's manager approved without consent, flagged for the Guardian, who acknowledged it. */
-async function acknowledgedDecision(
-  api: TestApi,
-  world: RetentionWorld,
-  guardian: Person,
-  id: string,
-): Promise<string> {
-  const requestId = await receivedRequest(api, world, id);
-  expectNoErrors(
-    await api.graphql(DECIDE, { token: world.manager.token, variables: { c: id, r: requestId } }),
-  );
-  expectNoErrors(
-    await api.graphql(ACKNOWLEDGE, { token: guardian.token, variables: { c: id, r: requestId } }),
-  );
-  return requestId;
 }
 
 /** The capacities in which the request's queue item was acknowledged, as the table holds them (never shown). */
@@ -362,9 +310,6 @@ describe('retention: subject access requests and export notices follow the perso
   });
 });
 
-const EXCEPTIONAL = `mutation ($input: ExceptionalDisclosureInput!) {
-  recordExceptionalDisclosure(input: $input) { requestId }
-}`;
 const REVIEWS = '{ disclosureReviewsConnection(first: 50) { edges { node { requestId serviceUserId } } } }';
 
 describe('retention: reviews of exceptional disclosures follow the person', () => {
@@ -372,29 +317,9 @@ describe('retention: reviews of exceptional disclosures follow the person', () =
   afterAll(closeLocalRetentions);
   const guardianAndClient = () => guardianWithClient(api, clock);
 
-  /** A disclosure made without consent, whose review is raised for the service's managers and the Guardian. */
-  async function exceptionalDisclosure(world: RetentionWorld, id: string): Promise<void> {
-    const note = await recordNote(api, world.worker, id, 'DAILY_SUPPORT', 'Went to the day centre.');
-    expectNoErrors(
-      await api.graphql(EXCEPTIONAL, {
-        token: world.worker.token,
-        variables: {
-          input: {
-            serviceUserId: id,
-            recipient: 'Duty social worker',
-            legalBasis: 'SAFEGUARDING',
-            reasoning: 'Risk of serious harm reported today.',
-            itemIds: [note],
-            clientInformed: true,
-          },
-        },
-      }),
-    );
-  }
-
   it('an erased person’s pending review leaves the Caldicott Guardian’s reviews', async () => {
     const { world, guardian, id } = await guardianAndClient();
-    await exceptionalDisclosure(world, id);
+    await exceptionalDisclosure(api, world, id);
     expect(await peopleListed(api, REVIEWS, guardian.token)).toEqual([id]);
 
     expectNoErrors(await closeCase(api, world.manager, id));
@@ -406,7 +331,7 @@ describe('retention: reviews of exceptional disclosures follow the person', () =
   it('a review raised after the case closed expires with the person’s records', async () => {
     const { world, guardian, id } = await guardianAndClient();
     expectNoErrors(await closeCase(api, world.manager, id));
-    await exceptionalDisclosure(world, id);
+    await exceptionalDisclosure(api, world, id);
     expect(await peopleListed(api, REVIEWS, guardian.token)).toEqual([id]);
 
     // Expired: no longer listed, even before the sweep deletes it.

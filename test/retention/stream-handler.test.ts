@@ -1,4 +1,9 @@
-import { DeleteItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  type AttributeValue,
+  DeleteItemCommand,
+  GetItemCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import type { OrgId } from '@confide/domain';
 import {
   type Item,
@@ -6,11 +11,14 @@ import {
   type RetentionHandlerDependencies,
   type RetentionStreamRecord,
   type StreamImage,
+  type StreamValue,
   tenantScope,
 } from '@confide/store';
 import { describe, expect, it } from 'vitest';
 import { expectNoErrors } from '../support/care-fixtures';
+import { organisationItems } from '../support/records-fixtures';
 import type { TestApi } from '../support/test-api';
+import { escalatedRequest, partnerOf, recordReferral } from './person-work-fixtures';
 import {
   clientWithRecords,
   closeCase,
@@ -25,8 +33,17 @@ import {
 
 const TTL = { type: 'Service', principalId: 'dynamodb.amazonaws.com' } as const;
 
+/** An item as Lambda's stream record carries it: binary values base64-encoded, the rest as stored. */
 function imageOf(item: Item): StreamImage {
-  return Object.fromEntries(Object.entries(item).map(([name, value]) => [name, { S: value.S, N: value.N }]));
+  return Object.fromEntries(Object.entries(item).map(([name, value]) => [name, streamValueOf(value)]));
+}
+
+function streamValueOf(value: AttributeValue): StreamValue {
+  if (value.B !== undefined) return { B: Buffer.from(value.B).toString('base64') };
+  if (value.BS !== undefined) return { BS: value.BS.map((bytes) => Buffer.from(bytes).toString('base64')) };
+  if (value.M !== undefined) return { M: imageOf(value.M) };
+  if (value.L !== undefined) return { L: value.L.map(streamValueOf) };
+  return value as StreamValue;
 }
 
 let sequence = 1_000_000;
@@ -67,15 +84,20 @@ async function expiredClient(api: TestApi, clock: MovableClock) {
   const { id, clientId } = await clientWithRecords(api, world);
   expectNoErrors(await closeCase(api, world.manager, id));
   const items = await partitionItems(api, world.org.orgId, clientId);
+  // The blind-index entries of the person's name, postcode and NHS number: outside the partition, named by no key.
+  const beacons = (await organisationItems(api, world.org.orgId)).filter(
+    ({ item }) => item.pk?.S?.includes('#BEACON#') && item.sk?.S === `CLIENT#${clientId}`,
+  ).length;
   clock.advanceYears(9);
-  return { orgId: world.org.orgId as OrgId, clientId, items };
+  return { orgId: world.org.orgId as OrgId, clientId, items, beacons };
 }
 
 describe('retention stream handler', () => {
   const { api, clock } = retentionApi();
 
   it('reports exactly the poisoned record, processes the rest once, and quarantines the key with the last item', async () => {
-    const { orgId, clientId, items } = await expiredClient(api, clock);
+    const { orgId, clientId, items, beacons } = await expiredClient(api, clock);
+    expect(beacons).toBeGreaterThan(0);
     await deleteRaw(api, items);
     const poisoned: RetentionStreamRecord = {
       eventID: 'poison',
@@ -93,8 +115,9 @@ describe('retention stream handler', () => {
 
     const first = await processRetentionRecords(batch, deps(api, clock));
     expect(first.batchItemFailures).toEqual([{ itemIdentifier: '4242' }]);
-    // The partition's items, and the reference and identity link the profile takes with it (decision 0115).
-    const taken = items.length + 2;
+    // The partition's items, and the reference, identity link and blind-index entries the profile takes with it
+    // (decisions 0115, 0116).
+    const taken = items.length + 2 + beacons;
     expect(first.tombstonesWritten).toBe(taken);
     // An expiry keeps the key, in quarantine for the grace period, rather than deleting it with the last item.
     expect(first.keysQuarantined).toBeGreaterThanOrEqual(1);
@@ -104,6 +127,7 @@ describe('retention stream handler', () => {
     const written = await tombstones(api, orgId, clientId);
     expect(written.length).toBe(taken);
     expect(written.filter((tombstone) => ['REFERENCE', 'IDENTITY'].includes(tombstone.kind)).length).toBe(2);
+    expect(written.filter((tombstone) => tombstone.kind === 'BEACON').length).toBe(beacons);
     expect(written.every((tombstone) => tombstone.reason === 'EXPIRED')).toBe(true);
 
     // Lambda retries from the first failure: the same batch again duplicates nothing.
@@ -116,6 +140,61 @@ describe('retention stream handler', () => {
     const noImage: RetentionStreamRecord = { eventName: 'REMOVE', dynamodb: { SequenceNumber: '4343' } };
     const third = await processRetentionRecords([noImage], deps(api, clock));
     expect(third.batchItemFailures).toEqual([{ itemIdentifier: '4343' }]);
+  });
+
+  it('takes what a removed register entry or referral names outside the partition, each with its tombstone', async () => {
+    // Prepare: an expired client with a disclosure request escalated to the Guardian (its work queue item) and a
+    // partner's referral (the claim of its reference), both left undated, as a closure that failed part-way leaves them.
+    const world = await retentionWorld(api);
+    const { id, clientId } = await clientWithRecords(api, world);
+    const requestId = await escalatedRequest(api, world, id);
+    expectNoErrors(await recordReferral(api, world, await partnerOf(api, world), id, 'CMHT/2026/0117'));
+    expectNoErrors(await closeCase(api, world.manager, id));
+    const orgId = world.org.orgId as OrgId;
+    const scope = tenantScope(orgId);
+    const items = await partitionItems(api, orgId, clientId);
+    const entries = items.filter((item) => /^(DISCLOSURE|REFERRAL)#/.test(item.sk?.S ?? ''));
+    const referral = items.find((item) => item.sk?.S?.startsWith('REFERRAL#')) as Item;
+    const outside = [
+      { pk: { S: scope.key('DISCLOSURE_QUEUE') }, sk: { S: `REQUEST#${requestId}` } },
+      {
+        pk: { S: scope.key('REFERRER_REFERENCE', referral.partnerId?.S ?? '', 'CMHT/2026/0117') },
+        sk: { S: 'REFERRER_REFERENCE' },
+      },
+    ];
+    for (const Key of outside) {
+      await api.services.dynamo.send(
+        new UpdateItemCommand({
+          TableName: api.stack.tables.data,
+          Key,
+          UpdateExpression: 'REMOVE expiresAt',
+          ConditionExpression: 'attribute_exists(pk)',
+        }),
+      );
+    }
+    clock.advanceYears(9);
+
+    // Act: TTL removes the register entries and the referral.
+    await deleteRaw(api, entries);
+    const result = await processRetentionRecords(
+      entries.map((entry) => removal(entry, TTL)),
+      deps(api, clock),
+    );
+
+    // Assess
+    expect(result.batchItemFailures).toEqual([]);
+    for (const Key of outside) {
+      const left = await api.services.dynamo.send(
+        new GetItemCommand({ TableName: api.stack.tables.data, Key, ConsistentRead: true }),
+      );
+      expect(left.Item).toBeUndefined();
+    }
+    const kinds = (await tombstones(api, orgId, clientId)).map((tombstone) => tombstone.kind);
+    expect(kinds.filter((kind) => ['DISCLOSURE_QUEUE', 'REFERENCE_CLAIM'].includes(kind)).sort()).toEqual([
+      'DISCLOSURE_QUEUE',
+      'REFERENCE_CLAIM',
+    ]);
+    expect(result.tombstonesWritten).toBe(entries.length + 2);
   });
 
   it('keeps the key while items remain, and counts the sweeper’s deletes of expired items as expiries', async () => {
@@ -143,7 +222,7 @@ describe('retention stream handler', () => {
   });
 
   it('takes the rest of the partition with an expired profile (items recorded after closure included)', async () => {
-    const { orgId, clientId, items } = await expiredClient(api, clock);
+    const { orgId, clientId, items, beacons } = await expiredClient(api, clock);
     const profile = items.find((item) => item.sk?.S === 'PROFILE') as Item;
     // A note recorded after the case closed carries no expiresAt of its own.
     const key = await api.services.keys.subjectKey(orgId, clientId);
@@ -156,8 +235,8 @@ describe('retention stream handler', () => {
     await deleteRaw(api, [profile]);
     const result = await processRetentionRecords([removal(profile, TTL)], deps(api, clock));
     expect(result.batchItemFailures).toEqual([]);
-    // The partition's items, the late note, and the reference and identity link (decision 0115).
-    expect(result.tombstonesWritten).toBe(items.length + 1 + 2);
+    // The partition's items, the late note, and the reference, identity link and blind-index entries.
+    expect(result.tombstonesWritten).toBe(items.length + 1 + 2 + beacons);
     expect(result.keysQuarantined).toBe(1);
     expect(await partitionItems(api, orgId, clientId)).toEqual([]);
     expect(await keyQuarantine(api, orgId, clientId)).toBeDefined();

@@ -1,8 +1,19 @@
-import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LOCAL_CREDENTIALS } from '@confide/local';
-import { encodeSubject, tenantScope } from '@confide/store';
+import { tenantScope } from '@confide/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOwnTables, localStack, ownTables, testApi } from '../support/test-api';
+import { recordSubjectAccessRequest } from '../disclosure/subject-access-fixtures';
+import { expectNoErrors } from '../support/care-fixtures';
+import { addStaff } from '../support/fixtures';
+import { attributeStrings, organisationItems } from '../support/records-fixtures';
+import { createOwnTables, localStack, ownTables, type TestApi, testApi } from '../support/test-api';
+import {
+  acknowledgedDecision,
+  escalatedRequest,
+  exceptionalDisclosure,
+  partnerOf,
+  recordReferral,
+} from './person-work-fixtures';
 import {
   clientWithRecords,
   closeCase,
@@ -15,13 +26,28 @@ import {
 
 /**
  * A closure dates the profile in its own write and then every other item of the person (decision 0076). Should that
- * second step fail part-way, the items outside the partition that the profile names by key (the reference and the
- * identity link) are left without a date, and once the record expires nothing else would ever take them: the
- * profile's removal takes them with the rest of the partition, each tombstoned (decision 0115).
+ * second step fail part-way, the items outside the partition are left without a date: the reference and the identity
+ * link the profile names, the blind-index entries of the person's name, postcode and NHS number, the disclosure work
+ * queue's items and their acknowledgements, the subject access requests, the reviews of exceptional disclosures and
+ * the claims of referrals' references. Once the record expired, nothing else would ever take them: the profile's
+ * removal takes them with the rest of the partition, each tombstoned first (decisions 0115, 0116).
  */
+/** The partitions of the items kept outside a person's partition, and the kind their tombstones carry. */
+const TOMBSTONE_KINDS: Readonly<Record<string, string>> = {
+  BEACON: 'BEACON',
+  DISCLOSURE_QUEUE: 'DISCLOSURE_QUEUE',
+  DISCLOSURE_QUEUE_ACKS: 'DISCLOSURE_ACKNOWLEDGEMENT',
+  DISCLOSURE_REVIEWS: 'DISCLOSURE_REVIEW',
+  IDENTITY: 'IDENTITY',
+  REFERENCE: 'REFERENCE',
+  REFERRER_REFERENCE: 'REFERENCE_CLAIM',
+  SUBJECT_ACCESS: 'SUBJECT_ACCESS',
+};
+
 describe('retention: a schedule that failed part-way leaves nothing of the person behind', () => {
-  let failOutsideUpdates = false;
-  const outside = (pk: string) => pk.includes('#REFERENCE#') || pk.includes('#IDENTITY#');
+  /** While set: every update of a data-table item outside this partition fails. */
+  let failOutside: string | undefined;
+  const tables = ownTables();
   const dynamo = new DynamoDBClient({
     region: localStack().region,
     endpoint: localStack().dynamodbEndpoint,
@@ -29,8 +55,14 @@ describe('retention: a schedule that failed part-way leaves nothing of the perso
   });
   dynamo.middlewareStack.add(
     (next, context) => async (args) => {
-      const key = (args.input as { Key?: { pk?: { S?: string } } }).Key;
-      if (failOutsideUpdates && context.commandName === 'UpdateItemCommand' && outside(key?.pk?.S ?? '')) {
+      const input = args.input as { TableName?: string; Key?: { pk?: { S?: string } } };
+      const pk = input.Key?.pk?.S ?? '';
+      if (
+        failOutside &&
+        context.commandName === 'UpdateItemCommand' &&
+        input.TableName === tables.data &&
+        !pk.startsWith(failOutside)
+      ) {
         // A client error the SDK does not retry: the update fails on its first attempt.
         throw Object.assign(new Error('Injected: update refused.'), {
           name: 'ValidationException',
@@ -42,7 +74,7 @@ describe('retention: a schedule that failed part-way leaves nothing of the perso
     { step: 'deserialize', name: 'confideOutsideItemFault' },
   );
   const clock = new MovableClock();
-  const api = testApi({ clock, tables: ownTables(), dynamo });
+  const api = testApi({ clock, tables, dynamo });
   let removeTables: (() => Promise<void>) | undefined;
   beforeAll(async () => {
     removeTables = await createOwnTables(api);
@@ -52,47 +84,70 @@ describe('retention: a schedule that failed part-way leaves nothing of the perso
     await removeTables?.();
   });
 
-  it('takes the undated reference and identity link with the expired profile, each with its tombstone', async () => {
+  /**
+   * The data table's items outside the person's partition that name them, or one of their disclosure requests,
+   * anywhere (key or attribute), by the partition's kind (`ORG#<org>#<KIND>#…`); their tombstones and the
+   * organisation's audit, and the notifications that name a request, are not counted.
+   */
+  async function outsideItems(testApi: TestApi, orgId: string, clientId: string, requestIds: string[]) {
+    const scope = tenantScope(orgId as Parameters<typeof tenantScope>[0]);
+    const items = await organisationItems(testApi, scope.orgId);
+    return items
+      .map(({ item }) => item)
+      .filter((item) => {
+        const pk = item.pk?.S ?? '';
+        if (pk.startsWith(scope.key('CLIENT', clientId)) || pk === scope.key('TOMBSTONE', clientId))
+          return false;
+        // A governance notification names a request as its only reference and is dated when written.
+        if (pk.startsWith(scope.key('NOTIFY'))) return false;
+        return Object.values(item).some((value) =>
+          attributeStrings(value).some((text) => [clientId, ...requestIds].some((id) => text.includes(id))),
+        );
+      })
+      .map((item) => ({
+        kind: (item.pk?.S ?? '').slice(`ORG#${orgId}#`.length).split('#')[0] ?? '',
+        expiresAt: item.expiresAt?.N,
+      }));
+  }
+
+  it('takes every undated item of the person outside the partition with the expired profile, each with its tombstone', async () => {
+    // Prepare: a person with notes, a consent, a reference and an identity link, blind-index entries, a disclosure
+    // request escalated to the Guardian, another decided without consent and acknowledged, a disclosure made without
+    // consent (its review), a subject access request and a partner's referral.
     const world = await retentionWorld(api);
-    const { id, clientId } = await clientWithRecords(api, world);
-    const scope = tenantScope(world.org.orgId);
-    const profile = await api.services.dynamo.send(
-      new GetItemCommand({
-        TableName: api.stack.tables.data,
-        Key: { pk: { S: scope.key('CLIENT', clientId) }, sk: { S: 'PROFILE' } },
-      }),
-    );
-    const reference = profile.Item?.reference?.S ?? '';
-    const subject = profile.Item?.externalSubject?.S ?? '';
-    const outsideKeys = [
-      { pk: { S: scope.key('REFERENCE', reference) }, sk: { S: 'REFERENCE' } },
-      { pk: { S: scope.key('IDENTITY', encodeSubject(subject)) }, sk: { S: 'IDENTITY' } },
+    const guardian = await addStaff(api, world.org, ['CALDICOTT_GUARDIAN']);
+    const { id, clientId } = await clientWithRecords(api, world, { nhsNumber: '9434765919' });
+    const requestIds = [
+      await escalatedRequest(api, world, id),
+      await acknowledgedDecision(api, world, guardian, id),
     ];
-    const stored = () =>
-      Promise.all(
-        outsideKeys.map(async (Key) => {
-          const read = await api.services.dynamo.send(
-            new GetItemCommand({ TableName: api.stack.tables.data, Key, ConsistentRead: true }),
-          );
-          return read.Item;
-        }),
-      );
-    expect((await stored()).every((item) => item !== undefined)).toBe(true);
+    await exceptionalDisclosure(api, world, id);
+    await recordSubjectAccessRequest(api, world.ig, id);
+    expectNoErrors(await recordReferral(api, world, await partnerOf(api, world), id, 'CMHT/2026/0042'));
+    const before = await outsideItems(api, world.org.orgId, clientId, requestIds);
+    const kinds = [...new Set(before.map((item) => item.kind))].sort();
+    expect(kinds).toEqual(Object.keys(TOMBSTONE_KINDS).sort());
 
-    failOutsideUpdates = true;
+    // Act: the closure's dating of everything outside the partition fails; the records then outlive their schedule.
+    failOutside = tenantScope(world.org.orgId).key('CLIENT', clientId);
     const closed = await closeCase(api, world.manager, id);
-    failOutsideUpdates = false;
+    failOutside = undefined;
     expect(closed.errors?.map((error) => error.extensions?.code)).toEqual(['INTERNAL']);
-    // The closure stands and the profile is dated; the reference and the identity link are not.
-    for (const item of await stored()) expect(item?.expiresAt).toBeUndefined();
-
+    // The closure stands and the profile is dated; nothing outside the partition is.
+    const undated = await outsideItems(api, world.org.orgId, clientId, requestIds);
+    expect(undated.filter((item) => item.expiresAt !== undefined)).toEqual([]);
     outlive(clock);
     const tombstones = await sweepUntilGone(api, world.org.orgId, clientId);
 
-    expect(await stored()).toEqual([undefined, undefined]);
-    const kinds = tombstones.map((tombstone) => tombstone.kind);
-    expect(kinds).toContain('REFERENCE');
-    expect(kinds).toContain('IDENTITY');
+    // Assess: nothing outside the partition names the person any longer, and each item left a tombstone.
+    expect(await outsideItems(api, world.org.orgId, clientId, requestIds)).toEqual([]);
     expect(tombstones.every((tombstone) => tombstone.reason === 'EXPIRED')).toBe(true);
+    const outsideKinds = new Set(Object.values(TOMBSTONE_KINDS));
+    expect(
+      tombstones
+        .map((tombstone) => tombstone.kind)
+        .filter((kind) => outsideKinds.has(kind))
+        .sort(),
+    ).toEqual(before.map((item) => TOMBSTONE_KINDS[item.kind]).sort());
   });
 });

@@ -15,6 +15,7 @@ export * from './records/approvals';
 export * from './records/breach-register';
 export * from './records/care-services';
 export * from './records/case-notes';
+export * from './records/client-outside-items';
 export * from './records/consents';
 export * from './records/disclosure-queue';
 export * from './records/disclosure-reviews';

@@ -27,19 +27,15 @@ import {
   type TenantTransactItem,
   transactWriteOrCancelled,
 } from '../tenant-table';
-import { disclosureQueueItemKeys } from './disclosure-queue';
-import { disclosureReviewItemKeys } from './disclosure-reviews';
-import { referenceClaimKeys } from './referrals';
+import { clientBeaconPartitions, clientOutsideItems } from './client-outside-items';
 import { RetentionStates } from './retention-state';
 import {
   erasureMacParts,
   erasureRecordKey,
   keyQuarantineKey,
-  profileNamedItems,
   subjectKeyExpiry,
 } from './retention-tombstones';
 import { LEGAL_HOLD_MAC, legalHoldParts, type ServiceUserRecord, type ServiceUsers } from './service-users';
-import { subjectAccessItemKeys } from './subject-access';
 
 export interface ItemKey {
   readonly pk: string;
@@ -94,8 +90,6 @@ export type SealedHoldField = 'reason' | 'liftReason';
 
 const PROFILE = 'PROFILE';
 const HOLD_PREFIX = 'LEGAL_HOLD#';
-/** A disclosure register entry's sort key: `DISCLOSURE#<requestId>#<sequence>`. */
-const DISCLOSURE_SORT_PREFIX = 'DISCLOSURE#';
 /** The schedule index: closed, unheld profiles by expiry year, sorted by expiry (gsi2). */
 const SCHEDULE_INDEX = 'gsi2';
 const HOLD_INDEX = 'gsi1';
@@ -180,10 +174,9 @@ export class RetentionSchedules {
   }
 
   /**
-   * Every data-table item of a client: its partition, the kept disclosure work queue items of its requests and their
-   * acknowledgements, the reviews of its exceptional disclosures, its subject access requests and export notices, the
-   * claims of its referrals' references, its reference, identity and (with its key,
-   * which recomputes them from the sealed details) blind-index entries. Paginated, never a Scan.
+   * Every data-table item of a client: its partition and the items kept outside it ({@link clientOutsideItems}),
+   * the blind-index entries among them recomputed from the sealed details when the key is given. Paginated, never a
+   * Scan.
    */
   async clientItems(
     scope: TenantScope,
@@ -191,51 +184,31 @@ export class RetentionSchedules {
     key: SubjectKey | undefined,
   ): Promise<ItemKey[]> {
     const gateway = this.#gateway(scope);
-    const [partition, subjectAccess, reviews] = await Promise.all([
-      gateway.query({
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': attr.s(client.pk) },
-        // A referral's partner and reference name the claim of that reference, outside the partition.
-        ProjectionExpression: 'pk, sk, partnerId, referrerReference',
-        ConsistentRead: true,
-      }),
-      subjectAccessItemKeys(gateway, scope, client.clientId),
-      disclosureReviewItemKeys(gateway, scope, client.clientId),
-    ]);
-    const items: ItemKey[] = partition.items.map((item) => ({
-      pk: requireS(item, 'pk'),
-      sk: requireS(item, 'sk'),
-    }));
-    // The disclosure work queue keeps an item per request outside the partition (decision 0044): it follows the
-    // person's schedule and erasure, or a decider's queue would list work about someone no longer held.
-    const requestIds = new Set(
-      items.flatMap((item) =>
-        item.sk.startsWith(DISCLOSURE_SORT_PREFIX) ? [item.sk.split('#')[1] ?? ''] : [],
-      ),
-    );
-    const queued = await Promise.all(
-      [...requestIds].filter(Boolean).map((requestId) => disclosureQueueItemKeys(gateway, scope, requestId)),
-    );
-    items.push(...queued.flat());
-    items.push(...subjectAccess, ...reviews);
-    items.push(...(await referenceClaimKeys(gateway, scope, client.clientId, partition.items)));
-    items.push(...profileNamedItems(scope, client).map((named) => named.key));
-    if (key) {
-      const open = (field: 'name' | 'postcode' | 'nhsNumber') =>
-        this.serviceUsers.openDetail(key, client, field);
-      const name = open('name');
-      if (name !== undefined) {
-        items.push(
-          ...(await this.serviceUsers.beaconRefs(scope, client.clientId, {
+    const { items: partition } = await gateway.query({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': attr.s(client.pk) },
+      // A referral's partner and reference name the claim of that reference, outside the partition.
+      ProjectionExpression: 'pk, sk, partnerId, referrerReference',
+      ConsistentRead: true,
+    });
+    const name = key && this.serviceUsers.openDetail(key, client, 'name');
+    const beacons =
+      key && name !== undefined
+        ? clientBeaconPartitions(scope, await this.keys.beaconKey(scope.orgId), {
             name,
-            dateOfBirth: '',
-            postcode: open('postcode'),
-            nhsNumber: open('nhsNumber'),
-          })),
-        );
-      }
-    }
-    return items;
+            postcode: this.serviceUsers.openDetail(key, client, 'postcode'),
+            nhsNumber: this.serviceUsers.openDetail(key, client, 'nhsNumber'),
+          })
+        : [];
+    const outside = await clientOutsideItems(gateway, scope, client.clientId, {
+      partition,
+      profile: client,
+      beacons,
+    });
+    return [
+      ...partition.map((item) => ({ pk: requireS(item, 'pk'), sk: requireS(item, 'sk') })),
+      ...outside.map((item) => item.key),
+    ];
   }
 
   /**

@@ -129,6 +129,8 @@ function fakeDynamo(options: { failPutFor?: string } = {}) {
         key: { pk: { S: `ORG#${orgId}#SUBJECT#${subjectId}` }, sk: { S: 'KEY' } },
       }),
       beaconKey: async () => BEACON_KEY,
+      // No client profile expires here: no blind-index entries to recompute.
+      subjectKey: async () => undefined,
     },
   };
 }

@@ -4,9 +4,15 @@ import { asOrgId, type Clock, isExpired, isIdOf, toEpochSeconds } from '@confide
 import { integrityMac, type KeyHierarchy, keyDerivedFrom, verifyIntegrityMac } from '@confide/keys';
 import { attr, type Item, read, requireS } from '../attributes';
 import { organisationIntegrityKey } from '../item-macs';
-import { encodeSubject } from '../organisation-directory';
+import { itemKeyOf, openField } from '../sealed-fields';
 import { type TenantScope, tenantScope } from '../tenant-scope';
 import { type TableAccess, TenantTable } from '../tenant-table';
+import {
+  clientBeaconPartitions,
+  type OutsideItem,
+  partitionNamedItems,
+  profileNamedItems,
+} from './client-outside-items';
 import { IntegrityIncidents } from './integrity-incidents';
 import { RetentionStates } from './retention-state';
 
@@ -200,6 +206,8 @@ interface SubjectItem {
   /** The item whose removal takes what is left of the partition (the client's profile, the staff account). */
   readonly anchor: boolean;
   readonly kindOf: (sk: string) => string;
+  /** A client's (whose items name others outside the partition), not a staff member's. */
+  readonly client: boolean;
 }
 
 function subjectItemOf(
@@ -217,6 +225,7 @@ function subjectItemOf(
       partition: scope.key('CLIENT', client.clientId),
       anchor: client.kind === 'PROFILE',
       kindOf: itemKindOf,
+      client: true,
     };
   }
   const staff = staffItemOf(rest, sk, image);
@@ -228,6 +237,7 @@ function subjectItemOf(
       partition: scope.key('STAFF', staff.staffId),
       anchor: staff.kind === 'STAFF_ACCOUNT',
       kindOf: staffItemKindOf,
+      client: false,
     };
   }
   return undefined;
@@ -305,9 +315,10 @@ export interface RetentionHandlerDependencies {
   readonly dataTable: string;
   /**
    * Quarantining or deleting a key needs no KMS call; `beaconKey` (one KMS request per organisation per cache
-   * window) yields the integrity key that the retention state, erasure and quarantine records are MACed under.
+   * window) yields the integrity key that the retention state, erasure and quarantine records are MACed under;
+   * `subjectKey` opens an expiring profile's details to find its blind-index entries (under the same branch key).
    */
-  readonly keys: Pick<KeyHierarchy, 'eraseSubjectKey' | 'subjectKeyLocation' | 'beaconKey'>;
+  readonly keys: Pick<KeyHierarchy, 'eraseSubjectKey' | 'subjectKeyLocation' | 'beaconKey' | 'subjectKey'>;
   readonly clock: Clock;
   /** Structured, non-personal log lines (ids and kinds only). */
   readonly log?: (message: string, detail: Record<string, unknown>) => void;
@@ -465,12 +476,24 @@ async function processRecord(record: RetentionStreamRecord, context: HandlerCont
   ))
     ? 1
     : 0;
-  if (subject.anchor) {
-    if (subject.kind === 'PROFILE') {
-      tombstones += await removeNamedOutside(deps, scope, subject, image, reason, deletedAt);
-    }
-    tombstones += await removeRestOfPartition(deps, scope, subject, reason, deletedAt);
+  if (subject.client && pk === subject.partition) {
+    // What the item names outside the partition goes with it (decision 0116): the profile names the reference,
+    // identity link, blind-index entries and the lists holding the client's id; a register entry its request's queue
+    // item and acknowledgements; a referral its reference's claim.
+    const table = gateway(deps, scope);
+    const named =
+      subject.kind === 'PROFILE'
+        ? await profileNamedItems(
+            table,
+            scope,
+            subject.subjectId,
+            { reference: image.reference?.S, externalSubject: image.externalSubject?.S },
+            await beaconsOf(deps, scope, subject.subjectId, image),
+          )
+        : await partitionNamedItems(table, scope, subject.subjectId, [itemOfImage(image)]);
+    tombstones += await removeOutside(deps, scope, subject.subjectId, named, reason, deletedAt);
   }
+  if (subject.anchor) tombstones += await removeRestOfPartition(deps, scope, subject, reason, deletedAt);
   const key = await settleKeyWhenPartitionEmpty(deps, scope, subject, reason);
   const keyDeleted = key === 'DELETED';
   const keyQuarantined = key === 'QUARANTINED';
@@ -669,76 +692,76 @@ async function writeTombstone(
   return written.written;
 }
 
-/** An item outside a client's partition that their profile names: its key, its kind, and the attribute naming them. */
-export interface ProfileNamedItem {
-  readonly key: { readonly pk: string; readonly sk: string };
-  readonly kind: 'REFERENCE' | 'IDENTITY';
-  readonly owner: 'clientId' | 'principalId';
-}
-
 /**
- * The items outside a client's partition under keys their profile gives: the reference and the identity link. The
- * schedule dates them with the rest (`clientItems`); the handler takes them with the expiring profile.
+ * Takes a client's items outside the partition that a removed item of theirs named ({@link profileNamedItems},
+ * {@link partitionNamedItems}). They carry the person's date once the closure dates the rest; should that step have
+ * failed part-way, they would outlive the record (decisions 0115, 0116). Each goes only while it still names this
+ * client, its tombstone first; one already gone (dated and expired, or erased) is skipped.
  */
-export function profileNamedItems(
-  scope: TenantScope,
-  profile: { readonly reference?: string | undefined; readonly externalSubject?: string | undefined },
-): ProfileNamedItem[] {
-  const named: ProfileNamedItem[] = [];
-  if (profile.reference) {
-    named.push({
-      key: { pk: scope.key('REFERENCE', profile.reference), sk: 'REFERENCE' },
-      kind: 'REFERENCE',
-      owner: 'clientId',
-    });
-  }
-  if (profile.externalSubject) {
-    named.push({
-      key: { pk: scope.key('IDENTITY', encodeSubject(profile.externalSubject)), sk: 'IDENTITY' },
-      kind: 'IDENTITY',
-      owner: 'principalId',
-    });
-  }
-  return named;
-}
-
-/**
- * The profile's removal takes the items it names outside the partition ({@link profileNamedItems}). They carry the
- * person's date once the closure dates the rest; should that step have failed part-way (decision 0115), they would
- * outlive the record. Each goes only while it still names this client, its tombstone first; one already gone (dated
- * and expired, or erased) is skipped.
- */
-async function removeNamedOutside(
+async function removeOutside(
   deps: RetentionHandlerDependencies,
   scope: TenantScope,
-  subject: SubjectItem,
-  profile: StreamImage,
+  clientId: string,
+  outside: readonly OutsideItem[],
   reason: TombstoneReason,
   deletedAt: string,
 ): Promise<number> {
+  if (outside.length === 0) return 0;
   const table = gateway(deps, scope);
-  const named = profileNamedItems(scope, {
-    reference: profile.reference?.S,
-    externalSubject: profile.externalSubject?.S,
-  });
+  const present = new Map(
+    (await table.batchGet(outside.map((item) => item.key))).map((item) => [
+      `${requireS(item, 'pk')}\n${requireS(item, 'sk')}`,
+      item,
+    ]),
+  );
   let written = 0;
-  for (const { key, kind, owner } of named) {
-    const item = await table.get(key);
-    if (!item || read.s(item, owner) !== subject.subjectId) continue;
-    if (await writeTombstone(deps, scope, subject.subjectId, key, kind, reason, deletedAt)) written += 1;
-    await table.delete(key, {
-      ConditionExpression: '#owner = :subject',
-      ExpressionAttributeNames: { '#owner': owner },
-      ExpressionAttributeValues: { ':subject': attr.s(subject.subjectId) },
-    });
+  for (const { key, kind, owner } of outside) {
+    const item = present.get(`${key.pk}\n${key.sk}`);
+    if (!item || (owner && read.s(item, owner) !== clientId)) continue;
+    if (await writeTombstone(deps, scope, clientId, key, kind, reason, deletedAt)) written += 1;
+    await table.delete(
+      key,
+      owner
+        ? {
+            ConditionExpression: '#owner = :subject',
+            ExpressionAttributeNames: { '#owner': owner },
+            ExpressionAttributeValues: { ':subject': attr.s(clientId) },
+          }
+        : { ConditionExpression: 'attribute_exists(pk)' },
+    );
   }
   return written;
 }
 
 /**
+ * The partitions of a client's blind-index entries, recomputed from the sealed details of their removed profile
+ * with their key (kept until the partition is empty, then quarantined). None once the key is gone: an erasure
+ * deleted the entries before it deleted the key.
+ */
+async function beaconsOf(
+  deps: RetentionHandlerDependencies,
+  scope: TenantScope,
+  clientId: string,
+  profile: StreamImage,
+): Promise<string[]> {
+  const key = await deps.keys.subjectKey(scope.orgId, clientId);
+  if (!key) return [];
+  const item = itemOfImage(profile);
+  const itemKey = itemKeyOf(requireS(item, 'pk'), requireS(item, 'sk'));
+  const open = (field: 'name' | 'postcode' | 'nhsNumber') => openField(key, itemKey, item, field);
+  const name = open('name');
+  if (name === undefined) return [];
+  return clientBeaconPartitions(scope, await deps.keys.beaconKey(scope.orgId), {
+    name,
+    postcode: open('postcode'),
+    nhsNumber: open('nhsNumber'),
+  });
+}
+
+/**
  * A record and everything under it go together: what is left in the partition when the client's profile (or the
  * staff account) goes — items recorded after the schedule was set have no `expiresAt` — is deleted here, each
- * with its tombstone first.
+ * with its tombstone first, and with what it names outside the partition (a client's).
  */
 async function removeRestOfPartition(
   deps: RetentionHandlerDependencies,
@@ -756,12 +779,17 @@ async function removeRestOfPartition(
       {
         KeyConditionExpression: 'pk = :pk',
         ExpressionAttributeValues: { ':pk': attr.s(subject.partition) },
-        ProjectionExpression: 'pk, sk',
+        // A referral's partner and reference name the claim of that reference, outside the partition.
+        ProjectionExpression: 'pk, sk, partnerId, referrerReference',
         ConsistentRead: true,
         ExclusiveStartKey: startKey,
       },
       { allPages: false },
     );
+    if (subject.client) {
+      const named = await partitionNamedItems(table, scope, subject.subjectId, page.items);
+      written += await removeOutside(deps, scope, subject.subjectId, named, reason, deletedAt);
+    }
     const keys = page.items.map((item) => ({ pk: requireS(item, 'pk'), sk: requireS(item, 'sk') }));
     for (const key of keys) {
       if (

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { type Clock, conflict, newId, notFound, toEpochSeconds, validate } from '@confide/domain';
+import { type Clock, conflict, newId, notFound, toEpochSeconds } from '@confide/domain';
 import {
   blindIndex,
   integrityMac,
@@ -17,6 +17,7 @@ import { identityItem, staffAccountKey } from '../organisation-directory';
 import { itemKeyOf, openField, sealFields } from '../sealed-fields';
 import type { TenantScope } from '../tenant-scope';
 import { type TableAccess, TenantTable, type TenantTransactItem } from '../tenant-table';
+import { type BeaconKind, beaconPartition, clientBeaconPartitions } from './client-outside-items';
 import { idempotencyConflict, idempotencyKeyFrom, keyDigest, requestDigest, sameDigest } from './idempotency';
 import { sourceTime } from './imports';
 import { TamperedItemError } from './integrity-incidents';
@@ -106,9 +107,6 @@ const PROFILE = 'PROFILE';
  * pseudonymous client id, so it is not scheduled with the record (decision 0017).
  */
 export const IDEMPOTENCY_WINDOW_SECONDS = 24 * 60 * 60;
-/** Index widths: few enough buckets that an index value alone leaves many candidates (beacons). */
-const BEACON_BITS = { nhs: 16, postcode: 16, name: 16 } as const;
-type BeaconKind = keyof typeof BEACON_BITS;
 
 /** The reference item, claimed: a condition refuses a reference some client already holds. */
 function referenceClaim(scope: TenantScope, reference: string, clientId: string): TenantTransactItem {
@@ -521,16 +519,11 @@ export class ServiceUsers {
    * organisation holds hundreds of people, and a search that stopped at a page would miss some without saying so.
    */
   async candidates(scope: TenantScope, kind: BeaconKind, normalised: string): Promise<string[]> {
-    const beacon = blindIndex(
-      await this.keys.beaconKey(scope.orgId),
-      `client-${kind}`,
-      normalised,
-      BEACON_BITS[kind],
-    );
+    const partition = beaconPartition(scope, await this.keys.beaconKey(scope.orgId), kind, normalised);
     const { items } = await this.#gateway(scope).query(
       {
         KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': attr.s(scope.key('BEACON', kind, beacon)) },
+        ExpressionAttributeValues: { ':pk': attr.s(partition) },
       },
       { now: this.clock.now(), allPages: true },
     );
@@ -548,21 +541,6 @@ export class ServiceUsers {
       JSON.stringify(criteria),
       96,
     );
-  }
-
-  /**
-   * The keys of a client's blind-index entries, recomputed from their details (retention and erasure reach
-   * them this way: nothing in an index entry's key says whose it is).
-   */
-  async beaconRefs(
-    scope: TenantScope,
-    clientId: string,
-    details: ServiceUserDetails,
-  ): Promise<{ pk: string; sk: string }[]> {
-    return (await this.#beaconItems(scope, clientId, details)).map((item) => ({
-      pk: requireS(item, 'pk'),
-      sk: requireS(item, 'sk'),
-    }));
   }
 
   /** Sets the case status; closing records when, reopening clears it. Optimistic on `expectedVersion`. */
@@ -881,20 +859,10 @@ export class ServiceUsers {
     throw (await gateway.get(key)) ? conflict() : notFound('Service user');
   }
 
+  /** A client's blind-index entries (see {@link clientBeaconPartitions}). */
   async #beaconItems(scope: TenantScope, clientId: string, details: ServiceUserDetails): Promise<Item[]> {
-    const beaconKey = await this.keys.beaconKey(scope.orgId);
-    const entries: [BeaconKind, string][] = [];
-    if (details.nhsNumber) entries.push(['nhs', details.nhsNumber]);
-    if (details.postcode) entries.push(['postcode', details.postcode]);
-    for (const word of validate.nameWords(details.name)) entries.push(['name', word]);
-    // Two words of one name share an entry for about one pair in 65,536 (the index is truncated on purpose): one
-    // entry serves both, or the write naming it twice is refused.
-    const partitions = new Set(
-      entries.map(([kind, value]) =>
-        scope.key('BEACON', kind, blindIndex(beaconKey, `client-${kind}`, value, BEACON_BITS[kind])),
-      ),
-    );
-    return [...partitions].map((pk) => ({
+    const partitions = clientBeaconPartitions(scope, await this.keys.beaconKey(scope.orgId), details);
+    return partitions.map((pk) => ({
       pk: attr.s(pk),
       sk: attr.s(`CLIENT#${clientId}`),
       clientId: attr.s(clientId),
