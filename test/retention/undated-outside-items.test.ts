@@ -1,9 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LOCAL_CREDENTIALS } from '@confide/local';
 import { tenantScope } from '@confide/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordSubjectAccessRequest } from '../disclosure/subject-access-fixtures';
-import { expectNoErrors } from '../support/care-fixtures';
+import { codes, expectNoErrors } from '../support/care-fixtures';
 import { addStaff } from '../support/fixtures';
 import { attributeStrings, organisationItems } from '../support/records-fixtures';
 import { createOwnTables, localStack, ownTables, type TestApi, testApi } from '../support/test-api';
@@ -18,10 +19,12 @@ import {
   clientWithRecords,
   closeCase,
   closeLocalRetentions,
+  localRetention,
   MovableClock,
   outlive,
   retentionWorld,
   sweepUntilGone,
+  tombstones,
 } from './retention-support';
 
 /**
@@ -45,8 +48,8 @@ const TOMBSTONE_KINDS: Readonly<Record<string, string>> = {
 };
 
 describe('retention: a schedule that failed part-way leaves nothing of the person behind', () => {
-  /** While set: every update of a data-table item outside this partition fails. */
-  let failOutside: string | undefined;
+  /** While set: every update of a data-table item it picks fails. */
+  let failUpdateOf: ((key: { pk: string; sk: string }) => boolean) | undefined;
   const tables = ownTables();
   const dynamo = new DynamoDBClient({
     region: localStack().region,
@@ -55,13 +58,12 @@ describe('retention: a schedule that failed part-way leaves nothing of the perso
   });
   dynamo.middlewareStack.add(
     (next, context) => async (args) => {
-      const input = args.input as { TableName?: string; Key?: { pk?: { S?: string } } };
-      const pk = input.Key?.pk?.S ?? '';
+      const input = args.input as { TableName?: string; Key?: { pk?: { S?: string }; sk?: { S?: string } } };
+      const key = { pk: input.Key?.pk?.S ?? '', sk: input.Key?.sk?.S ?? '' };
       if (
-        failOutside &&
+        failUpdateOf?.(key) &&
         context.commandName === 'UpdateItemCommand' &&
-        input.TableName === tables.data &&
-        !pk.startsWith(failOutside)
+        input.TableName === tables.data
       ) {
         // A client error the SDK does not retry: the update fails on its first attempt.
         throw Object.assign(new Error('Injected: update refused.'), {
@@ -129,9 +131,10 @@ describe('retention: a schedule that failed part-way leaves nothing of the perso
     expect(kinds).toEqual(Object.keys(TOMBSTONE_KINDS).sort());
 
     // Act: the closure's dating of everything outside the partition fails; the records then outlive their schedule.
-    failOutside = tenantScope(world.org.orgId).key('CLIENT', clientId);
+    const partition = tenantScope(world.org.orgId).key('CLIENT', clientId);
+    failUpdateOf = (key) => !key.pk.startsWith(partition);
     const closed = await closeCase(api, world.manager, id);
-    failOutside = undefined;
+    failUpdateOf = undefined;
     expect(closed.errors?.map((error) => error.extensions?.code)).toEqual(['INTERNAL']);
     // The closure stands and the profile is dated; nothing outside the partition is.
     const undated = await outsideItems(api, world.org.orgId, clientId, requestIds);
@@ -149,5 +152,69 @@ describe('retention: a schedule that failed part-way leaves nothing of the perso
         .filter((kind) => outsideKinds.has(kind))
         .sort(),
     ).toEqual(before.map((item) => TOMBSTONE_KINDS[item.kind]).sort());
+  });
+
+  it('takes a leaver’s undated account, records, handle entry and identity link with their expired employment record', async () => {
+    // Prepare: a staff member with a handle, a personnel record and a reference permission.
+    clock.set(new Date(Math.floor(Date.now() / 1000) * 1000));
+    const world = await retentionWorld(api);
+    const hr = await addStaff(api, world.org, ['HR_OFFICER']);
+    const handle = `leaver-${randomBytes(3).toString('hex')}`;
+    const leaver = await addStaff(api, world.org, ['SUPPORT_WORKER'], handle);
+    expectNoErrors(
+      await api.graphql(
+        'mutation ($input: UpdatePersonnelRecordInput!) { updatePersonnelRecord(input: $input) { version } }',
+        {
+          token: hr.token,
+          variables: { input: { staffId: leaver.globalId, homeAddress: '4 Willow Close' } },
+        },
+      ),
+    );
+    const scope = tenantScope(world.org.orgId);
+    const staffPartition = scope.key('STAFF', leaver.staffId);
+    const handleEntry = await api.services.directory.staffHandleItem(scope, handle);
+    const named = async () => {
+      const items = await organisationItems(api, scope.orgId);
+      return items
+        .map(({ item }) => item)
+        .filter(
+          (item) =>
+            item.pk?.S === staffPartition ||
+            item.pk?.S === handleEntry.pk ||
+            item.principalId?.S === leaver.staffId,
+        )
+        .map((item) => ({ pk: item.pk?.S, sk: item.sk?.S, expiresAt: item.expiresAt?.N }));
+    };
+    expect(new Set((await named()).map((item) => item.sk))).toEqual(
+      new Set(['PROFILE', 'PERSONNEL', 'HANDLE', 'IDENTITY']),
+    );
+
+    // Act: recording the end of employment dates the employment record, and dating every other item fails; the
+    // records then outlive their schedule.
+    failUpdateOf = (key) => key.sk !== 'EMPLOYMENT';
+    const ended = await api.graphql(
+      'mutation ($input: RecordEmploymentEndedInput!) { recordEmploymentEnded(input: $input) { expiresAt } }',
+      {
+        token: world.org.adminToken,
+        variables: { input: { staffId: leaver.globalId, endedOn: clock.now().toISOString().slice(0, 10) } },
+      },
+    );
+    failUpdateOf = undefined;
+    expect(codes(ended)).toEqual(['INTERNAL']);
+    // Only the employment record carries the date.
+    expect((await named()).filter((item) => item.expiresAt !== undefined).map((item) => item.sk)).toEqual([
+      'EMPLOYMENT',
+    ]);
+    clock.advanceYears(7);
+    const retention = localRetention(api, scope.orgId);
+    for (let attempt = 0; attempt < 20 && (await named()).length > 0; attempt++) await retention.runOnce();
+
+    // Assess: nothing of the leaver is left, and each item left a tombstone.
+    expect(await named()).toEqual([]);
+    const left = await tombstones(api, scope.orgId, leaver.staffId);
+    expect(new Set(left.map((tombstone) => tombstone.kind))).toEqual(
+      new Set(['STAFF_ACCOUNT', 'PERSONNEL', 'EMPLOYMENT', 'HANDLE', 'IDENTITY']),
+    );
+    expect(left.every((tombstone) => tombstone.reason === 'EXPIRED')).toBe(true);
   });
 });

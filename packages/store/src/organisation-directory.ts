@@ -212,6 +212,18 @@ export function staffAccountKey(scope: TenantScope, staffId: string): { pk: stri
 }
 const HANDLE_BITS = 256;
 
+/** A staff member's handle entry (`HANDLE#<blind index>`, holding their id): the handle, case-folded, under the beacon key. */
+export function staffHandleEntryKey(
+  scope: TenantScope,
+  beaconKey: Uint8Array,
+  handle: string,
+): { pk: string; sk: string } {
+  return {
+    pk: scope.key('HANDLE', blindIndex(beaconKey, 'staff-handle', handle.toLowerCase(), HANDLE_BITS)),
+    sk: 'HANDLE',
+  };
+}
+
 /**
  * Organisations, their staff accounts and the links from identity-provider subjects to principals.
  *
@@ -995,7 +1007,7 @@ export class OrganisationDirectory {
 
   /** The key of a staff member's handle entry (retention schedules it with the rest of their record). */
   async staffHandleItem(scope: TenantScope, handle: string): Promise<{ pk: string; sk: string }> {
-    return { pk: await this.#handleKey(scope, handle), sk: 'HANDLE' };
+    return staffHandleEntryKey(scope, await this.#keys.beaconKey(scope.orgId), handle);
   }
 
   #expired(item: Item): boolean {
@@ -1003,8 +1015,7 @@ export class OrganisationDirectory {
   }
 
   async #handleKey(scope: TenantScope, handle: string): Promise<string> {
-    const beacon = await this.#keys.beaconKey(scope.orgId);
-    return scope.key('HANDLE', blindIndex(beacon, 'staff-handle', handle.toLowerCase(), HANDLE_BITS));
+    return (await this.staffHandleItem(scope, handle)).pk;
   }
 
   /**

@@ -44,12 +44,15 @@ export function clientBeaconPartitions(
   return [...new Set(entries.map(([kind, value]) => beaconPartition(scope, beaconKey, kind, value)))];
 }
 
-/** An item of a client's kept outside their partition: its key, its kind, and the attribute that names the client. */
+/**
+ * An item of a person's kept outside their partition: its key, its kind, and the attribute that names the person
+ * (a client's `clientId`, a staff member's `staffId`, the identity link's `principalId`).
+ */
 export interface OutsideItem {
   readonly key: { readonly pk: string; readonly sk: string };
   readonly kind: string;
-  /** The attribute that holds the client's id; none on an acknowledgement, which its request's id names. */
-  readonly owner: 'clientId' | 'principalId' | undefined;
+  /** The attribute that holds the person's id; none on an acknowledgement, which its request's id names. */
+  readonly owner: 'clientId' | 'staffId' | 'principalId' | undefined;
 }
 
 /** By the partition an item lives in (`ORG#<org>#<PARTITION>…`): its tombstone's kind and its owner attribute. */

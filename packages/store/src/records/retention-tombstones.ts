@@ -4,6 +4,7 @@ import { asOrgId, type Clock, isExpired, isIdOf, toEpochSeconds } from '@confide
 import { integrityMac, type KeyHierarchy, keyDerivedFrom, verifyIntegrityMac } from '@confide/keys';
 import { attr, type Item, read, requireS } from '../attributes';
 import { organisationIntegrityKey } from '../item-macs';
+import { encodeSubject, staffAccountKey, staffHandleEntryKey } from '../organisation-directory';
 import { itemKeyOf, openField } from '../sealed-fields';
 import { type TenantScope, tenantScope } from '../tenant-scope';
 import { type TableAccess, TenantTable } from '../tenant-table';
@@ -235,7 +236,8 @@ function subjectItemOf(
       subjectId: staff.staffId,
       kind: staff.kind,
       partition: scope.key('STAFF', staff.staffId),
-      anchor: staff.kind === 'STAFF_ACCOUNT',
+      // The employment record is dated in the write that ends employment, before anything else (decision 0116).
+      anchor: staff.kind === 'STAFF_ACCOUNT' || staff.kind === 'EMPLOYMENT',
       kindOf: staffItemKindOf,
       client: false,
     };
@@ -493,6 +495,18 @@ async function processRecord(record: RetentionStreamRecord, context: HandlerCont
         : await partitionNamedItems(table, scope, subject.subjectId, [itemOfImage(image)]);
     tombstones += await removeOutside(deps, scope, subject.subjectId, named, reason, deletedAt);
   }
+  if (!subject.client && subject.anchor) {
+    // A staff member's account names their handle entry and identity link: read from the removed account, or from
+    // the account still in the partition when the employment record goes first.
+    const account =
+      subject.kind === 'STAFF_ACCOUNT'
+        ? itemOfImage(image)
+        : await gateway(deps, scope).get(staffAccountKey(scope, subject.subjectId));
+    if (account) {
+      const named = await staffNamedItems(deps, scope, account);
+      tombstones += await removeOutside(deps, scope, subject.subjectId, named, reason, deletedAt);
+    }
+  }
   if (subject.anchor) tombstones += await removeRestOfPartition(deps, scope, subject, reason, deletedAt);
   const key = await settleKeyWhenPartitionEmpty(deps, scope, subject, reason);
   const keyDeleted = key === 'DELETED';
@@ -693,15 +707,16 @@ async function writeTombstone(
 }
 
 /**
- * Takes a client's items outside the partition that a removed item of theirs named ({@link profileNamedItems},
- * {@link partitionNamedItems}). They carry the person's date once the closure dates the rest; should that step have
- * failed part-way, they would outlive the record (decisions 0115, 0116). Each goes only while it still names this
- * client, its tombstone first; one already gone (dated and expired, or erased) is skipped.
+ * Takes a person's items outside the partition that a removed item of theirs named ({@link profileNamedItems},
+ * {@link partitionNamedItems}, {@link staffNamedItems}). They carry the person's date once the closure (or the end
+ * of employment) dates the rest; should that step have failed part-way, they would outlive the record (decisions
+ * 0115, 0116). Each goes only while it still names this person, its tombstone first; one already gone (dated and
+ * expired, or erased) is skipped.
  */
 async function removeOutside(
   deps: RetentionHandlerDependencies,
   scope: TenantScope,
-  clientId: string,
+  subjectId: string,
   outside: readonly OutsideItem[],
   reason: TombstoneReason,
   deletedAt: string,
@@ -717,20 +732,50 @@ async function removeOutside(
   let written = 0;
   for (const { key, kind, owner } of outside) {
     const item = present.get(`${key.pk}\n${key.sk}`);
-    if (!item || (owner && read.s(item, owner) !== clientId)) continue;
-    if (await writeTombstone(deps, scope, clientId, key, kind, reason, deletedAt)) written += 1;
+    if (!item || (owner && read.s(item, owner) !== subjectId)) continue;
+    if (await writeTombstone(deps, scope, subjectId, key, kind, reason, deletedAt)) written += 1;
     await table.delete(
       key,
       owner
         ? {
             ConditionExpression: '#owner = :subject',
             ExpressionAttributeNames: { '#owner': owner },
-            ExpressionAttributeValues: { ':subject': attr.s(clientId) },
+            ExpressionAttributeValues: { ':subject': attr.s(subjectId) },
           }
         : { ConditionExpression: 'attribute_exists(pk)' },
     );
   }
   return written;
+}
+
+/** What a staff member's account names outside their partition: their handle entry and their identity link. */
+async function staffNamedItems(
+  deps: RetentionHandlerDependencies,
+  scope: TenantScope,
+  account: Item,
+): Promise<OutsideItem[]> {
+  const handle = read.s(account, 'handle');
+  const externalSubject = read.s(account, 'externalSubject');
+  return [
+    ...(handle
+      ? [
+          {
+            key: staffHandleEntryKey(scope, await deps.keys.beaconKey(scope.orgId), handle),
+            kind: 'HANDLE',
+            owner: 'staffId' as const,
+          },
+        ]
+      : []),
+    ...(externalSubject
+      ? [
+          {
+            key: { pk: scope.key('IDENTITY', encodeSubject(externalSubject)), sk: 'IDENTITY' },
+            kind: 'IDENTITY',
+            owner: 'principalId' as const,
+          },
+        ]
+      : []),
+  ];
 }
 
 /**
