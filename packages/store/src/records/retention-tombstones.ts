@@ -204,7 +204,10 @@ interface SubjectItem {
   readonly kind: string;
   /** The subject's own partition; their data key goes once it is empty. */
   readonly partition: string;
-  /** The item whose removal takes what is left of the partition (the client's profile, the staff account). */
+  /**
+   * An item whose removal takes what is left of the partition: the client's profile; the staff account, or the
+   * employment record.
+   */
   readonly anchor: boolean;
   readonly kindOf: (sk: string) => string;
   /** A client's (whose items name others outside the partition), not a staff member's. */
