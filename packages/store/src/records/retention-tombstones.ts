@@ -356,8 +356,9 @@ function isTtlDeletion(record: RetentionStreamRecord): boolean {
  * deleted (again: `erase` already did), an expiry's is put in quarantine for {@link KEY_QUARANTINE_DAYS} days (a
  * record with its own TTL; the key stays recoverable). When the quarantine record itself expires, the key is
  * deleted and a SUBJECT_KEY tombstone written; a recovered key's record (or one deleted before its time) is
- * ignored. A removed client profile or staff account takes the rest of its partition with it (items recorded
- * after the schedule was set carry no `expiresAt` of their own). Other deletions are ignored: among them expired
+ * ignored. A removed client profile, staff account or employment record takes the rest of its partition with it
+ * (items recorded after the schedule was set carry no `expiresAt` of their own), and every removed item of a person
+ * takes what it names outside the partition (decision 0116). Other deletions are ignored: among them expired
  * audit events (their chain records that they expired; decision 0017) and idempotency results (they hold no
  * personal data).
  *
