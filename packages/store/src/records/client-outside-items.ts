@@ -23,6 +23,11 @@ export function beaconPartition(
   return scope.key('BEACON', kind, blindIndex(beaconKey, `client-${kind}`, value, BEACON_BITS[kind]));
 }
 
+/** Whether an item is one of the organisation's blind-index entries. */
+export function isBeaconKey(scope: TenantScope, key: { readonly pk: string }): boolean {
+  return key.pk.startsWith(`ORG#${scope.orgId}#BEACON#`);
+}
+
 /**
  * The partitions of a client's blind-index entries (each holds `CLIENT#<clientId>`): their NHS number, postcode and
  * each word of their name. Two words of one name share an entry for about one pair in 65,536 (the index is truncated

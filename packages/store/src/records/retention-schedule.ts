@@ -27,7 +27,7 @@ import {
   type TenantTransactItem,
   transactWriteOrCancelled,
 } from '../tenant-table';
-import { clientBeaconPartitions, clientOutsideItems } from './client-outside-items';
+import { clientBeaconPartitions, clientOutsideItems, isBeaconKey } from './client-outside-items';
 import { RetentionStates } from './retention-state';
 import {
   erasureMacParts,
@@ -665,9 +665,9 @@ export class RetentionSchedules {
 
   /**
    * Erases a client: records the erasure (refused while a hold is on, an emergency review is pending or the case is
-   * open — checked in the same transaction), crypto-shreds the data key at once, then deletes every item, the profile
-   * last so that a retry can still find what is left. The stream handler writes the tombstones. Without the key (a
-   * retried erasure) the blind-index entries cannot be recomputed and are left: they are truncated keyed hashes.
+   * open — checked in the same transaction), deletes the blind-index entries (recomputed with the data key), crypto-
+   * shreds the key, then deletes every other item, the profile last so that a retry can still find what is left. The
+   * stream handler writes the tombstones.
    */
   async erase(
     scope: TenantScope,
@@ -718,8 +718,14 @@ export class RetentionSchedules {
       if (erasureRecord !== 'ConditionalCheckFailed') throw new Error('The erasure record was not written.');
     }
     const items = await this.clientItems(scope, client, key);
+    // The blind-index entries first, while the key they are recomputed with is there: a retried erasure has no key
+    // to find them with.
+    const beacons = items.filter((item) => isBeaconKey(scope, item));
+    await gateway.batchDelete(beacons);
     await this.keys.eraseSubjectKey(scope.orgId, client.clientId);
-    const rest = items.filter((item) => !(item.pk === client.pk && item.sk === PROFILE));
+    const rest = items.filter(
+      (item) => !beacons.includes(item) && !(item.pk === client.pk && item.sk === PROFILE),
+    );
     await gateway.batchDelete(rest);
     await gateway.batchDelete([{ pk: client.pk, sk: PROFILE }]);
     return { itemsRemoved: items.length, erasedAt };
