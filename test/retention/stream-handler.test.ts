@@ -4,7 +4,7 @@ import {
   GetItemCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import type { OrgId } from '@confide/domain';
+import { newId, type OrgId } from '@confide/domain';
 import {
   type Item,
   processRetentionRecords,
@@ -210,15 +210,34 @@ describe('retention stream handler', () => {
     ]);
   });
 
-  it('ignores deletions that are neither expiries nor erasures', async () => {
-    clock.set(new Date(Math.floor(Date.now() / 1000) * 1000));
-    const world = await retentionWorld(api);
-    const { clientId } = await clientWithRecords(api, world);
-    const items = await partitionItems(api, world.org.orgId, clientId);
-    const alloc = items.find((item) => item.sk?.S?.startsWith('ALLOC#')) as Item;
-    const result = await processRetentionRecords([removal(alloc)], deps(api, clock));
-    expect(result).toMatchObject({ batchItemFailures: [], tombstonesWritten: 0, ignored: 1 });
-    expect(await tombstones(api, world.org.orgId, clientId)).toEqual([]);
+  it('ignores its own deletion of a due record’s undated item, and a sign-in re-pointed (decision 0117)', async () => {
+    // Prepare: a note recorded after the case closed (no expiresAt of its own) in a record now due, deleted as the
+    // profile's removal deletes what is left of the partition; and the identity link a re-pointed sign-in deletes.
+    const { orgId, clientId } = await expiredClient(api, clock);
+    const key = await api.services.keys.subjectKey(orgId, clientId);
+    if (!key) throw new Error('no key');
+    await api.services.caseNotes.record(tenantScope(orgId), clientId, key, {
+      kind: 'DAILY_SUPPORT',
+      body: 'Late note.',
+      authorId: 'stf_aaaaaaaaaaaaaaaaaaaaaaaaaa',
+    });
+    const late = (await partitionItems(api, orgId, clientId)).find(
+      (item) => item.sk?.S?.startsWith('NOTE#') && item.expiresAt === undefined,
+    ) as Item;
+    await deleteRaw(api, [late]);
+    const oldLink: Item = {
+      pk: { S: tenantScope(orgId).key('IDENTITY', 'a1b2c3') },
+      sk: { S: 'IDENTITY' },
+      principalKind: { S: 'STAFF' },
+      principalId: { S: newId('staff') },
+    };
+
+    // Act
+    const result = await processRetentionRecords([removal(late), removal(oldLink)], deps(api, clock));
+
+    // Assess: neither is an incident, nor tombstoned here (the profile's removal tombstones what it deletes).
+    expect(result).toMatchObject({ batchItemFailures: [], tombstonesWritten: 0, incidents: 0, ignored: 2 });
+    expect(await api.services.integrityIncidents.list(tenantScope(orgId))).toEqual([]);
   });
 
   it('takes the rest of the partition with an expired profile (items recorded after closure included)', async () => {

@@ -1,10 +1,16 @@
-import { type AttributeValue, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  type AttributeValue,
+  DeleteItemCommand,
+  PutItemCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { toEpochSeconds } from '@confide/domain';
 import { DEFAULT_RETENTION, erasureRecordKey, keyQuarantineKey, tenantScope } from '@confide/store';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ADA, codes, expectNoErrors } from '../support/care-fixtures';
 import { addStaff, expectTamperedState } from '../support/fixtures';
 import type { TestApi } from '../support/test-api';
+import { exceptionalDisclosure } from './person-work-fixtures';
 import {
   breakGlass,
   clientWithRecords,
@@ -135,6 +141,44 @@ describe('retention: a removal the rules do not explain', () => {
     expect(await api.services.integrityIncidents.list(scope)).toEqual([
       expect.objectContaining({ kind: 'UNEXPLAINED_REMOVAL', subjectId: clientId, itemKind: 'NOTE' }),
     ]);
+  });
+
+  it('a note, a consent and a disclosure register entry deleted straight from the table come back, each an incident', async () => {
+    // Prepare: an open case with notes, a consent and a disclosure made without consent (its register entry).
+    const world = await retentionWorld(api);
+    const { id, clientId } = await clientWithRecords(api, world);
+    await exceptionalDisclosure(api, world, id);
+    const scope = tenantScope(world.org.orgId);
+    const items = await partitionItems(api, world.org.orgId, clientId);
+    const deleted = ['NOTE#', 'CONSENT#', 'DISCLOSURE#'].map((prefix) => {
+      const item = items.find((candidate) => candidate.sk?.S?.startsWith(prefix));
+      if (!item) throw new Error(`no ${prefix} item`);
+      return item;
+    });
+
+    // Act: someone who can write the table, not the API, deletes them; the stream reaches the retention handler.
+    for (const item of deleted) {
+      await api.services.dynamo.send(
+        new DeleteItemCommand({
+          TableName: api.stack.tables.data,
+          Key: { pk: item.pk as AttributeValue, sk: item.sk as AttributeValue },
+        }),
+      );
+    }
+    await runRetention(api, world.org.orgId);
+
+    // Assess: each is back as it was, the record reads whole, and each removal is an integrity incident.
+    const after = await partitionItems(api, world.org.orgId, clientId);
+    for (const item of deleted) expect(after).toContainEqual(item);
+    const view = await readClient(api, world.manager.token, id);
+    expectNoErrors(view);
+    const incidents = await api.services.integrityIncidents.list(scope);
+    expect(incidents.map((incident) => [incident.kind, incident.itemKind]).sort()).toEqual([
+      ['UNEXPLAINED_REMOVAL', 'CONSENT'],
+      ['UNEXPLAINED_REMOVAL', 'DISCLOSURE'],
+      ['UNEXPLAINED_REMOVAL', 'NOTE'],
+    ]);
+    expect(incidents.every((incident) => incident.subjectId === clientId && incident.restored)).toBe(true);
   });
 
   it('a forged erasure record is not an erasure: the key and the record stay', async () => {

@@ -575,7 +575,9 @@ async function endQuarantine(
 /**
  * Why an item went: an erasure (a genuine erasure record), an expiry the subject's authenticated retention
  * state explains, or UNEXPLAINED — it claims to be an expiry (TTL, or an `expiresAt` in the past) but nothing
- * authenticated says the subject's records were due. Undefined for a plain deletion that claims nothing.
+ * authenticated says the subject's records were due, or it claims nothing and the subject's records are not due
+ * (decision 0117). Undefined for the handler's own deletions of a due record's undated items, and for an identity
+ * link's (re-pointing a sign-in deletes the old one).
  */
 async function reasonFor(
   removal: Removal,
@@ -587,9 +589,13 @@ async function reasonFor(
   if (erasure === 'ERASED') return 'ERASED';
   const expiresAt = image.expiresAt?.N === undefined ? undefined : Number(image.expiresAt.N);
   const now = deps.clock.now();
-  if (!isTtlDeletion(record) && !isExpired(expiresAt, now)) return undefined;
+  const claimsExpiry = isTtlDeletion(record) || isExpired(expiresAt, now);
+  // The application deletes no item of a person's record: only an erasure does, and this handler once the record is
+  // due (what is left of the partition, what its items name outside it). Any other deletion was made below it.
+  if (!claimsExpiry && removal.kind === 'IDENTITY') return undefined;
   const state = await context.states.read(scope, subjectId);
-  if (state.state === 'SCHEDULED' && state.expiresAt <= toEpochSeconds(now)) return 'EXPIRED';
+  const due = state.state === 'SCHEDULED' && state.expiresAt <= toEpochSeconds(now);
+  if (due) return claimsExpiry ? 'EXPIRED' : undefined;
   return 'UNEXPLAINED';
 }
 
