@@ -7,8 +7,10 @@ import {
 import { toEpochSeconds } from '@confide/domain';
 import { DEFAULT_RETENTION, erasureRecordKey, keyQuarantineKey, tenantScope } from '@confide/store';
 import { afterAll, describe, expect, it } from 'vitest';
+import { recordSubjectAccessRequest } from '../disclosure/subject-access-fixtures';
 import { ADA, codes, expectNoErrors } from '../support/care-fixtures';
 import { addStaff, expectTamperedState } from '../support/fixtures';
+import { organisationItems } from '../support/records-fixtures';
 import type { TestApi } from '../support/test-api';
 import { exceptionalDisclosure } from './person-work-fixtures';
 import {
@@ -143,18 +145,27 @@ describe('retention: a removal the rules do not explain', () => {
     ]);
   });
 
-  it('a note, a consent and a disclosure register entry deleted straight from the table come back, each an incident', async () => {
-    // Prepare: an open case with notes, a consent and a disclosure made without consent (its register entry).
+  it('a note, a consent, a register entry, a review and a subject access request deleted straight from the table come back, each an incident', async () => {
+    // Prepare: an open case with notes, a consent, a disclosure made without consent (its register entry and its
+    // review) and a subject access request (those two kept outside the person's partition).
     const world = await retentionWorld(api);
     const { id, clientId } = await clientWithRecords(api, world);
     await exceptionalDisclosure(api, world, id);
+    await recordSubjectAccessRequest(api, world.ig, id);
     const scope = tenantScope(world.org.orgId);
     const items = await partitionItems(api, world.org.orgId, clientId);
-    const deleted = ['NOTE#', 'CONSENT#', 'DISCLOSURE#'].map((prefix) => {
-      const item = items.find((candidate) => candidate.sk?.S?.startsWith(prefix));
-      if (!item) throw new Error(`no ${prefix} item`);
-      return item;
-    });
+    const inPartition = ['NOTE#', 'CONSENT#', 'DISCLOSURE#'].map((prefix) =>
+      items.find((candidate) => candidate.sk?.S?.startsWith(prefix)),
+    );
+    const outside = (await organisationItems(api, scope.orgId))
+      .map(({ item }) => item)
+      .filter(
+        (item) =>
+          [scope.key('DISCLOSURE_REVIEWS'), scope.key('SUBJECT_ACCESS')].includes(item.pk?.S ?? '') &&
+          item.clientId?.S === clientId,
+      );
+    const deleted = [...inPartition, ...outside].filter((item) => item !== undefined);
+    expect(deleted).toHaveLength(5);
 
     // Act: someone who can write the table, not the API, deletes them; the stream reaches the retention handler.
     for (const item of deleted) {
@@ -168,7 +179,7 @@ describe('retention: a removal the rules do not explain', () => {
     await runRetention(api, world.org.orgId);
 
     // Assess: each is back as it was, the record reads whole, and each removal is an integrity incident.
-    const after = await partitionItems(api, world.org.orgId, clientId);
+    const after = (await organisationItems(api, scope.orgId)).map(({ item }) => item);
     for (const item of deleted) expect(after).toContainEqual(item);
     const view = await readClient(api, world.manager.token, id);
     expectNoErrors(view);
@@ -176,7 +187,9 @@ describe('retention: a removal the rules do not explain', () => {
     expect(incidents.map((incident) => [incident.kind, incident.itemKind]).sort()).toEqual([
       ['UNEXPLAINED_REMOVAL', 'CONSENT'],
       ['UNEXPLAINED_REMOVAL', 'DISCLOSURE'],
+      ['UNEXPLAINED_REMOVAL', 'DISCLOSURE_REVIEW'],
       ['UNEXPLAINED_REMOVAL', 'NOTE'],
+      ['UNEXPLAINED_REMOVAL', 'SUBJECT_ACCESS'],
     ]);
     expect(incidents.every((incident) => incident.subjectId === clientId && incident.restored)).toBe(true);
   });

@@ -161,8 +161,21 @@ export function staffItemKindOf(sk: string): string {
 }
 
 /**
+ * The organisation's lists of a client's items kept outside the partition that the application never deletes
+ * (decision 0117), by partition, with their kinds. The disclosure work queue is not one: a kept item goes once every
+ * capacity was told.
+ */
+const KEPT_CLIENT_LISTS: Readonly<Record<string, string>> = {
+  DISCLOSURE_REVIEWS: 'DISCLOSURE_REVIEW',
+  SUBJECT_ACCESS: 'SUBJECT_ACCESS',
+  SUBJECT_ACCESS_EXPORTS: 'SUBJECT_ACCESS_EXPORT',
+  REFERRER_REFERENCE: 'REFERENCE_CLAIM',
+};
+
+/**
  * Whose item a deleted image was, and its kind: items in a client's partition, and the client's reference,
- * identity and blind-index entries outside it. Anything else (staff, audit, tombstones, …) is not a client's.
+ * identity and blind-index entries outside it, and their items in the organisation's kept lists. Anything else
+ * (staff, audit, tombstones, …) is not a client's.
  */
 export function clientItemOf(
   rest: string,
@@ -173,6 +186,8 @@ export function clientItemOf(
   if (rest.startsWith('REFERENCE#') && image.clientId?.S)
     return { clientId: image.clientId.S, kind: 'REFERENCE' };
   if (rest.startsWith('BEACON#') && image.clientId?.S) return { clientId: image.clientId.S, kind: 'BEACON' };
+  const listed = KEPT_CLIENT_LISTS[rest.split('#')[0] ?? ''];
+  if (listed && image.clientId?.S) return { clientId: image.clientId.S, kind: listed };
   if (rest.startsWith('IDENTITY#') && image.principalKind?.S === 'SERVICE_USER' && image.principalId?.S) {
     return { clientId: image.principalId.S, kind: 'IDENTITY' };
   }
