@@ -13,7 +13,7 @@ IntegrityIncidentRef.implement({
   fields: (t) => ({
     kind: t.string({
       description:
-        'UNEXPLAINED_REMOVAL (an expiry the retention rules do not explain; the item was put back, the key kept), FORGED_ERASURE (an erasure record the API did not write) or TAMPERED_STATE (an item whose access metadata does not match its ciphertext; it was not served).',
+        'UNEXPLAINED_REMOVAL (a removal the retention rules do not explain: a moved expiry, or an item of a record deleted straight from the table; the item was put back, the key kept), FORGED_ERASURE (an erasure record the API did not write) or TAMPERED_STATE (an item whose access metadata does not match its ciphertext; it was not served).',
       resolve: (incident) => incident.kind,
     }),
     itemKind: t.string({
