@@ -1,3 +1,4 @@
+import { WATCHED_UPDATES_SORT_PREFIX } from '@confide/store';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { synthStage } from './synth-stage';
@@ -33,9 +34,19 @@ describe('retention stream', () => {
     });
   });
 
-  it('only invokes the function for deletions (TTL expiries and erasures)', () => {
+  it('only invokes the function for deletions (TTL expiries and erasures) and consents’ updates (decision 0118)', () => {
     prod.api.hasResourceProperties(mapping, {
-      FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ eventName: ['REMOVE'] }) }] },
+      FilterCriteria: {
+        Filters: [
+          { Pattern: JSON.stringify({ eventName: ['REMOVE'] }) },
+          {
+            Pattern: JSON.stringify({
+              eventName: ['MODIFY'],
+              dynamodb: { Keys: { sk: { S: [{ prefix: WATCHED_UPDATES_SORT_PREFIX }] } } },
+            }),
+          },
+        ],
+      },
     });
   });
 

@@ -194,6 +194,48 @@ describe('retention: a removal the rules do not explain', () => {
     expect(incidents.every((incident) => incident.subjectId === clientId && incident.restored)).toBe(true);
   });
 
+  it('a consent’s withdrawal undone by putting back the copy from before it is withdrawn again, an incident (decision 0118)', async () => {
+    // Prepare: a consent, copied as it stood; then withdrawn through the API.
+    const world = await retentionWorld(api);
+    const { id, clientId } = await clientWithRecords(api, world);
+    const scope = tenantScope(world.org.orgId);
+    const given = (await partitionItems(api, world.org.orgId, clientId)).find((item) =>
+      item.sk?.S?.startsWith('CONSENT#'),
+    );
+    if (!given?.sk?.S) throw new Error('no consent');
+    const consentId = given.sk.S.slice('CONSENT#'.length);
+    const withdraw = await api.graphql(
+      'mutation ($c: ID!, $k: String!) { withdrawConsent(serviceUserId: $c, consentId: $k) { withdrawnAt } }',
+      { token: world.manager.token, variables: { c: id, k: consentId } },
+    );
+    expectNoErrors(withdraw);
+    await runRetention(api, world.org.orgId);
+    expect(await api.services.integrityIncidents.list(scope)).toEqual([]);
+
+    // Act: someone who can write the table puts the copy from before the withdrawal back (its MAC is genuine).
+    await api.services.dynamo.send(new PutItemCommand({ TableName: api.stack.tables.data, Item: given }));
+    await runRetention(api, world.org.orgId);
+
+    // Assess: the consent reads withdrawn again, and the rollback is an integrity incident.
+    const consents = await api.graphql<{
+      serviceUser: { consents: { id: string; withdrawnAt: string | null }[] };
+    }>('query ($id: ID!) { serviceUser(id: $id) { consents { id withdrawnAt } } }', {
+      token: world.manager.token,
+      variables: { id },
+    });
+    expectNoErrors(consents);
+    const consent = consents.data?.serviceUser.consents.find((candidate) => candidate.id.endsWith(consentId));
+    expect(consent?.withdrawnAt).toBeTruthy();
+    expect(await api.services.integrityIncidents.list(scope)).toEqual([
+      expect.objectContaining({
+        kind: 'ROLLED_BACK',
+        subjectId: clientId,
+        itemKind: 'CONSENT',
+        restored: true,
+      }),
+    ]);
+  });
+
   it('a forged erasure record is not an erasure: the key and the record stay', async () => {
     const world = await retentionWorld(api);
     const { id, clientId } = await clientWithRecords(api, world);

@@ -8,7 +8,12 @@ import {
   type _Record as StreamsApiRecord,
   TrimmedDataAccessException,
 } from '@aws-sdk/client-dynamodb-streams';
-import type { RetentionStreamRecord, StreamImage, StreamValue } from '@confide/store';
+import {
+  isRetentionRecord,
+  type RetentionStreamRecord,
+  type StreamImage,
+  type StreamValue,
+} from '@confide/store';
 
 export interface StreamPollerOptions {
   readonly streams: DynamoDBStreamsClient;
@@ -19,7 +24,7 @@ export interface StreamPollerOptions {
   readonly process: (
     records: RetentionStreamRecord[],
   ) => Promise<{ batchItemFailures: { itemIdentifier: string }[] }>;
-  /** Which REMOVE records to hand over (tests share one table); all by default. */
+  /** Which of those records to hand over (tests share one table); all by default. */
   readonly accept?: (record: RetentionStreamRecord) => boolean;
   /** Attempts per failing record before it is given up (logged) — the local failure queue. */
   readonly maxAttempts?: number;
@@ -33,7 +38,7 @@ interface ShardState {
 
 /**
  * Feeds the data table's stream on DynamoDB Local to the retention handler, as the Lambda event source mapping
- * does in AWS: REMOVE records only, in order per shard, in batches. A record the handler reports failed is
+ * does in AWS: REMOVE records and a consent's MODIFY only (`isRetentionRecord`), in order per shard, in batches. A record the handler reports failed is
  * retried on the next poll from that record (the records after it again too: the handler is idempotent), up
  * to `maxAttempts`, then given up and logged, as the mapping's on-failure destination would receive it.
  */
@@ -85,7 +90,7 @@ export class LocalStreamPoller {
           break;
         }
         const batch = records.filter(
-          (record) => record.eventName === 'REMOVE' && (this.#options.accept?.(record) ?? true),
+          (record) => isRetentionRecord(record) && (this.#options.accept?.(record) ?? true),
         );
         const failures = new Set(
           batch.length > 0
@@ -185,6 +190,7 @@ export function toLambdaShape(record: StreamsApiRecord): RetentionStreamRecord {
       ? {
           Keys: image(stream.Keys),
           OldImage: image(stream.OldImage),
+          NewImage: image(stream.NewImage),
           SequenceNumber: stream.SequenceNumber,
           ApproximateCreationDateTime: stream.ApproximateCreationDateTime
             ? Math.floor(stream.ApproximateCreationDateTime.getTime() / 1000)

@@ -12,7 +12,11 @@ import { type TableAccess, TenantTable } from '../tenant-table';
  * - FORGED_ERASURE: an erasure record without a valid MAC (written straight to the table).
  * - TAMPERED_STATE: a record that decides access or retention failed its MAC or its ciphertext binding.
  */
-export type IntegrityIncidentKind = 'UNEXPLAINED_REMOVAL' | 'FORGED_ERASURE' | 'TAMPERED_STATE';
+export type IntegrityIncidentKind =
+  | 'UNEXPLAINED_REMOVAL'
+  | 'FORGED_ERASURE'
+  | 'TAMPERED_STATE'
+  | 'ROLLED_BACK';
 
 /**
  * An item whose access metadata is not what its ciphertext was sealed with (a raw write changed a note's kind,

@@ -319,6 +319,8 @@ export interface RetentionStreamRecord {
     | {
         readonly Keys?: StreamImage | undefined;
         readonly OldImage?: StreamImage | undefined;
+        /** A MODIFY's item as written (the stream carries NEW_AND_OLD_IMAGES). */
+        readonly NewImage?: StreamImage | undefined;
         readonly SequenceNumber?: string | undefined;
         /** Epoch seconds (Lambda). */
         readonly ApproximateCreationDateTime?: number | undefined;
@@ -453,9 +455,23 @@ interface Removal {
   readonly kind: string;
 }
 
+/** The sort-key prefix of the items whose updates the handler is given too: consents (decision 0118). */
+export const WATCHED_UPDATES_SORT_PREFIX = 'CONSENT#';
+
+/**
+ * Whether a stream record is one the retention handler is given: every REMOVE, and a consent's MODIFY. The event
+ * source mapping's filters (infra/constructs/retention-stream.ts) and the local stream poller select the same.
+ */
+export function isRetentionRecord(record: RetentionStreamRecord): boolean {
+  if (record.eventName === 'REMOVE') return true;
+  const sk = record.dynamodb?.Keys?.sk?.S ?? '';
+  return record.eventName === 'MODIFY' && sk.startsWith(WATCHED_UPDATES_SORT_PREFIX);
+}
+
 async function processRecord(record: RetentionStreamRecord, context: HandlerContext): Promise<RecordOutcome> {
   const { deps } = context;
   const skip = { tombstones: 0, keyDeleted: false, ignored: true };
+  if (record.eventName === 'MODIFY') return (await undoneWithdrawal(record, context)) ?? skip;
   if (record.eventName !== 'REMOVE') return skip;
   const image = record.dynamodb?.OldImage;
   if (!image) throw new Error('A REMOVE record without its old image (the stream must carry OLD_IMAGE).');
@@ -539,6 +555,49 @@ async function processRecord(record: RetentionStreamRecord, context: HandlerCont
     keyQuarantined,
   });
   return { tombstones, keyDeleted, keyQuarantined, ignored: false };
+}
+
+/**
+ * A consent's withdrawal undone by a write below the application (decision 0118): the application never takes a
+ * withdrawal back (a new consent is a new item), but someone who can write the table can put back the copy from before
+ * it, whose MAC is genuine, and sharing would again rest on it. The withdrawn consent is put back from the stream's old
+ * image while the item is still that copy (a later write of the API wins), and the incident is recorded. Undefined
+ * for any other update.
+ */
+async function undoneWithdrawal(
+  record: RetentionStreamRecord,
+  context: HandlerContext,
+): Promise<RecordOutcome | undefined> {
+  const { deps } = context;
+  const before = record.dynamodb?.OldImage;
+  const after = record.dynamodb?.NewImage;
+  if (!before || !after) throw new Error('A MODIFY record without both images (the stream must carry both).');
+  const pk = before.pk?.S;
+  const sk = before.sk?.S;
+  const match = pk ? /^ORG#([^#]+)#(CLIENT#.+)$/.exec(pk) : null;
+  if (!match?.[1] || !match[2] || !sk?.startsWith(WATCHED_UPDATES_SORT_PREFIX)) return undefined;
+  if (!before.withdrawnAt?.S || after.withdrawnAt?.S) return undefined;
+  const scope = tenantScope(asOrgId(match[1]));
+  const subject = subjectItemOf(scope, match[2], sk, before);
+  if (!subject) return undefined;
+  const written = await gateway(deps, scope).put(itemOfImage(before), {
+    ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(withdrawnAt) AND #mac = :rolledBack',
+    ExpressionAttributeNames: { '#mac': 'consentMac' },
+    ExpressionAttributeValues: { ':rolledBack': attr.s(after.consentMac?.S ?? '') },
+  });
+  await context.incidents.record(
+    scope,
+    { kind: 'ROLLED_BACK', subjectId: subject.subjectId, itemKind: subject.kind, restored: written.written },
+    `${pk}\n${sk}\n${record.dynamodb?.SequenceNumber ?? record.eventID ?? ''}`,
+  );
+  deps.log?.('integrity.rolled-back', {
+    orgId: scope.orgId,
+    subjectId: subject.subjectId,
+    kind: subject.kind,
+    restored: written.written,
+    metric: INTEGRITY_METRIC,
+  });
+  return { tombstones: 0, keyDeleted: false, incident: true, ignored: false };
 }
 
 /**
