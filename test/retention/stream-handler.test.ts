@@ -92,6 +92,17 @@ async function expiredClient(api: TestApi, clock: MovableClock) {
   return { orgId: world.org.orgId as OrgId, clientId, items, beacons };
 }
 
+/** A note recorded after the case closed: it carries no expiresAt of its own. */
+async function recordLateNote(api: TestApi, orgId: OrgId, clientId: string): Promise<void> {
+  const key = await api.services.keys.subjectKey(orgId, clientId);
+  if (!key) throw new Error('no key');
+  await api.services.caseNotes.record(tenantScope(orgId), clientId, key, {
+    kind: 'DAILY_SUPPORT',
+    body: 'Late note.',
+    authorId: 'stf_aaaaaaaaaaaaaaaaaaaaaaaaaa',
+  });
+}
+
 describe('retention stream handler', () => {
   const { api, clock } = retentionApi();
 
@@ -214,13 +225,7 @@ describe('retention stream handler', () => {
     // Prepare: a note recorded after the case closed (no expiresAt of its own) in a record now due, deleted as the
     // profile's removal deletes what is left of the partition; and the identity link a re-pointed sign-in deletes.
     const { orgId, clientId } = await expiredClient(api, clock);
-    const key = await api.services.keys.subjectKey(orgId, clientId);
-    if (!key) throw new Error('no key');
-    await api.services.caseNotes.record(tenantScope(orgId), clientId, key, {
-      kind: 'DAILY_SUPPORT',
-      body: 'Late note.',
-      authorId: 'stf_aaaaaaaaaaaaaaaaaaaaaaaaaa',
-    });
+    await recordLateNote(api, orgId, clientId);
     const late = (await partitionItems(api, orgId, clientId)).find(
       (item) => item.sk?.S?.startsWith('NOTE#') && item.expiresAt === undefined,
     ) as Item;
@@ -243,14 +248,7 @@ describe('retention stream handler', () => {
   it('takes the rest of the partition with an expired profile (items recorded after closure included)', async () => {
     const { orgId, clientId, items, beacons } = await expiredClient(api, clock);
     const profile = items.find((item) => item.sk?.S === 'PROFILE') as Item;
-    // A note recorded after the case closed carries no expiresAt of its own.
-    const key = await api.services.keys.subjectKey(orgId, clientId);
-    if (!key) throw new Error('no key');
-    await api.services.caseNotes.record(tenantScope(orgId), clientId, key, {
-      kind: 'DAILY_SUPPORT',
-      body: 'Late note.',
-      authorId: 'stf_aaaaaaaaaaaaaaaaaaaaaaaaaa',
-    });
+    await recordLateNote(api, orgId, clientId);
     await deleteRaw(api, [profile]);
     const result = await processRetentionRecords([removal(profile, TTL)], deps(api, clock));
     expect(result.batchItemFailures).toEqual([]);
