@@ -5,8 +5,11 @@ import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources'
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
-/** A consent's sort-key prefix (`WATCHED_UPDATES_SORT_PREFIX` in packages/store, which the test compares). */
-const CONSENT_SORT_PREFIX = 'CONSENT#';
+/**
+ * The sort-key prefixes of consents and notes, whose updates the function reads (`WATCHED_UPDATES_SORT_PREFIXES` in
+ * packages/store, which the test compares).
+ */
+const WATCHED_UPDATES_SORT_PREFIXES = ['CONSENT#', 'NOTE#'];
 
 /** Properties of {@link RetentionStream}. */
 export interface RetentionStreamProps {
@@ -54,15 +57,18 @@ export class RetentionStream extends Construct {
         // be read and replayed when an operator acts on the alarm.
         maxRecordAge: Duration.hours(6),
         onFailure: new SqsDlq(this.failureQueue),
-        // TTL expiries and erasures are deletions; a consent's update is read for a withdrawal undone below the
-        // application (decision 0118). Other inserts and updates (the function's own tombstone writes among them) do
-        // not invoke it. `isRetentionRecord` (packages/store) selects the same records for the local poller.
+        // TTL expiries and erasures are deletions; a consent's or a note's update is read for a withdrawal or an
+        // amendment undone below the application (decision 0118). Other inserts and updates (the function's own
+        // tombstone writes among them) do not invoke it. `isRetentionRecord` (packages/store) selects the same records
+        // for the local poller.
         filters: [
           FilterCriteria.filter({ eventName: FilterRule.isEqual('REMOVE') }),
-          FilterCriteria.filter({
-            eventName: FilterRule.isEqual('MODIFY'),
-            dynamodb: { Keys: { sk: { S: FilterRule.beginsWith(CONSENT_SORT_PREFIX) } } },
-          }),
+          ...WATCHED_UPDATES_SORT_PREFIXES.map((prefix) =>
+            FilterCriteria.filter({
+              eventName: FilterRule.isEqual('MODIFY'),
+              dynamodb: { Keys: { sk: { S: FilterRule.beginsWith(prefix) } } },
+            }),
+          ),
         ],
       }),
     );

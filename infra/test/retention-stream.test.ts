@@ -1,4 +1,4 @@
-import { WATCHED_UPDATES_SORT_PREFIX } from '@confide/store';
+import { WATCHED_UPDATES_SORT_PREFIXES } from '@confide/store';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { synthStage } from './synth-stage';
@@ -34,17 +34,17 @@ describe('retention stream', () => {
     });
   });
 
-  it('only invokes the function for deletions (TTL expiries and erasures) and consents’ updates (decision 0118)', () => {
+  it('only invokes the function for deletions (TTL expiries and erasures) and consents’ and notes’ updates (decision 0118)', () => {
     prod.api.hasResourceProperties(mapping, {
       FilterCriteria: {
         Filters: [
           { Pattern: JSON.stringify({ eventName: ['REMOVE'] }) },
-          {
+          ...WATCHED_UPDATES_SORT_PREFIXES.map((prefix) => ({
             Pattern: JSON.stringify({
               eventName: ['MODIFY'],
-              dynamodb: { Keys: { sk: { S: [{ prefix: WATCHED_UPDATES_SORT_PREFIX }] } } },
+              dynamodb: { Keys: { sk: { S: [{ prefix }] } } },
             }),
-          },
+          })),
         ],
       },
     });

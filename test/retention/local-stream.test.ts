@@ -54,7 +54,10 @@ describe('the local stream poller', () => {
       accept: mine,
       process: async (records) => {
         deliveries += records.length;
-        const note = records.find((record) => record.dynamodb?.OldImage?.sk?.S?.startsWith('NOTE#'));
+        // A note's deletion (the stream also carries notes' updates, decision 0118: their dating at closure).
+        const note = records.find(
+          (record) => record.eventName === 'REMOVE' && record.dynamodb?.OldImage?.sk?.S?.startsWith('NOTE#'),
+        );
         if (failNext && note) {
           failNext = false;
           const rest = records.filter((record) => record !== note);

@@ -8,9 +8,9 @@ import { toEpochSeconds } from '@confide/domain';
 import { DEFAULT_RETENTION, erasureRecordKey, keyQuarantineKey, tenantScope } from '@confide/store';
 import { afterAll, describe, expect, it } from 'vitest';
 import { recordSubjectAccessRequest } from '../disclosure/subject-access-fixtures';
-import { ADA, codes, expectNoErrors } from '../support/care-fixtures';
+import { ADA, codes, expectNoErrors, recordNote } from '../support/care-fixtures';
 import { addStaff, expectTamperedState } from '../support/fixtures';
-import { organisationItems } from '../support/records-fixtures';
+import { localIdOf, organisationItems } from '../support/records-fixtures';
 import type { TestApi } from '../support/test-api';
 import { exceptionalDisclosure } from './person-work-fixtures';
 import {
@@ -233,6 +233,43 @@ describe('retention: a removal the rules do not explain', () => {
         itemKind: 'CONSENT',
         restored: true,
       }),
+    ]);
+  });
+
+  it('a note’s amendment undone by putting back the copy from before it is amended again, an incident (decision 0118)', async () => {
+    // Prepare: a note, copied as it stood; then amended through the API.
+    const world = await retentionWorld(api);
+    const { id, clientId } = await clientWithRecords(api, world);
+    const scope = tenantScope(world.org.orgId);
+    const noteId = await recordNote(api, world.worker, id, 'DAILY_SUPPORT', 'Visited on Monday.');
+    const stored = (await partitionItems(api, world.org.orgId, clientId)).find(
+      (item) => item.sk?.S === `NOTE#${localIdOf(noteId).split('.')[1]}`,
+    );
+    if (!stored) throw new Error('no note item');
+    const amended = await api.graphql(
+      'mutation ($input: AmendNoteInput!) { amendNote(input: $input) { version } }',
+      {
+        token: world.worker.token,
+        variables: { input: { noteId, body: 'Visited on Tuesday.', expectedVersion: 1 } },
+      },
+    );
+    expectNoErrors(amended);
+    await runRetention(api, world.org.orgId);
+    expect(await api.services.integrityIncidents.list(scope)).toEqual([]);
+
+    // Act: someone who can write the table puts the copy from before the amendment back (its body opens).
+    await api.services.dynamo.send(new PutItemCommand({ TableName: api.stack.tables.data, Item: stored }));
+    await runRetention(api, world.org.orgId);
+
+    // Assess: the note reads amended again, and the rollback is an integrity incident.
+    const note = await api.graphql<{ caseNote: { version: number; body: string } }>(
+      'query ($id: ID!) { caseNote(id: $id) { version ... on CareNote { body } } }',
+      { token: world.worker.token, variables: { id: noteId } },
+    );
+    expectNoErrors(note);
+    expect(note.data?.caseNote).toEqual({ version: 2, body: 'Visited on Tuesday.' });
+    expect(await api.services.integrityIncidents.list(scope)).toEqual([
+      expect.objectContaining({ kind: 'ROLLED_BACK', subjectId: clientId, itemKind: 'NOTE', restored: true }),
     ]);
   });
 

@@ -455,23 +455,56 @@ interface Removal {
   readonly kind: string;
 }
 
-/** The sort-key prefix of the items whose updates the handler is given too: consents (decision 0118). */
-export const WATCHED_UPDATES_SORT_PREFIX = 'CONSENT#';
+/**
+ * The sort-key prefixes of the items whose updates the handler is given too (decision 0118): consents, whose
+ * withdrawal an earlier copy would undo, and notes, whose amendment an earlier copy would undo.
+ */
+export const WATCHED_UPDATES_SORT_PREFIXES = ['CONSENT#', 'NOTE#'] as const;
 
 /**
- * Whether a stream record is one the retention handler is given: every REMOVE, and a consent's MODIFY. The event
- * source mapping's filters (infra/constructs/retention-stream.ts) and the local stream poller select the same.
+ * Whether a stream record is one the retention handler is given: every REMOVE, and a consent's or a note's MODIFY.
+ * The event source mapping's filters (infra/constructs/retention-stream.ts) and the local stream poller select the
+ * same.
  */
 export function isRetentionRecord(record: RetentionStreamRecord): boolean {
   if (record.eventName === 'REMOVE') return true;
   const sk = record.dynamodb?.Keys?.sk?.S ?? '';
-  return record.eventName === 'MODIFY' && sk.startsWith(WATCHED_UPDATES_SORT_PREFIX);
+  return (
+    record.eventName === 'MODIFY' && WATCHED_UPDATES_SORT_PREFIXES.some((prefix) => sk.startsWith(prefix))
+  );
+}
+
+/**
+ * Whether an update took an item back to an earlier copy that the application would never write after the one it
+ * replaced, and the condition under which the later one is put back (the item still that earlier copy): a consent
+ * whose withdrawal is gone, a note whose version went down. Undefined for any other update.
+ */
+function rollbackOf(
+  sk: string,
+  before: StreamImage,
+  after: StreamImage,
+): { condition: string; names?: Record<string, string>; values: Record<string, AttributeValue> } | undefined {
+  if (sk.startsWith('CONSENT#')) {
+    if (!before.withdrawnAt?.S || after.withdrawnAt?.S) return undefined;
+    return {
+      condition: 'attribute_exists(pk) AND attribute_not_exists(withdrawnAt) AND #mac = :rolledBack',
+      names: { '#mac': 'consentMac' },
+      values: { ':rolledBack': attr.s(after.consentMac?.S ?? '') },
+    };
+  }
+  if (sk.startsWith('NOTE#')) {
+    const was = Number(before.version?.N);
+    const is = Number(after.version?.N);
+    if (!Number.isInteger(was) || !Number.isInteger(is) || is >= was) return undefined;
+    return { condition: 'version = :rolledBack', values: { ':rolledBack': attr.n(is) } };
+  }
+  return undefined;
 }
 
 async function processRecord(record: RetentionStreamRecord, context: HandlerContext): Promise<RecordOutcome> {
   const { deps } = context;
   const skip = { tombstones: 0, keyDeleted: false, ignored: true };
-  if (record.eventName === 'MODIFY') return (await undoneWithdrawal(record, context)) ?? skip;
+  if (record.eventName === 'MODIFY') return (await rolledBack(record, context)) ?? skip;
   if (record.eventName !== 'REMOVE') return skip;
   const image = record.dynamodb?.OldImage;
   if (!image) throw new Error('A REMOVE record without its old image (the stream must carry OLD_IMAGE).');
@@ -558,13 +591,13 @@ async function processRecord(record: RetentionStreamRecord, context: HandlerCont
 }
 
 /**
- * A consent's withdrawal undone by a write below the application (decision 0118): the application never takes a
- * withdrawal back (a new consent is a new item), but someone who can write the table can put back the copy from before
- * it, whose MAC is genuine, and sharing would again rest on it. The withdrawn consent is put back from the stream's old
- * image while the item is still that copy (a later write of the API wins), and the incident is recorded. Undefined
- * for any other update.
+ * An item of a person's record taken back to an earlier copy by a write below the application (decision 0118): its
+ * MAC or AAD is genuine, but the application never writes it after the later one ({@link rollbackOf}). A consent's
+ * withdrawal undone would let sharing rest on it again; a note's amendment undone would show what was corrected. The
+ * later copy is put back from the stream's old image while the item is still the earlier one (a later write of the
+ * API wins), and the incident is recorded. Undefined for any other update.
  */
-async function undoneWithdrawal(
+async function rolledBack(
   record: RetentionStreamRecord,
   context: HandlerContext,
 ): Promise<RecordOutcome | undefined> {
@@ -573,17 +606,17 @@ async function undoneWithdrawal(
   const after = record.dynamodb?.NewImage;
   if (!before || !after) throw new Error('A MODIFY record without both images (the stream must carry both).');
   const pk = before.pk?.S;
-  const sk = before.sk?.S;
+  const sk = before.sk?.S ?? '';
   const match = pk ? /^ORG#([^#]+)#(CLIENT#.+)$/.exec(pk) : null;
-  if (!match?.[1] || !match[2] || !sk?.startsWith(WATCHED_UPDATES_SORT_PREFIX)) return undefined;
-  if (!before.withdrawnAt?.S || after.withdrawnAt?.S) return undefined;
+  const rollback = rollbackOf(sk, before, after);
+  if (!match?.[1] || !match[2] || !rollback) return undefined;
   const scope = tenantScope(asOrgId(match[1]));
   const subject = subjectItemOf(scope, match[2], sk, before);
   if (!subject) return undefined;
   const written = await gateway(deps, scope).put(itemOfImage(before), {
-    ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(withdrawnAt) AND #mac = :rolledBack',
-    ExpressionAttributeNames: { '#mac': 'consentMac' },
-    ExpressionAttributeValues: { ':rolledBack': attr.s(after.consentMac?.S ?? '') },
+    ConditionExpression: rollback.condition,
+    ...(rollback.names ? { ExpressionAttributeNames: rollback.names } : {}),
+    ExpressionAttributeValues: rollback.values,
   });
   await context.incidents.record(
     scope,

@@ -4,7 +4,7 @@ import { builder } from '../../builder';
 
 /**
  * What the stored records failed (decision 0030): a removal the retention rules do not explain, a forged erasure
- * record, an item whose access metadata does not match its ciphertext, a consent's withdrawal undone (decision 0118).
+ * record, an item whose access metadata does not match its ciphertext, a consent's withdrawal or a note's amendment undone (decision 0118).
  * Ids and kinds only, never content.
  */
 const IntegrityIncidentRef = builder.objectRef<IntegrityIncident>('IntegrityIncident');
@@ -14,7 +14,7 @@ IntegrityIncidentRef.implement({
   fields: (t) => ({
     kind: t.string({
       description:
-        'UNEXPLAINED_REMOVAL (a removal the retention rules do not explain: a moved expiry, or an item of a record deleted straight from the table; the item was put back, the key kept), FORGED_ERASURE (an erasure record the API did not write), TAMPERED_STATE (an item whose access metadata does not match its ciphertext; it was not served) or ROLLED_BACK (a consent whose withdrawal was undone by putting back an earlier copy; the withdrawn one was put back).',
+        'UNEXPLAINED_REMOVAL (a removal the retention rules do not explain: a moved expiry, or an item of a record deleted straight from the table; the item was put back, the key kept), FORGED_ERASURE (an erasure record the API did not write), TAMPERED_STATE (an item whose access metadata does not match its ciphertext; it was not served) or ROLLED_BACK (a consent’s withdrawal or a note’s amendment undone by putting back an earlier copy; the later one was put back).',
       resolve: (incident) => incident.kind,
     }),
     itemKind: t.string({
