@@ -212,6 +212,11 @@ export function staffAccountKey(scope: TenantScope, staffId: string): { pk: stri
 }
 const HANDLE_BITS = 256;
 
+/** The key of the identity link of a sign-in subject (`IDENTITY#<encoded subject>`), a client's or a staff member's. */
+export function identityLinkKey(scope: TenantScope, externalSubject: string): { pk: string; sk: string } {
+  return { pk: scope.key('IDENTITY', encodeSubject(externalSubject)), sk: 'IDENTITY' };
+}
+
 /** A staff member's handle entry (`HANDLE#<blind index>`, holding their id): the handle, case-folded, under the beacon key. */
 export function staffHandleEntryKey(
   scope: TenantScope,
@@ -960,7 +965,7 @@ export class OrganisationDirectory {
   ): Promise<{ organisation?: Organisation; identity?: IdentityLink; staff?: StaffMember }> {
     const scope = tenantScope(orgId);
     const organisationKey = { pk: scope.key('ORG'), sk: ORG_SORT };
-    const identityKey = { pk: scope.key('IDENTITY', encodeSubject(externalSubject)), sk: 'IDENTITY' };
+    const identityKey = identityLinkKey(scope, externalSubject);
     const staffKey = staffHint ? { pk: scope.key('STAFF', staffHint), sk: ORG_SORT } : undefined;
     // The integrity key (cached by the key hierarchy) is fetched alongside the items, awaited only when an item is
     // verified: an unknown or offboarded organisation has no usable key and is refused on its status, as before.

@@ -1,7 +1,7 @@
 import { validate } from '@confide/domain';
 import { blindIndex } from '@confide/keys';
 import type { Item } from '../attributes';
-import { encodeSubject } from '../organisation-directory';
+import { identityLinkKey } from '../organisation-directory';
 import type { TenantScope } from '../tenant-scope';
 import type { TenantTable } from '../tenant-table';
 import { disclosureQueueItemKeys } from './disclosure-queue';
@@ -126,9 +126,7 @@ export async function profileNamedItems(
   ]);
   const named = [
     ...(profile.reference ? [{ pk: scope.key('REFERENCE', profile.reference), sk: 'REFERENCE' }] : []),
-    ...(profile.externalSubject
-      ? [{ pk: scope.key('IDENTITY', encodeSubject(profile.externalSubject)), sk: 'IDENTITY' }]
-      : []),
+    ...(profile.externalSubject ? [identityLinkKey(scope, profile.externalSubject)] : []),
     ...beacons.map((pk) => ({ pk, sk: `CLIENT#${clientId}` })),
   ];
   return [...named, ...listed.flat()].map((key) => outsideItem(scope, key));

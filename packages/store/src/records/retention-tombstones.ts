@@ -4,7 +4,7 @@ import { asOrgId, type Clock, isExpired, isIdOf, toEpochSeconds } from '@confide
 import { integrityMac, type KeyHierarchy, keyDerivedFrom, verifyIntegrityMac } from '@confide/keys';
 import { attr, type Item, read, requireS } from '../attributes';
 import { organisationIntegrityKey } from '../item-macs';
-import { encodeSubject, staffAccountKey, staffHandleEntryKey } from '../organisation-directory';
+import { identityLinkKey, staffAccountKey, staffHandleEntryKey } from '../organisation-directory';
 import { itemKeyOf, openField } from '../sealed-fields';
 import { type TenantScope, tenantScope } from '../tenant-scope';
 import { type TableAccess, TenantTable } from '../tenant-table';
@@ -886,7 +886,7 @@ async function staffNamedItems(
     ...(externalSubject
       ? [
           {
-            key: { pk: scope.key('IDENTITY', encodeSubject(externalSubject)), sk: 'IDENTITY' },
+            key: identityLinkKey(scope, externalSubject),
             kind: 'IDENTITY',
             owner: 'principalId' as const,
           },

@@ -9,7 +9,7 @@ import {
 import type { KeyHierarchy } from '@confide/keys';
 import { attr, type Item, read, requireS, tableKey } from '../attributes';
 import {
-  encodeSubject,
+  identityLinkKey,
   type OrganisationDirectory,
   type StaffMember,
   staffAccountKey,
@@ -319,7 +319,7 @@ export class StaffSchedules {
         .map((item) => ({ pk: requireS(item, 'pk'), sk: requireS(item, 'sk') }))
         .filter((item) => item.sk !== EMPLOYMENT),
       await this.directory.staffHandleItem(scope, staff.handle),
-      { pk: scope.key('IDENTITY', encodeSubject(staff.externalSubject)), sk: 'IDENTITY' },
+      identityLinkKey(scope, staff.externalSubject),
     ];
   }
 
