@@ -60,12 +60,18 @@ export interface OutsideItem {
   readonly owner: 'clientId' | 'staffId' | 'principalId' | undefined;
 }
 
-/** By the partition an item lives in (`ORG#<org>#<PARTITION>…`): its tombstone's kind and its owner attribute. */
-const OUTSIDE_PARTITIONS: Readonly<Record<string, Omit<OutsideItem, 'key'>>> = {
+/**
+ * By the partition an item lives in (`ORG#<org>#<PARTITION>…`): its tombstone's kind, its owner attribute, and
+ * whether the application itself deletes such items (a kept queue item goes once every capacity was told); the
+ * retention handler treats any other deletion of an item that names a client as theirs to explain (decision 0117).
+ */
+const OUTSIDE_PARTITIONS: Readonly<
+  Record<string, Omit<OutsideItem, 'key'> & { readonly deletedByTheApplication?: true }>
+> = {
   REFERENCE: { kind: 'REFERENCE', owner: 'clientId' },
   IDENTITY: { kind: 'IDENTITY', owner: 'principalId' },
   BEACON: { kind: 'BEACON', owner: 'clientId' },
-  DISCLOSURE_QUEUE: { kind: 'DISCLOSURE_QUEUE', owner: 'clientId' },
+  DISCLOSURE_QUEUE: { kind: 'DISCLOSURE_QUEUE', owner: 'clientId', deletedByTheApplication: true },
   DISCLOSURE_QUEUE_ACKS: { kind: 'DISCLOSURE_ACKNOWLEDGEMENT', owner: undefined },
   DISCLOSURE_REVIEWS: { kind: 'DISCLOSURE_REVIEW', owner: 'clientId' },
   SUBJECT_ACCESS: { kind: 'SUBJECT_ACCESS', owner: 'clientId' },
@@ -78,7 +84,17 @@ function outsideItem(scope: TenantScope, key: { pk: string; sk: string }): Outsi
   const known = OUTSIDE_PARTITIONS[partition];
   if (!known)
     throw new Error(`An item of a client outside their partition of an unknown kind: ${partition}.`);
-  return { key, ...known };
+  return { key, kind: known.kind, owner: known.owner };
+}
+
+/**
+ * The kind of a client's item kept outside their partition that names them in `clientId` and that the application
+ * never deletes, from the rest of its key after the organisation (`BEACON#…`, `SUBJECT_ACCESS`); undefined for any
+ * other partition.
+ */
+export function keptClientItemKind(rest: string): string | undefined {
+  const known = OUTSIDE_PARTITIONS[rest.split('#')[0] ?? ''];
+  return known?.owner === 'clientId' && !known.deletedByTheApplication ? known.kind : undefined;
 }
 
 /** A disclosure register entry's sort key: `DISCLOSURE#<requestId>#<sequence>`. */

@@ -55,6 +55,11 @@ describe('tombstone keys and kinds', () => {
     expect(
       clientItemOf('IDENTITY#ab', 'IDENTITY', { principalKind: { S: 'STAFF' }, principalId: { S: 's' } }),
     ).toBe(undefined);
+    expect(clientItemOf('SUBJECT_ACCESS', '2026#sar_1', { clientId: { S: 'su_1' } })?.kind).toBe(
+      'SUBJECT_ACCESS',
+    );
+    // The application deletes a kept queue item once every capacity was told: not the client's to explain.
+    expect(clientItemOf('DISCLOSURE_QUEUE', 'REQUEST#r', { clientId: { S: 'su_1' } })).toBeUndefined();
     expect(clientItemOf('STAFF#stf_1', 'PROFILE', {})).toBeUndefined();
     expect(clientItemOf('TOMBSTONE#su_1', 'ITEM#x', {})).toBeUndefined();
     expect(clientItemOf('AUDIT#SUBJECT#su_1', '2026#x', { subjectId: { S: 'su_1' } })).toBeUndefined();

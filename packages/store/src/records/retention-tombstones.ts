@@ -10,6 +10,7 @@ import { type TenantScope, tenantScope } from '../tenant-scope';
 import { type TableAccess, TenantTable } from '../tenant-table';
 import {
   clientBeaconPartitions,
+  keptClientItemKind,
   type OutsideItem,
   partitionNamedItems,
   profileNamedItems,
@@ -161,21 +162,10 @@ export function staffItemKindOf(sk: string): string {
 }
 
 /**
- * The organisation's lists of a client's items kept outside the partition that the application never deletes
- * (decision 0117), by partition, with their kinds. The disclosure work queue is not one: a kept item goes once every
- * capacity was told.
- */
-const KEPT_CLIENT_LISTS: Readonly<Record<string, string>> = {
-  DISCLOSURE_REVIEWS: 'DISCLOSURE_REVIEW',
-  SUBJECT_ACCESS: 'SUBJECT_ACCESS',
-  SUBJECT_ACCESS_EXPORTS: 'SUBJECT_ACCESS_EXPORT',
-  REFERRER_REFERENCE: 'REFERENCE_CLAIM',
-};
-
-/**
- * Whose item a deleted image was, and its kind: items in a client's partition, and the client's reference,
- * identity and blind-index entries outside it, and their items in the organisation's kept lists. Anything else
- * (staff, audit, tombstones, …) is not a client's.
+ * Whose item a deleted image was, and its kind: items in a client's partition, their identity link, and their items
+ * kept outside it that the application never deletes ({@link keptClientItemKind}: the reference, blind-index entries,
+ * reviews, subject access requests and notices, referral claims). Anything else (staff, audit, tombstones, the
+ * disclosure work queue, …) is not a client's.
  */
 export function clientItemOf(
   rest: string,
@@ -183,11 +173,8 @@ export function clientItemOf(
   image: StreamImage,
 ): { clientId: string; kind: string } | undefined {
   if (rest.startsWith('CLIENT#')) return { clientId: rest.slice('CLIENT#'.length), kind: itemKindOf(sk) };
-  if (rest.startsWith('REFERENCE#') && image.clientId?.S)
-    return { clientId: image.clientId.S, kind: 'REFERENCE' };
-  if (rest.startsWith('BEACON#') && image.clientId?.S) return { clientId: image.clientId.S, kind: 'BEACON' };
-  const listed = KEPT_CLIENT_LISTS[rest.split('#')[0] ?? ''];
-  if (listed && image.clientId?.S) return { clientId: image.clientId.S, kind: listed };
+  const kept = keptClientItemKind(rest);
+  if (kept && image.clientId?.S) return { clientId: image.clientId.S, kind: kept };
   if (rest.startsWith('IDENTITY#') && image.principalKind?.S === 'SERVICE_USER' && image.principalId?.S) {
     return { clientId: image.principalId.S, kind: 'IDENTITY' };
   }
