@@ -16,7 +16,7 @@ import {
   profileNamedItems,
 } from './client-outside-items';
 import { IntegrityIncidents } from './integrity-incidents';
-import { RetentionStates } from './retention-state';
+import { RetentionStates, type VerifiedRetentionState } from './retention-state';
 
 /** Why an item left the table: its retention period ended, or the subject was erased. */
 export type TombstoneReason = 'EXPIRED' | 'ERASED';
@@ -384,6 +384,7 @@ export async function processRetentionRecords(
   const context: HandlerContext = {
     deps,
     erasures: new Map(),
+    stateReads: new Map(),
     states: new RetentionStates(deps.dynamo, deps.dataTable, deps.keys, deps.clock),
     incidents: new IntegrityIncidents(deps.dynamo, deps.dataTable, deps.clock),
   };
@@ -419,6 +420,11 @@ interface HandlerContext {
   /** Each subject's erasure check, once per batch. */
   readonly erasures: Map<string, Promise<ErasureCheck>>;
   readonly states: RetentionStates;
+  /**
+   * Each subject's verified retention state, once per batch: a due record's cascade deletes its whole partition, and
+   * every one of those deletions comes back in the stream to be explained by the same state.
+   */
+  readonly stateReads: Map<string, Promise<VerifiedRetentionState>>;
   readonly incidents: IntegrityIncidents;
 }
 
@@ -687,7 +693,9 @@ async function reasonFor(
   // The application deletes no item of a person's record: only an erasure does, and this handler once the record is
   // due (what is left of the partition, what its items name outside it). Any other deletion was made below it.
   if (!claimsExpiry && removal.kind === 'IDENTITY') return undefined;
-  const state = await context.states.read(scope, subjectId);
+  const state = await oncePerBatch(context.stateReads, scope, subjectId, () =>
+    context.states.read(scope, subjectId),
+  );
   const due = state.state === 'SCHEDULED' && state.expiresAt <= toEpochSeconds(now);
   if (due) return claimsExpiry ? 'EXPIRED' : undefined;
   return 'UNEXPLAINED';
@@ -695,14 +703,24 @@ async function reasonFor(
 
 /** The subject's erasure record, checked once per batch: genuine, absent, or forged (an incident). */
 function erasureOf(context: HandlerContext, scope: TenantScope, subjectId: string): Promise<ErasureCheck> {
+  return oncePerBatch(context.erasures, scope, subjectId, () => readErasure(context, scope, subjectId));
+}
+
+/** A subject's read, made once per batch and shared; a failed one is forgotten, so the next record reads again. */
+function oncePerBatch<T>(
+  cache: Map<string, Promise<T>>,
+  scope: TenantScope,
+  subjectId: string,
+  load: () => Promise<T>,
+): Promise<T> {
   const cacheKey = `${scope.orgId}|${subjectId}`;
-  let check = context.erasures.get(cacheKey);
-  if (!check) {
-    check = readErasure(context, scope, subjectId);
-    context.erasures.set(cacheKey, check);
-    check.catch(() => context.erasures.delete(cacheKey));
+  let pending = cache.get(cacheKey);
+  if (!pending) {
+    pending = load();
+    cache.set(cacheKey, pending);
+    pending.catch(() => cache.delete(cacheKey));
   }
-  return check;
+  return pending;
 }
 
 async function readErasure(
