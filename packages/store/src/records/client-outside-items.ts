@@ -147,29 +147,3 @@ export async function profileNamedItems(
   ];
   return [...named, ...listed.flat()].map((key) => outsideItem(scope, key));
 }
-
-/**
- * Every item of a client's kept outside their partition: what the profile names ({@link profileNamedItems}) and what
- * the partition's items name ({@link partitionNamedItems}). The schedule dates them with the rest of the record;
- * the retention handler takes what is left of them as the record goes (decision 0116). Reads of the organisation's
- * own lists and items, never a Scan.
- */
-export async function clientOutsideItems(
-  gateway: TenantTable,
-  scope: TenantScope,
-  clientId: string,
-  record: {
-    readonly partition: readonly Item[];
-    readonly profile: {
-      readonly reference?: string | undefined;
-      readonly externalSubject?: string | undefined;
-    };
-    readonly beacons: readonly string[];
-  },
-): Promise<OutsideItem[]> {
-  const [profile, partition] = await Promise.all([
-    profileNamedItems(gateway, scope, clientId, record.profile, record.beacons),
-    partitionNamedItems(gateway, scope, clientId, record.partition),
-  ]);
-  return [...profile, ...partition];
-}

@@ -27,7 +27,12 @@ import {
   type TenantTransactItem,
   transactWriteOrCancelled,
 } from '../tenant-table';
-import { clientBeaconPartitions, clientOutsideItems, isBeaconKey } from './client-outside-items';
+import {
+  clientBeaconPartitions,
+  isBeaconKey,
+  partitionNamedItems,
+  profileNamedItems,
+} from './client-outside-items';
 import { RetentionStates } from './retention-state';
 import {
   erasureMacParts,
@@ -174,9 +179,9 @@ export class RetentionSchedules {
   }
 
   /**
-   * Every data-table item of a client: its partition and the items kept outside it ({@link clientOutsideItems}),
-   * the blind-index entries among them recomputed from the sealed details when the key is given. Paginated, never a
-   * Scan.
+   * Every data-table item of a client: its partition, what the profile names outside it ({@link profileNamedItems},
+   * the blind-index entries recomputed from the sealed details when the key is given) and what the partition's items
+   * name ({@link partitionNamedItems}). Paginated, never a Scan.
    */
   async clientItems(
     scope: TenantScope,
@@ -184,13 +189,6 @@ export class RetentionSchedules {
     key: SubjectKey | undefined,
   ): Promise<ItemKey[]> {
     const gateway = this.#gateway(scope);
-    const { items: partition } = await gateway.query({
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': attr.s(client.pk) },
-      // A referral's partner and reference name the claim of that reference, outside the partition.
-      ProjectionExpression: 'pk, sk, partnerId, referrerReference',
-      ConsistentRead: true,
-    });
     const name = key && this.serviceUsers.openDetail(key, client, 'name');
     const beacons =
       key && name !== undefined
@@ -200,14 +198,21 @@ export class RetentionSchedules {
             nhsNumber: this.serviceUsers.openDetail(key, client, 'nhsNumber'),
           })
         : [];
-    const outside = await clientOutsideItems(gateway, scope, client.clientId, {
-      partition,
-      profile: client,
-      beacons,
-    });
+    // The partition and what the profile names are read side by side; what the partition's items name, after it.
+    const [{ items: partition }, profileNamed] = await Promise.all([
+      gateway.query({
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': attr.s(client.pk) },
+        // A referral's partner and reference name the claim of that reference, outside the partition.
+        ProjectionExpression: 'pk, sk, partnerId, referrerReference',
+        ConsistentRead: true,
+      }),
+      profileNamedItems(gateway, scope, client.clientId, client, beacons),
+    ]);
+    const partitionNamed = await partitionNamedItems(gateway, scope, client.clientId, partition);
     return [
       ...partition.map((item) => ({ pk: requireS(item, 'pk'), sk: requireS(item, 'sk') })),
-      ...outside.map((item) => item.key),
+      ...[...profileNamed, ...partitionNamed].map((item) => item.key),
     ];
   }
 
