@@ -6,10 +6,10 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
 /**
- * The sort-key prefixes of consents and notes, whose updates the function reads (`WATCHED_UPDATES_SORT_PREFIXES` in
- * packages/store, which the test compares).
+ * The sort-key prefixes of consents, notes, clients' profiles and allocation records, whose updates the function reads
+ * (`WATCHED_UPDATES_SORT_PREFIXES` in packages/store, which the test compares).
  */
-const WATCHED_UPDATES_SORT_PREFIXES = ['CONSENT#', 'NOTE#'];
+const WATCHED_UPDATES_SORT_PREFIXES = ['CONSENT#', 'NOTE#', 'PROFILE', 'ALLOC#'];
 
 /** Properties of {@link RetentionStream}. */
 export interface RetentionStreamProps {
@@ -58,17 +58,21 @@ export class RetentionStream extends Construct {
         maxRecordAge: Duration.hours(6),
         onFailure: new SqsDlq(this.failureQueue),
         // TTL expiries and erasures are deletions; a consent's or a note's update is read for a withdrawal or an
-        // amendment undone below the application (decision 0118). Other inserts and updates (the function's own
-        // tombstone writes among them) do not invoke it. `isRetentionRecord` (packages/store) selects the same records
+        // amendment undone below the application (decision 0118), a profile's or an allocation record's for an ended
+        // allocation put back (0119). Other inserts and updates (the function's own tombstone writes among them) do
+        // not invoke it. The prefixes are alternatives of one filter (a pattern's list of rules matches any of them),
+        // so the mapping keeps two of its five filters. `isRetentionRecord` (packages/store) selects the same records
         // for the local poller.
         filters: [
           FilterCriteria.filter({ eventName: FilterRule.isEqual('REMOVE') }),
-          ...WATCHED_UPDATES_SORT_PREFIXES.map((prefix) =>
-            FilterCriteria.filter({
-              eventName: FilterRule.isEqual('MODIFY'),
-              dynamodb: { Keys: { sk: { S: FilterRule.beginsWith(prefix) } } },
-            }),
-          ),
+          FilterCriteria.filter({
+            eventName: FilterRule.isEqual('MODIFY'),
+            dynamodb: {
+              Keys: {
+                sk: { S: WATCHED_UPDATES_SORT_PREFIXES.flatMap((prefix) => FilterRule.beginsWith(prefix)) },
+              },
+            },
+          }),
         ],
       }),
     );

@@ -34,17 +34,17 @@ describe('retention stream', () => {
     });
   });
 
-  it('only invokes the function for deletions (TTL expiries and erasures) and consents’ and notes’ updates (decision 0118)', () => {
+  it('only invokes the function for deletions (TTL expiries and erasures) and the updates of consents, notes, profiles and allocations (decisions 0118, 0119)', () => {
     prod.api.hasResourceProperties(mapping, {
       FilterCriteria: {
         Filters: [
           { Pattern: JSON.stringify({ eventName: ['REMOVE'] }) },
-          ...WATCHED_UPDATES_SORT_PREFIXES.map((prefix) => ({
+          {
             Pattern: JSON.stringify({
               eventName: ['MODIFY'],
-              dynamodb: { Keys: { sk: { S: [{ prefix }] } } },
+              dynamodb: { Keys: { sk: { S: WATCHED_UPDATES_SORT_PREFIXES.map((prefix) => ({ prefix })) } } },
             }),
-          })),
+          },
         ],
       },
     });

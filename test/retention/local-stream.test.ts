@@ -132,7 +132,8 @@ describe('the local stream poller', () => {
       },
       process: async (records) => ({
         batchItemFailures: records
-          .filter((record) => record.dynamodb?.OldImage?.sk?.S === 'PROFILE')
+          // The profile's removal (its updates reach the handler too, decision 0119).
+          .filter((record) => record.eventName === 'REMOVE' && record.dynamodb?.OldImage?.sk?.S === 'PROFILE')
           .map((record) => ({ itemIdentifier: record.dynamodb?.SequenceNumber ?? '' })),
       }),
     });

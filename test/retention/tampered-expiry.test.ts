@@ -273,6 +273,121 @@ describe('retention: a removal the rules do not explain', () => {
     ]);
   });
 
+  describe('an ended allocation put back below the API (decision 0119)', () => {
+    const READ_NAME = 'query ($id: ID!) { serviceUser(id: $id) { name } }';
+
+    /** A client whose worker's allocation was ended through the API, with the profile's entry as it stood before. */
+    async function endedAllocation() {
+      const world = await retentionWorld(api);
+      const { id, clientId } = await clientWithRecords(api, world);
+      const scope = tenantScope(world.org.orgId);
+      const profile = (await partitionItems(api, world.org.orgId, clientId)).find(
+        (item) => item.sk?.S === 'PROFILE',
+      );
+      const [allocationId, entry] =
+        Object.entries(profile?.allocations?.M ?? {}).find(
+          ([, value]) => value.M?.staffId?.S === world.worker.staffId,
+        ) ?? [];
+      if (!profile || !allocationId || !entry) throw new Error('no allocation entry');
+      expectNoErrors(
+        await api.graphql('mutation ($input: EndAllocationInput!) { endAllocation(input: $input) { id } }', {
+          token: world.manager.token,
+          variables: { input: { allocationId, serviceUserId: id } },
+        }),
+      );
+      const refused = codes(await api.graphql(READ_NAME, { token: world.worker.token, variables: { id } }));
+      expect(refused).not.toEqual([]);
+      await runRetention(api, world.org.orgId);
+      expect(await api.services.integrityIncidents.list(scope)).toEqual([]);
+      return { world, id, clientId, scope, profile, allocationId, entry, refused };
+    }
+
+    it('its entry written back into the profile is taken out again, an incident', async () => {
+      const { world, id, clientId, scope, allocationId, entry, refused } = await endedAllocation();
+
+      // Act: someone who can write the table puts the entry back (its MAC is genuine); the stream reaches the handler.
+      await api.services.dynamo.send(
+        new UpdateItemCommand({
+          TableName: api.stack.tables.data,
+          Key: { pk: { S: scope.key('CLIENT', clientId) }, sk: { S: 'PROFILE' } },
+          UpdateExpression: 'SET allocations.#id = :entry',
+          ExpressionAttributeNames: { '#id': allocationId },
+          ExpressionAttributeValues: { ':entry': entry },
+        }),
+      );
+      await runRetention(api, world.org.orgId);
+
+      // Assess: the worker is refused as before, and the put-back is an integrity incident.
+      expect(codes(await api.graphql(READ_NAME, { token: world.worker.token, variables: { id } }))).toEqual(
+        refused,
+      );
+      expect(await api.services.integrityIncidents.list(scope)).toEqual([
+        expect.objectContaining({
+          kind: 'ROLLED_BACK',
+          subjectId: clientId,
+          itemKind: 'PROFILE',
+          restored: true,
+        }),
+      ]);
+    });
+
+    it('the whole profile from before the end put back loses the entry again, an incident', async () => {
+      const { world, id, clientId, scope, profile, refused } = await endedAllocation();
+
+      await api.services.dynamo.send(new PutItemCommand({ TableName: api.stack.tables.data, Item: profile }));
+      await runRetention(api, world.org.orgId);
+
+      expect(codes(await api.graphql(READ_NAME, { token: world.worker.token, variables: { id } }))).toEqual(
+        refused,
+      );
+      expect(await api.services.integrityIncidents.list(scope)).toEqual([
+        expect.objectContaining({
+          kind: 'ROLLED_BACK',
+          subjectId: clientId,
+          itemKind: 'PROFILE',
+          restored: true,
+        }),
+      ]);
+    });
+
+    it('the allocation record’s end taken off and the entry put back: both are undone, incidents', async () => {
+      const { world, id, clientId, scope, allocationId, entry, refused } = await endedAllocation();
+      const key = { pk: { S: scope.key('CLIENT', clientId) } };
+
+      // Act: the end is taken off the allocation's own record first, then the entry goes back into the profile.
+      await api.services.dynamo.send(
+        new UpdateItemCommand({
+          TableName: api.stack.tables.data,
+          Key: { ...key, sk: { S: `ALLOC#${allocationId}` } },
+          UpdateExpression: 'REMOVE endedAt',
+        }),
+      );
+      await api.services.dynamo.send(
+        new UpdateItemCommand({
+          TableName: api.stack.tables.data,
+          Key: { ...key, sk: { S: 'PROFILE' } },
+          UpdateExpression: 'SET allocations.#id = :entry',
+          ExpressionAttributeNames: { '#id': allocationId },
+          ExpressionAttributeValues: { ':entry': entry },
+        }),
+      );
+      await runRetention(api, world.org.orgId);
+
+      // Assess: refused as before; the allocation reads ended again.
+      expect(codes(await api.graphql(READ_NAME, { token: world.worker.token, variables: { id } }))).toEqual(
+        refused,
+      );
+      const allocation = (await partitionItems(api, world.org.orgId, clientId)).find(
+        (item) => item.sk?.S === `ALLOC#${allocationId}`,
+      );
+      expect(allocation?.endedAt?.S).toBeTruthy();
+      const incidents = await api.services.integrityIncidents.list(scope);
+      expect(incidents.map((incident) => incident.kind)).toContain('ROLLED_BACK');
+      expect(incidents.map((incident) => incident.itemKind)).toContain('ALLOCATION');
+      expect(incidents.every((incident) => incident.subjectId === clientId)).toBe(true);
+    });
+  });
+
   it('a forged erasure record is not an erasure: the key and the record stay', async () => {
     const world = await retentionWorld(api);
     const { id, clientId } = await clientWithRecords(api, world);

@@ -38,7 +38,8 @@ interface ShardState {
 
 /**
  * Feeds the data table's stream on DynamoDB Local to the retention handler, as the Lambda event source mapping
- * does in AWS: REMOVE records and a consent's MODIFY only (`isRetentionRecord`), in order per shard, in batches. A record the handler reports failed is
+ * does in AWS: REMOVE records and the watched items' MODIFY only (`isRetentionRecord`), in order per shard, in batches.
+ * A record the handler reports failed is
  * retried on the next poll from that record (the records after it again too: the handler is idempotent), up
  * to `maxAttempts`, then given up and logged, as the mapping's on-failure destination would receive it.
  */

@@ -449,13 +449,15 @@ interface Removal {
 }
 
 /**
- * The sort-key prefixes of the items whose updates the handler is given too (decision 0118): consents, whose
- * withdrawal an earlier copy would undo, and notes, whose amendment an earlier copy would undo.
+ * The sort-key prefixes of the items whose updates the handler is given too: consents, whose withdrawal an earlier
+ * copy would undo, and notes, whose amendment an earlier copy would undo (decision 0118); a client's profile, into
+ * which an ended allocation's entry could be put back, and allocation records, whose end could be taken off (0119).
  */
-export const WATCHED_UPDATES_SORT_PREFIXES = ['CONSENT#', 'NOTE#'] as const;
+export const WATCHED_UPDATES_SORT_PREFIXES = ['CONSENT#', 'NOTE#', 'PROFILE', 'ALLOC#'] as const;
 
 /**
- * Whether a stream record is one the retention handler is given: every REMOVE, and a consent's or a note's MODIFY.
+ * Whether a stream record is one the retention handler is given: every REMOVE, and a MODIFY of the watched items
+ * ({@link WATCHED_UPDATES_SORT_PREFIXES}).
  * The event source mapping's filters (infra/constructs/retention-stream.ts) and the local stream poller select the
  * same.
  */
@@ -492,6 +494,73 @@ function rollbackOf(
     return { condition: 'version = :rolledBack', values: { ':rolledBack': attr.n(is) } };
   }
   return undefined;
+}
+
+/**
+ * Puts right an update that took an item of a client's record back to an earlier copy, and answers whether it was put
+ * right; undefined when the update is not such a rollback (nothing done, no incident).
+ * - A consent or a note ({@link rollbackOf}): the later copy is put back from the old image while the item is still
+ *   the earlier one (a later write of the API wins).
+ * - An allocation record whose end was taken off (decision 0119): its ended copy is put back, and the allocation's
+ *   entry leaves the profile if it is there, whichever of the two writes the stream delivers first.
+ * - A profile given an allocation entry whose record is ended or gone (0119): the application ends an allocation by
+ *   taking its entry out and dating its record in one transaction, and never writes an entry again under the same
+ *   id, so such an entry is an earlier copy put back, and is taken out. An entry no longer there when the handler
+ *   comes to it (an allocation ended since) is no rollback.
+ */
+async function undoRollback(
+  deps: RetentionHandlerDependencies,
+  scope: TenantScope,
+  clientId: string,
+  sk: string,
+  before: StreamImage,
+  after: StreamImage,
+): Promise<boolean | undefined> {
+  const table = gateway(deps, scope);
+  const profile = { pk: scope.key('CLIENT', clientId), sk: 'PROFILE' };
+  const takeEntryOut = (allocationId: string, condition: { expression: string; mac?: string }) =>
+    table.update(profile, {
+      UpdateExpression: 'REMOVE allocations.#id',
+      ConditionExpression: condition.expression,
+      ExpressionAttributeNames: { '#id': allocationId },
+      ...(condition.mac ? { ExpressionAttributeValues: { ':mac': attr.s(condition.mac) } } : {}),
+    });
+  if (sk.startsWith('ALLOC#')) {
+    if (!before.endedAt?.S || after.endedAt?.S) return undefined;
+    const [put] = await Promise.all([
+      table.put(itemOfImage(before), {
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(endedAt)',
+      }),
+      takeEntryOut(sk.slice('ALLOC#'.length), { expression: 'attribute_exists(allocations.#id)' }),
+    ]);
+    return put.written;
+  }
+  if (sk === 'PROFILE') {
+    const had = before.allocations?.M ?? {};
+    const added = Object.entries(after.allocations?.M ?? {}).filter(([id]) => had[id] === undefined);
+    if (added.length === 0) return undefined;
+    const records = await table.batchGet(added.map(([id]) => ({ pk: profile.pk, sk: `ALLOC#${id}` })));
+    const live = new Set(
+      records
+        .filter((item) => read.s(item, 'endedAt') === undefined)
+        .map((item) => read.s(item, 'allocationId')),
+    );
+    const putBack = added.filter(([id]) => !live.has(id));
+    const taken = await Promise.all(
+      putBack.map(([id, entry]) =>
+        takeEntryOut(id, { expression: 'allocations.#id.mac = :mac', mac: entry.M?.mac?.S ?? '' }),
+      ),
+    );
+    return taken.some((result) => result.written) ? true : undefined;
+  }
+  const rollback = rollbackOf(sk, before, after);
+  if (!rollback) return undefined;
+  const written = await table.put(itemOfImage(before), {
+    ConditionExpression: rollback.condition,
+    ...(rollback.names ? { ExpressionAttributeNames: rollback.names } : {}),
+    ExpressionAttributeValues: rollback.values,
+  });
+  return written.written;
 }
 
 async function processRecord(record: RetentionStreamRecord, context: HandlerContext): Promise<RecordOutcome> {
@@ -584,11 +653,11 @@ async function processRecord(record: RetentionStreamRecord, context: HandlerCont
 }
 
 /**
- * An item of a person's record taken back to an earlier copy by a write below the application (decision 0118): its
- * MAC or AAD is genuine, but the application never writes it after the later one ({@link rollbackOf}). A consent's
- * withdrawal undone would let sharing rest on it again; a note's amendment undone would show what was corrected. The
- * later copy is put back from the stream's old image while the item is still the earlier one (a later write of the
- * API wins), and the incident is recorded. Undefined for any other update.
+ * An item of a person's record taken back to an earlier copy by a write below the application (decisions 0118, 0119):
+ * its MAC or AAD is genuine, but the application never writes it after the later one. A consent's withdrawal undone
+ * would let sharing rest on it again; a note's amendment undone would show what was corrected; an ended allocation
+ * put back would give its worker the record again. It is put right ({@link undoRollback}) and the incident is
+ * recorded. Undefined for any other update.
  */
 async function rolledBack(
   record: RetentionStreamRecord,
@@ -601,26 +670,23 @@ async function rolledBack(
   const pk = before.pk?.S;
   const sk = before.sk?.S ?? '';
   const match = pk ? /^ORG#([^#]+)#(CLIENT#.+)$/.exec(pk) : null;
-  const rollback = rollbackOf(sk, before, after);
-  if (!match?.[1] || !match[2] || !rollback) return undefined;
+  if (!match?.[1] || !match[2]) return undefined;
   const scope = tenantScope(asOrgId(match[1]));
   const subject = subjectItemOf(scope, match[2], sk, before);
   if (!subject) return undefined;
-  const written = await gateway(deps, scope).put(itemOfImage(before), {
-    ConditionExpression: rollback.condition,
-    ...(rollback.names ? { ExpressionAttributeNames: rollback.names } : {}),
-    ExpressionAttributeValues: rollback.values,
-  });
+  const clientId = match[2].slice('CLIENT#'.length);
+  const restored = await undoRollback(deps, scope, clientId, sk, before, after);
+  if (restored === undefined) return undefined;
   await context.incidents.record(
     scope,
-    { kind: 'ROLLED_BACK', subjectId: subject.subjectId, itemKind: subject.kind, restored: written.written },
+    { kind: 'ROLLED_BACK', subjectId: subject.subjectId, itemKind: subject.kind, restored },
     `${pk}\n${sk}\n${record.dynamodb?.SequenceNumber ?? record.eventID ?? ''}`,
   );
   deps.log?.('integrity.rolled-back', {
     orgId: scope.orgId,
     subjectId: subject.subjectId,
     kind: subject.kind,
-    restored: written.written,
+    restored,
     metric: INTEGRITY_METRIC,
   });
   return { tombstones: 0, keyDeleted: false, incident: true, ignored: false };
