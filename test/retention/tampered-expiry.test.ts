@@ -388,6 +388,93 @@ describe('retention: a removal the rules do not explain', () => {
     });
   });
 
+  describe('a declared conflict taken back below the API (decision 0120)', () => {
+    const READ_NAME = 'query ($id: ID!) { serviceUser(id: $id) { name } }';
+
+    /** A client whose allocated worker was then declared connected to them, with the profile from before. */
+    async function declaredConflict() {
+      const world = await retentionWorld(api);
+      const { id, clientId } = await clientWithRecords(api, world);
+      const scope = tenantScope(world.org.orgId);
+      const profile = (await partitionItems(api, world.org.orgId, clientId)).find(
+        (item) => item.sk?.S === 'PROFILE',
+      );
+      if (!profile) throw new Error('no profile');
+      expectNoErrors(
+        await api.graphql(
+          'mutation ($c: ID!, $s: ID!) { declareConflict(serviceUserId: $c, staffId: $s, connection: RELATIVE) }',
+          { token: world.manager.token, variables: { c: id, s: world.worker.globalId } },
+        ),
+      );
+      const refused = codes(await api.graphql(READ_NAME, { token: world.worker.token, variables: { id } }));
+      expect(refused).toEqual(['NOT_FOUND']);
+      await runRetention(api, world.org.orgId);
+      expect(await api.services.integrityIncidents.list(scope)).toEqual([]);
+      return { world, id, clientId, scope, profile, refused };
+    }
+
+    it('the whole profile from before the declaration put back gets the conflict again, an incident', async () => {
+      const { world, id, clientId, scope, profile, refused } = await declaredConflict();
+
+      // Act: someone who can write the table puts the copy from before back (its relations MAC is genuine).
+      await api.services.dynamo.send(new PutItemCommand({ TableName: api.stack.tables.data, Item: profile }));
+      await runRetention(api, world.org.orgId);
+
+      // Assess: the worker is refused as before, and the rollback is an integrity incident.
+      expect(codes(await api.graphql(READ_NAME, { token: world.worker.token, variables: { id } }))).toEqual(
+        refused,
+      );
+      expect(await api.services.integrityIncidents.list(scope)).toEqual([
+        expect.objectContaining({
+          kind: 'ROLLED_BACK',
+          subjectId: clientId,
+          itemKind: 'PROFILE',
+          restored: true,
+        }),
+      ]);
+    });
+
+    it('the relations alone taken back to the copy from before are put right again, an incident', async () => {
+      const { world, id, clientId, scope, profile, refused } = await declaredConflict();
+
+      // Act: only the conflicts, their MAC and what else the copy had of them are written back.
+      const relations = Object.fromEntries(
+        Object.entries(profile).filter(([name]) => /^(conflicts|investigations|relations)/.test(name)),
+      );
+      const current = (await partitionItems(api, world.org.orgId, clientId)).find(
+        (item) => item.sk?.S === 'PROFILE',
+      );
+      const dropped = Object.keys(current ?? {}).filter(
+        (name) => /^relations/.test(name) && relations[name] === undefined,
+      );
+      await api.services.dynamo.send(
+        new UpdateItemCommand({
+          TableName: api.stack.tables.data,
+          Key: { pk: { S: scope.key('CLIENT', clientId) }, sk: { S: 'PROFILE' } },
+          UpdateExpression: `SET ${Object.keys(relations)
+            .map((name) => `${name} = :${name}`)
+            .join(', ')}${dropped.length > 0 ? ` REMOVE ${dropped.join(', ')}` : ''}`,
+          ExpressionAttributeValues: Object.fromEntries(
+            Object.entries(relations).map(([name, value]) => [`:${name}`, value]),
+          ),
+        }),
+      );
+      await runRetention(api, world.org.orgId);
+
+      expect(codes(await api.graphql(READ_NAME, { token: world.worker.token, variables: { id } }))).toEqual(
+        refused,
+      );
+      expect(await api.services.integrityIncidents.list(scope)).toEqual([
+        expect.objectContaining({
+          kind: 'ROLLED_BACK',
+          subjectId: clientId,
+          itemKind: 'PROFILE',
+          restored: true,
+        }),
+      ]);
+    });
+  });
+
   it('a forged erasure record is not an erasure: the key and the record stay', async () => {
     const world = await retentionWorld(api);
     const { id, clientId } = await clientWithRecords(api, world);

@@ -17,6 +17,7 @@ import {
 } from './client-outside-items';
 import { IntegrityIncidents } from './integrity-incidents';
 import { RetentionStates, type VerifiedRetentionState } from './retention-state';
+import { RELATIONS_VERSION, relationsVersionOf } from './service-users';
 
 /** Why an item left the table: its retention period ended, or the subject was erased. */
 export type TombstoneReason = 'EXPIRED' | 'ERASED';
@@ -507,6 +508,9 @@ function rollbackOf(
  *   taking its entry out and dating its record in one transaction, and never writes an entry again under the same
  *   id, so such an entry is an earlier copy put back, and is taken out. An entry no longer there when the handler
  *   comes to it (an allocation ended since) is no rollback.
+ * - A profile whose relations' count of changes went down (decision 0120): every change of the conflicts or the
+ *   investigation links moves it up, so the conflicts, links, MAC and count of the old image are put back, while the
+ *   relations are still the earlier copy's (their MAC).
  */
 async function undoRollback(
   deps: RetentionHandlerDependencies,
@@ -536,22 +540,48 @@ async function undoRollback(
     return put.written;
   }
   if (sk === 'PROFILE') {
-    const had = before.allocations?.M ?? {};
-    const added = Object.entries(after.allocations?.M ?? {}).filter(([id]) => had[id] === undefined);
-    if (added.length === 0) return undefined;
-    const records = await table.batchGet(added.map(([id]) => ({ pk: profile.pk, sk: `ALLOC#${id}` })));
-    const live = new Set(
-      records
-        .filter((item) => read.s(item, 'endedAt') === undefined)
-        .map((item) => read.s(item, 'allocationId')),
+    const allocationsPutBack = async () => {
+      const had = before.allocations?.M ?? {};
+      const added = Object.entries(after.allocations?.M ?? {}).filter(([id]) => had[id] === undefined);
+      if (added.length === 0) return undefined;
+      const records = await table.batchGet(added.map(([id]) => ({ pk: profile.pk, sk: `ALLOC#${id}` })));
+      const live = new Set(
+        records
+          .filter((item) => read.s(item, 'endedAt') === undefined)
+          .map((item) => read.s(item, 'allocationId')),
+      );
+      const taken = await Promise.all(
+        added
+          .filter(([id]) => !live.has(id))
+          .map(([id, entry]) =>
+            takeEntryOut(id, { expression: 'allocations.#id.mac = :mac', mac: entry.M?.mac?.S ?? '' }),
+          ),
+      );
+      return taken.some((result) => result.written) ? true : undefined;
+    };
+    const relationsPutBack = async () => {
+      if (relationsVersionOf(before) <= relationsVersionOf(after)) return undefined;
+      const rolledBackMac = after.relationsMac?.S;
+      const written = await table.update(profile, {
+        UpdateExpression:
+          'SET conflicts = :conflicts, investigations = :investigations, #mac = :mac, #version = :version',
+        ConditionExpression:
+          rolledBackMac === undefined ? 'attribute_not_exists(#mac)' : '#mac = :rolledBack',
+        ExpressionAttributeNames: { '#mac': 'relationsMac', '#version': RELATIONS_VERSION },
+        ExpressionAttributeValues: {
+          ':conflicts': attributeValueOf(before.conflicts ?? { M: {} }),
+          ':investigations': attributeValueOf(before.investigations ?? { M: {} }),
+          ':mac': attr.s(before.relationsMac?.S ?? ''),
+          ':version': attr.n(relationsVersionOf(before)),
+          ...(rolledBackMac === undefined ? {} : { ':rolledBack': attr.s(rolledBackMac) }),
+        },
+      });
+      return written.written;
+    };
+    const found = (await Promise.all([allocationsPutBack(), relationsPutBack()])).filter(
+      (restored) => restored !== undefined,
     );
-    const putBack = added.filter(([id]) => !live.has(id));
-    const taken = await Promise.all(
-      putBack.map(([id, entry]) =>
-        takeEntryOut(id, { expression: 'allocations.#id.mac = :mac', mac: entry.M?.mac?.S ?? '' }),
-      ),
-    );
-    return taken.some((result) => result.written) ? true : undefined;
+    return found.length === 0 ? undefined : found.every(Boolean);
   }
   const rollback = rollbackOf(sk, before, after);
   if (!rollback) return undefined;

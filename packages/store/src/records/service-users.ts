@@ -202,7 +202,7 @@ export class ServiceUsers {
       version: attr.n(1),
       allocations: { M: {} },
       conflicts: { M: {} },
-      [RELATIONS_MAC]: attr.s(integrityMac(integrityKey, relationsParts(scope, clientId, {}, []))),
+      [RELATIONS_MAC]: attr.s(integrityMac(integrityKey, relationsParts(scope, clientId, {}, [], 0))),
       [SERVICE_MAC]: attr.s(integrityMac(integrityKey, serviceParts(scope, clientId, input.serviceId))),
       [CASE_MAC]: attr.s(integrityMac(integrityKey, caseParts(scope, clientId, 'OPEN', undefined))),
       [LEGAL_HOLD_MAC]: attr.s(integrityMac(integrityKey, legalHoldParts(scope, clientId, undefined))),
@@ -367,7 +367,7 @@ export class ServiceUsers {
         ),
       },
       conflicts: { M: {} },
-      [RELATIONS_MAC]: attr.s(integrityMac(integrityKey, relationsParts(scope, clientId, {}, []))),
+      [RELATIONS_MAC]: attr.s(integrityMac(integrityKey, relationsParts(scope, clientId, {}, [], 0))),
       [SERVICE_MAC]: attr.s(integrityMac(integrityKey, serviceParts(scope, clientId, input.serviceId))),
       [CASE_MAC]: attr.s(integrityMac(integrityKey, caseParts(scope, clientId, caseStatus, closedAt))),
       [LEGAL_HOLD_MAC]: attr.s(integrityMac(integrityKey, legalHoldParts(scope, clientId, undefined))),
@@ -732,19 +732,21 @@ export class ServiceUsers {
     const at = this.clock.now().toISOString();
     if (declared) conflicts[staffId] = at;
     else delete conflicts[staffId];
+    const version = relationsVersionOf(current) + 1;
     const mac = integrityMac(
       integrityKey,
-      relationsParts(scope, clientId, conflicts, investigationEntries(current)),
+      relationsParts(scope, clientId, conflicts, investigationEntries(current), version),
     );
     const expression = declared
-      ? 'SET conflicts.#staff = :at, #mac = :mac'
-      : 'REMOVE conflicts.#staff SET #mac = :mac';
+      ? 'SET conflicts.#staff = :at, #mac = :mac, #version = :version'
+      : 'REMOVE conflicts.#staff SET #mac = :mac, #version = :version';
     const written = await gateway.update(key, {
       UpdateExpression: expression,
       ConditionExpression: 'attribute_exists(pk) AND #mac = :previous',
-      ExpressionAttributeNames: { '#staff': staffId, '#mac': RELATIONS_MAC },
+      ExpressionAttributeNames: { '#staff': staffId, '#mac': RELATIONS_MAC, '#version': RELATIONS_VERSION },
       ExpressionAttributeValues: {
         ':mac': attr.s(mac),
+        ':version': attr.n(version),
         ':previous': attr.s(read.s(current, RELATIONS_MAC) ?? ''),
         ...(declared ? { ':at': attr.s(at) } : {}),
       },
@@ -773,17 +775,23 @@ export class ServiceUsers {
         ),
         link,
       ];
+      const version = relationsVersionOf(client.item) + 1;
       const mac = integrityMac(
         integrityKey,
-        relationsParts(scope, client.clientId, conflictEntries(client.item), investigations),
+        relationsParts(scope, client.clientId, conflictEntries(client.item), investigations, version),
       );
       return {
         Update: {
           Key: { pk: attr.s(scope.key('CLIENT', client.clientId)), sk: attr.s(PROFILE) },
-          UpdateExpression: 'SET investigations.#id = :link, #mac = :mac',
+          UpdateExpression: 'SET investigations.#id = :link, #mac = :mac, #version = :version',
           ConditionExpression: 'attribute_exists(pk) AND #mac = :previous',
-          ExpressionAttributeNames: { '#id': link.investigationId, '#mac': RELATIONS_MAC },
+          ExpressionAttributeNames: {
+            '#id': link.investigationId,
+            '#mac': RELATIONS_MAC,
+            '#version': RELATIONS_VERSION,
+          },
           ExpressionAttributeValues: {
+            ':version': attr.n(version),
             ':link': {
               M: { investigatorId: attr.s(link.investigatorId), status: attr.s(link.status) },
             },
@@ -921,6 +929,21 @@ export class ServiceUsers {
 const RELATIONS_MAC = 'relationsMac';
 
 /**
+ * The profile attribute counting the changes to the conflicts and investigation links, bound into
+ * {@link RELATIONS_MAC} (decision 0120): every change moves it up, so an earlier copy of the relations put back, with
+ * its genuine MAC, shows in the table's stream as the count going down. Absent until the first change (0).
+ */
+export const RELATIONS_VERSION = 'relationsVersion';
+
+/** The profile's count of changes to its relations ({@link RELATIONS_VERSION}); 0 before the first. */
+export function relationsVersionOf(item: {
+  readonly [RELATIONS_VERSION]?: { readonly N?: string | undefined };
+}): number {
+  const version = Number(item[RELATIONS_VERSION]?.N ?? 0);
+  return Number.isSafeInteger(version) && version > 0 ? version : 0;
+}
+
+/**
  * The profile attribute holding the MAC over the service the person is supported by (decision 0088): a service's
  * managers and members read its people, so moving a person into another service by a raw write would give them away.
  * The service never changes after registration.
@@ -986,25 +1009,24 @@ function allocationParts(
 
 /**
  * What {@link RELATIONS_MAC} covers: the conflicts as `staffId=declaredAt` lines and the investigation links as
- * `investigationId=investigatorId:status` lines, each set sorted (ids never hold `=`, `:` or a line break).
+ * `investigationId=investigatorId:status` lines, each set sorted (ids never hold `=`, `:` or a line break), and from
+ * the first change on the count of changes ({@link RELATIONS_VERSION}; a profile never changed keeps the v1 parts).
  */
 function relationsParts(
   scope: TenantScope,
   clientId: string,
   conflicts: Record<string, string>,
   investigations: readonly InvestigationLink[],
+  version: number,
 ): string[] {
   const conflictLines = Object.entries(conflicts).map(([staffId, at]) => `${staffId}=${at}`);
   const investigationLines = investigations.map(
     (link) => `${link.investigationId}=${link.investigatorId}:${link.status}`,
   );
-  return [
-    'confide.client-relations.v1',
-    scope.orgId,
-    clientId,
-    conflictLines.sort().join('\n'),
-    investigationLines.sort().join('\n'),
-  ];
+  const sets = [conflictLines.sort().join('\n'), investigationLines.sort().join('\n')];
+  return version === 0
+    ? ['confide.client-relations.v1', scope.orgId, clientId, ...sets]
+    : ['confide.client-relations.v2', scope.orgId, clientId, ...sets, String(version)];
 }
 
 function conflictEntries(item: Item): Record<string, string> {
@@ -1048,7 +1070,13 @@ function verifiedAccessFacts(scope: TenantScope, item: Item, integrityKey: Buffe
   if (
     !verifyIntegrityMac(
       integrityKey,
-      relationsParts(scope, clientId, conflictEntries(item), investigationEntries(item)),
+      relationsParts(
+        scope,
+        clientId,
+        conflictEntries(item),
+        investigationEntries(item),
+        relationsVersionOf(item),
+      ),
       read.s(item, RELATIONS_MAC),
     ) ||
     !verifyIntegrityMac(
