@@ -1,6 +1,7 @@
 import {
   type AttributeValue,
   DeleteItemCommand,
+  GetItemCommand,
   PutItemCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
@@ -471,6 +472,95 @@ describe('retention: a removal the rules do not explain', () => {
           itemKind: 'PROFILE',
           restored: true,
         }),
+      ]);
+    });
+  });
+
+  describe('a staff member’s deactivation taken back below the API (decision 0121)', () => {
+    const READ_NAME = 'query ($id: ID!) { serviceUser(id: $id) { name } }';
+
+    /** A client's allocated worker, deactivated by the admin, with their account as it stood before. */
+    async function deactivatedWorker() {
+      const world = await retentionWorld(api);
+      const { id } = await clientWithRecords(api, world);
+      const scope = tenantScope(world.org.orgId);
+      const accountKey = { pk: { S: scope.key('STAFF', world.worker.staffId) }, sk: { S: 'PROFILE' } };
+      const account = (
+        await api.services.dynamo.send(
+          new GetItemCommand({ TableName: api.stack.tables.data, Key: accountKey, ConsistentRead: true }),
+        )
+      ).Item;
+      if (!account) throw new Error('no account');
+      expectNoErrors(
+        await api.graphql('mutation ($id: ID!) { deactivateStaff(input: { staffId: $id }) { status } }', {
+          token: world.org.adminToken,
+          variables: { id: world.worker.globalId },
+        }),
+      );
+      const refused = codes(await api.graphql(READ_NAME, { token: world.worker.token, variables: { id } }));
+      expect(refused).not.toEqual(undefined);
+      await runRetention(api, world.org.orgId);
+      expect(await api.services.integrityIncidents.list(scope)).toEqual([]);
+      return { world, id, scope, account, accountKey, refused };
+    }
+
+    it('the whole account from before put back is deactivated again, an incident', async () => {
+      const { world, id, scope, account, refused } = await deactivatedWorker();
+
+      // Act: someone who can write the table puts the active copy back (its access MAC is genuine).
+      await api.services.dynamo.send(new PutItemCommand({ TableName: api.stack.tables.data, Item: account }));
+      await runRetention(api, world.org.orgId);
+
+      // Assess: the worker is refused as before, and the rollback is an integrity incident.
+      expect(codes(await api.graphql(READ_NAME, { token: world.worker.token, variables: { id } }))).toEqual(
+        refused,
+      );
+      expect(await api.services.integrityIncidents.list(scope)).toEqual([
+        expect.objectContaining({
+          kind: 'ROLLED_BACK',
+          subjectId: world.worker.staffId,
+          itemKind: 'STAFF_ACCOUNT',
+          restored: true,
+        }),
+      ]);
+    });
+
+    it('the access facts alone taken back to the copy from before are put right again, an incident', async () => {
+      const { world, id, scope, account, accountKey, refused } = await deactivatedWorker();
+
+      // Act: only the status, the roles, their MAC and what else the copy had of them are written back.
+      const access = Object.fromEntries(
+        Object.entries(account).filter(([name]) => /^(status|roles|access)/.test(name)),
+      );
+      const current =
+        (
+          await api.services.dynamo.send(
+            new GetItemCommand({ TableName: api.stack.tables.data, Key: accountKey, ConsistentRead: true }),
+          )
+        ).Item ?? {};
+      const dropped = Object.keys(current).filter(
+        (name) => /^access/.test(name) && access[name] === undefined,
+      );
+      await api.services.dynamo.send(
+        new UpdateItemCommand({
+          TableName: api.stack.tables.data,
+          Key: accountKey,
+          UpdateExpression: `SET ${Object.keys(access)
+            .map((name) => `#${name} = :${name}`)
+            .join(', ')}${dropped.length > 0 ? ` REMOVE ${dropped.join(', ')}` : ''}`,
+          ExpressionAttributeNames: Object.fromEntries(Object.keys(access).map((name) => [`#${name}`, name])),
+          ExpressionAttributeValues: Object.fromEntries(
+            Object.entries(access).map(([name, value]) => [`:${name}`, value]),
+          ),
+        }),
+      );
+      await runRetention(api, world.org.orgId);
+
+      expect(codes(await api.graphql(READ_NAME, { token: world.worker.token, variables: { id } }))).toEqual(
+        refused,
+      );
+      expect(await api.services.integrityIncidents.list(scope)).toEqual([
+        expect.objectContaining({ kind: 'ROLLED_BACK', subjectId: world.worker.staffId, restored: true }),
       ]);
     });
   });

@@ -527,7 +527,7 @@ export class OrganisationDirectory {
       emergencyGrants: { M: {} },
       createdAt: attr.s(now),
       version: attr.n(1),
-      [STAFF_ACCESS_MAC]: attr.s(staffAccessMac(integrityKey, scope, staffId, input.roles, 'ACTIVE')),
+      [STAFF_ACCESS_MAC]: attr.s(staffAccessMac(integrityKey, scope, staffId, input.roles, 'ACTIVE', 0)),
       ...sealFields(key, itemKeyOf(pk, ORG_SORT), { displayName: input.displayName }),
     };
     const absent = 'attribute_not_exists(pk)';
@@ -641,17 +641,21 @@ export class OrganisationDirectory {
       '#roles': 'roles',
       '#status': 'status',
       '#mac': STAFF_ACCESS_MAC,
+      '#accessVersion': STAFF_ACCESS_VERSION,
     };
+    const accessVersion = staffAccessVersionOf(current.Item) + 1;
     const changed = {
       roles: attr.ss(roles),
       status: attr.s(status),
-      mac: attr.s(staffAccessMac(integrityKey, scope, staffId, roles, status)),
+      mac: attr.s(staffAccessMac(integrityKey, scope, staffId, roles, status, accessVersion)),
+      accessVersion: attr.n(accessVersion),
     };
     const values: Item = {
       ':one': attr.n(1),
       ':roles': changed.roles,
       ':status': changed.status,
       ':mac': changed.mac,
+      ':accessVersion': changed.accessVersion,
       ':previous': attr.s(read.s(current.Item, STAFF_ACCESS_MAC) ?? ''),
     };
     let condition = 'attribute_exists(pk) AND #mac = :previous';
@@ -660,7 +664,8 @@ export class OrganisationDirectory {
       values[':expected'] = attr.n(change.expectedVersion);
     }
     const update = {
-      UpdateExpression: 'SET #roles = :roles, #status = :status, #mac = :mac, version = version + :one',
+      UpdateExpression:
+        'SET #roles = :roles, #status = :status, #mac = :mac, #accessVersion = :accessVersion, version = version + :one',
       ConditionExpression: condition,
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
@@ -684,6 +689,7 @@ export class OrganisationDirectory {
             roles: changed.roles,
             status: changed.status,
             [STAFF_ACCESS_MAC]: changed.mac,
+            [STAFF_ACCESS_VERSION]: changed.accessVersion,
             version: attr.n(requireN(current.Item, 'version') + 1),
           };
     if (!written) throw new Error('Update returned no item.');
@@ -1088,7 +1094,7 @@ export class OrganisationDirectory {
     if (
       !verifyIntegrityMac(
         integrityKey,
-        staffAccessParts(scope, staffId, read.ss(item, 'roles'), status),
+        staffAccessParts(scope, staffId, read.ss(item, 'roles'), status, staffAccessVersionOf(item)),
         read.s(item, STAFF_ACCESS_MAC),
       ) ||
       !serviceLinksVerified(integrityKey, scope, staffId, item) ||
@@ -1168,13 +1174,33 @@ const retentionParts = (scope: TenantScope, stored: string) => [
 /** The staff-item attribute holding the MAC over the account's roles and status (decision 0030, Access facts). */
 const STAFF_ACCESS_MAC = 'accessMac';
 
+/**
+ * The staff-item attribute counting the changes to the account's roles and status, bound into its access MAC (decision
+ * 0121): every change moves it up, so an earlier copy of the roles and status put back, with its genuine MAC, shows in
+ * the table's stream as the count going down. Absent until the first change (0).
+ */
+export const STAFF_ACCESS_VERSION = 'accessVersion';
+
+/** The account's count of changes to its roles and status ({@link STAFF_ACCESS_VERSION}); 0 before the first. */
+export function staffAccessVersionOf(item: {
+  readonly [STAFF_ACCESS_VERSION]?: { readonly N?: string | undefined };
+}): number {
+  const version = Number(item[STAFF_ACCESS_VERSION]?.N ?? 0);
+  return Number.isSafeInteger(version) && version > 0 ? version : 0;
+}
+
+/** What the access MAC covers: roles and status, and from the first change on their count (an unchanged account: v1). */
 function staffAccessParts(
   scope: TenantScope,
   staffId: string,
   roles: readonly string[],
   status: string,
+  version: number,
 ): string[] {
-  return ['confide.staff-access.v1', scope.orgId, staffId, [...roles].sort().join(','), status];
+  const facts = [scope.orgId, staffId, [...roles].sort().join(','), status];
+  return version === 0
+    ? ['confide.staff-access.v1', ...facts]
+    : ['confide.staff-access.v2', ...facts, String(version)];
 }
 
 function staffAccessMac(
@@ -1183,8 +1209,9 @@ function staffAccessMac(
   staffId: string,
   roles: readonly string[],
   status: string,
+  version: number,
 ): string {
-  return integrityMac(key, staffAccessParts(scope, staffId, roles, status));
+  return integrityMac(key, staffAccessParts(scope, staffId, roles, status, version));
 }
 
 /** Subjects from an identity provider may contain any character; keys get a hex form without `#`. */

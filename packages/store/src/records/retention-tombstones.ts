@@ -4,7 +4,13 @@ import { asOrgId, type Clock, isExpired, isIdOf, toEpochSeconds } from '@confide
 import { integrityMac, type KeyHierarchy, keyDerivedFrom, verifyIntegrityMac } from '@confide/keys';
 import { attr, type Item, read, requireS } from '../attributes';
 import { organisationIntegrityKey } from '../item-macs';
-import { identityLinkKey, staffAccountKey, staffHandleEntryKey } from '../organisation-directory';
+import {
+  identityLinkKey,
+  STAFF_ACCESS_VERSION,
+  staffAccessVersionOf,
+  staffAccountKey,
+  staffHandleEntryKey,
+} from '../organisation-directory';
 import { itemKeyOf, openField } from '../sealed-fields';
 import { type TenantScope, tenantScope } from '../tenant-scope';
 import { type TableAccess, TenantTable } from '../tenant-table';
@@ -452,7 +458,8 @@ interface Removal {
 /**
  * The sort-key prefixes of the items whose updates the handler is given too: consents, whose withdrawal an earlier
  * copy would undo, and notes, whose amendment an earlier copy would undo (decision 0118); a client's profile, into
- * which an ended allocation's entry could be put back, and allocation records, whose end could be taken off (0119).
+ * which an ended allocation's entry or earlier relations could be put back, and allocation records, whose end could be
+ * taken off (0119, 0120); a staff account (sort key `PROFILE` too), whose earlier roles or status could be (0121).
  */
 export const WATCHED_UPDATES_SORT_PREFIXES = ['CONSENT#', 'NOTE#', 'PROFILE', 'ALLOC#'] as const;
 
@@ -512,6 +519,42 @@ function rollbackOf(
  *   investigation links moves it up, so the conflicts, links, MAC and count of the old image are put back, while the
  *   relations are still the earlier copy's (their MAC).
  */
+/**
+ * Puts right a staff account whose roles and status were taken back to an earlier copy (decision 0121): every change
+ * of them moves the account's count of changes up, so a count gone down puts the old image's roles, status, MAC and
+ * count back, while the account still carries the earlier copy's MAC. A reactivation or a role given back this way
+ * would let a leaver or a demoted member act again. Undefined for any other update of a staff member's items.
+ */
+async function undoStaffAccessRollback(
+  deps: RetentionHandlerDependencies,
+  scope: TenantScope,
+  staffId: string,
+  sk: string,
+  before: StreamImage,
+  after: StreamImage,
+): Promise<boolean | undefined> {
+  if (sk !== 'PROFILE' || staffAccessVersionOf(before) <= staffAccessVersionOf(after)) return undefined;
+  const rolledBackMac = after.accessMac?.S;
+  const written = await gateway(deps, scope).update(staffAccountKey(scope, staffId), {
+    UpdateExpression: 'SET #roles = :roles, #status = :status, #mac = :mac, #version = :version',
+    ConditionExpression: rolledBackMac === undefined ? 'attribute_not_exists(#mac)' : '#mac = :rolledBack',
+    ExpressionAttributeNames: {
+      '#roles': 'roles',
+      '#status': 'status',
+      '#mac': 'accessMac',
+      '#version': STAFF_ACCESS_VERSION,
+    },
+    ExpressionAttributeValues: {
+      ':roles': attributeValueOf(before.roles ?? { SS: [] }),
+      ':status': attr.s(before.status?.S ?? ''),
+      ':mac': attr.s(before.accessMac?.S ?? ''),
+      ':version': attr.n(staffAccessVersionOf(before)),
+      ...(rolledBackMac === undefined ? {} : { ':rolledBack': attr.s(rolledBackMac) }),
+    },
+  });
+  return written.written;
+}
+
 async function undoRollback(
   deps: RetentionHandlerDependencies,
   scope: TenantScope,
@@ -683,11 +726,12 @@ async function processRecord(record: RetentionStreamRecord, context: HandlerCont
 }
 
 /**
- * An item of a person's record taken back to an earlier copy by a write below the application (decisions 0118, 0119):
+ * An item of a person's record taken back to an earlier copy by a write below the application (decisions 0118-0121):
  * its MAC or AAD is genuine, but the application never writes it after the later one. A consent's withdrawal undone
- * would let sharing rest on it again; a note's amendment undone would show what was corrected; an ended allocation
- * put back would give its worker the record again. It is put right ({@link undoRollback}) and the incident is
- * recorded. Undefined for any other update.
+ * would let sharing rest on it again; a note's amendment undone would show what was corrected; an ended allocation or
+ * a declared conflict undone would give a worker the record again; a staff member's deactivation or lost role undone
+ * would let them act again. It is put right ({@link undoRollback}, {@link undoStaffAccessRollback}) and the incident
+ * is recorded. Undefined for any other update.
  */
 async function rolledBack(
   record: RetentionStreamRecord,
@@ -699,13 +743,14 @@ async function rolledBack(
   if (!before || !after) throw new Error('A MODIFY record without both images (the stream must carry both).');
   const pk = before.pk?.S;
   const sk = before.sk?.S ?? '';
-  const match = pk ? /^ORG#([^#]+)#(CLIENT#.+)$/.exec(pk) : null;
+  const match = pk ? /^ORG#([^#]+)#((CLIENT|STAFF)#.+)$/.exec(pk) : null;
   if (!match?.[1] || !match[2]) return undefined;
   const scope = tenantScope(asOrgId(match[1]));
   const subject = subjectItemOf(scope, match[2], sk, before);
   if (!subject) return undefined;
-  const clientId = match[2].slice('CLIENT#'.length);
-  const restored = await undoRollback(deps, scope, clientId, sk, before, after);
+  const restored = subject.client
+    ? await undoRollback(deps, scope, subject.subjectId, sk, before, after)
+    : await undoStaffAccessRollback(deps, scope, subject.subjectId, sk, before, after);
   if (restored === undefined) return undefined;
   await context.incidents.record(
     scope,
