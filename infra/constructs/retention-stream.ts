@@ -6,10 +6,11 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
 /**
- * The sort-key prefixes of consents, notes, clients' profiles and allocation records, whose updates the function reads
+ * The sort-key prefixes of consents, notes, profiles (clients' and staff accounts), allocation records and reference
+ * permissions, whose updates the function reads
  * (`WATCHED_UPDATES_SORT_PREFIXES` in packages/store, which the test compares).
  */
-const WATCHED_UPDATES_SORT_PREFIXES = ['CONSENT#', 'NOTE#', 'PROFILE', 'ALLOC#'];
+const WATCHED_UPDATES_SORT_PREFIXES = ['CONSENT#', 'NOTE#', 'PROFILE', 'ALLOC#', 'REFPERM#'];
 
 /** Properties of {@link RetentionStream}. */
 export interface RetentionStreamProps {
@@ -59,7 +60,8 @@ export class RetentionStream extends Construct {
         onFailure: new SqsDlq(this.failureQueue),
         // TTL expiries and erasures are deletions; a consent's or a note's update is read for a withdrawal or an
         // amendment undone below the application (decision 0118), a client's profile's or an allocation record's for
-        // an ended allocation or a conflict undone (0119, 0120), a staff account's for earlier roles or status (0121). Other inserts and updates (the function's own tombstone writes among them) do
+        // an ended allocation or a conflict undone (0119, 0120), a staff account's for earlier roles or status (0121),
+        // a reference permission's for its withdrawal undone (0122). Other inserts and updates (the function's own tombstone writes among them) do
         // not invoke it. The prefixes are alternatives of one filter (a pattern's list of rules matches any of them),
         // so the mapping keeps two of its five filters. `isRetentionRecord` (packages/store) selects the same records
         // for the local poller.

@@ -3,6 +3,7 @@ import {
   DeleteItemCommand,
   GetItemCommand,
   PutItemCommand,
+  QueryCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { toEpochSeconds } from '@confide/domain';
@@ -563,6 +564,69 @@ describe('retention: a removal the rules do not explain', () => {
         expect.objectContaining({ kind: 'ROLLED_BACK', subjectId: world.worker.staffId, restored: true }),
       ]);
     });
+  });
+
+  it('a reference permission’s withdrawal undone by putting back the copy from before is withdrawn again, an incident (decision 0122)', async () => {
+    // Prepare: the worker permits a reference to one recipient, copied as it stood, then withdraws it.
+    const world = await retentionWorld(api);
+    const hr = await addStaff(api, world.org, ['HR_OFFICER']);
+    const scope = tenantScope(world.org.orgId);
+    const worker = world.worker;
+    expectNoErrors(
+      await api.graphql(
+        'mutation ($id: ID!, $r: String!, $e: DateTime!) { recordReferencePermission(staffId: $id, recipient: $r, expiresAt: $e) { id } }',
+        {
+          token: worker.token,
+          variables: {
+            id: worker.globalId,
+            r: 'Acme Lettings',
+            e: new Date(clock.now().getTime() + 30 * 86_400_000).toISOString(),
+          },
+        },
+      ),
+    );
+    const staffItems = await api.services.dynamo.send(
+      new QueryCommand({
+        TableName: api.stack.tables.data,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :permission)',
+        ExpressionAttributeValues: {
+          ':pk': { S: scope.key('STAFF', worker.staffId) },
+          ':permission': { S: 'REFPERM#' },
+        },
+        ConsistentRead: true,
+      }),
+    );
+    const given = staffItems.Items?.[0];
+    if (!given?.sk?.S) throw new Error('no permission');
+    expectNoErrors(
+      await api.graphql(
+        'mutation ($id: ID!, $p: String!) { withdrawReferencePermission(staffId: $id, permissionId: $p) { inForce } }',
+        { token: worker.token, variables: { id: worker.globalId, p: given.sk.S.slice('REFPERM#'.length) } },
+      ),
+    );
+    const release = () =>
+      api.graphql(
+        'mutation ($id: ID!) { releaseReference(staffId: $id, recipient: "Acme Lettings", summary: "Reliable.") { id } }',
+        { token: hr.token, variables: { id: worker.globalId } },
+      );
+    expect(codes(await release())).toEqual(['CONSENT_REQUIRED']);
+    await runRetention(api, world.org.orgId);
+    expect(await api.services.integrityIncidents.list(scope)).toEqual([]);
+
+    // Act: someone who can write the table puts the copy from before the withdrawal back (its MAC is genuine).
+    await api.services.dynamo.send(new PutItemCommand({ TableName: api.stack.tables.data, Item: given }));
+    await runRetention(api, world.org.orgId);
+
+    // Assess: no reference is released under it, and the rollback is an integrity incident.
+    expect(codes(await release())).toEqual(['CONSENT_REQUIRED']);
+    expect(await api.services.integrityIncidents.list(scope)).toEqual([
+      expect.objectContaining({
+        kind: 'ROLLED_BACK',
+        subjectId: worker.staffId,
+        itemKind: 'REFERENCE_PERMISSION',
+        restored: true,
+      }),
+    ]);
   });
 
   it('a forged erasure record is not an erasure: the key and the record stay', async () => {

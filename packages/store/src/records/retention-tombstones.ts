@@ -459,9 +459,10 @@ interface Removal {
  * The sort-key prefixes of the items whose updates the handler is given too: consents, whose withdrawal an earlier
  * copy would undo, and notes, whose amendment an earlier copy would undo (decision 0118); a client's profile, into
  * which an ended allocation's entry or earlier relations could be put back, and allocation records, whose end could be
- * taken off (0119, 0120); a staff account (sort key `PROFILE` too), whose earlier roles or status could be (0121).
+ * taken off (0119, 0120); a staff account (sort key `PROFILE` too), whose earlier roles or status could be (0121);
+ * a staff member's reference permissions, whose withdrawal an earlier copy would undo (0122).
  */
-export const WATCHED_UPDATES_SORT_PREFIXES = ['CONSENT#', 'NOTE#', 'PROFILE', 'ALLOC#'] as const;
+export const WATCHED_UPDATES_SORT_PREFIXES = ['CONSENT#', 'NOTE#', 'PROFILE', 'ALLOC#', 'REFPERM#'] as const;
 
 /**
  * Whether a stream record is one the retention handler is given: every REMOVE, and a MODIFY of the watched items
@@ -478,21 +479,31 @@ export function isRetentionRecord(record: RetentionStreamRecord): boolean {
 }
 
 /**
+ * Items whose withdrawal is final and under their MAC: a consent (decision 0118) and a staff member's reference
+ * permission (0122). A new permission or consent is a new item.
+ */
+const WITHDRAWN_UNDER_MAC = [
+  { prefix: 'CONSENT#', mac: 'consentMac' },
+  { prefix: 'REFPERM#', mac: 'permissionMac' },
+] as const;
+
+/**
  * Whether an update took an item back to an earlier copy that the application would never write after the one it
- * replaced, and the condition under which the later one is put back (the item still that earlier copy): a consent
- * whose withdrawal is gone, a note whose version went down. Undefined for any other update.
+ * replaced, and the condition under which the later one is put back (the item still that earlier copy): a consent or
+ * a reference permission whose withdrawal is gone, a note whose version went down. Undefined for any other update.
  */
 function rollbackOf(
   sk: string,
   before: StreamImage,
   after: StreamImage,
 ): { condition: string; names?: Record<string, string>; values: Record<string, AttributeValue> } | undefined {
-  if (sk.startsWith('CONSENT#')) {
+  const withdrawal = WITHDRAWN_UNDER_MAC.find(({ prefix }) => sk.startsWith(prefix));
+  if (withdrawal) {
     if (!before.withdrawnAt?.S || after.withdrawnAt?.S) return undefined;
     return {
       condition: 'attribute_exists(pk) AND attribute_not_exists(withdrawnAt) AND #mac = :rolledBack',
-      names: { '#mac': 'consentMac' },
-      values: { ':rolledBack': attr.s(after.consentMac?.S ?? '') },
+      names: { '#mac': withdrawal.mac },
+      values: { ':rolledBack': attr.s(after[withdrawal.mac]?.S ?? '') },
     };
   }
   if (sk.startsWith('NOTE#')) {
@@ -533,7 +544,8 @@ async function undoStaffAccessRollback(
   before: StreamImage,
   after: StreamImage,
 ): Promise<boolean | undefined> {
-  if (sk !== 'PROFILE' || staffAccessVersionOf(before) <= staffAccessVersionOf(after)) return undefined;
+  if (sk !== 'PROFILE') return putBackEarlierCopy(deps, scope, sk, before, after);
+  if (staffAccessVersionOf(before) <= staffAccessVersionOf(after)) return undefined;
   const rolledBackMac = after.accessMac?.S;
   const written = await gateway(deps, scope).update(staffAccountKey(scope, staffId), {
     UpdateExpression: 'SET #roles = :roles, #status = :status, #mac = :mac, #version = :version',
@@ -626,9 +638,23 @@ async function undoRollback(
     );
     return found.length === 0 ? undefined : found.every(Boolean);
   }
+  return putBackEarlierCopy(deps, scope, sk, before, after);
+}
+
+/**
+ * Puts the later copy back from the old image when {@link rollbackOf} says the update was an earlier copy put back,
+ * while the item is still that copy (a later write of the API wins); undefined for any other update.
+ */
+async function putBackEarlierCopy(
+  deps: RetentionHandlerDependencies,
+  scope: TenantScope,
+  sk: string,
+  before: StreamImage,
+  after: StreamImage,
+): Promise<boolean | undefined> {
   const rollback = rollbackOf(sk, before, after);
   if (!rollback) return undefined;
-  const written = await table.put(itemOfImage(before), {
+  const written = await gateway(deps, scope).put(itemOfImage(before), {
     ConditionExpression: rollback.condition,
     ...(rollback.names ? { ExpressionAttributeNames: rollback.names } : {}),
     ExpressionAttributeValues: rollback.values,
