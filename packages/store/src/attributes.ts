@@ -40,3 +40,15 @@ export function requireN(item: Item, name: string): number {
   if (value === undefined) throw new Error(`Stored item lacks attribute ${name}.`);
   return Number(value);
 }
+
+/**
+ * A count of changes kept in a number attribute, as an item or a stream image holds it: 0 when absent (nothing changed
+ * yet) or not a positive whole number.
+ */
+export function changeCount(
+  item: { readonly [name: string]: { readonly N?: string | undefined } | undefined },
+  name: string,
+): number {
+  const count = Number(item[name]?.N ?? 0);
+  return Number.isSafeInteger(count) && count > 0 ? count : 0;
+}

@@ -26,7 +26,7 @@ import {
   type SubjectKey,
   verifyIntegrityMac,
 } from '@confide/keys';
-import { attr, type Item, read, requireN, requireS, tableKey } from './attributes';
+import { attr, changeCount, type Item, read, requireN, requireS, tableKey } from './attributes';
 import type { ItemLoader } from './item-loader';
 import { organisationIntegrityKey } from './item-macs';
 import { type Page, type PageRequest, QueryCursors } from './paging';
@@ -643,7 +643,7 @@ export class OrganisationDirectory {
       '#mac': STAFF_ACCESS_MAC,
       '#accessVersion': STAFF_ACCESS_VERSION,
     };
-    const accessVersion = staffAccessVersionOf(current.Item) + 1;
+    const accessVersion = changeCount(current.Item, STAFF_ACCESS_VERSION) + 1;
     const changed = {
       roles: attr.ss(roles),
       status: attr.s(status),
@@ -1094,7 +1094,13 @@ export class OrganisationDirectory {
     if (
       !verifyIntegrityMac(
         integrityKey,
-        staffAccessParts(scope, staffId, read.ss(item, 'roles'), status, staffAccessVersionOf(item)),
+        staffAccessParts(
+          scope,
+          staffId,
+          read.ss(item, 'roles'),
+          status,
+          changeCount(item, STAFF_ACCESS_VERSION),
+        ),
         read.s(item, STAFF_ACCESS_MAC),
       ) ||
       !serviceLinksVerified(integrityKey, scope, staffId, item) ||
@@ -1180,14 +1186,6 @@ const STAFF_ACCESS_MAC = 'accessMac';
  * the table's stream as the count going down. Absent until the first change (0).
  */
 export const STAFF_ACCESS_VERSION = 'accessVersion';
-
-/** The account's count of changes to its roles and status ({@link STAFF_ACCESS_VERSION}); 0 before the first. */
-export function staffAccessVersionOf(item: {
-  readonly [STAFF_ACCESS_VERSION]?: { readonly N?: string | undefined };
-}): number {
-  const version = Number(item[STAFF_ACCESS_VERSION]?.N ?? 0);
-  return Number.isSafeInteger(version) && version > 0 ? version : 0;
-}
 
 /** What the access MAC covers: roles and status, and from the first change on their count (an unchanged account: v1). */
 function staffAccessParts(

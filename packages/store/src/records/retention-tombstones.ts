@@ -2,12 +2,11 @@ import { createHash, createHmac } from 'node:crypto';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { asOrgId, type Clock, isExpired, isIdOf, toEpochSeconds } from '@confide/domain';
 import { integrityMac, type KeyHierarchy, keyDerivedFrom, verifyIntegrityMac } from '@confide/keys';
-import { attr, type Item, read, requireS } from '../attributes';
+import { attr, changeCount, type Item, read, requireS } from '../attributes';
 import { organisationIntegrityKey } from '../item-macs';
 import {
   identityLinkKey,
   STAFF_ACCESS_VERSION,
-  staffAccessVersionOf,
   staffAccountKey,
   staffHandleEntryKey,
 } from '../organisation-directory';
@@ -23,7 +22,7 @@ import {
 } from './client-outside-items';
 import { IntegrityIncidents } from './integrity-incidents';
 import { RetentionStates, type VerifiedRetentionState } from './retention-state';
-import { RELATIONS_VERSION, relationsVersionOf } from './service-users';
+import { RELATIONS_VERSION } from './service-users';
 
 /** Why an item left the table: its retention period ended, or the subject was erased. */
 export type TombstoneReason = 'EXPIRED' | 'ERASED';
@@ -516,27 +515,14 @@ function rollbackOf(
 }
 
 /**
- * Puts right an update that took an item of a client's record back to an earlier copy, and answers whether it was put
- * right; undefined when the update is not such a rollback (nothing done, no incident).
- * - A consent or a note ({@link rollbackOf}): the later copy is put back from the old image while the item is still
- *   the earlier one (a later write of the API wins).
- * - An allocation record whose end was taken off (decision 0119): its ended copy is put back, and the allocation's
- *   entry leaves the profile if it is there, whichever of the two writes the stream delivers first.
- * - A profile given an allocation entry whose record is ended or gone (0119): the application ends an allocation by
- *   taking its entry out and dating its record in one transaction, and never writes an entry again under the same
- *   id, so such an entry is an earlier copy put back, and is taken out. An entry no longer there when the handler
- *   comes to it (an allocation ended since) is no rollback.
- * - A profile whose relations' count of changes went down (decision 0120): every change of the conflicts or the
- *   investigation links moves it up, so the conflicts, links, MAC and count of the old image are put back, while the
- *   relations are still the earlier copy's (their MAC).
+ * Puts right an update that took an item of a staff member's back to an earlier copy, and answers whether it was put
+ * right; undefined when the update is not such a rollback.
+ * - The account's roles and status (decision 0121): every change of them moves the account's count of changes up, so a
+ *   count gone down puts the old image's roles, status, MAC and count back, while the account still carries the earlier
+ *   copy's MAC. A reactivation or a role given back this way would let a leaver or a demoted member act again.
+ * - A reference permission whose withdrawal is gone (0122; {@link rollbackOf}).
  */
-/**
- * Puts right a staff account whose roles and status were taken back to an earlier copy (decision 0121): every change
- * of them moves the account's count of changes up, so a count gone down puts the old image's roles, status, MAC and
- * count back, while the account still carries the earlier copy's MAC. A reactivation or a role given back this way
- * would let a leaver or a demoted member act again. Undefined for any other update of a staff member's items.
- */
-async function undoStaffAccessRollback(
+async function undoStaffRollback(
   deps: RetentionHandlerDependencies,
   scope: TenantScope,
   staffId: string,
@@ -545,7 +531,7 @@ async function undoStaffAccessRollback(
   after: StreamImage,
 ): Promise<boolean | undefined> {
   if (sk !== 'PROFILE') return putBackEarlierCopy(deps, scope, sk, before, after);
-  if (staffAccessVersionOf(before) <= staffAccessVersionOf(after)) return undefined;
+  if (changeCount(before, STAFF_ACCESS_VERSION) <= changeCount(after, STAFF_ACCESS_VERSION)) return undefined;
   const rolledBackMac = after.accessMac?.S;
   const written = await gateway(deps, scope).update(staffAccountKey(scope, staffId), {
     UpdateExpression: 'SET #roles = :roles, #status = :status, #mac = :mac, #version = :version',
@@ -560,14 +546,29 @@ async function undoStaffAccessRollback(
       ':roles': attributeValueOf(before.roles ?? { SS: [] }),
       ':status': attr.s(before.status?.S ?? ''),
       ':mac': attr.s(before.accessMac?.S ?? ''),
-      ':version': attr.n(staffAccessVersionOf(before)),
+      ':version': attr.n(changeCount(before, STAFF_ACCESS_VERSION)),
       ...(rolledBackMac === undefined ? {} : { ':rolledBack': attr.s(rolledBackMac) }),
     },
   });
   return written.written;
 }
 
-async function undoRollback(
+/**
+ * Puts right an update that took an item of a client's record back to an earlier copy, and answers whether it was put
+ * right; undefined when the update is not such a rollback (nothing done, no incident).
+ * - A consent or a note ({@link rollbackOf}): the later copy is put back from the old image while the item is still
+ *   the earlier one (a later write of the API wins).
+ * - An allocation record whose end was taken off (decision 0119): its ended copy is put back, and the allocation's
+ *   entry leaves the profile if it is there, whichever of the two writes the stream delivers first.
+ * - A profile given an allocation entry whose record is ended or gone (0119): the application ends an allocation by
+ *   taking its entry out and dating its record in one transaction, and never writes an entry again under the same
+ *   id, so such an entry is an earlier copy put back, and is taken out. An entry no longer there when the handler
+ *   comes to it (an allocation ended since) is no rollback.
+ * - A profile whose relations' count of changes went down (decision 0120): every change of the conflicts or the
+ *   investigation links moves it up, so the conflicts, links, MAC and count of the old image are put back, while the
+ *   relations are still the earlier copy's (their MAC).
+ */
+async function undoClientRollback(
   deps: RetentionHandlerDependencies,
   scope: TenantScope,
   clientId: string,
@@ -615,7 +616,7 @@ async function undoRollback(
       return taken.some((result) => result.written) ? true : undefined;
     };
     const relationsPutBack = async () => {
-      if (relationsVersionOf(before) <= relationsVersionOf(after)) return undefined;
+      if (changeCount(before, RELATIONS_VERSION) <= changeCount(after, RELATIONS_VERSION)) return undefined;
       const rolledBackMac = after.relationsMac?.S;
       const written = await table.update(profile, {
         UpdateExpression:
@@ -627,7 +628,7 @@ async function undoRollback(
           ':conflicts': attributeValueOf(before.conflicts ?? { M: {} }),
           ':investigations': attributeValueOf(before.investigations ?? { M: {} }),
           ':mac': attr.s(before.relationsMac?.S ?? ''),
-          ':version': attr.n(relationsVersionOf(before)),
+          ':version': attr.n(changeCount(before, RELATIONS_VERSION)),
           ...(rolledBackMac === undefined ? {} : { ':rolledBack': attr.s(rolledBackMac) }),
         },
       });
@@ -752,12 +753,12 @@ async function processRecord(record: RetentionStreamRecord, context: HandlerCont
 }
 
 /**
- * An item of a person's record taken back to an earlier copy by a write below the application (decisions 0118-0121):
+ * An item of a person's record taken back to an earlier copy by a write below the application (decisions 0118-0122):
  * its MAC or AAD is genuine, but the application never writes it after the later one. A consent's withdrawal undone
  * would let sharing rest on it again; a note's amendment undone would show what was corrected; an ended allocation or
  * a declared conflict undone would give a worker the record again; a staff member's deactivation or lost role undone
- * would let them act again. It is put right ({@link undoRollback}, {@link undoStaffAccessRollback}) and the incident
- * is recorded. Undefined for any other update.
+ * would let them act again, their reference permission's withdrawal undone would let a reference go. It is put right
+ * ({@link undoClientRollback}, {@link undoStaffRollback}) and the incident is recorded. Undefined for any other update.
  */
 async function rolledBack(
   record: RetentionStreamRecord,
@@ -769,14 +770,14 @@ async function rolledBack(
   if (!before || !after) throw new Error('A MODIFY record without both images (the stream must carry both).');
   const pk = before.pk?.S;
   const sk = before.sk?.S ?? '';
-  const match = pk ? /^ORG#([^#]+)#((CLIENT|STAFF)#.+)$/.exec(pk) : null;
+  const match = pk ? /^ORG#([^#]+)#((?:CLIENT|STAFF)#.+)$/.exec(pk) : null;
   if (!match?.[1] || !match[2]) return undefined;
   const scope = tenantScope(asOrgId(match[1]));
   const subject = subjectItemOf(scope, match[2], sk, before);
   if (!subject) return undefined;
   const restored = subject.client
-    ? await undoRollback(deps, scope, subject.subjectId, sk, before, after)
-    : await undoStaffAccessRollback(deps, scope, subject.subjectId, sk, before, after);
+    ? await undoClientRollback(deps, scope, subject.subjectId, sk, before, after)
+    : await undoStaffRollback(deps, scope, subject.subjectId, sk, before, after);
   if (restored === undefined) return undefined;
   await context.incidents.record(
     scope,

@@ -10,7 +10,7 @@ import {
   sealListPosition,
   verifyIntegrityMac,
 } from '@confide/keys';
-import { attr, type Item, read, requireN, requireS, tableKey } from '../attributes';
+import { attr, changeCount, type Item, read, requireN, requireS, tableKey } from '../attributes';
 import type { ItemLoader } from '../item-loader';
 import { organisationIntegrityKey } from '../item-macs';
 import { identityItem, staffAccountKey } from '../organisation-directory';
@@ -732,7 +732,7 @@ export class ServiceUsers {
     const at = this.clock.now().toISOString();
     if (declared) conflicts[staffId] = at;
     else delete conflicts[staffId];
-    const version = relationsVersionOf(current) + 1;
+    const version = changeCount(current, RELATIONS_VERSION) + 1;
     const mac = integrityMac(
       integrityKey,
       relationsParts(scope, clientId, conflicts, investigationEntries(current), version),
@@ -775,7 +775,7 @@ export class ServiceUsers {
         ),
         link,
       ];
-      const version = relationsVersionOf(client.item) + 1;
+      const version = changeCount(client.item, RELATIONS_VERSION) + 1;
       const mac = integrityMac(
         integrityKey,
         relationsParts(scope, client.clientId, conflictEntries(client.item), investigations, version),
@@ -935,14 +935,6 @@ const RELATIONS_MAC = 'relationsMac';
  */
 export const RELATIONS_VERSION = 'relationsVersion';
 
-/** The profile's count of changes to its relations ({@link RELATIONS_VERSION}); 0 before the first. */
-export function relationsVersionOf(item: {
-  readonly [RELATIONS_VERSION]?: { readonly N?: string | undefined };
-}): number {
-  const version = Number(item[RELATIONS_VERSION]?.N ?? 0);
-  return Number.isSafeInteger(version) && version > 0 ? version : 0;
-}
-
 /**
  * The profile attribute holding the MAC over the service the person is supported by (decision 0088): a service's
  * managers and members read its people, so moving a person into another service by a raw write would give them away.
@@ -1075,7 +1067,7 @@ function verifiedAccessFacts(scope: TenantScope, item: Item, integrityKey: Buffe
         clientId,
         conflictEntries(item),
         investigationEntries(item),
-        relationsVersionOf(item),
+        changeCount(item, RELATIONS_VERSION),
       ),
       read.s(item, RELATIONS_MAC),
     ) ||
