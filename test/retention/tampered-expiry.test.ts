@@ -94,6 +94,58 @@ async function runRetention(api: TestApi, orgId: string): Promise<void> {
   await retention.drainStream();
 }
 
+const READ_NAME = 'query ($id: ID!) { serviceUser(id: $id) { name } }';
+
+/** The codes a staff member's read of a client's name is answered with (undefined: served). */
+async function readNameCodes(api: TestApi, token: string, id: string): Promise<unknown[] | undefined> {
+  return codes(await api.graphql(READ_NAME, { token, variables: { id } }));
+}
+
+/** The organisation's incidents are exactly one rollback of a subject's item, put right. */
+async function expectOneRollback(
+  api: TestApi,
+  scope: ReturnType<typeof tenantScope>,
+  subjectId: string,
+  itemKind: string,
+): Promise<void> {
+  expect(await api.services.integrityIncidents.list(scope)).toEqual([
+    expect.objectContaining({ kind: 'ROLLED_BACK', subjectId, itemKind, restored: true }),
+  ]);
+}
+
+/**
+ * One raw UpdateItem that gives an item back the attributes of an earlier copy whose names match `taken` (its facts
+ * and their MAC), and removes those the copy did not have (a count of changes it predates): the rest stays current.
+ */
+async function putBackAttributes(
+  api: TestApi,
+  key: { pk: { S: string }; sk: { S: string } },
+  copy: Record<string, AttributeValue>,
+  taken: RegExp,
+): Promise<void> {
+  const current =
+    (
+      await api.services.dynamo.send(
+        new GetItemCommand({ TableName: api.stack.tables.data, Key: key, ConsistentRead: true }),
+      )
+    ).Item ?? {};
+  const names = Object.keys(copy).filter((name) => taken.test(name));
+  const dropped = Object.keys(current).filter((name) => taken.test(name) && copy[name] === undefined);
+  await api.services.dynamo.send(
+    new UpdateItemCommand({
+      TableName: api.stack.tables.data,
+      Key: key,
+      UpdateExpression: `SET ${names.map((name) => `#${name} = :${name}`).join(', ')}${
+        dropped.length > 0 ? ` REMOVE ${dropped.map((name) => `#${name}`).join(', ')}` : ''
+      }`,
+      ExpressionAttributeNames: Object.fromEntries([...names, ...dropped].map((name) => [`#${name}`, name])),
+      ExpressionAttributeValues: Object.fromEntries(
+        names.map((name) => [`:${name}`, copy[name] as AttributeValue]),
+      ),
+    }),
+  );
+}
+
 const PLACE_HOLD = `mutation ($id: ID!) { placeLegalHold(serviceUserId: $id, reason: "Claim 24-0117") { placedAt } }`;
 
 describe('retention: a removal the rules do not explain', () => {
@@ -228,14 +280,7 @@ describe('retention: a removal the rules do not explain', () => {
     expectNoErrors(consents);
     const consent = consents.data?.serviceUser.consents.find((candidate) => candidate.id.endsWith(consentId));
     expect(consent?.withdrawnAt).toBeTruthy();
-    expect(await api.services.integrityIncidents.list(scope)).toEqual([
-      expect.objectContaining({
-        kind: 'ROLLED_BACK',
-        subjectId: clientId,
-        itemKind: 'CONSENT',
-        restored: true,
-      }),
-    ]);
+    await expectOneRollback(api, scope, clientId, 'CONSENT');
   });
 
   it('a note’s amendment undone by putting back the copy from before it is amended again, an incident (decision 0118)', async () => {
@@ -270,14 +315,10 @@ describe('retention: a removal the rules do not explain', () => {
     );
     expectNoErrors(note);
     expect(note.data?.caseNote).toEqual({ version: 2, body: 'Visited on Tuesday.' });
-    expect(await api.services.integrityIncidents.list(scope)).toEqual([
-      expect.objectContaining({ kind: 'ROLLED_BACK', subjectId: clientId, itemKind: 'NOTE', restored: true }),
-    ]);
+    await expectOneRollback(api, scope, clientId, 'NOTE');
   });
 
   describe('an ended allocation put back below the API (decision 0119)', () => {
-    const READ_NAME = 'query ($id: ID!) { serviceUser(id: $id) { name } }';
-
     /** A client whose worker's allocation was ended through the API, with the profile's entry as it stood before. */
     async function endedAllocation() {
       const world = await retentionWorld(api);
@@ -297,7 +338,7 @@ describe('retention: a removal the rules do not explain', () => {
           variables: { input: { allocationId, serviceUserId: id } },
         }),
       );
-      const refused = codes(await api.graphql(READ_NAME, { token: world.worker.token, variables: { id } }));
+      const refused = await readNameCodes(api, world.worker.token, id);
       expect(refused).not.toEqual([]);
       await runRetention(api, world.org.orgId);
       expect(await api.services.integrityIncidents.list(scope)).toEqual([]);
@@ -320,17 +361,8 @@ describe('retention: a removal the rules do not explain', () => {
       await runRetention(api, world.org.orgId);
 
       // Assess: the worker is refused as before, and the put-back is an integrity incident.
-      expect(codes(await api.graphql(READ_NAME, { token: world.worker.token, variables: { id } }))).toEqual(
-        refused,
-      );
-      expect(await api.services.integrityIncidents.list(scope)).toEqual([
-        expect.objectContaining({
-          kind: 'ROLLED_BACK',
-          subjectId: clientId,
-          itemKind: 'PROFILE',
-          restored: true,
-        }),
-      ]);
+      expect(await readNameCodes(api, world.worker.token, id)).toEqual(refused);
+      await expectOneRollback(api, scope, clientId, 'PROFILE');
     });
 
     it('the whole profile from before the end put back loses the entry again, an incident', async () => {
@@ -339,17 +371,8 @@ describe('retention: a removal the rules do not explain', () => {
       await api.services.dynamo.send(new PutItemCommand({ TableName: api.stack.tables.data, Item: profile }));
       await runRetention(api, world.org.orgId);
 
-      expect(codes(await api.graphql(READ_NAME, { token: world.worker.token, variables: { id } }))).toEqual(
-        refused,
-      );
-      expect(await api.services.integrityIncidents.list(scope)).toEqual([
-        expect.objectContaining({
-          kind: 'ROLLED_BACK',
-          subjectId: clientId,
-          itemKind: 'PROFILE',
-          restored: true,
-        }),
-      ]);
+      expect(await readNameCodes(api, world.worker.token, id)).toEqual(refused);
+      await expectOneRollback(api, scope, clientId, 'PROFILE');
     });
 
     it('the allocation record’s end taken off and the entry put back: both are undone, incidents', async () => {
@@ -376,9 +399,7 @@ describe('retention: a removal the rules do not explain', () => {
       await runRetention(api, world.org.orgId);
 
       // Assess: refused as before; the allocation reads ended again.
-      expect(codes(await api.graphql(READ_NAME, { token: world.worker.token, variables: { id } }))).toEqual(
-        refused,
-      );
+      expect(await readNameCodes(api, world.worker.token, id)).toEqual(refused);
       const allocation = (await partitionItems(api, world.org.orgId, clientId)).find(
         (item) => item.sk?.S === `ALLOC#${allocationId}`,
       );
@@ -391,8 +412,6 @@ describe('retention: a removal the rules do not explain', () => {
   });
 
   describe('a declared conflict taken back below the API (decision 0120)', () => {
-    const READ_NAME = 'query ($id: ID!) { serviceUser(id: $id) { name } }';
-
     /** A client whose allocated worker was then declared connected to them, with the profile from before. */
     async function declaredConflict() {
       const world = await retentionWorld(api);
@@ -408,7 +427,7 @@ describe('retention: a removal the rules do not explain', () => {
           { token: world.manager.token, variables: { c: id, s: world.worker.globalId } },
         ),
       );
-      const refused = codes(await api.graphql(READ_NAME, { token: world.worker.token, variables: { id } }));
+      const refused = await readNameCodes(api, world.worker.token, id);
       expect(refused).toEqual(['NOT_FOUND']);
       await runRetention(api, world.org.orgId);
       expect(await api.services.integrityIncidents.list(scope)).toEqual([]);
@@ -423,63 +442,28 @@ describe('retention: a removal the rules do not explain', () => {
       await runRetention(api, world.org.orgId);
 
       // Assess: the worker is refused as before, and the rollback is an integrity incident.
-      expect(codes(await api.graphql(READ_NAME, { token: world.worker.token, variables: { id } }))).toEqual(
-        refused,
-      );
-      expect(await api.services.integrityIncidents.list(scope)).toEqual([
-        expect.objectContaining({
-          kind: 'ROLLED_BACK',
-          subjectId: clientId,
-          itemKind: 'PROFILE',
-          restored: true,
-        }),
-      ]);
+      expect(await readNameCodes(api, world.worker.token, id)).toEqual(refused);
+      await expectOneRollback(api, scope, clientId, 'PROFILE');
     });
 
     it('the relations alone taken back to the copy from before are put right again, an incident', async () => {
       const { world, id, clientId, scope, profile, refused } = await declaredConflict();
 
       // Act: only the conflicts, their MAC and what else the copy had of them are written back.
-      const relations = Object.fromEntries(
-        Object.entries(profile).filter(([name]) => /^(conflicts|investigations|relations)/.test(name)),
-      );
-      const current = (await partitionItems(api, world.org.orgId, clientId)).find(
-        (item) => item.sk?.S === 'PROFILE',
-      );
-      const dropped = Object.keys(current ?? {}).filter(
-        (name) => /^relations/.test(name) && relations[name] === undefined,
-      );
-      await api.services.dynamo.send(
-        new UpdateItemCommand({
-          TableName: api.stack.tables.data,
-          Key: { pk: { S: scope.key('CLIENT', clientId) }, sk: { S: 'PROFILE' } },
-          UpdateExpression: `SET ${Object.keys(relations)
-            .map((name) => `${name} = :${name}`)
-            .join(', ')}${dropped.length > 0 ? ` REMOVE ${dropped.join(', ')}` : ''}`,
-          ExpressionAttributeValues: Object.fromEntries(
-            Object.entries(relations).map(([name, value]) => [`:${name}`, value]),
-          ),
-        }),
+      await putBackAttributes(
+        api,
+        { pk: { S: scope.key('CLIENT', clientId) }, sk: { S: 'PROFILE' } },
+        profile,
+        /^(conflicts|investigations|relations)/,
       );
       await runRetention(api, world.org.orgId);
 
-      expect(codes(await api.graphql(READ_NAME, { token: world.worker.token, variables: { id } }))).toEqual(
-        refused,
-      );
-      expect(await api.services.integrityIncidents.list(scope)).toEqual([
-        expect.objectContaining({
-          kind: 'ROLLED_BACK',
-          subjectId: clientId,
-          itemKind: 'PROFILE',
-          restored: true,
-        }),
-      ]);
+      expect(await readNameCodes(api, world.worker.token, id)).toEqual(refused);
+      await expectOneRollback(api, scope, clientId, 'PROFILE');
     });
   });
 
   describe('a staff member’s deactivation taken back below the API (decision 0121)', () => {
-    const READ_NAME = 'query ($id: ID!) { serviceUser(id: $id) { name } }';
-
     /** A client's allocated worker, deactivated by the admin, with their account as it stood before. */
     async function deactivatedWorker() {
       const world = await retentionWorld(api);
@@ -498,7 +482,7 @@ describe('retention: a removal the rules do not explain', () => {
           variables: { id: world.worker.globalId },
         }),
       );
-      const refused = codes(await api.graphql(READ_NAME, { token: world.worker.token, variables: { id } }));
+      const refused = await readNameCodes(api, world.worker.token, id);
       expect(refused).not.toEqual(undefined);
       await runRetention(api, world.org.orgId);
       expect(await api.services.integrityIncidents.list(scope)).toEqual([]);
@@ -513,56 +497,19 @@ describe('retention: a removal the rules do not explain', () => {
       await runRetention(api, world.org.orgId);
 
       // Assess: the worker is refused as before, and the rollback is an integrity incident.
-      expect(codes(await api.graphql(READ_NAME, { token: world.worker.token, variables: { id } }))).toEqual(
-        refused,
-      );
-      expect(await api.services.integrityIncidents.list(scope)).toEqual([
-        expect.objectContaining({
-          kind: 'ROLLED_BACK',
-          subjectId: world.worker.staffId,
-          itemKind: 'STAFF_ACCOUNT',
-          restored: true,
-        }),
-      ]);
+      expect(await readNameCodes(api, world.worker.token, id)).toEqual(refused);
+      await expectOneRollback(api, scope, world.worker.staffId, 'STAFF_ACCOUNT');
     });
 
     it('the access facts alone taken back to the copy from before are put right again, an incident', async () => {
       const { world, id, scope, account, accountKey, refused } = await deactivatedWorker();
 
       // Act: only the status, the roles, their MAC and what else the copy had of them are written back.
-      const access = Object.fromEntries(
-        Object.entries(account).filter(([name]) => /^(status|roles|access)/.test(name)),
-      );
-      const current =
-        (
-          await api.services.dynamo.send(
-            new GetItemCommand({ TableName: api.stack.tables.data, Key: accountKey, ConsistentRead: true }),
-          )
-        ).Item ?? {};
-      const dropped = Object.keys(current).filter(
-        (name) => /^access/.test(name) && access[name] === undefined,
-      );
-      await api.services.dynamo.send(
-        new UpdateItemCommand({
-          TableName: api.stack.tables.data,
-          Key: accountKey,
-          UpdateExpression: `SET ${Object.keys(access)
-            .map((name) => `#${name} = :${name}`)
-            .join(', ')}${dropped.length > 0 ? ` REMOVE ${dropped.join(', ')}` : ''}`,
-          ExpressionAttributeNames: Object.fromEntries(Object.keys(access).map((name) => [`#${name}`, name])),
-          ExpressionAttributeValues: Object.fromEntries(
-            Object.entries(access).map(([name, value]) => [`:${name}`, value]),
-          ),
-        }),
-      );
+      await putBackAttributes(api, accountKey, account, /^(status|roles|access)/);
       await runRetention(api, world.org.orgId);
 
-      expect(codes(await api.graphql(READ_NAME, { token: world.worker.token, variables: { id } }))).toEqual(
-        refused,
-      );
-      expect(await api.services.integrityIncidents.list(scope)).toEqual([
-        expect.objectContaining({ kind: 'ROLLED_BACK', subjectId: world.worker.staffId, restored: true }),
-      ]);
+      expect(await readNameCodes(api, world.worker.token, id)).toEqual(refused);
+      await expectOneRollback(api, scope, world.worker.staffId, 'STAFF_ACCOUNT');
     });
   });
 
@@ -619,14 +566,7 @@ describe('retention: a removal the rules do not explain', () => {
 
     // Assess: no reference is released under it, and the rollback is an integrity incident.
     expect(codes(await release())).toEqual(['CONSENT_REQUIRED']);
-    expect(await api.services.integrityIncidents.list(scope)).toEqual([
-      expect.objectContaining({
-        kind: 'ROLLED_BACK',
-        subjectId: worker.staffId,
-        itemKind: 'REFERENCE_PERMISSION',
-        restored: true,
-      }),
-    ]);
+    await expectOneRollback(api, scope, worker.staffId, 'REFERENCE_PERMISSION');
   });
 
   it('a forged erasure record is not an erasure: the key and the record stay', async () => {
