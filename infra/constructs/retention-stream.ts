@@ -60,7 +60,8 @@ export class RetentionStream extends Construct {
         onFailure: new SqsDlq(this.failureQueue),
         // TTL expiries and erasures are deletions; a consent's or a note's update is read for a withdrawal or an
         // amendment undone below the application (decision 0118), a client's profile's or an allocation record's for
-        // an ended allocation or a conflict undone (0119, 0120), a staff account's for earlier roles or status (0121),
+        // an ended allocation or a conflict undone (0119, 0120), a staff account's or the organisation's for earlier
+        // roles or status, access preset or retention rules (0121, 0123),
         // a reference permission's for its withdrawal undone (0122). Other inserts and updates (the function's own tombstone writes among them) do
         // not invoke it. The prefixes are alternatives of one filter (a pattern's list of rules matches any of them),
         // so the mapping keeps two of its five filters. `isRetentionRecord` (packages/store) selects the same records

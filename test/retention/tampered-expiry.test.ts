@@ -11,7 +11,7 @@ import { DEFAULT_RETENTION, erasureRecordKey, keyQuarantineKey, tenantScope } fr
 import { afterAll, describe, expect, it } from 'vitest';
 import { recordSubjectAccessRequest } from '../disclosure/subject-access-fixtures';
 import { ADA, codes, expectNoErrors, recordNote } from '../support/care-fixtures';
-import { addStaff, expectTamperedState } from '../support/fixtures';
+import { addStaff, approvalIdOf, expectTamperedState } from '../support/fixtures';
 import { localIdOf, organisationItems } from '../support/records-fixtures';
 import type { TestApi } from '../support/test-api';
 import { exceptionalDisclosure } from './person-work-fixtures';
@@ -567,6 +567,99 @@ describe('retention: a removal the rules do not explain', () => {
     // Assess: no reference is released under it, and the rollback is an integrity incident.
     expect(codes(await release())).toEqual(['CONSENT_REQUIRED']);
     await expectOneRollback(api, scope, worker.staffId, 'REFERENCE_PERMISSION');
+  });
+
+  describe('the organisation’s access preset or retention rules taken back below the API (decision 0123)', () => {
+    const ORGANISATION = '{ me { organisation { preset version retention { clientYearsAfterClosure } } } }';
+    type Read = {
+      me: {
+        organisation: { preset: string; version: number; retention: { clientYearsAfterClosure: number } };
+      };
+    };
+
+    async function organisationItem(orgId: string) {
+      const key = { pk: { S: tenantScope(orgId).key('ORG') }, sk: { S: 'PROFILE' } };
+      const item = (
+        await api.services.dynamo.send(
+          new GetItemCommand({ TableName: api.stack.tables.data, Key: key, ConsistentRead: true }),
+        )
+      ).Item;
+      if (!item) throw new Error('no organisation item');
+      return item;
+    }
+
+    it('the wider preset from before a narrowing put back is narrowed again, an incident', async () => {
+      // Prepare: widened with the Caldicott Guardian's approval, copied as it stood, then narrowed by the admin.
+      const world = await retentionWorld(api);
+      const org = world.org;
+      const guardian = await addStaff(api, org, ['CALDICOTT_GUARDIAN']);
+      const read = () => api.graphql<Read>(ORGANISATION, { token: org.adminToken });
+      const preset = (value: string, version: number | undefined) =>
+        api.graphql(
+          'mutation ($p: AccessPreset!, $v: Int!) { setAccessPreset(preset: $p, expectedVersion: $v) { preset } }',
+          { token: org.adminToken, variables: { p: value, v: version } },
+        );
+      const proposed = await preset('GROUP_WIDE', (await read()).data?.me.organisation.version);
+      expectNoErrors(
+        await api.graphql('mutation ($id: ID!) { approveChange(approvalId: $id) { status } }', {
+          token: guardian.token,
+          variables: { id: approvalIdOf(proposed) },
+        }),
+      );
+      const wide = await organisationItem(org.orgId);
+      expectNoErrors(await preset('STRICT', (await read()).data?.me.organisation.version));
+      await runRetention(api, org.orgId);
+      const scope = tenantScope(org.orgId);
+      expect(await api.services.integrityIncidents.list(scope)).toEqual([]);
+
+      // Act: someone who can write the table puts the wider copy back (its preset MAC is genuine).
+      await api.services.dynamo.send(new PutItemCommand({ TableName: api.stack.tables.data, Item: wide }));
+      await runRetention(api, org.orgId);
+
+      // Assess
+      expect((await read()).data?.me.organisation.preset).toBe('STRICT');
+      expect(await api.services.integrityIncidents.list(scope)).toEqual([
+        expect.objectContaining({ kind: 'ROLLED_BACK', itemKind: 'ORGANISATION', restored: true }),
+      ]);
+    });
+
+    it('the shorter retention rules from before a change put back are changed again, an incident', async () => {
+      const world = await retentionWorld(api);
+      const org = world.org;
+      const read = () => api.graphql<Read>(ORGANISATION, { token: org.adminToken });
+      const shorter = await organisationItem(org.orgId);
+      const years = ((await read()).data?.me.organisation.retention.clientYearsAfterClosure ?? 0) + 2;
+      expectNoErrors(
+        await api.graphql(
+          'mutation ($input: RetentionRulesInput!) { setRetentionRules(input: $input) { complete } }',
+          {
+            token: org.adminToken,
+            variables: {
+              input: {
+                clientYearsAfterClosure: years,
+                expectedVersion: (await read()).data?.me.organisation.version,
+              },
+            },
+          },
+        ),
+      );
+      await runRetention(api, org.orgId);
+      const scope = tenantScope(org.orgId);
+      expect(await api.services.integrityIncidents.list(scope)).toEqual([]);
+
+      await putBackAttributes(
+        api,
+        { pk: { S: scope.key('ORG') }, sk: { S: 'PROFILE' } },
+        shorter,
+        /^retention/,
+      );
+      await runRetention(api, org.orgId);
+
+      expect((await read()).data?.me.organisation.retention.clientYearsAfterClosure).toBe(years);
+      expect(await api.services.integrityIncidents.list(scope)).toEqual([
+        expect.objectContaining({ kind: 'ROLLED_BACK', itemKind: 'ORGANISATION', restored: true }),
+      ]);
+    });
   });
 
   it('a forged erasure record is not an erasure: the key and the record stay', async () => {

@@ -301,11 +301,11 @@ export class OrganisationDirectory {
       retention: { S: JSON.stringify(DEFAULT_RETENTION) },
       createdAt: attr.s(now),
       version: attr.n(1),
-      [PRESET_MAC]: attr.s(integrityMac(await this.integrityKey(scope), presetParts(scope, input.preset))),
+      [PRESET_MAC]: attr.s(integrityMac(await this.integrityKey(scope), presetParts(scope, input.preset, 0))),
       [RETENTION_MAC]: attr.s(
         integrityMac(
           await this.integrityKey(scope),
-          retentionParts(scope, JSON.stringify(DEFAULT_RETENTION)),
+          retentionParts(scope, JSON.stringify(DEFAULT_RETENTION), 0),
         ),
       ),
       ...(input.dataProcessingAgreement ? { dpa: attr.s(input.dataProcessingAgreement) } : {}),
@@ -812,13 +812,23 @@ export class OrganisationDirectory {
   /** Sets the access preset with its MAC (decision 0030, Access facts): a preset written by anyone else fails. */
   async setPreset(orgId: OrgId, preset: AccessPreset, expectedVersion: number): Promise<Organisation> {
     const scope = tenantScope(orgId);
-    const mac = integrityMac(await this.integrityKey(scope), presetParts(scope, preset));
+    const count = (await this.#changeCount(scope, PRESET_VERSION)) + 1;
+    const mac = integrityMac(await this.integrityKey(scope), presetParts(scope, preset, count));
     return this.#updateOrganisation(
       orgId,
-      `SET preset = :preset, ${PRESET_MAC} = :presetMac, version = version + :one`,
-      { ':preset': attr.s(preset), ':presetMac': attr.s(mac), ':one': attr.n(1) },
+      `SET preset = :preset, ${PRESET_MAC} = :presetMac, ${PRESET_VERSION} = :count, version = version + :one`,
+      { ':preset': attr.s(preset), ':presetMac': attr.s(mac), ':count': attr.n(count), ':one': attr.n(1) },
       expectedVersion,
     );
+  }
+
+  /**
+   * A count of changes on the organisation's profile as it stands (0 before the first). Read before a change whose
+   * write is conditional on the organisation's version the caller read: a count read at any other version fails that
+   * condition, so the count written is always one more than the one replaced.
+   */
+  async #changeCount(scope: TenantScope, name: string): Promise<number> {
+    return changeCount((await this.#gateway(scope).get({ pk: 'ORG', sk: ORG_SORT })) ?? {}, name);
   }
 
   /** Replaces the organisation's retention rules (validated by the caller against the bounds), with their MAC. */
@@ -829,11 +839,17 @@ export class OrganisationDirectory {
   ): Promise<Organisation> {
     const scope = tenantScope(orgId);
     const stored = JSON.stringify(retention);
-    const mac = integrityMac(await this.integrityKey(scope), retentionParts(scope, stored));
+    const count = (await this.#changeCount(scope, RETENTION_VERSION)) + 1;
+    const mac = integrityMac(await this.integrityKey(scope), retentionParts(scope, stored, count));
     return this.#updateOrganisation(
       orgId,
-      `SET retention = :retention, ${RETENTION_MAC} = :retentionMac, version = version + :one`,
-      { ':retention': attr.s(stored), ':retentionMac': attr.s(mac), ':one': attr.n(1) },
+      `SET retention = :retention, ${RETENTION_MAC} = :retentionMac, ${RETENTION_VERSION} = :count, version = version + :one`,
+      {
+        ':retention': attr.s(stored),
+        ':retentionMac': attr.s(mac),
+        ':count': attr.n(count),
+        ':one': attr.n(1),
+      },
       expectedVersion,
     );
   }
@@ -1064,10 +1080,14 @@ export class OrganisationDirectory {
     return this.#reportingTampering(scope, async () => {
       const key = await integrityKey();
       if (
-        !verifyIntegrityMac(key, presetParts(scope, organisation.preset), read.s(item, PRESET_MAC)) ||
         !verifyIntegrityMac(
           key,
-          retentionParts(scope, read.s(item, 'retention') ?? ''),
+          presetParts(scope, organisation.preset, changeCount(item, PRESET_VERSION)),
+          read.s(item, PRESET_MAC),
+        ) ||
+        !verifyIntegrityMac(
+          key,
+          retentionParts(scope, read.s(item, 'retention') ?? '', changeCount(item, RETENTION_VERSION)),
           read.s(item, RETENTION_MAC),
         )
       ) {
@@ -1163,7 +1183,18 @@ const grantParts = (scope: TenantScope, staffId: string, clientId: string, grant
 /** The organisation-profile attribute holding the MAC over its access preset (decision 0030, Access facts). */
 const PRESET_MAC = 'presetMac';
 
-const presetParts = (scope: TenantScope, preset: string) => ['confide.org-preset.v1', scope.orgId, preset];
+/**
+ * The organisation-profile attributes counting the changes to its access preset and to its retention rules, each bound
+ * into its MAC (decision 0123): every change moves its count up, so an earlier copy put back with its genuine MAC shows
+ * in the table's stream as the count going down. Absent until the first change (0): the v1 parts.
+ */
+export const PRESET_VERSION = 'presetVersion';
+export const RETENTION_VERSION = 'retentionVersion';
+
+const presetParts = (scope: TenantScope, preset: string, count: number) =>
+  count === 0
+    ? ['confide.org-preset.v1', scope.orgId, preset]
+    : ['confide.org-preset.v2', scope.orgId, preset, String(count)];
 
 /**
  * The organisation-profile attribute holding the MAC over its retention rules as stored (decision 0094): they date
@@ -1171,11 +1202,10 @@ const presetParts = (scope: TenantScope, preset: string) => ['confide.org-preset
  */
 const RETENTION_MAC = 'retentionMac';
 
-const retentionParts = (scope: TenantScope, stored: string) => [
-  'confide.org-retention.v1',
-  scope.orgId,
-  stored,
-];
+const retentionParts = (scope: TenantScope, stored: string, count: number) =>
+  count === 0
+    ? ['confide.org-retention.v1', scope.orgId, stored]
+    : ['confide.org-retention.v2', scope.orgId, stored, String(count)];
 
 /** The staff-item attribute holding the MAC over the account's roles and status (decision 0030, Access facts). */
 const STAFF_ACCESS_MAC = 'accessMac';

@@ -6,6 +6,8 @@ import { attr, changeCount, type Item, read, requireS } from '../attributes';
 import { organisationIntegrityKey } from '../item-macs';
 import {
   identityLinkKey,
+  PRESET_VERSION,
+  RETENTION_VERSION,
   STAFF_ACCESS_VERSION,
   staffAccountKey,
   staffHandleEntryKey,
@@ -458,7 +460,8 @@ interface Removal {
  * The sort-key prefixes of the items whose updates the handler is given too: consents, whose withdrawal an earlier
  * copy would undo, and notes, whose amendment an earlier copy would undo (decision 0118); a client's profile, into
  * which an ended allocation's entry or earlier relations could be put back, and allocation records, whose end could be
- * taken off (0119, 0120); a staff account (sort key `PROFILE` too), whose earlier roles or status could be (0121);
+ * taken off (0119, 0120); a staff account and the organisation's profile (sort key `PROFILE` too), whose earlier roles
+ * or status, access preset or retention rules could be (0121, 0123);
  * a staff member's reference permissions, whose withdrawal an earlier copy would undo (0122).
  */
 export const WATCHED_UPDATES_SORT_PREFIXES = ['CONSENT#', 'NOTE#', 'PROFILE', 'ALLOC#', 'REFPERM#'] as const;
@@ -515,6 +518,98 @@ function rollbackOf(
 }
 
 /**
+ * Facts an item keeps under one MAC together with a count of their changes, which the MAC covers and every change
+ * moves up (decisions 0120, 0121, 0123): a count gone down in an update is an earlier copy put back.
+ */
+interface CountedFacts {
+  readonly attributes: readonly string[];
+  readonly mac: string;
+  readonly count: string;
+}
+
+/** A client's conflicts and investigation links (decision 0120). */
+const RELATIONS_FACTS: CountedFacts = {
+  attributes: ['conflicts', 'investigations'],
+  mac: 'relationsMac',
+  count: RELATIONS_VERSION,
+};
+/** A staff account's roles and status (decision 0121). */
+const STAFF_ACCESS_FACTS: CountedFacts = {
+  attributes: ['roles', 'status'],
+  mac: 'accessMac',
+  count: STAFF_ACCESS_VERSION,
+};
+/** An organisation's access preset and its retention rules, each under its own MAC and count (decision 0123). */
+const ORGANISATION_FACTS: readonly CountedFacts[] = [
+  { attributes: ['preset'], mac: 'presetMac', count: PRESET_VERSION },
+  { attributes: ['retention'], mac: 'retentionMac', count: RETENTION_VERSION },
+];
+
+/**
+ * Puts counted facts back as the old image had them when an update took their count down, while the item still carries
+ * the earlier copy's MAC (a later write of the API wins); undefined when the count did not go down.
+ */
+async function putBackCountedFacts(
+  table: TenantTable,
+  key: { pk: string; sk: string },
+  facts: CountedFacts,
+  before: StreamImage,
+  after: StreamImage,
+): Promise<boolean | undefined> {
+  if (changeCount(before, facts.count) <= changeCount(after, facts.count)) return undefined;
+  const kept = [...facts.attributes, facts.mac, facts.count];
+  const set = kept.filter((name) => before[name] !== undefined);
+  const removed = kept.filter((name) => before[name] === undefined);
+  const name = (attribute: string) => `#${kept.indexOf(attribute)}`;
+  const rolledBackMac = after[facts.mac]?.S;
+  const written = await table.update(key, {
+    UpdateExpression: [
+      `SET ${set.map((attribute) => `${name(attribute)} = :${kept.indexOf(attribute)}`).join(', ')}`,
+      ...(removed.length > 0 ? [`REMOVE ${removed.map(name).join(', ')}`] : []),
+    ].join(' '),
+    ConditionExpression:
+      rolledBackMac === undefined
+        ? `attribute_not_exists(${name(facts.mac)})`
+        : `${name(facts.mac)} = :rolledBack`,
+    ExpressionAttributeNames: Object.fromEntries(kept.map((attribute) => [name(attribute), attribute])),
+    ExpressionAttributeValues: {
+      ...Object.fromEntries(
+        set.map((attribute) => [
+          `:${kept.indexOf(attribute)}`,
+          attributeValueOf(before[attribute] as StreamValue),
+        ]),
+      ),
+      ...(rolledBackMac === undefined ? {} : { ':rolledBack': attr.s(rolledBackMac) }),
+    },
+  });
+  return written.written;
+}
+
+/**
+ * Puts right an organisation's profile whose access preset or retention rules were taken back to an earlier copy
+ * (decision 0123): a wider preset would let staff read more, shorter rules would date the next closures early.
+ * Undefined for any other update of the organisation's items.
+ */
+async function undoOrganisationRollback(
+  deps: RetentionHandlerDependencies,
+  scope: TenantScope,
+  sk: string,
+  before: StreamImage,
+  after: StreamImage,
+): Promise<boolean | undefined> {
+  if (sk !== 'PROFILE') return undefined;
+  const table = gateway(deps, scope);
+  const key = { pk: scope.key('ORG'), sk: 'PROFILE' };
+  // One after the other: both put back the same item, each on its own MAC's condition.
+  const found: boolean[] = [];
+  for (const facts of ORGANISATION_FACTS) {
+    const restored = await putBackCountedFacts(table, key, facts, before, after);
+    if (restored !== undefined) found.push(restored);
+  }
+  return found.length === 0 ? undefined : found.every(Boolean);
+}
+
+/**
  * Puts right an update that took an item of a staff member's back to an earlier copy, and answers whether it was put
  * right; undefined when the update is not such a rollback.
  * - The account's roles and status (decision 0121): every change of them moves the account's count of changes up, so a
@@ -531,26 +626,13 @@ async function undoStaffRollback(
   after: StreamImage,
 ): Promise<boolean | undefined> {
   if (sk !== 'PROFILE') return putBackEarlierCopy(deps, scope, sk, before, after);
-  if (changeCount(before, STAFF_ACCESS_VERSION) <= changeCount(after, STAFF_ACCESS_VERSION)) return undefined;
-  const rolledBackMac = after.accessMac?.S;
-  const written = await gateway(deps, scope).update(staffAccountKey(scope, staffId), {
-    UpdateExpression: 'SET #roles = :roles, #status = :status, #mac = :mac, #version = :version',
-    ConditionExpression: rolledBackMac === undefined ? 'attribute_not_exists(#mac)' : '#mac = :rolledBack',
-    ExpressionAttributeNames: {
-      '#roles': 'roles',
-      '#status': 'status',
-      '#mac': 'accessMac',
-      '#version': STAFF_ACCESS_VERSION,
-    },
-    ExpressionAttributeValues: {
-      ':roles': attributeValueOf(before.roles ?? { SS: [] }),
-      ':status': attr.s(before.status?.S ?? ''),
-      ':mac': attr.s(before.accessMac?.S ?? ''),
-      ':version': attr.n(changeCount(before, STAFF_ACCESS_VERSION)),
-      ...(rolledBackMac === undefined ? {} : { ':rolledBack': attr.s(rolledBackMac) }),
-    },
-  });
-  return written.written;
+  return putBackCountedFacts(
+    gateway(deps, scope),
+    staffAccountKey(scope, staffId),
+    STAFF_ACCESS_FACTS,
+    before,
+    after,
+  );
 }
 
 /**
@@ -615,28 +697,12 @@ async function undoClientRollback(
       );
       return taken.some((result) => result.written) ? true : undefined;
     };
-    const relationsPutBack = async () => {
-      if (changeCount(before, RELATIONS_VERSION) <= changeCount(after, RELATIONS_VERSION)) return undefined;
-      const rolledBackMac = after.relationsMac?.S;
-      const written = await table.update(profile, {
-        UpdateExpression:
-          'SET conflicts = :conflicts, investigations = :investigations, #mac = :mac, #version = :version',
-        ConditionExpression:
-          rolledBackMac === undefined ? 'attribute_not_exists(#mac)' : '#mac = :rolledBack',
-        ExpressionAttributeNames: { '#mac': 'relationsMac', '#version': RELATIONS_VERSION },
-        ExpressionAttributeValues: {
-          ':conflicts': attributeValueOf(before.conflicts ?? { M: {} }),
-          ':investigations': attributeValueOf(before.investigations ?? { M: {} }),
-          ':mac': attr.s(before.relationsMac?.S ?? ''),
-          ':version': attr.n(changeCount(before, RELATIONS_VERSION)),
-          ...(rolledBackMac === undefined ? {} : { ':rolledBack': attr.s(rolledBackMac) }),
-        },
-      });
-      return written.written;
-    };
-    const found = (await Promise.all([allocationsPutBack(), relationsPutBack()])).filter(
-      (restored) => restored !== undefined,
-    );
+    const found = (
+      await Promise.all([
+        allocationsPutBack(),
+        putBackCountedFacts(table, profile, RELATIONS_FACTS, before, after),
+      ])
+    ).filter((restored) => restored !== undefined);
     return found.length === 0 ? undefined : found.every(Boolean);
   }
   return putBackEarlierCopy(deps, scope, sk, before, after);
@@ -770,7 +836,46 @@ async function rolledBack(
   if (!before || !after) throw new Error('A MODIFY record without both images (the stream must carry both).');
   const pk = before.pk?.S;
   const sk = before.sk?.S ?? '';
-  const match = pk ? /^ORG#([^#]+)#((?:CLIENT|STAFF)#.+)$/.exec(pk) : null;
+  const found = pk ? await rolledBackItem(deps, pk, sk, before, after) : undefined;
+  if (!found) return undefined;
+  const { scope, subjectId, itemKind, restored } = found;
+  await context.incidents.record(
+    scope,
+    { kind: 'ROLLED_BACK', subjectId, itemKind, restored },
+    `${pk}\n${sk}\n${record.dynamodb?.SequenceNumber ?? record.eventID ?? ''}`,
+  );
+  deps.log?.('integrity.rolled-back', {
+    orgId: scope.orgId,
+    subjectId,
+    kind: itemKind,
+    restored,
+    metric: INTEGRITY_METRIC,
+  });
+  return { tombstones: 0, keyDeleted: false, incident: true, ignored: false };
+}
+
+/**
+ * Whose item an update took back to an earlier copy, of what kind, and whether it was put right: a client's, a staff
+ * member's, or the organisation's own profile (no subject). Undefined when the update is no such rollback.
+ */
+async function rolledBackItem(
+  deps: RetentionHandlerDependencies,
+  pk: string,
+  sk: string,
+  before: StreamImage,
+  after: StreamImage,
+): Promise<
+  { scope: TenantScope; subjectId: string | undefined; itemKind: string; restored: boolean } | undefined
+> {
+  const organisation = /^ORG#([^#]+)#ORG$/.exec(pk);
+  if (organisation?.[1]) {
+    const scope = tenantScope(asOrgId(organisation[1]));
+    const restored = await undoOrganisationRollback(deps, scope, sk, before, after);
+    return restored === undefined
+      ? undefined
+      : { scope, subjectId: undefined, itemKind: 'ORGANISATION', restored };
+  }
+  const match = /^ORG#([^#]+)#((?:CLIENT|STAFF)#.+)$/.exec(pk);
   if (!match?.[1] || !match[2]) return undefined;
   const scope = tenantScope(asOrgId(match[1]));
   const subject = subjectItemOf(scope, match[2], sk, before);
@@ -778,20 +883,9 @@ async function rolledBack(
   const restored = subject.client
     ? await undoClientRollback(deps, scope, subject.subjectId, sk, before, after)
     : await undoStaffRollback(deps, scope, subject.subjectId, sk, before, after);
-  if (restored === undefined) return undefined;
-  await context.incidents.record(
-    scope,
-    { kind: 'ROLLED_BACK', subjectId: subject.subjectId, itemKind: subject.kind, restored },
-    `${pk}\n${sk}\n${record.dynamodb?.SequenceNumber ?? record.eventID ?? ''}`,
-  );
-  deps.log?.('integrity.rolled-back', {
-    orgId: scope.orgId,
-    subjectId: subject.subjectId,
-    kind: subject.kind,
-    restored,
-    metric: INTEGRITY_METRIC,
-  });
-  return { tombstones: 0, keyDeleted: false, incident: true, ignored: false };
+  return restored === undefined
+    ? undefined
+    : { scope, subjectId: subject.subjectId, itemKind: subject.kind, restored };
 }
 
 /**
