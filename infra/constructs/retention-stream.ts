@@ -6,11 +6,18 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
 /**
- * The sort-key prefixes of consents, notes, profiles (clients' and staff accounts), allocation records and reference
- * permissions, whose updates the function reads
+ * The sort-key prefixes of consents, notes, profiles (clients', staff accounts and the organisation's), allocation
+ * records, reference permissions and the choice of consent methods, whose updates the function reads
  * (`WATCHED_UPDATES_SORT_PREFIXES` in packages/store, which the test compares).
  */
-const WATCHED_UPDATES_SORT_PREFIXES = ['CONSENT#', 'NOTE#', 'PROFILE', 'ALLOC#', 'REFPERM#'];
+const WATCHED_UPDATES_SORT_PREFIXES = [
+  'CONSENT#',
+  'NOTE#',
+  'PROFILE',
+  'ALLOC#',
+  'REFPERM#',
+  'DISCLOSURE-METHODS',
+];
 
 /** Properties of {@link RetentionStream}. */
 export interface RetentionStreamProps {
@@ -62,7 +69,8 @@ export class RetentionStream extends Construct {
         // amendment undone below the application (decision 0118), a client's profile's or an allocation record's for
         // an ended allocation or a conflict undone (0119, 0120), a staff account's or the organisation's for earlier
         // roles or status, access preset or retention rules (0121, 0123),
-        // a reference permission's for its withdrawal undone (0122). Other inserts and updates (the function's own tombstone writes among them) do
+        // a reference permission's for its withdrawal undone (0122), the choice of consent methods' for its narrowing
+        // undone (0124). Other inserts and updates (the function's own tombstone writes among them) do
         // not invoke it. The prefixes are alternatives of one filter (a pattern's list of rules matches any of them),
         // so the mapping keeps two of its five filters. `isRetentionRecord` (packages/store) selects the same records
         // for the local poller.

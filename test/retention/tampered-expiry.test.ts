@@ -662,6 +662,75 @@ describe('retention: a removal the rules do not explain', () => {
     });
   });
 
+  describe('the consent methods that authorise a disclosure, below the API (decision 0124)', () => {
+    const SET = 'mutation ($m: [ConsentMethod!]!) { setDisclosureConsentMethods(methods: $m) }';
+    const READ = '{ disclosureConsentMethods }';
+    const WITH_VERBAL = ['SIGNED_FORM', 'EMAIL', 'VERBAL_WITNESSED'];
+    const settingsKey = (orgId: string) => ({
+      pk: { S: tenantScope(orgId).key('CONSENT-SETTINGS') },
+      sk: { S: 'DISCLOSURE-METHODS' },
+    });
+
+    it('a verbal method added straight to the table authorises nothing: the read fails closed, an incident', async () => {
+      const world = await retentionWorld(api);
+      const scope = tenantScope(world.org.orgId);
+      expectNoErrors(
+        await api.graphql(SET, { token: world.org.adminToken, variables: { m: ['SIGNED_FORM', 'EMAIL'] } }),
+      );
+
+      // Act: someone who can write the table adds the verbal method to the stored choice.
+      await api.services.dynamo.send(
+        new UpdateItemCommand({
+          TableName: api.stack.tables.data,
+          Key: settingsKey(world.org.orgId),
+          UpdateExpression: 'ADD methods :verbal',
+          ExpressionAttributeValues: { ':verbal': { SS: ['VERBAL_WITNESSED'] } },
+        }),
+      );
+
+      // Assess
+      const read = await api.graphql(READ, { token: world.manager.token });
+      expect(codes(read)).toEqual(['INTERNAL']);
+      expect(read.text).not.toContain('VERBAL_WITNESSED');
+      expect(await api.services.integrityIncidents.list(scope)).toEqual([
+        expect.objectContaining({ kind: 'TAMPERED_STATE', itemKind: 'DISCLOSURE_METHODS' }),
+      ]);
+    });
+
+    it('the choice from before verbal consent was dropped, put back, is dropped again, an incident', async () => {
+      const world = await retentionWorld(api);
+      const scope = tenantScope(world.org.orgId);
+      expectNoErrors(await api.graphql(SET, { token: world.org.adminToken, variables: { m: WITH_VERBAL } }));
+      const wider = (
+        await api.services.dynamo.send(
+          new GetItemCommand({
+            TableName: api.stack.tables.data,
+            Key: settingsKey(world.org.orgId),
+            ConsistentRead: true,
+          }),
+        )
+      ).Item;
+      if (!wider) throw new Error('no settings');
+      expectNoErrors(
+        await api.graphql(SET, { token: world.org.adminToken, variables: { m: ['SIGNED_FORM', 'EMAIL'] } }),
+      );
+      await runRetention(api, world.org.orgId);
+      expect(await api.services.integrityIncidents.list(scope)).toEqual([]);
+
+      await api.services.dynamo.send(new PutItemCommand({ TableName: api.stack.tables.data, Item: wider }));
+      await runRetention(api, world.org.orgId);
+
+      const read = await api.graphql<{ disclosureConsentMethods: string[] }>(READ, {
+        token: world.manager.token,
+      });
+      expectNoErrors(read);
+      expect([...(read.data?.disclosureConsentMethods ?? [])].sort()).toEqual(['EMAIL', 'SIGNED_FORM']);
+      expect(await api.services.integrityIncidents.list(scope)).toEqual([
+        expect.objectContaining({ kind: 'ROLLED_BACK', itemKind: 'DISCLOSURE_METHODS', restored: true }),
+      ]);
+    });
+  });
+
   it('a forged erasure record is not an erasure: the key and the record stay', async () => {
     const world = await retentionWorld(api);
     const { id, clientId } = await clientWithRecords(api, world);

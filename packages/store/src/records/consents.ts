@@ -1,6 +1,6 @@
 import { type Clock, conflict, newId, notFound } from '@confide/domain';
-import { integrityMac, type KeyHierarchy, type SubjectKey } from '@confide/keys';
-import { attr, type Item, read, requireS } from '../attributes';
+import { integrityMac, type KeyHierarchy, type SubjectKey, verifyIntegrityMac } from '@confide/keys';
+import { attr, changeCount, type Item, read, requireS } from '../attributes';
 import { organisationIntegrityKey, requireItemMac } from '../item-macs';
 import { mapPage, type Page, type PageRequest } from '../paging';
 import { itemKeyOf, openField, sealFields } from '../sealed-fields';
@@ -224,23 +224,70 @@ export class Consents {
   }
 
   /** The consent methods the organisation accepts as authorising a disclosure; undefined: the default. */
+  /**
+   * The consent methods the organisation chose to accept for a disclosure, once their MAC verifies (decision 0124);
+   * undefined when it never chose (the written methods). A choice written by anyone else (a verbal method added in the
+   * table) throws {@link TamperedItemError} and authorises nothing.
+   */
   async disclosureMethods(scope: TenantScope): Promise<ConsentMethod[] | undefined> {
-    const item = await this.#gateway(scope).get({ pk: 'CONSENT-SETTINGS', sk: 'DISCLOSURE-METHODS' });
-    return item ? (read.ss(item, 'methods') as ConsentMethod[]) : undefined;
+    const [item, integrityKey] = await Promise.all([
+      this.#gateway(scope).get(DISCLOSURE_METHODS_KEY),
+      this.#integrityKey(scope),
+    ]);
+    if (!item) return undefined;
+    const methods = read.ss(item, 'methods') as ConsentMethod[];
+    const parts = disclosureMethodsParts(scope, methods, changeCount(item, DISCLOSURE_METHODS_VERSION));
+    if (!verifyIntegrityMac(integrityKey, parts, read.s(item, DISCLOSURE_METHODS_MAC))) {
+      throw new TamperedItemError(
+        scope.orgId,
+        'DISCLOSURE_METHODS',
+        itemKeyOf(scope.key(DISCLOSURE_METHODS_KEY.pk), DISCLOSURE_METHODS_KEY.sk),
+      );
+    }
+    return methods;
   }
 
+  /**
+   * Records the organisation's choice with its MAC and one more change in its count (decision 0124), on condition that
+   * the choice is still the one read: a concurrent change is CONFLICT.
+   */
   async setDisclosureMethods(
     scope: TenantScope,
     methods: readonly ConsentMethod[],
     by: string,
   ): Promise<void> {
-    await this.#gateway(scope).put({
-      pk: attr.s(scope.key('CONSENT-SETTINGS')),
-      sk: attr.s('DISCLOSURE-METHODS'),
-      methods: attr.ss(methods),
-      changedBy: attr.s(by),
-      changedAt: attr.s(this.clock.now().toISOString()),
-    });
+    const [current, integrityKey] = await Promise.all([
+      this.#gateway(scope).get(DISCLOSURE_METHODS_KEY),
+      this.#integrityKey(scope),
+    ]);
+    const count = changeCount(current ?? {}, DISCLOSURE_METHODS_VERSION) + 1;
+    const previous = current ? read.s(current, DISCLOSURE_METHODS_MAC) : undefined;
+    const written = await this.#gateway(scope).put(
+      {
+        pk: attr.s(scope.key(DISCLOSURE_METHODS_KEY.pk)),
+        sk: attr.s(DISCLOSURE_METHODS_KEY.sk),
+        methods: attr.ss(methods),
+        changedBy: attr.s(by),
+        changedAt: attr.s(this.clock.now().toISOString()),
+        [DISCLOSURE_METHODS_VERSION]: attr.n(count),
+        [DISCLOSURE_METHODS_MAC]: attr.s(
+          integrityMac(integrityKey, disclosureMethodsParts(scope, methods, count)),
+        ),
+      },
+      current === undefined
+        ? { ConditionExpression: 'attribute_not_exists(pk)' }
+        : previous === undefined
+          ? {
+              ConditionExpression: 'attribute_not_exists(#mac)',
+              ExpressionAttributeNames: { '#mac': DISCLOSURE_METHODS_MAC },
+            }
+          : {
+              ConditionExpression: '#mac = :previous',
+              ExpressionAttributeNames: { '#mac': DISCLOSURE_METHODS_MAC },
+              ExpressionAttributeValues: { ':previous': attr.s(previous) },
+            },
+    );
+    if (!written.written) throw conflict('The consent methods changed meanwhile.');
   }
 
   #gateway(scope: TenantScope): TenantTable {
@@ -255,6 +302,25 @@ export class Consents {
     return openField(key, itemKeyOf(consent.pk, consent.sk), consent.item, field);
   }
 }
+
+/** Where the organisation's choice of the consent methods that authorise a disclosure is kept. */
+const DISCLOSURE_METHODS_KEY = { pk: 'CONSENT-SETTINGS', sk: 'DISCLOSURE-METHODS' } as const;
+
+/** The attribute holding the MAC over the choice (decision 0124): a verbal method added in the table authorises nothing. */
+const DISCLOSURE_METHODS_MAC = 'methodsMac';
+
+/**
+ * The attribute counting the changes to the choice, under its MAC (decision 0124): the choice from before a change put
+ * back with its genuine MAC shows in the table's stream as the count going down.
+ */
+export const DISCLOSURE_METHODS_VERSION = 'methodsVersion';
+
+const disclosureMethodsParts = (scope: TenantScope, methods: readonly string[], count: number) => [
+  'confide.disclosure-methods.v1',
+  scope.orgId,
+  [...methods].sort().join(','),
+  String(count),
+];
 
 /** The consent attribute holding its MAC (decision 0089). */
 const CONSENT_MAC = 'consentMac';

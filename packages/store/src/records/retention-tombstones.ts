@@ -22,6 +22,7 @@ import {
   partitionNamedItems,
   profileNamedItems,
 } from './client-outside-items';
+import { DISCLOSURE_METHODS_VERSION } from './consents';
 import { IntegrityIncidents } from './integrity-incidents';
 import { RetentionStates, type VerifiedRetentionState } from './retention-state';
 import { RELATIONS_VERSION } from './service-users';
@@ -462,9 +463,17 @@ interface Removal {
  * which an ended allocation's entry or earlier relations could be put back, and allocation records, whose end could be
  * taken off (0119, 0120); a staff account and the organisation's profile (sort key `PROFILE` too), whose earlier roles
  * or status, access preset or retention rules could be (0121, 0123);
- * a staff member's reference permissions, whose withdrawal an earlier copy would undo (0122).
+ * a staff member's reference permissions, whose withdrawal an earlier copy would undo (0122); the organisation's choice
+ * of consent methods, whose narrowing an earlier copy would undo (0124).
  */
-export const WATCHED_UPDATES_SORT_PREFIXES = ['CONSENT#', 'NOTE#', 'PROFILE', 'ALLOC#', 'REFPERM#'] as const;
+export const WATCHED_UPDATES_SORT_PREFIXES = [
+  'CONSENT#',
+  'NOTE#',
+  'PROFILE',
+  'ALLOC#',
+  'REFPERM#',
+  'DISCLOSURE-METHODS',
+] as const;
 
 /**
  * Whether a stream record is one the retention handler is given: every REMOVE, and a MODIFY of the watched items
@@ -586,27 +595,54 @@ async function putBackCountedFacts(
 }
 
 /**
- * Puts right an organisation's profile whose access preset or retention rules were taken back to an earlier copy
- * (decision 0123): a wider preset would let staff read more, shorter rules would date the next closures early.
- * Undefined for any other update of the organisation's items.
+ * The organisation's own items that keep counted facts, with the kind their incident names: its profile (access preset,
+ * retention rules; decision 0123) and its choice of the consent methods that authorise a disclosure (0124).
+ */
+const ORGANISATION_ITEMS: readonly {
+  readonly pk: string;
+  readonly sk: string;
+  readonly kind: string;
+  readonly facts: readonly CountedFacts[];
+}[] = [
+  { pk: 'ORG', sk: 'PROFILE', kind: 'ORGANISATION', facts: ORGANISATION_FACTS },
+  {
+    pk: 'CONSENT-SETTINGS',
+    sk: 'DISCLOSURE-METHODS',
+    kind: 'DISCLOSURE_METHODS',
+    facts: [
+      {
+        attributes: ['methods', 'changedBy', 'changedAt'],
+        mac: 'methodsMac',
+        count: DISCLOSURE_METHODS_VERSION,
+      },
+    ],
+  },
+];
+
+/**
+ * Puts right one of the organisation's own items ({@link ORGANISATION_ITEMS}) whose facts were taken back to an earlier
+ * copy: a wider preset or an accepted verbal consent would let more be read or shared, shorter rules would date the
+ * next closures early. Its kind, and whether it was put right; undefined for any other update.
  */
 async function undoOrganisationRollback(
   deps: RetentionHandlerDependencies,
   scope: TenantScope,
+  rest: string,
   sk: string,
   before: StreamImage,
   after: StreamImage,
-): Promise<boolean | undefined> {
-  if (sk !== 'PROFILE') return undefined;
+): Promise<{ kind: string; restored: boolean } | undefined> {
+  const item = ORGANISATION_ITEMS.find((candidate) => candidate.pk === rest && candidate.sk === sk);
+  if (!item) return undefined;
   const table = gateway(deps, scope);
-  const key = { pk: scope.key('ORG'), sk: 'PROFILE' };
-  // One after the other: both put back the same item, each on its own MAC's condition.
+  const key = { pk: scope.key(item.pk), sk: item.sk };
+  // One after the other: each puts back the same item, on its own MAC's condition.
   const found: boolean[] = [];
-  for (const facts of ORGANISATION_FACTS) {
+  for (const facts of item.facts) {
     const restored = await putBackCountedFacts(table, key, facts, before, after);
     if (restored !== undefined) found.push(restored);
   }
-  return found.length === 0 ? undefined : found.every(Boolean);
+  return found.length === 0 ? undefined : { kind: item.kind, restored: found.every(Boolean) };
 }
 
 /**
@@ -867,13 +903,11 @@ async function rolledBackItem(
 ): Promise<
   { scope: TenantScope; subjectId: string | undefined; itemKind: string; restored: boolean } | undefined
 > {
-  const organisation = /^ORG#([^#]+)#ORG$/.exec(pk);
-  if (organisation?.[1]) {
+  const organisation = /^ORG#([^#]+)#([^#]+)$/.exec(pk);
+  if (organisation?.[1] && organisation[2]) {
     const scope = tenantScope(asOrgId(organisation[1]));
-    const restored = await undoOrganisationRollback(deps, scope, sk, before, after);
-    return restored === undefined
-      ? undefined
-      : { scope, subjectId: undefined, itemKind: 'ORGANISATION', restored };
+    const found = await undoOrganisationRollback(deps, scope, organisation[2], sk, before, after);
+    if (found) return { scope, subjectId: undefined, itemKind: found.kind, restored: found.restored };
   }
   const match = /^ORG#([^#]+)#((?:CLIENT|STAFF)#.+)$/.exec(pk);
   if (!match?.[1] || !match[2]) return undefined;
