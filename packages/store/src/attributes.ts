@@ -42,6 +42,20 @@ export function requireN(item: Item, name: string): number {
 }
 
 /**
+ * Facts an item keeps under one MAC together with a count of their changes ({@link changeCount}), which the MAC covers
+ * and every change moves up (decisions 0120, 0121, 0123, 0124): a count gone down in the table's stream is an earlier
+ * copy put back. Each store that writes such facts names them; the retention handler puts them back.
+ */
+export interface CountedFacts {
+  /** The facts' attributes. */
+  readonly attributes: readonly string[];
+  /** The attribute holding their MAC. */
+  readonly mac: string;
+  /** The attribute holding their count of changes. */
+  readonly count: string;
+}
+
+/**
  * A count of changes kept in a number attribute, as an item or a stream image holds it: 0 when absent (nothing changed
  * yet) or not a positive whole number.
  */

@@ -26,7 +26,16 @@ import {
   type SubjectKey,
   verifyIntegrityMac,
 } from '@confide/keys';
-import { attr, changeCount, type Item, read, requireN, requireS, tableKey } from './attributes';
+import {
+  attr,
+  type CountedFacts,
+  changeCount,
+  type Item,
+  read,
+  requireN,
+  requireS,
+  tableKey,
+} from './attributes';
 import type { ItemLoader } from './item-loader';
 import { organisationIntegrityKey } from './item-macs';
 import { type Page, type PageRequest, QueryCursors } from './paging';
@@ -812,8 +821,12 @@ export class OrganisationDirectory {
   /** Sets the access preset with its MAC (decision 0030, Access facts): a preset written by anyone else fails. */
   async setPreset(orgId: OrgId, preset: AccessPreset, expectedVersion: number): Promise<Organisation> {
     const scope = tenantScope(orgId);
-    const count = (await this.#changeCount(scope, PRESET_VERSION)) + 1;
-    const mac = integrityMac(await this.integrityKey(scope), presetParts(scope, preset, count));
+    const [current, integrityKey] = await Promise.all([
+      this.#changeCount(scope, PRESET_VERSION),
+      this.integrityKey(scope),
+    ]);
+    const count = current + 1;
+    const mac = integrityMac(integrityKey, presetParts(scope, preset, count));
     return this.#updateOrganisation(
       orgId,
       `SET preset = :preset, ${PRESET_MAC} = :presetMac, ${PRESET_VERSION} = :count, version = version + :one`,
@@ -839,8 +852,12 @@ export class OrganisationDirectory {
   ): Promise<Organisation> {
     const scope = tenantScope(orgId);
     const stored = JSON.stringify(retention);
-    const count = (await this.#changeCount(scope, RETENTION_VERSION)) + 1;
-    const mac = integrityMac(await this.integrityKey(scope), retentionParts(scope, stored, count));
+    const [current, integrityKey] = await Promise.all([
+      this.#changeCount(scope, RETENTION_VERSION),
+      this.integrityKey(scope),
+    ]);
+    const count = current + 1;
+    const mac = integrityMac(integrityKey, retentionParts(scope, stored, count));
     return this.#updateOrganisation(
       orgId,
       `SET retention = :retention, ${RETENTION_MAC} = :retentionMac, ${RETENTION_VERSION} = :count, version = version + :one`,
@@ -1188,8 +1205,8 @@ const PRESET_MAC = 'presetMac';
  * into its MAC (decision 0123): every change moves its count up, so an earlier copy put back with its genuine MAC shows
  * in the table's stream as the count going down. Absent until the first change (0): the v1 parts.
  */
-export const PRESET_VERSION = 'presetVersion';
-export const RETENTION_VERSION = 'retentionVersion';
+const PRESET_VERSION = 'presetVersion';
+const RETENTION_VERSION = 'retentionVersion';
 
 const presetParts = (scope: TenantScope, preset: string, count: number) =>
   count === 0
@@ -1201,6 +1218,12 @@ const presetParts = (scope: TenantScope, preset: string, count: number) =>
  * every closed case and former staff member, so rules shortened in the table would delete records years early.
  */
 const RETENTION_MAC = 'retentionMac';
+
+/** An organisation's access preset and its retention rules, each with its own MAC and count (decision 0123). */
+export const ORGANISATION_FACTS: readonly CountedFacts[] = [
+  { attributes: ['preset'], mac: PRESET_MAC, count: PRESET_VERSION },
+  { attributes: ['retention'], mac: RETENTION_MAC, count: RETENTION_VERSION },
+];
 
 const retentionParts = (scope: TenantScope, stored: string, count: number) =>
   count === 0
@@ -1215,7 +1238,14 @@ const STAFF_ACCESS_MAC = 'accessMac';
  * 0121): every change moves it up, so an earlier copy of the roles and status put back, with its genuine MAC, shows in
  * the table's stream as the count going down. Absent until the first change (0).
  */
-export const STAFF_ACCESS_VERSION = 'accessVersion';
+const STAFF_ACCESS_VERSION = 'accessVersion';
+
+/** A staff account's roles and status, their MAC and count (decision 0121). */
+export const STAFF_ACCESS_FACTS: CountedFacts = {
+  attributes: ['roles', 'status'],
+  mac: STAFF_ACCESS_MAC,
+  count: STAFF_ACCESS_VERSION,
+};
 
 /** What the access MAC covers: roles and status, and from the first change on their count (an unchanged account: v1). */
 function staffAccessParts(

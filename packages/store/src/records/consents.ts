@@ -1,6 +1,6 @@
 import { type Clock, conflict, newId, notFound } from '@confide/domain';
 import { integrityMac, type KeyHierarchy, type SubjectKey, verifyIntegrityMac } from '@confide/keys';
-import { attr, changeCount, type Item, read, requireS } from '../attributes';
+import { attr, type CountedFacts, changeCount, type Item, read, requireS } from '../attributes';
 import { organisationIntegrityKey, requireItemMac } from '../item-macs';
 import { mapPage, type Page, type PageRequest } from '../paging';
 import { itemKeyOf, openField, sealFields } from '../sealed-fields';
@@ -313,7 +313,14 @@ const DISCLOSURE_METHODS_MAC = 'methodsMac';
  * The attribute counting the changes to the choice, under its MAC (decision 0124): the choice from before a change put
  * back with its genuine MAC shows in the table's stream as the count going down.
  */
-export const DISCLOSURE_METHODS_VERSION = 'methodsVersion';
+const DISCLOSURE_METHODS_VERSION = 'methodsVersion';
+
+/** The organisation's choice of consent methods, who made it and when, its MAC and count (decision 0124). */
+export const DISCLOSURE_METHODS_FACTS: CountedFacts = {
+  attributes: ['methods', 'changedBy', 'changedAt'],
+  mac: DISCLOSURE_METHODS_MAC,
+  count: DISCLOSURE_METHODS_VERSION,
+};
 
 const disclosureMethodsParts = (scope: TenantScope, methods: readonly string[], count: number) => [
   'confide.disclosure-methods.v1',
@@ -323,7 +330,7 @@ const disclosureMethodsParts = (scope: TenantScope, methods: readonly string[], 
 ];
 
 /** The consent attribute holding its MAC (decision 0089). */
-const CONSENT_MAC = 'consentMac';
+export const CONSENT_MAC = 'consentMac';
 
 /** What a consent authorises, and whether it was withdrawn: the parts its MAC covers. */
 function consentParts(scope: TenantScope, item: Item): string[] {

@@ -267,7 +267,7 @@ export class ReferencePermissions {
 }
 
 /** The permission attribute holding its MAC (decision 0092). */
-const PERMISSION_MAC = 'permissionMac';
+export const PERMISSION_MAC = 'permissionMac';
 
 /** Whose permission, until when, given when, and whether and when withdrawn: the parts its MAC covers. */
 function permissionParts(scope: TenantScope, item: Item): string[] {

@@ -2,13 +2,12 @@ import { createHash, createHmac } from 'node:crypto';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { asOrgId, type Clock, isExpired, isIdOf, toEpochSeconds } from '@confide/domain';
 import { integrityMac, type KeyHierarchy, keyDerivedFrom, verifyIntegrityMac } from '@confide/keys';
-import { attr, changeCount, type Item, read, requireS } from '../attributes';
+import { attr, type CountedFacts, changeCount, type Item, read, requireS } from '../attributes';
 import { organisationIntegrityKey } from '../item-macs';
 import {
   identityLinkKey,
-  PRESET_VERSION,
-  RETENTION_VERSION,
-  STAFF_ACCESS_VERSION,
+  ORGANISATION_FACTS,
+  STAFF_ACCESS_FACTS,
   staffAccountKey,
   staffHandleEntryKey,
 } from '../organisation-directory';
@@ -22,10 +21,11 @@ import {
   partitionNamedItems,
   profileNamedItems,
 } from './client-outside-items';
-import { DISCLOSURE_METHODS_VERSION } from './consents';
+import { CONSENT_MAC, DISCLOSURE_METHODS_FACTS } from './consents';
 import { IntegrityIncidents } from './integrity-incidents';
+import { PERMISSION_MAC } from './reference-permissions';
 import { RetentionStates, type VerifiedRetentionState } from './retention-state';
-import { RELATIONS_VERSION } from './service-users';
+import { RELATIONS_FACTS } from './service-users';
 
 /** Why an item left the table: its retention period ended, or the subject was erased. */
 export type TombstoneReason = 'EXPIRED' | 'ERASED';
@@ -494,8 +494,8 @@ export function isRetentionRecord(record: RetentionStreamRecord): boolean {
  * permission (0122). A new permission or consent is a new item.
  */
 const WITHDRAWN_UNDER_MAC = [
-  { prefix: 'CONSENT#', mac: 'consentMac' },
-  { prefix: 'REFPERM#', mac: 'permissionMac' },
+  { prefix: 'CONSENT#', mac: CONSENT_MAC },
+  { prefix: 'REFPERM#', mac: PERMISSION_MAC },
 ] as const;
 
 /**
@@ -525,34 +525,6 @@ function rollbackOf(
   }
   return undefined;
 }
-
-/**
- * Facts an item keeps under one MAC together with a count of their changes, which the MAC covers and every change
- * moves up (decisions 0120, 0121, 0123): a count gone down in an update is an earlier copy put back.
- */
-interface CountedFacts {
-  readonly attributes: readonly string[];
-  readonly mac: string;
-  readonly count: string;
-}
-
-/** A client's conflicts and investigation links (decision 0120). */
-const RELATIONS_FACTS: CountedFacts = {
-  attributes: ['conflicts', 'investigations'],
-  mac: 'relationsMac',
-  count: RELATIONS_VERSION,
-};
-/** A staff account's roles and status (decision 0121). */
-const STAFF_ACCESS_FACTS: CountedFacts = {
-  attributes: ['roles', 'status'],
-  mac: 'accessMac',
-  count: STAFF_ACCESS_VERSION,
-};
-/** An organisation's access preset and its retention rules, each under its own MAC and count (decision 0123). */
-const ORGANISATION_FACTS: readonly CountedFacts[] = [
-  { attributes: ['preset'], mac: 'presetMac', count: PRESET_VERSION },
-  { attributes: ['retention'], mac: 'retentionMac', count: RETENTION_VERSION },
-];
 
 /**
  * Puts counted facts back as the old image had them when an update took their count down, while the item still carries
@@ -609,13 +581,7 @@ const ORGANISATION_ITEMS: readonly {
     pk: 'CONSENT-SETTINGS',
     sk: 'DISCLOSURE-METHODS',
     kind: 'DISCLOSURE_METHODS',
-    facts: [
-      {
-        attributes: ['methods', 'changedBy', 'changedAt'],
-        mac: 'methodsMac',
-        count: DISCLOSURE_METHODS_VERSION,
-      },
-    ],
+    facts: [DISCLOSURE_METHODS_FACTS],
   },
 ];
 

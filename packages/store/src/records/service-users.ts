@@ -10,7 +10,16 @@ import {
   sealListPosition,
   verifyIntegrityMac,
 } from '@confide/keys';
-import { attr, changeCount, type Item, read, requireN, requireS, tableKey } from '../attributes';
+import {
+  attr,
+  type CountedFacts,
+  changeCount,
+  type Item,
+  read,
+  requireN,
+  requireS,
+  tableKey,
+} from '../attributes';
 import type { ItemLoader } from '../item-loader';
 import { organisationIntegrityKey } from '../item-macs';
 import { identityItem, staffAccountKey } from '../organisation-directory';
@@ -933,7 +942,14 @@ const RELATIONS_MAC = 'relationsMac';
  * {@link RELATIONS_MAC} (decision 0120): every change moves it up, so an earlier copy of the relations put back, with
  * its genuine MAC, shows in the table's stream as the count going down. Absent until the first change (0).
  */
-export const RELATIONS_VERSION = 'relationsVersion';
+const RELATIONS_VERSION = 'relationsVersion';
+
+/** A client's conflicts and investigation links, their MAC and count (decision 0120). */
+export const RELATIONS_FACTS: CountedFacts = {
+  attributes: ['conflicts', 'investigations'],
+  mac: RELATIONS_MAC,
+  count: RELATIONS_VERSION,
+};
 
 /**
  * The profile attribute holding the MAC over the service the person is supported by (decision 0088): a service's
