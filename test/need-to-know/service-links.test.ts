@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { codes, expectNoErrors, type Person, registerServiceUser } from '../support/care-fixtures';
 import { interleavingDynamoClient, type WriteCall } from '../support/failing-dynamo';
 import { addStaff } from '../support/fixtures';
-import { type ServiceWorld, serviceWorld } from '../support/records-fixtures';
+import { createService, type ServiceWorld, serviceWorld } from '../support/records-fixtures';
 import { testApi } from '../support/test-api';
 
 /**
@@ -166,6 +166,33 @@ describe('service links', () => {
     expect(slow.interleaved()).toBe(true);
     expect(codes(added)).toEqual(['CONFLICT']);
     expect(codes(await readName(second))).toEqual(['NOT_FOUND']);
+  });
+
+  it('a join written while the same person joined another service keeps both links (decision 0125)', async () => {
+    // Prepare: a join to this service held just before it is written while the person joins a second service.
+    const joining = await addStaff(api, world.org, ['ADMINISTRATOR']);
+    const second = await createService(api, world, world.manager);
+    const secondClient = await registerServiceUser(api, world.manager, second);
+    const slow = interleavingDynamoClient(api, writeNaming('serviceLinksMac'), async () => {
+      expectNoErrors(
+        await api.graphql(ADD_MEMBER, {
+          token: world.manager.token,
+          variables: { s: second, m: joining.globalId },
+        }),
+      );
+    });
+
+    // Act
+    const added = await testApi({ dynamo: slow.client }).graphql(ADD_MEMBER, {
+      token: world.manager.token,
+      variables: { s: world.serviceId, m: joining.globalId },
+    });
+
+    // Assess: the held join read the links again and wrote both; each service's person reads.
+    expect(slow.interleaved()).toBe(true);
+    expectNoErrors(added);
+    expectNoErrors(await readName(joining));
+    expectNoErrors(await api.graphql(READ_NAME, { token: joining.token, variables: { id: secondClient } }));
   });
 
   it('no one deactivated between the check and the write joins a team', async () => {

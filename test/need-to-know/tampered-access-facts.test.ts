@@ -1,4 +1,5 @@
-import { type AttributeValue, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { integrityMac } from '@confide/keys';
 import { encodeSubject, tenantScope } from '@confide/store';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { allocate, expectNoErrors, registerServiceUser } from '../support/care-fixtures';
@@ -256,6 +257,89 @@ describe('tampered access facts (issue 16, capability 1)', () => {
 
     // Assess
     expectFailedClosed(result);
+  });
+
+  it('service links: a manager who adds themself to a second service by a raw write reads nothing (decision 0125)', async () => {
+    // Prepare: a manager's links are under their MAC since they were given their service.
+    const manager = await addStaff(api, world.org, ['SERVICE_MANAGER']);
+    const ownClient = await registerServiceUser(api, manager, await createService(api, world, manager));
+    const other = await createService(api, world, world.manager);
+    const otherClient = await registerServiceUser(api, world.manager, other);
+    expectNoErrors(await api.graphql(READ, { token: manager.token, variables: { id: ownClient } }));
+
+    // Act
+    await rawUpdate(
+      api,
+      staffKey(world.org.orgId, manager.staffId),
+      'ADD managesServices :service',
+      undefined,
+      {
+        ':service': { SS: [localIdOf(other)] },
+      },
+    );
+    const result = await api.graphql(READ, { token: manager.token, variables: { id: otherClient } });
+
+    // Assess
+    expectFailedClosed(result);
+  });
+
+  it('service links: their MAC taken off does not fall back to the per-link MACs of before (decision 0125)', async () => {
+    // Prepare: a manager given a service; their links carry one MAC and a count, no per-link MACs.
+    const manager = await addStaff(api, world.org, ['SERVICE_MANAGER']);
+    const service = await createService(api, world, manager);
+    const ownClient = await registerServiceUser(api, manager, service);
+    expectNoErrors(await api.graphql(READ, { token: manager.token, variables: { id: ownClient } }));
+
+    // Act
+    await rawUpdate(
+      api,
+      staffKey(world.org.orgId, manager.staffId),
+      'REMOVE serviceLinksMac, serviceLinksVersion',
+    );
+    const result = await api.graphql(READ, { token: manager.token, variables: { id: ownClient } });
+
+    // Assess
+    expectFailedClosed(result);
+  });
+
+  it('service links: an account whose links have per-link MACs from before still reads, and its next change signs them whole (decision 0125)', async () => {
+    // Prepare: a manager's account as it stood before decision 0125: the link and its own MAC, no MAC over the links.
+    const manager = await addStaff(api, world.org, ['SERVICE_MANAGER']);
+    const service = await createService(api, world, manager);
+    const ownClient = await registerServiceUser(api, manager, service);
+    const scope = tenantScope(world.org.orgId);
+    const linkMac = integrityMac(await api.services.directory.integrityKey(scope), [
+      'confide.service-link.v1',
+      world.org.orgId,
+      manager.staffId,
+      'managers',
+      localIdOf(service),
+    ]);
+    await rawUpdate(
+      api,
+      staffKey(world.org.orgId, manager.staffId),
+      'SET serviceLinkMacs = :macs REMOVE serviceLinksMac, serviceLinksVersion',
+      undefined,
+      { ':macs': { SS: [linkMac] } },
+    );
+    expectNoErrors(await api.graphql(READ, { token: manager.token, variables: { id: ownClient } }));
+
+    // Act: the senior manager gives them a second service.
+    const second = await createService(api, world, manager);
+    const secondClient = await registerServiceUser(api, manager, second);
+
+    // Assess: both services read, and the per-link MAC is gone, so putting it back alone later proves nothing.
+    expectNoErrors(await api.graphql(READ, { token: manager.token, variables: { id: ownClient } }));
+    expectNoErrors(await api.graphql(READ, { token: manager.token, variables: { id: secondClient } }));
+    const account = await api.services.dynamo.send(
+      new GetItemCommand({
+        TableName: api.stack.tables.data,
+        Key: { pk: { S: scope.key('STAFF', manager.staffId) }, sk: { S: 'PROFILE' } },
+        ConsistentRead: true,
+      }),
+    );
+    expect(account.Item?.serviceLinkMacs).toBeUndefined();
+    expect(account.Item?.serviceLinksVersion).toEqual({ N: '1' });
   });
 
   it('emergency grants: a break-glass grant written onto a volunteer’s account by a raw write reads nothing', async () => {

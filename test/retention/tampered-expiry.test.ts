@@ -10,7 +10,7 @@ import { toEpochSeconds } from '@confide/domain';
 import { DEFAULT_RETENTION, erasureRecordKey, keyQuarantineKey, tenantScope } from '@confide/store';
 import { afterAll, describe, expect, it } from 'vitest';
 import { recordSubjectAccessRequest } from '../disclosure/subject-access-fixtures';
-import { ADA, codes, expectNoErrors, recordNote } from '../support/care-fixtures';
+import { ADA, codes, expectNoErrors, recordNote, registerServiceUser } from '../support/care-fixtures';
 import { addStaff, approvalIdOf, expectTamperedState } from '../support/fixtures';
 import { localIdOf, organisationItems } from '../support/records-fixtures';
 import type { TestApi } from '../support/test-api';
@@ -510,6 +510,57 @@ describe('retention: a removal the rules do not explain', () => {
 
       expect(await readNameCodes(api, world.worker.token, id)).toEqual(refused);
       await expectOneRollback(api, scope, world.worker.staffId, 'STAFF_ACCOUNT');
+    });
+  });
+
+  describe('a staff member’s removal from a service taken back below the API (decision 0125)', () => {
+    /** A service's manager, then taken off the service by the senior manager, with their account as it stood before. */
+    async function removedManager() {
+      const world = await retentionWorld(api);
+      const id = await registerServiceUser(api, world.manager, world.serviceId);
+      const scope = tenantScope(world.org.orgId);
+      const accountKey = { pk: { S: scope.key('STAFF', world.manager.staffId) }, sk: { S: 'PROFILE' } };
+      expect(await readNameCodes(api, world.manager.token, id)).toBeUndefined();
+      const account = (
+        await api.services.dynamo.send(
+          new GetItemCommand({ TableName: api.stack.tables.data, Key: accountKey, ConsistentRead: true }),
+        )
+      ).Item;
+      if (!account) throw new Error('no account');
+      expectNoErrors(
+        await api.graphql(
+          'mutation ($s: ID!, $m: ID!) { removeServiceManager(serviceId: $s, staffId: $m) { id } }',
+          { token: world.senior.token, variables: { s: world.serviceId, m: world.manager.globalId } },
+        ),
+      );
+      const refused = await readNameCodes(api, world.manager.token, id);
+      expect(refused).not.toEqual(undefined);
+      await runRetention(api, world.org.orgId);
+      expect(await api.services.integrityIncidents.list(scope)).toEqual([]);
+      return { world, id, scope, account, accountKey, refused };
+    }
+
+    it('the whole account from before put back loses the service again, an incident', async () => {
+      const { world, id, scope, account, refused } = await removedManager();
+
+      // Act: someone who can write the table puts the copy from before back (its link's MAC is genuine).
+      await api.services.dynamo.send(new PutItemCommand({ TableName: api.stack.tables.data, Item: account }));
+      await runRetention(api, world.org.orgId);
+
+      // Assess: the former manager is refused as before, and the rollback is an integrity incident.
+      expect(await readNameCodes(api, world.manager.token, id)).toEqual(refused);
+      await expectOneRollback(api, scope, world.manager.staffId, 'STAFF_ACCOUNT');
+    });
+
+    it('the service links alone taken back to the copy from before are put right again, an incident', async () => {
+      const { world, id, scope, account, accountKey, refused } = await removedManager();
+
+      // Act: only the links, their MAC and what else the copy had of them are written back.
+      await putBackAttributes(api, accountKey, account, /^(manages|memberOf|qaReviews|serviceLink)/);
+      await runRetention(api, world.org.orgId);
+
+      expect(await readNameCodes(api, world.manager.token, id)).toEqual(refused);
+      await expectOneRollback(api, scope, world.manager.staffId, 'STAFF_ACCOUNT');
     });
   });
 

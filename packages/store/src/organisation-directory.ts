@@ -132,47 +132,131 @@ export const STAFF_SERVICE_LINKS = {
 } as const;
 
 /**
- * The staff-item string set holding one MAC per service link (decision 0030, Access facts): a link without its MAC
- * (one written straight to the table) fails the staff item's check. Removing a link only revokes, so per-link MACs
- * suffice; the set is updated with ADD/DELETE in the same expression as the link.
+ * The staff-item string set that held one MAC per service link (decision 0030, Access facts), before the links had a MAC
+ * of their own as a whole. An account whose links have not changed since still verifies by it; the first change removes
+ * it (decision 0125).
  */
-export const STAFF_SERVICE_LINK_MACS = 'serviceLinkMacs';
+const STAFF_SERVICE_LINK_MACS = 'serviceLinkMacs';
 
-/** The MAC of one service link of a staff member (`kind` is the attribute: managers, members or qa). */
-export function serviceLinkMac(
-  integrityKey: Buffer,
+/** The staff-item attribute holding the MAC over all the account's service links and their count (decision 0125). */
+const STAFF_SERVICE_LINKS_MAC = 'serviceLinksMac';
+
+/**
+ * The staff-item attribute counting the changes to the account's service links, bound into their MAC (decision 0125):
+ * a link taken away and put back with its genuine earlier MAC shows in the table's stream as the count going down.
+ */
+const STAFF_SERVICE_LINKS_VERSION = 'serviceLinksVersion';
+
+/**
+ * A staff account's service links, their MAC and count (decision 0125). The per-link MACs of before are among the
+ * attributes, so that putting the later links back also takes off any earlier per-link MACs put back with them.
+ */
+export const STAFF_LINK_FACTS: CountedFacts = {
+  attributes: [...Object.values(STAFF_SERVICE_LINKS), STAFF_SERVICE_LINK_MACS],
+  mac: STAFF_SERVICE_LINKS_MAC,
+  count: STAFF_SERVICE_LINKS_VERSION,
+};
+
+type ServiceLinkKind = keyof typeof STAFF_SERVICE_LINKS;
+const LINK_KINDS = Object.keys(STAFF_SERVICE_LINKS) as ServiceLinkKind[];
+
+/** What the links' MAC covers: each kind's links in order (JSON, so no link can pass for two), and their count. */
+const serviceLinksParts = (
   scope: TenantScope,
   staffId: string,
-  kind: keyof typeof STAFF_SERVICE_LINKS,
-  link: string,
-): string {
-  return integrityMac(integrityKey, serviceLinkParts(scope, staffId, kind, link));
-}
+  links: Readonly<Record<ServiceLinkKind, readonly string[]>>,
+  count: number,
+) => [
+  'confide.service-links.v2',
+  scope.orgId,
+  staffId,
+  ...LINK_KINDS.map((kind) => JSON.stringify([...links[kind]].sort())),
+  String(count),
+];
 
-const serviceLinkParts = (
-  scope: TenantScope,
-  staffId: string,
-  kind: keyof typeof STAFF_SERVICE_LINKS,
-  link: string,
-) => ['confide.service-link.v1', scope.orgId, staffId, kind, link];
+/** The MAC of one service link, as accounts unchanged since decision 0125 still carry it. */
+const serviceLinkParts = (scope: TenantScope, staffId: string, kind: ServiceLinkKind, link: string) => [
+  'confide.service-link.v1',
+  scope.orgId,
+  staffId,
+  kind,
+  link,
+];
 
-/** Whether every service link on a staff item has its MAC. */
+const linksOf = (item: Item) =>
+  Object.fromEntries(LINK_KINDS.map((kind) => [kind, read.ss(item, STAFF_SERVICE_LINKS[kind])])) as Record<
+    ServiceLinkKind,
+    string[]
+  >;
+
+/**
+ * Whether a staff item's service links pass their MAC: the links as a whole with their count (decision 0125), or, on an
+ * account whose links have not changed since, each link its own MAC.
+ */
 function serviceLinksVerified(
   integrityKey: Buffer,
   scope: TenantScope,
   staffId: string,
   item: Item,
 ): boolean {
+  const links = linksOf(item);
+  const mac = read.s(item, STAFF_SERVICE_LINKS_MAC);
+  if (mac !== undefined) {
+    const count = changeCount(item, STAFF_SERVICE_LINKS_VERSION);
+    return verifyIntegrityMac(integrityKey, serviceLinksParts(scope, staffId, links, count), mac);
+  }
   const macs = read.ss(item, STAFF_SERVICE_LINK_MACS);
-  return (Object.keys(STAFF_SERVICE_LINKS) as (keyof typeof STAFF_SERVICE_LINKS)[]).every((kind) =>
-    read
-      .ss(item, STAFF_SERVICE_LINKS[kind])
-      .every((link) =>
-        macs.some((mac) =>
-          verifyIntegrityMac(integrityKey, serviceLinkParts(scope, staffId, kind, link), mac),
-        ),
+  return LINK_KINDS.every((kind) =>
+    links[kind].every((link) =>
+      macs.some((linkMac) =>
+        verifyIntegrityMac(integrityKey, serviceLinkParts(scope, staffId, kind, link), linkMac),
       ),
+    ),
   );
+}
+
+/**
+ * The update of a staff item that adds or takes away one service link (decision 0125): the item's links as they are,
+ * once they pass their MAC, changed, under a new MAC with their count one higher; the per-link MACs of before go. Its
+ * condition holds only while the links are still those read, so a concurrent change of them is retried, never lost.
+ * A staff item whose links fail their MAC throws {@link TamperedItemError}: a forged link is never signed anew.
+ */
+export function serviceLinkChange(
+  integrityKey: Buffer,
+  scope: TenantScope,
+  item: Item,
+  change: { readonly kind: ServiceLinkKind; readonly action: 'ADD' | 'DELETE'; readonly link: string },
+): { set: string[]; remove: string[]; condition: string; names: Record<string, string>; values: Item } {
+  const staffId = requireS(item, 'staffId');
+  if (!serviceLinksVerified(integrityKey, scope, staffId, item)) {
+    throw new TamperedItemError(staffId, 'STAFF', itemKeyOf(requireS(item, 'pk'), requireS(item, 'sk')));
+  }
+  const links = linksOf(item);
+  const changed = new Set(links[change.kind]);
+  if (change.action === 'ADD') changed.add(change.link);
+  else changed.delete(change.link);
+  links[change.kind] = [...changed];
+  const count = changeCount(item, STAFF_SERVICE_LINKS_VERSION) + 1;
+  const previous = read.s(item, STAFF_SERVICE_LINKS_MAC);
+  const kept = LINK_KINDS.filter((kind) => links[kind].length > 0);
+  return {
+    set: [...kept.map((kind) => `#${kind} = :${kind}`), '#linksMac = :linksMac', '#linksCount = :linksCount'],
+    // A string set cannot be empty: a kind with no link left loses its attribute.
+    remove: [...LINK_KINDS.filter((kind) => links[kind].length === 0).map((kind) => `#${kind}`), '#linkMacs'],
+    condition: previous === undefined ? 'attribute_not_exists(#linksMac)' : '#linksMac = :previousLinksMac',
+    names: {
+      ...Object.fromEntries(LINK_KINDS.map((kind) => [`#${kind}`, STAFF_SERVICE_LINKS[kind]])),
+      '#linksMac': STAFF_SERVICE_LINKS_MAC,
+      '#linksCount': STAFF_SERVICE_LINKS_VERSION,
+      '#linkMacs': STAFF_SERVICE_LINK_MACS,
+    },
+    values: {
+      ...Object.fromEntries(kept.map((kind) => [`:${kind}`, { SS: links[kind] }])),
+      ':linksMac': attr.s(integrityMac(integrityKey, serviceLinksParts(scope, staffId, links, count))),
+      ':linksCount': attr.n(count),
+      ...(previous === undefined ? {} : { ':previousLinksMac': attr.s(previous) }),
+    },
+  };
 }
 
 /** A QA review period as one string-set member: `serviceId|from|to` (ISO instants contain no `|`). */

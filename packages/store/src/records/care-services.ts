@@ -3,13 +3,7 @@ import type { KeyHierarchy } from '@confide/keys';
 import { attr, type Item, read, requireN, requireS, tableKey } from '../attributes';
 import type { ItemLoader } from '../item-loader';
 import { organisationIntegrityKey } from '../item-macs';
-import {
-  qaReviewLink,
-  STAFF_SERVICE_LINK_MACS,
-  STAFF_SERVICE_LINKS,
-  serviceLinkMac,
-  staffAccountKey,
-} from '../organisation-directory';
+import { qaReviewLink, serviceLinkChange, staffAccountKey } from '../organisation-directory';
 import type { TenantScope } from '../tenant-scope';
 import { type TableAccess, TenantTable } from '../tenant-table';
 
@@ -97,7 +91,7 @@ export class CareServices {
   }
 
   /** Adds (a grant: only to an active staff member) or deletes the link on both items. */
-  async #changeStaff(
+  #changeStaff(
     scope: TenantScope,
     serviceId: string,
     staffId: string,
@@ -111,24 +105,15 @@ export class CareServices {
       staffId,
       { expectedVersion, grants: action === 'ADD' },
       {
-        service: {
-          expression: `${action} #set :staff`,
-          names: { '#set': role },
-          values: { ':staff': { SS: [staffId] } },
-        },
-        staff: {
-          expression: `${action} #link :service, #macs :mac`,
-          names: { '#link': STAFF_SERVICE_LINKS[role], '#macs': STAFF_SERVICE_LINK_MACS },
-          values: {
-            ':service': { SS: [serviceId] },
-            ':mac': { SS: [await this.#linkMac(scope, staffId, role, serviceId)] },
-          },
-        },
+        expression: `${action} #set :staff`,
+        names: { '#set': role },
+        values: { ':staff': { SS: [staffId] } },
       },
+      { kind: role, action, link: serviceId },
     );
   }
 
-  async assignQa(
+  assignQa(
     scope: TenantScope,
     serviceId: string,
     staffId: string,
@@ -143,110 +128,103 @@ export class CareServices {
       staffId,
       { grants: true },
       {
-        service: {
-          expression: 'SET qa.#id = :assignment',
-          names: { '#id': assignmentId },
-          values: {
-            ':assignment': {
-              M: { staffId: attr.s(staffId), from: attr.s(period.from), to: attr.s(period.to) },
-            },
-          },
-        },
-        staff: {
-          expression: 'ADD #link :review, #macs :mac',
-          names: { '#link': STAFF_SERVICE_LINKS.qa, '#macs': STAFF_SERVICE_LINK_MACS },
-          values: {
-            ':review': { SS: [qaReviewLink(serviceId, period.from, period.to)] },
-            ':mac': {
-              SS: [
-                await this.#linkMac(scope, staffId, 'qa', qaReviewLink(serviceId, period.from, period.to)),
-              ],
-            },
+        expression: 'SET qa.#id = :assignment',
+        names: { '#id': assignmentId },
+        values: {
+          ':assignment': {
+            M: { staffId: attr.s(staffId), from: attr.s(period.from), to: attr.s(period.to) },
           },
         },
       },
+      { kind: 'qa', action: 'ADD', link: qaReviewLink(serviceId, period.from, period.to) },
     );
-  }
-
-  async #linkMac(
-    scope: TenantScope,
-    staffId: string,
-    kind: keyof typeof STAFF_SERVICE_LINKS,
-    link: string,
-  ): Promise<string> {
-    const integrityKey = await organisationIntegrityKey(this.keys, scope.orgId);
-    return serviceLinkMac(integrityKey, scope, staffId, kind, link);
   }
 
   /**
    * Updates the service and the staff member's copy of the link together; either missing is NOT_FOUND. With
    * `expectedVersion`, only over the service as the caller read it (before its audit event): a change of its people
    * meanwhile (a removal confirmed to someone else) is CONFLICT, never undone. A grant (`grants`) goes only to a staff
-   * member still active: one deactivated since the check is CONFLICT.
+   * member still active: one deactivated since the check is CONFLICT. The staff member's links are read, checked and
+   * written back whole under their MAC (decision 0125); a change of them meanwhile (another service's) is retried.
    */
   async #update(
     scope: TenantScope,
     serviceId: string,
     staffId: string,
     expected: { expectedVersion?: number | undefined; grants: boolean },
-    change: Record<'service' | 'staff', { expression: string; names: Record<string, string>; values: Item }>,
+    service: { expression: string; names: Record<string, string>; values: Item },
+    link: Parameters<typeof serviceLinkChange>[3],
   ): Promise<CareService> {
     const gateway = this.#gateway(scope);
     const serviceKey = { pk: scope.key('SERVICE', serviceId), sk: SORT };
     const staffKey = staffAccountKey(scope, staffId);
     const versioned = expected.expectedVersion !== undefined;
-    const written = await gateway.transactWrite([
-      {
-        Update: {
-          Key: tableKey(serviceKey),
-          UpdateExpression: withVersionBump(change.service.expression),
-          ConditionExpression: versioned
-            ? 'attribute_exists(pk) AND version = :expected'
-            : 'attribute_exists(pk)',
-          ExpressionAttributeNames: change.service.names,
-          ExpressionAttributeValues: {
-            ...change.service.values,
-            ':one': attr.n(1),
-            ...(versioned ? { ':expected': attr.n(expected.expectedVersion ?? 0) } : {}),
+    const integrityKey = await organisationIntegrityKey(this.keys, scope.orgId);
+    for (let attempt = 1; ; attempt++) {
+      const staffItem = await gateway.get(staffKey);
+      if (!staffItem) throw notFound('Staff member');
+      const links = serviceLinkChange(integrityKey, scope, staffItem, link);
+      const written = await gateway.transactWrite([
+        {
+          Update: {
+            Key: tableKey(serviceKey),
+            UpdateExpression: withVersionBump(service.expression),
+            ConditionExpression: versioned
+              ? 'attribute_exists(pk) AND version = :expected'
+              : 'attribute_exists(pk)',
+            ExpressionAttributeNames: service.names,
+            ExpressionAttributeValues: {
+              ...service.values,
+              ':one': attr.n(1),
+              ...(versioned ? { ':expected': attr.n(expected.expectedVersion ?? 0) } : {}),
+            },
           },
         },
-      },
-      {
-        Update: {
-          Key: tableKey(staffKey),
-          UpdateExpression: withVersionBump(change.staff.expression),
-          ConditionExpression: expected.grants
-            ? 'attribute_exists(pk) AND #status = :active'
-            : 'attribute_exists(pk)',
-          ExpressionAttributeNames: {
-            ...change.staff.names,
-            ...(expected.grants ? { '#status': 'status' } : {}),
-          },
-          ExpressionAttributeValues: {
-            ...change.staff.values,
-            ':one': attr.n(1),
-            ...(expected.grants ? { ':active': attr.s('ACTIVE') } : {}),
+        {
+          Update: {
+            Key: tableKey(staffKey),
+            UpdateExpression: `SET ${[...links.set, 'version = version + :one'].join(', ')} REMOVE ${links.remove.join(', ')}`,
+            ConditionExpression: [
+              'attribute_exists(pk)',
+              links.condition,
+              ...(expected.grants ? ['#status = :active'] : []),
+            ].join(' AND '),
+            ExpressionAttributeNames: {
+              ...links.names,
+              ...(expected.grants ? { '#status': 'status' } : {}),
+            },
+            ExpressionAttributeValues: {
+              ...links.values,
+              ':one': attr.n(1),
+              ...(expected.grants ? { ':active': attr.s('ACTIVE') } : {}),
+            },
           },
         },
-      },
-    ]);
-    if (!written.written) {
-      const [service, staff] = written.reasons;
-      if (service === 'ConditionalCheckFailed') {
+      ]);
+      if (written.written) break;
+      const [serviceReason, staffReason] = written.reasons;
+      if (serviceReason === 'ConditionalCheckFailed') {
         if (!versioned || !(await gateway.get(serviceKey))) throw notFound('Service');
         throw conflict('The service’s people changed meanwhile; reload it.');
       }
-      if (staff === 'ConditionalCheckFailed') {
-        if (!expected.grants || !(await gateway.get(staffKey))) throw notFound('Staff member');
+      if (staffReason !== 'ConditionalCheckFailed') throw new Error('A service change was cancelled.');
+      const staffNow = await gateway.get(staffKey);
+      if (!staffNow) throw notFound('Staff member');
+      if (expected.grants && read.s(staffNow, 'status') !== 'ACTIVE') {
         throw conflict('The staff member is no longer active.');
       }
-      throw new Error('A service change was cancelled.');
+      // Their links changed between the read and the write: read them again.
+      if (attempt === MAX_LINK_ATTEMPTS)
+        throw conflict('The staff member’s services changed meanwhile; try again.');
     }
     const item = await gateway.get(serviceKey);
     if (!item) throw notFound('Service');
     return toService(item);
   }
 }
+
+/** How often a change of a staff member's links is tried when others change them between its read and its write. */
+const MAX_LINK_ATTEMPTS = 3;
 
 /** Adds the version increment to an update expression (one SET clause per expression). */
 const withVersionBump = (expression: string) =>

@@ -8,6 +8,7 @@ import {
   identityLinkKey,
   ORGANISATION_FACTS,
   STAFF_ACCESS_FACTS,
+  STAFF_LINK_FACTS,
   staffAccountKey,
   staffHandleEntryKey,
 } from '../organisation-directory';
@@ -617,6 +618,8 @@ async function undoOrganisationRollback(
  * - The account's roles and status (decision 0121): every change of them moves the account's count of changes up, so a
  *   count gone down puts the old image's roles, status, MAC and count back, while the account still carries the earlier
  *   copy's MAC. A reactivation or a role given back this way would let a leaver or a demoted member act again.
+ * - The account's service links (decision 0125), the same way: a service link given back would open the service's
+ *   people to someone taken off it.
  * - A reference permission whose withdrawal is gone (0122; {@link rollbackOf}).
  */
 async function undoStaffRollback(
@@ -628,13 +631,15 @@ async function undoStaffRollback(
   after: StreamImage,
 ): Promise<boolean | undefined> {
   if (sk !== 'PROFILE') return putBackEarlierCopy(deps, scope, sk, before, after);
-  return putBackCountedFacts(
-    gateway(deps, scope),
-    staffAccountKey(scope, staffId),
-    STAFF_ACCESS_FACTS,
-    before,
-    after,
-  );
+  const table = gateway(deps, scope);
+  const key = staffAccountKey(scope, staffId);
+  // One after the other: each puts back the same item, on its own MAC's condition.
+  const found: boolean[] = [];
+  for (const facts of [STAFF_ACCESS_FACTS, STAFF_LINK_FACTS]) {
+    const restored = await putBackCountedFacts(table, key, facts, before, after);
+    if (restored !== undefined) found.push(restored);
+  }
+  return found.length === 0 ? undefined : found.every(Boolean);
 }
 
 /**
