@@ -3,6 +3,7 @@ import { integrityMac } from '@confide/keys';
 import { encodeSubject, tenantScope } from '@confide/store';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { allocate, expectNoErrors, registerServiceUser } from '../support/care-fixtures';
+import { interleavingDynamoClient } from '../support/failing-dynamo';
 import { addStaff, expectTamperedState } from '../support/fixtures';
 import {
   createService,
@@ -370,6 +371,156 @@ describe('tampered access facts (issue 16, capability 1)', () => {
 
     // Assess
     expectFailedClosed(result);
+  });
+
+  describe('emergency grants under one MAC (decision 0126)', () => {
+    const PURPOSE = { 'x-access-purpose': 'Paramedics on site need her details' };
+    const OPEN = `mutation ($id: ID!) { openEmergencyAccess(serviceUserId: $id, reason: MEDICAL_EMERGENCY,
+      detail: "Collapsed at the day centre") { id } }`;
+    const readUnder = (person: { token: string }, id: string) =>
+      api.graphql(READ, { token: person.token, variables: { id }, headers: PURPOSE });
+
+    /** Someone with no relationship to a fresh client breaks the glass on them, and reads. */
+    async function openedEmergencyAccess() {
+      const stranger = await addStaff(api, world.org, ['SUPPORT_WORKER']);
+      const id = await registerServiceUser(api, world.manager, world.serviceId);
+      const opened = await api.graphql<{ openEmergencyAccess: { id: string } }>(OPEN, {
+        token: stranger.token,
+        variables: { id },
+      });
+      expectNoErrors(opened);
+      expectNoErrors(await readUnder(stranger, id));
+      return { stranger, id, reviewId: opened.data?.openEmergencyAccess.id ?? '' };
+    }
+
+    it('a grant written while the same person opened another keeps both', async () => {
+      // Prepare: an opening held just before its grant is written while the same person opens on a second client.
+      const { stranger, id } = await openedEmergencyAccess();
+      const [first, second] = await Promise.all([
+        registerServiceUser(api, world.manager, world.serviceId),
+        registerServiceUser(api, world.manager, world.serviceId),
+      ]);
+      const slow = interleavingDynamoClient(
+        api,
+        (call) =>
+          call.commandName === 'TransactWriteItemsCommand' &&
+          JSON.stringify(call.input).includes('grantsMac'),
+        async () => {
+          expectNoErrors(await api.graphql(OPEN, { token: stranger.token, variables: { id: second } }));
+        },
+      );
+
+      // Act
+      const opened = await testApi({ dynamo: slow.client }).graphql(OPEN, {
+        token: stranger.token,
+        variables: { id: first },
+      });
+
+      // Assess: the held opening read the grants again and kept the other two.
+      expect(slow.interleaved()).toBe(true);
+      expectNoErrors(opened);
+      for (const client of [id, first, second]) expectNoErrors(await readUnder(stranger, client));
+    });
+
+    it('a review completed while the same person opened another access answers CONFLICT, then completes', async () => {
+      // Prepare: a review's completion held just before it is written while its person breaks the glass elsewhere.
+      const { stranger, id, reviewId } = await openedEmergencyAccess();
+      const [guardian, other] = await Promise.all([
+        addStaff(api, world.org, ['CALDICOTT_GUARDIAN']),
+        registerServiceUser(api, world.manager, world.serviceId),
+      ]);
+      const complete = (via: TestApi) =>
+        via.graphql(
+          'mutation ($id: ID!) { completeEmergencyAccessReview(reviewId: $id, outcome: JUSTIFIED) { status } }',
+          { token: guardian.token, variables: { id: reviewId } },
+        );
+      const slow = interleavingDynamoClient(
+        api,
+        (call) =>
+          call.commandName === 'TransactWriteItemsCommand' &&
+          JSON.stringify(call.input).includes('REMOVE emergencyGrants'),
+        async () => {
+          expectNoErrors(await api.graphql(OPEN, { token: stranger.token, variables: { id: other } }));
+        },
+      );
+
+      // Act
+      const held = await complete(testApi({ dynamo: slow.client }));
+      const again = await complete(api);
+
+      // Assess: told to try again, nothing lost; the second try ends this access and keeps the other.
+      expect(slow.interleaved()).toBe(true);
+      expect((held.errors ?? []).map((error) => error.extensions?.code)).toEqual(['CONFLICT']);
+      expectNoErrors(again);
+      expect((await readUnder(stranger, id)).text).not.toContain(NAME);
+      expectNoErrors(await readUnder(stranger, other));
+    });
+
+    it('their MAC taken off does not fall back to the per-grant MACs of before: it reads nothing', async () => {
+      const { stranger, id } = await openedEmergencyAccess();
+
+      // Act
+      await rawUpdate(api, staffKey(world.org.orgId, stranger.staffId), 'REMOVE grantsMac, grantsVersion');
+      const result = await readUnder(stranger, id);
+
+      // Assess
+      expectFailedClosed(result);
+    });
+
+    it('an account whose grant has its own MAC from before still reads, and the review’s end signs the rest whole', async () => {
+      // Prepare: the grant as accounts stored it before decision 0126: its own MAC, no MAC over the grants.
+      const { stranger, id, reviewId } = await openedEmergencyAccess();
+      const scope = tenantScope(world.org.orgId);
+      const key = staffKey(world.org.orgId, stranger.staffId);
+      const stored = await api.services.dynamo.send(
+        new GetItemCommand({
+          TableName: api.stack.tables.data,
+          Key: { pk: { S: key.pk }, sk: { S: key.sk } },
+          ConsistentRead: true,
+        }),
+      );
+      const grant = stored.Item?.emergencyGrants?.M?.[localIdOf(id)]?.M ?? {};
+      const grantMac = integrityMac(await api.services.directory.integrityKey(scope), [
+        'confide.emergency-grant.v1',
+        world.org.orgId,
+        stranger.staffId,
+        localIdOf(id),
+        grant.grantId?.S ?? '',
+        grant.reason?.S ?? '',
+        grant.until?.S ?? '',
+      ]);
+      await rawUpdate(
+        api,
+        key,
+        'SET emergencyGrants.#client.mac = :mac REMOVE grantsMac, grantsVersion',
+        { '#client': localIdOf(id) },
+        { ':mac': { S: grantMac } },
+      );
+      expectNoErrors(await readUnder(stranger, id));
+
+      // Act: the Caldicott Guardian completes the review, which ends the access.
+      const guardian = await addStaff(api, world.org, ['CALDICOTT_GUARDIAN']);
+      expectNoErrors(
+        await api.graphql(
+          'mutation ($id: ID!) { completeEmergencyAccessReview(reviewId: $id, outcome: JUSTIFIED) { status } }',
+          { token: guardian.token, variables: { id: reviewId } },
+        ),
+      );
+
+      // Assess: the access ended, and the account's grants are signed whole, counted from the change.
+      const refused = await readUnder(stranger, id);
+      expect(refused.text).not.toContain(NAME);
+      expect((refused.errors ?? []).map((error) => error.extensions?.code)).not.toContain('INTERNAL');
+      const after = await api.services.dynamo.send(
+        new GetItemCommand({
+          TableName: api.stack.tables.data,
+          Key: { pk: { S: key.pk }, sk: { S: key.sk } },
+          ConsistentRead: true,
+        }),
+      );
+      expect(after.Item?.grantsVersion).toEqual({ N: '1' });
+      expect(after.Item?.emergencyGrants).toEqual({ M: {} });
+    });
   });
 
   it('preset: a STRICT organisation flipped to GROUP_WIDE by a raw write shows nobody anything more', async () => {

@@ -97,9 +97,17 @@ async function runRetention(api: TestApi, orgId: string): Promise<void> {
 const READ_NAME = 'query ($id: ID!) { serviceUser(id: $id) { name } }';
 
 /** The codes a staff member's read of a client's name is answered with (undefined: served). */
-async function readNameCodes(api: TestApi, token: string, id: string): Promise<unknown[] | undefined> {
-  return codes(await api.graphql(READ_NAME, { token, variables: { id } }));
+async function readNameCodes(
+  api: TestApi,
+  token: string,
+  id: string,
+  headers?: Record<string, string>,
+): Promise<unknown[] | undefined> {
+  return codes(await api.graphql(READ_NAME, { token, variables: { id }, ...(headers ? { headers } : {}) }));
 }
+
+/** The justification a read under an emergency access gives. */
+const PURPOSE = { 'x-access-purpose': 'Paramedics on site need medication history' };
 
 /** The organisation's incidents are exactly one rollback of a subject's item, put right. */
 async function expectOneRollback(
@@ -561,6 +569,63 @@ describe('retention: a removal the rules do not explain', () => {
 
       expect(await readNameCodes(api, world.manager.token, id)).toEqual(refused);
       await expectOneRollback(api, scope, world.manager.staffId, 'STAFF_ACCOUNT');
+    });
+  });
+
+  describe('an emergency access ended by its review taken back below the API (decision 0126)', () => {
+    /** Someone who broke the glass on a client, their access ended by the review, with their account from before. */
+    async function reviewedEmergencyAccess() {
+      const world = await retentionWorld(api);
+      const [stranger, guardian] = await Promise.all([
+        addStaff(api, world.org, ['SUPPORT_WORKER']),
+        addStaff(api, world.org, ['CALDICOTT_GUARDIAN']),
+      ]);
+      const id = await registerServiceUser(api, world.manager, world.serviceId);
+      const scope = tenantScope(world.org.orgId);
+      const opened = await breakGlass(api, stranger, id);
+      expectNoErrors(opened);
+      expect(await readNameCodes(api, stranger.token, id, PURPOSE)).toBeUndefined();
+      const accountKey = { pk: { S: scope.key('STAFF', stranger.staffId) }, sk: { S: 'PROFILE' } };
+      const account = (
+        await api.services.dynamo.send(
+          new GetItemCommand({ TableName: api.stack.tables.data, Key: accountKey, ConsistentRead: true }),
+        )
+      ).Item;
+      if (!account) throw new Error('no account');
+      expectNoErrors(
+        await api.graphql(
+          'mutation ($id: ID!) { completeEmergencyAccessReview(reviewId: $id, outcome: JUSTIFIED) { status } }',
+          { token: guardian.token, variables: { id: opened.data?.openEmergencyAccess.id } },
+        ),
+      );
+      const refused = await readNameCodes(api, stranger.token, id, PURPOSE);
+      expect(refused).not.toEqual(undefined);
+      await runRetention(api, world.org.orgId);
+      expect(await api.services.integrityIncidents.list(scope)).toEqual([]);
+      return { world, stranger, id, scope, account, accountKey, refused };
+    }
+
+    it('the whole account from before put back loses the access again, an incident', async () => {
+      const { world, stranger, id, scope, account, refused } = await reviewedEmergencyAccess();
+
+      // Act: someone who can write the table puts the copy from before back (its grant's MAC is genuine).
+      await api.services.dynamo.send(new PutItemCommand({ TableName: api.stack.tables.data, Item: account }));
+      await runRetention(api, world.org.orgId);
+
+      // Assess: refused as before, and the rollback is an integrity incident.
+      expect(await readNameCodes(api, stranger.token, id, PURPOSE)).toEqual(refused);
+      await expectOneRollback(api, scope, stranger.staffId, 'STAFF_ACCOUNT');
+    });
+
+    it('the grants alone taken back to the copy from before are put right again, an incident', async () => {
+      const { world, stranger, id, scope, account, accountKey, refused } = await reviewedEmergencyAccess();
+
+      // Act: only the grants, their MAC and what else the copy had of them are written back.
+      await putBackAttributes(api, accountKey, account, /^(emergencyGrants|grants)/);
+      await runRetention(api, world.org.orgId);
+
+      expect(await readNameCodes(api, stranger.token, id, PURPOSE)).toEqual(refused);
+      await expectOneRollback(api, scope, stranger.staffId, 'STAFF_ACCOUNT');
     });
   });
 

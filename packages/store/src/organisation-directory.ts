@@ -833,44 +833,51 @@ export class OrganisationDirectory {
     clientId: string,
     grant: EmergencyGrant,
     whilePending?: TenantTransactItem,
-  ) {
+  ): Promise<void> {
     const key = staffAccountKey(scope, staffId);
-    const update = {
-      UpdateExpression: 'SET emergencyGrants.#client = :grant',
-      ConditionExpression: 'attribute_exists(emergencyGrants)',
-      ExpressionAttributeNames: { '#client': clientId },
-      ExpressionAttributeValues: {
-        ':grant': {
-          M: {
-            grantId: attr.s(grant.grantId),
-            reason: attr.s(grant.reason),
-            until: attr.s(grant.until),
-            mac: attr.s(
-              integrityMac(await this.integrityKey(scope), grantParts(scope, staffId, clientId, grant)),
-            ),
-          },
-        },
-      },
-    };
     const gateway = this.#gateway(scope);
-    if (!whilePending) {
-      const result = await gateway.update(key, update);
-      if (!result.written) throw new Error('No staff account to record the grant on.');
-      return;
+    const integrityKey = await this.integrityKey(scope);
+    for (let attempt = 1; ; attempt++) {
+      const item = await gateway.get(key);
+      if (!item) throw new Error('No staff account to record the grant on.');
+      const { emergencyGrants: grants } = await this.#reportingTampering(scope, () =>
+        this.#toStaff(scope, item, integrityKey),
+      );
+      const counted = grantsChange(integrityKey, scope, item, new Map(grants).set(clientId, grant));
+      const update = {
+        UpdateExpression: `SET emergencyGrants.#client = :grant, ${counted.set}`,
+        ConditionExpression: `attribute_exists(emergencyGrants) AND ${counted.condition}`,
+        ExpressionAttributeNames: { '#client': clientId, ...counted.names },
+        ExpressionAttributeValues: {
+          ':grant': {
+            M: {
+              grantId: attr.s(grant.grantId),
+              reason: attr.s(grant.reason),
+              until: attr.s(grant.until),
+            },
+          },
+          ...counted.values,
+        },
+      };
+      const result = whilePending
+        ? await gateway.transactWrite([{ Update: { Key: tableKey(key), ...update } }, whilePending])
+        : await gateway.update(key, update);
+      if (result.written) return;
+      if (whilePending && 'reasons' in result && result.reasons[1] === 'ConditionalCheckFailed') {
+        throw conflict('The review of this emergency access was completed before access was granted.');
+      }
+      // The account's grants changed between the read and the write (another opening or a review): read them again.
+      if (attempt === MAX_GRANT_ATTEMPTS)
+        throw conflict('The staff member’s emergency access changed meanwhile; try again.');
     }
-    const result = await gateway.transactWrite([{ Update: { Key: tableKey(key), ...update } }, whilePending]);
-    if (result.written) return;
-    if (result.reasons[1] === 'ConditionalCheckFailed') {
-      throw conflict('The review of this emergency access was completed before access was granted.');
-    }
-    throw new Error('No staff account to record the grant on.');
   }
 
   /**
    * What a review's completion adds to its transaction to end the break-glass access it reviews: the staff member's
-   * grant for the person removed, only while it is still that review's grant (`grantId`, the review's id). Reads made
-   * after a review is completed would never be reviewed; a further need opens a new emergency access and review.
-   * Undefined when the staff member holds no grant of that review (it was replaced by a later opening, or is gone).
+   * grant for the person removed, only while it is still that review's grant (`grantId`, the review's id) and the
+   * account's grants are still those read (their MAC and count, decision 0126). Reads made after a review is completed
+   * would never be reviewed; a further need opens a new emergency access and review. Undefined when the staff member
+   * holds no grant of that review (it was replaced by a later opening, or is gone).
    */
   async emergencyGrantEnded(
     scope: TenantScope,
@@ -878,15 +885,23 @@ export class OrganisationDirectory {
     clientId: string,
     reviewId: string,
   ): Promise<TenantTransactItem | undefined> {
-    const staff = await this.staff(scope, staffId);
-    if (staff?.emergencyGrants.get(clientId)?.grantId !== reviewId) return undefined;
+    const key = staffAccountKey(scope, staffId);
+    const [item, integrityKey] = await Promise.all([this.#gateway(scope).get(key), this.integrityKey(scope)]);
+    if (!item || this.#expired(item)) return undefined;
+    const { emergencyGrants: grants } = await this.#reportingTampering(scope, () =>
+      this.#toStaff(scope, item, integrityKey),
+    );
+    if (grants.get(clientId)?.grantId !== reviewId) return undefined;
+    const rest = new Map(grants);
+    rest.delete(clientId);
+    const counted = grantsChange(integrityKey, scope, item, rest);
     return {
       Update: {
-        Key: tableKey(staffAccountKey(scope, staffId)),
-        UpdateExpression: 'REMOVE emergencyGrants.#client',
-        ConditionExpression: 'emergencyGrants.#client.grantId = :review',
-        ExpressionAttributeNames: { '#client': clientId },
-        ExpressionAttributeValues: { ':review': attr.s(reviewId) },
+        Key: tableKey(key),
+        UpdateExpression: `REMOVE emergencyGrants.#client SET ${counted.set}`,
+        ConditionExpression: `emergencyGrants.#client.grantId = :review AND ${counted.condition}`,
+        ExpressionAttributeNames: { '#client': clientId, ...counted.names },
+        ExpressionAttributeValues: { ':review': attr.s(reviewId), ...counted.values },
       },
     };
   }
@@ -1225,17 +1240,7 @@ export class OrganisationDirectory {
         read.s(item, STAFF_ACCESS_MAC),
       ) ||
       !serviceLinksVerified(integrityKey, scope, staffId, item) ||
-      !Object.entries(item.emergencyGrants?.M ?? {}).every(([clientId, value]) =>
-        verifyIntegrityMac(
-          integrityKey,
-          grantParts(scope, staffId, clientId, {
-            grantId: value.M?.grantId?.S ?? '',
-            reason: value.M?.reason?.S ?? '',
-            until: value.M?.until?.S ?? '',
-          }),
-          value.M?.mac?.S,
-        ),
-      )
+      !grantsVerified(integrityKey, scope, staffId, item)
     ) {
       throw new TamperedItemError(staffId, 'STAFF', itemKeyOf(pk, sk));
     }
@@ -1249,16 +1254,7 @@ export class OrganisationDirectory {
       createdAt: requireS(item, 'createdAt'),
       version: requireN(item, 'version'),
       acknowledgedPolicyVersion: read.n(item, 'acknowledgedPolicyVersion'),
-      emergencyGrants: new Map(
-        Object.entries(item.emergencyGrants?.M ?? {}).map(([clientId, grant]) => [
-          clientId,
-          {
-            grantId: grant.M?.grantId?.S ?? '',
-            reason: grant.M?.reason?.S ?? '',
-            until: grant.M?.until?.S ?? '',
-          },
-        ]),
-      ),
+      emergencyGrants: grantsOf(item),
       serviceLinks: serviceLinksOf(item),
       displayName: async () => {
         const key = await this.#keys.subjectKey(scope.orgId, staffId);
@@ -1270,7 +1266,19 @@ export class OrganisationDirectory {
   }
 }
 
-/** What an emergency grant's MAC covers (one MAC per grant: removing a grant only revokes). */
+const grantOf = (value: { M?: Item } | undefined): EmergencyGrant => ({
+  grantId: value?.M?.grantId?.S ?? '',
+  reason: value?.M?.reason?.S ?? '',
+  until: value?.M?.until?.S ?? '',
+});
+
+/** A staff item's emergency grants, by client. */
+const grantsOf = (item: Item): Map<string, EmergencyGrant> =>
+  new Map(
+    Object.entries(item.emergencyGrants?.M ?? {}).map(([clientId, value]) => [clientId, grantOf(value)]),
+  );
+
+/** What an emergency grant's own MAC covered, on accounts whose grants have not changed since decision 0126. */
 const grantParts = (scope: TenantScope, staffId: string, clientId: string, grant: EmergencyGrant) => [
   'confide.emergency-grant.v1',
   scope.orgId,
@@ -1280,6 +1288,87 @@ const grantParts = (scope: TenantScope, staffId: string, clientId: string, grant
   grant.reason,
   grant.until,
 ];
+
+/** The staff-item attribute holding the MAC over all the account's emergency grants and their count (decision 0126). */
+const GRANTS_MAC = 'grantsMac';
+
+/**
+ * The staff-item attribute counting the changes to the account's emergency grants, bound into their MAC (decision 0126):
+ * a grant ended by its review and put back with its genuine MAC shows in the table's stream as the count going down.
+ */
+const GRANTS_VERSION = 'grantsVersion';
+
+/** A staff account's emergency grants, their MAC and count (decision 0126). */
+export const STAFF_GRANT_FACTS: CountedFacts = {
+  attributes: ['emergencyGrants'],
+  mac: GRANTS_MAC,
+  count: GRANTS_VERSION,
+};
+
+/** What the grants' MAC covers: every grant by client, in order, as JSON, and their count. */
+const grantsParts = (
+  scope: TenantScope,
+  staffId: string,
+  grants: ReadonlyMap<string, EmergencyGrant>,
+  count: number,
+) => [
+  'confide.emergency-grants.v2',
+  scope.orgId,
+  staffId,
+  JSON.stringify(
+    [...grants.keys()].sort().map((clientId) => {
+      const grant = grants.get(clientId) as EmergencyGrant;
+      return [clientId, grant.grantId, grant.reason, grant.until];
+    }),
+  ),
+  String(count),
+];
+
+/**
+ * Whether a staff item's emergency grants pass their MAC: as a whole with their count (decision 0126), or, on an account
+ * whose grants have not changed since, each grant its own MAC.
+ */
+function grantsVerified(integrityKey: Buffer, scope: TenantScope, staffId: string, item: Item): boolean {
+  const grants = grantsOf(item);
+  const mac = read.s(item, GRANTS_MAC);
+  if (mac !== undefined) {
+    const count = changeCount(item, GRANTS_VERSION);
+    return verifyIntegrityMac(integrityKey, grantsParts(scope, staffId, grants, count), mac);
+  }
+  return Object.entries(item.emergencyGrants?.M ?? {}).every(([clientId, value]) =>
+    verifyIntegrityMac(integrityKey, grantParts(scope, staffId, clientId, grantOf(value)), value.M?.mac?.S),
+  );
+}
+
+/**
+ * The part of a staff item's update that signs its grants as they will be (`grants`) under a new MAC with their count
+ * one higher, on condition that they are still those read (`item`): every change of a grant goes through it.
+ */
+function grantsChange(
+  integrityKey: Buffer,
+  scope: TenantScope,
+  item: Item,
+  grants: ReadonlyMap<string, EmergencyGrant>,
+): { set: string; condition: string; names: Record<string, string>; values: Item } {
+  const count = changeCount(item, GRANTS_VERSION) + 1;
+  const previous = read.s(item, GRANTS_MAC);
+  return {
+    set: '#grantsMac = :grantsMac, #grantsCount = :grantsCount',
+    condition:
+      previous === undefined ? 'attribute_not_exists(#grantsMac)' : '#grantsMac = :previousGrantsMac',
+    names: { '#grantsMac': GRANTS_MAC, '#grantsCount': GRANTS_VERSION },
+    values: {
+      ':grantsMac': attr.s(
+        integrityMac(integrityKey, grantsParts(scope, requireS(item, 'staffId'), grants, count)),
+      ),
+      ':grantsCount': attr.n(count),
+      ...(previous === undefined ? {} : { ':previousGrantsMac': attr.s(previous) }),
+    },
+  };
+}
+
+/** How often a grant's write is tried when the account's grants change between its read and its write. */
+const MAX_GRANT_ATTEMPTS = 3;
 
 /** The organisation-profile attribute holding the MAC over its access preset (decision 0030, Access facts). */
 const PRESET_MAC = 'presetMac';

@@ -235,6 +235,10 @@ export class EmergencyReviews {
       }
       const [findingCheck, profileCheck] = completed.reasons;
       if (findingCheck === 'ConditionalCheckFailed') throw conflict('The review is already completed.');
+      // What goes alongside changed since it was read: the staff member's grants (another opening, decision 0126).
+      if (completed.reasons.slice(1 + released.length).includes('ConditionalCheckFailed')) {
+        throw conflict('The emergency access this review ends changed meanwhile; complete the review again.');
+      }
       if (released.length === 0 || profileCheck !== 'ConditionalCheckFailed') {
         throw new Error('The review was not completed.');
       }

@@ -8,6 +8,7 @@ import {
   identityLinkKey,
   ORGANISATION_FACTS,
   STAFF_ACCESS_FACTS,
+  STAFF_GRANT_FACTS,
   STAFF_LINK_FACTS,
   staffAccountKey,
   staffHandleEntryKey,
@@ -618,8 +619,8 @@ async function undoOrganisationRollback(
  * - The account's roles and status (decision 0121): every change of them moves the account's count of changes up, so a
  *   count gone down puts the old image's roles, status, MAC and count back, while the account still carries the earlier
  *   copy's MAC. A reactivation or a role given back this way would let a leaver or a demoted member act again.
- * - The account's service links (decision 0125), the same way: a service link given back would open the service's
- *   people to someone taken off it.
+ * - The account's service links and emergency grants (decisions 0125, 0126), the same way: a service link given back
+ *   would open the service's people to someone taken off it, a grant its client to someone whose access its review ended.
  * - A reference permission whose withdrawal is gone (0122; {@link rollbackOf}).
  */
 async function undoStaffRollback(
@@ -635,7 +636,7 @@ async function undoStaffRollback(
   const key = staffAccountKey(scope, staffId);
   // One after the other: each puts back the same item, on its own MAC's condition.
   const found: boolean[] = [];
-  for (const facts of [STAFF_ACCESS_FACTS, STAFF_LINK_FACTS]) {
+  for (const facts of [STAFF_ACCESS_FACTS, STAFF_LINK_FACTS, STAFF_GRANT_FACTS]) {
     const restored = await putBackCountedFacts(table, key, facts, before, after);
     if (restored !== undefined) found.push(restored);
   }

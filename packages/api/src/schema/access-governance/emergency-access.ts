@@ -233,7 +233,7 @@ builder.mutationFields((t) => ({
   completeEmergencyAccessReview: t.field({
     type: EmergencyReviewRef,
     description:
-      'Records the review’s finding (the service manager, the Caldicott Guardian or the IG lead; never the person who broke the glass). It ends the emergency access it reviews, if it is still open: a further need opens a new one, with its own review. An UNJUSTIFIED finding opens a breach register entry. The last pending review of a closed case puts it back on its retention schedule, unless its date has passed meanwhile (the records then leave by `eraseServiceUser`). Audited before it happens.',
+      'Records the review’s finding (the service manager, the Caldicott Guardian or the IG lead; never the person who broke the glass). It ends the emergency access it reviews, if it is still open: a further need opens a new one, with its own review. CONFLICT when the person opened or ended another emergency access at the same moment: complete it again. An UNJUSTIFIED finding opens a breach register entry. The last pending review of a closed case puts it back on its retention schedule, unless its date has passed meanwhile (the records then leave by `eraseServiceUser`). Audited before it happens.',
     args: {
       reviewId: t.arg.id({ required: true, description: 'The review.' }),
       outcome: t.arg({ type: ReviewOutcomeEnum, required: true, description: 'The finding.' }),

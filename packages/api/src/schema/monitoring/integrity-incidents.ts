@@ -14,7 +14,7 @@ IntegrityIncidentRef.implement({
   fields: (t) => ({
     kind: t.string({
       description:
-        'UNEXPLAINED_REMOVAL (a removal the retention rules do not explain: a moved expiry, or an item of a record deleted straight from the table; the item was put back, the key kept), FORGED_ERASURE (an erasure record the API did not write), TAMPERED_STATE (an item whose access metadata does not match its ciphertext; it was not served) or ROLLED_BACK (a consent’s or a reference permission’s withdrawal, a note’s amendment, an allocation’s end, a change of a person’s conflicts or investigation links, a change of a staff member’s roles, status or service links, or of the organisation’s access preset, retention rules or accepted consent methods undone by putting back an earlier copy; the later one was put back).',
+        'UNEXPLAINED_REMOVAL (a removal the retention rules do not explain: a moved expiry, or an item of a record deleted straight from the table; the item was put back, the key kept), FORGED_ERASURE (an erasure record the API did not write), TAMPERED_STATE (an item whose access metadata does not match its ciphertext; it was not served) or ROLLED_BACK (a consent’s or a reference permission’s withdrawal, a note’s amendment, an allocation’s end, a change of a person’s conflicts or investigation links, a change of a staff member’s roles, status, service links or emergency access, or of the organisation’s access preset, retention rules or accepted consent methods undone by putting back an earlier copy; the later one was put back).',
       resolve: (incident) => incident.kind,
     }),
     itemKind: t.string({
