@@ -238,6 +238,15 @@ describe('tampered access facts (issue 16, capability 1)', () => {
     await expectTamperedState(api, world.org.orgId, 'PROFILE');
   });
 
+  /** A manager given a service of their own (their links then carry one MAC and a count), and a client of it. */
+  async function managerWithClient() {
+    const manager = await addStaff(api, world.org, ['SERVICE_MANAGER']);
+    const service = await createService(api, world, manager);
+    const ownClient = await registerServiceUser(api, manager, service);
+    expectNoErrors(await api.graphql(READ, { token: manager.token, variables: { id: ownClient } }));
+    return { manager, service, ownClient };
+  }
+
   it('service links: a worker who adds themself as the service’s manager by a raw write reads nothing', async () => {
     // Prepare
     const worker = await addStaff(api, world.org, ['SERVICE_MANAGER']);
@@ -262,11 +271,9 @@ describe('tampered access facts (issue 16, capability 1)', () => {
 
   it('service links: a manager who adds themself to a second service by a raw write reads nothing (decision 0125)', async () => {
     // Prepare: a manager's links are under their MAC since they were given their service.
-    const manager = await addStaff(api, world.org, ['SERVICE_MANAGER']);
-    const ownClient = await registerServiceUser(api, manager, await createService(api, world, manager));
+    const { manager } = await managerWithClient();
     const other = await createService(api, world, world.manager);
     const otherClient = await registerServiceUser(api, world.manager, other);
-    expectNoErrors(await api.graphql(READ, { token: manager.token, variables: { id: ownClient } }));
 
     // Act
     await rawUpdate(
@@ -286,10 +293,7 @@ describe('tampered access facts (issue 16, capability 1)', () => {
 
   it('service links: their MAC taken off does not fall back to the per-link MACs of before (decision 0125)', async () => {
     // Prepare: a manager given a service; their links carry one MAC and a count, no per-link MACs.
-    const manager = await addStaff(api, world.org, ['SERVICE_MANAGER']);
-    const service = await createService(api, world, manager);
-    const ownClient = await registerServiceUser(api, manager, service);
-    expectNoErrors(await api.graphql(READ, { token: manager.token, variables: { id: ownClient } }));
+    const { manager, ownClient } = await managerWithClient();
 
     // Act
     await rawUpdate(
@@ -305,9 +309,7 @@ describe('tampered access facts (issue 16, capability 1)', () => {
 
   it('service links: an account whose links have per-link MACs from before still reads, and its next change signs them whole (decision 0125)', async () => {
     // Prepare: a manager's account as it stood before decision 0125: the link and its own MAC, no MAC over the links.
-    const manager = await addStaff(api, world.org, ['SERVICE_MANAGER']);
-    const service = await createService(api, world, manager);
-    const ownClient = await registerServiceUser(api, manager, service);
+    const { manager, service, ownClient } = await managerWithClient();
     const scope = tenantScope(world.org.orgId);
     const linkMac = integrityMac(await api.services.directory.integrityKey(scope), [
       'confide.service-link.v1',

@@ -10,7 +10,14 @@ import { toEpochSeconds } from '@confide/domain';
 import { DEFAULT_RETENTION, erasureRecordKey, keyQuarantineKey, tenantScope } from '@confide/store';
 import { afterAll, describe, expect, it } from 'vitest';
 import { recordSubjectAccessRequest } from '../disclosure/subject-access-fixtures';
-import { ADA, codes, expectNoErrors, recordNote, registerServiceUser } from '../support/care-fixtures';
+import {
+  ADA,
+  codes,
+  expectNoErrors,
+  type Person,
+  recordNote,
+  registerServiceUser,
+} from '../support/care-fixtures';
 import { addStaff, approvalIdOf, expectTamperedState } from '../support/fixtures';
 import { localIdOf, organisationItems } from '../support/records-fixtures';
 import type { TestApi } from '../support/test-api';
@@ -155,6 +162,84 @@ async function putBackAttributes(
 }
 
 const PLACE_HOLD = `mutation ($id: ID!) { placeLegalHold(serviceUserId: $id, reason: "Claim 24-0117") { placedAt } }`;
+
+/** Access taken away from a staff member through the API: who, reading whom (with what headers), and the taking away. */
+interface TakenAway {
+  readonly person: Person;
+  readonly id: string;
+  readonly headers?: Record<string, string>;
+  readonly takeAway: () => Promise<void>;
+}
+
+/**
+ * What the API takes away from a staff member that their account holds, each under its own MAC and count of changes,
+ * with the attributes that hold it (`facts`): an earlier copy of the account put back must not give it back.
+ */
+const STAFF_ROLLBACKS: readonly {
+  readonly what: string;
+  readonly decision: string;
+  readonly facts: RegExp;
+  readonly takenAway: (api: TestApi, world: RetentionWorld) => Promise<TakenAway>;
+}[] = [
+  {
+    what: 'a staff member’s deactivation',
+    decision: '0121',
+    facts: /^(status|roles|access)/,
+    takenAway: async (api, world) => ({
+      person: world.worker,
+      id: (await clientWithRecords(api, world)).id,
+      takeAway: async () =>
+        expectNoErrors(
+          await api.graphql('mutation ($id: ID!) { deactivateStaff(input: { staffId: $id }) { status } }', {
+            token: world.org.adminToken,
+            variables: { id: world.worker.globalId },
+          }),
+        ),
+    }),
+  },
+  {
+    what: 'a manager’s removal from their service',
+    decision: '0125',
+    facts: /^(manages|memberOf|qaReviews|serviceLink)/,
+    takenAway: async (api, world) => ({
+      person: world.manager,
+      id: await registerServiceUser(api, world.manager, world.serviceId),
+      takeAway: async () =>
+        expectNoErrors(
+          await api.graphql(
+            'mutation ($s: ID!, $m: ID!) { removeServiceManager(serviceId: $s, staffId: $m) { id } }',
+            { token: world.senior.token, variables: { s: world.serviceId, m: world.manager.globalId } },
+          ),
+        ),
+    }),
+  },
+  {
+    what: 'an emergency access ended by its review',
+    decision: '0126',
+    facts: /^(emergencyGrants|grants)/,
+    takenAway: async (api, world) => {
+      const [stranger, guardian] = await Promise.all([
+        addStaff(api, world.org, ['SUPPORT_WORKER']),
+        addStaff(api, world.org, ['CALDICOTT_GUARDIAN']),
+      ]);
+      const id = await registerServiceUser(api, world.manager, world.serviceId);
+      const opened = await breakGlass(api, stranger, id);
+      expectNoErrors(opened);
+      return {
+        person: stranger,
+        id,
+        headers: PURPOSE,
+        takeAway: async () =>
+          expectNoErrors(
+            await api.graphql(
+              'mutation ($id: ID!) { completeEmergencyAccessReview(reviewId: $id, outcome: JUSTIFIED) { status } }',
+              { token: guardian.token, variables: { id: opened.data?.openEmergencyAccess.id } },
+            ),
+          ),
+      };
+    },
+  },
+];
 
 describe('retention: a removal the rules do not explain', () => {
   const { api, clock } = retentionApi();
@@ -471,163 +556,57 @@ describe('retention: a removal the rules do not explain', () => {
     });
   });
 
-  describe('a staff member’s deactivation taken back below the API (decision 0121)', () => {
-    /** A client's allocated worker, deactivated by the admin, with their account as it stood before. */
-    async function deactivatedWorker() {
-      const world = await retentionWorld(api);
-      const { id } = await clientWithRecords(api, world);
-      const scope = tenantScope(world.org.orgId);
-      const accountKey = { pk: { S: scope.key('STAFF', world.worker.staffId) }, sk: { S: 'PROFILE' } };
-      const account = (
+  describe.each(STAFF_ROLLBACKS)(
+    '$what taken back below the API (decision $decision)',
+    ({ facts, takenAway }) => {
+      /** The access taken away through the API, with the account as it stood before; nothing an incident yet. */
+      async function arranged() {
+        const world = await retentionWorld(api);
+        const scope = tenantScope(world.org.orgId);
+        const { person, id, headers, takeAway } = await takenAway(api, world);
+        expect(await readNameCodes(api, person.token, id, headers)).toBeUndefined();
+        const accountKey = { pk: { S: scope.key('STAFF', person.staffId) }, sk: { S: 'PROFILE' } };
+        const account = (
+          await api.services.dynamo.send(
+            new GetItemCommand({ TableName: api.stack.tables.data, Key: accountKey, ConsistentRead: true }),
+          )
+        ).Item;
+        if (!account) throw new Error('no account');
+        await takeAway();
+        const refused = await readNameCodes(api, person.token, id, headers);
+        expect(refused).not.toEqual(undefined);
+        await runRetention(api, world.org.orgId);
+        expect(await api.services.integrityIncidents.list(scope)).toEqual([]);
+        const readAgain = () => readNameCodes(api, person.token, id, headers);
+        return { world, person, scope, account, accountKey, refused, readAgain };
+      }
+
+      it('the whole account from before put back loses the access again, an incident', async () => {
+        const { world, person, scope, account, refused, readAgain } = await arranged();
+
+        // Act: someone who can write the table puts the copy from before back (its MACs are genuine).
         await api.services.dynamo.send(
-          new GetItemCommand({ TableName: api.stack.tables.data, Key: accountKey, ConsistentRead: true }),
-        )
-      ).Item;
-      if (!account) throw new Error('no account');
-      expectNoErrors(
-        await api.graphql('mutation ($id: ID!) { deactivateStaff(input: { staffId: $id }) { status } }', {
-          token: world.org.adminToken,
-          variables: { id: world.worker.globalId },
-        }),
-      );
-      const refused = await readNameCodes(api, world.worker.token, id);
-      expect(refused).not.toEqual(undefined);
-      await runRetention(api, world.org.orgId);
-      expect(await api.services.integrityIncidents.list(scope)).toEqual([]);
-      return { world, id, scope, account, accountKey, refused };
-    }
+          new PutItemCommand({ TableName: api.stack.tables.data, Item: account }),
+        );
+        await runRetention(api, world.org.orgId);
 
-    it('the whole account from before put back is deactivated again, an incident', async () => {
-      const { world, id, scope, account, refused } = await deactivatedWorker();
+        // Assess: refused as before, and the rollback is an integrity incident.
+        expect(await readAgain()).toEqual(refused);
+        await expectOneRollback(api, scope, person.staffId, 'STAFF_ACCOUNT');
+      });
 
-      // Act: someone who can write the table puts the active copy back (its access MAC is genuine).
-      await api.services.dynamo.send(new PutItemCommand({ TableName: api.stack.tables.data, Item: account }));
-      await runRetention(api, world.org.orgId);
+      it('the facts alone taken back to the copy from before are put right again, an incident', async () => {
+        const { world, person, scope, account, accountKey, refused, readAgain } = await arranged();
 
-      // Assess: the worker is refused as before, and the rollback is an integrity incident.
-      expect(await readNameCodes(api, world.worker.token, id)).toEqual(refused);
-      await expectOneRollback(api, scope, world.worker.staffId, 'STAFF_ACCOUNT');
-    });
+        // Act: only the facts, their MAC and what else the copy had of them are written back.
+        await putBackAttributes(api, accountKey, account, facts);
+        await runRetention(api, world.org.orgId);
 
-    it('the access facts alone taken back to the copy from before are put right again, an incident', async () => {
-      const { world, id, scope, account, accountKey, refused } = await deactivatedWorker();
-
-      // Act: only the status, the roles, their MAC and what else the copy had of them are written back.
-      await putBackAttributes(api, accountKey, account, /^(status|roles|access)/);
-      await runRetention(api, world.org.orgId);
-
-      expect(await readNameCodes(api, world.worker.token, id)).toEqual(refused);
-      await expectOneRollback(api, scope, world.worker.staffId, 'STAFF_ACCOUNT');
-    });
-  });
-
-  describe('a staff member’s removal from a service taken back below the API (decision 0125)', () => {
-    /** A service's manager, then taken off the service by the senior manager, with their account as it stood before. */
-    async function removedManager() {
-      const world = await retentionWorld(api);
-      const id = await registerServiceUser(api, world.manager, world.serviceId);
-      const scope = tenantScope(world.org.orgId);
-      const accountKey = { pk: { S: scope.key('STAFF', world.manager.staffId) }, sk: { S: 'PROFILE' } };
-      expect(await readNameCodes(api, world.manager.token, id)).toBeUndefined();
-      const account = (
-        await api.services.dynamo.send(
-          new GetItemCommand({ TableName: api.stack.tables.data, Key: accountKey, ConsistentRead: true }),
-        )
-      ).Item;
-      if (!account) throw new Error('no account');
-      expectNoErrors(
-        await api.graphql(
-          'mutation ($s: ID!, $m: ID!) { removeServiceManager(serviceId: $s, staffId: $m) { id } }',
-          { token: world.senior.token, variables: { s: world.serviceId, m: world.manager.globalId } },
-        ),
-      );
-      const refused = await readNameCodes(api, world.manager.token, id);
-      expect(refused).not.toEqual(undefined);
-      await runRetention(api, world.org.orgId);
-      expect(await api.services.integrityIncidents.list(scope)).toEqual([]);
-      return { world, id, scope, account, accountKey, refused };
-    }
-
-    it('the whole account from before put back loses the service again, an incident', async () => {
-      const { world, id, scope, account, refused } = await removedManager();
-
-      // Act: someone who can write the table puts the copy from before back (its link's MAC is genuine).
-      await api.services.dynamo.send(new PutItemCommand({ TableName: api.stack.tables.data, Item: account }));
-      await runRetention(api, world.org.orgId);
-
-      // Assess: the former manager is refused as before, and the rollback is an integrity incident.
-      expect(await readNameCodes(api, world.manager.token, id)).toEqual(refused);
-      await expectOneRollback(api, scope, world.manager.staffId, 'STAFF_ACCOUNT');
-    });
-
-    it('the service links alone taken back to the copy from before are put right again, an incident', async () => {
-      const { world, id, scope, account, accountKey, refused } = await removedManager();
-
-      // Act: only the links, their MAC and what else the copy had of them are written back.
-      await putBackAttributes(api, accountKey, account, /^(manages|memberOf|qaReviews|serviceLink)/);
-      await runRetention(api, world.org.orgId);
-
-      expect(await readNameCodes(api, world.manager.token, id)).toEqual(refused);
-      await expectOneRollback(api, scope, world.manager.staffId, 'STAFF_ACCOUNT');
-    });
-  });
-
-  describe('an emergency access ended by its review taken back below the API (decision 0126)', () => {
-    /** Someone who broke the glass on a client, their access ended by the review, with their account from before. */
-    async function reviewedEmergencyAccess() {
-      const world = await retentionWorld(api);
-      const [stranger, guardian] = await Promise.all([
-        addStaff(api, world.org, ['SUPPORT_WORKER']),
-        addStaff(api, world.org, ['CALDICOTT_GUARDIAN']),
-      ]);
-      const id = await registerServiceUser(api, world.manager, world.serviceId);
-      const scope = tenantScope(world.org.orgId);
-      const opened = await breakGlass(api, stranger, id);
-      expectNoErrors(opened);
-      expect(await readNameCodes(api, stranger.token, id, PURPOSE)).toBeUndefined();
-      const accountKey = { pk: { S: scope.key('STAFF', stranger.staffId) }, sk: { S: 'PROFILE' } };
-      const account = (
-        await api.services.dynamo.send(
-          new GetItemCommand({ TableName: api.stack.tables.data, Key: accountKey, ConsistentRead: true }),
-        )
-      ).Item;
-      if (!account) throw new Error('no account');
-      expectNoErrors(
-        await api.graphql(
-          'mutation ($id: ID!) { completeEmergencyAccessReview(reviewId: $id, outcome: JUSTIFIED) { status } }',
-          { token: guardian.token, variables: { id: opened.data?.openEmergencyAccess.id } },
-        ),
-      );
-      const refused = await readNameCodes(api, stranger.token, id, PURPOSE);
-      expect(refused).not.toEqual(undefined);
-      await runRetention(api, world.org.orgId);
-      expect(await api.services.integrityIncidents.list(scope)).toEqual([]);
-      return { world, stranger, id, scope, account, accountKey, refused };
-    }
-
-    it('the whole account from before put back loses the access again, an incident', async () => {
-      const { world, stranger, id, scope, account, refused } = await reviewedEmergencyAccess();
-
-      // Act: someone who can write the table puts the copy from before back (its grant's MAC is genuine).
-      await api.services.dynamo.send(new PutItemCommand({ TableName: api.stack.tables.data, Item: account }));
-      await runRetention(api, world.org.orgId);
-
-      // Assess: refused as before, and the rollback is an integrity incident.
-      expect(await readNameCodes(api, stranger.token, id, PURPOSE)).toEqual(refused);
-      await expectOneRollback(api, scope, stranger.staffId, 'STAFF_ACCOUNT');
-    });
-
-    it('the grants alone taken back to the copy from before are put right again, an incident', async () => {
-      const { world, stranger, id, scope, account, accountKey, refused } = await reviewedEmergencyAccess();
-
-      // Act: only the grants, their MAC and what else the copy had of them are written back.
-      await putBackAttributes(api, accountKey, account, /^(emergencyGrants|grants)/);
-      await runRetention(api, world.org.orgId);
-
-      expect(await readNameCodes(api, stranger.token, id, PURPOSE)).toEqual(refused);
-      await expectOneRollback(api, scope, stranger.staffId, 'STAFF_ACCOUNT');
-    });
-  });
+        expect(await readAgain()).toEqual(refused);
+        await expectOneRollback(api, scope, person.staffId, 'STAFF_ACCOUNT');
+      });
+    },
+  );
 
   it('a reference permission’s withdrawal undone by putting back the copy from before is withdrawn again, an incident (decision 0122)', async () => {
     // Prepare: the worker permits a reference to one recipient, copied as it stood, then withdraws it.
