@@ -291,6 +291,33 @@ describe('tampered access facts (issue 16, capability 1)', () => {
     expectFailedClosed(result);
   });
 
+  it('service links: a change through the API over a forged link fails closed and signs nothing (decision 0125)', async () => {
+    // Prepare: a manager who wrote themself into a second service's managers below the API.
+    const { manager } = await managerWithClient();
+    const other = await createService(api, world, world.manager);
+    const otherClient = await registerServiceUser(api, world.manager, other);
+    await rawUpdate(
+      api,
+      staffKey(world.org.orgId, manager.staffId),
+      'ADD managesServices :service',
+      undefined,
+      {
+        ':service': { SS: [localIdOf(other)] },
+      },
+    );
+    const third = await createService(api, world, world.manager);
+
+    // Act: the third service's manager adds them to its team, which rewrites their links under a new MAC.
+    const added = await api.graphql(
+      'mutation ($s: ID!, $m: ID!) { addServiceStaff(serviceId: $s, staffId: $m) { id } }',
+      { token: world.manager.token, variables: { s: third, m: manager.globalId } },
+    );
+
+    // Assess: refused as tampered state, and the forged link is still not believed.
+    expect((added.errors ?? []).map((error) => error.extensions?.code)).toEqual(['INTERNAL']);
+    expectFailedClosed(await api.graphql(READ, { token: manager.token, variables: { id: otherClient } }));
+  });
+
   it('service links: their MAC taken off does not fall back to the per-link MACs of before (decision 0125)', async () => {
     // Prepare: a manager given a service; their links carry one MAC and a count, no per-link MACs.
     const { manager, ownClient } = await managerWithClient();
