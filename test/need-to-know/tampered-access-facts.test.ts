@@ -247,6 +247,21 @@ describe('tampered access facts (issue 16, capability 1)', () => {
     return { manager, service, ownClient };
   }
 
+  /**
+   * A manager of their own service, another service's client, and the raw write that adds the manager to that other
+   * service's managers below the API.
+   */
+  async function managerAndAnotherService() {
+    const { manager } = await managerWithClient();
+    const other = await createService(api, world, world.manager);
+    const otherClient = await registerServiceUser(api, world.manager, other);
+    const forgeLink = () =>
+      rawUpdate(api, staffKey(world.org.orgId, manager.staffId), 'ADD managesServices :service', undefined, {
+        ':service': { SS: [localIdOf(other)] },
+      });
+    return { manager, otherClient, forgeLink };
+  }
+
   it('service links: a worker who adds themself as the service’s manager by a raw write reads nothing', async () => {
     // Prepare
     const worker = await addStaff(api, world.org, ['SERVICE_MANAGER']);
@@ -271,20 +286,10 @@ describe('tampered access facts (issue 16, capability 1)', () => {
 
   it('service links: a manager who adds themself to a second service by a raw write reads nothing (decision 0125)', async () => {
     // Prepare: a manager's links are under their MAC since they were given their service.
-    const { manager } = await managerWithClient();
-    const other = await createService(api, world, world.manager);
-    const otherClient = await registerServiceUser(api, world.manager, other);
+    const { manager, otherClient, forgeLink } = await managerAndAnotherService();
 
     // Act
-    await rawUpdate(
-      api,
-      staffKey(world.org.orgId, manager.staffId),
-      'ADD managesServices :service',
-      undefined,
-      {
-        ':service': { SS: [localIdOf(other)] },
-      },
-    );
+    await forgeLink();
     const result = await api.graphql(READ, { token: manager.token, variables: { id: otherClient } });
 
     // Assess
@@ -293,18 +298,8 @@ describe('tampered access facts (issue 16, capability 1)', () => {
 
   it('service links: a change through the API over a forged link fails closed and signs nothing (decision 0125)', async () => {
     // Prepare: a manager who wrote themself into a second service's managers below the API.
-    const { manager } = await managerWithClient();
-    const other = await createService(api, world, world.manager);
-    const otherClient = await registerServiceUser(api, world.manager, other);
-    await rawUpdate(
-      api,
-      staffKey(world.org.orgId, manager.staffId),
-      'ADD managesServices :service',
-      undefined,
-      {
-        ':service': { SS: [localIdOf(other)] },
-      },
-    );
+    const { manager, otherClient, forgeLink } = await managerAndAnotherService();
+    await forgeLink();
     const third = await createService(api, world, world.manager);
 
     // Act: the third service's manager adds them to its team, which rewrites their links under a new MAC.

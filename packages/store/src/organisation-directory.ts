@@ -30,6 +30,7 @@ import {
   attr,
   type CountedFacts,
   changeCount,
+  countedFactsWrite,
   type Item,
   read,
   requireN,
@@ -151,7 +152,7 @@ const STAFF_SERVICE_LINKS_VERSION = 'serviceLinksVersion';
  * A staff account's service links, their MAC and count (decision 0125). The per-link MACs of before are among the
  * attributes, so that putting the later links back also takes off any earlier per-link MACs put back with them.
  */
-export const STAFF_LINK_FACTS: CountedFacts = {
+const STAFF_LINK_FACTS: CountedFacts = {
   attributes: [...Object.values(STAFF_SERVICE_LINKS), STAFF_SERVICE_LINK_MACS],
   mac: STAFF_SERVICE_LINKS_MAC,
   count: STAFF_SERVICE_LINKS_VERSION,
@@ -200,6 +201,8 @@ function serviceLinksVerified(
   item: Item,
 ): boolean {
   const links = linksOf(item);
+  // No link grants nothing: nothing to check.
+  if (LINK_KINDS.every((kind) => links[kind].length === 0)) return true;
   const mac = read.s(item, STAFF_SERVICE_LINKS_MAC);
   if (mac !== undefined) {
     const count = changeCount(item, STAFF_SERVICE_LINKS_VERSION);
@@ -236,25 +239,23 @@ export function serviceLinkChange(
   if (change.action === 'ADD') changed.add(change.link);
   else changed.delete(change.link);
   links[change.kind] = [...changed];
-  const count = changeCount(item, STAFF_SERVICE_LINKS_VERSION) + 1;
-  const previous = read.s(item, STAFF_SERVICE_LINKS_MAC);
   const kept = LINK_KINDS.filter((kind) => links[kind].length > 0);
+  const signed = countedFactsWrite(STAFF_LINK_FACTS, item, (count) =>
+    integrityMac(integrityKey, serviceLinksParts(scope, staffId, links, count)),
+  );
   return {
-    set: [...kept.map((kind) => `#${kind} = :${kind}`), '#linksMac = :linksMac', '#linksCount = :linksCount'],
+    set: [...kept.map((kind) => `#${kind} = :${kind}`), ...signed.set],
     // A string set cannot be empty: a kind with no link left loses its attribute.
     remove: [...LINK_KINDS.filter((kind) => links[kind].length === 0).map((kind) => `#${kind}`), '#linkMacs'],
-    condition: previous === undefined ? 'attribute_not_exists(#linksMac)' : '#linksMac = :previousLinksMac',
+    condition: signed.condition,
     names: {
       ...Object.fromEntries(LINK_KINDS.map((kind) => [`#${kind}`, STAFF_SERVICE_LINKS[kind]])),
-      '#linksMac': STAFF_SERVICE_LINKS_MAC,
-      '#linksCount': STAFF_SERVICE_LINKS_VERSION,
       '#linkMacs': STAFF_SERVICE_LINK_MACS,
+      ...signed.names,
     },
     values: {
       ...Object.fromEntries(kept.map((kind) => [`:${kind}`, { SS: links[kind] }])),
-      ':linksMac': attr.s(integrityMac(integrityKey, serviceLinksParts(scope, staffId, links, count))),
-      ':linksCount': attr.n(count),
-      ...(previous === undefined ? {} : { ':previousLinksMac': attr.s(previous) }),
+      ...signed.values,
     },
   };
 }
@@ -843,9 +844,9 @@ export class OrganisationDirectory {
       const { emergencyGrants: grants } = await this.#reportingTampering(scope, () =>
         this.#toStaff(scope, item, integrityKey),
       );
-      const counted = grantsChange(integrityKey, scope, item, new Map(grants).set(clientId, grant));
+      const counted = grantsWrite(integrityKey, scope, item, new Map(grants).set(clientId, grant));
       const update = {
-        UpdateExpression: `SET emergencyGrants.#client = :grant, ${counted.set}`,
+        UpdateExpression: `SET emergencyGrants.#client = :grant, ${counted.set.join(', ')}`,
         ConditionExpression: `attribute_exists(emergencyGrants) AND ${counted.condition}`,
         ExpressionAttributeNames: { '#client': clientId, ...counted.names },
         ExpressionAttributeValues: {
@@ -894,11 +895,11 @@ export class OrganisationDirectory {
     if (grants.get(clientId)?.grantId !== reviewId) return undefined;
     const rest = new Map(grants);
     rest.delete(clientId);
-    const counted = grantsChange(integrityKey, scope, item, rest);
+    const counted = grantsWrite(integrityKey, scope, item, rest);
     return {
       Update: {
         Key: tableKey(key),
-        UpdateExpression: `REMOVE emergencyGrants.#client SET ${counted.set}`,
+        UpdateExpression: `REMOVE emergencyGrants.#client SET ${counted.set.join(', ')}`,
         ConditionExpression: `emergencyGrants.#client.grantId = :review AND ${counted.condition}`,
         ExpressionAttributeNames: { '#client': clientId, ...counted.names },
         ExpressionAttributeValues: { ':review': attr.s(reviewId), ...counted.values },
@@ -1227,6 +1228,7 @@ export class OrganisationDirectory {
     const pk = requireS(item, 'pk');
     const sk = requireS(item, 'sk');
     const status = requireS(item, 'status');
+    const grants = grantsOf(item);
     if (
       !verifyIntegrityMac(
         integrityKey,
@@ -1240,7 +1242,7 @@ export class OrganisationDirectory {
         read.s(item, STAFF_ACCESS_MAC),
       ) ||
       !serviceLinksVerified(integrityKey, scope, staffId, item) ||
-      !grantsVerified(integrityKey, scope, staffId, item)
+      !grantsVerified(integrityKey, scope, staffId, item, grants)
     ) {
       throw new TamperedItemError(staffId, 'STAFF', itemKeyOf(pk, sk));
     }
@@ -1254,7 +1256,7 @@ export class OrganisationDirectory {
       createdAt: requireS(item, 'createdAt'),
       version: requireN(item, 'version'),
       acknowledgedPolicyVersion: read.n(item, 'acknowledgedPolicyVersion'),
-      emergencyGrants: grantsOf(item),
+      emergencyGrants: grants,
       serviceLinks: serviceLinksOf(item),
       displayName: async () => {
         const key = await this.#keys.subjectKey(scope.orgId, staffId);
@@ -1299,7 +1301,7 @@ const GRANTS_MAC = 'grantsMac';
 const GRANTS_VERSION = 'grantsVersion';
 
 /** A staff account's emergency grants, their MAC and count (decision 0126). */
-export const STAFF_GRANT_FACTS: CountedFacts = {
+const STAFF_GRANT_FACTS: CountedFacts = {
   attributes: ['emergencyGrants'],
   mac: GRANTS_MAC,
   count: GRANTS_VERSION,
@@ -1325,11 +1327,18 @@ const grantsParts = (
 ];
 
 /**
- * Whether a staff item's emergency grants pass their MAC: as a whole with their count (decision 0126), or, on an account
- * whose grants have not changed since, each grant its own MAC.
+ * Whether a staff item's emergency grants (`grants`, as {@link grantsOf} read them) pass their MAC: as a whole with their
+ * count (decision 0126), or, on an account whose grants have not changed since, each grant its own MAC. No grant grants
+ * nothing, so there is nothing to check (and no MAC to compute on every authentication of an account that had one).
  */
-function grantsVerified(integrityKey: Buffer, scope: TenantScope, staffId: string, item: Item): boolean {
-  const grants = grantsOf(item);
+function grantsVerified(
+  integrityKey: Buffer,
+  scope: TenantScope,
+  staffId: string,
+  item: Item,
+  grants: ReadonlyMap<string, EmergencyGrant>,
+): boolean {
+  if (grants.size === 0) return true;
   const mac = read.s(item, GRANTS_MAC);
   if (mac !== undefined) {
     const count = changeCount(item, GRANTS_VERSION);
@@ -1340,32 +1349,16 @@ function grantsVerified(integrityKey: Buffer, scope: TenantScope, staffId: strin
   );
 }
 
-/**
- * The part of a staff item's update that signs its grants as they will be (`grants`) under a new MAC with their count
- * one higher, on condition that they are still those read (`item`): every change of a grant goes through it.
- */
-function grantsChange(
+/** The part of a staff item's update that signs its grants as they will be (`grants`), as {@link countedFactsWrite} does. */
+const grantsWrite = (
   integrityKey: Buffer,
   scope: TenantScope,
   item: Item,
   grants: ReadonlyMap<string, EmergencyGrant>,
-): { set: string; condition: string; names: Record<string, string>; values: Item } {
-  const count = changeCount(item, GRANTS_VERSION) + 1;
-  const previous = read.s(item, GRANTS_MAC);
-  return {
-    set: '#grantsMac = :grantsMac, #grantsCount = :grantsCount',
-    condition:
-      previous === undefined ? 'attribute_not_exists(#grantsMac)' : '#grantsMac = :previousGrantsMac',
-    names: { '#grantsMac': GRANTS_MAC, '#grantsCount': GRANTS_VERSION },
-    values: {
-      ':grantsMac': attr.s(
-        integrityMac(integrityKey, grantsParts(scope, requireS(item, 'staffId'), grants, count)),
-      ),
-      ':grantsCount': attr.n(count),
-      ...(previous === undefined ? {} : { ':previousGrantsMac': attr.s(previous) }),
-    },
-  };
-}
+) =>
+  countedFactsWrite(STAFF_GRANT_FACTS, item, (count) =>
+    integrityMac(integrityKey, grantsParts(scope, requireS(item, 'staffId'), grants, count)),
+  );
 
 /** How often a grant's write is tried when the account's grants change between its read and its write. */
 const MAX_GRANT_ATTEMPTS = 3;
@@ -1414,11 +1407,21 @@ const STAFF_ACCESS_MAC = 'accessMac';
 const STAFF_ACCESS_VERSION = 'accessVersion';
 
 /** A staff account's roles and status, their MAC and count (decision 0121). */
-export const STAFF_ACCESS_FACTS: CountedFacts = {
+const STAFF_ACCESS_FACTS: CountedFacts = {
   attributes: ['roles', 'status'],
   mac: STAFF_ACCESS_MAC,
   count: STAFF_ACCESS_VERSION,
 };
+
+/**
+ * Everything a staff account keeps under a MAC with a count of its changes, each on its own (decisions 0121, 0125, 0126):
+ * the retention handler puts each back when its count goes down.
+ */
+export const STAFF_ACCOUNT_FACTS: readonly CountedFacts[] = [
+  STAFF_ACCESS_FACTS,
+  STAFF_LINK_FACTS,
+  STAFF_GRANT_FACTS,
+];
 
 /** What the access MAC covers: roles and status, and from the first change on their count (an unchanged account: v1). */
 function staffAccessParts(

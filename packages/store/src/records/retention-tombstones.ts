@@ -7,9 +7,7 @@ import { organisationIntegrityKey } from '../item-macs';
 import {
   identityLinkKey,
   ORGANISATION_FACTS,
-  STAFF_ACCESS_FACTS,
-  STAFF_GRANT_FACTS,
-  STAFF_LINK_FACTS,
+  STAFF_ACCOUNT_FACTS,
   staffAccountKey,
   staffHandleEntryKey,
 } from '../organisation-directory';
@@ -463,8 +461,8 @@ interface Removal {
  * The sort-key prefixes of the items whose updates the handler is given too: consents, whose withdrawal an earlier
  * copy would undo, and notes, whose amendment an earlier copy would undo (decision 0118); a client's profile, into
  * which an ended allocation's entry or earlier relations could be put back, and allocation records, whose end could be
- * taken off (0119, 0120); a staff account and the organisation's profile (sort key `PROFILE` too), whose earlier roles
- * or status, access preset or retention rules could be (0121, 0123);
+ * taken off (0119, 0120); a staff account and the organisation's profile (sort key `PROFILE` too), whose earlier roles,
+ * status, service links or emergency grants, access preset or retention rules could be (0121, 0123, 0125, 0126);
  * a staff member's reference permissions, whose withdrawal an earlier copy would undo (0122); the organisation's choice
  * of consent methods, whose narrowing an earlier copy would undo (0124).
  */
@@ -569,6 +567,25 @@ async function putBackCountedFacts(
 }
 
 /**
+ * {@link putBackCountedFacts} for each of the facts one item keeps, one after the other (each on its own MAC's
+ * condition): whether every one whose count went down was put back; undefined when none went down.
+ */
+async function putBackEachCountedFacts(
+  table: TenantTable,
+  key: { pk: string; sk: string },
+  each: readonly CountedFacts[],
+  before: StreamImage,
+  after: StreamImage,
+): Promise<boolean | undefined> {
+  const found: boolean[] = [];
+  for (const facts of each) {
+    const restored = await putBackCountedFacts(table, key, facts, before, after);
+    if (restored !== undefined) found.push(restored);
+  }
+  return found.length === 0 ? undefined : found.every(Boolean);
+}
+
+/**
  * The organisation's own items that keep counted facts, with the kind their incident names: its profile (access preset,
  * retention rules; decision 0123) and its choice of the consent methods that authorise a disclosure (0124).
  */
@@ -602,15 +619,9 @@ async function undoOrganisationRollback(
 ): Promise<{ kind: string; restored: boolean } | undefined> {
   const item = ORGANISATION_ITEMS.find((candidate) => candidate.pk === rest && candidate.sk === sk);
   if (!item) return undefined;
-  const table = gateway(deps, scope);
   const key = { pk: scope.key(item.pk), sk: item.sk };
-  // One after the other: each puts back the same item, on its own MAC's condition.
-  const found: boolean[] = [];
-  for (const facts of item.facts) {
-    const restored = await putBackCountedFacts(table, key, facts, before, after);
-    if (restored !== undefined) found.push(restored);
-  }
-  return found.length === 0 ? undefined : { kind: item.kind, restored: found.every(Boolean) };
+  const restored = await putBackEachCountedFacts(gateway(deps, scope), key, item.facts, before, after);
+  return restored === undefined ? undefined : { kind: item.kind, restored };
 }
 
 /**
@@ -632,15 +643,13 @@ async function undoStaffRollback(
   after: StreamImage,
 ): Promise<boolean | undefined> {
   if (sk !== 'PROFILE') return putBackEarlierCopy(deps, scope, sk, before, after);
-  const table = gateway(deps, scope);
-  const key = staffAccountKey(scope, staffId);
-  // One after the other: each puts back the same item, on its own MAC's condition.
-  const found: boolean[] = [];
-  for (const facts of [STAFF_ACCESS_FACTS, STAFF_LINK_FACTS, STAFF_GRANT_FACTS]) {
-    const restored = await putBackCountedFacts(table, key, facts, before, after);
-    if (restored !== undefined) found.push(restored);
-  }
-  return found.length === 0 ? undefined : found.every(Boolean);
+  return putBackEachCountedFacts(
+    gateway(deps, scope),
+    staffAccountKey(scope, staffId),
+    STAFF_ACCOUNT_FACTS,
+    before,
+    after,
+  );
 }
 
 /**
