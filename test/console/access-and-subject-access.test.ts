@@ -97,7 +97,7 @@ const freshPage = (viewport?: { width: number; height: number }) =>
 
 async function openHeatMap(page: Page): Promise<void> {
   await page.getByRole('link', { name: 'Access at a glance' }).click();
-  await page.getByRole('heading', { name: 'Access at a glance' }).waitFor();
+  await page.getByRole('heading', { name: 'Access at a glance', level: 1 }).waitFor();
   await settled(page);
 }
 
@@ -145,7 +145,7 @@ describe('access at a glance and subject access in the console', () => {
     await settled(page);
     await cellLink(page, 'worker').waitFor();
     await cellLink(page, 'worker').click();
-    await page.getByRole('heading', { name: /^What Staff worker accessed on / }).waitFor();
+    await page.getByRole('heading', { name: /^What Staff worker accessed on /, level: 1 }).waitFor();
     await settled(page);
     await expect(page.locator('.count-line').innerText()).resolves.toBe('3 of 3 accesses');
     await expectAccessible(page, 'staff-access-on-a-day');
@@ -166,7 +166,7 @@ describe('access at a glance and subject access in the console', () => {
     await expect(page.evaluate(() => document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(768);
     await expectAccessible(page, 'access-at-a-glance-tablet');
     await page.keyboard.press('Enter');
-    await page.getByRole('heading', { name: /^What Staff worker accessed on / }).waitFor();
+    await page.getByRole('heading', { name: /^What Staff worker accessed on /, level: 1 }).waitFor();
     await close();
   });
 
@@ -185,7 +185,7 @@ describe('access at a glance and subject access in the console', () => {
     await expect(cellLink(own.page, 'worker').count()).resolves.toBe(1);
     expect(await own.page.getByRole('link', { name: 'Subject access' }).count()).toBe(0);
     await own.page.goto(`${suite.url}#/registers/subject-access`);
-    await own.page.getByRole('heading', { name: 'Not available' }).waitFor();
+    await own.page.getByRole('heading', { name: 'Not available', level: 1 }).waitFor();
     expect(await own.page.locator('table').count()).toBe(0);
     await own.close();
   });
@@ -197,7 +197,7 @@ describe('access at a glance and subject access in the console', () => {
     // The manager was added by the fixtures under a generated handle (staff-…), their name built from it.
     await expect(item.innerText()).resolves.toMatch(/By Staff (staff-\w+) \(service manager, \1\)/);
     await item.getByRole('link').click();
-    await page.getByRole('heading', { name: 'Disclosure review' }).waitFor();
+    await page.getByRole('heading', { name: 'Disclosure review', level: 1 }).waitFor();
     await settled(page);
     await expect(page.locator('.facts').innerText()).resolves.toMatch(
       /Disclosed and recorded by\s+Staff (staff-\w+) \(service manager, \1\)/,
@@ -211,7 +211,7 @@ describe('access at a glance and subject access in the console', () => {
     await signInAs(page, 'worker');
     for (const route of ['#/access', '#/registers/subject-access']) {
       await page.goto(`${suite.url}${route}`);
-      await page.getByRole('heading', { name: 'Nothing to review' }).waitFor();
+      await page.getByRole('heading', { name: 'Nothing to review', level: 1 }).waitFor();
       expect(await page.locator('table').count()).toBe(0);
     }
     await close();
@@ -222,7 +222,7 @@ describe('access at a glance and subject access in the console', () => {
     const guardian = await freshPage();
     await signInAs(guardian.page, 'guardian');
     await guardian.page.locator('#subject-access a[href="#/registers/subject-access"]').first().click();
-    await guardian.page.getByRole('heading', { name: 'Subject access requests' }).waitFor();
+    await guardian.page.getByRole('heading', { name: 'Subject access requests', level: 1 }).waitFor();
     await settled(guardian.page);
     expect(await guardian.page.getByRole('button', { name: /^Download the export/ }).count()).toBe(0);
     const first = rowOf(guardian.page, client);
@@ -238,7 +238,7 @@ describe('access at a glance and subject access in the console', () => {
     const ig = await freshPage();
     await signInAs(ig.page, 'ig');
     await ig.page.getByRole('link', { name: 'Subject access' }).click();
-    await ig.page.getByRole('heading', { name: 'Subject access requests' }).waitFor();
+    await ig.page.getByRole('heading', { name: 'Subject access requests', level: 1 }).waitFor();
     await settled(ig.page);
     await expectAccessible(ig.page, 'subject-access-ig');
     // The request the IG lead recorded: not theirs to approve, so not offered

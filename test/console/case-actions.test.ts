@@ -510,7 +510,7 @@ describe('a support worker', () => {
       '/access/14/by-service',
     ]) {
       await page.goto(`${suite.url}#${route}`);
-      await page.getByRole('heading', { name: 'Nothing to review' }).waitFor();
+      await page.getByRole('heading', { name: 'Nothing to review', level: 1 }).waitFor();
       expect(await page.locator('form').count()).toBe(0);
     }
     await close();

@@ -143,7 +143,7 @@ describe('the governance console in a browser', () => {
     expect(await queueCount(page, 'break-glass-reviews')).toBe(3);
     await expectAccessible(page, 'today-guardian');
     await page.locator(`#break-glass-reviews a[href="#/break-glass/${world.reviewOfOwnService}"]`).click();
-    await page.getByRole('heading', { name: 'Break-glass review' }).waitFor();
+    await page.getByRole('heading', { name: 'Break-glass review', level: 1 }).waitFor();
     await settled(page);
     await expect(page.locator('main').innerText()).resolves.toContain(
       'Staff outsider (support worker, outsider)',
@@ -167,7 +167,7 @@ describe('the governance console in a browser', () => {
       outcome: 'JUSTIFIED',
     });
     await page.getByRole('link', { name: 'Back to Today' }).click();
-    await page.getByRole('heading', { name: 'Today' }).waitFor();
+    await page.getByRole('heading', { name: 'Today', level: 1 }).waitFor();
     await settled(page);
     expect(await queueCount(page, 'break-glass-reviews')).toBe(2);
     await close();
@@ -179,7 +179,7 @@ describe('the governance console in a browser', () => {
     await signInAs(page, 'ig');
     await expectAccessible(page, 'today-ig');
     await page.locator(`#break-glass-reviews a[href="#/break-glass/${world.reviewForIgLead}"]`).click();
-    await page.getByRole('heading', { name: 'Break-glass review' }).waitFor();
+    await page.getByRole('heading', { name: 'Break-glass review', level: 1 }).waitFor();
     await settled(page);
     await page.getByLabel(/Justified: the emergency warranted/).check();
     await page.getByRole('button', { name: 'Record the finding' }).click();
@@ -195,7 +195,7 @@ describe('the governance console in a browser', () => {
 
     // And who looked at the person, in plain words
     await page.goto(`${suite.url}#/person/${encodeURIComponent(world.otherClient)}`);
-    await page.getByRole('heading', { name: /Who looked at person/ }).waitFor();
+    await page.getByRole('heading', { name: /Who looked at person/, level: 1 }).waitFor();
     await settled(page);
     const log = await page.locator('main').innerText();
     expect(log).toContain('Emergency');
@@ -230,7 +230,7 @@ describe('the governance console in a browser', () => {
       .evaluateAll((anchors) => anchors.map((anchor) => anchor.getAttribute('href')));
     await expectAccessible(page, 'today-notifications');
     await notifications.locator(`a[href="#/break-glass/${world.reviewOfOtherService}"]`).click();
-    await page.getByRole('heading', { name: 'Break-glass review' }).waitFor();
+    await page.getByRole('heading', { name: 'Break-glass review', level: 1 }).waitFor();
 
     // Assess: the three openings and the escalation, each by its reference; only the openings link (the IG lead has no
     // disclosure queue); no person, reason or name in any of them.
@@ -252,7 +252,7 @@ describe('the governance console in a browser', () => {
     const { page, close } = await freshPage();
     await signInAs(page, 'ig');
     await page.goto(`${suite.url}#/person/${encodeURIComponent(world.client)}`);
-    await page.getByRole('heading', { name: /Who looked at person/ }).waitFor();
+    await page.getByRole('heading', { name: /Who looked at person/, level: 1 }).waitFor();
     await settled(page);
     await expect(page.locator('.count-line').innerText()).resolves.toBe(
       '50 of 50+ accesses (older ones not loaded yet)',
@@ -277,7 +277,7 @@ describe('the governance console in a browser', () => {
     );
     await expect(item.innerText()).resolves.toBe('Decide');
     await item.click();
-    await page.getByRole('heading', { name: 'Disclosure request' }).waitFor();
+    await page.getByRole('heading', { name: 'Disclosure request', level: 1 }).waitFor();
     await settled(page);
     await expect(page.locator('main').innerText()).resolves.toContain('escalated request');
     expect(await page.getByRole('button', { name: /Escalate/ }).count()).toBe(0);
@@ -334,7 +334,7 @@ describe('the governance console in a browser', () => {
     await page.keyboard.press('Enter');
 
     // Assess: the review opens, its heading focused for a screen reader, and nothing is wider than the screen.
-    await page.getByRole('heading', { name: 'Break-glass review' }).waitFor();
+    await page.getByRole('heading', { name: 'Break-glass review', level: 1 }).waitFor();
     await settled(page);
     // The screen focuses its heading once it has rendered: wait for that, as a screen reader would.
     await waitUntil(page, () => document.activeElement?.tagName === 'H1');
@@ -354,7 +354,7 @@ describe('the governance console in a browser', () => {
       await page.getByRole('button', { name: 'Sign in with your organisation account' }).click();
 
       // Assess: back in the console, signed in, the code gone from the address bar, the verifier checked.
-      await page.getByRole('heading', { name: 'Today' }).waitFor();
+      await page.getByRole('heading', { name: 'Today', level: 1 }).waitFor();
       await settled(page);
       expect(new URL(page.url()).search).toBe('');
       expect(hosted.tokenRequests).toEqual([{ verifierMatched: true, hadSecret: false }]);
@@ -370,11 +370,11 @@ describe('the governance console in a browser', () => {
   it('a support worker sees no governance screen, whatever address they open', async () => {
     const { page, close } = await freshPage();
     await signInAs(page, 'worker');
-    await page.getByRole('heading', { name: 'Nothing to review' }).waitFor();
+    await page.getByRole('heading', { name: 'Nothing to review', level: 1 }).waitFor();
     expect(await page.getByRole('navigation').count()).toBe(0);
     await expectAccessible(page, 'support-worker');
     await page.goto(`${suite.url}#/registers/breaches`);
-    await page.getByRole('heading', { name: 'Nothing to review' }).waitFor();
+    await page.getByRole('heading', { name: 'Nothing to review', level: 1 }).waitFor();
     expect(await page.locator('table').count()).toBe(0);
     await close();
   });

@@ -162,7 +162,7 @@ describe('legal holds in the console', () => {
     await signInAs(page, 'worker');
     for (const route of ['/registers/legal-holds', '/pending-changes', `/person/${heldByIg}`]) {
       await page.goto(`${suite.url}#${route}`);
-      await page.getByRole('heading', { name: 'Nothing to review' }).waitFor();
+      await page.getByRole('heading', { name: 'Nothing to review', level: 1 }).waitFor();
       expect(await page.locator('form, button:not(.secondary)').count()).toBe(0);
     }
     await close();
