@@ -210,7 +210,8 @@ export class ConfideApiStack extends Stack {
       }),
     );
     // The provisioner creates the first admin's Cognito user at onboarding and disables an offboarded organisation's
-    // users (decision 0021): those two actions, on this stage's pool only. The api has no Cognito rights.
+    // users (decision 0021), a deactivated member's (0102) and a suspended operator's (0128): those two actions, on this
+    // stage's pool only. The api has no Cognito rights.
     this.provisioner.function.addEnvironment('CONFIDE_USER_POOL_ID', identity.userPool.userPoolId);
     this.provisioner.role.addToPrincipalPolicy(
       new PolicyStatement({
@@ -220,11 +221,16 @@ export class ConfideApiStack extends Stack {
       }),
     );
     // It registers a platform operator (decision 0105): their user's `sub` and whether they are in the operators'
-    // group, read on this stage's pool only.
+    // group, read on this stage's pool only. It enables a reactivated operator's user again (disabled at their
+    // suspension with the action above; decision 0128).
     this.provisioner.role.addToPrincipalPolicy(
       new PolicyStatement({
-        sid: 'ReadOperatorsToRegister',
-        actions: ['cognito-idp:AdminGetUser', 'cognito-idp:AdminListGroupsForUser'],
+        sid: 'ReadAndEnableOperators',
+        actions: [
+          'cognito-idp:AdminGetUser',
+          'cognito-idp:AdminListGroupsForUser',
+          'cognito-idp:AdminEnableUser',
+        ],
         resources: [identity.userPool.userPoolArn],
       }),
     );

@@ -682,6 +682,108 @@ describe('the built Lambda bundles, each in a fresh Node process against the loc
     expect(run.output).not.toContain('@platform.example');
   });
 
+  it('api as deployed: suspending an operator disables their user in the pool through the provisioner, once the pool answers; reactivating enables it', async () => {
+    // Prepare: an operator of the pool's group, registered and signed in; a second operator who suspends them; the
+    // provisioner behind the Invoke stand-in configured with the pool, which fails the first disabling.
+    const cognito = await startCognitoEndpoint();
+    const address = 'ops.leaving@platform.example';
+    const leaving = cognito.addUser(address, ['confide-operators']);
+    await api.services.operators.register(leaving.sub, 'a deployment');
+    invokedProvisionerEnv = {
+      CONFIDE_USER_POOL_ID: 'eu-west-2_AbCdEf123',
+      CONFIDE_COGNITO_ENDPOINT: cognito.endpoint,
+    };
+    const suspend = graphqlEvent(
+      'mutation ($operatorId: String!) { suspendOperator(operatorId: $operatorId) { operatorId status } }',
+      { token: await cognitoToken(operatorClaims), variables: { operatorId: leaving.sub } },
+    );
+    const invocationsBefore = lambda.invocations.length;
+    const outputBefore = invokedProvisionerOutput.length;
+    const user = cognito.users.get(leaving.sub);
+
+    try {
+      // Act: suspended while the pool fails; suspended again once it answers.
+      const endOutage = cognito.outage('AdminDisableUser');
+      const duringOutage = await runBundle(
+        built.bundles.api,
+        [suspend, await asPoolOperator(leaving.sub)],
+        deployedApiEnv(),
+      );
+      endOutage();
+      const again = await runBundle(
+        built.bundles.api,
+        [suspend, await asPoolOperator(leaving.sub)],
+        deployedApiEnv(),
+      );
+
+      // Assess: during the outage the suspension answered an error but held, refusing the operator at once, their
+      // user still enabled; asked again, it disabled the user, by sub, through a signed invocation.
+      const [failed, refusedAtOnce] = duringOutage.results.map((result) => graphqlAnswer(result));
+      expect(failed?.codes).toEqual(['INTERNAL']);
+      expect(refusedAtOnce?.codes).toEqual(['UNAUTHENTICATED']);
+      const [suspended, refused] = again.results.map((result) =>
+        graphqlAnswer<{ suspendOperator: { operatorId: string; status: string } }>(result),
+      );
+      expect(suspended?.codes).toEqual([]);
+      expect(suspended?.data?.suspendOperator).toEqual({ operatorId: leaving.sub, status: 'SUSPENDED' });
+      expect(refused?.codes).toEqual(['UNAUTHENTICATED']);
+      expect(lambda.invocations.slice(invocationsBefore)).toEqual([
+        { functionName: PROVISIONER, invocationType: 'RequestResponse', signatureValid: true },
+        { functionName: PROVISIONER, invocationType: 'RequestResponse', signatureValid: true },
+      ]);
+      expect(cognito.calls.at(-1)).toEqual(
+        expect.objectContaining({
+          operation: 'AdminDisableUser',
+          username: leaving.sub,
+          signatureValid: true,
+        }),
+      );
+      expect(user?.enabled).toBe(false);
+      expect(await api.services.operators.status(leaving.sub)).toMatchObject({
+        status: 'SUSPENDED',
+        version: 2,
+      });
+
+      // Act: the operator comes back, reactivated by a direct invocation.
+      const back = await runBundle(
+        built.bundles.provisioner,
+        [{ action: 'reactivateOperator', input: { username: address } }],
+        provisionerEnv(invokedProvisionerEnv),
+      );
+      const admitted = await runBundle(
+        built.bundles.api,
+        [await asPoolOperator(leaving.sub)],
+        deployedApiEnv(),
+      );
+
+      // Assess: the user enabled and the operator admitted again; the address in no log line.
+      expect(back.results[0]).toEqual({
+        ok: true,
+        value: { ok: true, action: 'reactivateOperator', operatorId: leaving.sub },
+      });
+      expect(cognito.calls.at(-1)).toEqual(
+        expect.objectContaining({
+          operation: 'AdminEnableUser',
+          username: leaving.sub,
+          signatureValid: true,
+        }),
+      );
+      expect(user?.enabled).toBe(true);
+      expect(graphqlAnswer(admitted.results[0] as never)?.codes).toEqual([]);
+      const logs = [
+        duringOutage.output,
+        again.output,
+        back.output,
+        ...invokedProvisionerOutput.slice(outputBefore),
+      ];
+      expect(logs.join('\n')).toContain('operator sign-in ended');
+      for (const output of logs) expect(output).not.toContain(address);
+    } finally {
+      invokedProvisionerEnv = {};
+      await cognito.stop();
+    }
+  });
+
   it('api as deployed: invites a staff member through the provisioner, whose Cognito sub then signs them in until they are deactivated', async () => {
     // Prepare: an organisation and its admin (signing in with a Cognito-shaped token for the admin's subject), and a
     // provisioner behind the Invoke stand-in configured with a user pool (a Cognito stand-in that checks SigV4).

@@ -1,4 +1,4 @@
-import { runProvisionerEvent } from '@confide/api/provisioning';
+import { type OperatorAccounts, runProvisionerEvent, signAssertion } from '@confide/api/provisioning';
 import { LOCAL_OPERATOR_IDS } from '@confide/local';
 import { describe, expect, it } from 'vitest';
 import { failingDynamoClient } from '../support/failing-dynamo';
@@ -7,6 +7,22 @@ import { testApi } from '../support/test-api';
 
 function codes(result: { errors?: { extensions?: Record<string, unknown> }[] | undefined }): unknown[] {
   return (result.errors ?? []).map((error) => error.extensions?.code);
+}
+
+/**
+ * The operators' users of a user pool as the provisioner sees them: `user` looks one up; the subjects it was asked to
+ * disable and enable, in order, are in `calls`. The wire protocol is exercised by the built-artifact tests.
+ */
+function operatorPool(
+  user: (username: string) => { subject: string; inGroup: boolean } | undefined,
+): OperatorAccounts & { calls: string[] } {
+  const calls: string[] = [];
+  return {
+    calls,
+    operator: async (username) => user(username),
+    disable: async (subject) => calls.push(`disable ${subject}`) > 0,
+    enable: async (subject) => calls.push(`enable ${subject}`) > 0,
+  };
 }
 
 describe("an operator's status is re-checked on the server (issue 17 item 6, decision 0026)", () => {
@@ -161,7 +177,7 @@ describe('suspending an operator through the API (decision 0106)', () => {
         JSON.stringify(call.input).includes('"ACTIVE"'),
     );
     const provisioner = testApi({ dynamo: failing.client });
-    const operators = { operator: async () => ({ subject: operatorId, inGroup: true }) };
+    const operators = operatorPool(() => ({ subject: operatorId, inGroup: true }));
 
     // Act
     const answer = runProvisionerEvent(
@@ -180,5 +196,106 @@ describe('suspending an operator through the API (decision 0106)', () => {
       (event) => event.requestId === `req-${operatorId}`,
     );
     expect(events.map((event) => event.outcome).sort()).toEqual(['ALLOWED', 'FAILED']);
+  });
+});
+
+describe("a suspended operator's user in the pool is disabled, on another active operator's signed word (decision 0128)", () => {
+  const api = testApi();
+  const newOperatorId = () => `op-${Math.random().toString(36).slice(2, 10)}`;
+  /** The provisioner event the api sends after a suspension, signed for `actor` (an operator unless said). */
+  const disableEvent = async (operatorId: string, actor: string, kind: 'OPERATOR' | 'STAFF' = 'OPERATOR') => {
+    const input = { operatorId };
+    const assertion = await signAssertion(api.services, {
+      organisationId: '',
+      action: 'disableOperatorSignIn',
+      target: operatorId,
+      input,
+      actor: { kind, id: actor },
+    });
+    return { action: 'disableOperatorSignIn', input, assertion };
+  };
+
+  it('disables the suspended operator’s user; refuses an unsigned request, the operator themself, a suspended or staff signer, an active operator and bad input, disabling nothing else', async () => {
+    // Prepare: a suspended operator, an active one, and a suspended operator who might sign for another.
+    const [suspended, active, alsoSuspended] = [newOperatorId(), newOperatorId(), newOperatorId()];
+    for (const operatorId of [suspended, active, alsoSuspended])
+      await api.services.operators.register(operatorId, 'deployment');
+    await api.services.operators.suspend(suspended, 'local-operator', undefined);
+    await api.services.operators.suspend(alsoSuspended, 'local-operator', undefined);
+    const pool = operatorPool(() => undefined);
+    const requestId = `req-${suspended}`;
+    const run = (event: unknown) =>
+      runProvisionerEvent(api.services, event, undefined, undefined, { requestId, operators: pool });
+
+    // Act
+    const done = await run(await disableEvent(suspended, 'local-operator'));
+    const unsigned = await run({ action: 'disableOperatorSignIn', input: { operatorId: suspended } });
+    const bySelf = await run(await disableEvent(suspended, suspended));
+    const bySuspended = await run(await disableEvent(suspended, alsoSuspended));
+    const byStaff = await run(await disableEvent(suspended, 'stf_someone', 'STAFF'));
+    const ofActive = await run(await disableEvent(active, 'local-operator'));
+    const freeText = await run({
+      ...(await disableEvent('ops one@platform.example', 'local-operator')),
+      input: { operatorId: 'ops one@platform.example' },
+    });
+
+    // Assess: one user disabled, by subject; each refusal with its code or reason; recorded on the platform.
+    expect(done).toEqual({
+      ok: true,
+      action: 'disableOperatorSignIn',
+      operatorId: suspended,
+      disabled: true,
+    });
+    expect(unsigned).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', reason: 'missing' } });
+    for (const refused of [bySelf, bySuspended, byStaff]) {
+      expect(refused).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', reason: 'actor' } });
+    }
+    expect(ofActive).toMatchObject({
+      ok: false,
+      error: { code: 'CONFLICT', field: ['input', 'operatorId'] },
+    });
+    expect(freeText).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_USER_INPUT', field: ['input', 'operatorId'] },
+    });
+    expect(pool.calls).toEqual([`disable ${suspended}`]);
+    expect((await api.services.operators.status(active))?.status).toBe('ACTIVE');
+    const events = (await api.services.platformAudit.list({ limit: 500 })).filter(
+      (event) => event.requestId === requestId && event.operation === 'provisioner.disableOperatorSignIn',
+    );
+    expect(events.map((event) => [event.outcome, event.subjectId]).sort()).toEqual([
+      ['COMPLETED', suspended],
+      ['FORBIDDEN', suspended],
+      ['FORBIDDEN', suspended],
+      ['FORBIDDEN', suspended],
+      ['FORBIDDEN', suspended],
+    ]);
+  });
+
+  it('reactivating enables the operator’s user before admitting them; an active one’s is not touched', async () => {
+    // Prepare
+    const [suspended, active] = [newOperatorId(), newOperatorId()];
+    for (const operatorId of [suspended, active])
+      await api.services.operators.register(operatorId, 'deployment');
+    await api.services.operators.suspend(suspended, 'local-operator', undefined);
+    const pool = operatorPool((username) => ({ subject: username, inGroup: true }));
+    const reactivate = (subject: string) =>
+      runProvisionerEvent(
+        api.services,
+        { action: 'reactivateOperator', input: { username: subject } },
+        undefined,
+        undefined,
+        { operators: pool },
+      );
+
+    // Act
+    const back = await reactivate(suspended);
+    const already = await reactivate(active);
+
+    // Assess
+    expect(back).toEqual({ ok: true, action: 'reactivateOperator', operatorId: suspended });
+    expect(already).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    expect(pool.calls).toEqual([`enable ${suspended}`]);
+    expect((await api.services.operators.status(suspended))?.status).toBe('ACTIVE');
   });
 });

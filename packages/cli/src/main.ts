@@ -497,7 +497,7 @@ const COMMANDS: readonly CommandSpec[] = [
       'confide operator suspend --operator <id> [--operator-id <id>]   against the local stack, as local-operator',
       '    (or --operator-id)',
       "confide operator suspend --operator <id> --stage <stage>        through the stage's api, as the operator in",
-      '    CONFIDE_OPERATOR_TOKEN',
+      '    CONFIDE_OPERATOR_TOKEN; their user in the pool is then disabled (run it again if that failed)',
       'Never yourself. A suspended operator is reactivated by `operator reactivate`, not by `operator add`.',
     ],
     options: {

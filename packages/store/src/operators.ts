@@ -99,18 +99,28 @@ export class OperatorRegistry {
   async reactivate(
     operatorId: string,
     by: string,
+    beforeChange: () => Promise<void> = async () => {},
   ): Promise<'REACTIVATED' | 'ACTIVE' | 'UNKNOWN' | 'CHANGED'> {
     const stored = await this.status(operatorId);
     if (!stored) return 'UNKNOWN';
     if (stored.status === 'ACTIVE') return 'ACTIVE';
+    // What must hold before they are admitted again (their pool user enabled, decision 0128); a fault writes nothing.
+    await beforeChange();
     return (await this.#change(stored, 'ACTIVE', by)) ? 'REACTIVATED' : 'CHANGED';
   }
 
   /**
    * Suspends an operator on a second, ACTIVE operator's word. The platform audit event is written first (a failed
    * audit changes nothing); the write is conditional on the version read, so a concurrent change is CONFLICT.
+   * `signInToEnd`: the caller ends the operator's sign-in in a user pool next (decision 0128), so an operator already
+   * suspended is answered as stored, writing nothing, for that to be done again; without one it is CONFLICT.
    */
-  async suspend(operatorId: string, by: string, requestId: string | undefined): Promise<OperatorRecord> {
+  async suspend(
+    operatorId: string,
+    by: string,
+    requestId: string | undefined,
+    options: { readonly signInToEnd?: boolean } = {},
+  ): Promise<OperatorRecord> {
     const audit = (outcome: string, rule: string) =>
       this.platformAudit.record({
         actor: { kind: 'OPERATOR', id: by },
@@ -133,6 +143,10 @@ export class OperatorRegistry {
     if (!target) {
       await audit('NOT_FOUND', 'platform.operator.suspend.unknown');
       throw new ConfideError(ErrorCode.NOT_FOUND, 'No such operator.');
+    }
+    if (target.status === 'SUSPENDED' && options.signInToEnd) {
+      await audit('ALLOWED', 'platform.operator.suspend.signInAgain');
+      return target;
     }
     if (target.status === 'SUSPENDED') {
       await audit('CONFLICT', 'platform.operator.suspend.alreadySuspended');

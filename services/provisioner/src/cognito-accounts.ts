@@ -2,6 +2,7 @@ import {
   AdminCreateUserCommand,
   type AdminCreateUserCommandOutput,
   AdminDisableUserCommand,
+  AdminEnableUserCommand,
   AdminGetUserCommand,
   AdminListGroupsForUserCommand,
   CognitoIdentityProviderClient,
@@ -139,15 +140,26 @@ export class CognitoSignInAccounts implements SignInAccounts, OperatorAccounts {
     return { subject, inGroup };
   }
 
-  async disable(username: string): Promise<boolean> {
+  disable(username: string): Promise<boolean> {
+    return this.#setEnabled(username, false);
+  }
+
+  /** Enables a user again: a reactivated operator's, disabled at their suspension (decision 0128). */
+  enable(username: string): Promise<boolean> {
+    return this.#setEnabled(username, true);
+  }
+
+  /** Enables or disables a user; false when there is no such user. */
+  async #setEnabled(username: string, enabled: boolean): Promise<boolean> {
+    const user = { UserPoolId: this.pool.userPoolId, Username: username };
     try {
-      await this.#client.send(
-        new AdminDisableUserCommand({ UserPoolId: this.pool.userPoolId, Username: username }),
-      );
+      await this.#client.send(enabled ? new AdminEnableUserCommand(user) : new AdminDisableUserCommand(user));
       return true;
     } catch (error) {
       if (errorName(error) === 'UserNotFoundException') return false;
-      throw new Error(`The user pool did not disable the user (${errorName(error)}).`);
+      throw new Error(
+        `The user pool did not ${enabled ? 'enable' : 'disable'} the user (${errorName(error)}).`,
+      );
     }
   }
 }

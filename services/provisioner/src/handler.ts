@@ -23,6 +23,7 @@ function actionOf(event: unknown): string {
     action === 'offboard' ||
     action === 'inviteStaff' ||
     action === 'disableStaffSignIn' ||
+    action === 'disableOperatorSignIn' ||
     action === 'registerPartnerClient' ||
     action === 'registerOperator' ||
     action === 'reactivateOperator' ||
@@ -51,6 +52,7 @@ function actionOf(event: unknown): string {
  * { "action": "offboard", "input": { "organisationId": "org_…", "pendingWindowInDays": 30 }, "assertion": "…" }
  * { "action": "inviteStaff", "input": { "organisationId": "org_…", "staffId": "stf_…", "email": "…" }, "assertion": "…" }
  * { "action": "disableStaffSignIn", "input": { "organisationId": "org_…", "staffId": "stf_…" }, "assertion": "…" }
+ * { "action": "disableOperatorSignIn", "input": { "operatorId": "<sub>" }, "assertion": "…" }
  * { "action": "registerPartnerClient", "input": { "organisationId": "org_…", "partnerId": "ptn_…" }, "assertion": "…" }
  * { "action": "listOrganisations" }
  * { "action": "listStaff", "input": { "slug": "…" } }
@@ -60,7 +62,9 @@ function actionOf(event: unknown): string {
  *
  * `registerOperator` (decision 0105) admits a user of the pool's operators' group to the api: it records them ACTIVE
  * by their `sub` (never reactivating a suspended one), on a direct invocation only, recorded in the platform audit.
- * `reactivateOperator` (decision 0113) makes a suspended operator of the group ACTIVE again, the same way.
+ * `reactivateOperator` (decision 0113) makes a suspended operator of the group ACTIVE again, the same way, and enables
+ * their user, which `disableOperatorSignIn` disabled when the api suspended them (decision 0128): signed for another
+ * operator, active, and only for an operator stored SUSPENDED.
  *
  * The two lists are the operator CLI's read-only requests (`confide org list --stage`, `confide users --stage`;
  * issue 20): no assertion, recorded in the platform audit log, answering ids, slugs, roles and dates only.
@@ -91,6 +95,12 @@ export async function handler(event: unknown, context?: Context): Promise<Provis
       logger.info('operator registered', { action, operatorId: response.operatorId });
     } else if (response.ok && response.action === 'reactivateOperator') {
       logger.info('operator reactivated', { action, operatorId: response.operatorId });
+    } else if (response.ok && response.action === 'disableOperatorSignIn') {
+      logger.info('operator sign-in ended', {
+        action,
+        operatorId: response.operatorId,
+        disabled: response.disabled,
+      });
     } else if (response.ok && response.action === 'listStaff') {
       logger.info('staff listed', {
         action,

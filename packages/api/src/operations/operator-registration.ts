@@ -22,6 +22,43 @@ export interface OperatorAccounts {
    * tokens carry) and whether they are in `group`; undefined when there is no such user.
    */
   operator(username: string, group: string): Promise<{ subject: string; inGroup: boolean } | undefined>;
+  /** Disables the user `subject` (their username in a pool that signs in by email); false when there is no such user. */
+  disable(subject: string): Promise<boolean>;
+  /** Enables the user `subject` again; false when there is no such user. */
+  enable(subject: string): Promise<boolean>;
+}
+
+/** An operator's id: their subject as identity providers issue them (a Cognito `sub` is a UUID), never free text. */
+export const OPERATOR_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+
+/** The provisioner's request to end a suspended operator's sign-in (decision 0128), signed by the api. */
+export interface DisableOperatorSignInInput {
+  readonly operatorId: string;
+}
+
+/**
+ * Disables a suspended operator's user in the pool (decision 0128): the pool issues them no more tokens, so a status
+ * put back to ACTIVE below the api admits no new sign-in. Only a SUSPENDED operator (CONFLICT for an active one,
+ * NOT_FOUND for one never registered): disabling an active operator's user would lock them out. Answers whether a
+ * user was disabled (false: the pool has no such user, or there is no pool).
+ */
+export async function disableOperatorSignIn(
+  services: ConfideServices,
+  input: DisableOperatorSignInInput,
+  operators: OperatorAccounts | undefined,
+): Promise<boolean> {
+  const stored = await services.operators.status(input.operatorId);
+  if (!stored) {
+    throw new ConfideError(ErrorCode.NOT_FOUND, 'No such operator.', { field: ['input', 'operatorId'] });
+  }
+  if (stored.status !== 'SUSPENDED') {
+    throw new ConfideError(ErrorCode.CONFLICT, 'The operator is active: suspend them first.', {
+      field: ['input', 'operatorId'],
+    });
+  }
+  // A deployment with no user pool (CDK always configures one) has no operator's user to disable.
+  if (!operators) return false;
+  return operators.disable(input.operatorId);
 }
 
 /**
@@ -70,7 +107,9 @@ export async function registerOperator(
   }
   await record('ALLOWED', 'inGroup', user.subject);
   if (request.action === 'reactivateOperator') {
-    await reactivate(services, user.subject, (outcome, rule) => record(outcome, rule, user.subject));
+    await reactivate(services, operators, user.subject, (outcome, rule) =>
+      record(outcome, rule, user.subject),
+    );
     return { operatorId: user.subject };
   }
   const stored = await services.operators.register(user.subject, DIRECT_INVOCATION.id);
@@ -85,16 +124,24 @@ export async function registerOperator(
   return { operatorId: user.subject };
 }
 
-/** The stored operator made ACTIVE again, each outcome recorded (a fault too); refusals and a change meanwhile write nothing. */
+/**
+ * The stored operator made ACTIVE again, each outcome recorded (a fault too); refusals and a change meanwhile write
+ * nothing. Their user, disabled at their suspension (decision 0128), is enabled first: a fault after it leaves them
+ * suspended in the table, which refuses them, and reactivating again finishes it (enabling an enabled user changes
+ * nothing).
+ */
 async function reactivate(
   services: ConfideServices,
+  operators: OperatorAccounts,
   subject: string,
   record: (outcome: string, rule: string) => Promise<unknown>,
 ): Promise<void> {
   const field = ['input', 'username'];
   let outcome: Awaited<ReturnType<typeof services.operators.reactivate>>;
   try {
-    outcome = await services.operators.reactivate(subject, DIRECT_INVOCATION.id);
+    outcome = await services.operators.reactivate(subject, DIRECT_INVOCATION.id, async () => {
+      await operators.enable(subject);
+    });
   } catch (error) {
     // A fault after the ALLOWED event is recorded as FAILED, as a suspension's is.
     await record('FAILED', 'fault');

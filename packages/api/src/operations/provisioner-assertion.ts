@@ -21,6 +21,7 @@ export type AssertedAction =
   | 'offboard'
   | 'inviteStaff'
   | 'disableStaffSignIn'
+  | 'disableOperatorSignIn'
   | 'registerPartnerClient';
 
 /** How long an assertion the api signs stays valid; the provisioner accepts at most five minutes. */

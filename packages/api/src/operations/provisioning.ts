@@ -33,6 +33,9 @@ import {
   type SignInAccounts,
 } from './onboarding';
 import {
+  type DisableOperatorSignInInput,
+  disableOperatorSignIn,
+  OPERATOR_ID,
   type OperatorAccounts,
   type RegisterOperatorRequest,
   registerOperator,
@@ -70,6 +73,7 @@ export type ProvisionerRequest = (
   | { readonly action: 'offboard'; readonly input: OffboardInput }
   | { readonly action: 'inviteStaff'; readonly input: InviteStaffInput }
   | { readonly action: 'disableStaffSignIn'; readonly input: DisableStaffSignInInput }
+  | { readonly action: 'disableOperatorSignIn'; readonly input: DisableOperatorSignInInput }
   | { readonly action: 'registerPartnerClient'; readonly input: RegisterPartnerClientInput }
 ) & {
   /**
@@ -135,6 +139,13 @@ export type ProvisionerResponse =
       readonly organisationId: string;
       readonly staffId: string;
       /** Whether a sign-in user was disabled: false when the member was never invited. */
+      readonly disabled: boolean;
+    }
+  | {
+      readonly ok: true;
+      readonly action: 'disableOperatorSignIn';
+      readonly operatorId: string;
+      /** Whether a user was disabled: false when the pool has no user of that subject, or there is no pool. */
       readonly disabled: boolean;
     }
   | {
@@ -400,6 +411,17 @@ function parseRegisterPartnerClientInput(value: unknown): RegisterPartnerClientI
   return { organisationId: asOrgId(organisationId), partnerId: stringAt(input, 'partnerId', field) };
 }
 
+/** A suspended operator's sign-in to end: their subject, format-checked (the platform audit records it). */
+function parseDisableOperatorSignInInput(value: unknown): DisableOperatorSignInInput {
+  const input = objectAt(value, ['input']);
+  onlyFields(input, ['operatorId'], ['input']);
+  const operatorId = stringAt(input, 'operatorId', ['input']);
+  if (!OPERATOR_ID.test(operatorId)) {
+    throw badInput(['input', 'operatorId'], 'input.operatorId must be an operator’s subject.');
+  }
+  return { operatorId };
+}
+
 /**
  * Reads a provisioner event: its shape and types only (a `BAD_USER_INPUT` error naming the field otherwise). The
  * values themselves (lengths, slug format, deletion window) are checked by onboarding and offboarding, also
@@ -420,12 +442,15 @@ export function parseProvisionerRequest(event: unknown): ProvisionerRequest {
   if (action === 'disableStaffSignIn') {
     return { action, input: parseDisableStaffSignInInput(request.input), ...signed };
   }
+  if (action === 'disableOperatorSignIn') {
+    return { action, input: parseDisableOperatorSignInInput(request.input), ...signed };
+  }
   if (action === 'registerPartnerClient') {
     return { action, input: parseRegisterPartnerClientInput(request.input), ...signed };
   }
   throw badInput(
     ['action'],
-    'action must be "onboard", "offboard", "inviteStaff", "disableStaffSignIn", "registerPartnerClient", "listOrganisations" or "listStaff".',
+    'action must be "onboard", "offboard", "inviteStaff", "disableStaffSignIn", "disableOperatorSignIn", "registerPartnerClient", "listOrganisations" or "listStaff".',
   );
 }
 
@@ -492,6 +517,13 @@ function assertedRequest(request: ProvisionerRequest): {
         target: request.input.staffId,
         input: request.input,
       };
+    case 'disableOperatorSignIn':
+      return {
+        organisationId: '',
+        action: 'disableOperatorSignIn',
+        target: request.input.operatorId,
+        input: request.input,
+      };
     case 'registerPartnerClient':
       return {
         organisationId: request.input.organisationId,
@@ -541,6 +573,13 @@ async function checkAssertion(
     if (actor.kind !== 'OPERATOR') throw new AssertionRefused('actor', actor);
     return actor;
   }
+  // A suspended operator's sign-in is ended on another operator's word, one active now (decision 0128); the
+  // provisioner then checks the suspension itself.
+  if (request.action === 'disableOperatorSignIn') {
+    const other = actor.kind === 'OPERATOR' && actor.id !== request.input.operatorId;
+    if (!other || !(await services.operators.isActive(actor.id))) throw new AssertionRefused('actor', actor);
+    return actor;
+  }
   // An operator may end the sign-in of an account already deactivated, and nothing else: an administrator
   // restoration deactivates the admins who left (decision 0109). The provisioner refuses an active account.
   if (request.action === 'disableStaffSignIn' && actor.kind === 'OPERATOR') return actor;
@@ -570,7 +609,9 @@ function peekTarget(assertion: string | undefined): string {
 
 /** The organisation an event names, when it is a well-formed id (never anything the caller typed otherwise). */
 function organisationOf(request: ProvisionerRequest): OrgId | undefined {
-  return request.action === 'onboard' ? undefined : request.input.organisationId;
+  return request.action === 'onboard' || request.action === 'disableOperatorSignIn'
+    ? undefined
+    : request.input.organisationId;
 }
 
 /** The staff member or partner a tenant action is about. */
@@ -642,6 +683,7 @@ function recordOnPlatform(
     outcome,
     rule,
     requestId,
+    ...(request.action === 'disableOperatorSignIn' ? { subjectId: request.input.operatorId } : {}),
   });
 }
 
@@ -736,6 +778,13 @@ export async function runProvisionerEvent(
         staffId: staff.staffId,
         disabled,
       };
+    }
+    if (parsed.action === 'disableOperatorSignIn') {
+      const disabled = await disableOperatorSignIn(services, parsed.input, options.operators);
+      await bestEffort('platform', () =>
+        recordOnPlatform(services, parsed, actor, 'COMPLETED', 'provisioner.assertion', requestId),
+      );
+      return { ok: true, action: 'disableOperatorSignIn', operatorId: parsed.input.operatorId, disabled };
     }
     if (parsed.action === 'registerPartnerClient') {
       const partner = await registerPartnerClient(services, parsed.input, partnerClients);
@@ -866,7 +915,7 @@ export interface OffboardingApproval {
   readonly approvedBy: string;
 }
 
-/** Onboarding and offboarding as the GraphQL mutations see them, wherever they run. */
+/** Onboarding and offboarding, and the sign-in users they govern, as the GraphQL mutations see them, wherever they run. */
 export interface OrganisationProvisioning {
   /** Signed for `operator`, the operator principal of the governed operation that asks. */
   onboard(
@@ -892,6 +941,13 @@ export interface OrganisationProvisioning {
    * user was disabled.
    */
   disableStaffSignIn(input: DisableStaffSignInInput, actor: Principal): Promise<boolean>;
+  /** Whether operators sign in through a user pool here, whose users {@link disableOperatorSignIn} disables. */
+  readonly endsOperatorSignIn: boolean;
+  /**
+   * Disables a suspended operator's user in the pool (decision 0128), through the provisioner, signed for `actor`, the
+   * operator who suspended them. In this process (locally) there is no pool, and nothing to disable: false.
+   */
+  disableOperatorSignIn(operatorId: string, actor: Principal): Promise<boolean>;
   /**
    * Creates and binds a registered partner's own Cognito app client (decision 0022): only through the provisioner,
    * which holds the user pool; in this process (locally) there is none, so it is refused ({@link noPartnerUserPool}).
@@ -956,6 +1012,13 @@ class InProcessProvisioning implements OrganisationProvisioning {
     return false;
   }
 
+  readonly endsOperatorSignIn = false;
+
+  async disableOperatorSignIn(_operatorId: string, actor: Principal): Promise<boolean> {
+    operatorActor(actor);
+    return false;
+  }
+
   async registerPartnerClient(input: RegisterPartnerClientInput, actor: Principal): Promise<PartnerAgency> {
     tenantAdmin(input.organisationId, actor);
     throw noPartnerUserPool();
@@ -964,8 +1027,15 @@ class InProcessProvisioning implements OrganisationProvisioning {
 
 const ERROR_CODES: readonly string[] = Object.values(ErrorCode);
 
-/** The provisioner's answer, checked: a domain failure becomes the same error onboarding would have thrown here. */
-function answerOf(value: unknown, action: ProvisionerRequest['action']): Json {
+/**
+ * The provisioner's answer, checked: a domain failure becomes the same error onboarding would have thrown here. An
+ * answer about an organisation must name one; `platform` answers (about an operator) name none.
+ */
+function answerOf(
+  value: unknown,
+  action: ProvisionerRequest['action'],
+  about: 'organisation' | 'platform' = 'organisation',
+): Json {
   const answer = typeof value === 'object' && value !== null ? (value as Json) : {};
   if (answer.ok === false) {
     const error = (typeof answer.error === 'object' && answer.error !== null ? answer.error : {}) as Json;
@@ -976,7 +1046,11 @@ function answerOf(value: unknown, action: ProvisionerRequest['action']): Json {
     const field = Array.isArray(error.field) ? error.field.map(String) : undefined;
     throw new ConfideError(code as ErrorCode, error.message, field ? { field } : {});
   }
-  if (answer.ok !== true || answer.action !== action || typeof answer.organisationId !== 'string') {
+  if (answer.ok !== true || answer.action !== action) {
+    throw new ProvisionerFunctionError(`The provisioner gave no ${action} result.`);
+  }
+  if (about === 'platform') return answer;
+  if (typeof answer.organisationId !== 'string') {
     throw new ProvisionerFunctionError(`The provisioner gave no ${action} result.`);
   }
   if (!isIdOf('org', answer.organisationId)) {
@@ -1083,6 +1157,23 @@ class ProvisionerFunctionProvisioning implements OrganisationProvisioning {
     );
     if (answer.organisationId !== input.organisationId || answer.staffId !== input.staffId) {
       throw new ProvisionerFunctionError('The provisioner answered for another staff member.');
+    }
+    return answer.disabled === true;
+  }
+
+  readonly endsOperatorSignIn = true;
+
+  async disableOperatorSignIn(operatorId: string, actor: Principal) {
+    const answer = answerOf(
+      await this.#invoke({ action: 'disableOperatorSignIn', input: { operatorId } }, operatorActor(actor), {
+        organisationId: '',
+        target: operatorId,
+      }),
+      'disableOperatorSignIn',
+      'platform',
+    );
+    if (answer.operatorId !== operatorId) {
+      throw new ProvisionerFunctionError('The provisioner answered for another operator.');
     }
     return answer.disabled === true;
   }

@@ -2,12 +2,15 @@ import { badInput } from '@confide/domain';
 import type { OperatorRecord } from '@confide/store';
 import { builder } from '../builder';
 import { operatorPrincipal } from '../context';
+import { OPERATOR_ID } from '../operations/operator-registration';
+import { organisationProvisioning } from '../operations/provisioning';
 
 /**
  * Platform operators themselves (decision 0106): the api admits an operator only while their stored status is ACTIVE
  * (decision 0026); a second operator suspends one who leaves, and the suspension holds from their next request, where
- * disabling their user in the pool would leave their tokens valid for up to an hour. Operators are known by their
- * subject (their user's `sub`), never by name or address.
+ * disabling their user in the pool alone would leave their tokens valid for up to an hour. Their user is disabled too
+ * (decision 0128), so a status put back below the api admits no new sign-in. Operators are known by their subject
+ * (their user's `sub`), never by name or address.
  */
 
 const OperatorStatusEnum = builder.enumType('OperatorStatus', {
@@ -36,9 +39,6 @@ const PlatformOperatorRef = builder.objectRef<OperatorRecord>('PlatformOperator'
   }),
 });
 
-/** A subject as identity providers issue them (a Cognito `sub` is a UUID): never free text, which the audit names. */
-const OPERATOR_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
-
 /** An operator id as given: their subject, format-checked (it is recorded in the platform audit log). */
 function operatorIdArg(value: string): string {
   if (!OPERATOR_ID.test(value)) {
@@ -54,7 +54,7 @@ builder.mutationFields((t) => ({
   suspendOperator: t.field({
     type: PlatformOperatorRef,
     description:
-      'Suspends another platform operator (platform operators only; decision 0106): the api refuses their every request from the next one, whatever their token says. Never oneself (FORBIDDEN); NOT_FOUND for no such operator, CONFLICT for one already suspended. Recorded in the platform audit log before it is stored. A suspended operator is not reactivated by registering them again.',
+      'Suspends another platform operator (platform operators only; decision 0106): the api refuses their every request from the next one, whatever their token says. In a deployed stage their user in the user pool is then disabled, so they obtain no new token (decision 0128); if that fails the answer is an error, the suspension stands, and suspending them again disables the user. Never oneself (FORBIDDEN); NOT_FOUND for no such operator; CONFLICT for one already suspended where there is no user pool (locally). Recorded in the platform audit log before it is stored. A suspended operator is not reactivated by registering them again.',
     args: {
       operatorId: t.arg.string({
         required: true,
@@ -69,11 +69,21 @@ builder.mutationFields((t) => ({
       audit: 'fields',
       action: 'ADMIN',
     },
-    resolve: (_operation, args, context) =>
-      context.services.operators.suspend(
-        operatorIdArg(args.operatorId),
-        operatorPrincipal(context).operatorId,
+    resolve: async (_operation, args, context) => {
+      const operatorId = operatorIdArg(args.operatorId);
+      const principal = operatorPrincipal(context);
+      const provisioning = organisationProvisioning(context.services);
+      const suspended = await context.services.operators.suspend(
+        operatorId,
+        principal.operatorId,
         context.access.requestId,
-      ),
+        { signInToEnd: provisioning.endsOperatorSignIn },
+      );
+      // Then their user in the pool is disabled (decision 0128): the pool issues them no more tokens, so a status put
+      // back below the api admits no new sign-in. The suspension above already refuses them; a fault here answers an
+      // error, and suspending them again disables the user then.
+      await provisioning.disableOperatorSignIn(operatorId, principal);
+      return suspended;
+    },
   }),
 }));
