@@ -479,7 +479,7 @@ const COMMANDS: readonly CommandSpec[] = [
       'confide operator reactivate --username <email> --stage <stage>',
       "    asks the stage's provisioner, as 'operator add' does: the user must still be in the",
       '    confide-operators group. For an operator suspended by mistake, or by one who suspended every other',
-      '    (decision 0113).',
+      '    (decision 0113). Their user in the pool, disabled at the suspension, is enabled again (decision 0128).',
       'The local stack has no user pool: `npm start -- --fresh` seeds its operators again.',
     ],
     options: POOL_OPERATOR_OPTIONS,

@@ -88,7 +88,7 @@ async function provisioner(
 /**
  * `confide operator add --stage`: the provisioner registers the pool's user as an active operator (decision 0105), by
  * their subject, which it prints; the address goes no further than the provisioner's lookup. `operator reactivate
- * --stage`: it makes a suspended one active again (decision 0113).
+ * --stage`: it makes a suspended one active again (decision 0113), their user in the pool enabled (decision 0128).
  */
 export async function poolOperatorInStage(
   stage: string,
@@ -99,7 +99,7 @@ export async function poolOperatorInStage(
   const answer = await provisioner(stage, { action, input: { username } }, OPERATOR_FLAGS);
   return command === 'add'
     ? `Registered operator ${String(answer.operatorId)} in ${stage}: the api now admits their tokens of the operators' group.`
-    : `Reactivated operator ${String(answer.operatorId)} in ${stage}: the api admits their tokens of the operators' group again.`;
+    : `Reactivated operator ${String(answer.operatorId)} in ${stage}: their user in the pool is enabled, and the api admits their tokens of the operators' group again.`;
 }
 
 /** What `org create` sends: the onboarding input, checked for presence by the command. */
