@@ -25,6 +25,7 @@ describe('countedFactsWrite', () => {
         ':linksVersion': { N: '5' },
         ':linksMacRead': { S: 'mac-read' },
       },
+      written: { linksMac: { S: 'mac-5' }, linksVersion: { N: '5' } },
     });
   });
 

@@ -71,24 +71,27 @@ export function changeCount(
  * The part of an update that signs counted facts anew (decisions 0125, 0126): their MAC over what they will be, made by
  * `macOf` for the count one higher than the item's, on condition that the item still carries the MAC it was read with
  * (or none, when it had none), so that nothing changed them between the read and the write. Names and placeholders are
- * the facts' own attribute names, so that it joins the rest of an update without clashing.
+ * the facts' own attribute names, so that it joins the rest of an update without clashing. `written`: the MAC and
+ * count as the item will hold them.
  */
 export function countedFactsWrite(
   facts: CountedFacts,
   item: Item,
   macOf: (count: number) => string,
-): { set: string[]; condition: string; names: Record<string, string>; values: Item } {
+): { set: string[]; condition: string; names: Record<string, string>; values: Item; written: Item } {
   const count = changeCount(item, facts.count) + 1;
   const read = item[facts.mac]?.S;
   const [mac, counted] = [`#${facts.mac}`, `#${facts.count}`];
+  const [macValue, countValue] = [attr.s(macOf(count)), attr.n(count)];
   return {
     set: [`${mac} = :${facts.mac}`, `${counted} = :${facts.count}`],
     condition: read === undefined ? `attribute_not_exists(${mac})` : `${mac} = :${facts.mac}Read`,
     names: { [mac]: facts.mac, [counted]: facts.count },
     values: {
-      [`:${facts.mac}`]: attr.s(macOf(count)),
-      [`:${facts.count}`]: attr.n(count),
+      [`:${facts.mac}`]: macValue,
+      [`:${facts.count}`]: countValue,
       ...(read === undefined ? {} : { [`:${facts.mac}Read`]: attr.s(read) }),
     },
+    written: { [facts.mac]: macValue, [facts.count]: countValue },
   };
 }

@@ -726,42 +726,29 @@ export class OrganisationDirectory {
     const key = staffAccountKey(scope, staffId);
     const [currentItem, integrityKey] = await Promise.all([gateway.get(key), this.integrityKey(scope)]);
     if (!currentItem) throw new ConfideError(ErrorCode.NOT_FOUND, 'Staff member not found.');
-    const current = { Item: currentItem };
-    const existing = this.#toStaff(scope, current.Item, integrityKey);
+    const existing = this.#toStaff(scope, currentItem, integrityKey);
     if (change.expectedVersion !== undefined && existing.version !== change.expectedVersion) throw conflict();
-    const roles = change.roles ?? read.ss(current.Item, 'roles');
+    const roles = change.roles ?? read.ss(currentItem, 'roles');
     const status = change.status ?? existing.status;
-    const names: Record<string, string> = {
-      '#roles': 'roles',
-      '#status': 'status',
-      '#mac': STAFF_ACCESS_MAC,
-      '#accessVersion': STAFF_ACCESS_VERSION,
-    };
-    const accessVersion = changeCount(current.Item, STAFF_ACCESS_VERSION) + 1;
-    const changed = {
-      roles: attr.ss(roles),
-      status: attr.s(status),
-      mac: attr.s(staffAccessMac(integrityKey, scope, staffId, roles, status, accessVersion)),
-      accessVersion: attr.n(accessVersion),
-    };
+    // Signed anew over the result, on condition that the MAC is still the one read (verified above).
+    const signed = countedFactsWrite(STAFF_ACCESS_FACTS, currentItem, (count) =>
+      staffAccessMac(integrityKey, scope, staffId, roles, status, count),
+    );
     const values: Item = {
       ':one': attr.n(1),
-      ':roles': changed.roles,
-      ':status': changed.status,
-      ':mac': changed.mac,
-      ':accessVersion': changed.accessVersion,
-      ':previous': attr.s(read.s(current.Item, STAFF_ACCESS_MAC) ?? ''),
+      ':roles': attr.ss(roles),
+      ':status': attr.s(status),
+      ...signed.values,
     };
-    let condition = 'attribute_exists(pk) AND #mac = :previous';
+    let condition = `attribute_exists(pk) AND ${signed.condition}`;
     if (change.expectedVersion !== undefined) {
       condition += ' AND version = :expected';
       values[':expected'] = attr.n(change.expectedVersion);
     }
     const update = {
-      UpdateExpression:
-        'SET #roles = :roles, #status = :status, #mac = :mac, #accessVersion = :accessVersion, version = version + :one',
+      UpdateExpression: `SET #roles = :roles, #status = :status, ${signed.set.join(', ')}, version = version + :one`,
       ConditionExpression: condition,
-      ExpressionAttributeNames: names,
+      ExpressionAttributeNames: { '#roles': 'roles', '#status': 'status', ...signed.names },
       ExpressionAttributeValues: values,
     };
     // With what the change completes (a re-employment's record): all of it or none.
@@ -779,12 +766,11 @@ export class OrganisationDirectory {
       'attributes' in result
         ? result.attributes
         : {
-            ...current.Item,
-            roles: changed.roles,
-            status: changed.status,
-            [STAFF_ACCESS_MAC]: changed.mac,
-            [STAFF_ACCESS_VERSION]: changed.accessVersion,
-            version: attr.n(requireN(current.Item, 'version') + 1),
+            ...currentItem,
+            roles: attr.ss(roles),
+            status: attr.s(status),
+            ...signed.written,
+            version: attr.n(requireN(currentItem, 'version') + 1),
           };
     if (!written) throw new Error('Update returned no item.');
     return this.#toStaff(scope, written, integrityKey);

@@ -14,6 +14,7 @@ import {
   attr,
   type CountedFacts,
   changeCount,
+  countedFactsWrite,
   type Item,
   read,
   requireN,
@@ -741,24 +742,20 @@ export class ServiceUsers {
     const at = this.clock.now().toISOString();
     if (declared) conflicts[staffId] = at;
     else delete conflicts[staffId];
-    const version = changeCount(current, RELATIONS_VERSION) + 1;
-    const mac = integrityMac(
-      integrityKey,
-      relationsParts(scope, clientId, conflicts, investigationEntries(current), version),
+    const signed = countedFactsWrite(RELATIONS_FACTS, current, (count) =>
+      integrityMac(
+        integrityKey,
+        relationsParts(scope, clientId, conflicts, investigationEntries(current), count),
+      ),
     );
     const expression = declared
-      ? 'SET conflicts.#staff = :at, #mac = :mac, #version = :version'
-      : 'REMOVE conflicts.#staff SET #mac = :mac, #version = :version';
+      ? `SET conflicts.#staff = :at, ${signed.set.join(', ')}`
+      : `REMOVE conflicts.#staff SET ${signed.set.join(', ')}`;
     const written = await gateway.update(key, {
       UpdateExpression: expression,
-      ConditionExpression: 'attribute_exists(pk) AND #mac = :previous',
-      ExpressionAttributeNames: { '#staff': staffId, '#mac': RELATIONS_MAC, '#version': RELATIONS_VERSION },
-      ExpressionAttributeValues: {
-        ':mac': attr.s(mac),
-        ':version': attr.n(version),
-        ':previous': attr.s(read.s(current, RELATIONS_MAC) ?? ''),
-        ...(declared ? { ':at': attr.s(at) } : {}),
-      },
+      ConditionExpression: `attribute_exists(pk) AND ${signed.condition}`,
+      ExpressionAttributeNames: { '#staff': staffId, ...signed.names },
+      ExpressionAttributeValues: { ...signed.values, ...(declared ? { ':at': attr.s(at) } : {}) },
     });
     if (!written.written) throw conflict();
   }
@@ -784,28 +781,23 @@ export class ServiceUsers {
         ),
         link,
       ];
-      const version = changeCount(client.item, RELATIONS_VERSION) + 1;
-      const mac = integrityMac(
-        integrityKey,
-        relationsParts(scope, client.clientId, conflictEntries(client.item), investigations, version),
+      const signed = countedFactsWrite(RELATIONS_FACTS, client.item, (count) =>
+        integrityMac(
+          integrityKey,
+          relationsParts(scope, client.clientId, conflictEntries(client.item), investigations, count),
+        ),
       );
       return {
         Update: {
           Key: { pk: attr.s(scope.key('CLIENT', client.clientId)), sk: attr.s(PROFILE) },
-          UpdateExpression: 'SET investigations.#id = :link, #mac = :mac, #version = :version',
-          ConditionExpression: 'attribute_exists(pk) AND #mac = :previous',
-          ExpressionAttributeNames: {
-            '#id': link.investigationId,
-            '#mac': RELATIONS_MAC,
-            '#version': RELATIONS_VERSION,
-          },
+          UpdateExpression: `SET investigations.#id = :link, ${signed.set.join(', ')}`,
+          ConditionExpression: `attribute_exists(pk) AND ${signed.condition}`,
+          ExpressionAttributeNames: { '#id': link.investigationId, ...signed.names },
           ExpressionAttributeValues: {
-            ':version': attr.n(version),
             ':link': {
               M: { investigatorId: attr.s(link.investigatorId), status: attr.s(link.status) },
             },
-            ':mac': attr.s(mac),
-            ':previous': attr.s(read.s(client.item, RELATIONS_MAC) ?? ''),
+            ...signed.values,
           },
         },
       };
