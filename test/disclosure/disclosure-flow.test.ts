@@ -11,22 +11,12 @@ import {
 } from '../support/care-fixtures';
 import { interleavingDynamoClient } from '../support/failing-dynamo';
 import { addStaff, onboardTestOrganisation } from '../support/fixtures';
+import { MovableClock } from '../support/movable-clock';
 import { type TestApi, testApi } from '../support/test-api';
 import { approveSubjectAccessExport } from './subject-access-fixtures';
 
-/** A clock the test can move forward, so grant expiry can be shown without waiting. */
-function movableClock() {
-  let offsetMs = 0;
-  return {
-    now: () => new Date(Date.now() + offsetMs),
-    advance: (ms: number) => {
-      offsetMs += ms;
-    },
-  };
-}
-
 async function world() {
-  const clock = movableClock();
+  const clock = new MovableClock();
   const api = testApi({ clock });
   const org = await onboardTestOrganisation(api);
   const { serviceId, manager } = await createServiceWithManager(api, org);
@@ -355,7 +345,7 @@ describe('a disclosure from request to partner access', () => {
         ?.releasedToMe,
     ).toHaveLength(1);
 
-    w.clock.advance(2 * 86_400_000);
+    w.clock.advanceMs(2 * 86_400_000);
 
     expect(
       (await api.graphql<{ releasedToMe: unknown[] }>(RELEASED_TO_ME, { token: w.partnerToken })).data

@@ -10,6 +10,7 @@ import {
   registerServiceUser,
 } from '../support/care-fixtures';
 import { addStaff, onboardTestOrganisation } from '../support/fixtures';
+import { MovableClock } from '../support/movable-clock';
 import { testApi } from '../support/test-api';
 
 /**
@@ -22,23 +23,13 @@ import { testApi } from '../support/test-api';
 
 const DAY = 86_400_000;
 
-function movableClock() {
-  let offsetMs = 0;
-  return {
-    now: () => new Date(Date.now() + offsetMs),
-    advance: (ms: number) => {
-      offsetMs += ms;
-    },
-  };
-}
-
 const RECEIVE = `mutation ($input: ReceiveDisclosureRequestInput!) { receiveDisclosureRequest(input: $input) { requestId } }`;
 const URGENCY =
   'mutation ($c: ID!, $r: String!, $u: Boolean!) { setDisclosureRequestUrgency(serviceUserId: $c, requestId: $r, urgent: $u) { kind urgent requestId } }';
 const QUEUE = '{ disclosureWorkQueue { kind requestId urgent ageDays } }';
 
 async function world() {
-  const clock = movableClock();
+  const clock = new MovableClock();
   const api = testApi({ clock });
   const org = await onboardTestOrganisation(api);
   const { serviceId, manager } = await createServiceWithManager(api, org);
@@ -114,7 +105,7 @@ describe('a disclosure request’s urgency after receipt', () => {
     // Prepare
     const w = await world();
     const older = await receive(w, 'County council');
-    w.clock.advance(DAY + 60_000);
+    w.clock.advanceMs(DAY + 60_000);
     const later = await receive(w, 'Crisis team');
     expect((await queueOf(w, w.manager, [older, later])).map((i) => [i.requestId, i.urgent])).toEqual([
       [older, false],

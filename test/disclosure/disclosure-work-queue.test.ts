@@ -10,6 +10,7 @@ import {
   registerServiceUser,
 } from '../support/care-fixtures';
 import { addStaff, onboardTestOrganisation } from '../support/fixtures';
+import { MovableClock } from '../support/movable-clock';
 import { testApi } from '../support/test-api';
 
 /**
@@ -21,16 +22,6 @@ import { testApi } from '../support/test-api';
  */
 
 const DAY = 86_400_000;
-
-function movableClock() {
-  let offsetMs = 0;
-  return {
-    now: () => new Date(Date.now() + offsetMs),
-    advance: (ms: number) => {
-      offsetMs += ms;
-    },
-  };
-}
 
 const RECEIVE = `mutation ($input: ReceiveDisclosureRequestInput!) { receiveDisclosureRequest(input: $input) { requestId } }`;
 const ESCALATE =
@@ -49,7 +40,7 @@ interface QueueItem {
 }
 
 async function world() {
-  const clock = movableClock();
+  const clock = new MovableClock();
   const api = testApi({ clock });
   const org = await onboardTestOrganisation(api);
   const { serviceId, manager, senior } = await createServiceWithManager(api, org);
@@ -124,7 +115,7 @@ describe('the disclosure work queue', () => {
         variables: { c: w.client, r: flagged, a: true },
       }),
     );
-    w.clock.advance(3 * DAY + 60_000);
+    w.clock.advanceMs(3 * DAY + 60_000);
 
     // Act
     const guardianQueue = await queueOf(w, w.guardian);
@@ -184,7 +175,7 @@ describe('the disclosure work queue', () => {
         await w.api.graphql(DECIDE, { token: w.manager.token, variables: { c: w.client, r, a: true } }),
       );
     }
-    w.clock.advance(DAY + 60_000);
+    w.clock.advanceMs(DAY + 60_000);
 
     // Act
     const seniorQueue = await queueOf(w, w.seniorManager);
