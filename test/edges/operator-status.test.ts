@@ -192,6 +192,8 @@ describe('suspending an operator through the API (decision 0106)', () => {
     await expect(answer).rejects.toThrow('Injected failure');
     expect(failing.failures()).toBe(1);
     expect((await api.services.operators.status(operatorId))?.status).toBe('SUSPENDED');
+    // Their user was enabled before the write (decision 0128): still refused, as the status says, until done again.
+    expect(operators.calls).toEqual([`enable ${operatorId}`]);
     const events = (await api.services.platformAudit.list({ limit: 500 })).filter(
       (event) => event.requestId === `req-${operatorId}`,
     );
@@ -272,7 +274,7 @@ describe("a suspended operator's user in the pool is disabled, on another active
     ]);
   });
 
-  it('reactivating enables the operator’s user before admitting them; an active one’s is not touched', async () => {
+  it('reactivating enables the operator’s user; an active one’s is not touched', async () => {
     // Prepare
     const [suspended, active] = [newOperatorId(), newOperatorId()];
     for (const operatorId of [suspended, active])
