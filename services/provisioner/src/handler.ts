@@ -63,8 +63,8 @@ function actionOf(event: unknown): string {
  * `registerOperator` (decision 0105) admits a user of the pool's operators' group to the api: it records them ACTIVE
  * by their `sub` (never reactivating a suspended one), on a direct invocation only, recorded in the platform audit.
  * `reactivateOperator` (decision 0113) makes a suspended operator of the group ACTIVE again, the same way, and enables
- * their user, which `disableOperatorSignIn` disabled when the api suspended them (decision 0128): signed for another
- * operator, active, and only for an operator stored SUSPENDED.
+ * their user again. `disableOperatorSignIn` (decision 0128) disabled that user when the api suspended them: it must be
+ * signed by another operator who is active now, and it acts only on an operator stored SUSPENDED.
  *
  * The two lists are the operator CLI's read-only requests (`confide org list --stage`, `confide users --stage`;
  * issue 20): no assertion, recorded in the platform audit log, answering ids, slugs, roles and dates only.
