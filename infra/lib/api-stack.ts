@@ -210,27 +210,27 @@ export class ConfideApiStack extends Stack {
       }),
     );
     // The provisioner creates the first admin's Cognito user at onboarding and disables an offboarded organisation's
-    // users (decision 0021), a deactivated member's (0102) and a suspended operator's (0128): those two actions, on this
-    // stage's pool only. The api has no Cognito rights.
+    // users (decision 0021), a deactivated member's (0102) and a suspended operator's (0128); it enables a re-employed
+    // member's (0129) and a reactivated operator's (0128) again: those three actions, on this stage's pool only. The api
+    // has no Cognito rights.
     this.provisioner.function.addEnvironment('CONFIDE_USER_POOL_ID', identity.userPool.userPoolId);
     this.provisioner.role.addToPrincipalPolicy(
       new PolicyStatement({
-        sid: 'CreateAndDisableStaffSignInUsers',
-        actions: ['cognito-idp:AdminCreateUser', 'cognito-idp:AdminDisableUser'],
+        sid: 'CreateDisableAndEnableSignInUsers',
+        actions: [
+          'cognito-idp:AdminCreateUser',
+          'cognito-idp:AdminDisableUser',
+          'cognito-idp:AdminEnableUser',
+        ],
         resources: [identity.userPool.userPoolArn],
       }),
     );
     // It registers a platform operator (decision 0105): their user's `sub` and whether they are in the operators'
-    // group, read on this stage's pool only. It enables a reactivated operator's user again (disabled at their
-    // suspension with the action above; decision 0128).
+    // group, read on this stage's pool only.
     this.provisioner.role.addToPrincipalPolicy(
       new PolicyStatement({
-        sid: 'ReadAndEnableOperators',
-        actions: [
-          'cognito-idp:AdminGetUser',
-          'cognito-idp:AdminListGroupsForUser',
-          'cognito-idp:AdminEnableUser',
-        ],
+        sid: 'ReadOperatorsToRegister',
+        actions: ['cognito-idp:AdminGetUser', 'cognito-idp:AdminListGroupsForUser'],
         resources: [identity.userPool.userPoolArn],
       }),
     );

@@ -168,9 +168,8 @@ describe('ConfideApiStack', () => {
     );
 
     // Assess: three statements, all in the provisioner role's policy, each on the pool's ARN (imported from the
-    // identity stack), never a wildcard: the staff users' two actions (decision 0021), the partner agencies' app
-    // clients' two (decision 0022), and the two reads that register an operator (decision 0105) with the enabling of a
-    // reactivated one (decision 0128).
+    // identity stack), never a wildcard: the sign-in users' three actions (decisions 0021, 0102, 0128, 0129), the partner agencies' app
+    // clients' two (decision 0022), and the two reads that register an operator (decision 0105).
     expect(
       cognitoStatements.map(({ statement }) => [statement.Sid, [...actionsOf(statement)].sort()]).sort(),
     ).toEqual([
@@ -178,11 +177,11 @@ describe('ConfideApiStack', () => {
         'CreateAndDeletePartnerAppClients',
         ['cognito-idp:CreateUserPoolClient', 'cognito-idp:DeleteUserPoolClient'],
       ],
-      ['CreateAndDisableStaffSignInUsers', ['cognito-idp:AdminCreateUser', 'cognito-idp:AdminDisableUser']],
       [
-        'ReadAndEnableOperators',
-        ['cognito-idp:AdminEnableUser', 'cognito-idp:AdminGetUser', 'cognito-idp:AdminListGroupsForUser'],
+        'CreateDisableAndEnableSignInUsers',
+        ['cognito-idp:AdminCreateUser', 'cognito-idp:AdminDisableUser', 'cognito-idp:AdminEnableUser'],
       ],
+      ['ReadOperatorsToRegister', ['cognito-idp:AdminGetUser', 'cognito-idp:AdminListGroupsForUser']],
     ]);
     for (const grant of cognitoStatements) {
       expect(grant.type).toBe('AWS::IAM::Policy');

@@ -25,7 +25,13 @@ import {
   startSsmEndpoint,
 } from '../support/aws-stand-ins';
 import { ADA, allocate, recordNote, registerServiceUser, staffWithRoles } from '../support/care-fixtures';
-import { OPERATOR_ONLY_QUERY, onboardTestOrganisation, uniqueSlug } from '../support/fixtures';
+import {
+  addStaff,
+  globalIdOf,
+  OPERATOR_ONLY_QUERY,
+  onboardTestOrganisation,
+  uniqueSlug,
+} from '../support/fixtures';
 import { exportWaived } from '../support/platform-fixtures';
 import { localIdOf, serviceWorld } from '../support/records-fixtures';
 import { testApi } from '../support/test-api';
@@ -952,6 +958,92 @@ describe('the built Lambda bundles, each in a fresh Node process against the loc
         expect(output).not.toContain(email);
         expect(output).not.toContain('someone.else@charity.example');
       }
+    } finally {
+      invokedProvisionerEnv = {};
+      await cognito.stop();
+    }
+  });
+
+  it('api as deployed: a leaver recorded by their employment’s end loses their sign-in user; re-employed, gets it back once the pool answers', async () => {
+    // Prepare: an organisation whose admin signs in with a Cognito-shaped token; a member invited through the api to the
+    // pool (a Cognito stand-in behind the provisioner), signing in by their user's sub.
+    const org = await onboardTestOrganisation(api);
+    const scope = tenantScope(org.orgId);
+    const adminSubject = (await api.services.directory.staff(scope, org.adminStaffId))?.externalSubject ?? '';
+    const adminToken = await cognitoToken({ sub: adminSubject, org_id: org.orgId });
+    const cognito = await startCognitoEndpoint();
+    invokedProvisionerEnv = {
+      CONFIDE_USER_POOL_ID: 'eu-west-2_AbCdEf123',
+      CONFIDE_COGNITO_ENDPOINT: cognito.endpoint,
+    };
+    const email = 'sam.leaving@charity.example';
+    const member = await addStaff(api, org, ['SUPPORT_WORKER']);
+    const staffGlobalId = globalIdOf('StaffMember', member.staffId);
+    const asAdmin = (query: string, input: Record<string, unknown>) =>
+      graphqlEvent(query, { token: adminToken, variables: { input: { staffId: staffGlobalId, ...input } } });
+    const invite = 'mutation ($input: InviteStaffMemberInput!) { inviteStaffMember(input: $input) { id } }';
+    const ended =
+      'mutation ($input: RecordEmploymentEndedInput!) { recordEmploymentEnded(input: $input) { endedOn } }';
+    const reemploy =
+      'mutation ($input: RecordReemploymentInput!) { recordReemployment(input: $input) { id status } }';
+    const me = '{ me { kind staffMember { id } } }';
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    const outputBefore = invokedProvisionerOutput.length;
+
+    try {
+      const inviting = await runBundle(built.bundles.api, [asAdmin(invite, { email })], deployedApiEnv());
+      expect(graphqlAnswer(inviting.results[0] as never)?.codes).toEqual([]);
+      const [user] = cognito.users.values();
+      const memberToken = await cognitoToken({ sub: user?.sub ?? '', org_id: org.orgId });
+
+      // Act: their employment's end recorded; then their re-employment while the pool fails to enable; then again.
+      const leaving = await runBundle(
+        built.bundles.api,
+        [asAdmin(ended, { endedOn: yesterday }), graphqlEvent(me, { token: memberToken })],
+        deployedApiEnv(),
+      );
+      const disabledAfterEnd = user?.enabled;
+      const endOutage = cognito.outage('AdminEnableUser');
+      const duringOutage = await runBundle(built.bundles.api, [asAdmin(reemploy, {})], deployedApiEnv());
+      endOutage();
+      const statusDuringOutage = (await api.services.directory.staff(scope, member.staffId))?.status;
+      const enabledDuringOutage = user?.enabled;
+      const back = await runBundle(
+        built.bundles.api,
+        [asAdmin(reemploy, {}), graphqlEvent(me, { token: memberToken })],
+        deployedApiEnv(),
+      );
+
+      // Assess: the end disabled the user, by sub; the re-employment stood during the outage but answered an error, the
+      // user still disabled; asked again it enabled the user, and the member signs in again.
+      const [endedAnswer, refused] = leaving.results.map((result) => graphqlAnswer(result));
+      expect(endedAnswer?.codes).toEqual([]);
+      expect(refused?.codes).toEqual(['UNAUTHENTICATED']);
+      expect(disabledAfterEnd).toBe(false);
+      expect(graphqlAnswer(duringOutage.results[0] as never)?.codes).toEqual(['INTERNAL']);
+      expect(statusDuringOutage).toBe('ACTIVE');
+      expect(enabledDuringOutage).toBe(false);
+      const [reemployed, signedIn] = back.results.map((result) =>
+        graphqlAnswer<{ recordReemployment: { status: string } }>(result),
+      );
+      expect(reemployed?.codes).toEqual([]);
+      expect(reemployed?.data?.recordReemployment.status).toBe('ACTIVE');
+      expect(signedIn?.codes).toEqual([]);
+      expect(user?.enabled).toBe(true);
+      // By the user's sub, signed; the outage's enabling retried by the SDK before it answered the fault.
+      const calls = cognito.calls
+        .filter((call) => call.operation !== 'AdminCreateUser')
+        .map((call) => [call.operation, call.username, call.signatureValid]);
+      expect(calls[0]).toEqual(['AdminDisableUser', user?.sub, true]);
+      expect(calls.length).toBeGreaterThanOrEqual(3);
+      expect(calls.slice(1)).toEqual(calls.slice(1).map(() => ['AdminEnableUser', user?.sub, true]));
+      const logs = [
+        leaving.output,
+        duringOutage.output,
+        back.output,
+        ...invokedProvisionerOutput.slice(outputBefore),
+      ];
+      for (const output of logs) expect(output).not.toContain(email);
     } finally {
       invokedProvisionerEnv = {};
       await cognito.stop();

@@ -276,6 +276,9 @@ describe('onboarding an organisation', () => {
         disabled.push(username);
         return true;
       },
+      async enable() {
+        throw new Error('Onboarding enables no user.');
+      },
     };
     const input = (slug: string, secondEmail: string) => ({
       name: 'Two admins',

@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { disableStaffSignIn, inviteStaff, type SignInAccounts } from '@confide/api/provisioning';
+import {
+  disableStaffSignIn,
+  enableStaffSignIn,
+  inviteStaff,
+  runProvisionerEvent,
+  type SignInAccounts,
+  signAssertion,
+} from '@confide/api/provisioning';
 import type { OrgId } from '@confide/domain';
 import { tenantScope } from '@confide/store';
 import { describe, expect, it } from 'vitest';
@@ -16,6 +23,7 @@ const EMAIL = 'jo.invited@charity.example';
 function recordingPool(subject: () => string = randomUUID) {
   const created: { orgId: OrgId; staffId: string; email: string }[] = [];
   const disabled: string[] = [];
+  const enabled: string[] = [];
   const pool: SignInAccounts = {
     async create(orgId, staffId, email) {
       created.push({ orgId, staffId, email });
@@ -26,8 +34,12 @@ function recordingPool(subject: () => string = randomUUID) {
       disabled.push(username);
       return true;
     },
+    async enable(username) {
+      enabled.push(username);
+      return true;
+    },
   };
-  return { pool, created, disabled };
+  return { pool, created, disabled, enabled };
 }
 
 describe('inviting staff to sign in (decision 0021)', () => {
@@ -169,5 +181,49 @@ describe('ending a deactivated staff member’s sign-in', () => {
     expect(neverInvited.disabled).toBe(false);
     expect(disabled).toEqual([]);
     expect(noPool).toBe('BAD_USER_INPUT');
+  });
+
+  it('enables a re-employed member’s user again (decision 0129); a deactivated member’s never, nor on an operator’s word', async () => {
+    // Prepare: a member invited to sign in, whose employment ends through the api (locally: no user pool to call).
+    const org = await onboardTestOrganisation(api);
+    const worker = await addStaff(api, org, ['SUPPORT_WORKER']);
+    const { pool, enabled } = recordingPool();
+    const input = { organisationId: org.orgId, staffId: worker.staffId };
+    const invited = await inviteStaff(api.services, { ...input, email: EMAIL }, pool);
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    const ended = await api.graphql(
+      'mutation ($input: RecordEmploymentEndedInput!) { recordEmploymentEnded(input: $input) { endedOn } }',
+      { token: org.adminToken, variables: { input: { staffId: worker.globalId, endedOn: yesterday } } },
+    );
+    const byOperator = {
+      action: 'enableStaffSignIn',
+      input,
+      assertion: await signAssertion(api.services, {
+        organisationId: org.orgId,
+        action: 'enableStaffSignIn',
+        target: worker.staffId,
+        input,
+        actor: { kind: 'OPERATOR', id: 'local-operator' },
+      }),
+    };
+
+    // Act: asked while the account is deactivated; asked on an operator's signed word; re-employed, then asked.
+    const whileDeactivated = await enableStaffSignIn(api.services, input, pool).catch(
+      (error: { code?: string }) => error.code,
+    );
+    const operatorAnswer = await runProvisionerEvent(api.services, byOperator, pool);
+    const reemployed = await api.graphql(
+      'mutation ($input: RecordReemploymentInput!) { recordReemployment(input: $input) { status } }',
+      { token: org.adminToken, variables: { input: { staffId: worker.globalId } } },
+    );
+    const afterwards = await enableStaffSignIn(api.services, input, pool);
+
+    // Assess
+    expect(codes(ended)).toBeUndefined();
+    expect(whileDeactivated).toBe('CONFLICT');
+    expect(operatorAnswer).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', reason: 'actor' } });
+    expect(codes(reemployed)).toBeUndefined();
+    expect(afterwards.enabled).toBe(true);
+    expect(enabled).toEqual([invited.externalSubject]);
   });
 });

@@ -23,6 +23,7 @@ function actionOf(event: unknown): string {
     action === 'offboard' ||
     action === 'inviteStaff' ||
     action === 'disableStaffSignIn' ||
+    action === 'enableStaffSignIn' ||
     action === 'disableOperatorSignIn' ||
     action === 'registerPartnerClient' ||
     action === 'registerOperator' ||
@@ -52,6 +53,7 @@ function actionOf(event: unknown): string {
  * { "action": "offboard", "input": { "organisationId": "org_…", "pendingWindowInDays": 30 }, "assertion": "…" }
  * { "action": "inviteStaff", "input": { "organisationId": "org_…", "staffId": "stf_…", "email": "…" }, "assertion": "…" }
  * { "action": "disableStaffSignIn", "input": { "organisationId": "org_…", "staffId": "stf_…" }, "assertion": "…" }
+ * { "action": "enableStaffSignIn", "input": { "organisationId": "org_…", "staffId": "stf_…" }, "assertion": "…" }
  * { "action": "disableOperatorSignIn", "input": { "operatorId": "<sub>" }, "assertion": "…" }
  * { "action": "registerPartnerClient", "input": { "organisationId": "org_…", "partnerId": "ptn_…" }, "assertion": "…" }
  * { "action": "listOrganisations" }
@@ -114,6 +116,9 @@ export async function handler(event: unknown, context?: Context): Promise<Provis
         ...(response.action === 'inviteStaff' ? { staffId: response.staffId } : {}),
         ...(response.action === 'disableStaffSignIn'
           ? { staffId: response.staffId, disabled: response.disabled }
+          : {}),
+        ...(response.action === 'enableStaffSignIn'
+          ? { staffId: response.staffId, enabled: response.enabled }
           : {}),
         ...(response.action === 'registerPartnerClient' ? { partnerId: response.partnerId } : {}),
         signInUsers: signIns ? 'user pool' : 'none',

@@ -49,6 +49,8 @@ export interface SignInAccounts {
   ): Promise<{ readonly subject: string; readonly username: string }>;
   /** Disables a user; false when there is no such user. */
   disable(username: string): Promise<boolean>;
+  /** Enables a user again (a re-employed member's, decision 0129); false when there is no such user. */
+  enable(username: string): Promise<boolean>;
 }
 
 /**

@@ -21,6 +21,7 @@ export type AssertedAction =
   | 'offboard'
   | 'inviteStaff'
   | 'disableStaffSignIn'
+  | 'enableStaffSignIn'
   | 'disableOperatorSignIn'
   | 'registerPartnerClient';
 

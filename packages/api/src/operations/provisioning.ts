@@ -58,6 +58,7 @@ import { ProvisionerFunction, ProvisionerFunctionError } from './provisioner-fun
 import {
   type DisableStaffSignInInput,
   disableStaffSignIn,
+  enableStaffSignIn,
   type InviteStaffInput,
   inviteStaff,
   noUserPool,
@@ -73,6 +74,7 @@ export type ProvisionerRequest = (
   | { readonly action: 'offboard'; readonly input: OffboardInput }
   | { readonly action: 'inviteStaff'; readonly input: InviteStaffInput }
   | { readonly action: 'disableStaffSignIn'; readonly input: DisableStaffSignInInput }
+  | { readonly action: 'enableStaffSignIn'; readonly input: DisableStaffSignInInput }
   | { readonly action: 'disableOperatorSignIn'; readonly input: DisableOperatorSignInInput }
   | { readonly action: 'registerPartnerClient'; readonly input: RegisterPartnerClientInput }
 ) & {
@@ -140,6 +142,14 @@ export type ProvisionerResponse =
       readonly staffId: string;
       /** Whether a sign-in user was disabled: false when the member was never invited. */
       readonly disabled: boolean;
+    }
+  | {
+      readonly ok: true;
+      readonly action: 'enableStaffSignIn';
+      readonly organisationId: string;
+      readonly staffId: string;
+      /** Whether a sign-in user was enabled: false when the member was never invited. */
+      readonly enabled: boolean;
     }
   | {
       readonly ok: true;
@@ -439,7 +449,7 @@ export function parseProvisionerRequest(event: unknown): ProvisionerRequest {
   if (action === 'onboard') return { action, input: parseOnboardInput(request.input), ...signed };
   if (action === 'offboard') return { action, input: parseOffboardInput(request.input), ...signed };
   if (action === 'inviteStaff') return { action, input: parseInviteStaffInput(request.input), ...signed };
-  if (action === 'disableStaffSignIn') {
+  if (action === 'disableStaffSignIn' || action === 'enableStaffSignIn') {
     return { action, input: parseDisableStaffSignInInput(request.input), ...signed };
   }
   if (action === 'disableOperatorSignIn') {
@@ -450,7 +460,7 @@ export function parseProvisionerRequest(event: unknown): ProvisionerRequest {
   }
   throw badInput(
     ['action'],
-    'action must be "onboard", "offboard", "inviteStaff", "disableStaffSignIn", "disableOperatorSignIn", "registerPartnerClient", "listOrganisations" or "listStaff".',
+    'action must be "onboard", "offboard", "inviteStaff", "disableStaffSignIn", "enableStaffSignIn", "disableOperatorSignIn", "registerPartnerClient", "listOrganisations" or "listStaff".',
   );
 }
 
@@ -511,9 +521,10 @@ function assertedRequest(request: ProvisionerRequest): {
         input: request.input,
       };
     case 'disableStaffSignIn':
+    case 'enableStaffSignIn':
       return {
         organisationId: request.input.organisationId,
-        action: 'disableStaffSignIn',
+        action: request.action,
         target: request.input.staffId,
         input: request.input,
       };
@@ -616,7 +627,11 @@ function organisationOf(request: ProvisionerRequest): OrgId | undefined {
 
 /** The staff member or partner a tenant action is about. */
 function subjectOf(request: ProvisionerRequest): string | undefined {
-  if (request.action === 'inviteStaff' || request.action === 'disableStaffSignIn')
+  if (
+    request.action === 'inviteStaff' ||
+    request.action === 'disableStaffSignIn' ||
+    request.action === 'enableStaffSignIn'
+  )
     return request.input.staffId;
   if (request.action === 'registerPartnerClient') return request.input.partnerId;
   return undefined;
@@ -777,6 +792,19 @@ export async function runProvisionerEvent(
         organisationId: staff.orgId,
         staffId: staff.staffId,
         disabled,
+      };
+    }
+    if (parsed.action === 'enableStaffSignIn') {
+      const { staff, enabled } = await enableStaffSignIn(services, parsed.input, signIns);
+      await bestEffort('tenant', () =>
+        recordInTenant(services, parsed, actor, 'COMPLETED', 'provisioner.assertion', requestId),
+      );
+      return {
+        ok: true,
+        action: 'enableStaffSignIn',
+        organisationId: staff.orgId,
+        staffId: staff.staffId,
+        enabled,
       };
     }
     if (parsed.action === 'disableOperatorSignIn') {
@@ -941,8 +969,14 @@ export interface OrganisationProvisioning {
    * user was disabled.
    */
   disableStaffSignIn(input: DisableStaffSignInInput, actor: Principal): Promise<boolean>;
-  /** Whether operators sign in through a user pool here, whose users {@link disableOperatorSignIn} disables. */
-  readonly endsOperatorSignIn: boolean;
+  /**
+   * Enables a re-employed staff member's sign-in user again ({@link enableStaffSignIn}; decision 0129): through the
+   * provisioner, signed for `actor`, an ORG_ADMIN of that organisation. In this process (locally) there is no user
+   * pool: false. Answers whether a user was enabled.
+   */
+  enableStaffSignIn(input: DisableStaffSignInInput, actor: Principal): Promise<boolean>;
+  /** Whether staff and operators sign in through a user pool here, whose users these requests disable and enable. */
+  readonly signInThroughPool: boolean;
   /**
    * Disables a suspended operator's user in the pool (decision 0128), through the provisioner, signed for `actor`, the
    * operator who suspended them. In this process (locally) there is no pool, and nothing to disable: false.
@@ -1012,7 +1046,12 @@ class InProcessProvisioning implements OrganisationProvisioning {
     return false;
   }
 
-  readonly endsOperatorSignIn = false;
+  async enableStaffSignIn(input: DisableStaffSignInInput, actor: Principal): Promise<boolean> {
+    tenantAdmin(input.organisationId, actor);
+    return false;
+  }
+
+  readonly signInThroughPool = false;
 
   async disableOperatorSignIn(_operatorId: string, actor: Principal): Promise<boolean> {
     operatorActor(actor);
@@ -1161,7 +1200,22 @@ class ProvisionerFunctionProvisioning implements OrganisationProvisioning {
     return answer.disabled === true;
   }
 
-  readonly endsOperatorSignIn = true;
+  async enableStaffSignIn(input: DisableStaffSignInInput, actor: Principal) {
+    const admin = tenantAdmin(input.organisationId, actor);
+    const answer = answerOf(
+      await this.#invoke({ action: 'enableStaffSignIn', input }, admin, {
+        organisationId: input.organisationId,
+        target: input.staffId,
+      }),
+      'enableStaffSignIn',
+    );
+    if (answer.organisationId !== input.organisationId || answer.staffId !== input.staffId) {
+      throw new ProvisionerFunctionError('The provisioner answered for another staff member.');
+    }
+    return answer.enabled === true;
+  }
+
+  readonly signInThroughPool = true;
 
   async disableOperatorSignIn(operatorId: string, actor: Principal) {
     const answer = answerOf(
@@ -1240,6 +1294,7 @@ export {
 export {
   type DisableStaffSignInInput,
   disableStaffSignIn,
+  enableStaffSignIn,
   type InviteStaffInput,
   inviteStaff,
 } from './staff-invitations';

@@ -112,6 +112,38 @@ export async function disableStaffSignIn(
   input: DisableStaffSignInInput,
   signIns?: SignInAccounts,
 ): Promise<{ staff: StaffMember; disabled: boolean }> {
+  const staff = await signInStaff(services, input);
+  // Only a deactivated account's sign-in is ended: nothing here takes access from anyone still active, whoever asks
+  // (an ORG_ADMIN, or an operator restoring the organisation's administration, decision 0109).
+  if (staff.status !== 'DEACTIVATED') {
+    throw new ConfideError(ErrorCode.CONFLICT, 'The staff member is active: deactivate them first.');
+  }
+  if (!signIns) throw noUserPool();
+  if (hasGeneratedSubject(staff)) return { staff, disabled: false };
+  return { staff, disabled: await signIns.disable(staff.externalSubject) };
+}
+
+/**
+ * Enables a re-employed staff member's sign-in user again (decision 0129), disabled when their employment ended or
+ * their account was deactivated. Only for an active account (CONFLICT otherwise: enabling a leaver's user would undo
+ * decision 0102). Answers whether a user was enabled: false for a member never invited (no user) or one gone.
+ */
+export async function enableStaffSignIn(
+  services: ConfideServices,
+  input: DisableStaffSignInInput,
+  signIns?: SignInAccounts,
+): Promise<{ staff: StaffMember; enabled: boolean }> {
+  const staff = await signInStaff(services, input);
+  if (staff.status !== 'ACTIVE') {
+    throw new ConfideError(ErrorCode.CONFLICT, 'The staff member is deactivated: re-employ them first.');
+  }
+  if (!signIns) throw noUserPool();
+  if (hasGeneratedSubject(staff)) return { staff, enabled: false };
+  return { staff, enabled: await signIns.enable(staff.externalSubject) };
+}
+
+/** The staff member a sign-in request names, its ids checked first. */
+async function signInStaff(services: ConfideServices, input: DisableStaffSignInInput): Promise<StaffMember> {
   if (!isIdOf('org', input.organisationId)) {
     throw badInput(['input', 'organisationId'], 'input.organisationId must be an organisation id (org_…).');
   }
@@ -122,12 +154,5 @@ export async function disableStaffSignIn(
   if (!organisation) throw notFound('Organisation');
   const staff = await services.directory.staff(tenantScope(organisation.orgId), input.staffId);
   if (!staff) throw notFound('Staff member');
-  // Only a deactivated account's sign-in is ended: nothing here takes access from anyone still active, whoever asks
-  // (an ORG_ADMIN, or an operator restoring the organisation's administration, decision 0109).
-  if (staff.status !== 'DEACTIVATED') {
-    throw new ConfideError(ErrorCode.CONFLICT, 'The staff member is active: deactivate them first.');
-  }
-  if (!signIns) throw noUserPool();
-  if (hasGeneratedSubject(staff)) return { staff, disabled: false };
-  return { staff, disabled: await signIns.disable(staff.externalSubject) };
+  return staff;
 }

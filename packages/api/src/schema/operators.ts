@@ -77,7 +77,7 @@ builder.mutationFields((t) => ({
         operatorId,
         principal.operatorId,
         context.access.requestId,
-        { signInToEnd: provisioning.endsOperatorSignIn },
+        { signInToEnd: provisioning.signInThroughPool },
       );
       // Then their user in the pool is disabled (decision 0128): the pool issues them no more tokens, so a status put
       // back below the api admits no new sign-in. The suspension above already refuses them; a fault here answers an

@@ -12,7 +12,7 @@ import {
   type Role,
   validate,
 } from '@confide/domain';
-import type { StaffMember, StaffSchedule } from '@confide/store';
+import type { StaffMember, StaffSchedule, TenantScope } from '@confide/store';
 import { resolveArrayConnection } from '@pothos/plugin-relay';
 import type { Operation, OperationSubject } from '../access/operation-plugin';
 import { builder } from '../builder';
@@ -514,6 +514,26 @@ const RecordReemploymentInput = builder.inputType('RecordReemploymentInput', {
 });
 
 /** The staff member whose employment an ORG_ADMIN records, with the version they read. */
+/**
+ * Whether the staff member's employment has ended (a re-employment to record). An employment not ended is CONFLICT,
+ * except for an active member who signs in through the user pool: asking again finishes a re-employment whose
+ * enabling of the user failed (decision 0129), and enabling an active member's user changes nothing.
+ */
+async function refuseUnended(
+  context: ConfideContext,
+  scope: TenantScope,
+  staff: StaffMember,
+): Promise<boolean> {
+  const employment = await context.services.staffRetention.employment(scope, staff.staffId);
+  if (employment?.endedOn) return true;
+  const enableAgain =
+    staff.status === 'ACTIVE' &&
+    !hasGeneratedSubject(staff) &&
+    organisationProvisioning(context.services).signInThroughPool;
+  if (!enableAgain) throw conflict('The staff member’s employment has not ended.');
+  return false;
+}
+
 async function employee(
   operation: Operation,
   context: ConfideContext,
@@ -567,6 +587,14 @@ builder.mutationFields((t) => ({
               stillAnAdmin(operation, context),
             )
           : staff;
+      // Then their sign-in user is disabled, as deactivateStaff does (decision 0129, after 0102): a fault answers an
+      // error before the schedule is written, and recording again finishes both.
+      if (!hasGeneratedSubject(deactivated)) {
+        await organisationProvisioning(context.services).disableStaffSignIn(
+          { organisationId: scope.orgId, staffId: staff.staffId },
+          operation.principal,
+        );
+      }
       const rules = rulesOf(context);
       const schedule = await context.services.staffRetention.recordEnded(scope, deactivated, {
         endedOn,
@@ -579,33 +607,43 @@ builder.mutationFields((t) => ({
   recordReemployment: t.field({
     type: StaffMemberRef,
     description:
-      'Records that a former staff member whose records have not yet expired is employed again (ORG_ADMIN, for someone else): their records are no longer scheduled to expire and their account is active again. CONFLICT when their employment has not ended. Audited before it happens.',
+      'Records that a former staff member whose records have not yet expired is employed again (ORG_ADMIN, for someone else): their records are no longer scheduled to expire and their account is active again. In a deployed stage their sign-in user, disabled when the employment ended, is then enabled again (decision 0129); if that fails the answer is an error, the re-employment stands, and recording it again enables the user. CONFLICT when their employment has not ended (and, for an invited member in a deployed stage, the account is not active). Audited before it happens.',
     args: { input: t.arg({ type: RecordReemploymentInput, required: true }) },
     operation: {
       policy: 'identity.employment.resume',
       subject: existingStaff((args) => args.input.staffId),
       validate: async ({ input }, context, subject) => {
         const staff = await currentVersion(context, subject, input.expectedVersion);
-        const scope = callerScope(context);
-        const employment = staff && (await context.services.staffRetention.employment(scope, staff.staffId));
-        if (staff && !employment?.endedOn) throw conflict('The staff member’s employment has not ended.');
+        if (staff) await refuseUnended(context, callerScope(context), staff);
       },
       audit: 'before',
       action: 'ADMIN',
     },
     resolve: async (operation, { input }, context) => {
       const staff = await employee(operation, context, input.expectedVersion);
-      const reemployment = await context.services.staffRetention.reemployment(operation.scope, staff, {
-        recordedBy: operation.staff.staffId,
-      });
-      // The employment's record and the account's activation in one transaction: both or neither.
-      const active = await context.services.directory.updateStaff(
-        operation.scope,
-        staff.staffId,
-        { status: 'ACTIVE' },
-        [reemployment],
-      );
-      await context.services.staffRetention.settleReemployment(operation.scope, staff);
+      const ended = await refuseUnended(context, operation.scope, staff);
+      let active = staff;
+      if (ended) {
+        const reemployment = await context.services.staffRetention.reemployment(operation.scope, staff, {
+          recordedBy: operation.staff.staffId,
+        });
+        // The employment's record and the account's activation in one transaction: both or neither.
+        active = await context.services.directory.updateStaff(
+          operation.scope,
+          staff.staffId,
+          { status: 'ACTIVE' },
+          [reemployment],
+        );
+        await context.services.staffRetention.settleReemployment(operation.scope, staff);
+      }
+      // Then their sign-in user is enabled again (decision 0129). The account is active already, so a fault here leaves
+      // it unable to sign in, never the reverse; recording the re-employment again enables the user then.
+      if (!hasGeneratedSubject(active)) {
+        await organisationProvisioning(context.services).enableStaffSignIn(
+          { organisationId: operation.scope.orgId, staffId: staff.staffId },
+          operation.principal,
+        );
+      }
       return active;
     },
   }),
