@@ -212,7 +212,7 @@ export class ConfideApiStack extends Stack {
     // The provisioner creates the first admin's Cognito user at onboarding and disables an offboarded organisation's
     // users (decision 0021), a deactivated member's (0102) and a suspended operator's (0128); it enables a re-employed
     // member's (0129) and a reactivated operator's (0128) again: those three actions, on this stage's pool only. The api
-    // has no Cognito rights.
+    // has no Cognito rights; the retention function one (below).
     this.provisioner.function.addEnvironment('CONFIDE_USER_POOL_ID', identity.userPool.userPoolId);
     this.provisioner.role.addToPrincipalPolicy(
       new PolicyStatement({
@@ -234,8 +234,18 @@ export class ConfideApiStack extends Stack {
         resources: [identity.userPool.userPoolArn],
       }),
     );
-    // It also creates each partner agency's own app client (client credentials, the partner scope only), and deletes
-    // one it could not bind (decision 0022): those two actions, on this stage's pool only.
+    // The retention function deletes a leaver's sign-in user, which holds their address, when their records expire
+    // (decision 0130): that one action, on this stage's pool only.
+    this.retention.function.addEnvironment('CONFIDE_USER_POOL_ID', identity.userPool.userPoolId);
+    this.retention.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'DeleteExpiredSignInUsers',
+        actions: ['cognito-idp:AdminDeleteUser'],
+        resources: [identity.userPool.userPoolArn],
+      }),
+    );
+    // The provisioner also creates each partner agency's own app client (client credentials, the partner scope only),
+    // and deletes one it could not bind (decision 0022): those two actions, on this stage's pool only.
     this.provisioner.function.addEnvironment('CONFIDE_PARTNER_SCOPE', PARTNER_READ_SCOPE);
     this.provisioner.role.addToPrincipalPolicy(
       new PolicyStatement({

@@ -149,7 +149,7 @@ describe('ConfideApiStack', () => {
     expect(JSON.stringify(policy?.Properties.Roles)).not.toMatch(/Provisioner|Retention/);
   });
 
-  it('lets the provisioner alone create and disable users, read an operator’s user and groups, and create and delete partner app clients, on this stage’s user pool only (decisions 0021, 0022, 0105)', () => {
+  it('lets the provisioner alone create, disable and enable users, read an operator’s user and groups, and create and delete partner app clients, and the retention function delete users, on this stage’s user pool only (decisions 0021, 0022, 0105, 0130)', () => {
     // Prepare: where the pool id is configured.
     const functions = Object.values(prod.api.findResources(lambdaFunction));
     const variablesOf = (service: string) =>
@@ -158,7 +158,7 @@ describe('ConfideApiStack', () => {
     const poolId = JSON.stringify(variablesOf('provisioner').CONFIDE_USER_POOL_ID ?? null);
     expect(poolId).toMatch(/UserPool/);
     expect(variablesOf('api').CONFIDE_USER_POOL_ID).toBeUndefined();
-    expect(variablesOf('retention').CONFIDE_USER_POOL_ID).toBeUndefined();
+    expect(JSON.stringify(variablesOf('retention').CONFIDE_USER_POOL_ID ?? null)).toBe(poolId);
 
     // Act: every statement of the stack that allows a Cognito action.
     const cognitoStatements = allStatements(prod.api).filter(
@@ -167,9 +167,10 @@ describe('ConfideApiStack', () => {
         actionsOf(statement).some((action) => action.toLowerCase().startsWith('cognito')),
     );
 
-    // Assess: three statements, all in the provisioner role's policy, each on the pool's ARN (imported from the
-    // identity stack), never a wildcard: the sign-in users' three actions (decisions 0021, 0102, 0128, 0129), the partner agencies' app
-    // clients' two (decision 0022), and the two reads that register an operator (decision 0105).
+    // Assess: four statements, each on the pool's ARN (imported from the identity stack), never a wildcard. In the
+    // provisioner role's policy: the sign-in users' three actions (decisions 0021, 0102, 0128, 0129), the partner
+    // agencies' app clients' two (decision 0022) and the two reads that register an operator (decision 0105). In the
+    // retention role's: deleting a leaver's user (decision 0130).
     expect(
       cognitoStatements.map(({ statement }) => [statement.Sid, [...actionsOf(statement)].sort()]).sort(),
     ).toEqual([
@@ -181,6 +182,7 @@ describe('ConfideApiStack', () => {
         'CreateDisableAndEnableSignInUsers',
         ['cognito-idp:AdminCreateUser', 'cognito-idp:AdminDisableUser', 'cognito-idp:AdminEnableUser'],
       ],
+      ['DeleteExpiredSignInUsers', ['cognito-idp:AdminDeleteUser']],
       ['ReadOperatorsToRegister', ['cognito-idp:AdminGetUser', 'cognito-idp:AdminListGroupsForUser']],
     ]);
     for (const grant of cognitoStatements) {
@@ -192,11 +194,17 @@ describe('ConfideApiStack', () => {
     const policies = Object.values(prod.api.findResources('AWS::IAM::Policy')).filter((p) =>
       JSON.stringify(p.Properties.PolicyDocument).includes('cognito-idp:'),
     );
-    expect(policies).toHaveLength(1);
-    for (const policy of policies) {
-      expect(JSON.stringify(policy.Properties.Roles)).toContain('ProvisionerFunctionRole');
-      expect(JSON.stringify(policy.Properties.Roles)).not.toMatch(/ApiFunctionRole|RetentionFunctionRole/);
-    }
+    expect(policies).toHaveLength(2);
+    const policyWith = (sid: string) =>
+      policies.find((policy) => JSON.stringify(policy.Properties.PolicyDocument).includes(`"${sid}"`));
+    expect(JSON.stringify(policyWith('CreateDisableAndEnableSignInUsers')?.Properties.Roles)).toContain(
+      'ProvisionerFunctionRole',
+    );
+    const retention = policyWith('DeleteExpiredSignInUsers');
+    expect(JSON.stringify(retention?.Properties.Roles)).toContain('RetentionFunctionRole');
+    expect(JSON.stringify(retention?.Properties.PolicyDocument).match(/cognito-idp:/g)).toHaveLength(1);
+    for (const policy of policies)
+      expect(JSON.stringify(policy.Properties.Roles)).not.toMatch(/ApiFunctionRole/);
     // The provisioner alone knows the partner scope its app clients get.
     expect(variablesOf('provisioner').CONFIDE_PARTNER_SCOPE).toBe('confide/partner.read');
     expect(variablesOf('api').CONFIDE_PARTNER_SCOPE).toBeUndefined();

@@ -10,7 +10,7 @@ import {
   GetKeyRotationStatusCommand,
   ListResourceTagsCommand,
 } from '@aws-sdk/client-kms';
-import { signAssertion } from '@confide/api/provisioning';
+import { inviteStaff, type SignInAccounts, signAssertion } from '@confide/api/provisioning';
 import type { OrgId } from '@confide/domain';
 import { localStackEnv, mintToken, type TokenClaims } from '@confide/local';
 import { clientBeaconPartitions, tenantScope } from '@confide/store';
@@ -1244,6 +1244,62 @@ describe('the built Lambda bundles, each in a fresh Node process against the loc
     expect(run.output).not.toContain(ADA.name);
     expect(run.output).not.toContain(ADA.nhsNumber);
     expect(run.output).not.toContain(NOTE_BODY);
+  });
+
+  it('retention: a leaver’s expired account takes their sign-in user out of the pool, by its sub; a member never invited calls nothing', async () => {
+    // Prepare: a member with a user in the pool (invited in process, against the Cognito stand-in) and one never
+    // invited; each one's records due (the MACed schedule of an employment ended long ago) and their account removed.
+    const org = await onboardTestOrganisation(api);
+    const scope = tenantScope(org.orgId);
+    const cognito = await startCognitoEndpoint();
+    const address = 'sam.gone@charity.example';
+    const pool: SignInAccounts = {
+      async create(_orgId, _staffId, email) {
+        const { sub } = cognito.addUser(email, []);
+        return { subject: sub, username: sub };
+      },
+      disable: async () => true,
+      enable: async () => true,
+    };
+    const invited = await addStaff(api, org, ['SUPPORT_WORKER']);
+    const linked = await inviteStaff(
+      api.services,
+      { organisationId: org.orgId, staffId: invited.staffId, email: address },
+      pool,
+    );
+    const never = await addStaff(api, org, ['VOLUNTEER']);
+    const removals: DynamoDBRecord[] = [];
+    for (const staffId of [invited.staffId, never.staffId]) {
+      await api.services.retention.states.markScheduled(scope, staffId, Math.floor(Date.now() / 1000) - 60);
+      const account = (await partitionItems(scope.key('STAFF', staffId))).find(
+        (item) => item.sk?.S === 'PROFILE',
+      );
+      if (!account) throw new Error('The member has no account item.');
+      await api.services.dynamo.send(
+        new DeleteItemCommand({
+          TableName: stack.tables.data,
+          Key: { pk: { S: scope.key('STAFF', staffId) }, sk: { S: 'PROFILE' } },
+        }),
+      );
+      removals.push(streamRecord('REMOVE', account, { ttl: true }));
+    }
+
+    // Act
+    const run = await runBundle(built.bundles.retention, [{ Records: removals }], {
+      ...localStackEnv(stack),
+      AWS_LAMBDA_FUNCTION_NAME: 'confide-test-retention',
+      CONFIDE_USER_POOL_ID: 'eu-west-2_AbCdEf123',
+      CONFIDE_COGNITO_ENDPOINT: cognito.endpoint,
+    }).finally(() => cognito.stop());
+
+    // Assess: every record processed; one user deleted, the invited member's, by sub, through a signed call.
+    expect(run.results[0]).toEqual({ ok: true, value: { batchItemFailures: [] } });
+    expect(cognito.calls.map((call) => [call.operation, call.username, call.signatureValid])).toEqual([
+      ['AdminDeleteUser', linked.externalSubject, true],
+    ]);
+    expect(cognito.users.has(linked.externalSubject)).toBe(false);
+    expect(run.output).toContain('retention.sign-in-user-deleted');
+    expect(run.output).not.toContain(address);
   });
 
   it('pre-token trigger: adds org_id and staff_id from the user’s attributes to access and id tokens, and nothing otherwise', async () => {

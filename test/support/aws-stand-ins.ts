@@ -266,7 +266,7 @@ export interface CognitoEndpoint extends StandIn {
 /**
  * The Cognito user pool operations the provisioner calls: `CreateUserPoolClient` (a 26-character id and a generated
  * secret, answered) and `DeleteUserPoolClient` (unknown id: `ResourceNotFoundException`) for partner agencies'
- * app clients, and `AdminCreateUser`, `AdminDisableUser` and `AdminEnableUser`, as a pool
+ * app clients, and `AdminCreateUser`, `AdminDisableUser`, `AdminEnableUser` and `AdminDeleteUser`, as a pool
  * whose users sign in by email answers them (JSON 1.1 protocol): the address given as `Username` is an alias, the
  * user's username is a new UUID equal to its `sub`; an address in use is `UsernameExistsException`; disabling an
  * unknown user is `UserNotFoundException`. Checks the caller's SigV4 signature and records every call.
@@ -352,6 +352,10 @@ export async function startCognitoEndpoint(): Promise<CognitoEndpoint> {
         const user = users.get(String(input.Username ?? ''));
         if (!user) return fail(400, 'UserNotFoundException');
         return answer({ Groups: user.groups.map((group) => ({ GroupName: group })) });
+      }
+      if (operation === 'AdminDeleteUser') {
+        if (!users.delete(String(input.Username ?? ''))) return fail(400, 'UserNotFoundException');
+        return answer({});
       }
       if (operation === 'AdminDisableUser' || operation === 'AdminEnableUser') {
         const user = users.get(String(input.Username ?? ''));

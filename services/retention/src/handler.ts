@@ -5,6 +5,7 @@ import { systemClock } from '@confide/domain';
 import { KeyHierarchy } from '@confide/keys';
 import { processRetentionRecords, type RetentionHandlerDependencies, tableNames } from '@confide/store';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { poolUsersFromEnv } from './pool-users';
 
 // Built once per Lambda container. The key hierarchy is asked where subject keys live (to quarantine them) and to
 // delete them, which needs no KMS call, and for each organisation's beacon key (one KMS Decrypt per organisation
@@ -33,6 +34,8 @@ function retentionDependencies(env: NodeJS.ProcessEnv = process.env): RetentionH
     }),
     clock: systemClock,
     log,
+    // A leaver's sign-in user goes with their records (decision 0130).
+    signInUsers: poolUsersFromEnv(env),
   };
   return dependencies;
 }

@@ -340,6 +340,17 @@ export interface RetentionHandlerDependencies {
   readonly clock: Clock;
   /** Structured, non-personal log lines (ids and kinds only). */
   readonly log?: (message: string, detail: Record<string, unknown>) => void;
+  /**
+   * The stage's user pool (decision 0130): a staff member's sign-in user holds their email address, so it goes with
+   * their records. None locally, where no one has a pool user.
+   */
+  readonly signInUsers?: SignInUsers | undefined;
+}
+
+/** The sign-in users of a user pool, as retention deletes them. */
+export interface SignInUsers {
+  /** Deletes the user whose username is `subject` (their `sub`); false when there is no such user. */
+  delete(subject: string): Promise<boolean>;
 }
 
 export interface RetentionBatchResult {
@@ -818,6 +829,7 @@ async function processRecord(record: RetentionStreamRecord, context: HandlerCont
     if (account) {
       const named = await staffNamedItems(deps, scope, account);
       tombstones += await removeOutside(deps, scope, subject.subjectId, named, reason, deletedAt);
+      await deleteSignInUser(deps, scope, subject.subjectId, account);
     }
   }
   if (subject.anchor) tombstones += await removeRestOfPartition(deps, scope, subject, reason, deletedAt);
@@ -1148,6 +1160,23 @@ async function removeOutside(
 }
 
 /** What a staff member's account names outside their partition: their handle entry and their identity link. */
+/**
+ * A staff member's sign-in user in the pool, deleted with their records (decision 0130): it holds their email address,
+ * which no retention rule keeps longer. A member never invited (their generated subject) has none. Deleting a user
+ * already gone changes nothing, so a redelivered record is harmless; a fault fails the record, which is retried.
+ */
+async function deleteSignInUser(
+  deps: RetentionHandlerDependencies,
+  scope: TenantScope,
+  staffId: string,
+  account: Item,
+): Promise<void> {
+  const externalSubject = read.s(account, 'externalSubject');
+  if (!deps.signInUsers || !externalSubject || isIdOf('subject', externalSubject)) return;
+  const deleted = await deps.signInUsers.delete(externalSubject);
+  deps.log?.('retention.sign-in-user-deleted', { orgId: scope.orgId, subjectId: staffId, deleted });
+}
+
 async function staffNamedItems(
   deps: RetentionHandlerDependencies,
   scope: TenantScope,
