@@ -513,7 +513,6 @@ const RecordReemploymentInput = builder.inputType('RecordReemploymentInput', {
   }),
 });
 
-/** The staff member whose employment an ORG_ADMIN records, with the version they read. */
 /**
  * Whether the staff member's employment has ended (a re-employment to record). An employment not ended is CONFLICT,
  * except for an active member who signs in through the user pool: asking again finishes a re-employment whose
@@ -534,6 +533,7 @@ async function refuseUnended(
   return false;
 }
 
+/** The staff member whose employment an ORG_ADMIN records, with the version they read. */
 async function employee(
   operation: Operation,
   context: ConfideContext,

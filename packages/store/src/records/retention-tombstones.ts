@@ -1159,7 +1159,6 @@ async function removeOutside(
   return written;
 }
 
-/** What a staff member's account names outside their partition: their handle entry and their identity link. */
 /**
  * A staff member's sign-in user in the pool, deleted with their records (decision 0130): it holds their email address,
  * which no retention rule keeps longer. A member never invited (their generated subject) has none. Deleting a user
@@ -1177,6 +1176,7 @@ async function deleteSignInUser(
   deps.log?.('retention.sign-in-user-deleted', { orgId: scope.orgId, subjectId: staffId, deleted });
 }
 
+/** What a staff member's account names outside their partition: their handle entry and their identity link. */
 async function staffNamedItems(
   deps: RetentionHandlerDependencies,
   scope: TenantScope,
