@@ -123,6 +123,22 @@ describe('the built Lambda bundles, each in a fresh Node process against the loc
       { client_id: clientId, username: claims.sub, ...claims },
     );
   const operatorClaims = { sub: 'operator-artifact', 'cognito:groups': ['confide-operators'] };
+  /**
+   * A new organisation whose admin signs in with a Cognito-shaped token, and a Cognito stand-in (checking SigV4) as the
+   * pool of the provisioner behind the Invoke stand-in, until the test resets `invokedProvisionerEnv`.
+   */
+  const adminBesidePool = async () => {
+    const org = await onboardTestOrganisation(api);
+    const scope = tenantScope(org.orgId);
+    const adminSubject = (await api.services.directory.staff(scope, org.adminStaffId))?.externalSubject ?? '';
+    const adminToken = await cognitoToken({ sub: adminSubject, org_id: org.orgId });
+    const cognito = await startCognitoEndpoint();
+    invokedProvisionerEnv = {
+      CONFIDE_USER_POOL_ID: 'eu-west-2_AbCdEf123',
+      CONFIDE_COGNITO_ENDPOINT: cognito.endpoint,
+    };
+    return { org, scope, adminToken, cognito };
+  };
 
   beforeAll(async () => {
     built = await buildLambdas();
@@ -793,15 +809,7 @@ describe('the built Lambda bundles, each in a fresh Node process against the loc
   it('api as deployed: invites a staff member through the provisioner, whose Cognito sub then signs them in until they are deactivated', async () => {
     // Prepare: an organisation and its admin (signing in with a Cognito-shaped token for the admin's subject), and a
     // provisioner behind the Invoke stand-in configured with a user pool (a Cognito stand-in that checks SigV4).
-    const org = await onboardTestOrganisation(api);
-    const scope = tenantScope(org.orgId);
-    const adminSubject = (await api.services.directory.staff(scope, org.adminStaffId))?.externalSubject ?? '';
-    const adminToken = await cognitoToken({ sub: adminSubject, org_id: org.orgId });
-    const cognito = await startCognitoEndpoint();
-    invokedProvisionerEnv = {
-      CONFIDE_USER_POOL_ID: 'eu-west-2_AbCdEf123',
-      CONFIDE_COGNITO_ENDPOINT: cognito.endpoint,
-    };
+    const { org, scope, adminToken, cognito } = await adminBesidePool();
     const email = 'jo.invited@charity.example';
     const add = `mutation ($input: AddStaffMemberInput!) { addStaffMember(input: $input) { id handle } }`;
     const invite = `mutation ($input: InviteStaffMemberInput!) {
@@ -967,15 +975,7 @@ describe('the built Lambda bundles, each in a fresh Node process against the loc
   it('api as deployed: a leaver recorded by their employment’s end loses their sign-in user; re-employed, gets it back once the pool answers', async () => {
     // Prepare: an organisation whose admin signs in with a Cognito-shaped token; a member invited through the api to the
     // pool (a Cognito stand-in behind the provisioner), signing in by their user's sub.
-    const org = await onboardTestOrganisation(api);
-    const scope = tenantScope(org.orgId);
-    const adminSubject = (await api.services.directory.staff(scope, org.adminStaffId))?.externalSubject ?? '';
-    const adminToken = await cognitoToken({ sub: adminSubject, org_id: org.orgId });
-    const cognito = await startCognitoEndpoint();
-    invokedProvisionerEnv = {
-      CONFIDE_USER_POOL_ID: 'eu-west-2_AbCdEf123',
-      CONFIDE_COGNITO_ENDPOINT: cognito.endpoint,
-    };
+    const { org, scope, adminToken, cognito } = await adminBesidePool();
     const email = 'sam.leaving@charity.example';
     const member = await addStaff(api, org, ['SUPPORT_WORKER']);
     const staffGlobalId = globalIdOf('StaffMember', member.staffId);
