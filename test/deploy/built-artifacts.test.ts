@@ -1053,16 +1053,8 @@ describe('the built Lambda bundles, each in a fresh Node process against the loc
   it('api as deployed: registers a partner agency with its own app client, whose client-credentials tokens read as that partner', async () => {
     // Prepare: an organisation and its admin, and a provisioner behind the Invoke stand-in configured with a user
     // pool (a Cognito stand-in that checks SigV4 and holds app clients).
-    const org = await onboardTestOrganisation(api);
-    const scope = tenantScope(org.orgId);
-    const adminSubject = (await api.services.directory.staff(scope, org.adminStaffId))?.externalSubject ?? '';
-    const adminToken = await cognitoToken({ sub: adminSubject, org_id: org.orgId });
-    const cognito = await startCognitoEndpoint();
-    invokedProvisionerEnv = {
-      CONFIDE_USER_POOL_ID: 'eu-west-2_AbCdEf123',
-      CONFIDE_COGNITO_ENDPOINT: cognito.endpoint,
-      CONFIDE_PARTNER_SCOPE: 'confide/partner.read',
-    };
+    const { org, adminToken, cognito } = await adminBesidePool();
+    invokedProvisionerEnv = { ...invokedProvisionerEnv, CONFIDE_PARTNER_SCOPE: 'confide/partner.read' };
     const register = `mutation ($name: String!, $clientId: String) {
       registerPartnerAgency(name: $name, clientId: $clientId) { id name clientId }
     }`;
