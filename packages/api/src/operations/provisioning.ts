@@ -56,12 +56,12 @@ import {
 } from './provisioner-assertion';
 import { ProvisionerFunction, ProvisionerFunctionError } from './provisioner-function';
 import {
-  type DisableStaffSignInInput,
   disableStaffSignIn,
   enableStaffSignIn,
   type InviteStaffInput,
   inviteStaff,
   noUserPool,
+  type StaffSignInInput,
 } from './staff-invitations';
 
 /**
@@ -73,8 +73,8 @@ export type ProvisionerRequest = (
   | { readonly action: 'onboard'; readonly input: OnboardOrganisationInput }
   | { readonly action: 'offboard'; readonly input: OffboardInput }
   | { readonly action: 'inviteStaff'; readonly input: InviteStaffInput }
-  | { readonly action: 'disableStaffSignIn'; readonly input: DisableStaffSignInInput }
-  | { readonly action: 'enableStaffSignIn'; readonly input: DisableStaffSignInInput }
+  | { readonly action: 'disableStaffSignIn'; readonly input: StaffSignInInput }
+  | { readonly action: 'enableStaffSignIn'; readonly input: StaffSignInInput }
   | { readonly action: 'disableOperatorSignIn'; readonly input: DisableOperatorSignInInput }
   | { readonly action: 'registerPartnerClient'; readonly input: RegisterPartnerClientInput }
 ) & {
@@ -399,7 +399,7 @@ function parseInviteStaffInput(value: unknown): InviteStaffInput {
   };
 }
 
-function parseDisableStaffSignInInput(value: unknown): DisableStaffSignInInput {
+function parseStaffSignInInput(value: unknown): StaffSignInInput {
   const field = ['input'];
   const input = objectAt(value, field);
   onlyFields(input, ['organisationId', 'staffId'], field);
@@ -450,7 +450,7 @@ export function parseProvisionerRequest(event: unknown): ProvisionerRequest {
   if (action === 'offboard') return { action, input: parseOffboardInput(request.input), ...signed };
   if (action === 'inviteStaff') return { action, input: parseInviteStaffInput(request.input), ...signed };
   if (action === 'disableStaffSignIn' || action === 'enableStaffSignIn') {
-    return { action, input: parseDisableStaffSignInInput(request.input), ...signed };
+    return { action, input: parseStaffSignInInput(request.input), ...signed };
   }
   if (action === 'disableOperatorSignIn') {
     return { action, input: parseDisableOperatorSignInInput(request.input), ...signed };
@@ -968,13 +968,13 @@ export interface OrganisationProvisioning {
    * an ORG_ADMIN of that organisation or an operator restoring its administration (decision 0109). Answers whether a
    * user was disabled.
    */
-  disableStaffSignIn(input: DisableStaffSignInInput, actor: Principal): Promise<boolean>;
+  disableStaffSignIn(input: StaffSignInInput, actor: Principal): Promise<boolean>;
   /**
    * Enables a re-employed staff member's sign-in user again ({@link enableStaffSignIn}; decision 0129): through the
    * provisioner, signed for `actor`, an ORG_ADMIN of that organisation. In this process (locally) there is no user
    * pool: false. Answers whether a user was enabled.
    */
-  enableStaffSignIn(input: DisableStaffSignInInput, actor: Principal): Promise<boolean>;
+  enableStaffSignIn(input: StaffSignInInput, actor: Principal): Promise<boolean>;
   /** Whether staff and operators sign in through a user pool here, whose users these requests disable and enable. */
   readonly signInThroughPool: boolean;
   /**
@@ -1041,12 +1041,12 @@ class InProcessProvisioning implements OrganisationProvisioning {
     throw noUserPool();
   }
 
-  async disableStaffSignIn(input: DisableStaffSignInInput, actor: Principal): Promise<boolean> {
+  async disableStaffSignIn(input: StaffSignInInput, actor: Principal): Promise<boolean> {
     signInDisabler(input.organisationId, actor);
     return false;
   }
 
-  async enableStaffSignIn(input: DisableStaffSignInInput, actor: Principal): Promise<boolean> {
+  async enableStaffSignIn(input: StaffSignInInput, actor: Principal): Promise<boolean> {
     tenantAdmin(input.organisationId, actor);
     return false;
   }
@@ -1185,34 +1185,41 @@ class ProvisionerFunctionProvisioning implements OrganisationProvisioning {
     return staff;
   }
 
-  async disableStaffSignIn(input: DisableStaffSignInInput, actor: Principal) {
-    const disabler = signInDisabler(input.organisationId, actor);
-    const answer = answerOf(
-      await this.#invoke({ action: 'disableStaffSignIn', input }, disabler, {
-        organisationId: input.organisationId,
-        target: input.staffId,
-      }),
+  async disableStaffSignIn(input: StaffSignInInput, actor: Principal) {
+    const answer = await this.#staffSignIn(
       'disableStaffSignIn',
+      input,
+      signInDisabler(input.organisationId, actor),
     );
-    if (answer.organisationId !== input.organisationId || answer.staffId !== input.staffId) {
-      throw new ProvisionerFunctionError('The provisioner answered for another staff member.');
-    }
     return answer.disabled === true;
   }
 
-  async enableStaffSignIn(input: DisableStaffSignInInput, actor: Principal) {
-    const admin = tenantAdmin(input.organisationId, actor);
+  async enableStaffSignIn(input: StaffSignInInput, actor: Principal) {
+    const answer = await this.#staffSignIn(
+      'enableStaffSignIn',
+      input,
+      tenantAdmin(input.organisationId, actor),
+    );
+    return answer.enabled === true;
+  }
+
+  /** A staff member's sign-in user disabled or enabled by the provisioner, for `actor`: its answer, checked. */
+  async #staffSignIn(
+    action: 'disableStaffSignIn' | 'enableStaffSignIn',
+    input: StaffSignInInput,
+    actor: AssertionActor,
+  ): Promise<Json> {
     const answer = answerOf(
-      await this.#invoke({ action: 'enableStaffSignIn', input }, admin, {
+      await this.#invoke({ action, input }, actor, {
         organisationId: input.organisationId,
         target: input.staffId,
       }),
-      'enableStaffSignIn',
+      action,
     );
     if (answer.organisationId !== input.organisationId || answer.staffId !== input.staffId) {
       throw new ProvisionerFunctionError('The provisioner answered for another staff member.');
     }
-    return answer.enabled === true;
+    return answer;
   }
 
   readonly signInThroughPool = true;
@@ -1292,9 +1299,9 @@ export {
   signAssertion,
 } from './provisioner-assertion';
 export {
-  type DisableStaffSignInInput,
   disableStaffSignIn,
   enableStaffSignIn,
   type InviteStaffInput,
   inviteStaff,
+  type StaffSignInInput,
 } from './staff-invitations';

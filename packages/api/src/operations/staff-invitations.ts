@@ -94,7 +94,8 @@ export async function inviteStaff(
   return linked;
 }
 
-export interface DisableStaffSignInInput {
+/** The staff member whose sign-in user the provisioner disables or enables. */
+export interface StaffSignInInput {
   readonly organisationId: OrgId;
   readonly staffId: string;
 }
@@ -109,7 +110,7 @@ export interface DisableStaffSignInInput {
  */
 export async function disableStaffSignIn(
   services: ConfideServices,
-  input: DisableStaffSignInInput,
+  input: StaffSignInInput,
   signIns?: SignInAccounts,
 ): Promise<{ staff: StaffMember; disabled: boolean }> {
   const staff = await signInStaff(services, input);
@@ -130,7 +131,7 @@ export async function disableStaffSignIn(
  */
 export async function enableStaffSignIn(
   services: ConfideServices,
-  input: DisableStaffSignInInput,
+  input: StaffSignInInput,
   signIns?: SignInAccounts,
 ): Promise<{ staff: StaffMember; enabled: boolean }> {
   const staff = await signInStaff(services, input);
@@ -143,7 +144,7 @@ export async function enableStaffSignIn(
 }
 
 /** The staff member a sign-in request names, its ids checked first. */
-async function signInStaff(services: ConfideServices, input: DisableStaffSignInInput): Promise<StaffMember> {
+async function signInStaff(services: ConfideServices, input: StaffSignInInput): Promise<StaffMember> {
   if (!isIdOf('org', input.organisationId)) {
     throw badInput(['input', 'organisationId'], 'input.organisationId must be an organisation id (org_…).');
   }
