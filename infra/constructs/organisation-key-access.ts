@@ -13,7 +13,10 @@ export const ORGANISATION_TAG = 'confide:organisation';
 /** The only encryption context key the key hierarchy uses: `{ orgId }`. */
 export const ORGANISATION_CONTEXT_KEY = 'orgId';
 
-/** The alias prefix of a stage's organisation keys (`alias/confide/<stage>/<orgId>`), as the api's config builds it. */
+/**
+ * The alias prefix of a stage's organisation keys (`alias/confide/<stage>/<orgId>`). Must equal
+ * `organisationAliasPrefix` in `packages/keys/src/organisation-keys.ts`, which the functions use (a test checks it).
+ */
 export function organisationAliasPrefix(stage: string): string {
   return `alias/confide/${stage}/`;
 }
@@ -76,6 +79,36 @@ export class OrganisationKeyUsePolicy extends ManagedPolicy {
         'Organisation keys are created at runtime, one per organisation, so their ARNs cannot be listed at deploy ' +
         'time; the statement is bounded instead by the organisation tag, the stage alias prefix and the ' +
         'encryption-context conditions, and to Decrypt and GenerateDataKey.',
+    });
+  }
+}
+
+/**
+ * Lets a role ask where an organisation key is in its life (decision 0131): `kms:DescribeKey` only, only when the
+ * request names the key by an alias under this stage's prefix. The retention function asks it of a key whose
+ * organisation's records failed, so that an offboarded organisation's expiries pass once its key is going or gone.
+ */
+export class OrganisationKeyLifecyclePolicy extends ManagedPolicy {
+  constructor(scope: Construct, id: string, props: OrganisationKeyPolicyProps) {
+    const keys = keyArns(scope);
+    super(scope, id, {
+      description: `Confide ${props.stage}: where each organisation key is in its life, asked by its alias`,
+      roles: [props.role],
+      statements: [
+        new PolicyStatement({
+          sid: 'DescribeOrganisationKeysByAlias',
+          effect: Effect.ALLOW,
+          actions: ['kms:DescribeKey'],
+          resources: [keys],
+          conditions: { StringLike: { 'kms:RequestAlias': `${organisationAliasPrefix(props.stage)}*` } },
+        }),
+      ],
+    });
+    Validations.of(this).acknowledge({
+      id: wildcardResourceFinding(this, keys),
+      reason:
+        'Organisation keys are created at runtime, one per organisation, so their ARNs cannot be listed at deploy ' +
+        'time; the statement is bounded instead by the stage alias prefix the request must name, and to DescribeKey.',
     });
   }
 }

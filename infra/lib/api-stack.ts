@@ -13,7 +13,10 @@ import { GovernanceNotifications } from '../constructs/governance-notifications'
 import { GraphqlHttpApi } from '../constructs/http-api';
 import { KeyChangeAlarms } from '../constructs/key-change-alarms';
 import { OperationsKey } from '../constructs/operations-key';
-import { OrganisationKeyProvisioningPolicy } from '../constructs/organisation-key-access';
+import {
+  OrganisationKeyLifecyclePolicy,
+  OrganisationKeyProvisioningPolicy,
+} from '../constructs/organisation-key-access';
 import { ASSERTION_KEY_ENVIRONMENT, ProvisionerAssertionKey } from '../constructs/provisioner-assertion-key';
 import { RetentionStream } from '../constructs/retention-stream';
 import { PLATFORM_LEADING_KEYS, TenantAccessRole } from '../constructs/tenant-access-role';
@@ -244,6 +247,12 @@ export class ConfideApiStack extends Stack {
         resources: [identity.userPool.userPoolArn],
       }),
     );
+    // It asks KMS whether an organisation's key is pending deletion or deleted, by the key's alias, when that
+    // organisation's records fail: an offboarded organisation's expiries then pass (decision 0131).
+    new OrganisationKeyLifecyclePolicy(this.retention, 'OrganisationKeyLifecycle', {
+      role: this.retention.role,
+      stage: config.stage,
+    });
     // The provisioner also creates each partner agency's own app client (client credentials, the partner scope only),
     // and deletes one it could not bind (decision 0022): those two actions, on this stage's pool only.
     this.provisioner.function.addEnvironment('CONFIDE_PARTNER_SCOPE', PARTNER_READ_SCOPE);

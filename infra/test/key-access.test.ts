@@ -3,6 +3,7 @@ import { newOrgId } from '@confide/domain';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import {
+  organisationAliasPrefix as keysPackageAliasPrefix,
   ORGANISATION_TAG as keysPackageTag,
   OrganisationKeys,
 } from '../../packages/keys/src/organisation-keys';
@@ -167,8 +168,15 @@ describe('KMS and IAM permissions', () => {
     }
   });
 
-  it('gives the retention function no KMS rights', () => {
-    expect(kmsActions(roleStatements(prod.api, 'confide-prod-retention'))).toEqual([]);
+  it('gives the retention function in IAM only DescribeKey, by a stage alias (decision 0131): it decrypts by the key policy', () => {
+    const statements = roleStatements(prod.api, 'confide-prod-retention');
+    expect(kmsActions(statements)).toEqual(['kms:DescribeKey']);
+    expect(allowing(statements, 'kms:DescribeKey')).toEqual([
+      expect.objectContaining({
+        Sid: 'DescribeOrganisationKeysByAlias',
+        Condition: { StringLike: { 'kms:RequestAlias': 'alias/confide/prod/*' } },
+      }),
+    ]);
   });
 
   it('binds every IAM Decrypt or GenerateDataKey to an orgId encryption context', () => {
@@ -246,8 +254,9 @@ describe('consistency with the key policy the provisioner attaches (packages/key
     provisionerRoleArn: 'arn:aws:iam::123456789012:role/confide-prod-provisioner',
   });
 
-  it('uses the same organisation tag', () => {
+  it('uses the same organisation tag and alias prefix', () => {
     expect(ORGANISATION_TAG).toBe(keysPackageTag);
+    expect(organisationAliasPrefix('prod')).toBe(keysPackageAliasPrefix('prod'));
   });
 
   const orgId = newOrgId();

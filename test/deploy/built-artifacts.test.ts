@@ -32,7 +32,7 @@ import {
   onboardTestOrganisation,
   uniqueSlug,
 } from '../support/fixtures';
-import { exportWaived } from '../support/platform-fixtures';
+import { exportWaived, offboardWithTwoOperators } from '../support/platform-fixtures';
 import { localIdOf, serviceWorld } from '../support/records-fixtures';
 import { testApi } from '../support/test-api';
 import { type BuiltLambdas, buildLambdas, graphqlAnswer, graphqlEvent, runBundle } from './built-lambdas';
@@ -1236,6 +1236,37 @@ describe('the built Lambda bundles, each in a fresh Node process against the loc
     expect(run.output).not.toContain(ADA.name);
     expect(run.output).not.toContain(ADA.nhsNumber);
     expect(run.output).not.toContain(NOTE_BODY);
+  });
+
+  it('retention: an offboarded organisation’s expiry passes once KMS says its key is pending deletion (decision 0131)', async () => {
+    // Prepare: a client's profile due to expire, then the organisation offboarded (its key scheduled for deletion);
+    // TTL removes the profile, whose schedule can no longer be verified nor a tombstone written.
+    const world = await serviceWorld(api);
+    const client = await registerServiceUser(api, world.manager, world.serviceId);
+    const orgId = world.org.orgId;
+    const partition = tenantScope(orgId).key('CLIENT', localIdOf(client));
+    const profile = (await partitionItems(partition)).find((item) => item.sk?.S === 'PROFILE');
+    if (!profile) throw new Error('The client has no profile item.');
+    // What a closure scheduled in the past leaves: the MACed retention state that explains the expiry.
+    await api.services.retention.states.markScheduled(
+      tenantScope(orgId),
+      localIdOf(client),
+      Math.floor(Date.now() / 1000) - 60,
+    );
+    expect((await offboardWithTwoOperators(api, orgId, 7)).errors).toBeUndefined();
+    const removal = streamRecord('REMOVE', profile, { ttl: true });
+
+    // Act
+    const run = await runBundle(built.bundles.retention, [{ Records: [removal] }], {
+      ...localStackEnv(stack),
+      AWS_LAMBDA_FUNCTION_NAME: 'confide-test-retention',
+    });
+
+    // Assess: no failure to retry until the failure queue; a line naming the organisation and its key's state.
+    expect(run.results[0], run.output.slice(-2000)).toEqual({ ok: true, value: { batchItemFailures: [] } });
+    expect(run.output).toContain('retention.organisation-key-gone');
+    expect(run.output).toContain('PENDING_DELETION');
+    expect(await api.services.tombstones.list(tenantScope(orgId), localIdOf(client))).toEqual([]);
   });
 
   it('retention: a leaver’s expired account takes their sign-in user out of the pool, by its sub; a member never invited calls nothing', async () => {

@@ -65,6 +65,7 @@ describe('the local stream poller', () => {
             dynamo: api.services.dynamo,
             dataTable: api.stack.tables.data,
             keys: api.services.keys,
+            organisationKeys: api.services.organisationKeys,
             clock,
           });
           return {
@@ -78,6 +79,7 @@ describe('the local stream poller', () => {
           dynamo: api.services.dynamo,
           dataTable: api.stack.tables.data,
           keys: api.services.keys,
+          organisationKeys: api.services.organisationKeys,
           clock,
         });
       },

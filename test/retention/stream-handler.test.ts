@@ -64,7 +64,13 @@ function removal(item: Item, identity?: typeof TTL): RetentionStreamRecord {
 }
 
 function deps(api: TestApi, clock: MovableClock): RetentionHandlerDependencies {
-  return { dynamo: api.services.dynamo, dataTable: api.stack.tables.data, keys: api.services.keys, clock };
+  return {
+    dynamo: api.services.dynamo,
+    dataTable: api.stack.tables.data,
+    keys: api.services.keys,
+    organisationKeys: api.services.organisationKeys,
+    clock,
+  };
 }
 
 async function deleteRaw(api: TestApi, items: readonly Item[]) {

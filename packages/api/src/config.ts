@@ -1,3 +1,4 @@
+import { organisationAliasPrefix } from '@confide/keys';
 import { tableNames } from '@confide/store';
 
 /** Everything the API needs to run, in production and locally. Built once per process. */
@@ -258,7 +259,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ConfideConf
       partnerScope: env.CONFIDE_PARTNER_SCOPE ?? 'confide/partner.read',
     },
     kms: {
-      aliasPrefix: `alias/confide/${stage}/`,
+      aliasPrefix: organisationAliasPrefix(stage),
       accountId,
       apiRoleArn: env.CONFIDE_API_ROLE_ARN ?? `arn:aws:iam::${accountId}:role/confide-${stage}-api`,
       provisionerRoleArn:

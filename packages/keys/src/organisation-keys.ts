@@ -5,6 +5,7 @@ import {
   EnableKeyRotationCommand,
   type KMSClient,
   KMSInvalidStateException,
+  NotFoundException,
   ScheduleKeyDeletionCommand,
 } from '@aws-sdk/client-kms';
 import type { OrgId } from '@confide/domain';
@@ -67,7 +68,7 @@ export function stageKeyPolicy(input: {
   const keys = new OrganisationKeys({
     // Building a policy sends nothing to KMS.
     kms: undefined as unknown as KMSClient,
-    aliasPrefix: `alias/confide/${input.stage}/`,
+    aliasPrefix: organisationAliasPrefix(input.stage),
     accountId: input.accountId,
     apiRoleArn: role('api'),
     provisionerRoleArn: role('provisioner'),
@@ -79,6 +80,28 @@ export function stageKeyPolicy(input: {
 /** A role named like the provisioner's, with another last word (`…-provisioner` → `…-verifier`). */
 function siblingRole(provisionerRoleArn: string, service: string): string {
   return provisionerRoleArn.replace(/-provisioner$/, `-${service}`);
+}
+
+/** Where a stage's organisation keys are named: `alias/confide/<stage>/`, then the organisation's id. */
+export function organisationAliasPrefix(stage: string): string {
+  return `alias/confide/${stage}/`;
+}
+
+/**
+ * Where a KMS key is in its life, as KMS alone can say: in use (enabled or disabled), pending deletion, or deleted
+ * (KMS no longer knows it, nor the alias that named it).
+ */
+export type KeyLifecycle = 'IN_USE' | 'PENDING_DELETION' | 'DELETED';
+
+/** The lifecycle of a key named by id, ARN or alias; any other fault (denied, throttled) is thrown. */
+export async function keyLifecycle(kms: KMSClient, keyId: string): Promise<KeyLifecycle> {
+  try {
+    const { KeyMetadata: key } = await kms.send(new DescribeKeyCommand({ KeyId: keyId }));
+    return key?.KeyState === 'PendingDeletion' ? 'PENDING_DELETION' : 'IN_USE';
+  } catch (error) {
+    if (error instanceof NotFoundException) return 'DELETED';
+    throw error;
+  }
 }
 
 /** The tag every organisation key carries; IAM conditions on it limit who may manage the key. */
@@ -143,6 +166,14 @@ export class OrganisationKeys {
       if (key?.KeyState !== 'PendingDeletion' || !key.DeletionDate) throw error;
       return key.DeletionDate;
     }
+  }
+
+  /**
+   * The lifecycle of the organisation's key, asked by its alias: the name comes from the organisation's id, not from
+   * anything stored in the tables, so a raw write cannot point it at another key.
+   */
+  lifecycle(orgId: OrgId): Promise<KeyLifecycle> {
+    return keyLifecycle(this.options.kms, this.aliasFor(orgId));
   }
 
   async state(keyArn: string): Promise<string | undefined> {

@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { confideMetrics, publishMetric } from '@confide/api/metrics';
 import { systemClock } from '@confide/domain';
-import { KeyHierarchy } from '@confide/keys';
+import { KeyHierarchy, keyLifecycle, organisationAliasPrefix } from '@confide/keys';
 import { processRetentionRecords, type RetentionHandlerDependencies, tableNames } from '@confide/store';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { poolUsersFromEnv } from './pool-users';
@@ -21,17 +21,17 @@ function retentionDependencies(env: NodeJS.ProcessEnv = process.env): RetentionH
     ...(env.CONFIDE_DYNAMODB_ENDPOINT ? { endpoint: env.CONFIDE_DYNAMODB_ENDPOINT } : {}),
   });
   const keyTableName = env.CONFIDE_KEY_TABLE ?? names.keys;
+  const kms = new KMSClient({
+    region,
+    ...(env.CONFIDE_KMS_ENDPOINT ? { endpoint: env.CONFIDE_KMS_ENDPOINT } : {}),
+  });
+  const aliasPrefix = organisationAliasPrefix(env.CONFIDE_STAGE ?? 'local');
   dependencies = {
     dynamo,
     dataTable: env.CONFIDE_DATA_TABLE ?? names.data,
-    keys: new KeyHierarchy({
-      kms: new KMSClient({
-        region,
-        ...(env.CONFIDE_KMS_ENDPOINT ? { endpoint: env.CONFIDE_KMS_ENDPOINT } : {}),
-      }),
-      dynamo,
-      keyTableName,
-    }),
+    keys: new KeyHierarchy({ kms, dynamo, keyTableName }),
+    // An offboarded organisation's expiries pass once its key is going (decision 0131): asked by the key's alias.
+    organisationKeys: { lifecycle: (orgId) => keyLifecycle(kms, `${aliasPrefix}${orgId}`) },
     clock: systemClock,
     log,
     // A leaver's sign-in user goes with their records (decision 0130).

@@ -1,7 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { Clock, OrgId } from '@confide/domain';
-import type { KeyHierarchy } from '@confide/keys';
+import type { KeyHierarchy, OrganisationKeys } from '@confide/keys';
 import { processRetentionRecords, type RetentionStreamRecord } from '@confide/store';
 import { LOCAL_CREDENTIALS, type LocalStackInfo } from '../local-stack';
 import { LocalStreamPoller } from './stream-poller';
@@ -13,6 +13,8 @@ export interface LocalRetentionOptions {
   readonly services: {
     readonly dynamo: DynamoDBClient;
     readonly keys: KeyHierarchy;
+    /** Where each organisation's key is in its life: an offboarded organisation's expiries pass (decision 0131). */
+    readonly organisationKeys: Pick<OrganisationKeys, 'lifecycle'>;
     readonly clock: Clock;
   };
   /** Only this organisation's items are swept and its stream records handled (tests share one table). */
@@ -43,7 +45,7 @@ export class LocalRetention {
       credentials: LOCAL_CREDENTIALS,
     });
     const prefix = options.orgId ? `ORG#${options.orgId}#` : undefined;
-    const { dynamo, keys, clock } = options.services;
+    const { dynamo, keys, clock, organisationKeys } = options.services;
     this.#poller = new LocalStreamPoller({
       streams: this.#streams,
       dynamo,
@@ -56,6 +58,7 @@ export class LocalRetention {
           dynamo,
           dataTable: options.stack.tables.data,
           keys,
+          organisationKeys,
           clock,
           ...(options.log ? { log: options.log } : {}),
         }),

@@ -6,6 +6,7 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { type Clock, newId, newOrgId } from '@confide/domain';
+import type { KeyLifecycle } from '@confide/keys';
 import { describe, expect, it } from 'vitest';
 import { tenantScope } from '../tenant-scope';
 import { RetentionStates } from './retention-state';
@@ -92,7 +93,7 @@ describe('tombstone keys and kinds', () => {
 });
 
 /** An in-memory stand-in for the few DynamoDB calls the handler makes, with one call made to fail. */
-function fakeDynamo(options: { failPutFor?: string } = {}) {
+function fakeDynamo(options: { failPutFor?: string; keyLifecycle?: () => Promise<KeyLifecycle> } = {}) {
   const items = new Map<string, Record<string, unknown>>();
   const erased: string[] = [];
   const keyUpdates: string[] = [];
@@ -124,6 +125,7 @@ function fakeDynamo(options: { failPutFor?: string } = {}) {
     items,
     erased,
     keyUpdates,
+    organisationKeys: { lifecycle: options.keyLifecycle ?? (async (): Promise<KeyLifecycle> => 'IN_USE') },
     keys: {
       eraseSubjectKey: async (_orgId: string, subjectId: string) => {
         erased.push(subjectId);
@@ -174,7 +176,13 @@ describe('processRetentionRecords (injected clients)', () => {
   it('reports a failing call for its record only, and redelivery writes each tombstone once', async () => {
     const fake = fakeDynamo({ failPutFor: 'CONSENT' });
     const batch = [record('NOTE#a', '1'), record('CONSENT#b', '2'), record('NOTE#c', '3')];
-    const deps = { dynamo: fake.dynamo, dataTable: 'data', keys: fake.keys, clock };
+    const deps = {
+      dynamo: fake.dynamo,
+      dataTable: 'data',
+      keys: fake.keys,
+      organisationKeys: fake.organisationKeys,
+      clock,
+    };
     await scheduled(fake, orgId, clientId, clock);
     const first = await processRetentionRecords(batch, deps);
     expect(first.batchItemFailures).toEqual([{ itemIdentifier: '2' }]);
@@ -189,6 +197,44 @@ describe('processRetentionRecords (injected clients)', () => {
     expect(first.keysQuarantined).toBeGreaterThan(0);
     expect(fake.items.has(`${tenantScope(orgId).key('TOMBSTONE', clientId)}|KEY_QUARANTINE`)).toBe(true);
     expect(fake.keyUpdates).toContain(`ORG#${orgId}#SUBJECT#${clientId}`);
+  });
+
+  it('lets a failed record pass only when KMS says the organisation’s key is pending deletion or deleted', async () => {
+    // Prepare: the same failing record, under each answer KMS may give about the organisation's key.
+    const batch = [record('CONSENT#b', '2')];
+    const run = async (keyLifecycle: () => Promise<KeyLifecycle>) => {
+      const fake = fakeDynamo({ failPutFor: 'CONSENT', keyLifecycle });
+      await scheduled(fake, orgId, clientId, clock);
+      const logged: { message: string; detail: Record<string, unknown> }[] = [];
+      const result = await processRetentionRecords(batch, {
+        dynamo: fake.dynamo,
+        dataTable: 'data',
+        keys: fake.keys,
+        organisationKeys: fake.organisationKeys,
+        clock,
+        log: (message, detail) => logged.push({ message, detail }),
+      });
+      return { result, logged };
+    };
+
+    // Act
+    const pending = await run(async () => 'PENDING_DELETION');
+    const deleted = await run(async () => 'DELETED');
+    const inUse = await run(async () => 'IN_USE');
+    const unanswered = await run(async () => {
+      throw new Error('AccessDeniedException');
+    });
+
+    // Assess
+    for (const passed of [pending, deleted]) {
+      expect(passed.result).toMatchObject({ batchItemFailures: [], ignored: 1 });
+    }
+    expect(pending.logged.at(-1)).toEqual({
+      message: 'retention.organisation-key-gone',
+      detail: { orgId, lifecycle: 'PENDING_DELETION', records: 1 },
+    });
+    expect(inUse.result.batchItemFailures).toEqual([{ itemIdentifier: '2' }]);
+    expect(unanswered.result.batchItemFailures).toEqual([{ itemIdentifier: '2' }]);
   });
 
   it('tombstones a former staff member’s expired items under their id, and ignores expired audit events and idempotency results', async () => {
@@ -219,6 +265,7 @@ describe('processRetentionRecords (injected clients)', () => {
       dynamo: fake.dynamo,
       dataTable: 'data',
       keys: fake.keys,
+      organisationKeys: fake.organisationKeys,
       clock,
     });
 

@@ -1,7 +1,13 @@
 import { createHash, createHmac } from 'node:crypto';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { asOrgId, type Clock, isExpired, isIdOf, toEpochSeconds } from '@confide/domain';
-import { integrityMac, type KeyHierarchy, keyDerivedFrom, verifyIntegrityMac } from '@confide/keys';
+import { asOrgId, type Clock, isExpired, isIdOf, type OrgId, toEpochSeconds } from '@confide/domain';
+import {
+  integrityMac,
+  type KeyHierarchy,
+  type KeyLifecycle,
+  keyDerivedFrom,
+  verifyIntegrityMac,
+} from '@confide/keys';
 import { attr, type CountedFacts, changeCount, type Item, read, requireS } from '../attributes';
 import { organisationIntegrityKey } from '../item-macs';
 import {
@@ -337,6 +343,11 @@ export interface RetentionHandlerDependencies {
    * `subjectKey` opens an expiring profile's details to find its blind-index entries (under the same branch key).
    */
   readonly keys: Pick<KeyHierarchy, 'eraseSubjectKey' | 'subjectKeyLocation' | 'beaconKey' | 'subjectKey'>;
+  /**
+   * Where an organisation's KMS key is in its life, asked of KMS by the key's alias (decision 0131): a record that
+   * failed while the key is pending deletion or deleted (an offboarded organisation) passes instead of failing again.
+   */
+  readonly organisationKeys: { lifecycle(orgId: OrgId): Promise<KeyLifecycle> };
   readonly clock: Clock;
   /** Structured, non-personal log lines (ids and kinds only). */
   readonly log?: (message: string, detail: Record<string, unknown>) => void;
@@ -409,6 +420,9 @@ export async function processRetentionRecords(
     incidents: new IntegrityIncidents(deps.dynamo, deps.dataTable, deps.clock),
   };
   const failures: { itemIdentifier: string }[] = [];
+  // Organisations whose key is going or gone: nothing of theirs can be verified or tombstoned any more.
+  const lifecycles = new Map<OrgId, Promise<KeyLifecycle | undefined>>();
+  const passed = new Map<OrgId, { lifecycle: KeyLifecycle; records: number }>();
   let tombstonesWritten = 0;
   let keysDeleted = 0;
   let keysQuarantined = 0;
@@ -423,6 +437,13 @@ export async function processRetentionRecords(
       incidents += outcome.incident ? 1 : 0;
       if (outcome.ignored) ignored += 1;
     } catch (error) {
+      const lifecycle = await keyLifecycleOf(record, deps, lifecycles);
+      if (lifecycle && lifecycle.state !== 'IN_USE') {
+        ignored += 1;
+        const counted = passed.get(lifecycle.orgId) ?? { lifecycle: lifecycle.state, records: 0 };
+        passed.set(lifecycle.orgId, { ...counted, records: counted.records + 1 });
+        continue;
+      }
       const itemIdentifier = record.dynamodb?.SequenceNumber ?? record.eventID ?? String(index);
       failures.push({ itemIdentifier });
       deps.log?.('retention.record-failed', {
@@ -432,7 +453,34 @@ export async function processRetentionRecords(
       });
     }
   }
+  for (const [orgId, { lifecycle, records: count }] of passed) {
+    deps.log?.('retention.organisation-key-gone', { orgId, lifecycle, records: count });
+  }
   return { batchItemFailures: failures, tombstonesWritten, keysDeleted, keysQuarantined, incidents, ignored };
+}
+
+/**
+ * After a record of an organisation failed: its key's lifecycle, asked of KMS once per batch (decision 0131). Only KMS
+ * can say the key is pending deletion or deleted, and only offboarding (or the break-glass role) makes it so: a raw write
+ * to the tables cannot make a failure pass. Undefined for a record of no organisation, or when KMS did not answer
+ * (the failure stands).
+ */
+async function keyLifecycleOf(
+  record: RetentionStreamRecord,
+  deps: RetentionHandlerDependencies,
+  lifecycles: Map<OrgId, Promise<KeyLifecycle | undefined>>,
+): Promise<{ orgId: OrgId; state: KeyLifecycle } | undefined> {
+  const pk = record.dynamodb?.Keys?.pk?.S ?? record.dynamodb?.OldImage?.pk?.S;
+  const match = /^ORG#([^#]+)#/.exec(pk ?? '');
+  if (!match?.[1] || !isIdOf('org', match[1])) return undefined;
+  const orgId = asOrgId(match[1]);
+  let asked = lifecycles.get(orgId);
+  if (!asked) {
+    asked = deps.organisationKeys.lifecycle(orgId).catch(() => undefined);
+    lifecycles.set(orgId, asked);
+  }
+  const state = await asked;
+  return state ? { orgId, state } : undefined;
 }
 
 interface HandlerContext {
