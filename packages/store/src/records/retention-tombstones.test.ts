@@ -163,6 +163,13 @@ describe('processRetentionRecords (injected clients)', () => {
   const clientId = newId('serviceUser');
   const pk = tenantScope(orgId).key('CLIENT', clientId);
   const clock = { now: () => new Date('2040-01-01T00:00:00Z') };
+  const depsOf = (fake: ReturnType<typeof fakeDynamo>) => ({
+    dynamo: fake.dynamo,
+    dataTable: 'data',
+    keys: fake.keys,
+    organisationKeys: fake.organisationKeys,
+    clock,
+  });
   const record = (sk: string, sequence: string): RetentionStreamRecord => ({
     eventName: 'REMOVE',
     userIdentity: { type: 'Service', principalId: 'dynamodb.amazonaws.com' },
@@ -176,13 +183,7 @@ describe('processRetentionRecords (injected clients)', () => {
   it('reports a failing call for its record only, and redelivery writes each tombstone once', async () => {
     const fake = fakeDynamo({ failPutFor: 'CONSENT' });
     const batch = [record('NOTE#a', '1'), record('CONSENT#b', '2'), record('NOTE#c', '3')];
-    const deps = {
-      dynamo: fake.dynamo,
-      dataTable: 'data',
-      keys: fake.keys,
-      organisationKeys: fake.organisationKeys,
-      clock,
-    };
+    const deps = depsOf(fake);
     await scheduled(fake, orgId, clientId, clock);
     const first = await processRetentionRecords(batch, deps);
     expect(first.batchItemFailures).toEqual([{ itemIdentifier: '2' }]);
@@ -207,11 +208,7 @@ describe('processRetentionRecords (injected clients)', () => {
       await scheduled(fake, orgId, clientId, clock);
       const logged: { message: string; detail: Record<string, unknown> }[] = [];
       const result = await processRetentionRecords(batch, {
-        dynamo: fake.dynamo,
-        dataTable: 'data',
-        keys: fake.keys,
-        organisationKeys: fake.organisationKeys,
-        clock,
+        ...depsOf(fake),
         log: (message, detail) => logged.push({ message, detail }),
       });
       return { result, logged };
@@ -261,13 +258,7 @@ describe('processRetentionRecords (injected clients)', () => {
     ];
 
     // Act
-    const result = await processRetentionRecords(batch, {
-      dynamo: fake.dynamo,
-      dataTable: 'data',
-      keys: fake.keys,
-      organisationKeys: fake.organisationKeys,
-      clock,
-    });
+    const result = await processRetentionRecords(batch, depsOf(fake));
 
     // Assess
     expect(result).toMatchObject({ batchItemFailures: [], tombstonesWritten: 2, ignored: 2 });
