@@ -1,5 +1,7 @@
 import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Grant, type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
@@ -237,6 +239,30 @@ export class ConfideApiStack extends Stack {
         resources: [identity.userPool.userPoolArn],
       }),
     );
+    // Once an offboarded organisation's key is deleted, its users go from the pool (decision 0132): a daily sweep by
+    // the provisioner, which reads each user's organisation (AdminGetUser, above) and deletes only that organisation's,
+    // and asks KMS by the key's alias whether the key is gone.
+    this.provisioner.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'DeleteOffboardedOrganisationsUsers',
+        actions: ['cognito-idp:AdminDeleteUser'],
+        resources: [identity.userPool.userPoolArn],
+      }),
+    );
+    new OrganisationKeyLifecyclePolicy(this.provisioner, 'OrganisationKeyLifecycle', {
+      role: this.provisioner.role,
+      stage: config.stage,
+    });
+    new Rule(this, 'OffboardedSignInsSchedule', {
+      description: 'Deletes the user pool users of offboarded organisations whose KMS key has been deleted',
+      schedule: Schedule.rate(Duration.days(1)),
+      targets: [
+        new LambdaFunction(this.provisioner.function, {
+          event: RuleTargetInput.fromObject({ action: 'deleteOffboardedSignIns' }),
+          retryAttempts: 2,
+        }),
+      ],
+    });
     // The retention function deletes a leaver's sign-in user, which holds their address, when their records expire
     // (decision 0130): that one action, on this stage's pool only.
     this.retention.function.addEnvironment('CONFIDE_USER_POOL_ID', identity.userPool.userPoolId);

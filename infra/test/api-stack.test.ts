@@ -149,7 +149,7 @@ describe('ConfideApiStack', () => {
     expect(JSON.stringify(policy?.Properties.Roles)).not.toMatch(/Provisioner|Retention/);
   });
 
-  it('lets the provisioner alone create, disable and enable users, read an operator’s user and groups, and create and delete partner app clients, and the retention function delete users, on this stage’s user pool only (decisions 0021, 0022, 0105, 0130)', () => {
+  it('lets the provisioner alone create, disable and enable users, read an operator’s user and groups, create and delete partner app clients and delete an offboarded organisation’s users, and the retention function delete users, on this stage’s user pool only (decisions 0021, 0022, 0105, 0130, 0132)', () => {
     // Prepare: where the pool id is configured.
     const functions = Object.values(prod.api.findResources(lambdaFunction));
     const variablesOf = (service: string) =>
@@ -167,10 +167,10 @@ describe('ConfideApiStack', () => {
         actionsOf(statement).some((action) => action.toLowerCase().startsWith('cognito')),
     );
 
-    // Assess: four statements, each on the pool's ARN (imported from the identity stack), never a wildcard. In the
+    // Assess: five statements, each on the pool's ARN (imported from the identity stack), never a wildcard. In the
     // provisioner role's policy: the sign-in users' three actions (decisions 0021, 0102, 0128, 0129), the partner
-    // agencies' app clients' two (decision 0022) and the two reads that register an operator (decision 0105). In the
-    // retention role's: deleting a leaver's user (decision 0130).
+    // agencies' app clients' two (decision 0022), the two reads that register an operator (decision 0105) and deleting
+    // an offboarded organisation's users (decision 0132). In the retention role's: deleting a leaver's user (0130).
     expect(
       cognitoStatements.map(({ statement }) => [statement.Sid, [...actionsOf(statement)].sort()]).sort(),
     ).toEqual([
@@ -183,6 +183,7 @@ describe('ConfideApiStack', () => {
         ['cognito-idp:AdminCreateUser', 'cognito-idp:AdminDisableUser', 'cognito-idp:AdminEnableUser'],
       ],
       ['DeleteExpiredSignInUsers', ['cognito-idp:AdminDeleteUser']],
+      ['DeleteOffboardedOrganisationsUsers', ['cognito-idp:AdminDeleteUser']],
       ['ReadOperatorsToRegister', ['cognito-idp:AdminGetUser', 'cognito-idp:AdminListGroupsForUser']],
     ]);
     for (const grant of cognitoStatements) {
@@ -208,6 +209,18 @@ describe('ConfideApiStack', () => {
     // The provisioner alone knows the partner scope its app clients get.
     expect(variablesOf('provisioner').CONFIDE_PARTNER_SCOPE).toBe('confide/partner.read');
     expect(variablesOf('api').CONFIDE_PARTNER_SCOPE).toBeUndefined();
+  });
+
+  it('sweeps offboarded organisations’ users daily through the provisioner, with that one request (decision 0132)', () => {
+    const rules = Object.values(prod.api.findResources('AWS::Events::Rule')).filter((rule) =>
+      JSON.stringify(rule.Properties.Targets).includes('ProvisionerFunction'),
+    );
+    expect(rules.map((rule) => rule.Properties.ScheduleExpression)).toEqual(['rate(1 day)']);
+    const targets = (rules[0]?.Properties.Targets ?? []) as { Input: string; RetryPolicy: unknown }[];
+    const [target, ...others] = targets;
+    expect(others).toEqual([]);
+    expect(JSON.parse(target?.Input ?? '{}')).toEqual({ action: 'deleteOffboardedSignIns' });
+    expect(target?.RetryPolicy).toEqual({ MaximumRetryAttempts: 2 });
   });
 
   it('names each role after its function, as the runtime key policies expect', () => {

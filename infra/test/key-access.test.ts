@@ -101,13 +101,24 @@ describe('KMS and IAM permissions', () => {
 
   it('lets the provisioner manage and retire only keys carrying the organisation tag', () => {
     const statements = roleStatements(prod.api, 'confide-prod-provisioner');
-    for (const action of ['kms:DescribeKey', 'kms:EnableKeyRotation', 'kms:ScheduleKeyDeletion']) {
-      const [statement] = allowing(statements, action);
+    for (const action of ['kms:EnableKeyRotation', 'kms:ScheduleKeyDeletion']) {
+      const [statement, ...others] = allowing(statements, action);
+      expect(others, action).toEqual([]);
       expect(statement?.Condition, action).toEqual({
         Null: { 'aws:ResourceTag/confide:organisation': 'false' },
       });
       expect(JSON.stringify(statement?.Resource), action).toContain(':key/*');
     }
+    // DescribeKey also by a stage alias, which still answers once the key and its tag are gone (decision 0132).
+    const describe = allowing(statements, 'kms:DescribeKey');
+    expect(describe).toHaveLength(2);
+    expect(describe.map((statement) => statement.Condition)).toEqual(
+      expect.arrayContaining([
+        { Null: { 'aws:ResourceTag/confide:organisation': 'false' } },
+        { StringLike: { 'kms:RequestAlias': 'alias/confide/prod/*' } },
+      ]),
+    );
+    for (const statement of describe) expect(JSON.stringify(statement.Resource)).toContain(':key/*');
     const [generate] = allowing(statements, 'kms:GenerateDataKey');
     expect(generate?.Condition).toEqual({
       Null: { 'aws:ResourceTag/confide:organisation': 'false', 'kms:EncryptionContext:orgId': 'false' },

@@ -3,6 +3,7 @@ import {
   DeleteItemCommand,
   GetItemCommand,
   QueryCommand,
+  UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import {
   DescribeKeyCommand,
@@ -12,7 +13,7 @@ import {
 } from '@aws-sdk/client-kms';
 import { inviteStaff, type SignInAccounts, signAssertion } from '@confide/api/provisioning';
 import type { OrgId } from '@confide/domain';
-import { localStackEnv, mintToken, type TokenClaims } from '@confide/local';
+import { localStackEnv, mintToken, startLocalKms, type TokenClaims } from '@confide/local';
 import { clientBeaconPartitions, tenantScope } from '@confide/store';
 import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,7 +35,7 @@ import {
 } from '../support/fixtures';
 import { exportWaived, offboardWithTwoOperators } from '../support/platform-fixtures';
 import { localIdOf, serviceWorld } from '../support/records-fixtures';
-import { testApi } from '../support/test-api';
+import { createOwnTables, ownTables, testApi } from '../support/test-api';
 import { type BuiltLambdas, buildLambdas, graphqlAnswer, graphqlEvent, runBundle } from './built-lambdas';
 
 /**
@@ -367,6 +368,122 @@ describe('the built Lambda bundles, each in a fresh Node process against the loc
       },
     ]);
     expect(restarted.users.get(user?.sub ?? '')?.enabled).toBe(false);
+  });
+
+  it('provisioner with a user pool: deletes an offboarded organisation’s users once KMS has deleted its key, only its own (decision 0132)', async () => {
+    // Prepare: a KMS of the test's own, whose clock the test moves past the key's deletion, and tables of its own, so
+    // that the sweep meets this organisation alone; an in-process api on both, and a pool stand-in.
+    let now = Date.now();
+    const kms = await startLocalKms({ now: () => new Date(now) });
+    const keyed = testApi({ tables: ownTables(), env: { CONFIDE_KMS_ENDPOINT: kms.endpoint } });
+    const removeTables = await createOwnTables(keyed, { dataStream: false });
+    const cognito = await startCognitoEndpoint();
+    const env = provisionerEnv({
+      CONFIDE_USER_POOL_ID: 'eu-west-2_AbCdEf123',
+      CONFIDE_COGNITO_ENDPOINT: cognito.endpoint,
+      CONFIDE_KMS_ENDPOINT: kms.endpoint,
+      CONFIDE_DATA_TABLE: keyed.stack.tables.data,
+      CONFIDE_KEY_TABLE: keyed.stack.tables.keys,
+    });
+    const sweep = async () => {
+      const run = await runBundle(built.bundles.provisioner, [{ action: 'deleteOffboardedSignIns' }], env);
+      const [result] = run.results;
+      expect(result, run.output.slice(-2000)).toMatchObject({ ok: true });
+      return {
+        answer: (result?.ok ? result.value : undefined) as Record<string, unknown>,
+        output: run.output,
+      };
+    };
+    try {
+      const admin = (handle: string) => ({
+        handle,
+        displayName: FIRST_ADMIN_NAME,
+        email: `${handle}@charity.example`,
+      });
+      const onboarded = await runBundle(
+        built.bundles.provisioner,
+        [
+          {
+            action: 'onboard',
+            input: {
+              name: 'Leaving charity',
+              slug: uniqueSlug('leaving'),
+              preset: 'STRICT',
+              firstAdmin: admin('first.admin'),
+              secondAdmin: admin('second.admin'),
+            },
+          },
+        ],
+        env,
+      );
+      const created = (onboarded.results[0]?.ok ? onboarded.results[0].value : undefined) as {
+        organisationId: OrgId;
+        firstAdminStaffId: string;
+        secondAdminStaffId: string;
+      };
+      const orgId = created.organisationId;
+      const scope = tenantScope(orgId);
+      const first = await keyed.services.directory.staff(scope, created.firstAdminStaffId);
+      // A user of another organisation, its sub planted on the second admin's account by a raw write.
+      const stranger = cognito.addUser('someone@elsewhere.example', [], { 'custom:org_id': 'org_elsewhere' });
+      await keyed.services.dynamo.send(
+        new UpdateItemCommand({
+          TableName: keyed.stack.tables.data,
+          Key: {
+            pk: { S: scope.key('STAFF', created.secondAdminStaffId) },
+            sk: { S: 'PROFILE' },
+          },
+          UpdateExpression: 'SET externalSubject = :sub',
+          ExpressionAttributeValues: { ':sub': { S: stranger.sub } },
+        }),
+      );
+      expect((await offboardWithTwoOperators(keyed, orgId, 7)).errors).toBeUndefined();
+
+      // Act: a sweep while the key is pending deletion, one after its deletion, and one more.
+      const pending = await sweep();
+      const callsBefore = cognito.calls.length;
+      now += 8 * 24 * 60 * 60 * 1000;
+      const due = await sweep();
+      const callsDue = cognito.calls.slice(callsBefore);
+      const again = await sweep();
+      const callsAgain = cognito.calls.length - callsBefore - callsDue.length;
+
+      // Assess: nothing while the offboarding could still be cancelled.
+      expect(pending.answer).toMatchObject({
+        organisationsFinished: [],
+        organisationsWaiting: 1,
+        usersDeleted: 0,
+      });
+      expect(cognito.calls.slice(0, callsBefore).map((call) => call.operation)).not.toContain(
+        'AdminDeleteUser',
+      );
+      // Then the first admin's user is gone; the other organisation's user is asked about and kept.
+      expect(due.answer).toMatchObject({
+        organisationsFinished: [orgId],
+        organisationsWaiting: 0,
+        usersDeleted: 1,
+        usersGone: 0,
+        usersRefused: 1,
+      });
+      expect(callsDue.filter((call) => call.operation === 'AdminDeleteUser')).toEqual([
+        expect.objectContaining({ username: first?.externalSubject, signatureValid: true }),
+      ]);
+      expect(cognito.users.has(first?.externalSubject ?? '')).toBe(false);
+      expect(cognito.users.has(stranger.sub)).toBe(true);
+      // The organisation is marked, and passed by from then on.
+      const [marked] = await keyed.services.directory.listOrganisations();
+      expect(marked?.signInUsersDeletedAt).toBeDefined();
+      expect(again.answer).toMatchObject({ organisationsFinished: [], organisationsWaiting: 0 });
+      expect(callsAgain).toBe(0);
+      // Logs: ids and counts, never an address or a sub.
+      expect(due.output).toContain('offboarded organisations swept');
+      expect(due.output).not.toContain('@charity.example');
+      expect(due.output).not.toContain(stranger.sub);
+    } finally {
+      await cognito.stop();
+      await kms.stop();
+      await removeTables();
+    }
   });
 
   it('api: answers a real query with a valid token (local issuer, in-process onboarding)', async () => {

@@ -250,10 +250,21 @@ export interface CognitoEndpoint extends StandIn {
   /** Users by their Cognito username (a UUID, equal to `sub`, as in a pool that signs in by email). */
   readonly users: Map<
     string,
-    { readonly sub: string; readonly email: string; enabled: boolean; groups: readonly string[] }
+    {
+      readonly sub: string;
+      readonly email: string;
+      enabled: boolean;
+      groups: readonly string[];
+      /** The attributes it was created with beyond `sub` and `email` (`custom:org_id`, …). */
+      readonly attributes?: Readonly<Record<string, string>>;
+    }
   >;
   /** Adds a user as `admin-create-user` and `admin-add-user-to-group` would: an operator, for instance. */
-  addUser(email: string, groups: readonly string[]): { readonly sub: string };
+  addUser(
+    email: string,
+    groups: readonly string[],
+    attributes?: Readonly<Record<string, string>>,
+  ): { readonly sub: string };
   /** App clients by id, each with the secret the pool generated (which only an operator should ever read). */
   readonly appClients: Map<string, { readonly name: string; readonly secret: string }>;
   /**
@@ -266,7 +277,8 @@ export interface CognitoEndpoint extends StandIn {
 /**
  * The Cognito user pool operations the provisioner calls: `CreateUserPoolClient` (a 26-character id and a generated
  * secret, answered) and `DeleteUserPoolClient` (unknown id: `ResourceNotFoundException`) for partner agencies'
- * app clients, and `AdminCreateUser`, `AdminDisableUser`, `AdminEnableUser` and `AdminDeleteUser`, as a pool
+ * app clients, and `AdminCreateUser`, `AdminGetUser` (with the attributes the user was created with),
+ * `AdminDisableUser`, `AdminEnableUser` and `AdminDeleteUser`, as a pool
  * whose users sign in by email answers them (JSON 1.1 protocol): the address given as `Username` is an alias, the
  * user's username is a new UUID equal to its `sub`; an address in use is `UsernameExistsException`; disabling an
  * unknown user is `UserNotFoundException`. Checks the caller's SigV4 signature and records every call.
@@ -320,7 +332,8 @@ export async function startCognitoEndpoint(): Promise<CognitoEndpoint> {
         if ([...users.values()].some((user) => user.email === email))
           return fail(400, 'UsernameExistsException');
         const sub = randomUUID();
-        users.set(sub, { sub, email, enabled: true, groups: [] });
+        const { email: _email, ...created } = attributes;
+        users.set(sub, { sub, email, enabled: true, groups: [], attributes: created });
         return answer({
           User: {
             Username: sub,
@@ -343,6 +356,7 @@ export async function startCognitoEndpoint(): Promise<CognitoEndpoint> {
           UserAttributes: [
             { Name: 'sub', Value: user.sub },
             { Name: 'email', Value: user.email },
+            ...Object.entries(user.attributes ?? {}).map(([Name, Value]) => ({ Name, Value })),
           ],
           Enabled: user.enabled,
           UserStatus: 'CONFIRMED',
@@ -392,9 +406,9 @@ export async function startCognitoEndpoint(): Promise<CognitoEndpoint> {
     calls,
     users,
     appClients,
-    addUser: (email, groups) => {
+    addUser: (email, groups, attributes = {}) => {
       const sub = randomUUID();
-      users.set(sub, { sub, email, enabled: true, groups });
+      users.set(sub, { sub, email, enabled: true, groups, attributes });
       return { sub };
     },
     outage: (operation) => {

@@ -78,6 +78,8 @@ export interface Organisation {
   readonly createdAt: string;
   readonly offboardedAt: string | undefined;
   readonly keyDeletionDate: string | undefined;
+  /** When an offboarded organisation's users were deleted from the user pool, once its key was (decision 0132). */
+  readonly signInUsersDeletedAt?: string | undefined;
   /** The current confidentiality policy version staff must acknowledge; undefined until one is published. */
   readonly policyVersion: number | undefined;
   readonly policyTitle: string | undefined;
@@ -564,6 +566,26 @@ export class OrganisationDirectory {
     return toOrganisation(result.attributes);
   }
 
+  /**
+   * Records that an offboarded organisation's users were deleted from the user pool (decision 0132), so the daily
+   * sweep passes it by. Only on an organisation stored OFFBOARDED; false otherwise.
+   */
+  async markSignInUsersDeleted(orgId: OrgId): Promise<boolean> {
+    const result = await this.#gateway(tenantScope(orgId)).update(
+      { pk: 'ORG', sk: ORG_SORT },
+      {
+        UpdateExpression: 'SET signInUsersDeletedAt = :now',
+        ConditionExpression: '#status = :off',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':off': attr.s('OFFBOARDED'),
+          ':now': attr.s(this.#clock.now().toISOString()),
+        },
+      },
+    );
+    return result.written;
+  }
+
   // ── Staff ──────────────────────────────────────────────────────────────────────────────────────────────
 
   /**
@@ -665,11 +687,15 @@ export class OrganisationDirectory {
 
   /**
    * The sign-in subjects of every staff member, unverified: only for taking access away (offboarding disables them
-   * in the user pool), which no tampered item can turn into a grant, and which must still work once the
-   * organisation's key is scheduled for deletion and the integrity key is gone.
+   * in the user pool, and deletes them once the key is deleted), which no tampered item can turn into a grant, and
+   * which must still work once the organisation's key is scheduled for deletion and the integrity key is gone.
+   * `includingExpired` also answers accounts past their TTL that DynamoDB has not removed yet.
    */
-  async staffSignInSubjects(scope: TenantScope): Promise<string[]> {
-    return (await this.#staffItems(scope)).flatMap((item) => {
+  async staffSignInSubjects(
+    scope: TenantScope,
+    options: { readonly includingExpired?: boolean } = {},
+  ): Promise<string[]> {
+    return (await this.#staffItems(scope, options)).flatMap((item) => {
       const subject = read.s(item, 'externalSubject');
       return subject ? [subject] : [];
     });
@@ -692,15 +718,18 @@ export class OrganisationDirectory {
       .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.staffId.localeCompare(b.staffId));
   }
 
-  /** Every unexpired staff account item of the organisation (the staff index, every page). */
-  async #staffItems(scope: TenantScope): Promise<Item[]> {
+  /** Every unexpired staff account item of the organisation (the staff index, every page); or every one. */
+  async #staffItems(
+    scope: TenantScope,
+    options: { readonly includingExpired?: boolean } = {},
+  ): Promise<Item[]> {
     const { items } = await this.#gateway(scope).query(
       {
         IndexName: 'gsi1',
         KeyConditionExpression: 'gsi1pk = :pk',
         ExpressionAttributeValues: { ':pk': attr.s(scope.key('STAFF')) },
       },
-      { now: this.#clock.now(), allPages: true },
+      options.includingExpired ? { allPages: true } : { now: this.#clock.now(), allPages: true },
     );
     return items;
   }
@@ -1504,6 +1533,7 @@ function toOrganisation(item: Item): Organisation {
     createdAt: requireS(item, 'createdAt'),
     offboardedAt: read.s(item, 'offboardedAt'),
     keyDeletionDate: read.s(item, 'keyDeletionDate'),
+    signInUsersDeletedAt: read.s(item, 'signInUsersDeletedAt'),
     policyVersion: read.n(item, 'policyVersion'),
     policyTitle: read.s(item, 'policyTitle'),
     showStaffNamesToServiceUsers: read.bool(item, 'showStaffNames') ?? false,

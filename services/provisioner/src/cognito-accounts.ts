@@ -1,6 +1,7 @@
 import {
   AdminCreateUserCommand,
   type AdminCreateUserCommandOutput,
+  AdminDeleteUserCommand,
   AdminDisableUserCommand,
   AdminEnableUserCommand,
   AdminGetUserCommand,
@@ -10,7 +11,13 @@ import {
   DeleteUserPoolClientCommand,
   DeliveryMediumType,
 } from '@aws-sdk/client-cognito-identity-provider';
-import type { OperatorAccounts, PartnerClients, SignInAccounts } from '@confide/api/provisioning';
+import type {
+  OperatorAccounts,
+  OrganisationUserDeletion,
+  OrganisationUsers,
+  PartnerClients,
+  SignInAccounts,
+} from '@confide/api/provisioning';
 import { badInput, ConfideError, ErrorCode, type OrgId } from '@confide/domain';
 
 /** The user attribute holding a user's organisation (`custom:org_id`; infra/constructs/confide-user-pool.ts). */
@@ -57,7 +64,7 @@ function errorName(error: unknown): string {
  * the user sets a password and a TOTP second factor at first sign-in, as the pool requires. Errors carry the
  * Cognito error name only: Cognito's messages may echo the address.
  */
-export class CognitoSignInAccounts implements SignInAccounts, OperatorAccounts {
+export class CognitoSignInAccounts implements SignInAccounts, OperatorAccounts, OrganisationUsers {
   readonly #client: CognitoIdentityProviderClient;
 
   constructor(private readonly pool: UserPoolConfig) {
@@ -147,6 +154,24 @@ export class CognitoSignInAccounts implements SignInAccounts, OperatorAccounts {
   /** Enables a user again: a reactivated operator's, disabled at their suspension (decision 0128). */
   enable(username: string): Promise<boolean> {
     return this.#setEnabled(username, true);
+  }
+
+  /**
+   * Deletes an offboarded organisation's user once its key is deleted (decision 0132), only if the pool holds it for
+   * that organisation: its `custom:org_id`, which the provisioner set and app clients may not write.
+   */
+  async deleteOrganisationUser(subject: string, orgId: OrgId): Promise<OrganisationUserDeletion> {
+    const user = { UserPoolId: this.pool.userPoolId, Username: subject };
+    try {
+      const { UserAttributes: attributes } = await this.#client.send(new AdminGetUserCommand(user));
+      const organisation = attributes?.find((attribute) => attribute.Name === ORGANISATION_USER_ATTRIBUTE);
+      if (organisation?.Value !== orgId) return 'ANOTHER_ORGANISATION';
+      await this.#client.send(new AdminDeleteUserCommand(user));
+      return 'DELETED';
+    } catch (error) {
+      if (errorName(error) === 'UserNotFoundException') return 'GONE';
+      throw new Error(`The user pool did not delete the user (${errorName(error)}).`);
+    }
   }
 
   /** Enables or disables a user; false when there is no such user. */

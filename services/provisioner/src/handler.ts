@@ -29,7 +29,8 @@ function actionOf(event: unknown): string {
     action === 'registerOperator' ||
     action === 'reactivateOperator' ||
     action === 'listOrganisations' ||
-    action === 'listStaff'
+    action === 'listStaff' ||
+    action === 'deleteOffboardedSignIns'
     ? action
     : 'unknown';
 }
@@ -59,6 +60,7 @@ function actionOf(event: unknown): string {
  * { "action": "listOrganisations" }
  * { "action": "listStaff", "input": { "slug": "…" } }
  * { "action": "registerOperator", "input": { "username": "<the operator's email>" } }
+ * { "action": "deleteOffboardedSignIns" }
  * { "action": "reactivateOperator", "input": { "username": "<the operator's email>" } }
  * ```
  *
@@ -67,6 +69,9 @@ function actionOf(event: unknown): string {
  * `reactivateOperator` (decision 0113) makes a suspended operator of the group ACTIVE again, the same way, and enables
  * their user again. `disableOperatorSignIn` (decision 0128) disabled that user when the api suspended them: it must be
  * signed by another operator who is active now, and it acts only on an operator stored SUSPENDED.
+ *
+ * `deleteOffboardedSignIns` (decision 0132) is the daily schedule's: it deletes from the pool the users of every
+ * offboarded organisation whose KMS key has been deleted, each only if the pool holds it for that organisation.
  *
  * The two lists are the operator CLI's read-only requests (`confide org list --stage`, `confide users --stage`;
  * issue 20): no assertion, recorded in the platform audit log, answering ids, slugs, roles and dates only.
@@ -89,9 +94,18 @@ export async function handler(event: unknown, context?: Context): Promise<Provis
       ...(context?.awsRequestId ? { requestId: context.awsRequestId } : {}),
       // What could not be recorded (the platform or the tenant audit log): its error name only.
       onRecordFailure: (failure) => logger.error('provisioner audit not recorded', { action, ...failure }),
-      ...(signIns ? { operators: signIns } : {}),
+      ...(signIns ? { operators: signIns, organisationUsers: signIns } : {}),
     });
-    if (response.ok && response.action === 'listOrganisations') {
+    if (response.ok && response.action === 'deleteOffboardedSignIns') {
+      logger.info('offboarded organisations swept', {
+        action,
+        organisationsFinished: response.organisationsFinished,
+        organisationsWaiting: response.organisationsWaiting,
+        usersDeleted: response.usersDeleted,
+        usersGone: response.usersGone,
+        usersRefused: response.usersRefused,
+      });
+    } else if (response.ok && response.action === 'listOrganisations') {
       logger.info('organisations listed', { action, count: response.organisations.length });
     } else if (response.ok && response.action === 'registerOperator') {
       logger.info('operator registered', { action, operatorId: response.operatorId });

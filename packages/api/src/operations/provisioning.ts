@@ -25,6 +25,11 @@ import {
 } from '@confide/store';
 import type { ConfideServices } from '../services';
 import {
+  deleteOffboardedSignIns,
+  type OffboardedSignInsSweep,
+  type OrganisationUsers,
+} from './offboarded-sign-ins';
+import {
   DEFAULT_KEY_DELETION_WINDOW_DAYS,
   type FoundingAdmin,
   type OnboardOrganisationInput,
@@ -164,6 +169,7 @@ export type ProvisionerResponse =
       readonly organisationId: string;
       readonly partnerId: string;
     }
+  | ({ readonly ok: true; readonly action: 'deleteOffboardedSignIns' } & OffboardedSignInsSweep)
   | {
       readonly ok: true;
       readonly action: 'registerOperator';
@@ -221,6 +227,18 @@ export function parseProvisionerQuery(event: unknown): ProvisionerQuery | undefi
   const input = objectAt(request.input, ['input']);
   onlyFields(input, ['slug'], ['input']);
   return { action: 'listStaff', input: { slug: stringAt(input, 'slug', ['input']) } };
+}
+
+/**
+ * Whether the event is the daily sweep of offboarded organisations' users (decision 0132): `{ action:
+ * "deleteOffboardedSignIns" }` and nothing else. It takes no assertion: it deletes only where KMS says the key is gone.
+ */
+export function isOffboardedSignInsSweep(event: unknown): boolean {
+  if (typeof event !== 'object' || event === null || Array.isArray(event)) return false;
+  const request = event as Json;
+  if (request.action !== 'deleteOffboardedSignIns') return false;
+  onlyFields(request, ['action'], []);
+  return true;
 }
 
 /**
@@ -724,6 +742,8 @@ export async function runProvisionerEvent(
     onRecordFailure?: (failure: ProvisionerRecordFailure) => void;
     /** The user pool's operators, to register one (none locally, where the stack seeds them). */
     operators?: OperatorAccounts;
+    /** The user pool's staff users, to delete an offboarded organisation's (none locally: no pool). */
+    organisationUsers?: OrganisationUsers;
   } = {},
 ): Promise<ProvisionerResponse> {
   const requestId = options.requestId ?? `provisioner-${randomUUID()}`;
@@ -736,6 +756,10 @@ export async function runProvisionerEvent(
   };
   let request: ProvisionerRequest | undefined;
   try {
+    if (isOffboardedSignInsSweep(event)) {
+      const sweep = await deleteOffboardedSignIns(services, options.organisationUsers, requestId);
+      return { ok: true, action: 'deleteOffboardedSignIns', ...sweep };
+    }
     const registration = parseRegisterOperator(event);
     if (registration) {
       const { operatorId } = await registerOperator(services, registration, options.operators, requestId);
@@ -1285,6 +1309,11 @@ export function organisationProvisioning(services: ConfideServices): Organisatio
   return provisioning;
 }
 
+export type {
+  OffboardedSignInsSweep,
+  OrganisationUserDeletion,
+  OrganisationUsers,
+} from './offboarded-sign-ins';
 export type { SignInAccounts } from './onboarding';
 export type { OperatorAccounts, RegisterOperatorRequest } from './operator-registration';
 export {
