@@ -20,4 +20,32 @@ describe('integrity MACs', () => {
     const mac = integrityMac(integrityKeyFrom(material, 'org_a'), parts);
     expect(verifyIntegrityMac(integrityKeyFrom(material, 'org_b'), parts, mac)).toBe(false);
   });
+
+  it('remembers only what it found genuine, under that key and for exactly those parts and that MAC (decision 0133)', () => {
+    // Prepare: a genuine MAC, checked once so that it is remembered.
+    const parts = ['confide.test.v1', 'su_2', 'ACTIVE', 3];
+    const mac = integrityMac(key, parts);
+    expect(verifyIntegrityMac(key, parts, mac)).toBe(true);
+    const otherKey = integrityKeyFrom(randomBytes(32), 'org_a');
+    const sameBytesOtherObject = Buffer.from(key);
+
+    // Act and assess: the same check again holds; nothing near it does.
+    expect(verifyIntegrityMac(key, parts, mac)).toBe(true);
+    expect(verifyIntegrityMac(key, ['confide.test.v1', 'su_2', 'ACTIVE', 2], mac)).toBe(false);
+    // A number is encoded as its text, by the MAC itself as by what is remembered.
+    expect(verifyIntegrityMac(key, ['confide.test.v1', 'su_2', 'ACTIVE', '3'], mac)).toBe(true);
+    expect(verifyIntegrityMac(key, ['confide.test.v1', 'su_2A', 'CTIVE', 3], mac)).toBe(false);
+    expect(verifyIntegrityMac(key, parts, `${mac.slice(0, -1)}${mac.endsWith('A') ? 'B' : 'A'}`)).toBe(false);
+    expect(verifyIntegrityMac(otherKey, parts, mac)).toBe(false);
+    // The same key material in another object is checked afresh, and holds.
+    expect(verifyIntegrityMac(sameBytesOtherObject, parts, mac)).toBe(true);
+  });
+
+  it('answers a MAC that failed with false every time, after its genuine twin was remembered', () => {
+    const parts = ['confide.test.v1', 'su_3'];
+    const genuine = integrityMac(key, parts);
+    const forged = integrityMac(integrityKeyFrom(randomBytes(32), 'org_a'), parts);
+    expect(verifyIntegrityMac(key, parts, genuine)).toBe(true);
+    for (let attempt = 0; attempt < 3; attempt++) expect(verifyIntegrityMac(key, parts, forged)).toBe(false);
+  });
 });
