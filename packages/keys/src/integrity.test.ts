@@ -48,4 +48,49 @@ describe('integrity MACs', () => {
     expect(verifyIntegrityMac(key, parts, genuine)).toBe(true);
     for (let attempt = 0; attempt < 3; attempt++) expect(verifyIntegrityMac(key, parts, forged)).toBe(false);
   });
+
+  it('refuses a MAC text that is not its canonical form, so that no stored text can steer what is remembered', () => {
+    // Prepare: a genuine MAC with text after a padding mark, which a lenient base64url decoder would read as the MAC.
+    const genuineParts = ['confide.test.v1', 'su_4', 'SCHEDULED', 'at'];
+    const mac = integrityMac(key, genuineParts);
+    const forgedParts = ['confide.test.v1', 'su_5', 'SCHEDULED', 'at'];
+    const steering = `${mac}=|${Buffer.from('x').toString('latin1')}`;
+
+    // Act and assess: neither the padded nor the decorated text passes, before or after the genuine one did.
+    expect(verifyIntegrityMac(key, genuineParts, `${mac}=`)).toBe(false);
+    expect(verifyIntegrityMac(key, genuineParts, steering)).toBe(false);
+    expect(verifyIntegrityMac(key, genuineParts, mac)).toBe(true);
+    expect(verifyIntegrityMac(key, forgedParts, `${mac}=`)).toBe(false);
+    expect(verifyIntegrityMac(key, genuineParts, ` ${mac}`)).toBe(false);
+  });
+
+  it('does not let a remembered success answer for other parts through a MAC text holding its separator', () => {
+    // Prepare: the attack on the memory as a raw write could mount it. The genuine item's MAC text is stored with `=|`
+    // and the start of the forged parts' encoding after it; the forged item ends with `|` and the genuine encoding.
+    const genuineParts = ['confide.test.v1', 'su_6', 'SCHEDULED', 'a'];
+    const mac = integrityMac(key, genuineParts);
+    const forgedLead = ['confide.test.v1', 'su_7', 'SCHEDULED'];
+    const encode = (parts: readonly string[]) =>
+      Buffer.concat(
+        parts.map((part) => {
+          const bytes = Buffer.from(part, 'utf8');
+          const length = Buffer.alloc(4);
+          length.writeUInt32BE(bytes.length);
+          return Buffer.concat([length, bytes]);
+        }),
+      );
+    const genuineEncoding = encode(genuineParts).toString('latin1');
+    const lastPart = `z|${genuineEncoding}`;
+    const forgedParts = [...forgedLead, lastPart];
+    const forgedEncoding = encode(forgedParts).toString('latin1');
+    // The forged encoding minus its trailing `z|<genuine encoding>` is what the steering MAC text carries.
+    const steeringTail = forgedEncoding.slice(0, forgedEncoding.length - genuineEncoding.length - 1);
+
+    // Act
+    verifyIntegrityMac(key, genuineParts, `${mac}=|${steeringTail}`);
+    const forged = verifyIntegrityMac(key, forgedParts, `${mac}=`);
+
+    // Assess
+    expect(forged).toBe(false);
+  });
 });
