@@ -1519,6 +1519,20 @@ function verifiedIdentityLink(scope: TenantScope, item: Item, integrityKey: Buff
   return link;
 }
 
+/**
+ * The organisation's status as stored, unverified (the key that MACs the item may be gone): for the retention function,
+ * which lets a failed record pass only for an organisation stored OFFBOARDED whose key KMS says is going (decision
+ * 0131). Undefined when the registry has no such organisation.
+ */
+export async function storedOrganisationStatus(
+  access: TableAccess,
+  table: string,
+  orgId: OrgId,
+): Promise<OrganisationStatus | undefined> {
+  const item = await new TenantTable(tenantScope(orgId), access, table).get({ pk: 'ORG', sk: ORG_SORT });
+  return item ? (read.s(item, 'status') as OrganisationStatus | undefined) : undefined;
+}
+
 function toOrganisation(item: Item): Organisation {
   return {
     orgId: requireS(item, 'orgId') as OrgId,

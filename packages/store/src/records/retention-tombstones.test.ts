@@ -200,12 +200,17 @@ describe('processRetentionRecords (injected clients)', () => {
     expect(fake.keyUpdates).toContain(`ORG#${orgId}#SUBJECT#${clientId}`);
   });
 
-  it('lets a failed record pass only when KMS says the organisation’s key is pending deletion or deleted', async () => {
-    // Prepare: the same failing record, under each answer KMS may give about the organisation's key.
+  it('lets a failed record pass only when KMS says the key of an organisation stored OFFBOARDED is pending deletion or deleted', async () => {
+    // Prepare: the same failing record, under each answer KMS may give about the organisation's key, and with the
+    // organisation stored OFFBOARDED, ACTIVE or not at all.
     const batch = [record('CONSENT#b', '2')];
-    const run = async (keyLifecycle: () => Promise<KeyLifecycle>) => {
+    const run = async (
+      keyLifecycle: () => Promise<KeyLifecycle>,
+      status: 'OFFBOARDED' | 'ACTIVE' | null = 'OFFBOARDED',
+    ) => {
       const fake = fakeDynamo({ failPutFor: 'CONSENT', keyLifecycle });
       await scheduled(fake, orgId, clientId, clock);
+      if (status) fake.items.set(`${tenantScope(orgId).key('ORG')}|PROFILE`, { status: { S: status } });
       const logged: { message: string; detail: Record<string, unknown> }[] = [];
       const result = await processRetentionRecords(batch, {
         ...depsOf(fake),
@@ -221,6 +226,8 @@ describe('processRetentionRecords (injected clients)', () => {
     const unanswered = await run(async () => {
       throw new Error('AccessDeniedException');
     });
+    const neverOnboarded = await run(async () => 'DELETED', null);
+    const active = await run(async () => 'PENDING_DELETION', 'ACTIVE');
 
     // Assess
     for (const passed of [pending, deleted]) {
@@ -232,6 +239,9 @@ describe('processRetentionRecords (injected clients)', () => {
     });
     expect(inUse.result.batchItemFailures).toEqual([{ itemIdentifier: '2' }]);
     expect(unanswered.result.batchItemFailures).toEqual([{ itemIdentifier: '2' }]);
+    // KMS knows no key by the alias of an organisation that never was: its records still fail.
+    expect(neverOnboarded.result.batchItemFailures).toEqual([{ itemIdentifier: '2' }]);
+    expect(active.result.batchItemFailures).toEqual([{ itemIdentifier: '2' }]);
   });
 
   it('tombstones a former staff member’s expired items under their id, and ignores expired audit events and idempotency results', async () => {

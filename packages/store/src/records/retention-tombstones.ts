@@ -16,6 +16,7 @@ import {
   STAFF_ACCOUNT_FACTS,
   staffAccountKey,
   staffHandleEntryKey,
+  storedOrganisationStatus,
 } from '../organisation-directory';
 import { itemKeyOf, openField } from '../sealed-fields';
 import { type TenantScope, tenantScope } from '../tenant-scope';
@@ -460,10 +461,12 @@ export async function processRetentionRecords(
 }
 
 /**
- * After a record of an organisation failed: its key's lifecycle, asked of KMS once per batch (decision 0131). Only KMS
- * can say the key is pending deletion or deleted, and only offboarding (or the break-glass role) makes it so: a raw write
- * to the tables cannot make a failure pass. Undefined for a record of no organisation, or when KMS did not answer
- * (the failure stands).
+ * After a record of an organisation failed: its key's lifecycle, asked of KMS once per batch (decision 0131), for an
+ * organisation the registry stores OFFBOARDED. Only KMS can say the key is pending deletion or deleted, and only
+ * offboarding (or the break-glass role) makes it so: a raw write to the tables cannot make a failure pass. The registry
+ * check keeps records of an organisation that never was (KMS knows no key by that alias either) failing, as a sign of
+ * writes no one explains. Undefined for a record of no organisation, one not stored OFFBOARDED, or when KMS or the
+ * table did not answer (the failure stands).
  */
 async function keyLifecycleOf(
   record: RetentionStreamRecord,
@@ -476,7 +479,10 @@ async function keyLifecycleOf(
   const orgId = asOrgId(match[1]);
   let asked = lifecycles.get(orgId);
   if (!asked) {
-    asked = deps.organisationKeys.lifecycle(orgId).catch(() => undefined);
+    asked = (async () =>
+      (await storedOrganisationStatus(deps.dynamo, deps.dataTable, orgId)) === 'OFFBOARDED'
+        ? deps.organisationKeys.lifecycle(orgId)
+        : undefined)().catch(() => undefined);
     lifecycles.set(orgId, asked);
   }
   const state = await asked;
