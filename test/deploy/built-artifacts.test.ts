@@ -2,6 +2,7 @@ import {
   type AttributeValue,
   DeleteItemCommand,
   GetItemCommand,
+  PutItemCommand,
   QueryCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
@@ -11,7 +12,12 @@ import {
   GetKeyRotationStatusCommand,
   ListResourceTagsCommand,
 } from '@aws-sdk/client-kms';
-import { inviteStaff, type SignInAccounts, signAssertion } from '@confide/api/provisioning';
+import {
+  deleteOffboardedSignIns,
+  inviteStaff,
+  type SignInAccounts,
+  signAssertion,
+} from '@confide/api/provisioning';
 import type { OrgId } from '@confide/domain';
 import { localStackEnv, mintToken, startLocalKms, type TokenClaims } from '@confide/local';
 import { clientBeaconPartitions, tenantScope } from '@confide/store';
@@ -385,8 +391,9 @@ describe('the built Lambda bundles, each in a fresh Node process against the loc
       CONFIDE_DATA_TABLE: keyed.stack.tables.data,
       CONFIDE_KEY_TABLE: keyed.stack.tables.keys,
     });
+    const sweepRun = () => runBundle(built.bundles.provisioner, [{ action: 'deleteOffboardedSignIns' }], env);
     const sweep = async () => {
-      const run = await runBundle(built.bundles.provisioner, [{ action: 'deleteOffboardedSignIns' }], env);
+      const run = await sweepRun();
       const [result] = run.results;
       expect(result, run.output.slice(-2000)).toMatchObject({ ok: true });
       return {
@@ -437,16 +444,49 @@ describe('the built Lambda bundles, each in a fresh Node process against the loc
           ExpressionAttributeValues: { ':sub': { S: stranger.sub } },
         }),
       );
+      // And a text that is no Cognito sub on a third account (a copy of the second), also by a raw write.
+      const second = await keyed.services.dynamo.send(
+        new GetItemCommand({
+          TableName: keyed.stack.tables.data,
+          Key: { pk: { S: scope.key('STAFF', created.secondAdminStaffId) }, sk: { S: 'PROFILE' } },
+        }),
+      );
+      await keyed.services.dynamo.send(
+        new PutItemCommand({
+          TableName: keyed.stack.tables.data,
+          Item: {
+            ...second.Item,
+            pk: { S: scope.key('STAFF', 'stf_planted') },
+            externalSubject: { S: 'not a sub' },
+          },
+        }),
+      );
       expect((await offboardWithTwoOperators(keyed, orgId, 7)).errors).toBeUndefined();
 
-      // Act: a sweep while the key is pending deletion, one after its deletion, and one more.
+      // Act: a sweep while the key is pending deletion; after its deletion, one while the pool fails, one after, and
+      // one more.
       const pending = await sweep();
       const callsBefore = cognito.calls.length;
       now += 8 * 24 * 60 * 60 * 1000;
+      const endOutage = cognito.outage('AdminGetUser');
+      const failed = await sweepRun();
+      endOutage();
+      const markedAfterFailure = (await keyed.services.directory.listOrganisations())[0]
+        ?.signInUsersDeletedAt;
+      const stillThere = cognito.users.has(first?.externalSubject ?? '');
+      const callsFailed = cognito.calls.length - callsBefore;
+      // Out of time before the first user: the sweep (here in process) stops, asks the pool nothing, marks nothing.
+      const asked: string[] = [];
+      const outOfTime = await deleteOffboardedSignIns(
+        keyed.services,
+        { deleteOrganisationUser: async (subject) => (asked.push(subject), 'DELETED') },
+        'test-out-of-time',
+        () => 0,
+      );
       const due = await sweep();
-      const callsDue = cognito.calls.slice(callsBefore);
+      const callsDue = cognito.calls.slice(callsBefore + callsFailed);
       const again = await sweep();
-      const callsAgain = cognito.calls.length - callsBefore - callsDue.length;
+      const callsAgain = cognito.calls.length - callsBefore - callsFailed - callsDue.length;
 
       // Assess: nothing while the offboarding could still be cancelled.
       expect(pending.answer).toMatchObject({
@@ -457,14 +497,28 @@ describe('the built Lambda bundles, each in a fresh Node process against the loc
       expect(cognito.calls.slice(0, callsBefore).map((call) => call.operation)).not.toContain(
         'AdminDeleteUser',
       );
-      // Then the first admin's user is gone; the other organisation's user is asked about and kept.
+      // A pool fault fails the invocation (Lambda runs it again) and leaves the organisation unmarked.
+      expect(failed.results[0]).toMatchObject({
+        ok: false,
+        errorMessage: expect.stringContaining('could not be swept'),
+      });
+      expect(failed.output).toContain('some failed');
+      expect(markedAfterFailure).toBeUndefined();
+      expect(stillThere).toBe(true);
+      expect(outOfTime).toMatchObject({ complete: false, organisationsFinished: [], usersDeleted: 0 });
+      expect(asked).toEqual([]);
+      // Then the first admin's user is gone; the other organisation's user is asked about and kept, and the text that
+      // is no sub is never sent to the pool.
       expect(due.answer).toMatchObject({
         organisationsFinished: [orgId],
         organisationsWaiting: 0,
+        organisationsFailed: 0,
+        complete: true,
         usersDeleted: 1,
         usersGone: 0,
-        usersRefused: 1,
+        usersRefused: 2,
       });
+      expect(callsDue.map((call) => call.username)).not.toContain('not a sub');
       expect(callsDue.filter((call) => call.operation === 'AdminDeleteUser')).toEqual([
         expect.objectContaining({ username: first?.externalSubject, signatureValid: true }),
       ]);

@@ -170,7 +170,7 @@ export class CognitoSignInAccounts implements SignInAccounts, OperatorAccounts, 
       return 'DELETED';
     } catch (error) {
       if (errorName(error) === 'UserNotFoundException') return 'GONE';
-      throw new Error(`The user pool did not delete the user (${errorName(error)}).`);
+      throw new Error(`The user pool did not read or delete the user (${errorName(error)}).`);
     }
   }
 

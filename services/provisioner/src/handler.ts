@@ -95,16 +95,26 @@ export async function handler(event: unknown, context?: Context): Promise<Provis
       // What could not be recorded (the platform or the tenant audit log): its error name only.
       onRecordFailure: (failure) => logger.error('provisioner audit not recorded', { action, ...failure }),
       ...(signIns ? { operators: signIns, organisationUsers: signIns } : {}),
+      ...(context ? { remainingMs: () => context.getRemainingTimeInMillis() } : {}),
     });
     if (response.ok && response.action === 'deleteOffboardedSignIns') {
-      logger.info('offboarded organisations swept', {
+      const swept = {
         action,
         organisationsFinished: response.organisationsFinished,
         organisationsWaiting: response.organisationsWaiting,
+        organisationsFailed: response.organisationsFailed,
+        complete: response.complete,
         usersDeleted: response.usersDeleted,
         usersGone: response.usersGone,
         usersRefused: response.usersRefused,
-      });
+      };
+      // An organisation left unfinished by a fault fails the invocation: Lambda runs it again, and the errors alarm
+      // counts it. The others stay finished.
+      if (response.organisationsFailed > 0) {
+        logger.error('offboarded organisations swept, some failed', swept);
+        throw new Error(`${response.organisationsFailed} offboarded organisation(s) could not be swept.`);
+      }
+      logger.info('offboarded organisations swept', swept);
     } else if (response.ok && response.action === 'listOrganisations') {
       logger.info('organisations listed', { action, count: response.organisations.length });
     } else if (response.ok && response.action === 'registerOperator') {

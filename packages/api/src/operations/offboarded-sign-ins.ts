@@ -21,14 +21,27 @@ export interface OffboardedSignInsSweep {
   readonly organisationsFinished: readonly OrgId[];
   /** Offboarded organisations whose key is still pending deletion (or whose state KMS did not answer). */
   readonly organisationsWaiting: number;
+  /** Organisations left unfinished by a pool or table fault: the next run takes them up again. */
+  readonly organisationsFailed: number;
+  /** False when the run stopped for want of time before every organisation was looked at. */
+  readonly complete: boolean;
   readonly usersDeleted: number;
   readonly usersGone: number;
-  /** Subjects the pool holds for another organisation: a planted subject, never deleted. */
+  /**
+   * Subjects not deleted: held by the pool for another organisation, or not a Cognito `sub` at all (a raw write to an
+   * account). Never deleted, and they do not hold the organisation back.
+   */
   readonly usersRefused: number;
 }
 
-/** Who the platform audit log names for the sweep: the provisioner, on its daily schedule. */
-const SWEEP_ACTOR = { kind: 'PROVISIONER', id: 'offboarded-sign-ins-schedule' } as const;
+/** The platform audit log's actor: the provisioner, on that request (the schedule's, or an operator's by hand). */
+const SWEEP_ACTOR = { kind: 'PROVISIONER', id: 'deleteOffboardedSignIns' } as const;
+
+/** A Cognito `sub`: a lower-case UUID. Anything else on an account was not written by the provisioner. */
+const COGNITO_SUB = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** What the sweep leaves itself before the function's timeout: it starts no user's deletion with less. */
+const TIME_TO_SPARE_MS = 10_000;
 
 /**
  * Deletes the pool users of every offboarded organisation whose KMS key has been deleted (decision 0132). Offboarding
@@ -37,60 +50,86 @@ const SWEEP_ACTOR = { kind: 'PROVISIONER', id: 'offboarded-sign-ins-schedule' } 
  * - Only once KMS, asked by the key's alias, no longer knows the key: while it is pending deletion the break-glass role
  *   may still cancel the offboarding, and the users must be there to enable again.
  * - The subjects are read from the staff accounts as stored (the key that MACs them is gone), expired ones included;
- *   a generated subject (`sub_…`, never invited) has no user. The pool deletes a user only if it holds it for this
- *   organisation.
- * - An organisation is marked once every one of its users is deleted or gone, and passed by from then on. A pool fault
- *   stops the run (thrown): the next run starts again, and a user deleted before counts as gone.
- * - Each finished organisation is recorded in the platform audit log; the counts are in the answer. No subject or
- *   address is recorded or answered.
+ *   a generated subject (`sub_…`, never invited) has no user, and a text that is not a Cognito `sub` is refused. The
+ *   pool deletes a user only if it holds it for this organisation.
+ * - Each finished organisation is recorded in the platform audit log, then marked, and passed by from then on. A fault
+ *   leaves that organisation unmarked and the sweep goes on to the next (`organisationsFailed`); the next run starts it
+ *   again, and a user deleted before counts as gone.
+ * - `remainingMs` (the Lambda's remaining time) stops the run before the function's timeout, `complete: false`.
+ * - No subject or address is recorded or answered: ids and counts only.
  */
 export async function deleteOffboardedSignIns(
   services: ConfideServices,
   users: OrganisationUsers | undefined,
   requestId: string,
+  remainingMs: () => number = () => Number.POSITIVE_INFINITY,
 ): Promise<OffboardedSignInsSweep> {
   const organisations = (await services.directory.listOrganisations()).filter(
     (organisation) => organisation.status === 'OFFBOARDED' && !organisation.signInUsersDeletedAt,
   );
   const finished: OrgId[] = [];
-  let waiting = 0;
-  let deleted = 0;
-  let gone = 0;
-  let refused = 0;
+  const counts = { waiting: 0, failed: 0, deleted: 0, gone: 0, refused: 0 };
+  const tally = (outcome: OrganisationUserDeletion | 'NOT_A_SUB') => {
+    if (outcome === 'DELETED') counts.deleted += 1;
+    else if (outcome === 'GONE') counts.gone += 1;
+    else counts.refused += 1;
+  };
+  let complete = true;
   for (const { orgId } of organisations) {
     const lifecycle = await services.organisationKeys.lifecycle(orgId).catch(() => undefined);
     // Locally there is no pool: nothing to delete, and nothing marked.
     if (lifecycle !== 'DELETED' || !users) {
-      waiting += 1;
+      counts.waiting += 1;
       continue;
     }
-    const subjects = await services.directory.staffSignInSubjects(tenantScope(orgId), {
-      includingExpired: true,
-    });
-    const counts = { DELETED: 0, GONE: 0, ANOTHER_ORGANISATION: 0 };
-    for (const subject of subjects) {
-      if (isIdOf('subject', subject)) continue;
-      counts[await users.deleteOrganisationUser(subject, orgId)] += 1;
+    try {
+      if (!(await deleteUsersOf(services, users, orgId, remainingMs, tally))) {
+        complete = false;
+        break;
+      }
+      await services.platformAudit.record({
+        actor: SWEEP_ACTOR,
+        operation: 'provisioner.deleteOffboardedSignIns',
+        organisationId: orgId,
+        outcome: 'COMPLETED',
+        rule: 'provisioner.deleteOffboardedSignIns',
+        requestId,
+      });
+      if (await services.directory.markSignInUsersDeleted(orgId)) finished.push(orgId);
+    } catch {
+      counts.failed += 1;
     }
-    await services.directory.markSignInUsersDeleted(orgId);
-    await services.platformAudit.record({
-      actor: SWEEP_ACTOR,
-      operation: 'provisioner.deleteOffboardedSignIns',
-      organisationId: orgId,
-      outcome: 'COMPLETED',
-      rule: 'provisioner.deleteOffboardedSignIns',
-      requestId,
-    });
-    finished.push(orgId);
-    deleted += counts.DELETED;
-    gone += counts.GONE;
-    refused += counts.ANOTHER_ORGANISATION;
   }
   return {
     organisationsFinished: finished,
-    organisationsWaiting: waiting,
-    usersDeleted: deleted,
-    usersGone: gone,
-    usersRefused: refused,
+    organisationsWaiting: counts.waiting,
+    organisationsFailed: counts.failed,
+    complete,
+    usersDeleted: counts.deleted,
+    usersGone: counts.gone,
+    usersRefused: counts.refused,
   };
+}
+
+/** One organisation's users, one after another, while there is time; false when time ran out first. */
+async function deleteUsersOf(
+  services: ConfideServices,
+  users: OrganisationUsers,
+  orgId: OrgId,
+  remainingMs: () => number,
+  tally: (outcome: OrganisationUserDeletion | 'NOT_A_SUB') => void,
+): Promise<boolean> {
+  const subjects = await services.directory.staffSignInSubjects(tenantScope(orgId), {
+    includingExpired: true,
+  });
+  for (const subject of subjects) {
+    if (isIdOf('subject', subject)) continue;
+    if (!COGNITO_SUB.test(subject)) {
+      tally('NOT_A_SUB');
+      continue;
+    }
+    if (remainingMs() < TIME_TO_SPARE_MS) return false;
+    tally(await users.deleteOrganisationUser(subject, orgId));
+  }
+  return true;
 }

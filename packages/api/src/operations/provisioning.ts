@@ -744,6 +744,8 @@ export async function runProvisionerEvent(
     operators?: OperatorAccounts;
     /** The user pool's staff users, to delete an offboarded organisation's (none locally: no pool). */
     organisationUsers?: OrganisationUsers;
+    /** The invocation's remaining time (Lambda's `getRemainingTimeInMillis`): a long sweep stops before the timeout. */
+    remainingMs?: () => number;
   } = {},
 ): Promise<ProvisionerResponse> {
   const requestId = options.requestId ?? `provisioner-${randomUUID()}`;
@@ -757,7 +759,12 @@ export async function runProvisionerEvent(
   let request: ProvisionerRequest | undefined;
   try {
     if (isOffboardedSignInsSweep(event)) {
-      const sweep = await deleteOffboardedSignIns(services, options.organisationUsers, requestId);
+      const sweep = await deleteOffboardedSignIns(
+        services,
+        options.organisationUsers,
+        requestId,
+        options.remainingMs,
+      );
       return { ok: true, action: 'deleteOffboardedSignIns', ...sweep };
     }
     const registration = parseRegisterOperator(event);
@@ -1309,10 +1316,11 @@ export function organisationProvisioning(services: ConfideServices): Organisatio
   return provisioning;
 }
 
-export type {
-  OffboardedSignInsSweep,
-  OrganisationUserDeletion,
-  OrganisationUsers,
+export {
+  deleteOffboardedSignIns,
+  type OffboardedSignInsSweep,
+  type OrganisationUserDeletion,
+  type OrganisationUsers,
 } from './offboarded-sign-ins';
 export type { SignInAccounts } from './onboarding';
 export type { OperatorAccounts, RegisterOperatorRequest } from './operator-registration';
