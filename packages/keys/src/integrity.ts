@@ -46,8 +46,14 @@ export function integrityMac(key: Uint8Array, parts: readonly (string | number)[
  * key object starts with nothing remembered. Bounded: the first remembered go first.
  */
 const genuine = new Map<string, true>();
-/** What {@link integrityMac} writes: an HMAC-SHA256 in base64url, unpadded. */
-const CANONICAL_MAC = /^[A-Za-z0-9_-]{43}$/;
+/**
+ * What {@link integrityMac} writes, and the only text of it: an HMAC-SHA256 in base64url, unpadded. 43 characters carry
+ * 258 bits for the digest's 256, so the last one's two low bits are zero; decoders ignore them, and three other last
+ * characters would decode to the same bytes.
+ */
+const CANONICAL_MAC = /^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/;
+/** Parts whose encoding is longer than this are checked every time: the memory stays a few MB at most. */
+const REMEMBERED_ENCODING_MAX = 1024;
 const GENUINE_MAX = 20_000;
 const keyNumbers = new WeakMap<Uint8Array, number>();
 let nextKeyNumber = 0;
@@ -78,7 +84,7 @@ export function verifyIntegrityMac(
   const expected = createHmac('sha256', key).update(encoded).digest();
   const given = Buffer.from(mac, 'base64url');
   const valid = given.length === expected.length && timingSafeEqual(given, expected);
-  if (valid) {
+  if (valid && encoded.length <= REMEMBERED_ENCODING_MAX) {
     if (genuine.size >= GENUINE_MAX) genuine.delete(genuine.keys().next().value as string);
     genuine.set(remembered, true);
   }
