@@ -235,7 +235,7 @@ describe('processRetentionRecords (injected clients)', () => {
     }
     expect(pending.logged.at(-1)).toEqual({
       message: 'retention.organisation-key-gone',
-      detail: { orgId, lifecycle: 'PENDING_DELETION', records: 1 },
+      detail: { orgId, lifecycle: 'PENDING_DELETION', records: 1, errors: ['Error'] },
     });
     expect(inUse.result.batchItemFailures).toEqual([{ itemIdentifier: '2' }]);
     expect(unanswered.result.batchItemFailures).toEqual([{ itemIdentifier: '2' }]);

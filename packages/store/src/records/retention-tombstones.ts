@@ -423,7 +423,7 @@ export async function processRetentionRecords(
   const failures: { itemIdentifier: string }[] = [];
   // Organisations whose key is going or gone: nothing of theirs can be verified or tombstoned any more.
   const lifecycles = new Map<OrgId, Promise<KeyLifecycle | undefined>>();
-  const passed = new Map<OrgId, { lifecycle: KeyLifecycle; records: number }>();
+  const passed = new Map<OrgId, { lifecycle: KeyLifecycle; records: number; errors: Set<string> }>();
   let tombstonesWritten = 0;
   let keysDeleted = 0;
   let keysQuarantined = 0;
@@ -441,7 +441,12 @@ export async function processRetentionRecords(
       const lifecycle = await keyLifecycleOf(record, deps, lifecycles);
       if (lifecycle && lifecycle.state !== 'IN_USE') {
         ignored += 1;
-        const counted = passed.get(lifecycle.orgId) ?? { lifecycle: lifecycle.state, records: 0 };
+        const counted = passed.get(lifecycle.orgId) ?? {
+          lifecycle: lifecycle.state,
+          records: 0,
+          errors: new Set<string>(),
+        };
+        counted.errors.add(error instanceof Error ? error.name : 'Error');
         passed.set(lifecycle.orgId, { ...counted, records: counted.records + 1 });
         continue;
       }
@@ -454,8 +459,9 @@ export async function processRetentionRecords(
       });
     }
   }
-  for (const [orgId, { lifecycle, records: count }] of passed) {
-    deps.log?.('retention.organisation-key-gone', { orgId, lifecycle, records: count });
+  for (const [orgId, { lifecycle, records: count, errors }] of passed) {
+    // The errors by name only, as every failure is logged: what the records would have failed with.
+    deps.log?.('retention.organisation-key-gone', { orgId, lifecycle, records: count, errors: [...errors] });
   }
   return { batchItemFailures: failures, tombstonesWritten, keysDeleted, keysQuarantined, incidents, ignored };
 }
