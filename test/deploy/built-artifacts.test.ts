@@ -376,9 +376,9 @@ describe('the built Lambda bundles, each in a fresh Node process against the loc
     expect(restarted.users.get(user?.sub ?? '')?.enabled).toBe(false);
   });
 
-  it('provisioner with a user pool: deletes an offboarded organisation’s users once KMS has deleted its key, only its own (decision 0132)', async () => {
-    // Prepare: a KMS of the test's own, whose clock the test moves past the key's deletion, and tables of its own, so
-    // that the sweep meets this organisation alone; an in-process api on both, and a pool stand-in.
+  it('provisioner with a user pool: deletes offboarded organisations’ users once KMS has deleted their keys, only their own (decision 0132)', async () => {
+    // Prepare: a KMS of the test's own, whose clock the test moves past the keys' deletion, and tables of its own, so
+    // that the sweep meets these organisations alone; an in-process api on both, and a pool stand-in.
     let now = Date.now();
     const kms = await startLocalKms({ now: () => new Date(now) });
     const keyed = testApi({ tables: ownTables(), env: { CONFIDE_KMS_ENDPOINT: kms.endpoint } });
@@ -401,55 +401,59 @@ describe('the built Lambda bundles, each in a fresh Node process against the loc
         output: run.output,
       };
     };
+    const marks = async () =>
+      new Map(
+        (await keyed.services.directory.listOrganisations()).map((o) => [o.orgId, o.signInUsersDeletedAt]),
+      );
     try {
       const admin = (handle: string) => ({
         handle,
         displayName: FIRST_ADMIN_NAME,
         email: `${handle}@charity.example`,
       });
+      const onboard = (name: string, admins: Record<string, unknown>) => ({
+        action: 'onboard',
+        input: { name, slug: uniqueSlug('leaving'), preset: 'STRICT', ...admins },
+      });
       const onboarded = await runBundle(
         built.bundles.provisioner,
         [
-          {
-            action: 'onboard',
-            input: {
-              name: 'Leaving charity',
-              slug: uniqueSlug('leaving'),
-              preset: 'STRICT',
-              firstAdmin: admin('first.admin'),
-              secondAdmin: admin('second.admin'),
-            },
-          },
+          onboard('Leaving charity', { firstAdmin: admin('a.first'), secondAdmin: admin('a.second') }),
+          onboard('Other leaving charity', { firstAdmin: admin('b.first') }),
         ],
         env,
       );
-      const created = (onboarded.results[0]?.ok ? onboarded.results[0].value : undefined) as {
-        organisationId: OrgId;
-        firstAdminStaffId: string;
-        secondAdminStaffId: string;
-      };
-      const orgId = created.organisationId;
-      const scope = tenantScope(orgId);
-      const first = await keyed.services.directory.staff(scope, created.firstAdminStaffId);
+      const [a, b] = onboarded.results.map(
+        (result) =>
+          (result.ok ? result.value : undefined) as {
+            organisationId: OrgId;
+            firstAdminStaffId: string;
+            secondAdminStaffId: string;
+          },
+      ) as [
+        { organisationId: OrgId; firstAdminStaffId: string; secondAdminStaffId: string },
+        { organisationId: OrgId; firstAdminStaffId: string },
+      ];
+      const scope = tenantScope(a.organisationId);
+      const aFirst =
+        (await keyed.services.directory.staff(scope, a.firstAdminStaffId))?.externalSubject ?? '';
+      const bFirst =
+        (await keyed.services.directory.staff(tenantScope(b.organisationId), b.firstAdminStaffId))
+          ?.externalSubject ?? '';
+      const secondKey = { pk: { S: scope.key('STAFF', a.secondAdminStaffId) }, sk: { S: 'PROFILE' } };
       // A user of another organisation, its sub planted on the second admin's account by a raw write.
       const stranger = cognito.addUser('someone@elsewhere.example', [], { 'custom:org_id': 'org_elsewhere' });
       await keyed.services.dynamo.send(
         new UpdateItemCommand({
           TableName: keyed.stack.tables.data,
-          Key: {
-            pk: { S: scope.key('STAFF', created.secondAdminStaffId) },
-            sk: { S: 'PROFILE' },
-          },
+          Key: secondKey,
           UpdateExpression: 'SET externalSubject = :sub',
           ExpressionAttributeValues: { ':sub': { S: stranger.sub } },
         }),
       );
       // And a text that is no Cognito sub on a third account (a copy of the second), also by a raw write.
       const second = await keyed.services.dynamo.send(
-        new GetItemCommand({
-          TableName: keyed.stack.tables.data,
-          Key: { pk: { S: scope.key('STAFF', created.secondAdminStaffId) }, sk: { S: 'PROFILE' } },
-        }),
+        new GetItemCommand({ TableName: keyed.stack.tables.data, Key: secondKey }),
       );
       await keyed.services.dynamo.send(
         new PutItemCommand({
@@ -461,19 +465,20 @@ describe('the built Lambda bundles, each in a fresh Node process against the loc
           },
         }),
       );
-      expect((await offboardWithTwoOperators(keyed, orgId, 7)).errors).toBeUndefined();
+      for (const { organisationId } of [a, b]) {
+        expect((await offboardWithTwoOperators(keyed, organisationId, 7)).errors).toBeUndefined();
+      }
 
-      // Act: a sweep while the key is pending deletion; after its deletion, one while the pool fails, one after, and
-      // one more.
+      // Act: a sweep while the keys are pending deletion; after their deletion, one while the pool fails for the first
+      // organisation's admin, one out of time, one after, and one more.
       const pending = await sweep();
       const callsBefore = cognito.calls.length;
       now += 8 * 24 * 60 * 60 * 1000;
-      const endOutage = cognito.outage('AdminGetUser');
+      const endOutage = cognito.outage('AdminGetUser', aFirst);
       const failed = await sweepRun();
       endOutage();
-      const markedAfterFailure = (await keyed.services.directory.listOrganisations())[0]
-        ?.signInUsersDeletedAt;
-      const stillThere = cognito.users.has(first?.externalSubject ?? '');
+      const marksAfterFailure = await marks();
+      const users = { aFirst: cognito.users.has(aFirst), bFirst: cognito.users.has(bFirst) };
       const callsFailed = cognito.calls.length - callsBefore;
       // Out of time before the first user: the sweep (here in process) stops, asks the pool nothing, marks nothing.
       const asked: string[] = [];
@@ -488,51 +493,56 @@ describe('the built Lambda bundles, each in a fresh Node process against the loc
       const again = await sweep();
       const callsAgain = cognito.calls.length - callsBefore - callsFailed - callsDue.length;
 
-      // Assess: nothing while the offboarding could still be cancelled.
+      // Assess: nothing while the offboardings could still be cancelled.
       expect(pending.answer).toMatchObject({
         organisationsFinished: [],
-        organisationsWaiting: 1,
+        organisationsWaiting: 2,
         usersDeleted: 0,
       });
       expect(cognito.calls.slice(0, callsBefore).map((call) => call.operation)).not.toContain(
         'AdminDeleteUser',
       );
-      // A pool fault fails the invocation (Lambda runs it again) and leaves the organisation unmarked.
+      // A pool fault for one organisation fails the invocation (Lambda runs it again) and leaves that one unmarked,
+      // with its user; the other organisation is finished all the same.
       expect(failed.results[0]).toMatchObject({
         ok: false,
-        errorMessage: expect.stringContaining('could not be swept'),
+        errorMessage: expect.stringContaining('1 offboarded organisation(s) could not be swept'),
       });
       expect(failed.output).toContain('some failed');
-      expect(markedAfterFailure).toBeUndefined();
-      expect(stillThere).toBe(true);
+      expect(marksAfterFailure.get(a.organisationId)).toBeUndefined();
+      expect(marksAfterFailure.get(b.organisationId)).toBeDefined();
+      expect(users).toEqual({ aFirst: true, bFirst: false });
       expect(outOfTime).toMatchObject({ complete: false, organisationsFinished: [], usersDeleted: 0 });
       expect(asked).toEqual([]);
-      // Then the first admin's user is gone; the other organisation's user is asked about and kept, and the text that
-      // is no sub is never sent to the pool.
+      // Then the first organisation's admin's user is gone and taken off their account; the other organisation's user
+      // is asked about and kept, and the text that is no sub is never sent to the pool.
       expect(due.answer).toMatchObject({
-        organisationsFinished: [orgId],
+        organisationsFinished: [a.organisationId],
         organisationsWaiting: 0,
-        organisationsFailed: 0,
+        organisationsFailed: [],
         complete: true,
         usersDeleted: 1,
         usersGone: 0,
         usersRefused: 2,
       });
-      expect(callsDue.map((call) => call.username)).not.toContain('not a sub');
       expect(callsDue.filter((call) => call.operation === 'AdminDeleteUser')).toEqual([
-        expect.objectContaining({ username: first?.externalSubject, signatureValid: true }),
+        expect.objectContaining({ username: aFirst, signatureValid: true }),
       ]);
-      expect(cognito.users.has(first?.externalSubject ?? '')).toBe(false);
+      expect(callsDue.map((call) => call.username)).not.toContain('not a sub');
+      expect(cognito.users.has(aFirst)).toBe(false);
       expect(cognito.users.has(stranger.sub)).toBe(true);
-      // The organisation is marked, and passed by from then on.
-      const [marked] = await keyed.services.directory.listOrganisations();
-      expect(marked?.signInUsersDeletedAt).toBeDefined();
+      expect(await keyed.services.directory.staffSignInSubjects(scope)).not.toContain(aFirst);
+      // The organisations are marked, and passed by from then on.
+      expect((await marks()).get(a.organisationId)).toBeDefined();
       expect(again.answer).toMatchObject({ organisationsFinished: [], organisationsWaiting: 0 });
       expect(callsAgain).toBe(0);
       // Logs: ids and counts, never an address or a sub.
       expect(due.output).toContain('offboarded organisations swept');
-      expect(due.output).not.toContain('@charity.example');
-      expect(due.output).not.toContain(stranger.sub);
+      for (const output of [failed.output, due.output]) {
+        expect(output).not.toContain('@charity.example');
+        expect(output).not.toContain(aFirst);
+        expect(output).not.toContain(stranger.sub);
+      }
     } finally {
       await cognito.stop();
       await kms.stop();

@@ -268,10 +268,10 @@ export interface CognitoEndpoint extends StandIn {
   /** App clients by id, each with the secret the pool generated (which only an operator should ever read). */
   readonly appClients: Map<string, { readonly name: string; readonly secret: string }>;
   /**
-   * Answers every call of `operation` with a service fault (`InternalErrorException`), retries included, as an
-   * outage would, until the function it returns ends the outage.
+   * Answers every call of `operation` (about `username`, if given) with a service fault (`InternalErrorException`),
+   * retries included, as an outage would, until the function it returns ends the outage.
    */
-  outage(operation: string): () => void;
+  outage(operation: string, username?: string): () => void;
 }
 
 /**
@@ -321,7 +321,8 @@ export async function startCognitoEndpoint(): Promise<CognitoEndpoint> {
         });
         response.end(JSON.stringify({ __type: type, message: `${type} (stand-in)` }));
       };
-      if (failing.has(operation)) return fail(500, 'InternalErrorException');
+      if (failing.has(operation) || failing.has(`${operation}|${String(input.Username ?? '')}`))
+        return fail(500, 'InternalErrorException');
       if (!signatureValid) return fail(403, 'InvalidSignatureException');
       const answer = (value: unknown) => {
         response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
@@ -411,9 +412,10 @@ export async function startCognitoEndpoint(): Promise<CognitoEndpoint> {
       users.set(sub, { sub, email, enabled: true, groups, attributes });
       return { sub };
     },
-    outage: (operation) => {
-      failing.add(operation);
-      return () => failing.delete(operation);
+    outage: (operation, username) => {
+      const failure = username === undefined ? operation : `${operation}|${username}`;
+      failing.add(failure);
+      return () => failing.delete(failure);
     },
     stop: () => close(server),
   };

@@ -695,9 +695,34 @@ export class OrganisationDirectory {
     scope: TenantScope,
     options: { readonly includingExpired?: boolean } = {},
   ): Promise<string[]> {
+    return (await this.staffSignInAccounts(scope, options)).map(({ subject }) => subject);
+  }
+
+  /** As {@link staffSignInSubjects}, each with the key of the account that names it. */
+  async staffSignInAccounts(
+    scope: TenantScope,
+    options: { readonly includingExpired?: boolean } = {},
+  ): Promise<{ readonly account: { readonly pk: string; readonly sk: string }; readonly subject: string }[]> {
     return (await this.#staffItems(scope, options)).flatMap((item) => {
       const subject = read.s(item, 'externalSubject');
-      return subject ? [subject] : [];
+      return subject ? [{ account: { pk: requireS(item, 'pk'), sk: requireS(item, 'sk') }, subject }] : [];
+    });
+  }
+
+  /**
+   * Takes a subject whose user is gone from the pool off the account that named it, while it still names it (decision
+   * 0132): the sweep of an offboarded organisation then resumes after it, and the table keeps no identifier of a user
+   * that no longer exists. Only for an organisation whose key is deleted: nothing verifies its accounts any more.
+   */
+  async forgetSignInSubject(
+    scope: TenantScope,
+    account: { readonly pk: string; readonly sk: string },
+    subject: string,
+  ): Promise<void> {
+    await this.#gateway(scope).update(account, {
+      UpdateExpression: 'REMOVE externalSubject',
+      ConditionExpression: 'externalSubject = :subject',
+      ExpressionAttributeValues: { ':subject': attr.s(subject) },
     });
   }
 

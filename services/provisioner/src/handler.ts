@@ -110,11 +110,15 @@ export async function handler(event: unknown, context?: Context): Promise<Provis
       };
       // An organisation left unfinished by a fault fails the invocation: Lambda runs it again, and the errors alarm
       // counts it. The others stay finished.
-      if (response.organisationsFailed > 0) {
+      if (response.organisationsFailed.length > 0) {
         logger.error('offboarded organisations swept, some failed', swept);
-        throw new Error(`${response.organisationsFailed} offboarded organisation(s) could not be swept.`);
+        throw new Error(
+          `${response.organisationsFailed.length} offboarded organisation(s) could not be swept.`,
+        );
       }
-      logger.info('offboarded organisations swept', swept);
+      // Out of time: what was done stays done, and tomorrow's run resumes after it.
+      if (!response.complete) logger.warn('offboarded organisations swept, out of time', swept);
+      else logger.info('offboarded organisations swept', swept);
     } else if (response.ok && response.action === 'listOrganisations') {
       logger.info('organisations listed', { action, count: response.organisations.length });
     } else if (response.ok && response.action === 'registerOperator') {

@@ -21,8 +21,11 @@ export interface OffboardedSignInsSweep {
   readonly organisationsFinished: readonly OrgId[];
   /** Offboarded organisations whose key is still pending deletion (or whose state KMS did not answer). */
   readonly organisationsWaiting: number;
-  /** Organisations left unfinished by a pool or table fault: the next run takes them up again. */
-  readonly organisationsFailed: number;
+  /**
+   * Organisations left unfinished by a fault (the pool, the table, KMS not answering), each with the error's name: the
+   * next run takes them up again.
+   */
+  readonly organisationsFailed: readonly { readonly organisationId: OrgId; readonly error: string }[];
   /** False when the run stopped for want of time before every organisation was looked at. */
   readonly complete: boolean;
   readonly usersDeleted: number;
@@ -52,9 +55,10 @@ const TIME_TO_SPARE_MS = 10_000;
  * - The subjects are read from the staff accounts as stored (the key that MACs them is gone), expired ones included;
  *   a generated subject (`sub_…`, never invited) has no user, and a text that is not a Cognito `sub` is refused. The
  *   pool deletes a user only if it holds it for this organisation.
+ * - A user deleted (or already gone) is taken off the account that named it, so a run cut short resumes after it.
  * - Each finished organisation is recorded in the platform audit log, then marked, and passed by from then on. A fault
- *   leaves that organisation unmarked and the sweep goes on to the next (`organisationsFailed`); the next run starts it
- *   again, and a user deleted before counts as gone.
+ *   (KMS not answering included) leaves that organisation unmarked and the sweep goes on to the next
+ *   (`organisationsFailed`); the next run takes it up again.
  * - `remainingMs` (the Lambda's remaining time) stops the run before the function's timeout, `complete: false`.
  * - No subject or address is recorded or answered: ids and counts only.
  */
@@ -68,7 +72,8 @@ export async function deleteOffboardedSignIns(
     (organisation) => organisation.status === 'OFFBOARDED' && !organisation.signInUsersDeletedAt,
   );
   const finished: OrgId[] = [];
-  const counts = { waiting: 0, failed: 0, deleted: 0, gone: 0, refused: 0 };
+  const failed: { organisationId: OrgId; error: string }[] = [];
+  const counts = { waiting: 0, deleted: 0, gone: 0, refused: 0 };
   const tally = (outcome: OrganisationUserDeletion | 'NOT_A_SUB') => {
     if (outcome === 'DELETED') counts.deleted += 1;
     else if (outcome === 'GONE') counts.gone += 1;
@@ -76,13 +81,12 @@ export async function deleteOffboardedSignIns(
   };
   let complete = true;
   for (const { orgId } of organisations) {
-    const lifecycle = await services.organisationKeys.lifecycle(orgId).catch(() => undefined);
-    // Locally there is no pool: nothing to delete, and nothing marked.
-    if (lifecycle !== 'DELETED' || !users) {
-      counts.waiting += 1;
-      continue;
-    }
     try {
+      // Locally there is no pool: nothing to delete, and nothing marked.
+      if (!users || (await services.organisationKeys.lifecycle(orgId)) !== 'DELETED') {
+        counts.waiting += 1;
+        continue;
+      }
       if (!(await deleteUsersOf(services, users, orgId, remainingMs, tally))) {
         complete = false;
         break;
@@ -96,14 +100,14 @@ export async function deleteOffboardedSignIns(
         requestId,
       });
       if (await services.directory.markSignInUsersDeleted(orgId)) finished.push(orgId);
-    } catch {
-      counts.failed += 1;
+    } catch (error) {
+      failed.push({ organisationId: orgId, error: error instanceof Error ? error.name : 'Error' });
     }
   }
   return {
     organisationsFinished: finished,
     organisationsWaiting: counts.waiting,
-    organisationsFailed: counts.failed,
+    organisationsFailed: failed,
     complete,
     usersDeleted: counts.deleted,
     usersGone: counts.gone,
@@ -119,17 +123,20 @@ async function deleteUsersOf(
   remainingMs: () => number,
   tally: (outcome: OrganisationUserDeletion | 'NOT_A_SUB') => void,
 ): Promise<boolean> {
-  const subjects = await services.directory.staffSignInSubjects(tenantScope(orgId), {
-    includingExpired: true,
-  });
-  for (const subject of subjects) {
+  const scope = tenantScope(orgId);
+  const accounts = await services.directory.staffSignInAccounts(scope, { includingExpired: true });
+  for (const { account, subject } of accounts) {
     if (isIdOf('subject', subject)) continue;
     if (!COGNITO_SUB.test(subject)) {
       tally('NOT_A_SUB');
       continue;
     }
     if (remainingMs() < TIME_TO_SPARE_MS) return false;
-    tally(await users.deleteOrganisationUser(subject, orgId));
+    const outcome = await users.deleteOrganisationUser(subject, orgId);
+    tally(outcome);
+    // A user deleted or gone is taken off its account, so that the next run resumes after it.
+    if (outcome !== 'ANOTHER_ORGANISATION')
+      await services.directory.forgetSignInSubject(scope, account, subject);
   }
   return true;
 }
