@@ -41,9 +41,9 @@ export function integrityMac(key: Uint8Array, parts: readonly (string | number)[
 /**
  * MACs this process has already found genuine, by key object and exact input (decision 0133): a caseload checks the
  * same access facts of the same 50 people every time it is read. The check is a pure function of the key, the encoded
- * parts and the MAC text, so a remembered success is the answer the HMAC would give again; only successes are kept,
- * and only the exact MAC text that passed, which is canonical (no `|`, no padding: see below). Keys are the key cache's own objects (see {@link keyDerivedFrom}): a new
- * key object starts with nothing remembered. Bounded: the first remembered go first.
+ * parts and the MAC text, so a remembered success is the answer the HMAC would give again. Only successes are kept,
+ * and only for the one canonical text of the MAC (see {@link CANONICAL_MAC}). Keys are the key cache's own objects
+ * (see {@link keyDerivedFrom}): a new key object starts with nothing remembered. Bounded: the first remembered go first.
  */
 const genuine = new Map<string, true>();
 /**
@@ -52,7 +52,7 @@ const genuine = new Map<string, true>();
  * characters would decode to the same bytes.
  */
 const CANONICAL_MAC = /^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/;
-/** Parts whose encoding is longer than this are checked every time: the memory stays a few MB at most. */
+/** Parts whose encoding is longer than this are checked every time, so that the memory stays bounded (about 25 MB). */
 const REMEMBERED_ENCODING_MAX = 1024;
 const GENUINE_MAX = 20_000;
 const keyNumbers = new WeakMap<Uint8Array, number>();
@@ -73,8 +73,8 @@ export function verifyIntegrityMac(
   parts: readonly (string | number)[],
   mac: string | undefined,
 ): boolean {
-  // Only the canonical text of a MAC (43 base64url characters, no padding) is checked at all: a decoder would skip or
-  // stop at other characters, and a text holding them must not reach what is remembered below.
+  // Only the canonical text of a MAC is checked at all: a decoder would skip or stop at other characters, or ignore the
+  // last one's spare bits, and no text but the one the MAC has may reach what is remembered below.
   if (!mac || !CANONICAL_MAC.test(mac)) return false;
   const encoded = encodeAad(parts);
   // Neither the key's number nor a base64url MAC holds a `|`: what follows the second one is the encoding, byte for byte.

@@ -60,8 +60,8 @@ function actionOf(event: unknown): string {
  * { "action": "listOrganisations" }
  * { "action": "listStaff", "input": { "slug": "…" } }
  * { "action": "registerOperator", "input": { "username": "<the operator's email>" } }
- * { "action": "deleteOffboardedSignIns" }
  * { "action": "reactivateOperator", "input": { "username": "<the operator's email>" } }
+ * { "action": "deleteOffboardedSignIns" }
  * ```
  *
  * `registerOperator` (decision 0105) admits a user of the pool's operators' group to the api: it records them ACTIVE

@@ -19,7 +19,7 @@ export interface OrganisationUsers {
 export interface OffboardedSignInsSweep {
   /** Organisations whose key KMS no longer knows and whose users were all deleted (or gone) in this run. */
   readonly organisationsFinished: readonly OrgId[];
-  /** Offboarded organisations whose key is still pending deletion (or whose state KMS did not answer). */
+  /** Offboarded organisations whose key is still pending deletion (or in use again), and all of them without a pool. */
   readonly organisationsWaiting: number;
   /**
    * Organisations left unfinished by a fault (the pool, the table, KMS not answering), each with the error's name: the
