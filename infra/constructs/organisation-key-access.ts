@@ -84,9 +84,10 @@ export class OrganisationKeyUsePolicy extends ManagedPolicy {
 }
 
 /**
- * Lets a role ask where an organisation key is in its life (decision 0131): `kms:DescribeKey` only, only when the
- * request names the key by an alias under this stage's prefix. The retention function asks it of a key whose
- * organisation's records failed, so that an offboarded organisation's expiries pass once its key is going or gone.
+ * Lets a role ask where an organisation key is in its life: `kms:DescribeKey` only, only when the request names the key
+ * by an alias under this stage's prefix (which still answers, `NotFoundException`, once the key and its tag are gone).
+ * The retention function asks it of a key whose offboarded organisation's records failed, so that their expiries pass
+ * (decision 0131); the provisioner's sweep before it deletes an offboarded organisation's users (decision 0132).
  */
 export class OrganisationKeyLifecyclePolicy extends ManagedPolicy {
   constructor(scope: Construct, id: string, props: OrganisationKeyPolicyProps) {
