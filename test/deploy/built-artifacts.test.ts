@@ -468,6 +468,16 @@ describe('the built Lambda bundles, each in a fresh Node process against the loc
       for (const { organisationId } of [a, b]) {
         expect((await offboardWithTwoOperators(keyed, organisationId, 7)).errors).toBeUndefined();
       }
+      // The second organisation's admin's account expires during the key's pending window: TTL removes it.
+      await keyed.services.dynamo.send(
+        new DeleteItemCommand({
+          TableName: keyed.stack.tables.data,
+          Key: {
+            pk: { S: tenantScope(b.organisationId).key('STAFF', b.firstAdminStaffId) },
+            sk: { S: 'PROFILE' },
+          },
+        }),
+      );
 
       // Act: a sweep while the keys are pending deletion; after their deletion, one while the pool fails for the first
       // organisation's admin, one out of time, one after, and one more.
@@ -503,7 +513,8 @@ describe('the built Lambda bundles, each in a fresh Node process against the loc
         'AdminDeleteUser',
       );
       // A pool fault for one organisation fails the invocation (Lambda runs it again) and leaves that one unmarked,
-      // with its user; the other organisation is finished all the same.
+      // with its user; the other organisation is finished all the same, its admin's user deleted by the note
+      // offboarding made of it, though the account is gone.
       expect(failed.results[0]).toMatchObject({
         ok: false,
         errorMessage: expect.stringContaining('1 offboarded organisation(s) could not be swept'),
@@ -532,6 +543,7 @@ describe('the built Lambda bundles, each in a fresh Node process against the loc
       expect(cognito.users.has(aFirst)).toBe(false);
       expect(cognito.users.has(stranger.sub)).toBe(true);
       expect(await keyed.services.directory.staffSignInSubjects(scope)).not.toContain(aFirst);
+      expect(await keyed.services.directory.signInsToDelete(scope)).toEqual([]);
       // The organisations are marked, and passed by from then on.
       expect((await marks()).get(a.organisationId)).toBeDefined();
       expect(again.answer).toMatchObject({ organisationsFinished: [], organisationsWaiting: 0 });

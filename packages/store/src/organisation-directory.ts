@@ -13,6 +13,7 @@ import {
   conflict,
   ErrorCode,
   isExpired,
+  isIdOf,
   newId,
   type OrgId,
   ROLES,
@@ -301,6 +302,8 @@ export interface OrganisationDirectoryOptions {
 }
 
 const ORG_SORT = 'PROFILE';
+/** The partition of an offboarded organisation's sign-in subjects noted for the sweep (decision 0132). */
+const SIGN_IN_TO_DELETE = 'SIGN_IN_TO_DELETE';
 
 /** The key of a staff member's account item (roles, status, version). */
 export function staffAccountKey(scope: TenantScope, staffId: string): { pk: string; sk: string } {
@@ -707,6 +710,43 @@ export class OrganisationDirectory {
       const subject = read.s(item, 'externalSubject');
       return subject ? [{ account: { pk: requireS(item, 'pk'), sk: requireS(item, 'sk') }, subject }] : [];
     });
+  }
+
+  /**
+   * Notes each staff account's sign-in subject at offboarding, before the key's deletion is scheduled (decision 0132):
+   * an account that TTL removes during the key's pending window would otherwise take the only record of its user with
+   * it. One plain item per subject invited (generated ones have no user), expiring at `expiresAt` (epoch seconds). The
+   * sweep deletes a user only if the pool holds it for this organisation, so a forged note can do no more than a forged
+   * account. Idempotent: offboarding again writes the same items.
+   */
+  async noteSignInsToDelete(scope: TenantScope, expiresAt: number): Promise<void> {
+    const subjects = new Set(await this.staffSignInSubjects(scope, { includingExpired: true }));
+    const items = [...subjects]
+      .filter((subject) => !isIdOf('subject', subject))
+      .map((subject) => ({
+        pk: attr.s(scope.key(SIGN_IN_TO_DELETE)),
+        sk: attr.s(subject),
+        subject: attr.s(subject),
+        expiresAt: attr.n(expiresAt),
+      }));
+    if (items.length > 0) await this.#gateway(scope).batchPut(items);
+  }
+
+  /** The subjects noted at offboarding whose users the sweep has not handled yet (see {@link noteSignInsToDelete}). */
+  async signInsToDelete(scope: TenantScope): Promise<string[]> {
+    const { items } = await this.#gateway(scope).query(
+      {
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': attr.s(scope.key(SIGN_IN_TO_DELETE)) },
+      },
+      { allPages: true },
+    );
+    return items.map((item) => requireS(item, 'subject'));
+  }
+
+  /** Takes a noted subject away once the sweep has handled its user. */
+  async forgetSignInToDelete(scope: TenantScope, subject: string): Promise<void> {
+    await this.#gateway(scope).delete({ pk: scope.key(SIGN_IN_TO_DELETE), sk: subject });
   }
 
   /**

@@ -52,10 +52,12 @@ const TIME_TO_SPARE_MS = 10_000;
  *
  * - Only once KMS, asked by the key's alias, no longer knows the key: while it is pending deletion the break-glass role
  *   may still cancel the offboarding, and the users must be there to enable again.
- * - The subjects are read from the staff accounts as stored (the key that MACs them is gone), expired ones included;
- *   a generated subject (`sub_…`, never invited) has no user, and a text that is not a Cognito `sub` is refused. The
- *   pool deletes a user only if it holds it for this organisation.
- * - A user deleted (or already gone) is taken off the account that named it, so a run cut short resumes after it.
+ * - The subjects are read from the staff accounts as stored (the key that MACs them is gone), expired ones included,
+ *   and from the notes offboarding made of them (for accounts TTL has removed since); a generated subject (`sub_…`,
+ *   never invited) has no user, and a text that is not a Cognito `sub` is refused. The pool deletes a user only if it
+ *   holds it for this organisation.
+ * - A user deleted (or already gone) is taken off the account that named it, and its note is taken away, so a run cut
+ *   short resumes after it.
  * - Each finished organisation is recorded in the platform audit log, then marked, and passed by from then on. A fault
  *   (KMS not answering included) leaves that organisation unmarked and the sweep goes on to the next
  *   (`organisationsFailed`); the next run takes it up again.
@@ -124,19 +126,36 @@ async function deleteUsersOf(
   tally: (outcome: OrganisationUserDeletion | 'NOT_A_SUB') => void,
 ): Promise<boolean> {
   const scope = tenantScope(orgId);
-  const accounts = await services.directory.staffSignInAccounts(scope, { includingExpired: true });
+  const [accounts, noted] = await Promise.all([
+    services.directory.staffSignInAccounts(scope, { includingExpired: true }),
+    services.directory.signInsToDelete(scope),
+  ]);
+  const handled = new Set<string>();
+  const handle = async (subject: string): Promise<OrganisationUserDeletion | 'NOT_A_SUB' | 'NO_TIME'> => {
+    if (!COGNITO_SUB.test(subject)) return 'NOT_A_SUB';
+    if (remainingMs() < TIME_TO_SPARE_MS) return 'NO_TIME';
+    return users.deleteOrganisationUser(subject, orgId);
+  };
+  // The accounts still in the table, then the subjects noted at offboarding whose accounts TTL has removed since.
   for (const { account, subject } of accounts) {
-    if (isIdOf('subject', subject)) continue;
-    if (!COGNITO_SUB.test(subject)) {
-      tally('NOT_A_SUB');
-      continue;
-    }
-    if (remainingMs() < TIME_TO_SPARE_MS) return false;
-    const outcome = await users.deleteOrganisationUser(subject, orgId);
+    if (isIdOf('subject', subject) || handled.has(subject)) continue;
+    const outcome = await handle(subject);
+    if (outcome === 'NO_TIME') return false;
     tally(outcome);
+    handled.add(subject);
     // A user deleted or gone is taken off its account, so that the next run resumes after it.
-    if (outcome !== 'ANOTHER_ORGANISATION')
+    if (outcome === 'DELETED' || outcome === 'GONE') {
       await services.directory.forgetSignInSubject(scope, account, subject);
+    }
+  }
+  for (const subject of noted) {
+    if (!handled.has(subject)) {
+      const outcome = await handle(subject);
+      if (outcome === 'NO_TIME') return false;
+      tally(outcome);
+      handled.add(subject);
+    }
+    await services.directory.forgetSignInToDelete(scope, subject);
   }
   return true;
 }

@@ -7,9 +7,10 @@ import {
   newOrgId,
   notFound,
   type OrgId,
+  toEpochSeconds,
   validate,
 } from '@confide/domain';
-import type { Organisation, StaffMember } from '@confide/store';
+import { type Organisation, type StaffMember, tenantScope } from '@confide/store';
 import type { ConfideServices } from '../services';
 
 export interface OnboardOrganisationInput {
@@ -185,6 +186,10 @@ export async function offboardOrganisation(
   if (organisation.status === 'OFFBOARDED') {
     throw new ConfideError(ErrorCode.CONFLICT, 'The organisation is already offboarded.');
   }
+  // The sign-in users to delete once the key is (decision 0132), noted while every account still names its own: kept
+  // a year past the longest deletion window, the sweep has long taken them by then.
+  const noteExpiresAt = toEpochSeconds(services.clock.now()) + (30 + 365) * 24 * 60 * 60;
+  await services.directory.noteSignInsToDelete(tenantScope(orgId), noteExpiresAt);
   const deletionDate = await services.organisationKeys.scheduleDeletion(organisation.kmsKeyArn, days);
   services.keys.forgetOrganisation(orgId);
   return services.directory.markOffboarded(orgId, deletionDate);
