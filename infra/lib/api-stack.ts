@@ -460,6 +460,7 @@ export class ConfideApiStack extends Stack {
         retention: this.retention.function,
         verifier: this.verifier.function,
         transfer: this.transfer.function,
+        deadlines: deadlines.function,
         'pre-token': props.preTokenFunction,
       },
       serviceNames: {

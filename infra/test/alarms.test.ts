@@ -54,6 +54,8 @@ describe('alarms', () => {
       'ProvisionerFunction',
       'RetentionFunction',
       'TransferFunction',
+      'VerifierFunction',
+      'DeadlinesFunction',
       'PreTokenFunction',
     ]) {
       for (const metric of ['Errors', 'Throttles']) {
@@ -90,10 +92,10 @@ describe('alarms', () => {
   });
 
   it('notifies the alarm topic on alarm and on recovery, for every alarm', () => {
-    // 5xx rate; errors and throttles of 6 functions (the transfer function's, decision 0041); failure queue; iterator age; emergency access; KMS errors;
-    // audit verification and a silent verifier; integrity incidents from the retention handler and the api; refused
-    // tampering at the provisioner.
-    expect(alarms).toHaveLength(22);
+    // 5xx rate; errors and throttles of 7 functions (the transfer function's, decision 0041; the deadlines function's,
+    // decision 0134); failure queue; iterator age; emergency access; KMS errors; audit verification and a silent
+    // verifier; integrity incidents from the retention handler and the api; refused tampering at the provisioner.
+    expect(alarms).toHaveLength(24);
     for (const a of alarms) {
       expect(a.AlarmActions, a.AlarmName).toEqual([{ Ref: topicId }]);
       expect(a.OKActions, a.AlarmName).toEqual([{ Ref: topicId }]);

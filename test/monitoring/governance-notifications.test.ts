@@ -1,6 +1,7 @@
 import { notifyDueDeadlines } from '@confide/api';
 import { tenantScope } from '@confide/store';
 import { describe, expect, it } from 'vitest';
+import { startKmsGate } from '../support/aws-stand-ins';
 import {
   allocate,
   codes,
@@ -25,6 +26,8 @@ const tables = ownTablesForFile();
  */
 
 const DAY = 86_400_000;
+/** Every KMS operation Confide calls: all refused to a role that may use no key. */
+const KMS_OPERATIONS = ['Decrypt', 'Encrypt', 'GenerateDataKey', 'DescribeKey', 'GenerateMac', 'VerifyMac'];
 const NOTIFICATIONS =
   '{ governanceNotifications(first: 50) { edges { node { kind reference createdAt } } } }';
 const CANARY = 'Canary-7Q4-fell-on-the-stairs';
@@ -240,6 +243,35 @@ describe('governance notifications', () => {
       kind: 'BREACH_OVERDUE',
       reference: oldest(breaches, (b) => b.discoveredAt)?.breachId,
     });
+  });
+
+  it('checks the deadlines without the organisation’s key, which the deadlines function’s role does not have', async () => {
+    // Prepare: a subject access request near its deadline, and an api whose every KMS call is refused, as IAM refuses
+    // them to the deadlines role (it may read and write the data table, nothing else; decision 0035).
+    const w = await world();
+    expectNoErrors(
+      await w.api.graphql(
+        'mutation ($c: ID!, $r: String!) { requestSubjectAccess(serviceUserId: $c, receivedOn: $r, identityCheck: PHOTO_ID) { deadline } }',
+        {
+          token: w.ig.token,
+          variables: { c: w.client, r: new Date(Date.now() - 25 * DAY).toISOString().slice(0, 10) },
+        },
+      ),
+    );
+    const gate = await startKmsGate({ target: w.api.stack.kmsEndpoint, deny: KMS_OPERATIONS });
+    try {
+      const keyless = testApi({ tables, env: { CONFIDE_KMS_ENDPOINT: gate.endpoint } });
+
+      // Act
+      const checked = await notifyDueDeadlines(keyless.services, tenantScope(w.org.orgId));
+
+      // Assess: the reminder is raised, and KMS was never asked.
+      expect(checked).toEqual({ breachesOverdue: 0, subjectAccessDueSoon: 1 });
+      expect(gate.operations).toEqual([]);
+      expect((await notices(w)).map((n) => n.kind)).toEqual(['SUBJECT_ACCESS_DUE_SOON']);
+    } finally {
+      await gate.stop();
+    }
   });
 
   it('keeps the outbox from staff without a governance role, and holds no personal data', async () => {

@@ -29,7 +29,8 @@ export async function notifyDueDeadlines(
       if (await services.notifications.notify(scope, 'BREACH_OVERDUE', breach.breachId)) breachesOverdue += 1;
     }
   }
-  for (const request of await services.subjectAccess.list(scope)) {
+  // As stored: the deadlines function may use no organisation key (decision 0134).
+  for (const request of await services.subjectAccess.deadlinesAsStored(scope)) {
     const warnFrom = Date.parse(request.deadline) - SUBJECT_ACCESS_WARNING_DAYS * DAY_MS;
     if (request.status === 'OPEN' && warnFrom <= now) {
       if (await services.notifications.notify(scope, 'SUBJECT_ACCESS_DUE_SOON', request.requestId)) {
@@ -40,14 +41,26 @@ export async function notifyDueDeadlines(
   return { breachesOverdue, subjectAccessDueSoon };
 }
 
-/** The check for every active organisation (the scheduled function, and the local sweeper). */
-export async function notifyDueDeadlinesForAll(services: ConfideServices): Promise<DeadlineCheck> {
-  const totals = { breachesOverdue: 0, subjectAccessDueSoon: 0 };
+/** What one run over every organisation raised, and how many organisations it could not check. */
+export interface DeadlineSweep extends DeadlineCheck {
+  readonly organisationsFailed: number;
+}
+
+/**
+ * The check for every active organisation (the scheduled function, and the local sweeper). One organisation's fault
+ * is counted and the others are still checked; the caller decides what a failure means (the function fails the run).
+ */
+export async function notifyDueDeadlinesForAll(services: ConfideServices): Promise<DeadlineSweep> {
+  const totals = { breachesOverdue: 0, subjectAccessDueSoon: 0, organisationsFailed: 0 };
   for (const organisation of await services.directory.listOrganisations()) {
     if (organisation.status !== 'ACTIVE') continue;
-    const check = await notifyDueDeadlines(services, tenantScope(organisation.orgId));
-    totals.breachesOverdue += check.breachesOverdue;
-    totals.subjectAccessDueSoon += check.subjectAccessDueSoon;
+    try {
+      const check = await notifyDueDeadlines(services, tenantScope(organisation.orgId));
+      totals.breachesOverdue += check.breachesOverdue;
+      totals.subjectAccessDueSoon += check.subjectAccessDueSoon;
+    } catch {
+      totals.organisationsFailed += 1;
+    }
   }
   return totals;
 }

@@ -154,6 +154,23 @@ export class SubjectAccessRequests {
     return items.map((item) => verifiedRequest(scope, item, integrityKey));
   }
 
+  /**
+   * Each request's id, status and deadline as stored, unverified, for the hourly reminders alone (decision 0134): the
+   * deadlines function may use no organisation key. The MAC guards what a request grants (its export approval), which
+   * every other reader checks; a reminder grants nothing. A forged item can at most raise a reminder naming an id, or
+   * hold one back while the register, read through {@link list}, still shows the request and its deadline.
+   */
+  async deadlinesAsStored(
+    scope: TenantScope,
+  ): Promise<{ readonly requestId: string; readonly status: string; readonly deadline: string }[]> {
+    const items = await this.#gateway(scope).queryPrefix(scope.key('SUBJECT_ACCESS'), '', this.clock.now());
+    return items.map((item) => ({
+      requestId: requireS(item, 'requestId'),
+      status: requireS(item, 'status'),
+      deadline: requireS(item, 'deadline'),
+    }));
+  }
+
   async get(scope: TenantScope, requestId: string): Promise<SubjectAccessRequest | undefined> {
     return (await this.list(scope)).find((request) => request.requestId === requestId);
   }
