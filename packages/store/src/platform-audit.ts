@@ -7,7 +7,15 @@ import {
   PutItemCommand,
   QueryCommand,
 } from '@aws-sdk/client-dynamodb';
-import { asOrgId, type Clock, type OrgId, systemClock } from '@confide/domain';
+import {
+  addYears,
+  asOrgId,
+  type Clock,
+  isExpired,
+  type OrgId,
+  systemClock,
+  toEpochSeconds,
+} from '@confide/domain';
 import { integrityMac } from '@confide/keys';
 import { attr, type Item, read, requireN, requireS } from './attributes';
 import { organisationIntegrityKey, requireItemMac } from './item-macs';
@@ -18,6 +26,9 @@ import { organisationIntegrityKey, requireItemMac } from './item-macs';
  * a second operator, and the provisioner assertions already used. None holds personal data: operator and staff ids,
  * organisation ids, operations, outcomes and rule ids only.
  */
+/** How long the platform audit keeps an event: the access audit's default (DEFAULT_RETENTION's `auditYears`). */
+const PLATFORM_AUDIT_YEARS = 8;
+
 const platformAuditKey = {
   log: 'PLATFORM#AUDIT',
   offboarding: (orgId: string) => `PLATFORM#OFFBOARDING#${orgId}`,
@@ -178,7 +189,8 @@ export class PlatformAuditLog {
 
   /** Writes one event; throws when it cannot be written (so a change it precedes is not made). */
   async record(event: PlatformAuditRecord): Promise<PlatformAuditEvent> {
-    const at = this.clock.now().toISOString();
+    const now = this.clock.now();
+    const at = now.toISOString();
     const eventId = randomUUID();
     await this.dynamo.send(
       new PutItemCommand({
@@ -196,6 +208,8 @@ export class PlatformAuditLog {
           ...(event.rule ? { rule: attr.s(event.rule) } : {}),
           ...(event.requestId ? { requestId: attr.s(event.requestId) } : {}),
           ...(event.subjectId ? { subjectId: attr.s(event.subjectId) } : {}),
+          // Kept as long as the access audit by default, then TTL removes it (DATA-PROTECTION.md, Retention).
+          expiresAt: attr.n(toEpochSeconds(addYears(now, PLATFORM_AUDIT_YEARS))),
         },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
@@ -223,7 +237,11 @@ export class PlatformAuditLog {
           ExclusiveStartKey: startKey,
         }),
       );
-      for (const item of page.Items ?? []) events.push(toEvent(item));
+      const now = this.clock.now();
+      for (const item of page.Items ?? []) {
+        // Past its expiry, an event is gone whether or not TTL has removed it yet.
+        if (!isExpired(read.n(item, 'expiresAt'), now)) events.push(toEvent(item));
+      }
       startKey = page.LastEvaluatedKey;
     } while (startKey && events.length < limit);
     return events.slice(0, limit);
