@@ -8,6 +8,7 @@ import { FileCheckpointStore } from '@confide/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditItems, monitoringWorld, readClients } from '../monitoring/monitoring-fixtures';
 import { type LambdaEndpoint, startLambdaEndpoint } from '../support/aws-stand-ins';
+import { offboardWithTwoOperators } from '../support/platform-fixtures';
 import { testApi } from '../support/test-api';
 import { runCli } from './support/run-cli';
 
@@ -83,6 +84,23 @@ describe('confide audit verify --stage', () => {
       ['confide-qa-verifier', true],
       ['confide-qa-verifier', true],
     ]);
+  }, 240_000);
+
+  it('says an offboarded organisation is not active, instead of failing its verification', async () => {
+    // Prepare: an audited organisation, then offboarded (its key pending deletion: nothing of it can be verified).
+    const world = await monitoringWorld(api, 1);
+    await readClients(api, world.worker, world.clients, 'Support visit');
+    expect((await offboardWithTwoOperators(api, world.org.orgId, 7)).errors).toBeUndefined();
+    const before = lambda.invocations.length;
+
+    // Act
+    const result = await runCli(['audit', 'verify', '--org', world.org.slug, '--stage', 'qa'], env);
+
+    // Assess: no failure counted for the audit alarm, and the operator is told why nothing was verified.
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`No active organisation with slug "${world.org.slug}" in qa`);
+    expect(result.stderr).not.toContain('FAILED');
+    expect(lambda.invocations.length).toBe(before + 1);
   }, 240_000);
 
   it('says so when the stage has no such organisation, and refuses a malformed stage name', async () => {

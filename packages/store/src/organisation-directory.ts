@@ -479,7 +479,11 @@ export class OrganisationDirectory {
     return item ? this.#verifiedOrganisation(scope, item, () => this.integrityKey(scope)) : undefined;
   }
 
-  async #unverifiedOrganisation(orgId: OrgId): Promise<Organisation | undefined> {
+  /**
+   * The organisation as stored, unverified, for what decides no access: which organisations a scheduled job takes up
+   * (an offboarded one's MAC can no longer be checked once its key is going).
+   */
+  async storedOrganisation(orgId: OrgId): Promise<Organisation | undefined> {
     const item = await this.#gateway(tenantScope(orgId)).get({ pk: 'ORG', sk: ORG_SORT });
     return item ? toOrganisation(item) : undefined;
   }
@@ -513,7 +517,7 @@ export class OrganisationDirectory {
     } while (startKey);
     // The operators' registry view decides no access: profiles are read without their preset's check (one KMS
     // request per organisation otherwise, and one tampered profile would hide every other).
-    const organisations = await Promise.all(ids.map((id) => this.#unverifiedOrganisation(id)));
+    const organisations = await Promise.all(ids.map((id) => this.storedOrganisation(id)));
     return organisations.filter((org): org is Organisation => org !== undefined);
   }
 
@@ -535,7 +539,7 @@ export class OrganisationDirectory {
     const items = page.Items ?? [];
     // As `listOrganisations`: the registry view decides no access, so profiles are read without their check.
     const organisations = await Promise.all(
-      items.map((item) => this.#unverifiedOrganisation(requireS(item, 'orgId') as OrgId)),
+      items.map((item) => this.storedOrganisation(requireS(item, 'orgId') as OrgId)),
     );
     return {
       entries: items.flatMap((item, index) => {

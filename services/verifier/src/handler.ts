@@ -70,8 +70,10 @@ export async function runVerifier(
   const slug = requestedSlug(event);
   let organisations: { orgId: OrgId; status: string }[];
   if (slug !== undefined) {
+    // As the schedule does, only an active organisation: an offboarded one's key is going, and its audit with it.
     const orgId = await services.directory.organisationIdBySlug(slug);
-    organisations = orgId ? [{ orgId, status: 'ACTIVE' }] : [];
+    const stored = orgId ? await services.directory.storedOrganisation(orgId) : undefined;
+    organisations = stored ? [stored] : [];
   } else {
     organisations = await services.directory.listOrganisations();
   }
