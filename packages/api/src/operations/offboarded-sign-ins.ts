@@ -50,8 +50,8 @@ const TIME_TO_SPARE_MS = 10_000;
  * Deletes the pool users of every offboarded organisation whose KMS key has been deleted (decision 0132). Offboarding
  * disabled them (decision 0021); each still holds a person's email address. Run daily by the provisioner's schedule.
  *
- * - Only once KMS, asked by the key's alias, no longer knows the key: while it is pending deletion the break-glass role
- *   may still cancel the offboarding, and the users must be there to enable again.
+ * - Only once KMS, asked by the key's alias, no longer knows the key: while it is pending deletion, the deletion may
+ *   still be cancelled, and nothing of the organisation should be beyond recall before its key is.
  * - The subjects are read from the staff accounts as stored (the key that MACs them is gone), expired ones included,
  *   and from the notes offboarding made of them (for accounts TTL has removed since); a generated subject (`sub_…`,
  *   never invited) has no user, and a text that is not a Cognito `sub` is refused. The pool deletes a user only if it
