@@ -18,7 +18,7 @@ import {
   type SignInAccounts,
   signAssertion,
 } from '@confide/api/provisioning';
-import type { OrgId } from '@confide/domain';
+import { newId, type OrgId } from '@confide/domain';
 import { localStackEnv, mintToken, startLocalKms, type TokenClaims } from '@confide/local';
 import { clientBeaconPartitions, tenantScope } from '@confide/store';
 import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
@@ -465,6 +465,29 @@ describe('the built Lambda bundles, each in a fresh Node process against the loc
           },
         }),
       );
+      // A partner agency of the first organisation with its own app client in the pool (decision 0022).
+      const partner = await keyed.services.partners.register(scope, {
+        name: 'County Council',
+        clientId: newId('subject'),
+      });
+      const partnerInput = { organisationId: a.organisationId, partnerId: partner.partnerId };
+      const partnerAssertion = await signAssertion(keyed.services, {
+        organisationId: a.organisationId,
+        action: 'registerPartnerClient',
+        target: partner.partnerId,
+        input: partnerInput,
+        actor: { kind: 'STAFF', id: a.firstAdminStaffId },
+      });
+      const registered = await runBundle(
+        built.bundles.provisioner,
+        [{ action: 'registerPartnerClient', input: partnerInput, assertion: partnerAssertion }],
+        env,
+      );
+      expect(registered.results[0], registered.output.slice(-2000)).toMatchObject({
+        ok: true,
+        value: { ok: true },
+      });
+      const [partnerClient = ''] = cognito.appClients.keys();
       for (const { organisationId } of [a, b]) {
         expect((await offboardWithTwoOperators(keyed, organisationId, 7)).errors).toBeUndefined();
       }
@@ -535,7 +558,15 @@ describe('the built Lambda bundles, each in a fresh Node process against the loc
         usersDeleted: 1,
         usersGone: 0,
         usersRefused: 2,
+        partnerClientsDeleted: 1,
+        partnerClientsRefused: 0,
       });
+      // The partner agency's app client is gone from the pool, with its binding.
+      expect(callsDue.filter((call) => call.operation === 'DeleteUserPoolClient')).toEqual([
+        expect.objectContaining({ client: { ClientId: partnerClient }, signatureValid: true }),
+      ]);
+      expect(cognito.appClients.size).toBe(0);
+      expect(await keyed.services.partners.clientBinding(partnerClient)).toBeUndefined();
       expect(callsDue.filter((call) => call.operation === 'AdminDeleteUser')).toEqual([
         expect.objectContaining({ username: aFirst, signatureValid: true }),
       ]);

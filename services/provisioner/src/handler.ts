@@ -71,7 +71,8 @@ function actionOf(event: unknown): string {
  * signed by another operator who is active now, and it acts only on an operator stored SUSPENDED.
  *
  * `deleteOffboardedSignIns` (decision 0132) is the daily schedule's: it deletes from the pool the users of every
- * offboarded organisation whose KMS key has been deleted, each only if the pool holds it for that organisation.
+ * offboarded organisation whose KMS key has been deleted, each only if the pool holds it for that organisation, and
+ * its partner agencies' app clients bound to it.
  *
  * The two lists are the operator CLI's read-only requests (`confide org list --stage`, `confide users --stage`;
  * issue 20): no assertion, recorded in the platform audit log, answering ids, slugs, roles and dates only.
@@ -107,6 +108,8 @@ export async function handler(event: unknown, context?: Context): Promise<Provis
         usersDeleted: response.usersDeleted,
         usersGone: response.usersGone,
         usersRefused: response.usersRefused,
+        partnerClientsDeleted: response.partnerClientsDeleted,
+        partnerClientsRefused: response.partnerClientsRefused,
       };
       // An organisation left unfinished by a fault fails the invocation: Lambda runs it again, and the errors alarm
       // counts it. The others stay finished.

@@ -1,6 +1,7 @@
 import { isIdOf, type OrgId } from '@confide/domain';
 import { tenantScope } from '@confide/store';
 import type { ConfideServices } from '../services';
+import { awaitsAppClient, type PartnerClients } from './partner-clients';
 
 /** What the pool answered for one user of an offboarded organisation (decision 0132). */
 export type OrganisationUserDeletion = 'DELETED' | 'GONE' | 'ANOTHER_ORGANISATION';
@@ -35,6 +36,10 @@ export interface OffboardedSignInsSweep {
    * account). Never deleted, and they do not hold the organisation back.
    */
   readonly usersRefused: number;
+  /** Partner agencies' app clients deleted from the pool, with their bindings. */
+  readonly partnerClientsDeleted: number;
+  /** App clients a partner names but that are bound to another organisation: never deleted. */
+  readonly partnerClientsRefused: number;
 }
 
 /** The platform audit log's actor: the provisioner, on that request (the schedule's, or an operator's by hand). */
@@ -58,6 +63,7 @@ const TIME_TO_SPARE_MS = 10_000;
  *   holds it for this organisation.
  * - A user deleted (or already gone) is taken off the account that named it, and its note is taken away, so a run cut
  *   short resumes after it.
+ * - Then the organisation's partner agencies' app clients bound to it are deleted from the pool, with their bindings.
  * - Each finished organisation is recorded in the platform audit log, then marked, and passed by from then on. A fault
  *   (KMS not answering included) leaves that organisation unmarked and the sweep goes on to the next
  *   (`organisationsFailed`); the next run takes it up again.
@@ -69,13 +75,14 @@ export async function deleteOffboardedSignIns(
   users: OrganisationUsers | undefined,
   requestId: string,
   remainingMs: () => number = () => Number.POSITIVE_INFINITY,
+  partnerClients?: PartnerClients,
 ): Promise<OffboardedSignInsSweep> {
   const organisations = (await services.directory.listOrganisations()).filter(
     (organisation) => organisation.status === 'OFFBOARDED' && !organisation.signInUsersDeletedAt,
   );
   const finished: OrgId[] = [];
   const failed: { organisationId: OrgId; error: string }[] = [];
-  const counts = { waiting: 0, deleted: 0, gone: 0, refused: 0 };
+  const counts = { waiting: 0, deleted: 0, gone: 0, refused: 0, clientsDeleted: 0, clientsRefused: 0 };
   const tally = (outcome: OrganisationUserDeletion | 'NOT_A_SUB') => {
     if (outcome === 'DELETED') counts.deleted += 1;
     else if (outcome === 'GONE') counts.gone += 1;
@@ -89,7 +96,11 @@ export async function deleteOffboardedSignIns(
         counts.waiting += 1;
         continue;
       }
-      if (!(await deleteUsersOf(services, users, orgId, remainingMs, tally))) {
+      const clients = partnerClients ?? NO_PARTNER_CLIENTS;
+      if (
+        !(await deleteUsersOf(services, users, orgId, remainingMs, tally)) ||
+        !(await deletePartnerClientsOf(services, clients, orgId, remainingMs, counts))
+      ) {
         complete = false;
         break;
       }
@@ -114,7 +125,41 @@ export async function deleteOffboardedSignIns(
     usersDeleted: counts.deleted,
     usersGone: counts.gone,
     usersRefused: counts.refused,
+    partnerClientsDeleted: counts.clientsDeleted,
+    partnerClientsRefused: counts.clientsRefused,
   };
+}
+
+/** Without a pool's app clients (locally), there is nothing to delete: every partner's client is generated. */
+const NO_PARTNER_CLIENTS: Pick<PartnerClients, 'delete'> = { delete: async () => false };
+
+/**
+ * The organisation's partner agencies' app clients (decision 0022), which could still obtain tokens the api refuses:
+ * each deleted from the pool only if its platform binding names this organisation, then the binding. A partner whose
+ * client awaits creation (a generated id) or whose binding is gone (deleted before) is passed by. False when time ran
+ * out first.
+ */
+async function deletePartnerClientsOf(
+  services: ConfideServices,
+  clients: Pick<PartnerClients, 'delete'>,
+  orgId: OrgId,
+  remainingMs: () => number,
+  counts: { clientsDeleted: number; clientsRefused: number },
+): Promise<boolean> {
+  for (const partner of await services.partners.list(tenantScope(orgId))) {
+    if (awaitsAppClient(partner)) continue;
+    const binding = await services.partners.clientBinding(partner.clientId);
+    if (!binding) continue;
+    if (binding.orgId !== orgId) {
+      counts.clientsRefused += 1;
+      continue;
+    }
+    if (remainingMs() < TIME_TO_SPARE_MS) return false;
+    await clients.delete(partner.clientId);
+    await services.partners.forgetClientBinding(partner.clientId);
+    counts.clientsDeleted += 1;
+  }
+  return true;
 }
 
 /** One organisation's users, one after another, while there is time; false when time ran out first. */

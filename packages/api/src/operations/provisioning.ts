@@ -764,6 +764,7 @@ export async function runProvisionerEvent(
         options.organisationUsers,
         requestId,
         options.remainingMs,
+        partnerClients,
       );
       return { ok: true, action: 'deleteOffboardedSignIns', ...sweep };
     }

@@ -1,4 +1,5 @@
 import {
+  DeleteItemCommand,
   type DynamoDBClient,
   GetItemCommand,
   TransactionCanceledException,
@@ -198,6 +199,19 @@ export class PartnerAgencies {
       orgId: asOrgId(requireS(result.Item, 'orgId')),
       partnerId: requireS(result.Item, 'partnerId'),
     };
+  }
+
+  /**
+   * Takes the platform item of a partner's app client away once the client is deleted from the pool (decision 0132):
+   * an offboarded organisation's partners read nothing any more, and the binding named it.
+   */
+  async forgetClientBinding(clientId: string): Promise<void> {
+    await this.#platformClient().send(
+      new DeleteItemCommand({
+        TableName: this.table,
+        Key: { pk: attr.s(platformKey.partnerClient(clientId)), sk: attr.s('CLIENT') },
+      }),
+    );
   }
 
   async list(scope: TenantScope): Promise<PartnerAgency[]> {
