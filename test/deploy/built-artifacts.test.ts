@@ -488,6 +488,20 @@ describe('the built Lambda bundles, each in a fresh Node process against the loc
         value: { ok: true },
       });
       const [partnerClient = ''] = cognito.appClients.keys();
+      // And a partner planted on the first organisation naming an app client bound to another organisation.
+      const foreignClient = 'foreignclient000000000000a';
+      await keyed.services.partners.register(scope, { name: 'Planted agency', clientId: foreignClient });
+      await keyed.services.dynamo.send(
+        new PutItemCommand({
+          TableName: keyed.stack.tables.data,
+          Item: {
+            pk: { S: `PLATFORM#CLIENT#${foreignClient}` },
+            sk: { S: 'CLIENT' },
+            orgId: { S: 'org_aaaaaaaaaaaaaaaaaaaaaaaaaa' },
+            partnerId: { S: 'ptn_elsewhere' },
+          },
+        }),
+      );
       for (const { organisationId } of [a, b]) {
         expect((await offboardWithTwoOperators(keyed, organisationId, 7)).errors).toBeUndefined();
       }
@@ -559,7 +573,7 @@ describe('the built Lambda bundles, each in a fresh Node process against the loc
         usersGone: 0,
         usersRefused: 2,
         partnerClientsDeleted: 1,
-        partnerClientsRefused: 0,
+        partnerClientsRefused: 1,
       });
       // The partner agency's app client is gone from the pool, with its binding.
       expect(callsDue.filter((call) => call.operation === 'DeleteUserPoolClient')).toEqual([
@@ -567,6 +581,7 @@ describe('the built Lambda bundles, each in a fresh Node process against the loc
       ]);
       expect(cognito.appClients.size).toBe(0);
       expect(await keyed.services.partners.clientBinding(partnerClient)).toBeUndefined();
+      expect(await keyed.services.partners.clientBinding(foreignClient)).toBeDefined();
       expect(callsDue.filter((call) => call.operation === 'AdminDeleteUser')).toEqual([
         expect.objectContaining({ username: aFirst, signatureValid: true }),
       ]);
