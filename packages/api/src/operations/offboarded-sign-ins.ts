@@ -96,10 +96,11 @@ export async function deleteOffboardedSignIns(
         counts.waiting += 1;
         continue;
       }
-      const clients = partnerClients ?? NO_PARTNER_CLIENTS;
       if (
         !(await deleteUsersOf(services, users, orgId, remainingMs, tally)) ||
-        !(await deletePartnerClientsOf(services, clients, orgId, remainingMs, counts))
+        // Without the pool's app clients, their bindings stay too: nothing is half done.
+        (partnerClients &&
+          !(await deletePartnerClientsOf(services, partnerClients, orgId, remainingMs, counts)))
       ) {
         complete = false;
         break;
@@ -129,9 +130,6 @@ export async function deleteOffboardedSignIns(
     partnerClientsRefused: counts.clientsRefused,
   };
 }
-
-/** Without a pool's app clients (locally), there is nothing to delete: every partner's client is generated. */
-const NO_PARTNER_CLIENTS: Pick<PartnerClients, 'delete'> = { delete: async () => false };
 
 /**
  * The organisation's partner agencies' app clients (decision 0022), which could still obtain tokens the api refuses:
