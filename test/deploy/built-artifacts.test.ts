@@ -574,7 +574,20 @@ describe('the built Lambda bundles, each in a fresh Node process against the loc
         usersRefused: 2,
         partnerClientsDeleted: 1,
         partnerClientsRefused: 1,
+        // The two admins' accounts and the planted copy.
+        handlesForgotten: 3,
       });
+      // No account of the organisation keeps its handle in clear.
+      const accounts = await keyed.services.dynamo.send(
+        new QueryCommand({
+          TableName: keyed.stack.tables.data,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': { S: scope.key('STAFF') } },
+        }),
+      );
+      expect(accounts.Items?.length).toBe(3);
+      expect(accounts.Items?.filter((item) => item.handle !== undefined)).toEqual([]);
       // The partner agency's app client is gone from the pool, with its binding.
       expect(callsDue.filter((call) => call.operation === 'DeleteUserPoolClient')).toEqual([
         expect.objectContaining({ client: { ClientId: partnerClient }, signatureValid: true }),

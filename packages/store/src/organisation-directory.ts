@@ -754,6 +754,24 @@ export class OrganisationDirectory {
   }
 
   /**
+   * Takes the handle off every staff account of an organisation whose key is deleted (decision 0132): it is the one
+   * name-like text an account keeps in clear, and the accounts of those still employed at offboarding never expire.
+   * Answers how many accounts lost it; an account without one is passed by, so a second run changes nothing.
+   */
+  async forgetHandles(scope: TenantScope): Promise<number> {
+    let forgotten = 0;
+    for (const item of await this.#staffItems(scope, { includingExpired: true })) {
+      if (read.s(item, 'handle') === undefined) continue;
+      const result = await this.#gateway(scope).update(
+        { pk: requireS(item, 'pk'), sk: requireS(item, 'sk') },
+        { UpdateExpression: 'REMOVE handle', ConditionExpression: 'attribute_exists(handle)' },
+      );
+      if (result.written) forgotten += 1;
+    }
+    return forgotten;
+  }
+
+  /**
    * Takes a subject whose user is gone from the pool off the account that named it, while it still names it (decision
    * 0132): the sweep of an offboarded organisation then resumes after it, and the table keeps no identifier of a user
    * that no longer exists. Only for an organisation whose key is deleted: nothing verifies its accounts any more.

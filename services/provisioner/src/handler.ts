@@ -110,6 +110,7 @@ export async function handler(event: unknown, context?: Context): Promise<Provis
         usersRefused: response.usersRefused,
         partnerClientsDeleted: response.partnerClientsDeleted,
         partnerClientsRefused: response.partnerClientsRefused,
+        handlesForgotten: response.handlesForgotten,
       };
       // An organisation left unfinished by a fault fails the invocation: Lambda runs it again, and the errors alarm
       // counts it. The others stay finished.

@@ -40,6 +40,8 @@ export interface OffboardedSignInsSweep {
   readonly partnerClientsDeleted: number;
   /** App clients a partner names but that are bound to another organisation: never deleted. */
   readonly partnerClientsRefused: number;
+  /** Staff accounts whose handle, the one name-like text they keep in clear, was taken off. */
+  readonly handlesForgotten: number;
 }
 
 /** The platform audit log's actor: the provisioner, on that request (the schedule's, or an operator's by hand). */
@@ -63,7 +65,8 @@ const TIME_TO_SPARE_MS = 10_000;
  *   holds it for this organisation.
  * - A user deleted (or already gone) is taken off the account that named it, and its note is taken away, so a run cut
  *   short resumes after it.
- * - Then the organisation's partner agencies' app clients bound to it are deleted from the pool, with their bindings.
+ * - Then the organisation's partner agencies' app clients bound to it are deleted from the pool, with their bindings,
+ *   and every staff account loses its handle, the one name-like text it keeps in clear.
  * - Each finished organisation is recorded in the platform audit log, then marked, and passed by from then on. A fault
  *   (KMS not answering included) leaves that organisation unmarked and the sweep goes on to the next
  *   (`organisationsFailed`); the next run takes it up again.
@@ -82,7 +85,15 @@ export async function deleteOffboardedSignIns(
   );
   const finished: OrgId[] = [];
   const failed: { organisationId: OrgId; error: string }[] = [];
-  const counts = { waiting: 0, deleted: 0, gone: 0, refused: 0, clientsDeleted: 0, clientsRefused: 0 };
+  const counts = {
+    waiting: 0,
+    deleted: 0,
+    gone: 0,
+    refused: 0,
+    clientsDeleted: 0,
+    clientsRefused: 0,
+    handlesForgotten: 0,
+  };
   const tally = (outcome: OrganisationUserDeletion | 'NOT_A_SUB') => {
     if (outcome === 'DELETED') counts.deleted += 1;
     else if (outcome === 'GONE') counts.gone += 1;
@@ -105,6 +116,7 @@ export async function deleteOffboardedSignIns(
         complete = false;
         break;
       }
+      counts.handlesForgotten += await services.directory.forgetHandles(tenantScope(orgId));
       await services.platformAudit.record({
         actor: SWEEP_ACTOR,
         operation: 'provisioner.deleteOffboardedSignIns',
@@ -128,6 +140,7 @@ export async function deleteOffboardedSignIns(
     usersRefused: counts.refused,
     partnerClientsDeleted: counts.clientsDeleted,
     partnerClientsRefused: counts.clientsRefused,
+    handlesForgotten: counts.handlesForgotten,
   };
 }
 
