@@ -30,8 +30,7 @@ describe('retention: an offboarded organisation’s expiries', () => {
     const { id, clientId } = await clientWithRecords(api, world);
     expectNoErrors(await closeCase(api, world.manager, id));
     expectNoErrors(await offboardWithTwoOperators(api, orgId, 7));
-    const organisation = await api.services.directory.organisation(orgId);
-    expect(await api.services.organisationKeys.state(organisation?.kmsKeyArn ?? '')).toBe('PendingDeletion');
+    expect(await api.services.organisationKeys.lifecycle(orgId)).toBe('PENDING_DELETION');
     outlive(clock);
 
     // Act

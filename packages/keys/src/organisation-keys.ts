@@ -176,11 +176,6 @@ export class OrganisationKeys {
     return keyLifecycle(this.options.kms, this.aliasFor(orgId));
   }
 
-  async state(keyArn: string): Promise<string | undefined> {
-    const result = await this.options.kms.send(new DescribeKeyCommand({ KeyId: keyArn }));
-    return result.KeyMetadata?.KeyState;
-  }
-
   /**
    * The key policy (decisions 0029, 0031): the account may look at the key but not change its policy; only the named
    * break-glass role may; the tenant-access role (the api's per-organisation credentials), the verifier and the retention handler may use the key only with this

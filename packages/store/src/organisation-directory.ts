@@ -483,9 +483,8 @@ export class OrganisationDirectory {
    * The organisation as stored, unverified, for what decides no access: which organisations a scheduled job takes up
    * (an offboarded one's MAC can no longer be checked once its key is going).
    */
-  async storedOrganisation(orgId: OrgId): Promise<Organisation | undefined> {
-    const item = await this.#gateway(tenantScope(orgId)).get({ pk: 'ORG', sk: ORG_SORT });
-    return item ? toOrganisation(item) : undefined;
+  storedOrganisation(orgId: OrgId): Promise<Organisation | undefined> {
+    return storedOrganisation(this.#access, this.#table, orgId);
   }
 
   async organisationIdBySlug(slug: string): Promise<OrgId | undefined> {
@@ -1607,17 +1606,17 @@ function verifiedIdentityLink(scope: TenantScope, item: Item, integrityKey: Buff
 }
 
 /**
- * The organisation's status as stored, unverified (the key that MACs the item may be gone): for the retention function,
- * which lets a failed record pass only for an organisation stored OFFBOARDED whose key KMS says is going (decision
- * 0131). Undefined when the registry has no such organisation.
+ * The organisation as stored, unverified (the key that MACs the item may be gone): for what decides no access, such as
+ * the retention function, which lets a failed record pass only for an organisation stored OFFBOARDED whose key KMS
+ * says is going (decision 0131). Undefined when the registry has no such organisation.
  */
-export async function storedOrganisationStatus(
+export async function storedOrganisation(
   access: TableAccess,
   table: string,
   orgId: OrgId,
-): Promise<OrganisationStatus | undefined> {
+): Promise<Organisation | undefined> {
   const item = await new TenantTable(tenantScope(orgId), access, table).get({ pk: 'ORG', sk: ORG_SORT });
-  return item ? (read.s(item, 'status') as OrganisationStatus | undefined) : undefined;
+  return item ? toOrganisation(item) : undefined;
 }
 
 function toOrganisation(item: Item): Organisation {

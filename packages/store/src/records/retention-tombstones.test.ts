@@ -144,6 +144,21 @@ function fakeDynamo(options: { failPutFor?: string; keyLifecycle?: () => Promise
 
 const BEACON_KEY = Buffer.alloc(32, 7);
 
+/** An organisation's registry item as onboarding writes it (its MAC left out: nothing here checks it). */
+function organisationItem(status: 'OFFBOARDED' | 'ACTIVE') {
+  return {
+    orgId: { S: 'org_aaaaaaaaaaaaaaaaaaaaaaaaaa' },
+    name: { S: 'A charity' },
+    slug: { S: 'a-charity' },
+    preset: { S: 'STRICT' },
+    status: { S: status },
+    kmsKeyArn: { S: 'arn:aws:kms:eu-west-2:111122223333:key/00000000-0000-0000-0000-000000000000' },
+    keyAlias: { S: 'alias/confide/test/org_aaaaaaaaaaaaaaaaaaaaaaaaaa' },
+    createdAt: { S: '2030-01-01T00:00:00.000Z' },
+    version: { N: '1' },
+  };
+}
+
 /** What `closeCase` (or the end of employment) writes first: the subject's authenticated schedule. */
 async function scheduled(
   fake: ReturnType<typeof fakeDynamo>,
@@ -210,7 +225,7 @@ describe('processRetentionRecords (injected clients)', () => {
     ) => {
       const fake = fakeDynamo({ failPutFor: 'CONSENT', keyLifecycle });
       await scheduled(fake, orgId, clientId, clock);
-      if (status) fake.items.set(`${tenantScope(orgId).key('ORG')}|PROFILE`, { status: { S: status } });
+      if (status) fake.items.set(`${tenantScope(orgId).key('ORG')}|PROFILE`, organisationItem(status));
       const logged: { message: string; detail: Record<string, unknown> }[] = [];
       const result = await processRetentionRecords(batch, {
         ...depsOf(fake),

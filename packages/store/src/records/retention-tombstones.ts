@@ -16,7 +16,7 @@ import {
   STAFF_ACCOUNT_FACTS,
   staffAccountKey,
   staffHandleEntryKey,
-  storedOrganisationStatus,
+  storedOrganisation,
 } from '../organisation-directory';
 import { itemKeyOf, openField } from '../sealed-fields';
 import { type TenantScope, tenantScope } from '../tenant-scope';
@@ -486,7 +486,7 @@ async function keyLifecycleOf(
   let asked = lifecycles.get(orgId);
   if (!asked) {
     asked = (async () =>
-      (await storedOrganisationStatus(deps.dynamo, deps.dataTable, orgId)) === 'OFFBOARDED'
+      (await storedOrganisation(deps.dynamo, deps.dataTable, orgId))?.status === 'OFFBOARDED'
         ? deps.organisationKeys.lifecycle(orgId)
         : undefined)().catch(() => undefined);
     lifecycles.set(orgId, asked);
