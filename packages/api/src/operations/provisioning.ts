@@ -780,6 +780,11 @@ export async function runProvisionerEvent(
     request = parseProvisionerRequest(event);
     const parsed = request;
     const actor = await checkAssertion(services, parsed);
+    // A tenant action done: recorded in the organisation's audit, best effort (the action stands either way).
+    const completedInTenant = () =>
+      bestEffort('tenant', () =>
+        recordInTenant(services, parsed, actor, 'COMPLETED', 'provisioner.assertion', requestId),
+      );
     if (parsed.action === 'onboard') {
       const { organisation, firstAdmin, secondAdmin } = await onboardOrganisation(
         services,
@@ -808,16 +813,12 @@ export async function runProvisionerEvent(
     }
     if (parsed.action === 'inviteStaff') {
       const staff = await inviteStaff(services, parsed.input, signIns);
-      await bestEffort('tenant', () =>
-        recordInTenant(services, parsed, actor, 'COMPLETED', 'provisioner.assertion', requestId),
-      );
+      await completedInTenant();
       return { ok: true, action: 'inviteStaff', organisationId: staff.orgId, staffId: staff.staffId };
     }
     if (parsed.action === 'disableStaffSignIn') {
       const { staff, disabled } = await disableStaffSignIn(services, parsed.input, signIns);
-      await bestEffort('tenant', () =>
-        recordInTenant(services, parsed, actor, 'COMPLETED', 'provisioner.assertion', requestId),
-      );
+      await completedInTenant();
       return {
         ok: true,
         action: 'disableStaffSignIn',
@@ -828,9 +829,7 @@ export async function runProvisionerEvent(
     }
     if (parsed.action === 'enableStaffSignIn') {
       const { staff, enabled } = await enableStaffSignIn(services, parsed.input, signIns);
-      await bestEffort('tenant', () =>
-        recordInTenant(services, parsed, actor, 'COMPLETED', 'provisioner.assertion', requestId),
-      );
+      await completedInTenant();
       return {
         ok: true,
         action: 'enableStaffSignIn',
@@ -848,9 +847,7 @@ export async function runProvisionerEvent(
     }
     if (parsed.action === 'registerPartnerClient') {
       const partner = await registerPartnerClient(services, parsed.input, partnerClients);
-      await bestEffort('tenant', () =>
-        recordInTenant(services, parsed, actor, 'COMPLETED', 'provisioner.assertion', requestId),
-      );
+      await completedInTenant();
       return {
         ok: true,
         action: 'registerPartnerClient',
