@@ -239,9 +239,9 @@ export class ConfideApiStack extends Stack {
         resources: [identity.userPool.userPoolArn],
       }),
     );
-    // Once an offboarded organisation's key is deleted, its users go from the pool (decision 0132): a daily sweep by
-    // the provisioner, which reads each user's organisation (AdminGetUser, above) and deletes only that organisation's,
-    // and asks KMS by the key's alias whether the key is gone.
+    // Once an offboarded organisation's key is deleted, its users and partner app clients go from the pool (decision
+    // 0132): a daily sweep by the provisioner, which reads each user's organisation (AdminGetUser, above) and deletes
+    // only that organisation's, and asks KMS by the key's alias whether the key is gone.
     this.provisioner.role.addToPrincipalPolicy(
       new PolicyStatement({
         sid: 'DeleteOffboardedOrganisationsUsers',
@@ -254,7 +254,8 @@ export class ConfideApiStack extends Stack {
       stage: config.stage,
     });
     new Rule(this, 'OffboardedSignInsSchedule', {
-      description: 'Deletes the user pool users of offboarded organisations whose KMS key has been deleted',
+      description:
+        'Deletes the pool users and partner app clients of offboarded organisations whose KMS key has been deleted',
       schedule: Schedule.rate(Duration.days(1)),
       targets: [
         new LambdaFunction(this.provisioner.function, {
