@@ -1,13 +1,17 @@
 import { GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import {
+  CancelKeyDeletionCommand,
   DecryptCommand,
   DescribeKeyCommand,
+  EnableKeyCommand,
   GetKeyRotationStatusCommand,
+  KMSClient,
   ListAliasesCommand,
   ListResourceTagsCommand,
 } from '@aws-sdk/client-kms';
 import { onboardOrganisation, type SignInAccounts } from '@confide/api/onboarding';
 import { badInput, type OrgId } from '@confide/domain';
+import { LOCAL_CREDENTIALS } from '@confide/local';
 import { tenantScope } from '@confide/store';
 import { describe, expect, it } from 'vitest';
 import { failingDynamoClient } from '../support/failing-dynamo';
@@ -378,31 +382,78 @@ describe('offboarding an organisation', () => {
     expect(key.KeyMetadata?.KeyState).toBe('PendingDeletion');
   });
 
-  it('completes on a retry after a fault that followed the key’s scheduled deletion', async () => {
-    // Prepare: an organisation, the offboarding asked for, and an API whose DynamoDB client fails the write that marks
-    // the organisation offboarded (after its key's deletion is scheduled).
+  it('refuses the organisation’s tokens when a fault follows its key’s scheduled deletion, and completes once the key is back', async () => {
+    // Prepare: an organisation with a worker, and an API whose DynamoDB client fails the write that records the key's
+    // deletion date (after its deletion is scheduled).
     const org = await onboardTestOrganisation(api);
-    const failing = failingDynamoClient(api, (call) => JSON.stringify(call.input).includes('"OFFBOARDED"'));
-    const faulty = testApi({ dynamo: failing.client });
-    const failed = await offboardWithTwoOperators(faulty, org.orgId, 7);
+    const worker = await addStaff(api, org, ['SUPPORT_WORKER']);
+    const failing = failingDynamoClient(api, (call) =>
+      JSON.stringify(call.input).includes('keyDeletionDate'),
+    );
+    const failed = await offboardWithTwoOperators(testApi({ dynamo: failing.client }), org.orgId, 7);
     expect(failing.failures()).toBe(1);
     expect(codes(failed)).toEqual(['INTERNAL']);
-    const organisation = await api.services.directory.organisation(org.orgId);
-    const key = await api.services.kms.send(new DescribeKeyCommand({ KeyId: organisation?.kmsKeyArn }));
-    expect(key.KeyMetadata?.KeyState).toBe('PendingDeletion');
 
-    // Act: the second operator runs the pending offboarding again, with nothing failing.
-    const retried = await api.graphql<{ offboardOrganisation: { status: string; keyDeletionDate: string } }>(
-      'mutation ($input: OffboardOrganisationInput!) { offboardOrganisation(input: $input) { status keyDeletionDate } }',
-      { token: await api.secondOperatorToken(), variables: { input: { organisationId: org.orgId } } },
-    );
+    // Assess the fault: the key is going, and the organisation is offboarded, its tokens refused.
+    const stored = await api.services.directory.storedOrganisation(org.orgId);
+    expect(stored).toMatchObject({ status: 'OFFBOARDED', keyDeletionDate: undefined });
+    const { kms } = api.services;
+    const going = await kms.send(new DescribeKeyCommand({ KeyId: stored?.kmsKeyArn }));
+    expect(going.KeyMetadata?.KeyState).toBe('PendingDeletion');
+    for (const token of [org.adminToken, worker.token]) {
+      expect(codes(await api.graphql('{ me { kind } }', { token }))).toEqual(['UNAUTHENTICATED']);
+    }
 
-    // Assess: offboarded, with the deletion date the key already has.
-    expect(retried.errors).toBeUndefined();
-    expect(retried.data?.offboardOrganisation).toEqual({
-      status: 'OFFBOARDED',
-      keyDeletionDate: key.KeyMetadata?.DeletionDate?.toISOString(),
+    // Act: as the operations guide says, the deletion is cancelled and the key enabled, and the second operator runs
+    // the pending offboarding again, through a process that never held the key (a Lambda started since).
+    await kms.send(new CancelKeyDeletionCommand({ KeyId: stored?.kmsKeyArn }));
+    await kms.send(new EnableKeyCommand({ KeyId: stored?.kmsKeyArn }));
+    const fresh = testApi();
+    await expectOffboardingCompletedBy(fresh, org.orgId);
+
+    // Assess: a further run is refused.
+    expect(codes(await offboardWithTwoOperators(fresh, org.orgId, 7, { exported: false }))).toEqual([
+      'CONFLICT',
+    ]);
+  });
+
+  it('refuses the organisation’s tokens before its key’s deletion is scheduled, and a retry completes a failed scheduling', async () => {
+    // Prepare: an organisation with a worker, and an API whose KMS client fails to schedule the key's deletion.
+    const org = await onboardTestOrganisation(api);
+    const worker = await addStaff(api, org, ['SUPPORT_WORKER']);
+    const stack = api.stack;
+    const kms = new KMSClient({
+      region: stack.region,
+      endpoint: stack.kmsEndpoint,
+      credentials: LOCAL_CREDENTIALS,
     });
+    let refused = 0;
+    kms.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'ScheduleKeyDeletionCommand') {
+          refused++;
+          throw new Error('Injected failure: KMS unavailable');
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'failScheduling' },
+    );
+    const failed = await offboardWithTwoOperators(testApi({ kms }), org.orgId, 7);
+    expect(refused).toBe(1);
+    expect(codes(failed)).toEqual(['INTERNAL']);
+
+    // Assess the fault: the key is still in use, but the organisation is offboarded and its tokens refused.
+    const stored = await api.services.directory.storedOrganisation(org.orgId);
+    expect(stored?.status).toBe('OFFBOARDED');
+    expect(stored?.keyDeletionDate).toBeUndefined();
+    const key = await api.services.kms.send(new DescribeKeyCommand({ KeyId: stored?.kmsKeyArn }));
+    expect(key.KeyMetadata?.KeyState).toBe('Enabled');
+    for (const token of [org.adminToken, worker.token]) {
+      expect(codes(await api.graphql('{ me { kind } }', { token }))).toEqual(['UNAUTHENTICATED']);
+    }
+
+    // Act and assess: the second operator runs the pending offboarding again, with nothing failing.
+    await expectOffboardingCompletedBy(testApi(), org.orgId);
   });
 
   it('leaves nothing of the organisation decryptable once its key is pending deletion', async () => {
@@ -442,3 +493,22 @@ describe('offboarding an organisation', () => {
     expect(codes(await api.graphql('{ me { kind } }', { token: org.adminToken }))).toBeUndefined();
   });
 });
+
+/**
+ * Runs an unfinished offboarding again as its second operator would, through `api` (a process that never held the
+ * key, as a Lambda started since), and checks it completed: the key pending deletion, its date recorded.
+ */
+async function expectOffboardingCompletedBy(api: TestApi, orgId: string): Promise<void> {
+  const retried = await api.graphql<{ offboardOrganisation: { status: string; keyDeletionDate: string } }>(
+    'mutation ($input: OffboardOrganisationInput!) { offboardOrganisation(input: $input) { status keyDeletionDate } }',
+    { token: await api.secondOperatorToken(), variables: { input: { organisationId: orgId } } },
+  );
+  expect(retried.errors).toBeUndefined();
+  const stored = await api.services.directory.storedOrganisation(orgId as OrgId);
+  const key = await api.services.kms.send(new DescribeKeyCommand({ KeyId: stored?.kmsKeyArn }));
+  expect(key.KeyMetadata?.KeyState).toBe('PendingDeletion');
+  expect(retried.data?.offboardOrganisation).toEqual({
+    status: 'OFFBOARDED',
+    keyDeletionDate: key.KeyMetadata?.DeletionDate?.toISOString(),
+  });
+}

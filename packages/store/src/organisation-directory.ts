@@ -549,26 +549,46 @@ export class OrganisationDirectory {
     };
   }
 
-  async markOffboarded(orgId: OrgId, keyDeletionDate: Date): Promise<Organisation> {
-    const scope = tenantScope(orgId);
-    const result = await this.#gateway(scope).update(
+  /**
+   * Marks the organisation offboarded: from this write on, every token of it is refused. Its key's deletion is
+   * scheduled after it and recorded by {@link recordKeyDeletion}; an organisation marked without that date is an
+   * offboarding left unfinished, which running the offboarding again completes.
+   */
+  async markOffboarded(orgId: OrgId): Promise<void> {
+    const result = await this.#gateway(tenantScope(orgId)).update(
       { pk: 'ORG', sk: ORG_SORT },
       {
-        UpdateExpression:
-          'SET #status = :off, offboardedAt = :now, keyDeletionDate = :deletion, version = version + :one',
-        ConditionExpression: 'attribute_exists(pk)',
+        UpdateExpression: 'SET #status = :off, offboardedAt = :now, version = version + :one',
+        ConditionExpression: 'attribute_exists(pk) AND #status <> :off',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {
           ':off': attr.s('OFFBOARDED'),
           ':now': attr.s(this.#clock.now().toISOString()),
+          ':one': attr.n(1),
+        },
+      },
+    );
+    if (!result.written) throw new Error('No active organisation to offboard.');
+  }
+
+  /** Records when the offboarded organisation's key will be deleted, as KMS scheduled it: the offboarding is complete. */
+  async recordKeyDeletion(orgId: OrgId, keyDeletionDate: Date): Promise<Organisation> {
+    const result = await this.#gateway(tenantScope(orgId)).update(
+      { pk: 'ORG', sk: ORG_SORT },
+      {
+        UpdateExpression: 'SET keyDeletionDate = :deletion, version = version + :one',
+        ConditionExpression: '#status = :off',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':off': attr.s('OFFBOARDED'),
           ':deletion': attr.s(keyDeletionDate.toISOString()),
           ':one': attr.n(1),
         },
         ReturnValues: 'ALL_NEW',
       },
     );
-    if (!result.written) throw new Error('No organisation to offboard.');
-    if (!result.attributes) throw new Error('Offboarding returned no item.');
+    if (!result.written) throw new Error('No offboarded organisation to record the key deletion of.');
+    if (!result.attributes) throw new Error('Recording the key deletion returned no item.');
     return toOrganisation(result.attributes);
   }
 

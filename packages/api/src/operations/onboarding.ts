@@ -171,9 +171,11 @@ function foundingAdmin(
 export const DEFAULT_KEY_DELETION_WINDOW_DAYS = 30;
 
 /**
- * Offboards an organisation: from this moment every token of it is refused (authentication checks the
- * status on every request), cached keys are dropped, and its KMS key is scheduled for deletion, after which
- * nothing of it can be decrypted anywhere, backups included.
+ * Offboards an organisation: it is marked offboarded first, so that from that moment every token of it is refused
+ * (authentication checks the status on every request); then cached keys are dropped and its KMS key is scheduled for
+ * deletion, after which nothing of it can be decrypted anywhere, backups included; the deletion date recorded last
+ * completes it. A fault after the mark leaves the offboarding unfinished (offboarded, no deletion date): run again, it
+ * goes on from the key's scheduling (a key already pending deletion keeps its date).
  */
 export async function offboardOrganisation(
   services: ConfideServices,
@@ -183,14 +185,22 @@ export async function offboardOrganisation(
   const days = validate.integerInRange(['input', 'pendingWindowInDays'], pendingWindowInDays, 7, 30);
   const organisation = await services.directory.organisation(orgId);
   if (!organisation) throw notFound('Organisation');
-  if (organisation.status === 'OFFBOARDED') {
+  if (organisation.status === 'OFFBOARDED' && !offboardingUnfinished(organisation)) {
     throw new ConfideError(ErrorCode.CONFLICT, 'The organisation is already offboarded.');
   }
-  // The sign-in users to delete once the key is (decision 0132), noted while every account still names its own: kept
-  // a year past the longest deletion window, the sweep has long taken them by then.
-  const noteExpiresAt = toEpochSeconds(services.clock.now()) + (30 + 365) * 24 * 60 * 60;
-  await services.directory.noteSignInsToDelete(tenantScope(orgId), noteExpiresAt);
-  const deletionDate = await services.organisationKeys.scheduleDeletion(organisation.kmsKeyArn, days);
+  if (organisation.status === 'ACTIVE') {
+    // The sign-in users to delete once the key is (decision 0132), noted while every account still names its own:
+    // kept a year past the longest deletion window, the sweep has long taken them by then.
+    const noteExpiresAt = toEpochSeconds(services.clock.now()) + (30 + 365) * 24 * 60 * 60;
+    await services.directory.noteSignInsToDelete(tenantScope(orgId), noteExpiresAt);
+    await services.directory.markOffboarded(orgId);
+  }
   services.keys.forgetOrganisation(orgId);
-  return services.directory.markOffboarded(orgId, deletionDate);
+  const deletionDate = await services.organisationKeys.scheduleDeletion(organisation.kmsKeyArn, days);
+  return services.directory.recordKeyDeletion(orgId, deletionDate);
+}
+
+/** An offboarding a fault stopped after the organisation was marked and before its key's deletion date was recorded. */
+export function offboardingUnfinished(organisation: Organisation): boolean {
+  return organisation.status === 'OFFBOARDED' && organisation.keyDeletionDate === undefined;
 }

@@ -20,7 +20,11 @@ import {
 import { builder } from '../builder';
 import { type ConfideContext, operatorPrincipal } from '../context';
 import { restoreAdministration } from '../operations/admin-restoration';
-import { DEFAULT_KEY_DELETION_WINDOW_DAYS, type FoundingAdmin } from '../operations/onboarding';
+import {
+  DEFAULT_KEY_DELETION_WINDOW_DAYS,
+  type FoundingAdmin,
+  offboardingUnfinished,
+} from '../operations/onboarding';
 import {
   organisationExports,
   organisationProvisioning,
@@ -87,7 +91,8 @@ OrganisationRef.implement({
       type: 'DateTime',
       nullable: true,
       resolve: (org) => org.keyDeletionDate ?? null,
-      description: 'When the organisation’s KMS key will be deleted, once offboarded.',
+      description:
+        'When the organisation’s KMS key will be deleted, once offboarded. Null on an offboarded organisation while an offboarding a fault stopped is unfinished: the second operator’s same offboardOrganisation call completes it.',
     }),
     createdAt: t.field({ type: 'DateTime', resolve: (org) => org.createdAt, description: 'When onboarded.' }),
     version: t.exposeInt('version', {
@@ -172,10 +177,18 @@ function organisationIdArg(value: string | number): OrgId {
   return asOrgId(id);
 }
 
-/** The organisation an operator acts on: NOT_FOUND when there is none, CONFLICT once it is offboarded. */
-async function activeOrganisation(context: ConfideContext, orgId: OrgId): Promise<Organisation> {
+/**
+ * The organisation an operator acts on: NOT_FOUND when there is none, CONFLICT once it is offboarded, unless
+ * `unfinishedOffboarding` admits one whose offboarding a fault stopped (to complete it).
+ */
+async function activeOrganisation(
+  context: ConfideContext,
+  orgId: OrgId,
+  options: { readonly unfinishedOffboarding?: boolean } = {},
+): Promise<Organisation> {
   const organisation = await context.services.directory.organisation(orgId);
   if (!organisation) throw notFound('Organisation');
+  if (options.unfinishedOffboarding && offboardingUnfinished(organisation)) return organisation;
   if (organisation.status === 'OFFBOARDED') {
     throw new ConfideError(ErrorCode.CONFLICT, 'The organisation is offboarded.');
   }
@@ -377,7 +390,8 @@ builder.mutationFields((t) => ({
       );
       const operator = operatorPrincipal(context).operatorId;
       const { platformAudit } = context.services;
-      await activeOrganisation(context, orgId);
+      // An offboarding a fault left unfinished (offboarded, no key deletion date) is run again to complete it.
+      await activeOrganisation(context, orgId, { unfinishedOffboarding: true });
       const pending = await platformAudit.pendingOffboarding(orgId);
       // The charity gets its records first (decision 0034): the first operator learns it now, and nothing is left
       // pending that could only fail. Checked again where the offboarding runs.
