@@ -4,7 +4,7 @@ import type { ReadDecision } from '../decision';
 import type { ClientRelationFacts } from '../facts';
 import type { Invariant } from '../invariants';
 import type { OperationDecision, OperationFacts } from './facts';
-import type { AccessGrant, OperationPolicy } from './policy';
+import { type AccessGrant, countedLinks, type OperationPolicy } from './policy';
 
 /** Roles whose holder can read client content (ACCESS-MODEL.md); the rest are administrative. */
 export const NON_CONTENT_ROLES: readonly Role[] = ['ORG_ADMIN', 'ADMINISTRATOR', 'VOLUNTEER'];
@@ -86,7 +86,9 @@ export const OPERATION_INVARIANTS: readonly Invariant<OperationRequest, Operatio
 ];
 
 /** Whether the caller already holds a relationship to the client (ACCESS-MODEL.md, Relationships). */
-function hasRelationship(facts: OperationFacts): boolean {
+function hasRelationship(raw: OperationFacts): boolean {
+  // A manager link counts only with a management role, as the policies weigh it.
+  const facts = countedLinks(raw);
   const relation = facts.relation;
   if (facts.caller.kind !== 'STAFF') return false;
   if (facts.caller.roles.includes('SENIOR_MANAGER')) return true;

@@ -1,5 +1,6 @@
 import type { Role } from '@confide/domain';
-import type { StaffCallerFacts } from '../facts';
+import type { ClientRelationFacts, StaffCallerFacts } from '../facts';
+import { SERVICE_MANAGEMENT_ROLES } from '../rows';
 import type { ChangeFacts, OperationDecision, OperationFacts, PrincipalKind, SubjectKind } from './facts';
 
 /** What running an operation can do that the provable floor reasons about. */
@@ -74,11 +75,43 @@ export function hasAnyRole(facts: OperationFacts, roles: readonly Role[]): boole
   return caller?.roles.some((role) => roles.includes(role)) ?? false;
 }
 
-/** Defines a policy, filling in the defaults (staff only, no subject, no effects). */
+/**
+ * Defines a policy, filling in the defaults (staff only, no subject, no effects). It decides on the facts as
+ * {@link countedLinks} weighs them, so no policy can count a manager link its caller's roles do not back.
+ */
 export function operationPolicy<Id extends string>(
   definition: { readonly id: Id } & Pick<OperationPolicy, 'clause' | 'decide'> & Partial<OperationPolicy>,
 ): OperationPolicy & { readonly id: Id } {
-  return { principals: ['STAFF'], subject: 'NONE', effects: {}, ...definition };
+  const { decide, approvedBy } = definition;
+  return {
+    principals: ['STAFF'],
+    subject: 'NONE',
+    effects: {},
+    ...definition,
+    decide: (facts) => decide(countedLinks(facts)),
+    ...(approvedBy ? { approvedBy: (approver: OperationFacts) => approvedBy(countedLinks(approver)) } : {}),
+  };
+}
+
+/**
+ * The facts with a recorded "manages the service" link counted only for a caller holding a management role
+ * (SERVICE_MANAGEMENT_ROLES, Azure 4.1c), as the read matrix counts it (rows.ts): a link left on an account after a
+ * demotion, or put on one without the role, opens no manager's operation. The link still makes the caller a member
+ * of the service (`serviceMember`), as it does for reads.
+ */
+export function countedLinks(facts: OperationFacts): OperationFacts {
+  if (facts.caller.kind !== 'STAFF' || hasAnyRole(facts, SERVICE_MANAGEMENT_ROLES)) return facts;
+  const unmanaged = (relation: ClientRelationFacts): ClientRelationFacts =>
+    relation.managesService ? { ...relation, managesService: false } : relation;
+  return {
+    ...facts,
+    ...(facts.relation ? { relation: unmanaged(facts.relation) } : {}),
+    ...(facts.service ? { service: { ...facts.service, manages: false } } : {}),
+    ...(facts.managesAnyService === undefined ? {} : { managesAnyService: false }),
+    ...(facts.change?.clients
+      ? { change: { ...facts.change, clients: facts.change.clients.map(unmanaged) } }
+      : {}),
+  };
 }
 
 /** A policy as the catalogue holds it: its id is a literal, so schema fields can only name real policies. */

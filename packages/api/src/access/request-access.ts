@@ -8,6 +8,7 @@ import {
   type ItemFacts,
   PLAIN_ITEM,
   type ReadDecision,
+  SERVICE_MANAGEMENT_ROLES,
   type WriteDecision,
 } from '@confide/access';
 import {
@@ -166,9 +167,12 @@ export class RequestAccess {
   /**
    * Whether the caller manages the service, from the links on their own staff item (decision 0020): no read. A
    * review of the service's emergency accesses and exceptional disclosures is theirs, and the Caldicott Guardian's.
+   * The link counts only with a management role, as it does for the policies (`countedLinks`) and the read matrix.
    */
   managesService(serviceId: string): boolean {
-    return this.auth?.staff?.serviceLinks.manages.has(serviceId) ?? false;
+    const staff = this.auth?.staff;
+    if (!staff?.serviceLinks.manages.has(serviceId)) return false;
+    return staff.roles.some((role) => SERVICE_MANAGEMENT_ROLES.includes(role));
   }
 
   async service(serviceId: string): Promise<CareService | undefined> {
