@@ -316,6 +316,50 @@ describe('a caseload of 50, audited as a list', () => {
     expect(await verify()).toEqual(before);
   });
 
+  it('leaves no read anyone sees when the list event and one of its entry batches fail together', async () => {
+    // Prepare: the manager's list of the service's 50 people (entries written with the list event, decision 0042);
+    // the list event's transaction fails, and so does one of the two entry batches while the other lands.
+    let entryBatches = 0;
+    const { client } = failingDynamoClient(
+      api,
+      (call) =>
+        carriesAudit(call) &&
+        (call.commandName === 'TransactWriteItemsCommand' ||
+          (call.commandName === 'BatchWriteItemCommand' && ++entryBatches === 2)),
+    );
+    // Every call the request started is waited for before assessing: a batch still in flight would land after.
+    const started: Promise<unknown>[] = [];
+    client.middlewareStack.add(
+      (next) => (args) => {
+        const sent = next(args);
+        started.push(sent.catch(() => undefined));
+        return sent;
+      },
+      { step: 'initialize', name: 'startedCalls', priority: 'low' },
+    );
+    const broken = testApi({ dynamo: client });
+
+    // Act
+    const result = await broken.graphql(
+      'query ($s: ID!) { serviceUsers(serviceId: $s, first: 50) { edges { node { name } } } }',
+      { token: world.manager.token, variables: { s: world.serviceId } },
+    );
+
+    // Assess: withheld, and no person's audit shows the manager's list as a read
+    expect(errorsOf(result)).toEqual([{ code: 'INTERNAL', path: undefined }]);
+    expect(entryBatches).toBeGreaterThanOrEqual(2);
+    await Promise.all(started);
+    const scope = tenantScope(world.org.orgId);
+    const shown = await Promise.all(
+      world.clients.map(async ({ clientId }) =>
+        (await api.services.auditLog.bySubject(scope, clientId)).filter(
+          (event) => event.actor.id === world.manager.staffId && event.operation === 'serviceUsers',
+        ),
+      ),
+    );
+    expect(shown.flat()).toEqual([]);
+  });
+
   it('withholds the response, and verify reports the missing entries, when the entries cannot be written', async () => {
     // Prepare
     const { client } = failingDynamoClient(

@@ -474,8 +474,10 @@ export class AuditLog {
           );
     // When the chained events are not written, the request fails closed and its entries are taken back, so no reader
     // shows a read that was withheld (one left behind by a second fault is "unconfirmed" to verify, not a problem).
+    // All of them, even when their write failed: a batch write is not atomic, and some may have landed.
     const withdrawEntries = async () => {
-      if (!entriesWritten || (await entriesWritten)) return;
+      if (!entriesWritten) return;
+      await entriesWritten;
       await gateway
         .batchDelete(entryItems.map((item) => ({ pk: requireS(item, 'pk'), sk: requireS(item, 'sk') })))
         .catch(() => undefined);

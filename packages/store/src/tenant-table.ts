@@ -405,11 +405,15 @@ export class TenantTable {
       }
     };
     let next = 0;
-    await Promise.all(
+    // Every call is settled before a failure is thrown: a caller that takes the writes back on failure (the audit's
+    // entries) must not delete before a call still in flight, or retrying, lands.
+    const settled = await Promise.allSettled(
       Array.from({ length: Math.max(1, Math.min(concurrency, calls.length)) }, async () => {
         for (let call = calls[next++]; call; call = calls[next++]) await send(call);
       }),
     );
+    const failed = settled.find((outcome) => outcome.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   #live(item: Item | undefined, now: Date | undefined): Item | undefined {
