@@ -98,7 +98,7 @@ export class EmergencyReviews {
     );
     const opened = await transact(this.#queue.gateway(scope), [
       { Put: { Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
-      ...this.holds.reviewHoldPlaced(scope, input.clientId, reviewId),
+      ...(await this.holds.reviewHoldPlaced(scope, input.clientId, reviewId)),
       ...alongside(reviewId),
     ]);
     if (!opened.written) {

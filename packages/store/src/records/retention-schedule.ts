@@ -452,6 +452,8 @@ export class RetentionSchedules {
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
+      // From this write on, an expiry of the person's items is an incident, not a rule: whatever fails after it.
+      await this.states.unscheduledItem(scope, client.clientId),
     ]);
     if (!placed) {
       throw conflict('The record changed (or is being erased) while the hold was placed; reload it.');
@@ -571,7 +573,7 @@ export class RetentionSchedules {
   }
 
   async #clearForHold(scope: TenantScope, client: ServiceUserRecord, key: SubjectKey): Promise<void> {
-    // First: from now on an expiry of this client's items is an incident, not a rule.
+    // The hold's own write already said so; said again for a hold placed before it did (a retry heals it).
     await this.states.markUnscheduled(scope, client.clientId);
     const items = (await this.clientItems(scope, client, key)).filter((item) => item.sk !== PROFILE);
     await this.#setExpiry(scope, items, undefined);
@@ -598,9 +600,14 @@ export class RetentionSchedules {
   /**
    * What opening an emergency review of a person adds to the review's own transaction (decision 0074): the review's
    * id in the profile's marker, which takes the profile off the schedule and keeps it off, refused once the person is
-   * being erased or their profile has expired. After it commits, `clearForReview` takes the rest off.
+   * being erased or their profile has expired, and the retention state UNSCHEDULED. After it commits,
+   * `clearForReview` takes the rest off.
    */
-  reviewHoldPlaced(scope: TenantScope, clientId: string, reviewId: string): TenantTransactItem[] {
+  async reviewHoldPlaced(
+    scope: TenantScope,
+    clientId: string,
+    reviewId: string,
+  ): Promise<TenantTransactItem[]> {
     const erasure = erasureRecordKey(scope, clientId);
     return [
       {
@@ -617,6 +624,7 @@ export class RetentionSchedules {
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
+      await this.states.unscheduledItem(scope, clientId),
     ];
   }
 

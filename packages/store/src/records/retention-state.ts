@@ -76,6 +76,14 @@ export class RetentionStates {
     return { Put: { Item: await this.#item(scope, subjectId, { state: 'SCHEDULED', expiresAt }) } };
   }
 
+  /**
+   * The record that nothing of the subject may expire, as an item of another write's transaction: a legal hold or an
+   * emergency review put on the profile, so that no fault after it leaves the hold on and the subject scheduled.
+   */
+  async unscheduledItem(scope: TenantScope, subjectId: string): Promise<{ Put: { Item: Item } }> {
+    return { Put: { Item: await this.#item(scope, subjectId, { state: 'UNSCHEDULED' }) } };
+  }
+
   async #write(scope: TenantScope, subjectId: string, state: RetentionState): Promise<void> {
     await this.#gateway(scope).put(await this.#item(scope, subjectId, state));
   }
