@@ -104,6 +104,71 @@ describe('closing and reopening at once', () => {
     expect(read.data?.serviceUser.retention?.expiresAt).toBeNull();
   });
 
+  it('a closure that lands after a reopening, while the reopening still takes its schedule off, stays scheduled in full', async () => {
+    // Prepare: a closed, scheduled case, and an api whose DynamoDB holds its reopening's second pass (after the status
+    // is OPEN) at the profile's unscheduling write, until the test lets it go.
+    const api = testApi();
+    const world = await retentionWorld(api);
+    const client = await clientWithRecords(api, world);
+    expectNoErrors(await closeCase(api, world.manager, client.id, new Date(Date.now() - 86_400_000)));
+    let reached: () => void = () => undefined;
+    const atSecondPass = new Promise<void>((resolve) => {
+      reached = resolve;
+    });
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let profileUnschedulings = 0;
+    const held = localDynamo();
+    held.middlewareStack.add(
+      (next, context) => async (args) => {
+        const input = args.input as UpdateItemCommandInput;
+        if (
+          context.commandName === 'UpdateItemCommand' &&
+          input.Key?.sk?.S === 'PROFILE' &&
+          input.UpdateExpression?.startsWith('REMOVE expiresAt') &&
+          ++profileUnschedulings === 2
+        ) {
+          reached();
+          await released;
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'holdSecondProfileUnschedule' },
+    );
+    const slow = testApi({ dynamo: held });
+    const current = await readClient(api, world.manager.token, client.id);
+    const reopened = slow.graphql(
+      `mutation ($input: ReopenCaseInput!) { reopenCase(input: $input) { caseStatus } }`,
+      {
+        token: world.manager.token,
+        variables: {
+          input: { serviceUserId: client.id, expectedVersion: current.data?.serviceUser.version },
+        },
+      },
+    );
+
+    // Act: the case is open; another manager closes it, schedule and all, before the reopening's second pass ends.
+    await atSecondPass;
+    expectNoErrors(await closeCase(api, world.manager, client.id));
+    release();
+    expectNoErrors(await reopened);
+
+    // Assess: closed, with every item, the profile included, and its key scheduled for the same date; the retention
+    // handler's record agrees.
+    const items = await partitionItems(api, world.org.orgId, client.clientId);
+    const dates = new Set(items.map((item) => item.expiresAt?.N));
+    expect(dates.size, JSON.stringify(items.map((item) => [item.sk?.S, item.expiresAt?.N]))).toBe(1);
+    expect([...dates][0]).toBeDefined();
+    expect((await subjectKeyItem(api, world.org.orgId, client.clientId))?.expiresAt).toBeDefined();
+    const read = await readClient(api, world.manager.token, client.id);
+    expect(read.data?.serviceUser.caseStatus).toBe('CLOSED');
+    expect(read.data?.serviceUser.retention?.expiresAt).not.toBeNull();
+    const state = await api.services.retention.states.read(tenantScope(world.org.orgId), client.clientId);
+    expect(state.state).toBe('SCHEDULED');
+  });
+
   it('a reopening overtaken by another reopening and a closure leaves that closure scheduled in full', async () => {
     // Prepare: a closed, scheduled case, and an api whose DynamoDB holds its reopening's last unscheduling write
     // (the profile's) until the test lets it go.

@@ -217,7 +217,8 @@ export async function rescheduleAfterFailedReopening(
 
 /**
  * After `reopenCase` reopened the case: takes off any schedule a concurrent `closeCase` wrote between the first
- * unscheduling and the reopening (its own re-check covers writes after this).
+ * unscheduling and the reopening (its own re-check covers writes after this). A closure that comes after the
+ * reopening, while this pass runs, keeps its schedule: the pass finds the case closed and puts it back in full.
  */
 export async function unscheduleAfterReopening(
   context: ConfideContext,
@@ -225,7 +226,8 @@ export async function unscheduleAfterReopening(
   client: ServiceUserRecord,
 ): Promise<void> {
   const key = await context.access.loader.subjectKey(scope.orgId, client.clientId);
-  await context.services.retention.unschedule(scope, client, key);
+  const stillOpen = await context.services.retention.unschedule(scope, client, key, { whileOpen: true });
+  if (!stillOpen) await rescheduleAfterFailedReopening(context, scope, client.clientId);
 }
 
 // ── Would it expire at once? ────────────────────────────────────────────────────────────────────────────────

@@ -372,13 +372,16 @@ export class RetentionSchedules {
   /**
    * Takes a client off the schedule (reopening): every other item and the data key first, the profile last,
    * so that a failure part-way leaves the profile — and with it the whole record — still scheduled, never a
-   * profile kept while items under it expire.
+   * profile kept while items under it expire. With `whileOpen` (the reopening's second pass, once the case is open),
+   * the profile's date is taken off only while the case is still open, and false is answered when a closure came
+   * meanwhile: the caller then puts that closure's schedule back on what this pass took it off.
    */
   async unschedule(
     scope: TenantScope,
     client: ServiceUserRecord,
     key: SubjectKey | undefined,
-  ): Promise<void> {
+    options: { readonly whileOpen?: boolean } = {},
+  ): Promise<boolean> {
     const items = (await this.clientItems(scope, client, key)).filter((item) => item.sk !== PROFILE);
     await this.#setExpiry(scope, items, undefined);
     await this.#setKeyExpiry(scope, client.clientId, undefined);
@@ -387,11 +390,17 @@ export class RetentionSchedules {
       { pk: client.pk, sk: PROFILE },
       {
         UpdateExpression: 'REMOVE expiresAt, gsi2pk, gsi2sk, retentionBasis',
-        ConditionExpression: `attribute_exists(pk) AND ${NOT_EXPIRED}`,
-        ExpressionAttributeValues: { ':now': attr.n(this.#nowSeconds()) },
+        ConditionExpression: `attribute_exists(pk) AND ${NOT_EXPIRED}${options.whileOpen ? ' AND caseStatus = :open' : ''}`,
+        ExpressionAttributeValues: {
+          ':now': attr.n(this.#nowSeconds()),
+          ...(options.whileOpen ? { ':open': attr.s('OPEN') } : {}),
+        },
       },
     );
-    if (!cleared.written) throw notFound('Service user');
+    if (cleared.written) return true;
+    if (options.whileOpen && (await this.#profile(scope, client.clientId))?.caseStatus === 'CLOSED')
+      return false;
+    throw notFound('Service user');
   }
 
   // ── Legal holds ───────────────────────────────────────────────────────────────────────────────────────────
