@@ -177,4 +177,56 @@ describe('conflicts of interest', () => {
       [world.worker.staffId, 'declareConflict'],
     ]);
   });
+
+  it('hide the connected client from a conflicted reviewer’s governance lists: emergency reviews and legal holds', async () => {
+    // Prepare: an IG lead declared a relative of one client; a colleague breaks glass on both clients, and the
+    // manager places a legal hold on both.
+    const world = await conflictWorld(api);
+    const ig = await addStaff(api, world.org, ['IG_LEAD']);
+    const stranger = await addStaff(api, world.org, ['SUPPORT_WORKER']);
+    expectNoErrors(
+      await api.graphql(DECLARE, {
+        token: world.manager.token,
+        variables: { c: world.connected, s: ig.globalId },
+      }),
+    );
+    for (const client of [world.connected, world.other]) {
+      expectNoErrors(
+        await api.graphql(
+          'mutation ($c: ID!) { openEmergencyAccess(serviceUserId: $c, reason: MEDICAL_EMERGENCY, detail: "Collapsed") { id } }',
+          { token: stranger.token, variables: { c: client } },
+        ),
+      );
+      expectNoErrors(
+        await api.graphql(
+          'mutation ($c: ID!) { placeLegalHold(serviceUserId: $c, reason: "Claim 24-0117") { placedAt } }',
+          { token: world.manager.token, variables: { c: client } },
+        ),
+      );
+    }
+
+    // Act
+    const reviews = await api.graphql<{
+      emergencyAccessReviews: { serviceUserId: string; detail: string }[];
+    }>('{ emergencyAccessReviews { serviceUserId detail } }', { token: ig.token });
+    const paged = await api.graphql<{
+      emergencyAccessReviewsConnection: { edges: { node: { serviceUserId: string } }[] };
+    }>('{ emergencyAccessReviewsConnection(first: 10) { edges { node { serviceUserId } } } }', {
+      token: ig.token,
+    });
+    const holds = await api.graphql<{ legalHolds: { edges: { node: { serviceUserId: string } }[] } }>(
+      '{ legalHolds { edges { node { serviceUserId } } } }',
+      { token: ig.token },
+    );
+
+    // Assess: only the other client, in every list
+    expectNoErrors(reviews);
+    expect(reviews.data?.emergencyAccessReviews.map((review) => review.serviceUserId)).toEqual([world.other]);
+    expectNoErrors(paged);
+    expect(paged.data?.emergencyAccessReviewsConnection.edges.map((edge) => edge.node.serviceUserId)).toEqual(
+      [world.other],
+    );
+    expectNoErrors(holds);
+    expect(holds.data?.legalHolds.edges.map((edge) => edge.node.serviceUserId)).toEqual([world.other]);
+  });
 });

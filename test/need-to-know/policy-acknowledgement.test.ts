@@ -208,4 +208,29 @@ describe('the policy acknowledgement gate', () => {
     });
     expectNoErrors(await api.graphql(READ, { token: world.worker.token, variables: { id: world.client } }));
   });
+
+  it('refuses the governance lists that name clients until the current version is acknowledged', async () => {
+    // Prepare: an IG lead, and a published policy they have not acknowledged
+    const world = await gateWorld(api);
+    const ig = await addStaff(api, world.org, ['IG_LEAD']);
+    await publish(api, world, 'Confidentiality policy 2026');
+
+    // Act
+    const lists = await Promise.all(
+      [
+        '{ emergencyAccessReviews { id } }',
+        '{ emergencyAccessReviewsConnection(first: 5) { edges { node { id } } } }',
+        '{ disclosureReviews { id } }',
+        '{ legalHolds { edges { node { serviceUserId } } } }',
+      ].map((query) => api.graphql(query, { token: ig.token })),
+    );
+
+    // Assess
+    expect(lists.map((result) => errorsOf(result).map((error) => error.code))).toEqual([
+      ['POLICY_NOT_ACKNOWLEDGED'],
+      ['POLICY_NOT_ACKNOWLEDGED'],
+      ['POLICY_NOT_ACKNOWLEDGED'],
+      ['POLICY_NOT_ACKNOWLEDGED'],
+    ]);
+  });
 });

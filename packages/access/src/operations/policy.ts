@@ -65,6 +65,16 @@ export const unacknowledged: OperationDecision = {
   rule: 'policy.acknowledgement',
 };
 
+/**
+ * A list of governance work naming clients (reviews, holds, disclosure work): like every client read, it is refused to
+ * a staff member who has not acknowledged the current confidentiality policy (Carers Trust 6.1), before `decide`.
+ */
+export function acknowledgedFirst(
+  decide: (facts: OperationFacts) => OperationDecision,
+): (facts: OperationFacts) => OperationDecision {
+  return (facts) => (staff(facts)?.acknowledgedPolicy === false ? unacknowledged : decide(facts));
+}
+
 /** The caller's staff facts, or undefined for any other principal. */
 export function staff(facts: OperationFacts): StaffCallerFacts | undefined {
   return facts.caller.kind === 'STAFF' ? facts.caller : undefined;

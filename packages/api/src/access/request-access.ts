@@ -272,6 +272,27 @@ export class RequestAccess {
     return this.services.serviceUsers.getMany(this.scope, clientIds, this.loader);
   }
 
+  /**
+   * Of governance items naming clients (emergency and disclosure reviews, legal holds, disclosure work), those whose
+   * client has no declared conflict of interest with the caller: a conflict hides the client everywhere, lists
+   * included (decision 0007). One batched read of the profiles named.
+   */
+  async withoutConflicts<T>(items: readonly T[], clientOf: (item: T) => string): Promise<T[]> {
+    const principal = this.auth?.principal;
+    if (principal?.kind !== 'STAFF' || items.length === 0) return [...items];
+    const clients = await this.services.serviceUsers.getMany(
+      this.scope,
+      [...new Set(items.map(clientOf))],
+      this.loader,
+    );
+    const conflicted = new Set(
+      clients
+        .filter((client) => client.conflicts.includes(principal.staffId))
+        .map((client) => client.clientId),
+    );
+    return items.filter((item) => !conflicted.has(clientOf(item)));
+  }
+
   /** Keeps the clients the caller may know exist; lists filter, they never fail for one hidden item. */
   async filterVisible(
     clients: readonly ServiceUserRecord[],

@@ -185,7 +185,7 @@ async function visibleQueueItems<Item extends DisclosureQueueItem>(
   const waiting = items.filter((item) => item.kind === 'AWAITING_DECISION');
   const clients = await context.access.loadClients([...new Set(waiting.map((item) => item.clientId))]);
   const serviceOf = new Map(clients.map((client) => [client.clientId, client.serviceId]));
-  return items.filter((item) => {
+  const seen = items.filter((item) => {
     const serviceId = serviceOf.get(item.clientId);
     return seesDisclosureQueueItem(
       item.kind,
@@ -193,6 +193,7 @@ async function visibleQueueItems<Item extends DisclosureQueueItem>(
       acknowledgedAs(item),
     );
   });
+  return context.access.withoutConflicts(seen, (item) => item.clientId);
 }
 
 /** Each item names a person's disclosure request: recorded against each person listed, once. */

@@ -144,7 +144,10 @@ builder.queryFields((t) => {
           operation.scope,
           args.status ?? undefined,
         );
-        const visible = reviews.filter((review) => mayReview(operation, context, review));
+        const visible = await context.access.withoutConflicts(
+          reviews.filter((review) => mayReview(operation, context, review)),
+          (review) => review.clientId,
+        );
         recordListed(operation, context, visible);
         return visible;
       },
@@ -160,8 +163,11 @@ builder.queryFields((t) => {
           args,
           listPositions(context, 'disclosureReviewsConnection'),
           (page) => context.services.disclosureReviews.page(operation.scope, args.status ?? undefined, page),
-          (reviews) => {
-            const visible = reviews.filter((review) => mayReview(operation, context, review));
+          async (reviews) => {
+            const visible = await context.access.withoutConflicts(
+              reviews.filter((review) => mayReview(operation, context, review)),
+              (review) => review.clientId,
+            );
             recordListed(operation, context, visible);
             return reviews.map((review) => (visible.includes(review) ? review : undefined));
           },

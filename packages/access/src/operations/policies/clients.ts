@@ -2,6 +2,7 @@ import type { Role } from '@confide/domain';
 import { SERVICE_MANAGEMENT_ROLES } from '../../rows';
 import type { OperationDecision, OperationFacts } from '../facts';
 import {
+  acknowledgedFirst,
   allow,
   hasAnyRole,
   needsApproval,
@@ -182,6 +183,13 @@ export const CLIENT_POLICIES = [
     'retention.legal-holds',
     'Lets connect 5: the register of legal holds is for senior managers, the IG lead and the Caldicott Guardian',
     RETENTION_GOVERNANCE_ROLES,
+    {
+      decide: acknowledgedFirst((facts) =>
+        hasAnyRole(facts, RETENTION_GOVERNANCE_ROLES)
+          ? allow('retention.legal-holds')
+          : refuse('retention.legal-holds'),
+      ),
+    },
   ),
   staffWithRole(
     'retention.schedule',

@@ -2,7 +2,16 @@ import type { Role } from '@confide/domain';
 import { clientVisible } from '../../decide';
 import type { ClientRelationFacts } from '../../facts';
 import type { OperationDecision, OperationFacts } from '../facts';
-import { allow, hasAnyRole, hidden, operationPolicy, refuse, staff, unacknowledged } from '../policy';
+import {
+  acknowledgedFirst,
+  allow,
+  hasAnyRole,
+  hidden,
+  operationPolicy,
+  refuse,
+  staff,
+  unacknowledged,
+} from '../policy';
 import { clientPolicy } from './common';
 
 /** Who declares a conflict of interest for someone else, and who clears one (ACCESS-MODEL.md, Rules). */
@@ -149,7 +158,7 @@ export const ACCESS_GOVERNANCE_POLICIES = [
     id: 'emergency.review.list',
     clause:
       'ACCESS-MODEL.md Rules, break-glass: the Caldicott Guardian and the IG lead see every emergency access to review, a service manager those of their services; the list shows each staff member only theirs',
-    decide: () => allow('review.listed'),
+    decide: acknowledgedFirst(() => allow('review.listed')),
   }),
 
   // ── Explain and the access log ─────────────────────────────────────────────────────────────────────────

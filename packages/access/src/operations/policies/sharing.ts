@@ -1,7 +1,15 @@
 import { decideWrite } from '../../decide';
 import { PLAIN_ITEM } from '../../facts';
 import type { ConsentFacts, OperationDecision, OperationFacts, SharingFacts } from '../facts';
-import { allow, hasAnyRole, hidden, operationPolicy, refuse, staffWithRole } from '../policy';
+import {
+  acknowledgedFirst,
+  allow,
+  hasAnyRole,
+  hidden,
+  operationPolicy,
+  refuse,
+  staffWithRole,
+} from '../policy';
 import { classifiedWritePolicy, clientPolicy } from './common';
 
 /**
@@ -149,7 +157,7 @@ export const SHARING_POLICIES = [
     id: 'disclosure-review.list',
     clause:
       'JRH Exceptional Breaches: the service’s managers and the Caldicott Guardian see the reviews of their disclosures',
-    decide: () => allow('review.listed'),
+    decide: acknowledgedFirst(() => allow('review.listed')),
   }),
   clientPolicy({
     id: 'disclosure-review.complete',

@@ -324,7 +324,10 @@ builder.queryFields((t) => ({
     },
     resolve: async (operation, args, context) => {
       const all = await context.services.emergencyReviews.list(operation.scope, reviewStatus(args.status));
-      const visible = all.filter((review) => reviews(operation, context, review));
+      const visible = await context.access.withoutConflicts(
+        all.filter((review) => reviews(operation, context, review)),
+        (review) => review.clientId,
+      );
       recordListed(operation, context, visible);
       return visible;
     },
@@ -346,8 +349,11 @@ builder.queryFields((t) => ({
         args,
         listPositions(context, 'emergencyAccessReviewsConnection'),
         (page) => context.services.emergencyReviews.page(operation.scope, reviewStatus(args.status), page),
-        (listed) => {
-          const visible = listed.filter((review) => reviews(operation, context, review));
+        async (listed) => {
+          const visible = await context.access.withoutConflicts(
+            listed.filter((review) => reviews(operation, context, review)),
+            (review) => review.clientId,
+          );
           recordListed(operation, context, visible);
           return listed.map((review) => (visible.includes(review) ? review : undefined));
         },

@@ -153,14 +153,15 @@ builder.queryFields((t) => ({
     operation: { policy: 'retention.legal-holds', audit: 'after' },
     resolve: async (operation, args, context) => {
       const page = await context.services.retention.legalHolds(operation.scope, pageArgs(args));
+      const holds = await context.access.withoutConflicts(page.holds, (hold) => hold.clientId);
       // Each hold names its person and carries its reasons, sealed under their key: recorded against each person
       // listed, as the other governance lists record theirs.
       context.access.audit.recordListed(
         operation,
-        page.holds.map((hold) => hold.clientId),
+        holds.map((hold) => hold.clientId),
         'LegalHold',
       );
-      const edges = page.holds.map((hold) => ({ node: hold, cursor: `${hold.placedAt}#${hold.clientId}` }));
+      const edges = holds.map((hold) => ({ node: hold, cursor: `${hold.placedAt}#${hold.clientId}` }));
       return {
         edges,
         pageInfo: {
