@@ -159,6 +159,29 @@ describe('retention stream handler', () => {
     expect(third.batchItemFailures).toEqual([{ itemIdentifier: '4343' }]);
   });
 
+  it('leaves a recovered key alone when the expiry it was quarantined for is delivered again', async () => {
+    // Prepare: an expired client's records removed by TTL, its key quarantined, then recovered by an operator
+    const { orgId, clientId, items } = await expiredClient(api, clock);
+    await deleteRaw(api, items);
+    const expiredAt = Math.floor(clock.now().getTime() / 1000);
+    const records = items.map((item) => ({
+      ...removal(item, TTL),
+      dynamodb: { ...removal(item, TTL).dynamodb, ApproximateCreationDateTime: expiredAt },
+    }));
+    await processRetentionRecords(records, deps(api, clock));
+    expect(await keyQuarantine(api, orgId, clientId)).toMatchObject({ subjectId: clientId });
+    clock.advanceMs(60 * 60 * 1000);
+    expect(await api.services.retention.recoverQuarantinedKey(tenantScope(orgId), clientId)).toBe(true);
+
+    // Act: a retry (or a replay from the failure queue) of the same expiry, an hour after the recovery
+    clock.advanceMs(60 * 60 * 1000);
+    await processRetentionRecords(records, deps(api, clock));
+
+    // Assess: no new quarantine, and the key keeps no expiry
+    expect(await keyQuarantine(api, orgId, clientId)).toBeUndefined();
+    expect((await subjectKeyItem(api, orgId, clientId))?.expiresAt).toBeUndefined();
+  });
+
   it('takes what a removed register entry or referral names outside the partition, each with its tombstone', async () => {
     // Prepare: an expired client with a disclosure request escalated to the Guardian (its work queue item) and a
     // partner's referral (the claim of its reference), both left undated, as a closure that failed part-way leaves them.

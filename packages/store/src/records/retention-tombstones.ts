@@ -893,7 +893,7 @@ async function processRecord(record: RetentionStreamRecord, context: HandlerCont
     }
   }
   if (subject.anchor) tombstones += await removeRestOfPartition(deps, scope, subject, reason, deletedAt);
-  const key = await settleKeyWhenPartitionEmpty(deps, scope, subject, reason);
+  const key = await settleKeyWhenPartitionEmpty(deps, scope, subject, reason, deletedAt);
   const keyDeleted = key === 'DELETED';
   const keyQuarantined = key === 'QUARANTINED';
   deps.log?.('retention.tombstone', {
@@ -1339,12 +1339,14 @@ async function removeRestOfPartition(
 /**
  * Once the subject's partition is empty: an erased subject's key is deleted (idempotent: `erase` deleted it
  * first); an expired subject's key is put in quarantine. Undefined while items remain (or no key is left).
+ * `removedAt` is when the stream says the item went.
  */
 async function settleKeyWhenPartitionEmpty(
   deps: RetentionHandlerDependencies,
   scope: TenantScope,
   subject: SubjectItem,
   reason: TombstoneReason,
+  removedAt: string,
 ): Promise<'DELETED' | 'QUARANTINED' | undefined> {
   const remaining = await gateway(deps, scope).query({
     KeyConditionExpression: 'pk = :pk',
@@ -1358,22 +1360,27 @@ async function settleKeyWhenPartitionEmpty(
     await deps.keys.eraseSubjectKey(scope.orgId, subject.subjectId);
     return 'DELETED';
   }
-  return (await quarantineKey(deps, scope, subject.subjectId)) ? 'QUARANTINED' : undefined;
+  return (await quarantineKey(deps, scope, subject.subjectId, removedAt)) ? 'QUARANTINED' : undefined;
 }
 
 /**
  * Puts an expired subject's key in quarantine: a record in their tombstone partition whose TTL ends the grace
  * period (the handler then deletes the key), and the key's own TTL moved just past it as a backstop. Idempotent:
- * a redelivered record keeps the first quarantine's dates. False when there is no key left to keep.
+ * a redelivered record keeps the first quarantine's dates. False when there is no key left to keep, and for a
+ * removal from before the key's recovery (a retry or a replay of the expiry it was quarantined for): the operator's
+ * recovery stands.
  */
 async function quarantineKey(
   deps: RetentionHandlerDependencies,
   scope: TenantScope,
   subjectId: string,
+  removedAt: string,
 ): Promise<boolean> {
   const table = gateway(deps, scope);
   const { pk, sk } = keyQuarantineKey(scope, subjectId);
   const existing = await table.get({ pk, sk });
+  const recoveredAt = existing ? read.s(existing, 'recoveredAt') : undefined;
+  if (recoveredAt !== undefined && removedAt <= recoveredAt) return false;
   const now = deps.clock.now();
   // A quarantine in force keeps its dates; a recovered key that expires again starts a new one.
   const current = existing && !read.s(existing, 'recoveredAt') ? existing : undefined;
