@@ -329,6 +329,33 @@ describe('tampered access facts (issue 16, capability 1)', () => {
     expectFailedClosed(result);
   });
 
+  it('service links: a per-link MAC of before, put back with its MAC taken off and the count kept, is not believed (decision 0125)', async () => {
+    // Prepare: a manager given a service; their links carry one MAC and a count. Someone kept the per-link MAC the
+    // link had before decision 0125 (any genuine one: it names the organisation, the staff member and the service).
+    const { manager, service, ownClient } = await managerWithClient();
+    const scope = tenantScope(world.org.orgId);
+    const linkMac = integrityMac(await api.services.directory.integrityKey(scope), [
+      'confide.service-link.v1',
+      world.org.orgId,
+      manager.staffId,
+      'managers',
+      localIdOf(service),
+    ]);
+
+    // Act: the links' MAC is taken off and the old per-link MAC put back; the count stays, so no rollback is seen.
+    await rawUpdate(
+      api,
+      staffKey(world.org.orgId, manager.staffId),
+      'SET serviceLinkMacs = :macs REMOVE serviceLinksMac',
+      undefined,
+      { ':macs': { SS: [linkMac] } },
+    );
+    const result = await api.graphql(READ, { token: manager.token, variables: { id: ownClient } });
+
+    // Assess
+    expectFailedClosed(result);
+  });
+
   it('service links: an account whose links have per-link MACs from before still reads, and its next change signs them whole (decision 0125)', async () => {
     // Prepare: a manager's account as it stood before decision 0125: the link and its own MAC, no MAC over the links.
     const { manager, service, ownClient } = await managerWithClient();

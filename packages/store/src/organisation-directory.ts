@@ -207,9 +207,14 @@ function serviceLinksVerified(
   // No link grants nothing: nothing to check.
   if (LINK_KINDS.every((kind) => links[kind].length === 0)) return true;
   const mac = read.s(item, STAFF_SERVICE_LINKS_MAC);
-  if (mac !== undefined) {
-    const count = changeCount(item, STAFF_SERVICE_LINKS_VERSION);
-    return verifyIntegrityMac(integrityKey, serviceLinksParts(scope, staffId, links, count), mac);
+  const count = changeCount(item, STAFF_SERVICE_LINKS_VERSION);
+  // Links changed since decision 0125 carry a count: their MAC taken off fails closed, never falls back to the
+  // per-link MACs of before (one kept from then would pass). Taking the count off too is a rollback the stream sees.
+  if (mac !== undefined || count > 0) {
+    return (
+      mac !== undefined &&
+      verifyIntegrityMac(integrityKey, serviceLinksParts(scope, staffId, links, count), mac)
+    );
   }
   const macs = read.ss(item, STAFF_SERVICE_LINK_MACS);
   return LINK_KINDS.every((kind) =>
@@ -1461,9 +1466,12 @@ function grantsVerified(
 ): boolean {
   if (grants.size === 0) return true;
   const mac = read.s(item, GRANTS_MAC);
-  if (mac !== undefined) {
-    const count = changeCount(item, GRANTS_VERSION);
-    return verifyIntegrityMac(integrityKey, grantsParts(scope, staffId, grants, count), mac);
+  const count = changeCount(item, GRANTS_VERSION);
+  // As for service links: grants with a count never fall back to the per-grant MACs of before.
+  if (mac !== undefined || count > 0) {
+    return (
+      mac !== undefined && verifyIntegrityMac(integrityKey, grantsParts(scope, staffId, grants, count), mac)
+    );
   }
   return Object.entries(item.emergencyGrants?.M ?? {}).every(([clientId, value]) =>
     verifyIntegrityMac(integrityKey, grantParts(scope, staffId, clientId, grantOf(value)), value.M?.mac?.S),
