@@ -124,6 +124,45 @@ describe('confide import: batched writes and source dates', { timeout: 300_000 }
     },
   );
 
+  it('a rerun after an interruption does not bring back a person erased meanwhile', async () => {
+    // Prepare: a run stopped once its clients are written but their rows not yet DONE; one of them is then closed and
+    // erased (through the stores: the scene, not the subject of this test).
+    const world = await importWorld(api);
+    const folder = mkdtempSync(join(tmpdir(), 'confide-import-'));
+    generateDataset(folder, { clients: 3, notesPerClient: 1, worker: world.workerHandle, seed: 'e' });
+    const stopped = await runCli(api, importArgs(world, folder), { CONFIDE_IMPORT_STOP: 'before-done' });
+    expect(stopped.code).toBe(75);
+    const scope = tenantScope(world.org.orgId);
+    const [erasedId, ...kept] = await serviceClientIds(api, world);
+    await api.services.serviceUsers.setCaseStatus(scope, erasedId ?? '', {
+      status: 'CLOSED',
+      closedAt: new Date(),
+    });
+    const loader = new ItemLoader(api.services.dynamo, api.services.keys);
+    const profile = await api.services.serviceUsers.get(scope, erasedId ?? '', loader);
+    if (!profile) throw new Error('The imported client has no profile.');
+    await api.services.retention.erase(
+      scope,
+      profile,
+      await loader.subjectKey(scope.orgId, profile.clientId),
+      {
+        erasedBy: world.worker.staffId,
+      },
+    );
+
+    // Act
+    const resumed = await runCli(api, importArgs(world, folder));
+
+    // Assess: the others completed; the erased person has no profile, no key and no items again.
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect((await serviceClientIds(api, world)).sort()).toEqual([...kept].sort());
+    const after = new ItemLoader(api.services.dynamo, api.services.keys);
+    expect(await api.services.serviceUsers.get(scope, erasedId ?? '', after)).toBeUndefined();
+    expect(await after.subjectKey(scope.orgId, erasedId ?? '')).toBeUndefined();
+    expect(await api.services.caseNotes.list(scope, erasedId ?? '', after)).toEqual([]);
+    rmSync(folder, { recursive: true, force: true });
+  });
+
   it("imported records carry the source's dates (a note's read back through the API); a future or pre-1900 date is rejected", async () => {
     // Prepare: one client opened in 2019, a consent given in 2020, two notes of 2021 and two with impossible dates.
     const world = await importWorld(api);

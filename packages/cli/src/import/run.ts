@@ -328,6 +328,12 @@ export class ImportEngine {
         alreadyImported++;
         return;
       }
+      // Begun by an interrupted run, then erased: never written again (as a DONE row's person is not, decision
+      // 0082). Its profile is gone, so it would otherwise be taken for one the run never got to.
+      if (row?.clientId && (await services.tombstones.erasure(scope, row.clientId))) {
+        alreadyImported++;
+        return;
+      }
       if (!row && (await held.match(client.details))) {
         const field = client.details.nhsNumber ? 'nhsNumber' : 'name';
         rejections.push({
