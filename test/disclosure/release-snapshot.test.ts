@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { expectNoErrors, recordNote } from '../support/care-fixtures';
-import { localNoteIdOf } from '../support/fixtures';
+import { addStaff, localNoteIdOf } from '../support/fixtures';
 import { partnerWorld, receiveAndApprove, releaseToPartner } from './partner-release-support';
 
 /**
@@ -180,6 +180,24 @@ describe('a release is the approved, redacted snapshot', () => {
     expect(person?.latestNote).toEqual({ id: note, version: 1, amendedAt: null, body: snapshot });
     expect(JSON.stringify(seen)).not.toMatch(/Ann Lee|Elm Road|Bob Hart/);
     expect(JSON.stringify(seen)).not.toContain(unreleased);
+  });
+
+  it('lets only a reader of every released note redact it: its text is never probed by a caller who may not read it', async () => {
+    // Prepare: a medical note, requested and approved; the Caldicott Guardian, who may release it but not read HEALTH
+    const w = await world();
+    const note = await recordNote(w.api, w.worker, w.client, 'MEDICAL', 'Diagnosed with epilepsy in March.');
+    const requestId = await receiveAndApprove(w, [note]);
+    const guardian = await addStaff(w.api, w.org, ['CALDICOTT_GUARDIAN']);
+    const asGuardian = { ...w, manager: guardian };
+
+    // Act: guesses at the text, one present and one absent
+    const present = await releaseToPartner(asGuardian, requestId, [note], ['epilepsy']);
+    const absent = await releaseToPartner(asGuardian, requestId, [note], ['asthma']);
+
+    // Assess: the same refusal either way, nothing released
+    expect(present.errors?.map((error) => error.extensions?.code)).toEqual(['FORBIDDEN']);
+    expect(absent.errors?.map((error) => error.extensions?.code)).toEqual(['FORBIDDEN']);
+    expect(await registerDigest(w)).toBeUndefined();
   });
 
   it('refuses a redaction that matches none of the released text (BAD_USER_INPUT naming it), and releases nothing', async () => {
