@@ -110,4 +110,79 @@ describe('the person’s own disclosure register', () => {
     );
     expect(codes(hidden)).toEqual(['NOT_FOUND']);
   });
+
+  it('does not show staff the phrases redacted from a note whose text they may not read', async () => {
+    // Prepare: a safeguarding concern the allocated worker wrote (SAFEGUARDING: they write it, never read it back),
+    // released by the manager with the abuser's name redacted.
+    const api = testApi();
+    const { manager, worker, client: person } = await allocatedPerson(api);
+    const concern = await recordNote(
+      api,
+      worker,
+      person,
+      'SAFEGUARDING_CONCERN',
+      'Disclosed that her nephew Marcus Vell takes her pension.',
+    );
+    const received = await api.graphql<{ receiveDisclosureRequest: { requestId: string }[] }>(
+      'mutation ($input: ReceiveDisclosureRequestInput!) { receiveDisclosureRequest(input: $input) { requestId } }',
+      {
+        token: manager.token,
+        variables: {
+          input: {
+            serviceUserId: person,
+            requesterOrganisation: 'County Police',
+            requesterContact: 'Public protection unit',
+            purpose: 'Financial abuse enquiry.',
+            legalBasis: 'SAFEGUARDING',
+            itemIds: [concern],
+            receivedOn: new Date().toISOString().slice(0, 10),
+            identityCheck: 'KNOWN_CONTACT',
+          },
+        },
+      },
+    );
+    expectNoErrors(received);
+    const requestId = received.data?.receiveDisclosureRequest[0]?.requestId ?? '';
+    expectNoErrors(
+      await api.graphql(
+        'mutation ($c: ID!, $r: String!) { decideDisclosureRequest(serviceUserId: $c, requestId: $r, approve: true, reasoning: "Crime prevention") { kind } }',
+        { token: manager.token, variables: { c: person, r: requestId } },
+      ),
+    );
+    expectNoErrors(
+      await api.graphql(
+        'mutation ($input: ReleaseDisclosureInput!) { releaseDisclosure(input: $input) { kind } }',
+        {
+          token: manager.token,
+          variables: {
+            input: {
+              serviceUserId: person,
+              requestId,
+              itemIds: [concern],
+              redactions: ['Marcus Vell'],
+              method: 'SECURE_EMAIL',
+            },
+          },
+        },
+      ),
+    );
+    const REGISTER = 'query ($id: ID!) { serviceUser(id: $id) { disclosureRegister { kind redactions } } }';
+
+    // Act
+    const asWorker = await api.graphql<{
+      serviceUser: { disclosureRegister: { kind: string; redactions: string | null }[] };
+    }>(REGISTER, { token: worker.token, variables: { id: person } });
+    const asManager = await api.graphql<{
+      serviceUser: { disclosureRegister: { kind: string; redactions: string | null }[] };
+    }>(REGISTER, { token: manager.token, variables: { id: person } });
+
+    // Assess: the worker sees the release, not the phrase; the manager, who reads the concern, sees both
+    expectNoErrors(asWorker);
+    const released = (result: typeof asWorker) =>
+      result.data?.serviceUser.disclosureRegister.find((entry) => entry.kind === 'RELEASED');
+    expect(released(asWorker)).toEqual({ kind: 'RELEASED', redactions: null });
+    expect(JSON.stringify(asWorker.data)).not.toContain('Vell');
+    expectNoErrors(asManager);
+    expect(released(asManager)).toEqual({ kind: 'RELEASED', redactions: 'Marcus Vell' });
+  });
 });

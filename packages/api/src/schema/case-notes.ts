@@ -36,6 +36,23 @@ export async function noteFacts(context: ConfideContext, note: CaseNote): Promis
 }
 
 /**
+ * Whether the caller may read the text of every one of a client's `notes`: decided, not recorded, since no text is
+ * read. What is derived from the notes' text (a release's redactions) is theirs only then.
+ */
+export async function mayReadEveryNote(
+  context: ConfideContext,
+  client: ServiceUserRecord,
+  notes: readonly CaseNote[],
+): Promise<boolean> {
+  const decisions = await Promise.all(
+    notes.map(async (note) =>
+      context.access.peekRead(client, classificationOf(note.kind), await noteFacts(context, note)),
+    ),
+  );
+  return decisions.every((decision) => decision.effect === 'ALLOW');
+}
+
+/**
  * A note as a partner agency sees it: exactly as it was released to it (its text with the redactions, its version and
  * amendment date then), never the live note, whichever path reaches it.
  */

@@ -12,7 +12,7 @@ import { needToKnow } from '../../access/need-to-know';
 import { personalData } from '../../access/personal-data';
 import { builder } from '../../builder';
 import { type ConfideContext, callerScope } from '../../context';
-import { CaseNoteInterface, type NoteInContext } from '../case-notes';
+import { CaseNoteInterface, mayReadEveryNote, type NoteInContext } from '../case-notes';
 import { ServiceUserRef } from '../service-users';
 import { listPositions, storeConnection } from '../store-paging';
 
@@ -72,17 +72,6 @@ async function notesOf(parent: EntryInContext, context: ConfideContext): Promise
   return (await heldNotesOf(parent, context))
     .filter((note) => !(own && note.withheld))
     .map((note) => ({ client: parent.client, note }));
-}
-
-/**
- * Whether the caller is the person and the entry names a note withheld from them: then the entry's own traces of
- * that note (its raw id, the phrases redacted from the released text) are not theirs to see either.
- */
-async function namesNoteWithheldFromCaller(
-  parent: EntryInContext,
-  context: ConfideContext,
-): Promise<boolean> {
-  return readByThePerson(context) && (await heldNotesOf(parent, context)).some((note) => note.withheld);
 }
 
 async function sealed(parent: EntryInContext, field: SealedRegisterField, context: ConfideContext) {
@@ -245,9 +234,12 @@ RegisterEntryRef.implement({
       ...needToKnow('CONSENT', ofEntry),
       nullable: true,
       description:
-        'What was redacted. Null for the person themself when the entry names a note withheld from them: the phrases are that note’s text.',
-      resolve: async (p, _a, c) =>
-        (await namesNoteWithheldFromCaller(p, c)) ? null : sealed(p, 'redactions', c),
+        'What was redacted. The phrases are the released notes’ own text: null unless the caller may read every note the entry names (for the person themself, not when one was withheld from them), and once one of them is no longer held.',
+      resolve: async (p, _a, c) => {
+        const held = await heldNotesOf(p, c);
+        if (held.length < p.entry.itemIds.length || !(await mayReadEveryNote(c, p.client, held))) return null;
+        return sealed(p, 'redactions', c);
+      },
     }),
     method: t.string({
       ...needToKnow('CONSENT', ofEntry),

@@ -1,19 +1,12 @@
 import type { ChangeFacts } from '@confide/access';
-import {
-  ConfideError,
-  classificationOf,
-  DISTRIBUTED_NOTE_KINDS,
-  ErrorCode,
-  notFound,
-  validate,
-} from '@confide/domain';
+import { ConfideError, DISTRIBUTED_NOTE_KINDS, ErrorCode, notFound, validate } from '@confide/domain';
 import type { RegisterEntry, ServiceUserRecord } from '@confide/store';
 import type { OperationSubject } from '../../access/operation-plugin';
 import { builder } from '../../builder';
 import type { ConfideContext } from '../../context';
 import { clientSubject } from '../../use-cases/sharing-subjects';
 import { oncePerRequest } from '../access-governance/shared';
-import { noteFacts } from '../case-notes';
+import { mayReadEveryNote } from '../case-notes';
 import { noteLocalId } from '../ids';
 import { clientById } from '../subjects';
 import { consentFactsFor, consentRelied, disclosureConsentMethods } from './consent-facts';
@@ -241,20 +234,11 @@ async function releasePlan(
   );
   // A redaction is matched against the notes' text, and one that matches nothing is refused: only someone who may
   // read every released note may redact, or the refusal would tell anyone else what a note says.
-  if (redactions.length > 0) {
-    const readable = await Promise.all(
-      notes.map(
-        async (note) =>
-          (await context.access.peekRead(client, classificationOf(note.kind), await noteFacts(context, note)))
-            .effect === 'ALLOW',
-      ),
+  if (redactions.length > 0 && !(await mayReadEveryNote(context, client, notes))) {
+    throw new ConfideError(
+      ErrorCode.FORBIDDEN,
+      'Only someone who may read every released note may redact it: release it unredacted, or ask such a reader.',
     );
-    if (readable.includes(false)) {
-      throw new ConfideError(
-        ErrorCode.FORBIDDEN,
-        'Only someone who may read every released note may redact it: release it unredacted, or ask such a reader.',
-      );
-    }
   }
   return { received, next, approval, itemIds, notes, grantExpiresAt, redactions };
 }
