@@ -398,6 +398,17 @@ builder.mutationFields((t) => ({
       if (entries.some((e) => e.kind === 'APPROVED' || e.kind === 'REFUSED')) {
         throw new ConfideError(ErrorCode.CONFLICT, 'The request is already decided.');
       }
+      // Escalated since the policy read it: the Caldicott Guardian alone decides it now. (An escalation landing after
+      // this read takes the same sequence number, and one of the two writes is refused.)
+      if (
+        entries.some((e) => e.kind === 'ESCALATED') &&
+        !operation.staff.roles.includes('CALDICOTT_GUARDIAN')
+      ) {
+        throw new ConfideError(
+          ErrorCode.CONFLICT,
+          'The request was escalated meanwhile: the Caldicott Guardian decides it.',
+        );
+      }
       const reasoning = reasoningOf(args.reasoning);
       let consent: { consentId: string; method: string } | undefined;
       if (args.approve) {
