@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { tenantScope } from '@confide/store';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../cli/support/run-cli';
@@ -69,6 +70,38 @@ describe('an operator confirming the second admin of an organisation with one', 
     expect(await rolesOf(api, volunteer.token)).toEqual(['VOLUNTEER', 'ORG_ADMIN']);
     const platform = await api.services.platformAudit.list({ organisationId: org.orgId });
     expect(platform.map((event) => event.rule)).toContain('platform.organisation.admin.confirm');
+  });
+
+  it('does not take a second admin hidden by a raw write for absent: the confirmation fails closed', async () => {
+    // Prepare: a proposal in an organisation with two admins; the second is written DEACTIVATED below the API (its
+    // access MAC still over ACTIVE), as someone would to make the proposer look like the only admin.
+    const { org, approvalId } = await adminProposed(api);
+    const second = await secondAdmin(api, org);
+    await api.services.dynamo.send(
+      new UpdateItemCommand({
+        TableName: api.stack.tables.data,
+        Key: {
+          pk: { S: tenantScope(org.orgId).key('STAFF', second.staffId) },
+          sk: { S: 'PROFILE' },
+        },
+        UpdateExpression: 'SET #status = :deactivated',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':deactivated': { S: 'DEACTIVATED' } },
+      }),
+    );
+
+    // Act
+    const confirmed = await api.graphql(CONFIRM, {
+      token: await api.operatorToken(),
+      variables: { o: org.orgId, a: approvalId },
+    });
+    const selfApproved = await api.graphql(APPROVE, { token: org.adminToken, variables: { id: approvalId } });
+
+    // Assess: neither the operator's confirmation nor the proposer's own approval goes through
+    expect(codes(confirmed)).toEqual(['INTERNAL']);
+    expect(codes(selfApproved)).not.toEqual([]);
+    const platform = await api.services.platformAudit.list({ organisationId: org.orgId });
+    expect(platform.map((event) => event.rule)).not.toContain('platform.organisation.admin.confirm');
   });
 
   it('confirms only a pending change giving ORG_ADMIN, only while its proposer is the only admin, only as an operator', async () => {

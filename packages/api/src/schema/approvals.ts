@@ -104,7 +104,8 @@ const ownedByCaller = (context: ConfideContext, approval: PendingApproval): bool
 
 async function ownApprovalAllowed(context: ConfideContext, approval: PendingApproval): Promise<boolean> {
   if (!confirmedByOperator(approval)) return false;
-  const roster = await context.services.directory.staffRoster(context.access.scope);
+  // Checked accounts (their access MACs): a second admin hidden by a raw write fails this closed.
+  const roster = await context.services.directory.listStaff(context.access.scope);
   return !roster.some(
     (staff) =>
       staff.status === 'ACTIVE' && staff.roles.includes('ORG_ADMIN') && staff.staffId !== approval.proposedBy,

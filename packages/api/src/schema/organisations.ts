@@ -494,7 +494,8 @@ builder.mutationFields((t) => ({
         if (approval.rule !== APPROVER_ROLE_RULE) {
           throw badInput(['approvalId'], 'An operator confirms only a change that gives ORG_ADMIN.');
         }
-        const admins = (await context.services.directory.staffRoster(scope)).filter(
+        // Checked accounts (their access MACs): a second admin hidden by a raw write fails this closed.
+        const admins = (await context.services.directory.listStaff(scope)).filter(
           (staff) => staff.status === 'ACTIVE' && staff.roles.includes('ORG_ADMIN'),
         );
         if (admins.some((admin) => admin.staffId !== approval.proposedBy)) {
