@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { allocatedPerson, codes, expectNoErrors, recordNote } from '../support/care-fixtures';
 import { serviceUserToken } from '../support/records-fixtures';
-import { testApi } from '../support/test-api';
+import { type TestApi, testApi } from '../support/test-api';
+import { receiveRequest } from './disclosure-support';
 
 /**
  * ACCESS-MODEL.md Principals: the person "may see what is held about them, except items withheld under a recorded
@@ -10,6 +11,47 @@ import { testApi } from '../support/test-api';
  * notes' text, and `itemIds` names the notes: neither may give a withheld note away to the person reading their own
  * register.
  */
+
+/** A police request for `itemIds`, received, approved and released by secure email with `redaction` taken out. */
+async function releasedToPolice(
+  api: TestApi,
+  manager: { token: string },
+  person: string,
+  itemIds: readonly string[],
+  redaction: string,
+): Promise<void> {
+  const requestId = await receiveRequest(api, manager.token, person, {
+    requesterOrganisation: 'County Police',
+    requesterContact: 'Public protection unit',
+    purpose: 'Police enquiry.',
+    itemIds,
+    receivedOn: new Date().toISOString().slice(0, 10),
+    identityCheck: 'KNOWN_CONTACT',
+  });
+  expectNoErrors(
+    await api.graphql(
+      'mutation ($c: ID!, $r: String!) { decideDisclosureRequest(serviceUserId: $c, requestId: $r, approve: true, reasoning: "Risk of harm") { kind } }',
+      { token: manager.token, variables: { c: person, r: requestId } },
+    ),
+  );
+  expectNoErrors(
+    await api.graphql(
+      'mutation ($input: ReleaseDisclosureInput!) { releaseDisclosure(input: $input) { kind } }',
+      {
+        token: manager.token,
+        variables: {
+          input: {
+            serviceUserId: person,
+            requestId,
+            itemIds,
+            redactions: [redaction],
+            method: 'SECURE_EMAIL',
+          },
+        },
+      },
+    ),
+  );
+}
 
 describe('the person’s own disclosure register', () => {
   it('does not show them the redacted phrases, or the id, of a note withheld from them', async () => {
@@ -24,49 +66,7 @@ describe('the person’s own disclosure register', () => {
       'Her neighbour Sandra Okafor reported the bruising and fears reprisal.',
       { withheldFromSubject: true },
     );
-    const received = await api.graphql<{ receiveDisclosureRequest: { requestId: string }[] }>(
-      'mutation ($input: ReceiveDisclosureRequestInput!) { receiveDisclosureRequest(input: $input) { requestId } }',
-      {
-        token: manager.token,
-        variables: {
-          input: {
-            serviceUserId: person,
-            requesterOrganisation: 'County Police',
-            requesterContact: 'Public protection unit',
-            purpose: 'Assault enquiry.',
-            legalBasis: 'SAFEGUARDING',
-            itemIds: [care, withheld],
-            receivedOn: new Date().toISOString().slice(0, 10),
-            identityCheck: 'KNOWN_CONTACT',
-          },
-        },
-      },
-    );
-    expectNoErrors(received);
-    const requestId = received.data?.receiveDisclosureRequest[0]?.requestId ?? '';
-    expectNoErrors(
-      await api.graphql(
-        'mutation ($c: ID!, $r: String!) { decideDisclosureRequest(serviceUserId: $c, requestId: $r, approve: true, reasoning: "Risk of harm") { kind } }',
-        { token: manager.token, variables: { c: person, r: requestId } },
-      ),
-    );
-    expectNoErrors(
-      await api.graphql(
-        'mutation ($input: ReleaseDisclosureInput!) { releaseDisclosure(input: $input) { kind } }',
-        {
-          token: manager.token,
-          variables: {
-            input: {
-              serviceUserId: person,
-              requestId,
-              itemIds: [care, withheld],
-              redactions: ['Sandra Okafor'],
-              method: 'SECURE_EMAIL',
-            },
-          },
-        },
-      ),
-    );
+    await releasedToPolice(api, manager, person, [care, withheld], 'Sandra Okafor');
     const withheldRawId = Buffer.from(withheld, 'base64').toString().split('.').at(-1) ?? '';
     expect(withheldRawId).not.toBe('');
 
@@ -123,49 +123,7 @@ describe('the person’s own disclosure register', () => {
       'SAFEGUARDING_CONCERN',
       'Disclosed that her nephew Marcus Vell takes her pension.',
     );
-    const received = await api.graphql<{ receiveDisclosureRequest: { requestId: string }[] }>(
-      'mutation ($input: ReceiveDisclosureRequestInput!) { receiveDisclosureRequest(input: $input) { requestId } }',
-      {
-        token: manager.token,
-        variables: {
-          input: {
-            serviceUserId: person,
-            requesterOrganisation: 'County Police',
-            requesterContact: 'Public protection unit',
-            purpose: 'Financial abuse enquiry.',
-            legalBasis: 'SAFEGUARDING',
-            itemIds: [concern],
-            receivedOn: new Date().toISOString().slice(0, 10),
-            identityCheck: 'KNOWN_CONTACT',
-          },
-        },
-      },
-    );
-    expectNoErrors(received);
-    const requestId = received.data?.receiveDisclosureRequest[0]?.requestId ?? '';
-    expectNoErrors(
-      await api.graphql(
-        'mutation ($c: ID!, $r: String!) { decideDisclosureRequest(serviceUserId: $c, requestId: $r, approve: true, reasoning: "Crime prevention") { kind } }',
-        { token: manager.token, variables: { c: person, r: requestId } },
-      ),
-    );
-    expectNoErrors(
-      await api.graphql(
-        'mutation ($input: ReleaseDisclosureInput!) { releaseDisclosure(input: $input) { kind } }',
-        {
-          token: manager.token,
-          variables: {
-            input: {
-              serviceUserId: person,
-              requestId,
-              itemIds: [concern],
-              redactions: ['Marcus Vell'],
-              method: 'SECURE_EMAIL',
-            },
-          },
-        },
-      ),
-    );
+    await releasedToPolice(api, manager, person, [concern], 'Marcus Vell');
     const REGISTER = 'query ($id: ID!) { serviceUser(id: $id) { disclosureRegister { kind redactions } } }';
 
     // Act

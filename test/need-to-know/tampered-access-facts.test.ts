@@ -329,18 +329,21 @@ describe('tampered access facts (issue 16, capability 1)', () => {
     expectFailedClosed(result);
   });
 
+  /** The per-link MAC a manager's link to `service` had before decision 0125 (a genuine one, as kept from then). */
+  const linkMacOfBefore = async (staffId: string, service: string) =>
+    integrityMac(await api.services.directory.integrityKey(tenantScope(world.org.orgId)), [
+      'confide.service-link.v1',
+      world.org.orgId,
+      staffId,
+      'managers',
+      localIdOf(service),
+    ]);
+
   it('service links: a per-link MAC of before, put back with its MAC taken off and the count kept, is not believed (decision 0125)', async () => {
     // Prepare: a manager given a service; their links carry one MAC and a count. Someone kept the per-link MAC the
     // link had before decision 0125 (any genuine one: it names the organisation, the staff member and the service).
     const { manager, service, ownClient } = await managerWithClient();
-    const scope = tenantScope(world.org.orgId);
-    const linkMac = integrityMac(await api.services.directory.integrityKey(scope), [
-      'confide.service-link.v1',
-      world.org.orgId,
-      manager.staffId,
-      'managers',
-      localIdOf(service),
-    ]);
+    const linkMac = await linkMacOfBefore(manager.staffId, service);
 
     // Act: the links' MAC is taken off and the old per-link MAC put back; the count stays, so no rollback is seen.
     await rawUpdate(
@@ -359,14 +362,7 @@ describe('tampered access facts (issue 16, capability 1)', () => {
   it('service links: an account whose links have per-link MACs from before still reads, and its next change signs them whole (decision 0125)', async () => {
     // Prepare: a manager's account as it stood before decision 0125: the link and its own MAC, no MAC over the links.
     const { manager, service, ownClient } = await managerWithClient();
-    const scope = tenantScope(world.org.orgId);
-    const linkMac = integrityMac(await api.services.directory.integrityKey(scope), [
-      'confide.service-link.v1',
-      world.org.orgId,
-      manager.staffId,
-      'managers',
-      localIdOf(service),
-    ]);
+    const linkMac = await linkMacOfBefore(manager.staffId, service);
     await rawUpdate(
       api,
       staffKey(world.org.orgId, manager.staffId),
@@ -386,7 +382,7 @@ describe('tampered access facts (issue 16, capability 1)', () => {
     const account = await api.services.dynamo.send(
       new GetItemCommand({
         TableName: api.stack.tables.data,
-        Key: { pk: { S: scope.key('STAFF', manager.staffId) }, sk: { S: 'PROFILE' } },
+        Key: { pk: { S: tenantScope(world.org.orgId).key('STAFF', manager.staffId) }, sk: { S: 'PROFILE' } },
         ConsistentRead: true,
       }),
     );

@@ -35,6 +35,40 @@ function localDynamo(): DynamoDBClient {
   });
 }
 
+/**
+ * A DynamoDB client that holds the `nth` unscheduling write of a profile (`REMOVE expiresAt`) until `release` is
+ * called; `reached` resolves when it is held.
+ */
+function holdingProfileUnschedule(nth: number) {
+  let reach: () => void = () => undefined;
+  const reached = new Promise<void>((resolve) => {
+    reach = resolve;
+  });
+  let release: () => void = () => undefined;
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let seen = 0;
+  const client = localDynamo();
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const input = args.input as UpdateItemCommandInput;
+      if (
+        context.commandName === 'UpdateItemCommand' &&
+        input.Key?.sk?.S === 'PROFILE' &&
+        input.UpdateExpression?.startsWith('REMOVE expiresAt') &&
+        ++seen === nth
+      ) {
+        reach();
+        await released;
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'holdProfileUnschedule' },
+  );
+  return { client, reached, release };
+}
+
 describe('closing and reopening at once', () => {
   it('leaves no item or key of the reopened case scheduled to expire', async () => {
     // Prepare: a client with notes, and a DynamoDB client that reopens the case mid-schedule
@@ -111,32 +145,7 @@ describe('closing and reopening at once', () => {
     const world = await retentionWorld(api);
     const client = await clientWithRecords(api, world);
     expectNoErrors(await closeCase(api, world.manager, client.id, new Date(Date.now() - 86_400_000)));
-    let reached: () => void = () => undefined;
-    const atSecondPass = new Promise<void>((resolve) => {
-      reached = resolve;
-    });
-    let release: () => void = () => undefined;
-    const released = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let profileUnschedulings = 0;
-    const held = localDynamo();
-    held.middlewareStack.add(
-      (next, context) => async (args) => {
-        const input = args.input as UpdateItemCommandInput;
-        if (
-          context.commandName === 'UpdateItemCommand' &&
-          input.Key?.sk?.S === 'PROFILE' &&
-          input.UpdateExpression?.startsWith('REMOVE expiresAt') &&
-          ++profileUnschedulings === 2
-        ) {
-          reached();
-          await released;
-        }
-        return next(args);
-      },
-      { step: 'initialize', name: 'holdSecondProfileUnschedule' },
-    );
+    const { client: held, reached: atSecondPass, release } = holdingProfileUnschedule(2);
     const slow = testApi({ dynamo: held });
     const current = await readClient(api, world.manager.token, client.id);
     const reopened = slow.graphql(
@@ -176,30 +185,7 @@ describe('closing and reopening at once', () => {
     const world = await retentionWorld(api);
     const client = await clientWithRecords(api, world);
     expectNoErrors(await closeCase(api, world.manager, client.id, new Date(Date.now() - 86_400_000)));
-    let reached: () => void = () => undefined;
-    const atProfile = new Promise<void>((resolve) => {
-      reached = resolve;
-    });
-    let release: () => void = () => undefined;
-    const released = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const held = localDynamo();
-    held.middlewareStack.add(
-      (next, context) => async (args) => {
-        const input = args.input as UpdateItemCommandInput;
-        if (
-          context.commandName === 'UpdateItemCommand' &&
-          input.Key?.sk?.S === 'PROFILE' &&
-          input.UpdateExpression?.startsWith('REMOVE expiresAt')
-        ) {
-          reached();
-          await released;
-        }
-        return next(args);
-      },
-      { step: 'initialize', name: 'holdProfileUnschedule' },
-    );
+    const { client: held, reached: atProfile, release } = holdingProfileUnschedule(1);
     const slow = testApi({ dynamo: held });
     const REOPEN = `mutation ($input: ReopenCaseInput!) { reopenCase(input: $input) { caseStatus } }`;
     const reopen = async (via: typeof api) => {
