@@ -106,6 +106,29 @@ describe('confide org export, and offboarding that requires it', () => {
     }
   }, 180_000);
 
+  it('refuses to offboard on an export older than the records: anything recorded since needs a new export', async () => {
+    // Prepare: an organisation exported, then a new person and note recorded (the charity worked on).
+    const org = await onboardTestOrganisation(api);
+    const { serviceId, manager } = await createServiceWithManager(api, org);
+    await registerServiceUser(api, manager, serviceId);
+    const exported = await cli('org', 'export', '--slug', org.slug, '--to', destination);
+    expect(exported.code, exported.stderr).toBe(0);
+    const later = await registerServiceUser(api, manager, serviceId, { name: 'Cal Later-Canary' });
+    await recordNote(api, manager, later, 'DAILY_SUPPORT', 'Recorded after the export.');
+
+    // Act
+    const refused = await cli('org', 'offboard', '--slug', org.slug, '--window', '7');
+    const again = await cli('org', 'export', '--slug', org.slug, '--to', destination);
+    const requested = await cli('org', 'offboard', '--slug', org.slug, '--window', '7');
+
+    // Assess: refused until exported again, and then asked for
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('EXPORT_REQUIRED');
+    expect(again.code, again.stderr).toBe(0);
+    expect(requested.code, requested.stderr).toBe(0);
+    expect((await api.services.directory.organisation(org.orgId))?.status).toBe('ACTIVE');
+  }, 180_000);
+
   it('audits each person read by the export in their own access log', async () => {
     // Prepare
     const org = await onboardTestOrganisation(api);

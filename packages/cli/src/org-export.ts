@@ -348,6 +348,8 @@ export async function exportOrganisation(
     serviceUsers: ids.length,
     notes,
     manifestDigest,
+    // Last, after every person's read is in the audit: offboarding takes this export only while nothing moved since.
+    auditPosition: await services.auditLog.position(tenantScope(orgId)),
   });
   await recordExportInPlatformAudit(services, { orgId, operatorId, requestId, outcome: 'COMPLETED' });
   return { folder: folder.path, serviceUsers: ids.length, notes, erased, manifestDigest };

@@ -679,6 +679,20 @@ export class AuditLog {
     return item ? this.#trustedHead(scope, key, shard, item) : emptyHead(shard);
   }
 
+  /**
+   * Where the organisation's chains stand: each chain's sequence number, from heads that pass their MAC. Any event
+   * appended since (a read or a change anyone made) moves it: an export is the organisation's latest state only while
+   * its position is the current one (decision 0034).
+   */
+  async position(scope: TenantScope): Promise<string> {
+    const key = chainKeyFrom(await this.keys.beaconKey(scope.orgId), scope.orgId);
+    const heads = await this.#readAllHeads(scope);
+    for (const head of heads) {
+      if (headMac(key, scope.orgId, head) !== head.headMac) throw new PoisonedHeadError();
+    }
+    return heads.map((head) => `${head.shard}:${head.seq}`).join(',');
+  }
+
   /** A stored head, only if its MAC verifies: extending a rewound head would hide the events it dropped. */
   #trustedHead(scope: TenantScope, key: Buffer, shard: number, item: Item): ChainHead {
     const head = fromHeadItem(item);

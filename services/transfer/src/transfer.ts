@@ -302,6 +302,8 @@ async function exportOperation(
     serviceUsers,
     notes,
     manifestDigest,
+    // Last, after every person's read is in the audit: offboarding takes this export only while nothing moved since.
+    auditPosition: await services.auditLog.position(tenantScope(orgId)),
   });
   await recordExportInPlatformAudit(services, { orgId, operatorId, requestId, outcome: 'COMPLETED' });
   deps.onAnswered?.({ operation, organisationId: orgId, serviceUsers, notes });

@@ -938,6 +938,19 @@ export async function requireExportOrWaiver(
       "Offboarding needs the organisation's records exported to it first (confide org export), or the export waived with a reason.",
     );
   }
+  // An export stands for the records only while nothing was recorded since: an event appended to the organisation's
+  // audit after it (a change, or a read) needs a new export. Checked where the organisation's key is used (the api, or
+  // in process); the provisioner runs only the record the api checked and named.
+  if (
+    record.kind === 'EXPORTED' &&
+    checked === undefined &&
+    record.auditPosition !== (await services.auditLog.position(tenantScope(orgId)))
+  ) {
+    throw new ConfideError(
+      ErrorCode.EXPORT_REQUIRED,
+      "The organisation's records changed after they were exported: export them again (confide org export) before offboarding.",
+    );
+  }
   if (checked !== undefined && record.exportId !== checked) {
     throw new ConfideError(
       ErrorCode.CONFLICT,

@@ -35,6 +35,11 @@ export type OrganisationExportRecord =
       readonly notes: number;
       /** SHA-256 (hex) of the export's manifest, which lists every file's own digest. */
       readonly manifestDigest: string;
+      /**
+       * Where the organisation's audit chains stood when the export completed (`AuditLog.position`): offboarding takes
+       * the export only while they still stand there. Absent on records written before it was kept.
+       */
+      readonly auditPosition?: string | undefined;
     }
   | {
       readonly kind: 'WAIVED';
@@ -67,6 +72,8 @@ const exportParts = (item: Item) => [
   read.s(item, 'manifestDigest') ?? '',
   read.s(item, 'reason') ?? '',
   read.s(item, 'reference') ?? '',
+  // Covered once kept: taking it off, or adding one to a record of before, fails the MAC.
+  ...(item.auditPosition ? [requireS(item, 'auditPosition')] : []),
 ];
 
 /**
@@ -107,6 +114,7 @@ export class OrganisationExports {
             serviceUsers: attr.n(record.serviceUsers),
             notes: attr.n(record.notes),
             manifestDigest: attr.s(record.manifestDigest),
+            ...(record.auditPosition === undefined ? {} : { auditPosition: attr.s(record.auditPosition) }),
           }
         : {
             reason: attr.s(record.reason),
@@ -157,6 +165,7 @@ export class OrganisationExports {
         serviceUsers: read.n(item, 'serviceUsers') ?? 0,
         notes: read.n(item, 'notes') ?? 0,
         manifestDigest: requireS(item, 'manifestDigest'),
+        auditPosition: read.s(item, 'auditPosition'),
       };
     }
     const reason = requireS(item, 'reason') as ExportWaiverReason;
