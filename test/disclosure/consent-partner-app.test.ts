@@ -1,5 +1,5 @@
 import { QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { tenantScope } from '@confide/store';
+import { MAX_RELEASED_ITEMS, tenantScope } from '@confide/store';
 import { describe, expect, it } from 'vitest';
 import { codes, expectNoErrors, recordNote } from '../support/care-fixtures';
 import { localIdOf } from '../support/fixtures';
@@ -19,7 +19,16 @@ async function world() {
   const note = await recordNote(w.api, w.worker, w.client, 'DAILY_SUPPORT', 'Attended the day centre.');
   const police = await registerPartner(w.api, w.org, 'County Police');
   const surgery = { partnerId: w.partnerId, partnerToken: w.partnerToken };
-  return { api: w.api, org: w.org, manager: w.manager, client: w.client, note, surgery, police };
+  return {
+    api: w.api,
+    org: w.org,
+    manager: w.manager,
+    worker: w.worker,
+    client: w.client,
+    note,
+    surgery,
+    police,
+  };
 }
 type World = Awaited<ReturnType<typeof world>>;
 
@@ -103,6 +112,48 @@ describe('a consent naming an agency authorises a release to that agency’s app
 
     expect(await partnerReads(w, w.surgery.partnerToken)).toHaveLength(1);
   });
+});
+
+describe('the largest release a request may name', () => {
+  it('goes to the consented agency’s app in one write: every note, the grant, the consent’s check', async () => {
+    // Prepare: as many notes as a release may name, requested on the person's consent for the surgery's app
+    const w = await world();
+    const more = MAX_RELEASED_ITEMS - 1;
+    const notes = [w.note];
+    for (let start = 0; start < more; start += 10) {
+      notes.push(
+        ...(await Promise.all(
+          Array.from({ length: Math.min(10, more - start) }, (_, i) =>
+            recordNote(w.api, w.worker, w.client, 'DAILY_SUPPORT', `Visit ${start + i}.`),
+          ),
+        )),
+      );
+    }
+    await consent(w, { scope: 'NAMED_AGENCY', agencyName: 'Riverside GP Surgery' });
+    const requestId = await receive(w, w.surgery.partnerId, { itemIds: notes });
+    expectNoErrors(await decide(w, requestId));
+
+    // Act
+    const released = await w.api.graphql(
+      'mutation ($input: ReleaseDisclosureInput!) { releaseDisclosure(input: $input) { kind } }',
+      {
+        token: w.manager.token,
+        variables: {
+          input: {
+            serviceUserId: w.client,
+            requestId,
+            itemIds: notes,
+            method: 'PARTNER_APP',
+            grantExpiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString(),
+          },
+        },
+      },
+    );
+
+    // Assess
+    expectNoErrors(released);
+    expect(await partnerReads(w, w.surgery.partnerToken)).toHaveLength(MAX_RELEASED_ITEMS);
+  }, 120_000);
 });
 
 describe('a grant rewritten in the table gives the partner nothing more (decision 0090)', () => {

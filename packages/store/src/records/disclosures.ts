@@ -206,10 +206,11 @@ export interface ReleasedNoteRef {
 }
 
 /**
- * The most register entries and other items one release's transaction holds besides the released notes' index
- * items (the entry and the grant): DynamoDB takes 100 items a transaction, so a release names at most 98 notes.
+ * The most notes one release names. Its transaction holds, besides an index item per note, the entry, the grant and,
+ * for a release on the person's consent, the check that the consent still stands: DynamoDB takes 100 items a
+ * transaction, so at most 97 notes.
  */
-export const MAX_RELEASED_ITEMS = 98;
+export const MAX_RELEASED_ITEMS = 97;
 
 const entrySort = (requestId: string, sequence: number) =>
   `DISCLOSURE#${requestId}#${String(sequence).padStart(4, '0')}`;
