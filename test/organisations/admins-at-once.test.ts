@@ -79,6 +79,40 @@ describe('two admins acting on each other at once', () => {
     },
   );
 
+  it('the first admin re-employs a former employee while the second deactivates the first: refused, nobody reactivated', async () => {
+    // Prepare: a former employee (employment ended); the first admin's re-employment of them is held just before its
+    // write while the second admin deactivates the first.
+    const api = testApi();
+    const { org, first, second } = await twoAdmins(api);
+    const leaver = await addStaff(api, org, ['SUPPORT_WORKER']);
+    expectNoErrors(
+      await api.graphql(ENDED, {
+        token: first.token,
+        variables: { id: leaver.globalId, endedOn: yesterday() },
+      }),
+    );
+    const meanwhile = interleavingDynamoClient(api, staffChange, async () => {
+      expectNoErrors(
+        await api.graphql(DEACTIVATE, { token: second.token, variables: { id: first.globalId } }),
+      );
+    });
+
+    // Act
+    const late = await testApi({ dynamo: meanwhile.client }).graphql(
+      'mutation ($id: ID!) { recordReemployment(input: { staffId: $id }) { id } }',
+      { token: first.token, variables: { id: leaver.globalId } },
+    );
+
+    // Assess: written after its caller lost the authority it was checked with: refused, the leaver still deactivated.
+    expect(meanwhile.interleaved()).toBe(true);
+    expect(codes(late)).toEqual(['CONFLICT']);
+    const state = await api.graphql<{ staffMember: { status: string } }>(STAFF, {
+      token: second.token,
+      variables: { id: leaver.globalId },
+    });
+    expect(state.data?.staffMember.status).toBe('DEACTIVATED');
+  });
+
   it('an admin given another role meanwhile is still an active ORG_ADMIN: their change goes through', async () => {
     // Prepare: the first admin's deactivation of a volunteer is held while the second admin gives the first admin
     // another role (a change to the caller's own account between their check and their write).

@@ -632,7 +632,7 @@ builder.mutationFields((t) => ({
           operation.scope,
           staff.staffId,
           { status: 'ACTIVE' },
-          [reemployment],
+          [reemployment, ...stillAnAdmin(operation, context)],
         );
         await context.services.staffRetention.settleReemployment(operation.scope, staff);
       }
