@@ -150,4 +150,64 @@ describe('operations audited before their change: refused input is never recorde
     expectNoErrors(await book(referral.data?.recordReferral.id, new Date(Date.now() + DAY_MS)));
     expect(await w.eventsBy(w.manager, 'recordReferralAppointment', 'ALLOWED')).toHaveLength(1);
   });
+
+  it('recordReferral: a malformed reference, an unknown partner or a reference in use records no referral', async () => {
+    // Prepare: a registered partner agency with one referral of this person already recorded.
+    const w = await world();
+    const partner = await api.graphql<{ registerPartnerAgency: { id: string } }>(
+      'mutation ($c: String!) { registerPartnerAgency(name: "Community mental health team", clientId: $c) { id } }',
+      { token: w.org.adminToken, variables: { c: `pa-${randomBytes(4).toString('hex')}` } },
+    );
+    expectNoErrors(partner);
+    const partnerId = partner.data?.registerPartnerAgency.id;
+    const refer = (input: Record<string, unknown>) =>
+      api.graphql(REFERRAL, {
+        token: w.manager.token,
+        variables: {
+          input: {
+            serviceUserId: w.client,
+            partnerId,
+            referrerReference: 'CMHT/2026/7',
+            receivedOn: today(),
+            ...input,
+          },
+        },
+      });
+    expectNoErrors(await refer({}));
+
+    // Act
+    const refused = [
+      await refer({ referrerReference: 'Ada Lovelace' }),
+      await refer({ partnerId: globalIdOf('PartnerAgency', `ptn_${randomBytes(8).toString('hex')}`) }),
+      await refer({}),
+    ];
+
+    // Assess: each refused; the one referral recorded is the only ALLOWED event.
+    expect(refused.map(codes)).toEqual([['BAD_USER_INPUT'], ['NOT_FOUND'], ['CONFLICT']]);
+    expect(await w.eventsBy(w.manager, 'recordReferral', 'ALLOWED')).toHaveLength(1);
+  });
+
+  it('recordMedia without the written consent it needs → CONSENT_REQUIRED, recorded as DENIED, never as ALLOWED', async () => {
+    const w = await world();
+
+    const refused = await api.graphql(
+      'mutation ($input: RecordMediaInput!) { recordMedia(input: $input) { id } }',
+      {
+        token: w.worker.token,
+        variables: {
+          input: {
+            serviceUserId: w.client,
+            kind: 'PHOTO',
+            purpose: 'PUBLICITY',
+            caption: 'At the summer fair',
+            objectReference: 's3://confide-media/summer-fair-0002.jpg',
+          },
+        },
+      },
+    );
+
+    expect(codes(refused)).toEqual(['CONSENT_REQUIRED']);
+    expect(await w.eventsBy(w.worker, 'recordMedia', 'ALLOWED')).toEqual([]);
+    expect(await w.eventsBy(w.worker, 'recordMedia', 'CONSENT_REQUIRED')).toHaveLength(1);
+  });
 });

@@ -13,6 +13,7 @@ import { needToKnow } from '../access/need-to-know';
 import { personalData } from '../access/personal-data';
 import { builder } from '../builder';
 import type { ConfideContext } from '../context';
+import { oncePerRequest } from './access-governance/shared';
 import { ServiceUserRef } from './service-users';
 import { listPositions, storeConnection } from './store-paging';
 import { clientById } from './subjects';
@@ -204,6 +205,30 @@ function mediaInput(input: { caption: string; objectReference: string }) {
   return { caption, objectReference };
 }
 
+/**
+ * The person's latest consent that covers a recording of `kind` (Azure 8.1), read once per request; CONSENT_REQUIRED
+ * without one.
+ */
+function mediaConsent(
+  context: ConfideContext,
+  client: ServiceUserRecord,
+  kind: MediaKind,
+): Promise<ConsentRecord> {
+  return oncePerRequest(context, `media-consent:${client.clientId}:${kind}`, async () => {
+    const consent = (await context.services.consents.list(context.access.scope, client.clientId))
+      .filter((candidate) => consentCoversMedia(candidate, kind))
+      .sort((a, b) => b.recordedAt.localeCompare(a.recordedAt))[0];
+    if (!consent) {
+      throw new ConfideError(
+        ErrorCode.CONSENT_REQUIRED,
+        'Images and recordings need the person’s prior written consent, recorded with a manager involved (Azure 8.1).',
+        { details: { requiredScope: MEDIA_CONSENT_SCOPE[kind] } },
+      );
+    }
+    return consent;
+  });
+}
+
 builder.mutationFields((t) => ({
   recordMedia: t.field({
     type: MediaItemRef,
@@ -217,24 +242,18 @@ builder.mutationFields((t) => ({
         mediaInput(input);
         return { classification: 'CARE' };
       },
+      // Checked before the audit event (decision 0075), once the policy has settled that the caller may write at all
+      // (so that nobody without write access learns anything about the person's consents): refused, it is recorded
+      // as a DENIED event of CARE with outcome CONSENT_REQUIRED, never as a recording made.
+      validate: async ({ input }, context, subject) => {
+        if (subject.kind === 'CLIENT') await mediaConsent(context, subject.client, input.kind);
+      },
       audit: 'before',
     },
-    // Whether the caller may write at all is settled by the policy first, so that nobody without write access
-    // learns anything about the person's consents.
     resolve: async (operation, { input }, context) => {
       const { client, scope } = operation;
       const { caption, objectReference } = mediaInput(input);
-      const consent = (await context.services.consents.list(scope, client.clientId))
-        .filter((candidate) => consentCoversMedia(candidate, input.kind))
-        .sort((a, b) => b.recordedAt.localeCompare(a.recordedAt))[0];
-      if (!consent) {
-        // Recorded by the operation plugin as a DENIED event of CARE with outcome CONSENT_REQUIRED.
-        throw new ConfideError(
-          ErrorCode.CONSENT_REQUIRED,
-          'Images and recordings need the person’s prior written consent, recorded with a manager involved (Azure 8.1).',
-          { details: { requiredScope: MEDIA_CONSENT_SCOPE[input.kind] } },
-        );
-      }
+      const consent = await mediaConsent(context, client, input.kind);
       const media = await context.services.media.record(
         scope,
         client.clientId,

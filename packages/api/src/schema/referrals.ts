@@ -172,6 +172,32 @@ async function checkBooking(
   return referralId;
 }
 
+/**
+ * A referral's input, checked: its reference and date well formed, its partner registered (NOT_FOUND), and the
+ * reference not already that partner's (CONFLICT). Referrals recorded before references were claimed hold theirs in
+ * the partner's index alone; the claim written with the referral holds it against a recording at the same time.
+ */
+async function checkedReferral(
+  context: ConfideContext,
+  input: { referrerReference: string; receivedOn: string; partnerId: string | number },
+): Promise<{ reference: string; receivedOn: string; partnerId: string }> {
+  const reference = referrerReference(['input', 'referrerReference'], input.referrerReference);
+  const receivedOn = validate.pastDate(
+    ['input', 'receivedOn'],
+    input.receivedOn,
+    context.services.clock.now(),
+  );
+  const scope = context.access.scope;
+  const partnerId = String(input.partnerId);
+  if (!(await context.services.partners.list(scope)).some((p) => p.partnerId === partnerId)) {
+    throw notFound('Partner agency');
+  }
+  if ((await context.services.referrals.byPartner(scope, partnerId, reference)).length > 0) {
+    throw conflict('That partner already has a referral with this reference.');
+  }
+  return { reference, receivedOn, partnerId };
+}
+
 builder.mutationFields((t) => ({
   recordReferral: t.field({
     type: ReferralRef,
@@ -182,27 +208,16 @@ builder.mutationFields((t) => ({
       policy: 'referral.record',
       subject: clientById(({ input }) => input.serviceUserId),
       change: () => ({ classification: 'CONTACT' }),
+      // Checked before the audit event (decision 0075): a refused referral is never recorded as one made.
+      validate: async ({ input }, context) => {
+        await checkedReferral(context, input);
+      },
       audit: 'before',
     },
     resolve: async (operation, { input }, context) => {
       const client = operation.client;
-      const reference = referrerReference(['input', 'referrerReference'], input.referrerReference);
-      const receivedOn = validate.pastDate(
-        ['input', 'receivedOn'],
-        input.receivedOn,
-        context.services.clock.now(),
-      );
-      const scope = operation.scope;
-      const partnerId = String(input.partnerId);
-      if (!(await context.services.partners.list(scope)).some((p) => p.partnerId === partnerId)) {
-        throw notFound('Partner agency');
-      }
-      // Referrals recorded before references were claimed hold theirs in the partner's index alone; the claim written
-      // with the referral holds it against a recording at the same time.
-      if ((await context.services.referrals.byPartner(scope, partnerId, reference)).length > 0) {
-        throw conflict('That partner already has a referral with this reference.');
-      }
-      const referral = await context.services.referrals.record(scope, {
+      const { reference, receivedOn, partnerId } = await checkedReferral(context, input);
+      const referral = await context.services.referrals.record(operation.scope, {
         clientId: client.clientId,
         partnerId,
         referrerReference: reference,
