@@ -48,4 +48,29 @@ describe('existence hiding before the policy decides', () => {
       events.filter((event) => event.operation === 'amendNote' && event.actor.id === stranger.staffId),
     ).toEqual([expect.objectContaining({ action: 'DENIED', outcome: 'NOT_FOUND' })]);
   });
+
+  it('answers a stranger alike for a hidden person and for nobody, however many the request names', async () => {
+    // Prepare: a person the stranger has no relationship with, and ids that name nobody (the first a decoy: it takes
+    // the request's one recorded refusal of the operation).
+    const { org, client } = await allocatedPerson(api);
+    const stranger = await addStaff(api, org, ['SUPPORT_WORKER']);
+    const nobody = () => globalIdOf('ServiceUser', newId('serviceUser'));
+    const answer = async (second: string) => {
+      const result = await api.graphql(
+        'query ($x: ID!, $y: ID!) { a: node(id: $x) { id } b: node(id: $y) { id } }',
+        { token: stranger.token, variables: { x: nobody(), y: second } },
+      );
+      return (result.errors ?? [])
+        .filter((error) => error.path?.[0] === 'b')
+        .map((error) => [error.extensions?.code, error.message]);
+    };
+
+    // Act
+    const hidden = await answer(client);
+    const missing = await answer(nobody());
+
+    // Assess
+    expect(hidden).toHaveLength(1);
+    expect(hidden).toEqual(missing);
+  });
 });

@@ -427,16 +427,19 @@ export class OperationPolicyPlugin<Types extends SchemaTypes> extends BasePlugin
        * answers as a subject that is not the caller's business: NOT_FOUND or FORBIDDEN, naming nothing, recorded
        * once. Anything else is thrown as it is.
        */
-      const hiddenRefusal = (error: unknown, step: 'subject' | 'change', subjectId: string | undefined) =>
-        unrecordedRefusal(error) && !audit.hasDenied(name)
-          ? deny(
-              {
-                effect: error.code === 'FORBIDDEN' ? 'FORBIDDEN' : 'NOT_FOUND',
-                rule: `${policy.id}.${step}`,
-              },
-              subjectId,
-            )
-          : error;
+      const hiddenRefusal = (error: unknown, step: 'subject' | 'change', subjectId: string | undefined) => {
+        if (!unrecordedRefusal(error)) return error;
+        const hidden = {
+          effect: error.code === 'FORBIDDEN' ? 'FORBIDDEN' : 'NOT_FOUND',
+          rule: `${policy.id}.${step}`,
+        } as const;
+        if (!audit.hasDenied(name)) return deny(hidden, subjectId);
+        // Recorded once per operation and request; a later one answers alike, or its own message ("Service user not
+        // found.") would tell a record that is not there from one that is not the caller's business.
+        const again = refusal(hidden, name);
+        recordedRefusals.add(again);
+        return again;
+      };
       if (!policy.principals.includes(principal.kind)) {
         throw deny({ effect: 'FORBIDDEN', rule: `${policy.id}.principal` }, undefined);
       }
