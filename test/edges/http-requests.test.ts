@@ -101,6 +101,22 @@ describe('POST with a JSON body only', () => {
     });
   }
 
+  it('no other path reaches GraphQL: a trailing slash, or a URL that merely ends in /graphql, runs nothing', async () => {
+    const query = encodeURIComponent('{ me { kind } }');
+    const answers = [
+      await send(`/graphql/?query=${query}`, { method: 'GET', headers: { accept: 'application/json' } }),
+      await send(`/?query=${query}&x=/graphql`, { method: 'GET', headers: { accept: 'application/json' } }),
+      await send('/graphql/', {
+        headers: { 'content-type': 'application/graphql' },
+        body: '{ me { kind } }',
+      }),
+      await send('/graphql/', { headers: JSON_HEADERS, body: JSON.stringify({ query: '{ me { kind } }' }) }),
+    ];
+
+    expect(answers.map((answer) => answer.status)).toEqual([404, 404, 404, 404]);
+    for (const answer of answers) expect(answer.text).not.toContain('STAFF');
+  });
+
   it('a JSON POST (with a charset) is served', async () => {
     const answer = await send('/graphql', {
       headers: { 'content-type': 'application/json; charset=utf-8', accept: 'application/json' },

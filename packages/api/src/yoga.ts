@@ -178,7 +178,12 @@ function refusal(status: number, message: string, headers: Record<string, string
 function jsonPostOnlyPlugin(endpoint: string): Plugin {
   return {
     onRequest({ request, url, endResponse }) {
-      if (url.pathname !== endpoint) return;
+      // GraphQL is served at exactly this path. yoga would also take `/graphql/` and any URL that merely ends in
+      // `/graphql` (a query string included), where none of the checks below would run: nothing else is served here.
+      if (url.pathname !== endpoint) {
+        endResponse(new Response(null, { status: 404 }));
+        return;
+      }
       const method = request.method.toUpperCase();
       if ((method === 'GET' || method === 'HEAD') && url.search !== '') {
         endResponse(
