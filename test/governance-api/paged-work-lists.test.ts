@@ -4,7 +4,7 @@ import {
   QueryCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { ItemLoader, tenantScope } from '@confide/store';
+import { ItemLoader, MAX_RELEASED_ITEMS, tenantScope } from '@confide/store';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   allocate,
@@ -737,16 +737,16 @@ describe('releasedToMeConnection pages the partner’s released notes', () => {
     expect((await walk(RELEASED_CONNECTION, releasedConnection, partner.token)).nodes).toEqual(before.nodes);
   });
 
-  it('takes a release of 98 notes, the most a request names, in one transaction with its index; 99 is refused', async () => {
+  it(`takes a release of ${MAX_RELEASED_ITEMS} notes, the most a request names, in one transaction with its index; one more is refused`, async () => {
     // Prepare
     const person = people[0] ?? '';
     const notes: string[] = [];
-    for (let batch = 0; batch < 10; batch += 1) {
-      const size = batch < 9 ? 10 : 9;
+    const count = MAX_RELEASED_ITEMS + 1;
+    for (let start = 0; start < count; start += 10) {
       notes.push(
         ...(await Promise.all(
-          Array.from({ length: size }, (_, n) =>
-            recordNote(api, worker, person, 'DAILY_SUPPORT', `Visit ${batch * 10 + n}.`),
+          Array.from({ length: Math.min(10, count - start) }, (_, n) =>
+            recordNote(api, worker, person, 'DAILY_SUPPORT', `Visit ${start + n}.`),
           ),
         )),
       );
@@ -770,12 +770,12 @@ describe('releasedToMeConnection pages the partner’s released notes', () => {
     const before = (await walk(RELEASED_CONNECTION, releasedConnection, otherPartner.token, {}, 100)).nodes;
 
     // Act
-    await release(otherPartner, person, notes.slice(0, 98));
+    await release(otherPartner, person, notes.slice(0, MAX_RELEASED_ITEMS));
 
     // Assess
-    expect(notes).toHaveLength(99);
+    expect(notes).toHaveLength(MAX_RELEASED_ITEMS + 1);
     expect(codes(tooMany)).toEqual(['BAD_USER_INPUT']);
     const after = await walk(RELEASED_CONNECTION, releasedConnection, otherPartner.token, {}, 100);
-    expect(after.nodes).toHaveLength(before.length + 98);
+    expect(after.nodes).toHaveLength(before.length + MAX_RELEASED_ITEMS);
   });
 });
