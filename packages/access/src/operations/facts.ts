@@ -69,6 +69,11 @@ export interface SharingFacts {
   readonly consentMethods?: readonly string[];
   /** A disclosure on the CONSENT basis: the request's purpose category (none: no consent covers it). */
   readonly purpose?: string;
+  /**
+   * A release redacts a note the caller may not read: its redactions are matched against that note's text, so the
+   * answer would tell them what it says.
+   */
+  readonly redactsUnreadNotes?: boolean;
 }
 
 /** One consent as it bears on a disclosure request (issue 15): whom and what it names, how it was given. */

@@ -2,8 +2,8 @@ import { decideWrite } from '../../decide';
 import { PLAIN_ITEM } from '../../facts';
 import type { ConsentFacts, OperationDecision, OperationFacts, SharingFacts } from '../facts';
 import {
-  acknowledgedFirst,
   allow,
+  governanceListPolicy,
   hasAnyRole,
   hidden,
   operationPolicy,
@@ -119,10 +119,17 @@ export const SHARING_POLICIES = [
   }),
   clientPolicy({
     id: 'disclosure.release',
-    clause: `${DISCLOSURE_CLAUSE}; only an approved request is released`,
+    clause: `${DISCLOSURE_CLAUSE}; only an approved request is released; only a reader of every released note redacts it`,
     effects: { writes: true },
-    decide: (facts) =>
-      disclosureRole(facts, () => ['disclosure.released', detail(facts)].filter(Boolean).join('.')),
+    decide: (facts) => {
+      const decision = disclosureRole(facts, () =>
+        ['disclosure.released', detail(facts)].filter(Boolean).join('.'),
+      );
+      if (decision.effect === 'ALLOW' && facts.change?.sharing?.redactsUnreadNotes) {
+        return refuse('disclosure.redaction.reader');
+      }
+      return decision;
+    },
   }),
   clientPolicy({
     id: 'disclosure.exceptional',
@@ -153,11 +160,11 @@ export const SHARING_POLICIES = [
   }),
 
   // ── Exceptional disclosure reviews ─────────────────────────────────────────────────────────────────────
-  operationPolicy({
+  governanceListPolicy({
     id: 'disclosure-review.list',
     clause:
       'JRH Exceptional Breaches: the service’s managers and the Caldicott Guardian see the reviews of their disclosures',
-    decide: acknowledgedFirst(() => allow('review.listed')),
+    decide: () => allow('review.listed'),
   }),
   clientPolicy({
     id: 'disclosure-review.complete',

@@ -232,14 +232,6 @@ async function releasePlan(
   const redactions = (input.redactions ?? []).map((r, i) =>
     validate.text(['input', 'redactions', String(i)], r, { max: 200 }),
   );
-  // A redaction is matched against the notes' text, and one that matches nothing is refused: only someone who may
-  // read every released note may redact, or the refusal would tell anyone else what a note says.
-  if (redactions.length > 0 && !(await mayReadEveryNote(context, client, notes))) {
-    throw new ConfideError(
-      ErrorCode.FORBIDDEN,
-      'Only someone who may read every released note may redact it: release it unredacted, or ask such a reader.',
-    );
-  }
   return { received, next, approval, itemIds, notes, grantExpiresAt, redactions };
 }
 
@@ -446,7 +438,17 @@ builder.mutationFields((t) => ({
       policy: 'disclosure.release',
       subject: clientById(({ input }) => input.serviceUserId),
       change: async ({ input }, context, subject) =>
-        consentWrite({ detail: (await requestFacts(context, subject, input.requestId)).legalBasis }),
+        consentWrite({
+          detail: (await requestFacts(context, subject, input.requestId)).legalBasis,
+          redactsUnreadNotes:
+            (input.redactions ?? []).length > 0 &&
+            subject.kind === 'CLIENT' &&
+            !(await mayReadEveryNote(
+              context,
+              subject.client,
+              await notesFor(context, subject.client, noteIds(subject.client, input.itemIds)),
+            )),
+        }),
       // Every check of what is released runs before the audit event: refused input records nothing, and a refusal
       // (not approved, consent withdrawn) only as DENIED. The resolver writes the plan checked here; a release
       // racing this one is refused by the register's own condition on the entry's sequence.
