@@ -66,13 +66,15 @@ export const unacknowledged: OperationDecision = {
 };
 
 /**
- * A list of governance work naming clients (reviews, holds, disclosure work): like every client read, it is refused to
- * a staff member who has not acknowledged the current confidentiality policy (Carers Trust 6.1), before `decide`.
+ * `policy`, for a list of governance work naming clients (reviews, holds, disclosure work): like every client read, it
+ * is refused to a staff member who has not acknowledged the current confidentiality policy (Carers Trust 6.1), before
+ * the policy decides.
  */
-export function acknowledgedFirst(
-  decide: (facts: OperationFacts) => OperationDecision,
-): (facts: OperationFacts) => OperationDecision {
-  return (facts) => (staff(facts)?.acknowledgedPolicy === false ? unacknowledged : decide(facts));
+export function acknowledgedFirst<P extends OperationPolicy>(policy: P): P {
+  return {
+    ...policy,
+    decide: (facts) => (staff(facts)?.acknowledgedPolicy === false ? unacknowledged : policy.decide(facts)),
+  };
 }
 
 /** The caller's staff facts, or undefined for any other principal. */
@@ -122,6 +124,13 @@ export function countedLinks(facts: OperationFacts): OperationFacts {
       ? { change: { ...facts.change, clients: facts.change.clients.map(unmanaged) } }
       : {}),
   };
+}
+
+/** {@link operationPolicy}, {@link acknowledgedFirst}: a list of governance work naming clients. */
+export function governanceListPolicy<Id extends string>(
+  definition: { readonly id: Id } & Pick<OperationPolicy, 'clause' | 'decide'> & Partial<OperationPolicy>,
+): OperationPolicy & { readonly id: Id } {
+  return acknowledgedFirst(operationPolicy(definition));
 }
 
 /** A policy as the catalogue holds it: its id is a literal, so schema fields can only name real policies. */

@@ -173,11 +173,19 @@ async function checkBooking(
 }
 
 /**
- * A referral's input, checked: its reference and date well formed, its partner registered (NOT_FOUND), and the
- * reference not already that partner's (CONFLICT). Referrals recorded before references were claimed hold theirs in
- * the partner's index alone; the claim written with the referral holds it against a recording at the same time.
+ * A referral's input, checked once per request (`validate` and the resolver share it): its reference and date well
+ * formed, its partner registered (NOT_FOUND), and the reference not already that partner's (CONFLICT). Referrals
+ * recorded before references were claimed hold theirs in the partner's index alone; the claim written with the
+ * referral holds it against a recording at the same time.
  */
-async function checkedReferral(
+function checkedReferral(
+  context: ConfideContext,
+  input: { referrerReference: string; receivedOn: string; partnerId: string | number },
+): Promise<{ reference: string; receivedOn: string; partnerId: string }> {
+  return oncePerRequest(context, `referral:${JSON.stringify(input)}`, () => readReferral(context, input));
+}
+
+async function readReferral(
   context: ConfideContext,
   input: { referrerReference: string; receivedOn: string; partnerId: string | number },
 ): Promise<{ reference: string; receivedOn: string; partnerId: string }> {

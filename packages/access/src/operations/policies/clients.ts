@@ -179,17 +179,12 @@ export const CLIENT_POLICIES = [
     },
     approvedBy: (facts) => hasAnyRole(facts, ERASURE_APPROVER_ROLES),
   }),
-  staffWithRole(
-    'retention.legal-holds',
-    'Lets connect 5: the register of legal holds is for senior managers, the IG lead and the Caldicott Guardian',
-    RETENTION_GOVERNANCE_ROLES,
-    {
-      decide: acknowledgedFirst((facts) =>
-        hasAnyRole(facts, RETENTION_GOVERNANCE_ROLES)
-          ? allow('retention.legal-holds')
-          : refuse('retention.legal-holds'),
-      ),
-    },
+  acknowledgedFirst(
+    staffWithRole(
+      'retention.legal-holds',
+      'Lets connect 5: the register of legal holds is for senior managers, the IG lead and the Caldicott Guardian',
+      RETENTION_GOVERNANCE_ROLES,
+    ),
   ),
   staffWithRole(
     'retention.schedule',

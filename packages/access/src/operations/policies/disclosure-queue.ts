@@ -1,5 +1,5 @@
 import type { Role } from '@confide/domain';
-import { acknowledgedFirst, allow, hasAnyRole, operationPolicy, refuse } from '../policy';
+import { allow, governanceListPolicy, hasAnyRole, operationPolicy, refuse } from '../policy';
 import { clientPolicy } from './common';
 
 /**
@@ -61,18 +61,18 @@ export function seesDisclosureQueueItem(
 }
 
 export const DISCLOSURE_QUEUE_POLICIES = [
-  operationPolicy({
+  governanceListPolicy({
     id: 'disclosure-queue.list',
     clause:
       'Azure 4.1, 7.1; Lets connect 4.3: each decider sees the disclosure work waiting for them — the service’s managers the requests of their services, the Caldicott Guardian escalated requests and flagged decisions, the Senior Manager court-order disclosures',
-    decide: acknowledgedFirst((facts) => {
+    decide: (facts) => {
       if (hasAnyRole(facts, ['CALDICOTT_GUARDIAN'])) return allow('disclosure-queue.caldicott-guardian');
       if (hasAnyRole(facts, ['SENIOR_MANAGER'])) return allow('disclosure-queue.senior-manager');
       if (hasAnyRole(facts, ['SERVICE_MANAGER']) && facts.managesAnyService === true) {
         return allow('disclosure-queue.service-manager');
       }
       return refuse('disclosure-queue.decider');
-    }),
+    },
   }),
   clientPolicy({
     id: 'disclosure-queue.acknowledge',

@@ -3,8 +3,8 @@ import { clientVisible } from '../../decide';
 import type { ClientRelationFacts } from '../../facts';
 import type { OperationDecision, OperationFacts } from '../facts';
 import {
-  acknowledgedFirst,
   allow,
+  governanceListPolicy,
   hasAnyRole,
   hidden,
   operationPolicy,
@@ -154,11 +154,11 @@ export const ACCESS_GOVERNANCE_POLICIES = [
       return allow(qualified('review', facts, 'review.completed'));
     },
   }),
-  operationPolicy({
+  governanceListPolicy({
     id: 'emergency.review.list',
     clause:
       'ACCESS-MODEL.md Rules, break-glass: the Caldicott Guardian and the IG lead see every emergency access to review, a service manager those of their services; the list shows each staff member only theirs',
-    decide: acknowledgedFirst(() => allow('review.listed')),
+    decide: () => allow('review.listed'),
   }),
 
   // ── Explain and the access log ─────────────────────────────────────────────────────────────────────────
