@@ -47,6 +47,7 @@ async function world() {
     'Withheld: third-party information.',
     {
       withheldFromSubject: true,
+      withholdingExemption: 'THIRD_PARTY',
     },
   );
   const partnerClientId = `la-${randomBytes(4).toString('hex')}`;

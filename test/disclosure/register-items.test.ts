@@ -22,6 +22,7 @@ describe('a register entry’s notes', () => {
     const medical = await recordNote(api, worker, person, 'MEDICAL', 'GP review booked.');
     const withheld = await recordNote(api, worker, person, 'DAILY_SUPPORT', 'Third-party information.', {
       withheldFromSubject: true,
+      withholdingExemption: 'THIRD_PARTY',
     });
     const itemIds = [care, medical, withheld];
     const received = await api.graphql<{ receiveDisclosureRequest: { requestId: string }[] }>(

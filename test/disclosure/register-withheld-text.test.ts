@@ -64,7 +64,7 @@ describe('the person’s own disclosure register', () => {
       person,
       'DAILY_SUPPORT',
       'Her neighbour Sandra Okafor reported the bruising and fears reprisal.',
-      { withheldFromSubject: true },
+      { withheldFromSubject: true, withholdingExemption: 'THIRD_PARTY' },
     );
     await releasedToPolice(api, manager, person, [care, withheld], 'Sandra Okafor');
     const withheldRawId = Buffer.from(withheld, 'base64').toString().split('.').at(-1) ?? '';
@@ -87,6 +87,7 @@ describe('the person’s own disclosure register', () => {
     const { org, worker, client: person } = await allocatedPerson(api);
     const withheld = await recordNote(api, worker, person, 'MEDICAL', 'Third-party information.', {
       withheldFromSubject: true,
+      withholdingExemption: 'THIRD_PARTY',
     });
     const [, ids] = Buffer.from(withheld, 'base64').toString().split(':');
     const madeUp = Buffer.from(`HealthNote:${ids?.split('.')[0]}.nte_aaaaaaaaaaaaaaaaaaaaaaaaaa`).toString(

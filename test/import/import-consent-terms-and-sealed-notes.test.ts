@@ -36,6 +36,8 @@ describe('confide import: consent terms and sealed, withheld and correspondence 
     });
     const colleagueHandle = `colleague-${world.org.slug.slice(-6)}`;
     const colleague = await addStaff(api, world.org, ['SUPPORT_WORKER'], colleagueHandle);
+    const volunteerHandle = `volunteer-${world.org.slug.slice(-6)}`;
+    await addStaff(api, world.org, ['VOLUNTEER'], volunteerHandle);
     const version = (await api.services.directory.organisation(world.org.orgId as OrgId))?.policyVersion;
     expectNoErrors(
       await api.graphql('mutation ($v: Int!) { acknowledgePolicy(version: $v) }', {
@@ -58,6 +60,7 @@ describe('confide import: consent terms and sealed, withheld and correspondence 
         ['Client ID', 'Worker login', 'Type'],
         ['C1', worker, 'PRIMARY'],
         ['C1', colleagueHandle, 'PRIMARY'],
+        ['C1', volunteerHandle, 'PRIMARY'],
       ]),
     );
     writeFileSync(
@@ -94,14 +97,27 @@ describe('confide import: consent terms and sealed, withheld and correspondence 
     writeFileSync(
       join(folder, 'notes.csv'),
       csv([
-        ['Note ID', 'Client ID', 'Note type', 'Text', 'Author login', 'Sealed for', 'Withheld', 'From'],
-        ['N1', 'C1', 'Daily log', 'Open visit note', worker, '', '', ''],
-        ['N2', 'C1', 'Daily log', SEALED_TEXT, worker, worker, '', ''],
-        ['N3', 'C1', 'Daily log', 'Withheld under exemption', worker, '', 'Yes', ''],
-        ['N4', 'C1', 'Letter', 'Letter from the council', worker, '', 'No', 'County Council'],
-        ['N5', 'C1', 'Daily log', 'Not correspondence', worker, '', '', 'County Council'],
-        ['N6', 'C1', 'Daily log', 'Sealed for a stranger', worker, 'nobody.here', '', ''],
-        ['N7', 'C1', 'Daily log', 'Withheld maybe', worker, '', 'Perhaps', ''],
+        [
+          'Note ID',
+          'Client ID',
+          'Note type',
+          'Text',
+          'Author login',
+          'Sealed for',
+          'Withheld',
+          'Because',
+          'From',
+        ],
+        ['N1', 'C1', 'Daily log', 'Open visit note', worker, '', '', '', ''],
+        ['N2', 'C1', 'Daily log', SEALED_TEXT, worker, worker, '', '', ''],
+        ['N3', 'C1', 'Daily log', 'Withheld under exemption', worker, '', 'Yes', 'Third party', ''],
+        ['N4', 'C1', 'Letter', 'Letter from the council', worker, '', 'No', '', 'County Council'],
+        ['N5', 'C1', 'Daily log', 'Not correspondence', worker, '', '', '', 'County Council'],
+        ['N6', 'C1', 'Daily log', 'Sealed for a stranger', worker, 'nobody.here', '', '', ''],
+        ['N7', 'C1', 'Daily log', 'Withheld maybe', worker, '', 'Perhaps', '', ''],
+        ['N8', 'C1', 'Daily log', 'Withheld with no exemption', worker, '', 'Yes', '', ''],
+        ['N9', 'C1', 'Daily log', 'Exemption but not withheld', worker, '', 'No', 'Serious harm', ''],
+        ['N10', 'C1', 'Daily log', 'Withheld by a volunteer', volunteerHandle, '', 'Yes', 'Third party', ''],
       ]),
     );
     writeFileSync(
@@ -148,9 +164,13 @@ describe('confide import: consent terms and sealed, withheld and correspondence 
             author: 'Author login',
             sealedFor: 'Sealed for',
             withheld: 'Withheld',
+            withholdingExemption: 'Because',
             authorOrganisation: 'From',
           },
-          values: { withheld: { Yes: 'true', No: 'false' } },
+          values: {
+            withheld: { Yes: 'true', No: 'false' },
+            withholdingExemption: { 'Third party': 'THIRD_PARTY', 'Serious harm': 'SERIOUS_HARM' },
+          },
         },
         noteTypes: {
           'Daily log': { kind: 'DAILY_SUPPORT', classification: 'CARE' },
@@ -189,7 +209,7 @@ describe('confide import: consent terms and sealed, withheld and correspondence 
 
     // Assess: the good rows imported, every bad one rejected by column and reason (no value in the report).
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toContain('Imported 1 client, 2 allocations, 1 consent, 4 notes');
+    expect(result.stdout).toContain('Imported 1 client, 3 allocations, 1 consent, 4 notes');
     // The person's event names what was written of them: a contact preference is CONTACT, given alone too.
     const written = (await api.services.auditLog.bySubject(scope, clientId, { limit: 100 })).filter(
       (event) => event.operation === 'importServiceUser',
@@ -202,9 +222,12 @@ describe('confide import: consent terms and sealed, withheld and correspondence 
       'consents.csv,4,Partner,UNKNOWN_PARTNER',
       'consents.csv,5,Purposes,PURPOSES_NOT_FOR_SCOPE',
       'consents.csv,6,Covers,UNKNOWN_VALUE',
+      'notes.csv,10,Because,EXEMPTION_WITHOUT_WITHHOLDING',
+      'notes.csv,11,Withheld,WITHHOLDING_NOT_PERMITTED',
       'notes.csv,6,From,AUTHOR_ORGANISATION_NOT_FOR_KIND',
       'notes.csv,7,Sealed for,UNKNOWN_STAFF',
       'notes.csv,8,Withheld,UNKNOWN_VALUE',
+      'notes.csv,9,Because,EXEMPTION_REQUIRED',
     ]);
     expect(report).not.toContain('Unknown Agency');
     // The consent's terms, as recordConsent keeps them.
@@ -231,7 +254,7 @@ describe('confide import: consent terms and sealed, withheld and correspondence 
     expect(held.filter((note) => note.sealed).map((note) => note.sealedFor)).toEqual([
       [world.worker.staffId],
     ]);
-    expect(held.filter((note) => note.withheld)).toHaveLength(1);
+    expect(held.filter((note) => note.withheld).map((note) => note.withheldUnder)).toEqual(['THIRD_PARTY']);
     expect(
       held.filter((note) => note.authorOrganisation === 'County Council').map((note) => note.kind),
     ).toEqual(['CORRESPONDENCE']);

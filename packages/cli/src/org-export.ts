@@ -211,6 +211,7 @@ export class PersonReader {
       authorOrganisation: note.authorOrganisation,
       sealed: note.sealed,
       withheld: note.withheld,
+      withheldUnder: note.withheldUnder,
       recordedAt: note.recordedAt,
       amendedAt: note.amendedAt,
       version: note.version,

@@ -5,4 +5,5 @@ export * from './ids';
 export * from './note-kinds';
 export * from './principal';
 export * from './retention';
+export * from './subject-access-exemptions';
 export * as validate from './validation';

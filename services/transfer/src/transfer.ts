@@ -11,6 +11,7 @@ import { type ImportMapping, parseMapping } from '../../../packages/cli/src/impo
 import { type ClientRow, recheckedField } from '../../../packages/cli/src/import/rows';
 import {
   countsOf,
+  type ImportAuthority,
   type ImportCounts,
   ImportEngine,
   type ImportTarget,
@@ -360,7 +361,7 @@ function mappingOf(input: Input): ImportMapping {
 function clientsOf(
   input: Input,
   staff: readonly StaffMember[],
-  noteBy: (kind: NoteKind, author: StaffMember, allocated: boolean) => string | undefined,
+  noteBy: ImportAuthority['noteBy'],
   now: Date,
 ): ClientRow[] {
   const rows = input.clients;
@@ -399,11 +400,11 @@ function clientsOf(
         (allocation) =>
           allocation.staffId === note.authorId && (!allocation.endsAt || allocation.endsAt > now),
       );
-      const rule = noteBy(note.kind, author, allocated);
+      const rule = noteBy(note.kind, author, allocated, note.withheldUnder);
       if (!rule) {
         throw new Refused(
           'CLASSIFICATION_NOT_PERMITTED',
-          `A note (line ${note.line}) is of a kind its author may not record here.`,
+          `A note (line ${note.line}) is of a kind its author may not record here, or withheld by an author who may not withhold it.`,
           'clients',
         );
       }

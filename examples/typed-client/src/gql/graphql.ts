@@ -79,8 +79,10 @@ export type RecordNoteInput = {
   sealedFor?: Array<string | number> | null | undefined;
   /** The service user. Global id of a ServiceUser. */
   serviceUserId: string | number;
-  /** Withhold from the person under a recorded exemption (e.g. serious risk to someone). */
+  /** Withhold from the person under a recorded exemption: needs `withholdingExemption`, and a role that carries that judgement (not a volunteer’s alone: FORBIDDEN). */
   withheldFromSubject?: boolean | null | undefined;
+  /** The exemption the note is withheld under: required with `withheldFromSubject`, and only with it (BAD_USER_INPUT). Kept with the note and named by the audit. */
+  withholdingExemption?: SubjectAccessExemption | null | undefined;
 };
 
 /** A staff role within one organisation (ACCESS-MODEL.md, Roles). */
@@ -97,6 +99,17 @@ export type Role =
   | 'SUPPORT_WORKER'
   | 'TEAM_LEADER'
   | 'VOLUNTEER';
+
+/** What a note is withheld from the person it is about under (ACCESS-MODEL.md: "items withheld under a recorded exemption"), from the UK Data Protection Act 2018. */
+export type SubjectAccessExemption =
+  /** Telling the person would be likely to prejudice the prevention or detection of crime (DPA 2018 Sch. 2 para. 2). */
+  | 'CRIME_PREVENTION'
+  /** The note is covered by legal professional privilege (DPA 2018 Sch. 2 para. 19). */
+  | 'LEGAL_PRIVILEGE'
+  /** Telling the person would be likely to cause serious harm to their or someone else’s physical or mental health (DPA 2018 Sch. 3, the serious harm test). */
+  | 'SERIOUS_HARM'
+  /** It would tell the person about someone else who has not agreed, and telling without their agreement is not reasonable (DPA 2018 Sch. 2 para. 16). */
+  | 'THIRD_PARTY';
 
 export type WorkerCaseloadQueryVariables = Exact<{
   first?: number | null | undefined;

@@ -1,4 +1,4 @@
-import type { AccessPreset, Classification, Relationship } from '@confide/domain';
+import type { AccessPreset, Classification, Relationship, SubjectAccessExemption } from '@confide/domain';
 import type { CallerFacts, ClientRelationFacts, ItemFacts } from '../facts';
 
 /** The kinds of principal ACCESS-MODEL.md names. */
@@ -29,6 +29,8 @@ export interface ChangeFacts {
   readonly classification?: Classification;
   /** The facts of the item written, when it exists already (an amendment of a sealed note…). */
   readonly item?: ItemFacts;
+  /** The exemption a new note is withheld from its subject under (never personal data: a name of the law's). */
+  readonly withholding?: SubjectAccessExemption;
   /** The caller wrote the item being changed (a note's author amending it). */
   readonly callerIsAuthor?: boolean;
   /**

@@ -1,11 +1,25 @@
 import type { ItemFacts } from '@confide/access';
-import { type Classification, classificationOf, DISTRIBUTED_NOTE_KINDS } from '@confide/domain';
+import {
+  type Classification,
+  classificationOf,
+  DISTRIBUTED_NOTE_KINDS,
+  SUBJECT_ACCESS_EXEMPTIONS,
+  type SubjectAccessExemption,
+} from '@confide/domain';
 import type { CaseNote, ReleasedItem, ServiceUserRecord } from '@confide/store';
 import { needToKnow } from '../access/need-to-know';
 import { personalData } from '../access/personal-data';
 import { builder } from '../builder';
 import type { ConfideContext } from '../context';
 import { NoteKindEnum, ServiceUserRef } from './service-users';
+
+export const SubjectAccessExemptionEnum = builder.enumType('SubjectAccessExemption', {
+  description:
+    'What a note is withheld from the person it is about under (ACCESS-MODEL.md: "items withheld under a recorded exemption"), from the UK Data Protection Act 2018.',
+  values: Object.fromEntries(
+    Object.entries(SUBJECT_ACCESS_EXEMPTIONS).map(([name, description]) => [name, { description }]),
+  ) as { [Name in SubjectAccessExemption]: { description: string } },
+});
 
 /** A note with the client it belongs to: need-to-know decides per client, per note. */
 export interface NoteInContext {
@@ -135,6 +149,12 @@ async function body(parent: NoteInContext, context: ConfideContext): Promise<str
 
 function noteType(name: string, classification: Classification, description: string) {
   const ref = builder.objectRef<NoteInContext>(name);
+  // Every field of the note is decided as its text is: by its classification and the note's own facts.
+  const guarded = needToKnow<NoteInContext>(classification, async (parent, context) => ({
+    client: parent.client,
+    item: await factsInContext(context, parent),
+    itemId: parent.note.noteId,
+  }));
   builder.node(ref, {
     description,
     interfaces: [CaseNoteInterface],
@@ -145,21 +165,31 @@ function noteType(name: string, classification: Classification, description: str
       body: t.string({
         nullable: true,
         description: `The note’s text (${classification}).`,
-        ...needToKnow<NoteInContext>(classification, async (parent, context) => ({
-          client: parent.client,
-          item: await factsInContext(context, parent),
-          itemId: parent.note.noteId,
-        })),
+        ...guarded,
         resolve: (parent, _args, context) => body(parent, context),
+      }),
+      // Whether, and under which exemption, the person is not shown the note: with its text's need-to-know (the
+      // exemption says something about the person), and not to a partner agency, which has the note as released.
+      withheldFromSubject: t.boolean({
+        nullable: true,
+        description:
+          'Withheld from the person it is about (their own reads and subject access leave it out); null for a partner agency.',
+        ...guarded,
+        resolve: (parent) => (parent.released ? null : parent.note.withheld),
+      }),
+      withholdingExemption: t.field({
+        type: SubjectAccessExemptionEnum,
+        nullable: true,
+        description:
+          'The exemption the note is withheld under; null when it is not withheld (and for a note withheld before exemptions were recorded), and for a partner agency.',
+        ...guarded,
+        resolve: (parent) =>
+          parent.released || !parent.note.withheld ? null : (parent.note.withheldUnder ?? null),
       }),
       ...(classification === 'CARE'
         ? {
             authorOrganisation: t.string({
-              ...needToKnow<NoteInContext>('CARE', async (parent, context) => ({
-                client: parent.client,
-                item: await factsInContext(context, parent),
-                itemId: parent.note.noteId,
-              })),
+              ...guarded,
               nullable: true,
               description:
                 'For correspondence written by another organisation: its disclosure needs that author’s recorded authority (Azure 4.1).',

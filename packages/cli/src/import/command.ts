@@ -173,9 +173,9 @@ export async function importCommand(request: ImportRequest): Promise<string> {
           [partner.name, partner.partnerId],
         ]),
       ),
-      noteRule: (kind, authorId, allocated) => {
+      noteRule: (kind, authorId, allocated, withholding) => {
         const author = staff.find((member) => member.staffId === authorId);
-        return author ? authority.noteBy(kind, author, allocated) : undefined;
+        return author ? authority.noteBy(kind, author, allocated, withholding) : undefined;
       },
     },
   );

@@ -37,7 +37,15 @@ export const ENTITY_FIELDS = {
   },
   notes: {
     required: ['sourceId', 'clientSourceId', 'type', 'body'],
-    optional: ['author', 'distribution', 'recordedAt', 'sealedFor', 'withheld', 'authorOrganisation'],
+    optional: [
+      'author',
+      'distribution',
+      'recordedAt',
+      'sealedFor',
+      'withheld',
+      'withholdingExemption',
+      'authorOrganisation',
+    ],
   },
 } as const;
 
@@ -140,9 +148,18 @@ export function mappingTemplate(): ImportMapping {
         recordedAt: 'Date',
         sealedFor: 'Sealed for',
         withheld: 'Withheld from client',
+        withholdingExemption: 'Withheld because',
         authorOrganisation: 'From organisation',
       },
-      values: { withheld: { Yes: 'true', No: 'false' } },
+      values: {
+        withheld: { Yes: 'true', No: 'false' },
+        withholdingExemption: {
+          'Serious harm': 'SERIOUS_HARM',
+          'Third party': 'THIRD_PARTY',
+          'Crime prevention': 'CRIME_PREVENTION',
+          'Legal privilege': 'LEGAL_PRIVILEGE',
+        },
+      },
     },
     noteTypes: {
       'Daily log': { kind: 'DAILY_SUPPORT', classification: 'CARE' },

@@ -3,9 +3,12 @@ import {
   type Classification,
   ConfideError,
   clientRecordExpiry,
+  isSubjectAccessExemption,
   NOTE_KINDS,
   type NoteKind,
   type RetentionRules,
+  SUBJECT_ACCESS_EXEMPTION_NAMES,
+  type SubjectAccessExemption,
   validate,
 } from '@confide/domain';
 import {
@@ -52,6 +55,9 @@ export type ReasonCode =
   | 'PARTNER_NOT_FOR_SCOPE'
   | 'PURPOSES_NOT_FOR_SCOPE'
   | 'AUTHOR_ORGANISATION_NOT_FOR_KIND'
+  | 'EXEMPTION_REQUIRED'
+  | 'EXEMPTION_WITHOUT_WITHHOLDING'
+  | 'WITHHOLDING_NOT_PERMITTED'
   | 'CLOSURE_DATE_ON_OPEN_CASE'
   | 'CLOSED_BEFORE_OPENED'
   | 'PAST_RETENTION'
@@ -104,6 +110,8 @@ export interface NoteRow {
   readonly sealedFor: readonly string[];
   /** Withheld from the person under a recorded exemption (recordNote's `withheldFromSubject`). */
   readonly withheld: boolean;
+  /** The exemption it is withheld under (recordNote's `withholdingExemption`); only on a withheld note. */
+  readonly withheldUnder: SubjectAccessExemption | undefined;
   /** CORRESPONDENCE written by another organisation: its name (recordNote's `authorOrganisation`). */
   readonly authorOrganisation: string | undefined;
 }
@@ -138,7 +146,12 @@ export interface PlanContext {
    * The note.record policy's decision for the note's author, with the relation the import gives them to the client
    * (allocated by one of its allocation rows, or managing the service): its rule, or undefined when it refuses.
    */
-  readonly noteRule: (kind: NoteKind, authorId: string, allocated: boolean) => string | undefined;
+  readonly noteRule: (
+    kind: NoteKind,
+    authorId: string,
+    allocated: boolean,
+    withholding?: SubjectAccessExemption,
+  ) => string | undefined;
   /** The organisation's registered partner agencies: id by id and by name (a consent names one of them). */
   readonly partners: ReadonlyMap<string, string>;
   /** The organisation's retention rules: a closed case already past them is not imported. */
@@ -499,8 +512,23 @@ export function planImport(mapping: ImportMapping, tables: SourceTables, context
       (allocation) =>
         allocation.staffId === authorId && (!allocation.endsAt || allocation.endsAt > context.now),
     );
-    const rule = context.noteRule(type.kind, authorId, allocated);
-    if (!rule) throw new RowRejected('type', 'CLASSIFICATION_NOT_PERMITTED');
+    if (!context.noteRule(type.kind, authorId, allocated)) {
+      throw new RowRejected('type', 'CLASSIFICATION_NOT_PERMITTED');
+    }
+    // recordNote's: withheld from the person only under a named exemption, and only by an author whose role carries
+    // that judgement (the rule then names the exemption, as on the API's audit event).
+    const withheld =
+      row.optional('withheld') === undefined ? false : row.oneOf('withheld', ['true', 'false']) === 'true';
+    const withheldUnder =
+      row.optional('withholdingExemption') === undefined
+        ? undefined
+        : row.oneOf('withholdingExemption', SUBJECT_ACCESS_EXEMPTION_NAMES);
+    if (withheld && !withheldUnder) throw new RowRejected('withholdingExemption', 'EXEMPTION_REQUIRED');
+    if (!withheld && withheldUnder) {
+      throw new RowRejected('withholdingExemption', 'EXEMPTION_WITHOUT_WITHHOLDING');
+    }
+    const rule = context.noteRule(type.kind, authorId, allocated, withheldUnder);
+    if (!rule) throw new RowRejected('withheld', 'WITHHOLDING_NOT_PERMITTED');
     const distribution = (row.optional('distribution') ?? '')
       .split(';')
       .map((handle) => handle.trim())
@@ -515,8 +543,6 @@ export function planImport(mapping: ImportMapping, tables: SourceTables, context
       .map((handle) => handle.trim())
       .filter(Boolean)
       .map((handle) => staff('sealedFor', handle));
-    const withheld =
-      row.optional('withheld') === undefined ? false : row.oneOf('withheld', ['true', 'false']) === 'true';
     const organisation = row.optional('authorOrganisation');
     const authorOrganisation =
       organisation === undefined
@@ -531,6 +557,7 @@ export function planImport(mapping: ImportMapping, tables: SourceTables, context
     client.notes.push({
       sealedFor: [...new Set(sealedFor)],
       withheld,
+      withheldUnder,
       authorOrganisation,
       recordedAt,
       line,
@@ -576,6 +603,11 @@ export function recheckedField(client: ClientRow, now: Date): string | undefined
   optional('preferredContact', (v) => validate.text(at('preferredContact'), v, { max: 200 }));
   for (const note of client.notes) {
     if (!(note.kind in NOTE_KINDS)) return 'notes.kind';
+    // Withheld exactly when under a known exemption, as recordNote takes it.
+    const exempt = note.withheldUnder !== undefined;
+    if (note.withheld !== exempt || (exempt && !isSubjectAccessExemption(note.withheldUnder))) {
+      return 'notes.withholdingExemption';
+    }
     checks.push([
       'notes.body',
       note.body,

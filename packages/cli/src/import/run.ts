@@ -8,6 +8,7 @@ import {
   newId,
   type Relationship,
   type RetentionRules,
+  type SubjectAccessExemption,
   validate,
 } from '@confide/domain';
 import type { SubjectKey } from '@confide/keys';
@@ -47,7 +48,12 @@ export interface ImportAuthority {
   /** Closing an imported closed case (which starts its retention), as `closeCase` decides it. */
   readonly close: OperationDecision;
   /** The rule admitting a note of this kind by this author (allocated to the client or not); undefined: refused. */
-  readonly noteBy: (kind: NoteKind, author: StaffMember, allocated: boolean) => string | undefined;
+  readonly noteBy: (
+    kind: NoteKind,
+    author: StaffMember,
+    allocated: boolean,
+    withholding?: SubjectAccessExemption,
+  ) => string | undefined;
 }
 
 /**
@@ -100,13 +106,21 @@ export function importAuthority(
   };
   const decide = (
     policy: 'case.allocate' | 'consent.record' | 'note.record' | 'case.close',
-    facts: { caller?: typeof caller; relation?: ClientRelationFacts; classification?: Classification } = {},
+    facts: {
+      caller?: typeof caller;
+      relation?: ClientRelationFacts;
+      classification?: Classification;
+      withholding?: SubjectAccessExemption | undefined;
+    } = {},
   ) =>
     OPERATION_POLICIES[policy].decide({
       ...base,
       caller: facts.caller ?? caller,
       relation: facts.relation ?? relation,
-      change: facts.classification ? { classification: facts.classification } : {},
+      change: {
+        ...(facts.classification ? { classification: facts.classification } : {}),
+        ...(facts.withholding ? { withholding: facts.withholding } : {}),
+      },
     });
   return {
     operator,
@@ -114,7 +128,7 @@ export function importAuthority(
     allocate: decide('case.allocate'),
     consent: decide('consent.record', { classification: 'CONSENT' }),
     close: decide('case.close'),
-    noteBy: (kind, author, allocated) => {
+    noteBy: (kind, author, allocated, withholding) => {
       if (author.status !== 'ACTIVE') return undefined;
       // The author's own standing, as when they record it through the API; the importer's acknowledgement stands
       // for the run (an author who left the policy unacknowledged still wrote the note in the old system).
@@ -128,6 +142,7 @@ export function importAuthority(
           serviceMember: manages || author.serviceLinks.memberOf.has(serviceId) || allocated,
         },
         classification: classificationOf(kind),
+        withholding,
       });
       return decision.effect === 'ALLOW' ? decision.rule : undefined;
     },
@@ -496,6 +511,7 @@ export class ImportRun {
       distribution: note.distribution,
       sealedFor: note.sealedFor,
       withheld: note.withheld,
+      withheldUnder: note.withheldUnder,
       authorOrganisation: note.authorOrganisation,
       idempotencyKey: `import:${options.mapping.sourceSystem}:${note.sourceId}`,
       recordedAt: note.recordedAt,

@@ -110,9 +110,9 @@ export async function importInStage(
           [partner.name, partner.partnerId],
         ]),
       ),
-      noteRule: (kind, authorId, allocated) => {
+      noteRule: (kind, authorId, allocated, withholding) => {
         const author = staff.find((member) => member.staffId === authorId);
-        return author ? authority.noteBy(kind, author, allocated) : undefined;
+        return author ? authority.noteBy(kind, author, allocated, withholding) : undefined;
       },
     },
   );

@@ -7,6 +7,7 @@ import {
   type NoteKind,
   newId,
   notFound,
+  type SubjectAccessExemption,
 } from '@confide/domain';
 import type { SubjectKey } from '@confide/keys';
 import { attr, type Item, read, requireN, requireS } from '../attributes';
@@ -43,6 +44,8 @@ export interface CaseNote {
   readonly sealedFor: readonly string[];
   /** Withheld from the client under a recorded exemption (e.g. serious risk to someone). */
   readonly withheld: boolean;
+  /** The exemption it is withheld under; none on a note withheld before exemptions were recorded. */
+  readonly withheldUnder: SubjectAccessExemption | undefined;
   /** For another organisation's correspondence: the reference of its recorded authority to disclose. */
   readonly authorAuthority: string | undefined;
   readonly recordedAt: string;
@@ -62,6 +65,8 @@ export interface NewCaseNote {
   readonly distribution?: readonly string[] | undefined;
   readonly sealedFor?: readonly string[] | undefined;
   readonly withheld?: boolean | undefined;
+  /** The exemption a withheld note is withheld under. */
+  readonly withheldUnder?: SubjectAccessExemption | undefined;
   /** A client-chosen key: a retried create with the same key returns the first note instead of a second. */
   readonly idempotencyKey?: string | undefined;
   /** When the note was written, if earlier than now (an imported note's source date); checked by {@link sourceTime}. */
@@ -95,6 +100,7 @@ interface NoteAccessFacts {
   /** As stored (a read note); a new note is sealed exactly when it names staff it is sealed for. */
   readonly sealed?: boolean | undefined;
   readonly withheld?: boolean | undefined;
+  readonly withheldUnder?: SubjectAccessExemption | undefined;
   readonly version: number;
 }
 
@@ -115,7 +121,8 @@ function noteBinding(note: NoteAccessFacts): (string | number)[] {
     note.authorOrganisation ?? '',
     (note.sealed ?? sealedFor.length > 0) ? 'sealed' : 'open',
     JSON.stringify(sealedFor),
-    note.withheld ? 'withheld' : 'shown',
+    // A note withheld before exemptions were recorded keeps the binding it was sealed with.
+    note.withheld ? (note.withheldUnder ? `withheld:${note.withheldUnder}` : 'withheld') : 'shown',
     JSON.stringify([...(note.distribution ?? [])].sort()),
     note.version,
   ];
@@ -136,6 +143,7 @@ function noteDigest(key: SubjectKey, clientId: string, note: NewCaseNote): strin
     [...(note.distribution ?? [])].sort(),
     [...(note.sealedFor ?? [])].sort(),
     note.withheld ?? false,
+    ...(note.withheldUnder !== undefined ? [note.withheldUnder] : []),
     // A source date is part of what the note says; notes without one keep the digest they always had.
     ...(note.recordedAt !== undefined ? [note.recordedAt] : []),
   ]);
@@ -281,6 +289,7 @@ export class CaseNotes {
       version: attr.n(1),
       sealed: attr.bool((note.sealedFor?.length ?? 0) > 0),
       withheld: attr.bool(note.withheld ?? false),
+      ...(note.withheld && note.withheldUnder ? { withheldUnder: attr.s(note.withheldUnder) } : {}),
       ...(note.authorOrganisation ? { authorOrganisation: attr.s(note.authorOrganisation) } : {}),
       ...(note.distribution?.length ? { distribution: attr.ss(note.distribution) } : {}),
       ...(note.sealedFor?.length ? { sealedFor: attr.ss(note.sealedFor) } : {}),
@@ -541,6 +550,8 @@ function toNote(item: Item): CaseNote {
     sealed: read.bool(item, 'sealed') ?? false,
     sealedFor: read.ss(item, 'sealedFor'),
     withheld: read.bool(item, 'withheld') ?? false,
+    // As stored: a value changed in the table fails the note's binding when its body is opened.
+    withheldUnder: read.s(item, 'withheldUnder') as SubjectAccessExemption | undefined,
     authorAuthority: read.s(item, 'authorAuthority'),
     recordedAt: requireS(item, 'recordedAt'),
     amendedAt: read.s(item, 'amendedAt'),

@@ -16,6 +16,20 @@ import { classifiedWritePolicy, clientPolicy } from './common';
 
 /** Roles that govern retention across services (DATA-PROTECTION.md, Retention; Lets connect 5). */
 const RETENTION_GOVERNANCE_ROLES: readonly Role[] = ['SENIOR_MANAGER', 'IG_LEAD', 'CALDICOTT_GUARDIAN'];
+/**
+ * Who may withhold a note from the person it is about: the judgement that telling them would harm someone, or would
+ * tell them about someone else, is made by support staff and those above them (DPA 2018's exemptions are applied
+ * case by case), never on a volunteer's write alone (Carers Trust 1.1: volunteers' remit is narrower).
+ */
+const WITHHOLDING_ROLES: readonly Role[] = [
+  'SUPPORT_WORKER',
+  'TEAM_LEADER',
+  'SERVICE_MANAGER',
+  'SENIOR_MANAGER',
+  'SAFEGUARDING_LEAD',
+  'CALDICOTT_GUARDIAN',
+  'IG_LEAD',
+];
 /** Who may be the second person on an erasure: the Caldicott Guardian, or another IG lead. */
 const ERASURE_APPROVER_ROLES: readonly Role[] = ['CALDICOTT_GUARDIAN', 'IG_LEAD'];
 
@@ -88,10 +102,25 @@ export const CLIENT_POLICIES = [
     decide: notAnErasure(managesService),
   }),
   // ── Notes, media, supervision ──────────────────────────────────────────────────────────────────────────
-  classifiedWritePolicy({
-    id: 'note.record',
-    clause: 'ACCESS-MODEL.md Matrix W cells: writing a note needs write access to its classification',
-  }),
+  (() => {
+    const write = classifiedWritePolicy({ id: 'note.record', clause: '' });
+    return clientPolicy({
+      id: 'note.record',
+      clause:
+        'ACCESS-MODEL.md Matrix W cells: writing a note needs write access to its classification; Principals: a note is withheld from the person only under a recorded exemption, judged by staff whose role carries that judgement',
+      effects: { writes: true },
+      changeFacts: ['classification', 'item', 'withholding'],
+      decide: (facts) => {
+        const decision = write.decide(facts);
+        const exemption = facts.change?.withholding;
+        if (!exemption || decision.effect !== 'ALLOW') return decision;
+        // The rule names the exemption, so the audit records what the note is withheld under.
+        return hasAnyRole(facts, WITHHOLDING_ROLES)
+          ? { ...decision, rule: `note.withhold.${exemption}` }
+          : refuse('note.withhold.professional-roles');
+      },
+    });
+  })(),
   (() => {
     const write = classifiedWritePolicy({ id: 'note.amend', clause: '' });
     return clientPolicy({

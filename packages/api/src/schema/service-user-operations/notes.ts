@@ -1,7 +1,14 @@
-import { classificationOf, DISTRIBUTED_NOTE_KINDS, type NoteKind, notFound, validate } from '@confide/domain';
+import {
+  classificationOf,
+  DISTRIBUTED_NOTE_KINDS,
+  type NoteKind,
+  notFound,
+  type SubjectAccessExemption,
+  validate,
+} from '@confide/domain';
 import { builder } from '../../builder';
 import type { ConfideContext } from '../../context';
-import { CaseNoteInterface, noteFacts } from '../case-notes';
+import { CaseNoteInterface, noteFacts, SubjectAccessExemptionEnum } from '../case-notes';
 import { noteLocalId } from '../ids';
 import { NoteKindEnum } from '../service-users';
 import { clientById } from '../subjects';
@@ -36,7 +43,14 @@ const RecordNoteInput = builder.inputType('RecordNoteInput', {
     }),
     withheldFromSubject: t.boolean({
       required: false,
-      description: 'Withhold from the person under a recorded exemption (e.g. serious risk to someone).',
+      description:
+        'Withhold from the person under a recorded exemption: needs `withholdingExemption`, and a role that carries that judgement (not a volunteer’s alone: FORBIDDEN).',
+    }),
+    withholdingExemption: t.field({
+      type: SubjectAccessExemptionEnum,
+      required: false,
+      description:
+        'The exemption the note is withheld under: required with `withheldFromSubject`, and only with it (BAD_USER_INPUT). Kept with the note and named by the audit.',
     }),
     idempotencyKey: t.string({
       required: false,
@@ -61,10 +75,29 @@ interface RecordNoteArgs {
   distribution?: readonly (string | number)[] | null;
   sealedFor?: readonly (string | number)[] | null;
   authorOrganisation?: string | null;
+  withheldFromSubject?: boolean | null;
+  withholdingExemption?: SubjectAccessExemption | null;
   idempotencyKey?: string | null;
 }
 
-/** The validated content of a new note, or BAD_USER_INPUT naming the field. */
+/** The exemption a new note is withheld under, if it is withheld; BAD_USER_INPUT when one is given without the other. */
+function withholdingOf(input: RecordNoteArgs): SubjectAccessExemption | undefined {
+  const exemption = input.withholdingExemption ?? undefined;
+  if (input.withheldFromSubject === true && !exemption) {
+    throw validate.badInputError(
+      ['input', 'withholdingExemption'],
+      'A note is withheld from the person only under a recorded exemption: name it.',
+    );
+  }
+  if (input.withheldFromSubject !== true && exemption) {
+    throw validate.badInputError(
+      ['input', 'withholdingExemption'],
+      'An exemption is given only for a note withheld from the person (`withheldFromSubject: true`).',
+    );
+  }
+  return exemption;
+}
+
 /** Each request's validated note, by its input object: `validate` and the resolver share one lookup. */
 const validatedNotes = new WeakMap<RecordNoteArgs, ReturnType<typeof readNoteContent>>();
 
@@ -81,6 +114,7 @@ async function readNoteContent(context: ConfideContext, input: RecordNoteArgs) {
   const scope = context.access.scope;
   const kind = input.kind;
   const body = noteBody(input.body);
+  const withheldUnder = withholdingOf(input);
   const distribution = input.distribution
     ? await staffOfOrganisation(context, scope, input.distribution, 'distribution')
     : [];
@@ -109,6 +143,8 @@ async function readNoteContent(context: ConfideContext, input: RecordNoteArgs) {
     distribution,
     sealedFor,
     authorOrganisation,
+    withheld: withheldUnder !== undefined,
+    withheldUnder,
     idempotencyKey: idempotencyKeyOf(input.idempotencyKey),
   };
 }
@@ -134,7 +170,13 @@ builder.mutationFields((t) => ({
     operation: {
       policy: 'note.record',
       subject: clientById((args) => args.input.serviceUserId),
-      change: ({ input }) => ({ classification: classificationOf(input.kind) }),
+      change: ({ input }) => ({
+        classification: classificationOf(input.kind),
+        // Only a named exemption withholds: the policy judges who may; `validate` refuses one without the other.
+        ...(input.withheldFromSubject === true && input.withholdingExemption
+          ? { withholding: input.withholdingExemption }
+          : {}),
+      }),
       // Bad input of an admitted caller: BAD_USER_INPUT, nothing audited, nothing changed.
       validate: async ({ input }, context) => {
         await noteContent(context, input);
@@ -151,7 +193,7 @@ builder.mutationFields((t) => ({
         scope,
         client.clientId,
         key,
-        { ...content, authorId: operation.staff.staffId, withheld: input.withheldFromSubject ?? false },
+        { ...content, authorId: operation.staff.staffId },
         {
           commit: (change) => audit.commitWithChange(change),
           allocationIds: client.allocations.map((allocation) => allocation.allocationId),
