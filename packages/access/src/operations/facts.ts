@@ -57,6 +57,8 @@ export interface SharingFacts {
   readonly detail?: string;
   /** The disclosure request was escalated to the Caldicott Guardian, who alone then decides it. */
   readonly escalated?: boolean;
+  /** An exceptional disclosure the person is not told of (telling them would increase risk): kept from their views. */
+  readonly subjectNotTold?: boolean;
   /** The caller recorded what they now act on (a disclosure under review, a subject access request). */
   readonly callerRecorded?: boolean;
   /** Subject access: the person has an open request for the export to answer. */

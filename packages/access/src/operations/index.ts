@@ -27,6 +27,7 @@ export {
 export {
   authorisingConsent,
   DEFAULT_DISCLOSURE_CONSENT_METHODS,
+  keptFromSubject,
 } from './policies/sharing';
 export {
   ACCESS_GRANTS,

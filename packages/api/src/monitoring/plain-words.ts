@@ -1,3 +1,4 @@
+import { keptFromSubject } from '@confide/access';
 import type { Classification } from '@confide/domain';
 import type { ServiceUserRecord, StoredAuditEvent } from '@confide/store';
 
@@ -99,34 +100,47 @@ function what(classifications: readonly Classification[]): string {
 }
 
 /**
- * The entries a person sees about their own record: accesses by others (not their own, not refusals or
- * administration), leaving out anything under a safeguarding investigation of them that is still open.
+ * The events a person is shown about their own record, in their access log and their subject access export alike:
+ * accesses by others (not their own, not refusals or administration), leaving out anything under a safeguarding
+ * investigation of them that is still open, and every event of a request that recorded an exceptional disclosure they
+ * were not told of (`events` holds a request's events together: they are read per person, newest first).
  */
+export function shownToPerson(
+  client: Pick<ServiceUserRecord, 'clientId' | 'investigations'>,
+  events: readonly StoredAuditEvent[],
+): StoredAuditEvent[] {
+  const investigationOpen = client.investigations.some((investigation) => investigation.status === 'OPEN');
+  // Every event of a request that did work kept from the person: its reads and its stated purpose too.
+  const keptRequests = new Set(
+    events.filter((event) => keptFromSubject(event.rule)).map((event) => event.requestId),
+  );
+  return events.filter(
+    (event) =>
+      event.subjectId === client.clientId &&
+      SHOWN_ACTIONS.has(event.action) &&
+      event.outcome === 'ALLOWED' &&
+      event.actor.kind !== 'SERVICE_USER' &&
+      !(investigationOpen && event.relationship === 'INVESTIGATION') &&
+      !keptRequests.has(event.requestId),
+  );
+}
+
+/** The entries a person sees about their own record ({@link shownToPerson}), in plain words. */
 export function ownAccessEntries(
   client: Pick<ServiceUserRecord, 'clientId' | 'investigations'>,
   events: readonly StoredAuditEvent[],
 ): OwnAccessEntry[] {
-  const investigationOpen = client.investigations.some((investigation) => investigation.status === 'OPEN');
-  return events
-    .filter(
-      (event) =>
-        event.subjectId === client.clientId &&
-        SHOWN_ACTIONS.has(event.action) &&
-        event.outcome === 'ALLOWED' &&
-        event.actor.kind !== 'SERVICE_USER' &&
-        !(investigationOpen && event.relationship === 'INVESTIGATION'),
-    )
-    .map((event) => ({
-      eventId: event.eventId,
-      at: event.at,
-      who: who(event),
-      did: ACTION_WORDS[event.action] ?? 'used',
-      what: what(event.classifications),
-      why: why(event),
-      emergency: event.emergency,
-      actorKind: event.actor.kind,
-      actorId: event.actor.id,
-    }));
+  return shownToPerson(client, events).map((event) => ({
+    eventId: event.eventId,
+    at: event.at,
+    who: who(event),
+    did: ACTION_WORDS[event.action] ?? 'used',
+    what: what(event.classifications),
+    why: why(event),
+    emergency: event.emergency,
+    actorKind: event.actor.kind,
+    actorId: event.actor.id,
+  }));
 }
 
 /** One sentence: "Your support worker looked at your contact details. Reason given: …". */

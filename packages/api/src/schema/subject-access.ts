@@ -14,6 +14,7 @@ import { resolveArrayConnection } from '@pothos/plugin-relay';
 import type { Operation, OperationSubject } from '../access/operation-plugin';
 import { builder } from '../builder';
 import type { ConfideContext } from '../context';
+import { shownToPerson } from '../monitoring/plain-words';
 import { clientSubject } from '../use-cases/sharing-subjects';
 import { AccessActorRef, actorOfStaff } from './access-governance/actors';
 import { listPositions, storeConnection } from './store-paging';
@@ -246,8 +247,8 @@ async function buildExport(
   if (referrals.length > 0) shown.push(['Referral', 'CONTACT']);
   const events = await context.services.auditLog.bySubject(scope, client.clientId, { limit: 1000 });
   const summary = new Map<string, { roles: string; purpose: string | null; count: number; lastAt: string }>();
-  for (const event of events) {
-    if (event.action === 'DENIED' || event.relationship === 'INVESTIGATION') continue;
+  // What the person's own access log shows them, by the same rule.
+  for (const event of shownToPerson(client, events)) {
     const roles = event.actor.kind === 'STAFF' ? event.actor.roles.join(', ') : event.actor.kind;
     const key2 = `${roles}|${event.purpose ?? ''}`;
     const entry = summary.get(key2) ?? { roles, purpose: event.purpose ?? null, count: 0, lastAt: event.at };

@@ -20,6 +20,17 @@ import { classifiedWritePolicy, clientPolicy } from './common';
 
 const detail = (facts: OperationFacts) => facts.change?.sharing?.detail;
 
+/** The last part of the rule of every event about work kept from the person (an exceptional disclosure untold). */
+const NOT_TOLD = 'client-not-informed';
+
+/**
+ * Whether an event's rule records work the person is not told of: their own views of who used their record (their
+ * access log, their subject access export) leave it out.
+ */
+export function keptFromSubject(rule: string | undefined): boolean {
+  return rule?.endsWith(`.${NOT_TOLD}`) ?? false;
+}
+
 /** Disclosure work belongs to the client's service managers and the Caldicott Guardian (Azure 4.1). */
 function disclosureRole(facts: OperationFacts, rule: (role: string) => string): OperationDecision {
   if (facts.relation?.managesService) {
@@ -138,7 +149,13 @@ export const SHARING_POLICIES = [
     effects: { writes: true },
     decide: (facts) => {
       // The CARE write cell decides who supports the person; the Guardian records on anyone's behalf.
-      const rule = ['disclosure.exceptional', detail(facts)].filter(Boolean).join('.');
+      const rule = [
+        'disclosure.exceptional',
+        detail(facts),
+        facts.change?.sharing?.subjectNotTold ? NOT_TOLD : undefined,
+      ]
+        .filter(Boolean)
+        .join('.');
       if (!facts.relation) return hidden('existence.no-relationship');
       const write = decideWrite({
         caller: facts.caller,

@@ -73,7 +73,10 @@ builder.mutationFields((t) => ({
     operation: {
       policy: 'disclosure.exceptional',
       subject: clientById(({ input }) => input.serviceUserId),
-      change: ({ input }) => ({ classification: 'CONSENT', sharing: { detail: input.legalBasis } }),
+      change: ({ input }) => ({
+        classification: 'CONSENT',
+        sharing: { detail: input.legalBasis, subjectNotTold: input.clientInformed === false },
+      }),
       // Checked before the audit event: bad input records nothing, not a disclosure about to be recorded. That
       // includes items that are not the person's notes (NOT_FOUND).
       validate: async ({ input }, context, subject) => {
