@@ -1,5 +1,6 @@
 import { tenantScope } from '@confide/store';
 import { describe, expect, it } from 'vitest';
+import { recordSubjectAccessRequest } from '../disclosure/subject-access-fixtures';
 import {
   ADA,
   allocate,
@@ -228,5 +229,66 @@ describe('conflicts of interest', () => {
     );
     expectNoErrors(holds);
     expect(holds.data?.legalHolds.edges.map((edge) => edge.node.serviceUserId)).toEqual([world.other]);
+  });
+
+  it('hide the connected client from a conflicted IG lead’s subject access register, retention schedule and emergency report', async () => {
+    // Prepare: an IG lead declared a relative of two clients; each list gets one of those and one other person.
+    const world = await conflictWorld(api);
+    const ig = await addStaff(api, world.org, ['IG_LEAD']);
+    const stranger = await addStaff(api, world.org, ['SUPPORT_WORKER']);
+    const [connectedClosed, otherClosed] = await Promise.all([
+      registerServiceUser(api, world.manager, world.serviceId, CONNECTED),
+      registerServiceUser(api, world.manager, world.serviceId),
+    ]);
+    for (const client of [world.connected, connectedClosed]) {
+      expectNoErrors(
+        await api.graphql(DECLARE, { token: world.manager.token, variables: { c: client, s: ig.globalId } }),
+      );
+    }
+    for (const client of [world.connected, world.other]) {
+      await recordSubjectAccessRequest(api, world.manager, client);
+      expectNoErrors(
+        await api.graphql(
+          'mutation ($c: ID!) { openEmergencyAccess(serviceUserId: $c, reason: MEDICAL_EMERGENCY, detail: "Collapsed") { id } }',
+          { token: stranger.token, variables: { c: client } },
+        ),
+      );
+    }
+    for (const client of [connectedClosed, otherClosed]) {
+      expectNoErrors(
+        await api.graphql('mutation ($input: CloseCaseInput!) { closeCase(input: $input) { caseStatus } }', {
+          token: world.manager.token,
+          variables: { input: { serviceUserId: client, expectedVersion: 1 } },
+        }),
+      );
+    }
+
+    // Act
+    const requests = await api.graphql<{ subjectAccessRequests: { serviceUserId: string }[] }>(
+      '{ subjectAccessRequests { serviceUserId } }',
+      { token: ig.token },
+    );
+    const pagedRequests = await api.graphql<{
+      subjectAccessRequestsConnection: { edges: { node: { serviceUserId: string } }[] };
+    }>('{ subjectAccessRequestsConnection(first: 10) { edges { node { serviceUserId } } } }', {
+      token: ig.token,
+    });
+    const schedule = await api.graphql<{
+      retentionSchedule: { edges: { node: { serviceUserId: string } }[] };
+    }>('{ retentionSchedule(first: 10) { edges { node { serviceUserId } } } }', { token: ig.token });
+    const report = await api.graphql<{
+      emergencyAccessReport: { edges: { node: { serviceUserId: string } }[] };
+    }>('{ emergencyAccessReport(first: 10) { edges { node { serviceUserId } } } }', { token: ig.token });
+
+    // Assess: only the other people, in every list
+    const ids = (edges: { node: { serviceUserId: string } }[] | undefined) =>
+      edges?.map((edge) => edge.node.serviceUserId);
+    for (const result of [requests, pagedRequests, schedule, report]) expectNoErrors(result);
+    expect(requests.data?.subjectAccessRequests.map((request) => request.serviceUserId)).toEqual([
+      world.other,
+    ]);
+    expect(ids(pagedRequests.data?.subjectAccessRequestsConnection.edges)).toEqual([world.other]);
+    expect(ids(schedule.data?.retentionSchedule.edges)).toEqual([otherClosed]);
+    expect(ids(report.data?.emergencyAccessReport.edges)).toEqual([world.other]);
   });
 });

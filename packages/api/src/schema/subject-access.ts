@@ -298,7 +298,11 @@ async function subjectAccessRegister(
   context: ConfideContext,
 ) {
   const today = context.services.clock.now().toISOString().slice(0, 10);
-  const all = await context.services.subjectAccess.list(scope);
+  // A person the caller is declared connected to is not listed (decision 0007).
+  const all = await context.access.withoutConflicts(
+    await context.services.subjectAccess.list(scope),
+    (request) => request.clientId,
+  );
   return overdueOnly ? all.filter((r) => r.status === 'OPEN' && r.deadline < today) : all;
 }
 

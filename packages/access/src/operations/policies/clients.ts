@@ -215,9 +215,11 @@ export const CLIENT_POLICIES = [
       RETENTION_GOVERNANCE_ROLES,
     ),
   ),
-  staffWithRole(
-    'retention.schedule',
-    'DATA-PROTECTION.md Retention: what expires when is reported to the IG lead (pseudonymous)',
-    ['IG_LEAD'],
+  acknowledgedFirst(
+    staffWithRole(
+      'retention.schedule',
+      'DATA-PROTECTION.md Retention: what expires when is reported to the IG lead (pseudonymous)',
+      ['IG_LEAD'],
+    ),
   ),
 ] as const;

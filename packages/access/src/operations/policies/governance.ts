@@ -1,7 +1,16 @@
 import type { Role } from '@confide/domain';
 import { decideStaffPersonalRead } from '../../staff-personal';
 import type { OperationDecision, OperationFacts } from '../facts';
-import { hasAnyRole, hidden, operationPolicy, refuse, staff, staffWithRole, unacknowledged } from '../policy';
+import {
+  governanceListPolicy,
+  hasAnyRole,
+  hidden,
+  operationPolicy,
+  refuse,
+  staff,
+  staffWithRole,
+  unacknowledged,
+} from '../policy';
 import { decideReport } from '../report-scope';
 import { clientPolicy } from './common';
 
@@ -50,7 +59,8 @@ function decideStaffPersonalWrite(facts: OperationFacts): OperationDecision {
 /** Governance: access monitoring, reports, the person's own access log, staff records. */
 export const GOVERNANCE_POLICIES = [
   // ── Monitoring reports ──
-  operationPolicy({
+  // Its reports name clients (emergency accesses, alerts): like every client read, after the acknowledgement.
+  governanceListPolicy({
     id: 'monitoring.report',
     clause: REPORT_CLAUSE,
     decide: (facts) => decideReport(facts, MONITORING_ROLES, 'monitoring.report'),

@@ -2,6 +2,7 @@ import { decideWrite } from '../../decide';
 import { PLAIN_ITEM } from '../../facts';
 import type { ConsentFacts, OperationDecision, OperationFacts, SharingFacts } from '../facts';
 import {
+  acknowledgedFirst,
   allow,
   governanceListPolicy,
   hasAnyRole,
@@ -282,10 +283,12 @@ export const SHARING_POLICIES = [
       return refuse('subject-access.recorder');
     },
   }),
-  staffWithRole(
-    'subject-access.register',
-    'DATA-PROTECTION.md Subject access: the IG lead tracks the deadlines; the Caldicott Guardian approves exports',
-    ['IG_LEAD', 'CALDICOTT_GUARDIAN'],
+  acknowledgedFirst(
+    staffWithRole(
+      'subject-access.register',
+      'DATA-PROTECTION.md Subject access: the IG lead tracks the deadlines; the Caldicott Guardian approves exports',
+      ['IG_LEAD', 'CALDICOTT_GUARDIAN'],
+    ),
   ),
   clientPolicy({
     id: 'subject-access.export',

@@ -93,8 +93,12 @@ export async function emergencyEntries(
   filter: (review: EmergencyReview) => boolean,
 ): Promise<EmergencyReportEntry[]> {
   const now = context.services.clock.now().getTime();
-  const reviews = (await context.services.emergencyReviews.list(tenant)).filter(
-    (review) => (scope.all || scope.serviceIds.has(review.serviceId)) && filter(review),
+  const reviews = await context.access.withoutConflicts(
+    (await context.services.emergencyReviews.list(tenant)).filter(
+      (review) => (scope.all || scope.serviceIds.has(review.serviceId)) && filter(review),
+    ),
+    // A person the caller is declared connected to is left out (decision 0007).
+    (review) => review.clientId,
   );
   return Promise.all(
     reviews.map(async (review) => {

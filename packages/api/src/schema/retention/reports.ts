@@ -55,7 +55,9 @@ builder.queryFields((t) => ({
     operation: { policy: 'retention.schedule', audit: 'after' },
     resolve: async (operation, args, context) => {
       const page = await context.services.retention.scheduled(operation.scope, pageArgs(args));
-      const edges = page.cases.map((node) => ({ node, cursor: scheduleCursor(node) }));
+      // A person the caller is declared connected to is left out (decision 0007); the page may hold fewer.
+      const cases = await context.access.withoutConflicts(page.cases, (entry) => entry.clientId);
+      const edges = cases.map((node) => ({ node, cursor: scheduleCursor(node) }));
       return { edges, pageInfo: pageInfo(edges, page.next, args.after) };
     },
   }),
