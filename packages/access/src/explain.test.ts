@@ -38,8 +38,7 @@ describe('explain', () => {
       effect: 'ALLOW',
       relationship: 'ALLOCATED',
       rule: 'matrix.allocated-volunteer',
-      reason:
-        'You can read care data: you are allocated to this client as a volunteer, or in a role that does not provide direct support.',
+      reason: 'You can read care data: you are allocated to this client as a volunteer.',
     });
     expect(health).toMatchObject({
       effect: 'FORBIDDEN',
@@ -47,7 +46,7 @@ describe('explain', () => {
       rule: 'matrix.allocated-volunteer',
     });
     expect(health?.reason).toBe(
-      'You cannot read health data: you are allocated to this client as a volunteer, or in a role that does not provide direct support, which does not include health data.',
+      'You cannot read health data: you are allocated to this client as a volunteer, which does not include health data.',
     );
   });
 

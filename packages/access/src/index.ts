@@ -40,6 +40,7 @@ export {
 } from './matrix';
 export * from './operations';
 export {
+  ALLOCATABLE_ROLES,
   DIRECT_SUPPORT_ROLES,
   INFORMATION_GOVERNANCE_ROLES,
   SEALED_ITEM_EMERGENCY_REASONS,

@@ -4,9 +4,9 @@ import { type AccessRow, GROUP_WIDE_GRANT, type MatrixRowId, STRICT_MATRIX } fro
 
 /**
  * Roles in the line of direct support and its management (Azure 4.1 b–e). An allocated staff member holding
- * one of them gets the ALLOCATED (SUPPORT_WORKER) row; any other allocated staff member (VOLUNTEER, or a role
- * such as ADMINISTRATOR that does not provide support) gets the narrower ALLOCATED (VOLUNTEER) row, because
- * where the model is silent the stricter reading wins.
+ * one of them gets the ALLOCATED (SUPPORT_WORKER) row; an allocated VOLUNTEER gets the narrower ALLOCATED
+ * (VOLUNTEER) row. An allocation gives no other role anything (an ADMINISTRATOR's contact data only, an ORG_ADMIN's
+ * no client content, a CHIEF_EXECUTIVE's emergency access only stand whatever the allocations say): decision 0014.
  */
 export const DIRECT_SUPPORT_ROLES: readonly Role[] = [
   'SUPPORT_WORKER',
@@ -14,6 +14,9 @@ export const DIRECT_SUPPORT_ROLES: readonly Role[] = [
   'SERVICE_MANAGER',
   'SENIOR_MANAGER',
 ];
+
+/** The roles an allocation gives a row to: the only staff a person is allocated to. */
+export const ALLOCATABLE_ROLES: readonly Role[] = [...DIRECT_SUPPORT_ROLES, 'VOLUNTEER'];
 
 /**
  * Roles for which a recorded "manages the client's service" link counts (Azure 4.1c). The link alone on an
@@ -89,15 +92,18 @@ function staffRowMask(caller: StaffCallerFacts, relation: StaffRelationFacts, pr
   const { roles } = caller;
   if (roles.length === 0) return 0;
   let directSupport = false;
+  let volunteer = false;
   let management = false;
   let governance = false;
   for (const role of roles) {
     directSupport ||= DIRECT_SUPPORT_ROLES.includes(role);
+    volunteer ||= role === 'VOLUNTEER';
     management ||= SERVICE_MANAGEMENT_ROLES.includes(role);
     governance ||= INFORMATION_GOVERNANCE_ROLES.includes(role);
   }
   let mask = 0;
-  if (relation.allocated) mask |= directSupport ? ALLOCATED_SUPPORT_WORKER : ALLOCATED_VOLUNTEER;
+  if (relation.allocated && directSupport) mask |= ALLOCATED_SUPPORT_WORKER;
+  else if (relation.allocated && volunteer) mask |= ALLOCATED_VOLUNTEER;
   if (relation.managesService && management) mask |= MANAGES_SERVICE;
   if (relation.qaReview && roles.includes('TEAM_LEADER')) mask |= QA_REVIEW;
   if (relation.investigation && roles.includes('SAFEGUARDING_LEAD')) mask |= INVESTIGATION;

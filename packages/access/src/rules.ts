@@ -59,8 +59,7 @@ export const RULES = {
     source: 'Azure 4.1b; JRH "Handling of Information by Support Workers"',
   },
   'matrix.allocated-volunteer': {
-    reason:
-      'you are allocated to this client as a volunteer, or in a role that does not provide direct support',
+    reason: 'you are allocated to this client as a volunteer',
     source: 'Carers Trust 1.1, 2.1',
   },
   'matrix.manages-service': {

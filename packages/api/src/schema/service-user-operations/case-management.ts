@@ -1,3 +1,4 @@
+import { ALLOCATABLE_ROLES } from '@confide/access';
 import { ConfideError, ErrorCode, notFound, validate } from '@confide/domain';
 import { builder } from '../../builder';
 import type { ConfideContext } from '../../context';
@@ -270,7 +271,20 @@ builder.mutationFields((t) => ({
       },
       // Bad input of an admitted caller: BAD_USER_INPUT, nothing audited, nothing changed.
       validate: async ({ input }, context) => {
-        await staffOfOrganisation(context, context.access.scope, [input.staffId], 'staffId');
+        const [staffId = ''] = await staffOfOrganisation(
+          context,
+          context.access.scope,
+          [input.staffId],
+          'staffId',
+        );
+        // An allocation opens the record only to support staff and volunteers (decision 0014): nobody else is one.
+        const member = await context.services.directory.staff(context.access.scope, staffId);
+        if (!member?.roles.some((role) => ALLOCATABLE_ROLES.includes(role))) {
+          throw validate.badInputError(
+            ['input', 'staffId'],
+            'Only support staff (SUPPORT_WORKER, TEAM_LEADER, SERVICE_MANAGER, SENIOR_MANAGER) and volunteers are allocated to a person.',
+          );
+        }
         allocationInput(input, context);
       },
       // The allocation and the events recording it are one transaction.
