@@ -104,25 +104,56 @@ function emergencyClient(
 }
 
 /**
- * The caller's own opening of emergency access to the client that a fault cut off before its grant: a review still
- * pending and within its window, holding the person's records, with no grant recorded for it. Read only when the
- * profile names a pending review (rare), so an opening costs nothing more.
+ * The caller's own opening of emergency access to the client, for the same reason, that a fault cut off before its
+ * grant: a review still pending and within its window, holding the person's records, with no grant recorded for it,
+ * and the caller's latest opening for the client. An earlier review whose grant a later opening replaced is not one
+ * (it must not come back after a reviewer ended the later access). Read only when the profile names a pending review
+ * that is not the caller's grant (rare), so an opening costs nothing more.
  */
 async function interruptedOpening(
   context: ConfideContext,
   scope: TenantScope,
   staffId: string,
   client: ServiceUserRecord,
+  reason: EmergencyReason,
 ): Promise<EmergencyReview | undefined> {
   const granted = authenticated(context).staff?.emergencyGrants.get(client.clientId)?.grantId;
   const now = context.services.clock.now().getTime();
   for (const reviewId of context.services.retention.reviewHoldsOn(client)) {
     if (reviewId === granted) continue;
     const review = await context.services.emergencyReviews.get(scope, reviewId);
-    if (review?.staffId === staffId && review.status === 'PENDING' && Date.parse(review.until) > now)
+    if (
+      review?.staffId === staffId &&
+      review.reason === reason &&
+      review.status === 'PENDING' &&
+      Date.parse(review.until) > now &&
+      (await latestOpening(context, scope, staffId, client.clientId)) === review.reviewId
+    )
       return review;
   }
   return undefined;
+}
+
+/** The id of the caller's latest opening of emergency access to the client, completed or not. */
+async function latestOpening(
+  context: ConfideContext,
+  scope: TenantScope,
+  staffId: string,
+  clientId: string,
+): Promise<string | undefined> {
+  const own = (await context.services.emergencyReviews.list(scope)).filter(
+    (review) => review.staffId === staffId && review.clientId === clientId,
+  );
+  const latest = own.reduce<EmergencyReview | undefined>(
+    (newest, review) =>
+      !newest ||
+      review.openedAt > newest.openedAt ||
+      (review.openedAt === newest.openedAt && review.reviewId > newest.reviewId)
+        ? review
+        : newest,
+    undefined,
+  );
+  return latest?.reviewId;
 }
 
 /** The review a finding is for, visible or not (the policy decides): NOT_FOUND for an id that names none. */
@@ -195,7 +226,7 @@ builder.mutationFields((t) => ({
       // governance contacts' notice of the opening (by reference only, decision 0035) is written with the review. A
       // retry after such a failure carries on with the review it interrupted rather than open a second one.
       const review =
-        (await interruptedOpening(context, operation.scope, staffId, client)) ??
+        (await interruptedOpening(context, operation.scope, staffId, client, reason)) ??
         (await context.services.emergencyReviews.open(
           operation.scope,
           key,
