@@ -3,7 +3,7 @@ import { builder } from '../../builder';
 import type { ConfideContext } from '../../context';
 import { localId } from '../ids';
 import { clientById } from '../subjects';
-import { namedStaff, namesCaller } from './shared';
+import { namedStaff, namesCaller, staffConcerned } from './shared';
 
 // ── Conflicts of interest ────────────────────────────────────────────────────────────────────────────────
 
@@ -38,6 +38,7 @@ builder.mutationFields((t) => ({
         detail: args.connection,
       }),
       validate: (args, context) => conflictStaff(context, args.staffId),
+      record: (args) => staffConcerned(namedStaff(args.staffId)),
       audit: 'before',
       action: 'ADMIN',
     },
@@ -65,6 +66,7 @@ builder.mutationFields((t) => ({
       subject: clientById((args) => args.serviceUserId),
       change: (args, context) => ({ namesCaller: namesCaller(context, namedStaff(args.staffId)) }),
       validate: (args, context) => conflictStaff(context, args.staffId),
+      record: (args) => staffConcerned(namedStaff(args.staffId)),
       audit: 'before',
       action: 'ADMIN',
     },

@@ -3,7 +3,7 @@ import type { ServiceUserRecord } from '@confide/store';
 import { builder } from '../../builder';
 import type { ConfideContext } from '../../context';
 import { localId } from '../ids';
-import { namedStaff, namesCaller, oncePerRequest } from './shared';
+import { namedStaff, namesCaller, oncePerRequest, staffConcerned } from './shared';
 
 // ── Safeguarding investigations ──────────────────────────────────────────────────────────────────────────
 
@@ -66,7 +66,10 @@ builder.mutationFields((t) => ({
           throw validate.badInputError(['investigatorId'], 'The investigator must be a safeguarding lead.');
         }
       },
-      record: (args) => ({ alsoSubjectIds: clientIdsOf(args).slice(1) }),
+      record: (args) => ({
+        ...staffConcerned(namedStaff(args.investigatorId)),
+        alsoSubjectIds: clientIdsOf(args).slice(1),
+      }),
       audit: 'before',
       action: 'ADMIN',
     },

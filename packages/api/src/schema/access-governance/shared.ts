@@ -10,6 +10,14 @@ export function namedStaff(globalId: string | number): string | undefined {
   }
 }
 
+/**
+ * The staff member whose access to the person a change gives or takes (an allocation, a conflict, an investigation),
+ * named on the person's event by id, as team changes name theirs: "who changed what for whom".
+ */
+export function staffConcerned(staffId: string | undefined): { fields: string[] } {
+  return { fields: staffId ? [`StaffMember:${staffId}`] : [] };
+}
+
 /** Whether the staff member a change names is the caller themself. */
 export const namesCaller = (context: ConfideContext, staffId: string | undefined): boolean =>
   staffId !== undefined &&

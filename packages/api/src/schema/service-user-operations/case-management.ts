@@ -11,6 +11,7 @@ import {
   unscheduleAfterReopening,
   unscheduleBeforeReopening,
 } from '../../use-cases/retention-schedule';
+import { namedStaff, staffConcerned } from '../access-governance/shared';
 import { localId } from '../ids';
 import { AllocationKindEnum, ServiceUserRef } from '../service-users';
 import { clientById } from '../subjects';
@@ -287,6 +288,7 @@ builder.mutationFields((t) => ({
         }
         allocationInput(input, context);
       },
+      record: ({ input }) => staffConcerned(namedStaff(input.staffId)),
       // The allocation and the events recording it are one transaction.
       audit: 'with-change',
     },
@@ -320,6 +322,13 @@ builder.mutationFields((t) => ({
           throw notFound('Allocation');
         }
       },
+      record: ({ input }, subject) =>
+        staffConcerned(
+          subject.kind === 'CLIENT'
+            ? subject.client.allocations.find((allocation) => allocation.allocationId === input.allocationId)
+                ?.staffId
+            : undefined,
+        ),
       audit: 'before',
     },
     resolve: async (operation, { input }, context) => {
