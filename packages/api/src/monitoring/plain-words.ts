@@ -61,7 +61,8 @@ export function who(event: StoredAuditEvent): string {
     case 'INVESTIGATION':
       return 'A safeguarding lead';
     case 'ORG_WIDE':
-      return 'A senior manager';
+      // ORG_WIDE is a senior manager's, or anyone's under the GROUP_WIDE preset.
+      return roles.includes('SENIOR_MANAGER') ? 'A senior manager' : 'A member of staff';
     case 'EMERGENCY':
       return 'A member of staff, in an emergency';
     default:
@@ -84,7 +85,9 @@ function why(event: StoredAuditEvent): string {
     case 'INVESTIGATION':
       return 'As part of a safeguarding enquiry';
     case 'ORG_WIDE':
-      return 'As part of managing the organisation’s services';
+      return event.actor.kind === 'STAFF' && event.actor.roles.includes('SENIOR_MANAGER')
+        ? 'As part of managing the organisation’s services'
+        : 'Your organisation lets all its staff see the records it keeps';
     case 'EMERGENCY':
       return 'Emergency access, which is always reviewed afterwards';
     default:
