@@ -24,7 +24,7 @@ builder.mutationFields((t) => ({
   declareConflict: t.field({
     type: 'Boolean',
     description:
-      'Declares that a staff member is connected to a client (or that the client named them): they are denied that client whatever their role. The staff member themself, or the service’s managers, HR and senior managers for others. Audited before it happens, the connection named in its rule.',
+      'Declares that a staff member is connected to a client (or that the client named them): they are denied that client whatever their role. The staff member themself, or for others the service’s managers, senior managers, and HR where they may see the client (under GROUP_WIDE; existence hiding answers NOT_FOUND otherwise). Audited before it happens, the connection named in its rule.',
     args: {
       serviceUserId: t.arg.id({ required: true, description: 'The client.' }),
       staffId: t.arg.id({ required: true, description: 'The staff member.' }),
@@ -56,7 +56,7 @@ builder.mutationFields((t) => ({
   clearConflict: t.field({
     type: 'Boolean',
     description:
-      'Clears a declared conflict of interest (the service’s managers, HR, senior managers; never the person it concerns). Audited before it happens.',
+      'Clears a declared conflict of interest (the service’s managers, senior managers, and HR where they may see the client; never the person it concerns). Audited before it happens.',
     args: {
       serviceUserId: t.arg.id({ required: true, description: 'The client.' }),
       staffId: t.arg.id({ required: true, description: 'The staff member.' }),
