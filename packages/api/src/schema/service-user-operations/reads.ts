@@ -235,7 +235,7 @@ builder.queryFields((t) => ({
     operation: { policy: 'client.lists', audit: 'fields' },
     resolve: async (operation, args, context) => {
       const { criteria, found } = await searchServiceUsers(context, operation.scope, args);
-      recordSearch(context, criteria, found.length > 0, found);
+      await recordSearch(context, criteria, found.length > 0, found);
       return found;
     },
   }),
@@ -256,7 +256,7 @@ builder.queryFields((t) => ({
       const after = clientCursorAfter(request.after, 'search', binding);
       const rest = after === undefined ? found : found.filter((client) => client.clientId > after);
       const page = rest.slice(0, request.limit);
-      recordSearch(context, criteria, found.length > 0, page);
+      await recordSearch(context, criteria, found.length > 0, page);
       const edges = page.map((client) => ({ node: client, cursor: cursor(client) }));
       return {
         edges,
@@ -435,14 +435,15 @@ async function searchServiceUsers(
 
 /**
  * What a search reads depends on what it found: the search itself, found or not, with the kinds of criteria used
- * (never their values), and one read per person returned — recorded like field reads, not by the plugin.
+ * (never their values), and one read per person returned — recorded like field reads, not by the plugin: the
+ * identifying details it matched, under the relationship that let it (an emergency access as one).
  */
-function recordSearch(
+async function recordSearch(
   context: ConfideContext,
   criteria: readonly Criterion[],
   foundAny: boolean,
   returned: readonly ServiceUserRecord[],
-): void {
+): Promise<void> {
   context.access.audit.record({
     action: 'READ',
     operation: 'searchServiceUsers',
@@ -450,11 +451,19 @@ function recordSearch(
     rule: `search.by.${[...new Set(criteria.map((c) => c.kind))].sort().join('+')}`,
   });
   for (const client of returned) {
+    // Decided as the search decided it (searchServiceUsers compares only what this allows), not recorded twice.
+    const decision = await context.access.peekRead(client, 'IDENTIFYING');
+    const relationship = 'relationship' in decision ? decision.relationship : undefined;
+    const emergency = relationship === 'EMERGENCY';
     context.access.audit.record({
-      action: 'READ',
+      action: emergency ? 'EMERGENCY_ACCESS' : 'READ',
       operation: 'searchServiceUsers',
       subjectId: client.clientId,
+      classification: 'IDENTIFYING',
+      relationship,
+      emergency,
       outcome: 'ALLOWED',
+      rule: decision.rule,
     });
   }
 }
