@@ -106,7 +106,7 @@ const ExportRef = builder.objectRef<{
 }>('SubjectAccessExport');
 ExportRef.implement({
   description:
-    'Everything held about the person, as a readable JSON document (profile, notes, consents, disclosure history, referrals, access summary). Produced for the person (SELF) or, for an open request whose export a second person approved, the IG lead; audited as one read listing every field and classification shown.',
+    'Everything held about the person, as a readable JSON document (profile, notes with their earlier versions, consents, disclosure history with each request’s purpose and the notes it named, referrals, photos and recordings, allocations, and who accessed the record as the person’s own access log shows it, with `accessSummaryComplete`). Produced for the person (SELF) or, for an open request whose export a second person approved, the IG lead; audited as one read listing every field and classification shown.',
   fields: (t) => ({
     requestId: t.string({
       nullable: true,
@@ -164,6 +164,12 @@ const PROFILE_CLASSIFICATION: Record<SealedProfileField, Classification> = {
   preferredContact: 'CONTACT',
 };
 
+/**
+ * The most audit events about the person one export summarises, newest first: years of daily support (a few events
+ * a day) fit; beyond it the document says the summary is not complete.
+ */
+const ACCESS_SUMMARY_EVENTS = 20_000;
+
 /** The export document and every (field, classification) it shows, for the audit. */
 async function buildExport(
   context: ConfideContext,
@@ -184,10 +190,22 @@ async function buildExport(
     profile[field] = context.services.serviceUsers.openDetail(key, client, field);
     if (profile[field] !== undefined) shown.push([`ServiceUser.${field}`, PROFILE_CLASSIFICATION[field]]);
   }
-  const notes = (await context.services.caseNotes.list(scope, client.clientId, context.access.loader))
-    .filter((note) => !note.withheld)
-    .map((note) => {
+  const heldNotes = (
+    await context.services.caseNotes.list(scope, client.clientId, context.access.loader)
+  ).filter((note) => !note.withheld);
+  const notes = await Promise.all(
+    heldNotes.map(async (note) => {
       shown.push([`CaseNote.${note.kind}`, classificationOf(note.kind)]);
+      // An amended note's earlier versions are kept, so they are held about the person too.
+      const history =
+        note.version > 1
+          ? await context.services.caseNotes.history(
+              scope,
+              client.clientId,
+              note.noteId,
+              context.access.loader,
+            )
+          : [];
       return {
         kind: note.kind,
         classification: classificationOf(note.kind),
@@ -195,8 +213,15 @@ async function buildExport(
         amendedAt: note.amendedAt,
         authorOrganisation: note.authorOrganisation,
         text: context.services.caseNotes.openBody(key, note),
+        earlierVersions: history.map((earlier) => ({
+          version: earlier.version,
+          amendedAt: earlier.amendedAt,
+          text: context.services.caseNotes.openBody(key, earlier),
+        })),
       };
-    });
+    }),
+  );
+  const noteById = new Map(heldNotes.map((note) => [note.noteId, note]));
   const partnerNames = new Map(
     (await context.services.partners.list(scope)).map((partner) => [partner.partnerId, partner.name]),
   );
@@ -207,8 +232,12 @@ async function buildExport(
       scope: consent.scope,
       agencyName: context.services.consents.openSealed(key, consent, 'agencyName'),
       partnerAgency: partnerId ? partnerNames.get(partnerId) : undefined,
+      classifications: consent.classifications,
+      purposes: consent.purposes,
       method: consent.method,
       givenBy: consent.givenBy,
+      representativeName: context.services.consents.openSealed(key, consent, 'representativeName'),
+      capacityNote: context.services.consents.openSealed(key, consent, 'capacityNote'),
       recordedAt: consent.recordedAt,
       withdrawnAt: consent.withdrawnAt,
     };
@@ -233,7 +262,20 @@ async function buildExport(
         : requesterOf.get(entry.requestId),
     partnerAgency: entry.partnerId ? partnerNames.get(entry.partnerId) : undefined,
     requesterOrganisation: entry.requesterOrganisation,
+    receivedOn: entry.receivedOn,
+    purpose: context.services.disclosures.openSealed(key, entry, 'purpose'),
+    purposeCategory: entry.purposeCategory,
     legalBasis: entry.legalBasis,
+    // Why it was made, for an exceptional disclosure the person was told of (the untold ones are not listed).
+    reasoning:
+      entry.kind === 'EXCEPTIONAL_DISCLOSURE'
+        ? context.services.disclosures.openSealed(key, entry, 'reasoning')
+        : undefined,
+    // The notes it names that are still held and not withheld from the person, by kind and date.
+    items: entry.itemIds.flatMap((itemId) => {
+      const note = noteById.get(itemId);
+      return note ? [{ kind: note.kind, recordedAt: note.recordedAt }] : [];
+    }),
     method: entry.method,
     snapshotDigest: entry.snapshotDigest,
   }));
@@ -245,7 +287,23 @@ async function buildExport(
     appointmentAt: referral.appointmentAt,
   }));
   if (referrals.length > 0) shown.push(['Referral', 'CONTACT']);
-  const events = await context.services.auditLog.bySubject(scope, client.clientId, { limit: 1000 });
+  const media = (await context.services.media.list(scope, client.clientId)).map((item) => ({
+    kind: item.kind,
+    purpose: item.purpose,
+    recordedAt: item.recordedAt,
+    caption: context.services.media.openSealed(key, item, 'caption'),
+    objectReference: context.services.media.openSealed(key, item, 'objectReference'),
+  }));
+  if (media.length > 0) shown.push(['MediaItem', 'CARE']);
+  const allocations = client.allocations.map((allocation) => ({
+    kind: allocation.kind,
+    startsAt: allocation.startsAt,
+    endsAt: allocation.endsAt,
+  }));
+  if (allocations.length > 0) shown.push(['ServiceUser.allocations', 'PSEUDONYMOUS']);
+  const events = await context.services.auditLog.bySubject(scope, client.clientId, {
+    limit: ACCESS_SUMMARY_EVENTS,
+  });
   const summary = new Map<string, { roles: string; purpose: string | null; count: number; lastAt: string }>();
   // What the person's own access log shows them, by the same rule.
   for (const event of shownToPerson(client, events)) {
@@ -257,7 +315,18 @@ async function buildExport(
     summary.set(key2, entry);
   }
   const document = JSON.stringify(
-    { profile, notes, consents, disclosures, referrals, accessSummary: [...summary.values()] },
+    {
+      profile,
+      notes,
+      consents,
+      disclosures,
+      referrals,
+      media,
+      allocations,
+      accessSummary: [...summary.values()],
+      // False when the person's events outnumber what one export reads: the summary then covers the newest only.
+      accessSummaryComplete: events.length < ACCESS_SUMMARY_EVENTS,
+    },
     null,
     2,
   );
