@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { allocatedPerson, expectNoErrors, recordNote } from '../support/care-fixtures';
-import { addStaff } from '../support/fixtures';
+import {
+  allocate,
+  allocatedPerson,
+  createServiceWithManager,
+  expectNoErrors,
+  recordNote,
+  registerServiceUser,
+} from '../support/care-fixtures';
+import { addStaff, onboardTestOrganisation } from '../support/fixtures';
 import { type TestApi, testApi } from '../support/test-api';
 
 /**
@@ -18,6 +25,18 @@ const COMPLETE = `mutation ($id: ID!, $o: ReviewOutcome!) {
 }`;
 const SEALED =
   'query ($id: ID!) @purpose(reason: "Ambulance asked") { caseNote(id: $id) { ... on CareNote { body } } }';
+const HEALTH =
+  'query ($id: ID!) @purpose(reason: "Ambulance asked") { caseNote(id: $id) { ... on HealthNote { body } } }';
+
+/** An organisation sharing records among all its staff, with a person allocated to a worker. */
+async function groupWidePerson(api: TestApi) {
+  const org = await onboardTestOrganisation(api, { preset: 'GROUP_WIDE' });
+  const { serviceId, manager } = await createServiceWithManager(api, org);
+  const worker = await addStaff(api, org, ['SUPPORT_WORKER']);
+  const client = await registerServiceUser(api, manager, serviceId);
+  await allocate(api, manager, client, worker);
+  return { org, worker, client };
+}
 
 async function open(api: TestApi, token: string, client: string, reason: string) {
   const result = await api.graphql<{ openEmergencyAccess: { id: string; reason: string } }>(OPEN, {
@@ -57,5 +76,48 @@ describe('opening emergency access again', () => {
     expect(third.id).not.toBe(second.id);
     expect(third.reason).toBe('MEDICAL_EMERGENCY');
     expect(read.text).not.toContain('Sealed-canary');
+  });
+});
+
+describe('who may break glass', () => {
+  const api = testApi();
+
+  it('anyone without a relationship: the Caldicott Guardian, who sees the person only by reference, and any staff under GROUP_WIDE', async () => {
+    // Prepare: a sealed note in a STRICT organisation, and a medical note in a GROUP_WIDE one
+    const strict = await allocatedPerson(api);
+    const sealed = await recordNote(
+      api,
+      strict.worker,
+      strict.client,
+      'DAILY_SUPPORT',
+      'Sealed-canary: refuge.',
+      {
+        sealedFor: [strict.worker.globalId],
+      },
+    );
+    const guardian = await addStaff(api, strict.org, ['CALDICOTT_GUARDIAN']);
+    const shared = await groupWidePerson(api);
+    const medical = await recordNote(
+      api,
+      shared.worker,
+      shared.client,
+      'MEDICAL',
+      'Medical-canary: insulin.',
+    );
+    const unallocated = await addStaff(api, shared.org, ['SUPPORT_WORKER']);
+    const before = await api.graphql(HEALTH, { token: unallocated.token, variables: { id: medical } });
+
+    // Act
+    const byGuardian = await open(api, guardian.token, strict.client, 'IMMINENT_DANGER');
+    const sealedRead = await api.graphql(SEALED, { token: guardian.token, variables: { id: sealed } });
+    const byColleague = await open(api, unallocated.token, shared.client, 'MEDICAL_EMERGENCY');
+    const after = await api.graphql(HEALTH, { token: unallocated.token, variables: { id: medical } });
+
+    // Assess
+    expect(byGuardian.reason).toBe('IMMINENT_DANGER');
+    expect(sealedRead.text).toContain('Sealed-canary');
+    expect(before.text).not.toContain('Medical-canary');
+    expect(byColleague.reason).toBe('MEDICAL_EMERGENCY');
+    expect(after.text).toContain('Medical-canary');
   });
 });

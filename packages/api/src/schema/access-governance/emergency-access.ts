@@ -1,4 +1,4 @@
-import { BREAK_GLASS_REVIEWERS, clientVisible } from '@confide/access';
+import { BREAK_GLASS_REVIEWERS, relationshipsOf } from '@confide/access';
 import {
   ConfideError,
   EMERGENCY_REASONS,
@@ -201,7 +201,10 @@ builder.mutationFields((t) => ({
         detailOf(args.detail);
         const relation = await context.access.relationTo(await emergencyClient(args, context));
         const caller = context.access.callerFacts();
-        if (clientVisible(caller, { ...relation, emergency: undefined }, context.access.preset)) {
+        // "Staff who already hold a relationship are never asked" (ACCESS-MODEL.md): a relationship of their own, as
+        // STRICT counts them. Seeing the person through a role row (an administrator, the Caldicott Guardian) or the
+        // GROUP_WIDE preset is not one: they may still need what only an emergency opens (decision 0008).
+        if (!relationshipsOf(caller, { ...relation, emergency: undefined }, 'STRICT').includes('NONE')) {
           throw new ConfideError(
             ErrorCode.CONFLICT,
             'You already have access to this client; no emergency access is needed.',
