@@ -19,6 +19,7 @@ import {
   retentionApi,
   retentionWorld,
   subjectKeyItem,
+  sweepUntilGone,
 } from './retention-support';
 
 describe('retention: erasure', () => {
@@ -133,6 +134,36 @@ describe('retention: erasure', () => {
     expect(list.length).toBeGreaterThanOrEqual(itemsRemoved);
     expect(list.every((tombstone) => tombstone.reason === 'ERASED')).toBe(true);
     expect(new Set(list.map((tombstone) => tombstone.kind))).toEqual(new Set(KINDS));
+  });
+
+  it('leaves no consent behind that a request read the person for before the erasure and wrote after it', async () => {
+    // Prepare: a recordConsent that has read the person's profile and key (so it passed every check) but not yet
+    // written when the erasure runs and its partition is swept.
+    const world = await retentionWorld(api);
+    const { id, clientId } = await clientWithRecords(api, world);
+    const { orgId } = world.org;
+    const guardian = await addStaff(api, world.org, ['CALDICOTT_GUARDIAN']);
+    const key = await api.services.keys.subjectKey(orgId, clientId);
+    if (!key) throw new Error('The person has a key before the erasure.');
+    expectNoErrors(await closeCase(api, world.manager, id));
+    expectNoErrors(await eraseWithApproval(api, world.ig, guardian, id));
+    await sweepUntilGone(api, orgId, clientId);
+
+    // Act: the late write
+    const late = api.services.consents.record(tenantScope(orgId), clientId, key, {
+      scope: 'FAMILY',
+      method: 'SIGNED_FORM',
+      givenBy: 'CLIENT',
+      managerInvolved: false,
+      classifications: [],
+      purposes: [],
+      recordedBy: world.manager.staffId,
+      sealed: {},
+    });
+
+    // Assess: refused as a person no longer held, and nothing in the erased partition
+    await expect(late).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(await partitionItems(api, orgId, clientId)).toEqual([]);
   });
 
   it('refuses erasure while a safeguarding investigation is open', async () => {

@@ -1,11 +1,11 @@
-import { type Clock, conflict, newId, notFound } from '@confide/domain';
+import { type Clock, conflict, newId, notFound, toEpochSeconds } from '@confide/domain';
 import { integrityMac, type KeyHierarchy, type SubjectKey, verifyIntegrityMac } from '@confide/keys';
 import { attr, type CountedFacts, changeCount, type Item, read, requireS } from '../attributes';
 import { organisationIntegrityKey, requireItemMac } from '../item-macs';
 import { mapPage, type Page, type PageRequest } from '../paging';
 import { itemKeyOf, openField, sealFields } from '../sealed-fields';
 import type { TenantScope } from '../tenant-scope';
-import { type TableAccess, TenantTable } from '../tenant-table';
+import { type TableAccess, TenantTable, transactWriteOrCancelled } from '../tenant-table';
 import type { DisclosurePurpose } from './disclosures';
 import { sourceTime } from './imports';
 import { TamperedItemError } from './integrity-incidents';
@@ -91,9 +91,25 @@ export class Consents {
       consent,
       await this.#integrityKey(scope),
     );
-    const written = await this.#gateway(scope).put(item, { ConditionExpression: 'attribute_not_exists(pk)' });
-    // A fresh random id never collides; if it did, nothing was overwritten.
-    if (!written.written) throw new Error('A new consent id collided.');
+    const result = await transactWriteOrCancelled(this.#gateway(scope), [
+      { Put: { Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
+      // Only while the person is held: a consent written after an erasure (or expiry) removed the profile, by a
+      // request that read it before, would outlive the sweep of the person's partition.
+      {
+        ConditionCheck: {
+          Key: { pk: attr.s(scope.key('CLIENT', clientId)), sk: attr.s('PROFILE') },
+          ConditionExpression:
+            'attribute_exists(pk) AND (attribute_not_exists(expiresAt) OR expiresAt > :now)',
+          ExpressionAttributeValues: { ':now': attr.n(toEpochSeconds(this.clock.now())) },
+        },
+      },
+    ]);
+    if (!result.written) {
+      if ('reasons' in result && result.reasons[1] === 'ConditionalCheckFailed')
+        throw notFound('Service user');
+      // A fresh random id never collides; if it did, nothing was overwritten.
+      throw new Error('A new consent could not be written.');
+    }
     return toConsent(item);
   }
 
