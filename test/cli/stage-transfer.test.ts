@@ -19,7 +19,7 @@ import {
 } from '../import/import-support';
 import { type LambdaEndpoint, startLambdaEndpoint } from '../support/aws-stand-ins';
 import { ADA, createServiceWithManager, recordNote, registerServiceUser } from '../support/care-fixtures';
-import { onboardTestOrganisation } from '../support/fixtures';
+import { addStaff, onboardTestOrganisation } from '../support/fixtures';
 import { globalId, localIdOf, organisationItems } from '../support/records-fixtures';
 import { type TestApi, testApi } from '../support/test-api';
 import { runCli } from './support/run-cli';
@@ -501,6 +501,7 @@ describe('confide org export and import against a deployed stage (--stage)', { t
       ],
     });
     await registerServiceUser(api, world.manager, world.serviceId);
+    const hr = await addStaff(api, world.org, ['HR_OFFICER']);
     const before = await organisationItems(api, world.org.orgId, { includeAudit: true });
 
     // Act
@@ -543,6 +544,18 @@ describe('confide org export and import against a deployed stage (--stage)', { t
         },
       ],
     });
+    // An allocation of someone who is not support staff (an HR officer), and a note withheld under no exemption.
+    const allocatedHr = await call('import.check', {
+      ...who,
+      mapping,
+      clients: [
+        {
+          ...client({ kind: 'DAILY_SUPPORT', authorId: world.manager.staffId }),
+          allocations: [{ line: 2, staffId: hr.staffId, kind: 'PRIMARY' }],
+        },
+      ],
+    });
+    const unexempt = await check({ kind: 'DAILY_SUPPORT', authorId: world.manager.staffId, withheld: true });
     const good = await check({ kind: 'DAILY_SUPPORT', authorId: world.manager.staffId });
     const badRun = await call('import.batch', {
       ...who,
@@ -581,6 +594,9 @@ describe('confide org export and import against a deployed stage (--stage)', { t
     expect(badNhs).toMatchObject({ ok: false, error: { code: 'BAD_USER_INPUT', field: 'clients' } });
     expect(JSON.stringify(badNhs)).toContain('nhsNumber');
     expect(JSON.stringify(badNhs)).not.toContain('1234567890');
+    expect(allocatedHr).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', field: 'clients' } });
+    expect(unexempt).toMatchObject({ ok: false, error: { code: 'BAD_USER_INPUT', field: 'clients' } });
+    expect(JSON.stringify(unexempt)).toContain('withholdingExemption');
     expect(good).toMatchObject({ ok: true, alreadyImported: 0, rejections: [] });
     expect(badRun).toMatchObject({ ok: false, error: { code: 'BAD_USER_INPUT', field: 'runId' } });
     expect(unbegunBatch).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', field: 'runId' } });

@@ -38,6 +38,8 @@ describe('confide import: consent terms and sealed, withheld and correspondence 
     const colleague = await addStaff(api, world.org, ['SUPPORT_WORKER'], colleagueHandle);
     const volunteerHandle = `volunteer-${world.org.slug.slice(-6)}`;
     await addStaff(api, world.org, ['VOLUNTEER'], volunteerHandle);
+    const hrHandle = `hr-${world.org.slug.slice(-6)}`;
+    await addStaff(api, world.org, ['HR_OFFICER'], hrHandle);
     const version = (await api.services.directory.organisation(world.org.orgId as OrgId))?.policyVersion;
     expectNoErrors(
       await api.graphql('mutation ($v: Int!) { acknowledgePolicy(version: $v) }', {
@@ -61,6 +63,7 @@ describe('confide import: consent terms and sealed, withheld and correspondence 
         ['C1', worker, 'PRIMARY'],
         ['C1', colleagueHandle, 'PRIMARY'],
         ['C1', volunteerHandle, 'PRIMARY'],
+        ['C1', hrHandle, 'PRIMARY'],
       ]),
     );
     writeFileSync(
@@ -218,6 +221,7 @@ describe('confide import: consent terms and sealed, withheld and correspondence 
     expect(written[0]?.fields).toContain('ServiceUser.preferredContact');
     const report = readFileSync(join(folder, 'import-rejections.csv'), 'utf8');
     expect(report.trim().split('\n').slice(1).sort()).toEqual([
+      'allocations.csv,5,Worker login,NOT_ALLOCATABLE',
       'consents.csv,3,Partner,PARTNER_NOT_FOR_SCOPE',
       'consents.csv,4,Partner,UNKNOWN_PARTNER',
       'consents.csv,5,Purposes,PURPOSES_NOT_FOR_SCOPE',

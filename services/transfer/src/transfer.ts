@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { ALLOCATABLE_ROLES } from '@confide/access';
 import type { Authenticator } from '@confide/api/authentication';
 import { organisationExports } from '@confide/api/provisioning';
 import type { ConfideServices } from '@confide/api/services';
@@ -387,7 +388,14 @@ function clientsOf(
       throw new Refused('BAD_USER_INPUT', 'A client row is malformed.', 'clients');
     }
     const allocations = client.allocations.map((allocation) => {
-      member(allocation.staffId);
+      // allocateWorker's: only support staff and volunteers are allocated (decision 0014).
+      if (!member(allocation.staffId).roles.some((role) => ALLOCATABLE_ROLES.includes(role))) {
+        throw new Refused(
+          'FORBIDDEN',
+          'A row allocates someone who is not support staff or a volunteer.',
+          'clients',
+        );
+      }
       return {
         ...allocation,
         endsAt: allocation.endsAt ? new Date(allocation.endsAt as unknown as string) : undefined,

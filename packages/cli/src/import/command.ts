@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { ALLOCATABLE_ROLES } from '@confide/access';
 import type { ConfideServices } from '@confide/api/services';
 import { isIdOf, type OrgId } from '@confide/domain';
 import { tenantScope } from '@confide/store';
@@ -173,6 +174,11 @@ export async function importCommand(request: ImportRequest): Promise<string> {
           [partner.name, partner.partnerId],
         ]),
       ),
+      allocatable: (staffId) =>
+        staff.some(
+          (member) =>
+            member.staffId === staffId && member.roles.some((role) => ALLOCATABLE_ROLES.includes(role)),
+        ),
       noteRule: (kind, authorId, allocated, withholding) => {
         const author = staff.find((member) => member.staffId === authorId);
         return author ? authority.noteBy(kind, author, allocated, withholding) : undefined;

@@ -48,6 +48,7 @@ export type ReasonCode =
   | 'DUPLICATE_SOURCE_ID'
   | 'DUPLICATE_IN_FILE'
   | 'DUPLICATE_OF_HELD_RECORD'
+  | 'NOT_ALLOCATABLE'
   | 'COVER_NEEDS_FUTURE_END'
   | 'PRIMARY_HAS_NO_END'
   | 'DISTRIBUTION_REQUIRED'
@@ -146,6 +147,8 @@ export interface PlanContext {
    * The note.record policy's decision for the note's author, with the relation the import gives them to the client
    * (allocated by one of its allocation rows, or managing the service): its rule, or undefined when it refuses.
    */
+  /** Whether the staff member may be allocated to a person: support staff and volunteers only (decision 0014). */
+  readonly allocatable: (staffId: string) => boolean;
   readonly noteRule: (
     kind: NoteKind,
     authorId: string,
@@ -423,6 +426,8 @@ export function planImport(mapping: ImportMapping, tables: SourceTables, context
   each('allocations', tables.allocations, (row, line) => {
     const client = clientOf(row);
     const staffId = staff('staffHandle', row.required('staffHandle'));
+    // allocateWorker's: an allocation opens the record only to support staff and volunteers.
+    if (!context.allocatable(staffId)) throw new RowRejected('staffHandle', 'NOT_ALLOCATABLE');
     const kind = row.oneOf<AllocationKind>('kind', ['PRIMARY', 'COVER']);
     const rawEnd = row.optional('endsAt');
     const endsAt = rawEnd === undefined ? undefined : new Date(rawEnd.trim());

@@ -1,3 +1,4 @@
+import { ALLOCATABLE_ROLES } from '@confide/access';
 import type { RetentionRules } from '@confide/domain';
 import type { StaffMember } from '@confide/store';
 import { CliError } from '../data-dir';
@@ -110,6 +111,11 @@ export async function importInStage(
           [partner.name, partner.partnerId],
         ]),
       ),
+      allocatable: (staffId) =>
+        staff.some(
+          (member) =>
+            member.staffId === staffId && member.roles.some((role) => ALLOCATABLE_ROLES.includes(role)),
+        ),
       noteRule: (kind, authorId, allocated, withholding) => {
         const author = staff.find((member) => member.staffId === authorId);
         return author ? authority.noteBy(kind, author, allocated, withholding) : undefined;
