@@ -66,6 +66,12 @@ export function errorWords(errors: readonly ApiError[]): string | undefined {
       return 'This item no longer exists, or is not yours to see.';
     case 'CONFLICT':
       return 'Someone else changed this first. Reload to see it as it is now.';
+    case 'CONSENT_REQUIRED':
+      return 'Nothing authorises this yet: it needs a current consent that covers it, or another legal basis, and correspondence written by another organisation needs that author’s recorded authority.';
+    case 'RATE_LIMITED':
+      return 'Your organisation has sent too many requests just now. Wait a minute, then try again.';
+    case 'UNTRUSTED_DOCUMENT':
+      return 'This console is out of date. Reload the page, then try again.';
     case 'POLICY_NOT_ACKNOWLEDGED':
       return 'Sign the current confidentiality policy first.';
     case 'REPORT_TOO_LARGE':

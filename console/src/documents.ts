@@ -93,9 +93,9 @@ export const AccessAlertsQuery = graphql(`
 `);
 
 export const BreachesQuery = graphql(`
-  query ConsoleBreaches($first: Int!) {
-    breachesConnection(first: $first) {
-      pageInfo { hasNextPage }
+  query ConsoleBreaches($after: String) {
+    breachesConnection(first: 100, after: $after) {
+      pageInfo { hasNextPage endCursor }
       edges {
         node {
           id
@@ -117,9 +117,9 @@ export const BreachesQuery = graphql(`
 `);
 
 export const SubjectAccessRequestsQuery = graphql(`
-  query ConsoleSubjectAccessRequests {
-    subjectAccessRequestsConnection(first: 50) {
-      pageInfo { hasNextPage }
+  query ConsoleSubjectAccessRequests($after: String) {
+    subjectAccessRequestsConnection(first: 100, after: $after) {
+      pageInfo { hasNextPage endCursor }
       edges {
         node {
           id
@@ -390,8 +390,9 @@ export const PersonAccessLogQuery = graphql(`
 `);
 
 export const DisclosureRegisterQuery = graphql(`
-  query ConsoleDisclosureRegister($from: DateTime!) {
-    disclosureReport(from: $from, first: 50) {
+  query ConsoleDisclosureRegister($from: DateTime!, $after: String) {
+    disclosureReport(from: $from, first: 100, after: $after) {
+      pageInfo { hasNextPage endCursor }
       edges {
         node {
           id

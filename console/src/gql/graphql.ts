@@ -428,16 +428,18 @@ export type ConsoleAccessAlertsQueryVariables = Exact<{ [key: string]: never; }>
 export type ConsoleAccessAlertsQuery = { accessAlerts: { pageInfo: { hasNextPage: boolean }, edges: Array<{ node: { id: string, rule: AccessAlertRule, description: string, count: number, from: string, to: string, reviewId: string | null, staffId: string, actor: { displayName: string | null, handle: string | null, roles: Array<string> } } }> } };
 
 export type ConsoleBreachesQueryVariables = Exact<{
-  first: number;
+  after?: string | null | undefined;
 }>;
 
 
-export type ConsoleBreachesQuery = { breachesConnection: { pageInfo: { hasNextPage: boolean }, edges: Array<{ node: { id: string, nature: string, source: string, categories: Array<string>, approximateSubjects: number, discoveredAt: string, regulatorDeadline: string, regulatorNotifiedAt: string | null, reportable: boolean | null, containment: string | null, overdue: boolean, version: number } }> } };
+export type ConsoleBreachesQuery = { breachesConnection: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, nature: string, source: string, categories: Array<string>, approximateSubjects: number, discoveredAt: string, regulatorDeadline: string, regulatorNotifiedAt: string | null, reportable: boolean | null, containment: string | null, overdue: boolean, version: number } }> } };
 
-export type ConsoleSubjectAccessRequestsQueryVariables = Exact<{ [key: string]: never; }>;
+export type ConsoleSubjectAccessRequestsQueryVariables = Exact<{
+  after?: string | null | undefined;
+}>;
 
 
-export type ConsoleSubjectAccessRequestsQuery = { subjectAccessRequestsConnection: { pageInfo: { hasNextPage: boolean }, edges: Array<{ node: { id: string, receivedOn: string, deadline: string, status: string, overdue: boolean, serviceUserId: string } }> } };
+export type ConsoleSubjectAccessRequestsQuery = { subjectAccessRequestsConnection: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, receivedOn: string, deadline: string, status: string, overdue: boolean, serviceUserId: string } }> } };
 
 export type ConsoleGovernanceNotificationsQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -607,10 +609,11 @@ export type ConsolePersonAccessLogQuery = { accessLog: { pageInfo: { hasNextPage
 
 export type ConsoleDisclosureRegisterQueryVariables = Exact<{
   from: string;
+  after?: string | null | undefined;
 }>;
 
 
-export type ConsoleDisclosureRegisterQuery = { disclosureReport: { edges: Array<{ node: { id: string, at: string, operation: string, purpose: string | null, classifications: Array<Classification>, actor: { displayName: string | null, handle: string | null, roles: Array<string> } } }> } };
+export type ConsoleDisclosureRegisterQuery = { disclosureReport: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, at: string, operation: string, purpose: string | null, classifications: Array<Classification>, actor: { displayName: string | null, handle: string | null, roles: Array<string> } } }> } };
 
 export type ConsoleStaffAccessQueryVariables = Exact<{
   staffId: string | number;
@@ -1019,10 +1022,11 @@ export const ConsoleAccessAlertsDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<ConsoleAccessAlertsQuery, ConsoleAccessAlertsQueryVariables>;
 export const ConsoleBreachesDocument = new TypedDocumentString(`
-    query ConsoleBreaches($first: Int!) {
-  breachesConnection(first: $first) {
+    query ConsoleBreaches($after: String) {
+  breachesConnection(first: 100, after: $after) {
     pageInfo {
       hasNextPage
+      endCursor
     }
     edges {
       node {
@@ -1044,10 +1048,11 @@ export const ConsoleBreachesDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<ConsoleBreachesQuery, ConsoleBreachesQueryVariables>;
 export const ConsoleSubjectAccessRequestsDocument = new TypedDocumentString(`
-    query ConsoleSubjectAccessRequests {
-  subjectAccessRequestsConnection(first: 50) {
+    query ConsoleSubjectAccessRequests($after: String) {
+  subjectAccessRequestsConnection(first: 100, after: $after) {
     pageInfo {
       hasNextPage
+      endCursor
     }
     edges {
       node {
@@ -1340,8 +1345,12 @@ export const ConsolePersonAccessLogDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<ConsolePersonAccessLogQuery, ConsolePersonAccessLogQueryVariables>;
 export const ConsoleDisclosureRegisterDocument = new TypedDocumentString(`
-    query ConsoleDisclosureRegister($from: DateTime!) {
-  disclosureReport(from: $from, first: 50) {
+    query ConsoleDisclosureRegister($from: DateTime!, $after: String) {
+  disclosureReport(from: $from, first: 100, after: $after) {
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
     edges {
       node {
         id

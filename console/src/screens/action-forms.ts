@@ -30,14 +30,17 @@ export function field(id: string, label: string, control: HTMLElement, hint?: st
   );
 }
 
-/** Runs a form's submission with its submit button disabled, so a double click sends it once. */
-export function onSubmit(form: HTMLFormElement, act: () => Promise<void>): void {
+/**
+ * Runs a form's submission with its buttons disabled, so a double click sends it once; `act` is given the event, whose
+ * `submitter` tells which of several buttons sent it.
+ */
+export function onSubmit(form: HTMLFormElement, act: (event: SubmitEvent) => Promise<void>): void {
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const buttons = [...form.querySelectorAll('button')];
     for (const button of buttons) button.disabled = true;
     try {
-      await act();
+      await act(event);
     } finally {
       for (const button of buttons) button.disabled = false;
     }

@@ -3,7 +3,7 @@ import { BreakGlassReviewQuery, CompleteBreakGlassReviewMutation } from '../docu
 import { facts, h, link, notice, render } from '../dom';
 import type { ConsoleBreakGlassReviewQuery } from '../gql/graphql';
 import { dateTimeWords, emergencyReasonWords } from '../logic';
-import { actorWords, errorNotice, personLabel, screenHeading } from './shared';
+import { actorWords, errorNotice, focusOutcome, personLabel, screenHeading } from './shared';
 
 /**
  * One break-glass review, and its completion: who opened emergency access to whom, why, for how long, and the
@@ -86,13 +86,12 @@ export async function breakGlassScreen(main: HTMLElement, reviewId: string): Pro
         return;
       }
       form.remove();
-      outcome.replaceChildren(
-        notice(
-          `Review completed: ${completed.outcome === 'JUSTIFIED' ? 'justified' : 'unjustified'}.`,
-          'success',
-        ),
-        h('p', {}, link('/today', 'Back to Today')),
+      const recorded = notice(
+        `Review completed: ${completed.outcome === 'JUSTIFIED' ? 'justified' : 'unjustified'}.`,
+        'success',
       );
+      outcome.replaceChildren(recorded, h('p', {}, link('/today', 'Back to Today')));
+      focusOutcome(recorded);
     });
     children.push(form);
   }

@@ -34,7 +34,7 @@ import {
   enumWords,
   redactionPhrases,
 } from '../logic';
-import { personLabel, screenHeading } from './shared';
+import { focusOutcome, personLabel, screenHeading } from './shared';
 
 /**
  * The disclosure register's actions (issue 19), where the people who handle disclosure requests work: a person's
@@ -84,11 +84,7 @@ const CONSENT_METHODS: [ConsentMethod, string][] = [
 export function actionError(errors: readonly ApiError[], fallback = 'Nothing was recorded.'): HTMLElement {
   const first = errors[0];
   if (!first) return notice(fallback, 'error');
-  const words =
-    first.code === 'CONSENT_REQUIRED'
-      ? 'Nothing authorises this yet: it needs a current consent that covers it, or another legal basis, and correspondence written by another organisation needs that author’s recorded authority.'
-      : errorWords(errors);
-  return notice(`${words} (code ${first.code})`, 'error');
+  return notice(`${errorWords(errors)} (code ${first.code})`, 'error');
 }
 
 /** A labelled control: the label's `for` and the control's `id` always match. */
@@ -247,6 +243,7 @@ export async function personDisclosuresScreen(
     can.handleDisclosureRequests ? receiveSection(notes, context) : null,
     can.recordExceptionalDisclosures ? exceptionalSection(notes, context) : null,
   );
+  focusOutcome(message);
 }
 
 interface ActionContext {
@@ -753,4 +750,5 @@ export async function consentMethodsScreen(main: HTMLElement, message?: HTMLElem
     outcome,
     form,
   );
+  focusOutcome(message);
 }

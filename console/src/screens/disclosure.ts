@@ -10,10 +10,15 @@ import {
 import { facts, h, link, notice, render } from '../dom';
 import type { ConsoleDisclosureWorkQuery, ConsolePendingDisclosureReviewsQuery } from '../gql/graphql';
 import { ageWords, type Capabilities, dateTimeWords, enumWords } from '../logic';
-import { actorWords, errorNotice, personLabel, screenHeading } from './shared';
+import { actionErrorNotice, onSubmit } from './action-forms';
+import { actorWords, errorNotice, focusOutcome, personLabel, screenHeading } from './shared';
 
-const done = (outcome: HTMLElement, words: string) =>
-  outcome.replaceChildren(notice(words, 'success'), h('p', {}, link('/today', 'Back to Today')));
+/** A decision's success, once its form is gone: the words, focused, and the way back. */
+function done(outcome: HTMLElement, words: string): void {
+  const shown = notice(words, 'success');
+  outcome.replaceChildren(shown, h('p', {}, link('/today', 'Back to Today')));
+  focusOutcome(shown);
+}
 
 /** A text box with its label, required. */
 function reasoningField(id: string, label: string): [HTMLLabelElement, HTMLTextAreaElement] {
@@ -92,9 +97,8 @@ export async function disclosureRequestScreen(
           : null,
       ),
     );
-    form.addEventListener('submit', async (event) => {
-      event.preventDefault();
-      const decision = ((event as SubmitEvent).submitter as HTMLButtonElement | null)?.value;
+    onSubmit(form, async (event) => {
+      const decision = (event.submitter as HTMLButtonElement | null)?.value;
       const text = reasoning.value.trim();
       if (!text) return;
       const result =
@@ -106,7 +110,7 @@ export async function disclosureRequestScreen(
               reasoning: text,
             });
       if (result.errors.length > 0 || !result.data) {
-        outcome.replaceChildren(errorNotice(result.errors) ?? notice('Nothing was recorded.', 'error'));
+        outcome.replaceChildren(actionErrorNotice(result.errors));
         return;
       }
       form.remove();
@@ -119,17 +123,17 @@ export async function disclosureRequestScreen(
     });
     children.push(form);
   } else {
-    const button = h('button', { type: 'button' }, 'Acknowledge');
-    button.addEventListener('click', async () => {
+    const form = h('form', {}, h('button', { type: 'submit' }, 'Acknowledge'));
+    onSubmit(form, async () => {
       const result = await execute(AcknowledgeDisclosureWorkMutation, variables);
       if (result.errors.length > 0) {
-        outcome.replaceChildren(errorNotice(result.errors) ?? notice('Nothing was recorded.', 'error'));
+        outcome.replaceChildren(actionErrorNotice(result.errors));
         return;
       }
-      button.remove();
+      form.remove();
       done(outcome, 'Acknowledged.');
     });
-    children.push(button);
+    children.push(form);
   }
   render(main, ...children);
 }
@@ -173,8 +177,7 @@ export async function disclosureReviewScreen(main: HTMLElement, reviewId: string
     notes,
     h('button', { type: 'submit' }, 'Record the finding'),
   );
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
+  onSubmit(form, async () => {
     const chosen = new FormData(form).get('outcome');
     if (chosen !== 'JUSTIFIED' && chosen !== 'UNJUSTIFIED') return;
     const result = await execute(CompleteDisclosureReviewMutation, {
@@ -183,7 +186,7 @@ export async function disclosureReviewScreen(main: HTMLElement, reviewId: string
       notes: notes.value.trim(),
     });
     if (!result.data) {
-      outcome.replaceChildren(errorNotice(result.errors) ?? notice('The finding was not recorded.', 'error'));
+      outcome.replaceChildren(actionErrorNotice(result.errors));
       return;
     }
     form.remove();

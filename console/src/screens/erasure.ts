@@ -1,7 +1,7 @@
 import { execute } from '../api';
 import { ProposeErasureMutation } from '../documents';
 import { h, notice } from '../dom';
-import { errorNotice, personLabel } from './shared';
+import { errorNotice, focusOutcome, personLabel } from './shared';
 
 /**
  * The IG lead's proposal to erase a person (two people: it runs when the Caldicott Guardian or another IG lead
@@ -33,12 +33,12 @@ export function proposeErasureForm(serviceUserId: string): HTMLElement {
     propose.disabled = false;
     if (result.errors.some((error) => error.code === 'APPROVAL_REQUIRED')) {
       form.remove();
-      outcome.replaceChildren(
-        notice(
-          `Erasure of ${label} proposed. It runs only when the Caldicott Guardian or another IG lead approves it.`,
-          'success',
-        ),
+      const proposed = notice(
+        `Erasure of ${label} proposed. It runs only when the Caldicott Guardian or another IG lead approves it.`,
+        'success',
       );
+      outcome.replaceChildren(proposed);
+      focusOutcome(proposed);
       return;
     }
     outcome.replaceChildren(

@@ -2,7 +2,7 @@ import { execute } from '../api';
 import { LegalHoldsQuery, LiftLegalHoldMutation, PlaceLegalHoldMutation } from '../documents';
 import { facts, h, link, notice, render } from '../dom';
 import { type Capabilities, dateTimeWords } from '../logic';
-import { actorWords, errorNotice, personLabel, screenHeading } from './shared';
+import { actorWords, errorNotice, focusOutcome, personLabel, screenHeading } from './shared';
 
 /** A required reason box with its label; the API keeps it sealed on the hold and audits it as the purpose. */
 function reasonField(id: string, label: string): [HTMLLabelElement, HTMLTextAreaElement] {
@@ -86,6 +86,7 @@ export async function legalHoldsScreen(
     holds.length === 0 && errors.length === 0 ? h('p', { class: 'empty' }, 'No legal hold is active.') : null,
     ...cards,
   );
+  focusOutcome(message);
 }
 
 /**
@@ -112,12 +113,12 @@ export function placeLegalHoldForm(serviceUserId: string): HTMLElement {
       return;
     }
     form.remove();
-    outcome.replaceChildren(
-      notice(
-        `Legal hold placed on ${label} ${dateTimeWords(placed.placedAt)} by ${actorWords(placed.placedByActor)}. Its records are kept and cannot be erased until the hold is lifted.`,
-        'success',
-      ),
+    const recorded = notice(
+      `Legal hold placed on ${label} ${dateTimeWords(placed.placedAt)} by ${actorWords(placed.placedByActor)}. Its records are kept and cannot be erased until the hold is lifted.`,
+      'success',
     );
+    outcome.replaceChildren(recorded);
+    focusOutcome(recorded);
   });
   return h(
     'section',

@@ -1,7 +1,7 @@
 import { execute } from '../api';
 import { MonitoringSettingsQuery, SetMonitoringSettingsMutation } from '../documents';
 import { h, notice, render } from '../dom';
-import { errorNotice, screenHeading } from './shared';
+import { errorNotice, focusOutcome, screenHeading } from './shared';
 
 const DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 
@@ -109,4 +109,5 @@ export async function monitoringSettingsScreen(main: HTMLElement, message?: HTML
     outcome,
     form,
   );
+  focusOutcome(message);
 }

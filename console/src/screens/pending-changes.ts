@@ -9,7 +9,7 @@ import {
   pendingRuleWords,
   pendingSubjectWords,
 } from '../logic';
-import { actorWords, errorNotice, screenHeading } from './shared';
+import { actorWords, errorNotice, focusOutcome, screenHeading } from './shared';
 
 /**
  * Changes waiting for the caller as the second person (the two-person rule). The API lists only the changes the
@@ -110,6 +110,7 @@ export async function pendingChangesScreen(main: HTMLElement, message?: HTMLElem
       ? h('p', { class: 'queue-age' }, 'More are waiting than are listed here: decide these first.')
       : null,
   );
+  focusOutcome(message);
 }
 
 /** What a change is about: a person opens their screen (who looked at them), anything else is its label. */

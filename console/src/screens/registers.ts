@@ -1,18 +1,45 @@
 import { execute } from '../api';
+import { readConnection } from '../connection-pages';
 import { AssessBreachMutation, BreachesQuery, DisclosureRegisterQuery } from '../documents';
 import { facts, h, link, notice, render } from '../dom';
+import type { ConsoleBreachesQuery } from '../gql/graphql';
 import { breachClock, type Capabilities, classificationWords, dateTimeWords, enumWords } from '../logic';
+import { actionErrorNotice, onSubmit } from './action-forms';
 import { reportBreachForm } from './report-breach';
-import { actorWords, errorNotice, screenHeading } from './shared';
+import { actorWords, errorNotice, focusOutcome, screenHeading } from './shared';
 
 const DISCLOSURE_WINDOW_DAYS = 92;
+
+/** The pages (100 entries each) a register screen reads at most: 2,000 entries. */
+const REGISTER_PAGES = 20;
+
+type Breach = ConsoleBreachesQuery['breachesConnection']['edges'][number]['node'];
+
+/** The breach register, newest discovery first, to its end (within the bound) or until `until` finds an entry. */
+const readBreaches = (until?: (breach: Breach) => boolean) =>
+  readConnection(
+    async (after) => {
+      const { data, errors } = await execute(BreachesQuery, { after });
+      return { page: data?.breachesConnection, errors };
+    },
+    { maxPages: REGISTER_PAGES, until },
+  );
+
+/** The disclosures made since `from`, newest first, to the end (within the bound). */
+const readDisclosures = (from: string) =>
+  readConnection(
+    async (after) => {
+      const { data, errors } = await execute(DisclosureRegisterQuery, { from, after });
+      return { page: data?.disclosureReport, errors };
+    },
+    { maxPages: REGISTER_PAGES },
+  );
 
 /** The disclosure register: releases and exceptional disclosures of the last 92 days (the API's widest window). */
 export async function disclosureRegisterScreen(main: HTMLElement): Promise<void> {
   render(main, screenHeading('Disclosure register'), h('p', {}, 'Loading…'));
   const from = new Date(Date.now() - DISCLOSURE_WINDOW_DAYS * 86_400_000 + 60_000).toISOString();
-  const { data, errors } = await execute(DisclosureRegisterQuery, { from });
-  const entries = (data?.disclosureReport.edges ?? []).map(({ node }) => node);
+  const { nodes: entries, errors, more } = await readDisclosures(from);
   render(
     main,
     screenHeading('Disclosure register'),
@@ -23,7 +50,13 @@ export async function disclosureRegisterScreen(main: HTMLElement): Promise<void>
       : h(
           'table',
           {},
-          h('caption', {}, `${entries.length} disclosures`),
+          h(
+            'caption',
+            {},
+            more
+              ? `The newest ${entries.length} disclosures (the period holds older ones, not shown here)`
+              : `${entries.length} ${entries.length === 1 ? 'disclosure' : 'disclosures'}`,
+          ),
           h(
             'thead',
             {},
@@ -65,9 +98,8 @@ export async function breachRegisterScreen(
   message?: HTMLElement,
 ): Promise<void> {
   render(main, screenHeading('Breach register'), h('p', {}, 'Loading…'));
-  const { data, errors } = await execute(BreachesQuery, { first: 50 });
+  const { nodes: breaches, errors, more } = await readBreaches();
   const now = new Date();
-  const breaches = (data?.breachesConnection.edges ?? []).map(({ node }) => node);
   render(
     main,
     screenHeading('Breach register'),
@@ -81,7 +113,13 @@ export async function breachRegisterScreen(
       : h(
           'table',
           {},
-          h('caption', {}, `${breaches.length} entries, newest discovery first`),
+          h(
+            'caption',
+            {},
+            more
+              ? `The newest ${breaches.length} entries (the register holds older ones, not shown here), newest discovery first`
+              : `${breaches.length} ${breaches.length === 1 ? 'entry' : 'entries'}, newest discovery first`,
+          ),
           h(
             'thead',
             {},
@@ -117,6 +155,7 @@ export async function breachRegisterScreen(
           ),
         ),
   );
+  focusOutcome(message);
 }
 
 /** One breach; the IG lead records whether it is reportable and when the regulator was told. */
@@ -126,10 +165,15 @@ export async function breachScreen(
   capabilities: Capabilities,
 ): Promise<void> {
   render(main, screenHeading('Breach'), h('p', {}, 'Loading…'));
-  const { data, errors } = await execute(BreachesQuery, { first: 50 });
-  const breach = data?.breachesConnection.edges.map(({ node }) => node).find((node) => node.id === breachId);
+  // The register is read until the entry is found: a link may name one older than the first page.
+  const isThisBreach = (node: Breach) => node.id === breachId;
+  const { nodes, errors, more } = await readBreaches(isThisBreach);
+  const breach = nodes.find(isThisBreach);
   if (!breach) {
-    render(main, screenHeading('Breach'), errorNotice(errors) ?? notice('No such entry.', 'error'));
+    const missing = more
+      ? `No such entry among the newest ${nodes.length} of the register, which is as far as this screen reads.`
+      : 'No such entry.';
+    render(main, screenHeading('Breach'), errorNotice(errors) ?? notice(missing, 'error'));
     return;
   }
   const clock = breachClock(breach, new Date());
@@ -181,8 +225,7 @@ export async function breachScreen(
       notified,
       h('button', { type: 'submit' }, 'Record the assessment'),
     );
-    form.addEventListener('submit', async (event) => {
-      event.preventDefault();
+    onSubmit(form, async () => {
       const reportable = new FormData(form).get('reportable') === 'yes';
       const result = await execute(AssessBreachMutation, {
         breachId: breach.id,
@@ -191,14 +234,13 @@ export async function breachScreen(
         regulatorNotifiedAt: notified.value ? new Date(`${notified.value}Z`).toISOString() : null,
       });
       if (!result.data) {
-        outcome.replaceChildren(errorNotice(result.errors) ?? notice('Nothing was recorded.', 'error'));
+        outcome.replaceChildren(actionErrorNotice(result.errors));
         return;
       }
       form.remove();
-      outcome.replaceChildren(
-        notice('Assessment recorded.', 'success'),
-        h('p', {}, link('/registers/breaches', 'Back to the register')),
-      );
+      const recorded = notice('Assessment recorded.', 'success');
+      outcome.replaceChildren(recorded, h('p', {}, link('/registers/breaches', 'Back to the register')));
+      focusOutcome(recorded);
     });
     children.push(form);
   }

@@ -25,6 +25,16 @@ export function actorWords(actor: {
 export const personLabel = (serviceUserId: string) =>
   `person …${serviceUserId.replaceAll('=', '').slice(-8)}`;
 
+/**
+ * Moves focus to an action's outcome notice. The control a person used is gone (its form removed, or the screen drawn
+ * again), and focus fallen back to the page's body would tell a keyboard or screen-reader user nothing.
+ */
+export function focusOutcome(outcome: HTMLElement | null | undefined): void {
+  if (!outcome) return;
+  outcome.tabIndex = -1;
+  outcome.focus();
+}
+
 /** Shows an error entry's words, or nothing. */
 export const errorNotice = (errors: readonly ApiError[]) => {
   const words = errorWords(errors);

@@ -1,4 +1,5 @@
 import { execute } from '../api';
+import { readConnection } from '../connection-pages';
 import {
   ApproveSubjectAccessExportMutation,
   CompleteSubjectAccessRequestMutation,
@@ -8,7 +9,10 @@ import {
 import { h, link, notice, render } from '../dom';
 import { type Capabilities, dateTimeWords, dateWords, deadlineWords, enumWords } from '../logic';
 import { requestSubjectAccessForm } from './request-subject-access';
-import { actorWords, errorNotice, personLabel, screenHeading } from './shared';
+import { actorWords, errorNotice, focusOutcome, personLabel, screenHeading } from './shared';
+
+/** The pages of the register (50 requests each) one screen reads at most: 2,000 requests. */
+const SUBJECT_ACCESS_REGISTER_PAGES = 40;
 
 /**
  * Subject access requests and their exports: each request's one-month deadline, how the person's identity was
@@ -25,14 +29,19 @@ export async function subjectAccessScreen(
   newFor?: string,
 ): Promise<void> {
   render(main, screenHeading('Subject access requests'), h('p', {}, 'Loading…'));
-  const { data, errors } = await execute(SubjectAccessRegisterQuery, { after: null });
+  // Every page: the store lists requests oldest first, so the newest (most likely open) are on the last.
+  const { nodes, errors, more } = await readConnection(
+    async (after) => {
+      const { data, errors } = await execute(SubjectAccessRegisterQuery, { after });
+      return { page: data?.subjectAccessRequestsConnection, errors };
+    },
+    { maxPages: SUBJECT_ACCESS_REGISTER_PAGES },
+  );
   const now = new Date();
-  const requests = (data?.subjectAccessRequestsConnection.edges ?? [])
-    .map(({ node }) => node)
-    .sort(
-      (a, b) =>
-        Number(b.status === 'OPEN') - Number(a.status === 'OPEN') || a.deadline.localeCompare(b.deadline),
-    );
+  const requests = nodes.sort(
+    (a, b) =>
+      Number(b.status === 'OPEN') - Number(a.status === 'OPEN') || a.deadline.localeCompare(b.deadline),
+  );
   const outcome = h('div', { class: 'outcome', 'aria-live': 'polite' }, message ?? null);
   const again = (words: string, kind: 'success' | 'info' = 'success') =>
     subjectAccessScreen(main, capabilities, viewerStaffId, notice(words, kind));
@@ -145,7 +154,9 @@ export async function subjectAccessScreen(
           h(
             'caption',
             {},
-            `${requests.length}${data?.subjectAccessRequestsConnection.pageInfo.hasNextPage ? '+' : ''} ${requests.length === 1 ? 'request' : 'requests'}, open ones first, soonest deadline first`,
+            more
+              ? `The first ${requests.length} requests received (the register holds more, received later, not shown here), open ones first, soonest deadline first`
+              : `${requests.length} ${requests.length === 1 ? 'request' : 'requests'}, open ones first, soonest deadline first`,
           ),
           h(
             'thead',
@@ -206,4 +217,5 @@ export async function subjectAccessScreen(
           ),
         ),
   );
+  focusOutcome(message);
 }

@@ -1,4 +1,5 @@
 import { execute } from '../api';
+import { readConnection } from '../connection-pages';
 import {
   AccessAlertsQuery,
   BreachesQuery,
@@ -45,10 +46,16 @@ interface Queue {
   readonly load: () => Promise<{
     items: QueueItem[];
     errors: readonly { code: string; message: string }[];
-    /** The API has more than the first page: the count reads "50+". */
+    /** The list goes on past what the queue read: the count ends in "+", and the queue never says "none". */
     more?: boolean;
   }>;
 }
+
+/**
+ * The pages (100 each) a queue reads at most when it must see a whole list to say what is open in it: the breach
+ * register (a clock can run on an old entry) and the subject access requests (the store lists the newest last).
+ */
+const WHOLE_LIST_PAGES = 20;
 
 const DISCLOSURE_WORK_WORDS: Record<string, string> = {
   AWAITING_DECISION: 'Request awaiting your decision',
@@ -168,9 +175,15 @@ function queuesFor(capabilities: Capabilities, now: Date): Queue[] {
       title: 'Breaches (72-hour clock)',
       empty: 'No breach is waiting to be reported.',
       load: async () => {
-        const { data, errors } = await execute(BreachesQuery, { first: 50 });
-        const items = (data?.breachesConnection.edges ?? [])
-          .map(({ node }) => ({ node, clock: breachClock(node, now) }))
+        const { nodes, errors, more } = await readConnection(
+          async (after) => {
+            const { data, errors } = await execute(BreachesQuery, { after });
+            return { page: data?.breachesConnection, errors };
+          },
+          { maxPages: WHOLE_LIST_PAGES },
+        );
+        const items = nodes
+          .map((node) => ({ node, clock: breachClock(node, now) }))
           .filter(({ clock }) => clock.state === 'RUNNING' || clock.state === 'OVERDUE')
           .map(({ node, clock }) => ({
             since: node.discoveredAt,
@@ -181,7 +194,7 @@ function queuesFor(capabilities: Capabilities, now: Date): Queue[] {
             route: `/registers/breaches/${encodeURIComponent(node.id)}`,
             action: capabilities.assessBreaches ? 'Assess' : 'Open',
           }));
-        return { items, errors, more: data?.breachesConnection.pageInfo.hasNextPage };
+        return { items, errors, more };
       },
     });
   }
@@ -191,10 +204,16 @@ function queuesFor(capabilities: Capabilities, now: Date): Queue[] {
       title: 'Subject access requests',
       empty: 'No subject access request is open.',
       load: async () => {
-        const { data, errors } = await execute(SubjectAccessRequestsQuery);
-        const items = (data?.subjectAccessRequestsConnection.edges ?? [])
-          .filter(({ node }) => node.status === 'OPEN')
-          .map(({ node }) => ({
+        const { nodes, errors, more } = await readConnection(
+          async (after) => {
+            const { data, errors } = await execute(SubjectAccessRequestsQuery, { after });
+            return { page: data?.subjectAccessRequestsConnection, errors };
+          },
+          { maxPages: WHOLE_LIST_PAGES },
+        );
+        const items = nodes
+          .filter((node) => node.status === 'OPEN')
+          .map((node) => ({
             since: node.receivedOn,
             deadline: node.deadline,
             overdue: node.overdue,
@@ -203,7 +222,7 @@ function queuesFor(capabilities: Capabilities, now: Date): Queue[] {
             route: '/registers/subject-access',
             action: 'Open',
           }));
-        return { items, errors, more: data?.subjectAccessRequestsConnection.pageInfo.hasNextPage };
+        return { items, errors, more };
       },
     });
   }
@@ -266,7 +285,7 @@ export async function todayScreen(main: HTMLElement, capabilities: Capabilities)
           : null,
         errorNotice(errors),
         ordered.length === 0
-          ? h('p', { class: 'empty' }, queue.empty)
+          ? h('p', { class: 'empty' }, more ? 'None among those read so far.' : queue.empty)
           : h(
               'ul',
               { class: 'items' },
