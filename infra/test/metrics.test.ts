@@ -100,6 +100,39 @@ describe('Confide metrics: what the code emits is what the alarms watch (issue 2
     },
   );
 
+  it('writes each metric line past the Lambda runtime’s JSON console, so CloudWatch still extracts it', () => {
+    // Every function logs in Lambda's JSON format, under which the runtime replaces console.log with a writer that
+    // wraps each line as the `message` of its own JSON record: a metric logged through it is never extracted.
+    const formats = functions.map(
+      (f) => (f as { LoggingConfig?: { LogFormat?: string } }).LoggingConfig?.LogFormat,
+    );
+    expect(formats.filter((format) => format === 'JSON').length).toBeGreaterThan(0);
+    const written: string[] = [];
+    const stdoutWrite = process.stdout.write.bind(process.stdout);
+    const consoleLog = console.log;
+    console.log = (...parts: unknown[]) => {
+      written.push(
+        JSON.stringify({ timestamp: new Date().toISOString(), level: 'INFO', message: parts.join(' ') }),
+      );
+    };
+    process.stdout.write = ((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    }) as typeof process.stdout.write;
+    try {
+      publishMetric(confideMetrics.emergencyAccessOpened, 1, {
+        level: 'INFO',
+        message: 'emergency-access.opened',
+      });
+    } finally {
+      console.log = consoleLog;
+      process.stdout.write = stdoutWrite;
+    }
+    const lines = written.join('').split('\n').filter(Boolean);
+    expect(lines).toHaveLength(1);
+    expect(extracted(lines[0] ?? '{}').map((metric) => metric.name)).toEqual(['EmergencyAccessOpened']);
+  });
+
   it('has no alarm in the Confide namespace that watches a metric nothing emits', () => {
     const emitted = Object.values(confideMetrics).flatMap((definition) =>
       extracted(metricLine(definition, 1, {}, environmentOf(definition))),

@@ -65,7 +65,15 @@ export function serviceNameOf(source: MetricSource): string {
 /** Where metric lines go: standard output, which Lambda sends to CloudWatch Logs, which extracts the metrics. */
 export type MetricWriter = (line: string) => void;
 
-let writer: MetricWriter = (line) => console.log(line);
+/**
+ * Straight to standard output, not through `console.log`: under Lambda's JSON log format (every Confide function's)
+ * the runtime replaces `console.log` with a writer that makes each line the `message` of a JSON record of its own,
+ * and CloudWatch extracts a metric only from a record whose top level is the metric (`_aws`). aws-embedded-metrics
+ * (4.1.1) writes past it the same way.
+ */
+let writer: MetricWriter = (line) => {
+  process.stdout.write(`${line}\n`);
+};
 
 /** Replaces where metric lines are written (tests read them); returns a function restoring the previous writer. */
 export function setMetricWriter(next: MetricWriter): () => void {
