@@ -1,3 +1,4 @@
+import { QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { tenantScope } from '@confide/store';
 import { describe, expect, it } from 'vitest';
 import { recordSubjectAccessRequest } from '../disclosure/subject-access-fixtures';
@@ -290,5 +291,51 @@ describe('conflicts of interest', () => {
     expect(ids(pagedRequests.data?.subjectAccessRequestsConnection.edges)).toEqual([world.other]);
     expect(ids(schedule.data?.retentionSchedule.edges)).toEqual([otherClosed]);
     expect(ids(report.data?.emergencyAccessReport.edges)).toEqual([world.other]);
+  });
+
+  it('hide the connected client’s integrity incidents from a conflicted IG lead', async () => {
+    // Prepare: a note of each client tampered with in the table and read, which records an incident for each.
+    const world = await conflictWorld(api);
+    const ig = await addStaff(api, world.org, ['IG_LEAD']);
+    const otherNote = await recordNote(api, world.worker, world.other, 'DAILY_SUPPORT', 'Went out.');
+    expectNoErrors(
+      await api.graphql(DECLARE, {
+        token: world.manager.token,
+        variables: { c: world.connected, s: ig.globalId },
+      }),
+    );
+    for (const [client, note] of [
+      [world.connected, world.note],
+      [world.other, otherNote],
+    ] as const) {
+      const pk = tenantScope(world.org.orgId).key('CLIENT', localIdOf(client));
+      const notes = await api.services.dynamo.send(
+        new QueryCommand({
+          TableName: api.stack.tables.data,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :note)',
+          ExpressionAttributeValues: { ':pk': { S: pk }, ':note': { S: 'NOTE#' } },
+        }),
+      );
+      await api.services.dynamo.send(
+        new UpdateItemCommand({
+          TableName: api.stack.tables.data,
+          Key: { pk: { S: pk }, sk: { S: notes.Items?.[0]?.sk?.S ?? '' } },
+          UpdateExpression: 'SET kind = :kind',
+          ExpressionAttributeValues: { ':kind': { S: 'ASSESSMENT' } },
+        }),
+      );
+      await api.graphql(NOTE, { token: world.worker.token, variables: { id: note } });
+    }
+
+    // Act
+    const listed = await api.graphql<{
+      integrityIncidents: { edges: { node: { serviceUserId: string } }[] };
+    }>('{ integrityIncidents { edges { node { serviceUserId } } } }', { token: ig.token });
+
+    // Assess
+    expectNoErrors(listed);
+    expect(listed.data?.integrityIncidents.edges.map((edge) => edge.node.serviceUserId)).toEqual([
+      world.other,
+    ]);
   });
 });

@@ -2,6 +2,7 @@ import type { Role } from '@confide/domain';
 import { decideStaffPersonalRead } from '../../staff-personal';
 import type { OperationDecision, OperationFacts } from '../facts';
 import {
+  acknowledgedFirst,
   governanceListPolicy,
   hasAnyRole,
   hidden,
@@ -77,10 +78,13 @@ export const GOVERNANCE_POLICIES = [
       'ACCESS-MODEL.md Minimum necessary: aggregate reports suppress small counts; IG group, senior management and the chief executive for every service, a SERVICE_MANAGER for theirs',
     decide: (facts) => decideReport(facts, AGGREGATE_REPORT_ROLES, 'monitoring.aggregate-report'),
   }),
-  staffWithRole(
-    'monitoring.integrity-incidents',
-    'DATA-PROTECTION.md Access audit, and decision 0030: what the stored records failed (a removal the rules do not explain, a forged erasure, tampered access metadata) is for those who monitor access',
-    MONITORING_ROLES,
+  // It names clients: after the acknowledgement, like every client read.
+  acknowledgedFirst(
+    staffWithRole(
+      'monitoring.integrity-incidents',
+      'DATA-PROTECTION.md Access audit, and decision 0030: what the stored records failed (a removal the rules do not explain, a forged erasure, tampered access metadata) is for those who monitor access',
+      MONITORING_ROLES,
+    ),
   ),
   staffWithRole(
     'monitoring.notifications',

@@ -1,3 +1,4 @@
+import { isIdOf } from '@confide/domain';
 import type { IntegrityIncident } from '@confide/store';
 import { resolveArrayConnection } from '@pothos/plugin-relay';
 import { builder } from '../../builder';
@@ -53,7 +54,13 @@ builder.queryFields((t) => ({
     operation: { policy: 'monitoring.integrity-incidents', audit: 'after' },
     resolve: async (operation, args, context) => {
       const incidents = await context.services.integrityIncidents.list(operation.scope);
-      return resolveArrayConnection({ args }, incidents.reverse());
+      // An incident about a person the caller is declared connected to is not listed (decision 0007).
+      const aboutPeople = incidents.filter((incident) => isIdOf('serviceUser', incident.subjectId ?? ''));
+      const shown = new Set(
+        await context.access.withoutConflicts(aboutPeople, (incident) => incident.subjectId ?? ''),
+      );
+      const visible = incidents.filter((incident) => !aboutPeople.includes(incident) || shown.has(incident));
+      return resolveArrayConnection({ args }, visible.reverse());
     },
   }),
 }));
