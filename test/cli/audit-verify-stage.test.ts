@@ -8,6 +8,7 @@ import { FileCheckpointStore } from '@confide/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditItems, monitoringWorld, readClients } from '../monitoring/monitoring-fixtures';
 import { type LambdaEndpoint, startLambdaEndpoint } from '../support/aws-stand-ins';
+import { onboardTestOrganisation } from '../support/fixtures';
 import { offboardWithTwoOperators } from '../support/platform-fixtures';
 import { testApi } from '../support/test-api';
 import { runCli } from './support/run-cli';
@@ -105,10 +106,15 @@ describe('confide audit verify --stage', () => {
 
   it('says so when the stage has no such organisation, and refuses a malformed stage name', async () => {
     const unknown = await runCli(['audit', 'verify', '--org', 'no-such-charity', '--stage', 'qa'], env);
+    // A one-letter slug is a valid one; with no such organisation the verifier must not verify the others instead.
+    await onboardTestOrganisation(api);
+    const oneLetter = await runCli(['audit', 'verify', '--org', 'q', '--stage', 'qa'], env);
     const malformed = await runCli(['audit', 'verify', '--org', 'x', '--stage', 'Prod!'], env);
 
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('No active organisation with slug "no-such-charity" in qa');
+    expect(oneLetter.code, oneLetter.stdout).toBe(1);
+    expect(oneLetter.stderr).toContain('No active organisation with slug "q" in qa');
     expect(malformed.code).toBe(1);
     expect(malformed.stderr).toContain('--stage takes a stage name');
   });

@@ -3,7 +3,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { configFromEnv } from '@confide/api/config';
 import { confideMetrics, publishMetric } from '@confide/api/metrics';
 import { type ConfideServices, createServices } from '@confide/api/services';
-import type { OrgId } from '@confide/domain';
+import { type OrgId, validate } from '@confide/domain';
 import { type CheckpointSigner, type CheckpointStore, tenantScope } from '@confide/store';
 import { anchoredVerify, KmsCheckpointSigner } from './anchored-verify';
 import { S3CheckpointStore } from './s3-checkpoint-store';
@@ -51,10 +51,20 @@ export interface VerifierAnswer {
   readonly results: readonly OrganisationVerification[];
 }
 
-/** The organisation an operator asked about (`confide audit verify --stage <s> --org <slug>`), if any. */
-function requestedSlug(event: unknown): string | undefined {
-  const slug = typeof event === 'object' && event !== null ? (event as { slug?: unknown }).slug : undefined;
-  return typeof slug === 'string' && /^[a-z0-9][a-z0-9-]{1,62}$/.test(slug) ? slug : undefined;
+/**
+ * The organisation an operator asked about (`confide audit verify --stage <s> --org <slug>`): undefined for the
+ * schedule's event, which names none; null when the event names one that cannot be a slug. An event that names an
+ * organisation is answered for that one alone, never for all of them instead.
+ */
+function requestedSlug(event: unknown): string | null | undefined {
+  if (typeof event !== 'object' || event === null || !('slug' in event)) return undefined;
+  const slug = (event as { slug?: unknown }).slug;
+  if (typeof slug !== 'string') return null;
+  try {
+    return validate.slug(['slug'], slug);
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -69,7 +79,9 @@ export async function runVerifier(
   const { services, store, signer } = deps;
   const slug = requestedSlug(event);
   let organisations: { orgId: OrgId; status: string }[];
-  if (slug !== undefined) {
+  if (slug === null) {
+    organisations = [];
+  } else if (slug !== undefined) {
     // As the schedule does, only an active organisation: an offboarded one's key is going, and its audit with it.
     const orgId = await services.directory.organisationIdBySlug(slug);
     const stored = orgId ? await services.directory.storedOrganisation(orgId) : undefined;
