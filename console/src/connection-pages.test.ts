@@ -63,4 +63,22 @@ describe('reading a connection page after page', () => {
     expect(read.errors.map((error) => error.code)).toEqual(['INTERNAL']);
     expect(read.more).toBe(true);
   });
+
+  it('reads on past a first page that holds nobody but has more (a caller who sees few of a long list)', async () => {
+    // Prepare: a first page empty of what the caller may see, its cursor continuing the list.
+    const asked: (string | null)[] = [];
+    const readPage = async (after: string | null) => {
+      asked.push(after);
+      return after === null
+        ? { page: { edges: [], pageInfo: { hasNextPage: true, endCursor: 'sealed' } }, errors: [] }
+        : { page: { edges: [{ node: 7 }], pageInfo: { hasNextPage: false, endCursor: '7' } }, errors: [] };
+    };
+
+    // Act
+    const read = await readConnection(readPage, { maxPages: 5 });
+
+    // Assess
+    expect(read).toEqual({ nodes: [7], errors: [], more: false });
+    expect(asked).toEqual([null, 'sealed']);
+  });
 });

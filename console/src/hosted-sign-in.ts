@@ -1,5 +1,12 @@
-import { authorizeUrl, codeChallenge, type HostedSignInConfig, randomUrlSafe, tokenRequest } from './logic';
-import { signIn } from './session';
+import {
+  authorizeUrl,
+  codeChallenge,
+  type HostedSignInConfig,
+  logoutUrl,
+  randomUrlSafe,
+  tokenRequest,
+} from './logic';
+import { signIn, signOut } from './session';
 
 /** The PKCE verifier and state of a sign-in under way, for this tab only. */
 const PENDING_KEY = 'confide.console.pending-sign-in';
@@ -53,5 +60,18 @@ export async function completeHostedSignIn(config: HostedSignInConfig): Promise<
   const tokens = (await response.json()) as { access_token?: string };
   if (!tokens.access_token) return false;
   signIn({ token: tokens.access_token, who: '' });
+  return true;
+}
+
+/**
+ * Signs out: forgets this tab's token, then, when the console signs in through the hosted sign-in, sends the browser
+ * to its logout endpoint, which ends the hosted session and returns to the console. Answers false when there is no
+ * hosted sign-in (the local demo users), leaving the caller to show the sign-in screen.
+ */
+export async function signOutAndEndHostedSession(): Promise<boolean> {
+  signOut();
+  const hosted = await hostedSignInConfig();
+  if (!hosted) return false;
+  location.assign(logoutUrl(hosted));
   return true;
 }

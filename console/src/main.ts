@@ -2,7 +2,7 @@ import './styles.css';
 import { execute } from './api';
 import { ViewerQuery } from './documents';
 import { h, link, notice, render } from './dom';
-import { completeHostedSignIn, hostedSignInConfig } from './hosted-sign-in';
+import { completeHostedSignIn, hostedSignInConfig, signOutAndEndHostedSession } from './hosted-sign-in';
 import { type Capabilities, capabilitiesOf, hasGovernanceWork, rolesWords } from './logic';
 import { accessAtAGlanceScreen } from './screens/access-at-a-glance';
 import { personAccessScreen, staffAccessScreen } from './screens/access-log';
@@ -119,8 +119,9 @@ function navigation(viewer: Viewer): HTMLElement {
 function showHeader(viewer: Viewer | undefined): void {
   if (!header) return;
   const signOutButton = h('button', { type: 'button', class: 'secondary' }, 'Sign out');
-  signOutButton.addEventListener('click', () => {
-    signOut();
+  signOutButton.addEventListener('click', async () => {
+    signOutButton.disabled = true;
+    if (await signOutAndEndHostedSession()) return;
     location.hash = '';
     void start();
   });

@@ -20,6 +20,7 @@ export function signIn(session: SignedIn): void {
   sessionStorage.setItem(WHO_KEY, session.who);
 }
 
+/** Forgets this tab's token. Signing a person out also ends the hosted sign-in's session (`hosted-sign-in.ts`). */
 export function signOut(): void {
   sessionStorage.removeItem(TOKEN_KEY);
   sessionStorage.removeItem(WHO_KEY);

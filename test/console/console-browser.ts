@@ -180,24 +180,45 @@ export async function expectAccessible(page: Page, screen: string): Promise<void
   expect(violations, `${screen}: ${JSON.stringify(violations, null, 2)}`).toEqual([]);
 }
 
-/** What the stand-in authorisation server saw: each token request and whether its PKCE verifier matched. */
+/** What the stand-in authorisation server saw: each sign-in, token request and sign-out. */
 export interface HostedSignInStandIn {
   readonly authDomainUrl: string;
   readonly clientId: string;
+  /** Each authorise request, and whether the browser came with a hosted session (then nobody was asked who it is). */
+  readonly authorizeRequests: { hadSession: boolean }[];
   readonly tokenRequests: { verifierMatched: boolean; hadSecret: boolean }[];
+  /** Each request to the logout endpoint: its client, where it returned to, and whether it ended a session. */
+  readonly logoutRequests: { clientId: string | null; logoutUri: string | null; hadSession: boolean }[];
   stop(): Promise<void>;
 }
 
+/** The stand-in's hosted session cookie, as Cognito keeps one on its own domain. */
+const STAND_IN_SESSION = 'stand-in-hosted-session';
+
 /**
- * A stand-in for the user pool's hosted sign-in and token endpoint, as far as the console uses them: the authorise
- * endpoint signs the given person in at once and returns a one-time code bound to the S256 challenge; the token
- * endpoint gives their access token only for that code with the verifier that hashes to the challenge, as Cognito
- * does. Answers the token endpoint with CORS for the console's origin, as Cognito does.
+ * A stand-in for the user pool's hosted sign-in, token and logout endpoints, as far as the console uses them: the
+ * authorise endpoint signs the given person in (at once, standing in for their password and second factor, when the
+ * browser has no hosted session), keeps a hosted session in a cookie as Cognito does, and returns a one-time code
+ * bound to the S256 challenge; the token endpoint gives their access token only for that code with the verifier that
+ * hashes to the challenge, as Cognito does, with CORS for the console's origin. The logout endpoint ends the hosted
+ * session and returns to `logout_uri` only when it is a URL registered for the client: as console-hosting.ts
+ * registers the console's address as both its callback and its sign-out URL, a `redirect_uri` it was sent.
  */
 export async function startHostedSignInStandIn(accessToken: () => string): Promise<HostedSignInStandIn> {
   const clientId = 'console-client';
   const codes = new Map<string, { challenge: string; redirectUri: string }>();
+  const sessions = new Set<string>();
+  const registeredUris = new Set<string>();
+  const authorizeRequests: HostedSignInStandIn['authorizeRequests'] = [];
   const tokenRequests: HostedSignInStandIn['tokenRequests'] = [];
+  const logoutRequests: HostedSignInStandIn['logoutRequests'] = [];
+  const sessionOf = (cookie: string | undefined) => {
+    const found = (cookie ?? '')
+      .split(/;\s*/)
+      .find((pair) => pair.startsWith(`${STAND_IN_SESSION}=`))
+      ?.slice(STAND_IN_SESSION.length + 1);
+    return found && sessions.has(found) ? found : undefined;
+  };
   const server = createServer(async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://stand-in');
     if (request.method === 'GET' && url.pathname === '/oauth2/authorize') {
@@ -212,12 +233,44 @@ export async function startHostedSignInStandIn(accessToken: () => string): Promi
         response.writeHead(400).end('invalid_request');
         return;
       }
+      registeredUris.add(redirectUri);
+      const existing = sessionOf(request.headers.cookie);
+      authorizeRequests.push({ hadSession: existing !== undefined });
+      const session = existing ?? randomBytes(16).toString('hex');
+      sessions.add(session);
       const code = randomBytes(16).toString('hex');
       codes.set(code, { challenge: query.get('code_challenge') ?? '', redirectUri });
       const back = new URL(redirectUri);
       back.searchParams.set('code', code);
       back.searchParams.set('state', query.get('state') ?? '');
-      response.writeHead(302, { location: back.toString() }).end();
+      response
+        .writeHead(302, {
+          location: back.toString(),
+          'set-cookie': `${STAND_IN_SESSION}=${session}; Path=/; HttpOnly; SameSite=Lax`,
+        })
+        .end();
+      return;
+    }
+    if (request.method === 'GET' && url.pathname === '/logout') {
+      const { searchParams: query } = url;
+      const session = sessionOf(request.headers.cookie);
+      logoutRequests.push({
+        clientId: query.get('client_id'),
+        logoutUri: query.get('logout_uri'),
+        hadSession: session !== undefined,
+      });
+      const logoutUri = query.get('logout_uri') ?? '';
+      if (query.get('client_id') !== clientId || !registeredUris.has(logoutUri)) {
+        response.writeHead(400).end('invalid_request');
+        return;
+      }
+      if (session) sessions.delete(session);
+      response
+        .writeHead(302, {
+          location: logoutUri,
+          'set-cookie': `${STAND_IN_SESSION}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0`,
+        })
+        .end();
       return;
     }
     if (request.method === 'POST' && url.pathname === '/oauth2/token') {
@@ -256,7 +309,9 @@ export async function startHostedSignInStandIn(accessToken: () => string): Promi
   return {
     authDomainUrl: `http://127.0.0.1:${port}`,
     clientId,
+    authorizeRequests,
     tokenRequests,
+    logoutRequests,
     stop: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

@@ -367,6 +367,43 @@ describe('the governance console in a browser', () => {
     }
   });
 
+  it('signs out of the hosted sign-in too, so the next person to sign in on the same browser is asked who they are', async () => {
+    // Prepare: the console as AWS serves it, with a stand-in hosted sign-in, and the guardian signed in through it.
+    const hosted = await startHostedSignInStandIn(() => people.get('guardian')?.token ?? '');
+    const served = await startConsole(suite.consoleApi, () => [], hosted);
+    const { page, close } = await freshPage();
+    const signInButton = page.getByRole('button', { name: 'Sign in with your organisation account' });
+    try {
+      await page.goto(served.url);
+      await signInButton.click();
+      await page.getByRole('heading', { name: 'Today', level: 1 }).waitFor();
+      await settled(page);
+
+      // Act
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await signInButton.waitFor();
+
+      // Assess: the browser went to the logout endpoint with the console's client and its registered sign-out URL
+      // (its own address), which ended the hosted session and sent it back to the console's sign-in.
+      expect(hosted.logoutRequests).toEqual([
+        { clientId: hosted.clientId, logoutUri: served.url, hadSession: true },
+      ]);
+      expect(page.url()).toBe(served.url);
+
+      // Act: the next person signs in on the same browser.
+      await signInButton.click();
+      await page.getByRole('heading', { name: 'Today', level: 1 }).waitFor();
+      await settled(page);
+
+      // Assess: no hosted session was left to sign them in as the guardian: the hosted sign-in asked again.
+      expect(hosted.authorizeRequests).toEqual([{ hadSession: false }, { hadSession: false }]);
+    } finally {
+      await close();
+      await served.stop();
+      await hosted.stop();
+    }
+  });
+
   it('a support worker sees no governance screen, whatever address they open', async () => {
     const { page, close } = await freshPage();
     await signInAs(page, 'worker');

@@ -13,9 +13,10 @@ import { ConsoleSuite } from './console-suite';
 
 /**
  * Registers and queues longer than one page of the API, in headless Chromium against the local stack: the subject
- * access requests (the store lists them oldest first, so the newest is on the last page), the breach register and the
- * disclosure register (newest first, so the oldest is on the last page). The console reads them whole, or says it
- * has not, and never presents a first page as the whole; a link to an entry past the first page still opens it.
+ * access requests (the store lists them oldest first, so the newest is on the last page), the breach register, the
+ * disclosure register (newest first, so the oldest is on the last page) and the people of a service to open one's
+ * disclosures. The console reads them whole, or says it has not, and never presents a first page as the whole; a
+ * link to an entry past the first page still opens it.
  */
 
 const suite = new ConsoleSuite('Long registers charity');
@@ -25,6 +26,10 @@ const { api, who, person, freshPage, signInAs, signInAt } = suite;
 const ANSWERED_REQUESTS = 120;
 const BREACHES = 120;
 const DISCLOSURES = 105;
+const SERVICE_PEOPLE = 105;
+
+/** The people of a service longer than one page of its list, and the manager who alone sees them. */
+const longService = { id: '', people: [] as string[] };
 
 /** The person whose request is the only open one, received today: the last the store lists. */
 let askingNow = '';
@@ -128,6 +133,18 @@ beforeAll(async () => {
       ),
     );
   }
+  // People: a service of its own with more people than one page of its list holds, registered by its manager.
+  const long = await createServiceWithManager(api, org);
+  suite.list('long-service-manager', long.manager, ['SERVICE_MANAGER']);
+  longService.id = long.serviceId;
+  for (let start = 0; start < SERVICE_PEOPLE; start += 15) {
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(15, SERVICE_PEOPLE - start) }, (_, offset) =>
+        registerServiceUser(api, long.manager, long.serviceId, { name: `Person ${start + offset + 1}` }),
+      ),
+    );
+    longService.people.push(...batch);
+  }
   await suite.serve();
 });
 
@@ -209,6 +226,43 @@ describe('registers longer than one page', () => {
     // Assess
     await expect(caption(page)).resolves.toBe(`${DISCLOSURES} disclosures`);
     await expect(page.locator('main tbody tr').count()).resolves.toBe(DISCLOSURES);
+    await close();
+  });
+
+  it('the Disclosures list shows every person of a service longer than one page, and opens one past the first', async () => {
+    // Prepare: a person the API's first page of the service's list (100, as the console asks) does not hold.
+    const firstPage = await api.graphql<{ serviceUsers: { edges: { node: { id: string } }[] } }>(
+      'query ($s: ID!) { serviceUsers(serviceId: $s, first: 100) { edges { node { id } } } }',
+      { token: who('long-service-manager').token, variables: { s: longService.id } },
+    );
+    expectNoErrors(firstPage);
+    const onFirstPage = new Set(firstPage.data?.serviceUsers.edges.map(({ node }) => node.id));
+    const pastFirstPage = longService.people.find((id) => !onFirstPage.has(id)) ?? '';
+    expect(pastFirstPage).not.toBe('');
+
+    // Act
+    const { page, close } = await freshPageNoRefusals();
+    await signInAt(page, 'long-service-manager', '/disclosures', 'Disclosures');
+
+    // Assess: every person of the service, and no word of a list cut short
+    const section = page.locator('main section.card');
+    await expect(section.count()).resolves.toBe(1);
+    await expect(section.locator('li a').count()).resolves.toBe(SERVICE_PEOPLE);
+    await expect(page.locator('main .notice').count()).resolves.toBe(0);
+
+    // Act: open the person past the first page
+    await section.locator(`a[href="#/disclosures/${encodeURIComponent(pastFirstPage)}"]`).click();
+    await page
+      .getByRole('heading', {
+        name: `Disclosures about person …${pastFirstPage.replaceAll('=', '').slice(-8)}`,
+      })
+      .waitFor();
+    await settled(page);
+
+    // Assess: their disclosures, with the actions the manager may take
+    await expect(
+      page.getByRole('heading', { name: 'Requests and disclosures', level: 2 }).count(),
+    ).resolves.toBe(1);
     await close();
   });
 });

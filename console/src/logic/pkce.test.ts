@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { authorizeUrl, codeChallenge, randomUrlSafe, tokenRequest } from './pkce';
+import { authorizeUrl, codeChallenge, logoutUrl, randomUrlSafe, tokenRequest } from './pkce';
 
 const CONFIG = {
   authDomainUrl: 'https://confide-test.auth.eu-west-2.amazoncognito.com',
@@ -43,6 +43,15 @@ describe('PKCE sign-in (RFC 7636)', () => {
       code: 'the-code',
       redirect_uri: CONFIG.redirectUri,
       code_verifier: 'the-verifier',
+    });
+  });
+
+  it('signs out at the hosted sign-in’s logout endpoint, back to the console’s registered sign-out URL', () => {
+    const url = new URL(logoutUrl(CONFIG));
+    expect(url.origin + url.pathname).toBe(`${CONFIG.authDomainUrl}/logout`);
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      client_id: 'console-client',
+      logout_uri: CONFIG.redirectUri,
     });
   });
 });

@@ -59,3 +59,15 @@ export function tokenRequest(
     }),
   };
 }
+
+/**
+ * The hosted sign-in's logout address: it ends the user pool's own session (a cookie on its domain), without which
+ * the next "Sign in" on a shared computer gets a code at once for whoever signed in last. The console's address is
+ * registered as both its callback and its sign-out URL (infra/constructs/console-hosting.ts), and the user pool
+ * returns only to a registered one.
+ */
+export function logoutUrl(config: HostedSignInConfig): string {
+  const url = new URL('/logout', config.authDomainUrl);
+  url.search = new URLSearchParams({ client_id: config.clientId, logout_uri: config.redirectUri }).toString();
+  return url.toString();
+}

@@ -1,4 +1,5 @@
 import { type ApiError, type ApiResult, errorWords, execute } from '../api';
+import { readConnection } from '../connection-pages';
 import {
   CorrectDisclosureEntryMutation,
   DisclosureConsentMethodsQuery,
@@ -132,21 +133,27 @@ function noteChoices(
 const checkedValues = (form: HTMLFormElement, name: string) =>
   [...form.querySelectorAll<HTMLInputElement>(`input[name="${name}"]:checked`)].map((box) => box.value);
 
+/** The pages (100 people each) of one service's people the Disclosures screen reads at most: 2,000 people. */
+const SERVICE_PEOPLE_PAGES = 20;
+
 /** The people of the services the caller may see, to open one's disclosures. */
 export async function disclosurePeopleScreen(main: HTMLElement): Promise<void> {
   render(main, screenHeading('Disclosures'), h('p', {}, 'Loading…'));
   const services = await execute(ServicesQuery);
   const lists = await Promise.all(
     (services.data?.servicesConnection.edges ?? []).map(async ({ node: service }) => {
-      const people = await execute(ServicePeopleQuery, { serviceId: service.id, after: null });
-      return {
-        service,
-        people: (people.data?.serviceUsers.edges ?? []).map(({ node }) => node),
-        errors: people.errors,
-      };
+      // Every page: a page may hold fewer than asked (even none) and still have more after it.
+      const { nodes, errors, more } = await readConnection(
+        async (after) => {
+          const { data, errors } = await execute(ServicePeopleQuery, { serviceId: service.id, after });
+          return { page: data?.serviceUsers, errors };
+        },
+        { maxPages: SERVICE_PEOPLE_PAGES },
+      );
+      return { service, people: nodes, errors, more };
     }),
   );
-  const shown = lists.filter(({ people }) => people.length > 0);
+  const shown = lists.filter(({ people, more }) => people.length > 0 || more);
   const errors = [...services.errors, ...lists.flatMap(({ errors: listErrors }) => listErrors)];
   render(
     main,
@@ -159,11 +166,16 @@ export async function disclosurePeopleScreen(main: HTMLElement): Promise<void> {
     errors.length > 0 ? actionError(errors, '') : null,
     ...(shown.length === 0
       ? [h('p', { class: 'empty' }, 'No person is open to you.')]
-      : shown.map(({ service, people }) =>
+      : shown.map(({ service, people, more }) =>
           h(
             'section',
             { class: 'card', 'aria-label': service.name },
             h('h2', {}, service.name),
+            more
+              ? notice(
+                  `Only the first ${people.length} people of this service are listed: it has more, not shown here.`,
+                )
+              : null,
             h(
               'ul',
               { class: 'items' },
