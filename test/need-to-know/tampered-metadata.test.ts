@@ -1,4 +1,4 @@
-import { GetItemCommand, QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { tenantScope } from '@confide/store';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -188,5 +188,55 @@ describe('tampered note metadata (issue 16, capability 1)', () => {
     });
     expectNoErrors(result);
     expect(result.data?.caseNote).toMatchObject({ body: 'Inhaler technique reviewed twice.', version: 2 });
+  });
+
+  it('a note tampered with again after it was put right counts again on its incident, with the latest detection', async () => {
+    // Prepare
+    const client = await registerServiceUser(api, world.manager, world.serviceId);
+    await allocate(api, world.manager, client, worker);
+    const note = await recordNote(api, worker, client, 'DAILY_SUPPORT', 'Walked to the shop.');
+    const key = await noteKey(api, world.org.orgId, client);
+    const original = await api.services.dynamo.send(
+      new GetItemCommand({
+        TableName: api.stack.tables.data,
+        Key: { pk: { S: key.pk }, sk: { S: key.sk } },
+        ConsistentRead: true,
+      }),
+    );
+    const read = () => api.graphql(READ_NOTE, { token: worker.token, variables: { id: note } });
+    const relabel = () => rawUpdate(api, key, 'SET kind = :kind', { ':kind': { S: 'ASSESSMENT' } });
+
+    // Act: tampered, put right, tampered again
+    await relabel();
+    const first = await read();
+    await api.services.dynamo.send(
+      new PutItemCommand({ TableName: api.stack.tables.data, Item: original.Item }),
+    );
+    const putRight = await read();
+    await relabel();
+    const second = await read();
+    const listed = await api.graphql<{
+      integrityIncidents: {
+        edges: {
+          node: { serviceUserId: string; detections: number; detectedAt: string; lastDetectedAt: string };
+        }[];
+      };
+    }>('{ integrityIncidents { edges { node { serviceUserId detections detectedAt lastDetectedAt } } } }', {
+      token: ig.token,
+    });
+
+    // Assess
+    expect(errorsOf(first)).toEqual([{ code: 'INTERNAL', path: ['caseNote'] }]);
+    expectNoErrors(putRight);
+    expect(errorsOf(second)).toEqual([{ code: 'INTERNAL', path: ['caseNote'] }]);
+    expectNoErrors(listed);
+    const incidents = listed.data?.integrityIncidents.edges
+      .map((edge) => edge.node)
+      .filter((incident) => incident.serviceUserId === client);
+    expect(incidents?.map((incident) => incident.detections)).toEqual([2]);
+    const [incident] = incidents ?? [];
+    expect(Date.parse(incident?.lastDetectedAt ?? '')).toBeGreaterThanOrEqual(
+      Date.parse(incident?.detectedAt ?? ''),
+    );
   });
 });

@@ -1302,6 +1302,7 @@ export class OrganisationDirectory {
             scope,
             { kind: 'TAMPERED_STATE', subjectId: error.subjectId, itemKind: error.itemKind, restored: false },
             error.itemKey,
+            { recurring: true },
           )
           .catch(() => undefined);
       }

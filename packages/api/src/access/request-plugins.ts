@@ -133,6 +133,7 @@ async function recordIntegrityFailures(
       scope,
       { kind: 'TAMPERED_STATE', subjectId: failure.subjectId, itemKind: failure.itemKind, restored: false },
       failure.itemKey,
+      { recurring: true },
     );
     countTamperedItem(failure, scope.orgId);
   }

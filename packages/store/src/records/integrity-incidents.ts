@@ -56,6 +56,10 @@ export interface IntegrityIncident {
   readonly detectedAt: string;
   /** Whether the removed item was put back from the stream's image. */
   readonly restored: boolean;
+  /** How many times it was found: a tampered item found again (put right, then tampered with again) counts again. */
+  readonly detections?: number | undefined;
+  /** When it was last found. */
+  readonly lastDetectedAt?: string | undefined;
 }
 
 /**
@@ -70,15 +74,43 @@ export class IntegrityIncidents {
     private readonly clock: Clock,
   ) {}
 
-  /** Records an incident once per `findingKey` (e.g. the removed item's key and the stream record's id). */
+  /**
+   * Records an incident once per `findingKey` (e.g. the removed item's key and the stream record's id). A recurring
+   * finding (an item read and found tampered with, keyed by the item alone) counts each detection on its one incident
+   * and keeps the latest time, so one found again after it was put right is not hidden behind the first.
+   */
   async record(
     scope: TenantScope,
-    incident: Omit<IntegrityIncident, 'detectedAt'>,
+    incident: Omit<IntegrityIncident, 'detectedAt' | 'detections' | 'lastDetectedAt'>,
     findingKey: string,
+    options: { recurring?: boolean } = {},
   ): Promise<void> {
     const digest = createHash('sha256').update(`${incident.kind}\n${findingKey}`).digest('hex').slice(0, 40);
+    const table = new TenantTable(scope, this.access, this.table);
+    const now = this.clock.now().toISOString();
+    if (options.recurring) {
+      await table.update(
+        { pk: scope.key('INTEGRITY'), sk: `INCIDENT#${digest}` },
+        {
+          UpdateExpression:
+            'SET orgId = :org, kind = :kind, itemKind = :itemKind, restored = :restored, detectedAt = if_not_exists(detectedAt, :now), lastDetectedAt = :now' +
+            (incident.subjectId ? ', subjectId = :subject' : '') +
+            ' ADD detections :one',
+          ExpressionAttributeValues: {
+            ':org': attr.s(scope.orgId),
+            ':kind': attr.s(incident.kind),
+            ':itemKind': attr.s(incident.itemKind),
+            ':restored': attr.bool(incident.restored),
+            ':now': attr.s(now),
+            ':one': attr.n(1),
+            ...(incident.subjectId ? { ':subject': attr.s(incident.subjectId) } : {}),
+          },
+        },
+      );
+      return;
+    }
     // Once per finding: a repeated finding fails the condition and is already recorded.
-    await new TenantTable(scope, this.access, this.table).put(
+    await table.put(
       {
         pk: attr.s(scope.key('INTEGRITY')),
         sk: attr.s(`INCIDENT#${digest}`),
@@ -87,7 +119,7 @@ export class IntegrityIncidents {
         itemKind: attr.s(incident.itemKind),
         ...(incident.subjectId ? { subjectId: attr.s(incident.subjectId) } : {}),
         restored: attr.bool(incident.restored),
-        detectedAt: attr.s(this.clock.now().toISOString()),
+        detectedAt: attr.s(now),
       },
       { ConditionExpression: 'attribute_not_exists(pk)' },
     );
@@ -107,6 +139,8 @@ export class IntegrityIncidents {
         itemKind: requireS(item, 'itemKind'),
         detectedAt: requireS(item, 'detectedAt'),
         restored: read.bool(item, 'restored') ?? false,
+        detections: read.n(item, 'detections'),
+        lastDetectedAt: read.s(item, 'lastDetectedAt'),
       }))
       .sort((a, b) => a.detectedAt.localeCompare(b.detectedAt));
   }

@@ -34,9 +34,19 @@ IntegrityIncidentRef.implement({
       resolve: (incident) =>
         incident.subjectId?.startsWith('stf_') ? { type: 'StaffMember', id: incident.subjectId } : null,
     }),
+    detections: t.int({
+      description:
+        'How many requests found it: an item read again while tampered with, or tampered with again after it was put right, counts again (a removal or a forgery is counted once).',
+      resolve: (incident) => incident.detections ?? 1,
+    }),
+    lastDetectedAt: t.field({
+      type: 'DateTime',
+      description: 'When it was last found.',
+      resolve: (incident) => new Date(incident.lastDetectedAt ?? incident.detectedAt),
+    }),
     detectedAt: t.field({
       type: 'DateTime',
-      description: 'When it was found.',
+      description: 'When it was first found.',
       resolve: (incident) => new Date(incident.detectedAt),
     }),
     restored: t.boolean({
