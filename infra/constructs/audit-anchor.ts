@@ -22,7 +22,11 @@ import {
 import { Construct } from 'constructs';
 import type { TableDesign } from '../../packages/store/src/table-design';
 import type { ConfideFunction } from './confide-function';
-import { ACCOUNT_ADMINISTRATION_ACTIONS, breakGlassChangesKeyPolicy } from './operations-key';
+import {
+  ACCOUNT_ADMINISTRATION_ACTIONS,
+  breakGlassChangesKeyPolicy,
+  provisionerNeverManagesThisKey,
+} from './operations-key';
 
 /** The verifier's environment: where checkpoints go and which key signs them (services/verifier/src/handler.ts). */
 export const CHECKPOINT_BUCKET_ENVIRONMENT = 'CONFIDE_CHECKPOINT_BUCKET';
@@ -46,6 +50,8 @@ export interface AuditAnchorProps {
   readonly keyTableDesign: TableDesign;
   /** The break-glass role: the only principal that may change the checkpoint key's policy. */
   readonly breakGlassRole: IRole;
+  /** The provisioner's role: denied managing the checkpoint key (see `provisionerNeverManagesThisKey`). */
+  readonly provisionerRole: IRole;
   /** How long a checkpoint is locked (Object Lock COMPLIANCE): nobody, the root user included, can delete it sooner. */
   readonly checkpointRetention: Duration;
   /** How often the verifier runs. */
@@ -59,7 +65,8 @@ export interface AuditAnchorProps {
  *   checkpoint is written no principal can delete or overwrite it before its retention ends; its policy lets no one
  *   but the verifier role put objects (the api role has no S3 rights at all);
  * - an ECC_NIST_P256 key that signs checkpoints: the verifier alone may `Sign`; anyone in the account may
- *   `GetPublicKey` and `Verify` (auditors check checkpoints offline); only the break-glass role changes its policy;
+ *   `GetPublicKey` and `Verify` (auditors check checkpoints offline); only the break-glass role changes its policy, and
+ *   the provisioner may not manage it (tag, disable, schedule its deletion);
  * - the verifier's read-only role: `GetItem`, `Query`, `BatchGetItem` on the tables (decryption is granted by each
  *   organisation key's policy, under that organisation's context only), put and read on the bucket, sign with the key;
  * - an EventBridge schedule that runs the verifier.
@@ -95,6 +102,8 @@ export class AuditAnchor extends Construct {
             resources: ['*'],
             conditions: { StringEquals: { 'kms:SigningAlgorithm': 'ECDSA_SHA_256' } },
           }),
+          // The account may tag this key through IAM, and the provisioner may tag any key and delete tagged ones.
+          provisionerNeverManagesThisKey(props.provisionerRole),
         ],
       }),
     });

@@ -34,6 +34,8 @@ export interface ConfideAlarmsProps {
   readonly retentionFunction: IFunction;
   /** The retention stream's failure queue, whose depth is watched. */
   readonly retentionFailureQueue: IQueue;
+  /** The governance notification pipe's dead-letter queue, whose depth is watched. */
+  readonly governanceFailureQueue: IQueue;
   /**
    * The Powertools service name (`POWERTOOLS_SERVICE_NAME`) of each function publishing Confide metrics: the `service`
    * dimension of its metrics (packages/api/src/metrics.ts).
@@ -160,6 +162,12 @@ export class ConfideAlarms extends Construct {
       props.retentionFailureQueue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period }),
       1,
       'Stream records the retention function gave up on: tombstones or key deletions are missing until they are replayed. See infra/README.md, Alarms.',
+    );
+    add(
+      'governance-failure-queue',
+      props.governanceFailureQueue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period }),
+      1,
+      'Governance notifications the pipe gave up publishing: those contacts were not told until the notifications are re-sent. See infra/README.md, Alarms.',
     );
     add(
       'retention-iterator-age',

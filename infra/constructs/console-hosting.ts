@@ -2,7 +2,11 @@ import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
 import {
   AllowedMethods,
   CachePolicy,
+  Function as CloudFrontFunction,
   Distribution,
+  FunctionCode,
+  FunctionEventType,
+  FunctionRuntime,
   HeadersFrameOption,
   HeadersReferrerPolicy,
   HttpVersion,
@@ -155,6 +159,28 @@ export class ConsoleHosting extends Construct {
       },
     });
 
+    // The console's address is `/console/` (ConsoleUrl, the Cognito callback and logout URLs), but CloudFront's
+    // `defaultRootObject` applies to `/` only and the bucket has no `console/` key (S3 behind origin access control
+    // answers 403 for a missing key). So a path ending in `/` is served its `index.html` — `/console/` is
+    // `console/index.html`, where `aws s3 sync console/dist s3://<bucket>/console/` puts it — and the page's relative
+    // `config.json` resolves to `/console/config.json`, uploaded beside it. `/` is left to the default root object.
+    const indexDocument = new CloudFrontFunction(this, 'IndexDocument', {
+      functionName: `confide-${props.stage}-console-index`,
+      comment: 'Serves index.html for a path ending in / (the console at /console/)',
+      runtime: FunctionRuntime.JS_2_0,
+      code: FunctionCode.fromInline(
+        [
+          'function handler(event) {',
+          '  var request = event.request;',
+          "  if (request.uri.length > 1 && request.uri.charAt(request.uri.length - 1) === '/') {",
+          "    request.uri = request.uri + 'index.html';",
+          '  }',
+          '  return request;',
+          '}',
+        ].join('\n'),
+      ),
+    });
+
     this.distribution = new Distribution(this, 'Distribution', {
       comment: `Confide ${props.stage} governance console`,
       defaultBehavior: {
@@ -162,6 +188,7 @@ export class ConsoleHosting extends Construct {
         viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         cachePolicy: CachePolicy.CACHING_OPTIMIZED,
         responseHeadersPolicy: headers,
+        functionAssociations: [{ function: indexDocument, eventType: FunctionEventType.VIEWER_REQUEST }],
       },
       additionalBehaviors: {
         // The API on the console's own origin: never cached, the caller's Authorization header passed through.

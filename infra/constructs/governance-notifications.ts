@@ -6,11 +6,15 @@ import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { CfnPipe } from 'aws-cdk-lib/aws-pipes';
 import { Topic } from 'aws-cdk-lib/aws-sns';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { OperationsKey } from './operations-key';
 
 /** The sort-key prefix of outbox items (`NOTIFICATION_SORT_PREFIX` in packages/store/src/records/notifications.ts). */
 export const NOTIFICATION_SORT_PREFIX = 'NOTIFY#';
+
+/** The partition keys of the organisations' outboxes, `ORG#<org>#NOTIFY` (`scope.key('NOTIFY')` in the store). */
+export const OUTBOX_LEADING_KEYS = 'ORG#org_*#NOTIFY';
 
 /** Properties of {@link GovernanceNotifications}. */
 export interface GovernanceNotificationsProps {
@@ -33,6 +37,8 @@ export interface GovernanceNotificationsProps {
 export class GovernanceNotifications extends Construct {
   /** The governance topic: one message per notification, `{ organisation, kind, reference }`. */
   public readonly topic: Topic;
+  /** Where the pipe describes the stream records it gave up publishing (its dead-letter queue; alarmed). */
+  public readonly failureQueue: Queue;
 
   constructor(scope: Construct, id: string, props: GovernanceNotificationsProps) {
     super(scope, id);
@@ -72,6 +78,16 @@ export class GovernanceNotifications extends Construct {
     );
     props.operationsKey.allowSnsPublisher(role);
 
+    // The outbox item is written once and nothing re-sends it, so a record the pipe gives up on (retries exhausted)
+    // must not be dropped: it is described here, with its shard and sequence numbers, for an operator to re-send
+    // (infra/README.md). Like the retention stream's failure queue: stream metadata only, SQS-managed encryption.
+    this.failureQueue = new Queue(this, 'FailureQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.failureQueue.grantSendMessages(role);
+
     new CfnPipe(this, 'Pipe', {
       name: `confide-${props.stage}-governance-notifications`,
       description:
@@ -83,6 +99,7 @@ export class GovernanceNotifications extends Construct {
           startingPosition: 'LATEST',
           batchSize: 1,
           maximumRetryAttempts: 20,
+          deadLetterConfig: { arn: this.failureQueue.queueArn },
         },
         filterCriteria: {
           filters: [
@@ -109,6 +126,12 @@ export class GovernanceNotifications extends Construct {
       targets: [new LambdaFunction(props.deadlinesFunction, { retryAttempts: 2 })],
     });
 
+    Validations.of(this.failureQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        "This queue is itself a dead-letter queue: the governance pipe's source dead-letter configuration, which " +
+        'cdk-nag does not recognise (it looks for SQS redrive policies and function DLQs only).',
+    });
     Validations.of(role).acknowledge(
       {
         id: 'AwsSolutions-IAM5[Resource::*]',

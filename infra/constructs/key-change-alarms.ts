@@ -32,6 +32,9 @@ export class KeyChangeAlarms extends Construct {
         detailType: ['AWS API Call via CloudTrail'],
         detail: { eventSource: ['kms.amazonaws.com'], eventName: [...ALARMED_KEY_EVENTS] },
       },
+      // SnsTopic also grants events.amazonaws.com the topic key's data keys without a condition. Keep that grant: the
+      // SNS developer guide says aws:SourceAccount and aws:SourceArn are not supported in a KMS key policy for
+      // EventBridge publishing to an encrypted topic, so a conditioned grant alone would drop these alarms silently.
       targets: [new SnsTopic(props.topic)],
     });
   }

@@ -65,6 +65,21 @@ export function breakGlassChangesKeyPolicy(breakGlassRole: IRole): PolicyStateme
 }
 
 /**
+ * The statement denying a principal (the provisioner) every management action on a key. Its tag-based KMS permissions
+ * apply to any key in the account carrying the organisation tag, and it may tag keys, so without this it could tag a
+ * key whose policy delegates tagging to account IAM and then disable, re-police or delete it.
+ */
+export function provisionerNeverManagesThisKey(principal: IPrincipal): PolicyStatement {
+  return new PolicyStatement({
+    sid: 'ProvisionerNeverManagesThisKey',
+    effect: Effect.DENY,
+    principals: [principal],
+    actions: MANAGEMENT_ACTIONS,
+    resources: ['*'],
+  });
+}
+
+/**
  * The customer-managed key of the stage's operational data: function and API access log groups, alarm
  * notifications. Never used for tenant data, which is under each organisation's own key.
  *
@@ -125,6 +140,8 @@ export class OperationsKey extends Construct {
             principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
             actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
             resources: ['*'],
+            // Only this account's alarms (confused-deputy protection), as the alarm topic's own policy.
+            conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
           }),
         ],
       }),
@@ -133,6 +150,8 @@ export class OperationsKey extends Construct {
 
   /**
    * Lets EventBridge publish to a topic encrypted with this key (the key-change alarms), for this account's rules only.
+   * The SNS developer guide says this condition is not supported for EventBridge publishing to an encrypted topic:
+   * delivery relies on the unconditioned grant that the `SnsTopic` target adds (see `KeyChangeAlarms`).
    */
   allowEventBridgeNotifications(): void {
     this.key.addToResourcePolicy(
@@ -189,20 +208,8 @@ export class OperationsKey extends Construct {
     );
   }
 
-  /**
-   * Denies a principal every management action on this key. For the provisioner: its tag-based KMS permissions
-   * apply to any key in the account carrying the organisation tag, and it may tag keys, so without this it could
-   * tag this key and then disable, re-police or delete it.
-   */
+  /** Denies a principal (the provisioner) every management action on this key: {@link provisionerNeverManagesThisKey}. */
   denyManagementTo(principal: IPrincipal): void {
-    this.key.addToResourcePolicy(
-      new PolicyStatement({
-        sid: 'ProvisionerNeverManagesThisKey',
-        effect: Effect.DENY,
-        principals: [principal],
-        actions: MANAGEMENT_ACTIONS,
-        resources: ['*'],
-      }),
-    );
+    this.key.addToResourcePolicy(provisionerNeverManagesThisKey(principal));
   }
 }

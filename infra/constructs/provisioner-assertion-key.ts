@@ -1,14 +1,8 @@
 import { type RemovalPolicy, Validations } from 'aws-cdk-lib';
-import {
-  AccountRootPrincipal,
-  Effect,
-  type IRole,
-  PolicyDocument,
-  PolicyStatement,
-} from 'aws-cdk-lib/aws-iam';
+import { AccountRootPrincipal, type IRole, PolicyDocument, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { breakGlassChangesKeyPolicy, MANAGEMENT_ACTIONS } from './operations-key';
+import { breakGlassChangesKeyPolicy, provisionerNeverManagesThisKey } from './operations-key';
 
 /** The one MAC algorithm the assertions use (packages/api/src/operations/provisioner-assertion.ts). */
 export const ASSERTION_MAC_ALGORITHM = 'HMAC_SHA_256';
@@ -96,13 +90,7 @@ export class ProvisionerAssertionKey extends Construct {
             resources: ['*'],
             conditions: macAlgorithm,
           }),
-          new PolicyStatement({
-            sid: 'ProvisionerNeverManagesThisKey',
-            effect: Effect.DENY,
-            principals: [props.verifier],
-            actions: MANAGEMENT_ACTIONS,
-            resources: ['*'],
-          }),
+          provisionerNeverManagesThisKey(props.verifier),
         ],
       }),
     });

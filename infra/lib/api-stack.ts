@@ -11,7 +11,7 @@ import { ConfideAlarms } from '../constructs/confide-alarms';
 import { ConfideFunction, type ConfideFunctionProps } from '../constructs/confide-function';
 import { grantRecordAccess, recordActions } from '../constructs/confide-tables';
 import { type ConfideUserPool, OPERATOR_GROUP, PARTNER_READ_SCOPE } from '../constructs/confide-user-pool';
-import { GovernanceNotifications } from '../constructs/governance-notifications';
+import { GovernanceNotifications, OUTBOX_LEADING_KEYS } from '../constructs/governance-notifications';
 import { GraphqlHttpApi } from '../constructs/http-api';
 import { KeyChangeAlarms } from '../constructs/key-change-alarms';
 import { OperationsKey } from '../constructs/operations-key';
@@ -164,6 +164,7 @@ export class ConfideApiStack extends Stack {
       keyTable,
       keyTableDesign,
       breakGlassRole: props.breakGlassRole,
+      provisionerRole: this.provisioner.role,
       checkpointRetention: config.checkpointRetention,
       schedule: config.verifySchedule,
     });
@@ -416,13 +417,22 @@ export class ConfideApiStack extends Stack {
     });
     Grant.addToPrincipal({
       grantee: deadlines.function,
-      // Reads organisations, breaches and requests (dates and states; nothing it could decrypt) and puts outbox items.
-      actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
+      // Reads organisations, breaches and requests (dates and states; nothing it could decrypt).
+      actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
       resourceArns: [
         dataTable.tableArn,
         ...dataTableDesign.globalIndexes.map((index) => `${dataTable.tableArn}/index/${index.name}`),
       ],
     });
+    // It writes outbox items only (`notifyDueDeadlines`): a put anywhere else in the table is refused.
+    deadlines.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'PutOutboxItemsOnly',
+        actions: ['dynamodb:PutItem'],
+        resources: [dataTable.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [OUTBOX_LEADING_KEYS] } },
+      }),
+    );
     Validations.of(deadlines.function).acknowledge(
       {
         id: 'HIPAA.Security-LambdaConcurrency',
@@ -474,6 +484,7 @@ export class ConfideApiStack extends Stack {
       apiFunction: this.api.function,
       retentionFunction: this.retention.function,
       retentionFailureQueue: retentionStream.failureQueue,
+      governanceFailureQueue: this.notifications.failureQueue,
       encryptionKey: operationsKey.key,
       emails: config.alarmEmails,
     });

@@ -68,7 +68,10 @@ describe('alarms', () => {
   });
 
   it('alarms as soon as the retention failure queue holds a message', () => {
-    expect(alarmOn('AWS/SQS', 'ApproximateNumberOfMessagesVisible')).toMatchObject({
+    // The stack has two failure queues (retention's, the governance pipe's): this one is the mapping's destination.
+    const [mapping] = Object.values(prod.api.findResources('AWS::Lambda::EventSourceMapping'));
+    const [queueId] = mapping?.Properties.DestinationConfig.OnFailure.Destination['Fn::GetAtt'] ?? [];
+    expect(alarmOn('AWS/SQS', 'ApproximateNumberOfMessagesVisible', queueId)).toMatchObject({
       AlarmName: 'confide-prod-retention-failure-queue',
       Threshold: 1,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
@@ -93,9 +96,10 @@ describe('alarms', () => {
 
   it('notifies the alarm topic on alarm and on recovery, for every alarm', () => {
     // 5xx rate; errors and throttles of 7 functions (the transfer function's, decision 0041; the deadlines function's,
-    // decision 0134); failure queue; iterator age; emergency access; KMS errors; audit verification and a silent
-    // verifier; integrity incidents from the retention handler and the api; refused tampering at the provisioner.
-    expect(alarms).toHaveLength(24);
+    // decision 0134); retention's failure queue and the governance pipe's; iterator age; emergency access; KMS errors;
+    // audit verification and a silent verifier; integrity incidents from the retention handler and the api; refused
+    // tampering at the provisioner.
+    expect(alarms).toHaveLength(25);
     for (const a of alarms) {
       expect(a.AlarmActions, a.AlarmName).toEqual([{ Ref: topicId }]);
       expect(a.OKActions, a.AlarmName).toEqual([{ Ref: topicId }]);

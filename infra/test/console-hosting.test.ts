@@ -122,6 +122,46 @@ describe('the console’s hosting in AWS', () => {
     expect(JSON.stringify(clients)).not.toContain('implicit');
   });
 
+  it('serves the console’s index.html at its published address: a viewer-request function on the default behaviour', () => {
+    // `defaultRootObject` applies to `/` only, and S3 behind origin access control has no `console/` key: without the
+    // function, `https://<distribution>/console/` (ConsoleUrl, the Cognito callback and logout URLs) answers 403.
+    const [distribution] = Object.values(template.findResources('AWS::CloudFront::Distribution'));
+    const associations =
+      distribution?.Properties.DistributionConfig.DefaultCacheBehavior.FunctionAssociations;
+    expect(associations).toHaveLength(1);
+    expect(associations[0].EventType).toBe('viewer-request');
+    const [functionId, attribute] = associations[0].FunctionARN['Fn::GetAtt'];
+    expect(attribute).toBe('FunctionARN');
+    const fn = template.findResources('AWS::CloudFront::Function')[functionId];
+    expect(fn?.Properties.AutoPublish).toBe(true);
+    expect(fn?.Properties.FunctionConfig.Runtime).toBe('cloudfront-js-2.0');
+  });
+
+  it('rewrites a path ending in / to its index.html and leaves every other path as it is', () => {
+    const [fn] = Object.values(template.findResources('AWS::CloudFront::Function'));
+    const code: string = fn?.Properties.FunctionCode;
+    expect(code).toBeTypeOf('string');
+    // The function's own code, as CloudFront runs it: a `handler(event)` returning the request.
+    const handler = new Function(`${code}\nreturn handler;`)() as (event: unknown) => { uri: string };
+    const rewrite = (uri: string) =>
+      handler({ version: '1.0', request: { method: 'GET', uri, querystring: {}, headers: {} } }).uri;
+
+    expect(rewrite('/console/')).toBe('/console/index.html');
+    // The hosted sign-in returns to the console's address with its code and state in the query string.
+    const callback = handler({
+      version: '1.0',
+      request: { method: 'GET', uri: '/console/', querystring: { code: { value: 'c' } }, headers: {} },
+    }) as unknown as { uri: string; querystring: unknown };
+    expect(callback).toMatchObject({ uri: '/console/index.html', querystring: { code: { value: 'c' } } });
+    // What the page at /console/ loads resolves beside it, as uploaded under `console/` (infra/README.md).
+    expect(rewrite('/console/config.json')).toBe('/console/config.json');
+    expect(rewrite('/console/assets/index-abc123.js')).toBe('/console/assets/index-abc123.js');
+    expect(rewrite('/console/index.html')).toBe('/console/index.html');
+    expect(rewrite('/console')).toBe('/console');
+    // `/` is left to the distribution's default root object (console/index.html).
+    expect(rewrite('/')).toBe('/');
+  });
+
   it('leaves no unacknowledged cdk-nag finding (AwsSolutions, HIPAA Security, Confide’s own)', () => {
     for (const pack of compliancePacks(app)) {
       const { violations } = pack.validateScope(stack);

@@ -3,6 +3,7 @@ import { newOrgId } from '@confide/domain';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { OrganisationKeys } from '../../packages/keys/src/organisation-keys';
+import { MANAGEMENT_ACTIONS } from '../constructs/operations-key';
 import { organisationAliasPrefix } from '../constructs/organisation-key-access';
 import { actionsOf, allStatements, synthStage, type TemplateStatement } from './synth-stage';
 
@@ -96,6 +97,46 @@ describe('key governance in the stacks', () => {
     }
   });
 
+  it('denies the provisioner managing every key whose policy lets the account tag it (it could tag it as an organisation key and delete it)', () => {
+    // The provisioner may tag any key and schedule the deletion of keys carrying the organisation tag
+    // (OrganisationKeyProvisioningPolicy): a key whose policy delegates kms:TagResource to account IAM needs a Deny.
+    for (const [stage, synthesised] of [
+      ['prod', prod],
+      ['dev', dev],
+    ] as const) {
+      const [provisionerRoleId] = Object.keys(
+        synthesised.api.findResources('AWS::IAM::Role', {
+          Properties: { RoleName: `confide-${stage}-provisioner` },
+        }),
+      );
+      expect(provisionerRoleId).toBeDefined();
+      const deniesProvisioner = (statement: TemplateStatement) =>
+        statement.Effect === 'Deny' &&
+        MANAGEMENT_ACTIONS.every((action) => actionsOf(statement).includes(action)) &&
+        // By the role itself (same stack), or by its ARN where the role is created later (the identity stack).
+        (JSON.stringify(statement.Principal) ===
+          JSON.stringify({ AWS: { 'Fn::GetAtt': [provisionerRoleId, 'Arn'] } }) ||
+          (JSON.stringify(statement.Principal) === JSON.stringify({ AWS: '*' }) &&
+            JSON.stringify(statement.Condition?.ArnEquals?.['aws:PrincipalArn']).includes(
+              `:role/confide-${stage}-provisioner"`,
+            )));
+      const keys = templates(synthesised).flatMap((t) => Object.entries(t.findResources('AWS::KMS::Key')));
+      const taggable = keys.filter(([, key]) =>
+        (key.Properties.KeyPolicy as KeyPolicy).Statement.some(
+          (s) =>
+            principalOf(s).includes(':root') &&
+            grants(s, 'kms:TagResource') &&
+            actionsOf(s).includes('kms:TagResource'),
+        ),
+      );
+      expect(taggable.length).toBeGreaterThanOrEqual(4);
+      for (const [id, key] of taggable) {
+        const statements = (key.Properties.KeyPolicy as KeyPolicy).Statement;
+        expect(statements.some(deniesProvisioner), `${stage} ${id}`).toBe(true);
+      }
+    }
+  });
+
   it('defines the named break-glass role, assumable by the account only with MFA', () => {
     const roles = prod.data.findResources('AWS::IAM::Role', {
       Properties: { RoleName: 'confide-prod-break-glass' },
@@ -149,6 +190,22 @@ describe('key governance in the stacks', () => {
       ]),
     );
     for (const statement of denied) expect(JSON.stringify(statement.Condition)).toMatch(/BreakGlass/);
+  });
+
+  it('lets CloudWatch publish alarm notifications under the operations keys only for this account (aws:SourceAccount)', () => {
+    for (const stage of [prod, dev]) {
+      for (const template of [stage.api, stage.identity]) {
+        const allows = Object.values(template.findResources('AWS::KMS::Key'))
+          .flatMap((key) => (key.Properties.KeyPolicy as KeyPolicy).Statement)
+          .filter((s) => s.Effect === 'Allow' && principalOf(s).includes('"cloudwatch.amazonaws.com"'));
+        expect(allows.length).toBeGreaterThanOrEqual(1);
+        for (const statement of allows) {
+          expect(statement.Condition?.StringEquals?.['aws:SourceAccount'], statement.Sid).toBe(
+            '123456789012',
+          );
+        }
+      }
+    }
   });
 
   it('lets CloudWatch Logs use the operations keys only for this account (aws:SourceAccount) and this stage’s log groups', () => {
