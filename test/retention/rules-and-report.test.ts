@@ -3,7 +3,7 @@ import { tenantScope } from '@confide/store';
 import { describe, expect, it } from 'vitest';
 import { expectNoErrors } from '../support/care-fixtures';
 import { interleavingDynamoClient, updatesWith } from '../support/failing-dynamo';
-import type { TestOrganisation } from '../support/fixtures';
+import { addStaff, type TestOrganisation } from '../support/fixtures';
 import { type TestApi, testApi } from '../support/test-api';
 import {
   clientWithRecords,
@@ -23,7 +23,7 @@ const SET_RULES = `mutation ($input: RetentionRulesInput!) { setRetentionRules(i
 } }`;
 
 const SCHEDULE = `query ($first: Int, $after: String) { retentionSchedule(first: $first, after: $after) {
-  edges { cursor node { serviceUserId reference closedAt expiresAt basis } }
+  edges { cursor node { serviceUserId reference closedAt expiresAt expiresAtPrecision basis } }
   pageInfo { hasNextPage endCursor }
 } }`;
 
@@ -237,7 +237,34 @@ describe('retention rules and the schedule report', () => {
     expect(
       second.data?.retentionSchedule.edges.map((edge) => [edge.node.serviceUserId, edge.node.basis]),
     ).toEqual([[child.id, 'CHILD_AGE']]);
-    expect(second.data?.retentionSchedule.edges[0]?.node.expiresAt).toBe(`${year + 15}-06-01T00:00:00.000Z`);
+    // The child's records expire on their 25th birthday: the IG lead, who may not read a date of birth, is told the
+    // year only, so the date of birth cannot be worked back from it and the organisation's child age.
+    expect(second.data?.retentionSchedule.edges[0]?.node).toMatchObject({
+      expiresAt: `${year + 15}-01-01T00:00:00.000Z`,
+      expiresAtPrecision: 'YEAR',
+    });
+    expect(JSON.stringify(second.data)).not.toContain('-06-01');
+    const exact = await api.graphql<{
+      serviceUser: { retention: { expiresAt: string; expiresAtPrecision: string } };
+    }>('query ($id: ID!) { serviceUser(id: $id) { retention { expiresAt expiresAtPrecision } } }', {
+      token: world.manager.token,
+      variables: { id: child.id },
+    });
+    const guardian = await addStaff(api, world.org, ['CALDICOTT_GUARDIAN']);
+    const byReference = await api.graphql<{
+      serviceUser: { retention: { expiresAt: string; expiresAtPrecision: string } };
+    }>('query ($id: ID!) { serviceUser(id: $id) { retention { expiresAt expiresAtPrecision } } }', {
+      token: guardian.token,
+      variables: { id: child.id },
+    });
+    expect(exact.data?.serviceUser.retention).toEqual({
+      expiresAt: `${year + 15}-06-01T00:00:00.000Z`,
+      expiresAtPrecision: 'DAY',
+    });
+    expect(byReference.data?.serviceUser.retention).toEqual({
+      expiresAt: `${year + 15}-01-01T00:00:00.000Z`,
+      expiresAtPrecision: 'YEAR',
+    });
     expect(second.data?.retentionSchedule.pageInfo.hasNextPage).toBe(false);
     expect(JSON.stringify([first.data, second.data])).not.toContain(open.id);
 

@@ -1,7 +1,7 @@
 import { type ScheduledCase, scheduleCursor, staffScheduleCursor } from '@confide/store';
 import { builder } from '../../builder';
 import { StaffEmploymentRef } from '../staff';
-import { RetentionBasisEnum } from './client-retention';
+import { ExpiryPrecisionEnum, RetentionBasisEnum, shownExpiry } from './client-retention';
 
 const ScheduledExpiryRef = builder.objectRef<ScheduledCase>('ScheduledExpiry');
 ScheduledExpiryRef.implement({
@@ -17,10 +17,17 @@ ScheduledExpiryRef.implement({
       resolve: (c) => ({ type: 'Service', id: c.serviceId }),
     }),
     closedAt: t.field({ type: 'DateTime', description: 'When the case closed.', resolve: (c) => c.closedAt }),
+    // The schedule is pseudonymous: its readers may not read a date of birth, so a CHILD_AGE expiry shows its year.
     expiresAt: t.field({
       type: 'DateTime',
-      description: 'When every record of the case expires.',
-      resolve: (c) => new Date(c.expiresAt * 1000),
+      description:
+        'When every record of the case expires; for a CHILD_AGE expiry, 1 January of its year (`expiresAtPrecision`), since the day would give away the date of birth.',
+      resolve: (c) => shownExpiry(new Date(c.expiresAt * 1000), c.basis, false).expiresAt,
+    }),
+    expiresAtPrecision: t.field({
+      type: ExpiryPrecisionEnum,
+      description: 'How exactly `expiresAt` is shown.',
+      resolve: (c) => shownExpiry(new Date(c.expiresAt * 1000), c.basis, false).precision,
     }),
     basis: t.field({
       type: RetentionBasisEnum,
