@@ -226,6 +226,7 @@ describe('the policy acknowledgement gate', () => {
         '{ subjectAccessRequestsConnection(first: 5) { edges { node { id } } } }',
         '{ retentionSchedule(first: 5) { edges { node { serviceUserId } } } }',
         '{ emergencyAccessReport(first: 5) { edges { node { serviceUserId } } } }',
+        `{ staffAccessReport(staffId: "${ig.globalId}", first: 5) { edges { node { purpose } } } }`,
       ].map((query) => api.graphql(query, { token: ig.token })),
     );
 

@@ -66,7 +66,8 @@ export const GOVERNANCE_POLICIES = [
     clause: REPORT_CLAUSE,
     decide: (facts) => decideReport(facts, MONITORING_ROLES, 'monitoring.report'),
   }),
-  operationPolicy({
+  // Its events carry stated purposes, opened under each person's key, which name people as often as not (0028).
+  governanceListPolicy({
     id: 'monitoring.staff-access-report',
     clause: `${REPORT_CLAUSE}: what a staff member accessed`,
     subject: 'STAFF',
