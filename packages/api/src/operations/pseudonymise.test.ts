@@ -36,6 +36,13 @@ describe('pseudonymiseText', () => {
       'Her friend (bob@example.com, 0113 496 0000) in M1 1AE.',
       `Her friend (${REDACTED}, ${REDACTED}) in ${REDACTED}.`,
     ],
+    // The date of birth in the other ways people write it.
+    [
+      'DOB 10-Dec-1980, 10 Dec 80, 1980/12/10, Dec 10th 80.',
+      `DOB ${REDACTED}, ${REDACTED}, ${REDACTED}, ${REDACTED}.`,
+    ],
+    // The family name in the plural and the possessive plural.
+    ['Visited the Lovelaces and the Canarys’ house.', 'Visited the Client QX7P and the Client QX7P’ house.'],
   ])('%s', (text, expected) => {
     expect(pseudonymiseText(text, ADA, PSEUDONYM)).toBe(expected);
   });
@@ -59,5 +66,14 @@ describe('pseudonymiseText', () => {
   it('copes with a person who has few details recorded', () => {
     expect(pseudonymiseText('Ada is well.', { name: 'Ada' }, PSEUDONYM)).toBe('Client QX7P is well.');
     expect(pseudonymiseText('All well.', {}, PSEUDONYM)).toBe('All well.');
+  });
+});
+
+describe('pseudonymiseText with a phone number stored with its trunk prefix in brackets', () => {
+  it('redacts the number however the note writes it', () => {
+    const stored = { ...ADA, phone: '+44 (0)113 496 0000' };
+    expect(pseudonymiseText('Call (0113) 4960000 or 0113 496 0000.', stored, PSEUDONYM)).toBe(
+      `Call ${REDACTED} or ${REDACTED}.`,
+    );
   });
 });

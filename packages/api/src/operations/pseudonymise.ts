@@ -51,13 +51,19 @@ function fold(word: string): string {
 
 /** A pattern for a number whatever its grouping: its digits with any spaces, brackets or hyphens between. */
 function digitsPattern(digits: string): string {
-  return digits.split('').join('[\\s().-]*');
+  // A bracket opened before the first digit goes with the number: "(0113) 496 0000".
+  return `\\(?${digits.split('').join('[\\s().-]*')}`;
 }
 
 function phonePatterns(phone: string): RegExp[] {
   const digits = phone.replace(/\D/g, '');
   if (digits.length < 6) return [];
-  const national = digits.startsWith('44') ? `0${digits.slice(2)}` : digits;
+  // +44 (0)113 …: the bracketed trunk zero is not dialled after the country code.
+  const national = digits.startsWith('440')
+    ? digits.slice(2)
+    : digits.startsWith('44')
+      ? `0${digits.slice(2)}`
+      : digits;
   const patterns = [digitsPattern(digits), digitsPattern(national)];
   if (national.startsWith('0'))
     patterns.push(`\\+\\s*44[\\s().-]*(?:0[\\s().-]*)?${digitsPattern(national.slice(1))}`);
@@ -71,11 +77,15 @@ function dateOfBirthPatterns(dateOfBirth: string): RegExp[] {
   const d = `0?${Number(day)}`;
   const m = `0?${Number(month)}`;
   const monthName = MONTHS[Number(month) - 1] ?? '';
+  // The year in four digits or two ('80, 80), and the separators people use between the parts.
+  const y = `(?:${year}|'?${year.slice(2)})`;
+  const sep = '[\\s/.-]+';
   return [
     new RegExp(`\\b${year}-${month}-${day}\\b`, 'gu'),
-    new RegExp(`\\b${d}[/.-]${m}[/.-](?:${year}|${year.slice(2)})\\b`, 'gu'),
-    new RegExp(`\\b${d}(?:st|nd|rd|th)?\\s+(?:of\\s+)?${monthName}\\.?,?\\s+${year}\\b`, 'giu'),
-    new RegExp(`\\b${monthName}\\.?\\s+${d}(?:st|nd|rd|th)?,?\\s+${year}\\b`, 'giu'),
+    new RegExp(`\\b${year}[/.]${m}[/.]${d}\\b`, 'gu'),
+    new RegExp(`\\b${d}[/.-]${m}[/.-]${y}\\b`, 'gu'),
+    new RegExp(`\\b${d}(?:st|nd|rd|th)?(?:\\s+of)?${sep}${monthName}\\.?,?${sep}${y}\\b`, 'giu'),
+    new RegExp(`\\b${monthName}\\.?${sep}${d}(?:st|nd|rd|th)?,?${sep}${y}\\b`, 'giu'),
   ];
 }
 
@@ -127,7 +137,11 @@ function replaceNameWords(text: string, name: string, pseudonym: string): string
     const start = match.index ?? 0;
     const end = start + match[0].length;
     const folded = fold(match[0]);
-    const isWord = words.has(folded);
+    // A family name in the plural ("the Lovelaces") names the person as much as in the singular.
+    const isWord =
+      words.has(folded) ||
+      (folded.endsWith('s') && words.has(folded.slice(0, -1))) ||
+      (folded.endsWith('es') && words.has(folded.slice(0, -2)));
     const isPart = isWord || letters.has(folded);
     if (isPart && runStart >= 0 && NAME_GAP.test(text.slice(runEnd, start))) {
       runEnd = end;
