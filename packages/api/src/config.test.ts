@@ -47,3 +47,17 @@ describe('tenant access configuration (decision 0031)', () => {
     ).toThrow(/another account/);
   });
 });
+
+describe('the key cache window', () => {
+  it('is five minutes unless set, and refuses a value that is not a positive number of milliseconds', () => {
+    expect(configFromEnv(base).kms.keyCacheTtlMs).toBe(300_000);
+    expect(configFromEnv({ ...base, CONFIDE_KEY_CACHE_TTL_MS: '60000' }).kms.keyCacheTtlMs).toBe(60_000);
+    // "5m" made every unwrapped key stay in memory for the life of the process (NaN never expires); 0 made each
+    // request call KMS.
+    for (const value of ['5m', '0', '-1']) {
+      expect(() => configFromEnv({ ...base, CONFIDE_KEY_CACHE_TTL_MS: value })).toThrow(
+        /CONFIDE_KEY_CACHE_TTL_MS/,
+      );
+    }
+  });
+});

@@ -266,7 +266,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ConfideConf
         env.CONFIDE_PROVISIONER_ROLE_ARN ?? `arn:aws:iam::${accountId}:role/confide-${stage}-provisioner`,
       tenantAccessRoleArn:
         env.CONFIDE_TENANT_ACCESS_ROLE_ARN ?? `arn:aws:iam::${accountId}:role/confide-${stage}-tenant-access`,
-      keyCacheTtlMs: Number(env.CONFIDE_KEY_CACHE_TTL_MS ?? 5 * 60 * 1000),
+      keyCacheTtlMs: numberFrom(env, 'CONFIDE_KEY_CACHE_TTL_MS', 5 * 60 * 1000),
     },
     corsOrigins: corsOriginsFromEnv(env, stage),
     introspection: env.CONFIDE_INTROSPECTION ? env.CONFIDE_INTROSPECTION === 'true' : stage !== 'prod',
