@@ -5,6 +5,7 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { newId, type OrgId } from '@confide/domain';
+import type { SubjectKey } from '@confide/keys';
 import {
   type Item,
   processRetentionRecords,
@@ -94,14 +95,15 @@ async function expiredClient(api: TestApi, clock: MovableClock) {
   const beacons = (await organisationItems(api, world.org.orgId)).filter(
     ({ item }) => item.pk?.S?.includes('#BEACON#') && item.sk?.S === `CLIENT#${clientId}`,
   ).length;
+  // Read while it opens anything: past its own expiry (the records' plus a margin) the key opens nothing.
+  const key = await api.services.keys.subjectKey(world.org.orgId as OrgId, clientId);
+  if (!key) throw new Error('no key');
   clock.advanceYears(9);
-  return { orgId: world.org.orgId as OrgId, clientId, items, beacons };
+  return { orgId: world.org.orgId as OrgId, clientId, items, beacons, key };
 }
 
-/** A note recorded after the case closed: it carries no expiresAt of its own. */
-async function recordLateNote(api: TestApi, orgId: OrgId, clientId: string): Promise<void> {
-  const key = await api.services.keys.subjectKey(orgId, clientId);
-  if (!key) throw new Error('no key');
+/** A note recorded after the case closed (with the key read then): it carries no expiresAt of its own. */
+async function recordLateNote(api: TestApi, orgId: OrgId, clientId: string, key: SubjectKey): Promise<void> {
   await api.services.caseNotes.record(tenantScope(orgId), clientId, key, {
     kind: 'DAILY_SUPPORT',
     body: 'Late note.',
@@ -113,7 +115,7 @@ describe('retention stream handler', () => {
   const { api, clock } = retentionApi();
 
   it('reports exactly the poisoned record, processes the rest once, and quarantines the key with the last item', async () => {
-    const { orgId, clientId, items, beacons } = await expiredClient(api, clock);
+    const { orgId, clientId, items, beacons, key } = await expiredClient(api, clock);
     expect(beacons).toBeGreaterThan(0);
     await deleteRaw(api, items);
     const poisoned: RetentionStreamRecord = {
@@ -253,8 +255,8 @@ describe('retention stream handler', () => {
   it('ignores its own deletion of a due record’s undated item, and a sign-in re-pointed (decision 0117)', async () => {
     // Prepare: a note recorded after the case closed (no expiresAt of its own) in a record now due, deleted as the
     // profile's removal deletes what is left of the partition; and the identity link a re-pointed sign-in deletes.
-    const { orgId, clientId } = await expiredClient(api, clock);
-    await recordLateNote(api, orgId, clientId);
+    const { orgId, clientId, key } = await expiredClient(api, clock);
+    await recordLateNote(api, orgId, clientId, key);
     const late = (await partitionItems(api, orgId, clientId)).find(
       (item) => item.sk?.S?.startsWith('NOTE#') && item.expiresAt === undefined,
     ) as Item;
@@ -275,9 +277,9 @@ describe('retention stream handler', () => {
   });
 
   it('takes the rest of the partition with an expired profile (items recorded after closure included)', async () => {
-    const { orgId, clientId, items, beacons } = await expiredClient(api, clock);
+    const { orgId, clientId, items, beacons, key } = await expiredClient(api, clock);
     const profile = items.find((item) => item.sk?.S === 'PROFILE') as Item;
-    await recordLateNote(api, orgId, clientId);
+    await recordLateNote(api, orgId, clientId, key);
     await deleteRaw(api, [profile]);
     const result = await processRetentionRecords([removal(profile, TTL)], deps(api, clock));
     expect(result.batchItemFailures).toEqual([]);

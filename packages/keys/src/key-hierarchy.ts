@@ -197,8 +197,16 @@ export class KeyHierarchy {
     return keys;
   }
 
-  /** One subject's key, or undefined when it has none (never created, or erased). */
-  async subjectKey(orgId: OrgId, subjectId: string): Promise<SubjectKey | undefined> {
+  /**
+   * One subject's key, or undefined when it has none (never created, erased, or past its own expiry). `pastExpiry`
+   * is for the retention handler alone: tidying up after a removal that TTL made late, it still reads a key past its
+   * expiry while the key exists, to find what the removed record named (its blind-index entries) and delete it.
+   */
+  async subjectKey(
+    orgId: OrgId,
+    subjectId: string,
+    options: { pastExpiry?: boolean } = {},
+  ): Promise<SubjectKey | undefined> {
     const result = await this.#dynamoFor(orgId).send(
       new GetItemCommand({
         TableName: this.#table,
@@ -206,7 +214,10 @@ export class KeyHierarchy {
         ConsistentRead: true,
       }),
     );
-    return result.Item ? this.#unwrapSubjectItem(orgId, subjectId, result.Item) : undefined;
+    if (!result.Item) return undefined;
+    return options.pastExpiry
+      ? this.#unwrapSubjectItem(orgId, subjectId, result.Item)
+      : this.unwrapSubjectKey(orgId, subjectId, result.Item);
   }
 
   /** Many subjects' keys in as few round trips as DynamoDB allows (100 per call). Erased ones are absent. */
@@ -229,7 +240,8 @@ export class KeyHierarchy {
         );
         for (const item of result.Responses?.[this.#table] ?? []) {
           const subjectId = item.pk?.S?.slice(subjectPartition(orgId, '').length);
-          if (subjectId) keys.set(subjectId, await this.#unwrapSubjectItem(orgId, subjectId, item));
+          const key = subjectId ? await this.unwrapSubjectKey(orgId, subjectId, item) : undefined;
+          if (subjectId && key) keys.set(subjectId, key);
         }
         request = Object.fromEntries(
           Object.entries(result.UnprocessedKeys ?? {}).map(([table, value]) => [
@@ -306,12 +318,17 @@ export class KeyHierarchy {
     };
   }
 
-  /** Unwraps a subject key item read by someone else (see {@link subjectKeyLocation}). */
-  unwrapSubjectKey(
+  /**
+   * Unwraps a subject key item read by someone else (see {@link subjectKeyLocation}); undefined once the key's own
+   * expiry has passed, whether or not DynamoDB's TTL has deleted it yet (every read filters what has expired).
+   */
+  async unwrapSubjectKey(
     orgId: OrgId,
     subjectId: string,
     item: Record<string, { N?: string; B?: Uint8Array }>,
-  ): Promise<SubjectKey> {
+  ): Promise<SubjectKey | undefined> {
+    const expiresAt = Number(item.expiresAt?.N);
+    if (Number.isFinite(expiresAt) && expiresAt * 1000 <= this.#clock.now().getTime()) return undefined;
     return this.#unwrapSubjectItem(orgId, subjectId, item);
   }
 

@@ -1277,7 +1277,8 @@ async function beaconsOf(
   clientId: string,
   profile: StreamImage,
 ): Promise<string[]> {
-  const key = await deps.keys.subjectKey(scope.orgId, clientId);
+  // Past its expiry too: TTL may remove the profile late, and its blind-index entries must still go.
+  const key = await deps.keys.subjectKey(scope.orgId, clientId, { pastExpiry: true });
   if (!key) return [];
   const item = itemOfImage(profile);
   const itemKey = itemKeyOf(requireS(item, 'pk'), requireS(item, 'sk'));
