@@ -1229,7 +1229,7 @@ describe('the built Lambda bundles, each in a fresh Node process against the loc
     // pool (a Cognito stand-in behind the provisioner), signing in by their user's sub.
     const { org, scope, adminToken, cognito } = await adminBesidePool();
     const email = 'sam.leaving@charity.example';
-    const member = await addStaff(api, org, ['SUPPORT_WORKER']);
+    const member = await addStaff(api, org, ['VOLUNTEER']);
     const staffGlobalId = globalIdOf('StaffMember', member.staffId);
     const asAdmin = (query: string, input: Record<string, unknown>) =>
       graphqlEvent(query, { token: adminToken, variables: { input: { staffId: staffGlobalId, ...input } } });

@@ -84,7 +84,7 @@ describe('two admins acting on each other at once', () => {
     // write while the second admin deactivates the first.
     const api = testApi();
     const { org, first, second } = await twoAdmins(api);
-    const leaver = await addStaff(api, org, ['SUPPORT_WORKER']);
+    const leaver = await addStaff(api, org, ['VOLUNTEER']);
     expectNoErrors(
       await api.graphql(ENDED, {
         token: first.token,

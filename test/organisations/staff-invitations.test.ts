@@ -186,7 +186,7 @@ describe('ending a deactivated staff member’s sign-in', () => {
   it('enables a re-employed member’s user again (decision 0129); a deactivated member’s never, nor on an operator’s word', async () => {
     // Prepare: a member invited to sign in, whose employment ends through the api (locally: no user pool to call).
     const org = await onboardTestOrganisation(api);
-    const worker = await addStaff(api, org, ['SUPPORT_WORKER']);
+    const worker = await addStaff(api, org, ['VOLUNTEER']);
     const { pool, enabled } = recordingPool();
     const input = { organisationId: org.orgId, staffId: worker.staffId };
     const invited = await inviteStaff(api.services, { ...input, email: EMAIL }, pool);

@@ -32,7 +32,7 @@ describe('employment changes at once', () => {
     const api = testApi();
     const org = await onboardTestOrganisation(api);
     const [leaver, otherAdmin] = await Promise.all([
-      addStaff(api, org, ['SUPPORT_WORKER']),
+      addStaff(api, org, ['VOLUNTEER']),
       addStaff(api, org, ['ORG_ADMIN']),
     ]);
     expectNoErrors(

@@ -30,7 +30,7 @@ async function world() {
   const api = testApi({ clock });
   const org = await onboardTestOrganisation(api);
   const [leaver, otherAdmin] = await Promise.all([
-    addStaff(api, org, ['SUPPORT_WORKER']),
+    addStaff(api, org, ['VOLUNTEER']),
     addStaff(api, org, ['ORG_ADMIN']),
   ]);
   return { clock, api, org, leaver, otherAdmin };

@@ -24,7 +24,7 @@ describe('recordReemployment after a fault', () => {
     // makes their account active again.
     const api = testApi();
     const org = await onboardTestOrganisation(api);
-    const leaver = await addStaff(api, org, ['SUPPORT_WORKER']);
+    const leaver = await addStaff(api, org, ['VOLUNTEER']);
     const endedOn = new Date(Date.now() - 365 * 86_400_000).toISOString().slice(0, 10);
     expectNoErrors(
       await api.graphql(ENDED, {

@@ -345,13 +345,25 @@ describe('retention: staff records expire 6 years after employment ends', () => 
     for (const item of rescheduled.partition) expect(item.expiresAt?.N, item.sk?.S).toBe(tenYears);
     expect(rescheduled.key?.expiresAt?.N).toBe(String(subjectKeyExpiry(Number(tenYears))));
 
-    // Re-employed: no schedule anywhere, the account active again, off the report.
-    const reemployed = await api.graphql<{ recordReemployment: Record<string, unknown> }>(REEMPLOYED, {
+    // Re-employed (a support worker's role opens client content: another admin approves): no schedule anywhere, the
+    // account active again, off the report.
+    const proposed = await api.graphql(REEMPLOYED, {
       token: admin.token,
       variables: { input: { staffId: leaver.globalId } },
     });
+    expect(codes(proposed)).toEqual(['APPROVAL_REQUIRED']);
+    expectNoErrors(
+      await api.graphql('mutation ($id: ID!) { approveChange(approvalId: $id) { status } }', {
+        token: otherAdmin.token,
+        variables: { id: proposed.errors?.[0]?.extensions?.approvalId },
+      }),
+    );
+    const reemployed = await api.graphql<{ staffMember: Record<string, unknown> }>(
+      'query ($id: ID!) { staffMember(id: $id) { id status employment { endedOn } } }',
+      { token: admin.token, variables: { id: leaver.globalId } },
+    );
     expectNoErrors(reemployed);
-    expect(reemployed.data?.recordReemployment).toEqual({
+    expect(reemployed.data?.staffMember).toEqual({
       id: leaver.globalId,
       status: 'ACTIVE',
       employment: null,

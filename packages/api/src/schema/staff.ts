@@ -607,11 +607,19 @@ builder.mutationFields((t) => ({
   recordReemployment: t.field({
     type: StaffMemberRef,
     description:
-      'Records that a former staff member whose records have not yet expired is employed again (ORG_ADMIN, for someone else): their records are no longer scheduled to expire and their account is active again. In a deployed stage their sign-in user, disabled when the employment ended, is then enabled again (decision 0129); if that fails the answer is an error, the re-employment stands, and recording it again enables the user. CONFLICT when their employment has not ended (and, for an invited member in a deployed stage, the account is not active). Audited before it happens.',
+      'Records that a former staff member whose records have not yet expired is employed again (ORG_ADMIN, for someone else): their records are no longer scheduled to expire and their account is active again, with the roles it holds. When one of those opens client content, or is ORG_ADMIN, it takes effect only when another ORG_ADMIN approves it: the call answers APPROVAL_REQUIRED with `extensions.approvalId`. In a deployed stage their sign-in user, disabled when the employment ended, is then enabled again (decision 0129); if that fails the answer is an error, the re-employment stands, and recording it again enables the user. CONFLICT when their employment has not ended (and, for an invited member in a deployed stage, the account is not active). Audited before it happens.',
     args: { input: t.arg({ type: RecordReemploymentInput, required: true }) },
     operation: {
       policy: 'identity.employment.resume',
       subject: existingStaff((args) => args.input.staffId),
+      // The account comes back with the roles it holds: judged as a grant of them (two-person rule).
+      change: async (_args, context, subject) => {
+        const staff =
+          subject.kind === 'STAFF'
+            ? await context.services.directory.staff(callerScope(context), subject.staffId)
+            : undefined;
+        return roleGrantFacts(staff?.roles ?? []);
+      },
       validate: async ({ input }, context, subject) => {
         const staff = await currentVersion(context, subject, input.expectedVersion);
         if (staff) await refuseUnended(context, callerScope(context), staff);

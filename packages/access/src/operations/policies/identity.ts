@@ -187,15 +187,20 @@ export const IDENTITY_POLICIES = [
   }),
   operationPolicy({
     id: 'identity.employment.resume',
-    clause:
-      'DATA-PROTECTION.md Retention: a former staff member employed again is kept; ORG_ADMIN records someone else’s re-employment',
+    clause: `DATA-PROTECTION.md Retention: a former staff member employed again is kept; ORG_ADMIN records someone else’s re-employment, which makes their account active again with its roles; ${TWO_PERSON_ROLES}`,
     subject: 'STAFF',
-    effects: { writes: true },
+    // The roles the account comes back with, as a role grant is judged: one that opens client content, or ORG_ADMIN,
+    // waits for another ORG_ADMIN, or one admin could undo another's deactivation alone.
+    changeFacts: ['grantsContentRole', 'grantsApproverRole'],
+    effects: { writes: true, changesRoles: true, grantsAccess: true, grants: 'ROLE' },
     decide: (facts) => {
       if (!hasAnyRole(facts, ['ORG_ADMIN'])) return refuse('identity.employment.resume');
       if (facts.targetIsCaller) return refuse('identity.staff.self');
+      const second = secondPersonRule(facts);
+      if (second && !facts.approved) return needsApproval(second);
       return allow('retention.staff-reemployed');
     },
+    approvedBy: anotherOrgAdmin,
   }),
 
   // ── Partner agencies ───────────────────────────────────────────────────────────────────────────────────
