@@ -58,4 +58,41 @@ describe('every redacted phrase is removed from what the partner reads', () => {
     const [body] = await partnerBodies(w);
     expect(body).not.toMatch(/Kowalczyk/i);
   });
+
+  it('a correspondence note’s author organisation, which is not part of what was released, is not shown', async () => {
+    // Prepare: a letter from a drug and alcohol service, its author's authority recorded, released with its name
+    // redacted.
+    const w = await partnerWorld();
+    const AUTHOR = 'Riverside Drug and Alcohol Service';
+    const note = await recordNote(
+      w.api,
+      w.worker,
+      w.client,
+      'CORRESPONDENCE',
+      `Letter from ${AUTHOR}: attended.`,
+      {
+        authorOrganisation: AUTHOR,
+      },
+    );
+    expectNoErrors(
+      await w.api.graphql(
+        'mutation ($n: ID!, $r: String!) { recordAuthorAuthority(noteId: $n, reference: $r) }',
+        {
+          token: w.manager.token,
+          variables: { n: note, r: 'AUTH-2026-11' },
+        },
+      ),
+    );
+    await release(w, [note], [AUTHOR]);
+
+    // Act
+    const seen = await w.api.graphql<{
+      releasedToMe: { body: string | null; authorOrganisation: string | null }[];
+    }>('{ releasedToMe { ... on CareNote { body authorOrganisation } } }', { token: w.partnerToken });
+
+    // Assess
+    expectNoErrors(seen);
+    expect(seen.data?.releasedToMe).toHaveLength(1);
+    expect(seen.text).not.toContain('Riverside');
+  });
 });

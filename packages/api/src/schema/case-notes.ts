@@ -192,8 +192,10 @@ function noteType(name: string, classification: Classification, description: str
               ...guarded,
               nullable: true,
               description:
-                'For correspondence written by another organisation: its disclosure needs that author’s recorded authority (Azure 4.1).',
-              resolve: (parent: NoteInContext) => parent.note.authorOrganisation ?? null,
+                'For correspondence written by another organisation: its disclosure needs that author’s recorded authority (Azure 4.1). Null for a partner agency: it was not part of what was released.',
+              // A partner holds the note as released (its text, kind and dates), not the live note's other facts.
+              resolve: (parent: NoteInContext) =>
+                parent.released ? null : (parent.note.authorOrganisation ?? null),
             }),
           }
         : {}),
