@@ -1,5 +1,5 @@
 import { APPROVER_ROLE_RULE } from '@confide/access';
-import { forbidden, type IdKind, isIdOf, notFound } from '@confide/domain';
+import { ConfideError, ErrorCode, forbidden, type IdKind, isIdOf, notFound } from '@confide/domain';
 import type { PendingApproval } from '@confide/store';
 import { governedOperations, mayApprove } from '../access/operation-plugin';
 import { builder } from '../builder';
@@ -181,6 +181,15 @@ builder.mutationFields((t) => ({
       );
       if (approval.proposedBy === operation.staff.staffId && !(await ownApprovalAllowed(context, approval))) {
         throw forbidden('A change you proposed is approved by someone else.');
+      }
+      // Two people's word: a proposer deactivated since no longer gives theirs, and the change would run on the
+      // approver's alone (one admin deactivating the other, then approving what the other proposed).
+      const proposer = await context.services.directory.staff(operation.scope, approval.proposedBy);
+      if (proposer && proposer.status !== 'ACTIVE') {
+        throw new ConfideError(
+          ErrorCode.CONFLICT,
+          'The person who proposed this change is no longer active: reject it, and propose it again if it is still wanted.',
+        );
       }
       // Claimed first, so two approvers at once run it once; the claim is given up if running it fails, and lapses
       // if the run never ends. Marked approved, and its arguments removed, only once the change is made.

@@ -88,3 +88,40 @@ describe('re-employment', () => {
     expect(reemployed.data?.recordReemployment).toEqual({ status: 'ACTIVE', roles: ['VOLUNTEER'] });
   });
 });
+
+describe('a pending change whose proposer was deactivated since', () => {
+  const api = testApi();
+
+  it('is not run on the approver’s word alone: CONFLICT, nothing changed; the approver can reject it', async () => {
+    // Prepare: admin A proposes giving X a senior manager's role; admin B then deactivates A
+    const org = await onboardTestOrganisation(api);
+    const [b, x] = await Promise.all([
+      addStaff(api, org, ['ORG_ADMIN', 'VOLUNTEER']),
+      addStaff(api, org, ['VOLUNTEER']),
+    ]);
+    const aId = globalIdOf('StaffMember', org.adminStaffId);
+    const proposed = await api.graphql(
+      'mutation ($id: ID!) { assignRoles(input: { staffId: $id, roles: [SENIOR_MANAGER] }) { roles } }',
+      { token: org.adminToken, variables: { id: x.globalId } },
+    );
+    expect(codes(proposed)).toEqual(['APPROVAL_REQUIRED']);
+    const approvalId = proposed.errors?.[0]?.extensions?.approvalId as string;
+    expectNoErrors(await api.graphql(DEACTIVATE, { token: b.token, variables: { id: aId } }));
+
+    // Act
+    const approved = await api.graphql(APPROVE, { token: b.token, variables: { id: approvalId } });
+    const rejected = await api.graphql('mutation ($id: ID!) { rejectChange(approvalId: $id) { status } }', {
+      token: b.token,
+      variables: { id: approvalId },
+    });
+    const xNow = await api.graphql<{ staffMember: { roles: string[] } }>(STAFF, {
+      token: b.token,
+      variables: { id: x.globalId },
+    });
+
+    // Assess
+    expect(codes(approved)).toEqual(['CONFLICT']);
+    expectNoErrors(rejected);
+    expect(xNow.data?.staffMember.roles).toEqual(['VOLUNTEER']);
+  });
+});
