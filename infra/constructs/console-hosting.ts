@@ -172,6 +172,10 @@ export class ConsoleHosting extends Construct {
         [
           'function handler(event) {',
           '  var request = event.request;',
+          // The console's address typed without its slash: the page's relative paths need the slash, so redirect.
+          "  if (request.uri === '/console') {",
+          "    return { statusCode: 301, statusDescription: 'Moved Permanently', headers: { location: { value: '/console/' } } };",
+          '  }',
           "  if (request.uri.length > 1 && request.uri.charAt(request.uri.length - 1) === '/') {",
           "    request.uri = request.uri + 'index.html';",
           '  }',

@@ -157,7 +157,10 @@ describe('the console’s hosting in AWS', () => {
     expect(rewrite('/console/config.json')).toBe('/console/config.json');
     expect(rewrite('/console/assets/index-abc123.js')).toBe('/console/assets/index-abc123.js');
     expect(rewrite('/console/index.html')).toBe('/console/index.html');
-    expect(rewrite('/console')).toBe('/console');
+    // The address typed without its slash is redirected to it (S3 has no `console` object: 403 before).
+    expect(
+      handler({ version: '1.0', request: { method: 'GET', uri: '/console', querystring: {}, headers: {} } }),
+    ).toMatchObject({ statusCode: 301, headers: { location: { value: '/console/' } } });
     // `/` is left to the distribution's default root object (console/index.html).
     expect(rewrite('/')).toBe('/');
   });
