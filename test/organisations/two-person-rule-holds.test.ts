@@ -57,6 +57,10 @@ describe('re-employment', () => {
     expect(codes(byProposer)).toEqual(['FORBIDDEN']);
     expectNoErrors(bySecond);
     expect(await state()).toEqual({ status: 'ACTIVE', roles: ['SENIOR_MANAGER'] });
+    // Recording it again gives nothing (decision 0129: a retry only enables the sign-in user in a deployed stage):
+    // it is not a second grant waiting for approval, and here, with nothing to enable, the employment stands.
+    const again = await api.graphql(REEMPLOYED, { token: a.token, variables: { id: x.globalId } });
+    expect(codes(again)).toEqual(['CONFLICT']);
   });
 
   it('of a volunteer needs no second person', async () => {

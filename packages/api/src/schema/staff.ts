@@ -612,13 +612,14 @@ builder.mutationFields((t) => ({
     operation: {
       policy: 'identity.employment.resume',
       subject: existingStaff((args) => args.input.staffId),
-      // The account comes back with the roles it holds: judged as a grant of them (two-person rule).
+      // The account comes back with the roles it holds: judged as a grant of them (two-person rule). An account already
+      // active again (a retry that only enables its sign-in user, decision 0129) is given nothing.
       change: async (_args, context, subject) => {
         const staff =
           subject.kind === 'STAFF'
             ? await context.services.directory.staff(callerScope(context), subject.staffId)
             : undefined;
-        return roleGrantFacts(staff?.roles ?? []);
+        return roleGrantFacts(staff && staff.status !== 'ACTIVE' ? staff.roles : []);
       },
       validate: async ({ input }, context, subject) => {
         const staff = await currentVersion(context, subject, input.expectedVersion);
