@@ -1,6 +1,6 @@
 import { tenantScope } from '@confide/store';
 import { describe, expect, it } from 'vitest';
-import { allocate, allocatedPerson, expectNoErrors } from '../support/care-fixtures';
+import { allocatedPerson, expectNoErrors } from '../support/care-fixtures';
 import { addStaff } from '../support/fixtures';
 import { localIdOf } from '../support/records-fixtures';
 import { testApi } from '../support/test-api';

@@ -115,7 +115,7 @@ describe('retention stream handler', () => {
   const { api, clock } = retentionApi();
 
   it('reports exactly the poisoned record, processes the rest once, and quarantines the key with the last item', async () => {
-    const { orgId, clientId, items, beacons, key } = await expiredClient(api, clock);
+    const { orgId, clientId, items, beacons } = await expiredClient(api, clock);
     expect(beacons).toBeGreaterThan(0);
     await deleteRaw(api, items);
     const poisoned: RetentionStreamRecord = {

@@ -3,7 +3,7 @@ import { ALLOCATABLE_ROLES } from '@confide/access';
 import type { Authenticator } from '@confide/api/authentication';
 import { organisationExports } from '@confide/api/provisioning';
 import type { ConfideServices } from '@confide/api/services';
-import { ConfideError, isIdOf, type NoteKind, newId, type OrgId } from '@confide/domain';
+import { ConfideError, isIdOf, newId, type OrgId } from '@confide/domain';
 import { type PlatformAuditEvent, type StaffMember, tenantScope } from '@confide/store';
 // The export and the import are the CLI's code (decision 0034, 0032); the stage runs the same code where the
 // organisation's keys may be used (decision 0041). The CLI package has no exports map: its files by path.
