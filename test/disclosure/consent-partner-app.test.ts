@@ -153,7 +153,7 @@ describe('the largest release a request may name', () => {
     // Assess
     expectNoErrors(released);
     expect(await partnerReads(w, w.surgery.partnerToken)).toHaveLength(MAX_RELEASED_ITEMS);
-  }, 120_000);
+  });
 });
 
 describe('a grant rewritten in the table gives the partner nothing more (decision 0090)', () => {
