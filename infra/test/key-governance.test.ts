@@ -145,11 +145,20 @@ describe('key governance in the stacks', () => {
     expect(JSON.stringify(role?.Properties.AssumeRolePolicyDocument)).toContain('aws:MultiFactorAuthPresent');
   });
 
-  it('never allows the provisioner kms:PutKeyPolicy in IAM', () => {
-    const provisioner = allStatements(prod.api).filter(({ type }) => type === 'AWS::IAM::ManagedPolicy');
-    for (const { statement } of provisioner) {
-      if (statement.Effect === 'Allow') expect(actionsOf(statement)).not.toContain('kms:PutKeyPolicy');
-    }
+  it('never allows the provisioner, or any role of the api stack, kms:PutKeyPolicy in IAM', () => {
+    // Every identity policy: managed, inline on a role, or a CDK `AWS::IAM::Policy`; an action matches by IAM's globbing.
+    const identityPolicies = allStatements(prod.api).filter(({ type }) =>
+      ['AWS::IAM::ManagedPolicy', 'AWS::IAM::Policy', 'AWS::IAM::Role'].includes(type),
+    );
+    const matches = (pattern: string, action: string) =>
+      new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`, 'i').test(action);
+    const allowing = identityPolicies.filter(
+      ({ statement }) =>
+        statement.Effect === 'Allow' &&
+        actionsOf(statement).some((action) => matches(action, 'kms:PutKeyPolicy')),
+    );
+    expect(identityPolicies.length).toBeGreaterThan(10);
+    expect(allowing.map(({ logicalId }) => logicalId)).toEqual([]);
   });
 
   it('sends PutKeyPolicy, DisableKey and ScheduleKeyDeletion events (CloudTrail via EventBridge) to the alarm topic', () => {
