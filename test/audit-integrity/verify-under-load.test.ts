@@ -2,6 +2,7 @@ import { verifyAuditLog } from '@confide/api';
 import { tenantScope } from '@confide/store';
 import { describe, expect, it } from 'vitest';
 import { monitoringWorld, readClients } from '../monitoring/monitoring-fixtures';
+import { interleavingDynamoClient } from '../support/failing-dynamo';
 import { testApi } from '../support/test-api';
 
 /**
@@ -41,5 +42,28 @@ describe('audit verify while the organisation is busy', () => {
     expect(reads.reduce((a, b) => a + b, 0)).toBeGreaterThan(8);
     expect(results.filter((result) => !result.ok).map((result) => result.reason)).toEqual([]);
     expect(after.ok).toBe(true);
+  });
+
+  it('passes when an event is written between its read of the chain heads and its read of the events', async () => {
+    // Prepare: a read audited exactly after verify has read the heads, whatever the machine's speed
+    const world = await monitoringWorld(api, 2);
+    await readClients(api, world.worker, world.clients, 'Support visit');
+    const meanwhile = interleavingDynamoClient(
+      api,
+      (call) =>
+        call.commandName === 'BatchGetItemCommand' && JSON.stringify(call.input).includes('#AUDIT#CHAIN#'),
+      () => readClients(api, world.worker, world.clients, 'Visit in between'),
+      { afterRead: true },
+    );
+
+    // Act
+    const result = await verifyAuditLog(
+      testApi({ dynamo: meanwhile.client }).services,
+      tenantScope(world.org.orgId),
+    );
+
+    // Assess
+    expect(meanwhile.interleaved()).toBe(true);
+    expect(result.ok, result.reason).toBe(true);
   });
 });
