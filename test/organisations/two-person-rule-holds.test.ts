@@ -128,4 +128,51 @@ describe('a pending change whose proposer was deactivated since', () => {
     expectNoErrors(rejected);
     expect(xNow.data?.staffMember.roles).toEqual(['VOLUNTEER']);
   });
+
+  it('is not run once its proposer has lost the role that let them propose it', async () => {
+    // Prepare: admin A proposes giving X a senior manager's role; admin B then takes A's ORG_ADMIN away
+    const org = await onboardTestOrganisation(api);
+    const [b, x] = await Promise.all([
+      addStaff(api, org, ['ORG_ADMIN', 'VOLUNTEER']),
+      addStaff(api, org, ['VOLUNTEER']),
+    ]);
+    const aId = globalIdOf('StaffMember', org.adminStaffId);
+    expectNoErrors(
+      await api.graphql(
+        'mutation ($id: ID!) { assignRoles(input: { staffId: $id, roles: [VOLUNTEER] }) { roles } }',
+        {
+          token: b.token,
+          variables: { id: aId },
+        },
+      ),
+    );
+    const proposed = await api.graphql(
+      'mutation ($id: ID!) { assignRoles(input: { staffId: $id, roles: [SENIOR_MANAGER] }) { roles } }',
+      { token: org.adminToken, variables: { id: x.globalId } },
+    );
+    expect(codes(proposed)).toEqual(['APPROVAL_REQUIRED']);
+    expectNoErrors(
+      await api.graphql(
+        'mutation ($id: ID!) { removeRoles(input: { staffId: $id, roles: [ORG_ADMIN] }) { roles } }',
+        {
+          token: b.token,
+          variables: { id: aId },
+        },
+      ),
+    );
+
+    // Act
+    const approved = await api.graphql(APPROVE, {
+      token: b.token,
+      variables: { id: proposed.errors?.[0]?.extensions?.approvalId },
+    });
+    const xNow = await api.graphql<{ staffMember: { roles: string[] } }>(STAFF, {
+      token: b.token,
+      variables: { id: x.globalId },
+    });
+
+    // Assess
+    expect(codes(approved)).toEqual(['CONFLICT']);
+    expect(xNow.data?.staffMember.roles).toEqual(['VOLUNTEER']);
+  });
 });
