@@ -39,6 +39,17 @@ async function noteKey(api: TestApi, orgId: string, client: string): Promise<{ p
   return { pk, sk: only.sk.S };
 }
 
+/** The item as stored now (a copy to put back later). */
+function storedItem(api: TestApi, key: { pk: string; sk: string }) {
+  return api.services.dynamo.send(
+    new GetItemCommand({
+      TableName: api.stack.tables.data,
+      Key: { pk: { S: key.pk }, sk: { S: key.sk } },
+      ConsistentRead: true,
+    }),
+  );
+}
+
 async function rawUpdate(
   api: TestApi,
   key: { pk: string; sk: string },
@@ -136,13 +147,7 @@ describe('tampered note metadata (issue 16, capability 1)', () => {
     await allocate(api, world.manager, client, worker);
     const note = await recordNote(api, worker, client, 'DAILY_SUPPORT', 'Original text, later corrected.');
     const key = await noteKey(api, world.org.orgId, client);
-    const original = await api.services.dynamo.send(
-      new GetItemCommand({
-        TableName: api.stack.tables.data,
-        Key: { pk: { S: key.pk }, sk: { S: key.sk } },
-        ConsistentRead: true,
-      }),
-    );
+    const original = await storedItem(api, key);
     const amended = await api.graphql(
       'mutation ($input: AmendNoteInput!) { amendNote(input: $input) { version } }',
       {
@@ -196,13 +201,7 @@ describe('tampered note metadata (issue 16, capability 1)', () => {
     await allocate(api, world.manager, client, worker);
     const note = await recordNote(api, worker, client, 'DAILY_SUPPORT', 'Walked to the shop.');
     const key = await noteKey(api, world.org.orgId, client);
-    const original = await api.services.dynamo.send(
-      new GetItemCommand({
-        TableName: api.stack.tables.data,
-        Key: { pk: { S: key.pk }, sk: { S: key.sk } },
-        ConsistentRead: true,
-      }),
-    );
+    const original = await storedItem(api, key);
     const read = () => api.graphql(READ_NOTE, { token: worker.token, variables: { id: note } });
     const relabel = () => rawUpdate(api, key, 'SET kind = :kind', { ':kind': { S: 'ASSESSMENT' } });
 

@@ -71,7 +71,17 @@ export async function mayReadEveryNote(
  * amendment date then), never the live note, whichever path reaches it.
  */
 export function asReleased(client: ServiceUserRecord, note: CaseNote, released: ReleasedItem): NoteInContext {
-  return { client, note: { ...note, version: released.version, amendedAt: released.amendedAt }, released };
+  // Only what the release holds (its text, kind, dates and version): a letter's author organisation was not released.
+  return {
+    client,
+    note: {
+      ...note,
+      version: released.version,
+      amendedAt: released.amendedAt,
+      authorOrganisation: undefined,
+    },
+    released,
+  };
 }
 
 export const CaseNoteInterface = builder.interfaceRef<NoteInContext>('CaseNote').implement({
@@ -193,9 +203,7 @@ function noteType(name: string, classification: Classification, description: str
               nullable: true,
               description:
                 'For correspondence written by another organisation: its disclosure needs that author’s recorded authority (Azure 4.1). Null for a partner agency: it was not part of what was released.',
-              // A partner holds the note as released (its text, kind and dates), not the live note's other facts.
-              resolve: (parent: NoteInContext) =>
-                parent.released ? null : (parent.note.authorOrganisation ?? null),
+              resolve: (parent: NoteInContext) => parent.note.authorOrganisation ?? null,
             }),
           }
         : {}),

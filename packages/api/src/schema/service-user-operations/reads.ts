@@ -1,3 +1,4 @@
+import type { ReadDecision } from '@confide/access';
 import { classificationOf, isIdOf, newId, notFound, validate } from '@confide/domain';
 import type { CaseNote, ServiceUserRecord, TenantScope } from '@confide/store';
 import { resolveArrayConnection } from '@pothos/plugin-relay';
@@ -234,8 +235,8 @@ builder.queryFields((t) => ({
     args: SEARCH_ARGS,
     operation: { policy: 'client.lists', audit: 'fields' },
     resolve: async (operation, args, context) => {
-      const { criteria, found } = await searchServiceUsers(context, operation.scope, args);
-      await recordSearch(context, criteria, found.length > 0, found);
+      const { criteria, found, decided } = await searchServiceUsers(context, operation.scope, args);
+      recordSearch(context, criteria, found.length > 0, found, decided);
       return found;
     },
   }),
@@ -247,7 +248,7 @@ builder.queryFields((t) => ({
     operation: { policy: 'client.lists', audit: 'fields' },
     resolve: async (operation, args, context) => {
       const request = pageRequest(args);
-      const { criteria, found } = await searchServiceUsers(context, operation.scope, args);
+      const { criteria, found, decided } = await searchServiceUsers(context, operation.scope, args);
       const binding = await context.services.serviceUsers.searchBinding(
         operation.scope,
         criteria.map((c) => [c.kind, c.value] as const),
@@ -256,7 +257,7 @@ builder.queryFields((t) => ({
       const after = clientCursorAfter(request.after, 'search', binding);
       const rest = after === undefined ? found : found.filter((client) => client.clientId > after);
       const page = rest.slice(0, request.limit);
-      await recordSearch(context, criteria, found.length > 0, page);
+      recordSearch(context, criteria, found.length > 0, page, decided);
       const edges = page.map((client) => ({ node: client, cursor: cursor(client) }));
       return {
         edges,
@@ -400,7 +401,12 @@ async function searchServiceUsers(
   context: ConfideContext,
   scope: TenantScope,
   args: { nhsNumber?: string | null; postcode?: string | null; name?: string | null },
-): Promise<{ criteria: Criterion[]; found: ServiceUserRecord[] }> {
+): Promise<{
+  criteria: Criterion[];
+  found: ServiceUserRecord[];
+  /** Each candidate's read of its identifying details, as the search decided it. */
+  decided: ReadonlyMap<string, ReadDecision>;
+}> {
   const { serviceUsers } = context.services;
   const criteria = searchCriteria(args);
   const candidateSets = await Promise.all(
@@ -412,10 +418,9 @@ async function searchServiceUsers(
   // Every criterion is an IDENTIFYING value: a match tells the caller who the client is, so only clients whose
   // IDENTIFYING fields the caller may read now (R, or J with a stated purpose) are compared. A client the caller
   // sees only by reference (the Caldicott Guardian, the IG lead) is never matched by name, postcode or NHS number.
-  const readable = await Promise.all(
-    known.map(async (client) => (await context.access.peekRead(client, 'IDENTIFYING')).effect === 'ALLOW'),
-  );
-  const visible = known.filter((_, index) => readable[index]);
+  const decisions = await Promise.all(known.map((client) => context.access.peekRead(client, 'IDENTIFYING')));
+  const decided = new Map(known.map((client, index) => [client.clientId, decisions[index] as ReadDecision]));
+  const visible = known.filter((_, index) => decisions[index]?.effect === 'ALLOW');
   // The beacon is truncated, so candidates include strangers: compare the real values, server-side only.
   const matches = await Promise.all(
     visible.map(async (client) => {
@@ -430,7 +435,7 @@ async function searchServiceUsers(
   const found = visible
     .filter((_, index) => matches[index])
     .sort((a, b) => a.clientId.localeCompare(b.clientId));
-  return { criteria, found };
+  return { criteria, found, decided };
 }
 
 /**
@@ -438,12 +443,13 @@ async function searchServiceUsers(
  * (never their values), and one read per person returned — recorded like field reads, not by the plugin: the
  * identifying details it matched, under the relationship that let it (an emergency access as one).
  */
-async function recordSearch(
+function recordSearch(
   context: ConfideContext,
   criteria: readonly Criterion[],
   foundAny: boolean,
   returned: readonly ServiceUserRecord[],
-): Promise<void> {
+  decided: ReadonlyMap<string, ReadDecision>,
+): void {
   context.access.audit.record({
     action: 'READ',
     operation: 'searchServiceUsers',
@@ -451,8 +457,9 @@ async function recordSearch(
     rule: `search.by.${[...new Set(criteria.map((c) => c.kind))].sort().join('+')}`,
   });
   for (const client of returned) {
-    // Decided as the search decided it (searchServiceUsers compares only what this allows), not recorded twice.
-    const decision = await context.access.peekRead(client, 'IDENTIFYING');
+    // As the search decided it: it compared only the people whose identifying details this let it read.
+    const decision = decided.get(client.clientId);
+    if (!decision) continue;
     const relationship = 'relationship' in decision ? decision.relationship : undefined;
     const emergency = relationship === 'EMERGENCY';
     context.access.audit.record({
