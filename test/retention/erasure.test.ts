@@ -220,4 +220,57 @@ describe('retention: erasure', () => {
     expectNoErrors(await eraseWithApproval(api, world.ig, guardian, id));
     expectCode(await readClient(api, world.manager.token, id), 'NOT_FOUND');
   });
+
+  describe('an erasure whose proposer could no longer propose it', () => {
+    async function proposedThenApproved(
+      change: (world: Awaited<ReturnType<typeof retentionWorld>>, id: string) => Promise<void>,
+    ) {
+      const world = await retentionWorld(api);
+      const { id } = await clientWithRecords(api, world);
+      const guardian = await addStaff(api, world.org, ['CALDICOTT_GUARDIAN']);
+      expectNoErrors(await closeCase(api, world.manager, id));
+      const proposed = await proposeErasure(api, world.ig.token, id);
+      expectCode(proposed, 'APPROVAL_REQUIRED');
+      await change(world, id);
+      const approved = await approve(api, guardian.token, approvalIdOf(proposed));
+      return { world, id, approved };
+    }
+
+    it('is not run once the proposer is no longer an IG lead', async () => {
+      // Prepare and act: the IG lead proposes, an admin takes the role away, the Guardian approves.
+      const { world, id, approved } = await proposedThenApproved(async (world) => {
+        for (const mutation of [
+          'assignRoles(input: { staffId: $id, roles: [VOLUNTEER] })',
+          'removeRoles(input: { staffId: $id, roles: [IG_LEAD] })',
+        ]) {
+          expectNoErrors(
+            await api.graphql(`mutation ($id: ID!) { ${mutation} { roles } }`, {
+              token: world.org.adminToken,
+              variables: { id: world.ig.globalId },
+            }),
+          );
+        }
+      });
+
+      // Assess: two people with the authority did not both ask for it, so nothing is erased.
+      expectCode(approved, 'CONFLICT');
+      expectNoErrors(await readClient(api, world.manager.token, id));
+    });
+
+    it('is not run once a conflict of interest hides the person from the proposer', async () => {
+      // Prepare and act: the IG lead proposes, the manager declares the IG lead a relative, the Guardian approves.
+      const { world, id, approved } = await proposedThenApproved(async (world, id) => {
+        expectNoErrors(
+          await api.graphql(
+            'mutation ($c: ID!, $s: ID!) { declareConflict(serviceUserId: $c, staffId: $s, connection: RELATIVE) }',
+            { token: world.manager.token, variables: { c: id, s: world.ig.globalId } },
+          ),
+        );
+      });
+
+      // Assess
+      expectCode(approved, 'CONFLICT');
+      expectNoErrors(await readClient(api, world.manager.token, id));
+    });
+  });
 });

@@ -18,7 +18,7 @@ import {
   type TenantPrincipal,
   unauthenticated,
 } from '@confide/domain';
-import type { AuditAction, ServiceUserRecord, TenantScope } from '@confide/store';
+import type { AuditAction, ServiceUserRecord, StaffMember, TenantScope } from '@confide/store';
 import { tenantScope } from '@confide/store';
 import SchemaBuilder, {
   BasePlugin,
@@ -32,7 +32,7 @@ import SchemaBuilder, {
 import type { GraphQLFieldResolver, GraphQLResolveInfo } from 'graphql';
 import type { ConfideContext } from '../context';
 import type { AuditRecord } from './audit-trail';
-import { readRefusal } from './request-access';
+import { readRefusal, staffRelationTo } from './request-access';
 
 /** What an operation acts on, as the plugin loaded it for the policy and hands it to the resolver. */
 export type OperationSubject =
@@ -315,42 +315,87 @@ export async function mayApprove(
   }
 }
 
-/** The facts of the caller and the subject a policy decides on. */
+/**
+ * Someone a policy decides for other than the request's caller: a pending change's proposer, whose account as it is
+ * now must still let them propose it when it is approved (their roles, their relationship to the person).
+ */
+export type DecidingStaff = Pick<
+  StaffMember,
+  'staffId' | 'roles' | 'acknowledgedPolicyVersion' | 'serviceLinks' | 'emergencyGrants'
+>;
+
+/** The facts of the caller (or of `as`) and the subject a policy decides on. */
 async function gatherFacts(
   policy: OperationPolicy,
   context: ConfideContext,
   subject: OperationSubject,
   change: ChangeFacts | undefined,
   approved: boolean,
+  as?: DecidingStaff,
 ): Promise<OperationFacts> {
   const principal = context.auth?.principal;
+  const policyVersion = context.auth?.organisation?.policyVersion;
+  const actor = as
+    ? { staffId: as.staffId, links: as.serviceLinks }
+    : {
+        staffId: principal?.kind === 'STAFF' ? principal.staffId : undefined,
+        links: context.auth?.staff?.serviceLinks,
+      };
   const base = {
-    caller: context.access.callerFacts(),
+    caller: as
+      ? {
+          kind: 'STAFF' as const,
+          roles: as.roles,
+          acknowledgedPolicy: policyVersion === undefined || as.acknowledgedPolicyVersion === policyVersion,
+        }
+      : context.access.callerFacts(),
     preset: context.access.preset,
     approved,
-    managesAnyService: (context.auth?.staff?.serviceLinks.manages.size ?? 0) > 0,
+    managesAnyService: (actor.links?.manages.size ?? 0) > 0,
     ...(change ? { change } : {}),
   };
   switch (subject.kind) {
     case 'CLIENT':
-      return { ...base, relation: await context.access.relationTo(subject.client) };
-    case 'STAFF':
       return {
         ...base,
-        targetIsCaller: principal?.kind === 'STAFF' && principal.staffId === subject.staffId,
+        relation: as
+          ? staffRelationTo(as, subject.client, context.services.clock.now().toISOString())
+          : await context.access.relationTo(subject.client),
       };
+    case 'STAFF':
+      return { ...base, targetIsCaller: actor.staffId !== undefined && actor.staffId === subject.staffId };
     case 'SERVICE': {
-      const links = context.auth?.staff?.serviceLinks;
-      const manages = links?.manages.has(subject.serviceId) ?? false;
+      const manages = actor.links?.manages.has(subject.serviceId) ?? false;
       return {
         ...base,
-        service: { manages, member: manages || (links?.memberOf.has(subject.serviceId) ?? false) },
+        service: { manages, member: manages || (actor.links?.memberOf.has(subject.serviceId) ?? false) },
       };
     }
     default:
       if (policy.subject !== 'NONE') throw new Error(`${policy.id} needs a ${policy.subject} subject`);
       return base;
   }
+}
+
+/**
+ * Whether `proposer`, as their account is now, could still propose the pending change (`args`, about the subject it
+ * was proposed on): its policy asks for approval, or allows it outright. A proposer demoted since, or whom a conflict
+ * of interest now hides the person from, no longer gives their word to it.
+ */
+export async function proposerMayStill(
+  context: ConfideContext,
+  operation: GovernedOperation,
+  args: Record<string, unknown>,
+  subjectId: string | undefined,
+  proposer: DecidingStaff,
+): Promise<boolean> {
+  const { policy, options } = operation;
+  const subject = options.subject
+    ? await options.subject(args, context, { subjectId })
+    : { kind: 'NONE' as const };
+  const change = options.change ? await options.change(args, context, subject) : undefined;
+  const { effect } = policy.decide(await gatherFacts(policy, context, subject, change, false, proposer));
+  return effect === 'APPROVAL_REQUIRED' || effect === 'ALLOW';
 }
 
 /**

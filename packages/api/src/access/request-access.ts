@@ -30,6 +30,7 @@ import {
   type PartnerGrant,
   type ReleasedItem,
   type ServiceUserRecord,
+  type StaffServiceLinks,
   type TenantScope,
   tenantScope,
 } from '@confide/store';
@@ -504,41 +505,66 @@ export class RequestAccess {
 
   async #computeRelation(client: ServiceUserRecord): Promise<ClientRelationFacts> {
     const principal = this.auth?.principal;
-    const none: ClientRelationFacts = {
-      allocated: false,
-      managesService: false,
-      qaReview: false,
-      investigation: false,
-      serviceMember: false,
-      emergency: undefined,
-      self: false,
-      conflict: false,
-    };
-    if (!principal || principal.kind === 'OPERATOR' || principal.kind === 'PARTNER') return none;
+    if (!principal || principal.kind === 'OPERATOR' || principal.kind === 'PARTNER') return NO_RELATION;
     if (principal.kind === 'SERVICE_USER')
-      return { ...none, self: principal.serviceUserId === client.clientId };
-    const staffId = principal.staffId;
-    const now = this.services.clock.now().toISOString();
-    // The caller's links to services are on their own staff item (read at authentication), so deciding
-    // needs no read of the client's service.
-    const links = this.auth?.staff?.serviceLinks;
-    const manages = links?.manages.has(client.serviceId) ?? false;
-    const grant = this.auth?.staff?.emergencyGrants.get(client.clientId);
-    return {
-      allocated: client.allocations.some(
-        (allocation) => allocation.staffId === staffId && allocationIsCurrent(allocation, now),
-      ),
-      managesService: manages,
-      qaReview:
-        links?.qaReviews.some((qa) => qa.serviceId === client.serviceId && qa.from <= now && now < qa.to) ??
-        false,
-      investigation: client.investigations.some(
-        (investigation) => investigation.investigatorId === staffId && investigation.status === 'OPEN',
-      ),
-      serviceMember: manages || (links?.memberOf.has(client.serviceId) ?? false),
-      emergency: grant && grant.until > now ? (grant.reason as EmergencyReason) : undefined,
-      self: false,
-      conflict: client.conflicts.includes(staffId),
-    };
+      return { ...NO_RELATION, self: principal.serviceUserId === client.clientId };
+    const staff = this.auth?.staff;
+    return staffRelationTo(
+      {
+        staffId: principal.staffId,
+        serviceLinks: staff?.serviceLinks,
+        emergencyGrants: staff?.emergencyGrants,
+      },
+      client,
+      this.services.clock.now().toISOString(),
+    );
   }
+}
+
+const NO_RELATION: ClientRelationFacts = {
+  allocated: false,
+  managesService: false,
+  qaReview: false,
+  investigation: false,
+  serviceMember: false,
+  emergency: undefined,
+  self: false,
+  conflict: false,
+};
+
+/**
+ * A staff member's relationship facts for one client at `now`, from their own account (its links to services and
+ * open break-glass grants, read at authentication for a caller) and the client's record. Also decides for someone
+ * other than the caller: a pending change's proposer when it is approved.
+ */
+export function staffRelationTo(
+  staff: {
+    readonly staffId: string;
+    readonly serviceLinks: StaffServiceLinks | undefined;
+    readonly emergencyGrants:
+      | ReadonlyMap<string, { readonly until: string; readonly reason: string }>
+      | undefined;
+  },
+  client: ServiceUserRecord,
+  now: string,
+): ClientRelationFacts {
+  const { staffId, serviceLinks: links } = staff;
+  const manages = links?.manages.has(client.serviceId) ?? false;
+  const grant = staff.emergencyGrants?.get(client.clientId);
+  return {
+    allocated: client.allocations.some(
+      (allocation) => allocation.staffId === staffId && allocationIsCurrent(allocation, now),
+    ),
+    managesService: manages,
+    qaReview:
+      links?.qaReviews.some((qa) => qa.serviceId === client.serviceId && qa.from <= now && now < qa.to) ??
+      false,
+    investigation: client.investigations.some(
+      (investigation) => investigation.investigatorId === staffId && investigation.status === 'OPEN',
+    ),
+    serviceMember: manages || (links?.memberOf.has(client.serviceId) ?? false),
+    emergency: grant && grant.until > now ? (grant.reason as EmergencyReason) : undefined,
+    self: false,
+    conflict: client.conflicts.includes(staffId),
+  };
 }

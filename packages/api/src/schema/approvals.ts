@@ -1,7 +1,7 @@
 import { APPROVER_ROLE_RULE } from '@confide/access';
 import { ConfideError, ErrorCode, forbidden, type IdKind, isIdOf, notFound } from '@confide/domain';
-import type { PendingApproval, StaffMember } from '@confide/store';
-import { type GovernedOperation, governedOperations, mayApprove } from '../access/operation-plugin';
+import type { PendingApproval } from '@confide/store';
+import { governedOperations, mayApprove, proposerMayStill } from '../access/operation-plugin';
 import { builder } from '../builder';
 import type { ConfideContext } from '../context';
 import { AccessActorRef, actorOfStaff } from './access-governance/actors';
@@ -73,39 +73,6 @@ PendingChangeRef.implement({
     }),
   }),
 });
-
-/**
- * Whether the proposer could still propose the change, decided by its policy on their account as it is now (their
- * roles; a demoted admin's proposals no longer stand). For changes about a staff member or the organisation, whose
- * policies decide on roles; a change about a person also depends on the proposer's relationship to them, which only
- * their own request computes, so those are held to the proposer being active only.
- */
-async function proposerStillMay(
-  context: ConfideContext,
-  governed: GovernedOperation,
-  approval: PendingApproval,
-  proposer: StaffMember,
-): Promise<boolean> {
-  const { policy, options } = governed;
-  if (policy.subject !== 'STAFF' && policy.subject !== 'NONE') return true;
-  const subject = options.subject
-    ? await options.subject(approval.args, context, { subjectId: approval.subjectId })
-    : { kind: 'NONE' as const };
-  const change = options.change ? await options.change(approval.args, context, subject) : undefined;
-  const policyVersion = context.auth?.organisation?.policyVersion;
-  const decision = policy.decide({
-    caller: {
-      kind: 'STAFF',
-      roles: proposer.roles,
-      acknowledgedPolicy: policyVersion === undefined || proposer.acknowledgedPolicyVersion === policyVersion,
-    },
-    preset: context.access.preset,
-    approved: false,
-    ...(change ? { change } : {}),
-    ...(subject.kind === 'STAFF' ? { targetIsCaller: subject.staffId === proposer.staffId } : {}),
-  });
-  return decision.effect === 'APPROVAL_REQUIRED' || decision.effect === 'ALLOW';
-}
 
 async function pendingApproval(
   context: ConfideContext,
@@ -224,7 +191,10 @@ builder.mutationFields((t) => ({
           'The person who proposed this change is no longer active: reject it, and propose it again if it is still wanted.',
         );
       }
-      if (proposer && !(await proposerStillMay(context, governed, approval, proposer))) {
+      if (
+        proposer &&
+        !(await proposerMayStill(context, governed, approval.args, approval.subjectId, proposer))
+      ) {
         throw new ConfideError(
           ErrorCode.CONFLICT,
           'The person who proposed this change no longer holds the role to propose it: reject it, and propose it again if it is still wanted.',
