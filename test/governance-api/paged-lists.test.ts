@@ -25,7 +25,7 @@ const BOUNDED: Readonly<Record<string, string>> = {
   'ServiceUser.allocations': 'a person’s current workers (a handful)',
   'Service.managers': 'a service’s managers (a handful)',
   'DisclosureRegisterEntry.items':
-    'the notes one request names: at most 97 (`itemIds` of ReceiveDisclosureRequestInput and ReleaseDisclosureInput) or 100 (ExceptionalDisclosureInput)',
+    'the notes one request names: at most 96 (`itemIds` of ReceiveDisclosureRequestInput and ReleaseDisclosureInput) or 100 (ExceptionalDisclosureInput)',
 };
 
 /**

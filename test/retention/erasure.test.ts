@@ -166,6 +166,46 @@ describe('retention: erasure', () => {
     expect(await partitionItems(api, orgId, clientId)).toEqual([]);
   });
 
+  it('leaves no release behind that a request read the person for before the erasure and wrote after it', async () => {
+    // Prepare: a release that has read the person's profile, key and note (so it passed every check) but not yet
+    // written when the erasure runs and its partition is swept.
+    const world = await retentionWorld(api);
+    const { id, clientId } = await clientWithRecords(api, world);
+    const { orgId } = world.org;
+    const guardian = await addStaff(api, world.org, ['CALDICOTT_GUARDIAN']);
+    const key = await api.services.keys.subjectKey(orgId, clientId);
+    if (!key) throw new Error('The person has a key before the erasure.');
+    expectNoErrors(await closeCase(api, world.manager, id));
+    expectNoErrors(await eraseWithApproval(api, world.ig, guardian, id));
+    await sweepUntilGone(api, orgId, clientId);
+
+    // Act: the late write of a release alone (no item outside the person's partition)
+    const late = api.services.disclosures.append(tenantScope(orgId), key, {
+      requestId: 'late-release',
+      clientId,
+      sequence: 3,
+      kind: 'RELEASED',
+      by: world.manager.staffId,
+      partnerId: 'partner-late',
+      itemIds: ['note-late'],
+      grantExpiresAt: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+      released: [
+        {
+          noteId: 'note-late',
+          kind: 'DAILY_SUPPORT',
+          recordedAt: '2026-11-30T10:00:00.000Z',
+          version: 1,
+          amendedAt: undefined,
+          body: 'A note read before the erasure',
+        },
+      ],
+    });
+
+    // Assess: refused, and nothing in the erased partition
+    await expect(late).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect(await partitionItems(api, orgId, clientId)).toEqual([]);
+  });
+
   it('refuses erasure while a safeguarding investigation is open', async () => {
     const world = await retentionWorld(api);
     const { id } = await clientWithRecords(api, world);

@@ -206,11 +206,11 @@ export interface ReleasedNoteRef {
 }
 
 /**
- * The most notes one release names. Its transaction holds, besides an index item per note, the entry, the grant and,
- * for a release on the person's consent, the check that the consent still stands: DynamoDB takes 100 items a
- * transaction, so at most 97 notes.
+ * The most notes one release names. Its transaction holds, besides an index item per note, the entry, the grant, the
+ * check that the person's profile is still there as read and, for a release on the person's consent, the check that
+ * the consent still stands: DynamoDB takes 100 items a transaction, so at most 96 notes.
  */
-export const MAX_RELEASED_ITEMS = 97;
+export const MAX_RELEASED_ITEMS = 96;
 
 const entrySort = (requestId: string, sequence: number) =>
   `DISCLOSURE#${requestId}#${String(sequence).padStart(4, '0')}`;
@@ -396,14 +396,9 @@ export class Disclosures {
         : undefined;
     // Every item written carries the date the person's profile had when read (the entry, a grant, what the partner was
     // released, a kept queue item, a disclosure review): written only while it still has it, so that a closure
-    // meanwhile cannot leave them undated (0085). Not checked for a release alone, whose transaction is full with its
-    // notes: what such a race leaves undated is its grant and index items, whose grant ends within 90 days, years
-    // before the person's records can expire, and its entry, which no work list shows.
-    const outside =
-      writes.some((write) => 'Put' in write && write.Put.Item?.pk?.S !== pk) || alsoPut.length > 0;
-    if (entry.kind !== 'RELEASED' || outside) {
-      writes.push(profileDatedAs(scope, entry.clientId, entry.clientExpiresAt));
-    }
+    // meanwhile cannot leave them undated (0085), and an erasure's sweep meanwhile cannot leave them behind in the
+    // erased partition, where nothing would ever remove them.
+    writes.push(profileDatedAs(scope, entry.clientId, entry.clientExpiresAt));
     const outcome = await transactWriteOrCancelled(this.#gateway(scope), writes);
     if (!outcome.written) {
       if (consentCheck !== undefined && outcome.reasons[consentCheck] === 'ConditionalCheckFailed') {
