@@ -188,7 +188,7 @@ export type PrincipalKind =
 export type ReceiveDisclosureRequestInput = {
   /** How the requester was verified. */
   identityCheck: IdentityCheck;
-  /** The notes requested. At most 97. Global id of a CaseNote. */
+  /** The notes requested. At most 96. Global id of a CaseNote. */
   itemIds: Array<string | number>;
   /** The basis claimed. */
   legalBasis: LegalBasis;
@@ -227,7 +227,7 @@ export type Relationship =
 export type ReleaseDisclosureInput = {
   /** Until when the partner app may read it (required for PARTNER_APP; at most 90 days). */
   grantExpiresAt?: string | null | undefined;
-  /** The notes released (a subset of those approved). At most 97. Global id of a CaseNote. */
+  /** The notes released (a subset of those approved). At most 96. Global id of a CaseNote. */
   itemIds: Array<string | number>;
   /** How it is sent. */
   method: ReleaseMethod;
