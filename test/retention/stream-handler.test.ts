@@ -1,11 +1,13 @@
 import {
   type AttributeValue,
   DeleteItemCommand,
+  DynamoDBClient,
   GetItemCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { newId, type OrgId } from '@confide/domain';
 import type { SubjectKey } from '@confide/keys';
+import { LOCAL_CREDENTIALS } from '@confide/local';
 import {
   type Item,
   processRetentionRecords,
@@ -159,6 +161,53 @@ describe('retention stream handler', () => {
     const noImage: RetentionStreamRecord = { eventName: 'REMOVE', dynamodb: { SequenceNumber: '4343' } };
     const third = await processRetentionRecords([noImage], deps(api, clock));
     expect(third.batchItemFailures).toEqual([{ itemIdentifier: '4343' }]);
+  });
+
+  it('reports a record whose tombstone write fails, and only it; redelivered, each tombstone is written once', async () => {
+    // Prepare: an expired client's items removed by TTL, and a client of the same table whose writes of a consent's
+    // tombstone fail (as a throttled or refused write would).
+    const { orgId, clientId, items } = await expiredClient(api, clock);
+    await deleteRaw(api, items);
+    const dynamo = new DynamoDBClient({
+      region: api.stack.region,
+      endpoint: api.stack.dynamodbEndpoint,
+      credentials: LOCAL_CREDENTIALS,
+    });
+    dynamo.middlewareStack.add(
+      (next, context) => async (args) => {
+        const item = (args.input as { Item?: Item }).Item;
+        if (
+          context.commandName === 'PutItemCommand' &&
+          item?.pk?.S?.includes('#TOMBSTONE#') &&
+          item.kind?.S === 'CONSENT'
+        ) {
+          throw Object.assign(new Error('Injected: write refused.'), {
+            name: 'ValidationException',
+            $metadata: { httpStatusCode: 400 },
+          });
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'failConsentTombstones' },
+    );
+    const records = items.map((item) => removal(item, TTL));
+    const consentRecord = records.find((record) => record.dynamodb?.OldImage?.sk?.S?.startsWith('CONSENT#'));
+    expect(consentRecord).toBeDefined();
+    const faulty = { ...deps(api, clock), dynamo };
+
+    // Act
+    const first = await processRetentionRecords(records, faulty);
+    const written = await tombstones(api, orgId, clientId);
+    const again = await processRetentionRecords(records, faulty);
+
+    // Assess: the consent's record alone is reported; the others' tombstones stand, none for the consent, none twice.
+    expect(first.batchItemFailures).toEqual([{ itemIdentifier: consentRecord?.dynamodb?.SequenceNumber }]);
+    expect(written.some((tombstone) => tombstone.kind === 'CONSENT')).toBe(false);
+    expect(written.length).toBe(first.tombstonesWritten);
+    expect(written.length).toBeGreaterThan(0);
+    expect(again.batchItemFailures).toEqual(first.batchItemFailures);
+    expect(again.tombstonesWritten).toBe(0);
+    expect((await tombstones(api, orgId, clientId)).length).toBe(written.length);
   });
 
   it('leaves a recovered key alone when the expiry it was quarantined for is delivered again', async () => {
