@@ -16,7 +16,7 @@ import {
   parseMapping,
 } from './mapping';
 import { Progress } from './progress';
-import { planImport, type Rejection } from './rows';
+import { partnersByIdOrName, planImport, type Rejection } from './rows';
 import { importAuthority, runImport } from './run';
 
 /**
@@ -167,13 +167,7 @@ export async function importCommand(request: ImportRequest): Promise<string> {
       staffByHandle: new Map(staff.filter((m) => m.status === 'ACTIVE').map((m) => [m.handle, m.staffId])),
       operatorId: operator.staffId,
       retention: organisation.retention,
-      // A consent names a registered partner agency by its id or by its registered name.
-      partners: new Map(
-        partners.flatMap((partner) => [
-          [partner.partnerId, partner.partnerId],
-          [partner.name, partner.partnerId],
-        ]),
-      ),
+      partners: partnersByIdOrName(partners),
       allocatable: (staffId) =>
         staff.some(
           (member) =>

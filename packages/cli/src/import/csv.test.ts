@@ -63,4 +63,14 @@ describe('parseCsv (RFC 4180)', () => {
       'Malformed CSV at line 2, field 2: more fields than the header has columns',
     );
   });
+
+  it('numbers table rows as a spreadsheet shows them: blank lines count, a cell’s line breaks do not', () => {
+    const table = parseCsvTable('id,n\nA,1\n\nB,"two\nlines"\n\n\nC,3\n');
+
+    expect(table.rows.map((row) => [row.values.get('id'), row.line])).toEqual([
+      ['A', 2],
+      ['B', 4],
+      ['C', 7],
+    ]);
+  });
 });

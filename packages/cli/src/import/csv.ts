@@ -6,8 +6,13 @@
  */
 
 export interface CsvRecord {
-  /** The line the record starts on, 1-based (the header is line 1): what a spreadsheet user looks for. */
+  /** The line the record starts on, 1-based (the header is line 1): what a text editor shows. */
   readonly line: number;
+  /**
+   * The record's row as a spreadsheet shows the file, 1-based: blank lines count (the spreadsheet shows an empty row),
+   * a cell's own line breaks do not.
+   */
+  readonly row: number;
   readonly fields: readonly string[];
 }
 
@@ -51,6 +56,7 @@ export function parseCsv(text: string): CsvRecord[] {
   let afterQuote = false;
   let fieldStarted = false;
   let recordQuoted = false;
+  let row = 1;
   const endField = () => {
     fields.push(field);
     field = '';
@@ -61,7 +67,8 @@ export function parseCsv(text: string): CsvRecord[] {
     endField();
     // A blank line is no record (a trailing newline, a gap a spreadsheet left).
     if (recordQuoted || !(fields.length === 1 && fields[0] === ''))
-      records.push({ line: recordLine, fields });
+      records.push({ line: recordLine, row, fields });
+    row++;
     fields = [];
     recordQuoted = false;
   };
@@ -118,12 +125,12 @@ export function parseCsvTable(text: string): CsvTable {
   const header = head.fields.map((name) => name.trim());
   return {
     header,
-    // `line` of a table row is its spreadsheet row (header = 1): a cell's own line breaks do not count.
-    rows: rest.map((record, index) => {
+    // `line` of a table row is its spreadsheet row (header = 1): blank lines count, a cell's own line breaks do not.
+    rows: rest.map((record) => {
       if (record.fields.length > header.length)
         throw new CsvError(record.line, 'TOO_MANY_FIELDS', header.length + 1);
       return {
-        line: index + 2,
+        line: record.row,
         values: new Map(header.map((name, index) => [name, record.fields[index] ?? ''])),
       };
     }),

@@ -53,6 +53,7 @@ export type ReasonCode =
   | 'PRIMARY_HAS_NO_END'
   | 'DISTRIBUTION_REQUIRED'
   | 'UNKNOWN_PARTNER'
+  | 'AMBIGUOUS_PARTNER'
   | 'PARTNER_NOT_FOR_SCOPE'
   | 'PURPOSES_NOT_FOR_SCOPE'
   | 'AUTHOR_ORGANISATION_NOT_FOR_KIND'
@@ -155,8 +156,8 @@ export interface PlanContext {
     allocated: boolean,
     withholding?: SubjectAccessExemption,
   ) => string | undefined;
-  /** The organisation's registered partner agencies: id by id and by name (a consent names one of them). */
-  readonly partners: ReadonlyMap<string, string>;
+  /** Registered partner agencies by id and by name (see {@link partnersByIdOrName}); null for a shared name. */
+  readonly partners: ReadonlyMap<string, string | null>;
   /** The organisation's retention rules: a closed case already past them is not imported. */
   readonly retention: RetentionRules;
 }
@@ -260,6 +261,18 @@ function isoDate(value: string, format: ImportMapping['dateFormat']): string {
  * before 1900 (the stores check the same). Returned as an ISO timestamp; undefined when the column is empty.
  */
 function sourceDate(row: RowReader, field: string, format: ImportMapping['dateFormat'], now: Date) {
+  const time = dateTimeIn(row, field, format);
+  if (time === undefined) return undefined;
+  if (new Date(time).getTime() > now.getTime()) throw new RowRejected(field, 'DATE_IN_FUTURE');
+  if (time < '1900-01-01') throw new RowRejected(field, 'INVALID_DATE');
+  return time;
+}
+
+/**
+ * A date in the mapping's format, optionally followed by a time (`HH:MM` or `HH:MM:SS`, after a space or `T`), read
+ * as UTC, as an ISO timestamp; undefined when the column is empty. Past or future: the caller says which it takes.
+ */
+function dateTimeIn(row: RowReader, field: string, format: ImportMapping['dateFormat']): string | undefined {
   const raw = row.optional(field)?.trim();
   if (raw === undefined) return undefined;
   const match = /^(\S+?)(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$/.exec(raw);
@@ -268,8 +281,6 @@ function sourceDate(row: RowReader, field: string, format: ImportMapping['dateFo
   const time = `${day}T${(match[2] ?? '0').padStart(2, '0')}:${match[3] ?? '00'}:${match[4] ?? '00'}.000Z`;
   const at = new Date(time);
   if (Number.isNaN(at.getTime()) || at.toISOString() !== time) throw new RowRejected(field, 'INVALID_DATE');
-  if (at.getTime() > now.getTime()) throw new RowRejected(field, 'DATE_IN_FUTURE');
-  if (day < '1900-01-01') throw new RowRejected(field, 'INVALID_DATE');
   return time;
 }
 
@@ -429,9 +440,10 @@ export function planImport(mapping: ImportMapping, tables: SourceTables, context
     // allocateWorker's: an allocation opens the record only to support staff and volunteers.
     if (!context.allocatable(staffId)) throw new RowRejected('staffHandle', 'NOT_ALLOCATABLE');
     const kind = row.oneOf<AllocationKind>('kind', ['PRIMARY', 'COVER']);
-    const rawEnd = row.optional('endsAt');
-    const endsAt = rawEnd === undefined ? undefined : new Date(rawEnd.trim());
-    if (endsAt && Number.isNaN(endsAt.getTime())) throw new RowRejected('endsAt', 'INVALID_DATE');
+    // In the mapping's date format, as every other date of the files (a day-first date read month-first would end
+    // a cover months late, with the access it gives).
+    const end = dateTimeIn(row, 'endsAt', mapping.dateFormat);
+    const endsAt = end === undefined ? undefined : new Date(end);
     if (kind === 'COVER' && (!endsAt || endsAt.getTime() <= context.now.getTime())) {
       throw new RowRejected('endsAt', 'COVER_NEEDS_FUTURE_END');
     }
@@ -477,6 +489,7 @@ export function planImport(mapping: ImportMapping, tables: SourceTables, context
     // purposes only on a consent to share.
     const partner = row.optional('partner')?.trim();
     const partnerId = partner === undefined ? undefined : context.partners.get(partner);
+    if (partnerId === null) throw new RowRejected('partner', 'AMBIGUOUS_PARTNER');
     if (partner !== undefined && !partnerId) throw new RowRejected('partner', 'UNKNOWN_PARTNER');
     if (partnerId && !PARTNER_SCOPES.includes(scope))
       throw new RowRejected('partner', 'PARTNER_NOT_FOR_SCOPE');
@@ -627,4 +640,19 @@ export function recheckedField(client: ClientRow, now: Date): string | undefined
     }
   }
   return undefined;
+}
+
+/**
+ * A consent names a registered partner agency by its id or by its registered name. Names are not unique: a name two
+ * agencies share maps to null, and such a row is rejected (AMBIGUOUS_PARTNER) rather than bound to one of them, whose
+ * app would then receive what the person agreed to share with the other. An id always names its own agency.
+ */
+export function partnersByIdOrName(
+  partners: readonly { readonly partnerId: string; readonly name: string }[],
+): ReadonlyMap<string, string | null> {
+  const byName = new Map<string, string | null>();
+  for (const { partnerId, name } of partners) {
+    byName.set(name, byName.has(name) && byName.get(name) !== partnerId ? null : partnerId);
+  }
+  return new Map([...byName, ...partners.map(({ partnerId }) => [partnerId, partnerId] as const)]);
 }

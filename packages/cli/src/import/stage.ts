@@ -6,7 +6,7 @@ import { payloadChunks, transfer } from '../stage-transfer';
 import type { CsvTable } from './csv';
 import type { Entity, ImportMapping } from './mapping';
 import { Progress } from './progress';
-import { type ClientRow, planImport, type Rejection } from './rows';
+import { type ClientRow, partnersByIdOrName, planImport, type Rejection } from './rows';
 import { type ImportCounts, importAuthority } from './run';
 
 /**
@@ -105,12 +105,7 @@ export async function importInStage(
       ),
       operatorId: operator.staffId,
       retention: organisation.retention,
-      partners: new Map(
-        context.partners.flatMap((partner) => [
-          [partner.partnerId, partner.partnerId],
-          [partner.name, partner.partnerId],
-        ]),
-      ),
+      partners: partnersByIdOrName(context.partners),
       allocatable: (staffId) =>
         staff.some(
           (member) =>
