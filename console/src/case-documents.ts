@@ -63,8 +63,9 @@ export const ClearConflictMutation = graphql(`
 `);
 
 export const ManagedServicesQuery = graphql(`
-  query ConsoleManagedServices {
-    servicesConnection(first: 100) {
+  query ConsoleManagedServices($after: String) {
+    servicesConnection(first: 100, after: $after) {
+      pageInfo { hasNextPage endCursor }
       edges {
         node {
           id

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ApiError } from './api';
-import { readConnection } from './connection-pages';
+import { mapInTurn, readConnection } from './connection-pages';
 
 /** A list of `length` numbers served `size` at a time, its cursor the last number of a page; `failAt` a cursor refused. */
 function servedList(length: number, size: number, failAt?: string) {
@@ -80,5 +80,33 @@ describe('reading a connection page after page', () => {
     // Assess
     expect(read).toEqual({ nodes: [7], errors: [], more: false });
     expect(asked).toEqual([null, 'sealed']);
+  });
+});
+
+describe('calling for each item a few at a time', () => {
+  it('never has more than the limit running at once, and gives the results in the items’ order', async () => {
+    // Prepare: calls that end out of order (the later items sooner), counting those running.
+    const items = Array.from({ length: 20 }, (_, i) => i);
+    let running = 0;
+    let mostRunning = 0;
+    const call = async (item: number) => {
+      running += 1;
+      mostRunning = Math.max(mostRunning, running);
+      await new Promise((resolve) => setTimeout(resolve, (item * 7) % 5));
+      running -= 1;
+      return `item ${item}`;
+    };
+
+    // Act
+    const results = await mapInTurn(items, 3, call);
+
+    // Assess
+    expect(results).toEqual(items.map((item) => `item ${item}`));
+    expect(mostRunning).toBe(3);
+    expect(running).toBe(0);
+  });
+
+  it('gives nothing for no items', async () => {
+    await expect(mapInTurn([], 6, async () => 1)).resolves.toEqual([]);
   });
 });

@@ -508,8 +508,9 @@ export const CompleteSubjectAccessRequestMutation = graphql(`
 `);
 
 export const ServicesQuery = graphql(`
-  query ConsoleServices {
-    servicesConnection(first: 100) {
+  query ConsoleServices($after: String) {
+    servicesConnection(first: 100, after: $after) {
+      pageInfo { hasNextPage endCursor }
       edges {
         node { id name }
       }

@@ -22,7 +22,7 @@ type Documents = {
     "\n  mutation ConsoleCloseInvestigation($serviceUserIds: [ID!]!, $investigationId: ID!) {\n    closeSafeguardingInvestigation(serviceUserIds: $serviceUserIds, investigationId: $investigationId)\n  }\n": typeof types.ConsoleCloseInvestigationDocument,
     "\n  mutation ConsoleDeclareConflict($serviceUserId: ID!, $staffId: ID!, $connection: ConflictConnection!) {\n    declareConflict(serviceUserId: $serviceUserId, staffId: $staffId, connection: $connection)\n  }\n": typeof types.ConsoleDeclareConflictDocument,
     "\n  mutation ConsoleClearConflict($serviceUserId: ID!, $staffId: ID!) {\n    clearConflict(serviceUserId: $serviceUserId, staffId: $staffId)\n  }\n": typeof types.ConsoleClearConflictDocument,
-    "\n  query ConsoleManagedServices {\n    servicesConnection(first: 100) {\n      edges {\n        node {\n          id\n          name\n          managers { id }\n        }\n      }\n    }\n  }\n": typeof types.ConsoleManagedServicesDocument,
+    "\n  query ConsoleManagedServices($after: String) {\n    servicesConnection(first: 100, after: $after) {\n      pageInfo { hasNextPage endCursor }\n      edges {\n        node {\n          id\n          name\n          managers { id }\n        }\n      }\n    }\n  }\n": typeof types.ConsoleManagedServicesDocument,
     "\n  query ConsoleServiceTeam($serviceId: ID!) {\n    node(id: $serviceId) {\n      ... on Service {\n        id\n        name\n        managers { id }\n        membersConnection(first: 100) {\n          edges {\n            node { id displayName handle roles }\n          }\n        }\n      }\n    }\n  }\n": typeof types.ConsoleServiceTeamDocument,
     "\n  mutation ConsoleAssignQaReview($serviceId: ID!, $staffId: ID!, $from: DateTime!, $to: DateTime!) {\n    assignQaReview(serviceId: $serviceId, staffId: $staffId, from: $from, to: $to) { id name }\n  }\n": typeof types.ConsoleAssignQaReviewDocument,
     "\n  mutation ConsoleReportBreach($input: ReportBreachInput!) {\n    reportBreach(input: $input) { id discoveredAt regulatorDeadline }\n  }\n": typeof types.ConsoleReportBreachDocument,
@@ -62,7 +62,7 @@ type Documents = {
     "\n  mutation ConsoleApproveSubjectAccessExport($requestId: ID!) {\n    approveSubjectAccessExport(requestId: $requestId) {\n      id\n      exportApproved\n      exportApprovedBy\n      exportApprovedAt\n    }\n  }\n": typeof types.ConsoleApproveSubjectAccessExportDocument,
     "\n  query ConsoleSubjectAccessExport($serviceUserId: ID!) {\n    subjectAccessExport(serviceUserId: $serviceUserId) {\n      requestId\n      deadline\n      generatedAt\n      document\n    }\n  }\n": typeof types.ConsoleSubjectAccessExportDocument,
     "\n  mutation ConsoleCompleteSubjectAccessRequest($requestId: String!) {\n    completeSubjectAccessRequest(requestId: $requestId) {\n      id\n      status\n    }\n  }\n": typeof types.ConsoleCompleteSubjectAccessRequestDocument,
-    "\n  query ConsoleServices {\n    servicesConnection(first: 100) {\n      edges {\n        node { id name }\n      }\n    }\n  }\n": typeof types.ConsoleServicesDocument,
+    "\n  query ConsoleServices($after: String) {\n    servicesConnection(first: 100, after: $after) {\n      pageInfo { hasNextPage endCursor }\n      edges {\n        node { id name }\n      }\n    }\n  }\n": typeof types.ConsoleServicesDocument,
     "\n  query ConsoleLegalHolds($after: String) {\n    legalHolds(first: 50, after: $after) {\n      pageInfo { hasNextPage endCursor }\n      edges {\n        node {\n          serviceUserId\n          reference\n          placedAt\n          placedByActor { displayName handle roles }\n          reason\n        }\n      }\n    }\n  }\n": typeof types.ConsoleLegalHoldsDocument,
     "\n  mutation ConsolePlaceLegalHold($serviceUserId: ID!, $reason: String!) {\n    placeLegalHold(serviceUserId: $serviceUserId, reason: $reason) {\n      serviceUserId\n      placedAt\n      placedByActor { displayName handle roles }\n    }\n  }\n": typeof types.ConsolePlaceLegalHoldDocument,
     "\n  mutation ConsoleLiftLegalHold($serviceUserId: ID!, $reason: String!) {\n    liftLegalHold(serviceUserId: $serviceUserId, reason: $reason) {\n      serviceUserId\n      liftedAt\n      liftedByActor { displayName handle roles }\n    }\n  }\n": typeof types.ConsoleLiftLegalHoldDocument,
@@ -81,7 +81,7 @@ const documents: Documents = {
     "\n  mutation ConsoleCloseInvestigation($serviceUserIds: [ID!]!, $investigationId: ID!) {\n    closeSafeguardingInvestigation(serviceUserIds: $serviceUserIds, investigationId: $investigationId)\n  }\n": types.ConsoleCloseInvestigationDocument,
     "\n  mutation ConsoleDeclareConflict($serviceUserId: ID!, $staffId: ID!, $connection: ConflictConnection!) {\n    declareConflict(serviceUserId: $serviceUserId, staffId: $staffId, connection: $connection)\n  }\n": types.ConsoleDeclareConflictDocument,
     "\n  mutation ConsoleClearConflict($serviceUserId: ID!, $staffId: ID!) {\n    clearConflict(serviceUserId: $serviceUserId, staffId: $staffId)\n  }\n": types.ConsoleClearConflictDocument,
-    "\n  query ConsoleManagedServices {\n    servicesConnection(first: 100) {\n      edges {\n        node {\n          id\n          name\n          managers { id }\n        }\n      }\n    }\n  }\n": types.ConsoleManagedServicesDocument,
+    "\n  query ConsoleManagedServices($after: String) {\n    servicesConnection(first: 100, after: $after) {\n      pageInfo { hasNextPage endCursor }\n      edges {\n        node {\n          id\n          name\n          managers { id }\n        }\n      }\n    }\n  }\n": types.ConsoleManagedServicesDocument,
     "\n  query ConsoleServiceTeam($serviceId: ID!) {\n    node(id: $serviceId) {\n      ... on Service {\n        id\n        name\n        managers { id }\n        membersConnection(first: 100) {\n          edges {\n            node { id displayName handle roles }\n          }\n        }\n      }\n    }\n  }\n": types.ConsoleServiceTeamDocument,
     "\n  mutation ConsoleAssignQaReview($serviceId: ID!, $staffId: ID!, $from: DateTime!, $to: DateTime!) {\n    assignQaReview(serviceId: $serviceId, staffId: $staffId, from: $from, to: $to) { id name }\n  }\n": types.ConsoleAssignQaReviewDocument,
     "\n  mutation ConsoleReportBreach($input: ReportBreachInput!) {\n    reportBreach(input: $input) { id discoveredAt regulatorDeadline }\n  }\n": types.ConsoleReportBreachDocument,
@@ -121,7 +121,7 @@ const documents: Documents = {
     "\n  mutation ConsoleApproveSubjectAccessExport($requestId: ID!) {\n    approveSubjectAccessExport(requestId: $requestId) {\n      id\n      exportApproved\n      exportApprovedBy\n      exportApprovedAt\n    }\n  }\n": types.ConsoleApproveSubjectAccessExportDocument,
     "\n  query ConsoleSubjectAccessExport($serviceUserId: ID!) {\n    subjectAccessExport(serviceUserId: $serviceUserId) {\n      requestId\n      deadline\n      generatedAt\n      document\n    }\n  }\n": types.ConsoleSubjectAccessExportDocument,
     "\n  mutation ConsoleCompleteSubjectAccessRequest($requestId: String!) {\n    completeSubjectAccessRequest(requestId: $requestId) {\n      id\n      status\n    }\n  }\n": types.ConsoleCompleteSubjectAccessRequestDocument,
-    "\n  query ConsoleServices {\n    servicesConnection(first: 100) {\n      edges {\n        node { id name }\n      }\n    }\n  }\n": types.ConsoleServicesDocument,
+    "\n  query ConsoleServices($after: String) {\n    servicesConnection(first: 100, after: $after) {\n      pageInfo { hasNextPage endCursor }\n      edges {\n        node { id name }\n      }\n    }\n  }\n": types.ConsoleServicesDocument,
     "\n  query ConsoleLegalHolds($after: String) {\n    legalHolds(first: 50, after: $after) {\n      pageInfo { hasNextPage endCursor }\n      edges {\n        node {\n          serviceUserId\n          reference\n          placedAt\n          placedByActor { displayName handle roles }\n          reason\n        }\n      }\n    }\n  }\n": types.ConsoleLegalHoldsDocument,
     "\n  mutation ConsolePlaceLegalHold($serviceUserId: ID!, $reason: String!) {\n    placeLegalHold(serviceUserId: $serviceUserId, reason: $reason) {\n      serviceUserId\n      placedAt\n      placedByActor { displayName handle roles }\n    }\n  }\n": types.ConsolePlaceLegalHoldDocument,
     "\n  mutation ConsoleLiftLegalHold($serviceUserId: ID!, $reason: String!) {\n    liftLegalHold(serviceUserId: $serviceUserId, reason: $reason) {\n      serviceUserId\n      liftedAt\n      liftedByActor { displayName handle roles }\n    }\n  }\n": types.ConsoleLiftLegalHoldDocument,
@@ -164,7 +164,7 @@ export function graphql(source: "\n  mutation ConsoleClearConflict($serviceUserI
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query ConsoleManagedServices {\n    servicesConnection(first: 100) {\n      edges {\n        node {\n          id\n          name\n          managers { id }\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').ConsoleManagedServicesDocument;
+export function graphql(source: "\n  query ConsoleManagedServices($after: String) {\n    servicesConnection(first: 100, after: $after) {\n      pageInfo { hasNextPage endCursor }\n      edges {\n        node {\n          id\n          name\n          managers { id }\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').ConsoleManagedServicesDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -324,7 +324,7 @@ export function graphql(source: "\n  mutation ConsoleCompleteSubjectAccessReques
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query ConsoleServices {\n    servicesConnection(first: 100) {\n      edges {\n        node { id name }\n      }\n    }\n  }\n"): typeof import('./graphql').ConsoleServicesDocument;
+export function graphql(source: "\n  query ConsoleServices($after: String) {\n    servicesConnection(first: 100, after: $after) {\n      pageInfo { hasNextPage endCursor }\n      edges {\n        node { id name }\n      }\n    }\n  }\n"): typeof import('./graphql').ConsoleServicesDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

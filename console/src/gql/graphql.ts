@@ -349,10 +349,12 @@ export type ConsoleClearConflictMutationVariables = Exact<{
 
 export type ConsoleClearConflictMutation = { clearConflict: boolean };
 
-export type ConsoleManagedServicesQueryVariables = Exact<{ [key: string]: never; }>;
+export type ConsoleManagedServicesQueryVariables = Exact<{
+  after?: string | null | undefined;
+}>;
 
 
-export type ConsoleManagedServicesQuery = { servicesConnection: { edges: Array<{ node: { id: string, name: string, managers: Array<{ id: string }> } }> } };
+export type ConsoleManagedServicesQuery = { servicesConnection: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, name: string, managers: Array<{ id: string }> } }> } };
 
 export type ConsoleServiceTeamQueryVariables = Exact<{
   serviceId: string | number;
@@ -662,10 +664,12 @@ export type ConsoleCompleteSubjectAccessRequestMutationVariables = Exact<{
 
 export type ConsoleCompleteSubjectAccessRequestMutation = { completeSubjectAccessRequest: { id: string, status: string } };
 
-export type ConsoleServicesQueryVariables = Exact<{ [key: string]: never; }>;
+export type ConsoleServicesQueryVariables = Exact<{
+  after?: string | null | undefined;
+}>;
 
 
-export type ConsoleServicesQuery = { servicesConnection: { edges: Array<{ node: { id: string, name: string } }> } };
+export type ConsoleServicesQuery = { servicesConnection: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, name: string } }> } };
 
 export type ConsoleLegalHoldsQueryVariables = Exact<{
   after?: string | null | undefined;
@@ -824,8 +828,12 @@ export const ConsoleClearConflictDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<ConsoleClearConflictMutation, ConsoleClearConflictMutationVariables>;
 export const ConsoleManagedServicesDocument = new TypedDocumentString(`
-    query ConsoleManagedServices {
-  servicesConnection(first: 100) {
+    query ConsoleManagedServices($after: String) {
+  servicesConnection(first: 100, after: $after) {
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
     edges {
       node {
         id
@@ -1488,8 +1496,12 @@ export const ConsoleCompleteSubjectAccessRequestDocument = new TypedDocumentStri
 }
     `) as unknown as TypedDocumentString<ConsoleCompleteSubjectAccessRequestMutation, ConsoleCompleteSubjectAccessRequestMutationVariables>;
 export const ConsoleServicesDocument = new TypedDocumentString(`
-    query ConsoleServices {
-  servicesConnection(first: 100) {
+    query ConsoleServices($after: String) {
+  servicesConnection(first: 100, after: $after) {
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
     edges {
       node {
         id

@@ -1,8 +1,8 @@
 import { execute } from '../api';
-import { AccessHeatMapByServiceQuery, AccessHeatMapQuery, ServicesQuery } from '../documents';
+import { AccessHeatMapByServiceQuery, AccessHeatMapQuery } from '../documents';
 import { h, notice, render } from '../dom';
 import { type Capabilities, cellWords, dayHeadingWords, FLAG_LEGEND, flagMarks, heatLevel } from '../logic';
-import { actorWords, errorNotice, screenHeading } from './shared';
+import { actorWords, errorNotice, readServices, screenHeading } from './shared';
 
 /** The windows offered; the API draws at most 31 days. */
 const PERIODS: readonly [number, string][] = [
@@ -48,7 +48,7 @@ export async function accessAtAGlanceScreen(
       to: to.toISOString(),
       serviceId: serviceId ?? null,
     }),
-    capabilities.accessHeatMapByService ? execute(ServicesQuery) : undefined,
+    capabilities.accessHeatMapByService ? readServices() : undefined,
   ]);
   const map = data?.accessHeatMap;
   const select = h(
@@ -56,7 +56,7 @@ export async function accessAtAGlanceScreen(
     { id: 'heat-map-period' },
     PERIODS.map(([length, words]) => h('option', { value: length, selected: length === period }, words)),
   );
-  const serviceOptions = (services?.data?.servicesConnection.edges ?? []).map(({ node }) => node);
+  const serviceOptions = services?.nodes ?? [];
   const serviceSelect =
     serviceOptions.length > 0
       ? h(
@@ -90,11 +90,17 @@ export async function accessAtAGlanceScreen(
     serviceSelect ? h('label', { for: 'heat-map-service' }, 'Accesses to clients of') : null,
     serviceSelect,
   );
+  const moreServices = services?.more
+    ? notice(
+        `Only the first ${serviceOptions.length} services are offered to narrow the map to: the organisation has more, not shown here.`,
+      )
+    : null;
   if (!map) {
     render(
       main,
       screenHeading('Access at a glance'),
       controls,
+      moreServices,
       errorNotice(errors) ?? notice('The heat-map could not be read.', 'error'),
     );
     return;
@@ -170,6 +176,7 @@ export async function accessAtAGlanceScreen(
     main,
     screenHeading('Access at a glance'),
     controls,
+    moreServices,
     errorNotice(errors),
     map.truncated
       ? notice('This period has more accesses than one heat-map counts: the oldest days are incomplete.')

@@ -1,5 +1,5 @@
 import { type ApiError, type ApiResult, errorWords, execute } from '../api';
-import { readConnection } from '../connection-pages';
+import { mapInTurn, readConnection } from '../connection-pages';
 import {
   CorrectDisclosureEntryMutation,
   DisclosureConsentMethodsQuery,
@@ -10,7 +10,6 @@ import {
   RecordExceptionalDisclosureMutation,
   ReleaseDisclosureMutation,
   ServicePeopleQuery,
-  ServicesQuery,
   SetDisclosureConsentMethodsMutation,
   SetDisclosureRequestUrgencyMutation,
 } from '../documents';
@@ -35,7 +34,7 @@ import {
   enumWords,
   redactionPhrases,
 } from '../logic';
-import { focusOutcome, personLabel, screenHeading } from './shared';
+import { focusOutcome, personLabel, readServices, SERVICE_READS_AT_ONCE, screenHeading } from './shared';
 
 /**
  * The disclosure register's actions (issue 19), where the people who handle disclosure requests work: a person's
@@ -139,20 +138,18 @@ const SERVICE_PEOPLE_PAGES = 20;
 /** The people of the services the caller may see, to open one's disclosures. */
 export async function disclosurePeopleScreen(main: HTMLElement): Promise<void> {
   render(main, screenHeading('Disclosures'), h('p', {}, 'Loading…'));
-  const services = await execute(ServicesQuery);
-  const lists = await Promise.all(
-    (services.data?.servicesConnection.edges ?? []).map(async ({ node: service }) => {
-      // Every page: a page may hold fewer than asked (even none) and still have more after it.
-      const { nodes, errors, more } = await readConnection(
-        async (after) => {
-          const { data, errors } = await execute(ServicePeopleQuery, { serviceId: service.id, after });
-          return { page: data?.serviceUsers, errors };
-        },
-        { maxPages: SERVICE_PEOPLE_PAGES },
-      );
-      return { service, people: nodes, errors, more };
-    }),
-  );
+  const services = await readServices();
+  const lists = await mapInTurn(services.nodes, SERVICE_READS_AT_ONCE, async (service) => {
+    // Every page: a page may hold fewer than asked (even none) and still have more after it.
+    const { nodes, errors, more } = await readConnection(
+      async (after) => {
+        const { data, errors } = await execute(ServicePeopleQuery, { serviceId: service.id, after });
+        return { page: data?.serviceUsers, errors };
+      },
+      { maxPages: SERVICE_PEOPLE_PAGES },
+    );
+    return { service, people: nodes, errors, more };
+  });
   const shown = lists.filter(({ people, more }) => people.length > 0 || more);
   const errors = [...services.errors, ...lists.flatMap(({ errors: listErrors }) => listErrors)];
   render(
@@ -164,6 +161,11 @@ export async function disclosurePeopleScreen(main: HTMLElement): Promise<void> {
       'Choose a person to see their disclosure requests, record a request received in writing, or record a disclosure made without consent.',
     ),
     errors.length > 0 ? actionError(errors, '') : null,
+    services.more
+      ? notice(
+          `Only the first ${services.nodes.length} services of the organisation were read: it has more, whose people are not shown here.`,
+        )
+      : null,
     ...(shown.length === 0
       ? [h('p', { class: 'empty' }, 'No person is open to you.')]
       : shown.map(({ service, people, more }) =>

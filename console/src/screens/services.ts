@@ -1,9 +1,10 @@
 import { execute } from '../api';
 import { AssignQaReviewMutation, ManagedServicesQuery, ServiceTeamQuery } from '../case-documents';
+import { mapInTurn, readConnection } from '../connection-pages';
 import { h, notice, render } from '../dom';
 import { type Capabilities, dateWords } from '../logic';
 import { actionErrorNotice, field, onSubmit, todayIso } from './action-forms';
-import { actorWords, errorNotice, screenHeading } from './shared';
+import { actorWords, errorNotice, SERVICE_PAGES, SERVICE_READS_AT_ONCE, screenHeading } from './shared';
 
 const DAY_MS = 86_400_000;
 
@@ -26,13 +27,18 @@ export async function servicesScreen(
   seniorManager: boolean,
 ): Promise<void> {
   render(main, screenHeading('Services'), h('p', {}, 'Loading…'));
-  const { data, errors } = await execute(ManagedServicesQuery);
-  const services = (data?.servicesConnection.edges ?? [])
-    .map(({ node }) => node)
+  const { nodes, errors, more } = await readConnection(
+    async (after) => {
+      const { data, errors } = await execute(ManagedServicesQuery, { after });
+      return { page: data?.servicesConnection, errors };
+    },
+    { maxPages: SERVICE_PAGES },
+  );
+  const services = nodes
     .filter((service) => seniorManager || service.managers.some((manager) => manager.id === viewerStaffId))
     .sort((a, b) => a.name.localeCompare(b.name));
-  const teams = await Promise.all(
-    services.map((service) => execute(ServiceTeamQuery, { serviceId: service.id })),
+  const teams = await mapInTurn(services, SERVICE_READS_AT_ONCE, (service) =>
+    execute(ServiceTeamQuery, { serviceId: service.id }),
   );
   const leaders = new Map<string, Member>();
   for (const team of teams) {
@@ -54,7 +60,12 @@ export async function servicesScreen(
         : 'The services you manage. A QA review gives a team leader read-only access to a service’s records for a period.',
     ),
     errorNotice(errors),
-    services.length === 0 ? h('p', { class: 'empty' }, 'You manage no service.') : null,
+    more
+      ? notice(
+          `Only the first ${nodes.length} services of the organisation were read: it has more, not shown here.`,
+        )
+      : null,
+    services.length === 0 && !more ? h('p', { class: 'empty' }, 'You manage no service.') : null,
     ...services.map((service, index) =>
       capabilities.assignQaReviews ? qaReviewCard(service, index, candidates) : null,
     ),

@@ -1,4 +1,6 @@
-import { type ApiError, errorWords } from '../api';
+import { type ApiError, errorWords, execute } from '../api';
+import { readConnection } from '../connection-pages';
+import { ServicesQuery } from '../documents';
 import { h, notice } from '../dom';
 import { rolesWords } from '../logic';
 
@@ -40,3 +42,19 @@ export const errorNotice = (errors: readonly ApiError[]) => {
   const words = errorWords(errors);
   return words ? notice(words, 'error') : null;
 };
+
+/** The pages (100 services each) of the organisation's services a screen reads at most: 2,000 services. */
+export const SERVICE_PAGES = 20;
+
+/** The reads of one service each (its team, its people) a screen has running at once: see `mapInTurn`. */
+export const SERVICE_READS_AT_ONCE = 6;
+
+/** The organisation's services the caller may see, to the end (within the bound). */
+export const readServices = () =>
+  readConnection(
+    async (after) => {
+      const { data, errors } = await execute(ServicesQuery, { after });
+      return { page: data?.servicesConnection, errors };
+    },
+    { maxPages: SERVICE_PAGES },
+  );
