@@ -40,7 +40,8 @@ const refusals = (result: { errors?: { extensions?: Record<string, unknown> }[] 
 
 /** `serviceUser → notes → edges → node → serviceUser → …`: a valid query, `depth` fields deep (with the leaf). */
 function deepQuery(depth: number): string {
-  const cycle = ['notes', 'edges', 'node', 'serviceUser'];
+  // One note a page: the depth alone is under test, not the cost of the pages.
+  const cycle = ['notes(first: 1)', 'edges', 'node', 'serviceUser'];
   const path = ['serviceUser(id: $id)'];
   while (path.length < depth - 1) path.push(cycle[(path.length - 1) % cycle.length] ?? 'node');
   return `query ($id: ID!) { ${path.join(' { ')} { __typename${' }'.repeat(path.length)} }`;
@@ -130,6 +131,27 @@ describe('abuse limits', () => {
     expect(result.status).toBe(400);
     expect(result.data).toBeUndefined();
     expect(refusals(result)).toEqual([{ code: 'BAD_USER_INPUT', protection: 'maxCost' }]);
+    await expectHealthy();
+  });
+
+  it('counts a page asked for without a size (or with a null one) at its default size, not as one node', async () => {
+    const nested = (first: string) => `query ${first ? '($n: Int = 2)' : ''} { caseload${first} { edges { node { notes${first} {
+      edges { node { serviceUser { notes${first} { edges { node { id kind recordedAt } } } } } } } } } } }`;
+
+    const unsized = await api.graphql(nested(''), { token: org.adminToken });
+    const nulled = await api.graphql(nested('(first: $n)'), {
+      token: org.adminToken,
+      variables: { n: null },
+    });
+    const defaulted = await api.graphql(nested('(first: $n)'), { token: org.adminToken });
+
+    for (const result of [unsized, nulled]) {
+      expect(result.status).toBe(400);
+      expect(result.data).toBeUndefined();
+      expect(refusals(result)).toEqual([{ code: 'BAD_USER_INPUT', protection: 'maxCost' }]);
+    }
+    // The variable's default is the size asked for: two a page is within the cost.
+    expect(refusals(defaulted).filter((error) => error.protection)).toEqual([]);
     await expectHealthy();
   });
 

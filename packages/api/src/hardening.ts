@@ -28,6 +28,7 @@ import type { Plugin } from 'graphql-yoga';
 import type { ConfideConfig, RequestLimits } from './config';
 import type { ConfideContext } from './context';
 import { rateLimitPlugin } from './rate-limit';
+import { PAGE_SIZE } from './schema/store-paging';
 
 /**
  * Protections from GraphQL abuse (DESIGN.md, GraphQL API conventions; decision 0009):
@@ -476,6 +477,9 @@ export function checkRequestInput(
         ? parent.getFields()[field.name.value]
         : undefined;
     let multiplier = 1;
+    // A page asked for without a size (no `first`/`last`, or null) is served at its default size: counted at the
+    // larger default a connection has (the store's; the relay plugin's is 20), never as one node.
+    let sized = false;
     for (const argument of field.arguments ?? []) {
       const argDefinition = definition?.args.find((arg) => arg.name === argument.name.value);
       if (!argDefinition || !parent) continue;
@@ -490,8 +494,12 @@ export function checkRequestInput(
         if (typeof value === 'number') {
           if (value < 0) fail(coordinate, `${argDefinition.name} must not be negative.`);
           multiplier = Math.max(multiplier, value);
+          sized = true;
         }
       }
+    }
+    if (!sized && definition?.args.some((arg) => arg.name === 'first')) {
+      multiplier = Math.max(multiplier, PAGE_SIZE.default);
     }
     if (!field.selectionSet) return COST.scalar;
     const type = definition ? getNamedType(definition.type) : undefined;
