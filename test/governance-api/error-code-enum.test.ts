@@ -1,3 +1,4 @@
+import { TRUSTED_DOCUMENTS } from '@confide/api';
 import { ErrorCode } from '@confide/domain';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { onboardTestOrganisation, type TestOrganisation } from '../support/fixtures';
@@ -87,6 +88,26 @@ describe('ErrorCode in the SDL', () => {
     await collect(
       send({ method: 'PUT', body: '{}', headers: { authorization: `Bearer ${org.adminToken}` } }),
     );
+    // Which operation to run cannot be resolved: two with no operationName, a mistyped one, only fragments.
+    await collect(json('query A { __typename } query B { __typename }', org.adminToken));
+    await collect(
+      send({
+        body: JSON.stringify({ query: 'query A { __typename }', operationName: 'B' }),
+        headers: { authorization: `Bearer ${org.adminToken}` },
+      }),
+    );
+    await collect(json('fragment F on Query { __typename }', org.adminToken));
+    // A registered document's id with a query that is not a string beside it: the client's mistake, not a fault.
+    const [registered] = TRUSTED_DOCUMENTS.keys();
+    for (const query of [null, 5, {}]) {
+      await collect(
+        send({
+          body: JSON.stringify({ documentId: registered, query }),
+          headers: { authorization: `Bearer ${org.adminToken}` },
+        }),
+      );
+    }
+    expect(seen).not.toContain(ErrorCode.INTERNAL);
     for (const code of seen) expect(Object.values(ErrorCode) as unknown[], String(code)).toContain(code);
     for (const code of seen) expect(enumValues, String(code)).toContain(code);
   });

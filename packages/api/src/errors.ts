@@ -13,6 +13,9 @@ import {
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 
+/** The codes the SDL publishes (`ErrorCode`): the only ones an answer carries. */
+const PUBLISHED_CODES: ReadonlySet<unknown> = new Set(Object.values(ErrorCode));
+
 /**
  * The one place errors leave the server. A {@link ConfideError} keeps its code, message and input path;
  * anything else — SDK faults, key failures, bugs — becomes `INTERNAL` with a fixed message, so no stack
@@ -47,10 +50,9 @@ export function maskError(error: unknown): GraphQLError {
     // parser's error, which quotes the body, in `extensions.originalError` (issue 17 item 8): never passed on.
     // yoga answers such a body 400 even to `application/json` only while that extension is there: say it plainly.
     const { originalError: parserError, ...extensions } = base.extensions;
-    const code =
-      extensions.code === undefined || extensions.code === 'BAD_REQUEST'
-        ? ErrorCode.BAD_USER_INPUT
-        : extensions.code;
+    // yoga's own codes (BAD_REQUEST, OPERATION_RESOLUTION_FAILURE for an operation it cannot pick) are the
+    // request's fault, and not in the published ErrorCode: BAD_USER_INPUT.
+    const code = PUBLISHED_CODES.has(extensions.code) ? extensions.code : ErrorCode.BAD_USER_INPUT;
     return new GraphQLError(base.message, {
       ...(base.nodes ? { nodes: base.nodes } : {}),
       ...(base.path ? { path: base.path } : {}),

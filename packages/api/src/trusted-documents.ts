@@ -59,7 +59,13 @@ export function trustedDocumentsPlugin(
           throw refused('No registered document has this id.');
         }
         // The text kept is compact, so a full text sent beside the id is checked by its id.
-        if (params.query !== undefined && trustedDocumentId(params.query) !== id) {
+        const query: unknown = params.query;
+        if (query !== undefined && query !== null && typeof query !== 'string') {
+          throw new GraphQLError('The query sent beside a document id must be its text, or left out.', {
+            extensions: { code: ErrorCode.BAD_USER_INPUT, http: { status: 400 } },
+          });
+        }
+        if (typeof query === 'string' && trustedDocumentId(query) !== id) {
           throw refused('The query is not the registered document of this id.');
         }
         setParams({ ...params, query: text });
