@@ -67,4 +67,20 @@ describe('a purpose an HTTP header cannot carry', () => {
     expect(inDirective.errors).toBeUndefined();
     expect(inDirective.data).toEqual({ serviceUser: { phone: expect.any(String) } });
   });
+
+  it('refuses a directive purpose given through a variable holding a lone surrogate, and runs nothing', async () => {
+    // Prepare: UTF-8 cannot hold a lone surrogate: recorded, it would become a character its author did not write.
+    const { worker, client } = await allocatedPerson(api);
+
+    // Act
+    const result = await api.graphql(
+      'query ($id: ID!, $why: String!) @purpose(reason: $why) { serviceUser(id: $id) { phone } }',
+      { token: worker.token, variables: { id: client, why: 'Safeguarding check \ud800' } },
+    );
+
+    // Assess
+    expect(codes(result)).toEqual(['BAD_USER_INPUT']);
+    expect(result.errors?.[0]?.extensions?.field).toEqual(['purpose']);
+    expect(result.data ?? null).toBeNull();
+  });
 });

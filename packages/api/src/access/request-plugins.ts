@@ -8,6 +8,8 @@ import { maskError } from '../errors';
 import { describeErrorForLog } from '../logging';
 import { countTamperedItem } from '../metrics-errors';
 
+const LONE_SURROGATE = /\p{Cs}/u;
+
 /** The longest purpose a request may state: recorded whole on every audit event of the request, or refused. */
 const MAX_PURPOSE_LENGTH = 500;
 
@@ -43,6 +45,11 @@ export function purposeDirectivePlugin(): Plugin<ConfideContext> {
         setResultAndStopExecution({ errors: [maskError(validate.badInputError(['purpose'], message))] });
       if ((stated ?? args.contextValue.purpose ?? '').length > MAX_PURPOSE_LENGTH) {
         refuse(`A purpose is at most ${MAX_PURPOSE_LENGTH} characters.`);
+        return;
+      }
+      // A lone surrogate (from a variable: a literal cannot hold one) has no UTF-8 form: it would be sealed as U+FFFD.
+      if (stated && LONE_SURROGATE.test(stated)) {
+        refuse('A purpose takes text only: it holds a character that cannot be recorded as written.');
         return;
       }
       if (!stated && !HEADER_PURPOSE.test(args.contextValue.purpose ?? '')) {
