@@ -556,6 +556,19 @@ describe('confide org export and import against a deployed stage (--stage)', { t
       ],
     });
     const unexempt = await check({ kind: 'DAILY_SUPPORT', authorId: world.manager.staffId, withheld: true });
+    // A closed case whose retention ran out long ago (imported, it would expire at once: an erasure by one
+    // person), and one closed before it opened.
+    const closed = (dates: Record<string, string>) =>
+      call('import.check', {
+        ...who,
+        mapping,
+        clients: [{ ...client({ kind: 'DAILY_SUPPORT', authorId: world.manager.staffId }), ...dates }],
+      });
+    const pastRetention = await closed({ closedAt: '1901-01-01T00:00:00.000Z' });
+    const closedBeforeOpened = await closed({
+      openedAt: '2020-02-01T00:00:00.000Z',
+      closedAt: '2020-01-01T00:00:00.000Z',
+    });
     const good = await check({ kind: 'DAILY_SUPPORT', authorId: world.manager.staffId });
     const badRun = await call('import.batch', {
       ...who,
@@ -597,6 +610,10 @@ describe('confide org export and import against a deployed stage (--stage)', { t
     expect(allocatedHr).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', field: 'clients' } });
     expect(unexempt).toMatchObject({ ok: false, error: { code: 'BAD_USER_INPUT', field: 'clients' } });
     expect(JSON.stringify(unexempt)).toContain('withholdingExemption');
+    for (const refused of [pastRetention, closedBeforeOpened]) {
+      expect(refused).toMatchObject({ ok: false, error: { code: 'BAD_USER_INPUT', field: 'clients' } });
+      expect(JSON.stringify(refused)).toContain('closedAt');
+    }
     expect(good).toMatchObject({ ok: true, alreadyImported: 0, rejections: [] });
     expect(badRun).toMatchObject({ ok: false, error: { code: 'BAD_USER_INPUT', field: 'runId' } });
     expect(unbegunBatch).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', field: 'runId' } });

@@ -263,7 +263,7 @@ export function generateDataset(
     badChild(
       allocations,
       'allocations.csv',
-      [first.sourceId, options.worker, 'Cover', '2001-01-01T00:00:00Z'],
+      [first.sourceId, options.worker, 'Cover', '01/01/2001'],
       'Cover ends',
       'COVER_NEEDS_FUTURE_END',
     );

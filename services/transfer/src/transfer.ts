@@ -3,7 +3,7 @@ import { ALLOCATABLE_ROLES } from '@confide/access';
 import type { Authenticator } from '@confide/api/authentication';
 import { organisationExports } from '@confide/api/provisioning';
 import type { ConfideServices } from '@confide/api/services';
-import { ConfideError, isIdOf, newId, type OrgId } from '@confide/domain';
+import { ConfideError, isIdOf, newId, type OrgId, type RetentionRules } from '@confide/domain';
 import { type PlatformAuditEvent, type StaffMember, tenantScope } from '@confide/store';
 // The export and the import are the CLI's code (decision 0034, 0032); the stage runs the same code where the
 // organisation's keys may be used (decision 0041). The CLI package has no exports map: its files by path.
@@ -363,6 +363,7 @@ function clientsOf(
   input: Input,
   staff: readonly StaffMember[],
   noteBy: ImportAuthority['noteBy'],
+  retention: RetentionRules,
   now: Date,
 ): ClientRow[] {
   const rows = input.clients;
@@ -420,7 +421,7 @@ function clientsOf(
     });
     const revived = { ...client, allocations, notes };
     // The CLI validated the values; they are checked again here, where they are written.
-    const field = recheckedField(revived, now);
+    const field = recheckedField(revived, now, retention);
     if (field) {
       throw new Refused(
         'BAD_USER_INPUT',
@@ -538,7 +539,7 @@ async function importOperation(
     return { ok: true, operation };
   }
   const batchRunId = operation === 'import.batch' ? await begun(runId(input.runId)) : undefined;
-  const clients = clientsOf(input, staff, target.authority.noteBy, services.clock.now());
+  const clients = clientsOf(input, staff, target.authority.noteBy, target.retention, services.clock.now());
   const classified = await engine.classify(clients);
   const skipped = clients.length - classified.todo.length - classified.rejections.length;
   if (operation === 'import.check') {

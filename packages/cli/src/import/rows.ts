@@ -596,11 +596,31 @@ export { NOTE_KINDS };
 /**
  * A validated client row checked again where it is written (a stage's transfer function, decision 0041): each value
  * must be what registerServiceUser's and recordNote's validators make of it (they normalise, so a value they return
- * is returned unchanged). Answers the first field that is not, or undefined; never the value.
+ * is returned unchanged), and a closed case's dates what {@link caseClosure} takes under the organisation's
+ * `retention` (a case past its retention would expire at once: an erasure). Answers the first field that is not, or
+ * undefined; never the value.
  */
-export function recheckedField(client: ClientRow, now: Date): string | undefined {
+export function recheckedField(client: ClientRow, now: Date, retention: RetentionRules): string | undefined {
   const at = (field: string) => ['input', field];
   const { details } = client;
+  const date = (value: string | undefined) =>
+    value === undefined ||
+    (typeof value === 'string' &&
+      !Number.isNaN(Date.parse(value)) &&
+      new Date(value).toISOString() === value);
+  if (!date(client.openedAt) || (client.openedAt !== undefined && client.openedAt > now.toISOString())) {
+    return 'openedAt';
+  }
+  if (client.closedAt !== undefined) {
+    if (!date(client.closedAt) || client.closedAt > now.toISOString()) return 'closedAt';
+    if (client.openedAt !== undefined && client.closedAt < client.openedAt) return 'closedAt';
+    const { expiresAt } = clientRecordExpiry({
+      closedAt: new Date(client.closedAt),
+      dateOfBirth: details.dateOfBirth,
+      rules: retention,
+    });
+    if (expiresAt.getTime() <= now.getTime()) return 'closedAt';
+  }
   const checks: [string, unknown, () => unknown][] = [
     ['name', details.name, () => validate.text(at('name'), details.name, { max: 200 })],
     [
