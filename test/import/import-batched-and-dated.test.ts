@@ -73,8 +73,9 @@ describe('confide import: batched writes and source dates', { timeout: 300_000 }
 
   it.each([
     ['before-profiles', 0, 'Imported 12 clients, 12 allocations, 12 consents, 36 notes'],
-    // Allocations found on the profile are not written (nor audited) again; consents and notes are found by their ids.
-    ['before-done', 12, 'Imported 12 clients, 0 allocations, 12 consents, 36 notes'],
+    // Allocations found on the profile are not written again, but audited again (the stopped run may not have audited
+    // them), as clients, consents (found by their ids) and notes are.
+    ['before-done', 12, 'Imported 12 clients, 12 allocations, 12 consents, 36 notes'],
   ] as const)(
     'interrupted %s, a rerun completes the batch of new clients once',
     async (stop, visible, imported) => {
@@ -123,6 +124,36 @@ describe('confide import: batched writes and source dates', { timeout: 300_000 }
       rmSync(folder, { recursive: true, force: true });
     },
   );
+
+  it('interrupted after its records were written and before their audit, a rerun audits every record, allocations too', async () => {
+    // Prepare
+    const world = await importWorld(api);
+    const folder = mkdtempSync(join(tmpdir(), 'confide-import-'));
+    generateDataset(folder, { clients: 6, notesPerClient: 2, worker: world.workerHandle, seed: 'q' });
+
+    // Act: the first run stops once the batch's items and profiles are written, before their audit events.
+    const stopped = await runCli(api, importArgs(world, folder), { CONFIDE_IMPORT_STOP: 'before-audit' });
+    const resumed = await runCli(api, importArgs(world, folder));
+
+    // Assess: each person's log holds the import of their record, their allocation, their consent and their notes.
+    expect(stopped.code).toBe(75);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const scope = tenantScope(world.org.orgId);
+    const ids = await serviceClientIds(api, world);
+    expect(ids).toHaveLength(6);
+    for (const id of ids) {
+      const operations = new Set(
+        (await api.services.auditLog.bySubject(scope, id, { limit: 100 })).map((event) => event.operation),
+      );
+      expect([...operations].filter((operation) => operation.startsWith('import')).sort()).toEqual([
+        'importAllocation',
+        'importConsent',
+        'importNote',
+        'importServiceUser',
+      ]);
+    }
+    rmSync(folder, { recursive: true, force: true });
+  });
 
   it('a rerun after an interruption does not bring back a person erased meanwhile', async () => {
     // Prepare: a run stopped once its clients are written but their rows not yet DONE; one of them is then closed and

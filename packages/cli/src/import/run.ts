@@ -835,10 +835,15 @@ export class ImportRun {
       }
       if (client.closedAt && profile?.expiresAt === undefined) await scheduleRetention(clientId, key);
       for (const [index, allocation] of client.allocations.entries()) {
-        const held = profile?.allocations.some(
+        const held = profile?.allocations.find(
           (a) => a.staffId === allocation.staffId && a.kind === allocation.kind,
         );
-        if (held) continue;
+        if (held) {
+          // Written by an interrupted run, which may have stopped before its audit events: audited again (an event
+          // may repeat, never go missing), unless the row says the run finished it.
+          if (row?.state !== 'DONE') allocationWritten(clientId, held.allocationId);
+          continue;
+        }
         const written = await services.serviceUsers.allocate(scope, clientId, allocation);
         allocationWritten(clientId, written.allocationId ?? String(index));
       }
@@ -899,6 +904,10 @@ export class ImportRun {
 
     // 3. Their audit events (chunks on separate chains at once), then the rows are done: a record is never left
     // unaudited by a finished run.
+    if (process.env.CONFIDE_IMPORT_STOP === 'before-audit') {
+      // A test's interruption once a batch is written, before its audit events (decision 0032).
+      process.exit(75);
+    }
     await audit(events);
     if (process.env.CONFIDE_IMPORT_STOP === 'before-done') {
       // A test's interruption once a batch is written and audited, before its rows say so (decision 0032).
