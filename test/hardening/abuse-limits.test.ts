@@ -135,7 +135,9 @@ describe('abuse limits', () => {
   });
 
   it('counts a page asked for without a size (or with a null one) at its default size, not as one node', async () => {
-    const nested = (first: string) => `query ${first ? '($n: Int = 2)' : ''} { caseload${first} { edges { node { notes${first} {
+    const nested = (
+      first: string,
+    ) => `query ${first ? '($n: Int = 2)' : ''} { caseload${first} { edges { node { notes${first} {
       edges { node { serviceUser { notes${first} { edges { node { id kind recordedAt } } } } } } } } } } }`;
 
     const unsized = await api.graphql(nested(''), { token: org.adminToken });

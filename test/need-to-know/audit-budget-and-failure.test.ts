@@ -46,7 +46,7 @@ describe('the audit write budget', () => {
       ],
     });
     const query = `query ($s: ID!) { serviceUsers(serviceId: $s, first: 30) { edges { node {
-      name phone notes { edges { node { kind ... on CareNote { body } ... on HealthNote { body } } } }
+      name phone notes(first: 2) { edges { node { kind ... on CareNote { body } ... on HealthNote { body } } } }
     } } } }`;
 
     // Act

@@ -26,6 +26,7 @@ import {
   allocationIsCurrent,
   type CareService,
   type CaseloadEntry,
+  type CaseNote,
   ItemLoader,
   type PartnerGrant,
   type ReleasedItem,
@@ -80,6 +81,7 @@ export class RequestAccess {
   readonly audit: AuditTrail;
   readonly #relations = new Map<string, Promise<ClientRelationFacts>>();
   readonly #caseloads = new Map<string, Promise<CaseloadEntry[]>>();
+  readonly #notes = new Map<string, Promise<CaseNote[]>>();
   #partnerItems: Promise<Map<string, Map<string, ReleasedItem>>> | undefined;
   /** Releases a page of the partner's released notes established (issue 19), by client and note. */
   readonly #partnerPaged = new Map<string, Map<string, ReleasedItem>>();
@@ -153,6 +155,27 @@ export class RequestAccess {
       organisation?.policyVersion === undefined ||
       this.auth?.staff?.acknowledgedPolicyVersion === organisation.policyVersion;
     return { kind: 'STAFF', roles: principal.roles, acknowledgedPolicy: acknowledged };
+  }
+
+  /**
+   * The person's notes, newest first, read (every page, each note opened to prove it) once a request however often it
+   * asks for them: aliases of `notes`, the person reached again through a note. A write to the person's notes in the
+   * request forgets them ({@link forgetNotes}), so a later ask reads them again.
+   */
+  notesOf(client: ServiceUserRecord): Promise<CaseNote[]> {
+    let pending = this.#notes.get(client.clientId);
+    if (!pending) {
+      pending = this.services.caseNotes.list(this.scope, client.clientId, this.loader);
+      this.#notes.set(client.clientId, pending);
+      // A failed read is not kept: the next ask tries again.
+      pending.catch(() => this.#notes.delete(client.clientId));
+    }
+    return pending;
+  }
+
+  /** After a write to the person's notes in this request: the next {@link notesOf} reads them again. */
+  forgetNotes(clientId: string): void {
+    this.#notes.delete(clientId);
   }
 
   /** The caller's relationship facts for one client, computed once per request. */

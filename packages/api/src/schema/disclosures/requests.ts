@@ -579,6 +579,7 @@ builder.mutationFields((t) => ({
       );
       if (!note?.authorOrganisation) throw notFound('Correspondence from another organisation');
       await context.services.caseNotes.recordAuthorAuthority(note, reference, operation.staff.staffId);
+      context.access.forgetNotes(operation.client.clientId);
       return true;
     },
   }),

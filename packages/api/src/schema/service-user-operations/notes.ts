@@ -199,6 +199,7 @@ builder.mutationFields((t) => ({
           allocationIds: client.allocations.map((allocation) => allocation.allocationId),
         },
       );
+      context.access.forgetNotes(client.clientId);
       return { client, note };
     },
   }),
@@ -233,6 +234,7 @@ builder.mutationFields((t) => ({
         expectedVersion: input.expectedVersion,
         amendedBy: operation.staff.staffId,
       });
+      context.access.forgetNotes(client.clientId);
       return { client, note: amended };
     },
   }),

@@ -20,11 +20,7 @@ builder.objectFields(ServiceUserRef, (t) => ({
       'Notes about the person, newest first. Notes whose text the caller may not read at all are left out; a note needing a stated purpose is listed with its text refused until one is given. A partner agency is listed only the notes released to it, each as it was released (as in `releasedToMe`).',
     args: { kinds: t.arg({ type: [NoteKindEnum], required: false, description: 'Only these kinds.' }) },
     resolve: async (client, args, context) => {
-      const notes = await context.services.caseNotes.list(
-        context.access.scope,
-        client.clientId,
-        context.access.loader,
-      );
+      const notes = await context.access.notesOf(client);
       const wanted = args.kinds ? notes.filter((note) => args.kinds?.includes(note.kind)) : notes;
       const readable = await visibleNotes(context, client, wanted);
       return resolveArrayConnection({ args }, readable);
@@ -46,12 +42,7 @@ builder.objectFields(ServiceUserRef, (t) => ({
       const newest = note ? (await visibleNotes(context, client, [note]))[0] : undefined;
       if (newest) return newest;
       // The newest is restricted for this caller: the newest they may read, as `notes` lists them.
-      const notes = await context.services.caseNotes.list(
-        context.access.scope,
-        client.clientId,
-        context.access.loader,
-      );
-      return (await visibleNotes(context, client, notes))[0] ?? null;
+      return (await visibleNotes(context, client, await context.access.notesOf(client)))[0] ?? null;
     },
   }),
 }));
