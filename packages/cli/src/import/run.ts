@@ -191,11 +191,13 @@ class HeldClients {
   constructor(
     private readonly services: ConfideServices,
     private readonly scope: TenantScope,
+    /** The service imported into: only its people are looked at (its manager sees them; others' they may not). */
+    private readonly serviceId: string,
   ) {
     this.#loader = new ItemLoader(services.dynamo, services.keys);
   }
 
-  /** A held client that is the same person (NHS number, or name words and date of birth), if any. */
+  /** A held client of the service that is the same person (NHS number, or name words and date of birth), if any. */
   async match(details: ServiceUserDetails, createdSince?: string): Promise<string | undefined> {
     const words = validate.nameWords(details.name);
     const lookups: Promise<string[]>[] = [];
@@ -226,8 +228,10 @@ class HeldClients {
     const { services, scope } = this;
     this.#loader.prefetchSubjectKey(scope.orgId, clientId);
     const record = await services.serviceUsers.get(scope, clientId, this.#loader);
-    const key = record ? await this.#loader.subjectKey(scope.orgId, clientId) : undefined;
-    if (!record || !key) return undefined;
+    // Another service's person is never opened, nor matched: whether they are held is not the importer's to learn.
+    if (record?.serviceId !== this.serviceId) return undefined;
+    const key = await this.#loader.subjectKey(scope.orgId, clientId);
+    if (!key) return undefined;
     const open = (field: 'name' | 'dateOfBirth' | 'nhsNumber') =>
       services.serviceUsers.openDetail(key, record, field);
     return {
@@ -336,7 +340,7 @@ export class ImportEngine {
     let alreadyImported = 0;
     const todo: ClientRow[] = [];
     const rejections: Rejection[] = [];
-    const held = new HeldClients(services, scope);
+    const held = new HeldClients(services, scope, this.target.serviceId);
     await inParallel(clients, 16, async (client) => {
       const row = known.get(clientKeys.get(client) ?? '');
       if (row?.state === 'DONE') {
@@ -780,7 +784,10 @@ export class ImportRun {
       const row: ImportRow | undefined = known.get(clientKey(client));
       let clientId = row?.clientId;
       if (!clientId && row?.state === 'CLAIMED') {
-        clientId = await new HeldClients(services, scope).match(client.details, row.claimedAt);
+        clientId = await new HeldClients(services, scope, this.engine.target.serviceId).match(
+          client.details,
+          row.claimedAt,
+        );
       }
       if (!clientId) {
         ({ clientId } = await services.serviceUsers.register(scope, {
