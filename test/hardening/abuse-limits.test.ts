@@ -108,6 +108,34 @@ describe('abuse limits', () => {
     await expectHealthy();
   });
 
+  it('counts the directives on repeated fragment spreads, and those inside the fragment at each spread', async () => {
+    const onSpreads = Array.from({ length: 60 }, () => '...F @include(if: true) @skip(if: false)').join(' ');
+    const inside = Array.from({ length: 5 }, () => '...G').join(' ');
+    const within = '@include(if: true) @skip(if: false)';
+
+    const spreads = await api.graphql(`{ ${onSpreads} } fragment F on Query { __typename }`, {
+      token: org.adminToken,
+    });
+    const nested = await api.graphql(
+      `{ ${inside} } fragment G on Query { a: __typename ${within} b: __typename ${within} c: __typename ${within} }`,
+      { token: org.adminToken },
+    );
+    const few = await api.graphql(
+      '{ ...F @include(if: true) ...F } fragment F on Query { __typename @skip(if: false) }',
+      {
+        token: org.adminToken,
+      },
+    );
+
+    for (const result of [spreads, nested]) {
+      expect(result.status).toBe(400);
+      expect(result.data).toBeUndefined();
+      expect(refusals(result)).toEqual([{ code: 'BAD_USER_INPUT', protection: 'maxDirectives' }]);
+    }
+    expect(few.errors).toBeUndefined();
+    await expectHealthy();
+  });
+
   it('refuses a token flood before it is parsed in full', async () => {
     const tokens = Array.from({ length: 5_000 }, () => 'kind').join(' ');
 

@@ -108,11 +108,8 @@ function shapeLimitsPlugin(limits: RequestLimits): Plugin<ConfideContext> {
       onReject: [reject('maxDepth')],
     },
     maxAliases: { n: limits.maxAliases, propagateOnRejection: false, onReject: [reject('maxAliases')] },
-    maxDirectives: {
-      n: limits.maxDirectives,
-      propagateOnRejection: false,
-      onReject: [reject('maxDirectives')],
-    },
+    // Replaced by maxDirectivesRule: armor's count drops the directives on a fragment spread it has seen before.
+    maxDirectives: { enabled: false },
     // Replaced by graphql-js' own `maxLexicalTokens` (tokenLimitPlugin): armor's parser subclass imports
     // `graphql/language/parser`, which a bundle resolves to a second copy of graphql.
     maxTokens: { enabled: false },
@@ -129,13 +126,63 @@ function shapeLimitsPlugin(limits: RequestLimits): Plugin<ConfideContext> {
     },
     // A query over a limit gets only the limit errors: an attack (10,000 unknown directives, say) must not be
     // answered with one validation error per offending node.
-    onValidate() {
+    onValidate({ addValidationRule }) {
+      addValidationRule(maxDirectivesRule(limits.maxDirectives, reject('maxDirectives')));
       return ({ valid, result, setResult }) => {
         if (valid) return;
         const limits = result.filter((error) => error.extensions?.protection !== undefined);
         if (limits.length > 0 && limits.length < result.length) setResult(limits);
       };
     },
+  };
+}
+
+/**
+ * At most `max` directives in the operation as it runs: those on the operation, its variables and every selection,
+ * a fragment's own counted at each spread of it (flattened, as the depth and cost are), a cycle once.
+ */
+function maxDirectivesRule(max: number, reject: (context: ValidationContext) => void) {
+  return (context: ValidationContext): ASTVisitor => {
+    const fragments = new Map<string, FragmentDefinitionNode>();
+    for (const definition of context.getDocument().definitions) {
+      if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+    }
+    const counted = new Map<string, number>();
+    const countIn = (selections: readonly SelectionNode[], visiting: Set<string>): number => {
+      let count = 0;
+      for (const selection of selections) {
+        count += selection.directives?.length ?? 0;
+        if (count > max) return count;
+        if (selection.kind === Kind.FRAGMENT_SPREAD) {
+          const fragment = fragments.get(selection.name.value);
+          if (!fragment || visiting.has(fragment.name.value)) continue;
+          // Each fragment counted once and remembered: spreads of spreads cost no more than the document's size.
+          let inFragment = counted.get(fragment.name.value);
+          if (inFragment === undefined) {
+            visiting.add(fragment.name.value);
+            inFragment =
+              (fragment.directives?.length ?? 0) + countIn(fragment.selectionSet.selections, visiting);
+            visiting.delete(fragment.name.value);
+            counted.set(fragment.name.value, inFragment);
+          }
+          count += inFragment;
+        } else if (selection.selectionSet) {
+          count += countIn(selection.selectionSet.selections, visiting);
+        }
+        if (count > max) return count;
+      }
+      return count;
+    };
+    return {
+      OperationDefinition(operation) {
+        const count =
+          (operation.directives?.length ?? 0) +
+          (operation.variableDefinitions ?? []).reduce((sum, v) => sum + (v.directives?.length ?? 0), 0) +
+          countIn(operation.selectionSet.selections, new Set());
+        if (count > max) reject(context);
+        return false;
+      },
+    };
   };
 }
 
