@@ -6,6 +6,8 @@ export interface ApiError {
   readonly message: string;
   readonly path?: readonly (string | number)[];
   readonly code: string;
+  /** RATE_LIMITED: how long the API asks to wait before sending again. */
+  readonly retryAfterSeconds?: number;
 }
 
 /** A response: the data (possibly partial: lists filter, fields refuse) and any errors, each with its code. */
@@ -17,10 +19,46 @@ export interface ApiResult<TResult> {
 /** The API the console calls: the same origin's /graphql, unless the build names another. */
 const endpoint = import.meta.env.VITE_CONFIDE_API_URL ?? '/graphql';
 
-/** Sends a typed document with the signed-in user's token. A network failure is an INTERNAL error, not a throw. */
+/**
+ * Sends a typed document with the signed-in user's token. A network failure is an INTERNAL error, not a throw. A read
+ * refused RATE_LIMITED is sent again once its wait is over (a screen reading each of many services shares the
+ * organisation's limit with everyone else's); a change never is, the person decides.
+ */
 export async function execute<TResult, TVariables>(
   document: DocumentTypeDecoration<TResult, TVariables>,
   ...[variables]: TVariables extends Record<string, never> ? [] : [TVariables]
+): Promise<ApiResult<TResult>> {
+  const send = () => sendOnce(document, variables);
+  return isRead(String(document)) ? retriedWhenRateLimited(send, sleep) : send();
+}
+
+/** The longest wait, and how many times a read is sent in all, before its RATE_LIMITED answer is shown. */
+export const RATE_LIMIT_RETRY = { maxWaitSeconds: 10, attempts: 3 } as const;
+
+/**
+ * Sends again, after the wait the API asks for (`retryAfterSeconds`, at most {@link RATE_LIMIT_RETRY}'s), a call
+ * answered RATE_LIMITED, up to its attempts; any other answer, or the last, is returned as it is.
+ */
+export async function retriedWhenRateLimited<T extends { readonly errors: readonly ApiError[] }>(
+  send: () => Promise<T>,
+  wait: (seconds: number) => Promise<void>,
+): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    const result = await send();
+    const limited = result.errors.find((error) => error.code === 'RATE_LIMITED');
+    if (!limited || attempt >= RATE_LIMIT_RETRY.attempts) return result;
+    await wait(Math.min(Math.max(limited.retryAfterSeconds ?? 1, 1), RATE_LIMIT_RETRY.maxWaitSeconds));
+  }
+}
+
+/** Whether a document's operation is a query (the console's documents hold one operation each). */
+export const isRead = (text: string): boolean => /^\s*(query\b|\{)/.test(text.replace(/^\s*#.*$/gm, ''));
+
+const sleep = (seconds: number) => new Promise<void>((resolve) => setTimeout(resolve, seconds * 1000));
+
+async function sendOnce<TResult, TVariables>(
+  document: DocumentTypeDecoration<TResult, TVariables>,
+  variables: TVariables | undefined,
 ): Promise<ApiResult<TResult>> {
   const session = currentSession();
   try {
@@ -35,7 +73,11 @@ export async function execute<TResult, TVariables>(
     });
     const body = (await response.json()) as {
       data?: TResult | null;
-      errors?: { message: string; path?: (string | number)[]; extensions?: { code?: string } }[];
+      errors?: {
+        message: string;
+        path?: (string | number)[];
+        extensions?: { code?: string; retryAfterSeconds?: number };
+      }[];
     };
     return {
       data: body.data ?? undefined,
@@ -43,6 +85,9 @@ export async function execute<TResult, TVariables>(
         message: error.message,
         ...(error.path ? { path: error.path } : {}),
         code: error.extensions?.code ?? 'INTERNAL',
+        ...(typeof error.extensions?.retryAfterSeconds === 'number'
+          ? { retryAfterSeconds: error.extensions.retryAfterSeconds }
+          : {}),
       })),
     };
   } catch {
