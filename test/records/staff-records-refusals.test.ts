@@ -123,6 +123,28 @@ describe('staff record operations', () => {
     );
   });
 
+  it('refuse an HR officer a reference about themself, even under their own permission', async () => {
+    // Prepare: the HR officer permits a reference about themself to a recipient.
+    const world = await staffWorld(api);
+    const inAMonth = new Date(Date.now() + 30 * 86_400_000).toISOString();
+    expectNoErrors(
+      await api.graphql(PERMIT, { token: world.hr.token, variables: { id: world.hr.globalId, e: inAMonth } }),
+    );
+
+    // Act
+    const ownReference = await api.graphql(RELEASE, {
+      token: world.hr.token,
+      variables: { id: world.hr.globalId },
+    });
+
+    // Assess: an organisation's reference is given by someone else; the refusal is recorded against them.
+    expect(codes(ownReference)).toEqual(['FORBIDDEN']);
+    const events = await api.services.auditLog.bySubject(tenantScope(world.org.orgId), world.hr.staffId);
+    expect(summary(events, 'releaseReference')).toEqual([
+      ['DENIED', 'FORBIDDEN', 'staff-personal.reference-release-own', world.hr.staffId],
+    ]);
+  });
+
   it('refuse bad input before anything is decided or recorded, and an unknown staff member as NOT_FOUND', async () => {
     // Prepare
     const world = await staffWorld(api);

@@ -168,7 +168,7 @@ export const GOVERNANCE_POLICIES = [
   operationPolicy({
     id: 'staff-personal.reference-release',
     clause:
-      'Azure 5.1: references about staff are given by named personnel staff (HR_OFFICER), under the staff member’s permission',
+      'Azure 5.1: references about staff are given by named personnel staff (HR_OFFICER), under the staff member’s permission, never about themself',
     subject: 'STAFF',
     effects: { writes: true },
     decide: (facts): OperationDecision => {
@@ -177,6 +177,8 @@ export const GOVERNANCE_POLICIES = [
         return refuse('staff-personal.reference-release-hr-only');
       }
       if (!caller.acknowledgedPolicy) return unacknowledged;
+      // The organisation's reference about someone is given by another person: nobody vouches for themself.
+      if (facts.targetIsCaller) return refuse('staff-personal.reference-release-own');
       return { effect: 'ALLOW', rule: 'staff-personal.reference-release', relationship: 'ORG_WIDE' };
     },
   }),
