@@ -241,6 +241,7 @@ export const PersonDisclosuresQuery = graphql(`
             kind
             at
             requesterOrganisation
+            receivingApp { name }
             requesterKind
             receivedOn
             urgent

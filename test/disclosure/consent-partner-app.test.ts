@@ -199,4 +199,36 @@ describe('a grant rewritten in the table gives the partner nothing more (decisio
       expect.objectContaining({ kind: 'TAMPERED_STATE', itemKind: 'GRANT' }),
     ]);
   });
+
+  it('names, on the register those deciding read, the agency whose app receives it, whatever the requester typed', async () => {
+    // Prepare: a request typed as from the surgery, to be received in the police's app.
+    const w = await world();
+    const requestId = await receive(w, w.police.partnerId, { legalBasis: 'SAFEGUARDING' });
+
+    // Act
+    const register = await w.api.graphql<{
+      serviceUser: {
+        disclosureRegister: {
+          requestId: string;
+          kind: string;
+          requesterOrganisation: string;
+          receivingApp: { id: string; name: string } | null;
+        }[];
+      };
+    }>(
+      'query ($c: ID!) { serviceUser(id: $c) { disclosureRegister { requestId kind requesterOrganisation receivingApp { id name } } } }',
+      { token: w.manager.token, variables: { c: w.client } },
+    );
+
+    // Assess
+    expectNoErrors(register);
+    expect(register.data?.serviceUser.disclosureRegister).toEqual([
+      {
+        requestId,
+        kind: 'RECEIVED',
+        requesterOrganisation: 'Riverside GP Surgery',
+        receivingApp: { id: w.police.partnerId, name: 'County Police' },
+      },
+    ]);
+  });
 });

@@ -505,7 +505,7 @@ export type ConsolePersonDisclosuresQueryVariables = Exact<{
 }>;
 
 
-export type ConsolePersonDisclosuresQuery = { serviceUser: { id: string, disclosureRegisterConnection: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { requestId: string | null, sequence: number | null, kind: string | null, at: string | null, requesterOrganisation: string | null, requesterKind: DisclosureRequesterKind | null, receivedOn: string | null, urgent: boolean | null, purposeCategory: DisclosurePurpose | null, purpose: string | null, legalBasis: LegalBasis | null, identityCheck: IdentityCheck | null, reasoning: string | null, recipient: string | null, method: string | null, snapshotDigest: string | null, grantExpiresAt: string | null, clientInformed: boolean | null, items: Array<
+export type ConsolePersonDisclosuresQuery = { serviceUser: { id: string, disclosureRegisterConnection: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { requestId: string | null, sequence: number | null, kind: string | null, at: string | null, requesterOrganisation: string | null, requesterKind: DisclosureRequesterKind | null, receivedOn: string | null, urgent: boolean | null, purposeCategory: DisclosurePurpose | null, purpose: string | null, legalBasis: LegalBasis | null, identityCheck: IdentityCheck | null, reasoning: string | null, recipient: string | null, method: string | null, snapshotDigest: string | null, grantExpiresAt: string | null, clientInformed: boolean | null, receivingApp: { name: string } | null, items: Array<
             | { id: string, kind: NoteKind, recordedAt: string }
             | { id: string, kind: NoteKind, recordedAt: string }
             | { id: string, kind: NoteKind, recordedAt: string }
@@ -1182,6 +1182,9 @@ export const ConsolePersonDisclosuresDocument = new TypedDocumentString(`
           kind
           at
           requesterOrganisation
+          receivingApp {
+            name
+          }
           requesterKind
           receivedOn
           urgent

@@ -317,6 +317,8 @@ function requestCard(
       ['Urgent', opening?.kind === 'RECEIVED' ? (request.urgent ? 'Yes' : 'No') : ''],
       ['Received on', opening?.receivedOn ? dateWords(opening.receivedOn) : ''],
       ['Who asks', opening?.requesterKind ? enumWords(opening.requesterKind) : ''],
+      // Where a release goes, whoever the request says it is from: the app of this agency receives it.
+      ['Received in the app of', opening?.receivingApp?.name ?? ''],
       ['Their purpose', opening?.purpose ?? ''],
       ['Purpose category', opening?.purposeCategory ? enumWords(opening.purposeCategory) : ''],
       ['Legal basis', opening?.legalBasis ? enumWords(opening.legalBasis) : ''],

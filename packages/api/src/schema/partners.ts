@@ -16,7 +16,7 @@ PartnerAgencyRef.implement({
   }),
 });
 
-const PartnerAgencyEntryRef = builder.objectRef<PartnerAgency>('PartnerAgencyEntry');
+export const PartnerAgencyEntryRef = builder.objectRef<PartnerAgency>('PartnerAgencyEntry');
 PartnerAgencyEntryRef.implement({
   description:
     'A registered partner agency as those who record requests from it see it: its id and name, nothing about its app.',

@@ -13,6 +13,7 @@ import { personalData } from '../../access/personal-data';
 import { builder } from '../../builder';
 import { type ConfideContext, callerScope } from '../../context';
 import { CaseNoteInterface, mayReadEveryNote, type NoteInContext } from '../case-notes';
+import { PartnerAgencyEntryRef } from '../partners';
 import { ServiceUserRef } from '../service-users';
 import { listPositions, storeConnection } from '../store-paging';
 
@@ -116,6 +117,17 @@ RegisterEntryRef.implement({
       nullable: true,
       description: 'Who asked.',
       resolve: (p) => p.entry.requesterOrganisation ?? null,
+    }),
+    receivingApp: t.field({
+      ...needToKnow('CONSENT', ofEntry),
+      type: PartnerAgencyEntryRef,
+      nullable: true,
+      description:
+        'The partner agency whose app receives what is released (a request naming one, a release to an app): who the information goes to, whatever `requesterOrganisation` says. Null when none, or when the agency is no longer registered.',
+      resolve: async (p, _args, context) =>
+        p.entry.partnerId
+          ? ((await context.services.partners.get(callerScope(context), p.entry.partnerId)) ?? null)
+          : null,
     }),
     requesterKind: t.field({
       ...needToKnow('CONSENT', ofEntry),
