@@ -244,6 +244,14 @@ describe('retention rules and the schedule report', () => {
       expiresAtPrecision: 'YEAR',
     });
     expect(JSON.stringify(second.data)).not.toContain('-06-01');
+    // Nor from its cursors, which are opaque: decoded, they hold no date.
+    const cursors = [
+      ...(second.data?.retentionSchedule.edges ?? []).map((edge) => edge.cursor),
+      second.data?.retentionSchedule.pageInfo.endCursor ?? '',
+    ];
+    for (const cursor of cursors) {
+      expect(Buffer.from(cursor, 'base64url').toString('latin1')).not.toMatch(/\d{4}-\d{2}-\d{2}/);
+    }
     const exact = await api.graphql<{
       serviceUser: { retention: { expiresAt: string; expiresAtPrecision: string } };
     }>('query ($id: ID!) { serviceUser(id: $id) { retention { expiresAt expiresAtPrecision } } }', {

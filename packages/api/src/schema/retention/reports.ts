@@ -1,6 +1,8 @@
+import { validate } from '@confide/domain';
 import { type ScheduledCase, scheduleCursor, staffScheduleCursor } from '@confide/store';
 import { builder } from '../../builder';
 import { StaffEmploymentRef } from '../staff';
+import { listPositions } from '../store-paging';
 import { ExpiryPrecisionEnum, RetentionBasisEnum, shownExpiry } from './client-retention';
 
 const ScheduledExpiryRef = builder.objectRef<ScheduledCase>('ScheduledExpiry');
@@ -61,10 +63,17 @@ builder.queryFields((t) => ({
       'What expires when: the organisation’s closed, unheld cases in expiry order (IG_LEAD). Held cases are listed by `legalHolds`, former staff by `staffRetentionSchedule`; access audit events each expire `auditYears` after they were written (under the rule in force then).',
     operation: { policy: 'retention.schedule', audit: 'after' },
     resolve: async (operation, args, context) => {
-      const page = await context.services.retention.scheduled(operation.scope, pageArgs(args));
+      // Sealed: the store's cursor holds a case's exact expiry, a child's being their birthday at the child age,
+      // which the IG lead is shown to the year only.
+      const positions = await listPositions(context, 'retentionSchedule');
+      const after = args.after == null ? undefined : positions.open(args.after);
+      if (args.after != null && after === undefined) {
+        throw validate.badInputError(['after'], 'That cursor does not continue this list.');
+      }
+      const page = await context.services.retention.scheduled(operation.scope, { ...pageArgs(args), after });
       // A person the caller is declared connected to is left out (decision 0007); the page may hold fewer.
       const cases = await context.access.withoutConflicts(page.cases, (entry) => entry.clientId);
-      const edges = cases.map((node) => ({ node, cursor: scheduleCursor(node) }));
+      const edges = cases.map((node) => ({ node, cursor: positions.seal(scheduleCursor(node)) }));
       return { edges, pageInfo: pageInfo(edges, page.next, args.after) };
     },
   }),
