@@ -53,6 +53,8 @@ export interface CheckpointStore {
   latest(orgId: string): Promise<SignedCheckpoint | undefined>;
   /** Adds a checkpoint; never replaces one. */
   put(signed: SignedCheckpoint): Promise<void>;
+  /** Every organisation that has a checkpoint: those a scheduled run must still find in the registry. */
+  organisations(): Promise<string[]>;
 }
 
 /** A checkpoint of the heads a clean verification read. */
@@ -209,6 +211,14 @@ export class FileCheckpointStore implements CheckpointStore {
       .at(-1);
     if (!last) return undefined;
     return JSON.parse(await readFile(join(folder, last), 'utf8')) as SignedCheckpoint;
+  }
+
+  async organisations(): Promise<string[]> {
+    const entries = await readdir(this.dir, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return [];
+      throw error;
+    });
+    return entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name);
   }
 
   async put(signed: SignedCheckpoint): Promise<void> {

@@ -127,6 +127,23 @@ export async function runVerifier(
       });
     }
   }
+  if (slug === undefined) {
+    // The registry is not signed: an organisation deleted from it below the application would drop out of every run
+    // unreported. One the checkpoints know and the registry does not is a failure (its audit goes unverified).
+    const registered = new Set(organisations.map((organisation) => organisation.orgId as string));
+    for (const orgId of await store.organisations()) {
+      if (registered.has(orgId)) continue;
+      failed++;
+      results.push({
+        orgId: orgId as OrgId,
+        ok: false,
+        checked: 0,
+        problems: 1,
+        reason: 'not in the registry',
+      });
+      log('ERROR', 'Audit verification could not run', { orgId, reason: 'not in the registry' });
+    }
+  }
   // CloudWatch embedded metric format: the log line is the metric (every run, 0 included: the verifier-silent alarm
   // watches that it keeps coming).
   publishMetric(confideMetrics.auditVerificationFailures, failed);

@@ -25,6 +25,27 @@ export class S3CheckpointStore implements CheckpointStore {
     return JSON.parse((await object.Body?.transformToString('utf-8')) ?? '') as SignedCheckpoint;
   }
 
+  async organisations(): Promise<string[]> {
+    const found: string[] = [];
+    let token: string | undefined;
+    do {
+      const listed = await this.s3.send(
+        new ListObjectsV2Command({
+          Bucket: this.bucket,
+          Prefix: 'checkpoints/',
+          Delimiter: '/',
+          ...(token ? { ContinuationToken: token } : {}),
+        }),
+      );
+      for (const prefix of listed.CommonPrefixes ?? []) {
+        const orgId = prefix.Prefix?.slice('checkpoints/'.length, -1);
+        if (orgId) found.push(orgId);
+      }
+      token = listed.IsTruncated ? listed.NextContinuationToken : undefined;
+    } while (token);
+    return found;
+  }
+
   async put(signed: SignedCheckpoint): Promise<void> {
     const at = Date.parse(signed.checkpoint.at);
     const inverted = String(LATEST_FIRST - at).padStart(14, '0');

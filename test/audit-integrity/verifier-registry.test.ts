@@ -1,0 +1,53 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DeleteItemCommand } from '@aws-sdk/client-dynamodb';
+import { KmsCheckpointSigner, localCheckpointKey } from '@confide/service-verifier/anchored-verify';
+import { runVerifier } from '@confide/service-verifier/handler';
+import { FileCheckpointStore, platformKey } from '@confide/store';
+import { afterAll, describe, expect, it } from 'vitest';
+import { onboardTestOrganisation } from '../support/fixtures';
+import { ownTablesForFile, testApi } from '../support/test-api';
+
+/**
+ * The scheduled verifier takes the organisations to verify from the platform registry, which is not signed: an
+ * organisation whose registry entry was deleted below the application dropped out of every later run, and the run
+ * reported no failure, so a log tampered with after that went unreported. An organisation the checkpoint bucket
+ * knows and the registry does not is now a failure of the run.
+ */
+describe('the scheduled verifier', () => {
+  const tables = ownTablesForFile();
+  const api = testApi({ tables });
+  const checkpoints = mkdtempSync(join(tmpdir(), 'confide-registry-checkpoints-'));
+  afterAll(() => rmSync(checkpoints, { recursive: true, force: true }));
+
+  it('fails the run for an organisation it checkpointed that is no longer in the registry', async () => {
+    // Prepare: two organisations verified and checkpointed by a scheduled run.
+    const [kept, dropped] = [await onboardTestOrganisation(api), await onboardTestOrganisation(api)];
+    const signer = new KmsCheckpointSigner(
+      api.services.kms,
+      await localCheckpointKey(api.services.kms, 'alias/confide-audit-checkpoints/registry-test'),
+    );
+    const deps = { services: api.services, store: new FileCheckpointStore(checkpoints), signer, pauseMs: 50 };
+    const first = await runVerifier(deps, {});
+    expect(first).toMatchObject({ organisations: 2, failed: 0 });
+
+    // Act: the registry's entry of one of them deleted below the application; the next scheduled run.
+    await api.services.dynamo.send(
+      new DeleteItemCommand({
+        TableName: tables.data,
+        Key: { pk: { S: platformKey.organisations }, sk: { S: `ORG#${dropped.orgId}` } },
+      }),
+    );
+    const next = await runVerifier(deps, {});
+
+    // Assess: the other is verified as before; the one gone from the registry is a failure, named.
+    expect(next.failed).toBe(1);
+    expect(next.results).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ orgId: kept.orgId, ok: true }),
+        expect.objectContaining({ orgId: dropped.orgId, ok: false }),
+      ]),
+    );
+  });
+});
