@@ -154,7 +154,8 @@ describe('an exceptional disclosure', () => {
       clientInformed: true,
       reasonNotInformed: null,
       flaggedForGuardian: true,
-      itemIds: [localIdOf(w.note).split('.')[1]],
+      // The worker may write a safeguarding concern, not read one: the entry does not name it to them (lists filter).
+      itemIds: [],
     });
     const requestId = recorded.data?.recordExceptionalDisclosure.requestId;
     const register = await api.graphql<{
@@ -171,6 +172,13 @@ describe('an exceptional disclosure', () => {
         clientInformed: true,
         reasonNotInformed: null,
       },
+    ]);
+    const named = await api.graphql<{ serviceUser: { disclosureRegister: { itemIds: string[] }[] } }>(
+      'query ($id: ID!) { serviceUser(id: $id) { disclosureRegister { itemIds } } }',
+      { token: w.manager.token, variables: { id: w.client } },
+    );
+    expect(named.data?.serviceUser.disclosureRegister).toEqual([
+      { itemIds: [localIdOf(w.note).split('.')[1]] },
     ]);
 
     // Assess: a review item for the manager and the Guardian, none for the care workers

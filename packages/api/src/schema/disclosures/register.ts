@@ -1,3 +1,4 @@
+import { classificationOf } from '@confide/domain';
 import {
   DISCLOSURE_PURPOSES,
   IDENTITY_CHECKS,
@@ -12,7 +13,7 @@ import { needToKnow } from '../../access/need-to-know';
 import { personalData } from '../../access/personal-data';
 import { builder } from '../../builder';
 import { type ConfideContext, callerScope } from '../../context';
-import { CaseNoteInterface, mayReadEveryNote, type NoteInContext } from '../case-notes';
+import { CaseNoteInterface, mayReadEveryNote, type NoteInContext, noteFacts } from '../case-notes';
 import { PartnerAgencyEntryRef } from '../partners';
 import { ServiceUserRef } from '../service-users';
 import { listPositions, storeConnection } from '../store-paging';
@@ -67,11 +68,23 @@ async function heldNotesOf(parent: EntryInContext, context: ConfideContext) {
 
 const readByThePerson = (context: ConfideContext) => context.auth?.principal.kind === 'SERVICE_USER';
 
-/** The entry's notes the caller is shown: the person reading their own register is not shown one withheld from them, not even its kind and date. */
+/**
+ * The entry's notes the caller is shown. Lists filter: staff are told only of notes they may read at all (as `notes`
+ * lists them: a note needing a stated purpose is named, its text refused until one is given); the person reading their
+ * own register is not shown one withheld from them. Neither learns of the others, not even their kind and date.
+ */
 async function notesOf(parent: EntryInContext, context: ConfideContext): Promise<NoteInContext[]> {
-  const own = readByThePerson(context);
-  return (await heldNotesOf(parent, context))
-    .filter((note) => !(own && note.withheld))
+  const held = await heldNotesOf(parent, context);
+  if (readByThePerson(context)) {
+    return held.filter((note) => !note.withheld).map((note) => ({ client: parent.client, note }));
+  }
+  const decisions = await Promise.all(
+    held.map(async (note) =>
+      context.access.peekRead(parent.client, classificationOf(note.kind), await noteFacts(context, note)),
+    ),
+  );
+  return held
+    .filter((_, index) => ['ALLOW', 'JUSTIFICATION_REQUIRED'].includes(decisions[index]?.effect ?? ''))
     .map((note) => ({ client: parent.client, note }));
 }
 
@@ -222,11 +235,8 @@ RegisterEntryRef.implement({
       description: 'The items requested or released, as raw note ids (opaque; not global ids).',
       deprecationReason:
         'Raw ids next to global ones (issue 19): use `items`, whose `id`s are the global note ids `releaseDisclosure` and `recordAuthorAuthority` take.',
-      // The person is not given the id of a note withheld from them (as `items` leaves the note out).
-      resolve: async (p, _args, context) =>
-        readByThePerson(context)
-          ? (await notesOf(p, context)).map(({ note }) => note.noteId)
-          : [...p.entry.itemIds],
+      // Nobody is given the id of a note `items` leaves out for them (withheld from the person, unreadable by staff).
+      resolve: async (p, _args, context) => (await notesOf(p, context)).map(({ note }) => note.noteId),
     }),
     items: t.field({
       ...needToKnow('CONSENT', ofEntry),
