@@ -232,7 +232,8 @@ RegisterEntryRef.implement({
     itemIds: t.stringList({
       ...needToKnow('CONSENT', ofEntry),
       nullable: true,
-      description: 'The items requested or released, as raw note ids (opaque; not global ids).',
+      description:
+        'The items requested or released, as raw note ids (opaque; not global ids): those `items` names.',
       deprecationReason:
         'Raw ids next to global ones (issue 19): use `items`, whose `id`s are the global note ids `releaseDisclosure` and `recordAuthorAuthority` take.',
       // Nobody is given the id of a note `items` leaves out for them (withheld from the person, unreadable by staff).
@@ -243,7 +244,7 @@ RegisterEntryRef.implement({
       type: [CaseNoteInterface],
       nullable: true,
       description:
-        'The notes requested, released or disclosed, by global id (what `releaseDisclosure` and `recordAuthorAuthority` take); a note no longer held is left out, and so is, for the person themself, a note withheld from them. Each note’s own fields keep their need-to-know: its text is read only by those who may read it.',
+        'The notes requested, released or disclosed, by global id (what `releaseDisclosure` and `recordAuthorAuthority` take); a note no longer held is left out, and so is one the reader may not read at all (as `notes` leaves it out) and, for the person themself, a note withheld from them. Each note’s own fields keep their need-to-know: its text is read only by those who may read it.',
       resolve: (p, _args, context) => notesOf(p, context),
     }),
     snapshotDigest: t.string({
