@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
+import { tenantScope } from '@confide/store';
 import { describe, expect, it } from 'vitest';
 import { expectNoErrors, recordNote } from '../support/care-fixtures';
-import { addStaff, localNoteIdOf } from '../support/fixtures';
+import { addStaff, localIdOf, localNoteIdOf } from '../support/fixtures';
 import { partnerWorld, receiveAndApprove, releaseToPartner } from './partner-release-support';
 
 /**
@@ -210,8 +211,17 @@ describe('a release is the approved, redacted snapshot', () => {
       'Met Priya Shah at the clinic.',
     );
 
-    const result = await tryRelease(w, [note], ['Priya Shah', 'Priya Sha h']);
+    const requestId = await receiveAndApprove(w, [note]);
+    const scope = tenantScope(w.org.orgId);
+    const clientId = localIdOf(w.client);
+    const eventsBefore = await w.api.services.auditLog.bySubject(scope, clientId, { limit: 500 });
 
+    const result = await releaseToPartner(w, requestId, [note], ['Priya Shah', 'Priya Sha h']);
+
+    // Refused as bad input before anything is decided or recorded: no release audited that never happened.
+    const eventsAfter = await w.api.services.auditLog.bySubject(scope, clientId, { limit: 500 });
+    expect(eventsAfter.filter((event) => event.operation === 'releaseDisclosure')).toEqual([]);
+    expect(eventsAfter).toHaveLength(eventsBefore.length);
     expect(result.errors?.map((error) => error.extensions?.code)).toEqual(['BAD_USER_INPUT']);
     expect(result.errors?.[0]?.extensions?.field).toEqual(['input', 'redactions', '1']);
     expect(await registerDigest(w)).toBeUndefined();

@@ -453,7 +453,12 @@ builder.mutationFields((t) => ({
       // (not approved, consent withdrawn) only as DENIED. The resolver writes the plan checked here; a release
       // racing this one is refused by the register's own condition on the entry's sequence.
       validate: async ({ input }, context, subject) => {
-        if (subject.kind === 'CLIENT') await checkedRelease(context, subject.client, input);
+        if (subject.kind !== 'CLIENT') return;
+        const { notes, redactions } = await checkedRelease(context, subject.client, input);
+        // A redaction that matches nothing is refused here too (decision 0075), not after the release is audited.
+        if (redactions.length > 0) {
+          releasedItems(context.services, await context.access.clientKey(subject.client), notes, redactions);
+        }
       },
       audit: 'before',
     },
