@@ -11,6 +11,7 @@ import {
 } from '../support/care-fixtures';
 import { addStaff, onboardTestOrganisation } from '../support/fixtures';
 import { MovableClock } from '../support/movable-clock';
+import { serviceUserToken } from '../support/records-fixtures';
 import { testApi } from '../support/test-api';
 
 /**
@@ -261,6 +262,47 @@ describe('the disclosure work queue', () => {
       await w.api.services.auditLog.byActor(tenantScope(w.org.orgId), w.seniorManager.staffId, { limit: 100 })
     ).filter((e) => e.operation === 'acknowledgeDisclosureWork' && e.outcome === 'ALLOWED');
     expect(acknowledgements).toHaveLength(1);
+  });
+
+  it('keeps the acknowledgement of a court-order disclosure the person is not told of out of their own access log', async () => {
+    // Prepare: a disclosure under a court order the person is not told of, then acknowledged by the Senior Manager.
+    const w = await world();
+    const recorded = await w.api.graphql<{ recordExceptionalDisclosure: { requestId: string } }>(
+      'mutation ($input: ExceptionalDisclosureInput!) { recordExceptionalDisclosure(input: $input) { requestId } }',
+      {
+        token: w.worker.token,
+        variables: {
+          input: {
+            serviceUserId: w.client,
+            recipient: 'Crown court',
+            legalBasis: 'COURT_ORDER',
+            reasoning: 'Order served at the office',
+            itemIds: [w.note],
+            clientInformed: false,
+            reasonNotInformed: 'The order forbids telling him',
+          },
+        },
+      },
+    );
+    expectNoErrors(recorded);
+    const requestId = recorded.data?.recordExceptionalDisclosure.requestId ?? '';
+    const token = await serviceUserToken(w.api, w.org.orgId, w.client);
+    const OWN_LOG = '{ myAccessLog(first: 100) { edges { node { id at summary } } } }';
+    type OwnLog = { myAccessLog: { edges: { node: { id: string; at: string; summary: string } }[] } };
+    const before = await w.api.graphql<OwnLog>(OWN_LOG, { token });
+
+    // Act
+    expectNoErrors(
+      await w.api.graphql(
+        'mutation ($c: ID!, $r: String!) { acknowledgeDisclosureWork(serviceUserId: $c, requestId: $r) { kind } }',
+        { token: w.seniorManager.token, variables: { c: w.client, r: requestId } },
+      ),
+    );
+    const after = await w.api.graphql<OwnLog>(OWN_LOG, { token });
+
+    // Assess: the person's log is as it was: nothing hints at work kept from them.
+    expectNoErrors(after);
+    expect(after.data?.myAccessLog.edges).toEqual(before.data?.myAccessLog.edges);
   });
 
   it('is refused to staff who decide no disclosures, and the refusal is audited once', async () => {

@@ -132,6 +132,8 @@ builder.mutationFields((t) => ({
       subject: clientById((args) => args.serviceUserId),
       change: async (args, context, subject) => ({
         detail: (await queuedItem(context, subject, args.requestId))?.kind,
+        // A disclosure the person is not told of: its acknowledgement is kept from their views too.
+        sharing: { subjectNotTold: await untold(context, subject, args.requestId) },
       }),
       // Nothing to acknowledge records no acknowledgement.
       validate: async (args, context, subject) => {
@@ -223,6 +225,21 @@ async function queuedItem(
     requestId,
   );
   return outstandingWork(entries);
+}
+
+/** Whether any entry of the request says the person is not told of it (an exceptional disclosure untold). */
+async function untold(
+  context: ConfideContext,
+  subject: OperationSubject,
+  requestId: string,
+): Promise<boolean> {
+  if (!('client' in subject) || !isIdOf('disclosure', requestId)) return false;
+  const entries = await context.services.disclosures.request(
+    context.access.scope,
+    subject.client.clientId,
+    requestId,
+  );
+  return entries.some((entry) => entry.clientInformed === false);
 }
 
 function withAge(context: ConfideContext, item: DisclosureQueueItem): QueueItemView {

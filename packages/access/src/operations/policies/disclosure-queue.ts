@@ -1,6 +1,7 @@
 import type { Role } from '@confide/domain';
-import { allow, governanceListPolicy, hasAnyRole, operationPolicy, refuse } from '../policy';
+import { allow, governanceListPolicy, hasAnyRole, refuse } from '../policy';
 import { clientPolicy } from './common';
+import { NOT_TOLD } from './sharing';
 
 /**
  * The deciders' disclosure work queue (issue 15, items 7 and 8) and the person's own subject access requests
@@ -79,7 +80,7 @@ export const DISCLOSURE_QUEUE_POLICIES = [
     clause:
       'Azure 7.1; Lets connect 4.3: the Senior Manager or the Caldicott Guardian told of a court-order disclosure or a flagged decision acknowledges it, and it leaves their queue',
     effects: { writes: true },
-    changeFacts: ['detail'],
+    changeFacts: ['detail', 'sharing'],
     decide: (facts) => {
       const kind = facts.change?.detail as DisclosureQueueItemKind | undefined;
       const caller = facts.caller.kind === 'STAFF' ? facts.caller : undefined;
@@ -90,9 +91,11 @@ export const DISCLOSURE_QUEUE_POLICIES = [
         roles: caller.roles,
         managesClientService: facts.relation?.managesService ?? false,
       });
-      return audiences.length > 0
-        ? allow(`disclosure-queue.acknowledged.${kind}`)
-        : refuse('disclosure-queue.not-told');
+      if (audiences.length === 0) return refuse('disclosure-queue.not-told');
+      // Work the person is not told of is kept from their own views (keptFromSubject reads the rule's last part).
+      return allow(
+        `disclosure-queue.acknowledged.${kind}${facts.change?.sharing?.subjectNotTold ? `.${NOT_TOLD}` : ''}`,
+      );
     },
   }),
   clientPolicy({

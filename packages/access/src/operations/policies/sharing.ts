@@ -22,7 +22,7 @@ import { classifiedWritePolicy, clientPolicy } from './common';
 const detail = (facts: OperationFacts) => facts.change?.sharing?.detail;
 
 /** The last part of the rule of every event about work kept from the person (an exceptional disclosure untold). */
-const NOT_TOLD = 'client-not-informed';
+export const NOT_TOLD = 'client-not-informed';
 
 /**
  * Whether an event's rule records work the person is not told of: their own views of who used their record (their
