@@ -470,12 +470,30 @@ StaffEmploymentRef.implement({
   }),
 });
 
+/** Who reads when a colleague's employment ended: those who record it, keep staff records or govern retention. */
+const EMPLOYMENT_READERS: readonly Role[] = [
+  'ORG_ADMIN',
+  'HR_OFFICER',
+  'SENIOR_MANAGER',
+  'CHIEF_EXECUTIVE',
+  'IG_LEAD',
+];
+
 builder.objectFields(StaffMemberRef, (t) => ({
   employment: t.field({
     type: StaffEmploymentRef,
     nullable: true,
-    description: 'When employment ended and the records expire; null while employed.',
+    description:
+      'When employment ended and the records expire; null while employed. HR information: read by the staff member themself and by ORG_ADMIN, HR_OFFICER, SENIOR_MANAGER, CHIEF_EXECUTIVE and IG_LEAD (FORBIDDEN on this field for anyone else, such as a colleague reaching them through a service).',
     resolve: async (staff, _args, context) => {
+      const principal = context.auth?.principal;
+      const self = principal?.kind === 'STAFF' && principal.staffId === staff.staffId;
+      if (
+        !self &&
+        !(principal?.kind === 'STAFF' && principal.roles.some((role) => EMPLOYMENT_READERS.includes(role)))
+      ) {
+        throw forbidden();
+      }
       const employment = await context.services.staffRetention.employment(
         callerScope(context),
         staff.staffId,
