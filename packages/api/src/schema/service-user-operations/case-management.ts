@@ -240,10 +240,9 @@ builder.mutationFields((t) => ({
           expectedVersion: input.expectedVersion,
         });
       } catch (error) {
-        // Another reopening and closing overtook this one while it took the schedule off: put it back.
-        if (error instanceof ConfideError && error.code === ErrorCode.CONFLICT) {
-          await rescheduleAfterFailedReopening(context, scope, client.clientId);
-        }
+        // The case was not opened (another reopening and closing overtook this one, or a fault): a case still closed
+        // gets its schedule back, or it would be kept for ever. The failure answered is this one's, whatever that does.
+        await rescheduleAfterFailedReopening(context, scope, client.clientId).catch(() => undefined);
         throw error;
       }
       // Once more now that the case is open: a closing that raced this one may have scheduled items meanwhile.
