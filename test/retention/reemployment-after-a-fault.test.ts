@@ -1,3 +1,5 @@
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { staffAccountKey, tenantScope } from '@confide/store';
 import { describe, expect, it } from 'vitest';
 import { codes, expectNoErrors } from '../support/care-fixtures';
 import { failingDynamoClient } from '../support/failing-dynamo';
@@ -32,6 +34,20 @@ describe('recordReemployment after a fault', () => {
         variables: { input: { staffId: leaver.globalId, endedOn } },
       }),
     );
+    const scope = tenantScope(org.orgId);
+    const accountExpiry = async () => {
+      const key = staffAccountKey(scope, leaver.staffId);
+      const { Item } = await api.services.dynamo.send(
+        new GetItemCommand({
+          TableName: api.stack.tables.data,
+          Key: { pk: { S: key.pk }, sk: { S: key.sk } },
+          ConsistentRead: true,
+        }),
+      );
+      return Item?.expiresAt?.N;
+    };
+    const datedAt = await accountExpiry();
+    expect(datedAt).toBeDefined();
     const failing = failingDynamoClient(api, (call) => JSON.stringify(call.input).includes('{"S":"ACTIVE"}'));
     const faulty = testApi({ dynamo: failing.client });
     const reemploy = (through: TestApi) =>
@@ -50,10 +66,12 @@ describe('recordReemployment after a fault', () => {
     // Act
     const failed = await reemploy(faulty);
 
-    // Assess: a fault, and the leaver is still a leaver (not half re-employed).
+    // Assess: a fault, and the leaver is still a leaver (not half re-employed), their records dated as before: left
+    // undated, they would be kept for ever if nobody asked again.
     expect(failing.failures()).toBe(1);
     expect(codes(failed)).toEqual(['INTERNAL']);
     expect(await state()).toEqual({ status: 'DEACTIVATED', employment: { endedOn } });
+    expect(await accountExpiry()).toBe(datedAt);
 
     // Act: the admin asks again, with nothing failing.
     const retried = await reemploy(api);

@@ -654,13 +654,21 @@ builder.mutationFields((t) => ({
         const reemployment = await context.services.staffRetention.reemployment(operation.scope, staff, {
           recordedBy: operation.staff.staffId,
         });
-        // The employment's record and the account's activation in one transaction: both or neither.
-        active = await context.services.directory.updateStaff(
-          operation.scope,
-          staff.staffId,
-          { status: 'ACTIVE' },
-          [reemployment, ...stillAnAdmin(operation, context)],
-        );
+        // The employment's record and the account's activation in one transaction: both or neither. Neither: the
+        // items get back the date `reemployment` took off them (whatever the failure answered is this one's).
+        try {
+          active = await context.services.directory.updateStaff(
+            operation.scope,
+            staff.staffId,
+            { status: 'ACTIVE' },
+            [reemployment, ...stillAnAdmin(operation, context)],
+          );
+        } catch (error) {
+          await context.services.staffRetention
+            .restoreAfterFailedReemployment(operation.scope, staff)
+            .catch(() => undefined);
+          throw error;
+        }
         await context.services.staffRetention.settleReemployment(operation.scope, staff);
       }
       // Then their sign-in user is enabled again (decision 0129). The account is active already, so a fault here leaves

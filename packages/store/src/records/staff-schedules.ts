@@ -193,6 +193,17 @@ export class StaffSchedules {
   }
 
   /**
+   * After a re-employment whose transaction failed: the employment is still ended (the transaction would have taken
+   * its end off), so its items take back the date the record holds, which `reemployment` took off them first. Left
+   * undated, a leaver's records would be kept for ever if nobody asked again.
+   */
+  async restoreAfterFailedReemployment(scope: TenantScope, staff: StaffMember): Promise<void> {
+    const employment = await this.employment(scope, staff.staffId);
+    if (!employment?.endedOn || employment.expiresAt === undefined) return;
+    await this.#setExpiry(scope, staff, employment.expiresAt);
+  }
+
+  /**
    * After the re-employment's transaction: its items' dates are taken off once more. An end of employment recorded
    * just before it may have dated them between this re-employment's first taking-off and its transaction; that
    * request reads the employment record again only once, and may have read it before the transaction.
