@@ -310,7 +310,7 @@ export const SetDisclosureRequestUrgencyMutation = graphql(`
 
 export const ReleaseDisclosureMutation = graphql(`
   mutation ConsoleReleaseDisclosure($input: ReleaseDisclosureInput!) {
-    releaseDisclosure(input: $input) { requestId kind snapshotDigest }
+    releaseDisclosure(input: $input) { requestId kind snapshotDigest releasedText { kind recordedAt body } }
   }
 `);
 

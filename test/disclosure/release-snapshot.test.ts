@@ -3,6 +3,7 @@ import { tenantScope } from '@confide/store';
 import { describe, expect, it } from 'vitest';
 import { expectNoErrors, recordNote } from '../support/care-fixtures';
 import { addStaff, localIdOf, localNoteIdOf } from '../support/fixtures';
+import { receiveRequest } from './disclosure-support';
 import { partnerWorld, receiveAndApprove, releaseToPartner } from './partner-release-support';
 
 /**
@@ -227,5 +228,64 @@ describe('a release is the approved, redacted snapshot', () => {
     expect(await registerDigest(w)).toBeUndefined();
     const seen = await w.api.graphql<{ releasedToMe: unknown[] }>(RELEASED_TO_ME, { token: w.partnerToken });
     expect(seen.data?.releasedToMe).toEqual([]);
+  });
+
+  it('gives the sender of an email, post or in-person release the text that left, redactions applied, once', async () => {
+    // Prepare: a request with no partner app, approved; a note naming a third party.
+    const w = await world();
+    const note = await recordNote(
+      w.api,
+      w.worker,
+      w.client,
+      'DAILY_SUPPORT',
+      'Met Priya Shah at the clinic.',
+    );
+    const requestId = await receiveRequest(w.api, w.manager.token, w.client, {
+      itemIds: [note],
+      receivedOn: new Date().toISOString().slice(0, 10),
+    });
+    expectNoErrors(
+      await w.api.graphql(
+        'mutation ($c: ID!, $r: String!) { decideDisclosureRequest(serviceUserId: $c, requestId: $r, approve: true, reasoning: "Risk to the person") { kind } }',
+        { token: w.manager.token, variables: { c: w.client, r: requestId } },
+      ),
+    );
+    type Entry = {
+      kind: string;
+      snapshotDigest: string;
+      releasedText: { kind: string; body: string }[] | null;
+    };
+
+    // Act
+    const released = await w.api.graphql<{ releaseDisclosure: Entry }>(
+      `mutation ($input: ReleaseDisclosureInput!) { releaseDisclosure(input: $input) {
+        kind snapshotDigest releasedText { kind recordedAt body } } }`,
+      {
+        token: w.manager.token,
+        variables: {
+          input: {
+            serviceUserId: w.client,
+            requestId,
+            itemIds: [note],
+            redactions: ['Priya Shah'],
+            method: 'SECURE_EMAIL',
+          },
+        },
+      },
+    );
+    const later = await w.api.graphql<{ serviceUser: { disclosureRegister: Entry[] } }>(
+      'query ($c: ID!) { serviceUser(id: $c) { disclosureRegister { kind snapshotDigest releasedText { body } } } }',
+      { token: w.manager.token, variables: { c: w.client } },
+    );
+
+    // Assess: the sender gets what the digest covers, the phrase redacted; the register keeps the digest only.
+    expectNoErrors(released);
+    expect(released.data?.releaseDisclosure.releasedText).toEqual([
+      expect.objectContaining({ kind: 'DAILY_SUPPORT', body: 'Met [REDACTED] at the clinic.' }),
+    ]);
+    expectNoErrors(later);
+    const entry = later.data?.serviceUser.disclosureRegister.find((e) => e.kind === 'RELEASED');
+    expect(entry?.snapshotDigest).toBe(released.data?.releaseDisclosure.snapshotDigest);
+    expect(entry?.releasedText).toBeNull();
   });
 });

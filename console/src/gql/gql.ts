@@ -47,7 +47,7 @@ type Documents = {
     "\n  query ConsoleServicePeople($serviceId: ID!, $after: String) {\n    serviceUsers(serviceId: $serviceId, first: 100, after: $after) {\n      pageInfo { hasNextPage endCursor }\n      edges {\n        node { id reference }\n      }\n    }\n  }\n": typeof types.ConsoleServicePeopleDocument,
     "\n  mutation ConsoleReceiveDisclosureRequest($input: ReceiveDisclosureRequestInput!) {\n    receiveDisclosureRequest(input: $input) { requestId kind }\n  }\n": typeof types.ConsoleReceiveDisclosureRequestDocument,
     "\n  mutation ConsoleSetDisclosureRequestUrgency($serviceUserId: ID!, $requestId: String!, $urgent: Boolean!) {\n    setDisclosureRequestUrgency(serviceUserId: $serviceUserId, requestId: $requestId, urgent: $urgent) {\n      requestId\n      urgent\n    }\n  }\n": typeof types.ConsoleSetDisclosureRequestUrgencyDocument,
-    "\n  mutation ConsoleReleaseDisclosure($input: ReleaseDisclosureInput!) {\n    releaseDisclosure(input: $input) { requestId kind snapshotDigest }\n  }\n": typeof types.ConsoleReleaseDisclosureDocument,
+    "\n  mutation ConsoleReleaseDisclosure($input: ReleaseDisclosureInput!) {\n    releaseDisclosure(input: $input) { requestId kind snapshotDigest releasedText { kind recordedAt body } }\n  }\n": typeof types.ConsoleReleaseDisclosureDocument,
     "\n  mutation ConsoleCorrectDisclosureEntry($serviceUserId: ID!, $requestId: String!, $reasoning: String!) {\n    correctDisclosureEntry(serviceUserId: $serviceUserId, requestId: $requestId, reasoning: $reasoning) {\n      requestId\n      kind\n    }\n  }\n": typeof types.ConsoleCorrectDisclosureEntryDocument,
     "\n  mutation ConsoleRecordAuthorAuthority($noteId: ID!, $reference: String!) {\n    recordAuthorAuthority(noteId: $noteId, reference: $reference)\n  }\n": typeof types.ConsoleRecordAuthorAuthorityDocument,
     "\n  mutation ConsoleRecordExceptionalDisclosure($input: ExceptionalDisclosureInput!) {\n    recordExceptionalDisclosure(input: $input) { requestId kind }\n  }\n": typeof types.ConsoleRecordExceptionalDisclosureDocument,
@@ -106,7 +106,7 @@ const documents: Documents = {
     "\n  query ConsoleServicePeople($serviceId: ID!, $after: String) {\n    serviceUsers(serviceId: $serviceId, first: 100, after: $after) {\n      pageInfo { hasNextPage endCursor }\n      edges {\n        node { id reference }\n      }\n    }\n  }\n": types.ConsoleServicePeopleDocument,
     "\n  mutation ConsoleReceiveDisclosureRequest($input: ReceiveDisclosureRequestInput!) {\n    receiveDisclosureRequest(input: $input) { requestId kind }\n  }\n": types.ConsoleReceiveDisclosureRequestDocument,
     "\n  mutation ConsoleSetDisclosureRequestUrgency($serviceUserId: ID!, $requestId: String!, $urgent: Boolean!) {\n    setDisclosureRequestUrgency(serviceUserId: $serviceUserId, requestId: $requestId, urgent: $urgent) {\n      requestId\n      urgent\n    }\n  }\n": types.ConsoleSetDisclosureRequestUrgencyDocument,
-    "\n  mutation ConsoleReleaseDisclosure($input: ReleaseDisclosureInput!) {\n    releaseDisclosure(input: $input) { requestId kind snapshotDigest }\n  }\n": types.ConsoleReleaseDisclosureDocument,
+    "\n  mutation ConsoleReleaseDisclosure($input: ReleaseDisclosureInput!) {\n    releaseDisclosure(input: $input) { requestId kind snapshotDigest releasedText { kind recordedAt body } }\n  }\n": types.ConsoleReleaseDisclosureDocument,
     "\n  mutation ConsoleCorrectDisclosureEntry($serviceUserId: ID!, $requestId: String!, $reasoning: String!) {\n    correctDisclosureEntry(serviceUserId: $serviceUserId, requestId: $requestId, reasoning: $reasoning) {\n      requestId\n      kind\n    }\n  }\n": types.ConsoleCorrectDisclosureEntryDocument,
     "\n  mutation ConsoleRecordAuthorAuthority($noteId: ID!, $reference: String!) {\n    recordAuthorAuthority(noteId: $noteId, reference: $reference)\n  }\n": types.ConsoleRecordAuthorAuthorityDocument,
     "\n  mutation ConsoleRecordExceptionalDisclosure($input: ExceptionalDisclosureInput!) {\n    recordExceptionalDisclosure(input: $input) { requestId kind }\n  }\n": types.ConsoleRecordExceptionalDisclosureDocument,
@@ -264,7 +264,7 @@ export function graphql(source: "\n  mutation ConsoleSetDisclosureRequestUrgency
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation ConsoleReleaseDisclosure($input: ReleaseDisclosureInput!) {\n    releaseDisclosure(input: $input) { requestId kind snapshotDigest }\n  }\n"): typeof import('./graphql').ConsoleReleaseDisclosureDocument;
+export function graphql(source: "\n  mutation ConsoleReleaseDisclosure($input: ReleaseDisclosureInput!) {\n    releaseDisclosure(input: $input) { requestId kind snapshotDigest releasedText { kind recordedAt body } }\n  }\n"): typeof import('./graphql').ConsoleReleaseDisclosureDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

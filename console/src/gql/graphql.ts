@@ -553,7 +553,7 @@ export type ConsoleReleaseDisclosureMutationVariables = Exact<{
 }>;
 
 
-export type ConsoleReleaseDisclosureMutation = { releaseDisclosure: { requestId: string | null, kind: string | null, snapshotDigest: string | null } };
+export type ConsoleReleaseDisclosureMutation = { releaseDisclosure: { requestId: string | null, kind: string | null, snapshotDigest: string | null, releasedText: Array<{ kind: string, recordedAt: string, body: string }> | null } };
 
 export type ConsoleCorrectDisclosureEntryMutationVariables = Exact<{
   serviceUserId: string | number;
@@ -1273,6 +1273,11 @@ export const ConsoleReleaseDisclosureDocument = new TypedDocumentString(`
     requestId
     kind
     snapshotDigest
+    releasedText {
+      kind
+      recordedAt
+      body
+    }
   }
 }
     `) as unknown as TypedDocumentString<ConsoleReleaseDisclosureMutation, ConsoleReleaseDisclosureMutationVariables>;

@@ -442,10 +442,21 @@ function releaseForm(request: DisclosureRequestHistory<Entry>, id: string, conte
       },
     });
     const released = result.data?.releaseDisclosure;
+    // Sent by email, post or in person, what leaves is the sender's to send: exactly this, redactions applied (the
+    // register keeps its digest, not the text, so it is shown now only).
+    const toSend =
+      method.value !== 'PARTNER_APP' && released?.releasedText?.length
+        ? ` Send exactly this, redactions applied: ${released.releasedText
+            .map(
+              (item) =>
+                `${enumWords(item.kind)} of ${dateWords(item.recordedAt.slice(0, 10))}: “${item.body}”`,
+            )
+            .join(' ')}`
+        : '';
     return {
       ok: Boolean(released),
       errors: result.errors,
-      words: `Released. The register keeps a digest of exactly what left (${released?.snapshotDigest?.slice(0, 12) ?? ''}…).`,
+      words: `Released. The register keeps a digest of exactly what left (${released?.snapshotDigest?.slice(0, 12) ?? ''}…).${toSend}`,
     };
   });
   return form;

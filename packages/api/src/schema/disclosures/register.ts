@@ -5,6 +5,7 @@ import {
   LEGAL_BASES,
   REQUESTER_KINDS,
   type RegisterEntry,
+  type ReleasedItem,
   type SealedRegisterField,
   type ServiceUserRecord,
   visibleToSubject,
@@ -51,7 +52,26 @@ export const ReleaseMethodEnum = builder.enumType('ReleaseMethod', {
 export interface EntryInContext {
   readonly client: ServiceUserRecord;
   readonly entry: RegisterEntry;
+  /** What a release just made left, as it left: only on the answer to `releaseDisclosure` itself. */
+  readonly released?: readonly ReleasedItem[];
 }
+
+/** A note as it left in a release: its text with the redactions applied. */
+const ReleasedTextRef = builder.objectRef<ReleasedItem>('ReleasedText');
+ReleasedTextRef.implement({
+  description: 'A note as it left in a release, redactions applied: what its sender sends.',
+  fields: (t) => ({
+    kind: t.exposeString('kind', { description: 'The note’s kind.' }),
+    recordedAt: t.field({
+      type: 'DateTime',
+      description: 'When the note was recorded.',
+      resolve: (r) => r.recordedAt,
+    }),
+    body: t.exposeString('body', {
+      description: 'Its text as released: each redacted phrase is [REDACTED].',
+    }),
+  }),
+});
 
 const ofEntry = (parent: EntryInContext) => ({ client: parent.client });
 
@@ -262,6 +282,20 @@ RegisterEntryRef.implement({
         const held = await heldNotesOf(p, c);
         if (held.length < p.entry.itemIds.length || !(await mayReadEveryNote(c, p.client, held))) return null;
         return sealed(p, 'redactions', c);
+      },
+    }),
+    releasedText: t.field({
+      ...needToKnow('CONSENT', ofEntry),
+      type: [ReleasedTextRef],
+      nullable: true,
+      description:
+        'What left, exactly as the digest covers it (redactions applied), in release order: given once, on the answer to `releaseDisclosure`, to its sender, who sends it by email, post or in person (a partner app reads it through its grant). Null when the entry is read later (the register keeps the digest, not the text), and unless the caller may read every note released.',
+      resolve: async (p, _args, context) => {
+        if (!p.released) return null;
+        const held = await heldNotesOf(p, context);
+        if (held.length < p.entry.itemIds.length || !(await mayReadEveryNote(context, p.client, held)))
+          return null;
+        return [...p.released];
       },
     }),
     method: t.string({

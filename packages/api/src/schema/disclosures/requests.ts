@@ -472,7 +472,7 @@ builder.mutationFields((t) => ({
       // The snapshot of what leaves: the register records its digest, the partner's grant keeps it sealed.
       const key = await context.access.clientKey(client);
       const released = releasedItems(context.services, key, notes, redactions);
-      return appendEntry(operation, context, {
+      const appended = await appendEntry(operation, context, {
         requestId: input.requestId,
         sequence: next,
         kind: 'RELEASED',
@@ -487,6 +487,8 @@ builder.mutationFields((t) => ({
         flaggedForGuardian: received.legalBasis !== 'CONSENT',
         sealed: redactions.length > 0 ? { redactions: redactions.join('\n') } : {},
       });
+      // Its sender is given what left, redactions applied: sent by email, post or in person, it is theirs to send.
+      return { ...appended, released };
     },
   }),
   correctDisclosureEntry: t.field({
