@@ -11,10 +11,13 @@ import { testApi } from '../support/test-api';
 describe('the notes a disclosure register entry names', () => {
   const api = testApi();
 
-  it('are those the reader may see: a note they may not read is left out, its id too', async () => {
+  it('are those the reader may see: a note they may not read is left out, its id too, unless they decide disclosures', async () => {
     // Prepare: a worker discloses a medical note and a daily note without consent; a volunteer is allocated too.
     const { org, manager, worker, client } = await allocatedPerson(api);
-    const volunteer = await addStaff(api, org, ['VOLUNTEER']);
+    const [volunteer, guardian] = await Promise.all([
+      addStaff(api, org, ['VOLUNTEER']),
+      addStaff(api, org, ['CALDICOTT_GUARDIAN']),
+    ]);
     await allocate(api, manager, client, volunteer);
     const medical = await recordNote(api, worker, client, 'MEDICAL', 'Medication changed after the seizure.');
     const daily = await recordNote(api, worker, client, 'DAILY_SUPPORT', 'Went to the day centre.');
@@ -49,6 +52,12 @@ describe('the notes a disclosure register entry names', () => {
     // Act
     const byVolunteer = await api.graphql<Read>(READ, { token: volunteer.token, variables: { id: client } });
     const byWorker = await api.graphql<Read>(READ, { token: worker.token, variables: { id: client } });
+    const byGuardian = await api.graphql<{
+      serviceUser: { disclosureRegister: { items: { id: string }[] | null }[] };
+    }>('query ($id: ID!) { serviceUser(id: $id) { disclosureRegister { items { id } } } }', {
+      token: guardian.token,
+      variables: { id: client },
+    });
     const rawIds = await api.graphql<{ serviceUser: { disclosureRegister: { itemIds: string[] | null }[] } }>(
       'query ($id: ID!) { serviceUser(id: $id) { disclosureRegister { itemIds } } }',
       { token: volunteer.token, variables: { id: client } },
@@ -64,6 +73,13 @@ describe('the notes a disclosure register entry names', () => {
     expect(listed(byVolunteer)).toEqual([daily]);
     expect(named(byVolunteer)).toEqual([daily]);
     expect(named(byWorker)?.sort()).toEqual([daily, medical].sort());
+    // The Guardian, who decides disclosures and reads no notes, is told of every note named, to decide.
+    expectNoErrors(byGuardian);
+    expect(
+      byGuardian.data?.serviceUser.disclosureRegister
+        .flatMap((entry) => entry.items?.map((item) => item.id) ?? [])
+        .sort(),
+    ).toEqual([daily, medical].sort());
     expectNoErrors(rawIds);
     expect(rawIds.data?.serviceUser.disclosureRegister.flatMap((entry) => entry.itemIds ?? [])).toHaveLength(
       1,

@@ -287,5 +287,12 @@ describe('a release is the approved, redacted snapshot', () => {
     const entry = later.data?.serviceUser.disclosureRegister.find((e) => e.kind === 'RELEASED');
     expect(entry?.snapshotDigest).toBe(released.data?.releaseDisclosure.snapshotDigest);
     expect(entry?.releasedText).toBeNull();
+    // The text given is a read of the note, recorded under the note's own classification.
+    const events = await w.api.services.auditLog.bySubject(tenantScope(w.org.orgId), localIdOf(w.client), {
+      limit: 500,
+    });
+    const read = events.filter((event) => event.fields.includes('ReleasedText.body'));
+    expect(read).toEqual([expect.objectContaining({ action: 'READ', operation: 'releaseDisclosure' })]);
+    expect(read[0]?.classifications).toContain('CARE');
   });
 });

@@ -13,7 +13,7 @@ import {
 import { needToKnow } from '../../access/need-to-know';
 import { personalData } from '../../access/personal-data';
 import { builder } from '../../builder';
-import { type ConfideContext, callerScope } from '../../context';
+import { type ConfideContext, callerScope, hasRole } from '../../context';
 import { CaseNoteInterface, mayReadEveryNote, type NoteInContext, noteFacts } from '../case-notes';
 import { PartnerAgencyEntryRef } from '../partners';
 import { ServiceUserRef } from '../service-users';
@@ -88,6 +88,11 @@ async function heldNotesOf(parent: EntryInContext, context: ConfideContext) {
 
 const readByThePerson = (context: ConfideContext) => context.auth?.principal.kind === 'SERVICE_USER';
 
+const decidesDisclosures = (context: ConfideContext, client: ServiceUserRecord): boolean =>
+  hasRole(context, 'CALDICOTT_GUARDIAN') ||
+  hasRole(context, 'IG_LEAD') ||
+  context.access.managesService(client.serviceId);
+
 /**
  * The entry's notes the caller is shown. Lists filter: staff are told only of notes they may read at all (as `notes`
  * lists them: a note needing a stated purpose is named, its text refused until one is given); the person reading their
@@ -97,6 +102,11 @@ async function notesOf(parent: EntryInContext, context: ConfideContext): Promise
   const held = await heldNotesOf(parent, context);
   if (readByThePerson(context)) {
     return held.filter((note) => !note.withheld).map((note) => ({ client: parent.client, note }));
+  }
+  // Those who decide disclosures (the service's managers, the Caldicott Guardian, the IG lead) are told of every note
+  // a request names, to decide it; each note's text keeps its own need-to-know.
+  if (decidesDisclosures(context, parent.client)) {
+    return held.map((note) => ({ client: parent.client, note }));
   }
   const decisions = await Promise.all(
     held.map(async (note) =>
@@ -264,7 +274,7 @@ RegisterEntryRef.implement({
       type: [CaseNoteInterface],
       nullable: true,
       description:
-        'The notes requested, released or disclosed, by global id (what `releaseDisclosure` and `recordAuthorAuthority` take); a note no longer held is left out, and so is one the reader may not read at all (as `notes` leaves it out) and, for the person themself, a note withheld from them. Each note’s own fields keep their need-to-know: its text is read only by those who may read it.',
+        'The notes requested, released or disclosed, by global id (what `releaseDisclosure` and `recordAuthorAuthority` take); a note no longer held is left out, and so is, for a reader who decides no disclosures, one they may not read at all (as `notes` leaves it out), and, for the person themself, a note withheld from them. The service’s managers, the Caldicott Guardian and the IG lead, who decide requests, are told of every note named. Each note’s own fields keep their need-to-know: its text is read only by those who may read it.',
       resolve: (p, _args, context) => notesOf(p, context),
     }),
     snapshotDigest: t.string({
@@ -293,9 +303,21 @@ RegisterEntryRef.implement({
       resolve: async (p, _args, context) => {
         if (!p.released) return null;
         const held = await heldNotesOf(p, context);
-        if (held.length < p.entry.itemIds.length || !(await mayReadEveryNote(context, p.client, held)))
-          return null;
-        return [...p.released];
+        if (held.length < p.entry.itemIds.length) return null;
+        // Each text given is a read of that note, recorded under its own classification (as its `body` is).
+        const decisions = await Promise.all(
+          held.map(async (note) =>
+            context.access.decideRead(
+              p.client,
+              classificationOf(note.kind),
+              'ReleasedText.body',
+              await noteFacts(context, note),
+              'releaseDisclosure',
+              note.noteId,
+            ),
+          ),
+        );
+        return decisions.every((decision) => decision.effect === 'ALLOW') ? [...p.released] : null;
       },
     }),
     method: t.string({
