@@ -50,4 +50,28 @@ describe('the scheduled verifier', () => {
       ]),
     );
   });
+
+  it('counts a run whose checkpoint listing fails as failed, and still answers what it verified', async () => {
+    // Prepare: a store whose listing fails (S3 unreachable, say).
+    const org = await onboardTestOrganisation(api);
+    const signer = new KmsCheckpointSigner(
+      api.services.kms,
+      await localCheckpointKey(api.services.kms, 'alias/confide-audit-checkpoints/registry-test'),
+    );
+    const files = new FileCheckpointStore(checkpoints);
+    const store = {
+      latest: (orgId: string) => files.latest(orgId),
+      put: (signed: Parameters<FileCheckpointStore['put']>[0]) => files.put(signed),
+      organisations: () => Promise.reject(new Error('Injected: listing refused')),
+    };
+
+    // Act
+    const run = await runVerifier({ services: api.services, store, signer, pauseMs: 50 }, {});
+
+    // Assess: the organisations were verified, and the run says it failed.
+    expect(run.failed).toBeGreaterThanOrEqual(1);
+    expect(run.results).toEqual(
+      expect.arrayContaining([expect.objectContaining({ orgId: org.orgId, ok: true })]),
+    );
+  });
 });

@@ -131,7 +131,15 @@ export async function runVerifier(
     // The registry is not signed: an organisation deleted from it below the application would drop out of every run
     // unreported. One the checkpoints know and the registry does not is a failure (its audit goes unverified).
     const registered = new Set(organisations.map((organisation) => organisation.orgId as string));
-    for (const orgId of await store.organisations()) {
+    // A listing that fails is a failure of the run too, and never stops the failures found so far being published.
+    const checkpointed = await store.organisations().catch((error: unknown) => {
+      failed++;
+      log('ERROR', 'Checkpointed organisations could not be listed', {
+        error: error instanceof Error ? error.name : 'Error',
+      });
+      return [] as string[];
+    });
+    for (const orgId of checkpointed) {
       if (registered.has(orgId)) continue;
       failed++;
       results.push({

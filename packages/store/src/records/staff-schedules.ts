@@ -201,6 +201,10 @@ export class StaffSchedules {
     const employment = await this.employment(scope, staff.staffId);
     if (!employment?.endedOn || employment.expiresAt === undefined) return;
     await this.#setExpiry(scope, staff, employment.expiresAt);
+    // A re-employment that landed meanwhile took the end off: dated now, an employee would lose their account and
+    // records. Read again, and take the dates off if so (as recordEnded does).
+    if (!(await this.employment(scope, staff.staffId))?.endedOn)
+      await this.#setExpiry(scope, staff, undefined);
   }
 
   /**

@@ -141,7 +141,7 @@ builder.mutationFields((t) => ({
   releaseReference: t.field({
     type: ReleasedReferenceRef,
     description:
-      'Releases a reference about a staff member to a third party (HR_OFFICER). Refused with CONSENT_REQUIRED unless the staff member has given a permission for that recipient that is in force now (Azure 5.1). Recorded and audited.',
+      'Releases a reference about a staff member to a third party (HR_OFFICER; never about themself: FORBIDDEN). Refused with CONSENT_REQUIRED unless the staff member has given a permission for that recipient that is in force now (Azure 5.1). Recorded and audited.',
     args: {
       staffId: t.arg.id({ required: true, description: 'The staff member the reference is about.' }),
       recipient: t.arg.string({
