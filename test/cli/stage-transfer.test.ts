@@ -565,6 +565,23 @@ describe('confide org export and import against a deployed stage (--stage)', { t
         clients: [{ ...client({ kind: 'DAILY_SUPPORT', authorId: world.manager.staffId }), ...dates }],
       });
     const pastRetention = await closed({ closedAt: '1901-01-01T00:00:00.000Z' });
+    // A cover with no end (it would never end), and a consent naming a partner the organisation never registered.
+    const endlessCover = await closed({
+      allocations: [{ line: 2, staffId: world.worker.staffId, kind: 'COVER' }],
+    } as unknown as Record<string, string>);
+    const unknownPartner = await closed({
+      consents: [
+        {
+          line: 2,
+          sourceId: 'K-1',
+          scope: 'GP',
+          method: 'SIGNED_FORM',
+          givenBy: 'CLIENT',
+          sealed: {},
+          partnerId: 'prt_aaaaaaaaaaaaaaaaaaaaaaaaaa',
+        },
+      ],
+    } as unknown as Record<string, string>);
     const closedBeforeOpened = await closed({
       openedAt: '2020-02-01T00:00:00.000Z',
       closedAt: '2020-01-01T00:00:00.000Z',
@@ -614,6 +631,10 @@ describe('confide org export and import against a deployed stage (--stage)', { t
       expect(refused).toMatchObject({ ok: false, error: { code: 'BAD_USER_INPUT', field: 'clients' } });
       expect(JSON.stringify(refused)).toContain('closedAt');
     }
+    expect(endlessCover).toMatchObject({ ok: false, error: { code: 'BAD_USER_INPUT', field: 'clients' } });
+    expect(JSON.stringify(endlessCover)).toContain('allocations.endsAt');
+    expect(unknownPartner).toMatchObject({ ok: false, error: { code: 'BAD_USER_INPUT', field: 'clients' } });
+    expect(JSON.stringify(unknownPartner)).toContain('consents.partner');
     expect(good).toMatchObject({ ok: true, alreadyImported: 0, rejections: [] });
     expect(badRun).toMatchObject({ ok: false, error: { code: 'BAD_USER_INPUT', field: 'runId' } });
     expect(unbegunBatch).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', field: 'runId' } });

@@ -365,6 +365,7 @@ function clientsOf(
   noteBy: ImportAuthority['noteBy'],
   retention: RetentionRules,
   now: Date,
+  registered: { readonly partnerIds: ReadonlySet<string> },
 ): ClientRow[] {
   const rows = input.clients;
   if (!Array.isArray(rows)) throw new Refused('BAD_USER_INPUT', 'clients must be a list.', 'clients');
@@ -421,7 +422,7 @@ function clientsOf(
     });
     const revived = { ...client, allocations, notes };
     // The CLI validated the values; they are checked again here, where they are written.
-    const field = recheckedField(revived, now, retention);
+    const field = recheckedField(revived, now, retention, registered);
     if (field) {
       throw new Refused(
         'BAD_USER_INPUT',
@@ -471,7 +472,7 @@ async function importOperation(
     };
   }
   const mapping = mappingOf(input);
-  const { orgId, staff, target } = await importTarget(services, input, mapping);
+  const { orgId, staff, partners, target } = await importTarget(services, input, mapping);
   const engine = new ImportEngine(target);
   const platform = (runId: string, outcome: 'ALLOWED' | 'COMPLETED') =>
     services.platformAudit.record({
@@ -539,7 +540,9 @@ async function importOperation(
     return { ok: true, operation };
   }
   const batchRunId = operation === 'import.batch' ? await begun(runId(input.runId)) : undefined;
-  const clients = clientsOf(input, staff, target.authority.noteBy, target.retention, services.clock.now());
+  const clients = clientsOf(input, staff, target.authority.noteBy, target.retention, services.clock.now(), {
+    partnerIds: new Set(partners.map((partner) => partner.partnerId)),
+  });
   const classified = await engine.classify(clients);
   const skipped = clients.length - classified.todo.length - classified.rejections.length;
   if (operation === 'import.check') {

@@ -600,9 +600,42 @@ export { NOTE_KINDS };
  * `retention` (a case past its retention would expire at once: an erasure). Answers the first field that is not, or
  * undefined; never the value.
  */
-export function recheckedField(client: ClientRow, now: Date, retention: RetentionRules): string | undefined {
+export function recheckedField(
+  client: ClientRow,
+  now: Date,
+  retention: RetentionRules,
+  registered: { readonly partnerIds: ReadonlySet<string> },
+): string | undefined {
   const at = (field: string) => ['input', field];
   const { details } = client;
+  // allocateWorker's rules: a cover ends in the future, a primary allocation does not end.
+  for (const allocation of client.allocations) {
+    const endsAt = allocation.endsAt;
+    const valid = endsAt instanceof Date && !Number.isNaN(endsAt.getTime());
+    if (
+      allocation.kind === 'COVER'
+        ? !valid || endsAt.getTime() <= now.getTime()
+        : allocation.kind !== 'PRIMARY' || endsAt !== undefined
+    ) {
+      return 'allocations.endsAt';
+    }
+  }
+  // recordConsent's: known scope, method and giver; a partner registered here, only on a scope that names one.
+  for (const consent of client.consents) {
+    if (
+      !CONSENT_SCOPES.includes(consent.scope) ||
+      !CONSENT_METHODS.includes(consent.method) ||
+      !['CLIENT', 'REPRESENTATIVE'].includes(consent.givenBy)
+    ) {
+      return 'consents.scope';
+    }
+    if (
+      consent.partnerId !== undefined &&
+      (!registered.partnerIds.has(consent.partnerId) || !PARTNER_SCOPES.includes(consent.scope))
+    ) {
+      return 'consents.partner';
+    }
+  }
   const date = (value: string | undefined) =>
     value === undefined ||
     (typeof value === 'string' &&
