@@ -24,6 +24,8 @@ const BOUNDED: Readonly<Record<string, string>> = {
   'AggregateReport.cells': 'service × month × category of a bounded period; suppressed and rounded',
   'ServiceUser.allocations': 'a person’s current workers (a handful)',
   'Service.managers': 'a service’s managers (a handful)',
+  'DisclosureRegisterEntry.releasedText':
+    'the notes one release names: at most 96 (`itemIds` of ReleaseDisclosureInput)',
   'DisclosureRegisterEntry.items':
     'the notes one request names: at most 96 (`itemIds` of ReceiveDisclosureRequestInput and ReleaseDisclosureInput) or 100 (ExceptionalDisclosureInput)',
 };
