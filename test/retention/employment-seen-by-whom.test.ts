@@ -1,3 +1,4 @@
+import { tenantScope } from '@confide/store';
 import { describe, expect, it } from 'vitest';
 import { codes, createServiceWithManager, expectNoErrors } from '../support/care-fixtures';
 import { addStaff, onboardTestOrganisation } from '../support/fixtures';
@@ -51,6 +52,19 @@ describe('when a colleague left', () => {
 
     // Assess
     expect(codes(byColleague)).toContain('FORBIDDEN');
+    // The refusal is recorded against the leaver, as every STAFF_PERSONAL refusal is.
+    const events = await api.services.auditLog.bySubject(tenantScope(org.orgId), leaver.staffId, {
+      limit: 100,
+    });
+    expect(events).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          action: 'DENIED',
+          fields: ['StaffMember.employment'],
+          rule: 'staff-personal.none',
+        }),
+      ]),
+    );
     expect(byColleague.text).not.toContain(new Date().toISOString().slice(0, 10));
     expectNoErrors(byHr);
     expect(byHr.data?.staffMember.employment?.endedOn).toBe(new Date().toISOString().slice(0, 10));

@@ -47,4 +47,10 @@ export {
   SERVICE_MANAGEMENT_ROLES,
 } from './rows';
 export { RULE_IDS, RULES, type RuleId } from './rules';
-export { decideStaffPersonalRead, PERSONNEL_READER_ROLES } from './staff-personal';
+export {
+  decideStaffPersonalRead,
+  EMPLOYMENT_READERS,
+  PERSONNEL_READER_ROLES,
+  PERSONNEL_READERS,
+  type StaffRecordReaders,
+} from './staff-personal';

@@ -23,7 +23,7 @@ import {
   type MatrixRowId,
   STRICT_MATRIX,
 } from './matrix';
-import { decideStaffPersonalRead } from './staff-personal';
+import { decideStaffPersonalRead, EMPLOYMENT_READERS } from './staff-personal';
 
 const NO_RELATION: ClientRelationFacts = {
   allocated: false,
@@ -814,6 +814,18 @@ describe('staff records (STAFF_PERSONAL)', () => {
     const caller: CallerFacts = { kind: 'STAFF', roles: ['HR_OFFICER'], acknowledgedPolicy: false };
 
     expect(decideStaffPersonalRead(caller, false).effect).toBe('POLICY_NOT_ACKNOWLEDGED');
+  });
+
+  it('lets the administrators and the IG lead read when a staff member left, beside the personnel readers, nobody else', () => {
+    const allowed = ROLES.filter(
+      (role) => decideStaffPersonalRead(staff(role), false, EMPLOYMENT_READERS).effect === 'ALLOW',
+    );
+    expect([...allowed].sort()).toEqual(
+      ['CHIEF_EXECUTIVE', 'HR_OFFICER', 'IG_LEAD', 'ORG_ADMIN', 'SENIOR_MANAGER'].sort(),
+    );
+    expect(decideStaffPersonalRead(staff('HR_OFFICER'), false, EMPLOYMENT_READERS).rule).toBe(
+      'staff-personal.employment',
+    );
   });
 
   it('hides staff records from service users and partners and refuses operators', () => {

@@ -104,6 +104,11 @@ export const RULES = {
     reason: 'named personnel staff, senior management and the Chief Executive read staff records',
     source: 'Azure 5.1',
   },
+  'staff-personal.employment': {
+    reason:
+      'personnel staff, senior management, the Chief Executive, the administrators who record it and the information governance lead see when a staff member left',
+    source: 'Azure 5.1; DATA-PROTECTION.md Retention',
+  },
   'staff-personal.own-record': {
     reason: 'this is your own staff record',
     source: 'Azure 5.1',

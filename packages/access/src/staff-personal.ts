@@ -1,9 +1,31 @@
 import type { Role } from '@confide/domain';
 import type { ReadDecision } from './decision';
 import type { CallerFacts } from './facts';
+import type { RuleId } from './rules';
 
 /** Roles that read any staff member's STAFF_PERSONAL data: "named personnel staff, Senior Management and the Chief Executive" (Azure 5.1). */
 export const PERSONNEL_READER_ROLES: readonly Role[] = ['HR_OFFICER', 'SENIOR_MANAGER', 'CHIEF_EXECUTIVE'];
+
+/** Who reads a part of a staff record, beyond the staff member themself, and the rule that allows it. */
+export interface StaffRecordReaders {
+  readonly roles: readonly Role[];
+  readonly rule: RuleId;
+}
+
+/** The personnel file and contact details (Azure 5.1). */
+export const PERSONNEL_READERS: StaffRecordReaders = {
+  roles: PERSONNEL_READER_ROLES,
+  rule: 'staff-personal.personnel',
+};
+
+/**
+ * When a staff member's employment ended and their records expire: personnel readers, and those who record the end
+ * (ORG_ADMIN) and govern retention (IG_LEAD). Not their colleagues: the retention schedule gives it to the IG lead.
+ */
+export const EMPLOYMENT_READERS: StaffRecordReaders = {
+  roles: [...PERSONNEL_READER_ROLES, 'ORG_ADMIN', 'IG_LEAD'],
+  rule: 'staff-personal.employment',
+};
 
 /**
  * Decides a read of a staff record's STAFF_PERSONAL fields (home address, personal phone, personnel file):
@@ -15,7 +37,11 @@ export const PERSONNEL_READER_ROLES: readonly Role[] = ['HR_OFFICER', 'SENIOR_MA
  * are not); service users and partners get NOT_FOUND (staff records are not theirs to see); operators are
  * refused as everywhere.
  */
-export function decideStaffPersonalRead(caller: CallerFacts, isOwnRecord: boolean): ReadDecision {
+export function decideStaffPersonalRead(
+  caller: CallerFacts,
+  isOwnRecord: boolean,
+  readers: StaffRecordReaders = PERSONNEL_READERS,
+): ReadDecision {
   switch (caller.kind) {
     case 'OPERATOR':
       return { effect: 'FORBIDDEN', relationship: 'NONE', rule: 'operator.none' };
@@ -28,13 +54,8 @@ export function decideStaffPersonalRead(caller: CallerFacts, isOwnRecord: boolea
       }
       if (!caller.acknowledgedPolicy)
         return { effect: 'POLICY_NOT_ACKNOWLEDGED', rule: 'policy.acknowledgement' };
-      if (caller.roles.some((role) => PERSONNEL_READER_ROLES.includes(role))) {
-        return {
-          effect: 'ALLOW',
-          relationship: 'ORG_WIDE',
-          justified: false,
-          rule: 'staff-personal.personnel',
-        };
+      if (caller.roles.some((role) => readers.roles.includes(role))) {
+        return { effect: 'ALLOW', relationship: 'ORG_WIDE', justified: false, rule: readers.rule };
       }
       return { effect: 'FORBIDDEN', relationship: 'NONE', rule: 'staff-personal.none' };
   }

@@ -1,4 +1,9 @@
-import { decideStaffPersonalRead, type ReadDecision } from '@confide/access';
+import {
+  decideStaffPersonalRead,
+  PERSONNEL_READERS,
+  type ReadDecision,
+  type StaffRecordReaders,
+} from '@confide/access';
 import { type Classification, forbidden, unauthenticated } from '@confide/domain';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { ConfideContext } from '../context';
@@ -31,8 +36,12 @@ function isOwnRecord(context: ConfideContext, staffId: string): boolean {
 }
 
 /** The read decision for one staff member's STAFF_PERSONAL data, by the pure engine (Azure 5.1). */
-export function staffPersonalReadDecision(context: ConfideContext, staffId: string): ReadDecision {
-  return decideStaffPersonalRead(context.access.callerFacts(), isOwnRecord(context, staffId));
+export function staffPersonalReadDecision(
+  context: ConfideContext,
+  staffId: string,
+  readers: StaffRecordReaders = PERSONNEL_READERS,
+): ReadDecision {
+  return decideStaffPersonalRead(context.access.callerFacts(), isOwnRecord(context, staffId), readers);
 }
 
 const decisions = new WeakMap<ConfideContext, Map<string, ReadDecision>>();
@@ -46,17 +55,22 @@ const decisions = new WeakMap<ConfideContext, Map<string, ReadDecision>>();
  */
 export function staffPersonal<Parent>(
   subject: (parent: Parent, context: ConfideContext) => StaffPersonalSubject,
+  /** Who reads this part of the record besides the staff member (default: the personnel file's readers). */
+  readers: StaffRecordReaders = PERSONNEL_READERS,
 ) {
   const rows = needToKnowRows(STAFF_PERSONAL);
   return {
     directives: {
       classified: { as: STAFF_PERSONAL },
-      needToKnow: { read: rows.read, justify: rows.justify },
+      needToKnow: {
+        read: readers === PERSONNEL_READERS ? rows.read : [...readers.roles, 'SELF'],
+        justify: rows.justify,
+      },
     },
     authScopes: (parent: Parent, _args: object, context: ConfideContext, info: GraphQLResolveInfo) => {
       if (!context.auth) return false;
       const { staffId } = subject(parent, context);
-      const decision = staffPersonalReadDecision(context, staffId);
+      const decision = staffPersonalReadDecision(context, staffId, readers);
       const allowed = decision.effect === 'ALLOW';
       context.access.audit.record({
         action: allowed ? 'READ' : 'DENIED',

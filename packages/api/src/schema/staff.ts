@@ -1,4 +1,9 @@
-import { grantsApproverRole, grantsContentRole, STAFF_IN_MANAGED_SERVICE } from '@confide/access';
+import {
+  EMPLOYMENT_READERS,
+  grantsApproverRole,
+  grantsContentRole,
+  STAFF_IN_MANAGED_SERVICE,
+} from '@confide/access';
 import {
   ConfideError,
   conflict,
@@ -15,6 +20,7 @@ import {
 import type { StaffMember, StaffSchedule, TenantScope } from '@confide/store';
 import { resolveArrayConnection } from '@pothos/plugin-relay';
 import type { Operation, OperationSubject } from '../access/operation-plugin';
+import { staffPersonal } from '../access/staff-personal';
 import { builder } from '../builder';
 import { type ConfideContext, callerScope, hasRole, staffPrincipal } from '../context';
 import { organisationProvisioning } from '../operations/provisioning';
@@ -470,30 +476,15 @@ StaffEmploymentRef.implement({
   }),
 });
 
-/** Who reads when a colleague's employment ended: those who record it, keep staff records or govern retention. */
-const EMPLOYMENT_READERS: readonly Role[] = [
-  'ORG_ADMIN',
-  'HR_OFFICER',
-  'SENIOR_MANAGER',
-  'CHIEF_EXECUTIVE',
-  'IG_LEAD',
-];
-
 builder.objectFields(StaffMemberRef, (t) => ({
   employment: t.field({
+    // HR information: its readers are decided by the pure staff-record policy, every read and refusal audited.
+    ...staffPersonal((staff: StaffMember) => ({ staffId: staff.staffId }), EMPLOYMENT_READERS),
     type: StaffEmploymentRef,
     nullable: true,
     description:
       'When employment ended and the records expire; null while employed. HR information: read by the staff member themself and by ORG_ADMIN, HR_OFFICER, SENIOR_MANAGER, CHIEF_EXECUTIVE and IG_LEAD (FORBIDDEN on this field for anyone else, such as a colleague reaching them through a service).',
     resolve: async (staff, _args, context) => {
-      const principal = context.auth?.principal;
-      const self = principal?.kind === 'STAFF' && principal.staffId === staff.staffId;
-      if (
-        !self &&
-        !(principal?.kind === 'STAFF' && principal.roles.some((role) => EMPLOYMENT_READERS.includes(role)))
-      ) {
-        throw forbidden();
-      }
       const employment = await context.services.staffRetention.employment(
         callerScope(context),
         staff.staffId,
