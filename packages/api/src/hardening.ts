@@ -1,4 +1,4 @@
-import { badInput, ErrorCode } from '@confide/domain';
+import { badInput, ErrorCode, validate } from '@confide/domain';
 import { MAX_RELEASED_ITEMS } from '@confide/store';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { PothosValidationError } from '@pothos/core';
@@ -395,7 +395,6 @@ export function describeListMaxima<S extends GraphQLSchema>(schema: S): S {
 const COST = { object: 2, scalar: 1, depthFactor: 1.5 } as const;
 
 /** A lone UTF-16 surrogate: not text, and silently turned into U+FFFD if it were stored. */
-const LONE_SURROGATE = /\p{Cs}/u;
 
 function inputError(argument: string, message: string): GraphQLError {
   return new GraphQLError(message, {
@@ -441,7 +440,7 @@ export function checkRequestInput(
   };
 
   const checkString = (coordinate: string, value: unknown) => {
-    if (typeof value === 'string' && LONE_SURROGATE.test(value)) {
+    if (typeof value === 'string' && validate.hasLoneSurrogate(value)) {
       fail(coordinate, `${coordinate} contains characters that are not allowed.`);
     }
   };

@@ -6,6 +6,11 @@ const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
 /** An unpaired UTF-16 surrogate (in `u` mode a pair is one code point and does not match). */
 const LONE_SURROGATE = /\p{Cs}/u;
 
+/** Whether text holds a lone surrogate: it has no UTF-8 form, so sealed or recorded it would not be what was sent. */
+export function hasLoneSurrogate(text: string): boolean {
+  return LONE_SURROGATE.test(text);
+}
+
 /**
  * Checks a free-text input: trimmed, within length bounds, no control characters (null bytes included).
  * Markup is not stripped — values are data, never rendered by the API — but its length still counts.

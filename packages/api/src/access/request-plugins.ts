@@ -8,8 +8,6 @@ import { maskError } from '../errors';
 import { describeErrorForLog } from '../logging';
 import { countTamperedItem } from '../metrics-errors';
 
-const LONE_SURROGATE = /\p{Cs}/u;
-
 /** The longest purpose a request may state: recorded whole on every audit event of the request, or refused. */
 const MAX_PURPOSE_LENGTH = 500;
 
@@ -48,7 +46,7 @@ export function purposeDirectivePlugin(): Plugin<ConfideContext> {
         return;
       }
       // A lone surrogate (from a variable: a literal cannot hold one) has no UTF-8 form: it would be sealed as U+FFFD.
-      if (stated && LONE_SURROGATE.test(stated)) {
+      if (stated && validate.hasLoneSurrogate(stated)) {
         refuse('A purpose takes text only: it holds a character that cannot be recorded as written.');
         return;
       }

@@ -130,11 +130,14 @@ builder.mutationFields((t) => ({
     operation: {
       policy: 'disclosure-queue.acknowledge',
       subject: clientById((args) => args.serviceUserId),
-      change: async (args, context, subject) => ({
-        detail: (await queuedItem(context, subject, args.requestId))?.kind,
-        // A disclosure the person is not told of: its acknowledgement is kept from their views too.
-        sharing: { subjectNotTold: await untold(context, subject, args.requestId) },
-      }),
+      change: async (args, context, subject) => {
+        const entries = await requestEntries(context, subject, args.requestId);
+        return {
+          detail: outstandingWork(entries)?.kind,
+          // A disclosure the person is not told of: its acknowledgement is kept from their views too.
+          sharing: { subjectNotTold: entries.some((entry) => entry.clientInformed === false) },
+        };
+      },
       // Nothing to acknowledge records no acknowledgement.
       validate: async (args, context, subject) => {
         if (subject.kind === 'CLIENT') await toAcknowledge(context, subject.client, args.requestId);
@@ -218,28 +221,17 @@ async function queuedItem(
   subject: OperationSubject | { client: { clientId: string } },
   requestId: string,
 ): Promise<DisclosureQueueItem | undefined> {
-  if (!('client' in subject) || !isIdOf('disclosure', requestId)) return undefined;
-  const entries = await context.services.disclosures.request(
-    context.access.scope,
-    subject.client.clientId,
-    requestId,
-  );
-  return outstandingWork(entries);
+  return outstandingWork(await requestEntries(context, subject, requestId));
 }
 
-/** Whether any entry of the request says the person is not told of it (an exceptional disclosure untold). */
-async function untold(
+/** The register entries of a request about the subject's client; none when the id names no request. */
+async function requestEntries(
   context: ConfideContext,
-  subject: OperationSubject,
+  subject: OperationSubject | { client: { clientId: string } },
   requestId: string,
-): Promise<boolean> {
-  if (!('client' in subject) || !isIdOf('disclosure', requestId)) return false;
-  const entries = await context.services.disclosures.request(
-    context.access.scope,
-    subject.client.clientId,
-    requestId,
-  );
-  return entries.some((entry) => entry.clientInformed === false);
+) {
+  if (!('client' in subject) || !isIdOf('disclosure', requestId)) return [];
+  return context.services.disclosures.request(context.access.scope, subject.client.clientId, requestId);
 }
 
 function withAge(context: ConfideContext, item: DisclosureQueueItem): QueueItemView {

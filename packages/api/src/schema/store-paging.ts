@@ -60,6 +60,15 @@ const LOOK_AHEAD_READ = 25;
 /** Cursors as the store gives them: for a list that hides nothing from anyone who may read it, in no organisation. */
 export const PLAIN_POSITIONS: ListPositions = { seal: (position) => position, open: (cursor) => cursor };
 
+/** The store position a sealed `after` cursor names; BAD_USER_INPUT for one that is not of this list. */
+export function openedCursor(positions: ListPositions, after: string | null | undefined): string | undefined {
+  if (after == null) return undefined;
+  const position = positions.open(after);
+  if (position === undefined)
+    throw validate.badInputError(['after'], 'That cursor does not continue this list.');
+  return position;
+}
+
 /** The sealing of `list`'s cursors in the caller's organisation. */
 export async function listPositions(context: ConfideContext, list: string): Promise<ListPositions> {
   const beaconKey = await context.services.keys.beaconKey(context.access.scope.orgId);
@@ -86,13 +95,7 @@ export async function storeConnection<T, N = T>(
 ): Promise<StoreConnection<N>> {
   const request = pageRequest(args);
   const positions = await sealing;
-  let position: string | undefined;
-  if (request.after !== undefined) {
-    position = positions.open(request.after);
-    if (position === undefined) {
-      throw validate.badInputError(['after'], 'That cursor does not continue this list.');
-    }
-  }
+  let position = openedCursor(positions, request.after);
   const lookAhead = options.lookAhead === true && visible !== undefined;
   const edges: { node: N; cursor: string }[] = [];
   let more = true;

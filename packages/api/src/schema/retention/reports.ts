@@ -1,8 +1,7 @@
-import { validate } from '@confide/domain';
 import { type ScheduledCase, scheduleCursor, staffScheduleCursor } from '@confide/store';
 import { builder } from '../../builder';
 import { StaffEmploymentRef } from '../staff';
-import { listPositions } from '../store-paging';
+import { listPositions, openedCursor } from '../store-paging';
 import { ExpiryPrecisionEnum, RetentionBasisEnum, shownExpiry } from './client-retention';
 
 const ScheduledExpiryRef = builder.objectRef<ScheduledCase>('ScheduledExpiry');
@@ -66,10 +65,7 @@ builder.queryFields((t) => ({
       // Sealed: the store's cursor holds a case's exact expiry, a child's being their birthday at the child age,
       // which the IG lead is shown to the year only.
       const positions = await listPositions(context, 'retentionSchedule');
-      const after = args.after == null ? undefined : positions.open(args.after);
-      if (args.after != null && after === undefined) {
-        throw validate.badInputError(['after'], 'That cursor does not continue this list.');
-      }
+      const after = openedCursor(positions, args.after);
       const page = await context.services.retention.scheduled(operation.scope, { ...pageArgs(args), after });
       // A person the caller is declared connected to is left out (decision 0007); the page may hold fewer.
       const cases = await context.access.withoutConflicts(page.cases, (entry) => entry.clientId);
