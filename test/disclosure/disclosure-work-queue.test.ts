@@ -92,6 +92,31 @@ async function receive(w: World, legalBasis: string, requesterOrganisation: stri
   return received.data?.receiveDisclosureRequest[0]?.requestId ?? '';
 }
 
+/** A disclosure the worker made under a court order without a request; its request id. */
+async function courtOrderDisclosure(
+  w: World,
+  telling: { clientInformed: boolean; reasonNotInformed?: string },
+): Promise<string> {
+  const recorded = await w.api.graphql<{ recordExceptionalDisclosure: { requestId: string } }>(
+    'mutation ($input: ExceptionalDisclosureInput!) { recordExceptionalDisclosure(input: $input) { requestId } }',
+    {
+      token: w.worker.token,
+      variables: {
+        input: {
+          serviceUserId: w.client,
+          recipient: 'Crown court',
+          legalBasis: 'COURT_ORDER',
+          reasoning: 'Order served at the office',
+          itemIds: [w.note],
+          ...telling,
+        },
+      },
+    },
+  );
+  expectNoErrors(recorded);
+  return recorded.data?.recordExceptionalDisclosure.requestId ?? '';
+}
+
 async function queueOf(w: World, who: Person): Promise<QueueItem[]> {
   const result = await w.api.graphql<{ disclosureWorkQueue: QueueItem[] }>(QUEUE, { token: who.token });
   expectNoErrors(result);
@@ -196,24 +221,7 @@ describe('the disclosure work queue', () => {
   it('tells the Senior Manager of a disclosure made under a court order without a request, too (Azure 7.1)', async () => {
     // Prepare
     const w = await world();
-    const recorded = await w.api.graphql<{ recordExceptionalDisclosure: { requestId: string } }>(
-      'mutation ($input: ExceptionalDisclosureInput!) { recordExceptionalDisclosure(input: $input) { requestId } }',
-      {
-        token: w.worker.token,
-        variables: {
-          input: {
-            serviceUserId: w.client,
-            recipient: 'Crown court',
-            legalBasis: 'COURT_ORDER',
-            reasoning: 'Order served at the office',
-            itemIds: [w.note],
-            clientInformed: true,
-          },
-        },
-      },
-    );
-    expectNoErrors(recorded);
-    const requestId = recorded.data?.recordExceptionalDisclosure.requestId ?? '';
+    const requestId = await courtOrderDisclosure(w, { clientInformed: true });
 
     // Act
     const seniorQueue = await queueOf(w, w.seniorManager);
@@ -267,25 +275,10 @@ describe('the disclosure work queue', () => {
   it('keeps the acknowledgement of a court-order disclosure the person is not told of out of their own access log', async () => {
     // Prepare: a disclosure under a court order the person is not told of, then acknowledged by the Senior Manager.
     const w = await world();
-    const recorded = await w.api.graphql<{ recordExceptionalDisclosure: { requestId: string } }>(
-      'mutation ($input: ExceptionalDisclosureInput!) { recordExceptionalDisclosure(input: $input) { requestId } }',
-      {
-        token: w.worker.token,
-        variables: {
-          input: {
-            serviceUserId: w.client,
-            recipient: 'Crown court',
-            legalBasis: 'COURT_ORDER',
-            reasoning: 'Order served at the office',
-            itemIds: [w.note],
-            clientInformed: false,
-            reasonNotInformed: 'The order forbids telling him',
-          },
-        },
-      },
-    );
-    expectNoErrors(recorded);
-    const requestId = recorded.data?.recordExceptionalDisclosure.requestId ?? '';
+    const requestId = await courtOrderDisclosure(w, {
+      clientInformed: false,
+      reasonNotInformed: 'The order forbids telling him',
+    });
     const token = await serviceUserToken(w.api, w.org.orgId, w.client);
     const OWN_LOG = '{ myAccessLog(first: 100) { edges { node { id at summary } } } }';
     type OwnLog = { myAccessLog: { edges: { node: { id: string; at: string; summary: string } }[] } };

@@ -53,12 +53,19 @@ export interface ReleaseWorld {
   readonly partnerId: string;
 }
 
-/** A safeguarding request for `itemIds` received from the county council for the partner's app, and approved. */
-export async function receiveAndApprove(w: ReleaseWorld, itemIds: readonly string[]): Promise<string> {
+/**
+ * A safeguarding request for `itemIds` received from the county council for the partner's app (or, `toApp: false`,
+ * for release by email, post or in person), and approved.
+ */
+export async function receiveAndApprove(
+  w: ReleaseWorld,
+  itemIds: readonly string[],
+  { toApp = true }: { toApp?: boolean } = {},
+): Promise<string> {
   const requestId = await receiveRequest(w.api, w.manager.token, w.client, {
     itemIds,
     receivedOn: new Date().toISOString().slice(0, 10),
-    partnerId: w.partnerId,
+    ...(toApp ? { partnerId: w.partnerId } : {}),
   });
   expectNoErrors(
     await w.api.graphql(

@@ -3,7 +3,6 @@ import { tenantScope } from '@confide/store';
 import { describe, expect, it } from 'vitest';
 import { expectNoErrors, recordNote } from '../support/care-fixtures';
 import { addStaff, localIdOf, localNoteIdOf } from '../support/fixtures';
-import { receiveRequest } from './disclosure-support';
 import { partnerWorld, receiveAndApprove, releaseToPartner } from './partner-release-support';
 
 /**
@@ -240,16 +239,7 @@ describe('a release is the approved, redacted snapshot', () => {
       'DAILY_SUPPORT',
       'Met Priya Shah at the clinic.',
     );
-    const requestId = await receiveRequest(w.api, w.manager.token, w.client, {
-      itemIds: [note],
-      receivedOn: new Date().toISOString().slice(0, 10),
-    });
-    expectNoErrors(
-      await w.api.graphql(
-        'mutation ($c: ID!, $r: String!) { decideDisclosureRequest(serviceUserId: $c, requestId: $r, approve: true, reasoning: "Risk to the person") { kind } }',
-        { token: w.manager.token, variables: { c: w.client, r: requestId } },
-      ),
-    );
+    const requestId = await receiveAndApprove(w, [note], { toApp: false });
     type Entry = {
       kind: string;
       snapshotDigest: string;
