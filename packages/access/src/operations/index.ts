@@ -27,6 +27,7 @@ export {
 export {
   authorisingConsent,
   DEFAULT_DISCLOSURE_CONSENT_METHODS,
+  decidesDisclosures,
   keptFromSubject,
 } from './policies/sharing';
 export {

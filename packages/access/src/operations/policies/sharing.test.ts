@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { ClientRelationFacts } from '../../facts';
 import { OPERATION_POLICIES } from '../catalogue';
 import type { OperationFacts, SharingFacts } from '../facts';
+import { decidesDisclosures } from './sharing';
 
 /**
  * Subject access (issue 14, side door 1) as a table: who may compile a person's export, and who may approve it.
@@ -303,5 +304,19 @@ describe('disclosure.urgency (issue 15: urgency after receipt)', () => {
     ],
   ] as [string, OperationFacts, string, string][])('%s: %s', (_name, facts, effect, rule) => {
     expect(decide(facts)).toMatchObject({ effect, rule });
+  });
+});
+
+describe('who is told of every note a disclosure names', () => {
+  const caller = (roles: Role[]) => ({ kind: 'STAFF' as const, roles, acknowledgedPolicy: true });
+
+  it('is the service’s managers, the Caldicott Guardian and the IG lead; not the care team', () => {
+    expect(decidesDisclosures(caller(['SERVICE_MANAGER']), { ...NONE, managesService: true })).toBe(true);
+    expect(decidesDisclosures(caller(['CALDICOTT_GUARDIAN']), NONE)).toBe(true);
+    expect(decidesDisclosures(caller(['IG_LEAD']), NONE)).toBe(true);
+    expect(decidesDisclosures(caller(['SERVICE_MANAGER']), NONE)).toBe(false);
+    expect(decidesDisclosures(caller(['VOLUNTEER']), { ...NONE, allocated: true })).toBe(false);
+    expect(decidesDisclosures(caller(['SUPPORT_WORKER']), { ...NONE, allocated: true })).toBe(false);
+    expect(decidesDisclosures({ kind: 'SERVICE_USER' }, { ...NONE, self: true })).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { decideWrite } from '../../decide';
-import { PLAIN_ITEM } from '../../facts';
+import { type CallerFacts, type ClientRelationFacts, PLAIN_ITEM } from '../../facts';
 import type { ConsentFacts, OperationDecision, OperationFacts, SharingFacts } from '../facts';
 import {
   acknowledgedFirst,
@@ -30,6 +30,19 @@ export const NOT_TOLD = 'client-not-informed';
  */
 export function keptFromSubject(rule: string | undefined): boolean {
   return rule?.endsWith(`.${NOT_TOLD}`) ?? false;
+}
+
+/**
+ * Whether a reader of a person's disclosure register decides their disclosures (a manager of their service, the
+ * Caldicott Guardian) or governs them (the IG lead): told of every note a request names, to decide it, whatever
+ * notes they may read themselves. Anyone else is told only of the notes they may read (lists filter).
+ */
+export function decidesDisclosures(caller: CallerFacts, relation: ClientRelationFacts): boolean {
+  return (
+    relation.managesService ||
+    (caller.kind === 'STAFF' &&
+      caller.roles.some((role) => role === 'CALDICOTT_GUARDIAN' || role === 'IG_LEAD'))
+  );
 }
 
 /** Disclosure work belongs to the client's service managers and the Caldicott Guardian (Azure 4.1). */

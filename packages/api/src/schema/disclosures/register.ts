@@ -1,3 +1,4 @@
+import { decidesDisclosures } from '@confide/access';
 import { classificationOf } from '@confide/domain';
 import {
   DISCLOSURE_PURPOSES,
@@ -13,7 +14,7 @@ import {
 import { needToKnow } from '../../access/need-to-know';
 import { personalData } from '../../access/personal-data';
 import { builder } from '../../builder';
-import { type ConfideContext, callerScope, hasRole } from '../../context';
+import { type ConfideContext, callerScope } from '../../context';
 import { CaseNoteInterface, mayReadEveryNote, type NoteInContext, noteFacts } from '../case-notes';
 import { PartnerAgencyEntryRef } from '../partners';
 import { ServiceUserRef } from '../service-users';
@@ -88,11 +89,6 @@ async function heldNotesOf(parent: EntryInContext, context: ConfideContext) {
 
 const readByThePerson = (context: ConfideContext) => context.auth?.principal.kind === 'SERVICE_USER';
 
-const decidesDisclosures = (context: ConfideContext, client: ServiceUserRecord): boolean =>
-  hasRole(context, 'CALDICOTT_GUARDIAN') ||
-  hasRole(context, 'IG_LEAD') ||
-  context.access.managesService(client.serviceId);
-
 /**
  * The entry's notes the caller is shown. Lists filter: staff are told only of notes they may read at all (as `notes`
  * lists them: a note needing a stated purpose is named, its text refused until one is given); the person reading their
@@ -105,7 +101,7 @@ async function notesOf(parent: EntryInContext, context: ConfideContext): Promise
   }
   // Those who decide disclosures (the service's managers, the Caldicott Guardian, the IG lead) are told of every note
   // a request names, to decide it; each note's text keeps its own need-to-know.
-  if (decidesDisclosures(context, parent.client)) {
+  if (decidesDisclosures(context.access.callerFacts(), await context.access.relationTo(parent.client))) {
     return held.map((note) => ({ client: parent.client, note }));
   }
   const decisions = await Promise.all(
