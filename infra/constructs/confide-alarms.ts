@@ -203,6 +203,12 @@ export class ConfideAlarms extends Construct {
       'Stored records were changed below the application: a read of an item whose access metadata does not match its ciphertext (the item was kept or not served). See infra/README.md, Alarms.',
     );
     add(
+      'retention-restore-failed',
+      eventCount(confideMetrics.retentionRestoreFailures),
+      1,
+      "A failed reopening or re-employment could not put the person's retention schedule back: their records may be kept past their date until the change is recorded again. See infra/README.md, Alarms.",
+    );
+    add(
       'tampering-refused',
       eventCount(confideMetrics.tamperingRefused),
       1,

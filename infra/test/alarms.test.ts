@@ -84,8 +84,8 @@ describe('alarms', () => {
     });
   });
 
-  it('alarms on every emergency access and on KMS errors published by the api (namespace Confide)', () => {
-    for (const metric of ['EmergencyAccessOpened', 'KmsErrors']) {
+  it('alarms on every emergency access, KMS error and failed retention restore published by the api (namespace Confide)', () => {
+    for (const metric of ['EmergencyAccessOpened', 'KmsErrors', 'RetentionRestoreFailures']) {
       expect(alarmOn('Confide', metric)).toMatchObject({
         Threshold: 1,
         ComparisonOperator: 'GreaterThanOrEqualToThreshold',
@@ -98,8 +98,8 @@ describe('alarms', () => {
     // 5xx rate; errors and throttles of 7 functions (the transfer function's, decision 0041; the deadlines function's,
     // decision 0134); retention's failure queue and the governance pipe's; iterator age; emergency access; KMS errors;
     // audit verification and a silent verifier; integrity incidents from the retention handler and the api; refused
-    // tampering at the provisioner.
-    expect(alarms).toHaveLength(25);
+    // tampering at the provisioner; a retention schedule a failed reopening or re-employment could not put back.
+    expect(alarms).toHaveLength(26);
     for (const a of alarms) {
       expect(a.AlarmActions, a.AlarmName).toEqual([{ Ref: topicId }]);
       expect(a.OKActions, a.AlarmName).toEqual([{ Ref: topicId }]);

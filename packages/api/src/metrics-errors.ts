@@ -61,3 +61,24 @@ export function countKmsFailure(error: unknown): void {
     error: failure.cause instanceof Error ? failure.cause.name : 'Error',
   });
 }
+
+/**
+ * Counts a restore that failed after a reopening or a re-employment failed (`RetentionRestoreFailures`, the
+ * `retention-restore-failed` alarm): the person's schedule could not be put back as it was, so their records may be
+ * kept past their date until the change is recorded again. The request still answers its own failure. Ids, the kind
+ * of restore and the error's name only: never its message, which may quote a key or an item.
+ */
+export function countFailedRestore(
+  restore: 'REOPENING' | 'REEMPLOYMENT',
+  ids: { readonly orgId: string; readonly subjectId: string },
+  error: unknown,
+): void {
+  publishMetric(confideMetrics.retentionRestoreFailures, 1, {
+    level: 'ERROR',
+    message: 'retention.restore-failed',
+    orgId: ids.orgId,
+    subjectId: ids.subjectId,
+    restore,
+    error: error instanceof Error ? error.name : typeof error,
+  });
+}

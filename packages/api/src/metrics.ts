@@ -36,6 +36,16 @@ export const confideMetrics = {
   kmsErrors: { name: 'KmsErrors', unit: 'Count', source: 'api', kind: 'event' },
   /** The api refused to serve an item whose access metadata does not match its ciphertext (decision 0030). */
   apiIntegrityIncidents: { name: 'IntegrityIncidents', unit: 'Count', source: 'api', kind: 'event' },
+  /**
+   * A reopening or a re-employment failed, and so did putting the person's retention schedule back as it was: their
+   * records may now be kept past their date (or dated while open) until someone records the change again.
+   */
+  retentionRestoreFailures: {
+    name: 'RetentionRestoreFailures',
+    unit: 'Count',
+    source: 'api',
+    kind: 'event',
+  },
   /** The retention handler met a removal its rules do not explain, or a forged erasure record (decision 0030). */
   retentionIntegrityIncidents: {
     name: 'IntegrityIncidents',

@@ -23,6 +23,7 @@ import type { Operation, OperationSubject } from '../access/operation-plugin';
 import { staffPersonal } from '../access/staff-personal';
 import { builder } from '../builder';
 import { type ConfideContext, callerScope, hasRole, staffPrincipal } from '../context';
+import { countFailedRestore } from '../metrics-errors';
 import { organisationProvisioning } from '../operations/provisioning';
 import {
   hasGeneratedSubject,
@@ -657,7 +658,13 @@ builder.mutationFields((t) => ({
         } catch (error) {
           await context.services.staffRetention
             .restoreAfterFailedReemployment(operation.scope, staff)
-            .catch(() => undefined);
+            .catch((restoreError: unknown) =>
+              countFailedRestore(
+                'REEMPLOYMENT',
+                { orgId: operation.scope.orgId, subjectId: staff.staffId },
+                restoreError,
+              ),
+            );
           throw error;
         }
         await context.services.staffRetention.settleReemployment(operation.scope, staff);

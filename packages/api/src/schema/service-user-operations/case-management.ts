@@ -2,6 +2,7 @@ import { ALLOCATABLE_ROLES } from '@confide/access';
 import { ConfideError, ErrorCode, notFound, validate } from '@confide/domain';
 import { builder } from '../../builder';
 import type { ConfideContext } from '../../context';
+import { countFailedRestore } from '../../metrics-errors';
 import {
   closureExpiresImmediately,
   closureSchedule,
@@ -242,7 +243,9 @@ builder.mutationFields((t) => ({
       } catch (error) {
         // The case was not opened (another reopening and closing overtook this one, or a fault): a case still closed
         // gets its schedule back, or it would be kept for ever. The failure answered is this one's, whatever that does.
-        await rescheduleAfterFailedReopening(context, scope, client.clientId).catch(() => undefined);
+        await rescheduleAfterFailedReopening(context, scope, client.clientId).catch((restoreError: unknown) =>
+          countFailedRestore('REOPENING', { orgId: scope.orgId, subjectId: client.clientId }, restoreError),
+        );
         throw error;
       }
       // Once more now that the case is open: a closing that raced this one may have scheduled items meanwhile.
