@@ -317,6 +317,62 @@ describe('references about staff (Azure 5.1)', () => {
     expect(codes(afterWithdrawal)).toEqual(['CONSENT_REQUIRED']);
   });
 
+  it('can be withdrawn by HR on the word of a leaver, who can no longer sign in; by no one else but the staff member', async () => {
+    // Prepare: the staff member permits a reference, then leaves (their sign-in is disabled with their employment).
+    const { org, hr, colleague, subject } = await world(api);
+    const permitted = await api.graphql<{ recordReferencePermission: { id: string } }>(PERMIT, {
+      token: subject.token,
+      variables: { id: subject.globalId, r: 'Acme Lettings', e: inDays(30) },
+    });
+    expectNoErrors(permitted);
+    const permissionId = permitted.data?.recordReferencePermission.id ?? '';
+    expectNoErrors(
+      await api.graphql(
+        'mutation ($input: RecordEmploymentEndedInput!) { recordEmploymentEnded(input: $input) { staffMemberId } }',
+        {
+          token: org.adminToken,
+          variables: { input: { staffId: subject.globalId, endedOn: inDays(-1).slice(0, 10) } },
+        },
+      ),
+    );
+    const withdraw = (token: string) =>
+      api.graphql<{ withdrawReferencePermission: { inForce: boolean } }>(
+        'mutation ($id: ID!, $p: String!) { withdrawReferencePermission(staffId: $id, permissionId: $p) { inForce } }',
+        { token, variables: { id: subject.globalId, p: permissionId } },
+      );
+
+    // Act: a colleague tries, then HR withdraws it as the leaver asked in writing; then HR tries to release.
+    const byColleague = await withdraw(colleague.token);
+    const byHr = await withdraw(hr.token);
+    const released = await api.graphql(RELEASE, {
+      token: hr.token,
+      variables: { id: subject.globalId, r: 'Acme Lettings', s: 'Dates of employment only.' },
+    });
+
+    // Assess: refused to the colleague; withdrawn by HR, audited as HR's act for the staff member; nothing released.
+    expect(codes(byColleague)).toEqual(['FORBIDDEN']);
+    expectNoErrors(byHr);
+    expect(byHr.data?.withdrawReferencePermission.inForce).toBe(false);
+    expect(codes(released)).toEqual(['CONSENT_REQUIRED']);
+    const events = await api.services.auditLog.bySubject(tenantScope(org.orgId), subject.staffId);
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        operation: 'withdrawReferencePermission',
+        action: 'WRITE',
+        outcome: 'ALLOWED',
+        rule: 'staff-personal.reference-permission-withdrawn-by-hr',
+        actor: expect.objectContaining({ id: hr.staffId }),
+      }),
+    );
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        operation: 'withdrawReferencePermission',
+        action: 'DENIED',
+        rule: 'staff-personal.reference-permission-withdraw-own-or-hr',
+      }),
+    );
+  });
+
   it('is refused when a withdrawal is undone by a raw write to the table (decision 0092)', async () => {
     // Prepare: the staff member gives a permission, then withdraws it.
     const { org, hr, subject } = await world(api);

@@ -311,6 +311,34 @@ describe('governance policies', () => {
     ['a service user', SERVICE_USER, 'FORBIDDEN', 'staff-personal.reference-permission-own-only'],
   ]);
 
+  table('staff-personal.reference-permission-withdraw', [
+    [
+      'the staff member themself',
+      staff(['SUPPORT_WORKER'], own),
+      'ALLOW',
+      'staff-personal.reference-permission',
+    ],
+    [
+      'HR_OFFICER recording it for them',
+      staff(['HR_OFFICER'], other),
+      'ALLOW',
+      'staff-personal.reference-permission-withdrawn-by-hr',
+    ],
+    [
+      'HR_OFFICER before acknowledging',
+      staff(['HR_OFFICER'], { ...other, acknowledged: false }),
+      'POLICY_NOT_ACKNOWLEDGED',
+      'policy.acknowledgement',
+    ],
+    [
+      'a senior manager',
+      staff(['SENIOR_MANAGER'], other),
+      'FORBIDDEN',
+      'staff-personal.reference-permission-withdraw-own-or-hr',
+    ],
+    ['a service user', SERVICE_USER, 'FORBIDDEN', 'staff-personal.reference-permission-withdraw-own-or-hr'],
+  ]);
+
   table('staff-personal.reference-release', [
     ['HR_OFFICER', staff(['HR_OFFICER'], other), 'ALLOW', 'staff-personal.reference-release'],
     [
@@ -381,6 +409,7 @@ describe('the governance policies’ shape', () => {
       'monitoring.staff-names',
       'staff-personal.write',
       'staff-personal.reference-permission',
+      'staff-personal.reference-permission-withdraw',
       'staff-personal.reference-release',
     ] as const) {
       expect(OPERATION_POLICIES[id].effects.writes, id).toBe(true);

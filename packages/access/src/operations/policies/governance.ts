@@ -166,6 +166,29 @@ export const GOVERNANCE_POLICIES = [
         : refuse('staff-personal.reference-permission-own-only'),
   }),
   operationPolicy({
+    id: 'staff-personal.reference-permission-withdraw',
+    clause:
+      'Azure 5.1: the staff member withdraws their own reference permission; named personnel staff (HR_OFFICER) record a withdrawal they were given, as for a leaver who can no longer sign in. Nobody else, and nobody but the staff member gives one',
+    subject: 'STAFF',
+    effects: { writes: true },
+    decide: (facts): OperationDecision => {
+      const caller = staff(facts);
+      if (caller && facts.targetIsCaller) {
+        return { effect: 'ALLOW', rule: 'staff-personal.reference-permission', relationship: 'SELF' };
+      }
+      if (!caller || !hasAnyRole(facts, ['HR_OFFICER'])) {
+        return refuse('staff-personal.reference-permission-withdraw-own-or-hr');
+      }
+      if (!caller.acknowledgedPolicy) return unacknowledged;
+      // Withdrawing only narrows what may be disclosed: HR records it on the staff member's word.
+      return {
+        effect: 'ALLOW',
+        rule: 'staff-personal.reference-permission-withdrawn-by-hr',
+        relationship: 'ORG_WIDE',
+      };
+    },
+  }),
+  operationPolicy({
     id: 'staff-personal.reference-release',
     clause:
       'Azure 5.1: references about staff are given by named personnel staff (HR_OFFICER), under the staff member’s permission, never about themself',

@@ -105,13 +105,13 @@ builder.mutationFields((t) => ({
   withdrawReferencePermission: t.field({
     type: ReferencePermissionRef,
     description:
-      'The staff member themself withdraws a reference permission; releases under it are refused from now on. Audited.',
+      'Withdraws a reference permission; releases under it are refused from now on. The staff member themself, or an HR_OFFICER recording a withdrawal the staff member gave them (a leaver can no longer sign in). Audited.',
     args: {
-      staffId: t.arg.id({ required: true, description: 'The staff member: the caller.' }),
+      staffId: t.arg.id({ required: true, description: 'The staff member whose permission it is.' }),
       permissionId: t.arg.string({ required: true, description: 'The permission.' }),
     },
     operation: {
-      policy: 'staff-personal.reference-permission',
+      policy: 'staff-personal.reference-permission-withdraw',
       subject: async (args, context) => {
         if (!isIdOf('referencePermission', args.permissionId)) throw notFound('Reference permission');
         return existingStaff((given: typeof args) => given.staffId)(args, context);
