@@ -168,6 +168,12 @@ export class ConfideApiStack extends Stack {
       checkpointRetention: config.checkpointRetention,
       schedule: config.verifySchedule,
     });
+    // It asks KMS, by the key's alias, whether a checkpointed organisation the registry calls offboarded really has its
+    // key going: a status rewritten below the application would otherwise take it out of every run (decision 0144).
+    new OrganisationKeyLifecyclePolicy(this.verifier, 'OrganisationKeyLifecycle', {
+      role: this.verifier.role,
+      stage: config.stage,
+    });
     for (const fn of [this.api, this.provisioner, this.retention]) {
       fn.function.addEnvironment('CONFIDE_API_ROLE_ARN', this.api.role.roleArn);
       fn.function.addEnvironment('CONFIDE_PROVISIONER_ROLE_ARN', this.provisioner.role.roleArn);

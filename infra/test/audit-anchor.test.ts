@@ -66,6 +66,10 @@ describe('the anchored audit (checkpoint bucket, signing key, verifier)', () => 
         .filter((a) => a.startsWith('s3:'))
         .sort(),
     ).toEqual(['s3:GetObject', 's3:ListBucket', 's3:PutObject']);
+    // In IAM, KMS only to ask where an organisation key is in its life, by a stage alias (decision 0144).
+    const kms = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('kms:')));
+    expect(kms.flatMap(actionsOf)).toEqual(['kms:DescribeKey']);
+    expect(kms[0]?.Condition).toEqual({ StringLike: { 'kms:RequestAlias': 'alias/confide/prod/*' } });
   });
 
   it('gives the api role no S3 right at all: it cannot touch a checkpoint', () => {

@@ -1,12 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DeleteItemCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { KmsCheckpointSigner, localCheckpointKey } from '@confide/service-verifier/anchored-verify';
 import { runVerifier } from '@confide/service-verifier/handler';
-import { FileCheckpointStore, platformKey } from '@confide/store';
+import { FileCheckpointStore, platformKey, tenantScope } from '@confide/store';
 import { afterAll, describe, expect, it } from 'vitest';
 import { onboardTestOrganisation } from '../support/fixtures';
+import { offboardWithTwoOperators } from '../support/platform-fixtures';
 import { ownTablesForFile, testApi } from '../support/test-api';
 
 /**
@@ -49,6 +50,49 @@ describe('the scheduled verifier', () => {
         expect.objectContaining({ orgId: dropped.orgId, ok: false }),
       ]),
     );
+  });
+
+  it('fails the run for a checkpointed organisation marked offboarded below the application, not for one offboarded', async () => {
+    // Prepare: two organisations verified and checkpointed by a scheduled run.
+    const [rewritten, offboarded] = [await onboardTestOrganisation(api), await onboardTestOrganisation(api)];
+    const signer = new KmsCheckpointSigner(
+      api.services.kms,
+      await localCheckpointKey(api.services.kms, 'alias/confide-audit-checkpoints/registry-test'),
+    );
+    const deps = { services: api.services, store: new FileCheckpointStore(checkpoints), signer, pauseMs: 50 };
+    const first = await runVerifier(deps, {});
+    expect(first.results).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ orgId: rewritten.orgId, ok: true }),
+        expect.objectContaining({ orgId: offboarded.orgId, ok: true }),
+      ]),
+    );
+
+    // Act: one offboarded by two operators (its key scheduled for deletion); the other's status rewritten
+    // OFFBOARDED with one write to the table; the next scheduled run.
+    const done = await offboardWithTwoOperators(api, offboarded.orgId, 7);
+    expect(done.data?.offboardOrganisation.status).toBe('OFFBOARDED');
+    await api.services.dynamo.send(
+      new UpdateItemCommand({
+        TableName: tables.data,
+        Key: { pk: { S: tenantScope(rewritten.orgId).key('ORG') }, sk: { S: 'PROFILE' } },
+        UpdateExpression: 'SET #status = :off',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':off': { S: 'OFFBOARDED' } },
+        ConditionExpression: 'attribute_exists(pk)',
+      }),
+    );
+    const next = await runVerifier(deps, {});
+
+    // Assess: the rewritten one is a failure, named; the one genuinely offboarded is passed by, as before.
+    expect(next.results).toContainEqual(
+      expect.objectContaining({
+        orgId: rewritten.orgId,
+        ok: false,
+        reason: 'offboarded, its key still in use',
+      }),
+    );
+    expect(next.results.filter((result) => result.orgId === offboarded.orgId)).toEqual([]);
   });
 
   it('counts a run whose checkpoint listing fails as failed, and still answers what it verified', async () => {

@@ -4,6 +4,7 @@ import { configFromEnv } from '@confide/api/config';
 import { confideMetrics, publishMetric } from '@confide/api/metrics';
 import { type ConfideServices, createServices } from '@confide/api/services';
 import { type OrgId, validate } from '@confide/domain';
+import { type KeyLifecycle, keyLifecycle } from '@confide/keys';
 import { type CheckpointSigner, type CheckpointStore, tenantScope } from '@confide/store';
 import { anchoredVerify, KmsCheckpointSigner } from './anchored-verify';
 import { S3CheckpointStore } from './s3-checkpoint-store';
@@ -73,10 +74,20 @@ function requestedSlug(event: unknown): string | null | undefined {
  * are S3 and KMS; tests give the same run a local checkpoint store.
  */
 export async function runVerifier(
-  deps: { services: ConfideServices; store: CheckpointStore; signer: CheckpointSigner; pauseMs?: number },
+  deps: {
+    services: ConfideServices;
+    store: CheckpointStore;
+    signer: CheckpointSigner;
+    pauseMs?: number;
+    /** Where an organisation's key is in its life (by default, KMS asked by the key's alias). */
+    keyLifecycle?: (orgId: OrgId) => Promise<KeyLifecycle>;
+  },
   event: unknown,
 ): Promise<VerifierAnswer> {
   const { services, store, signer } = deps;
+  const lifecycleOf =
+    deps.keyLifecycle ??
+    ((orgId: OrgId) => keyLifecycle(services.kms, `${services.config.kms.aliasPrefix}${orgId}`));
   const slug = requestedSlug(event);
   let organisations: { orgId: OrgId; status: string }[];
   if (slug === null) {
@@ -139,17 +150,33 @@ export async function runVerifier(
       });
       return [] as string[];
     });
-    for (const orgId of checkpointed) {
-      if (registered.has(orgId)) continue;
+    const statusOf = new Map(
+      organisations.map((organisation) => [organisation.orgId as string, organisation.status]),
+    );
+    const unverified = (orgId: string, reason: string) => {
       failed++;
-      results.push({
-        orgId: orgId as OrgId,
-        ok: false,
-        checked: 0,
-        problems: 1,
-        reason: 'not in the registry',
+      results.push({ orgId: orgId as OrgId, ok: false, checked: 0, problems: 1, reason });
+      log('ERROR', 'Audit verification could not run', { orgId, reason });
+    };
+    for (const orgId of checkpointed) {
+      const status = statusOf.get(orgId);
+      if (status === undefined) {
+        unverified(orgId, 'not in the registry');
+        continue;
+      }
+      if (status === 'ACTIVE') continue;
+      // Nor is the organisation's status signed: one rewritten OFFBOARDED below the application would be skipped in
+      // every run. Offboarding schedules the key's deletion, so a key still in use says the status is not genuine (or
+      // the offboarding did not finish): either way its audit is not being verified.
+      const lifecycle = await lifecycleOf(orgId as OrgId).catch((error: unknown) => {
+        log('ERROR', 'Organisation key state could not be read', {
+          orgId,
+          error: error instanceof Error ? error.name : 'Error',
+        });
+        return undefined;
       });
-      log('ERROR', 'Audit verification could not run', { orgId, reason: 'not in the registry' });
+      if (lifecycle === undefined) unverified(orgId, 'could not run');
+      else if (lifecycle === 'IN_USE') unverified(orgId, 'offboarded, its key still in use');
     }
   }
   // CloudWatch embedded metric format: the log line is the metric (every run, 0 included: the verifier-silent alarm
