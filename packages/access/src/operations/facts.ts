@@ -61,6 +61,13 @@ export interface SharingFacts {
   readonly subjectNotTold?: boolean;
   /** The caller recorded what they now act on (a disclosure under review, a subject access request). */
   readonly callerRecorded?: boolean;
+  /**
+   * The caller made the exceptional disclosure under review: named as its maker by whoever recorded it for them
+   * (decision 0142), or its recorder, who made it unless they named someone else.
+   */
+  readonly callerMade?: boolean;
+  /** An exceptional disclosure is recorded for the staff member who made it, by someone else (decision 0142). */
+  readonly recordedForAnother?: boolean;
   /** Subject access: the person has an open request for the export to answer. */
   readonly openRequest?: boolean;
   /** Subject access: a second person has approved the export staff compile for the open request. */

@@ -1,5 +1,5 @@
 import { isIdOf, notFound, validate } from '@confide/domain';
-import type { DisclosureReview } from '@confide/store';
+import { type DisclosureReview, disclosureMaker } from '@confide/store';
 import type { Operation } from '../access/operation-plugin';
 import { builder } from '../builder';
 import { type ConfideContext, callerScope } from '../context';
@@ -12,8 +12,9 @@ import { listPositions, storeConnection } from './store-paging';
 /**
  * The review an exceptional disclosure raises (JRH “Exceptional Breaches”: the staff member "should inform
  * their manager of what has happened as soon afterwards as possible"). The service’s managers and the Caldicott
- * Guardian see it and close it with a finding; nobody reviews a disclosure they recorded themself. A review
- * carries references only: the disclosure itself is read in the person’s register.
+ * Guardian see it and close it with a finding; nobody reviews a disclosure they made or recorded (decision 0142: the
+ * Guardian may record one for the staff member who made it). A review carries references only: the disclosure
+ * itself is read in the person’s register.
  */
 
 const DisclosureReviewStatusEnum = builder.enumType('DisclosureReviewStatus', {
@@ -49,14 +50,26 @@ DisclosureReviewRef.implement({
       description: 'Whether the person was told; if not, the register entry says why.',
     }),
     recordedBy: t.globalID({
-      description: 'Who made and recorded the disclosure.',
+      description:
+        'Who recorded the disclosure: who made it, or the Caldicott Guardian recording it for them (`madeBy`).',
       resolve: (r) => ({ type: 'StaffMember', id: r.recordedBy }),
     }),
     recordedByActor: t.field({
       type: AccessActorRef,
       description:
-        'Who made and recorded the disclosure, in words: name, handle and current role (for the review’s readers).',
+        'Who recorded the disclosure, in words: name, handle and current role (for the review’s readers).',
       resolve: (r) => actorOfStaff(r.recordedBy),
+    }),
+    madeBy: t.globalID({
+      description:
+        'Who made the disclosure: the staff member the Caldicott Guardian named when recording it for them, otherwise `recordedBy`. Neither completes the review.',
+      resolve: (r) => ({ type: 'StaffMember', id: disclosureMaker(r) }),
+    }),
+    madeByActor: t.field({
+      type: AccessActorRef,
+      description:
+        'Who made the disclosure, in words: name, handle and current role (for the review’s readers).',
+      resolve: (r) => actorOfStaff(disclosureMaker(r)),
     }),
     openedAt: t.field({ type: 'DateTime', description: 'When raised.', resolve: (r) => r.openedAt }),
     status: t.field({
@@ -183,7 +196,7 @@ builder.mutationFields((t) => ({
   completeDisclosureReview: t.field({
     type: DisclosureReviewRef,
     description:
-      'Closes an exceptional disclosure’s review with a finding and notes (a manager of the service or the Caldicott Guardian; never the person who recorded the disclosure). An UNJUSTIFIED finding opens a breach register entry. Audited.',
+      'Closes an exceptional disclosure’s review with a finding and notes (a manager of the service or the Caldicott Guardian; never the person who made the disclosure, `madeBy`, nor the one who recorded it, `recordedBy`: FORBIDDEN). An UNJUSTIFIED finding opens a breach register entry. Audited.',
     args: {
       reviewId: t.arg.id({ required: true, description: 'The review.' }),
       outcome: t.arg({ type: DisclosureReviewOutcomeEnum, required: true, description: 'The finding.' }),
@@ -196,10 +209,12 @@ builder.mutationFields((t) => ({
       change: async (args, context) => {
         const review = await reviewById(context, String(args.reviewId));
         const principal = context.auth?.principal;
+        const caller = principal?.kind === 'STAFF' ? principal.staffId : undefined;
         return {
           sharing: {
             detail: args.outcome,
-            callerRecorded: principal?.kind === 'STAFF' && principal.staffId === review.recordedBy,
+            callerRecorded: caller === review.recordedBy,
+            callerMade: caller === disclosureMaker(review),
           },
         };
       },

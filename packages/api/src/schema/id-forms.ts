@@ -23,6 +23,7 @@ const GLOBAL_BY_NAME: Readonly<Record<string, string>> = {
   authorId: 'StaffMember',
   investigatorId: 'StaffMember',
   recordedBy: 'StaffMember',
+  madeBy: 'StaffMember',
   reviewedBy: 'StaffMember',
   placedBy: 'StaffMember',
   liftedBy: 'StaffMember',

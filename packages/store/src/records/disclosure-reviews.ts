@@ -26,6 +26,11 @@ export interface DisclosureReview {
   readonly legalBasis: LegalBasis;
   readonly clientInformed: boolean;
   readonly recordedBy: string;
+  /**
+   * Who made the disclosure, when someone else recorded it for them (the Caldicott Guardian, decision 0142); none
+   * when its recorder made it, as on every review raised before makers were recorded. See {@link disclosureMaker}.
+   */
+  readonly madeBy: string | undefined;
   readonly openedAt: string;
   readonly status: DisclosureReviewStatus;
   readonly outcome: DisclosureReviewOutcome | undefined;
@@ -34,6 +39,11 @@ export interface DisclosureReview {
   readonly pk: string;
   readonly sk: string;
   readonly item: Item;
+}
+
+/** Who made the disclosure a review is of: the one named as its maker, or else its recorder. */
+export function disclosureMaker(review: Pick<DisclosureReview, 'madeBy' | 'recordedBy'>): string {
+  return review.madeBy ?? review.recordedBy;
 }
 
 /**
@@ -60,8 +70,9 @@ export async function disclosureReviewItemKeys(
 }
 
 /**
- * Reviews of exceptional disclosures. The reviewer's notes are sealed under the client's key; who recorded the
- * disclosure, its status and the finding are under `reviewMac` (decision 0099), checked on every read.
+ * Reviews of exceptional disclosures. The reviewer's notes are sealed under the client's key; who made and who
+ * recorded the disclosure, its status and the finding are under `reviewMac` (decisions 0099, 0142), checked on
+ * every read.
  */
 export class DisclosureReviews {
   readonly #queue: ReviewQueue;
@@ -88,6 +99,8 @@ export class DisclosureReviews {
       legalBasis: LegalBasis;
       clientInformed: boolean;
       recordedBy: string;
+      /** Who made the disclosure, when it is not its recorder (decision 0142). */
+      madeBy?: string | undefined;
       /** The person's scheduled expiry (a closed case): the review goes with their records. */
       expiresAt?: number | undefined;
     },
@@ -106,6 +119,10 @@ export class DisclosureReviews {
       legalBasis: attr.s(input.legalBasis),
       clientInformed: attr.bool(input.clientInformed),
       recordedBy: attr.s(input.recordedBy),
+      // Kept only when someone else made it: a review without one reads, and is MACed, as reviews always were.
+      ...(input.madeBy === undefined || input.madeBy === input.recordedBy
+        ? {}
+        : { madeBy: attr.s(input.madeBy) }),
       openedAt: attr.s(openedAt),
       status: attr.s('PENDING'),
       ...(input.expiresAt === undefined ? {} : { expiresAt: attr.n(input.expiresAt) }),
@@ -234,7 +251,11 @@ export class DisclosureReviews {
 /** The review attribute holding its MAC (decision 0099). */
 const REVIEW_MAC = 'reviewMac';
 
-/** Which disclosure, of whom, recorded by whom, and the finding: the parts a review's MAC covers. */
+/**
+ * Which disclosure, of whom, recorded and made by whom, and the finding: the parts a review's MAC covers. The maker
+ * is a last part only when there is one (decision 0142), so that reviews raised before keep their MAC; each part is
+ * length-prefixed, so a maker added or taken away by a raw write changes what is MACed and fails the check.
+ */
 function reviewParts(scope: TenantScope, review: Omit<DisclosureReview, 'item'>): string[] {
   return [
     'confide.disclosure-review.v1',
@@ -253,6 +274,7 @@ function reviewParts(scope: TenantScope, review: Omit<DisclosureReview, 'item'>)
     review.outcome ?? '',
     review.reviewedBy ?? '',
     review.reviewedAt ?? '',
+    ...(review.madeBy === undefined ? [] : [`madeBy=${review.madeBy}`]),
   ];
 }
 
@@ -274,6 +296,7 @@ function toReview(item: Item): DisclosureReview {
     legalBasis: requireS(item, 'legalBasis') as LegalBasis,
     clientInformed: read.bool(item, 'clientInformed') ?? false,
     recordedBy: requireS(item, 'recordedBy'),
+    madeBy: read.s(item, 'madeBy'),
     openedAt: requireS(item, 'openedAt'),
     status: requireS(item, 'status') as DisclosureReviewStatus,
     outcome: read.s(item, 'outcome') as DisclosureReviewOutcome | undefined,

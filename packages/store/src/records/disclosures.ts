@@ -71,7 +71,13 @@ export interface RegisterEntry {
   readonly sequence: number;
   readonly kind: RegisterEntryKind;
   readonly at: string;
+  /** Who recorded the entry. */
   readonly by: string;
+  /**
+   * EXCEPTIONAL_DISCLOSURE: who made the disclosure, when someone else (the Caldicott Guardian) recorded it for them
+   * (decision 0142); none when `by` made it, as on every entry written before makers were recorded.
+   */
+  readonly madeBy: string | undefined;
   readonly requesterOrganisation: string | undefined;
   readonly partnerId: string | undefined;
   readonly legalBasis: LegalBasis | undefined;
@@ -251,6 +257,8 @@ export class Disclosures {
       sequence: number;
       kind: RegisterEntryKind;
       by: string;
+      /** An exceptional disclosure recorded for the one who made it: who that is (absent: `by` made it). */
+      madeBy?: string | undefined;
       requesterOrganisation?: string | undefined;
       partnerId?: string | undefined;
       legalBasis?: LegalBasis | undefined;
@@ -295,6 +303,7 @@ export class Disclosures {
       kind: attr.s(entry.kind),
       at: attr.s(this.clock.now().toISOString()),
       by: attr.s(entry.by),
+      ...(entry.madeBy === undefined || entry.madeBy === entry.by ? {} : { madeBy: attr.s(entry.madeBy) }),
       flaggedForGuardian: attr.bool(entry.flaggedForGuardian ?? false),
       ...(entry.requesterOrganisation ? { requesterOrganisation: attr.s(entry.requesterOrganisation) } : {}),
       ...(entry.partnerId ? { partnerId: attr.s(entry.partnerId) } : {}),
@@ -664,6 +673,15 @@ const ENTRY_FIELDS = [
   'clientInformed',
 ] as const;
 
+/**
+ * Attributes added since entries were first MACed, covered only where an entry has them: entries written before keep
+ * their MAC, and one added to or taken from an entry by a raw write changes what is MACed, which fails the check.
+ */
+const LATER_ENTRY_FIELDS = [
+  /** EXCEPTIONAL_DISCLOSURE recorded for the one who made it (decision 0142). */
+  'madeBy',
+] as const;
+
 function entryParts(scope: TenantScope, item: Item): string[] {
   return [
     'confide.disclosure-entry.v1',
@@ -671,6 +689,9 @@ function entryParts(scope: TenantScope, item: Item): string[] {
     requireS(item, 'pk'),
     requireS(item, 'sk'),
     ...ENTRY_FIELDS.map((name) => `${name}=${attributeText(item[name])}`),
+    ...LATER_ENTRY_FIELDS.filter((name) => item[name] !== undefined).map(
+      (name) => `${name}=${attributeText(item[name])}`,
+    ),
   ];
 }
 
@@ -744,6 +765,7 @@ function toEntry(item: Item): RegisterEntry {
     kind: requireS(item, 'kind') as RegisterEntryKind,
     at: requireS(item, 'at'),
     by: requireS(item, 'by'),
+    madeBy: read.s(item, 'madeBy'),
     requesterOrganisation: read.s(item, 'requesterOrganisation'),
     partnerId: read.s(item, 'partnerId'),
     legalBasis: read.s(item, 'legalBasis') as LegalBasis | undefined,

@@ -159,6 +159,117 @@ describe('subject-access.request', () => {
   });
 });
 
+describe('disclosure-review.complete (JRH Exceptional Breaches: nobody reviews a disclosure they made or recorded)', () => {
+  const decide = OPERATION_POLICIES['disclosure-review.complete'].decide;
+  const MANAGES = { managesService: true, serviceMember: true };
+
+  it.each([
+    ['the service’s manager', staff(['SERVICE_MANAGER'], {}, MANAGES), 'ALLOW', 'review.completed'],
+    [
+      'the service’s manager, with a finding',
+      staff(['SERVICE_MANAGER'], { detail: 'JUSTIFIED' }, MANAGES),
+      'ALLOW',
+      'review.JUSTIFIED',
+    ],
+    ['the Caldicott Guardian', staff(['CALDICOTT_GUARDIAN'], {}), 'ALLOW', 'review.completed'],
+    [
+      'the manager who recorded it (and so made it)',
+      staff(['SERVICE_MANAGER'], { callerRecorded: true, callerMade: true }, MANAGES),
+      'FORBIDDEN',
+      'review.own',
+    ],
+    [
+      'the manager who made it, recorded by the Guardian',
+      staff(['SERVICE_MANAGER'], { callerMade: true }, MANAGES),
+      'FORBIDDEN',
+      'review.maker',
+    ],
+    [
+      'the Guardian who recorded it for the manager who made it',
+      staff(['CALDICOTT_GUARDIAN'], { callerRecorded: true }),
+      'FORBIDDEN',
+      'review.own',
+    ],
+    [
+      'a Guardian named as its maker',
+      staff(['CALDICOTT_GUARDIAN'], { callerMade: true }),
+      'FORBIDDEN',
+      'review.maker',
+    ],
+    [
+      'the allocated worker who made it',
+      staff(['SUPPORT_WORKER'], { callerMade: true }, { allocated: true, serviceMember: true }),
+      'NOT_FOUND',
+      'review.not-reviewer',
+    ],
+    [
+      'a manager of another service',
+      staff(['SERVICE_MANAGER'], {}),
+      'NOT_FOUND',
+      'existence.no-relationship',
+    ],
+  ] as [string, OperationFacts, string, string][])('%s: %s', (_name, facts, effect, rule) => {
+    expect(decide(facts)).toMatchObject({ effect, rule });
+  });
+});
+
+describe('disclosure.exceptional: recorded by the one who made it, or for them by the Caldicott Guardian', () => {
+  const decide = OPERATION_POLICIES['disclosure.exceptional'].decide;
+  const ALLOCATED = { allocated: true, serviceMember: true };
+  const MANAGES = { managesService: true, serviceMember: true };
+
+  it.each([
+    [
+      'the allocated worker, their own',
+      staff(['SUPPORT_WORKER'], { detail: 'SAFEGUARDING' }, ALLOCATED),
+      'ALLOW',
+      'disclosure.exceptional.SAFEGUARDING',
+    ],
+    [
+      'the service’s manager, their own',
+      staff(['SERVICE_MANAGER'], { detail: 'SAFEGUARDING' }, MANAGES),
+      'ALLOW',
+      'disclosure.exceptional.SAFEGUARDING',
+    ],
+    [
+      'the Caldicott Guardian, for the manager who made it',
+      staff(['CALDICOTT_GUARDIAN'], { detail: 'SAFEGUARDING', recordedForAnother: true }),
+      'ALLOW',
+      'disclosure.exceptional.SAFEGUARDING',
+    ],
+    [
+      'the Caldicott Guardian who manages the service, for another',
+      staff(
+        ['CALDICOTT_GUARDIAN', 'SERVICE_MANAGER'],
+        { detail: 'SAFEGUARDING', recordedForAnother: true },
+        MANAGES,
+      ),
+      'ALLOW',
+      'disclosure.exceptional.SAFEGUARDING',
+    ],
+    [
+      'the service’s manager, for a worker',
+      staff(['SERVICE_MANAGER'], { detail: 'SAFEGUARDING', recordedForAnother: true }, MANAGES),
+      'FORBIDDEN',
+      'disclosure.exceptional.for-another',
+    ],
+    [
+      'the allocated worker, for a colleague',
+      staff(['SUPPORT_WORKER'], { detail: 'SAFEGUARDING', recordedForAnother: true }, ALLOCATED),
+      'FORBIDDEN',
+      'disclosure.exceptional.for-another',
+    ],
+    [
+      'a worker with no relationship, for a colleague',
+      staff(['SUPPORT_WORKER'], { detail: 'SAFEGUARDING', recordedForAnother: true }),
+      'NOT_FOUND',
+      'existence.no-relationship',
+    ],
+  ] as [string, OperationFacts, string, string][])('%s: %s', (_name, facts, effect, rule) => {
+    expect(decide(facts)).toMatchObject({ effect, rule });
+  });
+});
+
 describe('disclosure.decide on the CONSENT basis (issue 15: consent authorises exactly what it names)', () => {
   const decide = OPERATION_POLICIES['disclosure.decide'].decide;
   const consent = (over: Partial<NonNullable<SharingFacts['consents']>[number]> = {}) => ({

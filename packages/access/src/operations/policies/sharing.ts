@@ -159,10 +159,11 @@ export const SHARING_POLICIES = [
   clientPolicy({
     id: 'disclosure.exceptional',
     clause:
-      'JRH Exceptional Breaches: recorded by the staff member who made it (W on the CARE record) or the Caldicott Guardian',
+      'JRH Exceptional Breaches: recorded by the staff member who made it (W on the CARE record) or the Caldicott Guardian, who alone records one for the staff member who made it',
     effects: { writes: true },
     decide: (facts) => {
-      // The CARE write cell decides who supports the person; the Guardian records on anyone's behalf.
+      // The CARE write cell decides who supports the person; the Guardian records on anyone's behalf. Anyone else
+      // records only what they made themself: naming another as its maker would put it on someone else's record.
       const rule = [
         'disclosure.exceptional',
         detail(facts),
@@ -178,8 +179,14 @@ export const SHARING_POLICIES = [
         classification: 'CARE',
         preset: facts.preset,
       });
-      if (write.effect === 'ALLOW') return { effect: 'ALLOW', rule, relationship: write.relationship };
-      if (hasAnyRole(facts, ['CALDICOTT_GUARDIAN'])) return allow(rule);
+      const guardian = hasAnyRole(facts, ['CALDICOTT_GUARDIAN']);
+      if (write.effect === 'ALLOW') {
+        if (facts.change?.sharing?.recordedForAnother && !guardian) {
+          return refuse('disclosure.exceptional.for-another');
+        }
+        return { effect: 'ALLOW', rule, relationship: write.relationship };
+      }
+      if (guardian) return allow(rule);
       return { effect: write.effect, rule: write.rule };
     },
   }),
@@ -200,13 +207,14 @@ export const SHARING_POLICIES = [
   clientPolicy({
     id: 'disclosure-review.complete',
     clause:
-      'JRH Exceptional Breaches: a manager of the service or the Caldicott Guardian reviews; nobody reviews their own disclosure',
+      'JRH Exceptional Breaches: a manager of the service or the Caldicott Guardian reviews; nobody reviews a disclosure they made or recorded',
     effects: { writes: true },
     decide: (facts) => {
       if (!facts.relation?.managesService && !hasAnyRole(facts, ['CALDICOTT_GUARDIAN'])) {
         return hidden('review.not-reviewer');
       }
       if (facts.change?.sharing?.callerRecorded) return refuse('review.own');
+      if (facts.change?.sharing?.callerMade) return refuse('review.maker');
       return allow(`review.${detail(facts) ?? 'completed'}`);
     },
   }),

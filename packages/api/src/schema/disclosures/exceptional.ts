@@ -1,6 +1,8 @@
 import { validate } from '@confide/domain';
 import type { LegalBasis } from '@confide/store';
 import { builder } from '../../builder';
+import type { ConfideContext } from '../../context';
+import { namedStaff, staffConcerned } from '../access-governance/shared';
 import { clientById } from '../subjects';
 import { noteIds, notesFor } from './helpers';
 import { LegalBasisEnum, RegisterEntryRef } from './register';
@@ -9,7 +11,8 @@ import { LegalBasisEnum, RegisterEntryRef } from './register';
  * Exceptional disclosure (JRH “Exceptional Breaches”): a disclosure made without consent under a duty to share,
  * recorded by the staff member who made it (anyone whose relationship lets them write the person’s CARE record)
  * or the Caldicott Guardian (policy `disclosure.exceptional`), with a review raised for the service’s managers
- * and the Guardian in the same transaction.
+ * and the Guardian in the same transaction. The Guardian recording one for the staff member who made it names them
+ * (`madeBy`): the review is then completed by neither of the two (decision 0142).
  */
 
 const ExceptionalInput = builder.inputType('ExceptionalDisclosureInput', {
@@ -29,8 +32,33 @@ const ExceptionalInput = builder.inputType('ExceptionalDisclosureInput', {
       description:
         'Required when not told: why telling would increase risk. The person then does not see the disclosure in their own register or subject access export.',
     }),
+    madeBy: t.id({
+      required: false,
+      description:
+        'Who made the disclosure, when the Caldicott Guardian records it for them: an active staff member of this organisation (BAD_USER_INPUT otherwise). Left out, the one recording it made it; nobody else records one for someone else (FORBIDDEN). The review it raises is completed by neither who made it nor who recorded it.',
+    }),
   }),
 });
+
+/**
+ * The staff member the input names as the disclosure's maker, by local id (none when it names nobody), or
+ * BAD_USER_INPUT on `input.madeBy`: an id that is not of an active staff member of this organisation.
+ */
+async function namedMaker(
+  context: ConfideContext,
+  madeBy: string | number | null | undefined,
+): Promise<string | undefined> {
+  if (madeBy == null) return undefined;
+  const staffId = namedStaff(madeBy);
+  const member = staffId ? await context.services.directory.staff(context.access.scope, staffId) : undefined;
+  if (!staffId || member?.status !== 'ACTIVE') {
+    throw validate.badInputError(
+      ['input', 'madeBy'],
+      'Name the staff member who made the disclosure: an active member of this organisation.',
+    );
+  }
+  return staffId;
+}
 
 /** An exceptional disclosure's basis and written details, checked: BAD_USER_INPUT names the field at fault. */
 function exceptionalDetails(input: {
@@ -68,24 +96,36 @@ builder.mutationFields((t) => ({
   recordExceptionalDisclosure: t.field({
     type: RegisterEntryRef,
     description:
-      'Records a disclosure made without consent under a duty to share (JRH “Exceptional Breaches”), by the staff member who made it (anyone who supports the person, their service’s managers) or the Caldicott Guardian: reasoning and legal basis recorded, flagged for the Caldicott Guardian, and a review raised for the service’s managers and the Guardian (`disclosureReviews`). The person is told unless that would increase risk, and the reason is recorded.',
+      'Records a disclosure made without consent under a duty to share (JRH “Exceptional Breaches”), by the staff member who made it (anyone who supports the person, their service’s managers) or the Caldicott Guardian, who names the staff member who made it (`madeBy`) when recording it for them: reasoning and legal basis recorded, flagged for the Caldicott Guardian, and a review raised for the service’s managers and the Guardian (`disclosureReviews`), which neither who made it nor who recorded it completes. The person is told unless that would increase risk, and the reason is recorded.',
     args: { input: t.arg({ type: ExceptionalInput, required: true }) },
     operation: {
       policy: 'disclosure.exceptional',
       subject: clientById(({ input }) => input.serviceUserId),
-      change: ({ input }) => ({
-        classification: 'CONSENT',
-        sharing: { detail: input.legalBasis, subjectNotTold: input.clientInformed === false },
-      }),
+      change: ({ input }, context) => {
+        const principal = context.auth?.principal;
+        const caller = principal?.kind === 'STAFF' ? principal.staffId : undefined;
+        return {
+          classification: 'CONSENT',
+          sharing: {
+            detail: input.legalBasis,
+            subjectNotTold: input.clientInformed === false,
+            // Read from the id alone, before the policy: a malformed one names someone other than the caller too.
+            recordedForAnother: input.madeBy != null && namedStaff(input.madeBy) !== caller,
+          },
+        };
+      },
       // Checked before the audit event: bad input records nothing, not a disclosure about to be recorded. That
       // includes items that are not the person's notes (NOT_FOUND).
       validate: async ({ input }, context, subject) => {
         exceptionalDetails(input);
+        await namedMaker(context, input.madeBy);
         validate.nonEmptyUnique(['input', 'itemIds'], input.itemIds);
         if (subject.kind === 'CLIENT') {
           await notesFor(context, subject.client, noteIds(subject.client, input.itemIds));
         }
       },
+      // The event names the staff member recorded as its maker, "who changed what for whom".
+      record: ({ input }) => staffConcerned(input.madeBy == null ? undefined : namedStaff(input.madeBy)),
       audit: 'before',
     },
     resolve: async (operation, { input }, context) => {
@@ -94,6 +134,8 @@ builder.mutationFields((t) => ({
       const itemIds = noteIds(client, input.itemIds);
       const scope = operation.scope;
       const staffId = operation.staff.staffId;
+      // Checked in `validate`; none named, the recorder made it.
+      const madeBy = input.madeBy == null ? undefined : namedStaff(input.madeBy);
       const requestId = context.services.disclosures.newRequestId();
       const review = await context.services.disclosureReviews.newReview(scope, {
         clientId: client.clientId,
@@ -102,6 +144,7 @@ builder.mutationFields((t) => ({
         legalBasis: input.legalBasis,
         clientInformed: input.clientInformed,
         recordedBy: staffId,
+        madeBy,
         expiresAt: client.expiresAt,
       });
       const entry = await context.services.disclosures.append(
@@ -113,6 +156,7 @@ builder.mutationFields((t) => ({
           sequence: 1,
           kind: 'EXCEPTIONAL_DISCLOSURE',
           by: staffId,
+          madeBy,
           legalBasis: input.legalBasis,
           itemIds,
           flaggedForGuardian: true,

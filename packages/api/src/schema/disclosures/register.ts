@@ -328,6 +328,16 @@ RegisterEntryRef.implement({
       description: 'Who recorded the entry.',
       resolve: (p) => p.entry.by,
     }),
+    madeBy: t.globalID({
+      ...needToKnow('CONSENT', ofEntry),
+      nullable: true,
+      description:
+        'EXCEPTIONAL_DISCLOSURE: who made the disclosure — the staff member the Caldicott Guardian named when recording it for them, otherwise the one who recorded it (`releasedBy`). Null on other kinds.',
+      resolve: (p) =>
+        p.entry.kind === 'EXCEPTIONAL_DISCLOSURE'
+          ? { type: 'StaffMember', id: p.entry.madeBy ?? p.entry.by }
+          : null,
+    }),
     grantExpiresAt: t.field({
       ...needToKnow('CONSENT', ofEntry),
       type: 'DateTime',
