@@ -1,9 +1,11 @@
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CfnPipe } from 'aws-cdk-lib/aws-pipes';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -25,6 +27,10 @@ export interface GovernanceNotificationsProps {
   readonly deadlinesFunction: IFunction;
   /** Encrypts the topic; its key policy lets the pipe's role publish through SNS (and nothing else). */
   readonly operationsKey: OperationsKey;
+  /** The pipe's own log group, kept and encrypted as the functions' logs are. */
+  readonly logRetention: RetentionDays;
+  readonly logRemovalPolicy: RemovalPolicy;
+  readonly logEncryptionKey: IKey;
 }
 
 /**
@@ -88,6 +94,15 @@ export class GovernanceNotifications extends Construct {
     });
     this.failureQueue.grantSendMessages(role);
 
+    // Why a record failed (a denied publish, a key refused, a throttle), for the operator the failure queue's alarm
+    // calls: errors only, and never the record's payload, request or response (execution data stays off).
+    const logGroup = new LogGroup(this, 'PipeLogs', {
+      retention: props.logRetention,
+      removalPolicy: props.logRemovalPolicy,
+      encryptionKey: props.logEncryptionKey,
+    });
+    logGroup.grantWrite(role);
+
     new CfnPipe(this, 'Pipe', {
       name: `confide-${props.stage}-governance-notifications`,
       description:
@@ -111,6 +126,10 @@ export class GovernanceNotifications extends Construct {
             },
           ],
         },
+      },
+      logConfiguration: {
+        level: 'ERROR',
+        cloudwatchLogsLogDestination: { logGroupArn: logGroup.logGroupArn },
       },
       target: this.topic.topicArn,
       targetParameters: {

@@ -455,6 +455,9 @@ export class ConfideApiStack extends Stack {
       dataTable,
       deadlinesFunction: deadlines.function,
       operationsKey,
+      logRetention: config.logRetention,
+      logRemovalPolicy: config.removalPolicy,
+      logEncryptionKey: operationsKey.key,
     });
 
     this.httpApi = new GraphqlHttpApi(this, 'HttpApi', {

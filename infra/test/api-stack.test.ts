@@ -241,8 +241,8 @@ describe('ConfideApiStack', () => {
       [prod, 365],
     ] as const) {
       const logGroups = Object.values(stage.api.findResources('AWS::Logs::LogGroup'));
-      // The six functions' and the API's access logs.
-      expect(logGroups).toHaveLength(7);
+      // The six functions', the API's access logs and the governance pipe's.
+      expect(logGroups).toHaveLength(8);
       for (const logGroup of logGroups) {
         expect(logGroup.Properties.RetentionInDays).toBe(days);
         expect(JSON.stringify(logGroup.Properties.KmsKeyId)).toContain('OperationsKey');

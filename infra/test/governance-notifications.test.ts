@@ -40,6 +40,23 @@ describe('governance notifications', () => {
     ]);
   });
 
+  it('logs the pipe’s failures to an encrypted log group it alone writes, without the records it carried', () => {
+    const pipe = Object.values(prod.api.findResources('AWS::Pipes::Pipe'))[0]?.Properties;
+    const logs = pipe?.LogConfiguration;
+    expect(logs?.Level).toBe('ERROR');
+    // No payload, request or response in a log line: only that a record failed, and why.
+    expect(logs?.IncludeExecutionData).toBeUndefined();
+    const [groupId] = logs?.CloudwatchLogsLogDestination?.LogGroupArn?.['Fn::GetAtt'] ?? [];
+    const group = prod.api.findResources('AWS::Logs::LogGroup')[groupId]?.Properties;
+    expect(group?.KmsKeyId).toBeDefined();
+    expect(group?.RetentionInDays).toBeGreaterThan(0);
+    const writes = Object.values(prod.api.findResources('AWS::IAM::Policy'))
+      .flatMap((policy) => policy.Properties.PolicyDocument.Statement as TemplateStatement[])
+      .filter((statement) => JSON.stringify(statement.Resource ?? '').includes(groupId))
+      .flatMap(actionsOf);
+    expect(writes).toEqual(expect.arrayContaining(['logs:CreateLogStream', 'logs:PutLogEvents']));
+  });
+
   it('runs the deadlines function every hour with rights to read and put items, and no KMS', () => {
     const functions = prod.api.findResources('AWS::Lambda::Function', {
       Properties: { Description: Match.stringLikeRegexp('subject-access-deadline notifications') },
