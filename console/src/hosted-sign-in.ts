@@ -10,6 +10,8 @@ import { signIn, signOut } from './session';
 
 /** The PKCE verifier and state of a sign-in under way, for this tab only. */
 const PENDING_KEY = 'confide.console.pending-sign-in';
+/** Set while the hosted session of someone who is not staff is ended, so that the console can say why on its return. */
+const NOT_STAFF_KEY = 'confide.console.signed-out-not-staff';
 
 /** `config.json` beside the build names the user pool's hosted sign-in (AWS); locally there is none. */
 export async function hostedSignInConfig(): Promise<HostedSignInConfig | undefined> {
@@ -74,4 +76,23 @@ export async function signOutAndEndHostedSession(): Promise<boolean> {
   if (!hosted) return false;
   location.assign(logoutUrl(hosted));
   return true;
+}
+
+/**
+ * Someone signed in who is not staff (a person the charity supports, a partner agency): their hosted session is ended
+ * too, or the next sign-in on this browser would sign them in again without asking who it is, and no staff member
+ * could sign in there. Answers false when there is no hosted sign-in; otherwise the browser leaves for its logout
+ * endpoint, and {@link signedOutAsNotStaff} tells the console, once back, why.
+ */
+export async function endHostedSessionOfNonStaff(): Promise<boolean> {
+  if (!(await hostedSignInConfig())) return false;
+  sessionStorage.setItem(NOT_STAFF_KEY, '1');
+  return signOutAndEndHostedSession();
+}
+
+/** Whether the console has just ended the hosted session of someone who was not staff (asked once). */
+export function signedOutAsNotStaff(): boolean {
+  const ended = sessionStorage.getItem(NOT_STAFF_KEY) !== null;
+  sessionStorage.removeItem(NOT_STAFF_KEY);
+  return ended;
 }

@@ -2,7 +2,13 @@ import './styles.css';
 import { execute } from './api';
 import { ViewerQuery } from './documents';
 import { h, link, notice, render } from './dom';
-import { completeHostedSignIn, hostedSignInConfig, signOutAndEndHostedSession } from './hosted-sign-in';
+import {
+  completeHostedSignIn,
+  endHostedSessionOfNonStaff,
+  hostedSignInConfig,
+  signedOutAsNotStaff,
+  signOutAndEndHostedSession,
+} from './hosted-sign-in';
 import { type Capabilities, capabilitiesOf, hasGovernanceWork, rolesWords } from './logic';
 import { accessAtAGlanceScreen } from './screens/access-at-a-glance';
 import { personAccessScreen, staffAccessScreen } from './screens/access-log';
@@ -143,6 +149,8 @@ function showHeader(viewer: Viewer | undefined): void {
 
 let routed: ((event: HashChangeEvent) => void) | undefined;
 
+const NOT_STAFF = 'Sign in as a staff member of an organisation.';
+
 async function start(): Promise<void> {
   if (!main) return;
   if (routed) window.removeEventListener('hashchange', routed);
@@ -155,16 +163,18 @@ async function start(): Promise<void> {
     showHeader(undefined);
     await signInScreen(main, () => void start());
     if (signInFailed) main.prepend(notice('The sign-in did not complete. Please sign in again.', 'error'));
+    if (signedOutAsNotStaff()) main.prepend(notice(NOT_STAFF, 'error'));
     main.querySelector<HTMLElement>('h1')?.focus();
     return;
   }
   const { data, errors } = await execute(ViewerQuery);
   if (data?.me.kind !== 'STAFF') {
     signOut();
+    // Signed in, but not as staff: their hosted session goes too (the browser leaves and comes back to say why).
+    if (data && (await endHostedSessionOfNonStaff())) return;
     showHeader(undefined);
     await signInScreen(main, () => void start());
-    if (errors.length > 0 || data)
-      main.prepend(notice('Sign in as a staff member of an organisation.', 'error'));
+    if (errors.length > 0 || data) main.prepend(notice(NOT_STAFF, 'error'));
     return;
   }
   const viewer: Viewer = {

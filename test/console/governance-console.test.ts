@@ -15,6 +15,7 @@ import {
   startHostedSignInStandIn,
   waitUntil,
 } from './console-browser';
+import { serviceUserToken } from '../support/records-fixtures';
 import { ConsoleSuite } from './console-suite';
 
 /**
@@ -33,6 +34,8 @@ const ESCALATE = `mutation ($c: ID!, $r: String!) {
 
 const suite = new ConsoleSuite('Console test charity');
 const { api, people, person, signInAs } = suite;
+/** A person the charity supports, who can sign in to the hosted sign-in too: not staff. */
+let supportedPersonToken: () => Promise<string>;
 
 interface World {
   readonly client: string;
@@ -71,6 +74,7 @@ beforeAll(async () => {
     person('guardian', ['CALDICOTT_GUARDIAN']),
   ]);
   const client = await registerServiceUser(api, own.manager, own.serviceId);
+  supportedPersonToken = () => serviceUserToken(api, org.orgId, client);
   const otherClient = await registerServiceUser(api, other.manager, other.serviceId);
   await allocate(api, own.manager, client, worker);
   const note = await recordNote(api, worker, client, 'DAILY_SUPPORT', 'Went to the day centre.');
@@ -397,6 +401,40 @@ describe('the governance console in a browser', () => {
 
       // Assess: no hosted session was left to sign them in as the guardian: the hosted sign-in asked again.
       expect(hosted.authorizeRequests).toEqual([{ hadSession: false }, { hadSession: false }]);
+    } finally {
+      await close();
+      await served.stop();
+      await hosted.stop();
+    }
+  });
+
+  it('ends the hosted session of someone who is not staff, so that a staff member can sign in on the same browser', async () => {
+    // Prepare: a person the charity supports signs in to the hosted sign-in (they have an account for their own record).
+    let token = await supportedPersonToken();
+    const hosted = await startHostedSignInStandIn(() => token);
+    const served = await startConsole(suite.consoleApi, () => [], hosted);
+    const { page, close } = await freshPage();
+    const signInButton = page.getByRole('button', { name: 'Sign in with your organisation account' });
+    try {
+      // Act
+      await page.goto(served.url);
+      await signInButton.click();
+
+      // Assess: told the console is for staff, and the hosted session ended with the console's sign-out URL.
+      await page.getByText('Sign in as a staff member of an organisation.').waitFor();
+      expect(hosted.logoutRequests).toEqual([
+        { clientId: hosted.clientId, logoutUri: served.url, hadSession: true },
+      ]);
+
+      // Act: the Caldicott Guardian signs in on the same browser.
+      token = people.get('guardian')?.token ?? '';
+      await signInButton.click();
+      await page.getByRole('heading', { name: 'Today', level: 1 }).waitFor();
+      await settled(page);
+
+      // Assess: the hosted sign-in asked who it was each time, instead of signing the person in again.
+      expect(hosted.authorizeRequests).toEqual([{ hadSession: false }, { hadSession: false }]);
+      await expect(page.locator('.who').innerText()).resolves.toContain('Caldicott Guardian');
     } finally {
       await close();
       await served.stop();
