@@ -141,7 +141,6 @@ export async function runVerifier(
   if (slug === undefined) {
     // The registry is not signed: an organisation deleted from it below the application would drop out of every run
     // unreported. One the checkpoints know and the registry does not is a failure (its audit goes unverified).
-    const registered = new Set(organisations.map((organisation) => organisation.orgId as string));
     // A listing that fails is a failure of the run too, and never stops the failures found so far being published.
     const checkpointed = await store.organisations().catch((error: unknown) => {
       failed++;
