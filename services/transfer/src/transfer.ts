@@ -544,7 +544,8 @@ async function importOperation(
     partnerIds: new Set(partners.map((partner) => partner.partnerId)),
   });
   const classified = await engine.classify(clients);
-  const skipped = clients.length - classified.todo.length - classified.rejections.length;
+  // Finished by an earlier run (their rows' rejections, decision 0143, are rows, not clients).
+  const skipped = classified.alreadyImported;
   if (operation === 'import.check') {
     deps.onAnswered?.({ operation, organisationId: orgId, clients: clients.length });
     return {
@@ -552,7 +553,7 @@ async function importOperation(
       operation,
       alreadyImported: classified.alreadyImported,
       rejections: classified.rejections,
-      counts: countsOf(classified.todo),
+      counts: countsOf(classified.todo, classified.unwritten),
     };
   }
   engine.checkClosing(classified.todo);

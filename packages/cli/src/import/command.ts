@@ -16,7 +16,7 @@ import {
   parseMapping,
 } from './mapping';
 import { Progress } from './progress';
-import { partnersByIdOrName, planImport, type Rejection } from './rows';
+import { partnersByIdOrName, planImport, type Rejection, SINCE_IMPORT_REASONS } from './rows';
 import { importAuthority, runImport } from './run';
 
 /**
@@ -134,6 +134,7 @@ export async function importCommand(request: ImportRequest): Promise<string> {
       seconds: result.seconds,
       alreadyImported: result.alreadyImported,
       rejected: result.rejections.length,
+      changedSinceImport: changedSinceImport(result.rejections),
       by: `${result.operatorHandle}, in ${request.stage}`,
       reportPath,
     });
@@ -205,6 +206,7 @@ export async function importCommand(request: ImportRequest): Promise<string> {
   return summaryLines(request.dryRun, mapping, plan.rowsRead, {
     ...summary,
     rejected: summary.rejections.length,
+    changedSinceImport: changedSinceImport(summary.rejections),
     by: operator.handle,
     reportPath,
   });
@@ -224,6 +226,8 @@ function summaryLines(
     seconds: number;
     alreadyImported: number;
     rejected: number;
+    /** Rows of clients imported before that differ from what was imported (decision 0143). */
+    changedSinceImport: number;
     by: string;
     reportPath: string;
   },
@@ -247,8 +251,18 @@ function summaryLines(
           `${counted(summary.alreadyImported, 'clients')} ${summary.alreadyImported === 1 ? 'was imported before and was' : 'were imported before and were'} skipped.`,
         ]
       : []),
+    ...(summary.changedSinceImport > 0
+      ? [
+          `${counted(summary.changedSinceImport, 'rows')} of clients imported before ${summary.changedSinceImport === 1 ? 'differs' : 'differ'} from what was imported and ${summary.changedSinceImport === 1 ? 'was' : 'were'} not applied: correct or add those records in Confide itself, where they may have changed since the import (CHANGED_SINCE_IMPORT, ADDED_SINCE_IMPORT in the report).`,
+        ]
+      : []),
     `${counted(summary.rejected, 'rows')} rejected: ${summary.reportPath} (file, row, column, reason).`,
   ].join('\n');
+}
+
+/** The rejections that are rows of clients imported before, not applied (decision 0143). */
+function changedSinceImport(rejections: readonly Rejection[]): number {
+  return rejections.filter((rejection) => SINCE_IMPORT_REASONS.includes(rejection.reason)).length;
 }
 
 /** `1 client`, `2 clients`: a count with its plural noun made singular for one. */

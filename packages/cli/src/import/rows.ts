@@ -64,7 +64,14 @@ export type ReasonCode =
   | 'CLOSED_BEFORE_OPENED'
   | 'PAST_RETENTION'
   | 'MALFORMED_CSV'
-  | 'WRITE_FAILED';
+  | 'WRITE_FAILED'
+  /** A row of a client imported before says something else now (decision 0143): not applied; correct it in Confide. */
+  | 'CHANGED_SINCE_IMPORT'
+  /** A row of a client imported before that was not imported with it (decision 0143): not applied; record it in Confide. */
+  | 'ADDED_SINCE_IMPORT';
+
+/** The reasons a row of a client imported before is not applied (decision 0143). */
+export const SINCE_IMPORT_REASONS: readonly ReasonCode[] = ['CHANGED_SINCE_IMPORT', 'ADDED_SINCE_IMPORT'];
 
 export interface Rejection {
   readonly file: string;
@@ -103,6 +110,8 @@ export interface NoteRow {
   readonly kind: NoteKind;
   readonly body: string;
   readonly authorId: string;
+  /** The row names no author: the importer is taken for it (what the row says, as a rerun compares it). */
+  readonly authorDefaulted?: boolean | undefined;
   readonly distribution: readonly string[];
   /** The rule that admits the author's write (recorded on the note's audit event). */
   readonly rule: string;
@@ -336,6 +345,121 @@ function caseClosure(
   });
   if (expiresAt.getTime() <= context.now.getTime()) throw new RowRejected('closedAt', 'PAST_RETENTION');
   return closedAt;
+}
+
+/** A part of what a client's rows say (decision 0143), with the row and column that say it. */
+export interface ClientPart {
+  readonly part: string;
+  readonly value: unknown;
+  readonly file: string;
+  readonly line: number;
+  readonly column: string;
+  /** The allocation, consent or note row it is; undefined for the client's own row. */
+  readonly row: AllocationRow | ConsentRow | NoteRow | undefined;
+}
+
+/** The client's fields a rerun compares one by one (so a correction is named by its column). */
+const COMPARED_FIELDS = [
+  'name',
+  'dateOfBirth',
+  'address',
+  'postcode',
+  'nhsNumber',
+  'phone',
+  'email',
+  'preferredContact',
+] as const;
+
+/**
+ * What a client's rows say, part by part, as the import writes them and a rerun compares them (decision 0143): each
+ * field of the client's row, each allocation (by worker and kind, as its id is derived), each consent and note (by
+ * source id), with what it says as validated (so a cell written differently that means the same is no correction),
+ * never its row's position (a reordered file is no correction either).
+ */
+export function clientParts(client: ClientRow, mapping: ImportMapping): ClientPart[] {
+  const sorted = (values: readonly string[] | undefined) => (values ? [...values].sort() : undefined);
+  const own = (
+    field: string,
+    value: unknown,
+    column = mapping.clients.columns[field] ?? field,
+  ): ClientPart => ({
+    part: `client.${field}`,
+    value,
+    file: mapping.clients.file,
+    line: client.line,
+    column,
+    row: undefined,
+  });
+  const child = (
+    entity: 'allocations' | 'consents' | 'notes',
+    field: string,
+    part: string,
+    value: unknown,
+    row: AllocationRow | ConsentRow | NoteRow,
+  ): ClientPart => {
+    const fileMapping = mapping[entity] as FileMapping;
+    return {
+      part,
+      value,
+      file: fileMapping.file,
+      line: row.line,
+      column: fileMapping.columns[field] ?? field,
+      row,
+    };
+  };
+  return [
+    ...COMPARED_FIELDS.map((field) => own(field, client.details[field])),
+    own('openedAt', client.openedAt),
+    own('caseStatus', client.closedAt ? 'CLOSED' : 'OPEN'),
+    own('closedAt', client.closedAt),
+    ...client.allocations.map((allocation) =>
+      child(
+        'allocations',
+        'staffHandle',
+        `allocation.${allocation.staffId}|${allocation.kind}`,
+        allocation.endsAt?.toISOString(),
+        allocation,
+      ),
+    ),
+    ...client.consents.map((consent) =>
+      child(
+        'consents',
+        'sourceId',
+        `consent.${consent.sourceId}`,
+        {
+          scope: consent.scope,
+          method: consent.method,
+          givenBy: consent.givenBy,
+          sealed: consent.sealed,
+          recordedAt: consent.recordedAt,
+          partnerId: consent.partnerId,
+          classifications: sorted(consent.classifications),
+          purposes: sorted(consent.purposes),
+        },
+        consent,
+      ),
+    ),
+    ...client.notes.map((note) =>
+      child(
+        'notes',
+        'sourceId',
+        `note.${note.sourceId}`,
+        {
+          kind: note.kind,
+          body: note.body,
+          // A row that names no author says so, whoever imports it.
+          authorId: note.authorDefaulted ? null : note.authorId,
+          distribution: sorted(note.distribution),
+          recordedAt: note.recordedAt,
+          sealedFor: sorted(note.sealedFor),
+          withheld: note.withheld,
+          withheldUnder: note.withheldUnder,
+          authorOrganisation: note.authorOrganisation,
+        },
+        note,
+      ),
+    ),
+  ];
 }
 
 /** The key two rows share when they are the same person: the NHS number, or name words and date of birth. */
@@ -583,6 +707,7 @@ export function planImport(mapping: ImportMapping, tables: SourceTables, context
       kind: type.kind,
       body,
       authorId,
+      authorDefaulted: author === undefined,
       distribution: [...new Set(distribution)],
       rule,
     });

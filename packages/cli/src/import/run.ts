@@ -3,7 +3,9 @@ import { type ClientRelationFacts, OPERATION_POLICIES, type OperationDecision } 
 import type { ConfideServices } from '@confide/api/services';
 import {
   type Classification,
+  ConfideError,
   classificationOf,
+  ErrorCode,
   type NoteKind,
   newId,
   type Relationship,
@@ -23,6 +25,7 @@ import {
   importedRecordId,
   inParallel,
   type ServiceUserDetails,
+  type ServiceUserRecord,
   type StaffMember,
   type TenantScope,
   TenantTable,
@@ -30,7 +33,14 @@ import {
 import { CliError } from '../data-dir';
 import type { ImportMapping } from './mapping';
 import type { Progress } from './progress';
-import { type ClientRow, type ImportPlan, personKeys, type Rejection } from './rows';
+import {
+  type ClientPart,
+  type ClientRow,
+  clientParts,
+  type ImportPlan,
+  personKeys,
+  type Rejection,
+} from './rows';
 
 /**
  * The import engine (issue 21, decision 0032). It writes through the same store classes and keys as the API
@@ -279,7 +289,12 @@ interface DoneRow {
   readonly clientId: string;
   readonly runId: string;
   readonly claimedAt: string;
+  readonly contents?: Uint8Array | undefined;
 }
+
+/** A row claimed with the ids it fixes for a new client (decision 0032): its client is written whole. */
+const claimedWithIds = (row: ImportRow | undefined): row is ImportRow & { clientId: string } =>
+  row?.state === 'CLAIMED' && !!row.clientId && !!row.reference && !!row.externalSubject;
 
 /** The consent a consent row becomes, whichever run writes it. */
 const consentIdOf = (consentKey: string) => importedRecordId('consent', consentKey, 'consent');
@@ -293,11 +308,21 @@ export interface ClassifiedClients {
   readonly todo: ClientRow[];
   /** Finished by an earlier run: skipped. */
   readonly alreadyImported: number;
-  /** Clients the organisation already holds (by blind index), not imported. */
+  /**
+   * Clients the organisation already holds (by blind index), not imported; and rows of clients written before that
+   * say something else now, or were not written with them (decision 0143), not applied.
+   */
   readonly rejections: Rejection[];
   /** Each client's row identity, and what is known of it. */
   readonly clientKeys: ReadonlyMap<ClientRow, string>;
   readonly known: ReadonlyMap<string, ImportRow>;
+  /**
+   * Clients an interrupted run wrote whole (their profile exists, and it is written last): a rerun writes nothing of
+   * them again, whatever the application has done with them since (decision 0143); it audits them and marks them done.
+   */
+  readonly writtenWhole: ReadonlySet<ClientRow>;
+  /** Their allocation, consent and note rows that the interrupted run did not write (added to the files since). */
+  readonly unwritten: ReadonlySet<ClientPart['row']>;
 }
 
 /** The totals a run records at its end. */
@@ -331,12 +356,26 @@ export class ImportEngine {
     return this.records.rowKey(this.target.scope, this.target.mapping.sourceSystem, entity, sourceId);
   }
 
-  /** Which clients are finished, begun, or new; a new one that is already held is a duplicate. */
+  /**
+   * Which clients are finished, begun, or new; a new one that is already held is a duplicate. The rows of a finished
+   * client, or of one an interrupted run wrote whole, are compared with what was written: a row that says something
+   * else now, or was not written, is rejected (decision 0143), never applied over what the application holds.
+   */
   async classify(clients: readonly ClientRow[]): Promise<ClassifiedClients> {
     const { services, scope, mapping } = this.target;
     const clientKeys = new Map<ClientRow, string>();
     for (const client of clients) clientKeys.set(client, await this.rowKey('CLIENT', client.sourceId));
     const known = await this.records.rows(scope, [...clientKeys.values()]);
+    // Begun under the ids its claim fixed, and written whole if its profile exists (every other item goes first).
+    const begun = clients.filter((client) => claimedWithIds(known.get(clientKeys.get(client) ?? '')));
+    const loader = new ItemLoader(services.dynamo, services.keys);
+    const begunProfiles = await Promise.all(
+      begun.map((client) =>
+        services.serviceUsers.get(scope, known.get(clientKeys.get(client) ?? '')?.clientId ?? '', loader),
+      ),
+    );
+    const writtenWhole = new Set(begun.filter((_, index) => begunProfiles[index]));
+    const unwritten = new Set<ClientPart['row']>();
     let alreadyImported = 0;
     const todo: ClientRow[] = [];
     const rejections: Rejection[] = [];
@@ -345,6 +384,14 @@ export class ImportEngine {
       const row = known.get(clientKeys.get(client) ?? '');
       if (row?.state === 'DONE') {
         alreadyImported++;
+        const changes = await this.changesSinceWritten(client, row);
+        // An erased person's rows are not theirs to correct any more: nothing is said of them.
+        if (
+          changes.length > 0 &&
+          !(row.clientId && (await services.tombstones.erasure(scope, row.clientId)))
+        ) {
+          rejections.push(...changes.map(({ rejection }) => rejection));
+        }
         return;
       }
       // Begun by an interrupted run, then erased: never written again (as a DONE row's person is not, decision
@@ -363,10 +410,42 @@ export class ImportEngine {
         });
         return;
       }
+      if (row && writtenWhole.has(client)) {
+        for (const { rejection, part } of await this.changesSinceWritten(client, row)) {
+          rejections.push(rejection);
+          if (rejection.reason === 'ADDED_SINCE_IMPORT') unwritten.add(part.row);
+        }
+      }
       todo.push(client);
     });
     todo.sort((a, b) => a.line - b.line);
-    return { todo, alreadyImported, rejections, clientKeys, known };
+    rejections.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
+    return { todo, alreadyImported, rejections, clientKeys, known, writtenWhole, unwritten };
+  }
+
+  /**
+   * What a client's rows say now against what the import wrote for them (decision 0143), as rejections naming the
+   * row and column (never the value): CHANGED_SINCE_IMPORT, ADDED_SINCE_IMPORT. Nothing for a row written before
+   * its contents were kept.
+   */
+  async changesSinceWritten(
+    client: ClientRow,
+    row: ImportRow,
+  ): Promise<{ part: ClientPart; rejection: Rejection }[]> {
+    if (!row.contents) return [];
+    const parts = clientParts(client, this.target.mapping);
+    const changes = await this.records.changes(this.target.scope, row.contents, parts);
+    return parts.flatMap((part) => {
+      const change = changes.get(part.part);
+      if (!change) return [];
+      const reason = change === 'CHANGED' ? 'CHANGED_SINCE_IMPORT' : 'ADDED_SINCE_IMPORT';
+      return [{ part, rejection: { file: part.file, line: part.line, column: part.column, reason } }];
+    });
+  }
+
+  /** What a client's rows say, as its row keeps it once the import has written them (decision 0143). */
+  contentsOf(client: ClientRow): Promise<Uint8Array | undefined> {
+    return this.records.contents(this.target.scope, clientParts(client, this.target.mapping));
   }
 
   /** Refuses a run with closed cases when the importer may not close them (before anything is written). */
@@ -499,7 +578,7 @@ export class ImportRun {
     const { records } = engine;
     const options = engine.target;
     const { services, scope, authority } = options;
-    const { known, clientKeys } = classified;
+    const { known, clientKeys, writtenWhole, unwritten } = classified;
     const operator = authority.operator;
     const event = this.event.bind(this);
     const rowKey = (entity: 'CLIENT' | 'CONSENT', sourceId: string) => engine.rowKey(entity, sourceId);
@@ -545,6 +624,33 @@ export class ImportRun {
     };
 
     const clientKey = (client: ClientRow) => clientKeys.get(client) ?? '';
+    /**
+     * Closes a case completed record by record, once (decision 0143): the row records the profile version it closes
+     * from first, and the closure is conditional on it. A rerun closes only if the profile is still at that version
+     * (the closure never happened, nothing else did either); at any other, the case was closed, or changed in the
+     * application, since: it is left as the application has it, a reopening included.
+     */
+    const closeOnce = async (
+      client: ClientRow,
+      clientId: string,
+      row: ImportRow | undefined,
+      profile: ServiceUserRecord,
+    ) => {
+      if (profile.caseStatus !== 'OPEN') return;
+      const from = row?.closingFrom ?? profile.version;
+      if (profile.version !== from) return;
+      if (row?.closingFrom === undefined) await records.closing(scope, clientKey(client), from);
+      try {
+        await services.serviceUsers.setCaseStatus(scope, clientId, {
+          status: 'CLOSED',
+          closedAt: new Date(client.closedAt ?? ''),
+          expectedVersion: from,
+        });
+      } catch (error) {
+        // Changed in the application between the read and the closure: theirs stands.
+        if (!(error instanceof ConfideError && error.code === ErrorCode.CONFLICT)) throw error;
+      }
+    };
     const audit = (events: AuditEvent[]) => this.audit(events);
     // The batch's consent rows, read with what is known of them.
     const consentKeys = new Map<ClientRow['consents'][number], string>();
@@ -557,27 +663,25 @@ export class ImportRun {
         ? await records.rows(scope, [...consentKeys.values()])
         : new Map<string, ImportRow>();
 
+    // What each client's rows say now: kept on its row once it is written from them (decision 0143).
+    const contents = new Map<ClientRow, Uint8Array | undefined>();
+    for (const client of batch) contents.set(client, await engine.contentsOf(client));
+
     // Which clients the import writes whole (a new row; or one an interrupted run claimed with its ids and never
-    // gave a profile), and which it completes record by record (a client that exists: written, or adopted).
+    // gave a profile), which an interrupted run wrote whole (their profile exists: nothing of them is written again),
+    // and which it completes record by record (claimed by a run before ids were fixed at the claim: registered, or
+    // adopted).
     const planned = new Map<ClientRow, NewClientPlan>();
     const claims: ImportClaim[] = [];
-    const begun = batch.filter((client) => {
+    const begun: ClientRow[] = [];
+    for (const client of batch) {
       const row = known.get(clientKey(client));
-      return row?.state === 'CLAIMED' && row.clientId && row.reference && row.externalSubject;
-    });
-    const loader = new ItemLoader(services.dynamo, services.keys);
-    const begunProfiles = await Promise.all(
-      begun.map((client) =>
-        services.serviceUsers.get(scope, known.get(clientKey(client))?.clientId ?? '', loader),
-      ),
-    );
-    for (const [index, client] of begun.entries()) {
-      const row = known.get(clientKey(client));
-      if (begunProfiles[index] || !row?.clientId || !row.reference || !row.externalSubject) continue;
+      if (!claimedWithIds(row) || writtenWhole.has(client)) continue;
+      begun.push(client);
       planned.set(client, {
         clientId: row.clientId,
-        reference: row.reference,
-        externalSubject: row.externalSubject,
+        reference: row.reference ?? '',
+        externalSubject: row.externalSubject ?? '',
         claimedAt: row.claimedAt,
       });
     }
@@ -596,6 +700,7 @@ export class ImportRun {
         reference: identity.reference,
         externalSubject: identity.externalSubject,
         also: identity.claim,
+        contents: contents.get(client),
       });
     }
     // Consent rows are claimed only for clients completed record by record: a client claimed with its ids has its
@@ -603,7 +708,8 @@ export class ImportRun {
     // them.
     const claimedConsents = new Set<string>();
     for (const client of batch) {
-      if (planned.has(client) || known.get(clientKey(client))?.reference) continue;
+      if (planned.has(client) || writtenWhole.has(client) || known.get(clientKey(client))?.reference)
+        continue;
       for (const consent of client.consents) {
         const consentKey = consentKeys.get(consent) ?? '';
         if (consentRows.has(consentKey)) continue;
@@ -760,6 +866,16 @@ export class ImportRun {
         );
         profiles.push(built.profile);
       }
+      // A begun client is written from the files as they are now: its row says so before any item of it is written
+      // again, so a rerun after its profile compares the files with what was written (decision 0143).
+      await records.rewriting(
+        scope,
+        begun.map((client) => ({
+          rowKey: clientKey(client),
+          runId,
+          contents: contents.get(client),
+        })),
+      );
       const gateway = new TenantTable(scope, services.dynamo, services.config.tables.data);
       await gateway.batchPut(items, { concurrency: WRITE_CONCURRENCY });
       if (process.env.CONFIDE_IMPORT_STOP === 'before-profiles') {
@@ -777,9 +893,61 @@ export class ImportRun {
       );
     }
 
-    // 2. The clients that exist already, or that a run claimed before row ids were fixed at the claim: registered
-    // or adopted, then completed record by record (idempotent one by one, so a resumed client completes).
-    const existing = batch.filter((client) => !planned.has(client));
+    // 2. The clients an interrupted run wrote whole: every record of them was written with the profile, so none is
+    // written again (decision 0143) — an allocation a manager ended since stays ended, a case reopened stays open.
+    // What it wrote is audited again (that run may have stopped before its events: an event may repeat, never go
+    // missing), but for rows added to the files since, which it never wrote (they are reported). A closed case it
+    // wrote gets the schedule the run may not have reached, as `closeCase` would: never one the application reopened.
+    const whole = batch.filter((client) => writtenWhole.has(client));
+    const wholeKeys =
+      whole.length > 0
+        ? await services.keys.subjectKeys(
+            scope.orgId,
+            whole.map((client) => known.get(clientKey(client))?.clientId ?? ''),
+          )
+        : new Map<string, SubjectKey>();
+    await inParallel(whole, 8, async (client) => {
+      const clientId = known.get(clientKey(client))?.clientId ?? '';
+      const key = wholeKeys.get(clientId);
+      if (!key)
+        throw new CliError('A client written by the import has no key: stopped, nothing more written.');
+      clientIds.set(client, clientId);
+      clientWritten(client, clientId);
+      for (const allocation of client.allocations) {
+        if (unwritten.has(allocation)) continue;
+        allocationWritten(
+          clientId,
+          importedRecordId('allocation', clientKey(client), `${allocation.staffId}|${allocation.kind}`),
+        );
+      }
+      for (const consent of client.consents) {
+        if (unwritten.has(consent)) continue;
+        const consentKey = consentKeys.get(consent) ?? '';
+        consentWritten(clientId, consentKey, consentIdOf(consentKey));
+      }
+      const notes = client.notes.filter((note) => !unwritten.has(note));
+      // The ids the run wrote them under (their source ids' idempotency keys), made as it made them; nothing written.
+      const built = services.caseNotes.importItems(scope, clientId, key, notes.map(noteInput));
+      notesWritten(
+        clientId,
+        notes,
+        built.notes.map((note) => note.noteId),
+      );
+      const profile = await services.serviceUsers.get(
+        scope,
+        clientId,
+        new ItemLoader(services.dynamo, services.keys),
+      );
+      if (profile?.caseStatus === 'CLOSED' && profile.expiresAt === undefined) {
+        await scheduleRetention(clientId, key);
+      }
+    });
+
+    // 3. The clients that a run claimed before row ids were fixed at the claim: registered or adopted, then completed
+    // record by record (idempotent one by one, so a resumed client completes). What the import wrote of them before
+    // is not written again (decision 0143): an allocation of the worker and kind the person has had, current or
+    // ended, is not granted again, and the case is closed only from the version the import first closed it from.
+    const existing = batch.filter((client) => !planned.has(client) && !writtenWhole.has(client));
     await inParallel(existing, existing.length, async (client) => {
       const row: ImportRow | undefined = known.get(clientKey(client));
       let clientId = row?.clientId;
@@ -834,21 +1002,16 @@ export class ImportRun {
         clientId,
         new ItemLoader(services.dynamo, services.keys),
       );
-      if (client.closedAt && profile?.caseStatus === 'OPEN') {
-        await services.serviceUsers.setCaseStatus(scope, clientId, {
-          status: 'CLOSED',
-          closedAt: new Date(client.closedAt),
-        });
-      }
+      if (client.closedAt && profile) await closeOnce(client, clientId, row, profile);
       if (client.closedAt && profile?.expiresAt === undefined) await scheduleRetention(clientId, key);
+      const history = await services.serviceUsers.allocationHistory(scope, clientId);
       for (const [index, allocation] of client.allocations.entries()) {
-        const held = profile?.allocations.find(
-          (a) => a.staffId === allocation.staffId && a.kind === allocation.kind,
-        );
+        const held = history.find((a) => a.staffId === allocation.staffId && a.kind === allocation.kind);
         if (held) {
-          // Written by an interrupted run, which may have stopped before its audit events: audited again (an event
-          // may repeat, never go missing), unless the row says the run finished it.
-          if (row?.state !== 'DONE') allocationWritten(clientId, held.allocationId);
+          // Written by an interrupted run (or made in the application since): never granted again, however it stands
+          // now (ended by a manager, it stays ended). The run may have stopped before its audit events: audited again
+          // (an event may repeat, never go missing).
+          allocationWritten(clientId, held.allocationId);
           continue;
         }
         const written = await services.serviceUsers.allocate(scope, clientId, allocation);
@@ -860,38 +1023,21 @@ export class ImportRun {
         const consentRow = consentRows.get(consentKey);
         if (consentRow?.state === 'DONE') continue;
         let consentId: string | undefined;
-        // A client claimed with its ids: its consents' ids are fixed by their rows.
-        const fixedId = row?.reference ? consentIdOf(consentKey) : consentRow?.recordId;
-        if (consentRow || fixedId) {
-          // Written by an interrupted run, if it got that far: by the id its row fixes, or, claimed before ids were
-          // fixed, by what it says and who recorded it after the claim.
+        if (consentRow) {
+          // Written by an interrupted run, if it got that far: by the id its row records, or by what it says and who
+          // recorded it after the claim.
           const held = await services.consents.list(scope, clientId);
           consentId =
-            held.find((entry) => entry.consentId === fixedId)?.consentId ??
-            (consentRow &&
-              held.find(
-                (entry) =>
-                  !adopted.has(entry.consentId) &&
-                  entry.recordedBy === operator.staffId &&
-                  entry.createdAt >= consentRow.claimedAt &&
-                  entry.scope === consent.scope &&
-                  entry.method === consent.method &&
-                  entry.givenBy === consent.givenBy,
-              )?.consentId);
-        }
-        if (!consentId && row?.reference) {
-          // Not written yet: under the id its row fixes, once (a concurrent or repeated write finds it there).
-          consentId = consentIdOf(consentKey);
-          const { item } = await services.consents.importItem(
-            scope,
-            clientId,
-            key,
-            consentId,
-            consentInput(consent),
-          );
-          await new TenantTable(scope, services.dynamo, services.config.tables.data).put(item, {
-            ConditionExpression: 'attribute_not_exists(pk)',
-          });
+            held.find((entry) => entry.consentId === consentRow.recordId)?.consentId ??
+            held.find(
+              (entry) =>
+                !adopted.has(entry.consentId) &&
+                entry.recordedBy === operator.staffId &&
+                entry.createdAt >= consentRow.claimedAt &&
+                entry.scope === consent.scope &&
+                entry.method === consent.method &&
+                entry.givenBy === consent.givenBy,
+            )?.consentId;
         }
         if (!consentId) {
           consentId = (await services.consents.record(scope, clientId, key, consentInput(consent))).consentId;
@@ -928,6 +1074,9 @@ export class ImportRun {
         clientId: clientIds.get(client) ?? '',
         runId,
         claimedAt: known.get(clientKey(client))?.claimedAt ?? (claimedAt || ''),
+        // What was written: the files as they were then for a client written whole before, else as they are now.
+        contents:
+          (writtenWhole.has(client) && known.get(clientKey(client))?.contents) || contents.get(client),
       })),
     ]);
     return batchRecords;
@@ -949,7 +1098,7 @@ export async function runImport(options: Options): Promise<ImportSummary> {
   });
   if (options.dryRun) {
     // Nothing is written: the counts are what a real run would write now.
-    return summary(undefined, countsOf(classified.todo));
+    return summary(undefined, countsOf(classified.todo, classified.unwritten));
   }
   engine.checkClosing(classified.todo);
   const run = await engine.begin();
@@ -963,14 +1112,22 @@ export async function runImport(options: Options): Promise<ImportSummary> {
   return result;
 }
 
-/** What writing these clients would import: the dry run's counts. */
-export function countsOf(clients: readonly ClientRow[]): ImportCounts {
+/**
+ * What writing these clients would import: the dry run's counts. `unwritten`: rows of clients written whole before
+ * that were not written with them (decision 0143), which a run neither writes nor audits.
+ */
+export function countsOf(
+  clients: readonly ClientRow[],
+  unwritten: ReadonlySet<ClientPart['row']> = new Set(),
+): ImportCounts {
   const counts = { clients: 0, allocations: 0, consents: 0, notes: 0 };
+  const written = <T extends ClientPart['row']>(rows: readonly T[]) =>
+    rows.filter((row) => !unwritten.has(row)).length;
   for (const client of clients) {
     counts.clients++;
-    counts.allocations += client.allocations.length;
-    counts.consents += client.consents.length;
-    counts.notes += client.notes.length;
+    counts.allocations += written(client.allocations);
+    counts.consents += written(client.consents);
+    counts.notes += written(client.notes);
   }
   return counts;
 }

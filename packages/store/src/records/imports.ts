@@ -2,6 +2,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { badInput, type Clock, ID_PREFIXES, type IdKind } from '@confide/domain';
 import type { KeyHierarchy } from '@confide/keys';
 import { attr, type Item, read } from '../attributes';
+import { inParallel } from '../in-parallel';
 import type { TenantScope } from '../tenant-scope';
 import { type TableAccess, TenantTable, type TenantTransactItem } from '../tenant-table';
 import { idempotencyKeyFrom } from './idempotency';
@@ -10,7 +11,8 @@ import { idempotencyKeyFrom } from './idempotency';
  * The import's own records (issue 21, decision 0032): one item per source row it writes, keyed by a keyed HMAC of
  * the source system's id, so an interrupted import run again skips what it finished and completes what it began,
  * never writing a second record for one source row; and one item per run. Nothing of the source row is stored:
- * the key is an HMAC (the source id may itself be identifying), the item holds ids Confide made.
+ * the key is an HMAC (the source id may itself be identifying), the item holds ids Confide made, and what the rows
+ * said when they were written only as keyed digests (decision 0143: a rerun names the rows corrected since).
  */
 
 /** What a row identity stands for: a client (with its allocations and notes) or one consent. */
@@ -33,6 +35,17 @@ export interface ImportRow {
   /** A new client's pseudonymous ids, fixed when its row was claimed (absent on rows claimed before they were). */
   readonly reference: string | undefined;
   readonly externalSubject: string | undefined;
+  /**
+   * What the client's rows said when the import wrote them (decision 0143): keyed digests of each part, as
+   * {@link ImportRecords.contents} makes them; absent on rows written before they were kept.
+   */
+  readonly contents: Uint8Array | undefined;
+  /**
+   * A client completed record by record: the profile version from which the import closes its case (decision 0143),
+   * set just before it does. The closure moves the version on, so a rerun that finds another version knows the case
+   * was closed, or changed in the application since, and leaves it as it is.
+   */
+  readonly closingFrom: number | undefined;
 }
 
 /**
@@ -47,7 +60,32 @@ export interface ImportClaim {
   readonly reference?: string | undefined;
   readonly externalSubject?: string | undefined;
   readonly also?: TenantTransactItem | undefined;
+  /** What the client's rows say, as the import writes them now ({@link ImportRecords.contents}). */
+  readonly contents?: Uint8Array | undefined;
 }
+
+/** How a row of the files differs from what the import wrote for it (decision 0143). */
+export type ImportedPartChange = 'CHANGED' | 'ADDED';
+
+/**
+ * One part of what a client's rows say, as a rerun compares it with what was written: `part` names it (a field of the
+ * client, an allocation by worker and kind, a consent or a note by its source id), `value` is what it says. Neither is
+ * stored: only a keyed digest of each, eight bytes apiece.
+ */
+export interface ImportedPart {
+  readonly part: string;
+  readonly value: unknown;
+}
+
+/** Bytes of each digest kept: a part's name, then what it said. */
+const PART_DIGEST_BYTES = 8;
+/**
+ * Parts kept at most (256 kB of digests): a row item stays well within DynamoDB's 400 kB. A client with more (10,000
+ * notes and more) keeps none, and a rerun cannot name their corrected rows (decision 0143).
+ */
+const MAX_KEPT_PARTS = 16_000;
+/** A claim's transaction stays within DynamoDB's 4 MB, whatever the digests kept on its rows weigh. */
+const CLAIM_TRANSACTION_BYTES = 3_000_000;
 
 const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
 
@@ -120,6 +158,53 @@ export class ImportRecords {
       .digest('hex');
   }
 
+  /**
+   * What a client's rows say, as kept on its row (decision 0143): for each part, a keyed digest of its name and one of
+   * its value (HMACs under a key of the organisation, as the row key is, so the source's values cannot be guessed
+   * back from them), sorted by the first. 16 bytes a part: a client with 10,000 notes keeps 160 kB. Undefined past
+   * {@link MAX_KEPT_PARTS}: nothing is kept.
+   */
+  async contents(scope: TenantScope, parts: readonly ImportedPart[]): Promise<Uint8Array | undefined> {
+    if (parts.length > MAX_KEPT_PARTS) return undefined;
+    const secret = await this.#contentsSecret(scope);
+    const digests = parts
+      .map((entry) => partDigests(secret, entry))
+      .sort((a, b) => Buffer.compare(a.name, b.name));
+    return Buffer.concat(digests.flatMap((digest) => [digest.name, digest.value]));
+  }
+
+  /**
+   * The parts that say something other than what was written (`CHANGED`) or were not written at all (`ADDED`), by
+   * part name, against `written` as {@link contents} made it. Parts written and no longer given are not answered.
+   */
+  async changes(
+    scope: TenantScope,
+    written: Uint8Array,
+    parts: readonly ImportedPart[],
+  ): Promise<Map<string, ImportedPartChange>> {
+    const secret = await this.#contentsSecret(scope);
+    const held = new Map<string, string>();
+    const bytes = Buffer.from(written);
+    for (let start = 0; start + 2 * PART_DIGEST_BYTES <= bytes.length; start += 2 * PART_DIGEST_BYTES) {
+      held.set(
+        bytes.subarray(start, start + PART_DIGEST_BYTES).toString('hex'),
+        bytes.subarray(start + PART_DIGEST_BYTES, start + 2 * PART_DIGEST_BYTES).toString('hex'),
+      );
+    }
+    const changes = new Map<string, ImportedPartChange>();
+    for (const entry of parts) {
+      const digest = partDigests(secret, entry);
+      const was = held.get(digest.name.toString('hex'));
+      if (was === undefined) changes.set(entry.part, 'ADDED');
+      else if (was !== digest.value.toString('hex')) changes.set(entry.part, 'CHANGED');
+    }
+    return changes;
+  }
+
+  async #contentsSecret(scope: TenantScope): Promise<Buffer> {
+    return idempotencyKeyFrom(await this.keys.beaconKey(scope.orgId), `${scope.orgId}|import-contents`);
+  }
+
   /** The rows already known, by row key (absent: never claimed). */
   async rows(scope: TenantScope, rowKeys: readonly string[]): Promise<Map<string, ImportRow>> {
     const found = new Map<string, ImportRow>();
@@ -151,6 +236,7 @@ export class ImportRecords {
     const at = now.toISOString();
     const expiresAt = this.#expiresAt(now);
     const chunks: TenantTransactItem[][] = [[]];
+    let bytes = 0;
     for (const entry of claims) {
       const claim = typeof entry === 'string' ? { rowKey: entry } : entry;
       const writes: TenantTransactItem[] = [
@@ -167,6 +253,7 @@ export class ImportRecords {
               ...(claim.recordId ? { recordId: attr.s(claim.recordId) } : {}),
               ...(claim.reference ? { reference: attr.s(claim.reference) } : {}),
               ...(claim.externalSubject ? { externalSubject: attr.s(claim.externalSubject) } : {}),
+              ...(claim.contents ? { contents: attr.b(claim.contents) } : {}),
               expiresAt: attr.n(expiresAt),
             },
             // A row identity past its lifetime is no longer one (TTL deletes it within days).
@@ -177,8 +264,14 @@ export class ImportRecords {
         ...(claim.also ? [claim.also] : []),
       ];
       const last = chunks.at(-1) ?? [];
-      if (last.length + writes.length > 100) chunks.push(writes);
-      else last.push(...writes);
+      const size = 1_000 + (claim.contents?.length ?? 0);
+      if (last.length + writes.length > 100 || bytes + size > CLAIM_TRANSACTION_BYTES) {
+        chunks.push(writes);
+        bytes = size;
+      } else {
+        last.push(...writes);
+        bytes += size;
+      }
     }
     for (const chunk of chunks) {
       if (chunk.length === 0) continue;
@@ -194,7 +287,15 @@ export class ImportRecords {
    */
   async done(
     scope: TenantScope,
-    rows: readonly { rowKey: string; recordId: string; clientId: string; runId: string; claimedAt: string }[],
+    rows: readonly {
+      rowKey: string;
+      recordId: string;
+      clientId: string;
+      runId: string;
+      claimedAt: string;
+      /** What the client's rows said when they were written (decision 0143). */
+      contents?: Uint8Array | undefined;
+    }[],
   ): Promise<void> {
     // The row keeps the lifetime its claim gave it.
     await this.#gateway(scope).batchPut(
@@ -207,6 +308,7 @@ export class ImportRecords {
         claimedAt: attr.s(row.claimedAt),
         recordId: attr.s(row.recordId),
         clientId: attr.s(row.clientId),
+        ...(row.contents ? { contents: attr.b(row.contents) } : {}),
         expiresAt: attr.n(this.#expiresAt(new Date(row.claimedAt))),
       })),
       { concurrency: 4 },
@@ -238,6 +340,51 @@ export class ImportRecords {
       );
       if (!result.written) throw new Error('An import row was not claimed before it was marked.');
     }
+  }
+
+  /**
+   * Records what a begun client's rows say before the import writes it whole again (decision 0143): a rerun of an
+   * interrupted run writes the files as they are now, and a later rerun compares them with what was written.
+   */
+  async rewriting(
+    scope: TenantScope,
+    rows: readonly { rowKey: string; runId: string; contents: Uint8Array | undefined }[],
+  ): Promise<void> {
+    await inParallel(rows, 8, async (row) => {
+      const result = await this.#gateway(scope).update(
+        { pk: scope.key(ROW, row.rowKey), sk: ROW },
+        row.contents
+          ? {
+              UpdateExpression: 'SET contents = :contents',
+              ConditionExpression: 'attribute_exists(pk) AND #state = :claimed',
+              ExpressionAttributeNames: { '#state': 'state' },
+              ExpressionAttributeValues: { ':contents': attr.b(row.contents), ':claimed': attr.s('CLAIMED') },
+            }
+          : {
+              UpdateExpression: 'REMOVE contents',
+              ConditionExpression: 'attribute_exists(pk) AND #state = :claimed',
+              ExpressionAttributeNames: { '#state': 'state' },
+              ExpressionAttributeValues: { ':claimed': attr.s('CLAIMED') },
+            },
+      );
+      if (!result.written) throw new Error('An import row was not claimed before it was written again.');
+    });
+  }
+
+  /**
+   * Records, just before the import closes a case it completes record by record, the profile version it closes from
+   * (decision 0143): a rerun closes it only from that very version (nothing happened since), never over a reopening.
+   */
+  async closing(scope: TenantScope, rowKey: string, version: number): Promise<void> {
+    const result = await this.#gateway(scope).update(
+      { pk: scope.key(ROW, rowKey), sk: ROW },
+      {
+        UpdateExpression: 'SET closingFrom = :version',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':version': attr.n(version) },
+      },
+    );
+    if (!result.written) throw new Error('An import row was not claimed before its case was closed.');
   }
 
   /** The run's own item: who ran it into which service, when, and (once finished) its counts. */
@@ -298,5 +445,17 @@ function toRow(item: Item): ImportRow {
     clientId: read.s(item, 'clientId'),
     reference: read.s(item, 'reference'),
     externalSubject: read.s(item, 'externalSubject'),
+    contents: read.b(item, 'contents'),
+    closingFrom: read.n(item, 'closingFrom'),
+  };
+}
+
+/** A part's two digests: of its name (which part it is) and of what it says. */
+function partDigests(secret: Buffer, entry: ImportedPart): { name: Buffer; value: Buffer } {
+  const digest = (text: string) =>
+    createHmac('sha256', secret).update(text).digest().subarray(0, PART_DIGEST_BYTES);
+  return {
+    name: digest(JSON.stringify(['part', entry.part])),
+    value: digest(JSON.stringify(['value', entry.part, entry.value ?? null])),
   };
 }

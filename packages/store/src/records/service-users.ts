@@ -724,6 +724,32 @@ export class ServiceUsers {
   }
 
   /**
+   * Every allocation the client has had: current ones and those ended (whose items stay as history), as a rerun of
+   * an import asks whether it allocated a worker before (decision 0143): one a manager ended since stays ended.
+   */
+  async allocationHistory(
+    scope: TenantScope,
+    clientId: string,
+  ): Promise<{ allocationId: string; staffId: string; kind: AllocationKind; ended: boolean }[]> {
+    const { items } = await this.#gateway(scope).query({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :alloc)',
+      ExpressionAttributeValues: {
+        ':pk': attr.s(scope.key('CLIENT', clientId)),
+        ':alloc': attr.s('ALLOC#'),
+      },
+      ProjectionExpression: 'allocationId, staffId, #kind, endedAt',
+      ExpressionAttributeNames: { '#kind': 'kind' },
+      ConsistentRead: true,
+    });
+    return items.map((item) => ({
+      allocationId: requireS(item, 'allocationId'),
+      staffId: requireS(item, 'staffId'),
+      kind: requireS(item, 'kind') as AllocationKind,
+      ended: read.s(item, 'endedAt') !== undefined,
+    }));
+  }
+
+  /**
    * Records that a staff member must not see this client (declared connection or the client's wish). A conflict
    * restricts access, so deleting one is the tamper that grants: the set is MACed as a whole, with the investigation
    * links (decision 0100). The profile is read and verified, the new MAC computed over the sets after the change, and
