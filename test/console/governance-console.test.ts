@@ -8,6 +8,7 @@ import {
   recordNote,
   registerServiceUser,
 } from '../support/care-fixtures';
+import { serviceUserToken } from '../support/records-fixtures';
 import {
   expectAccessible,
   settled,
@@ -15,7 +16,6 @@ import {
   startHostedSignInStandIn,
   waitUntil,
 } from './console-browser';
-import { serviceUserToken } from '../support/records-fixtures';
 import { ConsoleSuite } from './console-suite';
 
 /**
