@@ -7,8 +7,8 @@ import { Construct } from 'constructs';
 
 /**
  * The sort-key prefixes of consents, notes, profiles (clients', staff accounts and the organisation's), allocation
- * records, reference permissions and the choice of consent methods, whose updates the function reads
- * (`WATCHED_UPDATES_SORT_PREFIXES` in packages/store, which the test compares).
+ * records, reference permissions, the choice of consent methods, subjects' retention states and key quarantines, whose
+ * updates the function reads (`WATCHED_UPDATES_SORT_PREFIXES` in packages/store, which the test compares).
  */
 const WATCHED_UPDATES_SORT_PREFIXES = [
   'CONSENT#',
@@ -17,6 +17,8 @@ const WATCHED_UPDATES_SORT_PREFIXES = [
   'ALLOC#',
   'REFPERM#',
   'DISCLOSURE-METHODS',
+  'RETENTION_STATE',
+  'KEY_QUARANTINE',
 ];
 
 /** Properties of {@link RetentionStream}. */
@@ -70,7 +72,8 @@ export class RetentionStream extends Construct {
         // an ended allocation or a conflict undone (0119, 0120), a staff account's or the organisation's for earlier
         // roles or status, access preset or retention rules (0121, 0123),
         // a reference permission's for its withdrawal undone (0122), the choice of consent methods' for its narrowing
-        // undone (0124). Other inserts and updates (the function's own tombstone writes among them) do
+        // undone (0124), a subject's retention state or key quarantine for a hold, a reopening or a key's recovery
+        // undone (0141). Other inserts and updates (the function's own tombstone writes among them) do
         // not invoke it. The prefixes are alternatives of one filter (a pattern's list of rules matches any of them),
         // so the mapping keeps two of its five filters. `isRetentionRecord` (packages/store) selects the same records
         // for the local poller.

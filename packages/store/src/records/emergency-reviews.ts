@@ -102,11 +102,13 @@ export class EmergencyReviews {
       ...alongside(reviewId),
     ]);
     if (!opened.written) {
-      const [review, profile, erasure] = opened.reasons;
+      const [review, profile, erasure, state] = opened.reasons;
       // A fresh random id never collides; if it did, nothing was overwritten.
       if (review === 'ConditionalCheckFailed') throw new Error('A new review id collided.');
       if (profile === 'ConditionalCheckFailed') throw notFound('Service user');
       if (erasure === 'ConditionalCheckFailed') throw conflict('The person’s records are being erased.');
+      // The person's retention state written by another request since it was read (decision 0141).
+      if (state === 'ConditionalCheckFailed') throw conflict(CHANGED_AT_ONCE);
       throw new Error('The review was not written.');
     }
     return toReview(item);
@@ -233,13 +235,14 @@ export class EmergencyReviews {
         scheduled = options.release !== undefined && index === 0;
         break;
       }
-      const [findingCheck, profileCheck] = completed.reasons;
+      const [findingCheck] = completed.reasons;
       if (findingCheck === 'ConditionalCheckFailed') throw conflict('The review is already completed.');
       // What goes alongside changed since it was read: the staff member's grants (another opening, decision 0126).
       if (completed.reasons.slice(1 + released.length).includes('ConditionalCheckFailed')) {
         throw conflict('The emergency access this review ends changed meanwhile; complete the review again.');
       }
-      if (released.length === 0 || profileCheck !== 'ConditionalCheckFailed') {
+      // The profile, or the person's retention state (decision 0141), changed since it was read: next without it.
+      if (!completed.reasons.slice(1, 1 + released.length).includes('ConditionalCheckFailed')) {
         throw new Error('The review was not completed.');
       }
     }
@@ -263,12 +266,13 @@ async function transact(gateway: TenantTable, items: readonly TenantTransactItem
   try {
     return await gateway.transactWrite(items);
   } catch (error) {
-    if (error instanceof TransactionCanceledException) {
-      throw conflict('The person’s record changed at the same moment; try again.');
-    }
+    if (error instanceof TransactionCanceledException) throw conflict(CHANGED_AT_ONCE);
     throw error;
   }
 }
+
+/** What a transaction cancelled by another write of the person's record at the same moment answers. */
+const CHANGED_AT_ONCE = 'The person’s record changed at the same moment; try again.';
 
 /** The review attribute holding its MAC (decision 0098). */
 const REVIEW_MAC = 'reviewMac';

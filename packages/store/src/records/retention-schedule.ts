@@ -16,7 +16,7 @@ import {
   toEpochSeconds,
 } from '@confide/domain';
 import { integrityMac, type KeyHierarchy, type SubjectKey } from '@confide/keys';
-import { attr, type Item, read, requireS, tableKey } from '../attributes';
+import { attr, changeCount, type Item, read, requireS, tableKey } from '../attributes';
 import { ItemLoader } from '../item-loader';
 import { organisationIntegrityKey } from '../item-macs';
 import { itemKeyOf, openField, sealFields } from '../sealed-fields';
@@ -37,7 +37,9 @@ import { RetentionStates } from './retention-state';
 import {
   erasureMacParts,
   erasureRecordKey,
+  KEY_QUARANTINE_FACTS,
   keyQuarantineKey,
+  keyQuarantineMacParts,
   subjectKeyExpiry,
 } from './retention-tombstones';
 import { LEGAL_HOLD_MAC, legalHoldParts, type ServiceUserRecord, type ServiceUsers } from './service-users';
@@ -761,22 +763,50 @@ export class RetentionSchedules {
    * of when the key was recovered, and the retention handler never deletes a recovered key), and the key loses
    * its own. The records themselves come back only from a backup (restored by an operator); this keeps them
    * readable. False when there is no quarantine in force (never quarantined, recovered already, or past its
-   * grace period).
+   * grace period). The recovery is under the record's MAC, with one more change in its count (decision 0141): taken off
+   * the record, or the record from before it put back, the key still stays. A record that fails its MAC is recovered
+   * all the same: a recovery only keeps a key.
    */
   async recoverQuarantinedKey(scope: TenantScope, subjectId: string): Promise<boolean> {
     const quarantine = keyQuarantineKey(scope, subjectId);
     const location = this.keys.subjectKeyLocation(scope.orgId, subjectId);
+    const gateway = this.#gateway(scope);
+    const record = await gateway.get(quarantine);
+    if (!record) return false;
+    const recoveredAt = this.clock.now().toISOString();
+    const count = changeCount(record, KEY_QUARANTINE_FACTS.count) + 1;
+    if (!Number.isSafeInteger(count)) throw new Error('The key quarantine holds no count it can move up.');
+    const mac = integrityMac(
+      await organisationIntegrityKey(this.keys, scope.orgId),
+      keyQuarantineMacParts(
+        scope,
+        subjectId,
+        {
+          quarantinedAt: read.s(record, 'quarantinedAt') ?? '',
+          deleteAfter: read.n(record, 'deleteAfter'),
+          recoveredAt,
+        },
+        count,
+      ),
+    );
+    const previous = read.s(record, 'mac');
     // The key table's item is the organisation's too (`ORG#<orgId>#SUBJECT#…`): one transaction, both tables.
-    return written(this.#gateway(scope), [
+    return written(gateway, [
       {
         Update: {
           Key: { pk: attr.s(quarantine.pk), sk: attr.s(quarantine.sk) },
-          UpdateExpression: 'SET recoveredAt = :at REMOVE expiresAt',
-          ConditionExpression:
-            'attribute_exists(pk) AND attribute_not_exists(recoveredAt) AND expiresAt > :now',
+          UpdateExpression: 'SET recoveredAt = :at, #mac = :mac, #count = :count REMOVE expiresAt',
+          // Only over the record as read: nothing else changed its count between the read and the write.
+          ConditionExpression: `attribute_exists(pk) AND attribute_not_exists(recoveredAt) AND expiresAt > :now AND ${
+            previous === undefined ? 'attribute_not_exists(#mac)' : '#mac = :previous'
+          }`,
+          ExpressionAttributeNames: { '#mac': 'mac', '#count': KEY_QUARANTINE_FACTS.count },
           ExpressionAttributeValues: {
             ':now': attr.n(this.#nowSeconds()),
-            ':at': attr.s(this.clock.now().toISOString()),
+            ':at': attr.s(recoveredAt),
+            ':mac': attr.s(mac),
+            ':count': attr.n(count),
+            ...(previous === undefined ? {} : { ':previous': attr.s(previous) }),
           },
         },
       },

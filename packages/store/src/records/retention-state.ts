@@ -1,18 +1,39 @@
-import type { Clock } from '@confide/domain';
+import { type Clock, conflict } from '@confide/domain';
 import { integrityMac, type KeyHierarchy, verifyIntegrityMac } from '@confide/keys';
-import { attr, type Item, read } from '../attributes';
+import { attr, type CountedFacts, changeCount, type Item, read } from '../attributes';
 import { organisationIntegrityKey } from '../item-macs';
 import type { TenantScope } from '../tenant-scope';
-import { type TableAccess, TenantTable } from '../tenant-table';
+import { type TableAccess, TenantTable, type TenantTransactItem } from '../tenant-table';
 
-const RETENTION_STATE_SORT = 'RETENTION_STATE';
-const MAC_LABEL = 'confide.retention-state.v1';
+/** The retention state's sort key, in the subject's tombstone partition. */
+export const RETENTION_STATE_SORT = 'RETENTION_STATE';
+
+/**
+ * The attribute counting the changes to a subject's retention state, under its MAC (decision 0141): the state from
+ * before a hold or a reopening, put back with its genuine MAC, shows in the table's stream as the count going down.
+ * Absent on a state written before it (0).
+ */
+const STATE_VERSION = 'stateVersion';
+
+/** A subject's retention state, its MAC and its count of changes (decision 0141), as the retention handler puts it back. */
+export const RETENTION_STATE_FACTS: CountedFacts = {
+  attributes: ['state', 'scheduledExpiry', 'at'],
+  mac: 'mac',
+  count: STATE_VERSION,
+};
+
+/**
+ * How many times a state is written anew when another write of the same subject's state lands between its read and its
+ * write: each time it reads again, so that it lands after the other, as the unconditional write it was did.
+ */
+const WRITE_ATTEMPTS = 3;
 
 /**
  * Whether a subject's records are scheduled to expire, and when: written by the schedule (closure, end of
  * employment, rescheduling) and by everything that takes it off (reopening, a legal hold, re-employment), MACed
- * under the organisation's integrity key. The retention handler believes an expiry only when this says so: an
- * `expiresAt` set on an item by anyone else explains nothing.
+ * under the organisation's integrity key with a count of its changes that every write moves up (decision 0141). The
+ * retention handler believes an expiry only when this says so: an `expiresAt` set on an item by anyone else explains
+ * nothing, and an earlier state put back is put right from the table's stream.
  */
 export type RetentionState =
   | { readonly state: 'SCHEDULED'; readonly expiresAt: number }
@@ -54,11 +75,8 @@ export class RetentionStates {
     const expiresAt = read.n(item, 'scheduledExpiry');
     const at = read.s(item, 'at') ?? '';
     const key = await this.#key(scope);
-    if (
-      !verifyIntegrityMac(key, macParts(scope, subjectId, state ?? '', expiresAt, at), read.s(item, 'mac'))
-    ) {
-      return { state: 'TAMPERED' };
-    }
+    const parts = macParts(scope, subjectId, state ?? '', expiresAt, at, changeCount(item, STATE_VERSION));
+    if (!verifyIntegrityMac(key, parts, read.s(item, 'mac'))) return { state: 'TAMPERED' };
     if (state === 'SCHEDULED' && expiresAt !== undefined) return { state, expiresAt };
     if (state === 'UNSCHEDULED') return { state };
     return { state: 'TAMPERED' };
@@ -66,42 +84,81 @@ export class RetentionStates {
 
   /**
    * The record that the subject's records expire at `expiresAt`, as an item of another write's transaction: a hold
-   * lifted, or the last emergency review completed, together with the profile's own date.
+   * lifted, or the last emergency review completed, together with the profile's own date. Its condition is the state
+   * as read now: another write of the subject's state before the transaction cancels it (`ConditionalCheckFailed`).
    */
-  async scheduledItem(
-    scope: TenantScope,
-    subjectId: string,
-    expiresAt: number,
-  ): Promise<{ Put: { Item: Item } }> {
-    return { Put: { Item: await this.#item(scope, subjectId, { state: 'SCHEDULED', expiresAt }) } };
+  async scheduledItem(scope: TenantScope, subjectId: string, expiresAt: number): Promise<TenantTransactItem> {
+    return { Put: await this.#put(scope, subjectId, { state: 'SCHEDULED', expiresAt }) };
   }
 
   /**
    * The record that nothing of the subject may expire, as an item of another write's transaction: a legal hold or an
-   * emergency review put on the profile, so that no fault after it leaves the hold on and the subject scheduled.
+   * emergency review put on the profile, so that no fault after it leaves the hold on and the subject scheduled. Its
+   * condition is the state as read now, as for {@link scheduledItem}.
    */
-  async unscheduledItem(scope: TenantScope, subjectId: string): Promise<{ Put: { Item: Item } }> {
-    return { Put: { Item: await this.#item(scope, subjectId, { state: 'UNSCHEDULED' }) } };
+  async unscheduledItem(scope: TenantScope, subjectId: string): Promise<TenantTransactItem> {
+    return { Put: await this.#put(scope, subjectId, { state: 'UNSCHEDULED' }) };
   }
 
+  /** Writes the state over the one read just before; read again when another write landed between (CONFLICT at last). */
   async #write(scope: TenantScope, subjectId: string, state: RetentionState): Promise<void> {
-    await this.#gateway(scope).put(await this.#item(scope, subjectId, state));
+    for (let attempt = 1; attempt <= WRITE_ATTEMPTS; attempt++) {
+      const { Item, ...condition } = await this.#put(scope, subjectId, state);
+      if ((await this.#gateway(scope).put(Item, condition)).written) return;
+    }
+    throw conflict('The retention state changed at the same moment; try again.');
   }
 
-  async #item(scope: TenantScope, subjectId: string, state: RetentionState): Promise<Item> {
+  /**
+   * The state as a conditional put (decision 0141): the current one read consistently, the count one higher than its
+   * (0 for a state written before the count, or none), and the condition that the item still carries the MAC read, or
+   * is still absent. A current state that fails its MAC is written over all the same (a hold must go on whatever was
+   * written below the application): what is written is the application's own, and its count is still above any copy
+   * the stream would see put back.
+   */
+  async #put(
+    scope: TenantScope,
+    subjectId: string,
+    state: RetentionState,
+  ): Promise<{
+    Item: Item;
+    ConditionExpression: string;
+    ExpressionAttributeNames?: Record<string, string>;
+    ExpressionAttributeValues?: Item;
+  }> {
     const { pk, sk } = retentionStateKey(scope, subjectId);
+    const [current, key] = await Promise.all([this.#gateway(scope).get({ pk, sk }), this.#key(scope)]);
+    const count = changeCount(current ?? {}, STATE_VERSION) + 1;
+    // Only a state tampered with can hold the largest safe count: a count past it would read as none.
+    if (!Number.isSafeInteger(count)) throw new Error('The retention state holds no count it can move up.');
     const at = this.clock.now().toISOString();
     const expiresAt = state.state === 'SCHEDULED' ? state.expiresAt : undefined;
-    const mac = integrityMac(await this.#key(scope), macParts(scope, subjectId, state.state, expiresAt, at));
+    const mac = integrityMac(key, macParts(scope, subjectId, state.state, expiresAt, at, count));
+    const previous = current?.mac?.S;
     return {
-      pk: attr.s(pk),
-      sk: attr.s(sk),
-      orgId: attr.s(scope.orgId),
-      subjectId: attr.s(subjectId),
-      state: attr.s(state.state),
-      ...(expiresAt === undefined ? {} : { scheduledExpiry: attr.n(expiresAt) }),
-      at: attr.s(at),
-      mac: attr.s(mac),
+      Item: {
+        pk: attr.s(pk),
+        sk: attr.s(sk),
+        orgId: attr.s(scope.orgId),
+        subjectId: attr.s(subjectId),
+        state: attr.s(state.state),
+        ...(expiresAt === undefined ? {} : { scheduledExpiry: attr.n(expiresAt) }),
+        at: attr.s(at),
+        [STATE_VERSION]: attr.n(count),
+        mac: attr.s(mac),
+      },
+      ...(!current
+        ? { ConditionExpression: 'attribute_not_exists(pk)' }
+        : previous === undefined
+          ? {
+              ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#mac)',
+              ExpressionAttributeNames: { '#mac': 'mac' },
+            }
+          : {
+              ConditionExpression: '#mac = :previous',
+              ExpressionAttributeNames: { '#mac': 'mac' },
+              ExpressionAttributeValues: { ':previous': attr.s(previous) },
+            }),
     };
   }
 
@@ -114,12 +171,19 @@ export class RetentionStates {
   }
 }
 
+/**
+ * What a state's MAC covers: with its count of changes from the first write that counts (decision 0141); a state
+ * written before it (count 0) keeps the parts it was written with.
+ */
 function macParts(
   scope: TenantScope,
   subjectId: string,
   state: string,
   expiresAt: number | undefined,
   at: string,
+  count: number,
 ): (string | number)[] {
-  return [MAC_LABEL, scope.orgId, subjectId, state, expiresAt ?? '', at];
+  return count === 0
+    ? ['confide.retention-state.v1', scope.orgId, subjectId, state, expiresAt ?? '', at]
+    : ['confide.retention-state.v2', scope.orgId, subjectId, state, expiresAt ?? '', at, count];
 }

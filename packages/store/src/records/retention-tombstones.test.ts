@@ -6,10 +6,10 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { type Clock, newId, newOrgId } from '@confide/domain';
-import type { KeyLifecycle } from '@confide/keys';
+import { integrityKeyFrom, integrityMac, type KeyLifecycle } from '@confide/keys';
 import { describe, expect, it } from 'vitest';
 import { tenantScope } from '../tenant-scope';
-import { RetentionStates } from './retention-state';
+import { RetentionStates, retentionStateKey } from './retention-state';
 import {
   clientItemOf,
   itemKindOf,
@@ -281,5 +281,45 @@ describe('processRetentionRecords (injected clients)', () => {
     expect(written.map((item) => item.kind?.S)).toEqual(['PERSONNEL', 'HANDLE']);
     expect(fake.erased).toEqual([]);
     expect(fake.items.has(`${scope.key('TOMBSTONE', staffId)}|KEY_QUARANTINE`)).toBe(true);
+  });
+
+  it('takes an expiry explained by a retention state written before it carried a count, and none by one given a count (decision 0141)', async () => {
+    // Prepare: the state as an earlier version wrote it (SCHEDULED, due, no count, the v1 MAC); and the same with a
+    // count added by a raw write (its MAC covers no count).
+    const scope = tenantScope(orgId);
+    const legacy = () => {
+      const fake = fakeDynamo();
+      const { pk: statePk, sk } = retentionStateKey(scope, clientId);
+      const at = '2039-01-01T00:00:00.000Z';
+      fake.items.set(`${statePk}|${sk}`, {
+        pk: { S: statePk },
+        sk: { S: sk },
+        state: { S: 'SCHEDULED' },
+        scheduledExpiry: { N: '1' },
+        at: { S: at },
+        mac: {
+          S: integrityMac(integrityKeyFrom(BEACON_KEY, orgId), [
+            'confide.retention-state.v1',
+            orgId,
+            clientId,
+            'SCHEDULED',
+            1,
+            at,
+          ]),
+        },
+      });
+      return { fake, state: fake.items.get(`${statePk}|${sk}`) as Record<string, unknown> };
+    };
+    const uncounted = legacy();
+    const counted = legacy();
+    counted.state.stateVersion = { N: '1' };
+
+    // Act
+    const expired = await processRetentionRecords([record('NOTE#n', '1')], depsOf(uncounted.fake));
+    const refused = await processRetentionRecords([record('NOTE#n', '1')], depsOf(counted.fake));
+
+    // Assess
+    expect(expired).toMatchObject({ batchItemFailures: [], tombstonesWritten: 1, incidents: 0 });
+    expect(refused).toMatchObject({ batchItemFailures: [], tombstonesWritten: 0, incidents: 1 });
   });
 });

@@ -31,7 +31,12 @@ import {
 import { CONSENT_MAC, DISCLOSURE_METHODS_FACTS } from './consents';
 import { IntegrityIncidents } from './integrity-incidents';
 import { PERMISSION_MAC } from './reference-permissions';
-import { RetentionStates, type VerifiedRetentionState } from './retention-state';
+import {
+  RETENTION_STATE_FACTS,
+  RETENTION_STATE_SORT,
+  RetentionStates,
+  type VerifiedRetentionState,
+} from './retention-state';
 import { RELATIONS_FACTS } from './service-users';
 
 /** Why an item left the table: its retention period ended, or the subject was erased. */
@@ -119,13 +124,38 @@ export function erasureMacParts(
   return ['confide.erasure.v1', scope.orgId, subjectId, erasedAt, erasedBy];
 }
 
-function quarantineMacParts(
+/**
+ * The attribute counting the changes to a key quarantine's record, under its MAC (decision 0141): the quarantine, its
+ * recovery, a new quarantine after a recovery. The record from before a recovery, put back with its genuine MAC, shows
+ * in the table's stream as the count going down. Absent on a record written before it (0).
+ */
+const QUARANTINE_VERSION = 'quarantineVersion';
+
+/**
+ * A key quarantine's dates, its recovery, its MAC and count of changes (decision 0141), as the retention handler puts
+ * them back. `expiresAt` (the record's TTL, which a recovery takes off) is not under the MAC but goes back with them.
+ */
+export const KEY_QUARANTINE_FACTS: CountedFacts = {
+  attributes: ['quarantinedAt', 'deleteAfter', 'expiresAt', 'recoveredAt'],
+  mac: 'mac',
+  count: QUARANTINE_VERSION,
+};
+
+/**
+ * What a key quarantine record's MAC covers: its dates and, from the first write that counts (decision 0141), its
+ * recovery and its count of changes, so that a recovery cannot be taken off the record without failing its MAC. A
+ * record written before (count 0) keeps the parts it was written with.
+ */
+export function keyQuarantineMacParts(
   scope: TenantScope,
   subjectId: string,
-  quarantinedAt: string,
-  deleteAfter: number,
+  record: { quarantinedAt: string; deleteAfter: number | undefined; recoveredAt?: string | undefined },
+  count: number,
 ): (string | number)[] {
-  return ['confide.key-quarantine.v1', scope.orgId, subjectId, quarantinedAt, deleteAfter];
+  const dates = [record.quarantinedAt, record.deleteAfter ?? ''];
+  return count === 0
+    ? ['confide.key-quarantine.v1', scope.orgId, subjectId, ...dates]
+    : ['confide.key-quarantine.v2', scope.orgId, subjectId, ...dates, record.recoveredAt ?? '', count];
 }
 
 /**
@@ -535,7 +565,8 @@ interface Removal {
  * taken off (0119, 0120); a staff account and the organisation's profile (sort key `PROFILE` too), whose earlier roles,
  * status, service links or emergency grants, access preset or retention rules could be (0121, 0123, 0125, 0126);
  * a staff member's reference permissions, whose withdrawal an earlier copy would undo (0122); the organisation's choice
- * of consent methods, whose narrowing an earlier copy would undo (0124).
+ * of consent methods, whose narrowing an earlier copy would undo (0124); a subject's retention state, whose hold or
+ * reopening an earlier copy would undo, and their key quarantine's record, whose recovery an earlier copy would (0141).
  */
 export const WATCHED_UPDATES_SORT_PREFIXES = [
   'CONSENT#',
@@ -544,6 +575,8 @@ export const WATCHED_UPDATES_SORT_PREFIXES = [
   'ALLOC#',
   'REFPERM#',
   'DISCLOSURE-METHODS',
+  RETENTION_STATE_SORT,
+  KEY_QUARANTINE_SORT,
 ] as const;
 
 /**
@@ -609,6 +642,17 @@ async function putBackCountedFacts(
   after: StreamImage,
 ): Promise<boolean | undefined> {
   if (changeCount(before, facts.count) <= changeCount(after, facts.count)) return undefined;
+  return writeBackCountedFacts(table, key, facts, before, after);
+}
+
+/** Puts counted facts back as the old image had them, while the item still carries the new image's MAC. */
+async function writeBackCountedFacts(
+  table: TenantTable,
+  key: { pk: string; sk: string },
+  facts: CountedFacts,
+  before: StreamImage,
+  after: StreamImage,
+): Promise<boolean> {
   const kept = [...facts.attributes, facts.mac, facts.count];
   const set = kept.filter((name) => before[name] !== undefined);
   const removed = kept.filter((name) => before[name] === undefined);
@@ -834,6 +878,9 @@ async function processRecord(record: RetentionStreamRecord, context: HandlerCont
   if (sk === KEY_QUARANTINE_SORT && match[2].startsWith(`${TOMBSTONE}#`)) {
     return (await endQuarantine(record, image, context, scope, { pk, sk })) ?? skip;
   }
+  if (sk === RETENTION_STATE_SORT && match[2].startsWith(`${TOMBSTONE}#`)) {
+    return (await removedRetentionState(record, image, context, scope, { pk, sk })) ?? skip;
+  }
   const subject = subjectItemOf(scope, match[2], sk, image);
   if (!subject) return skip;
   const removal: Removal = {
@@ -928,6 +975,8 @@ async function rolledBack(
   const found = pk ? await rolledBackItem(deps, pk, sk, before, after) : undefined;
   if (!found) return undefined;
   const { scope, subjectId, itemKind, restored } = found;
+  // The records after this one in the batch read the state put back, not the copy the batch may have read.
+  if (itemKind === RETENTION_STATE_SORT && subjectId) forgetState(context, scope, subjectId);
   await context.incidents.record(
     scope,
     { kind: 'ROLLED_BACK', subjectId, itemKind, restored },
@@ -956,6 +1005,13 @@ async function rolledBackItem(
 ): Promise<
   { scope: TenantScope; subjectId: string | undefined; itemKind: string; restored: boolean } | undefined
 > {
+  const kept = /^ORG#([^#]+)#TOMBSTONE#/.exec(pk);
+  const keptFor = subjectOfTombstonePartition(pk);
+  if (kept?.[1] && keptFor) {
+    const scope = tenantScope(asOrgId(kept[1]));
+    const restored = await undoTombstoneRecordRollback(gateway(deps, scope), { pk, sk }, before, after);
+    return restored === undefined ? undefined : { scope, subjectId: keptFor, itemKind: sk, restored };
+  }
   const organisation = /^ORG#([^#]+)#([^#]+)$/.exec(pk);
   if (organisation?.[1] && organisation[2]) {
     const scope = tenantScope(asOrgId(organisation[1]));
@@ -976,6 +1032,35 @@ async function rolledBackItem(
 }
 
 /**
+ * Puts right an update that took one of a subject's records in their tombstone partition back to an earlier copy
+ * (decision 0141), and answers whether it was put right; undefined for any other update.
+ * - The retention state: every write moves its count of changes up, so a count gone down is the state from before a
+ *   hold, a reopening or a re-employment put back, which would explain an expiry of records that must be kept.
+ * - A key quarantine's record: its quarantine, its recovery and a new quarantine each move the count up, so a count
+ *   gone down is the record from before a recovery put back, which would delete the recovered key when it expires. A
+ *   recovery taken off without the count going up (a record written before the count, whose recovery its MAC left out)
+ *   is undone too: only a new quarantine takes a recovery off, and it counts one more.
+ */
+async function undoTombstoneRecordRollback(
+  table: TenantTable,
+  key: { pk: string; sk: string },
+  before: StreamImage,
+  after: StreamImage,
+): Promise<boolean | undefined> {
+  if (key.sk === RETENTION_STATE_SORT) {
+    return putBackCountedFacts(table, key, RETENTION_STATE_FACTS, before, after);
+  }
+  if (key.sk !== KEY_QUARANTINE_SORT) return undefined;
+  const count = (image: StreamImage) => changeCount(image, KEY_QUARANTINE_FACTS.count);
+  const recoveryTakenOff =
+    before.recoveredAt?.S !== undefined &&
+    after.recoveredAt?.S === undefined &&
+    count(after) <= count(before);
+  if (!recoveryTakenOff && count(after) >= count(before)) return undefined;
+  return writeBackCountedFacts(table, key, KEY_QUARANTINE_FACTS, before, after);
+}
+
+/**
  * A key quarantine record was removed: when its MACed date has come (TTL, or the local sweeper after its
  * time), the grace period is over and the key goes, leaving a SUBJECT_KEY tombstone; removed before its time,
  * the key was recovered and stays. A record whose expiry was moved (or whose MAC fails) ends nothing: it is an
@@ -991,20 +1076,29 @@ async function endQuarantine(
   const { deps } = context;
   const subjectId = image.subjectId?.S;
   if (!subjectId) throw new Error('A key quarantine record without its subject id.');
-  // A recovered key stays whatever removes the record; otherwise only the record's expiry ends the quarantine.
-  if (image.recoveredAt?.S) return undefined;
+  const removal: Removal = { record, image, scope, key: removed, subjectId, kind: 'KEY_QUARANTINE' };
+  // A recovered key stays whatever removes the record; otherwise only the record's expiry ends the quarantine. The
+  // application never removes a recovered record, so its removal is an incident: it goes back in an empty place, or
+  // over a copy from before the recovery written in its place (decision 0141), never over a quarantine begun since.
+  const recoveredAt = image.recoveredAt?.S;
+  if (recoveredAt) {
+    return unexplainedRemoval(removal, context, undefined, {
+      condition: 'attribute_not_exists(pk) OR quarantinedAt <= :recoveredAt',
+      values: { ':recoveredAt': attr.s(recoveredAt) },
+    });
+  }
   const expiresAt = image.expiresAt?.N === undefined ? undefined : Number(image.expiresAt.N);
   if (!isTtlDeletion(record) && !isExpired(expiresAt, deps.clock.now())) return undefined;
   const deleteAfter = image.deleteAfter?.N === undefined ? undefined : Number(image.deleteAfter.N);
+  const quarantine = { quarantinedAt: image.quarantinedAt?.S ?? '', deleteAfter };
   const genuine =
     deleteAfter !== undefined &&
     verifyIntegrityMac(
       await integrityKey(deps, scope),
-      quarantineMacParts(scope, subjectId, image.quarantinedAt?.S ?? '', deleteAfter),
+      keyQuarantineMacParts(scope, subjectId, quarantine, changeCount(image, QUARANTINE_VERSION)),
       image.mac?.S,
     );
   if (!genuine || !isExpired(deleteAfter, deps.clock.now())) {
-    const removal: Removal = { record, image, scope, key: removed, subjectId, kind: 'KEY_QUARANTINE' };
     return unexplainedRemoval(removal, context, genuine ? deleteAfter : undefined);
   }
   await deps.keys.eraseSubjectKey(scope.orgId, subjectId);
@@ -1019,6 +1113,49 @@ async function endQuarantine(
   );
   deps.log?.('retention.key-deleted', { orgId: scope.orgId, subjectId, after: 'QUARANTINE' });
   return { tombstones: written ? 1 : 0, keyDeleted: true, ignored: false };
+}
+
+/**
+ * A subject's retention state was removed. The application never removes one (the tombstone partition outlives the
+ * records), and its count of changes starts again from none once it is gone: the state from before a hold written
+ * after a removal would reach the table as an insert, which the handler is not given (decision 0141). So the removal
+ * is an incident, and the state goes back in an empty place, or over a state written before it (an earlier copy put
+ * back: an earlier `at`, or the same with a lower count), never over one the application wrote since. Undefined for a
+ * partition that is no subject's.
+ */
+async function removedRetentionState(
+  record: RetentionStreamRecord,
+  image: StreamImage,
+  context: HandlerContext,
+  scope: TenantScope,
+  removed: { pk: string; sk: string },
+): Promise<RecordOutcome | undefined> {
+  const subjectId = subjectOfTombstonePartition(removed.pk);
+  if (!subjectId) return undefined;
+  const removal: Removal = { record, image, scope, key: removed, subjectId, kind: RETENTION_STATE_SORT };
+  const outcome = await unexplainedRemoval(removal, context, undefined, {
+    condition: 'attribute_not_exists(pk) OR #at < :at OR (#at = :at AND #count < :count)',
+    names: { '#at': 'at', '#count': RETENTION_STATE_FACTS.count },
+    values: {
+      ':at': attr.s(image.at?.S ?? ''),
+      ':count': attr.n(changeCount(image, RETENTION_STATE_FACTS.count)),
+    },
+  });
+  forgetState(context, scope, subjectId);
+  return outcome;
+}
+
+/** The client or staff member whose tombstone partition `pk` is; undefined for any other partition. */
+function subjectOfTombstonePartition(pk: string): string | undefined {
+  const subjectId = /^ORG#[^#]+#TOMBSTONE#([^#]+)$/.exec(pk)?.[1];
+  return subjectId && (isIdOf('serviceUser', subjectId) || isIdOf('staff', subjectId))
+    ? subjectId
+    : undefined;
+}
+
+/** Forgets the batch's read of a subject's retention state: the next record of theirs reads it afresh. */
+function forgetState(context: HandlerContext, scope: TenantScope, subjectId: string): void {
+  context.stateReads.delete(`${scope.orgId}|${subjectId}`);
 }
 
 /**
@@ -1108,10 +1245,11 @@ async function unexplainedRemoval(
   removal: Removal,
   context: HandlerContext,
   trueExpiry?: number,
+  over?: PutBackCondition,
 ): Promise<RecordOutcome> {
   const { deps } = context;
   const { scope, subjectId, kind, key, record } = removal;
-  const restored = await restoreItem(deps, scope, removal.image, trueExpiry);
+  const restored = await restoreItem(deps, scope, removal.image, trueExpiry, over);
   await context.incidents.record(
     scope,
     { kind: 'UNEXPLAINED_REMOVAL', subjectId, itemKind: kind, restored },
@@ -1127,17 +1265,29 @@ async function unexplainedRemoval(
   return { tombstones: 0, keyDeleted: false, incident: true, ignored: false };
 }
 
-/** Puts a removed item back as it was, unless something has taken its place; true when put back now. */
+/** When a removed item goes back over what is in its place: by default, only when nothing is. */
+interface PutBackCondition {
+  readonly condition: string;
+  readonly names?: Record<string, string>;
+  readonly values?: Record<string, AttributeValue>;
+}
+
+/** Puts a removed item back as it was, unless something has taken its place (`over`); true when put back now. */
 async function restoreItem(
   deps: RetentionHandlerDependencies,
   scope: TenantScope,
   image: StreamImage,
   trueExpiry: number | undefined,
+  over: PutBackCondition = { condition: 'attribute_not_exists(pk)' },
 ): Promise<boolean> {
   const { expiresAt: _moved, ...rest } = itemOfImage(image);
   const written = await gateway(deps, scope).put(
     { ...rest, ...(trueExpiry === undefined ? {} : { expiresAt: attr.n(trueExpiry) }) },
-    { ConditionExpression: 'attribute_not_exists(pk)' },
+    {
+      ConditionExpression: over.condition,
+      ...(over.names ? { ExpressionAttributeNames: over.names } : {}),
+      ...(over.values ? { ExpressionAttributeValues: over.values } : {}),
+    },
   );
   return written.written;
 }
@@ -1403,25 +1553,37 @@ async function quarantineKey(
   );
   if (!keyKept.written) return false;
   if (current) return true;
-  // Already in force (a redelivered record): its first dates stand.
+  // Already in force (a redelivered record): its first dates stand. A new one counts one change more than the recovered
+  // record it replaces (decision 0141), written only over that record as read.
+  const count = changeCount(existing ?? {}, QUARANTINE_VERSION) + 1;
+  if (!Number.isSafeInteger(count)) throw new Error('The key quarantine holds no count it can move up.');
+  const quarantine = { quarantinedAt: now.toISOString(), deleteAfter };
+  const previous = existing && read.s(existing, 'mac');
   await table.put(
     {
       pk: attr.s(pk),
       sk: attr.s(sk),
       orgId: attr.s(scope.orgId),
       subjectId: attr.s(subjectId),
-      quarantinedAt: attr.s(now.toISOString()),
+      quarantinedAt: attr.s(quarantine.quarantinedAt),
       expiresAt: attr.n(deleteAfter),
       // The TTL attribute can be moved by anyone who can write the table; the MACed date is what counts.
       deleteAfter: attr.n(deleteAfter),
+      [QUARANTINE_VERSION]: attr.n(count),
       mac: attr.s(
         integrityMac(
           await integrityKey(deps, scope),
-          quarantineMacParts(scope, subjectId, now.toISOString(), deleteAfter),
+          keyQuarantineMacParts(scope, subjectId, quarantine, count),
         ),
       ),
     },
-    { ConditionExpression: 'attribute_not_exists(pk) OR attribute_exists(recoveredAt)' },
+    !existing
+      ? { ConditionExpression: 'attribute_not_exists(pk)' }
+      : {
+          ConditionExpression: `attribute_exists(recoveredAt) AND ${previous === undefined ? 'attribute_not_exists(#mac)' : '#mac = :previous'}`,
+          ExpressionAttributeNames: { '#mac': 'mac' },
+          ...(previous === undefined ? {} : { ExpressionAttributeValues: { ':previous': attr.s(previous) } }),
+        },
   );
   return true;
 }
