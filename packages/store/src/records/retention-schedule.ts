@@ -58,6 +58,8 @@ export interface ScheduledCase {
   /** Epoch seconds. */
   readonly expiresAt: number;
   readonly basis: RetentionBasis;
+  /** Its place in the schedule's index ({@link scheduleOrder}), which its cursor continues from. */
+  readonly order: string;
 }
 
 export type ScheduleOutcome =
@@ -365,7 +367,7 @@ export class RetentionSchedules {
     return {
       ':expiresAt': attr.n(expiresAt),
       ':due': attr.s(scheduleIndexPartition(scope, new Date(expiresAt * 1000).getUTCFullYear())),
-      ':order': attr.s(scheduleIndexSort(expiresAt, clientId)),
+      ':order': attr.s(scheduleOrder(expiresAt, basis, clientId)),
       ':basis': attr.s(basis),
       ':now': attr.n(this.#nowSeconds()),
     };
@@ -1020,9 +1022,20 @@ export function scheduleIndexPartition(scope: TenantScope, year: number): string
   return scope.key('RETENTION_DUE', String(year));
 }
 
+/**
+ * A closed case's place in the schedule's index: its expiry, or for a CHILD_AGE expiry the start of its year. The
+ * schedule shows a child's expiry (their birthday at the child age) to the year only; placed by the day, the child
+ * would sit between adults whose exact expiries are shown, which narrows the birthday to the days between them.
+ */
+export function scheduleOrder(expiresAt: number, basis: RetentionBasis, clientId: string): string {
+  if (basis !== 'CHILD_AGE') return scheduleIndexSort(expiresAt, clientId);
+  const yearStart = Date.UTC(new Date(expiresAt * 1000).getUTCFullYear(), 0, 1) / 1000;
+  return scheduleIndexSort(yearStart, clientId);
+}
+
 /** A cursor that continues the schedule right after this case (see {@link RetentionSchedules.scheduled}). */
 export function scheduleCursor(scheduled: ScheduledCase): string {
-  return scheduleIndexCursor(scheduled.expiresAt, scheduleIndexSort(scheduled.expiresAt, scheduled.clientId));
+  return scheduleIndexCursor(scheduled.expiresAt, scheduled.order);
 }
 
 function encodeCursor(cursor: { year: number; sort: string }): string {
@@ -1049,6 +1062,7 @@ function toScheduledCase(item: Item): ScheduledCase | undefined {
     closedAt,
     expiresAt,
     basis: (read.s(item, 'retentionBasis') ?? 'AFTER_CLOSURE') as RetentionBasis,
+    order: requireS(item, 'gsi2sk'),
   };
 }
 

@@ -59,7 +59,7 @@ builder.queryFields((t) => ({
   retentionSchedule: t.connection({
     type: ScheduledExpiryRef,
     description:
-      'What expires when: the organisation’s closed, unheld cases in expiry order (IG_LEAD). Held cases are listed by `legalHolds`, former staff by `staffRetentionSchedule`; access audit events each expire `auditYears` after they were written (under the rule in force then).',
+      'What expires when: the organisation’s closed, unheld cases in expiry order, a CHILD_AGE expiry placed at the start of its year as it is shown (IG_LEAD). Held cases are listed by `legalHolds`, former staff by `staffRetentionSchedule`; access audit events each expire `auditYears` after they were written (under the rule in force then).',
     operation: { policy: 'retention.schedule', audit: 'after' },
     resolve: async (operation, args, context) => {
       // Sealed: the store's cursor holds a case's exact expiry, a child's being their birthday at the child age,
