@@ -7,6 +7,7 @@ import {
   type KeptQueueItem,
   outstandingWork,
   type ServiceUserRecord,
+  untoldRequests,
 } from '@confide/store';
 import type { OperationSubject } from '../access/operation-plugin';
 import { builder } from '../builder';
@@ -134,8 +135,9 @@ builder.mutationFields((t) => ({
         const entries = await requestEntries(context, subject, args.requestId);
         return {
           detail: outstandingWork(entries)?.kind,
-          // A disclosure the person is not told of: its acknowledgement is kept from their views too.
-          sharing: { subjectNotTold: entries.some((entry) => entry.clientInformed === false) },
+          // A disclosure the person is not told of: its acknowledgement is kept from their views too (not once a
+          // CLIENT_INFORMED entry records that they have been told).
+          sharing: { subjectNotTold: untoldRequests(entries).size > 0 },
         };
       },
       // Nothing to acknowledge records no acknowledgement.

@@ -47,7 +47,8 @@ DisclosureReviewRef.implement({
       resolve: (r) => r.legalBasis,
     }),
     clientInformed: t.exposeBoolean('clientInformed', {
-      description: 'Whether the person was told; if not, the register entry says why.',
+      description:
+        'Whether the person was told when the disclosure was recorded; if not, the register entry says why, and a later CLIENT_INFORMED entry of the register (`recordDisclosureToldToPerson`) records that they have been told since.',
     }),
     recordedBy: t.globalID({
       description:

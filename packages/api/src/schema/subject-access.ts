@@ -243,7 +243,8 @@ async function buildExport(
     };
   });
   if (consents.length > 0) shown.push(['Consent', 'CONSENT']);
-  // An exceptional disclosure the person was not told of (telling them would increase risk) stays withheld.
+  // An exceptional disclosure the person was not told of (telling them would increase risk) stays withheld, until a
+  // CLIENT_INFORMED entry records that they have been told; why they were not told at first is never exported.
   const register = visibleToSubject(await context.services.disclosures.register(scope, client.clientId));
   // Who received (or asked for) the person's information: the requester named when the request was received,
   // the partner agency released to, or the recipient of an exceptional disclosure they were told of.
@@ -266,11 +267,13 @@ async function buildExport(
     purpose: context.services.disclosures.openSealed(key, entry, 'purpose'),
     purposeCategory: entry.purposeCategory,
     legalBasis: entry.legalBasis,
-    // Why it was made, for an exceptional disclosure the person was told of (the untold ones are not listed).
+    // Why it was made, for an exceptional disclosure the person was told of (the untold ones are not listed), and how
+    // they were told, for one they were told of later.
     reasoning:
-      entry.kind === 'EXCEPTIONAL_DISCLOSURE'
+      entry.kind === 'EXCEPTIONAL_DISCLOSURE' || entry.kind === 'CLIENT_INFORMED'
         ? context.services.disclosures.openSealed(key, entry, 'reasoning')
         : undefined,
+    toldOn: entry.toldOn,
     // The notes it names that are still held and not withheld from the person, by kind and date.
     items: entry.itemIds.flatMap((itemId) => {
       const note = noteById.get(itemId);

@@ -58,7 +58,12 @@ export type RegisterEntryKind =
   | 'EXCEPTIONAL_DISCLOSURE'
   | 'CORRECTION'
   /** The request was marked urgent, or no longer urgent, after it was received. */
-  | 'URGENCY_CHANGED';
+  | 'URGENCY_CHANGED'
+  /**
+   * The person has now been told of an exceptional disclosure they were not told of when it was recorded (telling
+   * them would then have increased risk): from this entry on they see the request (decision 0145).
+   */
+  | 'CLIENT_INFORMED';
 
 /**
  * One entry of the disclosure register. The register is append-only: an entry is never edited or deleted, only
@@ -99,6 +104,8 @@ export interface RegisterEntry {
   readonly grantExpiresAt: string | undefined;
   readonly flaggedForGuardian: boolean;
   readonly clientInformed: boolean | undefined;
+  /** CLIENT_INFORMED: the date the person was told, YYYY-MM-DD. */
+  readonly toldOn: string | undefined;
   readonly expiresAt: number | undefined;
   readonly pk: string;
   readonly sk: string;
@@ -275,6 +282,8 @@ export class Disclosures {
       grantExpiresAt?: string | undefined;
       flaggedForGuardian?: boolean | undefined;
       clientInformed?: boolean | undefined;
+      /** CLIENT_INFORMED: the date the person was told. */
+      toldOn?: string | undefined;
       released?: readonly ReleasedItem[] | undefined;
       sealed?: Partial<Record<SealedRegisterField, string>>;
       /** The client's scheduled expiry (a closed case), which a new kept queue item takes: it goes with the person. */
@@ -320,6 +329,7 @@ export class Disclosures {
       ...(entry.method ? { method: attr.s(entry.method) } : {}),
       ...(entry.grantExpiresAt ? { grantExpiresAt: attr.s(entry.grantExpiresAt) } : {}),
       ...(entry.clientInformed === undefined ? {} : { clientInformed: attr.bool(entry.clientInformed) }),
+      ...(entry.toldOn ? { toldOn: attr.s(entry.toldOn) } : {}),
       ...dated,
       ...sealFields(key, itemKeyOf(pk, sk), entry.sealed ?? {}),
     };
@@ -470,6 +480,29 @@ export class Disclosures {
       ),
     );
     return items.map(toEntry);
+  }
+
+  /**
+   * Of the person's requests named, those kept from them ({@link untoldRequests}), judged on the whole of each request
+   * whatever part of it a page holds: the opening entries in one batch, then, only for an exceptional disclosure the
+   * person was not told of when it was recorded, that request's entries (whether a CLIENT_INFORMED entry followed).
+   */
+  async requestsKeptFromSubject(
+    scope: TenantScope,
+    clientId: string,
+    requestIds: readonly string[],
+  ): Promise<Set<string>> {
+    const untoldWhenRecorded = [...untoldRequests(await this.openingEntries(scope, clientId, requestIds))];
+    const pk = scope.key('CLIENT', clientId);
+    const entries = await Promise.all(
+      untoldWhenRecorded.map((requestId) =>
+        this.#verifiedEntries(
+          scope,
+          this.#gateway(scope).queryPrefix(pk, `DISCLOSURE#${requestId}#`, this.clock.now()),
+        ),
+      ),
+    );
+    return untoldRequests(entries.flat().map(toEntry));
   }
 
   /** The entries of one request, in order. */
@@ -680,6 +713,8 @@ const ENTRY_FIELDS = [
 const LATER_ENTRY_FIELDS = [
   /** EXCEPTIONAL_DISCLOSURE recorded for the one who made it (decision 0142). */
   'madeBy',
+  /** CLIENT_INFORMED: the date the person was told (decision 0145). */
+  'toldOn',
 ] as const;
 
 function entryParts(scope: TenantScope, item: Item): string[] {
@@ -782,6 +817,7 @@ function toEntry(item: Item): RegisterEntry {
     grantExpiresAt: read.s(item, 'grantExpiresAt'),
     flaggedForGuardian: read.bool(item, 'flaggedForGuardian') ?? false,
     clientInformed: read.bool(item, 'clientInformed'),
+    toldOn: read.s(item, 'toldOn'),
     expiresAt: read.n(item, 'expiresAt'),
     pk: requireS(item, 'pk'),
     sk: requireS(item, 'sk'),
@@ -790,14 +826,32 @@ function toEntry(item: Item): RegisterEntry {
 }
 
 /**
- * The register as the person it is about may see it: without the requests of an exceptional disclosure they
- * were not told of because telling them would increase risk (a recorded exemption, like a withheld note).
+ * The requests of these entries that record an exceptional disclosure the person is not told of: not told when it was
+ * recorded, because telling them would increase risk, and no CLIENT_INFORMED entry since (decision 0145). Judged from
+ * the entries given: a request's opening entry and every later one of it must be among them.
  */
-export function visibleToSubject(entries: readonly RegisterEntry[]): RegisterEntry[] {
-  const untold = new Set(
+export function untoldRequests(entries: readonly RegisterEntry[]): Set<string> {
+  const told = new Set(
+    entries.filter((entry) => entry.kind === 'CLIENT_INFORMED').map((entry) => entry.requestId),
+  );
+  return new Set(
     entries
-      .filter((entry) => entry.kind === 'EXCEPTIONAL_DISCLOSURE' && entry.clientInformed === false)
+      .filter(
+        (entry) =>
+          entry.kind === 'EXCEPTIONAL_DISCLOSURE' &&
+          entry.clientInformed === false &&
+          !told.has(entry.requestId),
+      )
       .map((entry) => entry.requestId),
   );
+}
+
+/**
+ * The register as the person it is about may see it: without the requests of an exceptional disclosure they
+ * are not told of because telling them would increase risk (a recorded exemption, like a withheld note). Once a
+ * CLIENT_INFORMED entry records that they have been told, the request is theirs to see like any other.
+ */
+export function visibleToSubject(entries: readonly RegisterEntry[]): RegisterEntry[] {
+  const untold = untoldRequests(entries);
   return entries.filter((entry) => !untold.has(entry.requestId));
 }

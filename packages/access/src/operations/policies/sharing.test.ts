@@ -270,6 +270,78 @@ describe('disclosure.exceptional: recorded by the one who made it, or for them b
   });
 });
 
+describe('disclosure.client-informed: the person told later, recorded by those who review the disclosure', () => {
+  const decide = OPERATION_POLICIES['disclosure.client-informed'].decide;
+  const MANAGES = { managesService: true, serviceMember: true };
+  const ALLOCATED = { allocated: true, serviceMember: true };
+
+  it.each([
+    [
+      'the service’s manager',
+      staff(['SERVICE_MANAGER'], {}, MANAGES),
+      'ALLOW',
+      'disclosure.client-informed.service-manager',
+    ],
+    [
+      'the service’s manager who made the disclosure (telling hides nothing: no second person needed)',
+      staff(['SERVICE_MANAGER'], { callerMade: true, callerRecorded: true }, MANAGES),
+      'ALLOW',
+      'disclosure.client-informed.service-manager',
+    ],
+    [
+      'the Caldicott Guardian',
+      staff(['CALDICOTT_GUARDIAN'], {}),
+      'ALLOW',
+      'disclosure.client-informed.caldicott-guardian',
+    ],
+    [
+      'the allocated worker who made it',
+      staff(['SUPPORT_WORKER'], { callerMade: true }, ALLOCATED),
+      'FORBIDDEN',
+      'disclosure.role',
+    ],
+    ['the IG lead', staff(['IG_LEAD'], {}), 'FORBIDDEN', 'disclosure.role'],
+    ['a senior manager', staff(['SENIOR_MANAGER'], {}), 'FORBIDDEN', 'disclosure.role'],
+    [
+      'a manager of another service',
+      staff(['SERVICE_MANAGER'], {}),
+      'NOT_FOUND',
+      'existence.no-relationship',
+    ],
+    [
+      'a Guardian who has not acknowledged the policy',
+      {
+        ...staff(['CALDICOTT_GUARDIAN'], {}),
+        caller: { kind: 'STAFF', roles: ['CALDICOTT_GUARDIAN'], acknowledgedPolicy: false },
+      },
+      'POLICY_NOT_ACKNOWLEDGED',
+      'policy.acknowledgement',
+    ],
+    [
+      'the person themself',
+      {
+        caller: { kind: 'SERVICE_USER' },
+        preset: 'STRICT',
+        approved: false,
+        relation: { ...NONE, self: true },
+      },
+      'FORBIDDEN',
+      'disclosure.client-informed.principal',
+    ],
+  ] as [string, OperationFacts, string, string][])('%s: %s', (_name, facts, effect, rule) => {
+    const policy = OPERATION_POLICIES['disclosure.client-informed'];
+    // A principal the policy never admits is refused by the operation plugin before the policy is asked.
+    const decision = policy.principals.includes(facts.caller.kind)
+      ? decide(facts)
+      : { effect: 'FORBIDDEN', rule: 'disclosure.client-informed.principal' };
+    expect(decision).toMatchObject({ effect, rule });
+  });
+
+  it('is a write of the person’s record', () => {
+    expect(OPERATION_POLICIES['disclosure.client-informed'].effects.writes).toBe(true);
+  });
+});
+
 describe('disclosure.decide on the CONSENT basis (issue 15: consent authorises exactly what it names)', () => {
   const decide = OPERATION_POLICIES['disclosure.decide'].decide;
   const consent = (over: Partial<NonNullable<SharingFacts['consents']>[number]> = {}) => ({

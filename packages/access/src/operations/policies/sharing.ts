@@ -190,6 +190,15 @@ export const SHARING_POLICIES = [
       return { effect: write.effect, rule: write.rule };
     },
   }),
+  clientPolicy({
+    id: 'disclosure.client-informed',
+    clause:
+      'DATA-PROTECTION.md Consent and disclosure: the client is told of an exceptional disclosure unless that would increase risk; Azure 7.3: "Individuals will be informed"; JRH Exceptional Breaches: the manager is informed. Whether the risk has passed is judged by those who review the disclosure: the service’s managers and the Caldicott Guardian record that the person has now been told',
+    effects: { writes: true },
+    // Recording it hides nothing (it ends a concealment), so whoever made or recorded the disclosure may record it too:
+    // no second person is needed, unlike the review (`disclosure-review.complete`).
+    decide: (facts) => disclosureRole(facts, (role) => `disclosure.client-informed.${role}`),
+  }),
   operationPolicy({
     id: 'disclosure.partner-releases',
     clause: 'DATA-PROTECTION.md Consent and disclosure: a partner reads exactly what was released to it',

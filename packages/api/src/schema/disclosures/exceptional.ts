@@ -1,10 +1,10 @@
-import { validate } from '@confide/domain';
-import type { LegalBasis } from '@confide/store';
+import { ConfideError, ErrorCode, notFound, validate } from '@confide/domain';
+import { type LegalBasis, type ServiceUserRecord, untoldRequests } from '@confide/store';
 import { builder } from '../../builder';
 import type { ConfideContext } from '../../context';
-import { namedStaff, staffConcerned } from '../access-governance/shared';
+import { namedStaff, oncePerRequest, staffConcerned } from '../access-governance/shared';
 import { clientById } from '../subjects';
-import { noteIds, notesFor } from './helpers';
+import { appendEntry, entriesOf, noteIds, notesFor } from './helpers';
 import { LegalBasisEnum, RegisterEntryRef } from './register';
 
 /**
@@ -12,7 +12,9 @@ import { LegalBasisEnum, RegisterEntryRef } from './register';
  * recorded by the staff member who made it (anyone whose relationship lets them write the person’s CARE record)
  * or the Caldicott Guardian (policy `disclosure.exceptional`), with a review raised for the service’s managers
  * and the Guardian in the same transaction. The Guardian recording one for the staff member who made it names them
- * (`madeBy`): the review is then completed by neither of the two (decision 0142).
+ * (`madeBy`): the review is then completed by neither of the two (decision 0142). A disclosure the person was not told
+ * of, because telling them would then have increased risk, is followed by a CLIENT_INFORMED entry once they have been
+ * told (`recordDisclosureToldToPerson`, policy `disclosure.client-informed`): they see it from then on (decision 0145).
  */
 
 const ExceptionalInput = builder.inputType('ExceptionalDisclosureInput', {
@@ -92,7 +94,88 @@ function exceptionalDetails(input: {
   return { recipient, reasoning, reasonNotInformed };
 }
 
+/**
+ * What recording that the person has now been told of an exceptional disclosure would append, checked: the request is
+ * one of the person's (NOT_FOUND otherwise, as for any id naming nothing of theirs), an exceptional disclosure
+ * (BAD_USER_INPUT on `requestId`: a request received from a third party is not kept from the person), which they were
+ * not told of and have not been told of since (CONFLICT); told on a real date, not in the future and not before the
+ * disclosure was recorded, and how (BAD_USER_INPUT on `toldOn` or `how`). Read once per request: `validate` and the
+ * resolver share it.
+ */
+function toldLater(
+  context: ConfideContext,
+  client: ServiceUserRecord,
+  args: { requestId: string; toldOn: string; how: string },
+) {
+  const key = `told-later:${client.clientId}:${JSON.stringify(args)}`;
+  return oncePerRequest(context, key, async () => {
+    const how = validate.text(['how'], args.how, { max: 2000, multiline: true });
+    const toldOn = validate.pastDate(['toldOn'], args.toldOn, context.services.clock.now());
+    const entries = await entriesOf(context, client, args.requestId);
+    if (entries.length === 0) throw notFound('Disclosure request');
+    const disclosure = entries.find((entry) => entry.kind === 'EXCEPTIONAL_DISCLOSURE');
+    if (!disclosure) {
+      throw validate.badInputError(
+        ['requestId'],
+        'Only an exceptional disclosure is kept from the person: name the request of one.',
+      );
+    }
+    if (!untoldRequests(entries).has(args.requestId)) {
+      throw new ConfideError(ErrorCode.CONFLICT, 'The person has already been told of this disclosure.');
+    }
+    if (toldOn < disclosure.at.slice(0, 10)) {
+      throw validate.badInputError(
+        ['toldOn'],
+        'The person was not told of it when it was recorded: give a date on or after that.',
+      );
+    }
+    return { how, toldOn, next: Math.max(...entries.map((entry) => entry.sequence)) + 1 };
+  });
+}
+
 builder.mutationFields((t) => ({
+  recordDisclosureToldToPerson: t.field({
+    type: RegisterEntryRef,
+    description:
+      'Records that the person has now been told of an exceptional disclosure they were not told of when it was recorded, because telling them would then have increased risk (DATA-PROTECTION.md: the client is told unless that would increase risk): appends a CLIENT_INFORMED entry (the register is never edited), after which the person sees the disclosure in their own register and subject access export. Why they were not told at first stays hidden from them. By the service’s managers or the Caldicott Guardian, who judge that the risk has passed (FORBIDDEN for anyone else). NOT_FOUND when the request is not one of the person’s; BAD_USER_INPUT on `requestId` when it is not an exceptional disclosure, on `toldOn` or `how` for what was written; CONFLICT when the person was told already. Audited before it is recorded; a refusal writes nothing.',
+    args: {
+      serviceUserId: t.arg.id({ required: true, description: 'Whom the disclosure is about.' }),
+      requestId: t.arg.string({ required: true, description: 'The exceptional disclosure’s request.' }),
+      toldOn: t.arg.string({
+        required: true,
+        description:
+          'The date the person was told, YYYY-MM-DD: not in the future, nor before the disclosure was recorded.',
+      }),
+      how: t.arg.string({
+        required: true,
+        description:
+          'How and by whom they were told (sealed; the entry’s `reasoning`). The person reads it in their own register.',
+      }),
+    },
+    operation: {
+      policy: 'disclosure.client-informed',
+      subject: clientById((args) => args.serviceUserId),
+      change: () => ({ classification: 'CONSENT', sharing: {} }),
+      // Checked before the audit event: bad input and a disclosure told already record nothing; a request that is not
+      // the person's is recorded as refused (NOT_FOUND), as any id naming nothing of theirs.
+      validate: async (args, context, subject) => {
+        if (subject.kind === 'CLIENT') await toldLater(context, subject.client, args);
+      },
+      audit: 'before',
+    },
+    resolve: async (operation, args, context) => {
+      const { how, toldOn, next } = await toldLater(context, operation.client, args);
+      // A second record racing this one takes the same sequence number: the register's condition refuses one.
+      return appendEntry(operation, context, {
+        requestId: args.requestId,
+        sequence: next,
+        kind: 'CLIENT_INFORMED',
+        clientInformed: true,
+        toldOn,
+        sealed: { reasoning: how },
+      });
+    },
+  }),
   recordExceptionalDisclosure: t.field({
     type: RegisterEntryRef,
     description:

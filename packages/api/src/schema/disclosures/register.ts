@@ -141,7 +141,7 @@ RegisterEntryRef.implement({
       ...needToKnow('CONSENT', ofEntry),
       nullable: true,
       description:
-        'RECEIVED, ESCALATED, APPROVED, REFUSED, RELEASED, EXCEPTIONAL_DISCLOSURE, CORRECTION or URGENCY_CHANGED.',
+        'RECEIVED, ESCALATED, APPROVED, REFUSED, RELEASED, EXCEPTIONAL_DISCLOSURE, CORRECTION, URGENCY_CHANGED or CLIENT_INFORMED (the person has since been told of an exceptional disclosure they were not told of when it was recorded).',
       resolve: (p) => p.entry.kind,
     }),
     at: t.field({
@@ -239,7 +239,8 @@ RegisterEntryRef.implement({
     reasoning: t.string({
       ...needToKnow('CONSENT', ofEntry),
       nullable: true,
-      description: 'The decision’s, correction’s or exceptional disclosure’s reasoning.',
+      description:
+        'The decision’s, correction’s or exceptional disclosure’s reasoning; CLIENT_INFORMED: how and by whom the person was told (which they read too).',
       resolve: (p, _a, c) => sealed(p, 'reasoning', c),
     }),
     recipient: t.string({
@@ -252,8 +253,8 @@ RegisterEntryRef.implement({
       ...needToKnow('CONSENT', ofEntry),
       nullable: true,
       description:
-        'Exceptional disclosure: why telling the person would increase risk, when they were not told.',
-      resolve: (p, _a, c) => sealed(p, 'reasonNotInformed', c),
+        'Exceptional disclosure: why telling the person would increase risk, when they were not told. Null for the person themself, who sees the disclosure only once they have been told of it (CLIENT_INFORMED), and never why they were not told at first.',
+      resolve: (p, _a, c) => (readByThePerson(c) ? null : sealed(p, 'reasonNotInformed', c)),
     }),
     itemIds: t.stringList({
       ...needToKnow('CONSENT', ofEntry),
@@ -354,8 +355,15 @@ RegisterEntryRef.implement({
     clientInformed: t.boolean({
       ...needToKnow('CONSENT', ofEntry),
       nullable: true,
-      description: 'Exceptional disclosure: was the person told.',
+      description:
+        'Exceptional disclosure: was the person told when it was recorded (a later CLIENT_INFORMED entry records that they have been told since); CLIENT_INFORMED: true.',
       resolve: (p) => p.entry.clientInformed ?? null,
+    }),
+    toldOn: t.string({
+      ...needToKnow('CONSENT', ofEntry),
+      nullable: true,
+      description: 'CLIENT_INFORMED: the date the person was told, YYYY-MM-DD. Null on other kinds.',
+      resolve: (p) => p.entry.toldOn ?? null,
     }),
   }),
 });
@@ -366,7 +374,7 @@ builder.objectFields(ServiceUserRef, (t) => ({
     type: [RegisterEntryRef],
     nullable: true,
     description:
-      'The person’s disclosure history, oldest first (append-only). The person themself does not see an exceptional disclosure they were not told of because telling them would increase risk.',
+      'The person’s disclosure history, oldest first (append-only). The person themself does not see an exceptional disclosure they were not told of because telling them would increase risk, until a CLIENT_INFORMED entry records that they have been told.',
     deprecationReason:
       'A list that grows (issue 19): use `disclosureRegisterConnection`, which pages with cursors.',
     resolve: async (client, _args, context) => {
@@ -380,7 +388,7 @@ builder.objectFields(ServiceUserRef, (t) => ({
     type: RegisterEntryRef,
     nullable: true,
     description:
-      'The person’s disclosure history (append-only) as a cursor connection paged in the store: each request’s entries together and in sequence, requests in a stable order by id (not by date). The person themself does not see an exceptional disclosure they were not told of because telling them would increase risk.',
+      'The person’s disclosure history (append-only) as a cursor connection paged in the store: each request’s entries together and in sequence, requests in a stable order by id (not by date). The person themself does not see an exceptional disclosure they were not told of because telling them would increase risk, until a CLIENT_INFORMED entry records that they have been told.',
     resolve: (client, args, context) =>
       storeConnection(
         args,
@@ -389,15 +397,15 @@ builder.objectFields(ServiceUserRef, (t) => ({
         async (entries) => {
           if (context.auth?.principal.kind !== 'SERVICE_USER')
             return entries.map((entry) => ({ client, entry }));
-          // A page may hold a request's later entries without its opening one, which decides whether the person
-          // was told: the openings of the page's requests are read (one batch) and judged with the page.
-          const openings = await context.services.disclosures.openingEntries(
+          // A page may hold part of a request: its later entries without the opening one, which says whether the
+          // person was told when it was recorded, or the opening one without the CLIENT_INFORMED entry that says they
+          // have been told since. Each request of the page is judged whole, from the store.
+          const kept = await context.services.disclosures.requestsKeptFromSubject(
             callerScope(context),
             client.clientId,
             [...new Set(entries.map((entry) => entry.requestId))],
           );
-          const told = new Set(visibleToSubject([...openings, ...entries]).map((entry) => entry.requestId));
-          return entries.map((entry) => (told.has(entry.requestId) ? { client, entry } : undefined));
+          return entries.map((entry) => (kept.has(entry.requestId) ? undefined : { client, entry }));
         },
         // The filter records nothing (the fields' own reads are recorded): the page may look past itself, so that a
         // disclosure the person was not told of is not betrayed by a next page that turns out empty.
