@@ -78,6 +78,7 @@ const STRUCTURAL_NAMES: Record<string, string> = {
   clientId: 'a partner app client id, checked against its format',
   receivedOn: 'a calendar date (YYYY-MM-DD), format-validated',
   endedOn: 'a calendar date (YYYY-MM-DD), format-validated',
+  toldOn: 'a calendar date (YYYY-MM-DD), format-validated',
   dateOfBirth: 'a calendar date, format-validated (sealed under the person’s key like every field)',
   fromMonth: 'a month (YYYY-MM), format-validated',
   toMonth: 'a month (YYYY-MM), format-validated',
@@ -135,6 +136,7 @@ const DRIVEN = [
   'Mutation.recordExceptionalDisclosure(input).reasoning',
   'Mutation.recordExceptionalDisclosure(input).recipient',
   'Mutation.completeDisclosureReview(notes)',
+  'Mutation.recordDisclosureToldToPerson(how)',
   'Mutation.correctDisclosureEntry(reasoning)',
   'Mutation.recordReferral(input).referrerReference',
   'Query.referralStatus(reference)',
@@ -561,7 +563,7 @@ describe('canaries in every free-text input (issue 17, Done when)', () => {
       });
       // An exceptional disclosure without consent, and the review it raises.
       const concern = await recordNote(api, world.worker, id, 'SAFEGUARDING_CONCERN', seed('concern'));
-      await gql(
+      const exceptional = await gql(
         world.worker.token,
         'mutation ($input: ExceptionalDisclosureInput!) { recordExceptionalDisclosure(input: $input) { requestId } }',
         {
@@ -574,6 +576,17 @@ describe('canaries in every free-text input (issue 17, Done when)', () => {
             clientInformed: false,
             reasonNotInformed: seed('notinformed'),
           },
+        },
+      );
+      // The person told later, and how (decision 0145).
+      await gql(
+        world.manager.token,
+        'mutation ($id: ID!, $r: String!, $on: String!, $how: String!) { recordDisclosureToldToPerson(serviceUserId: $id, requestId: $r, toldOn: $on, how: $how) { kind } }',
+        {
+          id,
+          r: (exceptional.recordExceptionalDisclosure as { requestId: string }).requestId,
+          on: clock.now().toISOString().slice(0, 10),
+          how: `In person, ${seed('toldhow')}`,
         },
       );
       const reviews = await gql(world.manager.token, '{ disclosureReviews(status: PENDING) { id } }');
