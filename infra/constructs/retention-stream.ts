@@ -7,8 +7,9 @@ import { Construct } from 'constructs';
 
 /**
  * The sort-key prefixes of consents, notes, profiles (clients', staff accounts and the organisation's), allocation
- * records, reference permissions, the choice of consent methods, subjects' retention states and key quarantines, whose
- * updates the function reads (`WATCHED_UPDATES_SORT_PREFIXES` in packages/store, which the test compares).
+ * records, reference permissions, the choice of consent methods, subjects' retention states and key quarantines, and
+ * staff members' personnel records, whose updates the function reads (`WATCHED_UPDATES_SORT_PREFIXES` in
+ * packages/store, which the test compares).
  */
 const WATCHED_UPDATES_SORT_PREFIXES = [
   'CONSENT#',
@@ -19,6 +20,7 @@ const WATCHED_UPDATES_SORT_PREFIXES = [
   'DISCLOSURE-METHODS',
   'RETENTION_STATE',
   'KEY_QUARANTINE',
+  'PERSONNEL',
 ];
 
 /** Properties of {@link RetentionStream}. */
@@ -73,8 +75,8 @@ export class RetentionStream extends Construct {
         // roles or status, access preset or retention rules (0121, 0123),
         // a reference permission's for its withdrawal undone (0122), the choice of consent methods' for its narrowing
         // undone (0124), a subject's retention state or key quarantine for a hold, a reopening or a key's recovery
-        // undone (0141). Other inserts and updates (the function's own tombstone writes among them) do
-        // not invoke it. The prefixes are alternatives of one filter (a pattern's list of rules matches any of them),
+        // undone (0141), a staff member's personnel record for HR's last change undone (0147). Other inserts and
+        // updates (the function's own tombstone writes among them) do not invoke it. The prefixes are alternatives of one filter (a pattern's list of rules matches any of them),
         // so the mapping keeps two of its five filters. `isRetentionRecord` (packages/store) selects the same records
         // for the local poller.
         filters: [

@@ -42,7 +42,7 @@ describe('retention stream', () => {
     });
   });
 
-  it('only invokes the function for deletions (TTL expiries and erasures) and the updates of the watched items: consents, notes, profiles, allocations, …, retention states and key quarantines (decisions 0118, 0119, 0141)', () => {
+  it('only invokes the function for deletions (TTL expiries and erasures) and the updates of the watched items: consents, notes, profiles, allocations, …, retention states, key quarantines and personnel records (decisions 0118, 0119, 0141, 0147)', () => {
     prod.api.hasResourceProperties(mapping, {
       FilterCriteria: {
         Filters: [

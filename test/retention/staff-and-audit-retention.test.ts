@@ -12,7 +12,7 @@ import { type Item, tenantScope } from '@confide/store';
 import { afterAll, describe, expect, it } from 'vitest';
 import { codes, expectNoErrors, type Person } from '../support/care-fixtures';
 import { addStaff } from '../support/fixtures';
-import { globalId, localIdOf } from '../support/records-fixtures';
+import { globalId, loaderOf, localIdOf } from '../support/records-fixtures';
 import type { TestApi } from '../support/test-api';
 import {
   closeLocalRetentions,
@@ -233,7 +233,7 @@ describe('retention: staff records expire 6 years after employment ends', () => 
     expectNoErrors(list);
     expect(list.data?.staffMembers.edges.map((edge) => edge.node.id)).not.toContain(leaver.globalId);
     expect(await api.services.directory.staffByHandle(scope, leaver.handle)).toBeUndefined();
-    expect(await api.services.personnelRecords.get(scope, leaver.staffId)).toBeUndefined();
+    expect(await api.services.personnelRecords.get(scope, leaver.staffId, loaderOf(api))).toBeUndefined();
     expect(await api.services.referencePermissions.list(scope, leaver.staffId)).toEqual([]);
     const afterReport = await api.graphql<{ staffRetentionSchedule: { edges: unknown[] } }>(STAFF_SCHEDULE, {
       token: ig.token,

@@ -216,7 +216,7 @@ export function createServices(config: ConfideConfig, overrides: ServiceOverride
     breaches: new BreachRegister(access, table, clock),
     counters,
     media: new MediaRecords(access, table, clock),
-    personnelRecords: new PersonnelRecords(access, table, clock),
+    personnelRecords: new PersonnelRecords(access, table, clock, keys),
     referencePermissions: new ReferencePermissions(access, table, clock, keys),
     retention,
     tombstones: new RetentionTombstones(access, table),

@@ -30,6 +30,7 @@ import {
 } from './client-outside-items';
 import { CONSENT_MAC, DISCLOSURE_METHODS_FACTS } from './consents';
 import { IntegrityIncidents } from './integrity-incidents';
+import { PERSONNEL_FACTS, PERSONNEL_MAC, PERSONNEL_SORT } from './personnel-records';
 import { PERMISSION_MAC } from './reference-permissions';
 import {
   RETENTION_STATE_FACTS,
@@ -566,7 +567,8 @@ interface Removal {
  * status, service links or emergency grants, access preset or retention rules could be (0121, 0123, 0125, 0126);
  * a staff member's reference permissions, whose withdrawal an earlier copy would undo (0122); the organisation's choice
  * of consent methods, whose narrowing an earlier copy would undo (0124); a subject's retention state, whose hold or
- * reopening an earlier copy would undo, and their key quarantine's record, whose recovery an earlier copy would (0141).
+ * reopening an earlier copy would undo, and their key quarantine's record, whose recovery an earlier copy would (0141);
+ * a staff member's personnel record, whose last change an earlier copy would undo (0147).
  */
 export const WATCHED_UPDATES_SORT_PREFIXES = [
   'CONSENT#',
@@ -577,6 +579,7 @@ export const WATCHED_UPDATES_SORT_PREFIXES = [
   'DISCLOSURE-METHODS',
   RETENTION_STATE_SORT,
   KEY_QUARANTINE_SORT,
+  PERSONNEL_SORT,
 ] as const;
 
 /**
@@ -748,6 +751,10 @@ async function undoOrganisationRollback(
  * - The account's service links and emergency grants (decisions 0125, 0126), the same way: a service link given back
  *   would open the service's people to someone taken off it, a grant its client to someone whose access its review ended.
  * - A reference permission whose withdrawal is gone (0122; {@link rollbackOf}).
+ * - The personnel record (0147): every change moves its version up under its MAC, and the application never takes the
+ *   MAC off, so a version gone down or a MAC gone is an earlier copy put back (a personnel note about a disciplinary
+ *   outcome, a corrected emergency contact undone). The later copy's fields, version and MAC are put back while the
+ *   record is still the earlier copy (its MAC, or none); what else the item holds (its expiry) stays.
  */
 async function undoStaffRollback(
   deps: RetentionHandlerDependencies,
@@ -757,6 +764,13 @@ async function undoStaffRollback(
   before: StreamImage,
   after: StreamImage,
 ): Promise<boolean | undefined> {
+  if (sk === PERSONNEL_SORT) {
+    const key = { pk: scope.key('STAFF', staffId), sk };
+    const macTakenOff = before[PERSONNEL_MAC]?.S !== undefined && after[PERSONNEL_MAC]?.S === undefined;
+    return macTakenOff
+      ? writeBackCountedFacts(gateway(deps, scope), key, PERSONNEL_FACTS, before, after)
+      : putBackCountedFacts(gateway(deps, scope), key, PERSONNEL_FACTS, before, after);
+  }
   if (sk !== 'PROFILE') return putBackEarlierCopy(deps, scope, sk, before, after);
   return putBackEachCountedFacts(
     gateway(deps, scope),
@@ -894,7 +908,14 @@ async function processRecord(record: RetentionStreamRecord, context: HandlerCont
 
   const reason = await reasonFor(removal, context);
   if (!reason) return skip;
-  if (reason === 'UNEXPLAINED') return unexplainedRemoval(removal, context);
+  if (reason === 'UNEXPLAINED') {
+    return unexplainedRemoval(
+      removal,
+      context,
+      undefined,
+      subject.client || sk !== PERSONNEL_SORT ? undefined : overEarlierPersonnelRecord(image),
+    );
+  }
   const deletedAt = new Date(
     (record.dynamodb?.ApproximateCreationDateTime ?? deps.clock.now().getTime() / 1000) * 1000,
   ).toISOString();
@@ -1270,6 +1291,22 @@ interface PutBackCondition {
   readonly condition: string;
   readonly names?: Record<string, string>;
   readonly values?: Record<string, AttributeValue>;
+}
+
+/**
+ * Where a removed personnel record goes back (decision 0147): in an empty place, or over an earlier copy written in its
+ * place (the removal and the write reach the stream as a REMOVE and an INSERT, which the handler is not given): one of a
+ * lower version, or, when the removed record had a MAC, one without (the application never writes a record without it
+ * after one with it). Never over one the application wrote since.
+ */
+function overEarlierPersonnelRecord(image: StreamImage): PutBackCondition {
+  const version = changeCount(image, PERSONNEL_FACTS.count);
+  const macd = image[PERSONNEL_MAC]?.S !== undefined;
+  return {
+    condition: `attribute_not_exists(pk) OR #version < :version${macd ? ' OR attribute_not_exists(#mac)' : ''}`,
+    names: { '#version': PERSONNEL_FACTS.count, ...(macd ? { '#mac': PERSONNEL_MAC } : {}) },
+    values: { ':version': attr.n(version) },
+  };
 }
 
 /** Puts a removed item back as it was, unless something has taken its place (`over`); true when put back now. */

@@ -300,7 +300,14 @@ export async function personnelInContext(
   context: ConfideContext,
   staff: StaffMember,
 ): Promise<PersonnelInContext> {
-  return { staff, record: await context.services.personnelRecords.get(callerScope(context), staff.staffId) };
+  return {
+    staff,
+    record: await context.services.personnelRecords.get(
+      callerScope(context),
+      staff.staffId,
+      context.access.loader,
+    ),
+  };
 }
 
 builder.objectFields(StaffMemberRef, (t) => ({
