@@ -411,6 +411,92 @@ describe('retention: a removal the rules do not explain', () => {
     await expectOneRollback(api, scope, clientId, 'NOTE');
   });
 
+  it('a consent deleted, and its copy from before the withdrawal written in its place, is withdrawn again, an incident', async () => {
+    // Prepare: a consent, copied as it stood; then withdrawn through the API.
+    const world = await retentionWorld(api);
+    const { id, clientId } = await clientWithRecords(api, world);
+    const scope = tenantScope(world.org.orgId);
+    const given = (await partitionItems(api, world.org.orgId, clientId)).find((item) =>
+      item.sk?.S?.startsWith('CONSENT#'),
+    );
+    if (!given?.pk?.S || !given.sk?.S) throw new Error('no consent');
+    const consentId = given.sk.S.slice('CONSENT#'.length);
+    expectNoErrors(
+      await api.graphql(
+        'mutation ($c: ID!, $k: String!) { withdrawConsent(serviceUserId: $c, consentId: $k) { withdrawnAt } }',
+        { token: world.manager.token, variables: { c: id, k: consentId } },
+      ),
+    );
+    await runRetention(api, world.org.orgId);
+
+    // Act: the withdrawn consent deleted, and the copy from before written in its place (an insert, which the
+    // retention handler is not given), before the handler runs.
+    const key = { pk: given.pk, sk: given.sk };
+    await api.services.dynamo.send(new DeleteItemCommand({ TableName: api.stack.tables.data, Key: key }));
+    await api.services.dynamo.send(new PutItemCommand({ TableName: api.stack.tables.data, Item: given }));
+    await runRetention(api, world.org.orgId);
+
+    // Assess: the consent reads withdrawn again, and the removal is an incident, put right.
+    const consents = await api.graphql<{
+      serviceUser: { consents: { id: string; withdrawnAt: string | null }[] };
+    }>('query ($id: ID!) { serviceUser(id: $id) { consents { id withdrawnAt } } }', {
+      token: world.manager.token,
+      variables: { id },
+    });
+    expectNoErrors(consents);
+    const consent = consents.data?.serviceUser.consents.find((candidate) => candidate.id.endsWith(consentId));
+    expect(consent?.withdrawnAt).toBeTruthy();
+    expect(await api.services.integrityIncidents.list(scope)).toEqual([
+      expect.objectContaining({
+        kind: 'UNEXPLAINED_REMOVAL',
+        subjectId: clientId,
+        itemKind: 'CONSENT',
+        restored: true,
+      }),
+    ]);
+  });
+
+  it('a note deleted, and its copy from before the amendment written in its place, is amended again, an incident', async () => {
+    // Prepare: a note, copied as it stood; then amended through the API.
+    const world = await retentionWorld(api);
+    const { id, clientId } = await clientWithRecords(api, world);
+    const scope = tenantScope(world.org.orgId);
+    const noteId = await recordNote(api, world.worker, id, 'DAILY_SUPPORT', 'Visited on Monday.');
+    const stored = (await partitionItems(api, world.org.orgId, clientId)).find(
+      (item) => item.sk?.S === `NOTE#${localIdOf(noteId).split('.')[1]}`,
+    );
+    if (!stored?.pk?.S || !stored.sk?.S) throw new Error('no note item');
+    expectNoErrors(
+      await api.graphql('mutation ($input: AmendNoteInput!) { amendNote(input: $input) { version } }', {
+        token: world.worker.token,
+        variables: { input: { noteId, body: 'Visited on Tuesday.', expectedVersion: 1 } },
+      }),
+    );
+    await runRetention(api, world.org.orgId);
+
+    // Act: the amended note deleted, and the copy from before written in its place, before the handler runs.
+    const key = { pk: stored.pk, sk: stored.sk };
+    await api.services.dynamo.send(new DeleteItemCommand({ TableName: api.stack.tables.data, Key: key }));
+    await api.services.dynamo.send(new PutItemCommand({ TableName: api.stack.tables.data, Item: stored }));
+    await runRetention(api, world.org.orgId);
+
+    // Assess: the note reads amended again, and the removal is an incident, put right.
+    const note = await api.graphql<{ caseNote: { version: number; body: string } }>(
+      'query ($id: ID!) { caseNote(id: $id) { version ... on CareNote { body } } }',
+      { token: world.worker.token, variables: { id: noteId } },
+    );
+    expectNoErrors(note);
+    expect(note.data?.caseNote).toEqual({ version: 2, body: 'Visited on Tuesday.' });
+    expect(await api.services.integrityIncidents.list(scope)).toEqual([
+      expect.objectContaining({
+        kind: 'UNEXPLAINED_REMOVAL',
+        subjectId: clientId,
+        itemKind: 'NOTE',
+        restored: true,
+      }),
+    ]);
+  });
+
   describe('an ended allocation put back below the API (decision 0119)', () => {
     /** A client whose worker's allocation was ended through the API, with the profile's entry as it stood before. */
     async function endedAllocation() {

@@ -909,12 +909,7 @@ async function processRecord(record: RetentionStreamRecord, context: HandlerCont
   const reason = await reasonFor(removal, context);
   if (!reason) return skip;
   if (reason === 'UNEXPLAINED') {
-    return unexplainedRemoval(
-      removal,
-      context,
-      undefined,
-      subject.client || sk !== PERSONNEL_SORT ? undefined : overEarlierPersonnelRecord(image),
-    );
+    return unexplainedRemoval(removal, context, undefined, overEarlierCopy(subject.client, sk, image));
   }
   const deletedAt = new Date(
     (record.dynamodb?.ApproximateCreationDateTime ?? deps.clock.now().getTime() / 1000) * 1000,
@@ -1299,6 +1294,27 @@ interface PutBackCondition {
  * lower version, or, when the removed record had a MAC, one without (the application never writes a record without it
  * after one with it). Never over one the application wrote since.
  */
+/**
+ * Over what a removed item goes back when something is in its place already: an earlier copy of it, written there
+ * after the removal (an insert, which the handler is not given), whose withdrawal or amendment the removed item had
+ * (decisions 0118, 0122, 0147). The application never writes an item again under a removed consent's, reference
+ * permission's or note's key (a new one is a new item). Undefined: only into an empty place.
+ */
+function overEarlierCopy(client: boolean, sk: string, image: StreamImage): PutBackCondition | undefined {
+  if (!client && sk === PERSONNEL_SORT) return overEarlierPersonnelRecord(image);
+  const withdrawal = WITHDRAWN_UNDER_MAC.find(({ prefix }) => sk.startsWith(prefix));
+  if (withdrawal && image.withdrawnAt?.S) {
+    return { condition: 'attribute_not_exists(pk) OR attribute_not_exists(withdrawnAt)' };
+  }
+  if (client && sk.startsWith('NOTE#')) {
+    return {
+      condition: 'attribute_not_exists(pk) OR version < :version',
+      values: { ':version': attr.n(changeCount(image, 'version')) },
+    };
+  }
+  return undefined;
+}
+
 function overEarlierPersonnelRecord(image: StreamImage): PutBackCondition {
   const version = changeCount(image, PERSONNEL_FACTS.count);
   const macd = image[PERSONNEL_MAC]?.S !== undefined;
