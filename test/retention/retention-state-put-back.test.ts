@@ -287,6 +287,59 @@ describe('retention: a retention state put back below the API (decision 0141)', 
       }),
     ]);
   });
+
+  it('a hold recorded before the count: the SCHEDULED state from before it, put back, is unscheduled again, an incident', async () => {
+    // Prepare: both states as an earlier version wrote them (no count, the v1 MAC): SCHEDULED at closure, then
+    // UNSCHEDULED when a legal hold was placed, before this version was deployed.
+    const world = await retentionWorld(api);
+    const { clientId } = await clientWithRecords(api, world);
+    const scope = tenantScope(world.org.orgId);
+    const key = retentionStateKey(scope, clientId);
+    const integrityKey = integrityKeyFrom(await api.services.keys.beaconKey(scope.orgId), scope.orgId);
+    const legacy = (state: 'SCHEDULED' | 'UNSCHEDULED', at: string, expiresAt?: number) => ({
+      pk: { S: key.pk },
+      sk: { S: key.sk },
+      orgId: { S: scope.orgId },
+      subjectId: { S: clientId },
+      state: { S: state },
+      ...(expiresAt === undefined ? {} : { scheduledExpiry: { N: String(expiresAt) } }),
+      at: { S: at },
+      mac: {
+        S: integrityMac(integrityKey, [
+          'confide.retention-state.v1',
+          scope.orgId,
+          clientId,
+          state,
+          expiresAt ?? '',
+          at,
+        ]),
+      },
+    });
+    const scheduled = legacy(
+      'SCHEDULED',
+      new Date(clock.now().getTime() - 60_000).toISOString(),
+      toEpochSeconds(clock.now()) + 3600,
+    );
+    await rawPut(api, scheduled);
+    await rawPut(api, legacy('UNSCHEDULED', clock.now().toISOString()));
+    await runRetention(api, world.org.orgId);
+    expect(await api.services.integrityIncidents.list(scope)).toEqual([]);
+
+    // Act: the state from before the hold put back (its MAC is genuine, its count as absent as the current one's).
+    await rawPut(api, scheduled);
+    await runRetention(api, world.org.orgId);
+
+    // Assess
+    expect((await api.services.retention.states.read(scope, clientId)).state).toBe('UNSCHEDULED');
+    expect(await api.services.integrityIncidents.list(scope)).toEqual([
+      expect.objectContaining({
+        kind: 'ROLLED_BACK',
+        subjectId: clientId,
+        itemKind: 'RETENTION_STATE',
+        restored: true,
+      }),
+    ]);
+  });
 });
 
 describe('retention: a key quarantine’s recovery taken back below the API (decision 0141)', () => {

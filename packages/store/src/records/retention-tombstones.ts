@@ -1064,7 +1064,14 @@ async function undoTombstoneRecordRollback(
   after: StreamImage,
 ): Promise<boolean | undefined> {
   if (key.sk === RETENTION_STATE_SORT) {
-    return putBackCountedFacts(table, key, RETENTION_STATE_FACTS, before, after);
+    // Every write moves the count up, so equal counts are a copy put back too when it is the earlier one (its `at`,
+    // under the MAC): two states written before the count (a hold placed before it) both count 0.
+    const count = (image: StreamImage) => changeCount(image, RETENTION_STATE_FACTS.count);
+    const earlier =
+      count(after) < count(before) ||
+      (count(after) === count(before) && (after.at?.S ?? '') < (before.at?.S ?? ''));
+    if (!earlier) return undefined;
+    return writeBackCountedFacts(table, key, RETENTION_STATE_FACTS, before, after);
   }
   if (key.sk !== KEY_QUARANTINE_SORT) return undefined;
   const count = (image: StreamImage) => changeCount(image, KEY_QUARANTINE_FACTS.count);
