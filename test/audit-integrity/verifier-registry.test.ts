@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { CancelKeyDeletionCommand } from '@aws-sdk/client-kms';
+import { asOrgId } from '@confide/domain';
 import { KmsCheckpointSigner, localCheckpointKey } from '@confide/service-verifier/anchored-verify';
 import { runVerifier } from '@confide/service-verifier/handler';
 import { FileCheckpointStore, platformKey, tenantScope } from '@confide/store';
@@ -93,6 +95,30 @@ describe('the scheduled verifier', () => {
       }),
     );
     expect(next.results.filter((result) => result.orgId === offboarded.orgId)).toEqual([]);
+  });
+
+  it('passes by an offboarded organisation whose key deletion an operator cancelled: the key is left disabled', async () => {
+    // Prepare: an organisation verified and checkpointed, then offboarded by two operators; an operator cancels the key's
+    // deletion to keep its records readable for an export (infra/README.md), which leaves the key disabled.
+    const org = await onboardTestOrganisation(api);
+    const signer = new KmsCheckpointSigner(
+      api.services.kms,
+      await localCheckpointKey(api.services.kms, 'alias/confide-audit-checkpoints/registry-test'),
+    );
+    const deps = { services: api.services, store: new FileCheckpointStore(checkpoints), signer, pauseMs: 50 };
+    expect((await runVerifier(deps, {})).results).toContainEqual(
+      expect.objectContaining({ orgId: org.orgId, ok: true }),
+    );
+    const done = await offboardWithTwoOperators(api, org.orgId, 7);
+    expect(done.data?.offboardOrganisation.status).toBe('OFFBOARDED');
+    const stored = await api.services.directory.storedOrganisation(asOrgId(org.orgId));
+    await api.services.kms.send(new CancelKeyDeletionCommand({ KeyId: stored?.kmsKeyArn }));
+
+    // Act
+    const next = await runVerifier(deps, {});
+
+    // Assess: not a failure (only KMS rights disable a key), so the alarm stays free to report a real one.
+    expect(next.results.filter((result) => result.orgId === org.orgId)).toEqual([]);
   });
 
   it('counts a run whose checkpoint listing fails as failed, and still answers what it verified', async () => {

@@ -104,6 +104,21 @@ export async function keyLifecycle(kms: KMSClient, keyId: string): Promise<KeyLi
   }
 }
 
+/**
+ * Whether a key named by id, ARN or alias is enabled: usable to decrypt. False when it is disabled (an offboarding whose
+ * key deletion an operator cancelled leaves it so), pending deletion or deleted; any other fault is thrown. Only KMS
+ * rights change a key's state: no write to a table can.
+ */
+export async function keyEnabled(kms: KMSClient, keyId: string): Promise<boolean> {
+  try {
+    const { KeyMetadata: key } = await kms.send(new DescribeKeyCommand({ KeyId: keyId }));
+    return key?.KeyState === 'Enabled';
+  } catch (error) {
+    if (error instanceof NotFoundException) return false;
+    throw error;
+  }
+}
+
 /** The tag every organisation key carries; IAM conditions on it limit who may manage the key. */
 export const ORGANISATION_TAG = 'confide:organisation';
 

@@ -4,7 +4,7 @@ import { configFromEnv } from '@confide/api/config';
 import { confideMetrics, publishMetric } from '@confide/api/metrics';
 import { type ConfideServices, createServices } from '@confide/api/services';
 import { type OrgId, validate } from '@confide/domain';
-import { type KeyLifecycle, keyLifecycle } from '@confide/keys';
+import { keyEnabled } from '@confide/keys';
 import { type CheckpointSigner, type CheckpointStore, tenantScope } from '@confide/store';
 import { anchoredVerify, KmsCheckpointSigner } from './anchored-verify';
 import { S3CheckpointStore } from './s3-checkpoint-store';
@@ -79,15 +79,15 @@ export async function runVerifier(
     store: CheckpointStore;
     signer: CheckpointSigner;
     pauseMs?: number;
-    /** Where an organisation's key is in its life (by default, KMS asked by the key's alias). */
-    keyLifecycle?: (orgId: OrgId) => Promise<KeyLifecycle>;
+    /** Whether an organisation's key is enabled (by default, KMS asked by the key's alias). */
+    keyEnabled?: (orgId: OrgId) => Promise<boolean>;
   },
   event: unknown,
 ): Promise<VerifierAnswer> {
   const { services, store, signer } = deps;
-  const lifecycleOf =
-    deps.keyLifecycle ??
-    ((orgId: OrgId) => keyLifecycle(services.kms, `${services.config.kms.aliasPrefix}${orgId}`));
+  const enabled =
+    deps.keyEnabled ??
+    ((orgId: OrgId) => keyEnabled(services.kms, `${services.config.kms.aliasPrefix}${orgId}`));
   const slug = requestedSlug(event);
   let organisations: { orgId: OrgId; status: string }[];
   if (slug === null) {
@@ -165,17 +165,18 @@ export async function runVerifier(
       }
       if (status === 'ACTIVE') continue;
       // Nor is the organisation's status signed: one rewritten OFFBOARDED below the application would be skipped in
-      // every run. Offboarding schedules the key's deletion, so a key still in use says the status is not genuine (or
-      // the offboarding did not finish): either way its audit is not being verified.
-      const lifecycle = await lifecycleOf(orgId as OrgId).catch((error: unknown) => {
+      // every run. Offboarding schedules the key's deletion (an operator who cancels it leaves the key disabled), so a
+      // key still enabled says the status is not genuine (or the offboarding did not finish): either way its audit is
+      // not being verified. Only KMS rights change a key's state.
+      const inUse = await enabled(orgId as OrgId).catch((error: unknown) => {
         log('ERROR', 'Organisation key state could not be read', {
           orgId,
           error: error instanceof Error ? error.name : 'Error',
         });
         return undefined;
       });
-      if (lifecycle === undefined) unverified(orgId, 'could not run');
-      else if (lifecycle === 'IN_USE') unverified(orgId, 'offboarded, its key still in use');
+      if (inUse === undefined) unverified(orgId, 'could not run');
+      else if (inUse) unverified(orgId, 'offboarded, its key still in use');
     }
   }
   // CloudWatch embedded metric format: the log line is the metric (every run, 0 included: the verifier-silent alarm
