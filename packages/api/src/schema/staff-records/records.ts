@@ -134,7 +134,7 @@ ReferencePermissionRef.implement({
       ...staffPersonal(ofStaff),
       type: 'DateTime',
       nullable: true,
-      description: 'When the staff member withdrew it, if they did.',
+      description: 'When it was withdrawn, if it was: by the staff member, or by an HR officer recording their withdrawal.',
       resolve: (p) => p.permission.withdrawnAt ?? null,
     }),
     inForce: t.boolean({

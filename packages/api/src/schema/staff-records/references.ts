@@ -12,7 +12,8 @@ import {
 
 // ── References about staff (Azure 5.1) ────────────────────────────────────────────────────────────────────
 // A reference about a staff member for a third party needs that staff member's own recorded permission for
-// that recipient, in force now; only they give or withdraw it, and HR officers release references.
+// that recipient, in force now; only they give it, they or an HR officer on their word withdraw it, and HR officers
+// release references.
 
 /** The longest a reference permission may run: a permission is for a reference being asked for now. */
 const MAX_PERMISSION_DAYS = 365;
