@@ -134,7 +134,8 @@ ReferencePermissionRef.implement({
       ...staffPersonal(ofStaff),
       type: 'DateTime',
       nullable: true,
-      description: 'When it was withdrawn, if it was: by the staff member, or by an HR officer recording their withdrawal.',
+      description:
+        'When it was withdrawn, if it was: by the staff member, or by an HR officer recording their withdrawal.',
       resolve: (p) => p.permission.withdrawnAt ?? null,
     }),
     inForce: t.boolean({
