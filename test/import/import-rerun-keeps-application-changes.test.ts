@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ImportRecords, ItemLoader, tenantScope } from '@confide/store';
+import { ImportRecords, ItemLoader, TenantTable, tenantScope } from '@confide/store';
 import { describe, expect, it } from 'vitest';
 import { expectNoErrors } from '../support/care-fixtures';
 import { globalId } from '../support/records-fixtures';
@@ -36,12 +36,23 @@ interface SourceNote {
   readonly body: string;
 }
 
-/** The charity's files and mapping: clients (open or closed), each allocated to the worker, with its notes. */
+interface SourceConsent {
+  readonly id: string;
+  readonly client: string;
+  /** Confide's own scope name (a client's consents differ in scope). */
+  readonly scope: 'FAMILY' | 'GP';
+}
+
+/**
+ * The charity's files and mapping: clients (open or closed), each allocated to the worker, with its notes, and its
+ * consents when any are given (else no consents file).
+ */
 function writeFiles(
   folder: string,
   world: ImportWorld,
   clients: readonly SourceClient[],
   notes: readonly SourceNote[],
+  consents: readonly SourceConsent[] = [],
 ): void {
   writeFileSync(
     join(folder, 'clients.csv'),
@@ -72,6 +83,15 @@ function writeFiles(
       ...notes.map((note) => [note.id, note.client, 'Daily log', note.body, world.workerHandle]),
     ]),
   );
+  if (consents.length > 0) {
+    writeFileSync(
+      join(folder, 'consents.csv'),
+      csv([
+        ['Consent ID', 'Client ID', 'Share with', 'How given', 'Given by'],
+        ...consents.map((consent) => [consent.id, consent.client, consent.scope, 'SIGNED_FORM', 'CLIENT']),
+      ]),
+    );
+  }
   writeFileSync(
     join(folder, 'confide-import.json'),
     JSON.stringify({
@@ -94,6 +114,20 @@ function writeFiles(
         file: 'allocations.csv',
         columns: { clientSourceId: 'Client ID', staffHandle: 'Worker login', kind: 'Type' },
       },
+      ...(consents.length > 0
+        ? {
+            consents: {
+              file: 'consents.csv',
+              columns: {
+                sourceId: 'Consent ID',
+                clientSourceId: 'Client ID',
+                scope: 'Share with',
+                method: 'How given',
+                givenBy: 'Given by',
+              },
+            },
+          }
+        : {}),
       notes: {
         file: 'notes.csv',
         columns: {
@@ -166,6 +200,40 @@ async function workerSees(api: TestApi, world: ImportWorld, clientId: string): P
     variables: { id: globalId('ServiceUser', clientId) },
   });
   return !response.errors?.some((error) => error.extensions?.code === 'NOT_FOUND');
+}
+
+/** The import's own records of the world's organisation, and the row identity of a client's source id. */
+async function importRecords(api: TestApi, world: ImportWorld) {
+  const scope = tenantScope(world.org.orgId);
+  const { dynamo, config, keys, clock } = api.services;
+  const records = new ImportRecords(dynamo, config.tables.data, keys, clock);
+  return {
+    scope,
+    records,
+    rowKey: (sourceId: string) => records.rowKey(scope, SOURCE_SYSTEM, 'CLIENT', sourceId),
+  };
+}
+
+/**
+ * A client's row identity as a run before decision 0143 left it, written straight to the table: without what that
+ * decision added to it (`contents`: what the rows said; `closingFrom`: the version a closure was made from).
+ */
+async function asLeftBefore0143(
+  api: TestApi,
+  world: ImportWorld,
+  sourceId: string,
+  attributes: readonly ('contents' | 'closingFrom')[],
+): Promise<void> {
+  const { scope, records, rowKey } = await importRecords(api, world);
+  const key = await rowKey(sourceId);
+  const gateway = new TenantTable(scope, api.services.dynamo, api.services.config.tables.data);
+  const result = await gateway.update(
+    { pk: scope.key('IMPORT-ROW', key), sk: 'IMPORT-ROW' },
+    { UpdateExpression: `REMOVE ${attributes.join(', ')}`, ConditionExpression: 'attribute_exists(pk)' },
+  );
+  expect(result.written).toBe(true);
+  const row = (await records.rows(scope, [key])).get(key);
+  for (const attribute of attributes) expect(row?.[attribute]).toBeUndefined();
 }
 
 function reportRows(folder: string): string[] {
@@ -309,6 +377,75 @@ describe('confide import: a rerun keeps what was done in the application since',
     rmSync(folder, { recursive: true, force: true });
   });
 
+  it('completing a client a run before 0143 closed and left unrecorded, a rerun closes no reopened case but reports it; a case it never closed is closed', async () => {
+    // Prepare: C1 as a run before decision 0143 left it: claimed without ids, registered, closed and stopped before its
+    // audit, its row naming no closure version; the manager then reopens the case. C2 as such a run left it when it
+    // stopped after registering the person, before closing the case.
+    const world = await importWorld(api);
+    const { scope, records, rowKey } = await importRecords(api, world);
+    const folder = mkdtempSync(join(tmpdir(), 'confide-import-'));
+    const reopened = {
+      id: 'C1',
+      name: 'Reopened Older Person',
+      dateOfBirth: '02/03/1987',
+      postcode: 'LS1 4AB',
+      closedOn: twoYearsAgo(),
+    };
+    const neverClosed = {
+      id: 'C2',
+      name: 'Never Closed Person',
+      dateOfBirth: '02/03/1988',
+      postcode: 'LS2 7EY',
+      closedOn: twoYearsAgo(),
+    };
+    writeFiles(folder, world, [reopened], [{ id: 'N1', client: 'C1', body: 'Visit' }]);
+    const firstKey = await rowKey('C1');
+    expect(await records.claim(scope, 'imp_older', [firstKey])).not.toBe(false);
+    const stopped = await runCli(api, importArgs(world, folder), { CONFIDE_IMPORT_STOP: 'before-audit' });
+    expect(stopped.code, stopped.stderr).toBe(75);
+    await asLeftBefore0143(api, world, 'C1', ['closingFrom']);
+    const [firstId = ''] = await serviceClientIds(api, world);
+    expect((await readAsManager(api, world, firstId)).caseStatus).toBe('CLOSED');
+    await reopen(api, world, firstId);
+    const secondKey = await rowKey('C2');
+    expect(await records.claim(scope, 'imp_older', [secondKey])).not.toBe(false);
+    const { clientId: secondId } = await api.services.serviceUsers.register(scope, {
+      serviceId: world.serviceLocalId,
+      details: { name: neverClosed.name, dateOfBirth: '1988-03-02', postcode: neverClosed.postcode },
+      requestedBy: world.manager.staffId,
+    });
+    await records.mark(scope, 'WRITTEN', [
+      { rowKey: secondKey, recordId: secondId, clientId: secondId, runId: 'imp_older' },
+    ]);
+    writeFiles(folder, world, [reopened, neverClosed], [{ id: 'N1', client: 'C1', body: 'Visit' }]);
+    const expected = ['clients.csv,2,Status,CASE_CHANGED_SINCE_IMPORT'];
+
+    // Act
+    const dryRun = await runCli(api, [...importArgs(world, folder), '--dry-run']);
+    const dryReport = reportRows(folder);
+    const resumed = await runCli(api, importArgs(world, folder));
+
+    // Assess: the reopened case stays open, off any schedule, and its row is named for the operator (no value); the
+    // case the older run never closed is closed and scheduled; both rows are done.
+    expect(dryRun.code, dryRun.stderr).toBe(0);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const first = await readAsManager(api, world, firstId);
+    expect(first.caseStatus, 'the reopened case after the rerun').toBe('OPEN');
+    expect(first.closedAt).toBeNull();
+    expect(first.retention?.expiresAt ?? null).toBeNull();
+    expect(dryReport, 'the dry run report').toEqual(expected);
+    expect(reportRows(folder), 'the run report').toEqual(expected);
+    expect(resumed.stdout).toContain(
+      '1 row of clients imported before differs from what was imported and was not applied',
+    );
+    const second = await readAsManager(api, world, secondId);
+    expect(second.caseStatus, 'the case never closed, after the rerun').toBe('CLOSED');
+    expect(second.retention?.expiresAt ?? null).not.toBeNull();
+    const rows = await records.rows(scope, [firstKey, secondKey]);
+    expect([rows.get(firstKey)?.state, rows.get(secondKey)?.state]).toEqual(['DONE', 'DONE']);
+    rmSync(folder, { recursive: true, force: true });
+  });
+
   it('a corrected or added row of a client imported before is reported by file, row and column, and not applied', async () => {
     // Prepare: two clients imported; then the charity corrects one's postcode and one of their notes, adds a note for
     // them, and adds a third client.
@@ -376,6 +513,84 @@ describe('confide import: a rerun keeps what was done in the application since',
     const held = await readAsManager(api, world, firstId);
     expect(held.postcode).toBe(first.postcode);
     expect(held.notes.edges.map((edge) => edge.node.body).sort()).toEqual(['First visit', 'Second visit']);
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('a client written whole by a run that kept no contents: rows added or corrected since are reported, and only what was written is audited', async () => {
+    // Prepare: a run stopped once its client is written whole and audited, its row as a run before decision 0143 left
+    // it (no digests of what the rows said); the charity then corrects the note and adds another note and a consent.
+    const world = await importWorld(api);
+    const scope = tenantScope(world.org.orgId);
+    const folder = mkdtempSync(join(tmpdir(), 'confide-import-'));
+    const client = { id: 'C1', name: 'Uncounted Person', dateOfBirth: '02/03/1989', postcode: 'LS1 4AB' };
+    const consent = { id: 'K1', client: 'C1', scope: 'FAMILY' } as const;
+    writeFiles(folder, world, [client], [{ id: 'N1', client: 'C1', body: 'Visit' }], [consent]);
+    const stopped = await runCli(api, importArgs(world, folder), { CONFIDE_IMPORT_STOP: 'before-done' });
+    expect(stopped.code, stopped.stderr).toBe(75);
+    await asLeftBefore0143(api, world, 'C1', ['contents']);
+    writeFiles(
+      folder,
+      world,
+      [client],
+      [
+        { id: 'N1', client: 'C1', body: `Visit, ${CANARY} corrected` },
+        { id: 'N2', client: 'C1', body: `Second visit, ${CANARY} added` },
+      ],
+      [consent, { id: 'K2', client: 'C1', scope: 'GP' }],
+    );
+    const expected = [
+      'consents.csv,3,Consent ID,ADDED_SINCE_IMPORT',
+      'notes.csv,2,Note ID,CHANGED_SINCE_IMPORT',
+      'notes.csv,3,Note ID,ADDED_SINCE_IMPORT',
+    ];
+
+    // Act
+    const dryRun = await runCli(api, [...importArgs(world, folder), '--dry-run']);
+    const dryReport = reportRows(folder);
+    const resumed = await runCli(api, importArgs(world, folder));
+    const resumedReport = reportRows(folder);
+    const again = await runCli(api, importArgs(world, folder));
+
+    // Assess: both rows are named by every run (the later one too), neither is applied; the resume counts and audits
+    // the records the stopped run wrote, and no note it never wrote.
+    expect(dryRun.code, dryRun.stderr).toBe(0);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(again.code, again.stderr).toBe(0);
+    const [clientId = ''] = await serviceClientIds(api, world);
+    const held = await api.services.caseNotes.list(
+      scope,
+      clientId,
+      new ItemLoader(api.services.dynamo, api.services.keys),
+    );
+    expect(held.map((note) => note.noteId)).toHaveLength(1);
+    expect((await readAsManager(api, world, clientId)).notes.edges.map((edge) => edge.node.body)).toEqual([
+      'Visit',
+    ]);
+    const consents = await api.services.consents.list(scope, clientId);
+    expect(consents).toHaveLength(1);
+    const events = await api.services.auditLog.bySubject(scope, clientId, { limit: 100 });
+    // The records each event names (its items name the run too, in the log's order).
+    const audited = (operation: string, prefix: string) =>
+      new Set(
+        events
+          .filter((event) => event.operation === operation)
+          .flatMap((event) => (event.items ?? []).filter((item) => item.startsWith(prefix))),
+      );
+    expect(audited('importNote', 'nte_'), 'notes audited as imported').toEqual(
+      new Set(held.map((note) => note.noteId)),
+    );
+    expect(audited('importConsent', 'cns_'), 'consents audited as imported').toEqual(
+      new Set(consents.map((entry) => entry.consentId)),
+    );
+    expect(resumed.stdout).toContain('Imported 1 client, 1 allocation, 1 consent, 1 note');
+    expect(dryRun.stdout).toContain('a real run would import 1 client, 1 allocation, 1 consent, 1 note');
+    expect(dryReport, 'the dry run report').toEqual(expected);
+    expect(resumedReport, 'the resumed run report').toEqual(expected);
+    expect(reportRows(folder), 'a later run report').toEqual(expected);
+    expect(again.stdout).toContain('Imported 0 clients, 0 allocations, 0 consents, 0 notes');
+    for (const text of [dryRun.stdout, dryRun.stderr, resumed.stdout, resumed.stderr, ...resumedReport]) {
+      expect(text).not.toContain(CANARY);
+    }
     rmSync(folder, { recursive: true, force: true });
   });
 

@@ -253,7 +253,7 @@ function summaryLines(
       : []),
     ...(summary.changedSinceImport > 0
       ? [
-          `${counted(summary.changedSinceImport, 'rows')} of clients imported before ${summary.changedSinceImport === 1 ? 'differs' : 'differ'} from what was imported and ${summary.changedSinceImport === 1 ? 'was' : 'were'} not applied: correct or add those records in Confide itself, where they may have changed since the import (CHANGED_SINCE_IMPORT, ADDED_SINCE_IMPORT in the report).`,
+          `${counted(summary.changedSinceImport, 'rows')} of clients imported before ${summary.changedSinceImport === 1 ? 'differs' : 'differ'} from what was imported and ${summary.changedSinceImport === 1 ? 'was' : 'were'} not applied: correct or add those records in Confide itself, where they may have changed since the import (${SINCE_IMPORT_REASONS.join(', ')} in the report).`,
         ]
       : []),
     `${counted(summary.rejected, 'rows')} rejected: ${summary.reportPath} (file, row, column, reason).`,

@@ -68,10 +68,19 @@ export type ReasonCode =
   /** A row of a client imported before says something else now (decision 0143): not applied; correct it in Confide. */
   | 'CHANGED_SINCE_IMPORT'
   /** A row of a client imported before that was not imported with it (decision 0143): not applied; record it in Confide. */
-  | 'ADDED_SINCE_IMPORT';
+  | 'ADDED_SINCE_IMPORT'
+  /**
+   * A closed case of a client an earlier run began, which that run may have closed and the application reopened since
+   * (decision 0143): not closed again; close it in Confide if it should be.
+   */
+  | 'CASE_CHANGED_SINCE_IMPORT';
 
 /** The reasons a row of a client imported before is not applied (decision 0143). */
-export const SINCE_IMPORT_REASONS: readonly ReasonCode[] = ['CHANGED_SINCE_IMPORT', 'ADDED_SINCE_IMPORT'];
+export const SINCE_IMPORT_REASONS: readonly ReasonCode[] = [
+  'CHANGED_SINCE_IMPORT',
+  'ADDED_SINCE_IMPORT',
+  'CASE_CHANGED_SINCE_IMPORT',
+];
 
 export interface Rejection {
   readonly file: string;

@@ -18,12 +18,15 @@ import {
   type AuditEvent,
   CONTACT_FIELDS,
   type ImportClaim,
+  type ImportedPart,
   ImportRecords,
   type ImportRow,
   type Item,
   ItemLoader,
   importedRecordId,
   inParallel,
+  type KeyedNoteHeld,
+  REGISTERED_PROFILE_VERSION,
   type ServiceUserDetails,
   type ServiceUserRecord,
   type StaffMember,
@@ -34,10 +37,13 @@ import { CliError } from '../data-dir';
 import type { ImportMapping } from './mapping';
 import type { Progress } from './progress';
 import {
+  type AllocationRow,
   type ClientPart,
   type ClientRow,
+  type ConsentRow,
   clientParts,
   type ImportPlan,
+  type NoteRow,
   personKeys,
   type Rejection,
 } from './rows';
@@ -299,6 +305,40 @@ const claimedWithIds = (row: ImportRow | undefined): row is ImportRow & { client
 /** The consent a consent row becomes, whichever run writes it. */
 const consentIdOf = (consentKey: string) => importedRecordId('consent', consentKey, 'consent');
 
+/** The allocation a new client's allocation row becomes: by worker and kind (one row each), never by row order. */
+const allocationIdOf = (clientKey: string, allocation: AllocationRow) =>
+  importedRecordId('allocation', clientKey, `${allocation.staffId}|${allocation.kind}`);
+
+/** What the note store is given for a note row, on every path: its source id is its idempotency key. */
+const noteInputOf = (sourceSystem: string, note: NoteRow) => ({
+  kind: note.kind,
+  body: note.body,
+  authorId: note.authorId,
+  distribution: note.distribution,
+  sealedFor: note.sealedFor,
+  withheld: note.withheld,
+  withheldUnder: note.withheldUnder,
+  authorOrganisation: note.authorOrganisation,
+  idempotencyKey: `import:${sourceSystem}:${note.sourceId}`,
+  recordedAt: note.recordedAt,
+});
+
+/**
+ * Whether the import may close the case of a client completed record by record whose row records no closure version
+ * (begun by a run before decision 0143, which recorded none): only while its profile is still at the version it was
+ * registered at. A closure and a reopening each move the version on, as does any other change in the application; at
+ * any other version that run may have closed the case and a manager reopened it since, and closing it again from what
+ * the files say would undo the reopening.
+ */
+const closableUnrecorded = (profile: ServiceUserRecord) =>
+  profile.caseStatus !== 'OPEN' || profile.version === REGISTERED_PROFILE_VERSION;
+
+/**
+ * What a part kept on a row is said to say when it was written saying something no longer known (a note an interrupted
+ * run wrote before digests were kept, corrected since): no row says it, so every rerun names that row as changed.
+ */
+const WRITTEN_OTHERWISE = { writtenOtherwise: true } as const;
+
 /** Where and as whom an import writes: what every part of a run needs (a stage's function builds it per call). */
 export type ImportTarget = Omit<Options, 'plan' | 'dryRun' | 'progress'>;
 
@@ -323,6 +363,11 @@ export interface ClassifiedClients {
   readonly writtenWhole: ReadonlySet<ClientRow>;
   /** Their allocation, consent and note rows that the interrupted run did not write (added to the files since). */
   readonly unwritten: ReadonlySet<ClientPart['row']>;
+  /**
+   * What the interrupted run wrote of each of them, as the digests their rows keep once done (decision 0143): its
+   * row's own, or where it kept none, those of the rows found written (see {@link ImportEngine.classify}).
+   */
+  readonly writtenContents: ReadonlyMap<ClientRow, Uint8Array | undefined>;
 }
 
 /** The totals a run records at its end. */
@@ -359,7 +404,10 @@ export class ImportEngine {
   /**
    * Which clients are finished, begun, or new; a new one that is already held is a duplicate. The rows of a finished
    * client, or of one an interrupted run wrote whole, are compared with what was written: a row that says something
-   * else now, or was not written, is rejected (decision 0143), never applied over what the application holds.
+   * else now, or was not written, is rejected (decision 0143), never applied over what the application holds. For a
+   * client written whole whose row keeps no digests, what was written is what is found under the ids its claim fixed.
+   * A closed case that an earlier run may have closed and the application reopened since is not closed again, and
+   * its row is named (CASE_CHANGED_SINCE_IMPORT).
    */
   async classify(clients: readonly ClientRow[]): Promise<ClassifiedClients> {
     const { services, scope, mapping } = this.target;
@@ -376,6 +424,7 @@ export class ImportEngine {
     );
     const writtenWhole = new Set(begun.filter((_, index) => begunProfiles[index]));
     const unwritten = new Set<ClientPart['row']>();
+    const writtenContents = new Map<ClientRow, Uint8Array | undefined>();
     let alreadyImported = 0;
     const todo: ClientRow[] = [];
     const rejections: Rejection[] = [];
@@ -411,16 +460,115 @@ export class ImportEngine {
         return;
       }
       if (row && writtenWhole.has(client)) {
-        for (const { rejection, part } of await this.changesSinceWritten(client, row)) {
+        // What the interrupted run wrote: as its row's digests say, or, where it kept none, as found.
+        const written = row.contents
+          ? { changes: await this.changesSinceWritten(client, row), contents: row.contents }
+          : await this.#foundWritten(client, row);
+        writtenContents.set(client, written.contents);
+        for (const { rejection, part } of written.changes) {
           rejections.push(rejection);
           if (rejection.reason === 'ADDED_SINCE_IMPORT') unwritten.add(part.row);
         }
+      } else if (row && !claimedWithIds(row) && client.closedAt && row.closingFrom === undefined) {
+        const rejection = await this.#unrecordedClosure(client, row, held);
+        if (rejection) rejections.push(rejection);
       }
       todo.push(client);
     });
     todo.sort((a, b) => a.line - b.line);
     rejections.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
-    return { todo, alreadyImported, rejections, clientKeys, known, writtenWhole, unwritten };
+    return { todo, alreadyImported, rejections, clientKeys, known, writtenWhole, unwritten, writtenContents };
+  }
+
+  /**
+   * What an interrupted run wrote of a client it wrote whole, where its row keeps no digests of what the rows said
+   * (claimed by a run before decision 0143, or with more parts than are kept): each allocation, consent and note row is
+   * looked for under the id its claim fixed (an ended allocation's item stays; a note's request digest is of what it
+   * first said). A row not found was not written with the client (ADDED_SINCE_IMPORT); a note found saying something
+   * else was corrected since (CHANGED_SINCE_IMPORT). Neither is written now, and only what was found is audited.
+   * Answers them, and the digests to keep once the client is done: the rows found (a corrected note as written
+   * otherwise, so a later rerun names it again), the client's own row as the files say it now (what it said then is
+   * not known: a correction of it before this rerun goes unreported, as for a row done before digests were kept).
+   */
+  async #foundWritten(
+    client: ClientRow,
+    row: ImportRow,
+  ): Promise<{ changes: { part: ClientPart; rejection: Rejection }[]; contents: Uint8Array | undefined }> {
+    const { services, scope, mapping } = this.target;
+    const clientId = row.clientId ?? '';
+    const key = (await services.keys.subjectKeys(scope.orgId, [clientId])).get(clientId);
+    if (!key) throw new CliError('A client written by the import has no key: stopped, nothing more written.');
+    const consentIds = new Map<ConsentRow, string>();
+    for (const consent of client.consents) {
+      consentIds.set(consent, consentIdOf(await this.rowKey('CONSENT', consent.sourceId)));
+    }
+    const [allocations, consents, notes] = await Promise.all([
+      services.serviceUsers.allocationHistory(scope, clientId),
+      services.consents.byIds(scope, clientId, [...consentIds.values()]),
+      services.caseNotes.keyedNotesHeld(
+        scope,
+        clientId,
+        key,
+        client.notes.map((note) => noteInputOf(mapping.sourceSystem, note)),
+      ),
+    ]);
+    const allocationIds = new Set(allocations.map((allocation) => allocation.allocationId));
+    const consentsHeld = new Set(consents.map((consent) => consent.consentId));
+    const found = new Map<ClientPart['row'], KeyedNoteHeld>();
+    for (const allocation of client.allocations) {
+      found.set(
+        allocation,
+        allocationIds.has(allocationIdOf(row.rowKey, allocation)) ? 'AS_GIVEN' : 'ABSENT',
+      );
+    }
+    for (const consent of client.consents) {
+      found.set(consent, consentsHeld.has(consentIds.get(consent) ?? '') ? 'AS_GIVEN' : 'ABSENT');
+    }
+    for (const [index, note] of client.notes.entries()) found.set(note, notes[index] ?? 'ABSENT');
+    const changes: { part: ClientPart; rejection: Rejection }[] = [];
+    const kept: ImportedPart[] = [];
+    for (const part of clientParts(client, mapping)) {
+      const state = part.row ? found.get(part.row) : 'AS_GIVEN';
+      if (state === 'AS_GIVEN') {
+        kept.push(part);
+        continue;
+      }
+      if (state === 'OTHERWISE') kept.push({ part: part.part, value: WRITTEN_OTHERWISE });
+      const reason = state === 'OTHERWISE' ? 'CHANGED_SINCE_IMPORT' : 'ADDED_SINCE_IMPORT';
+      changes.push({ part, rejection: { file: part.file, line: part.line, column: part.column, reason } });
+    }
+    return { changes, contents: await this.records.contents(scope, kept) };
+  }
+
+  /**
+   * A closed case of a client completed record by record whose row records no closure version (begun by a run before
+   * decision 0143): closed only while its profile is at the version it was registered at ({@link closableUnrecorded}).
+   * Open at any other, it may have been closed by that run and reopened by a manager since: it is not closed again,
+   * and its row is named (CASE_CHANGED_SINCE_IMPORT, the case status column), never a value.
+   */
+  async #unrecordedClosure(
+    client: ClientRow,
+    row: ImportRow,
+    held: HeldClients,
+  ): Promise<Rejection | undefined> {
+    const { services, scope, mapping } = this.target;
+    // A row still claimed names no client: the one its run registered after the claim, if any, as a run adopts it.
+    const clientId =
+      row.clientId ?? (row.state === 'CLAIMED' ? await held.match(client.details, row.claimedAt) : undefined);
+    // None: this run registers the person, at the version registration gives.
+    if (!clientId) return undefined;
+    const profile = await services.serviceUsers.get(
+      scope,
+      clientId,
+      new ItemLoader(services.dynamo, services.keys),
+    );
+    if (!profile || closableUnrecorded(profile)) return undefined;
+    return {
+      file: mapping.clients.file,
+      line: client.line,
+      column: mapping.clients.columns.caseStatus ?? 'caseStatus',
+      reason: 'CASE_CHANGED_SINCE_IMPORT',
+    };
   }
 
   /**
@@ -587,18 +735,7 @@ export class ImportRun {
         'Another import into this organisation is writing the same rows: run one import at a time.',
       );
     // What the stores are given for a note and a consent row, the same on the whole-client and record-by-record paths.
-    const noteInput = (note: ClientRow['notes'][number]) => ({
-      kind: note.kind,
-      body: note.body,
-      authorId: note.authorId,
-      distribution: note.distribution,
-      sealedFor: note.sealedFor,
-      withheld: note.withheld,
-      withheldUnder: note.withheldUnder,
-      authorOrganisation: note.authorOrganisation,
-      idempotencyKey: `import:${options.mapping.sourceSystem}:${note.sourceId}`,
-      recordedAt: note.recordedAt,
-    });
+    const noteInput = (note: NoteRow) => noteInputOf(options.mapping.sourceSystem, note);
     const consentInput = (consent: ClientRow['consents'][number]) => ({
       scope: consent.scope,
       method: consent.method,
@@ -628,7 +765,9 @@ export class ImportRun {
      * Closes a case completed record by record, once (decision 0143): the row records the profile version it closes
      * from first, and the closure is conditional on it. A rerun closes only if the profile is still at that version
      * (the closure never happened, nothing else did either); at any other, the case was closed, or changed in the
-     * application, since: it is left as the application has it, a reopening included.
+     * application, since: it is left as the application has it, a reopening included. A row that records no version
+     * (begun by a run before that decision) closes only from the version the profile was registered at
+     * ({@link closableUnrecorded}; `classify` names the row of a case it leaves open).
      */
     const closeOnce = async (
       client: ClientRow,
@@ -637,7 +776,7 @@ export class ImportRun {
       profile: ServiceUserRecord,
     ) => {
       if (profile.caseStatus !== 'OPEN') return;
-      const from = row?.closingFrom ?? profile.version;
+      const from = row?.closingFrom ?? REGISTERED_PROFILE_VERSION;
       if (profile.version !== from) return;
       if (row?.closingFrom === undefined) await records.closing(scope, clientKey(client), from);
       try {
@@ -828,11 +967,7 @@ export class ImportRun {
         // still writes the same allocation items.
         const allocations = client.allocations.map((allocation) => ({
           ...allocation,
-          allocationId: importedRecordId(
-            'allocation',
-            clientKey(client),
-            `${allocation.staffId}|${allocation.kind}`,
-          ),
+          allocationId: allocationIdOf(clientKey(client), allocation),
         }));
         const built = await services.serviceUsers.importItems(scope, key, {
           clientId: plan.clientId,
@@ -915,10 +1050,7 @@ export class ImportRun {
       clientWritten(client, clientId);
       for (const allocation of client.allocations) {
         if (unwritten.has(allocation)) continue;
-        allocationWritten(
-          clientId,
-          importedRecordId('allocation', clientKey(client), `${allocation.staffId}|${allocation.kind}`),
-        );
+        allocationWritten(clientId, allocationIdOf(clientKey(client), allocation));
       }
       for (const consent of client.consents) {
         if (unwritten.has(consent)) continue;
@@ -1074,9 +1206,9 @@ export class ImportRun {
         clientId: clientIds.get(client) ?? '',
         runId,
         claimedAt: known.get(clientKey(client))?.claimedAt ?? (claimedAt || ''),
-        // What was written: the files as they were then for a client written whole before, else as they are now.
-        contents:
-          (writtenWhole.has(client) && known.get(clientKey(client))?.contents) || contents.get(client),
+        // What was written: for a client an interrupted run wrote whole, what it wrote (as `classify` found it), else
+        // the files as they are now.
+        contents: writtenWhole.has(client) ? classified.writtenContents.get(client) : contents.get(client),
       })),
     ]);
     return batchRecords;

@@ -81,6 +81,9 @@ const BYTES_PER_TRANSACTION = 3_000_000;
 const NOTE_PREFIX = 'NOTE#';
 const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
 
+/** Whether a keyed note is held, and as given (see {@link CaseNotes.keyedNotesHeld}). */
+export type KeyedNoteHeld = 'AS_GIVEN' | 'OTHERWISE' | 'ABSENT';
+
 /** A note id derived from the idempotency key, so every retry of one create addresses the same item. */
 function idempotentNoteId(clientId: string, authorId: string, key: string): string {
   const digest = createHash('sha256').update(`${clientId}\u0000${authorId}\u0000${key}`).digest();
@@ -242,6 +245,34 @@ export class CaseNotes {
       else for (const { note } of chunk) recorded.push(await this.record(scope, clientId, key, note));
     }
     return recorded;
+  }
+
+  /**
+   * Whether a client's keyed notes are held, as a rerun of an import asks of a client an interrupted run wrote
+   * (decision 0143): each by the id its idempotency key gives it, `AS_GIVEN` when the note held there was recorded
+   * saying what this one says (its request digest is of what was first recorded: amendments since do not count),
+   * `OTHERWISE` when other content was recorded under the key, `ABSENT` when nothing was. Nothing is sealed or opened.
+   */
+  async keyedNotesHeld(
+    scope: TenantScope,
+    clientId: string,
+    key: SubjectKey,
+    notes: readonly (NewCaseNote & { readonly idempotencyKey: string })[],
+  ): Promise<KeyedNoteHeld[]> {
+    const pk = scope.key('CLIENT', clientId);
+    const sortKeys = notes.map(
+      (note) => `${NOTE_PREFIX}${idempotentNoteId(clientId, note.authorId, note.idempotencyKey)}`,
+    );
+    const items = await this.#gateway(scope).batchGet(
+      sortKeys.map((sk) => ({ pk, sk })),
+      { now: this.clock.now() },
+    );
+    const digests = new Map(items.map((item) => [read.s(item, 'sk'), read.s(item, 'requestDigest')]));
+    return notes.map((note, index) => {
+      const sk = sortKeys[index];
+      if (!digests.has(sk)) return 'ABSENT';
+      return sameDigest(digests.get(sk), noteDigest(key, clientId, note)) ? 'AS_GIVEN' : 'OTHERWISE';
+    });
   }
 
   /** A new note's item: the body sealed under the client's key and bound to the note's access metadata. */

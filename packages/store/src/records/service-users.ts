@@ -111,6 +111,13 @@ export interface ServiceUserRecord {
 }
 
 const PROFILE = 'PROFILE';
+
+/**
+ * The version a profile is registered at (`register`, or written whole by an import). Every change of its case or
+ * contact details moves it on (a closure and a reopening each), so a profile still at it has had none since.
+ */
+export const REGISTERED_PROFILE_VERSION = 1;
+
 /**
  * How long a registration's idempotency result is kept (DynamoDB TTL): long enough for a client to retry after a
  * timeout, short enough never to outlive the record by much. It holds only a digest of the client's key and the
@@ -209,7 +216,7 @@ export class ServiceUsers {
       caseStatus: attr.s('OPEN'),
       openedAt: attr.s(openedAt),
       createdAt: attr.s(now),
-      version: attr.n(1),
+      version: attr.n(REGISTERED_PROFILE_VERSION),
       allocations: { M: {} },
       conflicts: { M: {} },
       [RELATIONS_MAC]: attr.s(integrityMac(integrityKey, relationsParts(scope, clientId, {}, [], 0))),
@@ -367,7 +374,7 @@ export class ServiceUsers {
       ...(closedAt ? { closedAt: attr.s(closedAt) } : {}),
       openedAt: attr.s(openedAt),
       createdAt: attr.s(now),
-      version: attr.n(1),
+      version: attr.n(REGISTERED_PROFILE_VERSION),
       allocations: {
         M: Object.fromEntries(
           entries.map(({ allocation, entry, mac }) => [
