@@ -1,8 +1,9 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { Authenticator, organisationExports } from '@confide/api';
-import { newId } from '@confide/domain';
+import { newId, type Role } from '@confide/domain';
 import { handleHttpApiEvent } from '@confide/service-api';
 import { handler as provisionerHandler } from '@confide/service-provisioner/handler';
 import { ItemLoader, tenantScope } from '@confide/store';
@@ -18,9 +19,17 @@ import {
   serviceClientIds,
 } from '../import/import-support';
 import { type LambdaEndpoint, startLambdaEndpoint } from '../support/aws-stand-ins';
-import { ADA, createServiceWithManager, recordNote, registerServiceUser } from '../support/care-fixtures';
-import { addStaff, onboardTestOrganisation } from '../support/fixtures';
-import { globalId, localIdOf, organisationItems } from '../support/records-fixtures';
+import {
+  ADA,
+  codes,
+  createServiceWithManager,
+  expectNoErrors,
+  type Person,
+  recordNote,
+  registerServiceUser,
+} from '../support/care-fixtures';
+import { addStaff, expectTamperedState, onboardTestOrganisation } from '../support/fixtures';
+import { createService, globalId, localIdOf, organisationItems } from '../support/records-fixtures';
 import { type TestApi, testApi } from '../support/test-api';
 import { runCli } from './support/run-cli';
 
@@ -31,6 +40,57 @@ import { runCli } from './support/run-cli';
  * function verifies it. The export gates offboarding (through the stage's api, as in operator-stage.test.ts); the
  * import is validated here, checked and written there, resumable, and reads back as a local import does.
  */
+
+/**
+ * `confide import` of a folder into the world's service through a stage, under a manager's authorisation: no `--as`
+ * (a name typed proves nothing in a stage, decision 0146).
+ */
+function stageImportArgs(world: ImportWorld, folder: string, authorisation?: string): string[] {
+  const args = importArgs(world, folder);
+  const as = args.indexOf('--as');
+  return [
+    ...args.slice(0, as),
+    ...(authorisation === undefined ? [] : ['--authorisation', authorisation]),
+    ...args.slice(as + 2),
+  ];
+}
+
+/** A manager's authorisation of an import into a service, given through the API: the id they hand the operator. */
+async function authoriseImport(
+  api: TestApi,
+  manager: Person,
+  serviceId: string,
+  expiresInMinutes?: number,
+): Promise<string> {
+  const result = await api.graphql<{ authoriseImport: { id: string } }>(
+    'mutation ($input: AuthoriseImportInput!) { authoriseImport(input: $input) { id } }',
+    {
+      token: manager.token,
+      variables: { input: { serviceId, ...(expiresInMinutes === undefined ? {} : { expiresInMinutes }) } },
+    },
+  );
+  expectNoErrors(result);
+  return result.data?.authoriseImport.id ?? '';
+}
+
+/** A further manager of the world's service, who has acknowledged the published policy. */
+async function anotherManager(api: TestApi, world: ImportWorld, roles: Role[] = ['SERVICE_MANAGER']) {
+  const manager = await addStaff(api, world.org, roles);
+  expectNoErrors(
+    await api.graphql(
+      'mutation ($s: ID!, $m: ID!) { assignServiceManager(serviceId: $s, staffId: $m) { id } }',
+      { token: world.senior.token, variables: { s: world.serviceId, m: manager.globalId } },
+    ),
+  );
+  const version = (await api.services.directory.organisation(world.org.orgId))?.policyVersion;
+  expectNoErrors(
+    await api.graphql('mutation ($v: Int!) { acknowledgePolicy(version: $v) }', {
+      token: manager.token,
+      variables: { v: version },
+    }),
+  );
+  return manager;
+}
 
 const NOTE = 'Canary-note: walked to the allotment, talked about her sister.';
 const HELD = { name: 'Held Person Already', dateOfBirth: '1975-05-05', nhsNumber: nhsNumberFor(777_777) };
@@ -289,28 +349,36 @@ describe('confide org export and import against a deployed stage (--stage)', { t
       held: HELD,
       badRows: true,
     });
+    const authorisation = await authoriseImport(api, world.manager, world.serviceId);
     const operator = {
       CONFIDE_OPERATOR_TOKEN: await api.operatorToken('operator-1'),
       CONFIDE_IMPORT_CLIENTS_PER_CALL: '8',
     };
-    const before = await organisationItems(api, world.org.orgId, { includeAudit: true });
+    const before = await organisationItems(api, world.org.orgId);
+    const calls = transferCalls.length;
 
     // Act: a dry run; a run whose second batch's answer is lost after it wrote; the rerun; a third run.
-    const dryRun = await stage([...importArgs(world, from), '--dry-run'], operator);
-    const afterDryRun = await organisationItems(api, world.org.orgId, { includeAudit: true });
+    const dryRun = await stage([...stageImportArgs(world, from, authorisation), '--dry-run'], operator);
+    const afterDryRun = await organisationItems(api, world.org.orgId);
+    const checks = transferCalls.slice(calls).filter((call) => call.operation === 'import.check').length;
+    const checksRecorded = (
+      await api.services.platformAudit.list({ organisationId: world.org.orgId })
+    ).filter((event) => event.operation === 'checkImport').length;
     const dryReport = readFileSync(join(from, 'import-rejections.csv'), 'utf8');
     batches = 0;
     failBatch = 2;
-    const interrupted = await stage(importArgs(world, from), operator);
+    const interrupted = await stage(stageImportArgs(world, from, authorisation), operator);
     const visibleAfterInterruption = (await serviceClientIds(api, world)).length - 1;
     failBatch = undefined;
-    const resumed = await stage(importArgs(world, from), operator);
-    const again = await stage(importArgs(world, from), operator);
+    const resumed = await stage(stageImportArgs(world, from, authorisation), operator);
+    const again = await stage(stageImportArgs(world, from, authorisation), operator);
 
-    // Assess: the dry run checked held records in the stage and wrote nothing.
+    // Assess: the dry run checked held records in the stage, wrote no record, and recorded each check.
     expect(dryRun.code, dryRun.stderr).toBe(0);
     expect(dryRun.stdout).toContain('Dry run: nothing written');
     expect(afterDryRun).toEqual(before);
+    expect(checks).toBeGreaterThan(1);
+    expect(checksRecorded).toBe(checks);
     const expected = dataset.expectedRejections
       .map((r) => [r.file, String(r.line), r.column, r.reason].join(','))
       .sort();
@@ -385,10 +453,11 @@ describe('confide org export and import against a deployed stage (--stage)', { t
     const stagedFrom = mkdtempSync(join(folder, 'import-'));
     generateDataset(stagedFrom, { clients: 3, notesPerClient: 6, worker: staged.workerHandle, seed: 'r' });
     const operator = { CONFIDE_OPERATOR_TOKEN: await api.operatorToken('operator-1') };
+    const authorisation = await authoriseImport(api, staged.manager, staged.serviceId);
 
     // Act
     const locally = await runLocalCli(api, importArgs(local, from));
-    const inStage = await stage(importArgs(staged, stagedFrom), operator);
+    const inStage = await stage(stageImportArgs(staged, stagedFrom, authorisation), operator);
     const read = async (world: ImportWorld) => {
       const scope = tenantScope(world.org.orgId);
       const loader = new ItemLoader(api.services.dynamo, api.services.keys);
@@ -472,7 +541,8 @@ describe('confide org export and import against a deployed stage (--stage)', { t
         { services: api.services, authenticator: new Authenticator(api.services) },
         { operation, token: as, input },
       );
-    const who = { slug: world.org.slug, service: localIdOf(world.serviceId), as: world.managerHandle };
+    const authorisation = await authoriseImport(api, world.manager, world.serviceId);
+    const who = { slug: world.org.slug, service: localIdOf(world.serviceId), authorisation };
     const mapping = {
       sourceSystem: 'forged',
       dateFormat: 'YYYY-MM-DD',
@@ -502,7 +572,7 @@ describe('confide org export and import against a deployed stage (--stage)', { t
     });
     await registerServiceUser(api, world.manager, world.serviceId);
     const hr = await addStaff(api, world.org, ['HR_OFFICER']);
-    const before = await organisationItems(api, world.org.orgId, { includeAudit: true });
+    const before = await organisationItems(api, world.org.orgId);
 
     // Act
     const notBegunPage = await call('export.page', {
@@ -641,7 +711,292 @@ describe('confide org export and import against a deployed stage (--stage)', { t
     expect(unbegunFinish).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', field: 'runId' } });
     const platform = await api.services.platformAudit.list({ organisationId: world.org.orgId });
     expect(platform.filter((event) => event.operation === 'importRecords')).toEqual([]);
-    expect(await organisationItems(api, world.org.orgId, { includeAudit: true })).toEqual(before);
+    // Only the good check read held records, and only it was recorded; no record was written.
+    expect(platform.filter((event) => event.operation === 'checkImport')).toHaveLength(1);
+    expect(await organisationItems(api, world.org.orgId)).toEqual(before);
+  });
+
+  it('an import through the stage runs under a manager’s authorisation, never under a name typed or a token handed over', async () => {
+    // Prepare: the operator is signed in; the service's manager authorises the import through the API.
+    const world = await importWorld(api);
+    const from = mkdtempSync(join(folder, 'import-'));
+    generateDataset(from, { clients: 2, notesPerClient: 1, worker: world.workerHandle, seed: 'n' });
+    const operator = { CONFIDE_OPERATOR_TOKEN: await api.operatorToken('operator-1') };
+    const workerAuthorising = await api.graphql(
+      'mutation ($input: AuthoriseImportInput!) { authoriseImport(input: $input) { id } }',
+      { token: world.worker.token, variables: { input: { serviceId: world.serviceId } } },
+    );
+    const authorisation = await authoriseImport(api, world.manager, world.serviceId);
+    const before = await organisationItems(api, world.org.orgId, { includeAudit: true });
+
+    // Act: the manager named; no authorisation at all; the manager's own access token handed over as if one.
+    const named = await stage(importArgs(world, from), operator);
+    const nobody = await stage(stageImportArgs(world, from), operator);
+    const tokenHandedOver = await stage(stageImportArgs(world, from, world.manager.token), operator);
+    const afterRefusals = await organisationItems(api, world.org.orgId, { includeAudit: true });
+    const platformAfterRefusals = await api.services.platformAudit.list({ organisationId: world.org.orgId });
+    const authorised = await stage(stageImportArgs(world, from, authorisation), operator);
+
+    // Assess: a support worker may not authorise; refused, nothing written, until the manager's authorisation.
+    expect(codes(workerAuthorising)).toEqual(['FORBIDDEN']);
+    expect(named.code, named.stdout).toBe(1);
+    expect(named.stderr).toContain('--as');
+    expect(named.stderr).toContain('--authorisation');
+    expect(nobody.code, nobody.stdout).toBe(1);
+    expect(nobody.stderr).toContain('--authorisation');
+    expect(tokenHandedOver.code, tokenHandedOver.stdout).toBe(1);
+    expect(tokenHandedOver.stderr).toContain('--authorisation:');
+    expect(tokenHandedOver.stderr).toContain('(AUTHORISATION_NOT_FOUND)');
+    expect(tokenHandedOver.stderr).not.toContain(world.manager.token);
+    expect(afterRefusals).toEqual(before);
+    expect(platformAfterRefusals.filter((event) => event.operation === 'importRecords')).toEqual([]);
+    expect(authorised.code, authorised.stderr).toBe(0);
+    expect(authorised.stdout).toContain(`by ${world.managerHandle}, in qa)`);
+    // The records are the manager's writes in the organisation's audit; the operator is the processor, named in the
+    // platform audit only.
+    const scope = tenantScope(world.org.orgId);
+    const byManager = (
+      await api.services.auditLog.byActor(scope, world.manager.staffId, { limit: 100 })
+    ).filter((event) => event.operation.startsWith('import'));
+    expect(byManager.filter((event) => event.operation === 'importRun')).toHaveLength(2);
+    expect(byManager.filter((event) => event.operation === 'importServiceUser')).toHaveLength(2);
+    expect(
+      (await api.services.auditLog.byActor(scope, 'operator-1', { limit: 100 })).filter((event) =>
+        event.operation.startsWith('import'),
+      ),
+    ).toEqual([]);
+    const runs = (await api.services.platformAudit.list({ organisationId: world.org.orgId })).filter(
+      (event) => event.operation === 'importRecords',
+    );
+    expect(runs.map((event) => [event.actor.kind, event.actor.id, event.outcome]).sort()).toEqual([
+      ['OPERATOR', 'operator-1', 'ALLOWED'],
+      ['OPERATOR', 'operator-1', 'COMPLETED'],
+    ]);
+  });
+
+  it('the function imports only under an authorisation in force for this organisation and service, whose grantor still has the standing', async () => {
+    // Prepare: the world's service and a second one of the same manager; another organisation; two more managers of
+    // the service, one to be deactivated and one to lose the role.
+    const world = await importWorld(api);
+    const other = await importWorld(api);
+    const secondService = await createService(api, world, world.manager);
+    const deactivated = await anotherManager(api, world);
+    const demoted = await anotherManager(api, world, ['SERVICE_MANAGER', 'SUPPORT_WORKER']);
+    const operatorToken = await api.operatorToken('operator-1');
+    const call = (operation: string, input: Record<string, unknown>, services = api.services) =>
+      runTransfer(
+        { services, authenticator: new Authenticator(api.services) },
+        { operation, token: operatorToken, input },
+      );
+    const who = (authorisation?: string) => ({
+      slug: world.org.slug,
+      service: localIdOf(world.serviceId),
+      ...(authorisation === undefined ? {} : { authorisation }),
+    });
+    const mapping = {
+      sourceSystem: 'authorised',
+      dateFormat: 'YYYY-MM-DD',
+      clients: { file: 'clients.csv', columns: { sourceId: 'Id', name: 'Name', dateOfBirth: 'DOB' } },
+      noteTypes: {},
+    };
+    const clients = [
+      {
+        line: 2,
+        sourceId: 'C-1',
+        details: { name: 'Authorised Person', dateOfBirth: '1980-01-01' },
+        allocations: [],
+        consents: [],
+        notes: [],
+      },
+    ];
+    const inForce = await authoriseImport(api, world.manager, world.serviceId);
+    const forSecondService = await authoriseImport(api, world.manager, secondService);
+    const ofOtherOrganisation = await authoriseImport(api, other.manager, other.serviceId);
+    const toAlter = await authoriseImport(api, world.manager, world.serviceId, 30);
+    const toWithdraw = await authoriseImport(api, world.manager, world.serviceId);
+    const ofDeactivated = await authoriseImport(api, deactivated, world.serviceId);
+    const ofDemoted = await authoriseImport(api, demoted, world.serviceId);
+    // In force before anything changes.
+    const beforeChanges = await Promise.all(
+      [inForce, toAlter, toWithdraw, ofDeactivated, ofDemoted].map((id) => call('import.context', who(id))),
+    );
+    // Withdrawn by its grantor; a manager deactivated, another's management role taken; one extended in the table.
+    expectNoErrors(
+      await api.graphql(
+        'mutation ($input: WithdrawImportAuthorisationInput!) { withdrawImportAuthorisation(input: $input) { id } }',
+        { token: world.manager.token, variables: { input: { authorisationId: toWithdraw } } },
+      ),
+    );
+    expectNoErrors(
+      await api.graphql('mutation ($id: ID!) { deactivateStaff(input: { staffId: $id }) { status } }', {
+        token: world.org.adminToken,
+        variables: { id: deactivated.globalId },
+      }),
+    );
+    expectNoErrors(
+      await api.graphql(
+        'mutation ($id: ID!) { removeRoles(input: { staffId: $id, roles: [SERVICE_MANAGER] }) { roles } }',
+        { token: world.org.adminToken, variables: { id: demoted.globalId } },
+      ),
+    );
+    await api.services.dynamo.send(
+      new UpdateItemCommand({
+        TableName: api.services.config.tables.data,
+        Key: {
+          pk: { S: `ORG#${world.org.orgId}#IMPORT_AUTHORISATIONS` },
+          sk: { S: toAlter },
+        },
+        UpdateExpression: 'SET validUntil = :later',
+        ExpressionAttributeValues: { ':later': { S: new Date(Date.now() + 20 * 3_600_000).toISOString() } },
+      }),
+    );
+    // Five hours on, past the default four.
+    const later = testApi({ clock: { now: () => new Date(Date.now() + 5 * 3_600_000) } });
+    const beforeRefusals = await organisationItems(api, world.org.orgId, { includeAudit: true });
+
+    // Act
+    const missing = await call('import.check', { ...who(), mapping, clients });
+    const forged = await call('import.check', { ...who(newId('importAuthorisation')), mapping, clients });
+    const malformed = await call('import.begin', { ...who('not-an-authorisation'), mapping });
+    const staffToken = await call('import.begin', { ...who(world.manager.token), mapping });
+    const otherOrganisation = await call('import.check', { ...who(ofOtherOrganisation), mapping, clients });
+    const otherService = await call('import.check', { ...who(forSecondService), mapping, clients });
+    const altered = await call('import.check', { ...who(toAlter), mapping, clients });
+    const withdrawn = await call('import.begin', { ...who(toWithdraw), mapping });
+    const expired = await call('import.check', { ...who(inForce), mapping, clients }, later.services);
+    const grantorDeactivated = await call('import.check', { ...who(ofDeactivated), mapping, clients });
+    const grantorDemoted = await call('import.begin', { ...who(ofDemoted), mapping });
+    // A name and a staff token in the request are not read: the importer is the authorisation's grantor.
+    const named = await call('import.context', {
+      ...who(inForce),
+      as: world.workerHandle,
+      importerToken: world.worker.token,
+    });
+
+    // Assess: each refused with its own code, naming --authorisation's field, and nothing written.
+    expect(beforeChanges.map((answer) => answer.ok)).toEqual([true, true, true, true, true]);
+    const refusal = (code: string) => ({ ok: false, error: { code, field: 'authorisation' } });
+    expect(missing).toMatchObject(refusal('AUTHORISATION_REQUIRED'));
+    expect(forged).toMatchObject(refusal('AUTHORISATION_NOT_FOUND'));
+    expect(malformed).toMatchObject(refusal('AUTHORISATION_NOT_FOUND'));
+    expect(staffToken).toMatchObject(refusal('AUTHORISATION_NOT_FOUND'));
+    expect(otherOrganisation).toMatchObject(refusal('AUTHORISATION_NOT_FOUND'));
+    expect(otherService).toMatchObject(refusal('AUTHORISATION_NOT_FOR_SERVICE'));
+    expect(altered).toMatchObject(refusal('AUTHORISATION_TAMPERED'));
+    expect(withdrawn).toMatchObject(refusal('AUTHORISATION_WITHDRAWN'));
+    expect(expired).toMatchObject(refusal('AUTHORISATION_EXPIRED'));
+    expect(grantorDeactivated).toMatchObject(refusal('AUTHORISATION_GRANTOR_INACTIVE'));
+    expect(grantorDemoted).toMatchObject(refusal('AUTHORISATION_GRANTOR_NOT_PERMITTED'));
+    expect(named).toMatchObject({
+      ok: true,
+      operator: { staffId: world.manager.staffId, handle: world.managerHandle },
+      authorisation: { authorisationId: inForce },
+    });
+    // The altered authorisation is an integrity incident; apart from it, nothing was written or recorded.
+    await expectTamperedState(api, world.org.orgId, 'IMPORT_AUTHORISATION', world.manager.staffId);
+    const withoutIncidents = (items: Awaited<ReturnType<typeof organisationItems>>) =>
+      items.filter(({ item }) => !(item.pk?.S ?? '').endsWith('#INTEGRITY'));
+    expect(withoutIncidents(await organisationItems(api, world.org.orgId, { includeAudit: true }))).toEqual(
+      withoutIncidents(beforeRefusals),
+    );
+    const platform = await api.services.platformAudit.list({ organisationId: world.org.orgId });
+    expect(
+      platform.filter((event) => event.operation === 'importRecords' || event.operation === 'checkImport'),
+    ).toEqual([]);
+  });
+
+  it('the stage’s dry run is recorded first: the operator in the platform audit, the importer in the organisation’s', async () => {
+    // Prepare: a person already held, whom the duplicate check opens; two checks, as the CLI sends them.
+    const world = await importWorld(api);
+    await registerServiceUser(api, world.manager, world.serviceId, HELD);
+    const operatorToken = await api.operatorToken('operator-1');
+    const authorisation = await authoriseImport(api, world.manager, world.serviceId);
+    const check = (clients: Record<string, unknown>[], services = api.services) =>
+      runTransfer(
+        { services, authenticator: new Authenticator(api.services) },
+        {
+          operation: 'import.check',
+          token: operatorToken,
+          input: {
+            slug: world.org.slug,
+            service: localIdOf(world.serviceId),
+            authorisation,
+            mapping: {
+              sourceSystem: 'checked',
+              dateFormat: 'YYYY-MM-DD',
+              clients: {
+                file: 'clients.csv',
+                columns: { sourceId: 'Id', name: 'Name', dateOfBirth: 'DOB', nhsNumber: 'NHS' },
+              },
+              noteTypes: {},
+            },
+            clients,
+          },
+        },
+      );
+    const person = (sourceId: string, details: Record<string, string>) => ({
+      line: 2,
+      sourceId,
+      details,
+      allocations: [],
+      consents: [],
+      notes: [],
+    });
+    const scope = tenantScope(world.org.orgId);
+    const before = await organisationItems(api, world.org.orgId);
+
+    // A platform audit that cannot be written: the check must not read, nor answer, without its record.
+    const unrecorded = {
+      ...api.services,
+      platformAudit: Object.assign(Object.create(api.services.platformAudit), {
+        record: () => Promise.reject(new Error('platform audit unavailable')),
+      }),
+    };
+
+    // Act
+    const fresh = await check([person('C-1', { name: 'Newly Arrived', dateOfBirth: '1990-03-03' })]);
+    const held = await check([person('C-2', HELD)]);
+    const failed = await check([person('C-3', HELD)], unrecorded).catch((error: Error) => error);
+
+    // Assess: checked as before; one platform event and one organisation event per check, naming the same check.
+    expect(fresh).toMatchObject({ ok: true, rejections: [], counts: { clients: 1 } });
+    expect(held).toMatchObject({ ok: true, rejections: [{ reason: 'DUPLICATE_OF_HELD_RECORD' }] });
+    expect(failed).toBeInstanceOf(Error);
+    const platform = (await api.services.platformAudit.list({ organisationId: world.org.orgId })).filter(
+      (event) => event.operation === 'checkImport',
+    );
+    expect(platform).toHaveLength(2);
+    for (const event of platform) {
+      expect(event).toMatchObject({
+        actor: { kind: 'OPERATOR', id: 'operator-1' },
+        outcome: 'ALLOWED',
+        rule: 'platform.organisation.import',
+      });
+      expect(event.requestId).toMatch(/^import-check-[0-9a-f-]{36}$/);
+    }
+    const events = (await api.services.auditLog.byActor(scope, world.manager.staffId, { limit: 100 })).filter(
+      (event) => event.operation === 'importCheck',
+    );
+    expect(events).toHaveLength(2);
+    expect(events.map((event) => event.requestId).sort()).toEqual(
+      platform.map((event) => event.requestId).sort(),
+    );
+    for (const event of events) {
+      expect(event).toMatchObject({
+        action: 'ADMIN',
+        actor: { kind: 'STAFF', id: world.manager.staffId },
+        subjectId: undefined,
+        classifications: ['IDENTIFYING'],
+        outcome: 'ALLOWED',
+        rule: 'import.check',
+        items: [event.requestId],
+      });
+      const text = JSON.stringify(event);
+      for (const value of [HELD.name, HELD.nhsNumber, HELD.dateOfBirth, 'Newly Arrived'])
+        expect(text).not.toContain(value);
+    }
+    // Nothing but the audit was written.
+    expect(await organisationItems(api, world.org.orgId)).toEqual(before);
   });
 
   it('refuses an import into an organisation whose policy is not set up, writing nothing', async () => {
@@ -649,11 +1004,13 @@ describe('confide org export and import against a deployed stage (--stage)', { t
     const unpublished = await importWorld(api, { publishPolicy: false });
     const from = mkdtempSync(join(folder, 'import-'));
     generateDataset(from, { clients: 2, notesPerClient: 1, worker: unpublished.workerHandle, seed: 's' });
-    const before = await organisationItems(api, unpublished.org.orgId, { includeAudit: true });
     const operator = { CONFIDE_OPERATOR_TOKEN: await api.operatorToken('operator-1') };
+    // With no policy published there is nothing to acknowledge: the manager may authorise; the import still stops.
+    const authorisation = await authoriseImport(api, unpublished.manager, unpublished.serviceId);
+    const before = await organisationItems(api, unpublished.org.orgId, { includeAudit: true });
 
     // Act
-    const refused = await stage(importArgs(unpublished, from), operator);
+    const refused = await stage(stageImportArgs(unpublished, from, authorisation), operator);
 
     // Assess
     expect(refused.code).toBe(1);

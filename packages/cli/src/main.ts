@@ -537,8 +537,13 @@ const COMMANDS: readonly CommandSpec[] = [
       'confide import --template [<folder>]                       prints (or writes) a mapping file to edit',
       'confide import --org <slug> --service <id> --as <handle> --dry-run <folder>   checks every row, writes nothing',
       'confide import --org <slug> --service <id> --as <handle> <folder>             imports; run again to resume',
-      'confide import ... --stage <stage>   into a deployed stage, through its transfer function, as the operator in',
-      '    CONFIDE_OPERATOR_TOKEN (the files are read and checked here; the stage checks duplicates and writes)',
+      'confide import --org <slug> --service <id> --authorisation <id> [--dry-run] <folder> --stage <stage>',
+      '    into a deployed stage, through its transfer function, as the operator in CONFIDE_OPERATOR_TOKEN, under the',
+      '    authority of the manager of the service who authorised it in the API (authoriseImport) and gave you its id',
+      '    (no --as: a name typed proves nothing); the files are read and checked here, the stage checks the',
+      '    authorisation on every call, checks duplicates and writes, and records a dry run too (platform audit and the',
+      "    organisation's audit)",
+      'Locally --as names the importer, as --operator-id names the operator elsewhere: the local stack has no users.',
     ],
     options: {
       org: ORG,
@@ -550,7 +555,14 @@ const COMMANDS: readonly CommandSpec[] = [
       as: {
         type: 'string',
         value: '<handle>',
-        description: 'the staff member importing: a manager of the service who has acknowledged the policy',
+        description:
+          'the staff member importing, against the local stack: a manager of the service who has acknowledged the policy',
+      },
+      authorisation: {
+        type: 'string',
+        value: '<id>',
+        description:
+          "in a stage: the import authorisation a manager of the service gave in the stage's API (authoriseImport)",
       },
       mapping: {
         type: 'string',
@@ -577,6 +589,7 @@ const COMMANDS: readonly CommandSpec[] = [
           org: str(values, 'org'),
           service: str(values, 'service'),
           as: str(values, 'as'),
+          authorisation: str(values, 'authorisation'),
           mapping: str(values, 'mapping'),
           report: str(values, 'report'),
           stage: str(values, 'stage'),

@@ -18,8 +18,8 @@ type Answer = Record<string, unknown>;
 const FLAGS: Readonly<Record<string, string>> = {
   slug: '--slug',
   service: '--service',
-  as: '--as',
   mapping: '--mapping',
+  authorisation: '--authorisation',
 };
 
 /** One operation of the stage's transfer function, as the signed-in operator (CONFIDE_OPERATOR_TOKEN first). */

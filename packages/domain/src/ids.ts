@@ -34,6 +34,7 @@ export const ID_PREFIXES = {
   disclosureReview: 'dsr',
   approval: 'apv',
   importRun: 'imp',
+  importAuthorisation: 'ima',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

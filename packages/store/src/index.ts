@@ -21,6 +21,7 @@ export * from './records/disclosure-queue';
 export * from './records/disclosure-reviews';
 export * from './records/disclosures';
 export * from './records/emergency-reviews';
+export * from './records/import-authorisations';
 export * from './records/imports';
 export * from './records/integrity-incidents';
 export * from './records/media';

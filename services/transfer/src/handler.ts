@@ -14,8 +14,9 @@ let built: { services: ConfideServices; authenticator: Authenticator } | undefin
 
 /**
  * The transfer Lambda (decision 0041): `confide org export --stage` and `confide import --stage` invoke it with the
- * operator's SigV4-signed `Invoke` and Cognito token. See transfer.ts for its operations. Logs the operation,
- * organisation id and counts; refusals their code; failures their error name only (AWS messages can echo values).
+ * operator's SigV4-signed `Invoke` and Cognito token (an import also naming the import authorisation a manager of the
+ * service gave through the api, decision 0146). See transfer.ts for its operations. Logs the operation, organisation
+ * id and counts; refusals their code; failures their error name only (AWS messages can echo values).
  */
 export async function handler(event: unknown, context?: Context): Promise<TransferAnswer> {
   if (context) logger.addContext(context);

@@ -1,10 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { ALLOCATABLE_ROLES } from '@confide/access';
+import { ALLOCATABLE_ROLES, OPERATION_POLICIES } from '@confide/access';
 import type { Authenticator } from '@confide/api/authentication';
 import { organisationExports } from '@confide/api/provisioning';
 import type { ConfideServices } from '@confide/api/services';
 import { ConfideError, isIdOf, newId, type OrgId, type RetentionRules } from '@confide/domain';
-import { type PlatformAuditEvent, type StaffMember, tenantScope } from '@confide/store';
+import {
+  type AuditEvent,
+  type ImportAuthorisation,
+  ImportAuthorisations,
+  type PlatformAuditEvent,
+  type StaffMember,
+  TamperedItemError,
+  type TenantScope,
+  tenantScope,
+} from '@confide/store';
 // The export and the import are the CLI's code (decision 0034, 0032); the stage runs the same code where the
 // organisation's keys may be used (decision 0041). The CLI package has no exports map: its files by path.
 import { CliError } from '../../../packages/cli/src/data-dir';
@@ -34,18 +43,23 @@ import {
  * import of a charity's records (decision 0032) against a deployed stage, run where the organisation's keys may be
  * used — with the tenant-scoped credentials the api uses (decision 0031) — and invoked by the operator's CLI with
  * SigV4, as the verifier is. Every request carries the operator's Cognito token (`CONFIDE_OPERATOR_TOKEN`): the
- * function admits only an ACTIVE platform operator, whose id the audit events name.
+ * function admits only an ACTIVE platform operator, whose id the audit events name. An import's request also names
+ * an import authorisation (`authorisation`, decision 0146) that one of the service's managers gave through the API:
+ * the import runs under the authority of that staff member, checked on every call as their account is then, never of
+ * a name or a token in the request (the operator holds no staff member's sign-in).
  *
- * Operations (`{ operation, token, input }`):
+ * Operations (`{ operation, token, input }`; an import's input names `slug`, `service` and `authorisation`):
  * - `export.begin` `{ slug }`: the platform audit (ALLOWED) first, then the staff and services and a cursor;
  * - `export.page` `{ slug, requestId, cursor }`: the next people, each audited (`processor.export` READ) before it
  *   is read, decrypted; at most {@link EXPORT_PAGE_PEOPLE} and {@link EXPORT_PAGE_BYTES} of JSON (Lambda answers at
  *   most 6 MB);
  * - `export.complete` `{ slug, requestId, serviceUsers, notes, manifestDigest }`: the EXPORTED record offboarding
  *   requires (with the digest the CLI computed over the manifest it wrote), and the platform audit (COMPLETED);
- * - `import.context` `{ slug, service, as }`: refuses unless the organisation's policy and the importer's roles are
- *   set up; answers what the CLI validates rows with (staff ids, roles and service links, partners, retention);
- * - `import.check` `{ …, mapping, clients }`: the dry run's check against held data (blind indexes), writing nothing;
+ * - `import.context` `{ slug, service, authorisation }`: refuses unless the authorisation is in force for the
+ *   service and its grantor (the importer) still has the standing, and the organisation's policy is set up; answers
+ *   what the CLI validates rows with (staff ids, roles and service links, partners, retention);
+ * - `import.check` `{ …, mapping, clients }`: the dry run's check against held data (blind indexes), writing no
+ *   record: its platform audit event (the operator) and the organisation's ADMIN event (the importer) first;
  * - `import.begin`, `import.batch` `{ …, runId, clients }`, `import.finish`: the run, as the local import writes
  *   it; a batch answers which rows it wrote and which it skipped as already imported, so a rerun skips them.
  *
@@ -312,26 +326,146 @@ async function exportOperation(
   return { ok: true, operation };
 }
 
-/** The organisation, importer and service an import request names, with the importer's standing (refusals). */
+/** The field of an import request's input that names its authorisation (decision 0146), and of its refusals. */
+const AUTHORISATION = 'authorisation';
+
+/**
+ * The authorisation an import request names, read from the organisation's partition and checked (decision 0146): its
+ * MAC (one changed or written in the table authorises nothing, and is recorded as an integrity incident), that it is
+ * in force (not withdrawn, not past its end) and that it is for this service. Never a name or a token in the request:
+ * the import runs under the authority of the staff member who gave it through the API.
+ */
+async function authorisationFor(
+  services: ConfideServices,
+  scope: TenantScope,
+  input: Input,
+  serviceId: string,
+): Promise<ImportAuthorisation> {
+  const id = input[AUTHORISATION];
+  if (id === undefined || id === null || id === '') {
+    throw new Refused(
+      'AUTHORISATION_REQUIRED',
+      "An import runs under the authority of one of the service's managers, who authorises it through the API (authoriseImport): the request names no authorisation.",
+      AUTHORISATION,
+    );
+  }
+  const store = ImportAuthorisations.of(services);
+  let authorisation: ImportAuthorisation | undefined;
+  try {
+    authorisation =
+      typeof id === 'string' && isIdOf('importAuthorisation', id) ? await store.get(scope, id) : undefined;
+  } catch (error) {
+    if (!(error instanceof TamperedItemError)) throw error;
+    await services.integrityIncidents.record(
+      scope,
+      { kind: 'TAMPERED_STATE', subjectId: error.subjectId, itemKind: error.itemKind, restored: false },
+      error.itemKey,
+      { recurring: true },
+    );
+    throw new Refused(
+      'AUTHORISATION_TAMPERED',
+      'The import authorisation failed its integrity check: it was changed outside Confide, and authorises nothing (recorded as an integrity incident). Ask the manager for a new one.',
+      AUTHORISATION,
+    );
+  }
+  if (!authorisation) {
+    throw new Refused(
+      'AUTHORISATION_NOT_FOUND',
+      "The organisation has no import authorisation with that id (an authorisation is given by a manager of the service in the organisation's own API, and deleted once it has ended).",
+      AUTHORISATION,
+    );
+  }
+  const state = store.stateOf(authorisation);
+  if (state === 'WITHDRAWN') {
+    throw new Refused(
+      'AUTHORISATION_WITHDRAWN',
+      'The import authorisation was withdrawn by its grantor.',
+      AUTHORISATION,
+    );
+  }
+  if (state === 'EXPIRED') {
+    throw new Refused(
+      'AUTHORISATION_EXPIRED',
+      `The import authorisation ended at ${authorisation.validUntil}: ask the manager for a new one (a rerun resumes the import).`,
+      AUTHORISATION,
+    );
+  }
+  if (authorisation.serviceId !== serviceId) {
+    throw new Refused(
+      'AUTHORISATION_NOT_FOR_SERVICE',
+      'The import authorisation is for another service of the organisation.',
+      AUTHORISATION,
+    );
+  }
+  return authorisation;
+}
+
+/**
+ * The grantor of an authorisation as their account is now, refused unless they still have the standing the import
+ * needs: an ACTIVE staff member whom `import.authorise` (the policy the api gave the authorisation under) still admits
+ * for the service. A manager deactivated, demoted or taken off the service since stops their authorisation at once.
+ */
+function grantorStanding(
+  organisation: { readonly policyVersion: number | undefined; readonly preset: 'STRICT' | 'GROUP_WIDE' },
+  grantor: StaffMember | undefined,
+  serviceId: string,
+): StaffMember {
+  if (grantor?.status !== 'ACTIVE') {
+    throw new Refused(
+      'AUTHORISATION_GRANTOR_INACTIVE',
+      'The staff member who gave the import authorisation is no longer active: it authorises nothing.',
+      AUTHORISATION,
+    );
+  }
+  const manages = grantor.serviceLinks.manages.has(serviceId);
+  const decision = OPERATION_POLICIES['import.authorise'].decide({
+    caller: {
+      kind: 'STAFF',
+      roles: grantor.roles,
+      acknowledgedPolicy:
+        organisation.policyVersion === undefined ||
+        grantor.acknowledgedPolicyVersion === organisation.policyVersion,
+    },
+    preset: organisation.preset,
+    approved: false,
+    service: { manages, member: manages || grantor.serviceLinks.memberOf.has(serviceId) },
+  });
+  if (decision.effect !== 'ALLOW') {
+    throw new Refused(
+      'AUTHORISATION_GRANTOR_NOT_PERMITTED',
+      decision.effect === 'POLICY_NOT_ACKNOWLEDGED'
+        ? "The staff member who gave the import authorisation has not acknowledged the organisation's current confidentiality policy: it authorises nothing until they do."
+        : `The staff member who gave the import authorisation no longer manages the service with the rights an import needs (${decision.rule}): it authorises nothing.`,
+      AUTHORISATION,
+    );
+  }
+  return grantor;
+}
+
+/**
+ * The organisation, service and authorisation an import request names, and the importer: the staff member who gave
+ * the authorisation, with their standing as it is now (refusals).
+ */
 async function importTarget(services: ConfideServices, input: Input, mapping: ImportMapping) {
   const slug = text(input, 'slug', SLUG);
   const serviceId = text(input, 'service');
   if (!isIdOf('service', serviceId)) throw new Refused('BAD_USER_INPUT', 'service is malformed.', 'service');
-  const handle = text(input, 'as');
   const orgId = await services.directory.organisationIdBySlug(slug);
   const organisation = orgId ? await services.directory.organisation(orgId) : undefined;
   if (!orgId || !organisation) throw new Refused('NOT_FOUND', `No organisation with slug "${slug}".`, 'slug');
   const scope = tenantScope(orgId);
-  const [operator, staff, partners, careServices] = await Promise.all([
-    services.directory.staffByHandle(scope, handle),
+  const [authorisation, staff, partners, careServices] = await Promise.all([
+    authorisationFor(services, scope, input, serviceId),
     services.directory.listStaff(scope),
     services.partners.list(scope),
     services.careServices.list(scope),
   ]);
-  if (!operator) throw new Refused('NOT_FOUND', `No staff member "${handle}" in ${slug}.`, 'as');
   if (!careServices.some((service) => service.serviceId === serviceId)) {
     throw new Refused('NOT_FOUND', `No such service in ${slug}.`, 'service');
   }
+  // Read afresh (the list may lag a change of a moment ago): a deactivation or demotion counts at once.
+  const grantor = await services.directory.staff(scope, authorisation.grantedBy);
+  const operator = grantorStanding(organisation, grantor, serviceId);
   const authority = importAuthority(organisation, operator, serviceId);
   const target: ImportTarget = {
     services,
@@ -341,7 +475,7 @@ async function importTarget(services: ConfideServices, input: Input, mapping: Im
     authority,
     retention: organisation.retention,
   };
-  return { orgId, scope, organisation, operator, staff, partners, target };
+  return { orgId, scope, organisation, operator, staff, partners, target, authorisation };
 }
 
 function mappingOf(input: Input): ImportMapping {
@@ -434,6 +568,52 @@ function clientsOf(
   });
 }
 
+/**
+ * The dry run's record, written before it reads anything of the organisation's (decision 0146): the check opens held
+ * people's identifying details (the duplicate check by blind index) to answer reason codes. The platform audit names
+ * the operator, the organisation's audit the importer who authorised it (as a run's events do), both under
+ * the check's id; no value of a record or a row.
+ */
+async function recordImportCheck(
+  services: ConfideServices,
+  check: {
+    orgId: OrgId;
+    operatorId: string;
+    importer: StaffMember;
+    auditYears: number;
+  },
+): Promise<string> {
+  const checkId = `import-check-${randomUUID()}`;
+  await services.platformAudit.record({
+    actor: { kind: 'OPERATOR', id: check.operatorId },
+    operation: 'checkImport',
+    organisationId: check.orgId,
+    outcome: 'ALLOWED',
+    rule: 'platform.organisation.import',
+    requestId: checkId,
+  });
+  const event: AuditEvent = {
+    orgId: check.orgId,
+    requestId: checkId,
+    at: services.clock.now().toISOString(),
+    actor: { kind: 'STAFF', id: check.importer.staffId, roles: [...check.importer.roles] },
+    action: 'ADMIN',
+    operation: 'importCheck',
+    subjectId: undefined,
+    // What the duplicate check opens of the service's held people to compare them with the rows.
+    fields: ['ServiceUser.dateOfBirth', 'ServiceUser.name', 'ServiceUser.nhsNumber'],
+    classifications: ['IDENTIFYING'],
+    relationship: 'MANAGES_SERVICE',
+    purpose: undefined,
+    emergency: false,
+    outcome: 'ALLOWED',
+    rule: 'import.check',
+    items: [checkId],
+  };
+  await services.auditLog.write([event], { retentionYears: check.auditYears });
+  return checkId;
+}
+
 async function importOperation(
   deps: TransferDependencies,
   operation: Exclude<TransferOperation, `export.${string}`>,
@@ -442,9 +622,11 @@ async function importOperation(
 ): Promise<TransferAnswer> {
   const { services } = deps;
   if (operation === 'import.context') {
-    const { orgId, organisation, operator, staff, partners, target } = await importTarget(services, input, {
-      sourceSystem: 'context',
-    } as ImportMapping);
+    const { orgId, organisation, operator, staff, partners, target, authorisation } = await importTarget(
+      services,
+      input,
+      { sourceSystem: 'context' } as ImportMapping,
+    );
     deps.onAnswered?.({ operation, organisationId: orgId });
     const { policyVersion } = organisation;
     return {
@@ -459,6 +641,8 @@ async function importOperation(
         retention: organisation.retention,
       },
       operator: { staffId: operator.staffId, handle: operator.handle },
+      // What the import runs under, and until when (the CLI says so before it reads the files).
+      authorisation: { authorisationId: authorisation.authorisationId, expiresAt: authorisation.validUntil },
       staff: staff.map((member) => ({
         staffId: member.staffId,
         handle: member.handle,
@@ -472,7 +656,7 @@ async function importOperation(
     };
   }
   const mapping = mappingOf(input);
-  const { orgId, staff, partners, target } = await importTarget(services, input, mapping);
+  const { orgId, organisation, staff, partners, target } = await importTarget(services, input, mapping);
   const engine = new ImportEngine(target);
   const platform = (runId: string, outcome: 'ALLOWED' | 'COMPLETED') =>
     services.platformAudit.record({
@@ -543,11 +727,21 @@ async function importOperation(
   const clients = clientsOf(input, staff, target.authority.noteBy, target.retention, services.clock.now(), {
     partnerIds: new Set(partners.map((partner) => partner.partnerId)),
   });
+  // A dry run reads held records as a run does, with no run to cover it: recorded first, or nothing is read.
+  const checkId =
+    operation === 'import.check'
+      ? await recordImportCheck(services, {
+          orgId,
+          operatorId,
+          importer: target.authority.operator,
+          auditYears: organisation.retention.auditYears,
+        })
+      : undefined;
   const classified = await engine.classify(clients);
   // Finished by an earlier run (their rows' rejections, decision 0143, are rows, not clients).
   const skipped = classified.alreadyImported;
   if (operation === 'import.check') {
-    deps.onAnswered?.({ operation, organisationId: orgId, clients: clients.length });
+    deps.onAnswered?.({ operation, organisationId: orgId, checkId, clients: clients.length });
     return {
       ok: true,
       operation,

@@ -4,6 +4,7 @@ import { DISCLOSURE_QUEUE_POLICIES } from './policies/disclosure-queue';
 import { GOVERNANCE_POLICIES } from './policies/governance';
 import { ACCESS_GOVERNANCE_POLICIES } from './policies/governance-access';
 import { IDENTITY_POLICIES } from './policies/identity';
+import { IMPORT_POLICIES } from './policies/imports';
 import { PLATFORM_POLICIES } from './policies/platform';
 import { SHARING_POLICIES } from './policies/sharing';
 import type { OperationPolicy } from './policy';
@@ -17,6 +18,7 @@ const ALL = [
   ...GOVERNANCE_POLICIES,
   ...ACCESS_GOVERNANCE_POLICIES,
   ...APPROVAL_POLICIES,
+  ...IMPORT_POLICIES,
 ] as const;
 
 /** The id of an operation policy, as a schema field names it in `operation: { policy }`. */

@@ -30,6 +30,7 @@ const GLOBAL_BY_NAME: Readonly<Record<string, string>> = {
   proposedBy: 'StaffMember',
   readBy: 'StaffMember',
   approvedBy: 'StaffMember',
+  grantedBy: 'StaffMember',
   exportApprovedBy: 'StaffMember',
   releasedBy: 'StaffMember',
   distribution: 'StaffMember',
@@ -54,6 +55,7 @@ const OPAQUE_BY_NAME: Readonly<Record<string, string>> = {
   partnerId: 'a PartnerAgency’s `id`',
   evidence: 'AccessEvent `id`s',
   reference: 'the id of the item the notification is about',
+  authorisationId: 'an ImportAuthorisation’s `id`, as authoriseImport gave it',
 };
 
 /** Exceptions by coordinate (`Type.field`): raw ids kept for compatibility next to their global replacement. */

@@ -32,6 +32,7 @@ import './supervision';
 import './retention';
 import './monitoring';
 import './approvals';
+import './import-authorisations';
 import './operators';
 import { describeListMaxima } from '../hardening';
 import { describeIdForms } from './id-forms';

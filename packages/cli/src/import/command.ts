@@ -23,11 +23,19 @@ import { importAuthority, runImport } from './run';
  * `confide import --org <slug> --service <id> --as <handle> [--dry-run] <folder>` (issue 21, decision 0032). The
  * stage is where services come from: locally the running stack (`servicesFor`); a deployed stage plugs in here
  * with services built from its configuration and the signed-in operator's identity.
+ *
+ * Who imports (decision 0146): locally `--as` names the staff member, as `--operator-id` names the operator of the
+ * local stack's other commands — the developer's data folder holds the stack's keys and token issuer (`confide token`
+ * mints anyone's token), so nothing there could prove more. In a stage the importer is the staff member who authorised
+ * the import through the stage's API (`authoriseImport`): `--authorisation <id>` names it, and `--as` is refused.
  */
 export interface ImportRequest {
   readonly org?: string | undefined;
   readonly service?: string | undefined;
+  /** The importing staff member's handle: against the local stack only (a stage takes an authorisation). */
   readonly as?: string | undefined;
+  /** The import authorisation a manager of the service gave through the stage's API: in a stage only. */
+  readonly authorisation?: string | undefined;
   readonly folder?: string | undefined;
   readonly mapping?: string | undefined;
   readonly report?: string | undefined;
@@ -99,9 +107,26 @@ export async function importCommand(request: ImportRequest): Promise<string> {
     writeFileSync(path, text);
     return `Wrote a mapping template to ${path}: name your files and columns in it, then run confide import --dry-run.`;
   }
-  if (!request.org || !request.service || !request.as || !request.folder) {
+  if (request.stage !== undefined && request.as !== undefined) {
     throw new CliError(
-      'Give --org <slug>, --service <id>, --as <handle> and the folder of CSV files (see --help).',
+      `--as names the importer against the local stack only. In ${request.stage} the import runs under the authority of the manager of the service who authorised it through the API (authoriseImport), never of a name typed here: leave out --as and give --authorisation <id>.`,
+    );
+  }
+  if (request.stage === undefined && request.authorisation !== undefined) {
+    throw new CliError(
+      '--authorisation is for an import into a deployed stage (--stage <stage>); against the local stack --as <handle> names the importer.',
+    );
+  }
+  if (
+    !request.org ||
+    !request.service ||
+    !request.folder ||
+    (request.stage === undefined ? !request.as : !request.authorisation)
+  ) {
+    throw new CliError(
+      request.stage === undefined
+        ? 'Give --org <slug>, --service <id>, --as <handle> and the folder of CSV files (see --help).'
+        : `Give --org <slug>, --service <id>, --authorisation <id> and the folder of CSV files (see --help). In ${request.stage} an import runs under the authority of a manager of the service, who authorises it through the API (authoriseImport) and gives you its id.`,
     );
   }
   const folder = resolve(request.folder);
@@ -123,7 +148,7 @@ export async function importCommand(request: ImportRequest): Promise<string> {
     const { importInStage } = await import('./stage');
     const result = await importInStage(
       request.stage,
-      { slug: request.org, serviceId, as: request.as, dryRun: request.dryRun },
+      { slug: request.org, serviceId, authorisation: request.authorisation ?? '', dryRun: request.dryRun },
       mapping,
       tables,
     );
@@ -143,14 +168,15 @@ export async function importCommand(request: ImportRequest): Promise<string> {
   const services = servicesFor(runningStack());
   const orgId = await orgIdOf(services, request.org);
   const scope = tenantScope(orgId);
+  const handle = request.as ?? '';
   const [organisation, operator, staff, partners] = await Promise.all([
     services.directory.organisation(orgId),
-    services.directory.staffByHandle(scope, request.as),
+    services.directory.staffByHandle(scope, handle),
     services.directory.listStaff(scope),
     services.partners.list(scope),
   ]);
   if (!organisation) throw new CliError(`No organisation with slug "${request.org}".`);
-  if (!operator) throw new CliError(`No staff member "${request.as}" in ${request.org}.`);
+  if (!operator) throw new CliError(`No staff member "${handle}" in ${request.org}.`);
   const service = (await services.careServices.list(scope)).find((entry) => entry.serviceId === serviceId);
   if (!service) throw new CliError(`No such service in ${request.org}.`);
   const authority = importAuthority(organisation, operator, serviceId);

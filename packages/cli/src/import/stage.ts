@@ -15,6 +15,12 @@ import { type ImportCounts, importAuthority } from './run';
  * importer's standing, refused there first); the duplicate check against held records (blind indexes: the beacon
  * key) and every write run in the function, a batch of rows an invocation, with the same engine as locally. A rerun
  * resumes: the function skips the rows a run finished (row identities) and completes the ones it began.
+ *
+ * The importer is the staff member who authorised the import through the stage's API (`authoriseImport`, decision
+ * 0146): one of the service's managers, who hands the operator the authorisation's id (`--authorisation`). Every
+ * invocation names it; the function checks it, and its grantor's standing as it is then, and runs the import under
+ * the grantor's authority, naming them as its writer. There is no `--as` in a stage: a typed name proves nothing, and
+ * the operator never holds a staff member's sign-in.
  */
 
 /**
@@ -45,6 +51,7 @@ interface StageContext {
     readonly retention: RetentionRules & { readonly auditYears: number };
   };
   readonly operator: { readonly staffId: string; readonly handle: string };
+  readonly authorisation: { readonly authorisationId: string; readonly expiresAt: string };
   readonly staff: readonly StageStaff[];
   readonly partners: readonly { readonly partnerId: string; readonly name: string }[];
 }
@@ -77,17 +84,17 @@ export interface StageImportResult {
 
 export async function importInStage(
   stage: string,
-  request: { slug: string; serviceId: string; as: string; dryRun: boolean },
+  request: { slug: string; serviceId: string; authorisation: string; dryRun: boolean },
   mapping: ImportMapping,
   tables: Record<Entity, CsvTable | undefined>,
 ): Promise<StageImportResult> {
   const started = Date.now();
-  const who = { slug: request.slug, service: request.serviceId, as: request.as };
+  const who = { slug: request.slug, service: request.serviceId, authorisation: request.authorisation };
   const context = (await transfer(stage, 'import.context', who)) as unknown as StageContext;
   const { organisation } = context;
   const staff = context.staff.map((entry) => memberOf(entry, request.serviceId, organisation.policyVersion));
   const operator = staff.find((member) => member.staffId === context.operator.staffId);
-  if (!operator) throw new CliError(`No staff member "${request.as}" in ${request.slug}.`);
+  if (!operator) throw new CliError(`The importing staff member is not among ${request.slug}'s staff.`);
   // The same refusals as the function's (which made them first): here for the note rules the rows are checked with.
   const authority = importAuthority(organisation, operator, request.serviceId);
   const plan = planImport(
@@ -140,7 +147,8 @@ export async function importInStage(
     seconds: (Date.now() - started) / 1000,
   });
   if (request.dryRun) {
-    // Nothing is written: the function checks the rows against held records and answers what a run would write.
+    // No record is written: the function records each check (platform audit, the organisation's audit), checks the
+    // rows against held records and answers what a run would write.
     for (const clients of chunks) add(await transfer(stage, 'import.check', { ...who, mapping, clients }));
     return result(undefined);
   }
