@@ -45,6 +45,9 @@ export const PendingDisclosureReviewsQuery = graphql(`
           legalBasis
           openedAt
           clientInformed
+          madeBy
+          madeByActor { displayName handle roles }
+          recordedBy
           recordedByActor { displayName handle roles }
         }
       }
@@ -255,6 +258,7 @@ export const PersonDisclosuresQuery = graphql(`
             snapshotDigest
             grantExpiresAt
             clientInformed
+            toldOn
             items { id kind recordedAt }
           }
         }
@@ -319,6 +323,16 @@ export const CorrectDisclosureEntryMutation = graphql(`
     correctDisclosureEntry(serviceUserId: $serviceUserId, requestId: $requestId, reasoning: $reasoning) {
       requestId
       kind
+    }
+  }
+`);
+
+export const RecordDisclosureToldToPersonMutation = graphql(`
+  mutation ConsoleRecordDisclosureToldToPerson($serviceUserId: ID!, $requestId: String!, $toldOn: String!, $how: String!) {
+    recordDisclosureToldToPerson(serviceUserId: $serviceUserId, requestId: $requestId, toldOn: $toldOn, how: $how) {
+      requestId
+      kind
+      toldOn
     }
   }
 `);

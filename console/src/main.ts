@@ -38,7 +38,10 @@ interface Viewer {
   readonly organisation: string;
   readonly name: string;
   readonly roles: readonly string[];
-  /** The viewer's own staff member (global id): an export they approved is not theirs to compile. */
+  /**
+   * The viewer's own staff member (global id): an export they approved is not theirs to compile, nor the review of a
+   * disclosure they made or recorded theirs to complete.
+   */
   readonly staffId: string | undefined;
 }
 
@@ -48,7 +51,7 @@ async function route(viewer: Viewer, target: HTMLElement): Promise<void> {
     .split('/')
     .map(decodeURIComponent);
   const can = viewer.capabilities;
-  if (screen === 'today') await todayScreen(target, can);
+  if (screen === 'today') await todayScreen(target, can, viewer.staffId);
   else if (screen === 'break-glass' && can.reviewBreakGlass) await breakGlassScreen(target, first);
   else if (screen === 'disclosure' && can.disclosureQueue)
     await disclosureRequestScreen(target, first, second, can);
@@ -63,7 +66,7 @@ async function route(viewer: Viewer, target: HTMLElement): Promise<void> {
   else if (screen === 'settings' && first === 'consent-methods' && can.disclosureConsentMethods)
     await consentMethodsScreen(target);
   else if (screen === 'disclosure-review' && can.reviewDisclosures)
-    await disclosureReviewScreen(target, first);
+    await disclosureReviewScreen(target, first, viewer.staffId, can);
   else if (screen === 'person' && can.accessLog) await personAccessScreen(target, first, can);
   else if (screen === 'pending-changes' && can.approveChanges) await pendingChangesScreen(target);
   else if (screen === 'settings' && first === 'monitoring' && can.monitoringSettings)

@@ -30,6 +30,12 @@ let letter = '';
 /** Another person of the same service, whom the manager records an exceptional disclosure about. */
 let sharedWithout = '';
 let sharedNote = '';
+/** A person of the same service about whom the Guardian records disclosures a manager made. */
+let madeByManager = '';
+let madeByManagerNote = '';
+/** A person of the same service not told of disclosures when they were recorded (telling them would increase risk). */
+let toldLater = '';
+let toldLaterNote = '';
 
 beforeAll(async () => {
   const org = await suite.begin();
@@ -53,11 +59,43 @@ beforeAll(async () => {
     authorOrganisation: 'County hospital',
   });
   sharedNote = await recordNote(api, worker, sharedWithout, 'DAILY_SUPPORT', 'Disclosed a risk to a child.');
+  // A second manager of the same service: a review of a disclosure the first made is theirs (decision 0142).
+  const secondManager = await staff('second-manager', ['SERVICE_MANAGER']);
+  expectNoErrors(
+    await api.graphql(
+      'mutation ($s: ID!, $m: ID!) { assignServiceManager(serviceId: $s, staffId: $m) { id } }',
+      {
+        token: own.senior.token,
+        variables: { s: own.serviceId, m: secondManager.globalId },
+      },
+    ),
+  );
+  [madeByManager, toldLater] = await Promise.all([
+    registerServiceUser(api, own.manager, own.serviceId, { name: 'Disclosed by a manager' }),
+    registerServiceUser(api, own.manager, own.serviceId, { name: 'Told later' }),
+  ]);
+  await allocate(api, own.manager, madeByManager, worker);
+  await allocate(api, own.manager, toldLater, worker);
+  madeByManagerNote = await recordNote(
+    api,
+    worker,
+    madeByManager,
+    'SAFEGUARDING_CONCERN',
+    'Threats to a neighbour.',
+  );
+  toldLaterNote = await recordNote(
+    api,
+    worker,
+    toldLater,
+    'SAFEGUARDING_CONCERN',
+    'Said he would hurt the neighbour.',
+  );
   await suite.serve();
 });
 
 interface RegisterEntry {
   requestId: string;
+  sequence: number;
   kind: string;
   urgent: boolean | null;
   requesterOrganisation: string | null;
@@ -66,6 +104,7 @@ interface RegisterEntry {
   reasoning: string | null;
   recipient: string | null;
   clientInformed: boolean | null;
+  toldOn: string | null;
   snapshotDigest: string | null;
   items: { id: string }[];
 }
@@ -76,8 +115,8 @@ async function registerOf(serviceUserId: string): Promise<RegisterEntry[]> {
     serviceUser: { disclosureRegisterConnection: { edges: { node: RegisterEntry }[] } };
   }>(
     `query ($id: ID!) { serviceUser(id: $id) { disclosureRegisterConnection(first: 50) { edges { node {
-      requestId kind urgent requesterOrganisation legalBasis method reasoning recipient clientInformed snapshotDigest
-      items { id }
+      requestId sequence kind urgent requesterOrganisation legalBasis method reasoning recipient clientInformed toldOn
+      snapshotDigest items { id }
     } } } } }`,
     { token: token('manager'), variables: { id: serviceUserId } },
   );
@@ -89,6 +128,73 @@ const requestCard = (page: Page, requestId: string) =>
   page.locator(`section.disclosure-request[data-request-id="${requestId}"]`);
 
 const success = (page: Page, words: RegExp) => page.getByRole('status').filter({ hasText: words }).waitFor();
+
+const TELL = `mutation ($c: ID!, $r: String!, $on: String!, $how: String!) {
+  recordDisclosureToldToPerson(serviceUserId: $c, requestId: $r, toldOn: $on, how: $how) { kind } }`;
+const RECORD_EXCEPTIONAL = `mutation ($input: ExceptionalDisclosureInput!) {
+  recordExceptionalDisclosure(input: $input) { requestId } }`;
+
+/** An exceptional disclosure recorded through the API by the person listed as `handle`; its request id. */
+async function discloseWithoutConsent(
+  handle: string,
+  serviceUserId: string,
+  itemId: string,
+  change: Record<string, unknown>,
+): Promise<string> {
+  const result = await api.graphql<{ recordExceptionalDisclosure: { requestId: string } }>(
+    RECORD_EXCEPTIONAL,
+    {
+      token: token(handle),
+      variables: {
+        input: {
+          serviceUserId,
+          recipient: 'PC Smith, neighbourhood team',
+          legalBasis: 'SAFEGUARDING',
+          reasoning: 'Threats to a neighbour overheard during the visit.',
+          itemIds: [itemId],
+          clientInformed: true,
+          ...change,
+        },
+      },
+    },
+  );
+  expectNoErrors(result);
+  return result.data?.recordExceptionalDisclosure.requestId ?? '';
+}
+
+interface PendingReview {
+  id: string;
+  requestId: string;
+  status: string;
+  outcome: string | null;
+  reviewedBy: string | null;
+}
+
+/** The review an exceptional disclosure raised, as the Guardian reads it. */
+async function reviewOf(requestId: string): Promise<PendingReview | undefined> {
+  const result = await api.graphql<{ disclosureReviewsConnection: { edges: { node: PendingReview }[] } }>(
+    '{ disclosureReviewsConnection(first: 100) { edges { node { id requestId status outcome reviewedBy } } } }',
+    { token: token('guardian') },
+  );
+  expectNoErrors(result);
+  return result.data?.disclosureReviewsConnection.edges
+    .map(({ node }) => node)
+    .find((review) => review.requestId === requestId);
+}
+
+/** The manager was added by the fixtures under a generated handle (staff-…), their name built from it. */
+const MANAGER = String.raw`Staff (staff-\w+) \(service manager, \1\)`;
+const GUARDIAN = 'Staff guardian (Caldicott Guardian, guardian)';
+const escaped = (words: string) => words.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** A date as the console writes it: "7 Dec 2026". */
+const dateShown = (on: string) =>
+  new Intl.DateTimeFormat('en-GB', {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    timeZone: 'UTC',
+  }).format(new Date(on));
 
 describe('disclosure requests in the console', () => {
   it('a service manager receives a request, marks it urgent, records the letter’s authority, releases it and corrects it', async () => {
@@ -284,6 +390,189 @@ describe('disclosure requests in the console', () => {
       kind: 'URGENCY_CHANGED',
       urgent: false,
     });
+  });
+});
+
+describe('who made an exceptional disclosure, and whether the person has been told of it since', () => {
+  const reviewItem = (page: Page, route: string) =>
+    page.locator('#disclosure-reviews li').filter({ has: page.locator(`a[href="#${route}"]`) });
+  const BOTH_NAMED = new RegExp(`Disclosed by\\s+${MANAGER}\\s+Recorded by\\s+${escaped(GUARDIAN)}`);
+
+  it('the Guardian records a disclosure a manager made: both are named, and neither is offered the review’s finding', async () => {
+    // Prepare: the Guardian records, for the service's manager, a disclosure the manager made (decision 0142)
+    const requestId = await discloseWithoutConsent('guardian', madeByManager, madeByManagerNote, {
+      madeBy: suite.who('manager').globalId,
+    });
+    const route = `/disclosure-review/${encodeURIComponent((await reviewOf(requestId))?.id ?? '')}`;
+
+    for (const [handle, listedWords, why] of [
+      [
+        'guardian',
+        new RegExp(`^By ${MANAGER}, recorded by you · `),
+        /^You recorded this disclosure for the staff member who made it, so its review is not yours: /,
+      ],
+      [
+        'manager',
+        new RegExp(`^By you, recorded by ${escaped(GUARDIAN)} · `),
+        /^You made this disclosure, so its review is not yours: /,
+      ],
+    ] as const) {
+      // Act: from Today to the review
+      const { page, close } = await freshPage();
+      await signInAs(page, handle);
+      const item = reviewItem(page, route);
+      const detail = await item.locator('.item-detail').innerText();
+      const action = await item.getByRole('link').innerText();
+      await item.getByRole('link').click();
+      await page.getByRole('heading', { name: 'Disclosure review', level: 1 }).waitFor();
+      await settled(page);
+
+      // Assess: who made it and who recorded it, on Today and on the review; no finding offered, and why said instead
+      expect(detail).toMatch(listedWords);
+      expect(action).toBe('Open');
+      await expect(page.locator('.facts').innerText()).resolves.toMatch(BOTH_NAMED);
+      await page.getByRole('status').filter({ hasText: why }).waitFor();
+      expect(await page.locator('form').count()).toBe(0);
+      await expectAccessible(page, `disclosure-review-not-yours-${handle}`);
+      await close();
+    }
+    expect(await reviewOf(requestId)).toMatchObject({ status: 'PENDING' });
+  });
+
+  it('another manager of the service, who neither made nor recorded it, is offered the finding and records it', async () => {
+    // Prepare
+    const requestId = await discloseWithoutConsent('guardian', madeByManager, madeByManagerNote, {
+      madeBy: suite.who('manager').globalId,
+    });
+    const route = `/disclosure-review/${encodeURIComponent((await reviewOf(requestId))?.id ?? '')}`;
+
+    // Act
+    const { page, close } = await freshPage();
+    await signInAs(page, 'second-manager');
+    const item = reviewItem(page, route);
+    await expect(item.locator('.item-detail').innerText()).resolves.toMatch(
+      new RegExp(`^By ${MANAGER}, recorded by ${escaped(GUARDIAN)} · `),
+    );
+    await expect(item.getByRole('link').innerText()).resolves.toBe('Review');
+    await item.getByRole('link').click();
+    await page.getByRole('heading', { name: 'Disclosure review', level: 1 }).waitFor();
+    await settled(page);
+    await expect(page.locator('.facts').innerText()).resolves.toMatch(BOTH_NAMED);
+    await expectAccessible(page, 'disclosure-review-made-for-another');
+    await page.getByLabel(/^\s*Justified/).check();
+    await page
+      .getByLabel('What you found and did')
+      .fill('The threat was credible; the police needed to know at once.');
+    await page.getByRole('button', { name: 'Record the finding' }).click();
+    await success(page, /^Review completed: justified\.$/);
+    await close();
+
+    // Assess
+    expect(await reviewOf(requestId)).toMatchObject({
+      status: 'COMPLETED',
+      outcome: 'JUSTIFIED',
+      reviewedBy: suite.who('second-manager').globalId,
+    });
+  });
+
+  it('a manager reads that a person not told of a disclosure was told later, and when, and records it from a card', async () => {
+    // Prepare: two disclosures the person was not told of; the Guardian records that they have been told of the first
+    const notTold = {
+      clientInformed: false,
+      reasonNotInformed: 'Telling him would put the neighbour at risk.',
+    };
+    const first = await discloseWithoutConsent('manager', toldLater, toldLaterNote, notTold);
+    const second = await discloseWithoutConsent('manager', toldLater, toldLaterNote, notTold);
+    const on = new Date().toISOString().slice(0, 10);
+    expectNoErrors(
+      await api.graphql(TELL, {
+        token: token('guardian'),
+        variables: {
+          c: toldLater,
+          r: first,
+          on,
+          how: 'Told in person at his review, with his advocate present.',
+        },
+      }),
+    );
+    const toldOn = new RegExp(`Person told\\s+Not when it was recorded; told on ${escaped(dateShown(on))}`);
+
+    // Act
+    const { page, close } = await freshPage();
+    await signInAt(page, 'manager', `/disclosures/${encodeURIComponent(toldLater)}`, /^Disclosures about /);
+
+    // Assess: the first says when they were told, in its facts and its history, and offers to record it no more
+    const firstCard = requestCard(page, first);
+    await expect(firstCard.locator('.facts').innerText()).resolves.toMatch(toldOn);
+    await expect(firstCard.locator('.history').innerText()).resolves.toMatch(
+      new RegExp(
+        `: the person was told on ${escaped(dateShown(on))} — Told in person at his review, with his advocate present\\.`,
+      ),
+    );
+    expect(await firstCard.getByRole('button', { name: 'Record that they were told' }).count()).toBe(0);
+    await expect(requestCard(page, second).locator('.facts').innerText()).resolves.toMatch(
+      /Person told\s+No(\n|$)/,
+    );
+    await expectAccessible(page, 'disclosures-told-later');
+
+    // Act: record from the second's card that the person has been told of it
+    const secondCard = requestCard(page, second);
+    await secondCard.getByLabel('Date they were told').fill(on);
+    await secondCard
+      .getByLabel(/^How and by whom they were told/)
+      .fill('Told by phone by his support worker.');
+    await secondCard.getByRole('button', { name: 'Record that they were told' }).click();
+    await success(page, /^Recorded: the person was told of the disclosure/);
+    await expect(requestCard(page, second).locator('.facts').innerText()).resolves.toMatch(toldOn);
+    await expectAccessible(page, 'disclosures-told-later-recorded');
+    await close();
+
+    // Assess: the register holds the telling
+    expect((await registerOf(toldLater)).filter((entry) => entry.requestId === second).at(-1)).toMatchObject({
+      kind: 'CLIENT_INFORMED',
+      clientInformed: true,
+      toldOn: on,
+      reasoning: 'Told by phone by his support worker.',
+    });
+  });
+
+  it('the review of a disclosure the person was not told of says so as recorded, and leads to whether they have been told since', async () => {
+    // Prepare: a disclosure the manager made, the person not told; the Guardian records that they have been told since
+    const requestId = await discloseWithoutConsent('manager', toldLater, toldLaterNote, {
+      clientInformed: false,
+      reasonNotInformed: 'Telling him would put the neighbour at risk.',
+    });
+    const on = new Date().toISOString().slice(0, 10);
+    expectNoErrors(
+      await api.graphql(TELL, {
+        token: token('guardian'),
+        variables: { c: toldLater, r: requestId, on, how: 'Told at his review.' },
+      }),
+    );
+    const { page, close } = await freshPage();
+    await signInAt(
+      page,
+      'guardian',
+      `/disclosure-review/${encodeURIComponent((await reviewOf(requestId))?.id ?? '')}`,
+      'Disclosure review',
+    );
+
+    // Assess: the review says what was recorded then, and where to read whether they have been told since
+    await expect(page.locator('.facts').innerText()).resolves.toMatch(
+      /Person told\s+Not when it was recorded \(the register says why\)\. Whether they have been told since/,
+    );
+    await expectAccessible(page, 'disclosure-review-not-told');
+
+    // Act
+    await page.getByRole('link', { name: 'Whether they have been told since' }).click();
+    await page.getByRole('heading', { name: /^Disclosures about /, level: 1 }).waitFor();
+    await settled(page);
+
+    // Assess: the person's disclosures say when they were told since
+    await expect(requestCard(page, requestId).locator('.facts').innerText()).resolves.toMatch(
+      new RegExp(`Person told\\s+Not when it was recorded; told on ${escaped(dateShown(on))}`),
+    );
+    await close();
   });
 });
 

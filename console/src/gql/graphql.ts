@@ -124,6 +124,8 @@ export type ExceptionalDisclosureInput = {
   itemIds: Array<string | number>;
   /** The basis (not CONSENT). */
   legalBasis: LegalBasis;
+  /** Who made the disclosure, when the Caldicott Guardian records it for them: an active staff member of this organisation (BAD_USER_INPUT otherwise). Left out, the one recording it made it; nobody else records one for someone else (FORBIDDEN). The review it raises is completed by neither who made it nor who recorded it. Global id of a StaffMember. */
+  madeBy?: string | number | null | undefined;
   /** Required when not told: why telling would increase risk. The person then does not see the disclosure in their own register or subject access export. */
   reasonNotInformed?: string | null | undefined;
   /** Why sharing without consent was necessary. */
@@ -415,7 +417,7 @@ export type ConsolePendingDisclosureReviewsQueryVariables = Exact<{
 }>;
 
 
-export type ConsolePendingDisclosureReviewsQuery = { disclosureReviewsConnection: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, requestId: string, serviceUserId: string, legalBasis: LegalBasis, openedAt: string, clientInformed: boolean, recordedByActor: { displayName: string | null, handle: string | null, roles: Array<string> } } }> } };
+export type ConsolePendingDisclosureReviewsQuery = { disclosureReviewsConnection: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, requestId: string, serviceUserId: string, legalBasis: LegalBasis, openedAt: string, clientInformed: boolean, madeBy: string, recordedBy: string, madeByActor: { displayName: string | null, handle: string | null, roles: Array<string> }, recordedByActor: { displayName: string | null, handle: string | null, roles: Array<string> } } }> } };
 
 export type ConsoleDisclosureWorkQueryVariables = Exact<{
   after?: string | null | undefined;
@@ -505,7 +507,7 @@ export type ConsolePersonDisclosuresQueryVariables = Exact<{
 }>;
 
 
-export type ConsolePersonDisclosuresQuery = { serviceUser: { id: string, disclosureRegisterConnection: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { requestId: string | null, sequence: number | null, kind: string | null, at: string | null, requesterOrganisation: string | null, requesterKind: DisclosureRequesterKind | null, receivedOn: string | null, urgent: boolean | null, purposeCategory: DisclosurePurpose | null, purpose: string | null, legalBasis: LegalBasis | null, identityCheck: IdentityCheck | null, reasoning: string | null, recipient: string | null, method: string | null, snapshotDigest: string | null, grantExpiresAt: string | null, clientInformed: boolean | null, receivingApp: { name: string } | null, items: Array<
+export type ConsolePersonDisclosuresQuery = { serviceUser: { id: string, disclosureRegisterConnection: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { requestId: string | null, sequence: number | null, kind: string | null, at: string | null, requesterOrganisation: string | null, requesterKind: DisclosureRequesterKind | null, receivedOn: string | null, urgent: boolean | null, purposeCategory: DisclosurePurpose | null, purpose: string | null, legalBasis: LegalBasis | null, identityCheck: IdentityCheck | null, reasoning: string | null, recipient: string | null, method: string | null, snapshotDigest: string | null, grantExpiresAt: string | null, clientInformed: boolean | null, toldOn: string | null, receivingApp: { name: string } | null, items: Array<
             | { id: string, kind: NoteKind, recordedAt: string }
             | { id: string, kind: NoteKind, recordedAt: string }
             | { id: string, kind: NoteKind, recordedAt: string }
@@ -563,6 +565,16 @@ export type ConsoleCorrectDisclosureEntryMutationVariables = Exact<{
 
 
 export type ConsoleCorrectDisclosureEntryMutation = { correctDisclosureEntry: { requestId: string | null, kind: string | null } };
+
+export type ConsoleRecordDisclosureToldToPersonMutationVariables = Exact<{
+  serviceUserId: string | number;
+  requestId: string;
+  toldOn: string;
+  how: string;
+}>;
+
+
+export type ConsoleRecordDisclosureToldToPersonMutation = { recordDisclosureToldToPerson: { requestId: string | null, kind: string | null, toldOn: string | null } };
 
 export type ConsoleRecordAuthorAuthorityMutationVariables = Exact<{
   noteId: string | number;
@@ -972,6 +984,13 @@ export const ConsolePendingDisclosureReviewsDocument = new TypedDocumentString(`
         legalBasis
         openedAt
         clientInformed
+        madeBy
+        madeByActor {
+          displayName
+          handle
+          roles
+        }
+        recordedBy
         recordedByActor {
           displayName
           handle
@@ -1198,6 +1217,7 @@ export const ConsolePersonDisclosuresDocument = new TypedDocumentString(`
           snapshotDigest
           grantExpiresAt
           clientInformed
+          toldOn
           items {
             id
             kind
@@ -1293,6 +1313,20 @@ export const ConsoleCorrectDisclosureEntryDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ConsoleCorrectDisclosureEntryMutation, ConsoleCorrectDisclosureEntryMutationVariables>;
+export const ConsoleRecordDisclosureToldToPersonDocument = new TypedDocumentString(`
+    mutation ConsoleRecordDisclosureToldToPerson($serviceUserId: ID!, $requestId: String!, $toldOn: String!, $how: String!) {
+  recordDisclosureToldToPerson(
+    serviceUserId: $serviceUserId
+    requestId: $requestId
+    toldOn: $toldOn
+    how: $how
+  ) {
+    requestId
+    kind
+    toldOn
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleRecordDisclosureToldToPersonMutation, ConsoleRecordDisclosureToldToPersonMutationVariables>;
 export const ConsoleRecordAuthorAuthorityDocument = new TypedDocumentString(`
     mutation ConsoleRecordAuthorAuthority($noteId: ID!, $reference: String!) {
   recordAuthorAuthority(noteId: $noteId, reference: $reference)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { disclosureRequests, redactionPhrases } from './disclosure-requests';
+import { disclosureRequests, personToldWords, redactionPhrases } from './disclosure-requests';
 
 const entry = (requestId: string, sequence: number, kind: string, urgent?: boolean) => ({
   requestId,
@@ -53,6 +53,50 @@ describe('a person’s disclosure register gathered by request', () => {
 
   it('leaves out entries with no request id (none the API gives, but a null field is possible)', () => {
     expect(disclosureRequests([{ requestId: null, sequence: 1, kind: 'RECEIVED' }])).toEqual([]);
+  });
+});
+
+describe('an exceptional disclosure the person was told of later (decision 0145)', () => {
+  const disclosed = (clientInformed: boolean | null) => ({
+    requestId: 'r',
+    sequence: 1,
+    kind: 'EXCEPTIONAL_DISCLOSURE',
+    clientInformed,
+  });
+  const told = {
+    requestId: 'r',
+    sequence: 3,
+    kind: 'CLIENT_INFORMED',
+    clientInformed: true,
+    toldOn: '2026-12-07',
+  };
+  const correction = { requestId: 'r', sequence: 2, kind: 'CORRECTION' };
+
+  it.each([
+    ['told when recorded', [disclosed(true)], false, undefined],
+    ['not told, not since', [disclosed(false), correction], true, undefined],
+    ['not told, told since', [told, disclosed(false), correction], false, told],
+    ['not readable whether told', [disclosed(null)], false, undefined],
+  ])('%s: telling them can be recorded %s', (_, entries, tellable, toldLater) => {
+    expect(disclosureRequests(entries)[0]).toMatchObject({ tellable, toldLater });
+  });
+
+  it('finds no telling on a request received, nor offers to record one', () => {
+    const [request] = disclosureRequests([
+      { requestId: 'r', sequence: 1, kind: 'RECEIVED', clientInformed: false },
+      { requestId: 'r', sequence: 2, kind: 'CLIENT_INFORMED', toldOn: '2026-12-07' },
+    ]);
+    expect(request).toMatchObject({ tellable: false, toldLater: undefined });
+  });
+
+  it.each([
+    [true, undefined, 'Yes'],
+    [false, undefined, 'No'],
+    [false, told, 'Not when it was recorded; told on 7 Dec 2026'],
+    [false, { kind: 'CLIENT_INFORMED', toldOn: null }, 'Not when it was recorded; told since'],
+    [null, undefined, ''],
+  ])('told when recorded %s, told since %j: “%s”', (when, since, words) => {
+    expect(personToldWords(when, since)).toBe(words);
   });
 });
 

@@ -1,8 +1,11 @@
+import { dateWords } from './time-words';
+
 /**
  * A person's disclosure register, as the console shows it: the append-only entries (`disclosureRegisterConnection`)
  * gathered into one history per request, with where each request stands and which of the register's actions
- * (`setDisclosureRequestUrgency`, `releaseDisclosure`) the API would still accept for it. The API decides every
- * request: this only keeps the screen from offering an action the register's state already refuses.
+ * (`setDisclosureRequestUrgency`, `releaseDisclosure`, `recordDisclosureToldToPerson`) the API would still accept for
+ * it. The API decides every request: this only keeps the screen from offering an action the register's state already
+ * refuses.
  */
 
 /** The parts of a register entry this needs. */
@@ -11,6 +14,10 @@ export interface RegisterEntryFacts {
   readonly sequence?: number | null;
   readonly kind?: string | null;
   readonly urgent?: boolean | null;
+  /** EXCEPTIONAL_DISCLOSURE: whether the person was told when it was recorded. */
+  readonly clientInformed?: boolean | null;
+  /** CLIENT_INFORMED: the date the person was told since, YYYY-MM-DD. */
+  readonly toldOn?: string | null;
 }
 
 export type DisclosureRequestStage =
@@ -34,6 +41,13 @@ export interface DisclosureRequestHistory<Entry extends RegisterEntryFacts> {
   readonly urgencyChangeable: boolean;
   /** Approved and not yet released. */
   readonly releasable: boolean;
+  /**
+   * An exceptional disclosure's CLIENT_INFORMED entry: the person, not told when it was recorded, has been told since
+   * (decision 0145).
+   */
+  readonly toldLater: Entry | undefined;
+  /** An exceptional disclosure the person was not told of, and has not been told of since: telling them can be recorded. */
+  readonly tellable: boolean;
 }
 
 const DECISIONS = ['RELEASED', 'REFUSED', 'APPROVED', 'ESCALATED'] as const;
@@ -63,6 +77,8 @@ export function disclosureRequests<Entry extends RegisterEntryFacts>(
       .filter((entry) => entry.kind === 'RECEIVED' || entry.kind === 'URGENCY_CHANGED')
       .reduce((_, entry) => entry.urgent === true, false);
     const received = opening?.kind === 'RECEIVED';
+    const exceptional = opening?.kind === 'EXCEPTIONAL_DISCLOSURE';
+    const toldLater = exceptional ? list.find((entry) => entry.kind === 'CLIENT_INFORMED') : undefined;
     return {
       requestId,
       entries: list,
@@ -71,6 +87,8 @@ export function disclosureRequests<Entry extends RegisterEntryFacts>(
       urgent,
       urgencyChangeable: received && stage !== 'REFUSED' && stage !== 'RELEASED',
       releasable: received && stage === 'APPROVED',
+      toldLater,
+      tellable: exceptional && opening?.clientInformed === false && !toldLater,
     };
   });
 }
@@ -85,6 +103,19 @@ const STAGE_WORDS: Record<DisclosureRequestStage, string> = {
 };
 
 export const disclosureStageWords = (stage: DisclosureRequestStage) => STAGE_WORDS[stage];
+
+/**
+ * Whether the person was told of an exceptional disclosure: when it was recorded (`told`, as its opening entry says),
+ * or since (its CLIENT_INFORMED entry, with the date); empty for a request, whose opening entry says nothing of it.
+ */
+export function personToldWords(told: boolean | null | undefined, toldLater?: RegisterEntryFacts): string {
+  if (told === null || told === undefined) return '';
+  if (told) return 'Yes';
+  if (!toldLater) return 'No';
+  return toldLater.toldOn
+    ? `Not when it was recorded; told on ${dateWords(toldLater.toldOn)}`
+    : 'Not when it was recorded; told since';
+}
 
 /** Redactions as typed, one phrase a line: blank lines and surrounding spaces dropped. */
 export const redactionPhrases = (text: string): string[] =>

@@ -1,5 +1,6 @@
 export * from './capabilities';
 export * from './disclosure-requests';
+export * from './disclosure-reviews';
 export * from './heat-map';
 export * from './notifications';
 export * from './pending-changes';

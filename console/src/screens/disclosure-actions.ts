@@ -7,6 +7,7 @@ import {
   PersonNotesForDisclosureQuery,
   ReceiveDisclosureRequestMutation,
   RecordAuthorAuthorityMutation,
+  RecordDisclosureToldToPersonMutation,
   RecordExceptionalDisclosureMutation,
   ReleaseDisclosureMutation,
   ServicePeopleQuery,
@@ -32,13 +33,16 @@ import {
   disclosureRequests,
   disclosureStageWords,
   enumWords,
+  personToldWords,
   redactionPhrases,
 } from '../logic';
+import { todayIso } from './action-forms';
 import { focusOutcome, personLabel, readServices, SERVICE_READS_AT_ONCE, screenHeading } from './shared';
 
 /**
  * The disclosure register's actions (issue 19), where the people who handle disclosure requests work: a person's
- * disclosures, with each request's history and what may still be done to it, a request received, an exceptional
+ * disclosures, with each request's history and what may still be done to it (among them, that the person has since
+ * been told of an exceptional disclosure they were not told of: decision 0145), a request received, an exceptional
  * disclosure recorded; and the IG lead's consent methods. Each action is offered only to the roles the API lets run
  * it (capabilities.ts); the API still decides, and a refusal is shown in words with its code.
  */
@@ -292,7 +296,9 @@ function onSubmit(
 const entryWords = (entry: Entry) =>
   [
     entry.at ? dateTimeWords(entry.at) : '',
-    `: ${enumWords(entry.kind ?? 'entry')}`,
+    entry.kind === 'CLIENT_INFORMED'
+      ? `: the person was told${entry.toldOn ? ` on ${dateWords(entry.toldOn)}` : ''}`
+      : `: ${enumWords(entry.kind ?? 'entry')}`,
     entry.kind === 'URGENCY_CHANGED' ? (entry.urgent ? ' (now urgent)' : ' (no longer urgent)') : '',
     entry.method ? ` by ${enumWords(entry.method)}` : '',
     entry.reasoning ? ` — ${entry.reasoning}` : '',
@@ -323,14 +329,7 @@ function requestCard(
       ['Purpose category', opening?.purposeCategory ? enumWords(opening.purposeCategory) : ''],
       ['Legal basis', opening?.legalBasis ? enumWords(opening.legalBasis) : ''],
       ['Requester verified by', opening?.identityCheck ? enumWords(opening.identityCheck) : ''],
-      [
-        'Person told',
-        opening?.clientInformed === null || opening?.clientInformed === undefined
-          ? ''
-          : opening.clientInformed
-            ? 'Yes'
-            : 'No',
-      ],
+      ['Person told', personToldWords(opening?.clientInformed, request.toldLater)],
       [
         'Items',
         items.length
@@ -352,6 +351,7 @@ function requestCard(
   if (context.can.handleDisclosureRequests) {
     if (request.urgencyChangeable) children.push(urgencyForm(request, id, context));
     if (request.releasable) children.push(releaseForm(request, id, context));
+    if (request.tellable) children.push(toldForm(request, id, context));
     const correspondence = items.filter((item) => item.kind === 'CORRESPONDENCE');
     if (
       request.stage !== 'REFUSED' &&
@@ -498,6 +498,55 @@ function authorityForm(
       errors: result.errors,
       words:
         'The author’s authority is recorded: the correspondence may be disclosed when the request is approved.',
+    };
+  });
+  return form;
+}
+
+/**
+ * That the person has now been told of an exceptional disclosure they were not told of when it was recorded
+ * (`recordDisclosureToldToPerson`, the service's managers and the Caldicott Guardian): from then on they see it in
+ * their own register and export, and read how they were told, never why they were not told at first.
+ */
+function toldForm(request: DisclosureRequestHistory<Entry>, id: string, context: ActionContext) {
+  const today = todayIso();
+  const [onLabel, toldOn] = labelled(
+    `${id}-told-on`,
+    'Date they were told',
+    h('input', { type: 'date', required: true, value: today, max: today }),
+  );
+  const [howLabel, how] = labelled(
+    `${id}-told-how`,
+    'How and by whom they were told (they read this in their own register)',
+    h('textarea', { rows: 3, required: true, maxlength: 2000 }),
+  );
+  const form = h(
+    'form',
+    { class: 'decision', 'aria-labelledby': `${id}-told-title` },
+    h('h4', { id: `${id}-told-title` }, 'The person has been told since'),
+    h(
+      'p',
+      {},
+      'When the risk has passed and they have been told, record it: they then see this disclosure in their own register, but not why they were not told at first.',
+    ),
+    onLabel,
+    toldOn,
+    howLabel,
+    how,
+    h('button', { type: 'submit' }, 'Record that they were told'),
+  );
+  onSubmit(form, context, async () => {
+    const result = await execute(RecordDisclosureToldToPersonMutation, {
+      serviceUserId: context.serviceUserId,
+      requestId: request.requestId,
+      toldOn: toldOn.value,
+      how: how.value.trim(),
+    });
+    return {
+      ok: Boolean(result.data?.recordDisclosureToldToPerson),
+      errors: result.errors,
+      words:
+        'Recorded: the person was told of the disclosure. They now see it in their own register and subject access export.',
     };
   });
   return form;

@@ -9,7 +9,14 @@ import {
 } from '../documents';
 import { facts, h, link, notice, render } from '../dom';
 import type { ConsoleDisclosureWorkQuery, ConsolePendingDisclosureReviewsQuery } from '../gql/graphql';
-import { ageWords, type Capabilities, dateTimeWords, enumWords } from '../logic';
+import {
+  ageWords,
+  type Capabilities,
+  dateTimeWords,
+  enumWords,
+  partInDisclosure,
+  recordedForAnother,
+} from '../logic';
 import { actionErrorNotice, onSubmit } from './action-forms';
 import { actorWords, errorNotice, focusOutcome, personLabel, screenHeading } from './shared';
 
@@ -138,8 +145,17 @@ export async function disclosureRequestScreen(
   render(main, ...children);
 }
 
-/** An exceptional disclosure's review: the finding and the reviewer's notes. */
-export async function disclosureReviewScreen(main: HTMLElement, reviewId: string) {
+/**
+ * An exceptional disclosure's review: who made the disclosure and, when the Caldicott Guardian recorded it for them,
+ * who recorded it; whether the person was told when it was recorded; and the finding with the reviewer's notes,
+ * offered only to a reviewer who neither made nor recorded the disclosure (the API refuses both, decision 0142).
+ */
+export async function disclosureReviewScreen(
+  main: HTMLElement,
+  reviewId: string,
+  viewerStaffId: string | undefined,
+  capabilities: Capabilities,
+) {
   render(main, screenHeading('Disclosure review'), h('p', {}, 'Loading…'));
   const { review, errors } = await findPendingReview(reviewId);
   if (!review) {
@@ -151,7 +167,53 @@ export async function disclosureReviewScreen(main: HTMLElement, reviewId: string
     );
     return;
   }
+  // The review keeps what was recorded then (decision 0145): whether the person has been told since is in their
+  // register, read on their Disclosures screen, not here (a review carries references only).
+  const told = review.clientInformed
+    ? 'Yes'
+    : [
+        'Not when it was recorded (the register says why). ',
+        capabilities.handleDisclosureRequests
+          ? link(
+              `/disclosures/${encodeURIComponent(review.serviceUserId)}`,
+              'Whether they have been told since',
+            )
+          : null,
+      ];
+  const parties: [string, string][] = recordedForAnother(review)
+    ? [
+        ['Disclosed by', actorWords(review.madeByActor)],
+        ['Recorded by', actorWords(review.recordedByActor)],
+      ]
+    : [['Disclosed and recorded by', actorWords(review.recordedByActor)]];
+  const part = partInDisclosure(review, viewerStaffId);
   const outcome = h('div', { class: 'outcome', 'aria-live': 'polite' });
+  render(
+    main,
+    screenHeading('Disclosure review'),
+    facts([
+      ['About', personLabel(review.serviceUserId)],
+      ...parties,
+      ['Legal basis', enumWords(review.legalBasis)],
+      ['Person told', told],
+      ['Raised', dateTimeWords(review.openedAt)],
+    ]),
+    outcome,
+    part ? notice(notYoursWords(part)) : findingForm(review, outcome),
+  );
+}
+
+/** Why the viewer is not offered the finding: they made the disclosure, or recorded it for the one who did. */
+function notYoursWords(part: NonNullable<ReturnType<typeof partInDisclosure>>): string {
+  const who =
+    part === 'MADE'
+      ? 'You made this disclosure'
+      : 'You recorded this disclosure for the staff member who made it';
+  return `${who}, so its review is not yours: a manager of the service or a Caldicott Guardian who neither made nor recorded it completes it.`;
+}
+
+/** The finding and the reviewer's notes. */
+function findingForm(review: Review, outcome: HTMLElement): HTMLFormElement {
   const [label, notes] = reasoningField('notes', 'What you found and did');
   const form = h(
     'form',
@@ -192,19 +254,7 @@ export async function disclosureReviewScreen(main: HTMLElement, reviewId: string
     form.remove();
     done(outcome, `Review completed: ${chosen.toLowerCase()}.`);
   });
-  render(
-    main,
-    screenHeading('Disclosure review'),
-    facts([
-      ['About', personLabel(review.serviceUserId)],
-      ['Disclosed and recorded by', actorWords(review.recordedByActor)],
-      ['Legal basis', enumWords(review.legalBasis)],
-      ['Person told', review.clientInformed ? 'Yes' : 'No (the register says why)'],
-      ['Raised', dateTimeWords(review.openedAt)],
-    ]),
-    outcome,
-    form,
-  );
+  return form;
 }
 
 type WorkItem = ConsoleDisclosureWorkQuery['disclosureWorkQueueConnection']['edges'][number]['node'];

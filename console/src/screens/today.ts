@@ -23,8 +23,10 @@ import {
   NOTICE_DAYS,
   noticeView,
   oldestSince,
+  partInDisclosure,
   pendingChangeWords,
   type QueueEntry,
+  recordedForAnother,
 } from '../logic';
 import { actorWords, errorNotice, personLabel, screenHeading } from './shared';
 
@@ -64,8 +66,29 @@ const DISCLOSURE_WORK_WORDS: Record<string, string> = {
   COURT_ORDER_DISCLOSURE: 'Court-order disclosure to acknowledge',
 };
 
+/**
+ * Who made an exceptional disclosure and, when the Caldicott Guardian recorded it for them, who recorded it
+ * (decision 0142); the viewer is "you".
+ */
+function disclosedByWords(
+  review: {
+    madeBy: string;
+    recordedBy: string;
+    madeByActor: Parameters<typeof actorWords>[0];
+    recordedByActor: Parameters<typeof actorWords>[0];
+  },
+  viewerStaffId: string | undefined,
+): string {
+  const who = (staffId: string, actor: Parameters<typeof actorWords>[0]) =>
+    staffId === viewerStaffId ? 'you' : actorWords(actor);
+  const by = `By ${who(review.madeBy, review.madeByActor)}`;
+  return recordedForAnother(review)
+    ? `${by}, recorded by ${who(review.recordedBy, review.recordedByActor)}`
+    : by;
+}
+
 /** The queues a caller has, in the order they appear; each only when the caller's roles open it. */
-function queuesFor(capabilities: Capabilities, now: Date): Queue[] {
+function queuesFor(capabilities: Capabilities, viewerStaffId: string | undefined, now: Date): Queue[] {
   const queues: Queue[] = [];
   if (capabilities.reviewBreakGlass) {
     queues.push({
@@ -116,9 +139,11 @@ function queuesFor(capabilities: Capabilities, now: Date): Queue[] {
         const items = (connection?.edges ?? []).map(({ node: review }) => ({
           since: review.openedAt,
           title: `Disclosure without consent (${enumWords(review.legalBasis)})`,
-          detail: `By ${actorWords(review.recordedByActor)} · ${personLabel(review.serviceUserId)} · ${review.clientInformed ? 'the person was told' : 'the person was not told'}`,
+          // Told since or not, the review keeps what was recorded then: its screen reads the register.
+          detail: `${disclosedByWords(review, viewerStaffId)} · ${personLabel(review.serviceUserId)} · ${review.clientInformed ? 'the person was told' : 'the person was not told when it was recorded'}`,
           route: `/disclosure-review/${encodeURIComponent(review.id)}`,
-          action: 'Review',
+          // Nobody reviews a disclosure they made or recorded: its screen says why.
+          action: partInDisclosure(review, viewerStaffId) ? 'Open' : 'Review',
         }));
         return { items, errors, more: connection?.pageInfo.hasNextPage };
       },
@@ -245,10 +270,17 @@ function queuesFor(capabilities: Capabilities, now: Date): Queue[] {
   return queues;
 }
 
-/** The Today screen: each of the caller's queues with its count and oldest age, items in working order. */
-export async function todayScreen(main: HTMLElement, capabilities: Capabilities): Promise<void> {
+/**
+ * The Today screen: each of the caller's queues with its count and oldest age, items in working order. The caller's
+ * own staff member (global id) tells them apart from others in the items.
+ */
+export async function todayScreen(
+  main: HTMLElement,
+  capabilities: Capabilities,
+  viewerStaffId: string | undefined,
+): Promise<void> {
   const now = new Date();
-  const queues = queuesFor(capabilities, now);
+  const queues = queuesFor(capabilities, viewerStaffId, now);
   const sections = queues.map((queue) =>
     h('section', {
       class: 'card queue',
