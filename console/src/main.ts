@@ -173,8 +173,10 @@ async function start(): Promise<void> {
   const { data, errors } = await execute(ViewerQuery);
   if (data?.me.kind !== 'STAFF') {
     signOut();
-    // Signed in, but not as staff: their hosted session goes too (the browser leaves and comes back to say why).
-    if (data && (await endHostedSessionOfNonStaff())) return;
+    // Signed in, but not as staff, or as someone the API refuses (a deactivated account, an offboarded organisation):
+    // their hosted session goes too (the browser leaves and comes back to say why). Not when the API is unreachable.
+    const refused = errors.some((error) => error.code === 'UNAUTHENTICATED' || error.code === 'FORBIDDEN');
+    if ((data || refused) && (await endHostedSessionOfNonStaff())) return;
     showHeader(undefined);
     await signInScreen(main, () => void start());
     if (errors.length > 0 || data) main.prepend(notice(NOT_STAFF, 'error'));

@@ -442,6 +442,40 @@ describe('the governance console in a browser', () => {
     }
   });
 
+  it('ends the hosted session of someone whose token the API refuses, so that a staff member can sign in after them', async () => {
+    // Prepare: a hosted sign-in whose user the API does not accept (a deactivated account, an offboarded organisation;
+    // here a token that is no token at all).
+    let token = 'not-a-token';
+    const hosted = await startHostedSignInStandIn(() => token);
+    const served = await startConsole(suite.consoleApi, () => [], hosted);
+    // The API's refusal of the token (401) is the answer this test provokes.
+    const { page, close } = await suite.freshPage({ failOnRefusals: false });
+    const signInButton = page.getByRole('button', { name: 'Sign in with your organisation account' });
+    try {
+      // Act
+      await page.goto(served.url);
+      await signInButton.click();
+
+      // Assess: the hosted session ended with the console's sign-out URL, and the console says why.
+      await page.getByText('Sign in as a staff member of an organisation.').waitFor();
+      expect(hosted.logoutRequests).toEqual([
+        { clientId: hosted.clientId, logoutUri: served.url, hadSession: true },
+      ]);
+
+      // Act: the Caldicott Guardian signs in on the same browser.
+      token = people.get('guardian')?.token ?? '';
+      await signInButton.click();
+      await page.getByRole('heading', { name: 'Today', level: 1 }).waitFor();
+
+      // Assess: asked who it was each time.
+      expect(hosted.authorizeRequests).toEqual([{ hadSession: false }, { hadSession: false }]);
+    } finally {
+      await close();
+      await served.stop();
+      await hosted.stop();
+    }
+  });
+
   it('a support worker sees no governance screen, whatever address they open', async () => {
     const { page, close } = await freshPage();
     await signInAs(page, 'worker');
