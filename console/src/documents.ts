@@ -1,6 +1,7 @@
 import { graphql } from './gql';
 
 export * from './case-documents';
+export * from './import-documents';
 
 /** Every operation the console sends, typed by GraphQL Code Generator from schema/schema.graphql. */
 

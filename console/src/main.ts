@@ -19,6 +19,7 @@ import {
   disclosurePeopleScreen,
   personDisclosuresScreen,
 } from './screens/disclosure-actions';
+import { importsScreen } from './screens/imports';
 import { legalHoldsScreen } from './screens/legal-holds';
 import { monitoringSettingsScreen } from './screens/monitoring-settings';
 import { pendingChangesScreen } from './screens/pending-changes';
@@ -79,6 +80,7 @@ async function route(viewer: Viewer, target: HTMLElement): Promise<void> {
     await accessAtAGlanceScreen(target, can, first || undefined, second || undefined);
   else if (screen === 'services' && can.assignQaReviews)
     await servicesScreen(target, can, viewer.staffId, viewer.roles.includes('SENIOR_MANAGER'));
+  else if (screen === 'imports' && can.authoriseImports) await importsScreen(target, viewer.staffId);
   else if (
     screen === 'registers' &&
     first === 'subject-access' &&
@@ -110,6 +112,7 @@ function navigation(viewer: Viewer): HTMLElement {
     ['/registers/legal-holds', 'Legal holds', can.legalHolds],
     ['/access', 'Access at a glance', can.accessHeatMap],
     ['/services', 'Services', can.assignQaReviews],
+    ['/imports', 'Imports', can.authoriseImports],
     ['/settings/monitoring', 'Alert settings', can.monitoringSettings],
     ['/disclosures', 'Disclosures', can.handleDisclosureRequests || can.recordExceptionalDisclosures],
     ['/settings/consent-methods', 'Consent methods', can.disclosureConsentMethods],

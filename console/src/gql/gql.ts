@@ -73,6 +73,8 @@ type Documents = {
     "\n  mutation ConsoleProposeErasure($serviceUserId: ID!, $reason: String!) {\n    eraseServiceUser(serviceUserId: $serviceUserId, reason: $reason) { serviceUserId erasedAt }\n  }\n": typeof types.ConsoleProposeErasureDocument,
     "\n  query ConsoleMonitoringSettings {\n    accessMonitoringSettings {\n      version\n      timeZone\n      workingDays\n      workingHoursStart\n      workingHoursEnd\n      emergencyReviewDays\n      manyClientsThreshold\n      manyClientsWindowMinutes\n      deniedAttemptsThreshold\n      deniedAttemptsWindowMinutes\n    }\n  }\n": typeof types.ConsoleMonitoringSettingsDocument,
     "\n  mutation ConsoleSetMonitoringSettings($expectedVersion: Int!, $input: AccessMonitoringSettingsInput!) {\n    setAccessMonitoringSettings(expectedVersion: $expectedVersion, input: $input) { version }\n  }\n": typeof types.ConsoleSetMonitoringSettingsDocument,
+    "\n  mutation ConsoleAuthoriseImport($input: AuthoriseImportInput!) {\n    authoriseImport(input: $input) { id serviceId grantedAt expiresAt withdrawnAt }\n  }\n": typeof types.ConsoleAuthoriseImportDocument,
+    "\n  mutation ConsoleWithdrawImportAuthorisation($input: WithdrawImportAuthorisationInput!) {\n    withdrawImportAuthorisation(input: $input) { id serviceId expiresAt withdrawnAt }\n  }\n": typeof types.ConsoleWithdrawImportAuthorisationDocument,
 };
 const documents: Documents = {
     "\n  query ConsolePersonCase($serviceUserId: ID!) {\n    serviceUser(id: $serviceUserId) {\n      id\n      caseStatus\n      closedAt\n      version\n      service {\n        id\n        name\n        membersConnection(first: 100) {\n          edges {\n            node { id displayName handle roles }\n          }\n        }\n      }\n    }\n  }\n": types.ConsolePersonCaseDocument,
@@ -133,6 +135,8 @@ const documents: Documents = {
     "\n  mutation ConsoleProposeErasure($serviceUserId: ID!, $reason: String!) {\n    eraseServiceUser(serviceUserId: $serviceUserId, reason: $reason) { serviceUserId erasedAt }\n  }\n": types.ConsoleProposeErasureDocument,
     "\n  query ConsoleMonitoringSettings {\n    accessMonitoringSettings {\n      version\n      timeZone\n      workingDays\n      workingHoursStart\n      workingHoursEnd\n      emergencyReviewDays\n      manyClientsThreshold\n      manyClientsWindowMinutes\n      deniedAttemptsThreshold\n      deniedAttemptsWindowMinutes\n    }\n  }\n": types.ConsoleMonitoringSettingsDocument,
     "\n  mutation ConsoleSetMonitoringSettings($expectedVersion: Int!, $input: AccessMonitoringSettingsInput!) {\n    setAccessMonitoringSettings(expectedVersion: $expectedVersion, input: $input) { version }\n  }\n": types.ConsoleSetMonitoringSettingsDocument,
+    "\n  mutation ConsoleAuthoriseImport($input: AuthoriseImportInput!) {\n    authoriseImport(input: $input) { id serviceId grantedAt expiresAt withdrawnAt }\n  }\n": types.ConsoleAuthoriseImportDocument,
+    "\n  mutation ConsoleWithdrawImportAuthorisation($input: WithdrawImportAuthorisationInput!) {\n    withdrawImportAuthorisation(input: $input) { id serviceId expiresAt withdrawnAt }\n  }\n": types.ConsoleWithdrawImportAuthorisationDocument,
 };
 
 /**
@@ -367,6 +371,14 @@ export function graphql(source: "\n  query ConsoleMonitoringSettings {\n    acce
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation ConsoleSetMonitoringSettings($expectedVersion: Int!, $input: AccessMonitoringSettingsInput!) {\n    setAccessMonitoringSettings(expectedVersion: $expectedVersion, input: $input) { version }\n  }\n"): typeof import('./graphql').ConsoleSetMonitoringSettingsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleAuthoriseImport($input: AuthoriseImportInput!) {\n    authoriseImport(input: $input) { id serviceId grantedAt expiresAt withdrawnAt }\n  }\n"): typeof import('./graphql').ConsoleAuthoriseImportDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleWithdrawImportAuthorisation($input: WithdrawImportAuthorisationInput!) {\n    withdrawImportAuthorisation(input: $input) { id serviceId expiresAt withdrawnAt }\n  }\n"): typeof import('./graphql').ConsoleWithdrawImportAuthorisationDocument;
 
 
 export function graphql(source: string) {

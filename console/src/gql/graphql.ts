@@ -33,6 +33,14 @@ export type AccessMonitoringSettingsInput = {
   workingHoursStart?: string | null | undefined;
 };
 
+/** Authorises an import into a service the caller manages. */
+export type AuthoriseImportInput = {
+  /** How long the authorisation runs: 5 to 1440 minutes; 240 by default. An import interrupted when it ends resumes under a new one. */
+  expiresInMinutes?: number | null | undefined;
+  /** The service the import brings people into. Global id of a Service. */
+  serviceId: string | number;
+};
+
 /** Whether the service user is currently supported. */
 export type CaseStatus =
   | 'CLOSED'
@@ -296,6 +304,12 @@ export type SubjectAccessIdentityCheck =
   | 'PHOTO_ID'
   | 'REPRESENTATIVE_AUTHORITY'
   | 'SIGNED_LETTER';
+
+/** Withdraws an import authorisation. */
+export type WithdrawImportAuthorisationInput = {
+  /** The authorisation to withdraw. Opaque id: an ImportAuthorisation’s `id`, as authoriseImport gave it. */
+  authorisationId: string | number;
+};
 
 export type ConsolePersonCaseQueryVariables = Exact<{
   serviceUserId: string | number;
@@ -745,6 +759,20 @@ export type ConsoleSetMonitoringSettingsMutationVariables = Exact<{
 
 
 export type ConsoleSetMonitoringSettingsMutation = { setAccessMonitoringSettings: { version: number } };
+
+export type ConsoleAuthoriseImportMutationVariables = Exact<{
+  input: AuthoriseImportInput;
+}>;
+
+
+export type ConsoleAuthoriseImportMutation = { authoriseImport: { id: string, serviceId: string, grantedAt: string, expiresAt: string, withdrawnAt: string | null } };
+
+export type ConsoleWithdrawImportAuthorisationMutationVariables = Exact<{
+  input: WithdrawImportAuthorisationInput;
+}>;
+
+
+export type ConsoleWithdrawImportAuthorisationMutation = { withdrawImportAuthorisation: { id: string, serviceId: string, expiresAt: string, withdrawnAt: string | null } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -1673,3 +1701,24 @@ export const ConsoleSetMonitoringSettingsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ConsoleSetMonitoringSettingsMutation, ConsoleSetMonitoringSettingsMutationVariables>;
+export const ConsoleAuthoriseImportDocument = new TypedDocumentString(`
+    mutation ConsoleAuthoriseImport($input: AuthoriseImportInput!) {
+  authoriseImport(input: $input) {
+    id
+    serviceId
+    grantedAt
+    expiresAt
+    withdrawnAt
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleAuthoriseImportMutation, ConsoleAuthoriseImportMutationVariables>;
+export const ConsoleWithdrawImportAuthorisationDocument = new TypedDocumentString(`
+    mutation ConsoleWithdrawImportAuthorisation($input: WithdrawImportAuthorisationInput!) {
+  withdrawImportAuthorisation(input: $input) {
+    id
+    serviceId
+    expiresAt
+    withdrawnAt
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleWithdrawImportAuthorisationMutation, ConsoleWithdrawImportAuthorisationMutationVariables>;

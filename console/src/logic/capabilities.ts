@@ -126,6 +126,13 @@ export interface Capabilities {
    * who has no console).
    */
   readonly disclosureConsentMethods: boolean;
+  /**
+   * Authorise an import of records into a service the caller manages, run by a platform operator through a deployed
+   * stage, and withdraw an authorisation they gave (`authoriseImport`, `withdrawImportAuthorisation`, decision 0146):
+   * a service's managers. A senior manager too, but only into a service they are linked to as its manager (the API
+   * counts the link, not the rank): the screen lists those.
+   */
+  readonly authoriseImports: boolean;
 }
 
 const any = (roles: readonly string[], wanted: readonly ConsoleRole[]) =>
@@ -159,6 +166,7 @@ export function capabilitiesOf(roles: readonly string[]): Capabilities {
     handleDisclosureRequests: any(roles, ['SERVICE_MANAGER', 'CALDICOTT_GUARDIAN']),
     recordExceptionalDisclosures: any(roles, ['SERVICE_MANAGER', 'CALDICOTT_GUARDIAN']),
     disclosureConsentMethods: any(roles, ['IG_LEAD']),
+    authoriseImports: any(roles, ['SERVICE_MANAGER', 'SENIOR_MANAGER']),
   };
 }
 

@@ -2,6 +2,7 @@ export * from './capabilities';
 export * from './disclosure-requests';
 export * from './disclosure-reviews';
 export * from './heat-map';
+export * from './import-authorisations';
 export * from './notifications';
 export * from './pending-changes';
 export * from './pkce';
