@@ -182,6 +182,19 @@ describe('import authorisations through the API', { timeout: 120_000 }, () => {
     ]);
   });
 
+  it('is refused while the organisation has published no confidentiality policy, which an import needs: nothing written', async () => {
+    // Prepare: an organisation that has not published its policy yet.
+    const world = await importWorld(api, { publishPolicy: false });
+
+    // Act
+    const refused = await authorise(api, world.manager, { serviceId: world.serviceId });
+
+    // Assess: refused as the import would be later, with nothing to hand to an operator.
+    expect(codes(refused)).toEqual(['CONFLICT']);
+    expect(refused.errors?.[0]?.message).toContain('confidentiality policy');
+    expect(await storedAuthorisations(api, world.org.orgId)).toEqual([]);
+  });
+
   it('only its grantor withdraws it, once; to anyone else it is not there', async () => {
     // Prepare
     const world = await importWorld(api);

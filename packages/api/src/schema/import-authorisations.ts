@@ -123,12 +123,21 @@ function namingAuthorisation(context: ConfideContext, operation: Operation, auth
 builder.mutationFields((t) => ({
   authoriseImport: t.field({
     type: ImportAuthorisationRef,
-    description: `Authorises an import of records into a service the caller manages, through a deployed stage (decision 0146): a manager of the service who has acknowledged the current policy (the standing the import itself needs), for ${IMPORT_AUTHORISATION_DEFAULT_MINUTES / 60} hours unless \`expiresInMinutes\` says otherwise (at most ${IMPORT_AUTHORISATION_MAX_MINUTES / 60}). Give its id to the operator who runs \`confide import --stage <stage> --authorisation <id>\`: the import runs under the caller’s authority and names them as the writer of every record, while the authorisation is in force and the caller is still active and managing the service. Audited with the change.`,
+    description: `Authorises an import of records into a service the caller manages, through a deployed stage (decision 0146): a manager of the service who has acknowledged the current policy (the standing the import itself needs; CONFLICT while the organisation has published no confidentiality policy), for ${IMPORT_AUTHORISATION_DEFAULT_MINUTES / 60} hours unless \`expiresInMinutes\` says otherwise (at most ${IMPORT_AUTHORISATION_MAX_MINUTES / 60}). Give its id to the operator who runs \`confide import --stage <stage> --authorisation <id>\`: the import runs under the caller’s authority and names them as the writer of every record, while the authorisation is in force and the caller is still active and managing the service. Audited with the change.`,
     args: { input: t.arg({ type: AuthoriseImportInput, required: true }) },
     operation: {
       policy: 'import.authorise',
       subject: existingService((args) => args.input.serviceId),
-      validate: ({ input }) => lifetimeOf(input.expiresInMinutes),
+      validate: ({ input }, context) => {
+        lifetimeOf(input.expiresInMinutes);
+        // An import runs only once the organisation has published its policy (`importAuthority`): an authorisation
+        // given before would authorise nothing.
+        if (context.auth?.organisation?.policyVersion === undefined) {
+          throw conflict(
+            'The organisation has no confidentiality policy yet: publish one (publishConfidentialityPolicy) before an import can be authorised.',
+          );
+        }
+      },
       record: () => ({ fields: ['ImportAuthorisation.granted'] }),
       audit: 'with-change',
       action: 'ADMIN',
