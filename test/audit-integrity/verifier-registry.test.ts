@@ -10,6 +10,7 @@ import { FileCheckpointStore, platformKey, tenantScope } from '@confide/store';
 import { afterAll, describe, expect, it } from 'vitest';
 import { onboardTestOrganisation } from '../support/fixtures';
 import { offboardWithTwoOperators } from '../support/platform-fixtures';
+import { scanTable } from '../support/table-scan';
 import { ownTablesForFile, testApi } from '../support/test-api';
 
 /**
@@ -54,9 +55,14 @@ describe('the scheduled verifier', () => {
     );
   });
 
-  it('fails the run for a checkpointed organisation marked offboarded below the application, not for one offboarded', async () => {
-    // Prepare: two organisations verified and checkpointed by a scheduled run.
+  it('verifies a checkpointed organisation marked offboarded below the application while its key is enabled, and passes by one offboarded', async () => {
+    // Prepare: two organisations verified and checkpointed by a scheduled run, one with an audited change.
     const [rewritten, offboarded] = [await onboardTestOrganisation(api), await onboardTestOrganisation(api)];
+    const published = await api.graphql(
+      'mutation ($t: String!) { publishConfidentialityPolicy(title: $t) { id } }',
+      { token: rewritten.adminToken, variables: { t: 'Confidentiality policy 2026' } },
+    );
+    expect(published.errors).toBeUndefined();
     const signer = new KmsCheckpointSigner(
       api.services.kms,
       await localCheckpointKey(api.services.kms, 'alias/confide-audit-checkpoints/registry-test'),
@@ -85,15 +91,24 @@ describe('the scheduled verifier', () => {
       }),
     );
     const next = await runVerifier(deps, {});
-
-    // Assess: the rewritten one is a failure, named; the one genuinely offboarded is passed by, as before.
-    expect(next.results).toContainEqual(
-      expect.objectContaining({
-        orgId: rewritten.orgId,
-        ok: false,
-        reason: 'offboarded, its key still in use',
-      }),
+    // Then one of the rewritten organisation's audit events deleted below the application, and the next run.
+    const [chained] = await scanTable(api.services.dynamo, {
+      TableName: tables.data,
+      FilterExpression: 'begins_with(pk, :audit) AND attribute_exists(chainSeq)',
+      ExpressionAttributeValues: { ':audit': { S: `${tenantScope(rewritten.orgId).key('AUDIT')}#` } },
+      ConsistentRead: true,
+    });
+    if (!chained?.pk || !chained.sk) throw new Error('no chained audit event');
+    await api.services.dynamo.send(
+      new DeleteItemCommand({ TableName: tables.data, Key: { pk: chained.pk, sk: chained.sk } }),
     );
+    const tampered = await runVerifier(deps, {});
+
+    // Assess: the rewritten one is still verified (its key opens its audit), and the deletion is caught; the one
+    // genuinely offboarded is passed by, as before.
+    expect(next.results).toContainEqual(expect.objectContaining({ orgId: rewritten.orgId, ok: true }));
+    expect(tampered.results).toContainEqual(expect.objectContaining({ orgId: rewritten.orgId, ok: false }));
+    expect(tampered.failed).toBeGreaterThanOrEqual(1);
     expect(next.results.filter((result) => result.orgId === offboarded.orgId)).toEqual([]);
   });
 

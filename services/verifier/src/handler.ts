@@ -102,8 +102,7 @@ export async function runVerifier(
   }
   let failed = 0;
   const results: OrganisationVerification[] = [];
-  for (const organisation of organisations) {
-    if (organisation.status !== 'ACTIVE') continue;
+  const verify = async (organisation: { orgId: OrgId }) => {
     try {
       const result = await anchoredVerify(services, tenantScope(organisation.orgId), {
         store,
@@ -137,6 +136,9 @@ export async function runVerifier(
         error: error instanceof Error ? error.name : 'Error',
       });
     }
+  };
+  for (const organisation of organisations) {
+    if (organisation.status === 'ACTIVE') await verify(organisation);
   }
   if (slug === undefined) {
     // The registry is not signed: an organisation deleted from it below the application would drop out of every run
@@ -165,9 +167,10 @@ export async function runVerifier(
       }
       if (status === 'ACTIVE') continue;
       // Nor is the organisation's status signed: one rewritten OFFBOARDED below the application would be skipped in
-      // every run. Offboarding schedules the key's deletion (an operator who cancels it leaves the key disabled), so a
-      // key still enabled says the status is not genuine (or the offboarding did not finish): either way its audit is
-      // not being verified. Only KMS rights change a key's state.
+      // every run. Only KMS rights change a key's state, so an organisation whose key is still enabled is verified
+      // whatever its status says: a status rewritten below the application, an offboarding that did not finish, or a
+      // key an operator cancelled the deletion of and enabled again to export the records. A key disabled, pending
+      // deletion or deleted opens no audit: offboarding's, passed by.
       const inUse = await enabled(orgId as OrgId).catch((error: unknown) => {
         log('ERROR', 'Organisation key state could not be read', {
           orgId,
@@ -176,7 +179,7 @@ export async function runVerifier(
         return undefined;
       });
       if (inUse === undefined) unverified(orgId, 'could not run');
-      else if (inUse) unverified(orgId, 'offboarded, its key still in use');
+      else if (inUse) await verify({ orgId: orgId as OrgId });
     }
   }
   // CloudWatch embedded metric format: the log line is the metric (every run, 0 included: the verifier-silent alarm
