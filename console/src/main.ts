@@ -9,7 +9,7 @@ import {
   signedOutAsNotStaff,
   signOutAndEndHostedSession,
 } from './hosted-sign-in';
-import { type Capabilities, capabilitiesOf, hasGovernanceWork, rolesWords } from './logic';
+import { type Capabilities, capabilitiesOf, hasGovernanceWork, rolesWords, tokenExpired } from './logic';
 import { accessAtAGlanceScreen } from './screens/access-at-a-glance';
 import { personAccessScreen, staffAccessScreen } from './screens/access-log';
 import { breakGlassScreen } from './screens/break-glass';
@@ -173,16 +173,22 @@ async function start(): Promise<void> {
     main.querySelector<HTMLElement>('h1')?.focus();
     return;
   }
+  const token = currentSession()?.token ?? '';
   const { data, errors } = await execute(ViewerQuery);
   if (data?.me.kind !== 'STAFF') {
     signOut();
+    // A sign-in that has only expired (the tab keeps its token, unrefreshed) keeps the hosted session: signing in
+    // again is one click, as the same person.
+    const expired = !data && tokenExpired(token, Date.now());
     // Signed in, but not as staff, or as someone the API refuses (a deactivated account, an offboarded organisation):
     // their hosted session goes too (the browser leaves and comes back to say why). Not when the API is unreachable.
-    const refused = errors.some((error) => error.code === 'UNAUTHENTICATED' || error.code === 'FORBIDDEN');
+    const refused =
+      !expired && errors.some((error) => error.code === 'UNAUTHENTICATED' || error.code === 'FORBIDDEN');
     if ((data || refused) && (await endHostedSessionOfNonStaff())) return;
     showHeader(undefined);
     await signInScreen(main, () => void start());
-    if (errors.length > 0 || data) main.prepend(notice(NOT_STAFF, 'error'));
+    if (expired) main.prepend(notice('Your sign-in has expired. Please sign in again.', 'error'));
+    else if (errors.length > 0 || data) main.prepend(notice(NOT_STAFF, 'error'));
     return;
   }
   const viewer: Viewer = {

@@ -476,6 +476,30 @@ describe('the governance console in a browser', () => {
     }
   });
 
+  it('keeps the hosted session of someone whose sign-in has only expired, and says so', async () => {
+    // Prepare: a hosted sign-in that hands over a token whose exp has passed (the console keeps a token for its tab
+    // and does not refresh it: an hour on, a reload meets an expired one).
+    const expired = `e30.${Buffer.from(JSON.stringify({ exp: Math.floor(Date.now() / 1000) - 60 })).toString('base64url')}.x`;
+    const hosted = await startHostedSignInStandIn(() => expired);
+    const served = await startConsole(suite.consoleApi, () => [], hosted);
+    const { page, close } = await suite.freshPage({ failOnRefusals: false });
+    try {
+      // Act
+      await page.goto(served.url);
+      await page.getByRole('button', { name: 'Sign in with your organisation account' }).click();
+
+      // Assess: told the sign-in expired, not that they are no staff member; the hosted session is kept, so
+      // signing in again is one click.
+      await page.getByText('Your sign-in has expired. Please sign in again.').waitFor();
+      expect(await page.getByText('Sign in as a staff member of an organisation.').count()).toBe(0);
+      expect(hosted.logoutRequests).toEqual([]);
+    } finally {
+      await close();
+      await served.stop();
+      await hosted.stop();
+    }
+  });
+
   it('a support worker sees no governance screen, whatever address they open', async () => {
     const { page, close } = await freshPage();
     await signInAs(page, 'worker');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { authorizeUrl, codeChallenge, logoutUrl, randomUrlSafe, tokenRequest } from './pkce';
+import { authorizeUrl, codeChallenge, logoutUrl, randomUrlSafe, tokenExpired, tokenRequest } from './pkce';
 
 const CONFIG = {
   authDomainUrl: 'https://confide-test.auth.eu-west-2.amazoncognito.com',
@@ -53,5 +53,21 @@ describe('PKCE sign-in (RFC 7636)', () => {
       client_id: 'console-client',
       logout_uri: CONFIG.redirectUri,
     });
+  });
+});
+
+describe('tokenExpired', () => {
+  const jwt = (payload: object) => `h.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.s`;
+  const now = Date.UTC(2026, 11, 7, 12);
+
+  it('reads the exp claim of a JWT: past is expired, future is not', () => {
+    expect(tokenExpired(jwt({ exp: now / 1000 - 1 }), now)).toBe(true);
+    expect(tokenExpired(jwt({ exp: now / 1000 + 60 }), now)).toBe(false);
+  });
+
+  it('leaves to the API what it cannot read: not a JWT, no exp, a payload that is not JSON', () => {
+    expect(tokenExpired('not-a-token', now)).toBe(false);
+    expect(tokenExpired(jwt({ sub: 'x' }), now)).toBe(false);
+    expect(tokenExpired('h.%%%.s', now)).toBe(false);
   });
 });

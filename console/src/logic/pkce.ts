@@ -71,3 +71,19 @@ export function logoutUrl(config: HostedSignInConfig): string {
   url.search = new URLSearchParams({ client_id: config.clientId, logout_uri: config.redirectUri }).toString();
   return url.toString();
 }
+
+/**
+ * Whether an access token has expired by its own `exp` claim (read, not verified: only the API verifies a token). A
+ * token that is not a JWT, or has no `exp`, is not expired: the API's answer decides then.
+ */
+export function tokenExpired(token: string, nowMs: number): boolean {
+  const payload = token.split('.')[1];
+  if (!payload) return false;
+  try {
+    const text = atob(payload.replace(/-/g, '+').replace(/_/g, '/'));
+    const exp = (JSON.parse(text) as { exp?: unknown }).exp;
+    return typeof exp === 'number' && exp * 1000 <= nowMs;
+  } catch {
+    return false;
+  }
+}
