@@ -161,7 +161,7 @@ builder.mutationFields((t) => ({
   withdrawImportAuthorisation: t.field({
     type: ImportAuthorisationRef,
     description:
-      'Withdraws an import authorisation the caller gave (anyone else’s is NOT_FOUND): an import under it is refused from its next call on. CONFLICT when it is already withdrawn or has ended. Audited with the change.',
+      'Withdraws an import authorisation the caller gave (to any other staff member it is NOT_FOUND; an operator is FORBIDDEN): an import under it is refused from its next call on. CONFLICT when it is already withdrawn or has ended. Audited with the change.',
     args: { input: t.arg({ type: WithdrawImportAuthorisationInput, required: true }) },
     operation: {
       policy: 'import.withdraw',
