@@ -1005,17 +1005,21 @@ describe('confide org export and import against a deployed stage (--stage)', { t
     const from = mkdtempSync(join(folder, 'import-'));
     generateDataset(from, { clients: 2, notesPerClient: 1, worker: unpublished.workerHandle, seed: 's' });
     const operator = { CONFIDE_OPERATOR_TOKEN: await api.operatorToken('operator-1') };
-    // With no policy published there is nothing to acknowledge: the manager may authorise; the import still stops.
-    const authorisation = await authoriseImport(api, unpublished.manager, unpublished.serviceId);
     const before = await organisationItems(api, unpublished.org.orgId, { includeAudit: true });
 
-    // Act
-    const refused = await stage(stageImportArgs(unpublished, from, authorisation), operator);
+    // Act: the manager asks for an authorisation, which an import with no policy published could not use; the
+    // operator tries with an id nobody gave.
+    const asked = await api.graphql(
+      'mutation ($input: AuthoriseImportInput!) { authoriseImport(input: $input) { id } }',
+      { token: unpublished.manager.token, variables: { input: { serviceId: unpublished.serviceId } } },
+    );
+    const refused = await stage(stageImportArgs(unpublished, from, newId('importAuthorisation')), operator);
 
-    // Assess
+    // Assess: no authorisation is given, the import is refused, and nothing of the organisation's is written.
+    expect(codes(asked)).toEqual(['CONFLICT']);
+    expect(asked.errors?.[0]?.message).toContain('no confidentiality policy yet');
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain('no confidentiality policy yet');
-    expect(refused.stderr).toContain('(IMPORT_REFUSED)');
+    expect(refused.stderr).toContain('AUTHORISATION_NOT_FOUND');
     expect(await organisationItems(api, unpublished.org.orgId, { includeAudit: true })).toEqual(before);
   });
 });
