@@ -945,9 +945,22 @@ describe('confide org export and import against a deployed stage (--stage)', { t
     const scope = tenantScope(world.org.orgId);
     const before = await organisationItems(api, world.org.orgId);
 
-    // A platform audit that cannot be written: the check must not read, nor answer, without its record.
+    // A platform audit that cannot be written: the check must not read, nor answer, without its record. What it
+    // would read of the held people (the duplicate check's candidates and profiles) is noted, call by call.
+    const reads: string[] = [];
+    const serviceUsers = new Proxy(api.services.serviceUsers, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          reads.push(String(property));
+          return value.apply(target, args);
+        };
+      },
+    });
     const unrecorded = {
       ...api.services,
+      serviceUsers,
       platformAudit: Object.assign(Object.create(api.services.platformAudit), {
         record: () => Promise.reject(new Error('platform audit unavailable')),
       }),
@@ -962,6 +975,7 @@ describe('confide org export and import against a deployed stage (--stage)', { t
     expect(fresh).toMatchObject({ ok: true, rejections: [], counts: { clients: 1 } });
     expect(held).toMatchObject({ ok: true, rejections: [{ reason: 'DUPLICATE_OF_HELD_RECORD' }] });
     expect(failed).toBeInstanceOf(Error);
+    expect(reads, 'held people read before the check was recorded').toEqual([]);
     const platform = (await api.services.platformAudit.list({ organisationId: world.org.orgId })).filter(
       (event) => event.operation === 'checkImport',
     );
