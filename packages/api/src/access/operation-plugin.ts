@@ -166,7 +166,17 @@ export class Operation {
     readonly decision: OperationDecision,
     /** The staff member who proposed the change, when a second person's approval is running it. */
     readonly proposedBy?: string,
+    /** Names an item on the operation's own ALLOWED event (see {@link nameItem}). */
+    private readonly named: (item: string) => void = () => undefined,
   ) {}
+
+  /**
+   * Names on the operation's own ALLOWED event an item it made, whose id is known only once made (an authorisation
+   * given): the event that records the change says which item it is, with no event of the resolver's own.
+   */
+  nameItem(item: string): void {
+    this.named(item);
+  }
 
   /** The caller's organisation. Tenant policies never allow operators, so this holds in their resolvers. */
   get scope(): TenantScope {
@@ -562,7 +572,6 @@ export class OperationPolicyPlugin<Types extends SchemaTypes> extends BasePlugin
       if (approval && !(policy.approvedBy?.(facts) ?? false)) {
         throw deny({ effect: 'FORBIDDEN', rule: `${policy.id}.approver` }, eventSubjectId);
       }
-      const operation = new Operation(name, principal, subject, decision, approval?.proposedBy);
       const rule = approval ? `${decision.rule}+approved` : decision.rule;
       const allowed = {
         action:
@@ -575,6 +584,9 @@ export class OperationPolicyPlugin<Types extends SchemaTypes> extends BasePlugin
         emergency: decision.relationship === 'EMERGENCY',
         classification: change?.classification,
       };
+      const operation = new Operation(name, principal, subject, decision, approval?.proposedBy, (item) =>
+        audit.record({ ...allowed, item }),
+      );
       // The fields a change writes are listed on its one event.
       if (options.audit !== 'fields')
         for (const field of change?.fields ?? []) audit.record({ ...allowed, field });

@@ -6,7 +6,6 @@ import {
   type ImportAuthorisation,
   ImportAuthorisations,
 } from '@confide/store';
-import type { Operation } from '../access/operation-plugin';
 import { builder } from '../builder';
 import type { ConfideContext } from '../context';
 import { oncePerRequest } from './access-governance/shared';
@@ -103,23 +102,6 @@ function authorisationById(
   });
 }
 
-/**
- * The change's event names the authorisation (its id, never a credential) beside the service: the same event the
- * plugin records, so it is written in the change's own transaction.
- */
-function namingAuthorisation(context: ConfideContext, operation: Operation, authorisationId: string): void {
-  context.access.audit.record({
-    action: 'ADMIN',
-    operation: operation.name,
-    subjectId: operation.subjectId,
-    outcome: 'ALLOWED',
-    rule: operation.decision.rule,
-    relationship: operation.decision.relationship,
-    emergency: false,
-    item: authorisationId,
-  });
-}
-
 builder.mutationFields((t) => ({
   authoriseImport: t.field({
     type: ImportAuthorisationRef,
@@ -152,7 +134,7 @@ builder.mutationFields((t) => ({
         },
         {
           commit: (change, authorisationId) => {
-            namingAuthorisation(context, operation, authorisationId);
+            operation.nameItem(authorisationId);
             return context.access.audit.commitWithChange(change);
           },
         },
@@ -193,7 +175,7 @@ builder.mutationFields((t) => ({
       const { authorisationId } = await authorisationById(context, input.authorisationId);
       return authorisations(context).withdraw(operation.scope, authorisationId, {
         commit: (change) => {
-          namingAuthorisation(context, operation, authorisationId);
+          operation.nameItem(authorisationId);
           return context.access.audit.commitWithChange(change);
         },
       });
