@@ -9,6 +9,7 @@ import {
   registerServiceUser,
 } from '../support/care-fixtures';
 import { addStaff } from '../support/fixtures';
+import { rawUpdate } from '../support/raw-table';
 import { errorsOf, localIdOf, type ServiceWorld, serviceWorld } from '../support/records-fixtures';
 import { type TestApi, testApi } from '../support/test-api';
 
@@ -46,22 +47,6 @@ function storedItem(api: TestApi, key: { pk: string; sk: string }) {
       TableName: api.stack.tables.data,
       Key: { pk: { S: key.pk }, sk: { S: key.sk } },
       ConsistentRead: true,
-    }),
-  );
-}
-
-async function rawUpdate(
-  api: TestApi,
-  key: { pk: string; sk: string },
-  expression: string,
-  values?: Record<string, { S: string } | { BOOL: boolean } | { N: string }>,
-) {
-  await api.services.dynamo.send(
-    new UpdateItemCommand({
-      TableName: api.stack.tables.data,
-      Key: { pk: { S: key.pk }, sk: { S: key.sk } },
-      UpdateExpression: expression,
-      ...(values ? { ExpressionAttributeValues: values } : {}),
     }),
   );
 }

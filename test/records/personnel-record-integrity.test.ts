@@ -1,15 +1,11 @@
-import {
-  type AttributeValue,
-  GetItemCommand,
-  PutItemCommand,
-  UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { asOrgId } from '@confide/domain';
 import { itemKeyOf, sealFields, tenantScope } from '@confide/store';
 import { describe, expect, it } from 'vitest';
 import { codes, expectNoErrors } from '../support/care-fixtures';
 import { interleavingDynamoClient } from '../support/failing-dynamo';
 import { addStaff, expectTamperedState, onboardTestOrganisation } from '../support/fixtures';
+import { rawItem, rawUpdate } from '../support/raw-table';
 import type { TestApi } from '../support/test-api';
 import { testApi } from '../support/test-api';
 
@@ -40,36 +36,6 @@ async function world(api: TestApi) {
   ]);
   const key = { pk: tenantScope(org.orgId).key('STAFF', subject.staffId), sk: 'PERSONNEL' };
   return { org, hr, subject, key };
-}
-
-/** The personnel item as the table holds it (test-only, straight from the table). */
-async function rawItem(api: TestApi, key: { pk: string; sk: string }) {
-  return (
-    await api.services.dynamo.send(
-      new GetItemCommand({
-        TableName: api.stack.tables.data,
-        Key: { pk: { S: key.pk }, sk: { S: key.sk } },
-        ConsistentRead: true,
-      }),
-    )
-  ).Item;
-}
-
-/** One UpdateItem straight to the table, as someone who can write it but holds no key would send it. */
-async function rawUpdate(
-  api: TestApi,
-  key: { pk: string; sk: string },
-  expression: string,
-  values?: Record<string, AttributeValue>,
-): Promise<void> {
-  await api.services.dynamo.send(
-    new UpdateItemCommand({
-      TableName: api.stack.tables.data,
-      Key: { pk: { S: key.pk }, sk: { S: key.sk } },
-      UpdateExpression: expression,
-      ...(values ? { ExpressionAttributeValues: values } : {}),
-    }),
-  );
 }
 
 describe('a staff member’s personnel record below the application (decision 0147)', () => {

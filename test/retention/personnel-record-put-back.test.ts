@@ -1,17 +1,11 @@
-import {
-  type AttributeValue,
-  DeleteItemCommand,
-  GetItemCommand,
-  PutItemCommand,
-  UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
-import { asOrgId, type OrgId } from '@confide/domain';
+import { DeleteItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { asOrgId } from '@confide/domain';
 import { itemKeyOf, sealFields, tenantScope } from '@confide/store';
 import { afterAll, describe, expect, it } from 'vitest';
 import { expectNoErrors } from '../support/care-fixtures';
 import { addStaff } from '../support/fixtures';
-import type { TestApi } from '../support/test-api';
-import { closeLocalRetentions, localRetention, retentionApi, retentionWorld } from './retention-support';
+import { rawItem, rawPut } from '../support/raw-table';
+import { closeLocalRetentions, retentionApi, retentionWorld, runRetention } from './retention-support';
 
 /**
  * Decision 0147: a personnel record's MAC tells a forged record from a genuine one, not an earlier genuine copy from the
@@ -37,29 +31,6 @@ const CHANGE = {
   personnelNotes: 'Capability meeting held; final written warning issued.',
   emergencyContact: 'Sam Rivers (partner) 07700 900790',
 };
-
-async function runRetention(api: TestApi, orgId: OrgId): Promise<void> {
-  const retention = localRetention(api, orgId);
-  await retention.runOnce();
-  await retention.drainStream();
-}
-
-async function rawItem(api: TestApi, key: { pk: string; sk: string }) {
-  return (
-    await api.services.dynamo.send(
-      new GetItemCommand({
-        TableName: api.stack.tables.data,
-        Key: { pk: { S: key.pk }, sk: { S: key.sk } },
-        ConsistentRead: true,
-      }),
-    )
-  ).Item;
-}
-
-/** Puts an item as it was, with one PutItem straight to the table, as someone who can write it but holds no key. */
-async function rawPut(api: TestApi, item: Record<string, AttributeValue>): Promise<void> {
-  await api.services.dynamo.send(new PutItemCommand({ TableName: api.stack.tables.data, Item: item }));
-}
 
 describe('retention: a personnel record put back below the API (decision 0147)', () => {
   const { api } = retentionApi();

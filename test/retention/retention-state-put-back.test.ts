@@ -1,15 +1,10 @@
-import {
-  type AttributeValue,
-  DeleteItemCommand,
-  GetItemCommand,
-  PutItemCommand,
-  UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
-import { type OrgId, toEpochSeconds } from '@confide/domain';
+import { type AttributeValue, DeleteItemCommand } from '@aws-sdk/client-dynamodb';
+import { toEpochSeconds } from '@confide/domain';
 import { integrityKeyFrom, integrityMac } from '@confide/keys';
 import { keyQuarantineKey, retentionStateKey, type TenantScope, tenantScope } from '@confide/store';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ADA, expectNoErrors } from '../support/care-fixtures';
+import { rawItem, rawPut, rawUpdate } from '../support/raw-table';
 import type { TestApi } from '../support/test-api';
 import {
   clientWithRecords,
@@ -17,13 +12,13 @@ import {
   closeLocalRetentions,
   DAY_MS,
   keyQuarantine,
-  localRetention,
   outlive,
   partitionItems,
   type RetentionWorld,
   readClient,
   retentionApi,
   retentionWorld,
+  runRetention,
   subjectKeyItem,
   sweepUntilGone,
   tombstones,
@@ -39,46 +34,6 @@ import {
 
 const PLACE_HOLD = `mutation ($id: ID!) { placeLegalHold(serviceUserId: $id, reason: "Claim 24-0117") { placedAt } }`;
 const REOPEN = `mutation ($input: ReopenCaseInput!) { reopenCase(input: $input) { caseStatus } }`;
-
-/** One item as the table holds it (test-only, straight from the table). */
-async function rawItem(api: TestApi, key: { pk: string; sk: string }) {
-  return (
-    await api.services.dynamo.send(
-      new GetItemCommand({
-        TableName: api.stack.tables.data,
-        Key: { pk: { S: key.pk }, sk: { S: key.sk } },
-        ConsistentRead: true,
-      }),
-    )
-  ).Item;
-}
-
-/** Puts an item as it was, with one PutItem straight to the table, as someone who can write it but holds no key. */
-async function rawPut(api: TestApi, item: Record<string, AttributeValue>): Promise<void> {
-  await api.services.dynamo.send(new PutItemCommand({ TableName: api.stack.tables.data, Item: item }));
-}
-
-async function rawUpdate(
-  api: TestApi,
-  key: { pk: string; sk: string },
-  expression: string,
-  values?: Record<string, AttributeValue>,
-): Promise<void> {
-  await api.services.dynamo.send(
-    new UpdateItemCommand({
-      TableName: api.stack.tables.data,
-      Key: { pk: { S: key.pk }, sk: { S: key.sk } },
-      UpdateExpression: expression,
-      ...(values ? { ExpressionAttributeValues: values } : {}),
-    }),
-  );
-}
-
-async function runRetention(api: TestApi, orgId: OrgId): Promise<void> {
-  const retention = localRetention(api, orgId);
-  await retention.runOnce();
-  await retention.drainStream();
-}
 
 const profileKey = (scope: TenantScope, clientId: string) => ({
   pk: scope.key('CLIENT', clientId),

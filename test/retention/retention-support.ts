@@ -186,6 +186,13 @@ export function localRetention(api: TestApi, orgId: OrgId): LocalRetention {
   return retention;
 }
 
+/** One sweep of the organisation's expired items, then its stream drained through the retention handler. */
+export async function runRetention(api: TestApi, orgId: OrgId): Promise<void> {
+  const retention = localRetention(api, orgId);
+  await retention.runOnce();
+  await retention.drainStream();
+}
+
 /** Closes the stream clients of {@link localRetention} (afterAll). */
 export function closeLocalRetentions(): void {
   for (const retention of retentions.values()) retention.close();

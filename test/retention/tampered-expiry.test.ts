@@ -19,6 +19,7 @@ import {
   registerServiceUser,
 } from '../support/care-fixtures';
 import { addStaff, approvalIdOf, expectTamperedState } from '../support/fixtures';
+import { rawUpdate } from '../support/raw-table';
 import { localIdOf, organisationItems } from '../support/records-fixtures';
 import type { TestApi } from '../support/test-api';
 import { exceptionalDisclosure } from './person-work-fixtures';
@@ -28,7 +29,6 @@ import {
   closeCase,
   closeLocalRetentions,
   keyQuarantine,
-  localRetention,
   outlive,
   partitionItems,
   proposeErasure,
@@ -36,6 +36,7 @@ import {
   readClient,
   retentionApi,
   retentionWorld,
+  runRetention,
   subjectKeyItem,
   sweepPastQuarantine,
   sweepUntilGone,
@@ -47,23 +48,6 @@ import {
  * retention handler must not take that as an expiry: it re-checks the removal against the authenticated retention
  * state, records an integrity incident, keeps the subject key and the rest of the record, and puts the item back.
  */
-
-/** One UpdateItem straight to the table, as someone who can write it but holds no key would send it. */
-async function rawUpdate(
-  api: TestApi,
-  key: { pk: string; sk: string },
-  expression: string,
-  values?: Record<string, AttributeValue>,
-): Promise<void> {
-  await api.services.dynamo.send(
-    new UpdateItemCommand({
-      TableName: api.stack.tables.data,
-      Key: { pk: { S: key.pk }, sk: { S: key.sk } },
-      UpdateExpression: expression,
-      ...(values ? { ExpressionAttributeValues: values } : {}),
-    }),
-  );
-}
 
 async function setExpiry(api: TestApi, pk: string, sk: string, expiresAt: number): Promise<void> {
   await rawUpdate(api, { pk, sk }, 'SET expiresAt = :at', { ':at': { N: String(expiresAt) } });
@@ -93,12 +77,6 @@ async function expectErasureRefusedOnceMarkerRemoved(
   expect(codes(proposed)).toEqual(['INTERNAL']);
   expect(await subjectKeyItem(api, world.org.orgId, client.clientId)).toBeDefined();
   await expectTamperedState(api, world.org.orgId, 'PROFILE', client.clientId);
-}
-
-async function runRetention(api: TestApi, orgId: string): Promise<void> {
-  const retention = localRetention(api, orgId as never);
-  await retention.runOnce();
-  await retention.drainStream();
 }
 
 const READ_NAME = 'query ($id: ID!) { serviceUser(id: $id) { name } }';
