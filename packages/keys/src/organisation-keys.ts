@@ -93,15 +93,21 @@ export function organisationAliasPrefix(stage: string): string {
  */
 export type KeyLifecycle = 'IN_USE' | 'PENDING_DELETION' | 'DELETED';
 
-/** The lifecycle of a key named by id, ARN or alias; any other fault (denied, throttled) is thrown. */
-export async function keyLifecycle(kms: KMSClient, keyId: string): Promise<KeyLifecycle> {
+/** A key's state as KMS states it (`Enabled`, `Disabled`, `PendingDeletion`, …), or DELETED once KMS knows it no more. */
+async function keyState(kms: KMSClient, keyId: string): Promise<string> {
   try {
     const { KeyMetadata: key } = await kms.send(new DescribeKeyCommand({ KeyId: keyId }));
-    return key?.KeyState === 'PendingDeletion' ? 'PENDING_DELETION' : 'IN_USE';
+    return key?.KeyState ?? 'Unavailable';
   } catch (error) {
     if (error instanceof NotFoundException) return 'DELETED';
     throw error;
   }
+}
+
+/** The lifecycle of a key named by id, ARN or alias; any other fault (denied, throttled) is thrown. */
+export async function keyLifecycle(kms: KMSClient, keyId: string): Promise<KeyLifecycle> {
+  const state = await keyState(kms, keyId);
+  return state === 'DELETED' ? 'DELETED' : state === 'PendingDeletion' ? 'PENDING_DELETION' : 'IN_USE';
 }
 
 /**
@@ -110,13 +116,7 @@ export async function keyLifecycle(kms: KMSClient, keyId: string): Promise<KeyLi
  * rights change a key's state: no write to a table can.
  */
 export async function keyEnabled(kms: KMSClient, keyId: string): Promise<boolean> {
-  try {
-    const { KeyMetadata: key } = await kms.send(new DescribeKeyCommand({ KeyId: keyId }));
-    return key?.KeyState === 'Enabled';
-  } catch (error) {
-    if (error instanceof NotFoundException) return false;
-    throw error;
-  }
+  return (await keyState(kms, keyId)) === 'Enabled';
 }
 
 /** The tag every organisation key carries; IAM conditions on it limit who may manage the key. */
