@@ -26,6 +26,7 @@ import {
   ImportEngine,
   type ImportTarget,
   importAuthority,
+  importerFacts,
 } from '../../../packages/cli/src/import/run';
 import {
   auditExportReads,
@@ -417,19 +418,9 @@ function grantorStanding(
       AUTHORISATION,
     );
   }
-  const manages = grantor.serviceLinks.manages.has(serviceId);
-  const decision = OPERATION_POLICIES['import.authorise'].decide({
-    caller: {
-      kind: 'STAFF',
-      roles: grantor.roles,
-      acknowledgedPolicy:
-        organisation.policyVersion === undefined ||
-        grantor.acknowledgedPolicyVersion === organisation.policyVersion,
-    },
-    preset: organisation.preset,
-    approved: false,
-    service: { manages, member: manages || grantor.serviceLinks.memberOf.has(serviceId) },
-  });
+  const decision = OPERATION_POLICIES['import.authorise'].decide(
+    importerFacts(organisation, grantor, serviceId),
+  );
   if (decision.effect !== 'ALLOW') {
     throw new Refused(
       'AUTHORISATION_GRANTOR_NOT_PERMITTED',

@@ -77,6 +77,31 @@ export interface ImportAuthority {
  * as an active staff member who has acknowledged it and whom `client.register` admits for the service (its
  * managers). Notes, allocations and consents are decided as for that person managing the new client's service.
  */
+/**
+ * What the operation policies decide a staff member's import into a service with: their roles and acknowledgement of
+ * the organisation's current policy, and their links to the service, as their account is now. The same for the import
+ * itself (`importAuthority`) and for an authorisation's grantor, checked on every call of a stage's import.
+ */
+export function importerFacts(
+  organisation: { policyVersion: number | undefined; preset: 'STRICT' | 'GROUP_WIDE' },
+  staff: StaffMember,
+  serviceId: string,
+) {
+  const manages = staff.serviceLinks.manages.has(serviceId);
+  return {
+    caller: {
+      kind: 'STAFF' as const,
+      roles: staff.roles,
+      acknowledgedPolicy:
+        organisation.policyVersion === undefined ||
+        staff.acknowledgedPolicyVersion === organisation.policyVersion,
+    },
+    preset: organisation.preset,
+    approved: false,
+    service: { manages, member: manages || staff.serviceLinks.memberOf.has(serviceId) },
+  };
+}
+
 export function importAuthority(
   organisation: { status: string; policyVersion: number | undefined; preset: 'STRICT' | 'GROUP_WIDE' },
   operator: StaffMember,
@@ -90,15 +115,9 @@ export function importAuthority(
     );
   }
   if (operator.status !== 'ACTIVE') throw new CliError('The importing staff member is not active.');
-  const caller = {
-    kind: 'STAFF' as const,
-    roles: operator.roles,
-    acknowledgedPolicy: operator.acknowledgedPolicyVersion === organisation.policyVersion,
-  };
-  const manages = operator.serviceLinks.manages.has(serviceId);
-  const member = manages || operator.serviceLinks.memberOf.has(serviceId);
-  const base = { caller, preset: organisation.preset, approved: false };
-  const register = OPERATION_POLICIES['client.register'].decide({ ...base, service: { manages, member } });
+  const { service, ...base } = importerFacts(organisation, operator, serviceId);
+  const { caller } = base;
+  const register = OPERATION_POLICIES['client.register'].decide({ ...base, service });
   if (register.effect === 'POLICY_NOT_ACKNOWLEDGED') {
     throw new CliError(
       "The importing staff member has not acknowledged the organisation's current confidentiality policy.",
