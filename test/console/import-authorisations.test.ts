@@ -26,6 +26,8 @@ let outreach = '';
 let south = '';
 /** A service whose manager is taken off it while their Imports screen is open. */
 let leaving = '';
+/** A service with two managers ("lister" and "co-lister"), whose authorisations its Imports screen lists. */
+let west = '';
 
 const ID = /^ima_[a-z2-7]{26}$/;
 
@@ -39,6 +41,16 @@ async function importContext(serviceId: string, authorisation: string) {
       input: { slug: suite.org.slug, service: localIdOf(serviceId), authorisation },
     },
   );
+}
+
+/** An authorisation withdrawn through the API by its grantor; answers when. */
+async function withdrawnThroughTheApi(grantor: Person, authorisationId: string): Promise<string> {
+  const result = await api.graphql<{ withdrawImportAuthorisation: { withdrawnAt: string } }>(
+    'mutation ($input: WithdrawImportAuthorisationInput!) { withdrawImportAuthorisation(input: $input) { withdrawnAt } }',
+    { token: grantor.token, variables: { input: { authorisationId } } },
+  );
+  expectNoErrors(result);
+  return result.data?.withdrawImportAuthorisation.withdrawnAt ?? '';
 }
 
 /** An authorisation given through the API by `manager` (the fixtures' way), to withdraw on the screen by its id. */
@@ -60,9 +72,11 @@ beforeAll(async () => {
   suite.list('manager', own.manager, ['SERVICE_MANAGER']);
   suite.list('senior', own.senior, ['ORG_ADMIN', 'SENIOR_MANAGER']);
   outreach = await createService(api, { org, ...own }, own.manager);
-  const [otherManager, leavingManager] = await Promise.all([
+  const [otherManager, leavingManager, lister, coLister] = await Promise.all([
     person('other-manager', ['SERVICE_MANAGER']),
     person('leaving-manager', ['SERVICE_MANAGER']),
+    person('lister', ['SERVICE_MANAGER']),
+    person('co-lister', ['SERVICE_MANAGER']),
     person('ig', ['IG_LEAD']),
     person('support', ['SUPPORT_WORKER']),
   ]);
@@ -81,10 +95,17 @@ beforeAll(async () => {
     );
     return id;
   };
-  [south, leaving] = await Promise.all([
+  [south, leaving, west] = await Promise.all([
     created('Day centre south', otherManager),
     created('Befriending east', leavingManager),
+    created('Shared lives west', lister),
   ]);
+  expectNoErrors(
+    await api.graphql(
+      'mutation ($s: ID!, $m: ID!) { assignServiceManager(serviceId: $s, staffId: $m) { id } }',
+      { token: own.senior.token, variables: { s: west, m: coLister.globalId } },
+    ),
+  );
   // An import needs the organisation's confidentiality policy, acknowledged by its importer (decision 0032).
   expectNoErrors(
     await api.graphql('mutation ($t: String!) { publishConfidentialityPolicy(title: $t) { id } }', {
@@ -273,6 +294,124 @@ describe('the Imports screen, for a manager of a service', () => {
     await close();
     // The other manager's is untouched.
     expect(await importContext(south, others)).toMatchObject({ ok: true });
+  });
+
+  it('lists the authorisations that stand for each service they manage, whoever of its managers gave them, and withdraws one of theirs from its row', async () => {
+    // Prepare: in the two managers' service, one the lister gave and withdrew, one the co-lister gave, one the lister
+    // gave last; one in another manager's service.
+    const withdrawnEarlier = await authorisedThroughTheApi(who('lister'), west);
+    await withdrawnThroughTheApi(who('lister'), withdrawnEarlier);
+    const colleagues = await authorisedThroughTheApi(who('co-lister'), west);
+    const mine = await authorisedThroughTheApi(who('lister'), west);
+    const elsewhere = await authorisedThroughTheApi(who('other-manager'), south);
+    const { page, close } = await freshPage();
+    await signInAtImports(page, 'lister');
+    const standing = page.getByRole('region', { name: 'Authorisations for Shared lives west' });
+    const rows = standing.locator('tbody tr');
+    const row = (id: string) => rows.filter({ has: page.locator('code', { hasText: id }) });
+    // A screen without the list fails here, not when the test's time runs out.
+    await rows.first().waitFor({ timeout: 15_000 });
+
+    // Assess: newest first, each with who gave it, when, until when, and whether withdrawn; a Withdraw button on
+    // the lister's own that stands, none on the co-lister's (only its grantor withdraws it) nor on a withdrawn one.
+    await expect(standing.locator('thead th').allInnerTexts()).resolves.toEqual([
+      'Authorisation',
+      'Given by',
+      'Given',
+      'Ends',
+      'Withdrawn',
+      '',
+    ]);
+    await expect(rows.locator('code').allInnerTexts()).resolves.toEqual([mine, colleagues, withdrawnEarlier]);
+    const cells = (id: string) => row(id).locator('td').allInnerTexts();
+    const when = /^\d{1,2} \w{3} \d{4}, \d{2}:\d{2} UTC$/;
+    const [mineCells, colleaguesCells, withdrawnCells] = await Promise.all([
+      cells(mine),
+      cells(colleagues),
+      cells(withdrawnEarlier),
+    ]);
+    expect(mineCells.slice(0, 2)).toEqual([mine, 'You']);
+    expect(mineCells[2]).toMatch(when);
+    expect(mineCells[3]).toMatch(when);
+    expect(mineCells[4]).toBe('No');
+    expect(colleaguesCells.slice(0, 2)).toEqual([colleagues, 'Staff co-lister']);
+    expect(colleaguesCells[4]).toBe('No');
+    expect(withdrawnCells[4]).toMatch(when);
+    expect(
+      await row(mine)
+        .getByRole('button', { name: /^Withdraw/ })
+        .count(),
+    ).toBe(1);
+    expect(await row(colleagues).getByRole('button').count()).toBe(0);
+    expect(await row(withdrawnEarlier).getByRole('button').count()).toBe(0);
+    await expect(standing.innerText()).resolves.toContain('Only the manager who gave an authorisation');
+    // Another manager's service is not theirs: not listed.
+    await expect(page.locator('main').innerText()).resolves.not.toContain(elsewhere);
+    await expectAccessible(page, 'import-authorisations-listed');
+
+    // Act: withdraw their own from its row
+    const said = await answerTo(standing, () =>
+      row(mine)
+        .getByRole('button', { name: /^Withdraw/ })
+        .click(),
+    );
+
+    // Assess: said, the row shows when, its button is gone; the stage refuses it; the co-lister's is untouched
+    expect(said).toMatch(
+      new RegExp(
+        `^Withdrawn \\d.* UTC\\. The operator can no longer import with ${mine} into Shared lives west`,
+      ),
+    );
+    await expect(cells(mine)).resolves.toEqual(expect.arrayContaining([expect.stringMatching(when)]));
+    expect((await cells(mine))[4]).toMatch(when);
+    expect(await row(mine).getByRole('button').count()).toBe(0);
+    await expectAccessible(page, 'import-authorisation-withdrawn-from-list');
+    expect(await importContext(west, mine)).toMatchObject({
+      ok: false,
+      error: { code: 'AUTHORISATION_WITHDRAWN' },
+    });
+    expect(await importContext(west, colleagues)).toMatchObject({ ok: true });
+
+    // Act: give one on the screen
+    const card = page.locator('section.authorise-import');
+    await card.getByLabel('Service to import into').selectOption({ label: 'Shared lives west' });
+    await card.getByRole('button', { name: 'Authorise the import' }).click();
+    const given = (
+      await page.locator('section.import-authorisation code.authorisation-id').first().innerText()
+    ).trim();
+
+    // Assess: it is listed at once, newest first, as theirs to withdraw
+    await row(given).waitFor();
+    await expect(rows.locator('code').first().innerText()).resolves.toBe(given);
+    expect(
+      await row(given)
+        .getByRole('button', { name: /^Withdraw/ })
+        .count(),
+    ).toBe(1);
+    await close();
+
+    // Assess: the co-lister's screen lists the same, with a Withdraw button on theirs alone
+    const colleague = await freshPage();
+    await signInAtImports(colleague.page, 'co-lister');
+    const theirs = colleague.page.getByRole('region', { name: 'Authorisations for Shared lives west' });
+    const theirRows = theirs.locator('tbody tr');
+    await theirRows.first().waitFor({ timeout: 15_000 });
+    await expect(theirRows.locator('code').allInnerTexts()).resolves.toEqual([
+      given,
+      mine,
+      colleagues,
+      withdrawnEarlier,
+    ]);
+    const theirRow = (id: string) =>
+      theirRows.filter({ has: colleague.page.locator('code', { hasText: id }) });
+    expect(
+      await theirRow(colleagues)
+        .getByRole('button', { name: /^Withdraw/ })
+        .count(),
+    ).toBe(1);
+    expect(await theirRow(given).getByRole('button').count()).toBe(0);
+    await expect(theirRow(given).locator('td').nth(1).innerText()).resolves.toBe('Staff lister');
+    await colleague.close();
   });
 
   it('says in plain words when the API refuses: a manager taken off the service since the screen opened', async () => {

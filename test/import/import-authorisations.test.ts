@@ -2,7 +2,8 @@ import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { type Item, tenantScope } from '@confide/store';
 import { describe, expect, it } from 'vitest';
 import { codes, expectNoErrors, type Person } from '../support/care-fixtures';
-import { addStaff } from '../support/fixtures';
+import { addStaff, expectTamperedState } from '../support/fixtures';
+import { rawItem, rawPut, rawUpdate } from '../support/raw-table';
 import { createService } from '../support/records-fixtures';
 import { type TestApi, testApi } from '../support/test-api';
 import { importWorld } from './import-support';
@@ -20,6 +21,20 @@ const AUTHORISE = `mutation ($input: AuthoriseImportInput!) {
 const WITHDRAW = `mutation ($input: WithdrawImportAuthorisationInput!) {
   withdrawImportAuthorisation(input: $input) { id withdrawnAt }
 }`;
+
+const LIST = `query ($serviceId: ID!, $first: Int, $after: String) {
+  importAuthorisations(serviceId: $serviceId, first: $first, after: $after) {
+    edges { node { id serviceId grantedBy grantedAt expiresAt withdrawnAt } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+interface Listed {
+  importAuthorisations: {
+    edges: { node: Authorised['authoriseImport'] }[];
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  };
+}
 
 interface Authorised {
   authoriseImport: {
@@ -47,6 +62,43 @@ async function storedAuthorisations(api: TestApi, orgId: string): Promise<Item[]
 
 const authorise = (api: TestApi, person: Pick<Person, 'token'>, input: Record<string, unknown>) =>
   api.graphql<Authorised>(AUTHORISE, { token: person.token, variables: { input } });
+
+const list = (api: TestApi, person: Pick<Person, 'token'>, variables: Record<string, unknown>) =>
+  api.graphql<Listed>(LIST, { token: person.token, variables });
+
+const listedIds = (result: { data?: Listed | null | undefined }) =>
+  result.data?.importAuthorisations.edges.map((edge) => edge.node.id);
+
+/** Gives an authorisation through the API and answers its id. */
+async function given(
+  api: TestApi,
+  person: Pick<Person, 'token'>,
+  input: Record<string, unknown>,
+): Promise<Authorised['authoriseImport']> {
+  const result = await authorise(api, person, input);
+  expectNoErrors(result);
+  if (!result.data) throw new Error('No authorisation given');
+  return result.data.authoriseImport;
+}
+
+/** A colleague made a manager of the world's service, who has acknowledged the current policy. */
+async function colleagueOf(api: TestApi, world: Awaited<ReturnType<typeof importWorld>>): Promise<Person> {
+  const colleague = await addStaff(api, world.org, ['SERVICE_MANAGER']);
+  expectNoErrors(
+    await api.graphql(
+      'mutation ($s: ID!, $m: ID!) { assignServiceManager(serviceId: $s, staffId: $m) { id } }',
+      { token: world.senior.token, variables: { s: world.serviceId, m: colleague.globalId } },
+    ),
+  );
+  const version = (await api.services.directory.organisation(world.org.orgId))?.policyVersion;
+  expectNoErrors(
+    await api.graphql('mutation ($v: Int!) { acknowledgePolicy(version: $v) }', {
+      token: colleague.token,
+      variables: { v: version },
+    }),
+  );
+  return colleague;
+}
 
 describe('import authorisations through the API', { timeout: 120_000 }, () => {
   const api = testApi();
@@ -246,5 +298,176 @@ describe('import authorisations through the API', { timeout: 120_000 }, () => {
       await api.services.auditLog.byActor(scope, colleague.staffId, { limit: 50 })
     ).filter((event) => event.operation === 'withdrawImportAuthorisation');
     expect(colleagueEvents.map((event) => [event.action, event.outcome])).toEqual([['DENIED', 'NOT_FOUND']]);
+  });
+
+  it('the service’s managers list the authorisations that stand for it, newest first, a withdrawn one with when until it ends; audited as a read', async () => {
+    // Prepare: three given by the manager (two of them withdrawn, one of those ending in five minutes, and one ending
+    // in an hour), one by a colleague who also manages the service, and one into the manager's other service.
+    const world = await importWorld(api);
+    const colleague = await colleagueOf(api, world);
+    const otherService = await createService(api, world, world.manager);
+    const first = await given(api, world.manager, { serviceId: world.serviceId });
+    const short = await given(api, world.manager, { serviceId: world.serviceId, expiresInMinutes: 5 });
+    const hour = await given(api, world.manager, { serviceId: world.serviceId, expiresInMinutes: 60 });
+    const colleagues = await given(api, colleague, { serviceId: world.serviceId });
+    const elsewhere = await given(api, world.manager, { serviceId: otherService });
+    const withdrawnAt: Record<string, string> = {};
+    for (const { id } of [first, short]) {
+      const withdrawn = await api.graphql<{ withdrawImportAuthorisation: { withdrawnAt: string } }>(
+        WITHDRAW,
+        {
+          token: world.manager.token,
+          variables: { input: { authorisationId: id } },
+        },
+      );
+      expectNoErrors(withdrawn);
+      withdrawnAt[id] = withdrawn.data?.withdrawImportAuthorisation.withdrawnAt ?? '';
+    }
+    // Later, the shorter ones have ended (their items are still in the table: the TTL deletes them days late).
+    const inMinutes = (minutes: number) =>
+      testApi({ clock: { now: () => new Date(Date.now() + minutes * 60_000) } });
+
+    // Act
+    const byManager = await list(api, world.manager, { serviceId: world.serviceId });
+    const byColleague = await list(api, colleague, { serviceId: world.serviceId });
+    const otherServiceList = await list(api, world.manager, { serviceId: otherService });
+    const tenMinutesOn = await list(inMinutes(10), world.manager, { serviceId: world.serviceId });
+    const twoHoursOn = await list(inMinutes(120), world.manager, { serviceId: world.serviceId });
+    const firstPage = await list(api, world.manager, { serviceId: world.serviceId, first: 2 });
+    const secondPage = await list(api, world.manager, {
+      serviceId: world.serviceId,
+      first: 2,
+      after: firstPage.data?.importAuthorisations.pageInfo.endCursor,
+    });
+
+    // Assess: the service's own, newest first, each as it was given; a withdrawn one says when.
+    expectNoErrors(byManager);
+    expect(listedIds(byManager)).toEqual([colleagues.id, hour.id, short.id, first.id]);
+    expect(byManager.data?.importAuthorisations.edges.map((edge) => edge.node)).toEqual([
+      colleagues,
+      hour,
+      { ...short, withdrawnAt: withdrawnAt[short.id] },
+      { ...first, withdrawnAt: withdrawnAt[first.id] },
+    ]);
+    expect(Object.values(withdrawnAt).every((at) => at !== '')).toBe(true);
+    // The colleague sees the same, theirs and the manager's alike; the other service lists its own only.
+    expectNoErrors(byColleague);
+    expect(byColleague.data).toEqual(byManager.data);
+    expect(listedIds(otherServiceList)).toEqual([elsewhere.id]);
+    // One that has ended is no longer listed, withdrawn or not.
+    expect(listedIds(tenMinutesOn)).toEqual([colleagues.id, hour.id, first.id]);
+    expect(listedIds(twoHoursOn)).toEqual([colleagues.id, first.id]);
+    // Pages of a connection.
+    expect(listedIds(firstPage)).toEqual([colleagues.id, hour.id]);
+    expect(firstPage.data?.importAuthorisations.pageInfo.hasNextPage).toBe(true);
+    expect(listedIds(secondPage)).toEqual([short.id, first.id]);
+    expect(secondPage.data?.importAuthorisations.pageInfo.hasNextPage).toBe(false);
+    // Ids and times only.
+    expect(byManager.text).not.toContain('Staff ');
+    // Each list is one READ event of the caller's, against the service, under the listing rule.
+    const scope = tenantScope(world.org.orgId);
+    const reads = (await api.services.auditLog.byActor(scope, colleague.staffId, { limit: 50 })).filter(
+      (event) => event.operation === 'importAuthorisations',
+    );
+    expect(
+      reads.map((event) => [event.action, event.outcome, event.subjectId, event.rule, event.relationship]),
+    ).toEqual([['READ', 'ALLOWED', world.serviceLocalId, 'import.list.service-managers', 'MANAGES_SERVICE']]);
+  });
+
+  it('is refused to a support worker of the service, a manager of another service, the IG lead and an operator, each refusal audited; another organisation’s never appear', async () => {
+    // Prepare: an authorisation in each of two organisations; the support worker on the service's team.
+    const world = await importWorld(api);
+    const other = await importWorld(api);
+    expectNoErrors(
+      await api.graphql(
+        'mutation ($s: ID!, $m: ID!) { addServiceStaff(serviceId: $s, staffId: $m) { id } }',
+        {
+          token: world.manager.token,
+          variables: { s: world.serviceId, m: world.worker.globalId },
+        },
+      ),
+    );
+    const otherManager = await addStaff(api, world.org, ['SERVICE_MANAGER']);
+    await createService(api, world, otherManager);
+    const ours = await given(api, world.manager, { serviceId: world.serviceId });
+    const theirs = await given(api, other.manager, { serviceId: other.serviceId });
+    const operator = { token: await api.operatorToken('operator-1') };
+    const started = new Date().toISOString();
+    const input = { serviceId: world.serviceId };
+
+    // Act
+    const worker = await list(api, world.worker, input);
+    const elsewhere = await list(api, otherManager, input);
+    const igLead = await list(api, world.igLead, input);
+    const byOperator = await list(api, operator, input);
+    const otherOrganisation = await list(api, other.manager, input);
+    const ownList = await list(api, world.manager, input);
+    const theirList = await list(api, other.manager, { serviceId: other.serviceId });
+
+    // Assess: refused; a service of another organisation is not there.
+    expect(codes(worker)).toEqual(['FORBIDDEN']);
+    expect(codes(elsewhere)).toEqual(['FORBIDDEN']);
+    expect(codes(igLead)).toEqual(['FORBIDDEN']);
+    expect(codes(byOperator)).toEqual(['FORBIDDEN']);
+    expect(codes(otherOrganisation)).toEqual(['NOT_FOUND']);
+    for (const refused of [worker, elsewhere, igLead, byOperator, otherOrganisation]) {
+      expect(refused.text).not.toContain(ours.id);
+    }
+    // Each organisation's managers see their own only.
+    expect(listedIds(ownList)).toEqual([ours.id]);
+    expect(listedIds(theirList)).toEqual([theirs.id]);
+    // Each staff refusal is one DENIED event of the caller's; the operator's is in the platform audit.
+    const scope = tenantScope(world.org.orgId);
+    for (const person of [world.worker, otherManager, world.igLead]) {
+      const denied = (await api.services.auditLog.byActor(scope, person.staffId, { limit: 50 })).filter(
+        (event) => event.operation === 'importAuthorisations',
+      );
+      expect(denied.map((event) => [event.action, event.outcome, event.rule, event.subjectId])).toEqual([
+        ['DENIED', 'FORBIDDEN', 'import.list.service-managers', world.serviceLocalId],
+      ]);
+    }
+    const platform = (await api.services.platformAudit.list({ limit: 2000 })).filter(
+      (event) =>
+        event.operation === 'importAuthorisations' && event.actor.id === 'operator-1' && event.at >= started,
+    );
+    expect(platform.map((event) => [event.actor.kind, event.outcome, event.rule])).toContainEqual([
+      'OPERATOR',
+      'FORBIDDEN',
+      'import.list.principal',
+    ]);
+  });
+
+  it('fails closed on an authorisation changed in the table or copied from another organisation: nothing listed, an integrity incident', async () => {
+    // Prepare: one authorisation extended in the table; in another organisation, a copy of one of this one's.
+    const world = await importWorld(api);
+    const other = await importWorld(api);
+    const extended = await given(api, world.manager, { serviceId: world.serviceId, expiresInMinutes: 30 });
+    await given(api, world.manager, { serviceId: world.serviceId });
+    const copied = await given(api, world.manager, { serviceId: world.serviceId });
+    await given(api, other.manager, { serviceId: other.serviceId });
+    const key = (orgId: string, id: string) => ({ pk: `ORG#${orgId}#IMPORT_AUTHORISATIONS`, sk: id });
+    await rawUpdate(api, key(world.org.orgId, extended.id), 'SET validUntil = :later', {
+      ':later': { S: new Date(Date.now() + 20 * 3_600_000).toISOString() },
+    });
+    const original = await rawItem(api, key(world.org.orgId, copied.id));
+    await rawPut(api, {
+      ...original,
+      pk: { S: `ORG#${other.org.orgId}#IMPORT_AUTHORISATIONS` },
+      orgId: { S: other.org.orgId },
+      serviceId: { S: other.serviceLocalId },
+    });
+
+    // Act
+    const tampered = await list(api, world.manager, { serviceId: world.serviceId });
+    const withCopy = await list(api, other.manager, { serviceId: other.serviceId });
+
+    // Assess: neither list is served, and each organisation has the incident.
+    for (const failed of [tampered, withCopy]) {
+      expect(codes(failed)).toEqual(['INTERNAL']);
+      expect(failed.data).toBeNull();
+      expect(failed.text).not.toContain('ima_');
+    }
+    await expectTamperedState(api, world.org.orgId, 'IMPORT_AUTHORISATION', world.manager.staffId);
+    await expectTamperedState(api, other.org.orgId, 'IMPORT_AUTHORISATION', world.manager.staffId);
   });
 });

@@ -75,6 +75,7 @@ type Documents = {
     "\n  mutation ConsoleSetMonitoringSettings($expectedVersion: Int!, $input: AccessMonitoringSettingsInput!) {\n    setAccessMonitoringSettings(expectedVersion: $expectedVersion, input: $input) { version }\n  }\n": typeof types.ConsoleSetMonitoringSettingsDocument,
     "\n  mutation ConsoleAuthoriseImport($input: AuthoriseImportInput!) {\n    authoriseImport(input: $input) { id serviceId grantedAt expiresAt withdrawnAt }\n  }\n": typeof types.ConsoleAuthoriseImportDocument,
     "\n  mutation ConsoleWithdrawImportAuthorisation($input: WithdrawImportAuthorisationInput!) {\n    withdrawImportAuthorisation(input: $input) { id serviceId expiresAt withdrawnAt }\n  }\n": typeof types.ConsoleWithdrawImportAuthorisationDocument,
+    "\n  query ConsoleImportAuthorisations($serviceId: ID!, $after: String) {\n    importAuthorisations(serviceId: $serviceId, first: 100, after: $after) {\n      pageInfo { hasNextPage endCursor }\n      edges { node { id serviceId grantedBy grantedAt expiresAt withdrawnAt } }\n    }\n    service: node(id: $serviceId) {\n      ... on Service { id managers { id displayName } }\n    }\n  }\n": typeof types.ConsoleImportAuthorisationsDocument,
 };
 const documents: Documents = {
     "\n  query ConsolePersonCase($serviceUserId: ID!) {\n    serviceUser(id: $serviceUserId) {\n      id\n      caseStatus\n      closedAt\n      version\n      service {\n        id\n        name\n        membersConnection(first: 100) {\n          edges {\n            node { id displayName handle roles }\n          }\n        }\n      }\n    }\n  }\n": types.ConsolePersonCaseDocument,
@@ -137,6 +138,7 @@ const documents: Documents = {
     "\n  mutation ConsoleSetMonitoringSettings($expectedVersion: Int!, $input: AccessMonitoringSettingsInput!) {\n    setAccessMonitoringSettings(expectedVersion: $expectedVersion, input: $input) { version }\n  }\n": types.ConsoleSetMonitoringSettingsDocument,
     "\n  mutation ConsoleAuthoriseImport($input: AuthoriseImportInput!) {\n    authoriseImport(input: $input) { id serviceId grantedAt expiresAt withdrawnAt }\n  }\n": types.ConsoleAuthoriseImportDocument,
     "\n  mutation ConsoleWithdrawImportAuthorisation($input: WithdrawImportAuthorisationInput!) {\n    withdrawImportAuthorisation(input: $input) { id serviceId expiresAt withdrawnAt }\n  }\n": types.ConsoleWithdrawImportAuthorisationDocument,
+    "\n  query ConsoleImportAuthorisations($serviceId: ID!, $after: String) {\n    importAuthorisations(serviceId: $serviceId, first: 100, after: $after) {\n      pageInfo { hasNextPage endCursor }\n      edges { node { id serviceId grantedBy grantedAt expiresAt withdrawnAt } }\n    }\n    service: node(id: $serviceId) {\n      ... on Service { id managers { id displayName } }\n    }\n  }\n": types.ConsoleImportAuthorisationsDocument,
 };
 
 /**
@@ -379,6 +381,10 @@ export function graphql(source: "\n  mutation ConsoleAuthoriseImport($input: Aut
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation ConsoleWithdrawImportAuthorisation($input: WithdrawImportAuthorisationInput!) {\n    withdrawImportAuthorisation(input: $input) { id serviceId expiresAt withdrawnAt }\n  }\n"): typeof import('./graphql').ConsoleWithdrawImportAuthorisationDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleImportAuthorisations($serviceId: ID!, $after: String) {\n    importAuthorisations(serviceId: $serviceId, first: 100, after: $after) {\n      pageInfo { hasNextPage endCursor }\n      edges { node { id serviceId grantedBy grantedAt expiresAt withdrawnAt } }\n    }\n    service: node(id: $serviceId) {\n      ... on Service { id managers { id displayName } }\n    }\n  }\n"): typeof import('./graphql').ConsoleImportAuthorisationsDocument;
 
 
 export function graphql(source: string) {

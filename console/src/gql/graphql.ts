@@ -774,6 +774,17 @@ export type ConsoleWithdrawImportAuthorisationMutationVariables = Exact<{
 
 export type ConsoleWithdrawImportAuthorisationMutation = { withdrawImportAuthorisation: { id: string, serviceId: string, expiresAt: string, withdrawnAt: string | null } };
 
+export type ConsoleImportAuthorisationsQueryVariables = Exact<{
+  serviceId: string | number;
+  after?: string | null | undefined;
+}>;
+
+
+export type ConsoleImportAuthorisationsQuery = { importAuthorisations: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, serviceId: string, grantedBy: string, grantedAt: string, expiresAt: string, withdrawnAt: string | null } }> }, service:
+    | { id: string, managers: Array<{ id: string, displayName: string | null }> }
+    | Record<PropertyKey, never>
+   | null };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -1722,3 +1733,32 @@ export const ConsoleWithdrawImportAuthorisationDocument = new TypedDocumentStrin
   }
 }
     `) as unknown as TypedDocumentString<ConsoleWithdrawImportAuthorisationMutation, ConsoleWithdrawImportAuthorisationMutationVariables>;
+export const ConsoleImportAuthorisationsDocument = new TypedDocumentString(`
+    query ConsoleImportAuthorisations($serviceId: ID!, $after: String) {
+  importAuthorisations(serviceId: $serviceId, first: 100, after: $after) {
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      node {
+        id
+        serviceId
+        grantedBy
+        grantedAt
+        expiresAt
+        withdrawnAt
+      }
+    }
+  }
+  service: node(id: $serviceId) {
+    ... on Service {
+      id
+      managers {
+        id
+        displayName
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleImportAuthorisationsQuery, ConsoleImportAuthorisationsQueryVariables>;

@@ -128,7 +128,8 @@ export interface Capabilities {
   readonly disclosureConsentMethods: boolean;
   /**
    * Authorise an import of records into a service the caller manages, run by a platform operator through a deployed
-   * stage, and withdraw an authorisation they gave (`authoriseImport`, `withdrawImportAuthorisation`, decision 0146):
+   * stage, see those that stand for the services they manage, and withdraw one they gave (`authoriseImport`,
+   * `importAuthorisations`, `withdrawImportAuthorisation`, decisions 0146, 0148):
    * a service's managers. A senior manager too, but only into a service they are linked to as its manager (the API
    * counts the link, not the rank): the screen lists those.
    */

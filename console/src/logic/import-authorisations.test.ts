@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
+  grantorWords,
   IMPORT_AUTHORISATION_CHOICES,
   IMPORT_AUTHORISATION_MINUTES,
   importAuthorisationIdOf,
   lifetimeMinutes,
   lifetimeWords,
+  mayWithdrawImportAuthorisation,
 } from './import-authorisations';
 
 const ID = 'ima_abcdefghijklmnopqrstuvwxyz';
@@ -70,5 +72,50 @@ describe('an authorisation id pasted to withdraw it', () => {
     [`the id is ${ID}`],
   ])('%j is no id', (text) => {
     expect(importAuthorisationIdOf(text)).toBeUndefined();
+  });
+});
+
+describe('an authorisation listed for a service', () => {
+  const ME = 'U3RhZmZNZW1iZXI6c3RmX21l';
+  const COLLEAGUE = 'U3RhZmZNZW1iZXI6c3RmX2NvbGxlYWd1ZQ==';
+  const FORMER = 'U3RhZmZNZW1iZXI6c3RmX2Zvcm1lcg==';
+  const managers = [
+    { id: ME, displayName: 'Mo Manager' },
+    { id: COLLEAGUE, displayName: 'Cal Colleague' },
+  ];
+
+  it.each([
+    ['the caller’s own', ME, 'You'],
+    ['a colleague’s, by their name', COLLEAGUE, 'Cal Colleague'],
+    ['one whose grantor no longer manages the service', FORMER, 'Someone who no longer manages the service'],
+  ])('%s is given by “%s”', (_what, grantedBy, words) => {
+    expect(grantorWords({ grantedBy }, ME, managers)).toBe(words);
+  });
+
+  it('says so when a manager’s name cannot be read, and names nobody as the caller when the caller is unknown', () => {
+    expect(grantorWords({ grantedBy: COLLEAGUE }, ME, [{ id: COLLEAGUE, displayName: null }])).toBe(
+      'Another manager of the service (name not readable)',
+    );
+    expect(grantorWords({ grantedBy: ME }, undefined, managers)).toBe('Mo Manager');
+  });
+
+  it.each([
+    ['their own, standing: yes', { id: ID, grantedBy: ME, withdrawnAt: null }, ME, true],
+    ['their own, its withdrawal not asked for: yes', { id: ID, grantedBy: ME }, ME, true],
+    [
+      'their own, withdrawn: no',
+      { id: ID, grantedBy: ME, withdrawnAt: '2026-12-07T19:15:39.120Z' },
+      ME,
+      false,
+    ],
+    [
+      'a colleague’s: no (only its grantor withdraws it)',
+      { id: ID, grantedBy: COLLEAGUE, withdrawnAt: null },
+      ME,
+      false,
+    ],
+    ['any, when the caller is unknown: no', { id: ID, grantedBy: ME, withdrawnAt: null }, undefined, false],
+  ])('whether the caller may withdraw %s', (_what, authorisation, viewer, may) => {
+    expect(mayWithdrawImportAuthorisation(authorisation, viewer)).toBe(may);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * A manager's authorisation of an import into their service (decision 0146, `authoriseImport`): how long it may last,
- * in words, and an id pasted back to withdraw it. Pure.
+ * in words, who gave one of those listed for a service (`importAuthorisations`) and whether the caller may withdraw
+ * it, and an id pasted back to withdraw one. Pure.
  */
 
 /** The lifetimes the API accepts, in minutes (`AuthoriseImportInput.expiresInMinutes`), and its default. */
@@ -39,4 +40,42 @@ const AUTHORISATION_ID = /^ima_[a-z2-7]{26}$/;
 export function importAuthorisationIdOf(text: string): string | undefined {
   const id = text.trim().replace(/^["'“‘`]+|["'”’`]+$/gu, '');
   return AUTHORISATION_ID.test(id) ? id : undefined;
+}
+
+/** An authorisation as `importAuthorisations` lists it: ids and times. */
+export interface ListedImportAuthorisation {
+  readonly id: string;
+  readonly grantedBy: string;
+  readonly withdrawnAt?: string | null | undefined;
+}
+
+/**
+ * Who gave an authorisation, in words for the list: "You", the name of the service's manager who gave it, or — when
+ * its grantor no longer manages the service (it then authorises nothing) or their name cannot be read — words that say
+ * so. `managers` are the service's managers as the API answers them (global ids).
+ */
+export function grantorWords(
+  authorisation: Pick<ListedImportAuthorisation, 'grantedBy'>,
+  viewerStaffId: string | undefined,
+  managers: readonly { readonly id: string; readonly displayName?: string | null | undefined }[],
+): string {
+  if (viewerStaffId !== undefined && authorisation.grantedBy === viewerStaffId) return 'You';
+  const manager = managers.find((candidate) => candidate.id === authorisation.grantedBy);
+  if (!manager) return 'Someone who no longer manages the service';
+  return manager.displayName?.trim() || 'Another manager of the service (name not readable)';
+}
+
+/**
+ * Whether the caller may withdraw a listed authorisation: only its grantor withdraws it (the API answers anyone else
+ * NOT_FOUND), and only while it is not withdrawn (the list leaves out those that have ended).
+ */
+export function mayWithdrawImportAuthorisation(
+  authorisation: ListedImportAuthorisation,
+  viewerStaffId: string | undefined,
+): boolean {
+  return (
+    viewerStaffId !== undefined &&
+    authorisation.grantedBy === viewerStaffId &&
+    (authorisation.withdrawnAt ?? null) === null
+  );
 }

@@ -1,18 +1,25 @@
 import { execute } from '../api';
 import { ManagedServicesQuery } from '../case-documents';
-import { readConnection } from '../connection-pages';
+import { mapInTurn, readConnection } from '../connection-pages';
 import { facts, h, notice, render } from '../dom';
-import { AuthoriseImportMutation, WithdrawImportAuthorisationMutation } from '../import-documents';
+import {
+  AuthoriseImportMutation,
+  ImportAuthorisationsQuery,
+  WithdrawImportAuthorisationMutation,
+} from '../import-documents';
 import {
   dateTimeWords,
+  grantorWords,
   IMPORT_AUTHORISATION_CHOICES,
   IMPORT_AUTHORISATION_MINUTES,
   importAuthorisationIdOf,
+  type ListedImportAuthorisation,
   lifetimeMinutes,
   lifetimeWords,
+  mayWithdrawImportAuthorisation,
 } from '../logic';
 import { actionErrorNotice, field, onSubmit } from './action-forms';
-import { errorNotice, focusOutcome, SERVICE_PAGES, screenHeading } from './shared';
+import { errorNotice, focusOutcome, SERVICE_PAGES, SERVICE_READS_AT_ONCE, screenHeading } from './shared';
 
 interface Service {
   readonly id: string;
@@ -32,6 +39,15 @@ const WITHDRAW_REFUSALS = {
   NOT_FOUND: 'You gave no authorisation with this id: check it against the one you gave.',
 };
 
+/**
+ * The pages (100 authorisations each) of one service's list the screen reads at most. Each authorisation lives a day
+ * at most, so a service holds a handful at any time.
+ */
+const AUTHORISATION_PAGES = 5;
+
+/** Where a change to a service's authorisations (one given or withdrawn) is shown: its list, read again. */
+type ChangedIn = (serviceId: string) => void;
+
 const NOT_AN_ID =
   'This is not an authorisation id: one starts “ima_” and has 26 letters and digits after it.';
 
@@ -40,8 +56,9 @@ const NOT_AN_ID =
  * through a deployed stage (`confide import --stage … --authorisation <id>`), only under the authorisation of one of
  * the service's managers. Here a manager gives one, for a service they manage (the API counts their link to it, so a
  * senior manager is offered only the services they are linked to as a manager), and reads the id to hand the operator;
- * and withdraws one they gave, there and then or later by its id. The API lists no authorisations, so the screen
- * offers the withdrawal of each one given on this visit, and of any other by the id its grantor kept.
+ * sees, for each service they manage, the authorisations that stand for it, whoever of its managers gave them
+ * (`importAuthorisations`); and withdraws one they gave, there and then, from its service's list, or by its id (one
+ * into a service they no longer manage, which no list of theirs shows).
  */
 export async function importsScreen(main: HTMLElement, viewerStaffId: string | undefined): Promise<void> {
   render(main, screenHeading('Imports'), h('p', {}, 'Loading…'));
@@ -60,6 +77,12 @@ export async function importsScreen(main: HTMLElement, viewerStaffId: string | u
     services.find((service) => service.id === serviceId)?.name ?? 'the service';
   /** The authorisations given on this visit, newest first, each with its withdrawal. */
   const given = h('div', { class: 'given-authorisations' });
+  const standing = new Map(
+    services.map((service, index) => [service.id, standingList(service, index, viewerStaffId)] as const),
+  );
+  const changedIn: ChangedIn = (serviceId) => {
+    void standing.get(serviceId)?.reload();
+  };
   render(
     main,
     screenHeading('Imports'),
@@ -74,14 +97,165 @@ export async function importsScreen(main: HTMLElement, viewerStaffId: string | u
           `Only the first ${nodes.length} services of the organisation were read: it has more, not shown here.`,
         )
       : null,
-    authoriseCard(services, errors.length > 0, given),
+    authoriseCard(services, errors.length > 0, given, changedIn),
     given,
-    withdrawCard(serviceName),
+    ...[...standing.values()].map((list) => list.element),
+    withdrawCard(serviceName, changedIn),
+  );
+  await mapInTurn([...standing.values()], SERVICE_READS_AT_ONCE, (list) => list.reload());
+}
+
+/**
+ * The authorisations that stand for one service the caller manages (not yet ended; a withdrawn one until it ends),
+ * newest first: who gave each, when, until when, whether withdrawn; a Withdraw button on each of the caller's own
+ * that is not withdrawn (only its grantor withdraws one). `reload` reads the list again.
+ */
+function standingList(
+  service: Service,
+  index: number,
+  viewerStaffId: string | undefined,
+): { element: HTMLElement; reload: () => Promise<void> } {
+  const titleId = `standing-${index}-title`;
+  const outcome = h('div', { class: 'outcome', 'aria-live': 'polite' });
+  const body = h('div', { class: 'standing-list' }, h('p', {}, 'Loading…'));
+  const element = h(
+    'section',
+    { class: 'card import-authorisations', 'aria-labelledby': titleId },
+    h('h2', { id: titleId }, `Authorisations for ${service.name}`),
+    outcome,
+    body,
+  );
+  /** The latest reading: an earlier one answering after it (a withdrawal just after a grant) is dropped. */
+  let reading = 0;
+  const reload = async () => {
+    reading += 1;
+    const thisReading = reading;
+    element.setAttribute('aria-busy', 'true');
+    let managers: readonly { id: string; displayName?: string | null }[] = [];
+    const { nodes, errors, more } = await readConnection(
+      async (after) => {
+        const { data, errors } = await execute(ImportAuthorisationsQuery, { serviceId: service.id, after });
+        if (data?.service && 'managers' in data.service) managers = data.service.managers;
+        return { page: data?.importAuthorisations, errors };
+      },
+      { maxPages: AUTHORISATION_PAGES },
+    );
+    if (thisReading !== reading) return;
+    body.replaceChildren(
+      ...[
+        errorNotice(errors),
+        nodes.length === 0
+          ? errors.length === 0
+            ? h('p', { class: 'empty' }, `No import authorisation stands for ${service.name}.`)
+            : null
+          : authorisationsTable(
+              nodes,
+              { service, index, more },
+              (authorisation) => grantorWords(authorisation, viewerStaffId, managers),
+              (authorisation) => mayWithdrawImportAuthorisation(authorisation, viewerStaffId),
+              outcome,
+            ),
+        nodes.length === 0
+          ? null
+          : h(
+              'p',
+              { class: 'hint' },
+              'Only the manager who gave an authorisation can withdraw it. If they cannot, a senior manager who takes them off the service stops every authorisation they gave for it at once.',
+            ),
+      ].filter((child) => child !== null),
+    );
+    element.removeAttribute('aria-busy');
+  };
+  return { element, reload };
+}
+
+/** One service's list as a table, each row with its withdrawal when the caller may make it. */
+function authorisationsTable(
+  authorisations: readonly (ListedImportAuthorisation & { grantedAt: string; expiresAt: string })[],
+  { service, index, more }: { service: Service; index: number; more: boolean },
+  grantor: (authorisation: ListedImportAuthorisation) => string,
+  mayWithdraw: (authorisation: ListedImportAuthorisation) => boolean,
+  outcome: HTMLElement,
+): HTMLElement {
+  return h(
+    'table',
+    { class: 'standing-authorisations' },
+    h(
+      'caption',
+      {},
+      more
+        ? `The newest ${authorisations.length} authorisations not yet ended (there are more, not shown here)`
+        : `${authorisations.length} ${authorisations.length === 1 ? 'authorisation' : 'authorisations'} not yet ended, newest first`,
+    ),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        ['Authorisation', 'Given by', 'Given', 'Ends', 'Withdrawn', ''].map((label) =>
+          h('th', { scope: 'col' }, label),
+        ),
+      ),
+    ),
+    h(
+      'tbody',
+      {},
+      authorisations.map((authorisation, row) => {
+        const codeId = `standing-${index}-${row}-id`;
+        const withdrawnCell = h(
+          'td',
+          {},
+          authorisation.withdrawnAt ? dateTimeWords(authorisation.withdrawnAt) : 'No',
+        );
+        const actionCell = h('td', {});
+        if (mayWithdraw(authorisation)) {
+          const withdraw = h(
+            'button',
+            { type: 'button', class: 'secondary', 'aria-describedby': codeId },
+            'Withdraw',
+          );
+          withdraw.addEventListener('click', async () => {
+            withdraw.disabled = true;
+            const result = await execute(WithdrawImportAuthorisationMutation, {
+              input: { authorisationId: authorisation.id },
+            });
+            const answer = result.data?.withdrawImportAuthorisation;
+            if (!answer) {
+              withdraw.disabled = false;
+              outcome.replaceChildren(actionErrorNotice(result.errors, WITHDRAW_REFUSALS));
+              return;
+            }
+            withdrawnCell.textContent = answer.withdrawnAt ? dateTimeWords(answer.withdrawnAt) : 'Yes';
+            withdraw.remove();
+            const said = notice(withdrawnWords(answer, service.name), 'success');
+            outcome.replaceChildren(said);
+            focusOutcome(said);
+          });
+          actionCell.append(withdraw);
+        }
+        return h(
+          'tr',
+          {},
+          h('td', {}, h('code', { id: codeId }, authorisation.id)),
+          h('td', {}, grantor(authorisation)),
+          h('td', {}, dateTimeWords(authorisation.grantedAt)),
+          h('td', {}, dateTimeWords(authorisation.expiresAt)),
+          withdrawnCell,
+          actionCell,
+        );
+      }),
+    ),
   );
 }
 
 /** The form that authorises an import: the service, how long; each authorisation given goes into `given`. */
-function authoriseCard(services: readonly Service[], unread: boolean, given: HTMLElement): HTMLElement {
+function authoriseCard(
+  services: readonly Service[],
+  unread: boolean,
+  given: HTMLElement,
+  changedIn: ChangedIn,
+): HTMLElement {
   const card = (...children: (HTMLElement | null)[]) =>
     h(
       'section',
@@ -141,9 +315,10 @@ function authoriseCard(services: readonly Service[], unread: boolean, given: HTM
       return;
     }
     outcome.replaceChildren();
-    const panel = givenPanel(authorisation, name);
+    const panel = givenPanel(authorisation, name, changedIn);
     given.prepend(panel.element);
     focusOutcome(panel.heading);
+    changedIn(authorisation.serviceId);
   });
   return card(
     h(
@@ -167,6 +342,7 @@ const withdrawnWords = (withdrawn: { id: string; withdrawnAt?: string | null }, 
 function givenPanel(
   authorisation: { id: string; serviceId: string; grantedAt: string; expiresAt: string },
   serviceName: string,
+  changedIn: ChangedIn,
 ): { element: HTMLElement; heading: HTMLElement } {
   const { id } = authorisation;
   const headingId = `${id}-title`;
@@ -215,7 +391,7 @@ function givenPanel(
     h(
       'p',
       {},
-      'Keep the id if you may want to withdraw the authorisation after leaving this page: Confide does not list the authorisations you gave.',
+      `Until it ends it is listed below with ${serviceName}’s other authorisations, for you and the service’s other managers to see: you can withdraw it there later.`,
     ),
   );
   const withdrawn = h('div', { class: 'outcome', 'aria-live': 'polite' });
@@ -246,6 +422,7 @@ function givenPanel(
     const said = notice(withdrawnWords(answer, serviceName), 'success');
     withdrawn.replaceChildren(said);
     focusOutcome(said);
+    changedIn(authorisation.serviceId);
   });
   const element = h(
     'section',
@@ -258,8 +435,11 @@ function givenPanel(
   return { element, heading };
 }
 
-/** Withdrawing an authorisation the caller gave earlier, by the id they kept. */
-function withdrawCard(serviceName: (serviceId: string) => string): HTMLElement {
+/**
+ * Withdrawing an authorisation the caller gave, by its id: one into a service they no longer manage (which no list of
+ * theirs shows) still stands until it ends, though it authorises nothing while they do not manage the service.
+ */
+function withdrawCard(serviceName: (serviceId: string) => string, changedIn: ChangedIn): HTMLElement {
   const outcome = h('div', { class: 'outcome', 'aria-live': 'polite' });
   const input = h('input', {
     type: 'text',
@@ -293,15 +473,16 @@ function withdrawCard(serviceName: (serviceId: string) => string): HTMLElement {
         ? notice(withdrawnWords(answer, serviceName(answer.serviceId)), 'success')
         : actionErrorNotice(result.errors, WITHDRAW_REFUSALS),
     );
+    if (answer) changedIn(answer.serviceId);
   });
   return h(
     'section',
     { class: 'card withdraw-import', 'aria-labelledby': 'withdraw-import-title' },
-    h('h2', { id: 'withdraw-import-title' }, 'Withdraw an authorisation you gave'),
+    h('h2', { id: 'withdraw-import-title' }, 'Withdraw an authorisation you gave, by its id'),
     h(
       'p',
       {},
-      'From the moment you withdraw it, the operator can no longer import with it. Only you can withdraw an authorisation you gave; one that has ended authorises nothing already.',
+      'From the moment you withdraw it, the operator can no longer import with it. Only you can withdraw an authorisation you gave; one that has ended authorises nothing already. Those of the services you manage are listed above; here you can withdraw one by its id, such as one into a service you no longer manage.',
     ),
     outcome,
     form,

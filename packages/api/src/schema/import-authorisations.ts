@@ -6,6 +6,7 @@ import {
   type ImportAuthorisation,
   ImportAuthorisations,
 } from '@confide/store';
+import { resolveArrayConnection } from '@pothos/plugin-relay';
 import { builder } from '../builder';
 import type { ConfideContext } from '../context';
 import { oncePerRequest } from './access-governance/shared';
@@ -15,7 +16,7 @@ import { existingService } from './service-user-operations/shared';
 // An import into a deployed stage is run by a platform operator (`confide import --stage`), who sees no tenant data,
 // under the authority of one of the service's managers: the manager gives it here, for a few hours, and hands the
 // operator its id, which opens nothing in this API. The stage's transfer function checks the authorisation and the
-// manager's standing as it is then, on every call.
+// manager's standing as it is then, on every call. The service's managers list those that stand for it.
 
 const ImportAuthorisationRef = builder.objectRef<ImportAuthorisation>('ImportAuthorisation');
 ImportAuthorisationRef.implement({
@@ -101,6 +102,25 @@ function authorisationById(
     return found;
   });
 }
+
+builder.queryFields((t) => ({
+  importAuthorisations: t.connection({
+    type: ImportAuthorisationRef,
+    description:
+      'The import authorisations that stand for a service the caller manages, whoever of its managers gave them: those not yet ended, a withdrawn one too (with `withdrawnAt`) until it ends; newest first. To the service’s managers (a management role and a link to it as a manager; FORBIDDEN to anyone else, NOT_FOUND for a service that is not the organisation’s). Ids and times only. An authorisation found changed in the table fails the whole list (an integrity incident), as it fails the import. Audited as a read of the service.',
+    args: { serviceId: t.arg.id({ required: true, description: 'The service.' }) },
+    operation: {
+      policy: 'import.list',
+      subject: existingService((args) => args.serviceId),
+      audit: 'after',
+    },
+    resolve: async (operation, args, context) =>
+      resolveArrayConnection(
+        { args },
+        await authorisations(context).listForService(operation.scope, operation.subjectId ?? ''),
+      ),
+  }),
+}));
 
 builder.mutationFields((t) => ({
   authoriseImport: t.field({

@@ -157,6 +157,45 @@ export class ImportAuthorisations {
     return toAuthorisation(item);
   }
 
+  /**
+   * The authorisations of one service that have not ended, withdrawn ones too, newest first (by when given), each
+   * with its MAC checked as {@link get} checks it: one that fails throws {@link TamperedItemError} and nothing is
+   * listed. A service's are read from the organisation's one partition of them (a Query, the service filtered in
+   * DynamoDB): each lives a day at most, so it holds a few at any time, and every item ever written is listed while
+   * it stands. An ended one (its TTL deletes it days late) is left out by its `validUntil`, which its MAC covers, not
+   * by its `expiresAt`, which it does not: an item whose TTL was moved in the table is not hidden from the managers
+   * while it still authorises.
+   */
+  async listForService(scope: TenantScope, serviceId: string): Promise<ImportAuthorisation[]> {
+    const [{ items }, integrityKey] = await Promise.all([
+      this.#gateway(scope).query({
+        KeyConditionExpression: 'pk = :pk',
+        FilterExpression: 'serviceId = :service',
+        ExpressionAttributeValues: {
+          ':pk': attr.s(scope.key(PARTITION)),
+          ':service': attr.s(serviceId),
+        },
+        ConsistentRead: true,
+      }),
+      this.#integrityKey(scope),
+    ]);
+    for (const item of items) {
+      requireItemMac(integrityKey, item, IMPORT_AUTHORISATION_MAC, authorisationParts(scope, item), {
+        subjectId: read.s(item, 'grantedBy') ?? scope.orgId,
+        itemKind: 'IMPORT_AUTHORISATION',
+        orgId: scope.orgId,
+      });
+    }
+    const now = this.clock.now().getTime();
+    return items
+      .map(toAuthorisation)
+      .filter((authorisation) => Date.parse(authorisation.validUntil) > now)
+      .sort(
+        (a, b) =>
+          b.grantedAt.localeCompare(a.grantedAt) || b.authorisationId.localeCompare(a.authorisationId),
+      );
+  }
+
   /** Whether the authorisation can be used now: not withdrawn, and not past its end. */
   stateOf(authorisation: ImportAuthorisation): ImportAuthorisationState {
     if (authorisation.withdrawnAt !== undefined) return 'WITHDRAWN';

@@ -6,7 +6,8 @@ import type { OperationDecision, OperationFacts } from '../facts';
 
 /*
  * The import authorisation policies (policies/imports.ts, decision 0146), by table: who may authorise an import into
- * a service through the API, and who may withdraw an authorisation, with the rule each answer is recorded under.
+ * a service through the API, who may withdraw an authorisation, and who may list those of a service, with the rule each
+ * answer is recorded under.
  */
 
 interface Given {
@@ -103,6 +104,57 @@ table('import.withdraw', [
     GRANTOR,
   ],
 ]);
+
+const LISTERS = 'import.list.service-managers';
+
+table('import.list', [
+  ['SERVICE_MANAGER of the service', staff(['SERVICE_MANAGER'], { manages: true }), 'ALLOW', LISTERS],
+  ['SENIOR_MANAGER managing the service', staff(['SENIOR_MANAGER'], { manages: true }), 'ALLOW', LISTERS],
+  [
+    'SERVICE_MANAGER of the service who has not acknowledged the current policy (nothing of a client is listed)',
+    staff(['SERVICE_MANAGER'], { manages: true, acknowledged: false }),
+    'ALLOW',
+    LISTERS,
+  ],
+  ['SERVICE_MANAGER of another service', staff(['SERVICE_MANAGER']), 'FORBIDDEN', LISTERS],
+  ['SENIOR_MANAGER not managing the service', staff(['SENIOR_MANAGER']), 'FORBIDDEN', LISTERS],
+  ['SUPPORT_WORKER in the service', staff(['SUPPORT_WORKER'], { member: true }), 'FORBIDDEN', LISTERS],
+  [
+    'SUPPORT_WORKER with a manager link left from a demotion (decision 0136)',
+    staff(['SUPPORT_WORKER'], { manages: true }),
+    'FORBIDDEN',
+    LISTERS,
+  ],
+  ['ORG_ADMIN with a manager link', staff(['ORG_ADMIN'], { manages: true }), 'FORBIDDEN', LISTERS],
+  ['IG_LEAD', staff(['IG_LEAD']), 'FORBIDDEN', LISTERS],
+  ['CALDICOTT_GUARDIAN', staff(['CALDICOTT_GUARDIAN']), 'FORBIDDEN', LISTERS],
+  ['a platform operator', facts({ kind: 'OPERATOR' }, { manages: true }), 'FORBIDDEN', LISTERS],
+  ['a service user', facts({ kind: 'SERVICE_USER' }), 'FORBIDDEN', LISTERS],
+  ['a partner agency', facts({ kind: 'PARTNER' }), 'FORBIDDEN', LISTERS],
+]);
+
+describe('import.list shows a service’s authorisations to whoever may give one', () => {
+  it('admits every caller import.authorise admits: a grantor still managing the service finds theirs listed', () => {
+    const missing: string[] = [];
+    for (const roles of [...ROLES.map((role) => [role]), ['SUPPORT_WORKER', 'SERVICE_MANAGER']] as Role[][]) {
+      for (const manages of [true, false]) {
+        for (const acknowledged of [true, false]) {
+          const given = staff(roles, { manages, acknowledged });
+          const authorises = OPERATION_POLICIES['import.authorise'].decide(given).effect === 'ALLOW';
+          const lists = OPERATION_POLICIES['import.list'].decide(given).effect === 'ALLOW';
+          if (authorises && !lists) missing.push(`${roles.join('+')} manages=${manages}`);
+        }
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it('is a read of the staff only, that changes and grants nothing', () => {
+    expect(OPERATION_POLICIES['import.list'].effects).toEqual({});
+    expect(OPERATION_POLICIES['import.list'].principals).toEqual(['STAFF']);
+    expect(OPERATION_POLICIES['import.list'].subject).toBe('SERVICE');
+  });
+});
 
 describe('import.authorise asks the standing the import itself needs', () => {
   /** The importer's relation to a client they have just registered in a service they manage (import/run.ts). */

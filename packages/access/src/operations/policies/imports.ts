@@ -37,6 +37,7 @@ const NEW_CLIENT: ClientRelationFacts = {
 };
 
 const MANAGERS = 'import.authorise.service-managers';
+const LISTERS = 'import.list.service-managers';
 
 /**
  * Whether the caller has the standing an import into the service runs under (decision 0032, `importAuthority`): the
@@ -63,8 +64,9 @@ function importStanding(facts: OperationFacts): OperationDecision {
 /**
  * Imports of a charity's records (decisions 0032, 0041, 0146). An import in a deployed stage is run by a platform
  * operator, who may see no tenant data, under the authority of a staff member: one of the service's managers gives it
- * through the API, for a few hours, and may withdraw it. The transfer function checks the authorisation and the
- * grantor's standing (this policy, as their account is at that moment) on every call.
+ * through the API, for a few hours, and may withdraw it; the service's managers see which stand for it. The transfer
+ * function checks the authorisation and the grantor's standing (this policy, as their account is at that moment) on
+ * every call.
  */
 export const IMPORT_POLICIES = [
   operationPolicy({
@@ -86,5 +88,15 @@ export const IMPORT_POLICIES = [
       staff(facts) && facts.change?.namesCaller === true
         ? allow('import.withdraw.grantor')
         : hidden('import.withdraw.grantor'),
+  }),
+  operationPolicy({
+    id: 'import.list',
+    clause:
+      'Decisions 0146, 0148: the managers of a service see which import authorisations stand for it (ids and times only, nothing of anyone supported), whoever of them gave each, so that what an operator may import under is never known to its grantor alone; a manager who has not acknowledged the current policy still sees them (it is how one given is found to withdraw, the safe direction)',
+    subject: 'SERVICE',
+    decide: (facts) =>
+      staff(facts) && facts.service?.manages
+        ? { ...allow(LISTERS), relationship: 'MANAGES_SERVICE' }
+        : refuse(LISTERS),
   }),
 ] as const;
