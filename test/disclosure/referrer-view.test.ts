@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { localDate } from '@confide/domain';
 import { type StoredAuditEvent, tenantScope } from '@confide/store';
 import { describe, expect, it } from 'vitest';
 import {
@@ -343,7 +344,8 @@ describe('recording a referral', () => {
         ...change,
       },
     });
-    const tomorrow = new Date(w.clock.now().getTime() + DAY_MS).toISOString().slice(0, 10);
+    // The organisation's tomorrow (Europe/London): UTC's is London's today from 23:00 UTC in summer.
+    const tomorrow = localDate(new Date(w.clock.now().getTime() + DAY_MS), 'Europe/London');
 
     // Act
     const cases = [

@@ -1,3 +1,4 @@
+import { localDate } from '@confide/domain';
 import { expect } from 'vitest';
 import { expectNoErrors, type Person } from '../support/care-fixtures';
 import type { TestApi } from '../support/test-api';
@@ -18,7 +19,8 @@ export const APPROVE = `mutation ($r: ID!) {
 }`;
 export const EXPORT = 'query ($c: ID!) { subjectAccessExport(serviceUserId: $c) { requestId document } }';
 
-export const today = () => new Date().toISOString().slice(0, 10);
+/** Today in the test organisations' time zone (Europe/London, the default): a person's own request is dated so. */
+export const today = () => localDate(new Date(), 'Europe/London');
 
 /** A request recorded by staff, the person's identity checked in person with photo ID; its id. */
 export async function recordSubjectAccessRequest(

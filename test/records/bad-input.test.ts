@@ -1,3 +1,4 @@
+import { localDate } from '@confide/domain';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   ADA,
@@ -54,7 +55,8 @@ interface Case {
   status?: number;
 }
 
-const tomorrow = () => new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+/** Tomorrow in the organisation's time zone (Europe/London): UTC's tomorrow is London's today from 23:00 UTC in summer. */
+const tomorrow = () => localDate(new Date(Date.now() + 86_400_000), 'Europe/London');
 const anHourAgo = () => new Date(Date.now() - 3_600_000).toISOString();
 const nextWeek = () => new Date(Date.now() + 7 * 86_400_000).toISOString();
 const MALFORMED_ID = '%%%not-base64%%%';

@@ -7,7 +7,7 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { verifyAuditLog } from '@confide/api';
-import { addYears, newId, type OrgId, toEpochSeconds } from '@confide/domain';
+import { addYears, localDate, newId, type OrgId, toEpochSeconds } from '@confide/domain';
 import { type Item, tenantScope } from '@confide/store';
 import { afterAll, describe, expect, it } from 'vitest';
 import { codes, expectNoErrors, type Person } from '../support/care-fixtures';
@@ -290,7 +290,8 @@ describe('retention: staff records expire 6 years after employment ends', () => 
     const { org, staff } = await staffWorld(api);
     const { admin, hr, leaver } = staff;
     const scope = tenantScope(org.orgId);
-    const tomorrow = day(new Date(clock.now().getTime() + DAY_MS));
+    // The organisation's tomorrow (Europe/London): UTC's is London's today from 23:00 UTC in summer.
+    const tomorrow = localDate(new Date(clock.now().getTime() + DAY_MS), 'Europe/London');
 
     // Act / Assess: refusals
     for (const [endedOn, message] of [

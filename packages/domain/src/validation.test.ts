@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfideError, ErrorCode } from './errors';
-import { handle, integerInRange, nonEmptyUnique, slug, text } from './validation';
+import { handle, integerInRange, nonEmptyUnique, pastDate, slug, text } from './validation';
 
 const FIELD = ['input', 'displayName'] as const;
 
@@ -173,5 +173,27 @@ describe('integerInRange and nonEmptyUnique', () => {
 
     expect(unique).toEqual(['A', 'B']);
     expect(error.field).toEqual(['input', 'roles']);
+  });
+});
+
+describe('pastDate', () => {
+  const FIELD_ON = ['input', 'receivedOn'] as const;
+
+  it('accepts the day given as today and any earlier day from 1900', () => {
+    expect(pastDate(FIELD_ON, '2026-07-15', '2026-07-15')).toBe('2026-07-15');
+    expect(pastDate(FIELD_ON, '1900-01-01', '2026-07-15')).toBe('1900-01-01');
+  });
+
+  it.each([
+    ['the day after today', '2026-07-16', 'receivedOn cannot be in the future.'],
+    ['a day that does not exist', '2026-02-30', 'receivedOn is not a real date.'],
+    ['another format', '15/07/2026', 'receivedOn must be a date like 1990-04-21.'],
+    ['a day before 1900', '1899-12-31', 'receivedOn is too far in the past.'],
+  ])('refuses %s with BAD_USER_INPUT on the field', (_label, value, message) => {
+    const error = refusal(() => pastDate(FIELD_ON, value, '2026-07-15'));
+
+    expect(error.code).toBe(ErrorCode.BAD_USER_INPUT);
+    expect(error.field).toEqual(FIELD_ON);
+    expect(error.message).toBe(message);
   });
 });

@@ -98,15 +98,18 @@ export function postcode(field: readonly string[], value: string): string {
   return `${match[1]} ${match[2]}`;
 }
 
-/** A calendar date `YYYY-MM-DD` that exists, not in the future and not before 1900. */
-export function pastDate(field: readonly string[], value: string, today: Date): string {
+/**
+ * A calendar date `YYYY-MM-DD` that exists, not in the future and not before 1900. `today` is the calendar date now
+ * where the date was given (`localDate` of now in the organisation's time zone), not the UTC date.
+ */
+export function pastDate(field: readonly string[], value: string, today: string): string {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value))
     throw badInput(field, `${field.at(-1)} must be a date like 1990-04-21.`);
   const date = new Date(`${value}T00:00:00Z`);
   if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value) {
     throw badInput(field, `${field.at(-1)} is not a real date.`);
   }
-  if (date.getTime() > today.getTime()) throw badInput(field, `${field.at(-1)} cannot be in the future.`);
+  if (value > today) throw badInput(field, `${field.at(-1)} cannot be in the future.`);
   if (value < '1900-01-01') throw badInput(field, `${field.at(-1)} is too far in the past.`);
   return value;
 }

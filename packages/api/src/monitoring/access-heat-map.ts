@@ -1,5 +1,6 @@
+import { localDate } from '@confide/domain';
 import type { MonitoringSettings, StoredAuditEvent } from '@confide/store';
-import { isAccessOutOfHours, isReadOutsideCaseload, localTime } from './alert-rules';
+import { isAccessOutOfHours, isReadOutsideCaseload } from './alert-rules';
 
 /**
  * Access at a glance (issue 19): a window's audit events counted per staff member and local day, with the counts
@@ -72,7 +73,7 @@ function countByRowAndDay(
     if (!counts) continue;
     const row = rowOf(event);
     if (row === undefined) continue;
-    const day = localTime(event.at, hours.timeZone).date;
+    const day = localDate(event.at, hours.timeZone);
     const key = `${row}|${day}`;
     let cell = cells.get(key);
     if (!cell) {
@@ -130,8 +131,8 @@ export function heatMapDays(from: string, to: string, timeZone: string): string[
   const days = new Set<string>();
   const end = Date.parse(to);
   for (let at = Date.parse(from); at < end; at += SIX_HOURS_MS) {
-    days.add(localTime(new Date(at).toISOString(), timeZone).date);
+    days.add(localDate(new Date(at), timeZone));
   }
-  days.add(localTime(new Date(end).toISOString(), timeZone).date);
+  days.add(localDate(new Date(end), timeZone));
   return [...days].sort();
 }

@@ -3,7 +3,6 @@ import { DEFAULT_MONITORING_SETTINGS, type MonitoringSettings, type StoredAuditE
 import { describe, expect, it } from 'vitest';
 import {
   accessAlerts,
-  localTime,
   manyClientsOutsideCaseload,
   outOfHours,
   overdueReviews,
@@ -68,11 +67,6 @@ describe('manyClientsOutsideCaseload', () => {
 });
 
 describe('outOfHours', () => {
-  it('knows local time across a daylight-saving change', () => {
-    expect(localTime('2026-01-15T07:30:00Z', 'Europe/London')).toMatchObject({ minutes: 450, weekday: 4 });
-    expect(localTime('2026-07-15T07:30:00Z', 'Europe/London')).toMatchObject({ minutes: 510, weekday: 3 });
-  });
-
   it('handles a window running past midnight', () => {
     const night = { start: '22:00', end: '06:00', timeZone: 'UTC', days: [1] };
     expect(withinWorkingHours('2026-03-02T23:00:00Z', night)).toBe(true); // Monday night

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { isIdOf } from '@confide/domain';
+import { isIdOf, localDate, localTime } from '@confide/domain';
 import type { MonitoringSettings, StoredAuditEvent } from '@confide/store';
 
 /**
@@ -164,43 +164,6 @@ export function manyClientsOutsideCaseload(
   return alerts;
 }
 
-/**
- * One formatter per time zone, made on first use: constructing an `Intl.DateTimeFormat` costs about 50 µs, formatting
- * with one about 4, and the alert rules format every audit event they scan. Settings accept only zones that Intl knows
- * (settings.ts), so the map holds at most one formatter per IANA zone; a bad zone throws here and nothing is kept.
- */
-const localFormatters = new Map<string, Intl.DateTimeFormat>();
-
-function localFormatter(timeZone: string): Intl.DateTimeFormat {
-  let formatter = localFormatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-GB', {
-      timeZone,
-      weekday: 'short',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    });
-    localFormatters.set(timeZone, formatter);
-  }
-  return formatter;
-}
-
-/** Weekday (1 = Monday … 7 = Sunday), minutes since midnight and the local date, in a time zone. */
-export function localTime(at: string, timeZone: string): { weekday: number; minutes: number; date: string } {
-  const parts = localFormatter(timeZone).formatToParts(new Date(at));
-  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  const weekday = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(part('weekday')) + 1;
-  return {
-    weekday,
-    minutes: Number(part('hour')) * 60 + Number(part('minute')),
-    date: `${part('year')}-${part('month')}-${part('day')}`,
-  };
-}
-
 /** `HH:MM` to minutes since midnight. */
 export function minutesOf(time: string): number {
   const [hours, minutes] = time.split(':').map(Number);
@@ -227,7 +190,7 @@ export function outOfHours(events: readonly StoredAuditEvent[], settings: Monito
   for (const [actorId, own] of byActor(relevant)) {
     const days = new Map<string, StoredAuditEvent[]>();
     for (const event of own) {
-      const day = localTime(event.at, settings.workingHours.timeZone).date;
+      const day = localDate(event.at, settings.workingHours.timeZone);
       days.set(day, [...(days.get(day) ?? []), event]);
     }
     for (const [day, group] of days) {

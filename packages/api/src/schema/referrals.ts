@@ -1,4 +1,4 @@
-import { conflict, isIdOf, notFound, validate } from '@confide/domain';
+import { conflict, isIdOf, localDate, notFound, validate } from '@confide/domain';
 import type { Referral, ServiceUserRecord } from '@confide/store';
 import { mapPage } from '@confide/store';
 import { needToKnow } from '../access/need-to-know';
@@ -7,6 +7,7 @@ import { personalData } from '../access/personal-data';
 import { builder } from '../builder';
 import { type ConfideContext, callerScope } from '../context';
 import { oncePerRequest } from './access-governance/shared';
+import { organisationTimeZone, organisationToday } from './monitoring/settings';
 import { ServiceUserRef } from './service-users';
 import { listPositions, storeConnection } from './store-paging';
 import { clientById } from './subjects';
@@ -160,7 +161,8 @@ async function checkBooking(
     ? await context.services.referrals.get(context.access.scope, clientId, referralId)
     : undefined;
   if (!referral) throw notFound('Referral');
-  if (args.appointmentAt.toISOString().slice(0, 10) < referral.receivedOn) {
+  // The date received is the organisation's: an appointment at 00:30 British Summer Time is on that day, not UTC's.
+  if (localDate(args.appointmentAt, await organisationTimeZone(context)) < referral.receivedOn) {
     throw validate.badInputError(
       ['appointmentAt'],
       'The appointment cannot be before the referral was received.',
@@ -193,7 +195,7 @@ async function readReferral(
   const receivedOn = validate.pastDate(
     ['input', 'receivedOn'],
     input.receivedOn,
-    context.services.clock.now(),
+    await organisationToday(context),
   );
   const scope = context.access.scope;
   const partnerId = String(input.partnerId);

@@ -32,6 +32,7 @@ import {
   refuseUninvitable,
 } from '../operations/staff-invitations';
 import { rulesOf, rulesReplacingThose } from '../use-cases/retention-schedule';
+import { organisationToday } from './monitoring/settings';
 import { staffById } from './subjects';
 import { RoleEnum } from './vocabulary';
 
@@ -503,7 +504,8 @@ const RecordEmploymentEndedInput = builder.inputType('RecordEmploymentEndedInput
     staffId: t.globalID({ required: true, description: 'The staff member (global id).' }),
     endedOn: t.string({
       required: true,
-      description: 'The last day of employment, YYYY-MM-DD; not in the future.',
+      description:
+        'The last day of employment, YYYY-MM-DD; not in the future: not after today in the organisation’s time zone.',
     }),
     expectedVersion: t.int({
       required: false,
@@ -577,14 +579,18 @@ builder.mutationFields((t) => ({
       policy: 'identity.employment.end',
       subject: existingStaff((args) => args.input.staffId),
       validate: async ({ input }, context, subject) => {
-        validate.pastDate(['input', 'endedOn'], input.endedOn, context.services.clock.now());
+        validate.pastDate(['input', 'endedOn'], input.endedOn, await organisationToday(context));
         await currentVersion(context, subject, input.expectedVersion);
       },
       audit: 'before',
       action: 'ADMIN',
     },
     resolve: async (operation, { input }, context) => {
-      const endedOn = validate.pastDate(['input', 'endedOn'], input.endedOn, context.services.clock.now());
+      const endedOn = validate.pastDate(
+        ['input', 'endedOn'],
+        input.endedOn,
+        await organisationToday(context),
+      );
       const staff = await employee(operation, context, input.expectedVersion);
       const scope = operation.scope;
       // Access ends first: a failure part-way leaves an account that cannot sign in, never the reverse.

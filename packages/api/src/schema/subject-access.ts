@@ -17,6 +17,7 @@ import type { ConfideContext } from '../context';
 import { shownToPerson } from '../monitoring/plain-words';
 import { clientSubject } from '../use-cases/sharing-subjects';
 import { AccessActorRef, actorOfStaff } from './access-governance/actors';
+import { organisationToday } from './monitoring/settings';
 import { listPositions, storeConnection } from './store-paging';
 import { clientById } from './subjects';
 import { ClassificationEnum } from './vocabulary';
@@ -52,8 +53,9 @@ SarRef.implement({
     status: t.exposeString('status', { description: 'OPEN or COMPLETED.' }),
     overdue: t.boolean({
       description: 'Still open after the deadline.',
-      resolve: (r, _a, context) =>
-        r.status === 'OPEN' && r.deadline < context.services.clock.now().toISOString().slice(0, 10),
+      // The deadline is a date of the organisation's: it passes at its midnight, not UTC's.
+      resolve: async (r, _a, context) =>
+        r.status === 'OPEN' && r.deadline < (await organisationToday(context)),
     }),
     openedByPerson: t.exposeBoolean('openedByPerson', {
       description: 'The person opened it themself (their sign-in is the identity check).',
@@ -369,13 +371,14 @@ async function subjectAccessRegister(
   overdueOnly: boolean | null | undefined,
   context: ConfideContext,
 ) {
-  const today = context.services.clock.now().toISOString().slice(0, 10);
   // A person the caller is declared connected to is not listed (decision 0007).
   const all = await context.access.withoutConflicts(
     await context.services.subjectAccess.list(scope),
     (request) => request.clientId,
   );
-  return overdueOnly ? all.filter((r) => r.status === 'OPEN' && r.deadline < today) : all;
+  if (!overdueOnly) return all;
+  const today = await organisationToday(context);
+  return all.filter((r) => r.status === 'OPEN' && r.deadline < today);
 }
 
 builder.queryFields((t) => ({
@@ -518,17 +521,17 @@ builder.queryFields((t) => ({
 
 /**
  * A subject access request's date received (not in the future) and, when staff record it, how the person's identity
- * was checked: BAD_USER_INPUT names the field at fault.
+ * was checked: BAD_USER_INPUT names the field at fault. `today` is the organisation's date (`organisationToday`).
  */
 function receivedRequest(
   args: { receivedOn: string; identityCheck?: string | null },
-  now: Date,
+  today: string,
   byStaff: boolean,
 ) {
-  const receivedOn = validate.pastDate(['receivedOn'], args.receivedOn, now);
+  const receivedOn = validate.pastDate(['receivedOn'], args.receivedOn, today);
   // Staff record a letter or a call received earlier; a request the person makes themself is received as they make
   // it. Another date would move the one-month deadline the register tracks (into the past, overdue at once).
-  if (!byStaff && receivedOn !== now.toISOString().slice(0, 10)) {
+  if (!byStaff && receivedOn !== today) {
     throw validate.badInputError(
       ['receivedOn'],
       'A request you make yourself is received today: give today’s date.',
@@ -553,7 +556,7 @@ builder.mutationFields((t) => ({
       receivedOn: t.arg.string({
         required: true,
         description:
-          'Date received, YYYY-MM-DD: when staff record it, the day it reached the organisation; when the person opens it themself, today (BAD_USER_INPUT otherwise).',
+          'Date received, YYYY-MM-DD, a date in the organisation’s time zone: when staff record it, the day it reached the organisation; when the person opens it themself, today there (BAD_USER_INPUT otherwise).',
       }),
       identityCheck: t.arg({
         type: SubjectIdentityCheckEnum,
@@ -565,15 +568,15 @@ builder.mutationFields((t) => ({
       policy: 'subject-access.request',
       subject: clientById((args) => args.serviceUserId),
       // Checked before the audit event: bad input records nothing.
-      validate: (args, context) => {
-        receivedRequest(args, context.services.clock.now(), context.auth?.principal?.kind === 'STAFF');
+      validate: async (args, context) => {
+        receivedRequest(args, await organisationToday(context), context.auth?.principal?.kind === 'STAFF');
       },
       audit: 'before',
     },
     resolve: async (operation, args, context) => {
       const principal = operation.tenantPrincipal;
       const byStaff = principal.kind === 'STAFF';
-      const receivedOn = receivedRequest(args, context.services.clock.now(), byStaff);
+      const receivedOn = receivedRequest(args, await organisationToday(context), byStaff);
       return context.services.subjectAccess.open(operation.scope, {
         clientId: operation.client.clientId,
         receivedOn,

@@ -4,6 +4,7 @@ import {
   ConfideError,
   clientRecordExpiry,
   isSubjectAccessExemption,
+  localDate,
   NOTE_KINDS,
   type NoteKind,
   type RetentionRules,
@@ -311,8 +312,13 @@ function clientDetails(row: RowReader, mapping: ImportMapping, now: Date): Servi
   };
   return {
     name: checked('name', () => validate.text(at('name'), row.required('name'), { max: 200 })),
+    // An import reads its source's dates as UTC (sourceDate), so its "today" is UTC's too.
     dateOfBirth: checked('dateOfBirth', () =>
-      validate.pastDate(at('dateOfBirth'), isoDate(row.required('dateOfBirth'), mapping.dateFormat), now),
+      validate.pastDate(
+        at('dateOfBirth'),
+        isoDate(row.required('dateOfBirth'), mapping.dateFormat),
+        localDate(now, 'UTC'),
+      ),
     ),
     address: optional('address', (v) => validate.text(at('address'), v, { max: 500, multiline: true })),
     postcode: optional('postcode', (v) => validate.postcode(at('postcode'), v)),
@@ -793,7 +799,7 @@ export function recheckedField(
     [
       'dateOfBirth',
       details.dateOfBirth,
-      () => validate.pastDate(at('dateOfBirth'), details.dateOfBirth, now),
+      () => validate.pastDate(at('dateOfBirth'), details.dateOfBirth, localDate(now, 'UTC')),
     ],
   ];
   const optional = (field: keyof ServiceUserDetails, check: (value: string) => unknown) => {

@@ -1,8 +1,9 @@
-import { ConfideError, ErrorCode, notFound, validate } from '@confide/domain';
+import { ConfideError, ErrorCode, localDate, notFound, validate } from '@confide/domain';
 import { type LegalBasis, type ServiceUserRecord, untoldRequests } from '@confide/store';
 import { builder } from '../../builder';
 import type { ConfideContext } from '../../context';
 import { namedStaff, oncePerRequest, staffConcerned } from '../access-governance/shared';
+import { organisationTimeZone } from '../monitoring/settings';
 import { clientById } from '../subjects';
 import { appendEntry, entriesOf, noteIds, notesFor } from './helpers';
 import { LegalBasisEnum, RegisterEntryRef } from './register';
@@ -99,8 +100,8 @@ function exceptionalDetails(input: {
  * one of the person's (NOT_FOUND otherwise, as for any id naming nothing of theirs), an exceptional disclosure
  * (BAD_USER_INPUT on `requestId`: a request received from a third party is not kept from the person), which they were
  * not told of and have not been told of since (CONFLICT); told on a real date, not in the future and not before the
- * disclosure was recorded, and how (BAD_USER_INPUT on `toldOn` or `how`). Read once per request: `validate` and the
- * resolver share it.
+ * disclosure was recorded, both as dates in the organisation's time zone, and how (BAD_USER_INPUT on `toldOn` or `how`).
+ * Read once per request: `validate` and the resolver share it.
  */
 function toldLater(
   context: ConfideContext,
@@ -110,7 +111,13 @@ function toldLater(
   const key = `told-later:${client.clientId}:${JSON.stringify(args)}`;
   return oncePerRequest(context, key, async () => {
     const how = validate.text(['how'], args.how, { max: 2000, multiline: true });
-    const toldOn = validate.pastDate(['toldOn'], args.toldOn, context.services.clock.now());
+    // Dates in the organisation's time zone: a manager telling the person at 00:30 British Summer Time tells them today.
+    const timeZone = await organisationTimeZone(context);
+    const toldOn = validate.pastDate(
+      ['toldOn'],
+      args.toldOn,
+      localDate(context.services.clock.now(), timeZone),
+    );
     const entries = await entriesOf(context, client, args.requestId);
     if (entries.length === 0) throw notFound('Disclosure request');
     const disclosure = entries.find((entry) => entry.kind === 'EXCEPTIONAL_DISCLOSURE');
@@ -123,7 +130,7 @@ function toldLater(
     if (!untoldRequests(entries).has(args.requestId)) {
       throw new ConfideError(ErrorCode.CONFLICT, 'The person has already been told of this disclosure.');
     }
-    if (toldOn < disclosure.at.slice(0, 10)) {
+    if (toldOn < localDate(disclosure.at, timeZone)) {
       throw validate.badInputError(
         ['toldOn'],
         'The person was not told of it when it was recorded: give a date on or after that.',
@@ -144,7 +151,7 @@ builder.mutationFields((t) => ({
       toldOn: t.arg.string({
         required: true,
         description:
-          'The date the person was told, YYYY-MM-DD: not in the future, nor before the disclosure was recorded.',
+          'The date the person was told, YYYY-MM-DD, in the organisation’s time zone: not in the future, nor before the disclosure was recorded.',
       }),
       how: t.arg.string({
         required: true,

@@ -8,6 +8,7 @@ import { clientSubject } from '../../use-cases/sharing-subjects';
 import { oncePerRequest } from '../access-governance/shared';
 import { mayReadEveryNote } from '../case-notes';
 import { noteLocalId } from '../ids';
+import { organisationToday } from '../monitoring/settings';
 import { clientById } from '../subjects';
 import { consentFactsFor, consentRelied, disclosureConsentMethods } from './consent-facts';
 import {
@@ -119,7 +120,10 @@ const ReleaseInput = builder.inputType('ReleaseDisclosureInput', {
   }),
 });
 
-/** A received request's written details, checked: BAD_USER_INPUT names the field at fault. */
+/**
+ * A received request's written details, checked: BAD_USER_INPUT names the field at fault. `today` is the organisation's
+ * date (`organisationToday`).
+ */
 function receivedDetails(
   input: {
     requesterOrganisation: string;
@@ -127,13 +131,13 @@ function receivedDetails(
     requesterContact: string;
     purpose: string;
   },
-  now: Date,
+  today: string,
 ) {
   return {
     requesterOrganisation: validate.text(['input', 'requesterOrganisation'], input.requesterOrganisation, {
       max: 200,
     }),
-    receivedOn: validate.pastDate(['input', 'receivedOn'], input.receivedOn, now),
+    receivedOn: validate.pastDate(['input', 'receivedOn'], input.receivedOn, today),
     requesterContact: validate.text(['input', 'requesterContact'], input.requesterContact, { max: 500 }),
     purpose: validate.text(['input', 'purpose'], input.purpose, { max: 2000, multiline: true }),
   };
@@ -267,7 +271,7 @@ builder.mutationFields((t) => ({
             'A request on the CONSENT basis states its purpose category.',
           );
         }
-        receivedDetails(input, context.services.clock.now());
+        receivedDetails(input, await organisationToday(context));
         validate.nonEmptyUnique(['input', 'itemIds'], input.itemIds);
         if (subject.kind === 'CLIENT') {
           await notesFor(context, subject.client, noteIds(subject.client, input.itemIds));
@@ -284,7 +288,7 @@ builder.mutationFields((t) => ({
     },
     resolve: async (operation, { input }, context) => {
       const client = operation.client;
-      const details = receivedDetails(input, context.services.clock.now());
+      const details = receivedDetails(input, await organisationToday(context));
       const itemIds = noteIds(client, input.itemIds);
       const partnerId = input.partnerId == null ? undefined : String(input.partnerId);
       const entry = await appendEntry(operation, context, {

@@ -1,4 +1,4 @@
-import { isIdOf } from '@confide/domain';
+import { isIdOf, localDate } from '@confide/domain';
 import { type BreachEntry, byRegulatorDeadline, isOpenBreach, type TenantScope } from '@confide/store';
 import { builder } from '../../builder';
 import { type ConfideContext, callerScope } from '../../context';
@@ -14,6 +14,7 @@ import {
   type Period,
   periodOf,
 } from './scope';
+import { organisationSettings } from './settings';
 
 const RETENTION_HORIZON_DAYS = 90;
 
@@ -268,13 +269,18 @@ async function subjectAccessSummary(
   tenant: TenantScope,
   period: Period,
 ): Promise<GovernanceSummary['subjectAccess']> {
-  const today = context.services.clock.now().toISOString().slice(0, 10);
-  const requests = await context.services.subjectAccess.list(tenant);
+  const [requests, { settings }] = await Promise.all([
+    context.services.subjectAccess.list(tenant),
+    organisationSettings(context),
+  ]);
+  // Dates received and deadlines are the organisation's calendar dates: the period's bounds and today are taken in its
+  // time zone too, or a request received on 30 June would count in a period from midnight on 1 July (BST).
+  const { timeZone } = settings.workingHours;
+  const today = localDate(context.services.clock.now(), timeZone);
+  const [from, to] = [localDate(period.from, timeZone), localDate(period.to, timeZone)];
   const open = requests.filter((request) => request.status === 'OPEN');
   return {
-    received: requests.filter(
-      (r) => r.receivedOn >= period.from.slice(0, 10) && r.receivedOn <= period.to.slice(0, 10),
-    ).length,
+    received: requests.filter((r) => r.receivedOn >= from && r.receivedOn <= to).length,
     open: open.length,
     overdue: open.filter((request) => request.deadline < today).length,
     nextDeadline: open.map((request) => request.deadline).sort()[0],
@@ -312,7 +318,7 @@ builder.queryFields((t) => ({
       const [{ events, truncated }, { settings }, reviews, breaches, subjectAccess, retention] =
         await Promise.all([
           context.services.auditLog.inPeriod(tenant, { ...period, limit: 100_000 }),
-          context.services.monitoring.settings(tenant),
+          organisationSettings(context),
           context.services.emergencyReviews.list(tenant),
           context.services.breaches.list(tenant),
           subjectAccessSummary(context, tenant, period),

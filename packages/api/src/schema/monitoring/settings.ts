@@ -1,6 +1,37 @@
-import { validate } from '@confide/domain';
-import type { MonitoringSettings } from '@confide/store';
+import { localDate, validate } from '@confide/domain';
+import type { MonitoringSettings, StoredMonitoringSettings } from '@confide/store';
 import { builder } from '../../builder';
+import type { ConfideContext } from '../../context';
+import { oncePerRequest } from '../access-governance/shared';
+
+// ── The organisation's calendar ──────────────────────────────────────────────────────────────────────────
+
+/**
+ * The organisation's monitoring settings, read once per request however many resolvers ask (one DynamoDB read): the
+ * defaults, Europe/London among them, until changed.
+ */
+export function organisationSettings(context: ConfideContext): Promise<StoredMonitoringSettings> {
+  const scope = context.access.scope;
+  return oncePerRequest(context, `monitoring-settings:${scope.orgId}`, () =>
+    context.services.monitoring.settings(scope),
+  );
+}
+
+/**
+ * The organisation's time zone, its working hours' (as the access heat map counts its local days). A date a person
+ * gives, and "today" it is checked against, are calendar dates there. Read only by the operations that check one.
+ */
+export async function organisationTimeZone(context: ConfideContext): Promise<string> {
+  return (await organisationSettings(context)).settings.workingHours.timeZone;
+}
+
+/**
+ * The organisation's local date now, `YYYY-MM-DD`: "today" for a date given as today or as not in the future. Not the
+ * UTC date, which from midnight to 01:00 British Summer Time is still the day before.
+ */
+export async function organisationToday(context: ConfideContext): Promise<string> {
+  return localDate(context.services.clock.now(), await organisationTimeZone(context));
+}
 
 // ── Monitoring settings ──────────────────────────────────────────────────────────────────────────────────
 

@@ -1,5 +1,5 @@
 import { ALLOCATABLE_ROLES } from '@confide/access';
-import { ConfideError, ErrorCode, notFound, validate } from '@confide/domain';
+import { ConfideError, ErrorCode, localDate, notFound, validate } from '@confide/domain';
 import { builder } from '../../builder';
 import type { ConfideContext } from '../../context';
 import { countFailedRestore } from '../../metrics-errors';
@@ -14,6 +14,7 @@ import {
 } from '../../use-cases/retention-schedule';
 import { namedStaff, staffConcerned } from '../access-governance/shared';
 import { localId } from '../ids';
+import { organisationTimeZone, organisationToday } from '../monitoring/settings';
 import { AllocationKindEnum, ServiceUserRef } from '../service-users';
 import { clientById } from '../subjects';
 import {
@@ -32,7 +33,10 @@ const RegisterServiceUserInput = builder.inputType('RegisterServiceUserInput', {
   fields: (t) => ({
     serviceId: t.id({ required: true, description: 'The service that will support them.' }),
     name: t.string({ required: true, description: 'Full name.' }),
-    dateOfBirth: t.string({ required: true, description: 'YYYY-MM-DD, not in the future.' }),
+    dateOfBirth: t.string({
+      required: true,
+      description: 'YYYY-MM-DD, not in the future: not after today in the organisation’s time zone.',
+    }),
     address: t.string({ required: false, description: 'Postal address.' }),
     postcode: t.string({ required: false, description: 'UK postcode.' }),
     nhsNumber: t.string({ required: false, description: 'NHS number; its check digit is validated.' }),
@@ -92,9 +96,10 @@ const EndAllocationInput = builder.inputType('EndAllocationInput', {
 
 /**
  * The closure date `closeCase` records, or BAD_USER_INPUT naming `input.closedAt`: at most
- * {@link CLOSURE_BACKDATE_DAYS} days back, and not on a later day (a later time today is taken as now).
+ * {@link CLOSURE_BACKDATE_DAYS} days back, and not on a later day (a later time today is taken as now). Days are the
+ * organisation's, in its time zone: at 00:30 British Summer Time, 09:00 that morning is later today.
  */
-export function closureDate(given: Date | null | undefined, now: Date): Date {
+export function closureDate(given: Date | null | undefined, now: Date, timeZone: string): Date {
   if (!given) return now;
   if (given.getTime() < now.getTime() - CLOSURE_BACKDATE_DAYS * DAY_MS) {
     throw validate.badInputError(
@@ -103,7 +108,7 @@ export function closureDate(given: Date | null | undefined, now: Date): Date {
     );
   }
   if (given.getTime() > now.getTime()) {
-    if (given.toISOString().slice(0, 10) !== now.toISOString().slice(0, 10)) {
+    if (localDate(given, timeZone) !== localDate(now, timeZone)) {
       throw validate.badInputError(['input', 'closedAt'], 'A case cannot close in the future.');
     }
     return now;
@@ -133,8 +138,8 @@ builder.mutationFields((t) => ({
       policy: 'client.register',
       subject: existingService((args) => args.input.serviceId),
       // Validated before anything is decided or written: bad input changes nothing.
-      change: ({ input }, context) => {
-        details(input, context.services.clock.now());
+      change: async ({ input }, context) => {
+        details(input, await organisationToday(context));
         idempotencyKeyOf(input.idempotencyKey);
         return { classification: 'IDENTIFYING' };
       },
@@ -148,7 +153,7 @@ builder.mutationFields((t) => ({
         scope,
         {
           serviceId: operation.subjectId ?? '',
-          details: details(input, context.services.clock.now()),
+          details: details(input, await organisationToday(context)),
           idempotencyKey: idempotencyKeyOf(input.idempotencyKey),
           requestedBy: operation.staff.staffId,
         },
@@ -184,7 +189,11 @@ builder.mutationFields((t) => ({
         // A date outside the window is refused by `validate` (BAD_USER_INPUT), once the caller is admitted.
         let closedAt: Date;
         try {
-          closedAt = closureDate(input.closedAt, context.services.clock.now());
+          closedAt = closureDate(
+            input.closedAt,
+            context.services.clock.now(),
+            await organisationTimeZone(context),
+          );
         } catch {
           return {};
         }
@@ -198,8 +207,8 @@ builder.mutationFields((t) => ({
           ),
         };
       },
-      validate: ({ input }, context) => {
-        closureDate(input.closedAt, context.services.clock.now());
+      validate: async ({ input }, context) => {
+        closureDate(input.closedAt, context.services.clock.now(), await organisationTimeZone(context));
       },
       audit: 'before',
     },
@@ -209,7 +218,11 @@ builder.mutationFields((t) => ({
       if (client.caseStatus === 'CLOSED') {
         throw new ConfideError(ErrorCode.CONFLICT, 'The case is already closed.');
       }
-      const closedAt = closureDate(input.closedAt, context.services.clock.now());
+      const closedAt = closureDate(
+        input.closedAt,
+        context.services.clock.now(),
+        await organisationTimeZone(context),
+      );
       // Retention: the closure dates the profile in its own write (decision 0076), then every other item.
       const schedule = await closureSchedule(context, operation.scope, client, closedAt);
       const { scheduled } = await context.services.serviceUsers.setCaseStatus(

@@ -60,7 +60,8 @@ export interface DetailsInput {
   preferredContact?: string | null;
 }
 
-export function details(input: DetailsInput, today: Date): ServiceUserDetails {
+/** A person's details, checked field by field; `today` is the organisation's date (`organisationToday`). */
+export function details(input: DetailsInput, today: string): ServiceUserDetails {
   const at = (field: string) => ['input', field];
   return {
     name: validate.text(at('name'), input.name, { max: 200 }),

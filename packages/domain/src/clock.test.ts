@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { localDate, localTime } from './clock';
+
+describe('localDate', () => {
+  it('is the next day in London at 23:30 UTC in summer (British Summer Time, UTC+1)', () => {
+    expect(localDate(new Date('2026-07-14T23:30:00Z'), 'Europe/London')).toBe('2026-07-15');
+  });
+
+  it('is the same day in London at 23:30 UTC in winter (GMT, UTC+0)', () => {
+    expect(localDate(new Date('2026-01-14T23:30:00Z'), 'Europe/London')).toBe('2026-01-14');
+  });
+
+  it('follows the zone it is given, not London: New York is still on the day before', () => {
+    expect(localDate(new Date('2026-07-15T02:00:00Z'), 'America/New_York')).toBe('2026-07-14');
+    expect(localDate(new Date('2026-07-14T23:30:00Z'), 'Asia/Tokyo')).toBe('2026-07-15');
+    expect(localDate(new Date('2026-07-14T23:30:00Z'), 'UTC')).toBe('2026-07-14');
+  });
+
+  it('changes day at local midnight, either side of the clocks going forward', () => {
+    // Sunday 29 March 2026: the clocks go forward at 01:00 GMT.
+    expect(localDate('2026-03-28T23:59:59Z', 'Europe/London')).toBe('2026-03-28');
+    expect(localDate('2026-03-29T00:00:00Z', 'Europe/London')).toBe('2026-03-29');
+    expect(localDate('2026-03-29T23:00:00Z', 'Europe/London')).toBe('2026-03-30');
+  });
+
+  it('refuses a zone Intl does not know', () => {
+    expect(() => localDate(new Date(), 'Europe/Atlantis')).toThrow(RangeError);
+  });
+});
+
+describe('localTime', () => {
+  it('knows local time across a daylight-saving change', () => {
+    expect(localTime('2026-01-15T07:30:00Z', 'Europe/London')).toEqual({
+      minutes: 450,
+      weekday: 4,
+      date: '2026-01-15',
+    });
+    expect(localTime('2026-07-15T07:30:00Z', 'Europe/London')).toEqual({
+      minutes: 510,
+      weekday: 3,
+      date: '2026-07-15',
+    });
+  });
+
+  it('counts local midnight as minute 0, not 24:00', () => {
+    expect(localTime('2026-07-14T23:00:00Z', 'Europe/London')).toMatchObject({
+      minutes: 0,
+      date: '2026-07-15',
+    });
+  });
+});
