@@ -303,3 +303,52 @@ describe('accessAlerts rules', () => {
     expect(JSON.stringify(found)).not.toContain('Neighbour called');
   });
 });
+
+describe('accessAlerts and the work of reviewing', () => {
+  const api = testApi();
+
+  it('does not count the governance lists a reviewer works through as reads of records outside a caseload', async () => {
+    // Prepare: three emergency accesses to review, and a threshold of two clients outside a caseload
+    const world = await alertWorld(api);
+    const chief = await addStaff(api, world.org, ['CHIEF_EXECUTIVE']);
+    for (const client of world.clients.slice(0, 3)) {
+      expectNoErrors(
+        await api.graphql(
+          'mutation ($c: ID!) { openEmergencyAccess(serviceUserId: $c, reason: SAFEGUARDING, detail: "Neighbour called") { id } }',
+          { token: chief.token, variables: { c: client.globalId } },
+        ),
+      );
+    }
+    expectNoErrors(
+      await api.graphql(SETTINGS, {
+        token: world.ig.token,
+        variables: { input: { manyClientsThreshold: 2 }, v: world.settingsVersion },
+      }),
+    );
+    const reviews = `{ emergencyAccessReviewsConnection(first: 50) { edges { node { id } } } }`;
+
+    // Act: the IG lead and the service's manager each work through the reviews
+    const byIg = await api.graphql<{ emergencyAccessReviewsConnection: { edges: unknown[] } }>(reviews, {
+      token: world.ig.token,
+    });
+    const byManager = await api.graphql<{ emergencyAccessReviewsConnection: { edges: unknown[] } }>(reviews, {
+      token: world.manager.token,
+    });
+    // A control: a senior manager reading three clients' names is still reading records outside a caseload.
+    const bySenior = await api.graphql(
+      'query ($s: ID!) { serviceUsers(serviceId: $s, first: 3) { edges { node { name } } } }',
+      { token: world.senior.token, variables: { s: world.serviceId } },
+    );
+    const found = await alerts(api, world);
+
+    // Assess
+    expect(byIg.data?.emergencyAccessReviewsConnection.edges).toHaveLength(3);
+    expect(byManager.data?.emergencyAccessReviewsConnection.edges).toHaveLength(3);
+    expectNoErrors(bySenior);
+    const outside = found.filter((alert) => alert.rule === 'MANY_CLIENTS_OUTSIDE_CASELOAD');
+    // Opening emergency access to three people is itself counted (the chief's, as before); reviewing it is not.
+    expect(outside.map((alert) => alert.staffId).sort()).toEqual(
+      [world.senior.globalId, chief.globalId].sort(),
+    );
+  });
+});

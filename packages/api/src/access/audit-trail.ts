@@ -44,6 +44,19 @@ export interface AuditRecord {
 }
 
 /**
+ * The item types of the governance work lists that name people (`recordListed`): a review, a queued request, a hold.
+ * Working through them is a reviewer's duty, recorded against each person, but not a read of the person's record: the
+ * unusual-access rules do not count it as one (monitoring/alert-rules.ts).
+ */
+export const GOVERNANCE_LIST_ITEMS = [
+  'EmergencyAccessReview',
+  'DisclosureReview',
+  'DisclosureQueueItem',
+  'LegalHold',
+] as const;
+export type GovernanceListItem = (typeof GOVERNANCE_LIST_ITEMS)[number];
+
+/**
  * The audit events of one request. Field reads are folded into one event per (subject, action, outcome,
  * relationship), so a request touching many fields of many records still fits the two-write budget; the
  * request's purpose is stated on every event, sealed under the event's subject's key (decision 0028). Flushed once,
@@ -86,7 +99,7 @@ export class AuditTrail {
   recordListed(
     operation: { readonly name: string; readonly decision: { readonly rule: string } },
     clientIds: Iterable<string>,
-    field: string,
+    field: GovernanceListItem,
     classification?: Classification,
   ): void {
     for (const subjectId of new Set(clientIds)) {

@@ -3,6 +3,7 @@ import { DEFAULT_MONITORING_SETTINGS, type MonitoringSettings, type StoredAuditE
 import { describe, expect, it } from 'vitest';
 import {
   accessAlerts,
+  isReadOutsideCaseload,
   manyClientsOutsideCaseload,
   outOfHours,
   overdueReviews,
@@ -63,6 +64,21 @@ describe('manyClientsOutsideCaseload', () => {
     );
 
     expect(manyClientsOutsideCaseload([...spread, ...allocated, ...sameClient], settings)).toEqual([]);
+  });
+});
+
+describe('isReadOutsideCaseload', () => {
+  it('counts a read of a record, not a governance work list naming the person', () => {
+    const review = event({ fields: ['EmergencyAccessReview'], classifications: [], relationship: undefined });
+    const queued = event({
+      fields: ['DisclosureQueueItem'],
+      classifications: ['CONSENT'],
+      relationship: undefined,
+    });
+    const record = event({ relationship: undefined });
+    const both = event({ fields: ['EmergencyAccessReview', 'ServiceUser.name'], relationship: undefined });
+
+    expect([review, queued, record, both].map(isReadOutsideCaseload)).toEqual([false, false, true, true]);
   });
 });
 

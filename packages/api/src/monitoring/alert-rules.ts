@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { isIdOf, localDate, localTime } from '@confide/domain';
 import type { MonitoringSettings, StoredAuditEvent } from '@confide/store';
+import { GOVERNANCE_LIST_ITEMS } from '../access/audit-trail';
 
 /**
  * Unusual-access rules (DATA-PROTECTION.md "Access audit"; Lets connect 4.3, 5.2), computed on read from audit
@@ -43,13 +44,21 @@ const CASELOAD_RELATIONSHIPS = new Set(['ALLOCATED', 'MANAGES_SERVICE', 'SELF'])
 const SUSPICIOUS_DENIALS = new Set(['FORBIDDEN', 'NOT_FOUND']);
 const ACCESS_ACTIONS = new Set(['READ', 'WRITE', 'EMERGENCY_ACCESS', 'DISCLOSURE']);
 
-/** A read of a client's record outside the reader's caseload: the MANY_CLIENTS_OUTSIDE_CASELOAD rule's evidence. */
+const GOVERNANCE_ITEMS: ReadonlySet<string> = new Set(GOVERNANCE_LIST_ITEMS);
+
+/**
+ * A read of a client's record outside the reader's caseload: the MANY_CLIENTS_OUTSIDE_CASELOAD rule's evidence. A
+ * governance work list naming the person (an emergency access review, a queued disclosure request, a legal hold) is
+ * a reviewer's duty, not a read of the record: counted, it raised the alert against the IG lead and the service's
+ * managers for working through their reviews.
+ */
 export const isReadOutsideCaseload = (event: StoredAuditEvent): boolean =>
   (event.action === 'READ' || event.action === 'EMERGENCY_ACCESS') &&
   event.outcome === 'ALLOWED' &&
   event.subjectId !== undefined &&
   isIdOf('serviceUser', event.subjectId) &&
-  !CASELOAD_RELATIONSHIPS.has(event.relationship ?? 'NONE');
+  !CASELOAD_RELATIONSHIPS.has(event.relationship ?? 'NONE') &&
+  !(event.fields.length > 0 && event.fields.every((field) => GOVERNANCE_ITEMS.has(field)));
 
 /** An access to a person's record outside working hours: the OUT_OF_HOURS rule's evidence. */
 export const isAccessOutOfHours = (
