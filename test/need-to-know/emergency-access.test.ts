@@ -218,11 +218,15 @@ describe('break-glass emergency access', () => {
       token: chief.token,
       variables: { id: reviewId, o: 'JUSTIFIED' },
     });
+    const beforeFinding = Date.now();
     const completed = await api.graphql<{ completeEmergencyAccessReview: Review }>(COMPLETE, {
       token: world.guardian.token,
       variables: { id: reviewId, o: 'JUSTIFIED' },
     });
     const afterwards = await reviewsOf(world.manager);
+    const reviewed = await api.graphql<{
+      emergencyAccessReviews: { id: string; reviewedAt: string | null; reviewedBy: string | null }[];
+    }>('{ emergencyAccessReviews { id reviewedAt reviewedBy } }', { token: world.manager.token });
 
     // Assess
     const pending = { id: reviewId, serviceUserId: world.client, staffId: chief.globalId, status: 'PENDING' };
@@ -239,6 +243,14 @@ describe('break-glass emergency access', () => {
       outcome: 'JUSTIFIED',
     });
     expect(afterwards).toEqual([expect.objectContaining({ status: 'COMPLETED', outcome: 'JUSTIFIED' })]);
+    // Who completed the review and when: the Guardian, at the time the finding was recorded.
+    const finding = reviewed.data?.emergencyAccessReviews.filter((review) => review.id === reviewId);
+    expect(finding).toEqual([
+      { id: reviewId, reviewedAt: expect.any(String), reviewedBy: world.guardian.globalId },
+    ]);
+    const reviewedAt = Date.parse(finding?.[0]?.reviewedAt ?? '');
+    expect(reviewedAt).toBeGreaterThanOrEqual(beforeFinding);
+    expect(reviewedAt).toBeLessThanOrEqual(Date.now());
     const audit = await api.services.auditLog.bySubject(
       tenantScope(world.org.orgId),
       localIdOf(world.client),

@@ -87,6 +87,17 @@ EmergencyReviewRef.implement({
       description: 'The finding.',
       resolve: (r) => r.outcome ?? null,
     }),
+    reviewedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the finding was recorded; null while the review is pending.',
+      resolve: (r) => r.reviewedAt ?? null,
+    }),
+    reviewedBy: t.globalID({
+      nullable: true,
+      description: 'Who recorded the finding; null while the review is pending.',
+      resolve: (r) => (r.reviewedBy ? { type: 'StaffMember', id: r.reviewedBy } : null),
+    }),
   }),
 });
 
