@@ -44,6 +44,9 @@ export const lambdaBundling = {
     // Event-stream serde, for operations none of the functions calls: a stand-in that refuses (no-event-streams.ts,
     // 15 KB less).
     '@smithy/core/event-streams': './infra/lib/no-event-streams.ts',
+    // The SDK's SHA-256 as its native class alone, without the pure-JavaScript fallback Lambda's Node never takes
+    // (native-checksum.ts, about 3 KB less).
+    '@smithy/core/checksum': './infra/lib/native-checksum.ts',
     // The runtime's own fetch classes instead of @whatwg-node/node-fetch's, with its multipart parser, its tslib and
     // the URLPattern polyfill (runtime-fetch.ts, decision 0110: about 56 KB less).
     '@whatwg-node/fetch': './infra/lib/runtime-fetch.ts',
