@@ -23,6 +23,7 @@ import { importsScreen } from './screens/imports';
 import { legalHoldsScreen } from './screens/legal-holds';
 import { monitoringSettingsScreen } from './screens/monitoring-settings';
 import { pendingChangesScreen } from './screens/pending-changes';
+import { peopleScreen } from './screens/people';
 import { breachRegisterScreen, breachScreen, disclosureRegisterScreen } from './screens/registers';
 import { servicesScreen } from './screens/services';
 import { screenHeading } from './screens/shared';
@@ -69,6 +70,7 @@ async function route(viewer: Viewer, target: HTMLElement): Promise<void> {
   else if (screen === 'disclosure-review' && can.reviewDisclosures)
     await disclosureReviewScreen(target, first, viewer.staffId, can);
   else if (screen === 'person' && can.accessLog) await personAccessScreen(target, first, can);
+  else if (screen === 'people' && can.accessLog) await peopleScreen(target, can, viewer.staffId);
   else if (screen === 'pending-changes' && can.approveChanges) await pendingChangesScreen(target);
   else if (screen === 'settings' && first === 'monitoring' && can.monitoringSettings)
     await monitoringSettingsScreen(target);
@@ -111,6 +113,7 @@ function navigation(viewer: Viewer): HTMLElement {
     ['/registers/subject-access', 'Subject access', can.subjectAccess],
     ['/registers/legal-holds', 'Legal holds', can.legalHolds],
     ['/access', 'Access at a glance', can.accessHeatMap],
+    ['/people', 'People', can.accessLog],
     ['/services', 'Services', can.assignQaReviews],
     ['/imports', 'Imports', can.authoriseImports],
     ['/settings/monitoring', 'Alert settings', can.monitoringSettings],

@@ -247,7 +247,8 @@ describe('registers longer than one page', () => {
     // Assess: every person of the service, and no word of a list cut short
     const section = page.locator('main section.card');
     await expect(section.count()).resolves.toBe(1);
-    await expect(section.locator('li a').count()).resolves.toBe(SERVICE_PEOPLE);
+    await expect(section.locator('li a[href^="#/disclosures/"]').count()).resolves.toBe(SERVICE_PEOPLE);
+    await expect(section.locator('li a[href^="#/person/"]').count()).resolves.toBe(SERVICE_PEOPLE);
     await expect(page.locator('main .notice').count()).resolves.toBe(0);
 
     // Act: open the person past the first page

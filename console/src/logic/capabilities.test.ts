@@ -15,6 +15,7 @@ const cases: [ConsoleRole, (keyof Capabilities)[]][] = [
       'approveSubjectAccessExports',
       'compileSubjectAccessExports',
       'accessLog',
+      'peopleByReference',
       'disclosureRegister',
       'accessHeatMap',
       'accessHeatMapByService',
@@ -40,6 +41,7 @@ const cases: [ConsoleRole, (keyof Capabilities)[]][] = [
       'subjectAccess',
       'approveSubjectAccessExports',
       'accessLog',
+      'peopleByReference',
       'disclosureRegister',
       'accessHeatMap',
       'accessHeatMapByService',
@@ -60,6 +62,7 @@ const cases: [ConsoleRole, (keyof Capabilities)[]][] = [
       'accessAlerts',
       'breaches',
       'accessLog',
+      'servicePeople',
       'disclosureRegister',
       'accessHeatMap',
       'reportBreaches',
@@ -91,5 +94,34 @@ describe('what the console offers each role', () => {
         .map(([name]) => name),
     ).toEqual(offered);
     expect(hasGovernanceWork(capabilities)).toBe(offered.length > 0);
+  });
+});
+
+describe('the screens that link to a person’s screen', () => {
+  it.each(cases)('are offered to %s only with the person’s screen itself', (role) => {
+    const can = capabilitiesOf([role]);
+    // The People screen's lists and the Disclosures screen's rows link to `#/person/<id>`, which needs `accessLog`.
+    if (
+      can.servicePeople ||
+      can.peopleByReference ||
+      can.handleDisclosureRequests ||
+      can.recordExceptionalDisclosures
+    ) {
+      expect(can.accessLog).toBe(true);
+    }
+  });
+});
+
+describe('who lists people by case reference', () => {
+  it('is those who read people by reference with no relationship to them, never by name', () => {
+    expect(capabilitiesOf(['IG_LEAD']).peopleByReference).toBe(true);
+    expect(capabilitiesOf(['CALDICOTT_GUARDIAN']).peopleByReference).toBe(true);
+    expect(capabilitiesOf(['SERVICE_MANAGER']).peopleByReference).toBe(false);
+    expect(capabilitiesOf(['SENIOR_MANAGER']).peopleByReference).toBe(false);
+  });
+
+  it('is offered alongside the manager’s list to someone who holds both roles', () => {
+    const can = capabilitiesOf(['SERVICE_MANAGER', 'IG_LEAD']);
+    expect([can.servicePeople, can.peopleByReference]).toEqual([true, true]);
   });
 });

@@ -47,8 +47,24 @@ export interface Capabilities {
   readonly approveSubjectAccessExports: boolean;
   /** Produce an approved export and mark the request answered (`subjectAccessExport`, `completeSubjectAccessRequest`). */
   readonly compileSubjectAccessExports: boolean;
-  /** A person's access log (`accessLog`). */
+  /**
+   * A person's access log (`accessLog`), on their screen; the People screen opens one from its lists or by the id the
+   * API gives (the IG lead and the Guardian see people by reference only, and may not search by name).
+   */
   readonly accessLog: boolean;
+  /**
+   * The people of the services the caller manages, listed on the People screen to open each one's screen
+   * (`serviceUsers(serviceId:)`, with their names): a service's managers. Senior managers may list them too, but the
+   * console has no screen of a person for them.
+   */
+  readonly servicePeople: boolean;
+  /**
+   * Every service's people, listed on the People screen by case reference and case status only
+   * (`serviceUsers(serviceId:)`, never the name) to open each one's screen: the IG lead and the Caldicott Guardian, who
+   * read anyone's PSEUDONYMOUS fields without a relationship (ACCESS-MODEL.md) and record subject access, legal holds
+   * and erasures there.
+   */
+  readonly peopleByReference: boolean;
   /** The disclosure register (`disclosureReport`). */
   readonly disclosureRegister: boolean;
   /** Access at a glance (`accessHeatMap`): org-wide for the IG lead and the Guardian, a manager's own services. */
@@ -152,6 +168,8 @@ export function capabilitiesOf(roles: readonly string[]): Capabilities {
     approveSubjectAccessExports: any(roles, ['CALDICOTT_GUARDIAN', 'IG_LEAD']),
     compileSubjectAccessExports: any(roles, ['IG_LEAD']),
     accessLog: any(roles, ['IG_LEAD', 'CALDICOTT_GUARDIAN', 'SERVICE_MANAGER']),
+    servicePeople: any(roles, ['SERVICE_MANAGER']),
+    peopleByReference: any(roles, ['IG_LEAD', 'CALDICOTT_GUARDIAN']),
     disclosureRegister: any(roles, ['IG_LEAD', 'CALDICOTT_GUARDIAN', 'SERVICE_MANAGER']),
     accessHeatMap: any(roles, ['IG_LEAD', 'CALDICOTT_GUARDIAN', 'SERVICE_MANAGER']),
     accessHeatMapByService: any(roles, ['IG_LEAD', 'CALDICOTT_GUARDIAN']),

@@ -1,0 +1,424 @@
+import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+import { type ApiError, execute } from '../api';
+import { type ConnectionPage, mapInTurn, readConnection } from '../connection-pages';
+import { ManagedServicePeopleQuery, ManagedServicesQuery, ServicePeopleByReferenceQuery } from '../documents';
+import { h, link, notice, render } from '../dom';
+import {
+  type Capabilities,
+  fieldRefusalsOf,
+  type ListedPerson,
+  listedPersonWords,
+  matchesReference,
+  peopleToListByReference,
+  personIdOf,
+  referenceFilterOf,
+  referenceFilterWords,
+} from '../logic';
+import { field, onSubmit } from './action-forms';
+import { errorNotice, readServices, SERVICE_PAGES, SERVICE_READS_AT_ONCE, screenHeading } from './shared';
+
+/**
+ * The pages (100 people each) of one service's people the screen reads at most: 2,000 people. With at most
+ * `SERVICE_PAGES` pages of services (2,000 services), that bounds each list, by name or by case reference; a list cut
+ * short by either bound says so.
+ */
+const SERVICE_PEOPLE_PAGES = 20;
+
+interface Service {
+  readonly id: string;
+  readonly name: string;
+}
+
+/**
+ * One service's people as read: each with the fields the API refused them (by person id), the list's own errors, and
+ * whether it goes on.
+ */
+interface ServicePeople<TPerson extends ListedPerson = ListedPerson> {
+  readonly service: Service;
+  readonly people: readonly TPerson[];
+  readonly refused: ReadonlyMap<string, ReadonlySet<string>>;
+  readonly errors: readonly ApiError[];
+  readonly more: boolean;
+}
+
+/** Who the manager's lists name: the services read for them, and their people. Listed once: not again by reference. */
+interface ListedByName {
+  readonly services: ReadonlySet<string>;
+  readonly people: ReadonlySet<string>;
+}
+
+/** A document reading one service's people a page at a time, with the fields a role may read of each. */
+type ServicePeopleDocument<TPerson extends ListedPerson> = DocumentTypeDecoration<
+  { serviceUsers: ConnectionPage<TPerson> },
+  { serviceId: string; after?: string | null }
+>;
+
+/**
+ * People: the way to a person's screen (“Who looked at …”, where the IG lead records a subject access request, places a
+ * legal hold or proposes an erasure, and a manager manages the case). A service's manager finds the people of each
+ * service they manage listed, by name, case reference and case status (`serviceUsers(serviceId:)`). The IG lead and
+ * the Caldicott Guardian see people by reference only and may not search by name (`searchServiceUsers` finds no one
+ * for them, by design), so they find every service's people listed by case reference and case status, asked of the API
+ * without their names, with a filter by reference; someone who is both finds the services they manage by name, and
+ * the rest by reference. Everyone with the person's screen may also open one by the id the API gives.
+ */
+export async function peopleScreen(
+  main: HTMLElement,
+  capabilities: Capabilities,
+  viewerStaffId: string | undefined,
+): Promise<void> {
+  render(main, screenHeading('People'), h('p', {}, 'Loading…'));
+  const lists = capabilities.servicePeople ? await managedServicesPeople(viewerStaffId) : undefined;
+  const byReference = capabilities.peopleByReference
+    ? await peopleByReference(lists?.listed ?? { services: new Set(), people: new Set() })
+    : undefined;
+  render(
+    main,
+    screenHeading('People'),
+    h('p', {}, introWords(Boolean(lists), Boolean(byReference))),
+    goToPersonCard(),
+    lists?.notices ?? null,
+    ...(lists ? lists.sections : []),
+    ...(byReference ?? []),
+  );
+}
+
+function introWords(byName: boolean, byReference: boolean): string {
+  if (byName && byReference)
+    return 'The people of the services you manage, by name, and everyone else by case reference. Open a person’s screen to see who looked at their record and to act on it, or go to a person by their id.';
+  if (byName)
+    return 'The people of the services you manage. Open a person’s screen to see who looked at their record and to manage their case, or go to a person by their id.';
+  if (byReference)
+    return 'The people of every service, by case reference: you see no one’s name. Open a person’s screen to see who looked at their record and to act on it, or go to a person by their id.';
+  return 'Go to a person by their id.';
+}
+
+/**
+ * The services the caller manages, each with its people; what stopped the services being read, if anything; and who
+ * was listed, so that the list by reference leaves them out.
+ */
+async function managedServicesPeople(
+  viewerStaffId: string | undefined,
+): Promise<{ sections: HTMLElement[]; notices: HTMLElement | null; listed: ListedByName }> {
+  const { nodes, errors, more } = await readConnection(
+    async (after) => {
+      const { data, errors } = await execute(ManagedServicesQuery, { after });
+      return { page: data?.servicesConnection, errors };
+    },
+    { maxPages: SERVICE_PAGES },
+  );
+  const services = nodes
+    .filter((service) => service.managers.some((manager) => manager.id === viewerStaffId))
+    .map(({ id, name }) => ({ id, name }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+  const lists = await mapInTurn(services, SERVICE_READS_AT_ONCE, (service) =>
+    servicePeople(service, ManagedServicePeopleQuery),
+  );
+  const notices = h(
+    'div',
+    {},
+    errorNotice(errors),
+    more
+      ? notice(
+          `Only the first ${nodes.length} services of the organisation were read: it has more, whose people are not shown here.`,
+        )
+      : null,
+    services.length === 0 && errors.length === 0
+      ? h('p', { class: 'empty' }, 'You manage no service, so no service’s people are listed here.')
+      : null,
+  );
+  return {
+    sections: lists.map((list, index) => peopleSection(list, index)),
+    notices: notices.childElementCount > 0 ? notices : null,
+    listed: {
+      services: new Set(services.map(({ id }) => id)),
+      people: new Set(lists.flatMap(({ people }) => people.map(({ id }) => id))),
+    },
+  };
+}
+
+/**
+ * One service's people, every page (a page may hold fewer than asked, even none, and still have more after it), with
+ * the fields `document` asks of each: a role's own. A field refused for one person is left out of their row and said
+ * so; it stops neither the page nor the list.
+ */
+async function servicePeople<TPerson extends ListedPerson>(
+  service: Service,
+  document: ServicePeopleDocument<TPerson>,
+): Promise<ServicePeople<TPerson>> {
+  const refused = new Map<string, ReadonlySet<string>>();
+  const { nodes, errors, more } = await readConnection(
+    async (after) => {
+      const { data, errors } = await execute(document, { serviceId: service.id, after });
+      const page = data?.serviceUsers;
+      const { refused: byEdge, failures } = fieldRefusalsOf(errors, 'serviceUsers');
+      for (const [edge, fields] of byEdge) {
+        const id = page?.edges[edge]?.node.id;
+        if (id) refused.set(id, fields);
+      }
+      return { page, errors: failures };
+    },
+    { maxPages: SERVICE_PEOPLE_PAGES },
+  );
+  return { service, people: nodes, refused, errors, more };
+}
+
+/** A service's people as a table, by name: each one's name (or reference) opens their screen. */
+function peopleSection(
+  { service, people, refused, errors, more }: ServicePeople,
+  index: number,
+): HTMLElement {
+  const titleId = `people-${index}-title`;
+  const anyRefused = people.some((person) => refused.has(person.id));
+  return h(
+    'section',
+    { class: 'card service-people', 'aria-labelledby': titleId },
+    h('h2', { id: titleId }, service.name),
+    errorNotice(errors),
+    anyRefused
+      ? notice(
+          'Some details of some people are not shown to you: where a name is not, their case reference is.',
+        )
+      : null,
+    people.length === 0
+      ? errors.length === 0
+        ? h('p', { class: 'empty' }, `No person of ${service.name} is open to you.`)
+        : null
+      : h(
+          'table',
+          { class: 'service-people' },
+          h(
+            'caption',
+            {},
+            more
+              ? `The first ${people.length} people of ${service.name} (it has more, not shown here)`
+              : `${people.length} ${people.length === 1 ? 'person' : 'people'} of ${service.name}`,
+          ),
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              ['Person', 'Case reference', 'Case'].map((label) => h('th', { scope: 'col' }, label)),
+            ),
+          ),
+          h(
+            'tbody',
+            {},
+            people
+              .map((person) => ({
+                id: person.id,
+                words: listedPersonWords(person, refused.get(person.id) ?? new Set()),
+              }))
+              .sort((a, b) => a.words.name.localeCompare(b.words.name))
+              .map(({ id, words }) =>
+                h(
+                  'tr',
+                  {},
+                  h('th', { scope: 'row' }, link(`/person/${encodeURIComponent(id)}`, words.name)),
+                  h('td', {}, words.reference),
+                  h('td', {}, words.caseStatus),
+                ),
+              ),
+          ),
+        ),
+  );
+}
+
+/**
+ * Every service's people by case reference and case status, for the IG lead and the Caldicott Guardian (never their
+ * names, which the query does not ask for), but for those already listed by name: a filter by reference, then a
+ * section of each service. What is read is bounded as the manager's lists are: at most 2,000 services
+ * (`SERVICE_PAGES` pages of 100) and 2,000 people of each (`SERVICE_PEOPLE_PAGES` pages of 100), read a few services
+ * at a time; the filter narrows what was read, in the browser, and a list cut short says so.
+ */
+async function peopleByReference(listedByName: ListedByName): Promise<HTMLElement[]> {
+  const services = await readServices();
+  const toRead = services.nodes
+    .filter(({ id }) => !listedByName.services.has(id))
+    .map(({ id, name }) => ({ id, name }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+  const read = await mapInTurn(toRead, SERVICE_READS_AT_ONCE, (service) =>
+    servicePeople(service, ServicePeopleByReferenceQuery),
+  );
+  // Each person once on the screen: not again where the manager's lists name them, nor in a second service.
+  const listed = new Set(listedByName.people);
+  const lists = read.map((list) => {
+    const people = peopleToListByReference(list.people, listed);
+    for (const { id } of people) listed.add(id);
+    return { ...list, people };
+  });
+  const cutShort = services.more || lists.some(({ more }) => more);
+  const rows: ReferenceRow[] = [];
+  const sections = lists.map((list, index) => referenceSection(list, index, rows));
+  const notices = [
+    errorNotice(services.errors),
+    cutShort
+      ? notice(
+          `The list was cut short: ${
+            services.more
+              ? `only the first ${services.nodes.length} services of the organisation were read, and their people are listed`
+              : 'some services have more people than were read'
+          }. A case reference the filter does not find may still be someone’s: go to them by their id.`,
+        )
+      : null,
+    toRead.length === 0 && services.errors.length === 0 && listedByName.services.size === 0
+      ? h('p', { class: 'empty' }, 'The organisation has no service, so no one is listed here.')
+      : null,
+  ];
+  return [...notices.filter((each) => each !== null), referenceFilterCard(rows, sections), ...sections];
+}
+
+/** A row of the list by case reference, with what the filter compares and the section it is in. */
+interface ReferenceRow {
+  readonly row: HTMLTableRowElement;
+  readonly reference: string | null | undefined;
+  readonly section: HTMLElement;
+}
+
+/** A service's people as a table, by case reference: each one's reference opens their screen. */
+function referenceSection(
+  { service, people, refused, errors, more }: ServicePeople,
+  index: number,
+  rows: ReferenceRow[],
+): HTMLElement {
+  const titleId = `people-by-reference-${index}-title`;
+  const section = h('section', { class: 'card service-people', 'aria-labelledby': titleId });
+  const anyRefused = people.some((person) => refused.has(person.id));
+  const tableRows = people.map((person) => {
+    const words = listedPersonWords(person, refused.get(person.id) ?? new Set());
+    const row = h(
+      'tr',
+      {},
+      h('th', { scope: 'row' }, link(`/person/${encodeURIComponent(person.id)}`, words.name)),
+      h('td', {}, words.caseStatus),
+    );
+    rows.push({ row, reference: person.reference, section });
+    return row;
+  });
+  section.append(
+    ...[
+      h('h2', { id: titleId }, service.name),
+      errorNotice(errors),
+      anyRefused ? notice('Some details of some people are not shown to you.') : null,
+      people.length === 0
+        ? errors.length === 0
+          ? h('p', { class: 'empty' }, `No person of ${service.name} is open to you.`)
+          : null
+        : h(
+            'table',
+            { class: 'service-people' },
+            h(
+              'caption',
+              {},
+              more
+                ? `The first ${people.length} people of ${service.name} (it has more, not shown here)`
+                : `${people.length} ${people.length === 1 ? 'person' : 'people'} of ${service.name}, by case reference`,
+            ),
+            h(
+              'thead',
+              {},
+              h(
+                'tr',
+                {},
+                ['Case reference', 'Case'].map((label) => h('th', { scope: 'col' }, label)),
+              ),
+            ),
+            h('tbody', {}, tableRows),
+          ),
+    ].filter((child) => child !== null),
+  );
+  return section;
+}
+
+/**
+ * The filter by case reference: as it is typed, the rows whose reference does not hold it are hidden, and a service
+ * none of whose rows is shown; how many are shown is said in a polite live region.
+ */
+function referenceFilterCard(rows: readonly ReferenceRow[], sections: readonly HTMLElement[]): HTMLElement {
+  const input = h('input', {
+    type: 'search',
+    size: 30,
+    autocomplete: 'off',
+    autocapitalize: 'characters',
+    spellcheck: 'false',
+  });
+  const status = h(
+    'p',
+    { role: 'status', 'aria-live': 'polite' },
+    referenceFilterWords(rows.length, rows.length, ''),
+  );
+  input.addEventListener('input', () => {
+    let shown = 0;
+    const shownSections = new Set<HTMLElement>();
+    for (const { row, reference, section } of rows) {
+      const match = matchesReference(reference, input.value);
+      row.hidden = !match;
+      if (match) {
+        shown += 1;
+        shownSections.add(section);
+      }
+    }
+    const filtering = referenceFilterOf(input.value) !== '';
+    for (const section of sections) section.hidden = filtering && !shownSections.has(section);
+    status.textContent = referenceFilterWords(shown, rows.length, input.value);
+  });
+  return h(
+    'section',
+    { class: 'card people-by-reference', 'aria-labelledby': 'people-by-reference-title' },
+    h('h2', { id: 'people-by-reference-title' }, 'Find a person by case reference'),
+    field(
+      'people-reference-filter',
+      'Filter by case reference',
+      input,
+      'The people listed below whose case reference holds what you type (all of it, or a part such as its end).',
+    ),
+    status,
+  );
+}
+
+/**
+ * Go to a person by the id the API gives (or the address of their screen, pasted): its shape is checked here, and a
+ * text that cannot be one (a case reference, a name) is refused in words rather than sent. Whether the caller may see
+ * the person is the API's to decide, on their screen.
+ */
+function goToPersonCard(): HTMLElement {
+  const outcome = h('div', { class: 'outcome', 'aria-live': 'polite' });
+  const input = h('input', {
+    type: 'text',
+    size: 60,
+    autocomplete: 'off',
+    autocapitalize: 'none',
+    spellcheck: 'false',
+  });
+  const form = h(
+    'form',
+    { class: 'decision', novalidate: true },
+    field(
+      'person-id',
+      'Person’s id',
+      input,
+      'Their id as the API gives it, or the address of their screen (it ends “#/person/” and their id).',
+    ),
+    h('button', { type: 'submit' }, 'Open their screen'),
+  );
+  onSubmit(form, async () => {
+    const reading = personIdOf(input.value);
+    if ('problem' in reading) {
+      input.setAttribute('aria-invalid', 'true');
+      outcome.replaceChildren(notice(reading.problem, 'error'));
+      return;
+    }
+    input.removeAttribute('aria-invalid');
+    outcome.replaceChildren();
+    location.hash = `#/person/${encodeURIComponent(reading.id)}`;
+  });
+  return h(
+    'section',
+    { class: 'card go-to-person', 'aria-labelledby': 'go-to-person-title' },
+    h('h2', { id: 'go-to-person-title' }, 'Go to a person'),
+    outcome,
+    form,
+  );
+}
