@@ -2,6 +2,7 @@ import { graphql } from './gql';
 
 export * from './case-documents';
 export * from './import-documents';
+export * from './people-documents';
 
 /** Every operation the console sends, typed by GraphQL Code Generator from schema/schema.graphql. */
 
@@ -254,6 +255,7 @@ export const PersonDisclosuresQuery = graphql(`
             legalBasis
             identityCheck
             reasoning
+            reasonNotInformed
             recipient
             method
             snapshotDigest
@@ -395,6 +397,7 @@ export const PersonAccessLogQuery = graphql(`
           outcome
           operation
           classifications
+          fields
           purpose
           relationship
           emergency
@@ -435,6 +438,7 @@ export const StaffAccessQuery = graphql(`
           outcome
           operation
           classifications
+          fields
           purpose
           relationship
           emergency
@@ -547,6 +551,16 @@ export const LegalHoldsQuery = graphql(`
           reason
         }
       }
+    }
+  }
+`);
+
+/** Whether a legal hold keeps a person's records: their screen says so instead of offering a second one. */
+export const PersonLegalHoldQuery = graphql(`
+  query ConsolePersonLegalHold($serviceUserId: ID!) {
+    serviceUser(id: $serviceUserId) {
+      id
+      retention { legalHold }
     }
   }
 `);

@@ -132,16 +132,19 @@ describe('access at a glance and subject access in the console', () => {
 
     // Act: the period, then the cell
     await page.getByLabel('Period').selectOption('31');
+    await page.getByRole('button', { name: 'Show the map' }).click();
     await waitUntil(page, () => location.hash === '#/access/31');
     await settled(page);
     await expect(page.locator('.heat-map thead th.day').count()).resolves.toBe(32);
     await page.getByLabel('Accesses to clients of').selectOption({ label: 'Community outreach' });
+    await page.getByRole('button', { name: 'Show the map' }).click();
     await waitUntil(page, () => /^#\/access\/31\/.+/.test(location.hash));
     await settled(page);
     await expect(page.locator('main').innerText()).resolves.toContain(
       'Nobody accessed a record in this period.',
     );
     await page.getByLabel('Accesses to clients of').selectOption({ label: 'Supported living north' });
+    await page.getByRole('button', { name: 'Show the map' }).click();
     await settled(page);
     await cellLink(page, 'worker').waitFor();
     await cellLink(page, 'worker').click();

@@ -449,6 +449,7 @@ describe('the heat-map by service', () => {
     const ig = await freshPage();
     await signInAt(ig.page, 'ig', '/access', 'Access at a glance');
     await ig.page.getByLabel('Rows').selectOption({ label: 'Services' });
+    await ig.page.getByRole('button', { name: 'Show the map' }).click();
     await ig.page.getByRole('table', { name: /^Reads by service and day/ }).waitFor();
     const igRows = await ig.page.locator('table.heat-map tbody th').allInnerTexts();
     expect(igRows).toEqual(expect.arrayContaining(['Supported living north', 'Day centre south']));
@@ -487,6 +488,7 @@ describe('pending changes told apart by their subject', () => {
 
     // Act
     await page.getByRole('button', { name: new RegExp(`^Approve: .*, about ${escaped(first)}$`) }).click();
+    await page.getByRole('button', { name: `Erase for good: ${first}` }).click();
     await page
       .getByRole('status')
       .filter({ hasText: `It has run as proposed. (${first})` })

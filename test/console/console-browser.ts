@@ -326,6 +326,8 @@ export interface FreshPageOptions {
    * default it is taken as the API's answer to a refusal the test provokes on purpose, not a script error.
    */
   readonly failOnRefusals?: boolean;
+  /** The browser's own time zone (an IANA name), as a person's computer sets it; by default the machine's. */
+  readonly timezoneId?: string;
 }
 
 /**
@@ -335,11 +337,17 @@ export interface FreshPageOptions {
  */
 export async function freshPage(
   browser: Browser,
-  { viewport = { width: 1280, height: 800 }, acceptDownloads, failOnRefusals = false }: FreshPageOptions = {},
+  {
+    viewport = { width: 1280, height: 800 },
+    acceptDownloads,
+    failOnRefusals = false,
+    timezoneId,
+  }: FreshPageOptions = {},
 ): Promise<{ page: Page; close: () => Promise<void> }> {
   const context = await openContext(browser, {
     viewport,
     ...(acceptDownloads === undefined ? {} : { acceptDownloads }),
+    ...(timezoneId === undefined ? {} : { timezoneId }),
   });
   const page = await context.newPage();
   const failures: string[] = [];

@@ -7,7 +7,7 @@ import {
   recordNote,
   registerServiceUser,
 } from '../support/care-fixtures';
-import { waitUntil } from './console-browser';
+import { expectAccessible, waitUntil } from './console-browser';
 import { ConsoleSuite } from './console-suite';
 
 /**
@@ -34,6 +34,12 @@ let flagged = '';
 let review = '';
 /** A breach for the IG lead to assess, and its version as reported. */
 let breach = { id: '', version: 0 };
+/** Another, assessed on its screen to see its facts change. */
+let breachToAssess = '';
+/** Received on a safeguarding basis, for the manager to approve and see its facts change. */
+let toApprove = '';
+/** An emergency access to the person, still open, for the Guardian to review. */
+let emergencyReview = '';
 
 beforeAll(async () => {
   // Prepare: a service's manager, with requests for the person's note received on two bases, a flagged approval and a
@@ -41,8 +47,9 @@ beforeAll(async () => {
   const org = await suite.begin();
   const own = await createServiceWithManager(api, org);
   suite.list('manager', own.manager, ['SERVICE_MANAGER']);
-  const [worker] = await Promise.all([
+  const [worker, outsider] = await Promise.all([
     person('worker', ['SUPPORT_WORKER']),
+    person('outsider', ['SUPPORT_WORKER']),
     person('ig', ['IG_LEAD']),
     person('guardian', ['CALDICOTT_GUARDIAN']),
   ]);
@@ -69,8 +76,9 @@ beforeAll(async () => {
     expectNoErrors(received);
     return received.data?.receiveDisclosureRequest[0]?.requestId ?? '';
   };
-  [onConsentNotGiven, toDecide, flagged, toEscalate] = await Promise.all([
+  [onConsentNotGiven, toDecide, flagged, toEscalate, toApprove] = await Promise.all([
     receive('CONSENT'),
+    receive('SAFEGUARDING'),
     receive('SAFEGUARDING'),
     receive('SAFEGUARDING'),
     receive('SAFEGUARDING'),
@@ -105,22 +113,33 @@ beforeAll(async () => {
   );
   expectNoErrors(reviews);
   review = reviews.data?.disclosureReviewsConnection.edges[0]?.node.id ?? '';
-  const reported = await api.graphql<{ reportBreach: { id: string; version: number } }>(
-    'mutation ($input: ReportBreachInput!) { reportBreach(input: $input) { id version } }',
-    {
-      token: who('ig').token,
-      variables: {
-        input: {
-          nature: 'A letter sent to the wrong address',
-          categories: ['CONTACT'],
-          approximateSubjects: 1,
-          discoveredAt: new Date(Date.now() - 3_600_000).toISOString(),
+  const report = async (nature: string) => {
+    const reported = await api.graphql<{ reportBreach: { id: string; version: number } }>(
+      'mutation ($input: ReportBreachInput!) { reportBreach(input: $input) { id version } }',
+      {
+        token: who('ig').token,
+        variables: {
+          input: {
+            nature,
+            categories: ['CONTACT'],
+            approximateSubjects: 1,
+            discoveredAt: new Date(Date.now() - 3_600_000).toISOString(),
+          },
         },
       },
-    },
+    );
+    expectNoErrors(reported);
+    return reported.data?.reportBreach ?? { id: '', version: 0 };
+  };
+  breach = await report('A letter sent to the wrong address');
+  breachToAssess = (await report('A file left on a shared printer')).id;
+  const opened = await api.graphql<{ openEmergencyAccess: { id: string } }>(
+    `mutation ($c: ID!) { openEmergencyAccess(serviceUserId: $c, reason: MEDICAL_EMERGENCY,
+      detail: "Found unwell; needed the medication list.") { id } }`,
+    { token: outsider.token, variables: { c: client } },
   );
-  expectNoErrors(reported);
-  breach = reported.data?.reportBreach ?? breach;
+  expectNoErrors(opened);
+  emergencyReview = opened.data?.openEmergencyAccess.id ?? '';
   await suite.serve();
 });
 
@@ -169,6 +188,13 @@ async function doubleClick(
   return { sent: sent.length, outcome };
 }
 
+/** The element that has the keyboard's focus: its tag and its words. */
+const focused = (page: Page) =>
+  page.evaluate(() => ({
+    tag: document.activeElement?.tagName ?? '',
+    text: document.activeElement?.textContent ?? '',
+  }));
+
 describe('a refusal with a stable code, on the disclosure decision screen', () => {
   it('approving a request on a consent the person never gave says that consent is needed', async () => {
     const { page, close } = await freshPage();
@@ -186,6 +212,113 @@ describe('a refusal with a stable code, on the disclosure decision screen', () =
     expect(words).toMatch(/^Nothing authorises this yet: it needs a current consent that covers it/);
     expect(words).toMatch(/\(code CONSENT_REQUIRED\)$/);
     expect(await entriesOf(onConsentNotGiven)).toEqual(['RECEIVED']);
+    // Focus is on the refusal, not fallen back to the page's body while the buttons were disabled
+    await expect(focused(page)).resolves.toEqual({ tag: 'P', text: words });
+    await close();
+  });
+});
+
+describe('what a person typed is checked before it is sent', () => {
+  it('a decision whose reasoning is only spaces and new lines says so at the field, keeps focus there and sends nothing', async () => {
+    const { page, close } = await freshPage();
+    await signInAt(page, 'manager', decisionRoute(onConsentNotGiven), 'Disclosure request');
+    const sent: string[] = [];
+    page.on('request', (request) => {
+      const body = request.postDataJSON() as { query?: string } | null;
+      if (body?.query?.startsWith('mutation')) sent.push(body.query);
+    });
+    const reasoning = page.getByLabel(/Your reasoning/);
+    await reasoning.fill('\n\n   \n');
+
+    // Act
+    await page.getByRole('button', { name: 'Refuse' }).click();
+
+    // Assess: the error is next to the field, read with it; focus stays on it; nothing was sent or decided
+    const error = page.locator('#reasoning-error');
+    await error.waitFor();
+    await expect(error.innerText()).resolves.toMatch(/^Write your reasoning/);
+    await expect(reasoning.getAttribute('aria-invalid')).resolves.toBe('true');
+    await expect(reasoning.getAttribute('aria-describedby')).resolves.toContain('reasoning-error');
+    await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('reasoning');
+    await expect(page.getByRole('button', { name: 'Refuse' }).isEnabled()).resolves.toBe(true);
+    expect(sent).toEqual([]);
+    expect(await entriesOf(onConsentNotGiven)).toEqual(['RECEIVED']);
+    await expectAccessible(page, 'disclosure-decision-blank-reasoning');
+
+    // Act: written, the error goes as it is sent
+    await reasoning.fill('The person never gave consent to share.');
+    await page.getByRole('button', { name: 'Refuse' }).click();
+    await page.getByRole('status').filter({ hasText: 'Decision recorded: refused.' }).waitFor();
+    expect(await error.count()).toBe(0);
+    await close();
+  });
+});
+
+describe('after an action, the facts above the form say what the API now holds', () => {
+  it('a completed break-glass review says it is completed, and that the access has ended', async () => {
+    const { page, close } = await freshPage();
+    await signInAt(
+      page,
+      'guardian',
+      `/break-glass/${encodeURIComponent(emergencyReview)}`,
+      'Break-glass review',
+    );
+    // Still open: it ends, it has not ended
+    await expect(page.locator('.facts').innerText()).resolves.toMatch(/Access ends\s+.*\(still open\)/);
+    await expect(page.locator('.facts').innerText()).resolves.not.toMatch(/Access ended/);
+
+    // Act
+    await page.getByLabel(/^\s*Unjustified/).check();
+    await page.getByRole('button', { name: 'Record the finding' }).click();
+    await page.getByRole('status').filter({ hasText: 'Review completed: unjustified.' }).waitFor();
+
+    // Assess
+    const facts = await page.locator('.facts').innerText();
+    expect(facts).toMatch(/Status\s+Completed: unjustified/);
+    expect(facts).not.toContain('Waiting for review');
+    expect(facts).toMatch(/Access ended\s+when this review was completed/);
+    await expect(focused(page)).resolves.toEqual({ tag: 'P', text: 'Review completed: unjustified.' });
+    await expectAccessible(page, 'break-glass-review-completed-facts');
+    await close();
+  });
+
+  it('an assessed breach says whether it is reportable', async () => {
+    const { page, close } = await freshPage();
+    await signInAt(page, 'ig', `/registers/breaches/${encodeURIComponent(breachToAssess)}`, 'Breach');
+    await expect(page.locator('.facts').innerText()).resolves.toMatch(/Reportable\s+not yet assessed/);
+
+    // Act
+    await page.getByLabel(/^\s*No/).check();
+    await page.getByRole('button', { name: 'Record the assessment' }).click();
+    await page.getByRole('status').filter({ hasText: 'Assessment recorded.' }).waitFor();
+
+    // Assess
+    const facts = await page.locator('.facts').innerText();
+    expect(facts).toMatch(/Reportable\s+no/);
+    expect(facts).not.toContain('not yet assessed');
+    expect(facts).toMatch(/Regulator deadline\s+.*\(assessed as not reportable\)/);
+    await expect(focused(page)).resolves.toEqual({ tag: 'P', text: 'Assessment recorded.' });
+    await close();
+  });
+
+  it('a decided disclosure request no longer says it awaits a decision', async () => {
+    const { page, close } = await freshPage();
+    await signInAt(page, 'manager', decisionRoute(toApprove), 'Disclosure request');
+    await expect(page.locator('.facts').innerText()).resolves.toMatch(
+      /What it waits for\s+awaiting decision/,
+    );
+
+    // Act
+    await page.getByLabel(/Your reasoning/).fill('A risk to a child: the housing officer needs to know.');
+    await page.getByRole('button', { name: 'Approve' }).click();
+    await page.getByRole('status').filter({ hasText: 'Decision recorded: approved.' }).waitFor();
+
+    // Assess
+    const facts = await page.locator('.facts').innerText();
+    expect(facts).not.toContain('awaiting decision');
+    expect(facts).toMatch(/Where it stands\s+approved, not yet released/);
+    await expect(focused(page)).resolves.toEqual({ tag: 'P', text: 'Decision recorded: approved.' });
+    expect(await entriesOf(toApprove)).toEqual(['RECEIVED', 'APPROVED']);
     await close();
   });
 });
@@ -273,13 +406,6 @@ describe('a decision clicked twice is sent once, and its outcome stays shown', (
     await close();
   });
 });
-
-/** The element that has the keyboard's focus: its tag and its words. */
-const focused = (page: Page) =>
-  page.evaluate(() => ({
-    tag: document.activeElement?.tagName ?? '',
-    text: document.activeElement?.textContent ?? '',
-  }));
 
 describe('after an action, focus is on what it did', () => {
   it('a manager escalates a request by keyboard: the form goes, and focus moves to its outcome', async () => {

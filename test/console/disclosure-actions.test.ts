@@ -312,10 +312,12 @@ describe('disclosure requests in the console', () => {
     await page.getByRole('group', { name: 'What was shared' }).getByRole('checkbox').check();
     await page.getByRole('radio', { name: 'No' }).check();
     await page.getByRole('button', { name: 'Record the disclosure' }).click();
-    await page
+    const refusal = page
       .getByRole('alert')
-      .filter({ hasText: /^Please check what you entered: .* \(code BAD_USER_INPUT\)$/ })
-      .waitFor();
+      .filter({ hasText: /^Please check what you entered: .* \(code BAD_USER_INPUT\)$/ });
+    await refusal.waitFor();
+    // Focus is on the refusal, not fallen back to the page's body
+    await expect(page.evaluate(() => document.activeElement?.getAttribute('role'))).resolves.toBe('alert');
     await expectAccessible(page, 'disclosures-exceptional-refused');
     expect(await registerOf(sharedWithout)).toEqual([]);
 
@@ -536,6 +538,46 @@ describe('who made an exceptional disclosure, and whether the person has been to
     });
   });
 
+  it('why a person was not told of a disclosure is shown on their card and on its review', async () => {
+    // Prepare: a disclosure the manager made, the person not told, with the reason
+    const why = 'Telling him would warn the man who threatened the neighbour.';
+    const requestId = await discloseWithoutConsent('manager', toldLater, toldLaterNote, {
+      clientInformed: false,
+      reasonNotInformed: why,
+    });
+
+    // Act: the manager reads the person's disclosures
+    const manager = await freshPage();
+    await signInAt(
+      manager.page,
+      'manager',
+      `/disclosures/${encodeURIComponent(toldLater)}`,
+      /^Disclosures about /,
+    );
+
+    // Assess
+    await expect(requestCard(manager.page, requestId).locator('.facts').innerText()).resolves.toMatch(
+      new RegExp(`Person told\\s+No\\s+Why they were not told\\s+${escaped(why)}`),
+    );
+    await manager.close();
+
+    // Act: the Guardian reads its review
+    const guardian = await freshPage();
+    await signInAt(
+      guardian.page,
+      'guardian',
+      `/disclosure-review/${encodeURIComponent((await reviewOf(requestId))?.id ?? '')}`,
+      'Disclosure review',
+    );
+
+    // Assess
+    await expect(guardian.page.locator('.facts').innerText()).resolves.toMatch(
+      new RegExp(`Why they were not told\\s+${escaped(why)}`),
+    );
+    await expectAccessible(guardian.page, 'disclosure-review-why-not-told');
+    await guardian.close();
+  });
+
   it('the review of a disclosure the person was not told of says so as recorded, and leads to whether they have been told since', async () => {
     // Prepare: a disclosure the manager made, the person not told; the Guardian records that they have been told since
     const requestId = await discloseWithoutConsent('manager', toldLater, toldLaterNote, {
@@ -559,7 +601,7 @@ describe('who made an exceptional disclosure, and whether the person has been to
 
     // Assess: the review says what was recorded then, and where to read whether they have been told since
     await expect(page.locator('.facts').innerText()).resolves.toMatch(
-      /Person told\s+Not when it was recorded \(the register says why\)\. Whether they have been told since/,
+      /Person told\s+Not when it was recorded\. Whether they have been told since\s+Why they were not told\s+Telling him would put the neighbour at risk\./,
     );
     await expectAccessible(page, 'disclosure-review-not-told');
 

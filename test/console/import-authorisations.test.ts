@@ -201,7 +201,7 @@ describe('the Imports screen, for a manager of a service', () => {
     );
     const words = await given.innerText();
     expect(words).toContain('Give this id to the operator running the import');
-    expect(words).toMatch(/Lasts\s+2 hours\s+Until\s+\d{1,2} \w{3} \d{4}, \d{2}:\d{2} UTC\s/);
+    expect(words).toMatch(/Lasts\s+2 hours\s+Until\s+\d{1,2} \w{3} \d{4}, \d{2}:\d{2} (?:GMT|BST)\s/);
     expect(words).toContain('recorded as written by you');
     expect(words).toContain('It is not a password');
     await expectAccessible(page, 'import-authorised');
@@ -234,7 +234,7 @@ describe('the Imports screen, for a manager of a service', () => {
       answerTo(given, () => given.getByRole('button', { name: 'Withdraw this authorisation' }).click()),
     ).resolves.toMatch(
       new RegExp(
-        `^Withdrawn \\d{1,2} \\w{3} \\d{4}, \\d{2}:\\d{2} UTC\\. The operator can no longer import with ${id}`,
+        `^Withdrawn \\d{1,2} \\w{3} \\d{4}, \\d{2}:\\d{2} (?:GMT|BST)\\. The operator can no longer import with ${id}`,
       ),
     );
     expect(await given.getByRole('button', { name: 'Withdraw this authorisation' }).count()).toBe(0);
@@ -264,7 +264,7 @@ describe('the Imports screen, for a manager of a service', () => {
     await card.getByLabel('Authorisation id').fill(`  ${earlier} `);
     await expect(answerTo(card, withdraw)).resolves.toMatch(
       new RegExp(
-        `^Withdrawn \\d.* UTC\\. The operator can no longer import with ${earlier} into Community outreach`,
+        `^Withdrawn \\d.* (?:GMT|BST)\\. The operator can no longer import with ${earlier} into Community outreach`,
       ),
     );
     await expectAccessible(page, 'import-authorisation-withdrawn-by-id');
@@ -324,7 +324,7 @@ describe('the Imports screen, for a manager of a service', () => {
     ]);
     await expect(rows.locator('code').allInnerTexts()).resolves.toEqual([mine, colleagues, withdrawnEarlier]);
     const cells = (id: string) => row(id).locator('td').allInnerTexts();
-    const when = /^\d{1,2} \w{3} \d{4}, \d{2}:\d{2} UTC$/;
+    const when = /^\d{1,2} \w{3} \d{4}, \d{2}:\d{2} (?:GMT|BST)$/;
     const [mineCells, colleaguesCells, withdrawnCells] = await Promise.all([
       cells(mine),
       cells(colleagues),
@@ -359,7 +359,7 @@ describe('the Imports screen, for a manager of a service', () => {
     // Assess: said, the row shows when, its button is gone; the stage refuses it; the co-lister's is untouched
     expect(said).toMatch(
       new RegExp(
-        `^Withdrawn \\d.* UTC\\. The operator can no longer import with ${mine} into Shared lives west`,
+        `^Withdrawn \\d.* (?:GMT|BST)\\. The operator can no longer import with ${mine} into Shared lives west`,
       ),
     );
     await expect(cells(mine)).resolves.toEqual(expect.arrayContaining([expect.stringMatching(when)]));

@@ -24,10 +24,15 @@ let toErase = '';
 let toKeep = '';
 /** A closed case the IG lead proposes to erase from the console, and the Guardian approves. */
 let proposedInConsole = '';
+/** A closed case under a legal hold: the IG lead's proposal to erase it is refused. */
+let heldAndClosed = '';
+/** The first service, whose manager registers its people. */
+let ownService = '';
 
 beforeAll(async () => {
   const org = await suite.begin();
   const own = await createServiceWithManager(api, org);
+  ownService = own.serviceId;
   suite.list('manager', own.manager, ['SERVICE_MANAGER']);
   suite.list('senior', own.senior, ['ORG_ADMIN', 'SENIOR_MANAGER']);
   await createService(api, { org, ...own }, await person('other-manager', ['SERVICE_MANAGER']));
@@ -46,6 +51,14 @@ beforeAll(async () => {
   }
   proposedInConsole = await registerServiceUser(api, own.manager, own.serviceId, { name: 'Proposed here' });
   expectNoErrors(await closeCase(api, own.manager, proposedInConsole));
+  heldAndClosed = await registerServiceUser(api, own.manager, own.serviceId, { name: 'Held and closed' });
+  expectNoErrors(await closeCase(api, own.manager, heldAndClosed));
+  expectNoErrors(
+    await api.graphql(
+      'mutation ($c: ID!) { placeLegalHold(serviceUserId: $c, reason: "Claim 26-0999") { placedAt } }',
+      { token: token('ig'), variables: { c: heldAndClosed } },
+    ),
+  );
   await suite.serve();
 });
 
@@ -157,6 +170,33 @@ describe('legal holds in the console', () => {
     await close();
   });
 
+  it('a person’s screen says a hold is in place and offers no second one; an erasure is refused with the API’s reason', async () => {
+    const { page, close } = await freshPage();
+    await signInAt(page, 'ig', `/person/${encodeURIComponent(heldAndClosed)}`, /^Who looked at /);
+
+    // Assess: the hold is said, and not offered again
+    await page.getByRole('heading', { name: 'Legal hold', level: 2 }).waitFor();
+    await expect(
+      page.locator('section', { has: page.getByRole('heading', { name: 'Legal hold' }) }).innerText(),
+    ).resolves.toMatch(/A legal hold is in place on person …\w+/);
+    expect(await page.getByRole('button', { name: 'Place the hold' }).count()).toBe(0);
+    await expectAccessible(page, 'legal-hold-in-place');
+
+    // Act: propose its erasure
+    await page.getByLabel('Why (for example the erasure request it answers)').fill('Erasure request ER-9');
+    await page.getByRole('button', { name: 'Propose the erasure' }).click();
+    const refusal = page.getByRole('alert');
+    await refusal.waitFor();
+
+    // Assess: the API's own reason, with its code, focused
+    const words = await refusal.innerText();
+    expect(words).toBe(
+      'This person cannot be erased now: The records are under a legal hold and cannot be erased. (code CONFLICT)',
+    );
+    await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe(words);
+    await close();
+  });
+
   it('a support worker sees nothing of holds or pending changes, whatever address they open', async () => {
     const { page, close } = await freshPage();
     await signInAs(page, 'worker');
@@ -210,6 +250,7 @@ describe('changes waiting for a second person in the console', () => {
 
     // The list holds no personal data, so which of the two runs is the API's order: find out afterwards which went.
     await approvals.first().click();
+    await page.getByRole('button', { name: /^Erase for good/ }).click();
     await page
       .getByRole('status')
       .filter({ hasText: 'Approved: Erase a person’s records. It has run' })
@@ -237,6 +278,60 @@ describe('changes waiting for a second person in the console', () => {
       { token: token('guardian') },
     );
     expect(pending.data?.pendingChangesConnection.edges).toEqual([]);
+  });
+
+  it('approving an erasure asks to confirm it, in the page, before anything is sent', async () => {
+    // Prepare: one erasure waiting for the Guardian
+    const person = await registerServiceUser(api, suite.who('manager'), ownService, {
+      name: 'To be confirmed',
+    });
+    expectNoErrors(await closeCase(api, suite.who('manager'), person));
+    approvalIdOf(await proposeErasure(api, token('ig'), person));
+    const { page, close } = await freshPage();
+    await signInAt(page, 'guardian', '/pending-changes', 'Changes waiting for you');
+    const sent: string[] = [];
+    page.on('request', (request) => {
+      const body = request.postDataJSON() as { query?: string } | null;
+      if (body?.query?.startsWith('mutation')) sent.push(body.query);
+    });
+    const item = page.locator('li.pending-change', {
+      has: page.locator(`a[href="#/person/${encodeURIComponent(person)}"]`),
+    });
+
+    // Act
+    await item.getByRole('button', { name: /^Approve: / }).click();
+
+    // Assess: a second, explicit step, focused, that says it cannot be undone; nothing sent yet
+    const confirmation = item.getByRole('group', { name: /^Confirm the erasure/ });
+    await confirmation.waitFor();
+    await expect(confirmation.innerText()).resolves.toMatch(/cannot be undone/);
+    await expect(
+      page.evaluate(
+        () => document.activeElement?.closest('[role="group"]')?.getAttribute('aria-label') ?? '',
+      ),
+    ).resolves.toMatch(/^Confirm the erasure/);
+    expect(sent).toEqual([]);
+    await expectAccessible(page, 'pending-changes-confirm-erasure');
+
+    // Act: cancel, then approve and confirm
+    await confirmation.getByRole('button', { name: /^Cancel/ }).click();
+    expect(await confirmation.count()).toBe(0);
+    await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe('Approve');
+    expect(sent).toEqual([]);
+    await item.getByRole('button', { name: /^Approve: / }).click();
+    await item.getByRole('button', { name: /^Erase for good/ }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /^Approved: Erase a person’s records/ })
+      .waitFor();
+    await close();
+
+    // Assess: erased
+    const read = await api.graphql<{ serviceUser: { reference: string } | null }>(
+      'query ($id: ID!) { serviceUser(id: $id) { reference } }',
+      { token: token('manager'), variables: { id: person } },
+    );
+    expect(read.errors?.map((error) => error.extensions?.code)).toEqual(['NOT_FOUND']);
   });
 
   it('the IG lead proposes an erasure from the person’s screen; the Guardian approves it and it runs', async () => {
@@ -267,6 +362,7 @@ describe('changes waiting for a second person in the console', () => {
     await expect(guardian.page.locator('#pending-changes .count').innerText()).resolves.toBe('(1)');
     await open(guardian.page, '/pending-changes', 'Changes waiting for you');
     await guardian.page.getByRole('button', { name: /^Approve: Erase a person’s records/ }).click();
+    await guardian.page.getByRole('button', { name: /^Erase for good/ }).click();
     await guardian.page
       .getByRole('status')
       .filter({ hasText: /^Approved: / })

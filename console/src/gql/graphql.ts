@@ -521,7 +521,7 @@ export type ConsolePersonDisclosuresQueryVariables = Exact<{
 }>;
 
 
-export type ConsolePersonDisclosuresQuery = { serviceUser: { id: string, disclosureRegisterConnection: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { requestId: string | null, sequence: number | null, kind: string | null, at: string | null, requesterOrganisation: string | null, requesterKind: DisclosureRequesterKind | null, receivedOn: string | null, urgent: boolean | null, purposeCategory: DisclosurePurpose | null, purpose: string | null, legalBasis: LegalBasis | null, identityCheck: IdentityCheck | null, reasoning: string | null, recipient: string | null, method: string | null, snapshotDigest: string | null, grantExpiresAt: string | null, clientInformed: boolean | null, toldOn: string | null, receivingApp: { name: string } | null, items: Array<
+export type ConsolePersonDisclosuresQuery = { serviceUser: { id: string, disclosureRegisterConnection: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { requestId: string | null, sequence: number | null, kind: string | null, at: string | null, requesterOrganisation: string | null, requesterKind: DisclosureRequesterKind | null, receivedOn: string | null, urgent: boolean | null, purposeCategory: DisclosurePurpose | null, purpose: string | null, legalBasis: LegalBasis | null, identityCheck: IdentityCheck | null, reasoning: string | null, reasonNotInformed: string | null, recipient: string | null, method: string | null, snapshotDigest: string | null, grantExpiresAt: string | null, clientInformed: boolean | null, toldOn: string | null, receivingApp: { name: string } | null, items: Array<
             | { id: string, kind: NoteKind, recordedAt: string }
             | { id: string, kind: NoteKind, recordedAt: string }
             | { id: string, kind: NoteKind, recordedAt: string }
@@ -633,7 +633,7 @@ export type ConsolePersonAccessLogQueryVariables = Exact<{
 }>;
 
 
-export type ConsolePersonAccessLogQuery = { accessLog: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, at: string, action: string, outcome: string, operation: string, classifications: Array<Classification>, purpose: string | null, relationship: Relationship | null, emergency: boolean, actor: { displayName: string | null, handle: string | null, roles: Array<string>, who: string | null } } }> } };
+export type ConsolePersonAccessLogQuery = { accessLog: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, at: string, action: string, outcome: string, operation: string, classifications: Array<Classification>, fields: Array<string>, purpose: string | null, relationship: Relationship | null, emergency: boolean, actor: { displayName: string | null, handle: string | null, roles: Array<string>, who: string | null } } }> } };
 
 export type ConsoleDisclosureRegisterQueryVariables = Exact<{
   from: string;
@@ -651,7 +651,7 @@ export type ConsoleStaffAccessQueryVariables = Exact<{
 }>;
 
 
-export type ConsoleStaffAccessQuery = { staffAccessReport: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, at: string, action: string, outcome: string, operation: string, classifications: Array<Classification>, purpose: string | null, relationship: Relationship | null, emergency: boolean, actor: { displayName: string | null, handle: string | null, roles: Array<string>, who: string | null } } }> } };
+export type ConsoleStaffAccessQuery = { staffAccessReport: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, at: string, action: string, outcome: string, operation: string, classifications: Array<Classification>, fields: Array<string>, purpose: string | null, relationship: Relationship | null, emergency: boolean, actor: { displayName: string | null, handle: string | null, roles: Array<string>, who: string | null } } }> } };
 
 export type ConsoleAccessHeatMapQueryVariables = Exact<{
   from?: string | null | undefined;
@@ -703,6 +703,13 @@ export type ConsoleLegalHoldsQueryVariables = Exact<{
 
 
 export type ConsoleLegalHoldsQuery = { legalHolds: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { serviceUserId: string, reference: string, placedAt: string, reason: string | null, placedByActor: { displayName: string | null, handle: string | null, roles: Array<string> } } }> } };
+
+export type ConsolePersonLegalHoldQueryVariables = Exact<{
+  serviceUserId: string | number;
+}>;
+
+
+export type ConsolePersonLegalHoldQuery = { serviceUser: { id: string, retention: { legalHold: boolean } | null } };
 
 export type ConsolePlaceLegalHoldMutationVariables = Exact<{
   serviceUserId: string | number;
@@ -784,6 +791,22 @@ export type ConsoleImportAuthorisationsQuery = { importAuthorisations: { pageInf
     | { id: string, managers: Array<{ id: string, displayName: string | null }> }
     | Record<PropertyKey, never>
    | null };
+
+export type ConsoleManagedServicePeopleQueryVariables = Exact<{
+  serviceId: string | number;
+  after?: string | null | undefined;
+}>;
+
+
+export type ConsoleManagedServicePeopleQuery = { serviceUsers: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, reference: string | null, name: string | null, caseStatus: CaseStatus | null } }> } };
+
+export type ConsoleServicePeopleByReferenceQueryVariables = Exact<{
+  serviceId: string | number;
+  after?: string | null | undefined;
+}>;
+
+
+export type ConsoleServicePeopleByReferenceQuery = { serviceUsers: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, reference: string | null, caseStatus: CaseStatus | null } }> } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -1251,6 +1274,7 @@ export const ConsolePersonDisclosuresDocument = new TypedDocumentString(`
           legalBasis
           identityCheck
           reasoning
+          reasonNotInformed
           recipient
           method
           snapshotDigest
@@ -1419,6 +1443,7 @@ export const ConsolePersonAccessLogDocument = new TypedDocumentString(`
         outcome
         operation
         classifications
+        fields
         purpose
         relationship
         emergency
@@ -1478,6 +1503,7 @@ export const ConsoleStaffAccessDocument = new TypedDocumentString(`
         outcome
         operation
         classifications
+        fields
         purpose
         relationship
         emergency
@@ -1615,6 +1641,16 @@ export const ConsoleLegalHoldsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ConsoleLegalHoldsQuery, ConsoleLegalHoldsQueryVariables>;
+export const ConsolePersonLegalHoldDocument = new TypedDocumentString(`
+    query ConsolePersonLegalHold($serviceUserId: ID!) {
+  serviceUser(id: $serviceUserId) {
+    id
+    retention {
+      legalHold
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsolePersonLegalHoldQuery, ConsolePersonLegalHoldQueryVariables>;
 export const ConsolePlaceLegalHoldDocument = new TypedDocumentString(`
     mutation ConsolePlaceLegalHold($serviceUserId: ID!, $reason: String!) {
   placeLegalHold(serviceUserId: $serviceUserId, reason: $reason) {
@@ -1762,3 +1798,38 @@ export const ConsoleImportAuthorisationsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ConsoleImportAuthorisationsQuery, ConsoleImportAuthorisationsQueryVariables>;
+export const ConsoleManagedServicePeopleDocument = new TypedDocumentString(`
+    query ConsoleManagedServicePeople($serviceId: ID!, $after: String) {
+  serviceUsers(serviceId: $serviceId, first: 100, after: $after) {
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      node {
+        id
+        reference
+        name
+        caseStatus
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleManagedServicePeopleQuery, ConsoleManagedServicePeopleQueryVariables>;
+export const ConsoleServicePeopleByReferenceDocument = new TypedDocumentString(`
+    query ConsoleServicePeopleByReference($serviceId: ID!, $after: String) {
+  serviceUsers(serviceId: $serviceId, first: 100, after: $after) {
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      node {
+        id
+        reference
+        caseStatus
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleServicePeopleByReferenceQuery, ConsoleServicePeopleByReferenceQueryVariables>;

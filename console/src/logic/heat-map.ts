@@ -1,3 +1,5 @@
+import { localInputInstant } from './time-words';
+
 /**
  * Access at a glance: how a heat-map cell is shaded, marked and said. Pure, so the screen only draws. A cell never
  * relies on colour alone (WCAG 1.4.1): the read count is its text, each finding is a letter with its count, and
@@ -58,43 +60,11 @@ export function cellWords(who: string, day: string, counts: HeatCounts): string 
   return `${who} on ${dayHeadingWords(day)}: ${parts.join(', ')}.`;
 }
 
-/** The offset of a time zone from UTC at an instant, in milliseconds (positive east of Greenwich). */
-function offsetAt(instant: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(new Date(instant));
-  const part = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  const local = Date.UTC(
-    part('year'),
-    part('month') - 1,
-    part('day'),
-    part('hour'),
-    part('minute'),
-    part('second'),
-  );
-  return local - Math.floor(instant / 1000) * 1000;
-}
-
-/** Local midnight of a date in a time zone, as an instant. */
-function localMidnight(day: string, timeZone: string): number {
-  const naive = Date.parse(`${day}T00:00:00Z`);
-  const first = naive - offsetAt(naive, timeZone);
-  // Once more at the guess: the offset may differ across a clock change between the two.
-  return naive - offsetAt(first, timeZone);
-}
-
 /** A local day as the window of instants a report takes: its midnight to the next. */
 export function dayBounds(day: string, timeZone: string): { from: string; to: string } {
   const next = new Date(Date.parse(`${day}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
   return {
-    from: new Date(localMidnight(day, timeZone)).toISOString(),
-    to: new Date(localMidnight(next, timeZone)).toISOString(),
+    from: localInputInstant(day, timeZone),
+    to: localInputInstant(next, timeZone),
   };
 }

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { pendingChangeWords, pendingRuleWords, pendingSubjectWords } from './pending-changes';
+import {
+  irreversibleChange,
+  pendingChangeWords,
+  pendingRuleWords,
+  pendingSubjectWords,
+} from './pending-changes';
 
 describe('a pending change in words', () => {
   it('says what kind of change an erasure proposal is, and why it waits', () => {
@@ -25,5 +30,15 @@ describe('a pending change in words', () => {
   it('has no label for a change about the organisation as a whole', () => {
     expect(pendingSubjectWords(null, null)).toBeUndefined();
     expect(pendingSubjectWords('SERVICE', undefined)).toBeUndefined();
+  });
+
+  it('asks to confirm an erasure, which cannot be undone, and no change that can', () => {
+    expect(irreversibleChange('eraseServiceUser')).toMatchObject({
+      what: 'the erasure',
+      consequence: expect.stringMatching(/It cannot be undone\.$/),
+      confirm: 'Erase for good',
+    });
+    expect(irreversibleChange('setAccessPreset')).toBeUndefined();
+    expect(irreversibleChange('someNewMutation')).toBeUndefined();
   });
 });

@@ -46,3 +46,26 @@ export function pendingSubjectWords(
   if (!kind || !subjectId) return undefined;
   return `${SUBJECT_WORDS[kind] ?? kind.toLowerCase().replaceAll('_', ' ')} …${subjectId.replaceAll('=', '').slice(-8)}`;
 }
+
+/** A change whose approval cannot be undone, and how its confirmation says so. */
+export interface IrreversibleChange {
+  /** What is confirmed: "the erasure". */
+  readonly what: string;
+  /** What approving does at once, and that it cannot be undone. */
+  readonly consequence: string;
+  /** The confirming button's words. */
+  readonly confirm: string;
+}
+
+const IRREVERSIBLE: Record<string, IrreversibleChange> = {
+  eraseServiceUser: {
+    what: 'the erasure',
+    consequence:
+      'Approving erases the person at once: their data key is destroyed and their records deleted, leaving only a tombstone. It cannot be undone.',
+    confirm: 'Erase for good',
+  },
+};
+
+/** The change cannot be undone once approved: its approval asks for a second, explicit step. */
+export const irreversibleChange = (operation: string): IrreversibleChange | undefined =>
+  IRREVERSIBLE[operation];

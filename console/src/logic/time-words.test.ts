@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { ageWords, breachClock, dateTimeWords, deadlineWords, durationWords } from './time-words';
+import {
+  ageWords,
+  breachClock,
+  dateTimeWords,
+  dateWords,
+  deadlineWords,
+  durationWords,
+  localDateIso,
+  localDateTimeInputValue,
+  localInputInstant,
+} from './time-words';
 
 const NOW = new Date('2026-12-03T12:00:00Z');
 const before = (ms: number) => new Date(NOW.getTime() - ms).toISOString();
@@ -33,8 +43,66 @@ describe('durations and ages in words', () => {
     expect(deadlineWords(before(3 * DAY), NOW)).toBe('overdue by 3 days');
   });
 
-  it('gives dates in British English, in UTC for every reader', () => {
-    expect(dateTimeWords('2026-12-03T09:05:00Z')).toBe('3 Dec 2026, 09:05 UTC');
+  it('gives times in British English, in UK time with its zone named: GMT in winter, BST in summer', () => {
+    expect(dateTimeWords('2026-12-03T09:05:00Z')).toBe('3 Dec 2026, 09:05 GMT');
+    expect(dateTimeWords('2026-07-15T23:30:00Z')).toBe('16 Jul 2026, 00:30 BST');
+  });
+
+  it('gives the UK date of an instant, and a calendar date as it is', () => {
+    expect(dateWords('2026-07-15T23:30:00Z')).toBe('16 Jul 2026');
+    expect(dateWords('2026-01-15T23:30:00Z')).toBe('15 Jan 2026');
+    expect(dateWords('2026-07-15')).toBe('15 Jul 2026');
+  });
+});
+
+describe('UK dates and times for form fields, and the instants they stand for', () => {
+  it.each([
+    [
+      'summer, after midnight BST, while UTC is still on the day before',
+      '2026-07-15T23:30:00Z',
+      '2026-07-16',
+    ],
+    ['summer, just before midnight BST', '2026-07-15T22:59:00Z', '2026-07-15'],
+    ['winter, where UK time is UTC', '2026-01-15T23:30:00Z', '2026-01-15'],
+    ['winter, just after midnight', '2026-01-16T00:30:00Z', '2026-01-16'],
+  ])('today, %s', (_case, now, today) => {
+    expect(localDateIso(new Date(now))).toBe(today);
+  });
+
+  it.each([
+    ['summer, after midnight BST', '2026-07-15T23:30:00Z', '2026-07-16T00:30'],
+    ['winter', '2026-01-15T23:30:00Z', '2026-01-15T23:30'],
+  ])('a date-time field’s value now, %s', (_case, now, value) => {
+    expect(localDateTimeInputValue(new Date(now))).toBe(value);
+  });
+
+  it.each([
+    ['summer: 00:30 BST is 23:30 UTC the day before', '2026-07-16T00:30', '2026-07-15T23:30:00.000Z'],
+    ['winter: 00:30 GMT is 00:30 UTC', '2026-01-16T00:30', '2026-01-16T00:30:00.000Z'],
+    ['with seconds', '2026-07-16T12:00:30', '2026-07-16T11:00:30.000Z'],
+    ['a calendar date: its UK midnight', '2026-07-16', '2026-07-15T23:00:00.000Z'],
+    [
+      'the hour the clocks skip (01:30 on 29 March) moves on to BST',
+      '2026-03-29T01:30',
+      '2026-03-29T01:30:00.000Z',
+    ],
+    [
+      'the hour the clocks repeat (01:30 on 25 October) is the first, in BST',
+      '2026-10-25T01:30',
+      '2026-10-25T00:30:00.000Z',
+    ],
+  ])('the instant of a UK date-time a person entered, %s', (_case, entered, instant) => {
+    expect(localInputInstant(entered)).toBe(instant);
+  });
+
+  it('turns a field’s value into the instant and back', () => {
+    for (const at of ['2026-07-15T23:30:00.000Z', '2026-01-16T00:30:00.000Z', '2026-03-29T00:59:00.000Z']) {
+      expect(localInputInstant(localDateTimeInputValue(new Date(at)))).toBe(at);
+    }
+  });
+
+  it('refuses a value that is no date-time', () => {
+    expect(() => localInputInstant('16/07/2026 00:30')).toThrow(RangeError);
   });
 });
 

@@ -45,25 +45,119 @@ export function breachClock(
   return { state: new Date(breach.regulatorDeadline) < now ? 'OVERDUE' : 'RUNNING', words };
 }
 
-/** A calendar date and time in British English, in UTC so that every reader sees the same words. */
-export function dateTimeWords(at: Date | string): string {
-  return new Intl.DateTimeFormat('en-GB', {
+/**
+ * The console's time zone: times are shown, and the dates and times people enter are read, in the organisation's
+ * local time. Confide's organisations are UK charities, and the organisation's own zone (its monitoring settings')
+ * is readable only by the roles that monitor access, not by every console user: so UK time, which is also the zone
+ * the API counts an organisation's days in until its settings say otherwise.
+ */
+export const CONSOLE_TIME_ZONE = 'Europe/London';
+
+/** {@link CONSOLE_TIME_ZONE} as a field's label names it: "When it was discovered (UK time)". */
+export const CONSOLE_TIME_ZONE_WORDS = 'UK time';
+
+const DAY_MS = 86_400_000;
+
+/** One formatter per zone and use, made on first use: a log of 50 accesses formats 50 times. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(use: string, timeZone: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${use}|${timeZone}`;
+  let made = formatters.get(key);
+  if (!made) {
+    made = new Intl.DateTimeFormat('en-GB', { ...options, timeZone });
+    formatters.set(key, made);
+  }
+  return made;
+}
+
+/** What a clock on the wall in `timeZone` shows at an instant: its calendar date and time, zero-padded. */
+function wallClock(at: Date | number, timeZone: string) {
+  const parts = formatter('wall', timeZone, {
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(at);
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '00';
+  return {
+    date: `${part('year').padStart(4, '0')}-${part('month')}-${part('day')}`,
+    time: `${part('hour')}:${part('minute')}`,
+    second: part('second'),
+  };
+}
+
+/** The offset of a time zone from UTC at an instant, in milliseconds (positive east of Greenwich). */
+function zoneOffsetAt(instant: number, timeZone: string): number {
+  const wall = wallClock(instant, timeZone);
+  return Date.parse(`${wall.date}T${wall.time}:${wall.second}Z`) - Math.floor(instant / 1000) * 1000;
+}
+
+/** Today's date (YYYY-MM-DD) in the console's time zone: the default, and the latest, of a date a person gives. */
+export function localDateIso(now: Date = new Date(), timeZone = CONSOLE_TIME_ZONE): string {
+  return wallClock(now, timeZone).date;
+}
+
+/** An instant as a `datetime-local` field's value (YYYY-MM-DDTHH:MM) in the console's time zone. */
+export function localDateTimeInputValue(at: Date = new Date(), timeZone = CONSOLE_TIME_ZONE): string {
+  const wall = wallClock(at, timeZone);
+  return `${wall.date}T${wall.time}`;
+}
+
+const LOCAL_VALUE = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?)?$/;
+
+/**
+ * The instant (ISO, UTC) of a date and time a person entered in a `datetime-local` field, or of a date's midnight: what
+ * a clock in the console's time zone showed then. In the hour the clocks go back, the first of the two (the earlier
+ * instant); in the hour they skip, the time as read in the offset before the change (01:30 is 02:30 BST). A value
+ * that is no date or date-time is a RangeError.
+ */
+export function localInputInstant(value: string, timeZone = CONSOLE_TIME_ZONE): string {
+  const match = LOCAL_VALUE.exec(value);
+  if (!match) throw new RangeError(`Not a date and time: ${value}`);
+  const [, year, month, day, hour = '00', minute = '00', second = '00', fraction = '0'] = match;
+  const naive = Date.UTC(
+    Number(year),
+    Number(month) - 1,
+    Number(day),
+    Number(hour),
+    Number(minute),
+    Number(second),
+    Number(fraction.padEnd(3, '0')),
+  );
+  // The offsets either side of the date: one, or two across a change of the clocks (a day holds at most one).
+  const before = zoneOffsetAt(naive - DAY_MS, timeZone);
+  const after = zoneOffsetAt(naive + DAY_MS, timeZone);
+  const fits = [before, after]
+    .map((offset) => naive - offset)
+    .filter((instant) => zoneOffsetAt(instant, timeZone) === naive - instant);
+  return new Date(fits.length > 0 ? Math.min(...fits) : naive - before).toISOString();
+}
+
+/** A calendar date and time in British English, in the console's time zone, named: "7 Dec 2026, 20:56 GMT". */
+export function dateTimeWords(at: Date | string, timeZone = CONSOLE_TIME_ZONE): string {
+  return formatter('date-time', timeZone, {
     day: 'numeric',
     month: 'short',
     year: 'numeric',
     hour: '2-digit',
     minute: '2-digit',
-    timeZone: 'UTC',
     timeZoneName: 'short',
   }).format(new Date(at));
 }
 
-/** A calendar date (YYYY-MM-DD or an instant) in British English. */
-export function dateWords(on: Date | string): string {
-  return new Intl.DateTimeFormat('en-GB', {
+/**
+ * A date in British English: a calendar date (YYYY-MM-DD) as it is, an instant as its date in the console's time
+ * zone ("16 Jul 2026" for 23:30 UTC on the 15th, in British Summer Time).
+ */
+export function dateWords(on: Date | string, timeZone = CONSOLE_TIME_ZONE): string {
+  const calendarDate = typeof on === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(on);
+  return formatter('date', calendarDate ? 'UTC' : timeZone, {
     day: 'numeric',
     month: 'short',
     year: 'numeric',
-    timeZone: 'UTC',
   }).format(new Date(on));
 }

@@ -68,21 +68,16 @@ export async function accessAtAGlanceScreen(
           ),
         )
       : null;
-  const go = () => {
-    const service =
-      rowsSelect.value === BY_SERVICE
-        ? `/${BY_SERVICE}`
-        : serviceSelect?.value
-          ? `/${encodeURIComponent(serviceSelect.value)}`
-          : '';
-    location.hash = `#/access/${select.value}${service}`;
-  };
-  select.addEventListener('change', go);
-  serviceSelect?.addEventListener('change', go);
-  rowsSelect.addEventListener('change', go);
-  const controls = h(
-    'div',
-    { class: 'filter' },
+  const controls = filters(
+    () => {
+      const service =
+        rowsSelect.value === BY_SERVICE
+          ? `/${BY_SERVICE}`
+          : serviceSelect?.value
+            ? `/${encodeURIComponent(serviceSelect.value)}`
+            : '';
+      return `#/access/${select.value}${service}`;
+    },
     h('label', { for: 'heat-map-period' }, 'Period'),
     select,
     h('label', { for: 'heat-map-rows' }, 'Rows'),
@@ -212,14 +207,8 @@ async function byServiceMap(
     { id: 'heat-map-period' },
     PERIODS.map(([length, words]) => h('option', { value: length, selected: length === period }, words)),
   );
-  const go = () => {
-    location.hash = `#/access/${select.value}${rowsSelect.value === BY_SERVICE ? `/${BY_SERVICE}` : ''}`;
-  };
-  select.addEventListener('change', go);
-  rowsSelect.addEventListener('change', go);
-  const controls = h(
-    'div',
-    { class: 'filter' },
+  const controls = filters(
+    () => `#/access/${select.value}${rowsSelect.value === BY_SERVICE ? `/${BY_SERVICE}` : ''}`,
     h('label', { for: 'heat-map-period' }, 'Period'),
     select,
     h('label', { for: 'heat-map-rows' }, 'Rows'),
@@ -313,6 +302,28 @@ async function byServiceMap(
       'Open a cell to see the service’s staff members for the period.',
     ),
   );
+}
+
+/**
+ * The map's filters, applied when the person asks (the button, or Enter in a list), never on each change of a list: a
+ * keyboard user moves through a list's options with the arrow keys, each a change, and the map must not be drawn
+ * again, taking their focus to the heading, at the first of them.
+ */
+function filters(address: () => string, ...controls: (HTMLElement | null)[]): HTMLFormElement {
+  const form = h(
+    'form',
+    { class: 'filter', 'aria-label': 'Which accesses to show' },
+    ...controls,
+    h('button', { type: 'submit', class: 'secondary' }, 'Show the map'),
+  );
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const target = address();
+    // The same filters again read the map again (its data may have changed since).
+    if (location.hash === target) window.dispatchEvent(new HashChangeEvent('hashchange'));
+    else location.hash = target;
+  });
+  return form;
 }
 
 /** How to read a map: what the numbers are, the letters' legend, the time zone and where a cell leads. */

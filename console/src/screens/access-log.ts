@@ -7,6 +7,7 @@ import {
   dateTimeWords,
   dayBounds,
   dayHeadingWords,
+  isRefusal,
   relationshipWords,
 } from '../logic';
 import { caseActions } from './case-actions';
@@ -20,7 +21,9 @@ interface LoggedAccess {
   readonly at: string;
   readonly action: string;
   readonly outcome: string;
+  readonly operation: string;
   readonly classifications: readonly string[];
+  readonly fields: readonly string[];
   readonly purpose?: string | null;
   readonly relationship?: string | null;
   readonly emergency: boolean;
@@ -40,7 +43,7 @@ const matches = (event: LoggedAccess, filter: Filter) =>
   filter === 'all' ||
   (filter === 'emergency' && event.emergency) ||
   (filter === 'investigation' && event.relationship === 'INVESTIGATION') ||
-  (filter === 'refused' && (event.action === 'DENIED' || event.outcome !== 'ALLOWED'));
+  (filter === 'refused' && isRefusal(event));
 
 /** One page of a log, and how to fetch the next (older) one, if there is one. */
 interface LogPage {

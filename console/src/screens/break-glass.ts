@@ -2,15 +2,21 @@ import { type ApiResult, execute } from '../api';
 import { BreakGlassReviewQuery, CompleteBreakGlassReviewMutation } from '../documents';
 import { facts, h, link, notice, render } from '../dom';
 import type { ConsoleBreakGlassReviewQuery } from '../gql/graphql';
-import { dateTimeWords, emergencyReasonWords } from '../logic';
-import { actorWords, errorNotice, focusOutcome, personLabel, screenHeading } from './shared';
+import { dateTimeWords, emergencyAccessEndWords, emergencyReasonWords } from '../logic';
+import { actionErrorNotice } from './action-forms';
+import { actorWords, errorNotice, focusOutcome, personLabel, screenHeading, showRefusal } from './shared';
 
 /**
  * One break-glass review, and its completion: who opened emergency access to whom, why, for how long, and the
  * finding (justified, or unjustified, which opens a breach register entry). The reviewer never sees the person's
- * record here, only the references and the stated reason.
+ * record here, only the references and the stated reason. Once the finding is recorded, the review is read again and
+ * drawn with `message`, the outcome: its facts then say what the API holds.
  */
-export async function breakGlassScreen(main: HTMLElement, reviewId: string): Promise<void> {
+export async function breakGlassScreen(
+  main: HTMLElement,
+  reviewId: string,
+  message?: HTMLElement,
+): Promise<void> {
   render(main, screenHeading('Break-glass review'), h('p', {}, 'Loading…'));
   const { review, errors } = await findReview(reviewId);
   if (!review) {
@@ -22,7 +28,12 @@ export async function breakGlassScreen(main: HTMLElement, reviewId: string): Pro
     );
     return;
   }
-  const outcome = h('div', { class: 'outcome', 'aria-live': 'polite' });
+  const outcome = h(
+    'div',
+    { class: 'outcome', 'aria-live': 'polite' },
+    message ?? null,
+    message ? h('p', {}, link('/today', 'Back to Today')) : null,
+  );
   const summary = facts([
     ['Who', actorWords(review.actor)],
     [
@@ -35,7 +46,7 @@ export async function breakGlassScreen(main: HTMLElement, reviewId: string): Pro
     ['Reason given', emergencyReasonWords(review.reason)],
     ['What they said', review.detail ?? '(not available)'],
     ['Opened', dateTimeWords(review.openedAt)],
-    ['Access ended', dateTimeWords(review.until)],
+    emergencyAccessEndWords(review, new Date()),
     [
       'Status',
       review.status === 'COMPLETED'
@@ -80,22 +91,22 @@ export async function breakGlassScreen(main: HTMLElement, reviewId: string): Pro
       const completed = result.data?.completeEmergencyAccessReview;
       if (!completed) {
         if (button) button.disabled = false;
-        outcome.replaceChildren(
-          errorNotice(result.errors) ?? notice('The finding was not recorded.', 'error'),
-        );
+        showRefusal(outcome, actionErrorNotice(result.errors, {}, 'The finding was not recorded.'));
         return;
       }
-      form.remove();
-      const recorded = notice(
-        `Review completed: ${completed.outcome === 'JUSTIFIED' ? 'justified' : 'unjustified'}.`,
-        'success',
+      await breakGlassScreen(
+        main,
+        reviewId,
+        notice(
+          `Review completed: ${completed.outcome === 'JUSTIFIED' ? 'justified' : 'unjustified'}.`,
+          'success',
+        ),
       );
-      outcome.replaceChildren(recorded, h('p', {}, link('/today', 'Back to Today')));
-      focusOutcome(recorded);
     });
     children.push(form);
   }
   render(main, ...children);
+  focusOutcome(message);
 }
 
 type Review = ConsoleBreakGlassReviewQuery['emergencyAccessReviewsConnection']['edges'][number]['node'];

@@ -9,8 +9,8 @@ import {
   ReopenCaseMutation,
 } from '../case-documents';
 import { facts, h, notice } from '../dom';
-import { dateWords } from '../logic';
-import { actionErrorNotice, field, onSubmit } from './action-forms';
+import { dateWords, localInputInstant } from '../logic';
+import { actionErrorNotice, field, onSubmit, todayIso } from './action-forms';
 import { actorWords, personLabel } from './shared';
 
 /** The connections a conflict of interest names, in words (the API's `ConflictConnection`). */
@@ -65,13 +65,10 @@ export async function caseActions(serviceUserId: string): Promise<HTMLElement> {
     statusLine.replaceChildren(
       facts([
         ['Service', person.service?.name ?? ''],
-        [
-          'Case',
-          status === 'OPEN' ? 'open' : `closed${closedAt ? ` on ${dateWords(closedAt.slice(0, 10))}` : ''}`,
-        ],
+        ['Case', status === 'OPEN' ? 'open' : `closed${closedAt ? ` on ${dateWords(closedAt)}` : ''}`],
       ]),
     );
-    const closedOn = h('input', { type: 'date', max: new Date().toISOString().slice(0, 10) });
+    const closedOn = h('input', { type: 'date', max: todayIso() });
     caseForm.replaceChildren(
       ...(status === 'OPEN'
         ? [
@@ -95,7 +92,8 @@ export async function caseActions(serviceUserId: string): Promise<HTMLElement> {
           input: {
             serviceUserId,
             expectedVersion: version,
-            ...(closedOn ? { closedAt: `${closedOn}T12:00:00Z` } : {}),
+            // Midday of the day given, in UK time: that day whatever the clocks (a later time today is taken as now).
+            ...(closedOn ? { closedAt: localInputInstant(`${closedOn}T12:00`) } : {}),
           },
         })
       : await execute(ReopenCaseMutation, { input: { serviceUserId, expectedVersion: version } });

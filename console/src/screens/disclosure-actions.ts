@@ -1,4 +1,4 @@
-import { type ApiError, type ApiResult, errorWords, execute } from '../api';
+import { type ApiError, type ApiResult, execute } from '../api';
 import { mapInTurn, readConnection } from '../connection-pages';
 import {
   CorrectDisclosureEntryMutation,
@@ -27,17 +27,28 @@ import type {
 } from '../gql/graphql';
 import {
   type Capabilities,
+  CONSOLE_TIME_ZONE_WORDS,
   type DisclosureRequestHistory,
   dateTimeWords,
   dateWords,
   disclosureRequests,
   disclosureStageWords,
   enumWords,
+  localInputInstant,
   personToldWords,
   redactionPhrases,
 } from '../logic';
-import { todayIso } from './action-forms';
-import { focusOutcome, personLabel, readServices, SERVICE_READS_AT_ONCE, screenHeading } from './shared';
+import { actionErrorNotice, todayIso } from './action-forms';
+import {
+  errorNotice,
+  focusOutcome,
+  listOrError,
+  personLabel,
+  readServices,
+  SERVICE_READS_AT_ONCE,
+  screenHeading,
+  showRefusal,
+} from './shared';
 
 /**
  * The disclosure register's actions (issue 19), where the people who handle disclosure requests work: a person's
@@ -85,11 +96,8 @@ const CONSENT_METHODS: [ConsentMethod, string][] = [
 ];
 
 /** The first error in plain words, with the API's code so a person can quote it. */
-export function actionError(errors: readonly ApiError[], fallback = 'Nothing was recorded.'): HTMLElement {
-  const first = errors[0];
-  if (!first) return notice(fallback, 'error');
-  return notice(`${errorWords(errors)} (code ${first.code})`, 'error');
-}
+export const actionError = (errors: readonly ApiError[], fallback = 'Nothing was recorded.'): HTMLElement =>
+  actionErrorNotice(errors, {}, fallback);
 
 /** A labelled control: the label's `for` and the control's `id` always match. */
 function labelled<T extends HTMLElement>(id: string, words: string, control: T): [HTMLLabelElement, T] {
@@ -164,15 +172,16 @@ export async function disclosurePeopleScreen(main: HTMLElement): Promise<void> {
       {},
       'Choose a person to see their disclosure requests, record a request received in writing, or record a disclosure made without consent.',
     ),
-    errors.length > 0 ? actionError(errors, '') : null,
     services.more
       ? notice(
           `Only the first ${services.nodes.length} services of the organisation were read: it has more, whose people are not shown here.`,
         )
       : null,
-    ...(shown.length === 0
-      ? [h('p', { class: 'empty' }, 'No person is open to you.')]
-      : shown.map(({ service, people, more }) =>
+    ...listOrError(errors, shown.length, 'No person is open to you.', () =>
+      h(
+        'div',
+        {},
+        shown.map(({ service, people, more }) =>
           h(
             'section',
             { class: 'card', 'aria-label': service.name },
@@ -193,11 +202,15 @@ export async function disclosurePeopleScreen(main: HTMLElement): Promise<void> {
                     `/disclosures/${encodeURIComponent(person.id)}`,
                     `${personLabel(person.id)}${person.reference ? ` (case ${person.reference})` : ''}`,
                   ),
+                  ' · ',
+                  link(`/person/${encodeURIComponent(person.id)}`, `Who looked at ${personLabel(person.id)}`),
                 ),
               ),
             ),
           ),
-        )),
+        ),
+      ),
+    ),
   );
 }
 
@@ -216,6 +229,19 @@ async function registerOf(
   const cursor = connection?.pageInfo.hasNextPage ? connection.pageInfo.endCursor : null;
   if (!connection || errors.length > 0 || !cursor) return { entries: all, errors };
   return registerOf(serviceUserId, cursor, all);
+}
+
+/**
+ * A request's opening entry in the person's register (RECEIVED, or EXCEPTIONAL_DISCLOSURE), for a screen that shows
+ * one request: an exceptional disclosure's review says from it why the person was not told.
+ */
+export async function openingEntryOf(
+  serviceUserId: string,
+  requestId: string,
+): Promise<{ entry: Entry | undefined; errors: readonly ApiError[] }> {
+  const { entries, errors } = await registerOf(serviceUserId);
+  const request = disclosureRequests(entries).find((each) => each.requestId === requestId);
+  return { entry: request?.opening, errors };
 }
 
 /**
@@ -258,8 +284,8 @@ export async function personDisclosuresScreen(
     ...(requests.length === 0
       ? [h('p', { class: 'empty' }, 'Nothing has been requested or disclosed about this person.')]
       : requests.map((request, index) => requestCard(request, index, context))),
-    can.handleDisclosureRequests ? receiveSection(notes, context) : null,
-    can.recordExceptionalDisclosures ? exceptionalSection(notes, context) : null,
+    can.handleDisclosureRequests ? receiveSection(notes, notesResult.errors, context) : null,
+    can.recordExceptionalDisclosures ? exceptionalSection(notes, notesResult.errors, context) : null,
   );
   focusOutcome(message);
 }
@@ -271,7 +297,10 @@ interface ActionContext {
   readonly can: Capabilities;
 }
 
-/** Sends a mutation from a form: disables its button meanwhile, shows a refusal, or redraws with the success. */
+/**
+ * Sends a mutation from a form: disables its button meanwhile, shows a refusal (focused), or redraws with the
+ * success.
+ */
 function onSubmit(
   form: HTMLFormElement,
   context: ActionContext,
@@ -283,10 +312,13 @@ function onSubmit(
     if (button) button.disabled = true;
     const result = await send();
     if (button) button.disabled = false;
-    if (!result) return;
+    if (!result) {
+      // The form said why itself, in the outcome: focus goes there, not to the page's body.
+      focusOutcome(context.outcome.querySelector<HTMLElement>('.notice'));
+      return;
+    }
     if (!result.ok) {
-      context.outcome.replaceChildren(actionError(result.errors));
-      context.outcome.scrollIntoView({ block: 'nearest' });
+      showRefusal(context.outcome, actionError(result.errors));
       return;
     }
     await context.again(result.words);
@@ -330,6 +362,7 @@ function requestCard(
       ['Legal basis', opening?.legalBasis ? enumWords(opening.legalBasis) : ''],
       ['Requester verified by', opening?.identityCheck ? enumWords(opening.identityCheck) : ''],
       ['Person told', personToldWords(opening?.clientInformed, request.toldLater)],
+      ['Why they were not told', opening?.clientInformed === false ? (opening.reasonNotInformed ?? '') : ''],
       [
         'Items',
         items.length
@@ -409,7 +442,7 @@ function releaseForm(request: DisclosureRequestHistory<Entry>, id: string, conte
   );
   const [expiryLabel, expiry] = labelled(
     `${id}-grant-expires`,
-    'The partner may read it until (UTC; for the partner agency’s app only, within 90 days)',
+    `The partner may read it until (${CONSOLE_TIME_ZONE_WORDS}; for the partner agency’s app only, within 90 days)`,
     h('input', { type: 'datetime-local' }),
   );
   const [redactionsLabel, redactions] = labelled(
@@ -438,7 +471,7 @@ function releaseForm(request: DisclosureRequestHistory<Entry>, id: string, conte
         itemIds: checkedValues(form, `${id}-release-item`),
         method: method.value as ReleaseMethod,
         redactions: redactionPhrases(redactions.value),
-        grantExpiresAt: expiry.value ? new Date(`${expiry.value}Z`).toISOString() : null,
+        grantExpiresAt: expiry.value ? localInputInstant(expiry.value) : null,
       },
     });
     const released = result.data?.releaseDisclosure;
@@ -447,10 +480,7 @@ function releaseForm(request: DisclosureRequestHistory<Entry>, id: string, conte
     const toSend =
       method.value !== 'PARTNER_APP' && released?.releasedText?.length
         ? ` Send exactly this, redactions applied: ${released.releasedText
-            .map(
-              (item) =>
-                `${enumWords(item.kind)} of ${dateWords(item.recordedAt.slice(0, 10))}: “${item.body}”`,
-            )
+            .map((item) => `${enumWords(item.kind)} of ${dateWords(item.recordedAt)}: “${item.body}”`)
             .join(' ')}`
         : '';
     return {
@@ -580,7 +610,10 @@ function correctionForm(request: DisclosureRequestHistory<Entry>, id: string, co
   return form;
 }
 
-/** Why a form that names notes is not offered: the caller sees none of the person's notes. */
+/**
+ * Why a form that names notes is not offered: the caller sees none of the person's notes. Not when reading them
+ * failed: the form's section then shows the error instead.
+ */
 const noNotes = (what: string) =>
   h(
     'p',
@@ -588,14 +621,18 @@ const noNotes = (what: string) =>
     `None of this person’s notes is open to you, so you cannot name what ${what}: the managers of their service record it.`,
   );
 
-function receiveSection(notes: readonly Note[], context: ActionContext): HTMLElement {
+function receiveSection(
+  notes: readonly Note[],
+  notesErrors: readonly ApiError[],
+  context: ActionContext,
+): HTMLElement {
   const section = h(
     'section',
     { class: 'card', 'aria-labelledby': 'receive-title' },
     h('h2', { id: 'receive-title' }, 'Record a request received in writing'),
   );
   if (notes.length === 0) {
-    section.append(noNotes('was requested'));
+    section.append(errorNotice(notesErrors) ?? noNotes('was requested'));
     return section;
   }
   const text = (maxlength: number) =>
@@ -626,7 +663,7 @@ function receiveSection(notes: readonly Note[], context: ActionContext): HTMLEle
   const [onLabel, receivedOn] = labelled(
     'receive-received-on',
     'Date received',
-    h('input', { type: 'date', required: true, value: new Date().toISOString().slice(0, 10) }),
+    h('input', { type: 'date', required: true, value: todayIso() }),
   );
   const urgent = h('input', { type: 'checkbox', id: 'receive-urgent', name: 'receive-urgent' });
   const form = h(
@@ -678,7 +715,11 @@ function receiveSection(notes: readonly Note[], context: ActionContext): HTMLEle
   return section;
 }
 
-function exceptionalSection(notes: readonly Note[], context: ActionContext): HTMLElement {
+function exceptionalSection(
+  notes: readonly Note[],
+  notesErrors: readonly ApiError[],
+  context: ActionContext,
+): HTMLElement {
   const section = h(
     'section',
     { class: 'card', 'aria-labelledby': 'exceptional-title' },
@@ -690,7 +731,7 @@ function exceptionalSection(notes: readonly Note[], context: ActionContext): HTM
     ),
   );
   if (notes.length === 0) {
-    section.append(noNotes('was shared'));
+    section.append(errorNotice(notesErrors) ?? noNotes('was shared'));
     return section;
   }
   const [recipientLabel, recipient] = labelled(
@@ -807,7 +848,7 @@ export async function consentMethodsScreen(main: HTMLElement, message?: HTMLElem
     const result = await execute(SetDisclosureConsentMethodsMutation, { methods });
     save.disabled = false;
     if (!result.data) {
-      outcome.replaceChildren(actionError(result.errors, 'Nothing was changed.'));
+      showRefusal(outcome, actionError(result.errors, 'Nothing was changed.'));
       return;
     }
     await consentMethodsScreen(

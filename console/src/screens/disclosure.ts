@@ -12,13 +12,16 @@ import type { ConsoleDisclosureWorkQuery, ConsolePendingDisclosureReviewsQuery }
 import {
   ageWords,
   type Capabilities,
+  type DisclosureRequestStage,
   dateTimeWords,
+  disclosureStageWords,
   enumWords,
   partInDisclosure,
   recordedForAnother,
 } from '../logic';
-import { actionErrorNotice, onSubmit } from './action-forms';
-import { actorWords, errorNotice, focusOutcome, personLabel, screenHeading } from './shared';
+import { actionErrorNotice, onSubmit, requiredText } from './action-forms';
+import { openingEntryOf } from './disclosure-actions';
+import { actorWords, errorNotice, focusOutcome, personLabel, screenHeading, showRefusal } from './shared';
 
 /** A decision's success, once its form is gone: the words, focused, and the way back. */
 function done(outcome: HTMLElement, words: string): void {
@@ -31,6 +34,27 @@ function done(outcome: HTMLElement, words: string): void {
 function reasoningField(id: string, label: string): [HTMLLabelElement, HTMLTextAreaElement] {
   const area = h('textarea', { id, name: id, rows: 4, required: true, maxlength: 2000 });
   return [h('label', { for: id }, label), area];
+}
+
+/** Where a request stands once the caller has acted on it, from the register entry the API answered with. */
+const STANDS_AFTER: Partial<Record<string, DisclosureRequestStage>> = {
+  APPROVED: 'APPROVED',
+  REFUSED: 'REFUSED',
+  ESCALATED: 'ESCALATED',
+};
+
+/**
+ * A waiting request's facts. `stands`, once the caller has acted on it, says where it stands now, in place of what it
+ * waited for and since when: the screen does not read it again, as it has left the caller's queue.
+ */
+function requestFacts(item: WorkItem, stands?: string): HTMLDListElement {
+  return facts([
+    stands ? ['Where it stands', stands] : ['What it waits for', enumWords(item.kind)],
+    ['About', personLabel(item.serviceUserId)],
+    ['Basis claimed', item.legalBasis ? enumWords(item.legalBasis) : 'none stated'],
+    ['Urgent', item.urgent ? 'Yes' : 'No'],
+    ['Waiting since', stands ? '' : `${dateTimeWords(item.since)} (${ageWords(item.since, new Date())})`],
+  ]);
 }
 
 /**
@@ -56,15 +80,16 @@ export async function disclosureRequestScreen(
     return;
   }
   const outcome = h('div', { class: 'outcome', 'aria-live': 'polite' });
+  let summary = requestFacts(item);
+  /** The facts redrawn from what the API answered: where the request stands now. */
+  const nowStands = (stands: string) => {
+    const redrawn = requestFacts(item, stands);
+    summary.replaceWith(redrawn);
+    summary = redrawn;
+  };
   const children: Node[] = [
     screenHeading('Disclosure request'),
-    facts([
-      ['What it waits for', enumWords(item.kind)],
-      ['About', personLabel(item.serviceUserId)],
-      ['Basis claimed', item.legalBasis ? enumWords(item.legalBasis) : 'none stated'],
-      ['Urgent', item.urgent ? 'Yes' : 'No'],
-      ['Waiting since', `${dateTimeWords(item.since)} (${ageWords(item.since, new Date())})`],
-    ]),
+    summary,
     ...(capabilities.handleDisclosureRequests
       ? [
           h(
@@ -106,7 +131,10 @@ export async function disclosureRequestScreen(
     );
     onSubmit(form, async (event) => {
       const decision = (event.submitter as HTMLButtonElement | null)?.value;
-      const text = reasoning.value.trim();
+      const text = requiredText(
+        reasoning,
+        'Write your reasoning: it is recorded in the disclosure register with your decision.',
+      );
       if (!text) return;
       const result =
         decision === 'escalate'
@@ -117,9 +145,15 @@ export async function disclosureRequestScreen(
               reasoning: text,
             });
       if (result.errors.length > 0 || !result.data) {
-        outcome.replaceChildren(actionErrorNotice(result.errors));
+        showRefusal(outcome, actionErrorNotice(result.errors));
         return;
       }
+      const entry =
+        'escalateDisclosureRequest' in result.data
+          ? result.data.escalateDisclosureRequest
+          : result.data.decideDisclosureRequest;
+      const stage = STANDS_AFTER[entry.kind ?? ''];
+      nowStands(stage ? disclosureStageWords(stage) : enumWords(entry.kind ?? 'decided'));
       form.remove();
       done(
         outcome,
@@ -134,9 +168,10 @@ export async function disclosureRequestScreen(
     onSubmit(form, async () => {
       const result = await execute(AcknowledgeDisclosureWorkMutation, variables);
       if (result.errors.length > 0) {
-        outcome.replaceChildren(actionErrorNotice(result.errors));
+        showRefusal(outcome, actionErrorNotice(result.errors));
         return;
       }
+      nowStands(`${enumWords(item.kind)}, acknowledged by you`);
       form.remove();
       done(outcome, 'Acknowledged.');
     });
@@ -168,11 +203,15 @@ export async function disclosureReviewScreen(
     return;
   }
   // The review keeps what was recorded then (decision 0145): whether the person has been told since is in their
-  // register, read on their Disclosures screen, not here (a review carries references only).
+  // register, read on their Disclosures screen, not here (a review carries references only). Why they were not told
+  // is in the disclosure's register entry, which the review's readers may read: it is read for them here.
+  const whyNotTold = review.clientInformed
+    ? undefined
+    : (await openingEntryOf(review.serviceUserId, review.requestId)).entry?.reasonNotInformed;
   const told = review.clientInformed
     ? 'Yes'
     : [
-        'Not when it was recorded (the register says why). ',
+        whyNotTold ? 'Not when it was recorded. ' : 'Not when it was recorded (the register says why). ',
         capabilities.handleDisclosureRequests
           ? link(
               `/disclosures/${encodeURIComponent(review.serviceUserId)}`,
@@ -196,6 +235,7 @@ export async function disclosureReviewScreen(
       ...parties,
       ['Legal basis', enumWords(review.legalBasis)],
       ['Person told', told],
+      ['Why they were not told', whyNotTold ?? ''],
       ['Raised', dateTimeWords(review.openedAt)],
     ]),
     outcome,
@@ -242,13 +282,18 @@ function findingForm(review: Review, outcome: HTMLElement): HTMLFormElement {
   onSubmit(form, async () => {
     const chosen = new FormData(form).get('outcome');
     if (chosen !== 'JUSTIFIED' && chosen !== 'UNJUSTIFIED') return;
+    const written = requiredText(
+      notes,
+      'Write what you found and did: the reviewers read it with your finding.',
+    );
+    if (!written) return;
     const result = await execute(CompleteDisclosureReviewMutation, {
       reviewId: review.id,
       outcome: chosen,
-      notes: notes.value.trim(),
+      notes: written,
     });
     if (!result.data) {
-      outcome.replaceChildren(actionErrorNotice(result.errors));
+      showRefusal(outcome, actionErrorNotice(result.errors));
       return;
     }
     form.remove();

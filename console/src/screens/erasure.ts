@@ -1,12 +1,23 @@
-import { execute } from '../api';
+import { type ApiError, execute } from '../api';
 import { ProposeErasureMutation } from '../documents';
 import { h, notice } from '../dom';
-import { errorNotice, focusOutcome, personLabel } from './shared';
+import { actionErrorNotice } from './action-forms';
+import { focusOutcome, personLabel, showRefusal } from './shared';
+
+/**
+ * Why an erasure cannot run now, in the API's words: CONFLICT names what stands in the way, and what to do about it.
+ * For the proposal here and for its approval (`pending-changes.ts`), where the API checks it again.
+ */
+export function erasureRefusals(errors: readonly ApiError[]): Partial<Record<string, string>> {
+  const conflict = errors.find((error) => error.code === 'CONFLICT');
+  return conflict ? { CONFLICT: `This person cannot be erased now: ${conflict.message}` } : {};
+}
 
 /**
  * The IG lead's proposal to erase a person (two people: it runs when the Caldicott Guardian or another IG lead
  * approves it). The API answers a proposal with APPROVAL_REQUIRED, which here is the expected outcome, not a failure;
- * an open case, a legal hold or an open investigation is the API's CONFLICT, shown in words.
+ * what stands in the way (an open case, a legal hold, an open investigation, an emergency access awaiting its review)
+ * is the API's CONFLICT, whose message names it (the API's messages hold no personal data).
  */
 export function proposeErasureForm(serviceUserId: string): HTMLElement {
   const label = personLabel(serviceUserId);
@@ -41,14 +52,7 @@ export function proposeErasureForm(serviceUserId: string): HTMLElement {
       focusOutcome(proposed);
       return;
     }
-    outcome.replaceChildren(
-      result.errors.some((error) => error.code === 'CONFLICT')
-        ? notice(
-            'This person cannot be erased now: their case must be closed, with no legal hold and no open safeguarding investigation.',
-            'error',
-          )
-        : (errorNotice(result.errors) ?? notice('Nothing was recorded.', 'error')),
-    );
+    showRefusal(outcome, actionErrorNotice(result.errors, erasureRefusals(result.errors)));
   });
   return h(
     'section',

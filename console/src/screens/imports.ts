@@ -19,7 +19,15 @@ import {
   mayWithdrawImportAuthorisation,
 } from '../logic';
 import { actionErrorNotice, field, onSubmit } from './action-forms';
-import { errorNotice, focusOutcome, SERVICE_PAGES, SERVICE_READS_AT_ONCE, screenHeading } from './shared';
+import {
+  errorNotice,
+  focusOutcome,
+  SERVICE_PAGES,
+  SERVICE_READS_AT_ONCE,
+  screenHeading,
+  showRefusal,
+  unread,
+} from './shared';
 
 interface Service {
   readonly id: string;
@@ -97,7 +105,8 @@ export async function importsScreen(main: HTMLElement, viewerStaffId: string | u
           `Only the first ${nodes.length} services of the organisation were read: it has more, not shown here.`,
         )
       : null,
-    authoriseCard(services, errors.length > 0, given, changedIn),
+    // Nothing read, the error above says it all: no card says there is nothing to authorise.
+    unread(errors, nodes.length) ? null : authoriseCard(services, errors.length > 0, given, changedIn),
     given,
     ...[...standing.values()].map((list) => list.element),
     withdrawCard(serviceName, changedIn),
@@ -223,7 +232,7 @@ function authorisationsTable(
             const answer = result.data?.withdrawImportAuthorisation;
             if (!answer) {
               withdraw.disabled = false;
-              outcome.replaceChildren(actionErrorNotice(result.errors, WITHDRAW_REFUSALS));
+              showRefusal(outcome, actionErrorNotice(result.errors, WITHDRAW_REFUSALS));
               return;
             }
             withdrawnCell.textContent = answer.withdrawnAt ? dateTimeWords(answer.withdrawnAt) : 'Yes';
@@ -407,7 +416,7 @@ function givenPanel(
     const answer = result.data?.withdrawImportAuthorisation;
     if (!answer) {
       withdraw.disabled = false;
-      withdrawn.replaceChildren(actionErrorNotice(result.errors, WITHDRAW_REFUSALS));
+      showRefusal(withdrawn, actionErrorNotice(result.errors, WITHDRAW_REFUSALS));
       return;
     }
     // What it allowed, and how to hand it over, no longer hold: only which it was, and that it is withdrawn.

@@ -1,8 +1,14 @@
 import { execute } from '../api';
-import { LegalHoldsQuery, LiftLegalHoldMutation, PlaceLegalHoldMutation } from '../documents';
+import {
+  LegalHoldsQuery,
+  LiftLegalHoldMutation,
+  PersonLegalHoldQuery,
+  PlaceLegalHoldMutation,
+} from '../documents';
 import { facts, h, link, notice, render } from '../dom';
 import { type Capabilities, dateTimeWords } from '../logic';
-import { actorWords, errorNotice, focusOutcome, personLabel, screenHeading } from './shared';
+import { actionErrorNotice } from './action-forms';
+import { actorWords, focusOutcome, listOrError, personLabel, screenHeading, showRefusal } from './shared';
 
 /** A required reason box with its label; the API keeps it sealed on the hold and audits it as the purpose. */
 function reasonField(id: string, label: string): [HTMLLabelElement, HTMLTextAreaElement] {
@@ -39,7 +45,7 @@ export async function legalHoldsScreen(
       const lifted = result.data?.liftLegalHold;
       if (!lifted) {
         lift.disabled = false;
-        outcome.replaceChildren(errorNotice(result.errors) ?? notice('Nothing was recorded.', 'error'));
+        showRefusal(outcome, actionErrorNotice(result.errors));
         return;
       }
       await legalHoldsScreen(
@@ -76,22 +82,27 @@ export async function legalHoldsScreen(
       {},
       'A held person’s records are kept past any retention date and cannot be erased until the hold is lifted.',
     ),
-    errorNotice(errors),
     outcome,
-    h(
-      'p',
-      { class: 'count-line' },
-      `${holds.length}${data?.legalHolds.pageInfo.hasNextPage ? '+' : ''} active ${holds.length === 1 ? 'hold' : 'holds'}, oldest first`,
+    ...listOrError(errors, holds.length, 'No legal hold is active.', () =>
+      h(
+        'div',
+        {},
+        h(
+          'p',
+          { class: 'count-line' },
+          `${holds.length}${data?.legalHolds.pageInfo.hasNextPage ? '+' : ''} active ${holds.length === 1 ? 'hold' : 'holds'}, oldest first`,
+        ),
+        ...cards,
+      ),
     ),
-    holds.length === 0 && errors.length === 0 ? h('p', { class: 'empty' }, 'No legal hold is active.') : null,
-    ...cards,
   );
   focusOutcome(message);
 }
 
 /**
  * Placing a legal hold on one person, with the proceedings it is material to. Offered on the person's screen to the
- * roles that may place one; the API decides for the person (a manager: their services' people only).
+ * roles that may place one; the API decides for the person (a manager: their services' people only). While a hold is
+ * in place, the card says so instead.
  */
 export function placeLegalHoldForm(serviceUserId: string): HTMLElement {
   const label = personLabel(serviceUserId);
@@ -109,7 +120,7 @@ export function placeLegalHoldForm(serviceUserId: string): HTMLElement {
     const placed = result.data?.placeLegalHold;
     place.disabled = false;
     if (!placed) {
-      outcome.replaceChildren(errorNotice(result.errors) ?? notice('Nothing was recorded.', 'error'));
+      showRefusal(outcome, actionErrorNotice(result.errors));
       return;
     }
     form.remove();
@@ -120,16 +131,33 @@ export function placeLegalHoldForm(serviceUserId: string): HTMLElement {
     outcome.replaceChildren(recorded);
     focusOutcome(recorded);
   });
-  return h(
-    'section',
-    { class: 'card', 'aria-labelledby': 'place-hold-title' },
-    h('h2', { id: 'place-hold-title' }, 'Legal hold'),
-    h(
-      'p',
-      {},
-      'Keep every record of this person past any retention date and block their erasure, for example while they are material to legal proceedings.',
-    ),
-    outcome,
-    form,
+  const about = h(
+    'p',
+    {},
+    'Keep every record of this person past any retention date and block their erasure, for example while they are material to legal proceedings.',
   );
+  const section = h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'place-hold-title', 'aria-busy': 'true' },
+    h('h2', { id: 'place-hold-title' }, 'Legal hold'),
+    about,
+    outcome,
+  );
+  // A hold in place is said, not offered again. Should the read fail, the form is offered: placing a hold again
+  // only returns the one in place.
+  void execute(PersonLegalHoldQuery, { serviceUserId }).then(({ data }) => {
+    section.removeAttribute('aria-busy');
+    if (data?.serviceUser.retention?.legalHold) {
+      about.replaceWith(
+        h(
+          'p',
+          {},
+          `A legal hold is in place on ${label}: their records are kept past any retention date and cannot be erased. A senior manager, the IG lead or the Caldicott Guardian lifts it, on the register of legal holds.`,
+        ),
+      );
+      return;
+    }
+    section.append(form);
+  });
+  return section;
 }

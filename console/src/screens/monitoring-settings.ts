@@ -1,7 +1,8 @@
 import { execute } from '../api';
 import { MonitoringSettingsQuery, SetMonitoringSettingsMutation } from '../documents';
 import { h, notice, render } from '../dom';
-import { errorNotice, focusOutcome, screenHeading } from './shared';
+import { actionErrorNotice } from './action-forms';
+import { errorNotice, focusOutcome, screenHeading, showRefusal } from './shared';
 
 const DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 
@@ -93,7 +94,7 @@ export async function monitoringSettingsScreen(main: HTMLElement, message?: HTML
     });
     if (!result.data) {
       save.disabled = false;
-      outcome.replaceChildren(errorNotice(result.errors) ?? notice('Nothing was changed.', 'error'));
+      showRefusal(outcome, actionErrorNotice(result.errors, {}, 'Nothing was changed.'));
       return;
     }
     await monitoringSettingsScreen(main, notice('Settings saved. New alerts use them.', 'success'));

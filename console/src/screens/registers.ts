@@ -3,10 +3,18 @@ import { readConnection } from '../connection-pages';
 import { AssessBreachMutation, BreachesQuery, DisclosureRegisterQuery } from '../documents';
 import { facts, h, link, notice, render } from '../dom';
 import type { ConsoleBreachesQuery } from '../gql/graphql';
-import { breachClock, type Capabilities, classificationWords, dateTimeWords, enumWords } from '../logic';
+import {
+  breachClock,
+  type Capabilities,
+  CONSOLE_TIME_ZONE_WORDS,
+  classificationWords,
+  dateTimeWords,
+  enumWords,
+  localInputInstant,
+} from '../logic';
 import { actionErrorNotice, onSubmit } from './action-forms';
 import { reportBreachForm } from './report-breach';
-import { actorWords, errorNotice, focusOutcome, screenHeading } from './shared';
+import { actorWords, errorNotice, focusOutcome, listOrError, screenHeading, showRefusal } from './shared';
 
 const DISCLOSURE_WINDOW_DAYS = 92;
 
@@ -44,47 +52,46 @@ export async function disclosureRegisterScreen(main: HTMLElement): Promise<void>
     main,
     screenHeading('Disclosure register'),
     h('p', {}, `Disclosures made in the last ${DISCLOSURE_WINDOW_DAYS} days, newest first.`),
-    errorNotice(errors),
-    entries.length === 0
-      ? h('p', { class: 'empty' }, 'No disclosure was made in this period.')
-      : h(
-          'table',
+    ...listOrError(errors, entries.length, 'No disclosure was made in this period.', () =>
+      h(
+        'table',
+        {},
+        h(
+          'caption',
+          {},
+          more
+            ? `The newest ${entries.length} disclosures (the period holds older ones, not shown here)`
+            : `${entries.length} ${entries.length === 1 ? 'disclosure' : 'disclosures'}`,
+        ),
+        h(
+          'thead',
           {},
           h(
-            'caption',
+            'tr',
             {},
-            more
-              ? `The newest ${entries.length} disclosures (the period holds older ones, not shown here)`
-              : `${entries.length} ${entries.length === 1 ? 'disclosure' : 'disclosures'}`,
+            ['When', 'By', 'What', 'Why'].map((label) => h('th', { scope: 'col' }, label)),
           ),
-          h(
-            'thead',
-            {},
+        ),
+        h(
+          'tbody',
+          {},
+          entries.map((entry) =>
             h(
               'tr',
               {},
-              ['When', 'By', 'What', 'Why'].map((label) => h('th', { scope: 'col' }, label)),
-            ),
-          ),
-          h(
-            'tbody',
-            {},
-            entries.map((entry) =>
+              h('td', {}, dateTimeWords(entry.at)),
+              h('td', {}, actorWords(entry.actor)),
               h(
-                'tr',
+                'td',
                 {},
-                h('td', {}, dateTimeWords(entry.at)),
-                h('td', {}, actorWords(entry.actor)),
-                h(
-                  'td',
-                  {},
-                  `${enumWords(entry.operation)}: ${entry.classifications.map(classificationWords).join(', ')}`,
-                ),
-                h('td', {}, entry.purpose ?? ''),
+                `${enumWords(entry.operation)}: ${entry.classifications.map(classificationWords).join(', ')}`,
               ),
+              h('td', { class: 'free-text' }, entry.purpose ?? ''),
             ),
           ),
         ),
+      ),
+    ),
   );
 }
 
@@ -107,55 +114,76 @@ export async function breachRegisterScreen(
     capabilities.reportBreaches
       ? reportBreachForm((words) => breachRegisterScreen(main, capabilities, notice(words, 'success')))
       : null,
-    errorNotice(errors),
-    breaches.length === 0
-      ? h('p', { class: 'empty' }, 'The register is empty.')
-      : h(
-          'table',
+    ...listOrError(errors, breaches.length, 'The register is empty.', () =>
+      h(
+        'table',
+        {},
+        h(
+          'caption',
+          {},
+          more
+            ? `The newest ${breaches.length} entries (the register holds older ones, not shown here), newest discovery first`
+            : `${breaches.length} ${breaches.length === 1 ? 'entry' : 'entries'}, newest discovery first`,
+        ),
+        h(
+          'thead',
           {},
           h(
-            'caption',
+            'tr',
             {},
-            more
-              ? `The newest ${breaches.length} entries (the register holds older ones, not shown here), newest discovery first`
-              : `${breaches.length} ${breaches.length === 1 ? 'entry' : 'entries'}, newest discovery first`,
-          ),
-          h(
-            'thead',
-            {},
-            h(
-              'tr',
-              {},
-              ['Discovered', 'What happened', 'Regulator (72 hours)', ''].map((label) =>
-                h('th', { scope: 'col' }, label),
-              ),
+            ['Discovered', 'What happened', 'Regulator (72 hours)', ''].map((label) =>
+              h('th', { scope: 'col' }, label),
             ),
           ),
-          h(
-            'tbody',
-            {},
-            breaches.map((breach) => {
-              const clock = breachClock(breach, now);
-              return h(
-                'tr',
-                { class: clock.state === 'OVERDUE' ? 'overdue' : '' },
-                h('td', {}, dateTimeWords(breach.discoveredAt)),
-                h('td', {}, breach.nature),
-                h('td', {}, clock.words),
-                h(
-                  'td',
-                  {},
-                  link(
-                    `/registers/breaches/${encodeURIComponent(breach.id)}`,
-                    capabilities.assessBreaches ? 'Assess' : 'Open',
-                  ),
-                ),
-              );
-            }),
-          ),
         ),
+        h(
+          'tbody',
+          {},
+          breaches.map((breach) => {
+            const clock = breachClock(breach, now);
+            return h(
+              'tr',
+              { class: clock.state === 'OVERDUE' ? 'overdue' : '' },
+              h('td', {}, dateTimeWords(breach.discoveredAt)),
+              h('td', { class: 'free-text' }, breach.nature),
+              h('td', { class: 'deadline' }, clock.words),
+              h(
+                'td',
+                {},
+                link(
+                  `/registers/breaches/${encodeURIComponent(breach.id)}`,
+                  capabilities.assessBreaches ? 'Assess' : 'Open',
+                ),
+              ),
+            );
+          }),
+        ),
+      ),
+    ),
   );
   focusOutcome(message);
+}
+
+/** A breach's facts, its 72-hour clock as of now. */
+function breachFacts(breach: Breach): HTMLDListElement {
+  const clock = breachClock(breach, new Date());
+  return facts([
+    ['What happened', breach.nature],
+    ['Raised by', enumWords(breach.source)],
+    ['Data affected', breach.categories.map(enumWords).join(', ')],
+    ['People affected (about)', String(breach.approximateSubjects)],
+    ['Discovered', dateTimeWords(breach.discoveredAt)],
+    ['Regulator deadline', `${dateTimeWords(breach.regulatorDeadline)} (${clock.words})`],
+    [
+      'Reportable',
+      breach.reportable === null || breach.reportable === undefined
+        ? 'not yet assessed'
+        : breach.reportable
+          ? 'yes'
+          : 'no',
+    ],
+    ['Containment', breach.containment ?? 'not recorded'],
+  ]);
 }
 
 /** One breach; the IG lead records whether it is reportable and when the regulator was told. */
@@ -176,29 +204,9 @@ export async function breachScreen(
     render(main, screenHeading('Breach'), errorNotice(errors) ?? notice(missing, 'error'));
     return;
   }
-  const clock = breachClock(breach, new Date());
   const outcome = h('div', { class: 'outcome', 'aria-live': 'polite' });
-  const children: (Node | null)[] = [
-    screenHeading('Breach'),
-    facts([
-      ['What happened', breach.nature],
-      ['Raised by', enumWords(breach.source)],
-      ['Data affected', breach.categories.map(enumWords).join(', ')],
-      ['People affected (about)', String(breach.approximateSubjects)],
-      ['Discovered', dateTimeWords(breach.discoveredAt)],
-      ['Regulator deadline', `${dateTimeWords(breach.regulatorDeadline)} (${clock.words})`],
-      [
-        'Reportable',
-        breach.reportable === null || breach.reportable === undefined
-          ? 'not yet assessed'
-          : breach.reportable
-            ? 'yes'
-            : 'no',
-      ],
-      ['Containment', breach.containment ?? 'not recorded'],
-    ]),
-    outcome,
-  ];
+  const summary = breachFacts(breach);
+  const children: (Node | null)[] = [screenHeading('Breach'), summary, outcome];
   if (capabilities.assessBreaches && !breach.regulatorNotifiedAt) {
     const notified = h('input', { type: 'datetime-local', id: 'notified-at', name: 'notifiedAt' });
     const form = h(
@@ -221,7 +229,11 @@ export async function breachScreen(
           ' No',
         ),
       ),
-      h('label', { for: 'notified-at' }, 'When the regulator was told (UTC; leave empty if not yet)'),
+      h(
+        'label',
+        { for: 'notified-at' },
+        `When the regulator was told (${CONSOLE_TIME_ZONE_WORDS}; leave empty if not yet)`,
+      ),
       notified,
       h('button', { type: 'submit' }, 'Record the assessment'),
     );
@@ -231,13 +243,16 @@ export async function breachScreen(
         breachId: breach.id,
         expectedVersion: breach.version,
         reportable,
-        regulatorNotifiedAt: notified.value ? new Date(`${notified.value}Z`).toISOString() : null,
+        regulatorNotifiedAt: notified.value ? localInputInstant(notified.value) : null,
       });
-      if (!result.data) {
-        outcome.replaceChildren(actionErrorNotice(result.errors));
+      const assessed = result.data?.assessBreach;
+      if (!assessed) {
+        showRefusal(outcome, actionErrorNotice(result.errors));
         return;
       }
       form.remove();
+      // The facts above say what the API now holds, not what the screen read before.
+      summary.replaceWith(breachFacts({ ...breach, ...assessed }));
       const recorded = notice('Assessment recorded.', 'success');
       outcome.replaceChildren(recorded, h('p', {}, link('/registers/breaches', 'Back to the register')));
       focusOutcome(recorded);

@@ -1,7 +1,7 @@
 import { execute } from '../api';
 import { ReportBreachMutation } from '../case-documents';
 import { h, notice } from '../dom';
-import { dateTimeWords } from '../logic';
+import { CONSOLE_TIME_ZONE_WORDS, dateTimeWords, localDateTimeInputValue, localInputInstant } from '../logic';
 import { actionErrorNotice, field, onSubmit } from './action-forms';
 
 /** The kinds of data a breach may touch, as the register records them (categories, never people). */
@@ -15,9 +15,6 @@ const CATEGORIES = [
   ['STAFF_PERSONAL', 'Staff personal details'],
 ] as const;
 
-/** A local datetime-local value for an instant, in UTC (the field says so). */
-const utcInputValue = (at: Date) => at.toISOString().slice(0, 16);
-
 /**
  * Reports a breach to the register (`reportBreach`): what happened, the kinds of data and about how many people —
  * categories and counts, never who — and when it was discovered, which starts the 72-hour regulator clock.
@@ -29,8 +26,8 @@ export function reportBreachForm(reported: (words: string) => Promise<void>): HT
   const discovered = h('input', {
     type: 'datetime-local',
     required: true,
-    value: utcInputValue(new Date()),
-    max: utcInputValue(new Date(Date.now() + 60_000)),
+    value: localDateTimeInputValue(new Date()),
+    max: localDateTimeInputValue(new Date(Date.now() + 60_000)),
   });
   const containment = h('textarea', { rows: 2, maxlength: 2000 });
   const form = h(
@@ -58,7 +55,7 @@ export function reportBreachForm(reported: (words: string) => Promise<void>): HT
     field('breach-subjects', 'About how many people are affected', subjects),
     field(
       'breach-discovered',
-      'When it was discovered (UTC)',
+      `When it was discovered (${CONSOLE_TIME_ZONE_WORDS})`,
       discovered,
       'The regulator must be told within 72 hours of this.',
     ),
@@ -77,7 +74,7 @@ export function reportBreachForm(reported: (words: string) => Promise<void>): HT
         nature: nature.value,
         categories,
         approximateSubjects: Number(subjects.value),
-        discoveredAt: new Date(`${discovered.value}Z`).toISOString(),
+        discoveredAt: localInputInstant(discovered.value),
         containment: containment.value.trim() || null,
       },
     });

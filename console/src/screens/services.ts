@@ -2,9 +2,17 @@ import { execute } from '../api';
 import { AssignQaReviewMutation, ManagedServicesQuery, ServiceTeamQuery } from '../case-documents';
 import { mapInTurn, readConnection } from '../connection-pages';
 import { h, notice, render } from '../dom';
-import { type Capabilities, dateWords } from '../logic';
+import { type Capabilities, CONSOLE_TIME_ZONE_WORDS, dateWords, localInputInstant } from '../logic';
 import { actionErrorNotice, field, onSubmit, todayIso } from './action-forms';
-import { actorWords, errorNotice, SERVICE_PAGES, SERVICE_READS_AT_ONCE, screenHeading } from './shared';
+import {
+  actorWords,
+  errorNotice,
+  listOrError,
+  SERVICE_PAGES,
+  SERVICE_READS_AT_ONCE,
+  screenHeading,
+  unread,
+} from './shared';
 
 const DAY_MS = 86_400_000;
 
@@ -49,6 +57,8 @@ export async function servicesScreen(
     }
   }
   const candidates = [...leaders.values()].sort((a, b) => actorWords(a).localeCompare(actorWords(b)));
+  // A team that could not be read may hold a team leader: the cards then do not say that none works there.
+  const teamErrors = teams.flatMap((team) => team.errors);
   render(
     main,
     screenHeading('Services'),
@@ -59,15 +69,22 @@ export async function servicesScreen(
         ? 'Every service of the organisation.'
         : 'The services you manage. A QA review gives a team leader read-only access to a service’s records for a period.',
     ),
-    errorNotice(errors),
-    more
+    more && !unread(errors, nodes.length)
       ? notice(
           `Only the first ${nodes.length} services of the organisation were read: it has more, not shown here.`,
         )
       : null,
-    services.length === 0 && !more ? h('p', { class: 'empty' }, 'You manage no service.') : null,
-    ...services.map((service, index) =>
-      capabilities.assignQaReviews ? qaReviewCard(service, index, candidates) : null,
+    errorNotice(teamErrors),
+    ...listOrError(errors, services.length, more ? null : 'You manage no service.', () =>
+      h(
+        'div',
+        {},
+        services.map((service, index) =>
+          capabilities.assignQaReviews
+            ? qaReviewCard(service, index, candidates, teamErrors.length > 0)
+            : null,
+        ),
+      ),
     ),
   );
 }
@@ -76,6 +93,7 @@ function qaReviewCard(
   service: { id: string; name: string },
   index: number,
   candidates: readonly Member[],
+  teamsUnread: boolean,
 ): HTMLElement {
   const titleId = `service-${index}-title`;
   const outcome = h('div', { class: 'outcome', 'aria-live': 'polite' });
@@ -101,7 +119,7 @@ function qaReviewCard(
       `qa-${index}-to`,
       `Last day of the review of ${service.name}`,
       to,
-      'At most 90 days after the first. Their access ends at the end of this day (UTC).',
+      `At most 90 days after the first. Their access ends at the end of this day (${CONSOLE_TIME_ZONE_WORDS}).`,
     ),
     h('button', { type: 'submit' }, `Assign the QA review of ${service.name}`),
   );
@@ -109,8 +127,9 @@ function qaReviewCard(
     const result = await execute(AssignQaReviewMutation, {
       serviceId: service.id,
       staffId: leader.value,
-      from: `${from.value}T00:00:00Z`,
-      to: `${to.value}T23:59:59Z`,
+      // The first day's start to the last day's end, in UK time.
+      from: localInputInstant(from.value),
+      to: localInputInstant(`${to.value}T23:59:59`),
     });
     if (!result.data?.assignQaReview) {
       outcome.replaceChildren(
@@ -136,6 +155,8 @@ function qaReviewCard(
     outcome,
     candidates.length > 0
       ? form
-      : h('p', { class: 'empty' }, 'No team leader works in your services to carry out a QA review.'),
+      : teamsUnread
+        ? null
+        : h('p', { class: 'empty' }, 'No team leader works in your services to carry out a QA review.'),
   );
 }

@@ -8,8 +8,9 @@ import {
 } from '../documents';
 import { h, link, notice, render } from '../dom';
 import { type Capabilities, dateTimeWords, dateWords, deadlineWords, enumWords } from '../logic';
+import { actionErrorNotice } from './action-forms';
 import { requestSubjectAccessForm } from './request-subject-access';
-import { actorWords, errorNotice, focusOutcome, personLabel, screenHeading } from './shared';
+import { actorWords, focusOutcome, listOrError, personLabel, screenHeading, showRefusal } from './shared';
 
 /** The pages of the register (50 requests each) one screen reads at most: 2,000 requests. */
 const SUBJECT_ACCESS_REGISTER_PAGES = 40;
@@ -63,7 +64,7 @@ export async function subjectAccessScreen(
         const result = await execute(ApproveSubjectAccessExportMutation, { requestId: request.id });
         if (!result.data) {
           approve.removeAttribute('disabled');
-          outcome.replaceChildren(errorNotice(result.errors) ?? notice('Nothing was recorded.', 'error'));
+          showRefusal(outcome, actionErrorNotice(result.errors));
           return;
         }
         await again('Export approved. An IG lead other than you can now produce it.');
@@ -86,9 +87,7 @@ export async function subjectAccessScreen(
         download.removeAttribute('disabled');
         const exported = result.data?.subjectAccessExport;
         if (!exported) {
-          outcome.replaceChildren(
-            errorNotice(result.errors) ?? notice('The export could not be produced.', 'error'),
-          );
+          showRefusal(outcome, actionErrorNotice(result.errors, {}, 'The export could not be produced.'));
           return;
         }
         const file = `subject-access-${request.id}.json`;
@@ -113,7 +112,7 @@ export async function subjectAccessScreen(
         const result = await execute(CompleteSubjectAccessRequestMutation, { requestId: request.id });
         if (!result.data) {
           complete.removeAttribute('disabled');
-          outcome.replaceChildren(errorNotice(result.errors) ?? notice('Nothing was recorded.', 'error'));
+          showRefusal(outcome, actionErrorNotice(result.errors));
           return;
         }
         await again('Request marked answered.');
@@ -144,78 +143,77 @@ export async function subjectAccessScreen(
           await again(words);
         })
       : null,
-    errorNotice(errors),
     outcome,
-    requests.length === 0
-      ? h('p', { class: 'empty' }, 'No subject access request has been made.')
-      : h(
-          'table',
-          { class: 'subject-access' },
+    ...listOrError(errors, requests.length, 'No subject access request has been made.', () =>
+      h(
+        'table',
+        { class: 'subject-access' },
+        h(
+          'caption',
+          {},
+          more
+            ? `The first ${requests.length} requests received (the register holds more, received later, not shown here), open ones first, soonest deadline first`
+            : `${requests.length} ${requests.length === 1 ? 'request' : 'requests'}, open ones first, soonest deadline first`,
+        ),
+        h(
+          'thead',
+          {},
           h(
-            'caption',
+            'tr',
             {},
-            more
-              ? `The first ${requests.length} requests received (the register holds more, received later, not shown here), open ones first, soonest deadline first`
-              : `${requests.length} ${requests.length === 1 ? 'request' : 'requests'}, open ones first, soonest deadline first`,
-          ),
-          h(
-            'thead',
-            {},
-            h(
-              'tr',
-              {},
-              ['Received', 'Answer by', 'Person', 'Identity', 'Export', 'Status', ''].map((label) =>
-                h('th', { scope: 'col' }, label),
-              ),
-            ),
-          ),
-          h(
-            'tbody',
-            {},
-            requests.map((request) =>
-              h(
-                'tr',
-                { class: request.overdue ? 'overdue' : '' },
-                h('td', {}, dateWords(request.receivedOn)),
-                h(
-                  'td',
-                  {},
-                  dateWords(request.deadline),
-                  request.status === 'OPEN' ? h('br') : null,
-                  request.status === 'OPEN'
-                    ? h('span', { class: 'item-detail' }, deadlineWords(`${request.deadline}T23:59:59Z`, now))
-                    : null,
-                ),
-                h(
-                  'td',
-                  {},
-                  link(
-                    `/person/${encodeURIComponent(request.serviceUserId)}`,
-                    personLabel(request.serviceUserId),
-                  ),
-                ),
-                h(
-                  'td',
-                  {},
-                  request.openedByPerson
-                    ? 'opened by the person (signed in)'
-                    : enumWords(request.identityCheck ?? 'not recorded'),
-                  request.recordedByActor
-                    ? h(
-                        'span',
-                        { class: 'item-detail' },
-                        h('br'),
-                        `recorded by ${request.recordedBy === viewerStaffId ? 'you' : actorWords(request.recordedByActor)}`,
-                      )
-                    : null,
-                ),
-                h('td', {}, exportWords(request)),
-                h('td', {}, request.status === 'OPEN' ? 'open' : 'answered'),
-                h('td', {}, h('div', { class: 'actions' }, actions(request))),
-              ),
+            ['Received', 'Answer by', 'Person', 'Identity', 'Export', 'Status', ''].map((label) =>
+              h('th', { scope: 'col' }, label),
             ),
           ),
         ),
+        h(
+          'tbody',
+          {},
+          requests.map((request) =>
+            h(
+              'tr',
+              { class: request.overdue ? 'overdue' : '' },
+              h('td', {}, dateWords(request.receivedOn)),
+              h(
+                'td',
+                { class: 'deadline' },
+                dateWords(request.deadline),
+                request.status === 'OPEN' ? h('br') : null,
+                request.status === 'OPEN'
+                  ? h('span', { class: 'item-detail' }, deadlineWords(`${request.deadline}T23:59:59Z`, now))
+                  : null,
+              ),
+              h(
+                'td',
+                {},
+                link(
+                  `/person/${encodeURIComponent(request.serviceUserId)}`,
+                  personLabel(request.serviceUserId),
+                ),
+              ),
+              h(
+                'td',
+                {},
+                request.openedByPerson
+                  ? 'opened by the person (signed in)'
+                  : enumWords(request.identityCheck ?? 'not recorded'),
+                request.recordedByActor
+                  ? h(
+                      'span',
+                      { class: 'item-detail' },
+                      h('br'),
+                      `recorded by ${request.recordedBy === viewerStaffId ? 'you' : actorWords(request.recordedByActor)}`,
+                    )
+                  : null,
+              ),
+              h('td', {}, exportWords(request)),
+              h('td', {}, request.status === 'OPEN' ? 'open' : 'answered'),
+              h('td', {}, h('div', { class: 'actions' }, actions(request))),
+            ),
+          ),
+        ),
+      ),
+    ),
   );
   focusOutcome(message);
 }

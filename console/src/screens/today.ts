@@ -28,7 +28,7 @@ import {
   type QueueEntry,
   recordedForAnother,
 } from '../logic';
-import { actorWords, errorNotice, personLabel, screenHeading } from './shared';
+import { actorWords, listOrError, personLabel, screenHeading, unread } from './shared';
 
 /**
  * One item of a queue, ready to show: what it is, how long it has waited, and the one link to its decision (none for
@@ -297,6 +297,8 @@ export async function todayScreen(
       const { items, errors, more } = await queue.load();
       const ordered = inWorkingOrder(items);
       const oldest = oldestSince(ordered);
+      // A queue whose read failed has no count: how much waits in it is unknown.
+      const known = !unread(errors, ordered.length);
       section.removeAttribute('aria-busy');
       render(
         section,
@@ -304,42 +306,43 @@ export async function todayScreen(
           'h2',
           { id: `${queue.id}-title` },
           queue.title,
-          ' ',
-          h(
-            'span',
-            { class: 'count', 'data-count': ordered.length },
-            `(${ordered.length}${more ? '+' : ''})`,
-          ),
+          known ? ' ' : null,
+          known
+            ? h(
+                'span',
+                { class: 'count', 'data-count': ordered.length },
+                `(${ordered.length}${more ? '+' : ''})`,
+              )
+            : null,
         ),
         oldest ? h('p', { class: 'queue-age' }, `Oldest ${ageWords(oldest, now)}`) : null,
-        more
+        more && known
           ? h('p', { class: 'queue-age' }, 'More than are listed here: the rest are not shown yet.')
           : null,
-        errorNotice(errors),
-        ordered.length === 0
-          ? h('p', { class: 'empty' }, more ? 'None among those read so far.' : queue.empty)
-          : h(
-              'ul',
-              { class: 'items' },
-              ordered.map((item) =>
+        ...listOrError(errors, ordered.length, more ? 'None among those read so far.' : queue.empty, () =>
+          h(
+            'ul',
+            { class: 'items' },
+            ordered.map((item) =>
+              h(
+                'li',
+                { class: `item${item.overdue ? ' overdue' : ''}` },
                 h(
-                  'li',
-                  { class: `item${item.overdue ? ' overdue' : ''}` },
-                  h(
-                    'div',
-                    {},
-                    h('p', { class: 'item-title' }, item.title),
-                    h('p', { class: 'item-detail' }, `${item.detail} · ${ageWords(item.since, now)}`),
-                  ),
-                  item.route && item.action
-                    ? link(item.route, item.action, {
-                        class: 'button',
-                        'aria-label': `${item.action}: ${item.title}`,
-                      })
-                    : null,
+                  'div',
+                  {},
+                  h('p', { class: 'item-title' }, item.title),
+                  h('p', { class: 'item-detail' }, `${item.detail} · ${ageWords(item.since, now)}`),
                 ),
+                item.route && item.action
+                  ? link(item.route, item.action, {
+                      class: 'button',
+                      'aria-label': `${item.action}: ${item.title}`,
+                    })
+                  : null,
               ),
             ),
+          ),
+        ),
       );
     }),
   );
