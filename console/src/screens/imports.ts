@@ -1,5 +1,4 @@
 import { execute } from '../api';
-import { ManagedServicesQuery } from '../case-documents';
 import { mapInTurn, readConnection } from '../connection-pages';
 import { facts, h, notice, render } from '../dom';
 import {
@@ -22,7 +21,7 @@ import { actionErrorNotice, field, onSubmit } from './action-forms';
 import {
   errorNotice,
   focusOutcome,
-  SERVICE_PAGES,
+  readManagedServices,
   SERVICE_READS_AT_ONCE,
   screenHeading,
   showRefusal,
@@ -70,13 +69,7 @@ const NOT_AN_ID =
  */
 export async function importsScreen(main: HTMLElement, viewerStaffId: string | undefined): Promise<void> {
   render(main, screenHeading('Imports'), h('p', {}, 'Loading…'));
-  const { nodes, errors, more } = await readConnection(
-    async (after) => {
-      const { data, errors } = await execute(ManagedServicesQuery, { after });
-      return { page: data?.servicesConnection, errors };
-    },
-    { maxPages: SERVICE_PAGES },
-  );
+  const { nodes, errors, more } = await readManagedServices();
   const services = nodes
     .filter((service) => service.managers.some((manager) => manager.id === viewerStaffId))
     .map(({ id, name }) => ({ id, name }))

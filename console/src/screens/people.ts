@@ -1,7 +1,7 @@
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
 import { type ApiError, execute } from '../api';
 import { type ConnectionPage, mapInTurn, readConnection } from '../connection-pages';
-import { ManagedServicePeopleQuery, ManagedServicesQuery, ServicePeopleByReferenceQuery } from '../documents';
+import { ManagedServicePeopleQuery, ServicePeopleByReferenceQuery } from '../documents';
 import { h, link, notice, render } from '../dom';
 import {
   type Capabilities,
@@ -15,7 +15,13 @@ import {
   referenceFilterWords,
 } from '../logic';
 import { field, onSubmit } from './action-forms';
-import { errorNotice, readServices, SERVICE_PAGES, SERVICE_READS_AT_ONCE, screenHeading } from './shared';
+import {
+  errorNotice,
+  readManagedServices,
+  readServices,
+  SERVICE_READS_AT_ONCE,
+  screenHeading,
+} from './shared';
 
 /**
  * The pages (100 people each) of one service's people the screen reads at most: 2,000 people. With at most
@@ -100,13 +106,7 @@ function introWords(byName: boolean, byReference: boolean): string {
 async function managedServicesPeople(
   viewerStaffId: string | undefined,
 ): Promise<{ sections: HTMLElement[]; notices: HTMLElement | null; listed: ListedByName }> {
-  const { nodes, errors, more } = await readConnection(
-    async (after) => {
-      const { data, errors } = await execute(ManagedServicesQuery, { after });
-      return { page: data?.servicesConnection, errors };
-    },
-    { maxPages: SERVICE_PAGES },
-  );
+  const { nodes, errors, more } = await readManagedServices();
   const services = nodes
     .filter((service) => service.managers.some((manager) => manager.id === viewerStaffId))
     .map(({ id, name }) => ({ id, name }))

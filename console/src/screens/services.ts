@@ -1,6 +1,6 @@
 import { execute } from '../api';
-import { AssignQaReviewMutation, ManagedServicesQuery, ServiceTeamQuery } from '../case-documents';
-import { mapInTurn, readConnection } from '../connection-pages';
+import { AssignQaReviewMutation, ServiceTeamQuery } from '../case-documents';
+import { mapInTurn } from '../connection-pages';
 import { h, notice, render } from '../dom';
 import { type Capabilities, CONSOLE_TIME_ZONE_WORDS, dateWords, localInputInstant } from '../logic';
 import { actionErrorNotice, field, onSubmit, todayIso } from './action-forms';
@@ -8,7 +8,7 @@ import {
   actorWords,
   errorNotice,
   listOrError,
-  SERVICE_PAGES,
+  readManagedServices,
   SERVICE_READS_AT_ONCE,
   screenHeading,
   unread,
@@ -35,13 +35,7 @@ export async function servicesScreen(
   seniorManager: boolean,
 ): Promise<void> {
   render(main, screenHeading('Services'), h('p', {}, 'Loading…'));
-  const { nodes, errors, more } = await readConnection(
-    async (after) => {
-      const { data, errors } = await execute(ManagedServicesQuery, { after });
-      return { page: data?.servicesConnection, errors };
-    },
-    { maxPages: SERVICE_PAGES },
-  );
+  const { nodes, errors, more } = await readManagedServices();
   const services = nodes
     .filter((service) => seniorManager || service.managers.some((manager) => manager.id === viewerStaffId))
     .sort((a, b) => a.name.localeCompare(b.name));

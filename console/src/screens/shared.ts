@@ -1,6 +1,6 @@
 import { type ApiError, errorWords, execute } from '../api';
 import { readConnection } from '../connection-pages';
-import { ServicesQuery } from '../documents';
+import { ManagedServicesQuery, ServicesQuery } from '../documents';
 import { h, notice } from '../dom';
 import { rolesWords, tokenExpired } from '../logic';
 import { currentSession, signOut } from '../session';
@@ -106,6 +106,16 @@ export const SERVICE_PAGES = 20;
 
 /** The reads of one service each (its team, its people) a screen has running at once: see `mapInTurn`. */
 export const SERVICE_READS_AT_ONCE = 6;
+
+/** The organisation's services with their managers, to the end (within the bound): to find those the caller manages. */
+export const readManagedServices = () =>
+  readConnection(
+    async (after) => {
+      const { data, errors } = await execute(ManagedServicesQuery, { after });
+      return { page: data?.servicesConnection, errors };
+    },
+    { maxPages: SERVICE_PAGES },
+  );
 
 /** The organisation's services the caller may see, to the end (within the bound). */
 export const readServices = () =>
