@@ -272,11 +272,23 @@ describe('access reports', () => {
     ]);
 
     // Act
-    const [asIg, asOtherManager] = await Promise.all([
+    const [asIg, asOtherManager, whoAndWhy] = await Promise.all([
       api.graphql<{ disclosureReport: Connection<Event> }>(DISCLOSURE_REPORT, { token: world.ig.token }),
       api.graphql<{ disclosureReport: Connection<Event> }>(DISCLOSURE_REPORT, {
         token: world.otherManager.token,
       }),
+      // Which person each was about, and the rule (the basis) it was made under: a register that says to whom it
+      // relates and why, the details one step away on the person's register.
+      api.graphql<{
+        disclosureReport: Connection<{
+          operation: string;
+          serviceUserId: string | null;
+          rule: string | null;
+        }>;
+      }>(
+        'query ($from: DateTime) { disclosureReport(from: $from, first: 100) { edges { node { operation serviceUserId rule } } } }',
+        { token: world.ig.token },
+      ),
     ]);
 
     // Assess
@@ -288,6 +300,17 @@ describe('access reports', () => {
     ).toEqual(['recordExceptionalDisclosure', 'releaseDisclosure']);
     expectNoErrors(asOtherManager);
     expect(nodes(asOtherManager.data?.disclosureReport)).toEqual([]);
+    expectNoErrors(whoAndWhy);
+    expect(
+      nodes(whoAndWhy.data?.disclosureReport).sort((a, b) => a.operation.localeCompare(b.operation)),
+    ).toEqual([
+      {
+        operation: 'recordExceptionalDisclosure',
+        serviceUserId: world.clientA,
+        rule: 'disclosure.exceptional.SAFEGUARDING',
+      },
+      { operation: 'releaseDisclosure', serviceUserId: world.clientA, rule: 'disclosure.released.CONSENT' },
+    ]);
   });
 
   it('emergencyAccessReport shows each break-glass access, its review status and the audited reads under it', async () => {

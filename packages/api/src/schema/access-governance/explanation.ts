@@ -1,4 +1,5 @@
 import { type ClassificationExplanation, explain } from '@confide/access';
+import { isIdOf } from '@confide/domain';
 import type { StoredAuditEvent } from '@confide/store';
 import { resolveArrayConnection } from '@pothos/plugin-relay';
 import { builder } from '../../builder';
@@ -90,6 +91,19 @@ AccessEventRef.implement({
     }),
     emergency: t.boolean({ description: 'Under break-glass.', resolve: (e) => e.emergency }),
     outcome: t.exposeString('outcome', { description: 'ALLOWED, or the refusal given.' }),
+    serviceUserId: t.globalID({
+      nullable: true,
+      description:
+        'The person it was about; null when about no service user. An id only: it opens nothing by itself.',
+      resolve: (e) =>
+        e.subjectId && isIdOf('serviceUser', e.subjectId) ? { type: 'ServiceUser', id: e.subjectId } : null,
+    }),
+    rule: t.string({
+      nullable: true,
+      description:
+        'The rule that decided it, e.g. `disclosure.released.CONSENT` (a disclosure’s basis last).',
+      resolve: (e) => e.rule ?? null,
+    }),
   }),
 });
 
