@@ -167,6 +167,7 @@ export const BreakGlassReviewQuery = graphql(`
           until
           status
           outcome
+          reviewedAt
           serviceUserId
           actor { displayName handle roles }
         }
@@ -418,6 +419,8 @@ export const DisclosureRegisterQuery = graphql(`
           at
           operation
           purpose
+          rule
+          serviceUserId
           classifications
           actor { displayName handle roles }
         }

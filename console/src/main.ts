@@ -95,7 +95,7 @@ async function route(viewer: Viewer, target: HTMLElement): Promise<void> {
   else if (screen === 'registers' && first === 'subject-access' && can.subjectAccess)
     await subjectAccessScreen(target, can, viewer.staffId);
   else if (screen === 'registers' && first === 'disclosures' && can.disclosureRegister)
-    await disclosureRegisterScreen(target);
+    await disclosureRegisterScreen(target, can);
   else if (screen === 'registers' && first === 'breaches' && second && can.breaches)
     await breachScreen(target, second, can);
   else if (screen === 'registers' && first === 'breaches' && can.breaches)

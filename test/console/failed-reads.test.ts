@@ -97,6 +97,42 @@ describe('a read that fails is shown as a failure, not as an empty list', () => 
     });
   }
 
+  it('when the sign-in has expired, Today offers to sign in again once, at the top, and each queue says it was not read', async () => {
+    // Prepare: signed in, then the tab's token expires
+    const { page, close } = await freshPage();
+    await signInAs(page, 'ig');
+    await page.evaluate((token) => sessionStorage.setItem('confide.console.token', token), expiredToken());
+
+    // Act
+    await openInPage(page, '/registers/breaches', 'Breach register');
+    await openInPage(page, '/today', 'Today');
+
+    // Assess: one alert with one button, right after the heading; each queue a short line, no count nor "none"
+    const now = await shown(page);
+    expect(now.alerts).toHaveLength(1);
+    expect(now.alerts[0]).toMatch(/^Your sign-in has expired\./);
+    expect(now.signInAgain).toBe(1);
+    await expect(
+      page.evaluate(() => {
+        const alert = document.querySelector('main [role="alert"]');
+        const firstQueue = document.querySelector('main section.queue');
+        return Boolean(
+          alert && firstQueue && alert.compareDocumentPosition(firstQueue) & Node.DOCUMENT_POSITION_FOLLOWING,
+        );
+      }),
+    ).resolves.toBe(true);
+    const queues = await page
+      .locator('section.queue')
+      .evaluateAll((sections) =>
+        sections.map((section) => section.querySelector('.unread-queue')?.textContent ?? ''),
+      );
+    expect(queues.length).toBeGreaterThan(1);
+    for (const line of queues) expect(line).toBe('This queue could not be read.');
+    expect(now.empty).toEqual([]);
+    expect(now.counts).toEqual([]);
+    await close();
+  });
+
   it('signing in again from a screen whose read was refused returns to that screen, read afresh', async () => {
     const { page, close } = await freshPage();
     await signInAs(page, 'ig');

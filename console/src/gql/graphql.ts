@@ -469,7 +469,7 @@ export type ConsoleBreakGlassReviewQueryVariables = Exact<{
 }>;
 
 
-export type ConsoleBreakGlassReviewQuery = { emergencyAccessReviewsConnection: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, reason: EmergencyReason, detail: string | null, openedAt: string, until: string, status: string, outcome: ReviewOutcome | null, serviceUserId: string, actor: { displayName: string | null, handle: string | null, roles: Array<string> } } }> } };
+export type ConsoleBreakGlassReviewQuery = { emergencyAccessReviewsConnection: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, reason: EmergencyReason, detail: string | null, openedAt: string, until: string, status: string, outcome: ReviewOutcome | null, reviewedAt: string | null, serviceUserId: string, actor: { displayName: string | null, handle: string | null, roles: Array<string> } } }> } };
 
 export type ConsoleCompleteBreakGlassReviewMutationVariables = Exact<{
   reviewId: string | number;
@@ -641,7 +641,7 @@ export type ConsoleDisclosureRegisterQueryVariables = Exact<{
 }>;
 
 
-export type ConsoleDisclosureRegisterQuery = { disclosureReport: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, at: string, operation: string, purpose: string | null, classifications: Array<Classification>, actor: { displayName: string | null, handle: string | null, roles: Array<string> } } }> } };
+export type ConsoleDisclosureRegisterQuery = { disclosureReport: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, at: string, operation: string, purpose: string | null, rule: string | null, serviceUserId: string | null, classifications: Array<Classification>, actor: { displayName: string | null, handle: string | null, roles: Array<string> } } }> } };
 
 export type ConsoleStaffAccessQueryVariables = Exact<{
   staffId: string | number;
@@ -1188,6 +1188,7 @@ export const ConsoleBreakGlassReviewDocument = new TypedDocumentString(`
         until
         status
         outcome
+        reviewedAt
         serviceUserId
         actor {
           displayName
@@ -1471,6 +1472,8 @@ export const ConsoleDisclosureRegisterDocument = new TypedDocumentString(`
         at
         operation
         purpose
+        rule
+        serviceUserId
         classifications
         actor {
           displayName

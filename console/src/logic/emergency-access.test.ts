@@ -31,4 +31,19 @@ describe('when an emergency access ends, in words', () => {
       `${dateTimeWords(until)}, or sooner if this review was completed before`,
     ]);
   });
+
+  it('says when a completed review ended the access, or that the access ended first', () => {
+    const completedAt = '2026-03-02T10:12:00.000Z';
+    expect(emergencyAccessEndWords({ status: 'COMPLETED', until, reviewedAt: completedAt }, after)).toEqual([
+      'Access ended',
+      `when this review was completed, ${dateTimeWords(completedAt)} (it was to last until ${dateTimeWords(until)})`,
+    ]);
+    const completedLater = '2026-03-02T12:00:00.000Z';
+    expect(
+      emergencyAccessEndWords({ status: 'COMPLETED', until, reviewedAt: completedLater }, after),
+    ).toEqual([
+      'Access ended',
+      `${dateTimeWords(until)} (this review was completed later, ${dateTimeWords(completedLater)})`,
+    ]);
+  });
 });

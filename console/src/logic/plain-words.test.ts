@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { accessSentence, isRefusal, operationWords, rolesWords } from './plain-words';
+import {
+  accessSentence,
+  disclosureBasisWords,
+  isRefusal,
+  operationDoneWords,
+  operationWords,
+  rolesWords,
+} from './plain-words';
 
 describe('an access in plain words', () => {
   const base = {
@@ -118,5 +125,24 @@ describe('an access in plain words', () => {
     );
     expect(rolesWords([])).toBe('no role');
     expect(operationWords('subjectAccessRequestsConnection')).toBe('subject access requests connection');
+  });
+});
+
+describe('a disclosure register entry in words', () => {
+  it.each([
+    ['disclosure.released.CONSENT', 'consent'],
+    ['disclosure.exceptional.SAFEGUARDING', 'safeguarding'],
+    ['disclosure.exceptional.PREVENTION_OF_SERIOUS_CRIME', 'prevention of serious crime'],
+    ['disclosure.released', 'not recorded'],
+    ['review.client-informed', 'not recorded'],
+    [null, 'not recorded'],
+  ])('the rule %s gives the basis “%s”', (rule, basis) => {
+    expect(disclosureBasisWords(rule)).toBe(basis);
+  });
+
+  it('says what a known operation did, and names an unknown one in words', () => {
+    expect(operationDoneWords('releaseDisclosure')).toBe('released a disclosure');
+    expect(operationDoneWords('recordExceptionalDisclosure')).toBe('recorded an exceptional disclosure');
+    expect(operationDoneWords('shareSomethingNew')).toBe('share something new');
   });
 });

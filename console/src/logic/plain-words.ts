@@ -81,6 +81,24 @@ export interface AccessFacts {
 export const operationWords = (operation: string) =>
   operation.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
 
+/** The legal bases a disclosure is made on (the API's `LegalBasis`). */
+const LEGAL_BASES = new Set([
+  'CONSENT',
+  'COURT_ORDER',
+  'PREVENTION_OF_SERIOUS_CRIME',
+  'SAFEGUARDING',
+  'VITAL_INTERESTS',
+]);
+
+/**
+ * A disclosure's legal basis in words, from the rule that decided it (`disclosure.released.CONSENT`: the basis last).
+ * A rule that ends in no basis, or no rule, says so rather than passing the rule's own name off as one.
+ */
+export function disclosureBasisWords(rule: string | null | undefined): string {
+  const basis = rule?.split('.').at(-1) ?? '';
+  return LEGAL_BASES.has(basis) ? enumWords(basis) : 'not recorded';
+}
+
 /**
  * What an operation does to a person's record, in words: what they did (`did`), what they tried to do when refused
  * (`to`), and, for a change that waits for a second person, what they proposed (`proposing`). The log names the
@@ -213,6 +231,10 @@ const unknownDeed = (action: string, operation: string | undefined): OperationDe
 
 /** Outcomes other than ALLOWED that are not refusals: a change awaiting its second person, a search that found none. */
 const NOT_REFUSED = new Set(['ALLOWED', 'APPROVAL_REQUESTED', 'NONE_FOUND', '']);
+
+/** What an operation did, in words: "released a disclosure"; one the console does not know, by its name in words. */
+export const operationDoneWords = (operation: string) =>
+  OPERATION_DEEDS[operation]?.did ?? operationWords(operation);
 
 /** Whether an access was refused: DENIED, or an outcome that is a refusal's code (FORBIDDEN, NOT_FOUND, …). */
 export const isRefusal = (event: Pick<AccessFacts, 'action' | 'outcome'>) =>

@@ -6,6 +6,7 @@ import {
   dateWords,
   deadlineWords,
   durationWords,
+  endOfLocalDate,
   localDateIso,
   localDateTimeInputValue,
   localInputInstant,
@@ -103,6 +104,21 @@ describe('UK dates and times for form fields, and the instants they stand for', 
 
   it('refuses a value that is no date-time', () => {
     expect(() => localInputInstant('16/07/2026 00:30')).toThrow(RangeError);
+  });
+});
+
+describe('the end of a UK date', () => {
+  it.each([
+    ['in British Summer Time, an hour before the UTC day ends', '2026-07-10', '2026-07-10T22:59:59.999Z'],
+    ['in Greenwich Mean Time, with the UTC day', '2026-12-10', '2026-12-10T23:59:59.999Z'],
+  ])('is %s', (_case, date, instant) => {
+    expect(endOfLocalDate(date)).toBe(instant);
+  });
+
+  it('makes a deadline overdue once the UK day is over, though the UTC day is not', () => {
+    expect(deadlineWords(endOfLocalDate('2026-07-10'), new Date('2026-07-10T23:30:00Z'))).toBe(
+      'overdue by 30 minutes',
+    );
   });
 });
 

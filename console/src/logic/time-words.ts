@@ -137,6 +137,13 @@ export function localInputInstant(value: string, timeZone = CONSOLE_TIME_ZONE): 
   return new Date(fits.length > 0 ? Math.min(...fits) : naive - before).toISOString();
 }
 
+/**
+ * The last instant (ISO, UTC) of a calendar date (YYYY-MM-DD) in the console's time zone: when a deadline that falls
+ * on that date ends. In British Summer Time that is 22:59:59.999 UTC, an hour before the UTC day ends.
+ */
+export const endOfLocalDate = (date: string, timeZone = CONSOLE_TIME_ZONE): string =>
+  localInputInstant(`${date}T23:59:59.999`, timeZone);
+
 /** A calendar date and time in British English, in the console's time zone, named: "7 Dec 2026, 20:56 GMT". */
 export function dateTimeWords(at: Date | string, timeZone = CONSOLE_TIME_ZONE): string {
   return formatter('date-time', timeZone, {

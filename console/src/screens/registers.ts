@@ -9,12 +9,22 @@ import {
   CONSOLE_TIME_ZONE_WORDS,
   classificationWords,
   dateTimeWords,
+  disclosureBasisWords,
   enumWords,
   localInputInstant,
+  operationDoneWords,
 } from '../logic';
 import { actionErrorNotice, onSubmit } from './action-forms';
 import { reportBreachForm } from './report-breach';
-import { actorWords, errorNotice, focusOutcome, listOrError, screenHeading, showRefusal } from './shared';
+import {
+  actorWords,
+  errorNotice,
+  focusOutcome,
+  listOrError,
+  personLabel,
+  screenHeading,
+  showRefusal,
+} from './shared';
 
 const DISCLOSURE_WINDOW_DAYS = 92;
 
@@ -43,8 +53,21 @@ const readDisclosures = (from: string) =>
     { maxPages: REGISTER_PAGES },
   );
 
+/**
+ * Whom a disclosure was about, linked to the screen the viewer's role opens for them: their disclosures, or else who
+ * looked at them; their label alone when neither opens (or the entry names nobody).
+ */
+function whomWords(serviceUserId: string | null | undefined, capabilities: Capabilities): Node | string {
+  if (!serviceUserId) return '';
+  const id = encodeURIComponent(serviceUserId);
+  const label = personLabel(serviceUserId);
+  if (capabilities.handleDisclosureRequests || capabilities.recordExceptionalDisclosures)
+    return link(`/disclosures/${id}`, label);
+  return capabilities.accessLog ? link(`/person/${id}`, label) : label;
+}
+
 /** The disclosure register: releases and exceptional disclosures of the last 92 days (the API's widest window). */
-export async function disclosureRegisterScreen(main: HTMLElement): Promise<void> {
+export async function disclosureRegisterScreen(main: HTMLElement, capabilities: Capabilities): Promise<void> {
   render(main, screenHeading('Disclosure register'), h('p', {}, 'Loading…'));
   const from = new Date(Date.now() - DISCLOSURE_WINDOW_DAYS * 86_400_000 + 60_000).toISOString();
   const { nodes: entries, errors, more } = await readDisclosures(from);
@@ -69,7 +92,7 @@ export async function disclosureRegisterScreen(main: HTMLElement): Promise<void>
           h(
             'tr',
             {},
-            ['When', 'By', 'What', 'Why'].map((label) => h('th', { scope: 'col' }, label)),
+            ['When', 'By', 'About', 'What', 'Why'].map((label) => h('th', { scope: 'col' }, label)),
           ),
         ),
         h(
@@ -81,12 +104,19 @@ export async function disclosureRegisterScreen(main: HTMLElement): Promise<void>
               {},
               h('td', {}, dateTimeWords(entry.at)),
               h('td', {}, actorWords(entry.actor)),
+              h('td', {}, whomWords(entry.serviceUserId, capabilities)),
               h(
                 'td',
                 {},
-                `${enumWords(entry.operation)}: ${entry.classifications.map(classificationWords).join(', ')}`,
+                `${operationDoneWords(entry.operation)}: ${entry.classifications.map(classificationWords).join(', ')}`,
               ),
-              h('td', { class: 'free-text' }, entry.purpose ?? ''),
+              h(
+                'td',
+                { class: 'free-text' },
+                `Legal basis: ${disclosureBasisWords(entry.rule)}`,
+                entry.purpose ? h('br') : null,
+                entry.purpose ?? null,
+              ),
             ),
           ),
         ),

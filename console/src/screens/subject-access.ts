@@ -7,7 +7,14 @@ import {
   SubjectAccessRegisterQuery,
 } from '../documents';
 import { h, link, notice, render } from '../dom';
-import { type Capabilities, dateTimeWords, dateWords, deadlineWords, enumWords } from '../logic';
+import {
+  type Capabilities,
+  dateTimeWords,
+  dateWords,
+  deadlineWords,
+  endOfLocalDate,
+  enumWords,
+} from '../logic';
 import { actionErrorNotice } from './action-forms';
 import { requestSubjectAccessForm } from './request-subject-access';
 import { actorWords, focusOutcome, listOrError, personLabel, screenHeading, showRefusal } from './shared';
@@ -180,7 +187,7 @@ export async function subjectAccessScreen(
                 dateWords(request.deadline),
                 request.status === 'OPEN' ? h('br') : null,
                 request.status === 'OPEN'
-                  ? h('span', { class: 'item-detail' }, deadlineWords(`${request.deadline}T23:59:59Z`, now))
+                  ? h('span', { class: 'item-detail' }, deadlineWords(endOfLocalDate(request.deadline), now))
                   : null,
               ),
               h(

@@ -18,6 +18,7 @@ import {
   dateWords,
   deadlineWords,
   emergencyReasonWords,
+  endOfLocalDate,
   enumWords,
   inWorkingOrder,
   NOTICE_DAYS,
@@ -28,7 +29,7 @@ import {
   type QueueEntry,
   recordedForAnother,
 } from '../logic';
-import { actorWords, listOrError, personLabel, screenHeading, unread } from './shared';
+import { actorWords, listOrError, personLabel, screenHeading, signInRefusedNotice, unread } from './shared';
 
 /**
  * One item of a queue, ready to show: what it is, how long it has waited, and the one link to its decision (none for
@@ -243,7 +244,7 @@ function queuesFor(capabilities: Capabilities, viewerStaffId: string | undefined
             deadline: node.deadline,
             overdue: node.overdue,
             title: `Request received ${dateWords(node.receivedOn)}`,
-            detail: `Answer ${deadlineWords(`${node.deadline}T23:59:59Z`, now)} (by ${dateWords(node.deadline)}) · ${personLabel(node.serviceUserId)}`,
+            detail: `Answer ${deadlineWords(endOfLocalDate(node.deadline), now)} (by ${dateWords(node.deadline)}) · ${personLabel(node.serviceUserId)}`,
             route: '/registers/subject-access',
             action: 'Open',
           }));
@@ -289,7 +290,9 @@ export async function todayScreen(
       'aria-busy': 'true',
     }),
   );
-  render(main, screenHeading('Today'), h('div', { class: 'queues' }, sections));
+  // A refused sign-in refuses every queue alike: one offer to sign in again, at the top, not one per queue.
+  const signIn = h('div', { class: 'sign-in-notice' });
+  render(main, screenHeading('Today'), signIn, h('div', { class: 'queues' }, sections));
   await Promise.all(
     queues.map(async (queue, index) => {
       const section = sections[index];
@@ -299,6 +302,9 @@ export async function todayScreen(
       const oldest = oldestSince(ordered);
       // A queue whose read failed has no count: how much waits in it is unknown.
       const known = !unread(errors, ordered.length);
+      const refused = errors[0]?.code === 'UNAUTHENTICATED';
+      const noneWords = more ? 'None among those read so far.' : queue.empty;
+      if (refused && !signIn.hasChildNodes()) signIn.append(signInRefusedNotice());
       section.removeAttribute('aria-busy');
       render(
         section,
@@ -319,7 +325,10 @@ export async function todayScreen(
         more && known
           ? h('p', { class: 'queue-age' }, 'More than are listed here: the rest are not shown yet.')
           : null,
-        ...listOrError(errors, ordered.length, more ? 'None among those read so far.' : queue.empty, () =>
+        refused
+          ? h('p', { class: 'notice notice-error unread-queue' }, 'This queue could not be read.')
+          : null,
+        ...listOrError(refused ? [] : errors, ordered.length, refused ? null : noneWords, () =>
           h(
             'ul',
             { class: 'items' },
