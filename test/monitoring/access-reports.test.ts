@@ -362,6 +362,65 @@ describe('access reports', () => {
   });
 });
 
+describe('the person an audited access was about, and its rule', () => {
+  const api = testApi();
+
+  it('are not named to a reader whom a conflict of interest keeps from the person, and a rule is given only for a disclosure', async () => {
+    // Prepare: the IG lead is declared the former partner of client A, whom the worker then reads
+    const world = await reportWorld(api);
+    expectNoErrors(
+      await api.graphql(
+        'mutation ($c: ID!, $s: ID!) { declareConflict(serviceUserId: $c, staffId: $s, connection: FORMER_PARTNER) }',
+        { token: world.manager.token, variables: { c: world.clientA, s: world.ig.globalId } },
+      ),
+    );
+    expectNoErrors(
+      await api.graphql('query ($id: ID!) { serviceUser(id: $id) { name } }', {
+        token: world.worker.token,
+        variables: { id: world.clientA },
+      }),
+    );
+    const report = (person: Person, staffId: string) =>
+      api.graphql<{
+        staffAccessReport: Connection<{
+          operation: string;
+          serviceUserId: string | null;
+          rule: string | null;
+        }>;
+      }>(
+        `query ($s: ID!, $from: DateTime) { staffAccessReport(staffId: $s, from: $from, first: 100) {
+          edges { node { operation serviceUserId rule } } } }`,
+        { token: person.token, variables: { s: staffId, from: anHourAgo() } },
+      );
+
+    // Act
+    const [byIg, byGuardian, managerByGuardian] = await Promise.all([
+      report(world.ig, world.worker.globalId),
+      report(world.guardian, world.worker.globalId),
+      report(world.guardian, world.manager.globalId),
+    ]);
+
+    // Assess: the conflicted IG lead sees the worker's reads, but not whom they were of; the Guardian does
+    expectNoErrors(byIg);
+    const igReads = nodes(byIg.data?.staffAccessReport).filter((event) => event.operation === 'serviceUser');
+    expect(igReads.length).toBeGreaterThan(0);
+    expect(igReads.map((event) => event.serviceUserId)).toEqual(igReads.map(() => null));
+    expectNoErrors(byGuardian);
+    expect(
+      nodes(byGuardian.data?.staffAccessReport)
+        .filter((event) => event.operation === 'serviceUser')
+        .map((event) => event.serviceUserId),
+    ).toContain(world.clientA);
+    // The declaration's rule names the kind of connection: it is not served (only a disclosure's rule is).
+    expectNoErrors(managerByGuardian);
+    const declared = nodes(managerByGuardian.data?.staffAccessReport).filter(
+      (event) => event.operation === 'declareConflict',
+    );
+    expect(declared.length).toBeGreaterThan(0);
+    expect(declared.map((event) => event.rule)).toEqual(declared.map(() => null));
+  });
+});
+
 describe('an emergency access reviewed UNJUSTIFIED', () => {
   const api = testApi();
 

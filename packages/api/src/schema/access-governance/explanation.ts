@@ -94,15 +94,20 @@ AccessEventRef.implement({
     serviceUserId: t.globalID({
       nullable: true,
       description:
-        'The person it was about; null when about no service user. An id only: it opens nothing by itself.',
-      resolve: (e) =>
-        e.subjectId && isIdOf('serviceUser', e.subjectId) ? { type: 'ServiceUser', id: e.subjectId } : null,
+        'The person it was about; null when about no service user, or one a conflict of interest keeps from the reader. An id only: it opens nothing by itself.',
+      resolve: async (e, _args, context) => {
+        if (!e.subjectId || !isIdOf('serviceUser', e.subjectId)) return null;
+        // A conflict hides the person from the reader everywhere (ACCESS-MODEL.md): the access is listed, not whom.
+        const [kept] = await context.access.withoutConflicts([e.subjectId], (id) => id);
+        return kept ? { type: 'ServiceUser', id: kept } : null;
+      },
     }),
     rule: t.string({
       nullable: true,
       description:
-        'The rule that decided it, e.g. `disclosure.released.CONSENT` (a disclosure’s basis last).',
-      resolve: (e) => e.rule ?? null,
+        'For a disclosure, the rule it was made under, e.g. `disclosure.released.CONSENT` (its basis last); null for anything else.',
+      // Only a disclosure's: other rules can name what the audit holds of someone (a conflict's kind of connection).
+      resolve: (e) => (e.rule?.startsWith('disclosure.') ? e.rule : null),
     }),
   }),
 });
