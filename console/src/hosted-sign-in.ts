@@ -2,8 +2,10 @@ import {
   authorizeUrl,
   codeChallenge,
   type HostedSignInConfig,
+  keepReturnRoute,
   logoutUrl,
   randomUrlSafe,
+  takeReturnRoute,
   tokenRequest,
 } from './logic';
 import { signIn, signOut } from './session';
@@ -12,6 +14,16 @@ import { signIn, signOut } from './session';
 const PENDING_KEY = 'confide.console.pending-sign-in';
 /** Set while the hosted session of someone who is not staff is ended, so that the console can say why on its return. */
 const NOT_STAFF_KEY = 'confide.console.signed-out-not-staff';
+/**
+ * The screen (its hash route) a person was on when they chose to sign in again, for this tab only: the hosted sign-in
+ * returns to the console's one registered address, and a completed sign-in goes back to this screen.
+ */
+const RETURN_ROUTE_KEY = 'confide.console.return-route';
+
+/** Keeps the screen this tab is on, to return to it once signed in again through the hosted sign-in. */
+export function keepScreenForSignIn(): void {
+  keepReturnRoute(sessionStorage, RETURN_ROUTE_KEY, location.hash);
+}
 
 /** `config.json` beside the build names the user pool's hosted sign-in (AWS); locally there is none. */
 export async function hostedSignInConfig(): Promise<HostedSignInConfig | undefined> {
@@ -37,8 +49,8 @@ export async function beginHostedSignIn(config: HostedSignInConfig): Promise<voi
 
 /**
  * Completes a sign-in when the hosted sign-in has sent the browser back with a code: checks the state, trades the
- * code and verifier for tokens, and keeps the access token (the API refuses id tokens). The code leaves the address
- * bar at once. Answers whether a sign-in was completed; a stale or forged return is ignored.
+ * code and verifier for tokens, and keeps the access token (the API refuses id tokens), then goes to the screen kept
+ * by {@link keepScreenForSignIn}, if any. The code leaves the address bar at once. Answers whether a sign-in was completed; a stale or forged return is ignored.
  */
 export async function completeHostedSignIn(config: HostedSignInConfig): Promise<boolean> {
   const params = new URLSearchParams(location.search);
@@ -62,6 +74,9 @@ export async function completeHostedSignIn(config: HostedSignInConfig): Promise<
   const tokens = (await response.json()) as { access_token?: string };
   if (!tokens.access_token) return false;
   signIn({ token: tokens.access_token, who: '' });
+  // Back to the screen kept when the person chose to sign in again, if any (once): the console routes by the address.
+  const back = takeReturnRoute(sessionStorage, RETURN_ROUTE_KEY);
+  if (back) history.replaceState(null, '', location.pathname + back);
   return true;
 }
 

@@ -139,6 +139,9 @@ describe('a read that fails is shown as a failure, not as an empty list', () => 
     await page.evaluate((token) => sessionStorage.setItem('confide.console.token', token), 'not-a-token');
     await openInPage(page, '/registers/breaches', 'Breach register');
     await expect(page.getByRole('alert').innerText()).resolves.toMatch(/^Your sign-in was not accepted\./);
+    await expect(page.getByRole('alert').innerText()).resolves.toContain(
+      'Anything you typed here and have not sent will need typing again.',
+    );
 
     // Act
     await page.getByRole('button', { name: 'Sign in again' }).click();

@@ -12,8 +12,9 @@ import { ConsoleSuite } from './console-suite';
  * offered there) is reached through the navigation, never only by typing its address: a service manager finds each
  * of their services' people on the People screen (`serviceUsers(serviceId:)`, by name, case reference and case
  * status) and on the Disclosures screen; the IG lead and the Caldicott Guardian, who see people by reference only and
- * may not search by name, find every service's people there by case reference and case status (never by name), with a
- * filter by reference, or open one by the id the API gives, whose shape the form checks. In headless Chromium against
+ * may not search by name, find every service there and list a service's people, when they ask, by case reference and
+ * case status (never by name; no one's people are read on arrival), with a filter by reference, or open one by the id
+ * the API gives, whose shape the form checks. In headless Chromium against
  * the local stack through the api that runs registered documents only; axe-core on every screen; screenshots in
  * test/console/screenshots.
  */
@@ -128,6 +129,33 @@ function sentQueries(page: Page): string[] {
   return sent;
 }
 
+/** The queries of people (`serviceUsers`) among those the page sent, by their operation's name. */
+const peopleReads = (queries: readonly string[]) =>
+  queries
+    .filter((query) => query.includes('serviceUsers'))
+    .map((query) => /query (\w+)/.exec(query)?.[1] ?? query);
+
+/** The service's section on the People screen, by its heading. */
+const serviceSection = (page: Page, service: string) =>
+  page.locator('#main section', { has: page.getByRole('heading', { name: service, level: 2, exact: true }) });
+
+/** Presses a service's “List its people”, as a person would, and waits for its people to be listed. */
+async function listPeopleOf(page: Page, service: string): Promise<void> {
+  const button = serviceSection(page, service).getByRole('button', { name: 'List its people' });
+  expect(await button.count(), `${service} offers to list its people`).toBe(1);
+  await button.click();
+  await button.waitFor({ state: 'detached' });
+  await settled(page);
+}
+
+/** The services listed by case reference in the test world, each of whose people the IG lead lists in turn. */
+const BY_REFERENCE = ['Community outreach', 'Day centre south', 'Supported living north'];
+
+/** Presses every service's “List its people”. */
+async function listEveryone(page: Page, services: readonly string[] = BY_REFERENCE): Promise<void> {
+  for (const service of services) await listPeopleOf(page, service);
+}
+
 /** Waits for a person's screen, the one of `id`, and says so. */
 async function onPersonScreen(page: Page, id: string): Promise<void> {
   await page.getByRole('heading', { name: `Who looked at person …${tail(id)}`, level: 1 }).waitFor();
@@ -238,7 +266,7 @@ describe('the People screen, for a service manager', () => {
 });
 
 describe('the People screen, for the IG lead', () => {
-  it('lists every service’s people by case reference and case status, never by name, and opens a person’s screen from the list through the navigation alone', async () => {
+  it('lists every service, reads no one’s people until asked, then lists a service’s people by case reference and case status, never by name, and opens a person’s screen from the list through the navigation alone', async () => {
     // Prepare
     const { page, close } = await freshPage();
     const queries = sentQueries(page);
@@ -247,7 +275,8 @@ describe('the People screen, for the IG lead', () => {
     // Act
     await follow(page, 'People', 'People');
 
-    // Assess: every service's people, each linked by their case reference; no name shown, nor asked for
+    // Assess: every service, each with a way to list its people, and no one's people read (a visit records no read of
+    // anyone's reference)
     const main = page.locator('#main');
     await expect(main.getByRole('heading', { level: 2 }).allInnerTexts()).resolves.toEqual(
       expect.arrayContaining([
@@ -257,6 +286,24 @@ describe('the People screen, for the IG lead', () => {
         'Go to a person',
       ]),
     );
+    expect(peopleReads(queries), 'no one’s people are read on arrival').toEqual([]);
+    expect(await personLinks(page)).toEqual([]);
+    await expect(main.getByRole('button', { name: 'List its people' }).count()).resolves.toBe(3);
+    await expectAccessible(page, 'people-ig-services');
+
+    // Act: one service's people listed
+    await listPeopleOf(page, 'Supported living north');
+
+    // Assess: that service's people only, read by one query of that service
+    const north = ['Ada North One', 'Ben North Two', CLOSED].map((name) => people.get(name) ?? '');
+    expect(new Set(await personLinks(page))).toEqual(new Set(north.map(personRoute)));
+    expect(peopleReads(queries)).toEqual(['ConsoleServicePeopleByReference']);
+    await expect(serviceSection(page, 'Community outreach').getByRole('button').count()).resolves.toBe(1);
+
+    // Act: the others', in turn
+    await listEveryone(page, ['Community outreach', 'Day centre south']);
+
+    // Assess: every service's people, each linked by their case reference; no name shown, nor asked for
     expect(new Set(await personLinks(page))).toEqual(new Set(everyone().map(personRoute)));
     expect(await personLinks(page)).toHaveLength(everyone().length);
     for (const id of everyone()) {
@@ -289,6 +336,7 @@ describe('the People screen, for the IG lead', () => {
     const { page, close } = await freshPage();
     await signInAs(page, 'ig');
     await follow(page, 'People', 'People');
+    await listEveryone(page);
     const main = page.locator('#main');
     const card = main.locator('section', {
       has: page.getByRole('heading', { name: 'Find a person by case reference' }),
@@ -353,6 +401,7 @@ describe('the People screen, for the IG lead', () => {
 
     // Act
     await follow(page, 'People', 'People');
+    await listEveryone(page);
 
     // Assess: everyone read is listed, and the screen says that the list is not the whole of it
     expect(new Set(await personLinks(page))).toEqual(new Set(everyone().map(personRoute)));
@@ -417,11 +466,15 @@ describe('the People screen, for the IG lead', () => {
 });
 
 describe('who is offered the People screen', () => {
-  it('is offered to those the person’s screen is for: the Guardian yes, with every person by reference; a senior manager and a support worker no', async () => {
+  it('is offered to those the person’s screen is for: the Guardian yes, with every service and, asked, its people by reference; a senior manager and a support worker no', async () => {
     const { page, close } = await freshPage();
+    const queries = sentQueries(page);
     await signInAs(page, 'guardian');
     await follow(page, 'People', 'People');
     await expect(page.getByRole('heading', { name: 'Go to a person', level: 2 }).count()).resolves.toBe(1);
+    expect(peopleReads(queries), 'no one’s people are read on arrival').toEqual([]);
+    expect(await personLinks(page)).toEqual([]);
+    await listEveryone(page);
     expect(new Set(await personLinks(page))).toEqual(new Set(everyone().map(personRoute)));
     const id = people.get('Ada North One') ?? '';
     await expect(
@@ -446,16 +499,27 @@ describe('who is offered the People screen', () => {
 });
 
 describe('the People screen, for a service’s manager who is also the IG lead', () => {
-  it('lists the people of the service they manage by name, and everyone else by case reference, each once', async () => {
+  it('lists the people of the service they manage by name, and everyone else by case reference when asked, each once', async () => {
     // Prepare
     const { page, close } = await freshPage();
+    const queries = sentQueries(page);
     await signInAs(page, 'manager-ig');
 
     // Act
     await follow(page, 'People', 'People');
 
-    // Assess: the south's person by name (they manage it); the rest by reference; nobody twice
+    // Assess: the south's person by name (they manage it), read on arrival; the other services' people not read
     const main = page.locator('#main');
+    expect(peopleReads(queries)).toEqual(['ConsoleManagedServicePeople']);
+    expect(await personLinks(page)).toEqual([personRoute(southPerson)]);
+    await expect(
+      serviceSection(page, 'Day centre south').getByRole('button', { name: 'List its people' }).count(),
+    ).resolves.toBe(0);
+
+    // Act: the other services' people, by reference
+    await listEveryone(page, ['Community outreach', 'Supported living north']);
+
+    // Assess: the rest by reference; nobody twice
     const links = await personLinks(page);
     expect(new Set(links)).toEqual(new Set(everyone().map(personRoute)));
     expect(links).toHaveLength(everyone().length);

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { authorizeUrl, codeChallenge, logoutUrl, randomUrlSafe, tokenExpired, tokenRequest } from './pkce';
+import {
+  authorizeUrl,
+  codeChallenge,
+  keepReturnRoute,
+  logoutUrl,
+  randomUrlSafe,
+  returnRouteOf,
+  takeReturnRoute,
+  tokenExpired,
+  tokenRequest,
+} from './pkce';
 
 const CONFIG = {
   authDomainUrl: 'https://confide-test.auth.eu-west-2.amazoncognito.com',
@@ -69,5 +79,46 @@ describe('tokenExpired', () => {
     expect(tokenExpired('not-a-token', now)).toBe(false);
     expect(tokenExpired(jwt({ sub: 'x' }), now)).toBe(false);
     expect(tokenExpired('h.%%%.s', now)).toBe(false);
+  });
+});
+
+describe('the screen to return to after signing in again', () => {
+  const KEY = 'confide.console.return-route';
+  const tabStore = () => {
+    const kept = new Map<string, string>();
+    return {
+      kept,
+      getItem: (key: string) => kept.get(key) ?? null,
+      setItem: (key: string, value: string) => void kept.set(key, value),
+      removeItem: (key: string) => void kept.delete(key),
+    };
+  };
+
+  it('keeps the console’s own route, and gives it back once', () => {
+    const store = tabStore();
+    keepReturnRoute(store, KEY, '#/person/U2VydmljZVVzZXI6MQ==');
+    expect(store.kept.get(KEY)).toBe('#/person/U2VydmljZVVzZXI6MQ==');
+    expect(takeReturnRoute(store, KEY)).toBe('#/person/U2VydmljZVVzZXI6MQ==');
+    expect(store.kept.has(KEY)).toBe(false);
+    expect(takeReturnRoute(store, KEY)).toBeUndefined();
+  });
+
+  it('keeps nothing but a route of the console’s own, and forgets what was kept before', () => {
+    const store = tabStore();
+    keepReturnRoute(store, KEY, '#/registers/breaches');
+    for (const hash of ['', '#', '#top', 'https://elsewhere.example/#/today', `#/${'x'.repeat(2000)}`]) {
+      keepReturnRoute(store, KEY, hash);
+      expect(store.kept.has(KEY), hash).toBe(false);
+    }
+    expect(takeReturnRoute(store, KEY)).toBeUndefined();
+  });
+
+  it('gives back no stored value that is not a route of the console’s own, and forgets it', () => {
+    const store = tabStore();
+    store.setItem(KEY, 'javascript:alert(1)');
+    expect(takeReturnRoute(store, KEY)).toBeUndefined();
+    expect(store.kept.has(KEY)).toBe(false);
+    expect(returnRouteOf(null)).toBeUndefined();
+    expect(returnRouteOf('#/today')).toBe('#/today');
   });
 });

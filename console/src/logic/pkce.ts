@@ -87,3 +87,32 @@ export function tokenExpired(token: string, nowMs: number): boolean {
     return false;
   }
 }
+
+/** The longest screen address the console keeps to return to: its routes are far shorter. */
+const RETURN_ROUTE_MAX = 2000;
+
+/** Where a tab keeps what the console stores for it (`sessionStorage`, or a stand-in in a test). */
+export type TabStore = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+
+/** A screen of the console's own to return to (its hash route, `#/…`), or undefined for anything else. */
+export function returnRouteOf(hash: string | null | undefined): string | undefined {
+  return hash?.startsWith('#/') && hash.length <= RETURN_ROUTE_MAX ? hash : undefined;
+}
+
+/**
+ * Keeps the screen a person is on (`hash`), under `key`, before they sign in again: the hosted sign-in returns to the
+ * console's one registered address, not to the screen. Anything that is not one of the console's routes is not kept,
+ * and forgets what was.
+ */
+export function keepReturnRoute(store: TabStore, key: string, hash: string): void {
+  const route = returnRouteOf(hash);
+  if (route) store.setItem(key, route);
+  else store.removeItem(key);
+}
+
+/** The screen kept under `key` to return to, if it is one of the console's routes; forgotten either way (used once). */
+export function takeReturnRoute(store: TabStore, key: string): string | undefined {
+  const route = returnRouteOf(store.getItem(key));
+  store.removeItem(key);
+  return route;
+}

@@ -64,9 +64,9 @@ type ServicePeopleDocument<TPerson extends ListedPerson> = DocumentTypeDecoratio
  * legal hold or proposes an erasure, and a manager manages the case). A service's manager finds the people of each
  * service they manage listed, by name, case reference and case status (`serviceUsers(serviceId:)`). The IG lead and
  * the Caldicott Guardian see people by reference only and may not search by name (`searchServiceUsers` finds no one
- * for them, by design), so they find every service's people listed by case reference and case status, asked of the API
- * without their names, with a filter by reference; someone who is both finds the services they manage by name, and
- * the rest by reference. Everyone with the person's screen may also open one by the id the API gives.
+ * for them, by design), so they find every service listed and, when they ask, a service's people by case reference
+ * and case status, asked of the API without their names, with a filter by reference; someone who is both finds the
+ * services they manage by name, and the rest by reference. Everyone with the person's screen may also open one by the id the API gives.
  */
 export async function peopleScreen(
   main: HTMLElement,
@@ -91,11 +91,11 @@ export async function peopleScreen(
 
 function introWords(byName: boolean, byReference: boolean): string {
   if (byName && byReference)
-    return 'The people of the services you manage, by name, and everyone else by case reference. Open a person’s screen to see who looked at their record and to act on it, or go to a person by their id.';
+    return 'The people of the services you manage, by name, and every other service, whose people you can list by case reference. Open a person’s screen to see who looked at their record and to act on it, or go to a person by their id.';
   if (byName)
     return 'The people of the services you manage. Open a person’s screen to see who looked at their record and to manage their case, or go to a person by their id.';
   if (byReference)
-    return 'The people of every service, by case reference: you see no one’s name. Open a person’s screen to see who looked at their record and to act on it, or go to a person by their id.';
+    return 'Every service, whose people you can list by case reference: you see no one’s name. Open a person’s screen to see who looked at their record and to act on it, or go to a person by their id.';
   return 'Go to a person by their id.';
 }
 
@@ -227,47 +227,61 @@ function peopleSection(
 }
 
 /**
- * Every service's people by case reference and case status, for the IG lead and the Caldicott Guardian (never their
- * names, which the query does not ask for), but for those already listed by name: a filter by reference, then a
- * section of each service. What is read is bounded as the manager's lists are: at most 2,000 services
- * (`SERVICE_PAGES` pages of 100) and 2,000 people of each (`SERVICE_PEOPLE_PAGES` pages of 100), read a few services
- * at a time; the filter narrows what was read, in the browser, and a list cut short says so.
+ * Every service by name, each with a “List its people” button, for the IG lead and the Caldicott Guardian, but for
+ * those already listed by name; and a filter by reference. No one's people are read on arrival: each read of a person's
+ * reference is recorded, and reading every service's people on each visit would raise the alert of many people outside
+ * a caseload against the IG lead. A service's people are read when its button is pressed, by case reference and case
+ * status (never their names, which the query does not ask for), at most 2,000 of them (`SERVICE_PEOPLE_PAGES` pages of
+ * 100), of at most 2,000 services (`SERVICE_PAGES` pages of 100); the filter narrows what was listed, in the browser,
+ * and a list cut short says so.
  */
 async function peopleByReference(listedByName: ListedByName): Promise<HTMLElement[]> {
   const services = await readServices();
-  const toRead = services.nodes
+  const toList = services.nodes
     .filter(({ id }) => !listedByName.services.has(id))
     .map(({ id, name }) => ({ id, name }))
     .sort((a, b) => a.name.localeCompare(b.name));
-  const read = await mapInTurn(toRead, SERVICE_READS_AT_ONCE, (service) =>
-    servicePeople(service, ServicePeopleByReferenceQuery),
-  );
   // Each person once on the screen: not again where the manager's lists name them, nor in a second service.
   const listed = new Set(listedByName.people);
-  const lists = read.map((list) => {
-    const people = peopleToListByReference(list.people, listed);
-    for (const { id } of people) listed.add(id);
-    return { ...list, people };
-  });
-  const cutShort = services.more || lists.some(({ more }) => more);
-  const rows: ReferenceRow[] = [];
-  const sections = lists.map((list, index) => referenceSection(list, index, rows));
+  const cutShort = h('div', {});
+  const showCutShort = (servicesMore: boolean, peopleMore: boolean) =>
+    cutShort.replaceChildren(
+      ...(servicesMore || peopleMore
+        ? [
+            notice(
+              `The list was cut short: ${
+                servicesMore
+                  ? `only the first ${services.nodes.length} services of the organisation were read, and their people can be listed`
+                  : 'some services have more people than were read'
+              }. A case reference the filter does not find may still be someone’s: go to them by their id.`,
+            ),
+          ]
+        : []),
+    );
+  showCutShort(services.more, false);
+  const filter = referenceFilter();
+  const sections = toList.map((service, index) =>
+    referenceSection(
+      service,
+      index,
+      async () => {
+        const list = await servicePeople(service, ServicePeopleByReferenceQuery);
+        const people = peopleToListByReference(list.people, listed);
+        for (const { id } of people) listed.add(id);
+        if (list.more) showCutShort(services.more, true);
+        return { ...list, people };
+      },
+      filter,
+    ),
+  );
   const notices = [
     errorNotice(services.errors),
-    cutShort
-      ? notice(
-          `The list was cut short: ${
-            services.more
-              ? `only the first ${services.nodes.length} services of the organisation were read, and their people are listed`
-              : 'some services have more people than were read'
-          }. A case reference the filter does not find may still be someone’s: go to them by their id.`,
-        )
-      : null,
-    toRead.length === 0 && services.errors.length === 0 && listedByName.services.size === 0
+    cutShort,
+    toList.length === 0 && services.errors.length === 0 && listedByName.services.size === 0
       ? h('p', { class: 'empty' }, 'The organisation has no service, so no one is listed here.')
       : null,
   ];
-  return [...notices.filter((each) => each !== null), referenceFilterCard(rows, sections), ...sections];
+  return [...notices.filter((each) => each !== null), filter.card, ...sections];
 }
 
 /** A row of the list by case reference, with what the filter compares and the section it is in. */
@@ -277,16 +291,46 @@ interface ReferenceRow {
   readonly section: HTMLElement;
 }
 
-/** A service's people as a table, by case reference: each one's reference opens their screen. */
+/** The filter by case reference, and how a service's section adds the rows it has listed to what it filters. */
+interface ReferenceFilter {
+  readonly card: HTMLElement;
+  readonly add: (rows: readonly ReferenceRow[]) => void;
+}
+
+/**
+ * A service's section of the list by case reference: its name and a “List its people” button, which reads its people
+ * (`read`) and shows them as a table, by case reference: each one's reference opens their screen.
+ */
 function referenceSection(
-  { service, people, refused, errors, more }: ServicePeople,
+  service: Service,
   index: number,
-  rows: ReferenceRow[],
+  read: () => Promise<ServicePeople>,
+  filter: ReferenceFilter,
 ): HTMLElement {
   const titleId = `people-by-reference-${index}-title`;
   const section = h('section', { class: 'card service-people', 'aria-labelledby': titleId });
-  const anyRefused = people.some((person) => refused.has(person.id));
-  const tableRows = people.map((person) => {
+  const button = h(
+    'button',
+    { type: 'button', class: 'secondary', 'aria-describedby': titleId },
+    'List its people',
+  );
+  const body = h('div', { 'aria-live': 'polite' }, button);
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    body.setAttribute('aria-busy', 'true');
+    const list = await read();
+    const rows = referenceRows(list, section);
+    body.removeAttribute('aria-busy');
+    body.replaceChildren(...referenceTable(list, rows));
+    filter.add(rows);
+  });
+  section.append(h('h2', { id: titleId }, service.name), body);
+  return section;
+}
+
+/** The rows of a service's people as listed by case reference. */
+function referenceRows({ people, refused }: ServicePeople, section: HTMLElement): ReferenceRow[] {
+  return people.map((person) => {
     const words = listedPersonWords(person, refused.get(person.id) ?? new Set());
     const row = h(
       'tr',
@@ -294,49 +338,59 @@ function referenceSection(
       h('th', { scope: 'row' }, link(`/person/${encodeURIComponent(person.id)}`, words.name)),
       h('td', {}, words.caseStatus),
     );
-    rows.push({ row, reference: person.reference, section });
-    return row;
+    return { row, reference: person.reference, section };
   });
-  section.append(
-    ...[
-      h('h2', { id: titleId }, service.name),
-      errorNotice(errors),
-      anyRefused ? notice('Some details of some people are not shown to you.') : null,
-      people.length === 0
-        ? errors.length === 0
-          ? h('p', { class: 'empty' }, `No person of ${service.name} is open to you.`)
-          : null
-        : h(
-            'table',
-            { class: 'service-people' },
-            h(
-              'caption',
-              {},
-              more
-                ? `The first ${people.length} people of ${service.name} (it has more, not shown here)`
-                : `${people.length} ${people.length === 1 ? 'person' : 'people'} of ${service.name}, by case reference`,
-            ),
-            h(
-              'thead',
-              {},
-              h(
-                'tr',
-                {},
-                ['Case reference', 'Case'].map((label) => h('th', { scope: 'col' }, label)),
-              ),
-            ),
-            h('tbody', {}, tableRows),
+}
+
+/** A service's people, read, as a table by case reference, with the errors met and what was refused. */
+function referenceTable(
+  { service, people, refused, errors, more }: ServicePeople,
+  rows: readonly ReferenceRow[],
+): HTMLElement[] {
+  const anyRefused = people.some((person) => refused.has(person.id));
+  return [
+    errorNotice(errors),
+    anyRefused ? notice('Some details of some people are not shown to you.') : null,
+    people.length === 0
+      ? errors.length === 0
+        ? h('p', { class: 'empty' }, `No person of ${service.name} is open to you.`)
+        : null
+      : h(
+          'table',
+          { class: 'service-people' },
+          h(
+            'caption',
+            {},
+            more
+              ? `The first ${people.length} people of ${service.name} (it has more, not shown here)`
+              : `${people.length} ${people.length === 1 ? 'person' : 'people'} of ${service.name}, by case reference`,
           ),
-    ].filter((child) => child !== null),
-  );
-  return section;
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              ['Case reference', 'Case'].map((label) => h('th', { scope: 'col' }, label)),
+            ),
+          ),
+          h(
+            'tbody',
+            {},
+            rows.map(({ row }) => row),
+          ),
+        ),
+  ].filter((child) => child !== null);
 }
 
 /**
- * The filter by case reference: as it is typed, the rows whose reference does not hold it are hidden, and a service
- * none of whose rows is shown; how many are shown is said in a polite live region.
+ * The filter by case reference: as it is typed, the listed rows whose reference does not hold it are hidden, and a
+ * listed service none of whose rows is shown (a service not listed yet stays, with its button); how many are shown is
+ * said in a polite live region. Rows listed later are filtered as they come.
  */
-function referenceFilterCard(rows: readonly ReferenceRow[], sections: readonly HTMLElement[]): HTMLElement {
+function referenceFilter(): ReferenceFilter {
+  const rows: ReferenceRow[] = [];
+  const listedSections = new Set<HTMLElement>();
   const input = h('input', {
     type: 'search',
     size: 30,
@@ -344,12 +398,8 @@ function referenceFilterCard(rows: readonly ReferenceRow[], sections: readonly H
     autocapitalize: 'characters',
     spellcheck: 'false',
   });
-  const status = h(
-    'p',
-    { role: 'status', 'aria-live': 'polite' },
-    referenceFilterWords(rows.length, rows.length, ''),
-  );
-  input.addEventListener('input', () => {
+  const status = h('p', { role: 'status', 'aria-live': 'polite' }, referenceFilterWords(0, 0, ''));
+  const apply = () => {
     let shown = 0;
     const shownSections = new Set<HTMLElement>();
     for (const { row, reference, section } of rows) {
@@ -361,10 +411,11 @@ function referenceFilterCard(rows: readonly ReferenceRow[], sections: readonly H
       }
     }
     const filtering = referenceFilterOf(input.value) !== '';
-    for (const section of sections) section.hidden = filtering && !shownSections.has(section);
+    for (const section of listedSections) section.hidden = filtering && !shownSections.has(section);
     status.textContent = referenceFilterWords(shown, rows.length, input.value);
-  });
-  return h(
+  };
+  input.addEventListener('input', apply);
+  const card = h(
     'section',
     { class: 'card people-by-reference', 'aria-labelledby': 'people-by-reference-title' },
     h('h2', { id: 'people-by-reference-title' }, 'Find a person by case reference'),
@@ -372,10 +423,18 @@ function referenceFilterCard(rows: readonly ReferenceRow[], sections: readonly H
       'people-reference-filter',
       'Filter by case reference',
       input,
-      'The people listed below whose case reference holds what you type (all of it, or a part such as its end).',
+      'The people listed below whose case reference holds what you type (all of it, or a part such as its end). A service’s people are listed when you press its “List its people”.',
     ),
     status,
   );
+  return {
+    card,
+    add: (added) => {
+      rows.push(...added);
+      for (const { section } of added) listedSections.add(section);
+      apply();
+    },
+  };
 }
 
 /**

@@ -2,6 +2,7 @@ import { type ApiError, errorWords, execute } from '../api';
 import { readConnection } from '../connection-pages';
 import { ManagedServicesQuery, ServicesQuery } from '../documents';
 import { h, notice } from '../dom';
+import { keepScreenForSignIn } from '../hosted-sign-in';
 import { rolesWords, tokenExpired } from '../logic';
 import { currentSession, signOut } from '../session';
 
@@ -52,13 +53,16 @@ export const errorNotice = (errors: readonly ApiError[]): HTMLElement | null => 
  * The API refused the sign-in: it expired (by the token's own `exp`: the tab keeps its token, unrefreshed) or is no
  * longer accepted. The way on is to sign in again, offered here: it forgets the tab's token and starts the console
  * again at the same address, so that the person signs in (as the console does on arrival; the hosted sign-in's
- * session, if any, is kept, so that it is one click) and comes back to this screen. `code` is the API's code, added
+ * session, if any, is kept, so that it is one click) and comes back to this screen: the hosted sign-in returns to the
+ * console's one registered address, so the screen is kept in the tab first (see `keepScreenForSignIn`). What was
+ * typed and not sent is lost with the reload, and the notice says so. `code` is the API's code, added
  * after the words on an action's refusal (see `actionErrorNotice`).
  */
 export function signInRefusedNotice(code?: string): HTMLElement {
   const expired = tokenExpired(currentSession()?.token ?? '', Date.now());
   const again = h('button', { type: 'button', class: 'secondary sign-in-again' }, 'Sign in again');
   again.addEventListener('click', () => {
+    keepScreenForSignIn();
     signOut();
     location.reload();
   });
@@ -67,7 +71,7 @@ export function signInRefusedNotice(code?: string): HTMLElement {
     { class: 'notice notice-error', role: 'alert' },
     expired ? 'Your sign-in has expired.' : 'Your sign-in was not accepted.',
     code ? ` (code ${code})` : null,
-    ' ',
+    ' Anything you typed here and have not sent will need typing again. ',
     again,
   );
 }
