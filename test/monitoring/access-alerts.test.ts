@@ -144,6 +144,8 @@ describe('accessMonitoringSettings', () => {
     );
     const badZone = await change(ig, { timeZone: 'Mars/Olympus' }, 0);
     const badTime = await change(ig, { workingHoursStart: '25:00' }, 0);
+    const noDays = await change(ig, { workingDays: [] }, 0);
+    const badDay = await change(ig, { workingDays: [1, 8] }, 0);
     const first = await change(ig, { emergencyReviewDays: 3 }, 0);
     const stale = await change(ig, { emergencyReviewDays: 4 }, 0);
     const byWorker = await change(worker, { emergencyReviewDays: 4 }, 1);
@@ -164,6 +166,13 @@ describe('accessMonitoringSettings', () => {
       { code: 'BAD_USER_INPUT', path: ['setAccessMonitoringSettings'], field: ['input', 'timeZone'] },
     ]);
     expect(errorsOf(badTime)[0]?.code).toBe('BAD_USER_INPUT');
+    // An empty list is told what is missing, not how days are numbered.
+    expect(noDays.errors?.[0]?.message).toBe('Choose at least one working day.');
+    expect(badDay.errors?.[0]?.message).toBe('Days are 1 (Monday) to 7 (Sunday).');
+    expect([...errorsOf(noDays), ...errorsOf(badDay)].map((error) => error.field)).toEqual([
+      ['input', 'workingDays'],
+      ['input', 'workingDays'],
+    ]);
     expectNoErrors(first);
     expect(errorsOf(stale)).toEqual([{ code: 'CONFLICT', path: ['setAccessMonitoringSettings'] }]);
     expect(errorsOf(byWorker)).toEqual([{ code: 'FORBIDDEN', path: ['setAccessMonitoringSettings'] }]);

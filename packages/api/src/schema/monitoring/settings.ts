@@ -129,10 +129,10 @@ const COUNT_RANGES = {
  */
 function checkedChange(input: SettingsChange): SettingsChange {
   const days = input.workingDays;
-  if (
-    days != null &&
-    (days.length === 0 || days.some((day) => !Number.isInteger(day) || day < 1 || day > 7))
-  ) {
+  if (days != null && days.length === 0) {
+    throw validate.badInputError(['input', 'workingDays'], 'Choose at least one working day.');
+  }
+  if (days?.some((day) => !Number.isInteger(day) || day < 1 || day > 7)) {
     throw validate.badInputError(['input', 'workingDays'], 'Days are 1 (Monday) to 7 (Sunday).');
   }
   if (input.workingHoursStart != null) validTime('workingHoursStart', input.workingHoursStart);
