@@ -17,6 +17,7 @@ import {
 import { field, onSubmit } from './action-forms';
 import {
   errorNotice,
+  listOrError,
   readManagedServices,
   readServices,
   SERVICE_READS_AT_ONCE,
@@ -164,66 +165,76 @@ async function servicePeople<TPerson extends ListedPerson>(
 }
 
 /** A service's people as a table, by name: each one's name (or reference) opens their screen. */
-function peopleSection(
-  { service, people, refused, errors, more }: ServicePeople,
-  index: number,
-): HTMLElement {
+function peopleSection(list: ServicePeople, index: number): HTMLElement {
   const titleId = `people-${index}-title`;
-  const anyRefused = people.some((person) => refused.has(person.id));
+  const { people, refused } = list;
+  const rows = people
+    .map((person) => ({
+      id: person.id,
+      words: listedPersonWords(person, refused.get(person.id) ?? new Set()),
+    }))
+    .sort((a, b) => a.words.name.localeCompare(b.words.name))
+    .map(({ id, words }) =>
+      h(
+        'tr',
+        {},
+        h('th', { scope: 'row' }, link(`/person/${encodeURIComponent(id)}`, words.name)),
+        h('td', {}, words.reference),
+        h('td', {}, words.caseStatus),
+      ),
+    );
   return h(
     'section',
     { class: 'card service-people', 'aria-labelledby': titleId },
-    h('h2', { id: titleId }, service.name),
-    errorNotice(errors),
-    anyRefused
-      ? notice(
-          'Some details of some people are not shown to you: where a name is not, their case reference is.',
-        )
-      : null,
-    people.length === 0
-      ? errors.length === 0
-        ? h('p', { class: 'empty' }, `No person of ${service.name} is open to you.`)
-        : null
-      : h(
-          'table',
-          { class: 'service-people' },
-          h(
-            'caption',
-            {},
-            more
-              ? `The first ${people.length} people of ${service.name} (it has more, not shown here)`
-              : `${people.length} ${people.length === 1 ? 'person' : 'people'} of ${service.name}`,
-          ),
-          h(
-            'thead',
-            {},
-            h(
-              'tr',
-              {},
-              ['Person', 'Case reference', 'Case'].map((label) => h('th', { scope: 'col' }, label)),
-            ),
-          ),
-          h(
-            'tbody',
-            {},
-            people
-              .map((person) => ({
-                id: person.id,
-                words: listedPersonWords(person, refused.get(person.id) ?? new Set()),
-              }))
-              .sort((a, b) => a.words.name.localeCompare(b.words.name))
-              .map(({ id, words }) =>
-                h(
-                  'tr',
-                  {},
-                  h('th', { scope: 'row' }, link(`/person/${encodeURIComponent(id)}`, words.name)),
-                  h('td', {}, words.reference),
-                  h('td', {}, words.caseStatus),
-                ),
-              ),
-          ),
-        ),
+    h('h2', { id: titleId }, list.service.name),
+    ...peopleTable(list, {
+      refusedWords:
+        'Some details of some people are not shown to you: where a name is not, their case reference is.',
+      captionAfter: '',
+      headings: ['Person', 'Case reference', 'Case'],
+      rows,
+    }),
   );
+}
+
+/**
+ * A service's people read, as a table: the error met, what was refused, the table with its caption and headings, or
+ * the words for none (never "none" when the read failed: `listOrError`).
+ */
+function peopleTable(
+  { service, people, refused, errors, more }: ServicePeople,
+  table: {
+    readonly refusedWords: string;
+    readonly captionAfter: string;
+    readonly headings: readonly string[];
+    readonly rows: readonly Node[];
+  },
+): Node[] {
+  const anyRefused = people.some((person) => refused.has(person.id));
+  const listed = listOrError(errors, people.length, `No person of ${service.name} is open to you.`, () =>
+    h(
+      'table',
+      { class: 'service-people' },
+      h(
+        'caption',
+        {},
+        more
+          ? `The first ${people.length} people of ${service.name} (it has more, not shown here)`
+          : `${people.length} ${people.length === 1 ? 'person' : 'people'} of ${service.name}${table.captionAfter}`,
+      ),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          table.headings.map((label) => h('th', { scope: 'col' }, label)),
+        ),
+      ),
+      h('tbody', {}, ...table.rows),
+    ),
+  );
+  return anyRefused ? [notice(table.refusedWords), ...listed] : listed;
 }
 
 /**
@@ -343,44 +354,13 @@ function referenceRows({ people, refused }: ServicePeople, section: HTMLElement)
 }
 
 /** A service's people, read, as a table by case reference, with the errors met and what was refused. */
-function referenceTable(
-  { service, people, refused, errors, more }: ServicePeople,
-  rows: readonly ReferenceRow[],
-): HTMLElement[] {
-  const anyRefused = people.some((person) => refused.has(person.id));
-  return [
-    errorNotice(errors),
-    anyRefused ? notice('Some details of some people are not shown to you.') : null,
-    people.length === 0
-      ? errors.length === 0
-        ? h('p', { class: 'empty' }, `No person of ${service.name} is open to you.`)
-        : null
-      : h(
-          'table',
-          { class: 'service-people' },
-          h(
-            'caption',
-            {},
-            more
-              ? `The first ${people.length} people of ${service.name} (it has more, not shown here)`
-              : `${people.length} ${people.length === 1 ? 'person' : 'people'} of ${service.name}, by case reference`,
-          ),
-          h(
-            'thead',
-            {},
-            h(
-              'tr',
-              {},
-              ['Case reference', 'Case'].map((label) => h('th', { scope: 'col' }, label)),
-            ),
-          ),
-          h(
-            'tbody',
-            {},
-            rows.map(({ row }) => row),
-          ),
-        ),
-  ].filter((child) => child !== null);
+function referenceTable(list: ServicePeople, rows: readonly ReferenceRow[]): Node[] {
+  return peopleTable(list, {
+    refusedWords: 'Some details of some people are not shown to you.',
+    captionAfter: ', by case reference',
+    headings: ['Case reference', 'Case'],
+    rows: rows.map(({ row }) => row),
+  });
 }
 
 /**
