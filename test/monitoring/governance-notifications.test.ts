@@ -12,6 +12,7 @@ import {
 } from '../support/care-fixtures';
 import { failingDynamoClient } from '../support/failing-dynamo';
 import { addStaff, onboardTestOrganisation } from '../support/fixtures';
+import { MovableClock } from '../support/movable-clock';
 import { organisationItems } from '../support/records-fixtures';
 import { ownTablesForFile, type TestApi, testApi } from '../support/test-api';
 
@@ -37,8 +38,7 @@ interface Notice {
   reference: string;
 }
 
-async function world() {
-  const api = testApi({ tables });
+async function world(api = testApi({ tables })) {
   const org = await onboardTestOrganisation(api);
   const { serviceId, manager } = await createServiceWithManager(api, org);
   const [worker, guardian, ig, chief] = await Promise.all([
@@ -243,6 +243,65 @@ describe('governance notifications', () => {
       kind: 'BREACH_OVERDUE',
       reference: oldest(breaches, (b) => b.discoveredAt)?.breachId,
     });
+  });
+
+  it('warns of a subject access deadline from seven days before it in the organisation’s calendar, not UTC’s', async () => {
+    // Prepare: at 23:30 UTC on 14 July 2026, 00:30 on 15 July in London, requests due on 22 and 23 July.
+    const clock = new MovableClock();
+    clock.set(new Date('2026-07-14T23:30:00Z'));
+    const w = await world(testApi({ clock, tables }));
+    const other = await registerServiceUser(w.api, w.manager, w.serviceId);
+    const request = async (clientId: string, receivedOn: string) => {
+      const opened = await w.api.graphql<{ requestSubjectAccess: { id: string; deadline: string } }>(
+        'mutation ($c: ID!, $r: String!) { requestSubjectAccess(serviceUserId: $c, receivedOn: $r, identityCheck: PHOTO_ID) { id deadline } }',
+        { token: w.ig.token, variables: { c: clientId, r: receivedOn } },
+      );
+      expectNoErrors(opened);
+      return opened.data?.requestSubjectAccess;
+    };
+    const dueIn7Days = await request(w.client, '2026-06-22');
+    const dueIn8Days = await request(other, '2026-06-23');
+    expect([dueIn7Days?.deadline, dueIn8Days?.deadline]).toEqual(['2026-07-22', '2026-07-23']);
+    const scope = tenantScope(w.org.orgId);
+
+    // Act
+    const checked = await notifyDueDeadlines(w.api.services, scope);
+
+    // Assess: London's 15 July is 7 days before the 22nd (UTC's 14 July is 8), and 8 days before the 23rd.
+    expect(checked).toEqual({ breachesOverdue: 0, subjectAccessDueSoon: 1 });
+    const [reference] = (await w.api.services.subjectAccess.list(scope))
+      .filter((r) => r.deadline === '2026-07-22')
+      .map((r) => r.requestId);
+    expect(await notices(w)).toEqual([{ kind: 'SUBJECT_ACCESS_DUE_SOON', reference }]);
+  });
+
+  it('warns by the organisation’s own time zone: in New York 02:00 UTC on 15 July is still 14 July', async () => {
+    // Prepare: an organisation in New York, and a request due on 22 July.
+    const clock = new MovableClock();
+    clock.set(new Date('2026-07-15T02:00:00Z'));
+    const w = await world(testApi({ clock, tables }));
+    expectNoErrors(
+      await w.api.graphql(
+        'mutation ($i: AccessMonitoringSettingsInput!) { setAccessMonitoringSettings(input: $i, expectedVersion: 0) { timeZone } }',
+        { token: w.ig.token, variables: { i: { timeZone: 'America/New_York' } } },
+      ),
+    );
+    expectNoErrors(
+      await w.api.graphql(
+        'mutation ($c: ID!, $r: String!) { requestSubjectAccess(serviceUserId: $c, receivedOn: $r, identityCheck: PHOTO_ID) { deadline } }',
+        { token: w.ig.token, variables: { c: w.client, r: '2026-06-22' } },
+      ),
+    );
+    const scope = tenantScope(w.org.orgId);
+
+    // Act: on 14 July in New York (8 days before), then at 00:00 there on 15 July (7 days before).
+    const on14th = await notifyDueDeadlines(w.api.services, scope);
+    clock.set(new Date('2026-07-15T04:00:00Z'));
+    const on15th = await notifyDueDeadlines(w.api.services, scope);
+
+    // Assess
+    expect(on14th).toEqual({ breachesOverdue: 0, subjectAccessDueSoon: 0 });
+    expect(on15th).toEqual({ breachesOverdue: 0, subjectAccessDueSoon: 1 });
   });
 
   it('checks the deadlines without the organisation’s key, which the deadlines function’s role does not have', async () => {

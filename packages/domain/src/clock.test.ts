@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { localDate, localTime } from './clock';
+import { localDate, localTime, wallClockMs } from './clock';
 
 describe('localDate', () => {
   it('is the next day in London at 23:30 UTC in summer (British Summer Time, UTC+1)', () => {
@@ -47,5 +47,22 @@ describe('localTime', () => {
       minutes: 0,
       date: '2026-07-15',
     });
+  });
+});
+
+describe('wallClockMs', () => {
+  const apart = (from: string, to: string, timeZone = 'Europe/London') =>
+    wallClockMs(new Date(to), timeZone) - wallClockMs(new Date(from), timeZone);
+
+  it('counts the days between two readings of the clock on the wall, whichever way the clocks changed between', () => {
+    expect(apart('2026-08-10T10:00:00+01:00', '2026-11-08T10:00:00Z')).toBe(90 * 86_400_000);
+    expect(apart('2027-01-10T10:00:00Z', '2027-04-10T10:00:30.5+01:00')).toBe(90 * 86_400_000 + 30_500);
+  });
+
+  it('reads the clock of the zone it is given', () => {
+    expect(apart('2026-10-27T10:00:00-04:00', '2027-01-25T10:00:00-05:00', 'America/New_York')).toBe(
+      90 * 86_400_000,
+    );
+    expect(apart('2026-10-27T10:00:00-04:00', '2027-01-25T10:00:00-05:00')).toBe(90 * 86_400_000 + 3_600_000);
   });
 });

@@ -62,3 +62,14 @@ export function localTime(at: Date | string, timeZone: string): LocalTime {
 export function localDate(at: Date | string, timeZone: string): string {
   return localTime(at, timeZone).date;
 }
+
+/**
+ * An instant as the wall clock of an IANA time zone reads it, in milliseconds as if that reading were UTC. Two
+ * readings differ by their time apart on that calendar: 10:00 in August to 10:00 in November is 90 days in London,
+ * though 90 days and an hour pass, as the clocks go back in October.
+ */
+export function wallClockMs(at: Date, timeZone: string): number {
+  const { date, minutes } = localTime(at, timeZone);
+  // Zones are offset in whole minutes: the seconds are the instant's own.
+  return Date.parse(date) + minutes * 60_000 + at.getUTCSeconds() * 1000 + at.getUTCMilliseconds();
+}

@@ -1,3 +1,4 @@
+import { localDate } from '@confide/domain';
 import { SUBJECT_ACCESS_WARNING_DAYS, type TenantScope, tenantScope } from '@confide/store';
 import type { ConfideServices } from '../services';
 
@@ -12,7 +13,8 @@ export interface DeadlineCheck {
 /**
  * Tells the organisation's governance contacts of the deadlines the policies set (decision 0035): a breach not
  * assessed as unreportable and not yet notified to the regulator past its 72-hour clock, and an open subject
- * access request within {@link SUBJECT_ACCESS_WARNING_DAYS} days of its one-month deadline (or past it). Runs
+ * access request from {@link SUBJECT_ACCESS_WARNING_DAYS} days before its one-month deadline (or past it), counted in
+ * the organisation's calendar: from its local date, in its monitoring time zone, not the UTC date. Runs
  * every hour in AWS (the deadlines function) and on every local sweep; the outbox keeps one notification per
  * item, so a repeated check raises nothing new.
  */
@@ -20,7 +22,8 @@ export async function notifyDueDeadlines(
   services: ConfideServices,
   scope: TenantScope,
 ): Promise<DeadlineCheck> {
-  const now = services.clock.now().getTime();
+  const at = services.clock.now();
+  const now = at.getTime();
   let breachesOverdue = 0;
   let subjectAccessDueSoon = 0;
   for (const breach of await services.breaches.list(scope)) {
@@ -29,10 +32,16 @@ export async function notifyDueDeadlines(
       if (await services.notifications.notify(scope, 'BREACH_OVERDUE', breach.breachId)) breachesOverdue += 1;
     }
   }
-  // As stored: the deadlines function may use no organisation key (decision 0134).
-  for (const request of await services.subjectAccess.deadlinesAsStored(scope)) {
-    const warnFrom = Date.parse(request.deadline) - SUBJECT_ACCESS_WARNING_DAYS * DAY_MS;
-    if (request.status === 'OPEN' && warnFrom <= now) {
+  // As stored: the deadlines function may use no organisation key (decision 0134). The settings item is plain.
+  const requests = await services.subjectAccess.deadlinesAsStored(scope);
+  const { timeZone } = (await services.monitoring.settings(scope)).settings.workingHours;
+  const today = localDate(at, timeZone);
+  for (const request of requests) {
+    // Calendar dates, counted back at UTC midnight, where no clock change adds or takes an hour.
+    const warnFrom = new Date(Date.parse(request.deadline) - SUBJECT_ACCESS_WARNING_DAYS * DAY_MS)
+      .toISOString()
+      .slice(0, 10);
+    if (request.status === 'OPEN' && warnFrom <= today) {
       if (await services.notifications.notify(scope, 'SUBJECT_ACCESS_DUE_SOON', request.requestId)) {
         subjectAccessDueSoon += 1;
       }

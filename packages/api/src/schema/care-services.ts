@@ -1,10 +1,11 @@
-import { notFound, validate } from '@confide/domain';
+import { notFound, validate, wallClockMs } from '@confide/domain';
 import type { CareService } from '@confide/store';
 import { resolveArrayConnection } from '@pothos/plugin-relay';
 import type { OperationSubject } from '../access/operation-plugin';
 import { builder } from '../builder';
 import { type ConfideContext, callerScope } from '../context';
 import { localId } from './ids';
+import { organisationTimeZone } from './monitoring/settings';
 import { StaffMemberRef } from './staff';
 
 export const ServiceRef = builder.objectRef<CareService>('Service');
@@ -243,7 +244,10 @@ builder.mutationFields((t) => {
           if (!staff?.roles.includes('TEAM_LEADER')) {
             throw validate.badInputError(['staffId'], 'QA reviews are carried out by team leaders.');
           }
-          if (args.to <= args.from || args.to.getTime() - args.from.getTime() > 90 * 86_400_000) {
+          // 90 days on the organisation's calendar: a clock change between adds or takes no hour.
+          const timeZone = await organisationTimeZone(context);
+          const days = (wallClockMs(args.to, timeZone) - wallClockMs(args.from, timeZone)) / 86_400_000;
+          if (args.to <= args.from || days > 90) {
             throw validate.badInputError(
               ['to'],
               'A QA assignment ends after it starts and lasts at most 90 days.',
