@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OPERATION_POLICY_CLAUSES } from '../../packages/access/src/operations/policy-clauses';
 import { buildLambdaBundle, LAMBDA_BUNDLE_FILE } from '../lib/lambda-bundling';
 import { EventStreamSerde, eventStreamSerdeProvider } from '../lib/no-event-streams';
 import { fromRepoRoot } from '../lib/paths';
@@ -13,6 +14,17 @@ interface LambdaCode {
 }
 
 const maxBundleBytes = 1.2 * 1024 * 1024;
+
+/** The longest stretch of each operation policy's clause that esbuild ships as written (ASCII, no quotes). */
+const clauseTexts = [
+  ...new Set(
+    Object.values(OPERATION_POLICY_CLAUSES).map((clause) =>
+      clause
+        .split(/[^\x20-\x7e]|['"`\\]/)
+        .reduce((longest, part) => (part.length > longest.length ? part : longest), ''),
+    ),
+  ),
+];
 
 describe('Lambda bundles', () => {
   let stage: SynthesisedStage;
@@ -122,7 +134,18 @@ describe('Lambda bundles', () => {
         inputs.filter((input) => input.includes('packages/api/src/print-schema')),
         service,
       ).toEqual([]);
-      expect(readFileSync(built.path, 'utf8'), service).not.toContain('schema.graphql');
+      const code = readFileSync(built.path, 'utf8');
+      expect(code, service).not.toContain('schema.graphql');
+      // The operation policies' clauses are for tests and people: no function ships their table or a copy of one
+      // of them on a policy (packages/access/src/operations/policy-clauses.ts, decision 0043).
+      expect(
+        inputs.filter((input) => input.includes('packages/access/src/operations/policy-clauses')),
+        service,
+      ).toEqual([]);
+      expect(
+        clauseTexts.filter((text) => code.includes(text)),
+        service,
+      ).toEqual([]);
       // The GraphQL schema is the api's alone: it is built when its module loads (Pothos registers every type), so a
       // function that serves no GraphQL and carries it builds it at each cold start for nothing (decision 0065).
       expect(

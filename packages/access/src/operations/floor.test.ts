@@ -1,7 +1,7 @@
 import { ACCESS_PRESETS, CLASSIFICATIONS, ROLES, type Role } from '@confide/domain';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type CallerFacts, type ClientRelationFacts, PLAIN_ITEM } from '../facts';
-import { OPERATION_POLICIES } from './catalogue';
+import { OPERATION_POLICIES, type OperationPolicyId } from './catalogue';
 import type { ChangeFacts, OperationFacts } from './facts';
 import {
   OPERATION_INVARIANTS,
@@ -11,6 +11,7 @@ import {
   type Standing,
 } from './floor';
 import { ACCESS_GRANTS, allow, type OperationPolicy, operationPolicy } from './policy';
+import { OPERATION_POLICY_CLAUSES } from './policy-clauses';
 
 /*
  * The operation floor (issue 14), proved by enumeration like the field floor in ../floor.test.ts: every
@@ -156,9 +157,11 @@ describe('the operation floor', () => {
   it('has a policy for every catalogue id, each with a clause and admitted principals', () => {
     for (const [id, policy] of Object.entries(OPERATION_POLICIES)) {
       expect(policy.id, id).toBe(id);
-      expect(policy.clause.length, id).toBeGreaterThan(10);
+      expect(OPERATION_POLICY_CLAUSES[id as OperationPolicyId].length, id).toBeGreaterThan(10);
       expect(policy.principals.length, id).toBeGreaterThan(0);
     }
+    // One clause per policy, in the catalogue's order, so a reader finds each where its policy is.
+    expect(Object.keys(OPERATION_POLICY_CLAUSES)).toEqual(Object.keys(OPERATION_POLICIES));
   });
 
   it('asks every policy questions it decides', () => {
@@ -213,7 +216,6 @@ describe('no single person gains access to a record they have no relationship wi
   it('would catch a policy that lets a worker allocate themself', () => {
     const selfAllocation = operationPolicy({
       id: 'test.self-allocation',
-      clause: 'a deliberately broken policy',
       subject: 'CLIENT',
       effects: { grants: 'ALLOCATION', writes: true },
       decide: () => allow('test.self-allocation'),

@@ -37,12 +37,12 @@ export const ACCESS_GRANTS = [
 export type AccessGrant = (typeof ACCESS_GRANTS)[number];
 
 /**
- * One operation policy: a pure decision over {@link OperationFacts}, with a stable id and the policy clause it
- * encodes. `principals` lists who may ever run it; anyone else is refused before anything is read.
+ * One operation policy: a pure decision over {@link OperationFacts}, with a stable id (the policy clause it encodes
+ * is in policy-clauses.ts, out of the bundles). `principals` lists who may ever run it; anyone else is refused
+ * before anything is read.
  */
 export interface OperationPolicy {
   readonly id: string;
-  readonly clause: string;
   readonly principals: readonly PrincipalKind[];
   readonly subject: SubjectKind;
   readonly effects: OperationEffects;
@@ -92,7 +92,7 @@ export function hasAnyRole(facts: OperationFacts, roles: readonly Role[]): boole
  * {@link countedLinks} weighs them, so no policy can count a manager link its caller's roles do not back.
  */
 export function operationPolicy<Id extends string>(
-  definition: { readonly id: Id } & Pick<OperationPolicy, 'clause' | 'decide'> & Partial<OperationPolicy>,
+  definition: { readonly id: Id } & Pick<OperationPolicy, 'decide'> & Partial<OperationPolicy>,
 ): OperationPolicy & { readonly id: Id } {
   const { decide, approvedBy } = definition;
   return {
@@ -128,7 +128,7 @@ export function countedLinks(facts: OperationFacts): OperationFacts {
 
 /** {@link operationPolicy}, {@link acknowledgedFirst}: a list of governance work naming clients. */
 export function governanceListPolicy<Id extends string>(
-  definition: { readonly id: Id } & Pick<OperationPolicy, 'clause' | 'decide'> & Partial<OperationPolicy>,
+  definition: { readonly id: Id } & Pick<OperationPolicy, 'decide'> & Partial<OperationPolicy>,
 ): OperationPolicy & { readonly id: Id } {
   return acknowledgedFirst(operationPolicy(definition));
 }
@@ -139,13 +139,11 @@ export type NamedPolicy<Id extends string> = OperationPolicy & { readonly id: Id
 /** Staff holding any of `roles`; everyone else FORBIDDEN. */
 export function staffWithRole<Id extends string>(
   id: Id,
-  clause: string,
   roles: readonly Role[],
   extra: Partial<Omit<OperationPolicy, 'id'>> = {},
 ): NamedPolicy<Id> {
   return operationPolicy({
     id,
-    clause,
     decide: (facts) => (hasAnyRole(facts, roles) ? allow(id) : refuse(id)),
     ...extra,
   });

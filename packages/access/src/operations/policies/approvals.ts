@@ -7,8 +7,6 @@ import { allow, operationPolicy } from '../policy';
 export const APPROVAL_POLICIES = [
   operationPolicy({
     id: 'approval.review',
-    clause:
-      'ACCESS-MODEL.md Two-person rule: a second person with authority approves what one may not do alone',
     decide: () => allow('approval.review'),
   }),
 ] as const;

@@ -55,20 +55,15 @@ export const CLIENT_POLICIES = [
   // ── Reading ────────────────────────────────────────────────────────────────────────────────────────────
   clientPolicy({
     id: 'client.read',
-    clause:
-      'ACCESS-MODEL.md Existence hiding: a client is found only by those with a relationship; each field is then decided by the matrix',
     principals: ['STAFF', 'SERVICE_USER', 'PARTNER'],
     decide: () => allow('client.read'),
   }),
   operationPolicy({
     id: 'client.lists',
-    clause:
-      'ACCESS-MODEL.md Lists filter, they never fail: a caseload, a service’s list or a search shows only the clients the caller may know exist',
     decide: () => allow('client.lists'),
   }),
   operationPolicy({
     id: 'client.register',
-    clause: 'Lets connect 3.1: the managers of a service register the people it supports',
     subject: 'SERVICE',
     effects: { writes: true },
     decide: (facts) => {
@@ -82,32 +77,24 @@ export const CLIENT_POLICIES = [
   // ── Case management ────────────────────────────────────────────────────────────────────────────────────
   clientPolicy({
     id: 'case.manage',
-    clause:
-      'Lets connect 3.1: case management (reopening, allocations) belongs to the managers of the service',
     effects: { writes: true },
     decide: managesService,
   }),
   clientPolicy({
     id: 'case.allocate',
-    clause:
-      'Lets connect 3.1: the managers of the service allocate workers and cover (JRH), giving them access to the record',
     effects: { writes: true, grantsAccess: true, grants: 'ALLOCATION' },
     decide: managesService,
   }),
   clientPolicy({
     id: 'case.close',
-    clause:
-      'Lets connect 3.1 and DATA-PROTECTION.md Retention: the managers of the service close a case, which starts its retention; a closure that would let the records expire at once is an erasure and goes through eraseServiceUser',
     effects: { writes: true },
     decide: notAnErasure(managesService),
   }),
   // ── Notes, media, supervision ──────────────────────────────────────────────────────────────────────────
   (() => {
-    const write = classifiedWritePolicy({ id: 'note.record', clause: '' });
+    const write = classifiedWritePolicy({ id: 'note.record' });
     return clientPolicy({
       id: 'note.record',
-      clause:
-        'ACCESS-MODEL.md Matrix W cells: writing a note needs write access to its classification; Principals: a note is withheld from the person only under a recorded exemption, judged by staff whose role carries that judgement',
       effects: { writes: true },
       changeFacts: ['classification', 'item', 'withholding'],
       decide: (facts) => {
@@ -122,11 +109,9 @@ export const CLIENT_POLICIES = [
     });
   })(),
   (() => {
-    const write = classifiedWritePolicy({ id: 'note.amend', clause: '' });
+    const write = classifiedWritePolicy({ id: 'note.amend' });
     return clientPolicy({
       id: 'note.amend',
-      clause:
-        'Azure 4.1: a note is amended by its author or the service’s managers, within the W cells of its classification; nothing is overwritten',
       effects: { writes: true },
       decide: (facts) =>
         facts.change?.callerIsAuthor || facts.relation?.managesService
@@ -136,18 +121,12 @@ export const CLIENT_POLICIES = [
   })(),
   classifiedWritePolicy({
     id: 'client.contact.correct',
-    clause:
-      'ACCESS-MODEL.md Matrix W cells: a client’s contact details (CONTACT) are corrected by those with W on CONTACT — the ADMINISTRATOR of the client’s service, the allocated support worker, the service’s managers',
   }),
   classifiedWritePolicy({
     id: 'media.record',
-    clause:
-      'Azure 8.1: a photo or recording is part of the CARE record (its W cell), and only under prior written consent',
   }),
   clientPolicy({
     id: 'client.supervision',
-    clause:
-      'Lets connect 4.2, 4.5: supervision views are for the service’s managers and team leaders on QA review, pseudonymised',
     decide: (facts) => {
       if (facts.relation?.managesService && hasAnyRole(facts, SERVICE_MANAGEMENT_ROLES)) {
         return { ...allow('supervision.pseudonymised'), relationship: 'MANAGES_SERVICE' };
@@ -159,21 +138,14 @@ export const CLIENT_POLICIES = [
     },
   }),
   // ── Retention ──────────────────────────────────────────────────────────────────────────────────────────
-  staffWithRole(
-    'retention.rules',
-    'DATA-PROTECTION.md Retention: the organisation’s rules are organisation settings (ORG_ADMIN); a change that would let records expire at once is an erasure and goes through eraseServiceUser',
-    ['ORG_ADMIN'],
-    {
-      effects: { writes: true },
-      decide: notAnErasure((facts) =>
-        hasAnyRole(facts, ['ORG_ADMIN']) ? allow('retention.rules') : refuse('retention.rules'),
-      ),
-    },
-  ),
+  staffWithRole('retention.rules', ['ORG_ADMIN'], {
+    effects: { writes: true },
+    decide: notAnErasure((facts) =>
+      hasAnyRole(facts, ['ORG_ADMIN']) ? allow('retention.rules') : refuse('retention.rules'),
+    ),
+  }),
   clientPolicy({
     id: 'retention.place-hold',
-    clause:
-      'Lets connect 5: a legal hold keeps records (the safe direction): the service’s managers, senior managers, the IG lead and the Caldicott Guardian',
     effects: { writes: true },
     decide: (facts) =>
       facts.relation?.managesService || hasAnyRole(facts, RETENTION_GOVERNANCE_ROLES)
@@ -182,8 +154,6 @@ export const CLIENT_POLICIES = [
   }),
   clientPolicy({
     id: 'retention.lift-hold',
-    clause:
-      'Lets connect 5: lifting a hold lets deletion resume, a governance decision (senior managers, the IG lead, the Caldicott Guardian); a lift that would let the records expire at once is an erasure',
     effects: { writes: true },
     decide: notAnErasure((facts) =>
       hasAnyRole(facts, RETENTION_GOVERNANCE_ROLES)
@@ -193,8 +163,6 @@ export const CLIENT_POLICIES = [
   }),
   clientPolicy({
     id: 'retention.erasure',
-    clause:
-      'DATA-PROTECTION.md Erasure and ACCESS-MODEL.md Two-person rule: the IG lead proposes an erasure with a reason; it runs only when the Caldicott Guardian or another IG lead approves',
     effects: { writes: true, irreversible: true },
     decide: (facts) => {
       if (facts.approved) {
@@ -208,18 +176,6 @@ export const CLIENT_POLICIES = [
     },
     approvedBy: (facts) => hasAnyRole(facts, ERASURE_APPROVER_ROLES),
   }),
-  acknowledgedFirst(
-    staffWithRole(
-      'retention.legal-holds',
-      'Lets connect 5: the register of legal holds is for senior managers, the IG lead and the Caldicott Guardian',
-      RETENTION_GOVERNANCE_ROLES,
-    ),
-  ),
-  acknowledgedFirst(
-    staffWithRole(
-      'retention.schedule',
-      'DATA-PROTECTION.md Retention: what expires when is reported to the IG lead (pseudonymous)',
-      ['IG_LEAD'],
-    ),
-  ),
+  acknowledgedFirst(staffWithRole('retention.legal-holds', RETENTION_GOVERNANCE_ROLES)),
+  acknowledgedFirst(staffWithRole('retention.schedule', ['IG_LEAD'])),
 ] as const;

@@ -16,7 +16,7 @@ import {
  * connect 4.3), and only then does `decide` run.
  */
 export function clientPolicy<Id extends string>(
-  definition: { readonly id: Id } & Pick<OperationPolicy, 'clause' | 'decide'> & Partial<OperationPolicy>,
+  definition: { readonly id: Id } & Pick<OperationPolicy, 'decide'> & Partial<OperationPolicy>,
 ): NamedPolicy<Id> {
   const decide = (facts: OperationFacts): OperationDecision => {
     const caller = staff(facts);
@@ -34,7 +34,7 @@ export function clientPolicy<Id extends string>(
  * operation's `change` names (a note's kind, a profile section).
  */
 export function classifiedWritePolicy<Id extends string>(
-  definition: { readonly id: Id } & Pick<OperationPolicy, 'clause'> & Partial<OperationPolicy>,
+  definition: { readonly id: Id } & Partial<OperationPolicy>,
 ): NamedPolicy<Id> {
   return clientPolicy({
     effects: { writes: true },

@@ -64,8 +64,6 @@ export function seesDisclosureQueueItem(
 export const DISCLOSURE_QUEUE_POLICIES = [
   governanceListPolicy({
     id: 'disclosure-queue.list',
-    clause:
-      'Azure 4.1, 7.1; Lets connect 4.3: each decider sees the disclosure work waiting for them — the service’s managers the requests of their services, the Caldicott Guardian escalated requests and flagged decisions, the Senior Manager court-order disclosures',
     decide: (facts) => {
       if (hasAnyRole(facts, ['CALDICOTT_GUARDIAN'])) return allow('disclosure-queue.caldicott-guardian');
       if (hasAnyRole(facts, ['SENIOR_MANAGER'])) return allow('disclosure-queue.senior-manager');
@@ -77,8 +75,6 @@ export const DISCLOSURE_QUEUE_POLICIES = [
   }),
   clientPolicy({
     id: 'disclosure-queue.acknowledge',
-    clause:
-      'Azure 7.1; Lets connect 4.3: the Senior Manager or the Caldicott Guardian told of a court-order disclosure or a flagged decision acknowledges it, and it leaves their queue',
     effects: { writes: true },
     changeFacts: ['detail', 'sharing'],
     decide: (facts) => {
@@ -100,8 +96,6 @@ export const DISCLOSURE_QUEUE_POLICIES = [
   }),
   clientPolicy({
     id: 'subject-access.own-requests',
-    clause:
-      'Carers Trust 2.2; DATA-PROTECTION.md Subject access: the person looks up their own requests and deadlines',
     principals: ['SERVICE_USER'],
     decide: (facts) =>
       facts.caller.kind === 'SERVICE_USER' && facts.relation?.self

@@ -21,9 +21,6 @@ const ACCESS_LOG_ROLES: readonly Role[] = ['IG_LEAD', 'CALDICOTT_GUARDIAN'];
 /** Who reviews every emergency access, whatever the service (a service manager reviews their own services'). */
 export const BREAK_GLASS_REVIEWERS: readonly Role[] = ['CALDICOTT_GUARDIAN', 'IG_LEAD'];
 
-const CONFLICT_CLAUSE =
-  'ACCESS-MODEL.md Rules, conflicts of interest: a staff member connected to a client is denied that client whatever their role; they may declare it themself, the service’s managers, HR and senior managers declare it for others, and only a manager clears it';
-
 /** The rule an allowed event names: `prefix.QUALIFIER` when the change gives one (`conflict.RELATIVE`). */
 const qualified = (prefix: string, facts: OperationFacts, otherwise: string): string =>
   facts.change?.detail ? `${prefix}.${facts.change.detail}` : otherwise;
@@ -40,7 +37,6 @@ const namedClients = (facts: OperationFacts): ClientRelationFacts[] => [
 
 const clearConflict = clientPolicy({
   id: 'conflict.clear',
-  clause: CONFLICT_CLAUSE,
   effects: { writes: true },
   decide: (facts) => (managesConflicts(facts) ? allow('conflict.cleared') : refuse('conflict.managers')),
 });
@@ -53,7 +49,6 @@ export const ACCESS_GOVERNANCE_POLICIES = [
   // ── Conflicts of interest ──────────────────────────────────────────────────────────────────────────────
   clientPolicy({
     id: 'conflict.declare',
-    clause: CONFLICT_CLAUSE,
     effects: { writes: true },
     changeFacts: ['namesCaller', 'detail'],
     decide: (facts) =>
@@ -63,7 +58,6 @@ export const ACCESS_GOVERNANCE_POLICIES = [
   }),
   operationPolicy({
     id: 'conflict.clear',
-    clause: CONFLICT_CLAUSE,
     subject: 'CLIENT',
     effects: { writes: true },
     changeFacts: ['namesCaller'],
@@ -83,8 +77,6 @@ export const ACCESS_GOVERNANCE_POLICIES = [
   // ── Safeguarding investigations ────────────────────────────────────────────────────────────────────────
   clientPolicy({
     id: 'investigation.open',
-    clause:
-      'Azure 4.1: the service’s managers or a senior manager open a safeguarding investigation naming a safeguarding lead, whose every read under it needs a stated reason; nobody names themself investigator of a client they have no relationship with',
     effects: { writes: true, grantsAccess: true, grants: 'INVESTIGATION' },
     changeFacts: ['grantsCallerAccess', 'clients'],
     decide: (facts): OperationDecision => {
@@ -101,8 +93,6 @@ export const ACCESS_GOVERNANCE_POLICIES = [
 
   clientPolicy({
     id: 'investigation.close',
-    clause:
-      'Azure 4.1: an investigation’s access lasts only while it is open; the service’s managers of every client it names, a senior manager, or its investigator close it',
     effects: { writes: true },
     changeFacts: ['namesCaller', 'clients'],
     decide: (facts): OperationDecision => {
@@ -125,8 +115,6 @@ export const ACCESS_GOVERNANCE_POLICIES = [
   // audited as EMERGENCY_ACCESS and a review is raised.
   operationPolicy({
     id: 'emergency.open',
-    clause:
-      'ACCESS-MODEL.md Rules, break-glass: any staff member may open access to one client for at most one hour with a reason; every read is audited as emergency and reviewed; a declared conflict of interest still bars the client',
     effects: { writes: true, grantsAccess: true, grants: 'EMERGENCY' },
     changeFacts: ['clients', 'detail'],
     decide: (facts): OperationDecision => {
@@ -141,8 +129,6 @@ export const ACCESS_GOVERNANCE_POLICIES = [
   }),
   clientPolicy({
     id: 'emergency.review.complete',
-    clause:
-      'ACCESS-MODEL.md Rules, break-glass: the Caldicott Guardian and the IG lead (access monitoring, decision 0040) review every emergency access, a service manager those of their service; nobody reviews their own',
     effects: { writes: true },
     changeFacts: ['namesCaller', 'detail'],
     decide: (facts) => {
@@ -156,22 +142,16 @@ export const ACCESS_GOVERNANCE_POLICIES = [
   }),
   governanceListPolicy({
     id: 'emergency.review.list',
-    clause:
-      'ACCESS-MODEL.md Rules, break-glass: the Caldicott Guardian and the IG lead see every emergency access to review, a service manager those of their services; the list shows each staff member only theirs',
     decide: () => allow('review.listed'),
   }),
 
   // ── Explain and the access log ─────────────────────────────────────────────────────────────────────────
   clientPolicy({
     id: 'access.explain',
-    clause:
-      'ACCESS-MODEL.md Explain: any staff member who may know a client exists can ask why they can or cannot read each classification, learning nothing more',
     decide: () => allow('access.explain'),
   }),
   clientPolicy({
     id: 'access.log',
-    clause:
-      'DATA-PROTECTION.md Access audit: the IG lead, the Caldicott Guardian and the service’s managers read who accessed a client (references and field names only)',
     decide: (facts) =>
       hasAnyRole(facts, ACCESS_LOG_ROLES) || facts.relation?.managesService
         ? allow('access-log.readers')

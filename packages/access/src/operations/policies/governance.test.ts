@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { CallerFacts, ClientRelationFacts } from '../../facts';
 import { OPERATION_POLICIES, type OperationPolicyId } from '../catalogue';
 import type { ChangeFacts, OperationDecision, OperationFacts } from '../facts';
+import { OPERATION_POLICY_CLAUSES } from '../policy-clauses';
 import { REPORT_RULES, reportReach } from '../report-scope';
 
 /*
@@ -396,7 +397,7 @@ describe('the governance policies’ shape', () => {
   it('each names its clause and admits staff only, except the person’s own log', () => {
     for (const id of ids) {
       const policy = OPERATION_POLICIES[id];
-      expect(policy.clause.length, id).toBeGreaterThan(10);
+      expect(OPERATION_POLICY_CLAUSES[id].length, id).toBeGreaterThan(10);
       expect(policy.principals, id).toEqual(
         id === 'monitoring.own-access-log' ? ['SERVICE_USER'] : ['STAFF'],
       );

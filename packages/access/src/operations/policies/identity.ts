@@ -38,13 +38,6 @@ export function grantsApproverRole(roles: readonly Role[]): boolean {
   return roles.includes('ORG_ADMIN');
 }
 
-const ACCOUNTS_CLAUSE =
-  'ACCESS-MODEL.md Roles: ORG_ADMIN manages the organisation’s staff accounts and roles';
-const TWO_PERSON_ROLES =
-  'ACCESS-MODEL.md Operations: nobody changes their own roles; a role that grants client content takes effect only when a second person with authority approves it; no single person can, by operations they can run alone, read a record they have no relationship with (so ORG_ADMIN, which approves, is given by two: decision 0081)';
-const SERVICES_CLAUSE =
-  'ACCESS-MODEL.md Relationships: MANAGES_SERVICE and team membership are set up by ORG_ADMIN and SENIOR_MANAGER, the team also by the service’s managers; no single person grants themself a relationship';
-
 /**
  * The rule a role change waits on a second person under, if any: a role that opens client content, or ORG_ADMIN,
  * whose holder approves the others' proposals.
@@ -77,28 +70,19 @@ const mayChangeTeam = (facts: OperationFacts): boolean =>
 export const IDENTITY_POLICIES = [
   operationPolicy({
     id: 'identity.self',
-    clause: 'ACCESS-MODEL.md Principals: every verified caller may see who the server takes them to be',
     principals: ['STAFF', 'SERVICE_USER', 'PARTNER', 'OPERATOR'],
     decide: () => allow('identity.self'),
   }),
   operationPolicy({
     id: 'node.read',
-    clause:
-      'ACCESS-MODEL.md Existence hiding: a node is looked up by any tenant principal, then decided and audited by the operation policy of its type’s own query (services, staffMembers or me, serviceUser, caseNote)',
     principals: ['STAFF', 'SERVICE_USER', 'PARTNER'],
     decide: () => allow('node.read'),
   }),
 
   // ── Staff accounts and roles ────────────────────────────────────────────────────────────────────────────
-  staffWithRole(
-    'identity.staff.list',
-    'ACCESS-MODEL.md Roles: ORG_ADMIN manages staff accounts; HR_OFFICER, named personnel staff (Azure 5.1)',
-    ['ORG_ADMIN', 'HR_OFFICER'],
-  ),
+  staffWithRole('identity.staff.list', ['ORG_ADMIN', 'HR_OFFICER']),
   operationPolicy({
     id: 'identity.staff.read',
-    clause:
-      'ACCESS-MODEL.md Roles: ORG_ADMIN and HR_OFFICER manage staff accounts; IG_LEAD and CALDICOTT_GUARDIAN oversee every access and so may open the staff member behind any audited event, a service’s managers those of the services they manage (issue 19); everyone sees their own account',
     subject: 'STAFF',
     changeFacts: ['detail'],
     decide: (facts) => {
@@ -114,7 +98,6 @@ export const IDENTITY_POLICIES = [
   }),
   operationPolicy({
     id: 'identity.staff.add',
-    clause: `${ACCOUNTS_CLAUSE}; ${TWO_PERSON_ROLES}`,
     subject: 'STAFF',
     changeFacts: ['grantsContentRole', 'grantsApproverRole'],
     effects: { writes: true, changesRoles: true, grantsAccess: true, grants: 'ROLE' },
@@ -130,7 +113,6 @@ export const IDENTITY_POLICIES = [
   }),
   operationPolicy({
     id: 'identity.roles.assign',
-    clause: `${ACCOUNTS_CLAUSE}; ${TWO_PERSON_ROLES}`,
     subject: 'STAFF',
     changeFacts: ['grantsContentRole', 'grantsApproverRole'],
     effects: { writes: true, changesRoles: true, grantsAccess: true, grants: 'ROLE' },
@@ -145,7 +127,6 @@ export const IDENTITY_POLICIES = [
   }),
   operationPolicy({
     id: 'identity.roles.remove',
-    clause: `${ACCOUNTS_CLAUSE}; ${TWO_PERSON_ROLES}`,
     subject: 'STAFF',
     effects: { writes: true, changesRoles: true },
     decide: (facts) => {
@@ -156,7 +137,6 @@ export const IDENTITY_POLICIES = [
   }),
   operationPolicy({
     id: 'identity.staff.deactivate',
-    clause: `${ACCOUNTS_CLAUSE}; another administrator deactivates an administrator’s own account`,
     subject: 'STAFF',
     effects: { writes: true },
     decide: (facts) => {
@@ -167,16 +147,9 @@ export const IDENTITY_POLICIES = [
   }),
   // An invitation links a sign-in to an account whose roles were already given (and approved where they open
   // client content); deactivating the account refuses its tokens at once, so it is not treated as irreversible.
-  staffWithRole(
-    'identity.staff.invite',
-    `${ACCOUNTS_CLAUSE}; the user pool emails the invitation`,
-    ['ORG_ADMIN'],
-    { subject: 'STAFF', effects: { writes: true } },
-  ),
+  staffWithRole('identity.staff.invite', ['ORG_ADMIN'], { subject: 'STAFF', effects: { writes: true } }),
   operationPolicy({
     id: 'identity.employment.end',
-    clause:
-      'DATA-PROTECTION.md Retention: staff records are kept 6 years after employment ends; ORG_ADMIN records the end of someone else’s employment',
     subject: 'STAFF',
     effects: { writes: true },
     decide: (facts) => {
@@ -187,7 +160,6 @@ export const IDENTITY_POLICIES = [
   }),
   operationPolicy({
     id: 'identity.employment.resume',
-    clause: `DATA-PROTECTION.md Retention: a former staff member employed again is kept; ORG_ADMIN records someone else’s re-employment, which makes their account active again with its roles; ${TWO_PERSON_ROLES}`,
     subject: 'STAFF',
     // The roles the account comes back with, as a role grant is judged: one that opens client content, or ORG_ADMIN,
     // waits for another ORG_ADMIN, or one admin could undo another's deactivation alone.
@@ -204,47 +176,29 @@ export const IDENTITY_POLICIES = [
   }),
 
   // ── Partner agencies ───────────────────────────────────────────────────────────────────────────────────
-  staffWithRole(
-    'identity.partner.list',
-    'ACCESS-MODEL.md Principals: partner agencies are registered by the organisation’s ORG_ADMIN',
-    ['ORG_ADMIN'],
-  ),
-  staffWithRole(
-    'identity.partner.directory',
-    'Lets connect 4.3: the service manager records each request from an agency; managers, the Caldicott Guardian and the IG lead look up a registered agency’s id and name (no app credentials) to record one',
-    ['ORG_ADMIN', 'SERVICE_MANAGER', 'SENIOR_MANAGER', 'CALDICOTT_GUARDIAN', 'IG_LEAD'],
-  ),
-  staffWithRole(
-    'identity.partner.register',
-    'ACCESS-MODEL.md Principals: partner agencies are registered by the organisation’s ORG_ADMIN; they read only what a released disclosure gave them',
-    ['ORG_ADMIN'],
-    { effects: { writes: true } },
-  ),
+  staffWithRole('identity.partner.list', ['ORG_ADMIN']),
+  staffWithRole('identity.partner.directory', [
+    'ORG_ADMIN',
+    'SERVICE_MANAGER',
+    'SENIOR_MANAGER',
+    'CALDICOTT_GUARDIAN',
+    'IG_LEAD',
+  ]),
+  staffWithRole('identity.partner.register', ['ORG_ADMIN'], { effects: { writes: true } }),
 
   // ── Organisation settings: confidentiality policy and preset ───────────────────────────────────────────
-  staffWithRole(
-    'organisation.policy.publish',
-    'ACCESS-MODEL.md Policy acknowledgement gate: a new policy version re-arms the gate (Carers Trust 6.1); published by ORG_ADMIN or the IG lead',
-    ['ORG_ADMIN', 'IG_LEAD'],
-    { effects: { writes: true } },
-  ),
+  staffWithRole('organisation.policy.publish', ['ORG_ADMIN', 'IG_LEAD'], { effects: { writes: true } }),
   operationPolicy({
     id: 'organisation.policy.status',
-    clause:
-      'ACCESS-MODEL.md Policy acknowledgement gate: staff must sign the current confidentiality policy (Carers Trust 6.1), so every staff member can see which version is current and whether they have signed it',
     decide: (facts) => (staff(facts) ? allow('policy.status') : refuse('policy.status')),
   }),
   operationPolicy({
     id: 'organisation.policy.acknowledge',
-    clause:
-      'ACCESS-MODEL.md Policy acknowledgement gate: staff sign that they have read the current policy (Carers Trust 6.1)',
     effects: { writes: true },
     decide: (facts) => (staff(facts) ? allow('policy.acknowledged') : refuse('policy.acknowledged')),
   }),
   operationPolicy({
     id: 'organisation.preset',
-    clause:
-      'ACCESS-MODEL.md Presets and Operations: ORG_ADMIN changes the preset, every change audited; switching to GROUP_WIDE needs two people, the second the Caldicott Guardian, who decides what is shared (Lets connect 4.3)',
     // Widening is the grant the two-person rule governs; narrowing takes access away and is one person's call.
     effects: { writes: true, grantsAccess: true, grants: 'PRESET' },
     decide: (facts) => {
@@ -261,15 +215,13 @@ export const IDENTITY_POLICIES = [
   // ── Services and their teams (relationships: access grants) ────────────────────────────────────────────
   operationPolicy({
     id: 'service.list',
-    clause: 'ACCESS-MODEL.md Relationships: services hold no personal data; every staff member sees them',
     decide: () => allow('service.list'),
   }),
-  staffWithRole('service.create', SERVICES_CLAUSE, ['ORG_ADMIN', 'SENIOR_MANAGER'], {
+  staffWithRole('service.create', ['ORG_ADMIN', 'SENIOR_MANAGER'], {
     effects: { writes: true },
   }),
   operationPolicy({
     id: 'service.managers',
-    clause: SERVICES_CLAUSE,
     subject: 'SERVICE',
     effects: { writes: true, grantsAccess: true, grants: 'SERVICE_MANAGER' },
     decide: (facts) => {
@@ -280,7 +232,6 @@ export const IDENTITY_POLICIES = [
   }),
   operationPolicy({
     id: 'service.team',
-    clause: SERVICES_CLAUSE,
     subject: 'SERVICE',
     effects: { writes: true, grantsAccess: true, grants: 'SERVICE_MEMBER' },
     decide: (facts) => {
@@ -291,7 +242,6 @@ export const IDENTITY_POLICIES = [
   }),
   operationPolicy({
     id: 'service.qa-review',
-    clause: `${SERVICES_CLAUSE}; QA checks by Team Leader colleagues (Azure 4.1d)`,
     subject: 'SERVICE',
     effects: { writes: true, grantsAccess: true, grants: 'QA_REVIEW' },
     decide: (facts) => {

@@ -71,16 +71,12 @@ function importStanding(facts: OperationFacts): OperationDecision {
 export const IMPORT_POLICIES = [
   operationPolicy({
     id: 'import.authorise',
-    clause:
-      'Lets connect 3.1 and decisions 0032, 0146: an import registers people in a service, allocates workers, records consents and closes cases as its managers do; one of its managers who has acknowledged the current policy authorises it themself, for a few hours — never an operator on their own word',
     subject: 'SERVICE',
     effects: { writes: true },
     decide: importStanding,
   }),
   operationPolicy({
     id: 'import.withdraw',
-    clause:
-      'Decision 0146: the staff member who authorised an import withdraws the authorisation, at once (the safe direction: whatever their standing now); to anyone else it is not there',
     subject: 'SERVICE',
     changeFacts: ['namesCaller'],
     effects: { writes: true },
@@ -91,8 +87,6 @@ export const IMPORT_POLICIES = [
   }),
   operationPolicy({
     id: 'import.list',
-    clause:
-      'Decisions 0146, 0148: the managers of a service see which import authorisations stand for it (ids and times only, nothing of anyone supported), whoever of them gave each, so that what an operator may import under is never known to its grantor alone; a manager who has not acknowledged the current policy still sees them (it is how one given is found to withdraw, the safe direction)',
     subject: 'SERVICE',
     decide: (facts) =>
       staff(facts) && facts.service?.manages

@@ -54,14 +54,10 @@ function disclosureRole(facts: OperationFacts, rule: (role: string) => string): 
   return refuse('disclosure.role');
 }
 
-const DISCLOSURE_CLAUSE =
-  'DATA-PROTECTION.md Consent and disclosure; Azure 4.1: disclosure requests are handled by the service’s managers or the Caldicott Guardian';
-
 /** A register entry of a disclosure request (received, escalated, corrected, an author’s authority). */
 function disclosureWork<Id extends string>(id: Id) {
   return clientPolicy({
     id,
-    clause: DISCLOSURE_CLAUSE,
     effects: { writes: true },
     decide: (facts) => disclosureRole(facts, (role) => `disclosure.${role}`),
   });
@@ -119,14 +115,12 @@ export const SHARING_POLICIES = [
   disclosureWork('disclosure.author-authority'),
   clientPolicy({
     id: 'disclosure.urgency',
-    clause: `${DISCLOSURE_CLAUSE}; Lets connect 4.3 (a call of an urgent nature): those who handle a request mark it urgent, or no longer urgent, after it was received`,
     effects: { writes: true },
     // The rule names the change: `disclosure.urgency.urgent` or `disclosure.urgency.not-urgent`.
     decide: (facts) => disclosureRole(facts, () => `disclosure.urgency.${detail(facts) ?? 'changed'}`),
   }),
   clientPolicy({
     id: 'disclosure.decide',
-    clause: `${DISCLOSURE_CLAUSE}; an escalated request is decided by the Caldicott Guardian alone`,
     effects: { writes: true },
     decide: (facts) => {
       if (facts.change?.sharing?.escalated && !hasAnyRole(facts, ['CALDICOTT_GUARDIAN'])) {
@@ -144,7 +138,6 @@ export const SHARING_POLICIES = [
   }),
   clientPolicy({
     id: 'disclosure.release',
-    clause: `${DISCLOSURE_CLAUSE}; only an approved request is released; only a reader of every released note redacts it`,
     effects: { writes: true },
     decide: (facts) => {
       const decision = disclosureRole(facts, () =>
@@ -158,8 +151,6 @@ export const SHARING_POLICIES = [
   }),
   clientPolicy({
     id: 'disclosure.exceptional',
-    clause:
-      'JRH Exceptional Breaches: recorded by the staff member who made it (W on the CARE record) or the Caldicott Guardian, who alone records one for the staff member who made it',
     effects: { writes: true },
     decide: (facts) => {
       // The CARE write cell decides who supports the person; the Guardian records on anyone's behalf. Anyone else
@@ -192,8 +183,6 @@ export const SHARING_POLICIES = [
   }),
   clientPolicy({
     id: 'disclosure.client-informed',
-    clause:
-      'DATA-PROTECTION.md Consent and disclosure: the client is told of an exceptional disclosure unless that would increase risk; Azure 7.3: "Individuals will be informed"; JRH Exceptional Breaches: the manager is informed. Whether the risk has passed is judged by those who review the disclosure: the service’s managers and the Caldicott Guardian record that the person has now been told',
     effects: { writes: true },
     // Recording it hides nothing (it ends a concealment), so whoever made or recorded the disclosure may record it too:
     // no second person is needed, unlike the review (`disclosure-review.complete`).
@@ -201,7 +190,6 @@ export const SHARING_POLICIES = [
   }),
   operationPolicy({
     id: 'disclosure.partner-releases',
-    clause: 'DATA-PROTECTION.md Consent and disclosure: a partner reads exactly what was released to it',
     principals: ['PARTNER'],
     decide: () => allow('partner.releases'),
   }),
@@ -209,14 +197,10 @@ export const SHARING_POLICIES = [
   // ── Exceptional disclosure reviews ─────────────────────────────────────────────────────────────────────
   governanceListPolicy({
     id: 'disclosure-review.list',
-    clause:
-      'JRH Exceptional Breaches: the service’s managers and the Caldicott Guardian see the reviews of their disclosures',
     decide: () => allow('review.listed'),
   }),
   clientPolicy({
     id: 'disclosure-review.complete',
-    clause:
-      'JRH Exceptional Breaches: a manager of the service or the Caldicott Guardian reviews; nobody reviews a disclosure they made or recorded',
     effects: { writes: true },
     decide: (facts) => {
       if (!facts.relation?.managesService && !hasAnyRole(facts, ['CALDICOTT_GUARDIAN'])) {
@@ -231,8 +215,6 @@ export const SHARING_POLICIES = [
   // ── Breach register ────────────────────────────────────────────────────────────────────────────────────
   operationPolicy({
     id: 'breach.register',
-    clause:
-      'Lets connect 6; Community 7: the breach register is kept by the IG lead; a break of confidentiality is reported to the manager, so the Caldicott Guardian and the managers read it too (categories and counts, never personal data)',
     decide: (facts) => {
       if (hasAnyRole(facts, ['IG_LEAD'])) return allow('breach');
       if (hasAnyRole(facts, ['CALDICOTT_GUARDIAN', 'SERVICE_MANAGER', 'SENIOR_MANAGER'])) {
@@ -243,13 +225,11 @@ export const SHARING_POLICIES = [
   }),
   operationPolicy({
     id: 'breach.report',
-    clause: 'Lets connect 6: any member of staff reports a breach as soon as they know of it',
     effects: { writes: true },
     decide: () => allow('breach.reported'),
   }),
   operationPolicy({
     id: 'breach.assess',
-    clause: 'Lets connect 6: the IG lead assesses a breach and notifies the regulator within 72 hours',
     effects: { writes: true },
     decide: (facts) =>
       hasAnyRole(facts, ['IG_LEAD'])
@@ -258,41 +238,26 @@ export const SHARING_POLICIES = [
   }),
 
   // ── Consent ────────────────────────────────────────────────────────────────────────────────────────────
-  staffWithRole(
-    'consent.methods.read',
-    'Azure 7.1; Community 4: the consent methods that can authorise a disclosure, read by those who decide and set them',
-    ['SERVICE_MANAGER', 'CALDICOTT_GUARDIAN', 'IG_LEAD', 'ORG_ADMIN'],
-  ),
-  staffWithRole(
-    'consent.methods.change',
-    'Azure 7.1; Community 4: written consent by default; the organisation (its admin or IG lead) may accept a witnessed verbal consent',
-    ['ORG_ADMIN', 'IG_LEAD'],
-    { effects: { writes: true } },
-  ),
+  staffWithRole('consent.methods.read', ['SERVICE_MANAGER', 'CALDICOTT_GUARDIAN', 'IG_LEAD', 'ORG_ADMIN']),
+  staffWithRole('consent.methods.change', ['ORG_ADMIN', 'IG_LEAD'], { effects: { writes: true } }),
   classifiedWritePolicy({
     id: 'consent.record',
-    clause: 'ACCESS-MODEL.md need-to-know matrix, CONSENT write cells; Azure 8.1',
     principals: ['STAFF', 'SERVICE_USER'],
   }),
   classifiedWritePolicy({
     id: 'consent.withdraw',
-    clause: 'ACCESS-MODEL.md need-to-know matrix, CONSENT write cells; DATA-PROTECTION.md withdrawal',
     principals: ['STAFF', 'SERVICE_USER'],
   }),
 
   // ── Referrals ──────────────────────────────────────────────────────────────────────────────────────────
   classifiedWritePolicy({
     id: 'referral.record',
-    clause: 'ACCESS-MODEL.md need-to-know matrix, CONTACT write cells (appointments); Lets connect 4.3',
   }),
   classifiedWritePolicy({
     id: 'referral.appointment',
-    clause: 'ACCESS-MODEL.md need-to-know matrix, CONTACT write cells (appointments); Lets connect 4.3',
   }),
   operationPolicy({
     id: 'referral.referrer-view',
-    clause:
-      'Lets connect 4.3: the referrer may learn that its referral was received and an appointment booked, nothing else',
     principals: ['PARTNER'],
     decide: () => allow('referrer.status'),
   }),
@@ -300,8 +265,6 @@ export const SHARING_POLICIES = [
   // ── Subject access (issue 14, side door 1) ─────────────────────────────────────────────────────────────
   clientPolicy({
     id: 'subject-access.request',
-    clause:
-      'DATA-PROTECTION.md Subject access: opened by the person, or recorded by the IG lead or the service’s managers with how the person’s identity was checked',
     principals: ['STAFF', 'SERVICE_USER'],
     effects: { writes: true },
     decide: (facts) => {
@@ -313,17 +276,9 @@ export const SHARING_POLICIES = [
       return refuse('subject-access.recorder');
     },
   }),
-  acknowledgedFirst(
-    staffWithRole(
-      'subject-access.register',
-      'DATA-PROTECTION.md Subject access: the IG lead tracks the deadlines; the Caldicott Guardian approves exports',
-      ['IG_LEAD', 'CALDICOTT_GUARDIAN'],
-    ),
-  ),
+  acknowledgedFirst(staffWithRole('subject-access.register', ['IG_LEAD', 'CALDICOTT_GUARDIAN'])),
   clientPolicy({
     id: 'subject-access.export',
-    clause:
-      'DATA-PROTECTION.md Subject access; issue 14: the person receives their export; staff compiling it read it only after a second person (the Caldicott Guardian or another IG lead) approved it',
     principals: ['STAFF', 'SERVICE_USER'],
     effects: { readsClientContent: true },
     decide: (facts) => {
@@ -338,8 +293,6 @@ export const SHARING_POLICIES = [
   }),
   clientPolicy({
     id: 'subject-access.approve-export',
-    clause:
-      'Issue 14: the export staff compile is approved by a second person — the Caldicott Guardian, or another IG lead — never by the one who recorded the request',
     effects: { writes: true },
     decide: (facts) => {
       if (!hasAnyRole(facts, SECOND_PERSON_ROLES)) return refuse('subject-access.approver');
@@ -349,14 +302,9 @@ export const SHARING_POLICIES = [
   }),
   clientPolicy({
     id: 'subject-access.complete',
-    clause: 'DATA-PROTECTION.md Subject access: the IG lead marks a request answered',
     effects: { writes: true },
     decide: (facts) =>
       hasAnyRole(facts, ['IG_LEAD']) ? allow('subject-access.completed') : refuse('subject-access.ig-lead'),
   }),
-  staffWithRole(
-    'subject-access.export-notices',
-    'Issue 14: the Caldicott Guardian is told of every export read by staff',
-    ['CALDICOTT_GUARDIAN', 'IG_LEAD'],
-  ),
+  staffWithRole('subject-access.export-notices', ['CALDICOTT_GUARDIAN', 'IG_LEAD']),
 ] as const;
