@@ -168,6 +168,7 @@ export const BreakGlassReviewQuery = graphql(`
           status
           outcome
           reviewedAt
+          reviewedByActor { displayName handle roles }
           serviceUserId
           actor { displayName handle roles }
         }

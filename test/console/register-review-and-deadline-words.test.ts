@@ -6,14 +6,14 @@ import {
   recordNote,
   registerServiceUser,
 } from '../support/care-fixtures';
-import { settled } from './console-browser';
+import { expectAccessible, settled } from './console-browser';
 import { ConsoleSuite } from './console-suite';
 
 /**
  * What the governance screens left unsaid: the disclosure register named neither the person a disclosure was about
- * nor its legal basis; a completed break-glass review did not say when it was completed; and a subject access
- * deadline ran to midnight UTC, an hour past the end of the UK day in summer. In headless Chromium against the local
- * stack, through the api that runs registered documents only.
+ * nor its legal basis; a completed break-glass review did not say when it was completed, nor by whom; and a subject
+ * access deadline ran to midnight UTC, an hour past the end of the UK day in summer. In headless Chromium against the
+ * local stack, through the api that runs registered documents only.
  */
 
 const suite = new ConsoleSuite('Register words charity');
@@ -129,6 +129,19 @@ describe('a completed break-glass review', () => {
     expect(review.reviewedAt).not.toBe('');
     const ended = await page.locator('main').innerText();
     expect(ended).toContain(`when this review was completed, ${ukTime(review.reviewedAt)}`);
+    await close();
+  });
+
+  it('names who completed it, to another reviewer', async () => {
+    // Act
+    const { page, close } = await freshPage();
+    await signInAt(page, 'ig', `/break-glass/${encodeURIComponent(review.id)}`, 'Break-glass review');
+    await settled(page);
+
+    // Assess
+    const facts = await page.locator('.facts').innerText();
+    expect(facts).toMatch(/Completed by\s+Staff guardian \(Caldicott Guardian, guardian\)/);
+    await expectAccessible(page, 'break-glass-review-completed-by');
     await close();
   });
 });

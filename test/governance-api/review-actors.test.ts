@@ -18,9 +18,10 @@ import { serviceUserToken } from '../support/records-fixtures';
 import { type TestApi, testApi } from '../support/test-api';
 
 /**
- * Issue 19, "actors everywhere": disclosure reviews, legal holds and pending changes name the staff behind them in
- * words — display name, handle, role, through the `AccessActor` type access events use — beside the global ids
- * (`recordedBy`, `placedBy`, `proposedBy`, …) that open them, for whoever may read the review, hold or change.
+ * Issue 19, "actors everywhere": disclosure and break-glass reviews, legal holds and pending changes name the staff
+ * behind them in words — display name, handle, role, through the `AccessActor` type access events use — beside the
+ * global ids (`recordedBy`, `placedBy`, `proposedBy`, …) that open them, for whoever may read the review, hold or
+ * change.
  */
 
 const ACTOR = 'actor: staffId displayName handle roles';
@@ -117,6 +118,46 @@ describe('actors on reviews, holds and pending changes', () => {
     expect(review?.reviewedByActor).toBeNull();
     expectNoErrors(completed);
     const done = completed.data?.disclosureReviews.find((entry) => entry.id === review?.id);
+    expectActor(done?.reviewedByActor, guardian, HANDLES.guardian, 'CALDICOTT_GUARDIAN');
+  });
+
+  it('a break-glass review names, once completed, who completed it', async () => {
+    // Prepare: a support worker with no relationship to the person breaks the glass
+    const opener = await addStaff(api, org, ['SUPPORT_WORKER']);
+    const opened = await api.graphql<{ openEmergencyAccess: { id: string } }>(
+      'mutation ($id: ID!) { openEmergencyAccess(serviceUserId: $id, reason: MEDICAL_EMERGENCY, detail: "Collapsed at home") { id } }',
+      { token: opener.token, variables: { id: client } },
+    );
+    expectNoErrors(opened);
+    const reviewId = opened.data?.openEmergencyAccess.id;
+    const FIELDS = `id reviewedBy ${actorOf('reviewedBy')}`;
+    type Review = { id: string; reviewedBy: string | null; reviewedByActor: Actor | null };
+    const REVIEWS = `{ emergencyAccessReviewsConnection(first: 50) { edges { node { ${FIELDS} } } } }`;
+    type Reviews = { emergencyAccessReviewsConnection: { edges: { node: Review }[] } };
+    const reviewIn = (result: { data?: Reviews | null }) =>
+      result.data?.emergencyAccessReviewsConnection.edges.find(({ node }) => node.id === reviewId)?.node;
+
+    // Act: read while pending, completed by the Caldicott Guardian, read again by the service's manager
+    const pending = await api.graphql<Reviews>(REVIEWS, { token: guardian.token });
+    const completed = await api.graphql<{ completeEmergencyAccessReview: Review }>(
+      `mutation ($id: ID!) { completeEmergencyAccessReview(reviewId: $id, outcome: JUSTIFIED) { ${FIELDS} } }`,
+      { token: guardian.token, variables: { id: reviewId } },
+    );
+    const managersRead = await api.graphql<Reviews>(REVIEWS, { token: manager.token });
+
+    // Assess
+    expectNoErrors(pending);
+    expect(reviewIn(pending)).toEqual({ id: reviewId, reviewedBy: null, reviewedByActor: null });
+    expectNoErrors(completed);
+    expectActor(
+      completed.data?.completeEmergencyAccessReview.reviewedByActor,
+      guardian,
+      HANDLES.guardian,
+      'CALDICOTT_GUARDIAN',
+    );
+    expectNoErrors(managersRead);
+    const done = reviewIn(managersRead);
+    expect(done?.reviewedBy).toBe(guardian.globalId);
     expectActor(done?.reviewedByActor, guardian, HANDLES.guardian, 'CALDICOTT_GUARDIAN');
   });
 

@@ -469,7 +469,7 @@ export type ConsoleBreakGlassReviewQueryVariables = Exact<{
 }>;
 
 
-export type ConsoleBreakGlassReviewQuery = { emergencyAccessReviewsConnection: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, reason: EmergencyReason, detail: string | null, openedAt: string, until: string, status: string, outcome: ReviewOutcome | null, reviewedAt: string | null, serviceUserId: string, actor: { displayName: string | null, handle: string | null, roles: Array<string> } } }> } };
+export type ConsoleBreakGlassReviewQuery = { emergencyAccessReviewsConnection: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, reason: EmergencyReason, detail: string | null, openedAt: string, until: string, status: string, outcome: ReviewOutcome | null, reviewedAt: string | null, serviceUserId: string, reviewedByActor: { displayName: string | null, handle: string | null, roles: Array<string> } | null, actor: { displayName: string | null, handle: string | null, roles: Array<string> } } }> } };
 
 export type ConsoleCompleteBreakGlassReviewMutationVariables = Exact<{
   reviewId: string | number;
@@ -1189,6 +1189,11 @@ export const ConsoleBreakGlassReviewDocument = new TypedDocumentString(`
         status
         outcome
         reviewedAt
+        reviewedByActor {
+          displayName
+          handle
+          roles
+        }
         serviceUserId
         actor {
           displayName

@@ -8,9 +8,9 @@ import { actorWords, errorNotice, focusOutcome, personLabel, screenHeading, show
 
 /**
  * One break-glass review, and its completion: who opened emergency access to whom, why, for how long, and the
- * finding (justified, or unjustified, which opens a breach register entry). The reviewer never sees the person's
- * record here, only the references and the stated reason. Once the finding is recorded, the review is read again and
- * drawn with `message`, the outcome: its facts then say what the API holds.
+ * finding (justified, or unjustified, which opens a breach register entry) and who recorded it. The reviewer never
+ * sees the person's record here, only the references and the stated reason. Once the finding is recorded, the review
+ * is read again and drawn with `message`, the outcome: its facts then say what the API holds.
  */
 export async function breakGlassScreen(
   main: HTMLElement,
@@ -53,6 +53,7 @@ export async function breakGlassScreen(
         ? `Completed: ${review.outcome?.toLowerCase() ?? ''}`
         : 'Waiting for review',
     ],
+    ['Completed by', review.reviewedByActor ? actorWords(review.reviewedByActor) : null],
   ]);
   const children: Node[] = [screenHeading('Break-glass review'), summary, outcome];
   if (review.status !== 'COMPLETED') {

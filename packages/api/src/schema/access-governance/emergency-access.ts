@@ -98,6 +98,12 @@ EmergencyReviewRef.implement({
       description: 'Who recorded the finding; null while the review is pending.',
       resolve: (r) => (r.reviewedBy ? { type: 'StaffMember', id: r.reviewedBy } : null),
     }),
+    reviewedByActor: t.field({
+      type: AccessActorRef,
+      nullable: true,
+      description: 'Who recorded the finding, in words; null while pending.',
+      resolve: (r) => (r.reviewedBy ? actorOfStaff(r.reviewedBy) : null),
+    }),
   }),
 });
 
