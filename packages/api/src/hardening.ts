@@ -434,14 +434,16 @@ export function checkRequestInput(
   const errors: GraphQLError[] = [];
   const seen = new Set<string>();
   const fail = (argument: string, message: string) => {
-    if (seen.has(message)) return;
-    seen.add(message);
+    if (seen.has(argument + message)) return;
+    seen.add(argument + message);
     errors.push(inputError(argument, message));
   };
+  /** The coordinate's field or argument as people name it (`RecordNoteInput.body` reads "Body"). */
+  const words = (coordinate: string) => validate.fieldWords(coordinate.split(/\W/));
 
   const checkString = (coordinate: string, value: unknown) => {
     if (typeof value === 'string' && validate.hasLoneSurrogate(value)) {
-      fail(coordinate, `${coordinate} contains characters that are not allowed.`);
+      fail(coordinate, `${words(coordinate)} contains characters that are not allowed.`);
     }
   };
   /** A runtime value (from variables): lists, input objects and strings, by the input type. */
@@ -451,7 +453,7 @@ export function checkRequestInput(
     if (isListType(inner)) {
       const items = Array.isArray(value) ? value : [value];
       const max = LIST_MAXIMA[coordinate] ?? DEFAULT_MAX_LIST_ITEMS;
-      if (items.length > max) fail(coordinate, `${coordinate} takes at most ${max} items.`);
+      if (items.length > max) fail(coordinate, `${words(coordinate)} takes at most ${max} items.`);
       for (const item of items.slice(0, max)) checkRaw(coordinate, inner.ofType, item);
       return items.length;
     }
@@ -471,7 +473,7 @@ export function checkRequestInput(
     if (isListType(inner)) {
       const items = node.kind === Kind.LIST ? node.values : [node];
       const max = LIST_MAXIMA[coordinate] ?? DEFAULT_MAX_LIST_ITEMS;
-      if (items.length > max) fail(coordinate, `${coordinate} takes at most ${max} items.`);
+      if (items.length > max) fail(coordinate, `${words(coordinate)} takes at most ${max} items.`);
       for (const item of items.slice(0, max)) checkLiteral(coordinate, inner.ofType, item);
       return items.length;
     }

@@ -77,6 +77,18 @@ describe('retention rules', () => {
     expect((refusal as ConfideError).field).toEqual(['input', rule]);
   });
 
+  it('names the rule in words when it refuses a value', () => {
+    let refusal: unknown;
+    try {
+      validateRetentionRules(DEFAULT_RETENTION_RULES, { staffYearsAfterEmployment: 0 });
+    } catch (error) {
+      refusal = error;
+    }
+    expect((refusal as ConfideError).message).toBe(
+      'Staff years after employment must be a whole number from 6 to 20.',
+    );
+  });
+
   it('keeps every default inside its bounds', () => {
     for (const [rule, value] of Object.entries(DEFAULT_RETENTION_RULES)) {
       const bounds = RETENTION_BOUNDS[rule as keyof typeof RETENTION_BOUNDS];

@@ -1,4 +1,4 @@
-import { badInput } from './errors';
+import { integerInRange } from './validation';
 
 /**
  * How long an organisation keeps records (DATA-PROTECTION.md, Retention). Pure: every function here takes the
@@ -68,10 +68,7 @@ export function validateRetentionRules(
     const value = change[rule];
     if (value === undefined || value === null) continue;
     const { min, max } = RETENTION_BOUNDS[rule];
-    if (!Number.isInteger(value) || value < min || value > max) {
-      throw badInput([...path, rule], `${rule} must be a whole number from ${min} to ${max}.`);
-    }
-    next[rule] = value;
+    next[rule] = integerInRange([...path, rule], value, min, max);
   }
   return next;
 }

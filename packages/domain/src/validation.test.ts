@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfideError, ErrorCode } from './errors';
-import { handle, integerInRange, nonEmptyUnique, pastDate, slug, text } from './validation';
+import { fieldWords, handle, integerInRange, nonEmptyUnique, pastDate, slug, text } from './validation';
 
 const FIELD = ['input', 'displayName'] as const;
 
@@ -30,7 +30,7 @@ describe('text', () => {
     expect(atMax).toHaveLength(200);
     expect(error.code).toBe(ErrorCode.BAD_USER_INPUT);
     expect(error.field).toEqual(FIELD);
-    expect(error.message).toBe('displayName must be at most 200 characters.');
+    expect(error.message).toBe('Display name must be at most 200 characters.');
   });
 
   it('measures the length after trimming', () => {
@@ -45,13 +45,13 @@ describe('text', () => {
     const error = refusal(() => text(FIELD, value, { max: 200 }));
 
     expect(error.code).toBe(ErrorCode.BAD_USER_INPUT);
-    expect(error.message).toBe('displayName must not be empty.');
+    expect(error.message).toBe('Display name must not be empty.');
   });
 
   it('refuses text below a minimum above one, as too short', () => {
     const error = refusal(() => text(FIELD, 'ab', { min: 3, max: 200 }));
 
-    expect(error.message).toBe('displayName is too short.');
+    expect(error.message).toBe('Display name is too short.');
     expect(text(FIELD, 'abc', { min: 3, max: 200 })).toBe('abc');
   });
 
@@ -73,7 +73,7 @@ describe('text', () => {
 
     expect(single.code).toBe(ErrorCode.BAD_USER_INPUT);
     expect(multi.code).toBe(ErrorCode.BAD_USER_INPUT);
-    expect(single.message).toBe('displayName contains characters that are not allowed.');
+    expect(single.message).toBe('Display name contains characters that are not allowed.');
   });
 
   it.each([
@@ -161,9 +161,11 @@ describe('integerInRange and nonEmptyUnique', () => {
   });
 
   it.each([6, 31, 7.5, Number.NaN, Number.POSITIVE_INFINITY])('refuses %s for 7..30', (value) => {
-    expect(refusal(() => integerInRange(['input', 'days'], value, 7, 30)).code).toBe(
-      ErrorCode.BAD_USER_INPUT,
-    );
+    const error = refusal(() => integerInRange(['input', 'pendingWindowInDays'], value, 7, 30));
+
+    expect(error.code).toBe(ErrorCode.BAD_USER_INPUT);
+    expect(error.field).toEqual(['input', 'pendingWindowInDays']);
+    expect(error.message).toBe('Pending window in days must be a whole number from 7 to 30.');
   });
 
   it('removes duplicates in order and refuses an empty list', () => {
@@ -173,6 +175,7 @@ describe('integerInRange and nonEmptyUnique', () => {
 
     expect(unique).toEqual(['A', 'B']);
     expect(error.field).toEqual(['input', 'roles']);
+    expect(error.message).toBe('Roles must not be empty.');
   });
 });
 
@@ -185,15 +188,39 @@ describe('pastDate', () => {
   });
 
   it.each([
-    ['the day after today', '2026-07-16', 'receivedOn cannot be in the future.'],
-    ['a day that does not exist', '2026-02-30', 'receivedOn is not a real date.'],
-    ['another format', '15/07/2026', 'receivedOn must be a date like 1990-04-21.'],
-    ['a day before 1900', '1899-12-31', 'receivedOn is too far in the past.'],
+    ['the day after today', '2026-07-16', 'Received on cannot be in the future.'],
+    ['a day that does not exist', '2026-02-30', 'Received on is not a real date.'],
+    ['another format', '15/07/2026', 'Received on must be a date like 1990-04-21.'],
+    ['a day before 1900', '1899-12-31', 'Received on is too far in the past.'],
   ])('refuses %s with BAD_USER_INPUT on the field', (_label, value, message) => {
     const error = refusal(() => pastDate(FIELD_ON, value, '2026-07-15'));
 
     expect(error.code).toBe(ErrorCode.BAD_USER_INPUT);
     expect(error.field).toEqual(FIELD_ON);
     expect(error.message).toBe(message);
+  });
+});
+
+describe('fieldWords', () => {
+  it.each([
+    [['input', 'nature'], 'Nature'],
+    [['input', 'reasonNotInformed'], 'Reason not informed'],
+    [['input', 'workingDays'], 'Working days'],
+    [['receivedOn'], 'Received on'],
+    [['input', 'firstAdmin', 'displayName'], 'Display name'],
+    [['input', 'categories', '2'], 'Categories'],
+    [['input', 'investigationId'], 'Investigation ID'],
+    [['input', 'itemIds'], 'Item IDs'],
+    [['input', 'identityCheck'], 'Identity check'],
+    [['Query', 'searchServiceUsers', 'name', '', ''], 'Name'],
+  ])('names %j as people say it: %j', (field, words) => {
+    expect(fieldWords(field)).toBe(words);
+  });
+
+  it('keeps the field path on the error for clients to match', () => {
+    const error = refusal(() => text(['input', 'reasonNotInformed'], ' ', { max: 2000 }));
+
+    expect(error.field).toEqual(['input', 'reasonNotInformed']);
+    expect(error.message).toBe('Reason not informed must not be empty.');
   });
 });

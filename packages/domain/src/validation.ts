@@ -12,6 +12,19 @@ export function hasLoneSurrogate(text: string): boolean {
 }
 
 /**
+ * A field as people name it, for messages the console shows as they are: the last name of its path that is not a
+ * list index, camelCase split into lower-case words and the first capitalised (`reasonNotInformed` reads "Reason not
+ * informed", `itemIds` "Item IDs"). The path itself goes in the error's `field`, for clients to match.
+ */
+export function fieldWords(field: readonly string[]): string {
+  const words = (field.findLast((name) => /\D/.test(name)) ?? '')
+    .replace(/(?<=[a-z\d])(?=[A-Z])/g, ' ')
+    .toLowerCase()
+    .replace(/\bid(?=s?\b)/g, 'ID');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/**
  * Checks a free-text input: trimmed, within length bounds, no control characters (null bytes included).
  * Markup is not stripped — values are data, never rendered by the API — but its length still counts.
  */
@@ -23,17 +36,17 @@ export function text(
   const trimmed = value.trim();
   const min = bounds.min ?? 1;
   if (trimmed.length < min) {
-    throw badInput(field, min === 1 ? `${field.at(-1)} must not be empty.` : `${field.at(-1)} is too short.`);
+    throw badInput(field, `${fieldWords(field)} ${min === 1 ? 'must not be empty' : 'is too short'}.`);
   }
   if (trimmed.length > bounds.max)
-    throw badInput(field, `${field.at(-1)} must be at most ${bounds.max} characters.`);
+    throw badInput(field, `${fieldWords(field)} must be at most ${bounds.max} characters.`);
   // A lone surrogate (JSON `"\ud800"`) is no character at all; stored, it would silently become U+FFFD.
   if (
     CONTROL.test(trimmed) ||
     LONE_SURROGATE.test(trimmed) ||
     (!bounds.multiline && /[\r\n]/.test(trimmed))
   ) {
-    throw badInput(field, `${field.at(-1)} contains characters that are not allowed.`);
+    throw badInput(field, `${fieldWords(field)} contains characters that are not allowed.`);
   }
   return trimmed;
 }
@@ -62,13 +75,13 @@ export function handle(field: readonly string[], value: string): string {
 
 export function integerInRange(field: readonly string[], value: number, min: number, max: number): number {
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw badInput(field, `${field.at(-1)} must be a whole number from ${min} to ${max}.`);
+    throw badInput(field, `${fieldWords(field)} must be a whole number from ${min} to ${max}.`);
   }
   return value;
 }
 
 export function nonEmptyUnique<T>(field: readonly string[], values: readonly T[]): T[] {
-  if (values.length === 0) throw badInput(field, `${field.at(-1)} must not be empty.`);
+  if (values.length === 0) throw badInput(field, `${fieldWords(field)} must not be empty.`);
   return [...new Set(values)];
 }
 
@@ -104,13 +117,13 @@ export function postcode(field: readonly string[], value: string): string {
  */
 export function pastDate(field: readonly string[], value: string, today: string): string {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value))
-    throw badInput(field, `${field.at(-1)} must be a date like 1990-04-21.`);
+    throw badInput(field, `${fieldWords(field)} must be a date like 1990-04-21.`);
   const date = new Date(`${value}T00:00:00Z`);
   if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value) {
-    throw badInput(field, `${field.at(-1)} is not a real date.`);
+    throw badInput(field, `${fieldWords(field)} is not a real date.`);
   }
-  if (value > today) throw badInput(field, `${field.at(-1)} cannot be in the future.`);
-  if (value < '1900-01-01') throw badInput(field, `${field.at(-1)} is too far in the past.`);
+  if (value > today) throw badInput(field, `${fieldWords(field)} cannot be in the future.`);
+  if (value < '1900-01-01') throw badInput(field, `${fieldWords(field)} is too far in the past.`);
   return value;
 }
 
