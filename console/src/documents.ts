@@ -608,6 +608,30 @@ export const PendingChangesQuery = graphql(`
   }
 `);
 
+/**
+ * The changes the caller may decide, with why each was proposed: for the screen that decides them. Reading a reason is
+ * recorded against the change's person (decision 0149), so Today's queue, which only counts, reads none.
+ */
+export const PendingChangesToDecideQuery = graphql(`
+  query ConsolePendingChangesToDecide {
+    pendingChangesConnection(first: 50) {
+      pageInfo { hasNextPage }
+      edges {
+        node {
+          id
+          operation
+          rule
+          proposedAt
+          proposedByActor { displayName handle roles }
+          subjectKind
+          subjectId
+          reason
+        }
+      }
+    }
+  }
+`);
+
 export const ApproveChangeMutation = graphql(`
   mutation ConsoleApproveChange($approvalId: ID!) {
     approveChange(approvalId: $approvalId) { id status }

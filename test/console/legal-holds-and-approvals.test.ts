@@ -248,7 +248,8 @@ describe('changes waiting for a second person in the console', () => {
     });
     await expect(approvals.count()).resolves.toBe(2);
 
-    // The list holds no personal data, so which of the two runs is the API's order: find out afterwards which went.
+    // The two differ only in their person (same proposer, same reason), so which runs is the API's order: find out
+    // afterwards which went.
     await approvals.first().click();
     await page.getByRole('button', { name: /^Erase for good/ }).click();
     await page
@@ -361,6 +362,12 @@ describe('changes waiting for a second person in the console', () => {
     await signInAs(guardian.page, 'guardian');
     await expect(guardian.page.locator('#pending-changes .count').innerText()).resolves.toBe('(1)');
     await open(guardian.page, '/pending-changes', 'Changes waiting for you');
+    // The Guardian reads why it was proposed, in the IG lead's words (decision 0149).
+    const change = guardian.page.locator('li.pending-change', {
+      has: guardian.page.locator(`a[href="#/person/${encodeURIComponent(proposedInConsole)}"]`),
+    });
+    await expect(change.innerText()).resolves.toMatch(/\nWhy: Erasure request ER-7\n/);
+    await expectAccessible(guardian.page, 'pending-changes-reason');
     await guardian.page.getByRole('button', { name: /^Approve: Erase a person’s records/ }).click();
     await guardian.page.getByRole('button', { name: /^Erase for good/ }).click();
     await guardian.page

@@ -732,6 +732,11 @@ export type ConsolePendingChangesQueryVariables = Exact<{ [key: string]: never; 
 
 export type ConsolePendingChangesQuery = { pendingChangesConnection: { pageInfo: { hasNextPage: boolean }, edges: Array<{ node: { id: string, operation: string, rule: string, proposedAt: string, subjectKind: PendingChangeSubjectKind | null, subjectId: string | null, proposedByActor: { displayName: string | null, handle: string | null, roles: Array<string> } } }> } };
 
+export type ConsolePendingChangesToDecideQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ConsolePendingChangesToDecideQuery = { pendingChangesConnection: { pageInfo: { hasNextPage: boolean }, edges: Array<{ node: { id: string, operation: string, rule: string, proposedAt: string, subjectKind: PendingChangeSubjectKind | null, subjectId: string | null, reason: string | null, proposedByActor: { displayName: string | null, handle: string | null, roles: Array<string> } } }> } };
+
 export type ConsoleApproveChangeMutationVariables = Exact<{
   approvalId: string | number;
 }>;
@@ -1709,6 +1714,31 @@ export const ConsolePendingChangesDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ConsolePendingChangesQuery, ConsolePendingChangesQueryVariables>;
+export const ConsolePendingChangesToDecideDocument = new TypedDocumentString(`
+    query ConsolePendingChangesToDecide {
+  pendingChangesConnection(first: 50) {
+    pageInfo {
+      hasNextPage
+    }
+    edges {
+      node {
+        id
+        operation
+        rule
+        proposedAt
+        proposedByActor {
+          displayName
+          handle
+          roles
+        }
+        subjectKind
+        subjectId
+        reason
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsolePendingChangesToDecideQuery, ConsolePendingChangesToDecideQueryVariables>;
 export const ConsoleApproveChangeDocument = new TypedDocumentString(`
     mutation ConsoleApproveChange($approvalId: ID!) {
   approveChange(approvalId: $approvalId) {

@@ -1,5 +1,5 @@
 import { execute } from '../api';
-import { ApproveChangeMutation, PendingChangesQuery, RejectChangeMutation } from '../documents';
+import { ApproveChangeMutation, PendingChangesToDecideQuery, RejectChangeMutation } from '../documents';
 import { h, link, notice, render } from '../dom';
 import {
   ageWords,
@@ -18,13 +18,13 @@ import { actorWords, focusOutcome, listOrError, screenHeading, showRefusal } fro
 /**
  * Changes waiting for the caller as the second person (the two-person rule). The API lists only the changes the
  * caller may approve and never their own proposals, so what is here is theirs to decide: approving runs the change
- * exactly as proposed; rejecting means it never runs. The API asks no reason for either (the proposal carries its own,
- * which the API does not list). Approving a change that cannot be undone (an erasure) takes a second, explicit step in
- * the page, which says what it does.
+ * exactly as proposed; rejecting means it never runs. The API asks no reason for either; each change says why it was
+ * proposed, in its proposer's words, where its operation takes a reason (decision 0149). Approving a change that cannot
+ * be undone (an erasure) takes a second, explicit step in the page, which says what it does.
  */
 export async function pendingChangesScreen(main: HTMLElement, message?: HTMLElement): Promise<void> {
   render(main, screenHeading('Changes waiting for you'), h('p', {}, 'Loading…'));
-  const { data, errors } = await execute(PendingChangesQuery);
+  const { data, errors } = await execute(PendingChangesToDecideQuery);
   const now = new Date();
   const changes = inWorkingOrder(
     (data?.pendingChangesConnection.edges ?? []).map(({ node }) => ({ ...node, since: node.proposedAt })),
@@ -122,6 +122,7 @@ export async function pendingChangesScreen(main: HTMLElement, message?: HTMLElem
               {},
               h('p', { class: 'item-title' }, pendingChangeWords(change.operation)),
               subjectLine(change),
+              change.reason ? h('p', { class: 'item-detail' }, `Why: ${change.reason}`) : null,
               h(
                 'p',
                 { class: 'item-detail' },

@@ -1,7 +1,9 @@
 import { APPROVER_ROLE_RULE } from '@confide/access';
 import { ConfideError, ErrorCode, forbidden, type IdKind, isIdOf, notFound } from '@confide/domain';
 import type { PendingApproval } from '@confide/store';
+import { needToKnow } from '../access/need-to-know';
 import { governedOperations, mayApprove, proposerMayStill } from '../access/operation-plugin';
+import { personalData } from '../access/personal-data';
 import { builder } from '../builder';
 import type { ConfideContext } from '../context';
 import { AccessActorRef, actorOfStaff } from './access-governance/actors';
@@ -37,9 +39,31 @@ const subjectOf = (approval: PendingApproval) => {
   const kind = id ? SUBJECT_KINDS.find(([idKind]) => isIdOf(idKind, id)) : undefined;
   return id && kind ? { id, kind: kind[1], type: kind[2] } : undefined;
 };
+
+/** The reason its proposer gave, for an operation that takes one (today `eraseServiceUser`). */
+const reasonOf = (approval: PendingApproval) =>
+  typeof approval.args.reason === 'string' ? approval.args.reason : null;
+
+/**
+ * A reason is the person's CONSENT data, read and audited as theirs (decision 0149); only the lists, which hold just
+ * the changes the caller may decide, give one out. No operation about another subject takes a reason yet.
+ */
+const reasonRead = needToKnow<PendingApproval>('CONSENT', async (approval, context) => {
+  const client = await context.access.findClient(approval.subjectId ?? '');
+  if (!client) throw forbidden();
+  return { client };
+});
+
 PendingChangeRef.implement({
-  description:
-    'A change proposed under the two-person rule. Names the operation and who proposed it; holds no personal data.',
+  // Everything but the reason is about the change, not its subject.
+  ...personalData(
+    Object.fromEntries(
+      'id operation proposedBy proposedByActor proposedAt status rule subjectKind subjectId'
+        .split(' ')
+        .map((field) => [field, 'the change, not its subject']),
+    ),
+  ),
+  description: 'A change proposed under the two-person rule: the operation, who proposed it, and why.',
   fields: (t) => ({
     id: t.exposeID('approvalId', { description: 'The pending change (opaque id).' }),
     operation: t.exposeString('operation', { description: 'The mutation proposed, e.g. `assignRoles`.' }),
@@ -70,6 +94,15 @@ PendingChangeRef.implement({
         const subject = subjectOf(approval);
         return subject ? { type: subject.type, id: subject.id } : null;
       },
+    }),
+    reason: t.string({
+      ...reasonRead,
+      // No reason, nothing read or recorded.
+      authScopes: (approval, args, context, info) =>
+        reasonOf(approval) === null || reasonRead.authScopes(approval, args, context, info),
+      nullable: true,
+      description: 'Why, as its proposer wrote it, for who may decide it; null if the operation takes none.',
+      resolve: reasonOf,
     }),
   }),
 });
