@@ -304,6 +304,44 @@ describe('QA reviews on the Services screen', () => {
     expectNoErrors(await readReference('team-leader', caseClient));
   });
 
+  it('offers a last day at most 89 days after the first, as the API takes a review to its end (90 days in all)', async () => {
+    // Prepare
+    const { page, close } = await freshPage();
+    await signInAt(page, 'manager', '/services', 'Services');
+    const card = page.locator('section', {
+      has: page.getByRole('heading', { name: 'Supported living north' }),
+    });
+    const first = card.getByLabel('First day of the review of Supported living north');
+    const last = card.getByLabel('Last day of the review of Supported living north');
+    const daysAfter = (date: string, days: number) =>
+      new Date(Date.parse(date) + days * 86_400_000).toISOString().slice(0, 10);
+    const firstDay = daysAfter(await first.inputValue(), 10);
+
+    // Act
+    await first.fill(firstDay);
+    await last.fill(daysAfter(firstDay, 90));
+    const ninetyOneDays = await last.evaluate((input: HTMLInputElement) => input.validity.rangeOverflow);
+    await last.fill(daysAfter(firstDay, 89));
+    await card
+      .getByLabel('Team leader to review Supported living north')
+      .selectOption({ label: 'Staff team-leader (team leader, team-leader)' });
+    const answer = await answerTo(card, () =>
+      card.getByRole('button', { name: 'Assign the QA review of Supported living north' }).click(),
+    );
+
+    // Assess: the hint says what the field holds to, and the API takes the latest day it allows
+    expect(ninetyOneDays).toBe(true);
+    await expect(last.getAttribute('max')).resolves.toBe(daysAfter(firstDay, 89));
+    const hint = page.locator(`#${await last.getAttribute('aria-describedby')}`);
+    await expect(hint.innerText()).resolves.toBe(
+      'At most 89 days after the first: 90 days, both included. Their access ends at the end of this day (UK time).',
+    );
+    expect(answer).toMatch(
+      /^QA review assigned: Staff team-leader .* may read Supported living north’s records from /,
+    );
+    await close();
+  });
+
   it('a senior manager is offered every service', async () => {
     const { page, close } = await freshPage();
     await signInAt(page, 'senior', '/services', 'Services');

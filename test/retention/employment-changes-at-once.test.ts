@@ -1,4 +1,4 @@
-import { addYears } from '@confide/domain';
+import { addYears, startOfLocalDay } from '@confide/domain';
 import { describe, expect, it } from 'vitest';
 import { codes, expectNoErrors } from '../support/care-fixtures';
 import { interleavingDynamoClient, updatesWith } from '../support/failing-dynamo';
@@ -129,8 +129,13 @@ describe('employment changes at once', () => {
       'query ($id: ID!) { staffMember(id: $id) { employment { expiresAt } } }',
       { token: org.adminToken, variables: { id: leaver.globalId } },
     );
-    const midnightAfter = new Date(Date.parse(`${endedOn}T00:00:00Z`) + 86_400_000);
-    expect(state.data?.staffMember.employment.expiresAt).toBe(addYears(midnightAfter, 12).toISOString());
+    // From midnight in London (the organisation's time zone) after the last day, 12 years on.
+    const dueOn = addYears(new Date(Date.parse(endedOn) + 86_400_000), 12)
+      .toISOString()
+      .slice(0, 10);
+    expect(state.data?.staffMember.employment.expiresAt).toBe(
+      startOfLocalDay(dueOn, 'Europe/London').toISOString(),
+    );
   }
 
   it('two rule changes at once leave a leaver on the later rules: a date computed before the other was written loses', async () => {

@@ -85,10 +85,16 @@ describe('retention: a pending emergency review is a hold on the profile', () =>
     // Act: the schedule is written with the record as it was read, under rules that date it differently.
     const key = await api.services.keys.subjectKey(w.org.orgId, clientId);
     if (!key) throw new Error('no key');
-    const outcome = await api.services.retention.schedule(tenantScope(w.org.orgId), stale, key, {
-      ...DEFAULT_RETENTION_RULES,
-      clientYearsAfterClosure: DEFAULT_RETENTION_RULES.clientYearsAfterClosure + 1,
-    });
+    const outcome = await api.services.retention.schedule(
+      tenantScope(w.org.orgId),
+      stale,
+      key,
+      {
+        ...DEFAULT_RETENTION_RULES,
+        clientYearsAfterClosure: DEFAULT_RETENTION_RULES.clientYearsAfterClosure + 1,
+      },
+      'Europe/London',
+    );
 
     // Assess: refused by the profile's marker (the profile changed since it was read); nothing carries a date.
     expect(outcome.status).toBe('UNCHANGED');

@@ -147,6 +147,7 @@ describe('retention: a closure, or a release of the last hold, schedules the cas
       liftedBy: w.ig.staffId,
       reason: 'Proceedings concluded',
       rules: DEFAULT_RETENTION_RULES,
+      timeZone: 'Europe/London',
     });
 
     // Assess: the hold is lifted, and the pending review keeps the case off its schedule.

@@ -7,7 +7,7 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { verifyAuditLog } from '@confide/api';
-import { addYears, localDate, newId, type OrgId, toEpochSeconds } from '@confide/domain';
+import { addYears, localDate, newId, type OrgId, startOfLocalDay, toEpochSeconds } from '@confide/domain';
 import { type Item, tenantScope } from '@confide/store';
 import { afterAll, describe, expect, it } from 'vitest';
 import { codes, expectNoErrors, type Person } from '../support/care-fixtures';
@@ -98,9 +98,9 @@ async function staffWorld(api: TestApi) {
 /** The last day of employment as YYYY-MM-DD. */
 const day = (date: Date) => date.toISOString().slice(0, 10);
 
-/** Midnight after `endedOn`, plus `years`. */
+/** Midnight in London (the organisation's time zone) on the day `years` after the day after `endedOn`. */
 const staffExpiry = (endedOn: string, years: number) =>
-  addYears(new Date(Date.parse(`${endedOn}T00:00:00Z`) + DAY_MS), years);
+  startOfLocalDay(day(addYears(new Date(Date.parse(endedOn) + DAY_MS), years)), 'Europe/London');
 
 async function recordEnded(api: TestApi, token: string, staffId: string, endedOn: string) {
   return api.graphql<{

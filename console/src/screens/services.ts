@@ -15,6 +15,15 @@ import {
 } from './shared';
 
 const DAY_MS = 86_400_000;
+/**
+ * The API takes a review of at most 90 days from the first day's start, and the last day is sent to its end: it may be
+ * at most 89 days after the first.
+ */
+const LAST_DAY_AFTER_FIRST = 89;
+
+/** The latest last day of a review whose first day is `first` (YYYY-MM-DD). */
+const latestLastDay = (first: string) =>
+  new Date(Date.parse(first) + LAST_DAY_AFTER_FIRST * DAY_MS).toISOString().slice(0, 10);
 
 interface Member {
   readonly id: string;
@@ -103,6 +112,12 @@ function qaReviewCard(
     required: true,
     value: todayIso(new Date(Date.now() + 14 * DAY_MS)),
     min: todayIso(),
+    max: latestLastDay(todayIso()),
+  });
+  from.addEventListener('input', () => {
+    if (!from.value) return;
+    to.min = from.value;
+    to.max = latestLastDay(from.value);
   });
   const form = h(
     'form',
@@ -113,7 +128,7 @@ function qaReviewCard(
       `qa-${index}-to`,
       `Last day of the review of ${service.name}`,
       to,
-      `At most 90 days after the first. Their access ends at the end of this day (${CONSOLE_TIME_ZONE_WORDS}).`,
+      `At most ${LAST_DAY_AFTER_FIRST} days after the first: 90 days, both included. Their access ends at the end of this day (${CONSOLE_TIME_ZONE_WORDS}).`,
     ),
     h('button', { type: 'submit' }, `Assign the QA review of ${service.name}`),
   );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { localDate, localTime, wallClockMs } from './clock';
+import { localDate, localTime, startOfLocalDay, wallClockMs } from './clock';
 
 describe('localDate', () => {
   it('is the next day in London at 23:30 UTC in summer (British Summer Time, UTC+1)', () => {
@@ -64,5 +64,27 @@ describe('wallClockMs', () => {
       90 * 86_400_000,
     );
     expect(apart('2026-10-27T10:00:00-04:00', '2027-01-25T10:00:00-05:00')).toBe(90 * 86_400_000 + 3_600_000);
+  });
+});
+
+describe('startOfLocalDay', () => {
+  const start = (date: string, timeZone: string) => startOfLocalDay(date, timeZone).toISOString();
+
+  it('is midnight in the zone, whichever side of a clock change the day is', () => {
+    expect(start('2032-08-01', 'Europe/London')).toBe('2032-07-31T23:00:00.000Z');
+    expect(start('2033-01-01', 'Europe/London')).toBe('2033-01-01T00:00:00.000Z');
+    // The clocks go forward at 01:00 on 28 March 2027 and back at 02:00 on 25 October 2026: midnight comes before.
+    expect(start('2027-03-28', 'Europe/London')).toBe('2027-03-28T00:00:00.000Z');
+    expect(start('2027-03-29', 'Europe/London')).toBe('2027-03-28T23:00:00.000Z');
+    expect(start('2026-10-25', 'Europe/London')).toBe('2026-10-24T23:00:00.000Z');
+    expect(start('2026-10-26', 'Europe/London')).toBe('2026-10-26T00:00:00.000Z');
+    expect(start('2032-08-01', 'America/New_York')).toBe('2032-08-01T04:00:00.000Z');
+    expect(start('2026-07-15', 'Asia/Kolkata')).toBe('2026-07-14T18:30:00.000Z');
+  });
+
+  it('is the change that starts the day where the clocks skip midnight', () => {
+    // Havana goes from 00:00 to 01:00 on 8 March 2026, Santiago on 6 September 2026.
+    expect(start('2026-03-08', 'America/Havana')).toBe('2026-03-08T05:00:00.000Z');
+    expect(start('2026-09-06', 'America/Santiago')).toBe('2026-09-06T04:00:00.000Z');
   });
 });

@@ -73,3 +73,16 @@ export function wallClockMs(at: Date, timeZone: string): number {
   // Zones are offset in whole minutes: the seconds are the instant's own.
   return Date.parse(date) + minutes * 60_000 + at.getUTCSeconds() * 1000 + at.getUTCMilliseconds();
 }
+
+/**
+ * The instant a calendar date (`YYYY-MM-DD`) begins in an IANA time zone: midnight there, or where the clocks skip
+ * midnight, the change that starts the day.
+ */
+export function startOfLocalDay(date: string, timeZone: string): Date {
+  const midnight = Date.parse(date);
+  const offset = (at: number) => wallClockMs(new Date(at), timeZone) - at;
+  // The offset at UTC midnight, then at the instant it gives. They differ only across a clock change between, where
+  // the later instant is the one already on the day.
+  const first = midnight - offset(midnight);
+  return new Date(Math.max(first, midnight - offset(first)));
+}

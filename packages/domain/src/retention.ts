@@ -1,3 +1,4 @@
+import { startOfLocalDay } from './clock';
 import { integerInRange } from './validation';
 
 /**
@@ -103,13 +104,13 @@ export function birthday(dateOfBirth: string, age: number): Date | undefined {
   return parsed ? new Date(Date.UTC(parsed.year + age, parsed.month - 1, parsed.day)) : undefined;
 }
 
-/** Whole years of age on `on`; undefined for a date of birth that is not YYYY-MM-DD. */
-export function ageOn(dateOfBirth: string, on: Date): number | undefined {
+/** Whole years of age on the calendar date `on` (YYYY-MM-DD); undefined for a date of birth that is not YYYY-MM-DD. */
+export function ageOn(dateOfBirth: string, on: string): number | undefined {
   const parsed = parseCalendarDate(dateOfBirth);
   if (!parsed) return undefined;
-  let age = on.getUTCFullYear() - parsed.year;
+  let age = Number(on.slice(0, 4)) - parsed.year;
   const reached = birthday(dateOfBirth, age);
-  if (reached && reached.getTime() > on.getTime()) age -= 1;
+  if (reached && reached.getTime() > Date.parse(on)) age -= 1;
   return age;
 }
 
@@ -129,11 +130,13 @@ export interface ClientExpiry {
  */
 export function clientRecordExpiry(input: {
   readonly closedAt: Date;
+  /** The organisation's calendar date of the closure (in its time zone), the day the age at closure is taken on. */
+  readonly closedOn: string;
   readonly dateOfBirth?: string | undefined;
   readonly rules: RetentionRules;
 }): ClientExpiry {
   const afterClosure = addYears(input.closedAt, input.rules.clientYearsAfterClosure);
-  const age = input.dateOfBirth === undefined ? undefined : ageOn(input.dateOfBirth, input.closedAt);
+  const age = input.dateOfBirth === undefined ? undefined : ageOn(input.dateOfBirth, input.closedOn);
   const childAtClosure = age !== undefined && age < ADULT_AGE;
   if (childAtClosure && input.dateOfBirth !== undefined) {
     const untilAge = birthday(input.dateOfBirth, input.rules.childUntilAge);
@@ -156,12 +159,19 @@ export const STAFF_SCHEDULE_HORIZON_YEARS = RETENTION_BOUNDS.staffYearsAfterEmpl
 
 /**
  * When a former staff member's records expire: `staffYearsAfterEmployment` after the end of their last day of
- * employment (`endedOn`, YYYY-MM-DD), i.e. from midnight UTC after it; undefined for a malformed date.
+ * employment (`endedOn`, YYYY-MM-DD, a date on the organisation's calendar), i.e. from midnight in its `timeZone`
+ * after it; undefined for a malformed date.
  */
-export function staffRecordExpiryAfter(endedOn: string, rules: RetentionRules): Date | undefined {
+export function staffRecordExpiryAfter(
+  endedOn: string,
+  rules: RetentionRules,
+  timeZone: string,
+): Date | undefined {
   const parsed = parseCalendarDate(endedOn);
   if (!parsed) return undefined;
-  return staffRecordExpiry(new Date(Date.UTC(parsed.year, parsed.month - 1, parsed.day + 1)), rules);
+  const due = staffRecordExpiry(new Date(Date.UTC(parsed.year, parsed.month - 1, parsed.day + 1)), rules);
+  // Midnight on the date the years lead to, not the years after that midnight: a clock change between would move it.
+  return startOfLocalDay(due.toISOString().slice(0, 10), timeZone);
 }
 
 export function auditEventExpiry(at: Date, rules: RetentionRules): Date {

@@ -445,11 +445,12 @@ async function importTarget(services: ConfideServices, input: Input, mapping: Im
   const organisation = orgId ? await services.directory.organisation(orgId) : undefined;
   if (!orgId || !organisation) throw new Refused('NOT_FOUND', `No organisation with slug "${slug}".`, 'slug');
   const scope = tenantScope(orgId);
-  const [authorisation, staff, partners, careServices] = await Promise.all([
+  const [authorisation, staff, partners, careServices, monitoring] = await Promise.all([
     authorisationFor(services, scope, input, serviceId),
     services.directory.listStaff(scope),
     services.partners.list(scope),
     services.careServices.list(scope),
+    services.monitoring.settings(scope),
   ]);
   if (!careServices.some((service) => service.serviceId === serviceId)) {
     throw new Refused('NOT_FOUND', `No such service in ${slug}.`, 'service');
@@ -465,6 +466,7 @@ async function importTarget(services: ConfideServices, input: Input, mapping: Im
     mapping,
     authority,
     retention: organisation.retention,
+    timeZone: monitoring.settings.workingHours.timeZone,
   };
   return { orgId, scope, organisation, operator, staff, partners, target, authorisation };
 }
@@ -489,6 +491,7 @@ function clientsOf(
   staff: readonly StaffMember[],
   noteBy: ImportAuthority['noteBy'],
   retention: RetentionRules,
+  timeZone: string,
   now: Date,
   registered: { readonly partnerIds: ReadonlySet<string> },
 ): ClientRow[] {
@@ -547,7 +550,7 @@ function clientsOf(
     });
     const revived = { ...client, allocations, notes };
     // The CLI validated the values; they are checked again here, where they are written.
-    const field = recheckedField(revived, now, retention, registered);
+    const field = recheckedField(revived, now, retention, timeZone, registered);
     if (field) {
       throw new Refused(
         'BAD_USER_INPUT',
@@ -630,6 +633,7 @@ async function importOperation(
         policyVersion,
         preset: organisation.preset,
         retention: organisation.retention,
+        timeZone: target.timeZone,
       },
       operator: { staffId: operator.staffId, handle: operator.handle },
       // What the import runs under, and until when (the CLI says so before it reads the files).
@@ -715,9 +719,15 @@ async function importOperation(
     return { ok: true, operation };
   }
   const batchRunId = operation === 'import.batch' ? await begun(runId(input.runId)) : undefined;
-  const clients = clientsOf(input, staff, target.authority.noteBy, target.retention, services.clock.now(), {
-    partnerIds: new Set(partners.map((partner) => partner.partnerId)),
-  });
+  const clients = clientsOf(
+    input,
+    staff,
+    target.authority.noteBy,
+    target.retention,
+    target.timeZone,
+    services.clock.now(),
+    { partnerIds: new Set(partners.map((partner) => partner.partnerId)) },
+  );
   // A dry run reads held records as a run does, with no run to cover it: recorded first, or nothing is read.
   const checkId =
     operation === 'import.check'

@@ -32,7 +32,7 @@ import {
   refuseUninvitable,
 } from '../operations/staff-invitations';
 import { rulesOf, rulesReplacingThose } from '../use-cases/retention-schedule';
-import { organisationToday } from './monitoring/settings';
+import { organisationTimeZone, organisationToday } from './monitoring/settings';
 import { staffById } from './subjects';
 import { RoleEnum } from './vocabulary';
 
@@ -208,7 +208,8 @@ async function underTheRulesInForce(
   const { staffRetention } = context.services;
   const replaced = await rulesReplacingThose(context, scope, rules);
   if (!replaced) return schedule;
-  await staffRetention.redate(scope, schedule.staffId, replaced.rules, replaced.inForce);
+  const timeZone = await organisationTimeZone(context);
+  await staffRetention.redate(scope, schedule.staffId, replaced.rules, timeZone, replaced.inForce);
   const employment = await staffRetention.employment(scope, schedule.staffId);
   return employment?.endedOn && employment.expiresAt !== undefined
     ? { staffId: schedule.staffId, endedOn: employment.endedOn, expiresAt: employment.expiresAt }
@@ -616,6 +617,7 @@ builder.mutationFields((t) => ({
         endedOn,
         recordedBy: operation.staff.staffId,
         rules,
+        timeZone: await organisationTimeZone(context),
       });
       return underTheRulesInForce(context, scope, schedule, rules);
     },

@@ -3,6 +3,7 @@ import {
   conflict,
   DEFAULT_RETENTION_RULES,
   isExpired,
+  localDate,
   notFound,
   type RetentionBasis,
   type RetentionRules,
@@ -16,6 +17,7 @@ import {
   type TenantTransactItem,
 } from '@confide/store';
 import { authenticated, type ConfideContext } from '../context';
+import { organisationTimeZone } from '../schema/monitoring/settings';
 
 /**
  * Retention use cases shared by the case-management and retention schema modules: the organisation's rules,
@@ -51,7 +53,8 @@ export async function closureSchedule(
   closedAt: Date,
 ): Promise<ReleaseSchedule | undefined> {
   const key = await context.access.clientKey(client);
-  return context.services.retention.closureSchedule(scope, client, key, closedAt, rulesOf(context));
+  const timeZone = await organisationTimeZone(context);
+  return context.services.retention.closureSchedule(scope, client, key, closedAt, rulesOf(context), timeZone);
 }
 
 /**
@@ -71,7 +74,13 @@ export async function scheduleClosedCase(
   const key = await context.access.clientKey(closed);
   const outcome = dated
     ? await context.services.retention.scheduleTheRest(scope, closed, key, dated)
-    : await context.services.retention.schedule(scope, closed, key, rulesOf(context));
+    : await context.services.retention.schedule(
+        scope,
+        closed,
+        key,
+        rulesOf(context),
+        await organisationTimeZone(context),
+      );
   if (outcome.status === 'SCHEDULED' && isExpired(outcome.expiresAt, context.services.clock.now())) {
     return expiredView(closed, outcome.expiresAt, outcome.basis);
   }
@@ -113,7 +122,8 @@ async function underTheRulesInForce(
   const replaced = await rulesReplacingThose(context, scope, rulesOf(context));
   if (!replaced) return closed;
   const key = await context.access.clientKey(closed);
-  await context.services.retention.schedule(scope, closed, key, replaced.rules, replaced.inForce);
+  const timeZone = await organisationTimeZone(context);
+  await context.services.retention.schedule(scope, closed, key, replaced.rules, timeZone, replaced.inForce);
   const redated = await freshProfile(context, scope, closed.clientId);
   if (!redated) throw notFound('Service user');
   return redated;
@@ -140,7 +150,7 @@ export async function scheduleOnReviewRelease(
     return undefined;
   }
   const key = await context.access.clientKey(client);
-  return retention.releaseSchedule(scope, client, key, rulesOf(context));
+  return retention.releaseSchedule(scope, client, key, rulesOf(context), await organisationTimeZone(context));
 }
 
 /**
@@ -179,7 +189,7 @@ async function putScheduleBack(
   const { retention } = context.services;
   if (retention.held(client) || (await liftExpiresImmediately(context, client))) return;
   const key = await context.access.clientKey(client);
-  await retention.schedule(scope, client, key, rulesOf(context));
+  await retention.schedule(scope, client, key, rulesOf(context), await organisationTimeZone(context));
 }
 
 /**
@@ -241,7 +251,8 @@ export async function closureExpiresImmediately(
 ): Promise<boolean> {
   const key = await context.access.loader.subjectKey(context.access.scope.orgId, client.clientId);
   const dateOfBirth = key ? context.services.serviceUsers.openDetail(key, client, 'dateOfBirth') : undefined;
-  const { expiresAt } = clientRecordExpiry({ closedAt, dateOfBirth, rules });
+  const closedOn = localDate(closedAt, await organisationTimeZone(context));
+  const { expiresAt } = clientRecordExpiry({ closedAt, closedOn, dateOfBirth, rules });
   return expiresAt.getTime() <= context.services.clock.now().getTime();
 }
 
@@ -274,6 +285,7 @@ export async function rulesExpireImmediately(
     rules.staffYearsAfterEmployment < current.staffYearsAfterEmployment;
   if (!shorter && !options.always) return false;
   const now = context.services.clock.now();
+  const timeZone = await organisationTimeZone(context);
   const { retention, staffRetention } = context.services;
   let after: string | undefined;
   do {
@@ -288,7 +300,7 @@ export async function rulesExpireImmediately(
   do {
     const page = await staffRetention.scheduled(scope, { limit: SCAN_PAGE, after });
     for (const schedule of page.schedules) {
-      const expiry = staffRecordExpiryAfter(schedule.endedOn, rules);
+      const expiry = staffRecordExpiryAfter(schedule.endedOn, rules, timeZone);
       // A leaver already in the correction window (decision 0068) expires when it ends, whatever the rule says.
       const windowed = schedule.expiresAt <= correctionWindowEnd(now);
       if (expiry && expiry.getTime() <= now.getTime() && !windowed) return true;

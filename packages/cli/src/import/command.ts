@@ -169,12 +169,14 @@ export async function importCommand(request: ImportRequest): Promise<string> {
   const orgId = await orgIdOf(services, request.org);
   const scope = tenantScope(orgId);
   const handle = request.as ?? '';
-  const [organisation, operator, staff, partners] = await Promise.all([
+  const [organisation, operator, staff, partners, monitoring] = await Promise.all([
     services.directory.organisation(orgId),
     services.directory.staffByHandle(scope, handle),
     services.directory.listStaff(scope),
     services.partners.list(scope),
+    services.monitoring.settings(scope),
   ]);
+  const { timeZone } = monitoring.settings.workingHours;
   if (!organisation) throw new CliError(`No organisation with slug "${request.org}".`);
   if (!operator) throw new CliError(`No staff member "${handle}" in ${request.org}.`);
   const service = (await services.careServices.list(scope)).find((entry) => entry.serviceId === serviceId);
@@ -194,6 +196,7 @@ export async function importCommand(request: ImportRequest): Promise<string> {
       staffByHandle: new Map(staff.filter((m) => m.status === 'ACTIVE').map((m) => [m.handle, m.staffId])),
       operatorId: operator.staffId,
       retention: organisation.retention,
+      timeZone,
       partners: partnersByIdOrName(partners),
       allocatable: (staffId) =>
         staff.some(
@@ -217,6 +220,7 @@ export async function importCommand(request: ImportRequest): Promise<string> {
     dryRun: request.dryRun,
     progress,
     retention: organisation.retention,
+    timeZone,
   });
   progress?.finish();
   // The bench's steady measure: DynamoDB and KMS requests of the whole command (CONFIDE_IMPORT_COUNTS names a file).

@@ -179,6 +179,8 @@ export interface PlanContext {
   readonly partners: ReadonlyMap<string, string | null>;
   /** The organisation's retention rules: a closed case already past them is not imported. */
   readonly retention: RetentionRules;
+  /** The organisation's time zone: a client's age at closure is taken on the date of the closure there. */
+  readonly timeZone: string;
 }
 
 /** The scopes of a consent to share (recordConsent: only these name purposes). */
@@ -355,6 +357,7 @@ function caseClosure(
     throw new RowRejected('closedAt', 'CLOSED_BEFORE_OPENED');
   const { expiresAt } = clientRecordExpiry({
     closedAt: new Date(closedAt),
+    closedOn: localDate(closedAt, context.timeZone),
     dateOfBirth: details.dateOfBirth,
     rules: context.retention,
   });
@@ -737,13 +740,14 @@ export { NOTE_KINDS };
  * A validated client row checked again where it is written (a stage's transfer function, decision 0041): each value
  * must be what registerServiceUser's and recordNote's validators make of it (they normalise, so a value they return
  * is returned unchanged), and a closed case's dates what {@link caseClosure} takes under the organisation's
- * `retention` (a case past its retention would expire at once: an erasure). Answers the first field that is not, or
- * undefined; never the value.
+ * `retention`, the age at closure taken in `timeZone` (a case past its retention would expire at once: an erasure).
+ * Answers the first field that is not, or undefined; never the value.
  */
 export function recheckedField(
   client: ClientRow,
   now: Date,
   retention: RetentionRules,
+  timeZone: string,
   registered: { readonly partnerIds: ReadonlySet<string> },
 ): string | undefined {
   const at = (field: string) => ['input', field];
@@ -789,6 +793,7 @@ export function recheckedField(
     if (client.openedAt !== undefined && client.closedAt < client.openedAt) return 'closedAt';
     const { expiresAt } = clientRecordExpiry({
       closedAt: new Date(client.closedAt),
+      closedOn: localDate(client.closedAt, timeZone),
       dateOfBirth: details.dateOfBirth,
       rules: retention,
     });

@@ -209,6 +209,8 @@ interface Options {
   readonly batchSize?: number;
   /** The organisation's retention rules: a closed case's records are scheduled by them. */
   readonly retention: RetentionRules;
+  /** The organisation's time zone: a client's age at closure is taken on the date of the closure there. */
+  readonly timeZone: string;
 }
 
 /**
@@ -776,7 +778,7 @@ export class ImportRun {
       );
       if (!closed || !key)
         throw new CliError('A closed case written by the import cannot be read back: stopped.');
-      await services.retention.schedule(scope, closed, key, options.retention);
+      await services.retention.schedule(scope, closed, key, options.retention, options.timeZone);
     };
 
     const clientKey = (client: ClientRow) => clientKeys.get(client) ?? '';

@@ -49,6 +49,7 @@ interface StageContext {
     readonly policyVersion: number | undefined;
     readonly preset: 'STRICT' | 'GROUP_WIDE';
     readonly retention: RetentionRules & { readonly auditYears: number };
+    readonly timeZone: string;
   };
   readonly operator: { readonly staffId: string; readonly handle: string };
   readonly authorisation: { readonly authorisationId: string; readonly expiresAt: string };
@@ -112,6 +113,7 @@ export async function importInStage(
       ),
       operatorId: operator.staffId,
       retention: organisation.retention,
+      timeZone: organisation.timeZone,
       partners: partnersByIdOrName(context.partners),
       allocatable: (staffId) =>
         staff.some(

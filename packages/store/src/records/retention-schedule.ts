@@ -9,6 +9,7 @@ import {
   clientRecordExpiry,
   conflict,
   isExpired,
+  localDate,
   notFound,
   type RetentionBasis,
   type RetentionRules,
@@ -149,11 +150,30 @@ export class RetentionSchedules {
     return new ItemLoader(client, this.keys);
   }
 
-  /** When a closed client's records expire under the given rules; undefined for an open case. */
-  expiryOf(client: ServiceUserRecord, key: SubjectKey, rules: RetentionRules): ClientExpiry | undefined {
+  /**
+   * When a closed client's records expire under the given rules, the age at closure taken on the organisation's
+   * calendar (`timeZone`); undefined for an open case.
+   */
+  expiryOf(
+    client: ServiceUserRecord,
+    key: SubjectKey,
+    rules: RetentionRules,
+    timeZone: string,
+  ): ClientExpiry | undefined {
     if (client.caseStatus !== 'CLOSED' || !client.closedAt) return undefined;
+    return this.#closureExpiry(client, key, new Date(client.closedAt), rules, timeZone);
+  }
+
+  #closureExpiry(
+    client: ServiceUserRecord,
+    key: SubjectKey,
+    closedAt: Date,
+    rules: RetentionRules,
+    timeZone: string,
+  ): ClientExpiry {
     return clientRecordExpiry({
-      closedAt: new Date(client.closedAt),
+      closedAt,
+      closedOn: localDate(closedAt, timeZone),
       dateOfBirth: this.serviceUsers.openDetail(key, client, 'dateOfBirth'),
       rules,
     });
@@ -230,9 +250,10 @@ export class RetentionSchedules {
     client: ServiceUserRecord,
     key: SubjectKey,
     rules: RetentionRules,
+    timeZone: string,
     rulesInForce?: TenantTransactItem,
   ): Promise<ScheduleOutcome> {
-    const expiry = this.expiryOf(client, key, rules);
+    const expiry = this.expiryOf(client, key, rules, timeZone);
     if (!expiry) return { status: 'OPEN' };
     if (this.held(client)) return { status: 'HELD' };
     const expiresAt = toEpochSeconds(expiry.expiresAt);
@@ -279,8 +300,9 @@ export class RetentionSchedules {
     client: ServiceUserRecord,
     key: SubjectKey,
     rules: RetentionRules,
+    timeZone: string,
   ): Promise<ReleaseSchedule | undefined> {
-    const expiry = this.expiryOf(client, key, rules);
+    const expiry = this.expiryOf(client, key, rules, timeZone);
     if (!expiry || !client.closedAt) return undefined;
     // Closed at the moment the date was computed from: a reopening and a new closure meanwhile cancel it.
     return this.#inWrite(scope, client.clientId, expiry, `caseStatus = :closed AND closedAt = :closedAt`, {
@@ -300,13 +322,10 @@ export class RetentionSchedules {
     key: SubjectKey,
     closedAt: Date,
     rules: RetentionRules,
+    timeZone: string,
   ): Promise<ReleaseSchedule | undefined> {
     if (this.held(client)) return undefined;
-    const expiry = clientRecordExpiry({
-      closedAt,
-      dateOfBirth: this.serviceUsers.openDetail(key, client, 'dateOfBirth'),
-      rules,
-    });
+    const expiry = this.#closureExpiry(client, key, closedAt, rules, timeZone);
     const unheld = `attribute_not_exists(legalHold) AND attribute_not_exists(${REVIEW_HOLDS})`;
     return this.#inWrite(scope, client.clientId, expiry, unheld, {});
   }
@@ -483,7 +502,7 @@ export class RetentionSchedules {
     scope: TenantScope,
     client: ServiceUserRecord,
     key: SubjectKey,
-    input: { liftedBy: string; reason: string; rules: RetentionRules },
+    input: { liftedBy: string; reason: string; rules: RetentionRules; timeZone: string },
   ): Promise<{ hold: LegalHold; schedule: ScheduleOutcome }> {
     const active = this.holdOn(client);
     if (!active) throw conflict('The record is not under a legal hold.');
@@ -491,7 +510,7 @@ export class RetentionSchedules {
     // lifted alone and scheduled from a fresh read.
     const release =
       this.reviewHoldsOn(client).length === 0
-        ? await this.releaseSchedule(scope, client, key, input.rules)
+        ? await this.releaseSchedule(scope, client, key, input.rules, input.timeZone)
         : undefined;
     const scheduled = release !== undefined && (await this.#lift(scope, client, key, active, input, release));
     if (!scheduled && !(await this.#lift(scope, client, key, active, input, undefined))) {
@@ -504,7 +523,7 @@ export class RetentionSchedules {
     }
     const profile = await this.#profile(scope, client.clientId);
     const schedule = profile
-      ? await this.schedule(scope, profile, key, input.rules)
+      ? await this.schedule(scope, profile, key, input.rules, input.timeZone)
       : { status: 'UNCHANGED' as const };
     return { hold, schedule };
   }
@@ -852,6 +871,7 @@ export class RetentionSchedules {
   async reschedule(
     scope: TenantScope,
     rules: RetentionRules,
+    timeZone: string,
     page: { limit: number; after?: string | undefined },
     rulesInForce: () => Promise<TenantTransactItem | undefined>,
   ): Promise<{ examined: number; rescheduled: number; next: string | undefined }> {
@@ -874,9 +894,9 @@ export class RetentionSchedules {
           reading.subjectKey(scope.orgId, scheduled.clientId),
         ]);
         if (!client || !key) return;
-        const expiry = this.expiryOf(client, key, rules);
+        const expiry = this.expiryOf(client, key, rules, timeZone);
         if (!expiry || toEpochSeconds(expiry.expiresAt) === client.expiresAt) return;
-        const outcome = await this.schedule(scope, client, key, rules, check);
+        const outcome = await this.schedule(scope, client, key, rules, timeZone, check);
         if (outcome.status === 'SCHEDULED') rescheduled += 1;
         if (outcome.status !== 'UNCHANGED') return;
         check = await rulesInForce();

@@ -96,9 +96,9 @@ export class StaffSchedules {
     return item ? toEmployment(item) : undefined;
   }
 
-  /** When a staff member whose employment ended on `endedOn` is due under the rules. */
-  expiryOf(endedOn: string, rules: RetentionRules): number {
-    const expiry = staffRecordExpiryAfter(endedOn, rules);
+  /** When a staff member whose last day was `endedOn` in the organisation's `timeZone` is due under the rules. */
+  expiryOf(endedOn: string, rules: RetentionRules, timeZone: string): number {
+    const expiry = staffRecordExpiryAfter(endedOn, rules, timeZone);
     if (!expiry) throw new TypeError('An end of employment is a date YYYY-MM-DD.');
     return toEpochSeconds(expiry);
   }
@@ -108,10 +108,10 @@ export class StaffSchedules {
    * {@link CORRECTION_WINDOW_DAYS} from now (decision 0068). A date whose schedule has passed (a historic leaver, or
    * a slip of the year) would otherwise delete everything at once on one admin's word, beyond any correction.
    */
-  #scheduledExpiry(endedOn: string, rules: RetentionRules, current?: number): number {
+  #scheduledExpiry(endedOn: string, rules: RetentionRules, timeZone: string, current?: number): number {
     const earliest = correctionWindowEnd(this.clock.now());
     // A schedule already inside the window keeps its date: recomputing never postpones it, nor brings it forward.
-    return Math.max(this.expiryOf(endedOn, rules), Math.min(current ?? earliest, earliest));
+    return Math.max(this.expiryOf(endedOn, rules, timeZone), Math.min(current ?? earliest, earliest));
   }
 
   /**
@@ -121,9 +121,9 @@ export class StaffSchedules {
   async recordEnded(
     scope: TenantScope,
     staff: StaffMember,
-    input: { endedOn: string; recordedBy: string; rules: RetentionRules },
+    input: { endedOn: string; recordedBy: string; rules: RetentionRules; timeZone: string },
   ): Promise<StaffSchedule> {
-    const expiresAt = this.#scheduledExpiry(input.endedOn, input.rules);
+    const expiresAt = this.#scheduledExpiry(input.endedOn, input.rules, input.timeZone);
     const written = await this.#writeEmployment(
       scope,
       staff.staffId,
@@ -240,6 +240,7 @@ export class StaffSchedules {
   async reschedule(
     scope: TenantScope,
     rules: RetentionRules,
+    timeZone: string,
     page: { limit: number; after?: string | undefined },
     rulesInForce: () => Promise<TenantTransactItem | undefined>,
   ): Promise<{ examined: number; rescheduled: number; next: string | undefined }> {
@@ -250,7 +251,7 @@ export class StaffSchedules {
     for (const listed of schedules) {
       let schedule: StaffSchedule | undefined = listed;
       for (let attempt = 1; schedule && inForce; attempt++) {
-        const outcome = await this.#redate(scope, schedule, rules, inForce);
+        const outcome = await this.#redate(scope, schedule, rules, timeZone, inForce);
         if (outcome === 'REDATED') rescheduled += 1;
         if (outcome !== 'CHANGED') break;
         // Changed after it was read (the schedule index lags; another change of the rules, a correction or a
@@ -273,10 +274,13 @@ export class StaffSchedules {
     scope: TenantScope,
     staffId: string,
     rules: RetentionRules,
+    timeZone: string,
     inForce: TenantTransactItem,
   ): Promise<boolean> {
     const schedule = await this.#scheduleOf(scope, staffId);
-    return schedule !== undefined && (await this.#redate(scope, schedule, rules, inForce)) === 'REDATED';
+    return (
+      schedule !== undefined && (await this.#redate(scope, schedule, rules, timeZone, inForce)) === 'REDATED'
+    );
   }
 
   async #scheduleOf(scope: TenantScope, staffId: string): Promise<StaffSchedule | undefined> {
@@ -291,9 +295,10 @@ export class StaffSchedules {
     scope: TenantScope,
     schedule: StaffSchedule,
     rules: RetentionRules,
+    timeZone: string,
     inForce: TenantTransactItem,
   ): Promise<'REDATED' | 'UNCHANGED' | 'CHANGED'> {
-    const expiresAt = this.#scheduledExpiry(schedule.endedOn, rules, schedule.expiresAt);
+    const expiresAt = this.#scheduledExpiry(schedule.endedOn, rules, timeZone, schedule.expiresAt);
     if (expiresAt === schedule.expiresAt) return 'UNCHANGED';
     const staff = await this.directory.staff(scope, schedule.staffId);
     if (!staff) return 'UNCHANGED';

@@ -1,5 +1,12 @@
 import type { ChangeFacts } from '@confide/access';
-import { ConfideError, DISTRIBUTED_NOTE_KINDS, ErrorCode, notFound, validate } from '@confide/domain';
+import {
+  ConfideError,
+  DISTRIBUTED_NOTE_KINDS,
+  ErrorCode,
+  notFound,
+  validate,
+  wallClockMs,
+} from '@confide/domain';
 import type { RegisterEntry, ServiceUserRecord } from '@confide/store';
 import type { OperationSubject } from '../../access/operation-plugin';
 import { builder } from '../../builder';
@@ -8,7 +15,7 @@ import { clientSubject } from '../../use-cases/sharing-subjects';
 import { oncePerRequest } from '../access-governance/shared';
 import { mayReadEveryNote } from '../case-notes';
 import { noteLocalId } from '../ids';
-import { organisationToday } from '../monitoring/settings';
+import { organisationTimeZone, organisationToday } from '../monitoring/settings';
 import { clientById } from '../subjects';
 import { consentFactsFor, consentRelied, disclosureConsentMethods } from './consent-facts';
 import {
@@ -217,7 +224,13 @@ async function releasePlan(
     if (!received.partnerId)
       throw validate.badInputError(['input', 'method'], 'The request names no partner agency app.');
     const expiry = input.grantExpiresAt;
-    if (!expiry || expiry <= now || expiry.getTime() - now.getTime() > 90 * 86_400_000) {
+    // 90 days on the organisation's calendar, as the console's picker offers them: a clock change adds or takes no hour.
+    const timeZone = await organisationTimeZone(context);
+    if (
+      !expiry ||
+      expiry <= now ||
+      wallClockMs(expiry, timeZone) - wallClockMs(now, timeZone) > 90 * 86_400_000
+    ) {
       throw validate.badInputError(
         ['input', 'grantExpiresAt'],
         'A partner grant ends in the future, within 90 days.',

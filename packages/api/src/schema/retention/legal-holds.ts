@@ -4,6 +4,7 @@ import { builder } from '../../builder';
 import type { ConfideContext } from '../../context';
 import { liftExpiresImmediately, rulesOf } from '../../use-cases/retention-schedule';
 import { AccessActorRef, actorOfStaff } from '../access-governance/actors';
+import { organisationTimeZone } from '../monitoring/settings';
 import { clientById } from '../subjects';
 
 export const LegalHoldRef = builder.objectRef<LegalHold>('LegalHold');
@@ -134,6 +135,7 @@ builder.mutationFields((t) => ({
         liftedBy: operation.staff.staffId,
         reason: statedReason(context, args.reason),
         rules: rulesOf(context),
+        timeZone: await organisationTimeZone(context),
       });
       // Lifting schedules a closed case again; a pending emergency review keeps it off (decision 0074).
       return hold;

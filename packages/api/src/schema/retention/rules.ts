@@ -3,6 +3,7 @@ import type { Organisation, TenantScope } from '@confide/store';
 import { builder } from '../../builder';
 import { authenticated, type ConfideContext } from '../../context';
 import { rulesExpireImmediately, rulesOf } from '../../use-cases/retention-schedule';
+import { organisationTimeZone } from '../monitoring/settings';
 import { OrganisationRef } from '../organisations';
 
 /** Cases rescheduled per request after a rule change; the rest continue with `rescheduleRetention`. */
@@ -87,11 +88,13 @@ async function reschedule(
     examined < RESCHEDULE_CASES_PER_REQUEST && Date.now() - started < RESCHEDULE_BUDGET_MS;
   let rescheduled = 0;
   let next = after;
+  const timeZone = await organisationTimeZone(context);
   if (!next?.startsWith(STAFF_PHASE)) {
     do {
       const page = await context.services.retention.reschedule(
         scope,
         rules,
+        timeZone,
         { limit: RESCHEDULE_PAGE, after: next },
         rulesInForce,
       );
@@ -109,6 +112,7 @@ async function reschedule(
     const page = await context.services.staffRetention.reschedule(
       scope,
       rules,
+      timeZone,
       { limit: RESCHEDULE_PAGE, after: staffNext },
       rulesInForce,
     );
