@@ -422,6 +422,7 @@ export const DisclosureRegisterQuery = graphql(`
           purpose
           rule
           serviceUserId
+          recipient
           classifications
           actor { displayName handle roles }
         }

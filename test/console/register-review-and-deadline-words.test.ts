@@ -108,12 +108,30 @@ describe('the disclosure register', () => {
     const row = page.locator('tbody tr').first();
 
     // Assess: the operation and the basis in words, and the person linked to a screen the viewer's role opens
-    const [, , , what = '', why = ''] = await row.locator('td').allInnerTexts();
+    const [, , , , what = '', why = ''] = await row.locator('td').allInnerTexts();
     expect(what).toBe('recorded an exceptional disclosure: consent and disclosures');
     expect(why).toBe('Legal basis: safeguarding');
     const whom = row.locator('a');
     await expect(whom.innerText()).resolves.toBe(label(client));
     await expect(whom.getAttribute('href')).resolves.toBe(`#/${screen}/${encodeURIComponent(client)}`);
+    await close();
+  });
+
+  it.each([
+    ['the IG lead', 'ig'],
+    ['the service manager', 'manager'],
+  ])('says to whom a disclosure went, to %s', async (_case, handle) => {
+    // Act
+    const { page, close } = await freshPage();
+    await signInAt(page, handle, '/registers/disclosures', 'Disclosure register');
+    await settled(page);
+
+    // Assess: a "To" column beside whom it was about, naming the recipient recorded with the disclosure
+    const headings = await page.locator('thead th').allInnerTexts();
+    expect(headings).toEqual(['When', 'By', 'About', 'To', 'What', 'Why']);
+    const [, , , to = ''] = await page.locator('tbody tr').first().locator('td').allInnerTexts();
+    expect(to).toBe('Adult social care duty team');
+    await expectAccessible(page, `disclosure-register-to-${handle}`);
     await close();
   });
 });

@@ -466,7 +466,11 @@ describe('an exceptional disclosure', () => {
     for (const secret of [REASONING, RECIPIENT, NOTE_BODY, REVIEW_NOTES, ADA.name, ADA.nhsNumber]) {
       expect(text).not.toContain(secret);
     }
-    expect(text).not.toContain(requestId);
+    // The disclosure's id is on its own event only, the reference its register entry is read by (decision 0150).
+    expect(events.filter((e) => e.disclosureId === requestId).map((e) => [e.operation, e.action])).toEqual([
+      ['recordExceptionalDisclosure', 'WRITE'],
+    ]);
+    expect(JSON.stringify(events.map(({ disclosureId: _, ...event }) => event))).not.toContain(requestId);
   });
 });
 

@@ -641,7 +641,7 @@ export type ConsoleDisclosureRegisterQueryVariables = Exact<{
 }>;
 
 
-export type ConsoleDisclosureRegisterQuery = { disclosureReport: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, at: string, operation: string, purpose: string | null, rule: string | null, serviceUserId: string | null, classifications: Array<Classification>, actor: { displayName: string | null, handle: string | null, roles: Array<string> } } }> } };
+export type ConsoleDisclosureRegisterQuery = { disclosureReport: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, at: string, operation: string, purpose: string | null, rule: string | null, serviceUserId: string | null, recipient: string | null, classifications: Array<Classification>, actor: { displayName: string | null, handle: string | null, roles: Array<string> } } }> } };
 
 export type ConsoleStaffAccessQueryVariables = Exact<{
   staffId: string | number;
@@ -1484,6 +1484,7 @@ export const ConsoleDisclosureRegisterDocument = new TypedDocumentString(`
         purpose
         rule
         serviceUserId
+        recipient
         classifications
         actor {
           displayName

@@ -92,7 +92,7 @@ export async function disclosureRegisterScreen(main: HTMLElement, capabilities: 
           h(
             'tr',
             {},
-            ['When', 'By', 'About', 'What', 'Why'].map((label) => h('th', { scope: 'col' }, label)),
+            ['When', 'By', 'About', 'To', 'What', 'Why'].map((label) => h('th', { scope: 'col' }, label)),
           ),
         ),
         h(
@@ -105,6 +105,8 @@ export async function disclosureRegisterScreen(main: HTMLElement, capabilities: 
               h('td', {}, dateTimeWords(entry.at)),
               h('td', {}, actorWords(entry.actor)),
               h('td', {}, whomWords(entry.serviceUserId, capabilities)),
+              // To whom, as the person's register records it: text staff typed.
+              h('td', { class: 'free-text' }, entry.recipient ?? ''),
               h(
                 'td',
                 {},

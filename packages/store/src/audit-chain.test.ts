@@ -75,6 +75,35 @@ describe('canonicalEvent', () => {
     expect(canonicalEvent(event(1), position)).not.toBe(canonicalEvent(event(1, { purpose: '' }), position));
     expect(canonicalEvent(event(1), position)).not.toBe(canonicalEvent(event(1), { ...position, seq: 2 }));
   });
+
+  it('covers the disclosure an event names, and keeps the encoding of an event that names none', () => {
+    // Prepare
+    const position = { shard: 1, seq: 1, prevEventId: '-', expiresAt: 1_900_000_000 };
+    const named = event(1, { disclosureId: 'disclosure_a' });
+
+    // Act
+    const before = canonicalEvent(event(1), position);
+    const encoded = canonicalEvent(named, position);
+
+    // Assess: the reference is appended to what an event written before it encodes
+    expect(encoded).not.toBe(before);
+    expect(encoded).not.toBe(canonicalEvent({ ...named, disclosureId: 'disclosure_b' }, position));
+    expect(encoded.startsWith(before.slice(0, -1))).toBe(true);
+    expect(canonicalEvent({ ...event(1), disclosureId: undefined }, position)).toBe(before);
+  });
+});
+
+describe('entryMac', () => {
+  it('covers the disclosure a list entry names', () => {
+    const entry = event(1, { eventId: 'req-1.0.0' });
+    const named = { ...entry, disclosureId: 'disclosure_a' };
+    expect(entryMac(key, named, 'req-1.0', 1_900_000_000)).not.toBe(
+      entryMac(key, entry, 'req-1.0', 1_900_000_000),
+    );
+    expect(entryMac(key, named, 'req-1.0', 1_900_000_000)).not.toBe(
+      entryMac(key, { ...named, disclosureId: 'disclosure_b' }, 'req-1.0', 1_900_000_000),
+    );
+  });
 });
 
 describe('entryMacsOf', () => {
@@ -160,6 +189,48 @@ describe('verifyChains', () => {
     // Assess
     expect(result).toMatchObject({ ok: false, firstBadEvent: 'req-2.0', problems: 1 });
     expect(result.reason).toMatch(/^altered/);
+  });
+
+  it('names an event whose disclosure was rewritten, taken away or added', () => {
+    // Prepare: the middle event names a disclosure
+    const events = Array.from({ length: 5 }, (_, index) =>
+      event(index, index === 2 ? { disclosureId: 'disclosure_a' } : {}),
+    );
+    const { links, head } = extendChain(key, emptyHead(3), events);
+    const stored = (change: (index: number) => Partial<StoredAuditEvent>): StoredChainEvent[] =>
+      events.map((e, index) => ({ event: { ...e, ...change(index) }, link: links[index], keysMatch: true }));
+
+    // Act
+    const untouched = verifyChains(
+      key,
+      orgId,
+      [withMac(head)],
+      stored(() => ({})),
+    );
+    const rewritten = verifyChains(
+      key,
+      orgId,
+      [withMac(head)],
+      stored((index) => (index === 2 ? { disclosureId: 'disclosure_b' } : {})),
+    );
+    const removed = verifyChains(
+      key,
+      orgId,
+      [withMac(head)],
+      stored((index) => (index === 2 ? { disclosureId: undefined } : {})),
+    );
+    const added = verifyChains(
+      key,
+      orgId,
+      [withMac(head)],
+      stored((index) => (index === 3 ? { disclosureId: 'disclosure_a' } : {})),
+    );
+
+    // Assess
+    expect(untouched).toEqual({ ok: true, checked: 5, problems: 0 });
+    expect(rewritten).toMatchObject({ ok: false, firstBadEvent: 'req-2.0', problems: 1 });
+    expect(removed).toMatchObject({ ok: false, firstBadEvent: 'req-2.0', problems: 1 });
+    expect(added).toMatchObject({ ok: false, firstBadEvent: 'req-3.0', problems: 1 });
   });
 
   it('names a deleted event from the middle through its successor', () => {

@@ -112,6 +112,7 @@ export function canonicalEvent(event: StoredAuditEvent, position: ChainPosition)
     // The items read, only when named (so every event written before they were keeps its encoding); an array
     // where the format puts a number or null, so no two different events share an encoding.
     ...(event.items && event.items.length > 0 ? [sorted(event.items)] : []),
+    ...disclosureSlot(event),
     // A list event's people, in entry order, and when their entries expire (decision 0042): an object where the
     // format puts an array, a number or null.
     // A list written ahead (decision 0053) adds its people's facts, so every list written before keeps its encoding.
@@ -173,7 +174,16 @@ function canonicalEntryParts(event: StoredAuditEvent, listEventId: string, expir
     expiresAt,
     ...contentOf(event),
     sorted(event.items ?? []),
+    ...disclosureSlot(event),
   ];
+}
+
+/**
+ * The disclosure an event names, only when it names one (decision 0150: every event written before keeps its
+ * encoding): an object where the format puts an array, a number or null, its key unlike a list's.
+ */
+function disclosureSlot(event: StoredAuditEvent): { disclosure: string }[] {
+  return event.disclosureId ? [{ disclosure: event.disclosureId }] : [];
 }
 
 /** Every field of an event, sets sorted and absent values null, in the order both encodings put them. */

@@ -97,6 +97,11 @@ export interface AuditEvent {
    * examined"). Absent or empty otherwise.
    */
   readonly items?: readonly string[];
+  /**
+   * The disclosure a release or exceptional disclosure made: its request id in the person's disclosure register (a
+   * reference; the recipient stays there, under the person's key). Absent on every other event (decision 0150).
+   */
+  readonly disclosureId?: string | undefined;
 }
 
 export interface StoredAuditEvent extends AuditEvent {
@@ -1169,6 +1174,7 @@ function contentAttributes(event: StoredAuditEvent): Item {
     outcome: attr.s(event.outcome),
     ...(event.rule ? { rule: attr.s(event.rule) } : {}),
     ...(event.items && event.items.length > 0 ? { items: attr.ss(event.items) } : {}),
+    ...(event.disclosureId ? { disclosureId: attr.s(event.disclosureId) } : {}),
   };
 }
 
@@ -1198,6 +1204,7 @@ function fromItem(item: Item): StoredAuditEvent {
     outcome: requireS(item, 'outcome'),
     rule: read.s(item, 'rule'),
     ...(item.items ? { items: read.ss(item, 'items') } : {}),
+    ...(item.disclosureId ? { disclosureId: read.s(item, 'disclosureId') } : {}),
     ...(item.listSubjects?.B
       ? {
           list: {
@@ -1248,7 +1255,7 @@ const LIST_OUTCOME = 'LISTED';
 /**
  * Whether entries written ahead can stand for a list (decision 0053): the same request, time, action and operation,
  * each person once and among those written ahead, and nothing an entry must hold itself (a sealed purpose, items
- * named). Otherwise the list is written as in 0042 and the entries ahead are taken back.
+ * named, a disclosure). Otherwise the list is written as in 0042 and the entries ahead are taken back.
  */
 function fitsAhead(group: readonly StoredAuditEvent[], ahead: EntriesAhead): boolean {
   const first = group[0];
@@ -1271,7 +1278,8 @@ function fitsAhead(group: readonly StoredAuditEvent[], ahead: EntriesAhead): boo
       !event.purpose &&
       !event.sealedPurpose &&
       !event.purposeNotKept &&
-      !(event.items && event.items.length > 0)
+      !(event.items && event.items.length > 0) &&
+      !event.disclosureId
     );
   });
 }

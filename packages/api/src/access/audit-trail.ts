@@ -23,6 +23,7 @@ interface PendingEvent {
   emergency: boolean;
   outcome: string;
   rule: string | undefined;
+  disclosureId: string | undefined;
 }
 
 /** One event as a resolver records it. */
@@ -41,6 +42,8 @@ export interface AuditRecord {
   emergency?: boolean;
   outcome: string;
   rule?: string | undefined;
+  /** The disclosure the event records making (its register request id; decision 0150). */
+  disclosureId?: string | undefined;
 }
 
 /**
@@ -117,7 +120,7 @@ export class AuditTrail {
 
   record(event: AuditRecord): void {
     // Called for every field read (a caseload: some 300 times): one string, no array to join.
-    const key = `${event.action}|${event.operation}|${event.subjectId ?? ''}|${event.outcome}|${event.relationship ?? ''}|${event.emergency ?? ''}`;
+    const key = `${event.action}|${event.operation}|${event.subjectId ?? ''}|${event.outcome}|${event.relationship ?? ''}|${event.emergency ?? ''}|${event.disclosureId ?? ''}`;
     let pending = this.#events.get(key);
     if (!pending) {
       pending = {
@@ -131,6 +134,7 @@ export class AuditTrail {
         emergency: event.emergency ?? false,
         outcome: event.outcome,
         rule: event.rule,
+        disclosureId: event.disclosureId,
       };
       this.#events.set(key, pending);
     }
@@ -282,6 +286,7 @@ export class AuditTrail {
       outcome: event.outcome,
       rule: event.rule,
       ...(event.items.size > 0 ? { items: [...event.items].sort() } : {}),
+      ...(event.disclosureId ? { disclosureId: event.disclosureId } : {}),
     }));
     const left = MAX_AUDIT_CALLS_PER_REQUEST - this.#calls;
     const writeOptions = {

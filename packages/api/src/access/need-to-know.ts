@@ -57,7 +57,11 @@ export function needToKnowRows(classification: Classification): { read: string[]
  */
 export function needToKnow<Parent>(
   classification: Classification,
-  subject: (parent: Parent, context: ConfideContext) => ClassifiedSubject | Promise<ClassifiedSubject>,
+  /** Undefined where no person's data stands behind the field (it resolves null): nothing to decide or record. */
+  subject: (
+    parent: Parent,
+    context: ConfideContext,
+  ) => ClassifiedSubject | undefined | Promise<ClassifiedSubject | undefined>,
 ) {
   const rows = needToKnowRows(classification);
   return {
@@ -66,7 +70,9 @@ export function needToKnow<Parent>(
       needToKnow: { read: rows.read, justify: rows.justify },
     },
     authScopes: async (parent: Parent, _args: object, context: ConfideContext, info: GraphQLResolveInfo) => {
-      const { client, item, itemId } = await subject(parent, context);
+      const classified = await subject(parent, context);
+      if (!classified) return true;
+      const { client, item, itemId } = classified;
       const decision = await context.access.decideRead(
         client,
         classification,

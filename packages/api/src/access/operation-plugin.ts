@@ -118,11 +118,14 @@ export interface OperationOptions<Args> {
   readonly record?: (
     args: Args,
     subject: OperationSubject,
+    context: ConfideContext,
   ) => {
     readonly subjectId?: string;
     readonly fields?: readonly string[];
     /** Further subjects the allowed event is also recorded against (an investigation naming several clients). */
     readonly alsoSubjectIds?: readonly string[];
+    /** The disclosure the allowed event records making, by id (decision 0150); the resolver has it as `operation.disclosureId`. */
+    readonly disclosureId?: string;
   };
 }
 
@@ -168,6 +171,8 @@ export class Operation {
     readonly proposedBy?: string,
     /** Names an item on the operation's own ALLOWED event (see {@link nameItem}). */
     private readonly named: (item: string) => void = () => undefined,
+    /** The disclosure its ALLOWED event names (`record`): the one the resolver makes. */
+    readonly disclosureId?: string,
   ) {}
 
   /**
@@ -512,7 +517,7 @@ export class OperationPolicyPlugin<Types extends SchemaTypes> extends BasePlugin
         throw hiddenRefusal(error, 'subject', undefined);
       }
       const subjectId = subjectIdOf(subject);
-      const named = options.record?.(args, subject) ?? {};
+      const named = options.record?.(args, subject, context) ?? {};
       const eventSubjectId = named.subjectId ?? subjectId;
       const withFields = (event: AuditRecord) => {
         for (const field of named.fields ?? []) audit.record({ ...event, field });
@@ -583,9 +588,16 @@ export class OperationPolicyPlugin<Types extends SchemaTypes> extends BasePlugin
         relationship: decision.relationship,
         emergency: decision.relationship === 'EMERGENCY',
         classification: change?.classification,
+        disclosureId: named.disclosureId,
       };
-      const operation = new Operation(name, principal, subject, decision, approval?.proposedBy, (item) =>
-        audit.record({ ...allowed, item }),
+      const operation = new Operation(
+        name,
+        principal,
+        subject,
+        decision,
+        approval?.proposedBy,
+        (item) => audit.record({ ...allowed, item }),
+        named.disclosureId,
       );
       // The fields a change writes are listed on its one event.
       if (options.audit !== 'fields')

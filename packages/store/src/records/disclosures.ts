@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { type Clock, ConfideError, conflict, ErrorCode, newId } from '@confide/domain';
+import { type Clock, ConfideError, conflict, ErrorCode, isExpired, newId } from '@confide/domain';
 import { integrityMac, type KeyHierarchy, type SubjectKey } from '@confide/keys';
 import { attr, type Item, read, requireN, requireS } from '../attributes';
+import type { ItemLoader } from '../item-loader';
 import { organisationIntegrityKey, requireItemMac } from '../item-macs';
 import { mapPage, type Page, type PageRequest } from '../paging';
 import { itemKeyOf, openField, sealFields } from '../sealed-fields';
@@ -480,6 +481,23 @@ export class Disclosures {
       ),
     );
     return items.map(toEntry);
+  }
+
+  /**
+   * The opening entry of one of the person's requests, through the request's loader, so that those a list asks for at
+   * once (a report's disclosures) are read in one batch; undefined when there is none or it has expired.
+   */
+  async openingEntry(
+    scope: TenantScope,
+    clientId: string,
+    requestId: string,
+    loader: ItemLoader,
+  ): Promise<RegisterEntry | undefined> {
+    const reading = loader
+      .load(this.table, scope.key('CLIENT', clientId), entrySort(requestId, 1))
+      .then((item) => (item && !isExpired(read.n(item, 'expiresAt'), this.clock.now()) ? [item] : []));
+    const [item] = await this.#verifiedEntries(scope, reading);
+    return item && toEntry(item);
   }
 
   /**

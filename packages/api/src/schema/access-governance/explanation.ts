@@ -2,7 +2,11 @@ import { type ClassificationExplanation, explain } from '@confide/access';
 import { isIdOf } from '@confide/domain';
 import type { StoredAuditEvent } from '@confide/store';
 import { resolveArrayConnection } from '@pothos/plugin-relay';
+import { needToKnow } from '../../access/need-to-know';
+import { personalData } from '../../access/personal-data';
 import { builder } from '../../builder';
+import type { ConfideContext } from '../../context';
+import { recipientOf } from '../disclosures/helpers';
 import { clientById } from '../subjects';
 import { ClassificationEnum, RelationshipEnum } from '../vocabulary';
 import { AccessActorRef, actorOfEvent } from './actors';
@@ -39,9 +43,30 @@ ClassificationAccessRef.implement({
   }),
 });
 
+/**
+ * The person whose register holds the recipient of the disclosure an event records. None for any other event, nor for
+ * a reader a conflict of interest keeps from the person (as `serviceUserId`): nothing is read or recorded then.
+ */
+async function disclosedAbout(e: StoredAuditEvent, context: ConfideContext) {
+  const client = e.disclosureId && e.subjectId ? await context.access.findClient(e.subjectId) : undefined;
+  const [kept] = client ? await context.access.withoutConflicts([client], (c) => c.clientId) : [];
+  return kept && { client: kept };
+}
+
+/** What an access event holds besides a disclosure's recipient: the audit's own record of the access. */
+const AUDITED = 'the audit record';
+
 export const AccessEventRef = builder.objectRef<StoredAuditEvent>('AccessEvent');
 AccessEventRef.implement({
-  description: 'One audited access to a record. Never contains the personal data itself.',
+  ...personalData(
+    Object.fromEntries(
+      'id at actorKind actorId actor actorRoles action operation fields items classifications relationship purpose emergency outcome serviceUserId rule'
+        .split(' ')
+        .map((field) => [field, AUDITED]),
+    ),
+  ),
+  description:
+    'One audited access to a record. Its one piece of personal data is `recipient`, under need-to-know.',
   fields: (t) => ({
     id: t.exposeID('eventId', { description: 'The event.' }),
     at: t.field({ type: 'DateTime', description: 'When.', resolve: (e) => e.at }),
@@ -108,6 +133,17 @@ AccessEventRef.implement({
         'For a disclosure, the rule it was made under, e.g. `disclosure.released.CONSENT` (its basis last); null for anything else.',
       // Only a disclosure's: other rules can name what the audit holds of someone (a conflict's kind of connection).
       resolve: (e) => (e.rule?.startsWith('disclosure.') ? e.rule : null),
+    }),
+    recipient: t.string({
+      ...needToKnow('CONSENT', disclosedAbout),
+      unauthorizedResolver: () => null,
+      nullable: true,
+      description:
+        'For a disclosure, to whom it went, as the person’s register says. Null where the reader may not read it, on other events, and once the person is erased.',
+      resolve: async (e, _args, context) => {
+        const about = await disclosedAbout(e, context);
+        return about ? recipientOf(context, about.client, e.disclosureId as string) : null;
+      },
     }),
   }),
 });

@@ -214,8 +214,12 @@ builder.mutationFields((t) => ({
           await notesFor(context, subject.client, noteIds(subject.client, input.itemIds));
         }
       },
-      // The event names the staff member recorded as its maker, "who changed what for whom".
-      record: ({ input }) => staffConcerned(input.madeBy == null ? undefined : namedStaff(input.madeBy)),
+      // The event names the staff member recorded as its maker, "who changed what for whom", and the disclosure by
+      // the id its register entry is given (decision 0150).
+      record: ({ input }, _subject, context) => ({
+        ...staffConcerned(input.madeBy == null ? undefined : namedStaff(input.madeBy)),
+        disclosureId: context.services.disclosures.newRequestId(),
+      }),
       audit: 'before',
     },
     resolve: async (operation, { input }, context) => {
@@ -226,7 +230,8 @@ builder.mutationFields((t) => ({
       const staffId = operation.staff.staffId;
       // Checked in `validate`; none named, the recorder made it.
       const madeBy = input.madeBy == null ? undefined : namedStaff(input.madeBy);
-      const requestId = context.services.disclosures.newRequestId();
+      // The id `record` gave, which the audit event written before this names.
+      const requestId = operation.disclosureId as string;
       const review = await context.services.disclosureReviews.newReview(scope, {
         clientId: client.clientId,
         serviceId: client.serviceId,

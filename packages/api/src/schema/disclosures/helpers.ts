@@ -39,6 +39,32 @@ export async function entriesOf(
   return context.services.disclosures.request(context.access.scope, client.clientId, requestId);
 }
 
+/**
+ * To whom a disclosure of the person went (decision 0150): an exceptional disclosure's recipient, or the partner agency's
+ * app a release went to, else who asked. Null once the person's key is destroyed, or the request is gone.
+ */
+export async function recipientOf(
+  context: ConfideContext,
+  client: ServiceUserRecord,
+  requestId: string,
+): Promise<string | null> {
+  const { scope, loader } = context.access;
+  const { disclosures } = context.services;
+  const [key, opening] = await Promise.all([
+    loader.subjectKey(scope.orgId, client.clientId),
+    disclosures.openingEntry(scope, client.clientId, requestId, loader),
+  ]);
+  if (!key || !opening) return null;
+  if (opening.kind === 'EXCEPTIONAL_DISCLOSURE')
+    return disclosures.openSealed(key, opening, 'recipient') ?? null;
+  // Only a request naming an app can have gone to one: the others are answered from their opening entry alone.
+  const released = opening.partnerId
+    ? (await entriesOf(context, client, requestId)).find((entry) => entry.kind === 'RELEASED')
+    : undefined;
+  if (!released?.partnerId) return opening.requesterOrganisation ?? null;
+  return (await context.services.partners.get(scope, released.partnerId))?.name ?? null;
+}
+
 /** The request's entries, its RECEIVED entry and the next sequence number; NOT_FOUND when there is none. */
 export async function requestEntries(context: ConfideContext, client: ServiceUserRecord, requestId: string) {
   const entries = await entriesOf(context, client, requestId);

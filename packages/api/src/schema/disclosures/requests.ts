@@ -477,6 +477,7 @@ builder.mutationFields((t) => ({
           releasedItems(context.services, await context.access.clientKey(subject.client), notes, redactions);
         }
       },
+      record: ({ input }) => ({ disclosureId: input.requestId }),
       audit: 'before',
     },
     resolve: async (operation, { input }, context) => {
