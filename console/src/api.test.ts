@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type ApiError, isRead, RATE_LIMIT_RETRY, retriedWhenRateLimited } from './api';
+import { type ApiError, inputPathOf, isRead, RATE_LIMIT_RETRY, retriedWhenRateLimited } from './api';
 
 /** Answers each call with the next of `answers` (the last again once they run out), and counts the calls. */
 function answering(answers: (readonly ApiError[])[]) {
@@ -68,5 +68,19 @@ describe('which documents are reads, sent again when rate limited', () => {
       ),
     ).toBe(false);
     expect(isRead('queryish')).toBe(false);
+  });
+});
+
+describe('the input a refusal names', () => {
+  it('is the path the API gives, from its own checks, a variable’s coercion, or an argument', () => {
+    expect(inputPathOf({ field: ['input', 'nature'] })).toEqual(['input', 'nature']);
+    expect(inputPathOf({ field: 'input.redactions[2]' })).toEqual(['input', 'redactions', '2']);
+    expect(inputPathOf({ argument: 'Mutation.placeLegalHold(reason:)' })).toEqual(['reason']);
+  });
+
+  it('is none when the API names no input, or only an input type’s field, which is not a path', () => {
+    expect(inputPathOf(undefined)).toBeUndefined();
+    expect(inputPathOf({ code: 'BAD_USER_INPUT' })).toBeUndefined();
+    expect(inputPathOf({ argument: 'ReleaseDisclosureInput.redactions' })).toBeUndefined();
   });
 });

@@ -6,6 +6,8 @@ export interface ApiError {
   readonly message: string;
   readonly path?: readonly (string | number)[];
   readonly code: string;
+  /** BAD_USER_INPUT: the input refused, as its path in the operation's arguments (`['input', 'nature']`). */
+  readonly field?: readonly string[];
   /** RATE_LIMITED: how long the API asks to wait before sending again. */
   readonly retryAfterSeconds?: number;
 }
@@ -76,19 +78,23 @@ async function sendOnce<TResult, TVariables>(
       errors?: {
         message: string;
         path?: (string | number)[];
-        extensions?: { code?: string; retryAfterSeconds?: number };
+        extensions?: { code?: string; retryAfterSeconds?: number; [name: string]: unknown };
       }[];
     };
     return {
       data: body.data ?? undefined,
-      errors: (body.errors ?? []).map((error) => ({
-        message: error.message,
-        ...(error.path ? { path: error.path } : {}),
-        code: error.extensions?.code ?? 'INTERNAL',
-        ...(typeof error.extensions?.retryAfterSeconds === 'number'
-          ? { retryAfterSeconds: error.extensions.retryAfterSeconds }
-          : {}),
-      })),
+      errors: (body.errors ?? []).map((error) => {
+        const field = inputPathOf(error.extensions);
+        return {
+          message: error.message,
+          ...(error.path ? { path: error.path } : {}),
+          code: error.extensions?.code ?? 'INTERNAL',
+          ...(field ? { field } : {}),
+          ...(typeof error.extensions?.retryAfterSeconds === 'number'
+            ? { retryAfterSeconds: error.extensions.retryAfterSeconds }
+            : {}),
+        };
+      }),
     };
   } catch {
     return {
@@ -98,7 +104,23 @@ async function sendOnce<TResult, TVariables>(
   }
 }
 
-/** The first error's words for a person, by code (the API's messages are for developers). */
+/**
+ * The input an error names, as a path: `extensions.field` from the API's own checks (`["input", "nature"]`) or from a
+ * variable's coercion (`"input.redactions[2]"`), else the argument of `extensions.argument`
+ * (`"Mutation.placeLegalHold(reason:)"`). An input type's field there (`"ReportBreachInput.nature"`) is not a path.
+ */
+export function inputPathOf(extensions: Readonly<Record<string, unknown>> | undefined): string[] | undefined {
+  const field = extensions?.field;
+  if (Array.isArray(field)) return field.map(String);
+  if (typeof field === 'string') return field.split(/[.[\]]+/).filter(Boolean);
+  const argument = typeof extensions?.argument === 'string' ? /\((\w+):\)$/.exec(extensions.argument) : null;
+  return argument?.[1] ? [argument[1]] : undefined;
+}
+
+/**
+ * The first error's words for a person, by code: the API's own message only where it is about what was entered
+ * (BAD_USER_INPUT, worded for people), never for refusals or faults, whose messages are terse.
+ */
 export function errorWords(errors: readonly ApiError[]): string | undefined {
   const first = errors[0];
   if (!first) return undefined;

@@ -316,8 +316,13 @@ describe('disclosure requests in the console', () => {
       .getByRole('alert')
       .filter({ hasText: /^Please check what you entered: .* \(code BAD_USER_INPUT\)$/ });
     await refusal.waitFor();
-    // Focus is on the refusal, not fallen back to the page's body
-    await expect(page.evaluate(() => document.activeElement?.getAttribute('role'))).resolves.toBe('alert');
+    // The field the API names holds its words and focus, not the page's body
+    await expect(page.locator('#exceptional-reason-not-informed-error').innerText()).resolves.toBe(
+      'Say why telling the person would increase risk.',
+    );
+    await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe(
+      'exceptional-reason-not-informed',
+    );
     await expectAccessible(page, 'disclosures-exceptional-refused');
     expect(await registerOf(sharedWithout)).toEqual([]);
 

@@ -55,6 +55,32 @@ export function clearFieldError(control: HTMLElement): void {
 }
 
 /**
+ * Marks each control of `form` that a BAD_USER_INPUT in `errors` names, as {@link showFieldError} does, with the
+ * API's words: the control whose `data-api-field` is the error's path without list indexes (`input.nature`,
+ * `input.redactions` for `input.redactions.2`, `reason`). Focus goes to the first error's control. Called once the
+ * refusal's banner is shown, which stays (it says the action was not done); the marks go on the form's next submit.
+ */
+export function markRefusedInputs(form: HTMLFormElement, errors: readonly ApiError[]): void {
+  const controls = [...form.querySelectorAll<HTMLElement>('[data-api-field]')];
+  const refused = errors.flatMap(({ code, field: path, message }) => {
+    const named = path?.filter((name) => !/^\d+$/.test(name)).join('.');
+    const control = code === 'BAD_USER_INPUT' && controls.find((each) => each.dataset.apiField === named);
+    return control ? [{ control, message }] : [];
+  });
+  if (refused.length === 0) return;
+  // Last to first: the first error's control is focused last, and its words win on a control named twice.
+  for (const { control, message } of refused.toReversed()) showFieldError(control, message);
+  // Capturing, so that it runs before the form's own submit handlers, whose checks may mark a control again.
+  form.addEventListener(
+    'submit',
+    () => {
+      for (const { control } of refused) clearFieldError(control);
+    },
+    { capture: true, once: true },
+  );
+}
+
+/**
  * A required text as typed, without the spaces and new lines around it; when nothing else is left (the browser's
  * `required` lets a field of spaces through), its field says `words` and keeps focus, and nothing is sent.
  */

@@ -10,7 +10,7 @@ import {
 } from '../case-documents';
 import { facts, h, notice } from '../dom';
 import { dateWords, localInputInstant } from '../logic';
-import { actionErrorNotice, field, onSubmit, todayIso } from './action-forms';
+import { actionErrorNotice, field, markRefusedInputs, onSubmit, todayIso } from './action-forms';
 import { actorWords, personLabel } from './shared';
 
 /** The connections a conflict of interest names, in words (the API's `ConflictConnection`). */
@@ -68,7 +68,7 @@ export async function caseActions(serviceUserId: string): Promise<HTMLElement> {
         ['Case', status === 'OPEN' ? 'open' : `closed${closedAt ? ` on ${dateWords(closedAt)}` : ''}`],
       ]),
     );
-    const closedOn = h('input', { type: 'date', max: todayIso() });
+    const closedOn = h('input', { type: 'date', max: todayIso(), 'data-api-field': 'input.closedAt' });
     caseForm.replaceChildren(
       ...(status === 'OPEN'
         ? [
@@ -107,6 +107,7 @@ export async function caseActions(serviceUserId: string): Promise<HTMLElement> {
             : 'Your role does not allow this.',
         }),
       );
+      markRefusedInputs(caseForm, result.errors);
       return;
     }
     version = changed.version ?? version;
@@ -119,7 +120,11 @@ export async function caseActions(serviceUserId: string): Promise<HTMLElement> {
 
   // ── Safeguarding investigation ──────────────────────────────────────────────────────────────────────────
   const leads = members.filter((member) => member.roles.includes('SAFEGUARDING_LEAD'));
-  const investigator = h('select', { required: true }, memberOptions(leads, 'Choose a safeguarding lead'));
+  const investigator = h(
+    'select',
+    { required: true, 'data-api-field': 'investigatorId' },
+    memberOptions(leads, 'Choose a safeguarding lead'),
+  );
   const openForm = h(
     'form',
     { class: 'decision', 'aria-label': 'Open a safeguarding investigation' },
@@ -147,6 +152,7 @@ export async function caseActions(serviceUserId: string): Promise<HTMLElement> {
     const reference = result.data?.openSafeguardingInvestigation;
     if (!reference) {
       say(actionErrorNotice(result.errors));
+      markRefusedInputs(openForm, result.errors);
       return;
     }
     referenceInput.value = reference;
@@ -157,7 +163,13 @@ export async function caseActions(serviceUserId: string): Promise<HTMLElement> {
       ),
     );
   });
-  const referenceInput = h('input', { type: 'text', required: true, autocomplete: 'off', spellcheck: false });
+  const referenceInput = h('input', {
+    type: 'text',
+    required: true,
+    autocomplete: 'off',
+    spellcheck: false,
+    'data-api-field': 'investigationId',
+  });
   const closeForm = h(
     'form',
     { class: 'decision', 'aria-label': 'Close a safeguarding investigation' },
@@ -181,6 +193,7 @@ export async function caseActions(serviceUserId: string): Promise<HTMLElement> {
           BAD_USER_INPUT: 'No investigation of this person has that reference.',
         }),
       );
+      markRefusedInputs(closeForm, result.errors);
       return;
     }
     say(

@@ -38,7 +38,7 @@ import {
   personToldWords,
   redactionPhrases,
 } from '../logic';
-import { actionErrorNotice, todayIso } from './action-forms';
+import { actionErrorNotice, markRefusedInputs, todayIso } from './action-forms';
 import {
   errorNotice,
   focusOutcome,
@@ -319,6 +319,7 @@ function onSubmit(
     }
     if (!result.ok) {
       showRefusal(context.outcome, actionError(result.errors));
+      markRefusedInputs(form, result.errors);
       return;
     }
     await context.again(result.words);
@@ -438,17 +439,17 @@ function releaseForm(request: DisclosureRequestHistory<Entry>, id: string, conte
   const [methodLabel, method] = labelled(
     `${id}-method`,
     'How it is sent',
-    select(RELEASE_METHODS, { required: true }),
+    select(RELEASE_METHODS, { required: true, 'data-api-field': 'input.method' }),
   );
   const [expiryLabel, expiry] = labelled(
     `${id}-grant-expires`,
     `The partner may read it until (${CONSOLE_TIME_ZONE_WORDS}; for the partner agency’s app only, within 90 days)`,
-    h('input', { type: 'datetime-local' }),
+    h('input', { type: 'datetime-local', 'data-api-field': 'input.grantExpiresAt' }),
   );
   const [redactionsLabel, redactions] = labelled(
     `${id}-redactions`,
     'Phrases to redact, one a line (replaced by [REDACTED] in what is sent)',
-    h('textarea', { rows: 3, maxlength: 2000 }),
+    h('textarea', { rows: 3, maxlength: 2000, 'data-api-field': 'input.redactions' }),
   );
   const form = h(
     'form',
@@ -500,7 +501,13 @@ function authorityForm(
   const [label, reference] = labelled(
     id,
     `Reference of the author’s written authority to disclose the ${noteWords(item)}`,
-    h('input', { type: 'text', required: true, maxlength: 200, autocomplete: 'off' }),
+    h('input', {
+      type: 'text',
+      required: true,
+      maxlength: 200,
+      autocomplete: 'off',
+      'data-api-field': 'reference',
+    }),
   );
   const form = h(
     'form',
@@ -543,12 +550,12 @@ function toldForm(request: DisclosureRequestHistory<Entry>, id: string, context:
   const [onLabel, toldOn] = labelled(
     `${id}-told-on`,
     'Date they were told',
-    h('input', { type: 'date', required: true, value: today, max: today }),
+    h('input', { type: 'date', required: true, value: today, max: today, 'data-api-field': 'toldOn' }),
   );
   const [howLabel, how] = labelled(
     `${id}-told-how`,
     'How and by whom they were told (they read this in their own register)',
-    h('textarea', { rows: 3, required: true, maxlength: 2000 }),
+    h('textarea', { rows: 3, required: true, maxlength: 2000, 'data-api-field': 'how' }),
   );
   const form = h(
     'form',
@@ -586,7 +593,7 @@ function correctionForm(request: DisclosureRequestHistory<Entry>, id: string, co
   const [label, reasoning] = labelled(
     `${id}-correction`,
     'A correction: what was wrong and what is right (added to the history; entries are never edited)',
-    h('textarea', { rows: 3, required: true, maxlength: 2000 }),
+    h('textarea', { rows: 3, required: true, maxlength: 2000, 'data-api-field': 'reasoning' }),
   );
   const form = h(
     'form',
@@ -635,15 +642,24 @@ function receiveSection(
     section.append(errorNotice(notesErrors) ?? noNotes('was requested'));
     return section;
   }
-  const text = (maxlength: number) =>
-    h('input', { type: 'text', required: true, maxlength, autocomplete: 'off' });
-  const [orgLabel, organisation] = labelled('receive-organisation', 'Requesting organisation', text(200));
-  const [contactLabel, contact] = labelled('receive-contact', 'Contact at the requester', text(500));
+  /** A line of text; `apiField` is its field of the API's input. */
+  const text = (maxlength: number, apiField: string) =>
+    h('input', { type: 'text', required: true, maxlength, autocomplete: 'off', 'data-api-field': apiField });
+  const [orgLabel, organisation] = labelled(
+    'receive-organisation',
+    'Requesting organisation',
+    text(200, 'input.requesterOrganisation'),
+  );
+  const [contactLabel, contact] = labelled(
+    'receive-contact',
+    'Contact at the requester',
+    text(500, 'input.requesterContact'),
+  );
   const [kindLabel, kind] = labelled('receive-requester-kind', 'Who asks', select(words(REQUESTER_KINDS)));
   const [purposeLabel, purpose] = labelled(
     'receive-purpose',
     'What they need it for, in their words',
-    h('textarea', { rows: 3, required: true, maxlength: 2000 }),
+    h('textarea', { rows: 3, required: true, maxlength: 2000, 'data-api-field': 'input.purpose' }),
   );
   const [categoryLabel, category] = labelled(
     'receive-purpose-category',
@@ -663,7 +679,7 @@ function receiveSection(
   const [onLabel, receivedOn] = labelled(
     'receive-received-on',
     'Date received',
-    h('input', { type: 'date', required: true, value: todayIso() }),
+    h('input', { type: 'date', required: true, value: todayIso(), 'data-api-field': 'input.receivedOn' }),
   );
   const urgent = h('input', { type: 'checkbox', id: 'receive-urgent', name: 'receive-urgent' });
   const form = h(
@@ -737,7 +753,13 @@ function exceptionalSection(
   const [recipientLabel, recipient] = labelled(
     'exceptional-recipient',
     'Who received it',
-    h('input', { type: 'text', required: true, maxlength: 200, autocomplete: 'off' }),
+    h('input', {
+      type: 'text',
+      required: true,
+      maxlength: 200,
+      autocomplete: 'off',
+      'data-api-field': 'input.recipient',
+    }),
   );
   const [basisLabel, basis] = labelled(
     'exceptional-legal-basis',
@@ -747,12 +769,12 @@ function exceptionalSection(
   const [reasoningLabel, reasoning] = labelled(
     'exceptional-reasoning',
     'Why sharing without consent was necessary',
-    h('textarea', { rows: 4, required: true, maxlength: 2000 }),
+    h('textarea', { rows: 4, required: true, maxlength: 2000, 'data-api-field': 'input.reasoning' }),
   );
   const [notToldLabel, notTold] = labelled(
     'exceptional-reason-not-informed',
     'If the person was not told: why telling them would increase risk',
-    h('textarea', { rows: 3, maxlength: 2000 }),
+    h('textarea', { rows: 3, maxlength: 2000, 'data-api-field': 'input.reasonNotInformed' }),
   );
   const form = h(
     'form',

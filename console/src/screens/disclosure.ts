@@ -19,7 +19,7 @@ import {
   partInDisclosure,
   recordedForAnother,
 } from '../logic';
-import { actionErrorNotice, onSubmit, requiredText } from './action-forms';
+import { actionErrorNotice, markRefusedInputs, onSubmit, requiredText } from './action-forms';
 import { openingEntryOf } from './disclosure-actions';
 import { actorWords, errorNotice, focusOutcome, personLabel, screenHeading, showRefusal } from './shared';
 
@@ -30,9 +30,20 @@ function done(outcome: HTMLElement, words: string): void {
   focusOutcome(shown);
 }
 
-/** A text box with its label, required. */
-function reasoningField(id: string, label: string): [HTMLLabelElement, HTMLTextAreaElement] {
-  const area = h('textarea', { id, name: id, rows: 4, required: true, maxlength: 2000 });
+/** A text box with its label, required; `apiField` is the argument it gives. */
+function reasoningField(
+  id: string,
+  label: string,
+  apiField: string,
+): [HTMLLabelElement, HTMLTextAreaElement] {
+  const area = h('textarea', {
+    id,
+    name: id,
+    rows: 4,
+    required: true,
+    maxlength: 2000,
+    'data-api-field': apiField,
+  });
   return [h('label', { for: id }, label), area];
 }
 
@@ -109,6 +120,7 @@ export async function disclosureRequestScreen(
     const [label, reasoning] = reasoningField(
       'reasoning',
       'Your reasoning (recorded in the disclosure register)',
+      'reasoning',
     );
     const form = h(
       'form',
@@ -146,6 +158,7 @@ export async function disclosureRequestScreen(
             });
       if (result.errors.length > 0 || !result.data) {
         showRefusal(outcome, actionErrorNotice(result.errors));
+        markRefusedInputs(form, result.errors);
         return;
       }
       const entry =
@@ -254,7 +267,7 @@ function notYoursWords(part: NonNullable<ReturnType<typeof partInDisclosure>>): 
 
 /** The finding and the reviewer's notes. */
 function findingForm(review: Review, outcome: HTMLElement): HTMLFormElement {
-  const [label, notes] = reasoningField('notes', 'What you found and did');
+  const [label, notes] = reasoningField('notes', 'What you found and did', 'notes');
   const form = h(
     'form',
     { class: 'decision' },
@@ -294,6 +307,7 @@ function findingForm(review: Review, outcome: HTMLElement): HTMLFormElement {
     });
     if (!result.data) {
       showRefusal(outcome, actionErrorNotice(result.errors));
+      markRefusedInputs(form, result.errors);
       return;
     }
     form.remove();

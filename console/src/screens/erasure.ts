@@ -1,7 +1,7 @@
 import { type ApiError, execute } from '../api';
 import { ProposeErasureMutation } from '../documents';
 import { h, notice } from '../dom';
-import { actionErrorNotice } from './action-forms';
+import { actionErrorNotice, markRefusedInputs } from './action-forms';
 import { focusOutcome, personLabel, showRefusal } from './shared';
 
 /**
@@ -28,6 +28,7 @@ export function proposeErasureForm(serviceUserId: string): HTMLElement {
     rows: 3,
     required: true,
     maxlength: 1000,
+    'data-api-field': 'reason',
   });
   const propose = h('button', { type: 'submit' }, 'Propose the erasure');
   const form = h(
@@ -53,6 +54,7 @@ export function proposeErasureForm(serviceUserId: string): HTMLElement {
       return;
     }
     showRefusal(outcome, actionErrorNotice(result.errors, erasureRefusals(result.errors)));
+    markRefusedInputs(form, result.errors);
   });
   return h(
     'section',

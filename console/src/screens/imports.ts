@@ -17,7 +17,7 @@ import {
   lifetimeWords,
   mayWithdrawImportAuthorisation,
 } from '../logic';
-import { actionErrorNotice, field, onSubmit } from './action-forms';
+import { actionErrorNotice, field, markRefusedInputs, onSubmit } from './action-forms';
 import {
   errorNotice,
   focusOutcome,
@@ -285,7 +285,7 @@ function authoriseCard(
   );
   const lifetime = h(
     'select',
-    { required: true },
+    { required: true, 'data-api-field': 'input.expiresInMinutes' },
     IMPORT_AUTHORISATION_CHOICES.map((minutes) =>
       h(
         'option',
@@ -314,6 +314,7 @@ function authoriseCard(
     const authorisation = result.data?.authoriseImport;
     if (!authorisation) {
       outcome.replaceChildren(actionErrorNotice(result.errors, AUTHORISE_REFUSALS));
+      markRefusedInputs(form, result.errors);
       return;
     }
     outcome.replaceChildren();
@@ -450,6 +451,7 @@ function withdrawCard(serviceName: (serviceId: string) => string, changedIn: Cha
     autocomplete: 'off',
     autocapitalize: 'none',
     spellcheck: 'false',
+    'data-api-field': 'input.authorisationId',
   });
   const form = h(
     'form',
@@ -476,6 +478,7 @@ function withdrawCard(serviceName: (serviceId: string) => string, changedIn: Cha
         : actionErrorNotice(result.errors, WITHDRAW_REFUSALS),
     );
     if (answer) changedIn(answer.serviceId);
+    else markRefusedInputs(form, result.errors);
   });
   return h(
     'section',

@@ -7,12 +7,19 @@ import {
 } from '../documents';
 import { facts, h, link, notice, render } from '../dom';
 import { type Capabilities, dateTimeWords } from '../logic';
-import { actionErrorNotice } from './action-forms';
+import { actionErrorNotice, markRefusedInputs } from './action-forms';
 import { actorWords, focusOutcome, listOrError, personLabel, screenHeading, showRefusal } from './shared';
 
 /** A required reason box with its label; the API keeps it sealed on the hold and audits it as the purpose. */
 function reasonField(id: string, label: string): [HTMLLabelElement, HTMLTextAreaElement] {
-  const area = h('textarea', { id, name: id, rows: 3, required: true, maxlength: 1000 });
+  const area = h('textarea', {
+    id,
+    name: id,
+    rows: 3,
+    required: true,
+    maxlength: 1000,
+    'data-api-field': 'reason',
+  });
   return [h('label', { for: id }, label), area];
 }
 
@@ -46,6 +53,7 @@ export async function legalHoldsScreen(
       if (!lifted) {
         lift.disabled = false;
         showRefusal(outcome, actionErrorNotice(result.errors));
+        markRefusedInputs(form, result.errors);
         return;
       }
       await legalHoldsScreen(
@@ -121,6 +129,7 @@ export function placeLegalHoldForm(serviceUserId: string): HTMLElement {
     place.disabled = false;
     if (!placed) {
       showRefusal(outcome, actionErrorNotice(result.errors));
+      markRefusedInputs(form, result.errors);
       return;
     }
     form.remove();

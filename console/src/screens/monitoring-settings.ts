@@ -1,7 +1,7 @@
 import { execute } from '../api';
 import { MonitoringSettingsQuery, SetMonitoringSettingsMutation } from '../documents';
 import { h, notice, render } from '../dom';
-import { actionErrorNotice } from './action-forms';
+import { actionErrorNotice, markRefusedInputs } from './action-forms';
 import { errorNotice, focusOutcome, screenHeading, showRefusal } from './shared';
 
 const DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
@@ -36,11 +36,22 @@ export async function monitoringSettingsScreen(main: HTMLElement, message?: HTML
     return;
   }
   const outcome = h('div', { class: 'outcome', 'aria-live': 'polite' }, message ?? null);
-  const input = (id: string, attributes: Record<string, string | number | boolean>) =>
-    h('input', { id, name: id, required: true, ...attributes });
-  const start = input('working-hours-start', { type: 'time', value: settings.workingHoursStart });
-  const end = input('working-hours-end', { type: 'time', value: settings.workingHoursEnd });
-  const zone = input('time-zone', { type: 'text', value: settings.timeZone, autocomplete: 'off' });
+  /** A setting's control; `setting` is its field of the API's input. */
+  const input = (id: string, setting: string, attributes: Record<string, string | number | boolean>) =>
+    h('input', { id, name: id, required: true, 'data-api-field': `input.${setting}`, ...attributes });
+  const start = input('working-hours-start', 'workingHoursStart', {
+    type: 'time',
+    value: settings.workingHoursStart,
+  });
+  const end = input('working-hours-end', 'workingHoursEnd', {
+    type: 'time',
+    value: settings.workingHoursEnd,
+  });
+  const zone = input('time-zone', 'timeZone', {
+    type: 'text',
+    value: settings.timeZone,
+    autocomplete: 'off',
+  });
   const days = DAYS.map((day, index) =>
     h(
       'label',
@@ -58,7 +69,7 @@ export async function monitoringSettingsScreen(main: HTMLElement, message?: HTML
     const id = `setting-${name}`;
     return {
       name,
-      field: input(id, { type: 'number', min, max, step: 1, value: settings[name] }),
+      field: input(id, name, { type: 'number', min, max, step: 1, value: settings[name] }),
       label: h('label', { for: id }, `${words} (${min}–${max})`),
     };
   });
@@ -95,6 +106,7 @@ export async function monitoringSettingsScreen(main: HTMLElement, message?: HTML
     if (!result.data) {
       save.disabled = false;
       showRefusal(outcome, actionErrorNotice(result.errors, {}, 'Nothing was changed.'));
+      markRefusedInputs(form, result.errors);
       return;
     }
     await monitoringSettingsScreen(main, notice('Settings saved. New alerts use them.', 'success'));

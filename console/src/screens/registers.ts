@@ -14,7 +14,7 @@ import {
   localInputInstant,
   operationDoneWords,
 } from '../logic';
-import { actionErrorNotice, onSubmit } from './action-forms';
+import { actionErrorNotice, markRefusedInputs, onSubmit } from './action-forms';
 import { reportBreachForm } from './report-breach';
 import {
   actorWords,
@@ -240,7 +240,12 @@ export async function breachScreen(
   const summary = breachFacts(breach);
   const children: (Node | null)[] = [screenHeading('Breach'), summary, outcome];
   if (capabilities.assessBreaches && !breach.regulatorNotifiedAt) {
-    const notified = h('input', { type: 'datetime-local', id: 'notified-at', name: 'notifiedAt' });
+    const notified = h('input', {
+      type: 'datetime-local',
+      id: 'notified-at',
+      name: 'notifiedAt',
+      'data-api-field': 'regulatorNotifiedAt',
+    });
     const form = h(
       'form',
       { class: 'decision' },
@@ -280,6 +285,7 @@ export async function breachScreen(
       const assessed = result.data?.assessBreach;
       if (!assessed) {
         showRefusal(outcome, actionErrorNotice(result.errors));
+        markRefusedInputs(form, result.errors);
         return;
       }
       form.remove();

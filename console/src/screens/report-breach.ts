@@ -2,7 +2,7 @@ import { execute } from '../api';
 import { ReportBreachMutation } from '../case-documents';
 import { h, notice } from '../dom';
 import { CONSOLE_TIME_ZONE_WORDS, dateTimeWords, localDateTimeInputValue, localInputInstant } from '../logic';
-import { actionErrorNotice, field, onSubmit } from './action-forms';
+import { actionErrorNotice, field, markRefusedInputs, onSubmit } from './action-forms';
 
 /** The kinds of data a breach may touch, as the register records them (categories, never people). */
 const CATEGORIES = [
@@ -21,15 +21,28 @@ const CATEGORIES = [
  */
 export function reportBreachForm(reported: (words: string) => Promise<void>): HTMLElement {
   const outcome = h('div', { class: 'outcome', 'aria-live': 'polite' });
-  const nature = h('textarea', { rows: 3, required: true, maxlength: 2000 });
-  const subjects = h('input', { type: 'number', min: 1, step: 1, required: true, inputmode: 'numeric' });
+  const nature = h('textarea', {
+    rows: 3,
+    required: true,
+    maxlength: 2000,
+    'data-api-field': 'input.nature',
+  });
+  const subjects = h('input', {
+    type: 'number',
+    min: 1,
+    step: 1,
+    required: true,
+    inputmode: 'numeric',
+    'data-api-field': 'input.approximateSubjects',
+  });
   const discovered = h('input', {
     type: 'datetime-local',
     required: true,
     value: localDateTimeInputValue(new Date()),
     max: localDateTimeInputValue(new Date(Date.now() + 60_000)),
+    'data-api-field': 'input.discoveredAt',
   });
-  const containment = h('textarea', { rows: 2, maxlength: 2000 });
+  const containment = h('textarea', { rows: 2, maxlength: 2000, 'data-api-field': 'input.containment' });
   const form = h(
     'form',
     { class: 'decision', 'aria-label': 'Report a breach' },
@@ -81,6 +94,7 @@ export function reportBreachForm(reported: (words: string) => Promise<void>): HT
     const breach = result.data?.reportBreach;
     if (!breach) {
       outcome.replaceChildren(actionErrorNotice(result.errors));
+      markRefusedInputs(form, result.errors);
       return;
     }
     await reported(

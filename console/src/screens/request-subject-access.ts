@@ -2,7 +2,7 @@ import { execute } from '../api';
 import { RequestSubjectAccessMutation } from '../case-documents';
 import { h, notice } from '../dom';
 import { dateWords } from '../logic';
-import { actionErrorNotice, field, onSubmit, todayIso } from './action-forms';
+import { actionErrorNotice, field, markRefusedInputs, onSubmit, todayIso } from './action-forms';
 import { personLabel } from './shared';
 
 /** How staff checked the person's identity (the API's `SubjectAccessIdentityCheck`), in words. */
@@ -25,7 +25,13 @@ export function requestSubjectAccessForm(
 ): HTMLElement {
   const label = personLabel(serviceUserId);
   const outcome = h('div', { class: 'outcome', 'aria-live': 'polite' });
-  const receivedOn = h('input', { type: 'date', required: true, value: todayIso(), max: todayIso() });
+  const receivedOn = h('input', {
+    type: 'date',
+    required: true,
+    value: todayIso(),
+    max: todayIso(),
+    'data-api-field': 'receivedOn',
+  });
   const form = h(
     'form',
     { class: 'decision' },
@@ -55,6 +61,7 @@ export function requestSubjectAccessForm(
     const request = result.data?.requestSubjectAccess;
     if (!request) {
       outcome.replaceChildren(actionErrorNotice(result.errors));
+      markRefusedInputs(form, result.errors);
       return;
     }
     const words = `Subject access request recorded for ${label}: answer by ${dateWords(request.deadline)}.`;

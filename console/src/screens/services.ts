@@ -3,7 +3,7 @@ import { AssignQaReviewMutation, ServiceTeamQuery } from '../case-documents';
 import { mapInTurn } from '../connection-pages';
 import { h, notice, render } from '../dom';
 import { type Capabilities, CONSOLE_TIME_ZONE_WORDS, dateWords, localInputInstant } from '../logic';
-import { actionErrorNotice, field, onSubmit, todayIso } from './action-forms';
+import { actionErrorNotice, field, markRefusedInputs, onSubmit, todayIso } from './action-forms';
 import {
   actorWords,
   errorNotice,
@@ -102,17 +102,24 @@ function qaReviewCard(
   const outcome = h('div', { class: 'outcome', 'aria-live': 'polite' });
   const leader = h(
     'select',
-    { required: true },
+    { required: true, 'data-api-field': 'staffId' },
     h('option', { value: '' }, 'Choose a team leader'),
     candidates.map((member) => h('option', { value: member.id }, actorWords(member))),
   );
-  const from = h('input', { type: 'date', required: true, value: todayIso(), min: todayIso() });
+  const from = h('input', {
+    type: 'date',
+    required: true,
+    value: todayIso(),
+    min: todayIso(),
+    'data-api-field': 'from',
+  });
   const to = h('input', {
     type: 'date',
     required: true,
     value: todayIso(new Date(Date.now() + 14 * DAY_MS)),
     min: todayIso(),
     max: latestLastDay(todayIso()),
+    'data-api-field': 'to',
   });
   from.addEventListener('input', () => {
     if (!from.value) return;
@@ -147,6 +154,7 @@ function qaReviewCard(
             'You may not assign this review: nobody assigns a review to themself, and only a service’s managers or a senior manager assign one.',
         }),
       );
+      markRefusedInputs(form, result.errors);
       return;
     }
     const who = leader.selectedOptions[0]?.textContent ?? 'The team leader';
