@@ -316,8 +316,9 @@ describe('accessAlerts rules', () => {
 describe('accessAlerts and the work of reviewing', () => {
   const api = testApi();
 
-  it('does not count the governance lists a reviewer works through as reads of records outside a caseload', async () => {
-    // Prepare: three emergency accesses to review, and a threshold of two clients outside a caseload
+  it('does not count the governance lists a reviewer works through, nor what they say of each person, as reads of records outside a caseload', async () => {
+    // Prepare: three emergency accesses to review and three legal holds, and a threshold of two clients outside a
+    // caseload
     const world = await alertWorld(api);
     const chief = await addStaff(api, world.org, ['CHIEF_EXECUTIVE']);
     for (const client of world.clients.slice(0, 3)) {
@@ -327,6 +328,12 @@ describe('accessAlerts and the work of reviewing', () => {
           { token: chief.token, variables: { c: client.globalId } },
         ),
       );
+      expectNoErrors(
+        await api.graphql(
+          'mutation ($c: ID!) { placeLegalHold(serviceUserId: $c, reason: "Claim 24-0117") { placedAt } }',
+          { token: world.manager.token, variables: { c: client.globalId } },
+        ),
+      );
     }
     expectNoErrors(
       await api.graphql(SETTINGS, {
@@ -334,12 +341,17 @@ describe('accessAlerts and the work of reviewing', () => {
         variables: { input: { manyClientsThreshold: 2 }, v: world.settingsVersion },
       }),
     );
-    const reviews = `{ emergencyAccessReviewsConnection(first: 50) { edges { node { id } } } }`;
+    // Each review's detail and each hold's reason is the person's, and its reading recorded (decision 0152).
+    const reviews = `{ emergencyAccessReviewsConnection(first: 50) { edges { node { id detail } } } }`;
 
-    // Act: the IG lead and the service's manager each work through the reviews
+    // Act: the IG lead and the service's manager each work through the reviews, and the IG lead through the holds
     const byIg = await api.graphql<{ emergencyAccessReviewsConnection: { edges: unknown[] } }>(reviews, {
       token: world.ig.token,
     });
+    const holdsByIg = await api.graphql<{ legalHolds: { edges: unknown[] } }>(
+      '{ legalHolds(first: 50) { edges { node { reason } } } }',
+      { token: world.ig.token },
+    );
     const byManager = await api.graphql<{ emergencyAccessReviewsConnection: { edges: unknown[] } }>(reviews, {
       token: world.manager.token,
     });
@@ -353,6 +365,9 @@ describe('accessAlerts and the work of reviewing', () => {
     // Assess
     expect(byIg.data?.emergencyAccessReviewsConnection.edges).toHaveLength(3);
     expect(byManager.data?.emergencyAccessReviewsConnection.edges).toHaveLength(3);
+    expectNoErrors(byIg);
+    expect(holdsByIg.data?.legalHolds.edges).toHaveLength(3);
+    expectNoErrors(holdsByIg);
     expectNoErrors(bySenior);
     const outside = found.filter((alert) => alert.rule === 'MANY_CLIENTS_OUTSIDE_CASELOAD');
     // Opening emergency access to three people is itself counted (the chief's, as before); reviewing it is not.

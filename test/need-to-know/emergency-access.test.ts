@@ -28,7 +28,7 @@ import { type TestApi, testApi } from '../support/test-api';
 
 const OPEN = `mutation ($c: ID!, $r: EmergencyReason!, $d: String!) {
   openEmergencyAccess(serviceUserId: $c, reason: $r, detail: $d) {
-    id staffId serviceUserId reason detail openedAt until status outcome
+    id staffId serviceUserId reason openedAt until status outcome
   }
 }`;
 const REVIEWS = '{ emergencyAccessReviews { id serviceUserId staffId reason status outcome } }';
@@ -46,7 +46,6 @@ interface Review {
   staffId: string;
   serviceUserId: string;
   reason: string;
-  detail: string | null;
   openedAt: string;
   until: string;
   status: string;

@@ -7,6 +7,7 @@ import {
   GraphQLObjectType,
   GraphQLSchema,
   GraphQLString,
+  getNamedType,
   isInterfaceType,
   isObjectType,
   Kind,
@@ -51,6 +52,64 @@ function schemaWith(fields: Record<string, 'classified' | 'plain'>, structural?:
   });
   return new GraphQLSchema({ query: new GraphQLObjectType({ name: 'Query', fields: { person: { type } } }) });
 }
+
+/** Names of fields that hold text someone typed: a reason, a detail, notes, a purpose, a recipient, a caption, … */
+const FREE_TEXT_NAME =
+  /reason|detail|note|comment|justification|nature|containment|purpose|recipient|caption|body|text/i;
+
+const GENERATED = 'written by the API from rules, ids and counts; nobody types it';
+
+/**
+ * Free-text fields served without a classification, each with why (decision 0152). Anything else by those names is
+ * classified on the person it is about: a new one fails here until it is classified or listed with a reason.
+ */
+const UNCLASSIFIED_FREE_TEXT: Record<string, string> = {
+  'AccessEvent.purpose':
+    'the audit’s record of a stated purpose, sealed under the person’s key; `accessLog` records its reading against the person (decision 0028)',
+  'Breach.nature':
+    'the breach register describes an incident by categories and counts, not people (ReportBreachInput), and names no person whose matrix could decide',
+  'Breach.containment': 'what was done about the incident; as `Breach.nature`',
+  'ReleasedText.body':
+    'a partner’s copy of what was released to it, decided by its grant, not by the staff matrix',
+  'EmergencyAccessReportEntry.reason': 'an EmergencyReason value: a category, as the review’s `reason` is',
+  'ClassificationAccess.reason': GENERATED,
+  'IgDisclosures.note': GENERATED,
+  'IgRetention.note': GENERATED,
+  'IgSubjectAccess.note': GENERATED,
+};
+
+/** Every String field named like free text, with its classification (undefined when it has none). */
+function freeTextFields(): Map<string, unknown> {
+  const found = new Map<string, unknown>();
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (type.name.startsWith('__') || !(isObjectType(type) || isInterfaceType(type))) continue;
+    if (type === schema.getQueryType() || type === schema.getMutationType()) continue;
+    for (const field of Object.values(type.getFields()) as Field[]) {
+      if (getNamedType(field.type) === GraphQLString && FREE_TEXT_NAME.test(field.name)) {
+        found.set(`${type.name}.${field.name}`, classificationOf(field));
+      }
+    }
+  }
+  return found;
+}
+
+describe('free text about a person (decision 0152)', () => {
+  it('is classified wherever it is served, unless listed with why it is not a person’s data for the matrix', () => {
+    const fields = freeTextFields();
+    const unclassified = [...fields].filter(([, as]) => as === undefined).map(([name]) => name);
+    expect(unclassified.filter((name) => !(name in UNCLASSIFIED_FREE_TEXT))).toEqual([]);
+    // The list stays true: each entry is served, and unclassified.
+    expect(Object.keys(UNCLASSIFIED_FREE_TEXT).filter((name) => !unclassified.includes(name))).toEqual([]);
+    for (const name of [
+      'LegalHold.reason',
+      'LegalHold.liftReason',
+      'EmergencyAccessReview.detail',
+      'DisclosureReview.notes',
+    ]) {
+      expect(fields.get(name), name).toBe('CONSENT');
+    }
+  });
+});
 
 describe('classification of personal-data fields', () => {
   it('passes for the schema as built, whose personal-data types include the client, notes and consents', () => {

@@ -87,11 +87,13 @@ describe('retention: legal holds', () => {
     expect(listed.data?.legalHolds.edges.map((edge) => edge.node)).toEqual([
       expect.objectContaining({ serviceUserId: id, reason: 'Material to county court claim 24-0117' }),
     ]);
-    // The list names the person and opens the reason sealed under their key: the person's audit records the read.
+    // The list names the person and opens the reason sealed under their key: the person's audit records the read,
+    // and the reason's as a read of their CONSENT data (decision 0152).
     const reads = (await api.services.auditLog.bySubject(tenantScope(world.org.orgId), clientId)).filter(
       (event) => event.operation === 'legalHolds',
     );
     expect(reads.map((event) => [event.action, event.actor.id, event.fields])).toEqual([
+      ['READ', world.ig.staffId, ['LegalHold.reason']],
       ['READ', world.ig.staffId, ['LegalHold']],
     ]);
     expectNoErrors(await hold(api, world.ig.token, id, 'Second request'));

@@ -50,7 +50,8 @@ const GOVERNANCE_ITEMS: ReadonlySet<string> = new Set(GOVERNANCE_LIST_ITEMS);
  * A read of a client's record outside the reader's caseload: the MANY_CLIENTS_OUTSIDE_CASELOAD rule's evidence. A
  * governance work list naming the person (an emergency access review, a queued disclosure request, a legal hold) is
  * a reviewer's duty, not a read of the record: counted, it raised the alert against the IG lead and the service's
- * managers for working through their reviews.
+ * managers for working through their reviews. So is reading what its items say of the person (`LegalHold.reason`,
+ * decision 0152).
  */
 export const isReadOutsideCaseload = (event: StoredAuditEvent): boolean =>
   (event.action === 'READ' || event.action === 'EMERGENCY_ACCESS') &&
@@ -58,7 +59,9 @@ export const isReadOutsideCaseload = (event: StoredAuditEvent): boolean =>
   event.subjectId !== undefined &&
   isIdOf('serviceUser', event.subjectId) &&
   !CASELOAD_RELATIONSHIPS.has(event.relationship ?? 'NONE') &&
-  !(event.fields.length > 0 && event.fields.every((field) => GOVERNANCE_ITEMS.has(field)));
+  !(
+    event.fields.length > 0 && event.fields.every((field) => GOVERNANCE_ITEMS.has(field.split('.')[0] ?? ''))
+  );
 
 /** An access to a person's record outside working hours: the OUT_OF_HOURS rule's evidence. */
 export const isAccessOutOfHours = (

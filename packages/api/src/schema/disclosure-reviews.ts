@@ -1,8 +1,9 @@
 import { isIdOf, notFound, validate } from '@confide/domain';
 import { type DisclosureReview, disclosureMaker } from '@confide/store';
 import type { Operation } from '../access/operation-plugin';
+import { recordAboutPerson, textAboutPerson } from '../access/text-about-a-person';
 import { builder } from '../builder';
-import { type ConfideContext, callerScope } from '../context';
+import type { ConfideContext } from '../context';
 import { clientSubject } from '../use-cases/sharing-subjects';
 import { AccessActorRef, actorOfStaff } from './access-governance/actors';
 import { unjustifiedFindingBreach } from './breaches';
@@ -30,6 +31,10 @@ const DisclosureReviewOutcomeEnum = builder.enumType('DisclosureReviewOutcome', 
 
 const DisclosureReviewRef = builder.objectRef<DisclosureReview>('DisclosureReview');
 DisclosureReviewRef.implement({
+  // Its notes are the person's (decision 0152).
+  ...recordAboutPerson(
+    'id serviceUserId requestId legalBasis clientInformed recordedBy recordedByActor madeBy madeByActor openedAt status outcome reviewedBy reviewedByActor reviewedAt',
+  ),
   description:
     'The review an exceptional disclosure raised for the service’s managers and the Caldicott Guardian. References only; the reasoning is in the person’s disclosure register.',
   fields: (t) => ({
@@ -102,12 +107,11 @@ DisclosureReviewRef.implement({
       resolve: (r) => r.reviewedAt ?? null,
     }),
     notes: t.string({
-      nullable: true,
-      description: 'The reviewer’s notes, for the reviewers.',
-      resolve: async (review, _args, context) => {
-        const key = await context.access.loader.subjectKey(callerScope(context).orgId, review.clientId);
-        return key ? (context.services.disclosureReviews.openNotes(key, review) ?? null) : null;
-      },
+      ...textAboutPerson<DisclosureReview>(
+        (review) => (review.reviewedAt ? review.clientId : undefined),
+        (review, key, context) => context.services.disclosureReviews.openNotes(key, review),
+      ),
+      description: 'The reviewer’s notes, for the reviewers; null while pending.',
     }),
   }),
 });

@@ -10,6 +10,7 @@ import {
 } from '@confide/domain';
 import type { EmergencyReview, ServiceUserRecord, TenantScope } from '@confide/store';
 import type { Operation } from '../../access/operation-plugin';
+import { recordAboutPerson, textAboutPerson } from '../../access/text-about-a-person';
 import { builder } from '../../builder';
 import { authenticated, type ConfideContext } from '../../context';
 import { confideMetrics, publishMetric } from '../../metrics';
@@ -41,8 +42,12 @@ const ReviewOutcomeEnum = builder.enumType('ReviewOutcome', {
 
 const EmergencyReviewRef = builder.objectRef<EmergencyReview>('EmergencyAccessReview');
 EmergencyReviewRef.implement({
+  // Its detail is the person's (decision 0152).
+  ...recordAboutPerson(
+    'id staffId actor serviceUserId reason openedAt until status outcome reviewedAt reviewedBy reviewedByActor',
+  ),
   description:
-    'The review an emergency access raises for the service manager and the Caldicott Guardian. Carries references only.',
+    'The review an emergency access raises for the service manager and the Caldicott Guardian. References only, and the detail stated.',
   fields: (t) => ({
     id: t.exposeID('reviewId', {
       description:
@@ -67,12 +72,11 @@ EmergencyReviewRef.implement({
       resolve: (r) => r.reason,
     }),
     detail: t.string({
-      nullable: true,
+      ...textAboutPerson<EmergencyReview>(
+        (review) => review.clientId,
+        (review, key, context) => context.services.emergencyReviews.openDetail(key, review),
+      ),
       description: 'The stated detail, for the reviewers.',
-      resolve: async (review, _args, context) => {
-        const key = await context.access.loader.subjectKey(context.access.scope.orgId, review.clientId);
-        return key ? context.services.emergencyReviews.openDetail(key, review) : null;
-      },
     }),
     openedAt: t.field({ type: 'DateTime', description: 'When opened.', resolve: (r) => r.openedAt }),
     until: t.field({

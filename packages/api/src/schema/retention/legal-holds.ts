@@ -1,5 +1,6 @@
 import { conflict, validate } from '@confide/domain';
 import type { LegalHold } from '@confide/store';
+import { recordAboutPerson, textAboutPerson } from '../../access/text-about-a-person';
 import { builder } from '../../builder';
 import type { ConfideContext } from '../../context';
 import { liftExpiresImmediately, rulesOf } from '../../use-cases/retention-schedule';
@@ -9,6 +10,10 @@ import { clientById } from '../subjects';
 
 export const LegalHoldRef = builder.objectRef<LegalHold>('LegalHold');
 LegalHoldRef.implement({
+  // Its reasons are the person's (decision 0152).
+  ...recordAboutPerson(
+    'serviceUserId reference placedAt placedBy placedByActor liftedAt liftedBy liftedByActor',
+  ),
   description:
     'A legal hold: the person’s records are kept past any retention date and cannot be erased until it is lifted.',
   fields: (t) => ({
@@ -31,9 +36,11 @@ LegalHoldRef.implement({
       resolve: (hold) => actorOfStaff(hold.placedBy),
     }),
     reason: t.string({
-      nullable: true,
+      ...textAboutPerson<LegalHold>(
+        (hold) => hold.clientId,
+        (hold, key, context) => context.services.retention.openHold(key, hold, 'reason'),
+      ),
       description: 'Why (the proceedings it is material to).',
-      resolve: (hold, _args, context) => holdText(context, hold, 'reason'),
     }),
     liftedAt: t.field({
       type: 'DateTime',
@@ -53,17 +60,14 @@ LegalHoldRef.implement({
       resolve: (hold) => (hold.liftedBy ? actorOfStaff(hold.liftedBy) : null),
     }),
     liftReason: t.string({
-      nullable: true,
+      ...textAboutPerson<LegalHold>(
+        (hold) => (hold.liftedAt ? hold.clientId : undefined),
+        (hold, key, context) => context.services.retention.openHold(key, hold, 'liftReason'),
+      ),
       description: 'Why it was lifted.',
-      resolve: (hold, _args, context) => holdText(context, hold, 'liftReason'),
     }),
   }),
 });
-
-async function holdText(context: ConfideContext, hold: LegalHold, field: 'reason' | 'liftReason') {
-  const key = await context.access.loader.subjectKey(context.access.scope.orgId, hold.clientId);
-  return key ? (context.services.retention.openHold(key, hold, field) ?? null) : null;
-}
 
 /** A reason given for a retention decision: validated, and stated as the purpose its audit event records. */
 export function statedReason(context: ConfideContext, value: string): string {
