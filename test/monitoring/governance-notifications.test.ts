@@ -1,3 +1,4 @@
+import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { notifyDueDeadlines } from '@confide/api';
 import { tenantScope } from '@confide/store';
 import { describe, expect, it } from 'vitest';
@@ -302,6 +303,42 @@ describe('governance notifications', () => {
     // Assess
     expect(on14th).toEqual({ breachesOverdue: 0, subjectAccessDueSoon: 0 });
     expect(on15th).toEqual({ breachesOverdue: 0, subjectAccessDueSoon: 1 });
+  });
+
+  it('warns of the other requests when one stored deadline is not a date (the deadlines are read unverified)', async () => {
+    // Prepare: two requests due in 7 days, then one's stored deadline overwritten with something that is no date.
+    const clock = new MovableClock();
+    clock.set(new Date('2026-07-15T09:00:00Z'));
+    const w = await world(testApi({ clock, tables }));
+    const other = await registerServiceUser(w.api, w.manager, w.serviceId);
+    for (const client of [w.client, other]) {
+      expectNoErrors(
+        await w.api.graphql(
+          'mutation ($c: ID!) { requestSubjectAccess(serviceUserId: $c, receivedOn: "2026-06-22", identityCheck: PHOTO_ID) { id } }',
+          { token: w.ig.token, variables: { c: client } },
+        ),
+      );
+    }
+    const stored = (await organisationItems(w.api, w.org.orgId))
+      .map(({ item }) => item)
+      .filter((item) => item.deadline?.S === '2026-07-22');
+    expect(stored).toHaveLength(2);
+    const [broken, intact] = stored;
+    await w.api.services.dynamo.send(
+      new UpdateItemCommand({
+        TableName: w.api.services.config.tables.data,
+        Key: { pk: { S: broken?.pk?.S ?? '' }, sk: { S: broken?.sk?.S ?? '' } },
+        UpdateExpression: 'SET deadline = :d',
+        ExpressionAttributeValues: { ':d': { S: 'not a date' } },
+      }),
+    );
+
+    // Act
+    const checked = await notifyDueDeadlines(w.api.services, tenantScope(w.org.orgId));
+
+    // Assess: the intact request is warned of; the broken one is passed over, not the whole organisation's check.
+    expect(checked).toEqual({ breachesOverdue: 0, subjectAccessDueSoon: 1 });
+    expect((await notices(w)).map((notice) => notice.reference)).toEqual([intact?.requestId?.S]);
   });
 
   it('checks the deadlines without the organisation’s key, which the deadlines function’s role does not have', async () => {

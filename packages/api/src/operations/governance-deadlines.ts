@@ -37,11 +37,12 @@ export async function notifyDueDeadlines(
   const { timeZone } = (await services.monitoring.settings(scope)).settings.workingHours;
   const today = localDate(at, timeZone);
   for (const request of requests) {
+    const deadline = Date.parse(request.deadline);
+    // Read unverified: one item that is no date is passed over, not the organisation's other requests.
+    if (request.status !== 'OPEN' || Number.isNaN(deadline)) continue;
     // Calendar dates, counted back at UTC midnight, where no clock change adds or takes an hour.
-    const warnFrom = new Date(Date.parse(request.deadline) - SUBJECT_ACCESS_WARNING_DAYS * DAY_MS)
-      .toISOString()
-      .slice(0, 10);
-    if (request.status === 'OPEN' && warnFrom <= today) {
+    const warnFrom = new Date(deadline - SUBJECT_ACCESS_WARNING_DAYS * DAY_MS).toISOString().slice(0, 10);
+    if (warnFrom <= today) {
       if (await services.notifications.notify(scope, 'SUBJECT_ACCESS_DUE_SOON', request.requestId)) {
         subjectAccessDueSoon += 1;
       }
