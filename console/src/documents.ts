@@ -155,24 +155,19 @@ export const GovernanceNotificationsQuery = graphql(`
 `);
 
 export const BreakGlassReviewQuery = graphql(`
-  query ConsoleBreakGlassReview($after: String) {
-    emergencyAccessReviewsConnection(first: 100, after: $after) {
-      pageInfo { hasNextPage endCursor }
-      edges {
-        node {
-          id
-          reason
-          detail
-          openedAt
-          until
-          status
-          outcome
-          reviewedAt
-          reviewedByActor { displayName handle roles }
-          serviceUserId
-          actor { displayName handle roles }
-        }
-      }
+  query ConsoleBreakGlassReview($reviewId: ID!) {
+    emergencyAccessReview(reviewId: $reviewId) {
+      id
+      reason
+      detail
+      openedAt
+      until
+      status
+      outcome
+      reviewedAt
+      reviewedByActor { displayName handle roles }
+      serviceUserId
+      actor { displayName handle roles }
     }
   }
 `);

@@ -465,11 +465,11 @@ export type ConsoleGovernanceNotificationsQueryVariables = Exact<{ [key: string]
 export type ConsoleGovernanceNotificationsQuery = { governanceNotifications: { pageInfo: { hasNextPage: boolean }, edges: Array<{ node: { kind: GovernanceNotificationKind, reference: string, createdAt: string } }> } };
 
 export type ConsoleBreakGlassReviewQueryVariables = Exact<{
-  after?: string | null | undefined;
+  reviewId: string | number;
 }>;
 
 
-export type ConsoleBreakGlassReviewQuery = { emergencyAccessReviewsConnection: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, reason: EmergencyReason, detail: string | null, openedAt: string, until: string, status: string, outcome: ReviewOutcome | null, reviewedAt: string | null, serviceUserId: string, reviewedByActor: { displayName: string | null, handle: string | null, roles: Array<string> } | null, actor: { displayName: string | null, handle: string | null, roles: Array<string> } } }> } };
+export type ConsoleBreakGlassReviewQuery = { emergencyAccessReview: { id: string, reason: EmergencyReason, detail: string | null, openedAt: string, until: string, status: string, outcome: ReviewOutcome | null, reviewedAt: string | null, serviceUserId: string, reviewedByActor: { displayName: string | null, handle: string | null, roles: Array<string> } | null, actor: { displayName: string | null, handle: string | null, roles: Array<string> } } };
 
 export type ConsoleCompleteBreakGlassReviewMutationVariables = Exact<{
   reviewId: string | number;
@@ -1178,34 +1178,26 @@ export const ConsoleGovernanceNotificationsDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<ConsoleGovernanceNotificationsQuery, ConsoleGovernanceNotificationsQueryVariables>;
 export const ConsoleBreakGlassReviewDocument = new TypedDocumentString(`
-    query ConsoleBreakGlassReview($after: String) {
-  emergencyAccessReviewsConnection(first: 100, after: $after) {
-    pageInfo {
-      hasNextPage
-      endCursor
+    query ConsoleBreakGlassReview($reviewId: ID!) {
+  emergencyAccessReview(reviewId: $reviewId) {
+    id
+    reason
+    detail
+    openedAt
+    until
+    status
+    outcome
+    reviewedAt
+    reviewedByActor {
+      displayName
+      handle
+      roles
     }
-    edges {
-      node {
-        id
-        reason
-        detail
-        openedAt
-        until
-        status
-        outcome
-        reviewedAt
-        reviewedByActor {
-          displayName
-          handle
-          roles
-        }
-        serviceUserId
-        actor {
-          displayName
-          handle
-          roles
-        }
-      }
+    serviceUserId
+    actor {
+      displayName
+      handle
+      roles
     }
   }
 }

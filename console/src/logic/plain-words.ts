@@ -153,6 +153,7 @@ const OPERATION_DEEDS: Record<string, OperationDeed> = {
   disclosureReviewsConnection: deed('viewed disclosure reviews', 'view disclosure reviews'),
   disclosureWorkQueue: deed('viewed the disclosure queue', 'view the disclosure queue'),
   disclosureWorkQueueConnection: deed('viewed the disclosure queue', 'view the disclosure queue'),
+  emergencyAccessReview: deed('viewed an emergency access review', 'view an emergency access review'),
   emergencyAccessReviews: deed('viewed emergency access reviews', 'view emergency access reviews'),
   emergencyAccessReviewsConnection: deed('viewed emergency access reviews', 'view emergency access reviews'),
   endAllocation: deed('ended an allocation', 'end an allocation'),

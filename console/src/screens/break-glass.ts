@@ -1,7 +1,6 @@
-import { type ApiResult, execute } from '../api';
+import { execute } from '../api';
 import { BreakGlassReviewQuery, CompleteBreakGlassReviewMutation } from '../documents';
 import { facts, h, link, notice, render } from '../dom';
-import type { ConsoleBreakGlassReviewQuery } from '../gql/graphql';
 import { dateTimeWords, emergencyAccessEndWords, emergencyReasonWords } from '../logic';
 import { actionErrorNotice } from './action-forms';
 import { actorWords, errorNotice, focusOutcome, personLabel, screenHeading, showRefusal } from './shared';
@@ -18,12 +17,16 @@ export async function breakGlassScreen(
   message?: HTMLElement,
 ): Promise<void> {
   render(main, screenHeading('Break-glass review'), h('p', {}, 'Loading…'));
-  const { review, errors } = await findReview(reviewId);
+  // Read by its id alone: its detail is the person's, each read recorded against them (decision 0152).
+  const { data, errors } = await execute(BreakGlassReviewQuery, { reviewId });
+  const review = data?.emergencyAccessReview;
   if (!review) {
+    // NOT_FOUND says no more than this: the API does not tell a review hidden from the caller from none.
+    const error = errors[0]?.code === 'NOT_FOUND' ? null : errorNotice(errors);
     render(
       main,
       screenHeading('Break-glass review'),
-      errorNotice(errors) ?? notice('This review is not one of yours to see.', 'error'),
+      error ?? notice('This review is not one of yours to see.', 'error'),
       h('p', {}, link('/today', 'Back to Today')),
     );
     return;
@@ -108,18 +111,4 @@ export async function breakGlassScreen(
   }
   render(main, ...children);
   focusOutcome(message);
-}
-
-type Review = ConsoleBreakGlassReviewQuery['emergencyAccessReviewsConnection']['edges'][number]['node'];
-
-/** The review with this id among those the caller may see, read a page at a time until found. */
-async function findReview(
-  reviewId: string,
-  after: string | null = null,
-): Promise<{ review: Review | undefined; errors: ApiResult<unknown>['errors'] }> {
-  const { data, errors } = await execute(BreakGlassReviewQuery, { after });
-  const connection = data?.emergencyAccessReviewsConnection;
-  const review = connection?.edges.find(({ node }) => node.id === reviewId)?.node;
-  if (review || errors.length > 0 || !connection?.pageInfo.hasNextPage) return { review, errors };
-  return findReview(reviewId, connection.pageInfo.endCursor ?? null);
 }

@@ -177,7 +177,7 @@ async function latestOpening(
   return latest?.reviewId;
 }
 
-/** The review a finding is for, visible or not (the policy decides): NOT_FOUND for an id that names none. */
+/** The review with this id, visible to the caller or not: NOT_FOUND for an id that names none. */
 function reviewById(context: ConfideContext, reviewId: string | number): Promise<EmergencyReview> {
   const id = String(reviewId);
   return oncePerRequest(context, `emergency-review:${id}`, async () => {
@@ -363,6 +363,23 @@ const reviewStatus = (status: string | null | undefined) => {
 };
 
 builder.queryFields((t) => ({
+  emergencyAccessReview: t.field({
+    type: EmergencyReviewRef,
+    description:
+      'One review, to whoever `emergencyAccessReviewsConnection` lists it; NOT_FOUND otherwise. Recorded against its person.',
+    args: { reviewId: t.arg.id({ required: true, description: 'The review.' }) },
+    operation: { policy: 'emergency.review.list', audit: 'after' },
+    resolve: async (operation, args, context) => {
+      const review = await reviewById(context, args.reviewId);
+      const [visible] = await context.access.withoutConflicts(
+        reviews(operation, context, review) ? [review] : [],
+        (shown) => shown.clientId,
+      );
+      if (!visible) throw notFound('Review');
+      recordListed(operation, context, [visible]);
+      return visible;
+    },
+  }),
   emergencyAccessReviews: t.field({
     type: [EmergencyReviewRef],
     description:
