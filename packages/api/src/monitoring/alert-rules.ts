@@ -51,7 +51,8 @@ const GOVERNANCE_ITEMS: ReadonlySet<string> = new Set(GOVERNANCE_LIST_ITEMS);
  * governance work list naming the person (an emergency access review, a queued disclosure request, a legal hold) is
  * a reviewer's duty, not a read of the record: counted, it raised the alert against the IG lead and the service's
  * managers for working through their reviews. So is reading what its items say of the person (`LegalHold.reason`,
- * decision 0152).
+ * decision 0152), and the purposes stated in the audit reports (`AccessEvent.purpose`): reading a person's access
+ * log is still counted, by its own event.
  */
 export const isReadOutsideCaseload = (event: StoredAuditEvent): boolean =>
   (event.action === 'READ' || event.action === 'EMERGENCY_ACCESS') &&
@@ -60,7 +61,10 @@ export const isReadOutsideCaseload = (event: StoredAuditEvent): boolean =>
   isIdOf('serviceUser', event.subjectId) &&
   !CASELOAD_RELATIONSHIPS.has(event.relationship ?? 'NONE') &&
   !(
-    event.fields.length > 0 && event.fields.every((field) => GOVERNANCE_ITEMS.has(field.split('.')[0] ?? ''))
+    event.fields.length > 0 &&
+    event.fields.every(
+      (field) => field === 'AccessEvent.purpose' || GOVERNANCE_ITEMS.has(field.split('.')[0] ?? ''),
+    )
   );
 
 /** An access to a person's record outside working hours: the OUT_OF_HOURS rule's evidence. */

@@ -1,6 +1,6 @@
 import { type ClassificationExplanation, explain } from '@confide/access';
 import { isIdOf } from '@confide/domain';
-import type { StoredAuditEvent } from '@confide/store';
+import { PURPOSE_ERASED, type StoredAuditEvent } from '@confide/store';
 import { resolveArrayConnection } from '@pothos/plugin-relay';
 import { needToKnow } from '../../access/need-to-know';
 import { personalData } from '../../access/personal-data';
@@ -44,29 +44,33 @@ ClassificationAccessRef.implement({
 });
 
 /**
- * The person whose register holds the recipient of the disclosure an event records. None for any other event, nor for
- * a reader a conflict of interest keeps from the person (as `serviceUserId`): nothing is read or recorded then.
+ * The person an event is about. None for an event about no client or one erased, nor for a reader a conflict of
+ * interest keeps from the person (as `serviceUserId`): nothing is read or recorded then.
  */
-async function disclosedAbout(e: StoredAuditEvent, context: ConfideContext) {
-  const client = e.disclosureId && e.subjectId ? await context.access.findClient(e.subjectId) : undefined;
+async function personOf(e: StoredAuditEvent, context: ConfideContext) {
+  const client = e.subjectId ? await context.access.findClient(e.subjectId) : undefined;
   const [kept] = client ? await context.access.withoutConflicts([client], (c) => c.clientId) : [];
   return kept && { client: kept };
 }
 
-/** What an access event holds besides a disclosure's recipient: the audit's own record of the access. */
+/** The person whose register holds the recipient of the disclosure an event records; none for any other event. */
+const disclosedAbout = (e: StoredAuditEvent, context: ConfideContext) =>
+  e.disclosureId ? personOf(e, context) : undefined;
+
+/** What an access event holds besides a purpose and a disclosure's recipient: the audit's own record of the access. */
 const AUDITED = 'the audit record';
 
 export const AccessEventRef = builder.objectRef<StoredAuditEvent>('AccessEvent');
 AccessEventRef.implement({
   ...personalData(
     Object.fromEntries(
-      'id at actorKind actorId actor actorRoles action operation fields items classifications relationship purpose emergency outcome serviceUserId rule'
+      'id at actorKind actorId actor actorRoles action operation fields items classifications relationship emergency outcome serviceUserId rule'
         .split(' ')
         .map((field) => [field, AUDITED]),
     ),
   ),
   description:
-    'One audited access to a record. Its one piece of personal data is `recipient`, under need-to-know.',
+    'One audited access to a record. Its personal data, `purpose` and `recipient`, is under need-to-know.',
   fields: (t) => ({
     id: t.exposeID('eventId', { description: 'The event.' }),
     at: t.field({ type: 'DateTime', description: 'When.', resolve: (e) => e.at }),
@@ -110,9 +114,19 @@ AccessEventRef.implement({
       resolve: (e) => e.relationship ?? null,
     }),
     purpose: t.string({
+      // Free text typed about the person (decision 0152), in every report as in their own log.
+      ...needToKnow('CONSENT', (e, context) => (e.purpose ? personOf(e, context) : undefined)),
+      unauthorizedResolver: () => null,
       nullable: true,
-      description: 'The stated purpose.',
-      resolve: (e) => e.purpose ?? null,
+      description:
+        'The stated purpose. Null where the reader may not read it and on events about no client; `erased` after their erasure.',
+      resolve: async (e, _args, context) => {
+        if (await personOf(e, context)) return e.purpose ?? null;
+        // Shredded with the person's key: the audit still says a purpose was stated.
+        const erased =
+          e.subjectId && e.purpose === PURPOSE_ERASED && !(await context.access.findClient(e.subjectId));
+        return erased ? PURPOSE_ERASED : null;
+      },
     }),
     emergency: t.boolean({ description: 'Under break-glass.', resolve: (e) => e.emergency }),
     outcome: t.exposeString('outcome', { description: 'ALLOWED, or the refusal given.' }),
@@ -170,19 +184,18 @@ builder.queryFields((t) => ({
   accessLog: t.connection({
     type: AccessEventRef,
     description:
-      'Every audited access to a client’s record, newest first (IG_LEAD, CALDICOTT_GUARDIAN, the service’s managers). Reading it is itself recorded against the client, as a read of the purposes stated.',
+      'Every audited access to a client’s record, newest first (IG_LEAD, CALDICOTT_GUARDIAN, the service’s managers). Reading it is itself recorded against the client, as is reading the purposes stated.',
     args: {
       serviceUserId: t.arg.id({ required: true, description: 'The client.' }),
       from: t.arg({ type: 'DateTime', required: false, description: 'From this instant.' }),
       to: t.arg({ type: 'DateTime', required: false, description: 'Up to this instant.' }),
     },
-    // Reading it is an access to the person's record: the log names who looked at them, and each purpose stated,
-    // which is theirs (sealed under their key, decision 0028). Recorded like any read, against them.
+    // Reading it is an access to the person's record: the log names who looked at them. Each purpose it shows records
+    // its own read (`AccessEvent.purpose`, decision 0152).
     operation: {
       policy: 'access.log',
       subject: clientById((args) => args.serviceUserId),
       audit: 'after',
-      record: () => ({ fields: ['AccessEvent.purpose'] }),
     },
     resolve: async (operation, args, context) => {
       const events = await context.services.auditLog.bySubject(operation.scope, operation.client.clientId, {
