@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { approvalIdOf, closeCase, proposeErasure } from '../retention/retention-support';
 import { ADA, allocate, expectNoErrors, type Person, recordNote } from '../support/care-fixtures';
 import { addStaff } from '../support/fixtures';
 import { errorsOf, type ServiceWorld, seedClients, serviceWorld } from '../support/records-fixtures';
@@ -374,5 +375,38 @@ describe('accessAlerts and the work of reviewing', () => {
     expect(outside.map((alert) => alert.staffId).sort()).toEqual(
       [world.senior.globalId, chief.globalId].sort(),
     );
+  });
+  it('does not count reading why changes about people were proposed, which a Guardian must read to decide them', async () => {
+    // Prepare: three erasures proposed by the IG lead, each with its reason, and a threshold of two clients outside a
+    // caseload
+    const world = await alertWorld(api);
+    const guardian = await addStaff(api, world.org, ['CALDICOTT_GUARDIAN']);
+    for (const client of world.clients.slice(0, 3)) {
+      expectNoErrors(await closeCase(api, world.manager, client.globalId));
+      approvalIdOf(await proposeErasure(api, world.ig.token, client.globalId, 'Erasure request by letter'));
+    }
+    expectNoErrors(
+      await api.graphql(SETTINGS, {
+        token: world.ig.token,
+        variables: { input: { manyClientsThreshold: 2 }, v: world.settingsVersion },
+      }),
+    );
+
+    // Act: the Guardian reads the changes waiting for them, with why each was proposed (decision 0149)
+    const listed = await api.graphql<{ pendingChangesConnection: { edges: { node: { reason: string } }[] } }>(
+      '{ pendingChangesConnection(first: 50) { edges { node { reason } } } }',
+      { token: guardian.token },
+    );
+    const found = await alerts(api, world);
+
+    // Assess
+    expectNoErrors(listed);
+    expect(listed.data?.pendingChangesConnection.edges.map(({ node }) => node.reason)).toEqual([
+      'Erasure request by letter',
+      'Erasure request by letter',
+      'Erasure request by letter',
+    ]);
+    const outside = found.filter((alert) => alert.rule === 'MANY_CLIENTS_OUTSIDE_CASELOAD');
+    expect(outside.map((alert) => alert.staffId)).not.toContain(guardian.globalId);
   });
 });

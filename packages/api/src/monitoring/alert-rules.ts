@@ -47,12 +47,26 @@ const ACCESS_ACTIONS = new Set(['READ', 'WRITE', 'EMERGENCY_ACCESS', 'DISCLOSURE
 const GOVERNANCE_ITEMS: ReadonlySet<string> = new Set(GOVERNANCE_LIST_ITEMS);
 
 /**
+ * What a governance reader must read of a person to do their oversight, beyond the work lists' items: the purposes
+ * stated and the recipients named in the audit reports (decisions 0150, 0152), and why a change they decide was
+ * proposed (0149).
+ */
+const GOVERNANCE_FIELDS: ReadonlySet<string> = new Set([
+  'AccessEvent.purpose',
+  'AccessEvent.recipient',
+  'PendingChange.reason',
+]);
+
+/** A field of a governance work list's item, or one a governance reader must read (above). */
+const isGovernanceField = (field: string): boolean =>
+  GOVERNANCE_FIELDS.has(field) || GOVERNANCE_ITEMS.has(field.split('.')[0] ?? '');
+
+/**
  * A read of a client's record outside the reader's caseload: the MANY_CLIENTS_OUTSIDE_CASELOAD rule's evidence. A
  * governance work list naming the person (an emergency access review, a queued disclosure request, a legal hold) is
  * a reviewer's duty, not a read of the record: counted, it raised the alert against the IG lead and the service's
  * managers for working through their reviews. So is reading what its items say of the person (`LegalHold.reason`,
- * decision 0152), and the purposes stated in the audit reports (`AccessEvent.purpose`): reading a person's access
- * log is still counted, by its own event.
+ * decision 0152), and the other governance fields: reading a person's access log is still counted, by its own event.
  */
 export const isReadOutsideCaseload = (event: StoredAuditEvent): boolean =>
   (event.action === 'READ' || event.action === 'EMERGENCY_ACCESS') &&
@@ -60,12 +74,7 @@ export const isReadOutsideCaseload = (event: StoredAuditEvent): boolean =>
   event.subjectId !== undefined &&
   isIdOf('serviceUser', event.subjectId) &&
   !CASELOAD_RELATIONSHIPS.has(event.relationship ?? 'NONE') &&
-  !(
-    event.fields.length > 0 &&
-    event.fields.every(
-      (field) => field === 'AccessEvent.purpose' || GOVERNANCE_ITEMS.has(field.split('.')[0] ?? ''),
-    )
-  );
+  !(event.fields.length > 0 && event.fields.every(isGovernanceField));
 
 /** An access to a person's record outside working hours: the OUT_OF_HOURS rule's evidence. */
 export const isAccessOutOfHours = (
