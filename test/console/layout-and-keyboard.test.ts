@@ -99,6 +99,8 @@ describe('the heat-map’s filters by keyboard', () => {
 
     // Assess
     await waitUntil(page, () => location.hash === '#/access/31');
+    // The hash changes before the screen starts loading: wait for the new map itself.
+    await waitUntil(page, () => document.querySelectorAll('.heat-map thead th.day').length === 32);
     await settled(page);
     await expect(page.getByLabel('Period').inputValue()).resolves.toBe('31');
     await expectAccessible(page, 'access-at-a-glance-filters');
