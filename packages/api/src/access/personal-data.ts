@@ -15,6 +15,11 @@ export function personalData(structural: Readonly<Record<string, string>>) {
   return { extensions: { personalData: { structural } } };
 }
 
+/** {@link personalData} for a type whose structural fields, named space-separated in `fields`, share one `why`. */
+export function structuralFields(fields: string, why: string) {
+  return personalData(Object.fromEntries(fields.split(' ').map((field) => [field, why])));
+}
+
 interface PersonalDataExtension {
   readonly structural: Readonly<Record<string, string>>;
 }

@@ -1,7 +1,7 @@
 import type { SubjectKey } from '@confide/keys';
 import type { ConfideContext } from '../context';
 import { needToKnow } from './need-to-know';
-import { personalData } from './personal-data';
+import { structuralFields } from './personal-data';
 
 /**
  * A field of free text someone typed about a person (a legal hold's reason, a break-glass detail, a reviewer's notes):
@@ -37,6 +37,4 @@ export function textAboutPerson<Parent>(
  * (space-separated), describe the record itself (who, when, which person, by id or pseudonymous reference).
  */
 export const recordAboutPerson = (structural: string) =>
-  personalData(
-    Object.fromEntries(structural.split(' ').map((field) => [field, 'the record, not its person'])),
-  );
+  structuralFields(structural, 'the record, not its person');

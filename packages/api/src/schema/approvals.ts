@@ -3,7 +3,7 @@ import { ConfideError, ErrorCode, forbidden, type IdKind, isIdOf, notFound } fro
 import type { PendingApproval } from '@confide/store';
 import { needToKnow } from '../access/need-to-know';
 import { governedOperations, mayApprove, proposerMayStill } from '../access/operation-plugin';
-import { personalData } from '../access/personal-data';
+import { structuralFields } from '../access/personal-data';
 import { builder } from '../builder';
 import type { ConfideContext } from '../context';
 import { AccessActorRef, actorOfStaff } from './access-governance/actors';
@@ -56,12 +56,9 @@ const reasonRead = needToKnow<PendingApproval>('CONSENT', async (approval, conte
 
 PendingChangeRef.implement({
   // Everything but the reason is about the change, not its subject.
-  ...personalData(
-    Object.fromEntries(
-      'id operation proposedBy proposedByActor proposedAt status rule subjectKind subjectId'
-        .split(' ')
-        .map((field) => [field, 'the change, not its subject']),
-    ),
+  ...structuralFields(
+    'id operation proposedBy proposedByActor proposedAt status rule subjectKind subjectId',
+    'the change, not its subject',
   ),
   description: 'A change proposed under the two-person rule: the operation, who proposed it, and why.',
   fields: (t) => ({

@@ -3,7 +3,7 @@ import { isIdOf } from '@confide/domain';
 import { PURPOSE_ERASED, type StoredAuditEvent } from '@confide/store';
 import { resolveArrayConnection } from '@pothos/plugin-relay';
 import { needToKnow } from '../../access/need-to-know';
-import { personalData } from '../../access/personal-data';
+import { structuralFields } from '../../access/personal-data';
 import { builder } from '../../builder';
 import type { ConfideContext } from '../../context';
 import { recipientOf } from '../disclosures/helpers';
@@ -62,12 +62,9 @@ const AUDITED = 'the audit record';
 
 export const AccessEventRef = builder.objectRef<StoredAuditEvent>('AccessEvent');
 AccessEventRef.implement({
-  ...personalData(
-    Object.fromEntries(
-      'id at actorKind actorId actor actorRoles action operation fields items classifications relationship emergency outcome serviceUserId rule'
-        .split(' ')
-        .map((field) => [field, AUDITED]),
-    ),
+  ...structuralFields(
+    'id at actorKind actorId actor actorRoles action operation fields items classifications relationship emergency outcome serviceUserId rule',
+    AUDITED,
   ),
   description:
     'One audited access to a record. Its personal data, `purpose` and `recipient`, is under need-to-know.',
