@@ -165,9 +165,11 @@ describe('confide import: batched writes and source dates', { timeout: 300_000 }
     expect(stopped.code).toBe(75);
     const scope = tenantScope(world.org.orgId);
     const [erasedId, ...kept] = await serviceClientIds(api, world);
+    const closedAt = new Date();
     await api.services.serviceUsers.setCaseStatus(scope, erasedId ?? '', {
       status: 'CLOSED',
-      closedAt: new Date(),
+      closedAt,
+      closedOn: closedAt.toISOString().slice(0, 10),
     });
     const loader = new ItemLoader(api.services.dynamo, api.services.keys);
     const profile = await api.services.serviceUsers.get(scope, erasedId ?? '', loader);

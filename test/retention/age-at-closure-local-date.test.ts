@@ -21,7 +21,8 @@ const SETTINGS =
 
 /** Born on 15 July 2008: 18 on 15 July 2026, 30 on 15 July 2038. */
 const DATE_OF_BIRTH = '2008-07-15';
-const THIRTIETH_BIRTHDAY = '2038-07-15T00:00:00.000Z';
+/** The start of the 30th birthday in New York (EDT, UTC-4), not UTC midnight: the evening before there. */
+const THIRTIETH_BIRTHDAY_IN_NEW_YORK = '2038-07-15T04:00:00.000Z';
 
 async function setRules(api: TestApi, adminToken: string, rules: Record<string, number>) {
   const read = await api.graphql<{ organisation: { version: number } }>('{ organisation { version } }', {
@@ -76,10 +77,10 @@ describe('a client’s age at closure is taken on the organisation’s calendar'
     // Act
     const closed = await closeCase(api, w.manager, w.client);
 
-    // Assess: kept to the 30th birthday, not deleted 6 years after closure
+    // Assess: kept to the 30th birthday in New York, not deleted 6 years after closure
     expectNoErrors(closed);
     expect(closed.data?.closeCase.retention).toEqual({
-      expiresAt: THIRTIETH_BIRTHDAY,
+      expiresAt: THIRTIETH_BIRTHDAY_IN_NEW_YORK,
       basis: 'CHILD_AGE',
       legalHold: false,
     });

@@ -4,6 +4,7 @@ import { LocalRetention } from '@confide/local';
 import { type Item, KEY_QUARANTINE_DAYS, type Tombstone, tenantScope } from '@confide/store';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { expectNoErrors, type Person, registerServiceUser } from '../support/care-fixtures';
+import { updatesWith, type WriteCall } from '../support/failing-dynamo';
 import { addStaff } from '../support/fixtures';
 import { MovableClock } from '../support/movable-clock';
 import { localIdOf, type ServiceWorld, serviceWorld } from '../support/records-fixtures';
@@ -318,6 +319,22 @@ export async function eraseWithApproval(
   const proposed = await proposeErasure(api, proposer.token, id, reason);
   expectCode(proposed, 'APPROVAL_REQUIRED');
   return approve(api, approver.token, approvalIdOf(proposed));
+}
+
+/**
+ * For `interleavingDynamoClient`: picks a rules change's first listing of the schedule index once the new rules are
+ * written, the loop that reschedules. The check before the write, that nothing would expire at once, lists it too.
+ */
+export function listingAfterTheRules(): (call: WriteCall) => boolean {
+  let rulesWritten = false;
+  return (call) => {
+    rulesWritten ||= updatesWith(call, 'SET retention = :retention');
+    return (
+      rulesWritten &&
+      call.commandName === 'QueryCommand' &&
+      (call.input as { IndexName?: string }).IndexName === 'gsi2'
+    );
+  };
 }
 
 const RESCHEDULE_MORE = `mutation ($after: String!) { rescheduleRetention(after: $after) {

@@ -7,7 +7,7 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { verifyAuditLog } from '@confide/api';
-import { addYears, localDate, newId, type OrgId, startOfLocalDay, toEpochSeconds } from '@confide/domain';
+import { addYears, localDate, newId, type OrgId, toEpochSeconds } from '@confide/domain';
 import { type Item, tenantScope } from '@confide/store';
 import { afterAll, describe, expect, it } from 'vitest';
 import { codes, expectNoErrors, type Person } from '../support/care-fixtures';
@@ -98,9 +98,8 @@ async function staffWorld(api: TestApi) {
 /** The last day of employment as YYYY-MM-DD. */
 const day = (date: Date) => date.toISOString().slice(0, 10);
 
-/** Midnight in London (the organisation's time zone) on the day `years` after the day after `endedOn`. */
-const staffExpiry = (endedOn: string, years: number) =>
-  startOfLocalDay(day(addYears(new Date(Date.parse(endedOn) + DAY_MS), years)), 'Europe/London');
+/** A fixed midday for the records' clock, so that each schedule's date is known: 31 July 2026, in summer time. */
+const LAST_DAY = new Date('2026-07-31T12:00:00Z');
 
 async function recordEnded(api: TestApi, token: string, staffId: string, endedOn: string) {
   return api.graphql<{
@@ -146,7 +145,7 @@ describe('retention: staff records expire 6 years after employment ends', () => 
 
   it('schedules every item of a leaver, keeps them readable until the date, then nothing; the sweep leaves only non-identifying tombstones', async () => {
     // Prepare
-    clock.set(new Date(Math.floor(Date.now() / 1000) * 1000));
+    clock.set(LAST_DAY);
     const { org, staff } = await staffWorld(api);
     const { admin, hr, ig, leaver } = staff;
     const scope = tenantScope(org.orgId);
@@ -157,7 +156,8 @@ describe('retention: staff records expire 6 years after employment ends', () => 
       Buffer.from(before.profile?.externalSubject?.S ?? '').toString('hex'),
     );
     const endedOn = day(clock.now());
-    const expiresAt = staffExpiry(endedOn, 6);
+    // Six years from midnight in London (the organisation's time zone) after the last day: 1 August 2032, in BST.
+    const expiresAt = new Date('2032-07-31T23:00:00Z');
 
     // Act: the admin records that employment ended today
     const ended = await recordEnded(api, admin.token, leaver.globalId, endedOn);
@@ -286,7 +286,7 @@ describe('retention: staff records expire 6 years after employment ends', () => 
 
   it('refuses bad input and the wrong callers, changing nothing; clears the schedule on re-employment', async () => {
     // Prepare
-    clock.set(new Date(Math.floor(Date.now() / 1000) * 1000));
+    clock.set(LAST_DAY);
     const { org, staff } = await staffWorld(api);
     const { admin, hr, leaver } = staff;
     const scope = tenantScope(org.orgId);
@@ -342,7 +342,7 @@ describe('retention: staff records expire 6 years after employment ends', () => 
       rescheduledStaff: 1,
       complete: true,
     });
-    const tenYears = String(toEpochSeconds(staffExpiry(endedOn, 10)));
+    const tenYears = String(toEpochSeconds(new Date('2036-07-31T23:00:00Z')));
     const rescheduled = await staffItems(api, org.orgId, leaver.staffId);
     for (const item of rescheduled.partition) expect(item.expiresAt?.N, item.sk?.S).toBe(tenYears);
     expect(rescheduled.key?.expiresAt?.N).toBe(String(Number(tenYears) + 33 * 86_400));
@@ -389,7 +389,7 @@ describe('retention: staff records expire 6 years after employment ends', () => 
 
   it('keeps for a 30-day correction window, not deleting at once, the records of a leaver whose schedule has passed', async () => {
     // Prepare
-    clock.set(new Date(Math.floor(Date.now() / 1000) * 1000));
+    clock.set(LAST_DAY);
     const { org, staff } = await staffWorld(api);
     const endedOn = day(addYears(clock.now(), -7));
     const window = new Date(clock.now().getTime() + 30 * DAY_MS);
@@ -412,7 +412,7 @@ describe('retention: staff records expire 6 years after employment ends', () => 
     const correctedOn = day(addYears(clock.now(), -1));
     const corrected = await recordEnded(api, staff.admin.token, staff.leaver.globalId, correctedOn);
     expectNoErrors(corrected);
-    expect(corrected.data?.recordEmploymentEnded.expiresAt).toBe(staffExpiry(correctedOn, 6).toISOString());
+    expect(corrected.data?.recordEmploymentEnded.expiresAt).toBe('2031-07-31T23:00:00.000Z');
 
     // Had it not been corrected, the records expire when the window ends: a change of the rules meanwhile, which
     // recomputes every schedule (a shorter one, which is refused if it would expire anything at once), neither deletes

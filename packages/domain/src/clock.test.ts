@@ -87,4 +87,47 @@ describe('startOfLocalDay', () => {
     expect(start('2026-03-08', 'America/Havana')).toBe('2026-03-08T05:00:00.000Z');
     expect(start('2026-09-06', 'America/Santiago')).toBe('2026-09-06T04:00:00.000Z');
   });
+
+  it('is the first midnight on a day the clocks go back, east of UTC', () => {
+    // Sydney and Auckland go back from 03:00 to 02:00 on 4 April 2027, Jerusalem from 02:00 to 01:00 on 25 October
+    // 2026: midnight is still in summer time, an hour before the standard-time offset would put it.
+    expect(start('2027-04-04', 'Australia/Sydney')).toBe('2027-04-03T13:00:00.000Z');
+    expect(start('2027-04-04', 'Pacific/Auckland')).toBe('2027-04-03T11:00:00.000Z');
+    expect(start('2026-10-25', 'Asia/Jerusalem')).toBe('2026-10-24T21:00:00.000Z');
+  });
+
+  it('is midnight on a day after the clocks went forward late in the evening before', () => {
+    // Nuuk goes from 23:00 to 00:00 on the night of 28 March 2026, Easter Island from 22:00 to 23:00 on 5 September.
+    expect(start('2026-03-29', 'America/Nuuk')).toBe('2026-03-29T01:00:00.000Z');
+    expect(start('2026-09-06', 'Pacific/Easter')).toBe('2026-09-06T05:00:00.000Z');
+  });
+
+  it('is on the date, and a minute before it is the day before, on every day of two years', () => {
+    const zones = [
+      'UTC',
+      'Europe/London',
+      'America/New_York',
+      'America/Havana',
+      'America/Nuuk',
+      'Pacific/Easter',
+      'Australia/Sydney',
+      'Australia/Lord_Howe',
+      'Pacific/Auckland',
+      'Pacific/Chatham',
+      'Asia/Jerusalem',
+      'Asia/Kolkata',
+    ];
+    const wrong: string[] = [];
+    for (const timeZone of zones) {
+      for (let day = Date.UTC(2026, 0, 1); day < Date.UTC(2028, 0, 1); day += 86_400_000) {
+        const date = new Date(day).toISOString().slice(0, 10);
+        const begins = startOfLocalDay(date, timeZone);
+        const dayBefore = new Date(day - 86_400_000).toISOString().slice(0, 10);
+        const aMinuteBefore = localDate(new Date(begins.getTime() - 60_000), timeZone);
+        if (localDate(begins, timeZone) !== date || aMinuteBefore !== dayBefore)
+          wrong.push(`${timeZone} ${date}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
 });

@@ -75,14 +75,17 @@ export function wallClockMs(at: Date, timeZone: string): number {
 }
 
 /**
- * The instant a calendar date (`YYYY-MM-DD`) begins in an IANA time zone: midnight there, or where the clocks skip
- * midnight, the change that starts the day.
+ * The instant a calendar date (`YYYY-MM-DD`) begins in an IANA time zone: its first midnight there, or where the clocks
+ * skip midnight, the change that starts the day.
  */
 export function startOfLocalDay(date: string, timeZone: string): Date {
   const midnight = Date.parse(date);
   const offset = (at: number) => wallClockMs(new Date(at), timeZone) - at;
-  // The offset at UTC midnight, then at the instant it gives. They differ only across a clock change between, where
-  // the later instant is the one already on the day.
+  // The offset at UTC midnight, then at the instant it gives; they differ only across a clock change between. The
+  // earlier one on the date is its first midnight (on a day the clocks go back, the later is an hour into it); neither
+  // on it, midnight was skipped and the later is the change.
   const first = midnight - offset(midnight);
-  return new Date(Math.max(first, midnight - offset(first)));
+  const second = midnight - offset(first);
+  const onTheDate = [first, second].filter((at) => localDate(new Date(at), timeZone) === date);
+  return new Date(onTheDate.length > 0 ? Math.min(...onTheDate) : Math.max(first, second));
 }

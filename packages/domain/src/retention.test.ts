@@ -132,24 +132,43 @@ describe('dates', () => {
 describe('client record expiry', () => {
   const closedAt = at('2026-03-10T09:00:00Z');
   const closedOn = '2026-03-10';
+  const timeZone = 'UTC';
 
   it('keeps an adult’s record 8 years after closure', () => {
     expect(
-      clientRecordExpiry({ closedAt, closedOn, dateOfBirth: '1980-12-10', rules: DEFAULT_RETENTION_RULES }),
+      clientRecordExpiry({
+        closedAt,
+        closedOn,
+        timeZone,
+        dateOfBirth: '1980-12-10',
+        rules: DEFAULT_RETENTION_RULES,
+      }),
     ).toEqual({ expiresAt: at('2034-03-10T09:00:00Z'), basis: 'AFTER_CLOSURE', childAtClosure: false });
   });
 
   it('keeps a child’s record until the 25th birthday when that is later', () => {
     // 12 at closure: 25th birthday in 2039, later than 2034.
     expect(
-      clientRecordExpiry({ closedAt, closedOn, dateOfBirth: '2014-01-02', rules: DEFAULT_RETENTION_RULES }),
+      clientRecordExpiry({
+        closedAt,
+        closedOn,
+        timeZone,
+        dateOfBirth: '2014-01-02',
+        rules: DEFAULT_RETENTION_RULES,
+      }),
     ).toEqual({ expiresAt: at('2039-01-02T00:00:00Z'), basis: 'CHILD_AGE', childAtClosure: true });
   });
 
   it('keeps a child’s record 8 years after closure when that is later than the 25th birthday', () => {
     // 17 at closure: 25th birthday in 2033, earlier than 2034.
     expect(
-      clientRecordExpiry({ closedAt, closedOn, dateOfBirth: '2008-06-01', rules: DEFAULT_RETENTION_RULES }),
+      clientRecordExpiry({
+        closedAt,
+        closedOn,
+        timeZone,
+        dateOfBirth: '2008-06-01',
+        rules: DEFAULT_RETENTION_RULES,
+      }),
     ).toEqual({ expiresAt: at('2034-03-10T09:00:00Z'), basis: 'AFTER_CLOSURE', childAtClosure: true });
   });
 
@@ -157,6 +176,7 @@ describe('client record expiry', () => {
     const result = clientRecordExpiry({
       closedAt,
       closedOn,
+      timeZone,
       dateOfBirth: '2008-03-09',
       rules: DEFAULT_RETENTION_RULES,
     });
@@ -170,28 +190,47 @@ describe('client record expiry', () => {
       closedAt: at('2026-07-14T23:30:00Z'),
       dateOfBirth: '2008-07-15',
       rules: DEFAULT_RETENTION_RULES,
+      timeZone: 'Europe/London',
     };
     expect(clientRecordExpiry({ ...atNight, closedOn: '2026-07-15' }).childAtClosure).toBe(false);
     expect(clientRecordExpiry({ ...atNight, closedOn: '2026-07-14' }).childAtClosure).toBe(true);
   });
 
+  it('keeps a child’s record to the start of the birthday in the organisation’s time zone, not UTC midnight', () => {
+    // 12 at closure: 25th birthday on 2 July 2039. Midnight in New York (EDT) is 04:00 UTC, in Sydney (AEST) 14:00 UTC
+    // the day before.
+    const child = { closedAt, closedOn, dateOfBirth: '2014-07-02', rules: DEFAULT_RETENTION_RULES };
+    expect(clientRecordExpiry({ ...child, timeZone: 'America/New_York' }).expiresAt).toEqual(
+      at('2039-07-02T04:00:00Z'),
+    );
+    expect(clientRecordExpiry({ ...child, timeZone: 'Australia/Sydney' }).expiresAt).toEqual(
+      at('2039-07-01T14:00:00Z'),
+    );
+    expect(clientRecordExpiry({ ...child, timeZone: 'UTC' }).expiresAt).toEqual(at('2039-07-02T00:00:00Z'));
+  });
+
   it('follows the organisation’s rules', () => {
     const rules = { ...DEFAULT_RETENTION_RULES, clientYearsAfterClosure: 10, childUntilAge: 30 };
-    expect(clientRecordExpiry({ closedAt, closedOn, dateOfBirth: '1980-12-10', rules }).expiresAt).toEqual(
-      at('2036-03-10T09:00:00Z'),
-    );
-    expect(clientRecordExpiry({ closedAt, closedOn, dateOfBirth: '2014-01-02', rules }).expiresAt).toEqual(
-      at('2044-01-02T00:00:00Z'),
-    );
+    expect(
+      clientRecordExpiry({ closedAt, closedOn, timeZone, dateOfBirth: '1980-12-10', rules }).expiresAt,
+    ).toEqual(at('2036-03-10T09:00:00Z'));
+    expect(
+      clientRecordExpiry({ closedAt, closedOn, timeZone, dateOfBirth: '2014-01-02', rules }).expiresAt,
+    ).toEqual(at('2044-01-02T00:00:00Z'));
   });
 
   it('counts an unknown date of birth as an adult’s', () => {
-    expect(clientRecordExpiry({ closedAt, closedOn, rules: DEFAULT_RETENTION_RULES }).basis).toBe(
+    expect(clientRecordExpiry({ closedAt, closedOn, timeZone, rules: DEFAULT_RETENTION_RULES }).basis).toBe(
       'AFTER_CLOSURE',
     );
     expect(
-      clientRecordExpiry({ closedAt, closedOn, dateOfBirth: 'unknown', rules: DEFAULT_RETENTION_RULES })
-        .basis,
+      clientRecordExpiry({
+        closedAt,
+        closedOn,
+        timeZone,
+        dateOfBirth: 'unknown',
+        rules: DEFAULT_RETENTION_RULES,
+      }).basis,
     ).toBe('AFTER_CLOSURE');
   });
 
@@ -201,7 +240,7 @@ describe('client record expiry', () => {
       clientYearsAfterClosure: RETENTION_BOUNDS.clientYearsAfterClosure.max,
       childUntilAge: RETENTION_BOUNDS.childUntilAge.max,
     };
-    const newborn = clientRecordExpiry({ closedAt, closedOn, dateOfBirth: '2026-03-10', rules });
+    const newborn = clientRecordExpiry({ closedAt, closedOn, timeZone, dateOfBirth: '2026-03-10', rules });
     expect(newborn.expiresAt.getUTCFullYear() - closedAt.getUTCFullYear()).toBeLessThan(
       SCHEDULE_HORIZON_YEARS,
     );

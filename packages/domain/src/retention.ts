@@ -125,8 +125,8 @@ export interface ClientExpiry {
 
 /**
  * When a closed client record expires: `clientYearsAfterClosure` after closure; for someone who was a child
- * (under {@link ADULT_AGE}) when the case closed, their `childUntilAge` birthday if that is later. An unknown
- * or malformed date of birth counts as an adult's.
+ * (under {@link ADULT_AGE}) when the case closed, the start of their `childUntilAge` birthday in the organisation's
+ * `timeZone` if that is later. An unknown or malformed date of birth counts as an adult's.
  */
 export function clientRecordExpiry(input: {
   readonly closedAt: Date;
@@ -134,12 +134,15 @@ export function clientRecordExpiry(input: {
   readonly closedOn: string;
   readonly dateOfBirth?: string | undefined;
   readonly rules: RetentionRules;
+  /** The organisation's time zone: a child's records are kept to the start of the birthday there. */
+  readonly timeZone: string;
 }): ClientExpiry {
   const afterClosure = addYears(input.closedAt, input.rules.clientYearsAfterClosure);
   const age = input.dateOfBirth === undefined ? undefined : ageOn(input.dateOfBirth, input.closedOn);
   const childAtClosure = age !== undefined && age < ADULT_AGE;
   if (childAtClosure && input.dateOfBirth !== undefined) {
-    const untilAge = birthday(input.dateOfBirth, input.rules.childUntilAge);
+    const day = birthday(input.dateOfBirth, input.rules.childUntilAge);
+    const untilAge = day && startOfLocalDay(day.toISOString().slice(0, 10), input.timeZone);
     if (untilAge && untilAge.getTime() > afterClosure.getTime()) {
       return { expiresAt: untilAge, basis: 'CHILD_AGE', childAtClosure };
     }

@@ -3,13 +3,14 @@ import {
   conflict,
   DEFAULT_RETENTION_RULES,
   isExpired,
-  localDate,
   notFound,
   type RetentionBasis,
   type RetentionRules,
   staffRecordExpiryAfter,
 } from '@confide/domain';
 import {
+  type Closure,
+  closureOf,
   correctionWindowEnd,
   type ReleaseSchedule,
   type ServiceUserRecord,
@@ -50,11 +51,11 @@ export async function closureSchedule(
   context: ConfideContext,
   scope: TenantScope,
   client: ServiceUserRecord,
-  closedAt: Date,
+  closure: Closure,
 ): Promise<ReleaseSchedule | undefined> {
   const key = await context.access.clientKey(client);
   const timeZone = await organisationTimeZone(context);
-  return context.services.retention.closureSchedule(scope, client, key, closedAt, rulesOf(context), timeZone);
+  return context.services.retention.closureSchedule(scope, client, key, closure, rulesOf(context), timeZone);
 }
 
 /**
@@ -242,17 +243,17 @@ export async function unscheduleAfterReopening(
 
 // ── Would it expire at once? ────────────────────────────────────────────────────────────────────────────────
 
-/** Whether a client closed at `closedAt` would be past its retention now under `rules`. */
+/** Whether a client closed by `closure` would be past its retention now under `rules`. */
 export async function closureExpiresImmediately(
   context: ConfideContext,
   client: ServiceUserRecord,
-  closedAt: Date,
+  closure: Closure,
   rules: RetentionRules,
 ): Promise<boolean> {
   const key = await context.access.loader.subjectKey(context.access.scope.orgId, client.clientId);
   const dateOfBirth = key ? context.services.serviceUsers.openDetail(key, client, 'dateOfBirth') : undefined;
-  const closedOn = localDate(closedAt, await organisationTimeZone(context));
-  const { expiresAt } = clientRecordExpiry({ closedAt, closedOn, dateOfBirth, rules });
+  const timeZone = await organisationTimeZone(context);
+  const { expiresAt } = clientRecordExpiry({ ...closure, dateOfBirth, rules, timeZone });
   return expiresAt.getTime() <= context.services.clock.now().getTime();
 }
 
@@ -261,16 +262,17 @@ export async function liftExpiresImmediately(
   context: ConfideContext,
   client: ServiceUserRecord,
 ): Promise<boolean> {
-  if (client.caseStatus !== 'CLOSED' || !client.closedAt) return false;
-  return closureExpiresImmediately(context, client, new Date(client.closedAt), rulesOf(context));
+  const closure = closureOf(client);
+  return closure !== undefined && closureExpiresImmediately(context, client, closure, rulesOf(context));
 }
 
 const SCAN_PAGE = 50;
 
 /**
  * Whether recomputing the organisation's schedules under `rules` would put any closed case or former staff
- * member in the past: walks the schedules (only when some period would be shorter than a schedule may
- * already rest on). A case already expired is not in the schedule and is left out.
+ * member in the past: walks the cases' schedules, and the staff's when some period would be shorter than a schedule
+ * may already rest on (a staff date inside the correction window is never brought forward). A case already expired is
+ * not in the schedule and is left out.
  */
 export async function rulesExpireImmediately(
   context: ConfideContext,
@@ -283,20 +285,22 @@ export async function rulesExpireImmediately(
     rules.clientYearsAfterClosure < current.clientYearsAfterClosure ||
     rules.childUntilAge < current.childUntilAge ||
     rules.staffYearsAfterEmployment < current.staffYearsAfterEmployment;
-  if (!shorter && !options.always) return false;
   const now = context.services.clock.now();
   const timeZone = await organisationTimeZone(context);
   const { retention, staffRetention } = context.services;
   let after: string | undefined;
+  // Whatever the change: one that shortens no period still moves a child's date to the start of the birthday in the
+  // time zone of now, hours earlier east of UTC than the UTC midnight an older schedule rests on.
   do {
     const page = await retention.scheduled(scope, { limit: SCAN_PAGE, after });
     const clients = await context.access.loadClients(page.cases.map((scheduled) => scheduled.clientId));
     for (const client of clients) {
-      if (!client.closedAt) continue;
-      if (await closureExpiresImmediately(context, client, new Date(client.closedAt), rules)) return true;
+      const closure = closureOf(client);
+      if (closure && (await closureExpiresImmediately(context, client, closure, rules))) return true;
     }
     after = page.next;
   } while (after);
+  if (!shorter && !options.always) return false;
   do {
     const page = await staffRetention.scheduled(scope, { limit: SCAN_PAGE, after });
     for (const schedule of page.schedules) {

@@ -360,6 +360,7 @@ function caseClosure(
     closedOn: localDate(closedAt, context.timeZone),
     dateOfBirth: details.dateOfBirth,
     rules: context.retention,
+    timeZone: context.timeZone,
   });
   if (expiresAt.getTime() <= context.now.getTime()) throw new RowRejected('closedAt', 'PAST_RETENTION');
   return closedAt;
@@ -796,6 +797,7 @@ export function recheckedField(
       closedOn: localDate(client.closedAt, timeZone),
       dateOfBirth: details.dateOfBirth,
       rules: retention,
+      timeZone,
     });
     if (expiresAt.getTime() <= now.getTime()) return 'closedAt';
   }

@@ -6,6 +6,7 @@ import {
   ConfideError,
   classificationOf,
   ErrorCode,
+  localDate,
   type NoteKind,
   newId,
   type Relationship,
@@ -801,9 +802,11 @@ export class ImportRun {
       if (profile.version !== from) return;
       if (row?.closingFrom === undefined) await records.closing(scope, clientKey(client), from);
       try {
+        const closedAt = new Date(client.closedAt ?? '');
         await services.serviceUsers.setCaseStatus(scope, clientId, {
           status: 'CLOSED',
-          closedAt: new Date(client.closedAt ?? ''),
+          closedAt,
+          closedOn: localDate(closedAt, options.timeZone),
           expectedVersion: from,
         });
       } catch (error) {
@@ -1000,6 +1003,7 @@ export class ImportRun {
           allocations,
           latestNoteId: notes.latestNoteId,
           closedAt: client.closedAt,
+          closedOn: client.closedAt && localDate(client.closedAt, options.timeZone),
         });
         items.push(...built.items, ...notes.items);
         clientIds.set(client, plan.clientId);

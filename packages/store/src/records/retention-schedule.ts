@@ -9,7 +9,6 @@ import {
   clientRecordExpiry,
   conflict,
   isExpired,
-  localDate,
   notFound,
   type RetentionBasis,
   type RetentionRules,
@@ -61,6 +60,19 @@ export interface ScheduledCase {
   readonly basis: RetentionBasis;
   /** Its place in the schedule's index ({@link scheduleOrder}), which its cursor continues from. */
   readonly order: string;
+}
+
+/** A case's closure: when, and its date on the organisation's calendar then (the day the age at closure is taken on). */
+export interface Closure {
+  readonly closedAt: Date;
+  readonly closedOn: string;
+}
+
+/** A closed case's closure as its profile keeps it; undefined for an open case. */
+export function closureOf(client: ServiceUserRecord): Closure | undefined {
+  return client.caseStatus === 'CLOSED' && client.closedAt && client.closedOn
+    ? { closedAt: new Date(client.closedAt), closedOn: client.closedOn }
+    : undefined;
 }
 
 export type ScheduleOutcome =
@@ -151,8 +163,9 @@ export class RetentionSchedules {
   }
 
   /**
-   * When a closed client's records expire under the given rules, the age at closure taken on the organisation's
-   * calendar (`timeZone`); undefined for an open case.
+   * When a closed client's records expire under the given rules: the age at closure taken on the date of the closure
+   * the profile keeps (never recomputed, so a change of time zone moves no case across a birthday), a child kept to
+   * the start of the birthday in the organisation's `timeZone`; undefined for an open case.
    */
   expiryOf(
     client: ServiceUserRecord,
@@ -160,23 +173,19 @@ export class RetentionSchedules {
     rules: RetentionRules,
     timeZone: string,
   ): ClientExpiry | undefined {
-    if (client.caseStatus !== 'CLOSED' || !client.closedAt) return undefined;
-    return this.#closureExpiry(client, key, new Date(client.closedAt), rules, timeZone);
+    const closure = closureOf(client);
+    return closure && this.#closureExpiry(client, key, closure, rules, timeZone);
   }
 
   #closureExpiry(
     client: ServiceUserRecord,
     key: SubjectKey,
-    closedAt: Date,
+    closure: Closure,
     rules: RetentionRules,
     timeZone: string,
   ): ClientExpiry {
-    return clientRecordExpiry({
-      closedAt,
-      closedOn: localDate(closedAt, timeZone),
-      dateOfBirth: this.serviceUsers.openDetail(key, client, 'dateOfBirth'),
-      rules,
-    });
+    const dateOfBirth = this.serviceUsers.openDetail(key, client, 'dateOfBirth');
+    return clientRecordExpiry({ ...closure, dateOfBirth, rules, timeZone });
   }
 
   /** The active hold on a client, from its profile; undefined when there is none. */
@@ -312,20 +321,20 @@ export class RetentionSchedules {
   }
 
   /**
-   * What a closure at `closedAt` writes in its own update of the profile (decision 0076): the date, its place in the
-   * schedule index and the retention state record, so that no fault after the closure leaves the case closed and
-   * undated. Undefined for a held case (it takes no date) and for a date already past (such a closure is an erasure).
+   * What a `closure` writes in its own update of the profile (decision 0076): the date, its place in the schedule
+   * index and the retention state record, so that no fault after the closure leaves the case closed and undated.
+   * Undefined for a held case (it takes no date) and for a date already past (such a closure is an erasure).
    */
   async closureSchedule(
     scope: TenantScope,
     client: ServiceUserRecord,
     key: SubjectKey,
-    closedAt: Date,
+    closure: Closure,
     rules: RetentionRules,
     timeZone: string,
   ): Promise<ReleaseSchedule | undefined> {
     if (this.held(client)) return undefined;
-    const expiry = this.#closureExpiry(client, key, closedAt, rules, timeZone);
+    const expiry = this.#closureExpiry(client, key, closure, rules, timeZone);
     const unheld = `attribute_not_exists(legalHold) AND attribute_not_exists(${REVIEW_HOLDS})`;
     return this.#inWrite(scope, client.clientId, expiry, unheld, {});
   }

@@ -34,6 +34,13 @@ import { TamperedItemError } from './integrity-incidents';
 import type { ReleaseSchedule } from './retention-schedule';
 
 export type CaseStatus = 'OPEN' | 'CLOSED';
+
+/** A closure (when, and its date on the organisation's calendar) or a reopening; optimistic on `expectedVersion`. */
+export type CaseStatusChange = { readonly expectedVersion?: number | undefined } & (
+  | { readonly status: 'OPEN' }
+  | { readonly status: 'CLOSED'; readonly closedAt: Date; readonly closedOn: string }
+);
+
 export type AllocationKind = 'PRIMARY' | 'COVER';
 
 /** The identifying and contact details of a service user, all sealed under their subject key. */
@@ -95,6 +102,11 @@ export interface ServiceUserRecord {
   readonly caseStatus: CaseStatus;
   readonly openedAt: string;
   readonly closedAt: string | undefined;
+  /**
+   * The organisation's calendar date of the closure, fixed when the case closed: the day the age at closure is taken
+   * on. A closure written before it was kept has the UTC date of `closedAt`, the day its schedule was taken on then.
+   */
+  readonly closedOn: string | undefined;
   readonly createdAt: string;
   readonly version: number;
   readonly expiresAt: number | undefined;
@@ -323,6 +335,8 @@ export class ServiceUsers {
       latestNoteId?: string | undefined;
       /** A closed case's closure (as `setCaseStatus` records it); its retention is scheduled once it is written. */
       closedAt?: string | undefined;
+      /** The organisation's calendar date of `closedAt`. */
+      closedOn?: string | undefined;
     },
   ): Promise<{ profile: Item; items: Item[]; allocations: Allocation[] }> {
     const { clientId } = input;
@@ -331,6 +345,7 @@ export class ServiceUsers {
     const now = this.clock.now().toISOString();
     const integrityKey = await this.#integrityKey(scope);
     const closedAt = input.closedAt ? sourceTime(input.closedAt, this.clock.now(), 'closedAt') : undefined;
+    const closedOn = closedAt ? input.closedOn : undefined;
     const caseStatus: CaseStatus = closedAt ? 'CLOSED' : 'OPEN';
     const allocations: Allocation[] = input.allocations.map((allocation) => ({
       allocationId: allocation.allocationId,
@@ -372,6 +387,7 @@ export class ServiceUsers {
       pseudonym: attr.s(newPseudonym()),
       caseStatus: attr.s(caseStatus),
       ...(closedAt ? { closedAt: attr.s(closedAt) } : {}),
+      ...(closedOn ? { closedOn: attr.s(closedOn) } : {}),
       openedAt: attr.s(openedAt),
       createdAt: attr.s(now),
       version: attr.n(REGISTERED_PROFILE_VERSION),
@@ -386,7 +402,9 @@ export class ServiceUsers {
       conflicts: { M: {} },
       [RELATIONS_MAC]: attr.s(integrityMac(integrityKey, relationsParts(scope, clientId, {}, [], 0))),
       [SERVICE_MAC]: attr.s(integrityMac(integrityKey, serviceParts(scope, clientId, input.serviceId))),
-      [CASE_MAC]: attr.s(integrityMac(integrityKey, caseParts(scope, clientId, caseStatus, closedAt))),
+      [CASE_MAC]: attr.s(
+        integrityMac(integrityKey, caseParts(scope, clientId, caseStatus, closedAt, closedOn)),
+      ),
       [LEGAL_HOLD_MAC]: attr.s(integrityMac(integrityKey, legalHoldParts(scope, clientId, undefined))),
       investigations: { M: {} },
       ...(input.latestNoteId ? { latestNoteId: attr.s(input.latestNoteId) } : {}),
@@ -560,27 +578,38 @@ export class ServiceUsers {
     );
   }
 
-  /** Sets the case status; closing records when, reopening clears it. Optimistic on `expectedVersion`. */
+  /**
+   * Sets the case status; closing records when, and on which date of the organisation's calendar (the day the age at
+   * closure is taken on, fixed from then on), reopening clears both. Optimistic on `expectedVersion`.
+   */
   async setCaseStatus(
     scope: TenantScope,
     clientId: string,
-    change: { status: CaseStatus; closedAt?: Date; expectedVersion?: number | undefined },
+    change: CaseStatusChange,
     schedule?: ReleaseSchedule,
   ): Promise<{ scheduled: boolean }> {
     const integrityKey = await this.#integrityKey(scope);
-    const closedAt =
-      change.status === 'CLOSED' && change.closedAt ? change.closedAt.toISOString() : undefined;
+    const closure =
+      change.status === 'CLOSED'
+        ? { closedAt: change.closedAt.toISOString(), closedOn: change.closedOn }
+        : undefined;
     const values: Item = {
       ':status': attr.s(change.status),
       ':one': attr.n(1),
-      ':caseMac': attr.s(integrityMac(integrityKey, caseParts(scope, clientId, change.status, closedAt))),
+      ':caseMac': attr.s(
+        integrityMac(
+          integrityKey,
+          caseParts(scope, clientId, change.status, closure?.closedAt, closure?.closedOn),
+        ),
+      ),
     };
     let expression = `SET caseStatus = :status, ${CASE_MAC} = :caseMac, version = version + :one`;
-    if (closedAt) {
-      expression += ', closedAt = :closedAt';
-      values[':closedAt'] = attr.s(closedAt);
+    if (closure) {
+      expression += ', closedAt = :closedAt, closedOn = :closedOn';
+      values[':closedAt'] = attr.s(closure.closedAt);
+      values[':closedOn'] = attr.s(closure.closedOn);
     } else {
-      expression += ' REMOVE closedAt';
+      expression += ' REMOVE closedAt, closedOn';
     }
     if (
       schedule &&
@@ -601,21 +630,21 @@ export class ServiceUsers {
   async #closeScheduled(
     scope: TenantScope,
     clientId: string,
-    change: { closedAt?: Date; expectedVersion?: number | undefined },
+    change: CaseStatusChange & { status: 'CLOSED' },
     schedule: ReleaseSchedule,
   ): Promise<boolean> {
     const version = change.expectedVersion === undefined ? '' : ' AND version = :expected';
-    const closedAt = (change.closedAt ?? this.clock.now()).toISOString();
+    const closedAt = change.closedAt.toISOString();
     const caseMac = integrityMac(
       await this.#integrityKey(scope),
-      caseParts(scope, clientId, 'CLOSED', closedAt),
+      caseParts(scope, clientId, 'CLOSED', closedAt, change.closedOn),
     );
     try {
       const result = await this.#gateway(scope).transactWrite([
         {
           Update: {
             Key: { pk: attr.s(scope.key('CLIENT', clientId)), sk: attr.s(PROFILE) },
-            UpdateExpression: `SET caseStatus = :status, ${CASE_MAC} = :caseMac, version = version + :one, closedAt = :closedAt, ${schedule.set}`,
+            UpdateExpression: `SET caseStatus = :status, ${CASE_MAC} = :caseMac, version = version + :one, closedAt = :closedAt, closedOn = :closedOn, ${schedule.set}`,
             ConditionExpression: `attribute_exists(pk)${version} AND ${schedule.condition}`,
             ExpressionAttributeValues: {
               ...schedule.values,
@@ -623,6 +652,7 @@ export class ServiceUsers {
               ':caseMac': attr.s(caseMac),
               ':one': attr.n(1),
               ':closedAt': attr.s(closedAt),
+              ':closedOn': attr.s(change.closedOn),
               ...(change.expectedVersion === undefined
                 ? {}
                 : { ':expected': attr.n(change.expectedVersion) }),
@@ -984,8 +1014,8 @@ export const RELATIONS_FACTS: CountedFacts = {
 const SERVICE_MAC = 'serviceMac';
 
 /**
- * The profile attribute holding the MAC over the case's status and closure time (decision 0095): the closure dates the
- * record's deletion, and an open case cannot be erased, so neither may be rewritten in the table.
+ * The profile attribute holding the MAC over the case's status, closure time and closure date (decisions 0095, 0153):
+ * the closure dates the record's deletion, and an open case cannot be erased, so none may be rewritten in the table.
  */
 const CASE_MAC = 'caseMac';
 
@@ -1004,13 +1034,20 @@ export const legalHoldParts = (scope: TenantScope, clientId: string, holdSk: str
   holdSk ?? '',
 ];
 
-const caseParts = (scope: TenantScope, clientId: string, status: string, closedAt: string | undefined) => [
-  'confide.client-case.v1',
-  scope.orgId,
-  clientId,
-  status,
-  closedAt ?? '',
-];
+/**
+ * The parts of {@link CASE_MAC}. A closure's date on the organisation's calendar decides a child's schedule with the
+ * closure time, so it is under the MAC too (v2); a closure written before it was kept has none, and keeps v1.
+ */
+const caseParts = (
+  scope: TenantScope,
+  clientId: string,
+  status: string,
+  closedAt: string | undefined,
+  closedOn?: string,
+) =>
+  closedOn === undefined
+    ? ['confide.client-case.v1', scope.orgId, clientId, status, closedAt ?? '']
+    : ['confide.client-case.v2', scope.orgId, clientId, status, closedAt ?? '', closedOn];
 
 const serviceParts = (scope: TenantScope, clientId: string, serviceId: string) => [
   'confide.client-service.v1',
@@ -1119,7 +1156,13 @@ function verifiedAccessFacts(scope: TenantScope, item: Item, integrityKey: Buffe
     ) ||
     !verifyIntegrityMac(
       integrityKey,
-      caseParts(scope, clientId, requireS(item, 'caseStatus'), read.s(item, 'closedAt')),
+      caseParts(
+        scope,
+        clientId,
+        requireS(item, 'caseStatus'),
+        read.s(item, 'closedAt'),
+        read.s(item, 'closedOn'),
+      ),
       read.s(item, CASE_MAC),
     ) ||
     !verifyIntegrityMac(
@@ -1150,6 +1193,7 @@ function toRecord(item: Item): ServiceUserRecord {
     caseStatus: requireS(item, 'caseStatus') as CaseStatus,
     openedAt: requireS(item, 'openedAt'),
     closedAt: read.s(item, 'closedAt'),
+    closedOn: read.s(item, 'closedOn') ?? read.s(item, 'closedAt')?.slice(0, 10),
     createdAt: requireS(item, 'createdAt'),
     version: requireN(item, 'version'),
     expiresAt: read.n(item, 'expiresAt'),

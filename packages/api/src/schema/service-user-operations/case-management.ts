@@ -1,5 +1,6 @@
 import { ALLOCATABLE_ROLES } from '@confide/access';
 import { ConfideError, ErrorCode, localDate, notFound, validate } from '@confide/domain';
+import type { Closure } from '@confide/store';
 import { builder } from '../../builder';
 import type { ConfideContext } from '../../context';
 import { countFailedRestore } from '../../metrics-errors';
@@ -116,6 +117,13 @@ export function closureDate(given: Date | null | undefined, now: Date, timeZone:
   return given;
 }
 
+/** The closure `closeCase` records: {@link closureDate}, and its date on the organisation's calendar. */
+async function closureAsked(given: Date | null | undefined, context: ConfideContext): Promise<Closure> {
+  const timeZone = await organisationTimeZone(context);
+  const closedAt = closureDate(given, context.services.clock.now(), timeZone);
+  return { closedAt, closedOn: localDate(closedAt, timeZone) };
+}
+
 function allocationInput(
   input: { kind: 'PRIMARY' | 'COVER'; endsAt?: Date | null },
   context: ConfideContext,
@@ -187,13 +195,9 @@ builder.mutationFields((t) => ({
       subject: clientById((args) => args.input.serviceUserId),
       change: async ({ input }, context, subject) => {
         // A date outside the window is refused by `validate` (BAD_USER_INPUT), once the caller is admitted.
-        let closedAt: Date;
+        let closure: Closure;
         try {
-          closedAt = closureDate(
-            input.closedAt,
-            context.services.clock.now(),
-            await organisationTimeZone(context),
-          );
+          closure = await closureAsked(input.closedAt, context);
         } catch {
           return {};
         }
@@ -202,7 +206,7 @@ builder.mutationFields((t) => ({
           expiresImmediately: await closureExpiresImmediately(
             context,
             subject.client,
-            closedAt,
+            closure,
             rulesOf(context),
           ),
         };
@@ -218,17 +222,13 @@ builder.mutationFields((t) => ({
       if (client.caseStatus === 'CLOSED') {
         throw new ConfideError(ErrorCode.CONFLICT, 'The case is already closed.');
       }
-      const closedAt = closureDate(
-        input.closedAt,
-        context.services.clock.now(),
-        await organisationTimeZone(context),
-      );
+      const closure = await closureAsked(input.closedAt, context);
       // Retention: the closure dates the profile in its own write (decision 0076), then every other item.
-      const schedule = await closureSchedule(context, operation.scope, client, closedAt);
+      const schedule = await closureSchedule(context, operation.scope, client, closure);
       const { scheduled } = await context.services.serviceUsers.setCaseStatus(
         operation.scope,
         client.clientId,
-        { status: 'CLOSED', closedAt, expectedVersion: input.expectedVersion },
+        { status: 'CLOSED', ...closure, expectedVersion: input.expectedVersion },
         schedule,
       );
       return scheduleClosedCase(context, operation.scope, client.clientId, scheduled ? schedule : undefined);
