@@ -5,6 +5,7 @@ import {
   type ChainHead,
   ChainLeases,
   type ChainLink,
+  canonicalEntry,
   canonicalEvent,
   chainKeyFrom,
   emptyHead,
@@ -90,6 +91,89 @@ describe('canonicalEvent', () => {
     expect(encoded).not.toBe(canonicalEvent({ ...named, disclosureId: 'disclosure_b' }, position));
     expect(encoded.startsWith(before.slice(0, -1))).toBe(true);
     expect(canonicalEvent({ ...event(1), disclosureId: undefined }, position)).toBe(before);
+  });
+});
+
+/**
+ * The exact bytes each format before decision 0150 encoded, captured from the code at 27be67e: a change to any of them
+ * would make every stored event of that format fail verification. Compared as JSON arrays, written out for reading.
+ */
+describe('the encodings events were written in', () => {
+  const fixed: StoredAuditEvent = {
+    orgId: 'org_aaaaaaaaaaaaaaaaaaaaaaaaaa' as OrgId,
+    requestId: 'req-1',
+    eventId: 'req-1.0',
+    at: '2026-01-01T09:00:01.000Z',
+    actor: { kind: 'STAFF', id: 'stf_1', roles: ['TEAM_LEADER', 'SUPPORT_WORKER'] },
+    action: 'READ',
+    operation: 'serviceUser',
+    subjectId: 'su_1',
+    fields: ['ServiceUser.phone', 'ServiceUser.name'],
+    classifications: ['IDENTIFYING', 'CONTACT'],
+    relationship: 'ALLOCATED',
+    purpose: undefined,
+    emergency: false,
+    outcome: 'ALLOWED',
+    rule: 'matrix.allocated-support-worker',
+  };
+  const v1 = { shard: 3, seq: 7, prevEventId: 'req-0.0' };
+  const v2 = { ...v1, expiresAt: 1_900_000_000, prevExpiresAt: 1_899_999_000 };
+  const list = {
+    ...fixed,
+    eventId: 'req-2.0',
+    subjectId: undefined,
+    outcome: 'LISTED',
+    list: { subjects: ['su_2', 'su_1'], entriesExpireAt: 1_900_000_500 },
+  };
+  const facts = {
+    variants: [
+      {
+        fields: ['ServiceUser.name'],
+        classifications: ['IDENTIFYING'],
+        relationship: 'ALLOCATED',
+        rule: 'matrix.allocated-support-worker',
+        emergency: false,
+        outcome: 'ALLOWED',
+      },
+    ],
+    of: [0, 0],
+    entries: [0, 2],
+  };
+  const parsed = (encoded: string) => JSON.parse(encoded) as unknown[];
+
+  it('a chained event without expiry (format 1)', () => {
+    expect(parsed(canonicalEvent(fixed, v1))).toEqual(V1);
+  });
+
+  it('a chained event with expiry (format 2)', () => {
+    expect(parsed(canonicalEvent(fixed, v2))).toEqual(V2);
+  });
+
+  it('an event with items named and a sealed purpose, under break-glass', () => {
+    const named: StoredAuditEvent = {
+      ...fixed,
+      items: ['note_b', 'note_a'],
+      sealedPurpose: 'c2VhbGVk',
+      emergency: true,
+      relationship: 'EMERGENCY',
+    };
+    expect(parsed(canonicalEvent(named, v2))).toEqual(ITEMS);
+  });
+
+  it('a list event (decision 0042) and a list written ahead with its facts (0053)', () => {
+    expect(parsed(canonicalEvent(list, v2))).toEqual(LIST_0042);
+    expect(parsed(canonicalEvent({ ...list, list: { ...list.list, facts } }, v2))).toEqual(LIST_0053);
+  });
+
+  it('a list entry', () => {
+    expect(parsed(canonicalEntry({ ...fixed, eventId: 'req-2.0.1' }, 'req-2.0', 1_900_000_500))).toEqual(
+      ENTRY,
+    );
+  });
+
+  it('the same bytes as those arrays, so no spacing or escaping changed either', () => {
+    expect(canonicalEvent(fixed, v2)).toBe(JSON.stringify(V2));
+    expect(canonicalEvent({ ...list, list: { ...list.list, facts } }, v2)).toBe(JSON.stringify(LIST_0053));
   });
 });
 
@@ -659,3 +743,159 @@ describe('ChainLeases', () => {
     await expect(leases.acquire()).rejects.toThrow(/No audit chain/);
   });
 });
+
+// The encodings as the code at 27be67e wrote them (see 'the encodings events were written in').
+const V1 = [
+  'confide-audit/1',
+  'org_aaaaaaaaaaaaaaaaaaaaaaaaaa',
+  3,
+  7,
+  'req-0.0',
+  'req-1.0',
+  'req-1',
+  '2026-01-01T09:00:01.000Z',
+  'STAFF',
+  'stf_1',
+  ['SUPPORT_WORKER', 'TEAM_LEADER'],
+  'READ',
+  'serviceUser',
+  'su_1',
+  ['ServiceUser.name', 'ServiceUser.phone'],
+  ['CONTACT', 'IDENTIFYING'],
+  'ALLOCATED',
+  null,
+  false,
+  'ALLOWED',
+  'matrix.allocated-support-worker',
+];
+const V2 = [
+  'confide-audit/2',
+  'org_aaaaaaaaaaaaaaaaaaaaaaaaaa',
+  3,
+  7,
+  'req-0.0',
+  'req-1.0',
+  'req-1',
+  '2026-01-01T09:00:01.000Z',
+  'STAFF',
+  'stf_1',
+  ['SUPPORT_WORKER', 'TEAM_LEADER'],
+  'READ',
+  'serviceUser',
+  'su_1',
+  ['ServiceUser.name', 'ServiceUser.phone'],
+  ['CONTACT', 'IDENTIFYING'],
+  'ALLOCATED',
+  null,
+  false,
+  'ALLOWED',
+  'matrix.allocated-support-worker',
+  1900000000,
+  1899999000,
+];
+const ITEMS = [
+  'confide-audit/2',
+  'org_aaaaaaaaaaaaaaaaaaaaaaaaaa',
+  3,
+  7,
+  'req-0.0',
+  'req-1.0',
+  'req-1',
+  '2026-01-01T09:00:01.000Z',
+  'STAFF',
+  'stf_1',
+  ['SUPPORT_WORKER', 'TEAM_LEADER'],
+  'READ',
+  'serviceUser',
+  'su_1',
+  ['ServiceUser.name', 'ServiceUser.phone'],
+  ['CONTACT', 'IDENTIFYING'],
+  'EMERGENCY',
+  ['sealed', 'c2VhbGVk'],
+  true,
+  'ALLOWED',
+  'matrix.allocated-support-worker',
+  1900000000,
+  1899999000,
+  ['note_a', 'note_b'],
+];
+const LIST_0042 = [
+  'confide-audit/2',
+  'org_aaaaaaaaaaaaaaaaaaaaaaaaaa',
+  3,
+  7,
+  'req-0.0',
+  'req-2.0',
+  'req-1',
+  '2026-01-01T09:00:01.000Z',
+  'STAFF',
+  'stf_1',
+  ['SUPPORT_WORKER', 'TEAM_LEADER'],
+  'READ',
+  'serviceUser',
+  null,
+  ['ServiceUser.name', 'ServiceUser.phone'],
+  ['CONTACT', 'IDENTIFYING'],
+  'ALLOCATED',
+  null,
+  false,
+  'LISTED',
+  'matrix.allocated-support-worker',
+  1900000000,
+  1899999000,
+  { list: ['su_2', 'su_1'], entriesExpireAt: 1900000500 },
+];
+const LIST_0053 = [
+  'confide-audit/2',
+  'org_aaaaaaaaaaaaaaaaaaaaaaaaaa',
+  3,
+  7,
+  'req-0.0',
+  'req-2.0',
+  'req-1',
+  '2026-01-01T09:00:01.000Z',
+  'STAFF',
+  'stf_1',
+  ['SUPPORT_WORKER', 'TEAM_LEADER'],
+  'READ',
+  'serviceUser',
+  null,
+  ['ServiceUser.name', 'ServiceUser.phone'],
+  ['CONTACT', 'IDENTIFYING'],
+  'ALLOCATED',
+  null,
+  false,
+  'LISTED',
+  'matrix.allocated-support-worker',
+  1900000000,
+  1899999000,
+  {
+    list: ['su_2', 'su_1'],
+    entriesExpireAt: 1900000500,
+    facts:
+      '{"v":[[["ServiceUser.name"],["IDENTIFYING"],"ALLOCATED","matrix.allocated-support-worker",false,"ALLOWED"]],"n":2,"e":"5"}',
+  },
+];
+const ENTRY = [
+  'confide-audit-entry/1',
+  'org_aaaaaaaaaaaaaaaaaaaaaaaaaa',
+  'req-2.0',
+  1900000500,
+  'req-2.0.1',
+  'req-1',
+  '2026-01-01T09:00:01.000Z',
+  'STAFF',
+  'stf_1',
+  ['SUPPORT_WORKER', 'TEAM_LEADER'],
+  'READ',
+  'serviceUser',
+  'su_1',
+  ['ServiceUser.name', 'ServiceUser.phone'],
+  ['CONTACT', 'IDENTIFYING'],
+  'ALLOCATED',
+  null,
+  false,
+  'ALLOWED',
+  'matrix.allocated-support-worker',
+  [],
+];
