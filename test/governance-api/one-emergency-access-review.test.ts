@@ -132,6 +132,7 @@ describe('one emergency access review', () => {
   it.each([
     {
       who: 'the manager of another service',
+      rule: 'existence.no-relationship',
       reader: async () => {
         const otherManager = await addStaff(api, org, ['SERVICE_MANAGER']);
         await createService(api, { org, serviceId, manager, senior }, otherManager);
@@ -141,6 +142,7 @@ describe('one emergency access review', () => {
     },
     {
       who: 'an IG lead with a conflict of interest in the person',
+      rule: 'existence.no-relationship',
       reader: async (person: string) => {
         const conflicted = await addStaff(api, org, ['IG_LEAD']);
         expectNoErrors(
@@ -155,6 +157,7 @@ describe('one emergency access review', () => {
     },
     {
       who: 'a support worker allocated to the person',
+      rule: 'review.reviewers',
       reader: async (person: string) => {
         const worker = await addStaff(api, org, ['SUPPORT_WORKER']);
         await allocate(api, manager, person, worker);
@@ -164,15 +167,17 @@ describe('one emergency access review', () => {
     },
     {
       who: 'the Caldicott Guardian, for an id that names no review',
+      rule: 'emergency.review.read.subject',
       reader: () => addStaff(api, org, ['CALDICOTT_GUARDIAN']),
       id: () => newId('emergency'),
     },
     {
       who: 'the Caldicott Guardian, for an id that is not a review’s',
+      rule: 'emergency.review.read.subject',
       reader: () => addStaff(api, org, ['CALDICOTT_GUARDIAN']),
       id: (_reviewId: string, person: string) => person,
     },
-  ])('is NOT_FOUND to $who, refused once in the audit and no detail read', async ({ reader, id }) => {
+  ])('is NOT_FOUND to $who, refused once in the audit and no detail read', async ({ reader, id, rule }) => {
     // Prepare
     const { person, reviewId } = await brokenGlass('Unresponsive at the bus stop, ref B-4403');
     const caller = await reader(person);
@@ -188,7 +193,7 @@ describe('one emergency access review', () => {
     expect(refused.data).toBeNull();
     expect(refused.text).not.toContain('B-4403');
     expect(await eventsOf(caller, 'emergencyAccessReview')).toEqual([
-      { action: 'DENIED', outcome: 'NOT_FOUND', rule: 'emergency.review.list' },
+      { action: 'DENIED', outcome: 'NOT_FOUND', rule },
     ]);
     expect(detailReads(await accessLogOf(person))).toEqual([]);
   });

@@ -201,6 +201,8 @@ export const OPERATION_POLICY_CLAUSES: { readonly [Id in OperationPolicyId]: str
     'ACCESS-MODEL.md Rules, break-glass: any staff member may open access to one client for at most one hour with a reason; every read is audited as emergency and reviewed; a declared conflict of interest still bars the client',
   'emergency.review.complete':
     'ACCESS-MODEL.md Rules, break-glass: the Caldicott Guardian and the IG lead (access monitoring, decision 0040) review every emergency access, a service manager those of their service; nobody reviews their own',
+  'emergency.review.read':
+    'ACCESS-MODEL.md Rules, break-glass: one review, to those who review it (the Caldicott Guardian and the IG lead, a service manager for their service); a conflict of interest or no relationship hides it',
   'emergency.review.list':
     'ACCESS-MODEL.md Rules, break-glass: the Caldicott Guardian and the IG lead see every emergency access to review, a service manager those of their services; the list shows each staff member only theirs',
   'access.explain':

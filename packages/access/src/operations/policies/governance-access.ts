@@ -140,6 +140,14 @@ export const ACCESS_GOVERNANCE_POLICIES = [
       return allow(qualified('review', facts, 'review.completed'));
     },
   }),
+  clientPolicy({
+    id: 'emergency.review.read',
+    // Those who may review it; anyone else is not told the review exists.
+    decide: (facts) =>
+      hasAnyRole(facts, BREAK_GLASS_REVIEWERS) || facts.relation?.managesService
+        ? allow('review.read')
+        : hidden('review.reviewers'),
+  }),
   governanceListPolicy({
     id: 'emergency.review.list',
     decide: () => allow('review.listed'),

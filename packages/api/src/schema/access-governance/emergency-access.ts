@@ -9,7 +9,7 @@ import {
   validate,
 } from '@confide/domain';
 import type { EmergencyReview, ServiceUserRecord, TenantScope } from '@confide/store';
-import type { Operation } from '../../access/operation-plugin';
+import type { Operation, OperationSubject } from '../../access/operation-plugin';
 import { recordAboutPerson, textAboutPerson } from '../../access/text-about-a-person';
 import { builder } from '../../builder';
 import { authenticated, type ConfideContext } from '../../context';
@@ -295,11 +295,7 @@ builder.mutationFields((t) => ({
     },
     operation: {
       policy: 'emergency.review.complete',
-      subject: async (args, context) => {
-        const client = await context.access.findClient((await reviewById(context, args.reviewId)).clientId);
-        if (!client) throw notFound('Review');
-        return { kind: 'CLIENT', client };
-      },
+      subject: (args, context) => reviewedClient(context, args.reviewId),
       change: async (args, context) => ({
         namesCaller: namesCaller(context, (await reviewById(context, args.reviewId)).staffId),
         detail: args.outcome,
@@ -346,6 +342,13 @@ builder.mutationFields((t) => ({
   }),
 }));
 
+/** The person a review is about, as an operation's subject; a review of records since erased is NOT_FOUND. */
+async function reviewedClient(context: ConfideContext, reviewId: string): Promise<OperationSubject> {
+  const client = await context.access.findClient((await reviewById(context, reviewId)).clientId);
+  if (!client) throw notFound('Review');
+  return { kind: 'CLIENT', client };
+}
+
 /** Each review is about a person (its detail is sealed under their key): recorded against each one listed. */
 function recordListed(operation: Operation, context: ConfideContext, listed: readonly EmergencyReview[]) {
   context.access.audit.recordListed(
@@ -368,17 +371,14 @@ builder.queryFields((t) => ({
     description:
       'One review, to whoever `emergencyAccessReviewsConnection` lists it; NOT_FOUND otherwise. Recorded against its person.',
     args: { reviewId: t.arg.id({ required: true, description: 'The review.' }) },
-    operation: { policy: 'emergency.review.list', audit: 'after' },
-    resolve: async (operation, args, context) => {
-      const review = await reviewById(context, args.reviewId);
-      const [visible] = await context.access.withoutConflicts(
-        reviews(operation, context, review) ? [review] : [],
-        (shown) => shown.clientId,
-      );
-      if (!visible) throw notFound('Review');
-      recordListed(operation, context, [visible]);
-      return visible;
+    operation: {
+      policy: 'emergency.review.read',
+      subject: (args, context) => reviewedClient(context, args.reviewId),
+      // Named as the lists name it: a reviewer's work item, recorded against its person (recordListed).
+      record: () => ({ fields: ['EmergencyAccessReview'] }),
+      audit: 'after',
     },
+    resolve: (_operation, args, context) => reviewById(context, args.reviewId),
   }),
   emergencyAccessReviews: t.field({
     type: [EmergencyReviewRef],
