@@ -10,6 +10,7 @@ import { recipientOf } from '../disclosures/helpers';
 import { clientById } from '../subjects';
 import { ClassificationEnum, RelationshipEnum } from '../vocabulary';
 import { AccessActorRef, actorOfEvent } from './actors';
+import { oncePerRequest } from './shared';
 
 // ── Explain and access log ───────────────────────────────────────────────────────────────────────────────
 
@@ -45,12 +46,17 @@ ClassificationAccessRef.implement({
 
 /**
  * The person an event is about. None for an event about no client or one erased, nor for a reader a conflict of
- * interest keeps from the person (as `serviceUserId`): nothing is read or recorded then.
+ * interest keeps from the person (as `serviceUserId`): nothing is read or recorded then. Found once a request per
+ * person: a report asks for each of its events' purpose and recipient, twice each (decided, then resolved).
  */
-async function personOf(e: StoredAuditEvent, context: ConfideContext) {
-  const client = e.subjectId ? await context.access.findClient(e.subjectId) : undefined;
-  const [kept] = client ? await context.access.withoutConflicts([client], (c) => c.clientId) : [];
-  return kept && { client: kept };
+function personOf(e: StoredAuditEvent, context: ConfideContext) {
+  const subjectId = e.subjectId;
+  if (!subjectId) return Promise.resolve(undefined);
+  return oncePerRequest(context, `event-person:${subjectId}`, async () => {
+    const client = await context.access.findClient(subjectId);
+    const [kept] = client ? await context.access.withoutConflicts([client], (c) => c.clientId) : [];
+    return kept && { client: kept };
+  });
 }
 
 /** The person whose register holds the recipient of the disclosure an event records; none for any other event. */
