@@ -87,7 +87,11 @@ async function staffWorld(api: TestApi) {
     }`,
     {
       token: leaver.token,
-      variables: { id: leaver.globalId, e: new Date(Date.now() + 30 * DAY_MS).toISOString() },
+      // A month on the records' clock, which the tests set.
+      variables: {
+        id: leaver.globalId,
+        e: new Date(api.services.clock.now().getTime() + 30 * DAY_MS).toISOString(),
+      },
     },
   );
   expectNoErrors(permitted);
@@ -98,8 +102,12 @@ async function staffWorld(api: TestApi) {
 /** The last day of employment as YYYY-MM-DD. */
 const day = (date: Date) => date.toISOString().slice(0, 10);
 
-/** A fixed midday for the records' clock, so that each schedule's date is known: 31 July 2026, in summer time. */
-const LAST_DAY = new Date('2026-07-31T12:00:00Z');
+/**
+ * A fixed midday for the records' clock, so that each schedule's date is known: 31 July 2036, in summer time. Ahead of
+ * the machine's date, so that DynamoDB Local's TTL sweep, which runs on the machine's clock, deletes none of what the
+ * tests write (a 30-day correction window from a date in the past was swept mid-test).
+ */
+const LAST_DAY = new Date('2036-07-31T12:00:00Z');
 
 async function recordEnded(api: TestApi, token: string, staffId: string, endedOn: string) {
   return api.graphql<{
@@ -156,8 +164,8 @@ describe('retention: staff records expire 6 years after employment ends', () => 
       Buffer.from(before.profile?.externalSubject?.S ?? '').toString('hex'),
     );
     const endedOn = day(clock.now());
-    // Six years from midnight in London (the organisation's time zone) after the last day: 1 August 2032, in BST.
-    const expiresAt = new Date('2032-07-31T23:00:00Z');
+    // Six years from midnight in London (the organisation's time zone) after the last day: 1 August 2042, in BST.
+    const expiresAt = new Date('2042-07-31T23:00:00Z');
 
     // Act: the admin records that employment ended today
     const ended = await recordEnded(api, admin.token, leaver.globalId, endedOn);
@@ -342,7 +350,7 @@ describe('retention: staff records expire 6 years after employment ends', () => 
       rescheduledStaff: 1,
       complete: true,
     });
-    const tenYears = String(toEpochSeconds(new Date('2036-07-31T23:00:00Z')));
+    const tenYears = String(toEpochSeconds(new Date('2046-07-31T23:00:00Z')));
     const rescheduled = await staffItems(api, org.orgId, leaver.staffId);
     for (const item of rescheduled.partition) expect(item.expiresAt?.N, item.sk?.S).toBe(tenYears);
     expect(rescheduled.key?.expiresAt?.N).toBe(String(Number(tenYears) + 33 * 86_400));
@@ -412,7 +420,7 @@ describe('retention: staff records expire 6 years after employment ends', () => 
     const correctedOn = day(addYears(clock.now(), -1));
     const corrected = await recordEnded(api, staff.admin.token, staff.leaver.globalId, correctedOn);
     expectNoErrors(corrected);
-    expect(corrected.data?.recordEmploymentEnded.expiresAt).toBe('2031-07-31T23:00:00.000Z');
+    expect(corrected.data?.recordEmploymentEnded.expiresAt).toBe('2041-07-31T23:00:00.000Z');
 
     // Had it not been corrected, the records expire when the window ends: a change of the rules meanwhile, which
     // recomputes every schedule (a shorter one, which is refused if it would expire anything at once), neither deletes
